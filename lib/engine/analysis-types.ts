@@ -1,0 +1,68 @@
+import type { PolicyDocument, Statement } from "./iam/types";
+import type { TfResource } from "./terraform/types";
+
+/** A policy document as it reaches a principal, and by what. */
+export interface AttachedPolicy {
+  readonly document: PolicyDocument;
+  /** Address of what attaches it: `aws_iam_role_policy_attachment.x`, `aws_iam_role.r.inline_policy[0]`, `aws_iam_group.g` (via group). */
+  readonly via: string;
+}
+
+export type PrincipalKind = "role" | "user" | "group";
+
+export interface PrincipalNode {
+  readonly kind: PrincipalKind;
+  readonly address: string;
+  readonly resource: TfResource;
+  /** Literal name, or a glob pattern when the name is computed (`*`, `prefix*`). */
+  readonly name: string;
+  /** `arn:aws:iam::*:role/path/name` style pattern (account unknown in a stack, so `*`). */
+  readonly arnPattern: string;
+  readonly isAgent: boolean;
+  /** Why it counts as an agent: `tag blastwall:agent = "true"`, `config agents.names "ai-*"`. */
+  readonly agentReason?: string;
+  /** Identity policies: inline, attached, and, for users, those of their groups. */
+  readonly identityPolicies: readonly AttachedPolicy[];
+  /** Permission boundary: undefined when none is set. An unreadable boundary is left undefined (it caps nothing) and noted in `notes`. */
+  readonly boundary?: AttachedPolicy;
+  /** Roles only: the trust (assume role) policy. */
+  readonly trustPolicy?: PolicyDocument;
+  /** Users: addresses of the groups they belong to. Groups: addresses of their members. */
+  readonly groups: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** Things the collector could not resolve about this principal, for the report. */
+  readonly notes: readonly string[];
+}
+
+/** One reason a principal holds an action: the Allow statement and the resources it applies to. */
+export interface Grant {
+  /** Canonical action name, e.g. `ec2:DeleteVolume`. */
+  readonly action: string;
+  readonly statement: Statement;
+  /** Resource patterns left after explicit denies and the boundary; `*` for any. */
+  readonly resources: readonly string[];
+  /** True when the statement has conditions (a conditional Allow still counts as a right). */
+  readonly conditional: boolean;
+}
+
+export interface EffectiveRights {
+  readonly principal: string;
+  /** Lower-case action name to the grants that give it; actions not held are absent. */
+  readonly grants: ReadonlyMap<string, readonly Grant[]>;
+}
+
+/** An attachment or policy whose target principal could not be resolved: it may reach any principal. */
+export interface UnresolvedAttachment {
+  readonly address: string;
+  readonly detail: string;
+  readonly document?: PolicyDocument;
+}
+
+export interface StackAnalysis {
+  readonly principals: readonly PrincipalNode[];
+  readonly byAddress: ReadonlyMap<string, PrincipalNode>;
+  readonly agents: readonly PrincipalNode[];
+  readonly unresolved: readonly UnresolvedAttachment[];
+  /** Effective identity rights (identity ∩ boundary, minus certain denies) over the action universe; cached. */
+  rightsOf(principalAddress: string): EffectiveRights;
+}

@@ -1,0 +1,73 @@
+/**
+ * The shapes every part of blastwall reports in: rules, the reach analysis, the plan gate and the
+ * HCL reader all produce `Finding`s, and the reporters (text, JSON, SARIF, mermaid) only read these.
+ * The JSON report is a public contract: keep field names stable.
+ */
+
+export type Severity = "error" | "warning";
+
+/** One link of the explanation: what step, at which Terraform address, and what it says. */
+export interface Evidence {
+  /** e.g. "principal", "policy", "statement", "boundary", "assume-role", "destroy-rights", "unresolved". */
+  readonly step: string;
+  /** Terraform address (`aws_iam_role.agent`, `data.aws_iam_policy_document.x`), or an ARN outside the stack. */
+  readonly address: string;
+  /** Human text: the statement Sid/index, the actions, why this step holds. */
+  readonly detail: string;
+  /** Source location when known (HCL input: `main.tf:12`). */
+  readonly location?: string;
+}
+
+export interface Acknowledgement {
+  readonly ruleId: string;
+  /** Terraform address of the principal (or resource) the finding is about; `*` is not accepted. */
+  readonly principal: string;
+  /** Why this is acceptable; at least 10 characters. */
+  readonly reason: string;
+  /** ISO date (YYYY-MM-DD or full timestamp) after which the acknowledgement no longer holds. */
+  readonly expires?: string;
+  /** Where the acknowledgement was given: the config file, or a construct path. */
+  readonly source?: string;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** Terraform address of the agent principal (or, for resource rules, of the resource at fault). */
+  readonly principal: string;
+  /** Terraform address of the resource that grants the right or is at fault (policy, attachment, resource). */
+  readonly resource: string;
+  /** Destroy (or other) actions reached, most important first. */
+  readonly actions: readonly string[];
+  /** The chain that explains the finding, in order. */
+  readonly evidence: readonly Evidence[];
+  /** What is wrong, in one or two sentences, naming principal and resource. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** File the finding was found in (set by the runner). */
+  readonly file: string;
+  /** Construct path from the `//` metadata, when present. */
+  readonly constructPath?: string;
+  /** Set when an acknowledgement covers this finding; the finding then no longer fails the gate. */
+  readonly acknowledged?: { readonly reason: string; readonly source: string; readonly expires?: string };
+}
+
+/** Rule metadata, cdk-nag style: docs/rules.md is generated from these. */
+export interface RuleMeta {
+  /** Stable id, used in reports and acknowledgements. */
+  readonly id: string;
+  readonly title: string;
+  /** Why it matters: the damage this rule prevents. */
+  readonly why: string;
+  /** How to fix a finding. */
+  readonly fix: string;
+  readonly severity: Severity;
+  /** Which issue area it belongs to, for docs grouping: "agent-rights", "reach", "protection", "plan", "input". */
+  readonly category: string;
+}
+
+export type FindingDraft = Omit<Finding, "ruleId" | "severity" | "file" | "fix"> & {
+  readonly fix?: string;
+  readonly severity?: Severity;
+};

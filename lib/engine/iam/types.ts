@@ -1,0 +1,63 @@
+/**
+ * A policy statement after normalisation: every list is an array, action patterns are lower case,
+ * Terraform interpolations in resources have been turned into glob patterns (an unresolvable
+ * reference becomes `*`, which is the fail-closed reading).
+ */
+
+export type Effect = "Allow" | "Deny";
+
+/** Where a statement comes from, so a finding can point at it exactly. */
+export interface StatementSource {
+  /** Terraform address of the resource or data source holding the document (or an ARN for managed policies). */
+  readonly address: string;
+  /** Statement Sid, when present. */
+  readonly sid?: string;
+  /** 0-based index of the statement in its document. */
+  readonly index: number;
+  /** How the document reaches the principal, e.g. `aws_iam_role_policy_attachment.x` or `inline_policy[0]`. */
+  readonly via?: string;
+  /** construct path of `address`, when the `//` metadata has one. */
+  readonly constructPath?: string;
+  /** Source location (`file:line`) when known. */
+  readonly location?: string;
+}
+
+export interface Condition {
+  /** Operator as written, e.g. `StringEquals`, `ForAllValues:StringLike`, `ArnLikeIfExists`, `Bool`, `Null`. */
+  readonly operator: string;
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+export interface PrincipalSpec {
+  /** `AWS`, `Service`, `Federated`, `CanonicalUser`, or `*` for `"Principal": "*"`. */
+  readonly type: string;
+  /** Identifiers after token resolution (ARN patterns, account ids, service names, `*`). */
+  readonly identifiers: readonly string[];
+}
+
+export interface Statement {
+  readonly source: StatementSource;
+  readonly effect: Effect;
+  /** Exactly one of `actions` / `notActions` is set. Lower-case glob patterns (`*`, `?`). */
+  readonly actions?: readonly string[];
+  readonly notActions?: readonly string[];
+  /** At most one of `resources` / `notResources`; when neither is present the statement has no Resource element. */
+  readonly resources?: readonly string[];
+  readonly notResources?: readonly string[];
+  readonly principals?: readonly PrincipalSpec[];
+  readonly notPrincipals?: readonly PrincipalSpec[];
+  readonly conditions: readonly Condition[];
+  /**
+   * Set when the statement stands for something the engine could not read (a policy built by `${file(...)}`,
+   * an unknown managed policy, an unresolvable attachment...). Such a statement is `Allow * on *` and the
+   * text says why; rules report it as "possibly grants everything".
+   */
+  readonly unknown?: string;
+}
+
+export interface PolicyDocument {
+  readonly statements: readonly Statement[];
+  /** Where the document itself lives (address of the policy resource / data source / managed ARN). */
+  readonly address: string;
+}

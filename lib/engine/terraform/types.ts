@@ -1,0 +1,49 @@
+/**
+ * The engine's view of one Terraform configuration (one `cdk.tf.json`, one `*.tf.json`, the planned values
+ * of a plan, or an HCL directory). Everything above this layer reads only these shapes, so every input
+ * format converts into them and nothing else.
+ */
+
+export interface TfResource {
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  /** `aws_iam_role.agent`, `data.aws_iam_policy_document.x`, `module.m.aws_iam_role.r`, `aws_iam_role.r[0]`. */
+  readonly address: string;
+  /** Attribute values as written (cdktf has already merged `addOverride`s into them). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Construct path from the `//` metadata (cdktf), when present. */
+  readonly constructPath?: string;
+  /** `file:line` where the block is defined (HCL), when known. */
+  readonly location?: string;
+  /** `lifecycle` block, when present (`prevent_destroy`, ...). */
+  readonly lifecycle?: Readonly<Record<string, unknown>>;
+}
+
+export interface TfBackend {
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface TfStack {
+  /** The file (or directory, for HCL) this configuration was read from, as the user named it. */
+  readonly file: string;
+  readonly resources: readonly TfResource[];
+  readonly byAddress: ReadonlyMap<string, TfResource>;
+  readonly byType: ReadonlyMap<string, readonly TfResource[]>;
+  readonly backend?: TfBackend;
+  /** Literal defaults of `variable` blocks, by name, when present (used to resolve `${var.x}`). */
+  readonly variables: ReadonlyMap<string, unknown>;
+  /** Literal `locals`, by name. */
+  readonly locals: ReadonlyMap<string, unknown>;
+  /** The stack name (cdktf: folder name under `stacks/`), when known. */
+  readonly name?: string;
+}
+
+/** Raised for input a user must fix (bad file, bad config). The CLI prints `file: message` and exits 2. */
+export class InputError extends Error {
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = "InputError";
+  }
+}
