@@ -1,0 +1,29 @@
+import type { Finding } from "../engine/findings";
+
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly principals: number;
+  readonly agentPrincipals: number;
+  readonly resources: number;
+  readonly files: number;
+}
+
+/** An approval the plan gate looked at, and what it decided. */
+export interface ApprovalVerdict {
+  readonly file: string;
+  readonly accepted: boolean;
+  readonly by?: string;
+  readonly reason: string;
+  readonly covers: readonly string[];
+}
+
+/** Everything a reporter renders. `blastwall check` fills findings + summary; `blastwall gate` adds approvals. */
+export interface Report {
+  readonly tool: "check" | "gate";
+  readonly findings: readonly Finding[];
+  readonly summary: ReportSummary;
+  readonly approvals?: readonly ApprovalVerdict[];
+  /** Per-agent reach graphs for `--format mermaid` (issue: transitive reach). */
+  readonly graphs?: readonly { readonly principal: string; readonly file: string; readonly mermaid: string }[];
+}
