@@ -1,4 +1,4 @@
-import type { Finding } from "../engine/findings";
+import type { Finding, RuleMeta } from "../engine/findings";
 
 export interface ReportSummary {
   readonly errors: number;
@@ -24,6 +24,8 @@ export interface Report {
   readonly findings: readonly Finding[];
   readonly summary: ReportSummary;
   readonly approvals?: readonly ApprovalVerdict[];
+  /** Metadata of the rules that ran (SARIF lists them; text and JSON do not need it). */
+  readonly rules?: readonly RuleMeta[];
   /** Per-agent reach graphs for `--format mermaid` (issue: transitive reach). */
   readonly graphs?: readonly { readonly principal: string; readonly file: string; readonly mermaid: string }[];
 }

@@ -1,0 +1,24 @@
+import type { Report } from "./types";
+import { sortFindings } from "./summarize";
+
+/** The machine report. Its shape is a public contract (see README "JSON report"). */
+export function renderJson(report: Report): string {
+  const out: Record<string, unknown> = {
+    findings: sortFindings(report.findings).map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      principal: f.principal,
+      resource: f.resource,
+      actions: f.actions,
+      evidence: f.evidence,
+      message: f.message,
+      fix: f.fix,
+      file: f.file,
+      ...(f.constructPath ? { constructPath: f.constructPath } : {}),
+      ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
+    })),
+    summary: report.summary,
+  };
+  if (report.approvals) out.approvals = report.approvals;
+  return JSON.stringify(out, null, 2) + "\n";
+}

@@ -1,0 +1,33 @@
+import type { Finding } from "../engine/findings";
+
+/** Errors and warnings that still fail or warn: acknowledged findings are shown but not counted. */
+export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.acknowledged) continue;
+    if (f.severity === "error") errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
+}
+
+/** "a, b, c and 12 more" — reports name the first few actions, then a count. */
+export function listActions(actions: readonly string[], first = 4): string {
+  if (actions.length === 0) return "";
+  if (actions.length <= first) return actions.join(", ");
+  return `${actions.slice(0, first).join(", ")} and ${actions.length - first} more (${actions.length} in all)`;
+}
+
+/** Stable order: errors first, then by file, principal and rule. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" ? 0 : 1);
+  return [...findings].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.file.localeCompare(b.file) ||
+      a.principal.localeCompare(b.principal) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.resource.localeCompare(b.resource),
+  );
+}
