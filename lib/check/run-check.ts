@@ -1,0 +1,60 @@
+import type { BlastwallConfig } from "../engine/config-types";
+import type { Finding } from "../engine/findings";
+import type { Rule } from "../engine/rule";
+import type { Report } from "../report/types";
+import type { TfStack } from "../engine/terraform/types";
+import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
+import { readTerraformJson } from "../engine/terraform/read-file";
+import { buildStack } from "../engine/terraform/stack";
+import { applyAcknowledgements, applySeverity } from "../config/acknowledgements";
+import { countFindings } from "../report/summarize";
+import { allRules } from "../rules";
+import { expandPaths, type StackInput } from "./expand-paths";
+
+export interface CheckOptions {
+  readonly config: BlastwallConfig;
+  readonly strict?: boolean;
+  readonly now?: Date;
+  readonly rules?: readonly Rule[];
+}
+
+/** Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. */
+export function loadStack(input: StackInput): TfStack {
+  if (input.kind === "hcl") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadHclStack } = require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
+    return loadHclStack(input.path);
+  }
+  return buildStack(readTerraformJson(input.path), input.path, input.name);
+}
+
+/** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
+export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Report {
+  const rules = opts.rules ?? allRules;
+  let findings: Finding[] = [];
+  let principals = 0;
+  let agents = 0;
+  let resources = 0;
+  const acks = [...(opts.config.acknowledgements ?? []).map((a) => ({ ...a, source: a.source ?? "blastwall.json" }))];
+  for (const stack of stacks) {
+    const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    findings.push(...r.findings);
+    principals += r.analysis.principals.length;
+    agents += r.analysis.agents.length;
+    resources += stack.resources.length;
+    acks.push(...inCodeAcknowledgements(stack));
+  }
+  findings = applySeverity(findings, opts.config.severity ?? {});
+  findings = applyAcknowledgements(findings, acks, opts.now ?? new Date());
+  const { errors, warnings } = countFindings(findings);
+  return {
+    tool: "check",
+    findings,
+    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: stacks.length },
+    rules: rules.map((r) => r.meta),
+  };
+}
+
+export function checkPaths(paths: readonly string[], opts: CheckOptions): Report {
+  return checkStacks(expandPaths(paths).map(loadStack), opts);
+}

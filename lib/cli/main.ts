@@ -1,0 +1,74 @@
+import type { CliIO, Command } from "./io";
+import { EXIT_BAD_INPUT, EXIT_OK } from "./io";
+import { UsageError } from "./args";
+import { InputError } from "../engine/terraform/types";
+import { packageVersion } from "../report/version";
+
+const HELP = `blastwall — keeps AI agents from destroying production infrastructure
+
+usage:
+  blastwall check [--format text|json|sarif|mermaid] [--config FILE] [--strict] PATH...
+      PATH: a cdk.tf.json or *.tf.json file, a cdktf.out directory, or a directory of .tf files
+  blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust KEY.pem]... PLAN_JSON
+  blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE]
+
+exit codes: 0 pass, 1 at least one error finding (or blocked change), 2 bad input or usage
+`;
+
+/** Commands load lazily, so `check` never loads the plan gate and nothing loads cdktf. */
+function commandFor(name: string): Command | undefined {
+  switch (name) {
+    case "check":
+      return (require("./check") as typeof import("./check")).checkCommand;
+    case "gate":
+      return (require("./gate") as { gateCommand: Command }).gateCommand;
+    case "approve":
+      return (require("./approve") as { approveCommand: Command }).approveCommand;
+    default:
+      return undefined;
+  }
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
+
+/**
+ * Runs the CLI and returns the exit code. Bad input and usage errors print one line on stderr and return 2;
+ * an unexpected failure also returns 2 with one line (set BLASTWALL_DEBUG=1 for the stack).
+ */
+export async function runCli(args: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout)(HELP);
+    return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const command = commandFor(name);
+  if (!command) {
+    io.stderr(`blastwall: unknown command "${name}" (expected check, gate or approve; see blastwall --help)\n`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(`blastwall: ${e.file}: ${e.problem}\n`);
+    } else if (e instanceof UsageError) {
+      io.stderr(`blastwall ${name}: ${e.message} (see blastwall --help)\n`);
+    } else {
+      const err = e as Error;
+      io.stderr(`blastwall: internal error: ${err?.message ?? String(e)}${io.env.BLASTWALL_DEBUG ? `\n${err?.stack}` : " (set BLASTWALL_DEBUG=1 for details)"}\n`);
+    }
+    return EXIT_BAD_INPUT;
+  }
+}

@@ -1,0 +1,109 @@
+import type { BlastwallConfig } from "./config-types";
+import type { Acknowledgement, Finding } from "./findings";
+import type { Rule } from "./rule";
+import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
+import type { PolicyDocument } from "./iam/types";
+import type { TfStack } from "./terraform/types";
+import { agentSelector } from "./agents";
+import { collectPrincipals } from "./principals/collect";
+import { effectiveRights } from "./iam/evaluate";
+import { parsePolicyJson } from "./iam/policy-json";
+import { loadCatalogue } from "./catalogue";
+import { resolveManagedPolicy } from "./managed-policies";
+import { actionUniverse } from "./universe";
+
+const managedCache = new Map<string, PolicyDocument | undefined>();
+
+/** AWS managed policies by ARN, parsed once per process. */
+export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
+  if (managedCache.has(arn)) return managedCache.get(arn);
+  const hit = resolveManagedPolicy(arn);
+  const doc = hit
+    ? parsePolicyJson({ Version: "2012-10-17", Statement: hit.statements }, { address: arn })
+    : undefined;
+  managedCache.set(arn, doc);
+  return doc;
+}
+
+/** Builds the principal graph of a stack; effective rights are computed lazily, once per principal. */
+export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
+  const { principals, unresolved } = collectPrincipals(stack, {
+    isAgent: agentSelector(config),
+    managed: managedPolicyDocument,
+  });
+  const byAddress = new Map<string, PrincipalNode>(principals.map((p) => [p.address, p]));
+  const universe = actionUniverse();
+  const cache = new Map<string, EffectiveRights>();
+  return {
+    principals,
+    byAddress,
+    agents: principals.filter((p) => p.isAgent),
+    unresolved,
+    rightsOf(address) {
+      let r = cache.get(address);
+      if (!r) {
+        const p = byAddress.get(address);
+        if (!p) throw new Error(`blastwall: no principal ${address} in ${stack.file}`);
+        r = effectiveRights({
+          principal: address,
+          identity: p.identityPolicies.flatMap((a) => a.document.statements),
+          boundary: p.boundary?.document.statements,
+          universe,
+        });
+        cache.set(address, r);
+      }
+      return r;
+    },
+  };
+}
+
+export interface AnalyzeOptions {
+  readonly config: BlastwallConfig;
+  readonly rules: readonly Rule[];
+  readonly strict?: boolean;
+}
+
+/** Runs every rule over one stack. Acknowledgements and severity overrides are applied by the caller. */
+export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: Finding[]; analysis: StackAnalysis } {
+  loadCatalogue();
+  const analysis = buildAnalysis(stack, opts.config);
+  const ctx = { stack, analysis, config: opts.config, strict: opts.strict ?? opts.config.strict ?? false };
+  const findings: Finding[] = [];
+  for (const rule of opts.rules) {
+    for (const d of rule.check(ctx)) {
+      const res = stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource);
+      findings.push({
+        ...d,
+        ruleId: rule.meta.id,
+        severity: d.severity ?? rule.meta.severity,
+        fix: d.fix ?? rule.meta.fix,
+        file: stack.file,
+        constructPath: d.constructPath ?? res?.constructPath,
+      });
+    }
+  }
+  return { findings, analysis };
+}
+
+/**
+ * Acknowledgements given in code next to a construct travel in the synthesized JSON, under
+ * `"//": { "blastwall": { "acknowledgements": [...] } }` of the resource, so `blastwall check` sees the same ones.
+ */
+export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
+  const out: Acknowledgement[] = [];
+  for (const r of stack.resources) {
+    const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
+    const acks = meta?.blastwall?.acknowledgements;
+    if (!Array.isArray(acks)) continue;
+    for (const a of acks as Record<string, unknown>[]) {
+      out.push({
+        ruleId: String(a.ruleId),
+        principal: typeof a.principal === "string" ? a.principal : r.address,
+        reason: String(a.reason ?? ""),
+        expires: typeof a.expires === "string" ? a.expires : undefined,
+        source: `construct ${r.constructPath ?? r.address}`,
+      });
+    }
+  }
+  return out;
+}

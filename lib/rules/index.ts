@@ -1,0 +1,15 @@
+import type { Rule } from "../engine/rule";
+import { rule as agentDestroyRight } from "./agent-destroy-right";
+import { rule as agentProtectionRemoval } from "./agent-protection-removal";
+import { rule as agentSelfEscalation } from "./agent-self-escalation";
+import { rule as unanalysablePolicy } from "./unanalysable-policy";
+import { rule as unresolvedAttachment } from "./unresolved-attachment";
+
+/** Every rule `blastwall check` and the synth-time aspect run, in report order. */
+export const allRules: readonly Rule[] = [
+  agentDestroyRight,
+  agentProtectionRemoval,
+  agentSelfEscalation,
+  unanalysablePolicy,
+  unresolvedAttachment,
+];

@@ -1,0 +1,67 @@
+import type { Evidence } from "../engine/findings";
+import type { EffectiveRights, Grant, PrincipalNode } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import { statementName, statementSummary } from "../engine/describe";
+
+/** The grants of one statement, with the actions they give: the unit a finding is reported in. */
+export interface StatementGrants {
+  readonly statement: Statement;
+  readonly actions: string[];
+  readonly conditional: boolean;
+  readonly resources: Set<string>;
+}
+
+/**
+ * Groups a principal's grants by the statement that gives them, keeping actions in catalogue order,
+ * so one finding names one statement to change.
+ */
+export function groupByStatement(
+  rights: EffectiveRights,
+  keep: (grant: Grant) => boolean,
+  order: (action: string) => number,
+): StatementGrants[] {
+  const groups = new Map<Statement, StatementGrants>();
+  for (const grants of rights.grants.values()) {
+    for (const g of grants) {
+      if (!keep(g)) continue;
+      let e = groups.get(g.statement);
+      if (!e) groups.set(g.statement, (e = { statement: g.statement, actions: [], conditional: g.conditional, resources: new Set() }));
+      if (!e.actions.includes(g.action)) e.actions.push(g.action);
+      g.resources.forEach((r) => e!.resources.add(r));
+    }
+  }
+  for (const e of groups.values()) e.actions.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  return [...groups.values()];
+}
+
+export function principalEvidence(p: PrincipalNode): Evidence {
+  return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} is an AI agent (${p.agentReason ?? "selected"})` };
+}
+
+/** Evidence for the statement itself, and for what attaches it to the principal when that is another resource. */
+export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
+  const out: Evidence[] = [];
+  const via = s.source.via;
+  if (via && via !== s.source.address && via !== p.address) {
+    out.push({ step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` });
+  }
+  out.push({
+    step: "statement",
+    address: s.source.address,
+    detail: `${statementName(s)}: ${statementSummary(s)}`,
+    ...(s.source.location ? { location: s.source.location } : {}),
+  });
+  return out;
+}
+
+export function boundaryEvidence(p: PrincipalNode): Evidence[] {
+  if (p.boundary) {
+    return [{ step: "boundary", address: p.boundary.via, detail: `permission boundary ${p.boundary.document.address} does not deny these actions` }];
+  }
+  const note = p.notes.find((n) => n.includes("boundary"));
+  return [{ step: "boundary", address: p.address, detail: note ?? "no permission boundary caps this principal" }];
+}
+
+export function where(s: Statement): string {
+  return `${s.source.address} ${statementName(s)}`;
+}

@@ -1,0 +1,44 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import type { Statement } from "../engine/iam/types";
+import { principalEvidence, statementEvidence } from "./support";
+
+/**
+ * Fail closed: a policy blastwall cannot read (built by `${file(...)}`, a variable, an unknown managed policy ARN,
+ * a statement in a shape it does not understand) counts as granting everything, and this finding says why.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "unanalysable-policy",
+    title: "A policy reaching an AI agent cannot be analysed, so it may grant everything",
+    why:
+      "A gate that passes what it does not understand is worse than none. blastwall reads only what the synthesized " +
+      "Terraform shows; a policy computed at apply time, read from a file or attached by an ARN it does not know may hold any right.",
+    fix:
+      "Write the policy in the stack (a JSON document or data.aws_iam_policy_document with literal actions), attach managed " +
+      "policies by their exact AWS ARN, or, if you have reviewed the policy, acknowledge this finding with a reason.",
+    severity: "error",
+    category: "input",
+  },
+  check({ analysis }) {
+    const out: FindingDraft[] = [];
+    for (const agent of analysis.agents) {
+      const seen = new Set<string>();
+      const unknown: Statement[] = [];
+      for (const a of agent.identityPolicies) for (const s of a.document.statements) if (s.unknown) unknown.push(s);
+      for (const s of unknown) {
+        const key = `${s.source.address}|${s.source.via ?? ""}|${s.unknown}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          principal: agent.address,
+          resource: s.source.address,
+          actions: ["*"],
+          message: `${s.source.address} reaches the AI agent ${agent.address} but ${s.unknown}; blastwall counts it as granting every action.`,
+          evidence: [principalEvidence(agent), ...statementEvidence(agent, s)],
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,49 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { loadCatalogue } from "../engine/catalogue";
+import { effectiveRights } from "../engine/iam/evaluate";
+import { actionUniverse } from "../engine/universe";
+import { listActions } from "../report/summarize";
+
+/**
+ * An attachment whose target cannot be resolved (`role = var.role_name`, a computed name) may attach to an agent.
+ * When what it attaches holds destroy rights, the gate cannot prove the agent safe, so it says so.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "unresolved-attachment",
+    title: "A policy with destroy rights is attached to a principal blastwall cannot identify",
+    why:
+      "If the target of an attachment is computed (a variable, a data source, a value known only at apply time), it may be an " +
+      "AI agent. A gate that assumed otherwise would pass the exact setup that lets an agent delete data.",
+    fix:
+      "Name the target by reference to the role, user or group in the stack (`${aws_iam_role.x.name}`) or by its literal name, " +
+      "or acknowledge the finding with a reason once you have checked that no agent can be the target.",
+    severity: "error",
+    category: "input",
+  },
+  check({ analysis }) {
+    const cat = loadCatalogue();
+    const out: FindingDraft[] = [];
+    for (const u of analysis.unresolved) {
+      let actions: string[] = ["*"];
+      if (u.document) {
+        const rights = effectiveRights({ principal: u.address, identity: u.document.statements, universe: actionUniverse() });
+        actions = [...rights.grants.values()].flatMap((gs) => gs.slice(0, 1).map((g) => g.action)).filter((a) => cat.categoryOf(a) !== undefined);
+        actions.sort((a, b) => cat.rank(a) - cat.rank(b));
+        if (actions.length === 0) continue;
+      }
+      out.push({
+        principal: u.address,
+        resource: u.address,
+        actions,
+        severity: analysis.agents.length > 0 ? "error" : "warning",
+        message:
+          `${u.address} attaches ${u.document ? `a policy granting ${listActions(actions)}` : "a policy blastwall cannot read"} ` +
+          `to a principal it cannot identify (${u.detail}); it may be an AI agent.`,
+        evidence: [{ step: "unresolved", address: u.address, detail: u.detail }],
+      });
+    }
+    return out;
+  },
+};
