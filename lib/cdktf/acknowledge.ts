@@ -1,0 +1,43 @@
+import { TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
+
+export interface InCodeAcknowledgement {
+  /** The rule the finding comes from, e.g. `agent-destroy-right`. */
+  readonly ruleId: string;
+  /** Why this is acceptable. At least 10 characters; reviewers read it in every report. */
+  readonly reason: string;
+  /** ISO date after which the acknowledgement lapses and the finding fails again. @default never */
+  readonly expires?: string;
+}
+
+const MIN_REASON = 10;
+
+/**
+ * Acknowledges findings next to the construct they are about. The acknowledgement is written into the
+ * synthesized JSON (`"//": { "blastwall": ... }` of each resource under `scope`), so `blastwall check` in CI
+ * honours exactly the same ones as the synth-time check. Acknowledged findings still appear in every report.
+ */
+export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void {
+  if (!ack.ruleId || typeof ack.ruleId !== "string") throw new Error("acknowledge: ruleId is required");
+  if (typeof ack.reason !== "string" || ack.reason.trim().length < MIN_REASON) {
+    throw new Error(`acknowledge: reason must be at least ${MIN_REASON} characters and say why the finding is acceptable (rule ${ack.ruleId} at ${scope.node.path})`);
+  }
+  if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {
+    throw new Error(`acknowledge: expires must be an ISO date such as 2027-01-31 (got "${ack.expires}")`);
+  }
+  const resources = scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+  if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource to acknowledge a finding on`);
+  for (const r of resources) {
+    const list = acknowledgementsOf(r);
+    list.push({ ruleId: ack.ruleId, reason: ack.reason.trim(), ...(ack.expires ? { expires: ack.expires } : {}) });
+    r.addOverride("//.blastwall.acknowledgements", list);
+  }
+}
+
+const lists = new WeakMap<TerraformResource, InCodeAcknowledgement[]>();
+
+function acknowledgementsOf(r: TerraformResource): InCodeAcknowledgement[] {
+  let l = lists.get(r);
+  if (!l) lists.set(r, (l = []));
+  return l;
+}

@@ -1,0 +1,92 @@
+import { Annotations, App, TerraformStack } from "cdktf";
+import type { IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { join } from "path";
+import type { BlastwallConfig } from "../engine/config-types";
+import type { Finding } from "../engine/findings";
+import type { Rule } from "../engine/rule";
+import { buildStack } from "../engine/terraform/stack";
+import { checkStacks } from "../check/run-check";
+import { loadConfig } from "../config/load-config";
+import { renderText } from "../report/text";
+import { INHERIT_FROM_APP, installAppGuard } from "./app-guard";
+
+installAppGuard();
+
+export interface BlastwallChecksProps {
+  /** The config (agent selectors, severities, acknowledgements). @default read from `configFile` */
+  readonly config?: BlastwallConfig;
+  /** Path of a blastwall.json to read when `config` is not given. @default `blastwall.json` in the working directory, if present */
+  readonly configFile?: string;
+  /** Treat warnings that may hide a path as errors. @default false (or the config's `strict`) */
+  readonly strict?: boolean;
+  /** The rules to run. @default every blastwall rule */
+  readonly rules?: readonly Rule[];
+}
+
+function stackFile(stack: TerraformStack): string {
+  let outdir = "cdktf.out";
+  try {
+    outdir = App.of(stack).outdir;
+  } catch {
+    // a stack outside an App (tests): keep the conventional folder name
+  }
+  return join(outdir, "stacks", stack.node.id, "cdk.tf.json");
+}
+
+function oneFinding(f: Finding): string {
+  return renderText({ tool: "check", findings: [f], summary: { errors: 1, warnings: 0, principals: 0, agentPrincipals: 0, resources: 0, files: 1 } })
+    .split("\n")
+    .filter((l) => !l.startsWith("blastwall check:"))
+    .join("\n")
+    .trim();
+}
+
+/**
+ * The synth-time gate. Add it once to the App (or to each stack):
+ *
+ *     Aspects.of(app).add(new BlastwallChecks());
+ *
+ * For each stack it registers a validation that analyses the stack's synthesized JSON (`toTerraform()`, so
+ * `addOverride` cannot hide a grant) when `app.synth()` runs, and fails synth with a report when an error
+ * finding is not acknowledged. Warnings become cdktf warning annotations.
+ */
+export class BlastwallChecks implements IAspect {
+  readonly [INHERIT_FROM_APP] = true;
+  private readonly guarded = new WeakSet<TerraformStack>();
+  private configCache?: BlastwallConfig;
+
+  constructor(private readonly props: BlastwallChecksProps = {}) {}
+
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node) || this.guarded.has(node)) return;
+    this.guarded.add(node);
+    const stack = node;
+    stack.node.addValidation({ validate: () => this.validateStack(stack) });
+  }
+
+  /** Findings for one stack, acknowledgements applied. Exposed for tests and custom pipelines. */
+  findingsFor(stack: TerraformStack): Finding[] {
+    const model = buildStack(stack.toTerraform(), stackFile(stack), stack.node.id);
+    const config = this.config();
+    return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
+  }
+
+  private validateStack(stack: TerraformStack): string[] {
+    const findings = this.findingsFor(stack);
+    for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
+      Annotations.of(stack).addWarning(oneFinding(w));
+    }
+    const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
+    if (errors.length === 0) return [];
+    return [
+      `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
+        errors.map(oneFinding).join("\n\n"),
+    ];
+  }
+
+  private config(): BlastwallConfig {
+    if (!this.configCache) this.configCache = this.props.config ?? loadConfig(this.props.configFile);
+    return this.configCache;
+  }
+}

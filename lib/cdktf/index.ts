@@ -1,0 +1,2 @@
+export { BlastwallChecks, type BlastwallChecksProps } from "./checks";
+export { acknowledge, type InCodeAcknowledgement } from "./acknowledge";
