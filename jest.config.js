@@ -6,6 +6,8 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
+  // Examples import "blastwall" as a user would; in tests that is the source, not the build.
+  moduleNameMapper: { "^blastwall$": "<rootDir>/lib/index.ts" },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
 };
