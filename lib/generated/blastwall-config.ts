@@ -1,0 +1,82 @@
+/* eslint-disable */
+/**
+ * This file was generated from policies/blastwall-config.schema.json by scripts/generate-types.ts (json-schema-to-typescript).
+ * Generated, do not edit: change the schema and run `npm run gen`.
+ */
+
+/**
+ * blastwall.json: which principals are AI agents, which findings to relax, which ones are accepted and why.
+ */
+export interface BlastwallConfig {
+  $schema?: string;
+  agents?: AgentSelector;
+  /**
+   * Per-rule severity override; `off` drops the rule's findings.
+   */
+  severity?: {
+    [k: string]: "error" | "warning" | "off" | undefined;
+  };
+  /**
+   * Findings accepted on purpose. An acknowledged finding is reported but no longer fails the gate.
+   */
+  acknowledgements?: ConfigAcknowledgement[];
+  /**
+   * Warnings that can hide a path (unknown secret contents, unresolved references) become errors.
+   */
+  strict?: boolean;
+  protected?: ProtectedSelector;
+  /**
+   * Public keys (PEM) or key files whose signatures `blastwall gate` accepts on approvals.
+   */
+  trustedKeys?: string[];
+}
+/**
+ * Principals that count as AI agents, in addition to those tagged `blastwall:agent = "true"`.
+ */
+export interface AgentSelector {
+  /**
+   * Exact Terraform addresses, e.g. `aws_iam_role.agent`.
+   */
+  addresses?: string[];
+  /**
+   * Glob patterns (`*`, `?`) matched against the IAM name of the role, user or group, e.g. `ai-*`.
+   */
+  names?: string[];
+  /**
+   * Tags that mark a principal as an agent: every listed key must be present with the given value.
+   */
+  tags?: {
+    [k: string]: string | undefined;
+  };
+}
+export interface ConfigAcknowledgement {
+  /**
+   * The rule id the finding carries.
+   */
+  ruleId: string;
+  /**
+   * Exact Terraform address of the principal (or resource) the finding is about; wildcards are not accepted.
+   */
+  principal: string;
+  /**
+   * Why this is acceptable.
+   */
+  reason: string;
+  /**
+   * Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.
+   */
+  expires?: string;
+}
+/**
+ * Resources that hold data which must survive: the protection rules check them in addition to the data-bearing types they know.
+ */
+export interface ProtectedSelector {
+  /**
+   * Exact Terraform addresses, e.g. `aws_db_instance.main`.
+   */
+  addresses?: string[];
+  /**
+   * Terraform resource types, e.g. `aws_rds_cluster`.
+   */
+  types?: string[];
+}
