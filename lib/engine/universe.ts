@@ -1,10 +1,18 @@
 import { ActionUniverse } from "./iam/actions";
 import { loadCatalogue } from "./catalogue";
+import { reachActions } from "./reach/compute";
 
 let universe: ActionUniverse | undefined;
 
-/** Every action the analysis tracks: the destroy catalogue plus the actions reach paths need. Built once. */
+/**
+ * Every action the analysis tracks: the destroy catalogue, its reach actions, and the actions the reach
+ * tables in `reach/compute.ts` look up. Built once; an action outside it is never reported as held.
+ */
 export function actionUniverse(): ActionUniverse {
-  if (!universe) universe = new ActionUniverse(loadCatalogue().universe());
+  if (!universe) {
+    const names = new Map<string, string>();
+    for (const a of [...loadCatalogue().universe(), ...reachActions()]) if (!names.has(a.toLowerCase())) names.set(a.toLowerCase(), a);
+    universe = new ActionUniverse([...names.values()]);
+  }
   return universe;
 }

@@ -4,6 +4,10 @@ import { rule as agentProtectionRemoval } from "./agent-protection-removal";
 import { rule as agentSelfEscalation } from "./agent-self-escalation";
 import { rule as unanalysablePolicy } from "./unanalysable-policy";
 import { rule as unresolvedAttachment } from "./unresolved-attachment";
+import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
+import { rule as agentReachUnknown } from "./agent-reach-unknown";
+import { rule as agentStoredSecret } from "./agent-stored-secret";
+import { rule as resourcePolicyGrant } from "./resource-policy-grant";
 
 /** Every rule `blastwall check` and the synth-time aspect run, in report order. */
 export const allRules: readonly Rule[] = [
@@ -12,4 +16,8 @@ export const allRules: readonly Rule[] = [
   agentSelfEscalation,
   unanalysablePolicy,
   unresolvedAttachment,
+  agentTransitiveDestroy,
+  agentReachUnknown,
+  agentStoredSecret,
+  resourcePolicyGrant,
 ];

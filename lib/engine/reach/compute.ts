@@ -1,0 +1,81 @@
+/**
+ * Pass-role paths (E5): a role whose trust admits a service can be handed to new compute of that service,
+ * which then runs with the role's rights. Each entry lists the action sets that start such compute: the caller
+ * needs `iam:PassRole` on the role and every action of one set.
+ */
+export interface PassRoleService {
+  readonly service: string;
+  readonly starts: readonly (readonly string[])[];
+}
+
+export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
+  {
+    service: "lambda.amazonaws.com",
+    starts: [
+      ["lambda:CreateFunction", "lambda:InvokeFunction"],
+      ["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
+      ["lambda:CreateFunction", "lambda:AddPermission"],
+      ["lambda:UpdateFunctionConfiguration"],
+    ],
+  },
+  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"]] },
+  { service: "ecs-tasks.amazonaws.com", starts: [["ecs:RegisterTaskDefinition", "ecs:RunTask"], ["ecs:RegisterTaskDefinition", "ecs:StartTask"], ["ecs:RegisterTaskDefinition", "ecs:CreateService"], ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]] },
+  { service: "cloudformation.amazonaws.com", starts: [["cloudformation:CreateStack"], ["cloudformation:UpdateStack"], ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"], ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]] },
+  { service: "codebuild.amazonaws.com", starts: [["codebuild:CreateProject", "codebuild:StartBuild"], ["codebuild:CreateProject", "codebuild:StartBuildBatch"], ["codebuild:UpdateProject", "codebuild:StartBuild"]] },
+  { service: "glue.amazonaws.com", starts: [["glue:CreateDevEndpoint"], ["glue:CreateJob", "glue:StartJobRun"], ["glue:UpdateJob", "glue:StartJobRun"], ["glue:CreateJob", "glue:CreateTrigger"], ["glue:CreateSession", "glue:RunStatement"]] },
+  { service: "sagemaker.amazonaws.com", starts: [["sagemaker:CreateNotebookInstance"], ["sagemaker:CreateTrainingJob"], ["sagemaker:CreateProcessingJob"]] },
+  { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
+  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"]] },
+  { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
+  { service: "bedrock-agentcore.amazonaws.com", starts: [["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]] },
+];
+
+/**
+ * Hijack paths (E6): compute or pipelines that already run as a role. The caller needs one of `actions` on the
+ * resource; `roleAttribute` names where the resource says its role (through an instance profile for EC2).
+ */
+export interface HijackTarget {
+  readonly type: string;
+  readonly actions: readonly string[];
+  readonly roleAttribute: string;
+  readonly viaInstanceProfile?: boolean;
+}
+
+export const HIJACK_TARGETS: readonly HijackTarget[] = [
+  { type: "aws_lambda_function", actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], roleAttribute: "role" },
+  { type: "aws_instance", actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution"], roleAttribute: "iam_instance_profile", viaInstanceProfile: true },
+  { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
+  { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution"], roleAttribute: "role_arn" },
+  { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution"], roleAttribute: "role_arn" },
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
+  { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
+  { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
+  { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl"], roleAttribute: "role_arn" },
+];
+
+/** Becoming a user (E4) or joining a group. */
+export const BECOME_USER_ACTIONS = [
+  "iam:CreateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:UpdateLoginProfile",
+  "iam:UpdateAccessKey",
+  "iam:CreateServiceSpecificCredential",
+  "iam:ResetServiceSpecificCredential",
+] as const;
+
+/** Reading a stored credential (E8), by the resource that stores it and the attributes that hold it. */
+export const CREDENTIAL_STORES = [
+  { type: "aws_secretsmanager_secret", actions: ["secretsmanager:GetSecretValue"] },
+  { type: "aws_ssm_parameter", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"] },
+  { type: "aws_lambda_function", actions: ["lambda:GetFunctionConfiguration", "lambda:GetFunction"] },
+] as const;
+
+/** Every action the reach tables look up, so the action universe tracks them all. */
+export function reachActions(): string[] {
+  const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem"]);
+  for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
+  for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
+  BECOME_USER_ACTIONS.forEach((a) => out.add(a));
+  for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
+  return [...out];
+}

@@ -1,0 +1,262 @@
+import type { Evidence } from "../findings";
+import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { TfResource, TfStack } from "../terraform/types";
+import { globsIntersect } from "../iam/glob";
+import { principalAdmits } from "../iam/trust";
+import { attributePattern, refTarget } from "../terraform/tokens";
+import { statementName, statementSummary } from "../describe";
+import { PrincipalIndex } from "./principal-index";
+import { BECOME_USER_ACTIONS, HIJACK_TARGETS, PASS_ROLE_SERVICES } from "./compute";
+import { storedCredentialEdges, type SecretRead } from "./credentials";
+import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
+
+/** The evidence step names of edges; reporters use them to draw the reach graph. */
+export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write"] as const;
+export type EdgeStep = (typeof EDGE_STEPS)[number];
+
+export function grantText(g: Grant): string {
+  return `${g.statement.source.address} ${statementName(g.statement)} (${statementSummary(g.statement)})`;
+}
+
+export function edgeEvidence(step: EdgeStep, to: string, label: string, why: string): Evidence {
+  return { step, address: to, detail: `${label}: ${why}` };
+}
+
+/** The reach of every agent: edges computed lazily per principal and cached, breadth-first search per agent. */
+export class ReachGraph {
+  private readonly edges = new Map<string, ReachEdge[]>();
+  private readonly secretReads = new Map<string, SecretRead[]>();
+  readonly unknownDetail = new Map<string, string>();
+  private readonly roles: PrincipalIndex;
+  private readonly users: PrincipalIndex;
+  private readonly groups: PrincipalIndex;
+  private readonly namedInTrust: Map<string, PrincipalNode[]>;
+
+  constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
+    const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
+    this.roles = new PrincipalIndex(of("role"), "role");
+    this.users = new PrincipalIndex(of("user"), "user");
+    this.groups = new PrincipalIndex(of("group"), "group");
+    this.namedInTrust = indexTrustNames(of("role"));
+  }
+
+  edgesFrom(id: string): ReachEdge[] {
+    if (id.startsWith(UNKNOWN_PREFIX)) return [];
+    let out = this.edges.get(id);
+    if (!out) {
+      const p = this.analysis.byAddress.get(id);
+      out = p ? this.computeEdges(p) : [];
+      this.edges.set(id, out);
+    }
+    return out;
+  }
+
+  /** Stored secrets of unknown contents the principal can read (filled when its edges are computed). */
+  secretReadsOf(id: string): readonly SecretRead[] {
+    this.edgesFrom(id);
+    return this.secretReads.get(id) ?? [];
+  }
+
+  /** Breadth-first: the first edge into each reached node, so paths are shortest and cycles end. */
+  search(start: string): Map<string, ReachEdge | null> {
+    const parent = new Map<string, ReachEdge | null>([[start, null]]);
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      for (const e of this.edgesFrom(queue[i])) {
+        if (parent.has(e.to)) continue;
+        parent.set(e.to, e);
+        queue.push(e.to);
+      }
+    }
+    return parent;
+  }
+
+  static pathTo(parent: ReadonlyMap<string, ReachEdge | null>, id: string): ReachEdge[] {
+    const path: ReachEdge[] = [];
+    for (let e = parent.get(id); e; e = parent.get(e.from)) path.unshift(e);
+    return path;
+  }
+
+  private unknown(key: string, detail: string): string {
+    const id = `${UNKNOWN_PREFIX}${key}`;
+    if (!this.unknownDetail.has(id)) this.unknownDetail.set(id, detail);
+    return id;
+  }
+
+  private grants(p: PrincipalNode, action: string): readonly Grant[] {
+    return this.analysis.rightsOf(p.address).grants.get(action.toLowerCase()) ?? [];
+  }
+
+  private computeEdges(p: PrincipalNode): ReachEdge[] {
+    const out: ReachEdge[] = [];
+    const add = (to: string, step: EdgeStep, label: string, why: string) => {
+      if (to === p.address) return;
+      out.push({ from: p.address, to, label, evidence: [edgeEvidence(step, to, label, why)] });
+    };
+    this.assumeRoleEdges(p, add);
+    this.rewriteTrustEdges(p, add);
+    this.becomeUserEdges(p, add);
+    this.passRoleEdges(p, add);
+    this.hijackEdges(p, add);
+    const creds = storedCredentialEdges(this.stack, this.analysis, p, (a) => this.grants(p, a));
+    for (const e of creds.edges) {
+      const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
+      add(to, "credential", e.label, e.detail);
+    }
+    this.secretReads.set(p.address, creds.unknownReads);
+    this.stateEdges(p, add);
+    return out;
+  }
+
+  private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
+    const candidate = { arnPattern: p.arnPattern };
+    for (const g of this.grants(p, "sts:AssumeRole")) {
+      for (const r of g.resources) {
+        for (const role of this.roles.matching(r)) {
+          const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
+          if (trust.length > 0) {
+            add(role.address, "assume-role", "sts:AssumeRole", `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`);
+          }
+        }
+        if (this.roles.reachesOutside(r)) {
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`);
+        }
+      }
+    }
+    // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
+    for (const role of this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []) {
+      const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
+      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
+    }
+  }
+
+  private rewriteTrustEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const g of this.grants(p, "iam:UpdateAssumeRolePolicy")) {
+      for (const r of g.resources) {
+        for (const role of this.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`);
+        if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", `${grantText(g)} lets it rewrite the trust of roles outside this stack`);
+      }
+    }
+  }
+
+  private becomeUserEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const action of BECOME_USER_ACTIONS) {
+      for (const g of this.grants(p, action)) {
+        for (const r of g.resources) {
+          for (const u of this.users.matching(r)) add(u.address, "become-user", action, `${grantText(g)} lets it mint credentials for ${u.address}`);
+          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", action, `${grantText(g)} lets it mint credentials for users outside this stack`);
+        }
+      }
+    }
+    for (const g of this.grants(p, "iam:AddUserToGroup")) {
+      for (const r of g.resources) {
+        for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", `${grantText(g)} lets it add a user it controls to ${grp.address}`);
+        if (this.groups.reachesOutside(r)) add(this.unknown(`groups:${r}`, `groups matching ${r}, which may lie outside this stack`), "join-group", "iam:AddUserToGroup", `${grantText(g)} lets it join groups outside this stack`);
+      }
+    }
+  }
+
+  private passRoleEdges(p: PrincipalNode, add: AddEdge): void {
+    const passGrants = this.grants(p, "iam:PassRole");
+    if (passGrants.length === 0) return;
+    const held = (a: string) => this.grants(p, a).length > 0;
+    const startable = PASS_ROLE_SERVICES.map((s) => ({ service: s.service, set: s.starts.find((set) => set.every(held)) })).filter((s) => s.set);
+    for (const g of passGrants) {
+      for (const r of g.resources) {
+        for (const role of this.roles.matching(r)) {
+          for (const s of startable) {
+            if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
+            const label = `iam:PassRole + ${s.set!.join(", ")}`;
+            add(role.address, "pass-role", label, `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`);
+            break;
+          }
+        }
+        if (this.roles.reachesOutside(r)) {
+          const how = startable.length ? ` and it can start ${startable.map((s) => s.service).join(", ")} compute` : "";
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", `${grantText(g)} lets it pass roles outside this stack${how}`);
+        }
+      }
+    }
+  }
+
+  private hijackEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const t of HIJACK_TARGETS) {
+      const held = t.actions.map((a) => ({ a, gs: this.grants(p, a) })).filter((x) => x.gs.length > 0);
+      if (held.length === 0) continue;
+      for (const res of this.stack.byType.get(t.type) ?? []) {
+        const arn = attributePattern(this.stack, res, "arn").pattern;
+        const hit = held.find((x) => x.gs.some((g) => g.resources.some((r) => globsIntersect(r, arn))));
+        if (!hit) continue;
+        const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
+        if (role === null) continue;
+        const g = hit.gs[0];
+        const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
+        add(to, "hijack", hit.a, `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
+      }
+    }
+  }
+
+  /** The principal address a compute resource runs as; null when it runs as none; undefined when unresolvable. */
+  private roleOfCompute(res: TfResource, attribute: string, viaProfile: boolean): string | null | undefined {
+    const v = res.values[attribute];
+    if (v === undefined || v === null || v === "") return null;
+    if (viaProfile) {
+      const ref = refTarget(v);
+      const profile = ref ? this.stack.byAddress.get(ref.address) : (this.stack.byType.get("aws_iam_instance_profile") ?? []).find((x) => x.values.name === v);
+      if (!profile) return undefined;
+      return this.roleOfCompute(profile, "role", false);
+    }
+    const ref = refTarget(v);
+    if (ref && this.analysis.byAddress.has(ref.address)) return ref.address;
+    if (ref) return undefined;
+    if (typeof v === "string") {
+      const byArn = this.roles.matching(v.includes(":") ? v : `arn:aws:iam::*:role/${v}`);
+      if (byArn.length === 1) return byArn[0].address;
+    }
+    return undefined;
+  }
+
+  private stateEdges(p: PrincipalNode, add: AddEdge): void {
+    const b = this.stack.backend;
+    if (!b || b.type !== "s3") return;
+    const bucket = typeof b.config.bucket === "string" ? b.config.bucket : "*";
+    const key = typeof b.config.key === "string" ? b.config.key : "*";
+    const targets: [string, string, string][] = [[`arn:aws:s3:::${bucket}/${key}`, "s3:PutObject", "write the Terraform state"], [`arn:aws:s3:::${bucket}/${key}`, "s3:DeleteObject", "delete the Terraform state"]];
+    const table = b.config.dynamodb_table;
+    if (typeof table === "string") targets.push([`arn:aws:dynamodb:*:*:table/${table}`, "dynamodb:DeleteItem", "break the state lock"]);
+    for (const [arn, action, what] of targets) {
+      const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, arn)));
+      if (!g) continue;
+      const to = this.unknown(`state:${bucket}/${key}`, `the deploy role that applies the state in s3://${bucket}/${key}`);
+      add(to, "state-write", action, `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`);
+    }
+  }
+}
+
+type AddEdge = (to: string, step: EdgeStep, label: string, why: string) => void;
+
+/** Roles whose trust policy names a principal ARN outright, keyed by that ARN (lower case). */
+function indexTrustNames(roles: readonly PrincipalNode[]): Map<string, PrincipalNode[]> {
+  const out = new Map<string, PrincipalNode[]>();
+  for (const role of roles) {
+    for (const s of role.trustPolicy?.statements ?? []) {
+      if (s.effect !== "Allow") continue;
+      for (const ps of s.principals ?? []) {
+        if (ps.type !== "AWS") continue;
+        for (const id of ps.identifiers) {
+          if (!/:(role|user)\//.test(id)) continue;
+          const key = normaliseAccount(id);
+          const list = out.get(key) ?? [];
+          if (!list.includes(role)) list.push(role);
+          out.set(key, list);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Trust policies name principals with or without a literal account; stack patterns have `*` there. */
+function normaliseAccount(arn: string): string {
+  return arn.toLowerCase().replace(/^(arn:[^:]*:iam::)[^:]*:/, "$1*:");
+}

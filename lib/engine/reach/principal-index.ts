@@ -1,0 +1,54 @@
+import type { PrincipalKind, PrincipalNode } from "../analysis-types";
+import { globsIntersect, hasWildcard } from "../iam/glob";
+
+/** The part of an ARN after the fifth colon (`role/agents/a1`), or undefined for a non-ARN pattern. */
+function resourcePart(arn: string): string | undefined {
+  let i = -1;
+  for (let n = 0; n < 5; n++) {
+    i = arn.indexOf(":", i + 1);
+    if (i < 0) return undefined;
+  }
+  return arn.slice(i + 1);
+}
+
+/**
+ * Finds the principals a resource pattern may name without testing every principal: patterns with a literal
+ * `role/path/name` part are looked up; only wildcard patterns scan. Keeps reach linear in principals + edges.
+ */
+export class PrincipalIndex {
+  private readonly exact = new Map<string, PrincipalNode[]>();
+  private readonly computed: PrincipalNode[] = [];
+
+  constructor(private readonly nodes: readonly PrincipalNode[], readonly kind: PrincipalKind) {
+    for (const p of nodes) {
+      const part = resourcePart(p.arnPattern);
+      if (part === undefined || hasWildcard(part)) this.computed.push(p);
+      else {
+        const key = part.toLowerCase();
+        const list = this.exact.get(key);
+        if (list) list.push(p);
+        else this.exact.set(key, [p]);
+      }
+    }
+  }
+
+  /** Principals of this kind the pattern may name. */
+  matching(pattern: string): PrincipalNode[] {
+    const part = resourcePart(pattern);
+    if (part === undefined || hasWildcard(part)) return this.nodes.filter((p) => globsIntersect(pattern, p.arnPattern, { caseInsensitive: true }));
+    const out = [...(this.exact.get(part.toLowerCase()) ?? []), ...this.computed];
+    return out.filter((p) => globsIntersect(pattern, p.arnPattern, { caseInsensitive: true }));
+  }
+
+  /**
+   * Whether the pattern may also name principals that are not in this stack: any wildcard in the name part,
+   * or a literal name no principal here has. Those count as possibly granting everything.
+   */
+  reachesOutside(pattern: string): boolean {
+    const part = resourcePart(pattern);
+    if (part === undefined || hasWildcard(part)) return true;
+    const typePrefix = `${this.kind}/`;
+    if (!part.toLowerCase().startsWith(typePrefix)) return false; // another resource type: names no principal of this kind
+    return !this.exact.has(part.toLowerCase());
+  }
+}

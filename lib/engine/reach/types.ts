@@ -1,0 +1,26 @@
+import type { Evidence } from "../findings";
+
+/** Something an agent may come to act as: a principal of the stack, or one blastwall cannot see. */
+export type ReachNode =
+  | { readonly kind: "principal"; readonly id: string }
+  | { readonly kind: "unknown"; readonly id: string; readonly detail: string };
+
+/**
+ * "`from` can come to act as `to`": by assuming it, rewriting its trust, minting its keys, passing it to new
+ * compute, hijacking compute that runs as it, reading a stored credential, or writing the state it deploys.
+ */
+export interface ReachEdge {
+  readonly from: string;
+  readonly to: string;
+  /** The right used, as a reviewer would name it: `sts:AssumeRole`, `iam:PassRole + lambda:CreateFunction`. */
+  readonly label: string;
+  /** Why the edge holds: the statements on both sides. */
+  readonly evidence: readonly Evidence[];
+}
+
+/** Unknown-node ids start with this prefix, so reports can tell them apart. */
+export const UNKNOWN_PREFIX = "unknown:";
+
+export function unknownNode(detail: string, key: string): ReachNode {
+  return { kind: "unknown", id: `${UNKNOWN_PREFIX}${key}`, detail };
+}

@@ -1,0 +1,37 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { principalEvidence } from "./support";
+import { reachOf } from "./reach-support";
+
+/** Secrets of unknown contents within an agent's reach: the step the April 2026 agent took. */
+export const rule: Rule = {
+  meta: {
+    id: "agent-stored-secret",
+    title: "An AI agent can read stored secrets whose contents blastwall cannot see",
+    why:
+      "The April 2026 agent searched for a credential, found a token with broad authority and used it. If a secret the agent " +
+      "can read holds such a token, the agent holds its rights. With --strict (or strict in the config) this is an error.",
+    fix:
+      "Scope secretsmanager:GetSecretValue / ssm:GetParameter* to the exact secrets the agent needs, never to `*`, and keep " +
+      "deploy or admin credentials in stores only the deploy role can read.",
+    severity: "warning",
+    category: "reach",
+  },
+  check(ctx) {
+    const graph = reachOf(ctx);
+    const out: FindingDraft[] = [];
+    for (const agent of ctx.analysis.agents) {
+      const reads = graph.secretReadsOf(agent.address);
+      if (reads.length === 0) continue;
+      out.push({
+        principal: agent.address,
+        resource: reads[0].store,
+        actions: [...new Set(reads.map((r) => r.action))],
+        severity: ctx.strict ? "error" : "warning",
+        message: `${agent.address} is an AI agent and can read stored secrets whose contents the stack does not show: ${reads.map((r) => r.store).join(", ")}.`,
+        evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }))],
+      });
+    }
+    return out;
+  },
+};

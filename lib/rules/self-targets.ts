@@ -1,0 +1,22 @@
+import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
+import type { TfStack } from "../engine/terraform/types";
+import { resolveToPattern } from "../engine/terraform/tokens";
+
+/**
+ * ARN patterns of everything whose change changes this principal's own rights: itself, its groups, and the
+ * customer managed policies attached to it. An IAM write on any of these lets it grant itself anything.
+ */
+export function selfTargets(stack: TfStack, analysis: StackAnalysis, p: PrincipalNode): string[] {
+  const out = new Set<string>([p.arnPattern]);
+  for (const g of p.groups) {
+    const group = analysis.byAddress.get(g);
+    if (group) out.add(group.arnPattern);
+  }
+  const policies = [...p.identityPolicies, ...(p.boundary ? [p.boundary] : [])];
+  for (const a of policies) {
+    if (a.document.address.startsWith("aws_iam_policy.")) {
+      out.add(resolveToPattern(stack, "${" + a.document.address + ".arn}").pattern);
+    }
+  }
+  return [...out];
+}
