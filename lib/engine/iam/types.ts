@@ -49,6 +49,15 @@ export interface Statement {
   readonly notPrincipals?: readonly PrincipalSpec[];
   readonly conditions: readonly Condition[];
   /**
+   * Indices into whichever of `resources` / `notResources` is set of the patterns that over-approximate what
+   * was written: they came from `${...}` tokens (Terraform references, IAM policy variables) turned into
+   * wildcards. An Allow may use them as they are; a Deny must not count on them to certainly cover anything,
+   * and an Allow's NotResource must not count on them to certainly exclude anything.
+   */
+  readonly approximateResources?: readonly number[];
+  /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
+  readonly approximatePrincipals?: boolean;
+  /**
    * Set when the statement stands for something the engine could not read (a policy built by `${file(...)}`,
    * an unknown managed policy, an unresolvable attachment...). Such a statement is `Allow * on *` and the
    * text says why; rules report it as "possibly grants everything".

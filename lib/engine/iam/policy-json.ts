@@ -1,0 +1,191 @@
+/**
+ * IAM policy JSON (already parsed) into normalised statements.
+ *
+ * Fail closed: whatever cannot be read becomes an `unknown` statement, i.e. `Allow * on *` with a reason, so
+ * a garbled policy is reported as "possibly grants everything" rather than silently granting nothing. AWS
+ * itself rejects such documents, so this only over-reports on stacks that would not deploy anyway.
+ */
+import type { Condition, PolicyDocument, PrincipalSpec, Statement, StatementSource } from "./types";
+
+export interface ParseOptions {
+  /** Address of the resource / data source / managed ARN holding the document. */
+  readonly address: string;
+  readonly via?: string;
+  readonly constructPath?: string;
+  /**
+   * Turns an identifier string (Resource, NotResource, principal) into a glob pattern. The Terraform layer
+   * passes one that resolves `${...}` references; the default widens every `${...}` to `*`.
+   */
+  readonly resolve?: (s: string) => string;
+}
+
+const TOKEN_START = "${";
+
+/**
+ * Replace each `${...}` (braces balanced, so `${lookup(m, "${k}")}` counts as one) by `replacement`. An
+ * unterminated `${` swallows the rest of the string: widening is the safe reading.
+ */
+export function replaceInterpolations(s: string, replacement = "*"): string {
+  if (!s.includes(TOKEN_START)) return s;
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const start = s.indexOf(TOKEN_START, i);
+    if (start < 0) {
+      out += s.slice(i);
+      break;
+    }
+    out += s.slice(i, start) + replacement;
+    let depth = 0;
+    let j = start + 1;
+    for (; j < s.length; j++) {
+      if (s[j] === "{") depth++;
+      else if (s[j] === "}" && --depth === 0) break;
+    }
+    i = j + 1;
+  }
+  // `$${` is Terraform's escape for a literal `${` (an IAM policy variable); its `$` is left over.
+  return out.replace(/\$\*/g, "*").replace(/\*{2,}/g, "*");
+}
+
+const defaultResolve = (s: string): string => replaceInterpolations(s);
+
+/** The fail-closed stand-in for something unreadable: `Allow * on *`, with the reason. */
+export function unknownStatement(source: StatementSource, reason: string): Statement {
+  return { source, effect: "Allow", actions: ["*"], resources: ["*"], conditions: [], unknown: reason };
+}
+
+export function unknownDocument(address: string, reason: string, via?: string, constructPath?: string): PolicyDocument {
+  const source: StatementSource = { address, index: 0, ...(via !== undefined && { via }), ...(constructPath !== undefined && { constructPath }) };
+  return { address, statements: [unknownStatement(source, reason)] };
+}
+
+/** JSON text of a policy (as in `aws_iam_policy.policy`); text that is not JSON is an unknown document. */
+export function parsePolicyString(text: string, opts: ParseOptions): PolicyDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return unknownDocument(opts.address, `policy is not valid JSON: ${(e as Error).message}`, opts.via, opts.constructPath);
+  }
+  return parsePolicyJson(doc, opts);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function parsePolicyJson(doc: unknown, opts: ParseOptions): PolicyDocument {
+  if (!isObject(doc)) return unknownDocument(opts.address, "policy document is not a JSON object", opts.via, opts.constructPath);
+  if (!("Statement" in doc)) return unknownDocument(opts.address, "policy document has no Statement", opts.via, opts.constructPath);
+  const raw = doc.Statement;
+  const list: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const resolve = opts.resolve ?? defaultResolve;
+  return { address: opts.address, statements: list.map((s, index) => parseStatement(s, index, opts, resolve)) };
+}
+
+/** Thrown inside statement parsing; becomes the `unknown` reason. */
+class Unreadable extends Error {}
+
+const STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
+
+function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve: (s: string) => string): Statement {
+  const sid = isObject(raw) && (typeof raw.Sid === "string" || typeof raw.Sid === "number") ? String(raw.Sid) : undefined;
+  const source: StatementSource = {
+    address: opts.address,
+    index,
+    ...(sid !== undefined && sid !== "" && { sid }),
+    ...(opts.via !== undefined && { via: opts.via }),
+    ...(opts.constructPath !== undefined && { constructPath: opts.constructPath }),
+  };
+  try {
+    return readStatement(raw, source, resolve);
+  } catch (e) {
+    if (e instanceof Unreadable) return unknownStatement(source, `statement ${index}${sid ? ` (${sid})` : ""}: ${e.message}`);
+    throw e;
+  }
+}
+
+function readStatement(raw: unknown, source: StatementSource, resolve: (s: string) => string): Statement {
+  if (!isObject(raw)) throw new Unreadable("is not a JSON object");
+  // An unknown key is most likely a misspelling ("Condtion", "Actions"); ignoring it could turn a narrow
+  // Deny into a broad one or drop a restriction, so the statement as a whole is unreadable.
+  for (const k of Object.keys(raw)) if (!STATEMENT_KEYS.has(k)) throw new Unreadable(`unknown element "${k}"`);
+  const effect = raw.Effect;
+  if (effect === undefined) throw new Unreadable("missing Effect");
+  if (effect !== "Allow" && effect !== "Deny") throw new Unreadable(`Effect ${JSON.stringify(effect)} is neither Allow nor Deny`);
+
+  if ("Action" in raw && "NotAction" in raw) throw new Unreadable("has both Action and NotAction");
+  if (!("Action" in raw) && !("NotAction" in raw)) throw new Unreadable("has neither Action nor NotAction");
+  if ("Resource" in raw && "NotResource" in raw) throw new Unreadable("has both Resource and NotResource");
+  if ("Principal" in raw && "NotPrincipal" in raw) throw new Unreadable("has both Principal and NotPrincipal");
+
+  // Action patterns are compared case-insensitively, so they are stored lower case. A `${...}` in an action
+  // can only be a Terraform reference: it widens to `*`.
+  const actionOf = (s: string) => replaceInterpolations(s).toLowerCase();
+  // Which identifiers came from `${...}` tokens: resolve() widens them, so a Deny must not rely on them.
+  const approximate = { resources: [] as number[], principals: false };
+  const resourcesOf = (key: string) =>
+    stringList(raw[key], key).map((s, i) => {
+      if (s.includes(TOKEN_START)) approximate.resources.push(i);
+      return resolve(s);
+    });
+  const principalsOf = (key: string) =>
+    principalList(raw[key], key, (s) => {
+      if (s.includes(TOKEN_START)) approximate.principals = true;
+      return resolve(s);
+    });
+
+  const statement: Statement = {
+    source,
+    effect,
+    ...("Action" in raw && { actions: stringList(raw.Action, "Action").map(actionOf) }),
+    ...("NotAction" in raw && { notActions: stringList(raw.NotAction, "NotAction").map(actionOf) }),
+    ...("Resource" in raw && { resources: resourcesOf("Resource") }),
+    ...("NotResource" in raw && { notResources: resourcesOf("NotResource") }),
+    ...("Principal" in raw && { principals: principalsOf("Principal") }),
+    ...("NotPrincipal" in raw && { notPrincipals: principalsOf("NotPrincipal") }),
+    conditions: "Condition" in raw ? conditionList(raw.Condition) : [],
+  };
+  return {
+    ...statement,
+    ...(approximate.resources.length > 0 && { approximateResources: approximate.resources }),
+    ...(approximate.principals && { approximatePrincipals: true }),
+  };
+}
+
+function stringList(v: unknown, what: string): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  throw new Unreadable(`${what} is neither a string nor an array of strings`);
+}
+
+const PRINCIPAL_TYPES = new Set(["AWS", "Service", "Federated", "CanonicalUser"]);
+
+function principalList(v: unknown, what: string, resolve: (s: string) => string): PrincipalSpec[] {
+  if (v === "*") return [{ type: "*", identifiers: ["*"] }];
+  if (!isObject(v)) throw new Unreadable(`${what} is neither "*" nor an object`);
+  return Object.entries(v).map(([type, ids]) => {
+    if (!PRINCIPAL_TYPES.has(type)) throw new Unreadable(`${what} has unknown principal type "${type}"`);
+    return { type, identifiers: stringList(ids, `${what}.${type}`).map(resolve) };
+  });
+}
+
+function conditionValue(x: unknown, where: string): string {
+  if (typeof x === "string" || typeof x === "number" || typeof x === "boolean") return String(x);
+  throw new Unreadable(`Condition ${where} has a value that is not a string, number or boolean`);
+}
+
+function conditionList(v: unknown): Condition[] {
+  if (!isObject(v)) throw new Unreadable("Condition is not an object");
+  const out: Condition[] = [];
+  for (const [operator, block] of Object.entries(v)) {
+    if (!isObject(block)) throw new Unreadable(`Condition ${operator} is not an object`);
+    for (const [key, value] of Object.entries(block)) {
+      const where = `${operator} ${key}`;
+      const values = Array.isArray(value) ? value.map((x) => conditionValue(x, where)) : [conditionValue(value, where)];
+      out.push({ operator, key, values });
+    }
+  }
+  return out;
+}
