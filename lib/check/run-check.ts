@@ -1,5 +1,5 @@
 import type { BlastwallConfig } from "../engine/config-types";
-import type { Finding } from "../engine/findings";
+import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { TfStack } from "../engine/terraform/types";
@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly strict?: boolean;
   readonly now?: Date;
   readonly rules?: readonly Rule[];
+  /** Where the config came from, named in acknowledged findings. @default "blastwall.json" */
+  readonly configSource?: string;
 }
 
 /** Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. */
@@ -35,7 +37,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   let principals = 0;
   let agents = 0;
   let resources = 0;
-  const acks = [...(opts.config.acknowledgements ?? []).map((a) => ({ ...a, source: a.source ?? "blastwall.json" }))];
+  const acks: Acknowledgement[] = (opts.config.acknowledgements ?? []).map((a) => ({ ...a, source: opts.configSource ?? "blastwall.json" }));
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     findings.push(...r.findings);

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench` (human table) and `npm run --silent bench -- --json` (one JSON object).
+ * Every measurement runs in a fresh child process so peak memory and module loading are per case.
+ * Targets (issues): analysis within 3x the read+parse time at 20,000 resources, growing linearly; the gate adds
+ * at most 15% to synth at 1,000 resources; `blastwall check` loads no cdktf or provider code; reach within 3x.
+ */
+import { execFileSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { reachStack, syntheticStack } from "./bench-fixtures";
+
+const SIZES = [1000, 5000, 20000];
+const SYNTH_RESOURCES = 1000;
+const REPEAT = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function child(args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ["--max-old-space-size=8192", __filename, "--child", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+// ---- children -------------------------------------------------------------------------------------------
+
+function timeParse(file: string): { ms: number; json: unknown } {
+  const times: number[] = [];
+  let json: unknown;
+  for (let i = 0; i < REPEAT; i++) {
+    const t = process.hrtime.bigint();
+    json = JSON.parse(readFileSync(file, "utf8"));
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { ms: median(times), json };
+}
+
+function childAnalyse(file: string): Record<string, unknown> {
+  const { buildStack } = require("../lib/engine/terraform/stack") as typeof import("../lib/engine/terraform/stack");
+  const { checkStacks } = require("../lib/check/run-check") as typeof import("../lib/check/run-check");
+  // Warm the one-time tables (catalogue, managed policies) so the measure is the analysis itself.
+  checkStacks([buildStack(syntheticStack(20), "warmup.json")], { config: {} });
+  const parsed = timeParse(file);
+  const times: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    const t = process.hrtime.bigint();
+    const report = checkStacks([buildStack(json, file)], { config: {} });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    findings = report.findings.length;
+  }
+  const analysisMs = median(times);
+  return { parseMs: parsed.ms, analysisMs, findings, peakMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+function childSynth(resources: number, withGate: boolean, outdir: string): Record<string, unknown> {
+  const t0 = process.hrtime.bigint();
+  const { App, Aspects, TerraformStack } = require("cdktf") as typeof import("cdktf");
+  const { IamRole } = require("@cdktf/provider-aws/lib/iam-role") as typeof import("@cdktf/provider-aws/lib/iam-role");
+  const { IamRolePolicy } = require("@cdktf/provider-aws/lib/iam-role-policy") as typeof import("@cdktf/provider-aws/lib/iam-role-policy");
+  const { EbsVolume } = require("@cdktf/provider-aws/lib/ebs-volume") as typeof import("@cdktf/provider-aws/lib/ebs-volume");
+  const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket") as typeof import("@cdktf/provider-aws/lib/s3-bucket");
+  const { AwsProvider } = require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
+  const gate = withGate ? (require("../lib/cdktf") as typeof import("../lib/cdktf")) : undefined;
+  const loaded = process.hrtime.bigint();
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, "bench");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  for (let i = 0; i < resources / 4; i++) {
+    const role = new IamRole(stack, `role${i}`, {
+      name: `role-${i}`,
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      tags: i % 10 === 0 ? { "blastwall:agent": "true" } : undefined,
+    });
+    new IamRolePolicy(stack, `policy${i}`, { role: role.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }] }) });
+    new EbsVolume(stack, `vol${i}`, { availabilityZone: "eu-west-1a", size: 10, encrypted: true });
+    new S3Bucket(stack, `bucket${i}`, { bucket: `bench-${i}` });
+  }
+  if (gate) Aspects.of(app).add(new gate.BlastwallChecks({ config: {} }));
+  let failed = false;
+  try {
+    app.synth();
+  } catch {
+    failed = true; // the gate may reject bench stacks; the time still counts
+  }
+  const done = process.hrtime.bigint();
+  return { synthMs: Number(done - loaded) / 1e6, loadMs: Number(loaded - t0) / 1e6, failed };
+}
+
+async function childCheckLoads(file: string): Promise<Record<string, unknown>> {
+  const { runCli } = require("../lib/cli/main") as typeof import("../lib/cli/main");
+  const silent = { stdout: () => undefined, stderr: () => undefined, cwd: process.cwd(), env: {}, now: () => new Date() };
+  const code = await runCli(["check", "--format", "json", file], silent);
+  const mods = Object.keys(require.cache);
+  const cdktf = mods.filter((m) => /node_modules[\\/](cdktf|@cdktf[\\/]provider-aws|constructs)[\\/]/.test(m));
+  return { exitCode: code, modules: mods.length, cdktfModules: cdktf.length };
+}
+
+async function runChild(args: string[]): Promise<void> {
+  const [mode, a, b, c] = args;
+  let r: Record<string, unknown>;
+  if (mode === "analyse") r = childAnalyse(a);
+  else if (mode === "synth") r = childSynth(Number(a), b === "with", c);
+  else if (mode === "loads") r = await childCheckLoads(a);
+  else throw new Error(`unknown child mode ${mode}`);
+  process.stdout.write(JSON.stringify(r) + "\n");
+}
+
+// ---- parent ---------------------------------------------------------------------------------------------
+
+function main(json: boolean): void {
+  const dir = mkdtempSync(join(tmpdir(), "blastwall-bench-"));
+  const log = (s: string) => {
+    if (!json) process.stdout.write(s);
+    else process.stderr.write(s);
+  };
+  try {
+    const sizes = [];
+    for (const n of SIZES) {
+      log(`stack of ${n} resources... `);
+      const file = join(dir, `bench-${n}.tf.json`);
+      writeFileSync(file, JSON.stringify(syntheticStack(n), null, 2));
+      const r = child(["analyse", file]);
+      const parseMs = Number(r.parseMs);
+      const analysisMs = Number(r.analysisMs);
+      sizes.push({ resources: n, parseMs: round(parseMs), analysisMs: round(analysisMs), ratio: round(analysisMs / parseMs), peakMiB: round(Number(r.peakMiB)) });
+      log(`parse ${round(parseMs)} ms, analysis ${round(analysisMs)} ms\n`);
+    }
+    log(`reach: 2000 roles, 200 agents... `);
+    const reach = reachStack(2000, 200);
+    const reachFile = join(dir, "reach.tf.json");
+    writeFileSync(reachFile, JSON.stringify(reach.json, null, 2));
+    const rr = child(["analyse", reachFile]);
+    const reachOut = { roles: 2000, agents: 200, edges: reach.edges, parseMs: round(Number(rr.parseMs)), analysisMs: round(Number(rr.analysisMs)), ratio: round(Number(rr.analysisMs) / Number(rr.parseMs)) };
+    log(`parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms\n`);
+
+    log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${REPEAT}x each, interleaved)... `);
+    const without: number[] = [];
+    const withGate: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      without.push(Number(child(["synth", String(SYNTH_RESOURCES), "without", join(dir, `out-a${i}`)]).synthMs));
+      withGate.push(Number(child(["synth", String(SYNTH_RESOURCES), "with", join(dir, `out-b${i}`)]).synthMs));
+    }
+    const synth = { resources: SYNTH_RESOURCES, withoutGateMs: round(median(without)), withGateMs: round(median(withGate)), overhead: round(median(withGate) / median(without) - 1) };
+    log(`${synth.withoutGateMs} ms vs ${synth.withGateMs} ms\n`);
+
+    const loads = child(["loads", join(dir, "bench-1000.tf.json")]);
+    const out = { sizes, reach: reachOut, synth, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
+    if (json) {
+      process.stdout.write(JSON.stringify(out) + "\n");
+      return;
+    }
+    const lines = [
+      "",
+      "resources  parse ms  analysis ms  ratio  peak MiB",
+      ...sizes.map((s) => `${String(s.resources).padStart(9)}  ${String(s.parseMs).padStart(8)}  ${String(s.analysisMs).padStart(11)}  ${String(s.ratio).padStart(5)}  ${String(s.peakMiB).padStart(8)}`),
+      "",
+      `reach (2,000 roles, 200 agents, ${reach.edges} edges): parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms, ratio ${reachOut.ratio}`,
+      `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: +${round(synth.overhead * 100)}%`,
+      `blastwall check loaded ${loads.modules} modules, ${loads.cdktfModules} of them cdktf/provider/constructs`,
+      "",
+      "targets: ratio <= 3 at 20,000 resources and roughly flat across sizes; reach ratio <= 3; synth overhead <= 15%; 0 cdktf modules",
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (args[0] === "--child") {
+    runChild(args.slice(1)).catch((e) => {
+      process.stderr.write(`bench child failed: ${(e as Error).stack}\n`);
+      process.exit(1);
+    });
+  } else {
+    main(args.includes("--json"));
+  }
+}
