@@ -38,6 +38,10 @@ export interface TfStack {
   readonly locals: ReadonlyMap<string, unknown>;
   /** The stack name (cdktf: folder name under `stacks/`), when known. */
   readonly name?: string;
+  /** `module` blocks, in file order (their resources are not visible). Filled by the JSON reader. */
+  readonly modules?: readonly TfModuleCall[];
+  /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
+  readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 /** Raised for input a user must fix (bad file, bad config). The CLI prints `file: message` and exits 2. */
@@ -47,3 +51,15 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 }
+
+/** A `module` block: its contents live elsewhere, so the engine cannot see the resources it creates. */
+export interface TfModuleCall {
+  readonly name: string;
+  /** `module.NAME`. */
+  readonly address: string;
+  readonly source?: string;
+  /** Arguments as written. */
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly constructPath?: string;
+}
+

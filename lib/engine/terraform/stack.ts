@@ -1,0 +1,207 @@
+/**
+ * Terraform JSON configuration → `TfStack`.
+ *
+ * Terraform's JSON syntax lets every block level be written either as an object or as an array of objects
+ * (`"resource": [{ "aws_iam_role": { ... } }]`, `"aws_iam_role": [{ "a": {...} }, { "b": {...} }]`,
+ * `"agent": [{ ...body }]`); all of them are read here. One pass over the input, no copying of bodies:
+ * 20,000 resources cost a few milliseconds.
+ */
+import { InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
+
+type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * The objects a JSON block level stands for: the object itself, or each object of an array.
+ * `where` names the level for the error message when it is neither.
+ */
+function blockObjects(file: string, v: unknown, where: string): Obj[] {
+  if (isObject(v)) return [v];
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      if (!isObject(x)) throw new InputError(file, `${where} must be an object or an array of objects`);
+    }
+    return v as Obj[];
+  }
+  throw new InputError(file, `${where} must be an object or an array of objects`);
+}
+
+/** Builds the engine's model of one configuration. `json` is what `readTerraformJson` returned. */
+export function buildStack(json: unknown, file: string, name?: string): TfStack {
+  if (!isObject(json)) throw new InputError(file, "is not a Terraform configuration: the top level must be an object");
+  const resources: TfResource[] = [];
+  const byAddress = new Map<string, TfResource>();
+  const byType = new Map<string, TfResource[]>();
+
+  const add = (r: TfResource) => {
+    if (byAddress.has(r.address)) {
+      throw new InputError(file, `${r.address} is defined more than once`);
+    }
+    resources.push(r);
+    byAddress.set(r.address, r);
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  };
+
+  readResources(file, json["resource"], "managed", add);
+  readResources(file, json["data"], "data", add);
+
+  const variables = new Map<string, unknown>();
+  if (json["variable"] !== undefined) {
+    for (const block of blockObjects(file, json["variable"], "variable")) {
+      for (const [vname, body] of Object.entries(block)) {
+        if (vname === "//") continue;
+        for (const b of bodies(file, body, `variable.${vname}`)) {
+          if ("default" in b && b["default"] !== null) variables.set(vname, b["default"]);
+        }
+      }
+    }
+  }
+
+  const locals = new Map<string, unknown>();
+  if (json["locals"] !== undefined) {
+    for (const block of blockObjects(file, json["locals"], "locals")) {
+      for (const [lname, value] of Object.entries(block)) {
+        if (lname === "//") continue;
+        locals.set(lname, value);
+      }
+    }
+  }
+
+  let backend: TfBackend | undefined;
+  if (json["terraform"] !== undefined) {
+    for (const block of blockObjects(file, json["terraform"], "terraform")) {
+      if (block["backend"] !== undefined) {
+        for (const bo of blockObjects(file, block["backend"], "terraform.backend")) {
+          for (const [btype, cfg] of Object.entries(bo)) {
+            if (btype === "//") continue;
+            backend = { type: btype, config: firstBody(file, cfg, `terraform.backend.${btype}`) };
+          }
+        }
+      }
+      if (block["cloud"] !== undefined) {
+        backend = { type: "cloud", config: firstBody(file, block["cloud"], "terraform.cloud") };
+      }
+    }
+  }
+
+  const modules: TfModuleCall[] = [];
+  if (json["module"] !== undefined) {
+    for (const block of blockObjects(file, json["module"], "module")) {
+      for (const [mname, body] of Object.entries(block)) {
+        if (mname === "//") continue;
+        for (const b of bodies(file, body, `module.${mname}`)) {
+          const source = typeof b["source"] === "string" ? (b["source"] as string) : undefined;
+          modules.push({ name: mname, address: `module.${mname}`, source, values: b, constructPath: constructPathOf(b) });
+        }
+      }
+    }
+  }
+
+  const providers = new Map<string, Obj>();
+  if (json["provider"] !== undefined) {
+    for (const block of blockObjects(file, json["provider"], "provider")) {
+      for (const [pname, body] of Object.entries(block)) {
+        if (pname === "//") continue;
+        for (const b of bodies(file, body, `provider.${pname}`)) {
+          const alias = typeof b["alias"] === "string" ? `${pname}.${b["alias"]}` : pname;
+          providers.set(alias, b);
+        }
+      }
+    }
+  }
+
+  let stackName = name;
+  if (stackName === undefined) {
+    const meta = (json["//"] as Obj | undefined)?.["metadata"];
+    if (isObject(meta) && typeof meta["stackName"] === "string") stackName = meta["stackName"] as string;
+  }
+
+  return {
+    file,
+    resources,
+    byAddress,
+    byType,
+    backend,
+    variables,
+    locals,
+    name: stackName,
+    modules,
+    providers,
+  };
+}
+
+/** The bodies a named block stands for: an object, or (rarely) an array of objects. */
+function bodies(file: string, v: unknown, where: string): Obj[] {
+  return blockObjects(file, v, where);
+}
+
+function firstBody(file: string, v: unknown, where: string): Obj {
+  const list = blockObjects(file, v, where);
+  if (list.length === 1) return list[0];
+  const merged: Obj = {};
+  for (const o of list) Object.assign(merged, o);
+  return merged;
+}
+
+function readResources(
+  file: string,
+  section: unknown,
+  mode: "managed" | "data",
+  add: (r: TfResource) => void,
+): void {
+  if (section === undefined) return;
+  const top = mode === "managed" ? "resource" : "data";
+  for (const typeBlock of blockObjects(file, section, top)) {
+    for (const [type, named] of Object.entries(typeBlock)) {
+      if (type === "//") continue;
+      for (const namedBlock of blockObjects(file, named, `${top}.${type}`)) {
+        for (const [rname, body] of Object.entries(namedBlock)) {
+          if (rname === "//") continue;
+          const where = `${top}.${type}.${rname}`;
+          const list = bodies(file, body, where);
+          if (list.length > 1) {
+            throw new InputError(file, `${mode === "data" ? "data." : ""}${type}.${rname} is defined more than once`);
+          }
+          for (const values of list) {
+            add(makeResource(mode, type, rname, values));
+          }
+        }
+      }
+    }
+  }
+}
+
+function makeResource(mode: "managed" | "data", type: string, name: string, values: Obj): TfResource {
+  const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+  const constructPath = constructPathOf(values);
+  const lifecycle = lifecycleOf(values["lifecycle"]);
+  const r: { -readonly [K in keyof TfResource]: TfResource[K] } = { mode, type, name, address, values };
+  if (constructPath !== undefined) r.constructPath = constructPath;
+  if (lifecycle !== undefined) r.lifecycle = lifecycle;
+  return r;
+}
+
+/** `values["//"].metadata.path`, the construct path cdktf records for every element. */
+export function constructPathOf(values: Obj): string | undefined {
+  const meta = values["//"];
+  if (!isObject(meta)) return undefined;
+  const m = meta["metadata"];
+  if (!isObject(m)) return undefined;
+  const p = m["path"];
+  return typeof p === "string" ? p : undefined;
+}
+
+function lifecycleOf(v: unknown): Readonly<Obj> | undefined {
+  if (isObject(v)) return v;
+  if (Array.isArray(v)) {
+    const merged: Obj = {};
+    for (const x of v) if (isObject(x)) Object.assign(merged, x);
+    return merged;
+  }
+  return undefined;
+}
