@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "fs";
 import { join } from "path";
+import { execFileSync } from "child_process";
 import { compile } from "json-schema-to-typescript";
 
 export const BANNER =
@@ -42,12 +43,39 @@ export async function generateTypes(root: string = repoRoot()): Promise<Map<stri
       strictIndexSignatures: true,
       ignoreMinAndMaxItems: true,
       unreachableDefinitions: false,
-      format: true,
-      style: { printWidth: 120, singleQuote: false, trailingComma: "all" },
+      format: false, // formatted below, in a child process
     });
     out.set(join("lib", "generated", file.replace(/\.schema\.json$/, ".ts")), ts);
   }
-  return out;
+  const formatted = formatTypeScript([...out.values()], root);
+  return new Map([...out.keys()].map((k, i) => [k, formatted[i]]));
+}
+
+/** prettier options for generated files. */
+export const PRETTIER_OPTIONS = { parser: "typescript", printWidth: 120, trailingComma: "all" } as const;
+
+/**
+ * Formats TypeScript sources with prettier in a child node process. prettier's CommonJS entry uses dynamic
+ * `import()`, which jest's runtime refuses; a child process behaves the same under jest and from the command
+ * line, so the staleness test and the generator produce identical text.
+ */
+export function formatTypeScript(sources: readonly string[], cwd: string): string[] {
+  const program =
+    'const prettier = require("prettier");' +
+    'let input = "";' +
+    'process.stdin.on("data", (d) => (input += d)).on("end", async () => {' +
+    "  const { sources, options } = JSON.parse(input);" +
+    "  const out = [];" +
+    "  for (const s of sources) out.push(await prettier.format(s, options));" +
+    "  process.stdout.write(JSON.stringify(out));" +
+    "});";
+  const out = execFileSync(process.execPath, ["-e", program], {
+    cwd,
+    input: JSON.stringify({ sources, options: PRETTIER_OPTIONS }),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out) as string[];
 }
 
 export async function writeGeneratedTypes(root: string = repoRoot()): Promise<string[]> {
