@@ -1,0 +1,579 @@
+/**
+ * Terraform `${...}` interpolations (what cdktf tokens synthesize to) and their resolution into IAM glob
+ * patterns.
+ *
+ * - `parseTemplate` splits a string into literal text and interpolations, honouring nested braces, quoted
+ *   strings (with their own nested `${...}`), the `$${` / `%%{` escapes and `%{...}` directives.
+ * - `parseReference` / `classifyExpression` tell references (`aws_iam_role.x.arn`, `data.T.N.json`,
+ *   `var.x`, `local.y`, `module.m.out`) from other expressions (function calls, conditionals, ...).
+ * - `resolveToPattern` turns a string into a glob pattern: literals where the value is known, a computed
+ *   pattern for well-known attributes (`aws_iam_role.x.arn` → `arn:aws:iam::*:role/NAME`), else `*` (the
+ *   fail-closed reading for an Allow) with the expression listed in `unresolved`. `exact` says whether the
+ *   pattern is the value itself (up to the account id) or only covers it, which matters wherever a wider
+ *   pattern would take rights away (a Deny's Resource, an Allow's NotResource).
+ */
+import type { TfResource, TfStack } from "./types";
+
+export type TemplatePart =
+  | { readonly kind: "literal"; readonly text: string }
+  | {
+      readonly kind: "interpolation";
+      /** As written, including `${` and `}` (or `%{` and `}` for a directive). */
+      readonly raw: string;
+      /** The expression inside, trimmed, strip markers (`~`) removed. */
+      readonly expr: string;
+      /** `%{ if ... }`, `%{ for ... }`, `%{ endif }`... */
+      readonly directive: boolean;
+    };
+
+/** True when `s` contains an interpolation or directive (after escapes). Cheap; use before `parseTemplate`. */
+export function hasInterpolation(s: string): boolean {
+  let i = s.indexOf("{");
+  while (i > 0) {
+    const c = s.charCodeAt(i - 1);
+    if (c === 0x24 /* $ */ || c === 0x25 /* % */) {
+      // `$${` / `%%{` are escapes; anything else is an interpolation.
+      if (i < 2 || s.charCodeAt(i - 2) !== c) return true;
+    }
+    i = s.indexOf("{", i + 1);
+  }
+  return false;
+}
+
+/** Splits a Terraform template string into literal text and interpolations. Never throws. */
+export function parseTemplate(s: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let lit = "";
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s[i];
+    if ((c === "$" || c === "%") && s[i + 1] === "{") {
+      if (lit) parts.push({ kind: "literal", text: lit });
+      lit = "";
+      const close = scanExpressionEnd(s, i + 2);
+      const end = close < 0 ? n : close;
+      const raw = s.slice(i, end);
+      const inner = s.slice(i + 2, close < 0 ? n : end - 1);
+      parts.push({ kind: "interpolation", raw, expr: cleanExpr(inner), directive: c === "%" });
+      i = end;
+      continue;
+    }
+    if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
+      lit += c + "{";
+      i += 3;
+      continue;
+    }
+    lit += c;
+    i++;
+  }
+  if (lit) parts.push({ kind: "literal", text: lit });
+  return parts;
+}
+
+function cleanExpr(inner: string): string {
+  let e = inner.trim();
+  if (e.startsWith("~")) e = e.slice(1);
+  if (e.endsWith("~")) e = e.slice(0, -1);
+  return e.trim();
+}
+
+/**
+ * Index just past the `}` closing an interpolation whose expression starts at `start`; -1 when it is
+ * never closed. Braces nest; quoted strings are skipped, including their own interpolations.
+ */
+function scanExpressionEnd(s: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  const n = s.length;
+  while (i < n) {
+    const c = s[i];
+    if (c === '"') {
+      i = scanQuotedEnd(s, i + 1);
+      continue;
+    }
+    if (c === "{") depth++;
+    else if (c === "}") {
+      if (depth === 0) return i + 1;
+      depth--;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** Index just past the closing quote of a quoted template string whose content starts at `start`. */
+function scanQuotedEnd(s: string, start: number): number {
+  let i = start;
+  const n = s.length;
+  while (i < n) {
+    const c = s[i];
+    if (c === "\\") {
+      i += 2;
+      continue;
+    }
+    if (c === '"') return i + 1;
+    if ((c === "$" || c === "%") && s[i + 1] === "{") {
+      const close = scanExpressionEnd(s, i + 2);
+      if (close < 0) return n;
+      i = close;
+      continue;
+    }
+    if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
+      i += 3;
+      continue;
+    }
+    i++;
+  }
+  return n;
+}
+
+export type ReferenceKind = "resource" | "data" | "var" | "local" | "module" | "other";
+
+export interface Reference {
+  readonly kind: ReferenceKind;
+  /**
+   * What is referred to: `aws_iam_role.x`, `data.aws_iam_policy_document.d`, `var.x`, `local.y`, `module.m`;
+   * for `other` the root (`path`, `terraform`, `count`, `each`, `self`, ...).
+   */
+  readonly address: string;
+  /** First attribute after the address (`arn`, `json`, the module output); for var/local, the first key after the name. */
+  readonly attribute?: string;
+  /** Further traversal steps after `attribute` (`tags.Name` → `["Name"]`; index steps as `[0]`, `["k"]`). */
+  readonly path: readonly string[];
+  /** Instance key of a `count`/`for_each` resource (`0`, `"k"`), when given. */
+  readonly index?: string;
+  /** `aws_iam_role.r[*].arn` / `aws_iam_role.r.*.arn`: a list over every instance. */
+  readonly splat?: boolean;
+}
+
+const IDENT = "[A-Za-z_][A-Za-z0-9_-]*";
+const STEP = `(?:\\.${IDENT}|\\.[0-9]+|\\.\\*|\\[\\s*(?:[0-9]+|"(?:[^"\\\\$%]|\\\\.)*"|\\*)\\s*\\])`;
+const TRAVERSAL_RE = new RegExp(`^${IDENT}${STEP}*$`);
+const STEP_RE = new RegExp(STEP, "g");
+
+/** Parses a bare traversal (`aws_iam_role.x.arn`, `var.x`, `data.t.n[0].json`); undefined for other expressions. */
+export function parseReference(expr: string): Reference | undefined {
+  const e = expr.trim();
+  if (!TRAVERSAL_RE.test(e)) return undefined;
+  const rootMatch = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(e)!;
+  const root = rootMatch[0];
+  const steps: string[] = [];
+  STEP_RE.lastIndex = root.length;
+  for (let m = STEP_RE.exec(e); m; m = STEP_RE.exec(e)) steps.push(m[0]);
+  const name = (st: string | undefined) => (st !== undefined && /^\.[A-Za-z_]/.test(st) ? st.slice(1) : undefined);
+  const isIndex = (st: string | undefined) => st !== undefined && (st.startsWith("[") || /^\.[0-9*]/.test(st));
+  const indexValue = (st: string) => {
+    const v = st.startsWith("[") ? st.slice(1, -1).trim() : st.slice(1);
+    return v;
+  };
+  const asPath = (rest: string[]) => rest.map((st) => (st.startsWith(".") ? st.slice(1) : st.replace(/\s+/g, "")));
+
+  if (root === "var" || root === "local") {
+    const n = name(steps[0]);
+    if (n === undefined) return { kind: "other", address: root, path: asPath(steps) };
+    const rest = steps.slice(1);
+    return {
+      kind: root,
+      address: `${root}.${n}`,
+      attribute: rest.length > 0 ? asPath(rest.slice(0, 1))[0] : undefined,
+      path: asPath(rest.slice(1)),
+    };
+  }
+  if (root === "module") {
+    const n = name(steps[0]);
+    if (n === undefined) return { kind: "other", address: root, path: asPath(steps) };
+    let k = 1;
+    let index: string | undefined;
+    if (isIndex(steps[k])) index = indexValue(steps[k++]);
+    return {
+      kind: "module",
+      address: `module.${n}`,
+      attribute: name(steps[k]),
+      path: asPath(steps.slice(k + 1)),
+      ...(index !== undefined ? { index } : {}),
+    };
+  }
+  let kind: ReferenceKind = "resource";
+  let type = root;
+  let k = 0;
+  if (root === "data") {
+    const t = name(steps[0]);
+    if (t === undefined) return { kind: "other", address: root, path: asPath(steps) };
+    kind = "data";
+    type = t;
+    k = 1;
+  } else if (["path", "terraform", "count", "each", "self"].includes(root)) {
+    return { kind: "other", address: root, attribute: name(steps[0]), path: asPath(steps.slice(1)) };
+  }
+  const rname = name(steps[k]);
+  if (rname === undefined) return { kind: "other", address: root, path: asPath(steps) };
+  k++;
+  let index: string | undefined;
+  let splat = false;
+  if (isIndex(steps[k])) {
+    index = indexValue(steps[k++]);
+    if (index === "*") {
+      splat = true;
+      index = undefined;
+    }
+  }
+  const attribute = name(steps[k]);
+  const address = kind === "data" ? `data.${type}.${rname}` : `${type}.${rname}`;
+  return {
+    kind,
+    address,
+    attribute,
+    path: asPath(steps.slice(attribute === undefined ? k : k + 1)),
+    ...(index !== undefined ? { index } : {}),
+    ...(splat ? { splat } : {}),
+  };
+}
+
+export type ExpressionClass =
+  | { readonly kind: "reference"; readonly ref: Reference }
+  /** `function` is set for a call (`jsonencode`, `file`, `provider::aws::arn_parse`). */
+  | { readonly kind: "expression"; readonly function?: string };
+
+/** Reference or other expression; for a function call, which function. */
+export function classifyExpression(expr: string): ExpressionClass {
+  const ref = parseReference(expr);
+  if (ref) return { kind: "reference", ref };
+  const call = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)\s*\(/.exec(expr);
+  return call ? { kind: "expression", function: call[1] } : { kind: "expression" };
+}
+
+/** The single interpolation `s` consists of (no literal text around it), else undefined. */
+export function soleInterpolation(s: string): { raw: string; expr: string } | undefined {
+  if (!s.startsWith("${") || !s.endsWith("}")) return undefined;
+  const parts = parseTemplate(s);
+  if (parts.length !== 1) return undefined;
+  const p = parts[0];
+  return p.kind === "interpolation" && !p.directive ? { raw: p.raw, expr: p.expr } : undefined;
+}
+
+/**
+ * When `s` is exactly one reference (`${aws_iam_role.x.name}`, `${data.aws_iam_policy_document.d.json}`,
+ * `${var.x}`), what it refers to. References to `path.*`, `count.*` and the like give undefined.
+ */
+export function refTarget(s: unknown): (Reference & { readonly address: string; readonly attribute?: string }) | undefined {
+  if (typeof s !== "string") return undefined;
+  const one = soleInterpolation(s);
+  if (!one) return undefined;
+  const ref = parseReference(one.expr);
+  return ref && ref.kind !== "other" ? ref : undefined;
+}
+
+export interface ResolvedPattern {
+  /** Glob pattern (`*`, `?`) covering every value the string can take. */
+  readonly pattern: string;
+  /** The interpolations that became `*`, as written (`${var.x}`, `${jsonencode(...)}`). */
+  readonly unresolved: string[];
+  /**
+   * True when the pattern is the value itself (literals, variable defaults, locals, names written in the
+   * configuration; account ids excepted, which are always `*`); false when it only covers the value
+   * (`*`, `prefix*`, a computed id). A Deny must not be widened by an inexact pattern.
+   */
+  readonly exact: boolean;
+}
+
+/** How deep references may chain (local → var → resource attribute → ...) before giving up. */
+const MAX_DEPTH = 12;
+
+interface Ctx {
+  readonly stack: TfStack;
+  readonly unresolved: string[];
+  exact: boolean;
+  readonly active: Set<string>;
+  depth: number;
+}
+
+/** Resolves every interpolation in `s` into a glob pattern (see `ResolvedPattern`). */
+export function resolveToPattern(stack: TfStack, s: string): ResolvedPattern {
+  if (!hasInterpolation(s)) {
+    // `$${` / `%%{` escapes still need unescaping.
+    if (s.indexOf("{") < 0) return { pattern: s, unresolved: [], exact: true };
+  }
+  const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const pattern = collapseStars(resolveString(ctx, s));
+  return { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
+}
+
+function collapseStars(p: string): string {
+  return p.indexOf("**") < 0 ? p : p.replace(/\*{2,}/g, "*");
+}
+
+function resolveString(ctx: Ctx, s: string): string {
+  let out = "";
+  for (const part of parseTemplate(s)) {
+    if (part.kind === "literal") out += part.text;
+    else out += resolveInterpolation(ctx, part.raw, part.expr, part.directive);
+  }
+  return out;
+}
+
+function unknown(ctx: Ctx, raw: string): string {
+  if (!ctx.unresolved.includes(raw)) ctx.unresolved.push(raw);
+  ctx.exact = false;
+  return "*";
+}
+
+function resolveInterpolation(ctx: Ctx, raw: string, expr: string, directive: boolean): string {
+  if (directive) return unknown(ctx, raw);
+  const ref = parseReference(expr);
+  if (!ref) return unknown(ctx, raw);
+  const v = resolveReference(ctx, ref);
+  return v === undefined ? unknown(ctx, raw) : v;
+}
+
+/** A value of a reference as a pattern, or undefined when it cannot be known. */
+function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
+  if (ctx.depth >= MAX_DEPTH) return undefined;
+  const key = `${ref.address}.${ref.attribute ?? ""}.${ref.path.join(".")}`;
+  if (ctx.active.has(key)) return undefined;
+  ctx.active.add(key);
+  ctx.depth++;
+  try {
+    switch (ref.kind) {
+      case "var":
+      case "local": {
+        const map = ref.kind === "var" ? ctx.stack.variables : ctx.stack.locals;
+        const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+        if (!map.has(name)) return undefined;
+        const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
+        return valueToPattern(ctx, walk(map.get(name), steps));
+      }
+      case "resource":
+      case "data": {
+        if (ref.splat || ref.attribute === undefined) return undefined;
+        const r = ctx.stack.byAddress.get(ref.address);
+        if (!r) return undefined;
+        return attributeOf(ctx, r, ref.attribute, ref.path);
+      }
+      default:
+        return undefined;
+    }
+  } finally {
+    ctx.depth--;
+    ctx.active.delete(key);
+  }
+}
+
+/** Follows `tags.Name`, `[0]`, `["k"]` through plain JSON values. */
+function walk(v: unknown, steps: readonly string[]): unknown {
+  let cur = v;
+  for (const st of steps) {
+    if (cur === undefined || cur === null) return undefined;
+    let key = st;
+    if (st.startsWith("[")) {
+      key = st.slice(1, -1);
+      if (key.startsWith('"')) {
+        try {
+          key = JSON.parse(key) as string;
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    if (Array.isArray(cur)) {
+      if (!/^[0-9]+$/.test(key)) return undefined;
+      cur = cur[Number(key)];
+    } else if (typeof cur === "object") {
+      cur = (cur as Record<string, unknown>)[key];
+    } else {
+      return undefined;
+    }
+  }
+  return cur;
+}
+
+function valueToPattern(ctx: Ctx, v: unknown): string | undefined {
+  if (typeof v === "string") return resolveString(ctx, v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return undefined;
+}
+
+/** Literal argument value of `r` (resolved), or undefined when absent or not a scalar. */
+function literalArg(ctx: Ctx, r: TfResource, arg: string): string | undefined {
+  const v = r.values[arg];
+  return v === undefined || v === null ? undefined : valueToPattern(ctx, v);
+}
+
+/**
+ * A name from `name` / `name_prefix` style arguments: the name, `prefix*`, or `*` (Terraform generates a
+ * unique name). Marks the result inexact unless the name itself was written.
+ */
+function nameFrom(ctx: Ctx, r: TfResource, nameArg: string, prefixArg?: string): string {
+  const n = literalArg(ctx, r, nameArg);
+  if (n !== undefined) return n;
+  ctx.exact = false;
+  if (prefixArg) {
+    const p = literalArg(ctx, r, prefixArg);
+    if (p !== undefined) return `${p}*`;
+  }
+  return "*";
+}
+
+function iamPath(ctx: Ctx, r: TfResource): string {
+  const p = literalArg(ctx, r, "path");
+  if (p === undefined || p === "") return "/";
+  return p;
+}
+
+type AttrFn = (ctx: Ctx, r: TfResource) => string | undefined;
+
+function inexact(ctx: Ctx, v: string): string {
+  ctx.exact = false;
+  return v;
+}
+
+const iamNamed = (kind: string, prefixArg?: string): Record<string, AttrFn> => {
+  const name: AttrFn = (ctx, r) => nameFrom(ctx, r, "name", prefixArg);
+  return {
+    name,
+    id: name,
+    arn: (ctx, r) => `arn:aws:iam::*:${kind}${iamPath(ctx, r)}${nameFrom(ctx, r, "name", prefixArg)}`,
+  };
+};
+
+const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${nameFrom(ctx, r, "name", "name_prefix")}`;
+
+/** Attributes whose value Terraform computes, as patterns, by resource type. */
+const COMPUTED: Record<string, Record<string, AttrFn>> = {
+  aws_iam_role: iamNamed("role", "name_prefix"),
+  aws_iam_user: iamNamed("user"),
+  aws_iam_group: iamNamed("group"),
+  aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix"),
+  aws_iam_policy: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    arn: policyArn,
+    id: policyArn,
+  },
+  aws_s3_bucket: {
+    bucket: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
+    id: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
+    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket", "bucket_prefix")}`,
+  },
+  aws_kms_key: {
+    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
+    id: (ctx) => inexact(ctx, "*"),
+    key_id: (ctx) => inexact(ctx, "*"),
+  },
+  aws_kms_alias: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    id: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:kms:*:*:${nameFrom(ctx, r, "name", "name_prefix")}`),
+  },
+  aws_secretsmanager_secret: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    // Secrets Manager appends `-` and six random characters to the name in the ARN.
+    arn: (ctx, r) => inexact(ctx, `arn:aws:secretsmanager:*:*:secret:${nameFrom(ctx, r, "name", "name_prefix")}-*`),
+    id: (ctx, r) => inexact(ctx, `arn:aws:secretsmanager:*:*:secret:${nameFrom(ctx, r, "name", "name_prefix")}-*`),
+  },
+  aws_db_instance: {
+    identifier: (ctx, r) => nameFrom(ctx, r, "identifier", "identifier_prefix"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:rds:*:*:db:${nameFrom(ctx, r, "identifier", "identifier_prefix")}`),
+  },
+  aws_rds_cluster: {
+    cluster_identifier: (ctx, r) => nameFrom(ctx, r, "cluster_identifier", "cluster_identifier_prefix"),
+    id: (ctx, r) => nameFrom(ctx, r, "cluster_identifier", "cluster_identifier_prefix"),
+    arn: (ctx, r) =>
+      inexact(ctx, `arn:aws:rds:*:*:cluster:${nameFrom(ctx, r, "cluster_identifier", "cluster_identifier_prefix")}`),
+  },
+  aws_ebs_volume: {
+    id: (ctx) => inexact(ctx, "vol-*"),
+    arn: (ctx) => inexact(ctx, "arn:aws:ec2:*:*:volume/vol-*"),
+  },
+  aws_ebs_snapshot: {
+    id: (ctx) => inexact(ctx, "snap-*"),
+    arn: (ctx) => inexact(ctx, "arn:aws:ec2:*::snapshot/snap-*"),
+  },
+  aws_dynamodb_table: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    id: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:dynamodb:*:*:table/${nameFrom(ctx, r, "name")}`),
+  },
+  aws_backup_vault: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    id: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:backup:*:*:backup-vault:${nameFrom(ctx, r, "name")}`),
+  },
+  aws_efs_file_system: {
+    id: (ctx) => inexact(ctx, "fs-*"),
+    arn: (ctx) => inexact(ctx, "arn:aws:elasticfilesystem:*:*:file-system/fs-*"),
+  },
+  aws_lambda_function: {
+    function_name: (ctx, r) => nameFrom(ctx, r, "function_name"),
+    id: (ctx, r) => nameFrom(ctx, r, "function_name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:lambda:*:*:function:${nameFrom(ctx, r, "function_name")}`),
+  },
+  aws_cloudwatch_log_group: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    id: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:logs:*:*:log-group:${nameFrom(ctx, r, "name", "name_prefix")}`),
+  },
+  aws_ecr_repository: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    id: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:ecr:*:*:repository/${nameFrom(ctx, r, "name")}`),
+  },
+};
+
+/** An existing IAM principal looked up by name: its path is unknown. */
+const iamLookup = (kind: string): Record<string, AttrFn> => ({
+  name: (ctx, r) => literalArg(ctx, r, "name"),
+  id: (ctx, r) => literalArg(ctx, r, "name"),
+  arn: (ctx, r) => {
+    const name = literalArg(ctx, r, "name") ?? (ctx.exact = false, "*");
+    return inexact(ctx, `arn:aws:iam::*:${kind}/*${name}`);
+  },
+});
+
+/** Data sources whose attributes are known in shape without reading the account. */
+const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
+  aws_iam_role: iamLookup("role"),
+  aws_iam_user: iamLookup("user"),
+  aws_iam_group: iamLookup("group"),
+  // Account ids are `*` everywhere in a stack; that is not counted as inexact (see `ResolvedPattern.exact`).
+  aws_caller_identity: { account_id: () => "*", id: () => "*" },
+  aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
+  aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
+};
+
+function attributeOf(ctx: Ctx, r: TfResource, attribute: string, path: readonly string[]): string | undefined {
+  if (path.length === 0) {
+    // Arguments are their own attributes (`name`, `bucket`, `policy`...), except computed ones nobody writes.
+    const v = r.values[attribute];
+    if (v !== undefined && v !== null && attribute !== "//") {
+      const p = valueToPattern(ctx, v);
+      if (p !== undefined) return p;
+    }
+    const table = r.mode === "data" ? COMPUTED_DATA[r.type] : COMPUTED[r.type];
+    const fn = table?.[attribute];
+    return fn ? fn(ctx, r) : undefined;
+  }
+  return valueToPattern(ctx, walk(r.values[attribute], path));
+}
+
+/**
+ * The name and ARN patterns of an IAM principal resource (`aws_iam_role`, `aws_iam_user`, `aws_iam_group`,
+ * also `aws_iam_policy`, `aws_iam_instance_profile`), per the rules of `resolveToPattern`. `nameExact` is
+ * true when the name is known exactly (written, or from defaults and locals).
+ */
+export function principalPatterns(stack: TfStack, r: TfResource): { name: string; arn: string; nameExact: boolean; exact: boolean } {
+  const table = COMPUTED[r.type];
+  if (!table || !table["name"] || !table["arn"]) return { name: "*", arn: "*", nameExact: false, exact: false };
+  const nctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const name = collapseStars(table["name"](nctx, r) ?? "*");
+  const actx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const arn = collapseStars(table["arn"](actx, r) ?? "*");
+  return { name, arn, nameExact: nctx.exact, exact: nctx.exact && actx.exact };
+}
+
+/** The value of one attribute of `r` as a pattern (literal argument, or computed), like `${r.attribute}` would resolve. */
+export function attributePattern(stack: TfStack, r: TfResource, attribute: string): ResolvedPattern {
+  const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const v = attributeOf(ctx, r, attribute, []);
+  if (v === undefined) return { pattern: "*", unresolved: [`\${${r.address}.${attribute}}`], exact: false };
+  return { pattern: collapseStars(v), unresolved: ctx.unresolved, exact: ctx.exact };
+}

@@ -1,0 +1,191 @@
+import { buildStack } from "../../lib/engine/terraform/stack";
+import {
+  attributePattern,
+  classifyExpression,
+  hasInterpolation,
+  parseReference,
+  parseTemplate,
+  principalPatterns,
+  refTarget,
+  resolveToPattern,
+} from "../../lib/engine/terraform/tokens";
+
+describe("parseTemplate", () => {
+  test("literals and interpolations", () => {
+    expect(parseTemplate("arn:aws:s3:::${aws_s3_bucket.b.bucket}/*")).toEqual([
+      { kind: "literal", text: "arn:aws:s3:::" },
+      { kind: "interpolation", raw: "${aws_s3_bucket.b.bucket}", expr: "aws_s3_bucket.b.bucket", directive: false },
+      { kind: "literal", text: "/*" },
+    ]);
+  });
+  test("nested braces and quoted strings with their own interpolations", () => {
+    const s = 'x${lookup({a = "}"}, "${var.k}", "d")}y${merge(local.t, {b = 1})}';
+    const parts = parseTemplate(s);
+    expect(parts.map((p) => (p.kind === "literal" ? p.text : p.expr))).toEqual([
+      "x",
+      'lookup({a = "}"}, "${var.k}", "d")',
+      "y",
+      "merge(local.t, {b = 1})",
+    ]);
+  });
+  test("escaped quotes inside strings", () => {
+    const parts = parseTemplate('${format("a\\"}b", var.x)}!');
+    expect(parts[0]).toMatchObject({ kind: "interpolation", expr: 'format("a\\"}b", var.x)' });
+    expect(parts[1]).toEqual({ kind: "literal", text: "!" });
+  });
+  test("escapes $${ and %%{ stay literal; %{ } is a directive; strip markers", () => {
+    expect(parseTemplate("home/$${aws:username}/*")).toEqual([{ kind: "literal", text: "home/${aws:username}/*" }]);
+    expect(parseTemplate("%%{x}")).toEqual([{ kind: "literal", text: "%{x}" }]);
+    expect(parseTemplate("%{ if var.x }a%{ endif }")[0]).toMatchObject({ directive: true, expr: "if var.x" });
+    expect(parseTemplate("${~ var.x ~}")[0]).toMatchObject({ expr: "var.x" });
+  });
+  test("an unterminated interpolation takes the rest of the string", () => {
+    expect(parseTemplate("a${var.x")).toEqual([
+      { kind: "literal", text: "a" },
+      { kind: "interpolation", raw: "${var.x", expr: "var.x", directive: false },
+    ]);
+  });
+  test("hasInterpolation", () => {
+    expect(hasInterpolation("plain")).toBe(false);
+    expect(hasInterpolation("a $${aws:username}")).toBe(false);
+    expect(hasInterpolation("{}")).toBe(false);
+    expect(hasInterpolation("${var.x}")).toBe(true);
+    expect(hasInterpolation("%{if x}")).toBe(true);
+    expect(hasInterpolation("$${a}${var.x}")).toBe(true);
+  });
+});
+
+describe("references", () => {
+  test("resource, data, var, local, module, other", () => {
+    expect(parseReference("aws_iam_role.x.arn")).toEqual({ kind: "resource", address: "aws_iam_role.x", attribute: "arn", path: [] });
+    expect(parseReference("data.aws_iam_policy_document.d.json")).toEqual({
+      kind: "data",
+      address: "data.aws_iam_policy_document.d",
+      attribute: "json",
+      path: [],
+    });
+    expect(parseReference("var.x")).toEqual({ kind: "var", address: "var.x", attribute: undefined, path: [] });
+    expect(parseReference("local.y.k")).toEqual({ kind: "local", address: "local.y", attribute: "k", path: [] });
+    expect(parseReference("module.m.out")).toEqual({ kind: "module", address: "module.m", attribute: "out", path: [] });
+    expect(parseReference("path.module")?.kind).toBe("other");
+    expect(parseReference("count.index")?.kind).toBe("other");
+  });
+  test("instance keys, splats and further steps", () => {
+    expect(parseReference('aws_iam_role.r["k"].name')).toMatchObject({ address: "aws_iam_role.r", index: '"k"', attribute: "name" });
+    expect(parseReference("aws_iam_role.r[0].arn")).toMatchObject({ address: "aws_iam_role.r", index: "0", attribute: "arn" });
+    expect(parseReference("aws_iam_role.r[*].arn")).toMatchObject({ address: "aws_iam_role.r", splat: true, attribute: "arn" });
+    expect(parseReference("aws_iam_role.r.tags.Name")).toMatchObject({ attribute: "tags", path: ["Name"] });
+  });
+  test("other expressions", () => {
+    expect(parseReference('jsonencode({a = 1})')).toBeUndefined();
+    expect(classifyExpression('file("policy.json")')).toEqual({ kind: "expression", function: "file" });
+    expect(classifyExpression("provider::aws::arn_parse(var.a)")).toEqual({ kind: "expression", function: "provider::aws::arn_parse" });
+    expect(classifyExpression('var.a == "x" ? 1 : 2')).toEqual({ kind: "expression" });
+    expect(classifyExpression("aws_iam_role.x.arn")).toMatchObject({ kind: "reference" });
+  });
+  test("refTarget only for a string that is exactly one reference", () => {
+    expect(refTarget("${aws_iam_role.x.name}")).toMatchObject({ address: "aws_iam_role.x", attribute: "name" });
+    expect(refTarget("${data.aws_iam_policy_document.x.json}")).toMatchObject({ address: "data.aws_iam_policy_document.x", attribute: "json" });
+    expect(refTarget("${var.x}")).toMatchObject({ address: "var.x" });
+    expect(refTarget("${aws_iam_role.x.name}-suffix")).toBeUndefined();
+    expect(refTarget("${aws_iam_role.x.name}${var.y}")).toBeUndefined();
+    expect(refTarget('${file("x")}')).toBeUndefined();
+    expect(refTarget("${path.module}")).toBeUndefined();
+    expect(refTarget("agent")).toBeUndefined();
+    expect(refTarget(3)).toBeUndefined();
+  });
+});
+
+describe("resolveToPattern", () => {
+  const s = buildStack(
+    {
+      variable: { env: { default: "prod" }, nodefault: {}, list: { default: ["a", "b"] } },
+      locals: { bucket: "${var.env}-data", self: "${local.self}" },
+      resource: {
+        aws_iam_role: {
+          named: { name: "agent", path: "/agents/" },
+          prefixed: { name_prefix: "ai-" },
+          anon: {},
+          tokenname: { name: "${var.env}-ops" },
+        },
+        aws_iam_user: { u: { name: "alice" } },
+        aws_iam_group: { g: { name: "devs", path: "/teams/" } },
+        aws_iam_policy: { p: { name: "deploy", path: "/ci/", policy: "{}" }, q: { name_prefix: "tmp-", policy: "{}" } },
+        aws_s3_bucket: { b: { bucket: "${local.bucket}" }, pre: { bucket_prefix: "logs-" }, anon: {} },
+        aws_kms_key: { k: {} },
+        aws_secretsmanager_secret: { s: { name: "db-password" } },
+        aws_db_instance: { db: { identifier: "main" } },
+        aws_ebs_volume: { v: { size: 1 } },
+        aws_dynamodb_table: { t: { name: "orders" } },
+      },
+      data: { aws_caller_identity: { me: {} }, aws_partition: { p: {} }, aws_region: { r: {} } },
+    },
+    "f",
+  );
+  const r = (x: string) => resolveToPattern(s, x);
+
+  test("plain strings are returned as they are", () => {
+    expect(r("arn:aws:s3:::fixed/*")).toEqual({ pattern: "arn:aws:s3:::fixed/*", unresolved: [], exact: true });
+    expect(r("home/$${aws:username}")).toEqual({ pattern: "home/${aws:username}", unresolved: [], exact: true });
+  });
+  test("literal attribute values, variable defaults, locals (chained)", () => {
+    expect(r("${aws_iam_user.u.name}")).toEqual({ pattern: "alice", unresolved: [], exact: true });
+    expect(r("${var.env}")).toEqual({ pattern: "prod", unresolved: [], exact: true });
+    expect(r("${local.bucket}")).toEqual({ pattern: "prod-data", unresolved: [], exact: true });
+    expect(r("${var.list[1]}").pattern).toBe("b");
+    expect(r("${aws_iam_role.tokenname.name}").pattern).toBe("prod-ops");
+  });
+  test("IAM principal names and ARNs", () => {
+    expect(r("${aws_iam_role.named.arn}")).toEqual({ pattern: "arn:aws:iam::*:role/agents/agent", unresolved: [], exact: true });
+    expect(r("${aws_iam_role.named.id}").pattern).toBe("agent");
+    expect(r("${aws_iam_role.prefixed.name}")).toMatchObject({ pattern: "ai-*", exact: false });
+    expect(r("${aws_iam_role.prefixed.arn}").pattern).toBe("arn:aws:iam::*:role/ai-*");
+    expect(r("${aws_iam_role.anon.arn}")).toMatchObject({ pattern: "arn:aws:iam::*:role/*", exact: false });
+    expect(r("${aws_iam_user.u.arn}").pattern).toBe("arn:aws:iam::*:user/alice");
+    expect(r("${aws_iam_group.g.arn}").pattern).toBe("arn:aws:iam::*:group/teams/devs");
+    expect(r("${aws_iam_policy.p.arn}").pattern).toBe("arn:aws:iam::*:policy/ci/deploy");
+    expect(r("${aws_iam_policy.p.id}").pattern).toBe("arn:aws:iam::*:policy/ci/deploy");
+    expect(r("${aws_iam_policy.q.arn}").pattern).toBe("arn:aws:iam::*:policy/tmp-*");
+  });
+  test("data resources with service-shaped ARNs", () => {
+    expect(r("${aws_s3_bucket.b.arn}/*")).toEqual({ pattern: "arn:aws:s3:::prod-data/*", unresolved: [], exact: true });
+    expect(r("${aws_s3_bucket.b.id}").pattern).toBe("prod-data");
+    expect(r("${aws_s3_bucket.pre.arn}").pattern).toBe("arn:aws:s3:::logs-*");
+    expect(r("${aws_s3_bucket.anon.arn}/*").pattern).toBe("arn:aws:s3:::*/*");
+    expect(r("${aws_kms_key.k.arn}")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/*", exact: false, unresolved: [] });
+    expect(r("${aws_secretsmanager_secret.s.arn}").pattern).toBe("arn:aws:secretsmanager:*:*:secret:db-password-*");
+    expect(r("${aws_db_instance.db.arn}").pattern).toBe("arn:aws:rds:*:*:db:main");
+    expect(r("${aws_ebs_volume.v.arn}").pattern).toBe("arn:aws:ec2:*:*:volume/vol-*");
+    expect(r("${aws_dynamodb_table.t.arn}").pattern).toBe("arn:aws:dynamodb:*:*:table/orders");
+  });
+  test("account ids are * (not counted as inexact), partition is aws, region is *", () => {
+    expect(r("arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.me.account_id}:policy/x")).toEqual({
+      pattern: "arn:aws:iam::*:policy/x",
+      unresolved: [],
+      exact: true,
+    });
+    expect(r("arn:aws:kms:${data.aws_region.r.name}:*:key/1")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/1", exact: false });
+  });
+  test("everything else is * and listed", () => {
+    expect(r("${var.nodefault}")).toEqual({ pattern: "*", unresolved: ["${var.nodefault}"], exact: false });
+    expect(r('arn:aws:s3:::${lookup(var.m, "k")}/x')).toEqual({ pattern: "arn:aws:s3:::*/x", unresolved: ['${lookup(var.m, "k")}'], exact: false });
+    expect(r("${aws_iam_role.missing.arn}").unresolved).toEqual(["${aws_iam_role.missing.arn}"]);
+    expect(r("${aws_iam_role.named.unique_id}").pattern).toBe("*");
+    expect(r("${module.m.arn}").pattern).toBe("*");
+    expect(r("${aws_iam_role.named[*].arn}").pattern).toBe("*");
+    expect(r("${local.self}").pattern).toBe("*");
+    expect(r("%{ if var.x }a%{ endif }").pattern).toBe("*a*");
+    expect(r("${var.nodefault}${var.nodefault}")).toEqual({ pattern: "*", unresolved: ["${var.nodefault}"], exact: false });
+  });
+  test("attributePattern and principalPatterns", () => {
+    expect(attributePattern(s, s.byAddress.get("aws_iam_role.named")!, "arn").pattern).toBe("arn:aws:iam::*:role/agents/agent");
+    expect(attributePattern(s, s.byAddress.get("aws_kms_key.k")!, "rotation_period").pattern).toBe("*");
+    expect(principalPatterns(s, s.byAddress.get("aws_iam_role.prefixed")!)).toEqual({
+      name: "ai-*",
+      arn: "arn:aws:iam::*:role/ai-*",
+      nameExact: false,
+      exact: false,
+    });
+    expect(principalPatterns(s, s.byAddress.get("aws_iam_role.tokenname")!)).toMatchObject({ name: "prod-ops", nameExact: true });
+  });
+});
