@@ -1,0 +1,199 @@
+/**
+ * Reads `terraform show -json PLANFILE` output into a checked `PlanJson`. Anything the gate cannot judge with
+ * confidence is refused with an `InputError` (one line: file and problem): a gate that guesses fails open.
+ */
+import { createHash } from "crypto";
+import { readFileSync } from "fs";
+import { resolve } from "path";
+import { InputError } from "../engine/terraform/types";
+import { PLAN_ACTIONS, type LoadedPlan, type PlanJson, type PlanResourceChange } from "./types";
+
+export const MIN_FORMAT_VERSION = "0.1";
+export const MAX_FORMAT_VERSION = "1.2";
+
+const SHOW_JSON = "expected the output of `terraform show -json PLANFILE`";
+
+/** Reads and checks a plan file. `cwd` resolves a relative path; errors name the file as given. */
+export function readPlan(file: string, options: { cwd?: string } = {}): LoadedPlan {
+  const bytes = readPlanBytes(file, options.cwd);
+  const { text, encoding } = decodePlanBytes(bytes, file);
+  const plan = parsePlanText(text, file);
+  return { file, plan, sha256: sha256Hex(bytes), encoding };
+}
+
+/** Lower-case hex SHA-256 of bytes: what an approval binds to. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export function readPlanBytes(file: string, cwd?: string): Buffer {
+  try {
+    return readFileSync(cwd ? resolve(cwd, file) : file);
+  } catch (e) {
+    throw new InputError(file, fileProblem(e));
+  }
+}
+
+/** One-line description of a file read error. */
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return "file not found";
+  if (code === "EISDIR") return "is a directory, not a file";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  return `cannot read file (${code ?? (e instanceof Error ? e.message : String(e))})`;
+}
+
+/**
+ * Decodes UTF-8 (with or without BOM) and UTF-16 LE/BE (with BOM; without one when the first character is ASCII,
+ * as it is in any JSON document). Windows PowerShell redirection writes UTF-16 LE with BOM.
+ */
+export function decodePlanBytes(bytes: Uint8Array, file: string): { text: string; encoding: LoadedPlan["encoding"] } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let encoding: LoadedPlan["encoding"] = "utf-8";
+  let body = buf;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    body = buf.subarray(3);
+  } else if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
+    encoding = "utf-16le";
+    body = buf.subarray(2);
+  } else if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    encoding = "utf-16be";
+    body = buf.subarray(2);
+  } else if (buf.length >= 2 && buf[0] !== 0 && buf[1] === 0) {
+    encoding = "utf-16le";
+  } else if (buf.length >= 2 && buf[0] === 0 && buf[1] !== 0) {
+    encoding = "utf-16be";
+  }
+  if (encoding !== "utf-8") {
+    if (body.length % 2 !== 0) throw new InputError(file, `truncated ${encoding.toUpperCase()} text (odd number of bytes)`);
+    if (encoding === "utf-16be") body = swapBytes(body);
+  }
+  try {
+    const text = new TextDecoder(encoding === "utf-8" ? "utf-8" : "utf-16le", { fatal: true, ignoreBOM: true }).decode(body);
+    return { text, encoding };
+  } catch {
+    throw new InputError(file, `not valid ${encoding.toUpperCase()} text; ${SHOW_JSON}`);
+  }
+}
+
+function swapBytes(b: Buffer): Buffer {
+  const out = Buffer.alloc(b.length);
+  for (let i = 0; i + 1 < b.length; i += 2) {
+    out[i] = b[i + 1];
+    out[i + 1] = b[i];
+  }
+  return out;
+}
+
+/** Parses and checks decoded plan text. */
+export function parsePlanText(text: string, file: string): PlanJson {
+  if (text.trim() === "") throw new InputError(file, `empty file; ${SHOW_JSON}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `malformed JSON (${oneLine(e instanceof Error ? e.message : String(e))})`);
+  }
+  return checkPlan(doc, file);
+}
+
+/** Checks a parsed document is a plan the gate can judge, and returns it typed. */
+export function checkPlan(doc: unknown, file: string): PlanJson {
+  if (!isObject(doc)) throw new InputError(file, `not a Terraform plan (the JSON is not an object); ${SHOW_JSON}`);
+  const hasChanges = "resource_changes" in doc;
+  const hasPlanned = "planned_values" in doc;
+  if (!("format_version" in doc) || (!hasChanges && !hasPlanned)) {
+    throw new InputError(file, `not a Terraform plan (${notAPlanHint(doc)}); ${SHOW_JSON}`);
+  }
+  const version = doc.format_version;
+  if (typeof version !== "string" || !/^\d+\.\d+$/.test(version)) {
+    throw new InputError(file, `not a Terraform plan (format_version ${JSON.stringify(version)} is not "MAJOR.MINOR")`);
+  }
+  if (!formatSupported(version)) {
+    throw new InputError(
+      file,
+      `unsupported plan format_version "${version}" (blastwall reads ${MIN_FORMAT_VERSION} to ${MAX_FORMAT_VERSION}); ` +
+        `a newer format may hold changes this gate cannot see, so it refuses rather than guess`,
+    );
+  }
+  if (doc.errored === true) {
+    throw new InputError(file, "plan is errored (terraform plan failed, so the plan does not show everything apply would do); fix the errors and plan again");
+  }
+  if (doc.complete === false) {
+    throw new InputError(file, "plan is incomplete (complete: false: some changes were deferred to a later plan/apply round); the gate refuses a plan that does not show everything apply will do");
+  }
+  if (Array.isArray(doc.deferred_changes) && doc.deferred_changes.length > 0) {
+    throw new InputError(file, `plan is incomplete (${doc.deferred_changes.length} deferred change(s)); the gate refuses a plan that does not show everything apply will do`);
+  }
+  if (hasPlanned && doc.planned_values !== null && !isObject(doc.planned_values)) {
+    throw new InputError(file, "malformed plan: planned_values is not an object");
+  }
+  const raw = doc.resource_changes ?? [];
+  if (!Array.isArray(raw)) throw new InputError(file, "malformed plan: resource_changes is not an array");
+  const changes = raw.map((rc, i) => checkResourceChange(rc, i, file));
+  return { ...(doc as object), format_version: version, resource_changes: changes } as PlanJson;
+}
+
+function checkResourceChange(rc: unknown, i: number, file: string): PlanResourceChange {
+  const where = `resource_changes[${i}]`;
+  if (!isObject(rc)) throw new InputError(file, `malformed plan: ${where} is not an object`);
+  const address = rc.address;
+  if (typeof address !== "string" || address === "") throw new InputError(file, `malformed plan: ${where} has no address`);
+  const at = `${where} (${address})`;
+  const change = rc.change;
+  if (!isObject(change) || !Array.isArray(change.actions) || change.actions.length === 0) {
+    throw new InputError(file, `malformed plan: ${at} has no change.actions list`);
+  }
+  for (const a of change.actions) {
+    if (typeof a !== "string" || !(PLAN_ACTIONS as readonly string[]).includes(a)) {
+      throw new InputError(file, `malformed plan: ${at} has unknown action ${JSON.stringify(a)} (known: ${PLAN_ACTIONS.join(", ")})`);
+    }
+  }
+  const mode = rc.mode === "data" || rc.mode === "managed" ? rc.mode : /(^|\.)data\./.test(address) ? "data" : "managed";
+  const type = typeof rc.type === "string" ? rc.type : typeFromAddress(address);
+  if (!type) throw new InputError(file, `malformed plan: ${at} has no type`);
+  const name = typeof rc.name === "string" ? rc.name : "";
+  return { ...(rc as object), address, mode, type, name, change } as unknown as PlanResourceChange;
+}
+
+function typeFromAddress(address: string): string | undefined {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  // module.a.module.b.[data.]type.name
+  let i = 0;
+  while (parts[i] === "module") i += 2;
+  if (parts[i] === "data") i += 1;
+  return parts.length >= i + 2 ? parts[i] : undefined;
+}
+
+function notAPlanHint(doc: Record<string, unknown>): string {
+  if ("format_version" in doc && "values" in doc) return "this looks like Terraform state (`values` without `planned_values`/`resource_changes`)";
+  if ("resource" in doc || "terraform" in doc || "provider" in doc) return "this looks like a Terraform configuration (`*.tf.json`), not a plan";
+  if (!("format_version" in doc)) return "no format_version";
+  return "no resource_changes or planned_values";
+}
+
+/** True when "MAJOR.MINOR" lies in the supported range. */
+export function formatSupported(version: string): boolean {
+  const v = parseVersion(version);
+  const lo = parseVersion(MIN_FORMAT_VERSION)!;
+  const hi = parseVersion(MAX_FORMAT_VERSION)!;
+  if (!v) return false;
+  return compare(v, lo) >= 0 && compare(v, hi) <= 0;
+}
+
+function parseVersion(v: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function compare(a: [number, number], b: [number, number]): number {
+  return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}

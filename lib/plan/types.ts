@@ -1,0 +1,107 @@
+/**
+ * The parts of `terraform show -json PLANFILE` output the plan gate reads. Every key is optional unless the
+ * reader checks it: format 0.1/0.2 plans lack `action_reason`, `complete`, `errored`, ... and some 1.x plans
+ * omit them too.
+ */
+
+/** The action values Terraform writes into `change.actions` (format 0.1 to 1.2). */
+export const PLAN_ACTIONS = ["no-op", "create", "read", "update", "delete", "forget"] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+
+export interface PlanChange {
+  readonly actions: readonly PlanAction[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: unknown;
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
+  /** Attribute paths that forced a replace: `[["ami"], ["ebs_block_device", 0, "size"]]`. */
+  readonly replace_paths?: readonly (readonly (string | number)[])[];
+  readonly importing?: unknown;
+}
+
+export interface PlanResourceChange {
+  readonly address: string;
+  /** Set when a `moved` block (or a rename Terraform inferred) moved the object here from another address. */
+  readonly previous_address?: string;
+  readonly module_address?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: unknown;
+  readonly provider_name?: string;
+  /** Set when the change is about a deposed object (left over from a failed create_before_destroy). */
+  readonly deposed?: string;
+  readonly change: PlanChange;
+  /** Why Terraform chose this action (format 1.0+); absent in older plans. */
+  readonly action_reason?: string;
+}
+
+export interface PlanModuleResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: unknown;
+  readonly provider_name?: string;
+  readonly values?: Readonly<Record<string, unknown>>;
+  readonly sensitive_values?: unknown;
+}
+
+export interface PlanModule {
+  readonly address?: string;
+  readonly resources?: readonly PlanModuleResource[];
+  readonly child_modules?: readonly PlanModule[];
+}
+
+export interface PlanJson {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
+  readonly planned_values?: { readonly root_module?: PlanModule; readonly outputs?: unknown };
+  /** What `apply` will do. The gate judges these. Empty when the plan has no resources. */
+  readonly resource_changes: readonly PlanResourceChange[];
+  /** Changes Terraform noticed outside of Terraform. Informational: the gate never judges these. */
+  readonly resource_drift?: readonly unknown[];
+  readonly deferred_changes?: readonly unknown[];
+  readonly prior_state?: { readonly values?: { readonly root_module?: PlanModule } };
+  readonly configuration?: unknown;
+  readonly timestamp?: string;
+  readonly applyable?: boolean;
+  readonly complete?: boolean;
+  readonly errored?: boolean;
+}
+
+/** A plan as read from disk: the parsed JSON and the SHA-256 of the exact bytes (what approvals sign). */
+export interface LoadedPlan {
+  /** The path as the user named it. */
+  readonly file: string;
+  readonly plan: PlanJson;
+  /** Lower-case hex SHA-256 of the file's bytes as stored (before any decoding). */
+  readonly sha256: string;
+  readonly encoding: "utf-8" | "utf-16le" | "utf-16be";
+}
+
+/**
+ * The config keys the plan gate reads. `BlastwallConfig` (lib/config) is structurally assignable to it; the gate
+ * never reads acknowledgements or severity overrides from config: a plan finding is covered only by a signed
+ * approval, because the config file usually lives in the repository an agent can edit.
+ */
+export interface PlanGateConfig {
+  readonly protected?: {
+    /** Resource addresses (or globs with `*`); an address also covers its instances (`x[0]`) and, for a module, its contents. */
+    readonly addresses?: readonly string[];
+    /** Resource types (or globs with `*`, e.g. `aws_elasticache_*`) protected in addition to the built-in stateful types. */
+    readonly types?: readonly string[];
+  };
+  /** Ed25519 public keys whose approvals the gate accepts: PEM text, or paths to PEM files (relative to the config file). */
+  readonly trustedKeys?: readonly string[];
+}
+
+/** What an approval names: one change of the plan, by address and exact action list. */
+export interface ChangeKey {
+  readonly address: string;
+  readonly actions: readonly string[];
+  /** Deposed object key, when the change is about a deposed object. */
+  readonly deposed?: string;
+}
