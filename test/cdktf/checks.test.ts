@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App, Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { BlastwallChecks, acknowledge } from "../../lib/cdktf";
+import { checkPaths } from "../../lib/check/run-check";
+
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] });
+
+class AgentStack extends TerraformStack {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  constructor(scope: Construct, id: string, actions: string[]) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: "eu-west-1" });
+    this.role = new IamRole(this, "agent", { name: `${id}-agent`, assumeRolePolicy: TRUST, tags: { "blastwall:agent": "true" } });
+    this.policy = new IamRolePolicy(this, "work", {
+      role: this.role.name,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Work", Effect: "Allow", Action: actions, Resource: "*" }] }),
+    });
+  }
+}
+
+const outdir = () => mkdtempSync(join(tmpdir(), "blastwall-synth-"));
+
+describe("BlastwallChecks at synth time", () => {
+  test("added to the App, it guards every stack: an app of two stacks fails on the second", () => {
+    const app = new App({ outdir: outdir() });
+    new AgentStack(app, "first", ["s3:ListBucket"]);
+    new AgentStack(app, "second", ["ec2:DeleteVolume"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).toThrow(/stack "second"[\s\S]*agent-destroy-right[\s\S]*aws_iam_role\.agent[\s\S]*ec2:DeleteVolume/);
+  });
+
+  test("it guards stacks created after it was added", () => {
+    const app = new App({ outdir: outdir() });
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    new AgentStack(app, "late", ["rds:DeleteDBInstance"]);
+    expect(() => app.synth()).toThrow(/rds:DeleteDBInstance/);
+  });
+
+  test("a safe app synthesizes", () => {
+    const app = new App({ outdir: outdir() });
+    new AgentStack(app, "only", ["s3:ListBucket"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test("added per stack, it guards that stack", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["s3:DeleteBucket"]);
+    Aspects.of(s).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).toThrow(/s3:DeleteBucket/);
+  });
+
+  test("addOverride cannot hide a grant: the synthesized JSON is what is judged", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["s3:ListBucket"]);
+    s.policy.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteSnapshot", Resource: "*" }] }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).toThrow(/ec2:DeleteSnapshot/);
+  });
+
+  test("other aspects added to the App keep cdktf's behaviour (not run)", () => {
+    const app = new App({ outdir: outdir() });
+    new AgentStack(app, "s", ["s3:ListBucket"]);
+    const seen: string[] = [];
+    Aspects.of(app).add({ visit: (n) => seen.push(n.node.path) });
+    app.synth();
+    expect(seen).toEqual([]);
+  });
+
+  test("an acknowledgement in code lets synth pass and reaches the CLI through the JSON", () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11" });
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).not.toThrow();
+    const json = JSON.parse(readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8"));
+    expect(JSON.stringify(json)).toMatch(/scratch-volume janitor/);
+    const report = checkPaths([dir], { config: {} });
+    expect(report.summary.errors).toBe(0);
+    expect(report.findings.some((f) => f.acknowledged)).toBe(true);
+  });
+
+  test("acknowledge() refuses a reason shorter than 10 characters, naming the rule", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "ok" })).toThrow(/reason must be at least 10 characters.*agent-destroy-right/);
+  });
+
+  test("skipValidation switches the synth-time gate off, and blastwall check still fails the output", () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir, skipValidation: true });
+    new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    expect(() => app.synth()).not.toThrow();
+    expect(checkPaths([dir], { config: {} }).summary.errors).toBeGreaterThan(0);
+  });
+});

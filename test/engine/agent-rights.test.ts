@@ -1,0 +1,243 @@
+import { AGENT, TRUST, agentRole, check, errors, policy, ruleIds, tf } from "../helpers/tf";
+
+const DELETE_VOLUME = { Sid: "Ops", Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" };
+const READ_ONLY = { Sid: "Read", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "*" };
+
+describe("agent-destroy-right: every way a policy reaches an agent", () => {
+  const cases: [string, Record<string, Record<string, unknown>>][] = [
+    ["inline_policy block (object)", { "aws_iam_role.agent": agentRole({ inline_policy: { name: "ops", policy: policy(DELETE_VOLUME) } }) }],
+    ["inline_policy blocks (array)", { "aws_iam_role.agent": agentRole({ inline_policy: [{ name: "a", policy: policy(READ_ONLY) }, { name: "ops", policy: policy(DELETE_VOLUME) }] }) }],
+    ["managed_policy_arns with an AWS managed policy", { "aws_iam_role.agent": agentRole({ managed_policy_arns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"] }) }],
+    [
+      "managed_policy_arns with an in-stack policy",
+      { "aws_iam_role.agent": agentRole({ managed_policy_arns: ["${aws_iam_policy.ops.arn}"] }), "aws_iam_policy.ops": { name: "ops", policy: policy(DELETE_VOLUME) } },
+    ],
+    ["aws_iam_role_policy by .name", { "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy(DELETE_VOLUME) } }],
+    ["aws_iam_role_policy by .id", { "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.id}", policy: policy(DELETE_VOLUME) } }],
+    ["aws_iam_role_policy by literal name", { "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "agent", policy: policy(DELETE_VOLUME) } }],
+    [
+      "aws_iam_role_policy_attachment of an in-stack policy by .arn reference",
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_policy.ops": { name: "ops", policy: policy(DELETE_VOLUME) },
+        "aws_iam_role_policy_attachment.ops": { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.ops.arn}" },
+      },
+    ],
+    [
+      "aws_iam_policy_attachment naming roles",
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_policy_attachment.ops": { name: "ops", roles: ["${aws_iam_role.agent.name}"], policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      },
+    ],
+    [
+      "aws_iam_user_policy on an agent user",
+      { "aws_iam_user.agent": { name: "agent-user", tags: AGENT }, "aws_iam_user_policy.ops": { user: "${aws_iam_user.agent.name}", policy: policy(DELETE_VOLUME) } },
+    ],
+    [
+      "aws_iam_user_policy_attachment",
+      { "aws_iam_user.agent": { name: "agent-user", tags: AGENT }, "aws_iam_user_policy_attachment.ops": { user: "${aws_iam_user.agent.name}", policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
+    ],
+    [
+      "group policy through aws_iam_group_membership",
+      {
+        "aws_iam_user.agent": { name: "agent-user", tags: AGENT },
+        "aws_iam_group.ops": { name: "ops" },
+        "aws_iam_group_policy.ops": { group: "${aws_iam_group.ops.name}", policy: policy(DELETE_VOLUME) },
+        "aws_iam_group_membership.ops": { name: "ops", group: "${aws_iam_group.ops.name}", users: ["${aws_iam_user.agent.name}"] },
+      },
+    ],
+    [
+      "group policy attachment through aws_iam_user_group_membership",
+      {
+        "aws_iam_user.agent": { name: "agent-user", tags: AGENT },
+        "aws_iam_group.ops": { name: "ops" },
+        "aws_iam_group_policy_attachment.ops": { group: "${aws_iam_group.ops.name}", policy_arn: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" },
+        "aws_iam_user_group_membership.ops": { user: "${aws_iam_user.agent.name}", groups: ["${aws_iam_group.ops.name}"] },
+      },
+    ],
+    [
+      "data.aws_iam_policy_document",
+      {
+        "aws_iam_role.agent": agentRole(),
+        "data.aws_iam_policy_document.ops": { statement: [{ sid: "Ops", actions: ["ec2:DeleteVolume"], resources: ["*"] }] },
+        "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: "${data.aws_iam_policy_document.ops.json}" },
+      },
+    ],
+  ];
+
+  test.each(cases)("%s: fails for an agent", (_name, resources) => {
+    const r = check(tf(resources));
+    const found = errors(r, "agent-destroy-right");
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].actions).toContain("ec2:DeleteVolume");
+    expect(found[0].principal).toMatch(/^aws_iam_(role|user)\.agent$/);
+  });
+
+  test.each(cases)("%s: passes when the principal is not an agent", (_name, resources) => {
+    const untagged = JSON.parse(JSON.stringify(resources).split('"blastwall:agent":"true"').join('"team":"platform"'));
+    expect(errors(check(tf(untagged)))).toEqual([]);
+  });
+});
+
+describe("IAM semantics through the gate", () => {
+  const withPolicy = (...statements: Record<string, unknown>[]) =>
+    check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) } }));
+
+  test("action matching is case-insensitive with * and ? anywhere", () => {
+    expect(errors(withPolicy({ Effect: "Allow", Action: "EC2:deletevolume", Resource: "*" }), "agent-destroy-right")).toHaveLength(1);
+    expect(errors(withPolicy({ Effect: "Allow", Action: "ec2:De?ete*", Resource: "*" }), "agent-destroy-right")[0].actions).toContain("ec2:DeleteSnapshot");
+    expect(errors(withPolicy({ Effect: "Allow", Action: "*:Delete*", Resource: "*" }), "agent-destroy-right")[0].actions).toContain("rds:DeleteDBInstance");
+    expect(errors(withPolicy({ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }))).toEqual([]);
+  });
+
+  test("Allow with NotAction grants everything else", () => {
+    const r = withPolicy({ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" });
+    expect(errors(r, "agent-destroy-right")[0].actions).toEqual(expect.arrayContaining(["ec2:DeleteVolume", "rds:DeleteDBInstance", "s3:DeleteBucket"]));
+  });
+
+  test("an unconditional Deny removes the right; a conditional one does not", () => {
+    const allow = { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" };
+    expect(errors(withPolicy(allow, { Effect: "Deny", Action: "ec2:*", Resource: "*" }))).toEqual([]);
+    const conditional = { Effect: "Deny", Action: "ec2:*", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } } };
+    expect(errors(withPolicy(allow, conditional), "agent-destroy-right")).toHaveLength(1);
+  });
+
+  test("a Deny on part of the resources leaves the right on the rest", () => {
+    const r = withPolicy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "arn:aws:ec2:*:*:volume/vol-prod*" });
+    expect(errors(r, "agent-destroy-right")).toHaveLength(1);
+  });
+
+  test("a conditional Allow still counts as a right, and the message says so", () => {
+    const r = withPolicy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "dev" } } });
+    expect(errors(r, "agent-destroy-right")[0].message).toMatch(/conditions/);
+  });
+
+  test("resources with Terraform tokens", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_s3_bucket.data": { bucket: "data" },
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteObject", Resource: "${aws_s3_bucket.data.arn}/*" }) },
+      }),
+    );
+    expect(errors(r, "agent-destroy-right")[0].actions).toEqual(["s3:DeleteObject"]);
+  });
+
+  test("a permission boundary caps the identity policies", () => {
+    const capped = check(
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+        "aws_iam_policy.b": { name: "b", policy: policy({ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "*" }) },
+        "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.agent.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      }),
+    );
+    expect(errors(capped)).toEqual([]);
+  });
+
+  test("an unreadable boundary caps nothing", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${var.boundary_arn}" }),
+        "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.agent.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      }),
+    );
+    expect(errors(r, "agent-destroy-right").length).toBeGreaterThan(0);
+  });
+
+  test("Statement as a single object and Action as a string", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy.p": { role: "agent", policy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "dynamodb:DeleteTable", Resource: "*" } }) },
+      }),
+    );
+    expect(errors(r, "agent-destroy-right")[0].actions).toEqual(["dynamodb:DeleteTable"]);
+  });
+});
+
+describe("fail closed", () => {
+  test("a policy built by ${file(...)} is an unanalysable-policy error that says why", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: '${file("policy.json")}' } }));
+    const f = errors(r, "unanalysable-policy");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/file/);
+  });
+
+  test("an unknown managed policy ARN is a finding, not a pass", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole({ managed_policy_arns: ["arn:aws:iam::aws:policy/NoSuchPolicyAtAll"] }) }));
+    expect(ruleIds(r)).toContain("unanalysable-policy");
+  });
+
+  test("a customer managed policy outside the stack is a finding", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy_attachment.x": { role: "agent", policy_arn: "arn:aws:iam::111111111111:policy/ops" } }));
+    expect(ruleIds(r)).toContain("unanalysable-policy");
+  });
+
+  test("an attachment to a role blastwall cannot resolve is reported when it carries destroy rights", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy_attachment.x": { role: "${var.role_name}", policy_arn: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" },
+      }),
+    );
+    expect(ruleIds(r)).toContain("unresolved-attachment");
+    const safe = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.x": { role: "${var.role_name}", policy: policy(READ_ONLY) } }));
+    expect(ruleIds(safe)).not.toContain("unresolved-attachment");
+  });
+});
+
+describe("agent-self-escalation and agent-protection-removal", () => {
+  test("iam:PutRolePolicy on its own ARN is self-escalation; on another role it is not", () => {
+    const own = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "${aws_iam_role.agent.arn}" }) } }));
+    expect(ruleIds(own)).toContain("agent-self-escalation");
+    const other = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role.other": { name: "other", assume_role_policy: TRUST },
+        "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "${aws_iam_role.other.arn}" }) },
+      }),
+    );
+    expect(ruleIds(other)).not.toContain("agent-self-escalation");
+  });
+
+  test("turning off RDS deletion protection is a protection-removal finding", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "rds:ModifyDBInstance", Resource: "*" }) } }));
+    expect(ruleIds(r)).toContain("agent-protection-removal");
+  });
+});
+
+describe("agent selection", () => {
+  const admin = { role: "${aws_iam_role.bot.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" };
+  const json = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: { team: "ml" } }, "aws_iam_role_policy_attachment.a": admin });
+
+  test("untagged and unselected: not an agent, no finding", () => {
+    expect(errors(check(json))).toEqual([]);
+  });
+  test.each([
+    ["address", { agents: { addresses: ["aws_iam_role.bot"] } }],
+    ["name glob", { agents: { names: ["ai-*"] } }],
+    ["tag", { agents: { tags: { team: "ml" } } }],
+  ])("selected by config %s", (_how, config) => {
+    expect(errors(check(json, config), "agent-destroy-right").length).toBeGreaterThan(0);
+  });
+});
+
+describe("report content", () => {
+  test("names the rule, principal, construct path, statement, actions and fix", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": { ...agentRole(), "//": { metadata: { path: "app/agent", uniqueId: "agent" } } },
+        "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Sid: "FixVolumes", Effect: "Allow", Action: "ec2:*", Resource: "*" }) },
+      }),
+    );
+    const f = errors(r, "agent-destroy-right")[0];
+    expect(f.constructPath).toBe("app/agent");
+    expect(f.resource).toBe("aws_iam_role_policy.ops");
+    expect(f.evidence.map((e) => e.step)).toEqual(expect.arrayContaining(["principal", "statement"]));
+    expect(f.evidence.find((e) => e.step === "statement")!.detail).toMatch(/Sid "FixVolumes" \(#0\)/);
+    expect(f.actions.slice(0, 2)).toEqual(expect.arrayContaining(["ec2:DeleteVolume"]));
+    expect(f.fix.length).toBeGreaterThan(20);
+    expect(f.file).toBe("test.tf.json");
+  });
+});

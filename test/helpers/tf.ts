@@ -1,0 +1,48 @@
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
+import type { BlastwallConfig } from "../../lib/engine/config-types";
+import type { Finding } from "../../lib/engine/findings";
+import type { Report } from "../../lib/report/types";
+
+type Obj = Record<string, unknown>;
+
+/** A cdk.tf.json-shaped document from `"type.name": body` entries (`data.type.name` for data sources). */
+export function tf(entries: Record<string, Obj>, extra: Obj = {}): Obj {
+  const root: Obj = { ...extra };
+  for (const [key, body] of Object.entries(entries)) {
+    const parts = key.split(".");
+    const mode = parts[0] === "data" ? "data" : "resource";
+    const [type, name] = mode === "data" ? parts.slice(1) : parts;
+    const m = (root[mode] ??= {}) as Obj;
+    const t = (m[type] ??= {}) as Obj;
+    t[name] = body;
+  }
+  return root;
+}
+
+export const AGENT = { "blastwall:agent": "true" };
+
+export const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }],
+});
+
+export function policy(...statements: Obj[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export function agentRole(extra: Obj = {}): Obj {
+  return { name: "agent", path: "/agents/", assume_role_policy: TRUST, tags: AGENT, ...extra };
+}
+
+export function check(json: Obj, config: BlastwallConfig = {}, opts: { strict?: boolean; now?: Date } = {}): Report {
+  return checkStacks([buildStack(json, "test.tf.json")], { config, strict: opts.strict, now: opts.now });
+}
+
+export function errors(r: Report, ruleId?: string): Finding[] {
+  return r.findings.filter((f) => f.severity === "error" && !f.acknowledged && (ruleId === undefined || f.ruleId === ruleId));
+}
+
+export function ruleIds(r: Report): string[] {
+  return [...new Set(errors(r).map((f) => f.ruleId))].sort();
+}
