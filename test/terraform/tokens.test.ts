@@ -189,3 +189,9 @@ describe("resolveToPattern", () => {
     expect(principalPatterns(s, s.byAddress.get("aws_iam_role.tokenname")!)).toMatchObject({ name: "prod-ops", nameExact: true });
   });
 });
+
+test("hasInterpolation reads escapes like parseTemplate", () => {
+  for (const s of ["$$${x}", "$${x}", "a$${x}${y}", "%%{x}", "%${x}", "{${x}}", "$$$${x}", "$", "${"]) {
+    expect([s, hasInterpolation(s)]).toEqual([s, parseTemplate(s).some((p) => p.kind === "interpolation")]);
+  }
+});

@@ -28,14 +28,13 @@ export type TemplatePart =
 
 /** True when `s` contains an interpolation or directive (after escapes). Cheap; use before `parseTemplate`. */
 export function hasInterpolation(s: string): boolean {
-  let i = s.indexOf("{");
-  while (i > 0) {
-    const c = s.charCodeAt(i - 1);
-    if (c === 0x24 /* $ */ || c === 0x25 /* % */) {
-      // `$${` / `%%{` are escapes; anything else is an interpolation.
-      if (i < 2 || s.charCodeAt(i - 2) !== c) return true;
-    }
-    i = s.indexOf("{", i + 1);
+  if (s.indexOf("${") < 0 && s.indexOf("%{") < 0) return false;
+  // Same left-to-right reading as `parseTemplate`.
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "$" && c !== "%") continue;
+    if (s[i + 1] === "{") return true;
+    if (s[i + 1] === c && s[i + 2] === "{") i += 2;
   }
   return false;
 }

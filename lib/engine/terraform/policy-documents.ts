@@ -1,0 +1,632 @@
+/**
+ * Policy documents from Terraform values: a JSON string (with `${...}` inside its strings), a reference to a
+ * `data.aws_iam_policy_document` (re-assembled from its blocks, with the AWS provider's source / override
+ * merging), a reference to an `aws_iam_policy`'s `policy`, or something blastwall cannot read (then an
+ * unknown document saying why).
+ *
+ * Token resolution is polarity-aware. A `${...}` that resolves exactly (literal, variable default, local,
+ * a name written in the configuration) is substituted before the IAM parser sees it. One that does not is
+ * left in place: the parser widens it to a pattern and marks it approximate, which is the safe reading for
+ * an Allow's Action / Resource / Principal and which the evaluator never relies on in a Deny. Where widening
+ * would take rights away and nothing marks it (a Deny's Action, an Allow's NotAction) the element becomes
+ * a name that matches no action. A Condition value that does not resolve exactly is left as written, so a
+ * Deny conditioned on it never counts as certain.
+ */
+import type { PolicyDocument, Statement } from "../iam/types";
+import { parsePolicyJson, unknownDocument, unknownStatement } from "../iam/policy-json";
+import { locateJsonError, lineColumn } from "./read-file";
+import { constructPathOf, isObject } from "./stack";
+import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
+import type { TfResource, TfStack } from "./types";
+
+type Obj = Record<string, unknown>;
+
+export interface PolicyFromValueOptions {
+  /** Address of the resource holding the value (`aws_iam_role_policy.x`, `aws_iam_role.r`). */
+  readonly address: string;
+  /** How the document reaches a principal (`aws_iam_role.r.inline_policy[0]`, `aws_iam_role_policy.x`). */
+  readonly via?: string;
+  readonly constructPath?: string;
+  /** AWS managed policies by ARN, for `data.aws_iam_policy` lookups of them. */
+  readonly managed?: (arn: string) => PolicyDocument | undefined;
+}
+
+/** An action name no action matches: stands in for an unresolvable element where widening would be unsafe. */
+export const UNRESOLVED_ACTION_PREFIX = "blastwall-unresolved:";
+/** Condition operator that marks a statement part blastwall could not read (makes a Deny uncertain). */
+export const UNREADABLE_CONDITION = "Blastwall:Unreadable";
+
+const MAX_EXPR_SHOWN = 120;
+
+/** An expression as shown in a reason: as written, shortened when long. */
+export function showExpr(raw: string): string {
+  const one = raw.replace(/\s+/g, " ");
+  return one.length <= MAX_EXPR_SHOWN ? one : `${one.slice(0, MAX_EXPR_SHOWN - 4)}...}`;
+}
+
+interface Ctx {
+  readonly stack: TfStack;
+  readonly managed?: (arn: string) => PolicyDocument | undefined;
+  /** Documents being converted (cycle guard). */
+  readonly active: Set<string>;
+}
+
+/**
+ * The policy document a Terraform value stands for. Never throws: what cannot be read becomes an unknown
+ * document (`Allow * on *`) whose reason names the expression.
+ */
+export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
+  return fromValue({ stack, managed: opts.managed, active: new Set() }, value, opts);
+}
+
+function fromValue(ctx: Ctx, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
+  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
+  if (value === undefined || value === null) return unknown("policy is not set");
+  if (isObject(value)) return parseDocumentObject(ctx, value, opts);
+  if (typeof value !== "string") return unknown(`policy is a ${Array.isArray(value) ? "list" : typeof value}, not a JSON document`);
+
+  const one = soleInterpolation(value);
+  if (one) return fromExpression(ctx, one.raw, one.expr, opts);
+  return parseDocumentText(ctx, value, opts);
+}
+
+/** A value that is exactly one `${...}`. */
+function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromValueOptions): PolicyDocument {
+  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
+  const shown = showExpr(raw);
+  const cls = classifyExpression(expr);
+  if (cls.kind === "expression") {
+    return unknown(`policy is built by ${shown}, which blastwall cannot read`);
+  }
+  const ref = cls.ref;
+  switch (ref.kind) {
+    case "var":
+    case "local": {
+      const map = ref.kind === "var" ? ctx.stack.variables : ctx.stack.locals;
+      const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+      if (!map.has(name) || ref.attribute !== undefined) {
+        return unknown(
+          ref.kind === "var"
+            ? `policy comes from ${shown}, which has no default value blastwall can read`
+            : `policy comes from ${shown}, which blastwall cannot read`,
+        );
+      }
+      return guarded(ctx, ref.address, opts, () => fromValue(ctx, map.get(name), opts));
+    }
+    case "module":
+      return unknown(`policy comes from ${shown}, an output of ${ref.address}, whose contents blastwall cannot see`);
+    case "resource":
+    case "data": {
+      const r = ctx.stack.byAddress.get(ref.address);
+      if (!r) return unknown(`policy comes from ${shown}, but ${ref.address} is not in this stack`);
+      const attr = ref.attribute;
+      if (r.mode === "data" && r.type === "aws_iam_policy_document" && (attr === "json" || attr === "minified_json") && ref.path.length === 0) {
+        return withVia(documentOfDataSource(ctx, r), opts.via);
+      }
+      if (r.mode === "managed" && r.type === "aws_iam_policy" && attr === "policy" && ref.path.length === 0) {
+        return guarded(ctx, r.address, opts, () =>
+          fromValue(ctx, r.values["policy"], { ...opts, address: r.address, constructPath: r.constructPath }),
+        );
+      }
+      if (r.mode === "data" && r.type === "aws_iam_policy" && attr === "policy") {
+        return dataIamPolicy(ctx, r, opts);
+      }
+      if (attr !== undefined && ref.path.length === 0 && r.values[attr] !== undefined) {
+        // Another resource's argument passed through (`aws_iam_role_policy.a.policy`): read it where it is written.
+        return guarded(ctx, `${r.address}.${attr}`, opts, () =>
+          fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath }),
+        );
+      }
+      return unknown(`policy comes from ${shown}, which blastwall cannot read`);
+    }
+    default:
+      return unknown(`policy comes from ${shown}, which blastwall cannot read`);
+  }
+}
+
+function guarded(ctx: Ctx, key: string, opts: PolicyFromValueOptions, f: () => PolicyDocument): PolicyDocument {
+  if (ctx.active.has(key)) {
+    return unknownDocument(opts.address, `policy refers to itself through ${key}`, opts.via, opts.constructPath);
+  }
+  ctx.active.add(key);
+  try {
+    return f();
+  } finally {
+    ctx.active.delete(key);
+  }
+}
+
+/** `data.aws_iam_policy` reads an existing policy: known only when it names an AWS managed policy blastwall has. */
+function dataIamPolicy(ctx: Ctx, r: TfResource, opts: PolicyFromValueOptions): PolicyDocument {
+  const arnValue = r.values["arn"];
+  if (typeof arnValue === "string" && !hasInterpolation(arnValue) && isAwsManagedArn(arnValue) && ctx.managed) {
+    const doc = ctx.managed(arnValue) ?? ctx.managed(normalisePartition(arnValue));
+    if (doc) return withVia(doc, opts.via);
+    return unknownDocument(arnValue, `${arnValue} is not an AWS managed policy blastwall knows`, opts.via);
+  }
+  const what = typeof arnValue === "string" ? arnValue : typeof r.values["name"] === "string" ? `policy "${r.values["name"]}"` : "an existing policy";
+  return unknownDocument(
+    r.address,
+    `policy is read from the account by ${r.address} (${showExpr(what)}), which blastwall cannot read`,
+    opts.via,
+    r.constructPath,
+  );
+}
+
+export function isAwsManagedArn(arn: string): boolean {
+  return /^arn:aws(?:-[a-z]+)*:iam::aws:policy\//.test(arn);
+}
+
+/** `arn:aws-us-gov:iam::aws:policy/X` → `arn:aws:iam::aws:policy/X` (the managed table is keyed by the aws partition). */
+export function normalisePartition(arn: string): string {
+  return arn.replace(/^arn:aws(?:-[a-z]+)*:/, "arn:aws:");
+}
+
+/** Sets `via` on every statement (documents are cached without it). */
+export function withVia(doc: PolicyDocument, via: string | undefined): PolicyDocument {
+  if (via === undefined) return doc;
+  if (doc.statements.every((s) => s.source.via === via)) return doc;
+  return { ...doc, statements: doc.statements.map((s) => ({ ...s, source: { ...s.source, via } })) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON text with `${...}` inside
+
+/** Private-use characters: valid inside JSON strings, never in real policies. */
+const PH_OPEN = "\uE000";
+const PH_CLOSE = "\uE001";
+const PH_RE = /\uE000(\d+)\uE001/g;
+
+function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
+  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
+  // Interpolations may contain quotes (`${lookup(m, "k")}`) that would break JSON.parse before Terraform
+  // renders them: stand in a placeholder for each, parse, then put the expressions back into the strings.
+  const raws: string[] = [];
+  let jsonText = text;
+  if (hasInterpolation(text)) {
+    if (text.includes(PH_OPEN)) return unknown("policy contains characters blastwall reserves (U+E000)");
+    jsonText = "";
+    for (const part of parseTemplate(text)) {
+      if (part.kind === "literal") {
+        // Keep Terraform's escapes so the strings stay templates: `${` → `$${`, `%{` → `%%{`.
+        jsonText += part.text.replace(/([$%])\{/g, "$1$1{");
+      } else {
+        jsonText += `${PH_OPEN}${raws.length}${PH_CLOSE}`;
+        raws.push(part.raw);
+      }
+    }
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(jsonText);
+  } catch (e) {
+    const at = locateJsonError(jsonText);
+    if (at && jsonText[at.offset] === PH_OPEN) {
+      const m = /^\uE000(\d+)\uE001/.exec(jsonText.slice(at.offset));
+      const raw = m ? raws[Number(m[1])] : "a ${...} expression";
+      return unknown(`policy JSON is assembled from ${showExpr(raw)} outside a JSON string, which blastwall cannot read`);
+    }
+    if (at) {
+      const { line, column } = lineColumn(jsonText, at.offset);
+      return unknown(`policy is not valid JSON: ${at.problem} at line ${line}, column ${column}`);
+    }
+    return unknown(`policy is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (raws.length > 0) doc = restorePlaceholders(doc, raws);
+  return parseDocumentObject(ctx, doc, opts);
+}
+
+function restorePlaceholders(v: unknown, raws: readonly string[]): unknown {
+  if (typeof v === "string") return v.includes(PH_OPEN) ? v.replace(PH_RE, (_, i: string) => raws[Number(i)]) : v;
+  if (Array.isArray(v)) return v.map((x) => restorePlaceholders(x, raws));
+  if (isObject(v)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) out[restorePlaceholders(k, raws) as string] = restorePlaceholders(x, raws);
+    return out;
+  }
+  return v;
+}
+
+/** A parsed IAM policy object whose strings may still hold `${...}`. */
+function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOptions): PolicyDocument {
+  if (isObject(doc) && "Statement" in doc) {
+    const st = doc["Statement"];
+    const prepared = Array.isArray(st) ? st.map((s) => prepareStatement(ctx.stack, s)) : prepareStatement(ctx.stack, st);
+    doc = { ...doc, Statement: prepared };
+  }
+  return parsePolicyJson(doc, {
+    address: opts.address,
+    ...(opts.via !== undefined && { via: opts.via }),
+    ...(opts.constructPath !== undefined && { constructPath: opts.constructPath }),
+    resolve: policyResolver(ctx.stack),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Token resolution inside statements
+
+interface PolicyPattern {
+  readonly pattern: string;
+  readonly exact: boolean;
+  readonly unresolved: readonly string[];
+}
+
+/**
+ * A policy string as a pattern: Terraform interpolations resolved, then IAM policy variables
+ * (`${aws:username}`, written `$${aws:username}` in Terraform) widened to `*`, which makes it inexact.
+ */
+export function policyPattern(stack: TfStack, s: string): PolicyPattern {
+  const r = resolveToPattern(stack, s);
+  if (!r.pattern.includes("${")) return r;
+  const pattern = r.pattern.replace(/\$\{[^}]*\}/g, "*").replace(/\*{2,}/g, "*");
+  return { pattern, exact: false, unresolved: r.unresolved };
+}
+
+function policyResolver(stack: TfStack): (s: string) => string {
+  return (s) => policyPattern(stack, s).pattern;
+}
+
+/** Substitutes exactly-resolvable tokens; leaves the rest for the parser to widen (see the file comment). */
+function exactOrRaw(stack: TfStack, s: string): string {
+  if (!s.includes("{")) return s;
+  const r = policyPattern(stack, s);
+  return r.exact ? r.pattern : s;
+}
+
+/** For a position where widening takes rights away: exact value, or a name that matches nothing. */
+function exactOrNothing(stack: TfStack, s: string): string {
+  if (!s.includes("{")) return s;
+  const r = policyPattern(stack, s);
+  if (r.exact) return r.pattern;
+  const what = r.unresolved.length > 0 ? r.unresolved.map(stripBraces).join(",") : stripBraces(s);
+  return `${UNRESOLVED_ACTION_PREFIX}${what}`;
+}
+
+function stripBraces(raw: string): string {
+  return raw.replace(/[$%&]+\{/g, "(").replace(/\}/g, ")");
+}
+
+function mapStrings(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === "string") return f(v);
+  if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? f(x) : x));
+  return v;
+}
+
+function prepareStatement(stack: TfStack, st: unknown): unknown {
+  if (!isObject(st)) return st;
+  const effect = st["Effect"];
+  if (effect !== "Allow" && effect !== "Deny") return st; // the parser makes it unknown (a token Effect may be Allow)
+  const deny = effect === "Deny";
+  const out: Obj = { ...st };
+  const exact = (s: string) => exactOrRaw(stack, s);
+  const nothing = (s: string) => exactOrNothing(stack, s);
+  if ("Action" in st) out["Action"] = mapStrings(st["Action"], deny ? nothing : exact);
+  if ("NotAction" in st) out["NotAction"] = mapStrings(st["NotAction"], deny ? exact : nothing);
+  for (const k of ["Resource", "NotResource"]) if (k in st) out[k] = mapStrings(st[k], exact);
+  for (const k of ["Principal", "NotPrincipal"]) {
+    const p = st[k];
+    if (isObject(p)) {
+      const q: Obj = {};
+      for (const [t, ids] of Object.entries(p)) q[t] = mapStrings(ids, exact);
+      out[k] = q;
+    } else if (p !== undefined) {
+      out[k] = mapStrings(p, exact);
+    }
+  }
+  const cond = st["Condition"];
+  if (isObject(cond)) {
+    const c: Obj = {};
+    for (const [op, block] of Object.entries(cond)) {
+      if (!isObject(block)) {
+        c[op] = block;
+        continue;
+      }
+      const b: Obj = {};
+      for (const [key, vals] of Object.entries(block)) b[key] = mapStrings(vals, exact);
+      c[op] = b;
+    }
+    out["Condition"] = c;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// data.aws_iam_policy_document
+
+const dataSourceCache = new WeakMap<TfStack, Map<string, PolicyDocument>>();
+
+/** The document a `data.aws_iam_policy_document` renders, without `via` (cached per stack). */
+function documentOfDataSource(ctx: Ctx, r: TfResource): PolicyDocument {
+  let cache = dataSourceCache.get(ctx.stack);
+  if (!cache) dataSourceCache.set(ctx.stack, (cache = new Map()));
+  const hit = cache.get(r.address);
+  if (hit) return hit;
+  if (ctx.active.has(r.address)) {
+    return unknownDocument(r.address, `${r.address} includes itself through source or override documents`, undefined, r.constructPath);
+  }
+  ctx.active.add(r.address);
+  let doc: PolicyDocument;
+  try {
+    doc = { address: r.address, statements: convertDataSource(ctx, r) };
+  } finally {
+    ctx.active.delete(r.address);
+  }
+  cache.set(r.address, doc);
+  return doc;
+}
+
+/** Converts a `data.aws_iam_policy_document` (exported for tests and rules that point at one directly). */
+export function policyFromDataSource(stack: TfStack, r: TfResource, opts?: { via?: string; managed?: PolicyFromValueOptions["managed"] }): PolicyDocument {
+  return withVia(documentOfDataSource({ stack, managed: opts?.managed, active: new Set() }, r), opts?.via);
+}
+
+/**
+ * AWS provider semantics: source documents merged in order, then this document's `statement` blocks, then
+ * override documents in order; at each merge a statement with a non-empty Sid replaces the statement with
+ * the same Sid in place, anything else is appended.
+ */
+function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
+  const v = r.values;
+  const merged: Statement[] = [];
+  const sub = (key: string, i: number) => `${r.address}.${key}${i >= 0 ? `[${i}]` : ""}`;
+
+  const sources: { value: unknown; where: string }[] = [];
+  if (v["source_json"] !== undefined) sources.push({ value: v["source_json"], where: sub("source_json", -1) });
+  const spd = v["source_policy_documents"];
+  if (spd !== undefined) {
+    if (Array.isArray(spd)) spd.forEach((x, i) => sources.push({ value: x, where: sub("source_policy_documents", i) }));
+    else sources.push({ value: spd, where: sub("source_policy_documents", -1) });
+  }
+  for (const s of sources) mergeStatements(merged, embeddedDocument(ctx, r, s.value, s.where).statements);
+
+  mergeStatements(merged, ownStatements(ctx, r));
+
+  const overrides: { value: unknown; where: string }[] = [];
+  const opd = v["override_policy_documents"];
+  if (opd !== undefined) {
+    if (Array.isArray(opd)) opd.forEach((x, i) => overrides.push({ value: x, where: sub("override_policy_documents", i) }));
+    else overrides.push({ value: opd, where: sub("override_policy_documents", -1) });
+  }
+  if (v["override_json"] !== undefined) overrides.push({ value: v["override_json"], where: sub("override_json", -1) });
+  for (const o of overrides) {
+    const doc = embeddedDocument(ctx, r, o.value, o.where);
+    const unreadable = doc.statements.find((s) => s.unknown !== undefined && s.effect === "Allow" && s.source.sid === undefined);
+    if (unreadable && doc.statements.length === 1) {
+      // An override blastwall cannot read may replace any statement with a Sid, Denies included.
+      for (let i = 0; i < merged.length; i++) {
+        const m = merged[i];
+        if (m.source.sid !== undefined && m.effect === "Deny" && m.unknown === undefined) {
+          merged[i] = unknownStatement(m.source, `${o.where} cannot be read and may replace statement "${m.source.sid}"`);
+        }
+      }
+    }
+    mergeStatements(merged, doc.statements);
+  }
+
+  if (v["dynamic"] !== undefined && isObject(v["dynamic"]) && "statement" in (v["dynamic"] as Obj)) {
+    merged.push(
+      unknownStatement(
+        { address: r.address, index: merged.length, ...(r.constructPath !== undefined && { constructPath: r.constructPath }) },
+        `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
+      ),
+    );
+  }
+  return merged;
+}
+
+function mergeStatements(into: Statement[], add: readonly Statement[]): void {
+  for (const s of add) {
+    const sid = s.source.sid;
+    if (sid !== undefined && sid !== "") {
+      const i = into.findIndex((x) => x.source.sid === sid);
+      if (i >= 0) {
+        into[i] = s;
+        continue;
+      }
+    }
+    into.push(s);
+  }
+}
+
+/** A source / override document: JSON text, or a reference to another document. */
+function embeddedDocument(ctx: Ctx, r: TfResource, value: unknown, where: string): PolicyDocument {
+  const doc = fromValue(ctx, value, { address: r.address, constructPath: r.constructPath });
+  // Name the argument in reasons, so the report points at the right place.
+  return {
+    ...doc,
+    statements: doc.statements.map((s) =>
+      s.unknown !== undefined && s.source.address === r.address ? { ...s, unknown: `${where}: ${s.unknown}` } : s,
+    ),
+  };
+}
+
+/** The `statement` blocks of the data source itself. */
+function ownStatements(ctx: Ctx, r: TfResource): Statement[] {
+  const raw = r.values["statement"];
+  const cp = r.constructPath ?? constructPathOf(r.values);
+  const base = { address: r.address, ...(cp !== undefined && { constructPath: cp }) };
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw === "string" || !(isObject(raw) || Array.isArray(raw))) {
+    return [unknownStatement({ ...base, index: 0 }, `${r.address}.statement is ${showExpr(String(raw))}, which blastwall cannot read`)];
+  }
+  const blocks: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const json: unknown[] = [];
+  const unknowns = new Map<number, string>();
+  blocks.forEach((b, i) => {
+    const c = blockToJson(ctx.stack, b, `${r.address}.statement[${i}]`);
+    if ("unknown" in c) {
+      unknowns.set(i, c.unknown);
+      json.push({ Effect: "Allow", Action: "*", Resource: "*" });
+    } else {
+      json.push(c.json);
+    }
+  });
+  const doc = parseDocumentObject(ctx, { Version: "2012-10-17", Statement: json }, { address: r.address, constructPath: cp });
+  return doc.statements.map((s, i) => {
+    const reason = unknowns.get(i);
+    if (reason === undefined) return s;
+    const sid = blockSid(blocks[i]);
+    return unknownStatement({ ...base, index: i, ...(sid !== undefined && { sid }) }, reason);
+  });
+}
+
+function blockSid(b: unknown): string | undefined {
+  if (!isObject(b)) return undefined;
+  const sid = b["sid"];
+  return typeof sid === "string" && sid !== "" ? sid : undefined;
+}
+
+/**
+ * One `statement` block → IAM JSON. An Allow (or a statement whose effect is a token) with a part
+ * blastwall cannot read becomes unknown; a Deny keeps what is readable and gets an "unreadable" condition
+ * (a conditional Deny is never relied on), or an action that matches nothing.
+ */
+function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } | { unknown: string } {
+  if (!isObject(b)) return { unknown: `${where} is not a block` };
+  const effectRaw = b["effect"] ?? "Allow";
+  if (effectRaw !== "Allow" && effectRaw !== "Deny") {
+    return {
+      unknown:
+        typeof effectRaw === "string" && hasInterpolation(effectRaw)
+          ? `${where}.effect is ${showExpr(effectRaw)}, which blastwall cannot read`
+          : `${where}.effect ${JSON.stringify(effectRaw)} is neither Allow nor Deny`,
+    };
+  }
+  const deny = effectRaw === "Deny";
+  const unreadable: string[] = [];
+  const out: Obj = { Effect: effectRaw };
+  const sid = b["sid"];
+  if (typeof sid === "string" && sid !== "") out["Sid"] = sid;
+
+  const dyn = b["dynamic"];
+  if (dyn !== undefined) {
+    const names = isObject(dyn) ? Object.keys(dyn).filter((k) => k !== "//") : [];
+    unreadable.push(`${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block`.replace("dynamic  block", "dynamic block"));
+  }
+
+  /** A list argument: strings (policy variables written `&{...}` as the provider allows). */
+  const list = (key: string): string[] | "token" | undefined => {
+    const x = b[key];
+    if (x === undefined || x === null) return undefined;
+    if (Array.isArray(x)) return x.map((e) => ampersandVariables(typeof e === "string" ? e : String(e)));
+    if (typeof x === "string" && !hasInterpolation(x)) return [ampersandVariables(x)];
+    unreadable.push(`${where}.${key} is ${typeof x === "string" ? showExpr(x) : "not a list"}`);
+    return "token";
+  };
+
+  const actions = list("actions");
+  const notActions = list("not_actions");
+  const resources = list("resources");
+  const notResources = list("not_resources");
+  // Deny: an unreadable action list matches nothing; an unreadable NotAction list is all (denies nothing).
+  if (actions !== undefined) out["Action"] = actions === "token" ? `${UNRESOLVED_ACTION_PREFIX}${key("actions")}` : actions;
+  if (notActions !== undefined) out["NotAction"] = notActions === "token" ? "*" : notActions;
+  // An unreadable resource list is one approximate element: `*` for an Allow, never relied on in a Deny.
+  if (resources !== undefined) out["Resource"] = resources === "token" ? rawToken(b["resources"]) : resources;
+  if (notResources !== undefined) out["NotResource"] = notResources === "token" ? rawToken(b["not_resources"]) : notResources;
+  if (actions === undefined && notActions === undefined) {
+    // The provider leaves Action out; IAM rejects such a statement. Read as every action.
+    out["Action"] = deny ? `${UNRESOLVED_ACTION_PREFIX}missing-actions` : "*";
+  }
+
+  for (const [key, jsonKey] of [
+    ["principals", "Principal"],
+    ["not_principals", "NotPrincipal"],
+  ] as const) {
+    const p = b[key];
+    if (p === undefined || p === null) continue;
+    const blocks = Array.isArray(p) ? p : isObject(p) ? [p] : undefined;
+    if (!blocks) {
+      unreadable.push(`${where}.${key} is ${typeof p === "string" ? showExpr(p) : "not a block"}`);
+      continue;
+    }
+    const byType: Record<string, string[]> = {};
+    let star = false;
+    for (const pb of blocks) {
+      if (!isObject(pb) || typeof pb["type"] !== "string" || hasInterpolation(pb["type"] as string)) {
+        unreadable.push(`${where}.${key} has a principal type blastwall cannot read`);
+        continue;
+      }
+      const type = pb["type"] as string;
+      const ids = pb["identifiers"];
+      let idList: string[];
+      if (Array.isArray(ids)) idList = ids.map((e) => ampersandVariables(String(e)));
+      else if (typeof ids === "string") {
+        // A token for the whole list: kept as one approximate identifier for a Deny.
+        unreadable.push(`${where}.${key}.identifiers is ${showExpr(ids)}`);
+        idList = [ids];
+      } else {
+        unreadable.push(`${where}.${key}.identifiers is not a list`);
+        continue;
+      }
+      if (type === "*") star = true;
+      else (byType[type] ??= []).push(...idList);
+    }
+    if (star) out[jsonKey] = "*";
+    else if (Object.keys(byType).length > 0) out[jsonKey] = byType;
+  }
+
+  const cond = b["condition"];
+  if (cond !== undefined && cond !== null) {
+    const blocks = Array.isArray(cond) ? cond : isObject(cond) ? [cond] : undefined;
+    if (!blocks) unreadable.push(`${where}.condition is ${typeof cond === "string" ? showExpr(cond) : "not a block"}`);
+    else {
+      const c: Record<string, Record<string, string[]>> = {};
+      for (const cb of blocks) {
+        if (!isObject(cb) || typeof cb["test"] !== "string" || typeof cb["variable"] !== "string") {
+          unreadable.push(`${where}.condition has a test or variable blastwall cannot read`);
+          continue;
+        }
+        const test = cb["test"] as string;
+        const variable = cb["variable"] as string;
+        if (hasInterpolation(test) || hasInterpolation(variable)) {
+          unreadable.push(`${where}.condition test/variable is a token`);
+          continue;
+        }
+        const vals = cb["values"];
+        let vl: string[];
+        if (Array.isArray(vals)) vl = vals.map((e) => ampersandVariables(String(e)));
+        else if (typeof vals === "string") {
+          unreadable.push(`${where}.condition values are ${showExpr(vals)}`);
+          continue;
+        } else {
+          unreadable.push(`${where}.condition values are not a list`);
+          continue;
+        }
+        const block = (c[test] ??= {});
+        (block[variable] ??= []).push(...vl);
+      }
+      if (Object.keys(c).length > 0) out["Condition"] = c;
+    }
+  }
+
+  if (unreadable.length > 0) {
+    if (!deny) return { unknown: `${unreadable.join("; ")}, which blastwall cannot read` };
+    // Keep the Deny visible but never certain.
+    const c = (out["Condition"] as Record<string, Record<string, string[]>> | undefined) ?? {};
+    c[UNREADABLE_CONDITION] = { reason: unreadable };
+    out["Condition"] = c;
+  }
+  return { json: out };
+
+  function key(k: string): string {
+    const x = b as Obj;
+    return typeof x[k] === "string" ? stripBraces(x[k] as string) : k;
+  }
+}
+
+function rawToken(x: unknown): string {
+  return typeof x === "string" ? x : "${unreadable}";
+}
+
+/** The provider accepts `&{aws:username}` for IAM policy variables; as a Terraform template that is `$${...}`. */
+function ampersandVariables(s: string): string {
+  return s.includes("&{") ? s.replace(/&\{/g, () => "$${") : s;
+}
+
+/** Whether `value` is exactly a reference to a data.aws_iam_policy_document's JSON (for callers deciding addresses). */
+export function policyDocumentRef(value: unknown): string | undefined {
+  const t = refTarget(value);
+  if (t && t.kind === "data" && t.address.startsWith("data.aws_iam_policy_document.")) return t.address;
+  return undefined;
+}
