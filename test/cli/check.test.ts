@@ -23,6 +23,8 @@ const file = (name: string, content: string | Buffer) => {
   return p;
 };
 const unsafeFile = file("unsafe.tf.json", JSON.stringify(unsafe));
+const deleteOnly = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } });
+const deleteOnlyFile = file("delete-only.tf.json", JSON.stringify(deleteOnly));
 const safeFile = file("safe.tf.json", JSON.stringify(safe));
 
 describe("blastwall check exit codes", () => {
@@ -106,7 +108,7 @@ describe("acknowledgements", () => {
 
   test("an acknowledged finding passes the gate but stays in the report, marked", async () => {
     const c = cfg({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: "volume janitor, reviewed by platform team", expires: "2027-06-30" });
-    const r = await run(["check", "--format", "json", "--config", c, unsafeFile]);
+    const r = await run(["check", "--format", "json", "--config", c, deleteOnlyFile]);
     const report = JSON.parse(r.stdout);
     const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
     expect(f.acknowledged.reason).toMatch(/janitor/);
@@ -116,18 +118,18 @@ describe("acknowledgements", () => {
 
   test("an expired acknowledgement is an error", async () => {
     const c = cfg({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: "volume janitor, reviewed by platform team", expires: "2026-01-01" });
-    const r = await run(["check", "--format", "json", "--config", c, unsafeFile]);
+    const r = await run(["check", "--format", "json", "--config", c, deleteOnlyFile]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((x: { ruleId: string }) => x.ruleId)).toContain("acknowledgement-expired");
   });
 
   test("an acknowledgement for another principal does not cover the finding", async () => {
     const c = cfg({ ruleId: "agent-destroy-right", principal: "aws_iam_role.someone_else", reason: "volume janitor, reviewed by platform team" });
-    expect((await run(["check", "--config", c, unsafeFile])).code).toBe(1);
+    expect((await run(["check", "--config", c, deleteOnlyFile])).code).toBe(1);
   });
 
   test("an acknowledgement written in code (// metadata) is honoured by the CLI", async () => {
-    const json = JSON.parse(JSON.stringify(unsafe));
+    const json = JSON.parse(JSON.stringify(deleteOnly));
     json.resource.aws_iam_role.agent["//"] = { metadata: { path: "app/agent" }, blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: "reviewed: janitor for scratch volumes" }] } };
     const r = await run(["check", "--format", "json", file("inline-ack.tf.json", JSON.stringify(json))]);
     const f = JSON.parse(r.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
@@ -136,7 +138,7 @@ describe("acknowledgements", () => {
 
   test("severity overrides turn an error into a warning", async () => {
     const c = file("sev.json", JSON.stringify({ severity: { "agent-destroy-right": "warning" } }));
-    const r = await run(["check", "--format", "json", "--config", c, unsafeFile]);
+    const r = await run(["check", "--format", "json", "--config", c, deleteOnlyFile]);
     expect(JSON.parse(r.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right").severity).toBe("warning");
   });
 });
