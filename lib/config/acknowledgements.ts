@@ -1,0 +1,120 @@
+/**
+ * Acknowledgements (findings accepted on purpose, with a reason and an optional expiry) and per-rule severity
+ * overrides, applied to the findings of a run after the rules have produced them.
+ */
+import type { Acknowledgement, Finding } from "../engine/findings";
+
+/** Rule id of the finding raised for every acknowledgement whose expiry date has passed (or cannot be read). */
+export const ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired";
+
+/** Where acknowledgements come from when they do not say: the config file. */
+export const DEFAULT_ACK_SOURCE = "blastwall.json";
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+function validDay(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/**
+ * The instant (epoch ms) after which an acknowledgement no longer holds, or undefined when `expires` is not a
+ * valid date. A date (`2025-06-30`) holds through the end of that day, UTC; a date-time (`2025-06-30T12:00:00Z`,
+ * offset required) holds until that instant.
+ */
+export function expiryInstant(expires: string): number | undefined {
+  const d = DATE.exec(expires);
+  if (d) {
+    const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+    return validDay(y, m, day) ? Date.UTC(y, m - 1, day + 1) - 1 : undefined;
+  }
+  const t = DATE_TIME.exec(expires);
+  if (!t) return undefined;
+  const [y, m, day, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i] ?? 0));
+  const [oh, om] = [Number(t[7] ?? 0), Number(t[8] ?? 0)];
+  if (!validDay(y, m, day) || hh > 23 || mm > 59 || ss > 59 || oh > 23 || om > 59) return undefined;
+  const ms = Date.parse(expires);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** True when the acknowledgement no longer holds at `now`; an unreadable `expires` counts as expired (fail closed). */
+export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boolean {
+  if (ack.expires === undefined) return false;
+  const until = expiryInstant(ack.expires);
+  return until === undefined || now.getTime() > until;
+}
+
+const matches = (ack: Acknowledgement, f: Finding): boolean => ack.ruleId === f.ruleId && ack.principal === f.principal;
+
+/**
+ * Marks findings covered by an acknowledgement (same rule id and exactly the same principal address; no
+ * wildcards), and adds one `acknowledgement-expired` error per expired acknowledgement, whether it still matches
+ * findings or not, so an expiry never passes silently. Expired acknowledgements cover nothing.
+ */
+export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
+  const live = acks.filter((a) => !isExpired(a, now));
+  const out: Finding[] = findings.map((f) => {
+    if (f.acknowledged) return f;
+    const ack = live.find((a) => matches(a, f));
+    if (!ack) return f;
+    return {
+      ...f,
+      acknowledged: {
+        reason: ack.reason,
+        source: ack.source ?? DEFAULT_ACK_SOURCE,
+        ...(ack.expires !== undefined ? { expires: ack.expires } : {}),
+      },
+    };
+  });
+  for (const ack of acks) {
+    if (!isExpired(ack, now)) continue;
+    out.push(expiredFinding(ack, findings.filter((f) => matches(ack, f))));
+  }
+  return out;
+}
+
+function expiredFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const readable = expiryInstant(ack.expires ?? "") !== undefined;
+  const when = readable ? `expired on ${ack.expires}` : `has an unreadable expiry date ${JSON.stringify(ack.expires)}`;
+  const scope =
+    covered.length > 0
+      ? `it no longer covers ${covered.length} finding${covered.length === 1 ? "" : "s"}`
+      : "it matches no finding any more";
+  return {
+    ruleId: ACKNOWLEDGEMENT_EXPIRED,
+    severity: "error",
+    principal: ack.principal,
+    resource: ack.principal,
+    actions: covered[0]?.actions ?? [],
+    evidence: [
+      {
+        step: "acknowledgement",
+        address: ack.principal,
+        detail: `${ack.ruleId} acknowledged in ${source} because "${ack.reason}"; ${when}`,
+      },
+    ],
+    message: `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) ${when}; ${scope}.`,
+    fix: readable
+      ? "Fix what the finding reports, or renew the acknowledgement with a later expires date and a current reason; delete it if it matches nothing."
+      : "Write expires as YYYY-MM-DD or an ISO date-time with an offset (2025-06-30T12:00:00Z).",
+    file: covered[0]?.file ?? source,
+  };
+}
+
+export type SeverityOverride = "error" | "warning" | "off";
+
+/** Per-rule severities from the config: `error`/`warning` replace the rule's severity, `off` drops its findings. */
+export function applySeverity(
+  findings: readonly Finding[],
+  overrides: Readonly<Record<string, SeverityOverride | undefined>>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const o = Object.prototype.hasOwnProperty.call(overrides, f.ruleId) ? overrides[f.ruleId] : undefined;
+    if (o === "off") continue;
+    out.push(o && o !== f.severity ? { ...f, severity: o } : f);
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * Reads and validates `blastwall.json` against policies/blastwall-config.schema.json. Every problem a user must
+ * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
+ */
+import { existsSync, readFileSync, statSync } from "fs";
+import { join, resolve } from "path";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { BlastwallConfig } from "../generated/blastwall-config";
+import type { Acknowledgement } from "../engine/findings";
+import { InputError } from "../engine/terraform/types";
+import { policiesDir } from "../engine/catalogue";
+import { expiryInstant } from "./acknowledgements";
+
+export type { BlastwallConfig } from "../generated/blastwall-config";
+
+/** The file looked for in the working directory when no config file is named. */
+export const DEFAULT_CONFIG_FILE = "blastwall.json";
+
+let validator: ValidateFunction | undefined;
+
+function validate(): ValidateFunction {
+  if (validator) return validator;
+  const schema = JSON.parse(readFileSync(join(policiesDir(), "blastwall-config.schema.json"), "utf8")) as object;
+  // verbose: errors carry the schema they failed, so unknown keys can list the allowed ones.
+  validator = new Ajv({ allErrors: false, verbose: true, strict: true }).compile(schema);
+  return validator;
+}
+
+/** An ajv instance path (`/acknowledgements/0/reason`) as the user would write the key: `acknowledgements[0].reason`. */
+export function keyPath(instancePath: string, child?: string): string {
+  const parts = instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (child !== undefined) parts.push(child);
+  let out = "";
+  for (const p of parts) {
+    if (/^\d+$/.test(p)) out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out || "(top level)";
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/** One ajv error as `key: what is wrong`. */
+export function describeError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return `${keyPath(e.instancePath, String(p.missingProperty))}: is required`;
+    case "additionalProperties": {
+      const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const allowed = props ? Object.keys(props).filter((k) => k !== "$schema") : [];
+      return (
+        `${keyPath(e.instancePath, String(p.additionalProperty))}: unknown key` +
+        (allowed.length ? ` (expected one of: ${allowed.join(", ")})` : "")
+      );
+    }
+    case "type":
+      return `${keyPath(e.instancePath)}: must be ${article(String(p.type))}, not ${typeName(e.data)}`;
+    case "minLength":
+      return `${keyPath(e.instancePath)}: must be at least ${String(p.limit)} characters long (got ${
+        typeof e.data === "string" ? e.data.length : 0
+      })`;
+    case "enum":
+      return `${keyPath(e.instancePath)}: must be one of ${(p.allowedValues as unknown[])
+        .map((v) => JSON.stringify(v))
+        .join(", ")}, not ${JSON.stringify(e.data)}`;
+    case "pattern":
+      if (/principal$/.test(e.instancePath)) {
+        return `${keyPath(e.instancePath)}: must be one exact Terraform address, without * or ? (got ${JSON.stringify(e.data)})`;
+      }
+      return `${keyPath(e.instancePath)}: must match ${String(p.pattern)} (got ${JSON.stringify(e.data)})`;
+    default:
+      return `${keyPath(e.instancePath)}: ${e.message ?? "is invalid"}`;
+  }
+}
+
+/** Validates parsed JSON as a config; throws InputError(file, one-line problem) on the first problem. */
+export function parseConfig(json: unknown, file: string): BlastwallConfig {
+  const v = validate();
+  if (!v(json)) {
+    const first = v.errors?.[0];
+    throw new InputError(file, first ? describeError(first) : "is not a valid blastwall config");
+  }
+  const config = json as BlastwallConfig;
+  (config.acknowledgements ?? []).forEach((a, i) => {
+    if (a.expires !== undefined && expiryInstant(a.expires) === undefined) {
+      throw new InputError(
+        file,
+        `acknowledgements[${i}].expires: ${JSON.stringify(a.expires)} is not a valid date ` +
+          "(use YYYY-MM-DD or an ISO date-time with an offset, e.g. 2025-06-30T12:00:00Z)",
+      );
+    }
+  });
+  return config;
+}
+
+/**
+ * Loads a blastwall config. With `file`, that file must exist (relative paths are taken from `cwd`); without,
+ * `blastwall.json` in `cwd` is used when present, and an empty config otherwise. Missing file, bad JSON or a
+ * schema violation throw InputError.
+ */
+export function loadConfig(file?: string, cwd: string = process.cwd()): BlastwallConfig {
+  let path: string;
+  let shown: string;
+  if (file === undefined) {
+    path = join(cwd, DEFAULT_CONFIG_FILE);
+    shown = DEFAULT_CONFIG_FILE;
+    if (!existsSync(path)) return {};
+  } else {
+    path = resolve(cwd, file);
+    shown = file;
+    if (!existsSync(path)) throw new InputError(shown, "config file not found");
+  }
+  if (statSync(path).isDirectory()) throw new InputError(shown, "is a directory, not a config file");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new InputError(shown, `cannot read the config file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new InputError(shown, `is not valid JSON: ${why}`);
+  }
+  return parseConfig(json, shown);
+}
+
+/** The config's acknowledgements in the engine's shape, each naming where it was given. */
+export function configAcknowledgements(config: BlastwallConfig, source: string = DEFAULT_CONFIG_FILE): Acknowledgement[] {
+  return (config.acknowledgements ?? []).map((a) => ({ ...a, source }));
+}

@@ -1,0 +1,147 @@
+import type { Acknowledgement, Finding } from "../../lib/engine/findings";
+import {
+  ACKNOWLEDGEMENT_EXPIRED,
+  applyAcknowledgements,
+  applySeverity,
+  expiryInstant,
+  isExpired,
+} from "../../lib/config/acknowledgements";
+
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  ruleId: "agent-direct-destroy",
+  severity: "error",
+  principal: "aws_iam_role.agent",
+  resource: "aws_iam_role_policy.p",
+  actions: ["ec2:DeleteVolume"],
+  evidence: [],
+  message: "aws_iam_role.agent can delete volumes",
+  fix: "remove it",
+  file: "cdk.tf.json",
+  ...over,
+});
+
+const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({
+  ruleId: "agent-direct-destroy",
+  principal: "aws_iam_role.agent",
+  reason: "sandbox account, nothing to lose",
+  ...over,
+});
+
+const NOW = new Date("2025-06-15T12:00:00Z");
+
+describe("applyAcknowledgements", () => {
+  it("acknowledges a finding with the same rule id and principal address", () => {
+    const [f] = applyAcknowledgements([finding()], [ack({ source: "blastwall.json", expires: "2025-12-31" })], NOW);
+    expect(f.acknowledged).toEqual({ reason: "sandbox account, nothing to lose", source: "blastwall.json", expires: "2025-12-31" });
+  });
+
+  it("defaults the source to blastwall.json and leaves expires out when not given", () => {
+    const [f] = applyAcknowledgements([finding()], [ack()], NOW);
+    expect(f.acknowledged).toEqual({ reason: "sandbox account, nothing to lose", source: "blastwall.json" });
+  });
+
+  it("does not match another rule, another principal, or by wildcard", () => {
+    const findings = [finding({ ruleId: "agent-protection" }), finding({ principal: "aws_iam_role.other" })];
+    const acks = [ack(), ack({ principal: "aws_iam_role.*" }), ack({ principal: "*" }), ack({ principal: "aws_iam_role.agen" })];
+    const out = applyAcknowledgements(findings, acks, NOW);
+    expect(out.map((f) => f.acknowledged)).toEqual([undefined, undefined]);
+  });
+
+  it("matches module and indexed addresses exactly", () => {
+    const f = finding({ principal: 'module.m.aws_iam_role.r["a"]' });
+    expect(applyAcknowledgements([f], [ack({ principal: 'module.m.aws_iam_role.r["a"]' })], NOW)[0].acknowledged).toBeDefined();
+    expect(applyAcknowledgements([f], [ack({ principal: "module.m.aws_iam_role.r" })], NOW)[0].acknowledged).toBeUndefined();
+  });
+
+  it("keeps a date-only expiry valid through that whole day (UTC)", () => {
+    const a = ack({ expires: "2025-06-15" });
+    expect(applyAcknowledgements([finding()], [a], new Date("2025-06-15T23:59:59.999Z"))).toHaveLength(1);
+    const after = applyAcknowledgements([finding()], [a], new Date("2025-06-16T00:00:00Z"));
+    expect(after).toHaveLength(2);
+    expect(after[0].acknowledged).toBeUndefined();
+  });
+
+  it("adds an error for an expired acknowledgement that still matches, and does not acknowledge with it", () => {
+    const out = applyAcknowledgements([finding(), finding({ resource: "aws_iam_policy.q" })], [ack({ expires: "2025-01-31", source: "blastwall.json" })], NOW);
+    expect(out.slice(0, 2).map((f) => f.acknowledged)).toEqual([undefined, undefined]);
+    expect(out).toHaveLength(3);
+    const e = out[2];
+    expect(e).toMatchObject({ ruleId: ACKNOWLEDGEMENT_EXPIRED, severity: "error", principal: "aws_iam_role.agent", file: "cdk.tf.json" });
+    expect(e.message).toBe(
+      "The acknowledgement of agent-direct-destroy for aws_iam_role.agent (blastwall.json) expired on 2025-01-31; it no longer covers 2 findings.",
+    );
+    expect(e.evidence[0].detail).toContain("sandbox account, nothing to lose");
+  });
+
+  it("adds an error for an expired acknowledgement that matches nothing", () => {
+    const out = applyAcknowledgements([], [ack({ principal: "aws_iam_role.gone", expires: "2024-12-31T23:00:00Z", source: "construct Stack/Agent" })], NOW);
+    expect(out).toHaveLength(1);
+    expect(out[0].ruleId).toBe(ACKNOWLEDGEMENT_EXPIRED);
+    expect(out[0].message).toContain("aws_iam_role.gone (construct Stack/Agent) expired on 2024-12-31T23:00:00Z; it matches no finding any more");
+    expect(out[0].file).toBe("construct Stack/Agent");
+  });
+
+  it("treats an unreadable expiry as expired (acknowledgements given in code are not schema-checked)", () => {
+    const out = applyAcknowledgements([finding()], [ack({ expires: "soon" })], NOW);
+    expect(out[0].acknowledged).toBeUndefined();
+    expect(out[1].message).toContain('has an unreadable expiry date "soon"');
+    expect(out[1].fix).toMatch(/YYYY-MM-DD/);
+  });
+
+  it("lets a live acknowledgement cover a finding even when an expired duplicate exists", () => {
+    const out = applyAcknowledgements([finding()], [ack({ expires: "2020-01-01" }), ack({ reason: "renewed for the migration" })], NOW);
+    expect(out[0].acknowledged?.reason).toBe("renewed for the migration");
+    expect(out.filter((f) => f.ruleId === ACKNOWLEDGEMENT_EXPIRED)).toHaveLength(1);
+  });
+
+  it("does not mutate its input", () => {
+    const findings = [finding()];
+    applyAcknowledgements(findings, [ack()], NOW);
+    expect(findings[0].acknowledged).toBeUndefined();
+  });
+});
+
+describe("expiry dates", () => {
+  it("reads dates and offset date-times", () => {
+    expect(expiryInstant("2025-06-15")).toBe(Date.parse("2025-06-15T23:59:59.999Z"));
+    expect(expiryInstant("2025-06-15T10:00:00+02:00")).toBe(Date.parse("2025-06-15T08:00:00Z"));
+    expect(expiryInstant("2025-06-15T10:00Z")).toBe(Date.parse("2025-06-15T10:00:00Z"));
+    expect(expiryInstant("2024-02-29")).toBeDefined();
+  });
+
+  it("rejects impossible or ambiguous ones", () => {
+    for (const bad of ["2023-02-29", "2025-04-31", "2025-00-10", "2025-06-15T10:00:00", "2025-06-15T24:00:00Z", "tomorrow", "2025-6-1"]) {
+      expect([bad, expiryInstant(bad)]).toEqual([bad, undefined]);
+    }
+  });
+
+  it("never expires without a date", () => {
+    expect(isExpired({}, new Date("2999-01-01"))).toBe(false);
+  });
+});
+
+describe("applySeverity", () => {
+  const findings = [
+    finding(),
+    finding({ ruleId: "agent-credential-read", severity: "warning" }),
+    finding({ ruleId: "unanalysable-policy" }),
+  ];
+
+  it("changes severities and drops rules turned off", () => {
+    const out = applySeverity(findings, { "agent-direct-destroy": "warning", "agent-credential-read": "error", "unanalysable-policy": "off" });
+    expect(out.map((f) => [f.ruleId, f.severity])).toEqual([
+      ["agent-direct-destroy", "warning"],
+      ["agent-credential-read", "error"],
+    ]);
+  });
+
+  it("leaves findings alone without overrides, and ignores inherited keys", () => {
+    expect(applySeverity(findings, {})).toEqual(findings);
+    expect(applySeverity([finding({ ruleId: "constructor" })], {})[0].severity).toBe("error");
+  });
+
+  it("does not mutate its input", () => {
+    applySeverity(findings, { "agent-direct-destroy": "warning" });
+    expect(findings[0].severity).toBe("error");
+  });
+});
