@@ -1,6 +1,17 @@
 /**
- * IAM glob patterns: `*` matches any run of characters (including `:` and `/`, which is the widest and so the
+ * IAM glob patterns: `*` matches any run of characters (including `:` and `/`, the widest and so the
  * fail-closed reading for an Allow), `?` matches exactly one character, everything else is literal.
+ *
+ * One refinement, for ARN patterns only: in a pattern that starts with `arn:` and has all six ARN segments
+ * (`arn:partition:service:region:account:resource`), the wildcards of partition, service, region and account
+ * stay inside their segment (never match a `:`). Real partitions, services, regions and account ids contain
+ * no colon, and without this every `arn:aws:ec2:*:*:volume/dev-*` would "meet" every
+ * `arn:aws:ec2:*:*:volume/prod-*` through a string like `arn:aws:ec2:a:b:volume/dev-:c:volume/prod-1` (the
+ * region `*` swallowing `a:b:volume/dev-`), which no volume ARN looks like. This is also how
+ * @cloud-copilot/iam-simulate matches ARNs. The resource part (everything after the fifth colon) and patterns
+ * with fewer segments (`arn:aws:ec2:*`, a common slip `arn:aws:ec2:*:volume/*`) keep the wide reading, which
+ * for such short patterns follows the AWS documentation ("a `*` ending a segment can expand beyond colon
+ * boundaries") and is the fail-closed side for an Allow.
  *
  * Three questions are asked of patterns:
  * - globMatch: does a concrete string match a pattern;
@@ -16,7 +27,7 @@ export interface GlobOptions {
   readonly caseInsensitive?: boolean;
 }
 
-/** More compiled patterns than this and a cache starts over: stacks repeat patterns heavily, so this is rare. */
+/** More entries than this and a cache starts over: stacks repeat patterns heavily, so this is rare. */
 const CACHE_LIMIT = 20_000;
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
@@ -29,9 +40,42 @@ export function hasWildcard(pattern: string): boolean {
   return pattern.includes("*") || pattern.includes("?");
 }
 
-/** `**` matches exactly what `*` matches; collapsing keeps regexes and DP tables small. */
-function collapseStars(pattern: string): string {
-  return pattern.includes("**") ? pattern.replace(/\*{2,}/g, "*") : pattern;
+/**
+ * Internal tokens for wildcards that never match a colon (ARN segment wildcards). Private-use characters,
+ * produced only by `tokens()` below.
+ */
+const SEG_STAR = "\uE000";
+const SEG_ONE = "\uE001";
+
+/**
+ * A pattern as the matchers read it: runs of `*` collapsed (`**` matches what `*` matches) and, in a
+ * six-segment ARN pattern, the wildcards of the four segments after `arn:` turned into segment wildcards.
+ */
+function tokens(pattern: string): string {
+  const p = pattern.includes("**") ? pattern.replace(/\*{2,}/g, "*") : pattern;
+  if (!p.startsWith("arn:") || !hasWildcard(p)) return p;
+  let colons = 0;
+  let end = -1;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === ":" && ++colons === 5) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return p; // a short ARN pattern: wide reading
+  const head = p.slice(0, end);
+  if (!hasWildcard(head)) return p;
+  return head.replace(/\*/g, SEG_STAR).replace(/\?/g, SEG_ONE) + p.slice(end);
+}
+
+const isStar = (c: string) => c === "*" || c === SEG_STAR;
+const isOne = (c: string) => c === "?" || c === SEG_ONE;
+const isWild = (c: string) => isStar(c) || isOne(c);
+/** Can wildcard token `w` produce character `c`? */
+const wildTakes = (w: string, c: string) => c !== ":" || w === "*" || w === "?";
+
+function sameChar(a: string, b: string, caseInsensitive: boolean): boolean {
+  return a === b || (caseInsensitive && a.toLowerCase() === b.toLowerCase());
 }
 
 type Matcher = (text: string) => boolean;
@@ -39,29 +83,28 @@ type Matcher = (text: string) => boolean;
 const matcherCache: [Map<string, Matcher>, Map<string, Matcher>] = [new Map(), new Map()];
 
 /**
- * Regexes with many stars can backtrack exponentially on adversarial text; above this many stars the
- * (quadratic worst case, never exponential) two-pointer matcher is used instead.
+ * Regexes with many stars can backtrack exponentially on adversarial text; above this many stars a dynamic
+ * programming matcher (O(|p|·|t|), never exponential) is used instead.
  */
 const MAX_REGEX_STARS = 4;
 
 function compile(pattern: string, caseInsensitive: boolean): Matcher {
-  const p = collapseStars(pattern);
+  const p = tokens(pattern);
   if (p === "*") return () => true;
-  if (!hasWildcard(p)) {
+  if (!hasWildcard(p) && !p.includes(SEG_STAR) && !p.includes(SEG_ONE)) {
     if (!caseInsensitive) return (t) => t === p;
     const lower = p.toLowerCase();
     return (t) => t.length === lower.length && t.toLowerCase() === lower;
   }
   let stars = 0;
-  for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) === 42) stars++;
-  if (stars > MAX_REGEX_STARS) {
-    const pp = caseInsensitive ? p.toLowerCase() : p;
-    return (t) => twoPointerMatch(pp, caseInsensitive ? t.toLowerCase() : t);
-  }
+  for (const c of p) if (isStar(c)) stars++;
+  if (stars > MAX_REGEX_STARS) return (t) => dpMatch(p, t, caseInsensitive);
   let source = "^";
   for (const ch of p) {
     if (ch === "*") source += "[\\s\\S]*";
     else if (ch === "?") source += "[\\s\\S]";
+    else if (ch === SEG_STAR) source += "[^:]*";
+    else if (ch === SEG_ONE) source += "[^:]";
     else source += ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
   }
   source += "$";
@@ -69,29 +112,27 @@ function compile(pattern: string, caseInsensitive: boolean): Matcher {
   return (t) => re.test(t);
 }
 
-/** Classic wildcard matching that only ever backtracks to the most recent `*`: O(|p|·|t|) worst case. */
-function twoPointerMatch(p: string, t: string): boolean {
-  let pi = 0;
-  let ti = 0;
-  let starP = -1;
-  let starT = 0;
-  while (ti < t.length) {
-    const c = p[pi];
-    if (pi < p.length && (c === "?" || c === t[ti])) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && c === "*") {
-      starP = pi++;
-      starT = ti;
-    } else if (starP >= 0) {
-      pi = starP + 1;
-      ti = ++starT;
+/** Pattern tokens `p` against literal text `t`, one row at a time. */
+function dpMatch(p: string, t: string, ci: boolean): boolean {
+  const m = t.length;
+  let row = new Uint8Array(m + 1);
+  row[0] = 1;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    const next = new Uint8Array(m + 1);
+    if (isStar(c)) {
+      next[0] = row[0];
+      for (let j = 1; j <= m; j++) next[j] = row[j] || (next[j - 1] && wildTakes(c, t[j - 1])) ? 1 : 0;
     } else {
-      return false;
+      for (let j = 1; j <= m; j++) {
+        if (!row[j - 1]) continue;
+        const tc = t[j - 1];
+        if (isOne(c) ? wildTakes(c, tc) : sameChar(c, tc, ci)) next[j] = 1;
+      }
     }
+    row = next;
   }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
+  return row[m] === 1;
 }
 
 function matcher(pattern: string, caseInsensitive: boolean): Matcher {
@@ -102,10 +143,6 @@ function matcher(pattern: string, caseInsensitive: boolean): Matcher {
 /** Does `text` (a concrete string; its `*`/`?` are literal characters here) match `pattern`? */
 export function globMatch(pattern: string, text: string, opts?: GlobOptions): boolean {
   return matcher(pattern, opts?.caseInsensitive === true)(text);
-}
-
-function sameChar(a: string, b: string, caseInsensitive: boolean): boolean {
-  return a === b || (caseInsensitive && a.toLowerCase() === b.toLowerCase());
 }
 
 const intersectCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map()];
@@ -130,61 +167,20 @@ export function globsIntersect(a: string, b: string, opts?: GlobOptions): boolea
   const key = a + "\u0000" + b;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  return remember(cache, key, intersectDp(collapseStars(a), collapseStars(b), ci, false));
+  return remember(cache, key, intersectDp(tokens(a), tokens(b), ci));
 }
 
-/**
- * Internal wildcard tokens that never match a colon. Only `patternMeetsTarget` produces them, and only the
- * DP called from there reads them.
- */
-const NC_STAR = "\uE000";
-const NC_ONE = "\uE001";
-
-const targetCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map()];
-
-/**
- * Could a policy pattern (Resource, principal ARN) match a real resource described by `target`, an ARN
- * pattern from the stack such as `arn:aws:ec2:*:*:volume/prod-1` whose region and account are unknown?
- *
- * Plain `globsIntersect` answers yes far too often there: a `*` standing for the unknown account may run on
- * through `:` into the resource part, so `arn:aws:ec2:*:*:volume/dev-*` "meets" `arn:aws:ec2:*:*:volume/prod-1`
- * through the string `arn:aws:ec2:a:b:volume/dev-:c:volume/prod-1`, which is no real ARN. Real partitions,
- * services, regions and accounts contain no colon, so here the wildcards of those segments of the target
- * (those followed by a `:` in it) never match one. The policy pattern keeps full IAM reading (its `*` may cross
- * colons, as AWS documents for a `*` ending a segment); the target's resource part keeps its full reading too.
- * A target that is not an ARN is compared with `globsIntersect`.
- */
-export function patternMeetsTarget(policyPattern: string, target: string, opts?: GlobOptions): boolean {
-  if (!target.startsWith("arn:") || !hasWildcard(target)) return globsIntersect(policyPattern, target, opts);
-  if (policyPattern === "*" || policyPattern === target) return true;
-  const ci = opts?.caseInsensitive === true;
-  const cache = targetCache[ci ? 1 : 0];
-  const key = policyPattern + "\u0000" + target;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const segments = collapseStars(target).split(":");
-  const head = Math.min(5, segments.length - 1); // segments followed by a colon, at most the first five
-  const encoded = segments
-    .map((seg, i) => (i < head ? seg.replace(/\*/g, NC_STAR).replace(/\?/g, NC_ONE) : seg))
-    .join(":");
-  return remember(cache, key, intersectDp(collapseStars(policyPattern), encoded, ci, true));
-}
-
-const isStar = (c: string, nc: boolean) => c === "*" || (nc && c === NC_STAR);
-const isAnyOne = (c: string, nc: boolean) => c === "?" || (nc && c === NC_ONE);
-const isColonFree = (c: string, nc: boolean) => nc && (c === NC_STAR || c === NC_ONE);
-
-/** Can one character be consumed by both tokens (neither an epsilon move)? */
-function compatible(ca: string, cb: string, ci: boolean, nc: boolean): boolean {
-  const aWild = isStar(ca, nc) || isAnyOne(ca, nc);
-  const bWild = isStar(cb, nc) || isAnyOne(cb, nc);
-  if (aWild && bWild) return true; // pick any non-colon character
-  if (aWild) return !(isColonFree(ca, nc) && cb === ":");
-  if (bWild) return !(isColonFree(cb, nc) && ca === ":");
+/** Can one character be consumed by both tokens? */
+function compatible(ca: string, cb: string, ci: boolean): boolean {
+  const aw = isWild(ca);
+  const bw = isWild(cb);
+  if (aw && bw) return true; // some character other than ":" suits both
+  if (aw) return wildTakes(ca, cb);
+  if (bw) return wildTakes(cb, ca);
   return sameChar(ca, cb, ci);
 }
 
-function intersectDp(a: string, b: string, ci: boolean, nc: boolean): boolean {
+function intersectDp(a: string, b: string, ci: boolean): boolean {
   const n = a.length;
   const m = b.length;
   const w = m + 1;
@@ -195,12 +191,12 @@ function intersectDp(a: string, b: string, ci: boolean, nc: boolean): boolean {
       if (!reach[i * w + j]) continue;
       const ca = i < n ? a[i] : "";
       const cb = j < m ? b[j] : "";
-      const sa = isStar(ca, nc);
-      const sb = isStar(cb, nc);
-      if (sa) reach[(i + 1) * w + j] = 1;
+      const sa = isStar(ca);
+      const sb = isStar(cb);
+      if (sa) reach[(i + 1) * w + j] = 1; // the star of a ends here
       if (sb) reach[i * w + j + 1] = 1;
-      if (i === n || j === m || (sa && sb)) continue;
-      if (!compatible(ca, cb, ci, nc)) continue;
+      if (i === n || j === m || (sa && sb)) continue; // two stars eating together go nowhere new
+      if (!compatible(ca, cb, ci)) continue;
       reach[(sa ? i : i + 1) * w + (sb ? j : j + 1)] = 1;
     }
   }
@@ -213,24 +209,32 @@ const coversCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), ne
  * Does every string matching `inner` also match `outer`? Conservative: `true` is always right, `false` may be
  * a "don't know" (exact inclusion between glob patterns is expensive in general).
  *
- * Check: can `outer` be laid over `inner` token by token so that each inner `*` lies inside an outer `*`, each
- * inner `?` under an outer `?` or inside an outer `*`, and each inner literal under the same literal, an outer
- * `?` or inside an outer `*`? If so, any string matching inner is produced by expanding inner's wildcards, and
- * the same expansion fits outer. Patterns that are equal as languages but written differently (`*?` vs `?*`)
- * may get `false`, which is the safe answer.
+ * Check: can `outer` be laid over `inner` token by token so that every inner token lies under an outer token
+ * that accepts everything it can produce: an inner `*` only inside an outer `*`, an inner `?` under an outer
+ * `?` or inside an outer `*`, an inner literal under the same literal, an outer `?` or inside an outer `*`
+ * (segment wildcards accept no colon)? If so, any expansion of inner is also an expansion of outer. Patterns
+ * equal as languages but written differently (`*?` vs `?*`) may get `false`, which is the safe answer.
  */
 export function globCovers(outer: string, inner: string, opts?: GlobOptions): boolean {
   const ci = opts?.caseInsensitive === true;
-  if (outer === inner) return true;
-  const o = collapseStars(outer);
-  if (o === "*") return true;
-  if (!hasWildcard(inner)) return globMatch(o, inner, opts);
-  if (!hasWildcard(o)) return false;
+  if (outer === inner || outer === "*") return true;
+  if (!hasWildcard(inner)) return globMatch(outer, inner, opts);
+  if (!hasWildcard(outer)) return false;
   const cache = coversCache[ci ? 1 : 0];
   const key = outer + "\u0000" + inner;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  return remember(cache, key, coversDp(o, collapseStars(inner), ci));
+  return remember(cache, key, coversDp(tokens(outer), tokens(inner), ci));
+}
+
+/** Can outer token `o` absorb everything inner token `t` produces? */
+function absorbs(o: string, t: string, ci: boolean): boolean {
+  if (o === "*") return true;
+  if (o === SEG_STAR) return t === SEG_STAR || t === SEG_ONE || (!isWild(t) && t !== ":");
+  if (isStar(t)) return false; // only an outer star can stand for an inner star
+  if (o === "?") return true;
+  if (o === SEG_ONE) return t === SEG_ONE || (!isWild(t) && t !== ":");
+  return !isWild(t) && sameChar(o, t, ci);
 }
 
 function coversDp(o: string, t: string, ci: boolean): boolean {
@@ -241,18 +245,14 @@ function coversDp(o: string, t: string, ci: boolean): boolean {
   reach[0] = 1;
   for (let i = 0; i <= n; i++) {
     for (let j = 0; j <= m; j++) {
-      if (!reach[i * w + j]) continue;
-      if (i === n) continue;
+      if (!reach[i * w + j] || i === n) continue;
       const co = o[i];
-      if (co === "*") {
+      if (isStar(co)) {
         reach[(i + 1) * w + j] = 1; // the outer star ends here
-        if (j < m) reach[i * w + j + 1] = 1; // the outer star swallows inner token j, whatever it is
+        if (j < m && absorbs(co, t[j], ci)) reach[i * w + j + 1] = 1; // ...or swallows inner token j
         continue;
       }
-      if (j === m) continue;
-      const ct = t[j];
-      if (ct === "*") continue; // only an outer star can stand for an inner star
-      if (co === "?" || (ct !== "?" && sameChar(co, ct, ci))) reach[(i + 1) * w + j + 1] = 1;
+      if (j < m && absorbs(co, t[j], ci)) reach[(i + 1) * w + j + 1] = 1;
     }
   }
   return reach[n * w + m] === 1;
