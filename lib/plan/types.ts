@@ -94,6 +94,14 @@ export interface PlanGateConfig {
     /** Resource types (or globs with `*`, e.g. `aws_elasticache_*`) protected in addition to the built-in stateful types. */
     readonly types?: readonly string[];
   };
+  /** Agent selection as in `blastwall check` (the `blastwall:agent` tag always counts too). */
+  readonly agents?: {
+    readonly addresses?: readonly string[];
+    /** Globs (`*`, `?`) over the IAM name. */
+    readonly names?: readonly string[];
+    /** Every listed tag must be present with the given value. */
+    readonly tags?: Readonly<Record<string, string>>;
+  };
   /** Ed25519 public keys whose approvals the gate accepts: PEM text, or paths to PEM files (relative to the config file). */
   readonly trustedKeys?: readonly string[];
 }

@@ -1,0 +1,119 @@
+/**
+ * Judges a plan: the plan rules over every change, and (optionally) the core engine over the planned end state.
+ * Shared by the gate and by `approve`, so an approval lists exactly the changes the gate would block.
+ */
+import type { Evidence, Finding, FindingDraft } from "../engine/findings";
+import type { TfStack } from "../engine/terraform/types";
+import { judgedChanges, planToStack } from "./plan-to-stack";
+import { isAgentChange } from "./protected";
+import type { PlanRule, PlanRuleContext } from "./rule";
+import { PLAN_RULES } from "./rules";
+import type { ChangeKey, LoadedPlan, PlanGateConfig, PlanResourceChange } from "./types";
+
+export interface EvaluateOptions {
+  readonly config?: PlanGateConfig;
+  /** Runs the core engine over the planned end state (wired by the CLI); its findings join the plan's. */
+  readonly analyzeStack?: (stack: TfStack) => readonly Finding[];
+  /** Extra agent selection (config selectors); the `blastwall:agent` tag always counts. */
+  readonly isAgent?: (rc: PlanResourceChange) => boolean;
+  /** Rules to run; all plan rules by default. */
+  readonly rules?: readonly PlanRule[];
+}
+
+/** A finding, and the plan changes an approval must list (address + exact actions) to cover it. */
+export interface JudgedFinding {
+  readonly finding: Finding;
+  /** Empty for findings no approval can cover (warnings). */
+  readonly changes: readonly ChangeKey[];
+}
+
+export interface PlanEvaluation {
+  readonly plan: LoadedPlan;
+  /** Managed-resource changes that do something (not only no-op/read). */
+  readonly changes: readonly PlanResourceChange[];
+  readonly judged: readonly JudgedFinding[];
+  /** The planned end state, when `analyzeStack` was given. */
+  readonly stack?: TfStack;
+}
+
+export function changeKeyOf(rc: PlanResourceChange): ChangeKey {
+  return rc.deposed ? { address: rc.address, actions: [...rc.change.actions], deposed: rc.deposed } : { address: rc.address, actions: [...rc.change.actions] };
+}
+
+/** Stable string for a change key: `address|delete,create|deposed`. */
+export function changeKeyString(k: ChangeKey): string {
+  return `${k.address}|${k.actions.join(",")}|${k.deposed ?? ""}`;
+}
+
+/** `aws_db_instance.main [delete, create]` (plus the deposed key when there is one). */
+export function showChangeKey(k: ChangeKey): string {
+  return `${k.address}${k.deposed ? ` (deposed ${k.deposed})` : ""} [${k.actions.join(", ")}]`;
+}
+
+export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): PlanEvaluation {
+  const config = options.config ?? {};
+  const ctx: PlanRuleContext = {
+    file: plan.file,
+    plan: plan.plan,
+    config,
+    isAgent: (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false),
+  };
+  const changes = judgedChanges(plan.plan);
+  const judged: JudgedFinding[] = [];
+  for (const rule of options.rules ?? PLAN_RULES) {
+    for (const rc of changes) {
+      for (const draft of rule.check(rc, ctx)) {
+        const finding = finalise(rule, draft, plan.file);
+        judged.push({ finding, changes: finding.severity === "error" ? [changeKeyOf(rc)] : [] });
+      }
+    }
+  }
+  let stack: TfStack | undefined;
+  if (options.analyzeStack) {
+    stack = planToStack(plan.plan, plan.file);
+    for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file));
+  }
+  return { plan, changes, judged, stack };
+}
+
+function finalise(rule: PlanRule, d: FindingDraft, file: string): Finding {
+  return { ...d, ruleId: rule.meta.id, severity: d.severity ?? rule.meta.severity, fix: d.fix ?? rule.meta.fix, file };
+}
+
+/**
+ * An engine finding over the planned end state. It blocks (and needs approval) when one of the addresses it names
+ * changes in this plan; a finding about IAM this plan does not touch is already in the current state, so it is
+ * reported as a warning here (`blastwall check` fails on it) rather than blocking an unrelated deploy.
+ */
+function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file: string): JudgedFinding {
+  const named = [f.principal, f.resource, ...f.evidence.map((e) => e.address)];
+  const touched = changes.filter((rc) => named.some((a) => a === rc.address || a.startsWith(`${rc.address}.`)));
+  const base: Finding = { ...f, file: f.file || file };
+  if (f.severity !== "error") return { finding: base, changes: [] };
+  if (touched.length === 0) {
+    const note: Evidence = {
+      step: "plan",
+      address: f.principal,
+      detail: "none of these addresses changes in this plan: the finding is already true of the current state (run `blastwall check` on the configuration)",
+    };
+    return { finding: { ...base, severity: "warning", evidence: [...base.evidence, note] }, changes: [] };
+  }
+  const note: Evidence = {
+    step: "plan",
+    address: touched[0].address,
+    detail: `introduced or kept by ${touched.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
+  };
+  return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+function dedupe(keys: ChangeKey[]): ChangeKey[] {
+  const seen = new Map<string, ChangeKey>();
+  for (const k of keys) seen.set(changeKeyString(k), k);
+  return [...seen.values()];
+}
+
+/** Every change some error finding blocks, once each, in plan order. */
+export function changesNeedingApproval(ev: PlanEvaluation): ChangeKey[] {
+  const needed = new Set(ev.judged.flatMap((j) => j.changes.map(changeKeyString)));
+  return ev.changes.map(changeKeyOf).filter((k) => needed.has(changeKeyString(k)));
+}

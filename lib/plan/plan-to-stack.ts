@@ -1,0 +1,95 @@
+/**
+ * The planned end state of a plan as the engine's `TfStack`, so the core engine can judge what IAM will look like
+ * after apply. Values Terraform only knows after apply are written as the token `UNKNOWN_AFTER_APPLY`, which the
+ * engine treats like any other unresolvable `${...}` expression (fail closed), rather than being left out.
+ */
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
+import { isObject } from "./values";
+
+export const UNKNOWN_AFTER_APPLY = "${unknown_after_apply}";
+
+export function planToStack(plan: PlanJson, file: string): TfStack {
+  const unknownByAddress = new Map<string, unknown>();
+  for (const rc of plan.resource_changes) {
+    if (!rc.deposed && rc.change.after_unknown !== undefined) unknownByAddress.set(rc.address, rc.change.after_unknown);
+  }
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  for (const r of moduleResources(plan.planned_values?.root_module)) {
+    if (seen.has(r.address)) continue;
+    seen.add(r.address);
+    resources.push(toResource(r, unknownByAddress.get(r.address)));
+  }
+  // Data sources read during planning are in prior_state only; managed resources there are already in planned_values
+  // unless they are being destroyed, and a destroyed resource is not part of the end state.
+  for (const r of moduleResources(plan.prior_state?.values?.root_module)) {
+    if (r.mode !== "data" || seen.has(r.address)) continue;
+    seen.add(r.address);
+    resources.push(toResource(r, undefined));
+  }
+  const byAddress = new Map(resources.map((r) => [r.address, r] as const));
+  const byType = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  const variables = new Map<string, unknown>();
+  for (const [name, v] of Object.entries(plan.variables ?? {})) {
+    if (isObject(v) && "value" in v) variables.set(name, v.value);
+  }
+  return { file, resources, byAddress, byType, variables, locals: new Map() };
+}
+
+function* moduleResources(m: PlanModule | undefined): Generator<PlanModuleResource> {
+  if (!m) return;
+  for (const r of m.resources ?? []) {
+    if (isObject(r) && typeof r.address === "string" && typeof r.type === "string") yield r;
+  }
+  for (const child of m.child_modules ?? []) yield* moduleResources(child);
+}
+
+function toResource(r: PlanModuleResource, afterUnknown: unknown): TfResource {
+  const mode = r.mode === "data" ? "data" : "managed";
+  const values = mergeUnknown(escapeTemplates(isObject(r.values) ? r.values : {}), afterUnknown);
+  return { mode, type: r.type, name: typeof r.name === "string" ? r.name : "", address: r.address, values: values as Record<string, unknown> };
+}
+
+/**
+ * Plan values are final strings, while the engine reads values "as written", where `${` starts an interpolation.
+ * A literal `${aws:username}` in a policy would read as a Terraform expression, so escape them as HCL does.
+ */
+export function escapeTemplates(v: unknown): unknown {
+  if (typeof v === "string") return v.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");
+  if (Array.isArray(v)) return v.map(escapeTemplates);
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeTemplates(x)]));
+  return v;
+}
+
+/** Copies `values`, writing `UNKNOWN_AFTER_APPLY` wherever `after_unknown` marks a value unknown. */
+export function mergeUnknown(values: unknown, unknown: unknown): unknown {
+  if (unknown === true) return values === undefined || values === null ? UNKNOWN_AFTER_APPLY : values;
+  if (Array.isArray(unknown)) {
+    const base = Array.isArray(values) ? [...values] : [];
+    unknown.forEach((u, i) => {
+      if (u === false || u === undefined) return;
+      base[i] = mergeUnknown(base[i], u);
+    });
+    return base;
+  }
+  if (isObject(unknown)) {
+    const base: Record<string, unknown> = isObject(values) ? { ...values } : {};
+    for (const [k, u] of Object.entries(unknown)) {
+      if (u === false) continue;
+      if (u === true || (isObject(u) && Object.keys(u).length > 0) || (Array.isArray(u) && u.length > 0)) base[k] = mergeUnknown(base[k], u);
+    }
+    return base;
+  }
+  return values;
+}
+
+/** The changes of a plan the gate judges: managed resources whose actions do more than `no-op`/`read`. */
+export function judgedChanges(plan: PlanJson): PlanResourceChange[] {
+  return plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.change.actions.some((a) => a !== "no-op" && a !== "read"));
+}

@@ -1,0 +1,223 @@
+/**
+ * Which resources the plan gate protects, and the words that explain why a plan destroys one.
+ * Config can only add protection (addresses, types); it can never remove a built-in type, because the config
+ * file usually sits in the repository an agent can edit.
+ */
+import type { Evidence } from "../engine/findings";
+import type { PlanGateConfig, PlanResourceChange } from "./types";
+import { formatPath, tagValue, truthy } from "./values";
+
+export const PROTECTED_TAG = "blastwall:protected";
+export const AGENT_TAG = "blastwall:agent";
+
+/**
+ * Stateful and guardrail resource types: destroying one loses data, or removes what protects data.
+ * Deliberately not here: `aws_rds_cluster_instance` (Aurora data lives in the cluster volume; deleting an instance
+ * loses no data, and instances are replaced routinely) and caches (`aws_elasticache_*`). Add them with
+ * `protected.types` when they matter to you.
+ */
+export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([
+  ["aws_db_instance", "an RDS DB instance holds a database; destroying it deletes the data (and, by default, its automated backups)"],
+  ["aws_rds_cluster", "an Aurora/RDS cluster holds the cluster volume with all of its data"],
+  ["aws_rds_global_cluster", "a global cluster ties the regional copies of a database together"],
+  ["aws_db_snapshot", "a manual DB snapshot is a backup; destroying it loses that restore point"],
+  ["aws_db_cluster_snapshot", "a manual cluster snapshot is a backup; destroying it loses that restore point"],
+  ["aws_docdb_cluster", "a DocumentDB cluster holds a database"],
+  ["aws_neptune_cluster", "a Neptune cluster holds a database"],
+  ["aws_redshift_cluster", "a Redshift cluster holds a data warehouse"],
+  ["aws_ebs_volume", "an EBS volume holds a disk's data"],
+  ["aws_ebs_snapshot", "an EBS snapshot is a backup of a disk"],
+  ["aws_efs_file_system", "an EFS file system holds files"],
+  ["aws_fsx_lustre_file_system", "an FSx file system holds files"],
+  ["aws_fsx_windows_file_system", "an FSx file system holds files"],
+  ["aws_fsx_ontap_file_system", "an FSx file system holds files"],
+  ["aws_fsx_openzfs_file_system", "an FSx file system holds files"],
+  ["aws_dynamodb_table", "a DynamoDB table holds items; destroying it deletes them"],
+  ["aws_dynamodb_global_table", "a DynamoDB global table holds items"],
+  ["aws_s3_bucket", "an S3 bucket holds objects (with force_destroy, Terraform empties it first)"],
+  ["aws_s3_bucket_versioning", "destroying the versioning resource suspends versioning, so overwritten and deleted objects are no longer kept"],
+  ["aws_s3_bucket_object_lock_configuration", "object lock keeps objects from being deleted or overwritten"],
+  ["aws_glacier_vault", "a Glacier vault holds archives"],
+  ["aws_opensearch_domain", "an OpenSearch domain holds indexed data"],
+  ["aws_elasticsearch_domain", "an Elasticsearch domain holds indexed data"],
+  ["aws_backup_vault", "a backup vault holds the recovery points that restore lost data"],
+  ["aws_backup_logically_air_gapped_vault", "an air-gapped backup vault holds the last-resort recovery points"],
+  ["aws_backup_vault_lock_configuration", "the vault lock keeps recovery points from being deleted early"],
+  ["aws_backup_vault_policy", "the vault access policy can deny deleting recovery points"],
+  ["aws_backup_plan", "the backup plan makes the backups; without it no new recovery points are created"],
+  ["aws_backup_selection", "the backup selection decides which resources are backed up"],
+  ["aws_rbin_rule", "a Recycle Bin rule keeps deleted snapshots and AMIs recoverable"],
+  ["aws_kms_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
+  ["aws_kms_replica_key", "a KMS replica key decrypts data in its region"],
+  ["aws_kms_external_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
+  ["aws_cloudtrail", "a CloudTrail trail is the audit record of who destroyed what"],
+  ["aws_cloudtrail_event_data_store", "a CloudTrail event data store holds the audit record"],
+  ["aws_organizations_organization", "the organization holds the accounts and their guardrail policies"],
+  ["aws_organizations_account", "destroying an Organizations account removes it from the organization (and with close_on_deletion closes it)"],
+  ["aws_organizations_policy", "an Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts"],
+  ["aws_organizations_policy_attachment", "detaching an Organizations policy lifts its guardrail from the target"],
+  ["aws_iam_organizations_features", "centralised root access management keeps member-account root users disabled"],
+]);
+
+export type ProtectionSource = "type" | "config-type" | "config-address" | "tag";
+
+export interface Protection {
+  readonly source: ProtectionSource;
+  /** Human text: why this resource counts as protected. */
+  readonly detail: string;
+  /** Short form for a message: `aws_db_instance is a protected type`, `it is tagged blastwall:protected`. */
+  readonly summary: string;
+}
+
+/** Why a resource change concerns a protected resource, or undefined. Looks at both addresses of a move. */
+export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {
+  const builtin = PROTECTED_TYPES.get(rc.type);
+  if (builtin) return { source: "type", detail: `${rc.type} is a protected type: ${builtin}`, summary: `${rc.type} is a protected type` };
+  const typeGlob = (config.protected?.types ?? []).find((t) => globMatch(t, rc.type));
+  if (typeGlob) {
+    const detail = `config protected.types lists ${JSON.stringify(typeGlob)}`;
+    return { source: "config-type", detail, summary: detail };
+  }
+  const addresses = [rc.address, rc.previous_address].filter((a): a is string => !!a);
+  for (const pattern of config.protected?.addresses ?? []) {
+    const hit = addresses.find((a) => addressMatch(pattern, a));
+    if (hit) {
+      const detail = `config protected.addresses lists ${JSON.stringify(pattern)}`;
+      return { source: "config-address", detail, summary: detail };
+    }
+  }
+  for (const side of ["before", "after"] as const) {
+    if (truthy(tagValue(rc.change[side], PROTECTED_TAG))) {
+      return {
+        source: "tag",
+        detail: `tagged ${PROTECTED_TAG} = "true" (${side === "before" ? "in its current state" : "in the plan"})`,
+        summary: `it is tagged ${PROTECTED_TAG} = "true"`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** `*` matches any run of characters; everything else literally. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes("*")) return pattern === value;
+  const re = new RegExp(`^${pattern.split("*").map(escapeRe).join(".*")}$`);
+  return re.test(value);
+}
+
+/** A config address covers itself, its instances (`x[0]`, `x["k"]`), and, for a module, everything inside it. */
+export function addressMatch(pattern: string, address: string): boolean {
+  if (pattern.includes("*")) return globMatch(pattern, address);
+  return address === pattern || address.startsWith(`${pattern}[`) || address.startsWith(`${pattern}.`);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** True when the role or user is tagged as an AI agent (`blastwall:agent` = "true"), before or after the change. */
+export function taggedAgent(rc: PlanResourceChange): boolean {
+  return truthy(tagValue(rc.change.before, AGENT_TAG)) || truthy(tagValue(rc.change.after, AGENT_TAG));
+}
+
+/**
+ * True when the change is about an agent principal: the tag, or the config's `agents` selectors (address, IAM name
+ * glob, tags), on the object before or after the change.
+ */
+export function isAgentChange(rc: PlanResourceChange, config: PlanGateConfig = {}): boolean {
+  if (taggedAgent(rc)) return true;
+  const sel = config.agents;
+  if (!sel) return false;
+  if ((sel.addresses ?? []).some((a) => a === rc.address || a === rc.previous_address)) return true;
+  for (const side of [rc.change.before, rc.change.after]) {
+    if (typeof side !== "object" || side === null) continue;
+    const name = (side as Record<string, unknown>).name;
+    if (typeof name === "string" && (sel.names ?? []).some((g) => nameGlob(g, name))) return true;
+    const tags = Object.entries(sel.tags ?? {});
+    if (tags.length > 0 && tags.every(([k, v]) => tagValue(side, k) === v)) return true;
+  }
+  return false;
+}
+
+/** IAM name globs: `*` any run, `?` one character. */
+function nameGlob(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : escapeRe(c))).join("")}$`);
+  return re.test(value);
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  delete_because_no_resource_config:
+    "the resource block was removed from the configuration; removing the block bypasses prevent_destroy, which Terraform only honours while the block exists",
+  delete_because_no_module:
+    "the module call that contained it was removed from the configuration; prevent_destroy inside the module is bypassed the same way",
+  delete_because_count_index:
+    "its count index is no longer in range (count was lowered or the list shrank), so the object at this index is destroyed",
+  delete_because_each_key:
+    "its for_each key is no longer in the collection; a renamed key destroys the old object and creates a new one (use a moved block to rename)",
+  delete_because_wrong_repetition:
+    "count or for_each was added or removed, which changes the address form; use a moved block instead of destroying",
+  delete_because_no_move_target: "a moved block points at an address that is not in the configuration, so the object is destroyed",
+  replace_because_tainted: "the object is tainted (a failed apply or `terraform taint` marked it for replacement)",
+  replace_by_request: "replacement was requested with `-replace` on the command line",
+  replace_by_triggers: "a lifecycle replace_triggered_by reference changed",
+};
+
+const SHORT: Readonly<Record<string, string>> = {
+  delete_because_no_resource_config: "its resource block was removed, which bypasses prevent_destroy",
+  delete_because_no_module: "its module call was removed, which bypasses prevent_destroy",
+  delete_because_count_index: "its count index is out of range",
+  delete_because_each_key: "its for_each key was removed",
+  delete_because_wrong_repetition: "count/for_each was added or removed",
+  delete_because_no_move_target: "its moved block has no target",
+  replace_because_tainted: "it is tainted",
+  replace_by_request: "replacement was requested with -replace",
+  replace_by_triggers: "replace_triggered_by fired",
+};
+
+/** A few words on why Terraform plans this change, for a message: `its count index is out of range`. */
+export function shortReason(rc: PlanResourceChange): string | undefined {
+  const paths = (rc.change.replace_paths ?? []).map((p) => formatPath(p)).filter((p) => p !== "");
+  if (rc.action_reason && SHORT[rc.action_reason]) return SHORT[rc.action_reason];
+  if (paths.length > 0) return `a change to ${paths.join(", ")} forces replacement`;
+  if (rc.action_reason === "replace_because_cannot_update") return "an attribute that cannot be updated in place changed";
+  return rc.action_reason;
+}
+
+/** Evidence that explains why Terraform plans this destructive change. */
+export function destroyEvidence(rc: PlanResourceChange): Evidence[] {
+  const out: Evidence[] = [];
+  const a = rc.change.actions;
+  const at = rc.address;
+  if (rc.deposed) {
+    out.push({ step: "deposed", address: at, detail: `deposed object ${rc.deposed} (left over from an earlier create_before_destroy replace) is destroyed` });
+  }
+  if (a[0] === "delete" && a.includes("create")) {
+    out.push({ step: "replace", address: at, detail: "replace, destroy first: the existing object and its data are destroyed before the new one exists" });
+  } else if (a[0] === "create" && a.includes("delete")) {
+    out.push({ step: "replace", address: at, detail: "replace, create first (create_before_destroy): a new, empty object is created, then the existing object and its data are destroyed" });
+  } else if (a[0] === "create" && a.includes("forget")) {
+    out.push({ step: "replace", address: at, detail: "replace: a new object is created and the existing one is forgotten (left running, no longer managed)" });
+  }
+  const reason = rc.action_reason;
+  const paths = (rc.change.replace_paths ?? []).map((p) => formatPath(p)).filter((p) => p !== "");
+  if (reason === "replace_because_cannot_update" || (paths.length > 0 && !REASONS[reason ?? ""])) {
+    out.push({
+      step: "reason",
+      address: at,
+      detail: paths.length > 0
+        ? `replace forced by a change to ${paths.join(", ")}, which cannot be updated in place`
+        : "an attribute that cannot be updated in place changed (the plan names no replace_paths)",
+    });
+  } else if (reason && REASONS[reason]) {
+    out.push({ step: "reason", address: at, detail: `${reason}: ${REASONS[reason]}` });
+    if (paths.length > 0) out.push({ step: "replace-paths", address: at, detail: `replace_paths: ${paths.join(", ")}` });
+  } else if (reason) {
+    out.push({ step: "reason", address: at, detail: `action_reason ${reason}` });
+  } else if (a.includes("delete")) {
+    out.push({ step: "reason", address: at, detail: "the plan does not say why (no action_reason; plan formats before 1.0 never do)" });
+  }
+  if (rc.previous_address) {
+    out.push({ step: "moved", address: rc.previous_address, detail: `moved from ${rc.previous_address} to ${at} in this plan` });
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/** Every plan rule, in report order: destroys first, then protection-weakening updates. */
+import type { PlanRule } from "../rule";
+import { agentSessionLengthened } from "./agent-session-lengthened";
+import { agentTagRemoved } from "./agent-tag-removed";
+import { automatedBackupsDeleted } from "./automated-backups-deleted";
+import { backupRetentionLowered } from "./backup-retention-lowered";
+import { deletionProtectionOff } from "./deletion-protection-off";
+import { finalSnapshotSkipped } from "./final-snapshot-skipped";
+import { forceDestroyOn } from "./force-destroy-on";
+import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
+import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
+import { protectedDelete } from "./protected-delete";
+import { protectedForget } from "./protected-forget";
+import { protectedTagRemoved } from "./protected-tag-removed";
+import { trailWeakened } from "./trail-weakened";
+import { trustPolicyWidened } from "./trust-policy-widened";
+import { vaultLockWeakened } from "./vault-lock-weakened";
+import { versioningSuspended } from "./versioning-suspended";
+
+export const PLAN_RULES: readonly PlanRule[] = [
+  protectedDelete,
+  protectedForget,
+  deletionProtectionOff,
+  finalSnapshotSkipped,
+  automatedBackupsDeleted,
+  backupRetentionLowered,
+  forceDestroyOn,
+  versioningSuspended,
+  vaultLockWeakened,
+  trailWeakened,
+  kmsDeletionWindowShortened,
+  permissionsBoundaryRemoved,
+  agentSessionLengthened,
+  trustPolicyWidened,
+  protectedTagRemoved,
+  agentTagRemoved,
+];
