@@ -1,7 +1,11 @@
 /**
- * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/`:
- * the TypeScript types in lib/generated/ and the managed-policy table policies/managed-policies.json.
+ * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/` and the rules:
+ * the TypeScript types in lib/generated/, the managed-policy table policies/managed-policies.json, and
+ * (scripts/generate-docs) docs/rules.md with the README rule table.
  */
+import { execFileSync } from "child_process";
+import { existsSync } from "fs";
+import { join } from "path";
 import { writeGeneratedTypes } from "./generate-types";
 import { generateManagedPolicies } from "./generate-managed-policies";
 
@@ -10,6 +14,9 @@ async function main(): Promise<void> {
   console.log(`generated ${files.join(", ")}`);
   const m = generateManagedPolicies();
   console.log(`wrote ${m.file}: ${m.policies} policies, ${(m.bytes / 1024).toFixed(0)} KiB`);
+  // The docs generator is its own script (it runs when it is the main module); run it as one.
+  const docs = join(__dirname, "generate-docs.js");
+  if (existsSync(docs)) execFileSync(process.execPath, [docs], { stdio: "inherit" });
 }
 
 main().catch((err: unknown) => {
