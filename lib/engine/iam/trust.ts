@@ -1,0 +1,126 @@
+/**
+ * Who a trust policy (or any resource policy) admits. Answers "which Allow statements could let this
+ * candidate call `action`", for assume-role edges (E3) and, later, resource policies.
+ *
+ * Fail closed throughout: an Allow admits the candidate when it *might* name it (patterns that intersect, an
+ * account that might be the candidate's), while a Deny blocks only when it *certainly* names it. Note that a
+ * trust policy naming the account root admits the account's principals only if their own identity policy
+ * also allows the action; that half is the caller's (same-account role ARNs need no identity Allow).
+ */
+import { globCovers, globMatch, globsIntersect } from "./glob";
+import type { PrincipalSpec, Statement } from "./types";
+import { conditionAlwaysTrue } from "./evaluate";
+
+export interface TrustCandidate {
+  /** ARN pattern of the calling principal, e.g. `arn:aws:iam::*:role/agents/*`. Not used for a service. */
+  readonly arnPattern: string;
+  /** Account id or pattern; taken from `arnPattern` when omitted (`*` when that has none). */
+  readonly accountPattern?: string;
+  /** Set when the candidate is an AWS service principal, e.g. `lambda.amazonaws.com`. */
+  readonly service?: string;
+}
+
+const ROOT_ARN = /^arn:[^:]*:iam::([^:]*):root$/;
+const ACCOUNT_ID = /^[0-9*?]{1,12}$/;
+const ASSUMED_ROLE = /^arn:([^:]*):sts::([^:]*):assumed-role\/([^/]+)\//;
+
+function accountOf(c: TrustCandidate): string {
+  if (c.accountPattern !== undefined) return c.accountPattern;
+  if (!c.arnPattern.startsWith("arn:")) return "*";
+  const parts = c.arnPattern.split(":");
+  return parts.length >= 6 ? parts[4] : "*";
+}
+
+/** Principal ARNs: role and user names are unique regardless of case in IAM, so compare ignoring case. */
+const CI = { caseInsensitive: true } as const;
+
+/** Might one principal identifier of type `type` name the candidate? */
+function identifierMightName(type: string, id: string, c: TrustCandidate): boolean {
+  if (id === "*") return true; // "*" and {"AWS": "*"}: everyone, services included (fail closed)
+  if (type === "Service") return c.service !== undefined && globMatch(id, c.service, CI);
+  if (c.service !== undefined) return false; // an ARN or account names no service
+  if (type === "AWS") {
+    const root = ROOT_ARN.exec(id);
+    if (root) return globsIntersect(root[1], accountOf(c));
+    if (ACCOUNT_ID.test(id)) return globsIntersect(id, accountOf(c));
+    const session = ASSUMED_ROLE.exec(id);
+    if (session) {
+      // A role's session ARN drops the role path: compare it as the role, with or without a path.
+      const [, partition, account, name] = session;
+      return [`arn:${partition}:iam::${account}:role/${name}`, `arn:${partition}:iam::${account}:role/*/${name}`].some((p) =>
+        globsIntersect(p, c.arnPattern, CI),
+      );
+    }
+  }
+  return globsIntersect(id, c.arnPattern, CI);
+}
+
+/** Does an identifier certainly name the candidate (every principal the candidate pattern stands for)? */
+function identifierCertainlyNames(type: string, id: string, c: TrustCandidate): boolean {
+  if (id === "*") return true;
+  if (type === "Service") return c.service !== undefined && globCovers(id, c.service, CI);
+  if (c.service !== undefined) return false;
+  // Account roots are not relied on: whether an account principal in a Deny/NotPrincipal reaches every
+  // principal of the account is not settled here, and "no" is the safe answer for both uses.
+  if (type === "AWS" && (ROOT_ARN.test(id) || ACCOUNT_ID.test(id))) return false;
+  return globCovers(id, c.arnPattern, CI);
+}
+
+const mightName = (specs: readonly PrincipalSpec[], c: TrustCandidate) =>
+  specs.some((p) => p.identifiers.some((id) => identifierMightName(p.type, id, c)));
+const certainlyNames = (specs: readonly PrincipalSpec[], c: TrustCandidate) =>
+  specs.some((p) => p.identifiers.some((id) => identifierCertainlyNames(p.type, id, c)));
+
+function matchesAction(s: Statement, action: string): boolean {
+  const a = action.toLowerCase();
+  if (s.actions) return s.actions.some((p) => globMatch(p, a, CI));
+  if (s.notActions) return !s.notActions.some((p) => globMatch(p, a, CI));
+  return false;
+}
+
+function allowAdmits(s: Statement, c: TrustCandidate, action: string, resource: string | undefined): boolean {
+  if (s.unknown !== undefined) return true; // unreadable: admits everyone to everything
+  if (!matchesAction(s, action)) return false;
+  if (resource !== undefined) {
+    if (s.resources && !s.resources.some((r) => globsIntersect(r, resource))) return false;
+    if (s.notResources) {
+      const exact = s.notResources.filter((_, i) => !s.approximateResources?.includes(i));
+      if (exact.some((x) => globCovers(x, resource))) return false;
+    }
+  }
+  if (s.principals) return mightName(s.principals, c);
+  if (s.notPrincipals) {
+    // Allow + NotPrincipal: everyone except those listed, and only a certain listing excludes.
+    return s.approximatePrincipals === true || !certainlyNames(s.notPrincipals, c);
+  }
+  return true; // no principal element: a malformed trust statement, read as admitting everyone
+}
+
+function denyBlocks(s: Statement, c: TrustCandidate, action: string, resource: string | undefined): boolean {
+  if (s.effect !== "Deny" || s.unknown !== undefined) return false;
+  if (!conditionAlwaysTrue(s.conditions) || !matchesAction(s, action)) return false;
+  if (s.resources) {
+    const exact = s.resources.filter((_, i) => !s.approximateResources?.includes(i));
+    if (!exact.some((r) => r === "*" || (resource !== undefined && globCovers(r, resource)))) return false;
+  } else if (s.notResources) {
+    if (resource === undefined || s.notResources.some((x) => globsIntersect(x, resource))) return false;
+  }
+  if (s.principals) return s.approximatePrincipals !== true && certainlyNames(s.principals, c);
+  if (s.notPrincipals) return !mightName(s.notPrincipals, c); // applies to all but those listed
+  return true; // no principal element: applies to every caller
+}
+
+/**
+ * The Allow statements of a trust / resource policy that may admit `candidate` for `action` (on
+ * `resourcePattern`, when given), or none when a Deny certainly blocks it. Conditional Allows count (their
+ * conditions are returned with them); conditional Denies block nothing.
+ */
+export function principalAdmits(
+  statements: readonly Statement[],
+  candidate: TrustCandidate,
+  action = "sts:AssumeRole",
+  resourcePattern?: string,
+): Statement[] {
+  if (statements.some((s) => denyBlocks(s, candidate, action, resourcePattern))) return [];
+  return statements.filter((s) => (s.unknown !== undefined || s.effect === "Allow") && allowAdmits(s, candidate, action, resourcePattern));
+}
