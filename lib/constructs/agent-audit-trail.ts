@@ -1,0 +1,179 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { loadCatalogue } from "../engine/catalogue";
+import { AGENT_PATH } from "./agent-role";
+import { policyJson, type StatementJson } from "./policy-document";
+import { ProtectedKey } from "./protected-key";
+import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+
+/** Data events for what agents most often touch: object reads and writes, table items, function invocations. */
+export const DEFAULT_DATA_EVENT_TYPES = ["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"] as const;
+
+export interface AgentAuditTrailProps {
+  /** Trail name. */
+  readonly trailName: string;
+  /** Name of the log bucket (created in the log account; globally unique). */
+  readonly bucketName: string;
+  /** The organization whose accounts the trail records. */
+  readonly organizationId: string;
+  /** The management account, where an organization trail must be created. */
+  readonly managementAccountId: string;
+  /** The log (or backup) account the bucket and its key live in. */
+  readonly logAccountId: string;
+  /** The trail's home region. */
+  readonly region: string;
+  /** Provider of the log account: the bucket and the key are created with it. */
+  readonly logAccountProvider: TerraformProvider;
+  /** Provider of the management account, for the trail. @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+  /** Object Lock (compliance mode) retention of every log file, in days. @default 365 */
+  readonly retentionDays?: number;
+  /** CloudTrail data event resource types (`resources.type`). @default S3 objects, DynamoDB tables, Lambda functions */
+  readonly dataEventResourceTypes?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An organization, multi-region CloudTrail trail with log file validation, data events and KMS encryption,
+ * delivered to a bucket in the log account with versioning and Object Lock in compliance mode: every API call an
+ * agent makes is recorded with its source identity, and no one, agent or admin, can erase the record.
+ */
+export class AgentAuditTrail extends Construct {
+  readonly trail: Cloudtrail;
+  readonly bucket: S3Bucket;
+  readonly key: ProtectedKey;
+  /** `arn:aws:cloudtrail:<region>:<management account>:trail/<name>`, literal. */
+  readonly trailArn: string;
+
+  constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
+    super(scope, id);
+    const C = "AgentAuditTrail";
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(props.trailName)) fail(C, "trailName", `must be 3 to 128 letters, digits, . _ -, starting with a letter or digit (got "${props.trailName}")`);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) fail(C, "bucketName", `must be a valid S3 bucket name (got "${props.bucketName}")`);
+    const org = requireOrganizationId(C, "organizationId", props.organizationId);
+    const mgmt = requireAccountId(C, "managementAccountId", props.managementAccountId);
+    const logAccount = requireAccountId(C, "logAccountId", props.logAccountId);
+    if (logAccount === mgmt) {
+      fail(C, "logAccountId", `must differ from managementAccountId (both ${mgmt}): logs kept where they are written can be erased by whoever controls that account`);
+    }
+    const region = requireRegion(C, "region", props.region);
+    const retention = requireInteger(C, "retentionDays", props.retentionDays ?? 365, 1, 36500, "days");
+    const types = props.dataEventResourceTypes ?? DEFAULT_DATA_EVENT_TYPES;
+    for (const t of types) if (!/^AWS::\w+::\w+$/.test(t)) fail(C, "dataEventResourceTypes", `must be resource types like AWS::S3::Object (got "${t}")`);
+
+    this.trailArn = `arn:aws:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;
+    const bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    const fromTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
+    const log = props.logAccountProvider;
+
+    this.key = new ProtectedKey(this, "Key", {
+      accountId: logAccount,
+      description: `Audit trail ${props.trailName} (blastwall)`,
+      tags: props.tags,
+      provider: log,
+      additionalStatements: [
+        {
+          Sid: "CloudTrailEncryptsLogs",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${mgmt}:trail/*` } },
+        },
+        { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+      ],
+    });
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucket: props.bucketName,
+      objectLockEnabled: true,
+      forceDestroy: false,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+      provider: log,
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+      provider: log,
+    });
+    // Compliance mode: no principal, the account root included, can delete or overwrite a log file before it expires.
+    new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+      bucket: this.bucket.id,
+      rule: { defaultRetention: { mode: "COMPLIANCE", days: retention } },
+      provider: log,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.keyArn }, bucketKeyEnabled: true }],
+      provider: log,
+    });
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      provider: log,
+    });
+
+    const s3Destroy = loadCatalogue().entries.map((e) => e.action).filter((a) => a.startsWith("s3:"));
+    const agentDeny = (sid: string, condition: StatementJson["Condition"]): StatementJson => ({
+      Sid: sid, Effect: "Deny", Principal: "*", Action: s3Destroy, Resource: [bucketArn, `${bucketArn}/*`], Condition: condition,
+    });
+    const policy = new S3BucketPolicy(this, "Policy", {
+      bucket: this.bucket.id,
+      policy: policyJson([
+        { Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromTrail },
+        {
+          Sid: "CloudTrailWritesLogs",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: [`${bucketArn}/AWSLogs/${mgmt}/*`, `${bucketArn}/AWSLogs/${org}/*`],
+          Condition: { StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+        {
+          Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        agentDeny("DenyDestroyToAgentRoles", { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`] } }),
+        agentDeny("DenyDestroyToAgentSessions", { StringLike: { "aws:SourceIdentity": "agent-*" } }),
+      ]),
+      provider: log,
+    });
+
+    this.trail = new Cloudtrail(this, "Trail", {
+      name: props.trailName,
+      s3BucketName: this.bucket.bucket,
+      isOrganizationTrail: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: this.key.keyArn,
+      // With advanced selectors, management events are recorded only when selected explicitly.
+      advancedEventSelector: [
+        { name: "Management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
+        ...types.map((t) => ({
+          name: `Data events ${t}`,
+          fieldSelector: [
+            { field: "eventCategory", equalTo: ["Data"] },
+            { field: "resources.type", equalTo: [t] },
+          ],
+        })),
+      ],
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+      dependsOn: [policy],
+      provider: props.provider,
+    });
+  }
+}

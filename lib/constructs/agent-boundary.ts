@@ -1,0 +1,72 @@
+import { loadCatalogue } from "../engine/catalogue";
+import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-document";
+
+/**
+ * The permission boundary of an agent role, and the guard policy that takes what does not fit in it.
+ *
+ * A boundary is one managed policy, and IAM caps a managed policy at 6,144 characters; the catalogue's
+ * destroy, protection and escalation actions together are longer than that. So the actions are packed in
+ * order into the boundary, and the rest go into a second managed policy attached to the role whose only
+ * content is the same Deny. Both hold: an explicit Deny anywhere beats every Allow, including one in a
+ * policy someone attaches later. The boundary keeps the escalation actions first (they are what could
+ * remove the guard policy), and it also denies every change to the role itself, the boundary and the guard.
+ */
+
+/** Actions an agent needs to chain into another agent role (a ScopedToken's), which the boundary allows only there. */
+export const CHAIN_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] as const;
+
+export interface AgentGuardrails {
+  readonly boundary: StatementJson[];
+  /** Empty when everything fits in the boundary. */
+  readonly guard: StatementJson[];
+}
+
+export interface GuardrailTargets {
+  /** ARN pattern of the role itself, `arn:aws:iam::*:role/agents/NAME`. */
+  readonly roleArn: string;
+  readonly boundaryArn: string;
+  readonly guardArn: string;
+}
+
+function denyAll(sid: string, actions: readonly string[]): StatementJson {
+  return { Sid: sid, Effect: "Deny", Action: [...actions], Resource: "*" };
+}
+
+export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
+  const cat = loadCatalogue();
+  const chain = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+  // Escalation first (it protects the guard policy), then what deletes, then what removes protection.
+  const ordered = [...cat.escalation, ...cat.direct, ...cat.protection]
+    .map((e) => e.action)
+    .filter((a) => !chain.has(a.toLowerCase()));
+
+  const fixed: StatementJson[] = [
+    // A boundary caps; it grants nothing. Allow * leaves the identity policies in charge of what is granted.
+    { Sid: "IdentityPoliciesDecideWithinTheseDenies", Effect: "Allow", Action: "*", Resource: "*" },
+    {
+      Sid: "DenyChangesToOwnGuardrails",
+      Effect: "Deny",
+      NotAction: ["iam:Get*", "iam:List*"],
+      Resource: [targets.roleArn, targets.boundaryArn, targets.guardArn],
+    },
+    {
+      // Role chaining only into other agent roles, which carry a boundary like this one (ScopedToken roles).
+      Sid: "DenyRoleChainingOutsideAgents",
+      Effect: "Deny",
+      Action: [...CHAIN_ACTIONS],
+      NotResource: "arn:aws:iam::*:role/agents/*",
+    },
+  ];
+  const groups = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
+  const [first, ...rest] = groups;
+  const boundary = [...fixed, denyAll("DenyDestroyRights", first)];
+  const guard = rest.map((g, i) => denyAll(`DenyDestroyRights${i + 2}`, g));
+  if (guard.length > 0) {
+    const size = JSON.stringify({ Version: "2012-10-17", Statement: guard }).length;
+    if (size > MANAGED_POLICY_LIMIT) {
+      // Not reached with today's catalogue (about 8,500 characters of actions); a much larger one needs more guards.
+      throw new Error(`blastwall: the destroy-rights catalogue no longer fits in a boundary and one guard policy (${size} characters left over)`);
+    }
+  }
+  return { boundary, guard };
+}

@@ -1,0 +1,173 @@
+import { fail, isToken, requireAccountId, requireIamName } from "./validate";
+import type { ConditionBlock, StatementJson } from "./policy-document";
+
+/**
+ * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
+ * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
+ */
+export abstract class AgentPrincipal {
+  /**
+   * An IAM role, typically the agent runner (a broker that calls `sts:AssumeRole` with
+   * `SourceIdentity=agent-<tool>-<user>`), or another AgentRole's ARN.
+   */
+  static role(roleArn: string, options: { readonly externalId?: string } = {}): AgentPrincipal {
+    if (!isToken(roleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
+      fail("AgentPrincipal", "role(roleArn)", `must be an IAM role ARN like arn:aws:iam::111111111111:role/agent-runner (got "${roleArn}")`);
+    }
+    return new RolePrincipal(roleArn, options.externalId);
+  }
+
+  /**
+   * An OIDC subject. The identity provider must put the `https://aws.amazon.com/source_identity` claim in its
+   * tokens: AssumeRoleWithWebIdentity has no SourceIdentity parameter, and the trust always requires one.
+   */
+  static oidc(props: OidcSubjectProps): AgentPrincipal {
+    const host = props.issuerHost;
+    if (!/^[a-z0-9.-]+(\/[\w./-]*)?$/.test(host)) {
+      fail("AgentPrincipal", "oidc(issuerHost)", `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
+    }
+    if (!props.subject || props.subject === "*") {
+      fail("AgentPrincipal", "oidc(subject)", "must name the subject (a repository, branch or workload); without it every token of the issuer could assume the role");
+    }
+    return new OidcPrincipal(props.providerArn, host, props.subject, props.audience ?? "sts.amazonaws.com");
+  }
+
+  /**
+   * A GitHub Actions workflow of one repository, on one branch (or one deployment environment).
+   * GitHub's tokens carry no source-identity claim, so a workflow usually assumes a runner role first and that
+   * role assumes the agent role with `--source-identity agent-...`; trust `AgentPrincipal.role(runnerArn)` then.
+   */
+  static githubActions(props: GithubActionsProps): AgentPrincipal {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
+      fail("AgentPrincipal", "githubActions(repository)", `must be "owner/name" (got "${props.repository}")`);
+    }
+    if (props.branch !== undefined && props.environment !== undefined) {
+      fail("AgentPrincipal", "githubActions(branch, environment)", "take one of the two: a job runs either for a branch or for an environment");
+    }
+    const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
+    return AgentPrincipal.oidc({
+      providerArn: props.providerArn,
+      issuerHost: "token.actions.githubusercontent.com",
+      subject: `repo:${props.repository}:${scope}`,
+    });
+  }
+
+  /** The roles IAM Identity Center creates for one permission set in one account (`AWSReservedSSO_<name>_*`). */
+  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string }): AgentPrincipal {
+    requireAccountId("AgentPrincipal", "identityCenterPermissionSet(accountId)", props.accountId);
+    requireIamName("AgentPrincipal", "identityCenterPermissionSet(permissionSetName)", props.permissionSetName, 32);
+    return new PermissionSetPrincipal(props.accountId, props.permissionSetName);
+  }
+
+  /** How a session is started: `role` and `permission-set` call AssumeRole, `oidc` AssumeRoleWithWebIdentity. */
+  abstract readonly kind: "role" | "oidc" | "permission-set";
+
+  /** Short text for error messages and descriptions. */
+  abstract describe(): string;
+
+  /**
+   * The trust statements for this principal: `actions` is what it may call (AssumeRole or its web-identity
+   * form is chosen here), `conditions` the conditions every statement must carry.
+   */
+  abstract statements(sid: string, extraActions: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[];
+}
+
+export interface OidcSubjectProps {
+  /** ARN of the `aws_iam_openid_connect_provider` in the account of the role. */
+  readonly providerArn: string;
+  /** Issuer host as IAM names its condition keys, e.g. `token.actions.githubusercontent.com`. */
+  readonly issuerHost: string;
+  /** Exact `sub` claim, or a pattern with `*` (`repo:acme/infra:ref:refs/heads/main`). */
+  readonly subject: string;
+  /** `aud` claim. @default "sts.amazonaws.com" */
+  readonly audience?: string;
+}
+
+export interface GithubActionsProps {
+  /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account. */
+  readonly providerArn: string;
+  /** `owner/name`. */
+  readonly repository: string;
+  /** @default "main" (unless `environment` is given) */
+  readonly branch?: string;
+  /** A GitHub deployment environment instead of a branch. */
+  readonly environment?: string;
+}
+
+/** Merges condition blocks operator by operator (keys under one operator must not collide). */
+export function mergeConditions(...blocks: (ConditionBlock | undefined)[]): ConditionBlock {
+  const out: Record<string, Record<string, string | readonly string[]>> = {};
+  for (const b of blocks) {
+    if (!b) continue;
+    for (const [op, kv] of Object.entries(b)) out[op] = { ...(out[op] ?? {}), ...kv };
+  }
+  return out;
+}
+
+function withTagSession(
+  principal: StatementJson["Principal"],
+  sid: string,
+  assume: readonly string[],
+  conditions: ConditionBlock,
+  tagSession: ConditionBlock | undefined,
+): StatementJson[] {
+  const out: StatementJson[] = [{ Sid: sid, Effect: "Allow", Principal: principal, Action: [...assume], Condition: conditions }];
+  if (tagSession) {
+    out.push({ Sid: `${sid}Tags`, Effect: "Allow", Principal: principal, Action: "sts:TagSession", Condition: mergeConditions(conditions, tagSession) });
+  }
+  return out;
+}
+
+class RolePrincipal extends AgentPrincipal {
+  readonly kind = "role";
+  constructor(private readonly arn: string, private readonly externalId?: string) {
+    super();
+  }
+  describe(): string {
+    return `role ${this.arn}`;
+  }
+  statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
+    const c = this.externalId ? mergeConditions(conditions, { StringEquals: { "sts:ExternalId": this.externalId } }) : conditions;
+    return withTagSession({ AWS: this.arn }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
+  }
+}
+
+class OidcPrincipal extends AgentPrincipal {
+  readonly kind = "oidc";
+  constructor(
+    private readonly providerArn: string,
+    private readonly host: string,
+    private readonly subject: string,
+    private readonly audience: string,
+  ) {
+    super();
+  }
+  describe(): string {
+    return `OIDC subject ${this.subject} of ${this.host}`;
+  }
+  statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
+    const c = mergeConditions(conditions, {
+      StringEquals: { [`${this.host}:aud`]: this.audience },
+      StringLike: { [`${this.host}:sub`]: this.subject },
+    });
+    return withTagSession({ Federated: this.providerArn }, sid, ["sts:AssumeRoleWithWebIdentity", ...extra], c, tagSession);
+  }
+}
+
+class PermissionSetPrincipal extends AgentPrincipal {
+  readonly kind = "permission-set";
+  constructor(private readonly accountId: string, private readonly name: string) {
+    super();
+  }
+  describe(): string {
+    return `Identity Center permission set ${this.name} in ${this.accountId}`;
+  }
+  statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
+    // A Principal cannot hold a wildcard, and the role name ends in a random suffix: trust the account and pin the
+    // caller's ARN with a condition (Identity Center roles live under /aws-reserved/sso.amazonaws.com/[region/]).
+    const c = mergeConditions(conditions, {
+      ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${this.name}_*` },
+    });
+    return withTagSession({ AWS: `arn:aws:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
+  }
+}

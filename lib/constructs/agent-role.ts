@@ -1,0 +1,225 @@
+import { Construct } from "constructs";
+import { Lazy, type TerraformProvider } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AGENT_TAG } from "../engine/agents";
+import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
+import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
+import type { AgentPrincipal } from "./agent-principal";
+import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
+import { fail, isToken, requireIamName, requireInteger, requireNonEmpty } from "./validate";
+
+/** IAM path every agent principal lives under; SCPs and the gate recognise agents by it. */
+export const AGENT_PATH = "/agents/";
+
+/** The one session length an agent role allows: IAM's minimum for a role is also the most an agent should get. */
+export const AGENT_MAX_SESSION_SECONDS = 3600;
+
+export interface AgentRoleProps {
+  /** Role name; the boundary is `<roleName>-boundary`. 1-64 characters, literal. */
+  readonly roleName: string;
+  /** Who may start a session (the agent runner role, an OIDC subject, an Identity Center permission set). */
+  readonly assumedBy: readonly AgentPrincipal[];
+  /** @default "AI agent role: destroy rights denied by its permission boundary (blastwall)" */
+  readonly description?: string;
+  /**
+   * Longest session in seconds. IAM accepts 3600 to 43200 for a role and an agent must not get more than an
+   * hour, so only 3600 passes; ask for shorter sessions with DurationSeconds (ScopedToken does).
+   * @default 3600
+   */
+  readonly maxSessionDuration?: number;
+  /**
+   * Pattern the session's source identity must match (`sts:SourceIdentity`); it must start with `agent-` so
+   * CloudTrail and the SCPs can tell agent sessions apart, and it persists through role chaining.
+   * @default "agent-*"
+   */
+  readonly sourceIdentity?: string;
+  /**
+   * Session tag keys a caller may set (`sts:TagSession`). `blastwall:agent` is never accepted: a session tag
+   * with that key would override the role's tag. Empty list: no session tags at all.
+   * @default ["task", "ticket"]
+   */
+  readonly sessionTagKeys?: readonly string[];
+  /** IAM path, `/agents/` or a path below it. @default "/agents/" */
+  readonly path?: string;
+  /** Extra tags; `blastwall:agent` is always "true" and cannot be overridden. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Provider (account) the role lives in. @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/** One statement of access for the agent: named actions on named resources. */
+export interface AgentPermission {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: ConditionBlock;
+  /** Statement id; letters and digits. @default "Allow<n>" */
+  readonly sid?: string;
+}
+
+/**
+ * An IAM role for one AI agent (or agent runner): tagged `blastwall:agent = "true"`, under `/agents/`,
+ * assumable only with an `agent-` source identity, one-hour sessions, and a permission boundary that denies
+ * every destroy, protection and escalation action of the catalogue plus any change to the role's own
+ * guardrails. Access is added with `allow`/`grantReadOnly`, which refuse catalogue actions outright.
+ */
+export class AgentRole extends Construct {
+  readonly role: IamRole;
+  readonly roleName: string;
+  /** `${aws_iam_role.x.arn}` (a token). */
+  readonly roleArn: string;
+  /** The ARN as a literal pattern with `*` for the account: what boundaries and SCPs name. */
+  readonly roleArnPattern: string;
+  readonly path: string;
+  readonly boundary: IamPolicy;
+  /** The Deny that did not fit in the boundary's size limit (undefined when it all fit). */
+  readonly guardPolicy?: IamPolicy;
+  readonly sourceIdentity: string;
+  private readonly statements: StatementJson[] = [];
+  private permissions?: IamRolePolicy;
+  private readonly provider?: TerraformProvider;
+
+  constructor(scope: Construct, id: string, props: AgentRoleProps) {
+    super(scope, id);
+    const name = requireIamName("AgentRole", "roleName", props.roleName);
+    requireNonEmpty("AgentRole", "assumedBy", props.assumedBy, "principal (e.g. AgentPrincipal.role(runnerRoleArn))");
+    const maxSession = props.maxSessionDuration ?? AGENT_MAX_SESSION_SECONDS;
+    if (maxSession > AGENT_MAX_SESSION_SECONDS) {
+      fail("AgentRole", "maxSessionDuration", `must not exceed ${AGENT_MAX_SESSION_SECONDS} seconds (got ${maxSession}): an agent's credentials must expire within the hour; request shorter sessions with DurationSeconds`);
+    }
+    requireInteger("AgentRole", "maxSessionDuration", maxSession, AGENT_MAX_SESSION_SECONDS, AGENT_MAX_SESSION_SECONDS, "seconds",
+      "IAM's minimum for a role is 3600; request shorter sessions with DurationSeconds (ScopedToken does)");
+    const path = props.path ?? AGENT_PATH;
+    if (!/^\/agents\/([\w+=,.@-]+\/)*$/.test(path)) fail("AgentRole", "path", `must be /agents/ or a path below it ending in / (got "${path}")`);
+    const sourceIdentity = props.sourceIdentity ?? "agent-*";
+    if (!/^agent-[\w+=,.@*-]*$/.test(sourceIdentity)) {
+      fail("AgentRole", "sourceIdentity", `must start with "agent-" and use letters, digits, _+=,.@- or * (got "${sourceIdentity}")`);
+    }
+    const tagKeys = props.sessionTagKeys ?? ["task", "ticket"];
+    for (const k of tagKeys) {
+      if (k.toLowerCase() === AGENT_TAG || k.toLowerCase().startsWith("aws:")) {
+        fail("AgentRole", "sessionTagKeys", `must not contain "${k}": a session tag with that key would override the role's own tag`);
+      }
+    }
+    if (props.tags && Object.keys(props.tags).some((k) => k.toLowerCase() === AGENT_TAG)) {
+      fail("AgentRole", "tags", `must not set ${AGENT_TAG}: AgentRole always sets it to "true"`);
+    }
+
+    this.roleName = name;
+    this.path = path;
+    this.sourceIdentity = sourceIdentity;
+    this.provider = props.provider;
+    this.roleArnPattern = `arn:aws:iam::*:role${path}${name}`;
+    const policyArn = (suffix: string) => `arn:aws:iam::*:policy${path}${name}-${suffix}`;
+
+    const rails = agentGuardrails({ roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard") });
+    const tags = { ...(props.tags ?? {}), [AGENT_TAG]: "true" };
+    this.boundary = new IamPolicy(this, "Boundary", {
+      name: `${name}-boundary`,
+      path,
+      description: `Permission boundary of agent role ${name}: denies every destroy, protection and escalation action (blastwall)`,
+      policy: policyJson(rails.boundary),
+      tags,
+      provider: props.provider,
+    });
+
+    // Every statement requires the agent source identity; session tags only with the listed keys.
+    const conditions: ConditionBlock = { StringLike: { "sts:SourceIdentity": sourceIdentity } };
+    const tagSession: ConditionBlock | undefined =
+      tagKeys.length > 0 ? { "ForAllValues:StringEquals": { "aws:TagKeys": [...tagKeys] } } : undefined;
+    const trust = props.assumedBy.flatMap((p, i) => p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession));
+
+    this.role = new IamRole(this, "Role", {
+      name,
+      path,
+      description: props.description ?? "AI agent role: destroy rights denied by its permission boundary (blastwall)",
+      assumeRolePolicy: policyJson(trust),
+      maxSessionDuration: maxSession,
+      permissionsBoundary: this.boundary.arn,
+      tags,
+      provider: props.provider,
+    });
+    this.roleArn = this.role.arn;
+
+    if (rails.guard.length > 0) {
+      this.guardPolicy = new IamPolicy(this, "Guard", {
+        name: `${name}-guard`,
+        path,
+        description: `Destroy-rights denials of agent role ${name} that did not fit in its boundary (blastwall)`,
+        policy: policyJson(rails.guard),
+        tags,
+        provider: props.provider,
+      });
+      new IamRolePolicyAttachment(this, "GuardAttachment", {
+        role: this.role.name,
+        policyArn: this.guardPolicy.arn,
+        provider: props.provider,
+      });
+    }
+  }
+
+  /**
+   * Grants named actions on named resources. Throws when an action (or a wildcard) covers a catalogue action:
+   * the boundary would deny it anyway, and a grant that silently does nothing misleads the next reader.
+   */
+  allow(permission: AgentPermission): this {
+    const who = "AgentRole.allow";
+    requireNonEmpty(who, "actions", permission.actions, "action");
+    requireNonEmpty(who, "resources", permission.resources, 'resource ARN (or "*" for actions without resource-level permissions)');
+    for (const a of permission.actions) {
+      if (isToken(a)) fail(who, "actions", "must be literal action names so they can be checked against the destroy-rights catalogue");
+      checkActionSyntax(who, a);
+    }
+    refuseDestroyActions(who, permission.actions);
+    if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
+      fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);
+    }
+    this.addStatement({
+      Sid: permission.sid ?? `Allow${this.statements.length}`,
+      Effect: "Allow",
+      Action: [...permission.actions],
+      Resource: [...permission.resources],
+      ...(permission.conditions ? { Condition: permission.conditions } : {}),
+    });
+    return this;
+  }
+
+  /**
+   * Read-only access to one service: `Describe*`, `List*` and `Get*` on `resources`. A pattern that would
+   * cover a catalogue action is left out (`ssm:Get*` covers `ssm:GetParameter`, which reads secrets); grant
+   * the exact reads you need with `allow` then. Throws when nothing is left.
+   */
+  grantReadOnly(service: string, resources: readonly string[] = ["*"]): this {
+    if (!/^[a-z0-9-]+$/.test(service)) fail("AgentRole.grantReadOnly", "service", `must be an IAM service prefix like "ec2" (got "${service}")`);
+    const patterns = ["Describe*", "List*", "Get*"].map((p) => `${service}:${p}`).filter((p) => catalogueMatches(p).length === 0);
+    if (patterns.length === 0) {
+      fail("AgentRole.grantReadOnly", "service", `"${service}": every read pattern covers a destroy-rights catalogue action; grant exact actions with allow()`);
+    }
+    return this.allow({ actions: patterns, resources, sid: `ReadOnly${service.replace(/[^A-Za-z0-9]/g, "")}` });
+  }
+
+  /**
+   * Lets this agent assume another agent role (a ScopedToken's): `sts:AssumeRole`, `sts:SetSourceIdentity`
+   * and `sts:TagSession` on that role only. The boundary allows chaining into `/agents/` roles and nowhere
+   * else, and the target carries a boundary like this one, so nothing is gained that the target lacks.
+   */
+  allowAssume(target: AgentRole): this {
+    if (target === this) fail("AgentRole.allowAssume", "target", "must be another agent role");
+    this.addStatement({ Sid: `AssumeAgentRole${this.statements.length}`, Effect: "Allow", Action: [...CHAIN_ACTIONS], Resource: [target.roleArn] });
+    return this;
+  }
+
+  private addStatement(s: StatementJson): void {
+    this.statements.push(s);
+    if (!this.permissions) {
+      this.permissions = new IamRolePolicy(this, "Permissions", {
+        name: `${this.roleName}-permissions`,
+        role: this.role.id,
+        policy: Lazy.stringValue({ produce: () => policyJson(this.statements) }),
+        provider: this.provider,
+      });
+    }
+  }
+}

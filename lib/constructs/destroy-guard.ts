@@ -1,0 +1,66 @@
+import { loadCatalogue, type CatalogueCategory, type CatalogueEntry } from "../engine/catalogue";
+import { globMatch, hasWildcard } from "../engine/iam/glob";
+
+/**
+ * The constructs' view of the destroy-rights catalogue (policies/destroy-rights.json): which catalogue
+ * actions an action pattern reaches, and the construction-time refusal of grants that would reach them.
+ * The lists themselves always come from the catalogue; nothing here repeats it.
+ */
+
+/** Catalogue entries an action or action pattern (`ec2:Delete*`, `*`) covers, most damaging first. */
+export function catalogueMatches(actionPattern: string): CatalogueEntry[] {
+  const cat = loadCatalogue();
+  if (!hasWildcard(actionPattern)) {
+    const e = cat.entryOf(actionPattern);
+    return e ? [e] : [];
+  }
+  return cat.entries.filter((e) => globMatch(actionPattern, e.action, { caseInsensitive: true }));
+}
+
+/** Catalogue actions of the given categories, in catalogue order. */
+export function catalogueActions(...categories: CatalogueCategory[]): string[] {
+  const cat = loadCatalogue();
+  return categories.flatMap((c) => cat[c].map((e) => e.action));
+}
+
+const INSTEAD: Record<CatalogueCategory, string> = {
+  direct:
+    "Deleting data is for a human-approved deploy (terraform apply behind `blastwall gate`) or a break-glass role, never an agent session; " +
+    "grant the non-destructive actions the task needs instead",
+  protection:
+    "Protection settings change through a reviewed deploy, not an agent session; grant the read or write actions the task needs " +
+    "without the ones that switch safeguards off",
+  escalation:
+    "An agent must hold exactly the rights of its task, not a way to obtain others; grant those rights directly, or create a " +
+    "ScopedToken for the task (its role is an agent role under the same boundary)",
+};
+
+const MAX_LISTED = 5;
+
+/**
+ * Throws when any action pattern covers a catalogue action. `who` is the method as the user called it
+ * (`AgentRole.allow`), so the message starts where the user looks.
+ */
+export function refuseDestroyActions(who: string, actions: readonly string[]): void {
+  for (const action of actions) {
+    const hits = catalogueMatches(action);
+    if (hits.length === 0) continue;
+    const first = hits[0];
+    const listed = hits.slice(0, MAX_LISTED).map((e) => e.action).join(", ");
+    const more = hits.length > MAX_LISTED ? ` and ${hits.length - MAX_LISTED} more` : "";
+    const covers = hits.length === 1 && !hasWildcard(action) ? `${action} is` : `"${action}" covers ${listed}${more}, which ${hits.length === 1 ? "is" : "are"}`;
+    throw new Error(
+      `${who}: ${covers} in blastwall's destroy-rights catalogue (${first.category}: ${first.why}) ` +
+        `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ` +
+        `${INSTEAD[first.category]}.`,
+    );
+  }
+}
+
+/** `service:Action` or a pattern of it; rejects typos like `s3GetObject` or `s3:` before they reach IAM. */
+export function checkActionSyntax(who: string, action: string): void {
+  if (action === "*") return;
+  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) {
+    throw new Error(`${who}: "${action}" is not an IAM action; write service:Action, e.g. "ec2:DescribeVolumes"`);
+  }
+}

@@ -1,0 +1,194 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
+import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
+import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organizations-organizational-unit";
+import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
+import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
+import { baselinePolicies, denyAgentsPolicy, denyDestroyPolicies } from "./guardrail-policies";
+import { policyJson, type StatementJson } from "./policy-document";
+import { fail, isToken, requireAccountId, requireIamName, requireRegion } from "./validate";
+
+export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
+
+const ENVIRONMENTS: readonly Environment[] = ["production", "staging", "sandbox", "backup", "log"];
+const OU_NAMES: Record<Environment, string> = { production: "Production", staging: "Staging", sandbox: "Sandbox", backup: "Backup", log: "Log" };
+
+/** AWS allows five SCPs per target, and FullAWSAccess (attached by default) is one of them. */
+const MAX_OWN_SCPS_PER_TARGET = 4;
+
+export interface AccountSpec {
+  /** Account name. */
+  readonly name: string;
+  /** Root user email, unique across AWS. */
+  readonly email: string;
+  /**
+   * The account's id once known (after the first apply, or for an imported account): the environment's provider
+   * then pins it (`allowed_account_ids`) and assumes the role without waiting for the account resource.
+   * @default - the id of the created account (a reference)
+   */
+  readonly accountId?: string;
+}
+
+export interface EnvironmentAccountsProps {
+  /** One account per environment; production and backup are required, the others optional. */
+  readonly accounts: {
+    readonly production: AccountSpec;
+    readonly backup: AccountSpec;
+    readonly staging?: AccountSpec;
+    readonly sandbox?: AccountSpec;
+    readonly log?: AccountSpec;
+  };
+  /** Region of the environment providers. */
+  readonly region: string;
+  /** Create the organization itself (all features, SCPs enabled). @default false */
+  readonly createOrganization?: boolean;
+  /** Id of the organization root (`r-...`); required unless `createOrganization`. */
+  readonly rootId?: string;
+  /**
+   * Roles that may still use destroy rights in the protected environments (break-glass, human-approved deploys).
+   * @default ["arn:aws:iam::*:role/breakglass/*"]
+   */
+  readonly privilegedRoleArns?: readonly string[];
+  /** Environments where destroy rights are denied outside `privilegedRoleArns`. @default ["production", "backup", "log"] */
+  readonly denyDestroyIn?: readonly Environment[];
+  /** Environments agents may not act in at all. Production and backup are always in it. @default ["production", "backup", "log"] */
+  readonly denyAgentsIn?: readonly Environment[];
+  /** The admin role Organizations creates in each account, assumed by the environment providers. @default "OrganizationAccountAccessRole" */
+  readonly accountAccessRoleName?: string;
+  /** Provider of the management account. @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Separated AWS accounts under AWS Organizations: one OU and account per environment, SCPs that keep agents out
+ * of production and the backup account entirely, deny destroy rights outside break-glass roles, protect the audit
+ * trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
+ * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
+ */
+export class EnvironmentAccounts extends Construct {
+  /** One provider per environment, aliased by the environment's name; pass it as `provider` to deploy there. */
+  readonly providers: Partial<Record<Environment, AwsProvider>> & { readonly production: AwsProvider; readonly backup: AwsProvider };
+  readonly accounts: Partial<Record<Environment, OrganizationsAccount>>;
+  readonly organizationalUnits: Partial<Record<Environment, OrganizationsOrganizationalUnit>>;
+  readonly policies: OrganizationsPolicy[] = [];
+  readonly organization?: OrganizationsOrganization;
+
+  constructor(scope: Construct, id: string, props: EnvironmentAccountsProps) {
+    super(scope, id);
+    const C = "EnvironmentAccounts";
+    const region = requireRegion(C, "region", props.region);
+    const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
+    const privileged = props.privilegedRoleArns ?? ["arn:aws:iam::*:role/breakglass/*"];
+    if (privileged.length === 0) fail(C, "privilegedRoleArns", "must name at least one break-glass role; with none, a destroy can never be done on purpose either");
+    for (const p of privileged) {
+      if (!/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/.+$/.test(p) || p === "arn:aws:iam::*:role/*") {
+        fail(C, "privilegedRoleArns", `must be IAM role ARN patterns narrower than every role, like arn:aws:iam::*:role/breakglass/* (got "${p}")`);
+      }
+      if (p.includes("/agents/")) fail(C, "privilegedRoleArns", `must not cover agent roles (got "${p}")`);
+    }
+    const present = ENVIRONMENTS.filter((e) => props.accounts[e] !== undefined);
+    const onlyPresent = (prop: string, envs: readonly Environment[]) => {
+      for (const e of envs) if (!present.includes(e)) fail(C, prop, `names "${e}", which has no account in accounts`);
+      return envs;
+    };
+    const denyDestroyIn = onlyPresent("denyDestroyIn", props.denyDestroyIn ?? present.filter((e) => e === "production" || e === "backup" || e === "log"));
+    const denyAgentsIn = onlyPresent("denyAgentsIn", props.denyAgentsIn ?? present.filter((e) => e === "production" || e === "backup" || e === "log"));
+    for (const must of ["production", "backup"] as const) {
+      if (!denyAgentsIn.includes(must)) fail(C, "denyAgentsIn", `must include "${must}": agents have no business in ${must === "backup" ? "the account that holds the last copy" : "production"}`);
+    }
+    const seenEmails = new Set<string>();
+    for (const e of present) {
+      const spec = props.accounts[e]!;
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(spec.email)) fail(C, `accounts.${e}.email`, `must be an email address (got "${spec.email}")`);
+      if (seenEmails.has(spec.email.toLowerCase())) fail(C, `accounts.${e}.email`, `is used by two accounts (${spec.email}); every AWS account needs its own`);
+      seenEmails.add(spec.email.toLowerCase());
+      if (spec.accountId !== undefined) requireAccountId(C, `accounts.${e}.accountId`, spec.accountId);
+    }
+
+    let rootId: string;
+    if (props.createOrganization) {
+      this.organization = new OrganizationsOrganization(this, "Organization", {
+        featureSet: "ALL",
+        enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "BACKUP_POLICY", "TAG_POLICY"],
+        awsServiceAccessPrincipals: ["backup.amazonaws.com", "cloudtrail.amazonaws.com"],
+        lifecycle: { preventDestroy: true },
+        provider: props.provider,
+      });
+      rootId = this.organization.roots.get(0).id;
+    } else {
+      if (props.rootId === undefined) fail(C, "rootId", "is required unless createOrganization is true (the organization root, r-...)");
+      if (!isToken(props.rootId) && !/^r-[0-9a-z]{4,32}$/.test(props.rootId)) fail(C, "rootId", `must be an organization root id like r-ab12 (got "${props.rootId}")`);
+      rootId = props.rootId;
+    }
+
+    const ous: Partial<Record<Environment, OrganizationsOrganizationalUnit>> = {};
+    const accounts: Partial<Record<Environment, OrganizationsAccount>> = {};
+    const providers: Partial<Record<Environment, AwsProvider>> = {};
+    for (const e of present) {
+      const spec = props.accounts[e]!;
+      ous[e] = new OrganizationsOrganizationalUnit(this, `${OU_NAMES[e]}Ou`, {
+        name: OU_NAMES[e],
+        parentId: rootId,
+        lifecycle: { preventDestroy: true },
+        provider: props.provider,
+      });
+      accounts[e] = new OrganizationsAccount(this, `${OU_NAMES[e]}Account`, {
+        name: spec.name,
+        email: spec.email,
+        parentId: ous[e]!.id,
+        roleName,
+        // A destroy only removes the account from the organization, never closes it (closing deletes everything in it).
+        closeOnDeletion: false,
+        iamUserAccessToBilling: "DENY",
+        tags: { "blastwall:environment": e },
+        // role_name cannot be read back from AWS; without this an imported account shows a change forever.
+        lifecycle: { preventDestroy: true, ignoreChanges: ["role_name"] },
+        provider: props.provider,
+      });
+      const accountId = spec.accountId ?? accounts[e]!.id;
+      providers[e] = new AwsProvider(this, `${OU_NAMES[e]}Provider`, {
+        alias: e,
+        region,
+        assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, sessionName: `blastwall-${e}` }],
+        // Pinning the account makes a mix-up of providers fail before it changes anything.
+        ...(spec.accountId !== undefined ? { allowedAccountIds: [spec.accountId] } : {}),
+        defaultTags: [{ tags: { "blastwall:environment": e } }],
+      });
+    }
+    this.organizationalUnits = ous;
+    this.accounts = accounts;
+    this.providers = providers as EnvironmentAccounts["providers"];
+
+    const attachedTo = new Map<string, number>();
+    const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[]) => {
+      const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
+        name,
+        description,
+        type: "SERVICE_CONTROL_POLICY",
+        content: policyJson(statements),
+        // A destroy drops the policy from state and leaves it in force: an agent-run destroy cannot lift guardrails.
+        skipDestroy: true,
+        dependsOn: this.organization ? [this.organization] : undefined,
+        provider: props.provider,
+      });
+      this.policies.push(policy);
+      for (const t of targets) {
+        const n = (attachedTo.get(t.key) ?? 0) + 1;
+        if (n > MAX_OWN_SCPS_PER_TARGET) throw new Error(`${C}: ${t.key} would get ${n} SCPs of blastwall; AWS allows ${MAX_OWN_SCPS_PER_TARGET} besides FullAWSAccess`);
+        attachedTo.set(t.key, n);
+        new OrganizationsPolicyAttachment(this, `Attach-${name}-${t.key}`, { policyId: policy.id, targetId: t.id, skipDestroy: true, provider: props.provider });
+      }
+    };
+    const ouTargets = (envs: readonly Environment[]) => envs.map((e) => ({ key: e, id: ous[e]!.id }));
+
+    baselinePolicies(privileged, roleName).forEach((s, i) =>
+      attach(`blastwall-baseline-${i + 1}`, s, "No leaving the organization, no disabling audit or backup, no agent access keys (blastwall)", [{ key: "root", id: rootId }]),
+    );
+    denyDestroyPolicies(privileged).forEach((s, i) =>
+      attach(`blastwall-deny-destroy-${i + 1}`, s, "Destroy and protection-removing actions only for break-glass roles (blastwall)", ouTargets(denyDestroyIn)),
+    );
+    attach("blastwall-deny-agents", denyAgentsPolicy(), "AI agents may not act in this environment (blastwall)", ouTargets(denyAgentsIn));
+  }
+}

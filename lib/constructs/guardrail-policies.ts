@@ -1,0 +1,82 @@
+import { loadCatalogue } from "../engine/catalogue";
+import { AGENT_TAG } from "../engine/agents";
+import { AGENT_PATH } from "./agent-role";
+import { packActions, policySize, SCP_LIMIT, type StatementJson } from "./policy-document";
+
+/**
+ * The service control policies of EnvironmentAccounts, as statement lists that each fit in one SCP
+ * (5,120 characters). Agents are recognised twice over: by the `/agents/` IAM path of the calling principal
+ * (cannot be spoofed) and by an `agent-` source identity (survives role chaining into a non-agent role).
+ */
+
+const AGENT_ARNS = [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`];
+const AGENT_SOURCE_IDENTITY = "agent-*";
+
+function exceptPrivileged(privileged: readonly string[]): StatementJson["Condition"] {
+  return { ArnNotLike: { "aws:PrincipalArn": [...privileged] } };
+}
+
+/** Deny every catalogue `direct` and `protection` action outside the privileged (break-glass) roles; split to fit. */
+export function denyDestroyPolicies(privileged: readonly string[]): StatementJson[][] {
+  const cat = loadCatalogue();
+  const actions = [...cat.direct, ...cat.protection].map((e) => e.action);
+  const render = (g: readonly string[]): StatementJson[] => [
+    { Sid: "DenyDestroyOutsideBreakGlass", Effect: "Deny", Action: [...g], Resource: "*", Condition: exceptPrivileged(privileged) },
+  ];
+  return packActions(actions, SCP_LIMIT, render).map(render);
+}
+
+/** Agents may do nothing at all in the accounts this is attached to (production, backup, log). */
+export function denyAgentsPolicy(): StatementJson[] {
+  return [
+    { Sid: "DenyAgentPrincipals", Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } } },
+    { Sid: "DenyAgentSessions", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringLike: { "aws:SourceIdentity": AGENT_SOURCE_IDENTITY } } },
+  ];
+}
+
+/**
+ * For every account: no leaving the organization or loosening its policies, no switching off CloudTrail, AWS
+ * Backup, GuardDuty, Config or Security Hub (the catalogue's actions of those services), no access keys or
+ * users for agents, and no agent path into the account-admin role Organizations creates.
+ */
+export function baselinePolicies(privileged: readonly string[], accountAccessRoleName: string): StatementJson[][] {
+  const cat = loadCatalogue();
+  const pick = (prefixes: string[]) => cat.entries.map((e) => e.action).filter((a) => prefixes.some((p) => a.startsWith(p)));
+  const orgActions = pick(["organizations:"]);
+  const watchActions = pick(["cloudtrail:", "backup:", "guardduty:", "config:", "securityhub:"]);
+  const fixed: StatementJson[] = [
+    { Sid: "DenyLeavingOrLooseningTheOrganization", Effect: "Deny", Action: orgActions, Resource: "*", Condition: exceptPrivileged(privileged) },
+    {
+      Sid: "DenyAgentUsersAndKeys",
+      Effect: "Deny",
+      Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
+      Resource: `arn:aws:iam::*:user${AGENT_PATH}*`,
+    },
+    {
+      Sid: "DenyAccessKeysForTaggedAgents",
+      Effect: "Deny",
+      Action: ["iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile"],
+      Resource: "*",
+      Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${AGENT_TAG}`]: "true" } },
+    },
+    {
+      Sid: "DenyCreatingTaggedAgentUsers",
+      Effect: "Deny",
+      Action: ["iam:CreateUser", "iam:TagUser"],
+      Resource: "*",
+      Condition: { StringEqualsIgnoreCase: { [`aws:RequestTag/${AGENT_TAG}`]: "true" } },
+    },
+    {
+      Sid: "DenyAgentsTheAccountAdminRole",
+      Effect: "Deny",
+      Action: "sts:AssumeRole",
+      Resource: `arn:aws:iam::*:role/${accountAccessRoleName}`,
+      Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } },
+    },
+  ];
+  const render = (g: readonly string[]): StatementJson[] => [
+    { Sid: "DenyDisablingAuditAndBackup", Effect: "Deny", Action: [...g], Resource: "*", Condition: exceptPrivileged(privileged) },
+  ];
+  const groups = packActions(watchActions, SCP_LIMIT - policySize(fixed), render);
+  return groups.map((g, i) => (i === 0 ? [...fixed, ...render(g)] : render(g)));
+}

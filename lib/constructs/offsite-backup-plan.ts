@@ -1,0 +1,189 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { policyJson } from "./policy-document";
+import { ProtectedKey } from "./protected-key";
+import { fail, parseBackupVaultArn, requireAccountId, requireInteger, requireRegion } from "./validate";
+
+/** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
+export const MIN_CHANGEABLE_FOR_DAYS = 3;
+export const MIN_RETENTION_DAYS = 7;
+
+export interface OffsiteBackupOptions {
+  /** The account the protected resources (and this plan) are in; 12 digits. */
+  readonly accountId: string;
+  /** The region the protected resources are in. */
+  readonly region: string;
+  /**
+   * ARN of the vault in the backup account every recovery point is copied to (an OffsiteBackupVault's
+   * `vaultArn`). Literal, so the account and region can be checked here and by the gate.
+   */
+  readonly offsiteVaultArn: string;
+  /** Accept an off-site vault in the same region (it still must be another account). @default false */
+  readonly allowSameRegion?: boolean;
+  /** AWS Backup schedule expression. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
+  readonly schedule?: string;
+  /** Days recovery points stay in the local vault, at least 7. @default 35 */
+  readonly retentionDays?: number;
+  /**
+   * Days copies stay in the off-site vault; must be at least that vault's minimum retention or the copy job
+   * fails. @default 35
+   */
+  readonly copyRetentionDays?: number;
+}
+
+export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
+  /** Name of the plan; the local vault is `<name>-local`, the service role `<name>-backup`. 2-40 characters. */
+  readonly name: string;
+  /** Key of the local vault. @default a new ProtectedKey */
+  readonly kmsKey?: ProtectedKey;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An AWS Backup plan whose every recovery point is copied to a vault in another account (and, by default,
+ * another region): a locked local vault, a daily rule with a `copy_action`, and the service role AWS Backup
+ * runs as. `protect` adds one resource to it. ProtectedVolume and ProtectedDatabase create one when not
+ * given a plan to share.
+ */
+export class OffsiteBackupPlan extends Construct {
+  readonly plan: BackupPlan;
+  readonly localVault: BackupVault;
+  readonly serviceRole: IamRole;
+  readonly accountId: string;
+  readonly region: string;
+  readonly offsiteVaultArn: string;
+  /** The backup account, parsed from `offsiteVaultArn`. */
+  readonly offsiteAccountId: string;
+  private readonly name: string;
+  private readonly serviceRoleArn: string;
+  private readonly ready: IamRolePolicyAttachment;
+  private readonly provider?: TerraformProvider;
+  private readonly selectionNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: OffsiteBackupPlanProps) {
+    super(scope, id);
+    const C = "OffsiteBackupPlan";
+    const o = validateOffsiteOptions(C, props);
+    if (!/^[A-Za-z0-9_-]{2,40}$/.test(props.name)) fail(C, "name", `must be 2 to 40 letters, digits, _ or - (got "${props.name}")`);
+    this.name = props.name;
+    this.accountId = props.accountId;
+    this.region = props.region;
+    this.offsiteVaultArn = props.offsiteVaultArn;
+    this.offsiteAccountId = o.offsiteAccount;
+    this.provider = props.provider;
+
+    const key =
+      props.kmsKey ??
+      new ProtectedKey(this, "Key", {
+        accountId: props.accountId,
+        description: `Local backup vault ${props.name}-local (blastwall)`,
+        usableByAccounts: [o.offsiteAccount],
+        tags: props.tags,
+        provider: props.provider,
+      });
+    this.localVault = new BackupVault(this, "LocalVault", {
+      name: `${props.name}-local`,
+      kmsKeyArn: key.keyArn,
+      forceDestroy: false,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+      provider: props.provider,
+    });
+    // The local copy is locked too: a compliance lock is what makes the gate (and AWS) refuse early deletion.
+    new BackupVaultLockConfiguration(this, "LocalVaultLock", {
+      backupVaultName: this.localVault.name,
+      changeableForDays: MIN_CHANGEABLE_FOR_DAYS,
+      minRetentionDays: MIN_RETENTION_DAYS,
+      provider: props.provider,
+    });
+
+    this.serviceRole = new IamRole(this, "ServiceRole", {
+      name: `${props.name}-backup`,
+      path: "/service-role/",
+      description: `AWS Backup runs plan ${props.name} as this role (blastwall)`,
+      assumeRolePolicy: policyJson([
+        { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]),
+      tags: props.tags,
+      provider: props.provider,
+    });
+    this.ready = new IamRolePolicyAttachment(this, "ServiceRolePolicy", {
+      role: this.serviceRole.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      provider: props.provider,
+    });
+    // Written out rather than referenced: the literal account in it is how the gate tells this plan's account
+    // from the off-site vault's.
+    this.serviceRoleArn = `arn:aws:iam::${props.accountId}:role/service-role/${props.name}-backup`;
+
+    this.plan = new BackupPlan(this, "Plan", {
+      name: props.name,
+      rule: [
+        {
+          ruleName: "daily-offsite",
+          targetVaultName: this.localVault.name,
+          schedule: o.schedule,
+          lifecycle: { deleteAfter: o.retentionDays },
+          copyAction: [{ destinationVaultArn: props.offsiteVaultArn, lifecycle: { deleteAfter: o.copyRetentionDays } }],
+          recoveryPointTags: { "blastwall:offsite": "true" },
+        },
+      ],
+      tags: props.tags,
+      provider: props.provider,
+    });
+  }
+
+  /** Adds one resource (by ARN) to the plan. `name` names the selection (1-50 letters, digits, _ . -). */
+  protect(scope: Construct, name: string, resourceArn: string): BackupSelection {
+    const selectionName = name.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 50);
+    if (this.selectionNames.has(selectionName)) fail("OffsiteBackupPlan.protect", "name", `"${selectionName}" is already a selection of plan ${this.name}`);
+    this.selectionNames.add(selectionName);
+    return new BackupSelection(scope, "BackupSelection", {
+      name: selectionName,
+      planId: this.plan.id,
+      iamRoleArn: this.serviceRoleArn,
+      resources: [resourceArn],
+      dependsOn: [this.ready],
+      provider: this.provider,
+    });
+  }
+}
+
+interface ValidatedOffsite {
+  readonly offsiteAccount: string;
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly copyRetentionDays: number;
+}
+
+/** Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct. */
+export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
+  const p = (s: string) => `${prefix}${s}`;
+  requireAccountId(C, p("accountId"), o.accountId);
+  requireRegion(C, p("region"), o.region);
+  const vault = parseBackupVaultArn(o.offsiteVaultArn);
+  if (!vault) {
+    fail(C, p("offsiteVaultArn"), `must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "${o.offsiteVaultArn}"); OffsiteBackupVault.vaultArn is one`);
+  }
+  if (vault.account === o.accountId) {
+    fail(C, p("offsiteVaultArn"), `must be in another account than ${p("accountId")} (both ${o.accountId}): a copy in the same account is lost with it when the account's credentials are abused`);
+  }
+  if (vault.region === o.region && !o.allowSameRegion) {
+    fail(C, p("offsiteVaultArn"), `is in ${o.region}, the region of the data; copy to another region (or set ${p("allowSameRegion")} to accept one region)`);
+  }
+  const retentionDays = requireInteger(C, p("retentionDays"), o.retentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
+    "recovery points must outlive a week of unnoticed damage");
+  const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
+    "the off-site copy must outlive a week of unnoticed damage");
+  const schedule = o.schedule ?? "cron(0 3 * * ? *)";
+  if (!/^(cron|rate)\(.+\)$/.test(schedule)) fail(C, p("schedule"), `must be a cron(...) or rate(...) expression (got "${schedule}")`);
+  return { offsiteAccount: vault.account, schedule, retentionDays, copyRetentionDays };
+}

@@ -1,0 +1,125 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
+import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
+import { loadCatalogue } from "../engine/catalogue";
+import { MIN_CHANGEABLE_FOR_DAYS } from "./offsite-backup-plan";
+import { policyJson } from "./policy-document";
+import { ProtectedKey } from "./protected-key";
+import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+
+export interface OffsiteBackupVaultProps {
+  /** Vault name, 2-50 letters, digits, _ or -. */
+  readonly vaultName: string;
+  /** The backup account the vault lives in; 12 digits. */
+  readonly accountId: string;
+  /** The region of the vault (copies should come from another one). */
+  readonly region: string;
+  /** Accounts of this organization may copy into the vault (`aws:PrincipalOrgID`). */
+  readonly organizationId: string;
+  /** Vault Lock: the least number of days a recovery point is kept, at least 1. @default 7 */
+  readonly minRetentionDays?: number;
+  /** Vault Lock: the most days a recovery point may be kept. @default - no maximum */
+  readonly maxRetentionDays?: number;
+  /**
+   * Days until the compliance lock becomes immutable, at least 3 (AWS's cooling-off). After that nobody, not
+   * even the account root or AWS, can shorten retention or delete the vault while it holds recovery points.
+   * @default 3
+   */
+  readonly changeableForDays?: number;
+  /** @default a new ProtectedKey in the backup account */
+  readonly kmsKey?: ProtectedKey;
+  /**
+   * Turn on cross-account backup for the organization (`aws_backup_global_settings`); AWS requires this in
+   * the management account, so pass that account's provider as `managementProvider`.
+   * @default true
+   */
+  readonly enableCrossAccountBackup?: boolean;
+  /** Provider of the organization's management account. @default the scope's default AWS provider */
+  readonly managementProvider?: TerraformProvider;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Provider of the backup account. @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The vault in the backup account that off-site copies land in: KMS-encrypted, Vault Lock in compliance mode,
+ * a vault policy that admits copies from the organization and denies everyone the catalogue's deleting and
+ * retention-shortening actions on it, and cross-account backup turned on for the organization.
+ */
+export class OffsiteBackupVault extends Construct {
+  readonly vault: BackupVault;
+  readonly lock: BackupVaultLockConfiguration;
+  readonly policy: BackupVaultPolicy;
+  /** `arn:aws:backup:<region>:<account>:backup-vault:<name>`, literal: pass it to ProtectedVolume/Database. */
+  readonly vaultArn: string;
+  readonly key: ProtectedKey;
+
+  constructor(scope: Construct, id: string, props: OffsiteBackupVaultProps) {
+    super(scope, id);
+    const C = "OffsiteBackupVault";
+    if (!/^[A-Za-z0-9_-]{2,50}$/.test(props.vaultName)) fail(C, "vaultName", `must be 2 to 50 letters, digits, _ or - (got "${props.vaultName}")`);
+    const account = requireAccountId(C, "accountId", props.accountId);
+    const region = requireRegion(C, "region", props.region);
+    const org = requireOrganizationId(C, "organizationId", props.organizationId);
+    const changeable = requireInteger(C, "changeableForDays", props.changeableForDays ?? MIN_CHANGEABLE_FOR_DAYS, MIN_CHANGEABLE_FOR_DAYS, 36500, "days",
+      "AWS needs a 72-hour cooling-off before a compliance lock sets, and without this setting the lock is only in governance mode, which privileged users can remove");
+    const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? 7, 1, 36500, "days");
+    if (props.maxRetentionDays !== undefined) {
+      requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
+    }
+    this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
+
+    this.key =
+      props.kmsKey ??
+      new ProtectedKey(this, "Key", { accountId: account, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
+    this.vault = new BackupVault(this, "Vault", {
+      name: props.vaultName,
+      kmsKeyArn: this.key.keyArn,
+      forceDestroy: false,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+      provider: props.provider,
+    });
+    // Setting changeable_for_days is what makes it compliance mode; without it the lock is governance mode.
+    this.lock = new BackupVaultLockConfiguration(this, "Lock", {
+      backupVaultName: this.vault.name,
+      changeableForDays: changeable,
+      minRetentionDays: minRetention,
+      maxRetentionDays: props.maxRetentionDays,
+      provider: props.provider,
+    });
+
+    // Deleting recovery points or the vault, removing this policy or shortening retention: catalogue actions on
+    // backup vaults except the Put* calls Terraform itself manages the vault with.
+    const denied = loadCatalogue()
+      .entries.map((e) => e.action)
+      .filter((a) => a.startsWith("backup:") && /RecoveryPoint|BackupVault/.test(a) && !/^backup:Put/.test(a));
+    this.policy = new BackupVaultPolicy(this, "Policy", {
+      backupVaultName: this.vault.name,
+      policy: policyJson([
+        {
+          Sid: "OrganizationCopiesIn",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "backup:CopyIntoBackupVault",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalOrgID": org } },
+        },
+        { Sid: "NobodyDeletesRecoveryPoints", Effect: "Deny", Principal: { AWS: "*" }, Action: denied, Resource: "*" },
+      ]),
+      dependsOn: [this.lock],
+      provider: props.provider,
+    });
+
+    if (props.enableCrossAccountBackup !== false) {
+      new BackupGlobalSettings(this, "CrossAccountBackup", {
+        // Every key is set: the API returns them all and an unset one shows as a change on every plan.
+        globalSettings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "false" },
+        provider: props.managementProvider,
+      });
+    }
+  }
+}

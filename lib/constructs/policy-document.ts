@@ -1,0 +1,70 @@
+/**
+ * IAM policy documents as plain data. The constructs write policies as JSON strings (not
+ * `aws_iam_policy_document` data sources) so the synthesized stack carries the exact text AWS will
+ * evaluate, which is also what the gate reads; cdktf tokens inside the strings resolve to `${...}`.
+ */
+
+/** `{ "StringLike": { "sts:SourceIdentity": "agent-*" } }` */
+export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+export interface StatementJson {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
+  readonly Condition?: ConditionBlock;
+}
+
+export interface PolicyDocumentJson {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly StatementJson[];
+}
+
+export function policyDocument(statements: readonly StatementJson[]): PolicyDocumentJson {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Minified JSON: IAM counts every character except whitespace against its size limits. */
+export function policyJson(statements: readonly StatementJson[]): string {
+  return JSON.stringify(policyDocument(statements));
+}
+
+/** Size as IAM counts it (whitespace excluded; `JSON.stringify` without spacing emits none outside strings). */
+export function policySize(statements: readonly StatementJson[]): number {
+  return policyJson(statements).replace(/\s/g, "").length;
+}
+
+/** IAM's size limits, in characters without whitespace. */
+export const MANAGED_POLICY_LIMIT = 6144;
+export const SCP_LIMIT = 5120;
+
+/**
+ * Splits `actions` into the fewest consecutive groups such that `render(group)` stays within `limit`
+ * for each. The order is kept, so the callers put the actions that matter most first.
+ */
+export function packActions(
+  actions: readonly string[],
+  limit: number,
+  render: (group: readonly string[]) => readonly StatementJson[],
+): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  for (const a of actions) {
+    const next = [...current, a];
+    if (current.length > 0 && policySize(render(next)) > limit) {
+      groups.push(current);
+      current = [a];
+    } else {
+      current = next;
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  for (const g of groups) {
+    const size = policySize(render(g));
+    if (size > limit) throw new Error(`blastwall: a policy of ${g.length} action(s) is ${size} characters, over IAM's limit of ${limit}`);
+  }
+  return groups;
+}

@@ -1,0 +1,142 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
+import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import type { OffsiteBackupPlan } from "./offsite-backup-plan";
+import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
+import type { ProtectedKey } from "./protected-key";
+import { fail, requireInteger } from "./validate";
+
+/** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+
+export interface ProtectedDatabaseProps {
+  /** DB instance (or cluster) identifier: lower case, starts with a letter, 1-50 characters. */
+  readonly identifier: string;
+  /** `postgres`, `mysql`, `mariadb`, ... for an RDS instance; `aurora-postgresql` or `aurora-mysql` for an Aurora cluster. */
+  readonly engine: string;
+  readonly engineVersion?: string;
+  /** Instance class (for Aurora: the class of each cluster instance, `db.serverless` for Serverless v2). */
+  readonly instanceClass: string;
+  /** RDS instance only: storage in GiB. @default 20 */
+  readonly allocatedStorage?: number;
+  /** Aurora only: number of cluster instances. @default 1 */
+  readonly instances?: number;
+  /** Aurora Serverless v2 capacity range; required with `instanceClass: "db.serverless"`. */
+  readonly serverlessV2Scaling?: { readonly minCapacity: number; readonly maxCapacity: number };
+  /** Automated backup retention, 7-35 days. @default 14 */
+  readonly backupRetentionDays?: number;
+  /** @default "dbadmin" (the password is managed by RDS in Secrets Manager, never in state) */
+  readonly masterUsername?: string;
+  readonly dbSubnetGroupName?: string;
+  readonly vpcSecurityGroupIds?: readonly string[];
+  /** RDS instance only. @default false */
+  readonly multiAz?: boolean;
+  /** The off-site backup: a shared plan, or the options of a plan made for this database. */
+  readonly backup: OffsiteBackup;
+  /** Encryption key. @default a new ProtectedKey, usable by the backup account */
+  readonly kmsKey?: ProtectedKey;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An RDS instance or Aurora cluster (by engine) that survives an agent and a bad `terraform destroy`:
+ * `prevent_destroy`, `deletion_protection`, a final snapshot, automated backups kept after deletion
+ * (`delete_automated_backups = false`) for at least 7 days, encryption with a customer-managed key, and a daily
+ * AWS Backup copied to a vault in another account and region.
+ */
+export class ProtectedDatabase extends Construct {
+  readonly kind: "instance" | "cluster";
+  readonly instance?: DbInstance;
+  readonly cluster?: RdsCluster;
+  readonly clusterInstances: readonly RdsClusterInstance[];
+  /** ARN of the instance or cluster. */
+  readonly arn: string;
+  readonly backupPlan: OffsiteBackupPlan;
+  readonly backupSelection: BackupSelection;
+  readonly key: ProtectedKey;
+
+  constructor(scope: Construct, id: string, props: ProtectedDatabaseProps) {
+    super(scope, id);
+    const C = "ProtectedDatabase";
+    if (!/^[a-z][a-z0-9-]{0,49}$/.test(props.identifier) || props.identifier.endsWith("-") || props.identifier.includes("--")) {
+      fail(C, "identifier", `must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "${props.identifier}")`);
+    }
+    const retention = requireInteger(C, "backupRetentionDays", props.backupRetentionDays ?? 14, MIN_BACKUP_RETENTION_DAYS, 35, "days",
+      "RDS keeps automated backups at most 35 days, and fewer than 7 leaves no restore point for damage noticed late");
+    const aurora = props.engine.startsWith("aurora");
+    this.kind = aurora ? "cluster" : "instance";
+    if (aurora && props.allocatedStorage !== undefined) fail(C, "allocatedStorage", "applies to an RDS instance only; Aurora storage grows by itself");
+    if (!aurora && (props.instances !== undefined || props.serverlessV2Scaling !== undefined)) {
+      fail(C, props.instances !== undefined ? "instances" : "serverlessV2Scaling", `applies to Aurora engines only (engine is "${props.engine}")`);
+    }
+    if (aurora && props.instanceClass === "db.serverless" && !props.serverlessV2Scaling) {
+      fail(C, "serverlessV2Scaling", 'is required with instanceClass "db.serverless"');
+    }
+    const { plan, key } = planAndKey(this, C, props.identifier, props.backup, props.kmsKey, props.tags, props.provider);
+    this.backupPlan = plan;
+    this.key = key;
+
+    // The settings that decide whether data outlives a delete, shared by both kinds.
+    const survival = {
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.identifier}-final`,
+      // The provider's default (true) deletes the automated backups together with the database.
+      deleteAutomatedBackups: false,
+      backupRetentionPeriod: retention,
+      copyTagsToSnapshot: true,
+      storageEncrypted: true,
+      kmsKeyId: key.keyArn,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.keyArn,
+      dbSubnetGroupName: props.dbSubnetGroupName,
+      vpcSecurityGroupIds: props.vpcSecurityGroupIds ? [...props.vpcSecurityGroupIds] : undefined,
+      engine: props.engine,
+      engineVersion: props.engineVersion,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+      provider: props.provider,
+    };
+
+    if (aurora) {
+      this.cluster = new RdsCluster(this, "Cluster", {
+        ...survival,
+        clusterIdentifier: props.identifier,
+        masterUsername: props.masterUsername ?? "dbadmin",
+        serverlessv2ScalingConfiguration: props.serverlessV2Scaling,
+      });
+      const count = requireInteger(C, "instances", props.instances ?? 1, 1, 15, "instances");
+      this.clusterInstances = Array.from({ length: count }, (_, i) =>
+        new RdsClusterInstance(this, `Instance${i}`, {
+          identifier: `${props.identifier}-${i}`,
+          clusterIdentifier: this.cluster!.id,
+          instanceClass: props.instanceClass,
+          engine: props.engine,
+          engineVersion: props.engineVersion,
+          publiclyAccessible: false,
+          tags: props.tags,
+          provider: props.provider,
+        }),
+      );
+      this.arn = this.cluster.arn;
+    } else {
+      this.instance = new DbInstance(this, "Instance", {
+        ...survival,
+        identifier: props.identifier,
+        instanceClass: props.instanceClass,
+        allocatedStorage: requireInteger(C, "allocatedStorage", props.allocatedStorage ?? 20, 20, 65536, "GiB"),
+        username: props.masterUsername ?? "dbadmin",
+        multiAz: props.multiAz ?? false,
+        publiclyAccessible: false,
+      });
+      this.clusterInstances = [];
+      this.arn = this.instance.arn;
+    }
+    this.backupSelection = plan.protect(this, props.identifier, this.arn);
+  }
+}

@@ -1,0 +1,35 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { RbinRule } from "@cdktf/provider-aws/lib/rbin-rule";
+import { requireInteger } from "./validate";
+
+export interface RecycleBinLockProps {
+  /** Days a deleted snapshot stays recoverable, 1-365. @default 30 */
+  readonly retentionDays?: number;
+  /** Days between an unlock request and the rule becoming editable, 7-30 (the API's range). @default 30 */
+  readonly unlockDelayDays?: number;
+  /** @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A Region-level Recycle Bin rule for EBS snapshots, locked: deleting a snapshot only moves it to the bin,
+ * and the rule itself cannot be changed or deleted until the unlock delay has passed. Only Region-level rules
+ * (no resource tags) can be locked, which is why it has none.
+ */
+export class RecycleBinLock extends Construct {
+  readonly rule: RbinRule;
+
+  constructor(scope: Construct, id: string, props: RecycleBinLockProps = {}) {
+    super(scope, id);
+    const retention = requireInteger("RecycleBinLock", "retentionDays", props.retentionDays ?? 30, 1, 365, "days");
+    const unlock = requireInteger("RecycleBinLock", "unlockDelayDays", props.unlockDelayDays ?? 30, 7, 30, "days");
+    this.rule = new RbinRule(this, "Rule", {
+      resourceType: "EBS_SNAPSHOT",
+      description: "Deleted EBS snapshots stay recoverable (blastwall)",
+      retentionPeriod: { retentionPeriodValue: retention, retentionPeriodUnit: "DAYS" },
+      lockConfiguration: { unlockDelay: { unlockDelayUnit: "DAYS", unlockDelayValue: unlock } },
+      provider: props.provider,
+    });
+  }
+}

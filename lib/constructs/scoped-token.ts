@@ -1,0 +1,148 @@
+import { Construct } from "constructs";
+import { TerraformOutput, type TerraformProvider } from "cdktf";
+import { AgentPrincipal } from "./agent-principal";
+import { AgentRole } from "./agent-role";
+import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
+import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
+
+/** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
+export const SCOPED_TOKEN_MIN_SECONDS = 900;
+export const SCOPED_TOKEN_MAX_SECONDS = 3600;
+/** AWS's limit for an inline session policy (packed plain text). */
+const SESSION_POLICY_LIMIT = 2048;
+
+export interface ScopedTokenProps {
+  /** Name of the token's role (under `/agents/scoped/`), also its session name prefix. */
+  readonly name: string;
+  /**
+   * The only principal that may get this token: an AgentRole (its session chains into this role, keeping its
+   * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions`).
+   */
+  readonly assumedBy: AgentRole | AgentPrincipal;
+  /** The actions of the task, exactly; catalogue actions are refused. */
+  readonly actions: readonly string[];
+  /** The resources of the task (ARNs). `*` only with `allowAnyResource`. */
+  readonly resources: readonly string[];
+  /**
+   * Accept `*` in `resources`, for actions without resource-level permissions (`ec2:Describe*`).
+   * @default false
+   */
+  readonly allowAnyResource?: boolean;
+  /** The one environment the token works in: resources must carry this value in `environmentTagKey`. */
+  readonly environment: string;
+  /** @default "environment" */
+  readonly environmentTagKey?: string;
+  /**
+   * Require the environment tag on every resource touched (`aws:ResourceTag/<key>`). Some actions do not
+   * support that key (creation calls, some list calls) and are then denied; turn it off for such a token.
+   * @default true
+   */
+  readonly requireEnvironmentTag?: boolean;
+  /** The account the resources are in (`aws:ResourceAccount`); 12 digits. */
+  readonly accountId: string;
+  /** The region calls may go to (`aws:RequestedRegion`). */
+  readonly region: string;
+  /** Token lifetime in seconds, 900 to 3600. @default 900 (15 minutes) */
+  readonly lifetimeSeconds?: number;
+  /**
+   * Source identity to pass when the caller starts a fresh session (`agent-...`). Leave it out when chaining from
+   * an AgentRole session: the source identity set there carries over and cannot be changed.
+   * @default - none (carried over from the calling session)
+   */
+  readonly sourceIdentity?: string;
+  /** Provider (account) the role is created in. @default the scope's default AWS provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Short-lived, narrowly scoped credentials for one task in one environment: an agent role (boundary and all)
+ * that only the given principal can assume, whose only permission is the task's actions on the task's
+ * resources in one account, region and environment; the same statement is output as a session policy, with
+ * the exact `aws sts` parameters (15 minutes by default, never more than an hour).
+ */
+export class ScopedToken extends Construct {
+  readonly role: AgentRole;
+  readonly roleArn: string;
+  /** The session policy JSON (the same statement the role holds); pass it as `--policy`. */
+  readonly sessionPolicy: string;
+  readonly lifetimeSeconds: number;
+  /** Arguments for the AWS CLI after `aws`, e.g. `["sts", "assume-role", "--role-arn", ...]`. */
+  readonly assumeRoleArgs: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ScopedTokenProps) {
+    super(scope, id);
+    const C = "ScopedToken";
+    const name = requireIamName(C, "name", props.name, 64);
+    const lifetime = requireInteger(C, "lifetimeSeconds", props.lifetimeSeconds ?? SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MIN_SECONDS,
+      SCOPED_TOKEN_MAX_SECONDS, "seconds", "STS issues at least 15 minutes and an agent token must expire within the hour");
+    const accountId = requireAccountId(C, "accountId", props.accountId);
+    const region = requireRegion(C, "region", props.region);
+    requireNonEmpty(C, "actions", props.actions, "action");
+    requireNonEmpty(C, "resources", props.resources, "resource ARN");
+    if (!props.allowAnyResource && props.resources.some((r) => !isToken(r) && (r === "*" || /^arn:[^:]*:\*/.test(r)))) {
+      fail(C, "resources", 'must name the resources of the task (got "*"); set allowAnyResource for actions that have no resource-level permissions');
+    }
+    if (!props.environment || isToken(props.environment)) fail(C, "environment", "must be a literal environment name such as \"staging\"");
+    const tagKey = props.environmentTagKey ?? "environment";
+    if (props.sourceIdentity !== undefined && !/^agent-[\w+=,.@-]+$/.test(props.sourceIdentity)) {
+      fail(C, "sourceIdentity", `must start with "agent-" and use letters, digits and _+=,.@- only (got "${props.sourceIdentity}")`);
+    }
+
+    const principal = props.assumedBy instanceof AgentRole ? AgentPrincipal.role(props.assumedBy.roleArn) : props.assumedBy;
+    this.role = new AgentRole(this, "Role", {
+      roleName: name,
+      path: "/agents/scoped/",
+      assumedBy: [principal],
+      description: `Scoped agent token ${name} for ${props.environment} (${accountId}, ${region}) (blastwall)`,
+      // A token is for one task: no session tags that could widen tag-based access.
+      sessionTagKeys: [],
+      tags: { [tagKey]: props.environment },
+      provider: props.provider,
+    });
+
+    const conditions: Record<string, Record<string, string>> = {
+      StringEquals: {
+        "aws:ResourceAccount": accountId,
+        "aws:RequestedRegion": region,
+        ...(props.requireEnvironmentTag === false ? {} : { [`aws:ResourceTag/${tagKey}`]: props.environment }),
+      },
+    };
+    // The role's own policy and the session policy are the same statement: the session cannot exceed the role,
+    // and the role stays narrow even when a caller forgets the session policy.
+    this.role.allow({ sid: "Task", actions: props.actions, resources: props.resources, conditions: conditions as ConditionBlock });
+    if (props.assumedBy instanceof AgentRole) props.assumedBy.allowAssume(this.role);
+
+    const statement: StatementJson = {
+      Sid: "Task",
+      Effect: "Allow",
+      Action: [...props.actions],
+      Resource: [...props.resources],
+      Condition: conditions,
+    };
+    this.sessionPolicy = policyJson([statement]);
+    // Only checkable when no ARN is a reference (a reference's length is unknown until apply).
+    if (!isToken(this.sessionPolicy) && this.sessionPolicy.length > SESSION_POLICY_LIMIT) {
+      fail(C, "actions", `and resources make a session policy of ${this.sessionPolicy.length} characters, over STS's ${SESSION_POLICY_LIMIT}; split the task into two tokens`);
+    }
+    this.lifetimeSeconds = lifetime;
+    this.roleArn = this.role.roleArn;
+
+    const sessionName = `agent-${name}`.slice(0, 64);
+    this.assumeRoleArgs =
+      principal.kind === "oidc"
+        ? ["sts", "assume-role-with-web-identity", "--role-arn", this.roleArn, "--role-session-name", sessionName,
+            "--duration-seconds", String(lifetime), "--policy", this.sessionPolicy]
+        : ["sts", "assume-role", "--role-arn", this.roleArn, "--role-session-name", sessionName,
+            "--duration-seconds", String(lifetime), "--policy", this.sessionPolicy,
+            ...(props.sourceIdentity ? ["--source-identity", props.sourceIdentity] : [])];
+
+    new TerraformOutput(this, "RoleArnOutput", { value: this.roleArn, description: `Role of scoped agent token ${name}` });
+    new TerraformOutput(this, "SessionPolicyOutput", { value: this.sessionPolicy, description: `Session policy of scoped agent token ${name}` });
+    new TerraformOutput(this, "AssumeRoleArgsOutput", {
+      value: this.assumeRoleArgs,
+      description:
+        `aws CLI arguments for scoped agent token ${name} (${lifetime} s)` +
+        (principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : ""),
+    });
+  }
+}

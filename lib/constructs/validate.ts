@@ -1,0 +1,74 @@
+import { Token } from "cdktf";
+
+/**
+ * Prop validation shared by the constructs. Every message starts with `<Construct>: <prop>` so the user
+ * sees at once which argument to change, then says what is accepted and what was given.
+ */
+
+export function fail(construct: string, prop: string, problem: string): never {
+  throw new Error(`${construct}: ${prop} ${problem}`);
+}
+
+/** True for a cdktf token (a reference resolved at synth or apply time): such values cannot be checked here. */
+export function isToken(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
+export function requireInteger(construct: string, prop: string, value: number, min: number, max: number, unit: string, why = ""): number {
+  if (isToken(value)) fail(construct, prop, `must be a literal number so blastwall can check it${why ? `: ${why}` : ""}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = min === max ? `${min} ${unit}` : `between ${min} and ${max} ${unit}`;
+    fail(construct, prop, `must be ${range} (got ${value})${why ? `: ${why}` : ""}`);
+  }
+  return value;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A 12-digit AWS account id, given literally (cross-account checks compare ids at construction time). */
+export function requireAccountId(construct: string, prop: string, value: string): string {
+  if (isToken(value)) fail(construct, prop, "must be a literal 12-digit AWS account id, not a reference, so the cross-account wiring can be checked");
+  if (!ACCOUNT_ID.test(value)) fail(construct, prop, `must be a 12-digit AWS account id (got "${value}")`);
+  return value;
+}
+
+/** An AWS Organizations id: `o-` and 10 to 32 lower-case letters or digits. */
+export function requireOrganizationId(construct: string, prop: string, value: string): string {
+  if (isToken(value)) fail(construct, prop, "must be a literal organization id (o-...), not a reference");
+  if (!/^o-[a-z0-9]{10,32}$/.test(value)) fail(construct, prop, `must be an AWS Organizations id like o-a1b2c3d4e5 (got "${value}")`);
+  return value;
+}
+
+/** A region name such as `eu-central-1` or `us-gov-west-1`. */
+export function requireRegion(construct: string, prop: string, value: string): string {
+  if (isToken(value)) fail(construct, prop, "must be a literal region name, not a reference");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) fail(construct, prop, `must be an AWS region name like eu-central-1 (got "${value}")`);
+  return value;
+}
+
+/** IAM role, user and policy names: 1-64 (roles, users) or 1-128 (policies) of `\w+=,.@-`. */
+export function requireIamName(construct: string, prop: string, value: string, max = 64): string {
+  if (isToken(value)) fail(construct, prop, "must be a literal name: the boundary and the gate refer to it by name");
+  if (!/^[\w+=,.@-]+$/.test(value) || value.length > max) {
+    fail(construct, prop, `must be 1 to ${max} characters of letters, digits and + = , . @ _ - (got "${value}")`);
+  }
+  return value;
+}
+
+export function requireNonEmpty<T>(construct: string, prop: string, value: readonly T[] | undefined, what: string): readonly T[] {
+  if (!value || value.length === 0) fail(construct, prop, `must name at least one ${what}`);
+  return value;
+}
+
+export interface BackupVaultArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+}
+
+/** Parses `arn:aws:backup:<region>:<account>:backup-vault:<name>`; undefined when the string is not one. */
+export function parseBackupVaultArn(arn: string): BackupVaultArn | undefined {
+  const m = /^arn:(aws[a-z-]*):backup:([a-z0-9-]+):(\d{12}):backup-vault:([A-Za-z0-9_.-]{2,50})$/.exec(arn);
+  return m ? { partition: m[1], region: m[2], account: m[3], name: m[4] } : undefined;
+}
