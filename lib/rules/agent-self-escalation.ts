@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
-import { selfTargets } from "./self-targets";
+import { isPermissionWrite, selfTargets } from "./self-targets";
 import { listActions } from "../report/summarize";
 import { boundaryEvidence, groupByStatement, principalEvidence, statementEvidence, where } from "./support";
 
@@ -28,8 +28,7 @@ export const rule: Rule = {
         analysis.rightsOf(agent.address),
         (g) =>
           !g.statement.unknown &&
-          cat.categoryOf(g.action) === "escalation" &&
-          g.action.toLowerCase().startsWith("iam:") &&
+          isPermissionWrite(g.action) &&
           g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
         (a) => cat.rank(a),
       );

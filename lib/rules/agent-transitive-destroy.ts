@@ -32,13 +32,15 @@ export const rule: Rule = {
         if (id === agent.address) continue;
         const target = ctx.analysis.byAddress.get(id);
         if (!target) continue;
-        const cap = capabilityOf(ctx, target);
+        const cap = capabilityOf(ctx, target, agent);
         if (cap.destroy.length === 0 && cap.escalate.length === 0) continue;
         const path = ReachGraph.pathTo(parent, id);
         const actions = [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
         const what = cap.destroy.length
           ? `can delete data or remove its protection (${listActions(actions)})`
-          : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
+          : cap.escalator === agent
+            ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`
+            : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
         out.push({
           principal: agent.address,
           resource: id,

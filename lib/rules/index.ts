@@ -8,6 +8,7 @@ import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
+import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
 
 /** Every rule `blastwall check` and the synth-time aspect run, in report order. */
 export const allRules: readonly Rule[] = [
@@ -20,4 +21,5 @@ export const allRules: readonly Rule[] = [
   agentReachUnknown,
   agentStoredSecret,
   resourcePolicyGrant,
+  agentResourcePolicyRewrite,
 ];

@@ -6,7 +6,7 @@ import type { ReachEdge } from "../engine/reach/types";
 import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
 import { groupByStatement, statementEvidence, type StatementGrants } from "./support";
-import { selfTargets } from "./self-targets";
+import { isPermissionWrite, selfTargets } from "./self-targets";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -28,28 +28,46 @@ export function chainText(start: string, path: readonly ReachEdge[]): string {
 
 /** What a reached principal can do that matters: destroy or protection rights, or rewriting its own permissions. */
 export interface Capability {
+  /** The reached principal's own destroy and protection rights. */
   readonly destroy: StatementGrants[];
+  /** IAM writes on the reached principal's own permissions: by itself, or by the agent (which then acts as it). */
   readonly escalate: StatementGrants[];
+  /** Who holds the `escalate` grants. */
+  readonly escalator?: PrincipalNode;
 }
 
-export function capabilityOf(ctx: RuleContext, p: PrincipalNode): Capability {
+function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly string[]): StatementGrants[] {
   const cat = loadCatalogue();
-  const rights = ctx.analysis.rightsOf(p.address);
-  const order = (a: string) => cat.rank(a);
-  const destroy = groupByStatement(rights, (g) => !g.statement.unknown && ["direct", "protection"].includes(cat.categoryOf(g.action) ?? ""), order);
-  const targets = selfTargets(ctx.stack, ctx.analysis, p);
-  const escalate = groupByStatement(
-    rights,
+  return groupByStatement(
+    ctx.analysis.rightsOf(holder.address),
     (g) =>
       !g.statement.unknown &&
-      cat.categoryOf(g.action) === "escalation" &&
-      g.action.toLowerCase().startsWith("iam:") &&
+      isPermissionWrite(g.action) &&
       g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
-    order,
+    (a) => cat.rank(a),
   );
-  return { destroy, escalate };
+}
+
+/**
+ * What the reached principal `p` lets the agent do: its own destroy rights, its own IAM writes on itself, or the
+ * agent's IAM writes on `p` (a role the agent can both assume and rewrite is as good as administrator).
+ */
+export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: PrincipalNode): Capability {
+  const cat = loadCatalogue();
+  const destroy = groupByStatement(
+    ctx.analysis.rightsOf(p.address),
+    (g) => !g.statement.unknown && ["direct", "protection"].includes(cat.categoryOf(g.action) ?? ""),
+    (a) => cat.rank(a),
+  );
+  const targets = selfTargets(ctx.stack, ctx.analysis, p);
+  const own = iamWritesOn(ctx, p, targets);
+  if (own.length > 0 || !agent) return { destroy, escalate: own, escalator: p };
+  return { destroy, escalate: iamWritesOn(ctx, agent, targets), escalator: agent };
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
-  return [...c.destroy, ...c.escalate].slice(0, 3).flatMap((g) => statementEvidence(p, g.statement));
+  return [
+    ...c.destroy.slice(0, 3).flatMap((g) => statementEvidence(p, g.statement)),
+    ...c.escalate.slice(0, 2).flatMap((g) => statementEvidence(c.escalator ?? p, g.statement)),
+  ];
 }

@@ -1,3 +1,4 @@
+import { loadCatalogue } from "../engine/catalogue";
 import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
@@ -19,4 +20,15 @@ export function selfTargets(stack: TfStack, analysis: StackAnalysis, p: Principa
     }
   }
   return [...out];
+}
+
+/**
+ * IAM writes that change a principal's own permissions (catalogue patterns E1, E2): put/attach/detach a policy,
+ * new default policy version, boundary removal. `iam:AddUserToGroup` is E1 too, but joining a group is a reach
+ * edge (the group's rights), not a rewrite of the principal's own policies.
+ */
+export function isPermissionWrite(action: string): boolean {
+  const entry = loadCatalogue().entryOf(action);
+  if (!entry || entry.category !== "escalation" || action.toLowerCase() === "iam:addusertogroup") return false;
+  return entry.patterns.some((p) => p === "E1" || p === "E2");
 }

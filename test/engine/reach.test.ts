@@ -1,0 +1,338 @@
+import { AGENT, TRUST, agentRole, check, errors, policy, ruleIds, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+const trustOf = (principal: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
+const agentPolicy = (...statements: Obj[]) => ({ "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) } });
+const adminRole = (name: string, trust: string) => ({
+  [`aws_iam_role.${name}`]: { name, assume_role_policy: trust },
+  [`aws_iam_role_policy_attachment.${name}_admin`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: ADMIN },
+});
+const chainOf = (r: ReturnType<typeof check>, rule = "agent-transitive-destroy") => errors(r, rule).map((f) => f.evidence.map((e) => `${e.step}:${e.address}`));
+
+describe("1. assume role", () => {
+  const assume = agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" });
+
+  test("agent --sts:AssumeRole--> deployer (admin) is rejected with the chain", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...assume, ...adminRole("deployer", trustOf({ AWS: "${aws_iam_role.agent.arn}" })) }));
+    const f = errors(r, "agent-transitive-destroy");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.deployer");
+    expect(f[0].actions).toContain("ec2:DeleteVolume");
+    expect(f[0].evidence.map((e) => e.step)).toEqual(expect.arrayContaining(["principal", "assume-role", "statement", "destroy-rights"]));
+  });
+
+  test("a trust policy that does not admit the agent cuts the edge", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...assume, ...adminRole("deployer", trustOf({ AWS: "arn:aws:iam::111111111111:role/ci" })) }));
+    expect(errors(r)).toEqual([]);
+  });
+
+  test("a trust naming the account root admits the agent (account unknown counts as the same)", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...assume, ...adminRole("deployer", trustOf({ AWS: "arn:aws:iam::111111111111:root" })) }));
+    expect(ruleIds(r)).toContain("agent-transitive-destroy");
+  });
+
+  test("a trust of * admits the agent", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...assume, ...adminRole("deployer", trustOf({ AWS: "*" })) }));
+    expect(ruleIds(r)).toContain("agent-transitive-destroy");
+  });
+
+  test("a trust that names the agent's ARN admits it even without an identity Allow (same account)", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", trustOf({ AWS: "${aws_iam_role.agent.arn}" })) }));
+    expect(ruleIds(r)).toContain("agent-transitive-destroy");
+  });
+
+  test("chains of any length, with a cycle, terminate and show every hop", () => {
+    const hop = (from: string, to: string) => ({
+      [`aws_iam_role_policy.${from}_hop`]: { role: `\${aws_iam_role.${from}.name}`, policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` }) },
+    });
+    const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role.a": { name: "a", assume_role_policy: anyone },
+        "aws_iam_role.b": { name: "b", assume_role_policy: anyone },
+        ...hop("agent", "a"),
+        ...hop("a", "b"),
+        ...hop("b", "a"),
+        ...adminRole("c", anyone),
+        ...hop("b", "c"),
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy").find((x) => x.resource === "aws_iam_role.c")!;
+    expect(f.message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.c");
+  });
+
+  test("sts:AssumeRole on * reaches roles outside the stack: possibly everything", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }) }));
+    const f = errors(r, "agent-reach-unknown");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/outside this stack/);
+  });
+
+  test("a literal ARN of a role in the stack is followed, not treated as outside", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/reader" }),
+        "aws_iam_role.reader": { name: "reader", assume_role_policy: trustOf({ AWS: "arn:aws:iam::111111111111:root" }) },
+      }),
+    );
+    expect(errors(r)).toEqual([]);
+  });
+});
+
+describe("2. rewriting a trust policy", () => {
+  test("iam:UpdateAssumeRolePolicy on an admin role makes it reachable", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "iam:UpdateAssumeRolePolicy", Resource: "${aws_iam_role.deployer.arn}" }),
+        ...adminRole("deployer", trustOf({ Service: "codebuild.amazonaws.com" })),
+      }),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["trust-rewrite:aws_iam_role.deployer"]));
+  });
+});
+
+describe("3. becoming a user", () => {
+  const user = { "aws_iam_user.ops": { name: "ops" }, "aws_iam_user_policy_attachment.ops": { user: "${aws_iam_user.ops.name}", policy_arn: ADMIN } };
+  test.each(["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:UpdateAccessKey"])("%s on an admin user is rejected", (action) => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_user.ops.arn}" }), ...user }));
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["become-user:aws_iam_user.ops"]));
+  });
+  test("on a harmless user it passes", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "${aws_iam_user.viewer.arn}" }), "aws_iam_user.viewer": { name: "viewer" } }));
+    expect(errors(r)).toEqual([]);
+  });
+  test("iam:AddUserToGroup into an admin group is rejected", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "iam:AddUserToGroup", Resource: "${aws_iam_group.admins.arn}" }),
+        "aws_iam_group.admins": { name: "admins" },
+        "aws_iam_group_policy_attachment.admins": { group: "${aws_iam_group.admins.name}", policy_arn: ADMIN },
+      }),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["join-group:aws_iam_group.admins"]));
+  });
+});
+
+describe("4. passing a role to new compute", () => {
+  const lambdaAdmin = adminRole("fn_role", trustOf({ Service: "lambda.amazonaws.com" }));
+  const pass = { Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.fn_role.arn}" };
+  test("iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction is rejected", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy(pass, { Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource: "*" }), ...lambdaAdmin }));
+    expect(errors(r, "agent-transitive-destroy")[0].message).toContain("--iam:PassRole + lambda:CreateFunction, lambda:InvokeFunction--> aws_iam_role.fn_role");
+  });
+  test("without a way to start compute, passing alone reaches nothing", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy(pass), ...lambdaAdmin }));
+    expect(errors(r)).toEqual([]);
+  });
+  test("compute of a service the role does not trust reaches nothing", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy(pass, { Effect: "Allow", Action: "ec2:RunInstances", Resource: "*" }), ...lambdaAdmin }));
+    expect(errors(r)).toEqual([]);
+  });
+  test("iam:PassRole on * reaches roles outside the stack: possibly everything", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) }));
+    expect(ruleIds(r)).toContain("agent-reach-unknown");
+  });
+});
+
+describe("5. hijacking existing compute and pipelines", () => {
+  test("lambda:UpdateFunctionCode on a function that runs as an admin role", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "${aws_lambda_function.fn.arn}" }),
+        ...adminRole("fn_role", trustOf({ Service: "lambda.amazonaws.com" })),
+        "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn_role.arn}", runtime: "nodejs20.x", handler: "index.handler" },
+      }),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["hijack:aws_iam_role.fn_role"]));
+  });
+  test("ssm:SendCommand to an instance whose profile holds an admin role", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }),
+        ...adminRole("box_role", trustOf({ Service: "ec2.amazonaws.com" })),
+        "aws_iam_instance_profile.box": { name: "box", role: "${aws_iam_role.box_role.name}" },
+        "aws_instance.box": { ami: "ami-12345678", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.box.name}" },
+      }),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["hijack:aws_iam_role.box_role"]));
+  });
+  test("codebuild:StartBuild on a project with an admin service role", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "codebuild:StartBuild", Resource: "${aws_codebuild_project.deploy.arn}" }),
+        ...adminRole("cb", trustOf({ Service: "codebuild.amazonaws.com" })),
+        "aws_codebuild_project.deploy": { name: "deploy", service_role: "${aws_iam_role.cb.arn}" },
+      }),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["hijack:aws_iam_role.cb"]));
+  });
+  test("a function the agent cannot update is no path", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: "${aws_lambda_function.fn.arn}" }),
+        ...adminRole("fn_role", trustOf({ Service: "lambda.amazonaws.com" })),
+        "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn_role.arn}" },
+      }),
+    );
+    expect(errors(r)).toEqual([]);
+  });
+});
+
+describe("6. reading a stored credential (the April 2026 path)", () => {
+  const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
+  test("a secret holding an admin user's access key makes the agent that user", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.token.arn}" }),
+        ...adminUser,
+        "aws_secretsmanager_secret.token": { name: "deploy-token" },
+        "aws_secretsmanager_secret_version.token": { secret_id: "${aws_secretsmanager_secret.token.id}", secret_string: '{"id":"${aws_iam_access_key.deploy.id}","secret":"${aws_iam_access_key.deploy.secret}"}' },
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy")[0];
+    expect(f.message).toContain("--secretsmanager:GetSecretValue--> aws_iam_user.deploy");
+  });
+  test("a parameter holding a token-shaped literal: possibly everything", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "${aws_ssm_parameter.tok.arn}" }),
+        "aws_ssm_parameter.tok": { name: "/ci/token", type: "SecureString", value: "AKIAABCDEFGHIJKLMNOP" },
+      }),
+    );
+    expect(ruleIds(r)).toContain("agent-reach-unknown");
+  });
+  test("a secret whose contents the stack does not show is a warning, an error with --strict", () => {
+    const json = tf({
+      "aws_iam_role.agent": agentRole(),
+      ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.s.arn}" }),
+      "aws_secretsmanager_secret.s": { name: "something" },
+    });
+    const loose = check(json);
+    expect(errors(loose)).toEqual([]);
+    expect(loose.findings.find((f) => f.ruleId === "agent-stored-secret")!.severity).toBe("warning");
+    expect(ruleIds(check(json, {}, { strict: true }))).toContain("agent-stored-secret");
+  });
+  test("a secret holding a harmless literal is no path", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.s.arn}" }),
+        "aws_secretsmanager_secret.s": { name: "color" },
+        "aws_secretsmanager_secret_version.s": { secret_id: "${aws_secretsmanager_secret.s.id}", secret_string: "blue" },
+      }),
+    );
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe("7. resource policies", () => {
+  const bucketPolicy = (principal: Obj) => ({
+    "aws_s3_bucket.data": { bucket: "data" },
+    "aws_s3_bucket_policy.data": { bucket: "${aws_s3_bucket.data.id}", policy: policy({ Sid: "Open", Effect: "Allow", Principal: principal, Action: "s3:DeleteObject", Resource: "${aws_s3_bucket.data.arn}/*" }) },
+  });
+  test("a bucket policy granting delete to * is rejected", () => {
+    expect(ruleIds(check(tf({ "aws_iam_role.agent": agentRole(), ...bucketPolicy("*") })))).toContain("resource-policy-grant");
+  });
+  test("a bucket policy granting delete to the agent is rejected", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...bucketPolicy({ AWS: "${aws_iam_role.agent.arn}" }) }));
+    expect(errors(r, "resource-policy-grant")[0].principal).toBe("aws_iam_role.agent");
+  });
+  test("a bucket policy granting delete to a break-glass role only passes", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...bucketPolicy({ AWS: "arn:aws:iam::111111111111:role/break-glass" }) }));
+    expect(errors(r)).toEqual([]);
+  });
+  test("the agent's right to rewrite a bucket policy is reported", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "s3:PutBucketPolicy", Resource: "*" }) }));
+    expect(errors(r).length).toBeGreaterThan(0);
+  });
+});
+
+describe("8. removing its own guardrails", () => {
+  test.each(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:DetachRolePolicy", "iam:DeleteRolePolicy"])("%s on itself", (action) => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_role.agent.arn}" }) }));
+    expect(ruleIds(r)).toContain("agent-self-escalation");
+  });
+  test("iam:CreatePolicyVersion on a policy attached to itself", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole({ managed_policy_arns: ["${aws_iam_policy.work.arn}"] }),
+        "aws_iam_policy.work": { name: "work", policy: policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }) },
+        ...agentPolicy({ Effect: "Allow", Action: "iam:CreatePolicyVersion", Resource: "${aws_iam_policy.work.arn}" }),
+      }),
+    );
+    expect(ruleIds(r)).toContain("agent-self-escalation");
+  });
+  test("iam:CreatePolicyVersion on a policy of a role it can assume", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role.helper": { name: "helper", assume_role_policy: trustOf({ AWS: "${aws_iam_role.agent.arn}" }), managed_policy_arns: ["${aws_iam_policy.helper.arn}"] },
+        "aws_iam_policy.helper": { name: "helper", policy: policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }) },
+        ...agentPolicy({ Effect: "Allow", Action: "iam:CreatePolicyVersion", Resource: "${aws_iam_policy.helper.arn}" }),
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy");
+    expect(f[0].resource).toBe("aws_iam_role.helper");
+    expect(f[0].message).toMatch(/the agent can rewrite/);
+  });
+});
+
+describe("9. tag games", () => {
+  test("a Deny keyed on a resource tag is no control: the right stays", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy(
+          { Effect: "Allow", Action: ["ec2:DeleteVolume", "ec2:CreateTags", "ec2:DeleteTags"], Resource: "*" },
+          { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } } },
+        ),
+      }),
+    );
+    expect(ruleIds(r)).toContain("agent-destroy-right");
+  });
+  test("an Allow that depends on a principal tag still counts", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "dba" } } }),
+      }),
+    );
+    expect(ruleIds(r)).toContain("agent-destroy-right");
+  });
+});
+
+describe("10. the Terraform state and the deploy path", () => {
+  const backend = { terraform: { backend: { s3: { bucket: "tf-state", key: "prod/terraform.tfstate", dynamodb_table: "tf-lock" } } } };
+  test("write access to the state object is a path to the deploy role", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::tf-state/*" }) }, backend));
+    const f = errors(r, "agent-reach-unknown");
+    expect(f[0].message).toMatch(/deploy role/);
+  });
+  test("write access elsewhere is not", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/*" }) }, backend));
+    expect(errors(r)).toEqual([]);
+  });
+});
+
+test("an agent user is itself a principal of the reach graph", () => {
+  const r = check(
+    tf({
+      "aws_iam_user.bot": { name: "bot", tags: AGENT },
+      "aws_iam_user_policy.bot": { user: "${aws_iam_user.bot.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" }) },
+      ...adminRole("deployer", trustOf({ AWS: "${aws_iam_user.bot.arn}" })),
+    }),
+  );
+  expect(errors(r, "agent-transitive-destroy")[0].principal).toBe("aws_iam_user.bot");
+  expect(TRUST).toBeDefined();
+});
