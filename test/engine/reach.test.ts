@@ -237,7 +237,7 @@ describe("6. reading a stored credential (the April 2026 path)", () => {
 });
 
 describe("7. resource policies", () => {
-  const bucketPolicy = (principal: Obj) => ({
+  const bucketPolicy = (principal: Obj | string) => ({
     "aws_s3_bucket.data": { bucket: "data" },
     "aws_s3_bucket_policy.data": { bucket: "${aws_s3_bucket.data.id}", policy: policy({ Sid: "Open", Effect: "Allow", Principal: principal, Action: "s3:DeleteObject", Resource: "${aws_s3_bucket.data.arn}/*" }) },
   });
