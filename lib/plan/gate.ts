@@ -1,0 +1,158 @@
+/**
+ * `blastwall gate`: judges a plan, checks the approvals given, and reports. A blocked change passes only when an
+ * accepted approval lists its address with the exact action list.
+ */
+import { readFileSync } from "fs";
+import { resolve } from "path";
+import type { Finding, RuleMeta } from "../engine/findings";
+import { InputError, type TfStack } from "../engine/terraform/types";
+import type { ApprovalVerdict, Report } from "../report/types";
+import { readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
+import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from "./evaluate";
+import { decodePlanBytes, fileProblem, readPlan } from "./read-plan";
+import { isAgentChange } from "./protected";
+import { PLAN_RULES } from "./rules";
+import type { PlanGateConfig, PlanResourceChange } from "./types";
+
+export interface GateOptions {
+  /** Output of `terraform show -json PLANFILE`, as the user named it. */
+  readonly planFile: string;
+  /** Approval files. */
+  readonly approvals?: readonly string[];
+  /** Ed25519 public key PEM files (`--trust`). */
+  readonly trustedKeys?: readonly string[];
+  readonly config?: PlanGateConfig;
+  /** Directory relative `config.trustedKeys` paths are read from (the config file's folder); default `cwd`. */
+  readonly configDir?: string;
+  /** Relative paths are read from here; default the process's working directory. */
+  readonly cwd?: string;
+  readonly now?: Date;
+  /** Runs the core engine over the plan's planned end state. */
+  readonly analyzeStack?: (stack: TfStack) => readonly Finding[];
+  /** Extra agent selection (config selectors); the `blastwall:agent` tag always counts. */
+  readonly isAgent?: (rc: PlanResourceChange) => boolean;
+  /** Metadata of the engine rules `analyzeStack` may report, for SARIF (the plan rules are always listed). */
+  readonly engineRules?: readonly RuleMeta[];
+}
+
+export function runGate(options: GateOptions): Report {
+  const cwd = options.cwd ?? process.cwd();
+  const now = options.now ?? new Date();
+  const config = options.config ?? {};
+  const plan = readPlan(options.planFile, { cwd });
+  const trusted = trustedKeys(options, cwd);
+  const evaluation = evaluatePlan(plan, { config, analyzeStack: options.analyzeStack, isAgent: options.isAgent });
+
+  const blockedKeys = new Set(evaluation.judged.flatMap((j) => j.changes.map(changeKeyString)));
+  const verdicts: ApprovalVerdict[] = [];
+  /** Change key → the accepted approval that covers it (first one wins). */
+  const coveredBy = new Map<string, { file: string; approval: Approval }>();
+  for (const file of options.approvals ?? []) {
+    const parsed = readApprovalFile(file, cwd);
+    const check =
+      parsed.ok
+        ? verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now })
+        : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
+    if (!check.accepted) {
+      verdicts.push({ file, accepted: false, ...(check.approval ? { by: check.approval.by } : {}), reason: check.reason, covers: [] });
+      continue;
+    }
+    const a = check.approval;
+    const covers: string[] = [];
+    const unmatched: string[] = [];
+    for (const entry of a.approved) {
+      const key = changeKeyString(entry);
+      if (blockedKeys.has(key)) {
+        covers.push(showChangeKey(entry));
+        if (!coveredBy.has(key)) coveredBy.set(key, { file, approval: a });
+      } else {
+        unmatched.push(showChangeKey(entry));
+      }
+    }
+    const source = trusted.find((k) => k.keyId === a.keyId)?.source;
+    let reason = `${check.reason}${source ? ` (trusted via ${source})` : ""}`;
+    if (unmatched.length > 0) reason += `; lists ${unmatched.length} change(s) this plan does not block: ${unmatched.join("; ")}`;
+    verdicts.push({ file, accepted: true, by: a.by, reason, covers });
+  }
+
+  const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
+  return {
+    tool: "gate",
+    findings,
+    approvals: verdicts,
+    rules: [...PLAN_RULES.map((r) => r.meta), ...(options.engineRules ?? [])],
+    summary: {
+      errors: findings.filter((f) => f.severity === "error" && !f.acknowledged).length,
+      warnings: findings.filter((f) => f.severity === "warning" && !f.acknowledged).length,
+      ...principalCounts(evaluation.plan.plan.resource_changes, (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false)),
+      resources: evaluation.plan.plan.resource_changes.filter((rc) => rc.mode === "managed").length,
+      files: 1,
+    },
+  };
+}
+
+/** Marks a finding acknowledged when every change it needs approved is covered by an accepted approval. */
+function acknowledge(j: JudgedFinding, coveredBy: ReadonlyMap<string, { file: string; approval: Approval }>): Finding {
+  if (j.changes.length === 0) return j.finding;
+  const covers = j.changes.map((k) => coveredBy.get(changeKeyString(k)));
+  if (covers.some((c) => !c)) return j.finding;
+  const first = covers[0]!;
+  const files = [...new Set(covers.map((c) => c!.file))];
+  const by = [...new Set(covers.map((c) => c!.approval.by))];
+  const expires = covers.map((c) => c!.approval.expiresAt).sort()[0];
+  return {
+    ...j.finding,
+    acknowledged: {
+      reason: `approved by ${by.join(", ")} for ${j.changes.map(showChangeKey).join("; ")} (signed approval)`,
+      source: files.length === 1 ? first.file : files.join(", "),
+      expires,
+    },
+  };
+}
+
+/** Keys from `--trust` files and from config `trustedKeys` (PEM text, or a path relative to the config's folder). */
+function trustedKeys(options: GateOptions, cwd: string): TrustedKey[] {
+  const out: TrustedKey[] = [];
+  for (const file of options.trustedKeys ?? []) out.push(readTrustedKeyFile(file, cwd));
+  (options.config?.trustedKeys ?? []).forEach((entry, i) => {
+    const source = `config trustedKeys[${i}]`;
+    if (entry.includes("-----BEGIN")) {
+      const key = loadPublicKey(entry, source);
+      out.push({ pem: entry, keyId: keyIdOf(key), source });
+    } else {
+      const dir = options.configDir ? resolve(cwd, options.configDir) : cwd;
+      out.push(readTrustedKeyFile(resolve(dir, entry), undefined, `${source} (${entry})`));
+    }
+  });
+  return out;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; problem: string };
+
+/** Reads an approval file. A missing file is bad input (exit 2); unreadable content is a refused approval. */
+function readApprovalFile(file: string, cwd: string): Parsed {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(cwd, file));
+  } catch (e) {
+    throw new InputError(file, fileProblem(e));
+  }
+  try {
+    const { text } = decodePlanBytes(bytes, file);
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, problem: e instanceof InputError ? e.problem : "not JSON" };
+  }
+}
+
+/** IAM roles and users this plan touches (any change), and how many of them are agents. */
+function principalCounts(changes: readonly PlanResourceChange[], isAgent: (rc: PlanResourceChange) => boolean): { principals: number; agentPrincipals: number } {
+  const principals = changes.filter((rc) => rc.mode === "managed" && (rc.type === "aws_iam_role" || rc.type === "aws_iam_user"));
+  const agents = principals.filter(isAgent);
+  return { principals: principals.length, agentPrincipals: agents.length };
+}
+
+/** True when the report fails the gate: an error finding no approval covers. */
+export function gateFails(report: Report): boolean {
+  return report.findings.some((f) => f.severity === "error" && !f.acknowledged);
+}
