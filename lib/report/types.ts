@@ -26,6 +26,4 @@ export interface Report {
   readonly approvals?: readonly ApprovalVerdict[];
   /** Metadata of the rules that ran (SARIF lists them; text and JSON do not need it). */
   readonly rules?: readonly RuleMeta[];
-  /** Per-agent reach graphs for `--format mermaid` (issue: transitive reach). */
-  readonly graphs?: readonly { readonly principal: string; readonly file: string; readonly mermaid: string }[];
 }

@@ -1,0 +1,25 @@
+import { check, agentRole, policy, tf } from "../helpers/tf";
+import { renderMermaid } from "../../lib/report/mermaid";
+
+test("--format mermaid draws each failing agent's chain: nodes, labelled edges, destroy leaves", () => {
+  const r = check(
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" }) },
+      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] }) },
+      "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    }),
+  );
+  const m = renderMermaid(r);
+  expect(m).toMatch(/^%% aws_iam_role\.agent in test\.tf\.json\nflowchart LR/);
+  expect(m).toMatch(/n0\["aws_iam_role\.agent \(agent\)"\]/);
+  expect(m).toMatch(/n0 -->\|"sts:AssumeRole"\| n1/);
+  expect(m).toMatch(/n1\["aws_iam_role\.deployer"\]/);
+  expect(m).toMatch(/n1 -->\|"agent-transitive-destroy"\| leaf0/);
+  expect(m).toMatch(/leaf0\(\["ec2:DeleteVolume/);
+  expect(m).toMatch(/\{\{"roles:\*"\}\}/); // the admin role can assume roles outside the stack: an unknown node
+});
+
+test("no failing agent: a comment, not an empty diagram", () => {
+  expect(renderMermaid(check(tf({ "aws_iam_role.agent": agentRole() })))).toMatch(/^%% blastwall: no failing agent/);
+});
