@@ -7,6 +7,7 @@ import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
 import { applyAcknowledgements, applySeverity } from "../config/acknowledgements";
+import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { expandPaths, type StackInput } from "./expand-paths";
@@ -37,7 +38,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   let principals = 0;
   let agents = 0;
   let resources = 0;
-  const acks: Acknowledgement[] = (opts.config.acknowledgements ?? []).map((a) => ({ ...a, source: opts.configSource ?? "blastwall.json" }));
+  const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     findings.push(...r.findings);

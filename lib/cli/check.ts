@@ -1,7 +1,8 @@
 import type { Command } from "./io";
 import { EXIT_FINDINGS, EXIT_OK } from "./io";
 import { parseArgs, UsageError } from "./args";
-import { loadConfig } from "../config/load-config";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../config/load-config";
+import { existsSync } from "fs";
 import { checkPaths } from "../check/run-check";
 import { FORMATS, isFormat, renderReport } from "../report/render";
 import { isAbsolute, relative, resolve } from "path";
@@ -18,7 +19,12 @@ export const checkCommand: Command = async (args, io) => {
   const config = loadConfig(configFile ? resolve(io.cwd, configFile) : undefined, io.cwd);
   // Paths stay as the user wrote them (relative to where blastwall runs), so reports and SARIF point at them.
   const paths = parsed.positionals.map((p) => (isAbsolute(p) ? p : relative(process.cwd(), resolve(io.cwd, p)) || "."));
-  const report = checkPaths(paths, { config, strict: parsed.booleans.has("strict") || config.strict === true, now: io.now() });
+  const report = checkPaths(paths, {
+    config,
+    configSource: configFile ?? (existsSync(resolve(io.cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined),
+    strict: parsed.booleans.has("strict") || config.strict === true,
+    now: io.now(),
+  });
   io.stdout(renderReport(report, format));
   return report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
 };
