@@ -157,19 +157,22 @@ function readResources(
   if (section === undefined) return;
   const top = mode === "managed" ? "resource" : "data";
   for (const typeBlock of blockObjects(file, section, top)) {
-    for (const [type, named] of Object.entries(typeBlock)) {
+    for (const type in typeBlock) {
       if (type === "//") continue;
-      for (const namedBlock of blockObjects(file, named, `${top}.${type}`)) {
-        for (const [rname, body] of Object.entries(namedBlock)) {
+      for (const namedBlock of blockObjects(file, typeBlock[type], `${top}.${type}`)) {
+        for (const rname in namedBlock) {
           if (rname === "//") continue;
-          const where = `${top}.${type}.${rname}`;
-          const list = bodies(file, body, where);
+          const body = namedBlock[rname];
+          // The common case first: one body object per name.
+          if (isObject(body)) {
+            add(makeResource(mode, type, rname, body));
+            continue;
+          }
+          const list = bodies(file, body, `${top}.${type}.${rname}`);
           if (list.length > 1) {
             throw new InputError(file, `${mode === "data" ? "data." : ""}${type}.${rname} is defined more than once`);
           }
-          for (const values of list) {
-            add(makeResource(mode, type, rname, values));
-          }
+          for (const values of list) add(makeResource(mode, type, rname, values));
         }
       }
     }
@@ -177,13 +180,9 @@ function readResources(
 }
 
 function makeResource(mode: "managed" | "data", type: string, name: string, values: Obj): TfResource {
-  const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-  const constructPath = constructPathOf(values);
-  const lifecycle = lifecycleOf(values["lifecycle"]);
-  const r: { -readonly [K in keyof TfResource]: TfResource[K] } = { mode, type, name, address, values };
-  if (constructPath !== undefined) r.constructPath = constructPath;
-  if (lifecycle !== undefined) r.lifecycle = lifecycle;
-  return r;
+  const address = mode === "data" ? "data." + type + "." + name : type + "." + name;
+  // Same shape for every resource (absent fields are undefined), which keeps property access monomorphic.
+  return { mode, type, name, address, values, constructPath: constructPathOf(values), lifecycle: lifecycleOf(values["lifecycle"]) };
 }
 
 /** `values["//"].metadata.path`, the construct path cdktf records for every element. */

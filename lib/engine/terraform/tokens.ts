@@ -43,11 +43,17 @@ export function hasInterpolation(s: string): boolean {
 export function parseTemplate(s: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let lit = "";
+  let from = 0; // start of literal text not yet copied into `lit`
   let i = 0;
   const n = s.length;
   while (i < n) {
     const c = s[i];
-    if ((c === "$" || c === "%") && s[i + 1] === "{") {
+    if (c !== "$" && c !== "%") {
+      i++;
+      continue;
+    }
+    if (s[i + 1] === "{") {
+      lit += s.slice(from, i);
       if (lit) parts.push({ kind: "literal", text: lit });
       lit = "";
       const close = scanExpressionEnd(s, i + 2);
@@ -55,17 +61,17 @@ export function parseTemplate(s: string): TemplatePart[] {
       const raw = s.slice(i, end);
       const inner = s.slice(i + 2, close < 0 ? n : end - 1);
       parts.push({ kind: "interpolation", raw, expr: cleanExpr(inner), directive: c === "%" });
-      i = end;
+      i = from = end;
       continue;
     }
-    if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
-      lit += c + "{";
-      i += 3;
+    if (s[i + 1] === c && s[i + 2] === "{") {
+      lit += s.slice(from, i) + c + "{";
+      i = from = i + 3;
       continue;
     }
-    lit += c;
     i++;
   }
+  lit += s.slice(from);
   if (lit) parts.push({ kind: "literal", text: lit });
   return parts;
 }
@@ -303,6 +309,7 @@ function collapseStars(p: string): string {
 }
 
 function resolveString(ctx: Ctx, s: string): string {
+  if (s.indexOf("{") < 0) return s;
   let out = "";
   for (const part of parseTemplate(s)) {
     if (part.kind === "literal") out += part.text;

@@ -1,0 +1,658 @@
+/**
+ * Every IAM principal of a stack (roles, users, groups) with every policy that reaches it: inline and
+ * attached policies, permission boundaries, trust policies, and for users the policies of their groups.
+ *
+ * One pass builds the principals and their name indexes, one pass over the attachment resources hangs
+ * policies on them, one pass over memberships passes group policies on to users: linear in the stack.
+ *
+ * Targets are resolved fail-closed:
+ * - a reference to an in-stack principal (`${aws_iam_role.x.name}`, `.id`, `.arn`) or a literal name that
+ *   matches one → that principal (a literal that only matches a computed name, `agent-*`, also reaches it,
+ *   with a note);
+ * - a literal name matching nothing in the stack → a principal elsewhere: ignored for attachments, but a
+ *   user of this stack joining a group elsewhere gets an unknown document (the group's policies are unknown);
+ * - anything unresolvable (`${var.x}` without a default, a function call) → an `UnresolvedAttachment`: the
+ *   policy may reach any principal, agents included.
+ */
+import type { AttachedPolicy, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
+import type { PolicyDocument } from "../iam/types";
+import { globMatch } from "../iam/glob";
+import { unknownDocument } from "../iam/policy-json";
+import { isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
+import { isObject } from "../terraform/stack";
+import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
+import type { TfResource, TfStack } from "../terraform/types";
+
+export interface CollectOptions {
+  /** Why `r` is an AI agent (for the report), or undefined when it is not one. */
+  readonly isAgent: (r: TfResource) => string | undefined;
+  /** AWS managed policies by ARN (`arn:aws:iam::aws:policy/...`); undefined for one blastwall does not know. */
+  readonly managed: (arn: string) => PolicyDocument | undefined;
+}
+
+export interface CollectResult {
+  readonly principals: PrincipalNode[];
+  readonly unresolved: UnresolvedAttachment[];
+}
+
+export const AGENT_TAG = "blastwall:agent";
+
+const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
+  aws_iam_role: "role",
+  aws_iam_user: "user",
+  aws_iam_group: "group",
+};
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The default agent rule: tag `blastwall:agent` = `"true"` in `tags` or `tags_all` (or, given the stack,
+ * in the `default_tags` of the resource's provider). A tag value that is a token counts (it may be "true"),
+ * and so does a `tags` token that visibly sets the tag (`${merge(local.tags, {"blastwall:agent" = ...})}`).
+ */
+export function agentByTag(r: TfResource, stack?: TfStack): string | undefined {
+  if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return undefined;
+  for (const key of ["tags", "tags_all"]) {
+    const hit = tagSays(r.values[key], key);
+    if (hit) return hit;
+  }
+  if (stack) {
+    const dt = providerDefaultTags(stack, r);
+    const hit = dt && tagSays(dt, "provider default_tags");
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function tagSays(tags: unknown, where: string): string | undefined {
+  if (typeof tags === "string") {
+    return hasInterpolation(tags) && tags.includes(AGENT_TAG) ? `${where} ${showExpr(tags)} may set ${AGENT_TAG} = "true"` : undefined;
+  }
+  if (!isObject(tags) || !(AGENT_TAG in tags)) return undefined;
+  const v = tags[AGENT_TAG];
+  if (v === true || (typeof v === "string" && v.toLowerCase() === "true")) {
+    return where === "tags" ? `tag ${AGENT_TAG} = "true"` : `tag ${AGENT_TAG} = "true" (${where})`;
+  }
+  if (typeof v === "string" && hasInterpolation(v)) return `tag ${AGENT_TAG} is ${showExpr(v)}, which may be "true"`;
+  return undefined;
+}
+
+/** `default_tags.tags` of the provider configuration a resource uses (`provider = "aws.prod"` or the default `aws`). */
+export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefined {
+  if (!stack.providers) return undefined;
+  const p = typeof r.values["provider"] === "string" ? (r.values["provider"] as string).replace(/^\$\{(.*)\}$/, "$1") : r.type.split("_")[0];
+  const body = stack.providers.get(p);
+  if (!body) return undefined;
+  const dt = body["default_tags"];
+  const block = Array.isArray(dt) ? dt[0] : dt;
+  return isObject(block) && isObject(block["tags"]) ? (block["tags"] as Obj) : undefined;
+}
+
+interface Builder {
+  readonly kind: PrincipalKind;
+  readonly resource: TfResource;
+  readonly name: string;
+  readonly nameExact: boolean;
+  readonly arnPattern: string;
+  readonly agentReason?: string;
+  readonly identity: AttachedPolicy[];
+  boundary?: AttachedPolicy;
+  trust?: PolicyDocument;
+  readonly groups: string[];
+  readonly tags: Record<string, string>;
+  readonly notes: string[];
+}
+
+/** Principals of one kind, by address and by name (exact names in a map, computed names by literal prefix). */
+class KindIndex {
+  readonly byAddress = new Map<string, Builder>();
+  private readonly byName = new Map<string, Builder[]>();
+  private readonly byPrefix = new Map<string, Builder[]>();
+  private maxPrefix = -1;
+
+  add(b: Builder): void {
+    this.byAddress.set(b.resource.address, b);
+    if (b.nameExact) push(this.byName, b.name, b);
+    else {
+      const cut = b.name.search(/[*?]/);
+      const prefix = cut < 0 ? b.name : b.name.slice(0, cut);
+      push(this.byPrefix, prefix, b);
+      this.maxPrefix = Math.max(this.maxPrefix, prefix.length);
+    }
+  }
+
+  /** In-stack principals a literal name may denote; `maybe` lists those only a computed name matches. */
+  lookup(name: string): { exact: readonly Builder[]; maybe: readonly Builder[] } {
+    const exact = this.byName.get(name) ?? [];
+    const maybe: Builder[] = [];
+    if (this.maxPrefix >= 0) {
+      const upTo = Math.min(name.length, this.maxPrefix);
+      for (let k = 0; k <= upTo; k++) {
+        const bucket = this.byPrefix.get(name.slice(0, k));
+        if (!bucket) continue;
+        for (const b of bucket) if (globMatch(b.name, name)) maybe.push(b);
+      }
+    }
+    return { exact, maybe };
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+type Target =
+  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
+  | { readonly kind: "outside"; readonly name: string }
+  | { readonly kind: "unresolved"; readonly shown: string };
+
+const MAX_CHASE = 10;
+
+export function collectPrincipals(stack: TfStack, opts: CollectOptions): CollectResult {
+  const c = new Collector(stack, opts);
+  return c.run();
+}
+
+class Collector {
+  private readonly index: Record<PrincipalKind, KindIndex> = {
+    role: new KindIndex(),
+    user: new KindIndex(),
+    group: new KindIndex(),
+  };
+  private readonly builders: Builder[] = [];
+  private readonly unresolved: UnresolvedAttachment[] = [];
+  /** `aws_iam_policy` documents by address (without `via`). */
+  private readonly policyDocs = new Map<string, PolicyDocument>();
+  /** In-stack `aws_iam_policy` resources by literal name, for literal customer-managed ARNs. */
+  private policiesByName?: Map<string, TfResource[]>;
+
+  constructor(
+    private readonly stack: TfStack,
+    private readonly opts: CollectOptions,
+  ) {}
+
+  run(): CollectResult {
+    const s = this.stack;
+    for (const type of ["aws_iam_role", "aws_iam_user", "aws_iam_group"]) {
+      for (const r of s.byType.get(type) ?? []) {
+        if (r.mode !== "managed") continue;
+        const b = this.principal(r, KIND_OF_TYPE[type]);
+        this.builders.push(b);
+        this.index[b.kind].add(b);
+      }
+    }
+    for (const b of this.builders) this.ownPolicies(b);
+
+    const each = (type: string, f: (r: TfResource) => void) => {
+      for (const r of s.byType.get(type) ?? []) if (r.mode === "managed") f(r);
+    };
+    each("aws_iam_role_policy", (r) => this.inlineAttachment(r, "role", "role"));
+    each("aws_iam_user_policy", (r) => this.inlineAttachment(r, "user", "user"));
+    each("aws_iam_group_policy", (r) => this.inlineAttachment(r, "group", "group"));
+    each("aws_iam_role_policy_attachment", (r) => this.arnAttachment(r, [["role", "role", false]]));
+    each("aws_iam_user_policy_attachment", (r) => this.arnAttachment(r, [["user", "user", false]]));
+    each("aws_iam_group_policy_attachment", (r) => this.arnAttachment(r, [["group", "group", false]]));
+    each("aws_iam_policy_attachment", (r) =>
+      this.arnAttachment(r, [
+        ["roles", "role", true],
+        ["users", "user", true],
+        ["groups", "group", true],
+      ]),
+    );
+
+    // Group policies are complete now; pass them on to members.
+    const groupPolicies = new Map<string, readonly AttachedPolicy[]>();
+    for (const g of this.index.group.byAddress.values()) groupPolicies.set(g.resource.address, [...g.identity]);
+    each("aws_iam_group_membership", (r) => this.groupMembership(r, groupPolicies));
+    each("aws_iam_user_group_membership", (r) => this.userGroupMembership(r, groupPolicies));
+
+    const principals: PrincipalNode[] = this.builders.map((b) => ({
+      kind: b.kind,
+      address: b.resource.address,
+      resource: b.resource,
+      name: b.name,
+      arnPattern: b.arnPattern,
+      isAgent: b.agentReason !== undefined,
+      ...(b.agentReason !== undefined && { agentReason: b.agentReason }),
+      identityPolicies: b.identity,
+      ...(b.boundary !== undefined && { boundary: b.boundary }),
+      ...(b.trust !== undefined && { trustPolicy: b.trust }),
+      groups: b.groups,
+      tags: b.tags,
+      notes: b.notes,
+    }));
+    return { principals, unresolved: this.unresolved };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Principals and what they carry themselves
+
+  private principal(r: TfResource, kind: PrincipalKind): Builder {
+    const pat = principalPatterns(this.stack, r);
+    const tags: Record<string, string> = {};
+    const addTags = (t: unknown) => {
+      if (!isObject(t)) return;
+      for (const [k, v] of Object.entries(t)) {
+        if (typeof v === "string") tags[k] = v;
+        else if (typeof v === "number" || typeof v === "boolean") tags[k] = String(v);
+      }
+    };
+    addTags(providerDefaultTags(this.stack, r));
+    addTags(r.values["tags_all"]);
+    addTags(r.values["tags"]);
+    const agentReason = this.opts.isAgent(r);
+    return {
+      kind,
+      resource: r,
+      name: pat.name,
+      nameExact: pat.nameExact && !/[*?]/.test(pat.name),
+      arnPattern: pat.arn,
+      ...(agentReason !== undefined && { agentReason }),
+      identity: [],
+      groups: [],
+      tags,
+      notes: [],
+    };
+  }
+
+  private ownPolicies(b: Builder): void {
+    const r = b.resource;
+    const v = r.values;
+    if (b.kind === "role") {
+      this.inlinePolicyBlocks(b);
+      const mpa = v["managed_policy_arns"];
+      if (mpa !== undefined && mpa !== null) {
+        const via = `${r.address}.managed_policy_arns`;
+        if (Array.isArray(mpa)) {
+          mpa.forEach((arn, i) => {
+            const viaI = `${via}[${i}]`;
+            b.identity.push({ document: this.documentForArn(arn, viaI, r), via: viaI });
+          });
+        } else {
+          const list = this.listFromToken(mpa);
+          if (list) {
+            list.forEach((arn, i) => b.identity.push({ document: this.documentForArn(arn, `${via}[${i}]`, r), via: `${via}[${i}]` }));
+          } else {
+            b.identity.push({
+              document: unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath),
+              via,
+            });
+          }
+        }
+      }
+      const arp = v["assume_role_policy"];
+      if (arp !== undefined && arp !== null) {
+        b.trust = policyFromValue(this.stack, arp, {
+          address: r.address,
+          via: `${r.address}.assume_role_policy`,
+          ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+          managed: this.opts.managed,
+        });
+      }
+    }
+    if ((b.kind === "role" || b.kind === "user") && v["permissions_boundary"] !== undefined && v["permissions_boundary"] !== null) {
+      const via = `${r.address}.permissions_boundary`;
+      const pb = v["permissions_boundary"];
+      const doc = this.documentForArn(pb, via, r);
+      const unreadable = doc.statements.filter((s) => s.unknown !== undefined);
+      const shown = typeof pb === "string" ? showExpr(pb) : "(not a string)";
+      if (doc.statements.length === 0 || unreadable.length === doc.statements.length) {
+        b.notes.push(`boundary ${shown} cannot be read, so it caps nothing: ${unreadable[0]?.unknown ?? "it has no statements"}`);
+      } else {
+        if (unreadable.length > 0) {
+          b.notes.push(`boundary ${shown} has statements blastwall cannot read, which cap nothing: ${unreadable[0].unknown}`);
+        }
+        b.boundary = { document: doc, via };
+      }
+    }
+  }
+
+  private inlinePolicyBlocks(b: Builder): void {
+    const r = b.resource;
+    const ip = r.values["inline_policy"];
+    const dyn = r.values["dynamic"];
+    if (isObject(dyn) && "inline_policy" in dyn) {
+      const via = `${r.address}.dynamic.inline_policy`;
+      b.identity.push({
+        document: unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath),
+        via,
+      });
+    }
+    if (ip === undefined || ip === null) return;
+    if (!isObject(ip) && !Array.isArray(ip)) {
+      const via = `${r.address}.inline_policy`;
+      b.identity.push({
+        document: unknownDocument(r.address, `inline_policy is ${showExpr(String(ip))}, which blastwall cannot read`, via, r.constructPath),
+        via,
+      });
+      return;
+    }
+    const blocks: unknown[] = Array.isArray(ip) ? ip : [ip];
+    blocks.forEach((blk, i) => {
+      const via = `${r.address}.inline_policy[${i}]`;
+      if (!isObject(blk)) {
+        b.identity.push({ document: unknownDocument(r.address, `${via} is not a block`, via, r.constructPath), via });
+        return;
+      }
+      // `inline_policy {}` with no policy only says "no inline policies besides these".
+      if (blk["policy"] === undefined || blk["policy"] === null || blk["policy"] === "") return;
+      b.identity.push({
+        document: policyFromValue(this.stack, blk["policy"], {
+          address: r.address,
+          via,
+          ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+          managed: this.opts.managed,
+        }),
+        via,
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Attachments
+
+  /** `aws_iam_{role,user,group}_policy`: a policy document written on the attachment. */
+  private inlineAttachment(att: TfResource, arg: string, kind: PrincipalKind): void {
+    let doc: PolicyDocument | undefined;
+    const document = () =>
+      (doc ??= policyFromValue(this.stack, att.values["policy"], {
+        address: att.address,
+        via: att.address,
+        ...(att.constructPath !== undefined && { constructPath: att.constructPath }),
+        managed: this.opts.managed,
+      }));
+    this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document);
+  }
+
+  /** `*_policy_attachment`: a policy by ARN, to one target or (for `aws_iam_policy_attachment`) lists of them. */
+  private arnAttachment(att: TfResource, args: readonly (readonly [string, PrincipalKind, boolean])[]): void {
+    let doc: PolicyDocument | undefined;
+    const document = () => (doc ??= this.documentForArn(att.values["policy_arn"], att.address, att));
+    for (const [arg, kind, isList] of args) {
+      const value = att.values[arg];
+      if (value === undefined || value === null) continue;
+      if (!isList) {
+        this.attach(att, kind, arg, this.resolveTarget(kind, value), document);
+        continue;
+      }
+      for (const t of this.resolveTargets(kind, value)) this.attach(att, kind, arg, t, document);
+    }
+  }
+
+  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, document: () => PolicyDocument): void {
+    switch (t.kind) {
+      case "outside":
+        return;
+      case "unresolved":
+        this.unresolved.push({
+          address: att.address,
+          detail: `${att.address} attaches a policy to the ${kind} ${t.shown} (${arg}), which blastwall cannot resolve: it may reach any ${kind}, agents included`,
+          document: document(),
+        });
+        return;
+      case "found": {
+        const doc = document();
+        for (const b of t.nodes) b.identity.push({ document: withVia(doc, att.address), via: att.address });
+        for (const b of t.maybe) {
+          if (t.nodes.includes(b)) continue;
+          b.identity.push({ document: withVia(doc, att.address), via: att.address });
+          b.notes.push(`${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
+        }
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Memberships
+
+  private groupMembership(m: TfResource, groupPolicies: ReadonlyMap<string, readonly AttachedPolicy[]>): void {
+    const group = this.resolveTarget("group", m.values["group"]);
+    const users = m.values["users"] === undefined ? [] : this.resolveTargets("user", m.values["users"]);
+    for (const u of users) this.join(m, u, group, groupPolicies);
+  }
+
+  private userGroupMembership(m: TfResource, groupPolicies: ReadonlyMap<string, readonly AttachedPolicy[]>): void {
+    const user = this.resolveTarget("user", m.values["user"]);
+    const groups = m.values["groups"] === undefined ? [] : this.resolveTargets("group", m.values["groups"]);
+    for (const g of groups) this.join(m, user, g, groupPolicies);
+  }
+
+  private join(m: TfResource, user: Target, group: Target, groupPolicies: ReadonlyMap<string, readonly AttachedPolicy[]>): void {
+    if (user.kind === "outside") return;
+    if (user.kind === "unresolved") {
+      if (group.kind === "found") {
+        for (const g of [...group.nodes, ...group.maybe]) {
+          for (const p of groupPolicies.get(g.resource.address) ?? []) {
+            this.unresolved.push({
+              address: m.address,
+              detail: `${m.address} adds the user ${user.shown}, which blastwall cannot resolve, to ${g.resource.address}: its policies may reach any user, agents included`,
+              document: p.document,
+            });
+          }
+        }
+      } else {
+        const shown = group.kind === "outside" ? `"${group.name}"` : group.shown;
+        this.unresolved.push({
+          address: m.address,
+          detail: `${m.address} adds the user ${user.shown} to the group ${shown}; neither can be read, so any user may gain unknown policies`,
+          document: unknownDocument(m.address, `${m.address} adds an unresolvable user to the group ${shown}, whose policies are unknown`, m.address, m.constructPath),
+        });
+      }
+      return;
+    }
+    const members = [...user.nodes, ...user.maybe.filter((u) => !user.nodes.includes(u))];
+    for (const u of members) {
+      if (user.maybe.includes(u) && !user.nodes.includes(u)) {
+        u.notes.push(`${m.address} names the user ${user.shown}, which may be this user (name ${u.name})`);
+      }
+      if (group.kind === "found") {
+        for (const g of [...group.nodes, ...group.maybe.filter((x) => !group.nodes.includes(x))]) {
+          const ga = g.resource.address;
+          if (!u.groups.includes(ga)) u.groups.push(ga);
+          if (!g.groups.includes(u.resource.address)) g.groups.push(u.resource.address);
+          if (group.maybe.includes(g) && !group.nodes.includes(g)) {
+            u.notes.push(`${m.address} names the group ${group.shown}, which may be ${ga} (name ${g.name})`);
+          }
+          for (const p of groupPolicies.get(ga) ?? []) {
+            const via = `${ga} via ${m.address}${p.via !== ga ? ` (${p.via})` : ""}`;
+            if (u.identity.some((x) => x.via === via && x.document.address === p.document.address)) continue;
+            u.identity.push({ document: withVia(p.document, via), via });
+          }
+        }
+      } else {
+        const shown = group.kind === "outside" ? `"${group.name}"` : group.shown;
+        const why =
+          group.kind === "outside"
+            ? `${m.address} adds this user to the group ${shown}, which is not in this stack, so its policies are unknown`
+            : `${m.address} adds this user to the group ${shown}, which blastwall cannot resolve, so its policies are unknown`;
+        u.identity.push({ document: unknownDocument(m.address, why, m.address, m.constructPath), via: m.address });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Resolving targets and policy ARNs
+
+  /** One principal given by name, id, ARN, or a reference to one. */
+  private resolveTarget(kind: PrincipalKind, value: unknown): Target {
+    let v = value;
+    const shownOriginal = typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)";
+    for (let step = 0; step < MAX_CHASE; step++) {
+      if (typeof v !== "string") return { kind: "unresolved", shown: shownOriginal };
+      const t = refTarget(v);
+      if (t) {
+        if (t.kind === "resource" && KIND_OF_TYPE[t.address.split(".")[0]] === kind) {
+          const b = this.index[kind].byAddress.get(t.address);
+          if (!b) return { kind: "unresolved", shown: shownOriginal };
+          return { kind: "found", nodes: [b], maybe: [], shown: t.address };
+        }
+        if (t.kind === "var" || t.kind === "local") {
+          const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
+          const name = t.address.slice(t.kind === "var" ? 4 : 6);
+          if (!map.has(name) || t.attribute !== undefined) return { kind: "unresolved", shown: shownOriginal };
+          v = map.get(name);
+          continue;
+        }
+        if (t.kind === "resource" || t.kind === "data") {
+          const r = this.stack.byAddress.get(t.address);
+          if (!r || t.attribute === undefined || t.path.length > 0) return { kind: "unresolved", shown: shownOriginal };
+          // `data.aws_iam_role.x.arn` and the like: the lookup's `name` names it.
+          const next = r.values[t.attribute] ?? (r.mode === "data" && KIND_OF_TYPE[r.type] === kind ? r.values["name"] : undefined);
+          if (next === undefined) return { kind: "unresolved", shown: shownOriginal };
+          v = next;
+          continue;
+        }
+        return { kind: "unresolved", shown: shownOriginal };
+      }
+      let literal = v;
+      if (hasInterpolation(v)) {
+        const r = resolveToPattern(this.stack, v);
+        if (!r.exact) return { kind: "unresolved", shown: shownOriginal };
+        literal = r.pattern;
+      }
+      const name = principalNameOf(literal, kind);
+      const hit = this.index[kind].lookup(name);
+      if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name };
+      return { kind: "found", nodes: hit.exact, maybe: hit.maybe, shown: `"${name}"` };
+    }
+    return { kind: "unresolved", shown: shownOriginal };
+  }
+
+  /** A list of principals (`roles`, `users`, `groups`): a list of names/references, or a token for one. */
+  private resolveTargets(kind: PrincipalKind, value: unknown): Target[] {
+    if (Array.isArray(value)) return value.map((x) => this.resolveTarget(kind, x));
+    if (typeof value === "string") {
+      const t = refTarget(value);
+      if (t && t.kind === "resource" && t.splat && KIND_OF_TYPE[t.address.split(".")[0]] === kind) {
+        const b = this.index[kind].byAddress.get(t.address);
+        if (b) return [{ kind: "found", nodes: [b], maybe: [], shown: t.address }];
+      }
+      const list = this.listFromToken(value);
+      if (list) return list.map((x) => this.resolveTarget(kind, x));
+      return [{ kind: "unresolved", shown: showExpr(value) }];
+    }
+    return [{ kind: "unresolved", shown: JSON.stringify(value) ?? "(nothing)" }];
+  }
+
+  /** `${var.x}` / `${local.y}` whose literal value is a list. */
+  private listFromToken(value: unknown): unknown[] | undefined {
+    let v = value;
+    for (let step = 0; step < MAX_CHASE; step++) {
+      if (Array.isArray(v)) return v;
+      const t = refTarget(v);
+      if (!t || (t.kind !== "var" && t.kind !== "local") || t.attribute !== undefined) return undefined;
+      const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
+      const name = t.address.slice(t.kind === "var" ? 4 : 6);
+      if (!map.has(name)) return undefined;
+      v = map.get(name);
+    }
+    return undefined;
+  }
+
+  /** The document a policy ARN (literal, or a reference to an `aws_iam_policy`) stands for. Never undefined. */
+  private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
+    const unknown = (reason: string, address = holder.address) =>
+      unknownDocument(address, reason, via, address === holder.address ? holder.constructPath : undefined);
+    const shownOriginal = typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)";
+    let v = value;
+    for (let step = 0; step < MAX_CHASE; step++) {
+      if (typeof v !== "string") return unknown(`policy ARN ${shownOriginal} is not a string`);
+      const t = refTarget(v);
+      if (t) {
+        const r = t.kind === "resource" || t.kind === "data" ? this.stack.byAddress.get(t.address) : undefined;
+        if (r && r.mode === "managed" && r.type === "aws_iam_policy" && (t.attribute === "arn" || t.attribute === "id")) {
+          return withVia(this.policyDocument(r), via);
+        }
+        if (t.kind === "var" || t.kind === "local") {
+          const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
+          const name = t.address.slice(t.kind === "var" ? 4 : 6);
+          if (!map.has(name) || t.attribute !== undefined) {
+            return unknown(`policy ARN is ${shownOriginal}, which ${t.kind === "var" ? "has no default value blastwall can read" : "blastwall cannot resolve"}`);
+          }
+          v = map.get(name);
+          continue;
+        }
+        if (r && t.attribute !== undefined && t.path.length === 0) {
+          if (r.mode === "data" && r.type === "aws_iam_policy" && (t.attribute === "arn" || t.attribute === "id")) {
+            if (r.values["arn"] !== undefined) {
+              v = r.values["arn"];
+              continue;
+            }
+            const what = typeof r.values["name"] === "string" ? `policy "${r.values["name"]}"` : "an existing policy";
+            return unknown(`${r.address} reads ${showExpr(what)} from the account, which blastwall cannot read`, r.address);
+          }
+          if (r.values[t.attribute] !== undefined) {
+            v = r.values[t.attribute];
+            continue;
+          }
+        }
+        return unknown(`policy ARN is ${shownOriginal}, which blastwall cannot resolve`);
+      }
+      let arn = v;
+      if (hasInterpolation(v)) {
+        const rp = resolveToPattern(this.stack, v);
+        if (!rp.exact) return unknown(`policy ARN is ${shownOriginal}, which blastwall cannot resolve`);
+        arn = rp.pattern;
+      }
+      return this.documentForLiteralArn(arn, via, holder);
+    }
+    return unknown(`policy ARN ${shownOriginal} refers through too many references`);
+  }
+
+  private documentForLiteralArn(arn: string, via: string, holder: TfResource): PolicyDocument {
+    if (isAwsManagedArn(arn)) {
+      const doc = this.opts.managed(arn) ?? (normalisePartition(arn) !== arn ? this.opts.managed(normalisePartition(arn)) : undefined);
+      if (doc) return withVia(doc, via);
+      return unknownDocument(arn, `${arn} is not an AWS managed policy blastwall knows`, via);
+    }
+    const m = /^arn:[^:]*:iam::[^:]*:policy(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+    if (!m) {
+      return unknownDocument(holder.address, `"${arn}" is not an IAM policy ARN`, via, holder.constructPath);
+    }
+    const [, path, name] = m;
+    const candidates = (this.policyIndex().get(name) ?? []).filter((p) => {
+      const pp = typeof p.values["path"] === "string" ? (p.values["path"] as string) : "/";
+      return hasInterpolation(pp) || pp === path;
+    });
+    if (candidates.length === 1) return withVia(this.policyDocument(candidates[0]), via);
+    return unknownDocument(arn, `${arn} is a customer managed policy outside this stack, which blastwall cannot read`, via);
+  }
+
+  private policyIndex(): Map<string, TfResource[]> {
+    if (!this.policiesByName) {
+      this.policiesByName = new Map();
+      for (const p of this.stack.byType.get("aws_iam_policy") ?? []) {
+        if (p.mode !== "managed") continue;
+        const n = p.values["name"];
+        if (typeof n !== "string") continue;
+        const rp = resolveToPattern(this.stack, n);
+        if (rp.exact) push(this.policiesByName, rp.pattern, p);
+      }
+    }
+    return this.policiesByName;
+  }
+
+  /** An in-stack `aws_iam_policy`'s document, parsed once. */
+  private policyDocument(r: TfResource): PolicyDocument {
+    let d = this.policyDocs.get(r.address);
+    if (!d) {
+      d = policyFromValue(this.stack, r.values["policy"], {
+        address: r.address,
+        ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+        managed: this.opts.managed,
+      });
+      this.policyDocs.set(r.address, d);
+    }
+    return d;
+  }
+}
+
+/** A role/user/group name from a literal: the name itself, or the last part of its ARN. */
+function principalNameOf(literal: string, kind: PrincipalKind): string {
+  const m = /^arn:[^:]*:iam::[^:]*:(role|user|group)\/(?:.*\/)?([^/]+)$/.exec(literal);
+  if (m && m[1] === kind) return m[2];
+  return literal;
+}
