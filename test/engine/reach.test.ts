@@ -336,3 +336,28 @@ test("an agent user is itself a principal of the reach graph", () => {
   expect(errors(r, "agent-transitive-destroy")[0].principal).toBe("aws_iam_user.bot");
   expect(TRUST).toBeDefined();
 });
+
+describe("fail closed on compute and secrets outside the stack", () => {
+  test("ssm:SendCommand on * reaches instances outside the stack: possibly everything", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" }) }));
+    expect(errors(r, "agent-reach-unknown")[0].message).toMatch(/compute/);
+  });
+  test("lambda:UpdateFunctionCode on an in-stack function with a harmless role is no path", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "${aws_lambda_function.fn.arn}" }),
+        "aws_iam_role.fn_role": { name: "fn_role", assume_role_policy: trustOf({ Service: "lambda.amazonaws.com" }) },
+        "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn_role.arn}" },
+      }),
+    );
+    expect(errors(r)).toEqual([]);
+  });
+  test("a credential read on * (ReadOnlyAccess) warns that secrets outside the stack are within reach", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole({ managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }) }));
+    expect(errors(r)).toEqual([]);
+    const w = r.findings.find((f) => f.ruleId === "agent-stored-secret")!;
+    expect(w.severity).toBe("warning");
+    expect(w.actions).toEqual(expect.arrayContaining(["ssm:GetParameter"]));
+  });
+});

@@ -4,6 +4,7 @@ import { globsIntersect } from "../iam/glob";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
+import { loadCatalogue } from "../catalogue";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 export interface CredentialEdge {
@@ -133,16 +134,17 @@ export function storedCredentialEdges(
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
       }
     }
-    // A read on a wildcard reaches stores outside the stack too.
-    if (store.type !== "aws_lambda_function") {
-      for (const { a, gs } of held) {
-        const wide = gs.find((g) => g.resources.some((r) => r === "*" || /[:/]\*$/.test(r)));
-        if (wide) {
-          unknownReads.push({ store: wide.resources.join(", "), action: a, detail: `${a} on ${wide.resources.join(", ")} (${wide.statement.source.address} ${statementName(wide.statement)}) reaches stored secrets outside this stack, which may hold broad credentials` });
-          break;
-        }
-      }
-    }
+  }
+  // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
+  for (const entry of loadCatalogue().escalation) {
+    if (entry.target !== "secret") continue;
+    const wide = grants(entry.action).find((g) => g.resources.some((r) => r === "*" || /[:/]\*$/.test(r)));
+    if (!wide) continue;
+    unknownReads.push({
+      store: wide.resources.join(", "),
+      action: entry.action,
+      detail: `${entry.action} on ${wide.resources.join(", ")} (${wide.statement.source.address} ${statementName(wide.statement)}) reaches stored secrets outside this stack, which may hold broad credentials`,
+    });
   }
   return { edges, unknownReads };
 }

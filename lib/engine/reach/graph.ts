@@ -1,7 +1,8 @@
 import type { Evidence } from "../findings";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect } from "../iam/glob";
+import { globsIntersect, hasWildcard } from "../iam/glob";
+import { loadCatalogue } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
@@ -98,6 +99,7 @@ export class ReachGraph {
     this.becomeUserEdges(p, add);
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
+    this.outsideComputeEdges(p, add);
     const creds = storedCredentialEdges(this.stack, this.analysis, p, (a) => this.grants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
@@ -192,6 +194,32 @@ export class ReachGraph {
         const g = hit.gs[0];
         const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
         add(to, "hijack", hit.a, `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
+      }
+    }
+  }
+
+  /**
+   * Compute and pipelines outside the stack (or of kinds blastwall does not model) run as roles it cannot see:
+   * a catalogue compute action on a wildcard, or on a resource that is not in the stack, counts as possibly
+   * everything.
+   */
+  private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const entry of loadCatalogue().escalation) {
+      if (entry.target !== "compute") continue;
+      const types = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type);
+      for (const g of this.grants(p, entry.action)) {
+        for (const r of g.resources) {
+          const inStack = types.flatMap((t) => this.stack.byType.get(t) ?? []).map((res) => attributePattern(this.stack, res, "arn").pattern);
+          const outside = r === "*" || hasWildcard(r.split(":").slice(5).join(":")) || !inStack.some((arn) => globsIntersect(r, arn));
+          if (!outside) continue;
+          add(
+            this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
+            "hijack",
+            entry.action,
+            `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
+          );
+          break;
+        }
       }
     }
   }
