@@ -375,3 +375,27 @@ test("20,000 resources with thousands of attachments collect in linear time", ()
   // Generous for loaded CI machines; a quadratic step (attachments × principals) would take far longer.
   expect(ms).toBeLessThan(6000);
 });
+
+describe("count and for_each on attachments", () => {
+  const deny = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Allow", Action: "ec2:CreateVolume", Resource: "*" }] });
+  test("count = 0 or an empty for_each creates nothing; an unreadable count keeps the Allow and makes the Deny uncertain", () => {
+    const res = collect(
+      stackWith({
+        aws_iam_role_policy: {
+          zero: { count: 0, role: "agent", policy: doc("s3:DeleteBucket") },
+          emptyEach: { for_each: {}, role: "agent", policy: doc("s3:DeleteBucket") },
+          one: { count: "${var.one}", role: "agent", policy: doc("s3:GetObject") },
+          maybe: { count: "${var.enabled ? 1 : 0}", role: "agent", policy: deny },
+          each: { for_each: "${var.nodefault}", role: "other", policy: deny },
+        },
+      }, { variable: { nodefault: {}, rolename: { default: "agent" }, one: { default: 1 } } }),
+    );
+    const agent = node(res, "aws_iam_role.agent");
+    expect(agent.identityPolicies.map((a) => a.via)).toEqual(["aws_iam_role_policy.one", "aws_iam_role_policy.maybe"]);
+    const [d, a] = agent.identityPolicies[1].document.statements;
+    expect(d.effect).toBe("Deny");
+    expect(d.conditions).toEqual([{ operator: "Blastwall:Unreadable", key: "blastwall:exists", values: ["aws_iam_role_policy.maybe has count = ${var.enabled ? 1 : 0}"] }]);
+    expect(a.conditions).toEqual([]);
+    expect(node(res, "aws_iam_role.other").identityPolicies[0].document.statements[0].conditions[0].values[0]).toMatch(/has for_each = \$\{var\.nodefault\}/);
+  });
+});

@@ -18,7 +18,7 @@ import type { AttachedPolicy, PrincipalKind, PrincipalNode, UnresolvedAttachment
 import type { PolicyDocument } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
-import { isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
+import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -165,6 +165,8 @@ class Collector {
   private readonly unresolved: UnresolvedAttachment[] = [];
   /** `aws_iam_policy` documents by address (without `via`). */
   private readonly policyDocs = new Map<string, PolicyDocument>();
+  /** Attachment / membership resources whose `count` / `for_each` blastwall cannot read, with the expression. */
+  private readonly mayNotExist = new Map<string, string>();
   /** In-stack `aws_iam_policy` resources by literal name, for literal customer-managed ARNs. */
   private policiesByName?: Map<string, TfResource[]>;
 
@@ -186,7 +188,13 @@ class Collector {
     for (const b of this.builders) this.ownPolicies(b);
 
     const each = (type: string, f: (r: TfResource) => void) => {
-      for (const r of s.byType.get(type) ?? []) if (r.mode === "managed") f(r);
+      for (const r of s.byType.get(type) ?? []) {
+        if (r.mode !== "managed") continue;
+        const e = existence(s, r);
+        if (e === "no") continue;
+        if (e !== "yes") this.mayNotExist.set(r.address, e.maybe);
+        f(r);
+      }
     };
     each("aws_iam_role_policy", (r) => this.inlineAttachment(r, "role", "role"));
     each("aws_iam_user_policy", (r) => this.inlineAttachment(r, "user", "user"));
@@ -381,7 +389,8 @@ class Collector {
     }
   }
 
-  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, document: () => PolicyDocument): void {
+  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument): void {
+    const document = () => this.existenceAdjusted(att, getDocument());
     switch (t.kind) {
       case "outside":
         return;
@@ -459,7 +468,7 @@ class Collector {
           for (const p of groupPolicies.get(ga) ?? []) {
             const via = `${ga} via ${m.address}${p.via !== ga ? ` (${p.via})` : ""}`;
             if (u.identity.some((x) => x.via === via && x.document.address === p.document.address)) continue;
-            u.identity.push({ document: withVia(p.document, via), via });
+            u.identity.push({ document: this.existenceAdjusted(m, withVia(p.document, via)), via });
           }
         }
       } else {
@@ -471,6 +480,24 @@ class Collector {
         u.identity.push({ document: unknownDocument(m.address, why, m.address, m.constructPath), via: m.address });
       }
     }
+  }
+
+  /**
+   * A resource whose `count` / `for_each` cannot be read may not exist: what it grants still counts (fail
+   * closed), but its Denies cannot be relied on, so they are marked with a condition (a conditional Deny
+   * removes nothing).
+   */
+  private existenceAdjusted(r: TfResource, doc: PolicyDocument): PolicyDocument {
+    const why = this.mayNotExist.get(r.address);
+    if (why === undefined || !doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
+    return {
+      ...doc,
+      statements: doc.statements.map((st) =>
+        st.effect === "Deny" && st.unknown === undefined
+          ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:exists", values: [`${r.address} ${why}`] }] }
+          : st,
+      ),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -648,6 +675,38 @@ class Collector {
     }
     return d;
   }
+}
+
+/**
+ * Whether a resource block creates anything: "no" for a literal `count = 0` or an empty `for_each`, "yes"
+ * without them or with literal non-zero ones, else `{ maybe }` naming the expression.
+ */
+export function existence(stack: TfStack, r: TfResource): "yes" | "no" | { readonly maybe: string } {
+  const count = r.values["count"];
+  if (count !== undefined && count !== null) {
+    if (typeof count === "number") return count > 0 ? "yes" : "no";
+    if (typeof count === "string") {
+      const rp = resolveToPattern(stack, count);
+      if (rp.exact && /^\d+$/.test(rp.pattern)) return Number(rp.pattern) > 0 ? "yes" : "no";
+      return { maybe: `has count = ${showExpr(count)}` };
+    }
+  }
+  let fe = r.values["for_each"];
+  if (fe !== undefined && fe !== null) {
+    const shown = typeof fe === "string" ? showExpr(fe) : "";
+    for (let step = 0; step < MAX_CHASE && typeof fe === "string"; step++) {
+      const t = refTarget(fe);
+      if (!t || (t.kind !== "var" && t.kind !== "local") || t.attribute !== undefined) break;
+      const map = t.kind === "var" ? stack.variables : stack.locals;
+      const name = t.address.slice(t.kind === "var" ? 4 : 6);
+      if (!map.has(name)) break;
+      fe = map.get(name);
+    }
+    if (Array.isArray(fe)) return fe.length > 0 ? "yes" : "no";
+    if (isObject(fe)) return Object.keys(fe).length > 0 ? "yes" : "no";
+    return { maybe: `has for_each = ${shown}` };
+  }
+  return "yes";
 }
 
 /** A role/user/group name from a literal: the name itself, or the last part of its ARN. */
