@@ -30,6 +30,8 @@ export interface CatalogueEntry {
   readonly target?: EscalationTarget;
   /** Escalation patterns (E1-E10) the action takes part in; empty for direct and protection entries. */
   readonly patterns: readonly EscalationPattern[];
+  /** Conditions under which an Allow of the action does no damage (see `grantIsHarmless`). */
+  readonly harmlessWhen?: readonly { readonly key: string; readonly values: readonly string[] }[];
 }
 
 /** An action the reach analysis needs that is not a destroy right on its own. */
@@ -120,7 +122,7 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
     const list = doc[category];
     if (!Array.isArray(list)) fail(file, `"${category}" must be an array`);
     list.forEach((raw, i) => {
-      const e = raw as { action?: unknown; why?: unknown; severity?: unknown; target?: unknown; patterns?: unknown };
+      const e = raw as { action?: unknown; why?: unknown; severity?: unknown; target?: unknown; patterns?: unknown; harmlessWhen?: unknown };
       const action = claim(e.action, `${category}[${i}]`);
       const entry: CatalogueEntry = {
         action,
@@ -129,6 +131,7 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
         severity: e.severity === "warning" ? "warning" : "error",
         ...(typeof e.target === "string" ? { target: e.target as EscalationTarget } : {}),
         patterns: Array.isArray(e.patterns) ? (e.patterns as EscalationPattern[]) : [],
+        ...(Array.isArray(e.harmlessWhen) ? { harmlessWhen: e.harmlessWhen as CatalogueEntry["harmlessWhen"] } : {}),
       };
       if (category === "escalation" && !entry.target) fail(file, `escalation[${i}] (${action}) has no "target"`);
       entries.push(entry);
@@ -207,4 +210,22 @@ export function isDestroy(action: string): boolean {
 
 export function categoryOf(action: string): CatalogueCategory | undefined {
   return loadCatalogue().categoryOf(action);
+}
+
+const EXACT_MATCH_OPERATORS = new Set(["stringequals", "stringequalsignorecase"]);
+
+/**
+ * True when an Allow of `action` under these conditions cannot do the damage the catalogue names, because a
+ * condition pins a key to harmless values (ReadOnlyAccess allows `s3express:CreateSession` only for ReadOnly
+ * sessions). Only exact, non-`IfExists`, single-valued-key operators count: anything looser stays a right.
+ */
+export function grantIsHarmless(action: string, conditions: readonly { operator: string; key: string; values: readonly string[] }[]): boolean {
+  const harmless = loadCatalogue().entryOf(action)?.harmlessWhen;
+  if (!harmless) return false;
+  return conditions.some(
+    (c) =>
+      EXACT_MATCH_OPERATORS.has(c.operator.toLowerCase()) &&
+      c.values.length > 0 &&
+      harmless.some((h) => h.key.toLowerCase() === c.key.toLowerCase() && c.values.every((v) => h.values.includes(v))),
+  );
 }

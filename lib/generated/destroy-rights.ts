@@ -17,6 +17,18 @@ export type Why = string;
  */
 export type EntrySeverity = "error" | "warning";
 /**
+ * Conditions under which an Allow of this action cannot do the damage (e.g. `s3express:SessionMode` = `ReadOnly`). An Allow whose Condition requires one of these keys with StringEquals and only the listed values is not reported. Never applied to Deny statements.
+ *
+ * @minItems 1
+ */
+export type HarmlessWhen = {
+  key: string;
+  /**
+   * @minItems 1
+   */
+  values: string[];
+}[];
+/**
  * What the action must be allowed on to matter: `self` (the principal itself or a policy attached to it), `role`, `user`, `group`, `policy` (a customer managed policy), `compute` (something that runs with a role), `secret` (something that may hold credentials), `resource-policy` (a resource whose policy grants access), `any` (the resource does not matter).
  */
 export type EscalationTarget =
@@ -67,6 +79,7 @@ export interface DestroyRight {
   action: ActionName;
   why: Why;
   severity?: EntrySeverity;
+  harmlessWhen?: HarmlessWhen;
 }
 export interface EscalationRight {
   action: ActionName;

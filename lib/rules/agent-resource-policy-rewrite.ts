@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, statementEvidence, where } from "./support";
+import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
 
 /**
  * E7: the right to rewrite a resource policy (bucket, key, vault, secret, table) is the right to grant oneself
@@ -35,6 +35,7 @@ export const rule: Rule = {
           principal: agent.address,
           resource: g.statement.source.address,
           actions: g.actions,
+          severity: severityOf(g.actions),
           message:
             `${agent.address} is an AI agent and can rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, ` +
             `so it can grant itself deletion there; granted by ${where(g.statement)}.`,

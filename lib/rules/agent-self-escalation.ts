@@ -4,7 +4,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
 import { isPermissionWrite, selfTargets } from "./self-targets";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, statementEvidence, where } from "./support";
+import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
 
 export const rule: Rule = {
   meta: {
@@ -37,6 +37,7 @@ export const rule: Rule = {
           principal: agent.address,
           resource: g.statement.source.address,
           actions: g.actions,
+          severity: severityOf(g.actions),
           message:
             `${agent.address} is an AI agent and can change its own permissions (${listActions(g.actions)}) on ` +
             `${[...g.resources].join(", ")}, which covers itself; granted by ${where(g.statement)}. It can give itself any destroy right.`,

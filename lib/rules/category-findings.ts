@@ -2,7 +2,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, statementEvidence, where } from "./support";
+import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
 
 /**
  * Findings for every agent statement that grants actions of one catalogue category: one finding per statement,
@@ -22,6 +22,7 @@ export function categoryFindings(ctx: RuleContext, category: string, canWhat: st
         principal: agent.address,
         resource: g.statement.source.address,
         actions: g.actions,
+        severity: severityOf(g.actions),
         message:
           `${agent.address} is an AI agent and can ${canWhat}: ${listActions(g.actions)}` +
           `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}, granted by ${where(g.statement)}.`,

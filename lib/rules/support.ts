@@ -2,6 +2,7 @@ import type { Evidence } from "../engine/findings";
 import type { EffectiveRights, Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import { statementName, statementSummary } from "../engine/describe";
+import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -23,7 +24,7 @@ export function groupByStatement(
   const groups = new Map<Statement, StatementGrants>();
   for (const grants of rights.grants.values()) {
     for (const g of grants) {
-      if (!keep(g)) continue;
+      if (!keep(g) || (g.conditional && grantIsHarmless(g.action, g.statement.conditions))) continue;
       let e = groups.get(g.statement);
       if (!e) groups.set(g.statement, (e = { statement: g.statement, actions: [], conditional: g.conditional, resources: new Set() }));
       if (!e.actions.includes(g.action)) e.actions.push(g.action);
@@ -64,4 +65,10 @@ export function boundaryEvidence(p: PrincipalNode): Evidence[] {
 
 export function where(s: Statement): string {
   return `${s.source.address} ${statementName(s)}`;
+}
+
+/** A finding resting only on actions the catalogue rates `warning` is a warning; otherwise an error. */
+export function severityOf(actions: readonly string[]): "error" | "warning" {
+  const cat = loadCatalogue();
+  return actions.some((a) => (cat.entryOf(a)?.severity ?? "error") === "error") ? "error" : "warning";
 }

@@ -241,3 +241,16 @@ describe("report content", () => {
     expect(f.file).toBe("test.tf.json");
   });
 });
+
+describe("catalogue refinements", () => {
+  test("an Allow pinned to harmless condition values (ReadOnly sessions) is not a right", () => {
+    const pinned = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*", Condition: { StringEquals: { "s3express:SessionMode": "ReadOnly" } } }) } }));
+    expect(pinned.findings.filter((f) => f.ruleId === "agent-destroy-right")).toEqual([]);
+    const loose = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*" }) } }));
+    expect(loose.findings.filter((f) => f.ruleId === "agent-destroy-right")).toHaveLength(1);
+  });
+  test("a finding resting only on actions the catalogue rates warning is a warning", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*" }) } }));
+    expect(r.findings.find((f) => f.ruleId === "agent-destroy-right")!.severity).toBe("warning");
+  });
+});

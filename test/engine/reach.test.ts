@@ -259,9 +259,13 @@ describe("7. resource policies", () => {
 });
 
 describe("8. removing its own guardrails", () => {
-  test.each(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:DetachRolePolicy", "iam:DeleteRolePolicy"])("%s on itself", (action) => {
+  test.each(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"])("%s on itself is an error", (action) => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_role.agent.arn}" }) }));
     expect(ruleIds(r)).toContain("agent-self-escalation");
+  });
+  test.each(["iam:DetachRolePolicy", "iam:DeleteRolePolicy"])("%s on itself (drops a Deny it may hold) is reported, as the catalogue rates it", (action) => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_role.agent.arn}" }) }));
+    expect(r.findings.find((f) => f.ruleId === "agent-self-escalation")!.severity).toBe("warning");
   });
   test("iam:CreatePolicyVersion on a policy attached to itself", () => {
     const r = check(

@@ -1,0 +1,158 @@
+/**
+ * Shared reading of resource attributes for the protection rules (the guarantees the constructs of
+ * lib/constructs give, checked on any stack). Values may be Terraform expressions: a literal or a literal
+ * `local` is read; anything else (a variable, which `-var` can override, a reference, a function call) is
+ * "unknown", and an unknown protection setting counts as not set. Messages say which it was.
+ */
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { isObject } from "../engine/terraform/stack";
+import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
+import { providerDefaultTags } from "../engine/principals/collect";
+
+export type Read<T> =
+  | { readonly state: "set"; readonly value: T }
+  | { readonly state: "unset" }
+  | { readonly state: "unknown"; readonly raw: string; readonly why: string };
+
+const MAX_LOCAL_DEPTH = 8;
+
+/** The literal behind a value: itself, or what a `${local.x}` chain ends in. */
+function literalOf(stack: TfStack, v: unknown, depth = 0): { value: unknown } | { raw: string; why: string } {
+  if (typeof v !== "string" || !hasInterpolation(v)) return { value: v };
+  const ref = refTarget(v);
+  if (ref?.kind === "local" && depth < MAX_LOCAL_DEPTH) {
+    const name = ref.address.replace(/^local\./, "");
+    if (stack.locals.has(name) && ref.path.length === 0 && ref.attribute === undefined) return literalOf(stack, stack.locals.get(name), depth + 1);
+  }
+  if (ref?.kind === "var") {
+    const name = ref.address.replace(/^var\./, "");
+    const def = stack.variables.get(name);
+    const dflt = def === undefined ? "no default" : `default ${JSON.stringify(def)}`;
+    return { raw: v, why: `a variable (${dflt}) that -var or a tfvars file can set to anything at apply time` };
+  }
+  return { raw: v, why: "an expression blastwall cannot evaluate" };
+}
+
+export function readBool(stack: TfStack, v: unknown): Read<boolean> {
+  const l = literalOf(stack, v);
+  if ("raw" in l) return { state: "unknown", raw: l.raw, why: l.why };
+  if (l.value === undefined || l.value === null) return { state: "unset" };
+  if (l.value === true || l.value === "true") return { state: "set", value: true };
+  if (l.value === false || l.value === "false") return { state: "set", value: false };
+  return { state: "unknown", raw: JSON.stringify(l.value), why: "not a boolean" };
+}
+
+export function readNumber(stack: TfStack, v: unknown): Read<number> {
+  const l = literalOf(stack, v);
+  if ("raw" in l) return { state: "unknown", raw: l.raw, why: l.why };
+  if (l.value === undefined || l.value === null) return { state: "unset" };
+  const n = typeof l.value === "number" ? l.value : typeof l.value === "string" && /^-?\d+(\.\d+)?$/.test(l.value) ? Number(l.value) : NaN;
+  if (Number.isNaN(n)) return { state: "unknown", raw: JSON.stringify(l.value), why: "not a number" };
+  return { state: "set", value: n };
+}
+
+export function readString(stack: TfStack, v: unknown): Read<string> {
+  const l = literalOf(stack, v);
+  if ("raw" in l) return { state: "unknown", raw: l.raw, why: l.why };
+  if (l.value === undefined || l.value === null) return { state: "unset" };
+  if (typeof l.value === "string") return { state: "set", value: l.value };
+  return { state: "unknown", raw: JSON.stringify(l.value), why: "not a string" };
+}
+
+/** "`${var.x}`, a variable (default true) that ...": how an unknown value is shown in a message. */
+export function unknownText(r: { raw: string; why: string }): string {
+  return `\`${r.raw}\`, ${r.why}, so it counts as not set`;
+}
+
+/** A nested block as Terraform JSON may write it: an object, an array of objects, or absent. */
+export function blocks(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  return isObject(v) ? [v] : [];
+}
+
+/** `aws_db_instance.db (construct stack/Db/Instance)`: how every protection finding names the resource. */
+export function describe(r: TfResource): string {
+  return r.constructPath ? `${r.address} (construct ${r.constructPath})` : r.address;
+}
+
+export function resourceEvidence(r: TfResource, detail: string): Evidence {
+  return { step: "resource", address: r.address, detail, ...(r.location ? { location: r.location } : {}) };
+}
+
+/** A finding about one resource at fault (principal and resource are both the resource). */
+export function resourceFinding(r: TfResource, message: string, evidence: Evidence[], extra: Partial<FindingDraft> = {}): FindingDraft {
+  return {
+    principal: r.address,
+    resource: r.address,
+    actions: [],
+    message,
+    evidence,
+    ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+    ...extra,
+  };
+}
+
+/** Resources holding data that a destroy loses. */
+export const STATEFUL_TYPES = [
+  "aws_ebs_volume",
+  "aws_db_instance",
+  "aws_rds_cluster",
+  "aws_dynamodb_table",
+  "aws_efs_file_system",
+  "aws_s3_bucket",
+] as const;
+
+export function statefulResources(stack: TfStack): TfResource[] {
+  return STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"));
+}
+
+/** A read replica holds a copy of another database: its source is what must be kept and backed up. */
+export function isReadReplica(r: TfResource): boolean {
+  const v = r.values["replicate_source_db"] ?? r.values["replication_source_identifier"];
+  return typeof v === "string" && v !== "";
+}
+
+/** The provider configuration a resource uses: `aws`, `aws.backup`. */
+export function providerKey(r: TfResource): string {
+  const p = r.values["provider"];
+  if (typeof p === "string" && p !== "") return p.replace(/^\$\{(.*)\}$/, "$1").trim();
+  return r.type.split("_")[0];
+}
+
+/**
+ * The account a provider configuration is pinned to, when the configuration says so literally: a single
+ * `allowed_account_ids` entry, or the account in `assume_role.role_arn`.
+ */
+export function providerAccount(stack: TfStack, key: string): string | undefined {
+  const body = stack.providers?.get(key);
+  if (!body) return undefined;
+  const allowed = body["allowed_account_ids"];
+  if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
+  for (const ar of blocks(body["assume_role"])) {
+    const arn = ar["role_arn"];
+    const m = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(arn) : null;
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Literal tags of a resource, provider `default_tags` under its own `tags`; token values are left out. */
+export function literalTags(stack: TfStack, r: TfResource): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [providerDefaultTags(stack, r), r.values["tags"]]) {
+    if (!isObject(source)) continue;
+    for (const [k, v] of Object.entries(source)) {
+      if (typeof v === "string" && !hasInterpolation(v)) out[k] = v;
+      else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+      else delete out[k];
+    }
+  }
+  return out;
+}
+
+/** True when `v` is `${<address>.<one of attributes>}` exactly. */
+export function refersTo(v: unknown, address: string, attributes: readonly string[]): boolean {
+  const ref = refTarget(v);
+  return ref !== undefined && ref.address === address && ref.attribute !== undefined && attributes.includes(ref.attribute) && ref.path.length === 0;
+}

@@ -1,0 +1,187 @@
+import type { Rule } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { globCovers, globMatch, globsIntersect } from "../engine/iam/glob";
+import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../engine/terraform/tokens";
+import {
+  blocks,
+  describe,
+  isReadReplica,
+  literalTags,
+  readNumber,
+  readString,
+  refersTo,
+  resourceEvidence,
+  resourceFinding,
+  statefulResources,
+} from "./protection-support";
+
+/**
+ * Is every stateful resource in some `aws_backup_selection`? A selection covers a resource when all of its
+ * criteria certainly hold:
+ * - `resources`: a reference to the resource's `arn`, or an ARN pattern that covers every ARN the resource can
+ *   have (region and account are the selection's own, so those parts are ignored);
+ * - `selection_tag`: one of them matches a literal tag of the resource (provider `default_tags` included);
+ * - `condition`: every condition holds on the literal tags;
+ * - no `not_resources` entry may match it.
+ * When a selection gives both `resources` and `selection_tag`, both must hold (the narrower reading). An S3
+ * bucket with a compliance-mode Object Lock default retention counts as protected without a backup: its object
+ * versions cannot be deleted by anyone until they expire.
+ */
+
+interface Verdict {
+  readonly covered: boolean;
+  /** Why not, when it almost did (shown in the evidence). */
+  readonly note?: string;
+}
+
+function normaliseArnPattern(p: string): string {
+  const parts = p.split(":");
+  if (parts[0] !== "arn" || parts.length < 6) return p;
+  // A selection only ever selects resources of its own account and region.
+  parts[3] = "*";
+  parts[4] = "*";
+  return parts.join(":");
+}
+
+function stringList(v: unknown): { list: unknown[] } | { token: string } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return { list: v };
+  if (typeof v === "string") return { token: v };
+  return undefined;
+}
+
+function entryCovers(stack: TfStack, entry: unknown, r: TfResource, arn: string): boolean {
+  if (typeof entry !== "string") return false;
+  if (refersTo(entry, r.address, ["arn"])) return true;
+  const ref = refTarget(entry);
+  if (ref && ref.kind !== "local") return false; // a reference to something else
+  const p = resolveToPattern(stack, entry);
+  return globCovers(normaliseArnPattern(p.pattern), arn);
+}
+
+function entryMayMatch(stack: TfStack, entry: unknown, r: TfResource, arn: string): boolean {
+  if (typeof entry !== "string") return true;
+  if (refersTo(entry, r.address, ["arn", "id"])) return true;
+  const ref = refTarget(entry);
+  if (ref && (ref.kind === "resource" || ref.kind === "data") && ref.address !== r.address) return false;
+  const p = resolveToPattern(stack, entry);
+  return globsIntersect(normaliseArnPattern(p.pattern), arn);
+}
+
+const CONDITION_OPS: Record<string, (actual: string | undefined, expected: string) => boolean> = {
+  string_equals: (a, e) => a === e,
+  string_like: (a, e) => a !== undefined && globMatch(e, a),
+  string_not_equals: (a, e) => a !== undefined && a !== e,
+  string_not_like: (a, e) => a !== undefined && !globMatch(e, a),
+};
+
+function selects(stack: TfStack, sel: TfResource, r: TfResource, arn: string, tags: Record<string, string>): Verdict {
+  const resources = stringList(sel.values["resources"]);
+  const tagBlocks = blocks(sel.values["selection_tag"]);
+  if (resources === undefined && tagBlocks.length === 0) return { covered: false, note: "selects by neither resources nor selection_tag" };
+  if (resources && "token" in resources) return { covered: false, note: `resources is \`${resources.token}\`, which blastwall cannot evaluate` };
+  if (resources && !resources.list.some((e) => entryCovers(stack, e, r, arn))) return { covered: false };
+
+  if (tagBlocks.length > 0) {
+    const hit = tagBlocks.some((t) => {
+      const type = readString(stack, t["type"]);
+      const key = readString(stack, t["key"]);
+      const value = readString(stack, t["value"]);
+      return type.state === "set" && type.value.toUpperCase() === "STRINGEQUALS" && key.state === "set" && value.state === "set" && tags[key.value] === value.value;
+    });
+    if (!hit) return { covered: false, note: `no selection_tag matches the literal tags of ${r.address}` };
+  }
+
+  for (const c of blocks(sel.values["condition"])) {
+    for (const [op, test] of Object.entries(CONDITION_OPS)) {
+      for (const cond of blocks(c[op])) {
+        const key = readString(stack, cond["key"]);
+        const value = readString(stack, cond["value"]);
+        if (key.state !== "set" || value.state !== "set") return { covered: false, note: `a condition of ${sel.address} cannot be evaluated` };
+        const tagKey = key.value.replace(/^aws:ResourceTag\//, "");
+        if (!test(tags[tagKey], value.value)) return { covered: false, note: `condition ${op} ${key.value} does not hold for ${r.address}` };
+      }
+    }
+  }
+
+  const not = stringList(sel.values["not_resources"]);
+  if (not && "token" in not) return { covered: false, note: `not_resources is \`${not.token}\`, which may exclude ${r.address}` };
+  if (not && not.list.some((e) => entryMayMatch(stack, e, r, arn))) return { covered: false, note: `not_resources may exclude ${r.address}` };
+  return { covered: true };
+}
+
+/** The compliance-mode default retention of a bucket's Object Lock, when one is literally configured. */
+function complianceLock(stack: TfStack, bucket: TfResource): string | undefined {
+  const name = readString(stack, bucket.values["bucket"]);
+  const retentionOf = (rule: unknown): string | undefined => {
+    for (const rb of blocks(rule)) {
+      for (const dr of blocks(rb["default_retention"])) {
+        const mode = readString(stack, dr["mode"]);
+        const days = readNumber(stack, dr["days"]);
+        const years = readNumber(stack, dr["years"]);
+        const length = days.state === "set" && days.value > 0 ? `${days.value} days` : years.state === "set" && years.value > 0 ? `${years.value} years` : undefined;
+        if (mode.state === "set" && mode.value.toUpperCase() === "COMPLIANCE" && length) return length;
+      }
+    }
+    return undefined;
+  };
+  for (const lock of stack.byType.get("aws_s3_bucket_object_lock_configuration") ?? []) {
+    const target = lock.values["bucket"];
+    const same = refersTo(target, bucket.address, ["id", "bucket"]) || (name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value);
+    if (!same) continue;
+    const length = retentionOf(lock.values["rule"]);
+    if (length) return `${lock.address} keeps every object version ${length} in COMPLIANCE mode`;
+  }
+  for (const inline of blocks(bucket.values["object_lock_configuration"])) {
+    const length = retentionOf(inline["rule"]);
+    if (length) return `its object_lock_configuration keeps every object version ${length} in COMPLIANCE mode`;
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: "stateful-backup-coverage",
+    title: "Stateful resource not covered by an AWS Backup selection",
+    why:
+      "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
+      "brings data back after everything else failed. A resource that no backup selection covers has no such copy.",
+    fix:
+      "Add the resource to an `aws_backup_selection` (by `resources = [<resource>.arn]` or a `selection_tag` it carries) of a plan " +
+      "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do.",
+    severity: "error",
+    category: "protection",
+  },
+  check({ stack }) {
+    const out: FindingDraft[] = [];
+    const selections = (stack.byType.get("aws_backup_selection") ?? []).filter((s) => s.mode === "managed");
+    for (const r of statefulResources(stack)) {
+      if (isReadReplica(r)) continue;
+      if (r.type === "aws_s3_bucket" && complianceLock(stack, r)) continue;
+      const arn = attributePattern(stack, r, "arn").pattern;
+      const tags = literalTags(stack, r);
+      const notes: Evidence[] = [];
+      let covered = false;
+      for (const sel of selections) {
+        const v = selects(stack, sel, r, arn, tags);
+        if (v.covered) {
+          covered = true;
+          break;
+        }
+        if (v.note) notes.push({ step: "backup-selection", address: sel.address, detail: v.note });
+      }
+      if (covered) continue;
+      const why = selections.length === 0 ? "the stack has no aws_backup_selection" : `none of the ${selections.length} aws_backup_selection(s) certainly selects it`;
+      out.push(
+        resourceFinding(
+          r,
+          `${describe(r)} is not covered by any AWS Backup selection (${why}): if it is deleted, no copy brings it back. ` +
+            `Select it in a backup plan that copies to another account (resources = [${r.address}.arn]).`,
+          [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes],
+        ),
+      );
+    }
+    return out;
+  },
+};
