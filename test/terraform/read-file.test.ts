@@ -91,6 +91,11 @@ describe("readTerraformJson: bad input", () => {
     expect(failure(write("b3.json", "{'resource': {}}")).problem).toMatch(/expected a double-quoted property name at line 1, column 2$/);
     expect(failure(write("b4.json", '{"a": "x\ny"}')).problem).toMatch(/control character .* at line 1, column 9$/);
   });
+  test("an HCL file passed by mistake", () => {
+    const f = write("main.tf", '# comment\nresource "aws_iam_role" "agent" {\n  name = "agent"\n}\n');
+    expect(failure(f).problem).toBe("is not JSON but HCL (Terraform's .tf syntax); pass the directory holding the .tf files instead");
+    expect(failure(write("tf.tf", "terraform {\n}\n")).problem).toMatch(/HCL/);
+  });
   test("not an object", () => {
     expect(failure(write("arr.json", "[1, 2]")).problem).toBe("is not a Terraform configuration: the top level is an array, expected an object");
     expect(failure(write("num.json", "42")).problem).toBe("is not a Terraform configuration: the top level is a number, expected an object");

@@ -102,6 +102,9 @@ export function parseJsonText(file: string, text: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     if (isBlank(text)) throw new InputError(file, "file is empty; expected a Terraform JSON configuration");
+    if (looksLikeHcl(text)) {
+      throw new InputError(file, "is not JSON but HCL (Terraform's .tf syntax); pass the directory holding the .tf files instead");
+    }
     const found = locateJsonError(text);
     if (found) {
       const { line, column } = lineColumn(text, found.offset);
@@ -139,6 +142,12 @@ function lookalike(obj: Record<string, unknown>): string {
   if (keys.length === 0) return `the top level is an empty object (${none})`;
   const shown = keys.slice(0, 3).map((k) => JSON.stringify(k)).join(", ");
   return `${none} (found ${shown}${keys.length > 3 ? ", ..." : ""})`;
+}
+
+/** Starts (after comments) with a Terraform block: `resource "..."`, `terraform {`, ... */
+function looksLikeHcl(text: string): boolean {
+  const t = text.replace(/^\uFEFF/, "").replace(/^(?:\s+|#[^\n]*\n|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*/, "");
+  return /^(?:resource|data|module|provider|variable|output)\s+"|^(?:terraform|locals)\s*\{/.test(t);
 }
 
 function isBlank(text: string): boolean {
