@@ -1,0 +1,80 @@
+/** `blastwall approve`: a human signs an approval for the changes the gate blocks in one exact plan. */
+import { readFileSync, writeFileSync } from "fs";
+import { resolve } from "path";
+import type { Finding } from "../engine/findings";
+import { InputError, type TfStack } from "../engine/terraform/types";
+import { loadConfig } from "../config/load-config";
+import { createApprovalFor } from "../plan/approval";
+import { showChangeKey } from "../plan/evaluate";
+import { fileProblem, readPlan } from "../plan/read-plan";
+import type { PlanResourceChange } from "../plan/types";
+import { parseArgs, UsageError } from "./args";
+import { planGateConfig } from "./gate";
+import type { Command } from "./io";
+import { EXIT_OK } from "./io";
+
+export const APPROVE_USAGE = "usage: blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE]";
+export const DEFAULT_EXPIRY = "1h";
+
+type LoadedConfig = ReturnType<typeof loadConfig>;
+
+export interface ApproveCommandDeps {
+  readonly analyzeStack?: (stack: TfStack, config: LoadedConfig) => readonly Finding[];
+  readonly isAgent?: (rc: PlanResourceChange, config: LoadedConfig) => boolean;
+}
+
+export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
+  return async (args, io) => {
+    const parsed = parseArgs(args, { values: ["key", "by", "expires", "out"] });
+    if (parsed.positionals.length !== 1) throw new UsageError(`approve takes exactly one PLAN_JSON, got ${parsed.positionals.length}; ${APPROVE_USAGE}`);
+    const keyFile = parsed.values.get("key")?.[0];
+    if (!keyFile) throw new UsageError(`--key PRIVATE.pem is required; ${APPROVE_USAGE}`);
+    const by = parsed.values.get("by")?.[0];
+    if (!by) throw new UsageError(`--by NAME is required; ${APPROVE_USAGE}`);
+    const expiresIn = parsed.values.get("expires")?.[0] ?? DEFAULT_EXPIRY;
+    const out = parsed.values.get("out")?.[0];
+
+    const planFile = parsed.positionals[0];
+    const plan = readPlan(planFile, { cwd: io.cwd });
+    let privateKeyPem: string;
+    try {
+      privateKeyPem = readFileSync(resolve(io.cwd, keyFile), "utf8");
+    } catch (e) {
+      throw new InputError(keyFile, fileProblem(e));
+    }
+    // The same default config the gate reads without --config, so the approval lists what the gate blocks.
+    const config = loadConfig(undefined, io.cwd);
+    const approval = createApprovalFor(plan, {
+      privateKeyPem,
+      keyFile,
+      by,
+      expiresIn,
+      now: io.now(),
+      config: planGateConfig(config),
+      analyzeStack: deps.analyzeStack ? (stack) => deps.analyzeStack!(stack, config) : undefined,
+      isAgent: deps.isAgent ? (rc) => deps.isAgent!(rc, config) : undefined,
+    });
+    if (approval.approved.length === 0) {
+      io.stderr(`blastwall approve: nothing in ${planFile} needs approval; no approval written\n`);
+      return EXIT_OK;
+    }
+    const json = `${JSON.stringify(approval, null, 2)}\n`;
+    if (out) {
+      try {
+        writeFileSync(resolve(io.cwd, out), json);
+      } catch (e) {
+        throw new InputError(out, `cannot write approval (${fileProblem(e)})`);
+      }
+    } else {
+      io.stdout(json);
+    }
+    io.stderr(
+      `blastwall approve: ${approval.by} approves ${approval.approved.length} change(s) of ${planFile} ` +
+        `(sha256 ${approval.planSha256.slice(0, 12)}…) until ${approval.expiresAt}${out ? `, written to ${out}` : ""}:\n` +
+        approval.approved.map((k) => `  ${showChangeKey(k)}\n`).join(""),
+    );
+    return EXIT_OK;
+  };
+}
+
+export const approveCommand: Command = makeApproveCommand();

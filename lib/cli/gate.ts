@@ -1,0 +1,75 @@
+/** `blastwall gate`: the deploy-time gate over `terraform show -json` plans, with signed human approvals. */
+import { dirname, resolve } from "path";
+import type { Finding, RuleMeta } from "../engine/findings";
+import type { TfStack } from "../engine/terraform/types";
+import { loadConfig } from "../config/load-config";
+import { gateFails, runGate } from "../plan/gate";
+import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
+import { renderReport } from "../report/render";
+import { parseArgs, UsageError } from "./args";
+import type { Command } from "./io";
+import { EXIT_FINDINGS, EXIT_OK } from "./io";
+
+export const GATE_USAGE = "usage: blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust KEY.pem]... PLAN_JSON";
+const GATE_FORMATS = ["text", "json", "sarif"] as const;
+type GateFormat = (typeof GATE_FORMATS)[number];
+
+type LoadedConfig = ReturnType<typeof loadConfig>;
+
+/** What the CLI entry can plug in: the core engine over the planned end state, and config agent selection. */
+export interface GateCommandDeps {
+  readonly analyzeStack?: (stack: TfStack, config: LoadedConfig) => readonly Finding[];
+  readonly isAgent?: (rc: PlanResourceChange, config: LoadedConfig) => boolean;
+  readonly engineRules?: readonly RuleMeta[];
+}
+
+export function makeGateCommand(deps: GateCommandDeps = {}): Command {
+  return async (args, io) => {
+    const parsed = parseArgs(args, { values: ["format", "config"], repeatable: ["approval", "trust"] });
+    const format = parsed.values.get("format")?.[0] ?? "text";
+    if (!(GATE_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format must be one of ${GATE_FORMATS.join(", ")} (got "${format}")`);
+    }
+    if (parsed.positionals.length !== 1) {
+      throw new UsageError(`gate takes exactly one PLAN_JSON (the output of terraform show -json PLANFILE), got ${parsed.positionals.length}; ${GATE_USAGE}`);
+    }
+    const configFile = parsed.values.get("config")?.[0];
+    const config = loadConfig(configFile, io.cwd);
+    const report = runGate({
+      planFile: parsed.positionals[0],
+      approvals: parsed.values.get("approval") ?? [],
+      trustedKeys: parsed.values.get("trust") ?? [],
+      config: planGateConfig(config),
+      configDir: configFile ? dirname(resolve(io.cwd, configFile)) : io.cwd,
+      cwd: io.cwd,
+      now: io.now(),
+      analyzeStack: deps.analyzeStack ? (stack) => deps.analyzeStack!(stack, config) : undefined,
+      isAgent: deps.isAgent ? (rc) => deps.isAgent!(rc, config) : undefined,
+      engineRules: deps.engineRules,
+    });
+    io.stdout(renderReport(report, format as GateFormat));
+    return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
+  };
+}
+
+/** The plan gate's view of the config: protected addresses/types and trusted keys, nothing else. */
+export function planGateConfig(config: unknown): PlanGateConfig {
+  const c = (config ?? {}) as {
+    protected?: { addresses?: unknown; types?: unknown };
+    agents?: { addresses?: unknown; names?: unknown; tags?: unknown };
+    trustedKeys?: unknown;
+  };
+  const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
+  const tags =
+    c.agents?.tags && typeof c.agents.tags === "object"
+      ? Object.fromEntries(Object.entries(c.agents.tags as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"))
+      : undefined;
+  return {
+    protected: { addresses: strings(c.protected?.addresses), types: strings(c.protected?.types) },
+    agents: { addresses: strings(c.agents?.addresses), names: strings(c.agents?.names), tags },
+    trustedKeys: strings(c.trustedKeys),
+  };
+}
+
+/** The gate without the core engine; `lib/cli/main.ts` may use `makeGateCommand({ analyzeStack })` instead. */
+export const gateCommand: Command = makeGateCommand();
