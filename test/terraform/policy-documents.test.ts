@@ -267,6 +267,24 @@ describe("data.aws_iam_policy_document", () => {
     expect(d.statements[2].unknown).toMatch(/^data\.aws_iam_policy_document\.x\.override_policy_documents\[0\]: policy is built by \$\{file\("override.json"\)\}/);
   });
 
+  test("a dynamic statement block may replace source Denies with a Sid", () => {
+    const s = base({
+      guard: { statement: { sid: "NoDelete", effect: "Deny", actions: ["ec2:DeleteVolume"], resources: ["*"] } },
+      d: {
+        source_policy_documents: ["${data.aws_iam_policy_document.guard.json}"],
+        statement: { actions: ["ec2:Describe*"], resources: ["*"] },
+        dynamic: { statement: { for_each: "${var.s}", content: {} } },
+      },
+    });
+    const d = conv(s, "d");
+    expect(d.statements.map((st) => st.unknown ?? st.actions![0])).toEqual([
+      'data.aws_iam_policy_document.d.dynamic.statement cannot be read and may replace statement "NoDelete"',
+      "ec2:describe*",
+      'data.aws_iam_policy_document.d builds statements with a dynamic "statement" block, which blastwall cannot read',
+    ]);
+    expect(d.statements[2].source.index).toBe(1);
+  });
+
   test("a token instead of a list, or a dynamic block: an Allow becomes unknown", () => {
     const s = base({
       t: {

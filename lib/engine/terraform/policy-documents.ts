@@ -379,7 +379,20 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
   }
   for (const s of sources) mergeStatements(merged, embeddedDocument(ctx, r, s.value, s.where).statements);
 
-  mergeStatements(merged, ownStatements(ctx, r));
+  const own = ownStatements(ctx, r);
+  const dyn = v["dynamic"];
+  if (isObject(dyn) && "statement" in dyn) {
+    const where = `${r.address}.dynamic.statement`;
+    own.push(
+      unknownStatement(
+        { address: r.address, index: own.length, ...(r.constructPath !== undefined && { constructPath: r.constructPath }) },
+        `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
+      ),
+    );
+    mergeUnreadable(merged, own, where);
+  } else {
+    mergeStatements(merged, own);
+  }
 
   const overrides: { value: unknown; where: string }[] = [];
   const opd = v["override_policy_documents"];
@@ -388,30 +401,25 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     else overrides.push({ value: opd, where: sub("override_policy_documents", -1) });
   }
   if (v["override_json"] !== undefined) overrides.push({ value: v["override_json"], where: sub("override_json", -1) });
-  for (const o of overrides) {
-    const doc = embeddedDocument(ctx, r, o.value, o.where);
-    const unreadable = doc.statements.find((s) => s.unknown !== undefined && s.effect === "Allow" && s.source.sid === undefined);
-    if (unreadable && doc.statements.length === 1) {
-      // An override blastwall cannot read may replace any statement with a Sid, Denies included.
-      for (let i = 0; i < merged.length; i++) {
-        const m = merged[i];
-        if (m.source.sid !== undefined && m.effect === "Deny" && m.unknown === undefined) {
-          merged[i] = unknownStatement(m.source, `${o.where} cannot be read and may replace statement "${m.source.sid}"`);
-        }
+  for (const o of overrides) mergeUnreadable(merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+  return merged;
+}
+
+/**
+ * Merges statements that override by Sid. An unreadable part among them (a whole document blastwall cannot
+ * read, a dynamic "statement" block) may stand for statements with any Sid, so it may replace any earlier
+ * statement with a Sid: such Denies become unknown too.
+ */
+function mergeUnreadable(into: Statement[], add: readonly Statement[], where: string): void {
+  if (add.some((s) => s.unknown !== undefined && s.source.sid === undefined)) {
+    for (let i = 0; i < into.length; i++) {
+      const m = into[i];
+      if (m.source.sid !== undefined && m.effect === "Deny" && m.unknown === undefined) {
+        into[i] = unknownStatement(m.source, `${where} cannot be read and may replace statement "${m.source.sid}"`);
       }
     }
-    mergeStatements(merged, doc.statements);
   }
-
-  if (v["dynamic"] !== undefined && isObject(v["dynamic"]) && "statement" in (v["dynamic"] as Obj)) {
-    merged.push(
-      unknownStatement(
-        { address: r.address, index: merged.length, ...(r.constructPath !== undefined && { constructPath: r.constructPath }) },
-        `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
-      ),
-    );
-  }
-  return merged;
+  mergeStatements(into, add);
 }
 
 function mergeStatements(into: Statement[], add: readonly Statement[]): void {
