@@ -107,7 +107,13 @@ export function signApproval(unsigned: UnsignedApproval, privateKey: string | Ke
 
 export type ApprovalCheck =
   | { readonly accepted: true; readonly approval: Approval; readonly reason: string }
-  | { readonly accepted: false; readonly approval?: Approval; readonly reason: string };
+  | {
+      readonly accepted: false;
+      readonly approval?: Approval;
+      readonly reason: string;
+      /** True when the signature verified with a trusted key (refused for the plan hash or the time window). */
+      readonly signed?: boolean;
+    };
 
 export interface VerifyOptions {
   /** SHA-256 (hex) of the plan file the gate is judging. */
@@ -143,6 +149,7 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
     return {
       accepted: false,
       approval: a,
+      signed: true,
       reason: `wrong plan: approves plan sha256 ${a.planSha256.slice(0, 12)}…, this plan is ${options.planSha256.slice(0, 12)}… (an approval holds only for the exact plan JSON it was made for)`,
     };
   }
@@ -150,9 +157,9 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
   const created = Date.parse(a.createdAt);
   const expires = Date.parse(a.expiresAt);
   if (created - now > MAX_CLOCK_SKEW_MS) {
-    return { accepted: false, approval: a, reason: `not yet valid: created ${a.createdAt}, in the future` };
+    return { accepted: false, approval: a, signed: true, reason: `not yet valid: created ${a.createdAt}, in the future` };
   }
-  if (now >= expires) return { accepted: false, approval: a, reason: `expired at ${a.expiresAt}` };
+  if (now >= expires) return { accepted: false, approval: a, signed: true, reason: `expired at ${a.expiresAt}` };
   return { accepted: true, approval: a, reason: `valid: signed by ${a.by} with key ${a.keyId}, expires ${a.expiresAt}` };
 }
 

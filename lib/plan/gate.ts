@@ -54,7 +54,10 @@ export function runGate(options: GateOptions): Report {
         ? verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now })
         : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
     if (!check.accepted) {
-      verdicts.push({ file, accepted: false, ...(check.approval ? { by: check.approval.by } : {}), reason: check.reason, covers: [] });
+      // A name is only reported when a trusted key signed it; otherwise it is just a claim in the file.
+      const signedBy = check.approval && check.signed ? { by: check.approval.by } : {};
+      const claim = check.approval && !check.signed ? ` (the file claims to be by ${JSON.stringify(check.approval.by)})` : "";
+      verdicts.push({ file, accepted: false, ...signedBy, reason: `${check.reason}${claim}`, covers: [] });
       continue;
     }
     const a = check.approval;

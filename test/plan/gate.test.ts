@@ -118,6 +118,8 @@ describe("runGate with approvals", () => {
     expect(r.approvals).toHaveLength(1);
     expect(r.approvals?.[0]).toMatchObject({ file: "a.json", accepted: false, covers: [] });
     expect(r.approvals?.[0].reason).toMatch(reason);
+    // only a trusted signature makes the name more than a claim
+    expect(r.approvals?.[0].by).toBe(/^(expired|wrong plan)/.test(r.approvals?.[0].reason ?? "") ? "alice" : undefined);
     expect(r.findings.some((f) => f.acknowledged)).toBe(false);
     expect(gateFails(r)).toBe(true);
   });
@@ -137,9 +139,10 @@ describe("runGate with approvals", () => {
     const r = w.gate({ approvals: [a1, bad, a2] });
     expect(r.approvals?.map((v) => [v.file, v.accepted, v.by])).toEqual([
       ["db.json", true, "alice"],
-      ["bad.json", false, "alice"],
+      ["bad.json", false, undefined],
       ["rest.json", true, "carol"],
     ]);
+    expect(r.approvals?.[1].reason).toMatch(/^untrusted key: .*\(the file claims to be by "alice"\)$/);
     expect(r.findings.map((f) => f.acknowledged?.source)).toEqual(["db.json", "rest.json", "rest.json"]);
     expect(gateFails(r)).toBe(false);
   });
