@@ -55,7 +55,7 @@ function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sourc
   const ref = refTarget(dest);
   const vault = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
   if (!vault || !["aws_backup_vault", "aws_backup_logically_air_gapped_vault"].includes(vault.type) || ref?.attribute !== "arn") {
-    return { ok: false, detail: `destination_vault_arn is `${lit.raw}`; blastwall cannot tell which account that vault is in, so it counts as none` };
+    return { ok: false, detail: `destination_vault_arn is \`${lit.raw}\`; blastwall cannot tell which account that vault is in, so it counts as none` };
   }
   const here = providerKey(plan);
   const there = providerKey(vault);

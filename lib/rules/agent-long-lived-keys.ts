@@ -1,0 +1,73 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import type { PrincipalNode } from "../engine/analysis-types";
+import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
+import { principalEvidence } from "./support";
+import { describe, resourceEvidence } from "./protection-support";
+
+/** Resources that give an IAM user credentials that do not expire. */
+const CREDENTIALS: Record<string, string> = {
+  aws_iam_access_key: "an access key",
+  aws_iam_user_login_profile: "a console password",
+  aws_iam_service_specific_credential: "a service-specific credential",
+  aws_iam_signing_certificate: "a signing certificate",
+  aws_iam_user_ssh_key: "an SSH key",
+};
+
+/**
+ * Agents get temporary credentials only. An IAM user is a principal whose only credentials are long-lived, so
+ * an agent user is itself the finding, and each key or password created for it is another one.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "agent-long-lived-keys",
+    title: "AI agent with long-lived credentials (IAM user or access key)",
+    why:
+      "An access key never expires on its own: once it is in an agent's context it ends up in a repository, a log or a prompt " +
+      "(the April 2026 incident began with a broad token found in a file). Agents should only ever hold role sessions that " +
+      "expire within the hour.",
+    fix: "Replace the agent IAM user with an AgentRole (sessions of at most one hour) or a ScopedToken, and delete its access keys.",
+    severity: "error",
+    category: "protection",
+  },
+  check({ stack, analysis }) {
+    const out: FindingDraft[] = [];
+    const users = analysis.agents.filter((a) => a.kind === "user");
+    const byAddress = new Map(users.map((u) => [u.address, u]));
+    const byName = new Map(users.filter((u) => !u.name.includes("*")).map((u) => [u.name, u]));
+    for (const user of users) {
+      const r = user.resource;
+      out.push({
+        principal: user.address,
+        resource: user.address,
+        actions: [],
+        message:
+          `${describe(r)} is an AI agent IAM user: a user's credentials are long-lived, so whoever copies them keeps the agent's access. ` +
+          "Use an AgentRole or a ScopedToken (temporary credentials) instead.",
+        evidence: [principalEvidence(user), resourceEvidence(r, "aws_iam_user: long-lived credentials only")],
+        ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+      });
+    }
+    for (const [type, what] of Object.entries(CREDENTIALS)) {
+      for (const cred of stack.byType.get(type) ?? []) {
+        const target = cred.values["user"];
+        let user: PrincipalNode | undefined;
+        const ref = refTarget(target);
+        if (ref) user = byAddress.get(ref.address);
+        else if (typeof target === "string" && !hasInterpolation(target)) user = byName.get(target);
+        if (!user) continue;
+        out.push({
+          principal: user.address,
+          resource: cred.address,
+          actions: [],
+          message:
+            `${describe(cred)} gives AI agent user ${user.address} ${what}, which does not expire: a copy in a log or a prompt keeps working. ` +
+            "Delete it and give the agent temporary credentials (AgentRole, ScopedToken).",
+          evidence: [principalEvidence(user), resourceEvidence(cred, `${type} for ${user.address}`)],
+          ...(cred.constructPath ? { constructPath: cred.constructPath } : {}),
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,39 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { principalEvidence } from "./support";
+import { describe, readNumber, resourceEvidence, unknownText } from "./protection-support";
+
+const MAX_SECONDS = 3600;
+
+/** Leaked agent credentials stay usable for the whole session; IAM allows up to 12 hours, agents get one. */
+export const rule: Rule = {
+  meta: {
+    id: "agent-session-duration",
+    title: "AI agent role allows sessions longer than one hour",
+    why:
+      "Credentials an agent holds end up in logs, shell history and prompts. A session of up to 12 hours gives whoever finds them " +
+      "that long; one hour (IAM's minimum for a role) keeps the window short, and tasks ask for less with DurationSeconds.",
+    fix: "Set `max_session_duration = 3600` or leave it out (the default is 3600; AgentRole never allows more).",
+    severity: "error",
+    category: "protection",
+  },
+  check({ stack, analysis }) {
+    const out: FindingDraft[] = [];
+    for (const agent of analysis.agents) {
+      if (agent.kind !== "role") continue;
+      const r = agent.resource;
+      const v = readNumber(stack, r.values["max_session_duration"]);
+      if (v.state === "unset" || (v.state === "set" && v.value <= MAX_SECONDS)) continue;
+      const state = v.state === "set" ? `allows sessions of ${v.value} seconds (${(v.value / 3600).toFixed(1)} h)` : `sets max_session_duration to ${unknownText(v)}`;
+      out.push({
+        principal: agent.address,
+        resource: agent.address,
+        actions: [],
+        message: `${describe(r)} is an AI agent role and ${state}: leaked credentials would stay valid that long. Set max_session_duration = ${MAX_SECONDS}.`,
+        evidence: [principalEvidence(agent), resourceEvidence(r, `max_session_duration: ${v.state === "set" ? v.value : v.raw}`)],
+        ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+      });
+    }
+    return out;
+  },
+};

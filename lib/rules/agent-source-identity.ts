@@ -1,0 +1,104 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import type { Condition, Statement } from "../engine/iam/types";
+import { globMatch } from "../engine/iam/glob";
+import { statementName } from "../engine/describe";
+import { principalEvidence } from "./support";
+import { describe, resourceEvidence } from "./protection-support";
+
+/** The calls that start a session on a role; each must carry an `agent-` source identity. */
+const ASSUME = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
+const KEY = "sts:sourceidentity";
+
+function covers(s: Statement, action: string): boolean {
+  if (s.actions) return s.actions.some((p) => globMatch(p, action, { caseInsensitive: true }));
+  if (s.notActions) return !s.notActions.some((p) => globMatch(p, action, { caseInsensitive: true }));
+  return false;
+}
+
+/** A condition that is false whenever the request carries no source identity. */
+function requiresSourceIdentity(c: Condition): boolean {
+  if (c.key.toLowerCase() !== KEY || c.values.length === 0) return false;
+  if (c.operator === "Null") return c.values.every((v) => v.toLowerCase() === "false");
+  return ["StringEquals", "StringLike", "StringEqualsIgnoreCase"].includes(c.operator);
+}
+
+/** A Deny that certainly applies when the source identity is missing (and to nothing else that could be absent). */
+function deniesMissing(s: Statement): boolean {
+  if (s.effect !== "Deny" || s.unknown || s.conditions.length === 0) return false;
+  return s.conditions.every(
+    (c) =>
+      c.key.toLowerCase() === KEY &&
+      ((c.operator === "Null" && c.values.some((v) => v.toLowerCase() === "true")) ||
+        ["StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase"].includes(c.operator)),
+  );
+}
+
+function principalsOf(s: Statement): string {
+  const ids = (s.principals ?? []).flatMap((p) => p.identifiers.map((i) => (p.type === "*" ? "*" : `${p.type} ${i}`)));
+  return ids.length ? ids.join(", ") : s.notPrincipals ? "every principal but a few (NotPrincipal)" : "no principal named";
+}
+
+/**
+ * `sts:SourceIdentity` is set once, at the first AssumeRole, cannot be changed for the session, survives role
+ * chaining and is logged with every call: it is how an agent's actions stay attributable and how SCPs and key
+ * policies recognise agent sessions (`aws:SourceIdentity` = `agent-*`). A trust that lets a session start
+ * without one loses all of that.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "agent-source-identity",
+    title: "AI agent role assumable without a source identity",
+    why:
+      "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
+      "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one.",
+    fix:
+      "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
+      "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does).",
+    severity: "error",
+    category: "protection",
+  },
+  check({ analysis }) {
+    const out: FindingDraft[] = [];
+    for (const agent of analysis.agents) {
+      if (agent.kind !== "role") continue;
+      const r = agent.resource;
+      const extra = r.constructPath ? { constructPath: r.constructPath } : {};
+      const trust = agent.trustPolicy;
+      if (!trust) {
+        out.push({
+          principal: agent.address, resource: agent.address, actions: [],
+          message: `${describe(r)} is an AI agent role whose trust policy blastwall cannot find, so nothing shows that a session needs a source identity. Write assume_role_policy with a StringLike sts:SourceIdentity = agent-* condition.`,
+          evidence: [principalEvidence(agent), resourceEvidence(r, "assume_role_policy: not readable")],
+          ...extra,
+        });
+        continue;
+      }
+      const guarded = ASSUME.filter((a) => trust.statements.some((s) => deniesMissing(s) && covers(s, a)));
+      for (const s of trust.statements) {
+        if (s.effect !== "Allow") continue;
+        const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
+        if (open.length === 0) continue;
+        if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
+        const where = `${statementName(s)} of its trust policy`;
+        const what = s.unknown
+          ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`
+          : `${where} lets ${principalsOf(s)} call ${open.join(", ")} with no sts:SourceIdentity condition`;
+        out.push({
+          principal: agent.address,
+          resource: s.source.address,
+          actions: open,
+          message:
+            `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
+            "from others in CloudTrail or by the aws:SourceIdentity guardrails. Require StringLike sts:SourceIdentity = agent-*.",
+          evidence: [
+            principalEvidence(agent),
+            { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}` },
+          ],
+          ...extra,
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,71 @@
+import type { Rule } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { hasInterpolation } from "../engine/terraform/tokens";
+import { describe, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+
+/** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
+const MIN_CHANGEABLE_FOR_DAYS = 3;
+
+/** The lock configurations aimed at a vault: by reference to its name/id, or by its literal name under the same provider. */
+function locksOf(stack: TfStack, vault: TfResource): TfResource[] {
+  const name = readString(stack, vault.values["name"]);
+  return (stack.byType.get("aws_backup_vault_lock_configuration") ?? []).filter((l) => {
+    const target = l.values["backup_vault_name"];
+    if (refersTo(target, vault.address, ["name", "id"])) return true;
+    return (
+      name.state === "set" && typeof target === "string" && !hasInterpolation(target) && target === name.value && providerKey(l) === providerKey(vault)
+    );
+  });
+}
+
+/**
+ * Without `changeable_for_days`, `aws_backup_vault_lock_configuration` sets governance mode, which a principal
+ * with enough IAM rights can remove and then delete recovery points; with it, compliance mode, which nobody can.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "backup-vault-locked",
+    title: "Backup vault without a compliance-mode Vault Lock",
+    why:
+      "Recovery points in a vault without a compliance-mode lock can be deleted by whoever holds backup:DeleteRecoveryPoint, an agent " +
+      "with a broad token included, and the vault itself can be deleted once empty. A compliance lock makes the minimum retention " +
+      "binding for everyone, the account root and AWS included.",
+    fix:
+      "Add an `aws_backup_vault_lock_configuration` for the vault with `changeable_for_days` (at least 3) and `min_retention_days` " +
+      "(OffsiteBackupVault and OffsiteBackupPlan do).",
+    severity: "error",
+    category: "protection",
+  },
+  check({ stack }) {
+    const out: FindingDraft[] = [];
+    for (const vault of stack.byType.get("aws_backup_vault") ?? []) {
+      if (vault.mode !== "managed") continue;
+      const locks = locksOf(stack, vault);
+      const evidence: Evidence[] = [resourceEvidence(vault, `${locks.length} aws_backup_vault_lock_configuration(s) for this vault`)];
+      let ok = false;
+      let problem = "has no aws_backup_vault_lock_configuration";
+      for (const l of locks) {
+        const days = readNumber(stack, l.values["changeable_for_days"]);
+        if (days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS) {
+          ok = true;
+          break;
+        }
+        problem =
+          days.state === "unset" ? `is locked by ${l.address} in governance mode only (no changeable_for_days), which can be removed`
+          : days.state === "set" ? `is locked by ${l.address} with changeable_for_days = ${days.value}, below AWS's minimum of ${MIN_CHANGEABLE_FOR_DAYS}`
+          : `is locked by ${l.address} with changeable_for_days set to ${unknownText(days)}`;
+        evidence.push({ step: "vault-lock", address: l.address, detail: `changeable_for_days: ${days.state === "set" ? days.value : days.state === "unset" ? "not set (governance mode)" : days.raw}` });
+      }
+      if (ok) continue;
+      out.push(
+        resourceFinding(
+          vault,
+          `${describe(vault)} ${problem}: its recovery points can be deleted early. Lock it in compliance mode (changeable_for_days >= ${MIN_CHANGEABLE_FOR_DAYS}, min_retention_days).`,
+          evidence,
+        ),
+      );
+    }
+    return out;
+  },
+};
