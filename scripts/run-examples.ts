@@ -54,7 +54,7 @@ export function exampleNames(root: string): string[] {
 }
 
 /** Synthesizes one example twice (plain, then with the synth-time gate) and checks it against its expect.json. */
-export function runExample(root: string, name: string, outdir = join(root, "examples", name, "cdktf.out")): ExampleResult {
+export async function runExample(root: string, name: string, outdir = join(root, "examples", name, "cdktf.out")): Promise<ExampleResult> {
   const expectation = JSON.parse(readFileSync(join(root, "examples", name, "expect.json"), "utf8")) as Expectation;
   const mod = loadExample(root, name);
   rmSync(outdir, { recursive: true, force: true });
@@ -64,7 +64,7 @@ export function runExample(root: string, name: string, outdir = join(root, "exam
 
   const configFile = join(root, "examples", name, "blastwall.json");
   const config = loadConfig(existsSync(configFile) ? configFile : undefined);
-  const report = checkPaths([relative(process.cwd(), outdir) || "."], { config });
+  const report = await checkPaths([relative(process.cwd(), outdir) || "."], { config });
 
   const gated = new App({ outdir: mkdtempSync(join(tmpdir(), `blastwall-${name}-`)) });
   mod.defineStacks(gated);
@@ -100,20 +100,20 @@ export function judge(e: Expectation, r: Report, synthGateFailed: boolean): stri
   return problems;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const root = findPackageRoot();
   process.chdir(root);
   const names = exampleNames(root);
   const results: ExampleResult[] = [];
-  names.forEach((name, i) => {
+  for (const [i, name] of names.entries()) {
     process.stdout.write(`[${i + 1}/${names.length}] ${name}: synthesizing and checking...\n`);
     const t = Date.now();
-    const r = runExample(root, name);
+    const r = await runExample(root, name);
     results.push(r);
     const errors = r.report.summary.errors;
     const verdict = errors > 0 ? "REJECTED" : "PASSED";
     process.stdout.write(`      ${verdict} (${errors} error(s), ${r.report.summary.warnings} warning(s), ${r.report.summary.files} stack(s), ${Date.now() - t} ms)${r.problems.length ? "  <-- UNEXPECTED" : ""}\n`);
-  });
+  }
   process.stdout.write("\n");
   for (const r of results) {
     const label = { reference: "reference environment", replay: "incident replay", demo: "demo" }[r.expectation.kind];
@@ -132,4 +132,12 @@ function main(): number {
   return bad.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`blastwall examples: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

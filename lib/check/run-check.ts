@@ -22,7 +22,7 @@ export interface CheckOptions {
 }
 
 /** Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. */
-export function loadStack(input: StackInput): TfStack {
+export async function loadStack(input: StackInput): Promise<TfStack> {
   if (input.kind === "hcl") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadHclStack } = require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
@@ -58,6 +58,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   };
 }
 
-export function checkPaths(paths: readonly string[], opts: CheckOptions): Report {
-  return checkStacks(expandPaths(paths).map(loadStack), opts);
+export async function checkPaths(paths: readonly string[], opts: CheckOptions): Promise<Report> {
+  const stacks: TfStack[] = [];
+  for (const input of expandPaths(paths)) stacks.push(await loadStack(input));
+  return checkStacks(stacks, opts);
 }

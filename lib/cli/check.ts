@@ -19,7 +19,7 @@ export const checkCommand: Command = async (args, io) => {
   const config = loadConfig(configFile ? resolve(io.cwd, configFile) : undefined, io.cwd);
   // Paths stay as the user wrote them (relative to where blastwall runs), so reports and SARIF point at them.
   const paths = parsed.positionals.map((p) => (isAbsolute(p) ? p : relative(process.cwd(), resolve(io.cwd, p)) || "."));
-  const report = checkPaths(paths, {
+  const report = await checkPaths(paths, {
     config,
     configSource: configFile ?? (existsSync(resolve(io.cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined),
     strict: parsed.booleans.has("strict") || config.strict === true,

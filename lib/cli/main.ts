@@ -21,12 +21,23 @@ function commandFor(name: string): Command | undefined {
     case "check":
       return (require("./check") as typeof import("./check")).checkCommand;
     case "gate":
-      return (require("./gate") as { gateCommand: Command }).gateCommand;
+      return (require("./gate") as typeof import("./gate")).makeGateCommand(engineHooks());
     case "approve":
-      return (require("./approve") as { approveCommand: Command }).approveCommand;
+      return (require("./approve") as typeof import("./approve")).makeApproveCommand(engineHooks());
     default:
       return undefined;
   }
+}
+
+/** The plan gate judges the plan's planned end state with the same engine and rules as `check`. */
+function engineHooks() {
+  const { analyzeStack } = require("../engine/analyze") as typeof import("../engine/analyze");
+  const { allRules } = require("../rules") as typeof import("../rules");
+  return {
+    analyzeStack: (stack: import("../engine/terraform/types").TfStack, config: import("../engine/config-types").BlastwallConfig) =>
+      analyzeStack(stack, { config, rules: allRules }).findings,
+    engineRules: allRules.map((r) => r.meta),
+  };
 }
 
 export function processIO(): CliIO {

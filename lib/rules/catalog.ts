@@ -1,21 +1,13 @@
 import type { RuleMeta } from "../engine/findings";
 import { allRules } from "./index";
+import { PLAN_RULES } from "../plan/rules";
 
 /**
- * Metadata of every rule blastwall can report, for docs/rules.md, the README table and SARIF: the check rules
- * plus the plan gate's rules (loaded lazily so `check` does not load the plan gate).
+ * Metadata of every rule blastwall can report, for docs/rules.md and the README table: the check rules, the
+ * plan gate's rules, and the findings the runner raises itself. (Not loaded by `blastwall check`.)
  */
 export function allRuleMetas(): RuleMeta[] {
-  const metas = allRules.map((r) => r.meta);
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const plan = require("../plan/rules") as { planRules?: readonly { meta: RuleMeta }[] };
-    for (const r of plan.planRules ?? []) metas.push(r.meta);
-  } catch {
-    // the plan gate is optional for this listing
-  }
-  metas.push(...INPUT_METAS);
-  return metas;
+  return [...allRules.map((r) => r.meta), ...PLAN_RULES.map((r) => r.meta), ...INPUT_METAS];
 }
 
 /** Findings the runner itself raises (not rules over a stack). */

@@ -74,7 +74,7 @@ describe("BlastwallChecks at synth time", () => {
     expect(seen).toEqual([]);
   });
 
-  test("an acknowledgement in code lets synth pass and reaches the CLI through the JSON", () => {
+  test("an acknowledgement in code lets synth pass and reaches the CLI through the JSON", async () => {
     const dir = outdir();
     const app = new App({ outdir: dir });
     const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
@@ -83,7 +83,7 @@ describe("BlastwallChecks at synth time", () => {
     expect(() => app.synth()).not.toThrow();
     const json = JSON.parse(readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8"));
     expect(JSON.stringify(json)).toMatch(/scratch-volume janitor/);
-    const report = checkPaths([dir], { config: {} });
+    const report = await checkPaths([dir], { config: {} });
     expect(report.summary.errors).toBe(0);
     expect(report.findings.some((f) => f.acknowledged)).toBe(true);
   });
@@ -94,12 +94,12 @@ describe("BlastwallChecks at synth time", () => {
     expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "ok" })).toThrow(/reason must be at least 10 characters.*agent-destroy-right/);
   });
 
-  test("skipValidation switches the synth-time gate off, and blastwall check still fails the output", () => {
+  test("skipValidation switches the synth-time gate off, and blastwall check still fails the output", async () => {
     const dir = outdir();
     const app = new App({ outdir: dir, skipValidation: true });
     new AgentStack(app, "s", ["ec2:DeleteVolume"]);
     Aspects.of(app).add(new BlastwallChecks({ config: {} }));
     expect(() => app.synth()).not.toThrow();
-    expect(checkPaths([dir], { config: {} }).summary.errors).toBeGreaterThan(0);
+    expect((await checkPaths([dir], { config: {} })).summary.errors).toBeGreaterThan(0);
   });
 });
