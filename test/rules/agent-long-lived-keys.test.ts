@@ -1,0 +1,26 @@
+import { AGENT, tf } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/agent-long-lived-keys";
+
+describe("agent-long-lived-keys", () => {
+  it("fails an agent IAM user, and each access key or password given to it (by reference or by name)", () => {
+    const json = tf({
+      "aws_iam_user.bot": { name: "agent-bot", tags: AGENT },
+      "aws_iam_access_key.k1": { user: "${aws_iam_user.bot.name}" },
+      "aws_iam_access_key.k2": { user: "agent-bot" },
+      "aws_iam_user_login_profile.p": { user: "${aws_iam_user.bot.name}" },
+    });
+    const found = run(rule, json);
+    expect(found.map((f) => f.resource).sort()).toEqual(["aws_iam_access_key.k1", "aws_iam_access_key.k2", "aws_iam_user.bot", "aws_iam_user_login_profile.p"]);
+    for (const f of found) expect(f.principal).toBe("aws_iam_user.bot");
+    const user = found.find((f) => f.resource === "aws_iam_user.bot")!;
+    expect(user.message).toContain("aws_iam_user.bot is an AI agent IAM user");
+    expect(user.message).toContain("Use an AgentRole or a ScopedToken");
+    expect(found.find((f) => f.resource === "aws_iam_access_key.k1")!.message).toContain("gives AI agent user aws_iam_user.bot an access key, which does not expire");
+  });
+
+  it("ignores users and keys that are not agents'", () => {
+    const json = tf({ "aws_iam_user.ci": { name: "ci" }, "aws_iam_access_key.k": { user: "${aws_iam_user.ci.name}" }, "aws_iam_access_key.ext": { user: "someone-else" } });
+    expect(run(rule, json)).toEqual([]);
+  });
+});

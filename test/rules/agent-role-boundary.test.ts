@@ -1,0 +1,29 @@
+import { agentRole, policy, tf, TRUST } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/agent-role-boundary";
+
+const DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" });
+
+describe("agent-role-boundary", () => {
+  it("fails an agent role without a permission boundary", () => {
+    const [f, ...rest] = run(rule, tf({ "aws_iam_role.agent": agentRole() }));
+    expect(rest).toEqual([]);
+    expect(f.principal).toBe("aws_iam_role.agent");
+    expect(f.message).toContain("aws_iam_role.agent is an AI agent role and has no permission boundary");
+    expect(f.evidence[0].step).toBe("principal");
+  });
+
+  it("passes an agent role whose boundary is a policy in the stack", () => {
+    const json = tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: DENY } });
+    expect(run(rule, json)).toEqual([]);
+  });
+
+  it("fails a boundary it cannot read, saying why", () => {
+    const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${var.boundary_arn}" }) }));
+    expect(f.message).toContain("has a permission boundary blastwall cannot rely on (boundary");
+  });
+
+  it("ignores roles that are not agents", () => {
+    expect(run(rule, tf({ "aws_iam_role.deploy": { name: "deploy", assume_role_policy: TRUST } }))).toEqual([]);
+  });
+});

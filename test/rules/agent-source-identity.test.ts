@@ -1,0 +1,66 @@
+import { agentRole, policy, tf } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/agent-source-identity";
+
+const RUNNER = { AWS: "arn:aws:iam::111111111111:role/runner" };
+const trust = (...statements: Record<string, unknown>[]) => agentRole({ assume_role_policy: policy(...statements) });
+const allow = (condition?: Record<string, unknown>, action: unknown = ["sts:AssumeRole", "sts:SetSourceIdentity"], principal: unknown = RUNNER) => ({
+  Sid: "Runner",
+  Effect: "Allow",
+  Principal: principal,
+  Action: action,
+  ...(condition ? { Condition: condition } : {}),
+});
+
+describe("agent-source-identity", () => {
+  it("fails a trust statement without a sts:SourceIdentity condition", () => {
+    const [f] = run(rule, tf({ "aws_iam_role.agent": trust(allow()) }));
+    expect(f.principal).toBe("aws_iam_role.agent");
+    expect(f.actions).toEqual(["sts:AssumeRole"]);
+    expect(f.message).toContain("aws_iam_role.agent is an AI agent role assumable without a source identity");
+    expect(f.message).toContain("AWS arn:aws:iam::111111111111:role/runner call sts:AssumeRole with no sts:SourceIdentity condition");
+    expect(f.message).toContain("Require StringLike sts:SourceIdentity = agent-*");
+  });
+
+  it("passes StringLike / StringEquals sts:SourceIdentity and Null false", () => {
+    for (const c of [{ StringLike: { "sts:SourceIdentity": "agent-*" } }, { StringEquals: { "sts:SourceIdentity": "agent-ci" } }, { Null: { "sts:SourceIdentity": "false" } }]) {
+      expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(c)) }))).toEqual([]);
+    }
+  });
+
+  it("fails conditions that hold when the source identity is missing (IfExists, negated)", () => {
+    for (const c of [{ StringLikeIfExists: { "sts:SourceIdentity": "agent-*" } }, { StringNotLike: { "sts:SourceIdentity": "human-*" } }]) {
+      expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(c)) }))).toHaveLength(1);
+    }
+  });
+
+  it("accepts a Deny that refuses sessions without a source identity", () => {
+    const deny = { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Null: { "sts:SourceIdentity": "true" } } };
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(), deny) }))).toEqual([]);
+  });
+
+  it("covers web identity and wildcard actions, and leaves TagSession-only statements alone", () => {
+    const oidc = allow(
+      { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+      "sts:AssumeRoleWithWebIdentity",
+      { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
+    );
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(oidc) }))[0].actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:*")) }))[0].actions).toEqual([
+      "sts:AssumeRole",
+      "sts:AssumeRoleWithWebIdentity",
+      "sts:AssumeRoleWithSAML",
+    ]);
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:TagSession")) }))).toEqual([]);
+  });
+
+  it("fails closed on a trust policy it cannot read", () => {
+    const found = run(rule, tf({ "aws_iam_role.agent": agentRole({ assume_role_policy: "${file(\"trust.json\")}" }) }));
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/cannot (be read|find)/);
+  });
+
+  it("ignores roles that are not agents", () => {
+    expect(run(rule, tf({ "aws_iam_role.deploy": { name: "deploy", assume_role_policy: policy(allow()) } }))).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { tf } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/backup-vault-locked";
+
+const vault = { name: "offsite", kms_key_arn: "${aws_kms_key.k.arn}" };
+const lock = (extra: Record<string, unknown>) => ({ backup_vault_name: "${aws_backup_vault.v.name}", min_retention_days: 7, ...extra });
+
+describe("backup-vault-locked", () => {
+  it("fails a vault without a lock configuration", () => {
+    const [f] = run(rule, tf({ "aws_backup_vault.v": vault }));
+    expect(f.resource).toBe("aws_backup_vault.v");
+    expect(f.message).toContain("aws_backup_vault.v has no aws_backup_vault_lock_configuration");
+    expect(f.message).toContain("Lock it in compliance mode (changeable_for_days >= 3");
+  });
+
+  it("fails a governance-mode lock (no changeable_for_days) and one below 3 days", () => {
+    const gov = run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({}) }));
+    expect(gov[0].message).toContain("in governance mode only (no changeable_for_days), which can be removed");
+    const short = run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 1 }) }));
+    expect(short[0].message).toContain("changeable_for_days = 1, below AWS's minimum of 3");
+  });
+
+  it("passes a compliance lock by reference or by literal name under the same provider", () => {
+    expect(run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 3 }) }))).toEqual([]);
+    expect(run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ backup_vault_name: "offsite", changeable_for_days: 3 }) }))).toEqual([]);
+  });
+
+  it("does not count a lock of a same-named vault under another provider", () => {
+    const json = tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ backup_vault_name: "offsite", changeable_for_days: 3, provider: "aws.west" }) });
+    expect(run(rule, json)).toHaveLength(1);
+  });
+
+  it("fails closed on changeable_for_days from a variable", () => {
+    const [f] = run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: "${var.days}" }) }));
+    expect(f.message).toContain("`${var.days}`");
+  });
+});
