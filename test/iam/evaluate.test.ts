@@ -176,7 +176,14 @@ describe("explicit Denies", () => {
     expect(grantsFor(r, "ec2:DeleteVolume", "arn:aws:ec2:us-east-1:1:volume/prod-1")).toEqual([]);
   });
 
-  it("Deny with NotResource * covers everything", () => {
+  it("a Deny whose NotResource holds a short ARN is never relied on (whether a resource lies outside it is open)", () => {
+    const r = rights(stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: `${VOL}/x` }, { Effect: "Deny", Action: "*", NotResource: ["arn:aws:s3:*", "arn:aws:s3:::b"] }));
+    expect(r.grants.has("ec2:deletevolume")).toBe(true);
+    const full = rights(stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: `${VOL}/x` }, { Effect: "Deny", Action: "*", NotResource: ["arn:aws:s3:*:*:*"] }));
+    expect(full.grants.has("ec2:deletevolume")).toBe(false);
+  });
+
+  it("Deny with NotResource * covers nothing; with NotResource X it leaves X", () => {
     const r = rights(stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", Action: "*", NotResource: "*" }));
     expect(r.grants.has("ec2:deletevolume")).toBe(true); // NotResource * excludes everything, so the Deny covers nothing
     const r2 = rights(stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", Action: "*", NotResource: "arn:aws:s3:::only" }));

@@ -143,5 +143,7 @@ describe("principalAdmits: Denies", () => {
     const notRes = trust(open, { Effect: "Allow", Action: "*", Principal: "*", NotResource: "arn:aws:s3:::b/*" }, { Effect: "Deny", Action: "*", Principal: "*", NotResource: "arn:aws:s3:::b/*" });
     expect(principalAdmits(notRes, agent, "s3:DeleteObject", "arn:aws:s3:::other/1")).toEqual([]); // Deny covers it
     expect(principalAdmits(notRes, agent, "sts:AssumeRole", "arn:aws:s3:::b/x").map((s) => s.source.index)).toEqual([0]);
+    const short = trust(open, { Effect: "Deny", Action: "*", Principal: "*", NotResource: "arn:aws:s3:*" });
+    expect(admits(short, agent, "sts:AssumeRole", "arn:aws:iam::1:role/x")).toBe(true); // a short ARN is never relied on
   });
 });

@@ -45,7 +45,9 @@ function exactPatterns(patterns: readonly string[], approximate: readonly number
  * whether AWS does so is unconfirmed (research note 3.4). For an Allow the wider reading is the safe one, so
  * the padded pattern is added. (A Deny is read literally: that covers less, also the safe side.)
  */
-const isShortArnWithoutFinalStar = (p: string) => p.startsWith("arn:") && !p.endsWith("*") && p.split(":").length < 6;
+/** An ARN pattern with fewer than the six segments `arn:partition:service:region:account:resource`. */
+export const isShortArn = (p: string) => p.startsWith("arn:") && p.split(":").length < 6;
+const isShortArnWithoutFinalStar = (p: string) => isShortArn(p) && !p.endsWith("*");
 
 function withPaddedShortArns(patterns: readonly string[]): readonly string[] {
   if (!patterns.some(isShortArnWithoutFinalStar)) return patterns;
@@ -101,7 +103,12 @@ function denyView(s: Statement, universe: ActionUniverse): DenyView | undefined 
   if (!conditionAlwaysTrue(s.conditions)) return undefined; // a conditional Deny removes nothing
   const actions = universe.statementActions(s);
   if (actions.size === 0) return undefined;
-  if (s.notResources) return { actions, except: s.notResources }; // widened entries only shrink what it covers
+  if (s.notResources) {
+    // Widened entries only shrink what it covers. A short ARN (`arn:aws:s3:*`) leaves it open whether a
+    // request lies outside it (iam-simulate cannot tell either), so such a Deny is never relied on.
+    if (s.notResources.some(isShortArn)) return undefined;
+    return { actions, except: s.notResources };
+  }
   if (!s.resources) return { actions, covers: ALL }; // no Resource element: the statement is about every resource
   const covers = exactPatterns(s.resources, s.approximateResources);
   return covers.length === 0 ? undefined : { actions, covers };

@@ -9,7 +9,7 @@
  */
 import { globCovers, globMatch, globsIntersect } from "./glob";
 import type { PrincipalSpec, Statement } from "./types";
-import { conditionAlwaysTrue } from "./evaluate";
+import { conditionAlwaysTrue, isShortArn } from "./evaluate";
 
 export interface TrustCandidate {
   /** ARN pattern of the calling principal, e.g. `arn:aws:iam::*:role/agents/*`. Not used for a service. */
@@ -103,7 +103,8 @@ function denyBlocks(s: Statement, c: TrustCandidate, action: string, resource: s
     const exact = s.resources.filter((_, i) => !s.approximateResources?.includes(i));
     if (!exact.some((r) => r === "*" || (resource !== undefined && globCovers(r, resource)))) return false;
   } else if (s.notResources) {
-    if (resource === undefined || s.notResources.some((x) => globsIntersect(x, resource))) return false;
+    // A short ARN leaves open whether the resource lies outside it (see evaluate.ts).
+    if (resource === undefined || s.notResources.some((x) => isShortArn(x) || globsIntersect(x, resource))) return false;
   }
   if (s.principals) return s.approximatePrincipals !== true && certainlyNames(s.principals, c);
   if (s.notPrincipals) return !mightName(s.notPrincipals, c); // applies to all but those listed
