@@ -1,0 +1,269 @@
+/**
+ * Reference environment: multi-account. The organization the April 2026 lessons call for.
+ *
+ * Six accounts under AWS Organizations, one stack per account (the log account's few resources are created by
+ * the management stack, see below):
+ *
+ *   management  111111111111  the organization, its SCPs, the organization trail, cross-account backup on
+ *   production  222222222222  the orders database and its file volume, backed up every night and copied off-site
+ *   staging     333333333333  where the coding agent works (its role, and one scoped token per task)
+ *   sandbox     444444444444  where the coding agent experiments (same agent, its own role there)
+ *   backup      555555555555  the locked off-site vault, in another region (eu-central-1)
+ *   log         666666666666  the audit bucket, Object Lock in compliance mode
+ *
+ * Every id below is a placeholder: replace ACCOUNTS, ORGANIZATION and AGENT_RUNNER_ARN with yours.
+ */
+import { App, Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
+import {
+  AgentAuditTrail,
+  AgentPrincipal,
+  AgentRole,
+  BlastwallChecks,
+  EnvironmentAccounts,
+  OffsiteBackupPlan,
+  OffsiteBackupVault,
+  ProtectedDatabase,
+  ProtectedVolume,
+  ScopedToken,
+  type Environment,
+} from "blastwall";
+
+/** Where the data lives, and where its off-site copies go (another region, so a regional outage spares them). */
+const REGION = "eu-west-1";
+const BACKUP_REGION = "eu-central-1";
+
+const ORGANIZATION = { id: "o-exampleorg1", rootId: "r-exmp" };
+
+/** One account per environment. Literal ids pin every provider to its account (`allowed_account_ids`). */
+const ACCOUNTS = {
+  management: { name: "example-management", email: "aws-management@example.com", accountId: "111111111111" },
+  production: { name: "example-production", email: "aws-production@example.com", accountId: "222222222222" },
+  staging: { name: "example-staging", email: "aws-staging@example.com", accountId: "333333333333" },
+  sandbox: { name: "example-sandbox", email: "aws-sandbox@example.com", accountId: "444444444444" },
+  backup: { name: "example-backup", email: "aws-backup@example.com", accountId: "555555555555" },
+  log: { name: "example-log", email: "aws-log@example.com", accountId: "666666666666" },
+} as const;
+
+/**
+ * The agent runner: the broker that starts every agent session with `--source-identity agent-<tool>-<user>`
+ * (Claude Code, Cursor, a CI job...). It lives outside this template; only it may assume the agent roles.
+ */
+const AGENT_RUNNER_ARN = "arn:aws:iam::333333333333:role/agent-runner";
+
+/** The admin role AWS Organizations creates in every member account; each stack's provider assumes it. */
+const ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";
+
+/**
+ * The provider of one member account, declared in the stack that deploys there. EnvironmentAccounts builds the
+ * same providers, but inside its own (management) stack, and a cdktf stack cannot use another stack's provider.
+ */
+function accountProvider(stack: TerraformStack, env: Exclude<Environment, "log">, region = REGION): AwsProvider {
+  const accountId = ACCOUNTS[env].accountId;
+  return new AwsProvider(stack, "aws", {
+    region,
+    assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${ACCOUNT_ACCESS_ROLE}`, sessionName: `deploy-${env}` }],
+    allowedAccountIds: [accountId],
+    defaultTags: [{ tags: { "blastwall:environment": env } }],
+  });
+}
+
+/**
+ * Management account: the organization's accounts, OUs and SCPs (agents denied everything in production,
+ * backup and log; destroy rights only for break-glass roles there; no disabling CloudTrail or Backup; no agent
+ * access keys), cross-account backup, and the organization trail. The trail must be created here, in the
+ * management account, after its bucket exists in the log account: both are in this stack, so Terraform orders
+ * them, and the bucket is created through the log account's provider.
+ */
+export class ManagementStack extends TerraformStack {
+  readonly accounts: EnvironmentAccounts;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: REGION, allowedAccountIds: [ACCOUNTS.management.accountId] });
+
+    this.accounts = new EnvironmentAccounts(this, "Accounts", {
+      rootId: ORGANIZATION.rootId,
+      region: REGION,
+      accountAccessRoleName: ACCOUNT_ACCESS_ROLE,
+      accounts: {
+        production: ACCOUNTS.production,
+        staging: ACCOUNTS.staging,
+        sandbox: ACCOUNTS.sandbox,
+        backup: ACCOUNTS.backup,
+        log: ACCOUNTS.log,
+      },
+    });
+
+    // AWS only accepts this setting in the management account; the off-site vault (backup stack) relies on it.
+    new BackupGlobalSettings(this, "CrossAccountBackup", {
+      globalSettings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "false" },
+    });
+
+    new AgentAuditTrail(this, "AuditTrail", {
+      trailName: "agent-audit",
+      bucketName: "example-agent-audit-666666666666",
+      organizationId: ORGANIZATION.id,
+      managementAccountId: ACCOUNTS.management.accountId,
+      logAccountId: ACCOUNTS.log.accountId,
+      region: REGION,
+      logAccountProvider: this.accounts.providers.log!,
+    });
+  }
+}
+
+/**
+ * Backup account: the vault every production recovery point is copied to. Vault Lock in compliance mode (after
+ * the 3-day cooling-off nobody, the account root included, can shorten retention or delete a recovery point
+ * early), a vault policy that admits copies from the organization only, its own KMS key. Agents may not act in
+ * this account at all (SCP).
+ */
+export class BackupStack extends TerraformStack {
+  readonly vault: OffsiteBackupVault;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    accountProvider(this, "backup", BACKUP_REGION);
+    this.vault = new OffsiteBackupVault(this, "Offsite", {
+      vaultName: "offsite",
+      accountId: ACCOUNTS.backup.accountId,
+      region: BACKUP_REGION,
+      organizationId: ORGANIZATION.id,
+      minRetentionDays: 7,
+      // Turned on by the management stack: AWS accepts the setting only there.
+      enableCrossAccountBackup: false,
+    });
+  }
+}
+
+export interface ProductionStackProps {
+  /** The off-site vault's ARN (literal, so the account and region can be checked here and by the gate). */
+  readonly offsiteVaultArn: string;
+}
+
+/**
+ * Production account: the data. One nightly plan backs up the database and the volume into a locked local vault
+ * and copies every recovery point to the backup account in another region. `prevent_destroy`, deletion
+ * protection, final snapshots, retained automated backups and a locked Recycle Bin rule make a bad
+ * `terraform destroy` stop or leave copies behind. No agent role exists here, and the SCP denies agents anyway.
+ */
+export class ProductionStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: ProductionStackProps) {
+    super(scope, id);
+    accountProvider(this, "production");
+    const backup = new OffsiteBackupPlan(this, "Backup", {
+      name: "production-offsite",
+      accountId: ACCOUNTS.production.accountId,
+      region: REGION,
+      offsiteVaultArn: props.offsiteVaultArn,
+      retentionDays: 35,
+      copyRetentionDays: 35,
+    });
+    new ProtectedDatabase(this, "OrdersDb", {
+      identifier: "orders-db",
+      engine: "postgres",
+      engineVersion: "16",
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 50,
+      backupRetentionDays: 14,
+      // Bring your network: dbSubnetGroupName and vpcSecurityGroupIds (left out here, so the default VPC is used).
+      backup,
+    });
+    new ProtectedVolume(this, "OrdersFiles", {
+      name: "orders-files",
+      availabilityZone: `${REGION}a`,
+      sizeGiB: 100,
+      backup,
+    });
+  }
+}
+
+/** One task of the agent: the exact actions on the exact resources, as a 15-minute token. */
+interface AgentTask {
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly requireEnvironmentTag?: boolean;
+}
+
+/**
+ * An account the agent works in (staging or sandbox): its agent role there, assumable only by the agent runner
+ * with an `agent-` source identity, boundary denying every destroy and escalation right, plus one ScopedToken
+ * per task. The agent's own role only reads; every change goes through a token for that task.
+ */
+export class AgentWorkspaceStack extends TerraformStack {
+  readonly agent: AgentRole;
+  readonly tokens: ScopedToken[];
+
+  constructor(scope: Construct, id: string, env: "staging" | "sandbox", tasks: readonly AgentTask[]) {
+    super(scope, id);
+    accountProvider(this, env);
+    this.agent = new AgentRole(this, "CodingAgent", {
+      roleName: "coding-agent",
+      assumedBy: [AgentPrincipal.role(AGENT_RUNNER_ARN)],
+      sourceIdentity: "agent-*",
+      description: `Coding agent in ${env}: reads, and changes only through scoped tokens (blastwall)`,
+    });
+    this.agent.grantReadOnly("cloudwatch");
+    this.tokens = tasks.map(
+      (t) =>
+        new ScopedToken(this, t.name, {
+          name: t.name,
+          assumedBy: this.agent,
+          actions: t.actions,
+          resources: t.resources,
+          environment: env,
+          requireEnvironmentTag: t.requireEnvironmentTag,
+          accountId: ACCOUNTS[env].accountId,
+          region: REGION,
+          lifetimeSeconds: 900,
+        }),
+    );
+  }
+}
+
+const STAGING_TASKS: readonly AgentTask[] = [
+  {
+    name: "staging-read-logs",
+    actions: ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams"],
+    resources: [`arn:aws:logs:${REGION}:${ACCOUNTS.staging.accountId}:log-group:/app/staging/*`],
+  },
+  {
+    name: "staging-redeploy-web",
+    actions: ["ecs:UpdateService", "ecs:DescribeServices"],
+    resources: [`arn:aws:ecs:${REGION}:${ACCOUNTS.staging.accountId}:service/staging/web`],
+  },
+];
+
+const SANDBOX_TASKS: readonly AgentTask[] = [
+  {
+    name: "sandbox-scratch-bucket",
+    actions: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+    resources: ["arn:aws:s3:::example-sandbox-scratch-444444444444", "arn:aws:s3:::example-sandbox-scratch-444444444444/*"],
+    // S3 object calls do not carry the bucket's tags; the token is held to the bucket, the account and the region.
+    requireEnvironmentTag: false,
+  },
+  {
+    name: "sandbox-start-stop",
+    actions: ["ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances"],
+    resources: [`arn:aws:ec2:${REGION}:${ACCOUNTS.sandbox.accountId}:instance/*`],
+  },
+];
+
+/** Adds this example's stacks to an app (the example runner and the tests call this). */
+export function defineStacks(app: App): void {
+  new ManagementStack(app, "management");
+  const backup = new BackupStack(app, "backup");
+  new ProductionStack(app, "production", { offsiteVaultArn: backup.vault.vaultArn });
+  new AgentWorkspaceStack(app, "staging", "staging", STAGING_TASKS);
+  new AgentWorkspaceStack(app, "sandbox", "sandbox", SANDBOX_TASKS);
+}
+
+if (require.main === module) {
+  const app = new App();
+  defineStacks(app);
+  Aspects.of(app).add(new BlastwallChecks());
+  app.synth();
+}

@@ -1,0 +1,303 @@
+/**
+ * Reference environment: single-account. For a small team not (yet) on AWS Organizations: staging and
+ * production share account 111111111111, told apart by the `environment` tag.
+ *
+ * - The coding agent has an AgentRole (boundary denying every destroy and escalation right, one-hour sessions,
+ *   `agent-` source identity) that only reads, and a 15-minute ScopedToken per staging task.
+ * - The production database and volume are kept like ProtectedDatabase / ProtectedVolume keep them
+ *   (`prevent_destroy`, deletion protection, final snapshots, retained automated backups, customer-managed
+ *   keys, a locked Recycle Bin rule), backed up nightly into a locked local vault and copied to a locked vault
+ *   in another region (eu-central-1).
+ * - A multi-region trail with log file validation and data events writes to a bucket with Object Lock in
+ *   compliance mode.
+ *
+ * The off-site copy and the trail are written with provider classes here: blastwall's OffsiteBackupPlan (and so
+ * ProtectedDatabase / ProtectedVolume), OffsiteBackupVault and AgentAuditTrail need a second account and an
+ * organization, which a single account does not have. README.md says what that leaves unprotected.
+ */
+import { App, Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import {
+  acknowledge,
+  AgentPrincipal,
+  AgentRole,
+  BlastwallChecks,
+  ProtectedKey,
+  RecycleBinLock,
+  ScopedToken,
+} from "blastwall";
+
+const ACCOUNT = "111111111111";
+const REGION = "eu-west-1";
+/** Where the backup copies go: another region of the same account. */
+const DR_REGION = "eu-central-1";
+
+/** The broker that starts agent sessions with `--source-identity agent-<tool>-<user>`; replace with yours. */
+const AGENT_RUNNER_ARN = `arn:aws:iam::${ACCOUNT}:role/agent-runner`;
+
+const PRODUCTION = { environment: "production" };
+
+/** Statements that deny the given actions to agent roles and agent sessions, for resource policies. */
+function denyToAgents(sid: string, actions: readonly string[], resources: string | readonly string[]): object[] {
+  return [
+    { Sid: `${sid}AgentRoles`, Effect: "Deny", Principal: "*", Action: actions, Resource: resources, Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/agents/*" } } },
+    { Sid: `${sid}AgentSessions`, Effect: "Deny", Principal: "*", Action: actions, Resource: resources, Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } },
+  ];
+}
+
+/**
+ * A backup vault with a compliance-mode Vault Lock: after `changeable_for_days` (3, AWS's minimum cooling-off)
+ * nobody, the account root included, can delete a recovery point before `min_retention_days` or delete the vault.
+ */
+function lockedVault(scope: Construct, id: string, props: { name: string; key: ProtectedKey; provider?: AwsProvider }): BackupVault {
+  const vault = new BackupVault(scope, id, {
+    name: props.name,
+    kmsKeyArn: props.key.keyArn,
+    forceDestroy: false,
+    tags: PRODUCTION,
+    lifecycle: { preventDestroy: true },
+    provider: props.provider,
+  });
+  const lock = new BackupVaultLockConfiguration(scope, `${id}Lock`, {
+    backupVaultName: vault.name,
+    changeableForDays: 3,
+    minRetentionDays: 7,
+    provider: props.provider,
+  });
+  new BackupVaultPolicy(scope, `${id}Policy`, {
+    backupVaultName: vault.name,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "NobodyDeletesRecoveryPoints",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVault", "backup:DeleteBackupVaultAccessPolicy", "backup:DeleteBackupVaultLockConfiguration"],
+          Resource: "*",
+        },
+      ],
+    }),
+    dependsOn: [lock],
+    provider: props.provider,
+  });
+  return vault;
+}
+
+export class SingleAccountStack extends TerraformStack {
+  readonly agent: AgentRole;
+  readonly tokens: ScopedToken[];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: REGION, allowedAccountIds: [ACCOUNT] });
+    const dr = new AwsProvider(this, "dr", { alias: "dr", region: DR_REGION, allowedAccountIds: [ACCOUNT] });
+
+    // ---- The agent: reads with its own role, changes staging only through a scoped token per task.
+    this.agent = new AgentRole(this, "CodingAgent", {
+      roleName: "coding-agent",
+      assumedBy: [AgentPrincipal.role(AGENT_RUNNER_ARN)],
+      description: "Coding agent: reads, and changes staging only through scoped tokens (blastwall)",
+    });
+    this.agent.grantReadOnly("cloudwatch");
+    const task = (name: string, actions: string[], resources: string[]) =>
+      new ScopedToken(this, name, {
+        name,
+        assumedBy: this.agent,
+        actions,
+        resources,
+        // One account holds both environments: the tag is what keeps a staging token off production.
+        environment: "staging",
+        accountId: ACCOUNT,
+        region: REGION,
+      });
+    this.tokens = [
+      task("staging-read-logs", ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams"], [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/app/staging/*`]),
+      task("staging-redeploy-web", ["ecs:UpdateService", "ecs:DescribeServices"], [`arn:aws:ecs:${REGION}:${ACCOUNT}:service/staging/web`]),
+    ];
+
+    // ---- Production data, protected as ProtectedDatabase / ProtectedVolume would (see the header for why not them).
+    const dataKey = new ProtectedKey(this, "DataKey", { accountId: ACCOUNT, description: "Production data and its local backups (blastwall)", alias: "production-data", tags: PRODUCTION });
+    const drKey = new ProtectedKey(this, "DrKey", { accountId: ACCOUNT, description: "Backup copies in the DR region (blastwall)", alias: "production-dr", tags: PRODUCTION, provider: dr });
+
+    const db = new DbInstance(this, "OrdersDb", {
+      identifier: "orders-db",
+      engine: "postgres",
+      engineVersion: "16",
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 50,
+      username: "dbadmin",
+      // RDS keeps the password in Secrets Manager, never in the Terraform state.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: dataKey.keyArn,
+      storageEncrypted: true,
+      kmsKeyId: dataKey.keyArn,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "orders-db-final",
+      // The provider's default (true) deletes the automated backups together with the database.
+      deleteAutomatedBackups: false,
+      backupRetentionPeriod: 14,
+      copyTagsToSnapshot: true,
+      publiclyAccessible: false,
+      tags: PRODUCTION,
+      lifecycle: { preventDestroy: true },
+    });
+    const volume = new EbsVolume(this, "OrdersFiles", {
+      availabilityZone: `${REGION}a`,
+      size: 100,
+      type: "gp3",
+      encrypted: true,
+      kmsKeyId: dataKey.keyArn,
+      finalSnapshot: true,
+      tags: { Name: "orders-files", ...PRODUCTION },
+      lifecycle: { preventDestroy: true },
+    });
+    // Deleted EBS snapshots stay in the Recycle Bin for 30 days; the rule itself is locked.
+    new RecycleBinLock(this, "RecycleBin");
+
+    // ---- Backups: nightly into a locked local vault, every recovery point copied to a locked vault in DR_REGION.
+    const local = lockedVault(this, "LocalVault", { name: "production-local", key: dataKey });
+    const offsite = lockedVault(this, "DrVault", { name: "production-dr", key: drKey, provider: dr });
+    const serviceRole = new IamRole(this, "BackupRole", {
+      name: "production-backup",
+      path: "/service-role/",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    const ready = new IamRolePolicyAttachment(this, "BackupRolePolicy", {
+      role: serviceRole.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    });
+    const plan = new BackupPlan(this, "BackupPlan", {
+      name: "production-nightly",
+      rule: [
+        {
+          ruleName: "nightly-to-dr",
+          targetVaultName: local.name,
+          schedule: "cron(0 3 * * ? *)",
+          lifecycle: { deleteAfter: 35 },
+          copyAction: [{ destinationVaultArn: offsite.arn, lifecycle: { deleteAfter: 35 } }],
+        },
+      ],
+      tags: PRODUCTION,
+    });
+    // The gate sees that the copy stays in this account, and says so; that is this template's known limit.
+    acknowledge(plan, {
+      ruleId: "backup-offsite-copy",
+      reason:
+        `Single-account template: recovery points are copied to a compliance-locked vault in ${DR_REGION} of the same account. ` +
+        "That survives a regional outage and any attempt to delete them early, not the loss of the account itself; move the copy " +
+        "to a backup account (examples/multi-account) when the team adopts AWS Organizations.",
+    });
+    for (const [name, arn] of [["orders-db", db.arn], ["orders-files", volume.arn]] as const) {
+      new BackupSelection(this, `Select-${name}`, { name, planId: plan.id, iamRoleArn: serviceRole.arn, resources: [arn], dependsOn: [ready] });
+    }
+
+    // ---- The trail: every API call, the agent's included, with its source identity; the log files cannot be erased.
+    const trailName = "agent-audit";
+    const trailArn = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${trailName}`;
+    const bucketName = `example-agent-audit-${ACCOUNT}`;
+    const bucketArn = `arn:aws:s3:::${bucketName}`;
+    const trailKey = new ProtectedKey(this, "TrailKey", {
+      accountId: ACCOUNT,
+      description: "Audit trail (blastwall)",
+      additionalStatements: [
+        {
+          Sid: "CloudTrailEncryptsLogs",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceArn": trailArn }, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*` } },
+        },
+        { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+      ],
+    });
+    const bucket = new S3Bucket(this, "AuditBucket", { bucket: bucketName, objectLockEnabled: true, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    new S3BucketVersioningA(this, "AuditBucketVersioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketObjectLockConfigurationA(this, "AuditBucketLock", { bucket: bucket.id, rule: { defaultRetention: { mode: "COMPLIANCE", days: 365 } } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "AuditBucketEncryption", {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: trailKey.keyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "AuditBucketPublicAccessBlock", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const bucketPolicy = new S3BucketPolicy(this, "AuditBucketPolicy", {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
+          {
+            Sid: "CloudTrailWritesLogs",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/AWSLogs/${ACCOUNT}/*`,
+            Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+          },
+          { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+          ...denyToAgents("DenyLogChangesTo", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutObjectRetention", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteBucket"], [bucketArn, `${bucketArn}/*`]),
+        ],
+      }),
+    });
+    new Cloudtrail(this, "Trail", {
+      name: trailName,
+      s3BucketName: bucket.bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: trailKey.keyArn,
+      advancedEventSelector: [
+        { name: "Management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
+        ...["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"].map((type) => ({
+          name: `Data events ${type}`,
+          fieldSelector: [
+            { field: "eventCategory", equalTo: ["Data"] },
+            { field: "resources.type", equalTo: [type] },
+          ],
+        })),
+      ],
+      lifecycle: { preventDestroy: true },
+      dependsOn: [bucketPolicy],
+    });
+  }
+}
+
+/** Adds this example's stacks to an app (the example runner and the tests call this). */
+export function defineStacks(app: App): void {
+  new SingleAccountStack(app, "single-account");
+}
+
+if (require.main === module) {
+  const app = new App();
+  defineStacks(app);
+  Aspects.of(app).add(new BlastwallChecks());
+  app.synth();
+}
