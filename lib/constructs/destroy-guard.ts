@@ -37,6 +37,9 @@ const INSTEAD: Record<CatalogueCategory, string> = {
 
 const MAX_LISTED = 5;
 
+/** Role chaining actions: the boundary allows them into agent roles only, so the advice differs. */
+const CHAINING = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
+
 /**
  * Throws when any action pattern covers a catalogue action. `who` is the method as the user called it
  * (`AgentRole.allow`), so the message starts where the user looks.
@@ -48,11 +51,18 @@ export function refuseDestroyActions(who: string, actions: readonly string[]): v
     const first = hits[0];
     const listed = hits.slice(0, MAX_LISTED).map((e) => e.action).join(", ");
     const more = hits.length > MAX_LISTED ? ` and ${hits.length - MAX_LISTED} more` : "";
-    const covers = hits.length === 1 && !hasWildcard(action) ? `${action} is` : `"${action}" covers ${listed}${more}, which ${hits.length === 1 ? "is" : "are"}`;
+    const article = first.category === "escalation" ? "an" : "a";
+    const what =
+      hits.length === 1 && !hasWildcard(action)
+        ? `${action} is in blastwall's destroy-rights catalogue as ${article} ${first.category} right: ${first.why}`
+        : `"${action}" covers ${listed}${more}, which ${hits.length === 1 ? "is" : "are"} in blastwall's destroy-rights catalogue ` +
+          `(${first.action}, ${article} ${first.category} right: ${first.why})`;
+    const chaining = hits.length === 1 && CHAINING.has(first.action.toLowerCase());
     throw new Error(
-      `${who}: ${covers} in blastwall's destroy-rights catalogue (${first.category}: ${first.why}) ` +
-        `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ` +
-        `${INSTEAD[first.category]}.`,
+      `${who}: ${what} ` +
+        (chaining
+          ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
+          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${INSTEAD[first.category]}.`),
     );
   }
 }

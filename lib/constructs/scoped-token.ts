@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
+import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
 
@@ -78,6 +79,12 @@ export class ScopedToken extends Construct {
     const accountId = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);
     requireNonEmpty(C, "actions", props.actions, "action");
+    for (const a of props.actions) {
+      if (isToken(a)) fail(C, "actions", "must be literal action names so they can be checked against the destroy-rights catalogue");
+      checkActionSyntax(`${C}: actions`, a);
+    }
+    // Refused here, before anything is created, so the message names this construct's prop.
+    refuseDestroyActions(`${C}: actions`, props.actions);
     requireNonEmpty(C, "resources", props.resources, "resource ARN");
     if (!props.allowAnyResource && props.resources.some((r) => !isToken(r) && (r === "*" || /^arn:[^:]*:\*/.test(r)))) {
       fail(C, "resources", 'must name the resources of the task (got "*"); set allowAnyResource for actions that have no resource-level permissions');

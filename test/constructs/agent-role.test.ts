@@ -1,0 +1,167 @@
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import { loadCatalogue } from "../../lib/engine/catalogue";
+import { APP_ACCOUNT, gateFindings, only, policyOf, resources, synth } from "./helpers";
+
+const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
+const props = { roleName: "claude", assumedBy: [AgentPrincipal.role(RUNNER)] };
+
+describe("AgentRole", () => {
+  it("is tagged as an agent, lives under /agents/, allows one-hour sessions and carries a boundary", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props));
+    const role = only(json, "aws_iam_role");
+    expect(role.name).toBe("claude");
+    expect(role.path).toBe("/agents/");
+    expect(role.tags).toEqual({ "blastwall:agent": "true" });
+    expect(role.max_session_duration).toBe(3600);
+    expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.Agent_Boundary_\w+\.arn\}$/);
+  });
+
+  it("requires an agent- source identity on every trust statement and limits session tags to the listed keys", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props));
+    const trust = policyOf(only(json, "aws_iam_role"), "assume_role_policy");
+    expect(trust.Statement).toHaveLength(2);
+    for (const st of trust.Statement) {
+      expect(st.Principal).toEqual({ AWS: RUNNER });
+      expect(st.Condition.StringLike["sts:SourceIdentity"]).toBe("agent-*");
+    }
+    expect(trust.Statement[0].Action).toEqual(["sts:AssumeRole", "sts:SetSourceIdentity"]);
+    expect(trust.Statement[1].Action).toBe("sts:TagSession");
+    expect(trust.Statement[1].Condition["ForAllValues:StringEquals"]["aws:TagKeys"]).toEqual(["task", "ticket"]);
+  });
+
+  it("has no TagSession statement when no session tag keys are allowed", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", { ...props, sessionTagKeys: [] }));
+    const trust = policyOf(only(json, "aws_iam_role"), "assume_role_policy");
+    expect(trust.Statement.map((s: { Action: unknown }) => s.Action)).toEqual([["sts:AssumeRole", "sts:SetSourceIdentity"]]);
+  });
+
+  it("denies every catalogue action in its boundary and guard policy, each within IAM's 6,144-character limit", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props));
+    const policies = resources(json, "aws_iam_policy");
+    const boundary = policies.find((p) => p.name === "claude-boundary")!;
+    const guard = policies.find((p) => p.name === "claude-guard")!;
+    for (const p of [boundary, guard]) expect(p.policy.length).toBeLessThanOrEqual(6144);
+    const denied = new Set<string>();
+    for (const p of [boundary, guard]) {
+      for (const st of policyOf(p).Statement) if (st.Effect === "Deny" && st.Resource === "*") for (const a of st.Action) denied.add(a);
+    }
+    const chain = new Set(["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]);
+    const missing = loadCatalogue().entries.map((e) => e.action).filter((a) => !denied.has(a) && !chain.has(a));
+    expect(missing).toEqual([]);
+    // The guard is attached to the role, so its Deny holds like the boundary's.
+    expect(only(json, "aws_iam_role_policy_attachment").policy_arn).toMatch(/aws_iam_policy\.Agent_Guard_\w+\.arn/);
+  });
+
+  it("denies changes to the role, its boundary and its guard, and role chaining outside /agents/", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props));
+    const boundary = policyOf(resources(json, "aws_iam_policy").find((p) => p.name === "claude-boundary")!);
+    const byId = Object.fromEntries(boundary.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(byId.DenyChangesToOwnGuardrails.NotAction).toEqual(["iam:Get*", "iam:List*"]);
+    expect(byId.DenyChangesToOwnGuardrails.Resource).toEqual([
+      "arn:aws:iam::*:role/agents/claude",
+      "arn:aws:iam::*:policy/agents/claude-boundary",
+      "arn:aws:iam::*:policy/agents/claude-guard",
+    ]);
+    expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:aws:iam::*:role/agents/*");
+    expect(byId.IdentityPoliciesDecideWithinTheseDenies).toMatchObject({ Effect: "Allow", Action: "*", Resource: "*" });
+  });
+
+  it("passes the gate with zero findings, also with read access granted", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("ec2").allow({ actions: ["s3:GetObject", "s3:ListBucket"], resources: ["arn:aws:s3:::acme-docs", "arn:aws:s3:::acme-docs/*"] }));
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("keeps holding when someone later attaches AdministratorAccess: the gate still finds no destroy right", () => {
+    const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const { json } = synth((s) => {
+      const agent = new AgentRole(s, "Agent", props);
+      new IamRolePolicyAttachment(s, "Later", { role: agent.role.name, policyArn: admin });
+    });
+    expect(gateFindings(json).filter((f) => f.startsWith("agent-destroy-right"))).toEqual([]);
+    // The same attachment on a tagged role without the boundary is exactly what the gate exists to catch.
+    const { json: bare } = synth((s) => {
+      const r = new IamRole(s, "Bare", { name: "bare", path: "/agents/", assumeRolePolicy: "{}", tags: { "blastwall:agent": "true" } });
+      new IamRolePolicyAttachment(s, "Later", { role: r.name, policyArn: admin });
+    });
+    expect(gateFindings(bare).some((f) => f.startsWith("agent-destroy-right"))).toBe(true);
+  });
+
+  describe("allow() refuses destroy-catalogue actions at construction time", () => {
+    const make = () => {
+      let agent!: AgentRole;
+      synth((s) => (agent = new AgentRole(s, "Agent", props)));
+      return agent;
+    };
+
+    it("an exact destroy action: says why and what to do instead", () => {
+      expect(() => make().allow({ actions: ["ec2:DeleteVolume"], resources: ["*"] })).toThrow(
+        /^AgentRole\.allow: ec2:DeleteVolume is in blastwall.s destroy-rights catalogue as a direct right: .+ The agent's permission boundary denies it anyway.*Deleting data is for a human-approved deploy/,
+      );
+    });
+
+    it("a wildcard that covers destroy actions, listing them", () => {
+      expect(() => make().allow({ actions: ["rds:Delete*"], resources: ["*"] })).toThrow(/"rds:Delete\*" covers rds:DeleteDBInstance, .+ which are in blastwall's destroy-rights catalogue/);
+      expect(() => make().allow({ actions: ["*"], resources: ["*"] })).toThrow(/"\*" covers/);
+    });
+
+    it("protection and escalation actions, with their own advice", () => {
+      expect(() => make().allow({ actions: ["rds:ModifyDBInstance"], resources: ["*"] })).toThrow(/a protection right: .*Protection settings change through a reviewed deploy/);
+      expect(() => make().allow({ actions: ["iam:PassRole"], resources: ["*"] })).toThrow(/an escalation right: .*create a ScopedToken for the task/);
+      expect(() => make().allow({ actions: ["sts:AssumeRole"], resources: ["*"] })).toThrow(/only into other agent roles .*call allowAssume\(role\)/);
+    });
+
+    it("malformed actions and empty lists, naming the prop", () => {
+      expect(() => make().allow({ actions: ["s3GetObject"], resources: ["*"] })).toThrow('AgentRole.allow: "s3GetObject" is not an IAM action');
+      expect(() => make().allow({ actions: [], resources: ["*"] })).toThrow("AgentRole.allow: actions must name at least one action");
+      expect(() => make().allow({ actions: ["ec2:DescribeVolumes"], resources: [] })).toThrow("AgentRole.allow: resources must name at least one");
+    });
+  });
+
+  it("grantReadOnly leaves out read patterns that cover catalogue actions (ssm:Get* reads secrets)", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("ssm"));
+    const st = policyOf(only(json, "aws_iam_role_policy")).Statement[0];
+    expect(st.Action).toEqual(["ssm:Describe*", "ssm:List*"]);
+  });
+
+  describe("validates its props", () => {
+    const build = (extra: Record<string, unknown>) => () => synth((s) => new AgentRole(s, "Agent", { ...props, ...extra }));
+    it.each([
+      [{ maxSessionDuration: 7200 }, "AgentRole: maxSessionDuration must not exceed 3600 seconds (got 7200)"],
+      [{ maxSessionDuration: 900 }, "AgentRole: maxSessionDuration must be 3600 seconds (got 900): IAM's minimum for a role is 3600"],
+      [{ assumedBy: [] }, "AgentRole: assumedBy must name at least one principal"],
+      [{ roleName: "has space" }, 'AgentRole: roleName must be 1 to 64 characters'],
+      [{ path: "/ops/" }, 'AgentRole: path must be /agents/ or a path below it ending in / (got "/ops/")'],
+      [{ sourceIdentity: "human-*" }, 'AgentRole: sourceIdentity must start with "agent-"'],
+      [{ sessionTagKeys: ["blastwall:agent"] }, 'AgentRole: sessionTagKeys must not contain "blastwall:agent"'],
+      [{ tags: { "blastwall:agent": "false" } }, "AgentRole: tags must not set blastwall:agent"],
+    ])("%o", (extra, message) => {
+      expect(build(extra)).toThrow(message);
+    });
+  });
+});
+
+describe("AgentPrincipal", () => {
+  const trustOf = (p: AgentPrincipal) => policyOf(only(synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [p] })).json, "aws_iam_role"), "assume_role_policy");
+
+  it("githubActions pins repository and branch, and still requires the source identity", () => {
+    const st = trustOf(AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/infra" })).Statement[0];
+    expect(st.Action).toEqual(["sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity"]);
+    expect(st.Condition.StringLike).toEqual({ "sts:SourceIdentity": "agent-*", "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main" });
+    expect(st.Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
+  });
+
+  it("identityCenterPermissionSet trusts the account and pins the permission set's roles", () => {
+    const st = trustOf(AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "AgentSandbox" })).Statement[0];
+    expect(st.Principal).toEqual({ AWS: `arn:aws:iam::${APP_ACCOUNT}:root` });
+    expect(st.Condition.ArnLike["aws:PrincipalArn"]).toBe(`arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentSandbox_*`);
+  });
+
+  it("rejects what would trust too much or nothing", () => {
+    expect(() => AgentPrincipal.role("runner")).toThrow("AgentPrincipal: role(roleArn) must be an IAM role ARN");
+    expect(() => AgentPrincipal.oidc({ providerArn: "arn:aws:iam::111111111111:oidc-provider/x", issuerHost: "x", subject: "*" })).toThrow("oidc(subject) must name the subject");
+    expect(() => AgentPrincipal.githubActions({ providerArn: "p", repository: "acme" })).toThrow('githubActions(repository) must be "owner/name"');
+    expect(() => AgentPrincipal.identityCenterPermissionSet({ accountId: "12345", permissionSetName: "x" })).toThrow("must be a 12-digit AWS account id");
+  });
+});
