@@ -78,7 +78,7 @@ describe("ScopedToken", () => {
       [{ lifetimeSeconds: 7200 }, "ScopedToken: lifetimeSeconds must be between 900 and 3600 seconds (got 7200): STS issues at least 15 minutes and an agent token must expire within the hour"],
       [{ lifetimeSeconds: 600 }, "ScopedToken: lifetimeSeconds must be between 900 and 3600 seconds (got 600)"],
       [{ actions: ["ec2:DeleteVolume"] }, "ScopedToken: actions: ec2:DeleteVolume is in blastwall's destroy-rights catalogue as a direct right"],
-      [{ actions: ["s3:*"] }, 'ScopedToken: actions: "s3:*" covers s3:DeleteBucket'],
+      [{ actions: ["s3:*"] }, 'ScopedToken: actions: "s3:*" covers s3:DeleteObject, s3:DeleteObjectVersion, s3:DeleteBucket'],
       [{ resources: ["*"] }, 'ScopedToken: resources must name the resources of the task (got "*")'],
       [{ accountId: "1234" }, 'ScopedToken: accountId must be a 12-digit AWS account id (got "1234")'],
       [{ region: "europe" }, 'ScopedToken: region must be an AWS region name like eu-central-1 (got "europe")'],
