@@ -1,0 +1,344 @@
+/**
+ * Reading one module directory: every `.tf` file (through hcl2json) and `.tf.json` file (as JSON) in it, not
+ * recursive, turned into block declarations with the `file:line` they were written at. Override files
+ * (`override.tf`, `*_override.tf` and their `.tf.json` forms) are merged into the blocks they override, as
+ * Terraform does. Every problem is an `InputError` naming the file, with `line N:` where known.
+ */
+import { readdirSync, statSync } from "fs";
+import { join, relative, sep } from "path";
+import { InputError } from "../engine/terraform/types";
+import { parseJsonText, readText } from "../engine/terraform/read-file";
+import { jsonKeyLine, scanBlockHeaders, type BlockHeader } from "./scan";
+
+export type Obj = Record<string, unknown>;
+
+export interface Located {
+  /** File path relative to the root directory, `/`-separated (`main.tf`, `modules/iam/main.tf`). */
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ResourceDecl extends Located {
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  body: Obj;
+}
+
+export interface NamedDecl extends Located {
+  readonly name: string;
+  body: Obj;
+}
+
+export interface LocalDecl extends Located {
+  readonly name: string;
+  value: unknown;
+}
+
+export interface ModuleDef {
+  /** Absolute directory. */
+  readonly absDir: string;
+  /** Directory relative to the root, `/`-separated; `.` for the root (Terraform's `path.module`). */
+  readonly relDir: string;
+  readonly files: readonly string[];
+  readonly resources: ResourceDecl[];
+  readonly resourceIndex: Map<string, ResourceDecl>;
+  readonly modules: NamedDecl[];
+  readonly moduleIndex: Map<string, NamedDecl>;
+  readonly variables: Map<string, NamedDecl>;
+  readonly locals: Map<string, LocalDecl>;
+  readonly outputs: Map<string, NamedDecl>;
+  readonly providers: NamedDecl[];
+  readonly terraform: { body: Obj; file: string; line: number }[];
+}
+
+/** hcl2json's parse, loaded on first use (it starts a WebAssembly runtime). */
+type Hcl2JsonParse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
+let hclParse: Hcl2JsonParse | undefined;
+
+function hcl2json(): Hcl2JsonParse {
+  if (!hclParse) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    hclParse = (require("@cdktf/hcl2json") as { parse: Hcl2JsonParse }).parse;
+  }
+  return hclParse;
+}
+
+export function resourceKey(mode: "managed" | "data", type: string, name: string): string {
+  return `${mode === "data" ? "data." : ""}${type}.${name}`;
+}
+
+export function toPosix(p: string): string {
+  return sep === "/" ? p : p.split(sep).join("/");
+}
+
+function isObject(v: unknown): v is Obj {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** A block level that may be an object or an array of objects (Terraform JSON allows both; hcl2json writes arrays). */
+function objects(v: unknown): Obj[] {
+  if (isObject(v)) return [v];
+  if (Array.isArray(v)) return v.filter(isObject);
+  return [];
+}
+
+/** First line of an hcl2json diagnostic: `line N, column C: Summary; detail`. */
+export function describeHclError(message: string, filename: string): string {
+  const body = message.replace(/^parse config:\s*\[/, "").replace(/\]\s*$/, "");
+  const esc = filename.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`${esc}:(\\d+),(\\d+)(?:-\\d+(?:,\\d+)?)?:\\s*`, "g");
+  const first = re.exec(body);
+  if (!first) return `cannot be parsed as HCL: ${body.split("\n")[0]}`;
+  const start = re.lastIndex;
+  const next = re.exec(body);
+  const text = body
+    .slice(start, next ? next.index : body.length)
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[ ,;]+$/, "");
+  return `line ${first[1]}, column ${first[2]}: ${text}`;
+}
+
+function isOverride(name: string): boolean {
+  const base = name.replace(/\.tf(\.json)?$/, "");
+  return base === "override" || base.endsWith("_override");
+}
+
+interface FileBlocks {
+  resources: ResourceDecl[];
+  modules: NamedDecl[];
+  variables: NamedDecl[];
+  outputs: NamedDecl[];
+  locals: LocalDecl[];
+  providers: NamedDecl[];
+  terraform: { body: Obj; file: string; line: number }[];
+}
+
+function emptyBlocks(): FileBlocks {
+  return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [] };
+}
+
+/** Looks up header lines by block type and labels, in order of appearance. */
+class Lines {
+  private readonly queues = new Map<string, number[]>();
+  constructor(
+    headers: readonly BlockHeader[] | undefined,
+    private readonly text: string,
+    private readonly json: boolean,
+  ) {
+    for (const h of headers ?? []) {
+      const k = [h.type, ...h.labels].join("\u0000");
+      const q = this.queues.get(k);
+      if (q) q.push(h.line);
+      else this.queues.set(k, [h.line]);
+    }
+  }
+  take(type: string, labels: readonly string[]): number {
+    if (this.json) return jsonKeyLine(this.text, [type, ...labels]) ?? 1;
+    const q = this.queues.get([type, ...labels].join("\u0000"));
+    return q && q.length > 0 ? (q.length > 1 ? q.shift()! : q[0]) : 1;
+  }
+}
+
+/** Splits one parsed file into block declarations. */
+function collect(parsed: Obj, file: string, lines: Lines, display: string, into: FileBlocks): void {
+  const bodiesOf = (v: unknown, what: string, line: number): Obj => {
+    const list = objects(v);
+    if (list.length > 1) throw new InputError(display, `line ${line}: ${what} is defined more than once`);
+    return list[0] ?? {};
+  };
+  for (const mode of ["managed", "data"] as const) {
+    const top = mode === "managed" ? "resource" : "data";
+    for (const typeBlock of objects(parsed[top])) {
+      for (const [type, named] of Object.entries(typeBlock)) {
+        if (type === "//") continue;
+        for (const nb of objects(named)) {
+          for (const [name, body] of Object.entries(nb)) {
+            if (name === "//") continue;
+            const line = lines.take(top, [type, name]);
+            into.resources.push({ mode, type, name, body: bodiesOf(body, resourceKey(mode, type, name), line), file, line });
+          }
+        }
+      }
+    }
+  }
+  const named = (key: "module" | "variable" | "output" | "provider", list: NamedDecl[]) => {
+    for (const block of objects(parsed[key])) {
+      for (const [name, body] of Object.entries(block)) {
+        if (name === "//") continue;
+        if (key === "provider") {
+          // Several provider blocks of one name (aliases) are allowed.
+          for (const b of objects(body)) list.push({ name, body: b, file, line: lines.take(key, [name]) });
+          continue;
+        }
+        const line = lines.take(key, [name]);
+        list.push({ name, body: bodiesOf(body, `${key} "${name}"`, line), file, line });
+      }
+    }
+  };
+  named("module", into.modules);
+  named("variable", into.variables);
+  named("output", into.outputs);
+  named("provider", into.providers);
+  for (const block of objects(parsed["locals"])) {
+    const line = lines.take("locals", []);
+    for (const [name, value] of Object.entries(block)) {
+      if (name === "//") continue;
+      into.locals.push({ name, value, file, line });
+    }
+  }
+  for (const block of objects(parsed["terraform"])) {
+    into.terraform.push({ body: block, file, line: lines.take("terraform", []) });
+  }
+}
+
+/** Terraform's override merge: arguments replace, nested blocks of a type replace, `lifecycle` merges by argument. */
+function mergeBody(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (k === "lifecycle") {
+      const merged: Obj = {};
+      for (const o of [...objects(base[k]), ...objects(v)]) Object.assign(merged, o);
+      out[k] = [merged];
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: string) => string): void {
+  const missing = (what: string, d: Located) => {
+    throw new InputError(displayOf(d.file), `line ${d.line}: override for ${what}, which is not defined in a non-override file`);
+  };
+  for (const r of over.resources) {
+    const base = main.resources.find((x) => x.mode === r.mode && x.type === r.type && x.name === r.name);
+    if (!base) missing(resourceKey(r.mode, r.type, r.name), r);
+    else base.body = mergeBody(base.body, r.body);
+  }
+  const byName = (list: NamedDecl[], overList: NamedDecl[], what: string) => {
+    for (const o of overList) {
+      const base = list.find((x) => x.name === o.name);
+      if (!base) missing(`${what} "${o.name}"`, o);
+      else base.body = mergeBody(base.body, o.body);
+    }
+  };
+  byName(main.modules, over.modules, "module");
+  byName(main.variables, over.variables, "variable");
+  byName(main.outputs, over.outputs, "output");
+  for (const o of over.providers) {
+    const base = main.providers.find((x) => x.name === o.name && x.body["alias"] === o.body["alias"]);
+    if (base) base.body = mergeBody(base.body, o.body);
+    else main.providers.push(o);
+  }
+  for (const l of over.locals) {
+    const base = main.locals.find((x) => x.name === l.name);
+    if (!base) missing(`local "${l.name}"`, l);
+    else base.value = l.value;
+  }
+  main.terraform.push(...over.terraform);
+}
+
+/** The `.tf` / `.tf.json` files of a directory (sorted), or an InputError when it cannot be listed. */
+export function configFiles(absDir: string, display: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(absDir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "is not a directory" : code === "EACCES" || code === "EPERM" ? "cannot be read: permission denied" : `cannot be read (${code ?? String(e)})`;
+    throw new InputError(display, why);
+  }
+  return entries
+    .filter((e) => e.endsWith(".tf") || e.endsWith(".tf.json"))
+    .filter((e) => {
+      try {
+        return statSync(join(absDir, e)).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/**
+ * Reads and parses every configuration file of a module directory.
+ * @param rootAbs absolute root directory (locations are relative to it)
+ * @param displayOf turns a root-relative file into the path shown in errors (prefixed with the directory as given)
+ */
+export async function readModuleDir(absDir: string, rootAbs: string, displayOf: (file: string) => string): Promise<ModuleDef> {
+  const relDir = toPosix(relative(rootAbs, absDir)) || ".";
+  const names = configFiles(absDir, displayOf(relDir));
+  const main = emptyBlocks();
+  const over = emptyBlocks();
+  const files: string[] = [];
+  for (const name of names) {
+    const file = relDir === "." ? name : `${relDir}/${name}`;
+    files.push(file);
+    const display = displayOf(file);
+    const text = readText(join(absDir, name));
+    const isJson = name.endsWith(".json");
+    let parsed: unknown;
+    if (isJson) {
+      parsed = parseJsonText(display, text);
+      if (!isObject(parsed)) throw new InputError(display, "is not a Terraform configuration: the top level must be an object");
+    } else {
+      try {
+        parsed = await hcl2json()(file, text);
+      } catch (e) {
+        throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
+      }
+    }
+    const lines = new Lines(isJson ? undefined : scanBlockHeaders(text), text, isJson);
+    collect(parsed as Obj, file, lines, display, isOverride(name) ? over : main);
+  }
+  applyOverrides(main, over, displayOf);
+
+  const resourceIndex = new Map<string, ResourceDecl>();
+  for (const r of main.resources) {
+    const key = resourceKey(r.mode, r.type, r.name);
+    const prev = resourceIndex.get(key);
+    if (prev) throw new InputError(displayOf(r.file), `line ${r.line}: ${key} is defined more than once (also at ${prev.file}:${prev.line})`);
+    resourceIndex.set(key, r);
+  }
+  const unique = <T extends Located & { name: string }>(list: T[], what: string): Map<string, T> => {
+    const m = new Map<string, T>();
+    for (const d of list) {
+      const prev = m.get(d.name);
+      if (prev) throw new InputError(displayOf(d.file), `line ${d.line}: ${what} "${d.name}" is defined more than once (also at ${prev.file}:${prev.line})`);
+      m.set(d.name, d);
+    }
+    return m;
+  };
+  return {
+    absDir,
+    relDir,
+    files,
+    resources: main.resources,
+    resourceIndex,
+    modules: main.modules,
+    moduleIndex: unique(main.modules, "module"),
+    variables: unique(main.variables, "variable"),
+    locals: unique(main.locals, "local"),
+    outputs: unique(main.outputs, "output"),
+    providers: main.providers,
+    terraform: main.terraform,
+  };
+}
+
+/** Parses a tfvars file (HCL attributes) or a `.tfvars.json` file into a plain object. */
+export async function readTfvars(absFile: string, file: string, display: string): Promise<Obj> {
+  const text = readText(absFile);
+  if (file.endsWith(".json")) {
+    const parsed = parseJsonText(display, text);
+    if (!isObject(parsed)) throw new InputError(display, "must hold a JSON object of variable values");
+    return parsed;
+  }
+  try {
+    return await hcl2json()(file, text);
+  } catch (e) {
+    throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
+  }
+}

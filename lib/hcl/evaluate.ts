@@ -1,0 +1,583 @@
+/**
+ * Evaluates HCL values as far as they are literal: variables with a literal value, locals, `count.index`,
+ * `each.key` / `each.value`, module outputs, string templates, operators, conditionals and `for`
+ * expressions over known collections, and the pure functions in `functions.ts` (`jsonencode` first).
+ * Everything else (a resource attribute, a data source, an unknown function) stays an `Unk` whose source has
+ * every reference rewritten to the address it has in the loaded tree, so the engine can follow it.
+ */
+import { HclExprError, parseTemplate, type Expr, type ForExpr, type Op, type TmplPart } from "./expr";
+import { callFunction, NOPE } from "./functions";
+import {
+  ModRef,
+  Tmpl,
+  Unk,
+  concat,
+  deepEqual,
+  isKnown,
+  isObj,
+  toHcl,
+  toHclOperand,
+  toTemplatePart,
+  type ObjValue,
+  type Value,
+} from "./values";
+
+/** What a module instance offers the expressions written in it. */
+export interface Env {
+  /** Address prefix of the module instance: `""` for the root, `module.a.`, `module.a["k"].module.b.`. */
+  readonly prefix: string;
+  /** `path.module`: the module directory relative to the root (`.` for the root). */
+  readonly pathModule: string;
+  /** Absolute root directory (`path.root`, `path.cwd`, relative paths of `file()`). */
+  readonly rootDir: string;
+  variable(name: string): Value;
+  local(name: string): Value;
+  /** What `TYPE.NAME` / `data.TYPE.NAME` stands for; undefined when no such block exists in the module. */
+  resource(mode: "managed" | "data", type: string, name: string): Value | undefined;
+  /** What `module.NAME` stands for; undefined when no such module block exists. */
+  module(name: string): Value | undefined;
+  /** Contents of a file (relative paths from the root directory), or undefined when unreadable. */
+  readFile(path: string): string | undefined;
+}
+
+export interface Scope {
+  readonly env: Env;
+  /** Iteration variables of `for` expressions, dynamic block iterators, `templatefile` variables. */
+  readonly vars?: ReadonlyMap<string, Value>;
+  /** `count.index` of the instance being evaluated. */
+  readonly count?: Value;
+  /** `each.key` / `each.value` of the instance being evaluated. */
+  readonly each?: { readonly key: Value; readonly value: Value };
+  /** `templatefile`: only `vars` exist. */
+  readonly isolated?: boolean;
+}
+
+export function withVars(scope: Scope, add: Record<string, Value>): Scope {
+  const vars = new Map(scope.vars ?? []);
+  for (const [k, v] of Object.entries(add)) vars.set(k, v);
+  return { ...scope, vars };
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Templates (every string of hcl2json output is one)
+
+const templateCache = new Map<string, readonly TmplPart[] | HclExprError>();
+
+/** Forgets parsed templates (called at the start of each load to bound memory). */
+export function clearTemplateCache(): void {
+  templateCache.clear();
+}
+
+function parsedTemplate(s: string): readonly TmplPart[] | HclExprError {
+  let t = templateCache.get(s);
+  if (t === undefined) {
+    try {
+      t = parseTemplate(s);
+    } catch (e) {
+      if (!(e instanceof HclExprError)) throw e;
+      t = e;
+    }
+    templateCache.set(s, t);
+  }
+  return t;
+}
+
+/** An expression blastwall could not parse: kept whole, parenthesised so it never reads as a reference. */
+function unparsed(s: string): Unk {
+  return new Unk(`(${JSON.stringify(s)})`);
+}
+
+/** A Terraform JSON string value (template semantics). */
+export function evalString(s: string, scope: Scope): Value {
+  if (s.indexOf("{") < 0) return s;
+  const t = parsedTemplate(s);
+  if (t instanceof HclExprError) return unparsed(s);
+  return evalTemplate(t, scope);
+}
+
+export function evalTemplate(parts: readonly TmplPart[], scope: Scope): Value {
+  if (parts.length === 1 && typeof parts[0] !== "string" && parts[0].k === "interp") return evalExpr(parts[0].e, scope);
+  const out: (string | Unk)[] = [];
+  if (!appendTemplate(parts, scope, out)) return new Unk(templateSource(parts, scope));
+  return concat(out);
+}
+
+/** Appends the evaluated parts; false when a directive cannot be decided (the template is then unknown). */
+function appendTemplate(parts: readonly TmplPart[], scope: Scope, out: (string | Unk)[]): boolean {
+  for (const p of parts) {
+    if (typeof p === "string") {
+      out.push(p);
+    } else if (p.k === "interp") {
+      const v = evalExpr(p.e, scope);
+      const tp = toTemplatePart(v);
+      out.push(...(tp ?? [new Unk(`tostring(${toHcl(v)})`)]));
+    } else if (p.k === "if") {
+      const c = truth(evalExpr(p.c, scope));
+      if (c === undefined) return false;
+      if (!appendTemplate(c ? p.then : p.else, scope, out)) return false;
+    } else {
+      const entries = entriesOf(evalExpr(p.coll, scope));
+      if (!entries) return false;
+      for (const [k, v] of entries) {
+        const s2 = withVars(scope, p.keyVar ? { [p.keyVar]: k, [p.valVar]: v } : { [p.valVar]: v });
+        if (!appendTemplate(p.body, s2, out)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The HCL source of a template that cannot be evaluated, references rewritten. */
+function templateSource(parts: readonly TmplPart[], scope: Scope): string {
+  const body = (ps: readonly TmplPart[], sc: Scope): string =>
+    ps
+      .map((p) => {
+        if (typeof p === "string") return toHcl(p).slice(1, -1);
+        if (p.k === "interp") return "${" + toHcl(evalExpr(p.e, sc)) + "}";
+        if (p.k === "if") {
+          const els = p.else.length > 0 ? `%{ else }${body(p.else, sc)}` : "";
+          return `%{ if ${toHcl(evalExpr(p.c, sc))} }${body(p.then, sc)}${els}%{ endif }`;
+        }
+        const sc2 = withVars(sc, p.keyVar ? { [p.keyVar]: new Unk(p.keyVar), [p.valVar]: new Unk(p.valVar) } : { [p.valVar]: new Unk(p.valVar) });
+        const vars = p.keyVar ? `${p.keyVar}, ${p.valVar}` : p.valVar;
+        return `%{ for ${vars} in ${toHcl(evalExpr(p.coll, sc))} }${body(p.body, sc2)}%{ endfor }`;
+      })
+      .join("");
+  return `"${body(parts, scope)}"`;
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Values of hcl2json / Terraform JSON (objects, arrays, string templates)
+
+/** Evaluates a Terraform-JSON-shaped value: strings as templates, `dynamic` blocks expanded where possible. */
+export function evalJson(v: unknown, scope: Scope): Value {
+  if (typeof v === "string") return evalString(v, scope);
+  if (v === null || v === undefined) return null;
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.map((x) => evalJson(x, scope));
+  if (typeof v !== "object") return null;
+  const o = v as Record<string, unknown>;
+  const out: ObjValue = {};
+  const unknownKeys: [Value, Value][] = [];
+  for (const key of Object.keys(o)) {
+    if (key === "//") continue;
+    if (key === "dynamic" && isDynamicSpec(o[key])) continue;
+    const value = evalJson(o[key], scope);
+    if (key.indexOf("{") < 0) {
+      out[key] = value;
+      continue;
+    }
+    const k = evalString(key, scope);
+    const ks = typeof k === "number" || typeof k === "boolean" ? String(k) : k;
+    if (typeof ks === "string") out[ks] = value;
+    else unknownKeys.push([ks, value]);
+  }
+  if ("dynamic" in o && isDynamicSpec(o["dynamic"])) expandDynamic(o["dynamic"] as Record<string, unknown>, scope, out);
+  if (unknownKeys.length > 0) {
+    const items = [
+      ...Object.keys(out).map((k) => `${toHcl(k)} = ${toHcl(out[k])}`),
+      ...unknownKeys.map(([k, x]) => `(${toHcl(k)}) = ${toHcl(x)}`),
+    ];
+    return new Unk(`{ ${items.join(", ")} }`);
+  }
+  return out;
+}
+
+function asList(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter((x): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x));
+  if (v !== null && typeof v === "object") return [v as Record<string, unknown>];
+  return [];
+}
+
+/** `dynamic` as hcl2json and Terraform JSON write it: `{ LABEL: [{ for_each, iterator?, content }] }`. */
+function isDynamicSpec(v: unknown): boolean {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const labels = Object.values(v as Record<string, unknown>);
+  return labels.length > 0 && labels.every((specs) => {
+    const list = asList(specs);
+    return list.length > 0 && list.every((s) => "content" in s || "for_each" in s);
+  });
+}
+
+function iteratorName(v: unknown, fallback: string): string {
+  if (typeof v !== "string") return fallback;
+  const m = /^\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/.exec(v) ?? /^([A-Za-z_][A-Za-z0-9_-]*)$/.exec(v);
+  return m ? m[1] : fallback;
+}
+
+/**
+ * Expands `dynamic "LABEL"` blocks whose `for_each` is known into `LABEL` blocks (after the static ones); the
+ * others stay under `dynamic` with their content evaluated symbolically, which the engine reads as unknown.
+ */
+function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue): void {
+  const kept: ObjValue = {};
+  for (const label of Object.keys(dyn)) {
+    if (label === "//") continue;
+    for (const spec of asList(dyn[label])) {
+      const iter = iteratorName(spec["iterator"], label);
+      const content = asList(spec["content"]);
+      const body = content.length === 1 ? content[0] : Object.assign({}, ...content);
+      const forEach = evalJson(spec["for_each"], scope);
+      const entries = entriesOf(forEach);
+      if (entries) {
+        const blocks = entries.map(([k, v]) => evalJson(body, withVars(scope, { [iter]: { key: k, value: v } })));
+        const prev = out[label];
+        out[label] = [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...blocks];
+      } else {
+        const symbolic = evalJson(body, withVars(scope, { [iter]: new Unk(iter) }));
+        const item: ObjValue = { for_each: forEach, content: [symbolic] };
+        if (spec["iterator"] !== undefined) item["iterator"] = iter;
+        const list = kept[label];
+        kept[label] = [...(Array.isArray(list) ? list : []), item];
+      }
+    }
+  }
+  if (Object.keys(kept).length > 0) out["dynamic"] = kept;
+}
+
+/** Key/value pairs of a collection whose shape is known (list: index → element; object: sorted keys). */
+export function entriesOf(v: Value): [Value, Value][] | undefined {
+  if (Array.isArray(v)) return v.map((x, i) => [i, x]);
+  if (isObj(v)) return Object.keys(v).sort().map((k) => [k, v[k]]);
+  return undefined;
+}
+
+/** A condition's truth value, or undefined when not known. Terraform converts "true" / "false". */
+export function truth(v: Value): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return undefined;
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Expressions
+
+export function evalExpr(e: Expr, scope: Scope): Value {
+  switch (e.k) {
+    case "lit":
+      return e.v;
+    case "tmpl":
+      return evalTemplate(e.parts, scope);
+    case "tuple":
+      return e.items.map((x) => evalExpr(x, scope));
+    case "object":
+      return evalObject(e.items, scope);
+    case "paren":
+      return evalExpr(e.x, scope);
+    case "trav":
+      return evalTraversal(e.root, e.ops, scope);
+    case "call":
+      return evalCall(e.name, e.args, e.expand, scope);
+    case "unop":
+      return evalUnary(e.op, evalExpr(e.x, scope));
+    case "binop":
+      return evalBinary(e.op, e.a, e.b, scope);
+    case "cond": {
+      const c = evalExpr(e.c, scope);
+      const t = truth(c);
+      if (t === true) return evalExpr(e.t, scope);
+      if (t === false) return evalExpr(e.f, scope);
+      return new Unk(`${toHclOperand(c)} ? ${toHclOperand(evalExpr(e.t, scope))} : ${toHclOperand(evalExpr(e.f, scope))}`, false);
+    }
+    case "for":
+      return evalFor(e, scope);
+  }
+}
+
+function evalObject(items: readonly { key: Expr; value: Expr }[], scope: Scope): Value {
+  const out: ObjValue = {};
+  const pairs: [Value, Value][] = [];
+  let unknown = false;
+  for (const it of items) {
+    const k = it.key.k === "lit" ? it.key.v : evalExpr(it.key, scope);
+    const v = evalExpr(it.value, scope);
+    const ks = typeof k === "number" || typeof k === "boolean" ? String(k) : k;
+    pairs.push([ks, v]);
+    if (typeof ks === "string") out[ks] = v;
+    else unknown = true;
+  }
+  if (!unknown) return out;
+  const rendered = pairs.map(([k, v]) => (typeof k === "string" ? `${toHcl(k)} = ${toHcl(v)}` : `(${toHcl(k)}) = ${toHcl(v)}`));
+  return new Unk(`{ ${rendered.join(", ")} }`);
+}
+
+function renderOps(ops: readonly Op[], from: number, scope: Scope): string {
+  let s = "";
+  for (let j = from; j < ops.length; j++) {
+    const op = ops[j];
+    if (op.k === "attr") s += `.${op.name}`;
+    else if (op.k === "splat") s += op.full ? "[*]" : ".*";
+    else s += `[${toHcl(evalExpr(op.key, scope))}]`;
+  }
+  return s;
+}
+
+function attrAt(ops: readonly Op[], j: number): string | undefined {
+  const op = ops[j];
+  return op !== undefined && op.k === "attr" ? op.name : undefined;
+}
+
+function evalTraversal(root: string | Expr, ops: readonly Op[], scope: Scope): Value {
+  if (typeof root !== "string") return applyOps(evalExpr(root, scope), ops, 0, scope);
+  const vars = scope.vars;
+  if (vars !== undefined && vars.has(root)) return applyOps(vars.get(root)!, ops, 0, scope);
+  if (scope.isolated) return new Unk(root + renderOps(ops, 0, scope));
+  const env = scope.env;
+  const whole = () => new Unk(env.prefix + root + renderOps(ops, 0, scope));
+  const a0 = attrAt(ops, 0);
+  switch (root) {
+    case "var":
+      return a0 === undefined ? whole() : applyOps(env.variable(a0), ops, 1, scope);
+    case "local":
+      return a0 === undefined ? whole() : applyOps(env.local(a0), ops, 1, scope);
+    case "count":
+      if (a0 === "index" && scope.count !== undefined) return applyOps(scope.count, ops, 1, scope);
+      return new Unk("count" + renderOps(ops, 0, scope));
+    case "each":
+      if (a0 === "key" && scope.each !== undefined) return applyOps(scope.each.key, ops, 1, scope);
+      if (a0 === "value" && scope.each !== undefined) return applyOps(scope.each.value, ops, 1, scope);
+      return new Unk("each" + renderOps(ops, 0, scope));
+    case "path":
+      if (a0 === "module") return applyOps(env.pathModule, ops, 1, scope);
+      if (a0 === "root") return applyOps(".", ops, 1, scope);
+      if (a0 === "cwd") return applyOps(env.rootDir, ops, 1, scope);
+      return new Unk("path" + renderOps(ops, 0, scope));
+    case "terraform":
+    case "self":
+      return new Unk(root + renderOps(ops, 0, scope));
+    case "module": {
+      if (a0 === undefined) return whole();
+      const m = env.module(a0);
+      if (m === undefined) return whole();
+      return applyOps(m, ops, 1, scope);
+    }
+    case "data": {
+      const type = a0;
+      const name = attrAt(ops, 1);
+      if (type === undefined || name === undefined) return whole();
+      const r = env.resource("data", type, name) ?? new Unk(`${env.prefix}data.${type}.${name}`);
+      return applyOps(r, ops, 2, scope);
+    }
+    default: {
+      if (a0 === undefined) return new Unk(root + renderOps(ops, 0, scope));
+      const r = env.resource("managed", root, a0) ?? new Unk(`${env.prefix}${root}.${a0}`);
+      return applyOps(r, ops, 1, scope);
+    }
+  }
+}
+
+/** Marks a lookup that fails on a known value (a Terraform error): `try()` skips it. */
+export class ErrUnk extends Unk {}
+
+function failed(base: Value, suffix: string): Unk {
+  return new ErrUnk(`${toHclOperand(base)}${suffix}`);
+}
+
+export function applyOps(base: Value, ops: readonly Op[], from: number, scope: Scope): Value {
+  let v = base;
+  for (let j = from; j < ops.length; j++) {
+    const op = ops[j];
+    if (op.k === "splat") {
+      let end = j + 1;
+      if (op.full) end = ops.length;
+      else while (end < ops.length && ops[end].k === "attr") end++;
+      const sub = ops.slice(j + 1, end);
+      v = splat(v, sub, scope, op.full);
+      j = end - 1;
+      continue;
+    }
+    v = applyOne(v, op, scope);
+  }
+  return v;
+}
+
+function splat(v: Value, sub: readonly Op[], scope: Scope, full: boolean): Value {
+  if (v === null) return [];
+  if (Array.isArray(v)) return v.map((x) => applyOps(x, sub, 0, scope));
+  if (v instanceof Unk && v.rep) return [applyOps(new Unk(v.src), sub, 0, scope)];
+  if (v instanceof ModRef && v.rep) return [applyOps(new ModRef(v.address, v.output), sub, 0, scope)];
+  if (v instanceof Unk || v instanceof ModRef || v instanceof Tmpl) {
+    const src = v instanceof ModRef ? v.address : toHclOperand(v);
+    return new Unk(`${src}${full ? "[*]" : ".*"}${renderOps(sub, 0, scope)}`);
+  }
+  return [applyOps(v, sub, 0, scope)];
+}
+
+function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Value {
+  const key: Value = op.k === "attr" ? op.name : evalExpr(op.key, scope);
+  const suffix = op.k === "attr" ? `.${op.name}` : `[${toHcl(key)}]`;
+  if (v instanceof ErrUnk) return v;
+  if (v instanceof ModRef) {
+    if (op.k === "attr") return v.output(op.name);
+    if (v.rep) return new ModRef(v.address, v.output);
+    return new Unk(v.address + suffix);
+  }
+  if (v instanceof Unk) {
+    if (op.k === "index" && v.rep) return new Unk(v.src);
+    return new Unk(`${toHclOperand(v)}${suffix}`);
+  }
+  if (v instanceof Tmpl) return new Unk(`${toHcl(v)}${suffix}`);
+  if (Array.isArray(v)) {
+    const n = typeof key === "number" ? key : typeof key === "string" && /^[0-9]+$/.test(key) ? Number(key) : undefined;
+    if (op.k === "index" && n !== undefined) return n >= 0 && n < v.length && Number.isInteger(n) ? v[n] : failed(v, suffix);
+    if (op.k === "index" && !isKnown(key)) return new Unk(`${toHcl(v)}${suffix}`);
+    return failed(v, suffix);
+  }
+  if (isObj(v)) {
+    const k = typeof key === "number" || typeof key === "boolean" ? String(key) : key;
+    if (typeof k === "string") return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : failed(v, suffix);
+    return new Unk(`${toHcl(v)}${suffix}`);
+  }
+  return failed(v, suffix);
+}
+
+function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scope: Scope): Value {
+  if (name === "try") {
+    // The first argument that evaluates without error; an unknown one may or may not fail, so stop there.
+    const vals = argExprs.map((a) => evalExpr(a, scope));
+    for (const v of vals) {
+      if (v instanceof ErrUnk) continue;
+      if (isKnown(v)) return v;
+      break;
+    }
+    return new Unk(`try(${vals.map(toHcl).join(", ")})`);
+  }
+  let args = argExprs.map((a) => evalExpr(a, scope));
+  const render = () => new Unk(`${name}(${args.map(toHcl).join(", ")}${expand ? "..." : ""})`);
+  if (expand) {
+    const last = args[args.length - 1];
+    if (!Array.isArray(last)) return render();
+    args = [...args.slice(0, -1), ...last];
+    expand = false;
+  }
+  const r = callFunction(name, args, {
+    readFile: (p) => scope.env.readFile(p),
+    templateFile: (text, vars) => {
+      let parts: TmplPart[];
+      try {
+        parts = parseTemplate(text);
+      } catch (e) {
+        if (e instanceof HclExprError) return NOPE;
+        throw e;
+      }
+      return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true });
+    },
+  });
+  return r === NOPE ? render() : r;
+}
+
+function num(v: Value): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function evalUnary(op: "-" | "!", x: Value): Value {
+  if (op === "-") {
+    const n = num(x);
+    if (n !== undefined) return -n;
+  } else {
+    const b = truth(x);
+    if (b !== undefined) return !b;
+  }
+  return new Unk(`${op}${toHclOperand(x)}`, false);
+}
+
+function evalBinary(op: string, ae: Expr, be: Expr, scope: Scope): Value {
+  const a = evalExpr(ae, scope);
+  if (op === "&&" && truth(a) === false) return false;
+  if (op === "||" && truth(a) === true) return true;
+  const b = evalExpr(be, scope);
+  const unknown = () => new Unk(`${toHclOperand(a)} ${op} ${toHclOperand(b)}`, false);
+  switch (op) {
+    case "&&":
+    case "||": {
+      const ta = truth(a);
+      const tb = truth(b);
+      if (op === "&&" && tb === false) return false;
+      if (op === "||" && tb === true) return true;
+      if (ta === undefined || tb === undefined) return unknown();
+      return op === "&&" ? ta && tb : ta || tb;
+    }
+    case "==":
+    case "!=": {
+      if (!isKnown(a) || !isKnown(b)) return unknown();
+      const eq = deepEqual(a, b);
+      return op === "==" ? eq : !eq;
+    }
+    default: {
+      const x = num(a);
+      const y = num(b);
+      if (x === undefined || y === undefined) return unknown();
+      switch (op) {
+        case "+":
+          return x + y;
+        case "-":
+          return x - y;
+        case "*":
+          return x * y;
+        case "/":
+          return y === 0 ? unknown() : x / y;
+        case "%":
+          return y === 0 ? unknown() : x % y;
+        case "<":
+          return x < y;
+        case "<=":
+          return x <= y;
+        case ">":
+          return x > y;
+        case ">=":
+          return x >= y;
+        default:
+          return unknown();
+      }
+    }
+  }
+}
+
+function evalFor(e: ForExpr, scope: Scope): Value {
+  const coll = evalExpr(e.coll, scope);
+  const entries = entriesOf(coll);
+  const bind = (k: Value, v: Value) => withVars(scope, e.keyVar ? { [e.keyVar]: k, [e.valVar]: v } : { [e.valVar]: v });
+  const unknown = (): Value => {
+    const sc = bind(new Unk(e.keyVar ?? "_"), new Unk(e.valVar));
+    const vars = e.keyVar ? `${e.keyVar}, ${e.valVar}` : e.valVar;
+    const cond = e.cond ? ` if ${toHcl(evalExpr(e.cond, sc))}` : "";
+    if (e.isObject) {
+      return new Unk(`{ for ${vars} in ${toHcl(coll)} : ${toHcl(evalExpr(e.keyExpr!, sc))} => ${toHcl(evalExpr(e.valExpr, sc))}${e.group ? "..." : ""}${cond} }`);
+    }
+    return new Unk(`[for ${vars} in ${toHcl(coll)} : ${toHcl(evalExpr(e.valExpr, sc))}${cond}]`);
+  };
+  if (!entries) return unknown();
+  const list: Value[] = [];
+  const obj: ObjValue = {};
+  const groups = new Map<string, Value[]>();
+  for (const [k, v] of entries) {
+    const sc = bind(k, v);
+    if (e.cond) {
+      const c = truth(evalExpr(e.cond, sc));
+      if (c === undefined) return unknown();
+      if (!c) continue;
+    }
+    if (!e.isObject) {
+      list.push(evalExpr(e.valExpr, sc));
+      continue;
+    }
+    const kv = evalExpr(e.keyExpr!, sc);
+    const ks = typeof kv === "number" || typeof kv === "boolean" ? String(kv) : kv;
+    if (typeof ks !== "string") return unknown();
+    const val = evalExpr(e.valExpr, sc);
+    if (e.group) {
+      const g = groups.get(ks);
+      if (g) g.push(val);
+      else groups.set(ks, [val]);
+    } else {
+      if (Object.prototype.hasOwnProperty.call(obj, ks)) return unknown();
+      obj[ks] = val;
+    }
+  }
+  if (!e.isObject) return list;
+  if (e.group) for (const [k, g] of groups) obj[k] = g;
+  return obj;
+}

@@ -1,0 +1,632 @@
+/**
+ * HCL native expression and template syntax, parsed into a small AST.
+ *
+ * hcl2json hands us Terraform-JSON-like values in which every string is a template: literal text plus
+ * `${ expression }` interpolations (and `%{ if/for }` directives), with `$${` / `%%{` as escapes. The
+ * expression source inside an interpolation is exactly what the user wrote (`jsonencode({ ... })` with
+ * comments, newlines, heredocs and nested templates), so it is parsed here rather than by pattern matching.
+ *
+ * The grammar follows the HCL native syntax specification: literals, quoted and heredoc templates, tuples,
+ * objects (`=` or `:`, comma or newline separated), traversals (`.attr`, `[key]`, legacy `.0`, splats
+ * `[*]` / `.*`), function calls (with `...` expansion and `provider::ns::fn` names), unary and binary
+ * operators with HCL's precedence, conditionals and `for` expressions. A syntax error throws `HclExprError`;
+ * callers turn that into an unknown value (fail closed) because hcl2json has already accepted the file.
+ */
+
+export type Literal = null | boolean | number | string;
+
+export type Op =
+  | { readonly k: "attr"; readonly name: string }
+  | { readonly k: "index"; readonly key: Expr }
+  /** `full`: `[*]` applies every following step to each element; legacy `.*` only the following `.attr` steps. */
+  | { readonly k: "splat"; readonly full: boolean };
+
+export interface ForExpr {
+  readonly k: "for";
+  readonly keyVar?: string;
+  readonly valVar: string;
+  readonly coll: Expr;
+  /** Object `for` only: the key expression (`k => v`). */
+  readonly keyExpr?: Expr;
+  readonly valExpr: Expr;
+  readonly cond?: Expr;
+  /** Object `for` with `...` after the value: values grouped into lists per key. */
+  readonly group: boolean;
+  readonly isObject: boolean;
+}
+
+export type Expr =
+  | { readonly k: "lit"; readonly v: Literal }
+  | { readonly k: "tmpl"; readonly parts: readonly TmplPart[] }
+  | { readonly k: "tuple"; readonly items: readonly Expr[] }
+  | { readonly k: "object"; readonly items: readonly { readonly key: Expr; readonly value: Expr }[] }
+  /** A traversal: a root variable name (`var`, `aws_iam_role`, an iteration variable) or a parenthesised/other term, then steps. */
+  | { readonly k: "trav"; readonly root: string | Expr; readonly ops: readonly Op[] }
+  | { readonly k: "call"; readonly name: string; readonly args: readonly Expr[]; readonly expand: boolean }
+  | { readonly k: "unop"; readonly op: "-" | "!"; readonly x: Expr }
+  | { readonly k: "binop"; readonly op: string; readonly a: Expr; readonly b: Expr }
+  | { readonly k: "cond"; readonly c: Expr; readonly t: Expr; readonly f: Expr }
+  | ForExpr
+  | { readonly k: "paren"; readonly x: Expr };
+
+export type TmplPart =
+  | string
+  | { readonly k: "interp"; readonly e: Expr }
+  | { readonly k: "if"; readonly c: Expr; readonly then: readonly TmplPart[]; readonly else: readonly TmplPart[] }
+  | { readonly k: "for"; readonly keyVar?: string; readonly valVar: string; readonly coll: Expr; readonly body: readonly TmplPart[] };
+
+export class HclExprError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = "HclExprError";
+  }
+}
+
+const BINARY_LEVELS: readonly (readonly string[])[] = [
+  ["||"],
+  ["&&"],
+  ["==", "!="],
+  ["<=", ">=", "<", ">"],
+  ["+", "-"],
+  ["*", "/", "%"],
+];
+
+function isIdentStart(c: string | undefined): boolean {
+  return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_");
+}
+
+function isIdentPart(c: string | undefined): boolean {
+  return isIdentStart(c) || (c !== undefined && ((c >= "0" && c <= "9") || c === "-"));
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= "0" && c <= "9";
+}
+
+/** Flat template tokens before directives are nested. */
+type FlatPart =
+  | { readonly k: "lit"; text: string }
+  | { readonly k: "interp"; readonly e: Expr; readonly stripL: boolean; readonly stripR: boolean }
+  | {
+      readonly k: "dir";
+      readonly kw: "if" | "else" | "endif" | "for" | "endfor";
+      readonly c?: Expr;
+      readonly keyVar?: string;
+      readonly valVar?: string;
+      readonly stripL: boolean;
+      readonly stripR: boolean;
+    };
+
+class Parser {
+  i: number;
+  constructor(readonly s: string, start = 0) {
+    this.i = start;
+  }
+
+  fail(msg: string, at = this.i): never {
+    throw new HclExprError(msg, at);
+  }
+
+  /** Skips whitespace, newlines and comments. */
+  ws(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s[this.i];
+      if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+        this.i++;
+      } else if (c === "#" || (c === "/" && s[this.i + 1] === "/")) {
+        while (this.i < s.length && s[this.i] !== "\n") this.i++;
+      } else if (c === "/" && s[this.i + 1] === "*") {
+        const end = s.indexOf("*/", this.i + 2);
+        if (end < 0) this.fail("comment is never closed");
+        this.i = end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  peek(str: string): boolean {
+    return this.s.startsWith(str, this.i);
+  }
+
+  eat(str: string): boolean {
+    this.ws();
+    if (this.s.startsWith(str, this.i)) {
+      this.i += str.length;
+      return true;
+    }
+    return false;
+  }
+
+  expect(str: string): void {
+    if (!this.eat(str)) this.fail(`expected "${str}"`);
+  }
+
+  ident(): string | undefined {
+    this.ws();
+    if (!isIdentStart(this.s[this.i])) return undefined;
+    const start = this.i;
+    while (isIdentPart(this.s[this.i])) this.i++;
+    return this.s.slice(start, this.i);
+  }
+
+  /** True when the next token is the keyword `kw` (not a longer identifier). */
+  keyword(kw: string): boolean {
+    this.ws();
+    return this.s.startsWith(kw, this.i) && !isIdentPart(this.s[this.i + kw.length]);
+  }
+
+  expr(): Expr {
+    const c = this.binary(0);
+    if (this.eat("?")) {
+      const t = this.expr();
+      this.expect(":");
+      const f = this.expr();
+      return { k: "cond", c, t, f };
+    }
+    return c;
+  }
+
+  binary(level: number): Expr {
+    if (level >= BINARY_LEVELS.length) return this.unary();
+    let a = this.binary(level + 1);
+    for (;;) {
+      this.ws();
+      const op = BINARY_LEVELS[level].find((o) => this.peek(o) && !this.isLongerOperator(o));
+      if (!op) return a;
+      this.i += op.length;
+      const b = this.binary(level + 1);
+      a = { k: "binop", op, a, b };
+    }
+  }
+
+  /** `<` must not be read out of `<=`; `=` of `==` is handled by the level order. Also `<<` heredocs. */
+  isLongerOperator(op: string): boolean {
+    const next = this.s[this.i + op.length];
+    if ((op === "<" || op === ">") && next === "=") return true;
+    if (op === "<" && next === "<") return true;
+    return false;
+  }
+
+  unary(): Expr {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === "-" || c === "!") {
+      if (c === "!" && this.s[this.i + 1] === "=") this.fail("unexpected \"!=\"");
+      this.i++;
+      const x = this.unary();
+      if (c === "-" && x.k === "lit" && typeof x.v === "number") return { k: "lit", v: -x.v };
+      return { k: "unop", op: c, x };
+    }
+    return this.postfix();
+  }
+
+  postfix(): Expr {
+    const term = this.primary();
+    const ops: Op[] = [];
+    for (;;) {
+      const save = this.i;
+      this.ws();
+      const c = this.s[this.i];
+      if (c === "." && this.s[this.i + 1] !== ".") {
+        this.i++;
+        this.ws();
+        const d = this.s[this.i];
+        if (d === "*") {
+          this.i++;
+          ops.push({ k: "splat", full: false });
+        } else if (isDigit(d)) {
+          const start = this.i;
+          while (isDigit(this.s[this.i])) this.i++;
+          ops.push({ k: "index", key: { k: "lit", v: Number(this.s.slice(start, this.i)) } });
+        } else {
+          const name = this.ident();
+          if (name === undefined) this.fail("expected an attribute name after \".\"");
+          ops.push({ k: "attr", name });
+        }
+      } else if (c === "[") {
+        this.i++;
+        this.ws();
+        if (this.s[this.i] === "*") {
+          const at = this.i;
+          this.i++;
+          this.ws();
+          if (this.s[this.i] === "]") {
+            this.i++;
+            ops.push({ k: "splat", full: true });
+            continue;
+          }
+          this.i = at;
+        }
+        const key = this.expr();
+        this.expect("]");
+        ops.push({ k: "index", key });
+      } else {
+        this.i = save;
+        break;
+      }
+    }
+    if (ops.length === 0) return term;
+    if (term.k === "trav") return { k: "trav", root: term.root, ops: [...term.ops, ...ops] };
+    return { k: "trav", root: term, ops };
+  }
+
+  primary(): Expr {
+    this.ws();
+    const s = this.s;
+    const c = s[this.i];
+    if (c === undefined) this.fail("unexpected end of expression");
+    if (isDigit(c)) return this.number();
+    if (c === '"') {
+      this.i++;
+      return { k: "tmpl", parts: this.template('"') };
+    }
+    if (c === "<" && s[this.i + 1] === "<") return this.heredoc();
+    if (c === "(") {
+      this.i++;
+      const x = this.expr();
+      this.expect(")");
+      return { k: "paren", x };
+    }
+    if (c === "[") {
+      this.i++;
+      if (this.keyword("for")) return this.forExpr(false);
+      const items: Expr[] = [];
+      for (;;) {
+        if (this.eat("]")) break;
+        items.push(this.expr());
+        if (this.eat(",")) continue;
+        this.expect("]");
+        break;
+      }
+      return { k: "tuple", items };
+    }
+    if (c === "{") {
+      this.i++;
+      if (this.keyword("for")) return this.forExpr(true);
+      return this.object();
+    }
+    if (isIdentStart(c)) {
+      const start = this.i;
+      let name = this.ident()!;
+      // Provider-defined functions: provider::NAME::FUNCTION(...)
+      while (s.startsWith("::", this.i) && isIdentStart(s[this.i + 2])) {
+        this.i += 2;
+        name += "::" + this.ident()!;
+      }
+      const afterName = this.i;
+      this.ws();
+      if (s[this.i] === "(") {
+        this.i++;
+        return this.call(name);
+      }
+      this.i = afterName;
+      if (name.includes("::")) this.fail("expected \"(\" after a provider function name", start);
+      if (name === "true") return { k: "lit", v: true };
+      if (name === "false") return { k: "lit", v: false };
+      if (name === "null") return { k: "lit", v: null };
+      return { k: "trav", root: name, ops: [] };
+    }
+    return this.fail(`unexpected ${JSON.stringify(c)}`);
+  }
+
+  number(): Expr {
+    const m = /[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+    m.lastIndex = this.i;
+    const hit = m.exec(this.s);
+    if (!hit) this.fail("bad number");
+    this.i = m.lastIndex;
+    return { k: "lit", v: Number(hit[0]) };
+  }
+
+  call(name: string): Expr {
+    const args: Expr[] = [];
+    let expand = false;
+    for (;;) {
+      if (this.eat(")")) break;
+      args.push(this.expr());
+      if (this.eat("...")) {
+        expand = true;
+        this.eat(",");
+        this.expect(")");
+        break;
+      }
+      if (this.eat(",")) continue;
+      this.expect(")");
+      break;
+    }
+    return { k: "call", name, args, expand };
+  }
+
+  object(): Expr {
+    const items: { key: Expr; value: Expr }[] = [];
+    for (;;) {
+      if (this.eat("}")) break;
+      this.ws();
+      let key: Expr;
+      const save = this.i;
+      const id = this.ident();
+      this.ws();
+      if (id !== undefined && (this.s[this.i] === "=" || this.s[this.i] === ":") && this.s[this.i + 1] !== "=" && this.s[this.i + 1] !== ":") {
+        key = { k: "lit", v: id };
+      } else {
+        this.i = save;
+        key = this.expr();
+      }
+      this.ws();
+      if (this.s[this.i] === "=" || this.s[this.i] === ":") this.i++;
+      else this.fail("expected \"=\" or \":\" after an object key");
+      const value = this.expr();
+      items.push({ key, value });
+      this.eat(",");
+    }
+    return { k: "object", items };
+  }
+
+  forExpr(isObject: boolean): Expr {
+    this.expect("for");
+    const first = this.ident();
+    if (first === undefined) this.fail("expected a variable name after \"for\"");
+    let keyVar: string | undefined;
+    let valVar = first;
+    if (this.eat(",")) {
+      keyVar = first;
+      const second = this.ident();
+      if (second === undefined) this.fail("expected a second variable name");
+      valVar = second;
+    }
+    if (!this.keyword("in")) this.fail("expected \"in\"");
+    this.i += 2;
+    const coll = this.expr();
+    this.expect(":");
+    let keyExpr: Expr | undefined;
+    if (isObject) {
+      keyExpr = this.expr();
+      this.expect("=>");
+    }
+    const valExpr = this.expr();
+    let group = false;
+    if (isObject && this.eat("...")) group = true;
+    let cond: Expr | undefined;
+    if (this.keyword("if")) {
+      this.i += 2;
+      cond = this.expr();
+    }
+    this.expect(isObject ? "}" : "]");
+    return { k: "for", keyVar, valVar, coll, keyExpr, valExpr, cond, group, isObject };
+  }
+
+  heredoc(): Expr {
+    const s = this.s;
+    const m = /<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/y;
+    m.lastIndex = this.i;
+    const hit = m.exec(s);
+    if (!hit) this.fail("bad heredoc");
+    const indent = hit[1] === "-";
+    const marker = hit[2];
+    let pos = m.lastIndex;
+    const lines: string[] = [];
+    for (;;) {
+      if (pos > s.length) this.fail(`heredoc ${marker} is never closed`);
+      let end = s.indexOf("\n", pos);
+      if (end < 0) end = s.length;
+      const line = s.slice(pos, end).replace(/\r$/, "");
+      if (line.trim() === marker) {
+        this.i = end;
+        break;
+      }
+      lines.push(line);
+      pos = end + 1;
+    }
+    let body = lines;
+    if (indent) {
+      let min = Infinity;
+      for (const l of lines) {
+        if (l.trim() === "") continue;
+        const w = /^[ \t]*/.exec(l)![0].length;
+        if (w < min) min = w;
+      }
+      if (min !== Infinity) body = lines.map((l) => l.slice(Math.min(min, /^[ \t]*/.exec(l)![0].length)));
+    }
+    const text = body.length === 0 ? "" : body.join("\n") + "\n";
+    return { k: "tmpl", parts: parseTemplate(text) };
+  }
+
+  /**
+   * Template contents from the current position: until `end` (`"` for a quoted string, processing backslash
+   * escapes) or the end of the source (hcl2json strings, heredocs, template files).
+   */
+  template(end: '"' | undefined): TmplPart[] {
+    const s = this.s;
+    const flat: FlatPart[] = [];
+    let lit = "";
+    const flush = () => {
+      if (lit !== "") flat.push({ k: "lit", text: lit });
+      lit = "";
+    };
+    for (;;) {
+      if (this.i >= s.length) {
+        if (end !== undefined) this.fail("string is never closed");
+        break;
+      }
+      const c = s[this.i];
+      if (end !== undefined && c === end) {
+        this.i++;
+        break;
+      }
+      if (end !== undefined && c === "\\") {
+        lit += this.escape();
+        continue;
+      }
+      if ((c === "$" || c === "%") && s[this.i + 1] === c && s[this.i + 2] === "{") {
+        lit += c + "{";
+        this.i += 3;
+        continue;
+      }
+      if (c === "$" && s[this.i + 1] === "{") {
+        flush();
+        this.i += 2;
+        const stripL = this.s[this.i] === "~";
+        if (stripL) this.i++;
+        const e = this.expr();
+        this.ws();
+        const stripR = this.s[this.i] === "~";
+        if (stripR) this.i++;
+        if (this.s[this.i] !== "}") this.fail("expected \"}\" to close the interpolation");
+        this.i++;
+        flat.push({ k: "interp", e, stripL, stripR });
+        continue;
+      }
+      if (c === "%" && s[this.i + 1] === "{") {
+        flush();
+        this.i += 2;
+        flat.push(this.directive());
+        continue;
+      }
+      if (end !== undefined && c === "\n") this.fail("quoted strings may not span lines");
+      lit += c;
+      this.i++;
+    }
+    flush();
+    return nestDirectives(applyStrips(flat), this);
+  }
+
+  escape(): string {
+    const s = this.s;
+    const e = s[this.i + 1];
+    this.i += 2;
+    switch (e) {
+      case "n":
+        return "\n";
+      case "r":
+        return "\r";
+      case "t":
+        return "\t";
+      case '"':
+        return '"';
+      case "\\":
+        return "\\";
+      case "u":
+      case "U": {
+        const len = e === "u" ? 4 : 8;
+        const hex = s.slice(this.i, this.i + len);
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) this.fail("bad unicode escape");
+        this.i += len;
+        return String.fromCodePoint(parseInt(hex, 16));
+      }
+      default:
+        return this.fail(`invalid escape \\${e ?? ""}`);
+    }
+  }
+
+  directive(): FlatPart {
+    const stripL = this.s[this.i] === "~";
+    if (stripL) this.i++;
+    const kw = this.ident();
+    let c: Expr | undefined;
+    let keyVar: string | undefined;
+    let valVar: string | undefined;
+    if (kw === "if") {
+      c = this.expr();
+    } else if (kw === "for") {
+      const first = this.ident();
+      if (first === undefined) this.fail("expected a variable name after \"for\"");
+      valVar = first;
+      if (this.eat(",")) {
+        keyVar = first;
+        valVar = this.ident();
+        if (valVar === undefined) this.fail("expected a second variable name");
+      }
+      if (!this.keyword("in")) this.fail("expected \"in\"");
+      this.i += 2;
+      c = this.expr();
+    } else if (kw !== "else" && kw !== "endif" && kw !== "endfor") {
+      this.fail(`unknown template directive ${JSON.stringify(kw ?? "")}`);
+    }
+    this.ws();
+    const stripR = this.s[this.i] === "~";
+    if (stripR) this.i++;
+    if (this.s[this.i] !== "}") this.fail("expected \"}\" to close the directive");
+    this.i++;
+    return { k: "dir", kw: kw as "if", c, keyVar, valVar, stripL, stripR };
+  }
+}
+
+function applyStrips(flat: FlatPart[]): FlatPart[] {
+  for (let j = 0; j < flat.length; j++) {
+    const p = flat[j];
+    if (p.k === "lit") continue;
+    if (p.stripL && j > 0) {
+      const prev = flat[j - 1];
+      if (prev.k === "lit") prev.text = prev.text.replace(/\s+$/, "");
+    }
+    if (p.stripR && j + 1 < flat.length) {
+      const next = flat[j + 1];
+      if (next.k === "lit") next.text = next.text.replace(/^\s+/, "");
+    }
+  }
+  return flat.filter((p) => p.k !== "lit" || p.text !== "");
+}
+
+function nestDirectives(flat: FlatPart[], p: Parser): TmplPart[] {
+  let j = 0;
+  const seq = (stops: readonly string[]): { parts: TmplPart[]; stop?: string } => {
+    const parts: TmplPart[] = [];
+    while (j < flat.length) {
+      const f = flat[j];
+      if (f.k === "lit") {
+        const last = parts[parts.length - 1];
+        if (typeof last === "string") parts[parts.length - 1] = last + f.text;
+        else parts.push(f.text);
+        j++;
+      } else if (f.k === "interp") {
+        parts.push({ k: "interp", e: f.e });
+        j++;
+      } else if (stops.includes(f.kw)) {
+        j++;
+        return { parts, stop: f.kw };
+      } else if (f.kw === "if") {
+        j++;
+        const a = seq(["else", "endif"]);
+        let b: TmplPart[] = [];
+        if (a.stop === "else") {
+          const r = seq(["endif"]);
+          if (r.stop !== "endif") p.fail("%{ if } without %{ endif }");
+          b = r.parts;
+        } else if (a.stop !== "endif") {
+          p.fail("%{ if } without %{ endif }");
+        }
+        parts.push({ k: "if", c: f.c!, then: a.parts, else: b });
+      } else if (f.kw === "for") {
+        j++;
+        const r = seq(["endfor"]);
+        if (r.stop !== "endfor") p.fail("%{ for } without %{ endfor }");
+        parts.push({ k: "for", keyVar: f.keyVar, valVar: f.valVar!, coll: f.c!, body: r.parts });
+      } else {
+        p.fail(`unexpected %{ ${f.kw} }`);
+      }
+    }
+    return { parts };
+  };
+  const r = seq([]);
+  return r.parts;
+}
+
+/**
+ * Parses a template that is not inside quotes: a string value from hcl2json or a `.tf.json` file, a heredoc
+ * body, or a `templatefile` file. `$${` and `%%{` are escapes; no backslash escapes.
+ */
+export function parseTemplate(text: string): TmplPart[] {
+  const p = new Parser(text, 0);
+  return p.template(undefined);
+}
+
+/** Parses one complete expression (`var.x`, `jsonencode({...})`). */
+export function parseExpression(text: string): Expr {
+  const p = new Parser(text, 0);
+  const e = p.expr();
+  p.ws();
+  if (p.i < text.length) p.fail(`unexpected ${JSON.stringify(text[p.i])} after the expression`);
+  return e;
+}

@@ -1,0 +1,455 @@
+/**
+ * The Terraform functions blastwall evaluates: pure ones over values whose needed parts are known. A function
+ * returns `NOPE` when it cannot tell the result (an argument is unknown, it is not implemented, it would fail
+ * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
+ */
+import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, jsonencode, toTemplatePart, type ObjValue, type Value } from "./values";
+
+export const NOPE: unique symbol = Symbol("nope");
+export type Result = Value | typeof NOPE;
+
+export interface FnCtx {
+  /** File contents (path relative to the root directory), undefined when unreadable. */
+  readFile(path: string): string | undefined;
+  /** Evaluates template text with only `vars` in scope. */
+  templateFile(text: string, vars: ObjValue): Result;
+}
+
+type Fn = (args: Value[], ctx: FnCtx) => Result;
+
+const isStr = (v: Value): v is string => typeof v === "string";
+const isList = (v: Value): v is Value[] => Array.isArray(v);
+
+/** A primitive converted to string as Terraform does, else undefined. */
+function asString(v: Value): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return String(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return undefined;
+}
+
+function asInt(v: Value): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^-?[0-9]+$/.test(v) ? Number(v) : undefined;
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+/** A list of known strings (numbers and bools converted), else undefined. */
+function stringList(v: Value): string[] | undefined {
+  if (!isList(v)) return undefined;
+  const out: string[] = [];
+  for (const x of v) {
+    const s = asString(x);
+    if (s === undefined) return undefined;
+    out.push(s);
+  }
+  return out;
+}
+
+function strFn(f: (s: string, ...rest: Value[]) => Result): Fn {
+  return (args) => {
+    const s = args[0];
+    if (!isStr(s)) return NOPE;
+    return f(s, ...args.slice(1));
+  };
+}
+
+function identity1(args: Value[]): Result {
+  return args.length === 1 ? args[0] : NOPE;
+}
+
+/** Go-style `%` verbs of Terraform's `format`: `%s`, `%d`, `%v`, `%%`; others make the call unknown. */
+function format(args: Value[]): Result {
+  const f = args[0];
+  if (!isStr(f)) return NOPE;
+  const parts: (string | Unk)[] = [];
+  let ai = 1;
+  let i = 0;
+  while (i < f.length) {
+    const c = f[i];
+    if (c !== "%") {
+      parts.push(c);
+      i++;
+      continue;
+    }
+    const verb = f[i + 1];
+    i += 2;
+    if (verb === "%") {
+      parts.push("%");
+      continue;
+    }
+    if (verb !== "s" && verb !== "d" && verb !== "v") return NOPE;
+    if (ai >= args.length) return NOPE;
+    const a = args[ai++];
+    if (verb === "d" && typeof a !== "number" && !(a instanceof Unk)) return NOPE;
+    const tp = toTemplatePart(a);
+    if (!tp) return NOPE;
+    parts.push(...tp);
+  }
+  return ai === args.length ? concat(parts) : NOPE;
+}
+
+function join(args: Value[]): Result {
+  const [sep, ...lists] = args;
+  if (!isStr(sep) || lists.length === 0) return NOPE;
+  const parts: (string | Unk)[] = [];
+  let first = true;
+  for (const l of lists) {
+    if (!isList(l)) return NOPE;
+    for (const x of l) {
+      const tp = toTemplatePart(x);
+      if (!tp) return NOPE;
+      if (!first) parts.push(sep);
+      parts.push(...tp);
+      first = false;
+    }
+  }
+  return concat(parts);
+}
+
+function toset(args: Value[]): Result {
+  const l = args[0];
+  if (args.length !== 1 || !isList(l) || !isKnown(l)) return NOPE;
+  const out: Value[] = [];
+  for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  if (out.every((x) => typeof x === "string")) (out as string[]).sort();
+  return out;
+}
+
+function merge(args: Value[]): Result {
+  const out: ObjValue = {};
+  for (const a of args) {
+    if (a === null) continue;
+    if (!isObj(a)) return NOPE;
+    Object.assign(out, a);
+  }
+  return out;
+}
+
+function concatLists(args: Value[]): Result {
+  const out: Value[] = [];
+  for (const a of args) {
+    if (!isList(a)) return NOPE;
+    out.push(...a);
+  }
+  return out;
+}
+
+function flatten(args: Value[]): Result {
+  const l = args[0];
+  if (args.length !== 1 || !isList(l)) return NOPE;
+  const out: Value[] = [];
+  const walk = (xs: Value[]): boolean => {
+    for (const x of xs) {
+      if (isList(x)) {
+        if (!walk(x)) return false;
+      } else if (x instanceof Unk) {
+        // Could itself be a list, which flatten would splice in.
+        return false;
+      } else {
+        out.push(x);
+      }
+    }
+    return true;
+  };
+  return walk(l) ? out : NOPE;
+}
+
+function lookup(args: Value[]): Result {
+  const [m, k, d] = args;
+  const key = asString(k ?? null);
+  if (!isObj(m) || key === undefined) return NOPE;
+  if (Object.prototype.hasOwnProperty.call(m, key)) return m[key];
+  return args.length >= 3 ? d : NOPE;
+}
+
+function element(args: Value[]): Result {
+  const [l, i] = args;
+  const n = asInt(i ?? null);
+  if (!isList(l) || n === undefined || l.length === 0 || n < 0) return NOPE;
+  return l[n % l.length];
+}
+
+function length(args: Value[]): Result {
+  const v = args[0];
+  if (isList(v)) return v.length;
+  if (isObj(v)) return Object.keys(v).length;
+  if (isStr(v)) return [...v].length;
+  return NOPE;
+}
+
+function keys(args: Value[]): Result {
+  const v = args[0];
+  return isObj(v) ? Object.keys(v).sort() : NOPE;
+}
+
+function values(args: Value[]): Result {
+  const v = args[0];
+  return isObj(v) ? Object.keys(v).sort().map((k) => v[k]) : NOPE;
+}
+
+function coalesce(args: Value[]): Result {
+  for (const a of args) {
+    if (a instanceof Unk || a instanceof Tmpl) return NOPE;
+    if (a !== null && a !== "") return a;
+  }
+  return NOPE;
+}
+
+function coalescelist(args: Value[]): Result {
+  for (const a of args) {
+    if (!isList(a)) return NOPE;
+    if (a.length > 0) return a;
+  }
+  return NOPE;
+}
+
+function contains(args: Value[]): Result {
+  const [l, v] = args;
+  if (!isList(l) || !isKnown(l) || !isKnown(v ?? null)) return NOPE;
+  return l.some((x) => deepEqual(x, v));
+}
+
+function distinct(args: Value[]): Result {
+  const l = args[0];
+  if (!isList(l) || !isKnown(l)) return NOPE;
+  const out: Value[] = [];
+  for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  return out;
+}
+
+function compact(args: Value[]): Result {
+  const l = args[0];
+  if (!isList(l) || !isKnown(l)) return NOPE;
+  return l.filter((x) => x !== null && x !== "");
+}
+
+function zipmap(args: Value[]): Result {
+  const [ks, vs] = args;
+  const k = stringList(ks ?? null);
+  if (!k || !isList(vs) || k.length !== vs.length) return NOPE;
+  const out: ObjValue = {};
+  k.forEach((key, i) => (out[key] = vs[i]));
+  return out;
+}
+
+function range(args: Value[]): Result {
+  const ns = args.map((a) => (typeof a === "number" ? a : undefined));
+  if (ns.some((n) => n === undefined) || ns.length === 0 || ns.length > 3) return NOPE;
+  let [start, end, step] = ns as number[];
+  if (ns.length === 1) {
+    end = start;
+    start = 0;
+  }
+  step = step ?? (start <= end ? 1 : -1);
+  if (step === 0) return NOPE;
+  const out: number[] = [];
+  for (let x = start; step > 0 ? x < end : x > end; x += step) {
+    out.push(x);
+    if (out.length > 1024) return NOPE;
+  }
+  return out;
+}
+
+function slice(args: Value[]): Result {
+  const [l, a, b] = args;
+  const s = asInt(a ?? null);
+  const e = asInt(b ?? null);
+  if (!isList(l) || s === undefined || e === undefined || s < 0 || e > l.length || s > e) return NOPE;
+  return l.slice(s, e);
+}
+
+function one(args: Value[]): Result {
+  const l = args[0];
+  if (!isList(l) || l.length > 1) return NOPE;
+  return l.length === 0 ? null : l[0];
+}
+
+function replace(args: Value[]): Result {
+  const [s, a, b] = args;
+  if (!isStr(s) || !isStr(a) || !isStr(b)) return NOPE;
+  if (a.length >= 2 && a.startsWith("/") && a.endsWith("/")) return NOPE; // regular expression
+  if (a === "") return NOPE;
+  return s.split(a).join(b);
+}
+
+function split(args: Value[]): Result {
+  const [sep, s] = args;
+  if (!isStr(sep) || !isStr(s)) return NOPE;
+  return s.split(sep);
+}
+
+function jsondecode(args: Value[]): Result {
+  const s = args[0];
+  if (!isStr(s)) return NOPE;
+  try {
+    return fromJson(JSON.parse(s));
+  } catch {
+    return NOPE;
+  }
+}
+
+function jsonencodeFn(args: Value[]): Result {
+  const v = args[0];
+  if (args.length !== 1 || v instanceof Unk || v === undefined) return NOPE;
+  if (isObj(v) || isList(v) || v instanceof Tmpl || v === null || typeof v !== "object") return jsonencode(v);
+  return NOPE;
+}
+
+function tostring(args: Value[]): Result {
+  const v = args[0];
+  if (v instanceof Unk || v instanceof Tmpl) return v;
+  const s = asString(v ?? null);
+  return s ?? (v === null ? null : NOPE);
+}
+
+function tonumber(args: Value[]): Result {
+  const v = args[0];
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return Number(v);
+  return v === null ? null : NOPE;
+}
+
+function tobool(args: Value[]): Result {
+  const v = args[0];
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return v === null ? null : NOPE;
+}
+
+function tolist(args: Value[]): Result {
+  const v = args[0];
+  return isList(v) ? v : NOPE;
+}
+
+function tomap(args: Value[]): Result {
+  const v = args[0];
+  return isObj(v) ? v : NOPE;
+}
+
+function file(args: Value[], ctx: FnCtx): Result {
+  const p = args[0];
+  if (!isStr(p)) return NOPE;
+  const text = ctx.readFile(p);
+  return text === undefined ? NOPE : text;
+}
+
+function templatefile(args: Value[], ctx: FnCtx): Result {
+  const [p, vars] = args;
+  if (!isStr(p) || !isObj(vars ?? null)) return NOPE;
+  const text = ctx.readFile(p);
+  if (text === undefined) return NOPE;
+  return ctx.templateFile(text, vars as ObjValue);
+}
+
+function fileexists(args: Value[], ctx: FnCtx): Result {
+  const p = args[0];
+  if (!isStr(p)) return NOPE;
+  return ctx.readFile(p) !== undefined;
+}
+
+function minmax(pick: (a: number, b: number) => number): Fn {
+  return (args) => {
+    const ns = args.map((a) => (typeof a === "number" ? a : undefined));
+    if (ns.length === 0 || ns.some((n) => n === undefined)) return NOPE;
+    return (ns as number[]).reduce(pick);
+  };
+}
+
+function boolList(pick: "all" | "any"): Fn {
+  return (args) => {
+    const l = args[0];
+    if (!isList(l)) return NOPE;
+    const bs = l.map((x) => (typeof x === "boolean" ? x : x === "true" ? true : x === "false" ? false : undefined));
+    if (bs.some((b) => b === undefined)) return NOPE;
+    return pick === "all" ? bs.every(Boolean) : bs.some(Boolean);
+  };
+}
+
+function setOp(kind: "union" | "intersection" | "subtract"): Fn {
+  return (args) => {
+    if (args.length === 0 || !args.every((a) => isList(a) && isKnown(a))) return NOPE;
+    const lists = args as Value[][];
+    const has = (l: Value[], x: Value) => l.some((y) => deepEqual(x, y));
+    let out: Value[] = [];
+    if (kind === "union") for (const l of lists) for (const x of l) if (!has(out, x)) out.push(x);
+    if (kind === "intersection") out = lists[0].filter((x) => lists.every((l) => has(l, x)));
+    if (kind === "subtract") out = lists[0].filter((x) => !has(lists[1] ?? [], x));
+    if (out.every((x) => typeof x === "string")) (out as string[]).sort();
+    return out;
+  };
+}
+
+const FUNCTIONS: Record<string, Fn> = {
+  jsonencode: jsonencodeFn,
+  jsondecode,
+  tostring,
+  tonumber,
+  tobool,
+  tolist,
+  toset,
+  tomap,
+  concat: concatLists,
+  merge,
+  flatten,
+  lookup,
+  element,
+  length,
+  keys,
+  values,
+  coalesce,
+  coalescelist,
+  contains,
+  distinct,
+  compact,
+  zipmap,
+  range,
+  slice,
+  one,
+  format,
+  join,
+  split,
+  replace,
+  lower: strFn((s) => s.toLowerCase()),
+  upper: strFn((s) => s.toUpperCase()),
+  trimspace: strFn((s) => s.trim()),
+  chomp: strFn((s) => s.replace(/(\r?\n)+$/, "")),
+  trimprefix: strFn((s, p) => (isStr(p) ? (s.startsWith(p) ? s.slice(p.length) : s) : NOPE)),
+  trimsuffix: strFn((s, p) => (isStr(p) ? (s.endsWith(p) ? s.slice(0, s.length - p.length) : s) : NOPE)),
+  startswith: strFn((s, p) => (isStr(p) ? s.startsWith(p) : NOPE)),
+  endswith: strFn((s, p) => (isStr(p) ? s.endsWith(p) : NOPE)),
+  strcontains: strFn((s, p) => (isStr(p) ? s.includes(p) : NOPE)),
+  substr: strFn((s, o, l) => {
+    const off = asInt(o ?? null);
+    const len = asInt(l ?? null);
+    if (off === undefined || len === undefined || off < 0) return NOPE;
+    const chars = [...s];
+    return chars.slice(off, len < 0 ? undefined : off + len).join("");
+  }),
+  reverse: (args) => (isList(args[0]) ? [...args[0]].reverse() : NOPE),
+  sort: (args) => {
+    const l = stringList(args[0] ?? null);
+    return l ? l.sort() : NOPE;
+  },
+  min: minmax(Math.min),
+  max: minmax(Math.max),
+  abs: (args) => (typeof args[0] === "number" ? Math.abs(args[0]) : NOPE),
+  ceil: (args) => (typeof args[0] === "number" ? Math.ceil(args[0]) : NOPE),
+  floor: (args) => (typeof args[0] === "number" ? Math.floor(args[0]) : NOPE),
+  alltrue: boolList("all"),
+  anytrue: boolList("any"),
+  setunion: setOp("union"),
+  setintersection: setOp("intersection"),
+  setsubtract: setOp("subtract"),
+  sensitive: identity1,
+  nonsensitive: identity1,
+  file,
+  templatefile,
+  fileexists,
+};
+
+export function callFunction(name: string, args: Value[], ctx: FnCtx): Result {
+  const f = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  if (!f) return NOPE;
+  return f(args, ctx);
+}

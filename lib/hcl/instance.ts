@@ -1,0 +1,420 @@
+/**
+ * One module instance of the loaded tree (the root, or `module.m` / `module.m[0]` / `module.m["k"]`): it
+ * answers `var.*`, `local.*`, resource references and module outputs for the expressions written in it, and
+ * emits its resources, expanded over `count` / `for_each`, with every address prefixed by the instance's.
+ *
+ * Variables, locals, outputs and expansions are evaluated lazily and once; a cycle (Terraform would reject
+ * it) yields an unknown value instead of looping.
+ */
+import { readFileSync } from "fs";
+import { isAbsolute, join } from "path";
+import { evalJson, evalString, type Env, type Scope } from "./evaluate";
+import { resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
+import { ModRef, Unk, isObj, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+
+/** How many instances a resource or module block has. */
+export type Expansion =
+  | { readonly kind: "single" }
+  | { readonly kind: "count"; readonly n: number }
+  | { readonly kind: "each"; readonly entries: readonly (readonly [string, Value])[] }
+  /** `count` / `for_each` not known: one representative instance stands for all. */
+  | { readonly kind: "unknown"; readonly meta: "count" | "for_each"; readonly value: Value };
+
+/** A module block whose source blastwall does not load (registry, git, ...): what it creates is unknown. */
+export interface UnknownSource {
+  readonly unknown: true;
+  readonly source: string;
+  readonly reason: string;
+}
+
+export type ChildDef = ModuleDef | UnknownSource;
+
+/** What the loaded tree shares between instances. */
+export interface Tree {
+  readonly rootAbs: string;
+  /** Child module definitions by parent definition and call name. */
+  readonly children: Map<ModuleDef, Map<string, ChildDef>>;
+  /** Root variable values from terraform.tfvars / *.auto.tfvars. */
+  readonly tfvars: ReadonlyMap<string, unknown>;
+}
+
+/** One resource instance (or an unknown module) as emitted. */
+export interface EmittedResource {
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  /** The block label (`agent`), without module path or instance key. */
+  readonly name: string;
+  /** Full address: `module.m.aws_iam_role.agent[0]`. */
+  readonly address: string;
+  /** `file:line` of the block header, the file relative to the root directory. */
+  readonly location: string;
+  /** Terraform JSON of the arguments, evaluated. */
+  readonly values: Record<string, unknown>;
+  /** Unknown expressions left in `values`, as HCL source. */
+  readonly unknowns: readonly string[];
+  /** For an unknown module: its source and why its contents are unknown. */
+  readonly unknownModule?: { readonly source: string; readonly reason: string };
+}
+
+export const UNKNOWN_MODULE_TYPE = "blastwall_unknown_module";
+
+/** Module block arguments that are not inputs. */
+const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
+
+/** `${ref}` as written in meta-arguments (`provider`, `depends_on`, `ignore_changes`) → `ref`. */
+function rawRef(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const m = /^\$\{\s*([\s\S]*?)\s*\}$/.exec(v);
+  return m ? m[1] : v;
+}
+
+function asInt(v: Value): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^[0-9]+$/.test(v) ? Number(v) : undefined;
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function instanceKey(k: string | number): string {
+  return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
+}
+
+export class ModuleInstance implements Env {
+  readonly pathModule: string;
+  readonly rootDir: string;
+  private readonly vars = new Map<string, Value>();
+  private readonly localValues = new Map<string, Value>();
+  private readonly outputs = new Map<string, Value>();
+  private readonly expansions = new Map<string, Expansion>();
+  private readonly calls = new Map<string, Value>();
+  private readonly instances = new Map<string, ModuleInstance[]>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    readonly def: ModuleDef,
+    readonly prefix: string,
+    private readonly inputs: ReadonlyMap<string, () => Value> | undefined,
+    private readonly tree: Tree,
+  ) {
+    this.pathModule = def.relDir;
+    this.rootDir = tree.rootAbs;
+  }
+
+  private get isRoot(): boolean {
+    return this.prefix === "";
+  }
+
+  private scope(): Scope {
+    return { env: this };
+  }
+
+  /** Evaluates once; a re-entrant request (a cycle) gets `onCycle`. */
+  private once(cache: Map<string, Value>, key: string, compute: () => Value, onCycle: () => Value): Value {
+    const hit = cache.get(key);
+    if (hit !== undefined || cache.has(key)) return hit as Value;
+    const token = `${cache === this.vars ? "v" : cache === this.localValues ? "l" : "o"}:${key}`;
+    if (this.active.has(token)) return onCycle();
+    this.active.add(token);
+    try {
+      const v = compute();
+      cache.set(key, v);
+      return v;
+    } finally {
+      this.active.delete(token);
+    }
+  }
+
+  variable(name: string): Value {
+    const unknown = () => new Unk(`${this.prefix}var.${name}`);
+    return this.once(
+      this.vars,
+      name,
+      () => {
+        const input = this.inputs?.get(name);
+        if (input) return input();
+        if (this.isRoot && this.tree.tfvars.has(name)) return evalJson(this.tree.tfvars.get(name), this.scope());
+        const decl = this.def.variables.get(name);
+        if (decl && "default" in decl.body) return evalJson(decl.body["default"], this.scope());
+        return unknown();
+      },
+      unknown,
+    );
+  }
+
+  /** True when the variable has a value blastwall can use (an input, a tfvars value or a default). */
+  hasVariableValue(name: string): boolean {
+    const decl = this.def.variables.get(name);
+    return (
+      this.inputs?.has(name) === true ||
+      (this.isRoot && this.tree.tfvars.has(name)) ||
+      (decl !== undefined && "default" in decl.body)
+    );
+  }
+
+  local(name: string): Value {
+    const unknown = () => new Unk(`${this.prefix}local.${name}`);
+    const decl = this.def.locals.get(name);
+    if (!decl) return unknown();
+    return this.once(this.localValues, name, () => evalJson(decl.value, this.scope()), unknown);
+  }
+
+  output(name: string): Value {
+    const address = this.prefix.slice(0, -1);
+    const unknown = () => new Unk(`${address}.${name}`);
+    const decl = this.def.outputs.get(name);
+    if (!decl) return unknown();
+    return this.once(this.outputs, name, () => evalJson(decl.body["value"], this.scope()), unknown);
+  }
+
+  readFile(path: string): string | undefined {
+    try {
+      return readFileSync(isAbsolute(path) ? path : join(this.rootDir, path), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `count` / `for_each` of a resource or module block, evaluated once. */
+  expansion(key: string, body: Obj): Expansion {
+    const hit = this.expansions.get(key);
+    if (hit) return hit;
+    const token = `e:${key}`;
+    let result: Expansion;
+    if (this.active.has(token)) {
+      result = { kind: "unknown", meta: "count" in body ? "count" : "for_each", value: new Unk(`${this.prefix}${key}`) };
+    } else {
+      this.active.add(token);
+      try {
+        result = this.computeExpansion(body);
+      } finally {
+        this.active.delete(token);
+      }
+    }
+    this.expansions.set(key, result);
+    return result;
+  }
+
+  private computeExpansion(body: Obj): Expansion {
+    if ("count" in body && body["count"] !== null) {
+      const v = evalJson(body["count"], this.scope());
+      const n = asInt(v);
+      return n !== undefined ? { kind: "count", n } : { kind: "unknown", meta: "count", value: v };
+    }
+    if ("for_each" in body && body["for_each"] !== null) {
+      const v = evalJson(body["for_each"], this.scope());
+      if (Array.isArray(v)) {
+        const keys: string[] = [];
+        for (const x of v) {
+          const s = typeof x === "string" ? x : typeof x === "number" || typeof x === "boolean" ? String(x) : undefined;
+          if (s === undefined) return { kind: "unknown", meta: "for_each", value: v };
+          if (!keys.includes(s)) keys.push(s);
+        }
+        return { kind: "each", entries: keys.sort().map((k) => [k, k] as const) };
+      }
+      if (isObj(v)) return { kind: "each", entries: Object.keys(v).sort().map((k) => [k, v[k]] as const) };
+      return { kind: "unknown", meta: "for_each", value: v };
+    }
+    return { kind: "single" };
+  }
+
+  /** Instance keys and scopes of an expansion. */
+  private instancesOf(exp: Expansion): { suffix: string; scope: Scope }[] {
+    switch (exp.kind) {
+      case "single":
+      case "unknown":
+        return [{ suffix: "", scope: this.scope() }];
+      case "count":
+        return Array.from({ length: exp.n }, (_, i) => ({ suffix: instanceKey(i), scope: { env: this, count: i } }));
+      case "each":
+        return exp.entries.map(([k, v]) => ({ suffix: instanceKey(k), scope: { env: this, each: { key: k, value: v } } }));
+    }
+  }
+
+  resource(mode: "managed" | "data", type: string, name: string): Value | undefined {
+    const key = resourceKey(mode, type, name);
+    const decl = this.def.resourceIndex.get(key);
+    if (!decl) return undefined;
+    const base = this.prefix + key;
+    const exp = this.expansion(key, decl.body);
+    switch (exp.kind) {
+      case "single":
+        return new Unk(base);
+      case "unknown":
+        return new Unk(base, true, true);
+      case "count":
+        return withOrigin(
+          Array.from({ length: exp.n }, (_, i) => new Unk(base + instanceKey(i))),
+          base,
+        );
+      case "each": {
+        const o: ObjValue = {};
+        for (const [k] of exp.entries) o[k] = new Unk(base + instanceKey(k));
+        return withOrigin(o, base);
+      }
+    }
+  }
+
+  /** Child instances of a local module block (empty for an unknown source), created once. */
+  childInstances(call: NamedDecl): ModuleInstance[] {
+    const hit = this.instances.get(call.name);
+    if (hit) return hit;
+    const child = this.tree.children.get(this.def)?.get(call.name);
+    if (!child || "unknown" in child) {
+      this.instances.set(call.name, []);
+      return [];
+    }
+    const exp = this.expansion(`module.${call.name}`, call.body);
+    const list = this.instancesOf(exp).map(({ suffix, scope }) => {
+      const inputs = new Map<string, () => Value>();
+      for (const [k, v] of Object.entries(call.body)) {
+        if (MODULE_META.has(k)) continue;
+        inputs.set(k, () => evalJson(v, scope));
+      }
+      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree);
+    });
+    this.instances.set(call.name, list);
+    return list;
+  }
+
+  module(name: string): Value | undefined {
+    const call = this.def.moduleIndex.get(name);
+    if (!call) return undefined;
+    const hit = this.calls.get(name);
+    if (hit !== undefined) return hit;
+    const address = `${this.prefix}module.${name}`;
+    const child = this.tree.children.get(this.def)?.get(name);
+    let v: Value;
+    if (!child || "unknown" in child) {
+      v = new Unk(address);
+    } else {
+      const exp = this.expansion(`module.${name}`, call.body);
+      const insts = this.childInstances(call);
+      const ref = (m: ModuleInstance, rep = false) => new ModRef(m.prefix.slice(0, -1), (o) => m.output(o), rep);
+      switch (exp.kind) {
+        case "single":
+          v = ref(insts[0]);
+          break;
+        case "unknown":
+          v = ref(insts[0], true);
+          break;
+        case "count":
+          v = withOrigin(insts.map((m) => ref(m)), address);
+          break;
+        case "each": {
+          const o: ObjValue = {};
+          exp.entries.forEach(([k], i) => (o[k] = ref(insts[i])));
+          v = withOrigin(o, address);
+          break;
+        }
+      }
+    }
+    this.calls.set(name, v);
+    return v;
+  }
+
+  /** Emits every resource instance of this module instance and, recursively, of its local modules. */
+  emit(out: EmittedResource[]): void {
+    for (const decl of this.def.resources) this.emitResource(decl, out);
+    for (const call of this.def.modules) {
+      const child = this.tree.children.get(this.def)?.get(call.name);
+      if (child && "unknown" in child) {
+        out.push(this.unknownModule(call, child));
+        continue;
+      }
+      for (const inst of this.childInstances(call)) inst.emit(out);
+    }
+  }
+
+  private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {
+    const key = resourceKey(decl.mode, decl.type, decl.name);
+    const exp = this.expansion(key, decl.body);
+    for (const { suffix, scope } of this.instancesOf(exp)) {
+      const unknowns: string[] = [];
+      const values = renderBody(decl.body, scope, exp, unknowns);
+      out.push({
+        mode: decl.mode,
+        type: decl.type,
+        name: decl.name,
+        address: this.prefix + key + suffix,
+        location: `${decl.file}:${decl.line}`,
+        values,
+        unknowns,
+      });
+    }
+  }
+
+  private unknownModule(call: NamedDecl, child: { source: string; reason: string }): EmittedResource {
+    const unknowns: string[] = [];
+    const sink = { unknown: (s: string) => void (unknowns.includes(s) || unknowns.push(s)) };
+    const inputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(call.body)) {
+      if (MODULE_META.has(k)) continue;
+      inputs[k] = toTfJson(evalJson(v, this.scope()), sink);
+    }
+    const values: Record<string, unknown> = { source: child.source, reason: child.reason, inputs };
+    if (call.body["version"] !== undefined) values["version"] = toTfJson(evalJson(call.body["version"], this.scope()), sink);
+    for (const meta of ["count", "for_each"]) {
+      if (call.body[meta] !== undefined) values[meta] = toTfJson(evalJson(call.body[meta], this.scope()), sink);
+    }
+    return {
+      mode: "managed",
+      type: UNKNOWN_MODULE_TYPE,
+      name: call.name,
+      address: `${this.prefix}module.${call.name}`,
+      location: `${call.file}:${call.line}`,
+      values,
+      unknowns,
+      unknownModule: { source: child.source, reason: child.reason },
+    };
+  }
+}
+
+/**
+ * A resource body as Terraform JSON: arguments and nested blocks evaluated, `dynamic` blocks expanded,
+ * meta-arguments in their Terraform JSON form (`provider: "aws.prod"`, `lifecycle` an object).
+ */
+export function renderBody(body: Obj, scope: Scope, exp: Expansion, unknowns: string[]): Record<string, unknown> {
+  const sink = { unknown: (s: string) => void (unknowns.includes(s) || unknowns.push(s)) };
+  const rest: Obj = {};
+  const out: Record<string, unknown> = {};
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    switch (k) {
+      case "count":
+      case "for_each":
+        // Expanded instances no longer carry them; a representative keeps them, as written in the JSON path.
+        if (exp.kind === "unknown") meta[k] = toTfJson(exp.value, sink);
+        break;
+      case "provider":
+        meta[k] = rawRef(v);
+        break;
+      case "depends_on":
+        meta[k] = Array.isArray(v) ? v.map(rawRef) : rawRef(v);
+        break;
+      case "lifecycle":
+        meta[k] = renderLifecycle(v, scope);
+        break;
+      case "//":
+        break;
+      default:
+        rest[k] = v;
+    }
+  }
+  const evaluated = evalJson(rest, scope);
+  if (isObj(evaluated)) {
+    for (const k of Object.keys(evaluated)) out[k] = toTfJson(evaluated[k], sink);
+  } else {
+    for (const [k, v] of Object.entries(rest)) out[k] = toTfJson(evalJson(v, scope), sink);
+  }
+  return Object.assign(out, meta);
+}
+
+function renderLifecycle(v: unknown, scope: Scope): Record<string, unknown> {
+  const merged: Obj = {};
+  for (const o of Array.isArray(v) ? v : [v]) if (o !== null && typeof o === "object" && !Array.isArray(o)) Object.assign(merged, o);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(merged)) {
+    if (k === "ignore_changes" || k === "replace_triggered_by") out[k] = Array.isArray(x) ? x.map(rawRef) : rawRef(x);
+    else if (typeof x === "string") out[k] = toTfJson(evalString(x, scope));
+    else out[k] = toTfJson(evalJson(x, scope));
+  }
+  return out;
+}

@@ -1,0 +1,251 @@
+/**
+ * `blastwall check DIR` for plain Terraform: a directory of `.tf` (and `.tf.json`) files → one Terraform JSON
+ * configuration in the shape cdktf writes → the engine's `TfStack`, every resource carrying the `file:line`
+ * of its block.
+ *
+ * - Files are parsed with HashiCorp's `@cdktf/hcl2json` (WebAssembly, asynchronous) or as JSON.
+ * - What is literal is evaluated (`config.ts` reads, `evaluate.ts` evaluates): variables with a value
+ *   (default, `terraform.tfvars`, `*.auto.tfvars`), locals, templates, `jsonencode` of literal objects,
+ *   `count` / `for_each` over known collections (instances `TYPE.NAME[0]`, `TYPE.NAME["k"]`), dynamic blocks.
+ * - Local modules (`source = "./..."`) are loaded and inlined: their resources get addresses
+ *   `module.NAME.TYPE.RNAME`, their `var.*` the inputs given, and `module.NAME.OUTPUT` in the caller the
+ *   output's value.
+ * - Other module sources (registry, git, ...) fail closed: a pseudo resource of type
+ *   `blastwall_unknown_module` at `module.NAME` stands for whatever they create.
+ * - Anything else stays a `${...}` token the engine treats as unresolved.
+ */
+import { existsSync, readdirSync, statSync } from "fs";
+import { join, resolve } from "path";
+import { buildStack } from "../engine/terraform/stack";
+import { classifyExpression } from "../engine/terraform/tokens";
+import { InputError, type TfResource, type TfStack } from "../engine/terraform/types";
+import { readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
+import { clearTemplateCache, evalJson } from "./evaluate";
+import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
+import { Unk, toTfJson } from "./values";
+
+export { UNKNOWN_MODULE_TYPE } from "./instance";
+
+/** A module block whose contents blastwall cannot see. */
+export interface UnknownModule {
+  /** `module.NAME` (with the caller's module path when nested). */
+  readonly address: string;
+  readonly source: string;
+  readonly reason: string;
+  /** `file:line` of the module block. */
+  readonly location: string;
+}
+
+/** An expression left for the engine in a resource's values (as `${...}`), for diagnostics. */
+export interface UnresolvedExpression {
+  readonly address: string;
+  readonly location: string;
+  /** HCL source, references rewritten to addresses. */
+  readonly expression: string;
+  /** True for a plain reference (`aws_iam_role.r.arn`) the engine may follow; false for anything else. */
+  readonly reference: boolean;
+}
+
+export interface HclLoad {
+  readonly stack: TfStack;
+  /** The merged Terraform JSON the stack was built from (module resources keyed by their full address). */
+  readonly json: Record<string, unknown>;
+  readonly unknownModules: readonly UnknownModule[];
+  readonly unresolved: readonly UnresolvedExpression[];
+  /** Every configuration file read, relative to the directory. */
+  readonly files: readonly string[];
+}
+
+/** Deepest module nesting followed (Terraform has no limit; a deeper tree is almost certainly a mistake). */
+const MAX_MODULE_DEPTH = 32;
+
+/** True for `./x`, `../x` (and Windows `.\x`): the sources Terraform reads from the local filesystem. */
+export function isLocalSource(source: string): boolean {
+  return /^\.\.?([/\\]|$)/.test(source);
+}
+
+function describeSource(source: string): string {
+  if (/^(git::|git@|github\.com\/|bitbucket\.org\/)/.test(source) || /\.git($|\?|\/\/)/.test(source)) return "a git repository";
+  if (/^(s3::|gcs::|https?:\/\/)/.test(source)) return "a remote archive";
+  if (/^[A-Za-z0-9.-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+(\/\/.*)?$/.test(source)) return "a registry module";
+  if (/^[A-Za-z0-9.-]+\.[a-z]+\/[^/]+\/[^/]+\/[^/]+/.test(source)) return "a registry module";
+  return "not a local path";
+}
+
+/**
+ * Reads an HCL directory. `dir` is shown in errors and `stack.file` as given; locations are relative to it.
+ * Throws `InputError` for an unreadable directory, a syntax error (`line N, column C: ...`), a missing
+ * local module or a module cycle.
+ */
+export async function loadHcl(dir: string): Promise<HclLoad> {
+  const rootAbs = resolve(dir);
+  if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
+  if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
+  const displayOf = (file: string) => (file === "." ? dir : join(dir, file));
+  clearTemplateCache();
+
+  const children = new Map<ModuleDef, Map<string, ChildDef>>();
+  const defs = new Map<string, Promise<ModuleDef>>();
+  const load = async (absDir: string, chain: readonly string[]): Promise<ModuleDef> => {
+    let p = defs.get(absDir);
+    if (!p) {
+      p = readModuleDir(absDir, rootAbs, displayOf);
+      defs.set(absDir, p);
+    }
+    const def = await p;
+    if (!children.has(def)) {
+      const kids = new Map<string, ChildDef>();
+      children.set(def, kids);
+      for (const call of def.modules) kids.set(call.name, await resolveChild(def, call, chain));
+    }
+    return def;
+  };
+  const resolveChild = async (def: ModuleDef, call: NamedDecl, chain: readonly string[]): Promise<ChildDef> => {
+    const raw = call.body["source"];
+    const display = displayOf(call.file);
+    if (typeof raw !== "string" || raw.includes("${")) {
+      throw new InputError(display, `line ${call.line}: module "${call.name}" needs a literal source string`);
+    }
+    if (!isLocalSource(raw)) {
+      const what = describeSource(raw);
+      const unknown: UnknownSource = {
+        unknown: true,
+        source: raw,
+        reason: `module source "${raw}" is ${what}; blastwall reads only local modules, so what this module creates is unknown`,
+      };
+      return unknown;
+    }
+    const childAbs = resolve(def.absDir, raw);
+    if (!existsSync(childAbs) || !statSync(childAbs).isDirectory()) {
+      throw new InputError(display, `line ${call.line}: module "${call.name}" has source "${raw}", which is not a directory`);
+    }
+    if (chain.includes(childAbs)) {
+      throw new InputError(display, `line ${call.line}: module "${call.name}" includes itself (source "${raw}")`);
+    }
+    if (chain.length >= MAX_MODULE_DEPTH) {
+      throw new InputError(display, `line ${call.line}: modules are nested more than ${MAX_MODULE_DEPTH} deep`);
+    }
+    return load(childAbs, [...chain, childAbs]);
+  };
+  const rootDef = await load(rootAbs, [rootAbs]);
+  if (rootDef.files.length === 0) throw new InputError(dir, "holds no .tf or .tf.json files");
+
+  const tfvars = await readRootTfvars(rootAbs, displayOf);
+  const tree: Tree = { rootAbs, children, tfvars };
+  const root = new ModuleInstance(rootDef, "", undefined, tree);
+  const emitted: EmittedResource[] = [];
+  root.emit(emitted);
+
+  const json = rootJson(root, rootDef, emitted);
+  const stack = toStack(json, dir, emitted);
+  const files: string[] = [];
+  for (const p of defs.values()) files.push(...(await p).files);
+  return {
+    stack,
+    json,
+    unknownModules: emitted
+      .filter((e) => e.unknownModule)
+      .map((e) => ({ address: e.address, source: e.unknownModule!.source, reason: e.unknownModule!.reason, location: e.location })),
+    unresolved: emitted
+      .filter((e) => !e.unknownModule)
+      .flatMap((e) =>
+        e.unknowns.map((expression) => ({
+          address: e.address,
+          location: e.location,
+          expression,
+          reference: classifyExpression(expression).kind === "reference",
+        })),
+      ),
+    files: [...new Set(files)].sort(),
+  };
+}
+
+/** `loadHcl(dir).stack`: what `blastwall check DIR` analyses. */
+export async function loadHclStack(dir: string): Promise<TfStack> {
+  return (await loadHcl(dir)).stack;
+}
+
+/** terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later files win. */
+async function readRootTfvars(rootAbs: string, displayOf: (f: string) => string): Promise<Map<string, unknown>> {
+  const names = readdirSync(rootAbs);
+  const order = [
+    ...["terraform.tfvars", "terraform.tfvars.json"].filter((n) => names.includes(n)),
+    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(),
+  ];
+  const out = new Map<string, unknown>();
+  for (const name of order) {
+    const abs = join(rootAbs, name);
+    if (!statSync(abs).isFile()) continue;
+    const values = await readTfvars(abs, name, displayOf(name));
+    for (const [k, v] of Object.entries(values)) out.set(k, v);
+  }
+  return out;
+}
+
+/** Key of an emitted resource under `resource.TYPE` / `data.TYPE`: the name (with instance key) at the root. */
+function jsonKey(e: EmittedResource): string {
+  const head = e.mode === "data" ? `data.${e.type}.` : `${e.type}.`;
+  return e.address.startsWith(head) ? e.address.slice(head.length) : e.address;
+}
+
+function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly EmittedResource[]): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  const scope = { env: root };
+  const render = (v: unknown) => toTfJson(evalJson(v, scope));
+
+  if (def.terraform.length > 0) json["terraform"] = def.terraform.map((t) => t.body);
+  if (def.providers.length > 0) {
+    const providers: Record<string, Obj[]> = {};
+    for (const p of def.providers) (providers[p.name] ??= []).push(render(p.body) as Obj);
+    json["provider"] = providers;
+  }
+  if (def.variables.size > 0) {
+    const variables: Record<string, Obj> = {};
+    for (const [name] of def.variables) {
+      const v = root.variable(name);
+      const hasValue = root.hasVariableValue(name) && !(v instanceof Unk && v.src === `var.${name}`);
+      variables[name] = hasValue ? { default: toTfJson(v) } : {};
+    }
+    json["variable"] = variables;
+  }
+  if (def.locals.size > 0) {
+    const locals: Record<string, unknown> = {};
+    for (const [name] of def.locals) locals[name] = toTfJson(root.local(name));
+    json["locals"] = locals;
+  }
+  for (const e of emitted) {
+    const section = e.mode === "data" ? "data" : "resource";
+    const byType = ((json[section] ??= {}) as Record<string, Record<string, unknown>>);
+    (byType[e.type] ??= {})[jsonKey(e)] = e.values;
+  }
+  if (def.outputs.size > 0) {
+    const outputs: Record<string, Obj> = {};
+    for (const [name] of def.outputs) {
+      const v = evalJson(def.outputs.get(name)!.body["value"], scope);
+      outputs[name] = { value: toTfJson(v) };
+    }
+    json["output"] = outputs;
+  }
+  return json;
+}
+
+/** `buildStack` over the merged JSON, then each resource given its real address, name and location. */
+function toStack(json: Record<string, unknown>, dir: string, emitted: readonly EmittedResource[]): TfStack {
+  const built = buildStack(json, dir);
+  const byValues = new Map<unknown, EmittedResource>();
+  for (const e of emitted) byValues.set(e.values, e);
+  const resources: TfResource[] = [];
+  const byAddress = new Map<string, TfResource>();
+  const byType = new Map<string, TfResource[]>();
+  for (const r of built.resources) {
+    const e = byValues.get(r.values);
+    const res: TfResource = e ? { ...r, name: e.name, address: e.address, location: e.location } : r;
+    if (byAddress.has(res.address)) throw new InputError(dir, `${res.address} is defined more than once`);
+    resources.push(res);
+    byAddress.set(res.address, res);
+    const list = byType.get(res.type);
+    if (list) list.push(res);
+    else byType.set(res.type, [res]);
+  }
+  return { ...built, file: dir, resources, byAddress, byType };
+}

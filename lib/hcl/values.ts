@@ -1,0 +1,274 @@
+/**
+ * Values of the HCL evaluator. Plain JSON values are known; `Unk` is an expression blastwall cannot evaluate
+ * (a resource attribute, a data source, a function it does not run), kept as HCL source with every
+ * reference rewritten to its address in the loaded tree; `Tmpl` is a string of which some parts are unknown.
+ *
+ * Rendering to Terraform JSON follows Terraform's JSON syntax, which is what the engine reads: every string
+ * is a template, so a known string escapes `${` / `%{` as `$${` / `%%{`, an unknown value becomes `"${SRC}"`
+ * and a partly known string becomes `"literal${SRC}literal"`.
+ */
+
+export class Unk {
+  /**
+   * @param src HCL source of the expression, references rewritten (`aws_iam_role.r[0].arn`, `module.m.aws_s3_bucket.b.arn`).
+   * @param atomic false for operator expressions, which need parentheses when used as an operand or traversed.
+   * @param rep a representative of a resource (or module) whose `count`/`for_each` is unknown: an index on it
+   *   is dropped (every instance is configured alike), so `aws_iam_role.r[0].arn` stays `aws_iam_role.r.arn`.
+   */
+  constructor(
+    readonly src: string,
+    readonly atomic = true,
+    readonly rep = false,
+  ) {}
+}
+
+export class Tmpl {
+  /** Adjacent string parts are merged; at least one part is `Unk`. */
+  constructor(readonly parts: readonly (string | Unk)[]) {}
+}
+
+/**
+ * A module instance referred to by `module.NAME` (or `module.NAME[KEY]`): `.OUTPUT` on it evaluates the output.
+ * `rep` as for `Unk`: the module call's `count`/`for_each` is unknown and this instance stands for all of them.
+ */
+export class ModRef {
+  constructor(
+    readonly address: string,
+    readonly output: (name: string) => Value,
+    readonly rep = false,
+  ) {}
+}
+
+export type Value = null | boolean | number | string | Unk | Tmpl | ModRef | Value[] | { [k: string]: Value };
+export type ObjValue = { [k: string]: Value };
+
+/**
+ * Lists and objects that stand for the instances of a resource (`aws_iam_role.r` with `count`): the source
+ * to show when such a collection ends up inside an unknown expression.
+ */
+const origins = new WeakMap<object, string>();
+
+export function withOrigin<T extends object>(v: T, src: string): T {
+  origins.set(v, src);
+  return v;
+}
+
+export function isObj(v: Value | undefined): v is ObjValue {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Unk) && !(v instanceof Tmpl) && !(v instanceof ModRef);
+}
+
+/** True when `v` is a string-like value whose content is not fully known. */
+export function isUnknown(v: Value | undefined): v is Unk | Tmpl | ModRef {
+  return v instanceof Unk || v instanceof Tmpl || v instanceof ModRef;
+}
+
+/** True when nothing inside `v` is unknown. */
+export function isKnown(v: Value): boolean {
+  if (v === null || typeof v !== "object") return true;
+  if (isUnknown(v)) return false;
+  if (Array.isArray(v)) return v.every(isKnown);
+  for (const k in v) if (!isKnown(v[k])) return false;
+  return true;
+}
+
+export function modRefUnk(m: ModRef): Unk {
+  return new Unk(m.address, true, m.rep);
+}
+
+/** Concatenates template parts; a plain string when all are known. */
+export function concat(parts: readonly (string | Unk)[]): string | Tmpl {
+  const out: (string | Unk)[] = [];
+  for (const p of parts) {
+    if (typeof p === "string") {
+      if (p === "") continue;
+      const last = out[out.length - 1];
+      if (typeof last === "string") out[out.length - 1] = last + p;
+      else out.push(p);
+    } else {
+      out.push(p);
+    }
+  }
+  if (out.every((p) => typeof p === "string")) return out.join("");
+  return new Tmpl(out);
+}
+
+/** Terraform's string conversion for template interpolation; undefined when not convertible (lists, objects, null). */
+export function toTemplatePart(v: Value): (string | Unk)[] | undefined {
+  if (typeof v === "string") return [v];
+  if (typeof v === "number") return [formatNumber(v)];
+  if (typeof v === "boolean") return [v ? "true" : "false"];
+  if (v instanceof Unk) return [v];
+  if (v instanceof ModRef) return [modRefUnk(v)];
+  if (v instanceof Tmpl) return [...v.parts];
+  return undefined;
+}
+
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(n);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering as HCL source (inside an unknown expression)
+
+/** HCL string literal content: escapes for quotes, backslashes, control characters and template openers. */
+function hclStringContent(s: string): string {
+  return JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/\$\{/g, "$${")
+    .replace(/%\{/g, "%%{");
+}
+
+export function hclString(s: string): string {
+  return `"${hclStringContent(s)}"`;
+}
+
+/** Object key as HCL: a bare identifier when it is one, else a quoted string. */
+function hclKey(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k);
+}
+
+/** The HCL source of a value. */
+export function toHcl(v: Value): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return hclString(v);
+  if (typeof v === "number") return formatNumber(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v instanceof Unk) return v.src;
+  if (v instanceof ModRef) return v.address;
+  if (v instanceof Tmpl) {
+    return `"${v.parts.map((p) => (typeof p === "string" ? hclStringContent(p) : "${" + p.src + "}")).join("")}"`;
+  }
+  const origin = origins.get(v);
+  if (origin !== undefined) return origin;
+  if (Array.isArray(v)) return `[${v.map(toHcl).join(", ")}]`;
+  const items = Object.keys(v).map((k) => `${hclKey(k)} = ${toHcl(v[k])}`);
+  return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
+}
+
+/** HCL source of `v` where it is an operand: parenthesised unless atomic. */
+export function toHclOperand(v: Value): string {
+  if (v instanceof Unk && !v.atomic) return `(${v.src})`;
+  return toHcl(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering as Terraform JSON
+
+/** A literal string as a Terraform JSON template: `${` → `$${`, `%{` → `%%{`. */
+export function escapeTemplate(s: string): string {
+  if (s.indexOf("{") < 0) return s;
+  return s.replace(/([$%])\{/g, "$1$1{");
+}
+
+export interface RenderSink {
+  /** Called for each unknown expression rendered. */
+  unknown?(src: string): void;
+}
+
+/** The Terraform JSON form of a value. */
+export function toTfJson(v: Value, sink?: RenderSink): unknown {
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return escapeTemplate(v);
+  if (v instanceof Unk) {
+    sink?.unknown?.(v.src);
+    return "${" + v.src + "}";
+  }
+  if (v instanceof ModRef) {
+    sink?.unknown?.(v.address);
+    return "${" + v.address + "}";
+  }
+  if (v instanceof Tmpl) {
+    let out = "";
+    for (const p of v.parts) {
+      if (typeof p === "string") out += escapeTemplate(p);
+      else {
+        sink?.unknown?.(p.src);
+        out += "${" + p.src + "}";
+      }
+    }
+    return out;
+  }
+  if (Array.isArray(v)) return v.map((x) => toTfJson(x, sink));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = toTfJson(v[k], sink);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// jsonencode
+
+function sortedKeys(o: ObjValue): string[] {
+  return Object.keys(o).sort();
+}
+
+/**
+ * Terraform's `jsonencode`: compact JSON, object keys sorted. Unknown parts stay `${SRC}` inside the JSON text
+ * (quoted where a JSON value stands), which is how the engine reads policy JSON: as a template whose
+ * interpolations it resolves after parsing.
+ */
+export function jsonencode(v: Value): string | Tmpl {
+  if (isKnown(v)) return JSON.stringify(canonical(v));
+  const parts: (string | Unk)[] = [];
+  const enc = (x: Value): void => {
+    if (x === null || typeof x === "number" || typeof x === "boolean" || typeof x === "string") {
+      parts.push(JSON.stringify(x));
+    } else if (x instanceof Unk || x instanceof ModRef) {
+      parts.push('"', x instanceof ModRef ? modRefUnk(x) : x, '"');
+    } else if (x instanceof Tmpl) {
+      parts.push('"');
+      for (const p of x.parts) parts.push(typeof p === "string" ? JSON.stringify(p).slice(1, -1) : p);
+      parts.push('"');
+    } else if (Array.isArray(x)) {
+      parts.push("[");
+      x.forEach((e, i) => {
+        if (i > 0) parts.push(",");
+        enc(e);
+      });
+      parts.push("]");
+    } else {
+      parts.push("{");
+      sortedKeys(x).forEach((k, i) => {
+        if (i > 0) parts.push(",");
+        parts.push(JSON.stringify(k) + ":");
+        enc(x[k]);
+      });
+      parts.push("}");
+    }
+  };
+  enc(v);
+  return concat(parts);
+}
+
+function canonical(v: Value): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (isObj(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of sortedKeys(v)) out[k] = canonical(v[k]);
+    return out;
+  }
+  return v;
+}
+
+/** Plain JSON (from `jsondecode`, a `.tf.json` default, a tfvars file) as a known value. */
+export function fromJson(v: unknown): Value {
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (typeof v === "object") {
+    const out: ObjValue = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromJson(x);
+    return out;
+  }
+  return null;
+}
+
+/** Structural equality of two known values. */
+export function deepEqual(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
