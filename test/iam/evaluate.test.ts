@@ -354,6 +354,39 @@ describe("grantsFor", () => {
   });
 });
 
+describe("shared statements (cached per Statement object)", () => {
+  it("the same statements give the same (shared) grants; different denies or boundaries do not leak", () => {
+    const allow = stmts({ Effect: "Allow", Action: "*", Resource: "*" });
+    const deny = stmts({ Effect: "Deny", Action: "ec2:*", Resource: "*" });
+    const boundary = stmts({ Effect: "Allow", Action: "s3:*", Resource: "*" });
+    const a = rights(allow);
+    const b = rights([...allow, ...deny]);
+    const c = rights(allow, boundary);
+    const d = rights(allow);
+    expect(a.grants.size).toBe(universe.size);
+    expect(b.grants.has("ec2:deletevolume")).toBe(false);
+    expect(b.grants.has("s3:deletebucket")).toBe(true);
+    expect(held(c)).toEqual(["s3:deletebucket", "s3:deleteobject", "s3:getobject"]);
+    expect(d.grants.size).toBe(universe.size);
+    expect(grantsFor(d, "s3:GetObject")[0]).toBe(grantsFor(a, "s3:GetObject")[0]);
+    // The deny applied in b is not remembered for d, and the boundary of c is not either.
+    expect(grantsFor(d, "ec2:DeleteVolume")).toHaveLength(1);
+  });
+
+  it("a statement reaching a principal twice grants once", () => {
+    const allow = stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" });
+    expect(grantsFor(rights([...allow, ...allow]), "ec2:DeleteVolume")).toHaveLength(1);
+  });
+
+  it("a statement used as identity for one principal and as boundary for another", () => {
+    const s3only = stmts({ Effect: "Allow", Action: "s3:*", Resource: "*" });
+    const all = stmts({ Effect: "Allow", Action: "*", Resource: "*" });
+    expect(held(rights(all, s3only))).toEqual(["s3:deletebucket", "s3:deleteobject", "s3:getobject"]);
+    expect(held(rights(s3only, all))).toEqual(["s3:deletebucket", "s3:deleteobject", "s3:getobject"]);
+    expect(held(rights(s3only))).toEqual(["s3:deletebucket", "s3:deleteobject", "s3:getobject"]);
+  });
+});
+
 describe("performance", () => {
   it("hundreds of principals with shared policies over a catalogue-sized universe are fast", () => {
     const acts: string[] = [];

@@ -8,30 +8,31 @@ import { globMatch, hasWildcard } from "./glob";
 
 /** A set of universe actions, as sorted indices plus O(1) membership. */
 export class ActionSet {
+  /** True when the set is the whole universe (`*`, or an Allow that cannot be read). */
+  readonly isAll: boolean;
   private mask: Uint8Array | undefined;
 
   constructor(
     readonly indices: readonly number[],
     private readonly universeSize: number,
-  ) {}
+  ) {
+    this.isAll = indices.length === universeSize;
+  }
 
   get size(): number {
     return this.indices.length;
   }
 
-  /** True when the set is the whole universe (`*`, or an Allow that cannot be read). */
-  get isAll(): boolean {
-    return this.indices.length === this.universeSize;
-  }
-
   has(index: number): boolean {
     if (this.isAll) return index >= 0 && index < this.universeSize;
-    if (!this.mask) {
-      // Built on first use: most sets are only iterated, never probed.
-      this.mask = new Uint8Array(this.universeSize);
-      for (const i of this.indices) this.mask[i] = 1;
-    }
-    return this.mask[index] === 1;
+    // Built on first use: many sets are only iterated, never probed.
+    return (this.mask ??= this.buildMask())[index] === 1;
+  }
+
+  private buildMask(): Uint8Array {
+    const mask = new Uint8Array(this.universeSize);
+    for (const i of this.indices) mask[i] = 1;
+    return mask;
   }
 
   /** Does this set share an action with `other`? */

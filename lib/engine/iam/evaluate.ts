@@ -72,6 +72,7 @@ interface AllowView {
 
 /** A Deny that certainly applies to its actions (unconditional). */
 interface DenyView {
+  readonly statement: Statement;
   readonly actions: ActionSet;
   /** Resource element patterns it certainly covers; undefined when it has a NotResource element instead. */
   readonly covers?: readonly string[];
@@ -107,11 +108,11 @@ function denyView(s: Statement, universe: ActionUniverse): DenyView | undefined 
     // Widened entries only shrink what it covers. A short ARN (`arn:aws:s3:*`) leaves it open whether a
     // request lies outside it (iam-simulate cannot tell either), so such a Deny is never relied on.
     if (s.notResources.some(isShortArn)) return undefined;
-    return { actions, except: s.notResources };
+    return { statement: s, actions, except: s.notResources };
   }
-  if (!s.resources) return { actions, covers: ALL }; // no Resource element: the statement is about every resource
+  if (!s.resources) return { statement: s, actions, covers: ALL }; // no Resource element: about every resource
   const covers = exactPatterns(s.resources, s.approximateResources);
-  return covers.length === 0 ? undefined : { actions, covers };
+  return covers.length === 0 ? undefined : { statement: s, actions, covers };
 }
 
 const isAllow = (s: Statement) => s.unknown !== undefined || s.effect === "Allow";
@@ -178,63 +179,149 @@ function applyDeny(patterns: readonly string[], d: DenyView): readonly string[] 
   return changed ? out : patterns;
 }
 
+/**
+ * Per-universe caches keyed by Statement object. A stack attaches the same documents (managed policies, a
+ * shared boundary, a common inline policy) to many principals, and those are parsed once, so the same
+ * Statement objects come back again and again: their views, and the grants an Allow yields under a given set
+ * of denies / boundary statements, are computed once and shared (Grants are immutable).
+ */
+interface Caches {
+  readonly allow: WeakMap<Statement, AllowView>;
+  readonly deny: WeakMap<Statement, DenyView | null>;
+  /** Allow statement -> key naming the relevant deny / boundary statements -> what it yields. */
+  readonly yields: WeakMap<Statement, Map<string, Yield>>;
+}
+
+/** The grants one Allow yields, as parallel arrays (action index, grant). */
+interface Yield {
+  readonly indices: readonly number[];
+  readonly grants: readonly Grant[];
+}
+
+const cachesByUniverse = new WeakMap<ActionUniverse, Caches>();
+const statementIds = new WeakMap<Statement, number>();
+let nextStatementId = 0;
+
+function idOf(s: Statement): number {
+  let id = statementIds.get(s);
+  if (id === undefined) statementIds.set(s, (id = nextStatementId++));
+  return id;
+}
+
+function cachesFor(universe: ActionUniverse): Caches {
+  let c = cachesByUniverse.get(universe);
+  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap() }));
+  return c;
+}
+
+function cachedAllow(c: Caches, s: Statement, universe: ActionUniverse): AllowView {
+  let v = c.allow.get(s);
+  if (!v) c.allow.set(s, (v = allowView(s, universe)));
+  return v;
+}
+
+function cachedDeny(c: Caches, s: Statement, universe: ActionUniverse): DenyView | undefined {
+  let v = c.deny.get(s);
+  if (v === undefined) c.deny.set(s, (v = denyView(s, universe) ?? null));
+  return v ?? undefined;
+}
+
 export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   const { universe } = input;
-  const allows = input.identity.filter(isAllow).map((s) => allowView(s, universe));
+  const c = cachesFor(universe);
+  // The same statement reaching a principal twice (two attachments of one policy) grants nothing more.
+  const identity = [...new Set(input.identity)];
+  const boundary = input.boundary && [...new Set(input.boundary)];
+  const allows = identity.filter(isAllow).map((s) => cachedAllow(c, s, universe));
   const denies: DenyView[] = [];
-  for (const s of input.identity) {
-    const d = denyView(s, universe);
+  for (const s of boundary ? [...identity, ...boundary] : identity) {
+    const d = cachedDeny(c, s, universe);
     if (d) denies.push(d);
   }
-  let boundaryAllows: AllowView[] | undefined;
-  if (input.boundary) {
-    boundaryAllows = input.boundary.filter(isAllow).map((s) => allowView(s, universe));
-    for (const s of input.boundary) {
-      const d = denyView(s, universe);
-      if (d) denies.push(d);
-    }
-  }
+  const boundaryAllows = boundary?.filter(isAllow).map((s) => cachedAllow(c, s, universe));
 
-  const grants = new Map<string, Grant[]>();
+  // Grants are gathered per action index (an array, not a Map) and turned into the Map keyed by lower-case
+  // name at the end.
+  const byIndex: (Grant[] | undefined)[] = new Array(universe.size);
   for (const a of allows) {
     if (a.resources.length === 0 || a.actions.size === 0) continue;
     const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
-    if (relBoundary && relBoundary.length === 0) continue;
-
-    // Actions whose applicable denies / boundary statements are the same get the same resources: memoise per
-    // such signature, so the pattern work is done once per statement, not once per action.
-    const memo = new Map<string | number, { resources: readonly string[]; conditional: boolean } | null>();
-    const nRel = relDenies.length + (relBoundary?.length ?? 0);
-    for (const i of a.actions.indices) {
-      let key: string | number = 0;
-      const ds: DenyView[] = [];
-      const bs: AllowView[] = [];
-      relDenies.forEach((d, k) => {
-        if (d.actions.has(i)) {
-          ds.push(d);
-          key = nRel <= 30 ? (key as number) | (1 << k) : `${key},d${k}`;
-        }
-      });
-      relBoundary?.forEach((b, k) => {
-        if (b.actions.has(i)) {
-          bs.push(b);
-          key = nRel <= 30 ? (key as number) | (1 << (k + relDenies.length)) : `${key},b${k}`;
-        }
-      });
-      let result = memo.get(key);
-      if (result === undefined) {
-        result = resourcesFor(a, ds, relBoundary ? bs : undefined);
-        memo.set(key, result);
-      }
-      if (result === null) continue;
-      const lower = universe.lowerName(i);
-      let list = grants.get(lower);
-      if (!list) grants.set(lower, (list = []));
-      list.push({ action: universe.name(i), statement: a.statement, resources: result.resources, conditional: result.conditional });
+    if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
+    const key = keyOf(relDenies) + (relBoundary ? "|" + keyOf(relBoundary) : "");
+    let perStatement = c.yields.get(a.statement);
+    if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
+    let y = perStatement.get(key);
+    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe)));
+    for (let n = 0; n < y.indices.length; n++) {
+      const i = y.indices[n];
+      const list = byIndex[i];
+      if (list) list.push(y.grants[n]);
+      else byIndex[i] = [y.grants[n]];
     }
   }
+  const grants = new Map<string, Grant[]>();
+  for (let i = 0; i < byIndex.length; i++) {
+    const list = byIndex[i];
+    if (list) grants.set(universe.lowerName(i), list);
+  }
   return { principal: input.principal, grants };
+}
+
+function keyOf(views: readonly { readonly statement: Statement }[]): string {
+  return views
+    .map((v) => idOf(v.statement))
+    .sort((x, y) => x - y)
+    .join(",");
+}
+
+/** The grants of one Allow under the denies and boundary statements that may touch its actions. */
+function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse): Yield {
+  const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
+  // Actions to which the same denies / boundary statements apply get the same resources: memoise per such
+  // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
+  const memo = new Map<string | number, GrantShape | null>();
+  const signature = signatures(relevant, universe.size);
+  const indices: number[] = [];
+  const grants: Grant[] = [];
+  for (const i of a.actions.indices) {
+    const key = signature(i);
+    let shape = memo.get(key);
+    if (shape === undefined) {
+      const ds = relDenies.filter((d) => d.actions.has(i));
+      const bs = relBoundary?.filter((b) => b.actions.has(i));
+      shape = resourcesFor(a, ds, bs);
+      memo.set(key, shape);
+    }
+    if (shape === null) continue;
+    indices.push(i);
+    grants.push({ action: universe.name(i), statement: a.statement, resources: shape.resources, conditional: shape.conditional });
+  }
+  return { indices, grants };
+}
+
+/**
+ * For each action index, which of `sets` contain it, as a number (bit k = sets[k]) when there are at most 30
+ * sets, else as a string. Bits are laid down by walking each set's own indices once, so the per-action
+ * question is an array read instead of one membership test per set.
+ */
+function signatures(sets: readonly { readonly actions: ActionSet }[], size: number): (i: number) => string | number {
+  if (sets.length === 0) return () => 0;
+  if (sets.length > 30) {
+    return (i) => sets.map((s, k) => (s.actions.has(i) ? k : "")).join(",");
+  }
+  let always = 0;
+  const bits = new Int32Array(size);
+  sets.forEach((s, k) => {
+    if (s.actions.isAll) always |= 1 << k;
+    else for (const i of s.actions.indices) bits[i] |= 1 << k;
+  });
+  return (i) => bits[i] | always;
+}
+
+interface GrantShape {
+  readonly resources: readonly string[];
+  readonly conditional: boolean;
 }
 
 /** What one Allow keeps for an action under its denies and boundary; null when nothing is left. */
@@ -242,7 +329,7 @@ function resourcesFor(
   a: AllowView,
   denies: readonly DenyView[],
   boundary: readonly AllowView[] | undefined,
-): { resources: readonly string[]; conditional: boolean } | null {
+): GrantShape | null {
   let patterns = a.resources;
   let conditional = a.conditional;
   if (boundary) {
