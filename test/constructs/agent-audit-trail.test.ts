@@ -1,0 +1,81 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AgentAuditTrail, type AgentAuditTrailProps } from "../../lib/constructs";
+import { LOG_ACCOUNT, MGMT_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
+
+type Props = Omit<AgentAuditTrailProps, "logAccountProvider">;
+const props: Props = { trailName: "agents", bucketName: "acme-agent-trail", organizationId: ORG_ID, managementAccountId: MGMT_ACCOUNT, logAccountId: LOG_ACCOUNT, region: "eu-central-1" };
+const build = (extra: Partial<Props> = {}) =>
+  synth((s) => {
+    const log = new AwsProvider(s, "log", { region: "eu-central-1", alias: "log" });
+    new AgentAuditTrail(s, "Trail", { ...props, ...extra, logAccountProvider: log });
+  }).json;
+
+describe("AgentAuditTrail", () => {
+  it("is an organization, multi-region trail with log file validation and KMS, in the management account", () => {
+    const trail = only(build(), "aws_cloudtrail");
+    expect(trail).toMatchObject({
+      name: "agents",
+      is_organization_trail: true,
+      is_multi_region_trail: true,
+      include_global_service_events: true,
+      enable_log_file_validation: true,
+      enable_logging: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(trail.provider).toBeUndefined();
+    expect(trail.kms_key_id).toMatch(/aws_kms_key\.Trail_Key_\w+\.arn/);
+    expect(trail.s3_bucket_name).toMatch(/aws_s3_bucket\.Trail_Bucket_\w+\.bucket/);
+  });
+
+  it("records management events and data events for the services agents touch", () => {
+    const selectors = only(build(), "aws_cloudtrail").advanced_event_selector as { field_selector: { field: string; equals: string[] }[] }[];
+    expect(selectors[0].field_selector).toEqual([{ field: "eventCategory", equals: ["Management"] }]);
+    const dataTypes = selectors.slice(1).map((s) => s.field_selector.find((f) => f.field === "resources.type")!.equals[0]);
+    expect(dataTypes).toEqual(["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"]);
+  });
+
+  it("delivers to a bucket in the log account with versioning and Object Lock in compliance mode", () => {
+    const json = build({ retentionDays: 400 });
+    expect(only(json, "aws_s3_bucket")).toMatchObject({ bucket: "acme-agent-trail", object_lock_enabled: true, force_destroy: false, provider: "aws.log", lifecycle: { prevent_destroy: true } });
+    expect(only(json, "aws_s3_bucket_versioning")).toMatchObject({ versioning_configuration: { status: "Enabled" }, provider: "aws.log" });
+    expect(only(json, "aws_s3_bucket_object_lock_configuration").rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 400 } });
+    expect(only(json, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(only(json, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(only(json, "aws_kms_key").provider).toBe("aws.log");
+  });
+
+  it("lets only this trail write, and denies the catalogue's S3 actions to agents", () => {
+    const st = policyOf(only(build(), "aws_s3_bucket_policy")).Statement as { Sid: string; Resource: unknown; Condition: Record<string, Record<string, unknown>>; Action: unknown }[];
+    const trailArn = `arn:aws:cloudtrail:eu-central-1:${MGMT_ACCOUNT}:trail/agents`;
+    const write = st.find((s) => s.Sid === "CloudTrailWritesLogs")!;
+    expect(write.Condition.StringEquals["aws:SourceArn"]).toBe(trailArn);
+    expect(write.Resource).toEqual([`arn:aws:s3:::acme-agent-trail/AWSLogs/${MGMT_ACCOUNT}/*`, `arn:aws:s3:::acme-agent-trail/AWSLogs/${ORG_ID}/*`]);
+    expect(st.find((s) => s.Sid === "DenyDestroyToAgentSessions")!.Action).toEqual(expect.arrayContaining(["s3:DeleteObject", "s3:PutBucketVersioning"]));
+    expect(st.find((s) => s.Sid === "DenyInsecureTransport")!.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+  });
+
+  it("passes the gate with zero findings", () => {
+    expect(gateFindings(build())).toEqual([]);
+  });
+
+  describe("refuses misuse with the message a user needs", () => {
+    it.each([
+      [{ logAccountId: MGMT_ACCOUNT }, `AgentAuditTrail: logAccountId must differ from managementAccountId (both ${MGMT_ACCOUNT}): logs kept where they are written can be erased`],
+      [{ organizationId: "acme" }, 'AgentAuditTrail: organizationId must be an AWS Organizations id like o-a1b2c3d4e5 (got "acme")'],
+      [{ dataEventResourceTypes: ["s3"] }, 'AgentAuditTrail: dataEventResourceTypes must be resource types like AWS::S3::Object (got "s3")'],
+      [{ bucketName: "Acme_Trail" }, 'AgentAuditTrail: bucketName must be a valid S3 bucket name (got "Acme_Trail")'],
+      [{ retentionDays: 0 }, "AgentAuditTrail: retentionDays must be between 1 and 36500 days (got 0)"],
+    ] as [Partial<Props>, string][])("%o", (extra, message) => {
+      expect(() => build(extra)).toThrow(message);
+    });
+  });
+
+  it("creates nothing else in the management account than the trail", () => {
+    const json = build();
+    const inMgmt = Object.entries(json.resource as Record<string, Record<string, { provider?: string }>>).flatMap(([t, rs]) =>
+      Object.values(rs).filter((r) => r.provider === undefined).map(() => t),
+    );
+    expect(inMgmt).toEqual(["aws_cloudtrail"]);
+    expect(resources(json, "aws_s3_bucket")).toHaveLength(1);
+  });
+});

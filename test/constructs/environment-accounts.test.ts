@@ -1,0 +1,122 @@
+import { EnvironmentAccounts, type EnvironmentAccountsProps } from "../../lib/constructs";
+import { loadCatalogue } from "../../lib/engine/catalogue";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, gateFindings, only, resources, synth } from "./helpers";
+
+const accounts = {
+  production: { name: "prod", email: "aws-prod@example.com", accountId: APP_ACCOUNT },
+  backup: { name: "backup", email: "aws-backup@example.com", accountId: BACKUP_ACCOUNT },
+  staging: { name: "staging", email: "aws-staging@example.com" },
+  sandbox: { name: "sandbox", email: "aws-sandbox@example.com" },
+};
+const props: EnvironmentAccountsProps = { region: "eu-central-1", rootId: "r-ab12", accounts };
+const build = (extra: Partial<EnvironmentAccountsProps> = {}) => {
+  let env!: EnvironmentAccounts;
+  const { json } = synth((s) => (env = new EnvironmentAccounts(s, "Env", { ...props, ...extra })));
+  return { json, env };
+};
+
+type Policy = { name: string; content: string; skip_destroy: boolean; type: string };
+const policies = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy") as Policy[];
+const attachments = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy_attachment") as { policy_id: string; target_id: string; skip_destroy: boolean }[];
+
+describe("EnvironmentAccounts", () => {
+  it("creates one OU and one account per environment; accounts are never closed by a destroy", () => {
+    const { json } = build();
+    expect(resources(json, "aws_organizations_organizational_unit").map((o) => o.name).sort()).toEqual(["Backup", "Production", "Sandbox", "Staging"]);
+    for (const a of resources(json, "aws_organizations_account")) {
+      expect(a).toMatchObject({ close_on_deletion: false, role_name: "OrganizationAccountAccessRole", lifecycle: { prevent_destroy: true, ignore_changes: ["role_name"] } });
+      expect(a.parent_id).toMatch(/aws_organizations_organizational_unit\.\w+\.id/);
+    }
+    for (const ou of resources(json, "aws_organizations_organizational_unit")) expect(ou).toMatchObject({ parent_id: "r-ab12", lifecycle: { prevent_destroy: true } });
+  });
+
+  it("exposes one provider per environment, assuming the account's admin role and pinned to known account ids", () => {
+    const { json, env } = build();
+    const providers = (json.provider as { aws: Record<string, unknown>[] }).aws;
+    const prod = providers.find((p) => p.alias === "production")!;
+    expect(prod).toMatchObject({ region: "eu-central-1", allowed_account_ids: [APP_ACCOUNT], assume_role: [{ role_arn: `arn:aws:iam::${APP_ACCOUNT}:role/OrganizationAccountAccessRole` }] });
+    const staging = providers.find((p) => p.alias === "staging")!;
+    expect(staging.allowed_account_ids).toBeUndefined();
+    expect((staging.assume_role as { role_arn: string }[])[0].role_arn).toMatch(/^arn:aws:iam::\$\{aws_organizations_account\.\w+\.id\}:role\/OrganizationAccountAccessRole$/);
+    expect(Object.keys(env.providers).sort()).toEqual(["backup", "production", "sandbox", "staging"]);
+    expect(env.providers.production.alias).toBe("production");
+  });
+
+  it("writes SCPs that survive a destroy and fit AWS's size limit", () => {
+    const { json } = build();
+    for (const p of policies(json)) {
+      expect(p).toMatchObject({ type: "SERVICE_CONTROL_POLICY", skip_destroy: true });
+      expect(p.content.length).toBeLessThanOrEqual(5120);
+    }
+    for (const a of attachments(json)) expect(a.skip_destroy).toBe(true);
+  });
+
+  it("denies agents everything in production and backup, by principal path and by source identity", () => {
+    const { json } = build();
+    const deny = policies(json).find((p) => p.name === "blastwall-deny-agents")!;
+    const st = JSON.parse(deny.content).Statement;
+    expect(st).toEqual([
+      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } } }),
+      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } }),
+    ]);
+    const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents")).map((a) => a.target_id);
+    expect(targets).toHaveLength(2);
+    expect(targets.some((t) => t.includes("ProductionOu"))).toBe(true);
+    expect(targets.some((t) => t.includes("BackupOu"))).toBe(true);
+  });
+
+  it("denies every direct and protection catalogue action outside break-glass roles in the protected environments", () => {
+    const { json } = build();
+    const destroy = policies(json).filter((p) => p.name.startsWith("blastwall-deny-destroy-"));
+    const denied = new Set<string>();
+    for (const p of destroy) {
+      for (const st of JSON.parse(p.content).Statement) {
+        expect(st.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass/*"] } });
+        st.Action.forEach((a: string) => denied.add(a));
+      }
+    }
+    const cat = loadCatalogue();
+    expect([...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !denied.has(a))).toEqual([]);
+    const targets = attachments(json).filter((a) => a.policy_id.includes("deny-destroy")).map((a) => a.target_id);
+    expect(targets.every((t) => /ProductionOu|BackupOu/.test(t))).toBe(true);
+  });
+
+  it("baseline for every account: no leaving the organization, no disabling audit or backup, no agent access keys", () => {
+    const { json } = build();
+    const baseline = policies(json).filter((p) => p.name.startsWith("blastwall-baseline-"));
+    const st = baseline.flatMap((p) => JSON.parse(p.content).Statement) as { Sid: string; Action: string | string[]; Resource: string }[];
+    const actions = st.flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(["organizations:LeaveOrganization", "cloudtrail:StopLogging", "guardduty:DeleteDetector", "backup:DeleteBackupVaultLockConfiguration", "iam:CreateAccessKey"]));
+    expect(st.find((s) => s.Sid === "DenyAgentUsersAndKeys")!.Resource).toBe("arn:aws:iam::*:user/agents/*");
+    expect(attachments(json).filter((a) => a.policy_id.includes("baseline")).map((a) => a.target_id)).toEqual(["r-ab12"]);
+  });
+
+  it("can create the organization itself, with SCPs enabled", () => {
+    const { json } = build({ rootId: undefined, createOrganization: true });
+    const org = only(json, "aws_organizations_organization");
+    expect(org).toMatchObject({ feature_set: "ALL", lifecycle: { prevent_destroy: true } });
+    expect(org.enabled_policy_types).toContain("SERVICE_CONTROL_POLICY");
+    expect(resources(json, "aws_organizations_organizational_unit")[0].parent_id).toMatch(/aws_organizations_organization\.\w+\.roots\[0\]\.id/);
+  });
+
+  it("passes the gate with zero findings", () => {
+    expect(gateFindings(build().json)).toEqual([]);
+  });
+
+  describe("refuses misuse with the message a user needs", () => {
+    it.each([
+      [{ rootId: undefined }, "EnvironmentAccounts: rootId is required unless createOrganization is true"],
+      [{ rootId: "root" }, 'EnvironmentAccounts: rootId must be an organization root id like r-ab12 (got "root")'],
+      [{ accounts: { ...accounts, staging: { name: "s", email: "not-an-email" } } }, 'EnvironmentAccounts: accounts.staging.email must be an email address (got "not-an-email")'],
+      [{ accounts: { ...accounts, sandbox: { name: "s", email: "aws-prod@example.com" } } }, "EnvironmentAccounts: accounts.sandbox.email is used by two accounts"],
+      [{ accounts: { ...accounts, production: { ...accounts.production, accountId: "1" } } }, 'EnvironmentAccounts: accounts.production.accountId must be a 12-digit AWS account id (got "1")'],
+      [{ denyAgentsIn: ["production"] }, 'EnvironmentAccounts: denyAgentsIn must include "backup"'],
+      [{ denyDestroyIn: ["log"] }, 'EnvironmentAccounts: denyDestroyIn names "log", which has no account in accounts'],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/*"] }, "EnvironmentAccounts: privilegedRoleArns must be IAM role ARN patterns narrower than every role"],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/agents/admin"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles"],
+      [{ privilegedRoleArns: [] }, "EnvironmentAccounts: privilegedRoleArns must name at least one break-glass role"],
+    ] as [Partial<EnvironmentAccountsProps>, string][])("%#: %o", (extra, message) => {
+      expect(() => build(extra)).toThrow(message);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { OffsiteBackupVault, type OffsiteBackupVaultProps } from "../../lib/constructs";
+import { loadCatalogue } from "../../lib/engine/catalogue";
+import { BACKUP_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
+
+const props: OffsiteBackupVaultProps = { vaultName: "offsite", accountId: BACKUP_ACCOUNT, region: "eu-west-1", organizationId: ORG_ID };
+const build = (extra: Partial<OffsiteBackupVaultProps> = {}) => {
+  let vault!: OffsiteBackupVault;
+  const { json } = synth((s) => (vault = new OffsiteBackupVault(s, "Offsite", { ...props, ...extra })));
+  return { json, vault };
+};
+
+describe("OffsiteBackupVault", () => {
+  it("is a KMS-encrypted vault that survives a destroy, with a literal ARN to copy to", () => {
+    const { json, vault } = build();
+    expect(only(json, "aws_backup_vault")).toMatchObject({ name: "offsite", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(only(json, "aws_backup_vault").kms_key_arn).toMatch(/aws_kms_key\.Offsite_Key_\w+\.arn/);
+    expect(only(json, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(vault.vaultArn).toBe(`arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`);
+  });
+
+  it("is locked in compliance mode: changeable_for_days at least 3 and a minimum retention", () => {
+    expect(only(build().json, "aws_backup_vault_lock_configuration")).toMatchObject({ changeable_for_days: 3, min_retention_days: 7 });
+    expect(only(build({ changeableForDays: 7, minRetentionDays: 35, maxRetentionDays: 400 }).json, "aws_backup_vault_lock_configuration")).toMatchObject({
+      changeable_for_days: 7,
+      min_retention_days: 35,
+      max_retention_days: 400,
+    });
+  });
+
+  it("admits copies from the organization and denies deleting recovery points or the vault to everyone", () => {
+    const { json } = build();
+    const body = only(json, "aws_backup_vault_policy");
+    expect(body.depends_on).toEqual([expect.stringMatching(/aws_backup_vault_lock_configuration\./)]);
+    const [admit, deny] = policyOf(body).Statement;
+    expect(admit).toMatchObject({ Effect: "Allow", Action: "backup:CopyIntoBackupVault", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } } });
+    expect(deny).toMatchObject({ Effect: "Deny", Principal: { AWS: "*" }, Resource: "*" });
+    expect(deny.Action).toEqual(expect.arrayContaining(["backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "backup:UpdateRecoveryPointLifecycle"]));
+    // Every action denied is a catalogue entry; Put* stays open so Terraform can manage the vault.
+    for (const a of deny.Action) expect(loadCatalogue().isDestroy(a)).toBe(true);
+    expect(deny.Action.filter((a: string) => a.startsWith("backup:Put"))).toEqual([]);
+  });
+
+  it("turns on cross-account backup with the management account's provider", () => {
+    const { json } = synth((s) => {
+      const mgmt = new AwsProvider(s, "mgmt", { region: "eu-central-1", alias: "mgmt" });
+      new OffsiteBackupVault(s, "Offsite", { ...props, managementProvider: mgmt });
+    });
+    expect(only(json, "aws_backup_global_settings")).toEqual({
+      global_settings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "false" },
+      provider: "aws.mgmt",
+    });
+    expect(resources(build({ enableCrossAccountBackup: false }).json, "aws_backup_global_settings")).toEqual([]);
+  });
+
+  it("passes the gate with zero findings; a raw vault next to it without a lock does not", () => {
+    expect(gateFindings(build().json)).toEqual([]);
+    const { json } = synth((s) => {
+      new OffsiteBackupVault(s, "Offsite", props);
+      new BackupVault(s, "Raw", { name: "raw" });
+    });
+    const found = gateFindings(json);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^backup-vault-locked \[error\]: aws_backup_vault\.Raw has no aws_backup_vault_lock_configuration/);
+  });
+
+  describe("refuses misuse with the message a user needs", () => {
+    it.each([
+      [{ changeableForDays: 1 }, "OffsiteBackupVault: changeableForDays must be between 3 and 36500 days (got 1): AWS needs a 72-hour cooling-off before a compliance lock sets"],
+      [{ organizationId: "org-1" }, 'OffsiteBackupVault: organizationId must be an AWS Organizations id like o-a1b2c3d4e5 (got "org-1")'],
+      [{ accountId: "22222222222" }, 'OffsiteBackupVault: accountId must be a 12-digit AWS account id (got "22222222222")'],
+      [{ minRetentionDays: 30, maxRetentionDays: 10 }, "OffsiteBackupVault: maxRetentionDays must be between 30 and 36500 days (got 10): it cannot be below minRetentionDays"],
+      [{ vaultName: "x" }, 'OffsiteBackupVault: vaultName must be 2 to 50 letters, digits, _ or - (got "x")'],
+    ] as [Partial<OffsiteBackupVaultProps>, string][])("%o", (extra, message) => {
+      expect(() => build(extra)).toThrow(message);
+    });
+  });
+});

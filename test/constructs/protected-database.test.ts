@@ -1,0 +1,57 @@
+import { ProtectedDatabase, type ProtectedDatabaseProps } from "../../lib/constructs";
+import { APP_ACCOUNT, OFFSITE_ARN, gateFindings, only, resources, synth } from "./helpers";
+
+const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
+const postgres: ProtectedDatabaseProps = { identifier: "orders", engine: "postgres", instanceClass: "db.t4g.micro", backup };
+const aurora: ProtectedDatabaseProps = { identifier: "ledger", engine: "aurora-postgresql", instanceClass: "db.r6g.large", backup };
+const build = (p: ProtectedDatabaseProps) => synth((s) => new ProtectedDatabase(s, "Db", p)).json;
+
+const SURVIVAL = {
+  deletion_protection: true,
+  skip_final_snapshot: false,
+  delete_automated_backups: false,
+  backup_retention_period: 14,
+  copy_tags_to_snapshot: true,
+  storage_encrypted: true,
+  manage_master_user_password: true,
+  lifecycle: { prevent_destroy: true },
+};
+
+describe("ProtectedDatabase", () => {
+  it("makes an RDS instance that survives a delete: deletion protection, final snapshot, automated backups kept, CMK", () => {
+    const json = build(postgres);
+    const db = only(json, "aws_db_instance");
+    expect(db).toMatchObject({ ...SURVIVAL, identifier: "orders", final_snapshot_identifier: "orders-final", publicly_accessible: false });
+    expect(db.kms_key_id).toMatch(/aws_kms_key\.Db_Key_\w+\.arn/);
+    expect(db.password).toBeUndefined();
+    expect(resources(json, "aws_rds_cluster")).toEqual([]);
+    expect(only(json, "aws_backup_selection").resources).toEqual([expect.stringMatching(/aws_db_instance\.Db_Instance_\w+\.arn/)]);
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(OFFSITE_ARN);
+  });
+
+  it("makes an Aurora cluster (by engine) with the same settings and its instances", () => {
+    const json = build({ ...aurora, instances: 2 });
+    expect(only(json, "aws_rds_cluster")).toMatchObject({ ...SURVIVAL, cluster_identifier: "ledger", final_snapshot_identifier: "ledger-final", engine: "aurora-postgresql" });
+    expect(resources(json, "aws_rds_cluster_instance").map((i) => i.identifier)).toEqual(["ledger-0", "ledger-1"]);
+    expect(resources(json, "aws_db_instance")).toEqual([]);
+    expect(only(json, "aws_backup_selection").resources).toEqual([expect.stringMatching(/aws_rds_cluster\.Db_Cluster_\w+\.arn/)]);
+  });
+
+  it("passes the gate with zero findings, instance and cluster", () => {
+    expect(gateFindings(build(postgres))).toEqual([]);
+    expect(gateFindings(build(aurora))).toEqual([]);
+  });
+
+  describe("refuses misuse with the message a user needs", () => {
+    it.each([
+      [{ ...postgres, backupRetentionDays: 3 }, "ProtectedDatabase: backupRetentionDays must be between 7 and 35 days (got 3): RDS keeps automated backups at most 35 days, and fewer than 7"],
+      [{ ...postgres, identifier: "Orders_DB" }, 'ProtectedDatabase: identifier must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "Orders_DB")'],
+      [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
+      [{ ...postgres, instances: 2 }, 'ProtectedDatabase: instances applies to Aurora engines only (engine is "postgres")'],
+      [{ ...aurora, instanceClass: "db.serverless" }, 'ProtectedDatabase: serverlessV2Scaling is required with instanceClass "db.serverless"'],
+      [{ ...postgres, backup: { ...backup, offsiteVaultArn: OFFSITE_ARN.replace("222222222222", APP_ACCOUNT) } }, "ProtectedDatabase: backup.offsiteVaultArn must be in another account"],
+    ] as [ProtectedDatabaseProps, string][])("%#", (p, message) => {
+      expect(() => build(p)).toThrow(message);
+    });
+  });
+});

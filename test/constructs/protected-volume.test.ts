@@ -1,0 +1,88 @@
+import { OffsiteBackupPlan, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
+
+const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
+const props: ProtectedVolumeProps = { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 100, backup };
+const build = (extra: Partial<ProtectedVolumeProps> = {}) => synth((s) => new ProtectedVolume(s, "Volume", { ...props, ...extra })).json;
+
+describe("ProtectedVolume", () => {
+  it("is an encrypted gp3 volume with a final snapshot and prevent_destroy", () => {
+    const v = only(build(), "aws_ebs_volume");
+    expect(v).toMatchObject({ availability_zone: "eu-central-1a", size: 100, type: "gp3", encrypted: true, final_snapshot: true, lifecycle: { prevent_destroy: true } });
+    expect(v.kms_key_id).toMatch(/^\$\{aws_kms_key\.Volume_Key_\w+\.arn\}$/);
+    expect(v.tags).toEqual({ Name: "data" });
+  });
+
+  it("uses a customer-managed key with rotation, a 30-day window and prevent_destroy, usable by the backup account, closed to agents", () => {
+    const key = only(build(), "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    const st = policyOf(key).Statement as { Sid: string; Principal: unknown; Action: unknown; Condition?: unknown }[];
+    expect(st.find((s) => s.Sid === "AccountAdministersKeyThroughIam")!.Principal).toEqual({ AWS: `arn:aws:iam::${APP_ACCOUNT}:root` });
+    expect(st.find((s) => s.Sid === "Account0UsesKey")!.Principal).toEqual({ AWS: `arn:aws:iam::${BACKUP_ACCOUNT}:root` });
+    const deny = st.find((s) => s.Sid === "DenyKeyDestructionToAgentRoles")!;
+    expect(deny.Action).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"]));
+  });
+
+  it("is selected by a daily backup plan that copies every recovery point to the off-site vault", () => {
+    const json = build();
+    const selection = only(json, "aws_backup_selection");
+    expect(selection.resources).toEqual([expect.stringMatching(/^\$\{aws_ebs_volume\.Volume_\w+\.arn\}$/)]);
+    expect(selection.iam_role_arn).toBe(`arn:aws:iam::${APP_ACCOUNT}:role/service-role/data-plan-backup`);
+    const rule = only(json, "aws_backup_plan").rule[0];
+    expect(rule.copy_action).toEqual([{ destination_vault_arn: OFFSITE_ARN, lifecycle: { delete_after: 35 } }]);
+    expect(rule.lifecycle).toEqual({ delete_after: 35 });
+    expect(rule.schedule).toBe("cron(0 3 * * ? *)");
+  });
+
+  it("keeps local recovery points in a compliance-locked vault", () => {
+    const json = build();
+    expect(only(json, "aws_backup_vault")).toMatchObject({ name: "data-plan-local", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(only(json, "aws_backup_vault_lock_configuration")).toMatchObject({ changeable_for_days: 3, min_retention_days: 7 });
+  });
+
+  it("adds a locked, Region-level Recycle Bin rule for EBS snapshots (unless turned off)", () => {
+    const rule = only(build(), "aws_rbin_rule");
+    expect(rule).toMatchObject({
+      resource_type: "EBS_SNAPSHOT",
+      retention_period: { retention_period_unit: "DAYS", retention_period_value: 30 },
+      lock_configuration: { unlock_delay: { unlock_delay_unit: "DAYS", unlock_delay_value: 30 } },
+    });
+    expect(rule.resource_tags).toBeUndefined();
+    expect(resources(build({ recycleBin: false }), "aws_rbin_rule")).toEqual([]);
+  });
+
+  it("shares one plan between volumes", () => {
+    const { json } = synth((s) => {
+      const plan = new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup });
+      new ProtectedVolume(s, "A", { ...props, name: "vol-a", backup: plan, recycleBin: false });
+      new ProtectedVolume(s, "B", { ...props, name: "vol-b", backup: plan, recycleBin: false });
+    });
+    expect(resources(json, "aws_backup_plan")).toHaveLength(1);
+    expect(resources(json, "aws_backup_selection").map((s) => s.name).sort()).toEqual(["vol-a", "vol-b"]);
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("passes the gate with zero findings", () => {
+    expect(gateFindings(build())).toEqual([]);
+  });
+
+  describe("refuses misuse with the message a user needs", () => {
+    it.each([
+      [{ backup: { ...backup, offsiteVaultArn: `arn:aws:backup:eu-west-1:${APP_ACCOUNT}:backup-vault:dr` } }, `ProtectedVolume: backup.offsiteVaultArn must be in another account than backup.accountId (both ${APP_ACCOUNT})`],
+      [{ backup: { ...backup, offsiteVaultArn: `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite` } }, "ProtectedVolume: backup.offsiteVaultArn is in eu-central-1, the region of the data; copy to another region (or set backup.allowSameRegion"],
+      [{ backup: { ...backup, offsiteVaultArn: "offsite" } }, 'ProtectedVolume: backup.offsiteVaultArn must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "offsite")'],
+      [{ backup: { ...backup, retentionDays: 3 } }, "ProtectedVolume: backup.retentionDays must be between 7 and 36500 days (got 3)"],
+      [{ backup: { ...backup, accountId: "12" } }, 'ProtectedVolume: backup.accountId must be a 12-digit AWS account id (got "12")'],
+      [{ name: "my volume" }, 'ProtectedVolume: name must be 2 to 34 letters, digits, _ or - (got "my volume")'],
+      [{ sizeGiB: 0 }, "ProtectedVolume: sizeGiB must be between 1 and 65536 GiB (got 0)"],
+      [{ recycleBin: { unlockDelayDays: 60 } }, "RecycleBinLock: unlockDelayDays must be between 7 and 30 days (got 60)"],
+    ] as [Partial<ProtectedVolumeProps>, string][])("%o", (extra, message) => {
+      expect(() => build(extra)).toThrow(message);
+    });
+
+    it("accepts one region when asked to, never one account", () => {
+      const sameRegion = `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
+      expect(() => build({ backup: { ...backup, offsiteVaultArn: sameRegion, allowSameRegion: true } })).not.toThrow();
+    });
+  });
+});
