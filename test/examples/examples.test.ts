@@ -1,0 +1,79 @@
+/**
+ * The main job's examples, as tests: every app in examples/ (main.ts + expect.json) is synthesized and gated the
+ * way `npm run example` does it (blastwall check on the output, and the synth-time gate on a fresh App).
+ * Reference environments pass with zero errors; incident replays are rejected with the rules and the chain their
+ * expect.json names. One process for all of them; each synthesizes into its own temporary folder.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { exampleNames, runExample, type ExampleResult } from "../../scripts/run-examples";
+
+const root = join(__dirname, "..", "..");
+const names = exampleNames(root);
+let outRoot = "";
+
+beforeAll(() => {
+  outRoot = mkdtempSync(join(tmpdir(), "blastwall-examples-"));
+});
+afterAll(() => {
+  if (outRoot) rmSync(outRoot, { recursive: true, force: true });
+});
+
+async function run(name: string): Promise<ExampleResult & { outdir: string }> {
+  const outdir = join(outRoot, name);
+  return { ...(await runExample(root, name, outdir)), outdir };
+}
+
+function stacksIn(outdir: string): string[] {
+  const dir = join(outdir, "stacks");
+  return readdirSync(dir).filter((s) => existsSync(join(dir, s, "cdk.tf.json"))).sort();
+}
+
+test("the reference environments and the incident replays are all examples the main job runs", () => {
+  expect(names).toEqual(
+    expect.arrayContaining(["multi-account", "single-account", "replay-volume-wipe", "replay-database-delete", "replay-automated-backups"]),
+  );
+});
+
+describe("reference environments pass with zero errors", () => {
+  test("multi-account: one stack per account, every one passes", async () => {
+    const r = await run("multi-account");
+    expect(r.problems).toEqual([]);
+    expect(r.expectation).toMatchObject({ kind: "reference", verdict: "pass" });
+    expect(r.report.summary.errors).toBe(0);
+    expect(r.synthGateFailed).toBe(false);
+    expect(stacksIn(r.outdir)).toEqual(["backup", "management", "production", "sandbox", "staging"]);
+    // The agent exists in staging and sandbox (with its scoped tokens), and nowhere else.
+    expect(r.report.summary.agentPrincipals).toBe(6);
+  });
+
+  test("single-account: passes, with the same-account backup copy acknowledged, not hidden", async () => {
+    const r = await run("single-account");
+    expect(r.problems).toEqual([]);
+    expect(r.report.summary.errors).toBe(0);
+    expect(r.synthGateFailed).toBe(false);
+    const acknowledged = r.report.findings.filter((f) => f.acknowledged);
+    expect(acknowledged.map((f) => f.ruleId)).toEqual(["backup-offsite-copy"]);
+  });
+});
+
+describe("incident replays are rejected, naming the chain", () => {
+  test.each(["replay-volume-wipe", "replay-database-delete", "replay-automated-backups"])("%s", async (name) => {
+    const r = await run(name);
+    expect(r.expectation).toMatchObject({ kind: "replay", verdict: "reject" });
+    // A replay that names no rule or no link would pass the judge vacuously.
+    expect(r.expectation.rules?.length).toBeGreaterThan(0);
+    expect(r.expectation.chain?.length).toBeGreaterThan(0);
+    expect(r.problems).toEqual([]);
+    expect(r.synthGateFailed).toBe(true);
+  });
+});
+
+describe("every other example behaves as its expect.json says", () => {
+  const others = names.filter((n) => !["multi-account", "single-account"].includes(n) && !n.startsWith("replay-"));
+  test.each(others.length ? others : ["(none)"])("%s", async (name) => {
+    if (name === "(none)") return;
+    expect((await run(name)).problems).toEqual([]);
+  });
+});
