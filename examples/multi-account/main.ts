@@ -88,6 +88,11 @@ export class ManagementStack extends TerraformStack {
       rootId: ORGANIZATION.rootId,
       region: REGION,
       accountAccessRoleName: ACCOUNT_ACCESS_ROLE,
+      // Who may still use destroy and protection-changing actions in production, backup and log: break-glass roles,
+      // and the role every stack here deploys through (creating a Vault Lock, Object Lock or an RDS change is such an
+      // action). Run those deploys behind `blastwall gate` (a human-approved plan); the baseline SCP denies agents
+      // this role.
+      privilegedRoleArns: ["arn:aws:iam::*:role/breakglass/*", `arn:aws:iam::*:role/${ACCOUNT_ACCESS_ROLE}`],
       accounts: {
         production: ACCOUNTS.production,
         staging: ACCOUNTS.staging,
