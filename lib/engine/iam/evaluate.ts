@@ -39,16 +39,16 @@ function exactPatterns(patterns: readonly string[], approximate: readonly number
   return patterns.filter((_, i) => !approximate.includes(i));
 }
 
+/** An ARN pattern with fewer than the six segments `arn:partition:service:region:account:resource`. */
+export const isShortArn = (p: string) => p.startsWith("arn:") && p.split(":").length < 6;
+const isShortArnWithoutFinalStar = (p: string) => isShortArn(p) && !p.endsWith("*");
+
 /**
  * An Allow's ARN pattern with fewer than six segments and no final `*` (`arn:aws:ec2:us-east-1`) matches no
  * real ARN when read literally, but iam-simulate pads such identity-policy patterns with `*` segments and
  * whether AWS does so is unconfirmed (research note 3.4). For an Allow the wider reading is the safe one, so
  * the padded pattern is added. (A Deny is read literally: that covers less, also the safe side.)
  */
-/** An ARN pattern with fewer than the six segments `arn:partition:service:region:account:resource`. */
-export const isShortArn = (p: string) => p.startsWith("arn:") && p.split(":").length < 6;
-const isShortArnWithoutFinalStar = (p: string) => isShortArn(p) && !p.endsWith("*");
-
 function withPaddedShortArns(patterns: readonly string[]): readonly string[] {
   if (!patterns.some(isShortArnWithoutFinalStar)) return patterns;
   const out: string[] = [];

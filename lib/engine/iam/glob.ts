@@ -167,7 +167,55 @@ export function globsIntersect(a: string, b: string, opts?: GlobOptions): boolea
   const key = a + "\u0000" + b;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  return remember(cache, key, intersectDp(tokens(a), tokens(b), ci));
+  return remember(cache, key, tokensIntersect(tokens(a), tokens(b), ci));
+}
+
+/**
+ * ARN patterns: after `tokens()` the first five segments hold no wildcard that can eat a colon, so the k-th
+ * colon of one pattern meets the k-th colon of the other and the segments can be intersected one by one. Most
+ * pairs differ in a literal prefix of some segment, which rejects them without the quadratic table.
+ */
+function tokensIntersect(a: string, b: string, ci: boolean): boolean {
+  const sa = arnSegments(a);
+  const sb = sa && arnSegments(b);
+  if (!sa || !sb) return quickIntersect(a, b, ci);
+  for (let i = 0; i < sa.length; i++) if (!quickIntersect(sa[i], sb[i], ci)) return false;
+  return true;
+}
+
+function arnSegments(t: string): string[] | undefined {
+  if (!t.startsWith("arn:")) return undefined;
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < t.length && out.length < 5; i++) {
+    const c = t[i];
+    if (c === "*" || c === "?") return undefined; // a full wildcard in the head may span segments
+    if (c === ":") {
+      out.push(t.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (out.length < 5) return undefined;
+  out.push(t.slice(start));
+  return out;
+}
+
+/** Literal prefixes and suffixes must agree before the table is worth building. */
+function quickIntersect(a: string, b: string, ci: boolean): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a[i];
+    const cb = b[i];
+    if (isWild(ca) || isWild(cb)) break;
+    if (!sameChar(ca, cb, ci)) return false;
+  }
+  for (let i = 1; i <= n; i++) {
+    const ca = a[a.length - i];
+    const cb = b[b.length - i];
+    if (isWild(ca) || isWild(cb)) break;
+    if (!sameChar(ca, cb, ci)) return false;
+  }
+  return intersectDp(a, b, ci);
 }
 
 /** Can one character be consumed by both tokens? */
