@@ -47,7 +47,9 @@ export interface EnvironmentAccountsProps {
   /** Id of the organization root (`r-...`); required unless `createOrganization`. */
   readonly rootId?: string;
   /**
-   * Roles that may still use destroy rights in the protected environments (break-glass, human-approved deploys).
+   * Roles that may still use destroy and protection-changing actions in the protected environments. Terraform runs
+   * that change protection settings there (a Vault Lock, an RDS modification) must run as one of them: add the role
+   * your human-approved deploys use (e.g. the account access role behind `blastwall gate`) when that is how you deploy.
    * @default ["arn:aws:iam::*:role/breakglass/*"]
    */
   readonly privilegedRoleArns?: readonly string[];

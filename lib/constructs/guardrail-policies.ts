@@ -43,7 +43,11 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
   const cat = loadCatalogue();
   const pick = (prefixes: string[]) => cat.entries.map((e) => e.action).filter((a) => prefixes.some((p) => a.startsWith(p)));
   const orgActions = pick(["organizations:"]);
-  const watchActions = pick(["cloudtrail:", "backup:", "guardduty:", "config:", "securityhub:"]);
+  // Only the calls that switch these services off or delete what they keep: their Put*/Update* calls stay open so
+  // every account can still be configured (in the protected environments the deny-destroy policies cover those too).
+  const watchActions = pick(["cloudtrail:", "backup:", "guardduty:", "config:", "securityhub:"]).filter((a) =>
+    /^[a-z-]+:(Delete|Stop|Disable|Disassociate|Cancel|Remove|Deregister)/.test(a),
+  );
   const fixed: StatementJson[] = [
     { Sid: "DenyLeavingOrLooseningTheOrganization", Effect: "Deny", Action: orgActions, Resource: "*", Condition: exceptPrivileged(privileged) },
     {

@@ -1,3 +1,8 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { App, TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/stateful-prevent-destroy";
@@ -29,5 +34,17 @@ describe("stateful-prevent-destroy", () => {
     );
     expect(found.map((f) => f.resource)).toEqual(["aws_ebs_volume.off"]);
     expect(found[0].message).toContain("sets lifecycle.prevent_destroy = false");
+  });
+});
+
+describe("stateful-prevent-destroy on a cdktf stack", () => {
+  it("names the construct path from the synthesized metadata", () => {
+    const stack = new TerraformStack(new App(), "app");
+    new AwsProvider(stack, "aws", { region: "eu-central-1" });
+    new EbsVolume(stack, "Scratch", { availabilityZone: "eu-central-1a", size: 10 });
+    const outdir = Testing.fullSynth(stack);
+    const [f] = run(rule, JSON.parse(readFileSync(join(outdir, "stacks", "app", "cdk.tf.json"), "utf8")));
+    expect(f.message).toMatch(/^aws_ebs_volume\.Scratch \(construct app\/Scratch\) has no lifecycle\.prevent_destroy/);
+    expect(f.constructPath).toBe("app/Scratch");
   });
 });
