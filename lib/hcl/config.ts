@@ -295,6 +295,13 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
     collect(parsed as Obj, file, lines, display, isOverride(name) ? over : main);
   }
   applyOverrides(main, over, displayOf);
+  // hcl2json returns blocks in name order; keep the order they are written in.
+  const bySource = (a: Located, b: Located) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line;
+  main.resources.sort(bySource);
+  main.modules.sort(bySource);
+  main.outputs.sort(bySource);
+  main.variables.sort(bySource);
+  main.locals.sort(bySource);
 
   const resourceIndex = new Map<string, ResourceDecl>();
   for (const r of main.resources) {
