@@ -1,9 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
-import { ReachGraph } from "../engine/reach/graph";
-import { UNKNOWN_PREFIX } from "../engine/reach/types";
-import { principalEvidence } from "./support";
-import { chainText, pathEvidence, reachOf } from "./reach-support";
+import { reachFindings } from "./reach-support";
 
 /**
  * Fail closed on reach: a wildcard `sts:AssumeRole` / `iam:PassRole`, a token-shaped stored credential, the role of
@@ -22,24 +18,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check(ctx) {
-    const graph = reachOf(ctx);
-    const out: FindingDraft[] = [];
-    for (const agent of ctx.analysis.agents) {
-      const parent = graph.search(agent.address);
-      for (const id of parent.keys()) {
-        if (!id.startsWith(UNKNOWN_PREFIX)) continue;
-        const path = ReachGraph.pathTo(parent, id);
-        const detail = graph.unknownDetail.get(id) ?? id;
-        out.push({
-          principal: agent.address,
-          resource: path[path.length - 1]?.evidence[0]?.address ?? id,
-          actions: ["*"],
-          message: `${agent.address} is an AI agent and can come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.`,
-          evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
-        });
-      }
-    }
-    return out;
-  },
+  check: (ctx) => reachFindings(ctx).unknown,
 };

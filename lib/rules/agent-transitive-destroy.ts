@@ -1,9 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
-import { ReachGraph } from "../engine/reach/graph";
-import { listActions } from "../report/summarize";
-import { principalEvidence } from "./support";
-import { capabilityEvidence, capabilityOf, chainText, pathEvidence, reachOf } from "./reach-support";
+import { reachFindings } from "./reach-support";
 
 /**
  * The April 2026 lesson: the agent's own policy is not the whole story. Following every path by which it can
@@ -23,38 +19,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check(ctx) {
-    const graph = reachOf(ctx);
-    const out: FindingDraft[] = [];
-    for (const agent of ctx.analysis.agents) {
-      const parent = graph.search(agent.address);
-      for (const id of parent.keys()) {
-        if (id === agent.address) continue;
-        const target = ctx.analysis.byAddress.get(id);
-        if (!target) continue;
-        const cap = capabilityOf(ctx, target, agent);
-        if (cap.destroy.length === 0 && cap.escalate.length === 0) continue;
-        const path = ReachGraph.pathTo(parent, id);
-        const actions = [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
-        const what = cap.destroy.length
-          ? `can delete data or remove its protection (${listActions(actions)})`
-          : cap.escalator === agent
-            ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`
-            : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
-        out.push({
-          principal: agent.address,
-          resource: id,
-          actions,
-          message: `${agent.address} is an AI agent and can act as ${id}, which ${what}: ${chainText(agent.address, path)}.`,
-          evidence: [
-            principalEvidence(agent),
-            ...pathEvidence(path),
-            ...capabilityEvidence(target, cap),
-            { step: "destroy-rights", address: id, detail: listActions(actions) },
-          ],
-        });
-      }
-    }
-    return out;
-  },
+  check: (ctx) => reachFindings(ctx).destroy,
 };

@@ -1,11 +1,13 @@
-import type { Evidence } from "../engine/findings";
+import type { Evidence, FindingDraft } from "../engine/findings";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
 import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
-import { groupByStatement, statementEvidence, type StatementGrants } from "./support";
+import { groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
+import { listActions } from "../report/summarize";
+import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { isPermissionWrite, selfTargets } from "./self-targets";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -40,29 +42,56 @@ function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly 
   const cat = loadCatalogue();
   return groupByStatement(
     ctx.analysis.rightsOf(holder.address),
-    (g) =>
-      !g.statement.unknown &&
-      isPermissionWrite(g.action) &&
-      g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
+    (g) => !g.statement.unknown && isPermissionWrite(g.action) && g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
     (a) => cat.rank(a),
   );
+}
+
+interface Caches {
+  own: Map<string, Capability>;
+  targets: Map<string, string[]>;
+}
+const caches = new WeakMap<object, Caches>();
+
+function cachesOf(ctx: RuleContext): Caches {
+  let c = caches.get(ctx.analysis);
+  if (!c) caches.set(ctx.analysis, (c = { own: new Map(), targets: new Map() }));
+  return c;
+}
+
+function targetsOf(ctx: RuleContext, p: PrincipalNode): string[] {
+  const c = cachesOf(ctx);
+  let t = c.targets.get(p.address);
+  if (!t) c.targets.set(p.address, (t = selfTargets(ctx.stack, ctx.analysis, p)));
+  return t;
+}
+
+/** The principal's own destroy rights and own permission writes, computed once per analysed stack. */
+function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
+  const c = cachesOf(ctx);
+  let cap = c.own.get(p.address);
+  if (!cap) {
+    const cat = loadCatalogue();
+    const destroy = groupByStatement(
+      ctx.analysis.rightsOf(p.address),
+      (g) => !g.statement.unknown && ["direct", "protection"].includes(cat.categoryOf(g.action) ?? ""),
+      (a) => cat.rank(a),
+    );
+    cap = { destroy, escalate: iamWritesOn(ctx, p, targetsOf(ctx, p)), escalator: p };
+    c.own.set(p.address, cap);
+  }
+  return cap;
 }
 
 /**
  * What the reached principal `p` lets the agent do: its own destroy rights, its own IAM writes on itself, or the
  * agent's IAM writes on `p` (a role the agent can both assume and rewrite is as good as administrator).
  */
-export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: PrincipalNode): Capability {
-  const cat = loadCatalogue();
-  const destroy = groupByStatement(
-    ctx.analysis.rightsOf(p.address),
-    (g) => !g.statement.unknown && ["direct", "protection"].includes(cat.categoryOf(g.action) ?? ""),
-    (a) => cat.rank(a),
-  );
-  const targets = selfTargets(ctx.stack, ctx.analysis, p);
-  const own = iamWritesOn(ctx, p, targets);
-  if (own.length > 0 || !agent) return { destroy, escalate: own, escalator: p };
-  return { destroy, escalate: iamWritesOn(ctx, agent, targets), escalator: agent };
+export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: PrincipalNode, agentWrites = true): Capability {
+  const own = ownCapability(ctx, p);
+  if (own.escalate.length > 0 || !agent || !agentWrites) return own;
+  const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, p));
+  return byAgent.length > 0 ? { destroy: own.destroy, escalate: byAgent, escalator: agent } : own;
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
@@ -70,4 +99,107 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
     ...c.destroy.slice(0, 3).flatMap((g) => statementEvidence(p, g.statement)),
     ...c.escalate.slice(0, 2).flatMap((g) => statementEvidence(c.escalator ?? p, g.statement)),
   ];
+}
+
+function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
+  for (const gs of ctx.analysis.rightsOf(p.address).grants.values()) if (gs.length && !gs[0].statement.unknown && isPermissionWrite(gs[0].action)) return true;
+  return false;
+}
+
+/** A principal the agent reaches, the first hop that leads there, and what it can do. */
+interface Hit {
+  readonly id: string;
+  readonly cap?: Capability;
+}
+
+export interface ReachResults {
+  readonly destroy: FindingDraft[];
+  readonly unknown: FindingDraft[];
+}
+
+const results = new WeakMap<object, ReachResults>();
+
+/**
+ * One search per agent serves both reach rules. Findings are grouped by the first hop out of the agent (the link
+ * a reviewer cuts): each names the nearest principal behind that hop with its whole chain, and counts the rest,
+ * so a large organisation yields one finding per dangerous link, not one per reachable role.
+ */
+export function reachFindings(ctx: RuleContext): ReachResults {
+  const cached = results.get(ctx.analysis);
+  if (cached) return cached;
+  const graph = reachOf(ctx);
+  const out: ReachResults = { destroy: [], unknown: [] };
+  for (const agent of ctx.analysis.agents) {
+    const reach = graph.search(agent.address);
+    const writes = holdsPermissionWrites(ctx, agent);
+    const hopOf = new Map<string, string>();
+    const destroyByHop = new Map<string, Hit[]>();
+    const unknownByHop = new Map<string, Hit[]>();
+    for (const id of reach.order) {
+      if (id === agent.address) continue;
+      const e = reach.edgeInto(id)!;
+      const hop = e.from === agent.address ? id : hopOf.get(e.from)!;
+      hopOf.set(id, hop);
+      if (id.startsWith(UNKNOWN_PREFIX)) {
+        push(unknownByHop, hop, { id });
+        continue;
+      }
+      const target = ctx.analysis.byAddress.get(id);
+      if (!target) continue;
+      const cap = capabilityOf(ctx, target, agent, writes);
+      if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
+    }
+    for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits, reach.pathTo(hits[0].id)));
+    for (const [hop, hits] of unknownByHop) out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
+  }
+  results.set(ctx.analysis, out);
+  return out;
+}
+
+function push<V>(m: Map<string, V[]>, k: string, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function others(hits: readonly Hit[], what: string): string {
+  if (hits.length <= 1) return "";
+  const names = hits.slice(1, 5).map((h) => h.id);
+  return ` Through ${hits[0].id === names[0] ? "it" : "the same first step"} it also reaches ${hits.length - 1} more ${what}: ${names.join(", ")}${hits.length > 5 ? ", ..." : ""}.`;
+}
+
+function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, hits: readonly Hit[], path: ReachEdge[]): FindingDraft {
+  const first = hits[0];
+  const target = ctx.analysis.byAddress.get(first.id)!;
+  const cap = first.cap!;
+  const actions = [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
+  const what = cap.destroy.length
+    ? `can delete data or remove its protection (${listActions(actions)})`
+    : cap.escalator === agent
+      ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`
+      : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
+  return {
+    principal: agent.address,
+    resource: first.id,
+    actions,
+    message:
+      `${agent.address} is an AI agent and can act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
+      others(hits, "principals with destroy rights") +
+      (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) removes them all.` : ""),
+    evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: first.id, detail: listActions(actions) }],
+  };
+}
+
+function unknownFinding(graph: ReachGraph, agent: PrincipalNode, _hop: string, hits: readonly Hit[], path: ReachEdge[]): FindingDraft {
+  const id = hits[0].id;
+  const detail = graph.unknownDetail.get(id) ?? id;
+  return {
+    principal: agent.address,
+    resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : (path[path.length - 1]?.from ?? id),
+    actions: ["*"],
+    message:
+      `${agent.address} is an AI agent and can come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
+      others(hits, "principals it cannot see"),
+    evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
+  };
 }

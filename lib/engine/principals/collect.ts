@@ -97,7 +97,7 @@ interface Builder {
   readonly agentReason?: string;
   readonly identity: AttachedPolicy[];
   boundary?: AttachedPolicy;
-  trust?: PolicyDocument;
+  trust?: () => PolicyDocument;
   readonly groups: string[];
   readonly tags: Record<string, string>;
   readonly notes: string[];
@@ -135,6 +135,20 @@ class KindIndex {
     }
     return { exact, maybe };
   }
+}
+
+/**
+ * An attached policy whose document is parsed on first use. Most principals of a large stack are never looked at
+ * (only agents and what they reach are), so parsing every document up front would dominate the analysis.
+ */
+function lazyAttached(via: string, make: () => PolicyDocument): AttachedPolicy {
+  let doc: PolicyDocument | undefined;
+  return {
+    via,
+    get document() {
+      return (doc ??= make());
+    },
+  };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -216,21 +230,28 @@ class Collector {
     each("aws_iam_group_membership", (r) => this.groupMembership(r, groupPolicies));
     each("aws_iam_user_group_membership", (r) => this.userGroupMembership(r, groupPolicies));
 
-    const principals: PrincipalNode[] = this.builders.map((b) => ({
-      kind: b.kind,
-      address: b.resource.address,
-      resource: b.resource,
-      name: b.name,
-      arnPattern: b.arnPattern,
-      isAgent: b.agentReason !== undefined,
-      ...(b.agentReason !== undefined && { agentReason: b.agentReason }),
-      identityPolicies: b.identity,
-      ...(b.boundary !== undefined && { boundary: b.boundary }),
-      ...(b.trust !== undefined && { trustPolicy: b.trust }),
-      groups: b.groups,
-      tags: b.tags,
-      notes: b.notes,
-    }));
+    const principals: PrincipalNode[] = this.builders.map((b) => {
+      const node: PrincipalNode = {
+        kind: b.kind,
+        address: b.resource.address,
+        resource: b.resource,
+        name: b.name,
+        arnPattern: b.arnPattern,
+        isAgent: b.agentReason !== undefined,
+        ...(b.agentReason !== undefined && { agentReason: b.agentReason }),
+        identityPolicies: b.identity,
+        ...(b.boundary !== undefined && { boundary: b.boundary }),
+        groups: b.groups,
+        tags: b.tags,
+        notes: b.notes,
+      };
+      const trust = b.trust;
+      if (trust) {
+        let doc: PolicyDocument | undefined;
+        Object.defineProperty(node, "trustPolicy", { enumerable: true, get: () => (doc ??= trust()) });
+      }
+      return node;
+    });
     return { principals, unresolved: this.unresolved };
   }
 
@@ -276,12 +297,12 @@ class Collector {
         if (Array.isArray(mpa)) {
           mpa.forEach((arn, i) => {
             const viaI = `${via}[${i}]`;
-            b.identity.push({ document: this.documentForArn(arn, viaI, r), via: viaI });
+            b.identity.push(lazyAttached(viaI, () => this.documentForArn(arn, viaI, r)));
           });
         } else {
           const list = this.listFromToken(mpa);
           if (list) {
-            list.forEach((arn, i) => b.identity.push({ document: this.documentForArn(arn, `${via}[${i}]`, r), via: `${via}[${i}]` }));
+            list.forEach((arn, i) => b.identity.push(lazyAttached(`${via}[${i}]`, () => this.documentForArn(arn, `${via}[${i}]`, r))));
           } else {
             b.identity.push({
               document: unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath),
@@ -292,12 +313,13 @@ class Collector {
       }
       const arp = v["assume_role_policy"];
       if (arp !== undefined && arp !== null) {
-        b.trust = policyFromValue(this.stack, arp, {
-          address: r.address,
-          via: `${r.address}.assume_role_policy`,
-          ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
-          managed: this.opts.managed,
-        });
+        b.trust = () =>
+          policyFromValue(this.stack, arp, {
+            address: r.address,
+            via: `${r.address}.assume_role_policy`,
+            ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+            managed: this.opts.managed,
+          });
       }
     }
     if ((b.kind === "role" || b.kind === "user") && v["permissions_boundary"] !== undefined && v["permissions_boundary"] !== null) {
@@ -346,15 +368,16 @@ class Collector {
       }
       // `inline_policy {}` with no policy only says "no inline policies besides these".
       if (blk["policy"] === undefined || blk["policy"] === null || blk["policy"] === "") return;
-      b.identity.push({
-        document: policyFromValue(this.stack, blk["policy"], {
-          address: r.address,
-          via,
-          ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
-          managed: this.opts.managed,
-        }),
-        via,
-      });
+      b.identity.push(
+        lazyAttached(via, () =>
+          policyFromValue(this.stack, blk["policy"], {
+            address: r.address,
+            via,
+            ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+            managed: this.opts.managed,
+          }),
+        ),
+      );
     });
   }
 
@@ -402,11 +425,11 @@ class Collector {
         });
         return;
       case "found": {
-        const doc = document();
-        for (const b of t.nodes) b.identity.push({ document: withVia(doc, att.address), via: att.address });
+        const viaDoc = () => withVia(document(), att.address);
+        for (const b of t.nodes) b.identity.push(lazyAttached(att.address, viaDoc));
         for (const b of t.maybe) {
           if (t.nodes.includes(b)) continue;
-          b.identity.push({ document: withVia(doc, att.address), via: att.address });
+          b.identity.push(lazyAttached(att.address, viaDoc));
           b.notes.push(`${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;

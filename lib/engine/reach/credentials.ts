@@ -1,7 +1,7 @@
-import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { Grant, PrincipalNode } from "../analysis-types";
+import type { ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect } from "../iam/glob";
-import { attributePattern, refTarget } from "../terraform/tokens";
+import { refTarget } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue } from "../catalogue";
@@ -107,7 +107,7 @@ function secretVersions(stack: TfStack): Map<string, TfResource[]> {
  */
 export function storedCredentialEdges(
   stack: TfStack,
-  _analysis: StackAnalysis,
+  indexOf: (types: readonly string[]) => ResourceIndex,
   p: PrincipalNode,
   grants: (action: string) => readonly Grant[],
 ): { edges: CredentialEdge[]; unknownReads: SecretRead[] } {
@@ -116,11 +116,10 @@ export function storedCredentialEdges(
   for (const store of CREDENTIAL_STORES) {
     const held = store.actions.map((a) => ({ a, gs: grants(a) })).filter((x) => x.gs.length > 0);
     if (held.length === 0) continue;
-    const resources = stack.byType.get(store.type) ?? [];
-    for (const res of resources) {
-      const arn = attributePattern(stack, res, "arn").pattern;
-      const hit = held.find((x) => x.gs.some((g) => g.resources.some((r) => globsIntersect(r, arn))));
-      if (!hit) continue;
+    const index = indexOf([store.type]);
+    const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
+    for (const x of held) for (const g of x.gs) for (const r of g.resources) for (const res of index.matching(r)) if (!hits.has(res)) hits.set(res, x);
+    for (const [res, hit] of hits) {
       const values = storedValues(stack, res, secretVersions(stack));
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (values === undefined) {

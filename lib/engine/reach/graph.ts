@@ -1,14 +1,15 @@
 import type { Evidence } from "../findings";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect, hasWildcard } from "../iam/glob";
+import { globsIntersect } from "../iam/glob";
 import { loadCatalogue } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
-import { attributePattern, refTarget } from "../terraform/tokens";
+import { refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { BECOME_USER_ACTIONS, HIJACK_TARGETS, PASS_ROLE_SERVICES } from "./compute";
 import { storedCredentialEdges, type SecretRead } from "./credentials";
+import { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -58,24 +59,72 @@ export class ReachGraph {
     return this.secretReads.get(id) ?? [];
   }
 
-  /** Breadth-first: the first edge into each reached node, so paths are shortest and cycles end. */
-  search(start: string): Map<string, ReachEdge | null> {
-    const parent = new Map<string, ReachEdge | null>([[start, null]]);
-    const queue = [start];
-    for (let i = 0; i < queue.length; i++) {
-      for (const e of this.edgesFrom(queue[i])) {
-        if (parent.has(e.to)) continue;
-        parent.set(e.to, e);
-        queue.push(e.to);
+  /**
+   * Breadth-first from `start`: every node it reaches, in order of distance, with the first edge into each, so
+   * paths are shortest and cycles end. Nodes are numbered once per graph so each search is arrays, not maps.
+   */
+  search(start: string): Reach {
+    const startIdx = this.indexOf(start);
+    const order: number[] = [startIdx];
+    const into: (ReachEdge | null)[] = [];
+    into[startIdx] = null;
+    const stamp = ++this.generation;
+    this.seen[startIdx] = stamp;
+    for (let i = 0; i < order.length; i++) {
+      const edges = this.edgesFrom(this.ids[order[i]]);
+      for (let k = 0; k < edges.length; k++) {
+        const e = edges[k];
+        const t = this.indexOf(e.to);
+        if (this.seen[t] === stamp) continue;
+        this.seen[t] = stamp;
+        into[t] = e;
+        order.push(t);
       }
     }
-    return parent;
+    const ids = this.ids;
+    const index = this.index;
+    return {
+      order: order.map((i) => ids[i]),
+      edgeInto: (id) => {
+        const i = index.get(id);
+        return i === undefined ? undefined : into[i];
+      },
+      pathTo(id) {
+        const path: ReachEdge[] = [];
+        for (let e = this.edgeInto(id); e; e = this.edgeInto(e.from)) path.unshift(e);
+        return path;
+      },
+    };
   }
 
-  static pathTo(parent: ReadonlyMap<string, ReachEdge | null>, id: string): ReachEdge[] {
-    const path: ReachEdge[] = [];
-    for (let e = parent.get(id); e; e = parent.get(e.from)) path.unshift(e);
-    return path;
+  private readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+  private seen = new Int32Array(1024);
+  private generation = 0;
+
+  private indexOf(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+      if (i >= this.seen.length) {
+        const grown = new Int32Array(this.seen.length * 2);
+        grown.set(this.seen);
+        this.seen = grown;
+      }
+    }
+    return i;
+  }
+
+  private readonly resourceIndexes = new Map<string, ResourceIndex>();
+
+  /** Resources of these types with their ARN patterns, indexed once per graph. */
+  resourcesOf(types: readonly string[]): ResourceIndex {
+    const key = types.join(",");
+    let i = this.resourceIndexes.get(key);
+    if (!i) this.resourceIndexes.set(key, (i = new ResourceIndex(this.stack, types)));
+    return i;
   }
 
   private unknown(key: string, detail: string): string {
@@ -100,7 +149,7 @@ export class ReachGraph {
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
     this.outsideComputeEdges(p, add);
-    const creds = storedCredentialEdges(this.stack, this.analysis, p, (a) => this.grants(p, a));
+    const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.grants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
       add(to, "credential", e.label, e.detail);
@@ -185,17 +234,27 @@ export class ReachGraph {
     for (const t of HIJACK_TARGETS) {
       const held = t.actions.map((a) => ({ a, gs: this.grants(p, a) })).filter((x) => x.gs.length > 0);
       if (held.length === 0) continue;
-      for (const res of this.stack.byType.get(t.type) ?? []) {
-        const arn = attributePattern(this.stack, res, "arn").pattern;
-        const hit = held.find((x) => x.gs.some((g) => g.resources.some((r) => globsIntersect(r, arn))));
-        if (!hit) continue;
-        const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
-        if (role === null) continue;
-        const g = hit.gs[0];
-        const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-        add(to, "hijack", hit.a, `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
+      const index = this.resourcesOf([t.type]);
+      const seen = new Set<TfResource>();
+      for (const { a, gs } of held) {
+        for (const g of gs) {
+          for (const r of g.resources) {
+            for (const res of index.matching(r)) {
+              if (seen.has(res)) continue;
+              seen.add(res);
+              this.hijackOne(res, t, a, g, add);
+            }
+          }
+        }
       }
     }
+  }
+
+  private hijackOne(res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
+    const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
+    if (role === null) return;
+    const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
+    add(to, "hijack", action, `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
   }
 
   /**
@@ -206,12 +265,12 @@ export class ReachGraph {
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
     for (const entry of loadCatalogue().escalation) {
       if (entry.target !== "compute") continue;
-      const types = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type);
-      for (const g of this.grants(p, entry.action)) {
+      const grants = this.grants(p, entry.action);
+      if (grants.length === 0) continue;
+      const index = this.resourcesOf(HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type));
+      for (const g of grants) {
         for (const r of g.resources) {
-          const inStack = types.flatMap((t) => this.stack.byType.get(t) ?? []).map((res) => attributePattern(this.stack, res, "arn").pattern);
-          const outside = r === "*" || hasWildcard(r.split(":").slice(5).join(":")) || !inStack.some((arn) => globsIntersect(r, arn));
-          if (!outside) continue;
+          if (!index.reachesOutside(r)) continue;
           add(
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",
@@ -259,6 +318,14 @@ export class ReachGraph {
       add(to, "state-write", action, `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`);
     }
   }
+}
+
+/** What one search found: the reached nodes (start first) and the shortest path to each. */
+export interface Reach {
+  readonly order: readonly string[];
+  /** The first edge into a reached node; null for the start; undefined when not reached. */
+  edgeInto(id: string): ReachEdge | null | undefined;
+  pathTo(id: string): ReachEdge[];
 }
 
 type AddEdge = (to: string, step: EdgeStep, label: string, why: string) => void;

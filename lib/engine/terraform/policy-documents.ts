@@ -185,8 +185,23 @@ function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions)
   let jsonText = text;
   if (hasInterpolation(text)) {
     if (text.includes(PH_OPEN)) return unknown("policy contains characters blastwall reserves (U+E000)");
+    const parts = parseTemplate(text);
+    // Fast path: interpolations without quotes or backslashes (`${aws_iam_role.x.arn}`, nearly all of them) are
+    // valid inside JSON strings as written, so the text parses as it is.
+    const plain = parts.every((p) => p.kind === "literal" || !/["\\]/.test(p.raw));
+    if (plain) {
+      let parsed: unknown;
+      let ok = false;
+      try {
+        parsed = JSON.parse(text);
+        ok = true;
+      } catch {
+        // an interpolation outside a JSON string: the placeholder path below says which one
+      }
+      if (ok) return parseDocumentObject(ctx, parsed, opts);
+    }
     jsonText = "";
-    for (const part of parseTemplate(text)) {
+    for (const part of parts) {
       if (part.kind === "literal") {
         // Keep Terraform's escapes so the strings stay templates: `${` → `$${`, `%{` → `%%{`.
         jsonText += part.text.replace(/([$%])\{/g, "$1$1{");

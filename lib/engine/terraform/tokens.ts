@@ -299,10 +299,19 @@ export function resolveToPattern(stack: TfStack, s: string): ResolvedPattern {
     // `$${` / `%%{` escapes still need unescaping.
     if (s.indexOf("{") < 0) return { pattern: s, unresolved: [], exact: true };
   }
+  // The same references recur in thousands of policies (`${aws_iam_role.x.arn}`): resolve each string once per stack.
+  let cache = patternCache.get(stack);
+  if (!cache) patternCache.set(stack, (cache = new Map()));
+  const hit = cache.get(s);
+  if (hit) return { pattern: hit.pattern, unresolved: [...hit.unresolved], exact: hit.exact };
   const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
   const pattern = collapseStars(resolveString(ctx, s));
-  return { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
+  const out = { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
+  cache.set(s, { pattern, unresolved: [...ctx.unresolved], exact: ctx.exact });
+  return out;
 }
+
+const patternCache = new WeakMap<TfStack, Map<string, ResolvedPattern>>();
 
 function collapseStars(p: string): string {
   return p.indexOf("**") < 0 ? p : p.replace(/\*{2,}/g, "*");

@@ -1,0 +1,40 @@
+import type { TfResource, TfStack } from "../terraform/types";
+import { globsIntersect } from "../iam/glob";
+import { attributePattern } from "../terraform/tokens";
+
+/**
+ * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
+ * pattern to the resources it may name. A pattern that is exactly one resource's ARN pattern came from
+ * `${that.arn}` and names that resource alone at apply time; anything else is intersected with every ARN.
+ */
+export class ResourceIndex {
+  private readonly items: { readonly res: TfResource; readonly arn: string }[];
+  private readonly byArn = new Map<string, TfResource[]>();
+
+  constructor(stack: TfStack, types: readonly string[]) {
+    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern }));
+    for (const { res, arn } of this.items) {
+      const l = this.byArn.get(arn);
+      if (l) l.push(res);
+      else this.byArn.set(arn, [res]);
+    }
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  matching(pattern: string): readonly TfResource[] {
+    if (pattern === "*") return this.items.map((i) => i.res);
+    const exact = this.byArn.get(pattern);
+    if (exact) return exact;
+    return this.items.filter((i) => globsIntersect(pattern, i.arn)).map((i) => i.res);
+  }
+
+  /** Whether the pattern may name a resource of these types that is not in the stack. */
+  reachesOutside(pattern: string): boolean {
+    if (this.byArn.has(pattern)) return false;
+    if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    return !this.items.some((i) => globsIntersect(pattern, i.arn));
+  }
+}
