@@ -87,7 +87,7 @@ export const rule: Rule = {
         out.push({
           principal: agent.address,
           resource: s.source.address,
-          actions: open,
+          actions: [],
           message:
             `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
             "from others in CloudTrail or by the aws:SourceIdentity guardrails. Require StringLike sts:SourceIdentity = agent-*.",
