@@ -176,6 +176,9 @@ export class AgentRole extends Construct {
     if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
       fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);
     }
+    if (permission.sid !== undefined && this.statements.some((s) => s.Sid === permission.sid)) {
+      fail(who, "sid", `"${permission.sid}" is already used by another statement of ${this.roleName}`);
+    }
     this.addStatement({
       Sid: permission.sid ?? `Allow${this.statements.length}`,
       Effect: "Allow",
@@ -197,7 +200,9 @@ export class AgentRole extends Construct {
     if (patterns.length === 0) {
       fail("AgentRole.grantReadOnly", "service", `"${service}": every read pattern covers a destroy-rights catalogue action; grant exact actions with allow()`);
     }
-    return this.allow({ actions: patterns, resources, sid: `ReadOnly${service.replace(/[^A-Za-z0-9]/g, "")}` });
+    const sid = `ReadOnly${service.replace(/[^A-Za-z0-9]/g, "")}`;
+    const taken = this.statements.filter((s) => s.Sid?.startsWith(sid)).length;
+    return this.allow({ actions: patterns, resources, sid: taken ? `${sid}${taken}` : sid });
   }
 
   /**

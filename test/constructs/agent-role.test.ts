@@ -119,6 +119,14 @@ describe("AgentRole", () => {
     });
   });
 
+  it("keeps statement ids unique", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("ec2").grantReadOnly("ec2", ["arn:aws:ec2:*:*:volume/*"]).allow({ sid: "Docs", actions: ["s3:GetObject"], resources: ["*"] }));
+    expect(policyOf(only(json, "aws_iam_role_policy")).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["ReadOnlyec2", "ReadOnlyec21", "Docs"]);
+    expect(() => synth((s) => new AgentRole(s, "Agent", props).allow({ sid: "A", actions: ["s3:GetObject"], resources: ["*"] }).allow({ sid: "A", actions: ["s3:ListBucket"], resources: ["*"] }))).toThrow(
+      'AgentRole.allow: sid "A" is already used by another statement of claude',
+    );
+  });
+
   it("grantReadOnly leaves out read patterns that cover catalogue actions (ssm:Get* reads secrets)", () => {
     const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("ssm"));
     const st = policyOf(only(json, "aws_iam_role_policy")).Statement[0];
