@@ -132,14 +132,11 @@ export function reachFindings(ctx: RuleContext): ReachResults {
   for (const agent of ctx.analysis.agents) {
     const reach = graph.search(agent.address);
     const writes = holdsPermissionWrites(ctx, agent);
-    const hopOf = new Map<string, string>();
     const destroyByHop = new Map<string, Hit[]>();
     const unknownByHop = new Map<string, Hit[]>();
-    for (const id of reach.order) {
-      if (id === agent.address) continue;
-      const e = reach.edgeInto(id)!;
-      const hop = e.from === agent.address ? id : hopOf.get(e.from)!;
-      hopOf.set(id, hop);
+    for (let k = 1; k < reach.order.length; k++) {
+      const id = reach.order[k];
+      const hop = reach.firstHop[k];
       if (id.startsWith(UNKNOWN_PREFIX)) {
         push(unknownByHop, hop, { id });
         continue;

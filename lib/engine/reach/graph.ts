@@ -61,33 +61,45 @@ export class ReachGraph {
 
   /**
    * Breadth-first from `start`: every node it reaches, in order of distance, with the first edge into each, so
-   * paths are shortest and cycles end. Nodes are numbered once per graph so each search is arrays, not maps.
+   * paths are shortest and cycles end. Nodes are numbered once per graph and each node's out-edges carry the
+   * numbers of their targets, so a search is array work, not map lookups. `firstHop[k]` is the node the agent
+   * steps to first on the way to `order[k]` (the link a reviewer would cut).
    */
   search(start: string): Reach {
-    const startIdx = this.indexOf(start);
-    const order: number[] = [startIdx];
-    const into: (ReachEdge | null)[] = [];
-    into[startIdx] = null;
+    const s = this.indexOf(start);
+    const order: number[] = [s];
     const stamp = ++this.generation;
-    this.seen[startIdx] = stamp;
+    this.ensure(this.ids.length);
+    this.seen[s] = stamp;
+    this.into[s] = null;
+    this.hop[s] = s;
     for (let i = 0; i < order.length; i++) {
-      const edges = this.edgesFrom(this.ids[order[i]]);
+      const v = order[i];
+      const { edges, targets } = this.adjacency(v);
       for (let k = 0; k < edges.length; k++) {
-        const e = edges[k];
-        const t = this.indexOf(e.to);
+        const t = targets[k];
+        if (t >= this.seen.length) this.ensure(t + 1);
         if (this.seen[t] === stamp) continue;
         this.seen[t] = stamp;
-        into[t] = e;
+        this.into[t] = edges[k];
+        this.hop[t] = v === s ? t : this.hop[v];
         order.push(t);
       }
     }
     const ids = this.ids;
-    const index = this.index;
+    const into = order.map((i) => this.into[i]);
+    const firstHop = order.map((i) => ids[this.hop[i]]);
+    const position = new Map<string, number>();
+    const pos = (id: string) => {
+      if (position.size === 0) order.forEach((n, k) => position.set(ids[n], k));
+      return position.get(id);
+    };
     return {
       order: order.map((i) => ids[i]),
+      firstHop,
       edgeInto: (id) => {
-        const i = index.get(id);
-        return i === undefined ? undefined : into[i];
+        const k = pos(id);
+        return k === undefined ? undefined : into[k];
       },
       pathTo(id) {
         const path: ReachEdge[] = [];
@@ -99,8 +111,34 @@ export class ReachGraph {
 
   private readonly ids: string[] = [];
   private readonly index = new Map<string, number>();
+  private readonly adj: ({ edges: ReachEdge[]; targets: Int32Array } | undefined)[] = [];
   private seen = new Int32Array(1024);
+  private into: (ReachEdge | null)[] = [];
+  private hop = new Int32Array(1024);
   private generation = 0;
+
+  private adjacency(v: number): { edges: ReachEdge[]; targets: Int32Array } {
+    let a = this.adj[v];
+    if (!a) {
+      const edges = this.edgesFrom(this.ids[v]);
+      const targets = new Int32Array(edges.length);
+      for (let k = 0; k < edges.length; k++) targets[k] = this.indexOf(edges[k].to);
+      this.adj[v] = a = { edges, targets };
+    }
+    return a;
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.seen.length) return;
+    let size = this.seen.length;
+    while (size < n) size *= 2;
+    const seen = new Int32Array(size);
+    seen.set(this.seen);
+    this.seen = seen;
+    const hop = new Int32Array(size);
+    hop.set(this.hop);
+    this.hop = hop;
+  }
 
   private indexOf(id: string): number {
     let i = this.index.get(id);
@@ -108,11 +146,6 @@ export class ReachGraph {
       i = this.ids.length;
       this.ids.push(id);
       this.index.set(id, i);
-      if (i >= this.seen.length) {
-        const grown = new Int32Array(this.seen.length * 2);
-        grown.set(this.seen);
-        this.seen = grown;
-      }
     }
     return i;
   }
@@ -323,6 +356,8 @@ export class ReachGraph {
 /** What one search found: the reached nodes (start first) and the shortest path to each. */
 export interface Reach {
   readonly order: readonly string[];
+  /** Per position of `order`: the first node stepped to on the way there (the start for itself). */
+  readonly firstHop: readonly string[];
   /** The first edge into a reached node; null for the start; undefined when not reached. */
   edgeInto(id: string): ReachEdge | null | undefined;
   pathTo(id: string): ReachEdge[];
