@@ -316,6 +316,9 @@ export class ModuleInstance implements Env {
     for (const call of this.def.modules) {
       const child = this.tree.children.get(this.def)?.get(call.name);
       if (child && "unknown" in child) {
+        // A module block with no instances (`count = 0`, an empty `for_each`) creates nothing.
+        const exp = this.expansion(`module.${call.name}`, call.body);
+        if ((exp.kind === "count" && exp.n === 0) || (exp.kind === "each" && exp.entries.length === 0)) continue;
         out.push(this.unknownModule(call, child));
         continue;
       }

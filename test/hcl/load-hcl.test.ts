@@ -266,6 +266,8 @@ describe("modules blastwall cannot read", () => {
     expect((iam.values["inputs"] as Record<string, unknown>)["name"]).toBe("agent-extra");
     expect(load.stack.byAddress.get("module.from_git")!.values["reason"]).toMatch(/git repository/);
     expect(load.unknownModules.map((m) => m.address).sort()).toEqual(["module.from_git", "module.iam"]);
+    // A module block with no instances creates nothing, known or not.
+    expect(load.stack.byAddress.has("module.disabled")).toBe(false);
     // Their outputs are tokens the engine cannot resolve.
     expect(values(load.stack, "aws_iam_role_policy_attachment.extra")["policy_arn"]).toBe("${module.iam.arn}");
   });
