@@ -29,14 +29,18 @@ function commandFor(name: string): Command | undefined {
   }
 }
 
-/** The plan gate judges the plan's planned end state with the same engine and rules as `check`. */
+/**
+ * The plan gate judges the IAM of the plan's planned end state with the same engine and agent rules as `check`.
+ * The protection rules read configuration a plan does not carry (`lifecycle`, references), so the plan gate's
+ * own rules cover protection there.
+ */
 function engineHooks() {
   const { analyzeStack } = require("../engine/analyze") as typeof import("../engine/analyze");
-  const { allRules } = require("../rules") as typeof import("../rules");
+  const { agentRules } = require("../rules") as typeof import("../rules");
   return {
     analyzeStack: (stack: import("../engine/terraform/types").TfStack, config: import("../engine/config-types").BlastwallConfig) =>
-      analyzeStack(stack, { config, rules: allRules }).findings,
-    engineRules: allRules.map((r) => r.meta),
+      analyzeStack(stack, { config, rules: agentRules }).findings,
+    engineRules: agentRules.map((r) => r.meta),
   };
 }
 

@@ -164,6 +164,14 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
   const reachKeys = new Set(reach.map((r) => r.action.toLowerCase()));
   const universe = Object.freeze([...entries.map((e) => e.action), ...reach.map((r) => r.action)]);
 
+  // Rules look actions up by their canonical spelling thousands of times per stack: try that before lower-casing.
+  const exact = new Map<string, CatalogueEntry>(entries.map((e) => [e.action, e]));
+  const entry = (action: string) => exact.get(action) ?? byAction.get(action.toLowerCase());
+  const exactRanks = new Map<string, number>();
+  for (const [key, r] of ranks) {
+    const name = canonical.get(key);
+    if (name !== undefined) exactRanks.set(name, r);
+  }
   return {
     version: doc.version,
     file,
@@ -174,12 +182,12 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
     reachActions: reach,
     byAction,
     universe: () => universe,
-    isDestroy: (action) => byAction.has(action.toLowerCase()),
-    categoryOf: (action) => byAction.get(action.toLowerCase())?.category,
-    entryOf: (action) => byAction.get(action.toLowerCase()),
+    isDestroy: (action) => entry(action) !== undefined,
+    categoryOf: (action) => entry(action)?.category,
+    entryOf: entry,
     isReach: (action) => reachKeys.has(action.toLowerCase()),
     canonical: (action) => canonical.get(action.toLowerCase()),
-    rank: (action) => ranks.get(action.toLowerCase()) ?? Number.MAX_SAFE_INTEGER,
+    rank: (action) => exactRanks.get(action) ?? ranks.get(action.toLowerCase()) ?? Number.MAX_SAFE_INTEGER,
   };
 }
 

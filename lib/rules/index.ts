@@ -9,17 +9,48 @@ import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
 import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
+import { rule as agentRoleBoundary } from "./agent-role-boundary";
+import { rule as agentSessionDuration } from "./agent-session-duration";
+import { rule as agentSourceIdentity } from "./agent-source-identity";
+import { rule as agentLongLivedKeys } from "./agent-long-lived-keys";
+import { rule as rdsDeletionProtection } from "./rds-deletion-protection";
+import { rule as rdsAutomatedBackupsRetained } from "./rds-automated-backups-retained";
+import { rule as rdsBackupRetention } from "./rds-backup-retention";
+import { rule as rdsFinalSnapshot } from "./rds-final-snapshot";
+import { rule as statefulPreventDestroy } from "./stateful-prevent-destroy";
+import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
+import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
+import { rule as backupVaultLocked } from "./backup-vault-locked";
 
-/** Every rule `blastwall check` and the synth-time aspect run, in report order. */
-export const allRules: readonly Rule[] = [
+/** Rules over what agents can do: their own rights, and what they reach through others. */
+export const agentRules: readonly Rule[] = [
   agentDestroyRight,
   agentProtectionRemoval,
   agentSelfEscalation,
-  unanalysablePolicy,
-  unresolvedAttachment,
+  agentResourcePolicyRewrite,
   agentTransitiveDestroy,
   agentReachUnknown,
   agentStoredSecret,
   resourcePolicyGrant,
-  agentResourcePolicyRewrite,
+  unanalysablePolicy,
+  unresolvedAttachment,
 ];
+
+/** Rules over how agent principals are set up, and over the protection around data (the constructs' guarantees). */
+export const protectionRules: readonly Rule[] = [
+  agentRoleBoundary,
+  agentSessionDuration,
+  agentSourceIdentity,
+  agentLongLivedKeys,
+  rdsDeletionProtection,
+  rdsAutomatedBackupsRetained,
+  rdsBackupRetention,
+  rdsFinalSnapshot,
+  statefulPreventDestroy,
+  statefulBackupCoverage,
+  backupOffsiteCopy,
+  backupVaultLocked,
+];
+
+/** Every rule `blastwall check` and the synth-time aspect run, in report order. */
+export const allRules: readonly Rule[] = [...agentRules, ...protectionRules];

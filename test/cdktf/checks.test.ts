@@ -8,6 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { BlastwallChecks, acknowledge } from "../../lib/cdktf";
 import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
 
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }] });
 
@@ -32,13 +33,13 @@ describe("BlastwallChecks at synth time", () => {
     const app = new App({ outdir: outdir() });
     new AgentStack(app, "first", ["s3:ListBucket"]);
     new AgentStack(app, "second", ["ec2:DeleteVolume"]);
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).toThrow(/stack "second"[\s\S]*agent-destroy-right[\s\S]*aws_iam_role\.agent[\s\S]*ec2:DeleteVolume/);
   });
 
   test("it guards stacks created after it was added", () => {
     const app = new App({ outdir: outdir() });
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     new AgentStack(app, "late", ["rds:DeleteDBInstance"]);
     expect(() => app.synth()).toThrow(/rds:DeleteDBInstance/);
   });
@@ -46,14 +47,14 @@ describe("BlastwallChecks at synth time", () => {
   test("a safe app synthesizes", () => {
     const app = new App({ outdir: outdir() });
     new AgentStack(app, "only", ["s3:ListBucket"]);
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).not.toThrow();
   });
 
   test("added per stack, it guards that stack", () => {
     const app = new App({ outdir: outdir() });
     const s = new AgentStack(app, "s", ["s3:DeleteBucket"]);
-    Aspects.of(s).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(s).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).toThrow(/s3:DeleteBucket/);
   });
 
@@ -61,7 +62,7 @@ describe("BlastwallChecks at synth time", () => {
     const app = new App({ outdir: outdir() });
     const s = new AgentStack(app, "s", ["s3:ListBucket"]);
     s.policy.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteSnapshot", Resource: "*" }] }));
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).toThrow(/ec2:DeleteSnapshot/);
   });
 
@@ -79,11 +80,11 @@ describe("BlastwallChecks at synth time", () => {
     const app = new App({ outdir: dir });
     const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
     acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11" });
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).not.toThrow();
     const json = JSON.parse(readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8"));
     expect(JSON.stringify(json)).toMatch(/scratch-volume janitor/);
-    const report = await checkPaths([dir], { config: {} });
+    const report = await checkPaths([dir], { config: {}, rules: agentRules });
     expect(report.summary.errors).toBe(0);
     expect(report.findings.some((f) => f.acknowledged)).toBe(true);
   });
@@ -98,8 +99,8 @@ describe("BlastwallChecks at synth time", () => {
     const dir = outdir();
     const app = new App({ outdir: dir, skipValidation: true });
     new AgentStack(app, "s", ["ec2:DeleteVolume"]);
-    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
     expect(() => app.synth()).not.toThrow();
-    expect((await checkPaths([dir], { config: {} })).summary.errors).toBeGreaterThan(0);
+    expect((await checkPaths([dir], { config: {}, rules: agentRules })).summary.errors).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../../lib/cli/main";
-import { agentRole, policy, tf } from "../helpers/tf";
+import { agentRole, policy, safeAgentStack, tf } from "../helpers/tf";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -16,14 +16,15 @@ async function run(args: string[], cwd = process.cwd()) {
 
 const dir = mkdtempSync(join(tmpdir(), "blastwall-cli-"));
 const unsafe = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Sid: "Ops", Effect: "Allow", Action: "ec2:*", Resource: "*" }) } });
-const safe = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }) } });
+const safe = safeAgentStack([{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }]);
 const file = (name: string, content: string | Buffer) => {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;
 };
 const unsafeFile = file("unsafe.tf.json", JSON.stringify(unsafe));
-const deleteOnly = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } });
+// A well set-up agent whose boundary leaves ec2:DeleteVolume through: exactly one finding to acknowledge.
+const deleteOnly = safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]);
 const deleteOnlyFile = file("delete-only.tf.json", JSON.stringify(deleteOnly));
 const safeFile = file("safe.tf.json", JSON.stringify(safe));
 
@@ -86,6 +87,7 @@ describe("blastwall check --format json", () => {
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report.summary).sort()).toEqual(["agentPrincipals", "errors", "files", "principals", "resources", "warnings"]);
     expect(report.summary).toMatchObject({ agentPrincipals: 1, files: 1, principals: 1, resources: 2 });
+    expect(report.summary.errors + report.summary.warnings).toBe(report.findings.length);
     const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
     expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent", resource: "aws_iam_role_policy.ops" });
     for (const key of ["ruleId", "severity", "principal", "resource", "actions", "evidence", "message", "fix", "file"]) expect(f).toHaveProperty(key);

@@ -3,6 +3,8 @@ import { checkStacks } from "../../lib/check/run-check";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import type { Finding } from "../../lib/engine/findings";
 import type { Report } from "../../lib/report/types";
+import type { Rule } from "../../lib/engine/rule";
+import { agentRules } from "../../lib/rules";
 
 type Obj = Record<string, unknown>;
 
@@ -35,8 +37,34 @@ export function agentRole(extra: Obj = {}): Obj {
   return { name: "agent", path: "/agents/", assume_role_policy: TRUST, tags: AGENT, ...extra };
 }
 
-export function check(json: Obj, config: BlastwallConfig = {}, opts: { strict?: boolean; now?: Date } = {}): Report {
-  return checkStacks([buildStack(json, "test.tf.json")], { config, strict: opts.strict, now: opts.now });
+/** Runs the agent rules (or the given ones) over one document, as `blastwall check` would. */
+export function check(json: Obj, config: BlastwallConfig = {}, opts: { strict?: boolean; now?: Date; rules?: readonly Rule[] } = {}): Report {
+  return checkStacks([buildStack(json, "test.tf.json")], { config, strict: opts.strict, now: opts.now, rules: opts.rules ?? agentRules });
+}
+
+/** A trust policy the agent rules of the protection family accept: a runner, with a source identity `agent-*`. */
+export const SAFE_TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:role/runner" },
+      Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+      Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } },
+    },
+  ],
+});
+
+/** An agent role set up as AgentRole would be: boundary denying destroy rights, source identity, one-hour sessions. */
+export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*", "ec2:Terminate*", "rds:Delete*", "s3:Delete*", "iam:*"]): Obj {
+  return tf({
+    "aws_iam_policy.boundary": {
+      name: "agent-boundary",
+      policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: boundaryDenies, Resource: "*" }),
+    },
+    "aws_iam_role.agent": { ...agentRole({ assume_role_policy: SAFE_TRUST, permissions_boundary: "${aws_iam_policy.boundary.arn}", max_session_duration: 3600 }) },
+    "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) },
+  });
 }
 
 export function errors(r: Report, ruleId?: string): Finding[] {

@@ -33,13 +33,16 @@ export class ReachGraph {
   private readonly users: PrincipalIndex;
   private readonly groups: PrincipalIndex;
   private readonly namedInTrust: Map<string, PrincipalNode[]>;
+  private readonly openTrust: readonly PrincipalNode[];
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
     this.roles = new PrincipalIndex(of("role"), "role");
     this.users = new PrincipalIndex(of("user"), "user");
     this.groups = new PrincipalIndex(of("group"), "group");
-    this.namedInTrust = indexTrustNames(of("role"));
+    const trust = indexTrust(of("role"));
+    this.namedInTrust = trust.named;
+    this.openTrust = trust.open;
   }
 
   edgesFrom(id: string): ReachEdge[] {
@@ -194,9 +197,14 @@ export class ReachGraph {
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
     const candidate = { arnPattern: p.arnPattern };
+    const named = this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? [];
     for (const g of this.grants(p, "sts:AssumeRole")) {
       for (const r of g.resources) {
-        for (const role of this.roles.matching(r)) {
+        // Only roles whose trust may admit p matter: test those against r rather than r against every role.
+        const roles = this.roles.isWide(r)
+          ? [...new Set([...named, ...this.openTrust])].filter((role) => globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
+          : this.roles.matching(r);
+        for (const role of roles) {
           const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
           if (trust.length > 0) {
             add(role.address, "assume-role", "sts:AssumeRole", `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`);
@@ -208,7 +216,7 @@ export class ReachGraph {
       }
     }
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
-    for (const role of this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []) {
+    for (const role of named) {
       const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
     }
@@ -366,24 +374,37 @@ export interface Reach {
 type AddEdge = (to: string, step: EdgeStep, label: string, why: string) => void;
 
 /** Roles whose trust policy names a principal ARN outright, keyed by that ARN (lower case). */
-function indexTrustNames(roles: readonly PrincipalNode[]): Map<string, PrincipalNode[]> {
-  const out = new Map<string, PrincipalNode[]>();
+/**
+ * Who may be admitted by each role's trust: `named` lists roles by the exact principal ARN their trust names;
+ * `open` holds every role whose trust admits more than exact ARNs (`*`, an account, a wildcard, NotPrincipal,
+ * an unreadable statement). A principal can only be admitted by a role in `named[its ARN]` or in `open`, so a
+ * wildcard sts:AssumeRole need not test every role's trust.
+ */
+function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; open: PrincipalNode[] } {
+  const named = new Map<string, PrincipalNode[]>();
+  const open: PrincipalNode[] = [];
   for (const role of roles) {
+    let isOpen = false;
     for (const s of role.trustPolicy?.statements ?? []) {
+      if (s.unknown !== undefined || (s.effect === "Allow" && (s.notPrincipals !== undefined || s.principals === undefined))) isOpen = true;
       if (s.effect !== "Allow") continue;
       for (const ps of s.principals ?? []) {
-        if (ps.type !== "AWS") continue;
+        if (ps.type !== "AWS" && ps.type !== "*") continue;
         for (const id of ps.identifiers) {
-          if (!/:(role|user)\//.test(id)) continue;
+          if (!/:(role|user)\//.test(id) || /[*?]/.test(id.split(":").slice(5).join(":"))) {
+            isOpen = true;
+            continue;
+          }
           const key = normaliseAccount(id);
-          const list = out.get(key) ?? [];
+          const list = named.get(key) ?? [];
           if (!list.includes(role)) list.push(role);
-          out.set(key, list);
+          named.set(key, list);
         }
       }
     }
+    if (isOpen) open.push(role);
   }
-  return out;
+  return { named, open };
 }
 
 /** Trust policies name principals with or without a literal account; stack patterns have `*` there. */

@@ -32,6 +32,12 @@ export class PrincipalIndex {
     }
   }
 
+  /** True when `matching` would have to test every principal (a wildcard in the name part). */
+  isWide(pattern: string): boolean {
+    const part = resourcePart(pattern);
+    return part === undefined || hasWildcard(part);
+  }
+
   /** Principals of this kind the pattern may name. */
   matching(pattern: string): PrincipalNode[] {
     const part = resourcePart(pattern);
