@@ -1,7 +1,8 @@
 /**
- * Quickstart: two AI agents in one stack. `careful-agent` may read one bucket and its boundary denies every
- * destroy right; `reckless-agent` was given `ec2:*` "to fix a volume". blastwall passes the first and rejects
- * the second, at synth time and in CI.
+ * Quickstart: two AI agents in one stack, built from raw provider resources. `careful-agent` may read one
+ * bucket, and its permission boundary denies destroy rights; `reckless-agent` was given `ec2:*` "to fix a
+ * volume", and no boundary. blastwall passes the first and rejects the second, at synth time and in CI.
+ * (The AgentRole construct sets all of this up for you; see examples/single-account.)
  */
 import { App, Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -9,21 +10,28 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { BlastwallChecks } from "blastwall";
 
 const AGENT_TAGS = { "blastwall:agent": "true" };
 
+// Only the agent runner may assume the agents, and only when it names the session `agent-...` (audit trail).
 const trustRunner = JSON.stringify({
   Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agent-runner" }, Action: "sts:AssumeRole" }],
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:role/agent-runner" },
+      Action: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+      Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } },
+    },
+  ],
 });
+const REPORTS = "arn:aws:s3:::example-agent-reports";
 
 export class QuickstartStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "eu-west-1" });
-    const reports = new S3Bucket(this, "reports", { bucket: "example-agent-reports" });
 
     const boundary = new IamPolicy(this, "agent-boundary", {
       name: "agent-boundary",
@@ -48,7 +56,7 @@ export class QuickstartStack extends TerraformStack {
       role: careful.name,
       policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [reports.arn, `${reports.arn}/*`] }],
+        Statement: [{ Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [REPORTS, `${REPORTS}/*`] }],
       }),
     });
 
