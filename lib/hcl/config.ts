@@ -23,6 +23,8 @@ export interface ResourceDecl extends Located {
   readonly type: string;
   readonly name: string;
   body: Obj;
+  /** Line of each argument / nested block written on its own line (HCL files only). */
+  readonly attributeLines: ReadonlyMap<string, number>;
 }
 
 export interface NamedDecl extends Located {
@@ -119,9 +121,11 @@ function emptyBlocks(): FileBlocks {
   return { resources: [], modules: [], variables: [], outputs: [], locals: [], providers: [], terraform: [] };
 }
 
+const NO_ATTRIBUTES: ReadonlyMap<string, number> = new Map();
+
 /** Looks up header lines by block type and labels, in order of appearance. */
 class Lines {
-  private readonly queues = new Map<string, number[]>();
+  private readonly queues = new Map<string, BlockHeader[]>();
   constructor(
     headers: readonly BlockHeader[] | undefined,
     private readonly text: string,
@@ -130,14 +134,18 @@ class Lines {
     for (const h of headers ?? []) {
       const k = [h.type, ...h.labels].join("\u0000");
       const q = this.queues.get(k);
-      if (q) q.push(h.line);
-      else this.queues.set(k, [h.line]);
+      if (q) q.push(h);
+      else this.queues.set(k, [h]);
     }
   }
-  take(type: string, labels: readonly string[]): number {
-    if (this.json) return jsonKeyLine(this.text, [type, ...labels]) ?? 1;
+  header(type: string, labels: readonly string[]): { line: number; attributes: ReadonlyMap<string, number> } {
+    if (this.json) return { line: jsonKeyLine(this.text, [type, ...labels]) ?? 1, attributes: NO_ATTRIBUTES };
     const q = this.queues.get([type, ...labels].join("\u0000"));
-    return q && q.length > 0 ? (q.length > 1 ? q.shift()! : q[0]) : 1;
+    const h = q && q.length > 0 ? (q.length > 1 ? q.shift()! : q[0]) : undefined;
+    return h ?? { line: 1, attributes: NO_ATTRIBUTES };
+  }
+  take(type: string, labels: readonly string[]): number {
+    return this.header(type, labels).line;
   }
 }
 
@@ -156,8 +164,8 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
         for (const nb of objects(named)) {
           for (const [name, body] of Object.entries(nb)) {
             if (name === "//") continue;
-            const line = lines.take(top, [type, name]);
-            into.resources.push({ mode, type, name, body: bodiesOf(body, resourceKey(mode, type, name), line), file, line });
+            const { line, attributes } = lines.header(top, [type, name]);
+            into.resources.push({ mode, type, name, body: bodiesOf(body, resourceKey(mode, type, name), line), file, line, attributeLines: attributes });
           }
         }
       }

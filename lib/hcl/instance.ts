@@ -50,8 +50,10 @@ export interface EmittedResource {
   readonly location: string;
   /** Terraform JSON of the arguments, evaluated. */
   readonly values: Record<string, unknown>;
-  /** Unknown expressions left in `values`, as HCL source. */
-  readonly unknowns: readonly string[];
+  /** Unknown expressions left in `values`, as HCL source, with the argument they are in. */
+  readonly unknowns: readonly { readonly attribute: string; readonly expression: string }[];
+  /** `file:line` of each argument / nested block written on its own line. */
+  readonly attributeLocations: ReadonlyMap<string, string>;
   /** For an unknown module: its source and why its contents are unknown. */
   readonly unknownModule?: { readonly source: string; readonly reason: string };
 }
@@ -329,8 +331,10 @@ export class ModuleInstance implements Env {
   private emitResource(decl: ResourceDecl, out: EmittedResource[]): void {
     const key = resourceKey(decl.mode, decl.type, decl.name);
     const exp = this.expansion(key, decl.body);
+    const attributeLocations = new Map<string, string>();
+    for (const [a, line] of decl.attributeLines) attributeLocations.set(a, `${decl.file}:${line}`);
     for (const { suffix, scope } of this.instancesOf(exp)) {
-      const unknowns: string[] = [];
+      const unknowns: { attribute: string; expression: string }[] = [];
       const values = renderBody(decl.body, scope, exp, unknowns);
       out.push({
         mode: decl.mode,
@@ -340,13 +344,14 @@ export class ModuleInstance implements Env {
         location: `${decl.file}:${decl.line}`,
         values,
         unknowns,
+        attributeLocations,
       });
     }
   }
 
   private unknownModule(call: NamedDecl, child: { source: string; reason: string }): EmittedResource {
-    const unknowns: string[] = [];
-    const sink = { unknown: (s: string) => void (unknowns.includes(s) || unknowns.push(s)) };
+    const unknowns: { attribute: string; expression: string }[] = [];
+    const sink = { unknown: (s: string) => void unknowns.push({ attribute: "inputs", expression: s }) };
     const inputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(call.body)) {
       if (MODULE_META.has(k)) continue;
@@ -365,6 +370,7 @@ export class ModuleInstance implements Env {
       location: `${call.file}:${call.line}`,
       values,
       unknowns,
+      attributeLocations: new Map(),
       unknownModule: { source: child.source, reason: child.reason },
     };
   }
@@ -374,8 +380,17 @@ export class ModuleInstance implements Env {
  * A resource body as Terraform JSON: arguments and nested blocks evaluated, `dynamic` blocks expanded,
  * meta-arguments in their Terraform JSON form (`provider: "aws.prod"`, `lifecycle` an object).
  */
-export function renderBody(body: Obj, scope: Scope, exp: Expansion, unknowns: string[]): Record<string, unknown> {
-  const sink = { unknown: (s: string) => void (unknowns.includes(s) || unknowns.push(s)) };
+export function renderBody(
+  body: Obj,
+  scope: Scope,
+  exp: Expansion,
+  unknowns: { attribute: string; expression: string }[],
+): Record<string, unknown> {
+  let attribute = "";
+  const sink = {
+    unknown: (s: string) =>
+      void (unknowns.some((u) => u.attribute === attribute && u.expression === s) || unknowns.push({ attribute, expression: s })),
+  };
   const rest: Obj = {};
   const out: Record<string, unknown> = {};
   const meta: Record<string, unknown> = {};
@@ -384,6 +399,7 @@ export function renderBody(body: Obj, scope: Scope, exp: Expansion, unknowns: st
       case "count":
       case "for_each":
         // Expanded instances no longer carry them; a representative keeps them, as written in the JSON path.
+        attribute = k;
         if (exp.kind === "unknown") meta[k] = toTfJson(exp.value, sink);
         break;
       case "provider":
@@ -403,9 +419,15 @@ export function renderBody(body: Obj, scope: Scope, exp: Expansion, unknowns: st
   }
   const evaluated = evalJson(rest, scope);
   if (isObj(evaluated)) {
-    for (const k of Object.keys(evaluated)) out[k] = toTfJson(evaluated[k], sink);
+    for (const k of Object.keys(evaluated)) {
+      attribute = k;
+      out[k] = toTfJson(evaluated[k], sink);
+    }
   } else {
-    for (const [k, v] of Object.entries(rest)) out[k] = toTfJson(evalJson(v, scope), sink);
+    for (const [k, v] of Object.entries(rest)) {
+      attribute = k;
+      out[k] = toTfJson(evalJson(v, scope), sink);
+    }
   }
   return Object.assign(out, meta);
 }

@@ -39,7 +39,10 @@ export interface UnknownModule {
 /** An expression left for the engine in a resource's values (as `${...}`), for diagnostics. */
 export interface UnresolvedExpression {
   readonly address: string;
+  /** `file:line` of the argument holding it when known, else of the block. */
   readonly location: string;
+  /** Top-level argument (or nested block type) of the resource that holds it. */
+  readonly attribute: string;
   /** HCL source, references rewritten to addresses. */
   readonly expression: string;
   /** True for a plain reference (`aws_iam_role.r.arn`) the engine may follow; false for anything else. */
@@ -52,6 +55,11 @@ export interface HclLoad {
   readonly json: Record<string, unknown>;
   readonly unknownModules: readonly UnknownModule[];
   readonly unresolved: readonly UnresolvedExpression[];
+  /**
+   * `file:line` of the arguments and nested blocks of each resource (by address, then argument name), for
+   * pointing a finding at the line of the expression (`policy`, `role`, `inline_policy`). HCL files only.
+   */
+  readonly attributeLocations: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Every configuration file read, relative to the directory. */
   readonly files: readonly string[];
 }
@@ -149,13 +157,15 @@ export async function loadHcl(dir: string): Promise<HclLoad> {
     unresolved: emitted
       .filter((e) => !e.unknownModule)
       .flatMap((e) =>
-        e.unknowns.map((expression) => ({
+        e.unknowns.map(({ attribute, expression }) => ({
           address: e.address,
-          location: e.location,
+          location: e.attributeLocations.get(attribute) ?? e.location,
+          attribute,
           expression,
           reference: classifyExpression(expression).kind === "reference",
         })),
       ),
+    attributeLocations: new Map(emitted.map((e) => [e.address, e.attributeLocations])),
     files: [...new Set(files)].sort(),
   };
 }

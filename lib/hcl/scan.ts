@@ -12,6 +12,8 @@ export interface BlockHeader {
   readonly labels: readonly string[];
   /** 1-based line of the block type keyword. */
   readonly line: number;
+  /** Line of each argument and nested block written directly in the block (first one of a name), when on its own line. */
+  readonly attributes: ReadonlyMap<string, number>;
 }
 
 function isIdentStart(c: string | undefined): boolean {
@@ -30,6 +32,7 @@ export function scanBlockHeaders(text: string): BlockHeader[] {
   let line = 1;
   let depth = 0;
   let stmtStart = true;
+  let current: Map<string, number> | undefined;
 
   const skipLineComment = () => {
     while (i < n && text[i] !== "\n") i++;
@@ -117,7 +120,7 @@ export function scanBlockHeaders(text: string): BlockHeader[] {
     if (c === "\n") {
       line++;
       i++;
-      if (depth === 0) stmtStart = true;
+      if (depth <= 1) stmtStart = true;
       continue;
     }
     if (c === " " || c === "\t" || c === "\r") {
@@ -169,13 +172,24 @@ export function scanBlockHeaders(text: string): BlockHeader[] {
           labels.push(readIdent());
         } else {
           if (d === "{") {
-            out.push({ type, labels, line: headerLine });
+            current = new Map();
+            out.push({ type, labels, line: headerLine, attributes: current });
             depth++;
             i++;
           }
           break;
         }
       }
+      continue;
+    }
+    if (depth === 1 && stmtStart && isIdentStart(c) && current) {
+      // An argument (`name =`) or a nested block (`inline_policy {`, `dynamic "statement" {`) of the block.
+      const name = readIdent();
+      stmtStart = false;
+      let j = i;
+      while (text[j] === " " || text[j] === "\t") j++;
+      const d = text[j];
+      if (((d === "=" && text[j + 1] !== "=") || d === "{" || d === '"') && !current.has(name)) current.set(name, line);
       continue;
     }
     stmtStart = false;

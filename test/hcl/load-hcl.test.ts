@@ -59,6 +59,17 @@ describe("attachment forms", () => {
     expect(at("data.aws_iam_policy_document.delete")).toBe("main.tf:131");
     expect(stack.resources.every((r) => /^main\.tf:\d+$/.test(r.location ?? ""))).toBe(true);
   });
+
+  test("arguments and nested blocks know their line too", async () => {
+    const load = await loadHcl(fixture("attachments"));
+    const agent = load.attributeLocations.get("aws_iam_role.agent")!;
+    expect(agent.get("assume_role_policy")).toBe("main.tf:18");
+    expect(agent.get("managed_policy_arns")).toBe("main.tf:26");
+    expect(agent.get("inline_policy")).toBe("main.tf:28");
+    expect(agent.get("tags")).toBe("main.tf:41");
+    expect(load.attributeLocations.get("aws_iam_user_policy.bot")!.get("policy")).toBe("main.tf:83");
+    expect(load.attributeLocations.get("data.aws_iam_policy_document.delete")!.get("statement")).toBe("main.tf:132");
+  });
 });
 
 describe("policy documents", () => {
@@ -100,7 +111,8 @@ describe("policy documents", () => {
     expect(policy("dynamic_condition")).toContain('"Condition":"${lookup(local.missing_map, "x", null)}"');
     expect(load.unresolved).toContainEqual({
       address: "aws_iam_role_policy.computed",
-      location: "main.tf:62",
+      location: "main.tf:64",
+      attribute: "policy",
       expression: "upper(aws_s3_bucket.logs.id)",
       reference: false,
     });
