@@ -43,7 +43,8 @@ export function agentGraph(agent: string, findings: readonly Finding[]): string 
 export function renderMermaid(report: Report): string {
   const byAgent = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    if (f.severity !== "error" || f.acknowledged) continue;
+    // Only findings about rights reached are drawn; setup findings (a missing boundary) have no actions.
+    if (f.severity !== "error" || f.acknowledged || f.actions.length === 0) continue;
     const key = `${f.file}\u0000${f.principal}`;
     byAgent.set(key, [...(byAgent.get(key) ?? []), f]);
   }

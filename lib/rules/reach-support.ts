@@ -147,7 +147,8 @@ export function reachFindings(ctx: RuleContext): ReachResults {
       if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
     }
     for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits, reach.pathTo(hits[0].id)));
-    for (const [hop, hits] of unknownByHop) out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
+    // Behind a first step that already leads to a destroy right, unknown reach adds nothing to fix: the same cut ends both.
+    for (const [hop, hits] of unknownByHop) if (!destroyByHop.has(hop)) out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
   }
   results.set(ctx.analysis, out);
   return out;
@@ -159,9 +160,9 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
   else m.set(k, [v]);
 }
 
-function others(hits: readonly Hit[], what: string): string {
+function others(hits: readonly Hit[], what: string, name: (id: string) => string = (id) => id): string {
   if (hits.length <= 1) return "";
-  const names = hits.slice(1, 5).map((h) => h.id);
+  const names = hits.slice(1, 5).map((h) => name(h.id));
   return ` Through ${hits[0].id === names[0] ? "it" : "the same first step"} it also reaches ${hits.length - 1} more ${what}: ${names.join(", ")}${hits.length > 5 ? ", ..." : ""}.`;
 }
 
@@ -196,7 +197,7 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, _hop: string, h
     actions: ["*"],
     message:
       `${agent.address} is an AI agent and can come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
-      others(hits, "principals it cannot see"),
+      others(hits, "principals it cannot see", (x) => graph.unknownDetail.get(x) ?? x),
     evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
   };
 }

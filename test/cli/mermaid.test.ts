@@ -17,7 +17,16 @@ test("--format mermaid draws each failing agent's chain: nodes, labelled edges, 
   expect(m).toMatch(/n1\["aws_iam_role\.deployer"\]/);
   expect(m).toMatch(/n1 -->\|"agent-transitive-destroy"\| leaf0/);
   expect(m).toMatch(/leaf0\(\["ec2:DeleteVolume/);
-  expect(m).toMatch(/\{\{"roles:\*"\}\}/); // the admin role can assume roles outside the stack: an unknown node
+});
+
+test("unknown principals are drawn as hexagons", () => {
+  const r = check(
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }) },
+    }),
+  );
+  expect(renderMermaid(r)).toMatch(/n1\{\{"roles:\*"\}\}/);
 });
 
 test("no failing agent: a comment, not an empty diagram", () => {
