@@ -103,8 +103,9 @@ export function toTemplatePart(v: Value): (string | Unk)[] | undefined {
   return undefined;
 }
 
+/** A number as Terraform prints it in a string (`3`, `1.5`). */
 export function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(n);
+  return String(n);
 }
 
 // ---------------------------------------------------------------------------------------------------------
