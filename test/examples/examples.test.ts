@@ -4,7 +4,7 @@
  * Reference environments pass with zero errors; incident replays are rejected with the rules and the chain their
  * expect.json names. One process for all of them; each synthesizes into its own temporary folder.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { exampleNames, runExample, type ExampleResult } from "../../scripts/run-examples";
@@ -44,6 +44,21 @@ describe("reference environments pass with zero errors", () => {
     expect(r.report.summary.errors).toBe(0);
     expect(r.synthGateFailed).toBe(false);
     expect(stacksIn(r.outdir)).toEqual(["backup", "management", "production", "sandbox", "staging"]);
+    // Each stack deploys through the provider of its own account, pinned so a mix-up fails before any change.
+    const pinned = Object.fromEntries(
+      stacksIn(r.outdir).map((s) => {
+        const tf = JSON.parse(readFileSync(join(r.outdir, "stacks", s, "cdk.tf.json"), "utf8"));
+        const aws = (tf.provider.aws as { alias?: string; allowed_account_ids?: string[] }[]).find((p) => !p.alias);
+        return [s, aws?.allowed_account_ids];
+      }),
+    );
+    expect(pinned).toEqual({
+      management: ["111111111111"],
+      production: ["222222222222"],
+      staging: ["333333333333"],
+      sandbox: ["444444444444"],
+      backup: ["555555555555"],
+    });
     // The agent exists in staging and sandbox (with its scoped tokens), and nowhere else.
     expect(r.report.summary.agentPrincipals).toBe(6);
   });
