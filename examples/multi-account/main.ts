@@ -8,7 +8,7 @@
  *   production  222222222222  the orders database and its file volume, backed up every night and copied off-site
  *   staging     333333333333  where the coding agent works (its role, and one scoped token per task)
  *   sandbox     444444444444  where the coding agent experiments (same agent, its own role there)
- *   backup      555555555555  the locked off-site vault, in another region (eu-central-1)
+ *   backup      555555555555  the locked off-site vaults (eu-central-1 for the volume, eu-west-1 for the database)
  *   log         666666666666  the audit bucket, Object Lock in compliance mode
  *
  * Every id below is a placeholder: replace ACCOUNTS, ORGANIZATION and AGENT_RUNNER_ARN with yours.
@@ -26,6 +26,7 @@ import {
   OffsiteBackupPlan,
   OffsiteBackupVault,
   ProtectedDatabase,
+  ProtectedKey,
   ProtectedVolume,
   ScopedToken,
   type Environment,
@@ -120,51 +121,74 @@ export class ManagementStack extends TerraformStack {
 }
 
 /**
- * Backup account: the vault every production recovery point is copied to. Vault Lock in compliance mode (after
- * the 3-day cooling-off nobody, the account root included, can shorten retention or delete a recovery point
- * early), a vault policy that admits copies from the organization only, its own KMS key. Agents may not act in
- * this account at all (SCP).
+ * Backup account: the vaults production's recovery points are copied to. Vault Lock in compliance mode (after the
+ * 3-day cooling-off nobody, the account root included, can shorten retention or delete a recovery point early),
+ * a vault policy that admits copies from the organization only, a KMS key per vault. Agents may not act in this
+ * account at all (SCP).
+ *
+ * Two vaults, because AWS Backup copies an RDS or Aurora snapshot either to another account or to another region
+ * in one copy action, never both at once (their snapshots are encrypted with keys of the source region). So:
+ * - `offsite` in BACKUP_REGION takes the volume's copies: another account and another region;
+ * - `offsite-databases` in REGION takes the database's copies: another account, the same region.
  */
 export class BackupStack extends TerraformStack {
+  /** Another account, another region: for every resource type AWS Backup copies that way (EBS here). */
   readonly vault: OffsiteBackupVault;
+  /** Another account, the data's region: for RDS and Aurora. */
+  readonly databaseVault: OffsiteBackupVault;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    accountProvider(this, "backup", BACKUP_REGION);
-    this.vault = new OffsiteBackupVault(this, "Offsite", {
-      vaultName: "offsite",
-      accountId: ACCOUNTS.backup.accountId,
+    accountProvider(this, "backup", REGION);
+    const dr = new AwsProvider(this, "dr", {
+      alias: "dr",
       region: BACKUP_REGION,
+      assumeRole: [{ roleArn: `arn:aws:iam::${ACCOUNTS.backup.accountId}:role/${ACCOUNT_ACCESS_ROLE}`, sessionName: "deploy-backup" }],
+      allowedAccountIds: [ACCOUNTS.backup.accountId],
+      defaultTags: [{ tags: { "blastwall:environment": "backup" } }],
+    });
+    const common = {
+      accountId: ACCOUNTS.backup.accountId,
       organizationId: ORGANIZATION.id,
       minRetentionDays: 7,
       // Turned on by the management stack: AWS accepts the setting only there.
       enableCrossAccountBackup: false,
-    });
+    };
+    this.vault = new OffsiteBackupVault(this, "Offsite", { ...common, vaultName: "offsite", region: BACKUP_REGION, provider: dr });
+    this.databaseVault = new OffsiteBackupVault(this, "OffsiteDatabases", { ...common, vaultName: "offsite-databases", region: REGION });
   }
 }
 
 export interface ProductionStackProps {
-  /** The off-site vault's ARN (literal, so the account and region can be checked here and by the gate). */
+  /** The off-site vaults' ARNs (literal, so the account and region can be checked here and by the gate). */
   readonly offsiteVaultArn: string;
+  readonly offsiteDatabaseVaultArn: string;
 }
 
 /**
- * Production account: the data. One nightly plan backs up the database and the volume into a locked local vault
- * and copies every recovery point to the backup account in another region. `prevent_destroy`, deletion
- * protection, final snapshots, retained automated backups and a locked Recycle Bin rule make a bad
+ * Production account: the data. Nightly plans back up the volume and the database into a locked local vault and
+ * copy every recovery point to the backup account (the volume's also to another region). `prevent_destroy`,
+ * deletion protection, final snapshots, retained automated backups and a locked Recycle Bin rule make a bad
  * `terraform destroy` stop or leave copies behind. No agent role exists here, and the SCP denies agents anyway.
  */
 export class ProductionStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ProductionStackProps) {
     super(scope, id);
     accountProvider(this, "production");
-    const backup = new OffsiteBackupPlan(this, "Backup", {
-      name: "production-offsite",
+    // One key for both local vaults, usable by the backup account so the copies can be re-encrypted there.
+    const localVaultKey = new ProtectedKey(this, "LocalVaultKey", {
       accountId: ACCOUNTS.production.accountId,
-      region: REGION,
-      offsiteVaultArn: props.offsiteVaultArn,
-      retentionDays: 35,
-      copyRetentionDays: 35,
+      description: "Local backup vaults of production (blastwall)",
+      usableByAccounts: [ACCOUNTS.backup.accountId],
+    });
+    const common = { accountId: ACCOUNTS.production.accountId, region: REGION, kmsKey: localVaultKey, retentionDays: 35, copyRetentionDays: 35 };
+    const volumes = new OffsiteBackupPlan(this, "VolumeBackup", { ...common, name: "production-volumes", offsiteVaultArn: props.offsiteVaultArn });
+    const databases = new OffsiteBackupPlan(this, "DatabaseBackup", {
+      ...common,
+      name: "production-databases",
+      offsiteVaultArn: props.offsiteDatabaseVaultArn,
+      // AWS Backup cannot copy an RDS snapshot to another account and another region in one step (see BackupStack).
+      allowSameRegion: true,
     });
     new ProtectedDatabase(this, "OrdersDb", {
       identifier: "orders-db",
@@ -174,13 +198,13 @@ export class ProductionStack extends TerraformStack {
       allocatedStorage: 50,
       backupRetentionDays: 14,
       // Bring your network: dbSubnetGroupName and vpcSecurityGroupIds (left out here, so the default VPC is used).
-      backup,
+      backup: databases,
     });
     new ProtectedVolume(this, "OrdersFiles", {
       name: "orders-files",
       availabilityZone: `${REGION}a`,
       sizeGiB: 100,
-      backup,
+      backup: volumes,
     });
   }
 }
@@ -261,7 +285,7 @@ const SANDBOX_TASKS: readonly AgentTask[] = [
 export function defineStacks(app: App): void {
   new ManagementStack(app, "management");
   const backup = new BackupStack(app, "backup");
-  new ProductionStack(app, "production", { offsiteVaultArn: backup.vault.vaultArn });
+  new ProductionStack(app, "production", { offsiteVaultArn: backup.vault.vaultArn, offsiteDatabaseVaultArn: backup.databaseVault.vaultArn });
   new AgentWorkspaceStack(app, "staging", "staging", STAGING_TASKS);
   new AgentWorkspaceStack(app, "sandbox", "sandbox", SANDBOX_TASKS);
 }
