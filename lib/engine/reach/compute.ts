@@ -47,10 +47,10 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution"], roleAttribute: "role_arn" },
   { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution"], roleAttribute: "role_arn" },
-  { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
   { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
   { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
-  { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl"], roleAttribute: "role_arn" },
+  { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], roleAttribute: "role_arn" },
 ];
 
 /** Becoming a user (E4) or joining a group. */
