@@ -85,6 +85,17 @@ describe("incident replays are rejected, naming the chain", () => {
   });
 });
 
+test.each(["replay-volume-wipe", "replay-database-delete", "replay-automated-backups"])("%s: README tells the story and shows a report naming its rules and chain", (name) => {
+  const readme = readFileSync(join(root, "examples", name, "README.md"), "utf8");
+  const story = readme.split("\n").filter((l) => /^[123]\. /.test(l));
+  expect(story).toHaveLength(3);
+  const report = /```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  expect(report).toMatch(/blastwall check: FAIL/);
+  const e = JSON.parse(readFileSync(join(root, "examples", name, "expect.json"), "utf8")) as { rules: string[]; chain: string[] };
+  for (const id of e.rules) expect(report).toContain(`ERROR ${id} `);
+  for (const address of e.chain) expect(report).toContain(address);
+});
+
 describe("every other example behaves as its expect.json says", () => {
   const others = names.filter((n) => !["multi-account", "single-account"].includes(n) && !n.startsWith("replay-"));
   test.each(others.length ? others : ["(none)"])("%s", async (name) => {
