@@ -61,10 +61,11 @@ const ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";
  * The provider of one member account, declared in the stack that deploys there. EnvironmentAccounts builds the
  * same providers, but inside its own (management) stack, and a cdktf stack cannot use another stack's provider.
  */
-function accountProvider(stack: TerraformStack, env: Exclude<Environment, "log">, region = REGION): AwsProvider {
+function accountProvider(stack: TerraformStack, env: Exclude<Environment, "log">, options: { region?: string; alias?: string } = {}): AwsProvider {
   const accountId = ACCOUNTS[env].accountId;
-  return new AwsProvider(stack, "aws", {
-    region,
+  return new AwsProvider(stack, options.alias ?? "aws", {
+    alias: options.alias,
+    region: options.region ?? REGION,
     assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${ACCOUNT_ACCESS_ROLE}`, sessionName: `deploy-${env}` }],
     allowedAccountIds: [accountId],
     defaultTags: [{ tags: { "blastwall:environment": env } }],
@@ -139,14 +140,8 @@ export class BackupStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    accountProvider(this, "backup", REGION);
-    const dr = new AwsProvider(this, "dr", {
-      alias: "dr",
-      region: BACKUP_REGION,
-      assumeRole: [{ roleArn: `arn:aws:iam::${ACCOUNTS.backup.accountId}:role/${ACCOUNT_ACCESS_ROLE}`, sessionName: "deploy-backup" }],
-      allowedAccountIds: [ACCOUNTS.backup.accountId],
-      defaultTags: [{ tags: { "blastwall:environment": "backup" } }],
-    });
+    accountProvider(this, "backup");
+    const dr = accountProvider(this, "backup", { region: BACKUP_REGION, alias: "dr" });
     const common = {
       accountId: ACCOUNTS.backup.accountId,
       organizationId: ORGANIZATION.id,
