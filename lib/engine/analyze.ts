@@ -1,9 +1,9 @@
 import type { BlastwallConfig } from "./config-types";
-import type { Acknowledgement, Finding } from "./findings";
+import type { Acknowledgement, Finding, FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument } from "./iam/types";
-import type { TfStack } from "./terraform/types";
+import { AddressMap, type TfStack } from "./terraform/types";
 import { agentSelector } from "./agents";
 import { collectPrincipals } from "./principals/collect";
 import { effectiveRights } from "./iam/evaluate";
@@ -31,7 +31,7 @@ export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAna
     isAgent: agentSelector(config),
     managed: managedPolicyDocument,
   });
-  const byAddress = new Map<string, PrincipalNode>(principals.map((p) => [p.address, p]));
+  const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));
   const universe = actionUniverse();
   const cache = new Map<string, EffectiveRights>();
   return {
@@ -74,6 +74,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
       const res = stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource);
       findings.push({
         ...d,
+        evidence: withLocations(stack, d.evidence),
         ruleId: rule.meta.id,
         severity: d.severity ?? rule.meta.severity,
         fix: d.fix ?? rule.meta.fix,
@@ -83,6 +84,15 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
     }
   }
   return { findings, analysis };
+}
+
+/** HCL input knows where each block is written: evidence then points at `file:line`. */
+function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): FindingDraft["evidence"] {
+  if (!evidence.some((e) => e.location === undefined && stack.byAddress.get(e.address)?.location)) return evidence;
+  return evidence.map((e) => {
+    const at = e.location ?? stack.byAddress.get(e.address)?.location;
+    return at ? { ...e, location: at } : e;
+  });
 }
 
 /**

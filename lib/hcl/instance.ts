@@ -58,7 +58,8 @@ export interface EmittedResource {
   readonly unknownModule?: { readonly source: string; readonly reason: string };
 }
 
-export const UNKNOWN_MODULE_TYPE = "blastwall_unknown_module";
+export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
+import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 
 /** Module block arguments that are not inputs. */
 const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);

@@ -18,7 +18,7 @@ import { existsSync, readdirSync, statSync } from "fs";
 import { join, resolve } from "path";
 import { buildStack } from "../engine/terraform/stack";
 import { classifyExpression } from "../engine/terraform/tokens";
-import { InputError, type TfResource, type TfStack } from "../engine/terraform/types";
+import { AddressMap, InputError, type TfResource, type TfStack } from "../engine/terraform/types";
 import { readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
@@ -245,7 +245,7 @@ function toStack(json: Record<string, unknown>, dir: string, emitted: readonly E
   const byValues = new Map<unknown, EmittedResource>();
   for (const e of emitted) byValues.set(e.values, e);
   const resources: TfResource[] = [];
-  const byAddress = new Map<string, TfResource>();
+  const byAddress = new AddressMap<TfResource>();
   const byType = new Map<string, TfResource[]>();
   for (const r of built.resources) {
     const e = byValues.get(r.values);

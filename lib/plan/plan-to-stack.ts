@@ -3,7 +3,7 @@
  * after apply. Values Terraform only knows after apply are written as the token `UNKNOWN_AFTER_APPLY`, which the
  * engine treats like any other unresolvable `${...}` expression (fail closed), rather than being left out.
  */
-import type { TfResource, TfStack } from "../engine/terraform/types";
+import { AddressMap, type TfResource, type TfStack } from "../engine/terraform/types";
 import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
 import { isObject } from "./values";
 
@@ -28,7 +28,7 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(r.address);
     resources.push(toResource(r, undefined));
   }
-  const byAddress = new Map(resources.map((r) => [r.address, r] as const));
+  const byAddress = new AddressMap<TfResource>(resources.map((r) => [r.address, r] as const));
   const byType = new Map<string, TfResource[]>();
   for (const r of resources) {
     const list = byType.get(r.type);

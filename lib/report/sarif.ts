@@ -18,7 +18,11 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
     };
   });
   const results = findings.map((f) => {
-    const line = /:(\d+)$/.exec(f.evidence.find((e) => e.location)?.location ?? "");
+    // HCL findings carry `file.tf:LINE` relative to the checked directory; JSON findings point at the file.
+    const located = f.evidence.find((e) => e.location && (e.address === f.resource || e.address === f.principal)) ?? f.evidence.find((e) => e.location);
+    const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
+    const uri = at && !f.file.endsWith(".json") ? `${f.file.replace(/[\\/]+$/, "")}/${at[1]}` : f.file;
+    const line = at ? at[2] : undefined;
     return {
       ruleId: f.ruleId,
       ruleIndex: ids.indexOf(f.ruleId),
@@ -27,8 +31,8 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: f.file.split("\\").join("/") },
-            region: { startLine: line ? Number(line[1]) : 1 },
+            artifactLocation: { uri: uri.split("\\").join("/") },
+            region: { startLine: line ? Number(line) : 1 },
           },
           logicalLocations: [{ fullyQualifiedName: f.principal, kind: "resource" }],
         },

@@ -21,6 +21,7 @@ import { rule as statefulPreventDestroy } from "./stateful-prevent-destroy";
 import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
 import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
 import { rule as backupVaultLocked } from "./backup-vault-locked";
+import { rule as unknownModule } from "./unknown-module";
 
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
@@ -34,6 +35,7 @@ export const agentRules: readonly Rule[] = [
   resourcePolicyGrant,
   unanalysablePolicy,
   unresolvedAttachment,
+  unknownModule,
 ];
 
 /** Rules over how agent principals are set up, and over the protection around data (the constructs' guarantees). */

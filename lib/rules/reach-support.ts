@@ -148,7 +148,15 @@ export function reachFindings(ctx: RuleContext): ReachResults {
     }
     for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits, reach.pathTo(hits[0].id)));
     // Behind a first step that already leads to a destroy right, unknown reach adds nothing to fix: the same cut ends both.
-    for (const [hop, hits] of unknownByHop) if (!destroyByHop.has(hop)) out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
+    // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one finding:
+    // they come from the agent's own statements, which is where the fix is.
+    const direct: Hit[] = [];
+    for (const [hop, hits] of unknownByHop) {
+      if (destroyByHop.has(hop)) continue;
+      if (hop === hits[0].id) direct.push(...hits);
+      else out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
+    }
+    if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct, (id) => reach.pathTo(id)));
   }
   results.set(ctx.analysis, out);
   return out;
@@ -185,6 +193,21 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, hit
       others(hits, "principals with destroy rights") +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) removes them all.` : ""),
     evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: first.id, detail: listActions(actions) }],
+  };
+}
+
+function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, hits: readonly Hit[], pathTo: (id: string) => ReachEdge[]): FindingDraft {
+  const edges = hits.map((h) => pathTo(h.id)[0]).filter((e): e is ReachEdge => e !== undefined);
+  const labels = [...new Set(edges.map((e) => e.label))];
+  const first = graph.unknownDetail.get(hits[0].id) ?? hits[0].id;
+  return {
+    principal: agent.address,
+    resource: edges[0]?.evidence[0]?.detail.match(/(\S+) statement/)?.[1] ?? agent.address,
+    actions: ["*"],
+    message:
+      `${agent.address} is an AI agent and can come to act as principals whose rights blastwall cannot see, in ${hits.length} way(s) ` +
+      `(${listActions(labels, 5)}): ${first}${hits.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
+    evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: hits[0].id, detail: `${first}: possibly every action` }],
   };
 }
 

@@ -70,9 +70,19 @@ describe("references", () => {
     expect(parseReference("path.module")?.kind).toBe("other");
     expect(parseReference("count.index")?.kind).toBe("other");
   });
+  test("resources inside (nested, keyed) modules", () => {
+    expect(parseReference("module.agent.aws_iam_role.this.arn")).toMatchObject({ kind: "resource", address: "module.agent.aws_iam_role.this", attribute: "arn" });
+    expect(parseReference('module.fleet["a"].module.perm.data.aws_iam_policy_document.d.json')).toMatchObject({
+      kind: "data",
+      address: 'module.fleet["a"].module.perm.data.aws_iam_policy_document.d',
+      attribute: "json",
+    });
+    expect(parseReference("module.vpc.private_subnets")).toMatchObject({ kind: "module", address: "module.vpc", attribute: "private_subnets" });
+  });
   test("instance keys, splats and further steps", () => {
-    expect(parseReference('aws_iam_role.r["k"].name')).toMatchObject({ address: "aws_iam_role.r", index: '"k"', attribute: "name" });
-    expect(parseReference("aws_iam_role.r[0].arn")).toMatchObject({ address: "aws_iam_role.r", index: "0", attribute: "arn" });
+    // The instance key is part of the address, as in plans and expanded HCL (AddressMap falls back to the resource).
+    expect(parseReference('aws_iam_role.r["k"].name')).toMatchObject({ address: 'aws_iam_role.r["k"]', index: '"k"', attribute: "name" });
+    expect(parseReference("aws_iam_role.r[0].arn")).toMatchObject({ address: "aws_iam_role.r[0]", index: "0", attribute: "arn" });
     expect(parseReference("aws_iam_role.r[*].arn")).toMatchObject({ address: "aws_iam_role.r", splat: true, attribute: "arn" });
     expect(parseReference("aws_iam_role.r.tags.Name")).toMatchObject({ attribute: "tags", path: ["Name"] });
   });

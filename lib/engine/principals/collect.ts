@@ -21,7 +21,7 @@ import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
-import type { TfResource, TfStack } from "../terraform/types";
+import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
 export interface CollectOptions {
   /** Why `r` is an AI agent (for the report), or undefined when it is not one. */
@@ -105,7 +105,7 @@ interface Builder {
 
 /** Principals of one kind, by address and by name (exact names in a map, computed names by literal prefix). */
 class KindIndex {
-  readonly byAddress = new Map<string, Builder>();
+  readonly byAddress = new AddressMap<Builder>();
   private readonly byName = new Map<string, Builder[]>();
   private readonly byPrefix = new Map<string, Builder[]>();
   private maxPrefix = -1;
@@ -534,7 +534,7 @@ class Collector {
       if (typeof v !== "string") return { kind: "unresolved", shown: shownOriginal };
       const t = refTarget(v);
       if (t) {
-        if (t.kind === "resource" && KIND_OF_TYPE[t.address.split(".")[0]] === kind) {
+        if (t.kind === "resource" && KIND_OF_TYPE[typeOfAddress(t.address)] === kind) {
           const b = this.index[kind].byAddress.get(t.address);
           if (!b) return { kind: "unresolved", shown: shownOriginal };
           return { kind: "found", nodes: [b], maybe: [], shown: t.address };
@@ -576,7 +576,7 @@ class Collector {
     if (Array.isArray(value)) return value.map((x) => this.resolveTarget(kind, x));
     if (typeof value === "string") {
       const t = refTarget(value);
-      if (t && t.kind === "resource" && t.splat && KIND_OF_TYPE[t.address.split(".")[0]] === kind) {
+      if (t && t.kind === "resource" && t.splat && KIND_OF_TYPE[typeOfAddress(t.address)] === kind) {
         const b = this.index[kind].byAddress.get(t.address);
         if (b) return [{ kind: "found", nodes: [b], maybe: [], shown: t.address }];
       }
@@ -737,4 +737,13 @@ function principalNameOf(literal: string, kind: PrincipalKind): string {
   const m = /^arn:[^:]*:iam::[^:]*:(role|user|group)\/(?:.*\/)?([^/]+)$/.exec(literal);
   if (m && m[1] === kind) return m[2];
   return literal;
+}
+
+/** The resource type of an address, past any module path: `module.m["k"].aws_iam_role.r[0]` -> `aws_iam_role`. */
+function typeOfAddress(address: string): string {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  let i = 0;
+  while (parts[i] === "module") i += 2;
+  if (parts[i] === "data") i++;
+  return parts[i] ?? "";
 }

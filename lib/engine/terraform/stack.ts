@@ -6,7 +6,7 @@
  * `"agent": [{ ...body }]`); all of them are read here. One pass over the input, no copying of bodies:
  * 20,000 resources cost a few milliseconds.
  */
-import { InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
+import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
 
@@ -33,7 +33,7 @@ function blockObjects(file: string, v: unknown, where: string): Obj[] {
 export function buildStack(json: unknown, file: string, name?: string): TfStack {
   if (!isObject(json)) throw new InputError(file, "is not a Terraform configuration: the top level must be an object");
   const resources: TfResource[] = [];
-  const byAddress = new Map<string, TfResource>();
+  const byAddress = new AddressMap<TfResource>();
   const byType = new Map<string, TfResource[]>();
 
   const add = (r: TfResource) => {

@@ -157,6 +157,12 @@ const STEP = `(?:\\.${IDENT}|\\.[0-9]+|\\.\\*|\\[\\s*(?:[0-9]+|"(?:[^"\\\\$%]|\\
 const TRAVERSAL_RE = new RegExp(`^${IDENT}${STEP}*$`);
 const STEP_RE = new RegExp(STEP, "g");
 
+/** `[0]`, `["k"]` or `.0` as the bracketed instance key of an address. */
+function keyOf(step: string): string {
+  if (step.startsWith("[")) return `[${step.slice(1, -1).trim()}]`;
+  return `[${step.slice(1)}]`;
+}
+
 /** Parses a bare traversal (`aws_iam_role.x.arn`, `var.x`, `data.t.n[0].json`); undefined for other expressions. */
 export function parseReference(expr: string): Reference | undefined {
   const e = expr.trim();
@@ -186,14 +192,49 @@ export function parseReference(expr: string): Reference | undefined {
     };
   }
   if (root === "module") {
+    // `module.a["k"].module.b.aws_iam_role.x[0].arn`: a resource inside (nested) modules, addressed as Terraform
+    // (and the HCL reader) address it; otherwise `module.a.output`.
     const n = name(steps[0]);
     if (n === undefined) return { kind: "other", address: root, path: asPath(steps) };
     let k = 1;
     let index: string | undefined;
-    if (isIndex(steps[k])) index = indexValue(steps[k++]);
+    let prefix = `module.${n}`;
+    if (isIndex(steps[k])) {
+      index = indexValue(steps[k]);
+      prefix += keyOf(steps[k++]);
+    }
+    while (name(steps[k]) === "module" && name(steps[k + 1]) !== undefined) {
+      prefix += `.module.${name(steps[k + 1])}`;
+      k += 2;
+      if (isIndex(steps[k])) prefix += keyOf(steps[k++]);
+    }
+    const first = name(steps[k]);
+    const isData = first === "data" && name(steps[k + 1]) !== undefined && name(steps[k + 2]) !== undefined;
+    const isResource = !isData && first !== undefined && first.includes("_") && name(steps[k + 1]) !== undefined;
+    if (isData || isResource) {
+      const type = isData ? name(steps[k + 1])! : first!;
+      const rn = isData ? name(steps[k + 2])! : name(steps[k + 1])!;
+      k += isData ? 3 : 2;
+      let rindex: string | undefined;
+      let key = "";
+      if (isIndex(steps[k])) {
+        rindex = indexValue(steps[k]);
+        key = rindex === "*" ? "" : keyOf(steps[k]);
+        k++;
+      }
+      const attribute = name(steps[k]);
+      return {
+        kind: isData ? "data" : "resource",
+        address: `${prefix}.${isData ? "data." : ""}${type}.${rn}${key}`,
+        attribute,
+        path: asPath(steps.slice(attribute === undefined ? k : k + 1)),
+        ...(rindex !== undefined && rindex !== "*" ? { index: rindex } : {}),
+        ...(rindex === "*" ? { splat: true } : {}),
+      };
+    }
     return {
       kind: "module",
-      address: `module.${n}`,
+      address: prefix.includes(".module.") ? prefix : `module.${n}`,
       attribute: name(steps[k]),
       path: asPath(steps.slice(k + 1)),
       ...(index !== undefined ? { index } : {}),
@@ -224,7 +265,10 @@ export function parseReference(expr: string): Reference | undefined {
     }
   }
   const attribute = name(steps[k]);
-  const address = kind === "data" ? `data.${type}.${rname}` : `${type}.${rname}`;
+  // The instance key is part of the address (`aws_iam_role.r[0]`), as in plans and expanded HCL; lookups fall back
+  // to the unexpanded resource (AddressMap) when the configuration does not expand it.
+  const key = index !== undefined ? `[${/^[0-9]+$/.test(index) ? index : index.startsWith('"') ? index : JSON.stringify(index)}]` : "";
+  const address = kind === "data" ? `data.${type}.${rname}${key}` : `${type}.${rname}${key}`;
   return {
     kind,
     address,

@@ -63,3 +63,20 @@ export interface TfModuleCall {
   readonly constructPath?: string;
 }
 
+
+/**
+ * Resources by address. A reference may name an instance (`aws_iam_role.r[0]`) of a resource whose `count` the
+ * configuration leaves unexpanded (cdktf JSON, an HCL `count` blastwall cannot evaluate): `get` then falls back to
+ * the resource itself, which stands for all its instances.
+ */
+export class AddressMap<V> extends Map<string, V> {
+  override get(address: string): V | undefined {
+    const hit = super.get(address);
+    if (hit !== undefined || !address.endsWith("]")) return hit;
+    const open = address.lastIndexOf("[");
+    return open > 0 ? super.get(address.slice(0, open)) : undefined;
+  }
+}
+
+/** Pseudo resource type for a module blastwall could not read (registry, git, ...): the HCL reader emits one per call. */
+export const UNKNOWN_MODULE_TYPE = "blastwall_unknown_module";

@@ -1,0 +1,84 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
+import { parseTemplate, parseReference } from "../engine/terraform/tokens";
+
+interface ModuleCall {
+  readonly address: string;
+  readonly source: string;
+  readonly inputs: unknown;
+  readonly location?: string;
+  readonly constructPath?: string;
+}
+
+function modulesOf(stack: TfStack): ModuleCall[] {
+  const out: ModuleCall[] = (stack.modules ?? []).map((m) => ({ address: m.address, source: m.source ?? "(no source)", inputs: m.values, constructPath: m.constructPath }));
+  for (const r of stack.byType.get(UNKNOWN_MODULE_TYPE) ?? []) {
+    out.push({ address: r.address, source: String(r.values.source ?? "(no source)"), inputs: r.values.inputs ?? r.values, location: r.location, constructPath: r.constructPath });
+  }
+  return out;
+}
+
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") strings(x, out);
+  return out;
+}
+
+/** IAM principals of the stack that a module's inputs refer to: the module may attach policies to them. */
+function principalsPassed(stack: TfStack, inputs: unknown): string[] {
+  const found = new Set<string>();
+  for (const s of strings(inputs)) {
+    if (!s.includes("${")) continue;
+    for (const part of parseTemplate(s)) {
+      if (part.kind === "literal") continue;
+      const ref = parseReference(part.expr);
+      const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+      if (r && (r.type === "aws_iam_role" || r.type === "aws_iam_user" || r.type === "aws_iam_group")) found.add(r.address);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * Fail closed on modules: their resources are not in the synthesized JSON (or, for registry modules, not on disk),
+ * so blastwall cannot see what they grant. A module handed an agent principal is an error; any other is a warning.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "unknown-module",
+    title: "A module creates resources blastwall cannot see",
+    why:
+      "A module may create roles, attach policies to the principals it is given, or write bucket policies; none of that " +
+      "appears in the configuration blastwall reads. A module that receives an agent's role can hand it any right.",
+    fix:
+      "Check the module's synthesized or planned output instead (`blastwall gate plan.json` sees every resource a module creates), " +
+      "vendor it as a local module (`source = \"./modules/...\"`) so blastwall can read it, or acknowledge the finding once reviewed.",
+    severity: "warning",
+    category: "input",
+  },
+  check({ stack, analysis }) {
+    const out: FindingDraft[] = [];
+    const agents = new Set(analysis.agents.map((a) => a.address));
+    for (const m of modulesOf(stack)) {
+      const passed = principalsPassed(stack, m.inputs);
+      const agentsPassed = passed.filter((p) => agents.has(p));
+      out.push({
+        principal: agentsPassed[0] ?? m.address,
+        resource: m.address,
+        actions: agentsPassed.length ? ["*"] : [],
+        severity: agentsPassed.length ? "error" : "warning",
+        message: agentsPassed.length
+          ? `${m.address} (source ${m.source}) is given the AI agent ${agentsPassed.join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
+          : `${m.address} (source ${m.source}) creates resources blastwall cannot see; roles, policies or resource policies it creates are not checked.`,
+        evidence: [
+          { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },
+          ...passed.map((p) => ({ step: "input", address: p, detail: `${m.address} receives ${p}` })),
+        ],
+        ...(m.constructPath ? { constructPath: m.constructPath } : {}),
+      });
+    }
+    return out;
+  },
+};

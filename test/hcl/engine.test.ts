@@ -1,0 +1,56 @@
+import { join } from "path";
+import { checkPaths } from "../../lib/check/run-check";
+import { renderSarif } from "../../lib/report/sarif";
+import { check, agentRole, tf } from "../helpers/tf";
+import { allRules } from "../../lib/rules";
+
+const FIX = join(__dirname, "..", "fixtures", "hcl");
+
+describe("HCL through the whole gate", () => {
+  test("a policy attached inside a local module reaches the module's agent role, with file:line evidence", async () => {
+    const r = await checkPaths([join(FIX, "local-module")], { config: {} });
+    const f = r.findings.find((x) => x.ruleId === "agent-destroy-right" && x.principal === "module.agent.aws_iam_role.this" && x.resource === "arn:aws:iam::aws:policy/AmazonRDSFullAccess");
+    expect(f).toBeDefined();
+    expect(f!.evidence.find((e) => e.step === "principal")!.location).toBe("modules/agent/main.tf:5");
+    expect(f!.evidence.find((e) => e.step === "attachment")!.location).toBe("main.tf:23");
+    // the attachment names module.agent.role_name, which the reader resolves: nothing is left unresolved
+    expect(r.findings.filter((x) => x.ruleId === "unresolved-attachment")).toEqual([]);
+  });
+
+  test("instances of count and for_each are principals of their own", async () => {
+    const r = await checkPaths([join(FIX, "expansion")], { config: {} });
+    const principals = new Set(r.findings.map((x) => x.principal));
+    expect(principals).toEqual(new Set(["aws_iam_role.agent[0]", "aws_iam_role.agent[1]"]));
+    expect(r.findings.some((x) => x.ruleId === "agent-transitive-destroy" && x.resource === 'aws_iam_role.team["red"]')).toBe(true);
+  });
+
+  test("a registry module handed the agent's role is an error; one that is not is a warning", async () => {
+    const r = await checkPaths([join(FIX, "registry-module")], { config: {} });
+    const m = r.findings.filter((x) => x.ruleId === "unknown-module");
+    expect(m.find((x) => x.resource === "module.from_git")).toMatchObject({ severity: "error", principal: "aws_iam_role.agent" });
+    expect(m.find((x) => x.resource === "module.iam")).toMatchObject({ severity: "warning" });
+    expect(m.find((x) => x.resource === "module.from_git")!.evidence[0].location).toMatch(/^main\.tf:\d+$/);
+  });
+
+  test("SARIF points at the .tf file and line inside the checked directory", async () => {
+    const dir = join(FIX, "local-module");
+    const r = await checkPaths([dir], { config: {} });
+    const sarif = JSON.parse(renderSarif({ ...r, findings: r.findings.filter((x) => x.ruleId === "agent-destroy-right") }, new Map(), "0"));
+    const loc = sarif.runs[0].results[0].locations[0].physicalLocation;
+    expect(loc.artifactLocation.uri).toMatch(/local-module\/modules\/agent\/main\.tf$/);
+    expect(loc.region.startLine).toBe(5);
+  });
+});
+
+describe("unknown-module on Terraform JSON (cdktf TerraformHclModule)", () => {
+  test("a module given an agent role is an error, with the module named", () => {
+    const json = tf({ "aws_iam_role.agent": agentRole() }, { module: { extra: { source: "terraform-aws-modules/iam/aws", role_name: "${aws_iam_role.agent.name}" } } });
+    const r = check(json, {}, { rules: allRules });
+    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "error", resource: "module.extra", principal: "aws_iam_role.agent" });
+  });
+  test("a module with no principal in its inputs is a warning", () => {
+    const json = tf({ "aws_iam_role.agent": agentRole() }, { module: { vpc: { source: "terraform-aws-modules/vpc/aws", cidr: "10.0.0.0/16" } } });
+    const r = check(json, {}, { rules: allRules });
+    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "warning", resource: "module.vpc" });
+  });
+});
