@@ -171,7 +171,8 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
 function others(hits: readonly Hit[], what: string, name: (id: string) => string = (id) => id): string {
   if (hits.length <= 1) return "";
   const names = hits.slice(1, 5).map((h) => name(h.id));
-  return ` Through ${hits[0].id === names[0] ? "it" : "the same first step"} it also reaches ${hits.length - 1} more ${what}: ${names.join(", ")}${hits.length > 5 ? ", ..." : ""}.`;
+  const n = hits.length - 1;
+  return ` Through the same first step it also reaches ${n} more ${n === 1 ? what.replace(/principals/, "principal") : what}: ${names.join(", ")}${hits.length > 5 ? ", ..." : ""}.`;
 }
 
 function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, hits: readonly Hit[], path: ReachEdge[]): FindingDraft {

@@ -365,3 +365,25 @@ describe("fail closed on compute and secrets outside the stack", () => {
     expect(w.actions).toEqual(expect.arrayContaining(["ssm:GetParameter"]));
   });
 });
+
+describe("stored credentials, as cdktf and HCL write them", () => {
+  const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
+  test("a key stored with jsonencode (Fn.jsonencode / HCL) is followed, and the secret is a named link", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.token.arn}" }),
+        ...adminUser,
+        "aws_secretsmanager_secret.token": { name: "deploy-token" },
+        "aws_secretsmanager_secret_version.token": { secret_id: "${aws_secretsmanager_secret.token.id}", secret_string: '${jsonencode({"aws_access_key_id" = aws_iam_access_key.deploy.id, "aws_secret_access_key" = aws_iam_access_key.deploy.secret})}' },
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy")[0];
+    expect(f.resource).toBe("aws_iam_user.deploy");
+    expect(f.evidence.map((e) => `${e.step}:${e.address}`)).toEqual(expect.arrayContaining(["stored-credential:aws_secretsmanager_secret.token", "credential:aws_iam_user.deploy"]));
+  });
+  test("a read on a name pattern (secret:rds!db-*) warns that secrets outside the stack are within reach", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:*:*:secret:rds!db-*" }) }));
+    expect(r.findings.find((f) => f.ruleId === "agent-stored-secret")).toBeDefined();
+  });
+});

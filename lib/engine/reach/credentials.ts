@@ -10,6 +10,8 @@ import { loadCatalogue } from "../catalogue";
 export interface CredentialEdge {
   readonly to?: string;
   readonly store: string;
+  /** What the store holds, for the evidence step that names it. */
+  readonly storeDetail?: string;
   readonly label: string;
   readonly detail: string;
 }
@@ -37,7 +39,8 @@ function strings(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const ACCESS_KEY_REF = /\$\{\s*aws_iam_access_key\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[a-z_]+/g;
+/** A reference to an access key anywhere inside an interpolation: `${aws_iam_access_key.k.secret}`, `${jsonencode({ id = aws_iam_access_key.k.id })}`. */
+const ACCESS_KEY_REF = /(?<![A-Za-z0-9_.-])aws_iam_access_key\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[a-z_]+/g;
 
 /** What a stored value holds: access keys of principals in the stack, a token-shaped literal, or nothing known. */
 function contents(stack: TfStack, value: unknown): { users: string[]; tokenShape?: string; computed: boolean } {
@@ -46,7 +49,7 @@ function contents(stack: TfStack, value: unknown): { users: string[]; tokenShape
   let computed = false;
   for (const s of strings(value)) {
     if (s.includes("${")) computed = true;
-    for (const m of s.matchAll(ACCESS_KEY_REF)) {
+    for (const m of s.includes("${") ? s.matchAll(ACCESS_KEY_REF) : []) {
       const key = stack.byAddress.get(`aws_iam_access_key.${m[1]}`);
       const user = key ? userOfKey(stack, key) : undefined;
       if (user) users.push(user);
@@ -127,7 +130,7 @@ export function storedCredentialEdges(
         continue;
       }
       const c = contents(stack, values);
-      for (const u of c.users) edges.push({ to: u, store: res.address, label: hit.a, detail: `${how} reads an access key of ${u}` });
+      for (const u of c.users) edges.push({ to: u, store: res.address, label: hit.a, detail: `${how} reads an access key of ${u}`, storeDetail: `holds an access key of ${u}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
       else if (c.users.length === 0 && c.computed && store.type !== "aws_lambda_function") {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
@@ -137,7 +140,12 @@ export function storedCredentialEdges(
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
   for (const entry of loadCatalogue().escalation) {
     if (entry.target !== "secret") continue;
-    const wide = grants(entry.action).find((g) => g.resources.some((r) => r === "*" || /[:/]\*$/.test(r)));
+    // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
+    // unless the pattern is exactly the ARN of a store in the stack (its random suffix is a wildcard too).
+    const store = CREDENTIAL_STORES.find((c) => (c.actions as readonly string[]).includes(entry.action));
+    const index = store ? indexOf([store.type]) : undefined;
+    const outside = (r: string) => (index ? index.reachesOutside(r) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
+    const wide = grants(entry.action).find((g) => g.resources.some(outside));
     if (!wide) continue;
     unknownReads.push({
       store: wide.resources.join(", "),

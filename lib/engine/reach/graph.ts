@@ -188,7 +188,14 @@ export class ReachGraph {
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.grants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
-      add(to, "credential", e.label, e.detail);
+      if (to === p.address) continue;
+      // The store is a link of its own: a reviewer may cut the read, or move the credential out of it.
+      out.push({
+        from: p.address,
+        to,
+        label: e.label,
+        evidence: [{ step: "stored-credential", address: e.store, detail: e.storeDetail ?? "holds a credential" }, edgeEvidence("credential", to, e.label, e.detail)],
+      });
     }
     this.secretReads.set(p.address, creds.unknownReads);
     this.stateEdges(p, add);
