@@ -127,6 +127,11 @@ async function main(): Promise<number> {
   for (const r of results) {
     const ok = r.problems.length === 0 ? "ok " : "BAD";
     process.stdout.write(`  ${ok} ${r.name.padEnd(24)} ${r.report.summary.errors > 0 ? "rejected" : "passed"} (expected ${r.expectation.verdict === "pass" ? "to pass" : "rejection"})\n`);
+    for (const a of [...(r.expectation.safeAgents ?? []), ...(r.expectation.rejectedAgents ?? [])]) {
+      const errs = r.report.findings.filter((f) => f.principal === a && f.severity === "error" && !f.acknowledged);
+      const verdict = errs.length === 0 ? "PASS, no error finding" : `REJECTED: ${[...new Set(errs.map((f) => f.ruleId))].join(", ")}`;
+      process.stdout.write(`        agent ${a}: ${verdict}\n`);
+    }
   }
   process.stdout.write(bad.length === 0 ? "\nevery example behaved as expected\n" : `\n${bad.length} example(s) did not behave as expected\n`);
   return bad.length === 0 ? 0 : 1;
