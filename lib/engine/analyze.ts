@@ -69,18 +69,25 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
   const analysis = buildAnalysis(stack, opts.config);
   const ctx = { stack, analysis, config: opts.config, strict: opts.strict ?? opts.config.strict ?? false };
   const findings: Finding[] = [];
+  const located = stack.resources.length > 0 && stack.resources[0].location !== undefined;
   for (const rule of opts.rules) {
     for (const d of rule.check(ctx)) {
-      const res = stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource);
-      findings.push({
-        ...d,
-        evidence: withLocations(stack, d.evidence),
+      const constructPath = d.constructPath ?? (stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource))?.constructPath;
+      // One object shape for every finding: large stacks produce thousands, and every later pass reads them.
+      const f: Finding = {
         ruleId: rule.meta.id,
         severity: d.severity ?? rule.meta.severity,
+        principal: d.principal,
+        resource: d.resource,
+        actions: d.actions,
+        evidence: located ? withLocations(stack, d.evidence) : d.evidence,
+        message: d.message,
         fix: d.fix ?? rule.meta.fix,
         file: stack.file,
-        constructPath: d.constructPath ?? res?.constructPath,
-      });
+        constructPath,
+        acknowledged: d.acknowledged,
+      };
+      findings.push(f);
     }
   }
   return { findings, analysis };

@@ -391,6 +391,10 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
   const named = new Map<string, PrincipalNode[]>();
   const open: PrincipalNode[] = [];
   for (const role of roles) {
+    // Most trust policies admit only AWS services; their text shows it, and parsing thousands of them would
+    // dominate the analysis of a large stack. Anything that might name an IAM principal is parsed.
+    const raw = role.resource.values["assume_role_policy"];
+    if (typeof raw === "string" && !raw.includes("${") && !/"AWS"|NotPrincipal|"Principal"\s*:\s*"\*"/.test(raw)) continue;
     let isOpen = false;
     for (const s of role.trustPolicy?.statements ?? []) {
       if (s.unknown !== undefined || (s.effect === "Allow" && (s.notPrincipals !== undefined || s.principals === undefined))) isOpen = true;
