@@ -4,7 +4,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { refTarget } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
-import { loadCatalogue } from "../catalogue";
+import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 export interface CredentialEdge {
@@ -138,8 +138,7 @@ export function storedCredentialEdges(
     }
   }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
-  for (const entry of loadCatalogue().escalation) {
-    if (entry.target !== "secret") continue;
+  for (const entry of secretEntries()) {
     // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
     // unless the pattern is exactly the ARN of a store in the stack (its random suffix is a wildcard too).
     const store = CREDENTIAL_STORES.find((c) => (c.actions as readonly string[]).includes(entry.action));
@@ -154,4 +153,10 @@ export function storedCredentialEdges(
     });
   }
   return { edges, unknownReads };
+}
+
+let secretList: readonly CatalogueEntry[] | undefined;
+
+function secretEntries(): readonly CatalogueEntry[] {
+  return (secretList ??= loadCatalogue().escalation.filter((e) => e.target === "secret"));
 }

@@ -2,7 +2,7 @@ import type { Evidence } from "../findings";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import { loadCatalogue } from "../catalogue";
+import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
 import { refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
@@ -73,8 +73,9 @@ export class ReachGraph {
     const order: number[] = [s];
     const stamp = ++this.generation;
     this.ensure(this.ids.length);
+    const into: (ReachEdge | null)[] = new Array(this.ids.length);
     this.seen[s] = stamp;
-    this.into[s] = null;
+    into[s] = null;
     this.hop[s] = s;
     for (let i = 0; i < order.length; i++) {
       const v = order[i];
@@ -84,25 +85,20 @@ export class ReachGraph {
         if (t >= this.seen.length) this.ensure(t + 1);
         if (this.seen[t] === stamp) continue;
         this.seen[t] = stamp;
-        this.into[t] = edges[k];
+        into[t] = edges[k];
         this.hop[t] = v === s ? t : this.hop[v];
         order.push(t);
       }
     }
     const ids = this.ids;
-    const into = order.map((i) => this.into[i]);
-    const firstHop = order.map((i) => ids[this.hop[i]]);
-    const position = new Map<string, number>();
-    const pos = (id: string) => {
-      if (position.size === 0) order.forEach((n, k) => position.set(ids[n], k));
-      return position.get(id);
-    };
+    const index = this.index;
+    const hop = this.hop;
     return {
       order: order.map((i) => ids[i]),
-      firstHop,
+      firstHop: order.map((i) => ids[hop[i]]),
       edgeInto: (id) => {
-        const k = pos(id);
-        return k === undefined ? undefined : into[k];
+        const i = index.get(id);
+        return i === undefined ? undefined : into[i];
       },
       pathTo(id) {
         const path: ReachEdge[] = [];
@@ -116,7 +112,6 @@ export class ReachGraph {
   private readonly index = new Map<string, number>();
   private readonly adj: ({ edges: ReachEdge[]; targets: Int32Array } | undefined)[] = [];
   private seen = new Int32Array(1024);
-  private into: (ReachEdge | null)[] = [];
   private hop = new Int32Array(1024);
   private generation = 0;
 
@@ -170,7 +165,7 @@ export class ReachGraph {
   }
 
   private grants(p: PrincipalNode, action: string): readonly Grant[] {
-    return this.analysis.rightsOf(p.address).grants.get(action.toLowerCase()) ?? [];
+    return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
   }
 
   private computeEdges(p: PrincipalNode): ReachEdge[] {
@@ -311,11 +306,10 @@ export class ReachGraph {
    * everything.
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
-    for (const entry of loadCatalogue().escalation) {
-      if (entry.target !== "compute") continue;
+    for (const { entry, types } of computeEntries()) {
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
-      const index = this.resourcesOf(HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type));
+      const index = this.resourcesOf(types);
       for (const g of grants) {
         for (const r of g.resources) {
           if (!index.reachesOutside(r)) continue;
@@ -421,4 +415,25 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
 /** Trust policies name principals with or without a literal account; stack patterns have `*` there. */
 function normaliseAccount(arn: string): string {
   return arn.toLowerCase().replace(/^(arn:[^:]*:iam::)[^:]*:/, "$1*:");
+}
+
+const lowered = new Map<string, string>();
+
+/** The reach tables ask for the same few dozen actions for every principal: lower-case each name once. */
+function lower(action: string): string {
+  let l = lowered.get(action);
+  if (l === undefined) lowered.set(action, (l = action.toLowerCase()));
+  return l;
+}
+
+let computeList: { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+
+/** The catalogue's compute actions, each with the resource types that run code for it (built once). */
+function computeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+  if (!computeList) {
+    computeList = loadCatalogue()
+      .escalation.filter((e) => e.target === "compute")
+      .map((entry) => ({ entry, types: HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type) }));
+  }
+  return computeList;
 }
