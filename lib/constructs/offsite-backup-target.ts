@@ -33,6 +33,16 @@ export function planAndKey(
     return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId) };
   }
   const { offsiteAccount } = validateOffsiteOptions(construct, backup, "backup.");
+  const vaultRegion = backup.offsiteVaultArn.split(":")[3];
+  if (construct === "ProtectedDatabase" && vaultRegion !== backup.region) {
+    // AWS Backup copies RDS and Aurora snapshots to another account or to another region, not both in one copy
+    // job: a plan asking for both would synthesize, pass review, and then fail every night.
+    throw new Error(
+      `ProtectedDatabase: backup.offsiteVaultArn is in ${vaultRegion} and another account, but AWS Backup cannot copy RDS or Aurora ` +
+        `backups across accounts and regions in one step. Use a vault in the backup account in ${backup.region} (set backup.allowSameRegion), ` +
+        `and copy from there to another region with a plan in the backup account.`,
+    );
+  }
   const key = newKey(backup.accountId, offsiteAccount);
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });
   return { plan, key };

@@ -47,7 +47,9 @@ export interface ProtectedDatabaseProps {
  * An RDS instance or Aurora cluster (by engine) that survives an agent and a bad `terraform destroy`:
  * `prevent_destroy`, `deletion_protection`, a final snapshot, automated backups kept after deletion
  * (`delete_automated_backups = false`) for at least 7 days, encryption with a customer-managed key, and a daily
- * AWS Backup copied to a vault in another account and region.
+ * AWS Backup copied to a vault in another account. AWS Backup cannot copy RDS or Aurora backups across accounts
+ * and regions in one step, so the off-site vault is in this region (`backup.allowSameRegion`); copy onward to
+ * another region from the backup account.
  */
 export class ProtectedDatabase extends Construct {
   readonly kind: "instance" | "cluster";

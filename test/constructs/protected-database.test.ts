@@ -1,7 +1,10 @@
 import { ProtectedDatabase, type ProtectedDatabaseProps } from "../../lib/constructs";
 import { APP_ACCOUNT, OFFSITE_ARN, gateFindings, only, resources, synth } from "./helpers";
 
-const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
+// AWS Backup copies RDS/Aurora across accounts or across regions, not both in one step: the database's off-site
+// vault is in the backup account, in the database's region.
+const SAME_REGION_OFFSITE = OFFSITE_ARN.replace(/^arn:aws:backup:[^:]+:/, "arn:aws:backup:eu-central-1:");
+const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: SAME_REGION_OFFSITE, allowSameRegion: true };
 const postgres: ProtectedDatabaseProps = { identifier: "orders", engine: "postgres", instanceClass: "db.t4g.micro", backup };
 const aurora: ProtectedDatabaseProps = { identifier: "ledger", engine: "aurora-postgresql", instanceClass: "db.r6g.large", backup };
 const build = (p: ProtectedDatabaseProps) => synth((s) => new ProtectedDatabase(s, "Db", p)).json;
@@ -26,7 +29,7 @@ describe("ProtectedDatabase", () => {
     expect(db.password).toBeUndefined();
     expect(resources(json, "aws_rds_cluster")).toEqual([]);
     expect(only(json, "aws_backup_selection").resources).toEqual([expect.stringMatching(/aws_db_instance\.Db_Instance_\w+\.arn/)]);
-    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(OFFSITE_ARN);
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(SAME_REGION_OFFSITE);
   });
 
   it("makes an Aurora cluster (by engine) with the same settings and its instances", () => {
@@ -49,7 +52,9 @@ describe("ProtectedDatabase", () => {
       [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
       [{ ...postgres, instances: 2 }, 'ProtectedDatabase: instances applies to Aurora engines only (engine is "postgres")'],
       [{ ...aurora, instanceClass: "db.serverless" }, 'ProtectedDatabase: serverlessV2Scaling is required with instanceClass "db.serverless"'],
-      [{ ...postgres, backup: { ...backup, offsiteVaultArn: OFFSITE_ARN.replace("222222222222", APP_ACCOUNT) } }, "ProtectedDatabase: backup.offsiteVaultArn must be in another account"],
+      [{ ...postgres, backup: { ...backup, offsiteVaultArn: SAME_REGION_OFFSITE.replace("222222222222", APP_ACCOUNT) } }, "ProtectedDatabase: backup.offsiteVaultArn must be in another account"],
+      [{ ...postgres, backup: { ...backup, offsiteVaultArn: OFFSITE_ARN, allowSameRegion: false } }, "ProtectedDatabase: backup.offsiteVaultArn is in"],
+      [{ ...postgres, backup: { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN.replace(/^arn:aws:backup:[^:]+:/, "arn:aws:backup:us-east-1:"), allowSameRegion: true } }, "AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step"],
     ] as [ProtectedDatabaseProps, string][])("%#", (p, message) => {
       expect(() => build(p)).toThrow(message);
     });
