@@ -32,6 +32,8 @@ export function planAndKey(
   if (backup instanceof OffsiteBackupPlan) {
     return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId) };
   }
+  // For databases the off-site copy stays in-region by default (see below); volumes copy to another region too.
+  if (construct === "ProtectedDatabase" && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
   const { offsiteAccount } = validateOffsiteOptions(construct, backup, "backup.");
   const vaultRegion = backup.offsiteVaultArn.split(":")[3];
   if (construct === "ProtectedDatabase" && vaultRegion !== backup.region) {

@@ -4,7 +4,7 @@ import { APP_ACCOUNT, OFFSITE_ARN, gateFindings, only, resources, synth } from "
 // AWS Backup copies RDS/Aurora across accounts or across regions, not both in one step: the database's off-site
 // vault is in the backup account, in the database's region.
 const SAME_REGION_OFFSITE = OFFSITE_ARN.replace(/^arn:aws:backup:[^:]+:/, "arn:aws:backup:eu-central-1:");
-const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: SAME_REGION_OFFSITE, allowSameRegion: true };
+const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: SAME_REGION_OFFSITE };
 const postgres: ProtectedDatabaseProps = { identifier: "orders", engine: "postgres", instanceClass: "db.t4g.micro", backup };
 const aurora: ProtectedDatabaseProps = { identifier: "ledger", engine: "aurora-postgresql", instanceClass: "db.r6g.large", backup };
 const build = (p: ProtectedDatabaseProps) => synth((s) => new ProtectedDatabase(s, "Db", p)).json;
