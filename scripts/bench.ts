@@ -12,7 +12,8 @@ import { reachStack, syntheticStack } from "./bench-fixtures";
 
 const SIZES = [1000, 5000, 20000];
 const SYNTH_RESOURCES = 1000;
-const REPEAT = 3;
+const REPEAT = 5;
+const HCL_RESOURCES = 10000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,12 +100,28 @@ async function childCheckLoads(file: string): Promise<Record<string, unknown>> {
   return { exitCode: code, modules: mods.length, cdktfModules: cdktf.length };
 }
 
+/** A large HCL tree (root + local modules): the time hcl2json and the evaluator take, and the analysis after. */
+async function childHcl(dir: string, resources: number): Promise<Record<string, unknown>> {
+  const { generateHclTree } = require("../lib/hcl/generate-tree") as typeof import("../lib/hcl/generate-tree");
+  const { loadHclStack } = require("../lib/hcl/load-hcl") as typeof import("../lib/hcl/load-hcl");
+  const { checkStacks } = require("../lib/check/run-check") as typeof import("../lib/check/run-check");
+  const tree = generateHclTree(dir, { resources });
+  checkStacks([await loadHclStack(dir)], { config: {} }); // warm: wasm compile, tables
+  const t0 = process.hrtime.bigint();
+  const stack = await loadHclStack(dir);
+  const t1 = process.hrtime.bigint();
+  checkStacks([stack], { config: {} });
+  const t2 = process.hrtime.bigint();
+  return { resources: tree.resources, loadMs: Number(t1 - t0) / 1e6, analysisMs: Number(t2 - t1) / 1e6, peakMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
 async function runChild(args: string[]): Promise<void> {
   const [mode, a, b, c] = args;
   let r: Record<string, unknown>;
   if (mode === "analyse") r = childAnalyse(a);
   else if (mode === "synth") r = childSynth(Number(a), b === "with", c);
   else if (mode === "loads") r = await childCheckLoads(a);
+  else if (mode === "hcl") r = await childHcl(a, Number(b));
   else throw new Error(`unknown child mode ${mode}`);
   process.stdout.write(JSON.stringify(r) + "\n");
 }
@@ -147,8 +164,13 @@ function main(json: boolean): void {
     const synth = { resources: SYNTH_RESOURCES, withoutGateMs: round(median(without)), withGateMs: round(median(withGate)), overhead: round(median(withGate) / median(without) - 1) };
     log(`${synth.withoutGateMs} ms vs ${synth.withGateMs} ms\n`);
 
+    log(`HCL tree of ${HCL_RESOURCES} resources... `);
+    const h = child(["hcl", join(dir, "hcl-tree"), String(HCL_RESOURCES)]);
+    const hcl = { resources: Number(h.resources), loadMs: round(Number(h.loadMs)), analysisMs: round(Number(h.analysisMs)), ratio: round(Number(h.analysisMs) / Number(h.loadMs)), peakMiB: round(Number(h.peakMiB)) };
+    log(`load ${hcl.loadMs} ms, analysis ${hcl.analysisMs} ms\n`);
+
     const loads = child(["loads", join(dir, "bench-1000.tf.json")]);
-    const out = { sizes, reach: reachOut, synth, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
+    const out = { sizes, reach: reachOut, synth, hcl, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
     if (json) {
       process.stdout.write(JSON.stringify(out) + "\n");
       return;
@@ -159,6 +181,7 @@ function main(json: boolean): void {
       ...sizes.map((s) => `${String(s.resources).padStart(9)}  ${String(s.parseMs).padStart(8)}  ${String(s.analysisMs).padStart(11)}  ${String(s.ratio).padStart(5)}  ${String(s.peakMiB).padStart(8)}`),
       "",
       `reach (2,000 roles, 200 agents, ${reach.edges} edges): parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms, ratio ${reachOut.ratio}`,
+      `HCL tree (${hcl.resources} resources, local modules): load ${hcl.loadMs} ms (hcl2json + evaluation), analysis ${hcl.analysisMs} ms, ratio ${hcl.ratio}`,
       `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: +${round(synth.overhead * 100)}%`,
       `blastwall check loaded ${loads.modules} modules, ${loads.cdktfModules} of them cdktf/provider/constructs`,
       "",
