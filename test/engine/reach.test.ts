@@ -387,3 +387,14 @@ describe("stored credentials, as cdktf and HCL write them", () => {
     expect(r.findings.find((f) => f.ruleId === "agent-stored-secret")).toBeDefined();
   });
 });
+
+test("a trust policy blastwall cannot read admits everyone (fail closed), also for wildcard sts:AssumeRole", () => {
+  const r = check(
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/ops-*" }),
+      ...adminRole("ops-admin", "{}"),
+    }),
+  );
+  expect(errors(r, "agent-transitive-destroy").map((f) => f.resource)).toContain("aws_iam_role.ops-admin");
+});
