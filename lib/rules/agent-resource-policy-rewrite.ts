@@ -1,8 +1,7 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
+import { statementFindings } from "./category-findings";
 
 /**
  * E7: the right to rewrite a resource policy (bucket, key, vault, secret, table) is the right to grant oneself
@@ -21,28 +20,12 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check({ analysis }) {
+  check(ctx) {
     const cat = loadCatalogue();
-    const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      const groups = groupByStatement(
-        analysis.rightsOf(agent.address),
-        (g) => !g.statement.unknown && cat.entryOf(g.action)?.target === "resource-policy",
-        (a) => cat.rank(a),
-      );
-      for (const g of groups) {
-        out.push({
-          principal: agent.address,
-          resource: g.statement.source.address,
-          actions: g.actions,
-          severity: severityOf(g.actions),
-          message:
-            `${agent.address} is an AI agent and can rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, ` +
-            `so it can grant itself deletion there; granted by ${where(g.statement)}.`,
-          evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), { step: "resource-policy-rewrite", address: agent.address, detail: listActions(g.actions) }],
-        });
-      }
-    }
-    return out;
+    return statementFindings(ctx, {
+      keep: () => (g) => cat.entryOf(g.action)?.target === "resource-policy",
+      says: (_a, g) => `rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so grant itself deletion there`,
+      step: (_a, g) => ({ step: "resource-policy-rewrite", detail: listActions(g.actions) }),
+    });
   },
 };

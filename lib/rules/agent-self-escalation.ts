@@ -1,10 +1,9 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
-import { loadCatalogue } from "../engine/catalogue";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { globsIntersect } from "../engine/iam/glob";
-import { isPermissionWrite, selfTargets } from "./self-targets";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
+import { statementFindings } from "./category-findings";
+import { isPermissionWrite, selfTargets } from "./self-targets";
 
 export const rule: Rule = {
   meta: {
@@ -19,37 +18,18 @@ export const rule: Rule = {
     severity: "error",
     category: "agent-rights",
   },
-  check({ stack, analysis }) {
-    const cat = loadCatalogue();
-    const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      const targets = selfTargets(stack, analysis, agent);
-      const groups = groupByStatement(
-        analysis.rightsOf(agent.address),
-        (g) =>
-          !g.statement.unknown &&
-          isPermissionWrite(g.action) &&
-          g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
-        (a) => cat.rank(a),
-      );
-      for (const g of groups) {
-        out.push({
-          principal: agent.address,
-          resource: g.statement.source.address,
-          actions: g.actions,
-          severity: severityOf(g.actions),
-          message:
-            `${agent.address} is an AI agent and can change its own permissions (${listActions(g.actions)}) on ` +
-            `${[...g.resources].join(", ")}, which covers itself; granted by ${where(g.statement)}. It can give itself any destroy right.`,
-          evidence: [
-            principalEvidence(agent),
-            ...statementEvidence(agent, g.statement),
-            ...boundaryEvidence(agent),
-            { step: "self-escalation", address: agent.address, detail: `the resources cover ${targets.join(", ")}` },
-          ],
-        });
-      }
-    }
-    return out;
+  check(ctx) {
+    const targets = new Map<string, string[]>();
+    const targetsOf = (agent: PrincipalNode) => {
+      let t = targets.get(agent.address);
+      if (!t) targets.set(agent.address, (t = selfTargets(ctx.stack, ctx.analysis, agent)));
+      return t;
+    };
+    return statementFindings(ctx, {
+      keep: (agent) => (g) => isPermissionWrite(g.action) && g.resources.some((r) => targetsOf(agent).some((t) => globsIntersect(r, t))),
+      says: (_a, g) =>
+        `change its own permissions (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, which covers itself, and so give itself any destroy right`,
+      step: (agent) => ({ step: "self-escalation", detail: `the resources cover ${targetsOf(agent).join(", ")}` }),
+    });
   },
 };

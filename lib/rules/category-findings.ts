@@ -1,39 +1,52 @@
 import type { FindingDraft } from "../engine/findings";
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where } from "./support";
+import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where, type StatementGrants } from "./support";
+
+/** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
+export interface StatementRule {
+  /** Per agent, which of its grants count (statements blastwall could not read are left to `unanalysable-policy`). */
+  keep(agent: PrincipalNode): (g: Grant) => boolean;
+  /** The sentence after "is an AI agent and can ...". */
+  says(agent: PrincipalNode, g: StatementGrants): string;
+  /** The last evidence step: its name and detail. */
+  step(agent: PrincipalNode, g: StatementGrants): { step: string; detail: string };
+}
 
 /**
- * Findings for every agent statement that grants actions of one catalogue category: one finding per statement,
- * naming the first few actions and a count. Statements the engine could not read are left to `unanalysable-policy`.
+ * One finding per agent statement whose grants the rule keeps, naming the first few actions and a count, the
+ * statement (resource address and Sid or index), what attaches it, and the boundary: the fix is one edit.
  */
-export function categoryFindings(ctx: RuleContext, category: string, canWhat: string): FindingDraft[] {
+export function statementFindings(ctx: RuleContext, rule: StatementRule): FindingDraft[] {
   const cat = loadCatalogue();
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
-    const groups = groupByStatement(
-      ctx.analysis.rightsOf(agent.address),
-      (g) => !g.statement.unknown && cat.categoryOf(g.action) === category,
-      (a) => cat.rank(a),
-    );
-    for (const g of groups) {
+    const keep = rule.keep(agent);
+    for (const g of groupByStatement(ctx.analysis.rightsOf(agent.address), (x) => !x.statement.unknown && keep(x), (a) => cat.rank(a))) {
+      const last = rule.step(agent, g);
       out.push({
         principal: agent.address,
         resource: g.statement.source.address,
         actions: g.actions,
         severity: severityOf(g.actions),
         message:
-          `${agent.address} is an AI agent and can ${canWhat}: ${listActions(g.actions)}` +
-          `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}, granted by ${where(g.statement)}.`,
-        evidence: [
-          principalEvidence(agent),
-          ...statementEvidence(agent, g.statement),
-          ...boundaryEvidence(agent),
-          { step: `${category}-rights`, address: agent.address, detail: listActions(g.actions) },
-        ],
+          `${agent.address} is an AI agent and can ${rule.says(agent, g)}` +
+          `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}; granted by ${where(g.statement)}.`,
+        evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), { step: last.step, address: agent.address, detail: last.detail }],
       });
     }
   }
   return out;
+}
+
+/** Grants of one catalogue category (direct deletion, protection removal). */
+export function categoryFindings(ctx: RuleContext, category: string, canWhat: string): FindingDraft[] {
+  const cat = loadCatalogue();
+  return statementFindings(ctx, {
+    keep: () => (g) => cat.categoryOf(g.action) === category,
+    says: (_a, g) => `${canWhat}: ${listActions(g.actions)}`,
+    step: (_a, g) => ({ step: `${category}-rights`, detail: listActions(g.actions) }),
+  });
 }
