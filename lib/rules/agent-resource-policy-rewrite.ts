@@ -23,6 +23,7 @@ export const rule: Rule = {
   check(ctx) {
     const cat = loadCatalogue();
     return statementFindings(ctx, {
+      categories: ["escalation"],
       keep: () => (g) => cat.entryOf(g.action)?.target === "resource-policy",
       says: (_a, g) => `rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so grant itself deletion there`,
       step: (_a, g) => ({ step: "resource-policy-rewrite", detail: listActions(g.actions) }),

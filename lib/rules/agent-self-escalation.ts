@@ -26,6 +26,7 @@ export const rule: Rule = {
       return t;
     };
     return statementFindings(ctx, {
+      categories: ["escalation"],
       keep: (agent) => (g) => isPermissionWrite(g.action) && g.resources.some((r) => targetsOf(agent).some((t) => globsIntersect(r, t))),
       says: (_a, g) =>
         `change its own permissions (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, which covers itself, and so give itself any destroy right`,

@@ -13,6 +13,8 @@ export interface StatementRule {
   says(agent: PrincipalNode, g: StatementGrants): string;
   /** The last evidence step: its name and detail. */
   step(agent: PrincipalNode, g: StatementGrants): { step: string; detail: string };
+  /** The catalogue categories the kept grants belong to (skips the rest without looking). */
+  readonly categories: readonly string[];
 }
 
 /**
@@ -24,7 +26,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
     const keep = rule.keep(agent);
-    for (const g of groupByStatement(ctx.analysis.rightsOf(agent.address), (x) => !x.statement.unknown && keep(x), (a) => cat.rank(a))) {
+    for (const g of groupByStatement(ctx.analysis.rightsOf(agent.address), (x) => !x.statement.unknown && keep(x), (a) => cat.rank(a), rule.categories)) {
       const last = rule.step(agent, g);
       out.push({
         principal: agent.address,
@@ -48,5 +50,6 @@ export function categoryFindings(ctx: RuleContext, category: string, canWhat: st
     keep: () => (g) => cat.categoryOf(g.action) === category,
     says: (_a, g) => `${canWhat}: ${listActions(g.actions)}`,
     step: (_a, g) => ({ step: `${category}-rights`, detail: listActions(g.actions) }),
+    categories: [category],
   });
 }

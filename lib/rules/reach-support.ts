@@ -5,7 +5,7 @@ import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
-import { groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
+import { grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { isPermissionWrite, selfTargets } from "./self-targets";
@@ -44,6 +44,7 @@ function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly 
     ctx.analysis.rightsOf(holder.address),
     (g) => !g.statement.unknown && isPermissionWrite(g.action) && g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
     (a) => cat.rank(a),
+    ["escalation"],
   );
 }
 
@@ -74,8 +75,9 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     const cat = loadCatalogue();
     const destroy = groupByStatement(
       ctx.analysis.rightsOf(p.address),
-      (g) => !g.statement.unknown && ["direct", "protection"].includes(cat.categoryOf(g.action) ?? ""),
+      (g) => !g.statement.unknown,
       (a) => cat.rank(a),
+      ["direct", "protection"],
     );
     cap = { destroy, escalate: iamWritesOn(ctx, p, targetsOf(ctx, p)), escalator: p };
     c.own.set(p.address, cap);
@@ -102,8 +104,7 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
 }
 
 function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
-  for (const gs of ctx.analysis.rightsOf(p.address).grants.values()) if (gs.length && !gs[0].statement.unknown && isPermissionWrite(gs[0].action)) return true;
-  return false;
+  return (grantsByCategory(ctx.analysis.rightsOf(p.address)).get("escalation") ?? []).some((g) => !g.statement.unknown && isPermissionWrite(g.action));
 }
 
 /** A principal the agent reaches, the first hop that leads there, and what it can do. */

@@ -20,9 +20,11 @@ export function groupByStatement(
   rights: EffectiveRights,
   keep: (grant: Grant) => boolean,
   order: (action: string) => number,
+  categories?: readonly string[],
 ): StatementGrants[] {
   const groups = new Map<Statement, StatementGrants>();
-  for (const grants of rights.grants.values()) {
+  const lists = categories ? categories.map((c) => grantsByCategory(rights).get(c) ?? []) : [...rights.grants.values()];
+  for (const grants of lists) {
     for (const g of grants) {
       if (!keep(g) || (g.conditional && grantIsHarmless(g.action, g.statement.conditions))) continue;
       let e = groups.get(g.statement);
@@ -33,6 +35,29 @@ export function groupByStatement(
   }
   for (const e of groups.values()) e.actions.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   return [...groups.values()];
+}
+
+const buckets = new WeakMap<EffectiveRights, Map<string, Grant[]>>();
+
+/**
+ * A principal's grants by catalogue category (`direct`, `protection`, `escalation`; everything else under
+ * `other`), computed once: several rules and the reach analysis each look at one category of every agent.
+ */
+export function grantsByCategory(rights: EffectiveRights): Map<string, Grant[]> {
+  let m = buckets.get(rights);
+  if (!m) {
+    const cat = loadCatalogue();
+    m = new Map();
+    for (const grants of rights.grants.values()) {
+      if (grants.length === 0) continue;
+      const key = cat.categoryOf(grants[0].action) ?? "other";
+      const list = m.get(key);
+      if (list) for (const g of grants) list.push(g);
+      else m.set(key, [...grants]);
+    }
+    buckets.set(rights, m);
+  }
+  return m;
 }
 
 export function principalEvidence(p: PrincipalNode): Evidence {
