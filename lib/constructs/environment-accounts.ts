@@ -77,6 +77,8 @@ export class EnvironmentAccounts extends Construct {
   readonly policies: OrganizationsPolicy[] = [];
   readonly organization?: OrganizationsOrganization;
 
+  private readonly settings = new Map<Environment, { accountId?: string; region: string; roleName: string }>();
+
   constructor(scope: Construct, id: string, props: EnvironmentAccountsProps) {
     super(scope, id);
     const C = "EnvironmentAccounts";
@@ -150,6 +152,7 @@ export class EnvironmentAccounts extends Construct {
         provider: props.provider,
       });
       const accountId = spec.accountId ?? accounts[e]!.id;
+      this.settings.set(e, { accountId: spec.accountId, region, roleName });
       providers[e] = new AwsProvider(this, `${OU_NAMES[e]}Provider`, {
         alias: e,
         region,
@@ -192,5 +195,28 @@ export class EnvironmentAccounts extends Construct {
       attach(`blastwall-deny-destroy-${i + 1}`, s, "Destroy and protection-removing actions only for break-glass roles (blastwall)", ouTargets(denyDestroyIn)),
     );
     attach("blastwall-deny-agents", denyAgentsPolicy(), "AI agents may not act in this environment (blastwall)", ouTargets(denyAgentsIn));
+  }
+
+  /**
+   * An `AwsProvider` for one environment's account, in another stack (a provider belongs to the stack that
+   * declares it: `providers.<env>` only works inside this construct's own stack). It assumes the same role and is
+   * pinned to the account, so a stack cannot deploy into the wrong one.
+   */
+  providerFor(stack: Construct, env: Environment, options: { readonly region?: string; readonly alias?: string } = {}): AwsProvider {
+    const C = "EnvironmentAccounts.providerFor";
+    const s = this.settings.get(env);
+    if (!s) fail(C, "env", `"${env}" is not one of the accounts given to this EnvironmentAccounts`);
+    if (s.accountId === undefined) {
+      fail(C, "env", `needs accounts.${env}.accountId: another stack can only be pinned to an account whose id is known (set it after the first apply)`);
+    }
+    const region = options.region ?? s.region;
+    requireRegion(C, "options.region", region);
+    return new AwsProvider(stack, options.alias ?? "aws", {
+      ...(options.alias ? { alias: options.alias } : {}),
+      region,
+      assumeRole: [{ roleArn: `arn:aws:iam::${s.accountId}:role/${s.roleName}`, sessionName: `blastwall-${env}` }],
+      allowedAccountIds: [s.accountId],
+      defaultTags: [{ tags: { "blastwall:environment": env } }],
+    });
   }
 }

@@ -120,3 +120,23 @@ describe("EnvironmentAccounts", () => {
     });
   });
 });
+
+describe("EnvironmentAccounts.providerFor", () => {
+  it("declares a pinned provider for an environment in another stack", async () => {
+    const { App, TerraformStack, Testing } = await import("cdktf");
+    const app = new App();
+    const mgmt = new TerraformStack(app, "mgmt");
+    const { AwsProvider } = await import("@cdktf/provider-aws/lib/provider");
+    new AwsProvider(mgmt, "aws", { region: "eu-central-1" });
+    const env = new EnvironmentAccounts(mgmt, "Env", props);
+    const prod = new TerraformStack(app, "prod");
+    env.providerFor(prod, "production");
+    const json = JSON.parse(Testing.synth(prod));
+    expect(json.provider.aws[0]).toMatchObject({
+      region: "eu-central-1",
+      allowed_account_ids: [APP_ACCOUNT],
+      assume_role: [{ role_arn: `arn:aws:iam::${APP_ACCOUNT}:role/OrganizationAccountAccessRole` }],
+    });
+    expect(() => env.providerFor(new TerraformStack(app, "stg"), "staging")).toThrow("EnvironmentAccounts.providerFor: env needs accounts.staging.accountId");
+  });
+});
