@@ -8,7 +8,7 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import { checkStacks } from "../check/run-check";
 import { loadConfig } from "../config/load-config";
-import { renderText } from "../report/text";
+import { renderFinding } from "../report/text";
 import { INHERIT_FROM_APP, installAppGuard } from "./app-guard";
 
 installAppGuard();
@@ -32,14 +32,6 @@ function stackFile(stack: TerraformStack): string {
     // a stack outside an App (tests): keep the conventional folder name
   }
   return join(outdir, "stacks", stack.node.id, "cdk.tf.json");
-}
-
-function oneFinding(f: Finding): string {
-  return renderText({ tool: "check", findings: [f], summary: { errors: 1, warnings: 0, principals: 0, agentPrincipals: 0, resources: 0, files: 1 } })
-    .split("\n")
-    .filter((l) => !l.startsWith("blastwall check:"))
-    .join("\n")
-    .trim();
 }
 
 /**
@@ -75,7 +67,7 @@ export class BlastwallChecks implements IAspect {
   private validateStack(stack: TerraformStack): string[] {
     const findings = this.findingsFor(stack);
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
-      Annotations.of(stack).addWarning(oneFinding(w));
+      Annotations.of(stack).addWarning(renderFinding(w));
     }
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
     if (errors.length === 0) return [];

@@ -5,7 +5,8 @@ import { listActions, sortFindings } from "./summarize";
 const LABEL = 10;
 const field = (name: string, value: string) => `  ${(name + ":").padEnd(LABEL)} ${value}`;
 
-function renderFinding(f: Finding): string {
+/** One finding as the text report prints it: what, reaches, where, file, path, fix. */
+export function renderFinding(f: Finding): string {
   const head = f.acknowledged ? "ACKNOWLEDGED" : f.severity.toUpperCase();
   const lines = [`${head} ${f.ruleId}  ${f.principal}${f.constructPath ? `  (${f.constructPath})` : ""}`];
   lines.push(field("what", f.message));
