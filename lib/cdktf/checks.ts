@@ -73,7 +73,7 @@ export class BlastwallChecks implements IAspect {
     if (errors.length === 0) return [];
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
-        errors.map(oneFinding).join("\n\n"),
+        errors.map(renderFinding).join("\n\n"),
     ];
   }
 
