@@ -156,3 +156,35 @@ export function refersTo(v: unknown, address: string, attributes: readonly strin
   const ref = refTarget(v);
   return ref !== undefined && ref.address === address && ref.attribute !== undefined && attributes.includes(ref.attribute) && ref.path.length === 0;
 }
+
+/** A boolean protection setting a rule requires: which value is safe, what the provider does when it is unset. */
+export interface BoolSetting {
+  readonly types: readonly string[];
+  readonly attribute: string;
+  readonly safe: boolean;
+  /** The provider's value when the attribute is not set; undefined when unset is acceptable. */
+  readonly unsafeDefault?: boolean;
+  /** What goes wrong, after the colon: "one DeleteDB call or destroy removes the database". */
+  readonly consequence: string;
+  /** The fix sentence. */
+  readonly fix: string;
+  readonly skip?: (r: TfResource) => boolean;
+}
+
+/** Findings for every managed resource of `types` whose boolean setting is not certainly the safe value. */
+export function boolSettingFindings(stack: TfStack, s: BoolSetting): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const r of s.types.flatMap((t) => stack.byType.get(t) ?? [])) {
+    if (r.mode !== "managed" || s.skip?.(r)) continue;
+    const v = readBool(stack, r.values[s.attribute]);
+    if (v.state === "set" && v.value === s.safe) continue;
+    if (v.state === "unset" && s.unsafeDefault === undefined) continue;
+    const state =
+      v.state === "unset" ? `does not set ${s.attribute} (the provider default is ${s.unsafeDefault})`
+      : v.state === "set" ? `sets ${s.attribute} = ${v.value}`
+      : `sets ${s.attribute} to ${unknownText(v)} (the safe value is ${s.safe})`;
+    const shown = v.state === "set" ? String(v.value) : v.state === "unset" ? "not set" : v.raw;
+    out.push(resourceFinding(r, `${describe(r)} ${state}: ${s.consequence}. ${s.fix}`, [resourceEvidence(r, `${r.type}.${s.attribute}: ${shown}`)]));
+  }
+  return out;
+}

@@ -1,6 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
-import { describe, readBool, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { boolSettingFindings } from "./protection-support";
 
 const TYPES = ["aws_db_instance", "aws_rds_cluster"];
 
@@ -16,24 +15,13 @@ export const rule: Rule = {
     severity: "error",
     category: "protection",
   },
-  check({ stack }) {
-    const out: FindingDraft[] = [];
-    for (const r of TYPES.flatMap((t) => stack.byType.get(t) ?? [])) {
-      if (r.mode !== "managed") continue;
-      const v = readBool(stack, r.values["deletion_protection"]);
-      if (v.state === "set" && v.value) continue;
-      const state =
-        v.state === "unset" ? "does not set deletion_protection (the provider default is false)"
-        : v.state === "set" ? "sets deletion_protection = false"
-        : `sets deletion_protection to ${unknownText(v)}`;
-      out.push(
-        resourceFinding(
-          r,
-          `${describe(r)} ${state}: one DeleteDB call or destroy removes the database. Set deletion_protection = true.`,
-          [resourceEvidence(r, `${r.type}.deletion_protection: ${v.state === "set" ? String(v.value) : v.state === "unset" ? "not set" : v.raw}`)],
-        ),
-      );
-    }
-    return out;
-  },
+  check: ({ stack }) =>
+    boolSettingFindings(stack, {
+      types: TYPES,
+      attribute: "deletion_protection",
+      safe: true,
+      unsafeDefault: false,
+      consequence: "one DeleteDB call or destroy removes the database",
+      fix: "Set deletion_protection = true.",
+    }),
 };

@@ -1,6 +1,5 @@
 import type { Rule } from "../engine/rule";
-import type { FindingDraft } from "../engine/findings";
-import { describe, isReadReplica, readBool, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
+import { boolSettingFindings, isReadReplica } from "./protection-support";
 
 const TYPES = ["aws_db_instance", "aws_rds_cluster"];
 
@@ -16,21 +15,13 @@ export const rule: Rule = {
     severity: "error",
     category: "protection",
   },
-  check({ stack }) {
-    const out: FindingDraft[] = [];
-    for (const r of TYPES.flatMap((t) => stack.byType.get(t) ?? [])) {
-      if (r.mode !== "managed" || isReadReplica(r)) continue;
-      const v = readBool(stack, r.values["skip_final_snapshot"]);
-      if (v.state === "unset" || (v.state === "set" && !v.value)) continue;
-      const state = v.state === "set" ? "sets skip_final_snapshot = true" : `sets skip_final_snapshot to ${unknownText(v)} (the safe value is false)`;
-      out.push(
-        resourceFinding(
-          r,
-          `${describe(r)} ${state}: a destroy would leave no final snapshot. Set skip_final_snapshot = false and a final_snapshot_identifier.`,
-          [resourceEvidence(r, `${r.type}.skip_final_snapshot: ${v.state === "set" ? "true" : v.raw}`)],
-        ),
-      );
-    }
-    return out;
-  },
+  check: ({ stack }) =>
+    boolSettingFindings(stack, {
+      types: TYPES,
+      attribute: "skip_final_snapshot",
+      safe: false,
+      consequence: "a destroy would leave no final snapshot",
+      fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
+      skip: isReadReplica,
+    }),
 };
