@@ -14,7 +14,7 @@ export function renderFinding(f: Finding): string {
   if (f.resource && f.resource !== f.principal) lines.push(field("where", f.resource));
   lines.push(field("file", f.file));
   if (f.evidence.length > 0) {
-    lines.push(`  ${"path:".padEnd(LABEL)}`);
+    lines.push("  path:");
     f.evidence.forEach((e, i) => {
       const at = e.location ? ` [${e.location}]` : "";
       lines.push(`    ${i + 1}. ${e.step}: ${e.address}${at} — ${e.detail}`);
