@@ -130,21 +130,40 @@ export function reachFindings(ctx: RuleContext): ReachResults {
   if (cached) return cached;
   const graph = reachOf(ctx);
   const out: ReachResults = { destroy: [], unknown: [] };
+  // What each reached node is to every agent: 0 nothing, 1 a principal with its own destroy or escalation right,
+  // 2 a principal that matters only if the agent itself can rewrite it, 3 an unknown principal. Per node number.
+  const kind: number[] = [];
+  const kindOf = (i: number): number => {
+    let k = kind[i];
+    if (k === undefined) {
+      const id = graph.idOf(i);
+      if (id.startsWith(UNKNOWN_PREFIX)) k = 3;
+      else {
+        const p = ctx.analysis.byAddress.get(id);
+        const own = p ? capabilityOf(ctx, p) : undefined;
+        k = !own ? 0 : own.destroy.length > 0 || own.escalate.length > 0 ? 1 : 2;
+      }
+      kind[i] = k;
+    }
+    return k;
+  };
   for (const agent of ctx.analysis.agents) {
     const reach = graph.search(agent.address);
     const writes = holdsPermissionWrites(ctx, agent);
     const destroyByHop = new Map<string, Hit[]>();
     const unknownByHop = new Map<string, Hit[]>();
-    for (let k = 1; k < reach.order.length; k++) {
-      const id = reach.order[k];
-      const hop = reach.firstHop[k];
-      if (id.startsWith(UNKNOWN_PREFIX)) {
+    const { orderIdx, hopIdx } = reach;
+    for (let k = 1; k < orderIdx.length; k++) {
+      const n = orderIdx[k];
+      const what = kindOf(n);
+      if (what === 0 || (what === 2 && !writes)) continue;
+      const id = graph.idOf(n);
+      const hop = graph.idOf(hopIdx[k]);
+      if (what === 3) {
         push(unknownByHop, hop, { id });
         continue;
       }
-      const target = ctx.analysis.byAddress.get(id);
-      if (!target) continue;
-      const cap = capabilityOf(ctx, target, agent, writes);
+      const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
       if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
     }
     for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits, reach.pathTo(hits[0].id)));

@@ -92,10 +92,18 @@ export class ReachGraph {
     }
     const ids = this.ids;
     const index = this.index;
-    const hop = this.hop;
+    const hopIdx = order.map((i) => this.hop[i]);
+    let orderIds: string[] | undefined;
+    let hopIds: string[] | undefined;
     return {
-      order: order.map((i) => ids[i]),
-      firstHop: order.map((i) => ids[hop[i]]),
+      orderIdx: order,
+      hopIdx,
+      get order() {
+        return (orderIds ??= order.map((i) => ids[i]));
+      },
+      get firstHop() {
+        return (hopIds ??= hopIdx.map((i) => ids[i]));
+      },
       edgeInto: (id) => {
         const i = index.get(id);
         return i === undefined ? undefined : into[i];
@@ -106,6 +114,11 @@ export class ReachGraph {
         return path;
       },
     };
+  }
+
+  /** The id of a node number (numbers are stable for the life of the graph). */
+  idOf(i: number): string {
+    return this.ids[i];
   }
 
   private readonly ids: string[] = [];
@@ -170,9 +183,18 @@ export class ReachGraph {
 
   private computeEdges(p: PrincipalNode): ReachEdge[] {
     const out: ReachEdge[] = [];
-    const add = (to: string, step: EdgeStep, label: string, why: string) => {
+    const add = (to: string, step: EdgeStep, label: string, why: () => string) => {
       if (to === p.address) return;
-      out.push({ from: p.address, to, label, evidence: [edgeEvidence(step, to, label, why)] });
+      // Thousands of edges are built and few end up in a finding: their text is written only when read.
+      let evidence: Evidence[] | undefined;
+      out.push({
+        from: p.address,
+        to,
+        label,
+        get evidence() {
+          return (evidence ??= [edgeEvidence(step, to, label, why())]);
+        },
+      });
     };
     this.assumeRoleEdges(p, add);
     this.rewriteTrustEdges(p, add);
@@ -209,26 +231,26 @@ export class ReachGraph {
         for (const role of roles) {
           const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
           if (trust.length > 0) {
-            add(role.address, "assume-role", "sts:AssumeRole", `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`);
+            add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`);
           }
         }
         if (this.roles.reachesOutside(r)) {
-          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`);
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`);
         }
       }
     }
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
     for (const role of named) {
       const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
-      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
+      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
     }
   }
 
   private rewriteTrustEdges(p: PrincipalNode, add: AddEdge): void {
     for (const g of this.grants(p, "iam:UpdateAssumeRolePolicy")) {
       for (const r of g.resources) {
-        for (const role of this.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`);
-        if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", `${grantText(g)} lets it rewrite the trust of roles outside this stack`);
+        for (const role of this.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`);
+        if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust of roles outside this stack`);
       }
     }
   }
@@ -237,15 +259,15 @@ export class ReachGraph {
     for (const action of BECOME_USER_ACTIONS) {
       for (const g of this.grants(p, action)) {
         for (const r of g.resources) {
-          for (const u of this.users.matching(r)) add(u.address, "become-user", action, `${grantText(g)} lets it mint credentials for ${u.address}`);
-          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", action, `${grantText(g)} lets it mint credentials for users outside this stack`);
+          for (const u of this.users.matching(r)) add(u.address, "become-user", action, () => `${grantText(g)} lets it mint credentials for ${u.address}`);
+          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", action, () => `${grantText(g)} lets it mint credentials for users outside this stack`);
         }
       }
     }
     for (const g of this.grants(p, "iam:AddUserToGroup")) {
       for (const r of g.resources) {
-        for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", `${grantText(g)} lets it add a user it controls to ${grp.address}`);
-        if (this.groups.reachesOutside(r)) add(this.unknown(`groups:${r}`, `groups matching ${r}, which may lie outside this stack`), "join-group", "iam:AddUserToGroup", `${grantText(g)} lets it join groups outside this stack`);
+        for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it add a user it controls to ${grp.address}`);
+        if (this.groups.reachesOutside(r)) add(this.unknown(`groups:${r}`, `groups matching ${r}, which may lie outside this stack`), "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it join groups outside this stack`);
       }
     }
   }
@@ -261,13 +283,13 @@ export class ReachGraph {
           for (const s of startable) {
             if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
             const label = `iam:PassRole + ${s.set!.join(", ")}`;
-            add(role.address, "pass-role", label, `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`);
+            add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`);
             break;
           }
         }
         if (this.roles.reachesOutside(r)) {
           const how = startable.length ? ` and it can start ${startable.map((s) => s.service).join(", ")} compute` : "";
-          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", `${grantText(g)} lets it pass roles outside this stack${how}`);
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`);
         }
       }
     }
@@ -297,7 +319,7 @@ export class ReachGraph {
     const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
     if (role === null) return;
     const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-    add(to, "hijack", action, `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
+    add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
   }
 
   /**
@@ -317,7 +339,7 @@ export class ReachGraph {
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",
             entry.action,
-            `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
+            () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
           );
           break;
         }
@@ -357,13 +379,17 @@ export class ReachGraph {
       const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, arn)));
       if (!g) continue;
       const to = this.unknown(`state:${bucket}/${key}`, `the deploy role that applies the state in s3://${bucket}/${key}`);
-      add(to, "state-write", action, `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`);
+      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`);
     }
   }
 }
 
 /** What one search found: the reached nodes (start first) and the shortest path to each. */
 export interface Reach {
+  /** Node numbers reached, start first, in order of distance (see `ReachGraph.idOf`). */
+  readonly orderIdx: readonly number[];
+  /** Per position of `orderIdx`: the node number stepped to first on the way there. */
+  readonly hopIdx: readonly number[];
   readonly order: readonly string[];
   /** Per position of `order`: the first node stepped to on the way there (the start for itself). */
   readonly firstHop: readonly string[];
@@ -372,7 +398,7 @@ export interface Reach {
   pathTo(id: string): ReachEdge[];
 }
 
-type AddEdge = (to: string, step: EdgeStep, label: string, why: string) => void;
+type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string) => void;
 
 /** Roles whose trust policy names a principal ARN outright, keyed by that ARN (lower case). */
 /**
