@@ -223,7 +223,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, hits: rea
   const first = graph.unknownDetail.get(hits[0].id) ?? hits[0].id;
   return {
     principal: agent.address,
-    resource: edges[0]?.evidence[0]?.detail.match(/(\S+) statement/)?.[1] ?? agent.address,
+    resource: edges.find((e) => e.via)?.via ?? agent.address,
     actions: ["*"],
     message:
       `${agent.address} is an AI agent and can come to act as principals whose rights blastwall cannot see, in ${hits.length} way(s) ` +

@@ -183,7 +183,7 @@ export class ReachGraph {
 
   private computeEdges(p: PrincipalNode): ReachEdge[] {
     const out: ReachEdge[] = [];
-    const add = (to: string, step: EdgeStep, label: string, why: () => string) => {
+    const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => {
       if (to === p.address) return;
       // Thousands of edges are built and few end up in a finding: their text is written only when read.
       let evidence: Evidence[] | undefined;
@@ -191,6 +191,7 @@ export class ReachGraph {
         from: p.address,
         to,
         label,
+        via,
         get evidence() {
           return (evidence ??= [edgeEvidence(step, to, label, why())]);
         },
@@ -231,11 +232,11 @@ export class ReachGraph {
         for (const role of roles) {
           const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
           if (trust.length > 0) {
-            add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`);
+            add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`, g.statement.source.address);
           }
         }
         if (this.roles.reachesOutside(r)) {
-          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`);
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`, g.statement.source.address);
         }
       }
     }
@@ -249,8 +250,8 @@ export class ReachGraph {
   private rewriteTrustEdges(p: PrincipalNode, add: AddEdge): void {
     for (const g of this.grants(p, "iam:UpdateAssumeRolePolicy")) {
       for (const r of g.resources) {
-        for (const role of this.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`);
-        if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust of roles outside this stack`);
+        for (const role of this.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`, g.statement.source.address);
+        if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust of roles outside this stack`, g.statement.source.address);
       }
     }
   }
@@ -259,15 +260,15 @@ export class ReachGraph {
     for (const action of BECOME_USER_ACTIONS) {
       for (const g of this.grants(p, action)) {
         for (const r of g.resources) {
-          for (const u of this.users.matching(r)) add(u.address, "become-user", action, () => `${grantText(g)} lets it mint credentials for ${u.address}`);
-          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", action, () => `${grantText(g)} lets it mint credentials for users outside this stack`);
+          for (const u of this.users.matching(r)) add(u.address, "become-user", action, () => `${grantText(g)} lets it mint credentials for ${u.address}`, g.statement.source.address);
+          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", action, () => `${grantText(g)} lets it mint credentials for users outside this stack`, g.statement.source.address);
         }
       }
     }
     for (const g of this.grants(p, "iam:AddUserToGroup")) {
       for (const r of g.resources) {
-        for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it add a user it controls to ${grp.address}`);
-        if (this.groups.reachesOutside(r)) add(this.unknown(`groups:${r}`, `groups matching ${r}, which may lie outside this stack`), "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it join groups outside this stack`);
+        for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it add a user it controls to ${grp.address}`, g.statement.source.address);
+        if (this.groups.reachesOutside(r)) add(this.unknown(`groups:${r}`, `groups matching ${r}, which may lie outside this stack`), "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it join groups outside this stack`, g.statement.source.address);
       }
     }
   }
@@ -283,13 +284,13 @@ export class ReachGraph {
           for (const s of startable) {
             if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
             const label = `iam:PassRole + ${s.set!.join(", ")}`;
-            add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`);
+            add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
             break;
           }
         }
         if (this.roles.reachesOutside(r)) {
           const how = startable.length ? ` and it can start ${startable.map((s) => s.service).join(", ")} compute` : "";
-          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`);
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`, g.statement.source.address);
         }
       }
     }
@@ -319,7 +320,7 @@ export class ReachGraph {
     const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
     if (role === null) return;
     const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-    add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`);
+    add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
   }
 
   /**
@@ -340,6 +341,7 @@ export class ReachGraph {
             "hijack",
             entry.action,
             () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
+            g.statement.source.address,
           );
           break;
         }
@@ -379,7 +381,7 @@ export class ReachGraph {
       const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, arn)));
       if (!g) continue;
       const to = this.unknown(`state:${bucket}/${key}`, `the deploy role that applies the state in s3://${bucket}/${key}`);
-      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`);
+      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`, g.statement.source.address);
     }
   }
 }
@@ -398,7 +400,7 @@ export interface Reach {
   pathTo(id: string): ReachEdge[];
 }
 
-type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string) => void;
+type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => void;
 
 /** Roles whose trust policy names a principal ARN outright, keyed by that ARN (lower case). */
 /**

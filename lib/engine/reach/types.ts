@@ -14,6 +14,8 @@ export interface ReachEdge {
   readonly to: string;
   /** The right used, as a reviewer would name it: `sts:AssumeRole`, `iam:PassRole + lambda:CreateFunction`. */
   readonly label: string;
+  /** Address of the policy whose statement grants the right used, when one does. */
+  readonly via?: string;
   /** Why the edge holds: the statements on both sides. */
   readonly evidence: readonly Evidence[];
 }
