@@ -4,13 +4,13 @@ import { globMatch } from "./iam/glob";
 
 export const AGENT_TAG = "blastwall:agent";
 
-function tagsOf(r: TfResource): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of ["tags_all", "tags"]) {
-    const t = r.values[key];
-    if (t && typeof t === "object" && !Array.isArray(t)) Object.assign(out, t);
+/** A tag's value from `tags` (which wins) or `tags_all`, without building a merged map per principal. */
+function tagOf(r: TfResource, key: string): unknown {
+  for (const k of ["tags", "tags_all"]) {
+    const t = r.values[k];
+    if (t && typeof t === "object" && !Array.isArray(t) && key in t) return (t as Record<string, unknown>)[key];
   }
-  return out;
+  return undefined;
 }
 
 /**
@@ -24,15 +24,14 @@ export function agentSelector(config: BlastwallConfig): (r: TfResource) => strin
   const tags = Object.entries(sel.tags ?? {});
   return (r) => {
     if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return undefined;
-    const t = tagsOf(r);
-    if (String(t[AGENT_TAG]).toLowerCase() === "true") return `tag ${AGENT_TAG} = "true"`;
+    if (String(tagOf(r, AGENT_TAG)).toLowerCase() === "true") return `tag ${AGENT_TAG} = "true"`;
     if (addresses.has(r.address)) return `config agents.addresses lists ${r.address}`;
     const name = r.values.name;
     if (typeof name === "string") {
       const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
       if (hit !== undefined) return `config agents.names "${hit}" matches name "${name}"`;
     }
-    for (const [k, v] of tags) if (t[k] === v) return `config agents.tags ${k} = "${v}"`;
+    for (const [k, v] of tags) if (tagOf(r, k) === v) return `config agents.tags ${k} = "${v}"`;
     return undefined;
   };
 }

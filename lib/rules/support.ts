@@ -9,7 +9,8 @@ export interface StatementGrants {
   readonly statement: Statement;
   readonly actions: string[];
   readonly conditional: boolean;
-  readonly resources: Set<string>;
+  /** The resource patterns the grants hold on (collected when first read: most findings never print them). */
+  readonly resources: ReadonlySet<string>;
 }
 
 /**
@@ -22,19 +23,37 @@ export function groupByStatement(
   order: (action: string) => number,
   categories?: readonly string[],
 ): StatementGrants[] {
-  const groups = new Map<Statement, StatementGrants>();
+  const groups = new Map<Statement, StatementGrants & { grants: Grant[] }>();
   const lists = categories ? categories.map((c) => grantsByCategory(rights).get(c) ?? []) : [...rights.grants.values()];
   for (const grants of lists) {
     for (const g of grants) {
       if (!keep(g) || (g.conditional && grantIsHarmless(g.action, g.statement.conditions))) continue;
       let e = groups.get(g.statement);
-      if (!e) groups.set(g.statement, (e = { statement: g.statement, actions: [], conditional: g.conditional, resources: new Set() }));
+      if (!e) groups.set(g.statement, (e = newGroup(g)));
       if (!e.actions.includes(g.action)) e.actions.push(g.action);
-      g.resources.forEach((r) => e!.resources.add(r));
+      e.grants.push(g);
     }
   }
   for (const e of groups.values()) e.actions.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   return [...groups.values()];
+}
+
+function newGroup(first: Grant): StatementGrants & { grants: Grant[] } {
+  const grants: Grant[] = [];
+  let resources: Set<string> | undefined;
+  return {
+    statement: first.statement,
+    actions: [],
+    conditional: first.conditional,
+    grants,
+    get resources() {
+      if (!resources) {
+        resources = new Set();
+        for (const g of grants) for (const r of g.resources) resources.add(r);
+      }
+      return resources;
+    },
+  };
 }
 
 const buckets = new WeakMap<EffectiveRights, Map<string, Grant[]>>();
