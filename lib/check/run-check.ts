@@ -38,17 +38,20 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   let principals = 0;
   let agents = 0;
   let resources = 0;
-  const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
+  const now = opts.now ?? new Date();
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
-    findings.push(...r.findings);
+    let own = applySeverity(r.findings, opts.config.severity ?? {});
+    // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
+    const inCode = inCodeAcknowledgements(stack);
+    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
+    findings.push(...own);
     principals += r.analysis.principals.length;
     agents += r.analysis.agents.length;
     resources += stack.resources.length;
-    acks.push(...inCodeAcknowledgements(stack));
   }
-  findings = applySeverity(findings, opts.config.severity ?? {});
-  findings = applyAcknowledgements(findings, acks, opts.now ?? new Date());
+  const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
+  findings = applyAcknowledgements(findings, acks, now);
   const { errors, warnings } = countFindings(findings);
   return {
     tool: "check",

@@ -165,3 +165,18 @@ describe("the installed bin", () => {
     expect(JSON.parse(out).summary.errors).toBe(0);
   });
 });
+
+test("an acknowledgement written in code covers its own stack only, not the same address in another stack", async () => {
+  const out = join(dir, "two-stacks.out");
+  const acked = JSON.parse(JSON.stringify(deleteOnly));
+  acked.resource.aws_iam_role.agent["//"] = { blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: "reviewed: janitor for scratch volumes" }] } };
+  for (const [name, json] of [["a", acked], ["b", deleteOnly]] as const) {
+    mkdirSync(join(out, "stacks", name), { recursive: true });
+    writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+  }
+  const r = await run(["check", "--format", "json", out]);
+  const destroy = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === "agent-destroy-right");
+  expect(destroy.find((f: { file: string }) => f.file.includes("/a/")).acknowledged).toBeDefined();
+  expect(destroy.find((f: { file: string }) => f.file.includes("/b/")).acknowledged).toBeUndefined();
+  expect(r.code).toBe(1);
+});
