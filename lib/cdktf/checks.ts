@@ -8,7 +8,8 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import { checkStacks } from "../check/run-check";
 import { loadConfig } from "../config/load-config";
-import { renderFinding } from "../report/text";
+import { renderFinding as renderOne } from "../report/text";
+import { allRules } from "../rules";
 import { INHERIT_FROM_APP, installAppGuard } from "./app-guard";
 
 installAppGuard();
@@ -66,6 +67,8 @@ export class BlastwallChecks implements IAspect {
 
   private validateStack(stack: TerraformStack): string[] {
     const findings = this.findingsFor(stack);
+    const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
+    const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
       Annotations.of(stack).addWarning(renderFinding(w));
     }

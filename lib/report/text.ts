@@ -6,10 +6,11 @@ const LABEL = 10;
 const field = (name: string, value: string) => `  ${(name + ":").padEnd(LABEL)} ${value}`;
 
 /** One finding as the text report prints it: what, reaches, where, file, path, fix. */
-export function renderFinding(f: Finding): string {
+export function renderFinding(f: Finding, why?: string): string {
   const head = f.acknowledged ? "ACKNOWLEDGED" : f.severity.toUpperCase();
   const lines = [`${head} ${f.ruleId}  ${f.principal}${f.constructPath ? `  (${f.constructPath})` : ""}`];
   lines.push(field("what", f.message));
+  if (why) lines.push(field("why", why));
   if (f.actions.length > 0) lines.push(field("reaches", listActions(f.actions)));
   if (f.resource && f.resource !== f.principal) lines.push(field("where", f.resource));
   lines.push(field("file", f.file));
@@ -32,7 +33,8 @@ export function renderFinding(f: Finding): string {
 export function renderText(report: Report): string {
   const s = report.summary;
   const out: string[] = [];
-  for (const f of sortFindings(report.findings)) out.push(renderFinding(f), "");
+  const whys = new Map((report.rules ?? []).map((m) => [m.id, m.why]));
+  for (const f of sortFindings(report.findings)) out.push(renderFinding(f, whys.get(f.ruleId)), "");
   for (const a of report.approvals ?? []) {
     const who = a.by ? ` by ${a.by}` : "";
     out.push(`APPROVAL ${a.accepted ? "accepted" : "refused"}${who}: ${a.file} — ${a.reason}${a.covers.length ? ` (covers ${a.covers.join(", ")})` : ""}`);
