@@ -45,7 +45,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
     if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
-    findings.push(...own);
+    for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
     principals += r.analysis.principals.length;
     agents += r.analysis.agents.length;
     resources += stack.resources.length;

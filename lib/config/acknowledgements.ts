@@ -53,7 +53,7 @@ const matches = (ack: Acknowledgement, f: Finding): boolean => ack.ruleId === f.
  * findings or not, so an expiry never passes silently. Expired acknowledgements cover nothing.
  */
 export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
-  if (acks.length === 0) return [...findings];
+  if (acks.length === 0) return findings as Finding[];
   const live = acks.filter((a) => !isExpired(a, now));
   const out: Finding[] = findings.map((f) => {
     if (f.acknowledged) return f;
@@ -111,7 +111,7 @@ export function applySeverity(
   findings: readonly Finding[],
   overrides: Readonly<Record<string, SeverityOverride | undefined>>,
 ): Finding[] {
-  if (Object.keys(overrides).length === 0) return [...findings];
+  if (Object.keys(overrides).length === 0) return findings as Finding[];
   const out: Finding[] = [];
   for (const f of findings) {
     const o = Object.prototype.hasOwnProperty.call(overrides, f.ruleId) ? overrides[f.ruleId] : undefined;

@@ -77,20 +77,14 @@ export function describe(r: TfResource): string {
 }
 
 export function resourceEvidence(r: TfResource, detail: string): Evidence {
-  return { step: "resource", address: r.address, detail, ...(r.location ? { location: r.location } : {}) };
+  return r.location ? { step: "resource", address: r.address, detail, location: r.location } : { step: "resource", address: r.address, detail };
 }
 
 /** A finding about one resource at fault (principal and resource are both the resource). */
-export function resourceFinding(r: TfResource, message: string, evidence: Evidence[], extra: Partial<FindingDraft> = {}): FindingDraft {
-  return {
-    principal: r.address,
-    resource: r.address,
-    actions: [],
-    message,
-    evidence,
-    ...(r.constructPath ? { constructPath: r.constructPath } : {}),
-    ...extra,
-  };
+export function resourceFinding(r: TfResource, message: string, evidence: Evidence[], extra?: Partial<FindingDraft>): FindingDraft {
+  // Built without spreads: a large stack of unprotected resources yields tens of thousands of these.
+  const f: FindingDraft = { principal: r.address, resource: r.address, actions: [], message, evidence, constructPath: r.constructPath };
+  return extra ? { ...f, ...extra } : f;
 }
 
 /** Resources holding data that a destroy loses. */
