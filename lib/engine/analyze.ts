@@ -28,7 +28,7 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
 /** Builds the principal graph of a stack; effective rights are computed lazily, once per principal. */
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
   const { principals, unresolved } = collectPrincipals(stack, {
-    isAgent: agentSelector(config),
+    isAgent: agentSelector(config, stack),
     managed: managedPolicyDocument,
   });
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));

@@ -254,3 +254,13 @@ describe("catalogue refinements", () => {
     expect(r.findings.find((f) => f.ruleId === "agent-destroy-right")!.severity).toBe("warning");
   });
 });
+
+test("an agent tagged through the provider's default_tags is an agent (AWS applies those tags to the role)", () => {
+  const json = tf(
+    { "aws_iam_role.bot": { name: "bot", assume_role_policy: TRUST }, "aws_iam_role_policy.p": { role: "bot", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } },
+    { provider: { aws: [{ region: "eu-west-1", default_tags: [{ tags: { "blastwall:agent": "true" } }] }] } },
+  );
+  expect(errors(check(json), "agent-destroy-right")).toHaveLength(1);
+  const untagged = tf({ "aws_iam_role.bot": { name: "bot", assume_role_policy: TRUST }, "aws_iam_role_policy.p": { role: "bot", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } }, { provider: { aws: [{ region: "eu-west-1" }] } });
+  expect(errors(check(untagged))).toEqual([]);
+});
