@@ -4,30 +4,24 @@
  *
  * - The coding agent has an AgentRole (boundary denying every destroy and escalation right, one-hour sessions,
  *   `agent-` source identity) that only reads, and a 15-minute ScopedToken per staging task.
- * - The production database and volume are kept like ProtectedDatabase / ProtectedVolume keep them
- *   (`prevent_destroy`, deletion protection, final snapshots, retained automated backups, customer-managed
- *   keys, a locked Recycle Bin rule), backed up nightly into a locked local vault and copied to a locked vault
- *   in another region (eu-central-1).
+ * - The production database and volume are a ProtectedDatabase and a ProtectedVolume (`prevent_destroy`,
+ *   deletion protection, final snapshots, retained automated backups, customer-managed keys, a locked Recycle
+ *   Bin rule), backed up nightly by one OffsiteBackupPlan into a locked local vault and copied to a locked vault
+ *   in another region of this account (eu-central-1, `allowSameAccount`).
  * - A multi-region trail with log file validation and data events writes to a bucket with Object Lock in
  *   compliance mode.
  *
- * The off-site copy and the trail are written with provider classes here: blastwall's OffsiteBackupPlan (and so
- * ProtectedDatabase / ProtectedVolume), OffsiteBackupVault and AgentAuditTrail need a second account and an
- * organization, which a single account does not have. README.md says what that leaves unprotected.
+ * The DR vault and the trail are written with provider classes here: OffsiteBackupVault and AgentAuditTrail
+ * expect an organization and a second account, which a single account does not have. README.md says what that
+ * leaves unprotected.
  */
 import { App, Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
-import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
-import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -39,8 +33,10 @@ import {
   AgentPrincipal,
   AgentRole,
   BlastwallChecks,
+  OffsiteBackupPlan,
+  ProtectedDatabase,
   ProtectedKey,
-  RecycleBinLock,
+  ProtectedVolume,
   ScopedToken,
 } from "blastwall";
 
@@ -48,6 +44,7 @@ const ACCOUNT = "111111111111";
 const REGION = "eu-west-1";
 /** Where the backup copies go: another region of the same account. */
 const DR_REGION = "eu-central-1";
+const DR_VAULT = "production-dr";
 
 /** The broker that starts agent sessions with `--source-identity agent-<tool>-<user>`; replace with yours. */
 const AGENT_RUNNER_ARN = `arn:aws:iam::${ACCOUNT}:role/agent-runner`;
@@ -133,85 +130,46 @@ export class SingleAccountStack extends TerraformStack {
       task("staging-redeploy-web", ["ecs:UpdateService", "ecs:DescribeServices"], [`arn:aws:ecs:${REGION}:${ACCOUNT}:service/staging/web`]),
     ];
 
-    // ---- Production data, protected as ProtectedDatabase / ProtectedVolume would (see the header for why not them).
-    const dataKey = new ProtectedKey(this, "DataKey", { accountId: ACCOUNT, description: "Production data and its local backups (blastwall)", alias: "production-data", tags: PRODUCTION });
+    // ---- Production data: ProtectedDatabase and ProtectedVolume, backed up nightly into a locked local vault and
+    // copied to a locked vault in DR_REGION of this same account (allowSameAccount).
     const drKey = new ProtectedKey(this, "DrKey", { accountId: ACCOUNT, description: "Backup copies in the DR region (blastwall)", alias: "production-dr", tags: PRODUCTION, provider: dr });
-
-    const db = new DbInstance(this, "OrdersDb", {
-      identifier: "orders-db",
-      engine: "postgres",
-      engineVersion: "16",
-      instanceClass: "db.t4g.medium",
-      allocatedStorage: 50,
-      username: "dbadmin",
-      // RDS keeps the password in Secrets Manager, never in the Terraform state.
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: dataKey.keyArn,
-      storageEncrypted: true,
-      kmsKeyId: dataKey.keyArn,
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "orders-db-final",
-      // The provider's default (true) deletes the automated backups together with the database.
-      deleteAutomatedBackups: false,
-      backupRetentionPeriod: 14,
-      copyTagsToSnapshot: true,
-      publiclyAccessible: false,
-      tags: PRODUCTION,
-      lifecycle: { preventDestroy: true },
-    });
-    const volume = new EbsVolume(this, "OrdersFiles", {
-      availabilityZone: `${REGION}a`,
-      size: 100,
-      type: "gp3",
-      encrypted: true,
-      kmsKeyId: dataKey.keyArn,
-      finalSnapshot: true,
-      tags: { Name: "orders-files", ...PRODUCTION },
-      lifecycle: { preventDestroy: true },
-    });
-    // Deleted EBS snapshots stay in the Recycle Bin for 30 days; the rule itself is locked.
-    new RecycleBinLock(this, "RecycleBin");
-
-    // ---- Backups: nightly into a locked local vault, every recovery point copied to a locked vault in DR_REGION.
-    const local = lockedVault(this, "LocalVault", { name: "production-local", key: dataKey });
-    const offsite = lockedVault(this, "DrVault", { name: "production-dr", key: drKey, provider: dr });
-    const serviceRole = new IamRole(this, "BackupRole", {
-      name: "production-backup",
-      path: "/service-role/",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-    });
-    const ready = new IamRolePolicyAttachment(this, "BackupRolePolicy", {
-      role: serviceRole.name,
-      policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-    });
-    const plan = new BackupPlan(this, "BackupPlan", {
-      name: "production-nightly",
-      rule: [
-        {
-          ruleName: "nightly-to-dr",
-          targetVaultName: local.name,
-          schedule: "cron(0 3 * * ? *)",
-          lifecycle: { deleteAfter: 35 },
-          copyAction: [{ destinationVaultArn: offsite.arn, lifecycle: { deleteAfter: 35 } }],
-        },
-      ],
+    const offsite = lockedVault(this, "DrVault", { name: DR_VAULT, key: drKey, provider: dr });
+    const backups = new OffsiteBackupPlan(this, "Backups", {
+      name: "production",
+      accountId: ACCOUNT,
+      region: REGION,
+      // Literal, so the construct and the gate can see where the copies go.
+      offsiteVaultArn: `arn:aws:backup:${DR_REGION}:${ACCOUNT}:backup-vault:${DR_VAULT}`,
+      allowSameAccount: true,
       tags: PRODUCTION,
     });
+    backups.node.addDependency(offsite);
     // The gate sees that the copy stays in this account, and says so; that is this template's known limit.
-    acknowledge(plan, {
+    acknowledge(backups, {
       ruleId: "backup-offsite-copy",
       reason:
         `Single-account template: recovery points are copied to a compliance-locked vault in ${DR_REGION} of the same account. ` +
         "That survives a regional outage and any attempt to delete them early, not the loss of the account itself; move the copy " +
         "to a backup account (examples/multi-account) when the team adopts AWS Organizations.",
     });
-    for (const [name, arn] of [["orders-db", db.arn], ["orders-files", volume.arn]] as const) {
-      new BackupSelection(this, `Select-${name}`, { name, planId: plan.id, iamRoleArn: serviceRole.arn, resources: [arn], dependsOn: [ready] });
-    }
+    new ProtectedDatabase(this, "OrdersDb", {
+      identifier: "orders-db",
+      engine: "postgres",
+      engineVersion: "16",
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 50,
+      backupRetentionDays: 14,
+      backup: backups,
+      tags: PRODUCTION,
+    });
+    new ProtectedVolume(this, "OrdersFiles", {
+      name: "orders-files",
+      availabilityZone: `${REGION}a`,
+      sizeGiB: 100,
+      volumeType: "gp3",
+      backup: backups,
+      tags: PRODUCTION,
+    });
 
     // ---- The trail: every API call, the agent's included, with its source identity; the log files cannot be erased.
     const trailName = "agent-audit";

@@ -26,6 +26,13 @@ export interface OffsiteBackupOptions {
   readonly offsiteVaultArn: string;
   /** Accept an off-site vault in the same region (it still must be another account). @default false */
   readonly allowSameRegion?: boolean;
+  /**
+   * Accept an off-site vault in the same account (it must then be in another region). For a team not yet on AWS
+   * Organizations: the copy survives a regional outage and early deletion (the vault is locked), not the loss or
+   * compromise of the account. The gate still reports `backup-offsite-copy`; acknowledge it with that reason.
+   * @default false
+   */
+  readonly allowSameAccount?: boolean;
   /** AWS Backup schedule expression. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
   readonly schedule?: string;
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
@@ -173,8 +180,11 @@ export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefi
   if (!vault) {
     fail(C, p("offsiteVaultArn"), `must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "${o.offsiteVaultArn}"); OffsiteBackupVault.vaultArn is one`);
   }
-  if (vault.account === o.accountId) {
-    fail(C, p("offsiteVaultArn"), `must be in another account than ${p("accountId")} (both ${o.accountId}): a copy in the same account is lost with it when the account's credentials are abused`);
+  if (vault.account === o.accountId && !o.allowSameAccount) {
+    fail(C, p("offsiteVaultArn"), `must be in another account than ${p("accountId")} (both ${o.accountId}): a copy in the same account is lost with it when the account's credentials are abused (set ${p("allowSameAccount")} only for a single-account setup)`);
+  }
+  if (vault.account === o.accountId && vault.region === o.region) {
+    fail(C, p("offsiteVaultArn"), `is in the same account and region as the data (${o.accountId}, ${o.region}): that is not off-site at all`);
   }
   if (vault.region === o.region && !o.allowSameRegion) {
     fail(C, p("offsiteVaultArn"), `is in ${o.region}, the region of the data; copy to another region (or set ${p("allowSameRegion")} to accept one region)`);

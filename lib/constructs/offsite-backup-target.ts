@@ -33,10 +33,11 @@ export function planAndKey(
     return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId) };
   }
   // For databases the off-site copy stays in-region by default (see below); volumes copy to another region too.
-  if (construct === "ProtectedDatabase" && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
+  const [, , , vaultRegion, vaultAccount] = backup.offsiteVaultArn.split(":");
+  const crossAccount = vaultAccount !== backup.accountId;
+  if (construct === "ProtectedDatabase" && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
   const { offsiteAccount } = validateOffsiteOptions(construct, backup, "backup.");
-  const vaultRegion = backup.offsiteVaultArn.split(":")[3];
-  if (construct === "ProtectedDatabase" && vaultRegion !== backup.region) {
+  if (construct === "ProtectedDatabase" && crossAccount && vaultRegion !== backup.region) {
     // AWS Backup copies RDS and Aurora snapshots to another account or to another region, not both in one copy
     // job: a plan asking for both would synthesize, pass review, and then fail every night.
     throw new Error(

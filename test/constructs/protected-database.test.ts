@@ -60,3 +60,11 @@ describe("ProtectedDatabase", () => {
     });
   });
 });
+
+describe("ProtectedDatabase in a single account (allowSameAccount)", () => {
+  it("copies to a locked vault in another region of the same account, which AWS Backup can do for RDS", () => {
+    const dr = `arn:aws:backup:eu-west-1:${APP_ACCOUNT}:backup-vault:dr`;
+    const json = build({ ...postgres, backup: { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: dr, allowSameAccount: true } });
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(dr);
+  });
+});

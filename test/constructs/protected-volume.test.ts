@@ -86,3 +86,17 @@ describe("ProtectedVolume", () => {
     });
   });
 });
+
+describe("single account (allowSameAccount)", () => {
+  const sameAccountDr = `arn:aws:backup:eu-west-1:${APP_ACCOUNT}:backup-vault:dr`;
+  it("copies to a locked vault in another region of the same account when asked to", () => {
+    const json = synth((s) => new ProtectedVolume(s, "Vol", { ...props, backup: { ...backup, offsiteVaultArn: sameAccountDr, allowSameAccount: true } })).json;
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(sameAccountDr);
+  });
+  it("refuses the same account and the same region even then: that is not off-site", () => {
+    const local = `arn:aws:backup:eu-central-1:${APP_ACCOUNT}:backup-vault:dr`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, backup: { ...backup, offsiteVaultArn: local, allowSameAccount: true, allowSameRegion: true } }))).toThrow(
+      "ProtectedVolume: backup.offsiteVaultArn is in the same account and region as the data",
+    );
+  });
+});
