@@ -741,7 +741,7 @@ function principalNameOf(literal: string, kind: PrincipalKind): string {
 
 /** The resource type of an address, past any module path: `module.m["k"].aws_iam_role.r[0]` -> `aws_iam_role`. */
 function typeOfAddress(address: string): string {
-  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  const parts = (address.includes("[") ? address.replace(/\[[^\]]*\]/g, "") : address).split(".");
   let i = 0;
   while (parts[i] === "module") i += 2;
   if (parts[i] === "data") i++;
