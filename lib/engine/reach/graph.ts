@@ -1,4 +1,5 @@
 import type { Evidence } from "../findings";
+import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
@@ -34,6 +35,7 @@ export class ReachGraph {
   private readonly groups: PrincipalIndex;
   private readonly namedInTrust: Map<string, PrincipalNode[]>;
   private readonly openTrust: readonly PrincipalNode[];
+  private readonly openSet: ReadonlySet<PrincipalNode>;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
@@ -43,6 +45,7 @@ export class ReachGraph {
     const trust = indexTrust(of("role"));
     this.namedInTrust = trust.named;
     this.openTrust = trust.open;
+    this.openSet = new Set(trust.open);
   }
 
   edgesFrom(id: string): ReachEdge[] {
@@ -223,6 +226,13 @@ export class ReachGraph {
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
     const candidate = { arnPattern: p.arnPattern };
     const named = this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? [];
+    const namedSet = new Set(named);
+    const admitted = new Map<PrincipalNode, Statement[]>();
+    const admits = (role: PrincipalNode) => {
+      let a = admitted.get(role);
+      if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : []));
+      return a;
+    };
     for (const g of this.grants(p, "sts:AssumeRole")) {
       for (const r of g.resources) {
         // Only roles whose trust may admit p matter: test those against r rather than r against every role.
@@ -230,7 +240,9 @@ export class ReachGraph {
           ? [...new Set([...named, ...this.openTrust])].filter((role) => globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
           : this.roles.matching(r);
         for (const role of roles) {
-          const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
+          // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
+          if (!namedSet.has(role) && !this.openSet.has(role)) continue;
+          const trust = admits(role);
           if (trust.length > 0) {
             add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`, g.statement.source.address);
           }
@@ -242,7 +254,7 @@ export class ReachGraph {
     }
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
     for (const role of named) {
-      const trust = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : [];
+      const trust = admits(role);
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
     }
   }
