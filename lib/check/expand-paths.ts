@@ -32,12 +32,17 @@ export function expandPaths(paths: readonly string[]): StackInput[] {
     }
     const stacksDir = join(p, "stacks");
     if (existsSync(stacksDir) && isDir(stacksDir)) {
-      const found = readdirSync(stacksDir)
+      const names = readdirSync(stacksDir)
         .sort()
-        .map((name) => ({ name, file: join(stacksDir, name, "cdk.tf.json") }))
-        .filter((s) => existsSync(s.file));
-      if (found.length === 0) throw new InputError(p, "has a stacks/ folder but no stacks/<name>/cdk.tf.json in it; run cdktf synth first");
-      for (const s of found) out.push({ kind: "json", path: s.file, name: s.name });
+        .filter((name) => isDir(join(stacksDir, name)));
+      if (names.length === 0) throw new InputError(p, "has a stacks/ folder but no stack in it; run cdktf synth first");
+      // Every stack is checked or the input is refused: skipping one silently would pass what was never read.
+      for (const name of names) {
+        const dir = join(stacksDir, name);
+        if (existsSync(join(dir, "cdk.tf.json"))) out.push({ kind: "json", path: join(dir, "cdk.tf.json"), name });
+        else if (readdirSync(dir).some((e) => e.endsWith(".tf"))) out.push({ kind: "hcl", path: dir, name }); // `cdktf synth --hcl`
+        else throw new InputError(dir, "holds neither cdk.tf.json nor .tf files; synthesize again or remove the folder");
+      }
       continue;
     }
     if (existsSync(join(p, "cdk.tf.json"))) {

@@ -180,3 +180,14 @@ test("an acknowledgement written in code covers its own stack only, not the same
   expect(destroy.find((f: { file: string }) => f.file.includes("/b/")).acknowledged).toBeUndefined();
   expect(r.code).toBe(1);
 });
+
+test("a cdktf.out stack that cannot be read is bad input, never silently skipped", async () => {
+  const out = join(dir, "partial.out");
+  mkdirSync(join(out, "stacks", "good"), { recursive: true });
+  writeFileSync(join(out, "stacks", "good", "cdk.tf.json"), JSON.stringify(safe));
+  mkdirSync(join(out, "stacks", "broken"), { recursive: true });
+  writeFileSync(join(out, "stacks", "broken", "manifest.json"), "{}");
+  const r = await run(["check", out]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/stacks\/broken: holds neither cdk\.tf\.json nor \.tf files/);
+});
