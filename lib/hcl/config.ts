@@ -4,6 +4,7 @@
  * (`override.tf`, `*_override.tf` and their `.tf.json` forms) are merged into the blocks they override, as
  * Terraform does. Every problem is an `InputError` naming the file, with `line N:` where known.
  */
+import { isObject } from "../engine/json";
 import { readdirSync, statSync } from "fs";
 import { join, relative, sep } from "path";
 import { InputError } from "../engine/terraform/types";
@@ -74,9 +75,6 @@ export function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
-function isObject(v: unknown): v is Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** A block level that may be an object or an array of objects (Terraform JSON allows both; hcl2json writes arrays). */
 function objects(v: unknown): Obj[] {

@@ -2,6 +2,7 @@
  * Reads `terraform show -json PLANFILE` output into a checked `PlanJson`. Anything the gate cannot judge with
  * confidence is refused with an `InputError` (one line: file and problem): a gate that guesses fails open.
  */
+import { isObject } from "../engine/json";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { resolve } from "path";
@@ -190,9 +191,6 @@ function compare(a: [number, number], b: [number, number]): number {
   return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, " ").trim();

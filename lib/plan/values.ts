@@ -1,4 +1,5 @@
 /** Small helpers to read `before` / `after` values of a plan change without printing sensitive ones. */
+import { isObject } from "../engine/json";
 import type { PlanChange, PlanResourceChange } from "./types";
 
 export type Path = readonly (string | number)[];
@@ -52,9 +53,6 @@ export function formatPath(path: Path): string {
   return out;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** True for `true` and `"true"` (any case): tag values and some provider booleans arrive as strings. */
 export function truthy(v: unknown): boolean {
@@ -95,3 +93,5 @@ export function isDelete(actions: readonly string[]): boolean {
 export function isUpdateOrReplace(actions: readonly string[]): boolean {
   return actions.includes("update") || (actions.includes("create") && actions.includes("delete"));
 }
+
+export { isObject };

@@ -1,3 +1,4 @@
+import { stringsIn } from "../engine/json";
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
@@ -19,17 +20,11 @@ function modulesOf(stack: TfStack): ModuleCall[] {
   return out;
 }
 
-function strings(v: unknown, out: string[] = []): string[] {
-  if (typeof v === "string") out.push(v);
-  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") strings(x, out);
-  return out;
-}
 
 /** IAM principals of the stack that a module's inputs refer to: the module may attach policies to them. */
 function principalsPassed(stack: TfStack, inputs: unknown): string[] {
   const found = new Set<string>();
-  for (const s of strings(inputs)) {
+  for (const s of stringsIn(inputs)) {
     if (!s.includes("${")) continue;
     for (const part of parseTemplate(s)) {
       if (part.kind === "literal") continue;

@@ -5,6 +5,7 @@
  * a garbled policy is reported as "possibly grants everything" rather than silently granting nothing. AWS
  * itself rejects such documents, so this only over-reports on stacks that would not deploy anyway.
  */
+import { isObject } from "../json";
 import type { Condition, PolicyDocument, PrincipalSpec, Statement, StatementSource } from "./types";
 
 export interface ParseOptions {
@@ -71,9 +72,6 @@ export function parsePolicyString(text: string, opts: ParseOptions): PolicyDocum
   return parsePolicyJson(doc, opts);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function parsePolicyJson(doc: unknown, opts: ParseOptions): PolicyDocument {
   if (!isObject(doc)) return unknownDocument(opts.address, "policy document is not a JSON object", opts.via, opts.constructPath);

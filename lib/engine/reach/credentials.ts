@@ -1,3 +1,4 @@
+import { stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -32,12 +33,6 @@ const TOKEN_SHAPES: readonly [string, RegExp][] = [
   ["an API token", /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/],
 ];
 
-function strings(v: unknown, out: string[] = []): string[] {
-  if (typeof v === "string") out.push(v);
-  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (k !== "//") strings(x, out);
-  return out;
-}
 
 /** A reference to an access key anywhere inside an interpolation: `${aws_iam_access_key.k.secret}`, `${jsonencode({ id = aws_iam_access_key.k.id })}`. */
 const ACCESS_KEY_REF = /(?<![A-Za-z0-9_.-])aws_iam_access_key\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[a-z_]+/g;
@@ -47,7 +42,7 @@ function contents(stack: TfStack, value: unknown): { users: string[]; tokenShape
   const users: string[] = [];
   let tokenShape: string | undefined;
   let computed = false;
-  for (const s of strings(value)) {
+  for (const s of stringsIn(value)) {
     if (s.includes("${")) computed = true;
     for (const m of s.includes("${") ? s.matchAll(ACCESS_KEY_REF) : []) {
       const key = stack.byAddress.get(`aws_iam_access_key.${m[1]}`);

@@ -6,13 +6,11 @@
  * `"agent": [{ ...body }]`); all of them are read here. One pass over the input, no copying of bodies:
  * 20,000 resources cost a few milliseconds.
  */
+import { isObject } from "../json";
 import { AddressMap, InputError, type TfBackend, type TfModuleCall, type TfResource, type TfStack } from "./types";
 
 type Obj = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /**
  * The objects a JSON block level stands for: the object itself, or each object of an array.
@@ -204,3 +202,5 @@ function lifecycleOf(v: unknown): Readonly<Obj> | undefined {
   }
   return undefined;
 }
+
+export { isObject };
