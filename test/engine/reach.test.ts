@@ -8,6 +8,8 @@ const adminRole = (name: string, trust: string) => ({
   [`aws_iam_role.${name}`]: { name, assume_role_policy: trust },
   [`aws_iam_role_policy_attachment.${name}_admin`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: ADMIN },
 });
+/** An administrator user with an access key: the broad credential an agent must never be able to read. */
+const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
 const chainOf = (r: ReturnType<typeof check>, rule = "agent-transitive-destroy") => errors(r, rule).map((f) => f.evidence.map((e) => `${e.step}:${e.address}`));
 
 describe("1. assume role", () => {
@@ -188,7 +190,6 @@ describe("5. hijacking existing compute and pipelines", () => {
 });
 
 describe("6. reading a stored credential (the April 2026 path)", () => {
-  const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
   test("a secret holding an admin user's access key makes the agent that user", () => {
     const r = check(
       tf({
@@ -366,7 +367,6 @@ describe("fail closed on compute and secrets outside the stack", () => {
 });
 
 describe("stored credentials, as cdktf and HCL write them", () => {
-  const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
   test("a key stored with jsonencode (Fn.jsonencode / HCL) is followed, and the secret is a named link", () => {
     const r = check(
       tf({

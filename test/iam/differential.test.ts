@@ -32,6 +32,7 @@
  *   `Resource: "*"`, the engine does not know resource types;
  * - KMS needs a key policy in iam-simulate; the test supplies the default one (account root, kms:*).
  */
+import { prng } from "../../scripts/bench-fixtures";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { ActionUniverse } from "../../lib/engine/iam/actions";
 import { effectiveRights, grantsFor, isShortArn } from "../../lib/engine/iam/evaluate";
@@ -94,15 +95,6 @@ const universe = new ActionUniverse(ACTIONS);
 
 const KEY_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] };
 
-/** mulberry32: a seeded PRNG so every run generates the same policies. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

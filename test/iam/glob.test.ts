@@ -1,3 +1,4 @@
+import { prng } from "../../scripts/bench-fixtures";
 import { globCovers, globMatch, globsIntersect } from "../../lib/engine/iam/glob";
 
 const CI = { caseInsensitive: true };
@@ -13,15 +14,6 @@ function allStrings(alphabet: string, maxLen: number): string[] {
   return out;
 }
 
-/** Seeded PRNG (mulberry32) so generated cases are the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomPattern(rand: () => number, tokens: string, maxLen: number): string {
   const n = Math.floor(rand() * (maxLen + 1));
