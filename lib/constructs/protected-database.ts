@@ -79,7 +79,7 @@ export class ProtectedDatabase extends Construct {
     if (aurora && props.instanceClass === "db.serverless" && !props.serverlessV2Scaling) {
       fail(C, "serverlessV2Scaling", 'is required with instanceClass "db.serverless"');
     }
-    const { plan, key } = planAndKey(this, C, props.identifier, props.backup, props.kmsKey, props.tags, props.provider);
+    const { plan, key } = planAndKey(this, C, props.identifier, props.backup, props.kmsKey, props.tags, props.provider, { oneHopOnly: true });
     this.backupPlan = plan;
     this.key = key;
 

@@ -68,3 +68,13 @@ describe("ProtectedDatabase in a single account (allowSameAccount)", () => {
     expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(dr);
   });
 });
+
+it("refuses a shared plan that copies across accounts and regions at once, which AWS Backup cannot do for RDS", async () => {
+  const { OffsiteBackupPlan } = await import("../../lib/constructs");
+  expect(() =>
+    synth((s) => {
+      const plan = new OffsiteBackupPlan(s, "Shared", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN });
+      new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
+    }),
+  ).toThrow("AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step");
+});
