@@ -76,8 +76,9 @@ function childSynth(resources: number, withGate: boolean, outdir: string): Recor
   const { EbsVolume } = require("@cdktf/provider-aws/lib/ebs-volume") as typeof import("@cdktf/provider-aws/lib/ebs-volume");
   const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket") as typeof import("@cdktf/provider-aws/lib/s3-bucket");
   const { AwsProvider } = require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
-  const gate = withGate ? (require("../lib/cdktf") as typeof import("../lib/cdktf")) : undefined;
   const loaded = process.hrtime.bigint();
+  // Loading the gate is part of what it adds to synth, so it is inside the timed section.
+  const gate = withGate ? (require("../lib/cdktf") as typeof import("../lib/cdktf")) : undefined;
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "bench");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
@@ -91,15 +92,16 @@ function childSynth(resources: number, withGate: boolean, outdir: string): Recor
     new EbsVolume(stack, `vol${i}`, { availabilityZone: "eu-west-1a", size: 10, encrypted: true });
     new S3Bucket(stack, `bucket${i}`, { bucket: `bench-${i}` });
   }
-  if (gate) Aspects.of(app).add(new gate.BlastwallChecks({ config: {} }));
-  let failed = false;
-  try {
-    app.synth();
-  } catch {
-    failed = true; // the gate may reject bench stacks; the time still counts
+  // Every rule runs in full, but its findings are switched off so the gate passes: a rejected stack stops synth
+  // before cdktf writes it, which would make the gated run look cheaper than it is.
+  if (gate) {
+    const { allRules } = require("../lib/rules") as typeof import("../lib/rules");
+    const severity = Object.fromEntries(allRules.map((r) => [r.meta.id, "off" as const]));
+    Aspects.of(app).add(new gate.BlastwallChecks({ config: { severity } }));
   }
+  app.synth(); // throws (and fails the bench) if the gate rejected the stack
   const done = process.hrtime.bigint();
-  return { synthMs: Number(done - loaded) / 1e6, loadMs: Number(loaded - t0) / 1e6, failed };
+  return { synthMs: Number(done - loaded) / 1e6, loadMs: Number(loaded - t0) / 1e6 };
 }
 
 async function childCheckLoads(file: string): Promise<Record<string, unknown>> {

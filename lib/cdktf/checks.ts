@@ -25,6 +25,26 @@ export interface BlastwallChecksProps {
   readonly rules?: readonly Rule[];
 }
 
+/**
+ * cdktf's synthesizer calls `toTerraform()` again right after the validations to write the stack; resolving every
+ * token of a large stack twice would double the cost of synth. The stack hands the JSON the gate analysed to that
+ * next call, so the file written is exactly the one checked. The hand-over lasts for the current synchronous
+ * `app.synth()` only: it is used once, and dropped on the next tick if cdktf never asked (HCL output, or another
+ * validation failed).
+ */
+function writeWhatWasChecked(stack: TerraformStack, json: Record<string, unknown>): void {
+  const own = stack as unknown as { toTerraform?: () => unknown };
+  const drop = () => {
+    if (own.toTerraform === once) delete own.toTerraform;
+  };
+  const once = () => {
+    drop();
+    return json;
+  };
+  own.toTerraform = once;
+  process.nextTick(drop);
+}
+
 function stackFile(stack: TerraformStack): string {
   let outdir = "cdktf.out";
   try {
@@ -60,20 +80,28 @@ export class BlastwallChecks implements IAspect {
 
   /** Findings for one stack, acknowledgements applied. Exposed for tests and custom pipelines. */
   findingsFor(stack: TerraformStack): Finding[] {
-    const model = buildStack(stack.toTerraform(), stackFile(stack), stack.node.id);
+    return this.findingsOf(stack, stack.toTerraform());
+  }
+
+  private findingsOf(stack: TerraformStack, json: unknown): Finding[] {
+    const model = buildStack(json, stackFile(stack), stack.node.id);
     const config = this.config();
     return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
   }
 
   private validateStack(stack: TerraformStack): string[] {
-    const findings = this.findingsFor(stack);
+    const json = stack.toTerraform();
+    const findings = this.findingsOf(stack, json);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
       Annotations.of(stack).addWarning(renderFinding(w));
     }
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
-    if (errors.length === 0) return [];
+    if (errors.length === 0) {
+      writeWhatWasChecked(stack, json);
+      return [];
+    }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
         errors.map(renderFinding).join("\n\n"),

@@ -103,4 +103,29 @@ describe("BlastwallChecks at synth time", () => {
     expect(() => app.synth()).not.toThrow();
     expect((await checkPaths([dir], { config: {}, rules: agentRules })).summary.errors).toBeGreaterThan(0);
   });
+
+  test("the stack is resolved once per synth: the file written is the JSON the gate judged", async () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const s = new AgentStack(app, "s", ["s3:ListBucket"]);
+    const calls = jest.spyOn(TerraformStack.prototype, "toTerraform");
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    app.synth();
+    expect(calls).toHaveBeenCalledTimes(1);
+    calls.mockRestore();
+    const written = JSON.parse(readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8"));
+    // The hand-over ends with the synth: later calls resolve the stack again, and see later changes.
+    await new Promise((r) => process.nextTick(r));
+    expect(written).toEqual(JSON.parse(JSON.stringify(s.toTerraform())));
+    s.policy.addOverride("name", "renamed");
+    expect(JSON.stringify(s.toTerraform())).toMatch(/renamed/);
+  });
+
+  test("a failing gate leaves nothing behind on the stack", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => app.synth()).toThrow(/ec2:DeleteVolume/);
+    expect(Object.prototype.hasOwnProperty.call(s, "toTerraform")).toBe(false);
+  });
 });
