@@ -52,13 +52,42 @@ export function replaceInterpolations(s: string, replacement = "*"): string {
 const defaultResolve = (s: string): string => replaceInterpolations(s);
 
 /** The fail-closed stand-in for something unreadable: `Allow * on *`, with the reason. */
+/**
+ * Statements and their sources are built with every field present (undefined when absent), in one order: large
+ * stacks hold tens of thousands of them, and objects of one shape keep every later property read fast.
+ */
+export function makeSource(address: string, index: number, sid?: string, via?: string, constructPath?: string, location?: string): StatementSource {
+  return { address, index, sid, via, constructPath, location };
+}
+
+/** The statement with another source (the same document reached through another attachment). */
+export function withSource(s: Statement, source: StatementSource): Statement {
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown);
+}
+
+export function makeStatement(
+  source: StatementSource,
+  effect: Statement["effect"],
+  actions: Statement["actions"],
+  notActions: Statement["notActions"],
+  resources: Statement["resources"],
+  notResources: Statement["notResources"],
+  principals: Statement["principals"],
+  notPrincipals: Statement["notPrincipals"],
+  conditions: Statement["conditions"],
+  approximateResources: Statement["approximateResources"],
+  approximatePrincipals: Statement["approximatePrincipals"],
+  unknown: Statement["unknown"],
+): Statement {
+  return { source, effect, actions, notActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown };
+}
+
 export function unknownStatement(source: StatementSource, reason: string): Statement {
-  return { source, effect: "Allow", actions: ["*"], resources: ["*"], conditions: [], unknown: reason };
+  return makeStatement(source, "Allow", ["*"], undefined, ["*"], undefined, undefined, undefined, [], undefined, undefined, reason);
 }
 
 export function unknownDocument(address: string, reason: string, via?: string, constructPath?: string): PolicyDocument {
-  const source: StatementSource = { address, index: 0, ...(via !== undefined && { via }), ...(constructPath !== undefined && { constructPath }) };
-  return { address, statements: [unknownStatement(source, reason)] };
+  return { address, statements: [unknownStatement(makeSource(address, 0, undefined, via, constructPath), reason)] };
 }
 
 /** JSON text of a policy (as in `aws_iam_policy.policy`); text that is not JSON is an unknown document. */
@@ -89,13 +118,7 @@ const STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resourc
 
 function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve: (s: string) => string): Statement {
   const sid = isObject(raw) && (typeof raw.Sid === "string" || typeof raw.Sid === "number") ? String(raw.Sid) : undefined;
-  const source: StatementSource = {
-    address: opts.address,
-    index,
-    ...(sid !== undefined && sid !== "" && { sid }),
-    ...(opts.via !== undefined && { via: opts.via }),
-    ...(opts.constructPath !== undefined && { constructPath: opts.constructPath }),
-  };
+  const source = makeSource(opts.address, index, sid === "" ? undefined : sid, opts.via, opts.constructPath);
   try {
     return readStatement(raw, source, resolve);
   } catch (e) {
@@ -134,22 +157,27 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
       return resolve(s);
     });
 
-  const statement: Statement = {
+  const actions = "Action" in raw ? stringList(raw.Action, "Action").map(actionOf) : undefined;
+  const notActions = "NotAction" in raw ? stringList(raw.NotAction, "NotAction").map(actionOf) : undefined;
+  const resources = "Resource" in raw ? resourcesOf("Resource") : undefined;
+  const notResources = "NotResource" in raw ? resourcesOf("NotResource") : undefined;
+  const principals = "Principal" in raw ? principalsOf("Principal") : undefined;
+  const notPrincipals = "NotPrincipal" in raw ? principalsOf("NotPrincipal") : undefined;
+  const conditions = "Condition" in raw ? conditionList(raw.Condition) : [];
+  return makeStatement(
     source,
     effect,
-    ...("Action" in raw && { actions: stringList(raw.Action, "Action").map(actionOf) }),
-    ...("NotAction" in raw && { notActions: stringList(raw.NotAction, "NotAction").map(actionOf) }),
-    ...("Resource" in raw && { resources: resourcesOf("Resource") }),
-    ...("NotResource" in raw && { notResources: resourcesOf("NotResource") }),
-    ...("Principal" in raw && { principals: principalsOf("Principal") }),
-    ...("NotPrincipal" in raw && { notPrincipals: principalsOf("NotPrincipal") }),
-    conditions: "Condition" in raw ? conditionList(raw.Condition) : [],
-  };
-  return {
-    ...statement,
-    ...(approximate.resources.length > 0 && { approximateResources: approximate.resources }),
-    ...(approximate.principals && { approximatePrincipals: true }),
-  };
+    actions,
+    notActions,
+    resources,
+    notResources,
+    principals,
+    notPrincipals,
+    conditions,
+    approximate.resources.length > 0 ? approximate.resources : undefined,
+    approximate.principals ? true : undefined,
+    undefined,
+  );
 }
 
 function stringList(v: unknown, what: string): string[] {

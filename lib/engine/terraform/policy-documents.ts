@@ -12,8 +12,8 @@
  * a name that matches no action. A Condition value that does not resolve exactly is left as written, so a
  * Deny conditioned on it never counts as certain.
  */
-import type { PolicyDocument, Statement } from "../iam/types";
-import { parsePolicyJson, unknownDocument, unknownStatement } from "../iam/policy-json";
+import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
+import { makeSource, parsePolicyJson, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
@@ -162,11 +162,15 @@ export function normalisePartition(arn: string): string {
   return arn.replace(/^arn:aws(?:-[a-z]+)*:/, "arn:aws:");
 }
 
+function viaSource(s: StatementSource, via: string): StatementSource {
+  return makeSource(s.address, s.index, s.sid, via, s.constructPath, s.location);
+}
+
 /** Sets `via` on every statement (documents are cached without it). */
 export function withVia(doc: PolicyDocument, via: string | undefined): PolicyDocument {
   if (via === undefined) return doc;
   if (doc.statements.every((s) => s.source.via === via)) return doc;
-  return { ...doc, statements: doc.statements.map((s) => ({ ...s, source: { ...s.source, via } })) };
+  return { address: doc.address, statements: doc.statements.map((s) => withSource(s, viaSource(s.source, via))) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -467,10 +471,9 @@ function embeddedDocument(ctx: Ctx, r: TfResource, value: unknown, where: string
 function ownStatements(ctx: Ctx, r: TfResource): Statement[] {
   const raw = r.values["statement"];
   const cp = r.constructPath ?? constructPathOf(r.values);
-  const base = { address: r.address, ...(cp !== undefined && { constructPath: cp }) };
   if (raw === undefined || raw === null) return [];
   if (typeof raw === "string" || !(isObject(raw) || Array.isArray(raw))) {
-    return [unknownStatement({ ...base, index: 0 }, `${r.address}.statement is ${showExpr(String(raw))}, which blastwall cannot read`)];
+    return [unknownStatement(makeSource(r.address, 0, undefined, undefined, cp), `${r.address}.statement is ${showExpr(String(raw))}, which blastwall cannot read`)];
   }
   const blocks: unknown[] = Array.isArray(raw) ? raw : [raw];
   const json: unknown[] = [];
@@ -489,7 +492,7 @@ function ownStatements(ctx: Ctx, r: TfResource): Statement[] {
     const reason = unknowns.get(i);
     if (reason === undefined) return s;
     const sid = blockSid(blocks[i]);
-    return unknownStatement({ ...base, index: i, ...(sid !== undefined && { sid }) }, reason);
+    return unknownStatement(makeSource(r.address, i, sid, undefined, cp), reason);
   });
 }
 
