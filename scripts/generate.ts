@@ -1,17 +1,19 @@
 /**
  * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/` and the rules:
- * the TypeScript types in lib/generated/, the managed-policy table policies/managed-policies.json, and
- * (scripts/generate-docs) docs/rules.md with the README rule table.
+ * the TypeScript types and the precompiled config validator in lib/generated/, the managed-policy table
+ * policies/managed-policies.json, and (scripts/generate-docs) docs/rules.md with the README rule table.
  */
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
 import { join } from "path";
 import { writeGeneratedTypes } from "./generate-types";
+import { writeGeneratedValidator } from "./generate-validator";
 import { generateManagedPolicies } from "./generate-managed-policies";
 
 async function main(): Promise<void> {
   const files = await writeGeneratedTypes();
   console.log(`generated ${files.join(", ")}`);
+  console.log(`generated ${writeGeneratedValidator()}`);
   const m = generateManagedPolicies();
   console.log(`wrote ${m.file}: ${m.policies} policies, ${(m.bytes / 1024).toFixed(0)} KiB`);
   // The docs generator is its own script (it runs when it is the main module); run it as one.

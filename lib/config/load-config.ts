@@ -4,27 +4,17 @@
  */
 import { existsSync, readFileSync, statSync } from "fs";
 import { join, resolve } from "path";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { BlastwallConfig } from "../generated/blastwall-config";
+import { validateBlastwallConfig } from "../generated/blastwall-config.validate";
 import type { Acknowledgement } from "../engine/findings";
 import { InputError } from "../engine/terraform/types";
-import { policiesDir } from "../engine/catalogue";
 import { expiryInstant } from "./acknowledgements";
 
 export type { BlastwallConfig } from "../generated/blastwall-config";
 
 /** The file looked for in the working directory when no config file is named. */
 export const DEFAULT_CONFIG_FILE = "blastwall.json";
-
-let validator: ValidateFunction | undefined;
-
-function validate(): ValidateFunction {
-  if (validator) return validator;
-  const schema = JSON.parse(readFileSync(join(policiesDir(), "blastwall-config.schema.json"), "utf8")) as object;
-  // verbose: errors carry the schema they failed, so unknown keys can list the allowed ones.
-  validator = new Ajv({ allErrors: false, verbose: true, strict: true }).compile(schema);
-  return validator;
-}
 
 /** An ajv instance path (`/acknowledgements/0/reason`) as the user would write the key: `acknowledgements[0].reason`. */
 export function keyPath(instancePath: string, child?: string): string {
@@ -87,7 +77,9 @@ export function describeError(e: ErrorObject): string {
 
 /** Validates parsed JSON as a config; throws InputError(file, one-line problem) on the first problem. */
 export function parseConfig(json: unknown, file: string): BlastwallConfig {
-  const v = validate();
+  // Precompiled by scripts/generate-validator.ts: loading and running the ajv compiler here cost ~100 ms per run.
+  // Its errors are verbose (they carry the schema they failed), so unknown keys can list the allowed ones.
+  const v = validateBlastwallConfig;
   if (!v(json)) {
     const first = v.errors?.[0];
     throw new InputError(file, first ? describeError(first) : "is not a valid blastwall config");

@@ -1,0 +1,1044 @@
+// @ts-nocheck
+/* eslint-disable */
+/**
+ * This file was generated from policies/blastwall-config.schema.json by scripts/generate-validator.ts (ajv standalone).
+ * Generated, do not edit: change the schema and run `npm run build && node dist/scripts/generate-validator.js`.
+ */
+
+import type { ErrorObject } from "ajv";
+import type { BlastwallConfig } from "./blastwall-config";
+
+/** ajv's ValidateFunction shape: after a failed call, `errors` holds the first problem (verbose, with parentSchema and data). */
+export interface BlastwallConfigValidator {
+  (data: unknown): data is BlastwallConfig;
+  errors?: ErrorObject[] | null;
+}
+
+export const validateUntyped = validate10;
+const schema11 = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json",
+  title: "BlastwallConfig",
+  description:
+    "blastwall.json: which principals are AI agents, which findings to relax, which ones are accepted and why.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    agents: {
+      title: "AgentSelector",
+      description: 'Principals that count as AI agents, in addition to those tagged `blastwall:agent = "true"`.',
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        addresses: {
+          description: "Exact Terraform addresses, e.g. `aws_iam_role.agent`.",
+          type: "array",
+          items: { type: "string", minLength: 1 },
+        },
+        names: {
+          description: "Glob patterns (`*`, `?`) matched against the IAM name of the role, user or group, e.g. `ai-*`.",
+          type: "array",
+          items: { type: "string", minLength: 1 },
+        },
+        tags: {
+          description: "Tags that mark a principal as an agent: every listed key must be present with the given value.",
+          type: "object",
+          additionalProperties: { type: "string" },
+        },
+      },
+    },
+    severity: {
+      description: "Per-rule severity override; `off` drops the rule's findings.",
+      type: "object",
+      additionalProperties: { type: "string", enum: ["error", "warning", "off"] },
+    },
+    acknowledgements: {
+      description: "Findings accepted on purpose. An acknowledged finding is reported but no longer fails the gate.",
+      type: "array",
+      items: {
+        title: "ConfigAcknowledgement",
+        type: "object",
+        additionalProperties: false,
+        required: ["ruleId", "principal", "reason"],
+        properties: {
+          ruleId: { description: "The rule id the finding carries.", type: "string", minLength: 1 },
+          principal: {
+            description:
+              "Exact Terraform address of the principal (or resource) the finding is about; wildcards are not accepted.",
+            type: "string",
+            minLength: 1,
+            pattern: "^[^*?]+$",
+          },
+          reason: { description: "Why this is acceptable.", type: "string", minLength: 10 },
+          expires: {
+            description:
+              "Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.",
+            type: "string",
+          },
+        },
+      },
+    },
+    strict: {
+      description: "Warnings that can hide a path (unknown secret contents, unresolved references) become errors.",
+      type: "boolean",
+    },
+    protected: {
+      title: "ProtectedSelector",
+      description:
+        "Resources that hold data which must survive: the protection rules check them in addition to the data-bearing types they know.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        addresses: {
+          description: "Exact Terraform addresses, e.g. `aws_db_instance.main`.",
+          type: "array",
+          items: { type: "string", minLength: 1 },
+        },
+        types: {
+          description: "Terraform resource types, e.g. `aws_rds_cluster`.",
+          type: "array",
+          items: { type: "string", minLength: 1 },
+        },
+      },
+    },
+    trustedKeys: {
+      description: "Public keys (PEM) or key files whose signatures `blastwall gate` accepts on approvals.",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+    },
+  },
+};
+const func2 = require("ajv/dist/runtime/ucs2length").default;
+const pattern0 = new RegExp("^[^*?]+$", "u");
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json" */ let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 in data) {
+        if (!(
+          key0 === "$schema" ||
+          key0 === "agents" ||
+          key0 === "severity" ||
+          key0 === "acknowledgements" ||
+          key0 === "strict" ||
+          key0 === "protected" ||
+          key0 === "trustedKeys"
+        )) {
+          validate10.errors = [
+            {
+              instancePath,
+              schemaPath: "#/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key0 },
+              message: "must NOT have additional properties",
+              schema: false,
+              parentSchema: schema11,
+              data,
+            },
+          ];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.$schema !== undefined) {
+          let data0 = data.$schema;
+          const _errs2 = errors;
+          if (typeof data0 !== "string") {
+            validate10.errors = [
+              {
+                instancePath: instancePath + "/$schema",
+                schemaPath: "#/properties/%24schema/type",
+                keyword: "type",
+                params: { type: "string" },
+                message: "must be string",
+                schema: schema11.properties.$schema.type,
+                parentSchema: schema11.properties.$schema,
+                data: data0,
+              },
+            ];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.agents !== undefined) {
+            let data1 = data.agents;
+            const _errs4 = errors;
+            if (errors === _errs4) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const _errs6 = errors;
+                for (const key1 in data1) {
+                  if (!(key1 === "addresses" || key1 === "names" || key1 === "tags")) {
+                    validate10.errors = [
+                      {
+                        instancePath: instancePath + "/agents",
+                        schemaPath: "#/properties/agents/additionalProperties",
+                        keyword: "additionalProperties",
+                        params: { additionalProperty: key1 },
+                        message: "must NOT have additional properties",
+                        schema: false,
+                        parentSchema: schema11.properties.agents,
+                        data: data1,
+                      },
+                    ];
+                    return false;
+                    break;
+                  }
+                }
+                if (_errs6 === errors) {
+                  if (data1.addresses !== undefined) {
+                    let data2 = data1.addresses;
+                    const _errs7 = errors;
+                    if (errors === _errs7) {
+                      if (Array.isArray(data2)) {
+                        var valid2 = true;
+                        const len0 = data2.length;
+                        for (let i0 = 0; i0 < len0; i0++) {
+                          let data3 = data2[i0];
+                          const _errs9 = errors;
+                          if (errors === _errs9) {
+                            if (typeof data3 === "string") {
+                              if (func2(data3) < 1) {
+                                validate10.errors = [
+                                  {
+                                    instancePath: instancePath + "/agents/addresses/" + i0,
+                                    schemaPath: "#/properties/agents/properties/addresses/items/minLength",
+                                    keyword: "minLength",
+                                    params: { limit: 1 },
+                                    message: "must NOT have fewer than 1 characters",
+                                    schema: 1,
+                                    parentSchema: schema11.properties.agents.properties.addresses.items,
+                                    data: data3,
+                                  },
+                                ];
+                                return false;
+                              }
+                            } else {
+                              validate10.errors = [
+                                {
+                                  instancePath: instancePath + "/agents/addresses/" + i0,
+                                  schemaPath: "#/properties/agents/properties/addresses/items/type",
+                                  keyword: "type",
+                                  params: { type: "string" },
+                                  message: "must be string",
+                                  schema: schema11.properties.agents.properties.addresses.items.type,
+                                  parentSchema: schema11.properties.agents.properties.addresses.items,
+                                  data: data3,
+                                },
+                              ];
+                              return false;
+                            }
+                          }
+                          var valid2 = _errs9 === errors;
+                          if (!valid2) {
+                            break;
+                          }
+                        }
+                      } else {
+                        validate10.errors = [
+                          {
+                            instancePath: instancePath + "/agents/addresses",
+                            schemaPath: "#/properties/agents/properties/addresses/type",
+                            keyword: "type",
+                            params: { type: "array" },
+                            message: "must be array",
+                            schema: schema11.properties.agents.properties.addresses.type,
+                            parentSchema: schema11.properties.agents.properties.addresses,
+                            data: data2,
+                          },
+                        ];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs7 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1.names !== undefined) {
+                      let data4 = data1.names;
+                      const _errs11 = errors;
+                      if (errors === _errs11) {
+                        if (Array.isArray(data4)) {
+                          var valid3 = true;
+                          const len1 = data4.length;
+                          for (let i1 = 0; i1 < len1; i1++) {
+                            let data5 = data4[i1];
+                            const _errs13 = errors;
+                            if (errors === _errs13) {
+                              if (typeof data5 === "string") {
+                                if (func2(data5) < 1) {
+                                  validate10.errors = [
+                                    {
+                                      instancePath: instancePath + "/agents/names/" + i1,
+                                      schemaPath: "#/properties/agents/properties/names/items/minLength",
+                                      keyword: "minLength",
+                                      params: { limit: 1 },
+                                      message: "must NOT have fewer than 1 characters",
+                                      schema: 1,
+                                      parentSchema: schema11.properties.agents.properties.names.items,
+                                      data: data5,
+                                    },
+                                  ];
+                                  return false;
+                                }
+                              } else {
+                                validate10.errors = [
+                                  {
+                                    instancePath: instancePath + "/agents/names/" + i1,
+                                    schemaPath: "#/properties/agents/properties/names/items/type",
+                                    keyword: "type",
+                                    params: { type: "string" },
+                                    message: "must be string",
+                                    schema: schema11.properties.agents.properties.names.items.type,
+                                    parentSchema: schema11.properties.agents.properties.names.items,
+                                    data: data5,
+                                  },
+                                ];
+                                return false;
+                              }
+                            }
+                            var valid3 = _errs13 === errors;
+                            if (!valid3) {
+                              break;
+                            }
+                          }
+                        } else {
+                          validate10.errors = [
+                            {
+                              instancePath: instancePath + "/agents/names",
+                              schemaPath: "#/properties/agents/properties/names/type",
+                              keyword: "type",
+                              params: { type: "array" },
+                              message: "must be array",
+                              schema: schema11.properties.agents.properties.names.type,
+                              parentSchema: schema11.properties.agents.properties.names,
+                              data: data4,
+                            },
+                          ];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs11 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1.tags !== undefined) {
+                        let data6 = data1.tags;
+                        const _errs15 = errors;
+                        if (errors === _errs15) {
+                          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                            for (const key2 in data6) {
+                              let data7 = data6[key2];
+                              const _errs18 = errors;
+                              if (typeof data7 !== "string") {
+                                validate10.errors = [
+                                  {
+                                    instancePath:
+                                      instancePath + "/agents/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+                                    schemaPath: "#/properties/agents/properties/tags/additionalProperties/type",
+                                    keyword: "type",
+                                    params: { type: "string" },
+                                    message: "must be string",
+                                    schema: schema11.properties.agents.properties.tags.additionalProperties.type,
+                                    parentSchema: schema11.properties.agents.properties.tags.additionalProperties,
+                                    data: data7,
+                                  },
+                                ];
+                                return false;
+                              }
+                              var valid4 = _errs18 === errors;
+                              if (!valid4) {
+                                break;
+                              }
+                            }
+                          } else {
+                            validate10.errors = [
+                              {
+                                instancePath: instancePath + "/agents/tags",
+                                schemaPath: "#/properties/agents/properties/tags/type",
+                                keyword: "type",
+                                params: { type: "object" },
+                                message: "must be object",
+                                schema: schema11.properties.agents.properties.tags.type,
+                                parentSchema: schema11.properties.agents.properties.tags,
+                                data: data6,
+                              },
+                            ];
+                            return false;
+                          }
+                        }
+                        var valid1 = _errs15 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate10.errors = [
+                  {
+                    instancePath: instancePath + "/agents",
+                    schemaPath: "#/properties/agents/type",
+                    keyword: "type",
+                    params: { type: "object" },
+                    message: "must be object",
+                    schema: schema11.properties.agents.type,
+                    parentSchema: schema11.properties.agents,
+                    data: data1,
+                  },
+                ];
+                return false;
+              }
+            }
+            var valid0 = _errs4 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.severity !== undefined) {
+              let data8 = data.severity;
+              const _errs20 = errors;
+              if (errors === _errs20) {
+                if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+                  for (const key3 in data8) {
+                    let data9 = data8[key3];
+                    const _errs23 = errors;
+                    if (typeof data9 !== "string") {
+                      validate10.errors = [
+                        {
+                          instancePath: instancePath + "/severity/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
+                          schemaPath: "#/properties/severity/additionalProperties/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                          schema: schema11.properties.severity.additionalProperties.type,
+                          parentSchema: schema11.properties.severity.additionalProperties,
+                          data: data9,
+                        },
+                      ];
+                      return false;
+                    }
+                    if (!(data9 === "error" || data9 === "warning" || data9 === "off")) {
+                      validate10.errors = [
+                        {
+                          instancePath: instancePath + "/severity/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
+                          schemaPath: "#/properties/severity/additionalProperties/enum",
+                          keyword: "enum",
+                          params: { allowedValues: schema11.properties.severity.additionalProperties.enum },
+                          message: "must be equal to one of the allowed values",
+                          schema: schema11.properties.severity.additionalProperties.enum,
+                          parentSchema: schema11.properties.severity.additionalProperties,
+                          data: data9,
+                        },
+                      ];
+                      return false;
+                    }
+                    var valid5 = _errs23 === errors;
+                    if (!valid5) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate10.errors = [
+                    {
+                      instancePath: instancePath + "/severity",
+                      schemaPath: "#/properties/severity/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                      schema: schema11.properties.severity.type,
+                      parentSchema: schema11.properties.severity,
+                      data: data8,
+                    },
+                  ];
+                  return false;
+                }
+              }
+              var valid0 = _errs20 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.acknowledgements !== undefined) {
+                let data10 = data.acknowledgements;
+                const _errs25 = errors;
+                if (errors === _errs25) {
+                  if (Array.isArray(data10)) {
+                    var valid6 = true;
+                    const len2 = data10.length;
+                    for (let i2 = 0; i2 < len2; i2++) {
+                      let data11 = data10[i2];
+                      const _errs27 = errors;
+                      if (errors === _errs27) {
+                        if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                          let missing0;
+                          if (
+                            (data11.ruleId === undefined && (missing0 = "ruleId")) ||
+                            (data11.principal === undefined && (missing0 = "principal")) ||
+                            (data11.reason === undefined && (missing0 = "reason"))
+                          ) {
+                            validate10.errors = [
+                              {
+                                instancePath: instancePath + "/acknowledgements/" + i2,
+                                schemaPath: "#/properties/acknowledgements/items/required",
+                                keyword: "required",
+                                params: { missingProperty: missing0 },
+                                message: "must have required property '" + missing0 + "'",
+                                schema: schema11.properties.acknowledgements.items.required,
+                                parentSchema: schema11.properties.acknowledgements.items,
+                                data: data11,
+                              },
+                            ];
+                            return false;
+                          } else {
+                            const _errs29 = errors;
+                            for (const key4 in data11) {
+                              if (!(
+                                key4 === "ruleId" ||
+                                key4 === "principal" ||
+                                key4 === "reason" ||
+                                key4 === "expires"
+                              )) {
+                                validate10.errors = [
+                                  {
+                                    instancePath: instancePath + "/acknowledgements/" + i2,
+                                    schemaPath: "#/properties/acknowledgements/items/additionalProperties",
+                                    keyword: "additionalProperties",
+                                    params: { additionalProperty: key4 },
+                                    message: "must NOT have additional properties",
+                                    schema: false,
+                                    parentSchema: schema11.properties.acknowledgements.items,
+                                    data: data11,
+                                  },
+                                ];
+                                return false;
+                                break;
+                              }
+                            }
+                            if (_errs29 === errors) {
+                              if (data11.ruleId !== undefined) {
+                                let data12 = data11.ruleId;
+                                const _errs30 = errors;
+                                if (errors === _errs30) {
+                                  if (typeof data12 === "string") {
+                                    if (func2(data12) < 1) {
+                                      validate10.errors = [
+                                        {
+                                          instancePath: instancePath + "/acknowledgements/" + i2 + "/ruleId",
+                                          schemaPath: "#/properties/acknowledgements/items/properties/ruleId/minLength",
+                                          keyword: "minLength",
+                                          params: { limit: 1 },
+                                          message: "must NOT have fewer than 1 characters",
+                                          schema: 1,
+                                          parentSchema: schema11.properties.acknowledgements.items.properties.ruleId,
+                                          data: data12,
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  } else {
+                                    validate10.errors = [
+                                      {
+                                        instancePath: instancePath + "/acknowledgements/" + i2 + "/ruleId",
+                                        schemaPath: "#/properties/acknowledgements/items/properties/ruleId/type",
+                                        keyword: "type",
+                                        params: { type: "string" },
+                                        message: "must be string",
+                                        schema: schema11.properties.acknowledgements.items.properties.ruleId.type,
+                                        parentSchema: schema11.properties.acknowledgements.items.properties.ruleId,
+                                        data: data12,
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid7 = _errs30 === errors;
+                              } else {
+                                var valid7 = true;
+                              }
+                              if (valid7) {
+                                if (data11.principal !== undefined) {
+                                  let data13 = data11.principal;
+                                  const _errs32 = errors;
+                                  if (errors === _errs32) {
+                                    if (typeof data13 === "string") {
+                                      if (func2(data13) < 1) {
+                                        validate10.errors = [
+                                          {
+                                            instancePath: instancePath + "/acknowledgements/" + i2 + "/principal",
+                                            schemaPath:
+                                              "#/properties/acknowledgements/items/properties/principal/minLength",
+                                            keyword: "minLength",
+                                            params: { limit: 1 },
+                                            message: "must NOT have fewer than 1 characters",
+                                            schema: 1,
+                                            parentSchema:
+                                              schema11.properties.acknowledgements.items.properties.principal,
+                                            data: data13,
+                                          },
+                                        ];
+                                        return false;
+                                      } else {
+                                        if (!pattern0.test(data13)) {
+                                          validate10.errors = [
+                                            {
+                                              instancePath: instancePath + "/acknowledgements/" + i2 + "/principal",
+                                              schemaPath:
+                                                "#/properties/acknowledgements/items/properties/principal/pattern",
+                                              keyword: "pattern",
+                                              params: { pattern: "^[^*?]+$" },
+                                              message: 'must match pattern "' + "^[^*?]+$" + '"',
+                                              schema: "^[^*?]+$",
+                                              parentSchema:
+                                                schema11.properties.acknowledgements.items.properties.principal,
+                                              data: data13,
+                                            },
+                                          ];
+                                          return false;
+                                        }
+                                      }
+                                    } else {
+                                      validate10.errors = [
+                                        {
+                                          instancePath: instancePath + "/acknowledgements/" + i2 + "/principal",
+                                          schemaPath: "#/properties/acknowledgements/items/properties/principal/type",
+                                          keyword: "type",
+                                          params: { type: "string" },
+                                          message: "must be string",
+                                          schema: schema11.properties.acknowledgements.items.properties.principal.type,
+                                          parentSchema: schema11.properties.acknowledgements.items.properties.principal,
+                                          data: data13,
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  }
+                                  var valid7 = _errs32 === errors;
+                                } else {
+                                  var valid7 = true;
+                                }
+                                if (valid7) {
+                                  if (data11.reason !== undefined) {
+                                    let data14 = data11.reason;
+                                    const _errs34 = errors;
+                                    if (errors === _errs34) {
+                                      if (typeof data14 === "string") {
+                                        if (func2(data14) < 10) {
+                                          validate10.errors = [
+                                            {
+                                              instancePath: instancePath + "/acknowledgements/" + i2 + "/reason",
+                                              schemaPath:
+                                                "#/properties/acknowledgements/items/properties/reason/minLength",
+                                              keyword: "minLength",
+                                              params: { limit: 10 },
+                                              message: "must NOT have fewer than 10 characters",
+                                              schema: 10,
+                                              parentSchema:
+                                                schema11.properties.acknowledgements.items.properties.reason,
+                                              data: data14,
+                                            },
+                                          ];
+                                          return false;
+                                        }
+                                      } else {
+                                        validate10.errors = [
+                                          {
+                                            instancePath: instancePath + "/acknowledgements/" + i2 + "/reason",
+                                            schemaPath: "#/properties/acknowledgements/items/properties/reason/type",
+                                            keyword: "type",
+                                            params: { type: "string" },
+                                            message: "must be string",
+                                            schema: schema11.properties.acknowledgements.items.properties.reason.type,
+                                            parentSchema: schema11.properties.acknowledgements.items.properties.reason,
+                                            data: data14,
+                                          },
+                                        ];
+                                        return false;
+                                      }
+                                    }
+                                    var valid7 = _errs34 === errors;
+                                  } else {
+                                    var valid7 = true;
+                                  }
+                                  if (valid7) {
+                                    if (data11.expires !== undefined) {
+                                      let data15 = data11.expires;
+                                      const _errs36 = errors;
+                                      if (typeof data15 !== "string") {
+                                        validate10.errors = [
+                                          {
+                                            instancePath: instancePath + "/acknowledgements/" + i2 + "/expires",
+                                            schemaPath: "#/properties/acknowledgements/items/properties/expires/type",
+                                            keyword: "type",
+                                            params: { type: "string" },
+                                            message: "must be string",
+                                            schema: schema11.properties.acknowledgements.items.properties.expires.type,
+                                            parentSchema: schema11.properties.acknowledgements.items.properties.expires,
+                                            data: data15,
+                                          },
+                                        ];
+                                        return false;
+                                      }
+                                      var valid7 = _errs36 === errors;
+                                    } else {
+                                      var valid7 = true;
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        } else {
+                          validate10.errors = [
+                            {
+                              instancePath: instancePath + "/acknowledgements/" + i2,
+                              schemaPath: "#/properties/acknowledgements/items/type",
+                              keyword: "type",
+                              params: { type: "object" },
+                              message: "must be object",
+                              schema: schema11.properties.acknowledgements.items.type,
+                              parentSchema: schema11.properties.acknowledgements.items,
+                              data: data11,
+                            },
+                          ];
+                          return false;
+                        }
+                      }
+                      var valid6 = _errs27 === errors;
+                      if (!valid6) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate10.errors = [
+                      {
+                        instancePath: instancePath + "/acknowledgements",
+                        schemaPath: "#/properties/acknowledgements/type",
+                        keyword: "type",
+                        params: { type: "array" },
+                        message: "must be array",
+                        schema: schema11.properties.acknowledgements.type,
+                        parentSchema: schema11.properties.acknowledgements,
+                        data: data10,
+                      },
+                    ];
+                    return false;
+                  }
+                }
+                var valid0 = _errs25 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.strict !== undefined) {
+                  let data16 = data.strict;
+                  const _errs38 = errors;
+                  if (typeof data16 !== "boolean") {
+                    validate10.errors = [
+                      {
+                        instancePath: instancePath + "/strict",
+                        schemaPath: "#/properties/strict/type",
+                        keyword: "type",
+                        params: { type: "boolean" },
+                        message: "must be boolean",
+                        schema: schema11.properties.strict.type,
+                        parentSchema: schema11.properties.strict,
+                        data: data16,
+                      },
+                    ];
+                    return false;
+                  }
+                  var valid0 = _errs38 === errors;
+                } else {
+                  var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.protected !== undefined) {
+                    let data17 = data.protected;
+                    const _errs40 = errors;
+                    if (errors === _errs40) {
+                      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+                        const _errs42 = errors;
+                        for (const key5 in data17) {
+                          if (!(key5 === "addresses" || key5 === "types")) {
+                            validate10.errors = [
+                              {
+                                instancePath: instancePath + "/protected",
+                                schemaPath: "#/properties/protected/additionalProperties",
+                                keyword: "additionalProperties",
+                                params: { additionalProperty: key5 },
+                                message: "must NOT have additional properties",
+                                schema: false,
+                                parentSchema: schema11.properties.protected,
+                                data: data17,
+                              },
+                            ];
+                            return false;
+                            break;
+                          }
+                        }
+                        if (_errs42 === errors) {
+                          if (data17.addresses !== undefined) {
+                            let data18 = data17.addresses;
+                            const _errs43 = errors;
+                            if (errors === _errs43) {
+                              if (Array.isArray(data18)) {
+                                var valid9 = true;
+                                const len3 = data18.length;
+                                for (let i3 = 0; i3 < len3; i3++) {
+                                  let data19 = data18[i3];
+                                  const _errs45 = errors;
+                                  if (errors === _errs45) {
+                                    if (typeof data19 === "string") {
+                                      if (func2(data19) < 1) {
+                                        validate10.errors = [
+                                          {
+                                            instancePath: instancePath + "/protected/addresses/" + i3,
+                                            schemaPath: "#/properties/protected/properties/addresses/items/minLength",
+                                            keyword: "minLength",
+                                            params: { limit: 1 },
+                                            message: "must NOT have fewer than 1 characters",
+                                            schema: 1,
+                                            parentSchema: schema11.properties.protected.properties.addresses.items,
+                                            data: data19,
+                                          },
+                                        ];
+                                        return false;
+                                      }
+                                    } else {
+                                      validate10.errors = [
+                                        {
+                                          instancePath: instancePath + "/protected/addresses/" + i3,
+                                          schemaPath: "#/properties/protected/properties/addresses/items/type",
+                                          keyword: "type",
+                                          params: { type: "string" },
+                                          message: "must be string",
+                                          schema: schema11.properties.protected.properties.addresses.items.type,
+                                          parentSchema: schema11.properties.protected.properties.addresses.items,
+                                          data: data19,
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  }
+                                  var valid9 = _errs45 === errors;
+                                  if (!valid9) {
+                                    break;
+                                  }
+                                }
+                              } else {
+                                validate10.errors = [
+                                  {
+                                    instancePath: instancePath + "/protected/addresses",
+                                    schemaPath: "#/properties/protected/properties/addresses/type",
+                                    keyword: "type",
+                                    params: { type: "array" },
+                                    message: "must be array",
+                                    schema: schema11.properties.protected.properties.addresses.type,
+                                    parentSchema: schema11.properties.protected.properties.addresses,
+                                    data: data18,
+                                  },
+                                ];
+                                return false;
+                              }
+                            }
+                            var valid8 = _errs43 === errors;
+                          } else {
+                            var valid8 = true;
+                          }
+                          if (valid8) {
+                            if (data17.types !== undefined) {
+                              let data20 = data17.types;
+                              const _errs47 = errors;
+                              if (errors === _errs47) {
+                                if (Array.isArray(data20)) {
+                                  var valid10 = true;
+                                  const len4 = data20.length;
+                                  for (let i4 = 0; i4 < len4; i4++) {
+                                    let data21 = data20[i4];
+                                    const _errs49 = errors;
+                                    if (errors === _errs49) {
+                                      if (typeof data21 === "string") {
+                                        if (func2(data21) < 1) {
+                                          validate10.errors = [
+                                            {
+                                              instancePath: instancePath + "/protected/types/" + i4,
+                                              schemaPath: "#/properties/protected/properties/types/items/minLength",
+                                              keyword: "minLength",
+                                              params: { limit: 1 },
+                                              message: "must NOT have fewer than 1 characters",
+                                              schema: 1,
+                                              parentSchema: schema11.properties.protected.properties.types.items,
+                                              data: data21,
+                                            },
+                                          ];
+                                          return false;
+                                        }
+                                      } else {
+                                        validate10.errors = [
+                                          {
+                                            instancePath: instancePath + "/protected/types/" + i4,
+                                            schemaPath: "#/properties/protected/properties/types/items/type",
+                                            keyword: "type",
+                                            params: { type: "string" },
+                                            message: "must be string",
+                                            schema: schema11.properties.protected.properties.types.items.type,
+                                            parentSchema: schema11.properties.protected.properties.types.items,
+                                            data: data21,
+                                          },
+                                        ];
+                                        return false;
+                                      }
+                                    }
+                                    var valid10 = _errs49 === errors;
+                                    if (!valid10) {
+                                      break;
+                                    }
+                                  }
+                                } else {
+                                  validate10.errors = [
+                                    {
+                                      instancePath: instancePath + "/protected/types",
+                                      schemaPath: "#/properties/protected/properties/types/type",
+                                      keyword: "type",
+                                      params: { type: "array" },
+                                      message: "must be array",
+                                      schema: schema11.properties.protected.properties.types.type,
+                                      parentSchema: schema11.properties.protected.properties.types,
+                                      data: data20,
+                                    },
+                                  ];
+                                  return false;
+                                }
+                              }
+                              var valid8 = _errs47 === errors;
+                            } else {
+                              var valid8 = true;
+                            }
+                          }
+                        }
+                      } else {
+                        validate10.errors = [
+                          {
+                            instancePath: instancePath + "/protected",
+                            schemaPath: "#/properties/protected/type",
+                            keyword: "type",
+                            params: { type: "object" },
+                            message: "must be object",
+                            schema: schema11.properties.protected.type,
+                            parentSchema: schema11.properties.protected,
+                            data: data17,
+                          },
+                        ];
+                        return false;
+                      }
+                    }
+                    var valid0 = _errs40 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.trustedKeys !== undefined) {
+                      let data22 = data.trustedKeys;
+                      const _errs51 = errors;
+                      if (errors === _errs51) {
+                        if (Array.isArray(data22)) {
+                          var valid11 = true;
+                          const len5 = data22.length;
+                          for (let i5 = 0; i5 < len5; i5++) {
+                            let data23 = data22[i5];
+                            const _errs53 = errors;
+                            if (errors === _errs53) {
+                              if (typeof data23 === "string") {
+                                if (func2(data23) < 1) {
+                                  validate10.errors = [
+                                    {
+                                      instancePath: instancePath + "/trustedKeys/" + i5,
+                                      schemaPath: "#/properties/trustedKeys/items/minLength",
+                                      keyword: "minLength",
+                                      params: { limit: 1 },
+                                      message: "must NOT have fewer than 1 characters",
+                                      schema: 1,
+                                      parentSchema: schema11.properties.trustedKeys.items,
+                                      data: data23,
+                                    },
+                                  ];
+                                  return false;
+                                }
+                              } else {
+                                validate10.errors = [
+                                  {
+                                    instancePath: instancePath + "/trustedKeys/" + i5,
+                                    schemaPath: "#/properties/trustedKeys/items/type",
+                                    keyword: "type",
+                                    params: { type: "string" },
+                                    message: "must be string",
+                                    schema: schema11.properties.trustedKeys.items.type,
+                                    parentSchema: schema11.properties.trustedKeys.items,
+                                    data: data23,
+                                  },
+                                ];
+                                return false;
+                              }
+                            }
+                            var valid11 = _errs53 === errors;
+                            if (!valid11) {
+                              break;
+                            }
+                          }
+                        } else {
+                          validate10.errors = [
+                            {
+                              instancePath: instancePath + "/trustedKeys",
+                              schemaPath: "#/properties/trustedKeys/type",
+                              keyword: "type",
+                              params: { type: "array" },
+                              message: "must be array",
+                              schema: schema11.properties.trustedKeys.type,
+                              parentSchema: schema11.properties.trustedKeys,
+                              data: data22,
+                            },
+                          ];
+                          return false;
+                        }
+                      }
+                      var valid0 = _errs51 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate10.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+          schema: schema11.type,
+          parentSchema: schema11,
+          data,
+        },
+      ];
+      return false;
+    }
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+
+export const validateBlastwallConfig: BlastwallConfigValidator = validateUntyped;
