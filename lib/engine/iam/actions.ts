@@ -148,14 +148,23 @@ export class ActionUniverse {
     return this.empty;
   }
 
-  private cachedSet(kind: string, patterns: readonly string[], compute: () => readonly number[]): ActionSet {
+  private cachedSet(kind: "+" | "-", patterns: readonly string[], compute: () => readonly number[]): ActionSet {
+    // A document attached to many principals hands each the same pattern array: look that up before joining
+    // (managed policies carry hundreds of patterns).
+    const byArray = kind === "+" ? this.byActionArray : this.byNotActionArray;
+    let set = byArray.get(patterns);
+    if (set) return set;
     const key = kind + patterns.join("\n");
-    let set = this.setCache.get(key);
+    set = this.setCache.get(key);
     if (!set) {
       const indices = compute();
       set = indices.length === this.size ? this.everything : new ActionSet(indices, this.size);
       this.setCache.set(key, set);
     }
+    byArray.set(patterns, set);
     return set;
   }
+
+  private readonly byActionArray = new WeakMap<readonly string[], ActionSet>();
+  private readonly byNotActionArray = new WeakMap<readonly string[], ActionSet>();
 }

@@ -529,38 +529,39 @@ class Collector {
   /** One principal given by name, id, ARN, or a reference to one. */
   private resolveTarget(kind: PrincipalKind, value: unknown): Target {
     let v = value;
-    const shownOriginal = typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)";
+    // Only the error paths show the value; most targets resolve, so it is not formatted up front.
+    const shownOriginal = () => (typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)");
     for (let step = 0; step < MAX_CHASE; step++) {
-      if (typeof v !== "string") return { kind: "unresolved", shown: shownOriginal };
+      if (typeof v !== "string") return { kind: "unresolved", shown: shownOriginal() };
       const t = refTarget(v);
       if (t) {
         if (t.kind === "resource" && KIND_OF_TYPE[typeOfAddress(t.address)] === kind) {
           const b = this.index[kind].byAddress.get(t.address);
-          if (!b) return { kind: "unresolved", shown: shownOriginal };
+          if (!b) return { kind: "unresolved", shown: shownOriginal() };
           return { kind: "found", nodes: [b], maybe: [], shown: t.address };
         }
         if (t.kind === "var" || t.kind === "local") {
           const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
           const name = t.address.slice(t.kind === "var" ? 4 : 6);
-          if (!map.has(name) || t.attribute !== undefined) return { kind: "unresolved", shown: shownOriginal };
+          if (!map.has(name) || t.attribute !== undefined) return { kind: "unresolved", shown: shownOriginal() };
           v = map.get(name);
           continue;
         }
         if (t.kind === "resource" || t.kind === "data") {
           const r = this.stack.byAddress.get(t.address);
-          if (!r || t.attribute === undefined || t.path.length > 0) return { kind: "unresolved", shown: shownOriginal };
+          if (!r || t.attribute === undefined || t.path.length > 0) return { kind: "unresolved", shown: shownOriginal() };
           // `data.aws_iam_role.x.arn` and the like: the lookup's `name` names it.
           const next = r.values[t.attribute] ?? (r.mode === "data" && KIND_OF_TYPE[r.type] === kind ? r.values["name"] : undefined);
-          if (next === undefined) return { kind: "unresolved", shown: shownOriginal };
+          if (next === undefined) return { kind: "unresolved", shown: shownOriginal() };
           v = next;
           continue;
         }
-        return { kind: "unresolved", shown: shownOriginal };
+        return { kind: "unresolved", shown: shownOriginal() };
       }
       let literal = v;
       if (hasInterpolation(v)) {
         const r = resolveToPattern(this.stack, v);
-        if (!r.exact) return { kind: "unresolved", shown: shownOriginal };
+        if (!r.exact) return { kind: "unresolved", shown: shownOriginal() };
         literal = r.pattern;
       }
       const name = principalNameOf(literal, kind);
@@ -568,7 +569,7 @@ class Collector {
       if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name };
       return { kind: "found", nodes: hit.exact, maybe: hit.maybe, shown: `"${name}"` };
     }
-    return { kind: "unresolved", shown: shownOriginal };
+    return { kind: "unresolved", shown: shownOriginal() };
   }
 
   /** A list of principals (`roles`, `users`, `groups`): a list of names/references, or a token for one. */
@@ -606,10 +607,11 @@ class Collector {
   private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
     const unknown = (reason: string, address = holder.address) =>
       unknownDocument(address, reason, via, address === holder.address ? holder.constructPath : undefined);
-    const shownOriginal = typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)";
+    // Only the error paths show the value; most ARNs resolve, so it is not formatted up front.
+    const shownOriginal = () => (typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)");
     let v = value;
     for (let step = 0; step < MAX_CHASE; step++) {
-      if (typeof v !== "string") return unknown(`policy ARN ${shownOriginal} is not a string`);
+      if (typeof v !== "string") return unknown(`policy ARN ${shownOriginal()} is not a string`);
       const t = refTarget(v);
       if (t) {
         const r = t.kind === "resource" || t.kind === "data" ? this.stack.byAddress.get(t.address) : undefined;
@@ -620,7 +622,7 @@ class Collector {
           const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
           const name = t.address.slice(t.kind === "var" ? 4 : 6);
           if (!map.has(name) || t.attribute !== undefined) {
-            return unknown(`policy ARN is ${shownOriginal}, which ${t.kind === "var" ? "has no default value blastwall can read" : "blastwall cannot resolve"}`);
+            return unknown(`policy ARN is ${shownOriginal()}, which ${t.kind === "var" ? "has no default value blastwall can read" : "blastwall cannot resolve"}`);
           }
           v = map.get(name);
           continue;
@@ -639,17 +641,17 @@ class Collector {
             continue;
           }
         }
-        return unknown(`policy ARN is ${shownOriginal}, which blastwall cannot resolve`);
+        return unknown(`policy ARN is ${shownOriginal()}, which blastwall cannot resolve`);
       }
       let arn = v;
       if (hasInterpolation(v)) {
         const rp = resolveToPattern(this.stack, v);
-        if (!rp.exact) return unknown(`policy ARN is ${shownOriginal}, which blastwall cannot resolve`);
+        if (!rp.exact) return unknown(`policy ARN is ${shownOriginal()}, which blastwall cannot resolve`);
         arn = rp.pattern;
       }
       return this.documentForLiteralArn(arn, via, holder);
     }
-    return unknown(`policy ARN ${shownOriginal} refers through too many references`);
+    return unknown(`policy ARN ${shownOriginal()} refers through too many references`);
   }
 
   private documentForLiteralArn(arn: string, via: string, holder: TfResource): PolicyDocument {

@@ -306,12 +306,20 @@ export function soleInterpolation(s: string): { raw: string; expr: string } | un
  * `${var.x}`), what it refers to. References to `path.*`, `count.*` and the like give undefined.
  */
 export function refTarget(s: unknown): (Reference & { readonly address: string; readonly attribute?: string }) | undefined {
-  if (typeof s !== "string") return undefined;
+  if (typeof s !== "string" || !s.startsWith("${")) return undefined;
+  // Every attachment, policy and rule asks about the same few thousand strings; References are immutable.
+  const hit = refCache.get(s);
+  if (hit !== undefined) return hit === null ? undefined : hit;
   const one = soleInterpolation(s);
-  if (!one) return undefined;
-  const ref = parseReference(one.expr);
-  return ref && ref.kind !== "other" ? ref : undefined;
+  const parsed = one ? parseReference(one.expr) : undefined;
+  const ref = parsed && parsed.kind !== "other" ? parsed : undefined;
+  if (refCache.size >= REF_CACHE_LIMIT) refCache.clear();
+  refCache.set(s, ref ?? null);
+  return ref;
 }
+
+const REF_CACHE_LIMIT = 100_000;
+const refCache = new Map<string, Reference | null>();
 
 export interface ResolvedPattern {
   /** Glob pattern (`*`, `?`) covering every value the string can take. */
