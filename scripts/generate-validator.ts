@@ -13,8 +13,8 @@ import { formatTypeScript, repoRoot } from "./generate-types";
 
 export const VALIDATOR_SCHEMA = "blastwall-config.schema.json";
 export const VALIDATOR_FILE = join("lib", "generated", "blastwall-config.validate.ts");
-// package.json's `gen` script runs generate-types and generate-docs, not scripts/generate.ts: name this script.
-export const REGENERATE = "npm run build && node dist/scripts/generate-validator.js";
+// `npm run gen` runs this script with the type and docs generators.
+export const REGENERATE = "npm run build && npm run gen";
 
 // The generated body is untyped JavaScript; @ts-nocheck keeps strict tsc quiet about it, and the typed export
 // around it is what callers see.

@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * This file was generated from policies/blastwall-config.schema.json by scripts/generate-validator.ts (ajv standalone).
- * Generated, do not edit: change the schema and run `npm run build && node dist/scripts/generate-validator.js`.
+ * Generated, do not edit: change the schema and run `npm run build && npm run gen`.
  */
 
 import type { ErrorObject } from "ajv";
