@@ -88,6 +88,51 @@ export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefi
   return isObject(block) && isObject(block["tags"]) ? (block["tags"] as Obj) : undefined;
 }
 
+/**
+ * A principal as the rules see it. A class rather than a literal: every principal has the same fields (absent
+ * ones undefined) and the trust policy is a lazy getter on the prototype, so the thousands of reads of principal
+ * fields across the engine stay fast (an own accessor added per object would give each principal its own shape).
+ */
+class Principal implements PrincipalNode {
+  readonly kind: PrincipalKind;
+  readonly address: string;
+  readonly resource: TfResource;
+  readonly name: string;
+  readonly arnPattern: string;
+  readonly isAgent: boolean;
+  readonly agentReason: string | undefined;
+  readonly identityPolicies: readonly AttachedPolicy[];
+  readonly boundary: AttachedPolicy | undefined;
+  readonly groups: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly notes: readonly string[];
+  private readonly readTrust: (() => PolicyDocument) | undefined;
+  private trust: PolicyDocument | undefined;
+
+  constructor(b: Builder) {
+    this.kind = b.kind;
+    this.address = b.resource.address;
+    this.resource = b.resource;
+    this.name = b.name;
+    this.arnPattern = b.arnPattern;
+    this.isAgent = b.agentReason !== undefined;
+    this.agentReason = b.agentReason;
+    this.identityPolicies = b.identity;
+    this.boundary = b.boundary;
+    this.groups = b.groups;
+    this.tags = b.tags;
+    this.notes = b.notes;
+    this.readTrust = b.trust;
+    this.trust = undefined;
+  }
+
+  /** Roles only: parsed on first use (most trust policies are never read). */
+  get trustPolicy(): PolicyDocument | undefined {
+    if (this.trust === undefined && this.readTrust) this.trust = this.readTrust();
+    return this.trust;
+  }
+}
+
 interface Builder {
   readonly kind: PrincipalKind;
   readonly resource: TfResource;
@@ -230,28 +275,7 @@ class Collector {
     each("aws_iam_group_membership", (r) => this.groupMembership(r, groupPolicies));
     each("aws_iam_user_group_membership", (r) => this.userGroupMembership(r, groupPolicies));
 
-    const principals: PrincipalNode[] = this.builders.map((b) => {
-      const node: PrincipalNode = {
-        kind: b.kind,
-        address: b.resource.address,
-        resource: b.resource,
-        name: b.name,
-        arnPattern: b.arnPattern,
-        isAgent: b.agentReason !== undefined,
-        ...(b.agentReason !== undefined && { agentReason: b.agentReason }),
-        identityPolicies: b.identity,
-        ...(b.boundary !== undefined && { boundary: b.boundary }),
-        groups: b.groups,
-        tags: b.tags,
-        notes: b.notes,
-      };
-      const trust = b.trust;
-      if (trust) {
-        let doc: PolicyDocument | undefined;
-        Object.defineProperty(node, "trustPolicy", { enumerable: true, get: () => (doc ??= trust()) });
-      }
-      return node;
-    });
+    const principals: PrincipalNode[] = this.builders.map((b) => new Principal(b));
     return { principals, unresolved: this.unresolved };
   }
 
@@ -278,8 +302,10 @@ class Collector {
       name: pat.name,
       nameExact: pat.nameExact && !/[*?]/.test(pat.name),
       arnPattern: pat.arn,
-      ...(agentReason !== undefined && { agentReason }),
+      agentReason,
       identity: [],
+      boundary: undefined,
+      trust: undefined,
       groups: [],
       tags,
       notes: [],

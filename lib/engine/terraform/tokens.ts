@@ -165,6 +165,19 @@ function keyOf(step: string): string {
 
 /** Parses a bare traversal (`aws_iam_role.x.arn`, `var.x`, `data.t.n[0].json`); undefined for other expressions. */
 export function parseReference(expr: string): Reference | undefined {
+  // The same references recur across thousands of policies and attachments; References are immutable.
+  const hit = referenceCache.get(expr);
+  if (hit !== undefined) return hit === null ? undefined : hit;
+  const ref = readReference(expr);
+  if (referenceCache.size >= REF_CACHE_LIMIT) referenceCache.clear();
+  referenceCache.set(expr, ref ?? null);
+  return ref;
+}
+
+const REF_CACHE_LIMIT = 100_000;
+const referenceCache = new Map<string, Reference | null>();
+
+function readReference(expr: string): Reference | undefined {
   const e = expr.trim();
   if (!TRAVERSAL_RE.test(e)) return undefined;
   const rootMatch = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(e)!;
@@ -318,7 +331,6 @@ export function refTarget(s: unknown): (Reference & { readonly address: string; 
   return ref;
 }
 
-const REF_CACHE_LIMIT = 100_000;
 const refCache = new Map<string, Reference | null>();
 
 export interface ResolvedPattern {
