@@ -343,7 +343,7 @@ class Collector {
           policyFromValue(this.stack, arp, {
             address: r.address,
             via: `${r.address}.assume_role_policy`,
-            ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+            constructPath: r.constructPath,
             managed: this.opts.managed,
           });
       }
@@ -399,7 +399,7 @@ class Collector {
           policyFromValue(this.stack, blk["policy"], {
             address: r.address,
             via,
-            ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+            constructPath: r.constructPath,
             managed: this.opts.managed,
           }),
         ),
@@ -417,7 +417,7 @@ class Collector {
       (doc ??= policyFromValue(this.stack, att.values["policy"], {
         address: att.address,
         via: att.address,
-        ...(att.constructPath !== undefined && { constructPath: att.constructPath }),
+        constructPath: att.constructPath,
         managed: this.opts.managed,
       }));
     this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document);
@@ -719,7 +719,7 @@ class Collector {
     if (!d) {
       d = policyFromValue(this.stack, r.values["policy"], {
         address: r.address,
-        ...(r.constructPath !== undefined && { constructPath: r.constructPath }),
+        constructPath: r.constructPath,
         managed: this.opts.managed,
       });
       this.policyDocs.set(r.address, d);

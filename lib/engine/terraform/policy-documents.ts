@@ -255,8 +255,8 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
   }
   return parsePolicyJson(doc, {
     address: opts.address,
-    ...(opts.via !== undefined && { via: opts.via }),
-    ...(opts.constructPath !== undefined && { constructPath: opts.constructPath }),
+    via: opts.via,
+    constructPath: opts.constructPath,
     resolve: policyResolver(ctx.stack),
   });
 }
@@ -404,7 +404,7 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     const where = `${r.address}.dynamic.statement`;
     own.push(
       unknownStatement(
-        { address: r.address, index: own.length, ...(r.constructPath !== undefined && { constructPath: r.constructPath }) },
+        makeSource(r.address, own.length, undefined, undefined, r.constructPath),
         `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
       ),
     );

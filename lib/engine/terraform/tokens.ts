@@ -337,7 +337,7 @@ export interface ResolvedPattern {
   /** Glob pattern (`*`, `?`) covering every value the string can take. */
   readonly pattern: string;
   /** The interpolations that became `*`, as written (`${var.x}`, `${jsonencode(...)}`). */
-  readonly unresolved: string[];
+  readonly unresolved: readonly string[];
   /**
    * True when the pattern is the value itself (literals, variable defaults, locals, names written in the
    * configuration; account ids excepted, which are always `*`); false when it only covers the value
@@ -361,21 +361,22 @@ interface Ctx {
 export function resolveToPattern(stack: TfStack, s: string): ResolvedPattern {
   if (!hasInterpolation(s)) {
     // `$${` / `%%{` escapes still need unescaping.
-    if (s.indexOf("{") < 0) return { pattern: s, unresolved: [], exact: true };
+    if (s.indexOf("{") < 0) return { pattern: s, unresolved: NONE, exact: true };
   }
   // The same references recur in thousands of policies (`${aws_iam_role.x.arn}`): resolve each string once per stack.
   let cache = patternCache.get(stack);
   if (!cache) patternCache.set(stack, (cache = new Map()));
   const hit = cache.get(s);
-  if (hit) return { pattern: hit.pattern, unresolved: [...hit.unresolved], exact: hit.exact };
+  if (hit) return hit; // shared: results are read-only
   const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
   const pattern = collapseStars(resolveString(ctx, s));
-  const out = { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
-  cache.set(s, { pattern, unresolved: [...ctx.unresolved], exact: ctx.exact });
+  const out: ResolvedPattern = { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
+  cache.set(s, out);
   return out;
 }
 
 const patternCache = new WeakMap<TfStack, Map<string, ResolvedPattern>>();
+const NONE: readonly string[] = [];
 
 function collapseStars(p: string): string {
   return p.indexOf("**") < 0 ? p : p.replace(/\*{2,}/g, "*");
