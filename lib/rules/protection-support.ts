@@ -97,9 +97,14 @@ export const STATEFUL_TYPES = [
   "aws_s3_bucket",
 ] as const;
 
-export function statefulResources(stack: TfStack): TfResource[] {
-  return STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"));
+export function statefulResources(stack: TfStack): readonly TfResource[] {
+  let list = stateful.get(stack);
+  if (!list) stateful.set(stack, (list = STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"))));
+  return list;
 }
+
+/** Several rules walk the same stateful resources: listed once per stack. */
+const stateful = new WeakMap<TfStack, readonly TfResource[]>();
 
 /** A read replica holds a copy of another database: its source is what must be kept and backed up. */
 export function isReadReplica(r: TfResource): boolean {

@@ -160,9 +160,10 @@ export const rule: Rule = {
       if (isReadReplica(r)) continue;
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r)) continue;
       const arn = attributePattern(stack, r, "arn").pattern;
-      const tags = literalTags(stack, r);
       const notes: Evidence[] = [];
       let covered = false;
+      // Tags only matter to a selection; a stack without any need not read them.
+      const tags = selections.length > 0 ? literalTags(stack, r) : {};
       for (const sel of selections) {
         const v = selects(stack, sel, r, arn, tags);
         if (v.covered) {
