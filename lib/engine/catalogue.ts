@@ -164,9 +164,14 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
   const reachKeys = new Set(reach.map((r) => r.action.toLowerCase()));
   const universe = Object.freeze([...entries.map((e) => e.action), ...reach.map((r) => r.action)]);
 
-  // Rules look actions up by their canonical spelling thousands of times per stack: try that before lower-casing.
-  const exact = new Map<string, CatalogueEntry>(entries.map((e) => [e.action, e]));
-  const entry = (action: string) => exact.get(action) ?? byAction.get(action.toLowerCase());
+  // Rules look actions up by their canonical spelling thousands of times per stack, most of them not in the
+  // catalogue (reach actions, read actions): remember every name asked, hit or miss.
+  const looked = new Map<string, CatalogueEntry | null>(entries.map((e) => [e.action, e]));
+  const entry = (action: string): CatalogueEntry | undefined => {
+    let e = looked.get(action);
+    if (e === undefined) looked.set(action, (e = byAction.get(action.toLowerCase()) ?? null));
+    return e ?? undefined;
+  };
   const exactRanks = new Map<string, number>();
   for (const [key, r] of ranks) {
     const name = canonical.get(key);

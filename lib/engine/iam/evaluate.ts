@@ -190,6 +190,8 @@ interface Caches {
   readonly deny: WeakMap<Statement, DenyView | null>;
   /** Allow statement -> key naming the relevant deny / boundary statements -> what it yields. */
   readonly yields: WeakMap<Statement, Map<string, Yield>>;
+  /** Grants per action index while one principal's rights are built; all undefined between calls. */
+  readonly scratch: (Grant[] | undefined)[];
 }
 
 /** The grants one Allow yields, as parallel arrays (action index, grant). */
@@ -210,7 +212,7 @@ function idOf(s: Statement): number {
 
 function cachesFor(universe: ActionUniverse): Caches {
   let c = cachesByUniverse.get(universe);
-  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap() }));
+  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined) }));
   return c;
 }
 
@@ -240,10 +242,7 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   }
   const boundaryAllows = boundary?.filter(isAllow).map((s) => cachedAllow(c, s, universe));
 
-  // Grants are gathered per action index (an array, not a Map) and turned into the Map keyed by lower-case
-  // name at the end.
-  const byIndex: (Grant[] | undefined)[] = new Array(universe.size);
-  const held: number[] = [];
+  const yields: Yield[] = [];
   for (const a of allows) {
     if (a.resources.length === 0 || a.actions.size === 0) continue;
     const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
@@ -254,6 +253,13 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
     let y = perStatement.get(key);
     if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe)));
+    yields.push(y);
+  }
+  // Gathered per action index in a scratch array kept per universe (one universe-sized array per principal would
+  // be most of what this allocates). Nothing below can throw, so the scratch is always left cleared.
+  const byIndex = c.scratch;
+  const held: number[] = [];
+  for (const y of yields) {
     for (let n = 0; n < y.indices.length; n++) {
       const i = y.indices[n];
       const list = byIndex[i];
@@ -267,7 +273,10 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   // In universe order, as before; most principals hold a few dozen of the universe's actions, so only those are visited.
   held.sort((x, y) => x - y);
   const grants = new Map<string, Grant[]>();
-  for (const i of held) grants.set(universe.lowerName(i), byIndex[i]!);
+  for (const i of held) {
+    grants.set(universe.lowerName(i), byIndex[i]!);
+    byIndex[i] = undefined;
+  }
   return { principal: input.principal, grants };
 }
 
