@@ -561,10 +561,11 @@ class Collector {
       if (typeof v !== "string") return { kind: "unresolved", shown: shownOriginal() };
       const t = refTarget(v);
       if (t) {
-        if (t.kind === "resource" && KIND_OF_TYPE[typeOfAddress(t.address)] === kind) {
+        if (t.kind === "resource") {
+          // The common case first: a reference to a principal of the stack.
           const b = this.index[kind].byAddress.get(t.address);
-          if (!b) return { kind: "unresolved", shown: shownOriginal() };
-          return { kind: "found", nodes: [b], maybe: [], shown: t.address };
+          if (b) return { kind: "found", nodes: [b], maybe: [], shown: t.address };
+          if (KIND_OF_TYPE[typeOfAddress(t.address)] === kind) return { kind: "unresolved", shown: shownOriginal() };
         }
         if (t.kind === "var" || t.kind === "local") {
           const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
