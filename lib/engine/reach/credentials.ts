@@ -112,9 +112,13 @@ export function storedCredentialEdges(
   const edges: CredentialEdge[] = [];
   const unknownReads: SecretRead[] = [];
   for (const store of CREDENTIAL_STORES) {
-    const held = store.actions.map((a) => ({ a, gs: grants(a) })).filter((x) => x.gs.length > 0);
+    const held: { a: string; gs: readonly Grant[] }[] = [];
+    for (const a of store.actions) {
+      const gs = grants(a);
+      if (gs.length > 0) held.push({ a, gs });
+    }
     if (held.length === 0) continue;
-    const index = indexOf([store.type]);
+    const index = indexOf(storeTypes(store.type));
     const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
     for (const x of held) for (const g of x.gs) for (const r of g.resources) for (const res of index.matching(r)) if (!hits.has(res)) hits.set(res, x);
     for (const [res, hit] of hits) {
@@ -133,13 +137,14 @@ export function storedCredentialEdges(
     }
   }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
-  for (const entry of secretEntries()) {
+  for (const { entry, storeType } of secretEntries()) {
+    const held = grants(entry.action);
+    if (held.length === 0) continue;
     // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
     // unless the pattern is exactly the ARN of a store in the stack (its random suffix is a wildcard too).
-    const store = CREDENTIAL_STORES.find((c) => (c.actions as readonly string[]).includes(entry.action));
-    const index = store ? indexOf([store.type]) : undefined;
+    const index = storeType ? indexOf(storeTypes(storeType)) : undefined;
     const outside = (r: string) => (index ? index.reachesOutside(r) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
-    const wide = grants(entry.action).find((g) => g.resources.some(outside));
+    const wide = held.find((g) => g.resources.some(outside));
     if (!wide) continue;
     unknownReads.push({
       store: wide.resources.join(", "),
@@ -150,8 +155,20 @@ export function storedCredentialEdges(
   return { edges, unknownReads };
 }
 
-let secretList: readonly CatalogueEntry[] | undefined;
+let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;
 
-function secretEntries(): readonly CatalogueEntry[] {
-  return (secretList ??= loadCatalogue().escalation.filter((e) => e.target === "secret"));
+/** The catalogue's credential-reading actions, each with the store type that holds what it reads (built once). */
+function secretEntries(): readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] {
+  return (secretList ??= loadCatalogue()
+    .escalation.filter((e) => e.target === "secret")
+    .map((entry) => ({ entry, storeType: CREDENTIAL_STORES.find((c) => (c.actions as readonly string[]).includes(entry.action))?.type })));
+}
+
+const typeLists = new Map<string, readonly string[]>();
+
+/** One array per store type, so the graph's index cache is hit by identity. */
+function storeTypes(type: string): readonly string[] {
+  let l = typeLists.get(type);
+  if (!l) typeLists.set(type, (l = [type]));
+  return l;
 }

@@ -25,6 +25,32 @@ export function edgeEvidence(step: EdgeStep, to: string, label: string, why: str
   return { step, address: to, detail: `${label}: ${why}` };
 }
 
+/**
+ * An edge whose evidence text is written only when read: thousands of edges are built and few end up in a
+ * finding. A class, so every edge has one shape and the getter lives on the prototype.
+ */
+class LazyEdge implements ReachEdge {
+  private written: Evidence[] | undefined;
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly label: string,
+    readonly via: string | undefined,
+    private readonly step: EdgeStep,
+    private readonly why: () => string,
+    /** A step before the edge's own (the store a credential is read from). */
+    private readonly before?: Evidence,
+  ) {}
+
+  get evidence(): Evidence[] {
+    if (!this.written) {
+      const own = edgeEvidence(this.step, this.to, this.label, this.why());
+      this.written = this.before ? [this.before, own] : [own];
+    }
+    return this.written;
+  }
+}
+
 /** The reach of every agent: edges computed lazily per principal and cached, breadth-first search per agent. */
 export class ReachGraph {
   private readonly edges = new Map<string, ReachEdge[]>();
@@ -168,11 +194,17 @@ export class ReachGraph {
 
   /** Resources of these types with their ARN patterns, indexed once per graph. */
   resourcesOf(types: readonly string[]): ResourceIndex {
+    // Callers pass the same few constant arrays for every principal: look those up before joining.
+    let i = this.indexByList.get(types);
+    if (i) return i;
     const key = types.join(",");
-    let i = this.resourceIndexes.get(key);
+    i = this.resourceIndexes.get(key);
     if (!i) this.resourceIndexes.set(key, (i = new ResourceIndex(this.stack, types)));
+    this.indexByList.set(types, i);
     return i;
   }
+
+  private readonly indexByList = new WeakMap<readonly string[], ResourceIndex>();
 
   private unknown(key: string, detail: string): string {
     const id = `${UNKNOWN_PREFIX}${key}`;
@@ -187,18 +219,7 @@ export class ReachGraph {
   private computeEdges(p: PrincipalNode): ReachEdge[] {
     const out: ReachEdge[] = [];
     const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => {
-      if (to === p.address) return;
-      // Thousands of edges are built and few end up in a finding: their text is written only when read.
-      let evidence: Evidence[] | undefined;
-      out.push({
-        from: p.address,
-        to,
-        label,
-        via,
-        get evidence() {
-          return (evidence ??= [edgeEvidence(step, to, label, why())]);
-        },
-      });
+      if (to !== p.address) out.push(new LazyEdge(p.address, to, label, via, step, why));
     };
     this.assumeRoleEdges(p, add);
     this.rewriteTrustEdges(p, add);
@@ -211,12 +232,8 @@ export class ReachGraph {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
       if (to === p.address) continue;
       // The store is a link of its own: a reviewer may cut the read, or move the credential out of it.
-      out.push({
-        from: p.address,
-        to,
-        label: e.label,
-        evidence: [{ step: "stored-credential", address: e.store, detail: e.storeDetail ?? "holds a credential" }, edgeEvidence("credential", to, e.label, e.detail)],
-      });
+      const stored: Evidence = { step: "stored-credential", address: e.store, detail: e.storeDetail ?? "holds a credential" };
+      out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => e.detail, stored));
     }
     this.secretReads.set(p.address, creds.unknownReads);
     this.stateEdges(p, add);
@@ -310,9 +327,13 @@ export class ReachGraph {
 
   private hijackEdges(p: PrincipalNode, add: AddEdge): void {
     for (const t of HIJACK_TARGETS) {
-      const held = t.actions.map((a) => ({ a, gs: this.grants(p, a) })).filter((x) => x.gs.length > 0);
+      const held: { a: string; gs: readonly Grant[] }[] = [];
+      for (const a of t.actions) {
+        const gs = this.grants(p, a);
+        if (gs.length > 0) held.push({ a, gs });
+      }
       if (held.length === 0) continue;
-      const index = this.resourcesOf([t.type]);
+      const index = this.resourcesOf(hijackTypes(t));
       const seen = new Set<TfResource>();
       for (const { a, gs } of held) {
         for (const g of gs) {
@@ -464,6 +485,15 @@ const lowered = new Map<string, string>();
 function lower(action: string): string {
   let l = lowered.get(action);
   if (l === undefined) lowered.set(action, (l = action.toLowerCase()));
+  return l;
+}
+
+const hijackTypeLists = new WeakMap<object, readonly string[]>();
+
+/** One constant type list per hijack target, so the graph's index cache is hit by identity. */
+function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
+  let l = hijackTypeLists.get(t);
+  if (!l) hijackTypeLists.set(t, (l = [t.type]));
   return l;
 }
 
