@@ -23,13 +23,13 @@ export function groupByStatement(
   order: (action: string) => number,
   categories?: readonly string[],
 ): StatementGrants[] {
-  const groups = new Map<Statement, StatementGrants & { grants: Grant[] }>();
+  const groups = new Map<Statement, Group>();
   const lists = categories ? categories.map((c) => grantsByCategory(rights).get(c) ?? []) : [...rights.grants.values()];
   for (const grants of lists) {
     for (const g of grants) {
       if (!keep(g) || (g.conditional && grantIsHarmless(g.action, g.statement.conditions))) continue;
       let e = groups.get(g.statement);
-      if (!e) groups.set(g.statement, (e = newGroup(g)));
+      if (!e) groups.set(g.statement, (e = new Group(g)));
       if (!e.actions.includes(g.action)) e.actions.push(g.action);
       e.grants.push(g);
     }
@@ -38,22 +38,26 @@ export function groupByStatement(
   return [...groups.values()];
 }
 
-function newGroup(first: Grant): StatementGrants & { grants: Grant[] } {
-  const grants: Grant[] = [];
-  let resources: Set<string> | undefined;
-  return {
-    statement: first.statement,
-    actions: [],
-    conditional: first.conditional,
-    grants,
-    get resources() {
-      if (!resources) {
-        resources = new Set();
-        for (const g of grants) for (const r of g.resources) resources.add(r);
-      }
-      return resources;
-    },
-  };
+/** A class, so every group has one shape; its resource set is collected when first read (most never are). */
+class Group implements StatementGrants {
+  readonly statement: Statement;
+  readonly actions: string[] = [];
+  readonly conditional: boolean;
+  readonly grants: Grant[] = [];
+  private collected: Set<string> | undefined;
+
+  constructor(first: Grant) {
+    this.statement = first.statement;
+    this.conditional = first.conditional;
+  }
+
+  get resources(): ReadonlySet<string> {
+    if (!this.collected) {
+      this.collected = new Set();
+      for (const g of this.grants) for (const r of g.resources) this.collected.add(r);
+    }
+    return this.collected;
+  }
 }
 
 const buckets = new WeakMap<EffectiveRights, Map<string, Grant[]>>();
