@@ -35,11 +35,11 @@ export function buildStack(json: unknown, file: string, name?: string): TfStack 
   const byType = new Map<string, TfResource[]>();
 
   const add = (r: TfResource) => {
-    if (byAddress.has(r.address)) {
-      throw new InputError(file, `${r.address} is defined more than once`);
-    }
-    resources.push(r);
+    // One hash lookup per resource: a set that does not grow the map met an address defined before.
+    const before = byAddress.size;
     byAddress.set(r.address, r);
+    if (byAddress.size === before) throw new InputError(file, `${r.address} is defined more than once`);
+    resources.push(r);
     const list = byType.get(r.type);
     if (list) list.push(r);
     else byType.set(r.type, [r]);
