@@ -8,6 +8,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
+import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets } from "./self-targets";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -107,10 +108,18 @@ function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
   return (grantsByCategory(ctx.analysis.rightsOf(p.address)).get("escalation") ?? []).some((g) => !g.statement.unknown && isPermissionWrite(g.action));
 }
 
-/** A principal the agent reaches, the first hop that leads there, and what it can do. */
+/** A principal the agent reaches, and what it can do. */
 interface Hit {
   readonly id: string;
   readonly cap?: Capability;
+}
+
+/** The rest of what the agent reaches besides the principal a finding names: how many, and a few by name. */
+interface More {
+  readonly count: number;
+  readonly names: readonly string[];
+  /** `through the same first step` (per first link) or `in all` (everything the agent reaches). */
+  readonly scope: "hop" | "all";
 }
 
 export interface ReachResults {
@@ -120,10 +129,18 @@ export interface ReachResults {
 
 const results = new WeakMap<object, ReachResults>();
 
+const DANGER = 1;
+const UNKNOWN = 2;
+
 /**
- * One search per agent serves both reach rules. Findings are grouped by the first hop out of the agent (the link
- * a reviewer cuts): each names the nearest principal behind that hop with its whole chain, and counts the rest,
- * so a large organisation yields one finding per dangerous link, not one per reachable role.
+ * Both reach rules in one pass. Findings are per first link out of the agent (the link a reviewer cuts): each
+ * names the nearest principal behind that link with its whole chain, and counts the rest, so a large
+ * organisation yields one finding per dangerous link, not one per reachable role.
+ *
+ * The organisation is searched once for all agents (see `regions.ts`), so the cost grows with principals plus
+ * edges, not with agents times principals. Agents that can rewrite IAM policies are the exception: for them a
+ * principal without rights of its own is dangerous too when the agent can rewrite it, which depends on the agent,
+ * so each of them gets its own search.
  */
 export function reachFindings(ctx: RuleContext): ReachResults {
   const cached = results.get(ctx.analysis);
@@ -147,39 +164,83 @@ export function reachFindings(ctx: RuleContext): ReachResults {
     }
     return k;
   };
+  const writers = new Set(ctx.analysis.agents.filter((a) => holdsPermissionWrites(ctx, a)));
+  const others = ctx.analysis.agents.filter((a) => !writers.has(a));
+  const starts = others.map((a) => graph.numberOf(a.address));
+  const regions = others.length > 0 ? regionsOf(graph, starts, 2, (v) => (kindOf(v) === 1 ? DANGER : kindOf(v) === 3 ? UNKNOWN : 0)) : undefined;
   for (const agent of ctx.analysis.agents) {
-    const reach = graph.search(agent.address);
-    const writes = holdsPermissionWrites(ctx, agent);
-    const destroyByHop = new Map<string, Hit[]>();
-    const unknownByHop = new Map<string, Hit[]>();
-    const { orderIdx, hopIdx } = reach;
-    for (let k = 1; k < orderIdx.length; k++) {
-      const n = orderIdx[k];
-      const what = kindOf(n);
-      if (what === 0 || (what === 2 && !writes)) continue;
-      const id = graph.idOf(n);
-      const hop = graph.idOf(hopIdx[k]);
-      if (what === 3) {
-        push(unknownByHop, hop, { id });
-        continue;
-      }
-      const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
-      if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
-    }
-    for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits, reach.pathTo(hits[0].id)));
-    // Behind a first step that already leads to a destroy right, unknown reach adds nothing to fix: the same cut ends both.
-    // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one finding:
-    // they come from the agent's own statements, which is where the fix is.
-    const direct: Hit[] = [];
-    for (const [hop, hits] of unknownByHop) {
-      if (destroyByHop.has(hop)) continue;
-      if (hop === hits[0].id) direct.push(...hits);
-      else out.unknown.push(unknownFinding(graph, agent, hop, hits, reach.pathTo(hits[0].id)));
-    }
-    if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct, (id) => reach.pathTo(id)));
+    if (regions && !writers.has(agent)) linkFindings(ctx, graph, regions, agent, out);
+    else searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
   }
   results.set(ctx.analysis, out);
   return out;
+}
+
+/** Findings for one agent from the shared regions: per first link, the nearest principal it leads to. */
+function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): void {
+  const s = graph.numberOf(agent.address);
+  const { edges, targets } = graph.outOf(s);
+  const more = (cls: number, first: number, name: (id: string) => string): More => {
+    const all = regions.reachable(s, cls).filter((v) => v !== s && v !== first);
+    return { count: all.length, names: all.slice(0, 4).map((v) => name(graph.idOf(v))), scope: "all" };
+  };
+  const seen = new Set<number>();
+  const direct: ReachEdge[] = [];
+  for (let k = 0; k < targets.length; k++) {
+    const h = targets[k];
+    if (h === s || seen.has(h)) continue;
+    seen.add(h);
+    // A chain that comes back through the agent belongs to the agent's other link it continues on.
+    const d = regions.nearest(h, DANGER, s);
+    if (d) {
+      const id = graph.idOf(d.target);
+      const hit: Hit = { id, cap: capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, false) };
+      out.destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more(DANGER, d.target, (x) => x)));
+      continue;
+    }
+    // Behind a link that already leads to a destroy right, unknown reach adds nothing to fix: the same cut ends both.
+    const u = regions.nearest(h, UNKNOWN, s);
+    if (!u) continue;
+    // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one
+    // finding: they come from the agent's own statements, which is where the fix is.
+    if (u.path.length === 0) direct.push(edges[k]);
+    else out.unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more(UNKNOWN, u.target, (x) => graph.unknownDetail.get(x) ?? x)));
+  }
+  if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
+}
+
+/** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies). */
+function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number) => number, agent: PrincipalNode, writes: boolean, out: ReachResults): void {
+  const reach = graph.search(agent.address);
+  const destroyByHop = new Map<string, Hit[]>();
+  const unknownByHop = new Map<string, Hit[]>();
+  const { orderIdx, hopIdx } = reach;
+  for (let k = 1; k < orderIdx.length; k++) {
+    const n = orderIdx[k];
+    const what = kindOf(n);
+    if (what === 0 || (what === 2 && !writes)) continue;
+    const id = graph.idOf(n);
+    const hop = graph.idOf(hopIdx[k]);
+    if (what === 3) {
+      push(unknownByHop, hop, { id });
+      continue;
+    }
+    const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
+    if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
+  }
+  const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
+  for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits[0], reach.pathTo(hits[0].id), rest(hits)));
+  const direct: ReachEdge[] = [];
+  for (const [hop, hits] of unknownByHop) {
+    if (destroyByHop.has(hop)) continue;
+    if (hop === hits[0].id) {
+      for (const h of hits) {
+        const e = reach.pathTo(h.id)[0];
+        if (e) direct.push(e);
+      }
+    } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetail.get(x) ?? x)));
+  }
+  if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
 }
 
 function push<V>(m: Map<string, V[]>, k: string, v: V): void {
@@ -188,15 +249,16 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
   else m.set(k, [v]);
 }
 
-function others(hits: readonly Hit[], what: string, name: (id: string) => string = (id) => id): string {
-  if (hits.length <= 1) return "";
-  const names = hits.slice(1, 5).map((h) => name(h.id));
-  const n = hits.length - 1;
-  return ` Through the same first step it also reaches ${n} more ${n === 1 ? what.replace(/principals/, "principal") : what}: ${names.join(", ")}${hits.length > 5 ? ", ..." : ""}.`;
+function moreText(m: More, what: string): string {
+  if (m.count === 0) return "";
+  const kind = m.count === 1 ? what.replace(/principals/, "principal") : what;
+  const list = `${m.names.join(", ")}${m.count > m.names.length ? ", ..." : ""}`;
+  return m.scope === "hop"
+    ? ` Through the same first step it also reaches ${m.count} more ${kind}: ${list}.`
+    : ` In all it can come to act as ${m.count} more ${kind}: ${list}.`;
 }
 
-function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, hits: readonly Hit[], path: ReachEdge[]): FindingDraft {
-  const first = hits[0];
+function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More): FindingDraft {
   const target = ctx.analysis.byAddress.get(first.id)!;
   const cap = first.cap!;
   const actions = [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
@@ -211,29 +273,28 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, hit
     actions,
     message:
       `${agent.address} is an AI agent and can act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
-      others(hits, "principals with destroy rights") +
-      (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) removes them all.` : ""),
+      moreText(more, "principals with destroy rights") +
+      (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
     evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: first.id, detail: listActions(actions) }],
   };
 }
 
-function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, hits: readonly Hit[], pathTo: (id: string) => ReachEdge[]): FindingDraft {
-  const edges = hits.map((h) => pathTo(h.id)[0]).filter((e): e is ReachEdge => e !== undefined);
+function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
-  const first = graph.unknownDetail.get(hits[0].id) ?? hits[0].id;
+  const firstId = edges[0].to;
+  const first = graph.unknownDetail.get(firstId) ?? firstId;
   return {
     principal: agent.address,
     resource: edges.find((e) => e.via)?.via ?? agent.address,
     actions: ["*"],
     message:
-      `${agent.address} is an AI agent and can come to act as principals whose rights blastwall cannot see, in ${hits.length} way(s) ` +
-      `(${listActions(labels, 5)}): ${first}${hits.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
-    evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: hits[0].id, detail: `${first}: possibly every action` }],
+      `${agent.address} is an AI agent and can come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
+      `(${listActions(labels, 5)}): ${first}${edges.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
+    evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
   };
 }
 
-function unknownFinding(graph: ReachGraph, agent: PrincipalNode, _hop: string, hits: readonly Hit[], path: ReachEdge[]): FindingDraft {
-  const id = hits[0].id;
+function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More): FindingDraft {
   const detail = graph.unknownDetail.get(id) ?? id;
   return {
     principal: agent.address,
@@ -241,7 +302,7 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, _hop: string, h
     actions: ["*"],
     message:
       `${agent.address} is an AI agent and can come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
-      others(hits, "principals it cannot see", (x) => graph.unknownDetail.get(x) ?? x),
+      moreText(more, "principals it cannot see"),
     evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
   };
 }

@@ -65,6 +65,63 @@ describe("1. assume role", () => {
     expect(f.message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.c");
   });
 
+  const hop = (from: string, to: string) => ({
+    [`aws_iam_role_policy.${from}_to_${to}`]: { role: `\${aws_iam_role.${from}.name}`, policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` }) },
+  });
+  const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
+
+  test("every first link that leads to a destroy right is its own finding, and the total is counted once", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role.a": { name: "a", assume_role_policy: anyone },
+        "aws_iam_role.b": { name: "b", assume_role_policy: anyone },
+        ...adminRole("c", anyone),
+        ...adminRole("d", anyone),
+        ...hop("agent", "a"),
+        ...hop("agent", "b"),
+        ...hop("a", "c"),
+        ...hop("b", "c"),
+        ...hop("b", "d"),
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy");
+    expect(f.map((x) => x.message.match(/--> (aws_iam_role\.[ab])/)![1]).sort()).toEqual(["aws_iam_role.a", "aws_iam_role.b"]);
+    // c and d are reached through both links: each finding names one and counts the other once.
+    for (const x of f) expect(x.message).toMatch(/In all it can come to act as 1 more principal with destroy rights: aws_iam_role\.[cd]\./);
+    expect(f.find((x) => x.message.includes("--> aws_iam_role.a"))!.resource).toBe("aws_iam_role.c");
+  });
+
+  test("a chain that only comes back through the agent is reported on the link it continues on", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole({ assume_role_policy: anyone }),
+        "aws_iam_role.a": { name: "a", assume_role_policy: anyone },
+        "aws_iam_role.b": { name: "b", assume_role_policy: anyone },
+        ...adminRole("c", anyone),
+        ...hop("agent", "a"),
+        ...hop("agent", "b"),
+        ...hop("a", "agent"),
+        ...hop("b", "c"),
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.c");
+  });
+
+  test("many agents in one cycle of roles each get their own chain", () => {
+    const agents = ["x", "y", "z"];
+    const entries: Record<string, Obj> = { ...adminRole("admin", anyone) };
+    for (const n of agents) entries[`aws_iam_role.${n}`] = agentRole({ name: n, assume_role_policy: anyone });
+    Object.assign(entries, hop("x", "y"), hop("y", "z"), hop("z", "x"), hop("z", "admin"));
+    const f = errors(check(tf(entries)), "agent-transitive-destroy");
+    const chains = Object.fromEntries(f.map((x) => [x.principal, x.message]));
+    expect(chains["aws_iam_role.z"]).toContain("aws_iam_role.z --sts:AssumeRole--> aws_iam_role.admin");
+    expect(chains["aws_iam_role.y"]).toContain("aws_iam_role.y --sts:AssumeRole--> aws_iam_role.z --sts:AssumeRole--> aws_iam_role.admin");
+    expect(chains["aws_iam_role.x"]).toContain("aws_iam_role.x --sts:AssumeRole--> aws_iam_role.y --sts:AssumeRole--> aws_iam_role.z --sts:AssumeRole--> aws_iam_role.admin");
+  });
+
   test("sts:AssumeRole on * reaches roles outside the stack: possibly everything", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }) }));
     const f = errors(r, "agent-reach-unknown");

@@ -157,6 +157,21 @@ export class ReachGraph {
   private hop = new Int32Array(1024);
   private generation = 0;
 
+  /** The node number of an id, numbering it if it is new. */
+  numberOf(id: string): number {
+    return this.indexOf(id);
+  }
+
+  /** How many nodes are numbered so far. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** A node's out-edges and their targets' numbers (computed on first use; may number new nodes). */
+  outOf(v: number): { readonly edges: readonly ReachEdge[]; readonly targets: Int32Array } {
+    return this.adjacency(v);
+  }
+
   private adjacency(v: number): { edges: ReachEdge[]; targets: Int32Array } {
     let a = this.adj[v];
     if (!a) {

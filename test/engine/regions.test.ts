@@ -1,0 +1,57 @@
+import { regionsOf, type NumberedGraph } from "../../lib/engine/reach/regions";
+import type { ReachEdge } from "../../lib/engine/reach/types";
+
+/** A graph from an adjacency list of node numbers; each edge is labelled `from>to`. */
+function graphOf(adj: number[][]): NumberedGraph {
+  const out = adj.map((targets, from) => ({
+    edges: targets.map((to): ReachEdge => ({ from: String(from), to: String(to), label: `${from}>${to}`, evidence: [] })),
+    targets: Int32Array.from(targets),
+  }));
+  return { size: adj.length, outOf: (v) => out[v] };
+}
+
+const labels = (p: { path: ReachEdge[] } | undefined) => p?.path.map((e) => e.label);
+
+describe("regionsOf: reach of many starts from one search", () => {
+  // 0 -> 1 <-> 2 -> 3 (danger);  2 -> 4 (unknown);  5 -> 6 (danger) -> 7;  8 isolated danger, unreachable.
+  const adj = [[1], [2], [1, 3, 4], [], [], [6], [7], [], []];
+  const cls = (v: number) => (v === 3 || v === 6 || v === 8 ? 1 : v === 4 ? 2 : 0);
+  const r = regionsOf(graphOf(adj), [0, 5], 2, cls)!;
+
+  test("a cycle's members reach the same interesting nodes; what lies upstream is not counted", () => {
+    expect(r.reachable(1, 1)).toEqual([3]);
+    expect(r.reachable(2, 1)).toEqual([3]);
+    expect(r.reachable(0, 2)).toEqual([4]);
+    expect(r.reachable(5, 1)).toEqual([6]);
+    expect(r.count(7, 1)).toBe(0);
+    expect(r.count(8, 1)).toBe(0); // never reached from a start: not part of the regions
+  });
+
+  test("a node of the class reaches itself", () => {
+    expect(r.reachable(3, 1)).toEqual([3]);
+    expect(labels(r.nearest(3, 1, -1))).toEqual([]);
+  });
+
+  test("nearest gives a shortest chain, and none through the node to avoid", () => {
+    expect(labels(r.nearest(0, 1, -1))).toEqual(["0>1", "1>2", "2>3"]);
+    expect(r.nearest(0, 1, -1)!.target).toBe(3);
+    expect(labels(r.nearest(1, 2, -1))).toEqual(["1>2", "2>4"]);
+    expect(r.nearest(1, 1, 2)).toBeUndefined();
+    expect(r.nearest(7, 1, -1)).toBeUndefined();
+  });
+
+  test("sets are unions, not sums: two routes into the same node count it once", () => {
+    // 0 -> 1 -> 3, 0 -> 2 -> 3, 3 -> 4; 3 and 4 are interesting.
+    const g = regionsOf(graphOf([[1, 2], [3], [3], [4], []]), [0], 1, (v) => (v >= 3 ? 1 : 0))!;
+    expect(g.count(0, 1)).toBe(2);
+    expect(g.reachable(0, 1)).toEqual([3, 4]);
+  });
+
+  test("a long chain and a large cycle are handled without recursion", () => {
+    const n = 50_000;
+    const chain = Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : [0]));
+    const g = regionsOf(graphOf(chain), [0], 1, (v) => (v === n - 1 ? 1 : 0))!;
+    expect(g.count(123, 1)).toBe(1);
+    expect(g.nearest(n - 2, 1, -1)!.path).toHaveLength(1);
+  });
+});
