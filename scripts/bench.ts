@@ -14,6 +14,7 @@ const SIZES = [1000, 5000, 20000];
 const SYNTH_RESOURCES = 1000;
 const REPEAT = 5;
 const HCL_RESOURCES = 10000;
+const REACH_SCALING = [1000, 2000, 4000];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -167,6 +168,19 @@ function main(json: boolean): void {
     const reachOut = { roles: 2000, agents: 200, edges: reach.edges, parseMs: round(Number(rr.parseMs)), analysisMs: round(Number(rr.analysisMs)), ratio: round(Number(rr.analysisMs) / Number(rr.parseMs)) };
     log(`parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms\n`);
 
+    // Linear growth in principals plus edges: the same organisation at half and double the size, one agent in ten.
+    const reachScaling = [];
+    for (const roles of REACH_SCALING) {
+      log(`reach: ${roles} roles, ${roles / 10} agents... `);
+      const org = roles === 2000 ? reach : reachStack(roles, roles / 10);
+      const f = join(dir, `reach-${roles}.tf.json`);
+      writeFileSync(f, JSON.stringify(org.json, null, 2));
+      const x = roles === 2000 ? rr : child(["analyse", f]);
+      const row = { roles, agents: roles / 10, edges: org.edges, analysisMs: round(Number(x.analysisMs)), usPerRoleAndEdge: round((Number(x.analysisMs) * 1000) / (roles + org.edges)) };
+      reachScaling.push(row);
+      log(`analysis ${row.analysisMs} ms (${row.usPerRoleAndEdge} µs per role + edge)\n`);
+    }
+
     log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${REPEAT}x each, interleaved)... `);
     const without: number[] = [];
     const withGate: number[] = [];
@@ -183,7 +197,7 @@ function main(json: boolean): void {
     log(`load ${hcl.loadMs} ms, analysis ${hcl.analysisMs} ms\n`);
 
     const loads = child(["loads", join(dir, "bench-1000.tf.json")]);
-    const out = { sizes, reach: reachOut, synth, hcl, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
+    const out = { sizes, reach: reachOut, reachScaling, synth, hcl, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
     if (json) {
       process.stdout.write(JSON.stringify(out) + "\n");
       return;
@@ -194,11 +208,12 @@ function main(json: boolean): void {
       ...sizes.map((s) => `${String(s.resources).padStart(9)}  ${String(s.parseMs).padStart(8)}  ${String(s.analysisMs).padStart(11)}  ${String(s.ratio).padStart(5)}  ${String(s.peakMiB).padStart(8)}`),
       "",
       `reach (2,000 roles, 200 agents, ${reach.edges} edges): parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms, ratio ${reachOut.ratio}`,
+      `reach growth: ${reachScaling.map((r) => `${r.roles} roles ${r.analysisMs} ms (${r.usPerRoleAndEdge} µs per role + edge)`).join(", ")}`,
       `HCL tree (${hcl.resources} resources, local modules): load ${hcl.loadMs} ms (hcl2json + evaluation), analysis ${hcl.analysisMs} ms, ratio ${hcl.ratio}`,
       `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: ${synth.overhead >= 0 ? "+" : ""}${round(synth.overhead * 100)}%`,
       `blastwall check loaded ${loads.modules} modules, ${loads.cdktfModules} of them cdktf/provider/constructs`,
       "",
-      "targets: ratio <= 3 at 20,000 resources and roughly flat across sizes; reach ratio <= 3; synth overhead <= 15%; 0 cdktf modules",
+      "targets: ratio <= 3 at 20,000 resources and roughly flat across sizes; reach ratio <= 3 and flat µs per role + edge; synth overhead <= 15%; 0 cdktf modules",
     ];
     process.stdout.write(lines.join("\n") + "\n");
   } finally {
