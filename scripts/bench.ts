@@ -13,6 +13,8 @@ import { reachStack, syntheticStack } from "./bench-fixtures";
 const SIZES = [1000, 5000, 20000];
 const SYNTH_RESOURCES = 1000;
 const REPEAT = 5;
+/** Synth runs are whole processes (cdktf load, construct tree, file writes) and vary more: more of them. */
+const SYNTH_REPEAT = 9;
 const HCL_RESOURCES = 10000;
 const REACH_SCALING = [1000, 2000, 4000];
 
@@ -181,10 +183,10 @@ function main(json: boolean): void {
       log(`analysis ${row.analysisMs} ms (${row.usPerRoleAndEdge} µs per role + edge)\n`);
     }
 
-    log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${REPEAT}x each, interleaved)... `);
+    log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${SYNTH_REPEAT}x each, interleaved)... `);
     const without: number[] = [];
     const withGate: number[] = [];
-    for (let i = 0; i < REPEAT; i++) {
+    for (let i = 0; i < SYNTH_REPEAT; i++) {
       without.push(Number(child(["synth", String(SYNTH_RESOURCES), "without", join(dir, `out-a${i}`)]).synthMs));
       withGate.push(Number(child(["synth", String(SYNTH_RESOURCES), "with", join(dir, `out-b${i}`)]).synthMs));
     }
