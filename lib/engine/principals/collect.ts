@@ -187,13 +187,29 @@ class KindIndex {
  * (only agents and what they reach are), so parsing every document up front would dominate the analysis.
  */
 function lazyAttached(via: string, make: () => PolicyDocument): AttachedPolicy {
-  let doc: PolicyDocument | undefined;
-  return {
-    via,
-    get document() {
-      return (doc ??= make());
-    },
-  };
+  return new Attached(via, make);
+}
+
+/** A policy document attached eagerly (already known). */
+function attached(document: PolicyDocument, via: string): AttachedPolicy {
+  return new Attached(via, undefined, document);
+}
+
+/** One class for every attached policy, lazy or not, so reads of `document` stay fast across thousands of them. */
+class Attached implements AttachedPolicy {
+  constructor(
+    readonly via: string,
+    private make: (() => PolicyDocument) | undefined,
+    private doc?: PolicyDocument,
+  ) {}
+
+  get document(): PolicyDocument {
+    if (this.doc === undefined) {
+      this.doc = this.make!();
+      this.make = undefined;
+    }
+    return this.doc;
+  }
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -330,10 +346,7 @@ class Collector {
           if (list) {
             list.forEach((arn, i) => b.identity.push(lazyAttached(`${via}[${i}]`, () => this.documentForArn(arn, `${via}[${i}]`, r))));
           } else {
-            b.identity.push({
-              document: unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath),
-              via,
-            });
+            b.identity.push(attached(unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath), via));
           }
         }
       }
@@ -360,7 +373,7 @@ class Collector {
         if (unreadable.length > 0) {
           b.notes.push(`boundary ${shown} has statements blastwall cannot read, which cap nothing: ${unreadable[0].unknown}`);
         }
-        b.boundary = { document: doc, via };
+        b.boundary = attached(doc, via);
       }
     }
   }
@@ -371,25 +384,19 @@ class Collector {
     const dyn = r.values["dynamic"];
     if (isObject(dyn) && "inline_policy" in dyn) {
       const via = `${r.address}.dynamic.inline_policy`;
-      b.identity.push({
-        document: unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath),
-        via,
-      });
+      b.identity.push(attached(unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath), via));
     }
     if (ip === undefined || ip === null) return;
     if (!isObject(ip) && !Array.isArray(ip)) {
       const via = `${r.address}.inline_policy`;
-      b.identity.push({
-        document: unknownDocument(r.address, `inline_policy is ${showExpr(String(ip))}, which blastwall cannot read`, via, r.constructPath),
-        via,
-      });
+      b.identity.push(attached(unknownDocument(r.address, `inline_policy is ${showExpr(String(ip))}, which blastwall cannot read`, via, r.constructPath), via));
       return;
     }
     const blocks: unknown[] = Array.isArray(ip) ? ip : [ip];
     blocks.forEach((blk, i) => {
       const via = `${r.address}.inline_policy[${i}]`;
       if (!isObject(blk)) {
-        b.identity.push({ document: unknownDocument(r.address, `${via} is not a block`, via, r.constructPath), via });
+        b.identity.push(attached(unknownDocument(r.address, `${via} is not a block`, via, r.constructPath), via));
         return;
       }
       // `inline_policy {}` with no policy only says "no inline policies besides these".
@@ -517,7 +524,7 @@ class Collector {
           for (const p of groupPolicies.get(ga) ?? []) {
             const via = `${ga} via ${m.address}${p.via !== ga ? ` (${p.via})` : ""}`;
             if (u.identity.some((x) => x.via === via && x.document.address === p.document.address)) continue;
-            u.identity.push({ document: this.existenceAdjusted(m, withVia(p.document, via)), via });
+            u.identity.push(attached(this.existenceAdjusted(m, withVia(p.document, via)), via));
           }
         }
       } else {
@@ -526,7 +533,7 @@ class Collector {
           group.kind === "outside"
             ? `${m.address} adds this user to the group ${shown}, which is not in this stack, so its policies are unknown`
             : `${m.address} adds this user to the group ${shown}, which blastwall cannot resolve, so its policies are unknown`;
-        u.identity.push({ document: unknownDocument(m.address, why, m.address, m.constructPath), via: m.address });
+        u.identity.push(attached(unknownDocument(m.address, why, m.address, m.constructPath), m.address));
       }
     }
   }
