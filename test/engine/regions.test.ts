@@ -54,4 +54,11 @@ describe("regionsOf: reach of many starts from one search", () => {
     expect(g.count(123, 1)).toBe(1);
     expect(g.nearest(n - 2, 1, -1)!.path).toHaveLength(1);
   });
+
+  test("a graph whose sets would be too large is refused, so the caller searches per agent", () => {
+    // A chain of 40 singleton components, each interesting: 40 components x 2 words > 64.
+    const chain = Array.from({ length: 40 }, (_, i) => (i + 1 < 40 ? [i + 1] : []));
+    expect(regionsOf(graphOf(chain), [0], 1, () => 1, 64)).toBeUndefined();
+    expect(regionsOf(graphOf(chain), [0], 1, () => 1, 80)!.count(0, 1)).toBe(40);
+  });
 });

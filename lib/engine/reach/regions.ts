@@ -35,7 +35,7 @@ export interface Regions {
 }
 
 /** Undefined when the sets would be too large for this graph (the caller then searches per agent). */
-export function regionsOf(graph: NumberedGraph, starts: readonly number[], classes: number, classify: Classify): Regions | undefined {
+export function regionsOf(graph: NumberedGraph, starts: readonly number[], classes: number, classify: Classify, maxSetWords = MAX_SET_WORDS): Regions | undefined {
   // 1. Every node the starts reach, with its out-edges computed (numbers may grow while edges are computed).
   const nodes: number[] = [];
   let member = new Uint8Array(Math.max(graph.size, 16));
@@ -135,7 +135,7 @@ export function regionsOf(graph: NumberedGraph, starts: readonly number[], class
     }
   }
   const words = nodeOfBit.map((l) => Math.ceil(l.length / 32));
-  if (words.reduce((a, b) => a + b, 0) * components.length > MAX_SET_WORDS) return undefined;
+  if (words.reduce((a, b) => a + b, 0) * components.length > maxSetWords) return undefined;
 
   // 4. Per component and class, the bits of every interesting node it reaches (successors are done first).
   const sets: Uint32Array[] = words.map((w) => new Uint32Array(w * components.length));
