@@ -10,6 +10,12 @@ const adminRole = (name: string, trust: string) => ({
 });
 /** An administrator user with an access key: the broad credential an agent must never be able to read. */
 const adminUser = { "aws_iam_user.deploy": { name: "deploy" }, "aws_iam_user_policy_attachment.deploy": { user: "${aws_iam_user.deploy.name}", policy_arn: ADMIN }, "aws_iam_access_key.deploy": { user: "${aws_iam_user.deploy.name}" } };
+/** `from` may assume `to` (one inline policy per link). */
+const hop = (from: string, to: string) => ({
+  [`aws_iam_role_policy.${from}_to_${to}`]: { role: `\${aws_iam_role.${from}.name}`, policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` }) },
+});
+/** A trust naming the account root: admits every principal of the (same) account. */
+const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
 const chainOf = (r: ReturnType<typeof check>, rule = "agent-transitive-destroy") => errors(r, rule).map((f) => f.evidence.map((e) => `${e.step}:${e.address}`));
 
 describe("1. assume role", () => {
@@ -45,10 +51,6 @@ describe("1. assume role", () => {
   });
 
   test("chains of any length, with a cycle, terminate and show every hop", () => {
-    const hop = (from: string, to: string) => ({
-      [`aws_iam_role_policy.${from}_hop`]: { role: `\${aws_iam_role.${from}.name}`, policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` }) },
-    });
-    const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
     const r = check(
       tf({
         "aws_iam_role.agent": agentRole(),
@@ -64,11 +66,6 @@ describe("1. assume role", () => {
     const f = errors(r, "agent-transitive-destroy").find((x) => x.resource === "aws_iam_role.c")!;
     expect(f.message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.c");
   });
-
-  const hop = (from: string, to: string) => ({
-    [`aws_iam_role_policy.${from}_to_${to}`]: { role: `\${aws_iam_role.${from}.name}`, policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `\${aws_iam_role.${to}.arn}` }) },
-  });
-  const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
 
   test("every first link that leads to a destroy right is its own finding, and the total is counted once", () => {
     const r = check(
