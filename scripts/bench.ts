@@ -81,8 +81,9 @@ function childSynth(resources: number, withGate: boolean, outdir: string): Recor
   const { S3Bucket } = require("@cdktf/provider-aws/lib/s3-bucket") as typeof import("@cdktf/provider-aws/lib/s3-bucket");
   const { AwsProvider } = require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
   const loaded = process.hrtime.bigint();
-  // Loading the gate is part of what it adds to synth, so it is inside the timed section.
-  const gate = withGate ? (require("../lib/cdktf") as typeof import("../lib/cdktf")) : undefined;
+  // Loading the gate is part of what it adds to synth, so it is inside the timed section; it is loaded as the
+  // README's one line does, from the package root.
+  const gate = withGate ? (require("../lib") as typeof import("../lib")) : undefined;
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "bench");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
@@ -99,8 +100,7 @@ function childSynth(resources: number, withGate: boolean, outdir: string): Recor
   // Every rule runs in full, but its findings are switched off so the gate passes: a rejected stack stops synth
   // before cdktf writes it, which would make the gated run look cheaper than it is.
   if (gate) {
-    const { allRules } = require("../lib/rules") as typeof import("../lib/rules");
-    const severity = Object.fromEntries(allRules.map((r) => [r.meta.id, "off" as const]));
+    const severity = Object.fromEntries(gate.allRules.map((r) => [r.meta.id, "off" as const]));
     Aspects.of(app).add(new gate.BlastwallChecks({ config: { severity } }));
   }
   app.synth(); // throws (and fails the bench) if the gate rejected the stack
@@ -187,11 +187,25 @@ function main(json: boolean): void {
     log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${SYNTH_REPEAT}x each, interleaved)... `);
     const without: number[] = [];
     const withGate: number[] = [];
+    const withoutApp: number[] = [];
+    const withApp: number[] = [];
     for (let i = 0; i < SYNTH_REPEAT; i++) {
-      without.push(Number(child(["synth", String(SYNTH_RESOURCES), "without", join(dir, `out-a${i}`)]).synthMs));
-      withGate.push(Number(child(["synth", String(SYNTH_RESOURCES), "with", join(dir, `out-b${i}`)]).synthMs));
+      const a = child(["synth", String(SYNTH_RESOURCES), "without", join(dir, `out-a${i}`)]);
+      const b = child(["synth", String(SYNTH_RESOURCES), "with", join(dir, `out-b${i}`)]);
+      without.push(Number(a.synthMs));
+      withGate.push(Number(b.synthMs));
+      withoutApp.push(Number(a.synthMs) + Number(a.loadMs));
+      withApp.push(Number(b.synthMs) + Number(b.loadMs));
     }
-    const synth = { resources: SYNTH_RESOURCES, withoutGateMs: round(median(without)), withGateMs: round(median(withGate)), overhead: round(median(withGate) / median(without) - 1) };
+    // `overhead` (the target) leaves out loading cdktf and the provider classes, which both runs pay: the gate's share
+    // is larger that way. `appOverhead` is the same against the whole app run, as `cdktf synth` runs it.
+    const synth = {
+      resources: SYNTH_RESOURCES,
+      withoutGateMs: round(median(without)),
+      withGateMs: round(median(withGate)),
+      overhead: round(median(withGate) / median(without) - 1),
+      appOverhead: round(median(withApp) / median(withoutApp) - 1),
+    };
     log(`${synth.withoutGateMs} ms vs ${synth.withGateMs} ms\n`);
 
     log(`HCL tree of ${HCL_RESOURCES} resources... `);
@@ -217,7 +231,7 @@ function main(json: boolean): void {
       `reach (2,000 roles, 200 agents, ${reach.edges} edges): parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms, ratio ${reachOut.ratio}`,
       `reach growth: ${reachScaling.map((r) => `${r.roles} roles ${r.analysisMs} ms (${r.usPerRoleAndEdge} µs per role + edge)`).join(", ")}`,
       `HCL tree (${hcl.resources} resources, local modules): load ${hcl.loadMs} ms (hcl2json + evaluation), analysis ${hcl.analysisMs} ms, ratio ${hcl.ratio}`,
-      `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: ${synth.overhead >= 0 ? "+" : ""}${round(synth.overhead * 100)}%`,
+      `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: ${pct(synth.overhead)} (${pct(synth.appOverhead)} of the whole app run, loading cdktf included)`,
       `blastwall check loaded ${loads.modules} modules, ${loads.cdktfModules} of them cdktf/provider/constructs`,
       "",
       "targets: ratio <= 3 at 20,000 resources and roughly flat across sizes; reach ratio <= 3 and flat µs per role + edge; synth overhead <= 15%; 0 cdktf modules",
@@ -226,6 +240,10 @@ function main(json: boolean): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function pct(x: number): string {
+  return `${x >= 0 ? "+" : ""}${round(x * 100)}%`;
 }
 
 function round(x: number): number {
