@@ -138,9 +138,9 @@ const UNKNOWN = 2;
  * organisation yields one finding per dangerous link, not one per reachable role.
  *
  * The organisation is searched once for all agents (see `regions.ts`), so the cost grows with principals plus
- * edges, not with agents times principals. Agents that can rewrite IAM policies are the exception: for them a
- * principal without rights of its own is dangerous too when the agent can rewrite it, which depends on the agent,
- * so each of them gets its own search.
+ * edges, not with agents times principals. Two kinds of agent get a search of their own: those that can rewrite
+ * IAM policies (for them a principal without rights of its own is dangerous too when the agent can rewrite it,
+ * which depends on the agent), and those that hold destroy rights themselves (see below).
  */
 export function reachFindings(ctx: RuleContext): ReachResults {
   const cached = results.get(ctx.analysis);
@@ -165,11 +165,15 @@ export function reachFindings(ctx: RuleContext): ReachResults {
     return k;
   };
   const writers = new Set(ctx.analysis.agents.filter((a) => holdsPermissionWrites(ctx, a)));
-  const others = ctx.analysis.agents.filter((a) => !writers.has(a));
-  const starts = others.map((a) => graph.numberOf(a.address));
-  const regions = others.length > 0 ? regionsOf(graph, starts, 2, (v) => (kindOf(v) === 1 ? DANGER : kindOf(v) === 3 ? UNKNOWN : 0)) : undefined;
+  // An agent that holds destroy rights itself is a dangerous node of the shared regions too: the nearest danger
+  // behind one of its links may be the agent, which hides what lies further on. Those agents (already rejected by
+  // agent-destroy-right) get their own search, as writers do.
+  const own = (a: PrincipalNode) => writers.has(a) || kindOf(graph.numberOf(a.address)) === 1;
+  const shared = ctx.analysis.agents.filter((a) => !own(a));
+  const starts = shared.map((a) => graph.numberOf(a.address));
+  const regions = shared.length > 0 ? regionsOf(graph, starts, 2, (v) => (kindOf(v) === 1 ? DANGER : kindOf(v) === 3 ? UNKNOWN : 0)) : undefined;
   for (const agent of ctx.analysis.agents) {
-    if (regions && !writers.has(agent)) linkFindings(ctx, graph, regions, agent, out);
+    if (regions && !own(agent)) linkFindings(ctx, graph, regions, agent, out);
     else searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
   }
   results.set(ctx.analysis, out);

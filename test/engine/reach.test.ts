@@ -107,6 +107,24 @@ describe("1. assume role", () => {
     expect(f[0].message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.c");
   });
 
+  test("an agent with destroy rights of its own still gets the chains behind its links", () => {
+    const r = check(
+      tf({
+        "aws_iam_role.agent": agentRole({ assume_role_policy: anyone }),
+        ...agentPolicy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.a.arn}" }),
+        "aws_iam_role.a": { name: "a", assume_role_policy: anyone },
+        "aws_iam_role.b": { name: "b", assume_role_policy: anyone },
+        ...adminRole("admin", anyone),
+        ...hop("a", "agent"),
+        ...hop("a", "b"),
+        ...hop("b", "admin"),
+      }),
+    );
+    // Behind the link to a, the nearest principal with destroy rights is the agent itself; the admin lies further on.
+    const f = errors(r, "agent-transitive-destroy").filter((x) => x.resource === "aws_iam_role.admin");
+    expect(f.map((x) => x.message)).toEqual(expect.arrayContaining([expect.stringContaining("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.admin")]));
+  });
+
   test("many agents in one cycle of roles each get their own chain", () => {
     const agents = ["x", "y", "z"];
     const entries: Record<string, Obj> = { ...adminRole("admin", anyone) };

@@ -1,5 +1,6 @@
 import { regionsOf, type NumberedGraph } from "../../lib/engine/reach/regions";
 import type { ReachEdge } from "../../lib/engine/reach/types";
+import { prng } from "../../scripts/bench-fixtures";
 
 /** A graph from an adjacency list of node numbers; each edge is labelled `from>to`. */
 function graphOf(adj: number[][]): NumberedGraph {
@@ -60,5 +61,61 @@ describe("regionsOf: reach of many starts from one search", () => {
     const chain = Array.from({ length: 40 }, (_, i) => (i + 1 < 40 ? [i + 1] : []));
     expect(regionsOf(graphOf(chain), [0], 1, () => 1, 64)).toBeUndefined();
     expect(regionsOf(graphOf(chain), [0], 1, () => 1, 80)!.count(0, 1)).toBe(40);
+  });
+
+  test("on random graphs it agrees with a plain search from every node (seeded)", () => {
+    const rand = prng(11);
+    for (let round = 0; round < 40; round++) {
+      const n = 1 + Math.floor(rand() * 60);
+      const adj = Array.from({ length: n }, () => Array.from({ length: Math.floor(rand() * 4) }, () => Math.floor(rand() * n)));
+      const cls = Array.from({ length: n }, () => (rand() < 0.15 ? 1 : rand() < 0.1 ? 2 : 0));
+      const starts = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * n));
+      const g = regionsOf(graphOf(adj), starts, 2, (v) => cls[v])!;
+      // Plain breadth-first search from v, never entering `avoid`: distances to every node.
+      const bfs = (v: number, avoid = -1): number[] => {
+        const d = new Array<number>(n).fill(-1);
+        if (v === avoid) return d;
+        d[v] = 0;
+        const q = [v];
+        for (let i = 0; i < q.length; i++) for (const t of adj[q[i]]) if (d[t] < 0 && t !== avoid) (d[t] = d[q[i]] + 1), q.push(t);
+        return d;
+      };
+      const reached = new Set(starts.flatMap((s) => bfs(s).flatMap((x, i) => (x >= 0 ? [i] : []))));
+      for (const v of reached) {
+        const d = bfs(v);
+        for (const c of [1, 2]) {
+          const expected = d.flatMap((x, i) => (x >= 0 && cls[i] === c ? [i] : []));
+          expect(g.reachable(v, c)).toEqual(expected);
+          expect(g.count(v, c)).toBe(expected.length);
+          const avoid = starts[0];
+          const near = g.nearest(v, c, avoid);
+          const best = Math.min(...d.flatMap((x, i) => (x >= 0 && cls[i] === c ? [x] : [])));
+          if (near) {
+            // A shortest chain that really is one: consecutive edges, ending on a node of the class, never at `avoid`.
+            expect(near.path.length).toBe(best);
+            expect(cls[near.target]).toBe(c);
+            let at = v;
+            for (const e of near.path) {
+              expect(Number(e.from)).toBe(at);
+              at = Number(e.to);
+              expect(at).not.toBe(avoid);
+            }
+            expect(at).toBe(near.target);
+          } else if (avoid !== v && !reached.has(avoid)) {
+            expect(expected).toEqual([]); // nothing to avoid on the way: none means none
+          }
+        }
+      }
+      // What a start reaches beyond itself, one of its own links always leads to without coming back through it
+      // (unless the start is of the class itself: then the nearest node behind a link may be the start).
+      for (const s of starts) {
+        for (const c of [1, 2]) {
+          if (cls[s] === c) continue;
+          const beyond = bfs(s).some((x, i) => x > 0 && cls[i] === c) || adj[s].some((t) => t !== s && bfs(t).some((x, i) => x >= 0 && i !== s && cls[i] === c));
+          const viaLink = adj[s].some((h) => h !== s && g.nearest(h, c, s) !== undefined);
+          expect(viaLink).toBe(beyond);
+        }
+      }
+    }
   });
 });

@@ -28,7 +28,8 @@ export interface Regions {
   count(v: number, cls: number): number;
   /**
    * A shortest chain of edges from `v` to the nearest node of class `cls` (empty when `v` is one), with that
-   * node; undefined when none is reachable or the chain passes through `avoid`.
+   * node; undefined when none is reachable or the chain found passes through or ends at `avoid` (another chain
+   * may exist; when `avoid` is not of the class, one of its own out-edges then leads to one without it).
    */
   nearest(v: number, cls: number, avoid: number): { readonly path: ReachEdge[]; readonly target: number } | undefined;
   classOf(v: number): number;
