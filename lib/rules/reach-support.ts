@@ -184,9 +184,13 @@ export function reachFindings(ctx: RuleContext): ReachResults {
 function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): void {
   const s = graph.numberOf(agent.address);
   const { edges, targets } = graph.outOf(s);
+  // What the agent reaches in all, per class: read once, however many links lead on.
+  const reachable = new Map<number, number[]>();
   const more = (cls: number, first: number, name: (id: string) => string): More => {
-    const all = regions.reachable(s, cls).filter((v) => v !== s && v !== first);
-    return { count: all.length, names: all.slice(0, 4).map((v) => name(graph.idOf(v))), scope: "all" };
+    let all = reachable.get(cls);
+    if (!all) reachable.set(cls, (all = regions.reachable(s, cls).filter((v) => v !== s)));
+    const rest = all.filter((v) => v !== first);
+    return { count: rest.length, names: rest.slice(0, 4).map((v) => name(graph.idOf(v))), scope: "all" };
   };
   const seen = new Set<number>();
   const direct: ReachEdge[] = [];
@@ -213,7 +217,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
   if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
 }
 
-/** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies). */
+/** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies, or hold destroy rights). */
 function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number) => number, agent: PrincipalNode, writes: boolean, out: ReachResults): void {
   const reach = graph.search(agent.address);
   const destroyByHop = new Map<string, Hit[]>();
