@@ -189,8 +189,9 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
   const more = (cls: number, first: number, name: (id: string) => string): More => {
     let all = reachable.get(cls);
     if (!all) reachable.set(cls, (all = regions.reachable(s, cls).filter((v) => v !== s)));
-    const rest = all.filter((v) => v !== first);
-    return { count: rest.length, names: rest.slice(0, 4).map((v) => name(graph.idOf(v))), scope: "all" };
+    const names: string[] = [];
+    for (let i = 0; i < all.length && names.length < 4; i++) if (all[i] !== first) names.push(name(graph.idOf(all[i])));
+    return { count: all.length - (all.includes(first) ? 1 : 0), names, scope: "all" };
   };
   const seen = new Set<number>();
   const direct: ReachEdge[] = [];
