@@ -17,10 +17,17 @@ export interface ManagedPolicy {
   readonly statements: readonly Readonly<Record<string, unknown>>[];
 }
 
+interface Entry {
+  name: string;
+  version: string;
+  statements: Record<string, unknown>[];
+}
+
 interface Table {
   readonly source: string;
   readonly universe: string;
-  readonly policies: Readonly<Record<string, { name: string; version: string; statements: Record<string, unknown>[] }>>;
+  /** Policy JSON by ARN: parsed when first asked for (a stack names a handful of the table's 1,500 policies). */
+  readonly policies: ReadonlyMap<string, () => Entry>;
 }
 
 let table: Table | undefined;
@@ -29,11 +36,48 @@ function load(): Table {
   if (table) return table;
   const file = join(policiesDir(), "managed-policies.json");
   try {
-    table = JSON.parse(readFileSync(file, "utf8")) as Table;
+    table = indexTable(readFileSync(file, "utf8"));
   } catch (err) {
     throw new Error(`blastwall: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return table;
+}
+
+/** `    "ARN": {...},`: the line the generator writes for each policy. */
+const POLICY_LINE = /^ {4}("arn:[^"\\]+"): (\{.*\}),?$/;
+
+/**
+ * The generator writes one policy per line, and parsing all of them up front cost about 25 ms of every run
+ * that names a managed policy: the lines are indexed and each policy is parsed on first use. A file in any
+ * other layout (edited by hand, reformatted) is parsed whole, the slow way.
+ */
+export function indexTable(text: string): Table {
+  const lines = text.split("\n");
+  const policies = new Map<string, () => Entry>();
+  let source: unknown;
+  let universe: unknown;
+  let laidOut = lines.length > 5 && lines[0] === "{" && lines[3] === '  "policies": {';
+  if (laidOut) {
+    source = JSON.parse(lines[1].replace(/^ {2}"source": /, "").replace(/,$/, ""));
+    universe = JSON.parse(lines[2].replace(/^ {2}"universe": /, "").replace(/,$/, ""));
+    for (let i = 4; i < lines.length && laidOut; i++) {
+      const line = lines[i];
+      if (line === "  }" || line === "}" || line === "") continue;
+      const m = POLICY_LINE.exec(line);
+      if (!m) {
+        laidOut = false;
+        break;
+      }
+      const body = m[2];
+      let entry: Entry | undefined;
+      policies.set(JSON.parse(m[1]) as string, () => (entry ??= JSON.parse(body) as Entry));
+    }
+  }
+  if (!laidOut || typeof source !== "string" || typeof universe !== "string") {
+    const whole = JSON.parse(text) as { source: string; universe: string; policies: Record<string, Entry> };
+    return { source: whole.source, universe: whole.universe, policies: new Map(Object.entries(whole.policies).map(([arn, e]) => [arn, () => e])) };
+  }
+  return { source, universe, policies };
 }
 
 const PARTITION = /^arn:aws(?:-us-gov|-cn)?:iam::aws:policy\//;
@@ -46,9 +90,9 @@ const PARTITION = /^arn:aws(?:-us-gov|-cn)?:iam::aws:policy\//;
 export function resolveManagedPolicy(arn: string): ManagedPolicy | undefined {
   if (!PARTITION.test(arn)) return undefined;
   const key = arn.replace(/^arn:aws(?:-us-gov|-cn)?:/, "arn:aws:");
-  const policies = load().policies;
-  if (!Object.prototype.hasOwnProperty.call(policies, key)) return undefined;
-  const p = policies[key];
+  const read = load().policies.get(key);
+  if (!read) return undefined;
+  const p = read();
   return { arn, name: p.name, version: p.version, statements: p.statements };
 }
 
@@ -69,5 +113,5 @@ export function managedPoliciesUniverseDigest(): string {
 
 /** Number of policies in the table. */
 export function managedPolicyCount(): number {
-  return Object.keys(load().policies).length;
+  return load().policies.size;
 }

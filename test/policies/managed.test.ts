@@ -4,6 +4,7 @@ import {
   isAwsManagedPolicyArn,
   managedPoliciesSource,
   managedPoliciesUniverseDigest,
+  indexTable,
   managedPolicyCount,
   resolveManagedPolicy,
 } from "../../lib/engine/managed-policies";
@@ -135,3 +136,25 @@ describe("relevantStatements", () => {
     expect(relevantStatements({ Statement: [{ Effect: "Allow", Action: "*:Delete*", Resource: "*" }] }, universe)).toHaveLength(1);
   });
 });
+
+describe("reading the table", () => {
+  const text = readFileSync(file, "utf8");
+  const whole = JSON.parse(text) as { source: string; universe: string; policies: Record<string, unknown> };
+  const asRead = (t: ReturnType<typeof indexTable>) => ({ source: t.source, universe: t.universe, policies: Object.fromEntries([...t.policies].map(([arn, read]) => [arn, read()])) });
+
+  it("indexes the generator's one-policy-per-line layout to exactly what parsing it whole gives", () => {
+    expect(asRead(indexTable(text))).toEqual(whole);
+  });
+
+  it("reads a table in any other layout by parsing it whole", () => {
+    expect(asRead(indexTable(JSON.stringify(whole, null, 2)))).toEqual(whole);
+    expect(asRead(indexTable(JSON.stringify(whole)))).toEqual(whole);
+    const oneOff = text.replace(/\n( {4}"arn:aws:iam::aws:policy\/AdministratorAccess": )/, "\n$1\n");
+    expect(asRead(indexTable(oneOff))).toEqual(whole);
+  });
+
+  it("refuses a table that is not JSON", () => {
+    expect(() => indexTable(text.replace('"policies": {', '"policies": {{'))).toThrow();
+  });
+});
+
