@@ -30,11 +30,15 @@ export function groupByStatement(
       if (!keep(g) || (g.conditional && grantIsHarmless(g.action, g.statement.conditions))) continue;
       let e = groups.get(g.statement);
       if (!e) groups.set(g.statement, (e = new Group(g)));
-      if (!e.actions.includes(g.action)) e.actions.push(g.action);
-      e.grants.push(g);
+      e.add(g);
     }
   }
-  for (const e of groups.values()) e.actions.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  for (const e of groups.values()) {
+    // Rank each action once, not once per comparison: a NotAction statement gives a group hundreds of actions.
+    const ranked = e.actions.map((a) => ({ a, r: order(a) }));
+    ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
+    for (let i = 0; i < ranked.length; i++) e.actions[i] = ranked[i].a;
+  }
   return [...groups.values()];
 }
 
@@ -45,6 +49,15 @@ class Group implements StatementGrants {
   readonly conditional: boolean;
   readonly grants: Grant[] = [];
   private collected: Set<string> | undefined;
+  private readonly named = new Set<string>();
+
+  add(g: Grant): void {
+    if (!this.named.has(g.action)) {
+      this.named.add(g.action);
+      this.actions.push(g.action);
+    }
+    this.grants.push(g);
+  }
 
   constructor(first: Grant) {
     this.statement = first.statement;
