@@ -129,8 +129,10 @@ export interface ReachResults {
 
 const results = new WeakMap<object, ReachResults>();
 
+/** Classes of node in the shared regions: principals with destroy rights (agents apart), unknown ones, agents with destroy rights. */
 const DANGER = 1;
 const UNKNOWN = 2;
+const DANGER_AGENT = 3;
 
 /**
  * Both reach rules in one pass. Findings are per first link out of the agent (the link a reviewer cuts): each
@@ -138,9 +140,9 @@ const UNKNOWN = 2;
  * organisation yields one finding per dangerous link, not one per reachable role.
  *
  * The organisation is searched once for all agents (see `regions.ts`), so the cost grows with principals plus
- * edges, not with agents times principals. Two kinds of agent get a search of their own: those that can rewrite
- * IAM policies (for them a principal without rights of its own is dangerous too when the agent can rewrite it,
- * which depends on the agent), and those that hold destroy rights themselves (see below).
+ * edges, not with agents times principals. Agents that can rewrite IAM policies get a search of their own: for
+ * them a principal without rights of its own is dangerous too when the agent can rewrite it, which depends on the
+ * agent. So does, rarely, an agent with destroy rights of its own (see linkFindings).
  */
 export function reachFindings(ctx: RuleContext): ReachResults {
   const cached = results.get(ctx.analysis);
@@ -165,34 +167,47 @@ export function reachFindings(ctx: RuleContext): ReachResults {
     return k;
   };
   const writers = new Set(ctx.analysis.agents.filter((a) => holdsPermissionWrites(ctx, a)));
-  // An agent that holds destroy rights itself is a dangerous node of the shared regions too: the nearest danger
-  // behind one of its links may be the agent, which hides what lies further on. Those agents (already rejected by
-  // agent-destroy-right) get their own search, as writers do.
-  const own = (a: PrincipalNode) => writers.has(a) || kindOf(graph.numberOf(a.address)) === 1;
-  const shared = ctx.analysis.agents.filter((a) => !own(a));
+  const agentNodes = new Set(ctx.analysis.agents.map((a) => graph.numberOf(a.address)));
+  const shared = ctx.analysis.agents.filter((a) => !writers.has(a));
   const starts = shared.map((a) => graph.numberOf(a.address));
-  const regions = shared.length > 0 ? regionsOf(graph, starts, 2, (v) => (kindOf(v) === 1 ? DANGER : kindOf(v) === 3 ? UNKNOWN : 0)) : undefined;
+  // Agents with destroy rights are a class of their own: the nearest danger behind an agent's link may be the
+  // agent itself, and the search must be able to look past it (see linkFindings).
+  const classOf = (v: number): number => {
+    const k = kindOf(v);
+    return k === 1 ? (agentNodes.has(v) ? DANGER_AGENT : DANGER) : k === 3 ? UNKNOWN : 0;
+  };
+  const regions = shared.length > 0 ? regionsOf(graph, starts, 3, classOf) : undefined;
   for (const agent of ctx.analysis.agents) {
-    if (regions && !own(agent)) linkFindings(ctx, graph, regions, agent, out);
-    else searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
+    const linked = regions && !writers.has(agent) && linkFindings(ctx, graph, regions, agent, out);
+    if (!linked) searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
   }
   results.set(ctx.analysis, out);
   return out;
 }
 
-/** Findings for one agent from the shared regions: per first link, the nearest principal it leads to. */
-function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): void {
+/**
+ * Findings for one agent from the shared regions: per first link, the nearest principal it leads to. Returns
+ * false, having reported nothing, in the one case the regions cannot answer: a link whose nearest dangerous
+ * principals are all the agent itself, with more danger behind it; the caller then searches from the agent.
+ */
+function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): boolean {
   const s = graph.numberOf(agent.address);
   const { edges, targets } = graph.outOf(s);
-  // What the agent reaches in all, per class: read once, however many links lead on.
-  const reachable = new Map<number, number[]>();
-  const more = (cls: number, first: number, name: (id: string) => string): More => {
-    let all = reachable.get(cls);
-    if (!all) reachable.set(cls, (all = regions.reachable(s, cls).filter((v) => v !== s)));
+  const reached = new Map<number, number[]>();
+  const reachedOf = (cls: number) => {
+    let all = reached.get(cls);
+    if (!all) reached.set(cls, (all = regions.reachable(s, cls).filter((v) => v !== s)));
+    return all;
+  };
+  const more = (classes: readonly number[], first: number, name: (id: string) => string): More => {
+    const all = classes.flatMap(reachedOf);
     const names: string[] = [];
     for (let i = 0; i < all.length && names.length < 4; i++) if (all[i] !== first) names.push(name(graph.idOf(all[i])));
     return { count: all.length - (all.includes(first) ? 1 : 0), names, scope: "all" };
   };
+  const selfDanger = regions.classOf(s) === DANGER_AGENT;
+  const destroy: FindingDraft[] = [];
+  const unknown: FindingDraft[] = [];
   const seen = new Set<number>();
   const direct: ReachEdge[] = [];
   for (let k = 0; k < targets.length; k++) {
@@ -200,25 +215,32 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     if (h === s || seen.has(h)) continue;
     seen.add(h);
     // A chain that comes back through the agent belongs to the agent's other link it continues on.
-    const d = regions.nearest(h, DANGER, s);
+    const a = regions.nearest(h, DANGER, s);
+    const b = regions.nearest(h, DANGER_AGENT, s);
+    const d = a && b ? (b.path.length < a.path.length ? b : a) : (a ?? b);
     if (d) {
       const id = graph.idOf(d.target);
       const hit: Hit = { id, cap: capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, false) };
-      out.destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more(DANGER, d.target, (x) => x)));
+      destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more([DANGER, DANGER_AGENT], d.target, (x) => x)));
       continue;
     }
+    // The nearest dangerous agent behind this link may be this agent, hiding another one further on.
+    if (selfDanger && regions.count(h, DANGER_AGENT) > 1) return false;
     // Behind a link that already leads to a destroy right, unknown reach adds nothing to fix: the same cut ends both.
     const u = regions.nearest(h, UNKNOWN, s);
     if (!u) continue;
     // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one
     // finding: they come from the agent's own statements, which is where the fix is.
     if (u.path.length === 0) direct.push(edges[k]);
-    else out.unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more(UNKNOWN, u.target, (x) => graph.unknownDetail.get(x) ?? x)));
+    else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetail.get(x) ?? x)));
   }
-  if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
+  if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct));
+  out.destroy.push(...destroy);
+  out.unknown.push(...unknown);
+  return true;
 }
 
-/** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies, or hold destroy rights). */
+/** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies, and see linkFindings). */
 function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number) => number, agent: PrincipalNode, writes: boolean, out: ReachResults): void {
   const reach = graph.search(agent.address);
   const destroyByHop = new Map<string, Hit[]>();

@@ -125,6 +125,25 @@ describe("1. assume role", () => {
     expect(f.map((x) => x.message)).toEqual(expect.arrayContaining([expect.stringContaining("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.admin")]));
   });
 
+  test("behind a link that leads back to the agent first, another agent with destroy rights is still found", () => {
+    const deleter = (name: string) => agentRole({ name, assume_role_policy: anyone });
+    const r = check(
+      tf({
+        "aws_iam_role.agent": deleter("agent"),
+        "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.a.arn}" }) },
+        "aws_iam_role.other": deleter("other"),
+        "aws_iam_role_policy.other": { role: "${aws_iam_role.other.name}", policy: policy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }) },
+        "aws_iam_role.a": { name: "a", assume_role_policy: anyone },
+        "aws_iam_role.b": { name: "b", assume_role_policy: anyone },
+        ...hop("a", "agent"),
+        ...hop("a", "b"),
+        ...hop("b", "other"),
+      }),
+    );
+    const f = errors(r, "agent-transitive-destroy").filter((x) => x.principal === "aws_iam_role.agent");
+    expect(f.map((x) => x.message)).toEqual(expect.arrayContaining([expect.stringContaining("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.a --sts:AssumeRole--> aws_iam_role.b --sts:AssumeRole--> aws_iam_role.other")]));
+  });
+
   test("many agents in one cycle of roles each get their own chain", () => {
     const agents = ["x", "y", "z"];
     const entries: Record<string, Obj> = { ...adminRole("admin", anyone) };
