@@ -193,14 +193,16 @@ export function reachFindings(ctx: RuleContext): ReachResults {
 function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): boolean {
   const s = graph.numberOf(agent.address);
   const { edges, targets } = graph.outOf(s);
-  const reached = new Map<number, number[]>();
-  const reachedOf = (cls: number) => {
-    let all = reached.get(cls);
-    if (!all) reached.set(cls, (all = regions.reachable(s, cls).filter((v) => v !== s)));
+  // What the agent reaches in all, per kind of finding: read once, however many links lead on.
+  const reached = new Map<string, number[]>();
+  const reachedOf = (classes: readonly number[]) => {
+    const key = classes.join();
+    let all = reached.get(key);
+    if (!all) reached.set(key, (all = classes.flatMap((c) => regions.reachable(s, c)).filter((v) => v !== s)));
     return all;
   };
   const more = (classes: readonly number[], first: number, name: (id: string) => string): More => {
-    const all = classes.flatMap(reachedOf);
+    const all = reachedOf(classes);
     const names: string[] = [];
     for (let i = 0; i < all.length && names.length < 4; i++) if (all[i] !== first) names.push(name(graph.idOf(all[i])));
     return { count: all.length - (all.includes(first) ? 1 : 0), names, scope: "all" };
