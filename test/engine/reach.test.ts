@@ -16,6 +16,14 @@ const hop = (from: string, to: string) => ({
 });
 /** A trust naming the account root: admits every principal of the (same) account. */
 const anyone = trustOf({ AWS: "arn:aws:iam::111111111111:root" });
+/** The incident's setup: the agent may read a secret whose value, written as `secretString`, holds the admin user's key. */
+const agentReadsAdminKey = (secretString: string) => ({
+  "aws_iam_role.agent": agentRole(),
+  ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.token.arn}" }),
+  ...adminUser,
+  "aws_secretsmanager_secret.token": { name: "deploy-token" },
+  "aws_secretsmanager_secret_version.token": { secret_id: "${aws_secretsmanager_secret.token.id}", secret_string: secretString },
+});
 const chainOf = (r: ReturnType<typeof check>, rule = "agent-transitive-destroy") => errors(r, rule).map((f) => f.evidence.map((e) => `${e.step}:${e.address}`));
 
 describe("1. assume role", () => {
@@ -284,11 +292,7 @@ describe("6. reading a stored credential (the April 2026 path)", () => {
   test("a secret holding an admin user's access key makes the agent that user", () => {
     const r = check(
       tf({
-        "aws_iam_role.agent": agentRole(),
-        ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.token.arn}" }),
-        ...adminUser,
-        "aws_secretsmanager_secret.token": { name: "deploy-token" },
-        "aws_secretsmanager_secret_version.token": { secret_id: "${aws_secretsmanager_secret.token.id}", secret_string: '{"id":"${aws_iam_access_key.deploy.id}","secret":"${aws_iam_access_key.deploy.secret}"}' },
+        ...agentReadsAdminKey('{"id":"${aws_iam_access_key.deploy.id}","secret":"${aws_iam_access_key.deploy.secret}"}'),
       }),
     );
     const f = errors(r, "agent-transitive-destroy")[0];
@@ -461,11 +465,7 @@ describe("stored credentials, as cdktf and HCL write them", () => {
   test("a key stored with jsonencode (Fn.jsonencode / HCL) is followed, and the secret is a named link", () => {
     const r = check(
       tf({
-        "aws_iam_role.agent": agentRole(),
-        ...agentPolicy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.token.arn}" }),
-        ...adminUser,
-        "aws_secretsmanager_secret.token": { name: "deploy-token" },
-        "aws_secretsmanager_secret_version.token": { secret_id: "${aws_secretsmanager_secret.token.id}", secret_string: '${jsonencode({"aws_access_key_id" = aws_iam_access_key.deploy.id, "aws_secret_access_key" = aws_iam_access_key.deploy.secret})}' },
+        ...agentReadsAdminKey('${jsonencode({"aws_access_key_id" = aws_iam_access_key.deploy.id, "aws_secret_access_key" = aws_iam_access_key.deploy.secret})}'),
       }),
     );
     const f = errors(r, "agent-transitive-destroy")[0];
