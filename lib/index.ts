@@ -12,7 +12,7 @@ export * from "./cdktf";
 
 // The constructs build on provider classes (IAM, KMS, Backup, Organizations, CloudTrail, ...): loading them costs
 // more than the gate itself, so `import { BlastwallChecks } from "blastwall"` does not load them. Each is loaded
-// on first use (`test/index.test.ts` keeps this list equal to what lib/constructs exports).
+// on first use (`test/cdktf/package-root.test.ts` keeps this list equal to what lib/constructs exports).
 export declare const AgentPrincipal: typeof Constructs.AgentPrincipal;
 export type AgentPrincipal = Constructs.AgentPrincipal;
 export declare const AgentRole: typeof Constructs.AgentRole;
@@ -63,7 +63,7 @@ export type {
 } from "./constructs";
 
 /** The names above, defined on first read from lib/constructs. */
-export const LAZY_CONSTRUCT_EXPORTS = [
+const LAZY_CONSTRUCT_EXPORTS = [
   "AgentPrincipal",
   "AgentRole",
   "ScopedToken",

@@ -7,9 +7,12 @@ const ROOT = join(__dirname, "..", "..");
 
 describe("the package root", () => {
   test("offers every value lib/constructs exports, under the same name", () => {
-    const values = Object.keys(constructs).sort();
-    expect([...root.LAZY_CONSTRUCT_EXPORTS].sort()).toEqual(values);
-    for (const name of values) expect((root as Record<string, unknown>)[name]).toBe((constructs as Record<string, unknown>)[name]);
+    const values = Object.keys(constructs);
+    expect(values.length).toBeGreaterThan(10);
+    for (const name of values) {
+      expect(Object.keys(root)).toContain(name);
+      expect((root as Record<string, unknown>)[name]).toBe((constructs as Record<string, unknown>)[name]);
+    }
   });
 
   // The compiled package, in a fresh process: what `import { BlastwallChecks } from "blastwall"` really loads.
