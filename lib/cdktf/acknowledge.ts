@@ -1,5 +1,6 @@
-import { TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
+import { framework } from "./framework";
 
 export interface InCodeAcknowledgement {
   /** The rule the finding comes from, e.g. `agent-destroy-right`. */
@@ -25,7 +26,7 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {
     throw new Error(`acknowledge: expires must be an ISO date such as 2027-01-31 (got "${ack.expires}")`);
   }
-  const resources = scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+  const resources = scope.node.findAll().filter((c): c is TerraformResource => framework().TerraformResource.isTerraformResource(c));
   if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource to acknowledge a finding on`);
   for (const r of resources) {
     const list = acknowledgementsOf(r);

@@ -1,45 +1,54 @@
-import { Aspects, TerraformStack } from "cdktf";
-import type { IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
+import { installedFrameworks, type Framework } from "./framework";
 
 /**
- * cdktf 0.21 runs aspects from each stack down and never looks at the App's own aspects, so the cdk-nag habit
- * `Aspects.of(app).add(checks)` would silently check nothing. blastwall makes that one line work: every stack's
- * aspect list also reports the guard aspects added to any of its ancestors. Only aspects that opt in (the
- * `INHERIT_FROM_APP` marker) are inherited, so other libraries' aspects behave exactly as before.
+ * cdktf 0.21 (and CDK Terrain) run aspects from each stack down and never look at the App's own aspects, so the
+ * cdk-nag habit `Aspects.of(app).add(checks)` would silently check nothing. blastwall makes that one line work:
+ * every stack's aspect list also reports the guard aspects added to any of its ancestors. Only aspects that opt in
+ * (the `INHERIT_FROM_APP` marker) are inherited, so other libraries' aspects behave exactly as before.
+ *
+ * The `Aspects` class of every installed framework is patched: a CDK Terrain app calls `Aspects` from `cdktn`,
+ * whose aspect lists the `cdktf` class never sees.
  */
 export const INHERIT_FROM_APP = Symbol.for("blastwall.inheritFromApp");
 const PATCHED = Symbol.for("blastwall.aspectsPatched");
 
+/** Structurally what both frameworks' aspects are; named here so the gate's types need neither package. */
+export interface Aspect {
+  visit(node: IConstruct): void;
+}
+
+type AspectsClass = Framework["Aspects"] & { [PATCHED]?: boolean };
+type AspectsInstance = ReturnType<Framework["Aspects"]["of"]>;
+
 const owners = new WeakMap<object, IConstruct>();
 
-type AspectsCtor = typeof Aspects & { [PATCHED]?: boolean };
-
-function inherits(a: IAspect): boolean {
+function inherits(a: Aspect): boolean {
   return (a as unknown as Record<symbol, unknown>)[INHERIT_FROM_APP] === true;
 }
 
-export function installAppGuard(): void {
-  const ctor = Aspects as AspectsCtor;
-  if (ctor[PATCHED]) return;
-  const allGetter = Object.getOwnPropertyDescriptor(Aspects.prototype, "all")?.get;
-  if (!allGetter) return; // a cdktf without the `all` getter: per-stack aspects still work, documented in the README.
-  const originalOf = Aspects.of.bind(Aspects);
+/** Patches one framework's `Aspects`; true when its App-level aspects now reach the stacks (or already did). */
+function patchAspects(fw: Framework): boolean {
+  const ctor = fw.Aspects as AspectsClass;
+  if (ctor[PATCHED]) return true;
+  const allGetter = Object.getOwnPropertyDescriptor(ctor.prototype, "all")?.get;
+  if (!allGetter) return false; // a framework without the `all` getter: per-stack aspects still work, documented in the README.
+  const originalOf = ctor.of.bind(ctor);
   ctor.of = (scope: IConstruct) => {
     const aspects = originalOf(scope);
     if (!owners.has(aspects)) owners.set(aspects, scope);
     return aspects;
   };
-  Object.defineProperty(Aspects.prototype, "all", {
+  Object.defineProperty(ctor.prototype, "all", {
     configurable: true,
-    get(this: Aspects): IAspect[] {
-      const own = allGetter.call(this) as IAspect[];
+    get(this: AspectsInstance): Aspect[] {
+      const own = allGetter.call(this) as Aspect[];
       const scope = owners.get(this);
-      if (!scope || !TerraformStack.isStack(scope)) return own;
-      const inherited: IAspect[] = [];
+      if (!scope || !fw.TerraformStack.isStack(scope)) return own;
+      const inherited: Aspect[] = [];
       for (const ancestor of scope.node.scopes) {
         if (ancestor === scope) continue;
-        for (const a of allGetter.call(Aspects.of(ancestor)) as IAspect[]) {
+        for (const a of allGetter.call(ctor.of(ancestor)) as Aspect[]) {
           if (inherits(a) && !own.includes(a) && !inherited.includes(a)) inherited.push(a);
         }
       }
@@ -47,4 +56,10 @@ export function installAppGuard(): void {
     },
   });
   ctor[PATCHED] = true;
+  return true;
+}
+
+/** Patches the `Aspects` class of every installed framework (cdktf, CDK Terrain). */
+export function installAppGuard(): void {
+  for (const { module } of installedFrameworks()) patchAspects(module);
 }

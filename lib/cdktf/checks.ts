@@ -1,5 +1,3 @@
-import { Annotations, App, TerraformStack } from "cdktf";
-import type { IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { join } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
@@ -10,9 +8,15 @@ import { checkStacks } from "../check/run-check";
 import { loadConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
-import { INHERIT_FROM_APP, installAppGuard } from "./app-guard";
+import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
+import { framework } from "./framework";
 
 installAppGuard();
+
+/** What the gate needs of a stack: the TerraformStack of cdktf and of CDK Terrain both are one. */
+export interface GuardedStack extends IConstruct {
+  toTerraform(): unknown;
+}
 
 export interface BlastwallChecksProps {
   /** The config (agent selectors, severities, acknowledgements). @default read from `configFile` */
@@ -32,7 +36,7 @@ export interface BlastwallChecksProps {
  * `app.synth()` only: it is used once, and dropped on the next tick if cdktf never asked (HCL output, or another
  * validation failed).
  */
-function writeWhatWasChecked(stack: TerraformStack, json: Record<string, unknown>): void {
+function writeWhatWasChecked(stack: GuardedStack, json: unknown): void {
   const own = stack as unknown as { toTerraform?: () => unknown };
   const drop = () => {
     if (own.toTerraform === once) delete own.toTerraform;
@@ -45,10 +49,10 @@ function writeWhatWasChecked(stack: TerraformStack, json: Record<string, unknown
   process.nextTick(drop);
 }
 
-function stackFile(stack: TerraformStack): string {
+function stackFile(stack: GuardedStack): string {
   let outdir = "cdktf.out";
   try {
-    outdir = App.of(stack).outdir;
+    outdir = framework().App.of(stack).outdir;
   } catch {
     // a stack outside an App (tests): keep the conventional folder name
   }
@@ -64,38 +68,38 @@ function stackFile(stack: TerraformStack): string {
  * `addOverride` cannot hide a grant) when `app.synth()` runs, and fails synth with a report when an error
  * finding is not acknowledged. Warnings become cdktf warning annotations.
  */
-export class BlastwallChecks implements IAspect {
+export class BlastwallChecks implements Aspect {
   readonly [INHERIT_FROM_APP] = true;
-  private readonly guarded = new WeakSet<TerraformStack>();
+  private readonly guarded = new WeakSet<GuardedStack>();
   private configCache?: BlastwallConfig;
 
   constructor(private readonly props: BlastwallChecksProps = {}) {}
 
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node) || this.guarded.has(node)) return;
+    if (!framework().TerraformStack.isStack(node) || this.guarded.has(node)) return;
     this.guarded.add(node);
     const stack = node;
     stack.node.addValidation({ validate: () => this.validateStack(stack) });
   }
 
   /** Findings for one stack, acknowledgements applied. Exposed for tests and custom pipelines. */
-  findingsFor(stack: TerraformStack): Finding[] {
+  findingsFor(stack: GuardedStack): Finding[] {
     return this.findingsOf(stack, stack.toTerraform());
   }
 
-  private findingsOf(stack: TerraformStack, json: unknown): Finding[] {
+  private findingsOf(stack: GuardedStack, json: unknown): Finding[] {
     const model = buildStack(json, stackFile(stack), stack.node.id);
     const config = this.config();
     return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
   }
 
-  private validateStack(stack: TerraformStack): string[] {
+  private validateStack(stack: GuardedStack): string[] {
     const json = stack.toTerraform();
     const findings = this.findingsOf(stack, json);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
-      Annotations.of(stack).addWarning(renderFinding(w));
+      framework().Annotations.of(stack).addWarning(renderFinding(w));
     }
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
     if (errors.length === 0) {

@@ -1,2 +1,2 @@
-export { BlastwallChecks, type BlastwallChecksProps } from "./checks";
+export { BlastwallChecks, type BlastwallChecksProps, type GuardedStack } from "./checks";
 export { acknowledge, type InCodeAcknowledgement } from "./acknowledge";
