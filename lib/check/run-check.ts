@@ -6,7 +6,7 @@ import type { TfStack } from "../engine/terraform/types";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { applyAcknowledgements, applySeverity } from "../config/acknowledgements";
+import { applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -34,24 +34,39 @@ export async function loadStack(input: StackInput): Promise<TfStack> {
 /** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
 export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Report {
   const rules = opts.rules ?? allRules;
-  let findings: Finding[] = [];
+  const findings: Finding[] = [];
   let principals = 0;
   let agents = 0;
   let resources = 0;
   const now = opts.now ?? new Date();
+  const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
+  // Per acknowledgement of the config: the findings it matched, and in which stacks.
+  const matched = new Map<Acknowledgement, { stacks: string[]; findings: Finding[] }>();
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
     if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
+    // One in the config holds in the stack it names, or in every stack when it names none.
+    const label = stack.name ?? stack.file;
+    const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
+    own = markAcknowledged(own, scoped, now, (ack, hits) => {
+      let m = matched.get(ack);
+      if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));
+      m.stacks.push(label);
+      for (const f of hits) m.findings.push(f);
+    });
     for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
     principals += r.analysis.principals.length;
     agents += r.analysis.agents.length;
     resources += stack.resources.length;
   }
-  const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
-  findings = applyAcknowledgements(findings, acks, now);
+  for (const ack of acks) {
+    const m = matched.get(ack);
+    if (isExpired(ack, now)) findings.push(expiredFinding(ack, m?.findings ?? []));
+    else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
+  }
   const { errors, warnings } = countFindings(findings);
   return {
     tool: "check",

@@ -54,8 +54,34 @@ const matches = (ack: Acknowledgement, f: Finding): boolean => ack.ruleId === f.
  */
 export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
   if (acks.length === 0) return findings as Finding[];
+  const out = markAcknowledged(findings, acks, now);
+  for (const ack of acks) {
+    if (isExpired(ack, now)) out.push(expiredFinding(ack, findings.filter((f) => matches(ack, f))));
+  }
+  return out;
+}
+
+/**
+ * Only the marking half of `applyAcknowledgements`: findings covered by a live acknowledgement are marked, and
+ * `onMatch` hears of every acknowledgement (live or expired) with the findings it matches, so a caller applying
+ * acknowledgements stack by stack can report expiries once, over all stacks.
+ */
+export function markAcknowledged(
+  findings: readonly Finding[],
+  acks: readonly Acknowledgement[],
+  now: Date,
+  onMatch?: (ack: Acknowledgement, matched: readonly Finding[]) => void,
+): Finding[] {
+  if (acks.length === 0) return findings as Finding[];
+  if (onMatch) {
+    for (const ack of acks) {
+      const matched = findings.filter((f) => matches(ack, f));
+      if (matched.length > 0) onMatch(ack, matched);
+    }
+  }
   const live = acks.filter((a) => !isExpired(a, now));
-  const out: Finding[] = findings.map((f) => {
+  if (live.length === 0) return findings as Finding[];
+  return findings.map((f) => {
     if (f.acknowledged) return f;
     const ack = live.find((a) => matches(a, f));
     if (!ack) return f;
@@ -68,14 +94,40 @@ export function applyAcknowledgements(findings: readonly Finding[], acks: readon
       },
     };
   });
-  for (const ack of acks) {
-    if (!isExpired(ack, now)) continue;
-    out.push(expiredFinding(ack, findings.filter((f) => matches(ack, f))));
-  }
-  return out;
 }
 
-function expiredFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+/** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */
+export const ACKNOWLEDGEMENT_UNSCOPED = "acknowledgement-unscoped";
+
+/**
+ * Stacks built from the same code share Terraform addresses: an acknowledgement written for staging's role also
+ * covers prod's. When one without `stack` covered findings in several stacks, say so, and in which.
+ */
+export function unscopedFinding(ack: Acknowledgement, stacks: readonly string[], covered: readonly Finding[]): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const list = stacks.map((s) => `"${s}"`).join(", ");
+  return {
+    ruleId: ACKNOWLEDGEMENT_UNSCOPED,
+    severity: "warning",
+    principal: ack.principal,
+    resource: ack.principal,
+    actions: covered[0]?.actions ?? [],
+    evidence: [
+      {
+        step: "acknowledgement",
+        address: ack.principal,
+        detail: `${ack.ruleId} acknowledged in ${source} without "stack"; it covered findings in ${stacks.length} stacks: ${list}`,
+      },
+    ],
+    message:
+      `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) names no stack, so it holds in every stack checked: ` +
+      `it covered ${covered.length} finding${covered.length === 1 ? "" : "s"} in ${list}. The same address in another stack is another principal.`,
+    fix: `Add "stack": "<name>" to the acknowledgement for each stack it is meant for (one entry per stack).`,
+    file: covered[0]?.file ?? source,
+  };
+}
+
+export function expiredFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const readable = expiryInstant(ack.expires ?? "") !== undefined;
   const when = readable ? `expired on ${ack.expires}` : `has an unreadable expiry date ${JSON.stringify(ack.expires)}`;

@@ -28,6 +28,8 @@ export interface Acknowledgement {
   readonly expires?: string;
   /** Where the acknowledgement was given: the config file, or a construct path. */
   readonly source?: string;
+  /** The stack it is for (its name); undefined: every stack checked together. */
+  readonly stack?: string;
 }
 
 export interface Finding {

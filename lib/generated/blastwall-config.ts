@@ -66,6 +66,10 @@ export interface ConfigAcknowledgement {
    * Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.
    */
   expires?: string;
+  /**
+   * The stack the acknowledgement is for: the cdktf stack name (the NAME of cdktf.out/stacks/NAME). Without it, the acknowledgement holds in every stack checked together, and a warning says so when it covers findings in more than one, because stacks built from the same code share Terraform addresses (staging and prod).
+   */
+  stack?: string;
 }
 /**
  * Resources that hold data which must survive: the protection rules check them in addition to the data-bearing types they know.

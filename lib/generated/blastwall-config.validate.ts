@@ -76,6 +76,12 @@ const schema11 = {
               "Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.",
             type: "string",
           },
+          stack: {
+            description:
+              "The stack the acknowledgement is for: the cdktf stack name (the NAME of cdktf.out/stacks/NAME). Without it, the acknowledgement holds in every stack checked together, and a warning says so when it covers findings in more than one, because stacks built from the same code share Terraform addresses (staging and prod).",
+            type: "string",
+            minLength: 1,
+          },
         },
       },
     },
@@ -505,7 +511,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 key4 === "ruleId" ||
                                 key4 === "principal" ||
                                 key4 === "reason" ||
-                                key4 === "expires"
+                                key4 === "expires" ||
+                                key4 === "stack"
                               )) {
                                 validate10.errors = [
                                   {
@@ -691,6 +698,52 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     } else {
                                       var valid7 = true;
                                     }
+                                    if (valid7) {
+                                      if (data11.stack !== undefined) {
+                                        let data16 = data11.stack;
+                                        const _errs38 = errors;
+                                        if (errors === _errs38) {
+                                          if (typeof data16 === "string") {
+                                            if (func2(data16) < 1) {
+                                              validate10.errors = [
+                                                {
+                                                  instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                  schemaPath:
+                                                    "#/properties/acknowledgements/items/properties/stack/minLength",
+                                                  keyword: "minLength",
+                                                  params: { limit: 1 },
+                                                  message: "must NOT have fewer than 1 characters",
+                                                  schema: 1,
+                                                  parentSchema:
+                                                    schema11.properties.acknowledgements.items.properties.stack,
+                                                  data: data16,
+                                                },
+                                              ];
+                                              return false;
+                                            }
+                                          } else {
+                                            validate10.errors = [
+                                              {
+                                                instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                schemaPath: "#/properties/acknowledgements/items/properties/stack/type",
+                                                keyword: "type",
+                                                params: { type: "string" },
+                                                message: "must be string",
+                                                schema:
+                                                  schema11.properties.acknowledgements.items.properties.stack.type,
+                                                parentSchema:
+                                                  schema11.properties.acknowledgements.items.properties.stack,
+                                                data: data16,
+                                              },
+                                            ];
+                                            return false;
+                                          }
+                                        }
+                                        var valid7 = _errs38 === errors;
+                                      } else {
+                                        var valid7 = true;
+                                      }
+                                    }
                                   }
                                 }
                               }
@@ -739,9 +792,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (valid0) {
                 if (data.strict !== undefined) {
-                  let data16 = data.strict;
-                  const _errs38 = errors;
-                  if (typeof data16 !== "boolean") {
+                  let data17 = data.strict;
+                  const _errs40 = errors;
+                  if (typeof data17 !== "boolean") {
                     validate10.errors = [
                       {
                         instancePath: instancePath + "/strict",
@@ -751,23 +804,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         message: "must be boolean",
                         schema: schema11.properties.strict.type,
                         parentSchema: schema11.properties.strict,
-                        data: data16,
+                        data: data17,
                       },
                     ];
                     return false;
                   }
-                  var valid0 = _errs38 === errors;
+                  var valid0 = _errs40 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.protected !== undefined) {
-                    let data17 = data.protected;
-                    const _errs40 = errors;
-                    if (errors === _errs40) {
-                      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
-                        const _errs42 = errors;
-                        for (const key5 in data17) {
+                    let data18 = data.protected;
+                    const _errs42 = errors;
+                    if (errors === _errs42) {
+                      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+                        const _errs44 = errors;
+                        for (const key5 in data18) {
                           if (!(key5 === "addresses" || key5 === "types")) {
                             validate10.errors = [
                               {
@@ -778,27 +831,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 message: "must NOT have additional properties",
                                 schema: false,
                                 parentSchema: schema11.properties.protected,
-                                data: data17,
+                                data: data18,
                               },
                             ];
                             return false;
                             break;
                           }
                         }
-                        if (_errs42 === errors) {
-                          if (data17.addresses !== undefined) {
-                            let data18 = data17.addresses;
-                            const _errs43 = errors;
-                            if (errors === _errs43) {
-                              if (Array.isArray(data18)) {
+                        if (_errs44 === errors) {
+                          if (data18.addresses !== undefined) {
+                            let data19 = data18.addresses;
+                            const _errs45 = errors;
+                            if (errors === _errs45) {
+                              if (Array.isArray(data19)) {
                                 var valid9 = true;
-                                const len3 = data18.length;
+                                const len3 = data19.length;
                                 for (let i3 = 0; i3 < len3; i3++) {
-                                  let data19 = data18[i3];
-                                  const _errs45 = errors;
-                                  if (errors === _errs45) {
-                                    if (typeof data19 === "string") {
-                                      if (func2(data19) < 1) {
+                                  let data20 = data19[i3];
+                                  const _errs47 = errors;
+                                  if (errors === _errs47) {
+                                    if (typeof data20 === "string") {
+                                      if (func2(data20) < 1) {
                                         validate10.errors = [
                                           {
                                             instancePath: instancePath + "/protected/addresses/" + i3,
@@ -808,7 +861,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                             message: "must NOT have fewer than 1 characters",
                                             schema: 1,
                                             parentSchema: schema11.properties.protected.properties.addresses.items,
-                                            data: data19,
+                                            data: data20,
                                           },
                                         ];
                                         return false;
@@ -823,13 +876,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           message: "must be string",
                                           schema: schema11.properties.protected.properties.addresses.items.type,
                                           parentSchema: schema11.properties.protected.properties.addresses.items,
-                                          data: data19,
+                                          data: data20,
                                         },
                                       ];
                                       return false;
                                     }
                                   }
-                                  var valid9 = _errs45 === errors;
+                                  var valid9 = _errs47 === errors;
                                   if (!valid9) {
                                     break;
                                   }
@@ -844,30 +897,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     message: "must be array",
                                     schema: schema11.properties.protected.properties.addresses.type,
                                     parentSchema: schema11.properties.protected.properties.addresses,
-                                    data: data18,
+                                    data: data19,
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid8 = _errs43 === errors;
+                            var valid8 = _errs45 === errors;
                           } else {
                             var valid8 = true;
                           }
                           if (valid8) {
-                            if (data17.types !== undefined) {
-                              let data20 = data17.types;
-                              const _errs47 = errors;
-                              if (errors === _errs47) {
-                                if (Array.isArray(data20)) {
+                            if (data18.types !== undefined) {
+                              let data21 = data18.types;
+                              const _errs49 = errors;
+                              if (errors === _errs49) {
+                                if (Array.isArray(data21)) {
                                   var valid10 = true;
-                                  const len4 = data20.length;
+                                  const len4 = data21.length;
                                   for (let i4 = 0; i4 < len4; i4++) {
-                                    let data21 = data20[i4];
-                                    const _errs49 = errors;
-                                    if (errors === _errs49) {
-                                      if (typeof data21 === "string") {
-                                        if (func2(data21) < 1) {
+                                    let data22 = data21[i4];
+                                    const _errs51 = errors;
+                                    if (errors === _errs51) {
+                                      if (typeof data22 === "string") {
+                                        if (func2(data22) < 1) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/protected/types/" + i4,
@@ -877,7 +930,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                               message: "must NOT have fewer than 1 characters",
                                               schema: 1,
                                               parentSchema: schema11.properties.protected.properties.types.items,
-                                              data: data21,
+                                              data: data22,
                                             },
                                           ];
                                           return false;
@@ -892,13 +945,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                             message: "must be string",
                                             schema: schema11.properties.protected.properties.types.items.type,
                                             parentSchema: schema11.properties.protected.properties.types.items,
-                                            data: data21,
+                                            data: data22,
                                           },
                                         ];
                                         return false;
                                       }
                                     }
-                                    var valid10 = _errs49 === errors;
+                                    var valid10 = _errs51 === errors;
                                     if (!valid10) {
                                       break;
                                     }
@@ -913,13 +966,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       message: "must be array",
                                       schema: schema11.properties.protected.properties.types.type,
                                       parentSchema: schema11.properties.protected.properties.types,
-                                      data: data20,
+                                      data: data21,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid8 = _errs47 === errors;
+                              var valid8 = _errs49 === errors;
                             } else {
                               var valid8 = true;
                             }
@@ -935,30 +988,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             message: "must be object",
                             schema: schema11.properties.protected.type,
                             parentSchema: schema11.properties.protected,
-                            data: data17,
+                            data: data18,
                           },
                         ];
                         return false;
                       }
                     }
-                    var valid0 = _errs40 === errors;
+                    var valid0 = _errs42 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.trustedKeys !== undefined) {
-                      let data22 = data.trustedKeys;
-                      const _errs51 = errors;
-                      if (errors === _errs51) {
-                        if (Array.isArray(data22)) {
+                      let data23 = data.trustedKeys;
+                      const _errs53 = errors;
+                      if (errors === _errs53) {
+                        if (Array.isArray(data23)) {
                           var valid11 = true;
-                          const len5 = data22.length;
+                          const len5 = data23.length;
                           for (let i5 = 0; i5 < len5; i5++) {
-                            let data23 = data22[i5];
-                            const _errs53 = errors;
-                            if (errors === _errs53) {
-                              if (typeof data23 === "string") {
-                                if (func2(data23) < 1) {
+                            let data24 = data23[i5];
+                            const _errs55 = errors;
+                            if (errors === _errs55) {
+                              if (typeof data24 === "string") {
+                                if (func2(data24) < 1) {
                                   validate10.errors = [
                                     {
                                       instancePath: instancePath + "/trustedKeys/" + i5,
@@ -968,7 +1021,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       message: "must NOT have fewer than 1 characters",
                                       schema: 1,
                                       parentSchema: schema11.properties.trustedKeys.items,
-                                      data: data23,
+                                      data: data24,
                                     },
                                   ];
                                   return false;
@@ -983,13 +1036,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     message: "must be string",
                                     schema: schema11.properties.trustedKeys.items.type,
                                     parentSchema: schema11.properties.trustedKeys.items,
-                                    data: data23,
+                                    data: data24,
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid11 = _errs53 === errors;
+                            var valid11 = _errs55 === errors;
                             if (!valid11) {
                               break;
                             }
@@ -1004,13 +1057,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               message: "must be array",
                               schema: schema11.properties.trustedKeys.type,
                               parentSchema: schema11.properties.trustedKeys,
-                              data: data22,
+                              data: data23,
                             },
                           ];
                           return false;
                         }
                       }
-                      var valid0 = _errs51 === errors;
+                      var valid0 = _errs53 === errors;
                     } else {
                       var valid0 = true;
                     }

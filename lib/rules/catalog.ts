@@ -20,4 +20,14 @@ const INPUT_METAS: RuleMeta[] = [
     severity: "error",
     category: "input",
   },
+  {
+    id: "acknowledgement-unscoped",
+    title: "An acknowledgement without a stack covered findings in several stacks",
+    why:
+      "Stacks built from the same code share Terraform addresses: the staging role and the prod role are both `aws_iam_role.deployer`. " +
+      "An acknowledgement that names no stack, reviewed for one of them, silently covers the other too.",
+    fix: 'Give the acknowledgement a `"stack"` (one entry per stack it is meant for).',
+    severity: "warning",
+    category: "input",
+  },
 ];

@@ -98,7 +98,7 @@ describe("loadConfig", () => {
     expect(problem({ protected: { type: ["x"] } })).toMatch(/^protected\.type: unknown key/);
     expect(
       problem({ acknowledgements: [{ ruleId: "r", principal: "aws_iam_role.a", reason: "long enough reason", until: "2099-01-01" }] }),
-    ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires\)$/);
+    ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires, stack\)$/);
   });
 
   it("names wrong types and values", () => {
