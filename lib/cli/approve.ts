@@ -13,7 +13,7 @@ import { planGateConfig } from "./gate";
 import type { Command } from "./io";
 import { EXIT_OK } from "./io";
 
-export const APPROVE_USAGE = "usage: blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE]";
+export const APPROVE_USAGE = "usage: blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE] [--config FILE]";
 export const DEFAULT_EXPIRY = "1h";
 
 type LoadedConfig = ReturnType<typeof loadConfig>;
@@ -25,7 +25,7 @@ export interface ApproveCommandDeps {
 
 export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
   return async (args, io) => {
-    const parsed = parseArgs(args, { values: ["key", "by", "expires", "out"] });
+    const parsed = parseArgs(args, { values: ["key", "by", "expires", "out", "config"] });
     if (parsed.positionals.length !== 1) throw new UsageError(`approve takes exactly one PLAN_JSON, got ${parsed.positionals.length}; ${APPROVE_USAGE}`);
     const keyFile = parsed.values.get("key")?.[0];
     if (!keyFile) throw new UsageError(`--key PRIVATE.pem is required; ${APPROVE_USAGE}`);
@@ -42,8 +42,8 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
     } catch (e) {
       throw new InputError(keyFile, fileProblem(e));
     }
-    // The same default config the gate reads without --config, so the approval lists what the gate blocks.
-    const config = loadConfig(undefined, io.cwd);
+    // The config the gate will read (give both the same --config), so the approval lists exactly what the gate blocks.
+    const config = loadConfig(parsed.values.get("config")?.[0], io.cwd);
     const approval = createApprovalFor(plan, {
       privateKeyPem,
       keyFile,

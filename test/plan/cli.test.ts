@@ -89,10 +89,22 @@ describe("blastwall gate", () => {
     const before = io(dir);
     expect(await gateCommand(["--format", "json", "--config", "gate.json", "plan.json"], before.cli)).toBe(1);
     expect(JSON.parse(before.out()).findings.some((f: { principal: string }) => f.principal === "aws_sqs_queue.jobs")).toBe(true);
-    // approve reads the default config (blastwall.json), so give it the same protection there
-    writeFileSync(join(dir, "blastwall.json"), JSON.stringify({ protected: { addresses: ["aws_sqs_queue.jobs"] } }));
-    await approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], io(dir).cli);
+    // Without the gate's config, approve does not know the queue is protected: the queue is not approved, and the
+    // gate still blocks it.
+    const blind = io(dir);
+    expect(await approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], blind.cli)).toBe(0);
+    expect(blind.err()).not.toMatch(/aws_sqs_queue\.jobs/);
+    expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(1);
+    // With the same --config, the approval lists exactly what the gate blocks, and the gate accepts it.
+    const a = io(dir);
+    await approveCommand(["plan.json", "--config", "gate.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], a.cli);
+    expect(a.err()).toMatch(/aws_sqs_queue\.jobs/);
     expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(0);
+  });
+
+  test("approve --config: a missing config file is one clear line", async () => {
+    const t = io(workspace());
+    await expect(approveCommand(["plan.json", "--config", "none.json", "--key", "approver.pem", "--by", "alice"], t.cli)).rejects.toThrow(/none\.json: config file not found/);
   });
 });
 
