@@ -10,6 +10,7 @@ import { App, Aspects, TerraformProvider, TerraformResource, TerraformStack } fr
 import type { Construct } from "constructs";
 import { BlastwallChecks, acknowledge } from "../../lib/cdktf";
 import { agentRules } from "../../lib/rules";
+import { checkPaths } from "../../lib/check/run-check";
 
 const ROOT = join(__dirname, "..", "..");
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
@@ -82,6 +83,16 @@ describe("BlastwallChecks in a CDK Terrain (cdktn) app", () => {
     Aspects.of(app).add({ visit: (n) => void visited.push(n.node.path) });
     app.synth();
     expect(visited).toEqual([]);
+  });
+
+  test("skipValidation switches the synth-time gate off, and blastwall check still fails the fork's output", async () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir, skipValidation: true });
+    new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => app.synth()).not.toThrow();
+    const report = await checkPaths([dir], { config: {}, rules: agentRules });
+    expect(report.findings.filter((f) => f.ruleId === "agent-destroy-right").map((f) => [f.principal, f.constructPath])).toEqual([["aws_iam_role.agent", "s/agent"]]);
   });
 
   test("an acknowledgement in code on a cdktn resource lets synth pass", () => {
