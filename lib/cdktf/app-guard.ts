@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { installedFrameworks, type Framework } from "./framework";
+import { loadedFrameworks, type Framework } from "./framework";
 
 /**
  * cdktf 0.21 (and CDK Terrain) run aspects from each stack down and never look at the App's own aspects, so the
@@ -7,7 +7,7 @@ import { installedFrameworks, type Framework } from "./framework";
  * every stack's aspect list also reports the guard aspects added to any of its ancestors. Only aspects that opt in
  * (the `INHERIT_FROM_APP` marker) are inherited, so other libraries' aspects behave exactly as before.
  *
- * The `Aspects` class of every installed framework is patched: a CDK Terrain app calls `Aspects` from `cdktn`,
+ * The `Aspects` class of every loaded framework is patched: a CDK Terrain app calls `Aspects` from `cdktn`,
  * whose aspect lists the `cdktf` class never sees.
  */
 export const INHERIT_FROM_APP = Symbol.for("blastwall.inheritFromApp");
@@ -59,7 +59,11 @@ function patchAspects(fw: Framework): boolean {
   return true;
 }
 
-/** Patches the `Aspects` class of every installed framework (cdktf, CDK Terrain). */
+/**
+ * Patches the `Aspects` class of every framework loaded so far (cdktf, CDK Terrain). Called when blastwall loads and
+ * again whenever a `BlastwallChecks` is made, which is after the app loaded its framework. A stack's aspect list made
+ * before the patch still inherits: synth asks `Aspects.of(stack)` again, and that call records the stack.
+ */
 export function installAppGuard(): void {
-  for (const { module } of installedFrameworks()) patchAspects(module);
+  for (const { module } of loadedFrameworks()) patchAspects(module);
 }

@@ -73,7 +73,10 @@ export class BlastwallChecks implements Aspect {
   private readonly guarded = new WeakSet<GuardedStack>();
   private configCache?: BlastwallConfig;
 
-  constructor(private readonly props: BlastwallChecksProps = {}) {}
+  constructor(private readonly props: BlastwallChecksProps = {}) {
+    // The app has loaded its framework by now, even when it imported blastwall first.
+    installAppGuard();
+  }
 
   visit(node: IConstruct): void {
     if (!framework().TerraformStack.isStack(node) || this.guarded.has(node)) return;

@@ -5,7 +5,7 @@ import type * as Cdktf from "cdktf";
  * The two share the construct markers (`Symbol.for("cdktf/TerraformStack")` and the like), so either module's
  * `TerraformStack.isStack`, `App.of` and `Annotations` work on the other's constructs. What they do not share is
  * the `Aspects` class: each keeps its aspect lists under a private symbol, so the App guard must patch the class
- * of every framework that is installed, or `Aspects.of(app).add(...)` from the other one silently checks nothing.
+ * of the framework the app uses, or `Aspects.of(app).add(...)` from the other one silently checks nothing.
  */
 export type Framework = Pick<typeof Cdktf, "Annotations" | "App" | "Aspects" | "TerraformResource" | "TerraformStack">;
 
@@ -18,39 +18,57 @@ export interface InstalledFramework {
   readonly module: Framework;
 }
 
-let installed: readonly InstalledFramework[] | undefined;
-
 /** Only "this package is not installed" is a reason to skip one: a package that is there but fails to load is an error. */
 function isMissing(err: unknown, name: string): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === "MODULE_NOT_FOUND" && typeof e.message === "string" && e.message.includes(`'${name}'`);
 }
 
-/** Every framework package `require` can load from here, in `FRAMEWORK_PACKAGES` order; read once. */
-export function installedFrameworks(): readonly InstalledFramework[] {
-  if (!installed) {
-    const found: InstalledFramework[] = [];
-    for (const name of FRAMEWORK_PACKAGES) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        found.push({ name, module: require(name) as Framework });
-      } catch (err) {
-        if (!isMissing(err, name)) throw err;
-      }
+const paths = new Map<FrameworkPackage, string | null>();
+
+/** Where `require(name)` would load the package from; null when it is not installed. */
+function resolvedPath(name: FrameworkPackage): string | null {
+  let p = paths.get(name);
+  if (p === undefined) {
+    try {
+      p = require.resolve(name);
+    } catch (err) {
+      if (!isMissing(err, name)) throw err;
+      p = null;
     }
-    installed = found;
+    paths.set(name, p);
   }
-  return installed;
+  return p;
 }
 
-/** The framework whose shared APIs the gate calls (any installed one works on the constructs of both). */
-export function framework(): Framework {
-  const first = installedFrameworks()[0];
-  if (!first) {
-    throw new Error(
-      "blastwall: the synth-time gate needs cdktf or cdktn (CDK Terrain) installed next to it; " +
-        "run `npm install cdktf` or `npm install cdktn`, or check the synthesized JSON with `blastwall check cdktf.out`.",
-    );
+/**
+ * The framework packages the process has already loaded. An app imports its framework before it can add an aspect,
+ * so these are the ones whose `Aspects` matter; loading the other one too would cost a cdktf app about 90 ms of
+ * synth for nothing, when a project has both installed.
+ */
+export function loadedFrameworks(): InstalledFramework[] {
+  const out: InstalledFramework[] = [];
+  for (const name of FRAMEWORK_PACKAGES) {
+    const p = resolvedPath(name);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (p && require.cache[p]) out.push({ name, module: require(name) as Framework });
   }
-  return first.module;
+  return out;
+}
+
+/**
+ * The framework whose shared APIs the gate calls (any installed one works on the constructs of both): one already
+ * loaded, else the first installed.
+ */
+export function framework(): Framework {
+  const loaded = loadedFrameworks()[0];
+  if (loaded) return loaded.module;
+  for (const name of FRAMEWORK_PACKAGES) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (resolvedPath(name)) return require(name) as Framework;
+  }
+  throw new Error(
+    "blastwall: the synth-time gate needs cdktf or cdktn (CDK Terrain) installed next to it; " +
+      "run `npm install cdktf` or `npm install cdktn`, or check the synthesized JSON with `blastwall check cdktf.out`.",
+  );
 }

@@ -122,9 +122,8 @@ M._resolveFilename = function (request, ...rest) {
     return execFileSync(process.execPath, ["-r", hook, "-e", script], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   };
 
-  const app = (actions: string[]) => `
-const tn = require("cdktn");
-const { BlastwallChecks } = require("./dist/lib/index.js");
+  const app = (actions: string[], blastwallFirst = false) => `
+${blastwallFirst ? 'const { BlastwallChecks } = require("./dist/lib/index.js");\nconst tn = require("cdktn");' : 'const tn = require("cdktn");\nconst { BlastwallChecks } = require("./dist/lib/index.js");'}
 const { agentRules } = require("./dist/lib/rules");
 const fs = require("fs"), os = require("os"), path = require("path");
 class Aws extends tn.TerraformProvider { constructor(s, id) { super(s, id, { terraformResourceType: "aws" }); } synthesizeAttributes() { return { region: "eu-west-1" }; } }
@@ -148,5 +147,20 @@ console.log(JSON.stringify({ result, cdktfLoaded }));`;
 
   test("and lets a safe app synthesize", () => {
     expect(JSON.parse(withoutCdktf(app(["s3:ListBucket"])))).toEqual({ result: "passed", cdktfLoaded: false });
+  });
+
+  test("it guards the app when blastwall is imported before the framework", () => {
+    expect(JSON.parse(withoutCdktf(app(["ec2:DeleteVolume"], true)))).toEqual({ result: "rejected", cdktfLoaded: false });
+  });
+});
+
+describe("a cdktf app in a project that has both frameworks installed", () => {
+  test("the gate does not load CDK Terrain (it would cost synth about 90 ms for nothing)", () => {
+    const script = `
+const { App, Aspects } = require("cdktf");
+const { BlastwallChecks } = require("./dist/lib/index.js");
+Aspects.of(new App()).add(new BlastwallChecks({ config: {} }));
+console.log(JSON.stringify(Object.keys(require.cache).some((x) => /node_modules[\\\\/]cdktn[\\\\/]/.test(x))));`;
+    expect(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }).trim()).toBe("false");
   });
 });
