@@ -99,6 +99,27 @@ export function markAcknowledged(
 /** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */
 export const ACKNOWLEDGEMENT_UNSCOPED = "acknowledgement-unscoped";
 
+/** A finding about an acknowledgement itself: at its address, with the first covered finding's actions and file. */
+function aboutAcknowledgement(
+  ack: Acknowledgement,
+  covered: readonly Finding[],
+  f: { ruleId: string; severity: Finding["severity"]; detail: string; message: string; fix: string },
+): Finding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    principal: ack.principal,
+    resource: ack.principal,
+    actions: covered[0]?.actions ?? [],
+    evidence: [{ step: "acknowledgement", address: ack.principal, detail: f.detail }],
+    message: f.message,
+    fix: f.fix,
+    file: covered[0]?.file ?? ack.source ?? DEFAULT_ACK_SOURCE,
+  };
+}
+
+const findingsText = (n: number) => `${n} finding${n === 1 ? "" : "s"}`;
+
 /**
  * Stacks built from the same code share Terraform addresses: an acknowledgement written for staging's role also
  * covers prod's. When one without `stack` covered findings in several stacks, say so, and in which.
@@ -106,54 +127,31 @@ export const ACKNOWLEDGEMENT_UNSCOPED = "acknowledgement-unscoped";
 export function unscopedFinding(ack: Acknowledgement, stacks: readonly string[], covered: readonly Finding[]): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const list = stacks.map((s) => `"${s}"`).join(", ");
-  return {
+  return aboutAcknowledgement(ack, covered, {
     ruleId: ACKNOWLEDGEMENT_UNSCOPED,
     severity: "warning",
-    principal: ack.principal,
-    resource: ack.principal,
-    actions: covered[0]?.actions ?? [],
-    evidence: [
-      {
-        step: "acknowledgement",
-        address: ack.principal,
-        detail: `${ack.ruleId} acknowledged in ${source} without "stack"; it covered findings in ${stacks.length} stacks: ${list}`,
-      },
-    ],
+    detail: `${ack.ruleId} acknowledged in ${source} without "stack"; it covered findings in ${stacks.length} stacks: ${list}`,
     message:
       `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) names no stack, so it holds in every stack checked: ` +
-      `it covered ${covered.length} finding${covered.length === 1 ? "" : "s"} in ${list}. The same address in another stack is another principal.`,
+      `it covered ${findingsText(covered.length)} in ${list}. The same address in another stack is another principal.`,
     fix: `Add "stack": "<name>" to the acknowledgement for each stack it is meant for (one entry per stack).`,
-    file: covered[0]?.file ?? source,
-  };
+  });
 }
 
 export function expiredFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const readable = expiryInstant(ack.expires ?? "") !== undefined;
   const when = readable ? `expired on ${ack.expires}` : `has an unreadable expiry date ${JSON.stringify(ack.expires)}`;
-  const scope =
-    covered.length > 0
-      ? `it no longer covers ${covered.length} finding${covered.length === 1 ? "" : "s"}`
-      : "it matches no finding any more";
-  return {
+  const scope = covered.length > 0 ? `it no longer covers ${findingsText(covered.length)}` : "it matches no finding any more";
+  return aboutAcknowledgement(ack, covered, {
     ruleId: ACKNOWLEDGEMENT_EXPIRED,
     severity: "error",
-    principal: ack.principal,
-    resource: ack.principal,
-    actions: covered[0]?.actions ?? [],
-    evidence: [
-      {
-        step: "acknowledgement",
-        address: ack.principal,
-        detail: `${ack.ruleId} acknowledged in ${source} because "${ack.reason}"; ${when}`,
-      },
-    ],
+    detail: `${ack.ruleId} acknowledged in ${source} because "${ack.reason}"; ${when}`,
     message: `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) ${when}; ${scope}.`,
     fix: readable
       ? "Fix what the finding reports, or renew the acknowledgement with a later expires date and a current reason; delete it if it matches nothing."
       : "Write expires as YYYY-MM-DD or an ISO date-time with an offset (2025-06-30T12:00:00Z).",
-    file: covered[0]?.file ?? source,
-  };
+  });
 }
 
 export type SeverityOverride = "error" | "warning" | "off";
