@@ -56,16 +56,20 @@ export function loadedFrameworks(): InstalledFramework[] {
   return out;
 }
 
+let chosen: Framework | undefined;
+
 /**
  * The framework whose shared APIs the gate calls (any installed one works on the constructs of both): one already
  * loaded, else the first installed.
  */
 export function framework(): Framework {
+  // Kept once found: `visit` asks for every construct of the app, and either framework serves both.
+  if (chosen) return chosen;
   const loaded = loadedFrameworks()[0];
-  if (loaded) return loaded.module;
+  if (loaded) return (chosen = loaded.module);
   for (const name of FRAMEWORK_PACKAGES) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (resolvedPath(name)) return require(name) as Framework;
+    if (resolvedPath(name)) return (chosen = require(name) as Framework);
   }
   throw new Error(
     "blastwall: the synth-time gate needs cdktf or cdktn (CDK Terrain) installed next to it; " +
