@@ -11,6 +11,7 @@ import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { expandPaths, type StackInput } from "./expand-paths";
+import { readVarFiles } from "./var-files";
 
 export interface CheckOptions {
   readonly config: BlastwallConfig;
@@ -21,14 +22,17 @@ export interface CheckOptions {
   readonly configSource?: string;
 }
 
-/** Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. */
-export async function loadStack(input: StackInput): Promise<TfStack> {
+/**
+ * Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. `values` are
+ * variable values from `--var-file`, which win over defaults and tfvars files.
+ */
+export async function loadStack(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
   if (input.kind === "hcl") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadHclStack } = require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
-    return loadHclStack(input.path);
+    return loadHclStack(input.path, values);
   }
-  return buildStack(readTerraformJson(input.path), input.path, input.name);
+  return buildStack(readTerraformJson(input.path), input.path, input.name, values);
 }
 
 /** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
@@ -76,8 +80,10 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   };
 }
 
-export async function checkPaths(paths: readonly string[], opts: CheckOptions): Promise<Report> {
+export async function checkPaths(paths: readonly string[], opts: CheckOptions & { readonly varFiles?: readonly string[] }): Promise<Report> {
+  const inputs = expandPaths(paths);
+  const values = await readVarFiles(opts.varFiles ?? []);
   const stacks: TfStack[] = [];
-  for (const input of expandPaths(paths)) stacks.push(await loadStack(input));
+  for (const input of inputs) stacks.push(await loadStack(input, values));
   return checkStacks(stacks, opts);
 }

@@ -7,11 +7,11 @@ import { checkPaths } from "../check/run-check";
 import { FORMATS, isFormat, renderReport } from "../report/render";
 import { isAbsolute, relative, resolve } from "path";
 
-export const CHECK_USAGE = "usage: blastwall check [--format text|json|sarif|mermaid] [--config FILE] [--strict] PATH...";
+export const CHECK_USAGE = "usage: blastwall check [--format text|json|sarif|mermaid] [--config FILE] [--strict] [--var-file FILE]... PATH...";
 
 /** `blastwall check`: the CI gate over synthesized Terraform JSON (and HCL directories). */
 export const checkCommand: Command = async (args, io) => {
-  const parsed = parseArgs(args, { values: ["format", "config"], booleans: ["strict"] });
+  const parsed = parseArgs(args, { values: ["format", "config"], booleans: ["strict"], repeatable: ["var-file"] });
   const format = parsed.values.get("format")?.[0] ?? "text";
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
   if (parsed.positionals.length === 0) throw new UsageError("check needs at least one PATH (a cdk.tf.json, *.tf.json, cdktf.out or .tf directory)");
@@ -24,6 +24,7 @@ export const checkCommand: Command = async (args, io) => {
     configSource: configFile ?? (existsSync(resolve(io.cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined),
     strict: parsed.booleans.has("strict") || config.strict === true,
     now: io.now(),
+    varFiles: (parsed.values.get("var-file") ?? []).map((f) => (isAbsolute(f) ? f : relative(process.cwd(), resolve(io.cwd, f)))),
   });
   io.stdout(renderReport(report, format));
   return report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -85,7 +85,7 @@ function describeSource(source: string): string {
  * Throws `InputError` for an unreadable directory, a syntax error (`line N, column C: ...`), a missing
  * local module or a module cycle.
  */
-export async function loadHcl(dir: string): Promise<HclLoad> {
+export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>): Promise<HclLoad> {
   const rootAbs = resolve(dir);
   if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
   if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
@@ -139,6 +139,8 @@ export async function loadHcl(dir: string): Promise<HclLoad> {
   if (rootDef.files.length === 0) throw new InputError(dir, "holds no .tf or .tf.json files");
 
   const tfvars = await readRootTfvars(rootAbs, displayOf);
+  // `--var-file` values come last, as -var-file does after the files Terraform loads by itself.
+  for (const [k, v] of values ?? []) tfvars.set(k, v);
   const tree: Tree = { rootAbs, children, tfvars };
   const root = new ModuleInstance(rootDef, "", undefined, tree);
   const emitted: EmittedResource[] = [];
@@ -171,8 +173,8 @@ export async function loadHcl(dir: string): Promise<HclLoad> {
 }
 
 /** `loadHcl(dir).stack`: what `blastwall check DIR` analyses. */
-export async function loadHclStack(dir: string): Promise<TfStack> {
-  return (await loadHcl(dir)).stack;
+export async function loadHclStack(dir: string, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
+  return (await loadHcl(dir, values)).stack;
 }
 
 /** terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later files win. */

@@ -27,8 +27,11 @@ function blockObjects(file: string, v: unknown, where: string): Obj[] {
   throw new InputError(file, `${where} must be an object or an array of objects`);
 }
 
-/** Builds the engine's model of one configuration. `json` is what `readTerraformJson` returned. */
-export function buildStack(json: unknown, file: string, name?: string): TfStack {
+/**
+ * Builds the engine's model of one configuration. `json` is what `readTerraformJson` returned. `values` are values
+ * given for its variables (`--var-file`): they win over the defaults, as `-var-file` does in Terraform.
+ */
+export function buildStack(json: unknown, file: string, name?: string, values?: ReadonlyMap<string, unknown>): TfStack {
   if (!isObject(json)) throw new InputError(file, "is not a Terraform configuration: the top level must be an object");
   const resources: TfResource[] = [];
   const byAddress = new AddressMap<TfResource>();
@@ -54,7 +57,8 @@ export function buildStack(json: unknown, file: string, name?: string): TfStack 
       for (const [vname, body] of Object.entries(block)) {
         if (vname === "//") continue;
         for (const b of bodies(file, body, `variable.${vname}`)) {
-          if ("default" in b && b["default"] !== null) variables.set(vname, b["default"]);
+          if (values?.has(vname)) variables.set(vname, values.get(vname));
+          else if ("default" in b && b["default"] !== null) variables.set(vname, b["default"]);
         }
       }
     }
