@@ -22,6 +22,7 @@ import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
 import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
 import { rule as backupVaultLocked } from "./backup-vault-locked";
 import { rule as unknownModule } from "./unknown-module";
+import { rule as agentTagsUnreadable } from "./agent-tags-unreadable";
 
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
@@ -36,6 +37,7 @@ export const agentRules: readonly Rule[] = [
   unanalysablePolicy,
   unresolvedAttachment,
   unknownModule,
+  agentTagsUnreadable,
 ];
 
 /** Rules over how agent principals are set up, and over the protection around data (the constructs' guarantees). */

@@ -8,7 +8,7 @@ import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { isObject } from "../engine/terraform/stack";
 import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
-import { providerDefaultTags } from "../engine/principals/collect";
+import { providerDefaultTags } from "../engine/agent-tags";
 
 export type Read<T> =
   | { readonly state: "set"; readonly value: T }

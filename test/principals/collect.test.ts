@@ -1,9 +1,16 @@
 import type { PrincipalNode } from "../../lib/engine/analysis-types";
 import { parsePolicyJson } from "../../lib/engine/iam/policy-json";
 import type { PolicyDocument } from "../../lib/engine/iam/types";
-import { agentByTag, collectPrincipals, type CollectResult } from "../../lib/engine/principals/collect";
+import { collectPrincipals, type CollectResult } from "../../lib/engine/principals/collect";
+import { readAgentTag } from "../../lib/engine/agent-tags";
 import { buildStack } from "../../lib/engine/terraform/stack";
-import type { TfStack } from "../../lib/engine/terraform/types";
+import type { TfResource, TfStack } from "../../lib/engine/terraform/types";
+
+/** The agent reason the tag gives, or undefined. */
+function agentByTag(r: TfResource, stack?: TfStack): string | undefined {
+  const t = readAgentTag(r, stack);
+  return t.state === "yes" ? t.reason : undefined;
+}
 
 const doc = (action: string, effect = "Allow") => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: effect, Action: action, Resource: "*" }] });
 const trust = doc("sts:AssumeRole");
@@ -345,7 +352,7 @@ describe("agentByTag", () => {
     expect(agentByTag(r("aws_iam_role.viaProvider"))).toBeUndefined();
     expect(agentByTag(r("aws_iam_role.viaProvider"), s)).toBe('tag blastwall:agent = "true" (provider default_tags)');
     expect(agentByTag(r("aws_iam_role.otherProvider"), s)).toBeUndefined();
-    expect(agentByTag(r("aws_iam_role.token"), s)).toBe('tag blastwall:agent is ${var.flag}, which may be "true"');
+    expect(agentByTag(r("aws_iam_role.token"), s)).toBe('tags blastwall:agent is `${var.flag}`, which may be "true"');
     expect(agentByTag(r("aws_iam_role.merged"), s)).toMatch(/may set blastwall:agent/);
     expect(agentByTag(r("aws_iam_role.no"), s)).toBeUndefined();
     expect(agentByTag(r("aws_iam_group.g"), s)).toBeUndefined();

@@ -14,6 +14,7 @@
  * - anything unresolvable (`${var.x}` without a default, a function call) → an `UnresolvedAttachment`: the
  *   policy may reach any principal, agents included.
  */
+import { providerDefaultTags } from "../agent-tags";
 import type { AttachedPolicy, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
 import type { PolicyDocument } from "../iam/types";
 import { globMatch } from "../iam/glob";
@@ -35,58 +36,11 @@ export interface CollectResult {
   readonly unresolved: UnresolvedAttachment[];
 }
 
-export const AGENT_TAG = "blastwall:agent";
-
 const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
   aws_iam_role: "role",
   aws_iam_user: "user",
   aws_iam_group: "group",
 };
-
-type Obj = Record<string, unknown>;
-
-/**
- * The default agent rule: tag `blastwall:agent` = `"true"` in `tags` or `tags_all` (or, given the stack,
- * in the `default_tags` of the resource's provider). A tag value that is a token counts (it may be "true"),
- * and so does a `tags` token that visibly sets the tag (`${merge(local.tags, {"blastwall:agent" = ...})}`).
- */
-export function agentByTag(r: TfResource, stack?: TfStack): string | undefined {
-  if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return undefined;
-  for (const key of ["tags", "tags_all"]) {
-    const hit = tagSays(r.values[key], key);
-    if (hit) return hit;
-  }
-  if (stack) {
-    const dt = providerDefaultTags(stack, r);
-    const hit = dt && tagSays(dt, "provider default_tags");
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-function tagSays(tags: unknown, where: string): string | undefined {
-  if (typeof tags === "string") {
-    return hasInterpolation(tags) && tags.includes(AGENT_TAG) ? `${where} ${showExpr(tags)} may set ${AGENT_TAG} = "true"` : undefined;
-  }
-  if (!isObject(tags) || !(AGENT_TAG in tags)) return undefined;
-  const v = tags[AGENT_TAG];
-  if (v === true || (typeof v === "string" && v.toLowerCase() === "true")) {
-    return where === "tags" ? `tag ${AGENT_TAG} = "true"` : `tag ${AGENT_TAG} = "true" (${where})`;
-  }
-  if (typeof v === "string" && hasInterpolation(v)) return `tag ${AGENT_TAG} is ${showExpr(v)}, which may be "true"`;
-  return undefined;
-}
-
-/** `default_tags.tags` of the provider configuration a resource uses (`provider = "aws.prod"` or the default `aws`). */
-export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefined {
-  if (!stack.providers) return undefined;
-  const p = typeof r.values["provider"] === "string" ? (r.values["provider"] as string).replace(/^\$\{(.*)\}$/, "$1") : r.type.split("_")[0];
-  const body = stack.providers.get(p);
-  if (!body) return undefined;
-  const dt = body["default_tags"];
-  const block = Array.isArray(dt) ? dt[0] : dt;
-  return isObject(block) && isObject(block["tags"]) ? (block["tags"] as Obj) : undefined;
-}
 
 /**
  * A principal as the rules see it. A class rather than a literal: every principal has the same fields (absent

@@ -1,0 +1,120 @@
+/**
+ * Reading the `blastwall:agent` tag the way Terraform will set it. Tags are often not literal: `tags = local.tags`,
+ * `merge(local.common, {...})`, a variable, provider `default_tags`. A gate that reads only literal maps misses an
+ * agent tagged through any of them, and then checks none of its rights. So:
+ * - references to locals and variables (their value or default) are followed;
+ * - a tag value that stays an expression may be "true": the principal counts as an agent;
+ * - a tag map that stays an expression counts as an agent when its text names the tag, and otherwise is reported
+ *   as unreadable (rule `agent-tags-unreadable`), because it may hold the tag.
+ */
+import type { TfResource, TfStack } from "./terraform/types";
+import { isObject } from "./json";
+import { hasInterpolation, refTarget } from "./terraform/tokens";
+
+export const AGENT_TAG = "blastwall:agent";
+
+type Obj = Record<string, unknown>;
+
+export type AgentTag =
+  | { readonly state: "yes"; readonly reason: string }
+  | { readonly state: "no" }
+  /** The tags cannot be read and do not visibly name the agent tag: they may still set it. */
+  | { readonly state: "unreadable"; readonly where: string; readonly expression: string };
+
+const MAX_DEPTH = 8;
+
+/** A value with references to locals and variables followed (`${local.tags}` → the map); anything else as it is. */
+export function followReferences(stack: TfStack, v: unknown): unknown {
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    const ref = typeof v === "string" ? refTarget(v) : undefined;
+    if (!ref || (ref.kind !== "local" && ref.kind !== "var")) return v;
+    const map = ref.kind === "var" ? stack.variables : stack.locals;
+    const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+    if (!map.has(name)) return v;
+    let cur: unknown = map.get(name);
+    for (const step of ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path]) {
+      const key = step.startsWith("[") ? step.slice(1, -1).replace(/^"(.*)"$/, "$1") : step;
+      if (!isObject(cur) || !(key in cur)) return v;
+      cur = cur[key];
+    }
+    v = cur;
+  }
+  return v;
+}
+
+/** `default_tags.tags` of the provider configuration a resource uses (`provider = "aws.prod"` or the default `aws`). */
+export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefined {
+  const tags = providerDefaultTagsValue(stack, r);
+  return isObject(tags) ? tags : undefined;
+}
+
+/** The same, unread: it may be an expression. */
+function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
+  if (!stack.providers) return undefined;
+  const p = typeof r.values["provider"] === "string" ? (r.values["provider"] as string).replace(/^\$\{(.*)\}$/, "$1") : r.type.split("_")[0];
+  const body = stack.providers.get(p);
+  if (!body) return undefined;
+  const dt = body["default_tags"];
+  const block = Array.isArray(dt) ? dt[0] : dt;
+  return isObject(block) ? block["tags"] : undefined;
+}
+
+const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
+
+/** What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. */
+function readMap(stack: TfStack | undefined, raw: unknown, where: string): AgentTag {
+  const tags = stack ? followReferences(stack, raw) : raw;
+  if (typeof tags === "string" && hasInterpolation(tags)) {
+    return tags.includes(AGENT_TAG)
+      ? { state: "yes", reason: `${where} \`${tags}\` may set ${AGENT_TAG} = "true"` }
+      : { state: "unreadable", where, expression: tags };
+  }
+  if (!isObject(tags)) return { state: "no" };
+  for (const key of Object.keys(tags)) {
+    const name = stack && hasInterpolation(key) ? followReferences(stack, key) : key;
+    const raw = tags[key];
+    const value = stack ? followReferences(stack, raw) : raw;
+    if (name === AGENT_TAG) {
+      if (isTrue(value)) return { state: "yes", reason: where === "tags" ? `tag ${AGENT_TAG} = "true"` : `tag ${AGENT_TAG} = "true" (${where})` };
+      if (typeof value === "string" && hasInterpolation(value)) return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${value}\`, which may be "true"` };
+      // A variable may be set to "true" at apply time, whatever its default.
+      if (typeof raw === "string" && refTarget(raw)?.kind === "var") return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${raw}\`, which -var or a tfvars file may set to "true"` };
+      return { state: "no" };
+    }
+    if (typeof name === "string" && hasInterpolation(name) && (isTrue(value) || (typeof value === "string" && hasInterpolation(value)))) {
+      return { state: "yes", reason: `${where} key \`${name}\` may be ${AGENT_TAG}, and its value may be "true"` };
+    }
+  }
+  return { state: "no" };
+}
+
+/**
+ * Whether an IAM role or user carries `blastwall:agent = "true"` in `tags` (which wins), `tags_all`, or the
+ * provider's `default_tags` (AWS applies those to the role just the same). Without the stack, only literal maps are
+ * read.
+ */
+export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
+  if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return { state: "no" };
+  let unreadable: AgentTag | undefined;
+  const sources: [unknown, string][] = [
+    [r.values["tags"], "tags"],
+    [r.values["tags_all"], "tags_all"],
+    [stack ? providerDefaultTagsValue(stack, r) : undefined, "provider default_tags"],
+  ];
+  for (const [raw, where] of sources) {
+    if (raw === undefined || raw === null) continue;
+    const t = readMap(stack, raw, where);
+    if (t.state === "yes") return t;
+    if (t.state === "unreadable") unreadable ??= t;
+  }
+  return unreadable ?? { state: "no" };
+}
+
+/** The literal (or followed) value of one tag, for config tag selectors; undefined when absent or unreadable. */
+export function tagValue(stack: TfStack | undefined, r: TfResource, key: string): unknown {
+  for (const raw of [r.values["tags"], r.values["tags_all"], stack ? providerDefaultTagsValue(stack, r) : undefined]) {
+    const t = stack ? followReferences(stack, raw) : raw;
+    if (isObject(t) && key in t) return stack ? followReferences(stack, t[key]) : t[key];
+  }
+  return undefined;
+}

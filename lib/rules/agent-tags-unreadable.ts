@@ -1,0 +1,51 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { AGENT_TAG, readAgentTag } from "../engine/agent-tags";
+import { loadCatalogue } from "../engine/catalogue";
+import { listActions } from "../report/summarize";
+import { grantsByCategory } from "./support";
+
+/**
+ * A role or user whose tags blastwall cannot read may carry `blastwall:agent = "true"` when Terraform applies them,
+ * and then none of the agent rules would have looked at it. An error when it can delete data itself (or with
+ * --strict), else a warning: the tags must become readable, or the config must say who the agents are.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "agent-tags-unreadable",
+    title: "A principal's tags cannot be read, so blastwall cannot tell whether it is an AI agent",
+    why:
+      "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable " +
+      "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
+      "destroy rights nobody checked.",
+    fix:
+      "Write the tags as a literal map or from locals blastwall can read, or name the agents in blastwall.json " +
+      "(`agents.addresses` / `agents.names`). If the principal is not an agent, acknowledge this finding with the reason.",
+    severity: "warning",
+    category: "input",
+  },
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    const cat = loadCatalogue();
+    for (const p of ctx.analysis.principals) {
+      if (p.isAgent || (p.kind !== "role" && p.kind !== "user")) continue;
+      const t = readAgentTag(p.resource, ctx.stack);
+      if (t.state !== "unreadable") continue;
+      const destroy = [...new Set((grantsByCategory(ctx.analysis.rightsOf(p.address)).get("direct") ?? []).map((g) => g.action))];
+      destroy.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+      const error = destroy.length > 0 || ctx.strict;
+      out.push({
+        principal: p.address,
+        resource: p.address,
+        actions: destroy,
+        severity: error ? "error" : "warning",
+        message:
+          `${p.address} has ${t.where} \`${t.expression}\`, which blastwall cannot read: it may set ${AGENT_TAG} = "true" when ` +
+          `Terraform applies it, and then ${p.address} is an AI agent blastwall did not check` +
+          (destroy.length > 0 ? `, one that can delete data: ${listActions(destroy)}.` : "."),
+        evidence: [{ step: "tags", address: p.address, detail: `${t.where}: ${t.expression}` }],
+      });
+    }
+    return out;
+  },
+};
