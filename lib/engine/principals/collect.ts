@@ -102,34 +102,43 @@ interface Builder {
   readonly notes: string[];
 }
 
-/** Principals of one kind, by address and by name (exact names in a map, computed names by literal prefix). */
+/**
+ * Principals of one kind, by address and by name (exact names in a map, computed names by literal prefix). IAM
+ * does not tell names apart by case (`agent` and `AGENT` cannot both exist), so a name that differs only in case
+ * may denote the principal too: it is a `maybe`.
+ */
 class KindIndex {
   readonly byAddress = new AddressMap<Builder>();
   private readonly byName = new Map<string, Builder[]>();
+  private readonly byLowerName = new Map<string, Builder[]>();
   private readonly byPrefix = new Map<string, Builder[]>();
   private maxPrefix = -1;
 
   add(b: Builder): void {
     this.byAddress.set(b.resource.address, b);
-    if (b.nameExact) push(this.byName, b.name, b);
-    else {
+    if (b.nameExact) {
+      push(this.byName, b.name, b);
+      push(this.byLowerName, b.name.toLowerCase(), b);
+    } else {
       const cut = b.name.search(/[*?]/);
       const prefix = cut < 0 ? b.name : b.name.slice(0, cut);
-      push(this.byPrefix, prefix, b);
+      push(this.byPrefix, prefix.toLowerCase(), b);
       this.maxPrefix = Math.max(this.maxPrefix, prefix.length);
     }
   }
 
-  /** In-stack principals a literal name may denote; `maybe` lists those only a computed name matches. */
+  /** In-stack principals a literal name may denote; `maybe` lists those only a computed name or another case matches. */
   lookup(name: string): { exact: readonly Builder[]; maybe: readonly Builder[] } {
     const exact = this.byName.get(name) ?? [];
     const maybe: Builder[] = [];
+    const lower = name.toLowerCase();
+    for (const b of this.byLowerName.get(lower) ?? []) if (b.name !== name) maybe.push(b);
     if (this.maxPrefix >= 0) {
       const upTo = Math.min(name.length, this.maxPrefix);
       for (let k = 0; k <= upTo; k++) {
-        const bucket = this.byPrefix.get(name.slice(0, k));
+        const bucket = this.byPrefix.get(lower.slice(0, k));
         if (!bucket) continue;
-        for (const b of bucket) if (globMatch(b.name, name)) maybe.push(b);
+        for (const b of bucket) if (globMatch(b.name, name, { caseInsensitive: true })) maybe.push(b);
       }
     }
     return { exact, maybe };
@@ -416,7 +425,9 @@ class Collector {
         for (const b of t.nodes) b.identity.push(lazyAttached(att.address, viaDoc));
         for (const b of t.maybe) {
           if (t.nodes.includes(b)) continue;
-          b.identity.push(lazyAttached(att.address, viaDoc));
+          // It may be another principal: what it allows counts, what it denies cannot be relied on.
+          const why = `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          b.identity.push(lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
           b.notes.push(`${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
@@ -475,10 +486,15 @@ class Collector {
           if (group.maybe.includes(g) && !group.nodes.includes(g)) {
             u.notes.push(`${m.address} names the group ${group.shown}, which may be ${ga} (name ${g.name})`);
           }
+          const uncertain =
+            user.maybe.includes(u) && !user.nodes.includes(u) ? `${m.address} names the user ${user.shown}, which may not be this user`
+            : group.maybe.includes(g) && !group.nodes.includes(g) ? `${m.address} names the group ${group.shown}, which may not be ${ga}`
+            : undefined;
           for (const p of groupPolicies.get(ga) ?? []) {
             const via = `${ga} via ${m.address}${p.via !== ga ? ` (${p.via})` : ""}`;
             if (u.identity.some((x) => x.via === via && x.document.address === p.document.address)) continue;
-            u.identity.push(attached(this.existenceAdjusted(m, withVia(p.document, via)), via));
+            const doc = this.existenceAdjusted(m, withVia(p.document, via));
+            u.identity.push(attached(uncertain ? uncertainDenies(doc, "blastwall:target", uncertain) : doc, via));
           }
         }
       } else {
@@ -499,15 +515,7 @@ class Collector {
    */
   private existenceAdjusted(r: TfResource, doc: PolicyDocument): PolicyDocument {
     const why = this.mayNotExist.get(r.address);
-    if (why === undefined || !doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
-    return {
-      ...doc,
-      statements: doc.statements.map((st) =>
-        st.effect === "Deny" && st.unknown === undefined
-          ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:exists", values: [`${r.address} ${why}`] }] }
-          : st,
-      ),
-    };
+    return why === undefined ? doc : uncertainDenies(doc, "blastwall:exists", `${r.address} ${why}`);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -736,4 +744,18 @@ function typeOfAddress(address: string): string {
   while (parts[i] === "module") i += 2;
   if (parts[i] === "data") i++;
   return parts[i] ?? "";
+}
+
+/**
+ * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
+ * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
+ */
+function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
+  if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
+  return {
+    ...doc,
+    statements: doc.statements.map((st) =>
+      st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key, values: [why] }] } : st,
+    ),
+  };
 }
