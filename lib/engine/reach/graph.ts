@@ -464,8 +464,18 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
     // Most trust policies admit only AWS services; their text shows it, and parsing thousands of them would
     // dominate the analysis of a large stack. Anything that might name an IAM principal is parsed.
     const raw = role.resource.values["assume_role_policy"];
-    // (Only a well-formed service-only trust is skipped: anything unreadable is parsed and fails closed.)
-    if (typeof raw === "string" && /"Statement"/.test(raw) && /"Service"/.test(raw) && !raw.includes("${") && !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/.test(raw)) continue;
+    // (Only a well-formed service-only trust is skipped: anything unreadable is parsed and fails closed. So is any
+    // text with an escape, where `"\u0041WS"` would spell "AWS" without showing it, and any other casing.)
+    if (
+      typeof raw === "string" &&
+      /"Statement"/.test(raw) &&
+      /"Service"/.test(raw) &&
+      !raw.includes("${") &&
+      !raw.includes("\\") &&
+      !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw)
+    ) {
+      continue;
+    }
     let isOpen = false;
     for (const s of role.trustPolicy?.statements ?? []) {
       if (s.unknown !== undefined || (s.effect === "Allow" && (s.notPrincipals !== undefined || s.principals === undefined))) isOpen = true;
