@@ -37,7 +37,16 @@ export interface Capability {
   readonly escalate: StatementGrants[];
   /** Who holds the `escalate` grants. */
   readonly escalator?: PrincipalNode;
+  /** The `escalate` grants write the permissions of other principals, not the holder's own. */
+  readonly onOthers?: boolean;
 }
+
+/**
+ * Every IAM principal and customer policy, in any account and partition. A principal the agent reaches that can
+ * rewrite any of them can hand destroy rights to the agent itself, or to a role either of them can assume; which
+ * one it can write is not needed to know that the agent reaches someone who hands out rights.
+ */
+const ANY_PRINCIPAL = ["arn:*:iam::*:role/*", "arn:*:iam::*:user/*", "arn:*:iam::*:group/*", "arn:*:iam::*:policy/*"];
 
 function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly string[]): StatementGrants[] {
   const cat = loadCatalogue();
@@ -80,7 +89,15 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
       (a) => cat.rank(a),
       ["direct", "protection"],
     );
-    cap = { destroy, escalate: iamWritesOn(ctx, p, targetsOf(ctx, p)), escalator: p };
+    let escalate = iamWritesOn(ctx, p, targetsOf(ctx, p));
+    let onOthers = false;
+    // Agents are left out: their writes on others are searched per agent (a principal matters when that agent can
+    // rewrite it), and an agent's own rights are the direct rules' business.
+    if (escalate.length === 0 && !p.isAgent) {
+      escalate = iamWritesOn(ctx, p, ANY_PRINCIPAL);
+      onOthers = escalate.length > 0;
+    }
+    cap = { destroy, escalate, escalator: p, onOthers };
     c.own.set(p.address, cap);
   }
   return cap;
@@ -299,7 +316,9 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
     ? `can delete data or remove its protection (${listActions(actions)})`
     : cap.escalator === agent
       ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`
-      : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
+      : cap.onOthers
+        ? `can rewrite the permissions of other principals (${listActions(actions)}), the agent's own or those of a role it can assume among them, and so hand out any destroy right`
+        : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
   return {
     principal: agent.address,
     resource: first.id,
