@@ -2,7 +2,8 @@ import { stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
-import { refTarget } from "../terraform/tokens";
+import { attributePattern, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
+import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
@@ -34,63 +35,261 @@ const TOKEN_SHAPES: readonly [string, RegExp][] = [
 ];
 
 
-/** A reference to an access key anywhere inside an interpolation: `${aws_iam_access_key.k.secret}`, `${jsonencode({ id = aws_iam_access_key.k.id })}`. */
-const ACCESS_KEY_REF = /(?<![A-Za-z0-9_.-])aws_iam_access_key\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[a-z_]+/g;
+/**
+ * Resources that are a credential of an IAM user, found by name anywhere inside an interpolation, with or without
+ * an attribute: `${aws_iam_access_key.k.secret}`, `${jsonencode({ id = aws_iam_access_key.k.id })}`, the whole
+ * object `${jsonencode(aws_iam_access_key.k)}`, the legacy splat `aws_iam_access_key.k.*.secret`. A console
+ * password signs in as the user with all its rights, so it is as good as a key.
+ */
+const CREDENTIAL_REFS: readonly { readonly type: string; readonly what: string; readonly re: RegExp }[] = [
+  { type: "aws_iam_access_key", what: "an access key", re: /(?<![A-Za-z0-9_.-])aws_iam_access_key\.([A-Za-z0-9_-]+)/g },
+  { type: "aws_iam_user_login_profile", what: "the console password", re: /(?<![A-Za-z0-9_.-])aws_iam_user_login_profile\.([A-Za-z0-9_-]+)/g },
+];
 
-/** What a stored value holds: access keys of principals in the stack, a token-shaped literal, or nothing known. */
-function contents(stack: TfStack, value: unknown): { users: string[]; tokenShape?: string; computed: boolean } {
-  const users: string[] = [];
-  let tokenShape: string | undefined;
-  let computed = false;
-  for (const s of stringsIn(value)) {
-    if (s.includes("${")) computed = true;
-    for (const m of s.includes("${") ? s.matchAll(ACCESS_KEY_REF) : []) {
-      const key = stack.byAddress.get(`aws_iam_access_key.${m[1]}`);
-      const user = key ? userOfKey(stack, key) : undefined;
-      if (user) users.push(user);
-      else tokenShape = tokenShape ?? "an access key of a user blastwall cannot resolve";
-    }
-    const shape = TOKEN_SHAPES.find(([, re]) => re.test(s));
-    if (shape) tokenShape = tokenShape ?? shape[0];
-  }
-  return { users, tokenShape, computed };
+/** Attributes of those resources that are the credential itself; a plan shows them as plain values once they exist. */
+const CREDENTIAL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_access_key: ["id", "secret", "ses_smtp_password_v4"],
+  aws_iam_user_login_profile: ["password"],
+};
+
+/** A credential of a principal in the stack, found in a stored value. */
+interface Found {
+  readonly user: string;
+  readonly what: string;
 }
 
-function userOfKey(stack: TfStack, key: TfResource): string | undefined {
-  const ref = refTarget(key.values.user);
-  if (ref) return ref.address;
-  const name = key.values.user;
-  return (stack.byType.get("aws_iam_user") ?? []).find((u) => u.values.name === name)?.address;
+/** What a stored value holds: credentials of principals in the stack, a token-shaped literal, or nothing known. */
+function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?: string; computed: boolean } {
+  const found = new Map<string, Found>();
+  let tokenShape: string | undefined;
+  let computed = false;
+  const add = (user: string | undefined, what: string) => {
+    if (user) found.set(`${what} ${user}`, { user, what });
+    else tokenShape = tokenShape ?? `${what} of a user blastwall cannot resolve`;
+  };
+  for (const s of storedStrings(stack, value)) {
+    if (s.includes("${")) {
+      computed = true;
+      for (const c of CREDENTIAL_REFS) {
+        for (const m of s.matchAll(c.re)) {
+          const r = stack.byAddress.get(`${c.type}.${m[1]}`);
+          add(r ? userOf(stack, r) : undefined, c.what);
+        }
+      }
+    }
+    // A plan shows existing keys as plain values: a stored copy is that user's key, not an anonymous token.
+    let rest = s;
+    for (const l of literalCredentials(stack)) {
+      if (!rest.includes(l.value)) continue;
+      add(l.user, l.what);
+      rest = rest.split(l.value).join(" ");
+    }
+    const shape = TOKEN_SHAPES.find(([, re]) => re.test(rest));
+    if (shape) tokenShape = tokenShape ?? shape[0];
+  }
+  return { found: [...found.values()], tokenShape, computed };
+}
+
+/** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
+const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
+
+/**
+ * Every string of a stored value, and of the locals and variables (defaults, `--var-file` values, a plan's
+ * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds.
+ */
+function storedStrings(stack: TfStack, value: unknown): string[] {
+  const out = stringsIn(value);
+  const followed = new Set<string>();
+  for (let i = 0; i < out.length; i++) {
+    if (!out[i].includes("${")) continue;
+    for (const m of out[i].matchAll(VALUE_REF)) {
+      const key = `${m[1]}.${m[2]}`;
+      if (followed.has(key)) continue;
+      followed.add(key);
+      const values = m[1] === "local" ? stack.locals : stack.variables;
+      if (values.has(m[2])) stringsIn(values.get(m[2]), out);
+    }
+  }
+  return out;
+}
+
+const literalIndex = new WeakMap<TfStack, readonly { value: string; user?: string; what: string }[]>();
+
+/** Credentials of the stack whose value is written out (plans), long enough not to match by chance. */
+function literalCredentials(stack: TfStack): readonly { value: string; user?: string; what: string }[] {
+  let l = literalIndex.get(stack);
+  if (!l) {
+    const out: { value: string; user?: string; what: string }[] = [];
+    for (const c of CREDENTIAL_REFS) {
+      for (const r of stack.byType.get(c.type) ?? []) {
+        for (const a of CREDENTIAL_ATTRIBUTES[c.type]) {
+          const v = r.values[a];
+          if (typeof v === "string" && v.length >= 16 && !v.includes("${")) out.push({ value: v, user: userOf(stack, r), what: c.what });
+        }
+      }
+    }
+    literalIndex.set(stack, (l = out));
+  }
+  return l;
+}
+
+/**
+ * The user (a principal of the stack) a key or login profile belongs to; undefined when blastwall cannot tell
+ * which, so the caller fails closed. A user outside the stack (a data source, an unknown name) is not a node
+ * of the graph: naming its address would be an edge to nothing.
+ */
+function userOf(stack: TfStack, cred: TfResource): string | undefined {
+  const user = cred.values.user;
+  const ref = refTarget(user);
+  if (ref?.kind === "resource") {
+    const target = stack.byAddress.get(ref.address);
+    return target?.type === "aws_iam_user" && target.mode === "managed" ? target.address : undefined;
+  }
+  if (typeof user !== "string") return undefined;
+  const name = resolveToPattern(stack, user);
+  return name.exact ? usersByName(stack).get(name.pattern) : undefined;
+}
+
+const userIndex = new WeakMap<TfStack, Map<string, string>>();
+
+/** Managed users of the stack by exact name. */
+function usersByName(stack: TfStack): Map<string, string> {
+  let m = userIndex.get(stack);
+  if (!m) {
+    m = new Map();
+    for (const u of stack.byType.get("aws_iam_user") ?? []) {
+      if (u.mode !== "managed") continue;
+      const p = principalPatterns(stack, u);
+      if (p.nameExact && !m.has(p.name)) m.set(p.name, u.address);
+    }
+    userIndex.set(stack, m);
+  }
+  return m;
+}
+
+/** What a store shows: its stored values, and whether it may hold more than it shows (`unseen`). */
+interface Stored {
+  readonly values: unknown[];
+  readonly unseen: boolean;
+}
+
+/** Attributes that hold a secret version's value; `_wo` (write-only) ones never reach state or plan, but hold it all the same. */
+const SECRET_VALUES = ["secret_string", "secret_binary", "secret_string_wo"] as const;
+const PARAMETER_VALUES = ["value", "insecure_value", "value_wo"] as const;
+
+/** The values a resource sets among `attrs`. Null is unset: a plan writes unset and write-only attributes as null. */
+function valuesOf(r: TfResource, attrs: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  for (const a of attrs) {
+    const v = r.values[a];
+    if (v === undefined || v === null) continue;
+    out.push(v);
+    // `secret_binary` is base64: a token inside it has its shape only once decoded.
+    const decoded = a === "secret_binary" ? fromBase64(v) : undefined;
+    if (decoded !== undefined) out.push(decoded);
+  }
+  return out;
+}
+
+function fromBase64(v: unknown): string | undefined {
+  if (typeof v !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) return undefined;
+  return Buffer.from(v, "base64").toString("latin1");
 }
 
 /** The stored values of a store resource: secret versions, parameter values, function environments. */
-function storedValues(stack: TfStack, store: TfResource, versions: Map<string, TfResource[]>): unknown[] | undefined {
+function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): Stored | undefined {
   switch (store.type) {
     case "aws_secretsmanager_secret": {
-      const vs = versions.get(store.address);
-      return vs ? vs.map((v) => [v.values.secret_string, v.values.secret_binary]) : undefined;
+      const links = versions.get(store.address) ?? [];
+      const values = links.flatMap((l) => valuesOf(l.version, SECRET_VALUES));
+      // Only a version certain to write this secret shows what it holds: a data source reads it, and a version
+      // that may belong to another secret proves nothing about this one (its values still count, fail closed).
+      const writers = links.filter((l) => l.certain && l.version.mode === "managed");
+      const unseen = writers.length === 0 || writers.some((l) => valuesOf(l.version, SECRET_VALUES).length === 0);
+      return values.length === 0 && unseen ? undefined : { values, unseen };
     }
-    case "aws_ssm_parameter":
-      return store.values.value !== undefined || store.values.insecure_value !== undefined ? [store.values.value, store.values.insecure_value] : undefined;
+    case "aws_ssm_parameter": {
+      const values = valuesOf(store, PARAMETER_VALUES);
+      return values.length > 0 ? { values, unseen: false } : undefined;
+    }
     case "aws_lambda_function":
-      return [store.values.environment ?? []];
+      // `environment` as an object or as an array of blocks: `stringsIn` reads both.
+      return { values: [store.values.environment ?? []], unseen: false };
     default:
       return undefined;
   }
 }
 
-const versionIndex = new WeakMap<TfStack, Map<string, TfResource[]>>();
+/** A secret version, and whether it certainly writes the secret (a reference to it, or its exact name). */
+interface VersionLink {
+  readonly version: TfResource;
+  readonly certain: boolean;
+}
 
-function secretVersions(stack: TfStack): Map<string, TfResource[]> {
+/** The names a secret may have: exact, or patterns (`name_prefix`, a name blastwall cannot resolve). */
+interface SecretNames {
+  readonly names: readonly string[];
+  readonly exact: boolean;
+}
+
+/**
+ * The names a secret id stands for: a name, or an ARN `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX`
+ * (Secrets Manager appends six random characters; a partial ARN, which AWS also accepts, lacks them).
+ */
+function namesOfId(id: { readonly pattern: string; readonly exact: boolean }): SecretNames {
+  const m = /^arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:(.+)$/.exec(id.pattern);
+  if (!m) return { names: [id.pattern], exact: id.exact };
+  const bare = /-(?:[A-Za-z0-9]{6}|\*)$/.test(m[1]) ? m[1].replace(/-(?:[A-Za-z0-9]{6}|\*)$/, "") : undefined;
+  return { names: bare ? [bare, m[1]] : [m[1]], exact: id.exact };
+}
+
+/** A secret's names: a managed secret's `name` / `name_prefix`; a data source's `name` or `arn` (it looks a secret up). */
+function namesOfSecret(stack: TfStack, s: TfResource): SecretNames {
+  if (s.mode === "data" && s.values.name === undefined && typeof s.values.arn === "string") return namesOfId(resolveToPattern(stack, s.values.arn));
+  return namesOfId(attributePattern(stack, s, "name"));
+}
+
+function namesMeet(a: SecretNames, b: SecretNames): boolean {
+  return a.names.some((x) => b.names.some((y) => globsIntersect(x, y)));
+}
+
+const versionIndex = new WeakMap<TfStack, Map<string, VersionLink[]>>();
+
+/**
+ * The versions of each secret (managed or data source), by the secret's address. `secret_id` may be a reference,
+ * the secret's name or ARN as a literal, a variable or local, or something blastwall cannot resolve; a version
+ * is linked to every secret it may write, certainly or not.
+ */
+function secretVersions(stack: TfStack): Map<string, VersionLink[]> {
   let m = versionIndex.get(stack);
   if (!m) {
     m = new Map();
+    const secrets = (stack.byType.get("aws_secretsmanager_secret") ?? []).map((res) => ({ res, names: namesOfSecret(stack, res) }));
+    // Most ids are exact names: look those up, and test only the secrets whose names are patterns.
+    const byName = new Map<string, (typeof secrets)[number][]>();
+    const loose = secrets.filter((s) => !s.names.exact);
+    for (const s of secrets) {
+      if (!s.names.exact) continue;
+      for (const n of s.names.names) byName.set(n, (byName.get(n) ?? []).concat(s));
+    }
+    const link = (secret: TfResource, version: TfResource, certain: boolean) => {
+      const list = m!.get(secret.address) ?? [];
+      list.push({ version, certain });
+      m!.set(secret.address, list);
+    };
     for (const v of stack.byType.get("aws_secretsmanager_secret_version") ?? []) {
       const ref = refTarget(v.values.secret_id);
-      if (!ref) continue;
-      const list = m.get(ref.address) ?? [];
-      list.push(v);
-      m.set(ref.address, list);
+      const target = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+      const direct = target?.type === "aws_secretsmanager_secret" ? target : undefined;
+      if (direct) link(direct, v, true);
+      const id = direct ? namesOfSecret(stack, direct) : typeof v.values.secret_id === "string" ? namesOfId(resolveToPattern(stack, v.values.secret_id)) : { names: ["*"], exact: false };
+      const named = id.exact ? new Set(id.names.flatMap((n) => byName.get(n) ?? [])) : new Set<(typeof secrets)[number]>();
+      for (const s of id.exact ? [...named, ...loose] : secrets) {
+        if (s.res === direct || (!named.has(s) && !namesMeet(id, s.names))) continue;
+        // Two managed secrets cannot share a name (the second would fail to create); a data source looks one up.
+        if (direct?.mode === "managed" && s.res.mode === "managed") continue;
+        link(s.res, v, named.has(s));
+      }
     }
     versionIndex.set(stack, m);
   }
@@ -122,17 +321,19 @@ export function storedCredentialEdges(
     const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
     for (const x of held) for (const g of x.gs) for (const r of g.resources) for (const res of index.matching(r)) if (!hits.has(res)) hits.set(res, x);
     for (const [res, hit] of hits) {
-      const values = storedValues(stack, res, secretVersions(stack));
+      const stored = storedValues(res, secretVersions(stack));
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
-      if (values === undefined) {
+      if (stored === undefined) {
         if (store.type !== "aws_lambda_function") unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
         continue;
       }
-      const c = contents(stack, values);
-      for (const u of c.users) edges.push({ to: u, store: res.address, label: hit.a, detail: `${how} reads an access key of ${u}`, storeDetail: `holds an access key of ${u}` });
+      const c = contents(stack, stored.values);
+      for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
-      else if (c.users.length === 0 && c.computed && store.type !== "aws_lambda_function") {
+      else if (c.found.length === 0 && c.computed && store.type !== "aws_lambda_function") {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
+      } else if (c.found.length === 0 && stored.unseen) {
+        unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show all it holds (no version surely writing it shows its value)` });
       }
     }
   }
