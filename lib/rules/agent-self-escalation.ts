@@ -4,6 +4,35 @@ import { globsIntersect } from "../engine/iam/glob";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
 import { isPermissionWrite, selfTargets } from "./self-targets";
+import { effectiveRights } from "../engine/iam/evaluate";
+import { actionUniverse } from "../engine/universe";
+import { loadCatalogue } from "../engine/catalogue";
+import { grantsByCategory } from "./support";
+import type { RuleContext } from "../engine/rule";
+
+/** Removing a policy from the agent only matters for the Denies it holds: those IAM actions do nothing else. */
+const REMOVALS = new Set(["iam:deleterolepolicy", "iam:detachrolepolicy", "iam:deleteuserpolicy", "iam:detachuserpolicy"]);
+
+/**
+ * Destroy rights the agent's own Denies hold back: what it could delete once it removed the policies (inline or
+ * attached to itself, not through a group) that hold them. Its boundary still applies.
+ */
+function heldBack(ctx: RuleContext, agent: PrincipalNode): string[] {
+  const own = agent.identityPolicies.filter((a) => !a.via.includes(" via "));
+  const denies = new Set(own.flatMap((a) => a.document.statements.filter((st) => st.effect === "Deny")));
+  if (denies.size === 0) return [];
+  const without = effectiveRights({
+    principal: agent.address,
+    identity: agent.identityPolicies.flatMap((a) => a.document.statements).filter((st) => !denies.has(st)),
+    boundary: agent.boundary?.document.statements,
+    universe: actionUniverse(),
+  });
+  const now = new Set((grantsByCategory(ctx.analysis.rightsOf(agent.address)).get("direct") ?? []).map((g) => g.action));
+  const cat = loadCatalogue();
+  return [...new Set((grantsByCategory(without).get("direct") ?? []).map((g) => g.action))]
+    .filter((a) => !now.has(a))
+    .sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+}
 
 export const rule: Rule = {
   meta: {
@@ -25,12 +54,27 @@ export const rule: Rule = {
       if (!t) targets.set(agent.address, (t = selfTargets(ctx.stack, ctx.analysis, agent)));
       return t;
     };
+    const held = new Map<string, string[]>();
+    const heldOf = (agent: PrincipalNode) => {
+      let h = held.get(agent.address);
+      if (!h) held.set(agent.address, (h = heldBack(ctx, agent)));
+      return h;
+    };
+    const onlyRemovals = (g: { actions: readonly string[] }) => g.actions.every((a) => REMOVALS.has(a.toLowerCase()));
     return statementFindings(ctx, {
       categories: ["escalation"],
       keep: (agent) => (g) => isPermissionWrite(g.action) && g.resources.some((r) => targetsOf(agent).some((t) => globsIntersect(r, t))),
-      says: (_a, g) =>
-        `change its own permissions (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, which covers itself, and so give itself any destroy right`,
+      says: (agent, g) =>
+        onlyRemovals(g) && heldOf(agent).length > 0
+          ? `remove policies from itself (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and with them the Denies that now keep it ` +
+            `from deleting data: ${listActions(heldOf(agent))}`
+          : onlyRemovals(g)
+            ? `remove policies from itself (${listActions(g.actions)}) on ${[...g.resources].join(", ")}; no Deny of its own holds back a ` +
+              `destroy right today, but any Deny added to it later can be removed the same way`
+            : `change its own permissions (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, which covers itself, and so give itself any destroy right`,
       step: (agent) => ({ step: "self-escalation", detail: `the resources cover ${targetsOf(agent).join(", ")}` }),
+      // Removing a policy is rated a warning: it is harmless unless a Deny in one holds back a destroy right.
+      severity: (agent, g) => (onlyRemovals(g) && heldOf(agent).length > 0 ? "error" : undefined),
     });
   },
 };

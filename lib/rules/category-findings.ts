@@ -15,6 +15,8 @@ export interface StatementRule {
   step(agent: PrincipalNode, g: StatementGrants): { step: string; detail: string };
   /** The catalogue categories the kept grants belong to (skips the rest without looking). */
   readonly categories: readonly string[];
+  /** A severity that depends on more than the actions (undefined: the catalogue's, by `severityOf`). */
+  severity?(agent: PrincipalNode, g: StatementGrants): "error" | "warning" | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
         principal: agent.address,
         resource: g.statement.source.address,
         actions: g.actions,
-        severity: severityOf(g.actions),
+        severity: rule.severity?.(agent, g) ?? severityOf(g.actions),
         message:
           `${agent.address} is an AI agent and can ${rule.says(agent, g)}` +
           `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}; granted by ${where(g.statement)}.`,
