@@ -3,10 +3,12 @@
  * way it can go wrong turned into an `InputError` carrying one clear line.
  *
  * This is the baseline the analysis is measured against, so the happy path is a single `readFileSync`,
- * one decode and one `JSON.parse`; everything else (locating a syntax error, naming what the file looks
- * like instead) only runs when something already failed.
+ * one decode, one `JSON.parse` and one linear scan for what `JSON.parse` hides (a key repeated in one
+ * object, absurd nesting; see `json-keys.ts`); everything else (locating a syntax error, naming what the
+ * file looks like instead) only runs when something already failed.
  */
 import { readFileSync } from "fs";
+import { findJsonKeyProblem } from "./json-keys";
 import { InputError } from "./types";
 
 /** Top-level keys of which a Terraform configuration has at least one. */
@@ -96,10 +98,15 @@ function describeReadError(e: unknown): string {
   }
 }
 
-/** `JSON.parse` with errors located as `line L, column C`. Throws `InputError`. */
+/**
+ * `JSON.parse` with errors located as `line L, column C`, refusing what `JSON.parse` would silently accept but
+ * Terraform reads differently: a key repeated in one object (JSON.parse keeps the last, Terraform every one)
+ * and nesting deeper than `MAX_JSON_DEPTH`. Throws `InputError`.
+ */
 export function parseJsonText(file: string, text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     if (isBlank(text)) throw new InputError(file, "file is empty; expected a Terraform JSON configuration");
     if (looksLikeHcl(text)) {
@@ -110,7 +117,20 @@ export function parseJsonText(file: string, text: string): unknown {
       const { line, column } = lineColumn(text, found.offset);
       throw new InputError(file, `is not valid JSON: ${found.problem} at line ${line}, column ${column}`);
     }
+    // Valid JSON that JSON.parse still could not take (an engine limit such as nesting): name it if we can.
+    checkJsonKeys(file, text);
     throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+  }
+  checkJsonKeys(file, text);
+  return value;
+}
+
+/** Throws `InputError` on a key repeated in one object or too deep nesting (see `json-keys.ts`). `text` is valid JSON. */
+function checkJsonKeys(file: string, text: string): void {
+  const found = findJsonKeyProblem(text);
+  if (found) {
+    const { line, column } = lineColumn(text, found.offset);
+    throw new InputError(file, `line ${line}, column ${column}: ${found.problem}`);
   }
 }
 
