@@ -71,8 +71,18 @@ export const CREDENTIAL_STORES = [
 ] as const;
 
 /** Every action the reach tables look up, so the action universe tracks them all. */
+/**
+ * A principal the agent creates and fills with policies is as strong as it likes: a role whose trust names the
+ * agent (same account: no identity Allow needed to assume it), or a user it then holds a key or password of.
+ */
+export const CREATE_PRINCIPAL = [
+  { kind: "role", create: "iam:CreateRole", fill: ["iam:PutRolePolicy", "iam:AttachRolePolicy"], use: [] as string[] },
+  { kind: "user", create: "iam:CreateUser", fill: ["iam:PutUserPolicy", "iam:AttachUserPolicy"], use: ["iam:CreateAccessKey", "iam:CreateLoginProfile"] },
+] as const;
+
 export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem"]);
+  for (const c of CREATE_PRINCIPAL) [c.create, ...c.fill, ...c.use].forEach((a) => out.add(a));
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
   BECOME_USER_ACTIONS.forEach((a) => out.add(a));

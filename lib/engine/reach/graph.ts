@@ -8,13 +8,13 @@ import { principalAdmits } from "../iam/trust";
 import { refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
-import { BECOME_USER_ACTIONS, HIJACK_TARGETS, PASS_ROLE_SERVICES } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES } from "./compute";
 import { storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
-export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write"] as const;
+export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write", "create-principal"] as const;
 export type EdgeStep = (typeof EDGE_STEPS)[number];
 
 export function grantText(g: Grant): string {
@@ -242,6 +242,7 @@ export class ReachGraph {
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
     this.outsideComputeEdges(p, add);
+    this.createPrincipalEdges(p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.grants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
@@ -393,6 +394,36 @@ export class ReachGraph {
           );
           break;
         }
+      }
+    }
+  }
+
+  /**
+   * Creating a principal and filling it with policies, on patterns that meet: the new principal may hold any right
+   * (an unknown node, which counts as every right).
+   */
+  private createPrincipalEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const c of CREATE_PRINCIPAL) {
+      const creates = this.grants(p, c.create);
+      if (creates.length === 0) continue;
+      const meets = (action: string, on: readonly string[]) =>
+        this.grants(p, action).find((g) => g.resources.some((r) => on.some((x) => globsIntersect(r, x))));
+      for (const create of creates) {
+        const fill = c.fill.map((a) => ({ a, g: meets(a, create.resources) })).find((x) => x.g);
+        if (!fill) continue;
+        const use = c.use.map((a) => ({ a, g: meets(a, create.resources) })).find((x) => x.g);
+        if (c.use.length > 0 && !use) continue;
+        const on = create.resources.join(", ");
+        add(
+          this.unknown(`create-${c.kind}:${on}`, `a new ${c.kind} it creates (${c.create} on ${on}) and fills with any policy (${fill.a})`),
+          "create-principal",
+          c.create,
+          () =>
+            `${grantText(create)} and ${grantText(fill.g!)}${use ? ` and ${grantText(use.g!)}` : ""} let it create a ${c.kind}, give it any policy` +
+            (c.kind === "role" ? " and a trust policy naming itself, and assume it" : ` and ${use!.a === "iam:CreateAccessKey" ? "a key" : "a password"} to act as it`),
+          create.statement.source.address,
+        );
+        break;
       }
     }
   }
