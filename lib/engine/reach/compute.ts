@@ -80,8 +80,11 @@ export const CREATE_PRINCIPAL = [
   { kind: "user", create: "iam:CreateUser", fill: ["iam:PutUserPolicy", "iam:AttachUserPolicy"], use: ["iam:CreateAccessKey", "iam:CreateLoginProfile"] },
 ] as const;
 
+/** Reads of the Terraform state object, which holds every secret of the stack in plain text. */
+export const STATE_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
+
 export function reachActions(): string[] {
-  const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem"]);
+  const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
   for (const c of CREATE_PRINCIPAL) [c.create, ...c.fill, ...c.use].forEach((a) => out.add(a));
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));

@@ -52,6 +52,18 @@ const CREDENTIAL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_iam_user_login_profile: ["password"],
 };
 
+/**
+ * Every credential resource of the stack (access keys, console passwords) with the user it belongs to (undefined:
+ * blastwall cannot tell which). The Terraform state holds all of them in plain text.
+ */
+export function stackCredentials(stack: TfStack): { readonly address: string; readonly user?: string; readonly what: string }[] {
+  const out: { address: string; user?: string; what: string }[] = [];
+  for (const c of CREDENTIAL_REFS) {
+    for (const r of stack.byType.get(c.type) ?? []) if (r.mode === "managed") out.push({ address: r.address, user: userOf(stack, r), what: c.what });
+  }
+  return out;
+}
+
 /** A credential of a principal in the stack, found in a stored value. */
 interface Found {
   readonly user: string;

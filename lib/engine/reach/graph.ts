@@ -8,8 +8,8 @@ import { principalAdmits } from "../iam/trust";
 import { refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES } from "./compute";
-import { storedCredentialEdges, type SecretRead } from "./credentials";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, STATE_READS } from "./compute";
+import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
@@ -252,7 +252,7 @@ export class ReachGraph {
       out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => e.detail, stored));
     }
     this.secretReads.set(p.address, creds.unknownReads);
-    this.stateEdges(p, add);
+    this.stateEdges(p, add, out);
     return out;
   }
 
@@ -448,19 +448,36 @@ export class ReachGraph {
     return undefined;
   }
 
-  private stateEdges(p: PrincipalNode, add: AddEdge): void {
+  private stateEdges(p: PrincipalNode, add: AddEdge, out: ReachEdge[]): void {
     const b = this.stack.backend;
     if (!b || b.type !== "s3") return;
     const bucket = typeof b.config.bucket === "string" ? b.config.bucket : "*";
     const key = typeof b.config.key === "string" ? b.config.key : "*";
-    const targets: [string, string, string][] = [[`arn:aws:s3:::${bucket}/${key}`, "s3:PutObject", "write the Terraform state"], [`arn:aws:s3:::${bucket}/${key}`, "s3:DeleteObject", "delete the Terraform state"]];
+    const prefix = typeof b.config.workspace_key_prefix === "string" ? b.config.workspace_key_prefix : "env:";
+    // The default workspace's object, and every other workspace's under the prefix.
+    const objects = [`arn:aws:s3:::${bucket}/${key}`, `arn:aws:s3:::${bucket}/${prefix}/*/${key}`];
+    const on = (action: string, arns: readonly string[]) => this.grants(p, action).find((x) => x.resources.some((r) => arns.some((a) => globsIntersect(r, a))));
+    const targets: [readonly string[], string, string][] = [[objects, "s3:PutObject", "write the Terraform state"], [objects, "s3:DeleteObject", "delete the Terraform state"]];
     const table = b.config.dynamodb_table;
-    if (typeof table === "string") targets.push([`arn:aws:dynamodb:*:*:table/${table}`, "dynamodb:DeleteItem", "break the state lock"]);
-    for (const [arn, action, what] of targets) {
-      const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, arn)));
+    if (typeof table === "string") targets.push([[`arn:aws:dynamodb:*:*:table/${table}`], "dynamodb:DeleteItem", "break the state lock"]);
+    for (const [arns, action, what] of targets) {
+      const g = on(action, arns);
       if (!g) continue;
       const to = this.unknown(`state:${bucket}/${key}`, `the deploy role that applies the state in s3://${bucket}/${key}`);
-      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} (${arn}); the next apply by the deploy role does what the state says`, g.statement.source.address);
+      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} (${arns[0]}); the next apply by the deploy role does what the state says`, g.statement.source.address);
+    }
+    // The state holds every secret the stack creates in plain text: reading it is reading each stored credential.
+    for (const action of STATE_READS) {
+      const g = on(action, objects);
+      if (!g) continue;
+      const stored: Evidence = { step: "stored-credential", address: "terraform.backend.s3", detail: `the Terraform state s3://${bucket}/${key} holds every secret of the stack in plain text` };
+      for (const c of stackCredentials(this.stack)) {
+        const to = c.user ?? this.unknown(`credential:${c.address}`, `the user of ${c.address}, which blastwall cannot resolve`);
+        if (to === p.address) continue;
+        const detail = `${grantText(g)} reads the Terraform state (${objects[0]}), which holds ${c.what} of ${c.user ?? "a user blastwall cannot resolve"} (${c.address})`;
+        out.push(new LazyEdge(p.address, to, action, g.statement.source.address, "credential", () => detail, stored));
+      }
+      break;
     }
   }
 }
