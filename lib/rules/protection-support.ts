@@ -9,6 +9,9 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { isObject } from "../engine/terraform/stack";
 import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
 import { providerDefaultTags } from "../engine/agent-tags";
+import { providerAccount } from "../engine/terraform/providers";
+
+export { providerAccount };
 
 export type Read<T> =
   | { readonly state: "set"; readonly value: T }
@@ -119,22 +122,6 @@ export function providerKey(r: TfResource): string {
   return r.type.split("_")[0];
 }
 
-/**
- * The account a provider configuration is pinned to, when the configuration says so literally: a single
- * `allowed_account_ids` entry, or the account in `assume_role.role_arn`.
- */
-export function providerAccount(stack: TfStack, key: string): string | undefined {
-  const body = stack.providers?.get(key);
-  if (!body) return undefined;
-  const allowed = body["allowed_account_ids"];
-  if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
-  for (const ar of blocks(body["assume_role"])) {
-    const arn = ar["role_arn"];
-    const m = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(arn) : null;
-    if (m) return m[1];
-  }
-  return undefined;
-}
 
 /** Literal tags of a resource, provider `default_tags` under its own `tags`; token values are left out. */
 export function literalTags(stack: TfStack, r: TfResource): Record<string, string> {

@@ -171,15 +171,53 @@ describe("1. assume role", () => {
     expect(f[0].message).toMatch(/outside this stack/);
   });
 
-  test("a literal ARN of a role in the stack is followed, not treated as outside", () => {
-    const r = check(
-      tf({
+  // The stack's account, when its provider is pinned to one; else unknown.
+  const literalArnStack = (provider: Record<string, unknown>, account = "111111111111") =>
+    tf(
+      {
         "aws_iam_role.agent": agentRole(),
-        ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/reader" }),
+        ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${account}:role/reader` }),
         "aws_iam_role.reader": { name: "reader", assume_role_policy: trustOf({ AWS: "arn:aws:iam::111111111111:root" }) },
-      }),
+      },
+      { provider: { aws: [{ region: "eu-west-1", ...provider }] } },
     );
-    expect(errors(r)).toEqual([]);
+
+  test("a literal ARN of a role in the stack's pinned account is followed, not treated as outside", () => {
+    expect(errors(check(literalArnStack({ allowed_account_ids: ["111111111111"] })))).toEqual([]);
+  });
+
+  test("a literal ARN in another account than the pinned one names no role of the stack: outside", () => {
+    const r = check(
+      tf(
+        {
+          "aws_iam_role.agent": agentRole(),
+          ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::999999999999:role/deployer" }),
+          // A role of the same name in the stack, which does not admit the agent: not the role the ARN names.
+          "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trustOf({ Service: "codebuild.amazonaws.com" }) },
+        },
+        { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } },
+      ),
+    );
+    expect(errors(r, "agent-reach-unknown").map((f) => f.message).join("\n")).toMatch(/999999999999:role\/deployer/);
+  });
+
+  test("with the account not pinned, a literal ARN may name a role of the same name in another account: outside too", () => {
+    const [f] = errors(check(literalArnStack({})), "agent-reach-unknown");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toMatch(/allowed_account_ids/);
+  });
+
+  test("other partitions: a GovCloud ARN names the stack's role of that name", () => {
+    const r = check(
+      tf(
+        {
+          "aws_iam_role.agent": agentRole(),
+          ...agentPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws-us-gov:iam::111111111111:role/admin" }),
+          ...adminRole("admin", trustOf({ AWS: "arn:aws-us-gov:iam::111111111111:root" })),
+        },
+        { provider: { aws: [{ region: "us-gov-west-1", allowed_account_ids: ["111111111111"] }] } },
+      ),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["assume-role:aws_iam_role.admin"]));
   });
 });
 
@@ -487,4 +525,33 @@ test("a trust policy blastwall cannot read admits everyone (fail closed), also f
     }),
   );
   expect(errors(r, "agent-transitive-destroy").map((f) => f.resource)).toContain("aws_iam_role.ops-admin");
+});
+
+describe("partitions", () => {
+  test("a GovCloud trust naming the agent's role ARN admits it", () => {
+    const r = check(
+      tf(
+        {
+          "aws_iam_role.agent": agentRole({ path: "/" }),
+          ...adminRole("admin", trustOf({ AWS: "arn:aws-us-gov:iam::111111111111:role/agent" })),
+        },
+        { provider: { aws: [{ region: "us-gov-west-1" }] } },
+      ),
+    );
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["assume-role:aws_iam_role.admin"]));
+  });
+});
+
+describe("an agent whose name is computed", () => {
+  const admin = adminRole("admin", trustOf({ AWS: "arn:aws:iam::111111111111:role/ci-agent" }));
+  test("name from a variable without a value: a trust naming any role may name it", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole({ name: "${var.agent_name}", path: "/" }), ...admin }, { variable: { agent_name: { type: "string" } } }));
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["assume-role:aws_iam_role.admin"]));
+  });
+
+  test("name_prefix: a trust naming a role with that prefix may name it; another prefix does not", () => {
+    const prefixed = (prefix: string) => check(tf({ "aws_iam_role.agent": agentRole({ name: undefined, name_prefix: prefix, path: "/" }), ...admin }));
+    expect(chainOf(prefixed("ci-"))[0]).toEqual(expect.arrayContaining(["assume-role:aws_iam_role.admin"]));
+    expect(errors(prefixed("web-"), "agent-transitive-destroy")).toEqual([]);
+  });
 });

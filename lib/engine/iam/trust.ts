@@ -52,7 +52,8 @@ function identifierMightName(type: string, id: string, c: TrustCandidate): boole
       );
     }
   }
-  return globsIntersect(id, c.arnPattern, CI);
+  // The stack's principals carry the `aws` partition in their patterns, but the stack may run in any partition.
+  return globsIntersect(id.startsWith("arn:") ? id.replace(/^arn:[^:]*:/, "arn:*:") : id, c.arnPattern, CI);
 }
 
 /** Does an identifier certainly name the candidate (every principal the candidate pattern stands for)? */

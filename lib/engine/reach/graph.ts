@@ -8,6 +8,7 @@ import { principalAdmits } from "../iam/trust";
 import { refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
+import { providerAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, STATE_READS } from "./compute";
 import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
@@ -65,9 +66,10 @@ export class ReachGraph {
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
-    this.roles = new PrincipalIndex(of("role"), "role");
-    this.users = new PrincipalIndex(of("user"), "user");
-    this.groups = new PrincipalIndex(of("group"), "group");
+    const account = providerAccount(stack, "aws");
+    this.roles = new PrincipalIndex(of("role"), "role", account);
+    this.users = new PrincipalIndex(of("user"), "user", account);
+    this.groups = new PrincipalIndex(of("group"), "group", account);
     const trust = indexTrust(of("role"));
     this.namedInTrust = trust.named;
     this.openTrust = trust.open;
@@ -258,7 +260,7 @@ export class ReachGraph {
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
     const candidate = { arnPattern: p.arnPattern };
-    const named = this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? [];
+    const named = this.namedFor(p.arnPattern);
     const namedSet = new Set(named);
     const admitted = new Map<PrincipalNode, Statement[]>();
     const admits = (role: PrincipalNode) => {
@@ -281,7 +283,8 @@ export class ReachGraph {
           }
         }
         if (this.roles.reachesOutside(r)) {
-          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see`, g.statement.source.address);
+          const pin = this.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
+          add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see${pin}`, g.statement.source.address);
         }
       }
     }
@@ -290,6 +293,19 @@ export class ReachGraph {
       const trust = admits(role);
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
     }
+  }
+
+  /**
+   * Roles whose trust names the principal's ARN. A principal whose name is computed (`name_prefix`, a variable) may
+   * be any ARN its pattern covers: every trust naming one of those counts.
+   */
+  private namedFor(pattern: string): PrincipalNode[] {
+    const key = normaliseAccount(pattern);
+    const exact = this.namedInTrust.get(key) ?? [];
+    if (!/[*?]/.test(key.slice("arn:*:iam::*:".length))) return exact;
+    const out = new Set(exact);
+    for (const [arn, roles] of this.namedInTrust) if (globsIntersect(arn, key, { caseInsensitive: true })) for (const r of roles) out.add(r);
+    return [...out];
   }
 
   private rewriteTrustEdges(p: PrincipalNode, add: AddEdge): void {
@@ -547,9 +563,12 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
   return { named, open };
 }
 
-/** Trust policies name principals with or without a literal account; stack patterns have `*` there. */
+/**
+ * Trust policies name principals with or without a literal account, in any partition; stack patterns have `aws`
+ * and `*` there. Both are compared with `*` in place of each.
+ */
 function normaliseAccount(arn: string): string {
-  return arn.toLowerCase().replace(/^(arn:[^:]*:iam::)[^:]*:/, "$1*:");
+  return arn.toLowerCase().replace(/^arn:[^:]*:iam::[^:]*:/, "arn:*:iam::*:");
 }
 
 const lowered = new Map<string, string>();

@@ -11,15 +11,34 @@ function resourcePart(arn: string): string | undefined {
   return arn.slice(i + 1);
 }
 
+/** The literal 12-digit account of an ARN pattern, if it has one. */
+function literalAccount(arn: string): string | undefined {
+  const m = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn);
+  return m ? m[1] : undefined;
+}
+
+/** The pattern with any partition (`aws`, `aws-us-gov`, `aws-cn`): the stack's principals may live in any of them. */
+function anyPartition(arn: string): string {
+  return arn.startsWith("arn:") ? arn.replace(/^arn:[^:]*:/, "arn:*:") : arn;
+}
+
 /**
  * Finds the principals a resource pattern may name without testing every principal: patterns with a literal
  * `role/path/name` part are looked up; only wildcard patterns scan. Keeps reach linear in principals + edges.
+ *
+ * Accounts: the stack's principals live in `account` when its provider is pinned to one, else in an account
+ * blastwall does not know. A pattern naming another literal account names none of them; a pattern naming a
+ * literal account while the stack's is unknown may name one of them, or a principal of the same name elsewhere.
  */
 export class PrincipalIndex {
   private readonly exact = new Map<string, PrincipalNode[]>();
   private readonly computed: PrincipalNode[] = [];
 
-  constructor(private readonly nodes: readonly PrincipalNode[], readonly kind: PrincipalKind) {
+  constructor(
+    private readonly nodes: readonly PrincipalNode[],
+    readonly kind: PrincipalKind,
+    private readonly account?: string,
+  ) {
     for (const p of nodes) {
       const part = resourcePart(p.arnPattern);
       if (part === undefined || hasWildcard(part)) this.computed.push(p);
@@ -40,21 +59,32 @@ export class PrincipalIndex {
 
   /** Principals of this kind the pattern may name. */
   matching(pattern: string): PrincipalNode[] {
+    const account = literalAccount(pattern);
+    if (account !== undefined && this.account !== undefined && account !== this.account) return [];
+    const any = anyPartition(pattern);
     const part = resourcePart(pattern);
-    if (part === undefined || hasWildcard(part)) return this.nodes.filter((p) => globsIntersect(pattern, p.arnPattern, { caseInsensitive: true }));
+    if (part === undefined || hasWildcard(part)) return this.nodes.filter((p) => globsIntersect(any, p.arnPattern, { caseInsensitive: true }));
     const out = [...(this.exact.get(part.toLowerCase()) ?? []), ...this.computed];
-    return out.filter((p) => globsIntersect(pattern, p.arnPattern, { caseInsensitive: true }));
+    return out.filter((p) => globsIntersect(any, p.arnPattern, { caseInsensitive: true }));
   }
 
   /**
    * Whether the pattern may also name principals that are not in this stack: any wildcard in the name part,
    * or a literal name no principal here has. Those count as possibly granting everything.
    */
+  /** The pattern names a literal account while the stack's account is unknown. */
+  unpinnedAccount(pattern: string): boolean {
+    return this.account === undefined && literalAccount(pattern) !== undefined;
+  }
+
   reachesOutside(pattern: string): boolean {
     const part = resourcePart(pattern);
     if (part === undefined || hasWildcard(part)) return true;
     const typePrefix = `${this.kind}/`;
     if (!part.toLowerCase().startsWith(typePrefix)) return false; // another resource type: names no principal of this kind
+    // A literal account other than the stack's, or any literal account while the stack's is not pinned.
+    const account = literalAccount(pattern);
+    if (account !== undefined && account !== this.account) return true;
     return !this.exact.has(part.toLowerCase());
   }
 }
