@@ -19,13 +19,15 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
     ],
   },
   { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"]] },
-  { service: "ecs-tasks.amazonaws.com", starts: [["ecs:RegisterTaskDefinition", "ecs:RunTask"], ["ecs:RegisterTaskDefinition", "ecs:StartTask"], ["ecs:RegisterTaskDefinition", "ecs:CreateService"], ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]] },
+  // RunTask and StartTask take a task role and a command as overrides, on any task definition there is.
+  { service: "ecs-tasks.amazonaws.com", starts: [["ecs:RunTask"], ["ecs:StartTask"], ["ecs:RegisterTaskDefinition", "ecs:CreateService"], ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]] },
   { service: "cloudformation.amazonaws.com", starts: [["cloudformation:CreateStack"], ["cloudformation:UpdateStack"], ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"], ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]] },
-  { service: "codebuild.amazonaws.com", starts: [["codebuild:CreateProject", "codebuild:StartBuild"], ["codebuild:CreateProject", "codebuild:StartBuildBatch"], ["codebuild:UpdateProject", "codebuild:StartBuild"]] },
+  // StartBuild takes serviceRoleOverride and buildspecOverride: any existing project runs the caller's commands as the role.
+  { service: "codebuild.amazonaws.com", starts: [["codebuild:StartBuild"], ["codebuild:StartBuildBatch"]] },
   { service: "glue.amazonaws.com", starts: [["glue:CreateDevEndpoint"], ["glue:CreateJob", "glue:StartJobRun"], ["glue:UpdateJob", "glue:StartJobRun"], ["glue:CreateJob", "glue:CreateTrigger"], ["glue:CreateSession", "glue:RunStatement"]] },
   { service: "sagemaker.amazonaws.com", starts: [["sagemaker:CreateNotebookInstance"], ["sagemaker:CreateTrainingJob"], ["sagemaker:CreateProcessingJob"]] },
   { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
-  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"]] },
+  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"]] },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
   { service: "bedrock-agentcore.amazonaws.com", starts: [["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]] },
 ];
