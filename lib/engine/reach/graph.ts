@@ -3,6 +3,7 @@ import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
+import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
 import { refTarget } from "../terraform/tokens";
@@ -444,16 +445,41 @@ export class ReachGraph {
     }
   }
 
+  /** The role of an instance profile given by reference, name or ARN; undefined when unresolvable. */
+  private roleOfProfile(v: unknown): string | null | undefined {
+    const ref = refTarget(v);
+    const profiles = this.stack.byType.get("aws_iam_instance_profile") ?? [];
+    const profile = ref
+      ? this.stack.byAddress.get(ref.address)
+      : profiles.find((x) => x.values.name === v || (typeof v === "string" && typeof x.values.name === "string" && v.endsWith(`:instance-profile/${x.values.name}`)));
+    if (!profile) return undefined;
+    return this.roleOfCompute(profile, "role", false);
+  }
+
+  /** The role an `aws_launch_template` gives its instances (`iam_instance_profile { arn | name }`). */
+  private roleOfLaunchTemplate(lt: unknown): string | null | undefined {
+    const block = Array.isArray(lt) ? lt[0] : lt;
+    if (!isObject(block)) return undefined;
+    const ref = refTarget(block["id"] ?? block["name"]);
+    const template = ref ? this.stack.byAddress.get(ref.address) : undefined;
+    if (!template || template.type !== "aws_launch_template") return undefined;
+    const ip = template.values["iam_instance_profile"];
+    const profile = Array.isArray(ip) ? ip[0] : ip;
+    if (profile === undefined || profile === null) return null;
+    if (!isObject(profile)) return undefined;
+    const named = profile["arn"] ?? profile["name"];
+    return named === undefined || named === null ? null : this.roleOfProfile(named);
+  }
+
   /** The principal address a compute resource runs as; null when it runs as none; undefined when unresolvable. */
   private roleOfCompute(res: TfResource, attribute: string, viaProfile: boolean): string | null | undefined {
     const v = res.values[attribute];
-    if (v === undefined || v === null || v === "") return null;
-    if (viaProfile) {
-      const ref = refTarget(v);
-      const profile = ref ? this.stack.byAddress.get(ref.address) : (this.stack.byType.get("aws_iam_instance_profile") ?? []).find((x) => x.values.name === v);
-      if (!profile) return undefined;
-      return this.roleOfCompute(profile, "role", false);
+    if (v === undefined || v === null || v === "") {
+      // An instance without a profile of its own may get one from its launch template.
+      const lt = viaProfile ? res.values["launch_template"] : undefined;
+      return lt === undefined || lt === null ? null : this.roleOfLaunchTemplate(lt);
     }
+    if (viaProfile) return this.roleOfProfile(v);
     const ref = refTarget(v);
     if (ref && this.analysis.byAddress.has(ref.address)) return ref.address;
     if (ref) return undefined;
