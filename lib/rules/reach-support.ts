@@ -10,6 +10,8 @@ import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets } from "./self-targets";
+import { namesPrincipals, resourcePolicyGrants } from "./resource-policies";
+import { principalAdmits } from "../engine/iam/trust";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -83,12 +85,15 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
   let cap = c.own.get(p.address);
   if (!cap) {
     const cat = loadCatalogue();
-    const destroy = groupByStatement(
+    const destroy: StatementGrants[] = groupByStatement(
       ctx.analysis.rightsOf(p.address),
       (g) => !g.statement.unknown,
       (a) => cat.rank(a),
       ["direct", "protection"],
     );
+    // Resource policies that name it grant on their own, whatever its identity policies say. (For agents the
+    // rule resource-policy-grant reports them.)
+    if (!p.isAgent) for (const g of resourcePolicyGrantsTo(ctx, p)) destroy.push(g);
     let escalate = iamWritesOn(ctx, p, targetsOf(ctx, p));
     let onOthers = false;
     // Agents are left out: their writes on others are searched per agent (a principal matters when that agent can
@@ -101,6 +106,17 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     c.own.set(p.address, cap);
   }
   return cap;
+}
+
+/** Resource policy statements of the stack that name `p` (by ARN) and grant it destroy or protection rights. */
+function resourcePolicyGrantsTo(ctx: RuleContext, p: PrincipalNode): StatementGrants[] {
+  const out: StatementGrants[] = [];
+  for (const { statement, actions } of resourcePolicyGrants(ctx.stack)) {
+    if (statement.unknown || !namesPrincipals(statement)) continue;
+    if (principalAdmits([statement], { arnPattern: p.arnPattern }, actions[0]).length === 0) continue;
+    out.push({ statement, actions, conditional: statement.conditions.length > 0, resources: new Set(statement.resources ?? ["*"]) });
+  }
+  return out;
 }
 
 /**
