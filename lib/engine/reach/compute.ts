@@ -70,6 +70,13 @@ export const CREDENTIAL_STORES = [
   { type: "aws_secretsmanager_secret", actions: ["secretsmanager:GetSecretValue"] },
   { type: "aws_ssm_parameter", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"] },
   { type: "aws_lambda_function", actions: ["lambda:GetFunctionConfiguration", "lambda:GetFunction"] },
+  // Plain-text settings that show credentials to whoever can describe them: container and build environments,
+  // instance user data, and objects written by the stack.
+  { type: "aws_ecs_task_definition", actions: ["ecs:DescribeTaskDefinition"] },
+  { type: "aws_codebuild_project", actions: ["codebuild:BatchGetProjects"] },
+  { type: "aws_instance", actions: ["ec2:DescribeInstanceAttribute"] },
+  { type: "aws_launch_template", actions: ["ec2:DescribeLaunchTemplateVersions"] },
+  { type: "aws_s3_object", actions: ["s3:GetObject", "s3:GetObjectVersion"] },
 ] as const;
 
 /** Every action the reach tables look up, so the action universe tracks them all. */

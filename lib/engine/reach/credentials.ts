@@ -227,6 +227,18 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
     case "aws_lambda_function":
       // `environment` as an object or as an array of blocks: `stringsIn` reads both.
       return { values: [store.values.environment ?? []], unseen: false };
+    case "aws_ecs_task_definition":
+      return { values: [store.values.container_definitions ?? []], unseen: false };
+    case "aws_codebuild_project":
+      return { values: [store.values.environment ?? []], unseen: false };
+    case "aws_instance":
+    case "aws_launch_template":
+      return { values: [store.values.user_data ?? "", decodeBase64(store.values.user_data_base64), store.type === "aws_launch_template" ? decodeBase64(store.values.user_data) : ""], unseen: false };
+    case "aws_s3_object": {
+      // An object uploaded from a file (`source`) holds what the file holds, which the stack does not show.
+      const values = [store.values.content ?? "", decodeBase64(store.values.content_base64)];
+      return store.values.source !== undefined && store.values.content === undefined && store.values.content_base64 === undefined ? undefined : { values, unseen: false };
+    }
     default:
       return undefined;
   }
@@ -336,13 +348,13 @@ export function storedCredentialEdges(
       const stored = storedValues(res, secretVersions(stack));
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (stored === undefined) {
-        if (store.type !== "aws_lambda_function") unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
+        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
         continue;
       }
       const c = contents(stack, stored.values);
       for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
-      else if (c.found.length === 0 && c.computed && store.type !== "aws_lambda_function") {
+      else if (c.found.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
       } else if (c.found.length === 0 && stored.unseen) {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show all it holds (no version surely writing it shows its value)` });
@@ -384,4 +396,22 @@ function storeTypes(type: string): readonly string[] {
   let l = typeLists.get(type);
   if (!l) typeLists.set(type, (l = [type]));
   return l;
+}
+
+/**
+ * Compute configuration (function environments, container and build environments, user data) is computed from
+ * references as a rule: a computed value there is not a sign of a secret, so it raises no warning. Secrets,
+ * parameters and objects exist to hold values.
+ */
+const CONFIGURATION_STORES = new Set(["aws_lambda_function", "aws_ecs_task_definition", "aws_codebuild_project", "aws_instance", "aws_launch_template"]);
+
+/** A literal base64 value decoded (launch template user data, `*_base64` arguments); expressions as they are. */
+function decodeBase64(v: unknown): string {
+  if (typeof v !== "string" || v === "") return "";
+  if (v.includes("${")) return v;
+  try {
+    return Buffer.from(v, "base64").toString("utf8");
+  } catch {
+    return v;
+  }
 }

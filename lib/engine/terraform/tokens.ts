@@ -597,6 +597,25 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     id: (ctx, r) => nameFrom(ctx, r, "name"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecr:*:*:repository/${nameFrom(ctx, r, "name")}`),
   },
+  aws_ecs_task_definition: {
+    family: (ctx, r) => nameFrom(ctx, r, "family"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
+  },
+  aws_codebuild_project: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:codebuild:*:*:project/${nameFrom(ctx, r, "name")}`),
+  },
+  aws_instance: {
+    id: (ctx) => inexact(ctx, "i-*"),
+    arn: (ctx) => inexact(ctx, "arn:aws:ec2:*:*:instance/i-*"),
+  },
+  aws_launch_template: {
+    id: (ctx) => inexact(ctx, "lt-*"),
+    arn: (ctx) => inexact(ctx, "arn:aws:ec2:*:*:launch-template/lt-*"),
+  },
+  aws_s3_object: {
+    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}/${nameFrom(ctx, r, "key")}`,
+  },
 };
 
 /** An existing IAM principal looked up by name: its path is unknown. */
