@@ -35,11 +35,16 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     }
     const configFile = parsed.values.get("config")?.[0];
     const config = loadConfig(configFile, io.cwd);
+    const trust = parsed.values.get("trust") ?? [];
+    const gateConfig = planGateConfig(config);
+    // The repository's own blastwall.json is writable by whoever writes the repository, agents included: keys in it
+    // are trusted only from a config named with --config, and never beside --trust, which is the authority then.
+    const configTrusts = configFile !== undefined && trust.length === 0;
     const report = runGate({
       planFile: parsed.positionals[0],
       approvals: parsed.values.get("approval") ?? [],
-      trustedKeys: parsed.values.get("trust") ?? [],
-      config: planGateConfig(config),
+      trustedKeys: trust,
+      config: configTrusts ? gateConfig : { ...gateConfig, trustedKeys: [] },
       configDir: configFile ? dirname(resolve(io.cwd, configFile)) : io.cwd,
       cwd: io.cwd,
       now: io.now(),

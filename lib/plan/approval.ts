@@ -129,7 +129,7 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
   if (typeof shape === "string") return { accepted: false, reason: `malformed: ${shape}` };
   const a = shape;
   if (options.trustedPublicKeys.length === 0) {
-    return { accepted: false, approval: a, reason: "no trusted keys given (--trust or config trustedKeys), so no approval can be accepted" };
+    return { accepted: false, approval: a, reason: "no trusted keys given (--trust, or trustedKeys of a config named with --config), so no approval can be accepted" };
   }
   const keys = options.trustedPublicKeys.map((pem) => loadPublicKey(pem, "trusted key"));
   const key = keys.find((k) => keyIdOf(k) === a.keyId);

@@ -1,0 +1,56 @@
+/**
+ * Where the gate takes its trusted keys from. The repository's blastwall.json can be written by anyone who writes
+ * the repository, agents included: an agent that adds its own key there must not be able to approve its own
+ * destroys (found by a red-team). Config keys count only from a config named with --config, and not beside --trust.
+ */
+import { copyFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { approveCommand } from "../../lib/cli/approve";
+import { gateCommand } from "../../lib/cli/gate";
+import type { CliIO } from "../../lib/cli/io";
+import { fixture, tempDir } from "./helpers";
+import { ed25519 } from "./keys";
+
+const NOW = new Date("2026-10-01T09:00:00.000Z");
+const alice = ed25519();
+const mallory = ed25519();
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const cli: CliIO = { stdout: (t) => out.push(t), stderr: () => undefined, cwd, env: {}, now: () => NOW };
+  return { cli, out: () => out.join("") };
+}
+
+/** A checkout whose blastwall.json trusts mallory's key, and an approval mallory signed in alice's name. */
+async function checkout(configName = "blastwall.json") {
+  const dir = tempDir();
+  copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
+  writeFileSync(join(dir, "mallory.pem"), mallory.privateKeyPem);
+  writeFileSync(join(dir, "alice.pub.pem"), alice.publicKeyPem);
+  writeFileSync(join(dir, configName), JSON.stringify({ trustedKeys: [mallory.publicKeyPem] }));
+  await approveCommand(["plan.json", "--key", "mallory.pem", "--by", "alice@example.com", "--out", "m.json", ...(configName === "blastwall.json" ? [] : ["--config", configName])], io(dir).cli);
+  return dir;
+}
+
+const approvalReason = (out: string) => JSON.parse(out).approvals[0].reason as string;
+
+describe("trusted keys from the config", () => {
+  test("keys in the checkout's own blastwall.json are not trusted: the approval is refused", async () => {
+    const dir = await checkout();
+    const t = io(dir);
+    expect(await gateCommand(["--format", "json", "--approval", "m.json", "plan.json"], t.cli)).toBe(1);
+    expect(approvalReason(t.out())).toMatch(/no trusted keys given \(--trust, or trustedKeys of a config named with --config\)/);
+  });
+
+  test("beside --trust, keys from any config are not trusted", async () => {
+    const dir = await checkout("ci.json");
+    const t = io(dir);
+    expect(await gateCommand(["--format", "json", "--config", "ci.json", "--trust", "alice.pub.pem", "--approval", "m.json", "plan.json"], t.cli)).toBe(1);
+    expect(approvalReason(t.out())).toMatch(/untrusted key/);
+  });
+
+  test("a config named with --config, and no --trust, does give trusted keys", async () => {
+    const dir = await checkout("ci.json");
+    expect(await gateCommand(["--config", "ci.json", "--approval", "m.json", "plan.json"], io(dir).cli)).toBe(0);
+  });
+});
