@@ -17,6 +17,8 @@ export const APPROVAL_VERSION = 1;
 const SIGNING_CONTEXT = "blastwall-approval-v1\n";
 /** How far in the future `createdAt` may be (clock skew between the approver's machine and CI). */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** A plan goes stale within days; an approval that outlives a week approves a world that has changed. */
+export const MAX_APPROVAL_LIFETIME_MS = 7 * 86_400_000;
 
 export interface ApprovedChange {
   readonly address: string;
@@ -68,8 +70,9 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
   const keyFile = options.keyFile ?? "private key";
   const privateKey = loadPrivateKey(options.privateKeyPem, keyFile);
   const by = options.by.trim();
-  if (by === "" || by.length > 200 || /[\u0000-\u001f\u007f]/.test(by)) {
-    throw new InputError("--by", "approver name must be 1 to 200 printable characters");
+  // Control, bidi and zero-width characters could make the name shown in reports read as someone else's.
+  if (by === "" || by.length > 200 || /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.test(by)) {
+    throw new InputError("--by", "approver name must be 1 to 200 printable characters, without control, bidi or zero-width characters");
   }
   const ms = parseDuration(options.expiresIn);
   const now = options.now ?? new Date();
@@ -160,6 +163,9 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
     return { accepted: false, approval: a, signed: true, reason: `not yet valid: created ${a.createdAt}, in the future` };
   }
   if (now >= expires) return { accepted: false, approval: a, signed: true, reason: `expired at ${a.expiresAt}` };
+  if (expires - created > MAX_APPROVAL_LIFETIME_MS) {
+    return { accepted: false, approval: a, signed: true, reason: `lasts longer than the 7-day maximum (created ${a.createdAt}, expires ${a.expiresAt})` };
+  }
   return { accepted: true, approval: a, reason: `valid: signed by ${a.by} with key ${a.keyId}, expires ${a.expiresAt}` };
 }
 
@@ -253,7 +259,9 @@ export function parseDuration(text: string): number {
   if (!m || n <= 0 || !Number.isSafeInteger(n)) {
     throw new InputError("--expires", `${JSON.stringify(text)} is not a duration (use e.g. 30m, 4h, 2d)`);
   }
-  return n * DURATION_UNITS[m[2].toLowerCase()];
+  const ms = n * DURATION_UNITS[m[2].toLowerCase()];
+  if (ms > MAX_APPROVAL_LIFETIME_MS) throw new InputError("--expires", `${JSON.stringify(text)} is longer than the 7-day maximum an approval may last`);
+  return ms;
 }
 
 const FIELDS = new Set(["version", "planSha256", "approved", "by", "createdAt", "expiresAt", "keyId", "signature"]);

@@ -171,7 +171,7 @@ describe("keys, durations, canonical JSON", () => {
     expect(parseDuration(s)).toBe(ms);
   });
 
-  test.each(["", "0m", "-1h", "1.5h", "h", "10", "1y"])("bad duration %p", (s) => {
+  test.each(["", "0m", "-1h", "1.5h", "h", "10", "1y", "8d", "2w", "100000000w"])("bad duration %p", (s) => {
     expect(() => parseDuration(s)).toThrow(InputError);
   });
 
@@ -185,3 +185,21 @@ function withoutSig(a: Approval): Omit<Approval, "signature"> {
   void signature;
   return rest;
 }
+
+describe("limits on what an approval may say", () => {
+  test("a duration over the 7-day maximum is refused with one clear line", () => {
+    expect(() => parseDuration("9000w")).toThrow(/"9000w" is longer than the 7-day maximum an approval may last/);
+  });
+
+  test("an approval signed to last longer than a week is refused at the gate", () => {
+    const a = approve();
+    const { signature: _signature, ...unsigned } = a;
+    const long = signApproval({ ...unsigned, expiresAt: new Date(NOW.getTime() + 8 * 86_400_000).toISOString() }, alice.privateKeyPem);
+    expect(check(long).reason).toMatch(/longer than the 7-day maximum/);
+    expect(check(a).accepted).toBe(true);
+  });
+
+  test.each(["alice\u202e", "al\u200bice", "\u2066alice"])("an approver name with bidi or zero-width characters is refused: %j", (by) => {
+    expect(() => approve({ by })).toThrow(/without control, bidi or zero-width characters/);
+  });
+});
