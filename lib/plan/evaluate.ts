@@ -4,7 +4,7 @@
  */
 import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
-import { judgedChanges, planToStack } from "./plan-to-stack";
+import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
 import { PLAN_RULES } from "./rules";
@@ -71,7 +71,9 @@ export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): P
   let stack: TfStack | undefined;
   if (options.analyzeStack) {
     stack = planToStack(plan.plan, plan.file);
-    for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file));
+    const prior = priorStateToStack(plan.plan, plan.file);
+    const before = prior ? errorsByKey(options.analyzeStack(prior)) : undefined;
+    for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file, before));
   }
   return { plan, changes, judged, stack };
 }
@@ -85,11 +87,25 @@ function finalise(rule: PlanRule, d: FindingDraft, file: string): Finding {
  * changes in this plan; a finding about IAM this plan does not touch is already in the current state, so it is
  * reported as a warning here (`blastwall check` fails on it) rather than blocking an unrelated deploy.
  */
-function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file: string): JudgedFinding {
+function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file: string, before: ReadonlyMap<string, ReadonlySet<string>> | undefined): JudgedFinding {
   const named = [f.principal, f.resource, ...f.evidence.map((e) => e.address)];
   const touched = changes.filter((rc) => named.some((a) => a === rc.address || a.startsWith(`${rc.address}.`)));
   const base: Finding = { ...f, file: f.file || file };
   if (f.severity !== "error") return { finding: base, changes: [] };
+  if (touched.length === 0 && !alreadyTrue(f, before)) {
+    // None of the addresses the finding names changes, yet the state before the plan does not have it: some other
+    // change brings it (a Deny removed, a boundary widened, a policy detached). Which one is not known, so every
+    // change of the plan needs the approval.
+    const note: Evidence = {
+      step: "plan",
+      address: f.principal,
+      detail:
+        before === undefined
+          ? "the plan carries no prior state, so blastwall cannot tell whether this is new: every change of the plan needs approval"
+          : "not true of the state before this plan, though none of the addresses it names changes: another change brings it (a Deny removed, a boundary widened, a policy detached), so every change of the plan needs approval",
+    };
+    return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(changes.map(changeKeyOf)) };
+  }
   if (touched.length === 0) {
     const note: Evidence = {
       step: "plan",
@@ -104,6 +120,25 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     detail: `introduced or kept by ${touched.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
   };
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+/** Error findings by rule, principal and resource, with the actions each names. */
+function errorsByKey(findings: readonly Finding[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of findings) {
+    if (f.severity !== "error") continue;
+    const k = `${f.ruleId}|${f.principal}|${f.resource}`;
+    let s = out.get(k);
+    if (!s) out.set(k, (s = new Set()));
+    for (const a of f.actions) s.add(a);
+  }
+  return out;
+}
+
+/** The state before the plan already has this finding, with every action it names. */
+function alreadyTrue(f: Finding, before: ReadonlyMap<string, ReadonlySet<string>> | undefined): boolean {
+  const had = before?.get(`${f.ruleId}|${f.principal}|${f.resource}`);
+  return had !== undefined && f.actions.every((a) => had.has(a));
 }
 
 function dedupe(keys: ChangeKey[]): ChangeKey[] {

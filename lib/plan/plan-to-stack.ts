@@ -42,6 +42,30 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
   return { file, resources, byAddress, byType, variables, locals: new Map() };
 }
 
+/**
+ * The state before the plan (`prior_state`) as a `TfStack`, so the gate can tell a finding this plan brings from
+ * one that is already true. Undefined when the plan carries no prior state.
+ */
+export function priorStateToStack(plan: PlanJson, file: string): TfStack | undefined {
+  const root = plan.prior_state?.values?.root_module;
+  if (!root) return undefined;
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  for (const r of moduleResources(root)) {
+    if (seen.has(r.address)) continue;
+    seen.add(r.address);
+    resources.push(toResource(r, undefined));
+  }
+  const byAddress = new AddressMap<TfResource>(resources.map((r) => [r.address, r] as const));
+  const byType = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  return { file, resources, byAddress, byType, variables: new Map(), locals: new Map() };
+}
+
 function* moduleResources(m: PlanModule | undefined): Generator<PlanModuleResource> {
   if (!m) return;
   for (const r of m.resources ?? []) {
