@@ -4,7 +4,9 @@
  */
 import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
+import { AGENT_TAG } from "../engine/agent-tags";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
+import { isObject } from "./values";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
 import { PLAN_RULES } from "./rules";
@@ -71,6 +73,7 @@ export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): P
   let stack: TfStack | undefined;
   if (options.analyzeStack) {
     stack = planToStack(plan.plan, plan.file);
+    keepAgents(stack, plan.plan, ctx.isAgent);
     const prior = priorStateToStack(plan.plan, plan.file);
     const before = prior ? errorsByKey(options.analyzeStack(prior)) : undefined;
     for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file, before));
@@ -120,6 +123,22 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     detail: `introduced or kept by ${touched.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
   };
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+/**
+ * A principal that is an agent before the plan stays one after it: a plan must not be able to take a role out of
+ * the agent checks (move it away from a configured address, rename it out of a name glob, drop a selector tag,
+ * forget it) in the same breath as it gives the role destroy rights. It is judged as an agent in the end state.
+ */
+function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean): void {
+  for (const rc of plan.resource_changes) {
+    if (rc.deposed || (rc.type !== "aws_iam_role" && rc.type !== "aws_iam_user") || !isAgent(rc)) continue;
+    const r = stack.byAddress.get(rc.address);
+    if (!r) continue;
+    const values = r.values as Record<string, unknown>;
+    const tags = values["tags"];
+    values["tags"] = { ...(isObject(tags) ? tags : {}), [AGENT_TAG]: "true" };
+  }
 }
 
 /** Error findings by rule, principal and resource, with the actions each names. */

@@ -21,6 +21,12 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(r.address);
     resources.push(toResource(r, unknownByAddress.get(r.address)));
   }
+  // A forgotten resource leaves the state, not the account: it is still there after apply.
+  for (const rc of plan.resource_changes) {
+    if (rc.deposed || !rc.change.actions.includes("forget") || seen.has(rc.address) || !isObject(rc.change.before)) continue;
+    seen.add(rc.address);
+    resources.push(toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values: rc.change.before } as PlanModuleResource, undefined));
+  }
   // Data sources read during planning are in prior_state only; managed resources there are already in planned_values
   // unless they are being destroyed, and a destroyed resource is not part of the end state.
   for (const r of moduleResources(plan.prior_state?.values?.root_module)) {
