@@ -30,8 +30,15 @@ export function expandPaths(paths: readonly string[]): StackInput[] {
       out.push({ kind: "json", path: p });
       continue;
     }
+    // A folder with Terraform files of its own is one configuration: Terraform reads every .tf and .tf.json file in
+    // it, a cdk.tf.json among them, and a stacks/ folder beside them is just a folder (its modules are read from it).
+    const own = readdirSync(p).filter((e) => (e.endsWith(".tf") || e.endsWith(".tf.json")) && !e.startsWith("."));
+    if (own.some((e) => e !== "cdk.tf.json")) {
+      out.push({ kind: "hcl", path: p });
+      continue;
+    }
     const stacksDir = join(p, "stacks");
-    if (existsSync(stacksDir) && isDir(stacksDir)) {
+    if (existsSync(stacksDir) && isDir(stacksDir) && own.length === 0) {
       const names = readdirSync(stacksDir)
         .sort()
         .filter((name) => isDir(join(stacksDir, name)));

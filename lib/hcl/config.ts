@@ -258,7 +258,7 @@ export function configFiles(absDir: string, display: string): string[] {
     throw new InputError(display, why);
   }
   return entries
-    .filter((e) => e.endsWith(".tf") || e.endsWith(".tf.json"))
+    .filter((e) => (e.endsWith(".tf") || e.endsWith(".tf.json")) && !isIgnoredFile(e))
     .filter((e) => {
       try {
         return statSync(join(absDir, e)).isFile();
@@ -266,7 +266,20 @@ export function configFiles(absDir: string, display: string): string[] {
         return false;
       }
     })
-    .sort();
+    .sort(byteOrder);
+}
+
+/** Terraform skips hidden files (`.x.tf`): an override or a Deny in one never takes effect, so it must not count. */
+export function isIgnoredFile(name: string): boolean {
+  return name.startsWith(".") || name.endsWith("~") || (name.startsWith("#") && name.endsWith("#"));
+}
+
+/**
+ * Terraform orders files by the bytes of their UTF-8 names (Go's string order); JavaScript's default sort
+ * compares UTF-16 code units, which differs beyond the BMP. Which override or tfvars file wins depends on it.
+ */
+export function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
 /**

@@ -19,7 +19,7 @@ import { join, resolve } from "path";
 import { buildStack } from "../engine/terraform/stack";
 import { classifyExpression } from "../engine/terraform/tokens";
 import { AddressMap, InputError, type TfResource, type TfStack } from "../engine/terraform/types";
-import { readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
+import { byteOrder, isIgnoredFile, readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, toTfJson } from "./values";
@@ -182,7 +182,7 @@ async function readRootTfvars(rootAbs: string, displayOf: (f: string) => string)
   const names = readdirSync(rootAbs);
   const order = [
     ...["terraform.tfvars", "terraform.tfvars.json"].filter((n) => names.includes(n)),
-    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(),
+    ...names.filter((n) => (n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")) && !isIgnoredFile(n)).sort(byteOrder),
   ];
   const out = new Map<string, unknown>();
   for (const name of order) {

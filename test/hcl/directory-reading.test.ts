@@ -1,0 +1,67 @@
+/**
+ * Which files make up a configuration, as Terraform decides it: every .tf and .tf.json file of the folder (a
+ * cdk.tf.json among them), hidden files skipped, files in byte order of their names (found by a red-team).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+
+const AGENT = `resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = "{}"
+  tags               = { "blastwall:agent" = "true" }
+}
+`;
+const grant = (action: string, name = "work") => `resource "aws_iam_role_policy" "${name}" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "${action}", Resource = "*" }] })
+}
+`;
+
+function dir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), "blastwall-dir-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(d, name, ".."), { recursive: true });
+    writeFileSync(join(d, name), text);
+  }
+  return d;
+}
+
+const destroy = async (d: string) =>
+  (await checkPaths([d], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
+
+describe("what Terraform reads in a folder", () => {
+  test(".tf files beside a cdk.tf.json are read too", async () => {
+    const d = dir({ "main.tf": AGENT + grant("ec2:DeleteVolume"), "cdk.tf.json": JSON.stringify({ resource: { aws_s3_bucket: { b: { bucket: "b" } } } }) });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a root with a stacks/ folder of modules is a configuration, not a cdktf.out", async () => {
+    const d = dir({ "main.tf": AGENT + grant("ec2:DeleteVolume") + 'module "net" {\n  source = "./stacks/net"\n}\n', "stacks/net/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n' });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a hidden override file is not applied", async () => {
+    const d = dir({ "main.tf": AGENT + grant("ec2:DeleteVolume"), ".editor_override.tf": grant("s3:GetObject") });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a Deny in a hidden file is not counted", async () => {
+    const deny = `resource "aws_iam_role_policy" "guard" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:*", Resource = "*" }] })
+}
+`;
+    const d = dir({ "main.tf": AGENT + grant("ec2:DeleteVolume"), ".guard.tf": deny });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("tfvars files apply in byte order of their names, as Terraform sorts them", async () => {
+    const main = AGENT + 'variable "action" {\n  default = "s3:GetObject"\n}\n' + grant("${var.action}");
+    // U+1F600 sorts after U+FF41 by UTF-8 bytes, before it by UTF-16 code units: the emoji file is applied last.
+    const d = dir({ "main.tf": main, "a\u{1F600}.auto.tfvars": 'action = "ec2:DeleteVolume"\n', "a\uFF41.auto.tfvars": 'action = "s3:GetObject"\n' });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+});
