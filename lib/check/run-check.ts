@@ -2,7 +2,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
-import type { TfStack } from "../engine/terraform/types";
+import { InputError, type TfStack } from "../engine/terraform/types";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
@@ -30,7 +30,15 @@ export async function loadStack(input: StackInput, values?: ReadonlyMap<string, 
   if (input.kind === "hcl") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadHclStack } = require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
-    return loadHclStack(input.path, values);
+    try {
+      return await loadHclStack(input.path, values);
+    } catch (e) {
+      // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        throw new InputError(input.path, "an expression or a chain of locals is nested too deeply for blastwall to evaluate; split it up");
+      }
+      throw e;
+    }
   }
   return buildStack(readTerraformJson(input.path), input.path, input.name, values);
 }

@@ -62,6 +62,8 @@ export { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 
 /** Module block arguments that are not inputs. */
+const MAX_COUNT = 10_000;
+
 const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
 
 /** `${ref}` as written in meta-arguments (`provider`, `depends_on`, `ignore_changes`) → `ref`. */
@@ -199,7 +201,9 @@ export class ModuleInstance implements Env {
     if ("count" in body && body["count"] !== null) {
       const v = evalJson(body["count"], this.scope());
       const n = asInt(v);
-      return n !== undefined ? { kind: "count", n } : { kind: "unknown", meta: "count", value: v };
+      // Beyond a few thousand instances one representative stands for all, as for an unknown count: expanding
+      // millions would exhaust memory, and what one instance grants the others grant too.
+      return n !== undefined && n <= MAX_COUNT ? { kind: "count", n } : { kind: "unknown", meta: "count", value: v };
     }
     if ("for_each" in body && body["for_each"] !== null) {
       const v = evalJson(body["for_each"], this.scope());
