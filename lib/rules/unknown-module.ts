@@ -1,5 +1,6 @@
 import { stringsIn } from "../engine/json";
 import type { Rule } from "../engine/rule";
+import type { StackAnalysis } from "../engine/analysis-types";
 import type { FindingDraft } from "../engine/findings";
 import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
 import { parseTemplate, parseReference } from "../engine/terraform/tokens";
@@ -21,16 +22,42 @@ function modulesOf(stack: TfStack): ModuleCall[] {
 }
 
 
-/** IAM principals of the stack that a module's inputs refer to: the module may attach policies to them. */
-function principalsPassed(stack: TfStack, inputs: unknown): string[] {
+const PRINCIPAL_TYPES = new Set(["aws_iam_role", "aws_iam_user", "aws_iam_group"]);
+/** A principal named anywhere inside an expression, function arguments included: `replace(aws_iam_role.a.arn, ...)`. */
+const PRINCIPAL_IN_EXPRESSION = /(?<![A-Za-z0-9_.-])((?:data\.)?aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)/g;
+
+/**
+ * IAM principals of the stack that a module's inputs refer to: the module may attach policies to them. A reference
+ * anywhere in an input's expression counts, and so does a data source that looks a principal up, or a literal that
+ * is a principal's name or ARN: the module can name the principal however it is given.
+ */
+function principalsPassed(stack: TfStack, analysis: StackAnalysis, inputs: unknown): string[] {
   const found = new Set<string>();
+  const byName = new Map<string, string>();
+  for (const p of analysis.principals) if (typeof p.resource.values.name === "string") byName.set(String(p.resource.values.name).toLowerCase(), p.address);
+  const note = (address: string) => {
+    const r = stack.byAddress.get(address);
+    if (!r) return;
+    if (r.mode === "managed" && PRINCIPAL_TYPES.has(r.type)) found.add(r.address);
+    // A data source looking up a principal by name: the principal of that name in the stack.
+    if (r.mode === "data" && PRINCIPAL_TYPES.has(r.type)) {
+      const hit = byName.get(String(r.values.name ?? r.values.user_name ?? r.values.group_name ?? "").toLowerCase());
+      if (hit) found.add(hit);
+    }
+  };
   for (const s of stringsIn(inputs)) {
-    if (!s.includes("${")) continue;
+    if (!s.includes("${")) {
+      // A literal name or ARN of a principal of the stack.
+      const name = s.includes(":") ? s.slice(s.lastIndexOf("/") + 1) : s;
+      const hit = byName.get(name.toLowerCase());
+      if (hit) found.add(hit);
+      continue;
+    }
     for (const part of parseTemplate(s)) {
       if (part.kind === "literal") continue;
       const ref = parseReference(part.expr);
-      const r = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
-      if (r && (r.type === "aws_iam_role" || r.type === "aws_iam_user" || r.type === "aws_iam_group")) found.add(r.address);
+      if (ref && (ref.kind === "resource" || ref.kind === "data")) note(ref.address);
+      for (const m of part.expr.matchAll(PRINCIPAL_IN_EXPRESSION)) note(m[1]);
     }
   }
   return [...found];
@@ -57,7 +84,7 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     const agents = new Set(analysis.agents.map((a) => a.address));
     for (const m of modulesOf(stack)) {
-      const passed = principalsPassed(stack, m.inputs);
+      const passed = principalsPassed(stack, analysis, m.inputs);
       const agentsPassed = passed.filter((p) => agents.has(p));
       out.push({
         principal: agentsPassed[0] ?? m.address,

@@ -1,0 +1,30 @@
+/**
+ * A module blastwall cannot read that is handed an agent, however it is handed: a reference inside a function call,
+ * a data source that looks the agent up, or its literal name. Each may attach any right to the agent (red-team).
+ */
+import { agentRole, check, tf } from "../helpers/tf";
+
+const withModule = (inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  tf({ "aws_iam_role.agent": agentRole(), ...extra }, { module: { perms: { source: "terraform-aws-modules/iam/aws//modules/iam-policy", ...inputs } } });
+
+const severity = (json: Record<string, unknown>) => check(json).findings.filter((f) => f.ruleId === "unknown-module").map((f) => [f.severity, f.principal]);
+
+describe("unknown modules handed an agent", () => {
+  test("a reference inside a function call", () => {
+    expect(severity(withModule({ role_name: '${replace(aws_iam_role.agent.arn, "/.*role//", "")}' }))).toEqual([["error", "aws_iam_role.agent"]]);
+  });
+
+  test("a data source that looks the agent up by name", () => {
+    const json = withModule({ role_name: "${data.aws_iam_role.a.name}" }, { "data.aws_iam_role.a": { name: "agent" } });
+    expect(severity(json)).toEqual([["error", "aws_iam_role.agent"]]);
+  });
+
+  test("the agent's literal name or ARN", () => {
+    expect(severity(withModule({ role_name: "agent" }))).toEqual([["error", "aws_iam_role.agent"]]);
+    expect(severity(withModule({ role_arn: "arn:aws:iam::111111111111:role/agents/agent" }))).toEqual([["error", "aws_iam_role.agent"]]);
+  });
+
+  test("a module given nothing of the agent stays a warning", () => {
+    expect(severity(withModule({ bucket: "logs" }))).toEqual([["warning", "module.perms"]]);
+  });
+});
