@@ -132,7 +132,65 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
   const raw = doc.resource_changes ?? [];
   if (!Array.isArray(raw)) throw new InputError(file, "malformed plan: resource_changes is not an array");
   const changes = raw.map((rc, i) => checkResourceChange(rc, i, file));
+  checkActionInvocations(doc, changes, file);
+  checkUnknownArrays(doc, file);
   return { ...(doc as object), format_version: version, resource_changes: changes } as PlanJson;
+}
+
+/**
+ * Top-level keys of `terraform show -json` output up to Terraform 1.15 (format 1.2). Terraform adds keys without
+ * raising format_version (1.14 added the action fields), so an unknown key holding a non-empty list may be changes
+ * this gate cannot see: it is refused. Unknown objects and scalars are let through.
+ */
+const KNOWN_TOP_LEVEL = new Set([
+  "format_version", "terraform_version", "variables", "planned_values", "resource_drift", "resource_changes",
+  "deferred_changes", "deferred_action_invocations", "output_changes", "action_invocations", "prior_state",
+  "configuration", "relevant_attributes", "checks", "timestamp", "applyable", "complete", "errored",
+]);
+
+function checkUnknownArrays(doc: Record<string, unknown>, file: string): void {
+  for (const [key, value] of Object.entries(doc)) {
+    if (KNOWN_TOP_LEVEL.has(key) || !Array.isArray(value) || value.length === 0) continue;
+    throw new InputError(
+      file,
+      `plan has an unknown top-level field "${key}" with ${value.length} entr${value.length === 1 ? "y" : "ies"} (a newer Terraform may list changes there that this gate cannot see), so it refuses rather than guess`,
+    );
+  }
+}
+
+/**
+ * Terraform 1.14+ actions. An action a resource change triggers is judged with that change (rule
+ * plan-action-invoked), so approving the change approves it. One that no judged change triggers (`plan -invoke`)
+ * could never be approved, and a deferred one is not in this plan: both are refused.
+ */
+function checkActionInvocations(doc: Record<string, unknown>, changes: readonly PlanResourceChange[], file: string): void {
+  const deferred = doc.deferred_action_invocations;
+  if (deferred !== undefined && deferred !== null && !Array.isArray(deferred)) throw new InputError(file, "malformed plan: deferred_action_invocations is not an array");
+  if (Array.isArray(deferred) && deferred.length > 0) {
+    throw new InputError(file, `plan is incomplete (${deferred.length} deferred action invocation(s) in deferred_action_invocations); the gate refuses a plan that does not show everything apply will do`);
+  }
+  const invocations = doc.action_invocations;
+  if (invocations === undefined || invocations === null) return;
+  if (!Array.isArray(invocations)) throw new InputError(file, "malformed plan: action_invocations is not an array");
+  const triggers = new Set(
+    changes.filter((rc) => rc.mode === "managed" && !rc.deposed && rc.change.actions.some((a) => a !== "no-op" && a !== "read")).map((rc) => rc.address),
+  );
+  invocations.forEach((a, i) => {
+    const where = `action_invocations[${i}]`;
+    if (!isObject(a) || typeof a.address !== "string" || a.address === "") throw new InputError(file, `malformed plan: ${where} has no address`);
+    const t = a.lifecycle_action_trigger;
+    const by = isObject(t) && typeof t.triggering_resource_address === "string" ? t.triggering_resource_address : undefined;
+    if (by !== undefined && triggers.has(by)) return;
+    const how = isObject(a.invoke_action_trigger)
+      ? "is invoked directly (terraform plan -invoke), not by a resource change"
+      : by !== undefined
+        ? `is triggered by ${by}, which has no change in resource_changes`
+        : "names no triggering resource";
+    throw new InputError(
+      file,
+      `plan runs action ${a.address} (${where}), which ${how}; the gate approves an action only with the change that triggers it, so it refuses the plan`,
+    );
+  });
 }
 
 function checkResourceChange(rc: unknown, i: number, file: string): PlanResourceChange {

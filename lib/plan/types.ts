@@ -64,12 +64,39 @@ export interface PlanJson {
   /** Changes Terraform noticed outside of Terraform. Informational: the gate never judges these. */
   readonly resource_drift?: readonly unknown[];
   readonly deferred_changes?: readonly unknown[];
+  /** Terraform 1.14+ actions this plan runs (still format 1.2). Each is judged with the change that triggers it. */
+  readonly action_invocations?: readonly PlanActionInvocation[];
+  /** Actions deferred to a later round: the reader refuses a plan with any. */
+  readonly deferred_action_invocations?: readonly unknown[];
   readonly prior_state?: { readonly values?: { readonly root_module?: PlanModule } };
   readonly configuration?: unknown;
   readonly timestamp?: string;
   readonly applyable?: boolean;
   readonly complete?: boolean;
   readonly errored?: boolean;
+}
+
+/** One entry of `action_invocations` (Terraform 1.14+): a provider action apply will run. */
+export interface PlanActionInvocation {
+  /** `action.aws_lambda_invoke.x`, `module.m.action.aws_lambda_invoke.x[0]`. */
+  readonly address: string;
+  readonly type?: string;
+  readonly name?: string;
+  readonly provider_name?: string;
+  readonly config_values?: unknown;
+  readonly config_sensitive?: unknown;
+  readonly config_unknown?: unknown;
+  /** Set when a resource's `lifecycle { action_trigger { ... } }` runs the action around that resource's change. */
+  readonly lifecycle_action_trigger?: {
+    readonly triggering_resource_address?: string;
+    /** `BeforeCreate`, `AfterUpdate`, ... */
+    readonly action_trigger_event?: string;
+    readonly action_trigger_block_index?: number;
+    readonly actions_list_index?: number;
+    readonly on_failure?: string;
+  };
+  /** Set when the action was invoked directly (`terraform plan -invoke=...`). */
+  readonly invoke_action_trigger?: { readonly calling_resource_address?: string };
 }
 
 /** A plan as read from disk: the parsed JSON and the SHA-256 of the exact bytes (what approvals sign). */

@@ -85,20 +85,20 @@ describe("blastwall gate", () => {
 
   test("--config: protected addresses and trusted keys from blastwall config", async () => {
     const dir = workspace("delete-protected.json");
-    writeFileSync(join(dir, "gate.json"), JSON.stringify({ protected: { addresses: ["aws_sqs_queue.jobs"] }, trustedKeys: ["approver.pub.pem"] }));
+    writeFileSync(join(dir, "gate.json"), JSON.stringify({ protected: { addresses: ["aws_sns_topic.jobs"] }, trustedKeys: ["approver.pub.pem"] }));
     const before = io(dir);
     expect(await gateCommand(["--format", "json", "--config", "gate.json", "plan.json"], before.cli)).toBe(1);
-    expect(JSON.parse(before.out()).findings.some((f: { principal: string }) => f.principal === "aws_sqs_queue.jobs")).toBe(true);
+    expect(JSON.parse(before.out()).findings.some((f: { principal: string }) => f.principal === "aws_sns_topic.jobs")).toBe(true);
     // Without the gate's config, approve does not know the queue is protected: the queue is not approved, and the
     // gate still blocks it.
     const blind = io(dir);
     expect(await approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], blind.cli)).toBe(0);
-    expect(blind.err()).not.toMatch(/aws_sqs_queue\.jobs/);
+    expect(blind.err()).not.toMatch(/aws_sns_topic\.jobs/);
     expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(1);
     // With the same --config, the approval lists exactly what the gate blocks, and the gate accepts it.
     const a = io(dir);
     await approveCommand(["plan.json", "--config", "gate.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], a.cli);
-    expect(a.err()).toMatch(/aws_sqs_queue\.jobs/);
+    expect(a.err()).toMatch(/aws_sns_topic\.jobs/);
     expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(0);
   });
 

@@ -165,7 +165,7 @@ describe("runGate with approvals", () => {
 
   test("an approval covering a config-protected address only counts when the gate sees the same protection", () => {
     const w = workspace("delete-protected.json");
-    const config = { protected: { addresses: ["aws_sqs_queue.jobs"] } };
+    const config = { protected: { addresses: ["aws_sns_topic.jobs"] } };
     const file = w.write("ok.json", w.approve({ config }));
     expect(gateFails(w.gate({ approvals: [file], config }))).toBe(false);
   });

@@ -1,5 +1,6 @@
 /** Every plan rule, in report order: destroys first, then protection-weakening updates. */
 import type { PlanRule } from "../rule";
+import { actionInvoked } from "./action-invoked";
 import { agentSessionLengthened } from "./agent-session-lengthened";
 import { agentTagRemoved } from "./agent-tag-removed";
 import { automatedBackupsDeleted } from "./automated-backups-deleted";
@@ -7,11 +8,13 @@ import { backupRetentionLowered } from "./backup-retention-lowered";
 import { deletionProtectionOff } from "./deletion-protection-off";
 import { finalSnapshotSkipped } from "./final-snapshot-skipped";
 import { forceDestroyOn } from "./force-destroy-on";
+import { guardrailChanged } from "./guardrail-changed";
 import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
 import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
 import { protectedTagRemoved } from "./protected-tag-removed";
+import { provisionerRuns } from "./provisioner-runs";
 import { trailWeakened } from "./trail-weakened";
 import { trustPolicyWidened } from "./trust-policy-widened";
 import { vaultLockWeakened } from "./vault-lock-weakened";
@@ -29,9 +32,12 @@ export const PLAN_RULES: readonly PlanRule[] = [
   vaultLockWeakened,
   trailWeakened,
   kmsDeletionWindowShortened,
+  guardrailChanged,
   permissionsBoundaryRemoved,
   agentSessionLengthened,
   trustPolicyWidened,
   protectedTagRemoved,
   agentTagRemoved,
+  provisionerRuns,
+  actionInvoked,
 ];

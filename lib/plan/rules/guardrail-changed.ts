@@ -1,0 +1,223 @@
+import type { Evidence } from "../../engine/findings";
+import type { PlanRule } from "../rule";
+import { changeFinding, lowered } from "../rule";
+import type { PlanResourceChange } from "../types";
+import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
+
+/** One changed value of a guardrail: where, what it was, what it will be. */
+interface Diff {
+  readonly label: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+interface Guardrail {
+  /** What the guardrail does, for the message. */
+  readonly guards: string;
+  /** Top-level attributes compared; `all`: every attribute except ROUTINE and `judgedElsewhere`. */
+  readonly attributes: readonly string[] | "all";
+  /** Attributes another plan rule judges by direction (so a strengthening passes there): not compared here. */
+  readonly judgedElsewhere?: readonly string[];
+  /** Own comparison, for a type whose updates are routine except for a few nested values. */
+  readonly compare?: (rc: PlanResourceChange) => Diff[];
+}
+
+/** Never guard anything: labels, Terraform's own settings, identifiers. */
+const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description", "timeouts", "id", "arn"]);
+
+/**
+ * Guardrail types and what of them counts. `deletion_window_in_days` (plan-kms-deletion-window-shortened), the vault
+ * lock's retention (plan-vault-lock-weakened), `skip_destroy` (plan-deletion-protection-off), a backup plan rule's
+ * removal or `delete_after` and DynamoDB point-in-time recovery on/off (plan-backup-retention-lowered), and the
+ * trail's logging switches (plan-trail-weakened) are judged by direction there, so raising them passes.
+ */
+const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
+  ["aws_organizations_policy", { guards: "An Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts: its content is what it denies", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
+  ["aws_organizations_policy_attachment", { guards: "The attachment decides which accounts an Organizations policy guards", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
+  ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all" }],
+  ["aws_backup_selection", { guards: "The backup selection decides which resources are backed up", attributes: "all" }],
+  ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], compare: backupPlanRules }],
+  ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"] }],
+  ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all" }],
+  ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all" }],
+  ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all" }],
+  ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
+  ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
+  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all" }],
+  ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
+  ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all" }],
+  ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, and the point-in-time recovery window is how far back it can be restored", attributes: [], compare: dynamodbProtection }],
+]);
+
+/** The guardrail types this rule judges. */
+export const GUARDRAIL_TYPES: readonly string[] = [...GUARDRAILS.keys()];
+
+const SHOWN_IN_MESSAGE = 6;
+
+/** Any update (or replace) of a guardrail's content: emptying a guardrail in place is as bad as deleting it. */
+export const guardrailChanged: PlanRule = {
+  meta: {
+    id: "plan-guardrail-changed",
+    title: "Plan changes a guardrail's content",
+    why:
+      "An SCP, a bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
+      "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
+      "so any change of that content needs a human. Tags and descriptions are routine; a CloudTrail trail counts for its event selectors and destination, a DynamoDB table only for its replicas and a shorter point-in-time recovery window.",
+    fix:
+      "If the change is not intended, restore the guardrail's previous content. If it is, a human with the approval key reviews the new content and runs `blastwall approve` on this exact plan.",
+    severity: "error",
+    category: "plan",
+  },
+  check(rc) {
+    const g = GUARDRAILS.get(rc.type);
+    if (!g || !isUpdateOrReplace(rc.change.actions)) return [];
+    const diffs = [...attributeDiffs(rc, g), ...(g.compare?.(rc) ?? [])];
+    if (diffs.length === 0) return [];
+    const shown = diffs.slice(0, SHOWN_IN_MESSAGE).map((d) => `${d.label} ${d.from} → ${d.to}`).join("; ");
+    const more = diffs.length > SHOWN_IN_MESSAGE ? `; and ${diffs.length - SHOWN_IN_MESSAGE} more` : "";
+    const what = rc.change.actions.includes("delete") ? `replaces the guardrail ${rc.address}` : `changes the guardrail ${rc.address} in place`;
+    const evidence: Evidence[] = [
+      { step: "guardrail", address: rc.address, detail: g.guards },
+      ...diffs.map((d) => ({ step: "changed", address: rc.address, detail: `${d.label}: ${d.from} → ${d.to}` })),
+    ];
+    return [changeFinding(rc, `The plan ${what}: ${shown}${more}. ${g.guards}.`, evidence)];
+  },
+};
+
+/** The compared top-level attributes that differ between before and after (or are unknown until apply). */
+function attributeDiffs(rc: PlanResourceChange, g: Guardrail): Diff[] {
+  const skip = new Set(g.judgedElsewhere ?? []);
+  let names: readonly string[];
+  if (g.attributes === "all") {
+    const keys = new Set<string>();
+    for (const side of [rc.change.before, rc.change.after, rc.change.after_unknown]) if (isObject(side)) for (const k of Object.keys(side)) keys.add(k);
+    names = [...keys].filter((k) => !ROUTINE.has(k));
+  } else {
+    names = g.attributes;
+  }
+  if (rc.change.after_unknown === true) {
+    return names.filter((n) => !skip.has(n)).map((n) => ({ label: n, from: show(rc.change, [n], getPath(rc.change.before, [n])), to: "(known after apply)" }));
+  }
+  const out: Diff[] = [];
+  for (const n of names) {
+    if (skip.has(n)) continue;
+    diffAt(rc, [n], formatPath([n]), getPath(rc.change.before, [n]), getPath(rc.change.after, [n]), out);
+  }
+  return out;
+}
+
+/**
+ * Walks before and after together and records every leaf that differs. Policy documents (strings holding JSON) are
+ * compared as JSON, so a reformatting is no change and a change is named down to the statement field. Sensitive
+ * values are compared but never printed, nor walked into.
+ */
+function diffAt(rc: PlanResourceChange, path: Path, label: string, before: unknown, after: unknown, out: Diff[]): void {
+  if (markedAt(rc.change.after_unknown, path)) {
+    out.push({ label, from: show(rc.change, path, before), to: "(known after apply)" });
+    return;
+  }
+  if (isSensitive(rc.change, path)) {
+    if (canonical(parsedJson(before)) !== canonical(parsedJson(after))) out.push({ label, from: "(sensitive)", to: "(sensitive)" });
+    return;
+  }
+  const b = parsedJson(before);
+  const a = parsedJson(after);
+  if (unset(b) && unset(a)) return;
+  if (isObject(b) && isObject(a)) {
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+    for (const k of keys) diffAt(rc, [...path, k], `${label}.${k}`, b[k], a[k], out);
+    return;
+  }
+  if (Array.isArray(b) && Array.isArray(a) && b.length === a.length) {
+    b.forEach((x, i) => diffAt(rc, [...path, i], `${label}[${i}]`, x, a[i], out));
+    return;
+  }
+  if (canonical(b) === canonical(a)) return;
+  out.push({ label, from: show(rc.change, path, b), to: show(rc.change, path, a) });
+}
+
+/** Backup plan rules matched by `rule_name`: a changed or added rule counts; removal and `delete_after` are judged by plan-backup-retention-lowered. */
+function backupPlanRules(rc: PlanResourceChange): Diff[] {
+  const after = afterValue(rc.change, ["rule"]);
+  const before = asList(getPath(rc.change.before, ["rule"]));
+  if (after.state === "unknown") return before.length > 0 ? [] : [{ label: "rule", from: "(not set)", to: "(known after apply)" }];
+  const afterRules = asList(after.value);
+  const out: Diff[] = [];
+  afterRules.forEach((a, j) => {
+    const name = String(a.rule_name ?? "");
+    const b = before.find((r) => String(r.rule_name ?? "") === name);
+    if (!b) {
+      out.push({ label: `rule "${name}"`, from: "(none)", to: "added" });
+      return;
+    }
+    diffAt(rc, ["rule", j], `rule "${name}"`, withoutDeleteAfter(b), withoutDeleteAfter(a), out);
+  });
+  return out;
+}
+
+function withoutDeleteAfter(rule: Record<string, unknown>): Record<string, unknown> {
+  const lifecycle = asList(rule.lifecycle).map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => k !== "delete_after")));
+  return { ...rule, lifecycle };
+}
+
+/** Computed per-replica values that change without anyone changing the replica. */
+const REPLICA_COMPUTED = new Set(["arn", "stream_arn", "stream_label"]);
+
+/** DynamoDB: replicas (by region) added, removed or changed; the point-in-time recovery window shortened while PITR stays on. */
+function dynamodbProtection(rc: PlanResourceChange): Diff[] {
+  const out: Diff[] = [];
+  const before = asList(getPath(rc.change.before, ["replica"]));
+  const after = afterValue(rc.change, ["replica"]);
+  if (after.state === "unknown") {
+    out.push({ label: "replica", from: `${before.length} region(s)`, to: "(known after apply)" });
+  } else {
+    const afterReplicas = asList(after.value);
+    const region = (r: Record<string, unknown>) => String(r.region_name ?? "");
+    for (const b of before) {
+      if (!afterReplicas.some((a) => region(a) === region(b))) out.push({ label: `replica "${region(b)}"`, from: "present", to: "removed (the copy in that region is deleted)" });
+    }
+    afterReplicas.forEach((a, j) => {
+      const b = before.find((r) => region(r) === region(a));
+      if (!b) {
+        out.push({ label: `replica "${region(a)}"`, from: "(none)", to: "added" });
+        return;
+      }
+      const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !REPLICA_COMPUTED.has(k)));
+      diffAt(rc, ["replica", j], `replica "${region(a)}"`, strip(b), strip(a), out);
+    });
+  }
+  const pitr = ["point_in_time_recovery", 0];
+  const enabledAfter = afterValue(rc.change, [...pitr, "enabled"]);
+  if (truthy(getPath(rc.change.before, [...pitr, "enabled"])) && enabledAfter.state === "known" && truthy(enabledAfter.value)) {
+    const w = lowered(rc, [...pitr, "recovery_period_in_days"], 35); // unset: the 35-day maximum
+    if (w) out.push({ label: w.label, from: w.from, to: w.to });
+  }
+  return out;
+}
+
+/** A string holding a JSON object or array (a policy document), parsed; anything else as it is. */
+function parsedJson(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const t = v.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return v;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return v;
+  }
+}
+
+function unset(v: unknown): boolean {
+  return v === null || v === undefined;
+}
+
+/** JSON text with sorted keys, so key order is no change. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  return v === undefined ? "null" : JSON.stringify(v);
+}
+
+function asList(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
+}
