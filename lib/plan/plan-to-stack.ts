@@ -121,5 +121,8 @@ export function mergeUnknown(values: unknown, unknown: unknown): unknown {
 
 /** The changes of a plan the gate judges: managed resources whose actions do more than `no-op`/`read`. */
 export function judgedChanges(plan: PlanJson): PlanResourceChange[] {
-  return plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.change.actions.some((a) => a !== "no-op" && a !== "read"));
+  // A move is a change even when nothing else changes: it can take a resource out of what the config protects.
+  return plan.resource_changes.filter(
+    (rc) => rc.mode === "managed" && (rc.change.actions.some((a) => a !== "no-op" && a !== "read") || (rc.previous_address !== undefined && rc.previous_address !== rc.address)),
+  );
 }

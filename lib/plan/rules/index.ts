@@ -14,6 +14,7 @@ import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
 import { protectedTagRemoved } from "./protected-tag-removed";
+import { protectedMoved } from "./protected-moved";
 import { provisionerRuns } from "./provisioner-runs";
 import { trailWeakened } from "./trail-weakened";
 import { trustPolicyWidened } from "./trust-policy-widened";
@@ -37,6 +38,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   agentSessionLengthened,
   trustPolicyWidened,
   protectedTagRemoved,
+  protectedMoved,
   agentTagRemoved,
   provisionerRuns,
   actionInvoked,
