@@ -2,6 +2,8 @@
  * Reads `terraform show -json PLANFILE` output into a checked `PlanJson`. Anything the gate cannot judge with
  * confidence is refused with an `InputError` (one line: file and problem): a gate that guesses fails open.
  */
+import { findJsonKeyProblem } from "../engine/terraform/json-keys";
+import { lineColumn } from "../engine/terraform/read-file";
 import { isObject } from "../engine/json";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
@@ -94,6 +96,13 @@ export function parsePlanText(text: string, file: string): PlanJson {
     doc = JSON.parse(text);
   } catch (e) {
     throw new InputError(file, `malformed JSON (${oneLine(e instanceof Error ? e.message : String(e))})`);
+  }
+  // Terraform never writes a key twice or nests hundreds deep; a plan that does was edited, and JSON.parse would
+  // keep only the last of two keys.
+  const odd = findJsonKeyProblem(text);
+  if (odd) {
+    const { line, column } = lineColumn(text, odd.offset);
+    throw new InputError(file, `line ${line}, column ${column}: ${odd.problem}`);
   }
   return checkPlan(doc, file);
 }

@@ -133,3 +133,16 @@ describe("readPlan: what it accepts", () => {
     expect(formatSupported(v)).toBe(ok);
   });
 });
+
+describe("plan JSON that Terraform does not write", () => {
+  const { parsePlanText } = require("../../lib/plan/read-plan") as typeof import("../../lib/plan/read-plan");
+  test("a key given twice is refused with its line, not read as the last one", () => {
+    const text = '{"format_version":"1.2","resource_changes":[],"resource_changes":[{"address":"aws_db_instance.x"}],"planned_values":{}}';
+    expect(() => parsePlanText(text, "plan.json")).toThrow(/line 1, column \d+: key "resource_changes" appears twice in the same object/);
+  });
+
+  test("nesting hundreds deep is refused with its line", () => {
+    const text = `{"format_version":"1.2","resource_changes":[],"planned_values":{"x":${"[".repeat(400)}${"]".repeat(400)}}}`;
+    expect(() => parsePlanText(text, "plan.json")).toThrow(/line 1, column \d+: .*nest/i);
+  });
+});
