@@ -9,9 +9,12 @@ interface TrustGrant {
   readonly principals: readonly string[];
   /** `operator|key` → allowed values. */
   readonly conditions: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Actions it allows, lower case (`*` for a NotAction statement). */
+  readonly actions: ReadonlySet<string>;
 }
 
-type Parsed = { ok: true; grants: TrustGrant[] } | { ok: false; problem: string };
+/** The allows, and each Deny statement as canonical text (a Deny removed or changed is a widening). */
+type Parsed = { ok: true; grants: TrustGrant[]; denies: string[] } | { ok: false; problem: string };
 
 export const trustPolicyWidened: PlanRule = {
   meta: {
@@ -41,6 +44,10 @@ export const trustPolicyWidened: PlanRule = {
       } else {
         const beforeGrants = b.ok ? b.grants : [];
         for (const line of widenings(beforeGrants, a.grants)) evidence.push({ step: "trust-policy", address: rc.address, detail: line });
+        // A Deny that blocked callers before, and is gone or changed now, lets them through.
+        for (const d of b.ok ? b.denies : []) {
+          if (!a.denies.includes(d)) evidence.push({ step: "trust-policy", address: rc.address, detail: `a Deny statement is removed or changed: ${d.length > 160 ? `${d.slice(0, 157)}...` : d}` });
+        }
       }
     }
     if (evidence.length === 0) return [];
@@ -69,18 +76,35 @@ export function widenings(before: readonly TrustGrant[], after: readonly TrustGr
       if (!priors.some((x) => atLeastAsStrict(g.conditions, x.conditions))) {
         reported.add(p);
         out.push(g.conditions.size === 0 ? `conditions dropped for ${p}` : `looser conditions for ${p} (${showConditions(g.conditions)})`);
+        continue;
+      }
+      // The same caller may now do more: sts:AssumeRole where it could only tag sessions, or anything (`*`).
+      const had = new Set(priors.flatMap((x) => [...x.actions]));
+      const more = [...g.actions].filter((act) => !had.has(act) && !had.has("*"));
+      if (more.length > 0) {
+        reported.add(p);
+        out.push(`${p} may now also ${more.join(", ")}`);
       }
     }
   }
   return out;
 }
 
-/** True when `next` keeps every condition key of `prior` with the same operator and no value `prior` did not allow. */
+/**
+ * True when `next` keeps every condition key of `prior` with the same operator, and allows no value `prior` did not:
+ * for a positive operator no new value; for a negated one (`StringNotLike`, `ArnNotEquals`, ...) no excluded value
+ * dropped, since each value it lists is one more caller kept out.
+ */
 function atLeastAsStrict(next: TrustGrant["conditions"], prior: TrustGrant["conditions"]): boolean {
   for (const [key, values] of prior) {
     const n = next.get(key);
     if (!n) return false;
-    for (const v of n) if (!values.has(v)) return false;
+    const negated = /not/i.test(key.split("|")[0].replace(/^ForAllValues:|^ForAnyValue:/i, "").replace(/IfExists$/i, ""));
+    if (negated) {
+      for (const v of values) if (!n.has(v)) return false;
+    } else {
+      for (const v of n) if (!values.has(v)) return false;
+    }
   }
   return true;
 }
@@ -117,8 +141,13 @@ export function parseTrust(doc: unknown): Parsed {
   const raw = v.Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const grants: TrustGrant[] = [];
+  const denies: string[] = [];
   for (const s of statements) {
     if (!isObject(s)) return { ok: false, problem: "a statement is not an object" };
+    if (s.Effect === "Deny") {
+      denies.push(canonical(s));
+      continue;
+    }
     if (s.Effect !== "Allow") continue;
     const principals = "NotPrincipal" in s ? ["*"] : principalsOf(s.Principal);
     if (principals === undefined) return { ok: false, problem: "a Principal cannot be read" };
@@ -133,9 +162,18 @@ export function parseTrust(doc: unknown): Parsed {
         }
       }
     }
-    grants.push({ principals, conditions });
+    const raw = "NotAction" in s ? ["*"] : Array.isArray(s.Action) ? s.Action : [s.Action];
+    const actions = new Set(raw.map((x) => String(x).toLowerCase()));
+    grants.push({ principals, conditions, actions });
   }
-  return { ok: true, grants };
+  return { ok: true, grants, denies };
+}
+
+/** A statement as text with its keys sorted, so reordering is no change. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
 }
 
 function principalsOf(p: unknown): string[] | undefined {
