@@ -98,6 +98,12 @@ export class ModuleInstance implements Env {
     readonly prefix: string,
     private readonly inputs: ReadonlyMap<string, () => Value> | undefined,
     private readonly tree: Tree,
+    /**
+     * The root provider configuration each provider name of this module stands for (`aws` → `aws.agents`), from
+     * the `providers` arguments of the module calls that lead here. Empty at the root and for a module that
+     * inherits the root's default providers.
+     */
+    private readonly providerMap: ReadonlyMap<string, string> = new Map(),
   ) {
     this.pathModule = def.relDir;
     this.rootDir = tree.rootAbs;
@@ -275,10 +281,33 @@ export class ModuleInstance implements Env {
         if (MODULE_META.has(k)) continue;
         inputs.set(k, () => evalJson(v, scope));
       }
-      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree);
+      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call));
     });
     this.instances.set(call.name, list);
     return list;
+  }
+
+  /**
+   * What a module call's `providers = { aws = aws.agents }` passes down, in root terms. Without the argument the
+   * child gets this module's default (unaliased) providers, as Terraform passes them implicitly.
+   */
+  private childProviders(call: NamedDecl): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [k, v] of this.providerMap) if (!k.includes(".")) out.set(k, v);
+    const given = call.body["providers"];
+    const block = Array.isArray(given) ? given[0] : given;
+    if (block && typeof block === "object") {
+      for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
+        const ref = typeof v === "string" ? v.replace(/^\$\{\s*(.*?)\s*\}$/, "$1") : undefined;
+        if (ref) out.set(k, this.rootProvider(ref));
+      }
+    }
+    return out;
+  }
+
+  /** The root provider configuration a provider reference of this module (`aws`, `aws.x`) stands for. */
+  rootProvider(ref: string): string {
+    return this.providerMap.get(ref) ?? ref;
   }
 
   module(name: string): Value | undefined {
@@ -341,6 +370,13 @@ export class ModuleInstance implements Env {
     for (const { suffix, scope } of this.instancesOf(exp)) {
       const unknowns: { attribute: string; expression: string }[] = [];
       const values = renderBody(decl.body, scope, exp, unknowns);
+      // Inside a module, the provider a resource uses is the one the module calls passed down: default_tags (an
+      // agent tag among them) and the account come from that configuration.
+      if (!this.isRoot) {
+        const own = typeof values["provider"] === "string" ? (values["provider"] as string) : decl.type.split("_")[0];
+        const root = this.rootProvider(own);
+        if (root !== own || values["provider"] !== undefined) values["provider"] = root;
+      }
       out.push({
         mode: decl.mode,
         type: decl.type,

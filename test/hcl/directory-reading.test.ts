@@ -65,3 +65,40 @@ describe("what Terraform reads in a folder", () => {
     expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
   });
 });
+
+describe("providers passed to modules", () => {
+  const root = (providers: string) => `provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "agents"
+  region = "eu-west-1"
+  default_tags {
+    tags = { "blastwall:agent" = "true" }
+  }
+}
+module "bot" {
+  source = "./modules/bot"
+${providers}
+}
+`;
+  const bot = `resource "aws_iam_role" "bot" {
+  name               = "bot"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.bot.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+
+  test("a module given a provider whose default_tags mark agents creates agents", async () => {
+    const d = dir({ "main.tf": root("  providers = { aws = aws.agents }"), "modules/bot/main.tf": bot });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a module on the default provider does not", async () => {
+    const d = dir({ "main.tf": root(""), "modules/bot/main.tf": bot });
+    expect(await destroy(d)).toEqual([]);
+  });
+});
