@@ -354,13 +354,29 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
   };
 }
 
+/**
+ * A JSON value taken literally, as Terraform takes `.tfvars.json` values and the `default` of a variable in a
+ * `.tf.json` file: `${` and `%{` escaped, so the evaluator reads no template into it (a `%{ if false }` in a
+ * policy string must not hide a statement).
+ */
+export function literalJson(v: unknown): unknown {
+  if (typeof v === "string") return v.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  if (Array.isArray(v)) return v.map(literalJson);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = literalJson(x);
+    return out;
+  }
+  return v;
+}
+
 /** Parses a tfvars file (HCL attributes) or a `.tfvars.json` file into a plain object. */
 export async function readTfvars(absFile: string, file: string, display: string): Promise<Obj> {
   const text = readText(absFile);
   if (file.endsWith(".json")) {
     const parsed = parseJsonText(display, text);
     if (!isObject(parsed)) throw new InputError(display, "must hold a JSON object of variable values");
-    return parsed;
+    return literalJson(parsed) as Obj;
   }
   try {
     return await hcl2json()(file, text);

@@ -9,7 +9,7 @@
 import { readFileSync } from "fs";
 import { isAbsolute, join } from "path";
 import { evalJson, evalString, type Env, type Scope } from "./evaluate";
-import { resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
+import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
 import { ModRef, Unk, isObj, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
@@ -143,7 +143,7 @@ export class ModuleInstance implements Env {
         if (input) return input();
         if (this.isRoot && this.tree.tfvars.has(name)) return evalJson(this.tree.tfvars.get(name), this.scope());
         const decl = this.def.variables.get(name);
-        if (decl && "default" in decl.body) return evalJson(decl.body["default"], this.scope());
+        if (decl && "default" in decl.body) return evalJson(decl.file.endsWith(".json") ? literalJson(decl.body["default"]) : decl.body["default"], this.scope());
         return unknown();
       },
       unknown,

@@ -102,3 +102,25 @@ resource "aws_iam_role_policy" "p" {
     expect(await destroy(d)).toEqual([]);
   });
 });
+
+describe("JSON values are taken literally", () => {
+  const main = AGENT + 'variable "policy" {\n  type = string\n}\nresource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.agent.name\n  policy = var.policy\n}\n';
+  // A Condition value that spells a template directive: Terraform keeps the text, so the second statement stays.
+  const policy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEqualsIfExists: { "aws:RequestTag/x": "%{ if false }" } } },
+      { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*", Condition: { StringEqualsIfExists: { "aws:RequestTag/y": "%{ endif }" } } },
+    ],
+  });
+
+  test("a .tfvars.json value is not read as a template", async () => {
+    const d = dir({ "main.tf": main, "prod.auto.tfvars.json": JSON.stringify({ policy }) });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a variable default in a .tf.json file is not read as a template", async () => {
+    const d = dir({ "main.tf": AGENT + 'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.agent.name\n  policy = var.policy\n}\n', "vars.tf.json": JSON.stringify({ variable: { policy: { type: "string", default: policy } } }) });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+});
