@@ -5,7 +5,7 @@ import type { Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import { checkStacks } from "../check/run-check";
-import { loadConfig } from "../config/load-config";
+import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
 import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
@@ -74,6 +74,8 @@ export class BlastwallChecks implements Aspect {
   private configCache?: BlastwallConfig;
 
   constructor(private readonly props: BlastwallChecksProps = {}) {
+    // A config given in code is checked like blastwall.json: a misspelt severity must not drop findings unseen.
+    if (props.config !== undefined) parseConfig(props.config, "BlastwallChecks config");
     // The app has loaded its framework by now, even when it imported blastwall first.
     installAppGuard();
   }

@@ -54,8 +54,12 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
   // Per acknowledgement of the config: the findings it matched, and in which stacks.
   const matched = new Map<Acknowledgement, { stacks: string[]; findings: Finding[] }>();
+  // Severities the config lowers below a rule's own: each is reported, with what it hides, so the report shows it.
+  const lowered = loweredSeverities(opts.config, rules);
+  const hidden = new Map<string, number>();
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
@@ -74,6 +78,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     agents += r.analysis.agents.length;
     resources += stack.resources.length;
   }
+  for (const [ruleId, to] of lowered) findings.push(loweredFinding(ruleId, to, hidden.get(ruleId) ?? 0, opts.configSource ?? "blastwall.json"));
   for (const ack of acks) {
     const m = matched.get(ack);
     if (isExpired(ack, now)) findings.push(expiredFinding(ack, m?.findings ?? []));
@@ -94,4 +99,29 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const stacks: TfStack[] = [];
   for (const input of inputs) stacks.push(await loadStack(input, values));
   return checkStacks(stacks, opts);
+}
+
+/** Rules the config sets to `warning` or `off` although they report errors. */
+function loweredSeverities(config: BlastwallConfig, rules: readonly Rule[]): Map<string, "warning" | "off"> {
+  const out = new Map<string, "warning" | "off">();
+  for (const [id, to] of Object.entries(config.severity ?? {})) {
+    if ((to === "warning" || to === "off") && rules.some((r) => r.meta.id === id && r.meta.severity === "error")) out.set(id, to);
+  }
+  return out;
+}
+
+function loweredFinding(ruleId: string, to: "warning" | "off", count: number, source: string): Finding {
+  return {
+    ruleId: "config-severity-lowered",
+    severity: "warning",
+    principal: source,
+    resource: source,
+    actions: [],
+    evidence: [{ step: "config", address: source, detail: `severity.${ruleId} = "${to}"` }],
+    message:
+      `${source} sets ${ruleId} to "${to}": ${count} error finding${count === 1 ? "" : "s"} of it ` +
+      `${to === "off" ? "are dropped from" : "no longer fail"} this report.`,
+    fix: `Remove the override and acknowledge the findings one by one, with a reason and an expiry, if they are intended.`,
+    file: source,
+  };
 }

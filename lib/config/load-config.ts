@@ -2,6 +2,9 @@
  * Reads and validates `blastwall.json` against policies/blastwall-config.schema.json. Every problem a user must
  * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
  */
+import { MIN_REASON, visibleLength } from "../engine/text";
+import { findJsonKeyProblem } from "../engine/terraform/json-keys";
+import { lineColumn } from "../engine/terraform/read-file";
 import { existsSync, readFileSync, statSync } from "fs";
 import { join, resolve } from "path";
 import type { ErrorObject } from "ajv";
@@ -86,6 +89,18 @@ export function parseConfig(json: unknown, file: string): BlastwallConfig {
     throw new InputError(file, first ? describeError(first) : "is not a valid blastwall config");
   }
   const config = json as BlastwallConfig;
+  // Rule ids must name rules: a misspelt id in `severity` or an acknowledgement silently does nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const known = new Set((require("../rules/catalog") as typeof import("../rules/catalog")).allRuleMetas().map((m) => m.id));
+  for (const id of Object.keys(config.severity ?? {})) {
+    if (!known.has(id)) throw new InputError(file, `severity.${id}: unknown rule id (docs/rules.md lists them)`);
+  }
+  (config.acknowledgements ?? []).forEach((a, i) => {
+    if (!known.has(a.ruleId)) throw new InputError(file, `acknowledgements[${i}].ruleId: ${JSON.stringify(a.ruleId)} is not a rule id (docs/rules.md lists them)`);
+    if (visibleLength(a.reason) < MIN_REASON) {
+      throw new InputError(file, `acknowledgements[${i}].reason: must say why in at least ${MIN_REASON} characters (blanks and invisible characters do not count)`);
+    }
+  });
   (config.acknowledgements ?? []).forEach((a, i) => {
     if (a.expires !== undefined && expiryInstant(a.expires) === undefined) {
       throw new InputError(
@@ -123,11 +138,18 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
     throw new InputError(shown, `cannot read the config file: ${err instanceof Error ? err.message : String(err)}`);
   }
   let json: unknown;
+  const body = text.replace(/^\uFEFF/, "");
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(body);
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new InputError(shown, `is not valid JSON: ${why}`);
+  }
+  // JSON.parse keeps the last of two "severity" keys: a config must say one thing.
+  const odd = findJsonKeyProblem(body);
+  if (odd) {
+    const { line, column } = lineColumn(body, odd.offset);
+    throw new InputError(shown, `line ${line}, column ${column}: ${odd.problem}`);
   }
   return parseConfig(json, shown);
 }

@@ -11,6 +11,7 @@ import { parsePolicyJson } from "./iam/policy-json";
 import { loadCatalogue } from "./catalogue";
 import { resolveManagedPolicy } from "./managed-policies";
 import { actionUniverse } from "./universe";
+import { MIN_REASON, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
 
@@ -113,9 +114,12 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
     const acks = meta?.blastwall?.acknowledgements;
     if (!Array.isArray(acks)) continue;
     for (const a of acks as Record<string, unknown>[]) {
+      // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
+      // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
+      if (typeof a?.reason !== "string" || visibleLength(a.reason) < MIN_REASON) continue;
       out.push({
         ruleId: String(a.ruleId),
-        principal: typeof a.principal === "string" ? a.principal : r.address,
+        principal: r.address,
         reason: String(a.reason ?? ""),
         expires: typeof a.expires === "string" ? a.expires : undefined,
         source: `construct ${r.constructPath ?? r.address}`,

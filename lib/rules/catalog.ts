@@ -21,6 +21,16 @@ const INPUT_METAS: RuleMeta[] = [
     category: "input",
   },
   {
+    id: "config-severity-lowered",
+    title: "The config lowers a rule that reports errors to warning or off",
+    why:
+      "A severity override silences every finding of a rule at once, with no reason and no expiry: a gate that is quietly " +
+      "switched off looks exactly like one that passes. The report says so every time.",
+    fix: "Remove the override; acknowledge intended findings one by one, with a reason and an expiry.",
+    severity: "warning",
+    category: "input",
+  },
+  {
     id: "acknowledgement-unscoped",
     title: "An acknowledgement without a stack covered findings in several stacks",
     why:

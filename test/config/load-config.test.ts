@@ -35,11 +35,11 @@ function problem(content: unknown): string {
 const full: BlastwallConfig = {
   $schema: "./node_modules/blastwall/policies/blastwall-config.schema.json",
   agents: { addresses: ["aws_iam_role.agent"], names: ["ai-*", "agent-?"], tags: { "blastwall:agent": "true" } },
-  severity: { "agent-direct-destroy": "error", "agent-credential-read": "warning", "unanalysable-policy": "off" },
+  severity: { "agent-destroy-right": "error", "agent-stored-secret": "warning", "unanalysable-policy": "off" },
   acknowledgements: [
-    { ruleId: "agent-credential-read", principal: "aws_iam_role.agent", reason: "reads only its own API token", expires: "2099-12-31" },
-    { ruleId: "agent-protection", principal: "module.m.aws_iam_role.r[0]", reason: "approved by the data owner", expires: "2099-01-01T00:00:00Z" },
-    { ruleId: "agent-escalation", principal: "aws_iam_user.ci", reason: "break-glass user, monitored" },
+    { ruleId: "agent-stored-secret", principal: "aws_iam_role.agent", reason: "reads only its own API token", expires: "2099-12-31" },
+    { ruleId: "agent-protection-removal", principal: "module.m.aws_iam_role.r[0]", reason: "approved by the data owner", expires: "2099-01-01T00:00:00Z" },
+    { ruleId: "agent-self-escalation", principal: "aws_iam_user.ci", reason: "break-glass user, monitored" },
   ],
   strict: true,
   protected: { addresses: ["aws_db_instance.main"], types: ["aws_rds_cluster"] },
@@ -97,7 +97,7 @@ describe("loadConfig", () => {
     expect(problem({ agents: { nmes: ["x"] } })).toBe("agents.nmes: unknown key (expected one of: addresses, names, tags)");
     expect(problem({ protected: { type: ["x"] } })).toMatch(/^protected\.type: unknown key/);
     expect(
-      problem({ acknowledgements: [{ ruleId: "r", principal: "aws_iam_role.a", reason: "long enough reason", until: "2099-01-01" }] }),
+      problem({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.a", reason: "long enough reason", until: "2099-01-01" }] }),
     ).toMatch(/^acknowledgements\[0\]\.until: unknown key \(expected one of: ruleId, principal, reason, expires, stack\)$/);
   });
 
@@ -105,8 +105,8 @@ describe("loadConfig", () => {
     expect(problem({ strict: "yes" })).toBe('strict: must be a boolean, not string "yes"');
     expect(problem({ agents: { names: "ai-*" } })).toBe('agents.names: must be an array, not string "ai-*"');
     expect(problem({ agents: { tags: { team: 1 } } })).toBe("agents.tags.team: must be a string, not number 1");
-    expect(problem({ severity: { "agent-direct-destroy": "fatal" } })).toBe(
-      'severity.agent-direct-destroy: must be one of "error", "warning", "off", not "fatal"',
+    expect(problem({ severity: { "agent-destroy-right": "fatal" } })).toBe(
+      'severity.agent-destroy-right: must be one of "error", "warning", "off", not "fatal"',
     );
     expect(problem({ severity: { "my rule": "loud" } })).toMatch(/^severity\["my rule"\]: must be one of/);
     expect(problem([])).toBe("(top level): must be an object, not an array");
@@ -119,7 +119,7 @@ describe("loadConfig", () => {
   });
 
   it("rejects an acknowledgement whose expires is not a valid date", () => {
-    const ack = (expires: string) => ({ acknowledgements: [{ ruleId: "r", principal: "aws_iam_role.a", reason: "long enough reason", expires }] });
+    const ack = (expires: string) => ({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.a", reason: "long enough reason", expires }] });
     for (const bad of ["next week", "2025-02-30", "2025-13-01", "31/12/2025", "2025-06-30T12:00:00", "2025-06-30T25:00:00Z", ""]) {
       expect(problem(ack(bad))).toMatch(/^acknowledgements\[0\]\.expires: .* is not a valid date \(use YYYY-MM-DD/);
     }
@@ -151,5 +151,29 @@ describe("configAcknowledgements", () => {
       "ci/blastwall.json",
     ]);
     expect(configAcknowledgements({})).toEqual([]);
+  });
+});
+
+describe("what a config must say plainly", () => {
+  const dir2 = mkdtempSync(join(tmpdir(), "blastwall-config-plain-"));
+  const put = (text: string) => {
+    const p = join(dir2, "blastwall.json");
+    writeFileSync(p, text);
+    return p;
+  };
+  const ack = (over: Record<string, unknown>) => JSON.stringify({ acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.a", reason: "scratch volumes only, reviewed", ...over }] });
+
+  it("rejects a misspelt rule id in severity or an acknowledgement, naming the key", () => {
+    expect(() => loadConfig(put(JSON.stringify({ severity: { "agent-stored-secrets": "error" } })))).toThrow(/severity\.agent-stored-secrets: unknown rule id/);
+    expect(() => loadConfig(put(ack({ ruleId: "agent-destroy-rights" })))).toThrow(/acknowledgements\[0\]\.ruleId: "agent-destroy-rights" is not a rule id/);
+  });
+
+  it("rejects a reason of blanks or invisible characters", () => {
+    expect(() => loadConfig(put(ack({ reason: "          " })))).toThrow(/acknowledgements\[0\]\.reason: must say why in at least 10 characters/);
+    expect(() => loadConfig(put(ack({ reason: "\u200b".repeat(12) })))).toThrow(/at least 10 characters/);
+  });
+
+  it("rejects a key given twice (JSON.parse would keep the last), naming the line", () => {
+    expect(() => loadConfig(put('{\n"severity": {"agent-destroy-right": "error"},\n"severity": {"agent-destroy-right": "off"}\n}'))).toThrow(/line 3, column 1: key "severity" appears twice/);
   });
 });
