@@ -31,22 +31,18 @@ export interface BlastwallChecksProps {
 
 /**
  * cdktf's synthesizer calls `toTerraform()` again right after the validations to write the stack; resolving every
- * token of a large stack twice would double the cost of synth. The stack hands the JSON the gate analysed to that
- * next call, so the file written is exactly the one checked. The hand-over lasts for the current synchronous
- * `app.synth()` only: it is used once, and dropped on the next tick if cdktf never asked (HCL output, or another
- * validation failed).
+ * token of a large stack twice would double the cost of synth. The stack hands the JSON the gate analysed to the
+ * rest of the current synchronous `app.synth()`, so the file written is exactly the one checked: a validation that
+ * runs after the gate's, changes the stack and calls `toTerraform()` itself cannot get an unchecked JSON written.
+ * The hand-over is dropped on the next tick.
  */
 function writeWhatWasChecked(stack: GuardedStack, json: unknown): void {
   const own = stack as unknown as { toTerraform?: () => unknown };
-  const drop = () => {
-    if (own.toTerraform === once) delete own.toTerraform;
-  };
-  const once = () => {
-    drop();
-    return json;
-  };
-  own.toTerraform = once;
-  process.nextTick(drop);
+  const checked = () => json;
+  own.toTerraform = checked;
+  process.nextTick(() => {
+    if (own.toTerraform === checked) delete own.toTerraform;
+  });
 }
 
 function stackFile(stack: GuardedStack): string {
@@ -81,9 +77,19 @@ export class BlastwallChecks implements Aspect {
   }
 
   visit(node: IConstruct): void {
-    if (!framework().TerraformStack.isStack(node) || this.guarded.has(node)) return;
-    this.guarded.add(node);
-    const stack = node;
+    const fw = framework();
+    // Added to a construct inside a stack, the aspect never meets the stack itself: guard the stack that holds it.
+    let stack: GuardedStack;
+    if (fw.TerraformStack.isStack(node)) stack = node;
+    else {
+      try {
+        stack = fw.TerraformStack.of(node);
+      } catch {
+        return; // the App itself, or a construct outside any stack
+      }
+    }
+    if (this.guarded.has(stack)) return;
+    this.guarded.add(stack);
     stack.node.addValidation({ validate: () => this.validateStack(stack) });
   }
 

@@ -129,3 +129,30 @@ describe("BlastwallChecks at synth time", () => {
     expect(Object.prototype.hasOwnProperty.call(s, "toTerraform")).toBe(false);
   });
 });
+
+describe("BlastwallChecks against escape hatches", () => {
+  test("a validation that runs after the gate's, changes the stack and resolves it, cannot get unchecked JSON written", () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const s = new AgentStack(app, "s", ["s3:ListBucket"]);
+    Aspects.of(app).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    s.policy.node.addValidation({
+      validate: () => {
+        s.policy.addOverride("policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }));
+        s.toTerraform();
+        return [];
+      },
+    });
+    app.synth();
+    const written = readFileSync(join(dir, "stacks", "s", "cdk.tf.json"), "utf8");
+    expect(written).toContain("s3:ListBucket");
+    expect(written).not.toContain("ec2:DeleteVolume");
+  });
+
+  test("added to a construct inside a stack, it guards that stack", () => {
+    const app = new App({ outdir: outdir() });
+    const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);
+    Aspects.of(s.role).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => app.synth()).toThrow(/ec2:DeleteVolume/);
+  });
+});
