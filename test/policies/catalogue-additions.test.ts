@@ -94,3 +94,9 @@ describe("catalogue additions: categories and severities", () => {
     }
   });
 });
+
+describe("organisation actions that lift SCPs (red-team)", () => {
+  test.each(["organizations:MoveAccount", "organizations:DisableAWSServiceAccess"])("%s is a protection-removal error", (action) => {
+    expect(errors(check(agentWith(action)), "agent-protection-removal").flatMap((f) => f.actions)).toEqual([action]);
+  });
+});
