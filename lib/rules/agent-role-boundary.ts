@@ -1,6 +1,11 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { principalEvidence } from "./support";
+import type { Statement } from "../engine/iam/types";
+import { effectiveRights } from "../engine/iam/evaluate";
+import { actionUniverse } from "../engine/universe";
+import { loadCatalogue } from "../engine/catalogue";
+import { listActions } from "../report/summarize";
+import { grantsByCategory, principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 
 /**
@@ -24,7 +29,28 @@ export const rule: Rule = {
   check({ analysis }) {
     const out: FindingDraft[] = [];
     for (const agent of analysis.agents) {
-      if (agent.kind !== "role" || agent.boundary) continue;
+      if (agent.kind !== "role") continue;
+      if (agent.boundary) {
+        // A boundary that itself allows destroy actions caps nothing that matters (AdministratorAccess as a boundary).
+        // A boundary that denies nothing (AdministratorAccess, `Allow *`) caps nothing. (One that denies some destroy
+        // actions but not all is judged by the rights it leaves: the agent rules report what the agent then holds.)
+        const statements = agent.boundary.document.statements;
+        if (statements.some((st) => st.effect === "Deny")) continue;
+        const allowed = boundaryAllows(statements);
+        if (allowed.length === 0) continue;
+        const r = agent.resource;
+        out.push({
+          principal: agent.address,
+          resource: agent.boundary.via,
+          actions: allowed,
+          message:
+            `${describe(r)} is an AI agent role whose permission boundary ${agent.boundary.document.address} denies nothing and allows ` +
+            `destroy actions (${listActions(allowed)}): a policy attached to the role later can hand it those. A boundary must deny them.`,
+          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${agent.boundary.document.address} allows ${listActions(allowed)}` }],
+          ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+        });
+        continue;
+      }
       const note = agent.notes.find((n) => n.startsWith("boundary "));
       const r = agent.resource;
       const state = note ? `has a permission boundary blastwall cannot rely on (${note})` : "has no permission boundary";
@@ -42,3 +68,11 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** Destroy actions the statements allow (their Denies applied), in catalogue order. */
+function boundaryAllows(statements: readonly Statement[]): string[] {
+  const rights = effectiveRights({ principal: "boundary", identity: statements, universe: actionUniverse() });
+  const cat = loadCatalogue();
+  const direct = [...new Set((grantsByCategory(rights).get("direct") ?? []).map((g) => g.action))];
+  return direct.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+}

@@ -27,3 +27,17 @@ describe("agent-role-boundary", () => {
     expect(run(rule, tf({ "aws_iam_role.deploy": { name: "deploy", assume_role_policy: TRUST } }))).toEqual([]);
   });
 });
+
+describe("a boundary that caps nothing (red-team)", () => {
+  it("AdministratorAccess as the boundary is a finding naming the destroy actions it leaves open", () => {
+    const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess" }) }));
+    expect(f.message).toMatch(/denies nothing and allows destroy actions \(/);
+    expect(f.actions).toContain("ec2:DeleteVolume");
+  });
+
+  it("a boundary policy of Allow * alone is one too; one with a Deny is judged by the rights it leaves", () => {
+    const allowAll = policy({ Effect: "Allow", Action: "*", Resource: "*" });
+    expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: allowAll } }))).toHaveLength(1);
+    expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: DENY } }))).toEqual([]);
+  });
+});
