@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Condition, Statement } from "../engine/iam/types";
-import { globMatch } from "../engine/iam/glob";
+import { globCovers, globMatch } from "../engine/iam/glob";
 import { statementName } from "../engine/describe";
 import { principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
@@ -16,12 +16,19 @@ function covers(s: Statement, action: string): boolean {
   return false;
 }
 
-/** A condition that is false whenever the request carries no source identity. */
+/**
+ * A condition that holds only for an `agent-` source identity: the prefix the guardrails (SCPs, key and bucket
+ * policies) recognise agent sessions by. `Null: false` or a value of `*` demands some identity, not an agent's.
+ */
 function requiresSourceIdentity(c: Condition): boolean {
   if (c.key.toLowerCase() !== KEY || c.values.length === 0) return false;
-  if (c.operator === "Null") return c.values.every((v) => v.toLowerCase() === "false");
-  return ["StringEquals", "StringLike", "StringEqualsIgnoreCase"].includes(c.operator);
+  if (c.operator === "StringLike") return c.values.every((v) => globCovers(AGENT_IDENTITY, v));
+  if (c.operator === "StringEquals" || c.operator === "StringEqualsIgnoreCase") return c.values.every((v) => globMatch(AGENT_IDENTITY, v, { caseInsensitive: c.operator === "StringEqualsIgnoreCase" }));
+  return false;
 }
+
+/** The source identities the guardrails treat as agent sessions. */
+const AGENT_IDENTITY = "agent-*";
 
 /** A Deny that certainly applies when the source identity is missing (and to nothing else that could be absent). */
 function deniesMissing(s: Statement): boolean {
@@ -83,7 +90,9 @@ export const rule: Rule = {
         const where = `${statementName(s)} of its trust policy`;
         const what = s.unknown
           ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`
-          : `${where} lets ${principalsOf(s)} call ${open.join(", ")} with no sts:SourceIdentity condition`;
+          : s.conditions.some((c) => c.key.toLowerCase() === KEY)
+            ? `${where} lets ${principalsOf(s)} call ${open.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
+            : `${where} lets ${principalsOf(s)} call ${open.join(", ")} with no sts:SourceIdentity condition`;
         out.push({
           principal: agent.address,
           resource: s.source.address,

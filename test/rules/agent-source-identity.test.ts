@@ -22,9 +22,16 @@ describe("agent-source-identity", () => {
     expect(f.message).toContain("Require StringLike sts:SourceIdentity = agent-*");
   });
 
-  it("passes StringLike / StringEquals sts:SourceIdentity and Null false", () => {
-    for (const c of [{ StringLike: { "sts:SourceIdentity": "agent-*" } }, { StringEquals: { "sts:SourceIdentity": "agent-ci" } }, { Null: { "sts:SourceIdentity": "false" } }]) {
+  it("passes StringLike / StringEquals sts:SourceIdentity with an agent- identity", () => {
+    for (const c of [{ StringLike: { "sts:SourceIdentity": "agent-*" } }, { StringEquals: { "sts:SourceIdentity": "agent-ci" } }]) {
       expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(c)) }))).toEqual([]);
+    }
+  });
+
+  it("fails a condition that demands some identity but not an agent- one (red-team)", () => {
+    for (const c of [{ StringLike: { "sts:SourceIdentity": "*" } }, { StringLike: { "sts:SourceIdentity": "ag*" } }, { Null: { "sts:SourceIdentity": "false" } }]) {
+      const [f] = run(rule, tf({ "aws_iam_role.agent": trust(allow(c)) }));
+      expect(f.message).toContain("with an sts:SourceIdentity condition that does not require an agent-* identity");
     }
   });
 
