@@ -1,6 +1,9 @@
 import type { BlastwallConfig } from "./config-types";
 import type { TfResource, TfStack } from "./terraform/types";
-import { AGENT_TAG, readAgentTag, tagValue } from "./agent-tags";
+import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
+
+/** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
+export const AGENT_PATH = "/agents/";
 import { globMatch } from "./iam/glob";
 
 export { AGENT_TAG };
@@ -18,6 +21,10 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
     if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return undefined;
     const tagged = readAgentTag(r, stack);
     if (tagged.state === "yes") return tagged.reason;
+    // AgentRole puts agents under /agents/, and the guardrail SCPs deny by that path: the gate follows the same
+    // convention, so dropping the tag alone does not take a role out of the checks.
+    const path = stack ? followReferences(stack, r.values.path) : r.values.path;
+    if (typeof path === "string" && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} (the path the guardrail SCPs treat as agents)`;
     if (addresses.has(r.address)) return `config agents.addresses lists ${r.address}`;
     const name = r.values.name;
     if (typeof name === "string") {

@@ -75,7 +75,8 @@ describe("agent-destroy-right: every way a policy reaches an agent", () => {
   });
 
   test.each(cases)("%s: passes when the principal is not an agent", (_name, resources) => {
-    const untagged = JSON.parse(JSON.stringify(resources).split('"blastwall:agent":"true"').join('"team":"platform"'));
+    // Neither the tag nor the /agents/ path, which the guardrail SCPs (and so the gate) treat as agents.
+    const untagged = JSON.parse(JSON.stringify(resources).split('"blastwall:agent":"true"').join('"team":"platform"').split('"/agents/"').join('"/"'));
     expect(errors(check(tf(untagged)))).toEqual([]);
   });
 });

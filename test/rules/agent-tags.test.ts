@@ -93,3 +93,16 @@ describe("agent-tags-unreadable", () => {
     expect(r.findings.map((f) => f.ruleId)).not.toContain("agent-tags-unreadable");
   });
 });
+
+describe("the /agents/ path", () => {
+  test("a role under /agents/ is an agent without the tag: overriding the tag away does not take it out of the checks (red-team)", () => {
+    const json = stack({ "blastwall:agent": "false" }, {}, DELETE, { path: "/agents/" });
+    expect(destroyFindings(json)).toEqual(["aws_iam_role.r"]);
+    const [f] = errors(check(json), "agent-destroy-right");
+    expect(f.evidence[0].detail).toMatch(/path \/agents\/ \(the path the guardrail SCPs treat as agents\)/);
+  });
+
+  test("a role elsewhere is not", () => {
+    expect(agentsOf(stack({ team: "x" }, {}, DELETE, { path: "/service/" }))).toBe(0);
+  });
+});
