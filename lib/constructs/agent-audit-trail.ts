@@ -64,8 +64,10 @@ export class AgentAuditTrail extends Construct {
       fail(C, "logAccountId", `must differ from managementAccountId (both ${mgmt}): logs kept where they are written can be erased by whoever controls that account`);
     }
     const region = requireRegion(C, "region", props.region);
-    const retention = requireInteger(C, "retentionDays", props.retentionDays ?? 365, 1, 36500, "days");
+    // An incident is often found weeks later: a trail kept for days is erased before anyone reads it.
+    const retention = requireInteger(C, "retentionDays", props.retentionDays ?? 365, 90, 36500, "days");
     const types = props.dataEventResourceTypes ?? DEFAULT_DATA_EVENT_TYPES;
+    if (types.length === 0) fail(C, "dataEventResourceTypes", "must name at least one resource type: without data events the trail does not show what an agent read or deleted");
     for (const t of types) if (!/^AWS::\w+::\w+$/.test(t)) fail(C, "dataEventResourceTypes", `must be resource types like AWS::S3::Object (got "${t}")`);
 
     this.trailArn = `arn:aws:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;

@@ -1,3 +1,4 @@
+import { globsIntersect } from "../engine/iam/glob";
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -90,7 +91,8 @@ export class EnvironmentAccounts extends Construct {
       if (!/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/.+$/.test(p) || p === "arn:aws:iam::*:role/*") {
         fail(C, "privilegedRoleArns", `must be IAM role ARN patterns narrower than every role, like arn:aws:iam::*:role/breakglass/* (got "${p}")`);
       }
-      if (p.includes("/agents/")) fail(C, "privilegedRoleArns", `must not cover agent roles (got "${p}")`);
+      // ArnLike's `*` crosses `/`: `role/a*` covers `role/agents/x`, and an agent exempt from the SCPs is no agent.
+      if (globsIntersect(p, "arn:aws:iam::*:role/agents/*", { caseInsensitive: true })) fail(C, "privilegedRoleArns", `must not cover agent roles under /agents/ (got "${p}")`);
     }
     const present = ENVIRONMENTS.filter((e) => props.accounts[e] !== undefined);
     const onlyPresent = (prop: string, envs: readonly Environment[]) => {
@@ -101,6 +103,7 @@ export class EnvironmentAccounts extends Construct {
     const denyAgentsIn = onlyPresent("denyAgentsIn", props.denyAgentsIn ?? present.filter((e) => e === "production" || e === "backup" || e === "log"));
     for (const must of ["production", "backup"] as const) {
       if (!denyAgentsIn.includes(must)) fail(C, "denyAgentsIn", `must include "${must}": agents have no business in ${must === "backup" ? "the account that holds the last copy" : "production"}`);
+      if (present.includes(must) && !denyDestroyIn.includes(must)) fail(C, "denyDestroyIn", `must include "${must}": its data is what the deny-destroy SCP is for`);
     }
     const seenEmails = new Set<string>();
     for (const e of present) {

@@ -86,8 +86,12 @@ export class ScopedToken extends Construct {
     // Refused here, before anything is created, so the message names this construct's prop.
     refuseDestroyActions(`${C}: actions`, props.actions);
     requireNonEmpty(C, "resources", props.resources, "resource ARN");
-    if (!props.allowAnyResource && props.resources.some((r) => !isToken(r) && (r === "*" || /^arn:[^:]*:\*/.test(r)))) {
-      fail(C, "resources", 'must name the resources of the task (got "*"); set allowAnyResource for actions that have no resource-level permissions');
+    // A wildcard that stands for every resource of a service (`arn:aws:s3:::*`, `arn:aws:ec2:*:*:*`, `**`) is `*` by
+    // another name; a token may resolve to anything.
+    const everything = (r: string) => isToken(r) || !r.startsWith("arn:") || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:[*?]*$/.test(r) || /^arn:[^:]*\*/.test(r) || /^arn:[^:]*:\*/.test(r);
+    const wide = props.allowAnyResource ? undefined : props.resources.find(everything);
+    if (wide !== undefined) {
+      fail(C, "resources", `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`);
     }
     if (!props.environment || isToken(props.environment)) fail(C, "environment", "must be a literal environment name such as \"staging\"");
     const tagKey = props.environmentTagKey ?? "environment";

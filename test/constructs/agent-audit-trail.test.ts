@@ -64,7 +64,9 @@ describe("AgentAuditTrail", () => {
       [{ organizationId: "acme" }, 'AgentAuditTrail: organizationId must be an AWS Organizations id like o-a1b2c3d4e5 (got "acme")'],
       [{ dataEventResourceTypes: ["s3"] }, 'AgentAuditTrail: dataEventResourceTypes must be resource types like AWS::S3::Object (got "s3")'],
       [{ bucketName: "Acme_Trail" }, 'AgentAuditTrail: bucketName must be a valid S3 bucket name (got "Acme_Trail")'],
-      [{ retentionDays: 0 }, "AgentAuditTrail: retentionDays must be between 1 and 36500 days (got 0)"],
+      [{ retentionDays: 0 }, "AgentAuditTrail: retentionDays must be between 90 and 36500 days (got 0)"],
+      [{ retentionDays: 1 }, "AgentAuditTrail: retentionDays must be between 90 and 36500 days (got 1)"],
+      [{ dataEventResourceTypes: [] }, "AgentAuditTrail: dataEventResourceTypes must name at least one resource type"],
     ] as [Partial<Props>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });

@@ -114,6 +114,9 @@ describe("EnvironmentAccounts", () => {
       [{ denyDestroyIn: ["log"] }, 'EnvironmentAccounts: denyDestroyIn names "log", which has no account in accounts'],
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/*"] }, "EnvironmentAccounts: privilegedRoleArns must be IAM role ARN patterns narrower than every role"],
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/agents/admin"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles"],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/a*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles under /agents/"],
+      [{ privilegedRoleArns: ["arn:aws:iam::*:role/*/*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles under /agents/"],
+      [{ denyDestroyIn: [] }, "EnvironmentAccounts: denyDestroyIn must include \"production\""],
       [{ privilegedRoleArns: [] }, "EnvironmentAccounts: privilegedRoleArns must name at least one break-glass role"],
     ] as [Partial<EnvironmentAccountsProps>, string][])("%#: %o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
