@@ -64,7 +64,7 @@ export class OffsiteBackupVault extends Construct {
     const account = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);
     const org = requireOrganizationId(C, "organizationId", props.organizationId);
-    const changeable = requireInteger(C, "changeableForDays", props.changeableForDays ?? MIN_CHANGEABLE_FOR_DAYS, MIN_CHANGEABLE_FOR_DAYS, 36500, "days",
+    const changeable = requireInteger(C, "changeableForDays", props.changeableForDays ?? MIN_CHANGEABLE_FOR_DAYS, MIN_CHANGEABLE_FOR_DAYS, 30, "days",
       "AWS needs a 72-hour cooling-off before a compliance lock sets, and without this setting the lock is only in governance mode, which privileged users can remove");
     const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? 7, 1, 36500, "days");
     if (props.maxRetentionDays !== undefined) {

@@ -5,6 +5,8 @@ import { hasInterpolation } from "../engine/terraform/tokens";
 import { describe, providerKey, readNumber, readString, refersTo, resourceEvidence, resourceFinding, unknownText } from "./protection-support";
 
 /** AWS's cooling-off before a compliance lock becomes immutable; fewer days is refused by the API. */
+/** The longest grace period that still makes a lock: past it, the lock is immutable (compliance mode). */
+const MAX_CHANGEABLE_FOR_DAYS = 30;
 const MIN_CHANGEABLE_FOR_DAYS = 3;
 
 /** The lock configurations aimed at a vault: by reference to its name/id, or by its literal name under the same provider. */
@@ -47,9 +49,21 @@ export const rule: Rule = {
       let problem = "has no aws_backup_vault_lock_configuration";
       for (const l of locks) {
         const days = readNumber(stack, l.values["changeable_for_days"]);
-        if (days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS) {
+        const minRetention = readNumber(stack, l.values["min_retention_days"]);
+        if (days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS && days.value <= MAX_CHANGEABLE_FOR_DAYS && minRetention.state === "set" && minRetention.value >= 1) {
           ok = true;
           break;
+        }
+        if (days.state === "set" && days.value > MAX_CHANGEABLE_FOR_DAYS) {
+          // Until the grace period ends the lock can be removed: 36,500 days is governance mode in all but name.
+          problem = `is locked by ${l.address} with changeable_for_days = ${days.value}: the lock stays removable for that long (at most ${MAX_CHANGEABLE_FOR_DAYS} days keeps it a lock)`;
+          evidence.push({ step: "vault-lock", address: l.address, detail: `changeable_for_days: ${days.value}` });
+          continue;
+        }
+        if (days.state === "set" && days.value >= MIN_CHANGEABLE_FOR_DAYS) {
+          problem = `is locked by ${l.address} without a min_retention_days, so recovery points can be deleted as soon as they are made`;
+          evidence.push({ step: "vault-lock", address: l.address, detail: `min_retention_days: ${minRetention.state === "set" ? minRetention.value : minRetention.state === "unset" ? "not set" : minRetention.raw}` });
+          continue;
         }
         problem =
           days.state === "unset" ? `is locked by ${l.address} in governance mode only (no changeable_for_days), which can be removed`

@@ -67,7 +67,8 @@ describe("OffsiteBackupVault", () => {
 
   describe("refuses misuse with the message a user needs", () => {
     it.each([
-      [{ changeableForDays: 1 }, "OffsiteBackupVault: changeableForDays must be between 3 and 36500 days (got 1): AWS needs a 72-hour cooling-off before a compliance lock sets"],
+      [{ changeableForDays: 1 }, "OffsiteBackupVault: changeableForDays must be between 3 and 30 days (got 1): AWS needs a 72-hour cooling-off before a compliance lock sets"],
+      [{ changeableForDays: 36500 }, "OffsiteBackupVault: changeableForDays must be between 3 and 30 days (got 36500)"],
       [{ organizationId: "org-1" }, 'OffsiteBackupVault: organizationId must be an AWS Organizations id like o-a1b2c3d4e5 (got "org-1")'],
       [{ accountId: "22222222222" }, 'OffsiteBackupVault: accountId must be a 12-digit AWS account id (got "22222222222")'],
       [{ minRetentionDays: 30, maxRetentionDays: 10 }, "OffsiteBackupVault: maxRetentionDays must be between 30 and 36500 days (got 10): it cannot be below minRetentionDays"],

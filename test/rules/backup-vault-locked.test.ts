@@ -35,3 +35,15 @@ describe("backup-vault-locked", () => {
     expect(f.message).toContain("`${var.days}`");
   });
 });
+
+describe("backup-vault-locked: locks in name only (red-team)", () => {
+  it("fails a grace period so long the lock stays removable for years", () => {
+    const [f] = run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 36500 }) }));
+    expect(f.message).toContain("changeable_for_days = 36500: the lock stays removable for that long (at most 30 days keeps it a lock)");
+  });
+
+  it("fails a lock without min_retention_days", () => {
+    const [f] = run(rule, tf({ "aws_backup_vault.v": vault, "aws_backup_vault_lock_configuration.l": lock({ changeable_for_days: 3, min_retention_days: null }) }));
+    expect(f.message).toContain("without a min_retention_days");
+  });
+});
