@@ -12,6 +12,7 @@ import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewr
 import { rule as agentRoleBoundary } from "./agent-role-boundary";
 import { rule as agentSessionDuration } from "./agent-session-duration";
 import { rule as agentSourceIdentity } from "./agent-source-identity";
+import { rule as agentTrustOpen } from "./agent-trust-open";
 import { rule as agentLongLivedKeys } from "./agent-long-lived-keys";
 import { rule as rdsDeletionProtection } from "./rds-deletion-protection";
 import { rule as rdsAutomatedBackupsRetained } from "./rds-automated-backups-retained";
@@ -45,6 +46,7 @@ export const protectionRules: readonly Rule[] = [
   agentRoleBoundary,
   agentSessionDuration,
   agentSourceIdentity,
+  agentTrustOpen,
   agentLongLivedKeys,
   rdsDeletionProtection,
   rdsAutomatedBackupsRetained,
