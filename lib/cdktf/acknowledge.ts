@@ -19,6 +19,8 @@ const MIN_REASON = 10;
  * honours exactly the same ones as the synth-time check. Acknowledged findings still appear in every report.
  */
 export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void {
+  if (!scope || typeof scope !== "object" || !("node" in scope)) throw new Error("acknowledge: scope is required: the construct whose findings are acknowledged");
+  if (!ack || typeof ack !== "object") throw new Error("acknowledge: the acknowledgement { ruleId, reason, expires? } is required");
   if (!ack.ruleId || typeof ack.ruleId !== "string") throw new Error("acknowledge: ruleId is required");
   if (typeof ack.reason !== "string" || ack.reason.trim().length < MIN_REASON) {
     throw new Error(`acknowledge: reason must be at least ${MIN_REASON} characters and say why the finding is acceptable (rule ${ack.ruleId} at ${scope.node.path})`);

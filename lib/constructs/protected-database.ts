@@ -7,7 +7,7 @@ import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
-import { fail, requireInteger } from "./validate";
+import { fail, requireInteger, requireString } from "./validate";
 
 /** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -70,6 +70,7 @@ export class ProtectedDatabase extends Construct {
     }
     const retention = requireInteger(C, "backupRetentionDays", props.backupRetentionDays ?? 14, MIN_BACKUP_RETENTION_DAYS, 35, "days",
       "RDS keeps automated backups at most 35 days, and fewer than 7 leaves no restore point for damage noticed late");
+    requireString(C, "engine", props.engine, "a database engine such as postgres or aurora-postgresql");
     const aurora = props.engine.startsWith("aurora");
     this.kind = aurora ? "cluster" : "instance";
     if (aurora && props.allocatedStorage !== undefined) fail(C, "allocatedStorage", "applies to an RDS instance only; Aurora storage grows by itself");

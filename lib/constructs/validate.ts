@@ -15,6 +15,7 @@ export function isToken(value: unknown): boolean {
 }
 
 export function requireInteger(construct: string, prop: string, value: number, min: number, max: number, unit: string, why = ""): number {
+  if (typeof value === "string" && !isToken(value)) fail(construct, prop, `must be a number, not the string "${value}"`);
   if (isToken(value)) fail(construct, prop, `must be a literal number so blastwall can check it${why ? `: ${why}` : ""}`);
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = min === max ? `${min} ${unit}` : `between ${min} and ${max} ${unit}`;
@@ -27,6 +28,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 
 /** A 12-digit AWS account id, given literally (cross-account checks compare ids at construction time). */
 export function requireAccountId(construct: string, prop: string, value: string): string {
+  requireString(construct, prop, value, "a 12-digit AWS account id");
   if (isToken(value)) fail(construct, prop, "must be a literal 12-digit AWS account id, not a reference, so the cross-account wiring can be checked");
   if (!ACCOUNT_ID.test(value)) fail(construct, prop, `must be a 12-digit AWS account id (got "${value}")`);
   return value;
@@ -34,6 +36,7 @@ export function requireAccountId(construct: string, prop: string, value: string)
 
 /** An AWS Organizations id: `o-` and 10 to 32 lower-case letters or digits. */
 export function requireOrganizationId(construct: string, prop: string, value: string): string {
+  requireString(construct, prop, value, "an AWS Organizations id (o-...)");
   if (isToken(value)) fail(construct, prop, "must be a literal organization id (o-...), not a reference");
   if (!/^o-[a-z0-9]{10,32}$/.test(value)) fail(construct, prop, `must be an AWS Organizations id like o-a1b2c3d4e5 (got "${value}")`);
   return value;
@@ -41,6 +44,7 @@ export function requireOrganizationId(construct: string, prop: string, value: st
 
 /** A region name such as `eu-central-1` or `us-gov-west-1`. */
 export function requireRegion(construct: string, prop: string, value: string): string {
+  requireString(construct, prop, value, "a region name");
   if (isToken(value)) fail(construct, prop, "must be a literal region name, not a reference");
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) fail(construct, prop, `must be an AWS region name like eu-central-1 (got "${value}")`);
   return value;
@@ -48,6 +52,7 @@ export function requireRegion(construct: string, prop: string, value: string): s
 
 /** IAM role, user and policy names: 1-64 (roles, users) or 1-128 (policies) of `\w+=,.@-`. */
 export function requireIamName(construct: string, prop: string, value: string, max = 64): string {
+  requireString(construct, prop, value, "an IAM name");
   if (isToken(value)) fail(construct, prop, "must be a literal name: the boundary and the gate refer to it by name");
   if (!/^[\w+=,.@-]+$/.test(value) || value.length > max) {
     fail(construct, prop, `must be 1 to ${max} characters of letters, digits and + = , . @ _ - (got "${value}")`);
@@ -56,8 +61,16 @@ export function requireIamName(construct: string, prop: string, value: string, m
 }
 
 export function requireNonEmpty<T>(construct: string, prop: string, value: readonly T[] | undefined, what: string): readonly T[] {
+  if (value !== undefined && !Array.isArray(value)) fail(construct, prop, `must be a list of ${what}s (got ${JSON.stringify(value)})`);
   if (!value || value.length === 0) fail(construct, prop, `must name at least one ${what}`);
+  const hole = value.findIndex((v) => v === undefined || v === null);
+  if (hole >= 0) fail(construct, prop, `has no ${what} at position ${hole} (got ${String(value[hole])})`);
   return value;
+}
+
+/** Props a plain-JavaScript caller may leave out or give the wrong type: said by name, not as a TypeError later. */
+export function requireString(construct: string, prop: string, value: unknown, what: string): asserts value is string {
+  if (typeof value !== "string") fail(construct, prop, `is required: ${what} (got ${value === undefined ? "nothing" : JSON.stringify(value)})`);
 }
 
 export interface BackupVaultArn {
