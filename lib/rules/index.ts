@@ -22,6 +22,7 @@ import { rule as statefulPreventDestroy } from "./stateful-prevent-destroy";
 import { rule as statefulBackupCoverage } from "./stateful-backup-coverage";
 import { rule as backupOffsiteCopy } from "./backup-offsite-copy";
 import { rule as backupVaultLocked } from "./backup-vault-locked";
+import { rule as auditTrailOff } from "./audit-trail-off";
 import { rule as unknownModule } from "./unknown-module";
 import { rule as agentTagsUnreadable } from "./agent-tags-unreadable";
 
@@ -56,6 +57,7 @@ export const protectionRules: readonly Rule[] = [
   statefulBackupCoverage,
   backupOffsiteCopy,
   backupVaultLocked,
+  auditTrailOff,
 ];
 
 /** Every rule `blastwall check` and the synth-time aspect run, in report order. */
