@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { refTarget } from "../engine/terraform/tokens";
-import { blocks, describe, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
+import { blocks, describe, readNumber, providerAccount, providerKey, readString, refersTo, resourceEvidence, resourceFinding } from "./protection-support";
 
 /**
  * Every rule of every backup plan must copy its recovery points to a vault in another account: backups kept
@@ -68,6 +68,9 @@ function judgeDestination(stack: TfStack, plan: TfResource, dest: unknown, sourc
   return { ok: true };
 }
 
+/** The fewest days an off-site copy must be kept (ProtectedVolume and ProtectedDatabase keep 35 by default). */
+const MIN_COPY_DAYS = 7;
+
 export const rule: Rule = {
   meta: {
     id: "backup-offsite-copy",
@@ -97,7 +100,22 @@ export const rule: Rule = {
         const name = typeof rule["rule_name"] === "string" ? `rule "${rule["rule_name"]}"` : `rule #${i}`;
         const copies = blocks(rule["copy_action"]);
         const outcomes = copies.map((c) => judgeDestination(stack, plan, c["destination_vault_arn"], sources));
-        if (outcomes.some((o) => o.ok)) return;
+        const offsite = copies.filter((_, k) => outcomes[k].ok);
+        if (offsite.length > 0) {
+          // An off-site copy deleted after a day is gone before anyone notices what the agent did.
+          const kept = offsite.map((c) => {
+            const after = blocks(c["lifecycle"]).map((l) => readNumber(stack, l["delete_after"]))[0];
+            return after?.state === "set" ? after.value : undefined;
+          });
+          if (kept.every((d) => d !== undefined && d < MIN_COPY_DAYS)) {
+            out.push(
+              resourceFinding(plan, `${describe(plan)}: ${name} keeps its off-site copies only ${Math.max(...(kept as number[]))} day(s) (lifecycle.delete_after): a deletion noticed later has nothing left to restore. Keep them at least ${MIN_COPY_DAYS} days.`, [
+                resourceEvidence(plan, `${name}: copy_action lifecycle.delete_after = ${kept.join(", ")}`),
+              ]),
+            );
+          }
+          return;
+        }
         const failed = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
         const unsure = failed.length > 0 && failed.every((o) => o.unsure);
         const evidence: Evidence[] = [

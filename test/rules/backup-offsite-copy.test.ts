@@ -79,3 +79,15 @@ describe("backup-offsite-copy", () => {
     expect(found[0].message).toContain('rule "b" has no copy_action');
   });
 });
+
+describe("backup-offsite-copy: how long the copies are kept (red-team)", () => {
+  it("fails off-site copies deleted after a day", () => {
+    const [f] = run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE, lifecycle: [{ delete_after: 1 }] }]) }, { provider: { aws: [pinned()] } }));
+    expect(f.message).toContain('rule "daily" keeps its off-site copies only 1 day(s) (lifecycle.delete_after)');
+  });
+
+  it("passes copies kept 35 days, or without a lifecycle (kept until deleted by hand)", () => {
+    expect(run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE, lifecycle: [{ delete_after: 35 }] }]) }, { provider: { aws: [pinned()] } }))).toEqual([]);
+    expect(run(rule, tf({ "aws_backup_plan.p": plan([{ destination_vault_arn: OFFSITE }]) }, { provider: { aws: [pinned()] } }))).toEqual([]);
+  });
+});
