@@ -34,16 +34,21 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(r.address);
     resources.push(toResource(r, undefined));
   }
+  const variables = new Map<string, unknown>();
+  for (const [name, v] of Object.entries(plan.variables ?? {})) {
+    if (isObject(v) && "value" in v) variables.set(name, v.value);
+  }
+  return stackOf(file, resources, variables);
+}
+
+/** A `TfStack` of resources read from a plan, indexed by address and type. */
+function stackOf(file: string, resources: TfResource[], variables: Map<string, unknown>): TfStack {
   const byAddress = new AddressMap<TfResource>(resources.map((r) => [r.address, r] as const));
   const byType = new Map<string, TfResource[]>();
   for (const r of resources) {
     const list = byType.get(r.type);
     if (list) list.push(r);
     else byType.set(r.type, [r]);
-  }
-  const variables = new Map<string, unknown>();
-  for (const [name, v] of Object.entries(plan.variables ?? {})) {
-    if (isObject(v) && "value" in v) variables.set(name, v.value);
   }
   return { file, resources, byAddress, byType, variables, locals: new Map() };
 }
@@ -62,14 +67,7 @@ export function priorStateToStack(plan: PlanJson, file: string): TfStack | undef
     seen.add(r.address);
     resources.push(toResource(r, undefined));
   }
-  const byAddress = new AddressMap<TfResource>(resources.map((r) => [r.address, r] as const));
-  const byType = new Map<string, TfResource[]>();
-  for (const r of resources) {
-    const list = byType.get(r.type);
-    if (list) list.push(r);
-    else byType.set(r.type, [r]);
-  }
-  return { file, resources, byAddress, byType, variables: new Map(), locals: new Map() };
+  return stackOf(file, resources, new Map());
 }
 
 function* moduleResources(m: PlanModule | undefined): Generator<PlanModuleResource> {
