@@ -3,8 +3,7 @@
  * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
-import { findJsonKeyProblem } from "../engine/terraform/json-keys";
-import { lineColumn } from "../engine/terraform/read-file";
+import { checkJsonKeys } from "../engine/terraform/read-file";
 import { existsSync, readFileSync, statSync } from "fs";
 import { join, resolve } from "path";
 import type { ErrorObject } from "ajv";
@@ -159,11 +158,7 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
     throw new InputError(shown, `is not valid JSON: ${why}`);
   }
   // JSON.parse keeps the last of two "severity" keys: a config must say one thing.
-  const odd = findJsonKeyProblem(body);
-  if (odd) {
-    const { line, column } = lineColumn(body, odd.offset);
-    throw new InputError(shown, `line ${line}, column ${column}: ${odd.problem}`);
-  }
+  checkJsonKeys(shown, body);
   return parseConfig(json, shown);
 }
 

@@ -2,8 +2,7 @@
  * Reads `terraform show -json PLANFILE` output into a checked `PlanJson`. Anything the gate cannot judge with
  * confidence is refused with an `InputError` (one line: file and problem): a gate that guesses fails open.
  */
-import { findJsonKeyProblem } from "../engine/terraform/json-keys";
-import { lineColumn } from "../engine/terraform/read-file";
+import { checkJsonKeys } from "../engine/terraform/read-file";
 import { isObject } from "../engine/json";
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
@@ -99,11 +98,7 @@ export function parsePlanText(text: string, file: string): PlanJson {
   }
   // Terraform never writes a key twice or nests hundreds deep; a plan that does was edited, and JSON.parse would
   // keep only the last of two keys.
-  const odd = findJsonKeyProblem(text);
-  if (odd) {
-    const { line, column } = lineColumn(text, odd.offset);
-    throw new InputError(file, `line ${line}, column ${column}: ${odd.problem}`);
-  }
+  checkJsonKeys(file, text);
   return checkPlan(doc, file);
 }
 

@@ -126,7 +126,7 @@ export function parseJsonText(file: string, text: string): unknown {
 }
 
 /** Throws `InputError` on a key repeated in one object or too deep nesting (see `json-keys.ts`). `text` is valid JSON. */
-function checkJsonKeys(file: string, text: string): void {
+export function checkJsonKeys(file: string, text: string): void {
   const found = findJsonKeyProblem(text);
   if (found) {
     const { line, column } = lineColumn(text, found.offset);
