@@ -1,6 +1,7 @@
 import type { TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
+import { MIN_REASON, visibleLength } from "../engine/text";
 
 export interface InCodeAcknowledgement {
   /** The rule the finding comes from, e.g. `agent-destroy-right`. */
@@ -11,7 +12,6 @@ export interface InCodeAcknowledgement {
   readonly expires?: string;
 }
 
-const MIN_REASON = 10;
 
 /**
  * Acknowledges findings next to the construct they are about. The acknowledgement is written into the
@@ -22,7 +22,8 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (!scope || typeof scope !== "object" || !("node" in scope)) throw new Error("acknowledge: scope is required: the construct whose findings are acknowledged");
   if (!ack || typeof ack !== "object") throw new Error("acknowledge: the acknowledgement { ruleId, reason, expires? } is required");
   if (!ack.ruleId || typeof ack.ruleId !== "string") throw new Error("acknowledge: ruleId is required");
-  if (typeof ack.reason !== "string" || ack.reason.trim().length < MIN_REASON) {
+  // The same measure the engine applies when it reads the acknowledgement back from the JSON.
+  if (typeof ack.reason !== "string" || visibleLength(ack.reason) < MIN_REASON) {
     throw new Error(`acknowledge: reason must be at least ${MIN_REASON} characters and say why the finding is acceptable (rule ${ack.ruleId} at ${scope.node.path})`);
   }
   if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {

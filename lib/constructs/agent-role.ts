@@ -4,15 +4,15 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { AGENT_TAG } from "../engine/agents";
+import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
 import type { AgentPrincipal } from "./agent-principal";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { fail, isToken, requireIamName, requireInteger, requireNonEmpty } from "./validate";
 
-/** IAM path every agent principal lives under; SCPs and the gate recognise agents by it. */
-export const AGENT_PATH = "/agents/";
+/** IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). */
+export { AGENT_PATH };
 
 /** The one session length an agent role allows: IAM's minimum for a role is also the most an agent should get. */
 export const AGENT_MAX_SESSION_SECONDS = 3600;

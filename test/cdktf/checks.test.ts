@@ -156,3 +156,9 @@ describe("BlastwallChecks against escape hatches", () => {
     expect(() => app.synth()).toThrow(/ec2:DeleteVolume/);
   });
 });
+
+test("acknowledge() refuses a reason of invisible characters, as the engine would ignore it", () => {
+  const app = new App({ outdir: outdir() });
+  const s = new AgentStack(app, "s", ["s3:ListBucket"]);
+  expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "\u200b".repeat(12) })).toThrow(/reason must be at least 10 characters/);
+});
