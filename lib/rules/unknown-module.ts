@@ -1,6 +1,5 @@
 import { stringsIn } from "../engine/json";
 import type { Rule } from "../engine/rule";
-import type { StackAnalysis } from "../engine/analysis-types";
 import type { FindingDraft } from "../engine/findings";
 import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
 import { parseTemplate, parseReference } from "../engine/terraform/tokens";
@@ -31,10 +30,8 @@ const PRINCIPAL_IN_EXPRESSION = /(?<![A-Za-z0-9_.-])((?:data\.)?aws_iam_(?:role|
  * anywhere in an input's expression counts, and so does a data source that looks a principal up, or a literal that
  * is a principal's name or ARN: the module can name the principal however it is given.
  */
-function principalsPassed(stack: TfStack, analysis: StackAnalysis, inputs: unknown): string[] {
+function principalsPassed(stack: TfStack, byName: ReadonlyMap<string, string>, inputs: unknown): string[] {
   const found = new Set<string>();
-  const byName = new Map<string, string>();
-  for (const p of analysis.principals) if (typeof p.resource.values.name === "string") byName.set(String(p.resource.values.name).toLowerCase(), p.address);
   const note = (address: string) => {
     const r = stack.byAddress.get(address);
     if (!r) return;
@@ -83,8 +80,12 @@ export const rule: Rule = {
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
     const agents = new Set(analysis.agents.map((a) => a.address));
-    for (const m of modulesOf(stack)) {
-      const passed = principalsPassed(stack, analysis, m.inputs);
+    const modules = modulesOf(stack);
+    // Principals by lower-case name, built once per stack (IAM names do not tell case apart).
+    const byName = new Map<string, string>();
+    if (modules.length > 0) for (const p of analysis.principals) if (typeof p.resource.values.name === "string") byName.set(p.resource.values.name.toLowerCase(), p.address);
+    for (const m of modules) {
+      const passed = principalsPassed(stack, byName, m.inputs);
       const agentsPassed = passed.filter((p) => agents.has(p));
       out.push({
         principal: agentsPassed[0] ?? m.address,

@@ -2,6 +2,7 @@ import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import { afterValue, getPath, isObject, isUpdateOrReplace } from "../values";
+import { canonicalJson } from "../approval";
 
 /** One Allow statement of a trust policy, reduced to who it admits and under which conditions. */
 interface TrustGrant {
@@ -145,7 +146,7 @@ export function parseTrust(doc: unknown): Parsed {
   for (const s of statements) {
     if (!isObject(s)) return { ok: false, problem: "a statement is not an object" };
     if (s.Effect === "Deny") {
-      denies.push(canonical(s));
+      denies.push(canonicalJson(s)); // keys sorted, so reordering is no change
       continue;
     }
     if (s.Effect !== "Allow") continue;
@@ -169,12 +170,6 @@ export function parseTrust(doc: unknown): Parsed {
   return { ok: true, grants, denies };
 }
 
-/** A statement as text with its keys sorted, so reordering is no change. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
 
 function principalsOf(p: unknown): string[] | undefined {
   if (p === "*") return ["*"];
