@@ -8,7 +8,9 @@ import type { PlanGateConfig, PlanResourceChange } from "./types";
 import { formatPath, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
-export const AGENT_TAG = "blastwall:agent";
+import { AGENT_TAG } from "../engine/agent-tags";
+
+export { AGENT_TAG };
 
 /**
  * Stateful and guardrail resource types: destroying one loses data, or removes what protects data.
