@@ -3,6 +3,7 @@
  * plan JSON bytes, lists each approved change by address and exact action list, names who approved it and until
  * when, and is signed over a canonical JSON of all of that. Only the holder of the private key can make one.
  */
+import { canonicalJson } from "./canonical-json";
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "crypto";
 import { readFileSync } from "fs";
 import { resolve } from "path";
@@ -169,20 +170,6 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
   return { accepted: true, approval: a, reason: `valid: signed by ${a.by} with key ${a.keyId}, expires ${a.expiresAt}` };
 }
 
-/** Deterministic JSON: object keys sorted (by UTF-16 code units), no whitespace, arrays in order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) throw new Error("canonicalJson: non-finite number");
-    if (value === undefined) throw new Error("canonicalJson: undefined");
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
 function signingBytes(unsigned: UnsignedApproval): Buffer {
   return Buffer.from(SIGNING_CONTEXT + canonicalJson(unsigned), "utf8");
 }
@@ -292,3 +279,5 @@ function checkShape(v: unknown): Approval | string {
   if (typeof o.signature !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(o.signature)) return "signature is not base64";
   return o as unknown as Approval;
 }
+
+export { canonicalJson };

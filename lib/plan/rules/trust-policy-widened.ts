@@ -2,7 +2,7 @@ import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import { afterValue, getPath, isObject, isUpdateOrReplace } from "../values";
-import { canonicalJson } from "../approval";
+import { canonicalJson } from "../canonical-json";
 
 /** One Allow statement of a trust policy, reduced to who it admits and under which conditions. */
 interface TrustGrant {
