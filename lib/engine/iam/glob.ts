@@ -36,6 +36,31 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+/**
+ * Answers about pairs of patterns, keyed by the first and then the second: a joined key would build (and hash)
+ * a new string on every call, hits included, and reach asks about the same pairs many thousands of times.
+ */
+class PairCache {
+  private readonly byFirst = new Map<string, Map<string, boolean>>();
+  private size = 0;
+
+  get(a: string, b: string): boolean | undefined {
+    return this.byFirst.get(a)?.get(b);
+  }
+
+  set(a: string, b: string, value: boolean): boolean {
+    if (this.size >= CACHE_LIMIT) {
+      this.byFirst.clear();
+      this.size = 0;
+    }
+    let inner = this.byFirst.get(a);
+    if (!inner) this.byFirst.set(a, (inner = new Map()));
+    inner.set(b, value);
+    this.size++;
+    return value;
+  }
+}
+
 export function hasWildcard(pattern: string): boolean {
   return pattern.includes("*") || pattern.includes("?");
 }
@@ -145,7 +170,7 @@ export function globMatch(pattern: string, text: string, opts?: GlobOptions): bo
   return matcher(pattern, opts?.caseInsensitive === true)(text);
 }
 
-const intersectCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map()];
+const intersectCache: [PairCache, PairCache] = [new PairCache(), new PairCache()];
 
 /**
  * Is there a string matching both patterns? Exact (both are regular languages).
@@ -164,10 +189,9 @@ export function globsIntersect(a: string, b: string, opts?: GlobOptions): boolea
   if (!aw) return globMatch(b, a, opts);
   if (!bw) return globMatch(a, b, opts);
   const cache = intersectCache[ci ? 1 : 0];
-  const key = a + "\u0000" + b;
-  const hit = cache.get(key);
+  const hit = cache.get(a, b);
   if (hit !== undefined) return hit;
-  return remember(cache, key, tokensIntersect(tokens(a), tokens(b), ci));
+  return cache.set(a, b, tokensIntersect(tokens(a), tokens(b), ci));
 }
 
 /**
@@ -251,7 +275,7 @@ function intersectDp(a: string, b: string, ci: boolean): boolean {
   return reach[n * w + m] === 1;
 }
 
-const coversCache: [Map<string, boolean>, Map<string, boolean>] = [new Map(), new Map()];
+const coversCache: [PairCache, PairCache] = [new PairCache(), new PairCache()];
 
 /**
  * Does every string matching `inner` also match `outer`? Conservative: `true` is always right, `false` may be
@@ -269,10 +293,9 @@ export function globCovers(outer: string, inner: string, opts?: GlobOptions): bo
   if (!hasWildcard(inner)) return globMatch(outer, inner, opts);
   if (!hasWildcard(outer)) return false;
   const cache = coversCache[ci ? 1 : 0];
-  const key = outer + "\u0000" + inner;
-  const hit = cache.get(key);
+  const hit = cache.get(outer, inner);
   if (hit !== undefined) return hit;
-  return remember(cache, key, coversDp(tokens(outer), tokens(inner), ci));
+  return cache.set(outer, inner, coversDp(tokens(outer), tokens(inner), ci));
 }
 
 /** Can outer token `o` absorb everything inner token `t` produces? */
