@@ -57,8 +57,16 @@ export class PrincipalIndex {
     return part === undefined || hasWildcard(part);
   }
 
-  /** Principals of this kind the pattern may name. */
-  matching(pattern: string): PrincipalNode[] {
+  private readonly answers = new Map<string, readonly PrincipalNode[]>();
+
+  /** Principals of this kind the pattern may name (shared answers: every policy naming a role asks again). */
+  matching(pattern: string): readonly PrincipalNode[] {
+    let hit = this.answers.get(pattern);
+    if (!hit) this.answers.set(pattern, (hit = this.search(pattern)));
+    return hit;
+  }
+
+  private search(pattern: string): readonly PrincipalNode[] {
     const account = literalAccount(pattern);
     if (account !== undefined && this.account !== undefined && account !== this.account) return [];
     const any = anyPartition(pattern);
