@@ -49,13 +49,13 @@ class Group implements StatementGrants {
   readonly conditional: boolean;
   readonly grants: Grant[] = [];
   private collected: Set<string> | undefined;
-  private readonly named = new Set<string>();
 
+  /**
+   * A statement gives a principal at most one grant per action (effective rights hold each statement once, and
+   * each action sits in one catalogue category), so an action is never added twice to one group.
+   */
   add(g: Grant): void {
-    if (!this.named.has(g.action)) {
-      this.named.add(g.action);
-      this.actions.push(g.action);
-    }
+    this.actions.push(g.action);
     this.grants.push(g);
   }
 
