@@ -32,6 +32,7 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
       if (hit !== undefined) return `config agents.names "${hit}" matches name "${name}"`;
     }
     for (const [k, v] of tags) if (tagValue(stack, r, k) === v) return `config agents.tags ${k} = "${v}"`;
-    return undefined;
+    // The plan gate keeps a principal that was an agent before the plan an agent after it, whatever the plan changes.
+    return stack?.keptAgents?.get(r.address);
   };
 }

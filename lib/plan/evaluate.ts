@@ -6,7 +6,6 @@ import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { AGENT_TAG } from "../engine/agent-tags";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
-import { isObject } from "./values";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
 import { PLAN_RULES } from "./rules";
@@ -72,8 +71,7 @@ export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): P
   }
   let stack: TfStack | undefined;
   if (options.analyzeStack) {
-    stack = planToStack(plan.plan, plan.file);
-    keepAgents(stack, plan.plan, ctx.isAgent);
+    stack = keepAgents(planToStack(plan.plan, plan.file), plan.plan, ctx.isAgent);
     const prior = priorStateToStack(plan.plan, plan.file);
     const before = prior ? errorsByKey(options.analyzeStack(prior)) : undefined;
     for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file, before));
@@ -130,15 +128,15 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
  * the agent checks (move it away from a configured address, rename it out of a name glob, drop a selector tag,
  * forget it) in the same breath as it gives the role destroy rights. It is judged as an agent in the end state.
  */
-function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean): void {
+function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean): TfStack {
+  const kept = new Map<string, string>();
   for (const rc of plan.resource_changes) {
     if (rc.deposed || (rc.type !== "aws_iam_role" && rc.type !== "aws_iam_user") || !isAgent(rc)) continue;
-    const r = stack.byAddress.get(rc.address);
-    if (!r) continue;
-    const values = r.values as Record<string, unknown>;
-    const tags = values["tags"];
-    values["tags"] = { ...(isObject(tags) ? tags : {}), [AGENT_TAG]: "true" };
+    if (!stack.byAddress.has(rc.address)) continue;
+    const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address ? ` (as ${rc.previous_address})` : "";
+    kept.set(rc.address, `an agent before this plan${moved} by its ${AGENT_TAG} tag, /agents/ path or a blastwall.json selector; a plan cannot take it out of the checks`);
   }
+  return kept.size > 0 ? { ...stack, keptAgents: kept } : stack;
 }
 
 /** Error findings by rule, principal and resource, with the actions each names. */

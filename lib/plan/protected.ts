@@ -9,6 +9,7 @@ import { formatPath, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
+import { AGENT_PATH } from "../engine/agents";
 
 export { AGENT_TAG };
 
@@ -157,11 +158,17 @@ export function taggedAgent(rc: PlanResourceChange): boolean {
 }
 
 /**
- * True when the change is about an agent principal: the tag, or the config's `agents` selectors (address, IAM name
- * glob, tags), on the object before or after the change.
+ * True when the change is about an agent principal: the tag, the `/agents/` path, or the config's `agents` selectors
+ * (address, IAM name glob, tags), on the object before or after the change.
  */
 export function isAgentChange(rc: PlanResourceChange, config: PlanGateConfig = {}): boolean {
   if (taggedAgent(rc)) return true;
+  // Under /agents/ on either side, as the engine and the guardrail SCPs read it: a plan that moves an agent out of
+  // the path (IAM replaces the role) must not take it out of the checks in the same breath.
+  for (const side of [rc.change.before, rc.change.after]) {
+    const path = typeof side === "object" && side !== null ? (side as Record<string, unknown>).path : undefined;
+    if (typeof path === "string" && path.toLowerCase().startsWith(AGENT_PATH)) return true;
+  }
   const sel = config.agents;
   if (!sel) return false;
   if ((sel.addresses ?? []).some((a) => a === rc.address || a === rc.previous_address)) return true;

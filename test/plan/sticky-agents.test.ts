@@ -23,7 +23,9 @@ async function gate(plan: Record<string, unknown>, config: Record<string, unknow
   writeFileSync(join(dir, "ci.json"), JSON.stringify(config));
   let stdout = "";
   const code = await runCli(["gate", "--format", "json", "--config", "ci.json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-10-01T09:00:00Z") });
-  const findings = (JSON.parse(stdout).findings as { ruleId: string; severity: string }[]).filter((f) => f.ruleId === "agent-destroy-right" && f.severity === "error");
+  const findings = (JSON.parse(stdout).findings as { ruleId: string; severity: string; evidence: { step: string; detail: string }[] }[]).filter(
+    (f) => f.ruleId === "agent-destroy-right" && f.severity === "error",
+  );
   return { code, findings };
 }
 
@@ -59,6 +61,30 @@ describe("an agent before the plan stays one after it", () => {
     const r = await gate(plan, {});
     expect(r.code).toBe(1);
     expect(r.findings).toHaveLength(1);
+  });
+
+  test("moved out of the /agents/ path (IAM replaces the role)", async () => {
+    const inPath = { ...before, path: "/agents/" };
+    const outside = { ...before, path: "/" };
+    const plan = minimalPlan([change("aws_iam_role.agent", ["delete", "create"], inPath, outside), change(attach.address, ["create"], null, attach.values)], {
+      planned_values: { root_module: { resources: [res("aws_iam_role.agent", outside), attach] } },
+      prior_state: { values: { root_module: { resources: [res("aws_iam_role.agent", inPath)] } } },
+    });
+    const r = await gate(plan, {});
+    expect(r.code).toBe(1);
+    expect(r.findings).toHaveLength(1);
+  });
+
+  test("the report says why it is still an agent, not a tag the end state does not carry", async () => {
+    const after = { ...before, tags: {} };
+    const plan = minimalPlan([change("aws_iam_role.agent", ["update"], before, after), change(attach.address, ["create"], null, attach.values)], {
+      planned_values: { root_module: { resources: [res("aws_iam_role.agent", after), attach] } },
+      prior_state: { values: { root_module: { resources: [res("aws_iam_role.agent", before)] } } },
+    });
+    const [f] = (await gate(plan, { agents: { tags: { team: "ai" } } })).findings;
+    const who = f.evidence.find((e) => e.step === "principal")!.detail;
+    expect(who).toMatch(/an agent before this plan/);
+    expect(who).not.toMatch(/blastwall:agent = "true"/);
   });
 
   test("a role that was never an agent gets no agent finding", async () => {

@@ -42,6 +42,11 @@ export interface TfStack {
   readonly modules?: readonly TfModuleCall[];
   /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
   readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /**
+   * Principals that are agents whatever their values say, by address, with the reason (the plan gate: an agent
+   * before a plan stays one after it).
+   */
+  readonly keptAgents?: ReadonlyMap<string, string>;
 }
 
 /** Raised for input a user must fix (bad file, bad config). The CLI prints `file: message` and exits 2. */
