@@ -31,7 +31,8 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
       const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
       if (hit !== undefined) return `config agents.names "${hit}" matches name "${name}"`;
     }
-    for (const [k, v] of tags) if (tagValue(stack, r, k) === v) return `config agents.tags ${k} = "${v}"`;
+    // Every listed tag, as the config schema documents (and the plan gate reads it).
+    if (tags.length > 0 && tags.every(([k, v]) => tagValue(stack, r, k) === v)) return `config agents.tags ${tags.map(([k, v]) => `${k} = "${v}"`).join(", ")}`;
     // The plan gate keeps a principal that was an agent before the plan an agent after it, whatever the plan changes.
     return stack?.keptAgents?.get(r.address);
   };

@@ -222,6 +222,13 @@ describe("agent selection", () => {
   ])("selected by config %s", (_how, config) => {
     expect(errors(check(json, config), "agent-destroy-right").length).toBeGreaterThan(0);
   });
+
+  test("config tags select a principal carrying every listed tag, as the schema documents (and the plan gate reads it)", () => {
+    expect(errors(check(json, { agents: { tags: { team: "ml", env: "prod" } } }))).toEqual([]);
+    const both = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: { team: "ml", env: "prod" } }, "aws_iam_role_policy_attachment.a": admin });
+    const [f] = errors(check(both, { agents: { tags: { team: "ml", env: "prod" } } }), "agent-destroy-right");
+    expect(f.evidence.find((e) => e.step === "principal")!.detail).toMatch(/team = "ml", env = "prod"/);
+  });
 });
 
 describe("report content", () => {
