@@ -130,11 +130,26 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
  */
 function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean): TfStack {
   const kept = new Map<string, string>();
+  // IAM names of agents, by type: a role deleted and created again under the same name (another address, no tag)
+  // has the same ARN, so whatever runs as the agent assumes it.
+  const names = new Map<string, string>();
+  const nameKey = (type: string, name: string) => `${type}|${name.toLowerCase()}`;
   for (const rc of plan.resource_changes) {
     if (rc.deposed || (rc.type !== "aws_iam_role" && rc.type !== "aws_iam_user") || !isAgent(rc)) continue;
+    for (const side of [rc.change.before, rc.change.after]) {
+      const name = typeof side === "object" && side !== null ? (side as Record<string, unknown>).name : undefined;
+      if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), rc.previous_address ?? rc.address);
+    }
     if (!stack.byAddress.has(rc.address)) continue;
     const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address ? ` (as ${rc.previous_address})` : "";
     kept.set(rc.address, `an agent before this plan${moved} by its ${AGENT_TAG} tag, /agents/ path or a blastwall.json selector; a plan cannot take it out of the checks`);
+  }
+  for (const r of stack.resources) {
+    if (kept.has(r.address) || (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") || typeof r.values.name !== "string") continue;
+    const was = names.get(nameKey(r.type, r.values.name));
+    if (was !== undefined && was !== r.address) {
+      kept.set(r.address, `has the IAM name "${r.values.name}" of the agent ${was} before this plan, so the same ARN: whatever runs as that agent can use it`);
+    }
   }
   return kept.size > 0 ? { ...stack, keptAgents: kept } : stack;
 }

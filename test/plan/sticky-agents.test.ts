@@ -87,6 +87,37 @@ describe("an agent before the plan stays one after it", () => {
     expect(who).not.toMatch(/blastwall:agent = "true"/);
   });
 
+  test("deleted and created again under the same IAM name (another address, no tag): the same ARN, still an agent", async () => {
+    const tagged = { ...before, tags: { "blastwall:agent": "true" } };
+    const again = res("aws_iam_role.agent_v2", before);
+    const attachV2 = res("aws_iam_role_policy_attachment.admin", { role: "agent", policy_arn: ADMIN });
+    const plan = minimalPlan(
+      [change("aws_iam_role.agent", ["delete"], tagged, null), change("aws_iam_role.agent_v2", ["create"], null, before), change(attachV2.address, ["create"], null, attachV2.values)],
+      {
+        planned_values: { root_module: { resources: [again, attachV2] } },
+        prior_state: { values: { root_module: { resources: [res("aws_iam_role.agent", tagged)] } } },
+      },
+    );
+    const r = await gate(plan, {});
+    expect(r.code).toBe(1);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0].evidence.find((e) => e.step === "principal")!.detail).toMatch(/IAM name "agent" of the agent aws_iam_role\.agent/);
+  });
+
+  test("a new role under another name is not taken for the deleted agent", async () => {
+    const tagged = { ...before, tags: { "blastwall:agent": "true" } };
+    const other = { ...before, name: "helper" };
+    const attachOther = res("aws_iam_role_policy_attachment.admin", { role: "helper", policy_arn: ADMIN });
+    const plan = minimalPlan(
+      [change("aws_iam_role.agent", ["delete"], tagged, null), change("aws_iam_role.helper", ["create"], null, other), change(attachOther.address, ["create"], null, attachOther.values)],
+      {
+        planned_values: { root_module: { resources: [res("aws_iam_role.helper", other), attachOther] } },
+        prior_state: { values: { root_module: { resources: [res("aws_iam_role.agent", tagged)] } } },
+      },
+    );
+    expect((await gate(plan, {})).findings).toEqual([]);
+  });
+
   test("a role that was never an agent gets no agent finding", async () => {
     const plan = minimalPlan([change("aws_iam_role.agent", ["no-op"], before, before), change(attach.address, ["create"], null, attach.values)], {
       planned_values: { root_module: { resources: [res("aws_iam_role.agent", before), attach] } },
