@@ -62,7 +62,7 @@ function principalsPassed(stack: TfStack, byName: ReadonlyMap<string, string>, i
 
 /**
  * Fail closed on modules: their resources are not in the synthesized JSON (or, for registry modules, not on disk),
- * so blastwall cannot see what they grant. A module handed an agent principal is an error; any other is a warning.
+ * so blastwall cannot see what they grant or create. Every such module is an error, which a reviewer acknowledges.
  */
 export const rule: Rule = {
   meta: {
@@ -74,7 +74,7 @@ export const rule: Rule = {
     fix:
       "Check the module's synthesized or planned output instead (`blastwall gate plan.json` sees every resource a module creates), " +
       "vendor it as a local module (`source = \"./modules/...\"`) so blastwall can read it, or acknowledge the finding once reviewed.",
-    severity: "warning",
+    severity: "error",
     category: "input",
   },
   check({ stack, analysis }) {
@@ -91,10 +91,12 @@ export const rule: Rule = {
         principal: agentsPassed[0] ?? m.address,
         resource: m.address,
         actions: agentsPassed.length ? ["*"] : [],
-        severity: agentsPassed.length ? "error" : "warning",
+        // Fail closed either way: what a module creates may be an agent role with every right, and that is as
+        // dangerous as an agent it is handed. A reviewed module is acknowledged with the reason.
+        severity: "error",
         message: agentsPassed.length
           ? `${m.address} (source ${m.source}) is given the AI agent ${agentsPassed.join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
-          : `${m.address} (source ${m.source}) creates resources blastwall cannot see; roles, policies or resource policies it creates are not checked.`,
+          : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`,
         evidence: [
           { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },
           ...passed.map((p) => ({ step: "input", address: p, detail: `${m.address} receives ${p}` })),

@@ -24,11 +24,12 @@ describe("HCL through the whole gate", () => {
     expect(r.findings.some((x) => x.ruleId === "agent-transitive-destroy" && x.resource === 'aws_iam_role.team["red"]')).toBe(true);
   });
 
-  test("a registry module handed the agent's role is an error; one that is not is a warning", async () => {
+  test("a registry module is an error, named with the agent's role when it is handed one", async () => {
     const r = await checkPaths([join(FIX, "registry-module")], { config: {} });
     const m = r.findings.filter((x) => x.ruleId === "unknown-module");
     expect(m.find((x) => x.resource === "module.from_git")).toMatchObject({ severity: "error", principal: "aws_iam_role.agent" });
-    expect(m.find((x) => x.resource === "module.iam")).toMatchObject({ severity: "warning" });
+    // Not handed the agent, it may still create one with every right: fail closed.
+    expect(m.find((x) => x.resource === "module.iam")).toMatchObject({ severity: "error", principal: "module.iam" });
     expect(m.find((x) => x.resource === "module.from_git")!.evidence[0].location).toMatch(/^main\.tf:\d+$/);
   });
 
@@ -48,9 +49,12 @@ describe("unknown-module on Terraform JSON (cdktf TerraformHclModule)", () => {
     const r = check(json, {}, { rules: allRules });
     expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "error", resource: "module.extra", principal: "aws_iam_role.agent" });
   });
-  test("a module with no principal in its inputs is a warning", () => {
+  test("a module with no principal in its inputs is still an error, which a reviewer acknowledges", () => {
     const json = tf({ "aws_iam_role.agent": agentRole() }, { module: { vpc: { source: "terraform-aws-modules/vpc/aws", cidr: "10.0.0.0/16" } } });
     const r = check(json, {}, { rules: allRules });
-    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "warning", resource: "module.vpc" });
+    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "error", resource: "module.vpc" });
+    expect(r.summary.errors).toBeGreaterThan(0);
+    const acked = check(json, { acknowledgements: [{ ruleId: "unknown-module", principal: "module.vpc", reason: "the VPC module creates no IAM; reviewed by platform" }] }, { rules: allRules });
+    expect(acked.findings.find((x) => x.ruleId === "unknown-module")!.acknowledged).toBeDefined();
   });
 });

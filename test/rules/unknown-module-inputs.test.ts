@@ -24,7 +24,7 @@ describe("unknown modules handed an agent", () => {
     expect(severity(withModule({ role_arn: "arn:aws:iam::111111111111:role/agents/agent" }))).toEqual([["error", "aws_iam_role.agent"]]);
   });
 
-  test("a module given nothing of the agent stays a warning", () => {
-    expect(severity(withModule({ bucket: "logs" }))).toEqual([["warning", "module.perms"]]);
+  test("a module given nothing of the agent is still an error: it may create an agent of its own", () => {
+    expect(severity(withModule({ bucket: "logs" }))).toEqual([["error", "module.perms"]]);
   });
 });
