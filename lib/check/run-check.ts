@@ -2,6 +2,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
+import { dirname } from "path";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
@@ -27,20 +28,34 @@ export interface CheckOptions {
  * variable values from `--var-file`, which win over defaults and tfvars files.
  */
 export async function loadStack(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
-  if (input.kind === "hcl") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadHclStack } = require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
-    try {
-      return await loadHclStack(input.path, values);
-    } catch (e) {
-      // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
-      if (e instanceof RangeError && /call stack/i.test(e.message)) {
-        throw new InputError(input.path, "an expression or a chain of locals is nested too deeply for blastwall to evaluate; split it up");
-      }
-      throw e;
-    }
+  if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
+  const stack = buildStack(readTerraformJson(input.path), input.path, input.name, values);
+  if (stack.modules && stack.modules.length > 0) {
+    // A local module (cdktf copies them into the stack folder as `./assets/...`) is on disk: read it with the stack,
+    // as Terraform does, rather than leave what it creates to a finding that it cannot be seen.
+    const { isLocalSource } = loadHclModule();
+    if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), input.name, values);
   }
-  return buildStack(readTerraformJson(input.path), input.path, input.name, values);
+  return stack;
+}
+
+function loadHclModule(): typeof import("../hcl/load-hcl") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
+}
+
+/** A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it. */
+async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
+  try {
+    const stack = await loadHclModule().loadHclStack(dir, values);
+    return name === undefined ? stack : { ...stack, name };
+  } catch (e) {
+    // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new InputError(dir, "an expression or a chain of locals is nested too deeply for blastwall to evaluate; split it up");
+    }
+    throw e;
+  }
 }
 
 /** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
