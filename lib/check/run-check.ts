@@ -2,7 +2,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
-import { dirname } from "path";
+import { basename, dirname } from "path";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
@@ -29,7 +29,7 @@ export interface CheckOptions {
  */
 export async function loadStack(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
   if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
-  const stack = buildStack(readTerraformJson(input.path), input.path, input.name, values);
+  const stack = buildStack(readTerraformJson(input.path), input.path, input.name ?? stackNameOf(input.path), values);
   if (stack.modules && stack.modules.length > 0) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`) is on disk: read it with the stack,
     // as Terraform does, rather than leave what it creates to a finding that it cannot be seen.
@@ -37,6 +37,12 @@ export async function loadStack(input: StackInput, values?: ReadonlyMap<string, 
     if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), input.name, values);
   }
   return stack;
+}
+
+/** `NAME` for `.../stacks/NAME/cdk.tf.json`, the layout cdktf writes; undefined for any other file. */
+function stackNameOf(path: string): string | undefined {
+  const dir = dirname(path);
+  return basename(path) === "cdk.tf.json" && basename(dirname(dir)) === "stacks" ? basename(dir) : undefined;
 }
 
 function loadHclModule(): typeof import("../hcl/load-hcl") {

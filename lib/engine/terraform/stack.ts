@@ -117,11 +117,9 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     }
   }
 
-  let stackName = name;
-  if (stackName === undefined) {
-    const meta = (json["//"] as Obj | undefined)?.["metadata"];
-    if (isObject(meta) && typeof meta["stackName"] === "string") stackName = meta["stackName"] as string;
-  }
+  // The name scopes acknowledgements ("stack": "staging"), so it comes from where the file sits (or the synth), never
+  // from the file's own `//.metadata.stackName`: a prod file saying it is staging must not get staging's.
+  const stackName = name;
 
   return {
     file,
