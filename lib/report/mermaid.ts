@@ -1,16 +1,28 @@
 import type { Finding } from "../engine/findings";
 import { EDGE_STEPS } from "../engine/reach/graph";
 import type { Report } from "./types";
+import { display } from "./display";
 import { listActions } from "./summarize";
 
 const EDGES = new Set<string>(EDGE_STEPS);
 
+/**
+ * Addresses and file names as Mermaid text. Control characters become visible escapes first (a line break would end
+ * the comment or label and start a statement, a `%%{init}%%` directive or a `click` line of the file's choosing);
+ * then everything but plain name characters becomes a Mermaid entity code (`#35;`), so no quote, bracket, pipe,
+ * `%%`, HTML tag or Markdown fence written in a file can close the text it is in. Mermaid decodes the codes for display.
+ */
+export function mermaidText(s: string): string {
+  return display(s).replace(/[^\p{L}\p{N} _.,:/*@=+()-]/gu, (c) => `#${c.codePointAt(0)};`);
+}
+
 function q(s: string): string {
-  return `"${s.replace(/"/g, "'")}"`;
+  return `"${mermaidText(s)}"`;
 }
 
 /** The reach graph of one failing agent: principals as nodes, edges labelled with the right used, destroy rights as leaves. */
 export function agentGraph(agent: string, findings: readonly Finding[]): string {
+  // Node ids are made here, never taken from the files, so no address can name or restyle another node.
   const ids = new Map<string, string>();
   const id = (key: string) => {
     let v = ids.get(key);
@@ -41,20 +53,19 @@ export function agentGraph(agent: string, findings: readonly Finding[]): string 
 
 /** `--format mermaid`: one reach graph per agent with error findings, so a reviewer can look instead of read. */
 export function renderMermaid(report: Report): string {
-  const byAgent = new Map<string, Finding[]>();
+  // Keyed by file, then agent: any character may be in either, so none can serve as a separator.
+  const byFile = new Map<string, Map<string, Finding[]>>();
   for (const f of report.findings) {
     // Only findings about rights reached are drawn; setup findings (a missing boundary) have no actions.
     if (f.severity !== "error" || f.acknowledged || f.actions.length === 0) continue;
-    const key = `${f.file}\u0000${f.principal}`;
-    byAgent.set(key, [...(byAgent.get(key) ?? []), f]);
+    let byAgent = byFile.get(f.file);
+    if (!byAgent) byFile.set(f.file, (byAgent = new Map()));
+    byAgent.set(f.principal, [...(byAgent.get(f.principal) ?? []), f]);
   }
-  if (byAgent.size === 0) return "%% blastwall: no failing agent, nothing to draw\n";
-  return (
-    [...byAgent.entries()]
-      .map(([key, fs]) => {
-        const [file, agent] = key.split("\u0000");
-        return `%% ${agent} in ${file}\n${agentGraph(agent, fs)}\n`;
-      })
-      .join("\n")
-  );
+  if (byFile.size === 0) return "%% blastwall: no failing agent, nothing to draw\n";
+  const graphs: string[] = [];
+  for (const [file, byAgent] of byFile) {
+    for (const [agent, fs] of byAgent) graphs.push(`%% ${mermaidText(agent)} in ${mermaidText(file)}\n${agentGraph(agent, fs)}\n`);
+  }
+  return graphs.join("\n");
 }

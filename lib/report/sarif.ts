@@ -1,8 +1,60 @@
-import type { RuleMeta } from "../engine/findings";
+import { sep } from "path";
+import type { Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
+import { display } from "./display";
 import { sortFindings } from "./summarize";
 
-/** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as external suppressions. */
+/**
+ * Text a code-scanning page shows. Besides control characters, SARIF reads `[text](target)` in a plain-text
+ * message as a link; a bracket escaped with a backslash is a bracket (SARIF 2.1.0, 3.11.6).
+ */
+function shown(s: string): string {
+  return display(s).replace(/[[\]]/g, (b) => `\\${b}`);
+}
+
+// How `inCodeAcknowledgements` (lib/engine/analyze.ts) names an acknowledgement written next to a construct: that
+// one lives in the source, one from blastwall.json outside it, and code scanning tells the two apart.
+const IN_CODE = "construct ";
+
+function suppression(ack: NonNullable<Finding["acknowledged"]>) {
+  const until = ack.expires ? `, until ${ack.expires}` : "";
+  return {
+    kind: ack.source.startsWith(IN_CODE) ? "inSource" : "external",
+    justification: display(`${ack.reason} (acknowledged in ${ack.source}${until})`),
+  };
+}
+
+const WINDOWS = sep === "\\";
+// A backslash separates folders only on Windows; elsewhere it is part of a name, and encoded like any other.
+const SEPARATOR = WINDOWS ? /[\\/]+/ : /\/+/;
+
+/**
+ * A file path as a URI reference: each segment percent-encoded, so `%70rod`, `a#b` or `x?y` name that folder and
+ * not another one, a fragment or a query. Absolute paths become `file:` URIs (on Windows with the drive or UNC host).
+ */
+export function artifactUri(path: string): string {
+  const unc = WINDOWS && /^[\\/]{2}[^\\/]/.test(path);
+  const parts = path.split(SEPARATOR);
+  const absolute = parts.length > 1 && parts[0] === "";
+  const drive = WINDOWS && parts.length > 1 && /^[A-Za-z]:$/.test(parts[0]) ? parts.shift() : undefined;
+  const encoded = parts.filter((p, i) => p !== "" || i === parts.length - 1).map(encodeURIComponent).join("/");
+  if (unc) return `file://${encoded}`;
+  if (drive) return `file:///${drive}/${encoded}`;
+  return absolute ? `file:///${encoded}` : encoded;
+}
+
+/**
+ * The artifact a finding points at. Only the HCL reader attaches `file:line` locations, relative to the directory it
+ * read (the finding's `file`); a finding from Terraform JSON has none and points at its file, whatever it is named.
+ */
+function locate(f: Finding): { uri: string; line: number } {
+  const located = f.evidence.find((e) => e.location && (e.address === f.resource || e.address === f.principal)) ?? f.evidence.find((e) => e.location);
+  const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
+  if (!at) return { uri: artifactUri(f.file), line: 1 };
+  return { uri: artifactUri(`${f.file}/${at[1]}`), line: Math.max(1, Number(at[2])) };
+}
+
+/** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
 export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string): string {
   const findings = sortFindings(report.findings);
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
@@ -11,35 +63,30 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
     return {
       id,
       name: id,
-      shortDescription: { text: m?.title ?? id },
-      fullDescription: { text: m?.why ?? id },
-      help: { text: m?.fix ?? "See the finding's fix." },
+      shortDescription: { text: shown(m?.title ?? id) },
+      fullDescription: { text: shown(m?.why ?? id) },
+      help: { text: shown(m?.fix ?? "See the finding's fix.") },
       defaultConfiguration: { level: m?.severity ?? "error" },
     };
   });
   const results = findings.map((f) => {
-    // HCL findings carry `file.tf:LINE` relative to the checked directory; JSON findings point at the file.
-    const located = f.evidence.find((e) => e.location && (e.address === f.resource || e.address === f.principal)) ?? f.evidence.find((e) => e.location);
-    const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
-    const uri = at && !f.file.endsWith(".json") ? `${f.file.replace(/[\\/]+$/, "")}/${at[1]}` : f.file;
-    const line = at ? at[2] : undefined;
+    const { uri, line } = locate(f);
     return {
       ruleId: f.ruleId,
       ruleIndex: ids.indexOf(f.ruleId),
       level: f.severity,
-      message: { text: `${f.message} Fix: ${f.fix}` },
+      message: { text: shown(`${f.message} Fix: ${f.fix}`) },
       locations: [
         {
-          physicalLocation: {
-            artifactLocation: { uri: uri.split("\\").join("/") },
-            region: { startLine: line ? Number(line) : 1 },
-          },
+          physicalLocation: { artifactLocation: { uri }, region: { startLine: line } },
           logicalLocations: [{ fullyQualifiedName: f.principal, kind: "resource" }],
         },
       ],
-      partialFingerprints: { blastwallFinding: `${f.ruleId}|${f.principal}|${f.resource}` },
+      // The same principal and resource in two stacks are two findings; a JSON array keeps a `|` inside an address
+      // from making two different findings look alike.
+      partialFingerprints: { "blastwallFinding/v2": JSON.stringify([f.ruleId, f.file.split(SEPARATOR).join("/"), f.principal, f.resource]) },
       properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath },
-      ...(f.acknowledged ? { suppressions: [{ kind: "external", justification: f.acknowledged.reason }] } : {}),
+      ...(f.acknowledged ? { suppressions: [suppression(f.acknowledged)] } : {}),
     };
   });
   const sarif = {

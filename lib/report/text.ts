@@ -1,30 +1,34 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
+import { display as d } from "./display";
 import { listActions, sortFindings } from "./summarize";
 
 const LABEL = 10;
+// Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
+// printed line starts with anything but the renderer's fixed prefixes (a GitHub `::` command cannot be forged).
 const field = (name: string, value: string) => `  ${(name + ":").padEnd(LABEL)} ${value}`;
+const actions = (list: readonly string[]) => listActions(list.map(d));
 
 /** One finding as the text report prints it: what, reaches, where, file, path, fix. */
 export function renderFinding(f: Finding, why?: string): string {
-  const head = f.acknowledged ? "ACKNOWLEDGED" : f.severity.toUpperCase();
-  const lines = [`${head} ${f.ruleId}  ${f.principal}${f.constructPath ? `  (${f.constructPath})` : ""}`];
-  lines.push(field("what", f.message));
-  if (why) lines.push(field("why", why));
-  if (f.actions.length > 0) lines.push(field("reaches", listActions(f.actions)));
-  if (f.resource && f.resource !== f.principal) lines.push(field("where", f.resource));
-  lines.push(field("file", f.file));
+  const head = f.acknowledged ? "ACKNOWLEDGED" : f.severity === "error" ? "ERROR" : "WARNING";
+  const lines = [`${head} ${d(f.ruleId)}  ${d(f.principal)}${f.constructPath ? `  (${d(f.constructPath)})` : ""}`];
+  lines.push(field("what", d(f.message)));
+  if (why) lines.push(field("why", d(why)));
+  if (f.actions.length > 0) lines.push(field("reaches", actions(f.actions)));
+  if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource)));
+  lines.push(field("file", d(f.file)));
   if (f.evidence.length > 0) {
     lines.push("  path:");
     f.evidence.forEach((e, i) => {
-      const at = e.location ? ` [${e.location}]` : "";
-      lines.push(`    ${i + 1}. ${e.step}: ${e.address}${at} — ${e.detail}`);
+      const at = e.location ? ` [${d(e.location)}]` : "";
+      lines.push(`    ${i + 1}. ${d(e.step)}: ${d(e.address)}${at} — ${d(e.detail)}`);
     });
   }
-  lines.push(field("fix", f.fix));
+  lines.push(field("fix", d(f.fix)));
   if (f.acknowledged) {
-    const until = f.acknowledged.expires ? ` until ${f.acknowledged.expires}` : "";
-    lines.push(field("accepted", `${f.acknowledged.reason} (${f.acknowledged.source}${until})`));
+    const until = f.acknowledged.expires ? ` until ${d(f.acknowledged.expires)}` : "";
+    lines.push(field("accepted", `${d(f.acknowledged.reason)} (${d(f.acknowledged.source)}${until})`));
   }
   return lines.join("\n");
 }
@@ -36,8 +40,9 @@ export function renderText(report: Report): string {
   const whys = new Map((report.rules ?? []).map((m) => [m.id, m.why]));
   for (const f of sortFindings(report.findings)) out.push(renderFinding(f, whys.get(f.ruleId)), "");
   for (const a of report.approvals ?? []) {
-    const who = a.by ? ` by ${a.by}` : "";
-    out.push(`APPROVAL ${a.accepted ? "accepted" : "refused"}${who}: ${a.file} — ${a.reason}${a.covers.length ? ` (covers ${a.covers.join(", ")})` : ""}`);
+    const who = a.by ? ` by ${d(a.by)}` : "";
+    const covers = a.covers.length ? ` (covers ${a.covers.map(d).join(", ")})` : "";
+    out.push(`APPROVAL ${a.accepted ? "accepted" : "refused"}${who}: ${d(a.file)} — ${d(a.reason)}${covers}`);
   }
   if ((report.approvals ?? []).length > 0) out.push("");
   const verdict = s.errors > 0 ? "FAIL" : "PASS";

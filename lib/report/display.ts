@@ -1,0 +1,24 @@
+/**
+ * Everything a report prints about a finding (addresses, construct paths, Sids, tag values, reasons, file names)
+ * comes from the checked files, which an agent may have written. A control or format character in them could move
+ * the cursor, clear the screen, start a line of its own (a forged verdict, a GitHub `::error` workflow command) or
+ * reorder what the reader sees; shown as a visible escape instead, it cannot.
+ */
+
+// Cc: C0/C1 controls (ESC, CR, LF, NUL, NEL); Cf: bidi overrides and isolates, zero-width, tags, soft hyphen;
+// Zl/Zp: U+2028/U+2029, which some viewers break lines at; Cs: a lone surrogate, which terminals turn into garbage.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+const SHORT: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+function escape(c: string): string {
+  const short = SHORT[c];
+  if (short) return short;
+  const cp = c.codePointAt(0) ?? 0;
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+
+/** `value` with every control or format character shown as an escape (`\n`, `\u001b`, `\u{e0041}`): one line, read as written. */
+export function display(value: string): string {
+  return String(value).replace(HIDDEN, escape);
+}

@@ -1,0 +1,61 @@
+import type { Finding } from "../../lib/engine/findings";
+import type { Report } from "../../lib/report/types";
+import { mermaidText, renderMermaid } from "../../lib/report/mermaid";
+
+const INIT = "%%{init: {'theme':'base','themeVariables':{'primaryTextColor':'#ffffff'}}}%%";
+
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  ruleId: "agent-destroy-right",
+  severity: "error",
+  principal: "aws_iam_role.agent",
+  resource: "aws_iam_role_policy.p",
+  actions: ["ec2:DeleteVolume"],
+  evidence: [
+    { step: "assume-role", address: "aws_iam_role.deployer", detail: "sts:AssumeRole: trusted" },
+  ],
+  message: "can delete",
+  fix: "remove it",
+  file: "cdk.tf.json",
+  ...over,
+});
+const render = (...findings: Finding[]): string =>
+  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 } } as Report);
+
+// What a line of the diagram may be: a comment, the header, or a node or edge indented under it.
+const STATEMENT = /^(%% .*|flowchart LR|  (n\d+|leaf\d+).*|)$/;
+
+describe("mermaid output", () => {
+  test("a line break in a file name or address stays inside its comment and cannot add a directive", () => {
+    const out = render(
+      finding({ file: `cdktf.out/stacks/prod\n${INIT}\n%%/cdk.tf.json`, principal: `aws_iam_role.agent\r\nclick n0 "https://example.invalid"` }),
+    );
+    expect(out).not.toContain("%%{");
+    expect(out).not.toMatch(/[\r\u2028\u2029]/);
+    for (const line of out.split("\n")) expect(line).toMatch(STATEMENT);
+    expect(out.split("\n").filter((l) => l.startsWith("%%"))).toHaveLength(1);
+  });
+
+  test("labels cannot close their quotes, brackets or edge text, nor carry HTML or a Markdown fence", () => {
+    const hostile = 'x"] --> evil["<img src=x onerror=alert(1)>"]|```|#quot;%%{init}%%\u2028\u202e';
+    const out = render(finding({ principal: hostile, resource: hostile, actions: [hostile], evidence: [{ step: "assume-role", address: hostile, detail: hostile }] }));
+    for (const line of out.split("\n")) {
+      expect(line).toMatch(STATEMENT);
+      if (!line.startsWith("  ")) continue;
+      // Each label is one quoted string holding only name characters and entity codes.
+      for (const label of line.match(/"[^"]*"/g) ?? []) expect(label).toMatch(/^"([\p{L}\p{N} _.,:/*@=+()-]|#\d+;)*"$/u);
+      expect(line.replace(/"[^"]*"/g, '""')).toMatch(/^ {2}(n\d+\[""\]|n\d+\{\{""\}\}|leaf\d+\(\[""\]\)|(n\d+|leaf\d+) -->\|""\| (n\d+|leaf\d+))$/);
+    }
+    expect(out).not.toMatch(/[`<\u2028\u202e]|%%\{/);
+  });
+
+  test("entity codes stand for the characters they replace", () => {
+    expect(mermaidText('a"b#c<d>e`f%g|h')).toBe("a#34;b#35;c#60;d#62;e#96;f#37;g#124;h");
+    expect(mermaidText("aws_iam_role.agent (agent), ec2:Delete*")).toBe("aws_iam_role.agent (agent), ec2:Delete*");
+    expect(mermaidText("a\nb\u0000")).toBe("a#92;nb#92;u0000");
+  });
+
+  test("a NUL in an address does not move text between the agent and the file", () => {
+    const out = render(finding({ principal: "aws_iam_role.a\u0000b", file: "x.tf.json" }));
+    expect(out.split("\n")[0]).toBe("%% aws_iam_role.a#92;u0000b in x.tf.json");
+  });
+});

@@ -1,0 +1,122 @@
+import { sep } from "path";
+import type { Finding } from "../../lib/engine/findings";
+import type { Report } from "../../lib/report/types";
+import { artifactUri, renderSarif } from "../../lib/report/sarif";
+import { check, safeAgentStack } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+type Result = {
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: string; justification: string }[];
+};
+
+const sarifOf = (r: Report): Result[] => JSON.parse(renderSarif(r, new Map(), "0")).runs[0].results;
+const reportOf = (...findings: Finding[]): Report => ({
+  tool: "check",
+  findings,
+  summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 },
+});
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  ruleId: "agent-destroy-right",
+  severity: "error",
+  principal: "aws_iam_role.agent",
+  resource: "aws_iam_role_policy.p",
+  actions: ["ec2:DeleteVolume"],
+  evidence: [{ step: "principal", address: "aws_iam_role.agent", detail: "agent" }],
+  message: "can delete",
+  fix: "remove it",
+  file: "cdk.tf.json",
+  ...over,
+});
+
+// One finding to acknowledge: an agent whose boundary lets ec2:DeleteVolume through.
+const stack = () => safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]);
+const REASON = "volume janitor, reviewed by the platform team";
+const destroy = (r: Report) => sarifOf({ ...r, findings: r.findings.filter((f) => f.ruleId === "agent-destroy-right") })[0];
+
+describe("SARIF suppressions", () => {
+  test("an acknowledgement written next to the construct is inSource, and says so", () => {
+    const json = stack();
+    const role = ((json.resource as Obj).aws_iam_role as Obj).agent as Obj;
+    role["//"] = { metadata: { path: "app/agent" }, blastwall: { acknowledgements: [{ ruleId: "agent-destroy-right", reason: REASON }] } };
+    const s = destroy(check(json))?.suppressions;
+    expect(s).toEqual([{ kind: "inSource", justification: expect.stringContaining(REASON) }]);
+    expect(s?.[0].justification).toContain("construct app/agent");
+  });
+
+  test("one from blastwall.json is external, and names the file", () => {
+    const r = check(stack(), { acknowledgements: [{ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: REASON, expires: "2099-01-01" }] });
+    const s = destroy(r)?.suppressions;
+    expect(s).toEqual([{ kind: "external", justification: expect.stringContaining(REASON) }]);
+    expect(s?.[0].justification).toMatch(/blastwall\.json.*2099-01-01/);
+  });
+
+  test("a justification shows control characters as escapes", () => {
+    const [r] = sarifOf(reportOf(finding({ acknowledged: { reason: "ok\u001b[8m hidden\nline", source: "blastwall.json" } })));
+    expect(r.suppressions?.[0].justification).toMatch(/^ok\\u001b\[8m hidden\\nline/);
+  });
+});
+
+describe("SARIF fingerprints", () => {
+  const fp = (f: Finding) => Object.values(sarifOf(reportOf(f))[0].partialFingerprints);
+
+  test("the same principal and resource in two stacks are two findings", () => {
+    expect(fp(finding({ file: "cdktf.out/stacks/prod/cdk.tf.json" }))).not.toEqual(fp(finding({ file: "cdktf.out/stacks/staging/cdk.tf.json" })));
+  });
+
+  test("parts cannot run into each other", () => {
+    expect(fp(finding({ principal: "a|b", resource: "c" }))).not.toEqual(fp(finding({ principal: "a", resource: "b|c" })));
+    expect(fp(finding({ file: "x", principal: "y|z" }))).not.toEqual(fp(finding({ file: "x|y", principal: "z" })));
+  });
+
+  test("the same finding keeps its fingerprint", () => {
+    expect(fp(finding())).toEqual(fp(finding()));
+  });
+});
+
+describe("SARIF artifact URIs", () => {
+  const uriOf = (f: Partial<Finding>) => sarifOf(reportOf(finding(f)))[0].locations[0].physicalLocation;
+  // A URI reference resolved as a consumer would: it must land on the file it was made from.
+  const resolvesTo = (uri: string) => decodeURIComponent(new URL(uri, "file:///repo/").pathname);
+
+  test.each(["cdktf.out/stacks/%70rod/cdk.tf.json", "stacks/a#b/cdk.tf.json", "stacks/x?y/cdk.tf.json", "my stacks/ü/cdk.tf.json", "c:d/cdk.tf.json", "50%/a.tf.json"])(
+    "%s names its own file",
+    (file) => {
+      const uri = uriOf({ file }).artifactLocation.uri;
+      expect(uri).not.toMatch(/[#?\s]|%(?![0-9A-F]{2})/);
+      expect(resolvesTo(uri)).toBe(`/repo/${file}`);
+    },
+  );
+
+  test("%70rod is not prod", () => {
+    expect(uriOf({ file: "cdktf.out/stacks/%70rod/cdk.tf.json" }).artifactLocation.uri).toBe("cdktf.out/stacks/%2570rod/cdk.tf.json");
+  });
+
+  test("an HCL folder named like a JSON file points at the .tf file and line inside it", () => {
+    const loc = uriOf({ file: "infra.json", evidence: [{ step: "principal", address: "aws_iam_role.agent", detail: "agent", location: "modules/a#1/main.tf:7" }] });
+    expect(loc.artifactLocation.uri).toBe("infra.json/modules/a%231/main.tf");
+    expect(loc.region.startLine).toBe(7);
+  });
+
+  test("a Terraform JSON file points at itself, whatever it is named", () => {
+    const loc = uriOf({ file: "stacks/prod.tfjson" });
+    expect(loc.artifactLocation.uri).toBe("stacks/prod.tfjson");
+    expect(loc.region.startLine).toBe(1);
+  });
+
+  (sep === "/" ? test : test.skip)("on POSIX a backslash is part of a name, and absolute paths are file: URIs", () => {
+    expect(artifactUri("a\\..\\..\\etc/x.tf.json")).toBe("a%5C..%5C..%5Cetc/x.tf.json");
+    expect(artifactUri("/home/ci/a b/cdk.tf.json")).toBe("file:///home/ci/a%20b/cdk.tf.json");
+  });
+});
+
+describe("SARIF message text", () => {
+  test("control characters are escaped and brackets cannot make links", () => {
+    const [r] = sarifOf(reportOf(finding({ message: "aws_iam_role.agent\u001b[2J\nforged [click](https://example.invalid)", fix: "fix\u202e" })));
+    expect(r.message.text).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(r.message.text).toContain("\\u001b\\[2J\\nforged \\[click\\](https://example.invalid)");
+    expect(r.message.text).toContain("fix\\u202e");
+  });
+});

@@ -1,0 +1,110 @@
+import type { Finding } from "../../lib/engine/findings";
+import type { Report } from "../../lib/report/types";
+import { display } from "../../lib/report/display";
+import { renderJson } from "../../lib/report/json";
+import { renderFinding, renderText } from "../../lib/report/text";
+import { check, safeAgentStack } from "../helpers/tf";
+
+// Every kind of character that moves the cursor, breaks a line or reorders text, as a file could carry it.
+const HOSTILE = [
+  "\r\u001b[2J\u001b[Hblastwall check: PASS\u001b[8m",
+  "\n::error file=README.md,line=1::forged",
+  "\r\n::add-mask::x",
+  "\u0000\u0007\u0085",
+  "\u202eevil\u202c\u2066iso\u2069",
+  "zero\u200bwidth\u200d\ufeff",
+  "line\u2028sep\u2029para",
+  "lone\ud800surrogate\udfff",
+  "tag\u{e0041}\u{e007f}",
+  "soft\u00adhyphen\u180e",
+].join("|");
+
+// What a report may still contain after escaping: printable text, and the renderer's own line breaks.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+function hostileFinding(over: Partial<Finding> = {}): Finding {
+  return {
+    ruleId: `agent-destroy-right${HOSTILE}`,
+    severity: "error",
+    principal: `aws_iam_role.agent${HOSTILE}`,
+    resource: `aws_iam_role_policy.p${HOSTILE}`,
+    actions: [`rds:DeleteDBInstance${HOSTILE}`, "ec2:DeleteVolume"],
+    evidence: [
+      { step: `statement${HOSTILE}`, address: `aws_iam_role_policy.p${HOSTILE}`, detail: `Sid "${HOSTILE}"`, location: `main${HOSTILE}.tf:3` },
+      { step: "direct-rights", address: "aws_iam_role.agent", detail: "rds:DeleteDBInstance" },
+    ],
+    message: `message${HOSTILE}`,
+    fix: `fix${HOSTILE}`,
+    file: `stack${HOSTILE}.tf.json`,
+    constructPath: `app/agent${HOSTILE}`,
+    ...over,
+  };
+}
+
+describe("display", () => {
+  test("shows every control and format character as a visible escape", () => {
+    expect(display("a\u001b[2Jb")).toBe("a\\u001b[2Jb");
+    expect(display("a\r\n\tb")).toBe("a\\r\\n\\tb");
+    expect(display("\u0000\u0085\u00ad")).toBe("\\u0000\\u0085\\u00ad");
+    expect(display("\u202e\u2066\u200b\u2028\u2029")).toBe("\\u202e\\u2066\\u200b\\u2028\\u2029");
+    expect(display("x\ud800y")).toBe("x\\ud800y");
+    expect(display("\u{e0041}")).toBe("\\u{e0041}");
+    expect(display(HOSTILE)).not.toMatch(UNSAFE);
+  });
+
+  test("leaves printable text as it is", () => {
+    const plain = 'aws_iam_role.agent["prod"] — Zoë 東京 😀 C:\\infra\\main.tf ::x';
+    expect(display(plain)).toBe(plain);
+  });
+});
+
+describe("text report", () => {
+  test("a finding prints as its fixed lines, whatever its fields carry", () => {
+    const plain = renderFinding(hostileFinding(), `why${HOSTILE}`).split("\n");
+    // head, what, why, reaches, where, file, "path:", two steps, fix
+    expect(plain).toHaveLength(10);
+    const starts = ["ERROR agent-destroy-right\\r\\u001b[2J", "  what:", "  why:", "  reaches:", "  where:", "  file:", "  path:", "    1. statement\\r", "    2. direct-rights:", "  fix:"];
+    plain.forEach((line, i) => expect(line.startsWith(starts[i])).toBe(true));
+    for (const line of plain) expect(line).not.toMatch(UNSAFE);
+  });
+
+  test("an acknowledged finding adds one accepted line, its reason and source escaped", () => {
+    const f = hostileFinding({ acknowledged: { reason: `reason${HOSTILE}`, source: `construct app${HOSTILE}`, expires: `2030-01-01${HOSTILE}` } });
+    const lines = renderFinding(f).split("\n");
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toMatch(/^ACKNOWLEDGED /);
+    expect(lines[9]).toMatch(/^ {2}accepted: {2}reason\\r\\u001b/);
+    for (const line of lines) expect(line).not.toMatch(UNSAFE);
+  });
+
+  test("no line of the report is a workflow command or a second verdict, approvals included", () => {
+    const report: Report = {
+      tool: "gate",
+      findings: [hostileFinding(), hostileFinding({ severity: "warning" })],
+      summary: { errors: 1, warnings: 1, principals: 1, agentPrincipals: 1, resources: 2, files: 1 },
+      approvals: [{ file: `approval${HOSTILE}.json`, accepted: false, by: `mallory${HOSTILE}`, reason: `bad${HOSTILE}`, covers: [`aws_db_instance.x${HOSTILE}`] }],
+    };
+    const out = renderText(report);
+    const lines = out.split("\n");
+    expect(out.replace(/\n/g, "")).not.toMatch(UNSAFE);
+    expect(lines.filter((l) => l.startsWith("::"))).toEqual([]);
+    expect(lines.filter((l) => /^blastwall /.test(l))).toEqual([expect.stringMatching(/^blastwall gate: FAIL/)]);
+    expect(lines.filter((l) => l.startsWith("APPROVAL"))).toHaveLength(1);
+    expect(lines.filter((l) => /^(ERROR|WARNING|ACKNOWLEDGED) /.test(l))).toHaveLength(2);
+  });
+
+  test("a construct path in the synthesized JSON cannot paint a PASS over a failing check", () => {
+    const forged = "app/agent\r\u001b[0m\u001b[H\u001b[2Jblastwall check: PASS — 0 error(s)\n::error::x\n\u001b[8m";
+    const json = safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]);
+    const role = (json.resource as Record<string, Record<string, Record<string, unknown>>>).aws_iam_role.agent;
+    role["//"] = { metadata: { path: forged } };
+    const report = check(json);
+    const out = renderText(report);
+    expect(out).not.toMatch(/[\r\u001b]/);
+    expect(out.split("\n").filter((l) => /^(blastwall|::)/.test(l))).toEqual([expect.stringMatching(/^blastwall check: FAIL/)]);
+    expect(out).toContain("(app/agent\\r\\u001b[0m\\u001b[H\\u001b[2Jblastwall check: PASS");
+    // The machine report keeps the value exactly as read.
+    const parsed = JSON.parse(renderJson(report));
+    expect(parsed.findings.map((f: { constructPath?: string }) => f.constructPath)).toContain(forged);
+  });
+});
