@@ -12,6 +12,7 @@ import { parseArgs, UsageError } from "./args";
 import { planGateConfig } from "./gate";
 import type { Command } from "./io";
 import { EXIT_OK } from "./io";
+import { display } from "../report/display";
 
 export const APPROVE_USAGE = "usage: blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE] [--config FILE]";
 export const DEFAULT_EXPIRY = "1h";
@@ -69,9 +70,10 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
       io.stdout(json);
     }
     io.stderr(
-      `blastwall approve: ${approval.by} approves ${approval.approved.length} change(s) of ${planFile} ` +
-        `(sha256 ${approval.planSha256.slice(0, 12)}…) until ${approval.expiresAt}${out ? `, written to ${out}` : ""}:\n` +
-        approval.approved.map((k) => `  ${showChangeKey(k)}\n`).join(""),
+      // The approver reads this list to know what they sign: an address from the plan must not be able to hide a line.
+      `blastwall approve: ${display(approval.by)} approves ${approval.approved.length} change(s) of ${display(planFile)} ` +
+        `(sha256 ${approval.planSha256.slice(0, 12)}…) until ${approval.expiresAt}${out ? `, written to ${display(out)}` : ""}:\n` +
+        approval.approved.map((k) => `  ${display(showChangeKey(k))}\n`).join(""),
     );
     return EXIT_OK;
   };

@@ -3,6 +3,7 @@ import { EXIT_BAD_INPUT, EXIT_OK } from "./io";
 import { UsageError } from "./args";
 import { InputError } from "../engine/terraform/types";
 import { packageVersion } from "../report/version";
+import { display } from "../report/display";
 
 const HELP = `blastwall — keeps AI agents from destroying production infrastructure
 
@@ -70,16 +71,16 @@ export async function runCli(args: readonly string[], io: CliIO = processIO()): 
   }
   const command = commandFor(name);
   if (!command) {
-    io.stderr(`blastwall: unknown command "${name}" (expected check, gate or approve; see blastwall --help)\n`);
+    io.stderr(`blastwall: unknown command "${display(name)}" (expected check, gate or approve; see blastwall --help)\n`);
     return EXIT_BAD_INPUT;
   }
   try {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof InputError) {
-      io.stderr(`blastwall: ${e.file}: ${e.problem}\n`);
+      io.stderr(`blastwall: ${display(e.file)}: ${display(e.problem)}\n`);
     } else if (e instanceof UsageError) {
-      io.stderr(`blastwall ${name}: ${e.message} (see blastwall --help)\n`);
+      io.stderr(`blastwall ${name}: ${display(e.message)} (see blastwall --help)\n`);
     } else {
       const err = e as Error;
       io.stderr(`blastwall: internal error: ${err?.message ?? String(e)}${io.env.BLASTWALL_DEBUG ? `\n${err?.stack}` : " (set BLASTWALL_DEBUG=1 for details)"}\n`);
