@@ -1,67 +1,265 @@
-import { existsSync, readdirSync, statSync } from "fs";
-import { basename, join } from "path";
+import { readdirSync, realpathSync, statSync, type Stats } from "fs";
+import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
+import { parseJsonText, readText } from "../engine/terraform/read-file";
+import { isIgnoredFile } from "../hcl/config";
 
 export interface StackInput {
-  /** `json`: a cdk.tf.json / *.tf.json file; `hcl`: a directory of .tf files. */
+  /** `json`: a cdk.tf.json / *.tf.json file; `hcl`: a directory read as Terraform reads it. */
   readonly kind: "json" | "hcl";
   readonly path: string;
   /** Stack name when the layout tells it (cdktf.out/stacks/NAME/cdk.tf.json). */
   readonly name?: string;
 }
 
-function isDir(p: string): boolean {
-  return statSync(p).isDirectory();
+/** One line for a filesystem error, worded for the path it is reported with. */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException | undefined;
+  switch (err?.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "ENOTDIR":
+      return "no such file or directory (a part of the path is not a directory)";
+    case "ELOOP":
+      return "is a symbolic link that loops (or a chain of links too long to follow)";
+    case "EACCES":
+    case "EPERM":
+      return "cannot be read: permission denied";
+    case "ENAMETOOLONG":
+      return "the path is too long";
+    default:
+      return `cannot be read (${err?.code ?? err?.message ?? String(e)})`;
+  }
+}
+
+const NOT_REGULAR = "is not a regular file or directory (a FIFO, socket or device); reading it could block or mean anything";
+
+function stat(p: string): Stats {
+  try {
+    return statSync(p);
+  } catch (e) {
+    throw new InputError(p, describeFsError(e));
+  }
+}
+
+/** A file or a directory; anything else is refused before a read could block on it. */
+function kindOf(p: string): "file" | "dir" {
+  const s = stat(p);
+  if (s.isFile()) return "file";
+  if (s.isDirectory()) return "dir";
+  throw new InputError(p, NOT_REGULAR);
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (e) {
+    throw new InputError(dir, describeFsError(e));
+  }
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch (e) {
+    throw new InputError(p, describeFsError(e));
+  }
+}
+
+function isConfigName(name: string): boolean {
+  return (name.endsWith(".tf") || name.endsWith(".tf.json")) && !isIgnoredFile(name);
 }
 
 /**
- * Turns the PATH arguments of `blastwall check` into the configurations to read: a file as given, a `cdktf.out`
- * directory as every `stacks/<name>/cdk.tf.json` in it, a stack folder as its `cdk.tf.json`, a folder of `.tf`
- * files as one HCL configuration. Anything else is bad input, never "nothing to check".
+ * Terraform loads terraform.tfvars(.json) and every *.auto.tfvars(.json) of the folder it runs in, hidden or not:
+ * each can change what a variable grants.
+ */
+function isAutoTfvarsName(name: string): boolean {
+  return name === "terraform.tfvars" || name === "terraform.tfvars.json" || name.endsWith(".auto.tfvars") || name.endsWith(".auto.tfvars.json");
+}
+
+interface Loaded {
+  /** `.tf` / `.tf.json` files Terraform reads as the configuration (cdk.tf.json among them). */
+  readonly config: string[];
+  readonly tfvars: string[];
+}
+
+/**
+ * The files Terraform loads when it runs in `dir`. Folders with such names are skipped, as Terraform skips them;
+ * a dangling link or a FIFO with such a name is refused: Terraform would fail on it, and reading it could block.
+ */
+function loadedFiles(dir: string): Loaded {
+  const config: string[] = [];
+  const tfvars: string[] = [];
+  for (const name of list(dir).sort()) {
+    const conf = isConfigName(name);
+    if (!conf && !isAutoTfvarsName(name)) continue;
+    if (kindOf(join(dir, name)) === "dir") continue;
+    (conf ? config : tfvars).push(name);
+  }
+  return { config, tfvars };
+}
+
+/**
+ * A folder Terraform runs in. A lone cdk.tf.json is read as JSON; with any other file Terraform loads beside it
+ * (more .tf/.tf.json, overrides, auto-loaded tfvars) the folder is read as one configuration, as Terraform reads it.
+ */
+function stackFolder(dir: string, name: string | undefined): StackInput {
+  const { config, tfvars } = loadedFiles(dir);
+  if (config.length === 1 && config[0] === "cdk.tf.json" && tfvars.length === 0) return { kind: "json", path: join(dir, "cdk.tf.json"), name };
+  if (config.length > 0) return { kind: "hcl", path: dir, name };
+  throw new InputError(dir, "holds neither cdk.tf.json nor .tf files; synthesize again or remove the folder");
+}
+
+interface ManifestStack {
+  readonly name: string;
+  readonly workingDirectory: string;
+  readonly synthesizedStackPath: string;
+}
+
+/** The stacks cdktf says it synthesized; a manifest blastwall cannot read is refused, never taken as "no stacks". */
+function readManifest(file: string): ManifestStack[] {
+  if (kindOf(file) !== "file") throw new InputError(file, "is a directory; cdktf writes manifest.json as a file");
+  const parsed = parseJsonText(file, readText(file));
+  const bad = (why: string) => new InputError(file, `is not a cdktf manifest: ${why}`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw bad("the top level must be an object");
+  const stacks = (parsed as Record<string, unknown>)["stacks"];
+  if (stacks === null || typeof stacks !== "object" || Array.isArray(stacks)) throw bad(`"stacks" must be an object`);
+  const out: ManifestStack[] = [];
+  for (const [name, entry] of Object.entries(stacks as Record<string, unknown>)) {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw bad(`stack "${name}" must be an object`);
+    const e = entry as Record<string, unknown>;
+    for (const key of ["workingDirectory", "synthesizedStackPath"]) {
+      if (typeof e[key] !== "string" || e[key] === "") throw bad(`stack "${name}" has no ${key}`);
+    }
+    out.push({ name, workingDirectory: e["workingDirectory"] as string, synthesizedStackPath: e["synthesizedStackPath"] as string });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function under(folder: string, rel: string): string {
+  return isAbsolute(rel) ? rel : join(folder, rel);
+}
+
+/** The stack folders of `stacks/` (sorted), each one a stack cdktf may deploy. */
+function stackFolderNames(stacksDir: string): string[] {
+  return list(stacksDir)
+    .sort()
+    .filter((name) => kindOf(join(stacksDir, name)) === "dir");
+}
+
+/**
+ * cdktf output (a folder with manifest.json): every stack the manifest lists, every `stacks/*` folder it does not
+ * list, and the folder's own Terraform files as one more configuration. A stack deployed from any of them must be
+ * read, so none is left out because another was found.
+ */
+function cdktfOutput(p: string, manifestFile: string): StackInput[] {
+  const out: StackInput[] = [];
+  const seen = new Set<string>();
+  for (const s of readManifest(manifestFile)) {
+    const wd = under(p, s.workingDirectory);
+    const synth = under(p, s.synthesizedStackPath);
+    const listed = (path: string, problem: string, role: string) =>
+      new InputError(path, `${problem}, but ${manifestFile} lists it as the ${role} of stack "${s.name}"; synthesize again or fix the manifest`);
+    if (!exists(wd)) throw listed(wd, "is missing", "working directory");
+    if (kindOf(wd) !== "dir") throw listed(wd, "is not a folder", "working directory");
+    if (!exists(synth)) throw listed(synth, "is missing", "synthesized stack file");
+    if (kindOf(synth) !== "file") throw listed(synth, "is not a file", "synthesized stack file");
+    // Named by where it sits, as a stack file is: the manifest, like the file, must not pick another stack's name
+    // (and with it that stack's acknowledgements).
+    out.push(stackFolder(wd, basename(resolve(wd))));
+    seen.add(resolve(wd));
+    // cdktf runs Terraform in the working directory; a stack file written elsewhere is read as well (and a stacks/
+    // folder holding it still as a folder below: the duplicate reading is dropped at the end).
+    if (!seen.has(resolve(dirname(synth)))) out.push(fileArgument(synth));
+  }
+  const stacksDir = join(p, "stacks");
+  if (exists(stacksDir) && kindOf(stacksDir) === "dir") {
+    for (const name of stackFolderNames(stacksDir)) {
+      const dir = join(stacksDir, name);
+      if (!seen.has(resolve(dir))) out.push(stackFolder(dir, name));
+    }
+  }
+  const own = loadedFiles(p);
+  if (own.config.length > 0) out.push(stackFolder(p, undefined));
+  if (out.length === 0) throw new InputError(p, "has a cdktf manifest.json but no stack to read; run cdktf synth first");
+  return out;
+}
+
+/** False for a missing path (a dangling link among them); any other error (a loop, no permission) is bad input. */
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw new InputError(p, describeFsError(e));
+  }
+}
+
+/**
+ * A file argument. Terraform never reads a cdk.tf.json alone: run in its folder, it loads every other .tf/.tf.json
+ * file and the auto-loaded tfvars there too, so with any of them present the folder is what gets read.
+ */
+function fileArgument(p: string): StackInput {
+  if (!p.endsWith(".json")) {
+    throw new InputError(p, "expected a cdk.tf.json or *.tf.json file, a cdktf.out directory, or a directory of .tf files");
+  }
+  if (basename(p) === "cdk.tf.json") {
+    const folder = dirname(p);
+    const { config, tfvars } = loadedFiles(folder);
+    if (config.some((e) => e !== "cdk.tf.json") || tfvars.length > 0) return { kind: "hcl", path: folder, name: layoutName(folder) };
+  }
+  return { kind: "json", path: p };
+}
+
+/** `NAME` for a folder `.../stacks/NAME` (the layout cdktf writes), as the JSON reading names its cdk.tf.json. */
+function layoutName(folder: string): string | undefined {
+  return basename(dirname(folder)) === "stacks" ? basename(folder) : undefined;
+}
+
+function directoryArgument(p: string): StackInput[] {
+  const manifest = join(p, "manifest.json");
+  if (exists(manifest)) return cdktfOutput(p, manifest);
+  // Without a manifest, a folder with Terraform files of its own is one configuration: Terraform reads every .tf and
+  // .tf.json file in it, and a stacks/ folder beside them is just a folder (its modules are read from it).
+  const { config } = loadedFiles(p);
+  if (config.length > 0) return [stackFolder(p, config.includes("cdk.tf.json") ? basename(resolve(p)) : undefined)];
+  const stacksDir = join(p, "stacks");
+  if (exists(stacksDir) && kindOf(stacksDir) === "dir") {
+    const names = stackFolderNames(stacksDir);
+    if (names.length === 0) throw new InputError(p, "has a stacks/ folder but no stack in it; run cdktf synth first");
+    // Every stack is checked or the input is refused: skipping one silently would pass what was never read.
+    return names.map((name) => stackFolder(join(stacksDir, name), name));
+  }
+  throw new InputError(p, "directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files");
+}
+
+/**
+ * Turns the PATH arguments of `blastwall check` into the configurations to read: a file as given (a cdk.tf.json with
+ * other Terraform files beside it as its folder), a cdktf output folder as every stack in it, a stack folder as its
+ * cdk.tf.json or, with more files Terraform loads, as a whole, a folder of `.tf` files as one HCL configuration.
+ * Anything else is bad input, never "nothing to check".
  */
 export function expandPaths(paths: readonly string[]): StackInput[] {
-  const out: StackInput[] = [];
+  const inputs: StackInput[] = [];
   for (const p of paths) {
-    if (!existsSync(p)) throw new InputError(p, "no such file or directory");
-    if (!isDir(p)) {
-      if (!p.endsWith(".json")) {
-        throw new InputError(p, "expected a cdk.tf.json or *.tf.json file, a cdktf.out directory, or a directory of .tf files");
-      }
-      out.push({ kind: "json", path: p });
-      continue;
-    }
-    // A folder with Terraform files of its own is one configuration: Terraform reads every .tf and .tf.json file in
-    // it, a cdk.tf.json among them, and a stacks/ folder beside them is just a folder (its modules are read from it).
-    const own = readdirSync(p).filter((e) => (e.endsWith(".tf") || e.endsWith(".tf.json")) && !e.startsWith("."));
-    if (own.some((e) => e !== "cdk.tf.json")) {
-      out.push({ kind: "hcl", path: p });
-      continue;
-    }
-    const stacksDir = join(p, "stacks");
-    if (existsSync(stacksDir) && isDir(stacksDir) && own.length === 0) {
-      const names = readdirSync(stacksDir)
-        .sort()
-        .filter((name) => isDir(join(stacksDir, name)));
-      if (names.length === 0) throw new InputError(p, "has a stacks/ folder but no stack in it; run cdktf synth first");
-      // Every stack is checked or the input is refused: skipping one silently would pass what was never read.
-      for (const name of names) {
-        const dir = join(stacksDir, name);
-        if (existsSync(join(dir, "cdk.tf.json"))) out.push({ kind: "json", path: join(dir, "cdk.tf.json"), name });
-        else if (readdirSync(dir).some((e) => e.endsWith(".tf"))) out.push({ kind: "hcl", path: dir, name }); // `cdktf synth --hcl`
-        else throw new InputError(dir, "holds neither cdk.tf.json nor .tf files; synthesize again or remove the folder");
-      }
-      continue;
-    }
-    if (existsSync(join(p, "cdk.tf.json"))) {
-      out.push({ kind: "json", path: join(p, "cdk.tf.json"), name: basename(p) });
-      continue;
-    }
-    const entries = readdirSync(p);
-    if (entries.some((e) => e.endsWith(".tf") || e.endsWith(".tf.json"))) {
-      out.push({ kind: "hcl", path: p });
-      continue;
-    }
-    throw new InputError(p, "directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files");
+    if (kindOf(p) === "file") inputs.push(fileArgument(p));
+    else inputs.push(...directoryArgument(p));
+  }
+  // The same configuration named twice (a folder and its cdk.tf.json, two spellings of one path) is read once; a
+  // file argument that its folder's configuration already reads is read with it, not again on its own.
+  const keyOf = (i: StackInput) => `${i.kind}\u0000${real(i.path)}`;
+  const folders = new Set(inputs.filter((i) => i.kind === "hcl").map((i) => real(i.path)));
+  const seen = new Set<string>();
+  const out: StackInput[] = [];
+  for (const i of inputs) {
+    const key = keyOf(i);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (i.kind === "json" && isConfigName(basename(i.path)) && folders.has(real(dirname(i.path)))) continue;
+    out.push(i);
   }
   return out;
 }

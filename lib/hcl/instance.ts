@@ -453,6 +453,9 @@ export function renderBody(
         meta[k] = renderLifecycle(v, scope);
         break;
       case "//":
+        // cdktf's metadata (construct path, acknowledgements given in code) is data for blastwall, not an
+        // argument: kept as written so the JSON and the HCL reading of one stack agree on it.
+        meta[k] = v;
         break;
       default:
         rest[k] = v;
