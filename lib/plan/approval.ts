@@ -208,6 +208,12 @@ export function loadPublicKey(pem: string, file: string): KeyObject {
   if (/PRIVATE KEY-----/.test(pem)) {
     throw new InputError(file, "is a private key; trust the public key instead (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem), and keep the private key away from CI and agents");
   }
+  // Node reads only the first block of a PEM file: a second key (or anything else) after it would sit in a trusted
+  // key file unread, and whoever reviews the file could not tell which key the gate trusts.
+  const blocks = pem.match(/-----BEGIN [^-\r\n]*-----/g)?.length ?? 0;
+  if (blocks > 1) {
+    throw new InputError(file, `holds ${blocks} PEM blocks; a trusted key file must hold exactly one Ed25519 public key (put each key in a file of its own)`);
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(pem);

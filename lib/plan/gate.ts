@@ -5,6 +5,7 @@
 import { readFileSync } from "fs";
 import { resolve } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
+import { checkJsonKeys } from "../engine/terraform/read-file";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import type { ApprovalVerdict, Report } from "../report/types";
 import { readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
@@ -142,7 +143,10 @@ function readApprovalFile(file: string, cwd: string): Parsed {
   }
   try {
     const { text } = decodePlanBytes(bytes, file);
-    return { ok: true, value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    // JSON.parse keeps the last of two equal keys, so the checked value and what a reader of the file sees could differ.
+    checkJsonKeys(file, text);
+    return { ok: true, value };
   } catch (e) {
     return { ok: false, problem: e instanceof InputError ? e.problem : "not JSON" };
   }

@@ -19,7 +19,7 @@ export { AGENT_TAG };
  * loses no data, and instances are replaced routinely) and caches (`aws_elasticache_*`). Add them with
  * `protected.types` when they matter to you.
  */
-export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([
+const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_db_instance", "an RDS DB instance holds a database; destroying it deletes the data (and, by default, its automated backups)"],
   ["aws_rds_cluster", "an Aurora/RDS cluster holds the cluster volume with all of its data"],
   ["aws_rds_global_cluster", "a global cluster ties the regional copies of a database together"],
@@ -94,7 +94,78 @@ export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([
   ["aws_organizations_policy", "an Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts"],
   ["aws_organizations_policy_attachment", "detaching an Organizations policy lifts its guardrail from the target"],
   ["aws_iam_organizations_features", "centralised root access management keeps member-account root users disabled"],
+  ["aws_config_configuration_recorder_status", "destroying the recorder status stops the AWS Config recorder, so resource changes are no longer recorded"],
+  ["aws_s3_bucket_replication_configuration", "replication keeps a copy of the bucket's objects in another bucket; destroying it stops the copy"],
+  ["aws_dynamodb_table_replica", "a DynamoDB table replica is the table's copy in another region; destroying it deletes that copy"],
 ]);
+
+/** Every protected type: the aws provider's, and their Cloud Control (awscc) equivalents. */
+export const PROTECTED_TYPES: ReadonlyMap<string, string> = new Map([...AWS_REASONS, ...awsccTypes()]);
+
+/**
+ * The same data and guardrails under the AWS Cloud Control provider (hashicorp/awscc), whose resource types follow
+ * CloudFormation's names (`AWS::RDS::DBCluster` → `awscc_rds_db_cluster`). Each name was checked against the
+ * provider's documented resources; a mistyped name would protect nothing without any error.
+ */
+function awsccTypes(): [string, string][] {
+  const same: [string, string][] = [
+    ["awscc_rds_db_instance", "aws_db_instance"],
+    ["awscc_rds_db_cluster", "aws_rds_cluster"],
+    ["awscc_rds_global_cluster", "aws_rds_global_cluster"],
+    ["awscc_neptune_db_cluster", "aws_neptune_cluster"],
+    ["awscc_redshift_cluster", "aws_redshift_cluster"],
+    ["awscc_redshiftserverless_namespace", "aws_redshiftserverless_namespace"],
+    ["awscc_docdbelastic_cluster", "aws_docdbelastic_cluster"],
+    ["awscc_memorydb_cluster", "aws_memorydb_cluster"],
+    ["awscc_dsql_cluster", "aws_dsql_cluster"],
+    ["awscc_cassandra_keyspace", "aws_keyspaces_keyspace"],
+    ["awscc_cassandra_table", "aws_keyspaces_table"],
+    ["awscc_timestream_database", "aws_timestreamwrite_database"],
+    ["awscc_timestream_table", "aws_timestreamwrite_table"],
+    ["awscc_lightsail_database", "aws_lightsail_database"],
+    ["awscc_ec2_volume", "aws_ebs_volume"],
+    ["awscc_efs_file_system", "aws_efs_file_system"],
+    ["awscc_dynamodb_table", "aws_dynamodb_table"],
+    ["awscc_dynamodb_global_table", "aws_dynamodb_global_table"],
+    ["awscc_s3_bucket", "aws_s3_bucket"],
+    ["awscc_s3_bucket_policy", "aws_s3_bucket_policy"],
+    ["awscc_s3express_directory_bucket", "aws_s3_directory_bucket"],
+    ["awscc_s3tables_table_bucket", "aws_s3tables_table_bucket"],
+    ["awscc_s3tables_table", "aws_s3tables_table"],
+    ["awscc_opensearchservice_domain", "aws_opensearch_domain"],
+    ["awscc_opensearchserverless_collection", "aws_opensearchserverless_collection"],
+    ["awscc_kinesis_stream", "aws_kinesis_stream"],
+    ["awscc_msk_cluster", "aws_msk_cluster"],
+    ["awscc_sqs_queue", "aws_sqs_queue"],
+    ["awscc_secretsmanager_secret", "aws_secretsmanager_secret"],
+    ["awscc_ssm_parameter", "aws_ssm_parameter"],
+    ["awscc_ecr_repository", "aws_ecr_repository"],
+    ["awscc_logs_log_group", "aws_cloudwatch_log_group"],
+    ["awscc_route53_hosted_zone", "aws_route53_zone"],
+    ["awscc_acmpca_certificate_authority", "aws_acmpca_certificate_authority"],
+    ["awscc_cloudformation_stack", "aws_cloudformation_stack"],
+    ["awscc_backup_backup_vault", "aws_backup_vault"],
+    ["awscc_backup_logically_air_gapped_backup_vault", "aws_backup_logically_air_gapped_vault"],
+    ["awscc_backup_backup_plan", "aws_backup_plan"],
+    ["awscc_backup_backup_selection", "aws_backup_selection"],
+    ["awscc_rbin_rule", "aws_rbin_rule"],
+    ["awscc_dlm_lifecycle_policy", "aws_dlm_lifecycle_policy"],
+    ["awscc_kms_key", "aws_kms_key"],
+    ["awscc_kms_replica_key", "aws_kms_replica_key"],
+    ["awscc_cloudtrail_trail", "aws_cloudtrail"],
+    ["awscc_cloudtrail_event_data_store", "aws_cloudtrail_event_data_store"],
+    ["awscc_config_configuration_recorder", "aws_config_configuration_recorder"],
+    ["awscc_guardduty_detector", "aws_guardduty_detector"],
+    ["awscc_organizations_organization", "aws_organizations_organization"],
+    ["awscc_organizations_account", "aws_organizations_account"],
+    ["awscc_organizations_policy", "aws_organizations_policy"],
+  ];
+  return same.map(([cc, aws]) => {
+    const why = AWS_REASONS.get(aws);
+    if (why === undefined) throw new Error(`protected.ts: ${cc} names ${aws}, which is not a protected aws type`);
+    return [cc, `${why} (the Cloud Control equivalent of ${aws})`];
+  });
+}
 
 export type ProtectionSource = "type" | "config-type" | "config-address" | "tag";
 

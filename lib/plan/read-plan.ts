@@ -121,6 +121,12 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
         `a newer format may hold changes this gate cannot see, so it refuses rather than guess`,
     );
   }
+  // Terraform writes both as JSON booleans; a string "true" would read as not errored (or not incomplete) and pass.
+  for (const key of ["errored", "complete"] as const) {
+    if (doc[key] !== undefined && typeof doc[key] !== "boolean") {
+      throw new InputError(file, `malformed plan: ${key} is ${JSON.stringify(doc[key])}, not true or false (terraform show -json writes a boolean); run terraform show -json again`);
+    }
+  }
   if (doc.errored === true) {
     throw new InputError(file, "plan is errored (terraform plan failed, so the plan does not show everything apply would do); fix the errors and plan again");
   }

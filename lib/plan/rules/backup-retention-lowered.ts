@@ -11,14 +11,23 @@ const RETENTION: readonly string[] = [
   "automatic_backup_retention_days", // FSx
 ];
 
+/** Retention whose meaning depends on the type (another type's attribute of the same name may count differently). */
+const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening[]> = new Map([
+  ["aws_cloudwatch_log_group", (rc: PlanResourceChange) => present(logRetentionLowered(rc))],
+  // Unset means the service default of seven years (2557 days).
+  ["aws_cloudtrail_event_data_store", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 2557))],
+  ["aws_dlm_lifecycle_policy", dlmWeakenings],
+]);
+
 export const backupRetentionLowered: PlanRule = {
   meta: {
     id: "plan-backup-retention-lowered",
     title: "Plan lowers backup retention",
     why:
       "Lower retention deletes existing restore points at once and shortens how far back data can be recovered; 0 turns automated backups off. " +
-      "Point-in-time recovery off and a backup plan that keeps recovery points for less time, or no longer makes them, do the same.",
-    fix: "Keep retention at or above its current value. If intended, have a human approve this exact plan.",
+      "Point-in-time recovery off, a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
+      "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once.",
+    fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
   },
@@ -34,8 +43,10 @@ export const backupRetentionLowered: PlanRule = {
       if (w) ws.push(w);
     }
     if (rc.type === "aws_backup_plan") ws.push(...backupPlanWeakenings(rc));
+    ws.push(...(TYPED_RETENTION.get(rc.type)?.(rc) ?? []));
     if (ws.length === 0) return [];
-    return [changeFinding(rc, `The plan lowers backup retention on ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
+    const what = rc.type === "aws_cloudwatch_log_group" || rc.type === "aws_cloudtrail_event_data_store" ? "retention of the records held by" : "backup retention on";
+    return [changeFinding(rc, `The plan lowers ${what} ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },
 };
 
@@ -67,6 +78,96 @@ function backupPlanWeakenings(rc: PlanResourceChange): Weakening[] {
     out.push({ ...weakening(rc, aPath, bDays, aVal), label: `rule "${name}" lifecycle.delete_after` });
   });
   return out;
+}
+
+/** CloudWatch Logs: 0 or unset keeps logs forever, so 0 → 30 is a lowering and 30 → 0 a raise. */
+function logRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
+  const path = ["retention_in_days"];
+  const days = (v: unknown): number | undefined => (v === null || v === undefined || num(v) === 0 ? Infinity : num(v));
+  const raw = getPath(rc.change.before, path);
+  const before = days(raw);
+  if (before === undefined) return undefined;
+  const after = afterValue(rc.change, path);
+  if (after.state === "known") {
+    const a = days(after.value);
+    if (a === undefined || a >= before) return undefined;
+  }
+  const w = weakening(rc, path, raw, after);
+  return before === Infinity ? { ...w, from: `${raw === null || raw === undefined ? "not set" : w.from} (never expire)` } : w;
+}
+
+const DAYS_PER_UNIT: Readonly<Record<string, number>> = { DAYS: 1, WEEKS: 7, MONTHS: 28, YEARS: 365 };
+
+/**
+ * Data Lifecycle Manager: the policy switched off, a schedule removed, or a schedule's retain rule keeping fewer
+ * snapshots (count) or keeping them for less time (interval). Schedules are matched by name.
+ */
+function dlmWeakenings(rc: PlanResourceChange): Weakening[] {
+  const out: Weakening[] = [];
+  const off = switchedOff(rc, ["state"], (v) => typeof v === "string" && v.toUpperCase() === "ENABLED");
+  if (off) out.push(off);
+  asList(getPath(rc.change.before, ["policy_details"])).forEach((details, d) => {
+    const schedulesAfter = afterValue(rc.change, ["policy_details", d, "schedule"]);
+    asList(details.schedule).forEach((b, s) => {
+      const name = String(b.name ?? "");
+      const label = `schedule "${name}"`;
+      if (schedulesAfter.state === "unknown") {
+        out.push({ path: ["policy_details", d, "schedule"], label, from: "present", to: "(known after apply)" });
+        return;
+      }
+      const j = asList(schedulesAfter.value).findIndex((a) => String(a.name ?? "") === name);
+      if (j < 0) {
+        out.push({ path: ["policy_details", d, "schedule", s], label, from: "present", to: "removed (no more snapshots from it)" });
+        return;
+      }
+      const w = retainLowered(rc, getPath(b, ["retain_rule", 0]), ["policy_details", d, "schedule", j, "retain_rule", 0]);
+      if (w) out.push({ ...w, label: `${label} retain_rule` });
+    });
+  });
+  return out;
+}
+
+/** How much a DLM retain rule keeps: a count of snapshots, or an age in days; undefined when it keeps nothing readable. */
+function retention(rule: unknown): { count?: number; days?: number } | undefined {
+  if (!isObject(rule)) return undefined;
+  const count = num(rule.count);
+  if (count !== undefined && count > 0) return { count };
+  const interval = num(rule.interval);
+  const unit = typeof rule.interval_unit === "string" ? DAYS_PER_UNIT[rule.interval_unit.toUpperCase()] : undefined;
+  if (interval !== undefined && interval > 0 && unit !== undefined) return { days: interval * unit };
+  return undefined;
+}
+
+function retainLowered(rc: PlanResourceChange, beforeRule: unknown, afterPath: (string | number)[]): Weakening | undefined {
+  const b = retention(beforeRule);
+  if (!b) return undefined;
+  const known = afterValue(rc.change, afterPath);
+  const after = known.state === "known" && anyMarked(getPath(rc.change.after_unknown, afterPath)) ? ({ state: "unknown" } as const) : known;
+  const a = after.state === "known" ? retention(after.value) : undefined;
+  // A count and an age cannot be compared: switching between them is left to a human.
+  if (a && b.count !== undefined && a.count !== undefined && a.count >= b.count) return undefined;
+  if (a && b.days !== undefined && a.days !== undefined && a.days >= b.days) return undefined;
+  const to = after.state === "unknown" ? "(known after apply)" : a ? retainText(after.value) : "(keeps nothing blastwall can read)";
+  return { path: afterPath, label: "retain_rule", from: retainText(beforeRule), to };
+}
+
+/** True when a marker tree (`after_unknown` below a path) holds `true` anywhere. */
+function anyMarked(m: unknown): boolean {
+  if (m === true) return true;
+  if (Array.isArray(m)) return m.some(anyMarked);
+  return isObject(m) && Object.values(m).some(anyMarked);
+}
+
+/** `count 30`, `interval 4 WEEKS`. */
+function retainText(rule: unknown): string {
+  const r = isObject(rule) ? rule : {};
+  const count = num(r.count);
+  if (count !== undefined && count > 0) return `count ${count}`;
+  return `interval ${String(r.interval)} ${String(r.interval_unit)}`;
+}
+
+function present(w: Weakening | undefined): Weakening[] {
+  return w ? [w] : [];
 }
 
 function asList(v: unknown): Record<string, unknown>[] {

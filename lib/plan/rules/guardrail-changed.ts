@@ -1,6 +1,6 @@
 import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
-import { changeFinding, lowered } from "../rule";
+import { changeFinding, lowered, switchedOff, switchedOn, weakening, type Weakening } from "../rule";
 import type { PlanResourceChange } from "../types";
 import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
 
@@ -20,6 +20,13 @@ interface Guardrail {
   readonly judgedElsewhere?: readonly string[];
   /** Own comparison, for a type whose updates are routine except for a few nested values. */
   readonly compare?: (rc: PlanResourceChange) => Diff[];
+  /**
+   * For a type whose create writes over a setting AWS already holds (a bucket's lifecycle or policy, a key's policy,
+   * a repository's lifecycle policy): what of the created content can delete data or loosen protection. The prior
+   * setting is not in the plan, so the create is judged as a change from an unknown value. Without it, a create is
+   * not judged: a new SCP, backup plan or vault lock adds protection.
+   */
+  readonly created?: (rc: PlanResourceChange) => Diff[];
 }
 
 /** Never guard anything: labels, Terraform's own settings, identifiers. */
@@ -30,6 +37,8 @@ const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description",
  * lock's retention (plan-vault-lock-weakened), `skip_destroy` (plan-deletion-protection-off), a backup plan rule's
  * removal or `delete_after` and DynamoDB point-in-time recovery on/off (plan-backup-retention-lowered), and the
  * trail's logging switches (plan-trail-weakened) are judged by direction there, so raising them passes.
+ * A DynamoDB table, a GuardDuty detector and a Config recorder status count only for the few values their `compare`
+ * names: their other updates are routine.
  */
 const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_organizations_policy", { guards: "An Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts: its content is what it denies", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
@@ -38,19 +47,25 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_backup_selection", { guards: "The backup selection decides which resources are backed up", attributes: "all" }],
   ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], compare: backupPlanRules }],
   ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"] }],
-  ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all" }],
+  ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations }],
   ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all" }],
-  ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all" }],
+  ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
-  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all" }],
+  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten }],
+  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all" }],
-  ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, and the point-in-time recovery window is how far back it can be restored", attributes: [], compare: dynamodbProtection }],
+  ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
+  ["aws_guardduty_detector", { guards: "The GuardDuty detector is the account's threat detection: disabled, it reports nothing, destroys included", attributes: [], compare: (rc) => switchDiffs(rc, ["enable"]) }],
+  ["aws_config_configuration_recorder_status", { guards: "The recorder status decides whether AWS Config records resource changes: stopped, nothing is recorded", attributes: [], compare: (rc) => switchDiffs(rc, ["is_enabled"]) }],
 ]);
 
 /** The guardrail types this rule judges. */
 export const GUARDRAIL_TYPES: readonly string[] = [...GUARDRAILS.keys()];
+
+/** The guardrail types whose creates are judged too (their create overwrites a setting AWS already holds). */
+export const CREATE_JUDGED_TYPES: readonly string[] = [...GUARDRAILS].filter(([, g]) => g.created).map(([t]) => t);
 
 const SHOWN_IN_MESSAGE = 6;
 
@@ -62,27 +77,135 @@ export const guardrailChanged: PlanRule = {
     why:
       "An SCP, a bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
-      "so any change of that content needs a human. Tags and descriptions are routine; a CloudTrail trail counts for its event selectors and destination, a DynamoDB table only for its replicas and a shorter point-in-time recovery window.",
+      "so any change of that content needs a human. Creating a bucket lifecycle configuration, bucket policy, key policy or ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
+      "a created policy, an expiration rule or an image expiry counts as such a change. Tags and descriptions are routine; a CloudTrail trail counts for its event selectors and destination, " +
+      "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
-      "If the change is not intended, restore the guardrail's previous content. If it is, a human with the approval key reviews the new content and runs `blastwall approve` on this exact plan.",
+      "If the change is not intended, restore the guardrail's previous content (for a create: leave the setting to the resource that manages it, or drop the expiration). " +
+      "If it is, a human with the approval key reviews the new content and runs `blastwall approve` on this exact plan.",
     severity: "error",
     category: "plan",
   },
   check(rc) {
     const g = GUARDRAILS.get(rc.type);
-    if (!g || !isUpdateOrReplace(rc.change.actions)) return [];
+    if (!g) return [];
+    if (isPureCreate(rc.change.actions)) return g.created ? createdFindings(rc, g, g.created(rc)) : [];
+    if (!isUpdateOrReplace(rc.change.actions)) return [];
     const diffs = [...attributeDiffs(rc, g), ...(g.compare?.(rc) ?? [])];
     if (diffs.length === 0) return [];
-    const shown = diffs.slice(0, SHOWN_IN_MESSAGE).map((d) => `${d.label} ${d.from} → ${d.to}`).join("; ");
-    const more = diffs.length > SHOWN_IN_MESSAGE ? `; and ${diffs.length - SHOWN_IN_MESSAGE} more` : "";
     const what = rc.change.actions.includes("delete") ? `replaces the guardrail ${rc.address}` : `changes the guardrail ${rc.address} in place`;
     const evidence: Evidence[] = [
       { step: "guardrail", address: rc.address, detail: g.guards },
       ...diffs.map((d) => ({ step: "changed", address: rc.address, detail: `${d.label}: ${d.from} → ${d.to}` })),
     ];
-    return [changeFinding(rc, `The plan ${what}: ${shown}${more}. ${g.guards}.`, evidence)];
+    return [changeFinding(rc, `The plan ${what}: ${shownDiffs(diffs)}. ${g.guards}.`, evidence)];
   },
 };
+
+/** What a created guardrail's content replaces is not in the plan. */
+const UNSEEN = "(current setting, not in the plan)";
+
+function isPureCreate(actions: readonly string[]): boolean {
+  return actions.length === 1 && actions[0] === "create";
+}
+
+function shownDiffs(diffs: readonly Diff[]): string {
+  const shown = diffs.slice(0, SHOWN_IN_MESSAGE).map((d) => `${d.label} ${d.from} → ${d.to}`).join("; ");
+  return diffs.length > SHOWN_IN_MESSAGE ? `${shown}; and ${diffs.length - SHOWN_IN_MESSAGE} more` : shown;
+}
+
+function createdFindings(rc: PlanResourceChange, g: Guardrail, diffs: readonly Diff[]): ReturnType<PlanRule["check"]> {
+  if (diffs.length === 0) return [];
+  const evidence: Evidence[] = [
+    { step: "guardrail", address: rc.address, detail: g.guards },
+    {
+      step: "create",
+      address: rc.address,
+      detail:
+        "creating this resource writes its content over what AWS holds now for the same bucket, key or repository (a setting made outside Terraform, or managed at another address); " +
+        "the plan does not show that setting, so the create is judged as a change from an unknown value",
+    },
+    ...diffs.map((d) => ({ step: "changed", address: rc.address, detail: `${d.label}: ${d.from} → ${d.to}` })),
+  ];
+  return [changeFinding(rc, `The plan creates the guardrail ${rc.address}, overwriting the setting AWS holds now (not in the plan): ${shownDiffs(diffs)}. ${g.guards}.`, evidence)];
+}
+
+/**
+ * A created lifecycle configuration: each rule not known to be Disabled that expires current objects (days or date)
+ * or noncurrent versions. Transitions, aborting incomplete uploads and removing expired delete markers delete no data.
+ */
+function lifecycleExpirations(rc: PlanResourceChange): Diff[] {
+  const rules = afterValue(rc.change, ["rule"]);
+  if (rules.state === "unknown") return [{ label: "rule", from: UNSEEN, to: "(known after apply)" }];
+  if (rules.value === null || rules.value === undefined) return [];
+  if (!Array.isArray(rules.value)) return [{ label: "rule", from: UNSEEN, to: `${show(rc.change, ["rule"], rules.value)} (not a list of rules blastwall can read)` }];
+  const out: Diff[] = [];
+  rules.value.forEach((rule, i) => {
+    const id = isObject(rule) && typeof rule.id === "string" && rule.id !== "" ? rule.id : String(i);
+    const status = afterValue(rc.change, ["rule", i, "status"]);
+    if (status.state === "known" && typeof status.value === "string" && status.value.toLowerCase() === "disabled") return;
+    for (const block of ["expiration", "noncurrent_version_expiration"]) {
+      const path: Path = ["rule", i, block];
+      const label = `rule "${id}".${block}`;
+      const v = afterValue(rc.change, path);
+      if (v.state === "unknown") {
+        out.push({ label, from: UNSEEN, to: "(known after apply)" });
+        continue;
+      }
+      if (!Array.isArray(v.value) || !v.value.some((e, j) => expires(rc, [...path, j], block, e))) continue;
+      out.push({ label, from: UNSEEN, to: show(rc.change, path, v.value) });
+    }
+  });
+  return out;
+}
+
+function expires(rc: PlanResourceChange, path: Path, block: string, e: unknown): boolean {
+  if (block !== "expiration" || !isObject(e)) return true;
+  if (markedAt(rc.change.after_unknown, [...path, "days"]) || markedAt(rc.change.after_unknown, [...path, "date"])) return true;
+  const days = e.days;
+  const date = e.date;
+  return (days !== null && days !== undefined && days !== 0) || (date !== null && date !== undefined && date !== "");
+}
+
+/** A created bucket or key policy replaces the whole policy AWS holds, which the plan does not show: whether it is weaker cannot be told. */
+function policyWritten(rc: PlanResourceChange): Diff[] {
+  const v = afterValue(rc.change, ["policy"]);
+  return [{ label: "policy", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["policy"], parsedJson(v.value)) }];
+}
+
+/** ECR lifecycle rules that delete images: every rule but a transition (to archive storage), and a policy that cannot be read. */
+function ecrExpiries(rc: PlanResourceChange): Diff[] {
+  const v = afterValue(rc.change, ["policy"]);
+  if (v.state === "unknown") return [{ label: "policy", from: UNSEEN, to: "(known after apply)" }];
+  if (isSensitive(rc.change, ["policy"])) return [{ label: "policy", from: UNSEEN, to: "(sensitive)" }];
+  const doc = parsedJson(v.value);
+  if (!isObject(doc) || !Array.isArray(doc.rules)) {
+    return [{ label: "policy", from: UNSEEN, to: `${show(rc.change, ["policy"], v.value)} (not a lifecycle policy blastwall can read)` }];
+  }
+  const out: Diff[] = [];
+  doc.rules.forEach((r, i) => {
+    const action = isObject(r) && isObject(r.action) ? r.action.type : undefined;
+    if (action === "transition") return;
+    const priority = isObject(r) && r.rulePriority !== undefined ? `rulePriority ${JSON.stringify(r.rulePriority)}` : `rules[${i}]`;
+    const selection = isObject(r) && r.selection !== undefined ? ` of ${JSON.stringify(r.selection)}` : "";
+    out.push({ label: `policy rule ${priority}`, from: UNSEEN, to: truncated(`${typeof action === "string" ? action : "(no action type)"}${selection}`) });
+  });
+  return out;
+}
+
+function truncated(s: string): string {
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+/** A protection switch turned off (or unknown until apply), as a Diff. */
+function switchDiffs(rc: PlanResourceChange, path: Path): Diff[] {
+  const w = switchedOff(rc, path);
+  return w ? [asDiff(w)] : [];
+}
+
+function asDiff(w: Weakening): Diff {
+  return { label: w.label, from: w.from, to: w.to };
+}
 
 /** The compared top-level attributes that differ between before and after (or are unknown until apply). */
 function attributeDiffs(rc: PlanResourceChange, g: Guardrail): Diff[] {
@@ -186,6 +309,7 @@ function dynamodbProtection(rc: PlanResourceChange): Diff[] {
       diffAt(rc, ["replica", j], `replica "${region(a)}"`, strip(b), strip(a), out);
     });
   }
+  out.push(...ttlDeletes(rc));
   const pitr = ["point_in_time_recovery", 0];
   const enabledAfter = afterValue(rc.change, [...pitr, "enabled"]);
   if (truthy(getPath(rc.change.before, [...pitr, "enabled"])) && enabledAfter.state === "known" && truthy(enabledAfter.value)) {
@@ -193,6 +317,24 @@ function dynamodbProtection(rc: PlanResourceChange): Diff[] {
     if (w) out.push({ label: w.label, from: w.from, to: w.to });
   }
   return out;
+}
+
+/**
+ * TTL turned on, or pointed at another attribute while on: DynamoDB then deletes, within days and without a backup,
+ * every item whose (new) TTL attribute holds a time in the past.
+ */
+function ttlDeletes(rc: PlanResourceChange): Diff[] {
+  const enabled = ["ttl", 0, "enabled"];
+  const name = ["ttl", 0, "attribute_name"];
+  const on = switchedOn(rc, enabled);
+  if (on) return [asDiff(on)];
+  if (!truthy(getPath(rc.change.before, enabled))) return [];
+  const stillOn = afterValue(rc.change, enabled);
+  if (stillOn.state === "known" && !truthy(stillOn.value)) return [];
+  const attrBefore = getPath(rc.change.before, name);
+  const attrAfter = afterValue(rc.change, name);
+  if (attrAfter.state === "known" && attrAfter.value === attrBefore) return [];
+  return [asDiff(weakening(rc, name, attrBefore, attrAfter))];
 }
 
 /** A string holding a JSON object or array (a policy document), parsed; anything else as it is. */

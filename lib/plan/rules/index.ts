@@ -10,6 +10,7 @@ import { finalSnapshotSkipped } from "./final-snapshot-skipped";
 import { forceDestroyOn } from "./force-destroy-on";
 import { guardrailChanged } from "./guardrail-changed";
 import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
+import { lambdaInvoked } from "./lambda-invoked";
 import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
@@ -42,4 +43,5 @@ export const PLAN_RULES: readonly PlanRule[] = [
   agentTagRemoved,
   provisionerRuns,
   actionInvoked,
+  lambdaInvoked,
 ];
