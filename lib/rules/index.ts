@@ -25,6 +25,7 @@ import { rule as backupVaultLocked } from "./backup-vault-locked";
 import { rule as auditTrailOff } from "./audit-trail-off";
 import { rule as unknownModule } from "./unknown-module";
 import { rule as agentTagsUnreadable } from "./agent-tags-unreadable";
+import { rule as unmodelledIam } from "./unmodelled-iam";
 
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
@@ -39,6 +40,7 @@ export const agentRules: readonly Rule[] = [
   unanalysablePolicy,
   unresolvedAttachment,
   unknownModule,
+  unmodelledIam,
   agentTagsUnreadable,
 ];
 

@@ -1,0 +1,47 @@
+/**
+ * IAM written with the AWS Cloud Control provider is not analysed, so anything of it that touches an agent counts as
+ * granting everything (a red-team gave a tagged agent `Action: *` through `awscc_iam_role_policy` and passed).
+ */
+import { rule } from "../../lib/rules/unmodelled-iam";
+import { allRules } from "../../lib/rules";
+import { agentRole, check, tf } from "../helpers/tf";
+
+const ALL = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+const findings = (json: Record<string, unknown>) => check(json, {}, { rules: [rule] }).findings;
+
+describe("unmodelled-iam", () => {
+  test.each([
+    ["a literal role name", "agent"],
+    ["a reference to the role", "${aws_iam_role.agent.name}"],
+  ])("an awscc role policy on the agent by %s is an error naming the agent", (_how, roleName) => {
+    const [f, ...rest] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.all": { role_name: roleName, policy_name: "all", policy_document: ALL } }));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent", resource: "awscc_iam_role_policy.all", actions: ["*"] });
+  });
+
+  test("an awscc role whose trust names the agent is an error: the agent acts as it", () => {
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] });
+    const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role.admin": { role_name: "admin", assume_role_policy_document: trust, managed_policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } }));
+    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent" });
+  });
+
+  test("an awscc role tagged as an agent (awscc's list of key/value tags) is an agent blastwall cannot analyse", () => {
+    const [f] = findings(tf({ "awscc_iam_role.bot": { role_name: "bot", assume_role_policy_document: "{}", tags: [{ key: "blastwall:agent", value: "true" }] } }));
+    expect(f).toMatchObject({ severity: "error", principal: "awscc_iam_role.bot" });
+    expect(f.message).toMatch(/is an AI agent \(tag blastwall:agent = "true"\)/);
+  });
+
+  test("awscc IAM that touches no agent is a warning that it is not analysed", () => {
+    const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role.ci": { role_name: "ci", assume_role_policy_document: "{}", tags: [{ key: "team", value: "ci" }] } }));
+    expect(f).toMatchObject({ severity: "warning", principal: "awscc_iam_role.ci" });
+  });
+
+  test("no awscc IAM, no finding (aws_iam_* is analysed by the other rules)", () => {
+    expect(findings(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: ALL } }))).toEqual([]);
+  });
+
+  test("through the whole rule set the stack fails", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.all": { role_name: "agent", policy_name: "all", policy_document: ALL } }), {}, { rules: allRules });
+    expect(r.findings.filter((x) => x.severity === "error").map((x) => x.ruleId)).toContain("unmodelled-iam");
+  });
+});
