@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../../lib/cli/main";
+import { runExample } from "../../scripts/run-examples";
 import { checkPaths } from "../../lib/check/run-check";
 import type { Finding } from "../../lib/engine/findings";
 import { safeAgentStack } from "../helpers/tf";
@@ -84,8 +85,11 @@ describe("cdktf metadata read through the HCL loader", () => {
     expect(essence(b)).toEqual(essence(a));
   });
 
-  test("a checked-in synthesized example gives the same findings and construct paths on both routes", async () => {
-    const example = join(__dirname, "..", "..", "examples", "quickstart", "cdktf.out", "stacks", "quickstart");
+  test("a synthesized example gives the same findings and construct paths on both routes", async () => {
+    // Synthesized here: examples/*/cdktf.out is build output, not in a fresh clone.
+    const outdir = mkdtempSync(join(tmpdir(), "blastwall-meta-example-"));
+    await runExample(join(__dirname, "..", ".."), "quickstart", outdir);
+    const example = join(outdir, "stacks", "quickstart");
     const { json, hcl } = twoRoutes((d) => cpSync(example, d, { recursive: true }));
     const opts = { config: {}, now: NOW };
     const a = (await checkPaths([json], opts)).findings;
