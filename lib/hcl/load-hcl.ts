@@ -19,7 +19,7 @@ import { join, resolve } from "path";
 import { buildStack } from "../engine/terraform/stack";
 import { classifyExpression } from "../engine/terraform/tokens";
 import { AddressMap, InputError, type TfResource, type TfStack } from "../engine/terraform/types";
-import { byteOrder, isIgnoredFile, readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
+import { byteOrder, readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, toTfJson } from "./values";
@@ -177,12 +177,15 @@ export async function loadHclStack(dir: string, values?: ReadonlyMap<string, unk
   return (await loadHcl(dir, values)).stack;
 }
 
-/** terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later files win. */
+/**
+ * terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later files win. Terraform picks
+ * auto files by their suffix alone, so a hidden `.x.auto.tfvars` is loaded too (unlike a hidden `.tf` file).
+ */
 async function readRootTfvars(rootAbs: string, displayOf: (f: string) => string): Promise<Map<string, unknown>> {
   const names = readdirSync(rootAbs);
   const order = [
     ...["terraform.tfvars", "terraform.tfvars.json"].filter((n) => names.includes(n)),
-    ...names.filter((n) => (n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")) && !isIgnoredFile(n)).sort(byteOrder),
+    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(byteOrder),
   ];
   const out = new Map<string, unknown>();
   for (const name of order) {

@@ -64,6 +64,12 @@ describe("what Terraform reads in a folder", () => {
     const d = dir({ "main.tf": main, "a\u{1F600}.auto.tfvars": 'action = "ec2:DeleteVolume"\n', "a\uFF41.auto.tfvars": 'action = "s3:GetObject"\n' });
     expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
   });
+
+  test("a hidden *.auto.tfvars is loaded, as Terraform selects auto files by suffix alone", async () => {
+    const main = AGENT + 'variable "action" {\n  default = "s3:GetObject"\n}\n' + grant("${var.action}");
+    const d = dir({ "main.tf": main, ".ci.auto.tfvars": 'action = "ec2:DeleteVolume"\n' });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
 });
 
 describe("providers passed to modules", () => {
