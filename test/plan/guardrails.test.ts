@@ -216,6 +216,12 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
       'policy.rules[0].selection.tagStatus "untagged" → "any"',
     ],
     [
+      "aws_s3_bucket.data",
+      { bucket: "data", lifecycle_rule: [{ enabled: true, id: "old", transition: [{ days: 30, storage_class: "GLACIER" }] }] },
+      { bucket: "data", lifecycle_rule: [{ enabled: true, id: "old", transition: [{ days: 30, storage_class: "GLACIER" }], expiration: [{ days: 1 }] }] },
+      'lifecycle_rule[0].expiration (not set) → [{"days":1}]',
+    ],
+    [
       "aws_guardduty_detector.main",
       { enable: true, finding_publishing_frequency: "SIX_HOURS" },
       { enable: false, finding_publishing_frequency: "SIX_HOURS" },

@@ -362,3 +362,29 @@ describe("input hygiene", () => {
     expect(code).toBe(2);
   });
 });
+
+describe("a bucket's inline settings and record retention", () => {
+  const bucket = { bucket: "data", tags: { team: "a" }, lifecycle_rule: [], policy: '{"Statement":[]}', replication_configuration: [{ role: "r", rules: [{ id: "copy", status: "Enabled" }] }] };
+
+  test.each([
+    ["an inline lifecycle expiration", { lifecycle_rule: [{ enabled: true, id: "x", expiration: [{ days: 1 }] }] }],
+    ["the inline policy emptied", { policy: "" }],
+    ["inline replication removed", { replication_configuration: [] }],
+  ])("%s on aws_s3_bucket blocks", (_what, after) => {
+    expect(rules([update("aws_s3_bucket.data", bucket, { ...bucket, ...after })])).toContain("plan-guardrail-changed aws_s3_bucket.data");
+  });
+
+  test("a bucket's tags are routine", () => {
+    expect(rules([update("aws_s3_bucket.data", bucket, { ...bucket, tags: { team: "b" } })])).toEqual([]);
+  });
+
+  test.each([
+    ["aws_kinesis_stream.k", "retention_period", 168, 24],
+    ["aws_kinesis_stream.k", "retention_period", undefined, 12],
+    ["aws_sqs_queue.q", "message_retention_seconds", 1209600, 60],
+  ])("%s %s lowered blocks; raised passes", (address, attr, from, to) => {
+    const before = from === undefined ? { name: "x" } : { name: "x", [attr]: from };
+    expect(rules([update(address, before, { name: "x", [attr]: to })])).toContain(`plan-backup-retention-lowered ${address}`);
+    expect(rules([update(address, { name: "x", [attr]: to }, { name: "x", [attr]: 1209600 })])).toEqual([]);
+  });
+});

@@ -17,7 +17,13 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening
   // Unset means the service default of seven years (2557 days).
   ["aws_cloudtrail_event_data_store", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 2557))],
   ["aws_dlm_lifecycle_policy", dlmWeakenings],
+  // Records older than the new period are deleted at once; unset is the service default (24 hours, 4 days).
+  ["aws_kinesis_stream", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 24))],
+  ["aws_sqs_queue", (rc: PlanResourceChange) => present(lowered(rc, ["message_retention_seconds"], 345600))],
 ]);
+
+/** Types whose retention is of the data itself (logs, stream records, messages), not of backups. */
+const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -26,7 +32,8 @@ export const backupRetentionLowered: PlanRule = {
     why:
       "Lower retention deletes existing restore points at once and shortens how far back data can be recovered; 0 turns automated backups off. " +
       "Point-in-time recovery off, a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
-      "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once.",
+      "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; " +
+      "a Kinesis stream or SQS queue with shorter retention drops the records and messages older than the new period.",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
@@ -45,7 +52,7 @@ export const backupRetentionLowered: PlanRule = {
     if (rc.type === "aws_backup_plan") ws.push(...backupPlanWeakenings(rc));
     ws.push(...(TYPED_RETENTION.get(rc.type)?.(rc) ?? []));
     if (ws.length === 0) return [];
-    const what = rc.type === "aws_cloudwatch_log_group" || rc.type === "aws_cloudtrail_event_data_store" ? "retention of the records held by" : "backup retention on";
+    const what = RECORD_TYPES.has(rc.type) ? "retention of the records held by" : "backup retention on";
     return [changeFinding(rc, `The plan lowers ${what} ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },
 };

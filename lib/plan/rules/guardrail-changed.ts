@@ -57,6 +57,8 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all" }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
+  // The bucket's own inline settings (provider v4 style) do what the separate resources above do.
+  ["aws_s3_bucket", { guards: "A bucket's inline lifecycle rules delete objects by themselves, its inline policy can deny deletes, its replication keeps a copy elsewhere and its object lock keeps objects from deletion", attributes: ["lifecycle_rule", "policy", "replication_configuration", "object_lock_configuration"] }],
   ["aws_guardduty_detector", { guards: "The GuardDuty detector is the account's threat detection: disabled, it reports nothing, destroys included", attributes: [], compare: (rc) => switchDiffs(rc, ["enable"]) }],
   ["aws_config_configuration_recorder_status", { guards: "The recorder status decides whether AWS Config records resource changes: stopped, nothing is recorded", attributes: [], compare: (rc) => switchDiffs(rc, ["is_enabled"]) }],
 ]);
