@@ -1,4 +1,4 @@
-import type { TerraformResource } from "cdktf";
+import type { TerraformModule, TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
 import { MIN_REASON, visibleLength } from "../engine/text";
@@ -15,7 +15,7 @@ export interface InCodeAcknowledgement {
 
 /**
  * Acknowledges findings next to the construct they are about. The acknowledgement is written into the
- * synthesized JSON (`"//": { "blastwall": ... }` of each resource under `scope`), so `blastwall check` in CI
+ * synthesized JSON (`"//": { "blastwall": ... }` of each resource and module under `scope`), so `blastwall check` in CI
  * honours exactly the same ones as the synth-time check. Acknowledged findings still appear in every report.
  */
 export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void {
@@ -29,18 +29,43 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {
     throw new Error(`acknowledge: expires must be an ISO date such as 2027-01-31 (got "${ack.expires}")`);
   }
-  const resources = scope.node.findAll().filter((c): c is TerraformResource => framework().TerraformResource.isTerraformResource(c));
-  if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource to acknowledge a finding on`);
+  // Modules too: a module blastwall cannot read is a finding on the module block itself.
+  const fw = framework();
+  const resources = scope.node.findAll().filter((c): c is Acknowledgeable => fw.TerraformResource.isTerraformResource(c) || c instanceof fw.TerraformModule);
+  if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource or module to acknowledge a finding on`);
   for (const r of resources) {
     const list = acknowledgementsOf(r);
     list.push({ ruleId: ack.ruleId, reason: ack.reason.trim(), ...(ack.expires ? { expires: ack.expires } : {}) });
-    r.addOverride("//.blastwall.acknowledgements", list);
+    if (r instanceof fw.TerraformModule) carryOnModule(r, list);
+    else r.addOverride("//.blastwall.acknowledgements", list);
   }
 }
 
-const lists = new WeakMap<TerraformResource, InCodeAcknowledgement[]>();
+/**
+ * A module writes its `"//"` from its construct metadata after applying overrides, so an override there is lost:
+ * the acknowledgements join that metadata instead (the same `"//": { "blastwall": ... }` a resource gets).
+ */
+function carryOnModule(m: TerraformModule, list: readonly InCodeAcknowledgement[]): void {
+  if (Object.prototype.hasOwnProperty.call(m, "constructNodeMetadata")) return;
+  let proto: object | null = Object.getPrototypeOf(m);
+  let getter: (() => unknown) | undefined;
+  while (proto && !getter) {
+    getter = Object.getOwnPropertyDescriptor(proto, "constructNodeMetadata")?.get;
+    proto = Object.getPrototypeOf(proto);
+  }
+  if (!getter) throw new Error(`acknowledge: cannot attach an acknowledgement to the module ${m.node.path} (this framework version writes no construct metadata)`);
+  const base = getter;
+  Object.defineProperty(m, "constructNodeMetadata", {
+    configurable: true,
+    get: () => ({ ...(base.call(m) as Record<string, unknown>), blastwall: { acknowledgements: list } }),
+  });
+}
 
-function acknowledgementsOf(r: TerraformResource): InCodeAcknowledgement[] {
+type Acknowledgeable = TerraformResource | TerraformModule;
+
+const lists = new WeakMap<Acknowledgeable, InCodeAcknowledgement[]>();
+
+function acknowledgementsOf(r: Acknowledgeable): InCodeAcknowledgement[] {
   let l = lists.get(r);
   if (!l) lists.set(r, (l = []));
   return l;

@@ -109,7 +109,9 @@ function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): Find
  */
 export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   const out: Acknowledgement[] = [];
-  for (const r of stack.resources) {
+  // Module blocks carry them too (a module blastwall cannot read is a finding on the block).
+  const carriers: { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[] = [...stack.resources, ...(stack.modules ?? [])];
+  for (const r of carriers) {
     const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
     const acks = meta?.blastwall?.acknowledgements;
     if (!Array.isArray(acks)) continue;

@@ -399,6 +399,8 @@ export class ModuleInstance implements Env {
       inputs[k] = toTfJson(evalJson(v, this.scope()), sink);
     }
     const values: Record<string, unknown> = { source: child.source, reason: child.reason, inputs };
+    // cdktf's metadata on the module block (construct path, acknowledgements given in code), as written.
+    if (call.body["//"] !== undefined) values["//"] = call.body["//"];
     if (call.body["version"] !== undefined) values["version"] = toTfJson(evalJson(call.body["version"], this.scope()), sink);
     for (const meta of ["count", "for_each"]) {
       if (call.body[meta] !== undefined) values[meta] = toTfJson(evalJson(call.body[meta], this.scope()), sink);
