@@ -48,13 +48,30 @@ function resolvedPath(name: FrameworkPackage): string | null {
  */
 export function loadedFrameworks(): InstalledFramework[] {
   const out: InstalledFramework[] = [];
+  const seen = new Set<unknown>();
   for (const name of FRAMEWORK_PACKAGES) {
     const p = resolvedPath(name);
+    if (!p || !require.cache[p]) continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (p && require.cache[p]) out.push({ name, module: require(name) as Framework });
+    const module = require(name) as Framework;
+    seen.add(module);
+    out.push({ name, module });
+  }
+  // Other copies the app loaded (its own node_modules when blastwall is linked from elsewhere, a nested install):
+  // the app's `Aspects` may be any of them, and an unpatched one silently drops App-level aspects.
+  for (const [file, mod] of Object.entries(require.cache)) {
+    const m = FRAMEWORK_ENTRY.exec(file);
+    if (!m || !mod || seen.has(mod.exports)) continue;
+    const module = mod.exports as Framework;
+    if (typeof module?.Aspects?.of !== "function") continue;
+    seen.add(module);
+    out.push({ name: m[1] as FrameworkPackage, module });
   }
   return out;
 }
+
+/** The entry file of a framework package in the module cache. */
+const FRAMEWORK_ENTRY = /[\\/]node_modules[\\/](cdktf|cdktn)[\\/]lib[\\/]index\.js$/;
 
 let chosen: Framework | undefined;
 
