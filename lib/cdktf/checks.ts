@@ -30,19 +30,67 @@ export interface BlastwallChecksProps {
 }
 
 /**
- * cdktf's synthesizer calls `toTerraform()` again right after the validations to write the stack; resolving every
- * token of a large stack twice would double the cost of synth. The stack hands the JSON the gate analysed to the
- * rest of the current synchronous `app.synth()`, so the file written is exactly the one checked: a validation that
- * runs after the gate's, changes the stack and calls `toTerraform()` itself cannot get an unchecked JSON written.
- * The hand-over is dropped on the next tick.
+ * cdktf's synthesizer calls `toTerraform()` (or, for HCL output, `toHclTerraform()`) again right after the
+ * validations to write the stack; resolving every token of a large stack twice would double the cost of synth. The
+ * stack hands what the gate judged to the rest of the current synchronous `app.synth()`, so the file written is
+ * exactly the one checked: a validation that runs after the gate's and changes the stack cannot get an unchecked
+ * configuration written, and the object handed over is frozen, so it cannot be edited in place either. The hand-over
+ * is dropped on the next tick, and by the gate itself when the next synth starts.
  */
-function writeWhatWasChecked(stack: GuardedStack, json: unknown): void {
-  const own = stack as unknown as { toTerraform?: () => unknown };
-  const checked = () => json;
-  own.toTerraform = checked;
-  process.nextTick(() => {
-    if (own.toTerraform === checked) delete own.toTerraform;
-  });
+const PINNED = ["toTerraform", "toHclTerraform"] as const;
+type Pinned = (typeof PINNED)[number];
+const pins = new WeakMap<GuardedStack, Partial<Record<Pinned, () => unknown>>>();
+
+function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned, unknown>>): void {
+  const own = stack as unknown as Record<Pinned, (() => unknown) | undefined>;
+  const mine: Partial<Record<Pinned, () => unknown>> = {};
+  for (const name of PINNED) {
+    if (!(name in outputs)) continue;
+    const value = deepFreeze(outputs[name]);
+    const pinned = () => value;
+    own[name] = pinned;
+    mine[name] = pinned;
+  }
+  pins.set(stack, mine);
+  process.nextTick(() => dropPins(stack));
+}
+
+/** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
+function dropPins(stack: GuardedStack): void {
+  const mine = pins.get(stack);
+  if (!mine) return;
+  const own = stack as unknown as Record<Pinned, (() => unknown) | undefined>;
+  for (const name of PINNED) if (mine[name] !== undefined && own[name] === mine[name]) delete own[name];
+  pins.delete(stack);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  return value;
+}
+
+/** cdktf writes HCL instead of JSON (`new App({ hclOutput: true })`, `SYNTH_HCL_OUTPUT`). */
+function writesHcl(stack: GuardedStack): boolean {
+  return (stack as unknown as { synthesizer?: { hclOutput?: unknown } }).synthesizer?.hclOutput === true;
+}
+
+/**
+ * The JSON of what HCL output writes. cdktf's HCL renderer leaves stack-level overrides (`stack.addOverride(...)`)
+ * out of the file, so the configuration judged is the stack without them: an override that adds a boundary or
+ * removes a grant protects nothing there.
+ */
+function hclEquivalentJson(stack: GuardedStack): unknown {
+  const s = stack as unknown as { rawOverrides?: Record<string, unknown> };
+  const saved = s.rawOverrides;
+  if (saved === undefined || Object.keys(saved).length === 0) return stack.toTerraform();
+  s.rawOverrides = {};
+  try {
+    return stack.toTerraform();
+  } finally {
+    s.rawOverrides = saved;
+  }
 }
 
 function stackFile(stack: GuardedStack): string {
@@ -105,7 +153,10 @@ export class BlastwallChecks implements Aspect {
   }
 
   private validateStack(stack: GuardedStack): string[] {
-    const json = stack.toTerraform();
+    // A hand-over left by an earlier synth in the same tick would make this one judge (and write) the old stack.
+    dropPins(stack);
+    const hcl = writesHcl(stack);
+    const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
     const findings = this.findingsOf(stack, json);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
@@ -114,7 +165,8 @@ export class BlastwallChecks implements Aspect {
     }
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
     if (errors.length === 0) {
-      writeWhatWasChecked(stack, json);
+      const own = stack as unknown as { toHclTerraform?: () => unknown };
+      writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
       return [];
     }
     return [
