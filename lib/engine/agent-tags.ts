@@ -56,7 +56,13 @@ function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   if (!body) return undefined;
   const dt = body["default_tags"];
   const block = Array.isArray(dt) ? dt[0] : dt;
-  return isObject(block) ? block["tags"] : undefined;
+  if (isObject(block)) return block["tags"];
+  // A `dynamic "default_tags"` left unexpanded (its for_each is not known): the tags its content would set may apply.
+  const dyn = isObject(body["dynamic"]) ? body["dynamic"]["default_tags"] : undefined;
+  const dynBlock = Array.isArray(dyn) ? dyn[0] : dyn;
+  if (!isObject(dynBlock)) return undefined;
+  const content = Array.isArray(dynBlock["content"]) ? dynBlock["content"][0] : dynBlock["content"];
+  return isObject(content) ? content["tags"] : "${dynamic default_tags}";
 }
 
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");

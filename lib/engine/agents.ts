@@ -4,7 +4,8 @@ import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tag
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
 export const AGENT_PATH = "/agents/";
-import { globMatch } from "./iam/glob";
+import { globMatch, globsIntersect } from "./iam/glob";
+import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 export { AGENT_TAG };
 
@@ -25,6 +26,11 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
     // convention, so dropping the tag alone does not take a role out of the checks.
     const path = stack ? followReferences(stack, r.values.path) : r.values.path;
     if (typeof path === "string" && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} (the path the guardrail SCPs treat as agents)`;
+    // A path blastwall cannot evaluate may come out as /agents/ when Terraform applies it: fail closed.
+    if (typeof path === "string" && stack && hasInterpolation(path)) {
+      const pattern = resolveToPattern(stack, path).pattern;
+      if (globsIntersect(pattern.toLowerCase(), `${AGENT_PATH}*`)) return `path ${path}, which may be under ${AGENT_PATH} when applied (blastwall cannot evaluate it)`;
+    }
     if (addresses.has(r.address)) return `config agents.addresses lists ${r.address}`;
     const name = r.values.name;
     if (typeof name === "string") {

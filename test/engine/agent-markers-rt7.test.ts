@@ -1,0 +1,36 @@
+/**
+ * Agent markers blastwall cannot evaluate count as possibly set (red-team, round 7): an IAM path built by an
+ * expression it cannot evaluate may come out as /agents/, and a provider's `dynamic "default_tags"` whose for_each
+ * is unknown may tag every resource of the provider.
+ */
+import { check, errors, tf, TRUST } from "../helpers/tf";
+
+const DELETE = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] });
+const role = (path: string) => ({
+  "aws_iam_role.ops": { name: "ops", path, assume_role_policy: TRUST },
+  "aws_iam_role_policy.ops": { role: "${aws_iam_role.ops.name}", policy: DELETE },
+});
+const destroyers = (json: Record<string, unknown>) => errors(check(json), "agent-destroy-right").map((f) => f.principal);
+
+describe("agent markers that cannot be read", () => {
+  test("a path blastwall cannot evaluate may be /agents/: the role counts as an agent", () => {
+    expect(destroyers(tf(role('/${trim("-agents-", "-")}/')))).toEqual(["aws_iam_role.ops"]);
+  });
+
+  test("a path from a variable whose default is not under /agents/ is read as that default", () => {
+    expect(destroyers(tf(role("/${var.team}/"), { variable: { team: { default: "ops" } } }))).toEqual([]);
+  });
+
+  test("a provider's dynamic default_tags with an unknown for_each may set the agent tag", () => {
+    const provider = {
+      aws: [
+        {
+          region: "eu-west-1",
+          dynamic: { default_tags: [{ for_each: '${data.aws_caller_identity.me.account_id == "222222222222" ? ["x"] : []}', content: [{ tags: { "blastwall:agent": "true" } }] }] },
+        },
+      ],
+    };
+    expect(destroyers(tf(role("/"), { provider }))).toEqual(["aws_iam_role.ops"]);
+    expect(destroyers(tf(role("/"), { provider: { aws: [{ region: "eu-west-1" }] } }))).toEqual([]);
+  });
+});
