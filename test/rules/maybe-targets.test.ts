@@ -15,7 +15,8 @@ const destroy = (json: Record<string, unknown>) => errors(check(json), "agent-de
 describe("a Deny attached by a name that may denote another principal", () => {
   test("a prefixed agent keeps its right when a Deny names a role that only may be it", () => {
     const json = tf({
-      "aws_iam_role.agent": { name_prefix: "agent-", assume_role_policy: TRUST, tags: TAGS, inline_policy: [{ name: "p", policy: DELETE }] },
+      "aws_iam_role.agent": { name_prefix: "agent-", assume_role_policy: TRUST, tags: TAGS },
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: DELETE },
       "aws_iam_role_policy.d": { role: "agent-legacy", policy: DENY_DELETE },
     });
     expect(destroy(json)).toEqual(["aws_iam_role.agent"]);
@@ -23,7 +24,10 @@ describe("a Deny attached by a name that may denote another principal", () => {
 
   test("the same Deny attached by reference does remove the right (the control)", () => {
     const json = tf({
-      "aws_iam_role.agent": { name_prefix: "agent-", assume_role_policy: TRUST, tags: TAGS, inline_policy: [{ name: "p", policy: DELETE }] },
+      // The Allow sits in a policy of its own: `inline_policy` blocks would make the role's other inline policies
+      // (the Deny among them) go away on apply, so the Deny would not count.
+      "aws_iam_role.agent": { name_prefix: "agent-", assume_role_policy: TRUST, tags: TAGS },
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: DELETE },
       "aws_iam_role_policy.d": { role: "${aws_iam_role.agent.name}", policy: DENY_DELETE },
     });
     expect(destroy(json)).toEqual([]);
@@ -41,7 +45,8 @@ describe("names that differ only in case", () => {
 
   test("a Deny attached to AGENT does not remove the role agent's right", () => {
     const json = tf({
-      "aws_iam_role.agent": { name: "agent", assume_role_policy: TRUST, tags: TAGS, inline_policy: [{ name: "p", policy: DELETE }] },
+      "aws_iam_role.agent": { name: "agent", assume_role_policy: TRUST, tags: TAGS },
+      "aws_iam_role_policy.p": { role: "agent", policy: DELETE },
       "aws_iam_role_policy.d": { role: "AGENT", policy: DENY_DELETE },
     });
     expect(destroy(json)).toEqual(["aws_iam_role.agent"]);

@@ -20,6 +20,7 @@ import type { PolicyDocument } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
+import { providerAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
@@ -186,7 +187,46 @@ type Target =
   | { readonly kind: "outside"; readonly name: string }
   | { readonly kind: "unresolved"; readonly shown: string };
 
+/** What a policy ARN stands for: an `aws_iam_policy` of the stack, a literal ARN of something else, or neither. */
+type ArnResolution =
+  | { readonly kind: "policy"; readonly policy: TfResource }
+  | { readonly kind: "literal"; readonly arn: string }
+  | { readonly kind: "unknown"; readonly reason: string; readonly at?: TfResource };
+
+/**
+ * How a policy reaches a principal, as far as exclusive managers care: an inline policy by name, or a managed
+ * policy by ARN. `own` marks the role's own `inline_policy` / `managed_policy_arns`, which its own list keeps.
+ */
+type PolicyKey =
+  | { readonly kind: "inline"; readonly source: string; readonly own: boolean; readonly name: string | undefined; readonly policy: unknown }
+  | { readonly kind: "managed"; readonly source: string; readonly own: boolean; readonly arn: unknown; readonly holder: TfResource };
+type InlineKey = Extract<PolicyKey, { kind: "inline" }>;
+type ManagedKey = Extract<PolicyKey, { kind: "managed" }>;
+
+/**
+ * A resource that makes a principal's inline or attached policies exactly the ones it lists, removing the rest
+ * on every apply. `keeps` holds what it certainly lists: `name:<name>` / `addr:<address>` for inline policies,
+ * policy identities (see `policyIdentity`) for managed ones.
+ */
+interface ExclusiveManager {
+  readonly address: string;
+  readonly what: string;
+  readonly own: boolean;
+  readonly keeps: ReadonlySet<string>;
+}
+
+/** An `aws_iam_policy_attachment`: the only attachment of its policy in the account, to the principals it lists. */
+interface ExclusiveAttachment {
+  readonly address: string;
+  /** Its policy (see `policyIdentity`); undefined when blastwall cannot tell which policy it is. */
+  readonly policy: string | undefined;
+  readonly targets: ReadonlySet<Builder>;
+}
+
 const MAX_CHASE = 10;
+
+/** A customer managed policy ARN: account, path, name. */
+const POLICY_ARN = /^arn:[^:]*:iam::([^:]*):policy(\/(?:.*\/)?)([^/]+)$/;
 
 export function collectPrincipals(stack: TfStack, opts: CollectOptions): CollectResult {
   const c = new Collector(stack, opts);
@@ -207,6 +247,11 @@ class Collector {
   private readonly mayNotExist = new Map<string, string>();
   /** In-stack `aws_iam_policy` resources by literal name, for literal customer-managed ARNs. */
   private policiesByName?: Map<string, TfResource[]>;
+  /** Attached policies that an exclusive manager may take away again, with how they reach the principal. */
+  private readonly keys = new Map<AttachedPolicy, PolicyKey>();
+  private readonly inlineManagers = new Map<Builder, ExclusiveManager[]>();
+  private readonly managedManagers = new Map<Builder, ExclusiveManager[]>();
+  private readonly exclusiveAttachments: ExclusiveAttachment[] = [];
 
   constructor(
     private readonly stack: TfStack,
@@ -247,6 +292,12 @@ class Collector {
         ["groups", "group", true],
       ]),
     );
+    for (const kind of ["role", "user", "group"] as const) {
+      each(`aws_iam_${kind}_policies_exclusive`, (r) => this.exclusiveResource(r, kind, "inline"));
+      each(`aws_iam_${kind}_policy_attachments_exclusive`, (r) => this.exclusiveResource(r, kind, "managed"));
+    }
+    // Before group policies are handed on, so members inherit the same reading.
+    this.applyExclusiveManagers();
 
     // Group policies are complete now; pass them on to members.
     const groupPolicies = new Map<string, readonly AttachedPolicy[]>();
@@ -299,18 +350,23 @@ class Collector {
       const mpa = v["managed_policy_arns"];
       if (mpa !== undefined && mpa !== null) {
         const via = `${r.address}.managed_policy_arns`;
-        if (Array.isArray(mpa)) {
-          mpa.forEach((arn, i) => {
+        const list = Array.isArray(mpa) ? mpa : this.listFromToken(mpa);
+        // Even an empty list is exclusive: the provider detaches every policy it does not name.
+        this.addManager(this.managedManagers, b, {
+          address: r.address,
+          what: "managed_policy_arns",
+          own: true,
+          keeps: new Set((list ?? []).map((arn) => this.policyIdentity(arn, r)).filter((x): x is string => x !== undefined)),
+        });
+        if (list) {
+          list.forEach((arn, i) => {
             const viaI = `${via}[${i}]`;
-            b.identity.push(lazyAttached(viaI, () => this.documentForArn(arn, viaI, r)));
+            const a = lazyAttached(viaI, () => this.documentForArn(arn, viaI, r));
+            this.keys.set(a, { kind: "managed", source: r.address, own: true, arn, holder: r });
+            b.identity.push(a);
           });
         } else {
-          const list = this.listFromToken(mpa);
-          if (list) {
-            list.forEach((arn, i) => b.identity.push(lazyAttached(`${via}[${i}]`, () => this.documentForArn(arn, `${via}[${i}]`, r))));
-          } else {
-            b.identity.push(attached(unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath), via));
-          }
+          b.identity.push(attached(unknownDocument(r.address, `managed_policy_arns is ${showExpr(String(mpa))}, which blastwall cannot resolve`, via, r.constructPath), via));
         }
       }
       const arp = v["assume_role_policy"];
@@ -345,9 +401,21 @@ class Collector {
     const r = b.resource;
     const ip = r.values["inline_policy"];
     const dyn = r.values["dynamic"];
-    if (isObject(dyn) && "inline_policy" in dyn) {
+    const dynamic = isObject(dyn) && "inline_policy" in dyn;
+    if (dynamic) {
       const via = `${r.address}.dynamic.inline_policy`;
       b.identity.push(attached(unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath), via));
+    }
+    // Any inline_policy block, even an empty one, makes the role the only keeper of its inline policies: the
+    // provider deletes every other one on apply. Only names it certainly lists are kept.
+    const blockList: unknown[] = ip === undefined || ip === null ? [] : Array.isArray(ip) ? ip : [ip];
+    if (dynamic || blockList.length > 0) {
+      const keeps = new Set<string>();
+      for (const blk of blockList) {
+        const n = isObject(blk) ? this.exactName(blk["name"]) : undefined;
+        if (n !== undefined) keeps.add(`name:${n}`);
+      }
+      this.addManager(this.inlineManagers, b, { address: r.address, what: "inline_policy blocks", own: true, keeps });
     }
     if (ip === undefined || ip === null) return;
     if (!isObject(ip) && !Array.isArray(ip)) {
@@ -364,16 +432,16 @@ class Collector {
       }
       // `inline_policy {}` with no policy only says "no inline policies besides these".
       if (blk["policy"] === undefined || blk["policy"] === null || blk["policy"] === "") return;
-      b.identity.push(
-        lazyAttached(via, () =>
-          policyFromValue(this.stack, blk["policy"], {
-            address: r.address,
-            via,
-            constructPath: r.constructPath,
-            managed: this.opts.managed,
-          }),
-        ),
+      const a = lazyAttached(via, () =>
+        policyFromValue(this.stack, blk["policy"], {
+          address: r.address,
+          via,
+          constructPath: r.constructPath,
+          managed: this.opts.managed,
+        }),
       );
+      this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), policy: blk["policy"] });
+      b.identity.push(a);
     });
   }
 
@@ -390,25 +458,29 @@ class Collector {
         constructPath: att.constructPath,
         managed: this.opts.managed,
       }));
-    this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document);
+    const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), policy: att.values["policy"] };
+    this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document, key);
   }
 
   /** `*_policy_attachment`: a policy by ARN, to one target or (for `aws_iam_policy_attachment`) lists of them. */
   private arnAttachment(att: TfResource, args: readonly (readonly [string, PrincipalKind, boolean])[]): void {
     let doc: PolicyDocument | undefined;
     const document = () => (doc ??= this.documentForArn(att.values["policy_arn"], att.address, att));
+    const key: PolicyKey = { kind: "managed", source: att.address, own: false, arn: att.values["policy_arn"], holder: att };
+    const exclusive = att.type === "aws_iam_policy_attachment" ? new Set<Builder>() : undefined;
     for (const [arg, kind, isList] of args) {
       const value = att.values[arg];
       if (value === undefined || value === null) continue;
-      if (!isList) {
-        this.attach(att, kind, arg, this.resolveTarget(kind, value), document);
-        continue;
+      const targets = isList ? this.resolveTargets(kind, value) : [this.resolveTarget(kind, value)];
+      for (const t of targets) {
+        this.attach(att, kind, arg, t, document, key);
+        if (exclusive && t.kind === "found") for (const n of t.nodes) exclusive.add(n);
       }
-      for (const t of this.resolveTargets(kind, value)) this.attach(att, kind, arg, t, document);
     }
+    if (exclusive) this.exclusiveAttachments.push({ address: att.address, policy: this.policyIdentity(att.values["policy_arn"], att), targets: exclusive });
   }
 
-  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument): void {
+  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
     const document = () => this.existenceAdjusted(att, getDocument());
     switch (t.kind) {
       case "outside":
@@ -422,17 +494,127 @@ class Collector {
         return;
       case "found": {
         const viaDoc = () => withVia(document(), att.address);
-        for (const b of t.nodes) b.identity.push(lazyAttached(att.address, viaDoc));
+        const push = (b: Builder, a: AttachedPolicy) => {
+          this.keys.set(a, key);
+          b.identity.push(a);
+        };
+        for (const b of t.nodes) push(b, lazyAttached(att.address, viaDoc));
         for (const b of t.maybe) {
           if (t.nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const why = `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
-          b.identity.push(lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
+          push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
           b.notes.push(`${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Exclusive managers: resources that remove every policy of a principal they do not list. A policy that
+  // reaches the principal another way is removed on one apply and put back on the next, so its Denies cannot be
+  // relied on; what it allows still counts.
+
+  private addManager(map: Map<Builder, ExclusiveManager[]>, b: Builder, m: ExclusiveManager): void {
+    const l = map.get(b);
+    if (l) l.push(m);
+    else map.set(b, [m]);
+  }
+
+  /** A name only when it resolves to one exact value. */
+  private exactName(v: unknown): string | undefined {
+    if (typeof v !== "string" || v === "") return undefined;
+    const rp = resolveToPattern(this.stack, v);
+    return rp.exact ? rp.pattern : undefined;
+  }
+
+  /** `aws_iam_{role,user,group}_policies_exclusive` / `..._policy_attachments_exclusive`. */
+  private exclusiveResource(r: TfResource, kind: PrincipalKind, what: "inline" | "managed"): void {
+    const listArg = what === "inline" ? "policy_names" : "policy_arns";
+    const raw = r.values[listArg];
+    const list = Array.isArray(raw) ? raw : this.listFromToken(raw);
+    const keeps = new Set<string>();
+    for (const x of list ?? []) {
+      if (what === "managed") {
+        const id = this.policyIdentity(x, r);
+        if (id !== undefined) keeps.add(id);
+        continue;
+      }
+      const t = refTarget(x);
+      if (t && t.kind === "resource" && typeOfAddress(t.address) === `aws_iam_${kind}_policy` && t.attribute === "name" && t.path.length === 0) {
+        keeps.add(`addr:${t.address}`);
+      }
+      const n = this.exactName(x);
+      if (n !== undefined) keeps.add(`name:${n}`);
+    }
+    const m: ExclusiveManager = { address: r.address, what: listArg, own: false, keeps };
+    const target = this.resolveTarget(kind, r.values[`${kind}_name`]);
+    // One it cannot place may manage any principal of its kind.
+    const under =
+      target.kind === "found" ? [...target.nodes, ...target.maybe]
+      : target.kind === "unresolved" ? [...this.index[kind].byAddress.values()]
+      : [];
+    for (const b of under) this.addManager(what === "inline" ? this.inlineManagers : this.managedManagers, b, m);
+  }
+
+  private applyExclusiveManagers(): void {
+    for (const b of this.builders) {
+      const inline = this.inlineManagers.get(b) ?? [];
+      const managed = this.managedManagers.get(b) ?? [];
+      const keyed = b.identity.map((a) => this.keys.get(a));
+      const inlineKeys = keyed.filter((k): k is InlineKey => k?.kind === "inline");
+      if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && inlineKeys.length < 2) continue;
+      b.identity.forEach((a, i) => {
+        const key = keyed[i];
+        if (!key) return;
+        const why = key.kind === "inline" ? this.inlineRemoval(b, key, inline, inlineKeys) : this.managedRemoval(b, key, managed);
+        if (why !== undefined) b.identity[i] = lazyAttached(a.via, () => uncertainDenies(a.document, "blastwall:exclusive", why));
+      });
+    }
+  }
+
+  /** Why an inline policy may be deleted or rewritten by something else, or undefined when nothing does. */
+  private inlineRemoval(b: Builder, key: InlineKey, managers: readonly ExclusiveManager[], all: readonly InlineKey[]): string | undefined {
+    const shown = key.name !== undefined ? `"${key.name}" (${key.source})` : `${key.source} (its name is not known)`;
+    for (const m of managers) {
+      if (m.own && key.own) continue;
+      if (m.keeps.has(`addr:${key.source}`) || (key.name !== undefined && m.keeps.has(`name:${key.name}`))) continue;
+      return `${m.address} keeps only the inline policies its ${m.what} name, which do not certainly include ${shown}: Terraform deletes it again on apply`;
+    }
+    if (key.name === undefined) return undefined;
+    for (const o of all) {
+      if (o.source === key.source || o.name !== key.name) continue;
+      if (JSON.stringify(o.policy) === JSON.stringify(key.policy)) continue;
+      return `${o.source} writes another document to the inline policy "${key.name}" of ${b.resource.address}: each apply may undo the other`;
+    }
+    return undefined;
+  }
+
+  /** Why an attached policy may be detached by something else, or undefined when nothing does. */
+  private managedRemoval(b: Builder, key: ManagedKey, managers: readonly ExclusiveManager[]): string | undefined {
+    const id = this.policyIdentity(key.arn, key.holder);
+    const shown = `the policy ${key.source} attaches${id !== undefined ? ` (${id})` : ""}`;
+    for (const m of managers) {
+      if (m.own && key.own) continue;
+      if (id !== undefined && m.keeps.has(id)) continue;
+      return `${m.address} keeps only the policies its ${m.what} name attached to ${b.resource.address}, which do not certainly include ${shown}: Terraform detaches it again on apply`;
+    }
+    for (const x of this.exclusiveAttachments) {
+      if (x.address === key.source || x.targets.has(b)) continue;
+      if (id !== undefined && x.policy !== undefined && x.policy !== id) continue;
+      return `${x.address} is an aws_iam_policy_attachment, the only attachment its policy may have, and it does not attach it to ${b.resource.address}: Terraform detaches ${shown} again on apply`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Which policy an ARN value names, for comparing attachments: the address of the stack's `aws_iam_policy`, or
+   * the literal ARN; undefined when it cannot be resolved.
+   */
+  private policyIdentity(value: unknown, holder: TfResource): string | undefined {
+    const r = this.resolveArn(value, holder);
+    return r.kind === "policy" ? r.policy.address : r.kind === "literal" ? r.arn : undefined;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -601,8 +783,16 @@ class Collector {
 
   /** The document a policy ARN (literal, or a reference to an `aws_iam_policy`) stands for. Never undefined. */
   private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
-    const unknown = (reason: string, address = holder.address) =>
-      unknownDocument(address, reason, via, address === holder.address ? holder.constructPath : undefined);
+    const r = this.resolveArn(value, holder);
+    if (r.kind === "policy") return withVia(this.policyDocument(r.policy), via);
+    if (r.kind === "literal") return this.documentForLiteralArn(r.arn, via, holder);
+    const address = r.at?.address ?? holder.address;
+    return unknownDocument(address, r.reason, via, address === holder.address ? holder.constructPath : undefined);
+  }
+
+  /** Follows a policy ARN through variables, locals and references to an in-stack policy or a literal ARN. */
+  private resolveArn(value: unknown, holder: TfResource): ArnResolution {
+    const unknown = (reason: string, at?: TfResource): ArnResolution => ({ kind: "unknown", reason, at });
     // Only the error paths show the value; most ARNs resolve, so it is not formatted up front.
     const shownOriginal = () => (typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)");
     let v = value;
@@ -612,7 +802,7 @@ class Collector {
       if (t) {
         const r = t.kind === "resource" || t.kind === "data" ? this.stack.byAddress.get(t.address) : undefined;
         if (r && r.mode === "managed" && r.type === "aws_iam_policy" && (t.attribute === "arn" || t.attribute === "id")) {
-          return withVia(this.policyDocument(r), via);
+          return { kind: "policy", policy: r };
         }
         if (t.kind === "var" || t.kind === "local") {
           const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
@@ -630,7 +820,7 @@ class Collector {
               continue;
             }
             const what = typeof r.values["name"] === "string" ? `policy "${r.values["name"]}"` : "an existing policy";
-            return unknown(`${r.address} reads ${showExpr(what)} from the account, which blastwall cannot read`, r.address);
+            return unknown(`${r.address} reads ${showExpr(what)} from the account, which blastwall cannot read`, r);
           }
           if (r.values[t.attribute] !== undefined) {
             v = r.values[t.attribute];
@@ -645,28 +835,54 @@ class Collector {
         if (!rp.exact) return unknown(`policy ARN is ${shownOriginal()}, which blastwall cannot resolve`);
         arn = rp.pattern;
       }
-      return this.documentForLiteralArn(arn, via, holder);
+      const own = this.stackPolicyOfArn(arn, holder);
+      return own ? { kind: "policy", policy: own } : { kind: "literal", arn };
     }
     return unknown(`policy ARN ${shownOriginal()} refers through too many references`);
   }
 
+  /** A literal ARN that is not one of the stack's policies (see `stackPolicyOfArn`). */
   private documentForLiteralArn(arn: string, via: string, holder: TfResource): PolicyDocument {
     if (isAwsManagedArn(arn)) {
       const doc = this.opts.managed(arn) ?? (normalisePartition(arn) !== arn ? this.opts.managed(normalisePartition(arn)) : undefined);
       if (doc) return withVia(doc, via);
       return unknownDocument(arn, `${arn} is not an AWS managed policy blastwall knows`, via);
     }
-    const m = /^arn:[^:]*:iam::[^:]*:policy(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+    const m = POLICY_ARN.exec(arn);
     if (!m) {
       return unknownDocument(holder.address, `"${arn}" is not an IAM policy ARN`, via, holder.constructPath);
     }
-    const [, path, name] = m;
+    const pinned = this.pinnedAccount(holder);
+    if (m[1] !== "" && pinned !== undefined && m[1] !== pinned) {
+      return unknownDocument(arn, `${arn} is a customer managed policy of account ${m[1]}, not of the account ${pinned} this stack deploys to, which blastwall cannot read`, via);
+    }
+    return unknownDocument(arn, `${arn} is a customer managed policy outside this stack, which blastwall cannot read`, via);
+  }
+
+  /**
+   * The stack's own `aws_iam_policy` a literal ARN names, by name and path. An ARN of another account than the
+   * one the provider is pinned to never names one: AWS refuses to attach it, so the policy of the same name here
+   * is not what the principal gets.
+   */
+  private stackPolicyOfArn(arn: string, holder: TfResource): TfResource | undefined {
+    if (isAwsManagedArn(arn)) return undefined;
+    const m = POLICY_ARN.exec(arn);
+    if (!m) return undefined;
+    const [, account, path, name] = m;
+    const pinned = this.pinnedAccount(holder);
+    if (account !== "" && pinned !== undefined && account !== pinned) return undefined;
     const candidates = (this.policyIndex().get(name) ?? []).filter((p) => {
       const pp = typeof p.values["path"] === "string" ? (p.values["path"] as string) : "/";
       return hasInterpolation(pp) || pp === path;
     });
-    if (candidates.length === 1) return withVia(this.policyDocument(candidates[0]), via);
-    return unknownDocument(arn, `${arn} is a customer managed policy outside this stack, which blastwall cannot read`, via);
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  /** The account the provider of `r` is literally pinned to, if any. */
+  private pinnedAccount(r: TfResource): string | undefined {
+    const p = r.values["provider"];
+    const key = typeof p === "string" && p !== "" ? p.replace(/^\$\{(.*)\}$/, "$1").trim() : "aws";
+    return providerAccount(this.stack, key);
   }
 
   private policyIndex(): Map<string, TfResource[]> {

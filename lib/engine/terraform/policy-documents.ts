@@ -13,6 +13,7 @@
  * Deny conditioned on it never counts as certain.
  */
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
+import { globsIntersect } from "../iam/glob";
 import { makeSource, parsePolicyJson, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
@@ -311,8 +312,12 @@ function mapStrings(v: unknown, f: (s: string) => string): unknown {
   return v;
 }
 
-function prepareStatement(stack: TfStack, st: unknown): unknown {
-  if (!isObject(st)) return st;
+function prepareStatement(stack: TfStack, raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  // Sids decide which statements the provider's merge replaces, so they are resolved before any merging; one that
+  // does not resolve exactly stays as written and the merge treats it as possibly any Sid.
+  const sid = raw["Sid"];
+  const st: Obj = typeof sid === "string" && sid.includes("{") ? { ...raw, Sid: exactOrRaw(stack, sid) } : raw;
   const effect = st["Effect"];
   if (effect !== "Allow" && effect !== "Deny") return st; // the parser makes it unknown (a token Effect may be Allow)
   const deny = effect === "Deny";
@@ -396,7 +401,7 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     if (Array.isArray(spd)) spd.forEach((x, i) => sources.push({ value: x, where: sub("source_policy_documents", i) }));
     else sources.push({ value: spd, where: sub("source_policy_documents", -1) });
   }
-  for (const s of sources) mergeStatements(merged, embeddedDocument(ctx, r, s.value, s.where).statements);
+  for (const s of sources) mergeStatements(ctx.stack, merged, embeddedDocument(ctx, r, s.value, s.where).statements, s.where);
 
   const own = ownStatements(ctx, r);
   const dyn = v["dynamic"];
@@ -408,9 +413,9 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
         `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
       ),
     );
-    mergeUnreadable(merged, own, where);
+    mergeUnreadable(ctx.stack, merged, own, where);
   } else {
-    mergeStatements(merged, own);
+    mergeStatements(ctx.stack, merged, own, `${r.address}.statement`);
   }
 
   const overrides: { value: unknown; where: string }[] = [];
@@ -420,7 +425,7 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     else overrides.push({ value: opd, where: sub("override_policy_documents", -1) });
   }
   if (v["override_json"] !== undefined) overrides.push({ value: v["override_json"], where: sub("override_json", -1) });
-  for (const o of overrides) mergeUnreadable(merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
+  for (const o of overrides) mergeUnreadable(ctx.stack, merged, embeddedDocument(ctx, r, o.value, o.where).statements, o.where);
   return merged;
 }
 
@@ -429,7 +434,7 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
  * read, a dynamic "statement" block) may stand for statements with any Sid, so it may replace any earlier
  * statement with a Sid: such Denies become unknown too.
  */
-function mergeUnreadable(into: Statement[], add: readonly Statement[], where: string): void {
+function mergeUnreadable(stack: TfStack, into: Statement[], add: readonly Statement[], where: string): void {
   if (add.some((s) => s.unknown !== undefined && s.source.sid === undefined)) {
     for (let i = 0; i < into.length; i++) {
       const m = into[i];
@@ -438,21 +443,53 @@ function mergeUnreadable(into: Statement[], add: readonly Statement[], where: st
       }
     }
   }
-  mergeStatements(into, add);
+  mergeStatements(stack, into, add, where);
 }
 
-function mergeStatements(into: Statement[], add: readonly Statement[]): void {
+/**
+ * Replaces by Sid, as the provider does. A Sid that did not resolve exactly may name any earlier statement its
+ * pattern admits (and an earlier one written that way may be named by any Sid it admits): the provider may then
+ * replace that statement or append beside it. Keeping both is the safe reading for an Allow; a Deny that may be
+ * gone cannot be relied on, so it is kept with a condition blastwall cannot evaluate.
+ */
+function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statement[], where: string): void {
   for (const s of add) {
     const sid = s.source.sid;
-    if (sid !== undefined && sid !== "") {
-      const i = into.findIndex((x) => x.source.sid === sid);
-      if (i >= 0) {
-        into[i] = s;
+    if (sid === undefined || sid === "") {
+      into.push(s);
+      continue;
+    }
+    const mine = sidPattern(stack, sid);
+    let replaced = false;
+    for (let i = 0; i < into.length; i++) {
+      const other = into[i].source.sid;
+      if (other === undefined || other === "") continue;
+      const theirs = sidPattern(stack, other);
+      if (mine.exact && theirs.exact) {
+        if (!replaced && other === sid) {
+          into[i] = s;
+          replaced = true;
+        }
         continue;
       }
+      if (globsIntersect(mine.pattern, theirs.pattern)) {
+        into[i] = uncertainDeny(into[i], `${where} has a statement with Sid "${showExpr(sid)}", which may replace statement "${showExpr(other)}"`);
+      }
     }
-    into.push(s);
+    if (!replaced) into.push(s);
   }
+}
+
+/** A Sid as a pattern: exact once `prepareStatement` has resolved it, else its tokens widened. */
+function sidPattern(stack: TfStack, sid: string): { readonly pattern: string; readonly exact: boolean } {
+  if (!sid.includes("{")) return { pattern: sid, exact: true };
+  const p = policyPattern(stack, sid);
+  return { pattern: p.pattern, exact: p.exact };
+}
+
+function uncertainDeny(st: Statement, why: string): Statement {
+  if (st.effect !== "Deny" || st.unknown !== undefined) return st;
+  return { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key: "blastwall:sid", values: [why] }] };
 }
 
 /** A source / override document: JSON text, or a reference to another document. */
@@ -491,15 +528,17 @@ function ownStatements(ctx: Ctx, r: TfResource): Statement[] {
   return doc.statements.map((s, i) => {
     const reason = unknowns.get(i);
     if (reason === undefined) return s;
-    const sid = blockSid(blocks[i]);
+    const sid = blockSid(ctx.stack, blocks[i]);
     return unknownStatement(makeSource(r.address, i, sid, undefined, cp), reason);
   });
 }
 
-function blockSid(b: unknown): string | undefined {
+function blockSid(stack: TfStack, b: unknown): string | undefined {
   if (!isObject(b)) return undefined;
   const sid = b["sid"];
-  return typeof sid === "string" && sid !== "" ? sid : undefined;
+  if (typeof sid !== "string") return undefined;
+  const resolved = exactOrRaw(stack, sid);
+  return resolved !== "" ? resolved : undefined;
 }
 
 /**
