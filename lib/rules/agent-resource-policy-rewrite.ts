@@ -1,7 +1,12 @@
 import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import type { Statement } from "../engine/iam/types";
 import { loadCatalogue } from "../engine/catalogue";
+import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
+import { actionsGrantedTo, mayName, resourcePolicyGrants } from "./resource-policies";
+import { principalEvidence, severityOf } from "./support";
 
 /**
  * E7: the right to rewrite a resource policy (bucket, key, vault, secret, table) is the right to grant oneself
@@ -22,11 +27,58 @@ export const rule: Rule = {
   },
   check(ctx) {
     const cat = loadCatalogue();
-    return statementFindings(ctx, {
+    const out = statementFindings(ctx, {
       categories: ["escalation"],
       keep: () => (g) => cat.entryOf(g.action)?.target === "resource-policy",
       says: (_a, g) => `rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so grant itself deletion there`,
       step: (_a, g) => ({ step: "resource-policy-rewrite", detail: listActions(g.actions) }),
     });
+    out.push(...grantedByResourcePolicies(ctx));
+    return out;
   },
 };
+
+/**
+ * The same right handed over by a resource policy in the stack (a key policy allowing the agent kms:PutKeyPolicy):
+ * within an account, a policy naming the agent's ARN, or everyone, grants it with no identity policy involved.
+ * Statements blastwall cannot read are left to resource-policy-grant, which reports them as granting everything.
+ */
+function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]>[0]): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const g of resourcePolicyGrants(stack, "rewrite")) {
+    const { resource: res, statement: s } = g;
+    if (s.unknown !== undefined) continue;
+    for (const agent of analysis.agents) {
+      const candidate = { arnPattern: agent.arnPattern };
+      if (!mayName(s, candidate)) continue;
+      const held = actionsGrantedTo(g, candidate, "rewrite");
+      if (held.length === 0) continue;
+      const conditional = s.conditions.length > 0 ? " (the Allow has conditions, which still count as a right)" : "";
+      out.push({
+        principal: agent.address,
+        resource: res.address,
+        actions: held,
+        severity: severityOf(held),
+        message:
+          `${agent.address} is an AI agent and can rewrite the resource policy in ${res.address} (${listActions(held)}), and so grant itself ` +
+          `deletion on that resource${conditional}; the policy grants this itself, to ${whom(s)}, in ${statementName(s)}.`,
+        fix:
+          `Take ${listActions(held)} out of ${statementName(s)} of ${res.address}, or name only a reviewed deploy role there instead of ` +
+          `the agent; resource policies change through a reviewed deploy.`,
+        evidence: [
+          principalEvidence(agent),
+          { step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}, to ${whom(s)}` },
+          { step: "resource-policy-rewrite", address: agent.address, detail: listActions(held) },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+/** The principal element as a reviewer would search for it. */
+function whom(s: Statement): string {
+  if (s.notPrincipals) return `everyone except ${s.notPrincipals.flatMap((p) => p.identifiers).join(", ")}`;
+  const ids = (s.principals ?? []).flatMap((p) => p.identifiers);
+  return ids.includes("*") ? "everyone (*)" : ids.join(", ");
+}

@@ -2,6 +2,8 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import type { Statement } from "../engine/iam/types";
 import { loadCatalogue } from "../engine/catalogue";
 import { effectiveRights } from "../engine/iam/evaluate";
+import { principalAdmits, type TrustCandidate } from "../engine/iam/trust";
+import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
 import { policyFromValue } from "../engine/terraform/policy-documents";
 
@@ -25,21 +27,48 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_glue_resource_policy", "policy"],
   ["aws_s3_access_point", "policy"],
   ["aws_s3control_access_point_policy", "policy"],
+  ["aws_s3tables_table_bucket_policy", "resource_policy"],
+  ["aws_s3tables_table_policy", "resource_policy"],
+  ["aws_sqs_queue_policy", "policy"],
+  ["aws_sqs_queue", "policy"],
+  ["aws_codeartifact_domain_permissions_policy", "policy_document"],
+  ["aws_codeartifact_repository_permissions_policy", "policy_document"],
 ];
 
-/** One statement of a resource policy in the stack, with the destroy and protection actions it grants. */
+/** One Allow statement of a resource policy in the stack, with the catalogue actions it grants. */
 export interface ResourcePolicyGrant {
   readonly resource: TfResource;
   readonly statement: Statement;
-  /** In catalogue order. */
+  /**
+   * In catalogue order: what the statement grants once the policy's Denies that certainly apply to every caller
+   * are taken off. A Deny naming some principals takes rights from those alone: see `actionsGrantedTo`.
+   */
   readonly actions: string[];
+  /** The policy's Deny statements. */
+  readonly denies: readonly Statement[];
 }
 
-const cache = new WeakMap<TfStack, readonly ResourcePolicyGrant[]>();
+/**
+ * Which catalogue actions a collection keeps: destroy and protection rights (what a grant hands over directly),
+ * or the rights to rewrite a resource policy (which hand over everything on that resource).
+ */
+export type GrantKind = "destroy" | "rewrite";
 
-/** Every resource policy statement of the stack that grants a destroy or protection right, read once per stack. */
-export function resourcePolicyGrants(stack: TfStack): readonly ResourcePolicyGrant[] {
-  let out = cache.get(stack) as ResourcePolicyGrant[] | undefined;
+const caches: Record<GrantKind, WeakMap<TfStack, readonly ResourcePolicyGrant[]>> = { destroy: new WeakMap(), rewrite: new WeakMap() };
+
+function kept(kind: GrantKind, action: string): boolean {
+  const cat = loadCatalogue();
+  const c = cat.categoryOf(action);
+  if (kind === "destroy") return c === "direct" || c === "protection";
+  return c === "escalation" && cat.entryOf(action)?.target === "resource-policy";
+}
+
+/** Stands for any caller at all: a Deny certainly names it only when it names everyone. */
+const ANY_CALLER: TrustCandidate = { arnPattern: "*" };
+
+/** Every resource policy statement of the stack granting a right of `kind` to someone, read once per stack. */
+export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"): readonly ResourcePolicyGrant[] {
+  let out = caches[kind].get(stack) as ResourcePolicyGrant[] | undefined;
   if (out) return out;
   out = [];
   const cat = loadCatalogue();
@@ -48,28 +77,109 @@ export function resourcePolicyGrants(stack: TfStack): readonly ResourcePolicyGra
       const value = res.values[attribute];
       if (value === undefined || value === null || value === "") continue;
       const doc = policyFromValue(stack, value, { address: res.address, constructPath: res.constructPath });
-      const rights = effectiveRights({ principal: res.address, identity: doc.statements.filter((s) => s.effect === "Allow" || s.effect === "Deny"), universe: actionUniverse() });
-      const byStatement = new Map<Statement, string[]>();
-      for (const gs of rights.grants.values()) {
-        for (const g of gs) {
-          const c = cat.categoryOf(g.action);
-          if (c !== "direct" && c !== "protection") continue;
-          const list = byStatement.get(g.statement) ?? [];
-          if (!list.includes(g.action)) list.push(g.action);
-          byStatement.set(g.statement, list);
-        }
-      }
-      for (const [statement, actions] of byStatement) {
-        actions.sort((a, b) => cat.rank(a) - cat.rank(b));
-        out.push({ resource: res, statement, actions });
+      const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
+      for (const statement of doc.statements) {
+        if (statement.effect !== "Allow" && statement.unknown === undefined) continue;
+        const actions = rightsLeft(statement, denies, ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+        if (actions.length > 0) out.push({ resource: res, statement, actions, denies });
       }
     }
   }
-  cache.set(stack, out);
+  caches[kind].set(stack, out);
   return out;
+}
+
+/**
+ * The actions of `g` the candidate keeps once the Denies of the same policy that certainly name it are applied
+ * (empty when they take everything). Whether the Allow names the candidate at all is `mayName`'s question.
+ */
+export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
+  const cat = loadCatalogue();
+  const out = new Set<string>();
+  for (const c of admittedAs(g.statement, candidate)) for (const a of rightsLeft(g.statement, g.denies, c, kind)) out.add(a);
+  return [...out].sort((a, b) => cat.rank(a) - cat.rank(b));
+}
+
+/**
+ * Who the candidate can be when the Allow admits it. A stack does not know its account, so an agent is
+ * `arn:aws:iam::*:role/agents/x`; an Allow naming `arn:aws:iam::111111111111:role/agents/x` admits only that
+ * one, and a Deny naming that same ARN then certainly binds whoever the Allow let in. Any other identifier leaves
+ * the candidate as it is (the wider reading: a Deny must then cover all of it).
+ */
+function admittedAs(s: Statement, candidate: TrustCandidate): TrustCandidate[] {
+  if (s.unknown !== undefined || !s.principals || s.approximatePrincipals) return [candidate];
+  const out: TrustCandidate[] = [];
+  let whole = false;
+  for (const p of s.principals) {
+    for (const id of p.identifiers) {
+      const one: Statement = { ...s, actions: ["*"], notActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
+      if (p.type === "AWS" && isAccount(id)) continue; // grants nothing on its own (see mayName)
+      if (principalAdmits([one], candidate, PROBE_ACTION).length === 0) continue;
+      if (p.type === "AWS" && id.startsWith("arn:") && globCovers(candidate.arnPattern, id, { caseInsensitive: true })) out.push({ arnPattern: id });
+      else whole = true;
+    }
+  }
+  return whole || out.length === 0 ? [candidate] : out;
+}
+
+function rightsLeft(allow: Statement, denies: readonly Statement[], candidate: TrustCandidate, kind: GrantKind): string[] {
+  // A resource policy's Deny binds only the principals it names, so the evaluator, which reads identity policies
+  // (where every Deny binds the holder), is given only those Denies.
+  const applying = denies.filter((d) => denyNames(d, candidate));
+  const rights = effectiveRights({ principal: allow.source.address, identity: [allow, ...applying], universe: actionUniverse() });
+  const actions: string[] = [];
+  for (const [action, grants] of rights.grants) {
+    if (grants.length > 0 && kept(kind, action)) actions.push(grants[0].action);
+  }
+  return actions;
+}
+
+const PROBE_ACTION = "blastwall:probe";
+const PROBE_ALLOW: Statement = {
+  source: { address: "blastwall", index: 0 },
+  effect: "Allow",
+  actions: ["*"],
+  principals: [{ type: "*", identifiers: ["*"] }],
+  conditions: [],
+};
+
+/**
+ * Does the Deny's Principal / NotPrincipal element certainly take in the candidate? Asked of trust.ts with the
+ * Deny's action, resource and condition elements widened to "always", so its answer rests on the principal alone
+ * (the evaluator judges the rest); keeping a single reading of principal elements matters more than the detour.
+ */
+function denyNames(deny: Statement, candidate: TrustCandidate): boolean {
+  const principalOnly: Statement = { ...deny, actions: ["*"], notActions: undefined, resources: undefined, notResources: undefined, approximateResources: undefined, conditions: [] };
+  return principalAdmits([principalOnly, PROBE_ALLOW], candidate, PROBE_ACTION).length === 0;
+}
+
+/** `arn:aws:iam::111111111111:root` or a bare account id: the account, which delegates to its identity policies. */
+const isAccount = (id: string) => id !== "*" && (/:root$/.test(id) || /^[0-9*?]{1,12}$/.test(id));
+
+/** The statement grants to everyone: `*`, Allow with NotPrincipal, or a statement blastwall cannot read. */
+export function grantsEveryone(s: Statement): boolean {
+  return s.unknown !== undefined || s.notPrincipals !== undefined || (s.principals ?? []).some((p) => p.identifiers.includes("*"));
+}
+
+/**
+ * Might the Allow grant the candidate on its own? It does when it names everyone or an ARN that may be the
+ * candidate's. An account root is left out: naming the account only lets that account's identity policies grant,
+ * and the candidate's own identity policies are judged by the rules on its own rights.
+ */
+export function mayName(s: Statement, candidate: TrustCandidate): boolean {
+  if (s.unknown !== undefined) return true;
+  if (s.principals === undefined && s.notPrincipals === undefined) return false; // AWS refuses such a resource policy
+  // Widened to every action, so that the answer rests on the principal element alone.
+  const principalOnly: Statement = {
+    ...s,
+    actions: ["*"],
+    notActions: undefined,
+    principals: s.principals?.map((p) => ({ ...p, identifiers: p.identifiers.filter((id) => p.type !== "AWS" || !isAccount(id)) })),
+  };
+  return principalAdmits([principalOnly], candidate, PROBE_ACTION).length > 0;
 }
 
 /** The statement names principals by ARN (not an account root, an account id or `*`): it grants on its own. */
 export function namesPrincipals(s: Statement): boolean {
-  return (s.principals ?? []).some((p) => p.type === "AWS" && p.identifiers.some((id) => !/:root$/.test(id) && !/^[0-9*?]{1,12}$/.test(id)));
+  return (s.principals ?? []).some((p) => p.type === "AWS" && p.identifiers.some((id) => id !== "*" && !isAccount(id)));
 }

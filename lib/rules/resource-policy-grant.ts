@@ -1,15 +1,9 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import type { Statement } from "../engine/iam/types";
-import { principalAdmits } from "../engine/iam/trust";
-import { namesPrincipals, resourcePolicyGrants } from "./resource-policies";
+import { actionsGrantedTo, grantsEveryone, mayName, namesPrincipals, resourcePolicyGrants } from "./resource-policies";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { principalEvidence } from "./support";
-
-function isEveryone(s: Statement): boolean {
-  return (s.principals ?? []).some((p) => p.identifiers.includes("*")) || s.notPrincipals !== undefined;
-}
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
@@ -31,26 +25,35 @@ export const rule: Rule = {
   },
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
-    for (const { resource: res, statement: s, actions } of resourcePolicyGrants(stack)) {
+    for (const g of resourcePolicyGrants(stack)) {
+      const { resource: res, statement: s, actions } = g;
       const where = `${res.address} ${statementName(s)}: ${statementSummary(s)}`;
-      if (s.unknown || isEveryone(s)) {
+      if (grantsEveryone(s)) {
+        // `actions` already leaves out what a Deny takes from every caller; a Deny naming some principals still
+        // leaves the rest of "everyone", agents in other stacks included.
+        const whom = s.unknown ? "principals blastwall cannot read" : s.principals ? "everyone (*)" : "everyone outside its NotPrincipal";
         out.push({
           principal: res.address,
           resource: res.address,
           actions,
-          message: `${res.address} grants ${listActions(actions)} to ${s.unknown ? "principals blastwall cannot read" : "everyone (*)"}, AI agents included.`,
+          message: `${res.address} grants ${listActions(actions)} to ${whom}, AI agents included.`,
           evidence: [{ step: "resource-policy", address: res.address, detail: where }],
         });
         continue;
       }
       if (!namesPrincipals(s)) continue;
       for (const agent of analysis.agents) {
-        if (principalAdmits([s], { arnPattern: agent.arnPattern }, actions[0]).length === 0) continue;
+        const candidate = { arnPattern: agent.arnPattern };
+        if (!mayName(s, candidate)) continue;
+        const held = actionsGrantedTo(g, candidate);
+        if (held.length === 0) continue;
+        // Say why a Deny in the same policy did not help: it binds only the principals it names.
+        const denies = g.denies.length > 0 ? " (none of its Deny statements certainly names the agent, and a resource policy's Deny binds only the principals it names)" : "";
         out.push({
           principal: agent.address,
           resource: res.address,
-          actions,
-          message: `${res.address} grants the AI agent ${agent.address} ${listActions(actions)} in its resource policy.`,
+          actions: held,
+          message: `${res.address} grants the AI agent ${agent.address} ${listActions(held)} in its resource policy${denies}.`,
           evidence: [principalEvidence(agent), { step: "resource-policy", address: res.address, detail: where }],
         });
       }
