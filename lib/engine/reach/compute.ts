@@ -30,6 +30,13 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"]] },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
   { service: "bedrock-agentcore.amazonaws.com", starts: [["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]] },
+  // A schedule's universal target calls any AWS API with any input, as the schedule's role: the role's rights, all of them.
+  { service: "scheduler.amazonaws.com", starts: [["scheduler:CreateSchedule"], ["scheduler:UpdateSchedule"]] },
+  // Rule and pipe targets act as the role (an SSM Automation target with no assume role runs its steps as it, an
+  // ECS target takes command overrides): fail closed, as if they could do all it may. A rule that already fires
+  // somewhere in the account takes new targets, so PutTargets alone is enough.
+  { service: "events.amazonaws.com", starts: [["events:PutTargets"], ["events:PutRule", "events:PutTargets"]] },
+  { service: "pipes.amazonaws.com", starts: [["pipes:CreatePipe"], ["pipes:UpdatePipe"]] },
 ];
 
 /**
@@ -68,7 +75,8 @@ export const BECOME_USER_ACTIONS = [
 /** Reading a stored credential (E8), by the resource that stores it and the attributes that hold it. */
 export const CREDENTIAL_STORES = [
   { type: "aws_secretsmanager_secret", actions: ["secretsmanager:GetSecretValue"] },
-  { type: "aws_ssm_parameter", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"] },
+  // A parameter's history holds every value it has had, the current one included.
+  { type: "aws_ssm_parameter", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"] },
   { type: "aws_lambda_function", actions: ["lambda:GetFunctionConfiguration", "lambda:GetFunction"] },
   // Plain-text settings that show credentials to whoever can describe them: container and build environments,
   // instance user data, and objects written by the stack.
@@ -77,6 +85,12 @@ export const CREDENTIAL_STORES = [
   { type: "aws_instance", actions: ["ec2:DescribeInstanceAttribute"] },
   { type: "aws_launch_template", actions: ["ec2:DescribeLaunchTemplateVersions"] },
   { type: "aws_s3_object", actions: ["s3:GetObject", "s3:GetObjectVersion"] },
+  // Connection properties (PASSWORD among them) come back in plain text unless the caller asks to hide them.
+  { type: "aws_glue_connection", actions: ["glue:GetConnection", "glue:GetConnections"] },
+  // An item the stack writes is read back by whoever may read its table (or, projected, an index of it).
+  { type: "aws_dynamodb_table_item", actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect"] },
+  // Job definitions, environment included, are listed to anyone with the describe right (it takes no resource).
+  { type: "aws_batch_job_definition", actions: ["batch:DescribeJobDefinitions"] },
 ] as const;
 
 /** Every action the reach tables look up, so the action universe tracks them all. */
@@ -89,6 +103,20 @@ export const CREATE_PRINCIPAL = [
   { kind: "user", create: "iam:CreateUser", fill: ["iam:PutUserPolicy", "iam:AttachUserPolicy"], use: ["iam:CreateAccessKey", "iam:CreateLoginProfile"] },
 ] as const;
 
+/**
+ * Rewriting an identity provider (E3, federated): whoever may replace a SAML provider's metadata, or create one
+ * under a name a trust names, signs the assertions; a new client id or thumbprint on an OIDC provider lets tokens
+ * it obtains elsewhere in. Every role whose trust names the provider as `Federated` is then the writer's to assume.
+ */
+export const PROVIDER_REWRITE = [
+  { kind: "saml-provider", assume: "sts:AssumeRoleWithSAML", actions: ["iam:UpdateSAMLProvider", "iam:CreateSAMLProvider"] },
+  {
+    kind: "oidc-provider",
+    assume: "sts:AssumeRoleWithWebIdentity",
+    actions: ["iam:AddClientIDToOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:CreateOpenIDConnectProvider"],
+  },
+] as const;
+
 /** Reads of the Terraform state object, which holds every secret of the stack in plain text. */
 export const STATE_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 
@@ -99,5 +127,6 @@ export function reachActions(): string[] {
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
   BECOME_USER_ACTIONS.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
+  for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
   return [...out];
 }

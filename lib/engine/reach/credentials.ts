@@ -234,6 +234,12 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
     case "aws_instance":
     case "aws_launch_template":
       return { values: [store.values.user_data ?? "", decodeBase64(store.values.user_data_base64), store.type === "aws_launch_template" ? decodeBase64(store.values.user_data) : ""], unseen: false };
+    case "aws_glue_connection":
+      return { values: [store.values.connection_properties ?? {}, store.values.athena_properties ?? {}], unseen: false };
+    case "aws_dynamodb_table_item":
+      return { values: [store.values.item ?? ""], unseen: false };
+    case "aws_batch_job_definition":
+      return { values: ["container_properties", "node_properties", "ecs_properties", "eks_properties"].map((a) => store.values[a] ?? ""), unseen: false };
     case "aws_s3_object": {
       // An object uploaded from a file (`source`) holds what the file holds, which the stack does not show.
       const values = [store.values.content ?? "", decodeBase64(store.values.content_base64)];
@@ -341,7 +347,7 @@ export function storedCredentialEdges(
       if (gs.length > 0) held.push({ a, gs });
     }
     if (held.length === 0) continue;
-    const index = indexOf(storeTypes(store.type));
+    const index = storeIndex(stack, store.type, indexOf);
     const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
     for (const x of held) for (const g of x.gs) for (const r of g.resources) for (const res of index.matching(r)) if (!hits.has(res)) hits.set(res, x);
     for (const [res, hit] of hits) {
@@ -367,7 +373,7 @@ export function storedCredentialEdges(
     if (held.length === 0) continue;
     // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
     // unless the pattern is exactly the ARN of a store in the stack (its random suffix is a wildcard too).
-    const index = storeType ? indexOf(storeTypes(storeType)) : undefined;
+    const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
     const outside = (r: string) => (index ? index.reachesOutside(r) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
     const wide = held.find((g) => g.resources.some(outside));
     if (!wide) continue;
@@ -389,6 +395,55 @@ function secretEntries(): readonly { readonly entry: CatalogueEntry; readonly st
     .map((entry) => ({ entry, storeType: CREDENTIAL_STORES.find((c) => (c.actions as readonly string[]).includes(entry.action))?.type })));
 }
 
+/** What the reads need of an index of stores: the stores a pattern may name, and whether it may name others. */
+type StoreIndex = Pick<ResourceIndex, "matching" | "reachesOutside">;
+
+/**
+ * ARN patterns of the store types whose ARNs the shared attribute tables do not know (they would stand for `*`,
+ * and every read of one such store would read them all). An item lives in its table: a read of the table, or of
+ * an index of it (which projects the item's attributes), reads it.
+ */
+const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => readonly string[]>> = {
+  aws_glue_connection: (stack, r) => [`arn:aws:glue:*:*:connection/${attributePattern(stack, r, "name").pattern}`],
+  aws_batch_job_definition: (stack, r) => [`arn:aws:batch:*:*:job-definition/${attributePattern(stack, r, "name").pattern}:*`],
+  aws_dynamodb_table_item: (stack, r) => {
+    const table = attributePattern(stack, r, "table_name").pattern;
+    return [`arn:aws:dynamodb:*:*:table/${table}`, `arn:aws:dynamodb:*:*:table/${table}/index/*`];
+  },
+};
+
+/** Like `ResourceIndex`, over ARN patterns given per store. */
+class PatternIndex implements StoreIndex {
+  private readonly items: { readonly res: TfResource; readonly arns: readonly string[] }[];
+
+  constructor(stack: TfStack, type: string, arns: (stack: TfStack, r: TfResource) => readonly string[]) {
+    this.items = (stack.byType.get(type) ?? []).map((res) => ({ res, arns: arns(stack, res) }));
+  }
+
+  matching(pattern: string): readonly TfResource[] {
+    return this.items.filter((i) => i.arns.some((a) => globsIntersect(pattern, a))).map((i) => i.res);
+  }
+
+  reachesOutside(pattern: string): boolean {
+    // A pattern that is exactly a store's ARN came from a reference to it: that store alone.
+    if (this.items.some((i) => i.arns.includes(pattern))) return false;
+    if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    return this.matching(pattern).length === 0;
+  }
+}
+
+const patternIndexes = new WeakMap<TfStack, Map<string, StoreIndex>>();
+
+function storeIndex(stack: TfStack, type: string, indexOf: (types: readonly string[]) => ResourceIndex): StoreIndex {
+  const arns = STORE_ARNS[type];
+  if (!arns) return indexOf(storeTypes(type));
+  let m = patternIndexes.get(stack);
+  if (!m) patternIndexes.set(stack, (m = new Map()));
+  let i = m.get(type);
+  if (!i) m.set(type, (i = new PatternIndex(stack, type, arns)));
+  return i;
+}
+
 const typeLists = new Map<string, readonly string[]>();
 
 /** One array per store type, so the graph's index cache is hit by identity. */
@@ -399,11 +454,11 @@ function storeTypes(type: string): readonly string[] {
 }
 
 /**
- * Compute configuration (function environments, container and build environments, user data) is computed from
- * references as a rule: a computed value there is not a sign of a secret, so it raises no warning. Secrets,
- * parameters and objects exist to hold values.
+ * Compute configuration (function environments, container, build and job environments, connection settings, user
+ * data) is computed from references as a rule: a computed value there is not a sign of a secret, so it raises no
+ * warning. Secrets, parameters, table items and objects exist to hold values.
  */
-const CONFIGURATION_STORES = new Set(["aws_lambda_function", "aws_ecs_task_definition", "aws_codebuild_project", "aws_instance", "aws_launch_template"]);
+const CONFIGURATION_STORES = new Set(["aws_lambda_function", "aws_ecs_task_definition", "aws_codebuild_project", "aws_instance", "aws_launch_template", "aws_glue_connection", "aws_batch_job_definition"]);
 
 /** A literal base64 value decoded (launch template user data, `*_base64` arguments); expressions as they are. */
 function decodeBase64(v: unknown): string {

@@ -2,15 +2,15 @@ import type { Evidence } from "../findings";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect } from "../iam/glob";
+import { globMatch, globsIntersect } from "../iam/glob";
 import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
-import { refTarget } from "../terraform/tokens";
+import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { providerAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, STATE_READS } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS } from "./compute";
 import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
@@ -62,6 +62,8 @@ export class ReachGraph {
   private readonly users: PrincipalIndex;
   private readonly groups: PrincipalIndex;
   private readonly namedInTrust: Map<string, PrincipalNode[]>;
+  /** Keys of `namedInTrust` that are patterns (computed names): each may name principals of other ARNs. */
+  private readonly trustPatterns: readonly string[];
   private readonly openTrust: readonly PrincipalNode[];
   private readonly openSet: ReadonlySet<PrincipalNode>;
 
@@ -73,6 +75,7 @@ export class ReachGraph {
     this.groups = new PrincipalIndex(of("group"), "group", account);
     const trust = indexTrust(of("role"));
     this.namedInTrust = trust.named;
+    this.trustPatterns = trust.patterns;
     this.openTrust = trust.open;
     this.openSet = new Set(trust.open);
   }
@@ -241,6 +244,7 @@ export class ReachGraph {
     };
     this.assumeRoleEdges(p, add);
     this.rewriteTrustEdges(p, add);
+    this.providerRewriteEdges(p, add);
     this.becomeUserEdges(p, add);
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
@@ -290,22 +294,30 @@ export class ReachGraph {
       }
     }
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
+    const certain = new Set(this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
     for (const role of named) {
       const trust = admits(role);
-      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${p.address} (${statementName(trust[0])}), which is enough within one account`);
+      const whom = certain.has(role) ? p.address : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
+      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), which is enough within one account`);
     }
   }
 
   /**
    * Roles whose trust names the principal's ARN. A principal whose name is computed (`name_prefix`, a variable) may
-   * be any ARN its pattern covers: every trust naming one of those counts.
+   * be any ARN its pattern covers, and a trust naming a computed ARN may name any principal its pattern covers:
+   * every trust where the two meet counts.
    */
   private namedFor(pattern: string): PrincipalNode[] {
     const key = normaliseAccount(pattern);
     const exact = this.namedInTrust.get(key) ?? [];
-    if (!/[*?]/.test(key.slice("arn:*:iam::*:".length))) return exact;
+    const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
+    if (!wide && this.trustPatterns.length === 0) return exact;
     const out = new Set(exact);
-    for (const [arn, roles] of this.namedInTrust) if (globsIntersect(arn, key, { caseInsensitive: true })) for (const r of roles) out.add(r);
+    const meet = (arn: string) => {
+      if (globsIntersect(arn, key, { caseInsensitive: true })) for (const r of this.namedInTrust.get(arn) ?? []) out.add(r);
+    };
+    if (wide) for (const arn of this.namedInTrust.keys()) meet(arn);
+    else for (const arn of this.trustPatterns) meet(arn);
     return [...out];
   }
 
@@ -316,6 +328,79 @@ export class ReachGraph {
         if (this.roles.reachesOutside(r)) add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust of roles outside this stack`, g.statement.source.address);
       }
     }
+  }
+
+  /**
+   * Rewriting an identity provider a trust names as `Federated` (see PROVIDER_REWRITE): the writer assumes the role
+   * with assertions or tokens of its own making. A provider the stack does not create may be trusted by roles
+   * outside it.
+   */
+  private providerRewriteEdges(p: PrincipalNode, add: AddEdge): void {
+    // One edge per target is enough for a shortest path; a trust with several such statements gives no more.
+    const reached = new Set<string>();
+    for (const w of PROVIDER_REWRITE) {
+      for (const action of w.actions) {
+        for (const g of this.grants(p, action)) {
+          for (const r of g.resources) {
+            const target = normaliseAccount(r);
+            if (!globsIntersect(target, `arn:*:iam::*:${w.kind}/*`, { caseInsensitive: true })) continue;
+            for (const { role, statement, providers } of this.federatedTrusts(w.kind, w.assume)) {
+              if (reached.has(role.address) || (providers && !providers.some((id) => globsIntersect(id, target, { caseInsensitive: true })))) continue;
+              reached.add(role.address);
+              add(role.address, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}, which the trust policy of ${role.address} may admit as Federated (${statementName(statement)}): it can forge what ${w.assume} takes`, g.statement.source.address);
+            }
+            if (!reached.has(`federated:${r}`) && this.providersReachOutside(w.kind, target)) {
+              reached.add(`federated:${r}`);
+              add(this.unknown(`federated:${r}`, `roles trusting identity providers matching ${r}, which may lie outside this stack`), "trust-rewrite", action, () => `${grantText(g)} lets it rewrite identity providers matching ${r}, which roles outside this stack may trust`, g.statement.source.address);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private readonly federated = new Map<string, FederatedTrust[]>();
+
+  /**
+   * Trust statements that may admit a principal federated through a provider of `kind` for `assume`: an Allow whose
+   * principal is `Federated` (or `*`) with an identifier that may be such a provider, NotPrincipal, or unreadable
+   * (those two admit through any provider).
+   */
+  private federatedTrusts(kind: string, assume: string): readonly FederatedTrust[] {
+    let out = this.federated.get(kind);
+    if (out) return out;
+    out = [];
+    const ofKind = `arn:*:iam::*:${kind}/*`;
+    const ci = { caseInsensitive: true };
+    const acts = (s: Statement) => (s.actions ? s.actions.some((a) => globMatch(a, assume, ci)) : (s.notActions ?? []).every((a) => !globMatch(a, assume, ci)));
+    for (const role of this.analysis.principals) {
+      if (role.kind !== "role") continue;
+      for (const s of role.trustPolicy?.statements ?? []) {
+        if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && acts(s))) {
+          out.push({ role, statement: s });
+          continue;
+        }
+        if (s.effect !== "Allow" || !acts(s)) continue;
+        const providers = (s.principals ?? [])
+          .filter((ps) => ps.type === "Federated" || ps.type === "*")
+          .flatMap((ps) => ps.identifiers.map((id) => (id === "*" ? "*" : normaliseAccount(id))))
+          .filter((id) => globsIntersect(id, ofKind, ci));
+        if (providers.length > 0) out.push({ role, statement: s, providers });
+      }
+    }
+    this.federated.set(kind, out);
+    return out;
+  }
+
+  /** Whether a provider pattern (account-normalised) may name a provider of `kind` that the stack does not create. */
+  private providersReachOutside(kind: string, pattern: string): boolean {
+    const head = "arn:*:iam::*:";
+    if (!pattern.startsWith(head) || /[*?]/.test(pattern.slice(head.length))) return true;
+    const saml = kind === "saml-provider";
+    return !(this.stack.byType.get(saml ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider") ?? []).some((res) => {
+      const name = attributePattern(this.stack, res, saml ? "name" : "url").pattern.replace(/^https:\/\//i, "");
+      return globsIntersect(normaliseAccount(`arn:aws:iam::*:${kind}/${name}`), pattern, { caseInsensitive: true });
+    });
   }
 
   private becomeUserEdges(p: PrincipalNode, add: AddEdge): void {
@@ -538,17 +623,29 @@ export interface Reach {
   pathTo(id: string): ReachEdge[];
 }
 
+/** A trust statement that may admit through an identity provider; `providers` absent: through any. */
+interface FederatedTrust {
+  readonly role: PrincipalNode;
+  readonly statement: Statement;
+  readonly providers?: readonly string[];
+}
+
 type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => void;
 
-/** Roles whose trust policy names a principal ARN outright, keyed by that ARN (lower case). */
 /**
- * Who may be admitted by each role's trust: `named` lists roles by the exact principal ARN their trust names;
+ * Who may be admitted by each role's trust: `named` lists roles by the principal ARN their trust names (lower case);
  * `open` holds every role whose trust admits more than exact ARNs (`*`, an account, a wildcard, NotPrincipal,
  * an unreadable statement). A principal can only be admitted by a role in `named[its ARN]` or in `open`, so a
  * wildcard sts:AssumeRole need not test every role's trust.
+ *
+ * IAM takes no wildcard inside a principal ARN, so a named ARN with one in its name part is a name computed at apply
+ * time (`${aws_iam_role.x.arn}` of a role with `name_prefix` or no name): one principal, which may be any the
+ * pattern covers. Such a trust names each of them as surely as a literal ARN would, so the pattern is kept in
+ * `named` too (and listed in `patterns`), not only counted as open, where an identity Allow would be needed.
  */
-function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; open: PrincipalNode[] } {
+function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; patterns: string[]; open: PrincipalNode[] } {
   const named = new Map<string, PrincipalNode[]>();
+  const patterns = new Set<string>();
   const open: PrincipalNode[] = [];
   for (const role of roles) {
     // Most trust policies admit only AWS services; their text shows it, and parsing thousands of them would
@@ -573,9 +670,14 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
       for (const ps of s.principals ?? []) {
         if (ps.type !== "AWS" && ps.type !== "*") continue;
         for (const id of ps.identifiers) {
-          if (!/:(role|user)\//.test(id) || /[*?]/.test(id.split(":").slice(5).join(":"))) {
+          const computed = mayBeComputedPrincipal(id);
+          if (!computed && (!/:(role|user)\//.test(id) || /[*?]/.test(id.split(":").slice(5).join(":")))) {
             isOpen = true;
             continue;
+          }
+          if (computed) {
+            isOpen = true;
+            patterns.add(normaliseAccount(id));
           }
           const key = normaliseAccount(id);
           const list = named.get(key) ?? [];
@@ -586,7 +688,17 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
     }
     if (isOpen) open.push(role);
   }
-  return { named, open };
+  return { named, patterns: [...patterns], open };
+}
+
+/**
+ * An IAM ARN (`arn:P:iam::A:...`) with a wildcard in its name part that may stand for a role or user: it can only
+ * have come from a name computed at apply time (a written one is refused by IAM).
+ */
+function mayBeComputedPrincipal(id: string): boolean {
+  const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(id);
+  if (!m || !/[*?]/.test(m[1])) return false;
+  return globsIntersect(m[1], "role/*", { caseInsensitive: true }) || globsIntersect(m[1], "user/*", { caseInsensitive: true });
 }
 
 /**
