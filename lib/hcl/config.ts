@@ -31,6 +31,11 @@ export interface ResourceDecl extends Located {
 export interface NamedDecl extends Located {
   readonly name: string;
   body: Obj;
+  /**
+   * The file each argument was last written in, where an override file replaced it: a variable's `default` is a
+   * literal when that file is a `.tf.json`, whatever file declared the variable.
+   */
+  argumentFiles?: Map<string, string>;
 }
 
 export interface LocalDecl extends Located {
@@ -199,17 +204,50 @@ function collect(parsed: Obj, file: string, lines: Lines, display: string, into:
   }
 }
 
-/** Terraform's override merge: arguments replace, nested blocks of a type replace, `lifecycle` merges by argument. */
+/** Labels of a `dynamic` value (object or array of objects, as Terraform JSON allows) with their specs. */
+function dynamicLabels(v: unknown): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const o of objects(v)) {
+    for (const [label, spec] of Object.entries(o)) {
+      if (label === "//") continue;
+      const list = out.get(label) ?? [];
+      list.push(...(Array.isArray(spec) ? spec : [spec]));
+      out.set(label, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Terraform's override merge: arguments replace, nested blocks of a type replace, `lifecycle` merges by argument.
+ * A `dynamic "X"` block counts as a block of type X on both sides: an override's X blocks (static or dynamic)
+ * replace every X block of the base, or a Deny generated in the base would survive an override that removed it.
+ */
 function mergeBody(base: Obj, over: Obj): Obj {
   const out: Obj = { ...base };
+  const baseDynamic = dynamicLabels(base["dynamic"]);
+  const overDynamic = dynamicLabels(over["dynamic"]);
+  const dynamic = new Map(baseDynamic);
+  let dynamicChanged = false;
   for (const [k, v] of Object.entries(over)) {
+    if (k === "dynamic") continue;
     if (k === "lifecycle") {
       const merged: Obj = {};
       for (const o of [...objects(base[k]), ...objects(v)]) Object.assign(merged, o);
       out[k] = [merged];
     } else {
       out[k] = v;
+      dynamicChanged = dynamic.delete(k) || dynamicChanged;
     }
+  }
+  for (const [label, specs] of overDynamic) {
+    if (!(label in over)) delete out[label];
+    dynamic.set(label, specs);
+    dynamicChanged = true;
+  }
+  if (dynamicChanged) {
+    if (dynamic.size > 0) out["dynamic"] = Object.fromEntries(dynamic);
+    else delete out["dynamic"];
   }
   return out;
 }
@@ -227,7 +265,10 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
     for (const o of overList) {
       const base = list.find((x) => x.name === o.name);
       if (!base) missing(`${what} "${o.name}"`, o);
-      else base.body = mergeBody(base.body, o.body);
+      else {
+        base.body = mergeBody(base.body, o.body);
+        for (const k of Object.keys(o.body)) (base.argumentFiles ??= new Map()).set(k, o.file);
+      }
     }
   };
   byName(main.modules, over.modules, "module");

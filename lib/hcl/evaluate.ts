@@ -12,9 +12,10 @@ import {
   Tmpl,
   Unk,
   concat,
-  deepEqual,
   isKnown,
   isObj,
+  isSet,
+  typedEqual,
   toHcl,
   toHclOperand,
   toTemplatePart,
@@ -149,8 +150,12 @@ function templateSource(parts: readonly TmplPart[], scope: Scope): string {
 // -----------------------------------------------------------------------------------------------------------
 // Values of hcl2json / Terraform JSON (objects, arrays, string templates)
 
-/** Evaluates a Terraform-JSON-shaped value: strings as templates, `dynamic` blocks expanded where possible. */
-export function evalJson(v: unknown, scope: Scope): Value {
+/**
+ * Evaluates a Terraform-JSON-shaped value: strings as templates, `dynamic` blocks expanded where possible.
+ * `body`: `v` is a block body, where Terraform JSON ignores a `"//"` property as a comment. Inside a value (a
+ * local's map, a `for_each` map) `"//"` is an ordinary key, and dropping it would drop what it holds.
+ */
+export function evalJson(v: unknown, scope: Scope, body = false): Value {
   if (typeof v === "string") return evalString(v, scope);
   if (v === null || v === undefined) return null;
   if (typeof v === "number" || typeof v === "boolean") return v;
@@ -160,7 +165,7 @@ export function evalJson(v: unknown, scope: Scope): Value {
   const out: ObjValue = {};
   const unknownKeys: [Value, Value][] = [];
   for (const key of Object.keys(o)) {
-    if (key === "//") continue;
+    if (key === "//" && body) continue;
     if (key === "dynamic" && isDynamicSpec(o[key])) continue;
     const value = evalJson(o[key], scope);
     if (key.indexOf("{") < 0) {
@@ -220,11 +225,11 @@ function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue
       const forEach = evalJson(spec["for_each"], scope);
       const entries = entriesOf(forEach);
       if (entries) {
-        const blocks = entries.map(([k, v]) => evalJson(body, withVars(scope, { [iter]: { key: k, value: v } })));
+        const blocks = entries.map(([k, v]) => evalJson(body, withVars(scope, { [iter]: { key: k, value: v } }), true));
         const prev = out[label];
         out[label] = [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...blocks];
       } else {
-        const symbolic = evalJson(body, withVars(scope, { [iter]: new Unk(iter) }));
+        const symbolic = evalJson(body, withVars(scope, { [iter]: new Unk(iter) }), true);
         const item: ObjValue = { for_each: forEach, content: [symbolic] };
         if (spec["iterator"] !== undefined) item["iterator"] = iter;
         const list = kept[label];
@@ -235,8 +240,12 @@ function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue
   if (Object.keys(kept).length > 0) out["dynamic"] = kept;
 }
 
-/** Key/value pairs of a collection whose shape is known (list: index → element; object: sorted keys). */
+/**
+ * Key/value pairs of a collection whose shape is known (list: index → element; set: element → element; object:
+ * sorted keys).
+ */
 export function entriesOf(v: Value): [Value, Value][] | undefined {
+  if (isSet(v)) return v.map((x) => [x, x]);
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);
   if (isObj(v)) return Object.keys(v).sort().map((k) => [k, v[k]]);
   return undefined;
@@ -418,6 +427,7 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
     return new Unk(`${toHclOperand(v)}${suffix}`);
   }
   if (v instanceof Tmpl) return new Unk(`${toHcl(v)}${suffix}`);
+  if (isSet(v)) return failed(v, suffix); // a set has no index
   if (Array.isArray(v)) {
     const n = typeof key === "number" ? key : typeof key === "string" && /^[0-9]+$/.test(key) ? Number(key) : undefined;
     if (op.k === "index" && n !== undefined) return n >= 0 && n < v.length && Number.isInteger(n) ? v[n] : failed(v, suffix);
@@ -503,7 +513,8 @@ function evalBinary(op: string, ae: Expr, be: Expr, scope: Scope): Value {
     case "==":
     case "!=": {
       if (!isKnown(a) || !isKnown(b)) return unknown();
-      const eq = deepEqual(a, b);
+      const eq = typedEqual(a, b);
+      if (eq === undefined) return unknown();
       return op === "==" ? eq : !eq;
     }
     default: {

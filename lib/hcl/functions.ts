@@ -3,7 +3,7 @@
  * returns `NOPE` when it cannot tell the result (an argument is unknown, it is not implemented, it would fail
  * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
  */
-import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, jsonencode, toTemplatePart, type ObjValue, type Value } from "./values";
+import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, isSet, jsonencode, toTemplatePart, withType, type ObjValue, type Value } from "./values";
 
 export const NOPE: unique symbol = Symbol("nope");
 export type Result = Value | typeof NOPE;
@@ -112,7 +112,7 @@ function toset(args: Value[]): Result {
   const out: Value[] = [];
   for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
   if (out.every((x) => typeof x === "string")) (out as string[]).sort();
-  return out;
+  return withType(out, "set");
 }
 
 function merge(args: Value[]): Result {
@@ -319,7 +319,8 @@ function tobool(args: Value[]): Result {
 
 function tolist(args: Value[]): Result {
   const v = args[0];
-  return isList(v) ? v : NOPE;
+  // A list made of a set is a list: its keys are indexes again.
+  return isList(v) ? (isSet(v) ? [...v] : v) : NOPE;
 }
 
 function tomap(args: Value[]): Result {
@@ -376,8 +377,44 @@ function setOp(kind: "union" | "intersection" | "subtract"): Fn {
     if (kind === "intersection") out = lists[0].filter((x) => lists.every((l) => has(l, x)));
     if (kind === "subtract") out = lists[0].filter((x) => !has(lists[1] ?? [], x));
     if (out.every((x) => typeof x === "string")) (out as string[]).sort();
-    return out;
+    return withType(out, "set");
   };
+}
+
+/**
+ * The characters Go's `unicode.IsSpace` accepts, which Terraform's `trimspace` strips: JavaScript's `trim` misses
+ * U+0085 and strips U+FEFF, which Go keeps, so an action such as `ec2:DeleteVolume\u0085` would not be trimmed.
+ */
+function isGoSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+// Scanned by hand: a regular expression anchored at the end backtracks over every run of spaces not at the end.
+function trimspace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isGoSpace(s.charCodeAt(a))) a++;
+  while (b > a && isGoSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/** Terraform's `chomp`: every `\r\n`, `\r` and `\n` at the end goes (a lone `\r` too). */
+function chomp(s: string): string {
+  let b = s.length;
+  while (b > 0 && (s[b - 1] === "\n" || s[b - 1] === "\r")) b--;
+  return s.slice(0, b);
 }
 
 const FUNCTIONS: Record<string, Fn> = {
@@ -412,8 +449,8 @@ const FUNCTIONS: Record<string, Fn> = {
   replace,
   lower: strFn((s) => s.toLowerCase()),
   upper: strFn((s) => s.toUpperCase()),
-  trimspace: strFn((s) => s.trim()),
-  chomp: strFn((s) => s.replace(/(\r?\n)+$/, "")),
+  trimspace: strFn(trimspace),
+  chomp: strFn(chomp),
   trimprefix: strFn((s, p) => (isStr(p) ? (s.startsWith(p) ? s.slice(p.length) : s) : NOPE)),
   trimsuffix: strFn((s, p) => (isStr(p) ? (s.endsWith(p) ? s.slice(0, s.length - p.length) : s) : NOPE)),
   startswith: strFn((s, p) => (isStr(p) ? s.startsWith(p) : NOPE)),

@@ -8,9 +8,10 @@
  */
 import { readFileSync } from "fs";
 import { isAbsolute, join } from "path";
-import { evalJson, evalString, type Env, type Scope } from "./evaluate";
+import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
+import { BAD_TYPE, MISMATCH, convert, parseType } from "./types";
 import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { ModRef, Unk, isObj, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { ModRef, Unk, isKnown, isObj, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -36,6 +37,11 @@ export interface Tree {
   readonly children: Map<ModuleDef, Map<string, ChildDef>>;
   /** Root variable values from terraform.tfvars / *.auto.tfvars. */
   readonly tfvars: ReadonlyMap<string, unknown>;
+  /**
+   * A second reading of the tree in which every root variable that `-var` could still set (one with no tfvars or
+   * `--var-file` value) is unknown. It is asked only what an agent tag comes out as.
+   */
+  readonly settable?: true;
 }
 
 /** One resource instance (or an unknown module) as emitted. */
@@ -98,15 +104,106 @@ export class ModuleInstance implements Env {
     readonly prefix: string,
     private readonly inputs: ReadonlyMap<string, () => Value> | undefined,
     private readonly tree: Tree,
+    /** What the module call passes down (its `providers` argument, or the caller's defaults): see `providerMap`. */
+    inherited: ReadonlyMap<string, string> = new Map(),
     /**
-     * The root provider configuration each provider name of this module stands for (`aws` → `aws.agents`), from
-     * the `providers` arguments of the module calls that lead here. Empty at the root and for a module that
-     * inherits the root's default providers.
+     * The `count` / `for_each` of a module call on the way here that blastwall cannot evaluate: this instance may
+     * not exist, and neither may anything it creates.
      */
-    private readonly providerMap: ReadonlyMap<string, string> = new Map(),
+    private readonly uncertain?: { readonly meta: "count" | "for_each"; readonly value: Value },
+    /** The instance and module call this one was made by (none for the root). */
+    private readonly origin?: { readonly parent: ModuleInstance; readonly call: NamedDecl },
   ) {
     this.pathModule = def.relDir;
     this.rootDir = tree.rootAbs;
+    const map = new Map(inherited);
+    if (!this.isRoot) for (const p of def.providers) map.set(this.providerRef(p), this.ownProviderKey(p));
+    this.providerMap = map;
+  }
+
+  /**
+   * The root provider configuration each provider name of this module stands for (`aws` → `aws.agents`), from
+   * the `providers` arguments of the module calls that lead here, or the module's own `provider` blocks. Empty
+   * at the root and for a module that inherits the root's default providers.
+   */
+  private readonly providerMap: ReadonlyMap<string, string>;
+
+  /** `aws` or `aws.ALIAS`: how resources of the module name a provider block. */
+  private providerRef(p: NamedDecl): string {
+    const alias = p.body["alias"];
+    return typeof alias === "string" && alias !== "" ? `${p.name}.${alias}` : p.name;
+  }
+
+  /**
+   * A module's own `provider` block (a legacy shared module configures its provider itself) is a configuration
+   * of its own: it is written to the root JSON as `PROVIDER.module.PATH[.ALIAS]`, so its `default_tags` (an agent
+   * tag among them) apply to exactly the module's resources.
+   */
+  private ownProviderKey(p: NamedDecl): string {
+    return `${p.name}.${this.ownProviderAlias(p)}`;
+  }
+
+  private ownProviderAlias(p: NamedDecl): string {
+    const alias = p.body["alias"];
+    const at = this.prefix.slice(0, -1);
+    return typeof alias === "string" && alias !== "" ? `${at}.${alias}` : at;
+  }
+
+  /** The module's own provider configurations and those of its local module instances, rendered for the root JSON. */
+  moduleProviders(out: { name: string; body: Record<string, unknown> }[]): void {
+    if (!this.isRoot) {
+      for (const p of this.def.providers) {
+        const body = this.renderProvider(p);
+        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) } });
+      }
+    }
+    for (const call of this.def.modules) for (const inst of this.childInstances(call)) inst.moduleProviders(out);
+  }
+
+  /** A provider block of this module as Terraform JSON, its `default_tags` read as `-var` may set them. */
+  renderProvider(p: NamedDecl): Record<string, unknown> {
+    const body = toTfJson(evalJson(p.body, this.scope(), true)) as Record<string, unknown>;
+    const other = this.counterpart();
+    if (other) {
+      const alt = evalJson(p.body, other.scope(), true);
+      const tagsOf = (b: unknown): unknown => {
+        const dt = b !== null && typeof b === "object" && !Array.isArray(b) ? (b as Record<string, unknown>)["default_tags"] : undefined;
+        const block = Array.isArray(dt) ? dt[0] : dt;
+        return block !== null && typeof block === "object" && !Array.isArray(block) ? (block as Record<string, unknown>)["tags"] : undefined;
+      };
+      settableAgentTag(tagsOf(body), (tagsOf(alt) ?? alt) as Value);
+    }
+    return body;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The same instance in the reading where root variables `-var` may set are unknown
+
+  private counterpartCache: ModuleInstance | null | undefined;
+
+  /** This instance in `tree.settable`'s reading; undefined in that reading itself. */
+  private counterpart(): ModuleInstance | undefined {
+    if (this.tree.settable) return undefined;
+    if (this.counterpartCache !== undefined) return this.counterpartCache ?? undefined;
+    let found: ModuleInstance | undefined;
+    if (!this.origin) {
+      found = new ModuleInstance(this.def, "", undefined, { ...this.tree, settable: true });
+    } else {
+      const parent = this.origin.parent.counterpart();
+      const list = parent?.childInstances(this.origin.call) ?? [];
+      // Where the instances are not known there, one representative stands for all of them.
+      found = list.find((m) => m.prefix === this.prefix) ?? (list.length === 1 ? list[0] : undefined);
+    }
+    this.counterpartCache = found ?? null;
+    return found;
+  }
+
+  /** The scope of resource instance `suffix` in the other reading (no `count.index` / `each` where they differ). */
+  private settableReading(key: string, body: Obj, suffix: string): Scope | undefined {
+    const other = this.counterpart();
+    if (!other) return undefined;
+    const exp = other.expansion(key, body);
+    return other.instancesOf(exp).find((i) => i.suffix === suffix)?.scope ?? { env: other };
   }
 
   private get isRoot(): boolean {
@@ -139,15 +236,39 @@ export class ModuleInstance implements Env {
       this.vars,
       name,
       () => {
-        const input = this.inputs?.get(name);
-        if (input) return input();
-        if (this.isRoot && this.tree.tfvars.has(name)) return evalJson(this.tree.tfvars.get(name), this.scope());
         const decl = this.def.variables.get(name);
-        if (decl && "default" in decl.body) return evalJson(decl.file.endsWith(".json") ? literalJson(decl.body["default"]) : decl.body["default"], this.scope());
-        return unknown();
+        const input = this.inputs?.get(name);
+        let given: Value | undefined;
+        if (input) given = input();
+        else if (this.isRoot && this.tree.tfvars.has(name)) given = evalJson(this.tree.tfvars.get(name), this.scope());
+        else if (this.isRoot && this.tree.settable) return unknown();
+        if (given === null && decl) {
+          // `nullable = false`: a null value given is replaced by the default, as Terraform does.
+          const nullable = "nullable" in decl.body ? truth(evalJson(decl.body["nullable"], this.scope())) : true;
+          if (nullable === undefined) return unknown();
+          if (!nullable) given = undefined;
+        }
+        if (given === undefined) {
+          if (!decl || !("default" in decl.body)) return unknown();
+          const file = decl.argumentFiles?.get("default") ?? decl.file;
+          given = evalJson(file.endsWith(".json") ? literalJson(decl.body["default"]) : decl.body["default"], this.scope());
+        }
+        return this.typed(decl, given, unknown);
       },
       unknown,
     );
+  }
+
+  /**
+   * A variable's value converted to its declared type, as expressions in the module see it. A value that does not
+   * fit the type (Terraform would stop) or a type blastwall cannot read leaves the variable unknown.
+   */
+  private typed(decl: NamedDecl | undefined, v: Value, unknown: () => Value): Value {
+    if (!decl || !("type" in decl.body)) return v;
+    const t = parseType(decl.body["type"]);
+    if (t === BAD_TYPE) return unknown();
+    const c = convert(v, t, { env: this, isolated: true });
+    return c === MISMATCH ? unknown() : c;
   }
 
   /** True when the variable has a value blastwall can use (an input, a tfvars value or a default). */
@@ -229,7 +350,7 @@ export class ModuleInstance implements Env {
   }
 
   /** Instance keys and scopes of an expansion. */
-  private instancesOf(exp: Expansion): { suffix: string; scope: Scope }[] {
+  instancesOf(exp: Expansion): { suffix: string; scope: Scope }[] {
     switch (exp.kind) {
       case "single":
       case "unknown":
@@ -281,7 +402,11 @@ export class ModuleInstance implements Env {
         if (MODULE_META.has(k)) continue;
         inputs.set(k, () => evalJson(v, scope));
       }
-      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call));
+      const uncertain = exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
+      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call), uncertain, {
+        parent: this,
+        call,
+      });
     });
     this.instances.set(call.name, list);
     return list;
@@ -377,6 +502,14 @@ export class ModuleInstance implements Env {
         const root = this.rootProvider(own);
         if (root !== own || values["provider"] !== undefined) values["provider"] = root;
       }
+      this.markUncertain(values, unknowns);
+      if (decl.type === "aws_iam_role" || decl.type === "aws_iam_user") {
+        for (const attr of ["tags", "tags_all"]) {
+          if (!(attr in decl.body)) continue;
+          const other = this.settableReading(key, decl.body, suffix);
+          if (other) settableAgentTag(values[attr], evalJson(decl.body[attr], other));
+        }
+      }
       out.push({
         mode: decl.mode,
         type: decl.type,
@@ -388,6 +521,16 @@ export class ModuleInstance implements Env {
         attributeLocations,
       });
     }
+  }
+
+  /**
+   * A resource of a module instance that may not exist carries the module call's `count` / `for_each`, as one whose
+   * own `count` is unknown does: what it grants still counts, but a Deny in it cannot be relied on.
+   */
+  private markUncertain(values: Record<string, unknown>, unknowns: { attribute: string; expression: string }[]): void {
+    const u = this.uncertain;
+    if (!u || values["count"] !== undefined || values["for_each"] !== undefined) return;
+    values[u.meta] = toTfJson(u.value, { unknown: (s) => void unknowns.push({ attribute: u.meta, expression: s }) });
   }
 
   private unknownModule(call: NamedDecl, child: { source: string; reason: string }): EmittedResource {
@@ -405,6 +548,7 @@ export class ModuleInstance implements Env {
     for (const meta of ["count", "for_each"]) {
       if (call.body[meta] !== undefined) values[meta] = toTfJson(evalJson(call.body[meta], this.scope()), sink);
     }
+    this.markUncertain(values, unknowns);
     return {
       mode: "managed",
       type: UNKNOWN_MODULE_TYPE,
@@ -417,6 +561,32 @@ export class ModuleInstance implements Env {
       unknownModule: { source: child.source, reason: child.reason },
     };
   }
+}
+
+const AGENT_TAG = "blastwall:agent";
+
+/**
+ * The agent tag of a rendered tag map (`rendered`, Terraform JSON, changed in place) as `-var` may set it: when
+ * the tag has a known value other than "true" here, but `other` (the same map where root variables without a
+ * tfvars value are unknown) does not know it, the value comes from such a variable and is kept as that
+ * expression, which the engine reads as maybe "true" (as it reads `${var.x}` in Terraform JSON).
+ */
+function settableAgentTag(rendered: unknown, other: Value): void {
+  if (rendered === null || typeof rendered !== "object" || Array.isArray(rendered)) return;
+  const tags = rendered as Record<string, unknown>;
+  const here = tags[AGENT_TAG];
+  if (here === undefined || here === true || (typeof here === "string" && (here.toLowerCase() === "true" || /(^|[^$])\$\{/.test(here)))) return;
+  let there: Value;
+  if (isObj(other)) {
+    if (!(AGENT_TAG in other)) return;
+    there = other[AGENT_TAG];
+  } else if (other instanceof Unk) {
+    there = new Unk(`${toHclOperand(other)}[${JSON.stringify(AGENT_TAG)}]`);
+  } else {
+    return;
+  }
+  if (isKnown(there)) return;
+  tags[AGENT_TAG] = toTfJson(there);
 }
 
 /**
@@ -463,7 +633,7 @@ export function renderBody(
         rest[k] = v;
     }
   }
-  const evaluated = evalJson(rest, scope);
+  const evaluated = evalJson(rest, scope, true);
   if (isObj(evaluated)) {
     for (const k of Object.keys(evaluated)) {
       attribute = k;

@@ -206,12 +206,14 @@ function jsonKey(e: EmittedResource): string {
 function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly EmittedResource[]): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   const scope = { env: root };
-  const render = (v: unknown) => toTfJson(evalJson(v, scope));
 
   if (def.terraform.length > 0) json["terraform"] = def.terraform.map((t) => t.body);
-  if (def.providers.length > 0) {
+  const own: { name: string; body: Obj }[] = [];
+  root.moduleProviders(own);
+  if (def.providers.length > 0 || own.length > 0) {
     const providers: Record<string, Obj[]> = {};
-    for (const p of def.providers) (providers[p.name] ??= []).push(render(p.body) as Obj);
+    for (const p of def.providers) (providers[p.name] ??= []).push(root.renderProvider(p));
+    for (const p of own) (providers[p.name] ??= []).push(p.body);
     json["provider"] = providers;
   }
   if (def.variables.size > 0) {

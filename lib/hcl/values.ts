@@ -53,6 +53,26 @@ export function withOrigin<T extends object>(v: T, src: string): T {
   return v;
 }
 
+/**
+ * The declared type of a list, set, map, object or tuple value that went through a type constraint (a typed
+ * variable) or a set function (`toset`): `list(string)`, `set`, `object`. Terraform compares collections by type
+ * as well as content (`var.typed_list == []` is false), and a set's keys are its values.
+ */
+const typeTags = new WeakMap<object, string>();
+
+export function withType<T extends object>(v: T, type: string): T {
+  typeTags.set(v, type);
+  return v;
+}
+
+export function typeTag(v: Value): string | undefined {
+  return v !== null && typeof v === "object" ? typeTags.get(v) : undefined;
+}
+
+export function isSet(v: Value): v is Value[] {
+  return Array.isArray(v) && (typeTag(v)?.startsWith("set") ?? false);
+}
+
 export function isObj(v: Value | undefined): v is ObjValue {
   return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Unk) && !(v instanceof Tmpl) && !(v instanceof ModRef);
 }
@@ -141,9 +161,12 @@ export function toHcl(v: Value): string {
   }
   const origin = origins.get(v);
   if (origin !== undefined) return origin;
-  if (Array.isArray(v)) return `[${v.map(toHcl).join(", ")}]`;
+  // A typed collection keeps its type in the source shown (`tolist([])` is not the tuple `[]`).
+  const kind = typeTag(v)?.replace(/\(.*$/, "");
+  const wrap = (src: string) => (kind === "list" || kind === "set" || kind === "map" ? `to${kind}(${src})` : src);
+  if (Array.isArray(v)) return wrap(`[${v.map(toHcl).join(", ")}]`);
   const items = Object.keys(v).map((k) => `${hclKey(k)} = ${toHcl(v[k])}`);
-  return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
+  return wrap(items.length === 0 ? "{}" : `{ ${items.join(", ")} }`);
 }
 
 /** HCL source of `v` where it is an operand: parenthesised unless atomic. */
@@ -260,6 +283,41 @@ export function fromJson(v: unknown): Value {
     return out;
   }
   return null;
+}
+
+/**
+ * Terraform's `==` over two known values: undefined when a typed collection takes part and blastwall cannot tell
+ * whether the two types are the same (a `list(string)` variable against a `[]` tuple literal is false in
+ * Terraform, equal content notwithstanding).
+ */
+export function typedEqual(a: Value, b: Value): boolean | undefined {
+  if (a === null || b === null) return a === b;
+  const ta = typeTag(a);
+  const tb = typeTag(b);
+  if (ta !== tb) return ta === undefined && tb === undefined ? deepEqual(a, b) : undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    let all = true;
+    for (let i = 0; i < a.length; i++) {
+      const e = typedEqual(a[i], b[i]);
+      if (e === undefined) return undefined;
+      all &&= e;
+    }
+    return all;
+  }
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length || !ka.every((k) => k in b)) return false;
+    let all = true;
+    for (const k of ka) {
+      const e = typedEqual(a[k], b[k]);
+      if (e === undefined) return undefined;
+      all &&= e;
+    }
+    return all;
+  }
+  return deepEqual(a, b);
 }
 
 /** Structural equality of two known values. */
