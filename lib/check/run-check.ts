@@ -11,8 +11,7 @@ import { applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAc
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
-import { expandPaths, type StackInput } from "./expand-paths";
-import { readVarFiles } from "./var-files";
+import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
   readonly config: BlastwallConfig;
@@ -115,6 +114,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
 }
 
 export async function checkPaths(paths: readonly string[], opts: CheckOptions & { readonly varFiles?: readonly string[] }): Promise<Report> {
+  // Loaded here, not with the module: the synth-time gate runs checkStacks alone, and every module it loads is synth time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { expandPaths } = require("./expand-paths") as typeof import("./expand-paths");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readVarFiles } = require("./var-files") as typeof import("./var-files");
   const inputs = expandPaths(paths);
   const values = await readVarFiles(opts.varFiles ?? []);
   const stacks: TfStack[] = [];
