@@ -28,14 +28,24 @@ export interface CheckOptions {
  */
 export async function loadStack(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
   if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
-  const stack = buildStack(readTerraformJson(input.path), input.path, input.name ?? stackNameOf(input.path), values);
-  if (stack.modules && stack.modules.length > 0) {
+  const name = input.name ?? stackNameOf(input.path);
+  const stack = buildStack(readTerraformJson(input.path), input.path, name, values);
+  if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`) is on disk: read it with the stack,
     // as Terraform does, rather than leave what it creates to a finding that it cannot be seen.
     const { isLocalSource } = loadHclModule();
-    if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), input.name, values);
+    if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), name, values);
   }
+  // Any other file is judged as itself: its modules stay `unknown-module` errors (the folder reader would not read it).
   return stack;
+}
+
+/** Whether Terraform, run in the file's folder, loads the file: only then is the folder reading the same configuration. */
+function isLoadedWithItsFolder(path: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isIgnoredFile } = require("../hcl/config") as typeof import("../hcl/config");
+  const file = basename(path);
+  return file.endsWith(".tf.json") && !isIgnoredFile(file);
 }
 
 /** `NAME` for `.../stacks/NAME/cdk.tf.json`, the layout cdktf writes; undefined for any other file. */

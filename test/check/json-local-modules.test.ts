@@ -60,6 +60,18 @@ describe("local modules called from Terraform JSON", () => {
     expect(r.stderr).toMatch(/module "extra" has source "\.\/assets\/missing", which is not a directory/);
   });
 
+  test("a JSON file Terraform would not load with its folder is judged as itself, its local module unread (a decoy beside it changes nothing)", async () => {
+    const dir = stackWithModule("./assets/extra", true);
+    const { renameSync } = require("fs") as typeof import("fs");
+    renameSync(join(dir, "cdk.tf.json"), join(dir, "stack.json"));
+    writeFileSync(join(dir, "decoy.tf"), "locals {}\n");
+    const r = await run(["check", "--format", "json", "stack.json"], dir);
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).findings as { ruleId: string; severity: string }[];
+    expect(findings.find((f) => f.ruleId === "unknown-module")).toMatchObject({ severity: "error" });
+    expect(JSON.parse(r.stdout).summary.resources).toBeGreaterThan(0);
+  });
+
   test("a registry module stays an unknown-module error", async () => {
     const dir = stackWithModule("terraform-aws-modules/iam/aws", false);
     const r = await run(["check", "--format", "json", "cdk.tf.json"], dir);
