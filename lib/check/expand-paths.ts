@@ -211,7 +211,7 @@ function fileArgument(p: string): StackInput {
     const { config, tfvars } = loadedFiles(folder);
     if (config.some((e) => e !== "cdk.tf.json") || tfvars.length > 0) return { kind: "hcl", path: folder, name: layoutName(folder) };
   }
-  return { kind: "json", path: p };
+  return { kind: "json", path: p, name: basename(p) === "cdk.tf.json" ? layoutName(dirname(p)) : undefined };
 }
 
 /** `NAME` for a folder `.../stacks/NAME` (the layout cdktf writes), as the JSON reading names its cdk.tf.json. */
@@ -250,7 +250,9 @@ export function expandPaths(paths: readonly string[]): StackInput[] {
   }
   // The same configuration named twice (a folder and its cdk.tf.json, two spellings of one path) is read once; a
   // file argument that its folder's configuration already reads is read with it, not again on its own.
-  const keyOf = (i: StackInput) => `${i.kind}\u0000${real(i.path)}`;
+  // The name is part of the key: one folder reached under two stack names (a symlink) is judged under each, so the
+  // acknowledgements of one name never cover the other.
+  const keyOf = (i: StackInput) => `${i.kind}\u0000${real(i.path)}\u0000${i.name ?? ""}`;
   const folders = new Set(inputs.filter((i) => i.kind === "hcl").map((i) => real(i.path)));
   const seen = new Set<string>();
   const out: StackInput[] = [];

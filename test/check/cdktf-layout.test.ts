@@ -194,3 +194,20 @@ describe("paths that cannot be read are bad input", () => {
     expect(r.stderr).not.toMatch(/cdk\.tf\.json|cdktf\.out/);
   });
 });
+
+describe("one stack folder under two stack names", () => {
+  test("a symlinked alias is judged under its own name: the alias's acknowledgements do not cover the real stack", async () => {
+    const root = tree({
+      "out/stacks/prod/cdk.tf.json": AGENT,
+      "blastwall.json": JSON.stringify({
+        acknowledgements: AGENT_RULES.map((ruleId) => ({ ruleId, principal: "aws_iam_role.worker", stack: "aaa-sandbox", reason: "sandbox worker may delete volumes" })),
+      }),
+    });
+    const { symlinkSync } = require("fs") as typeof import("fs");
+    symlinkSync("prod", join(root, "out", "stacks", "aaa-sandbox"));
+    const r = await run(["check", "--format", "json", "--config", "blastwall.json", "out"], root);
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).findings as { file: string; severity: string; acknowledged?: unknown }[];
+    expect(findings.filter((f) => f.file.includes("/prod/") && f.severity === "error" && !f.acknowledged).length).toBeGreaterThan(0);
+  });
+});
