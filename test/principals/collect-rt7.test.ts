@@ -180,3 +180,23 @@ describe("a literal policy ARN of another account names none of the stack's poli
     expect(errors(report, "unanalysable-policy").map((f) => f.resource)).toContain("arn:aws:iam::222222222222:policy/guard");
   });
 });
+
+describe("what an exclusive attachments resource lists, it attaches", () => {
+  test("a policy listed only in aws_iam_role_policy_attachments_exclusive grants the role (red-team round 8)", () => {
+    const ops = { "aws_iam_policy.ops": { name: "ops", policy: ALLOW } };
+    const excl = { "aws_iam_role_policy_attachments_exclusive.agent": { role_name: ROLE, policy_arns: ["${aws_iam_policy.ops.arn}"] } };
+    expect(destroyers(stack({ ...ops, ...excl }))).toEqual(AGENT);
+    expect(destroyers(stack({ ...ops, "aws_iam_role_policy_attachments_exclusive.agent": { role_name: ROLE, policy_arns: [] } }))).toEqual([]);
+  });
+
+  test("a Deny it lists is not relied on (it may only keep, not attach, the policy)", () => {
+    const excl = { "aws_iam_role_policy_attachments_exclusive.agent": { role_name: ROLE, policy_arns: ["${aws_iam_policy.guard.arn}"] } };
+    expect(destroyers(stack({ ...inlineOps, ...guardPolicy, ...excl }))).toEqual(AGENT);
+  });
+
+  test("a list it cannot read may attach anything: an unresolved attachment", () => {
+    const excl = { "aws_iam_role_policy_attachments_exclusive.agent": { role_name: ROLE, policy_arns: "${var.arns}" } };
+    const r = check(stack(excl));
+    expect(errors(r).map((f) => f.ruleId)).toContain("unresolved-attachment");
+  });
+});

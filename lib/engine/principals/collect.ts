@@ -556,6 +556,26 @@ class Collector {
       : target.kind === "unresolved" ? [...this.index[kind].byAddress.values()]
       : [];
     for (const b of under) this.addManager(what === "inline" ? this.inlineManagers : this.managedManagers, b, m);
+    // The attachments resource also attaches what it lists (it syncs both ways): those policies grant the target.
+    // Whether one is attached by it or only kept is not known, so its Denies are not relied on.
+    if (what === "managed") {
+      const why = `${r.address} lists this policy; whether it attaches it or only keeps it attached is not certain`;
+      if (list === undefined) {
+        if (raw === undefined || raw === null) return;
+        this.unresolved.push({
+          address: r.address,
+          detail: `${r.address} attaches the policies of ${listArg} = ${JSON.stringify(raw)}, which blastwall cannot read: they may grant anything`,
+          document: unknownDocument(r.address, `${listArg} of ${r.address} cannot be read`, r.address, r.constructPath),
+        });
+        return;
+      }
+      for (const x of list) {
+        let doc: PolicyDocument | undefined;
+        const document = () => (doc ??= uncertainDenies(this.documentForArn(x, r.address, r), "blastwall:exclusive-list", why));
+        const key: PolicyKey = { kind: "managed", source: r.address, own: false, arn: x, holder: r };
+        this.attach(r, kind, `${kind}_name`, target, document, key);
+      }
+    }
   }
 
   private applyExclusiveManagers(): void {
