@@ -9,6 +9,10 @@ import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 export { AGENT_TAG };
 
+function isExpression(v: unknown): boolean {
+  return typeof v === "string" && hasInterpolation(v);
+}
+
 /**
  * Decides whether an IAM role or user is an AI agent: the `blastwall:agent = "true"` tag the constructs set,
  * or a selector in the config (address, name glob, tag). Returns the reason, for the report.
@@ -37,8 +41,25 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
       const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
       if (hit !== undefined) return `config agents.names "${hit}" matches name "${name}"`;
     }
-    // Every listed tag, as the config schema documents (and the plan gate reads it).
-    if (tags.length > 0 && tags.every(([k, v]) => tagValue(stack, r, k) === v)) return `config agents.tags ${tags.map(([k, v]) => `${k} = "${v}"`).join(", ")}`;
+    // Every listed tag, as the config schema documents (and the plan gate reads it). A tag whose value is an
+    // expression, or a tag map blastwall cannot read, may hold the listed value when applied: fail closed.
+    if (tags.length > 0) {
+      const unreadableMap = stack !== undefined && isExpression(followReferences(stack, r.values["tags"]));
+      const maybe: string[] = [];
+      const all = tags.every(([k, v]) => {
+        const t = tagValue(stack, r, k);
+        if (t === v) return true;
+        if (isExpression(t) || (t === undefined && unreadableMap)) {
+          maybe.push(k);
+          return true;
+        }
+        return false;
+      });
+      if (all) {
+        const listed = tags.map(([k, v]) => `${k} = "${v}"`).join(", ");
+        return maybe.length === 0 ? `config agents.tags ${listed}` : `config agents.tags ${listed} (${maybe.join(", ")} may have that value: blastwall cannot evaluate it)`;
+      }
+    }
     // The plan gate keeps a principal that was an agent before the plan an agent after it, whatever the plan changes.
     return stack?.keptAgents?.get(r.address);
   };

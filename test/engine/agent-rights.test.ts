@@ -229,6 +229,17 @@ describe("agent selection", () => {
     const [f] = errors(check(both, { agents: { tags: { team: "ml", env: "prod" } } }), "agent-destroy-right");
     expect(f.evidence.find((e) => e.step === "principal")!.detail).toMatch(/team = "ml", env = "prod"/);
   });
+
+  test("a listed tag whose value blastwall cannot evaluate may have the listed value: selected (fail closed)", () => {
+    const maybe = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: { team: "ml", env: "${var.env}" } }, "aws_iam_role_policy_attachment.a": admin });
+    const [f] = errors(check(maybe, { agents: { tags: { team: "ml", env: "prod" } } }), "agent-destroy-right");
+    expect(f.evidence.find((e) => e.step === "principal")!.detail).toMatch(/env may have that value/);
+    const unreadable = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: "${var.tags}" }, "aws_iam_role_policy_attachment.a": admin });
+    expect(errors(check(unreadable, { agents: { tags: { team: "ml" } } }), "agent-destroy-right")).toHaveLength(1);
+    // A literal value that differs is no match.
+    const other = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: { team: "ml", env: "dev" } }, "aws_iam_role_policy_attachment.a": admin });
+    expect(errors(check(other, { agents: { tags: { team: "ml", env: "prod" } } }))).toEqual([]);
+  });
 });
 
 describe("report content", () => {
