@@ -1,7 +1,9 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import type { TfResource } from "../engine/terraform/types";
-import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { BlastwallConfig } from "../engine/config-types";
+import { agentSelector } from "../engine/agents";
+import { followReferences } from "../engine/agent-tags";
 import { isObject } from "../engine/json";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
 
@@ -12,22 +14,26 @@ import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
  */
 const UNMODELLED_IAM = /^awscc_iam_/;
 
-/** awscc writes tags as a list of `{ key, value }`; `aws_*` style maps are read too. */
-function carriesAgentMark(r: TfResource): string | undefined {
-  const tags = r.values["tags"];
-  const pairs: [unknown, unknown][] = Array.isArray(tags)
-    ? tags.filter(isObject).map((t) => [t["key"] ?? t["Key"], t["value"] ?? t["Value"]])
-    : isObject(tags)
-      ? Object.entries(tags)
-      : [];
-  for (const [k, v] of pairs) {
-    if (k !== AGENT_TAG) continue;
-    // A value blastwall cannot read may be "true" when applied: fail closed.
-    if (typeof v !== "string" || v.includes("${") || v.toLowerCase() === "true") return `tag ${AGENT_TAG} = ${JSON.stringify(v)}`;
-  }
-  const path = r.values["path"];
-  if (typeof path === "string" && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path}`;
-  return undefined;
+/** The aws_* principal type an awscc principal type stands for. */
+const PRINCIPAL_SHAPES: Readonly<Record<string, { readonly type: string; readonly name: string }>> = {
+  awscc_iam_role: { type: "aws_iam_role", name: "role_name" },
+  awscc_iam_user: { type: "aws_iam_user", name: "user_name" },
+};
+
+/**
+ * Whether an awscc role or user is an agent, by the same selection as any principal (tag, followed through locals
+ * and variables and maybe "true" when unreadable; the `/agents/` path; the config's selectors): it is judged as the
+ * `aws_iam_*` resource it stands for. awscc writes tags as a list of `{ key, value }`.
+ */
+function agentMark(stack: TfStack, config: BlastwallConfig, r: TfResource): string | undefined {
+  const shape = PRINCIPAL_SHAPES[r.type];
+  if (!shape) return undefined;
+  const raw = followReferences(stack, r.values["tags"]);
+  const tags = Array.isArray(raw)
+    ? Object.fromEntries(raw.filter(isObject).map((t) => [String(t["key"] ?? t["Key"]), t["value"] ?? t["Value"]]))
+    : raw;
+  const standIn: TfResource = { ...r, type: shape.type, values: { ...r.values, name: r.values[shape.name], tags } };
+  return agentSelector(config, stack)(standIn);
 }
 
 export const rule: Rule = {
@@ -44,7 +50,7 @@ export const rule: Rule = {
     severity: "error",
     category: "input",
   },
-  check({ stack, analysis }) {
+  check({ stack, analysis, config }) {
     const out: FindingDraft[] = [];
     const candidates = stack.resources.filter((r) => r.mode === "managed" && UNMODELLED_IAM.test(r.type));
     if (candidates.length === 0) return out;
@@ -52,7 +58,7 @@ export const rule: Rule = {
     const byName = principalNameIndex(analysis.principals);
     for (const r of candidates) {
       const named = principalsNamedIn(stack, byName, r.values).filter((p) => agents.has(p));
-      const mark = carriesAgentMark(r);
+      const mark = agentMark(stack, config, r);
       if (named.length === 0 && mark === undefined) {
         out.push({
           principal: r.address,

@@ -31,6 +31,16 @@ describe("unmodelled-iam", () => {
     expect(f.message).toMatch(/is an AI agent \(tag blastwall:agent = "true"\)/);
   });
 
+  test.each([
+    ["tags from a local", { tags: "${local.t}" }, { locals: { t: [{ key: "blastwall:agent", value: "true" }] } }, {}],
+    ["a path from a variable", { path: "${var.p}" }, { variable: { p: { default: "/agents/" } } }, {}],
+    ["a config name selector", {}, {}, { agents: { names: ["ai-*"] } }],
+  ])("an awscc role selected as an agent by %s is an error (selected as any principal is)", (_how, extra, top, config) => {
+    const json = tf({ "awscc_iam_role.bot": { role_name: "ai-bot", assume_role_policy_document: "{}", ...extra } }, top);
+    const [f] = check(json, config, { rules: [rule] }).findings;
+    expect(f).toMatchObject({ severity: "error", principal: "awscc_iam_role.bot" });
+  });
+
   test("awscc IAM that touches no agent is a warning that it is not analysed", () => {
     const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role.ci": { role_name: "ci", assume_role_policy_document: "{}", tags: [{ key: "team", value: "ci" }] } }));
     expect(f).toMatchObject({ severity: "warning", principal: "awscc_iam_role.ci" });
