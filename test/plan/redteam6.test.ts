@@ -114,7 +114,15 @@ describe("guardrails created over a setting AWS already holds", () => {
   });
 
   test("creates of other guardrails are still not judged: a new SCP or backup plan adds protection", () => {
-    expect(CREATE_JUDGED_TYPES).toEqual(["aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy", "aws_kms_key_policy", "aws_ecr_lifecycle_policy"]);
+    expect(CREATE_JUDGED_TYPES).toEqual([
+      "aws_backup_vault_policy",
+      "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_object_lock_configuration",
+      "aws_s3_bucket_policy",
+      "aws_kms_key_policy",
+      "aws_ecr_lifecycle_policy",
+      "aws_efs_backup_policy",
+    ]);
     expect(rules([create("aws_organizations_policy.scp", { content: "{}" }), create("aws_backup_plan.p", { name: "p", rule: [] })])).toEqual([]);
   });
 });
@@ -386,5 +394,24 @@ describe("a bucket's inline settings and record retention", () => {
     const before = from === undefined ? { name: "x" } : { name: "x", [attr]: from };
     expect(rules([update(address, before, { name: "x", [attr]: to })])).toContain(`plan-backup-retention-lowered ${address}`);
     expect(rules([update(address, { name: "x", [attr]: to }, { name: "x", [attr]: 1209600 })])).toEqual([]);
+  });
+});
+
+describe("more creates that overwrite a setting AWS holds (round 8)", () => {
+  test("a created backup vault policy blocks", () => {
+    expect(rules([create("aws_backup_vault_policy.v", { backup_vault_name: "v", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "backup:DeleteRecoveryPoint", Resource: "*" }] }) })])).toContain(
+      "plan-guardrail-changed aws_backup_vault_policy.v",
+    );
+  });
+
+  test("a created object lock configuration blocks", () => {
+    expect(rules([create("aws_s3_bucket_object_lock_configuration.l", { bucket: "data", rule: [{ default_retention: [{ mode: "GOVERNANCE", days: 1 }] }] })])).toContain(
+      "plan-guardrail-changed aws_s3_bucket_object_lock_configuration.l",
+    );
+  });
+
+  test("a created EFS backup policy blocks unless ENABLED", () => {
+    expect(rules([create("aws_efs_backup_policy.b", { file_system_id: "fs-1", backup_policy: [{ status: "DISABLED" }] })])).toContain("plan-guardrail-changed aws_efs_backup_policy.b");
+    expect(rules([create("aws_efs_backup_policy.b", { file_system_id: "fs-1", backup_policy: [{ status: "ENABLED" }] })])).toEqual([]);
   });
 });

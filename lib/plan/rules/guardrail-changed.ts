@@ -43,19 +43,19 @@ const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description",
 const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_organizations_policy", { guards: "An Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts: its content is what it denies", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
   ["aws_organizations_policy_attachment", { guards: "The attachment decides which accounts an Organizations policy guards", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
-  ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all" }],
+  ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all", created: policyWritten }],
   ["aws_backup_selection", { guards: "The backup selection decides which resources are backed up", attributes: "all" }],
   ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], compare: backupPlanRules }],
   ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"] }],
   ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations }],
-  ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all" }],
+  ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten }],
   ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
   ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten }],
   ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
-  ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all" }],
+  ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
   // The bucket's own inline settings (provider v4 style) do what the separate resources above do.
   ["aws_s3_bucket", { guards: "A bucket's inline lifecycle rules delete objects by themselves, its inline policy can deny deletes, its replication keeps a copy elsewhere and its object lock keeps objects from deletion", attributes: ["lifecycle_rule", "policy", "replication_configuration", "object_lock_configuration"] }],
@@ -173,6 +173,19 @@ function expires(rc: PlanResourceChange, path: Path, block: string, e: unknown):
 function policyWritten(rc: PlanResourceChange): Diff[] {
   const v = afterValue(rc.change, ["policy"]);
   return [{ label: "policy", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["policy"], parsedJson(v.value)) }];
+}
+
+/** A created object lock configuration replaces the bucket's current one, which may keep objects longer or in COMPLIANCE mode. */
+function objectLockWritten(rc: PlanResourceChange): Diff[] {
+  const v = afterValue(rc.change, ["rule"]);
+  return [{ label: "rule", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["rule"], v.value) }];
+}
+
+/** A created EFS backup policy that is not ENABLED turns automatic backups off for a file system that may have them. */
+function efsBackupOff(rc: PlanResourceChange): Diff[] {
+  const v = afterValue(rc.change, ["backup_policy", 0, "status"]);
+  if (v.state === "known" && typeof v.value === "string" && v.value.toUpperCase() === "ENABLED") return [];
+  return [{ label: "backup_policy.status", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["backup_policy", 0, "status"], v.value) }];
 }
 
 /** ECR lifecycle rules that delete images: every rule but a transition (to archive storage), and a policy that cannot be read. */
