@@ -46,7 +46,9 @@ export const rule: Rule = {
       const passed = principalsNamedIn(stack, byName, m.inputs);
       const agentsPassed = passed.filter((p) => agents.has(p));
       out.push({
-        principal: agentsPassed[0] ?? m.address,
+        // The module is what a reviewer acknowledges: keyed on the agent, one acknowledgement would cover every
+        // module handed that agent, today's and any added later.
+        principal: m.address,
         resource: m.address,
         actions: agentsPassed.length ? ["*"] : [],
         // Fail closed either way: what a module creates may be an agent role with every right, and that is as

@@ -27,7 +27,8 @@ describe("HCL through the whole gate", () => {
   test("a registry module is an error, named with the agent's role when it is handed one", async () => {
     const r = await checkPaths([join(FIX, "registry-module")], { config: {} });
     const m = r.findings.filter((x) => x.ruleId === "unknown-module");
-    expect(m.find((x) => x.resource === "module.from_git")).toMatchObject({ severity: "error", principal: "aws_iam_role.agent" });
+    expect(m.find((x) => x.resource === "module.from_git")).toMatchObject({ severity: "error", principal: "module.from_git" });
+    expect(m.find((x) => x.resource === "module.from_git")!.evidence.map((e) => e.address)).toContain("aws_iam_role.agent");
     // Not handed the agent, it may still create one with every right: fail closed.
     expect(m.find((x) => x.resource === "module.iam")).toMatchObject({ severity: "error", principal: "module.iam" });
     expect(m.find((x) => x.resource === "module.from_git")!.evidence[0].location).toMatch(/^main\.tf:\d+$/);
@@ -47,7 +48,8 @@ describe("unknown-module on Terraform JSON (cdktf TerraformHclModule)", () => {
   test("a module given an agent role is an error, with the module named", () => {
     const json = tf({ "aws_iam_role.agent": agentRole() }, { module: { extra: { source: "terraform-aws-modules/iam/aws", role_name: "${aws_iam_role.agent.name}" } } });
     const r = check(json, {}, { rules: allRules });
-    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "error", resource: "module.extra", principal: "aws_iam_role.agent" });
+    expect(r.findings.find((x) => x.ruleId === "unknown-module")).toMatchObject({ severity: "error", resource: "module.extra", principal: "module.extra" });
+    expect(r.findings.find((x) => x.ruleId === "unknown-module")!.message).toMatch(/given the AI agent aws_iam_role\.agent/);
   });
   test("a module with no principal in its inputs is still an error, which a reviewer acknowledges", () => {
     const json = tf({ "aws_iam_role.agent": agentRole() }, { module: { vpc: { source: "terraform-aws-modules/vpc/aws", cidr: "10.0.0.0/16" } } });

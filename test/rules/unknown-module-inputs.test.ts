@@ -7,7 +7,11 @@ import { agentRole, check, tf } from "../helpers/tf";
 const withModule = (inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   tf({ "aws_iam_role.agent": agentRole(), ...extra }, { module: { perms: { source: "terraform-aws-modules/iam/aws//modules/iam-policy", ...inputs } } });
 
-const severity = (json: Record<string, unknown>) => check(json).findings.filter((f) => f.ruleId === "unknown-module").map((f) => [f.severity, f.principal]);
+/** Severity, and the agent the module is handed (its `input` evidence), else the module itself. */
+const severity = (json: Record<string, unknown>) =>
+  check(json)
+    .findings.filter((f) => f.ruleId === "unknown-module")
+    .map((f) => [f.severity, f.evidence.find((e) => e.step === "input")?.address ?? f.principal]);
 
 describe("unknown modules handed an agent", () => {
   test("a reference inside a function call", () => {
@@ -22,6 +26,17 @@ describe("unknown modules handed an agent", () => {
   test("the agent's literal name or ARN", () => {
     expect(severity(withModule({ role_name: "agent" }))).toEqual([["error", "aws_iam_role.agent"]]);
     expect(severity(withModule({ role_arn: "arn:aws:iam::111111111111:role/agents/agent" }))).toEqual([["error", "aws_iam_role.agent"]]);
+  });
+
+  test("the finding is the module's: acknowledging it on the agent does not cover every module handed that agent", () => {
+    const json = withModule({ role_name: "agent" });
+    const [f] = check(json).findings.filter((x) => x.ruleId === "unknown-module");
+    expect(f.principal).toBe("module.perms");
+    const reason = "reviewed module: attaches read-only policies";
+    const onAgent = check(json, { acknowledgements: [{ ruleId: "unknown-module", principal: "aws_iam_role.agent", reason }] });
+    expect(onAgent.findings.find((x) => x.ruleId === "unknown-module")!.acknowledged).toBeUndefined();
+    const onModule = check(json, { acknowledgements: [{ ruleId: "unknown-module", principal: "module.perms", reason }] });
+    expect(onModule.findings.find((x) => x.ruleId === "unknown-module")!.acknowledged).toBeDefined();
   });
 
   test("a module given nothing of the agent is still an error: it may create an agent of its own", () => {
