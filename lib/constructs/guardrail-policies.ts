@@ -36,8 +36,9 @@ export function denyAgentsPolicy(): StatementJson[] {
 
 /**
  * For every account: no leaving the organization or loosening its policies, no switching off CloudTrail, AWS
- * Backup, GuardDuty, Config or Security Hub (the catalogue's actions of those services), no access keys or
- * users for agents, and no agent path into the account-admin role Organizations creates.
+ * Backup, GuardDuty, Config or Security Hub (the catalogue's actions of those services), for agents none of their
+ * other catalogue actions either (event selectors, detector settings, plan updates), no access keys or users for
+ * agents, and no agent path into the account-admin role Organizations creates.
  */
 export function baselinePolicies(privileged: readonly string[], accountAccessRoleName: string): StatementJson[][] {
   const cat = loadCatalogue();
@@ -81,6 +82,19 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
   const render = (g: readonly string[]): StatementJson[] => [
     { Sid: "DenyDisablingAuditAndBackup", Effect: "Deny", Action: [...g], Resource: "*", Condition: exceptPrivileged(privileged) },
   ];
+  // The rest of those services' catalogue actions (event selectors, detector settings, plan and lifecycle updates)
+  // also blind an account or shorten what it keeps. Teams configure them, so they stay open to people, but not to
+  // agents: by the agent path and by an agent session, as the two ways an agent is known.
+  const watchedByAgents = pick(["cloudtrail:", "backup:", "guardduty:", "config:", "securityhub:"]).filter((a) => !watchActions.includes(a));
+  const renderAgents = (g: readonly string[]): StatementJson[] => [
+    { Sid: "DenyAgentsWeakeningAuditAndBackup", Effect: "Deny", Action: [...g], Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } } },
+    { Sid: "DenyAgentSessionsWeakeningAuditAndBackup", Effect: "Deny", Action: [...g], Resource: "*", Condition: { StringLike: { "aws:SourceIdentity": AGENT_SOURCE_IDENTITY } } },
+  ];
   const groups = packActions(watchActions, SCP_LIMIT - policySize(fixed), render);
-  return groups.map((g, i) => (i === 0 ? [...fixed, ...render(g)] : render(g)));
+  const policies = groups.map((g, i) => (i === 0 ? [...fixed, ...render(g)] : render(g)));
+  if (watchedByAgents.length === 0) return policies;
+  // Into the last policy when it fits: every SCP attached to a target counts against its limit of five.
+  const last = [...policies[policies.length - 1], ...renderAgents(watchedByAgents)];
+  if (policySize(last) <= SCP_LIMIT) return [...policies.slice(0, -1), last];
+  return [...policies, ...packActions(watchedByAgents, SCP_LIMIT, renderAgents).map(renderAgents)];
 }

@@ -43,7 +43,11 @@ export interface ScopedTokenProps {
   readonly accountId: string;
   /** The region calls may go to (`aws:RequestedRegion`). */
   readonly region: string;
-  /** Token lifetime in seconds, 900 to 3600. @default 900 (15 minutes) */
+  /**
+   * Token lifetime in seconds, 900 to 3600, as the `aws sts assume-role` arguments ask for it. IAM cannot enforce it
+   * below the role's maximum session duration, whose minimum is one hour: a caller may still ask for up to an hour.
+   * @default 900 (15 minutes)
+   */
   readonly lifetimeSeconds?: number;
   /**
    * Source identity to pass when the caller starts a fresh session (`agent-...`). Leave it out when chaining from
@@ -59,7 +63,7 @@ export interface ScopedTokenProps {
  * Short-lived, narrowly scoped credentials for one task in one environment: an agent role (boundary and all)
  * that only the given principal can assume, whose only permission is the task's actions on the task's
  * resources in one account, region and environment; the same statement is output as a session policy, with
- * the exact `aws sts` parameters (15 minutes by default, never more than an hour).
+ * the exact `aws sts` parameters (asking for 15 minutes by default; IAM caps a session at the role's hour).
  */
 export class ScopedToken extends Construct {
   readonly role: AgentRole;

@@ -91,6 +91,21 @@ describe("EnvironmentAccounts", () => {
     expect(attachments(json).filter((a) => a.policy_id.includes("baseline")).map((a) => a.target_id)).toEqual(["r-ab12"]);
   });
 
+  it("baseline: agents cannot blind the account either (event selectors, detector settings, backup plan updates)", () => {
+    const { json } = build();
+    const st = policies(json)
+      .filter((p) => p.name.startsWith("blastwall-baseline-"))
+      .flatMap((p) => JSON.parse(p.content).Statement) as { Sid: string; Action: string[]; Condition: Record<string, Record<string, unknown>> }[];
+    for (const sid of ["DenyAgentsWeakeningAuditAndBackup", "DenyAgentSessionsWeakeningAuditAndBackup"]) {
+      const s = st.find((x) => x.Sid === sid)!;
+      expect(s.Action).toEqual(expect.arrayContaining(["guardduty:UpdateDetector", "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "backup:UpdateBackupPlan"]));
+    }
+    expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } });
+    expect(st.find((x) => x.Sid === "DenyAgentSessionsWeakeningAuditAndBackup")!.Condition).toEqual({ StringLike: { "aws:SourceIdentity": "agent-*" } });
+    // People still configure them: the statement that binds everyone but break-glass keeps to switch-offs and deletes.
+    expect(st.find((x) => x.Sid === "DenyDisablingAuditAndBackup")!.Action).not.toContain("guardduty:UpdateDetector");
+  });
+
   it("can create the organization itself, with SCPs enabled", () => {
     const { json } = build({ rootId: undefined, createOrganization: true });
     const org = only(json, "aws_organizations_organization");
