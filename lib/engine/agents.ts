@@ -9,6 +9,25 @@ import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 export { AGENT_TAG };
 
+/** `module.m["a"].aws_iam_role.r[0]` → `module.m.aws_iam_role.r`. */
+export function withoutInstanceKeys(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
+}
+
+/**
+ * The IAM name a role or user gets: the literal name, else a pattern (a computed name, `name_prefix` followed by
+ * what Terraform appends, or Terraform's own `terraform-` name when neither is given).
+ */
+function namePattern(stack: TfStack | undefined, r: TfResource): { readonly pattern: string; readonly exact: boolean; readonly shown: string } {
+  const name = r.values.name;
+  if (typeof name === "string" && !hasInterpolation(name)) return { pattern: name, exact: true, shown: name };
+  if (typeof name === "string") return { pattern: stack ? resolveToPattern(stack, name).pattern : "*", exact: false, shown: name };
+  const prefix = r.values.name_prefix;
+  if (typeof prefix === "string") return { pattern: `${stack && hasInterpolation(prefix) ? resolveToPattern(stack, prefix).pattern : prefix}*`, exact: false, shown: `name_prefix ${prefix}` };
+  if (name === undefined || name === null) return { pattern: "terraform-*", exact: false, shown: "(a name Terraform generates)" };
+  return { pattern: "*", exact: false, shown: "(not a string)" };
+}
+
 function isExpression(v: unknown): boolean {
   return typeof v === "string" && hasInterpolation(v);
 }
@@ -35,11 +54,15 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
       const pattern = resolveToPattern(stack, path).pattern;
       if (globsIntersect(pattern.toLowerCase(), `${AGENT_PATH}*`)) return `path ${path}, which may be under ${AGENT_PATH} when applied (blastwall cannot evaluate it)`;
     }
-    if (addresses.has(r.address)) return `config agents.addresses lists ${r.address}`;
-    const name = r.values.name;
-    if (typeof name === "string") {
-      const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
-      if (hit !== undefined) return `config agents.names "${hit}" matches name "${name}"`;
+    // An address in the config names every instance of it (`x[0]`, `module.m["a"].x`), as the configuration writes it.
+    const bare = withoutInstanceKeys(r.address);
+    if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
+    if (names.length > 0) {
+      const name = namePattern(stack, r);
+      const hit = names.find((g) => (name.exact ? globMatch(g, name.pattern, { caseInsensitive: false }) : globsIntersect(g, name.pattern)));
+      if (hit !== undefined) {
+        return name.exact ? `config agents.names "${hit}" matches name "${name.pattern}"` : `config agents.names "${hit}" may match its name ${name.shown}, which blastwall cannot know before apply`;
+      }
     }
     // Every listed tag, as the config schema documents (and the plan gate reads it). A tag whose value is an
     // expression, or a tag map blastwall cannot read, may hold the listed value when applied: fail closed.

@@ -9,7 +9,8 @@ import { formatPath, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
-import { AGENT_PATH } from "../engine/agents";
+import { AGENT_PATH, withoutInstanceKeys } from "../engine/agents";
+import { globsIntersect } from "../engine/iam/glob";
 
 export { AGENT_TAG };
 
@@ -242,11 +243,15 @@ export function isAgentChange(rc: PlanResourceChange, config: PlanGateConfig = {
   }
   const sel = config.agents;
   if (!sel) return false;
-  if ((sel.addresses ?? []).some((a) => a === rc.address || a === rc.previous_address)) return true;
+  const addresses = [rc.address, rc.previous_address].filter((a): a is string => typeof a === "string").flatMap((a) => [a, withoutInstanceKeys(a)]);
+  if ((sel.addresses ?? []).some((a) => addresses.includes(a))) return true;
   for (const side of [rc.change.before, rc.change.after]) {
     if (typeof side !== "object" || side === null) continue;
     const name = (side as Record<string, unknown>).name;
     if (typeof name === "string" && (sel.names ?? []).some((g) => nameGlob(g, name))) return true;
+    // A name unknown until apply (`name_prefix`): whatever it becomes may match.
+    const prefix = (side as Record<string, unknown>).name_prefix;
+    if (typeof name !== "string" && typeof prefix === "string" && (sel.names ?? []).some((g) => globsIntersect(g, `${prefix}*`))) return true;
     const tags = Object.entries(sel.tags ?? {});
     if (tags.length > 0 && tags.every(([k, v]) => tagValue(side, k) === v)) return true;
   }
