@@ -16,13 +16,15 @@ describe("unmodelled-iam", () => {
   ])("an awscc role policy on the agent by %s is an error naming the agent", (_how, roleName) => {
     const [f, ...rest] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.all": { role_name: roleName, policy_name: "all", policy_document: ALL } }));
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent", resource: "awscc_iam_role_policy.all", actions: ["*"] });
+    expect(f).toMatchObject({ severity: "error", principal: "awscc_iam_role_policy.all", resource: "awscc_iam_role_policy.all", actions: ["*"] });
+    expect(f.evidence.map((e) => e.address)).toContain("aws_iam_role.agent");
   });
 
   test("an awscc role whose trust names the agent is an error: the agent acts as it", () => {
     const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] });
     const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role.admin": { role_name: "admin", assume_role_policy_document: trust, managed_policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } }));
-    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent" });
+    expect(f).toMatchObject({ severity: "error", principal: "awscc_iam_role.admin" });
+    expect(f.message).toMatch(/names the AI agent aws_iam_role\.agent/);
   });
 
   test("an awscc role tagged as an agent (awscc's list of key/value tags) is an agent blastwall cannot analyse", () => {
@@ -53,5 +55,28 @@ describe("unmodelled-iam", () => {
   test("through the whole rule set the stack fails", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.all": { role_name: "agent", policy_name: "all", policy_document: ALL } }), {}, { rules: allRules });
     expect(r.findings.filter((x) => x.severity === "error").map((x) => x.ruleId)).toContain("unmodelled-iam");
+  });
+});
+
+describe("IAM inside a CloudFormation stack's template", () => {
+  const template = (resources: Record<string, unknown>) => JSON.stringify({ Resources: resources });
+  const rolePolicy = (roleName: string) => ({ P: { Type: "AWS::IAM::RolePolicy", Properties: { RoleName: roleName, PolicyName: "p", PolicyDocument: { Statement: [{ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" }] } } } });
+
+  test("a role policy on the agent is an error naming the agent", () => {
+    const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "aws_cloudformation_stack.s": { name: "s", template_body: template(rolePolicy("agent")) } }));
+    expect(f).toMatchObject({ severity: "error", principal: "aws_cloudformation_stack.s" });
+    expect(f.evidence.map((e) => e.address)).toContain("aws_iam_role.agent");
+  });
+
+  test("a role the template tags as an agent is an error (YAML read as text)", () => {
+    const yaml = "Resources:\n  Bot:\n    Type: AWS::IAM::Role\n    Properties:\n      Tags:\n        - Key: blastwall:agent\n          Value: 'true'\n";
+    const [f] = findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: yaml } }));
+    expect(f).toMatchObject({ severity: "error" });
+  });
+
+  test("a template blastwall cannot read is an error; IAM naming no agent a warning; no IAM, no finding", () => {
+    expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_url: "https://example.com/t.json" } }))[0]).toMatchObject({ severity: "error" });
+    expect(findings(tf({ "aws_iam_role.agent": agentRole(), "aws_cloudformation_stack.s": { name: "s", template_body: template(rolePolicy("ci")) } }))[0]).toMatchObject({ severity: "warning" });
+    expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: template({ B: { Type: "AWS::S3::Bucket" } }) } }))).toEqual([]);
   });
 });
