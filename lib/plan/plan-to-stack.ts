@@ -27,10 +27,14 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(rc.address);
     resources.push(toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values: rc.change.before } as PlanModuleResource, undefined));
   }
-  // Data sources read during planning are in prior_state only; managed resources there are already in planned_values
-  // unless they are being destroyed, and a destroyed resource is not part of the end state.
+  // Data sources read during planning are in prior_state only. Managed resources there are in planned_values unless
+  // they are destroyed (not part of the end state), or the plan is targeted: Terraform before 1.8 writes such a plan
+  // without `complete: false`, and leaves the resources it does not target out of planned_values. They still exist.
+  // Gone from the end state under their prior address: destroyed, or moved (`previous_address`) to another one.
+  const deleted = new Set(plan.resource_changes.filter((rc) => !rc.deposed && rc.change.actions.includes("delete")).map((rc) => rc.address));
+  for (const rc of plan.resource_changes) if (typeof rc.previous_address === "string") deleted.add(rc.previous_address);
   for (const r of moduleResources(plan.prior_state?.values?.root_module)) {
-    if (r.mode !== "data" || seen.has(r.address)) continue;
+    if (seen.has(r.address) || (r.mode !== "data" && deleted.has(r.address))) continue;
     seen.add(r.address);
     resources.push(toResource(r, undefined));
   }
@@ -78,8 +82,14 @@ function* moduleResources(m: PlanModule | undefined): Generator<PlanModuleResour
   for (const child of m.child_modules ?? []) yield* moduleResources(child);
 }
 
+/**
+ * A role or user read by a data source is an existing principal with the values AWS returned (tags, path, name):
+ * policies this plan attaches to it reach it, and its tags can make it an agent. Only a plan shows those values.
+ */
+const EXISTING_PRINCIPALS: ReadonlySet<string> = new Set(["aws_iam_role", "aws_iam_user"]);
+
 function toResource(r: PlanModuleResource, afterUnknown: unknown): TfResource {
-  const mode = r.mode === "data" ? "data" : "managed";
+  const mode = r.mode === "data" && !EXISTING_PRINCIPALS.has(r.type) ? "data" : "managed";
   const values = mergeUnknown(escapeTemplates(isObject(r.values) ? r.values : {}), afterUnknown);
   return { mode, type: r.type, name: typeof r.name === "string" ? r.name : "", address: r.address, values: values as Record<string, unknown> };
 }
