@@ -139,6 +139,13 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
   if (hasPlanned && doc.planned_values !== null && !isObject(doc.planned_values)) {
     throw new InputError(file, "malformed plan: planned_values is not an object");
   }
+  // Module trees: an entry of the wrong shape would be skipped by every reader, and what it holds never judged.
+  if (isObject(doc.planned_values)) checkModule(doc.planned_values.root_module, "planned_values.root_module", file, "resources");
+  if (isObject(doc.prior_state) && isObject(doc.prior_state.values)) checkModule(doc.prior_state.values.root_module, "prior_state.values.root_module", file, "resources");
+  if (doc.configuration !== undefined && doc.configuration !== null) {
+    if (!isObject(doc.configuration)) throw new InputError(file, "malformed plan: configuration is not an object");
+    checkConfigModule(doc.configuration.root_module, "configuration.root_module", file);
+  }
   const raw = doc.resource_changes ?? [];
   if (!Array.isArray(raw)) throw new InputError(file, "malformed plan: resource_changes is not an array");
   const changes = raw.map((rc, i) => checkResourceChange(rc, i, file));
@@ -203,6 +210,46 @@ function checkActionInvocations(doc: Record<string, unknown>, changes: readonly 
   });
 }
 
+/** `resources` (objects) and `child_modules` (modules) of a planned or prior module, when present. */
+function checkModule(m: unknown, where: string, file: string, list: "resources"): void {
+  if (m === undefined || m === null) return;
+  if (!isObject(m)) throw new InputError(file, `malformed plan: ${where} is not an object`);
+  const items = m[list];
+  if (items !== undefined && items !== null) {
+    if (!Array.isArray(items)) throw new InputError(file, `malformed plan: ${where}.${list} is not an array`);
+    items.forEach((r, i) => {
+      if (!isObject(r) || typeof r.address !== "string") throw new InputError(file, `malformed plan: ${where}.${list}[${i}] is not a resource object with an address`);
+      if (r.values !== undefined && r.values !== null && !isObject(r.values)) throw new InputError(file, `malformed plan: ${where}.${list}[${i}] (${r.address}) has values that are not an object`);
+    });
+  }
+  const children = m.child_modules;
+  if (children === undefined || children === null) return;
+  if (!Array.isArray(children)) throw new InputError(file, `malformed plan: ${where}.child_modules is not an array`);
+  children.forEach((c, i) => checkModule(c, `${where}.child_modules[${i}]`, file, list));
+}
+
+/** `configuration` modules: resources with their provisioners, and module calls with their own modules. */
+function checkConfigModule(m: unknown, where: string, file: string): void {
+  if (m === undefined || m === null) return;
+  if (!isObject(m)) throw new InputError(file, `malformed plan: ${where} is not an object`);
+  const resources = m.resources;
+  if (resources !== undefined && resources !== null) {
+    if (!Array.isArray(resources)) throw new InputError(file, `malformed plan: ${where}.resources is not an array`);
+    resources.forEach((r, i) => {
+      if (!isObject(r)) throw new InputError(file, `malformed plan: ${where}.resources[${i}] is not an object`);
+      const p = r.provisioners;
+      if (p !== undefined && p !== null && (!Array.isArray(p) || !p.every(isObject))) throw new InputError(file, `malformed plan: ${where}.resources[${i}].provisioners is not a list of provisioners`);
+    });
+  }
+  const calls = m.module_calls;
+  if (calls === undefined || calls === null) return;
+  if (!isObject(calls)) throw new InputError(file, `malformed plan: ${where}.module_calls is not an object`);
+  for (const [name, call] of Object.entries(calls)) {
+    if (!isObject(call)) throw new InputError(file, `malformed plan: ${where}.module_calls.${name} is not an object`);
+    checkConfigModule(call.module, `${where}.module_calls.${name}.module`, file);
+  }
+}
+
 function checkResourceChange(rc: unknown, i: number, file: string): PlanResourceChange {
   const where = `resource_changes[${i}]`;
   if (!isObject(rc)) throw new InputError(file, `malformed plan: ${where} is not an object`);
@@ -217,6 +264,11 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
     if (typeof a !== "string" || !(PLAN_ACTIONS as readonly string[]).includes(a)) {
       throw new InputError(file, `malformed plan: ${at} has unknown action ${JSON.stringify(a)} (known: ${PLAN_ACTIONS.join(", ")})`);
     }
+  }
+  // Terraform writes an object, or null for the side that does not exist; anything else hides what changes.
+  for (const side of ["before", "after"] as const) {
+    const v = change[side];
+    if (v !== undefined && v !== null && !isObject(v)) throw new InputError(file, `malformed plan: ${at} has change.${side} that is not an object`);
   }
   const mode = rc.mode === "data" || rc.mode === "managed" ? rc.mode : /(^|\.)data\./.test(address) ? "data" : "managed";
   const type = typeof rc.type === "string" ? rc.type : typeFromAddress(address);

@@ -415,3 +415,24 @@ describe("more creates that overwrite a setting AWS holds (round 8)", () => {
     expect(rules([create("aws_efs_backup_policy.b", { file_system_id: "fs-1", backup_policy: [{ status: "ENABLED" }] })])).toEqual([]);
   });
 });
+
+describe("malformed plan sections are bad input, never skipped (round 10)", () => {
+  const refused = (extra: Record<string, unknown>, changes: unknown[] = []) => () => readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra))));
+  test.each([
+    ["configuration resources not a list", { configuration: { root_module: { resources: "oops" } } }, /configuration\.root_module\.resources is not an array/],
+    ["a configuration resource that is not an object", { configuration: { root_module: { resources: [null] } } }, /configuration\.root_module\.resources\[0\] is not an object/],
+    ["provisioners that are not a list", { configuration: { root_module: { resources: [{ address: "terraform_data.run", provisioners: "x" }] } } }, /provisioners is not a list/],
+    ["planned resources not a list", { planned_values: { root_module: { resources: "x" } } }, /planned_values\.root_module\.resources is not an array/],
+    ["a planned resource without an address", { planned_values: { root_module: { child_modules: [{ resources: [5] }] } } }, /child_modules\[0\]\.resources\[0\] is not a resource object/],
+  ])("%s", (_what, extra, message) => {
+    expect(refused(extra)).toThrow(message);
+  });
+
+  test("a change whose before or after is not an object", () => {
+    expect(refused({}, [change("aws_db_instance.d", ["update"], "x", 7)])).toThrow(/change\.before that is not an object/);
+  });
+
+  test("the shapes Terraform writes pass", () => {
+    expect(refused({ configuration: { root_module: { resources: [{ address: "terraform_data.run", provisioners: [{ type: "local-exec" }] }], module_calls: { m: { module: { resources: [] } } } } } })).not.toThrow();
+  });
+});
