@@ -11,6 +11,7 @@ import { applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAc
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
+import { INPUT_METAS } from "../rules/input-metas";
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -119,7 +120,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     tool: "check",
     findings,
     summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: stacks.length },
-    rules: rules.map((r) => r.meta),
+    // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
+    rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { RuleMeta } from "../engine/findings";
 import { allRules } from "./index";
 import { PLAN_RULES } from "../plan/rules";
+import { INPUT_METAS } from "./input-metas";
 
 /**
  * Metadata of every rule blastwall can report, for docs/rules.md and the README table: the check rules, the
@@ -9,35 +10,3 @@ import { PLAN_RULES } from "../plan/rules";
 export function allRuleMetas(): RuleMeta[] {
   return [...allRules.map((r) => r.meta), ...PLAN_RULES.map((r) => r.meta), ...INPUT_METAS];
 }
-
-/** Findings the runner itself raises (not rules over a stack). */
-const INPUT_METAS: RuleMeta[] = [
-  {
-    id: "acknowledgement-expired",
-    title: "An acknowledgement has expired",
-    why: "An acknowledgement is a reviewed, time-boxed exception. After its date the reason it gave is no longer vouched for.",
-    fix: "Review the finding again: fix it, or renew the acknowledgement with a new date and reason.",
-    severity: "error",
-    category: "input",
-  },
-  {
-    id: "config-severity-lowered",
-    title: "The config lowers a rule that reports errors to warning or off",
-    why:
-      "A severity override silences every finding of a rule at once, with no reason and no expiry: a gate that is quietly " +
-      "switched off looks exactly like one that passes. The report says so every time.",
-    fix: "Remove the override; acknowledge intended findings one by one, with a reason and an expiry.",
-    severity: "warning",
-    category: "input",
-  },
-  {
-    id: "acknowledgement-unscoped",
-    title: "An acknowledgement without a stack covered findings in several stacks",
-    why:
-      "Stacks built from the same code share Terraform addresses: the staging role and the prod role are both `aws_iam_role.deployer`. " +
-      "An acknowledgement that names no stack, reviewed for one of them, silently covers the other too.",
-    fix: 'Give the acknowledgement a `"stack"` (one entry per stack it is meant for).',
-    severity: "warning",
-    category: "input",
-  },
-];
