@@ -3,6 +3,8 @@ import { sortFindings } from "./summarize";
 
 /** The machine report. Its shape is a public contract (see README "JSON report"). */
 export function renderJson(report: Report): string {
+  // Why a finding matters is the rule's; a JSON consumer gets it with each finding, as the text report prints it.
+  const why = new Map((report.rules ?? []).map((m) => [m.id, m.why]));
   const out: Record<string, unknown> = {
     findings: sortFindings(report.findings).map((f) => ({
       ruleId: f.ruleId,
@@ -12,6 +14,7 @@ export function renderJson(report: Report): string {
       actions: f.actions,
       evidence: f.evidence,
       message: f.message,
+      ...(why.has(f.ruleId) ? { why: why.get(f.ruleId) } : {}),
       fix: f.fix,
       file: f.file,
       ...(f.constructPath ? { constructPath: f.constructPath } : {}),
