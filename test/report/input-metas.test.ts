@@ -13,3 +13,10 @@ test("a lowered severity is described in SARIF as the warning it is, with its ti
   expect(rule.defaultConfiguration.level).toBe("warning");
   expect(rule.shortDescription.text).not.toBe("config-severity-lowered");
 });
+
+test("JSON findings carry the rule's why", () => {
+  const { renderJson } = require("../../lib/report/json") as typeof import("../../lib/report/json");
+  const r = check(tf({ "aws_iam_role.agent": agentRole() }), { severity: { "agent-destroy-right": "off" } });
+  const [f] = (JSON.parse(renderJson(r)).findings as { ruleId: string; why?: string }[]).filter((x) => x.ruleId === "config-severity-lowered");
+  expect(f.why).toMatch(/severity override silences/);
+});
