@@ -4,12 +4,11 @@ import type { RuleContext } from "../engine/rule";
 import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import { loadCatalogue } from "../engine/catalogue";
-import { globsIntersect } from "../engine/iam/glob";
 import { grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
-import { isPermissionWrite, selfTargets } from "./self-targets";
+import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "./resource-policies";
 import { principalAdmits } from "../engine/iam/trust";
 
@@ -54,7 +53,7 @@ function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly 
   const cat = loadCatalogue();
   return groupByStatement(
     ctx.analysis.rightsOf(holder.address),
-    (g) => !g.statement.unknown && isPermissionWrite(g.action) && g.resources.some((r) => targets.some((t) => globsIntersect(r, t))),
+    (g) => !g.statement.unknown && isPermissionWrite(g.action) && writesOn(g.action, g.resources, targets),
     (a) => cat.rank(a),
     ["escalation"],
   );

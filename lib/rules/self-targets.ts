@@ -2,6 +2,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
+import { globsIntersect } from "../engine/iam/glob";
 
 /**
  * ARN patterns of everything whose change changes this principal's own rights: itself, its groups, and the
@@ -31,4 +32,27 @@ export function isPermissionWrite(action: string): boolean {
   const entry = loadCatalogue().entryOf(action);
   if (!entry || entry.category !== "escalation" || action.toLowerCase() === "iam:addusertogroup") return false;
   return entry.patterns.some((p) => p === "E1" || p === "E2");
+}
+
+/** The kind of IAM resource an ARN pattern names (`role`, `user`, `group`, `policy`), when it says. */
+function kindOfTarget(pattern: string): string | undefined {
+  return /:(role|user|group|policy)\//.exec(pattern)?.[1];
+}
+
+/** The kind of IAM resource a permission write acts on: `iam:PutRolePolicy` a role, `iam:CreatePolicyVersion` a policy. */
+function kindOfWrite(action: string): string {
+  const name = action.slice(action.indexOf(":") + 1);
+  return /Role/.test(name) ? "role" : /User/.test(name) ? "user" : /Group/.test(name) ? "group" : "policy";
+}
+
+/**
+ * Whether a permission write held on `resources` reaches one of `targets`: a resource pattern that meets the target,
+ * for an action that acts on that kind of resource (`iam:PutRolePolicy` on `*` rewrites roles, not users).
+ */
+export function writesOn(action: string, resources: readonly string[], targets: readonly string[]): boolean {
+  const kind = kindOfWrite(action);
+  return targets.some((t) => {
+    const k = kindOfTarget(t);
+    return (k === undefined || k === kind) && resources.some((r) => globsIntersect(r, t));
+  });
 }
