@@ -12,8 +12,9 @@ export const rule: Rule = {
       "The April 2026 agent searched for a credential, found a token with broad authority and used it. If a secret the agent " +
       "can read holds such a token, the agent holds its rights. With --strict (or strict in the config) this is an error.",
     fix:
-      "Scope secretsmanager:GetSecretValue / ssm:GetParameter* to the exact secrets the agent needs, never to `*`, and keep " +
-      "deploy or admin credentials in stores only the deploy role can read.",
+      "Scope every read of a credential store (secretsmanager:GetSecretValue, ssm:GetParameter*, lambda:GetFunction*, " +
+      "ec2:GetPasswordData, codebuild:BatchGetProjects, s3:GetObject on state and config objects, ...) to the exact stores the " +
+      "agent needs, never to `*`, and keep deploy or admin credentials in stores only the deploy role can read.",
     severity: "warning",
     category: "reach",
   },
@@ -28,10 +29,16 @@ export const rule: Rule = {
         resource: reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
-        message: `${agent.address} is an AI agent and can read stored secrets whose contents the stack does not show: ${reads.map((r) => r.store).join(", ")}.`,
+        message: `${agent.address} is an AI agent and can read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${[...new Set(reads.map((r) => r.action))].join(", ")} (the evidence names each granting statement).`,
         evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }))],
       });
     }
     return out;
   },
 };
+
+/** The stores, each once; a wildcard is the stores outside the stack. A long list is cut to its first few. */
+function storesText(stores: readonly string[]): string {
+  const named = [...new Set(stores.map((s) => (s === "*" ? "any store outside this stack (`*`)" : s)))];
+  return named.length <= 5 ? named.join(", ") : `${named.slice(0, 5).join(", ")} and ${named.length - 5} more`;
+}

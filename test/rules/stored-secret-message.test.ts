@@ -1,0 +1,10 @@
+/** The stored-secret warning names each store once and the read actions, not `*` once per action (round 10). */
+import { check, policy, tf, agentRole } from "../helpers/tf";
+
+test("a wildcard read is one store outside the stack, with the actions that reach it", () => {
+  const json = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "ssm:GetParameter"], Resource: "*" }) } });
+  const f = check(json).findings.find((x) => x.ruleId === "agent-stored-secret")!;
+  expect(f.message).toMatch(/any store outside this stack \(`\*`\), through secretsmanager:GetSecretValue, ssm:GetParameter/);
+  expect(f.message.match(/`\*`/g)).toHaveLength(1);
+  expect(f.evidence.some((e) => e.detail.includes("aws_iam_role_policy.p"))).toBe(true);
+});
