@@ -99,10 +99,19 @@ export const rule: Rule = {
           actions: [],
           message:
             `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
-            "from others in CloudTrail or by the aws:SourceIdentity guardrails. Require StringLike sts:SourceIdentity = agent-*.",
+            "from others in CloudTrail or by the aws:SourceIdentity guardrails. " +
+            (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") +
+            " StringLike sts:SourceIdentity = agent-*.",
           evidence: [
             principalEvidence(agent),
-            { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}` },
+            {
+              step: "trust",
+              address: s.source.address,
+              // An unreadable statement has no conditions blastwall knows of: say why, not "no conditions".
+              detail: s.unknown
+                ? `${statementName(s)}: cannot be read (${s.unknown})`
+                : `${statementName(s)}: ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}`,
+            },
           ],
           ...extra,
         });
