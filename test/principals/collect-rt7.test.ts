@@ -200,3 +200,30 @@ describe("what an exclusive attachments resource lists, it attaches", () => {
     expect(errors(r).map((f) => f.ruleId)).toContain("unresolved-attachment");
   });
 });
+
+describe("a document's own statements do not replace one another (round 10)", () => {
+  test("two own statements with one Sid: both may apply, the Allow is not dropped", () => {
+    const doc = {
+      "data.aws_iam_policy_document.p": {
+        statement: [
+          { sid: "S0", effect: "Allow", actions: ["ec2:DeleteVolume"], resources: ["*"] },
+          { sid: "S0", effect: "Deny", actions: ["s3:GetObject"], resources: ["*"] },
+        ],
+      },
+      "aws_iam_role_policy.p": { name: "p", role: ROLE, policy: "${data.aws_iam_policy_document.p.json}" },
+    };
+    expect(destroyers(stack(doc))).toEqual(AGENT);
+  });
+
+  test("an own statement still replaces a source document's statement of the same Sid", () => {
+    const doc = {
+      "data.aws_iam_policy_document.src": { statement: [{ sid: "S0", effect: "Allow", actions: ["ec2:DeleteVolume"], resources: ["*"] }] },
+      "data.aws_iam_policy_document.p": {
+        source_policy_documents: ["${data.aws_iam_policy_document.src.json}"],
+        statement: [{ sid: "S0", effect: "Allow", actions: ["ec2:DescribeVolumes"], resources: ["*"] }],
+      },
+      "aws_iam_role_policy.p": { name: "p", role: ROLE, policy: "${data.aws_iam_policy_document.p.json}" },
+    };
+    expect(destroyers(stack(doc))).toEqual([]);
+  });
+});

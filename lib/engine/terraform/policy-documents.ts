@@ -415,7 +415,7 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
     );
     mergeUnreadable(ctx.stack, merged, own, where);
   } else {
-    mergeStatements(ctx.stack, merged, own, `${r.address}.statement`);
+    mergeStatements(ctx.stack, merged, own, `${r.address}.statement`, false);
   }
 
   const overrides: { value: unknown; where: string }[] = [];
@@ -452,7 +452,10 @@ function mergeUnreadable(stack: TfStack, into: Statement[], add: readonly Statem
  * replace that statement or append beside it. Keeping both is the safe reading for an Allow; a Deny that may be
  * gone cannot be relied on, so it is kept with a condition blastwall cannot evaluate.
  */
-function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statement[], where: string): void {
+function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statement[], where: string, amongThemselves = true): void {
+  // A document's own statements replace those of its source documents, not one another: two own statements with one
+  // Sid are an invalid policy, and whichever way it is applied both may be there (fail closed: keep both).
+  const base = into.length;
   for (const s of add) {
     const sid = s.source.sid;
     if (sid === undefined || sid === "") {
@@ -461,7 +464,8 @@ function mergeStatements(stack: TfStack, into: Statement[], add: readonly Statem
     }
     const mine = sidPattern(stack, sid);
     let replaced = false;
-    for (let i = 0; i < into.length; i++) {
+    const limit = amongThemselves ? into.length : base;
+    for (let i = 0; i < limit; i++) {
       const other = into[i].source.sid;
       if (other === undefined || other === "") continue;
       const theirs = sidPattern(stack, other);
