@@ -2,11 +2,7 @@
  * Which files make up a configuration, as Terraform decides it: every .tf and .tf.json file of the folder (a
  * cdk.tf.json among them), hidden files skipped, files in byte order of their names (found by a red-team).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { checkPaths } from "../../lib/check/run-check";
-import { agentRules } from "../../lib/rules";
+import { destroy, dir } from "./helpers";
 
 const AGENT = `resource "aws_iam_role" "agent" {
   name               = "agent"
@@ -20,17 +16,7 @@ const grant = (action: string, name = "work") => `resource "aws_iam_role_policy"
 }
 `;
 
-function dir(files: Record<string, string>): string {
-  const d = mkdtempSync(join(tmpdir(), "blastwall-dir-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(d, name, ".."), { recursive: true });
-    writeFileSync(join(d, name), text);
-  }
-  return d;
-}
 
-const destroy = async (d: string) =>
-  (await checkPaths([d], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
 
 describe("what Terraform reads in a folder", () => {
   test(".tf files beside a cdk.tf.json are read too", async () => {

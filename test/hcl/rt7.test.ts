@@ -2,27 +2,13 @@
  * Red-team round 7 on the HCL loader: ways a configuration read differently from Terraform hid an agent or kept a
  * Deny that Terraform would not create. Each case has a neighbour that must keep reading as before.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { checkPaths } from "../../lib/check/run-check";
 import { readAgentTag } from "../../lib/engine/agent-tags";
 import type { TfStack } from "../../lib/engine/terraform/types";
 import { callFunction } from "../../lib/hcl/functions";
 import { loadHcl } from "../../lib/hcl/load-hcl";
-import { agentRules } from "../../lib/rules";
+import { destroy, dir } from "./helpers";
 
-function dir(files: Record<string, string>): string {
-  const d = mkdtempSync(join(tmpdir(), "blastwall-rt7-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(d, name, ".."), { recursive: true });
-    writeFileSync(join(d, name), text);
-  }
-  return d;
-}
 
-const destroy = async (d: string) =>
-  (await checkPaths([d], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
 
 function values(stack: TfStack, address: string): Record<string, unknown> {
   const r = stack.byAddress.get(address);
