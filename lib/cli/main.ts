@@ -70,6 +70,12 @@ export async function runCli(args: readonly string[], io: CliIO = processIO()): 
     return EXIT_OK;
   }
   const command = commandFor(name);
+  // `blastwall check --help` is where a user looks first; before `--`, it asks for help, not a path.
+  const options = rest.indexOf("--") < 0 ? rest : rest.slice(0, rest.indexOf("--"));
+  if (command && (options.includes("--help") || options.includes("-h"))) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
   if (!command) {
     io.stderr(`blastwall: unknown command "${display(name)}" (expected check, gate or approve; see blastwall --help)\n`);
     return EXIT_BAD_INPUT;

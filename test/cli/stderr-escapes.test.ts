@@ -44,3 +44,18 @@ describe("stderr shows what the files say, escaped", () => {
     expect(t.err()).toContain("missing\\u001b[8m.tf.json");
   });
 });
+
+describe("help", () => {
+  test.each([["check"], ["gate"], ["approve"]])("blastwall %s --help prints the usage on stdout and exits 0", async (cmd) => {
+    let out = "";
+    const code = await runCli([cmd, "--help"], { stdout: (t) => (out += t), stderr: () => undefined, cwd: tempDir(), env: {}, now: () => new Date() });
+    expect(code).toBe(0);
+    expect(out).toMatch(/usage:/);
+  });
+
+  test("after --, --help is a path", async () => {
+    const t = io(tempDir());
+    expect(await runCli(["check", "--", "--help"], t.cli)).toBe(2);
+    expect(t.err()).toMatch(/--help: no such file or directory/);
+  });
+});
