@@ -38,7 +38,9 @@ function stat(p: string): Stats {
   try {
     return statSync(p);
   } catch (e) {
-    throw new InputError(p, describeFsError(e));
+    // `-f json` reads as a path here: say what the options are, in case an option was meant.
+    const hint = p.startsWith("-") && (e as NodeJS.ErrnoException).code === "ENOENT" ? " (not an option of blastwall check either: see blastwall check --help)" : "";
+    throw new InputError(p, describeFsError(e) + hint);
   }
 }
 
