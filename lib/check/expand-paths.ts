@@ -39,7 +39,7 @@ function stat(p: string): Stats {
     return statSync(p);
   } catch (e) {
     // `-f json` reads as a path here: say what the options are, in case an option was meant.
-    const hint = p.startsWith("-") && (e as NodeJS.ErrnoException).code === "ENOENT" ? " (not an option of blastwall check either: see blastwall check --help)" : "";
+    const hint = basename(p).startsWith("-") && (e as NodeJS.ErrnoException).code === "ENOENT" ? " (not an option of blastwall check either: see blastwall check --help)" : "";
     throw new InputError(p, describeFsError(e) + hint);
   }
 }
