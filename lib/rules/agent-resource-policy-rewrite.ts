@@ -5,7 +5,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
-import { actionsGrantedTo, mayName, resourcePolicyGrants } from "./resource-policies";
+import { agentsGranted, resourcePolicyGrants } from "./resource-policies";
 import { principalEvidence, severityOf } from "./support";
 
 /**
@@ -48,11 +48,7 @@ function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]
   for (const g of resourcePolicyGrants(stack, "rewrite")) {
     const { resource: res, statement: s } = g;
     if (s.unknown !== undefined) continue;
-    for (const agent of analysis.agents) {
-      const candidate = { arnPattern: agent.arnPattern };
-      if (!mayName(s, candidate)) continue;
-      const held = actionsGrantedTo(g, candidate, "rewrite");
-      if (held.length === 0) continue;
+    for (const { agent, held } of agentsGranted(g, analysis.agents, "rewrite")) {
       const conditional = s.conditions.length > 0 ? " (the Allow has conditions, which still count as a right)" : "";
       out.push({
         principal: agent.address,

@@ -1,3 +1,4 @@
+import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import type { Statement } from "../engine/iam/types";
 import { loadCatalogue } from "../engine/catalogue";
@@ -93,6 +94,18 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
  * The actions of `g` the candidate keeps once the Denies of the same policy that certainly name it are applied
  * (empty when they take everything). Whether the Allow names the candidate at all is `mayName`'s question.
  */
+/** The agents a resource policy statement may name, each with the actions (of `kind`) it leaves them. */
+export function agentsGranted(g: ResourcePolicyGrant, agents: readonly PrincipalNode[], kind: GrantKind = "destroy"): { readonly agent: PrincipalNode; readonly held: string[] }[] {
+  const out: { agent: PrincipalNode; held: string[] }[] = [];
+  for (const agent of agents) {
+    const candidate = { arnPattern: agent.arnPattern };
+    if (!mayName(g.statement, candidate)) continue;
+    const held = actionsGrantedTo(g, candidate, kind);
+    if (held.length > 0) out.push({ agent, held });
+  }
+  return out;
+}
+
 export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
   const cat = loadCatalogue();
   const out = new Set<string>();

@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { actionsGrantedTo, grantsEveryone, mayName, namesPrincipals, resourcePolicyGrants } from "./resource-policies";
+import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } from "./resource-policies";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { principalEvidence } from "./support";
@@ -42,11 +42,7 @@ export const rule: Rule = {
         continue;
       }
       if (!namesPrincipals(s)) continue;
-      for (const agent of analysis.agents) {
-        const candidate = { arnPattern: agent.arnPattern };
-        if (!mayName(s, candidate)) continue;
-        const held = actionsGrantedTo(g, candidate);
-        if (held.length === 0) continue;
+      for (const { agent, held } of agentsGranted(g, analysis.agents)) {
         // Say why a Deny in the same policy did not help: it binds only the principals it names.
         const denies = g.denies.length > 0 ? " (none of its Deny statements certainly names the agent, and a resource policy's Deny binds only the principals it names)" : "";
         out.push({
