@@ -7,15 +7,10 @@ import { execFileSync, spawn, type ChildProcess } from "child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { policy, tf, TRUST } from "../helpers/tf";
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => new Date("2026-11-26T12:00:00Z") });
-  return { code, stdout, stderr };
-}
+const run = runIn;
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "blastwall-layout-"));

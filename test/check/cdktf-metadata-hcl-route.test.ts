@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { runExample } from "../../scripts/run-examples";
 import { checkPaths } from "../../lib/check/run-check";
 import type { Finding } from "../../lib/engine/findings";
@@ -14,12 +14,7 @@ import { safeAgentStack } from "../helpers/tf";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 /** What a finding says, without where it was read from (a file for JSON, a folder and `file:line` for HCL). */
 function essence(findings: readonly Finding[]): string[] {

@@ -6,15 +6,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { safeAgentStack } from "../helpers/tf";
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => new Date("2026-11-26T12:00:00Z") });
-  return { code, stdout, stderr };
-}
+const run = runIn;
 
 const root = mkdtempSync(join(tmpdir(), "blastwall-ackname-"));
 const stack = { ...safeAgentStack([{ Effect: "Allow", Action: "dynamodb:DeleteTable", Resource: "*" }]), "//": { metadata: { stackName: "staging", version: "0.21.0" } } };
