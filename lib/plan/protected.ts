@@ -9,8 +9,7 @@ import { formatPath, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
-import { AGENT_PATH, withoutInstanceKeys } from "../engine/agents";
-import { globsIntersect } from "../engine/iam/glob";
+import { agentSelector } from "../engine/agents";
 
 export { AGENT_TAG };
 
@@ -233,36 +232,34 @@ export function taggedAgent(rc: PlanResourceChange): boolean {
  * True when the change is about an agent principal: the tag, the `/agents/` path, or the config's `agents` selectors
  * (address, IAM name glob, tags), on the object before or after the change.
  */
+const selectors = new WeakMap<PlanGateConfig, ReturnType<typeof agentSelector>>();
+
+/** The engine's agent selection for this config, made once per config (every rule asks of every change). */
+function selectorOf(config: PlanGateConfig): ReturnType<typeof agentSelector> {
+  let f = selectors.get(config);
+  if (!f) {
+    const sel = config.agents;
+    f = agentSelector({ agents: sel && { addresses: sel.addresses && [...sel.addresses], names: sel.names && [...sel.names], tags: sel.tags && { ...sel.tags } } });
+    selectors.set(config, f);
+  }
+  return f;
+}
+
 export function isAgentChange(rc: PlanResourceChange, config: PlanGateConfig = {}): boolean {
   if (taggedAgent(rc)) return true;
-  // Under /agents/ on either side, as the engine and the guardrail SCPs read it: a plan that moves an agent out of
-  // the path (IAM replaces the role) must not take it out of the checks in the same breath.
-  for (const side of [rc.change.before, rc.change.after]) {
-    const path = typeof side === "object" && side !== null ? (side as Record<string, unknown>).path : undefined;
-    if (typeof path === "string" && path.toLowerCase().startsWith(AGENT_PATH)) return true;
-  }
-  const sel = config.agents;
-  if (!sel) return false;
-  const addresses = [rc.address, rc.previous_address].filter((a): a is string => typeof a === "string").flatMap((a) => [a, withoutInstanceKeys(a)]);
-  if ((sel.addresses ?? []).some((a) => addresses.includes(a))) return true;
+  // Each side as the principal it describes, judged by the engine's own selection (agent tag, `/agents/` path, the
+  // config's addresses, names and tags): a plan that moves an agent out of any of them must not take it out of the
+  // checks in the same breath, and the gate and `blastwall check` agree on who is an agent.
+  const isAgent = selectorOf(config);
+  const addresses = [rc.address, rc.previous_address].filter((a): a is string => typeof a === "string");
   for (const side of [rc.change.before, rc.change.after]) {
     if (typeof side !== "object" || side === null) continue;
-    const name = (side as Record<string, unknown>).name;
-    if (typeof name === "string" && (sel.names ?? []).some((g) => nameGlob(g, name))) return true;
-    // A name unknown until apply (`name_prefix`): whatever it becomes may match.
-    const prefix = (side as Record<string, unknown>).name_prefix;
-    if (typeof name !== "string" && typeof prefix === "string" && (sel.names ?? []).some((g) => globsIntersect(g, `${prefix}*`))) return true;
-    const tags = Object.entries(sel.tags ?? {});
-    if (tags.length > 0 && tags.every(([k, v]) => tagValue(side, k) === v)) return true;
+    const values = side as Record<string, unknown>;
+    if (addresses.some((address) => isAgent({ mode: "managed", type: rc.type, name: rc.name, address, values }) !== undefined)) return true;
   }
   return false;
 }
 
-/** IAM name globs: `*` any run, `?` one character. */
-function nameGlob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : escapeRe(c))).join("")}$`);
-  return re.test(value);
-}
 
 const REASONS: Readonly<Record<string, string>> = {
   delete_because_no_resource_config:
