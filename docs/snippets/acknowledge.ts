@@ -9,6 +9,7 @@ const janitor = new IamRole(stack, "janitor", {
 });
 acknowledge(janitor, {
   ruleId: "agent-destroy-right",
+  actions: ["ec2:DeleteVolume"],
   reason: "deletes scratch volumes tagged env=scratch only; reviewed by platform team",
   expires: "2027-03-31",
 });

@@ -10,7 +10,18 @@ export interface InCodeAcknowledgement {
   readonly reason: string;
   /** ISO date after which the acknowledgement lapses and the finding fails again. @default never */
   readonly expires?: string;
+  /**
+   * The actions accepted (IAM names or globs such as `ec2:DeleteSnapshot`, case-insensitive): a finding is covered
+   * only while every action it reports is one of them, so a right added after the review fails again.
+   * @default whatever the rule reports for the construct, now and later
+   */
+  readonly actions?: readonly string[];
+  /** The finding's `resource` (exact Terraform address) the acknowledgement is limited to. @default any */
+  readonly resource?: string;
 }
+
+/** An IAM action name or glob, as an acknowledgement may list it (the same rule as the config schema's). */
+export const ACK_ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
 
 
 /**
@@ -29,13 +40,27 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {
     throw new Error(`acknowledge: expires must be an ISO date such as 2027-01-31 (got "${ack.expires}")`);
   }
+  if (ack.actions !== undefined) {
+    if (!Array.isArray(ack.actions) || ack.actions.length === 0) throw new Error(`acknowledge: actions must list at least one IAM action (rule ${ack.ruleId} at ${scope.node.path})`);
+    const bad = ack.actions.find((a) => typeof a !== "string" || !ACK_ACTION.test(a));
+    if (bad !== undefined) throw new Error(`acknowledge: actions: ${JSON.stringify(bad)} is not an IAM action name or glob such as ec2:DeleteSnapshot (rule ${ack.ruleId} at ${scope.node.path})`);
+  }
+  if (ack.resource !== undefined && (typeof ack.resource !== "string" || ack.resource === "" || /[*?]/.test(ack.resource))) {
+    throw new Error(`acknowledge: resource must be one exact Terraform address, without * or ? (rule ${ack.ruleId} at ${scope.node.path})`);
+  }
   // Modules too: a module blastwall cannot read is a finding on the module block itself.
   const fw = framework();
   const resources = scope.node.findAll().filter((c): c is Acknowledgeable => fw.TerraformResource.isTerraformResource(c) || c instanceof fw.TerraformModule);
   if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource or module to acknowledge a finding on`);
   for (const r of resources) {
     const list = acknowledgementsOf(r);
-    list.push({ ruleId: ack.ruleId, reason: ack.reason.trim(), ...(ack.expires ? { expires: ack.expires } : {}) });
+    list.push({
+      ruleId: ack.ruleId,
+      reason: ack.reason.trim(),
+      ...(ack.expires ? { expires: ack.expires } : {}),
+      ...(ack.actions ? { actions: [...ack.actions] } : {}),
+      ...(ack.resource !== undefined ? { resource: ack.resource } : {}),
+    });
     if (r instanceof fw.TerraformModule) carryOnModule(r, list);
     else r.addOverride("//.blastwall.acknowledgements", list);
   }

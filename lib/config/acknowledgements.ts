@@ -3,6 +3,7 @@
  * overrides, applied to the findings of a run after the rules have produced them.
  */
 import type { Acknowledgement, Finding } from "../engine/findings";
+import { globCovers } from "../engine/iam/glob";
 
 /** Rule id of the finding raised for every acknowledgement whose expiry date has passed (or cannot be read). */
 export const ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired";
@@ -45,11 +46,26 @@ export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boo
   return until === undefined || now.getTime() > until;
 }
 
-const matches = (ack: Acknowledgement, f: Finding): boolean => ack.ruleId === f.ruleId && ack.principal === f.principal;
+/** Same rule, same principal and, when the acknowledgement names one, the same resource (exact addresses). */
+const names = (ack: Acknowledgement, f: Finding): boolean =>
+  ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource);
 
 /**
- * Marks findings covered by an acknowledgement (same rule id and exactly the same principal address; no
- * wildcards), and adds one `acknowledgement-expired` error per expired acknowledgement, whether it still matches
+ * The finding's actions an acknowledgement limited to `actions` does not accept (none when it is not limited).
+ * An action is accepted only when a listed pattern certainly covers it: a finding's `*` (a right blastwall cannot
+ * see) is covered by `*` alone.
+ */
+export function unacceptedActions(ack: Pick<Acknowledgement, "actions">, f: Pick<Finding, "actions">): string[] {
+  const accepted = ack.actions;
+  if (accepted === undefined) return [];
+  return f.actions.filter((a) => !accepted.some((p) => globCovers(p, a, { caseInsensitive: true })));
+}
+
+const matches = (ack: Acknowledgement, f: Finding): boolean => names(ack, f) && unacceptedActions(ack, f).length === 0;
+
+/**
+ * Marks findings covered by an acknowledgement (same rule id, exactly the same principal address, no wildcards;
+ * and, when the acknowledgement says, the same resource and only actions it accepts), and adds one `acknowledgement-expired` error per expired acknowledgement, whether it still matches
  * findings or not, so an expiry never passes silently. Expired acknowledgements cover nothing.
  */
 export function applyAcknowledgements(findings: readonly Finding[], acks: readonly Acknowledgement[], now: Date): Finding[] {
@@ -84,16 +100,43 @@ export function markAcknowledged(
   return findings.map((f) => {
     if (f.acknowledged) return f;
     const ack = live.find((a) => matches(a, f));
-    if (!ack) return f;
+    if (!ack) {
+      const outgrown = live.find((a) => names(a, f));
+      return outgrown ? withOutgrown(f, outgrown) : f;
+    }
     return {
       ...f,
       acknowledged: {
         reason: ack.reason,
         source: ack.source ?? DEFAULT_ACK_SOURCE,
         ...(ack.expires !== undefined ? { expires: ack.expires } : {}),
+        ...(ack.actions !== undefined ? { actions: ack.actions } : {}),
       },
     };
   });
+}
+
+const SHOWN = 4;
+
+function someOf(actions: readonly string[]): string {
+  return actions.length <= SHOWN ? actions.join(", ") : `${actions.slice(0, SHOWN).join(", ")} and ${actions.length - SHOWN} more`;
+}
+
+/**
+ * A finding an acknowledgement was written for, which now reports actions it does not accept: the rights grew after
+ * the review. It stays unacknowledged, and says which acknowledgement no longer covers it and why.
+ */
+function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
+  const source = ack.source ?? DEFAULT_ACK_SOURCE;
+  const extra = unacceptedActions(ack, f);
+  const accepted = someOf(ack.actions ?? []);
+  return {
+    ...f,
+    message:
+      `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} accepts ${accepted} only; ` +
+      `this finding also reports ${someOf(extra)}, so it is not covered.`,
+    evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} accepts ${accepted}; not ${someOf(extra)}` }],
+  };
 }
 
 /** Rule id of the warning raised when an acknowledgement without `stack` covers findings in more than one stack. */

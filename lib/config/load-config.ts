@@ -62,13 +62,18 @@ export function describeError(e: ErrorObject): string {
       return `${keyPath(e.instancePath)}: must be at least ${String(p.limit)} characters long (got ${
         typeof e.data === "string" ? e.data.length : 0
       })`;
+    case "minItems":
+      return `${keyPath(e.instancePath)}: must list at least ${String(p.limit)} (got an empty list)`;
     case "enum":
       return `${keyPath(e.instancePath)}: must be one of ${(p.allowedValues as unknown[])
         .map((v) => JSON.stringify(v))
         .join(", ")}, not ${JSON.stringify(e.data)}`;
     case "pattern":
-      if (/principal$/.test(e.instancePath)) {
+      if (/(principal|resource)$/.test(e.instancePath)) {
         return `${keyPath(e.instancePath)}: must be one exact Terraform address, without * or ? (got ${JSON.stringify(e.data)})`;
+      }
+      if (/\/actions\/\d+$/.test(e.instancePath)) {
+        return `${keyPath(e.instancePath)}: must be an IAM action name or glob such as ec2:DeleteSnapshot or ec2:Delete* (got ${JSON.stringify(e.data)})`;
       }
       return `${keyPath(e.instancePath)}: must match ${String(p.pattern)} (got ${JSON.stringify(e.data)})`;
     default:

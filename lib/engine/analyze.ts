@@ -119,12 +119,18 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
       // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
       // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
       if (typeof a?.reason !== "string" || visibleLength(a.reason) < MIN_REASON) continue;
+      // A limit that cannot be read is not widened to no limit: the acknowledgement is not one.
+      const actions = a.actions as unknown;
+      if (actions !== undefined && !(Array.isArray(actions) && actions.length > 0 && actions.every((x) => typeof x === "string"))) continue;
+      if (a.resource !== undefined && typeof a.resource !== "string") continue;
       out.push({
         ruleId: String(a.ruleId),
         principal: r.address,
         reason: String(a.reason ?? ""),
         expires: typeof a.expires === "string" ? a.expires : undefined,
         source: `construct ${r.constructPath ?? r.address}`,
+        ...(actions !== undefined ? { actions: actions as string[] } : {}),
+        ...(typeof a.resource === "string" ? { resource: a.resource } : {}),
       });
     }
   }

@@ -30,6 +30,13 @@ export interface Acknowledgement {
   readonly source?: string;
   /** The stack it is for (its name); undefined: every stack checked together. */
   readonly stack?: string;
+  /**
+   * The actions it accepts (IAM names or globs, case-insensitive). A finding is covered only when every action it
+   * reports is one of them, so a right added later fails the gate again. Undefined: whatever the rule reports.
+   */
+  readonly actions?: readonly string[];
+  /** The finding's `resource` it is limited to (exact address). Undefined: any. */
+  readonly resource?: string;
 }
 
 export interface Finding {
@@ -52,7 +59,13 @@ export interface Finding {
   /** Construct path from the `//` metadata, when present. */
   readonly constructPath?: string;
   /** Set when an acknowledgement covers this finding; the finding then no longer fails the gate. */
-  readonly acknowledged?: { readonly reason: string; readonly source: string; readonly expires?: string };
+  readonly acknowledged?: {
+    readonly reason: string;
+    readonly source: string;
+    readonly expires?: string;
+    /** The actions the acknowledgement is limited to, when it is (see `Acknowledgement.actions`). */
+    readonly actions?: readonly string[];
+  };
 }
 
 /** Rule metadata, cdk-nag style: docs/rules.md is generated from these. */

@@ -67,6 +67,16 @@ export interface ConfigAcknowledgement {
    */
   expires?: string;
   /**
+   * The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, the acknowledgement accepts whatever the rule reports for the principal, now and later.
+   *
+   * @minItems 1
+   */
+  actions?: string[];
+  /**
+   * Exact Terraform address of the finding's `resource` (the policy, statement holder or reached principal it names) the acknowledgement is limited to; wildcards are not accepted.
+   */
+  resource?: string;
+  /**
    * The stack the acknowledgement is for: the cdktf stack name (the NAME of cdktf.out/stacks/NAME). Without it, the acknowledgement holds in every stack checked together, and a warning says so when it covers findings in more than one, because stacks built from the same code share Terraform addresses (staging and prod).
    */
   stack?: string;

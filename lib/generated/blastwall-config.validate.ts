@@ -76,6 +76,20 @@ const schema11 = {
               "Date (YYYY-MM-DD, valid through that day, UTC) or date-time after which the acknowledgement no longer holds.",
             type: "string",
           },
+          actions: {
+            description:
+              "The actions accepted: IAM action names or globs (`ec2:DeleteSnapshot`, `ec2:Delete*`), case-insensitive. A finding is covered only when every action it reports is one of them, so a destroy right added after the review fails the gate again. Without it, the acknowledgement accepts whatever the rule reports for the principal, now and later.",
+            type: "array",
+            minItems: 1,
+            items: { type: "string", pattern: "^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$" },
+          },
+          resource: {
+            description:
+              "Exact Terraform address of the finding's `resource` (the policy, statement holder or reached principal it names) the acknowledgement is limited to; wildcards are not accepted.",
+            type: "string",
+            minLength: 1,
+            pattern: "^[^*?]+$",
+          },
           stack: {
             description:
               "The stack the acknowledgement is for: the cdktf stack name (the NAME of cdktf.out/stacks/NAME). Without it, the acknowledgement holds in every stack checked together, and a warning says so when it covers findings in more than one, because stacks built from the same code share Terraform addresses (staging and prod).",
@@ -117,6 +131,7 @@ const schema11 = {
 };
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^*?]+$", "u");
+const pattern1 = new RegExp("^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json" */ let vErrors = null;
   let errors = 0;
@@ -512,6 +527,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 key4 === "principal" ||
                                 key4 === "reason" ||
                                 key4 === "expires" ||
+                                key4 === "actions" ||
+                                key4 === "resource" ||
                                 key4 === "stack"
                               )) {
                                 validate10.errors = [
@@ -699,40 +716,98 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       var valid7 = true;
                                     }
                                     if (valid7) {
-                                      if (data11.stack !== undefined) {
-                                        let data16 = data11.stack;
+                                      if (data11.actions !== undefined) {
+                                        let data16 = data11.actions;
                                         const _errs38 = errors;
                                         if (errors === _errs38) {
-                                          if (typeof data16 === "string") {
-                                            if (func2(data16) < 1) {
+                                          if (Array.isArray(data16)) {
+                                            if (data16.length < 1) {
                                               validate10.errors = [
                                                 {
-                                                  instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                  instancePath: instancePath + "/acknowledgements/" + i2 + "/actions",
                                                   schemaPath:
-                                                    "#/properties/acknowledgements/items/properties/stack/minLength",
-                                                  keyword: "minLength",
+                                                    "#/properties/acknowledgements/items/properties/actions/minItems",
+                                                  keyword: "minItems",
                                                   params: { limit: 1 },
-                                                  message: "must NOT have fewer than 1 characters",
+                                                  message: "must NOT have fewer than 1 items",
                                                   schema: 1,
                                                   parentSchema:
-                                                    schema11.properties.acknowledgements.items.properties.stack,
+                                                    schema11.properties.acknowledgements.items.properties.actions,
                                                   data: data16,
                                                 },
                                               ];
                                               return false;
+                                            } else {
+                                              var valid8 = true;
+                                              const len3 = data16.length;
+                                              for (let i3 = 0; i3 < len3; i3++) {
+                                                let data17 = data16[i3];
+                                                const _errs40 = errors;
+                                                if (errors === _errs40) {
+                                                  if (typeof data17 === "string") {
+                                                    if (!pattern1.test(data17)) {
+                                                      validate10.errors = [
+                                                        {
+                                                          instancePath:
+                                                            instancePath + "/acknowledgements/" + i2 + "/actions/" + i3,
+                                                          schemaPath:
+                                                            "#/properties/acknowledgements/items/properties/actions/items/pattern",
+                                                          keyword: "pattern",
+                                                          params: { pattern: "^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$" },
+                                                          message:
+                                                            'must match pattern "' +
+                                                            "^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$" +
+                                                            '"',
+                                                          schema: "^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$",
+                                                          parentSchema:
+                                                            schema11.properties.acknowledgements.items.properties
+                                                              .actions.items,
+                                                          data: data17,
+                                                        },
+                                                      ];
+                                                      return false;
+                                                    }
+                                                  } else {
+                                                    validate10.errors = [
+                                                      {
+                                                        instancePath:
+                                                          instancePath + "/acknowledgements/" + i2 + "/actions/" + i3,
+                                                        schemaPath:
+                                                          "#/properties/acknowledgements/items/properties/actions/items/type",
+                                                        keyword: "type",
+                                                        params: { type: "string" },
+                                                        message: "must be string",
+                                                        schema:
+                                                          schema11.properties.acknowledgements.items.properties.actions
+                                                            .items.type,
+                                                        parentSchema:
+                                                          schema11.properties.acknowledgements.items.properties.actions
+                                                            .items,
+                                                        data: data17,
+                                                      },
+                                                    ];
+                                                    return false;
+                                                  }
+                                                }
+                                                var valid8 = _errs40 === errors;
+                                                if (!valid8) {
+                                                  break;
+                                                }
+                                              }
                                             }
                                           } else {
                                             validate10.errors = [
                                               {
-                                                instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
-                                                schemaPath: "#/properties/acknowledgements/items/properties/stack/type",
+                                                instancePath: instancePath + "/acknowledgements/" + i2 + "/actions",
+                                                schemaPath:
+                                                  "#/properties/acknowledgements/items/properties/actions/type",
                                                 keyword: "type",
-                                                params: { type: "string" },
-                                                message: "must be string",
+                                                params: { type: "array" },
+                                                message: "must be array",
                                                 schema:
-                                                  schema11.properties.acknowledgements.items.properties.stack.type,
+                                                  schema11.properties.acknowledgements.items.properties.actions.type,
                                                 parentSchema:
-                                                  schema11.properties.acknowledgements.items.properties.stack,
+                                                  schema11.properties.acknowledgements.items.properties.actions,
                                                 data: data16,
                                               },
                                             ];
@@ -742,6 +817,120 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         var valid7 = _errs38 === errors;
                                       } else {
                                         var valid7 = true;
+                                      }
+                                      if (valid7) {
+                                        if (data11.resource !== undefined) {
+                                          let data18 = data11.resource;
+                                          const _errs42 = errors;
+                                          if (errors === _errs42) {
+                                            if (typeof data18 === "string") {
+                                              if (func2(data18) < 1) {
+                                                validate10.errors = [
+                                                  {
+                                                    instancePath:
+                                                      instancePath + "/acknowledgements/" + i2 + "/resource",
+                                                    schemaPath:
+                                                      "#/properties/acknowledgements/items/properties/resource/minLength",
+                                                    keyword: "minLength",
+                                                    params: { limit: 1 },
+                                                    message: "must NOT have fewer than 1 characters",
+                                                    schema: 1,
+                                                    parentSchema:
+                                                      schema11.properties.acknowledgements.items.properties.resource,
+                                                    data: data18,
+                                                  },
+                                                ];
+                                                return false;
+                                              } else {
+                                                if (!pattern0.test(data18)) {
+                                                  validate10.errors = [
+                                                    {
+                                                      instancePath:
+                                                        instancePath + "/acknowledgements/" + i2 + "/resource",
+                                                      schemaPath:
+                                                        "#/properties/acknowledgements/items/properties/resource/pattern",
+                                                      keyword: "pattern",
+                                                      params: { pattern: "^[^*?]+$" },
+                                                      message: 'must match pattern "' + "^[^*?]+$" + '"',
+                                                      schema: "^[^*?]+$",
+                                                      parentSchema:
+                                                        schema11.properties.acknowledgements.items.properties.resource,
+                                                      data: data18,
+                                                    },
+                                                  ];
+                                                  return false;
+                                                }
+                                              }
+                                            } else {
+                                              validate10.errors = [
+                                                {
+                                                  instancePath: instancePath + "/acknowledgements/" + i2 + "/resource",
+                                                  schemaPath:
+                                                    "#/properties/acknowledgements/items/properties/resource/type",
+                                                  keyword: "type",
+                                                  params: { type: "string" },
+                                                  message: "must be string",
+                                                  schema:
+                                                    schema11.properties.acknowledgements.items.properties.resource.type,
+                                                  parentSchema:
+                                                    schema11.properties.acknowledgements.items.properties.resource,
+                                                  data: data18,
+                                                },
+                                              ];
+                                              return false;
+                                            }
+                                          }
+                                          var valid7 = _errs42 === errors;
+                                        } else {
+                                          var valid7 = true;
+                                        }
+                                        if (valid7) {
+                                          if (data11.stack !== undefined) {
+                                            let data19 = data11.stack;
+                                            const _errs44 = errors;
+                                            if (errors === _errs44) {
+                                              if (typeof data19 === "string") {
+                                                if (func2(data19) < 1) {
+                                                  validate10.errors = [
+                                                    {
+                                                      instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                      schemaPath:
+                                                        "#/properties/acknowledgements/items/properties/stack/minLength",
+                                                      keyword: "minLength",
+                                                      params: { limit: 1 },
+                                                      message: "must NOT have fewer than 1 characters",
+                                                      schema: 1,
+                                                      parentSchema:
+                                                        schema11.properties.acknowledgements.items.properties.stack,
+                                                      data: data19,
+                                                    },
+                                                  ];
+                                                  return false;
+                                                }
+                                              } else {
+                                                validate10.errors = [
+                                                  {
+                                                    instancePath: instancePath + "/acknowledgements/" + i2 + "/stack",
+                                                    schemaPath:
+                                                      "#/properties/acknowledgements/items/properties/stack/type",
+                                                    keyword: "type",
+                                                    params: { type: "string" },
+                                                    message: "must be string",
+                                                    schema:
+                                                      schema11.properties.acknowledgements.items.properties.stack.type,
+                                                    parentSchema:
+                                                      schema11.properties.acknowledgements.items.properties.stack,
+                                                    data: data19,
+                                                  },
+                                                ];
+                                                return false;
+                                              }
+                                            }
+                                            var valid7 = _errs44 === errors;
+                                          } else {
+                                            var valid7 = true;
+                                          }
+                                        }
                                       }
                                     }
                                   }
@@ -792,9 +981,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (valid0) {
                 if (data.strict !== undefined) {
-                  let data17 = data.strict;
-                  const _errs40 = errors;
-                  if (typeof data17 !== "boolean") {
+                  let data20 = data.strict;
+                  const _errs46 = errors;
+                  if (typeof data20 !== "boolean") {
                     validate10.errors = [
                       {
                         instancePath: instancePath + "/strict",
@@ -804,23 +993,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         message: "must be boolean",
                         schema: schema11.properties.strict.type,
                         parentSchema: schema11.properties.strict,
-                        data: data17,
+                        data: data20,
                       },
                     ];
                     return false;
                   }
-                  var valid0 = _errs40 === errors;
+                  var valid0 = _errs46 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.protected !== undefined) {
-                    let data18 = data.protected;
-                    const _errs42 = errors;
-                    if (errors === _errs42) {
-                      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                        const _errs44 = errors;
-                        for (const key5 in data18) {
+                    let data21 = data.protected;
+                    const _errs48 = errors;
+                    if (errors === _errs48) {
+                      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                        const _errs50 = errors;
+                        for (const key5 in data21) {
                           if (!(key5 === "addresses" || key5 === "types")) {
                             validate10.errors = [
                               {
@@ -831,37 +1020,37 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 message: "must NOT have additional properties",
                                 schema: false,
                                 parentSchema: schema11.properties.protected,
-                                data: data18,
+                                data: data21,
                               },
                             ];
                             return false;
                             break;
                           }
                         }
-                        if (_errs44 === errors) {
-                          if (data18.addresses !== undefined) {
-                            let data19 = data18.addresses;
-                            const _errs45 = errors;
-                            if (errors === _errs45) {
-                              if (Array.isArray(data19)) {
-                                var valid9 = true;
-                                const len3 = data19.length;
-                                for (let i3 = 0; i3 < len3; i3++) {
-                                  let data20 = data19[i3];
-                                  const _errs47 = errors;
-                                  if (errors === _errs47) {
-                                    if (typeof data20 === "string") {
-                                      if (func2(data20) < 1) {
+                        if (_errs50 === errors) {
+                          if (data21.addresses !== undefined) {
+                            let data22 = data21.addresses;
+                            const _errs51 = errors;
+                            if (errors === _errs51) {
+                              if (Array.isArray(data22)) {
+                                var valid10 = true;
+                                const len4 = data22.length;
+                                for (let i4 = 0; i4 < len4; i4++) {
+                                  let data23 = data22[i4];
+                                  const _errs53 = errors;
+                                  if (errors === _errs53) {
+                                    if (typeof data23 === "string") {
+                                      if (func2(data23) < 1) {
                                         validate10.errors = [
                                           {
-                                            instancePath: instancePath + "/protected/addresses/" + i3,
+                                            instancePath: instancePath + "/protected/addresses/" + i4,
                                             schemaPath: "#/properties/protected/properties/addresses/items/minLength",
                                             keyword: "minLength",
                                             params: { limit: 1 },
                                             message: "must NOT have fewer than 1 characters",
                                             schema: 1,
                                             parentSchema: schema11.properties.protected.properties.addresses.items,
-                                            data: data20,
+                                            data: data23,
                                           },
                                         ];
                                         return false;
@@ -869,21 +1058,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     } else {
                                       validate10.errors = [
                                         {
-                                          instancePath: instancePath + "/protected/addresses/" + i3,
+                                          instancePath: instancePath + "/protected/addresses/" + i4,
                                           schemaPath: "#/properties/protected/properties/addresses/items/type",
                                           keyword: "type",
                                           params: { type: "string" },
                                           message: "must be string",
                                           schema: schema11.properties.protected.properties.addresses.items.type,
                                           parentSchema: schema11.properties.protected.properties.addresses.items,
-                                          data: data20,
+                                          data: data23,
                                         },
                                       ];
                                       return false;
                                     }
                                   }
-                                  var valid9 = _errs47 === errors;
-                                  if (!valid9) {
+                                  var valid10 = _errs53 === errors;
+                                  if (!valid10) {
                                     break;
                                   }
                                 }
@@ -897,40 +1086,40 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     message: "must be array",
                                     schema: schema11.properties.protected.properties.addresses.type,
                                     parentSchema: schema11.properties.protected.properties.addresses,
-                                    data: data19,
+                                    data: data22,
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid8 = _errs45 === errors;
+                            var valid9 = _errs51 === errors;
                           } else {
-                            var valid8 = true;
+                            var valid9 = true;
                           }
-                          if (valid8) {
-                            if (data18.types !== undefined) {
-                              let data21 = data18.types;
-                              const _errs49 = errors;
-                              if (errors === _errs49) {
-                                if (Array.isArray(data21)) {
-                                  var valid10 = true;
-                                  const len4 = data21.length;
-                                  for (let i4 = 0; i4 < len4; i4++) {
-                                    let data22 = data21[i4];
-                                    const _errs51 = errors;
-                                    if (errors === _errs51) {
-                                      if (typeof data22 === "string") {
-                                        if (func2(data22) < 1) {
+                          if (valid9) {
+                            if (data21.types !== undefined) {
+                              let data24 = data21.types;
+                              const _errs55 = errors;
+                              if (errors === _errs55) {
+                                if (Array.isArray(data24)) {
+                                  var valid11 = true;
+                                  const len5 = data24.length;
+                                  for (let i5 = 0; i5 < len5; i5++) {
+                                    let data25 = data24[i5];
+                                    const _errs57 = errors;
+                                    if (errors === _errs57) {
+                                      if (typeof data25 === "string") {
+                                        if (func2(data25) < 1) {
                                           validate10.errors = [
                                             {
-                                              instancePath: instancePath + "/protected/types/" + i4,
+                                              instancePath: instancePath + "/protected/types/" + i5,
                                               schemaPath: "#/properties/protected/properties/types/items/minLength",
                                               keyword: "minLength",
                                               params: { limit: 1 },
                                               message: "must NOT have fewer than 1 characters",
                                               schema: 1,
                                               parentSchema: schema11.properties.protected.properties.types.items,
-                                              data: data22,
+                                              data: data25,
                                             },
                                           ];
                                           return false;
@@ -938,21 +1127,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       } else {
                                         validate10.errors = [
                                           {
-                                            instancePath: instancePath + "/protected/types/" + i4,
+                                            instancePath: instancePath + "/protected/types/" + i5,
                                             schemaPath: "#/properties/protected/properties/types/items/type",
                                             keyword: "type",
                                             params: { type: "string" },
                                             message: "must be string",
                                             schema: schema11.properties.protected.properties.types.items.type,
                                             parentSchema: schema11.properties.protected.properties.types.items,
-                                            data: data22,
+                                            data: data25,
                                           },
                                         ];
                                         return false;
                                       }
                                     }
-                                    var valid10 = _errs51 === errors;
-                                    if (!valid10) {
+                                    var valid11 = _errs57 === errors;
+                                    if (!valid11) {
                                       break;
                                     }
                                   }
@@ -966,15 +1155,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       message: "must be array",
                                       schema: schema11.properties.protected.properties.types.type,
                                       parentSchema: schema11.properties.protected.properties.types,
-                                      data: data21,
+                                      data: data24,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid8 = _errs49 === errors;
+                              var valid9 = _errs55 === errors;
                             } else {
-                              var valid8 = true;
+                              var valid9 = true;
                             }
                           }
                         }
@@ -988,40 +1177,40 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             message: "must be object",
                             schema: schema11.properties.protected.type,
                             parentSchema: schema11.properties.protected,
-                            data: data18,
+                            data: data21,
                           },
                         ];
                         return false;
                       }
                     }
-                    var valid0 = _errs42 === errors;
+                    var valid0 = _errs48 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.trustedKeys !== undefined) {
-                      let data23 = data.trustedKeys;
-                      const _errs53 = errors;
-                      if (errors === _errs53) {
-                        if (Array.isArray(data23)) {
-                          var valid11 = true;
-                          const len5 = data23.length;
-                          for (let i5 = 0; i5 < len5; i5++) {
-                            let data24 = data23[i5];
-                            const _errs55 = errors;
-                            if (errors === _errs55) {
-                              if (typeof data24 === "string") {
-                                if (func2(data24) < 1) {
+                      let data26 = data.trustedKeys;
+                      const _errs59 = errors;
+                      if (errors === _errs59) {
+                        if (Array.isArray(data26)) {
+                          var valid12 = true;
+                          const len6 = data26.length;
+                          for (let i6 = 0; i6 < len6; i6++) {
+                            let data27 = data26[i6];
+                            const _errs61 = errors;
+                            if (errors === _errs61) {
+                              if (typeof data27 === "string") {
+                                if (func2(data27) < 1) {
                                   validate10.errors = [
                                     {
-                                      instancePath: instancePath + "/trustedKeys/" + i5,
+                                      instancePath: instancePath + "/trustedKeys/" + i6,
                                       schemaPath: "#/properties/trustedKeys/items/minLength",
                                       keyword: "minLength",
                                       params: { limit: 1 },
                                       message: "must NOT have fewer than 1 characters",
                                       schema: 1,
                                       parentSchema: schema11.properties.trustedKeys.items,
-                                      data: data24,
+                                      data: data27,
                                     },
                                   ];
                                   return false;
@@ -1029,21 +1218,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               } else {
                                 validate10.errors = [
                                   {
-                                    instancePath: instancePath + "/trustedKeys/" + i5,
+                                    instancePath: instancePath + "/trustedKeys/" + i6,
                                     schemaPath: "#/properties/trustedKeys/items/type",
                                     keyword: "type",
                                     params: { type: "string" },
                                     message: "must be string",
                                     schema: schema11.properties.trustedKeys.items.type,
                                     parentSchema: schema11.properties.trustedKeys.items,
-                                    data: data24,
+                                    data: data27,
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid11 = _errs55 === errors;
-                            if (!valid11) {
+                            var valid12 = _errs61 === errors;
+                            if (!valid12) {
                               break;
                             }
                           }
@@ -1057,13 +1246,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               message: "must be array",
                               schema: schema11.properties.trustedKeys.type,
                               parentSchema: schema11.properties.trustedKeys,
-                              data: data23,
+                              data: data26,
                             },
                           ];
                           return false;
                         }
                       }
-                      var valid0 = _errs53 === errors;
+                      var valid0 = _errs59 === errors;
                     } else {
                       var valid0 = true;
                     }

@@ -18,9 +18,10 @@ const IN_CODE = "construct ";
 
 function suppression(ack: NonNullable<Finding["acknowledged"]>) {
   const until = ack.expires ? `, until ${ack.expires}` : "";
+  const only = ack.actions ? `, for ${ack.actions.join(", ")} only` : "";
   return {
     kind: ack.source.startsWith(IN_CODE) ? "inSource" : "external",
-    justification: display(`${ack.reason} (acknowledged in ${ack.source}${until})`),
+    justification: display(`${ack.reason} (acknowledged in ${ack.source}${until}${only})`),
   };
 }
 

@@ -28,7 +28,8 @@ export function renderFinding(f: Finding, why?: string): string {
   lines.push(field("fix", d(f.fix)));
   if (f.acknowledged) {
     const until = f.acknowledged.expires ? ` until ${d(f.acknowledged.expires)}` : "";
-    lines.push(field("accepted", `${d(f.acknowledged.reason)} (${d(f.acknowledged.source)}${until})`));
+    const only = f.acknowledged.actions ? `, for ${d(f.acknowledged.actions.join(", "))} only` : "";
+    lines.push(field("accepted", `${d(f.acknowledged.reason)} (${d(f.acknowledged.source)}${until}${only})`));
   }
   return lines.join("\n");
 }

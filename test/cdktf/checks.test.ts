@@ -89,6 +89,29 @@ describe("BlastwallChecks at synth time", () => {
     expect(report.findings.some((f) => f.acknowledged)).toBe(true);
   });
 
+  test("an acknowledgement in code limited to actions covers those, and fails synth once the agent gains another", () => {
+    const reviewed = new App({ outdir: outdir() });
+    const a = new AgentStack(reviewed, "s", ["ec2:DeleteVolume"]);
+    acknowledge(a.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11", actions: ["ec2:DeleteVolume"] });
+    Aspects.of(reviewed).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => reviewed.synth()).not.toThrow();
+
+    const grown = new App({ outdir: outdir() });
+    const b = new AgentStack(grown, "s", ["ec2:DeleteVolume", "rds:DeleteDBInstance"]);
+    acknowledge(b.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11", actions: ["ec2:DeleteVolume"] });
+    Aspects.of(grown).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    expect(() => grown.synth()).toThrow(/accepts ec2:DeleteVolume only; this finding also reports rds:DeleteDBInstance/);
+  });
+
+  test.each([
+    [{ actions: [] }, /actions must list at least one IAM action \(rule agent-destroy-right at s\/agent\)/],
+    [{ actions: ["DeleteVolume"] }, /actions: "DeleteVolume" is not an IAM action name or glob/],
+    [{ resource: "aws_iam_role_policy.*" }, /resource must be one exact Terraform address, without \* or \?/],
+  ])("acknowledge() refuses %j, naming the rule and construct", (extra, message) => {
+    const s = new AgentStack(new App({ outdir: outdir() }), "s", ["ec2:DeleteVolume"]);
+    expect(() => acknowledge(s.role, { ruleId: "agent-destroy-right", reason: "scratch-volume janitor, reviewed 2026-11", ...extra })).toThrow(message);
+  });
+
   test("acknowledge() refuses a reason shorter than 10 characters, naming the rule", () => {
     const app = new App({ outdir: outdir() });
     const s = new AgentStack(app, "s", ["ec2:DeleteVolume"]);

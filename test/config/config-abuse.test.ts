@@ -50,6 +50,18 @@ describe("acknowledgements carried in the JSON", () => {
     expect(acknowledged(unsafe({ "aws_s3_bucket.b": { bucket: "b", ...ack({ principal: "aws_iam_role.agent" }) } }))).toBe(0);
   });
 
+  test("limited to actions, cover the finding while it stays within them", () => {
+    const actionsOf = run(unsafe({ "aws_iam_role.agent": agentRole() })).findings.find((f) => f.ruleId === "agent-destroy-right")!.actions;
+    expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack({ actions: [...actionsOf] }) } }))).toBe(1);
+    expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack({ actions: ["s3:GetObject"] }) } }))).toBe(0);
+  });
+
+  test("with a limit that cannot be read (not a list of names, an empty list, a resource that is not a string), cover nothing", () => {
+    for (const bad of [{ actions: "*" }, { actions: [] }, { actions: [1] }, { resource: 7 }]) {
+      expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack(bad) } }))).toBe(0);
+    }
+  });
+
   test("without a reason a reader can see, cover nothing", () => {
     expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack({ reason: "          " }) } }))).toBe(0);
     expect(acknowledged(unsafe({ "aws_iam_role.agent": { ...agentRole(), ...ack({ reason: undefined }) } }))).toBe(0);
