@@ -5,7 +5,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
-import { agentsGranted, resourcePolicyGrants } from "./resource-policies";
+import { agentsGranted, resourcePolicyGrants } from "../engine/resource-policies";
 import { principalEvidence, severityOf } from "./support";
 
 /**

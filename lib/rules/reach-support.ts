@@ -9,7 +9,7 @@ import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
-import { namesPrincipals, resourcePolicyGrants } from "./resource-policies";
+import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
 import { principalAdmits } from "../engine/iam/trust";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -130,10 +130,15 @@ export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: Princip
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
-  return [
-    ...c.destroy.slice(0, 3).flatMap((g) => statementEvidence(p, g.statement)),
-    ...c.escalate.slice(0, 2).flatMap((g) => statementEvidence(c.escalator ?? p, g.statement)),
-  ];
+  // One statement often grants in several categories (delete and protection rights): it is shown once.
+  const shown = new Set<object>();
+  const once = (holder: PrincipalNode, gs: readonly StatementGrants[]) =>
+    gs.flatMap((g) => {
+      if (shown.has(g.statement)) return [];
+      shown.add(g.statement);
+      return statementEvidence(holder, g.statement);
+    });
+  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2))];
 }
 
 function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {

@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } from "./resource-policies";
+import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { principalEvidence } from "./support";

@@ -13,6 +13,7 @@ import { providerAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS } from "./compute";
 import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
+import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -66,6 +67,8 @@ export class ReachGraph {
   private readonly trustPatterns: readonly string[];
   private readonly openTrust: readonly PrincipalNode[];
   private readonly openSet: ReadonlySet<PrincipalNode>;
+  /** The stack has resource policies on stores, which may grant reads on their own. */
+  private readonly storePolicies: boolean;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
@@ -78,6 +81,7 @@ export class ReachGraph {
     this.trustPatterns = trust.patterns;
     this.openTrust = trust.open;
     this.openSet = new Set(trust.open);
+    this.storePolicies = hasStoreResourcePolicies(stack);
   }
 
   edgesFrom(id: string): ReachEdge[] {
@@ -237,6 +241,14 @@ export class ReachGraph {
     return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
   }
 
+  /** Its own grants and those the stack's resource policies give it on the stores they guard (see resource-policy-grants.ts). */
+  private storeGrants(p: PrincipalNode, action: string): readonly Grant[] {
+    const own = this.grants(p, action);
+    if (!this.storePolicies) return own;
+    const granted = resourcePolicyGrantsTo(this.stack, p, action);
+    return granted.length === 0 ? own : [...own, ...granted];
+  }
+
   private computeEdges(p: PrincipalNode): ReachEdge[] {
     const out: ReachEdge[] = [];
     const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => {
@@ -250,7 +262,7 @@ export class ReachGraph {
     this.hijackEdges(p, add);
     this.outsideComputeEdges(p, add);
     this.createPrincipalEdges(p, add);
-    const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.grants(p, a));
+    const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
       if (to === p.address) continue;
@@ -583,7 +595,7 @@ export class ReachGraph {
     const prefix = typeof b.config.workspace_key_prefix === "string" ? b.config.workspace_key_prefix : "env:";
     // The default workspace's object, and every other workspace's under the prefix.
     const objects = [`arn:aws:s3:::${bucket}/${key}`, `arn:aws:s3:::${bucket}/${prefix}/*/${key}`];
-    const on = (action: string, arns: readonly string[]) => this.grants(p, action).find((x) => x.resources.some((r) => arns.some((a) => globsIntersect(r, a))));
+    const on = (action: string, arns: readonly string[]) => this.storeGrants(p, action).find((x) => x.resources.some((r) => arns.some((a) => globsIntersect(r, a))));
     const targets: [readonly string[], string, string][] = [[objects, "s3:PutObject", "write the Terraform state"], [objects, "s3:DeleteObject", "delete the Terraform state"]];
     const table = b.config.dynamodb_table;
     if (typeof table === "string") targets.push([[`arn:aws:dynamodb:*:*:table/${table}`], "dynamodb:DeleteItem", "break the state lock"]);

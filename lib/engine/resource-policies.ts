@@ -1,12 +1,12 @@
-import type { PrincipalNode } from "../engine/analysis-types";
-import type { TfResource, TfStack } from "../engine/terraform/types";
-import type { Statement } from "../engine/iam/types";
-import { loadCatalogue } from "../engine/catalogue";
-import { effectiveRights } from "../engine/iam/evaluate";
-import { principalAdmits, type TrustCandidate } from "../engine/iam/trust";
-import { globCovers } from "../engine/iam/glob";
-import { actionUniverse } from "../engine/universe";
-import { policyFromValue } from "../engine/terraform/policy-documents";
+import type { PrincipalNode } from "./analysis-types";
+import type { TfResource, TfStack } from "./terraform/types";
+import type { Statement } from "./iam/types";
+import { loadCatalogue } from "./catalogue";
+import { effectiveRights } from "./iam/evaluate";
+import { principalAdmits, type TrustCandidate } from "./iam/trust";
+import { globCovers } from "./iam/glob";
+import { actionUniverse } from "./universe";
+import { policyFromValue } from "./terraform/policy-documents";
 
 /** Resources whose policy document grants rights to principals named in it, and the attribute holding it. */
 export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
@@ -119,7 +119,7 @@ export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandida
  * one, and a Deny naming that same ARN then certainly binds whoever the Allow let in. Any other identifier leaves
  * the candidate as it is (the wider reading: a Deny must then cover all of it).
  */
-function admittedAs(s: Statement, candidate: TrustCandidate): TrustCandidate[] {
+export function admittedAs(s: Statement, candidate: TrustCandidate): TrustCandidate[] {
   if (s.unknown !== undefined || !s.principals || s.approximatePrincipals) return [candidate];
   const out: TrustCandidate[] = [];
   let whole = false;
@@ -161,7 +161,7 @@ const PROBE_ALLOW: Statement = {
  * Deny's action, resource and condition elements widened to "always", so its answer rests on the principal alone
  * (the evaluator judges the rest); keeping a single reading of principal elements matters more than the detour.
  */
-function denyNames(deny: Statement, candidate: TrustCandidate): boolean {
+export function denyNames(deny: Statement, candidate: TrustCandidate): boolean {
   const principalOnly: Statement = { ...deny, actions: ["*"], notActions: undefined, resources: undefined, notResources: undefined, approximateResources: undefined, conditions: [] };
   return principalAdmits([principalOnly, PROBE_ALLOW], candidate, PROBE_ACTION).length === 0;
 }
