@@ -87,3 +87,20 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
     return stack?.keptAgents?.get(r.address);
   };
 }
+
+/**
+ * Decides whether a role or user outside the stack, known only by the name or ARN the stack writes, is an AI agent:
+ * an ARN under the `/agents/` path, or a name the config's `agents.names` selects. Tags and addresses cannot be
+ * read for it. Returns the reason, for the report.
+ */
+export function outsideAgentSelector(config: BlastwallConfig): (kind: "role" | "user", literal: string) => string | undefined {
+  const names = config.agents?.names ?? [];
+  return (kind, literal) => {
+    const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}(/(?:.*/)?)([^/]+)$`).exec(literal);
+    const path = arn ? arn[1] : undefined;
+    const name = arn ? arn[2] : literal;
+    if (path !== undefined && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} in ${literal} (the path the guardrail SCPs treat as agents)`;
+    const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
+    return hit === undefined ? undefined : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
+  };
+}

@@ -32,6 +32,12 @@ export interface PrincipalNode {
   readonly tags: Readonly<Record<string, string>>;
   /** Things the collector could not resolve about this principal, for the report. */
   readonly notes: readonly string[];
+  /**
+   * An AI agent outside the stack, which the stack names (attaches a policy to by name, or names in a trust or
+   * resource policy). Its own policies, boundary and trust live elsewhere: rules judge only what this stack gives it,
+   * and rules about a principal's own configuration leave it alone. Its address starts with `outside:`.
+   */
+  readonly external?: boolean;
 }
 
 /** One reason a principal holds an action: the Allow statement and the resources it applies to. */

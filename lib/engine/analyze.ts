@@ -4,7 +4,7 @@ import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument } from "./iam/types";
 import { AddressMap, type TfStack } from "./terraform/types";
-import { agentSelector } from "./agents";
+import { agentSelector, outsideAgentSelector } from "./agents";
 import { collectPrincipals } from "./principals/collect";
 import { effectiveRights } from "./iam/evaluate";
 import { parsePolicyJson } from "./iam/policy-json";
@@ -30,6 +30,7 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
   const { principals, unresolved } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
+    isOutsideAgent: outsideAgentSelector(config),
     managed: managedPolicyDocument,
   });
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));

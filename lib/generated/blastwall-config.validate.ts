@@ -37,7 +37,8 @@ const schema11 = {
           items: { type: "string", minLength: 1 },
         },
         names: {
-          description: "Glob patterns (`*`, `?`) matched against the IAM name of the role, user or group, e.g. `ai-*`.",
+          description:
+            "Glob patterns (`*`, `?`) matched against the IAM name of the role or user, e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN).",
           type: "array",
           items: { type: "string", minLength: 1 },
         },

@@ -36,6 +36,8 @@ export const rule: Rule = {
     const byAddress = new Map(users.map((u) => [u.address, u]));
     const byName = new Map(users.filter((u) => !u.name.includes("*")).map((u) => [u.name, u]));
     for (const user of users) {
+      // A user outside the stack is not this stack's doing; the keys this stack creates for it are (below).
+      if (user.external) continue;
       const r = user.resource;
       out.push({
         principal: user.address,

@@ -29,6 +29,8 @@ export const rule: Rule = {
   check({ analysis }) {
     const out: FindingDraft[] = [];
     for (const agent of analysis.agents) {
+      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
+      if (agent.external) continue;
       if (agent.kind !== "role") continue;
       if (agent.boundary) {
         // A boundary that itself allows destroy actions caps nothing that matters (AdministratorAccess as a boundary).

@@ -20,6 +20,8 @@ export const rule: Rule = {
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
     for (const agent of analysis.agents) {
+      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
+      if (agent.external) continue;
       if (agent.kind !== "role") continue;
       const r = agent.resource;
       const v = readNumber(stack, r.values["max_session_duration"]);

@@ -68,6 +68,8 @@ export const rule: Rule = {
   check({ analysis }) {
     const out: FindingDraft[] = [];
     for (const agent of analysis.agents) {
+      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
+      if (agent.external) continue;
       if (agent.kind !== "role") continue;
       const r = agent.resource;
       const extra = r.constructPath ? { constructPath: r.constructPath } : {};

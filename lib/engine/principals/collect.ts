@@ -23,6 +23,7 @@ import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromVa
 import { providerAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
+import { RESOURCE_POLICIES } from "../resource-policies";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
 export interface CollectOptions {
@@ -30,6 +31,11 @@ export interface CollectOptions {
   readonly isAgent: (r: TfResource) => string | undefined;
   /** AWS managed policies by ARN (`arn:aws:iam::aws:policy/...`); undefined for one blastwall does not know. */
   readonly managed: (arn: string) => PolicyDocument | undefined;
+  /**
+   * Why a role or user outside the stack, known only by the name or ARN the stack gives (a policy attached by name,
+   * a trust or resource policy naming its ARN), is an AI agent; undefined when it is not one.
+   */
+  readonly isOutsideAgent?: (kind: "role" | "user", literal: string) => string | undefined;
 }
 
 export interface CollectResult {
@@ -61,6 +67,7 @@ class Principal implements PrincipalNode {
   readonly groups: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
+  readonly external: boolean;
   private readonly readTrust: (() => PolicyDocument) | undefined;
   private trust: PolicyDocument | undefined;
 
@@ -77,8 +84,9 @@ class Principal implements PrincipalNode {
     this.groups = b.groups;
     this.tags = b.tags;
     this.notes = b.notes;
+    this.external = b.external === true;
     this.readTrust = b.trust;
-    this.trust = undefined;
+    this.trust = b.trustDoc;
   }
 
   /** Roles only: parsed on first use (most trust policies are never read). */
@@ -98,6 +106,10 @@ interface Builder {
   readonly identity: AttachedPolicy[];
   boundary?: AttachedPolicy;
   trust?: () => PolicyDocument;
+  /** The trust, once something had to read it while collecting. */
+  trustDoc?: PolicyDocument;
+  /** A principal outside the stack, known by name (see `CollectOptions.isOutsideAgent`). */
+  readonly external?: boolean;
   readonly groups: string[];
   readonly tags: Record<string, string>;
   readonly notes: string[];
@@ -184,7 +196,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 type Target =
   | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
-  | { readonly kind: "outside"; readonly name: string }
+  | { readonly kind: "outside"; readonly name: string; readonly literal: string }
   | { readonly kind: "unresolved"; readonly shown: string };
 
 /** What a policy ARN stands for: an `aws_iam_policy` of the stack, a literal ARN of something else, or neither. */
@@ -252,6 +264,8 @@ class Collector {
   private readonly inlineManagers = new Map<Builder, ExclusiveManager[]>();
   private readonly managedManagers = new Map<Builder, ExclusiveManager[]>();
   private readonly exclusiveAttachments: ExclusiveAttachment[] = [];
+  /** Agents outside the stack the stack gives something to, by kind and lower-case name (IAM names are unique per kind). */
+  private readonly outsiders = new Map<string, Outsider>();
 
   constructor(
     private readonly stack: TfStack,
@@ -305,8 +319,61 @@ class Collector {
     each("aws_iam_group_membership", (r) => this.groupMembership(r, groupPolicies));
     each("aws_iam_user_group_membership", (r) => this.userGroupMembership(r, groupPolicies));
 
+    if (this.opts.isOutsideAgent) this.namedOutsiders();
     const principals: PrincipalNode[] = this.builders.map((b) => new Principal(b));
+    for (const o of this.outsiders.values()) principals.push(new Principal(outsiderBuilder(o)));
     return { principals, unresolved: this.unresolved };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Agents outside the stack
+
+  /** The outside agent a literal (name or ARN) stands for, created on first mention; undefined when it is no agent. */
+  private outsider(kind: "role" | "user", literal: string): Outsider | undefined {
+    const reason = this.opts.isOutsideAgent?.(kind, literal);
+    if (reason === undefined) return undefined;
+    const name = principalNameOf(literal, kind);
+    const key = `${kind}:${name.toLowerCase()}`;
+    let o = this.outsiders.get(key);
+    if (!o) this.outsiders.set(key, (o = { kind, name, arn: undefined, reason, identity: [], mentions: [] }));
+    // The ARN, when one names it, also tells its path (a name alone does not).
+    if (o.arn === undefined && ARN_OF[kind].test(literal)) o.arn = literal;
+    return o;
+  }
+
+  /**
+   * Roles and users outside the stack that trust and resource policies name by ARN: an agent among them can assume
+   * the role (within one account a trust naming its ARN needs no identity Allow) or use the resource.
+   */
+  private namedOutsiders(): void {
+    const name = (holder: string, doc: PolicyDocument) => {
+      for (const st of doc.statements) {
+        if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+        for (const p of st.principals ?? []) {
+          if (p.type !== "AWS") continue;
+          for (const id of p.identifiers) {
+            const m = /^arn:[^:]*:iam::[^:]*:(role|user)\/[^*?]*$/.exec(id);
+            if (!m) continue;
+            const kind = m[1] as "role" | "user";
+            const hit = this.index[kind].lookup(principalNameOf(id, kind));
+            if (hit.exact.length > 0 || hit.maybe.length > 0) continue;
+            this.outsider(kind, id)?.mentions.push(holder);
+          }
+        }
+      }
+    };
+    for (const b of this.builders) {
+      if (b.kind !== "role" || !b.trust || !mentionsPrincipalArn(this.stack, b.resource.values["assume_role_policy"])) continue;
+      b.trustDoc ??= b.trust();
+      name(`${b.resource.address}.assume_role_policy`, b.trustDoc);
+    }
+    for (const [type, attribute] of RESOURCE_POLICIES) {
+      for (const r of this.stack.byType.get(type) ?? []) {
+        const value = r.values[attribute];
+        if (!mentionsPrincipalArn(this.stack, value)) continue;
+        name(r.address, policyFromValue(this.stack, value, { address: r.address, constructPath: r.constructPath }));
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -483,8 +550,12 @@ class Collector {
   private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
     const document = () => this.existenceAdjusted(att, getDocument());
     switch (t.kind) {
-      case "outside":
+      case "outside": {
+        // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
+        const o = kind === "group" ? undefined : this.outsider(kind, t.literal);
+        if (o) o.identity.push(lazyAttached(att.address, () => withVia(document(), att.address)));
         return;
+      }
       case "unresolved":
         this.unresolved.push({
           address: att.address,
@@ -653,7 +724,20 @@ class Collector {
   }
 
   private join(m: TfResource, user: Target, group: Target, groupPolicies: ReadonlyMap<string, readonly AttachedPolicy[]>): void {
-    if (user.kind === "outside") return;
+    if (user.kind === "outside") {
+      const o = this.outsider("user", user.literal);
+      if (!o) return;
+      if (group.kind === "found") {
+        for (const g of [...group.nodes, ...group.maybe]) {
+          const ga = g.resource.address;
+          for (const p of groupPolicies.get(ga) ?? []) o.identity.push(attached(this.existenceAdjusted(m, withVia(p.document, `${ga} via ${m.address}`)), `${ga} via ${m.address}`));
+        }
+      } else {
+        const shown = group.kind === "outside" ? `"${group.name}"` : group.shown;
+        o.identity.push(attached(unknownDocument(m.address, `${m.address} adds this user to the group ${shown}, whose policies blastwall cannot see`, m.address, m.constructPath), m.address));
+      }
+      return;
+    }
     if (user.kind === "unresolved") {
       if (group.kind === "found") {
         for (const g of [...group.nodes, ...group.maybe]) {
@@ -764,7 +848,7 @@ class Collector {
       }
       const name = principalNameOf(literal, kind);
       const hit = this.index[kind].lookup(name);
-      if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name };
+      if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside", name, literal };
       return { kind: "found", nodes: hit.exact, maybe: hit.maybe, shown: `"${name}"` };
     }
     return { kind: "unresolved", shown: shownOriginal() };
@@ -994,4 +1078,56 @@ function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyD
       st.effect === "Deny" && st.unknown === undefined ? { ...st, conditions: [...st.conditions, { operator: UNREADABLE_CONDITION, key, values: [why] }] } : st,
     ),
   };
+}
+
+/** An AI agent outside the stack, as the stack mentions it. */
+interface Outsider {
+  readonly kind: "role" | "user";
+  readonly name: string;
+  /** Its ARN when a policy names it by one (the path is known then). */
+  arn: string | undefined;
+  readonly reason: string;
+  readonly identity: AttachedPolicy[];
+  /** Trust and resource policies that name it. */
+  readonly mentions: string[];
+}
+
+const ARN_OF = { role: /^arn:[^:]*:iam::[^:]*:role\//, user: /^arn:[^:]*:iam::[^:]*:user\// } as const;
+
+/** The address an outside agent goes by in reports: it has no Terraform address, and must not look like one. */
+export const OUTSIDE_PREFIX = "outside:";
+
+function outsiderBuilder(o: Outsider): Builder {
+  const path = o.arn ? /:(?:role|user)(\/(?:.*\/)?)[^/]+$/.exec(o.arn)?.[1] ?? "/" : "/";
+  const address = `${OUTSIDE_PREFIX}${o.kind}${path}${o.name}`;
+  const resource: TfResource = { mode: "managed", type: `aws_iam_${o.kind}`, name: o.name, address, values: { name: o.name, path } };
+  const mentioned = o.mentions.length > 0 ? `; ${[...new Set(o.mentions)].slice(0, 3).join(", ")} name${o.mentions.length === 1 ? "s" : ""} it` : "";
+  return {
+    kind: o.kind,
+    resource,
+    name: o.name,
+    nameExact: true,
+    // The account is never known; the path only when an ARN gave it (a name alone is taken to be at /).
+    arnPattern: `arn:aws:iam::*:${o.kind}${path}${o.name}`,
+    agentReason: `${o.reason}; it is not in this stack, so blastwall judges what this stack gives it${mentioned}`,
+    identity: o.identity,
+    boundary: undefined,
+    trust: undefined,
+    external: true,
+    groups: [],
+    tags: {},
+    notes: [`not in this stack: its own policies, boundary and trust are managed elsewhere`],
+  };
+}
+
+/**
+ * Whether a policy value may name a role or user by ARN: its text, or the blocks of the `aws_iam_policy_document` it
+ * refers to, holds `:role/` or `:user/`. Most trust policies name services or references, and are not parsed for this.
+ */
+function mentionsPrincipalArn(stack: TfStack, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  const t = refTarget(value);
+  const source = t && t.kind === "data" ? stack.byAddress.get(t.address)?.values : value;
+  const text = typeof source === "string" ? source : JSON.stringify(source ?? "");
+  return /:(?:role|user)\//i.test(text);
 }

@@ -71,7 +71,9 @@ export class ReachGraph {
   private readonly storePolicies: boolean;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
-    const of = (k: string) => analysis.principals.filter((p) => p.kind === k);
+    // Agents outside the stack start chains but are never the end of one: a policy naming such a role reaches a
+    // principal whose own rights lie outside the stack (an unknown node), not the little this stack gives it.
+    const of = (k: string) => analysis.principals.filter((p) => p.kind === k && !p.external);
     const account = providerAccount(stack, "aws");
     this.roles = new PrincipalIndex(of("role"), "role", account);
     this.users = new PrincipalIndex(of("user"), "user", account);
