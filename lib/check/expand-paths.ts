@@ -2,7 +2,7 @@ import { readdirSync, realpathSync, statSync, type Stats } from "fs";
 import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
-import { isIgnoredFile } from "../hcl/config";
+import { isIgnoredFile, isTofuName } from "../hcl/config";
 
 export interface StackInput {
   /** `json`: a cdk.tf.json / *.tf.json file; `hcl`: a directory read as Terraform reads it. */
@@ -68,8 +68,9 @@ function real(p: string): string {
   }
 }
 
+/** A file Terraform or OpenTofu reads as configuration (OpenTofu adds `.tofu` and `.tofu.json`). */
 function isConfigName(name: string): boolean {
-  return (name.endsWith(".tf") || name.endsWith(".tf.json")) && !isIgnoredFile(name);
+  return ((name.endsWith(".tf") || name.endsWith(".tf.json")) && !isIgnoredFile(name)) || isTofuName(name);
 }
 
 /**

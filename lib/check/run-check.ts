@@ -27,7 +27,7 @@ export interface CheckOptions {
  * Reads one input into the engine's model. HCL support is loaded only when an HCL directory is given. `values` are
  * variable values from `--var-file`, which win over defaults and tfvars files.
  */
-export async function loadStack(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
+export async function loadStacks(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
   const name = input.name ?? stackNameOf(input.path);
   const stack = buildStack(readTerraformJson(input.path), input.path, name, values);
@@ -38,7 +38,7 @@ export async function loadStack(input: StackInput, values?: ReadonlyMap<string, 
     if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), name, values);
   }
   // Any other file is judged as itself: its modules stay `unknown-module` errors (the folder reader would not read it).
-  return stack;
+  return [stack];
 }
 
 /** Whether Terraform, run in the file's folder, loads the file: only then is the folder reading the same configuration. */
@@ -60,11 +60,20 @@ function loadHclModule(): typeof import("../hcl/load-hcl") {
   return require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
 }
 
-/** A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it. */
-async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
+/**
+ * A folder read as Terraform reads it (HCL and JSON files, local modules, tfvars), named as the layout names it.
+ * A folder whose configuration holds `.tofu` files is read twice, as Terraform and as OpenTofu read it: which of
+ * the two applies it is not in the files, and each may grant what the other does not.
+ */
+async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   try {
-    const stack = await loadHclModule().loadHclStack(dir, values);
-    return name === undefined ? stack : { ...stack, name };
+    const hcl = loadHclModule();
+    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }) });
+    const tofuOnly = hcl.holdsOnlyTofu(dir);
+    const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
+    if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
+    const tofu = named(await hcl.loadHclStack(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
+    return terraform ? [named(terraform.stack, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
   } catch (e) {
     // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -92,6 +101,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});
+    if (stack.reading) own = own.map((f) => ({ ...f, message: `${f.message} (${stack.reading})` }));
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
     if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
@@ -134,7 +144,7 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const inputs = expandPaths(paths);
   const values = await readVarFiles(opts.varFiles ?? []);
   const stacks: TfStack[] = [];
-  for (const input of inputs) stacks.push(await loadStack(input, values));
+  for (const input of inputs) stacks.push(...(await loadStacks(input, values)));
   return checkStacks(stacks, opts);
 }
 

@@ -46,6 +46,8 @@ export interface LocalDecl extends Located {
 export interface ModuleDef {
   /** Absolute directory. */
   readonly absDir: string;
+  /** The directory holds OpenTofu-only files (`.tofu`, `.tofu.json`), which Terraform skips and OpenTofu reads. */
+  readonly hasTofu: boolean;
   /** Directory relative to the root, `/`-separated; `.` for the root (Terraform's `path.module`). */
   readonly relDir: string;
   readonly files: readonly string[];
@@ -106,7 +108,7 @@ export function describeHclError(message: string, filename: string): string {
 }
 
 function isOverride(name: string): boolean {
-  const base = name.replace(/\.tf(\.json)?$/, "");
+  const base = name.replace(/\.(?:tf|tofu)(\.json)?$/, "");
   return base === "override" || base.endsWith("_override");
 }
 
@@ -287,8 +289,22 @@ function applyOverrides(main: FileBlocks, over: FileBlocks, displayOf: (file: st
   main.terraform.push(...over.terraform);
 }
 
-/** The `.tf` / `.tf.json` files of a directory (sorted), or an InputError when it cannot be listed. */
-export function configFiles(absDir: string, display: string): string[] {
+/**
+ * Which tool's file rules a directory is read by. Terraform reads `.tf` and `.tf.json`. OpenTofu also reads `.tofu`
+ * and `.tofu.json`, and where `x.tofu` sits beside `x.tf` (or `x.tofu.json` beside `x.tf.json`) it reads only the
+ * `.tofu` one.
+ */
+export type ConfigTool = "terraform" | "opentofu";
+
+const TOFU = /\.tofu(\.json)?$/;
+
+/** A file name OpenTofu reads and Terraform skips. */
+export function isTofuName(name: string): boolean {
+  return TOFU.test(name) && !isIgnoredFile(name);
+}
+
+/** The configuration files of a directory under `tool`'s rules (sorted), or an InputError when it cannot be listed. */
+export function configFiles(absDir: string, display: string, tool: ConfigTool = "terraform"): string[] {
   let entries: string[];
   try {
     entries = readdirSync(absDir);
@@ -298,8 +314,14 @@ export function configFiles(absDir: string, display: string): string[] {
       code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "is not a directory" : code === "EACCES" || code === "EPERM" ? "cannot be read: permission denied" : `cannot be read (${code ?? String(e)})`;
     throw new InputError(display, why);
   }
+  const tofu = tool === "opentofu" ? new Set(entries.filter(isTofuName)) : undefined;
+  const read = (e: string) => {
+    if (isIgnoredFile(e)) return false;
+    if (e.endsWith(".tf") || e.endsWith(".tf.json")) return !tofu?.has(e.replace(/\.tf(\.json)?$/, ".tofu$1"));
+    return tofu !== undefined && tofu.has(e);
+  };
   return entries
-    .filter((e) => (e.endsWith(".tf") || e.endsWith(".tf.json")) && !isIgnoredFile(e))
+    .filter(read)
     .filter((e) => {
       try {
         return statSync(join(absDir, e)).isFile();
@@ -328,9 +350,10 @@ export function byteOrder(a: string, b: string): number {
  * @param rootAbs absolute root directory (locations are relative to it)
  * @param displayOf turns a root-relative file into the path shown in errors (prefixed with the directory as given)
  */
-export async function readModuleDir(absDir: string, rootAbs: string, displayOf: (file: string) => string): Promise<ModuleDef> {
+export async function readModuleDir(absDir: string, rootAbs: string, displayOf: (file: string) => string, tool: ConfigTool = "terraform"): Promise<ModuleDef> {
   const relDir = toPosix(relative(rootAbs, absDir)) || ".";
-  const names = configFiles(absDir, displayOf(relDir));
+  const names = configFiles(absDir, displayOf(relDir), tool);
+  const hasTofu = tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, displayOf(relDir), "opentofu").some(isTofuName);
   const main = emptyBlocks();
   const over = emptyBlocks();
   const files: string[] = [];
@@ -381,6 +404,7 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
   };
   return {
     absDir,
+    hasTofu,
     relDir,
     files,
     resources: main.resources,

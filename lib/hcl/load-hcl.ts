@@ -19,7 +19,7 @@ import { join, resolve } from "path";
 import { buildStack } from "../engine/terraform/stack";
 import { classifyExpression } from "../engine/terraform/tokens";
 import { AddressMap, InputError, type TfResource, type TfStack } from "../engine/terraform/types";
-import { byteOrder, readModuleDir, readTfvars, type ModuleDef, type NamedDecl, type Obj } from "./config";
+import { byteOrder, isIgnoredFile, isTofuName, readModuleDir, readTfvars, type ConfigTool, type ModuleDef, type NamedDecl, type Obj } from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, toTfJson } from "./values";
@@ -62,6 +62,8 @@ export interface HclLoad {
   readonly attributeLocations: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Every configuration file read, relative to the directory. */
   readonly files: readonly string[];
+  /** Some directory read holds `.tofu` files: OpenTofu reads the configuration differently from Terraform. */
+  readonly hasTofu: boolean;
 }
 
 /** Deepest module nesting followed (Terraform has no limit; a deeper tree is almost certainly a mistake). */
@@ -85,7 +87,7 @@ function describeSource(source: string): string {
  * Throws `InputError` for an unreadable directory, a syntax error (`line N, column C: ...`), a missing
  * local module or a module cycle.
  */
-export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>): Promise<HclLoad> {
+export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>, tool: ConfigTool = "terraform"): Promise<HclLoad> {
   const rootAbs = resolve(dir);
   if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
   if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
@@ -97,7 +99,7 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
   const load = async (absDir: string, chain: readonly string[]): Promise<ModuleDef> => {
     let p = defs.get(absDir);
     if (!p) {
-      p = readModuleDir(absDir, rootAbs, displayOf);
+      p = readModuleDir(absDir, rootAbs, displayOf, tool);
       defs.set(absDir, p);
     }
     const def = await p;
@@ -136,7 +138,7 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
     return load(childAbs, [...chain, childAbs]);
   };
   const rootDef = await load(rootAbs, [rootAbs]);
-  if (rootDef.files.length === 0) throw new InputError(dir, "holds no .tf or .tf.json files");
+  if (rootDef.files.length === 0) throw new InputError(dir, tool === "opentofu" ? "holds no .tf, .tf.json, .tofu or .tofu.json files" : "holds no .tf or .tf.json files");
 
   const tfvars = await readRootTfvars(rootAbs, displayOf);
   // `--var-file` values come last, as -var-file does after the files Terraform loads by itself.
@@ -149,7 +151,12 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
   const json = rootJson(root, rootDef, emitted);
   const stack = toStack(json, dir, emitted);
   const files: string[] = [];
-  for (const p of defs.values()) files.push(...(await p).files);
+  let hasTofu = false;
+  for (const p of defs.values()) {
+    const d = await p;
+    files.push(...d.files);
+    hasTofu ||= d.hasTofu;
+  }
   return {
     stack,
     json,
@@ -169,12 +176,24 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
       ),
     attributeLocations: new Map(emitted.map((e) => [e.address, e.attributeLocations])),
     files: [...new Set(files)].sort(),
+    hasTofu,
   };
 }
 
+/** The folder holds `.tofu` files and no `.tf` ones: only OpenTofu can apply it. */
+export function holdsOnlyTofu(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false; // loadHcl says why
+  }
+  return names.some(isTofuName) && !names.some((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && !isIgnoredFile(n));
+}
+
 /** `loadHcl(dir).stack`: what `blastwall check DIR` analyses. */
-export async function loadHclStack(dir: string, values?: ReadonlyMap<string, unknown>): Promise<TfStack> {
-  return (await loadHcl(dir, values)).stack;
+export async function loadHclStack(dir: string, values?: ReadonlyMap<string, unknown>, tool: ConfigTool = "terraform"): Promise<TfStack> {
+  return (await loadHcl(dir, values, tool)).stack;
 }
 
 /**

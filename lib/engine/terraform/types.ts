@@ -47,6 +47,11 @@ export interface TfStack {
    * before a plan stays one after it).
    */
   readonly keptAgents?: ReadonlyMap<string, string>;
+  /**
+   * Which tool's reading of the folder this is, when the tools read it differently (`.tofu` files: "as OpenTofu
+   * reads it"); every finding of the stack says so.
+   */
+  readonly reading?: string;
 }
 
 /** Raised for input a user must fix (bad file, bad config). The CLI prints `file: message` and exits 2. */

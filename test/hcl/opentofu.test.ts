@@ -1,0 +1,85 @@
+/**
+ * OpenTofu reads `.tofu` and `.tofu.json` files beside `.tf` ones, and where `x.tofu` sits beside `x.tf` it reads
+ * only `x.tofu`; Terraform skips `.tofu` files. Which tool applies a folder is not written in it, so a folder with
+ * `.tofu` files is judged both ways: a grant in a `.tofu` file must not pass unseen.
+ */
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { dir, destroy } from "./helpers";
+
+const AGENT = `
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = "{}"
+  tags               = { "blastwall:agent" = "true" }
+}
+`;
+const DELETE = `
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+
+const findings = async (d: string) => (await checkPaths([d], { config: {}, rules: agentRules })).findings;
+
+describe("folders with OpenTofu files", () => {
+  test("a grant written in a .tofu file is judged, and the finding says which reading found it", async () => {
+    const f = (await findings(dir({ "main.tf": AGENT, "extra.tofu": DELETE }))).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f).toHaveLength(1);
+    expect(f[0].actions).toEqual(["ec2:DeleteVolume"]);
+    expect(f[0].message).toMatch(/\(as OpenTofu reads this folder\)$/);
+  });
+
+  test("the control: the same folder without the .tofu file has no destroy right, and no reading is named", async () => {
+    const all = await findings(dir({ "main.tf": AGENT }));
+    expect(all.filter((x) => x.ruleId === "agent-destroy-right")).toEqual([]);
+    expect(all.every((x) => !/reads this folder/.test(x.message))).toBe(true);
+  });
+
+  test("x.tofu shadows x.tf for OpenTofu only: each reading is judged", async () => {
+    const d = dir({ "main.tf": AGENT + DELETE, "main.tofu": AGENT });
+    const f = (await findings(d)).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f.map((x) => x.message.replace(/.*\((as \w+ reads this folder).*\)$/, "$1"))).toEqual(["as Terraform reads this folder"]);
+  });
+
+  test("x.tofu.json shadows x.tf.json", async () => {
+    const json = (withDelete: boolean) =>
+      JSON.stringify({
+        resource: {
+          aws_iam_role_policy: withDelete ? { p: { role: "agent", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }] }) } } : {},
+        },
+      });
+    const d = dir({ "main.tf": AGENT, "grants.tf.json": json(false), "grants.tofu.json": json(true) });
+    const f = (await findings(d)).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f.map((x) => [x.actions[0], /OpenTofu/.test(x.message)])).toEqual([["rds:DeleteDBInstance", true]]);
+  });
+
+  test("a folder of .tofu files only is OpenTofu's alone", async () => {
+    const d = dir({ "main.tofu": AGENT + DELETE });
+    const f = (await findings(d)).filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).not.toMatch(/reads this folder/);
+  });
+
+  test("a local module with a .tofu file makes the readings differ too", async () => {
+    const d = dir({
+      "main.tf": AGENT + `\nmodule "grants" {\n  source = "./grants"\n  role   = aws_iam_role.agent.name\n}\n`,
+      "grants/variables.tf": `variable "role" {}\n`,
+      "grants/main.tofu": DELETE.replace("aws_iam_role.agent.name", "var.role"),
+    });
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("hidden .tofu files are skipped, as hidden .tf files are", async () => {
+    expect(await destroy(dir({ "main.tf": AGENT, ".extra.tofu": DELETE }))).toEqual([]);
+  });
+
+  test("a _override.tofu file overrides for OpenTofu", async () => {
+    const d = dir({
+      "main.tf": AGENT + DELETE.replace("ec2:DeleteVolume", "s3:GetObject"),
+      "p_override.tofu": `resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:DeleteBucket", Resource = "*" }] })\n}\n`,
+    });
+    expect(await destroy(d)).toEqual(["s3:DeleteBucket"]);
+  });
+});
