@@ -351,7 +351,10 @@ class Collector {
         if (st.effect !== "Allow" || st.unknown !== undefined) continue;
         for (const p of st.principals ?? []) {
           if (p.type !== "AWS") continue;
-          for (const id of p.identifiers) {
+          for (const raw of p.identifiers) {
+            // A role session ARN names a session of the role: the role by name (its path is not in the ARN).
+            const session = /^arn:([^:]*):sts::([^:]*):assumed-role\/([^/*?]+)\/[^*?]+$/.exec(raw);
+            const id = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : raw;
             const m = /^arn:[^:]*:iam::[^:]*:(role|user)\/[^*?]*$/.exec(id);
             if (!m) continue;
             const kind = m[1] as "role" | "user";
@@ -1129,5 +1132,5 @@ function mentionsPrincipalArn(stack: TfStack, value: unknown): boolean {
   const t = refTarget(value);
   const source = t && t.kind === "data" ? stack.byAddress.get(t.address)?.values : value;
   const text = typeof source === "string" ? source : JSON.stringify(source ?? "");
-  return /:(?:role|user)\//i.test(text);
+  return /:(?:role|user)\/|:assumed-role\//i.test(text);
 }

@@ -67,6 +67,8 @@ export class ReachGraph {
   private readonly trustPatterns: readonly string[];
   private readonly openTrust: readonly PrincipalNode[];
   private readonly openSet: ReadonlySet<PrincipalNode>;
+  /** Roles whose trust names a role session ARN (`assumed-role/NAME/SESSION`). */
+  private readonly sessionTrusts: ReadonlySet<PrincipalNode>;
   /** The stack has resource policies on stores, which may grant reads on their own. */
   private readonly storePolicies: boolean;
 
@@ -83,6 +85,7 @@ export class ReachGraph {
     this.trustPatterns = trust.patterns;
     this.openTrust = trust.open;
     this.openSet = new Set(trust.open);
+    this.sessionTrusts = trust.sessions;
     this.storePolicies = hasStoreResourcePolicies(stack);
   }
 
@@ -311,7 +314,11 @@ export class ReachGraph {
     const certain = new Set(this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
     for (const role of named) {
       const trust = admits(role);
-      const whom = certain.has(role) ? p.address : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
+      const whom = certain.has(role)
+        ? p.address
+        : this.sessionTrusts.has(role)
+          ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
+          : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), which is enough within one account`);
     }
   }
@@ -657,8 +664,9 @@ type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, vi
  * pattern covers. Such a trust names each of them as surely as a literal ARN would, so the pattern is kept in
  * `named` too (and listed in `patterns`), not only counted as open, where an identity Allow would be needed.
  */
-function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; patterns: string[]; open: PrincipalNode[] } {
+function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; patterns: string[]; open: PrincipalNode[]; sessions: Set<PrincipalNode> } {
   const named = new Map<string, PrincipalNode[]>();
+  const sessions = new Set<PrincipalNode>();
   const patterns = new Set<string>();
   const open: PrincipalNode[] = [];
   for (const role of roles) {
@@ -684,6 +692,21 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
       for (const ps of s.principals ?? []) {
         if (ps.type !== "AWS" && ps.type !== "*") continue;
         for (const id of ps.identifiers) {
+          // A role session ARN (`arn:aws:sts::A:assumed-role/NAME/SESSION`) names that session of role NAME, whatever
+          // the role's path, and within one account admits it with no identity Allow, as the role's own ARN does.
+          const session = /^arn:[^:]*:sts::[^:]*:assumed-role\/([^/*?]+)\/[^*?]+$/i.exec(id);
+          if (session) {
+            sessions.add(role);
+            const name = session[1].toLowerCase();
+            const onPath = `arn:*:iam::*:role/*/${name}`;
+            patterns.add(onPath);
+            for (const key of [`arn:*:iam::*:role/${name}`, onPath]) {
+              const list = named.get(key) ?? [];
+              if (!list.includes(role)) list.push(role);
+              named.set(key, list);
+            }
+            continue;
+          }
           const computed = mayBeComputedPrincipal(id);
           if (!computed && (!/:(role|user)\//.test(id) || /[*?]/.test(id.split(":").slice(5).join(":")))) {
             isOpen = true;
@@ -702,7 +725,7 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
     }
     if (isOpen) open.push(role);
   }
-  return { named, patterns: [...patterns], open };
+  return { named, patterns: [...patterns], open, sessions };
 }
 
 /**
