@@ -2,6 +2,9 @@ import type { TerraformModule, TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
 import { MIN_REASON, visibleLength } from "../engine/text";
+import { ACK_ACTION } from "../engine/findings";
+import { expiryInstant } from "../config/acknowledgements";
+import { isRuleId } from "../config/load-config";
 
 export interface InCodeAcknowledgement {
   /** The rule the finding comes from, e.g. `agent-destroy-right`. */
@@ -20,9 +23,8 @@ export interface InCodeAcknowledgement {
   readonly resource?: string;
 }
 
-/** An IAM action name or glob, as an acknowledgement may list it (the same rule as the config schema's). */
-export const ACK_ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
-
+// Kept exported here: code written against earlier versions imports it from this module.
+export { ACK_ACTION };
 
 /**
  * Acknowledges findings next to the construct they are about. The acknowledgement is written into the
@@ -33,12 +35,18 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (!scope || typeof scope !== "object" || !("node" in scope)) throw new Error("acknowledge: scope is required: the construct whose findings are acknowledged");
   if (!ack || typeof ack !== "object") throw new Error("acknowledge: the acknowledgement { ruleId, reason, expires? } is required");
   if (!ack.ruleId || typeof ack.ruleId !== "string") throw new Error("acknowledge: ruleId is required");
+  // A misspelt id would acknowledge nothing, silently: the config refuses it the same way.
+  if (!isRuleId(ack.ruleId)) throw new Error(`acknowledge: ruleId ${JSON.stringify(ack.ruleId)} is not a rule id (docs/rules.md lists them) (at ${scope.node.path})`);
   // The same measure the engine applies when it reads the acknowledgement back from the JSON.
   if (typeof ack.reason !== "string" || visibleLength(ack.reason) < MIN_REASON) {
     throw new Error(`acknowledge: reason must be at least ${MIN_REASON} characters and say why the finding is acceptable (rule ${ack.ruleId} at ${scope.node.path})`);
   }
-  if (ack.expires !== undefined && Number.isNaN(Date.parse(ack.expires))) {
-    throw new Error(`acknowledge: expires must be an ISO date such as 2027-01-31 (got "${ack.expires}")`);
+  // The engine's reading, not Date.parse's: what Date.parse accepts and the engine cannot read would expire at once.
+  if (ack.expires !== undefined && (typeof ack.expires !== "string" || expiryInstant(ack.expires) === undefined)) {
+    throw new Error(
+      `acknowledge: expires must be YYYY-MM-DD or an ISO date-time with an offset, such as 2027-01-31 or 2027-01-31T12:00:00Z ` +
+        `(got ${JSON.stringify(ack.expires)}; rule ${ack.ruleId} at ${scope.node.path})`,
+    );
   }
   if (ack.actions !== undefined) {
     if (!Array.isArray(ack.actions) || ack.actions.length === 0) throw new Error(`acknowledge: actions must list at least one IAM action (rule ${ack.ruleId} at ${scope.node.path})`);

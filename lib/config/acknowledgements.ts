@@ -3,7 +3,7 @@
  * overrides, applied to the findings of a run after the rules have produced them.
  */
 import type { Acknowledgement, Finding } from "../engine/findings";
-import { globCovers } from "../engine/iam/glob";
+import { globCovers, globsIntersect } from "../engine/iam/glob";
 
 /** Rule id of the finding raised for every acknowledgement whose expiry date has passed (or cannot be read). */
 export const ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired";
@@ -53,15 +53,28 @@ const names = (ack: Acknowledgement, f: Finding): boolean =>
 /**
  * The finding's actions an acknowledgement limited to `actions` does not accept (none when it is not limited).
  * An action is accepted only when a listed pattern certainly covers it: a finding's `*` (a right blastwall cannot
- * see) is covered by `*` alone.
+ * see) is covered by `*` alone. A finding that reports no actions is about a principal's configuration (a missing
+ * permission boundary, an open trust) and stands for whatever that configuration lets happen: it counts as `*`,
+ * so a list of reviewed actions does not cover it by listing nothing it reports.
  */
 export function unacceptedActions(ack: Pick<Acknowledgement, "actions">, f: Pick<Finding, "actions">): string[] {
   const accepted = ack.actions;
   if (accepted === undefined) return [];
-  return f.actions.filter((a) => !accepted.some((p) => globCovers(p, a, { caseInsensitive: true })));
+  const reported = f.actions.length > 0 ? f.actions : ["*"];
+  return reported.filter((a) => !accepted.some((p) => globCovers(p, a, { caseInsensitive: true })));
 }
 
 const matches = (ack: Acknowledgement, f: Finding): boolean => names(ack, f) && unacceptedActions(ack, f).length === 0;
+
+/**
+ * The acknowledgement names the finding and, when limited to actions, accepted some of what it reports: it was
+ * written for this finding, which may since have outgrown it. A finding of the same rule about rights the reviewer
+ * never saw (another policy's `rds:DeleteDBInstance`) is not one it was written for.
+ */
+const writtenFor = (ack: Acknowledgement, f: Finding): boolean =>
+  names(ack, f) &&
+  (ack.actions === undefined ||
+    (f.actions.length > 0 ? f.actions : ["*"]).some((a) => ack.actions!.some((p) => globsIntersect(p, a, { caseInsensitive: true }))));
 
 /**
  * Marks findings covered by an acknowledgement (same rule id, exactly the same principal address, no wildcards;
@@ -72,15 +85,26 @@ export function applyAcknowledgements(findings: readonly Finding[], acks: readon
   if (acks.length === 0) return findings as Finding[];
   const out = markAcknowledged(findings, acks, now);
   for (const ack of acks) {
-    if (isExpired(ack, now)) out.push(expiredFinding(ack, findings.filter((f) => matches(ack, f))));
+    if (isExpired(ack, now)) out.push(expiredFinding(ack, findings.filter((f) => writtenFor(ack, f))));
   }
   return out;
 }
 
 /**
+ * What `onMatch` hears of an acknowledgement. An expired one covers nothing, and its expiry is about every finding
+ * it was written for: one that has outgrown its actions still fails, and "it matches no finding" would hide that.
+ * A live one hears only of the findings it takes over: those another acknowledgement (one in code, applied first)
+ * already covers are not its doing, so they must not make it look as if it held in their stack.
+ */
+function reportedTo(ack: Acknowledgement, findings: readonly Finding[], now: Date): Finding[] {
+  if (isExpired(ack, now)) return findings.filter((f) => writtenFor(ack, f));
+  return findings.filter((f) => !f.acknowledged && matches(ack, f));
+}
+
+/**
  * Only the marking half of `applyAcknowledgements`: findings covered by a live acknowledgement are marked, and
- * `onMatch` hears of every acknowledgement (live or expired) with the findings it matches, so a caller applying
- * acknowledgements stack by stack can report expiries once, over all stacks.
+ * `onMatch` hears of every acknowledgement with the findings it is about (see `reportedTo`), so a caller applying
+ * acknowledgements stack by stack can report expiries and unscoped acknowledgements once, over all stacks.
  */
 export function markAcknowledged(
   findings: readonly Finding[],
@@ -91,7 +115,7 @@ export function markAcknowledged(
   if (acks.length === 0) return findings as Finding[];
   if (onMatch) {
     for (const ack of acks) {
-      const matched = findings.filter((f) => matches(ack, f));
+      const matched = reportedTo(ack, findings, now);
       if (matched.length > 0) onMatch(ack, matched);
     }
   }
@@ -128,14 +152,18 @@ function someOf(actions: readonly string[]): string {
  */
 function withOutgrown(f: Finding, ack: Acknowledgement): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
-  const extra = unacceptedActions(ack, f);
   const accepted = someOf(ack.actions ?? []);
+  const extra = someOf(unacceptedActions(ack, f));
+  // A configuration finding has no action to name: say why a list of actions does not reach it.
+  const configuration = f.actions.length === 0;
+  const why = configuration
+    ? `this finding is about the principal's configuration and reports no actions, which only an acknowledgement without "actions" (or with "*") covers.`
+    : `this finding also reports ${extra}, so it is not covered.`;
+  const not = configuration ? "a finding that reports no actions" : extra;
   return {
     ...f,
-    message:
-      `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} accepts ${accepted} only; ` +
-      `this finding also reports ${someOf(extra)}, so it is not covered.`,
-    evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} accepts ${accepted}; not ${someOf(extra)}` }],
+    message: `${f.message} The acknowledgement of ${ack.ruleId} for ${ack.principal} in ${source} accepts ${accepted} only; ${why}`,
+    evidence: [...f.evidence, { step: "acknowledgement", address: ack.principal, detail: `${source} accepts ${accepted}; not ${not}` }],
   };
 }
 
@@ -181,12 +209,16 @@ export function unscopedFinding(ack: Acknowledgement, stacks: readonly string[],
   });
 }
 
-export function expiredFinding(ack: Acknowledgement, covered: readonly Finding[]): Finding {
+/**
+ * The error for an expired acknowledgement. `named` are the findings it was written for (see `writtenFor`), whether
+ * or not it would still cover them: one that outgrew its actions is still a finding it is about.
+ */
+export function expiredFinding(ack: Acknowledgement, named: readonly Finding[]): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const readable = expiryInstant(ack.expires ?? "") !== undefined;
   const when = readable ? `expired on ${ack.expires}` : `has an unreadable expiry date ${JSON.stringify(ack.expires)}`;
-  const scope = covered.length > 0 ? `it no longer covers ${findingsText(covered.length)}` : "it matches no finding any more";
-  return aboutAcknowledgement(ack, covered, {
+  const scope = named.length > 0 ? `it no longer covers ${findingsText(named.length)}` : "it matches no finding any more";
+  return aboutAcknowledgement(ack, named, {
     ruleId: ACKNOWLEDGEMENT_EXPIRED,
     severity: "error",
     detail: `${ack.ruleId} acknowledged in ${source} because "${ack.reason}"; ${when}`,

@@ -40,6 +40,12 @@ function typeName(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** What a list too short holds: usually nothing at all. */
+function itemsText(v: unknown): string {
+  const n = Array.isArray(v) ? v.length : 0;
+  return n === 0 ? "an empty list" : `${n} item${n === 1 ? "" : "s"}`;
+}
+
 const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
 /** One ajv error as `key: what is wrong`. */
@@ -62,8 +68,10 @@ export function describeError(e: ErrorObject): string {
       return `${keyPath(e.instancePath)}: must be at least ${String(p.limit)} characters long (got ${
         typeof e.data === "string" ? e.data.length : 0
       })`;
-    case "minItems":
-      return `${keyPath(e.instancePath)}: must list at least ${String(p.limit)} (got an empty list)`;
+    case "minItems": {
+      const limit = Number(p.limit);
+      return `${keyPath(e.instancePath)}: must list at least ${limit} item${limit === 1 ? "" : "s"} (got ${itemsText(e.data)})`;
+    }
     case "enum":
       return `${keyPath(e.instancePath)}: must be one of ${(p.allowedValues as unknown[])
         .map((v) => JSON.stringify(v))
@@ -115,6 +123,11 @@ export function parseConfig(json: unknown, file: string): BlastwallConfig {
     }
   });
   return config;
+}
+
+/** Whether `id` names a rule (a check rule, a plan gate rule or one of the runner's own), as a config's ids must. */
+export function isRuleId(id: string): boolean {
+  return ruleIds().has(id);
 }
 
 /** Every rule id, the check rules' first; the rest (plan gate, runner) loads on the first id that is not one of them. */

@@ -18,6 +18,12 @@ export interface Evidence {
   readonly location?: string;
 }
 
+/**
+ * An IAM action name or glob, as an acknowledgement may list it: the rule of the config schema, which `acknowledge()`
+ * and the reader of acknowledgements in the synthesized JSON apply too, so all three accept the same lists.
+ */
+export const ACK_ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
+
 export interface Acknowledgement {
   readonly ruleId: string;
   /** Terraform address of the principal (or resource) the finding is about; `*` is not accepted. */

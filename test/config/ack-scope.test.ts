@@ -98,7 +98,7 @@ describe("the config's actions and resource", () => {
   });
   test.each([
     [{ actions: ["DeleteSnapshot"] }, 'b.json: acknowledgements[0].actions[0]: must be an IAM action name or glob such as ec2:DeleteSnapshot or ec2:Delete* (got "DeleteSnapshot")'],
-    [{ actions: [] }, "b.json: acknowledgements[0].actions: must list at least 1 (got an empty list)"],
+    [{ actions: [] }, "b.json: acknowledgements[0].actions: must list at least 1 item (got an empty list)"],
     [{ actions: "ec2:DeleteSnapshot" }, 'b.json: acknowledgements[0].actions: must be an array, not string "ec2:DeleteSnapshot"'],
     [{ resource: "aws_iam_role_policy.*" }, 'b.json: acknowledgements[0].resource: must be one exact Terraform address, without * or ? (got "aws_iam_role_policy.*")'],
   ])("refuse %j with one line naming the key", (extra, message) => {
