@@ -1,5 +1,5 @@
 import type { BlastwallConfig } from "./config-types";
-import type { Acknowledgement, Finding, FindingDraft } from "./findings";
+import { ACK_ACTION, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument } from "./iam/types";
@@ -120,15 +120,18 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
       // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
       // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
       if (typeof a?.reason !== "string" || visibleLength(a.reason) < MIN_REASON) continue;
-      // A limit that cannot be read is not widened to no limit: the acknowledgement is not one.
+      // A limit that cannot be read is not widened to no limit: the acknowledgement is not one. An item the config
+      // schema would refuse (`DeleteVolume`, `ec2 :Delete*`) is such a limit too.
       const actions = a.actions as unknown;
-      if (actions !== undefined && !(Array.isArray(actions) && actions.length > 0 && actions.every((x) => typeof x === "string"))) continue;
+      if (actions !== undefined && !(Array.isArray(actions) && actions.length > 0 && actions.every((x) => typeof x === "string" && ACK_ACTION.test(x)))) continue;
       if (a.resource !== undefined && typeof a.resource !== "string") continue;
       out.push({
         ruleId: String(a.ruleId),
         principal: r.address,
         reason: String(a.reason ?? ""),
-        expires: typeof a.expires === "string" ? a.expires : undefined,
+        // An expiry that is not a string is unreadable, not absent: it must expire (fail closed), not hold for ever.
+        // As JSON text it can never read as a date (`20270101`, `null`, `["2027-01-01"]`), and the error shows it.
+        expires: a.expires === undefined ? undefined : typeof a.expires === "string" ? a.expires : JSON.stringify(a.expires),
         source: `construct ${r.constructPath ?? r.address}`,
         ...(actions !== undefined ? { actions: actions as string[] } : {}),
         ...(typeof a.resource === "string" ? { resource: a.resource } : {}),

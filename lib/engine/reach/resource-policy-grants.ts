@@ -6,22 +6,27 @@
  *
  * Naming the account root grants nothing on its own (the account's identity policies decide), so it is left out.
  * A policy naming a role's ARN is capped by that role's permission boundary (AWS applies the boundary's implicit
- * deny to grants made to the role ARN); one naming a user's ARN, or everyone, is not.
+ * deny to grants made to the role ARN); one naming a user's ARN, everyone, or a session of the role
+ * (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is not.
+ *
+ * An `aws_lambda_permission` is a resource policy too, of one statement: `lambda:GetFunction` returns the
+ * function's environment, so a permission naming the agent reads whatever credential that environment holds.
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
-import type { Statement } from "../iam/types";
+import type { Condition, Statement } from "../iam/types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { effectiveRights } from "../iam/evaluate";
 import { globCovers, globsIntersect } from "../iam/glob";
+import { makeSource } from "../iam/policy-json";
 import { actionUniverse } from "../universe";
 import { policyFromValue } from "../terraform/policy-documents";
-import { attributePattern, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../terraform/tokens";
 import { admittedAs, denyNames, grantsEveryone, mayName } from "../resource-policies";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
 const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly arns: (stack: TfStack, r: TfResource) => readonly string[] }>> = {
   aws_secretsmanager_secret: { attribute: "policy", arns: (stack, r) => [attributePattern(stack, r, "arn").pattern] },
-  aws_secretsmanager_secret_policy: { attribute: "policy", arns: (stack, r) => [patternOf(stack, r.values.secret_arn)] },
+  aws_secretsmanager_secret_policy: { attribute: "policy", arns: (stack, r) => [secretArnPattern(stack, r.values.secret_arn)] },
   aws_s3_bucket: { attribute: "policy", arns: (stack, r) => bucketArns(attributePattern(stack, r, "bucket").pattern) },
   aws_s3_bucket_policy: { attribute: "policy", arns: (stack, r) => bucketArns(patternOf(stack, r.values.bucket)) },
   aws_dynamodb_resource_policy: {
@@ -35,6 +40,17 @@ const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly a
 
 function patternOf(stack: TfStack, v: unknown): string {
   return typeof v === "string" && v !== "" ? resolveToPattern(stack, v).pattern : "*";
+}
+
+/**
+ * A secret policy's `secret_arn`. Written out, it may be a partial ARN (`...:secret:deploy-key`), which names the
+ * secret of that name whatever random suffix AWS added (`deploy-key-AbCdEf`): it is read as a prefix. That may take
+ * in a secret with a longer name too, which only makes the policy grant more reads: the safe direction.
+ */
+function secretArnPattern(stack: TfStack, v: unknown): string {
+  const pattern = patternOf(stack, v);
+  const literal = typeof v === "string" && !hasInterpolation(v);
+  return literal && !pattern.endsWith("*") ? `${pattern}*` : pattern;
 }
 
 /** A bucket policy's `bucket` is a name (an ARN is accepted too): the bucket and its objects. */
@@ -65,7 +81,77 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
       list.push({ arns: arns(stack, res), allows, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) });
     }
   }
+  for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
+    const pol = lambdaPermission(stack, res);
+    if (pol) list.push(pol);
+  }
   policies.set(stack, (out = list));
+  return out;
+}
+
+/**
+ * An `aws_lambda_permission` as the statement AWS adds to the function's policy: `principal` may call `action` on
+ * the function. What cannot be read exactly is read wide (fail closed): anyone, every Lambda action, any function.
+ * A service principal (`events.amazonaws.com`) is no role or user of the stack, so its permission is left out.
+ */
+function lambdaPermission(stack: TfStack, res: TfResource): AttachedPolicy | undefined {
+  const v = res.values;
+  const principal = exactOr(stack, v.principal, "*");
+  if (isServicePrincipal(principal)) return undefined;
+  const arns = [functionArn(stack, v.function_name)];
+  const statement: Statement = {
+    source: makeSource(res.address, 0, typeof v.statement_id === "string" ? v.statement_id : undefined, undefined, res.constructPath),
+    effect: "Allow",
+    actions: [exactOr(stack, v.action, "lambda:*").toLowerCase()],
+    resources: arns,
+    principals: [{ type: "AWS", identifiers: [principal] }],
+    conditions: permissionConditions(v),
+    // A principal resolved from a reference stands for the value it will take, as in a policy document.
+    ...(typeof v.principal === "string" && hasInterpolation(v.principal) ? { approximatePrincipals: true } : {}),
+  };
+  return { arns, allows: [statement], denies: [] };
+}
+
+/** The value when it resolves exactly, else the wide reading given. */
+function exactOr(stack: TfStack, v: unknown, wide: string): string {
+  if (typeof v !== "string" || v === "") return wide;
+  const r = resolveToPattern(stack, v);
+  return r.exact ? r.pattern : wide;
+}
+
+/** `events.amazonaws.com`, `lambda.alexa-appkit.amazon.com`: a service, not an ARN, an account id or everyone. */
+const isServicePrincipal = (p: string) => p !== "*" && !p.startsWith("arn:") && !/^\d{12}$/.test(p) && p.includes(".");
+
+/**
+ * The ARN pattern of the function a permission is on: the function's own when `function_name` refers to one of the
+ * stack, else from the name, partial ARN or ARN written. A qualifier (`:prod`, a version) is read as the function:
+ * a version holds the environment the function had when it was published, which is what the stack shows.
+ */
+function functionArn(stack: TfStack, v: unknown): string {
+  const ref = refTarget(v);
+  const fn = ref && stack.byAddress.get(ref.address);
+  if (fn && fn.type === "aws_lambda_function") return attributePattern(stack, fn, "arn").pattern;
+  const written = exactOr(stack, v, "*");
+  if (written === "*") return "*";
+  if (written.startsWith("arn:")) return written.split(":").slice(0, 7).join(":");
+  const partial = /^([0-9]{12}):function:([^:]+)/.exec(written);
+  if (partial) return `arn:aws:lambda:*:${partial[1]}:function:${partial[2]}`;
+  return `arn:aws:lambda:*:*:function:${written.split(":")[0]}`;
+}
+
+/**
+ * The conditions AWS writes into the function's policy for `source_arn`, `source_account` and `principal_org_id`.
+ * A conditional Allow still counts (its condition may hold); they are kept so the grant reads as conditional.
+ */
+function permissionConditions(v: Readonly<Record<string, unknown>>): Condition[] {
+  const out: Condition[] = [];
+  const add = (arg: string, operator: string, key: string) => {
+    const value = v[arg];
+    if (value !== undefined && value !== null && value !== "") out.push({ operator, key, values: [String(value)] });
+  };
+  add("source_arn", "ArnLike", "AWS:SourceArn");
+  add("source_account", "StringEquals", "AWS:SourceAccount");
+  add("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
   return out;
 }
 
@@ -86,8 +172,7 @@ export function resourcePolicyGrantsTo(stack: TfStack, p: PrincipalNode, action:
     for (const allow of pol.allows) {
       const candidate = { arnPattern: p.arnPattern };
       if (!mayName(allow, candidate)) continue;
-      // The boundary caps a grant to the role's ARN; not one to everyone (it reaches the session itself).
-      const boundary = p.kind === "role" && !grantsEveryone(allow) ? p.boundary?.document.statements : undefined;
+      const boundary = p.kind === "role" && boundaryCaps(allow, p) ? p.boundary?.document.statements : undefined;
       for (const c of admittedAs(allow, candidate)) {
         const rights = effectiveRights({
           principal: allow.source.address,
@@ -103,6 +188,20 @@ export function resourcePolicyGrantsTo(stack: TfStack, p: PrincipalNode, action:
     }
   }
   return out;
+}
+
+const CI = { caseInsensitive: true } as const;
+
+/**
+ * AWS caps a grant to the role's ARN by the role's permission boundary, but not one to everyone or to one of its
+ * sessions (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`): those reach the session itself. So the boundary
+ * holds only when no identifier may be either. Any identifier that may be a session of a role of this name counts,
+ * whichever account it says (the stack's is unknown): leaving the boundary out only reads more.
+ */
+function boundaryCaps(s: Statement, p: PrincipalNode): boolean {
+  if (grantsEveryone(s)) return false;
+  const session = `arn:*:sts::*:assumed-role/${p.name}/*`;
+  return !(s.principals ?? []).some((spec) => spec.identifiers.some((id) => globsIntersect(id, session, CI)));
 }
 
 /**
