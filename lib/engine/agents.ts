@@ -90,17 +90,26 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
 
 /**
  * Decides whether a role or user outside the stack, known only by the name or ARN the stack writes, is an AI agent:
- * an ARN under the `/agents/` path, or a name the config's `agents.names` selects. Tags and addresses cannot be
- * read for it. Returns the reason, for the report.
+ * an ARN under the `/agents/` path, or a name the config's `agents.names` selects. An ARN with parts known only at
+ * apply time (`role/agents/${var.n}`, a `data.aws_iam_role`'s ARN) counts when it may be one (fail closed, as for the
+ * stack's own principals). Tags and addresses cannot be read for it. Returns the reason, for the report.
  */
 export function outsideAgentSelector(config: BlastwallConfig): (kind: "role" | "user", literal: string) => string | undefined {
   const names = config.agents?.names ?? [];
   return (kind, literal) => {
-    const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}(/(?:.*/)?)([^/]+)$`).exec(literal);
-    const path = arn ? arn[1] : undefined;
-    const name = arn ? arn[2] : literal;
-    if (path !== undefined && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} in ${literal} (the path the guardrail SCPs treat as agents)`;
-    const hit = names.find((g) => globMatch(g, name, { caseInsensitive: false }));
-    return hit === undefined ? undefined : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
+    const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}/(.*)$`).exec(literal);
+    const rest = arn ? arn[1] : literal;
+    // Path and name: `agents/` + `coder`. A name computed at apply time is one name (IAM names hold no `/`), so a
+    // wildcard there leaves the path as written; one in the path part may make it anything.
+    const at = rest.lastIndexOf("/");
+    const path = arn ? `/${rest.slice(0, at + 1)}` : undefined;
+    const name = rest.slice(at + 1);
+    const wildPath = path !== undefined && /[*?]/.test(path);
+    if (path !== undefined && !wildPath && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} in ${literal} (the path the guardrail SCPs treat as agents)`;
+    if (wildPath && globsIntersect(path!.toLowerCase(), `${AGENT_PATH}*`)) return `${literal} may be under the path ${AGENT_PATH} (the path the guardrail SCPs treat as agents): part of it is known only at apply time`;
+    const wildName = /[*?]/.test(name);
+    const hit = names.find((g) => (wildPath ? true : wildName ? globsIntersect(g, name) : globMatch(g, name, { caseInsensitive: false })));
+    if (hit === undefined) return undefined;
+    return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };
 }

@@ -214,8 +214,10 @@ export function reachFindings(ctx: RuleContext): ReachResults {
     return k === 1 ? (agentNodes.has(v) ? DANGER_AGENT : DANGER) : k === 3 ? UNKNOWN : 0;
   };
   const regions = shared.length > 0 ? regionsOf(graph, starts, 3, classOf) : undefined;
+  // Per component of the organisation: the actions of everything it reaches (the same for every agent).
+  const behindCache = new Map<number, string[]>();
   for (const agent of ctx.analysis.agents) {
-    const linked = regions && !writers.has(agent) && linkFindings(ctx, graph, regions, agent, out);
+    const linked = regions && !writers.has(agent) && linkFindings(ctx, graph, regions, agent, out, behindCache);
     if (!linked) searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
   }
   results.set(ctx.analysis, out);
@@ -227,7 +229,7 @@ export function reachFindings(ctx: RuleContext): ReachResults {
  * false, having reported nothing, in the one case the regions cannot answer: a link whose nearest dangerous
  * principals are all the agent itself, with more danger behind it; the caller then searches from the agent.
  */
-function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults): boolean {
+function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults, behindCache: Map<number, string[]>): boolean {
   const s = graph.numberOf(agent.address);
   const { edges, targets } = graph.outOf(s);
   // What the agent reaches in all, per kind of finding: read once, however many links lead on.
@@ -245,6 +247,20 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     return { count: all.length - (all.includes(first) ? 1 : 0), names, scope: "all" };
   };
   const selfDanger = regions.classOf(s) === DANGER_AGENT;
+  // Everything behind a link, not only its nearest principal: what an acknowledgement limited to actions is held to.
+  const behind = (h: number): string[] => {
+    const c = regions.componentOf(h);
+    let b = behindCache.get(c);
+    if (!b) {
+      const out = new Set<string>();
+      for (const v of [...regions.reachable(h, DANGER), ...regions.reachable(h, DANGER_AGENT)]) {
+        for (const a of capabilityActions(capabilityOf(ctx, ctx.analysis.byAddress.get(graph.idOf(v))!, agent, false))) out.add(a);
+      }
+      if (regions.count(h, UNKNOWN) > 0) out.add("*");
+      behindCache.set(c, (b = [...out]));
+    }
+    return b;
+  };
   const destroy: FindingDraft[] = [];
   const unknown: FindingDraft[] = [];
   const seen = new Set<number>();
@@ -260,7 +276,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     if (d) {
       const id = graph.idOf(d.target);
       const hit: Hit = { id, cap: capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, false) };
-      destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more([DANGER, DANGER_AGENT], d.target, (x) => x)));
+      destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more([DANGER, DANGER_AGENT], d.target, (x) => x), behind(h)));
       continue;
     }
     // The nearest dangerous agent behind this link may be this agent, hiding another one further on.
@@ -299,7 +315,11 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
     if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
   }
   const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
-  for (const [hop, hits] of destroyByHop) out.destroy.push(destroyFinding(ctx, agent, hop, hits[0], reach.pathTo(hits[0].id), rest(hits)));
+  for (const [hop, hits] of destroyByHop) {
+    const behind = new Set(hits.flatMap((h) => capabilityActions(h.cap!)));
+    if (unknownByHop.has(hop)) behind.add("*");
+    out.destroy.push(destroyFinding(ctx, agent, hop, hits[0], reach.pathTo(hits[0].id), rest(hits), [...behind]));
+  }
   const direct: ReachEdge[] = [];
   for (const [hop, hits] of unknownByHop) {
     if (destroyByHop.has(hop)) continue;
@@ -328,10 +348,21 @@ function moreText(m: More, what: string): string {
     : ` In all it can come to act as ${m.count} more ${kind}: ${list}.`;
 }
 
-function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More): FindingDraft {
+/** The destroy and escalation actions a capability gives, in the order its grants list them. */
+function capabilityActions(cap: Capability): string[] {
+  return [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
+}
+
+/**
+ * `behind`: the actions of every principal reached through the same first link (`*` when some of them blastwall
+ * cannot see). The finding's `actions` hold them all, so an acknowledgement limited to actions covers the whole link.
+ */
+function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More, behind: readonly string[]): FindingDraft {
   const target = ctx.analysis.byAddress.get(first.id)!;
   const cap = first.cap!;
-  const actions = [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
+  const actions = capabilityActions(cap);
+  const all = [...new Set([...actions, ...behind])];
+  const unseen = behind.includes("*") ? " Through the same first link it also reaches principals whose rights blastwall cannot see, which counts as every right." : "";
   const what = cap.destroy.length
     ? `can delete data or remove its protection (${listActions(actions)})`
     : cap.escalator === agent
@@ -342,10 +373,11 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   return {
     principal: agent.address,
     resource: first.id,
-    actions,
+    actions: all,
     message:
       `${agent.address} is an AI agent and can act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
       moreText(more, "principals with destroy rights") +
+      unseen +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
     evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: first.id, detail: listActions(actions) }],
   };

@@ -66,13 +66,13 @@ describe("a trust policy naming an agent outside the stack", () => {
 
   test("under /agents/: the agent assumes the deploy role (same account: the trust alone admits it)", () => {
     const [f] = errors(all(deployer("arn:aws:iam::111111111111:role/agents/coder")), "agent-transitive-destroy");
-    expect(f).toMatchObject({ principal: "outside:role/agents/coder", resource: "aws_iam_role.deployer" });
-    expect(f.message).toMatch(/outside:role\/agents\/coder --sts:AssumeRole--> aws_iam_role\.deployer/);
-    expect(f.evidence[0].detail).toMatch(/path \/agents\/ in arn:aws:iam::111111111111:role\/agents\/coder.*aws_iam_role\.deployer\.assume_role_policy names it/);
+    expect(f).toMatchObject({ principal: "outside:arn:aws:iam::111111111111:role/agents/coder", resource: "aws_iam_role.deployer" });
+    expect(f.message).toMatch(/outside:arn:aws:iam::111111111111:role\/agents\/coder --sts:AssumeRole--> aws_iam_role\.deployer/);
+    expect(f.evidence[0].detail).toMatch(/path \/agents\/ in arn:aws:iam::111111111111:role\/agents\/coder.*named by aws_iam_role\.deployer\.assume_role_policy/);
   });
 
   test("by a name the config selects", () => {
-    expect(errors(all(deployer("arn:aws:iam::111111111111:role/ai-helper"), NAMES), "agent-transitive-destroy").map((f) => f.principal)).toEqual(["outside:role/ai-helper"]);
+    expect(errors(all(deployer("arn:aws:iam::111111111111:role/ai-helper"), NAMES), "agent-transitive-destroy").map((f) => f.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/ai-helper"]);
   });
 
   test("written in a data source document", () => {
@@ -81,7 +81,7 @@ describe("a trust policy naming an agent outside the stack", () => {
       "aws_iam_role.deployer": { name: "deployer", assume_role_policy: "${data.aws_iam_policy_document.trust.json}" },
       "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
     });
-    expect(errors(all(json), "agent-transitive-destroy").map((f) => f.principal)).toEqual(["outside:role/agents/coder"]);
+    expect(errors(all(json), "agent-transitive-destroy").map((f) => f.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/agents/coder"]);
   });
 
   test("the control: a CI role outside /agents/ that the config does not select", () => {
@@ -99,7 +99,7 @@ describe("a trust policy naming an agent outside the stack", () => {
 
   test("an acknowledgement names it by its outside: address", () => {
     const json = deployer("arn:aws:iam::111111111111:role/agents/coder");
-    const config = { acknowledgements: [{ ruleId: "agent-transitive-destroy", principal: "outside:role/agents/coder", reason: "break-glass deployer, reviewed by the platform team" }] };
+    const config = { acknowledgements: [{ ruleId: "agent-transitive-destroy", principal: "outside:arn:aws:iam::111111111111:role/agents/coder", reason: "break-glass deployer, reviewed by the platform team" }] };
     expect(errors(all(json, config))).toEqual([]);
   });
 });
@@ -113,6 +113,73 @@ describe("a resource policy naming an agent outside the stack", () => {
         policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/coder" }, Action: "s3:DeleteBucket", Resource: "arn:aws:s3:::prod-data" }),
       },
     });
-    expect(errors(all(json), "resource-policy-grant").map((f) => f.principal)).toEqual(["outside:role/agents/coder"]);
+    expect(errors(all(json), "resource-policy-grant").map((f) => f.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/agents/coder"]);
+  });
+});
+
+describe("outside agents the first reading missed (red-team round 11)", () => {
+  const ADMIN = { "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } };
+  const trusting = (principal: unknown, extra: Record<string, Obj> = {}, top: Obj = {}) =>
+    tf({ "aws_iam_role.deployer": { name: "deployer", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }) }, ...ADMIN, ...extra }, top);
+  const principals = (json: Obj, config = {}) => [...new Set(errors(all(json, config)).map((f) => f.principal))];
+  const CODER = "arn:aws:iam::111111111111:role/agents/coder";
+
+  test("an agent ARN held in a variable or a local", () => {
+    expect(principals(trusting("${var.agent}", {}, { variable: { agent: { default: CODER } } }))).toEqual([`outside:${CODER}`]);
+    expect(principals(trusting("${local.agent}", {}, { locals: { agent: CODER } }))).toEqual([`outside:${CODER}`]);
+  });
+
+  test("an agent ARN in a document merged in through source_policy_documents", () => {
+    const json = tf({
+      "data.aws_iam_policy_document.base": { statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [CODER] }] }] },
+      "data.aws_iam_policy_document.trust": { source_policy_documents: ["${data.aws_iam_policy_document.base.json}"] },
+      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: "${data.aws_iam_policy_document.trust.json}" },
+      ...ADMIN,
+    });
+    expect(principals(json)).toEqual([`outside:${CODER}`]);
+  });
+
+  test("a policy attached by bare name belongs to the agent a trust names by ARN", () => {
+    const json = trusting(CODER, { "aws_iam_role_policy.p": { role: "coder", policy: DELETE } });
+    const f = errors(all(json), "agent-destroy-right");
+    expect(f.map((x) => [x.principal, x.resource])).toEqual([[`outside:${CODER}`, "aws_iam_role_policy.p"]]);
+  });
+
+  test("an ARN under /agents/ whose name is known only at apply time", () => {
+    const json = trusting("arn:aws:iam::111111111111:role/agents/${var.n}", {}, { variable: { n: { type: "string" } } });
+    expect(principals(json)).toEqual(["outside:arn:aws:iam::111111111111:role/agents/{computed}"]);
+  });
+
+  test("a role of the stack whose name is computed does not hide an agent at another path", () => {
+    const other = { "aws_iam_role.other": { name: "${var.n}", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) } };
+    expect(principals(trusting(CODER, other, { variable: { n: { type: "string" } } }))).toEqual([`outside:${CODER}`]);
+  });
+
+  test("a role of the stack with the same name in another account does not hide the agent", () => {
+    const coder = { "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) } };
+    const pinned = (account: string) => ({ provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+    expect(principals(trusting(CODER, coder, pinned("222222222222")))).toContain(`outside:${CODER}`);
+    // The control: pinned to the trust's account, the stack's own role is the one named.
+    expect(principals(trusting(CODER, coder, pinned("111111111111")))).not.toContain(`outside:${CODER}`);
+  });
+
+  test("two agents of one name in different accounts stay two", () => {
+    const json = trusting("arn:aws:iam::111111111111:role/ai-x", {
+      "aws_kms_key.k": { policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:role/ops/ai-x" }, Action: "kms:ScheduleKeyDeletion", Resource: "*" }) },
+    });
+    const byRule = errors(all(json, NAMES)).map((f) => `${f.ruleId} ${f.principal}`).sort();
+    expect(byRule).toEqual(["agent-transitive-destroy outside:arn:aws:iam::111111111111:role/ai-x", "resource-policy-grant outside:arn:aws:iam::222222222222:role/ops/ai-x"]);
+  });
+
+  test("a role session ARN in a key policy names the agent role", () => {
+    const json = tf({ "aws_kms_key.k": { policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:sts::111111111111:assumed-role/ai-x/s1" }, Action: "kms:ScheduleKeyDeletion", Resource: "*" }) } });
+    expect(principals(json, NAMES)).toEqual(["outside:arn:aws:iam::111111111111:role/ai-x"]);
+  });
+
+  test("an access key or console password made for an outside agent user, with nothing else", () => {
+    for (const type of ["aws_iam_access_key", "aws_iam_user_login_profile"]) {
+      const f = errors(all(tf({ [`${type}.k`]: { user: "ai-bot" } }), NAMES), "agent-long-lived-keys");
+      expect(f.map((x) => [x.principal, x.resource])).toEqual([["outside:user/ai-bot", `${type}.k`]]);
+    }
   });
 });

@@ -31,7 +31,7 @@ describe("trust naming a role session", () => {
       "aws_iam_role.deployer": { name: "deployer", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: ["arn:aws:sts::111111111111:assumed-role/ai-coder/s1"] }, Action: "sts:AssumeRole" }) },
       "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
     });
-    expect(reaches(json, { agents: { names: ["ai-*"] } }).map((f) => f.principal)).toEqual(["outside:role/ai-coder"]);
+    expect(reaches(json, { agents: { names: ["ai-*"] } }).map((f) => f.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/ai-coder"]);
     expect(reaches(json)).toEqual([]);
   });
 });

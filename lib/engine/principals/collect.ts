@@ -24,6 +24,7 @@ import { providerAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES } from "../resource-policies";
+import { OutsideMentions, type OutsideAgent, type OutsideKind } from "./outsiders";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
 export interface CollectOptions {
@@ -35,7 +36,7 @@ export interface CollectOptions {
    * Why a role or user outside the stack, known only by the name or ARN the stack gives (a policy attached by name,
    * a trust or resource policy naming its ARN), is an AI agent; undefined when it is not one.
    */
-  readonly isOutsideAgent?: (kind: "role" | "user", literal: string) => string | undefined;
+  readonly isOutsideAgent?: (kind: OutsideKind, literal: string) => string | undefined;
 }
 
 export interface CollectResult {
@@ -264,13 +265,15 @@ class Collector {
   private readonly inlineManagers = new Map<Builder, ExclusiveManager[]>();
   private readonly managedManagers = new Map<Builder, ExclusiveManager[]>();
   private readonly exclusiveAttachments: ExclusiveAttachment[] = [];
-  /** Agents outside the stack the stack gives something to, by kind and lower-case name (IAM names are unique per kind). */
-  private readonly outsiders = new Map<string, Outsider>();
+  /** Principals outside the stack that the stack names, gathered for `OutsideMentions.agents`. */
+  private readonly outside: OutsideMentions | undefined;
 
   constructor(
     private readonly stack: TfStack,
     private readonly opts: CollectOptions,
-  ) {}
+  ) {
+    this.outside = opts.isOutsideAgent ? new OutsideMentions(opts.isOutsideAgent, providerAccount(stack, "aws")) : undefined;
+  }
 
   run(): CollectResult {
     const s = this.stack;
@@ -319,62 +322,47 @@ class Collector {
     each("aws_iam_group_membership", (r) => this.groupMembership(r, groupPolicies));
     each("aws_iam_user_group_membership", (r) => this.userGroupMembership(r, groupPolicies));
 
-    if (this.opts.isOutsideAgent) this.namedOutsiders();
     const principals: PrincipalNode[] = this.builders.map((b) => new Principal(b));
-    for (const o of this.outsiders.values()) principals.push(new Principal(outsiderBuilder(o)));
+    if (this.outside) {
+      this.mentionOutsiders(this.outside);
+      for (const a of this.outside.agents(this.builders)) principals.push(new Principal(outsiderBuilder(a)));
+    }
     return { principals, unresolved: this.unresolved };
   }
 
   // ---------------------------------------------------------------------------------------------------
   // Agents outside the stack
 
-  /** The outside agent a literal (name or ARN) stands for, created on first mention; undefined when it is no agent. */
-  private outsider(kind: "role" | "user", literal: string): Outsider | undefined {
-    const reason = this.opts.isOutsideAgent?.(kind, literal);
-    if (reason === undefined) return undefined;
-    const name = principalNameOf(literal, kind);
-    const key = `${kind}:${name.toLowerCase()}`;
-    let o = this.outsiders.get(key);
-    if (!o) this.outsiders.set(key, (o = { kind, name, arn: undefined, reason, identity: [], mentions: [] }));
-    // The ARN, when one names it, also tells its path (a name alone does not).
-    if (o.arn === undefined && ARN_OF[kind].test(literal)) o.arn = literal;
-    return o;
-  }
-
   /**
-   * Roles and users outside the stack that trust and resource policies name by ARN: an agent among them can assume
-   * the role (within one account a trust naming its ARN needs no identity Allow) or use the resource.
+   * What the stack says of principals outside it besides attachments: ARNs its trust and resource policies name, and
+   * users it makes access keys or console passwords for (a key is an agent's credential whatever else it holds).
    */
-  private namedOutsiders(): void {
+  private mentionOutsiders(outside: OutsideMentions): void {
     const name = (holder: string, doc: PolicyDocument) => {
       for (const st of doc.statements) {
         if (st.effect !== "Allow" || st.unknown !== undefined) continue;
         for (const p of st.principals ?? []) {
-          if (p.type !== "AWS") continue;
-          for (const raw of p.identifiers) {
-            // A role session ARN names a session of the role: the role by name (its path is not in the ARN).
-            const session = /^arn:([^:]*):sts::([^:]*):assumed-role\/([^/*?]+)\/[^*?]+$/.exec(raw);
-            const id = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : raw;
-            const m = /^arn:[^:]*:iam::[^:]*:(role|user)\/[^*?]*$/.exec(id);
-            if (!m) continue;
-            const kind = m[1] as "role" | "user";
-            const hit = this.index[kind].lookup(principalNameOf(id, kind));
-            if (hit.exact.length > 0 || hit.maybe.length > 0) continue;
-            this.outsider(kind, id)?.mentions.push(holder);
-          }
+          if (p.type === "AWS") for (const id of p.identifiers) outside.named(undefined, id, holder);
         }
       }
     };
     for (const b of this.builders) {
-      if (b.kind !== "role" || !b.trust || !mentionsPrincipalArn(this.stack, b.resource.values["assume_role_policy"])) continue;
+      if (b.kind !== "role" || !b.trust || !trustMayNamePrincipals(b.resource.values["assume_role_policy"])) continue;
       b.trustDoc ??= b.trust();
       name(`${b.resource.address}.assume_role_policy`, b.trustDoc);
     }
     for (const [type, attribute] of RESOURCE_POLICIES) {
       for (const r of this.stack.byType.get(type) ?? []) {
         const value = r.values[attribute];
-        if (!mentionsPrincipalArn(this.stack, value)) continue;
+        if (value === undefined || value === null || value === "") continue;
         name(r.address, policyFromValue(this.stack, value, { address: r.address, constructPath: r.constructPath }));
+      }
+    }
+    for (const type of ["aws_iam_access_key", "aws_iam_user_login_profile"]) {
+      for (const r of this.stack.byType.get(type) ?? []) {
+        if (r.mode !== "managed") continue;
+        const t = this.resolveTarget("user", r.values["user"]);
+        if (t.kind === "outside") outside.attach("user", t.literal, undefined, r.address);
       }
     }
   }
@@ -553,12 +541,10 @@ class Collector {
   private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
     const document = () => this.existenceAdjusted(att, getDocument());
     switch (t.kind) {
-      case "outside": {
+      case "outside":
         // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
-        const o = kind === "group" ? undefined : this.outsider(kind, t.literal);
-        if (o) o.identity.push(lazyAttached(att.address, () => withVia(document(), att.address)));
+        if (kind !== "group") this.outside?.attach(kind, t.literal, lazyAttached(att.address, () => withVia(document(), att.address)), att.address);
         return;
-      }
       case "unresolved":
         this.unresolved.push({
           address: att.address,
@@ -728,16 +714,17 @@ class Collector {
 
   private join(m: TfResource, user: Target, group: Target, groupPolicies: ReadonlyMap<string, readonly AttachedPolicy[]>): void {
     if (user.kind === "outside") {
-      const o = this.outsider("user", user.literal);
-      if (!o) return;
+      const outside = this.outside;
+      if (!outside) return;
       if (group.kind === "found") {
         for (const g of [...group.nodes, ...group.maybe]) {
-          const ga = g.resource.address;
-          for (const p of groupPolicies.get(ga) ?? []) o.identity.push(attached(this.existenceAdjusted(m, withVia(p.document, `${ga} via ${m.address}`)), `${ga} via ${m.address}`));
+          const via = `${g.resource.address} via ${m.address}`;
+          for (const p of groupPolicies.get(g.resource.address) ?? []) outside.attach("user", user.literal, lazyAttached(via, () => this.existenceAdjusted(m, withVia(p.document, via))), m.address);
         }
       } else {
         const shown = group.kind === "outside" ? `"${group.name}"` : group.shown;
-        o.identity.push(attached(unknownDocument(m.address, `${m.address} adds this user to the group ${shown}, whose policies blastwall cannot see`, m.address, m.constructPath), m.address));
+        const doc = unknownDocument(m.address, `${m.address} adds this user to the group ${shown}, whose policies blastwall cannot see`, m.address, m.constructPath);
+        outside.attach("user", user.literal, attached(doc, m.address), m.address);
       }
       return;
     }
@@ -1083,54 +1070,40 @@ function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyD
   };
 }
 
-/** An AI agent outside the stack, as the stack mentions it. */
-interface Outsider {
-  readonly kind: "role" | "user";
-  readonly name: string;
-  /** Its ARN when a policy names it by one (the path is known then). */
-  arn: string | undefined;
-  readonly reason: string;
-  readonly identity: AttachedPolicy[];
-  /** Trust and resource policies that name it. */
-  readonly mentions: string[];
-}
-
-const ARN_OF = { role: /^arn:[^:]*:iam::[^:]*:role\//, user: /^arn:[^:]*:iam::[^:]*:user\// } as const;
-
-/** The address an outside agent goes by in reports: it has no Terraform address, and must not look like one. */
-export const OUTSIDE_PREFIX = "outside:";
-
-function outsiderBuilder(o: Outsider): Builder {
-  const path = o.arn ? /:(?:role|user)(\/(?:.*\/)?)[^/]+$/.exec(o.arn)?.[1] ?? "/" : "/";
-  const address = `${OUTSIDE_PREFIX}${o.kind}${path}${o.name}`;
-  const resource: TfResource = { mode: "managed", type: `aws_iam_${o.kind}`, name: o.name, address, values: { name: o.name, path } };
-  const mentioned = o.mentions.length > 0 ? `; ${[...new Set(o.mentions)].slice(0, 3).join(", ")} name${o.mentions.length === 1 ? "s" : ""} it` : "";
+/** A principal for an agent outside the stack: no resource of its own, so a stand-in that no rule mistakes for one. */
+function outsiderBuilder(a: OutsideAgent): Builder {
+  const resource: TfResource = { mode: "managed", type: `aws_iam_${a.kind}`, name: a.name, address: a.address, values: { name: a.name } };
+  const where = [...new Set(a.mentions)];
+  const mentioned = where.length > 0 ? `; named by ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}` : "";
   return {
-    kind: o.kind,
+    kind: a.kind,
     resource,
-    name: o.name,
-    nameExact: true,
-    // The account is never known; the path only when an ARN gave it (a name alone is taken to be at /).
-    arnPattern: `arn:aws:iam::*:${o.kind}${path}${o.name}`,
-    agentReason: `${o.reason}; it is not in this stack, so blastwall judges what this stack gives it${mentioned}`,
-    identity: o.identity,
+    name: a.name,
+    nameExact: !/[*?]/.test(a.name),
+    arnPattern: a.arnPattern,
+    agentReason: `${a.reason}; it is not in this stack, so blastwall judges what this stack gives it${mentioned}`,
+    identity: [...a.identity],
     boundary: undefined,
     trust: undefined,
     external: true,
     groups: [],
     tags: {},
-    notes: [`not in this stack: its own policies, boundary and trust are managed elsewhere`],
+    notes: ["not in this stack: its own policies, boundary and trust are managed elsewhere"],
   };
 }
 
 /**
- * Whether a policy value may name a role or user by ARN: its text, or the blocks of the `aws_iam_policy_document` it
- * refers to, holds `:role/` or `:user/`. Most trust policies name services or references, and are not parsed for this.
+ * Whether a trust policy may name IAM principals: anything but a well-formed trust of AWS services alone, which
+ * most roles have and which need not be parsed. Unreadable text, escapes (`"\u0041WS"` spells "AWS" unseen) and
+ * references are parsed.
  */
-function mentionsPrincipalArn(stack: TfStack, value: unknown): boolean {
-  if (value === undefined || value === null) return false;
-  const t = refTarget(value);
-  const source = t && t.kind === "data" ? stack.byAddress.get(t.address)?.values : value;
-  const text = typeof source === "string" ? source : JSON.stringify(source ?? "");
-  return /:(?:role|user)\/|:assumed-role\//i.test(text);
+export function trustMayNamePrincipals(raw: unknown): boolean {
+  return !(
+    typeof raw === "string" &&
+    /"Statement"/.test(raw) &&
+    /"Service"/.test(raw) &&
+    !raw.includes("${") &&
+    !raw.includes("\\") &&
+    !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw)
+  );
 }

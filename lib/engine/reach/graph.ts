@@ -13,6 +13,7 @@ import { providerAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS } from "./compute";
 import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
+import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
@@ -319,7 +320,9 @@ export class ReachGraph {
         : this.sessionTrusts.has(role)
           ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
           : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
-      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), which is enough within one account`);
+      // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
+      const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that it may" : "which is enough within one account";
+      if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
     }
   }
 
@@ -672,19 +675,7 @@ function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, Princ
   for (const role of roles) {
     // Most trust policies admit only AWS services; their text shows it, and parsing thousands of them would
     // dominate the analysis of a large stack. Anything that might name an IAM principal is parsed.
-    const raw = role.resource.values["assume_role_policy"];
-    // (Only a well-formed service-only trust is skipped: anything unreadable is parsed and fails closed. So is any
-    // text with an escape, where `"\u0041WS"` would spell "AWS" without showing it, and any other casing.)
-    if (
-      typeof raw === "string" &&
-      /"Statement"/.test(raw) &&
-      /"Service"/.test(raw) &&
-      !raw.includes("${") &&
-      !raw.includes("\\") &&
-      !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw)
-    ) {
-      continue;
-    }
+    if (!trustMayNamePrincipals(role.resource.values["assume_role_policy"])) continue;
     let isOpen = false;
     for (const s of role.trustPolicy?.statements ?? []) {
       if (s.unknown !== undefined || (s.effect === "Allow" && (s.notPrincipals !== undefined || s.principals === undefined))) isOpen = true;

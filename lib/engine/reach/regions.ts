@@ -33,6 +33,8 @@ export interface Regions {
    */
   nearest(v: number, cls: number, avoid: number): { readonly path: ReachEdge[]; readonly target: number } | undefined;
   classOf(v: number): number;
+  /** The strongly connected component of `v` (nodes of one component reach the same nodes); -1 when not searched. */
+  componentOf(v: number): number;
 }
 
 /** Undefined when the sets would be too large for this graph (the caller then searches per agent). */
@@ -210,6 +212,7 @@ export function regionsOf(graph: NumberedGraph, starts: readonly number[], class
   };
   return {
     classOf: (v) => (v < n ? cls[v] : 0),
+    componentOf: (v) => (v < n ? comp[v] : -1),
     reachable(v, c) {
       const s = setOf(v, c);
       if (!s) return [];

@@ -1,0 +1,174 @@
+/**
+ * AI agents outside the stack. Agents often live in another stack than the roles they use: a deploy role whose trust
+ * names `arn:aws:iam::…:role/agents/coder`, a policy attached by name to `ai-helper`, a key made for user `ai-bot`.
+ * The stack shows only what it gives them, and that is what they are judged on.
+ *
+ * Mentions are gathered first and decided once all are in: a policy attached by the bare name `coder` belongs to
+ * the agent a trust elsewhere in the stack names as `role/agents/coder`, which the name alone does not show.
+ */
+import type { AttachedPolicy, PrincipalKind } from "../analysis-types";
+import { globsIntersect } from "../iam/glob";
+
+export type OutsideKind = Exclude<PrincipalKind, "group">;
+
+/** Why a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent; undefined if not. */
+export type OutsideAgentTest = (kind: OutsideKind, literal: string) => string | undefined;
+
+/** An agent outside the stack, as the rules see it (collect.ts turns it into a principal). */
+export interface OutsideAgent {
+  readonly kind: OutsideKind;
+  /** `outside:` and the ARN as named (`{computed}` where a part is known only at apply), or `outside:role/NAME`. */
+  readonly address: string;
+  readonly name: string;
+  /** The ARN pattern: account and path when an ARN gave them, else any account and the path `/`. */
+  readonly arnPattern: string;
+  readonly reason: string;
+  readonly identity: readonly AttachedPolicy[];
+  /** Where the stack names it: trust and resource policies, attachments, credentials. */
+  readonly mentions: readonly string[];
+}
+
+export const OUTSIDE_PREFIX = "outside:";
+
+const ARN = /^arn:([^:]*):iam::([^:]*):(role|user)\/(.*)$/;
+const SESSION = /^arn:([^:]*):sts::([^:]*):assumed-role\/([^/]+)\/.+$/;
+
+interface Named {
+  readonly kind: OutsideKind;
+  readonly name: string;
+  readonly identity: AttachedPolicy[];
+  readonly mentions: string[];
+}
+
+interface ArnMention {
+  readonly kind: OutsideKind;
+  readonly pattern: string;
+  readonly mentions: string[];
+}
+
+/** What the collector knows of the stack's own principals, to tell them apart from outsiders. */
+export interface InStackPrincipal {
+  readonly kind: PrincipalKind;
+  readonly arnPattern: string;
+  readonly nameExact: boolean;
+}
+
+export class OutsideMentions {
+  private readonly names = new Map<string, Named>();
+  private readonly arns = new Map<string, ArnMention>();
+
+  constructor(
+    private readonly isAgent: OutsideAgentTest,
+    /** The account the stack's provider is pinned to, when it is. */
+    private readonly account: string | undefined,
+  ) {}
+
+  /** A policy this stack attaches to a principal outside it, named by `literal` (a name, or an ARN). */
+  attach(kind: OutsideKind, literal: string, policy: AttachedPolicy | undefined, holder: string): void {
+    const arn = ARN.exec(literal);
+    if (arn && arn[3] === kind) this.named(kind, literal, holder);
+    const name = arn && arn[3] === kind ? lastSegment(arn[4]) : literal;
+    const key = `${kind}:${name.toLowerCase()}`;
+    let n = this.names.get(key);
+    if (!n) this.names.set(key, (n = { kind, name, identity: [], mentions: [] }));
+    if (policy) n.identity.push(policy);
+    n.mentions.push(holder);
+  }
+
+  /** An ARN (or pattern) a trust or resource policy names: a role session counts as its role. */
+  named(kind: OutsideKind | undefined, identifier: string, holder: string): void {
+    const session = SESSION.exec(identifier);
+    const pattern = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : identifier;
+    const arn = ARN.exec(pattern);
+    if (!arn || (kind !== undefined && arn[3] !== kind)) return;
+    const key = normalise(pattern);
+    let m = this.arns.get(key);
+    if (!m) this.arns.set(key, (m = { kind: arn[3] as OutsideKind, pattern, mentions: [] }));
+    m.mentions.push(holder);
+  }
+
+  /** The agents among the principals mentioned that are not the stack's own. */
+  agents(principals: readonly InStackPrincipal[]): OutsideAgent[] {
+    const out = new Map<string, OutsideAgent & { identity: AttachedPolicy[]; mentions: string[] }>();
+    if (this.arns.size === 0 && this.names.size === 0) return [];
+    const inStack = new InStack(principals);
+    for (const [key, m] of this.arns) {
+      if (this.isInStack(m.kind, m.pattern, inStack)) continue;
+      const reason = this.isAgent(m.kind, m.pattern);
+      if (reason === undefined) continue;
+      const arn = ARN.exec(m.pattern)!;
+      out.set(key, { kind: m.kind, address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, name: lastSegment(arn[4]), arnPattern: m.pattern, reason, identity: [], mentions: [...m.mentions] });
+    }
+    for (const n of this.names.values()) {
+      if (this.isInStack(n.kind, `arn:aws:iam::*:${n.kind}/*${n.name}`, inStack, n.name)) continue;
+      // A bare name in this stack names a principal of the stack's account: the agents named by ARN there it may be.
+      const same = [...out.values()].filter((o) => o.kind === n.kind && this.mayBeThisAccount(o.arnPattern) && globsIntersect(lastSegment(ARN.exec(o.arnPattern)![4]), n.name, { caseInsensitive: true }));
+      if (same.length > 0) {
+        for (const o of same) {
+          o.identity.push(...n.identity);
+          o.mentions.push(...n.mentions);
+        }
+        continue;
+      }
+      const reason = this.isAgent(n.kind, n.name);
+      if (reason === undefined) continue;
+      out.set(`name:${n.kind}:${n.name.toLowerCase()}`, {
+        kind: n.kind,
+        address: `${OUTSIDE_PREFIX}${n.kind}/${n.name}`,
+        name: n.name,
+        arnPattern: `arn:aws:iam::${this.account ?? "*"}:${n.kind}/${n.name}`,
+        reason,
+        identity: [...n.identity],
+        mentions: [...n.mentions],
+      });
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * Whether the mention is one of the stack's own principals: one with an exact name at the same path (and, when
+   * both are known, in the same account). A principal whose name is computed may or may not be it; the outsider is
+   * kept then, which at worst reports one agent twice.
+   */
+  private isInStack(kind: OutsideKind, pattern: string, inStack: InStack, bareName?: string): boolean {
+    if (!this.mayBeThisAccount(pattern)) return false;
+    // A bare name: one of the stack's principals with that exact name. An ARN: the very pattern of one of them (with a
+    // computed name too), which is what a reference to it resolves to.
+    return bareName !== undefined ? inStack.names.has(`${kind}:${bareName.toLowerCase()}`) : inStack.patterns.has(`${kind}:${normaliseAccountless(pattern)}`);
+  }
+
+  private mayBeThisAccount(pattern: string): boolean {
+    const account = ARN.exec(pattern)?.[2] ?? "*";
+    return this.account === undefined || globsIntersect(account, this.account);
+  }
+}
+
+/** The stack's own principals, by exact name and by ARN pattern (account left out), per kind. */
+class InStack {
+  readonly names = new Set<string>();
+  readonly patterns = new Set<string>();
+  constructor(principals: readonly InStackPrincipal[]) {
+    for (const p of principals) {
+      this.patterns.add(`${p.kind}:${normaliseAccountless(p.arnPattern)}`);
+      if (p.nameExact) this.names.add(`${p.kind}:${lastSegment(ARN.exec(p.arnPattern)?.[4] ?? "").toLowerCase()}`);
+    }
+  }
+}
+
+function lastSegment(rest: string): string {
+  return rest.slice(rest.lastIndexOf("/") + 1);
+}
+
+/** Lower case, any partition: how two mentions of one principal compare. */
+function normalise(arn: string): string {
+  return arn.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
+}
+
+function normaliseAccountless(arn: string): string {
+  return arn.toLowerCase().replace(/^arn:[^:]*:iam::[^:]*:/, "arn:*:iam::*:");
+}
+
+/** An ARN pattern as a reader sees it: a part known only at apply time is `{computed}` (and `*` is never in an address an acknowledgement must name). */
+function shown(pattern: string): string {
+  return pattern.replace(/[*?]+/g, "{computed}");
+}
