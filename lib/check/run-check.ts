@@ -97,11 +97,14 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   // Severities the config lowers below a rule's own: each is reported, with what it hides, so the report shows it.
   const lowered = loweredSeverities(opts.config, rules);
   const hidden = new Map<string, number>();
+  // Two readings of one folder (Terraform's and OpenTofu's) are one stack to the reader: counted once, and a finding
+  // both report shown once (see `mergeReadings`).
+  const readings = new Map<string, { reading: string; findings: Finding[] }[]>();
+  const counted = new Map<string, { principals: number; agents: number; resources: number }>();
   for (const stack of stacks) {
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});
-    if (stack.reading) own = own.map((f) => ({ ...f, message: `${f.message} (${stack.reading})` }));
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
     if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
@@ -111,13 +114,23 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     own = markAcknowledged(own, scoped, now, (ack, hits) => {
       let m = matched.get(ack);
       if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));
-      m.stacks.push(label);
+      if (!m.stacks.includes(label)) m.stacks.push(label);
       for (const f of hits) m.findings.push(f);
     });
-    for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
-    principals += r.analysis.principals.length;
-    agents += r.analysis.agents.length;
-    resources += stack.resources.length;
+    const key = `${stack.name ?? ""}\u0000${stack.file}`;
+    if (stack.reading) {
+      const list = readings.get(key) ?? [];
+      list.push({ reading: stack.reading, findings: own });
+      readings.set(key, list);
+    } else for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
+    const c = counted.get(key) ?? { principals: 0, agents: 0, resources: 0 };
+    counted.set(key, { principals: Math.max(c.principals, r.analysis.principals.length), agents: Math.max(c.agents, r.analysis.agents.length), resources: Math.max(c.resources, stack.resources.length) });
+  }
+  for (const group of readings.values()) for (const f of mergeReadings(group)) findings.push(f);
+  for (const c of counted.values()) {
+    principals += c.principals;
+    agents += c.agents;
+    resources += c.resources;
   }
   for (const [ruleId, to] of lowered) findings.push(loweredFinding(ruleId, to, hidden.get(ruleId) ?? 0, opts.configSource ?? "blastwall.json"));
   for (const ack of acks) {
@@ -129,10 +142,32 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   return {
     tool: "check",
     findings,
-    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: stacks.length },
+    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size },
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/**
+ * The findings of the readings of one folder: one both readings report is shown once, as it is; one only a reading
+ * reports says which (`... (as OpenTofu reads this folder)`), since only that tool would apply what it is about.
+ */
+function mergeReadings(group: readonly { reading: string; findings: readonly Finding[] }[]): Finding[] {
+  const keyOf = (f: Finding) => JSON.stringify([f.ruleId, f.severity, f.principal, f.resource, f.actions, f.message, f.acknowledged ?? null]);
+  const seen = new Map<string, number>();
+  for (const g of group) for (const k of new Set(g.findings.map(keyOf))) seen.set(k, (seen.get(k) ?? 0) + 1);
+  const out: Finding[] = [];
+  const shown = new Set<string>();
+  for (const g of group) {
+    for (const f of g.findings) {
+      const k = keyOf(f);
+      if (seen.get(k) === group.length) {
+        if (!shown.has(k)) out.push(f);
+        shown.add(k);
+      } else out.push({ ...f, message: `${f.message} (${g.reading})` });
+    }
+  }
+  return out;
 }
 
 export async function checkPaths(paths: readonly string[], opts: CheckOptions & { readonly varFiles?: readonly string[] }): Promise<Report> {

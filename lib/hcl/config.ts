@@ -314,7 +314,8 @@ export function configFiles(absDir: string, display: string, tool: ConfigTool = 
       code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "is not a directory" : code === "EACCES" || code === "EPERM" ? "cannot be read: permission denied" : `cannot be read (${code ?? String(e)})`;
     throw new InputError(display, why);
   }
-  const tofu = tool === "opentofu" ? new Set(entries.filter(isTofuName)) : undefined;
+  // OpenTofu picks regular files first: a directory named `x.tofu` shadows nothing.
+  const tofu = tool === "opentofu" ? new Set(entries.filter((e) => isTofuName(e) && isRegularFile(join(absDir, e)))) : undefined;
   const read = (e: string) => {
     if (isIgnoredFile(e)) return false;
     if (e.endsWith(".tf") || e.endsWith(".tf.json")) return !tofu?.has(e.replace(/\.tf(\.json)?$/, ".tofu$1"));
@@ -330,6 +331,14 @@ export function configFiles(absDir: string, display: string, tool: ConfigTool = 
       }
     })
     .sort(byteOrder);
+}
+
+function isRegularFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Terraform skips hidden files (`.x.tf`): an override or a Deny in one never takes effect, so it must not count. */

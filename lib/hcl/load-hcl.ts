@@ -188,7 +188,14 @@ export function holdsOnlyTofu(dir: string): boolean {
   } catch {
     return false; // loadHcl says why
   }
-  return names.some(isTofuName) && !names.some((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && !isIgnoredFile(n));
+  const file = (n: string) => {
+    try {
+      return statSync(join(dir, n)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  return names.some((n) => isTofuName(n) && file(n)) && !names.some((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && !isIgnoredFile(n) && file(n));
 }
 
 /** `loadHcl(dir).stack`: what `blastwall check DIR` analyses. */

@@ -4,7 +4,9 @@
  * `.tofu` files is judged both ways: a grant in a `.tofu` file must not pass unseen.
  */
 import { checkPaths } from "../../lib/check/run-check";
-import { agentRules } from "../../lib/rules";
+import { agentRules, allRules } from "../../lib/rules";
+import { mkdirSync } from "fs";
+import { join } from "path";
 import { dir, destroy } from "./helpers";
 
 const AGENT = `
@@ -82,4 +84,70 @@ describe("folders with OpenTofu files", () => {
     });
     expect(await destroy(d)).toEqual(["s3:DeleteBucket"]);
   });
+
+  test("a finding both readings report is shown once, without a reading; the folder counts as one", async () => {
+    const r = await checkPaths([dir({ "main.tf": AGENT, "extra.tofu": DELETE })], { config: {}, rules: allRules });
+    const boundary = r.findings.filter((x) => x.ruleId === "agent-role-boundary");
+    expect(boundary).toHaveLength(1);
+    expect(boundary[0].message).not.toMatch(/reads this folder/);
+    expect(r.summary).toMatchObject({ files: 1, agentPrincipals: 1 });
+  });
+
+  test("an acknowledgement without a stack, in a folder read twice, is not reported as holding in several stacks", async () => {
+    const config = { acknowledgements: [{ ruleId: "agent-role-boundary", principal: "aws_iam_role.agent", reason: "boundary comes from the platform module" }] };
+    const r = await checkPaths([dir({ "main.tf": AGENT, "extra.tofu": "" })], { config, rules: allRules });
+    expect(r.findings.map((x) => x.ruleId)).not.toContain("acknowledgement-unscoped");
+  });
+
+  test("a directory named x.tofu shadows no x.tf file, and one named x.tf makes no Terraform reading", async () => {
+    const d = dir({ "x.tf": DELETE.replace("aws_iam_role.agent.name", '"agent"'), "y.tofu": AGENT });
+    mkdirSync(join(d, "x.tofu"));
+    expect(await destroy(d)).toEqual(["ec2:DeleteVolume"]);
+    const k = dir({ "main.tofu": AGENT + DELETE });
+    mkdirSync(join(k, "legacy.tf"));
+    expect(await destroy(k)).toEqual(["ec2:DeleteVolume"]);
+  });
 });
+
+describe("OpenTofu's lifecycle { enabled = false }", () => {
+  const BOUNDED = `
+resource "aws_iam_policy" "boundary" {
+  name   = "boundary"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }, { Effect = "Deny", Action = "ec2:Delete*", Resource = "*" }] })
+  lifecycle {
+    enabled = ENABLED
+  }
+}
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  assume_role_policy   = "{}"
+  permissions_boundary = aws_iam_policy.boundary.arn
+  tags                 = { "blastwall:agent" = "true" }
+}
+`;
+  test("a boundary that is not created caps nothing", async () => {
+    expect(await destroy(dir({ "main.tofu": BOUNDED.replace("ENABLED", "false") + DELETE }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("the control: an enabled boundary caps the delete", async () => {
+    expect(await destroy(dir({ "main.tofu": BOUNDED.replace("ENABLED", "true") + DELETE }))).toEqual([]);
+  });
+
+  test("a boundary that may not be created (a variable) caps nothing either", async () => {
+    expect(await destroy(dir({ "main.tofu": `variable "on" { type = bool }\n` + BOUNDED.replace("ENABLED", "var.on") + DELETE }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a Deny policy that is not created denies nothing", async () => {
+    const guard = `
+resource "aws_iam_role_policy" "guard" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:DeleteVolume", Resource = "*" }] })
+  lifecycle {
+    enabled = false
+  }
+}
+`;
+    expect(await destroy(dir({ "main.tf": AGENT + DELETE + guard }))).toEqual(["ec2:DeleteVolume"]);
+  });
+});
+

@@ -878,7 +878,12 @@ class Collector {
   /** The document a policy ARN (literal, or a reference to an `aws_iam_policy`) stands for. Never undefined. */
   private documentForArn(value: unknown, via: string, holder: TfResource): PolicyDocument {
     const r = this.resolveArn(value, holder);
-    if (r.kind === "policy") return withVia(this.policyDocument(r.policy), via);
+    if (r.kind === "policy") {
+      // A policy that may not be created is no boundary and no sure grant (OpenTofu makes the reference null).
+      const e = existence(this.stack, r.policy);
+      if (e !== "yes") return unknownDocument(r.policy.address, `${r.policy.address} ${e === "no" ? "is not created (lifecycle.enabled = false or count = 0)" : `may not be created (it ${e.maybe})`}`, via, r.policy.constructPath);
+      return withVia(this.policyDocument(r.policy), via);
+    }
     if (r.kind === "literal") return this.documentForLiteralArn(r.arn, via, holder);
     const address = r.at?.address ?? holder.address;
     return unknownDocument(address, r.reason, via, address === holder.address ? holder.constructPath : undefined);
@@ -1013,6 +1018,14 @@ class Collector {
  * without them or with literal non-zero ones, else `{ maybe }` naming the expression.
  */
 export function existence(stack: TfStack, r: TfResource): "yes" | "no" | { readonly maybe: string } {
+  // OpenTofu's `lifecycle { enabled = false }` (1.11+): the resource is not created, and references to it are null.
+  const enabled = r.lifecycle?.["enabled"];
+  if (enabled !== undefined && enabled !== null && enabled !== true) {
+    if (enabled === false) return "no";
+    const rp = typeof enabled === "string" ? resolveToPattern(stack, enabled) : undefined;
+    if (rp?.exact && rp.pattern === "false") return "no";
+    if (!(rp?.exact && rp.pattern === "true")) return { maybe: `has lifecycle.enabled = ${typeof enabled === "string" ? showExpr(enabled) : JSON.stringify(enabled)}` };
+  }
   const count = r.values["count"];
   if (count !== undefined && count !== null) {
     if (typeof count === "number") return count > 0 ? "yes" : "no";
