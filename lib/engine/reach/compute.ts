@@ -48,15 +48,26 @@ export interface HijackTarget {
   readonly actions: readonly string[];
   readonly roleAttribute: string;
   readonly viaInstanceProfile?: boolean;
+  /** Without the role attribute it still runs as a role (one AWS picks, outside the stack): unknown, not none. */
+  readonly runsAsRoleAnyway?: boolean;
 }
 
 export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_lambda_function", actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], roleAttribute: "role" },
-  { type: "aws_instance", actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution"], roleAttribute: "iam_instance_profile", viaInstanceProfile: true },
+  {
+    type: "aws_instance",
+    // State Manager associations and maintenance window tasks run documents on instances as Run Command does.
+    actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow"],
+    roleAttribute: "iam_instance_profile",
+    viaInstanceProfile: true,
+  },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution"], roleAttribute: "role_arn" },
   { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution"], roleAttribute: "role_arn" },
   { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
+  // A self-managed StackSet deploys as its administration role; a service-managed one (no such role) as service-linked
+  // roles in every target account, which blastwall cannot see.
+  { type: "aws_cloudformation_stack_set", actions: ["cloudformation:UpdateStackSet", "cloudformation:CreateStackInstances", "cloudformation:UpdateStackInstances"], roleAttribute: "administration_role_arn", runsAsRoleAnyway: true },
   { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
   { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
   { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], roleAttribute: "role_arn" },

@@ -492,7 +492,8 @@ export class ReachGraph {
   }
 
   private hijackOne(res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
-    const role = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
+    const found = this.roleOfCompute(res, t.roleAttribute, t.viaInstanceProfile === true);
+    const role = found === null && t.runsAsRoleAnyway ? undefined : found;
     if (role === null) return;
     const to = role ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
     add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);

@@ -1,0 +1,69 @@
+/**
+ * Running code as another role without iam:PassRole (red-team round 11): State Manager associations and maintenance
+ * window tasks on instances, StackSets, and compute actions on resources outside the stack (ecs:RunTask with a
+ * command override, glue:StartJobRun, states:StartSyncExecution).
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const trustOf = (principal: Obj) => policy({ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" });
+const agentCan = (action: string, resource: string) => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
+});
+const adminRole = (name: string, service: string) => ({
+  [`aws_iam_role.${name}`]: { name, assume_role_policy: trustOf({ Service: service }) },
+  [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+});
+const box = {
+  ...adminRole("box_role", "ec2.amazonaws.com"),
+  "aws_iam_instance_profile.box": { name: "box", role: "${aws_iam_role.box_role.name}" },
+  "aws_instance.box": { ami: "ami-12345678", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.box.name}" },
+};
+const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+const unknown = (json: Obj) => errors(check(json), "agent-reach-unknown");
+
+describe("State Manager runs documents on instances as their role", () => {
+  test.each(["ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow"])("%s on an instance with an admin profile", (action) => {
+    expect(reached(tf({ ...agentCan(action, "${aws_instance.box.arn}"), ...box }))).toEqual(["aws_iam_role.box_role"]);
+  });
+
+  test("the control: describing associations is no path", () => {
+    expect(reached(tf({ ...agentCan("ssm:DescribeAssociation", "*"), ...box }))).toEqual([]);
+  });
+});
+
+describe("StackSets", () => {
+  const stackSet = (extra: Obj) => ({ "aws_cloudformation_stack_set.s": { name: "s", template_body: "{}", ...extra } });
+
+  test("UpdateStackSet on a self-managed StackSet acts as its administration role", () => {
+    const json = tf({ ...agentCan("cloudformation:UpdateStackSet", "${aws_cloudformation_stack_set.s.arn}"), ...adminRole("admin", "cloudformation.amazonaws.com"), ...stackSet({ administration_role_arn: "${aws_iam_role.admin.arn}" }) });
+    expect(reached(json)).toEqual(["aws_iam_role.admin"]);
+  });
+
+  test("a service-managed StackSet deploys as roles blastwall cannot see", () => {
+    const json = tf({ ...agentCan("cloudformation:UpdateStackSet", "${aws_cloudformation_stack_set.s.arn}"), ...stackSet({ permission_model: "SERVICE_MANAGED" }) });
+    expect(unknown(json)).toHaveLength(1);
+  });
+});
+
+describe("compute actions on resources outside the stack", () => {
+  test.each([
+    ["ecs:RunTask", "arn:aws:ecs:eu-west-1:111111111111:task-definition/*"],
+    ["ecs:StartTask", "*"],
+    ["glue:StartJobRun", "*"],
+    ["states:StartSyncExecution", "*"],
+  ])("%s on %s may run as any role", (action, resource) => {
+    const [f] = unknown(tf(agentCan(action, resource)));
+    expect(f.message).toMatch(/compute/);
+  });
+
+  test("the control: the same on a task definition of the stack with a harmless task role is no path", () => {
+    const json = tf({
+      ...agentCan("ecs:RunTask", "${aws_ecs_task_definition.t.arn}"),
+      "aws_iam_role.task": { name: "task", assume_role_policy: trustOf({ Service: "ecs-tasks.amazonaws.com" }) },
+      "aws_ecs_task_definition.t": { family: "t", task_role_arn: "${aws_iam_role.task.arn}", container_definitions: "[]" },
+    });
+    expect(errors(check(json))).toEqual([]);
+  });
+});
