@@ -3,7 +3,8 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import { basename, dirname } from "path";
-import { InputError, type TfStack } from "../engine/terraform/types";
+import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
+import { stackCredentials } from "../engine/reach/credentials";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
@@ -101,7 +102,10 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   // both report shown once (see `mergeReadings`).
   const readings = new Map<string, { reading: string; findings: Finding[] }[]>();
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
-  for (const stack of stacks) {
+  const states = peerStates(stacks);
+  for (const plain of stacks) {
+    const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
+    const stack = peers.length > 0 ? { ...plain, peerStates: peers } : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});
@@ -146,6 +150,17 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/** The S3 state of each stack checked, with the credentials it holds: a path for the agents of every other stack. */
+function peerStates(stacks: readonly TfStack[]): { of: TfStack; state: PeerState }[] {
+  if (stacks.length < 2) return [];
+  return stacks
+    .filter((s) => s.backend?.type === "s3")
+    .map((s) => ({
+      of: s,
+      state: { stack: s.name ?? s.file, backend: s.backend!, credentials: stackCredentials(s).map((c) => `${c.what} of ${c.user ?? c.address}`) },
+    }));
 }
 
 /**

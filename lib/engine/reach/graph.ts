@@ -1,7 +1,7 @@
 import type { Evidence } from "../findings";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
-import type { TfResource, TfStack } from "../terraform/types";
+import type { PeerState, TfBackend, TfResource, TfStack } from "../terraform/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
@@ -601,13 +601,39 @@ export class ReachGraph {
   }
 
   private stateEdges(p: PrincipalNode, add: AddEdge, out: ReachEdge[]): void {
-    const b = this.stack.backend;
-    if (!b || b.type !== "s3") return;
-    const bucket = typeof b.config.bucket === "string" ? b.config.bucket : "*";
-    const key = typeof b.config.key === "string" ? b.config.key : "*";
-    const prefix = typeof b.config.workspace_key_prefix === "string" ? b.config.workspace_key_prefix : "env:";
-    // The default workspace's object, and every other workspace's under the prefix.
-    const objects = [`arn:aws:s3:::${bucket}/${key}`, `arn:aws:s3:::${bucket}/${prefix}/*/${key}`];
+    const own = this.stack.backend?.type === "s3" ? stateObjects(this.stack.backend) : undefined;
+    if (own) this.ownStateEdges(p, add, out, own);
+    for (const peer of this.stack.peerStates ?? []) {
+      const s = stateObjects(peer.backend);
+      if (own && s.bucket === own.bucket && s.key === own.key) continue;
+      this.peerStateEdges(p, add, peer, s);
+    }
+  }
+
+  /** Another stack's state: its deploy role applies what the state says, and the state holds that stack's secrets. */
+  private peerStateEdges(p: PrincipalNode, add: AddEdge, peer: PeerState, s: StateObjects): void {
+    const on = (action: string, arns: readonly string[]) => this.storeGrants(p, action).find((x) => x.resources.some((r) => arns.some((a) => globsIntersect(r, a))));
+    const where = `s3://${s.bucket}/${s.key}`;
+    for (const [action, what] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
+      const g = on(action, s.objects);
+      if (!g) continue;
+      const to = this.unknown(`state:${s.bucket}/${s.key}`, `the deploy role of stack ${peer.stack}, which applies the state in ${where}`);
+      add(to, "state-write", action, () => `${grantText(g)} lets it ${what} the Terraform state of stack ${peer.stack} (${s.objects[0]}); the next apply of that stack does what the state says`, g.statement.source.address);
+    }
+    if (peer.credentials.length === 0) return;
+    for (const action of STATE_READS) {
+      const g = on(action, s.objects);
+      if (!g) continue;
+      const held = `${peer.credentials.slice(0, 2).join(", ")}${peer.credentials.length > 2 ? ", ..." : ""}`;
+      const to = this.unknown(`credential:state:${s.bucket}/${s.key}`, `the principals whose credentials the state of stack ${peer.stack} holds (${held})`);
+      add(to, "credential", action, () => `${grantText(g)} reads the Terraform state of stack ${peer.stack} (${s.objects[0]}), which holds ${held} in plain text`, g.statement.source.address);
+      break;
+    }
+  }
+
+  private ownStateEdges(p: PrincipalNode, add: AddEdge, out: ReachEdge[], s: StateObjects): void {
+    const b = this.stack.backend!;
+    const { bucket, key, objects } = s;
     const on = (action: string, arns: readonly string[]) => this.storeGrants(p, action).find((x) => x.resources.some((r) => arns.some((a) => globsIntersect(r, a))));
     const targets: [readonly string[], string, string][] = [[objects, "s3:PutObject", "write the Terraform state"], [objects, "s3:DeleteObject", "delete the Terraform state"]];
     const table = b.config.dynamodb_table;
@@ -632,6 +658,20 @@ export class ReachGraph {
       break;
     }
   }
+}
+
+interface StateObjects {
+  readonly bucket: string;
+  readonly key: string;
+  /** The default workspace's object, and every other workspace's under the prefix. */
+  readonly objects: readonly string[];
+}
+
+function stateObjects(b: TfBackend): StateObjects {
+  const bucket = typeof b.config.bucket === "string" ? b.config.bucket : "*";
+  const key = typeof b.config.key === "string" ? b.config.key : "*";
+  const prefix = typeof b.config.workspace_key_prefix === "string" ? b.config.workspace_key_prefix : "env:";
+  return { bucket, key, objects: [`arn:aws:s3:::${bucket}/${key}`, `arn:aws:s3:::${bucket}/${prefix}/*/${key}`] };
 }
 
 /** What one search found: the reached nodes (start first) and the shortest path to each. */

@@ -52,6 +52,19 @@ export interface TfStack {
    * reads it"); every finding of the stack says so.
    */
   readonly reading?: string;
+  /**
+   * The S3 backends of the other stacks checked in the same run (a cdktf app's stacks share a state bucket): write
+   * access to one is a path to that stack's deploy role, read access to the credentials its state holds.
+   */
+  readonly peerStates?: readonly PeerState[];
+}
+
+export interface PeerState {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  readonly backend: TfBackend;
+  /** What credentials that stack's state holds (`an access key of aws_iam_user.deploy`), for the report. */
+  readonly credentials: readonly string[];
 }
 
 /** Raised for input a user must fix (bad file, bad config). The CLI prints `file: message` and exits 2. */
