@@ -80,8 +80,11 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string): Agent
     const name = stack && hasInterpolation(key) ? followReferences(stack, key) : key;
     const raw = tags[key];
     const value = stack ? followReferences(stack, raw) : raw;
-    if (name === AGENT_TAG) {
-      if (isTrue(value)) return { state: "yes", reason: where === "tags" ? `tag ${AGENT_TAG} = "true"` : `tag ${AGENT_TAG} = "true" (${where})` };
+    // IAM compares the tag keys of users and roles without case (it keeps `Blastwall:Agent` and `blastwall:agent` as
+    // one key), and so do aws:PrincipalTag conditions: a key written in another case is the same tag.
+    if (typeof name === "string" && name.toLowerCase() === AGENT_TAG) {
+      const shown = name === AGENT_TAG ? AGENT_TAG : `${name} (IAM reads it as ${AGENT_TAG})`;
+      if (isTrue(value)) return { state: "yes", reason: where === "tags" ? `tag ${shown} = "true"` : `tag ${shown} = "true" (${where})` };
       if (typeof value === "string" && hasInterpolation(value)) return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${value}\`, which may be "true"` };
       // A variable may be set to "true" at apply time, whatever its default.
       if (typeof raw === "string" && refTarget(raw)?.kind === "var") return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${raw}\`, which -var or a tfvars file may set to "true"` };

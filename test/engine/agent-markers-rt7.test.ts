@@ -34,3 +34,15 @@ describe("agent markers that cannot be read", () => {
     expect(destroyers(tf(role("/"), { provider: { aws: [{ region: "eu-west-1" }] } }))).toEqual([]);
   });
 });
+
+describe("the agent tag key in another case (red-team round 11)", () => {
+  const { readAgentTag } = jest.requireActual("../../lib/engine/agent-tags") as typeof import("../../lib/engine/agent-tags");
+  const role = (tags: Record<string, string>) => ({ mode: "managed" as const, type: "aws_iam_role", name: "r", address: "aws_iam_role.r", values: { name: "r", tags } });
+  test("IAM reads Blastwall:Agent as blastwall:agent, and so does the gate", () => {
+    expect(readAgentTag(role({ "Blastwall:Agent": "true" }))).toMatchObject({ state: "yes", reason: expect.stringMatching(/IAM reads it as blastwall:agent/) });
+  });
+  test("the control: another key, or the key with another value, is no agent tag", () => {
+    expect(readAgentTag(role({ "blastwall:agents": "true" })).state).toBe("no");
+    expect(readAgentTag(role({ "BLASTWALL:AGENT": "false" })).state).toBe("no");
+  });
+});
