@@ -67,3 +67,34 @@ describe("compute actions on resources outside the stack", () => {
     expect(errors(check(json))).toEqual([]);
   });
 });
+
+describe("passing a role to services that start compute", () => {
+  const canPass = (actions: string[], role: string) => ({
+    "aws_iam_role.agent": agentRole(),
+    "aws_iam_role_policy.agent": {
+      role: "${aws_iam_role.agent.name}",
+      policy: policy({ Effect: "Allow", Action: actions, Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: `\${aws_iam_role.${role}.arn}` }),
+    },
+  });
+
+  test("EMR: RunJobFlow with an EC2 instance profile role", () => {
+    expect(reached(tf({ ...canPass(["elasticmapreduce:RunJobFlow"], "emr"), ...adminRole("emr", "ec2.amazonaws.com") }))).toEqual(["aws_iam_role.emr"]);
+  });
+
+  test("EMR Serverless: StartJobRun with an execution role", () => {
+    expect(reached(tf({ ...canPass(["emr-serverless:StartJobRun"], "job"), ...adminRole("job", "emr-serverless.amazonaws.com") }))).toEqual(["aws_iam_role.job"]);
+  });
+
+  test("a service blastwall does not model counts when the agent may call any of its write actions", () => {
+    const json = tf({ ...canPass(["databrew:StartJobRun"], "brew"), ...adminRole("brew", "databrew.amazonaws.com") });
+    const [f] = errors(check(json), "agent-transitive-destroy");
+    expect(f.resource).toBe("aws_iam_role.brew");
+    expect(f.evidence.find((e) => e.step === "pass-role")?.detail).toMatch(/blastwall does not model how databrew\.amazonaws\.com starts compute/);
+  });
+
+  test("the control: only its read actions, or no PassRole, is no path", () => {
+    expect(reached(tf({ ...canPass(["databrew:DescribeJob", "databrew:ListJobs"], "brew"), ...adminRole("brew", "databrew.amazonaws.com") }))).toEqual([]);
+    const noPass = tf({ ...agentCan("databrew:StartJobRun", "*"), ...adminRole("brew", "databrew.amazonaws.com") });
+    expect(reached(noPass)).toEqual([]);
+  });
+});

@@ -58,6 +58,12 @@ describe("policies/destroy-rights.json", () => {
     expect(missing).toEqual([]);
   });
 
+  it("the reach tables (pass-role starts, hijack targets, stores, ...) name only actions that exist in iam-data", () => {
+    // A misspelt action there would match no grant, and the path it stands for would pass unseen.
+    const { reachActions } = jest.requireActual("../../lib/engine/reach/compute") as typeof import("../../lib/engine/reach/compute");
+    expect(reachActions().filter((a) => !iamDataName(a))).toEqual([]);
+  });
+
   it("spells every action in the canonical casing of iam-data", () => {
     const miscased = listed
       .map((l) => ({ ...l, canonical: iamDataName(l.action) }))

@@ -18,7 +18,12 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
       ["lambda:UpdateFunctionConfiguration"],
     ],
   },
-  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"]] },
+  // An EMR cluster's instances run with the EC2 instance profile passed to RunJobFlow, and their steps run the caller's code.
+  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"], ["elasticmapreduce:RunJobFlow"]] },
+  { service: "elasticmapreduce.amazonaws.com", starts: [["elasticmapreduce:RunJobFlow"]] },
+  // A job run takes an execution role and the caller's script or container.
+  { service: "emr-serverless.amazonaws.com", starts: [["emr-serverless:StartJobRun"]] },
+  { service: "emr-containers.amazonaws.com", starts: [["emr-containers:StartJobRun"]] },
   // RunTask and StartTask take a task role and a command as overrides, on any task definition there is.
   { service: "ecs-tasks.amazonaws.com", starts: [["ecs:RunTask"], ["ecs:StartTask"], ["ecs:RegisterTaskDefinition", "ecs:CreateService"], ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]] },
   { service: "cloudformation.amazonaws.com", starts: [["cloudformation:CreateStack"], ["cloudformation:UpdateStack"], ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"], ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]] },
@@ -104,7 +109,6 @@ export const CREDENTIAL_STORES = [
   { type: "aws_batch_job_definition", actions: ["batch:DescribeJobDefinitions"] },
 ] as const;
 
-/** Every action the reach tables look up, so the action universe tracks them all. */
 /**
  * A principal the agent creates and fills with policies is as strong as it likes: a role whose trust names the
  * agent (same account: no identity Allow needed to assume it), or a user it then holds a key or password of.
@@ -131,6 +135,7 @@ export const PROVIDER_REWRITE = [
 /** Reads of the Terraform state object, which holds every secret of the stack in plain text. */
 export const STATE_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 
+/** Every action the reach tables look up, so the action universe tracks them all. */
 export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
   for (const c of CREATE_PRINCIPAL) [c.create, ...c.fill, ...c.use].forEach((a) => out.add(a));

@@ -452,18 +452,38 @@ export class ReachGraph {
     for (const g of passGrants) {
       for (const r of g.resources) {
         for (const role of this.roles.matching(r)) {
+          let passed = false;
           for (const s of startable) {
             if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
             const label = `iam:PassRole + ${s.set!.join(", ")}`;
             add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
+            passed = true;
             break;
           }
+          if (!passed) this.unmodelledPassRole(p, role, g, add);
         }
         if (this.roles.reachesOutside(r)) {
           const how = startable.length ? ` and it can start ${startable.map((s) => s.service).join(", ")} compute` : "";
           add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`, g.statement.source.address);
         }
       }
+    }
+  }
+
+  /**
+   * A role whose trust admits a service blastwall does not model (EMR Serverless, EMR on EC2, ...): how that service
+   * starts compute is not in the tables, so an agent that can pass the role and holds any write action of the service
+   * (any action besides Get, List and Describe) counts as able to run code as the role. Fail closed: a service that
+   * runs nothing the caller chooses is over-reported, never the reverse.
+   */
+  private unmodelledPassRole(p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {
+    for (const service of trustedServices(role)) {
+      if (MODELLED_SERVICES.has(service.toLowerCase())) continue;
+      const ns = service.split(".")[0].toLowerCase();
+      const held = writeActionOf(p, ns);
+      if (!held) continue;
+      add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; blastwall does not model how ${service} starts compute, and the agent may call ${held}, so it counts as running code as the role`, g.statement.source.address);
+      return;
     }
   }
 
@@ -658,6 +678,39 @@ export class ReachGraph {
       break;
     }
   }
+}
+
+const MODELLED_SERVICES = new Set(PASS_ROLE_SERVICES.map((s) => s.service.toLowerCase()));
+
+/** The AWS services a role's trust admits by name (`Principal: { Service: ... }`, readable Allow statements). */
+function trustedServices(role: PrincipalNode): string[] {
+  const out = new Set<string>();
+  for (const st of role.trustPolicy?.statements ?? []) {
+    if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+    for (const ps of st.principals ?? []) if (ps.type === "Service") for (const id of ps.identifiers) if (!/[*?]/.test(id)) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * An action pattern of the principal's own Allow statements that may be a write action of the service namespace
+ * `ns` (`emr-serverless:StartJobRun`, `emr-serverless:*`, `*`), or undefined. Effective rights track only the actions
+ * blastwall catalogues, so the statements are read as written; Denies are not applied (fail closed).
+ */
+function writeActionOf(p: PrincipalNode, ns: string): string | undefined {
+  for (const a of p.identityPolicies) {
+    for (const st of a.document.statements) {
+      if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+      if (st.notActions) return `${ns}:* (NotAction ${st.notActions.join(", ")})`;
+      for (const act of st.actions ?? []) {
+        if (!globsIntersect(act.toLowerCase(), `${ns}:*`)) continue;
+        const verb = act.slice(act.indexOf(":") + 1).toLowerCase();
+        if (/^(get|list|describe|batchget)/.test(verb) && !/[*?]/.test(verb)) continue;
+        return act;
+      }
+    }
+  }
+  return undefined;
 }
 
 interface StateObjects {
