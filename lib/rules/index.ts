@@ -7,6 +7,7 @@ import { rule as unresolvedAttachment } from "./unresolved-attachment";
 import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
+import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
 import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
 import { rule as agentRoleBoundary } from "./agent-role-boundary";
@@ -36,6 +37,7 @@ export const agentRules: readonly Rule[] = [
   agentTransitiveDestroy,
   agentReachUnknown,
   agentStoredSecret,
+  agentDatabasePassword,
   resourcePolicyGrant,
   unanalysablePolicy,
   unresolvedAttachment,

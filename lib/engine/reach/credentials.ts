@@ -7,6 +7,7 @@ import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
+import { databasesIn, managedSecretsReached } from "./database-passwords";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 export interface CredentialEdge {
@@ -23,6 +24,11 @@ export interface SecretRead {
   readonly store: string;
   readonly action: string;
   readonly detail: string;
+}
+
+/** A store the principal can read that holds the master password of a database of the stack. */
+export interface DatabaseRead extends SecretRead {
+  readonly database: string;
 }
 
 /** Shapes of well-known long-lived credentials; a literal that looks like one is treated as a live token. */
@@ -337,9 +343,10 @@ export function storedCredentialEdges(
   indexOf: (types: readonly string[]) => ResourceIndex,
   p: PrincipalNode,
   grants: (action: string) => readonly Grant[],
-): { edges: CredentialEdge[]; unknownReads: SecretRead[] } {
+): { edges: CredentialEdge[]; unknownReads: SecretRead[]; databaseReads: DatabaseRead[] } {
   const edges: CredentialEdge[] = [];
   const unknownReads: SecretRead[] = [];
+  const databaseReads: DatabaseRead[] = [];
   for (const store of CREDENTIAL_STORES) {
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of store.actions) {
@@ -358,12 +365,38 @@ export function storedCredentialEdges(
         continue;
       }
       const c = contents(stack, stored.values);
+      const databases = databasesIn(stack, storedStrings(stack, stored.values));
+      for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
       for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
-      else if (c.found.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
+      else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
       } else if (c.found.length === 0 && stored.unseen) {
         unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show all it holds (no version surely writing it shows its value)` });
+      }
+    }
+  }
+  // RDS keeps the master password of a database with manage_master_user_password in a secret of its own (`rds!db-...`).
+  for (const g of grants("secretsmanager:GetSecretValue")) {
+    for (const r of g.resources) {
+      // `rds!` names only the secrets RDS keeps master passwords in: a read aimed at them reads databases' passwords,
+      // of this stack or not.
+      if (/:secret:rds!/i.test(r) && !databaseReads.some((d) => d.store === r)) {
+        databaseReads.push({
+          store: r,
+          database: "every RDS database whose master password RDS manages (its rds! secret)",
+          action: "secretsmanager:GetSecretValue",
+          detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secrets RDS keeps master passwords in`,
+        });
+      }
+      for (const m of managedSecretsReached(stack, r, (a, b) => globsIntersect(a, b))) {
+        if (databaseReads.some((d) => d.database === m.database && d.store === m.secret)) continue;
+        databaseReads.push({
+          store: m.secret,
+          database: m.database,
+          action: "secretsmanager:GetSecretValue",
+          detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secret RDS keeps the master password of ${m.database} in (${m.secret})`,
+        });
       }
     }
   }
@@ -383,7 +416,7 @@ export function storedCredentialEdges(
       detail: `${entry.action} on ${wide.resources.join(", ")} (${wide.statement.source.address} ${statementName(wide.statement)}) reaches stored secrets outside this stack, which may hold broad credentials`,
     });
   }
-  return { edges, unknownReads };
+  return { edges, unknownReads, databaseReads };
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;

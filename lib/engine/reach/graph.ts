@@ -11,7 +11,7 @@ import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { providerAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS } from "./compute";
-import { stackCredentials, storedCredentialEdges, type SecretRead } from "./credentials";
+import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
@@ -59,6 +59,7 @@ class LazyEdge implements ReachEdge {
 export class ReachGraph {
   private readonly edges = new Map<string, ReachEdge[]>();
   private readonly secretReads = new Map<string, SecretRead[]>();
+  private readonly databaseReads = new Map<string, DatabaseRead[]>();
   readonly unknownDetail = new Map<string, string>();
   private readonly roles: PrincipalIndex;
   private readonly users: PrincipalIndex;
@@ -99,6 +100,12 @@ export class ReachGraph {
       this.edges.set(id, out);
     }
     return out;
+  }
+
+  /** Stores the principal can read that hold a database master password of the stack (its own reads). */
+  databaseReadsOf(id: string): readonly DatabaseRead[] {
+    this.edgesFrom(id);
+    return this.databaseReads.get(id) ?? [];
   }
 
   /** Stored secrets of unknown contents the principal can read (filled when its edges are computed). */
@@ -277,6 +284,7 @@ export class ReachGraph {
       out.push(new LazyEdge(p.address, to, e.label, undefined, "credential", () => e.detail, stored));
     }
     this.secretReads.set(p.address, creds.unknownReads);
+    this.databaseReads.set(p.address, creds.databaseReads);
     this.stateEdges(p, add, out);
     return out;
   }

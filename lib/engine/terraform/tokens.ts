@@ -616,6 +616,15 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_s3_object: {
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}/${nameFrom(ctx, r, "key")}`,
   },
+  aws_ssm_parameter: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    id: (ctx, r) => nameFrom(ctx, r, "name"),
+    // A name with a leading slash (`/prod/db`) is a path: its ARN is `parameter/prod/db`, not `parameter//prod/db`.
+    arn: (ctx, r) => {
+      const name = nameFrom(ctx, r, "name");
+      return inexact(ctx, `arn:aws:ssm:*:*:parameter${name.startsWith("/") ? "" : "/"}${name}`);
+    },
+  },
 };
 
 /** An existing IAM principal looked up by name: its path is unknown. */

@@ -1,0 +1,70 @@
+/**
+ * A database master password where an agent can read it is a destroy right no IAM Deny takes back (red-team round 11).
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const agentReads = (action: string, resource: string) => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
+});
+const db = (password: string, extra: Obj = {}) => ({ "aws_db_instance.prod": { identifier: "prod", engine: "postgres", instance_class: "db.t4g.micro", username: "admin", password, ...extra } });
+const found = (json: Obj) => errors(check(json), "agent-database-password");
+
+describe("agent-database-password", () => {
+  test("a generated password stored in a parameter the agent reads", () => {
+    const json = tf({
+      ...agentReads("ssm:GetParameter", "${aws_ssm_parameter.pw.arn}"),
+      "random_password.db": { length: 32 },
+      "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "${random_password.db.result}" },
+      ...db("${random_password.db.result}"),
+    });
+    const [f] = found(json);
+    expect(f).toMatchObject({ principal: "aws_iam_role.agent", resource: "aws_db_instance.prod", actions: ["ssm:GetParameter"] });
+    expect(f.message).toMatch(/can read the master password of aws_db_instance\.prod \(stored in aws_ssm_parameter\.pw\)/);
+  });
+
+  test("the control: a parameter the agent cannot read, or one holding another value", () => {
+    const base = {
+      "random_password.db": { length: 32 },
+      "random_password.other": { length: 32 },
+      "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "${random_password.db.result}" },
+      "aws_ssm_parameter.other": { name: "/prod/other", type: "SecureString", value: "${random_password.other.result}" },
+      ...db("${random_password.db.result}"),
+    };
+    expect(found(tf({ ...agentReads("ssm:GetParameter", "${aws_ssm_parameter.other.arn}"), ...base }))).toEqual([]);
+  });
+
+  test("a variable shared by the cluster and a secret version", () => {
+    const json = tf(
+      {
+        ...agentReads("secretsmanager:GetSecretValue", "${aws_secretsmanager_secret.pw.arn}"),
+        "aws_secretsmanager_secret.pw": { name: "db" },
+        "aws_secretsmanager_secret_version.pw": { secret_id: "${aws_secretsmanager_secret.pw.id}", secret_string: '{"password":"${var.db_password}"}' },
+        "aws_rds_cluster.main": { cluster_identifier: "main", engine: "aurora-postgresql", master_username: "admin", master_password: "${var.db_password}" },
+      },
+      { variable: { db_password: { type: "string", sensitive: true } } },
+    );
+    expect(found(json).map((f) => f.resource)).toEqual(["aws_rds_cluster.main"]);
+  });
+
+  test("a password written out in a function's environment", () => {
+    const json = tf({
+      ...agentReads("lambda:GetFunctionConfiguration", "${aws_lambda_function.fn.arn}"),
+      "aws_iam_role.fn": { name: "fn", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+      "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fn.arn}", environment: [{ variables: { DB_PASSWORD: "correct-horse-battery" } }] },
+      ...db("correct-horse-battery"),
+    });
+    expect(found(json).map((f) => f.resource)).toEqual(["aws_db_instance.prod"]);
+  });
+
+  test("RDS-managed master secrets: of a database in the stack, through a read on *", () => {
+    const json = tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), ...db("", { password: undefined, manage_master_user_password: true }) });
+    expect(found(json).map((f) => f.resource)).toEqual(["aws_db_instance.prod"]);
+  });
+
+  test("a read aimed at rds! secrets reads master passwords wherever they are; a read on * alone does not say so", () => {
+    expect(found(tf(agentReads("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-*")))).toHaveLength(1);
+    expect(found(tf(agentReads("secretsmanager:GetSecretValue", "*")))).toEqual([]);
+  });
+});
