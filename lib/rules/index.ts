@@ -8,6 +8,7 @@ import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as agentDatabasePassword } from "./agent-database-password";
+import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
 import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
 import { rule as agentRoleBoundary } from "./agent-role-boundary";
@@ -31,6 +32,7 @@ import { rule as unmodelledIam } from "./unmodelled-iam";
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
   agentDestroyRight,
+  agentOverwriteUnprotected,
   agentProtectionRemoval,
   agentSelfEscalation,
   agentResourcePolicyRewrite,

@@ -1,0 +1,64 @@
+/**
+ * Overwriting where no earlier version is kept is deleting (red-team round 11): the rule judges the agent's writes
+ * by the store they land on.
+ */
+import { agentRole, check, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const agentWrites = (action: string | string[], resource: string) => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
+});
+const findings = (json: Obj, strict = false) => check(json, {}, { strict }).findings.filter((f) => f.ruleId === "agent-overwrite-unprotected");
+
+describe("agent-overwrite-unprotected", () => {
+  const bucket = (extra: Record<string, Obj> = {}, own: Obj = {}) => tf({ ...agentWrites("s3:PutObject", "${aws_s3_bucket.data.arn}/*"), "aws_s3_bucket.data": { bucket: "prod-data", ...own }, ...extra });
+
+  test("PutObject on a bucket of the stack without versioning is an error", () => {
+    const [f] = findings(bucket());
+    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent", resource: "aws_iam_role_policy.agent", actions: ["s3:PutObject"] });
+    expect(f.message).toMatch(/can overwrite what aws_s3_bucket\.data holds, which keeps no object versions/);
+  });
+
+  test("the controls: versioning Enabled (by reference or by name), the bucket's own versioning block, or object lock", () => {
+    const on = { versioning_configuration: [{ status: "Enabled" }] };
+    expect(findings(bucket({ "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.data.id}", ...on } }))).toEqual([]);
+    expect(findings(bucket({ "aws_s3_bucket_versioning.v": { bucket: "prod-data", ...on } }))).toEqual([]);
+    expect(findings(bucket({}, { versioning: [{ enabled: true }] }))).toEqual([]);
+    expect(findings(bucket({}, { object_lock_enabled: true }))).toEqual([]);
+  });
+
+  test("versioning Suspended, or set by an expression blastwall cannot read, keeps nothing certain", () => {
+    expect(findings(bucket({ "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: [{ status: "Suspended" }] } }))).toHaveLength(1);
+    expect(findings(bucket({ "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: [{ status: "${var.s}" }] } }))).toHaveLength(1);
+  });
+
+  const table = (pitr?: boolean) =>
+    tf({
+      ...agentWrites(["dynamodb:PutItem", "dynamodb:UpdateItem"], "${aws_dynamodb_table.orders.arn}"),
+      "aws_dynamodb_table.orders": { name: "orders", hash_key: "pk", attribute: [{ name: "pk", type: "S" }], ...(pitr === undefined ? {} : { point_in_time_recovery: [{ enabled: pitr }] }) },
+    });
+
+  test("PutItem / UpdateItem on a table without point-in-time recovery is an error; with it, none", () => {
+    expect(findings(table()).map((f) => [f.evidence.at(-1)?.address, f.actions])).toEqual([["aws_dynamodb_table.orders", ["dynamodb:PutItem", "dynamodb:UpdateItem"]]]);
+    expect(findings(table(false))).toHaveLength(1);
+    expect(findings(table(true))).toEqual([]);
+  });
+
+  test("writes on stores outside the stack are a warning (an error with --strict)", () => {
+    const json = tf(agentWrites("s3:PutObject", "arn:aws:s3:::elsewhere/*"));
+    expect(findings(json).map((f) => f.severity)).toEqual(["warning"]);
+    expect(findings(json, true).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  test("one finding per granting statement, however many stores it reaches", () => {
+    const json = tf({ ...agentWrites("s3:PutObject", "*"), "aws_s3_bucket.a": { bucket: "a" }, "aws_s3_bucket.b": { bucket: "b" }, "aws_s3_bucket.c": { bucket: "c" } });
+    const inStack = findings(json).filter((f) => f.severity === "error");
+    expect(inStack).toHaveLength(1);
+    expect(inStack[0].message).toMatch(/what 3 stores of this stack hold that keep no earlier version \(aws_s3_bucket\.a, aws_s3_bucket\.b, aws_s3_bucket\.c\)/);
+  });
+
+  test("the control: writes elsewhere than buckets and tables are no overwrite of theirs", () => {
+    expect(findings(tf(agentWrites("logs:PutLogEvents", "*")))).toEqual([]);
+  });
+});
