@@ -98,3 +98,23 @@ describe("passing a role to services that start compute", () => {
     expect(reached(noPass)).toEqual([]);
   });
 });
+
+describe("SageMaker Studio, CodeDeploy and catalogue 1.5.0", () => {
+  test("CreatePresignedDomainUrl on a user profile runs as its execution role", () => {
+    const json = tf({
+      ...agentCan("sagemaker:CreatePresignedDomainUrl", "*"),
+      ...adminRole("studio", "sagemaker.amazonaws.com"),
+      "aws_sagemaker_user_profile.p": { domain_id: "d-123", user_profile_name: "p", user_settings: [{ execution_role: "${aws_iam_role.studio.arn}" }] },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.studio"]);
+  });
+
+  test("CreateDeployment on a deployment group runs hooks as roles blastwall cannot see", () => {
+    const json = tf({ ...agentCan("codedeploy:CreateDeployment", "*"), "aws_codedeploy_deployment_group.g": { app_name: "app", deployment_group_name: "g", service_role_arn: "arn:aws:iam::111111111111:role/codedeploy" } });
+    expect(unknown(json)).toHaveLength(1);
+  });
+
+  test.each(["ds:DeleteDirectory", "mq:DeleteBroker", "acm-pca:DeleteCertificateAuthority", "route53:DeleteHostedZone"])("%s is a destroy right", (action) => {
+    expect(errors(check(tf(agentCan(action, "*"))), "agent-destroy-right").flatMap((f) => f.actions)).toEqual([action]);
+  });
+});

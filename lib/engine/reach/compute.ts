@@ -51,6 +51,7 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
 export interface HijackTarget {
   readonly type: string;
   readonly actions: readonly string[];
+  /** Where the resource says its role: an attribute, or a path into nested blocks (`user_settings.execution_role`). */
   readonly roleAttribute: string;
   readonly viaInstanceProfile?: boolean;
   /** Without the role attribute it still runs as a role (one AWS picks, outside the stack): unknown, not none. */
@@ -76,6 +77,11 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
   { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
   { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], roleAttribute: "role_arn" },
+  // Studio apps run as the user profile's execution role, or the domain's default when the profile sets none.
+  { type: "aws_sagemaker_user_profile", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "user_settings.execution_role", runsAsRoleAnyway: true },
+  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_user_settings.execution_role", runsAsRoleAnyway: true },
+  // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
+  { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];
 
 /** Becoming a user (E4) or joining a group. */

@@ -611,7 +611,11 @@ export class ReachGraph {
 
   /** The principal address a compute resource runs as; null when it runs as none; undefined when unresolvable. */
   private roleOfCompute(res: TfResource, attribute: string, viaProfile: boolean): string | null | undefined {
-    const v = res.values[attribute];
+    let v: unknown = res.values;
+    for (const k of attribute.split(".")) {
+      if (Array.isArray(v)) v = v[0];
+      v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+    }
     if (v === undefined || v === null || v === "") {
       // An instance without a profile of its own may get one from its launch template.
       const lt = viaProfile ? res.values["launch_template"] : undefined;
