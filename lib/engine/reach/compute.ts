@@ -3,6 +3,8 @@
  * which then runs with the role's rights. Each entry lists the action sets that start such compute: the caller
  * needs `iam:PassRole` on the role and every action of one set.
  */
+import { SOURCE_WRITES } from "./sources";
+
 export interface PassRoleService {
   readonly service: string;
   readonly starts: readonly (readonly string[])[];
@@ -152,5 +154,6 @@ export function reachActions(): string[] {
   BECOME_USER_ACTIONS.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
+  for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

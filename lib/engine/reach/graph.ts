@@ -15,6 +15,7 @@ import { stackCredentials, storedCredentialEdges, type DatabaseRead, type Secret
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
+import { SOURCE_WRITES, sourceUses } from "./sources";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -273,6 +274,7 @@ export class ReachGraph {
     this.becomeUserEdges(p, add);
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
+    this.sourceEdges(p, add);
     this.outsideComputeEdges(p, add);
     this.createPrincipalEdges(p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.storeGrants(p, a));
@@ -515,6 +517,23 @@ export class ReachGraph {
             }
           }
         }
+      }
+    }
+  }
+
+  /** Writing the code, object or image a pipeline, build, task or function runs (see sources.ts). */
+  private sourceEdges(p: PrincipalNode, add: AddEdge): void {
+    const uses = sourceUses(this.stack);
+    if (uses.length === 0) return;
+    for (const use of uses) {
+      for (const action of SOURCE_WRITES[use.kind]) {
+        const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
+        if (!g) continue;
+        const found = this.roleOfCompute(use.consumer, use.roleAttribute, false);
+        if (found === null) break;
+        const to = found ?? this.unknown(`role-of:${use.consumer.address}`, `the role ${use.consumer.address} runs as, which blastwall cannot resolve`);
+        add(to, "hijack", action, () => `${grantText(g)} lets it change ${use.shown}, which ${use.consumer.address} runs as ${found ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+        break;
       }
     }
   }

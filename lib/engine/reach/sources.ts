@@ -1,0 +1,155 @@
+/**
+ * Writing what privileged compute runs (E10, the deploy path): a push to the repository a pipeline builds from, an
+ * object in the bucket it takes its source from, an image in the repository a task or function runs. The next run
+ * executes the writer's code with the consumer's role, with no iam:PassRole and no start right. For a coding agent,
+ * writing code is the job: where that code goes unreviewed into a privileged run, the agent holds that run's role.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { stringsIn } from "../json";
+import { refTarget, resolveToPattern } from "../terraform/tokens";
+
+export type SourceKind = "codecommit" | "s3" | "ecr";
+
+/** The actions that change a source of each kind. */
+export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
+  codecommit: ["codecommit:GitPush", "codecommit:PutFile", "codecommit:CreateCommit", "codecommit:MergeBranchesByFastForward", "codecommit:MergePullRequestByFastForward"],
+  s3: ["s3:PutObject"],
+  ecr: ["ecr:PutImage", "ecr:CompleteLayerUpload"],
+};
+
+/** Compute that runs what a source holds, and where it says its role. */
+export interface SourceUse {
+  readonly consumer: TfResource;
+  readonly roleAttribute: string;
+  readonly kind: SourceKind;
+  /** ARN pattern of the source (`arn:aws:codecommit:*:*:app`, `arn:aws:s3:::artifacts/app.zip`). */
+  readonly arn: string;
+  /** The source as a reader knows it: `CodeCommit repository app`. */
+  readonly shown: string;
+}
+
+const cache = new WeakMap<TfStack, readonly SourceUse[]>();
+
+/** Every source the stack's pipelines, build projects, task definitions and image functions run from. */
+export function sourceUses(stack: TfStack): readonly SourceUse[] {
+  let out = cache.get(stack);
+  if (out) return out;
+  const list: SourceUse[] = [];
+  const projects = new Map<string, TfResource>();
+  for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
+    const name = exact(stack, p.values["name"]);
+    if (name) projects.set(name, p);
+    for (const src of [...blocks(p.values["source"]), ...blocks(p.values["secondary_sources"])]) {
+      const s = buildSource(stack, src);
+      if (s) list.push({ consumer: p, roleAttribute: "service_role", ...s });
+    }
+  }
+  for (const pipeline of stack.byType.get("aws_codepipeline") ?? []) {
+    const actions = blocks(pipeline.values["stage"]).flatMap((st) => blocks(st["action"]));
+    const sources = actions.filter((a) => a["category"] === "Source").map((a) => pipelineSource(stack, a)).filter((s): s is Omit<SourceUse, "consumer" | "roleAttribute"> => s !== undefined);
+    // The sources run in the pipeline's own actions and in every CodeBuild project it builds with.
+    const builders = actions
+      .filter((a) => a["provider"] === "CodeBuild")
+      .map((a) => {
+        const name = blocks(a["configuration"])[0]?.["ProjectName"] ?? (a["configuration"] as Record<string, unknown> | undefined)?.["ProjectName"];
+        const ref = refTarget(name);
+        return ref ? stack.byAddress.get(ref.address) : typeof name === "string" ? projects.get(name) : undefined;
+      })
+      .filter((p): p is TfResource => p !== undefined);
+    for (const s of sources) {
+      list.push({ consumer: pipeline, roleAttribute: "role_arn", ...s });
+      for (const b of builders) list.push({ consumer: b, roleAttribute: "service_role", ...s });
+    }
+  }
+  for (const td of stack.byType.get("aws_ecs_task_definition") ?? []) {
+    for (const repo of imageRepositories(stack, td.values["container_definitions"])) list.push({ consumer: td, roleAttribute: "task_role_arn", ...ecr(repo) });
+  }
+  for (const fn of stack.byType.get("aws_lambda_function") ?? []) {
+    for (const repo of imageRepositories(stack, fn.values["image_uri"])) list.push({ consumer: fn, roleAttribute: "role", ...ecr(repo) });
+  }
+  cache.set(stack, (out = list));
+  return out;
+}
+
+function blocks(v: unknown): Record<string, unknown>[] {
+  const list = Array.isArray(v) ? v : v !== undefined && v !== null ? [v] : [];
+  return list.filter((x): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x));
+}
+
+/** A value as written or resolved exactly; `*` for anything known only at apply time. */
+function exact(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  return resolveToPattern(stack, v).pattern;
+}
+
+function ecr(repo: string): Omit<SourceUse, "consumer" | "roleAttribute"> {
+  return { kind: "ecr", arn: `arn:aws:ecr:*:*:repository/${repo}`, shown: `ECR repository ${repo}` };
+}
+
+function codecommit(repo: string): Omit<SourceUse, "consumer" | "roleAttribute"> {
+  return { kind: "codecommit", arn: `arn:aws:codecommit:*:*:${repo}`, shown: `CodeCommit repository ${repo}` };
+}
+
+function s3(bucket: string, key: string): Omit<SourceUse, "consumer" | "roleAttribute"> {
+  return { kind: "s3", arn: `arn:aws:s3:::${bucket}/${key}`, shown: `s3://${bucket}/${key}` };
+}
+
+/** A pipeline's Source action: CodeCommit, S3 or ECR. */
+function pipelineSource(stack: TfStack, action: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
+  const conf = (blocks(action["configuration"])[0] ?? {}) as Record<string, unknown>;
+  switch (action["provider"]) {
+    case "CodeCommit":
+      return codecommit(repositoryName(stack, conf["RepositoryName"], "aws_codecommit_repository", "repository_name") ?? "*");
+    case "S3":
+      return s3(exact(stack, conf["S3Bucket"]) ?? "*", exact(stack, conf["S3ObjectKey"]) ?? "*");
+    case "ECR":
+      return ecr(repositoryName(stack, conf["RepositoryName"], "aws_ecr_repository", "name") ?? "*");
+    default:
+      return undefined;
+  }
+}
+
+/** A build project's source: a CodeCommit clone URL or an S3 `bucket/key` location. */
+function buildSource(stack: TfStack, src: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
+  const type = src["type"];
+  const location = src["location"];
+  if (type === "CODECOMMIT") {
+    const ref = typeof location === "string" ? /\$\{aws_codecommit_repository\.([A-Za-z0-9_-]+)\.clone_url/.exec(location) : null;
+    if (ref) return codecommit(repositoryName(stack, `\${aws_codecommit_repository.${ref[1]}.repository_name}`, "aws_codecommit_repository", "repository_name") ?? "*");
+    const url = exact(stack, location);
+    const m = url ? /\/v1\/repos\/([^/?#]+)/.exec(url) : null;
+    return codecommit(m ? m[1] : "*");
+  }
+  if (type === "S3") {
+    const loc = exact(stack, location) ?? "*";
+    const at = loc.indexOf("/");
+    return at > 0 ? s3(loc.slice(0, at), loc.slice(at + 1)) : s3(loc, "*");
+  }
+  return undefined;
+}
+
+/** A repository named by a reference to one of the stack's repositories, or as written. */
+function repositoryName(stack: TfStack, v: unknown, type: string, nameAttribute: string): string | undefined {
+  const ref = refTarget(v);
+  if (ref && ref.address.startsWith(`${type}.`)) {
+    const r = stack.byAddress.get(ref.address);
+    return r ? exact(stack, r.values[nameAttribute]) : undefined;
+  }
+  return exact(stack, v);
+}
+
+const IMAGE = /(?:[0-9*]{1,12}|\*)\.dkr\.ecr\.[a-z0-9*-]+\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/*-]+?)(?:[:@][^"'\s]*)?(?=$|["'\s])/g;
+const REPO_REF = /\$\{aws_ecr_repository\.([A-Za-z0-9_-]+)\.repository_url/g;
+
+/** The ECR repositories whose images a value (a container definition, an image URI) runs. */
+function imageRepositories(stack: TfStack, v: unknown): string[] {
+  const out = new Set<string>();
+  for (const s of stringsIn(v ?? "")) {
+    for (const m of s.matchAll(REPO_REF)) {
+      const name = repositoryName(stack, `\${aws_ecr_repository.${m[1]}.name}`, "aws_ecr_repository", "name");
+      out.add(name ?? "*");
+    }
+    for (const m of s.matchAll(IMAGE)) out.add(m[1]);
+  }
+  return [...out];
+}

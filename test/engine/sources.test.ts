@@ -1,0 +1,90 @@
+/**
+ * Writing what privileged compute runs (red-team round 11): the repository a pipeline builds from, the object a
+ * build takes as source, the image a task or function runs. The next run executes the writer's code as its role.
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const agentCan = (action: string | string[], resource: string) => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
+});
+const adminRole = (name: string, service: string) => ({
+  [`aws_iam_role.${name}`]: { name, assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
+  [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+});
+const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
+
+describe("a pipeline's CodeCommit source", () => {
+  const stack = (agent: Obj) =>
+    tf({
+      ...agent,
+      ...adminRole("pipeline", "codepipeline.amazonaws.com"),
+      ...adminRole("build", "codebuild.amazonaws.com"),
+      "aws_codecommit_repository.infra": { repository_name: "infra" },
+      "aws_codebuild_project.deploy": { name: "deploy", service_role: "${aws_iam_role.build.arn}", source: [{ type: "CODEPIPELINE" }] },
+      "aws_codepipeline.deploy": {
+        name: "deploy",
+        role_arn: "${aws_iam_role.pipeline.arn}",
+        stage: [
+          { name: "Source", action: [{ name: "src", category: "Source", owner: "AWS", provider: "CodeCommit", version: "1", configuration: { RepositoryName: "${aws_codecommit_repository.infra.repository_name}", BranchName: "main" } }] },
+          { name: "Build", action: [{ name: "build", category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", configuration: { ProjectName: "${aws_codebuild_project.deploy.name}" } }] },
+        ],
+      },
+    });
+
+  test("a push reaches the pipeline's role and its build project's role", () => {
+    const json = stack(agentCan("codecommit:GitPush", "${aws_codecommit_repository.infra.arn}"));
+    expect(reached(json)).toEqual(["aws_iam_role.build", "aws_iam_role.pipeline"]);
+    const f = errors(check(json), "agent-transitive-destroy")[0];
+    expect(f.evidence.find((e) => e.step === "hijack")?.detail).toMatch(/lets it change CodeCommit repository infra/);
+  });
+
+  test("the controls: pulling, or pushing to another repository", () => {
+    expect(reached(stack(agentCan("codecommit:GitPull", "*")))).toEqual([]);
+    expect(reached(stack(agentCan("codecommit:GitPush", "arn:aws:codecommit:eu-west-1:111111111111:scratch")))).toEqual([]);
+  });
+});
+
+describe("a build project's S3 source", () => {
+  const stack = (resource: string) =>
+    tf({ ...agentCan("s3:PutObject", resource), ...adminRole("build", "codebuild.amazonaws.com"), "aws_codebuild_project.nightly": { name: "nightly", service_role: "${aws_iam_role.build.arn}", source: [{ type: "S3", location: "build-src/nightly.zip" }] } });
+
+  test("writing the source object reaches the build's role", () => {
+    expect(reached(stack("arn:aws:s3:::build-src/*"))).toEqual(["aws_iam_role.build"]);
+  });
+
+  test("the control: writing another prefix", () => {
+    expect(reached(stack("arn:aws:s3:::build-src/docs/*"))).toEqual([]);
+  });
+});
+
+describe("images a task or function runs", () => {
+  test("pushing to the repository a task definition's image comes from reaches the task role", () => {
+    const json = tf({
+      ...agentCan(["ecr:PutImage", "ecr:CompleteLayerUpload"], "${aws_ecr_repository.web.arn}"),
+      ...adminRole("task", "ecs-tasks.amazonaws.com"),
+      "aws_ecr_repository.web": { name: "web" },
+      "aws_ecs_task_definition.web": { family: "web", task_role_arn: "${aws_iam_role.task.arn}", container_definitions: '[{"name":"web","image":"${aws_ecr_repository.web.repository_url}:latest"}]' },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.task"]);
+  });
+
+  test("an image URI written out on a function", () => {
+    const json = tf({
+      ...agentCan("ecr:PutImage", "arn:aws:ecr:eu-west-1:111111111111:repository/jobs"),
+      ...adminRole("fn", "lambda.amazonaws.com"),
+      "aws_lambda_function.job": { function_name: "job", role: "${aws_iam_role.fn.arn}", package_type: "Image", image_uri: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/jobs:latest" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.fn"]);
+  });
+
+  test("the control: pushing to another repository", () => {
+    const json = tf({
+      ...agentCan("ecr:PutImage", "arn:aws:ecr:eu-west-1:111111111111:repository/other"),
+      ...adminRole("fn", "lambda.amazonaws.com"),
+      "aws_lambda_function.job": { function_name: "job", role: "${aws_iam_role.fn.arn}", package_type: "Image", image_uri: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/jobs:latest" },
+    });
+    expect(reached(json)).toEqual([]);
+  });
+});
