@@ -3,10 +3,11 @@ import type { FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource } from "../engine/terraform/types";
-import { globsIntersect } from "../engine/iam/glob";
+import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
-import { blocks, readBool, readString, refersTo, resourceEvidence } from "./protection-support";
+import { blocks, readBool, readString, resourceEvidence } from "./protection-support";
+import { refTarget } from "../engine/terraform/tokens";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -35,12 +36,14 @@ export const rule: Rule = {
       { actions: ITEM_WRITES, arns: new Set(all.filter((x) => x.actions === ITEM_WRITES).flatMap((x) => x.arns)), kind: "tables" },
     ];
     // Per kind of store (the actions that write it): its stores, and those by exact ARN (a reference names one alone).
-    const byKind = new Map<readonly string[], { kind: Store[]; byArn: Map<string, Store[]> }>();
+    const byKind = new Map<readonly string[], { kind: Store[]; byArn: Map<string, Store[]>; wild: Store[]; matched: Map<string, Store[]> }>();
     for (const x of stores) {
       let k = byKind.get(x.actions);
-      if (!k) byKind.set(x.actions, (k = { kind: [], byArn: new Map() }));
+      if (!k) byKind.set(x.actions, (k = { kind: [], byArn: new Map(), wild: [], matched: new Map() }));
       k.kind.push(x);
-      for (const a of x.arns) k.byArn.set(a, [...(k.byArn.get(a) ?? []), x]);
+      // Keyed by service and resource part: region and account are `*` in a stack's patterns, and meet any.
+      for (const a of x.arns) k.byArn.set(resourcePart(a), [...(k.byArn.get(resourcePart(a)) ?? []), x]);
+      if (x.arns.some((a) => hasWildcard(resourcePart(a)))) k.wild.push(x);
     }
     const kinds = [...byKind].flatMap(([actions, k]) => actions.map((action) => ({ action, actions, ...k })));
     for (const agent of ctx.analysis.agents) {
@@ -48,12 +51,22 @@ export const rule: Rule = {
       // One finding per granting statement, naming the stores it reaches: the fix is one edit, and an agent allowed
       // to write everywhere gets one finding, not one per bucket.
       const byStatement = new Map<Statement, { grants: Grant[]; all: Set<readonly string[]>; some: Set<Store> }>();
-      for (const { action, actions, kind, byArn } of kinds) {
+      for (const { action, actions, kind, byArn, wild, matched } of kinds) {
+        // The stores a resource pattern may name, once per pattern: agents share their statements' patterns. A pattern
+        // without wildcards names only a store with exactly that ARN, or one whose own ARN has a wildcard.
+        const storesOf = (r: string): Store[] => {
+          let m = matched.get(r);
+          if (!m) {
+            const candidates = hasWildcard(resourcePart(r)) ? kind : [...(byArn.get(resourcePart(r)) ?? []), ...wild];
+            matched.set(r, (m = [...new Set(candidates.filter((x) => x.arns.some((a) => a === r || globsIntersect(r, a))))]));
+          }
+          return m;
+        };
         for (const g of rights.grants.get(action.toLowerCase()) ?? []) {
           if (g.statement.unknown) continue;
           // A write on `*` reaches every store of the kind: kept as the kind, not store by store.
           const everywhere = g.resources.includes("*");
-          const hit = everywhere ? kind : g.resources.every((r) => byArn.has(r)) ? g.resources.flatMap((r) => byArn.get(r)!) : kind.filter((x) => onStore(g, x.arns));
+          const hit = everywhere ? kind : g.resources.flatMap(storesOf);
           if (hit.length === 0) continue;
           let e = byStatement.get(g.statement);
           if (!e) byStatement.set(g.statement, (e = { grants: [], all: new Set(), some: new Set() }));
@@ -122,10 +135,6 @@ interface Store {
 const OBJECT_WRITES = ["s3:PutObject"];
 const ITEM_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:PartiQLUpdate"];
 
-function onStore(g: Grant, arns: readonly string[]): boolean {
-  return g.resources.some((r) => arns.some((a) => globsIntersect(r, a)));
-}
-
 /**
  * Every bucket and table of the stack with the ARNs its writes land on; `lacks` is set for those that keep no earlier
  * version (buckets without versioning or object lock, tables without point-in-time recovery).
@@ -133,10 +142,10 @@ function onStore(g: Grant, arns: readonly string[]): boolean {
 function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: string })[] {
   const { stack } = ctx;
   const out: (Omit<Store, "lacks"> & { readonly lacks?: string })[] = [];
-  const versionings = stack.byType.get("aws_s3_bucket_versioning") ?? [];
+  const versioned = enabledVersionings(ctx);
   for (const bucket of stack.byType.get("aws_s3_bucket") ?? []) {
     if (bucket.mode !== "managed") continue;
-    const lacks = isVersioned(ctx, bucket, versionings) ? undefined : "keeps no object versions (versioning is not Enabled and object lock is off)";
+    const lacks = isVersioned(ctx, bucket, versioned) ? undefined : "keeps no object versions (versioning is not Enabled and object lock is off)";
     out.push({ resource: bucket, arns: [`${attributePattern(stack, bucket, "arn").pattern}/*`], actions: OBJECT_WRITES, lacks });
   }
   for (const table of stack.byType.get("aws_dynamodb_table") ?? []) {
@@ -150,10 +159,30 @@ function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: 
 }
 
 /**
+ * The buckets that versioning resources certainly set to Enabled, by the address they refer to and by the name they
+ * write. Read once: a stack of thousands of buckets has as many versioning resources.
+ */
+function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet<string>; readonly names: ReadonlySet<string> } {
+  const { stack } = ctx;
+  const addresses = new Set<string>();
+  const names = new Set<string>();
+  for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
+    if (v.mode !== "managed") continue;
+    const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
+    if (!(status.state === "set" && status.value === "Enabled")) continue;
+    const ref = refTarget(v.values["bucket"]);
+    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) addresses.add(ref.address);
+    const written = readString(stack, v.values["bucket"]);
+    if (written.state === "set") names.add(written.value);
+  }
+  return { addresses, names };
+}
+
+/**
  * Versioning that certainly holds: a versioning resource naming the bucket with status Enabled, the bucket's own
  * `versioning { enabled = true }`, or object lock (which keeps versions). Anything unreadable counts as off.
  */
-function isVersioned(ctx: RuleContext, bucket: TfResource, versionings: readonly TfResource[]): boolean {
+function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType<typeof enabledVersionings>): boolean {
   const { stack } = ctx;
   const on = (v: unknown) => {
     const r = readBool(stack, v);
@@ -161,15 +190,15 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versionings: readonly
   };
   if (on(bucket.values["object_lock_enabled"])) return true;
   if (blocks(bucket.values["versioning"]).some((b) => on(b["enabled"]))) return true;
+  if (versioned.addresses.has(bucket.address)) return true;
   const name = readString(stack, bucket.values["bucket"]);
-  return versionings.some((v) => {
-    if (v.mode !== "managed") return false;
-    const written = readString(stack, v.values["bucket"]);
-    const names = refersTo(v.values["bucket"], bucket.address, ["id", "bucket"]) || (name.state === "set" && written.state === "set" && written.value === name.value);
-    if (!names) return false;
-    const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
-    return status.state === "set" && status.value === "Enabled";
-  });
+  return name.state === "set" && versioned.names.has(name.value);
+}
+
+/** `dynamodb|table/orders` for `arn:aws:dynamodb:*:*:table/orders`: what names the resource, past region and account. */
+function resourcePart(arn: string): string {
+  const parts = arn.split(":");
+  return parts.length >= 6 ? `${parts[2]}|${parts.slice(5).join(":")}` : arn;
 }
 
 /** `stores`: the first few of the `count` stores the statement lets the agent overwrite. */
