@@ -5,6 +5,7 @@ import type { Report } from "../report/types";
 import { basename, dirname } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
+import { databasesWithPasswords } from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
@@ -159,7 +160,11 @@ function peerStates(stacks: readonly TfStack[]): { of: TfStack; state: PeerState
     .filter((s) => s.backend?.type === "s3")
     .map((s) => ({
       of: s,
-      state: { stack: s.name ?? s.file, backend: s.backend!, credentials: stackCredentials(s).map((c) => `${c.what} of ${c.user ?? c.address}`) },
+      state: {
+        stack: s.name ?? s.file,
+        backend: s.backend!,
+        credentials: [...stackCredentials(s).map((c) => `${c.what} of ${c.user ?? c.address}`), ...databasesWithPasswords(s).map((d) => `the master password of ${d}`)],
+      },
     }));
 }
 

@@ -8,6 +8,8 @@ import { attributePattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
 import { blocks, readBool, readString, resourceEvidence } from "./protection-support";
 import { refTarget } from "../engine/terraform/tokens";
+import { existence } from "../engine/principals/collect";
+import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -46,8 +48,11 @@ export const rule: Rule = {
       if (x.arns.some((a) => hasWildcard(resourcePart(a)))) k.wild.push(x);
     }
     const kinds = [...byKind].flatMap(([actions, k]) => actions.map((action) => ({ action, actions, ...k })));
+    const policies = hasStoreResourcePolicies(ctx.stack);
     for (const agent of ctx.analysis.agents) {
-      const rights = ctx.analysis.rightsOf(agent.address);
+      const own = ctx.analysis.rightsOf(agent.address);
+      // A bucket policy naming the agent grants on its own within one account, as an identity policy would.
+      const rights = policies ? { grants: withResourcePolicies(ctx, agent, own.grants) } : own;
       // One finding per granting statement, naming the stores it reaches: the fix is one edit, and an agent allowed
       // to write everywhere gets one finding, not one per bucket.
       const byStatement = new Map<Statement, { grants: Grant[]; all: Set<readonly string[]>; some: Set<Store> }>();
@@ -89,23 +94,36 @@ export const rule: Rule = {
 };
 
 /**
- * Writes on stores outside the stack, whose versioning blastwall cannot see: a resource that names no store of the
- * stack exactly (a wildcard, another bucket or table).
+ * Writes that may land on stores outside the stack, whose versioning blastwall cannot see: a resource whose bucket
+ * (or table) part is a wildcard, or names no bucket (table) of the stack. A key prefix or an index stays in its store;
+ * a bucket ARN without a key names no object, so it is no object write.
  */
 function outsideWrites(grants: ReadonlyMap<string, readonly Grant[]>, inStack: readonly { readonly actions: readonly string[]; readonly arns: ReadonlySet<string>; readonly kind: string }[]): { grant: Grant; resource: string; kind: string }[] {
   const out: { grant: Grant; resource: string; kind: string }[] = [];
   for (const { actions, arns, kind } of inStack) {
+    const containers = new Set([...arns].map((a) => containerOf(kind, a)));
     for (const a of actions) {
       for (const g of grants.get(a.toLowerCase()) ?? []) {
         if (g.statement.unknown) continue;
         for (const r of g.resources) {
-          const target = kind === "buckets" ? /^arn:[^:]*:s3:::/.test(r) || r === "*" : /^arn:[^:]*:dynamodb:/.test(r) || r === "*";
-          if (target && !arns.has(r)) out.push({ grant: g, resource: r, kind });
+          if (r !== "*" && !(kind === "buckets" ? /^arn:[^:]*:s3:::[^/]*\//.test(r) || /^arn:[^:]*:s3:::.*\*/.test(r) : /^arn:[^:]*:dynamodb:/.test(r))) continue;
+          const c = r === "*" ? "*" : containerOf(kind, r);
+          if (hasWildcard(c) || ![...containers].some((x) => x === c || globsIntersect(c, x))) out.push({ grant: g, resource: r, kind });
         }
       }
     }
   }
   return out;
+}
+
+/** The store a write pattern lands in: `s3|bucket` of an object ARN, `dynamodb|table/orders` of a table or index ARN. */
+function containerOf(kind: string, arn: string): string {
+  if (kind === "buckets") {
+    const m = /^arn:[^:]*:s3:::([^/]*)/.exec(arn);
+    return m ? `s3|${m[1]}` : arn;
+  }
+  const m = /^arn:[^:]*:dynamodb:[^:]*:[^:]*:(table\/[^/]*)/.exec(arn);
+  return m ? `dynamodb|${m[1]}` : arn;
 }
 
 function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; resource: string; kind: string }[], strict: boolean): FindingDraft {
@@ -167,7 +185,8 @@ function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet
   const addresses = new Set<string>();
   const names = new Set<string>();
   for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
-    if (v.mode !== "managed") continue;
+    // One that may not be created (count, for_each, OpenTofu's lifecycle.enabled) keeps nothing certain.
+    if (v.mode !== "managed" || existence(stack, v) !== "yes") continue;
     const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
     if (!(status.state === "set" && status.value === "Enabled")) continue;
     const ref = refTarget(v.values["bucket"]);
@@ -189,10 +208,21 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType
     return r.state === "set" && r.value === true;
   };
   if (on(bucket.values["object_lock_enabled"])) return true;
+  const legacyLock = readString(stack, blocks(bucket.values["object_lock_configuration"])[0]?.["object_lock_enabled"]);
+  if (legacyLock.state === "set" && legacyLock.value === "Enabled") return true;
   if (blocks(bucket.values["versioning"]).some((b) => on(b["enabled"]))) return true;
   if (versioned.addresses.has(bucket.address)) return true;
   const name = readString(stack, bucket.values["bucket"]);
   return name.state === "set" && versioned.names.has(name.value);
+}
+
+function withResourcePolicies(ctx: RuleContext, agent: PrincipalNode, grants: ReadonlyMap<string, readonly Grant[]>): ReadonlyMap<string, readonly Grant[]> {
+  const out = new Map(grants);
+  for (const action of [...OBJECT_WRITES, ...ITEM_WRITES]) {
+    const extra = resourcePolicyGrantsTo(ctx.stack, agent, action);
+    if (extra.length > 0) out.set(action.toLowerCase(), [...(grants.get(action.toLowerCase()) ?? []), ...extra]);
+  }
+  return out;
 }
 
 /** `dynamodb|table/orders` for `arn:aws:dynamodb:*:*:table/orders`: what names the resource, past region and account. */

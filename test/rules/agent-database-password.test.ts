@@ -68,3 +68,46 @@ describe("agent-database-password", () => {
     expect(found(tf(agentReads("secretsmanager:GetSecretValue", "*")))).toEqual([]);
   });
 });
+
+describe("agent-database-password (red-team round 12)", () => {
+  const param = (value: string) => ({ "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value } });
+  const reads = agentReads("ssm:GetParameter", "${aws_ssm_parameter.pw.arn}");
+
+  test("through a local on the database's side", () => {
+    const json = tf({ ...reads, "random_password.db": { length: 32 }, ...param("${random_password.db.result}"), ...db("${local.pw}") }, { locals: { pw: "${random_password.db.result}" } });
+    expect(found(json)).toHaveLength(1);
+  });
+
+  test("a store holding the database's own password attribute", () => {
+    expect(found(tf({ ...reads, ...param("${aws_db_instance.prod.password}"), ...db("${var.pw}") }, { variable: { pw: { type: "string" } } }))).toHaveLength(1);
+  });
+
+  test("a variable whose default is the literal the store holds", () => {
+    expect(found(tf({ ...reads, ...param("Sup3rSecretPassw0rd"), ...db("${var.pw}") }, { variable: { pw: { default: "Sup3rSecretPassw0rd" } } }))).toHaveLength(1);
+  });
+
+  test("the control: a bcrypt hash of the generated password is no password", () => {
+    expect(found(tf({ ...reads, "random_password.db": { length: 32 }, ...param("${random_password.db.bcrypt_hash}"), ...db("${random_password.db.result}") }))).toEqual([]);
+  });
+
+  test("GetParametersByPath on the parent path reads the parameter", () => {
+    const json = tf({ ...agentReads("ssm:GetParametersByPath", "arn:aws:ssm:eu-west-1:111111111111:parameter/prod"), "random_password.db": { length: 32 }, ...param("${random_password.db.result}"), ...db("${random_password.db.result}") });
+    expect(found(json)).toHaveLength(1);
+  });
+
+  test("the stack's own state holds every database password", () => {
+    const json = tf(
+      { ...agentReads("s3:GetObject", "arn:aws:s3:::acme-tfstate/*"), "random_password.db": { length: 32 }, ...db("${random_password.db.result}") },
+      { terraform: { backend: { s3: { bucket: "acme-tfstate", key: "prod/terraform.tfstate" } } } },
+    );
+    expect(found(json).map((f) => f.evidence.find((e) => e.step === "secret-read")?.address)).toEqual(["terraform.backend.s3"]);
+  });
+
+  test("managed passwords of DocumentDB and Redshift, and a Redis AUTH token", () => {
+    const docdb = tf({ ...agentReads("secretsmanager:GetSecretValue", "*"), "aws_docdb_cluster.docs": { cluster_identifier: "docs", manage_master_user_password: true } });
+    expect(found(docdb).map((f) => f.resource)).toEqual(["aws_docdb_cluster.docs"]);
+    expect(found(tf(agentReads("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:redshift!*")))).toHaveLength(1);
+    const redis = tf({ ...reads, ...param("${random_password.auth.result}"), "random_password.auth": { length: 32 }, "aws_elasticache_replication_group.cache": { replication_group_id: "c", auth_token: "${random_password.auth.result}" } });
+    expect(found(redis).map((f) => f.resource)).toEqual(["aws_elasticache_replication_group.cache"]);
+  });
+});

@@ -62,3 +62,32 @@ describe("agent-overwrite-unprotected", () => {
     expect(findings(tf(agentWrites("logs:PutLogEvents", "*")))).toEqual([]);
   });
 });
+
+describe("agent-overwrite-unprotected (red-team round 12)", () => {
+  const versioned = (versioning: Obj, grant = "${aws_s3_bucket.data.arn}/*") =>
+    tf({ ...agentWrites("s3:PutObject", grant), "aws_s3_bucket.data": { bucket: "prod-data" }, "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: [{ status: "Enabled" }], ...versioning } });
+
+  test("a versioning resource that may not be created keeps nothing certain", () => {
+    expect(findings(versioned({ count: 0 }))).toHaveLength(1);
+    expect(findings(versioned({ lifecycle: { enabled: false } }))).toHaveLength(1);
+    expect(findings(versioned({}))).toEqual([]);
+  });
+
+  test("a bucket policy naming the agent grants the write on its own", () => {
+    const json = tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_s3_bucket.data": { bucket: "prod-data" },
+      "aws_s3_bucket_policy.data": { bucket: "${aws_s3_bucket.data.id}", policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::prod-data/*" }) },
+    });
+    expect(findings(json).map((f) => [f.severity, f.resource])).toEqual([["error", "aws_s3_bucket_policy.data"]]);
+  });
+
+  test("a prefix of a versioned bucket of the stack is neither an overwrite nor outside the stack", () => {
+    expect(findings(versioned({}, "${aws_s3_bucket.data.arn}/uploads/*"), true)).toEqual([]);
+  });
+
+  test("legacy object_lock_configuration keeps versions", () => {
+    const json = tf({ ...agentWrites("s3:PutObject", "${aws_s3_bucket.data.arn}/*"), "aws_s3_bucket.data": { bucket: "prod-data", object_lock_configuration: [{ object_lock_enabled: "Enabled" }] } });
+    expect(findings(json)).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
-import { databasesIn, managedSecretsReached } from "./database-passwords";
+import { MANAGED_SECRET_PREFIX, databasesIn, managedSecretsReached } from "./database-passwords";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 export interface CredentialEdge {
@@ -356,7 +356,15 @@ export function storedCredentialEdges(
     if (held.length === 0) continue;
     const index = storeIndex(stack, store.type, indexOf);
     const hits = new Map<TfResource, { a: string; gs: readonly Grant[] }>();
-    for (const x of held) for (const g of x.gs) for (const r of g.resources) for (const res of index.matching(r)) if (!hits.has(res)) hits.set(res, x);
+    for (const x of held) {
+      for (const g of x.gs) {
+        for (const r of g.resources) {
+          // GetParametersByPath is authorised on the path and returns every parameter under it (recursively on request).
+          const patterns = x.a === "ssm:GetParametersByPath" ? [r, r.endsWith("/") ? `${r}*` : `${r}/*`] : [r];
+          for (const pattern of patterns) for (const res of index.matching(pattern)) if (!hits.has(res)) hits.set(res, x);
+        }
+      }
+    }
     for (const [res, hit] of hits) {
       const stored = storedValues(res, secretVersions(stack));
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
@@ -381,10 +389,10 @@ export function storedCredentialEdges(
     for (const r of g.resources) {
       // `rds!` names only the secrets RDS keeps master passwords in: a read aimed at them reads databases' passwords,
       // of this stack or not.
-      if (/:secret:rds!/i.test(r) && !databaseReads.some((d) => d.store === r)) {
+      if (MANAGED_SECRET_PREFIX.test(r) && !databaseReads.some((d) => d.store === r)) {
         databaseReads.push({
           store: r,
-          database: "every RDS database whose master password RDS manages (its rds! secret)",
+          database: "every database whose master password AWS manages (its rds! or redshift! secret)",
           action: "secretsmanager:GetSecretValue",
           detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secrets RDS keeps master passwords in`,
         });

@@ -8,6 +8,8 @@
  * manages itself (`manage_master_user_password`), named `rds!db-...` / `rds!cluster-...`.
  */
 import type { TfResource, TfStack } from "../terraform/types";
+import { stringsIn } from "../json";
+import { resolveToPattern } from "../terraform/tokens";
 
 /** Database types and where each takes its master password (a path of nested attributes). */
 const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly string[]])[] = [
@@ -21,13 +23,22 @@ const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly strin
   ["aws_opensearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
   ["aws_elasticsearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
   ["aws_lightsail_database", ["master_password"]],
+  ["aws_docdbelastic_cluster", ["admin_user_password"]],
+  // A Redis or Valkey AUTH token lets its holder FLUSHALL.
+  ["aws_elasticache_replication_group", ["auth_token"]],
 ];
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
-const MANAGED_SECRET: Readonly<Record<string, string>> = {
-  aws_db_instance: "arn:aws:secretsmanager:*:*:secret:rds!db-*",
-  aws_rds_cluster: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*",
+const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string }>> = {
+  aws_db_instance: { secret: "arn:aws:secretsmanager:*:*:secret:rds!db-*", flag: "manage_master_user_password" },
+  aws_rds_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
+  // DocumentDB keeps its managed password in an rds!cluster secret too; Redshift in a redshift! one.
+  aws_docdb_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
+  aws_redshift_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:redshift!*", flag: "manage_master_password" },
 };
+
+/** Secret name prefixes AWS reserves for the master passwords it manages. */
+export const MANAGED_SECRET_PREFIX = /:secret:(rds|redshift)!/i;
 
 /** What a database's password is written as: references to look for in stored values, or a literal. */
 export interface DatabasePassword {
@@ -52,20 +63,48 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
       if (db.mode !== "managed") continue;
       const v = at(db, path);
       if (typeof v !== "string" || v === "") continue;
+      // The database's own attribute holds the password too (`aws_db_instance.prod.password`, plain text in state).
+      const refs = new Set<string>([`${db.address}.${path[path.length - 1]}`]);
+      let literal: string | undefined;
       if (v.includes("${")) {
-        const refs = [...new Set([...v.matchAll(REF)].map((m) => m[1]).filter((r) => !/^(each|count|path|terraform|self)\./.test(r)))];
-        if (refs.length > 0) passwords.push({ database: db.address, refs });
-      } else if (v.length >= 8) passwords.push({ database: db.address, refs: [], literal: v });
+        for (const r of refsIn(stack, v, new Set())) refs.add(r);
+        const exact = resolveToPattern(stack, v);
+        if (exact.exact && exact.pattern.length >= 8) literal = exact.pattern;
+      } else if (v.length >= 8) literal = v;
+      passwords.push({ database: db.address, refs: [...refs], ...(literal !== undefined ? { literal } : {}) });
     }
   }
-  for (const [type, secret] of Object.entries(MANAGED_SECRET)) {
+  for (const [type, { secret, flag }] of Object.entries(MANAGED_SECRET)) {
     for (const db of stack.byType.get(type) ?? []) {
-      const m = db.values["manage_master_user_password"];
+      const m = db.values[flag];
       if (db.mode === "managed" && (m === true || m === "true" || (typeof m === "string" && m.includes("${")))) managed.push({ database: db.address, secret });
     }
   }
   cache.set(stack, (c = { passwords, managed }));
   return c;
+}
+
+/**
+ * The references a password expression is made of, through the locals and variables it names (`local.pw` whose value
+ * is `random_password.db.result` gives both). A generated password counts by its `.result` only: `.bcrypt_hash` is
+ * no password.
+ */
+function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
+  const out: string[] = [];
+  for (const s of typeof v === "string" ? [v] : stringsIn(v)) {
+    if (!s.includes("${")) continue;
+    for (const m of s.matchAll(REF)) {
+      let r = m[1];
+      if (/^(each|count|path|terraform|self)\./.test(r) || seen.has(r)) continue;
+      seen.add(r);
+      if (/^random_(password|string)\./.test(r)) r = `${r}.result`;
+      out.push(r);
+      const [kind, name] = r.split(".");
+      if (kind === "local" && stack.locals.has(name)) out.push(...refsIn(stack, stack.locals.get(name), seen));
+      if (kind === "var" && stack.variables.has(name)) out.push(...refsIn(stack, stack.variables.get(name), seen));
+    }
+  }
+  return out;
 }
 
 function at(r: TfResource, path: readonly string[]): unknown {
@@ -76,6 +115,11 @@ function at(r: TfResource, path: readonly string[]): unknown {
     v = (v as Record<string, unknown>)[k];
   }
   return v;
+}
+
+/** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
+export function databasesWithPasswords(stack: TfStack): string[] {
+  return [...new Set(index(stack).passwords.map((p) => p.database))];
 }
 
 /** The databases whose master password the stored strings hold. */

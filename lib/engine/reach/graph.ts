@@ -16,6 +16,7 @@ import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { SOURCE_WRITES, sourceUses } from "./sources";
+import { databasesWithPasswords } from "./database-passwords";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -700,6 +701,12 @@ export class ReachGraph {
       const g = on(action, objects);
       if (!g) continue;
       const stored: Evidence = { step: "stored-credential", address: "terraform.backend.s3", detail: `the Terraform state s3://${bucket}/${key} holds every secret of the stack in plain text` };
+      // The master passwords of the stack's databases are in the state too.
+      const reads = this.databaseReads.get(p.address) ?? [];
+      for (const database of databasesWithPasswords(this.stack)) {
+        reads.push({ store: "terraform.backend.s3", database, action, detail: `${grantText(g)} reads the Terraform state (${objects[0]}), which holds the master password of ${database}` });
+      }
+      this.databaseReads.set(p.address, reads);
       for (const c of stackCredentials(this.stack)) {
         const to = c.user ?? this.unknown(`credential:${c.address}`, `the user of ${c.address}, which blastwall cannot resolve`);
         if (to === p.address) continue;
