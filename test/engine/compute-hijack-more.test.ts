@@ -118,3 +118,43 @@ describe("SageMaker Studio, CodeDeploy and catalogue 1.5.0", () => {
     expect(errors(check(tf(agentCan(action, "*"))), "agent-destroy-right").flatMap((f) => f.actions)).toEqual([action]);
   });
 });
+
+describe("red-team round 12", () => {
+  const canPass = (actions: string[], role: string) => ({
+    "aws_iam_role.agent": agentRole(),
+    "aws_iam_role_policy.agent": {
+      role: "${aws_iam_role.agent.name}",
+      policy: policy({ Effect: "Allow", Action: actions, Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: `\${aws_iam_role.${role}.arn}` }),
+    },
+  });
+  test.each([
+    [["sagemaker:CreateModel", "sagemaker:CreateEndpoint"]],
+    [["sagemaker:CreateModel", "sagemaker:CreateTransformJob"]],
+    [["sagemaker:CreateHyperParameterTuningJob"]],
+    [["sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution"]],
+  ])("SageMaker %j runs a container as the passed role", (actions) => {
+    expect(reached(tf({ ...canPass(actions, "sm"), ...adminRole("sm", "sagemaker.amazonaws.com") }))).toEqual(["aws_iam_role.sm"]);
+  });
+
+  test("MWAA (airflow-env.amazonaws.com, actions airflow:*)", () => {
+    expect(reached(tf({ ...canPass(["airflow:CreateEnvironment"], "af"), ...adminRole("af", "airflow-env.amazonaws.com") }))).toEqual(["aws_iam_role.af"]);
+  });
+
+  test("the control: a read pattern such as gamelift:Get* is no write for the fallback", () => {
+    expect(reached(tf({ ...canPass(["gamelift:Get*"], "gl"), ...adminRole("gl", "gamelift.amazonaws.com") }))).toEqual([]);
+  });
+
+  test("a Studio shared space runs as the domain's space execution role", () => {
+    const json = tf({ ...agentCan("sagemaker:CreatePresignedDomainUrl", "*"), ...adminRole("space", "sagemaker.amazonaws.com"), "aws_sagemaker_domain.d": { domain_name: "d", default_space_settings: [{ execution_role: "${aws_iam_role.space.arn}" }] } });
+    expect(reached(json)).toEqual(["aws_iam_role.space"]);
+  });
+
+  test("a presigned URL for one profile does not reach another profile's role", () => {
+    const json = tf({
+      ...agentCan("sagemaker:CreatePresignedDomainUrl", "arn:aws:sagemaker:eu-west-1:111111111111:user-profile/d-1/bob"),
+      ...adminRole("alice", "sagemaker.amazonaws.com"),
+      "aws_sagemaker_user_profile.alice": { domain_id: "d-1", user_profile_name: "alice", user_settings: [{ execution_role: "${aws_iam_role.alice.arn}" }] },
+    });
+    expect(reached(json)).toEqual([]);
+  });
+});

@@ -88,3 +88,28 @@ describe("images a task or function runs", () => {
     expect(reached(json)).toEqual([]);
   });
 });
+
+describe("more sources (red-team round 12)", () => {
+  test("a Glue job's script in S3", () => {
+    const json = tf({ ...agentCan("s3:PutObject", "arn:aws:s3:::glue-scripts/*"), ...adminRole("glue", "glue.amazonaws.com"), "aws_glue_job.etl": { name: "etl", role_arn: "${aws_iam_role.glue.arn}", command: [{ script_location: "s3://glue-scripts/etl.py" }] } });
+    expect(reached(json)).toEqual(["aws_iam_role.glue"]);
+  });
+
+  test("an MWAA environment's DAGs", () => {
+    const json = tf({
+      ...agentCan("s3:PutObject", "arn:aws:s3:::airflow-dags/dags/*"),
+      ...adminRole("mwaa", "airflow-env.amazonaws.com"),
+      "aws_mwaa_environment.af": { name: "af", execution_role_arn: "${aws_iam_role.mwaa.arn}", source_bucket_arn: "arn:aws:s3:::airflow-dags", dag_s3_path: "dags/" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.mwaa"]);
+  });
+
+  test("updating the document an association runs reaches the roles of the instances it targets (unknown)", () => {
+    const json = tf({
+      ...agentCan("ssm:UpdateDocument", "${aws_ssm_document.patch.arn}"),
+      "aws_ssm_document.patch": { name: "patch", document_type: "Command", content: "{}" },
+      "aws_ssm_association.all": { name: "${aws_ssm_document.patch.name}", targets: [{ key: "InstanceIds", values: ["*"] }] },
+    });
+    expect(errors(check(json), "agent-reach-unknown")).toHaveLength(1);
+  });
+});

@@ -32,7 +32,22 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   // StartBuild takes serviceRoleOverride and buildspecOverride: any existing project runs the caller's commands as the role.
   { service: "codebuild.amazonaws.com", starts: [["codebuild:StartBuild"], ["codebuild:StartBuildBatch"]] },
   { service: "glue.amazonaws.com", starts: [["glue:CreateDevEndpoint"], ["glue:CreateJob", "glue:StartJobRun"], ["glue:UpdateJob", "glue:StartJobRun"], ["glue:CreateJob", "glue:CreateTrigger"], ["glue:CreateSession", "glue:RunStatement"]] },
-  { service: "sagemaker.amazonaws.com", starts: [["sagemaker:CreateNotebookInstance"], ["sagemaker:CreateTrainingJob"], ["sagemaker:CreateProcessingJob"]] },
+  // A model's container runs as its execution role once an endpoint or a transform job serves it; tuning jobs and
+  // pipelines run training containers as theirs.
+  {
+    service: "sagemaker.amazonaws.com",
+    starts: [
+      ["sagemaker:CreateNotebookInstance"],
+      ["sagemaker:CreateTrainingJob"],
+      ["sagemaker:CreateProcessingJob"],
+      ["sagemaker:CreateHyperParameterTuningJob"],
+      ["sagemaker:CreateModel", "sagemaker:CreateEndpoint"],
+      ["sagemaker:CreateModel", "sagemaker:CreateTransformJob"],
+      ["sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution"],
+    ],
+  },
+  // An MWAA environment runs the DAGs in its bucket as its execution role.
+  { service: "airflow-env.amazonaws.com", starts: [["airflow:CreateEnvironment"], ["airflow:UpdateEnvironment"]] },
   { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
   { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"]] },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
@@ -65,7 +80,7 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   {
     type: "aws_instance",
     // State Manager associations and maintenance window tasks run documents on instances as Run Command does.
-    actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow"],
+    actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"],
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
   },
@@ -82,6 +97,8 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // Studio apps run as the user profile's execution role, or the domain's default when the profile sets none.
   { type: "aws_sagemaker_user_profile", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "user_settings.execution_role", runsAsRoleAnyway: true },
   { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_user_settings.execution_role", runsAsRoleAnyway: true },
+  // Shared spaces run as the domain's space execution role.
+  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_space_settings.execution_role" },
   // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];

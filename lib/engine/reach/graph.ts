@@ -490,7 +490,7 @@ export class ReachGraph {
   private unmodelledPassRole(p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {
     for (const service of trustedServices(role)) {
       if (MODELLED_SERVICES.has(service.toLowerCase())) continue;
-      const ns = service.split(".")[0].toLowerCase();
+      const ns = NAMESPACE_OF_SERVICE[service.split(".")[0].toLowerCase()] ?? service.split(".")[0].toLowerCase();
       const held = writeActionOf(p, ns);
       if (!held) continue;
       add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; blastwall does not model how ${service} starts compute, and the agent may call ${held}, so it counts as running code as the role`, g.statement.source.address);
@@ -530,7 +530,8 @@ export class ReachGraph {
       for (const action of SOURCE_WRITES[use.kind]) {
         const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
         if (!g) continue;
-        const found = this.roleOfCompute(use.consumer, use.roleAttribute, false);
+        const resolved = this.roleOfCompute(use.consumer, use.roleAttribute, false);
+        const found = resolved === null && use.runsAsRoleAnyway ? undefined : resolved;
         if (found === null) break;
         const to = found ?? this.unknown(`role-of:${use.consumer.address}`, `the role ${use.consumer.address} runs as, which blastwall cannot resolve`);
         add(to, "hijack", action, () => `${grantText(g)} lets it change ${use.shown}, which ${use.consumer.address} runs as ${found ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
@@ -720,6 +721,9 @@ export class ReachGraph {
 
 const MODELLED_SERVICES = new Set(PASS_ROLE_SERVICES.map((s) => s.service.toLowerCase()));
 
+/** Service principals whose first label is not the IAM namespace of their actions. */
+const NAMESPACE_OF_SERVICE: Readonly<Record<string, string>> = { "airflow-env": "airflow", "ecs-tasks": "ecs", edgelambda: "lambda" };
+
 /** The AWS services a role's trust admits by name (`Principal: { Service: ... }`, readable Allow statements). */
 function trustedServices(role: PrincipalNode): string[] {
   const out = new Set<string>();
@@ -742,8 +746,10 @@ function writeActionOf(p: PrincipalNode, ns: string): string | undefined {
       if (st.notActions) return `${ns}:* (NotAction ${st.notActions.join(", ")})`;
       for (const act of st.actions ?? []) {
         if (!globsIntersect(act.toLowerCase(), `${ns}:*`)) continue;
+        // A read verb, or a pattern whose written prefix is one (`Get*` matches reads only).
         const verb = act.slice(act.indexOf(":") + 1).toLowerCase();
-        if (/^(get|list|describe|batchget)/.test(verb) && !/[*?]/.test(verb)) continue;
+        const prefix = verb.split(/[*?]/)[0];
+        if (/^(get|list|describe|batchget)/.test(prefix)) continue;
         return act;
       }
     }

@@ -8,13 +8,14 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 
-export type SourceKind = "codecommit" | "s3" | "ecr";
+export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document";
 
 /** The actions that change a source of each kind. */
 export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
   codecommit: ["codecommit:GitPush", "codecommit:PutFile", "codecommit:CreateCommit", "codecommit:MergeBranchesByFastForward", "codecommit:MergePullRequestByFastForward"],
   s3: ["s3:PutObject"],
   ecr: ["ecr:PutImage", "ecr:CompleteLayerUpload"],
+  "ssm-document": ["ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
 };
 
 /** Compute that runs what a source holds, and where it says its role. */
@@ -26,6 +27,8 @@ export interface SourceUse {
   readonly arn: string;
   /** The source as a reader knows it: `CodeCommit repository app`. */
   readonly shown: string;
+  /** The consumer runs as a role even when it names none (instances an association targets): unknown, not none. */
+  readonly runsAsRoleAnyway?: boolean;
 }
 
 const cache = new WeakMap<TfStack, readonly SourceUse[]>();
@@ -60,6 +63,26 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
       list.push({ consumer: pipeline, roleAttribute: "role_arn", ...s });
       for (const b of builders) list.push({ consumer: b, roleAttribute: "service_role", ...s });
     }
+  }
+  // A Glue job runs the script at its script_location; an MWAA environment the DAGs under its bucket's DAG path.
+  for (const job of stack.byType.get("aws_glue_job") ?? []) {
+    for (const cmd of blocks(job.values["command"])) {
+      const loc = exact(stack, cmd["script_location"]);
+      const m = loc ? /^s3:\/\/([^/]+)\/(.+)$/.exec(loc) : null;
+      if (loc) list.push({ consumer: job, roleAttribute: "role_arn", ...(m ? s3(m[1], m[2]) : s3("*", "*")) });
+    }
+  }
+  for (const env of stack.byType.get("aws_mwaa_environment") ?? []) {
+    const bucket = exact(stack, env.values["source_bucket_arn"]);
+    const path = exact(stack, env.values["dag_s3_path"]) ?? "*";
+    const name = bucket ? bucket.replace(/^arn:[^:]*:s3:::/, "") : "*";
+    list.push({ consumer: env, roleAttribute: "execution_role_arn", ...s3(name, `${path.replace(/\/$/, "")}/*`) });
+  }
+  // A State Manager association runs its document on the instances it targets, as their instance roles.
+  for (const assoc of stack.byType.get("aws_ssm_association") ?? []) {
+    const doc = repositoryName(stack, assoc.values["name"], "aws_ssm_document", "name") ?? "*";
+    if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) continue; // AWS-owned documents cannot be updated
+    list.push({ consumer: assoc, roleAttribute: "-", kind: "ssm-document", arn: `arn:aws:ssm:*:*:document/${doc}`, shown: `SSM document ${doc}`, runsAsRoleAnyway: true });
   }
   for (const td of stack.byType.get("aws_ecs_task_definition") ?? []) {
     for (const repo of imageRepositories(stack, td.values["container_definitions"])) list.push({ consumer: td, roleAttribute: "task_role_arn", ...ecr(repo) });

@@ -616,6 +616,9 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_s3_object: {
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}/${nameFrom(ctx, r, "key")}`,
   },
+  aws_sagemaker_user_profile: {
+    arn: (ctx, r) => inexact(ctx, `arn:aws:sagemaker:*:*:user-profile/${nameFrom(ctx, r, "domain_id")}/${nameFrom(ctx, r, "user_profile_name")}`),
+  },
   aws_ssm_parameter: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
     id: (ctx, r) => nameFrom(ctx, r, "name"),
