@@ -33,10 +33,7 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     const all = storesOf(ctx);
     const stores = all.filter((x) => x.lacks !== undefined) as Store[];
-    const inStack = [
-      { actions: OBJECT_WRITES, arns: new Set(all.filter((x) => x.actions === OBJECT_WRITES).flatMap((x) => x.arns)), kind: "buckets" },
-      { actions: ITEM_WRITES, arns: new Set(all.filter((x) => x.actions === ITEM_WRITES).flatMap((x) => x.arns)), kind: "tables" },
-    ];
+    const inStack = [containersOf(all, OBJECT_WRITES, "buckets"), containersOf(all, ITEM_WRITES, "tables")];
     // Per kind of store (the actions that write it): its stores, and those by exact ARN (a reference names one alone).
     const byKind = new Map<readonly string[], { kind: Store[]; byArn: Map<string, Store[]>; wild: Store[]; matched: Map<string, Store[]> }>();
     for (const x of stores) {
@@ -98,17 +95,30 @@ export const rule: Rule = {
  * (or table) part is a wildcard, or names no bucket (table) of the stack. A key prefix or an index stays in its store;
  * a bucket ARN without a key names no object, so it is no object write.
  */
-function outsideWrites(grants: ReadonlyMap<string, readonly Grant[]>, inStack: readonly { readonly actions: readonly string[]; readonly arns: ReadonlySet<string>; readonly kind: string }[]): { grant: Grant; resource: string; kind: string }[] {
+interface Containers {
+  readonly actions: readonly string[];
+  readonly kind: string;
+  /** The stack's stores of the kind, as `containerOf` names them. */
+  readonly containers: ReadonlySet<string>;
+  /** Those whose own name is computed (a pattern): they may be the one a written name means. */
+  readonly computed: readonly string[];
+}
+
+function containersOf(all: readonly { readonly actions: readonly string[]; readonly arns: readonly string[] }[], actions: readonly string[], kind: string): Containers {
+  const containers = new Set(all.filter((x) => x.actions === actions).flatMap((x) => x.arns.map((a) => containerOf(kind, a))));
+  return { actions, kind, containers, computed: [...containers].filter(hasWildcard) };
+}
+
+function outsideWrites(grants: ReadonlyMap<string, readonly Grant[]>, inStack: readonly Containers[]): { grant: Grant; resource: string; kind: string }[] {
   const out: { grant: Grant; resource: string; kind: string }[] = [];
-  for (const { actions, arns, kind } of inStack) {
-    const containers = new Set([...arns].map((a) => containerOf(kind, a)));
+  for (const { actions, kind, containers, computed } of inStack) {
     for (const a of actions) {
       for (const g of grants.get(a.toLowerCase()) ?? []) {
         if (g.statement.unknown) continue;
         for (const r of g.resources) {
           if (r !== "*" && !(kind === "buckets" ? /^arn:[^:]*:s3:::[^/]*\//.test(r) || /^arn:[^:]*:s3:::.*\*/.test(r) : /^arn:[^:]*:dynamodb:/.test(r))) continue;
           const c = r === "*" ? "*" : containerOf(kind, r);
-          if (hasWildcard(c) || ![...containers].some((x) => x === c || globsIntersect(c, x))) out.push({ grant: g, resource: r, kind });
+          if (hasWildcard(c) || !(containers.has(c) || computed.some((x) => globsIntersect(c, x)))) out.push({ grant: g, resource: r, kind });
         }
       }
     }
