@@ -113,3 +113,19 @@ describe("more sources (red-team round 12)", () => {
     expect(errors(check(json), "agent-reach-unknown")).toHaveLength(1);
   });
 });
+
+describe("pushes to repositories that may lie outside the stack", () => {
+  test.each([
+    ["codecommit:GitPush", "*"],
+    ["codecommit:GitPush", "arn:aws:codecommit:eu-west-1:111111111111:platform-*"],
+    ["ecr:PutImage", "arn:aws:ecr:eu-west-1:111111111111:repository/*"],
+  ])("%s on %s may feed pipelines elsewhere", (action, resource) => {
+    const [f] = errors(check(tf(agentCan(action, resource))), "agent-reach-unknown");
+    expect(f.message).toMatch(/pipelines, builds and services that may run what is pushed/);
+  });
+
+  test("the control: a push to the stack's own repository, which nothing here runs", () => {
+    const json = tf({ ...agentCan("codecommit:GitPush", "${aws_codecommit_repository.docs.arn}"), "aws_codecommit_repository.docs": { repository_name: "docs" } });
+    expect(errors(check(json))).toEqual([]);
+  });
+});

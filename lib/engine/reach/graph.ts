@@ -524,6 +524,7 @@ export class ReachGraph {
 
   /** Writing the code, object or image a pipeline, build, task or function runs (see sources.ts). */
   private sourceEdges(p: PrincipalNode, add: AddEdge): void {
+    this.outsideSourceEdges(p, add);
     const uses = sourceUses(this.stack);
     if (uses.length === 0) return;
     for (const use of uses) {
@@ -535,6 +536,30 @@ export class ReachGraph {
         if (found === null) break;
         const to = found ?? this.unknown(`role-of:${use.consumer.address}`, `the role ${use.consumer.address} runs as, which blastwall cannot resolve`);
         add(to, "hijack", action, () => `${grantText(g)} lets it change ${use.shown}, which ${use.consumer.address} runs as ${found ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+        break;
+      }
+    }
+  }
+
+  /**
+   * Pushing to repositories or images that may lie outside the stack: pipelines, builds and services elsewhere may
+   * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
+   * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
+   */
+  private outsideSourceEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const [kind, types] of [["codecommit", ["aws_codecommit_repository"]], ["ecr", ["aws_ecr_repository"]]] as const) {
+      const index = this.resourcesOf(types);
+      for (const action of SOURCE_WRITES[kind]) {
+        const g = this.grants(p, action).find((x) => x.resources.some((r) => index.reachesOutside(r)));
+        if (!g) continue;
+        const r = g.resources.find((x) => index.reachesOutside(x))!;
+        add(
+          this.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
+          "hijack",
+          action,
+          () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
+          g.statement.source.address,
+        );
         break;
       }
     }

@@ -616,6 +616,10 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_s3_object: {
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}/${nameFrom(ctx, r, "key")}`,
   },
+  aws_codecommit_repository: {
+    repository_name: (ctx, r) => nameFrom(ctx, r, "repository_name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:codecommit:*:*:${nameFrom(ctx, r, "repository_name")}`),
+  },
   aws_sagemaker_user_profile: {
     arn: (ctx, r) => inexact(ctx, `arn:aws:sagemaker:*:*:user-profile/${nameFrom(ctx, r, "domain_id")}/${nameFrom(ctx, r, "user_profile_name")}`),
   },
