@@ -114,7 +114,9 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where);
     if (t.state === "yes") return t;
-    if (t.state === "unreadable") unreadable ??= t;
+    // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here: a plan's
+    // unknown `tags_all` (every new role has one) says nothing they do not.
+    if (t.state === "unreadable" && where !== "tags_all") unreadable ??= t;
   }
   return unreadable ?? { state: "no" };
 }

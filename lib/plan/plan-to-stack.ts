@@ -6,13 +6,17 @@
 import { AddressMap, type TfResource, type TfStack } from "../engine/terraform/types";
 import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
 import { isObject } from "./values";
+import { RESOURCE_POLICIES } from "../engine/resource-policies";
+import { withoutInstanceKeys } from "../engine/agents";
 
 export const UNKNOWN_AFTER_APPLY = "${unknown_after_apply}";
 
 export function planToStack(plan: PlanJson, file: string): TfStack {
   const unknownByAddress = new Map<string, unknown>();
+  const configured = configuredArguments(plan.configuration);
   for (const rc of plan.resource_changes) {
-    if (!rc.deposed && rc.change.after_unknown !== undefined) unknownByAddress.set(rc.address, rc.change.after_unknown);
+    if (rc.deposed || rc.change.after_unknown === undefined) continue;
+    unknownByAddress.set(rc.address, withoutComputedPolicies(rc.type, rc.change.after_unknown, configured.get(withoutInstanceKeys(rc.address))));
   }
   const resources: TfResource[] = [];
   const seen = new Set<string>();
@@ -43,6 +47,37 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     if (isObject(v) && "value" in v) variables.set(name, v.value);
   }
   return stackOf(file, resources, variables);
+}
+
+/**
+ * Resource policies a resource gets when the configuration writes none (a KMS key's default policy, a secret with
+ * no policy): the plan shows them unknown until apply, but no one wrote them, so there is nothing there to grant.
+ * Only when the configuration does not set the argument (and the plan says which arguments it sets) is the unknown
+ * dropped; a configured policy that is unknown stays unknown, and fails closed.
+ */
+const COMPUTED_POLICY_ARGUMENTS: Readonly<Record<string, string>> = Object.fromEntries(RESOURCE_POLICIES);
+
+function withoutComputedPolicies(type: string, unknown: unknown, configured: ReadonlySet<string> | undefined): unknown {
+  const argument = COMPUTED_POLICY_ARGUMENTS[type];
+  if (!argument || configured === undefined || configured.has(argument) || !isObject(unknown) || unknown[argument] !== true) return unknown;
+  const { [argument]: _dropped, ...rest } = unknown;
+  return rest;
+}
+
+/** The arguments each resource of the plan's configuration sets, by address (module instances without keys). */
+function configuredArguments(configuration: unknown): Map<string, ReadonlySet<string>> {
+  const out = new Map<string, ReadonlySet<string>>();
+  const walk = (mod: unknown, prefix: string, depth: number) => {
+    if (!isObject(mod) || depth > 32) return;
+    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+      if (isObject(r) && typeof r.address === "string" && isObject(r.expressions)) out.set(`${prefix}${r.address}`, new Set(Object.keys(r.expressions)));
+    }
+    if (isObject(mod.module_calls)) {
+      for (const [name, call] of Object.entries(mod.module_calls)) if (isObject(call)) walk(call.module, `${prefix}module.${name}.`, depth + 1);
+    }
+  };
+  if (isObject(configuration)) walk(configuration.root_module, "", 0);
+  return out;
 }
 
 /** A `TfStack` of resources read from a plan, indexed by address and type. */

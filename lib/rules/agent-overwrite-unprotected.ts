@@ -9,6 +9,7 @@ import { principalEvidence, statementEvidence, where } from "./support";
 import { blocks, readBool, readString, resourceEvidence } from "./protection-support";
 import { refTarget } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
+import { withoutInstanceKeys } from "../engine/agents";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 
 /**
@@ -100,25 +101,26 @@ interface Containers {
   readonly kind: string;
   /** The stack's stores of the kind, as `containerOf` names them. */
   readonly containers: ReadonlySet<string>;
-  /** Those whose own name is computed (a pattern): they may be the one a written name means. */
-  readonly computed: readonly string[];
 }
 
 function containersOf(all: readonly { readonly actions: readonly string[]; readonly arns: readonly string[] }[], actions: readonly string[], kind: string): Containers {
   const containers = new Set(all.filter((x) => x.actions === actions).flatMap((x) => x.arns.map((a) => containerOf(kind, a))));
-  return { actions, kind, containers, computed: [...containers].filter(hasWildcard) };
+  return { actions, kind, containers };
 }
 
 function outsideWrites(grants: ReadonlyMap<string, readonly Grant[]>, inStack: readonly Containers[]): { grant: Grant; resource: string; kind: string }[] {
   const out: { grant: Grant; resource: string; kind: string }[] = [];
-  for (const { actions, kind, containers, computed } of inStack) {
+  for (const { actions, kind, containers } of inStack) {
     for (const a of actions) {
       for (const g of grants.get(a.toLowerCase()) ?? []) {
         if (g.statement.unknown) continue;
         for (const r of g.resources) {
-          if (r !== "*" && !(kind === "buckets" ? /^arn:[^:]*:s3:::[^/]*\//.test(r) || /^arn:[^:]*:s3:::.*\*/.test(r) : /^arn:[^:]*:dynamodb:/.test(r))) continue;
-          const c = r === "*" ? "*" : containerOf(kind, r);
-          if (hasWildcard(c) || !(containers.has(c) || computed.some((x) => globsIntersect(c, x)))) out.push({ grant: g, resource: r, kind });
+          // A pattern that starts with a wildcard (`${var.bucket_arn}/*` resolves to `*/*`) may be any store's.
+          const any = r.startsWith("*");
+          if (!any && !(kind === "buckets" ? /^arn:[^:]*:s3:::[^/]*\//.test(r) || /^arn:[^:]*:s3:::.*\*/.test(r) : /^arn:[^:]*:dynamodb:/.test(r))) continue;
+          const c = any ? "*" : containerOf(kind, r);
+          // A store of the stack whose name is computed may or may not be the one named: outside, unless certain.
+          if (hasWildcard(c) || !containers.has(c)) out.push({ grant: g, resource: r, kind });
         }
       }
     }
@@ -200,7 +202,8 @@ function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet
     const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
     if (!(status.state === "set" && status.value === "Enabled")) continue;
     const ref = refTarget(v.values["bucket"]);
-    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) addresses.add(ref.address);
+    // `${aws_s3_bucket.b[0].id}` versions the counted bucket `aws_s3_bucket.b`.
+    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) addresses.add(withoutInstanceKeys(ref.address));
     const written = readString(stack, v.values["bucket"]);
     if (written.state === "set") names.add(written.value);
   }
@@ -221,7 +224,7 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType
   const legacyLock = readString(stack, blocks(bucket.values["object_lock_configuration"])[0]?.["object_lock_enabled"]);
   if (legacyLock.state === "set" && legacyLock.value === "Enabled") return true;
   if (blocks(bucket.values["versioning"]).some((b) => on(b["enabled"]))) return true;
-  if (versioned.addresses.has(bucket.address)) return true;
+  if (versioned.addresses.has(withoutInstanceKeys(bucket.address))) return true;
   const name = readString(stack, bucket.values["bucket"]);
   return name.state === "set" && versioned.names.has(name.value);
 }

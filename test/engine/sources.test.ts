@@ -129,3 +129,35 @@ describe("pushes to repositories that may lie outside the stack", () => {
     expect(errors(check(json))).toEqual([]);
   });
 });
+
+describe("sources (final round)", () => {
+  test("a build project's image from the stack's repository", () => {
+    const json = tf({
+      ...agentCan("ecr:PutImage", "${aws_ecr_repository.builder.arn}"),
+      ...adminRole("build", "codebuild.amazonaws.com"),
+      "aws_ecr_repository.builder": { name: "builder" },
+      "aws_codebuild_project.deploy": { name: "deploy", service_role: "${aws_iam_role.build.arn}", environment: [{ image: "${aws_ecr_repository.builder.repository_url}:latest", type: "LINUX_CONTAINER", compute_type: "BUILD_GENERAL1_SMALL" }] },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.build"]);
+  });
+
+  test("a squash merge writes the branch a pipeline builds", () => {
+    const json = tf({
+      ...agentCan("codecommit:MergePullRequestBySquash", "${aws_codecommit_repository.infra.arn}"),
+      ...adminRole("build", "codebuild.amazonaws.com"),
+      "aws_codecommit_repository.infra": { repository_name: "infra" },
+      "aws_codebuild_project.deploy": { name: "deploy", service_role: "${aws_iam_role.build.arn}", source: [{ type: "CODECOMMIT", location: "${aws_codecommit_repository.infra.clone_url_http}" }] },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.build"]);
+  });
+
+  test("the controls: an image pinned by digest, and a push to one exact repository outside the stack", () => {
+    const pinned = tf({
+      ...agentCan("ecr:PutImage", "*"),
+      ...adminRole("task", "ecs-tasks.amazonaws.com"),
+      "aws_ecs_task_definition.web": { family: "web", task_role_arn: "${aws_iam_role.task.arn}", container_definitions: '[{"name":"web","image":"111111111111.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:0123456789abcdef"}]' },
+    });
+    expect(reached(pinned)).toEqual([]);
+    expect(errors(check(tf(agentCan("codecommit:GitPush", "arn:aws:codecommit:eu-west-1:111111111111:agent-sandbox"))))).toEqual([]);
+  });
+});

@@ -111,3 +111,32 @@ describe("agent-database-password (red-team round 12)", () => {
     expect(found(redis).map((f) => f.resource)).toEqual(["aws_elasticache_replication_group.cache"]);
   });
 });
+
+describe("agent-database-password (final round)", () => {
+  const param = (value: string) => ({ "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value } });
+  const reads = agentReads("ssm:GetParameter", "${aws_ssm_parameter.pw.arn}");
+
+  test("a counted generated password, stored with its index", () => {
+    expect(found(tf({ ...reads, "random_password.db": { count: 1, length: 32 }, ...param("${random_password.db[0].result}"), ...db("${random_password.db[0].result}") }))).toHaveLength(1);
+  });
+
+  test("Redis ACL users' passwords", () => {
+    const json = tf({ ...reads, "random_password.u": { length: 32 }, ...param("${random_password.u.result}"), "aws_elasticache_user.app": { user_id: "app", user_name: "app", engine: "redis", access_string: "on ~* +@all", passwords: ["${random_password.u.result}"] } });
+    expect(found(json).map((f) => f.resource)).toEqual(["aws_elasticache_user.app"]);
+  });
+
+  test("the controls: the ARN of the secret version a password comes from is no password; a write-only password is not in state", () => {
+    const secretArn = tf({
+      ...reads,
+      ...param("${data.aws_secretsmanager_secret_version.db.arn}"),
+      "data.aws_secretsmanager_secret_version.db": { secret_id: "prod/db" },
+      ...db('${jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]}'),
+    });
+    expect(found(secretArn)).toEqual([]);
+    const wo = tf(
+      { ...agentReads("s3:GetObject", "arn:aws:s3:::acme-tfstate/*"), "random_password.db": { length: 32 }, ...db("", { password: undefined, password_wo: "${random_password.db.result}" }) },
+      { terraform: { backend: { s3: { bucket: "acme-tfstate", key: "prod/terraform.tfstate" } } } },
+    );
+    expect(found(wo)).toEqual([]);
+  });
+});

@@ -91,3 +91,27 @@ describe("agent-overwrite-unprotected (red-team round 12)", () => {
     expect(findings(json)).toEqual([]);
   });
 });
+
+describe("agent-overwrite-unprotected (final round)", () => {
+  test("a write through a variable ARN may land anywhere: a warning", () => {
+    const json = tf(agentWrites("s3:PutObject", "${var.bucket_arn}/*"), { variable: { bucket_arn: { type: "string" } } });
+    expect(findings(json).map((f) => f.severity)).toEqual(["warning"]);
+  });
+
+  test("a counted bucket versioned through its instance", () => {
+    const json = tf({
+      ...agentWrites("s3:PutObject", "${aws_s3_bucket.b[0].arn}/*"),
+      "aws_s3_bucket.b": { count: 1, bucket: "agent-work" },
+      "aws_s3_bucket_versioning.b": { count: 1, bucket: "${aws_s3_bucket.b[0].id}", versioning_configuration: [{ status: "Enabled" }] },
+    });
+    expect(findings(json)).toEqual([]);
+  });
+
+  test("a stack bucket named by a variable does not make a written bucket name its own", () => {
+    const json = tf(
+      { ...agentWrites("s3:PutObject", "arn:aws:s3:::prod-data/*"), "aws_s3_bucket.v": { bucket: "${var.name}" }, "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.v.id}", versioning_configuration: [{ status: "Enabled" }] } },
+      { variable: { name: { type: "string" } } },
+    );
+    expect(findings(json).map((f) => f.severity)).toEqual(["warning"]);
+  });
+});

@@ -17,6 +17,11 @@ const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly strin
   ["aws_db_instance", ["password_wo"]],
   ["aws_rds_cluster", ["master_password"]],
   ["aws_rds_cluster", ["master_password_wo"]],
+  ["aws_redshift_cluster", ["master_password_wo"]],
+  ["aws_docdb_cluster", ["master_password_wo"]],
+  // Redis / Valkey ACL users (ElastiCache, MemoryDB) can FLUSHALL like the AUTH token.
+  ["aws_elasticache_user", ["passwords"]],
+  ["aws_memorydb_user", ["authentication_mode", "passwords"]],
   ["aws_docdb_cluster", ["master_password"]],
   ["aws_redshift_cluster", ["master_password"]],
   ["aws_redshiftserverless_namespace", ["admin_user_password"]],
@@ -43,13 +48,16 @@ export const MANAGED_SECRET_PREFIX = /:secret:(rds|redshift)!/i;
 /** What a database's password is written as: references to look for in stored values, or a literal. */
 export interface DatabasePassword {
   readonly database: string;
+  /** The argument is write-only (`password_wo`): Terraform keeps it out of state. */
+  readonly writeOnly: boolean;
   /** `random_password.db`, `var.db_password`, `data.aws_secretsmanager_secret_version.db`: named inside `${...}`. */
   readonly refs: readonly string[];
   /** The password itself, when written out (long enough not to match by chance). */
   readonly literal?: string;
 }
 
-const REF = /(?<![A-Za-z0-9_.-])((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)/g;
+/** `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`: an address and, when written, the attribute (an instance key between them is dropped). */
+const REF = /(?<![A-Za-z0-9_.-])((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
 
 const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly { database: string; secret: string }[] }>();
 
@@ -61,17 +69,21 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
   for (const [type, path] of PASSWORD_ARGUMENTS) {
     for (const db of stack.byType.get(type) ?? []) {
       if (db.mode !== "managed") continue;
-      const v = at(db, path);
-      if (typeof v !== "string" || v === "") continue;
-      // The database's own attribute holds the password too (`aws_db_instance.prod.password`, plain text in state).
-      const refs = new Set<string>([`${db.address}.${path[path.length - 1]}`]);
-      let literal: string | undefined;
-      if (v.includes("${")) {
-        for (const r of refsIn(stack, v, new Set())) refs.add(r);
-        const exact = resolveToPattern(stack, v);
-        if (exact.exact && exact.pattern.length >= 8) literal = exact.pattern;
-      } else if (v.length >= 8) literal = v;
-      passwords.push({ database: db.address, refs: [...refs], ...(literal !== undefined ? { literal } : {}) });
+      const raw = at(db, path);
+      // ACL users take a list of passwords; each is one.
+      for (const v of Array.isArray(raw) ? raw : [raw]) {
+        if (typeof v !== "string" || v === "") continue;
+        // The database's own attribute holds the password too (`aws_db_instance.prod.password`, plain text in state).
+        const refs = new Set<string>([`${db.address}.${path[path.length - 1]}`]);
+        let literal: string | undefined;
+        if (v.includes("${")) {
+          for (const r of refsIn(stack, v, new Set())) refs.add(r);
+          const exact = resolveToPattern(stack, v);
+          if (exact.exact && exact.pattern.length >= 8) literal = exact.pattern;
+        } else if (v.length >= 8) literal = v;
+        const writeOnly = path[path.length - 1].endsWith("_wo");
+        passwords.push({ database: db.address, writeOnly, refs: [...refs], ...(literal !== undefined ? { literal } : {}) });
+      }
     }
   }
   for (const [type, { secret, flag }] of Object.entries(MANAGED_SECRET)) {
@@ -94,10 +106,13 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
   for (const s of typeof v === "string" ? [v] : stringsIn(v)) {
     if (!s.includes("${")) continue;
     for (const m of s.matchAll(REF)) {
-      let r = m[1];
+      const base = m[1];
+      // A resource or data source counts by the attribute written (its ARN or a bcrypt hash is no password); a
+      // generated password by its `.result`.
+      const attr = /^random_(password|string)\./.test(base) ? ".result" : /^(var|local)\./.test(base) ? "" : m[2];
+      const r = `${base}${attr}`;
       if (/^(each|count|path|terraform|self)\./.test(r) || seen.has(r)) continue;
       seen.add(r);
-      if (/^random_(password|string)\./.test(r)) r = `${r}.result`;
       out.push(r);
       const [kind, name] = r.split(".");
       if (kind === "local" && stack.locals.has(name)) out.push(...refsIn(stack, stack.locals.get(name), seen));
@@ -119,7 +134,7 @@ function at(r: TfResource, path: readonly string[]): unknown {
 
 /** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
 export function databasesWithPasswords(stack: TfStack): string[] {
-  return [...new Set(index(stack).passwords.map((p) => p.database))];
+  return [...new Set(index(stack).passwords.filter((p) => !p.writeOnly).map((p) => p.database))];
 }
 
 /** The databases whose master password the stored strings hold. */
@@ -137,6 +152,14 @@ export function databasesIn(stack: TfStack, strings: readonly string[]): string[
 
 /** `s` names `ref` as a whole reference (`random_password.db` in `${random_password.db.result}`, not `random_password.db2`). */
 function mentions(s: string, ref: string): boolean {
+  // `random_password.db[0].result` names `random_password.db.result` too.
+  const parts = ref.split(".");
+  const cut = parts[0] === "data" ? 3 : 2;
+  if (parts.length > cut) {
+    const head = parts.slice(0, cut).join(".").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const tail = parts.slice(cut).join(".").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(?<![A-Za-z0-9_.-])${head}(?:\\[[^\\]]*\\])?\\.${tail}(?![A-Za-z0-9_-])`).test(s);
+  }
   let i = s.indexOf(ref);
   while (i >= 0) {
     const before = i === 0 ? "" : s[i - 1];

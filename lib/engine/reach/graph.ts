@@ -2,7 +2,7 @@ import type { Evidence } from "../findings";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { PeerState, TfBackend, TfResource, TfStack } from "../terraform/types";
-import { globMatch, globsIntersect } from "../iam/glob";
+import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
@@ -547,12 +547,15 @@ export class ReachGraph {
    * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
    */
   private outsideSourceEdges(p: PrincipalNode, add: AddEdge): void {
-    for (const [kind, types] of [["codecommit", ["aws_codecommit_repository"]], ["ecr", ["aws_ecr_repository"]]] as const) {
-      const index = this.resourcesOf(types);
+    for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
+      // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
+      // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
+      const own = (this.stack.byType.get(type) ?? []).filter((r) => r.mode === "managed").map((r) => attributePattern(this.stack, r, "arn").pattern);
+      const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
       for (const action of SOURCE_WRITES[kind]) {
-        const g = this.grants(p, action).find((x) => x.resources.some((r) => index.reachesOutside(r)));
+        const g = this.grants(p, action).find((x) => x.resources.some(outside));
         if (!g) continue;
-        const r = g.resources.find((x) => index.reachesOutside(x))!;
+        const r = g.resources.find(outside)!;
         add(
           this.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
           "hijack",

@@ -12,7 +12,17 @@ export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document";
 
 /** The actions that change a source of each kind. */
 export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
-  codecommit: ["codecommit:GitPush", "codecommit:PutFile", "codecommit:CreateCommit", "codecommit:MergeBranchesByFastForward", "codecommit:MergePullRequestByFastForward"],
+  codecommit: [
+    "codecommit:GitPush",
+    "codecommit:PutFile",
+    "codecommit:CreateCommit",
+    "codecommit:MergeBranchesByFastForward",
+    "codecommit:MergeBranchesBySquash",
+    "codecommit:MergeBranchesByThreeWay",
+    "codecommit:MergePullRequestByFastForward",
+    "codecommit:MergePullRequestBySquash",
+    "codecommit:MergePullRequestByThreeWay",
+  ],
   s3: ["s3:PutObject"],
   ecr: ["ecr:PutImage", "ecr:CompleteLayerUpload"],
   "ssm-document": ["ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
@@ -83,6 +93,22 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const doc = repositoryName(stack, assoc.values["name"], "aws_ssm_document", "name") ?? "*";
     if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) continue; // AWS-owned documents cannot be updated
     list.push({ consumer: assoc, roleAttribute: "-", kind: "ssm-document", arn: `arn:aws:ssm:*:*:document/${doc}`, shown: `SSM document ${doc}`, runsAsRoleAnyway: true });
+  }
+  // Build images, Batch job containers, App Runner services and SageMaker models run images too.
+  for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
+    for (const repo of imageRepositories(stack, blocks(p.values["environment"]).map((e) => e["image"]))) list.push({ consumer: p, roleAttribute: "service_role", ...ecr(repo) });
+  }
+  for (const jd of stack.byType.get("aws_batch_job_definition") ?? []) {
+    // The job role sits inside the container properties' JSON: unknown here, which counts as possibly every right.
+    for (const repo of imageRepositories(stack, [jd.values["container_properties"], jd.values["ecs_properties"]])) list.push({ consumer: jd, roleAttribute: "-", ...ecr(repo), runsAsRoleAnyway: true });
+  }
+  for (const svc of stack.byType.get("aws_apprunner_service") ?? []) {
+    const image = blocks(blocks(svc.values["source_configuration"])[0]?.["image_repository"])[0]?.["image_identifier"];
+    for (const repo of imageRepositories(stack, image)) list.push({ consumer: svc, roleAttribute: "instance_configuration.instance_role_arn", ...ecr(repo), runsAsRoleAnyway: true });
+  }
+  for (const model of stack.byType.get("aws_sagemaker_model") ?? []) {
+    const images = [...blocks(model.values["primary_container"]), ...blocks(model.values["container"])].map((c) => c["image"]);
+    for (const repo of imageRepositories(stack, images)) list.push({ consumer: model, roleAttribute: "execution_role_arn", ...ecr(repo) });
   }
   for (const td of stack.byType.get("aws_ecs_task_definition") ?? []) {
     for (const repo of imageRepositories(stack, td.values["container_definitions"])) list.push({ consumer: td, roleAttribute: "task_role_arn", ...ecr(repo) });
@@ -162,17 +188,18 @@ function repositoryName(stack: TfStack, v: unknown, type: string, nameAttribute:
 }
 
 const IMAGE = /(?:[0-9*]{1,12}|\*)\.dkr\.ecr\.[a-z0-9*-]+\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/*-]+?)(?:[:@][^"'\s]*)?(?=$|["'\s])/g;
-const REPO_REF = /\$\{aws_ecr_repository\.([A-Za-z0-9_-]+)\.repository_url/g;
+const REPO_REF = /\$\{((?:data\.)?aws_ecr_repository)\.([A-Za-z0-9_-]+)\.repository_url/g;
 
 /** The ECR repositories whose images a value (a container definition, an image URI) runs. */
 function imageRepositories(stack: TfStack, v: unknown): string[] {
   const out = new Set<string>();
   for (const s of stringsIn(v ?? "")) {
     for (const m of s.matchAll(REPO_REF)) {
-      const name = repositoryName(stack, `\${aws_ecr_repository.${m[1]}.name}`, "aws_ecr_repository", "name");
-      out.add(name ?? "*");
+      const r = stack.byAddress.get(`${m[1]}.${m[2]}`);
+      out.add((r ? exact(stack, r.values["name"]) : undefined) ?? "*");
     }
-    for (const m of s.matchAll(IMAGE)) out.add(m[1]);
+    // An image pinned by digest runs that content whatever is pushed later.
+    for (const m of s.matchAll(IMAGE)) if (!m[0].includes("@sha256:")) out.add(m[1]);
   }
   return [...out];
 }

@@ -1,0 +1,53 @@
+/**
+ * What a plan shows unknown only because the provider computes it is no unknown grant (red-team final round): a new
+ * role's tags_all, a KMS key's or secret's policy the configuration does not write. A configured policy that is
+ * unknown still fails closed.
+ */
+import { join } from "path";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { runIn } from "../helpers/cli";
+
+function plan(keyExpressions: Record<string, unknown>, roleUnknown: Record<string, unknown> = {}) {
+  const key = change("aws_kms_key.data", ["create"], null, { description: "data" }, {});
+  (key.change as Record<string, unknown>).after_unknown = { policy: true, arn: true, id: true };
+  const role = change("aws_iam_role.app", ["create"], null, { name: "app", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }), tags: null }, {});
+  (role.change as Record<string, unknown>).after_unknown = { tags_all: true, arn: true, ...roleUnknown };
+  return minimalPlan([key, role], {
+    planned_values: {
+      root_module: {
+        resources: [
+          { address: "aws_kms_key.data", mode: "managed", type: "aws_kms_key", name: "data", values: { description: "data" } },
+          { address: "aws_iam_role.app", mode: "managed", type: "aws_iam_role", name: "app", values: { name: "app", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }), tags: null } },
+        ],
+      },
+    },
+    configuration: {
+      root_module: {
+        resources: [
+          { address: "aws_kms_key.data", mode: "managed", type: "aws_kms_key", name: "data", expressions: { description: { constant_value: "data" }, ...keyExpressions } },
+          { address: "aws_iam_role.app", mode: "managed", type: "aws_iam_role", name: "app", expressions: { name: { constant_value: "app" } } },
+        ],
+      },
+    },
+  });
+}
+
+async function gate(p: Record<string, unknown>) {
+  const dir = tempDir();
+  writeTemp(dir, "plan.json", JSON.stringify(p));
+  const r = await runIn(["gate", "--format", "json", join(dir, "plan.json")], dir);
+  return JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string }[] };
+}
+
+describe("values a plan shows unknown because the provider computes them", () => {
+  test("a key policy the configuration does not write, and a role's tags_all, raise no error", async () => {
+    const findings = (await gate(plan({}))).findings;
+    expect(findings.filter((f) => f.severity === "error").map((f) => f.ruleId)).toEqual([]);
+    expect(findings.map((f) => f.ruleId)).not.toContain("agent-tags-unreadable");
+  });
+
+  test("the control: a configured key policy known only after apply still fails closed", async () => {
+    const errors = (await gate(plan({ policy: { references: ["data.aws_iam_policy_document.key.json"] } }))).findings.filter((f) => f.severity === "error").map((f) => f.ruleId);
+    expect(errors).toContain("resource-policy-grant");
+  });
+});
