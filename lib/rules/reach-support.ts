@@ -3,6 +3,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
 import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
+import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
 import { grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
@@ -40,6 +41,8 @@ export interface Capability {
   readonly escalator?: PrincipalNode;
   /** The `escalate` grants write the permissions of other principals, not the holder's own. */
   readonly onOthers?: boolean;
+  /** Stores it can read that hold a database's master password: whoever holds one can drop the database. */
+  readonly passwords?: readonly DatabaseRead[];
 }
 
 /**
@@ -101,7 +104,9 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
       escalate = iamWritesOn(ctx, p, ANY_PRINCIPAL);
       onOthers = escalate.length > 0;
     }
-    cap = { destroy, escalate, escalator: p, onOthers };
+    // Agents' own reads are the agent-database-password rule's; through another principal they are a chain.
+    const passwords = p.isAgent ? [] : reachOf(ctx).databaseReadsOf(p.address);
+    cap = { destroy, escalate, escalator: p, onOthers, ...(passwords.length > 0 ? { passwords } : {}) };
     c.own.set(p.address, cap);
   }
   return cap;
@@ -126,10 +131,11 @@ export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: Princip
   const own = ownCapability(ctx, p);
   if (own.escalate.length > 0 || !agent || !agentWrites) return own;
   const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, p));
-  return byAgent.length > 0 ? { destroy: own.destroy, escalate: byAgent, escalator: agent } : own;
+  return byAgent.length > 0 ? { destroy: own.destroy, escalate: byAgent, escalator: agent, ...(own.passwords ? { passwords: own.passwords } : {}) } : own;
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
+  const reads = (c.passwords ?? []).slice(0, 2).map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }));
   // One statement often grants in several categories (delete and protection rights): it is shown once.
   const shown = new Set<object>();
   const once = (holder: PrincipalNode, gs: readonly StatementGrants[]) =>
@@ -138,7 +144,7 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
       shown.add(g.statement);
       return statementEvidence(holder, g.statement);
     });
-  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2))];
+  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2)), ...reads];
 }
 
 function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
@@ -197,7 +203,7 @@ export function reachFindings(ctx: RuleContext): ReachResults {
       else {
         const p = ctx.analysis.byAddress.get(id);
         const own = p ? capabilityOf(ctx, p) : undefined;
-        k = !own ? 0 : own.destroy.length > 0 || own.escalate.length > 0 ? 1 : 2;
+        k = !own ? 0 : own.destroy.length > 0 || own.escalate.length > 0 || (own.passwords?.length ?? 0) > 0 ? 1 : 2;
       }
       kind[i] = k;
     }
@@ -312,7 +318,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
       continue;
     }
     const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
-    if (cap.destroy.length > 0 || cap.escalate.length > 0) push(destroyByHop, hop, { id, cap });
+    if (cap.destroy.length > 0 || cap.escalate.length > 0 || (cap.passwords?.length ?? 0) > 0) push(destroyByHop, hop, { id, cap });
   }
   const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
   for (const [hop, hits] of destroyByHop) {
@@ -350,7 +356,7 @@ function moreText(m: More, what: string): string {
 
 /** The destroy and escalation actions a capability gives, in the order its grants list them. */
 function capabilityActions(cap: Capability): string[] {
-  return [...new Set([...cap.destroy, ...cap.escalate].flatMap((g) => g.actions))];
+  return [...new Set([...[...cap.destroy, ...cap.escalate].flatMap((g) => g.actions), ...(cap.passwords ?? []).map((r) => r.action)])];
 }
 
 /**
@@ -363,7 +369,10 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   const actions = capabilityActions(cap);
   const all = [...new Set([...actions, ...behind])];
   const unseen = behind.includes("*") ? " Through the same first link it also reaches principals whose rights blastwall cannot see, which counts as every right." : "";
-  const what = cap.destroy.length
+  const password = cap.passwords?.[0];
+  const what = cap.destroy.length === 0 && cap.escalate.length === 0 && password
+    ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
+    : cap.destroy.length
     ? `can delete data or remove its protection (${listActions(actions)})`
     : cap.escalator === agent
       ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`

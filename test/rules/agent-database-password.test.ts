@@ -140,3 +140,27 @@ describe("agent-database-password (final round)", () => {
     expect(found(wo)).toEqual([]);
   });
 });
+
+describe("a database password read through another principal", () => {
+  const chain = (readerCan: string) =>
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.reader.arn}" }) },
+      "aws_iam_role.reader": { name: "reader", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.reader": { role: "${aws_iam_role.reader.name}", policy: policy({ Effect: "Allow", Action: readerCan, Resource: "${aws_ssm_parameter.pw.arn}" }) },
+      "random_password.db": { length: 32 },
+      "aws_ssm_parameter.pw": { name: "/prod/db/password", type: "SecureString", value: "${random_password.db.result}" },
+      ...db("${random_password.db.result}"),
+    });
+
+  test("the agent can act as a role that reads the password: a chain to the database", () => {
+    const [f] = errors(check(chain("ssm:GetParameter")), "agent-transitive-destroy");
+    expect(f).toMatchObject({ principal: "aws_iam_role.agent", resource: "aws_iam_role.reader" });
+    expect(f.message).toMatch(/which can read the master password of aws_db_instance\.prod \(stored in aws_ssm_parameter\.pw\) and so drop the database/);
+    expect(f.actions).toContain("ssm:GetParameter");
+  });
+
+  test("the control: a role that reads something else", () => {
+    expect(errors(check(chain("ssm:DescribeParameters")), "agent-transitive-destroy")).toEqual([]);
+  });
+});
