@@ -12,3 +12,9 @@ export function stringsIn(v: unknown, out: string[] = []): string[] {
   else if (isObject(v)) for (const k in v) if (k !== "//") stringsIn(v[k], out);
   return out;
 }
+
+/** A Terraform nested block as the JSON writes it, one object or a list of them: always a list of objects. */
+export function blocks(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  return isObject(v) ? [v] : [];
+}

@@ -69,10 +69,7 @@ export function unknownText(r: { raw: string; why: string }): string {
 }
 
 /** A nested block as Terraform JSON may write it: an object, an array of objects, or absent. */
-export function blocks(v: unknown): Record<string, unknown>[] {
-  if (Array.isArray(v)) return v.filter(isObject);
-  return isObject(v) ? [v] : [];
-}
+export { blocks } from "../engine/json";
 
 /** `aws_db_instance.db (construct stack/Db/Instance)`: how every protection finding names the resource. */
 export function describe(r: TfResource): string {

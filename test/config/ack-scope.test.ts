@@ -6,31 +6,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { Acknowledgement, Finding } from "../../lib/engine/findings";
+import { ack as ackOf, finding } from "../helpers/findings";
 import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, unacceptedActions } from "../../lib/config/acknowledgements";
 import { parseConfig } from "../../lib/config/load-config";
 import { ACK_ACTION } from "../../lib/cdktf/acknowledge";
 import { renderText } from "../../lib/report/text";
 import { runIn } from "../helpers/cli";
 
-const finding = (over: Partial<Finding> = {}): Finding => ({
-  ruleId: "agent-destroy-right",
-  severity: "error",
-  principal: "aws_iam_role.agent",
-  resource: "aws_iam_role_policy.p",
-  actions: ["ec2:DeleteSnapshot"],
-  evidence: [],
-  message: "aws_iam_role.agent can delete snapshots.",
-  fix: "remove it",
-  file: "cdk.tf.json",
-  ...over,
-});
 
-const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({
-  ruleId: "agent-destroy-right",
-  principal: "aws_iam_role.agent",
-  reason: "cleans up scratch snapshots, reviewed by platform",
-  ...over,
-});
+const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ackOf("cleans up scratch snapshots, reviewed by platform", over);
 
 const NOW = new Date("2026-11-26T12:00:00Z");
 

@@ -2,7 +2,8 @@
  * Acknowledgements limited to actions, in-code acknowledgements read from the JSON, expiry messages and the
  * unscoped warning: each case here is one where the gate used to say more (or less) than the stack warrants.
  */
-import type { Acknowledgement, Finding } from "../../lib/engine/findings";
+import type { Acknowledgement } from "../../lib/engine/findings";
+import { ack as ackOf, finding } from "../helpers/findings";
 import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, isExpired, unacceptedActions } from "../../lib/config/acknowledgements";
 import { inCodeAcknowledgements } from "../../lib/engine/analyze";
 import { buildStack } from "../../lib/engine/terraform/stack";
@@ -12,20 +13,8 @@ import { agentRules } from "../../lib/rules";
 const NOW = new Date("2026-11-26T12:00:00Z");
 const REASON = "scratch snapshots only; reviewed by the platform team";
 
-const finding = (over: Partial<Finding> = {}): Finding => ({
-  ruleId: "agent-destroy-right",
-  severity: "error",
-  principal: "aws_iam_role.agent",
-  resource: "aws_iam_role_policy.p",
-  actions: ["ec2:DeleteSnapshot"],
-  evidence: [],
-  message: "aws_iam_role.agent can delete snapshots.",
-  fix: "remove it",
-  file: "cdk.tf.json",
-  ...over,
-});
 
-const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({ ruleId: "agent-destroy-right", principal: "aws_iam_role.agent", reason: REASON, ...over });
+const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ackOf(REASON, over);
 
 describe("a finding that reports no actions, against an acknowledgement limited to actions", () => {
   const boundary = finding({ ruleId: "agent-role-boundary", resource: "aws_iam_role.agent", actions: [], message: "aws_iam_role.agent has no permission boundary." });

@@ -5,7 +5,7 @@
  * writing code is the job: where that code goes unreviewed into a privileged run, the agent holds that run's role.
  */
 import type { TfResource, TfStack } from "../terraform/types";
-import { stringsIn } from "../json";
+import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 
 export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document";
@@ -120,10 +120,6 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   return out;
 }
 
-function blocks(v: unknown): Record<string, unknown>[] {
-  const list = Array.isArray(v) ? v : v !== undefined && v !== null ? [v] : [];
-  return list.filter((x): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x));
-}
 
 /** A value as written or resolved exactly; `*` for anything known only at apply time. */
 function exact(stack: TfStack, v: unknown): string | undefined {
