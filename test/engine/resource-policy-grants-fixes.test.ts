@@ -3,21 +3,11 @@
  * its permission boundary does not cap), a secret policy on a partial ARN, and a Lambda permission to read a
  * function whose environment holds the key.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { adminKeyStack, check, errors, policy } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
 
-/** An admin user whose access key sits in a store; the agent's own policy reads nothing but logs. */
-function stack(extra: Record<string, Obj>, agent: Obj = {}): Obj {
-  return tf({
-    "aws_iam_role.agent": agentRole(agent),
-    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "logs:GetLogEvents", Resource: "*" }) },
-    "aws_iam_user.admin": { name: "admin" },
-    "aws_iam_user_policy_attachment.admin": { user: "${aws_iam_user.admin.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-    "aws_iam_access_key.admin": { user: "${aws_iam_user.admin.name}" },
-    ...extra,
-  });
-}
+const stack = adminKeyStack;
 
 const reaches = (json: Obj) => errors(check(json), "agent-transitive-destroy");
 const read = (principal: unknown) => policy({ Sid: "Read", Effect: "Allow", Principal: principal, Action: "secretsmanager:GetSecretValue", Resource: "*" });

@@ -74,3 +74,15 @@ export function errors(r: Report, ruleId?: string): Finding[] {
 export function ruleIds(r: Report): string[] {
   return [...new Set(errors(r).map((f) => f.ruleId))].sort();
 }
+
+/** An admin user whose access key the stack stores somewhere (`extra`); the agent's own policy reads nothing but logs. */
+export function adminKeyStack(extra: Record<string, Obj>, agent: Obj = {}): Obj {
+  return tf({
+    "aws_iam_role.agent": agentRole(agent),
+    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "logs:GetLogEvents", Resource: "*" }) },
+    "aws_iam_user.admin": { name: "admin" },
+    "aws_iam_user_policy_attachment.admin": { user: "${aws_iam_user.admin.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    "aws_iam_access_key.admin": { user: "${aws_iam_user.admin.name}" },
+    ...extra,
+  });
+}
