@@ -550,7 +550,7 @@ export class ReachGraph {
     for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
       // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
       // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
-      const own = (this.stack.byType.get(type) ?? []).filter((r) => r.mode === "managed").map((r) => attributePattern(this.stack, r, "arn").pattern);
+      const own = this.ownRepositories(type);
       const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
       for (const action of SOURCE_WRITES[kind]) {
         const g = this.grants(p, action).find((x) => x.resources.some(outside));
@@ -566,6 +566,15 @@ export class ReachGraph {
         break;
       }
     }
+  }
+
+  private readonly repositories = new Map<string, readonly string[]>();
+
+  /** ARN patterns of the stack's own repositories of a type (data sources look up others), once per graph. */
+  private ownRepositories(type: string): readonly string[] {
+    let l = this.repositories.get(type);
+    if (!l) this.repositories.set(type, (l = (this.stack.byType.get(type) ?? []).filter((r) => r.mode === "managed").map((r) => attributePattern(this.stack, r, "arn").pattern)));
+    return l;
   }
 
   private hijackOne(res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
