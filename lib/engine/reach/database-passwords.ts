@@ -151,15 +151,20 @@ export function databasesIn(stack: TfStack, strings: readonly string[]): string[
 }
 
 /** `s` names `ref` as a whole reference (`random_password.db` in `${random_password.db.result}`, not `random_password.db2`). */
+const refPatterns = new Map<string, RegExp | null>();
+
 function mentions(s: string, ref: string): boolean {
   // `random_password.db[0].result` names `random_password.db.result` too.
-  const parts = ref.split(".");
-  const cut = parts[0] === "data" ? 3 : 2;
-  if (parts.length > cut) {
-    const head = parts.slice(0, cut).join(".").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const tail = parts.slice(cut).join(".").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(?<![A-Za-z0-9_.-])${head}(?:\\[[^\\]]*\\])?\\.${tail}(?![A-Za-z0-9_-])`).test(s);
+  let re = refPatterns.get(ref);
+  if (re === undefined) {
+    const parts = ref.split(".");
+    const cut = parts[0] === "data" ? 3 : 2;
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    re = parts.length > cut ? new RegExp(`(?<![A-Za-z0-9_.-])${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])`) : null;
+    if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
+    refPatterns.set(ref, re);
   }
+  if (re) return re.test(s);
   let i = s.indexOf(ref);
   while (i >= 0) {
     const before = i === 0 ? "" : s[i - 1];
