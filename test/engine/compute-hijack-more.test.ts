@@ -158,3 +158,13 @@ describe("red-team round 12", () => {
     expect(reached(json)).toEqual([]);
   });
 });
+
+describe("attaching a volume (catalogue 1.7.0)", () => {
+  test("ec2:AttachVolume is a warning-level destroy right: from an instance it controls the agent can overwrite the volume", () => {
+    const f = check(tf(agentCan("ec2:AttachVolume", "*"))).findings.filter((x) => x.ruleId === "agent-destroy-right");
+    expect(f.map((x) => [x.severity, x.actions])).toEqual([["warning", ["ec2:AttachVolume"]]]);
+  });
+  test("the control: describing volumes", () => {
+    expect(check(tf(agentCan("ec2:DescribeVolumes", "*"))).findings.filter((x) => x.ruleId === "agent-destroy-right")).toEqual([]);
+  });
+});
