@@ -1,6 +1,6 @@
 import type { PrincipalNode } from "./analysis-types";
 import type { TfResource, TfStack } from "./terraform/types";
-import type { Statement } from "./iam/types";
+import type { PolicyDocument, Statement } from "./iam/types";
 import { loadCatalogue } from "./catalogue";
 import { effectiveRights } from "./iam/evaluate";
 import { principalAdmits, type TrustCandidate } from "./iam/trust";
@@ -35,6 +35,21 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_codeartifact_domain_permissions_policy", "policy_document"],
   ["aws_codeartifact_repository_permissions_policy", "policy_document"],
 ];
+
+const documents = new WeakMap<TfStack, Map<string, PolicyDocument>>();
+
+/**
+ * The resource policy a resource of the stack writes in `attribute`, read once per stack: the grant rules, the store
+ * reads of the reach graph and the search for agents outside the stack all judge the same documents.
+ */
+export function resourcePolicyDocument(stack: TfStack, res: TfResource, attribute: string): PolicyDocument {
+  let m = documents.get(stack);
+  if (!m) documents.set(stack, (m = new Map()));
+  const key = `${res.address}\u0000${attribute}`;
+  let doc = m.get(key);
+  if (!doc) m.set(key, (doc = policyFromValue(stack, res.values[attribute], { address: res.address, constructPath: res.constructPath })));
+  return doc;
+}
 
 /** One Allow statement of a resource policy in the stack, with the catalogue actions it grants. */
 export interface ResourcePolicyGrant {
@@ -77,7 +92,7 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
     for (const res of stack.byType.get(type) ?? []) {
       const value = res.values[attribute];
       if (value === undefined || value === null || value === "") continue;
-      const doc = policyFromValue(stack, value, { address: res.address, constructPath: res.constructPath });
+      const doc = resourcePolicyDocument(stack, res, attribute);
       const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
       for (const statement of doc.statements) {
         if (statement.effect !== "Allow" && statement.unknown === undefined) continue;

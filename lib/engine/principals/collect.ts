@@ -23,7 +23,7 @@ import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromVa
 import { providerAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
-import { RESOURCE_POLICIES } from "../resource-policies";
+import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
 import { OutsideMentions, type OutsideAgent, type OutsideKind } from "./outsiders";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
@@ -355,7 +355,7 @@ class Collector {
       for (const r of this.stack.byType.get(type) ?? []) {
         const value = r.values[attribute];
         if (value === undefined || value === null || value === "") continue;
-        name(r.address, policyFromValue(this.stack, value, { address: r.address, constructPath: r.constructPath }));
+        name(r.address, resourcePolicyDocument(this.stack, r, attribute));
       }
     }
     for (const type of ["aws_iam_access_key", "aws_iam_user_login_profile"]) {

@@ -19,9 +19,8 @@ import { effectiveRights } from "../iam/evaluate";
 import { globCovers, globsIntersect } from "../iam/glob";
 import { makeSource } from "../iam/policy-json";
 import { actionUniverse } from "../universe";
-import { policyFromValue } from "../terraform/policy-documents";
 import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../terraform/tokens";
-import { admittedAs, denyNames, grantsEveryone, mayName } from "../resource-policies";
+import { admittedAs, denyNames, grantsEveryone, mayName, resourcePolicyDocument } from "../resource-policies";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
 const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly arns: (stack: TfStack, r: TfResource) => readonly string[] }>> = {
@@ -75,7 +74,7 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
     for (const res of stack.byType.get(type) ?? []) {
       const value = res.values[attribute];
       if (value === undefined || value === null || value === "") continue;
-      const doc = policyFromValue(stack, value, { address: res.address, constructPath: res.constructPath });
+      const doc = resourcePolicyDocument(stack, res, attribute);
       const allows = doc.statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
       if (allows.length === 0) continue;
       list.push({ arns: arns(stack, res), allows, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) });
