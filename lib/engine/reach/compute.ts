@@ -4,6 +4,7 @@
  * needs `iam:PassRole` on the role and every action of one set.
  */
 import { SOURCE_WRITES } from "./sources";
+import { CLUSTER_ADMIN_WRITES } from "./clusters";
 
 export interface PassRoleService {
   readonly service: string;
@@ -59,6 +60,9 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   // somewhere in the account takes new targets, so PutTargets alone is enough.
   { service: "events.amazonaws.com", starts: [["events:PutTargets"], ["events:PutRule", "events:PutTargets"]] },
   { service: "pipes.amazonaws.com", starts: [["pipes:CreatePipe"], ["pipes:UpdatePipe"]] },
+  // A pod identity association hands the role to a service account; pods of that account (the caller's, if it can
+  // run pods in the cluster, or anyone's) then run as the role.
+  { service: "pods.eks.amazonaws.com", starts: [["eks:CreatePodIdentityAssociation"], ["eks:UpdatePodIdentityAssociation"]] },
 ];
 
 /**
@@ -169,6 +173,7 @@ export function reachActions(): string[] {
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
   BECOME_USER_ACTIONS.forEach((a) => out.add(a));
+  CLUSTER_ADMIN_WRITES.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));

@@ -17,7 +17,25 @@ import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { SOURCE_WRITES, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
+import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
+
+/** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
+const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
+
+/**
+ * Whether a resource pattern of an access-entry write may name the cluster: `eks:CreateAccessEntry` takes the
+ * cluster's ARN, `eks:AssociateAccessPolicy` and `eks:UpdateAccessEntry` an access entry's, which holds the name.
+ */
+function clusterNamedBy(r: string, c: Cluster): boolean {
+  return globsIntersect(r, c.arn) || globsIntersect(r, `${c.arn.replace(/:cluster\//, ":access-entry/")}/*`);
+}
+
+function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
+  const resource = r.split(":").slice(5).join(":");
+  if (r === "*" || /[*?]/.test(resource)) return !clusters.some((c) => c.arn === r);
+  return !clusters.some((c) => clusterNamedBy(r, c));
+}
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
 export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write", "create-principal"] as const;
@@ -278,6 +296,7 @@ export class ReachGraph {
     this.sourceEdges(p, add);
     this.outsideComputeEdges(p, add);
     this.createPrincipalEdges(p, add);
+    this.clusterEdges(p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
@@ -638,6 +657,54 @@ export class ReachGraph {
         );
         break;
       }
+    }
+  }
+
+  /**
+   * Administering an EKS cluster (see clusters.ts): through IAM writes on its access entries, or an access entry the
+   * stack gives. The principal then acts as every role the cluster's pods may take.
+   */
+  private clusterEdges(p: PrincipalNode, add: AddEdge): void {
+    const clusters = clustersOf(this.stack);
+    const reached = new Set<string>();
+    for (const action of CLUSTER_ADMIN_WRITES) {
+      for (const g of this.grants(p, action)) {
+        for (const r of g.resources) {
+          const how = `${grantText(g)} lets it make itself an administrator of`;
+          for (const c of clusters) if (clusterNamedBy(r, c)) this.clusterWorkloadEdges(c, action, (what) => `${how} ${c.res.address}, and ${what}`, reached, add, g.statement.source.address);
+          if (clusterOutside(r, clusters) && !reached.has(`eks:${r}`)) {
+            reached.add(`eks:${r}`);
+            add(this.unknown(`eks:${r}`, `pods of EKS clusters matching ${r} that are not in this stack, which may run as any role`), "hijack", action, () => `${how} EKS clusters matching ${r}, which may lie outside this stack, and run pods there as roles blastwall cannot see`, g.statement.source.address);
+          }
+        }
+      }
+    }
+    const mayBe = (arn: string | undefined) => arn === undefined || globsIntersect(normaliseAccount(arn), normaliseAccount(p.arnPattern), { caseInsensitive: true });
+    for (const a of stackAccessOf(this.stack, p.address, mayBe)) {
+      const how = `${a.res.address} administers ${a.cluster?.res.address ?? a.name} for it: ${a.why}`;
+      if (a.cluster) this.clusterWorkloadEdges(a.cluster, "EKS access", (what) => `${how}; ${what}`, reached, add, a.res.address);
+      else if (!reached.has(`eks:${a.name}`)) {
+        reached.add(`eks:${a.name}`);
+        add(this.unknown(`eks:${a.name}`, `pods of the EKS cluster ${a.name}, which is not in this stack and may run as any role`), "hijack", "EKS access", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see`, a.res.address);
+      }
+    }
+  }
+
+  private clusterWorkloadEdges(c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string): void {
+    const once = (key: string) => !reached.has(key) && (reached.add(key), true);
+    for (const w of c.workloads) {
+      const role = this.roleOfCompute(w.res, w.attribute, false);
+      if (role === null) continue;
+      const to = role ?? this.unknown(`role-of:${w.res.address}`, `the role ${w.res.address} runs as, which blastwall cannot resolve`);
+      if (once(to)) add(to, "hijack", label, () => why(`a pod it schedules there can take the role of ${w.what} (${role ?? "a role blastwall cannot resolve"})`), via);
+    }
+    // IRSA: an administrator creates whatever service account a trust asks for, and the cluster's OIDC issuer signs its tokens.
+    for (const { role, statement, providers } of this.federatedTrusts("oidc-provider", "sts:AssumeRoleWithWebIdentity")) {
+      if (providers && !providers.some((id) => globsIntersect(id, EKS_OIDC_PROVIDER, { caseInsensitive: true }))) continue;
+      if (once(role.address)) add(role.address, "hijack", label, () => why(`a service account it creates there can assume ${role.address}, whose trust admits web identities of an EKS cluster's OIDC issuer (${statementName(statement)})`), via);
+    }
+    if (c.unseenNodes && once(`eks-nodes:${c.res.address}`)) {
+      add(this.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(`a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
     }
   }
 

@@ -601,6 +601,11 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     family: (ctx, r) => nameFrom(ctx, r, "family"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
   },
+  aws_eks_cluster: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    id: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:eks:*:*:cluster/${nameFrom(ctx, r, "name")}`),
+  },
   aws_codebuild_project: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:codebuild:*:*:project/${nameFrom(ctx, r, "name")}`),

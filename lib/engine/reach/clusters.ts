@@ -1,0 +1,168 @@
+/**
+ * Kubernetes on EKS (a hijack path, E6): whoever administers a cluster schedules pods as it likes, and a pod can
+ * take the roles the cluster's workloads run as: the nodes' role (a privileged or host-network pod reads the
+ * instance's credentials), every pod identity association's role, and every IRSA role (an administrator creates
+ * the service account the trust asks for). Administration comes from IAM (creating an access entry and giving it
+ * an access policy, on a cluster the resource pattern may name) or from an access entry the stack itself gives.
+ *
+ * What the cluster's RBAC grants a Kubernetes group is not in Terraform: an entry with groups counts as an
+ * administrator, and so does any access policy except the view-only one.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+import { isObject } from "../json";
+import { attributePattern, refTarget } from "../terraform/tokens";
+
+/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
+export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
+
+/** The access policy that only reads, and Secrets not even that: the one association that gives no control. */
+const VIEW_ONLY_POLICY = /:cluster-access-policy\/AmazonEKSViewPolicy$/;
+
+/** A resource of the stack whose attribute names a role that pods of the cluster may run as. */
+export interface Workload {
+  readonly res: TfResource;
+  /** Path to the role (`node_role_arn`, `compute_config.node_role_arn`). */
+  readonly attribute: string;
+  /** `its node group aws_eks_node_group.x`: how the reader finds it. */
+  readonly what: string;
+}
+
+export interface Cluster {
+  readonly res: TfResource;
+  /** ARN pattern (`arn:aws:eks:*:*:cluster/NAME`). */
+  readonly arn: string;
+  readonly workloads: readonly Workload[];
+  /** No node group, Fargate profile or Auto Mode nodes in the stack: its nodes run as roles blastwall cannot see. */
+  readonly unseenNodes: boolean;
+}
+
+/** An access entry (or access policy association) of the stack that makes a principal administer a cluster. */
+export interface StackAccess {
+  /** The entry or association that gives it. */
+  readonly res: TfResource;
+  /** The cluster, when it is the stack's; undefined for a cluster elsewhere (`name` says which). */
+  readonly cluster?: Cluster;
+  readonly name: string;
+  /** Why it is administration (`access policy AmazonEKSClusterAdminPolicy`, `Kubernetes groups ...`). */
+  readonly why: string;
+}
+
+const clusterCache = new WeakMap<TfStack, readonly Cluster[]>();
+
+/** The stack's clusters with the workloads that run in them, once per stack. */
+export function clustersOf(stack: TfStack): readonly Cluster[] {
+  let out = clusterCache.get(stack);
+  if (out) return out;
+  const clusters = (stack.byType.get("aws_eks_cluster") ?? []).filter((r) => r.mode === "managed");
+  out = clusters.map((res) => {
+    const workloads: Workload[] = [];
+    let nodes = false;
+    if (autoModeNodes(res)) {
+      workloads.push({ res, attribute: "compute_config.node_role_arn", what: `its Auto Mode nodes (${res.address})` });
+      nodes = true;
+    }
+    for (const [type, attribute, what] of [
+      ["aws_eks_node_group", "node_role_arn", "its node group"],
+      ["aws_eks_pod_identity_association", "role_arn", "its pod identity association"],
+    ] as const) {
+      for (const w of stack.byType.get(type) ?? []) {
+        if (!inCluster(stack, w, res)) continue;
+        workloads.push({ res: w, attribute, what: `${what} ${w.address}` });
+        if (type === "aws_eks_node_group") nodes = true;
+      }
+    }
+    // Fargate pods do not get the profile's execution role, but they are nodes the stack shows.
+    if ((stack.byType.get("aws_eks_fargate_profile") ?? []).some((f) => inCluster(stack, f, res))) nodes = true;
+    return { res, arn: attributePattern(stack, res, "arn").pattern, workloads, unseenNodes: !nodes };
+  });
+  clusterCache.set(stack, out);
+  return out;
+}
+
+function autoModeNodes(cluster: TfResource): boolean {
+  const cc = first(cluster.values["compute_config"]);
+  return isObject(cc) && cc["enabled"] !== false && cc["node_role_arn"] !== undefined && cc["node_role_arn"] !== null;
+}
+
+function first(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Whether `res` (node group, association, entry) belongs to `cluster`: its `cluster_name` refers to it or is its
+ * name. One blastwall cannot resolve belongs to every cluster (fail closed).
+ */
+function inCluster(stack: TfStack, res: TfResource, cluster: TfResource): boolean {
+  const key = clusterKey(stack, res);
+  if (key === undefined) return true;
+  if (key.ref) return key.ref === cluster.address;
+  const name = attributePattern(stack, cluster, "name");
+  return !name.exact || name.pattern === key.literal;
+}
+
+/** What `cluster_name` says: a reference to a cluster (through entries too), a literal name, or undefined (unresolvable). */
+function clusterKey(stack: TfStack, res: TfResource, depth = 0): { readonly ref?: string; readonly literal?: string } | undefined {
+  const v = res.values["cluster_name"];
+  const ref = refTarget(v);
+  if (ref) {
+    const target = stack.byAddress.get(ref.address);
+    if (target?.type === "aws_eks_cluster") return { ref: target.address };
+    if (target && depth < 4 && (target.type === "aws_eks_access_entry" || target.type === "aws_eks_node_group")) return clusterKey(stack, target, depth + 1);
+    return undefined;
+  }
+  if (typeof v === "string" && !v.includes("${")) return { literal: v };
+  const p = typeof v === "string" ? attributePattern(stack, res, "cluster_name") : undefined;
+  return p?.exact ? { literal: p.pattern } : undefined;
+}
+
+/**
+ * What `principal_arn` says: the address of the principal it refers to (through an access entry too), or the
+ * literal ARN; undefined when blastwall cannot tell.
+ */
+function principalKey(stack: TfStack, res: TfResource, depth = 0): { readonly ref?: string; readonly literal?: string } | undefined {
+  const v = res.values["principal_arn"];
+  const ref = refTarget(v);
+  if (ref) {
+    const target = stack.byAddress.get(ref.address);
+    if (target?.type === "aws_eks_access_entry" && depth < 4) return principalKey(stack, target, depth + 1);
+    return target ? { ref: target.address } : undefined;
+  }
+  if (typeof v === "string" && !v.includes("${")) return { literal: v };
+  return undefined;
+}
+
+/**
+ * The clusters the stack's own access entries and access policy associations let a principal administer. `names`
+ * tells whether a literal principal ARN (or one blastwall cannot resolve) may be the principal's.
+ */
+export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: string | undefined) => boolean): StackAccess[] {
+  const out: StackAccess[] = [];
+  const clusters = clustersOf(stack);
+  const isMine = (res: TfResource) => {
+    const k = principalKey(stack, res);
+    return k?.ref !== undefined ? k.ref === address : mayBe(k?.literal);
+  };
+  const where = (res: TfResource): { cluster?: Cluster; name: string }[] => {
+    const k = clusterKey(stack, res);
+    const mine = clusters.filter((c) => inCluster(stack, res, c.res));
+    if (mine.length > 0) return mine.map((c) => ({ cluster: c, name: c.res.address }));
+    return [{ name: k?.literal ?? k?.ref ?? `a cluster ${res.address} names` }];
+  };
+  for (const entry of stack.byType.get("aws_eks_access_entry") ?? []) {
+    const type = entry.values["type"];
+    if (typeof type === "string" && !type.includes("${") && type.toUpperCase() !== "STANDARD") continue;
+    const groups = entry.values["kubernetes_groups"];
+    const named = Array.isArray(groups) ? groups.length > 0 : groups !== undefined && groups !== null;
+    if (!named || !isMine(entry)) continue;
+    for (const w of where(entry)) out.push({ res: entry, ...w, why: `it puts it in the Kubernetes groups ${JSON.stringify(groups)}, which the cluster's RBAC (not in Terraform) may bind to any role` });
+  }
+  for (const assoc of stack.byType.get("aws_eks_access_policy_association") ?? []) {
+    const policy = assoc.values["policy_arn"];
+    if (typeof policy === "string" && VIEW_ONLY_POLICY.test(policy)) continue;
+    if (!isMine(assoc)) continue;
+    const shown = typeof policy === "string" ? policy.slice(policy.lastIndexOf("/") + 1) : JSON.stringify(policy);
+    const does = /AdminViewPolicy$/.test(shown) ? "lets it read every Kubernetes Secret, service account tokens among them" : "lets it run pods";
+    for (const w of where(assoc)) out.push({ res: assoc, ...w, why: `it gives it the access policy ${shown}, which ${does}` });
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/**
+ * Kubernetes on EKS: administering a cluster (through IAM writes on its access entries, or an access entry the stack
+ * gives) means running pods as its node role, its pod identity roles and its IRSA roles. Passing a role to a pod
+ * identity association hands it to pods.
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const trustOf = (principal: Obj, action = "sts:AssumeRole", extra: Obj = {}) => policy({ Effect: "Allow", Principal: principal, Action: action, ...extra });
+const agentCan = (action: string | string[], resource: string, more: Obj[] = []) => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }, ...more) },
+});
+const strongRole = (name: string, principal: Obj, action?: string, extra?: Obj) => ({
+  [`aws_iam_role.${name}`]: { name, assume_role_policy: trustOf(principal, action, extra) },
+  [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" },
+});
+const cluster = (extra: Obj = {}) => ({
+  "aws_iam_role.cluster": { name: "cluster", assume_role_policy: trustOf({ Service: "eks.amazonaws.com" }) },
+  "aws_eks_cluster.main": { name: "main", role_arn: "${aws_iam_role.cluster.arn}", vpc_config: { subnet_ids: ["subnet-1"] }, ...extra },
+});
+const nodeGroup = {
+  ...strongRole("nodes", { Service: "ec2.amazonaws.com" }),
+  "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+};
+const entry = (policyArn: string | undefined, entryExtra: Obj = {}, principal = "${aws_iam_role.agent.arn}") => ({
+  "aws_eks_access_entry.agent": { cluster_name: "${aws_eks_cluster.main.name}", principal_arn: principal, ...entryExtra },
+  ...(policyArn
+    ? {
+        "aws_eks_access_policy_association.agent": {
+          cluster_name: "${aws_eks_cluster.main.name}",
+          principal_arn: "${aws_eks_access_entry.agent.principal_arn}",
+          policy_arn: policyArn,
+          access_scope: { type: "cluster" },
+        },
+      }
+    : {}),
+});
+const ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+const VIEW = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
+const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+const unknown = (json: Obj) => errors(check(json), "agent-reach-unknown");
+
+describe("IAM writes on a cluster's access entries", () => {
+  test("eks:CreateAccessEntry on the cluster reaches its node role", () => {
+    const [f] = errors(check(tf({ ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup })), "agent-transitive-destroy");
+    expect(f.resource).toBe("aws_iam_role.nodes");
+    expect(f.message).toContain("--eks:CreateAccessEntry--> aws_iam_role.nodes");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toMatch(/administrator of aws_eks_cluster\.main.*node group aws_eks_node_group\.ng/);
+  });
+
+  test("eks:AssociateAccessPolicy on the cluster's access entries (their ARN holds the cluster name)", () => {
+    expect(reached(tf({ ...agentCan("eks:AssociateAccessPolicy", "arn:aws:eks:eu-west-1:111111111111:access-entry/main/*"), ...cluster(), ...nodeGroup }))).toEqual(["aws_iam_role.nodes"]);
+  });
+
+  test("the control: an access-entry write on another cluster's entries does not reach this one's nodes", () => {
+    const json = tf({ ...agentCan("eks:AssociateAccessPolicy", "arn:aws:eks:eu-west-1:111111111111:access-entry/other/*"), ...cluster(), ...nodeGroup });
+    expect(reached(json)).toEqual([]);
+    // ...but that other cluster is not in the stack: its pods may run as any role.
+    expect(unknown(json)).toHaveLength(1);
+  });
+
+  test("the control: reading clusters is no path", () => {
+    const json = tf({ ...agentCan(["eks:DescribeCluster", "eks:ListClusters", "eks:ListAccessEntries"], "*"), ...cluster(), ...nodeGroup });
+    expect(reached(json)).toEqual([]);
+    expect(unknown(json)).toEqual([]);
+  });
+
+  test("on every cluster (eks:* on *): clusters outside the stack count as every right", () => {
+    const [f] = unknown(tf({ ...agentCan("eks:*", "*"), ...cluster(), ...nodeGroup }));
+    expect(f.message).toMatch(/EKS clusters matching \*/);
+  });
+
+  test("a cluster without nodes in the stack: its nodes run as roles blastwall cannot see", () => {
+    const [f] = unknown(tf({ ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"), ...cluster() }));
+    expect(f.message).toContain("the nodes of aws_eks_cluster.main");
+  });
+
+  test("Auto Mode nodes run as the cluster's compute_config node role", () => {
+    const json = tf({
+      ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"),
+      ...strongRole("auto", { Service: "ec2.amazonaws.com" }),
+      ...cluster({ compute_config: { enabled: true, node_pools: ["general-purpose"], node_role_arn: "${aws_iam_role.auto.arn}" } }),
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.auto"]);
+    expect(unknown(json)).toEqual([]);
+  });
+
+  test("pod identity associations hand their role to the cluster's pods", () => {
+    const json = tf({
+      ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      "aws_eks_fargate_profile.fp": { cluster_name: "${aws_eks_cluster.main.name}", fargate_profile_name: "fp", pod_execution_role_arn: "${aws_iam_role.cluster.arn}", subnet_ids: ["subnet-1"], selector: [{ namespace: "app" }] },
+      ...strongRole("app", { Service: "pods.eks.amazonaws.com" }, "sts:AssumeRole"),
+      "aws_eks_pod_identity_association.app": { cluster_name: "${aws_eks_cluster.main.name}", namespace: "app", service_account: "app", role_arn: "${aws_iam_role.app.arn}" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.app"]);
+  });
+
+  test("IRSA roles trusting an EKS OIDC issuer are the administrator's; a GitHub OIDC role is not", () => {
+    const json = tf({
+      ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      "aws_eks_fargate_profile.fp": { cluster_name: "${aws_eks_cluster.main.name}", fargate_profile_name: "fp", pod_execution_role_arn: "${aws_iam_role.cluster.arn}", subnet_ids: ["subnet-1"], selector: [{ namespace: "app" }] },
+      "aws_iam_openid_connect_provider.eks": { url: "${aws_eks_cluster.main.identity[0].oidc[0].issuer}", client_id_list: ["sts.amazonaws.com"] },
+      ...strongRole("irsa", { Federated: "${aws_iam_openid_connect_provider.eks.arn}" }, "sts:AssumeRoleWithWebIdentity", { Condition: { StringEquals: { "oidc:sub": "system:serviceaccount:app:app" } } }),
+      ...strongRole("github", { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }, "sts:AssumeRoleWithWebIdentity"),
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.irsa"]);
+  });
+});
+
+describe("access entries the stack gives", () => {
+  test("an entry with the cluster-admin access policy reaches the node role with no IAM right at all", () => {
+    const json = tf({ ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup, ...entry(ADMIN) });
+    const [f] = errors(check(json), "agent-transitive-destroy");
+    expect(f.resource).toBe("aws_iam_role.nodes");
+    expect(f.message).toContain("--EKS access--> aws_iam_role.nodes");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("aws_eks_access_policy_association.agent administers aws_eks_cluster.main");
+  });
+
+  test("the control: the view-only access policy runs no pods", () => {
+    expect(reached(tf({ ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup, ...entry(VIEW) }))).toEqual([]);
+  });
+
+  test("an entry with Kubernetes groups counts: the cluster's RBAC is not in Terraform", () => {
+    const json = tf({ ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup, ...entry(undefined, { kubernetes_groups: ["deployers"] }) });
+    const [f] = errors(check(json), "agent-transitive-destroy");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain('Kubernetes groups ["deployers"]');
+  });
+
+  test("the control: an entry without groups or policy gives nothing", () => {
+    expect(reached(tf({ ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup, ...entry(undefined) }))).toEqual([]);
+  });
+
+  test("the control: an entry for another principal is not the agent's", () => {
+    const json = tf({
+      ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      ...nodeGroup,
+      "aws_iam_role.ops": { name: "ops", assume_role_policy: trustOf({ AWS: "arn:aws:iam::111111111111:role/runner" }) },
+      ...entry(ADMIN, {}, "${aws_iam_role.ops.arn}"),
+    });
+    expect(reached(json)).toEqual([]);
+  });
+
+  test("an entry by literal ARN names the agent too", () => {
+    expect(reached(tf({ ...agentCan("eks:DescribeCluster", "*"), ...cluster(), ...nodeGroup, ...entry(ADMIN, {}, "arn:aws:iam::111111111111:role/agents/agent") }))).toEqual(["aws_iam_role.nodes"]);
+  });
+
+  test("an entry on a cluster outside the stack: its pods may run as any role", () => {
+    const json = tf({
+      ...agentCan("eks:DescribeCluster", "*"),
+      "aws_eks_access_entry.agent": { cluster_name: "prod", principal_arn: "${aws_iam_role.agent.arn}", kubernetes_groups: ["admins"] },
+    });
+    const [f] = unknown(json);
+    expect(f.message).toContain("the EKS cluster prod");
+  });
+});
+
+describe("pod identity: passing a role to a service account", () => {
+  const podRole = strongRole("pod", { Service: "pods.eks.amazonaws.com" }, "sts:AssumeRole");
+  test("iam:PassRole + eks:CreatePodIdentityAssociation", () => {
+    const json = tf({ ...agentCan("eks:CreatePodIdentityAssociation", "*", [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.pod.arn}" }]), ...podRole });
+    expect(reached(json)).toEqual(["aws_iam_role.pod"]);
+  });
+
+  test("the control: PassRole alone starts nothing", () => {
+    const json = tf({ ...agentCan("iam:PassRole", "${aws_iam_role.pod.arn}"), ...podRole });
+    expect(reached(json)).toEqual([]);
+  });
+});
