@@ -22,11 +22,13 @@ export const rule: Rule = {
     id: "agent-overwrite-unprotected",
     title: "An AI agent can overwrite data that keeps no earlier version",
     why:
-      "s3:PutObject on a bucket without versioning, or dynamodb:PutItem / UpdateItem on a table without point-in-time recovery, " +
-      "destroys the data it replaces as surely as a delete, with no Delete* call an IAM Deny on deletion would stop.",
+      "s3:PutObject on a bucket without versioning (or whose lifecycle expires noncurrent versions within days), or dynamodb:PutItem / " +
+      "UpdateItem on a table without point-in-time recovery, destroys the data it replaces as surely as a delete, with no Delete* call " +
+      "an IAM Deny on deletion would stop.",
     fix:
-      "Turn versioning on for the bucket (aws_s3_bucket_versioning status Enabled, or object lock) or point-in-time recovery on for " +
-      "the table, and keep the agent from switching them off; or narrow the agent's writes to stores that hold nothing to lose.",
+      "Turn versioning on for the bucket (aws_s3_bucket_versioning status Enabled, or object lock) and keep noncurrent versions a week " +
+      "or more, or turn point-in-time recovery on for the table, and keep the agent from switching them off; or narrow the agent's " +
+      "writes to stores that hold nothing to lose.",
     severity: "error",
     category: "agent-rights",
   },
@@ -173,9 +175,10 @@ function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: 
   const { stack } = ctx;
   const out: (Omit<Store, "lacks"> & { readonly lacks?: string })[] = [];
   const versioned = enabledVersionings(ctx);
+  const expiring = noncurrentExpiries(ctx);
   for (const bucket of stack.byType.get("aws_s3_bucket") ?? []) {
     if (bucket.mode !== "managed") continue;
-    const lacks = isVersioned(ctx, bucket, versioned) ? undefined : "keeps no object versions (versioning is not Enabled and object lock is off)";
+    const lacks = !isVersioned(ctx, bucket, versioned) ? "keeps no object versions (versioning is not Enabled and object lock is off)" : shortWindow(ctx, bucket, expiring);
     out.push({ resource: bucket, arns: [`${attributePattern(stack, bucket, "arn").pattern}/*`], actions: OBJECT_WRITES, lacks });
   }
   for (const table of stack.byType.get("aws_dynamodb_table") ?? []) {
@@ -208,6 +211,70 @@ function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet
     if (written.state === "set") names.add(written.value);
   }
   return { addresses, names };
+}
+
+/**
+ * Fewer days than this between an overwrite and the expiry of the version it replaced is no protection: nobody has
+ * noticed the overwrite yet when the old data goes.
+ */
+export const MIN_NONCURRENT_DAYS = 7;
+
+interface Expiry {
+  readonly days: number;
+  /** The lifecycle resource (or the bucket, for its inline rules) and the rule, for the message. */
+  readonly where: string;
+}
+
+/**
+ * Lifecycle rules that expire noncurrent versions sooner than MIN_NONCURRENT_DAYS, by the bucket address and the
+ * bucket name they refer to. A rule's filter is not read: it may cover every object (fail closed); a rule certainly
+ * Disabled is skipped, and so is a days value blastwall cannot read (no certain window).
+ */
+function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry> } {
+  const { stack } = ctx;
+  const byAddress = new Map<string, Expiry>();
+  const byName = new Map<string, Expiry>();
+  for (const lc of stack.byType.get("aws_s3_bucket_lifecycle_configuration") ?? []) {
+    if (lc.mode !== "managed" || existence(stack, lc) === "no") continue;
+    const e = shortestExpiry(blocks(lc.values["rule"]), (r) => isSetTo(readString(stack, r["status"]), (v) => v !== "Enabled"), "noncurrent_days", lc.address);
+    if (!e) continue;
+    const ref = refTarget(lc.values["bucket"]);
+    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) byAddress.set(withoutInstanceKeys(ref.address), e);
+    const written = readString(stack, lc.values["bucket"]);
+    if (written.state === "set") byName.set(written.value, e);
+  }
+  return { byAddress, byName };
+}
+
+function isSetTo<T>(r: { readonly state: string; readonly value?: T }, test: (v: T) => boolean): boolean {
+  return r.state === "set" && test(r.value as T);
+}
+
+function shortestExpiry(rules: readonly Record<string, unknown>[], off: (r: Record<string, unknown>) => boolean, daysKey: string, at: string): Expiry | undefined {
+  let best: Expiry | undefined;
+  rules.forEach((r, i) => {
+    if (off(r)) return;
+    for (const x of blocks(r["noncurrent_version_expiration"])) {
+      const raw = x[daysKey];
+      const days = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
+      if (days === undefined || days >= MIN_NONCURRENT_DAYS || (best && best.days <= days)) continue;
+      const id = typeof r["id"] === "string" ? ` "${r["id"]}"` : ` #${i}`;
+      best = { days, where: `${at} rule${id}` };
+    }
+  });
+  return best;
+}
+
+/** What a versioned bucket lacks when a lifecycle rule expires its noncurrent versions within days. */
+function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<typeof noncurrentExpiries>): string | undefined {
+  const { stack } = ctx;
+  // The bucket's own (legacy) lifecycle_rule blocks: `enabled` and `noncurrent_version_expiration { days }`.
+  const inline = shortestExpiry(blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address);
+  const name = readString(stack, bucket.values["bucket"]);
+  const e = [inline, expiring.byAddress.get(withoutInstanceKeys(bucket.address)), name.state === "set" ? expiring.byName.get(name.value) : undefined]
+    .filter((x): x is Expiry => x !== undefined)
+    .sort((a, b) => a.days - b.days)[0];
+  return e && `keeps an overwritten object's earlier version only ${e.days} day${e.days === 1 ? "" : "s"} (${e.where} expires noncurrent versions; keep them at least ${MIN_NONCURRENT_DAYS} days)`;
 }
 
 /**

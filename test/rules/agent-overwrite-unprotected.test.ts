@@ -115,3 +115,37 @@ describe("agent-overwrite-unprotected (final round)", () => {
     expect(findings(json).map((f) => f.severity)).toEqual(["warning"]);
   });
 });
+
+describe("agent-overwrite-unprotected: versions kept only days", () => {
+  const on = { "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: [{ status: "Enabled" }] } };
+  const lifecycle = (days: unknown, extra: Obj = {}) => ({
+    "aws_s3_bucket_lifecycle_configuration.lc": {
+      bucket: "${aws_s3_bucket.data.id}",
+      rule: [{ id: "trim", status: "Enabled", filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: days }], ...extra }],
+    },
+  });
+  const versioned = (extra: Record<string, Obj>, own: Obj = {}) =>
+    tf({ ...agentWrites("s3:PutObject", "${aws_s3_bucket.data.arn}/*"), "aws_s3_bucket.data": { bucket: "prod-data", ...own }, ...on, ...extra });
+
+  test("a lifecycle rule that expires noncurrent versions after a day leaves an overwrite unrecoverable", () => {
+    const [f] = findings(versioned(lifecycle(1)));
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain('keeps an overwritten object\'s earlier version only 1 day (aws_s3_bucket_lifecycle_configuration.lc rule "trim" expires noncurrent versions; keep them at least 7 days)');
+  });
+
+  test("the controls: a week or more, a Disabled rule, or days blastwall cannot read", () => {
+    expect(findings(versioned(lifecycle(7)))).toEqual([]);
+    expect(findings(versioned(lifecycle(90)))).toEqual([]);
+    expect(findings(versioned(lifecycle(1, { status: "Disabled" })))).toEqual([]);
+    expect(findings(versioned(lifecycle("${var.days}")))).toEqual([]);
+  });
+
+  test("a configuration naming the bucket by name, and the bucket's own legacy lifecycle_rule, count too", () => {
+    const byName = lifecycle(3);
+    (byName["aws_s3_bucket_lifecycle_configuration.lc"] as Obj).bucket = "prod-data";
+    expect(findings(versioned(byName))[0]?.message).toContain("only 3 days");
+    const legacy = versioned({}, { lifecycle_rule: [{ enabled: true, noncurrent_version_expiration: [{ days: 2 }] }] });
+    expect(findings(legacy)[0]?.message).toContain("only 2 days (aws_s3_bucket.data rule #0 expires");
+    expect(findings(versioned({}, { lifecycle_rule: [{ enabled: false, noncurrent_version_expiration: [{ days: 2 }] }] }))).toEqual([]);
+  });
+});
