@@ -7,6 +7,13 @@ import type { ConditionBlock, StatementJson } from "./policy-document";
  */
 export abstract class AgentPrincipal {
   /**
+   * Whether a session it starts can carry a source identity. AWS takes a web identity's only from the token's
+   * `https://aws.amazon.com/source_identity` claim, which GitHub's tokens never have: AgentRole then puts an entry
+   * role between, which the principal assumes and which assumes the agent role with the source identity set.
+   */
+  readonly carriesSourceIdentity: boolean = true;
+
+  /**
    * An IAM role, typically the agent runner (a broker that calls `sts:AssumeRole` with
    * `SourceIdentity=agent-<tool>-<user>`), or another AgentRole's ARN.
    */
@@ -34,8 +41,9 @@ export abstract class AgentPrincipal {
 
   /**
    * A GitHub Actions workflow of one repository, on one branch (or one deployment environment).
-   * GitHub's tokens carry no source-identity claim, so a workflow usually assumes a runner role first and that
-   * role assumes the agent role with `--source-identity agent-...`; trust `AgentPrincipal.role(runnerArn)` then.
+   * GitHub's tokens carry no source-identity claim, so AgentRole trusts the workflow through an entry role
+   * (`<roleName>-entry`, under `/agent-entry/`): the workflow assumes it with its token, then the agent role with
+   * `--source-identity agent-...` (see AgentRole.entryRoles).
    */
   static githubActions(props: GithubActionsProps): AgentPrincipal {
     if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
@@ -45,11 +53,13 @@ export abstract class AgentPrincipal {
       fail("AgentPrincipal", "githubActions(branch, environment)", "take one of the two: a job runs either for a branch or for an environment");
     }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
-    return AgentPrincipal.oidc({
+    const p = AgentPrincipal.oidc({
       providerArn: props.providerArn,
       issuerHost: "token.actions.githubusercontent.com",
       subject: `repo:${props.repository}:${scope}`,
     });
+    // GitHub cannot add the source-identity claim to its tokens (see carriesSourceIdentity).
+    return Object.assign(p, { carriesSourceIdentity: false });
   }
 
   /** The roles IAM Identity Center creates for one permission set in one account (`AWSReservedSSO_<name>_*`). */

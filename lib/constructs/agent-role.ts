@@ -7,7 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
-import type { AgentPrincipal } from "./agent-principal";
+import { AgentPrincipal, mergeConditions } from "./agent-principal";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { fail, isToken, requireIamName, requireInteger, requireNonEmpty } from "./validate";
 
@@ -70,6 +70,11 @@ export class AgentRole extends Construct {
   readonly roleName: string;
   /** `${aws_iam_role.x.arn}` (a token). */
   readonly roleArn: string;
+  /**
+   * Roles between the agent role and principals whose sessions cannot carry a source identity (GitHub Actions):
+   * each trusts its principal, may only assume the agent role with an `agent-` source identity, and is not an agent.
+   */
+  readonly entryRoles: readonly IamRole[];
   /** The ARN as a literal pattern with `*` for the account: what boundaries and SCPs name. */
   readonly roleArnPattern: string;
   readonly path: string;
@@ -129,7 +134,23 @@ export class AgentRole extends Construct {
     const conditions: ConditionBlock = { StringLike: { "sts:SourceIdentity": sourceIdentity } };
     const tagSession: ConditionBlock | undefined =
       tagKeys.length > 0 ? { "ForAllValues:StringEquals": { "aws:TagKeys": [...tagKeys] } } : undefined;
-    const trust = props.assumedBy.flatMap((p, i) => p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession));
+    const entries: IamRole[] = [];
+    const trust = props.assumedBy.flatMap((p, i) => {
+      if (p.carriesSourceIdentity) return p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
+      // Its sessions cannot carry a source identity: it enters through a role that can set one (see carriesSourceIdentity).
+      const suffix = entries.length === 0 ? "entry" : `entry${entries.length + 1}`;
+      const entry = new IamRole(this, entries.length === 0 ? "Entry" : `Entry${entries.length + 1}`, {
+        name: `${name}-${suffix}`.slice(0, 64),
+        path: "/agent-entry/",
+        description: `Entry to agent role ${name} for ${p.describe()}, which cannot set a source identity: it may only assume the agent role, with one (blastwall)`,
+        assumeRolePolicy: policyJson(p.statements(`Entry${i}`, [], {}, tagSession)),
+        maxSessionDuration: 3600,
+        tags: props.tags,
+        provider: props.provider,
+      });
+      entries.push(entry);
+      return AgentPrincipal.role(entry.arn).statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
+    });
 
     this.role = new IamRole(this, "Role", {
       name,
@@ -142,6 +163,18 @@ export class AgentRole extends Construct {
       provider: props.provider,
     });
     this.roleArn = this.role.arn;
+    this.entryRoles = entries;
+    entries.forEach((entry, i) => {
+      new IamRolePolicy(this, i === 0 ? "EntryPolicy" : `EntryPolicy${i + 1}`, {
+        role: entry.name,
+        name: "assume-agent-role",
+        policy: policyJson([
+          { Sid: "AssumeAgentRole", Effect: "Allow" as const, Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Resource: this.role.arn, Condition: conditions },
+          ...(tagSession ? [{ Sid: "TagAgentSession", Effect: "Allow" as const, Action: "sts:TagSession", Resource: this.role.arn, Condition: mergeConditions(conditions, tagSession) }] : []),
+        ]),
+        provider: props.provider,
+      });
+    });
 
     if (rails.guard.length > 0) {
       this.guardPolicy = new IamPolicy(this, "Guard", {

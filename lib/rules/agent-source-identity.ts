@@ -58,7 +58,8 @@ export const rule: Rule = {
     title: "AI agent role assumable without a source identity",
     why:
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
-      "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one.",
+      "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
+      "that admit only AWS services are exempt: services never set one.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does).",
@@ -86,6 +87,9 @@ export const rule: Rule = {
       const guarded = ASSUME.filter((a) => trust.statements.some((s) => deniesMissing(s) && covers(s, a)));
       for (const s of trust.statements) {
         if (s.effect !== "Allow") continue;
+        // AWS services never set a source identity when they assume a role (their sessions are named after the
+        // function, task or job): requiring one would lock the service out, so there is nothing to fix here.
+        if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
         const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
         if (open.length === 0) continue;
         if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;

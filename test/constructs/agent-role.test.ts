@@ -153,11 +153,36 @@ describe("AgentRole", () => {
 describe("AgentPrincipal", () => {
   const trustOf = (p: AgentPrincipal) => policyOf(only(synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [p] })).json, "aws_iam_role"), "assume_role_policy");
 
-  it("githubActions pins repository and branch, and still requires the source identity", () => {
-    const st = trustOf(AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/infra" })).Statement[0];
+  it("githubActions enters through a role that sets the source identity GitHub's tokens cannot carry", () => {
+    const github = AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/infra" });
+    const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [github] }));
+    const roles = resources(json, "aws_iam_role");
+    const entry = roles.find((r) => r.name === "a-entry")!;
+    const agent = roles.find((r) => r.name === "a")!;
+    expect(entry.path).toBe("/agent-entry/");
+    expect(entry.tags).toBeUndefined();
+    // The workflow's token: pinned to repository and branch, with no source-identity condition it could never meet.
+    const [web] = policyOf(entry, "assume_role_policy").Statement;
+    expect(web.Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(web.Condition.StringLike).toEqual({ "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main" });
+    expect(web.Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
+    // The agent role admits only the entry role, and only with an agent- source identity.
+    const [st] = policyOf(agent, "assume_role_policy").Statement;
+    const entryName = Object.entries(json.resource.aws_iam_role).find(([, body]) => body === entry)![0];
+    expect(st.Principal).toEqual({ AWS: `\${aws_iam_role.${entryName}.arn}` });
+    expect(st.Condition.StringLike).toEqual({ "sts:SourceIdentity": "agent-*" });
+    // The entry role may do nothing but that.
+    const [assume] = policyOf(only(json, "aws_iam_role_policy")).Statement;
+    expect(assume).toMatchObject({ Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } });
+    expect(assume.Resource).toMatch(/^\$\{aws_iam_role\.Agent_Role_\w+\.arn\}$/);
+    // And the gate agrees: the agent's sessions all carry a source identity.
+    expect(gateFindings(json).filter((l) => l.startsWith("agent-source-identity"))).toEqual([]);
+  });
+
+  it("a generic OIDC principal whose issuer can set the claim is trusted directly", () => {
+    const st = trustOf(AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject: "agent-runner" })).Statement[0];
     expect(st.Action).toEqual(["sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity"]);
-    expect(st.Condition.StringLike).toEqual({ "sts:SourceIdentity": "agent-*", "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main" });
-    expect(st.Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
+    expect(st.Condition.StringLike["sts:SourceIdentity"]).toBe("agent-*");
   });
 
   it("identityCenterPermissionSet trusts the account and pins the permission set's roles", () => {

@@ -69,3 +69,15 @@ describe("agent-source-identity", () => {
     expect(run(rule, tf({ "aws_iam_role.deploy": { name: "deploy", assume_role_policy: policy(allow()) } }))).toEqual([]);
   });
 });
+
+describe("agent-source-identity: roles AWS services assume", () => {
+  it("a trust naming only services is left alone: they never set a source identity, so requiring one locks them out", () => {
+    const service = allow(undefined, "sts:AssumeRole", { Service: ["lambda.amazonaws.com", "bedrock.amazonaws.com"] });
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(service) }))).toEqual([]);
+  });
+
+  it("the controls: a statement naming a service and a role, or everyone, still needs one", () => {
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:AssumeRole", { Service: "lambda.amazonaws.com", ...RUNNER })) }))).toHaveLength(1);
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:AssumeRole", "*")) }))).toHaveLength(1);
+  });
+});
