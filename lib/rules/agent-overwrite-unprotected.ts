@@ -34,64 +34,103 @@ export const rule: Rule = {
   },
   check(ctx) {
     const out: FindingDraft[] = [];
-    const all = storesOf(ctx);
-    const stores = all.filter((x) => x.lacks !== undefined) as Store[];
-    const inStack = [containersOf(all, OBJECT_WRITES, "buckets"), containersOf(all, ITEM_WRITES, "tables")];
-    // Per kind of store (the actions that write it): its stores, and those by exact ARN (a reference names one alone).
-    const byKind = new Map<readonly string[], { kind: Store[]; byArn: Map<string, Store[]>; wild: Store[]; matched: Map<string, Store[]> }>();
-    for (const x of stores) {
-      let k = byKind.get(x.actions);
-      if (!k) byKind.set(x.actions, (k = { kind: [], byArn: new Map(), wild: [], matched: new Map() }));
-      k.kind.push(x);
-      // Keyed by service and resource part: region and account are `*` in a stack's patterns, and meet any.
-      for (const a of x.arns) k.byArn.set(resourcePart(a), [...(k.byArn.get(resourcePart(a)) ?? []), x]);
-      if (x.arns.some((a) => hasWildcard(resourcePart(a)))) k.wild.push(x);
-    }
-    const kinds = [...byKind].flatMap(([actions, k]) => actions.map((action) => ({ action, actions, ...k })));
-    const policies = hasStoreResourcePolicies(ctx.stack);
+    const { inStack } = overwriteIndex(ctx);
     for (const agent of ctx.analysis.agents) {
-      const own = ctx.analysis.rightsOf(agent.address);
-      // A bucket policy naming the agent grants on its own within one account, as an identity policy would.
-      const rights = policies ? { grants: withResourcePolicies(ctx, agent, own.grants) } : own;
-      // One finding per granting statement, naming the stores it reaches: the fix is one edit, and an agent allowed
-      // to write everywhere gets one finding, not one per bucket.
-      const byStatement = new Map<Statement, { grants: Grant[]; all: Set<readonly string[]>; some: Set<Store> }>();
-      for (const { action, actions, kind, byArn, wild, matched } of kinds) {
-        // The stores a resource pattern may name, once per pattern: agents share their statements' patterns. A pattern
-        // without wildcards names only a store with exactly that ARN, or one whose own ARN has a wildcard.
-        const storesOf = (r: string): Store[] => {
-          let m = matched.get(r);
-          if (!m) {
-            const candidates = hasWildcard(resourcePart(r)) ? kind : [...(byArn.get(resourcePart(r)) ?? []), ...wild];
-            matched.set(r, (m = [...new Set(candidates.filter((x) => x.arns.some((a) => a === r || globsIntersect(r, a))))]));
-          }
-          return m;
-        };
-        for (const g of rights.grants.get(action.toLowerCase()) ?? []) {
-          if (g.statement.unknown) continue;
-          // A write on `*` reaches every store of the kind: kept as the kind, not store by store.
-          const everywhere = g.resources.includes("*");
-          const hit = everywhere ? kind : g.resources.flatMap(storesOf);
-          if (hit.length === 0) continue;
-          let e = byStatement.get(g.statement);
-          if (!e) byStatement.set(g.statement, (e = { grants: [], all: new Set(), some: new Set() }));
-          e.grants.push(g);
-          if (everywhere) e.all.add(actions);
-          else for (const x of hit) e.some.add(x);
-        }
-      }
-      for (const e of byStatement.values()) {
-        const others = [...e.some].filter((x) => !e.all.has(x.actions));
-        const count = [...e.all].reduce((n, a) => n + byKind.get(a)!.kind.length, others.length);
-        const shown = [...[...e.all].flatMap((a) => byKind.get(a)!.kind.slice(0, 5)), ...others].slice(0, 5);
-        out.push(finding(agent, shown, count, e.grants));
-      }
-      const outside = outsideWrites(rights.grants, inStack);
+      for (const e of unprotectedOverwrites(ctx, agent)) out.push(finding(agent, e.shown, e.count, e.grants));
+      const outside = outsideWrites(rightsWithStorePolicies(ctx, agent).grants, inStack);
       if (outside.length > 0) out.push(outsideFinding(agent, outside, ctx.strict));
     }
     return out;
   },
 };
+
+type Kind = { kind: Store[]; byArn: Map<string, Store[]>; wild: Store[]; matched: Map<string, Store[]> };
+
+interface OverwriteIndex {
+  readonly byKind: ReadonlyMap<readonly string[], Kind>;
+  readonly kinds: readonly ({ readonly action: string; readonly actions: readonly string[] } & Kind)[];
+  readonly inStack: readonly Containers[];
+}
+
+const indexes = new WeakMap<object, OverwriteIndex>();
+
+/** The stack's stores that keep no earlier version, indexed for lookups by resource pattern; once per analysed stack. */
+function overwriteIndex(ctx: RuleContext): OverwriteIndex {
+  let ix = indexes.get(ctx.analysis);
+  if (ix) return ix;
+  const all = storesOf(ctx);
+  const stores = all.filter((x) => x.lacks !== undefined) as Store[];
+  const inStack = [containersOf(all, OBJECT_WRITES, "buckets"), containersOf(all, ITEM_WRITES, "tables")];
+  // Per kind of store (the actions that write it): its stores, and those by exact ARN (a reference names one alone).
+  const byKind = new Map<readonly string[], Kind>();
+  for (const x of stores) {
+    let k = byKind.get(x.actions);
+    if (!k) byKind.set(x.actions, (k = { kind: [], byArn: new Map(), wild: [], matched: new Map() }));
+    k.kind.push(x);
+    // Keyed by service and resource part: region and account are `*` in a stack's patterns, and meet any.
+    for (const a of x.arns) k.byArn.set(resourcePart(a), [...(k.byArn.get(resourcePart(a)) ?? []), x]);
+    if (x.arns.some((a) => hasWildcard(resourcePart(a)))) k.wild.push(x);
+  }
+  const kinds = [...byKind].flatMap(([actions, k]) => actions.map((action) => ({ action, actions, ...k })));
+  indexes.set(ctx.analysis, (ix = { byKind, kinds, inStack }));
+  return ix;
+}
+
+function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly grants: ReadonlyMap<string, readonly Grant[]> } {
+  const own = ctx.analysis.rightsOf(p.address);
+  // A bucket policy naming the principal grants on its own within one account, as an identity policy would.
+  return hasStoreResourcePolicies(ctx.stack) ? { grants: withResourcePolicies(ctx, p, own.grants) } : own;
+}
+
+/** Overwrites of the stack's stores that keep no earlier version, one per granting statement. */
+export interface Overwrite {
+  readonly statement: Statement;
+  readonly grants: readonly Grant[];
+  /** The first few stores it reaches, and how many in all. */
+  readonly shown: readonly Store[];
+  readonly count: number;
+}
+
+/**
+ * What a principal (an agent, or one an agent can act as) may overwrite for good: one entry per granting statement,
+ * naming the stores it reaches, so the fix is one edit and a principal allowed to write everywhere gets one entry.
+ */
+export function unprotectedOverwrites(ctx: RuleContext, p: PrincipalNode): Overwrite[] {
+  const { byKind, kinds } = overwriteIndex(ctx);
+  if (kinds.length === 0) return [];
+  const rights = rightsWithStorePolicies(ctx, p);
+  const byStatement = new Map<Statement, { grants: Grant[]; all: Set<readonly string[]>; some: Set<Store> }>();
+  for (const { action, actions, kind, byArn, wild, matched } of kinds) {
+    // The stores a resource pattern may name, once per pattern: principals share their statements' patterns. A
+    // pattern without wildcards names only a store with exactly that ARN, or one whose own ARN has a wildcard.
+    const storesOf = (r: string): Store[] => {
+      let m = matched.get(r);
+      if (!m) {
+        const candidates = hasWildcard(resourcePart(r)) ? kind : [...(byArn.get(resourcePart(r)) ?? []), ...wild];
+        matched.set(r, (m = [...new Set(candidates.filter((x) => x.arns.some((a) => a === r || globsIntersect(r, a))))]));
+      }
+      return m;
+    };
+    for (const g of rights.grants.get(action.toLowerCase()) ?? []) {
+      if (g.statement.unknown) continue;
+      // A write on `*` reaches every store of the kind: kept as the kind, not store by store.
+      const everywhere = g.resources.includes("*");
+      const hit = everywhere ? kind : g.resources.flatMap(storesOf);
+      if (hit.length === 0) continue;
+      let e = byStatement.get(g.statement);
+      if (!e) byStatement.set(g.statement, (e = { grants: [], all: new Set(), some: new Set() }));
+      e.grants.push(g);
+      if (everywhere) e.all.add(actions);
+      else for (const x of hit) e.some.add(x);
+    }
+  }
+  return [...byStatement].map(([statement, e]) => {
+    const others = [...e.some].filter((x) => !e.all.has(x.actions));
+    const count = [...e.all].reduce((n, a) => n + byKind.get(a)!.kind.length, others.length);
+    const shown = [...[...e.all].flatMap((a) => byKind.get(a)!.kind.slice(0, 5)), ...others].slice(0, 5);
+    return { statement, grants: e.grants, shown, count };
+  });
+}
 
 /**
  * Writes that may land on stores outside the stack, whose versioning blastwall cannot see: a resource whose bucket
@@ -155,7 +194,7 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
   };
 }
 
-interface Store {
+export interface Store {
   readonly resource: TfResource;
   /** ARN patterns of what the actions write: the bucket's objects, the table. */
   readonly arns: readonly string[];

@@ -11,6 +11,7 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
+import { unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
 import { principalAdmits } from "../engine/iam/trust";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -43,6 +44,13 @@ export interface Capability {
   readonly onOthers?: boolean;
   /** Stores it can read that hold a database's master password: whoever holds one can drop the database. */
   readonly passwords?: readonly DatabaseRead[];
+  /** Its writes on stores of the stack that keep no earlier version: an overwrite there is a delete. */
+  readonly overwrites?: readonly Overwrite[];
+}
+
+/** Whether the capability holds anything that destroys data (or hands out the rights to). */
+export function isDangerous(c: Capability): boolean {
+  return c.destroy.length > 0 || c.escalate.length > 0 || (c.passwords?.length ?? 0) > 0 || (c.overwrites?.length ?? 0) > 0;
 }
 
 /**
@@ -96,6 +104,17 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     // Resource policies that name it grant on their own, whatever its identity policies say. (For agents the
     // rule resource-policy-grant reports them.)
     if (!p.isAgent) for (const g of resourcePolicyGrantsTo(ctx, p)) destroy.push(g);
+    // Rewriting a resource policy (a bucket's, a key's, a vault's) grants the writer deletion there, whatever its own
+    // policies say: it removes the protection. (Agents' own are agent-resource-policy-rewrite's.)
+    if (!p.isAgent && rewriteActions().some((a) => ctx.analysis.rightsOf(p.address).grants.has(a))) {
+      const rewrites = groupByStatement(
+        ctx.analysis.rightsOf(p.address),
+        (g) => !g.statement.unknown && rewriteNames().has(g.action),
+        (a) => cat.rank(a),
+        ["escalation"],
+      );
+      for (const g of rewrites) destroy.push(g);
+    }
     let escalate = iamWritesOn(ctx, p, targetsOf(ctx, p));
     let onOthers = false;
     // Agents are left out: their writes on others are searched per agent (a principal matters when that agent can
@@ -106,10 +125,28 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     }
     // Agents' own reads are the agent-database-password rule's; through another principal they are a chain.
     const passwords = p.isAgent ? [] : reachOf(ctx).databaseReadsOf(p.address);
-    cap = { destroy, escalate, escalator: p, onOthers, ...(passwords.length > 0 ? { passwords } : {}) };
+    // Agents' own overwrites are agent-overwrite-unprotected's; through another principal they are a chain.
+    const overwrites = p.isAgent ? [] : unprotectedOverwrites(ctx, p);
+    cap = { destroy, escalate, escalator: p, onOthers, ...(passwords.length > 0 ? { passwords } : {}), ...(overwrites.length > 0 ? { overwrites } : {}) };
     c.own.set(p.address, cap);
   }
   return cap;
+}
+
+let rewriteSet: ReadonlySet<string> | undefined;
+let rewriteList: readonly string[] | undefined;
+
+/**
+ * Resource-policy writes that count as removing protection (see ownCapability), from the catalogue: error-level ones,
+ * without kms:CreateGrant (a KMS grant hands out key use, never ScheduleKeyDeletion). Canonical names.
+ */
+function rewriteNames(): ReadonlySet<string> {
+  return (rewriteSet ??= new Set(loadCatalogue().escalation.filter((e) => e.target === "resource-policy" && e.severity !== "warning" && e.action !== "kms:CreateGrant").map((e) => e.action)));
+}
+
+/** The same, lower case (the keys of effective rights). */
+function rewriteActions(): readonly string[] {
+  return (rewriteList ??= [...rewriteNames()].map((a) => a.toLowerCase()));
 }
 
 /** Resource policy statements of the stack that name `p` (by ARN) and grant it destroy or protection rights. */
@@ -131,7 +168,7 @@ export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: Princip
   const own = ownCapability(ctx, p);
   if (own.escalate.length > 0 || !agent || !agentWrites) return own;
   const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, p));
-  return byAgent.length > 0 ? { destroy: own.destroy, escalate: byAgent, escalator: agent, ...(own.passwords ? { passwords: own.passwords } : {}) } : own;
+  return byAgent.length > 0 ? { ...own, escalate: byAgent, escalator: agent, onOthers: false } : own;
 }
 
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
@@ -144,7 +181,11 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
       shown.add(g.statement);
       return statementEvidence(holder, g.statement);
     });
-  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2)), ...reads];
+  const overwritten = (c.overwrites ?? []).slice(0, 2).flatMap((o) => [
+    ...(shown.has(o.statement) ? [] : (shown.add(o.statement), statementEvidence(p, o.statement))),
+    ...o.shown.slice(0, 2).map((x) => ({ step: "resource", address: x.resource.address, detail: x.lacks })),
+  ]);
+  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2)), ...reads, ...overwritten];
 }
 
 function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
@@ -203,7 +244,7 @@ export function reachFindings(ctx: RuleContext): ReachResults {
       else {
         const p = ctx.analysis.byAddress.get(id);
         const own = p ? capabilityOf(ctx, p) : undefined;
-        k = !own ? 0 : own.destroy.length > 0 || own.escalate.length > 0 || (own.passwords?.length ?? 0) > 0 ? 1 : 2;
+        k = !own ? 0 : isDangerous(own) ? 1 : 2;
       }
       kind[i] = k;
     }
@@ -318,7 +359,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
       continue;
     }
     const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
-    if (cap.destroy.length > 0 || cap.escalate.length > 0 || (cap.passwords?.length ?? 0) > 0) push(destroyByHop, hop, { id, cap });
+    if (isDangerous(cap)) push(destroyByHop, hop, { id, cap });
   }
   const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
   for (const [hop, hits] of destroyByHop) {
@@ -356,7 +397,13 @@ function moreText(m: More, what: string): string {
 
 /** The destroy and escalation actions a capability gives, in the order its grants list them. */
 function capabilityActions(cap: Capability): string[] {
-  return [...new Set([...[...cap.destroy, ...cap.escalate].flatMap((g) => g.actions), ...(cap.passwords ?? []).map((r) => r.action)])];
+  return [
+    ...new Set([
+      ...[...cap.destroy, ...cap.escalate].flatMap((g) => g.actions),
+      ...(cap.passwords ?? []).map((r) => r.action),
+      ...(cap.overwrites ?? []).flatMap((o) => o.grants.map((g) => g.action)),
+    ]),
+  ];
 }
 
 /**
@@ -370,8 +417,11 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   const all = [...new Set([...actions, ...behind])];
   const unseen = behind.includes("*") ? " Through the same first link it also reaches principals whose rights blastwall cannot see, which counts as every right." : "";
   const password = cap.passwords?.[0];
+  const overwrite = cap.overwrites?.[0];
   const what = cap.destroy.length === 0 && cap.escalate.length === 0 && password
     ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
+    : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
+    ? `can overwrite ${overwrite.count === 1 ? `what ${overwrite.shown[0].resource.address} holds, which ${overwrite.shown[0].lacks}` : `${overwrite.count} stores of this stack that keep no earlier version (${overwrite.shown.slice(0, 3).map((x) => x.resource.address).join(", ")}${overwrite.count > 3 ? ", ..." : ""})`} (${listActions(actions)}): an overwrite there loses the old data for good`
     : cap.destroy.length
     ? `can delete data or remove its protection (${listActions(actions)})`
     : cap.escalator === agent
