@@ -17,14 +17,15 @@ export const CHAIN_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:Ta
 
 export interface AgentGuardrails {
   readonly boundary: StatementJson[];
-  /** Empty when everything fits in the boundary. */
-  readonly guard: StatementJson[];
+  /** The guard policies, each within IAM's size limit; none when everything fits in the boundary. */
+  readonly guards: StatementJson[][];
 }
 
 export interface GuardrailTargets {
   /** ARN pattern of the role itself, `arn:aws:iam::*:role/agents/NAME`. */
   readonly roleArn: string;
   readonly boundaryArn: string;
+  /** ARN pattern covering every guard policy (`...-guard*`). */
   readonly guardArn: string;
 }
 
@@ -57,16 +58,9 @@ export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
       NotResource: "arn:aws:iam::*:role/agents/*",
     },
   ];
-  const groups = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
-  const [first, ...rest] = groups;
+  const [first, ...rest] = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
   const boundary = [...fixed, denyAll("DenyDestroyRights", first)];
-  const guard = rest.map((g, i) => denyAll(`DenyDestroyRights${i + 2}`, g));
-  if (guard.length > 0) {
-    const size = JSON.stringify({ Version: "2012-10-17", Statement: guard }).length;
-    if (size > MANAGED_POLICY_LIMIT) {
-      // Not reached with today's catalogue (about 8,500 characters of actions); a much larger one needs more guards.
-      throw new Error(`blastwall: the destroy-rights catalogue no longer fits in a boundary and one guard policy (${size} characters left over)`);
-    }
-  }
-  return { boundary, guard };
+  // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny.
+  const guards = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll("DenyDestroyRights", g)]).map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
+  return { boundary, guards };
 }

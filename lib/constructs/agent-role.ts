@@ -79,8 +79,10 @@ export class AgentRole extends Construct {
   readonly roleArnPattern: string;
   readonly path: string;
   readonly boundary: IamPolicy;
-  /** The Deny that did not fit in the boundary's size limit (undefined when it all fit). */
+  /** The Deny that did not fit in the boundary's size limit (undefined when it all fit): the first of `guardPolicies`. */
   readonly guardPolicy?: IamPolicy;
+  /** Every guard policy, attached to the role; empty when the boundary holds every Deny. */
+  readonly guardPolicies: readonly IamPolicy[];
   readonly sourceIdentity: string;
   private readonly statements: StatementJson[] = [];
   private permissions?: IamRolePolicy;
@@ -119,7 +121,7 @@ export class AgentRole extends Construct {
     this.roleArnPattern = `arn:aws:iam::*:role${path}${name}`;
     const policyArn = (suffix: string) => `arn:aws:iam::*:policy${path}${name}-${suffix}`;
 
-    const rails = agentGuardrails({ roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard") });
+    const rails = agentGuardrails({ roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard*") });
     const tags = { ...(props.tags ?? {}), [AGENT_TAG]: "true" };
     this.boundary = new IamPolicy(this, "Boundary", {
       name: `${name}-boundary`,
@@ -176,21 +178,24 @@ export class AgentRole extends Construct {
       });
     });
 
-    if (rails.guard.length > 0) {
-      this.guardPolicy = new IamPolicy(this, "Guard", {
-        name: `${name}-guard`,
+    this.guardPolicies = rails.guards.map((statements, i) => {
+      const n = i === 0 ? "" : String(i + 1);
+      const guard = new IamPolicy(this, `Guard${n}`, {
+        name: `${name}-guard${n}`,
         path,
         description: `Destroy-rights denials of agent role ${name} that did not fit in its boundary (blastwall)`,
-        policy: policyJson(rails.guard),
+        policy: policyJson(statements),
         tags,
         provider: props.provider,
       });
-      new IamRolePolicyAttachment(this, "GuardAttachment", {
+      new IamRolePolicyAttachment(this, `GuardAttachment${n}`, {
         role: this.role.name,
-        policyArn: this.guardPolicy.arn,
+        policyArn: guard.arn,
         provider: props.provider,
       });
-    }
+      return guard;
+    });
+    this.guardPolicy = this.guardPolicies[0];
   }
 
   /**

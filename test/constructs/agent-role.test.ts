@@ -37,21 +37,24 @@ describe("AgentRole", () => {
     expect(trust.Statement.map((s: { Action: unknown }) => s.Action)).toEqual([["sts:AssumeRole", "sts:SetSourceIdentity"]]);
   });
 
-  it("denies every catalogue action in its boundary and guard policy, each within IAM's 6,144-character limit", () => {
+  it("denies every catalogue action in its boundary and guard policies, each within IAM's 6,144-character limit", () => {
     const { json } = synth((s) => new AgentRole(s, "Agent", props));
     const policies = resources(json, "aws_iam_policy");
     const boundary = policies.find((p) => p.name === "claude-boundary")!;
-    const guard = policies.find((p) => p.name === "claude-guard")!;
-    for (const p of [boundary, guard]) expect(p.policy.length).toBeLessThanOrEqual(6144);
+    const guards = policies.filter((p) => /^claude-guard\d*$/.test(p.name));
+    expect(guards.length).toBeGreaterThan(0);
+    for (const p of [boundary, ...guards]) expect(p.policy.length).toBeLessThanOrEqual(6144);
     const denied = new Set<string>();
-    for (const p of [boundary, guard]) {
+    for (const p of [boundary, ...guards]) {
       for (const st of policyOf(p).Statement) if (st.Effect === "Deny" && st.Resource === "*") for (const a of st.Action) denied.add(a);
     }
     const chain = new Set(["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]);
     const missing = loadCatalogue().entries.map((e) => e.action).filter((a) => !denied.has(a) && !chain.has(a));
     expect(missing).toEqual([]);
-    // The guard is attached to the role, so its Deny holds like the boundary's.
-    expect(only(json, "aws_iam_role_policy_attachment").policy_arn).toMatch(/aws_iam_policy\.Agent_Guard_\w+\.arn/);
+    // Every guard is attached to the role, so its Deny holds like the boundary's.
+    const attached = resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn);
+    expect(attached).toHaveLength(guards.length);
+    for (const a of attached) expect(a).toMatch(/aws_iam_policy\.Agent_Guard\d*_\w+\.arn/);
   });
 
   it("denies changes to the role, its boundary and its guard, and role chaining outside /agents/", () => {
@@ -62,7 +65,7 @@ describe("AgentRole", () => {
     expect(byId.DenyChangesToOwnGuardrails.Resource).toEqual([
       "arn:aws:iam::*:role/agents/claude",
       "arn:aws:iam::*:policy/agents/claude-boundary",
-      "arn:aws:iam::*:policy/agents/claude-guard",
+      "arn:aws:iam::*:policy/agents/claude-guard*",
     ]);
     expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:aws:iam::*:role/agents/*");
     expect(byId.IdentityPoliciesDecideWithinTheseDenies).toMatchObject({ Effect: "Allow", Action: "*", Resource: "*" });

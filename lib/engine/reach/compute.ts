@@ -62,6 +62,8 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "pipes.amazonaws.com", starts: [["pipes:CreatePipe"], ["pipes:UpdatePipe"]] },
   // A pod identity association hands the role to a service account; pods of that account (the caller's, if it can
   // run pods in the cluster, or anyone's) then run as the role.
+  // A Batch Operations job copies, tags or invokes over the objects it lists, as its role (a copy over a key is an overwrite).
+  { service: "batchoperations.s3.amazonaws.com", starts: [["s3:CreateJob"]] },
   { service: "pods.eks.amazonaws.com", starts: [["eks:CreatePodIdentityAssociation"], ["eks:UpdatePodIdentityAssociation"]] },
 ];
 
@@ -97,6 +99,8 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_cloudformation_stack_set", actions: ["cloudformation:UpdateStackSet", "cloudformation:CreateStackInstances", "cloudformation:UpdateStackInstances"], roleAttribute: "administration_role_arn", runsAsRoleAnyway: true },
   { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
   { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
+  // New application code runs with the service execution role on the next start.
+  { type: "aws_kinesisanalyticsv2_application", actions: ["kinesisanalytics:UpdateApplication"], roleAttribute: "service_execution_role" },
   { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], roleAttribute: "role_arn" },
   // Studio apps run as the user profile's execution role, or the domain's default when the profile sets none.
   { type: "aws_sagemaker_user_profile", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "user_settings.execution_role", runsAsRoleAnyway: true },

@@ -601,6 +601,10 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     family: (ctx, r) => nameFrom(ctx, r, "family"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
   },
+  aws_kinesisanalyticsv2_application: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:kinesisanalytics:*:*:application/${nameFrom(ctx, r, "name")}`),
+  },
   aws_eks_cluster: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
     id: (ctx, r) => nameFrom(ctx, r, "name"),
