@@ -77,6 +77,10 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
   const shown = showExpr(raw);
   const cls = classifyExpression(expr);
   if (cls.kind === "expression") {
+    // cdktf's Fn.jsonencode writes `${jsonencode({...})}`: an object literal with references inside, readable as
+    // the JSON text Terraform renders, references left as `${...}` (see encodedDocument).
+    const text = /^\s*jsonencode\s*\(/.test(expr) ? encodedDocument(ctx.stack, raw) : undefined;
+    if (text !== undefined) return parseDocumentText(ctx, text, opts);
     return unknown(`policy is built by ${shown}, which blastwall cannot read`);
   }
   const ref = cls.ref;
@@ -122,6 +126,44 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
     }
     default:
       return unknown(`policy comes from ${shown}, which blastwall cannot read`);
+  }
+}
+
+/**
+ * The JSON text a `${jsonencode(...)}` renders, as a Terraform template: what blastwall can evaluate (literals,
+ * variable defaults, the HCL reader's pure functions) is rendered, every reference stays `${ADDRESS.ATTR}` for the
+ * policy parser to resolve. Undefined when the whole value is unknown (`jsonencode(var.policy)` without a default)
+ * or the expression cannot be read: the caller then reports the policy as unreadable.
+ */
+function encodedDocument(stack: TfStack, raw: string): string | undefined {
+  // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { Tmpl, Unk, fromJson, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const literal = (map: ReadonlyMap<string, unknown>, name: string, src: string) => {
+    const v = map.get(name);
+    // Only plain values: one that is itself an expression is left to the parser as the reference it is.
+    return v !== undefined && !JSON.stringify(v).includes("${") ? fromJson(v) : new Unk(src);
+  };
+  try {
+    const v = evalString(raw, {
+      env: {
+        prefix: "",
+        pathModule: ".",
+        rootDir: ".",
+        variable: (name) => literal(stack.variables, name, `var.${name}`),
+        local: (name) => literal(stack.locals, name, `local.${name}`),
+        resource: () => undefined,
+        module: () => undefined,
+        readFile: () => undefined,
+      },
+    });
+    if (typeof v !== "string" && !(v instanceof Tmpl)) return undefined;
+    const text = toTfJson(v);
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    return undefined;
   }
 }
 
