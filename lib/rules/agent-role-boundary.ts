@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
-import { loadCatalogue } from "../engine/catalogue";
+import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { grantsByCategory, principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
@@ -46,8 +46,9 @@ export const rule: Rule = {
           resource: agent.boundary.via,
           actions: allowed,
           message:
-            `${describe(r)} is an AI agent role whose permission boundary ${agent.boundary.document.address} denies nothing and allows ` +
-            `destroy actions (${listActions(allowed)}): a policy attached to the role later can hand it those. A boundary must deny them.`,
+            `${describe(r)} is an AI agent role whose permission boundary ${agent.boundary.document.address} allows destroy actions ` +
+            `(${listActions(allowed)}): a policy attached to the role later can hand it those. A boundary must leave them out: deny ` +
+            `them, or allow only what the agent needs.`,
           evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${agent.boundary.document.address} allows ${listActions(allowed)}` }],
           ...(r.constructPath ? { constructPath: r.constructPath } : {}),
         });
@@ -75,6 +76,8 @@ export const rule: Rule = {
 function boundaryAllows(statements: readonly Statement[]): string[] {
   const rights = effectiveRights({ principal: "boundary", identity: statements, universe: actionUniverse() });
   const cat = loadCatalogue();
-  const direct = [...new Set((grantsByCategory(rights).get("direct") ?? []).map((g) => g.action))];
+  // A conditional Allow the catalogue knows to be harmless (ReadOnlyAccess's s3express:CreateSession limited to
+  // ReadOnly sessions) allows no destruction: the same reading as the agent rules'.
+  const direct = [...new Set((grantsByCategory(rights).get("direct") ?? []).filter((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions))).map((g) => g.action))];
   return direct.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
 }

@@ -31,8 +31,15 @@ describe("agent-role-boundary", () => {
 describe("a boundary that caps nothing (red-team)", () => {
   it("AdministratorAccess as the boundary is a finding naming the destroy actions it leaves open", () => {
     const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess" }) }));
-    expect(f.message).toMatch(/denies nothing and allows destroy actions \(/);
+    expect(f.message).toMatch(/allows destroy actions \(.*A boundary must leave them out: deny them, or allow only what the agent needs/);
     expect(f.actions).toContain("ec2:DeleteVolume");
+  });
+
+  it("ReadOnlyAccess as the boundary caps: its only destroy-shaped Allow (s3express:CreateSession) is limited to ReadOnly sessions", () => {
+    expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) }))).toEqual([]);
+    // The control: the same action allowed without that condition leaves a destroy right open.
+    const open = policy({ Effect: "Allow", Action: ["s3:Get*", "s3express:CreateSession"], Resource: "*" });
+    expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: open } })).map((f) => f.actions)).toEqual([["s3express:CreateSession"]]);
   });
 
   it("a boundary policy of Allow * alone is one too; one with a Deny is judged by the rights it leaves", () => {
