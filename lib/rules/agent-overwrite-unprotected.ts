@@ -190,7 +190,8 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
     message:
       `${agent.address} is an AI agent and can overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
       `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good.`,
-    evidence: [principalEvidence(agent), ...writes.slice(0, 3).flatMap((w) => statementEvidence(agent, w.grant.statement))],
+    // One statement often grants several of the writes: each is shown once.
+    evidence: [principalEvidence(agent), ...[...new Set(writes.map((w) => w.grant.statement))].slice(0, 3).flatMap((st) => statementEvidence(agent, st))],
   };
 }
 

@@ -149,3 +149,12 @@ describe("agent-overwrite-unprotected: versions kept only days", () => {
     expect(findings(versioned({}, { lifecycle_rule: [{ enabled: false, noncurrent_version_expiration: [{ days: 2 }] }] }))).toEqual([]);
   });
 });
+
+describe("agent-overwrite-unprotected: evidence", () => {
+  test("writes outside the stack granted by one statement show that statement once", () => {
+    const json = tf(agentWrites(["s3:PutObject", "dynamodb:PutItem", "dynamodb:UpdateItem"], "*"));
+    const [f] = findings(json).filter((x) => x.severity === "warning");
+    const statements = f.evidence.filter((e) => e.step === "statement");
+    expect(statements).toHaveLength(1);
+  });
+});
