@@ -177,7 +177,8 @@ export const rule: Rule = {
       out.push(
         resourceFinding(
           r,
-          `${describe(r)} is not covered by any AWS Backup selection (${why}): if it is deleted, no copy brings it back. ` +
+          `${describe(r)} is not covered by any AWS Backup selection (${why}): no copy of it is kept outside the account, where ` +
+            `whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
             `Select it in a backup plan that copies to another account (resources = [${r.address}.arn]).`,
           [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes],
         ),
