@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource } from "../engine/terraform/types";
-import { globsIntersect, hasWildcard } from "../engine/iam/glob";
+import { globCovers, globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
 import { blocks, readBool, readString, resourceEvidence } from "./protection-support";
@@ -47,6 +47,8 @@ export const rule: Rule = {
 type Kind = { kind: Store[]; byArn: Map<string, Store[]>; wild: Store[]; matched: Map<string, Store[]> };
 
 interface OverwriteIndex {
+  /** Object ARN patterns (`arn:aws:s3:::NAME/*`) of the stack's buckets that certainly keep earlier versions, by exact name. */
+  readonly versionedObjects: readonly string[];
   readonly byKind: ReadonlyMap<readonly string[], Kind>;
   readonly kinds: readonly ({ readonly action: string; readonly actions: readonly string[] } & Kind)[];
   readonly inStack: readonly Containers[];
@@ -72,8 +74,23 @@ function overwriteIndex(ctx: RuleContext): OverwriteIndex {
     if (x.arns.some((a) => hasWildcard(resourcePart(a)))) k.wild.push(x);
   }
   const kinds = [...byKind].flatMap(([actions, k]) => actions.map((action) => ({ action, actions, ...k })));
-  indexes.set(ctx.analysis, (ix = { byKind, kinds, inStack }));
+  const versionedObjects = all
+    .filter((x) => x.lacks === undefined && x.actions === OBJECT_WRITES)
+    .flatMap((x) => x.arns)
+    .filter((a) => !hasWildcard(a.slice(0, -2).split(":").slice(5).join(":")));
+  indexes.set(ctx.analysis, (ix = { versionedObjects, byKind, kinds, inStack }));
   return ix;
+}
+
+/**
+ * Whether a grant is an `s3:DeleteObject` that only lands on buckets of the stack that certainly keep earlier versions
+ * (versioning Enabled or object lock, noncurrent versions kept a week or more, named exactly). Without a version id a
+ * delete there only adds a delete marker, and a version id takes s3:DeleteObjectVersion: nothing is lost.
+ */
+export function isRecoverableDelete(ctx: RuleContext, g: Grant): boolean {
+  if (g.action !== "s3:DeleteObject" || g.resources.length === 0) return false;
+  const { versionedObjects } = overwriteIndex(ctx);
+  return versionedObjects.length > 0 && g.resources.every((r) => versionedObjects.some((o) => globCovers(o, r)));
 }
 
 function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly grants: ReadonlyMap<string, readonly Grant[]> } {

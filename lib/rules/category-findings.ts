@@ -3,6 +3,7 @@ import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
+import { isRecoverableDelete } from "./agent-overwrite-unprotected";
 import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where, type StatementGrants } from "./support";
 
 /** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
@@ -48,7 +49,8 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
 /** Grants of one catalogue category (direct deletion, protection removal). */
 export function categoryFindings(ctx: RuleContext, category: string, canWhat: string): FindingDraft[] {
   return statementFindings(ctx, {
-    keep: () => () => true, // groupByStatement reads only this category's grants
+    // groupByStatement reads only this category's grants; a delete that a versioned bucket keeps recoverable is no loss.
+    keep: () => (g) => !isRecoverableDelete(ctx, g),
     says: (_a, g) => `${canWhat}: ${listActions(g.actions)}`,
     step: (_a, g) => ({ step: `${category}-rights`, detail: listActions(g.actions) }),
     categories: [category],

@@ -11,7 +11,7 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
-import { unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
+import { isRecoverableDelete, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
 import { principalAdmits } from "../engine/iam/trust";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -97,7 +97,7 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     const cat = loadCatalogue();
     const destroy: StatementGrants[] = groupByStatement(
       ctx.analysis.rightsOf(p.address),
-      (g) => !g.statement.unknown,
+      (g) => !g.statement.unknown && !isRecoverableDelete(ctx, g),
       (a) => cat.rank(a),
       ["direct", "protection"],
     );
