@@ -1,4 +1,5 @@
 import type { Statement } from "./iam/types";
+import { actionUniverse } from "./universe";
 
 const MAX_LIST = 4;
 
@@ -12,11 +13,27 @@ export function statementName(s: Statement): string {
   return s.source.sid ? `statement Sid "${s.source.sid}" (#${s.source.index})` : `statement #${s.source.index}`;
 }
 
+/**
+ * An action as AWS spells it (`s3:DeleteObject`) when the analysis tracks it; statements hold them lower case, and a
+ * pattern (`s3:get*`) or an action outside the universe stays as it is.
+ */
+function spelled(action: string): string {
+  const u = actionUniverse();
+  const i = u.indexOf(action);
+  return i === undefined ? action : u.name(i);
+}
+
+/** `StringEquals aws:ResourceAccount = 111111111111`: a condition with (the first of) its values. */
+function conditionText(c: Statement["conditions"][number]): string {
+  const values = c.values.length <= 2 ? c.values.join(", ") : `${c.values.slice(0, 2).join(", ")}, … (${c.values.length})`;
+  return values ? `${c.operator} ${c.key} = ${values}` : `${c.operator} ${c.key}`;
+}
+
 /** One line saying what a statement allows, e.g. `Allow ec2:* on *` or `Allow NotAction iam:* on *`. */
 export function statementSummary(s: Statement): string {
   if (s.unknown) return `cannot be read (${s.unknown}), so it counts as Allow * on *`;
-  const what = s.actions ? list(s.actions) : `every action except ${list(s.notActions ?? [])}`;
+  const what = s.actions ? list(s.actions.map(spelled)) : `every action except ${list((s.notActions ?? []).map(spelled))}`;
   const where = s.resources ? list(s.resources) : s.notResources ? `every resource except ${list(s.notResources)}` : "*";
-  const cond = s.conditions.length ? ` when ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(" and ")}` : "";
+  const cond = s.conditions.length ? ` when ${s.conditions.map(conditionText).join(" and ")}` : "";
   return `${s.effect} ${what} on ${where}${cond}`;
 }
