@@ -103,3 +103,16 @@ describe("every other example behaves as its expect.json says", () => {
     expect((await run(name)).problems).toEqual([]);
   });
 });
+
+describe("the README's sample finding", () => {
+  test("is what `blastwall check` prints for the quickstart today", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderText } = require("../../lib/report/text") as typeof import("../../lib/report/text");
+    const r = await run("quickstart");
+    // The report names files as given (here a temporary folder): the README shows the example's own.
+    const text = renderText(r.report).replace(/(file: +)\S*\/stacks\/quickstart\/cdk\.tf\.json/g, "$1examples/quickstart/cdktf.out/stacks/quickstart/cdk.tf.json");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const sample = /## Read a finding\n\n```\n([\s\S]*?)```/.exec(readme)![1];
+    expect(text).toContain(sample.trimEnd());
+  });
+});
