@@ -442,11 +442,41 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   };
 }
 
+/**
+ * The fix for the agent's own steps to principals blastwall cannot see, when they are all of one kind: a role named
+ * exactly but not in the stack is checked where it lives; a wildcard is narrowed; compute elsewhere is named.
+ */
+function directUnknownFix(edges: readonly ReachEdge[]): string | undefined {
+  const fixes = new Set(edges.map((e) => unknownFix(e.to)));
+  return fixes.size === 1 ? [...fixes][0] : undefined;
+}
+
+function unknownFix(id: string): string | undefined {
+  const key = id.slice(UNKNOWN_PREFIX.length);
+  const m = /^(roles|users|groups):(.*)$/.exec(key);
+  if (m) {
+    const [, kind, pattern] = m;
+    const name = pattern.split(":").slice(5).join(":");
+    return name === "" || /[*?]/.test(name)
+      ? `Name the exact ${kind} the agent may use (their ARNs, not \`${pattern}\`). If every ${kind.slice(0, -1)} the pattern can name is known to be harmless, acknowledge with a reason.`
+      : `${pattern} is not in this stack, so blastwall cannot see its rights: check it where it is defined (blastwall check on that stack), ` +
+          `define it in this stack, or, if it is known to be harmless, acknowledge this finding with a reason.`;
+  }
+  const c = /^compute:([^:]+:[^:]+):(.*)$/.exec(key);
+  if (c) {
+    return `Name the exact resources of this stack the agent may run code in (a reference such as \`\${aws_lambda_function.x.arn}\`), ` +
+      `not \`${c[2]}\`: compute elsewhere runs as roles blastwall cannot see. If it is known to be harmless, acknowledge with a reason.`;
+  }
+  return undefined;
+}
+
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const first = graph.unknownDetail.get(firstId) ?? firstId;
+  const fix = directUnknownFix(edges);
   return {
+    ...(fix ? { fix } : {}),
     principal: agent.address,
     resource: edges.find((e) => e.via)?.via ?? agent.address,
     actions: ["*"],

@@ -80,9 +80,14 @@ export class PrincipalIndex {
    * Whether the pattern may also name principals that are not in this stack: any wildcard in the name part,
    * or a literal name no principal here has. Those count as possibly granting everything.
    */
-  /** The pattern names a literal account while the stack's account is unknown. */
+  /**
+   * The pattern names a literal account while the stack's account is unknown, and a principal of this stack by its
+   * exact name: pinning the provider's account would tell whether the pattern names it. (A name no principal here
+   * has is outside the stack whatever the account.)
+   */
   unpinnedAccount(pattern: string): boolean {
-    return this.account === undefined && literalAccount(pattern) !== undefined;
+    const part = resourcePart(pattern);
+    return this.account === undefined && literalAccount(pattern) !== undefined && part !== undefined && !hasWildcard(part) && this.exact.has(part.toLowerCase());
   }
 
   reachesOutside(pattern: string): boolean {
