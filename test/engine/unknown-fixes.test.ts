@@ -26,6 +26,15 @@ describe("fixes for the agent's own steps out of the stack", () => {
     expect(f.fix).toMatch(/^Name the exact resources of this stack the agent may run code in/);
   });
 
+  test("no pin hint when no role of the stack has the name: pinning would change nothing", () => {
+    const json = tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::222222222222:role/agents/auditor" }) },
+    });
+    const [f] = unknown(json);
+    expect(f.evidence.map((e) => e.detail).join("\n")).not.toContain("allowed_account_ids");
+  });
+
   test("the pin hint stays where it helps: a role of the stack named with an account while the provider is not pinned", () => {
     const json = tf({
       "aws_iam_role.agent": agentRole(),
