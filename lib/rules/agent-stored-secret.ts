@@ -24,7 +24,17 @@ export const rule: Rule = {
     for (const agent of ctx.analysis.agents) {
       const reads = graph.secretReadsOf(agent.address);
       if (reads.length === 0) continue;
+      // Reads of named stores of the stack are already as narrow as reads get: what is left is what they hold.
+      const exact = reads.every((r) => r.store !== "*" && ctx.stack.byAddress.has(r.store));
       out.push({
+        ...(exact
+          ? {
+              fix:
+                `The reads already name the stores; what matters is what they hold. Keep deploy and admin credentials out of ` +
+                `${storesText(reads.map((r) => r.store))}, write the value in the stack (a secret version whose value is not a credential) ` +
+                `so blastwall can see it, or acknowledge this finding with a reason saying what the store holds.`,
+            }
+          : {}),
         principal: agent.address,
         resource: reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],

@@ -16,3 +16,17 @@ test("an unreadable trust statement is reported as unreadable, not as one with n
   expect(f.evidence.find((e) => e.step === "trust")!.detail).toMatch(/cannot be read/);
   expect(f.message).toMatch(/Write the trust policy so blastwall can read it/);
 });
+
+describe("agent-stored-secret: the fix fits the reads", () => {
+  const reads = (resource: string) =>
+    check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: resource }) }, "aws_secretsmanager_secret.s": { name: "app-x" } })).findings.find((f) => f.ruleId === "agent-stored-secret")!;
+
+  test("reads of named stores of the stack: the fix is about what they hold, not about scoping", () => {
+    expect(reads("${aws_secretsmanager_secret.s.arn}").fix).toMatch(/^The reads already name the stores; what matters is what they hold\. Keep deploy and admin credentials out of aws_secretsmanager_secret\.s/);
+  });
+
+  test("the control: reads that reach stores outside the stack are told to scope", () => {
+    expect(reads("arn:aws:secretsmanager:*:*:secret:app-*").fix).toMatch(/^Scope every read of a credential store/);
+    expect(reads("*").fix).toMatch(/^Scope every read/);
+  });
+});
