@@ -8,8 +8,9 @@ import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } fro
 import { isObject } from "./values";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { withoutInstanceKeys } from "../engine/agents";
+import { AFTER_APPLY } from "../engine/terraform/policy-documents";
 
-export const UNKNOWN_AFTER_APPLY = "${unknown_after_apply}";
+export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
 export function planToStack(plan: PlanJson, file: string): TfStack {
   const unknownByAddress = new Map<string, unknown>();

@@ -51,3 +51,19 @@ describe("values a plan shows unknown because the provider computes them", () =>
     expect(errors).toContain("resource-policy-grant");
   });
 });
+
+test("a target known only after apply is named so in the finding, not by blastwall's internal token", async () => {
+  const p = (() => {
+    const att = change("aws_iam_role_policy.p", ["create"], null, { name: "p", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }) }, {});
+    (att.change as Record<string, unknown>).after_unknown = { role: true, id: true };
+    return minimalPlan([att], {
+      planned_values: { root_module: { resources: [{ address: "aws_iam_role_policy.p", mode: "managed", type: "aws_iam_role_policy", name: "p", values: { name: "p", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }) } }] } },
+    });
+  })();
+  const dir = tempDir();
+  writeTemp(dir, "plan.json", JSON.stringify(p));
+  const r = await runIn(["gate", "--format", "json", join(dir, "plan.json")], dir);
+  const f = JSON.parse(r.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "unresolved-attachment");
+  expect(f.message).toContain("attaches a policy to the role (a value known only after apply)");
+  expect(r.stdout).not.toContain("unknown_after_apply");
+});

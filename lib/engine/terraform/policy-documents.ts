@@ -39,9 +39,15 @@ export const UNREADABLE_CONDITION = "Blastwall:Unreadable";
 
 const MAX_EXPR_SHOWN = 120;
 
+/**
+ * The plan gate's stand-in for a value Terraform knows only after apply (see lib/plan/plan-to-stack.ts): the engine
+ * reads it as an expression it cannot resolve, and reasons say what it is.
+ */
+export const AFTER_APPLY = "${unknown_after_apply}";
+
 /** An expression as shown in a reason: as written, shortened when long. */
 export function showExpr(raw: string): string {
-  const one = raw.replace(/\s+/g, " ");
+  const one = raw.replace(/\s+/g, " ").replaceAll(AFTER_APPLY, "(a value known only after apply)");
   return one.length <= MAX_EXPR_SHOWN ? one : `${one.slice(0, MAX_EXPR_SHOWN - 4)}...}`;
 }
 
