@@ -161,3 +161,49 @@ describe("sources (final round)", () => {
     expect(errors(check(tf(agentCan("codecommit:GitPush", "arn:aws:codecommit:eu-west-1:111111111111:agent-sandbox"))))).toEqual([]);
   });
 });
+
+describe("Automation documents run by Config remediation and maintenance windows (red-team round 13)", () => {
+  const doc = { "aws_ssm_document.fix": { name: "platform-fix", document_type: "Automation", content: "{}" } };
+  const remediation = (parameters: Obj[]) => ({
+    "aws_config_remediation_configuration.fix": { config_rule_name: "s3-public", target_type: "SSM_DOCUMENT", target_id: "${aws_ssm_document.fix.name}", automatic: true, parameter: parameters },
+  });
+
+  test("updating a remediation's document acts as its AutomationAssumeRole", () => {
+    const json = tf({ ...agentCan("ssm:UpdateDocument", "arn:aws:ssm:eu-west-1:111111111111:document/platform-*"), ...doc, ...adminRole("remediate", "ssm.amazonaws.com"), ...remediation([{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }]) });
+    expect(reached(json)).toEqual(["aws_iam_role.remediate"]);
+  });
+
+  test("without an AutomationAssumeRole it runs as a role blastwall cannot see", () => {
+    const json = tf({ ...agentCan("ssm:UpdateDocument", "${aws_ssm_document.fix.arn}"), ...doc, ...remediation([{ name: "BucketName", resource_value: "RESOURCE_ID" }]) });
+    expect(errors(check(json), "agent-reach-unknown")).toHaveLength(1);
+  });
+
+  test("an AWS-owned document cannot be updated: no path", () => {
+    const json = tf({
+      ...agentCan("ssm:UpdateDocument", "*"),
+      ...adminRole("remediate", "ssm.amazonaws.com"),
+      "aws_config_remediation_configuration.fix": { config_rule_name: "s3-public", target_type: "SSM_DOCUMENT", target_id: "AWS-DisableS3BucketPublicReadWrite", parameter: [{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }] },
+    });
+    expect(reached(json)).toEqual([]);
+  });
+
+  test("a maintenance window Automation task acts as its AutomationAssumeRole", () => {
+    const json = tf({
+      ...agentCan("ssm:UpdateDocumentDefaultVersion", "${aws_ssm_document.fix.arn}"),
+      ...doc,
+      ...adminRole("window", "ssm.amazonaws.com"),
+      "aws_ssm_maintenance_window_task.t": {
+        window_id: "mw-1",
+        task_type: "AUTOMATION",
+        task_arn: "${aws_ssm_document.fix.name}",
+        task_invocation_parameters: [{ automation_parameters: [{ document_version: "$LATEST", parameter: [{ name: "AutomationAssumeRole", values: ["${aws_iam_role.window.arn}"] }] }] }],
+      },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.window"]);
+  });
+
+  test("the control: reading the document is no path", () => {
+    const json = tf({ ...agentCan("ssm:GetDocument", "*"), ...doc, ...adminRole("remediate", "ssm.amazonaws.com"), ...remediation([{ name: "AutomationAssumeRole", static_value: "${aws_iam_role.remediate.arn}" }]) });
+    expect(reached(json)).toEqual([]);
+  });
+});

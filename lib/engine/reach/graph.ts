@@ -554,7 +554,7 @@ export class ReachGraph {
       for (const action of SOURCE_WRITES[use.kind]) {
         const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
         if (!g) continue;
-        const resolved = this.roleOfCompute(use.consumer, use.roleAttribute, false);
+        const resolved = use.roleValue !== undefined ? this.roleOfValue(use.roleValue) : this.roleOfCompute(use.consumer, use.roleAttribute, false);
         const found = resolved === null && use.runsAsRoleAnyway ? undefined : resolved;
         if (found === null) break;
         const to = found ?? this.unknown(`role-of:${use.consumer.address}`, `the role ${use.consumer.address} runs as, which blastwall cannot resolve`);
@@ -751,6 +751,11 @@ export class ReachGraph {
       return lt === undefined || lt === null ? null : this.roleOfLaunchTemplate(lt);
     }
     if (viaProfile) return this.roleOfProfile(v);
+    return this.roleOfValue(v);
+  }
+
+  /** The principal address a role value (reference, ARN or name) names; undefined when unresolvable. */
+  private roleOfValue(v: unknown): string | undefined {
     const ref = refTarget(v);
     if (ref && this.analysis.byAddress.has(ref.address)) return ref.address;
     if (ref) return undefined;

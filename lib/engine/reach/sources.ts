@@ -39,6 +39,8 @@ export interface SourceUse {
   readonly shown: string;
   /** The consumer runs as a role even when it names none (instances an association targets): unknown, not none. */
   readonly runsAsRoleAnyway?: boolean;
+  /** The role as written, when it is not at an attribute path (an Automation parameter): used instead of `roleAttribute`. */
+  readonly roleValue?: unknown;
 }
 
 const cache = new WeakMap<TfStack, readonly SourceUse[]>();
@@ -93,6 +95,23 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const doc = repositoryName(stack, assoc.values["name"], "aws_ssm_document", "name") ?? "*";
     if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) continue; // AWS-owned documents cannot be updated
     list.push({ consumer: assoc, roleAttribute: "-", kind: "ssm-document", arn: `arn:aws:ssm:*:*:document/${doc}`, shown: `SSM document ${doc}`, runsAsRoleAnyway: true });
+  }
+  // An automatic Config remediation and a maintenance window task run their Automation document as the role its
+  // AutomationAssumeRole parameter names (without one, as a role blastwall cannot see); a Run Command task runs its
+  // document on the instances it targets, as their instance roles.
+  for (const rem of stack.byType.get("aws_config_remediation_configuration") ?? []) {
+    if (typeof rem.values["target_type"] === "string" && rem.values["target_type"] !== "SSM_DOCUMENT") continue;
+    const doc = ownedDocument(stack, rem.values["target_id"]);
+    if (doc) list.push({ consumer: rem, roleAttribute: "-", kind: "ssm-document", ...ssmDocument(doc), roleValue: automationRole(blocks(rem.values["parameter"]), "static_value"), runsAsRoleAnyway: true });
+  }
+  for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {
+    const type = task.values["task_type"];
+    if (typeof type === "string" && type !== "AUTOMATION" && type !== "RUN_COMMAND") continue;
+    const doc = ownedDocument(stack, task.values["task_arn"]);
+    if (!doc) continue;
+    const invocation = blocks(task.values["task_invocation_parameters"])[0];
+    const role = type === "AUTOMATION" ? automationRole(blocks(blocks(invocation?.["automation_parameters"])[0]?.["parameter"]), "values") : undefined;
+    list.push({ consumer: task, roleAttribute: "-", kind: "ssm-document", ...ssmDocument(doc), roleValue: role, runsAsRoleAnyway: true });
   }
   // Build images, Batch job containers, App Runner services and SageMaker models run images too.
   for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
@@ -174,6 +193,24 @@ function buildSource(stack: TfStack, src: Record<string, unknown>): Omit<SourceU
 }
 
 /** A repository named by a reference to one of the stack's repositories, or as written. */
+/** A document the stack's principals may update: not one AWS owns (`AWS-*`, `Amazon*`); `*` when unresolvable. */
+function ownedDocument(stack: TfStack, v: unknown): string | undefined {
+  const doc = repositoryName(stack, v, "aws_ssm_document", "name") ?? "*";
+  return doc.startsWith("AWS-") || doc.startsWith("Amazon") || doc.startsWith("arn:aws:ssm:") && /:document\/(AWS-|Amazon)/.test(doc) ? undefined : doc;
+}
+
+function ssmDocument(doc: string): { arn: string; shown: string } {
+  const name = doc.includes(":document/") ? doc.slice(doc.indexOf(":document/") + ":document/".length) : doc;
+  return { arn: `arn:aws:ssm:*:*:document/${name}`, shown: `SSM document ${name}` };
+}
+
+/** The `AutomationAssumeRole` parameter's value among `{ name, <key> }` blocks (`static_value`, or a `values` list). */
+function automationRole(parameters: readonly Record<string, unknown>[], key: string): unknown {
+  const p = parameters.find((x) => x["name"] === "AutomationAssumeRole");
+  const v = p?.[key] ?? p?.["static_values"];
+  return Array.isArray(v) ? v[0] : v;
+}
+
 function repositoryName(stack: TfStack, v: unknown, type: string, nameAttribute: string): string | undefined {
   const ref = refTarget(v);
   if (ref && ref.address.startsWith(`${type}.`)) {
