@@ -207,3 +207,39 @@ describe("Automation documents run by Config remediation and maintenance windows
     expect(reached(json)).toEqual([]);
   });
 });
+
+describe("notebook lifecycle scripts and AppSync resolvers (red-team round 13)", () => {
+  test("rewriting a notebook's lifecycle configuration runs as the notebook's role at its next start", () => {
+    const json = tf({
+      ...agentCan("sagemaker:UpdateNotebookInstanceLifecycleConfig", "*"),
+      ...adminRole("nb", "sagemaker.amazonaws.com"),
+      "aws_sagemaker_notebook_instance_lifecycle_configuration.lcc": { name: "setup", on_start: "ZWNobw==" },
+      "aws_sagemaker_notebook_instance.nb": { name: "nb", role_arn: "${aws_iam_role.nb.arn}", instance_type: "ml.t3.medium", lifecycle_config_name: "${aws_sagemaker_notebook_instance_lifecycle_configuration.lcc.name}" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.nb"]);
+  });
+
+  test("the control: a notebook without a lifecycle configuration has no script to rewrite", () => {
+    const json = tf({ ...agentCan("sagemaker:UpdateNotebookInstanceLifecycleConfig", "*"), ...adminRole("nb", "sagemaker.amazonaws.com"), "aws_sagemaker_notebook_instance.nb": { name: "nb", role_arn: "${aws_iam_role.nb.arn}", instance_type: "ml.t3.medium" } });
+    expect(reached(json)).toEqual([]);
+  });
+
+  test("rewriting a resolver runs against the data source as its service role", () => {
+    const json = tf({
+      ...agentCan("appsync:UpdateResolver", "arn:aws:appsync:eu-west-1:111111111111:apis/*/types/Mutation/resolvers/*"),
+      ...adminRole("ds", "appsync.amazonaws.com"),
+      "aws_appsync_graphql_api.api": { name: "orders", authentication_type: "AWS_IAM" },
+      "aws_appsync_datasource.orders": { api_id: "${aws_appsync_graphql_api.api.id}", name: "orders", type: "AMAZON_DYNAMODB", service_role_arn: "${aws_iam_role.ds.arn}" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.ds"]);
+  });
+
+  test("the control: reading resolvers is no path", () => {
+    const json = tf({
+      ...agentCan("appsync:GetResolver", "*"),
+      ...adminRole("ds", "appsync.amazonaws.com"),
+      "aws_appsync_datasource.orders": { api_id: "abc", name: "orders", type: "AMAZON_DYNAMODB", service_role_arn: "${aws_iam_role.ds.arn}" },
+    });
+    expect(reached(json)).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
 
-export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document";
+export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync";
 
 /** The actions that change a source of each kind. */
 export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
@@ -26,6 +26,10 @@ export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
   s3: ["s3:PutObject"],
   ecr: ["ecr:PutImage", "ecr:CompleteLayerUpload"],
   "ssm-document": ["ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
+  // The script a notebook instance runs as root, with its role, each time it starts.
+  "notebook-lifecycle": ["sagemaker:UpdateNotebookInstanceLifecycleConfig"],
+  // Resolver and function code runs against the API's data sources with their service roles.
+  appsync: ["appsync:UpdateResolver", "appsync:CreateResolver", "appsync:UpdateFunction", "appsync:CreateFunction"],
 };
 
 /** Compute that runs what a source holds, and where it says its role. */
@@ -112,6 +116,18 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const invocation = blocks(task.values["task_invocation_parameters"])[0];
     const role = type === "AUTOMATION" ? automationRole(blocks(blocks(invocation?.["automation_parameters"])[0]?.["parameter"]), "values") : undefined;
     list.push({ consumer: task, roleAttribute: "-", kind: "ssm-document", ...ssmDocument(doc), roleValue: role, runsAsRoleAnyway: true });
+  }
+  for (const nb of stack.byType.get("aws_sagemaker_notebook_instance") ?? []) {
+    const lcc = nb.values["lifecycle_config_name"];
+    if (lcc === undefined || lcc === null) continue;
+    const name = repositoryName(stack, lcc, "aws_sagemaker_notebook_instance_lifecycle_configuration", "name") ?? "*";
+    list.push({ consumer: nb, roleAttribute: "role_arn", kind: "notebook-lifecycle", arn: `arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/${name}`, shown: `notebook lifecycle configuration ${name}` });
+  }
+  for (const ds of stack.byType.get("aws_appsync_datasource") ?? []) {
+    if (ds.values["service_role_arn"] === undefined || ds.values["service_role_arn"] === null) continue;
+    // API ids are computed: `*` unless written, so a write on any API's resolvers may reach this one.
+    const api = exact(stack, ds.values["api_id"]) ?? "*";
+    list.push({ consumer: ds, roleAttribute: "service_role_arn", kind: "appsync", arn: `arn:aws:appsync:*:*:apis/${api}/*`, shown: `the resolvers of AppSync API ${api === "*" ? (refTarget(ds.values["api_id"])?.address ?? "(unknown)") : api}` });
   }
   // Build images, Batch job containers, App Runner services and SageMaker models run images too.
   for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
