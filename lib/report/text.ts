@@ -46,6 +46,12 @@ export function renderText(report: Report): string {
     out.push(`APPROVAL ${a.accepted ? "accepted" : "refused"}${who}: ${d(a.file)} — ${d(a.reason)}${covers}`);
   }
   if ((report.approvals ?? []).length > 0) out.push("");
+  const shared = sharedCauses(report.findings);
+  if (shared.length > 0) {
+    out.push("Where many findings come from one place (one edit there fixes them all):");
+    for (const c of shared) out.push(`  ${d(c.where)} — ${c.findings} findings, ${c.principals} agents`);
+    out.push("");
+  }
   const verdict = s.errors > 0 ? "FAIL" : "PASS";
   const acked = report.findings.filter((f) => f.acknowledged).length;
   out.push(
@@ -54,4 +60,25 @@ export function renderText(report: Report): string {
       ` in ${s.files} file(s); ${s.agentPrincipals} agent principal(s) of ${s.principals}, ${s.resources} resource(s) read`,
   );
   return out.join("\n") + "\n";
+}
+
+/**
+ * Policies (or other resources) that many findings of several principals name as where to fix: a policy attached
+ * to ten agents yields ten findings per rule, all cured by one edit. The five largest, when there are any.
+ */
+function sharedCauses(findings: readonly Finding[]): { where: string; findings: number; principals: number }[] {
+  const by = new Map<string, { findings: number; principals: Set<string> }>();
+  for (const f of findings) {
+    // Only Terraform addresses: a store outside the stack (`*`, an ARN) is no place to edit.
+    if (f.acknowledged || !f.resource || f.resource === f.principal || !/^(?:data\.|module\.)?[a-z][a-z0-9_]*\.[^\s]/i.test(f.resource) || f.resource.startsWith("arn:")) continue;
+    let e = by.get(f.resource);
+    if (!e) by.set(f.resource, (e = { findings: 0, principals: new Set() }));
+    e.findings++;
+    e.principals.add(f.principal);
+  }
+  return [...by]
+    .filter(([, e]) => e.principals.size >= 3)
+    .map(([where, e]) => ({ where, findings: e.findings, principals: e.principals.size }))
+    .sort((a, b) => b.findings - a.findings || a.where.localeCompare(b.where))
+    .slice(0, 5);
 }

@@ -108,3 +108,23 @@ describe("text report", () => {
     expect(parsed.findings.map((f: { constructPath?: string }) => f.constructPath)).toContain(forged);
   });
 });
+
+describe("where many findings come from one place", () => {
+  const finding = (principal: string, resource: string, ruleId = "agent-destroy-right"): Finding => ({
+    ruleId, severity: "error", principal, resource, actions: ["ec2:DeleteVolume"], evidence: [], message: "m", fix: "f", file: "s.tf.json",
+  });
+  const report = (findings: Finding[]): Report => ({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 5, agentPrincipals: 5, resources: 9, files: 1 } });
+
+  test("a policy behind the findings of three or more agents is named once, with its counts", () => {
+    const fs = ["a", "b", "c"].flatMap((p) => [finding(`aws_iam_role.${p}`, "aws_iam_policy.ops"), finding(`aws_iam_role.${p}`, "aws_iam_policy.ops", "agent-protection-removal")]);
+    const text = renderText(report([...fs, finding("aws_iam_role.a", "*", "agent-stored-secret"), finding("aws_iam_role.b", "*", "agent-stored-secret"), finding("aws_iam_role.c", "*", "agent-stored-secret")]));
+    expect(text).toContain("Where many findings come from one place (one edit there fixes them all):\n  aws_iam_policy.ops — 6 findings, 3 agents\n");
+    // A store outside the stack (`*`) is no place to edit.
+    expect(text).not.toMatch(/^ {2}\* — /m);
+  });
+
+  test("the control: findings of one or two agents each need no such summary", () => {
+    const text = renderText(report([finding("aws_iam_role.a", "aws_iam_policy.ops"), finding("aws_iam_role.b", "aws_iam_policy.ops")]));
+    expect(text).not.toContain("Where many findings come from one place");
+  });
+});
