@@ -75,6 +75,8 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
   for (const rule of opts.rules) {
     for (const d of rule.check(ctx)) {
       const constructPath = d.constructPath ?? (stack.byAddress.get(d.principal) ?? stack.byAddress.get(d.resource))?.constructPath;
+      const at = d.resource !== d.principal ? stack.byAddress.get(d.resource)?.constructPath : undefined;
+      const resourceConstructPath = at !== constructPath ? at : undefined;
       // One object shape for every finding: large stacks produce thousands, and every later pass reads them.
       const f: Finding = {
         ruleId: rule.meta.id,
@@ -87,6 +89,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
         fix: d.fix ?? rule.meta.fix,
         file: stack.file,
         constructPath,
+        resourceConstructPath,
         acknowledged: d.acknowledged,
       };
       findings.push(f);

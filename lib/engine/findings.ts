@@ -64,6 +64,8 @@ export interface Finding {
   readonly file: string;
   /** Construct path from the `//` metadata, when present. */
   readonly constructPath?: string;
+  /** Construct path of `resource` (the thing to edit), when it differs from `constructPath` and the metadata has one. */
+  readonly resourceConstructPath?: string;
   /** Set when an acknowledgement covers this finding; the finding then no longer fails the gate. */
   readonly acknowledged?: {
     readonly reason: string;

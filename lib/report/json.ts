@@ -18,6 +18,7 @@ export function renderJson(report: Report): string {
       fix: f.fix,
       file: f.file,
       ...(f.constructPath ? { constructPath: f.constructPath } : {}),
+      ...(f.resourceConstructPath ? { resourceConstructPath: f.resourceConstructPath } : {}),
       ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
     })),
     summary: report.summary,

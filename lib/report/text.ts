@@ -16,7 +16,7 @@ export function renderFinding(f: Finding, why?: string): string {
   lines.push(field("what", d(f.message)));
   if (why) lines.push(field("why", d(why)));
   if (f.actions.length > 0) lines.push(field("reaches", actions(f.actions)));
-  if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource)));
+  if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource) + (f.resourceConstructPath ? `  (${d(f.resourceConstructPath)})` : "")));
   lines.push(field("file", d(f.file)));
   if (f.evidence.length > 0) {
     lines.push("  path:");

@@ -128,3 +128,21 @@ describe("where many findings come from one place", () => {
     expect(text).not.toContain("Where many findings come from one place");
   });
 });
+
+describe("the construct path of what to edit", () => {
+  test("a finding names the construct of its resource next to the address, in text and JSON", () => {
+    const json = {
+      resource: {
+        aws_iam_role: { agent: { name: "agent", assume_role_policy: "{}", tags: { "blastwall:agent": "true" }, "//": { metadata: { path: "app/agent" } } } },
+        aws_iam_role_policy: {
+          ops: { role: "${aws_iam_role.agent.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }), "//": { metadata: { path: "app/ops" } } },
+        },
+      },
+    };
+    const r = check(json);
+    const f = r.findings.find((x) => x.ruleId === "agent-destroy-right")!;
+    expect(f).toMatchObject({ constructPath: "app/agent", resourceConstructPath: "app/ops" });
+    expect(renderFinding(f)).toContain("  where:     aws_iam_role_policy.ops  (app/ops)");
+    expect(JSON.parse(renderJson(r)).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right").resourceConstructPath).toBe("app/ops");
+  });
+});
