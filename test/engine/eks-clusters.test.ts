@@ -170,3 +170,48 @@ describe("pod identity: passing a role to a service account", () => {
     expect(reached(json)).toEqual([]);
   });
 });
+
+describe("EKS (red-team round 14)", () => {
+  const weakNodes = {
+    "aws_iam_role.nodes": { name: "nodes", assume_role_policy: trustOf({ Service: "ec2.amazonaws.com" }) },
+    "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+  };
+
+  test("nodes given an EC2_LINUX access entry (self-managed, Karpenter) run as that role, beside a managed node group", () => {
+    const json = tf({
+      ...agentCan("eks:CreateAccessEntry", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      ...weakNodes,
+      ...strongRole("selfnodes", { Service: "ec2.amazonaws.com" }),
+      "aws_eks_access_entry.selfnodes": { cluster_name: "${aws_eks_cluster.main.name}", principal_arn: "${aws_iam_role.selfnodes.arn}", type: "EC2_LINUX" },
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.selfnodes"]);
+  });
+
+  test("an access entry naming the agent through a data source lookup is the agent's", () => {
+    const json = tf({
+      ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      ...nodeGroup,
+      "data.aws_iam_role.me": { name: "agent" },
+      ...entry(ADMIN, {}, "${data.aws_iam_role.me.arn}"),
+    });
+    expect(reached(json)).toEqual(["aws_iam_role.nodes"]);
+  });
+
+  test("the control: a data source lookup of another role is not the agent", () => {
+    const json = tf({ ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...nodeGroup, "data.aws_iam_role.ops": { name: "ops" }, ...entry(ADMIN, {}, "${data.aws_iam_role.ops.arn}") });
+    expect(reached(json)).toEqual([]);
+  });
+
+  test("iam:PassRole + eks:CreateNodegroup: a new node group runs as the passed role", () => {
+    const json = tf({ ...agentCan("eks:CreateNodegroup", "*", [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.strong.arn}" }]), ...strongRole("strong", { Service: "ec2.amazonaws.com" }) });
+    expect(reached(json)).toEqual(["aws_iam_role.strong"]);
+  });
+
+  test("the access entries of the stack's own cluster, by ARN pattern, are not a cluster outside the stack", () => {
+    const json = tf({ ...agentCan("eks:AssociateAccessPolicy", "arn:aws:eks:*:*:access-entry/main/*"), ...cluster(), ...weakNodes });
+    expect(unknown(json)).toEqual([]);
+    expect(reached(json)).toEqual([]);
+  });
+});

@@ -71,6 +71,13 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
         if (type === "aws_eks_node_group") nodes = true;
       }
     }
+    // An access entry for nodes (EC2_LINUX, EC2_WINDOWS, HYBRID_LINUX: self-managed or Karpenter nodes) names their
+    // role: a pod on those nodes takes it as well.
+    for (const e of stack.byType.get("aws_eks_access_entry") ?? []) {
+      const type = e.values["type"];
+      if (typeof type !== "string" || type.includes("${") || type.toUpperCase() === "STANDARD" || !inCluster(stack, e, res)) continue;
+      workloads.push({ res: e, attribute: "principal_arn", what: `its ${type} nodes (access entry ${e.address})` });
+    }
     // Fargate pods do not get the profile's execution role, but they are nodes the stack shows.
     if ((stack.byType.get("aws_eks_fargate_profile") ?? []).some((f) => inCluster(stack, f, res))) nodes = true;
     return { res, arn: attributePattern(stack, res, "arn").pattern, workloads, unseenNodes: !nodes };
@@ -125,9 +132,17 @@ function principalKey(stack: TfStack, res: TfResource, depth = 0): { readonly re
   if (ref) {
     const target = stack.byAddress.get(ref.address);
     if (target?.type === "aws_eks_access_entry" && depth < 4) return principalKey(stack, target, depth + 1);
-    return target ? { ref: target.address } : undefined;
+    // A role or user the stack creates is itself; anything else (a data source looking one up, a variable's value)
+    // is whatever its ARN pattern may be.
+    if (target && target.mode === "managed" && (target.type === "aws_iam_role" || target.type === "aws_iam_user")) return { ref: target.address };
+    if (target) {
+      const p = attributePattern(stack, target, ref.attribute ?? "arn");
+      return { literal: p.pattern };
+    }
+    return undefined;
   }
   if (typeof v === "string" && !v.includes("${")) return { literal: v };
+  if (typeof v === "string") return { literal: attributePattern(stack, res, "principal_arn").pattern };
   return undefined;
 }
 

@@ -21,8 +21,9 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
       ["lambda:UpdateFunctionConfiguration"],
     ],
   },
-  // An EMR cluster's instances run with the EC2 instance profile passed to RunJobFlow, and their steps run the caller's code.
-  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"], ["elasticmapreduce:RunJobFlow"]] },
+  // An EMR cluster's instances run with the EC2 instance profile passed to RunJobFlow, and their steps run the caller's code;
+  // a managed node group's instances run as the node role passed to it, which pods scheduled there can take.
+  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"], ["elasticmapreduce:RunJobFlow"], ["eks:CreateNodegroup"]] },
   { service: "elasticmapreduce.amazonaws.com", starts: [["elasticmapreduce:RunJobFlow"]] },
   // A job run takes an execution role and the caller's script or container.
   { service: "emr-serverless.amazonaws.com", starts: [["emr-serverless:StartJobRun"]] },

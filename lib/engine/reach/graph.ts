@@ -33,6 +33,9 @@ function clusterNamedBy(r: string, c: Cluster): boolean {
 
 function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
   const resource = r.split(":").slice(5).join(":");
+  // The access entries of one named cluster (`access-entry/main/*`): outside only if that cluster is not the stack's.
+  const entries = /^access-entry\/([^/*?]+)\//.exec(resource);
+  if (entries) return !clusters.some((c) => c.arn.endsWith(`:cluster/${entries[1]}`));
   if (r === "*" || /[*?]/.test(resource)) return !clusters.some((c) => c.arn === r);
   return !clusters.some((c) => clusterNamedBy(r, c));
 }
