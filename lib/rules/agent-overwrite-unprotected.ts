@@ -2,11 +2,11 @@ import type { Rule, RuleContext } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
-import type { TfResource } from "../engine/terraform/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globCovers, globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
-import { blocks, readBool, readString, resourceEvidence } from "./protection-support";
+import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
 import { refTarget } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
 import { withoutInstanceKeys } from "../engine/agents";
@@ -250,24 +250,36 @@ function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: 
 
 /**
  * The buckets that versioning resources certainly set to Enabled, by the address they refer to and by the name they
- * write. Read once: a stack of thousands of buckets has as many versioning resources.
+ * write; and those some versioning resource may set otherwise (`unsure`): two resources managing one bucket's
+ * versioning leave it to whichever applies last. Read once: a stack of thousands of buckets has as many.
  */
-function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet<string>; readonly names: ReadonlySet<string> } {
+function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet<string>; readonly names: ReadonlySet<string>; readonly unsure: ReadonlySet<string> } {
   const { stack } = ctx;
   const addresses = new Set<string>();
   const names = new Set<string>();
+  const unsure = new Set<string>();
   for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
-    // One that may not be created (count, for_each, OpenTofu's lifecycle.enabled) keeps nothing certain.
-    if (v.mode !== "managed" || existence(stack, v) !== "yes") continue;
-    const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
-    if (!(status.state === "set" && status.value === "Enabled")) continue;
+    if (v.mode !== "managed") continue;
     const ref = refTarget(v.values["bucket"]);
-    // `${aws_s3_bucket.b[0].id}` versions the counted bucket `aws_s3_bucket.b`.
-    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) addresses.add(withoutInstanceKeys(ref.address));
+    const byRef = ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 ? ref.address : undefined;
     const written = readString(stack, v.values["bucket"]);
+    const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
+    const enabled = status.state === "set" && status.value === "Enabled";
+    const exists = existence(stack, v);
+    if (!enabled) {
+      // Suspended, or unreadable: whatever else says Enabled, the bucket may end up without versions.
+      if (exists === "no") continue;
+      if (byRef) unsure.add(withoutInstanceKeys(byRef));
+      if (written.state === "set") unsure.add(`name:${written.value}`);
+      continue;
+    }
+    // One that may not be created (count, for_each, OpenTofu's lifecycle.enabled) keeps nothing certain.
+    if (exists !== "yes") continue;
+    // `${aws_s3_bucket.b[count.index].id}` versions every instance of the counted bucket; `[0]` only the first.
+    if (byRef) addresses.add(/\[(?:\d+|"[^"]*")\]/.test(byRef) ? byRef : withoutInstanceKeys(byRef));
     if (written.state === "set") names.add(written.value);
   }
-  return { addresses, names };
+  return { addresses, names, unsure };
 }
 
 /**
@@ -277,7 +289,10 @@ function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet
 export const MIN_NONCURRENT_DAYS = 7;
 
 interface Expiry {
+  /** -1 when blastwall cannot read the number of days (a variable, an expression): it may be any. */
   readonly days: number;
+  /** The unreadable value and why, when `days` is -1. */
+  readonly unread?: string;
   /** The lifecycle resource (or the bucket, for its inline rules) and the rule, for the message. */
   readonly where: string;
 }
@@ -285,7 +300,7 @@ interface Expiry {
 /**
  * Lifecycle rules that expire noncurrent versions sooner than MIN_NONCURRENT_DAYS, by the bucket address and the
  * bucket name they refer to. A rule's filter is not read: it may cover every object (fail closed); a rule certainly
- * Disabled is skipped, and so is a days value blastwall cannot read (no certain window).
+ * Disabled is skipped; a days value blastwall cannot read may be the shortest (fail closed).
  */
 function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry> } {
   const { stack } = ctx;
@@ -293,7 +308,7 @@ function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap
   const byName = new Map<string, Expiry>();
   for (const lc of stack.byType.get("aws_s3_bucket_lifecycle_configuration") ?? []) {
     if (lc.mode !== "managed" || existence(stack, lc) === "no") continue;
-    const e = shortestExpiry(blocks(lc.values["rule"]), (r) => isSetTo(readString(stack, r["status"]), (v) => v !== "Enabled"), "noncurrent_days", lc.address);
+    const e = shortestExpiry(stack, blocks(lc.values["rule"]), (r) => isSetTo(readString(stack, r["status"]), (v) => v !== "Enabled"), "noncurrent_days", lc.address);
     if (!e) continue;
     const ref = refTarget(lc.values["bucket"]);
     if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) byAddress.set(withoutInstanceKeys(ref.address), e);
@@ -307,16 +322,17 @@ function isSetTo<T>(r: { readonly state: string; readonly value?: T }, test: (v:
   return r.state === "set" && test(r.value as T);
 }
 
-function shortestExpiry(rules: readonly Record<string, unknown>[], off: (r: Record<string, unknown>) => boolean, daysKey: string, at: string): Expiry | undefined {
+function shortestExpiry(stack: TfStack, rules: readonly Record<string, unknown>[], off: (r: Record<string, unknown>) => boolean, daysKey: string, at: string): Expiry | undefined {
   let best: Expiry | undefined;
   rules.forEach((r, i) => {
     if (off(r)) return;
     for (const x of blocks(r["noncurrent_version_expiration"])) {
-      const raw = x[daysKey];
-      const days = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
-      if (days === undefined || days >= MIN_NONCURRENT_DAYS || (best && best.days <= days)) continue;
+      const read = readNumber(stack, x[daysKey]);
+      if (read.state === "unset") continue;
+      const days = read.state === "set" ? read.value : -1;
+      if (days >= MIN_NONCURRENT_DAYS || (best && best.days <= days)) continue;
       const id = typeof r["id"] === "string" ? ` "${r["id"]}"` : ` #${i}`;
-      best = { days, where: `${at} rule${id}` };
+      best = { days, where: `${at} rule${id}`, ...(read.state === "unknown" ? { unread: `\`${read.raw}\`, ${read.why}` } : {}) };
     }
   });
   return best;
@@ -326,17 +342,20 @@ function shortestExpiry(rules: readonly Record<string, unknown>[], off: (r: Reco
 function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<typeof noncurrentExpiries>): string | undefined {
   const { stack } = ctx;
   // The bucket's own (legacy) lifecycle_rule blocks: `enabled` and `noncurrent_version_expiration { days }`.
-  const inline = shortestExpiry(blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address);
+  const inline = shortestExpiry(stack, blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address);
   const name = readString(stack, bucket.values["bucket"]);
   const e = [inline, expiring.byAddress.get(withoutInstanceKeys(bucket.address)), name.state === "set" ? expiring.byName.get(name.value) : undefined]
     .filter((x): x is Expiry => x !== undefined)
     .sort((a, b) => a.days - b.days)[0];
-  return e && `keeps an overwritten object's earlier version only ${e.days} day${e.days === 1 ? "" : "s"} (${e.where} expires noncurrent versions; keep them at least ${MIN_NONCURRENT_DAYS} days)`;
+  if (!e) return undefined;
+  if (e.unread) return `may keep an overwritten object's earlier version only days: ${e.where} expires noncurrent versions after ${e.unread} (keep them at least ${MIN_NONCURRENT_DAYS} days, written so blastwall can read it)`;
+  return `keeps an overwritten object's earlier version only ${e.days} day${e.days === 1 ? "" : "s"} (${e.where} expires noncurrent versions; keep them at least ${MIN_NONCURRENT_DAYS} days)`;
 }
 
 /**
- * Versioning that certainly holds: a versioning resource naming the bucket with status Enabled, the bucket's own
- * `versioning { enabled = true }`, or object lock (which keeps versions). Anything unreadable counts as off.
+ * Versioning that certainly holds: object lock (which keeps versions, and S3 will not suspend them), or a versioning
+ * resource naming the bucket with status Enabled (or the bucket's own `versioning { enabled = true }`) that nothing
+ * else of the stack may set otherwise. Anything unreadable counts as off.
  */
 function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType<typeof enabledVersionings>): boolean {
   const { stack } = ctx;
@@ -347,10 +366,20 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType
   if (on(bucket.values["object_lock_enabled"])) return true;
   const legacyLock = readString(stack, blocks(bucket.values["object_lock_configuration"])[0]?.["object_lock_enabled"]);
   if (legacyLock.state === "set" && legacyLock.value === "Enabled") return true;
-  if (blocks(bucket.values["versioning"]).some((b) => on(b["enabled"]))) return true;
-  if (versioned.addresses.has(withoutInstanceKeys(bucket.address))) return true;
   const name = readString(stack, bucket.values["bucket"]);
-  return name.state === "set" && versioned.names.has(name.value);
+  const bare = withoutInstanceKeys(bucket.address);
+  if (versioned.unsure.has(bare) || (name.state === "set" && versioned.unsure.has(`name:${name.value}`))) return false;
+  const inline = blocks(bucket.values["versioning"]);
+  // A bucket counted once is all in its instance `[0]`.
+  const one = readNumber(stack, bucket.values["count"]);
+  const byResource =
+    versioned.addresses.has(bare) ||
+    versioned.addresses.has(bucket.address) ||
+    (one.state === "set" && one.value === 1 && versioned.addresses.has(`${bare}[0]`)) ||
+    (name.state === "set" && versioned.names.has(name.value));
+  // The bucket's own block and a versioning resource both manage the setting: they must agree.
+  if (inline.length > 0) return inline.every((b) => on(b["enabled"]));
+  return byResource;
 }
 
 function withResourcePolicies(ctx: RuleContext, agent: PrincipalNode, grants: ReadonlyMap<string, readonly Grant[]>): ReadonlyMap<string, readonly Grant[]> {

@@ -133,11 +133,15 @@ describe("agent-overwrite-unprotected: versions kept only days", () => {
     expect(f.message).toContain('keeps an overwritten object\'s earlier version only 1 day (aws_s3_bucket_lifecycle_configuration.lc rule "trim" expires noncurrent versions; keep them at least 7 days)');
   });
 
-  test("the controls: a week or more, a Disabled rule, or days blastwall cannot read", () => {
+  test("the controls: a week or more, or a Disabled rule", () => {
     expect(findings(versioned(lifecycle(7)))).toEqual([]);
     expect(findings(versioned(lifecycle(90)))).toEqual([]);
     expect(findings(versioned(lifecycle(1, { status: "Disabled" })))).toEqual([]);
-    expect(findings(versioned(lifecycle("${var.days}")))).toEqual([]);
+  });
+
+  test("days blastwall cannot read (a variable, whatever its default) may be a day: fail closed (red-team round 14)", () => {
+    const [f] = findings(versioned(lifecycle("${var.days}")));
+    expect(f.message).toContain("may keep an overwritten object's earlier version only days: aws_s3_bucket_lifecycle_configuration.lc rule \"trim\" expires noncurrent versions after `${var.days}`");
   });
 
   test("a configuration naming the bucket by name, and the bucket's own legacy lifecycle_rule, count too", () => {
@@ -156,5 +160,29 @@ describe("agent-overwrite-unprotected: evidence", () => {
     const [f] = findings(json).filter((x) => x.severity === "warning");
     const statements = f.evidence.filter((e) => e.step === "statement");
     expect(statements).toHaveLength(1);
+  });
+});
+
+describe("agent-overwrite-unprotected: versioning that may not hold (red-team round 14)", () => {
+  const bucket = (extra: Record<string, Obj>, own: Obj = {}) => tf({ ...agentWrites("s3:PutObject", "${aws_s3_bucket.data.arn}/*"), "aws_s3_bucket.data": { bucket: "prod-data", ...own }, ...extra });
+  const enabled = { "aws_s3_bucket_versioning.on": { bucket: "${aws_s3_bucket.data.id}", versioning_configuration: [{ status: "Enabled" }] } };
+
+  test("a second versioning resource that suspends the bucket makes the outcome whichever applies last", () => {
+    const json = bucket({ ...enabled, "aws_s3_bucket_versioning.off": { bucket: "prod-data", versioning_configuration: [{ status: "Suspended" }] } });
+    expect(findings(json)).toHaveLength(1);
+  });
+
+  test("the bucket's own versioning block disabled beside an Enabled resource is no certainty either", () => {
+    expect(findings(bucket(enabled, { versioning: [{ enabled: false }] }))).toHaveLength(1);
+    expect(findings(bucket(enabled, { versioning: [{ enabled: true }] }))).toEqual([]);
+  });
+
+  test("versioning the first instance of a counted bucket does not version the others", () => {
+    const json = tf({
+      ...agentWrites("s3:PutObject", "${aws_s3_bucket.b[1].arn}/*"),
+      "aws_s3_bucket.b": { count: 2, bucket: "data-${count.index}" },
+      "aws_s3_bucket_versioning.b": { bucket: "${aws_s3_bucket.b[0].id}", versioning_configuration: [{ status: "Enabled" }] },
+    });
+    expect(findings(json).map((f) => f.severity)).toContain("error");
   });
 });
