@@ -52,6 +52,10 @@ export abstract class AgentPrincipal {
     if (props.branch !== undefined && props.environment !== undefined) {
       fail("AgentPrincipal", "githubActions(branch, environment)", "take one of the two: a job runs either for a branch or for an environment");
     }
+    for (const key of ["branch", "environment"] as const) {
+      const v = props[key];
+      if (v !== undefined && (v === "" || /[*?]/.test(v))) fail("AgentPrincipal", `githubActions(${key})`, `must name one ${key}, without * or ? (got "${v}"): a pattern lets every matching ${key} of the repository in`);
+    }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
     const p = AgentPrincipal.oidc({
       providerArn: props.providerArn,

@@ -140,14 +140,25 @@ export class AgentRole extends Construct {
     const trust = props.assumedBy.flatMap((p, i) => {
       if (p.carriesSourceIdentity) return p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
       // Its sessions cannot carry a source identity: it enters through a role that can set one (see carriesSourceIdentity).
-      const suffix = entries.length === 0 ? "entry" : `entry${entries.length + 1}`;
-      const entry = new IamRole(this, entries.length === 0 ? "Entry" : `Entry${entries.length + 1}`, {
-        name: `${name}-${suffix}`.slice(0, 64),
+      const n = entries.length === 0 ? "" : String(entries.length + 1);
+      // Whoever holds its session is the agent too: it is tagged as one, and its boundary lets it do nothing but
+      // start the agent role's session with a source identity, whatever is attached to it later.
+      const entryBoundary = new IamPolicy(this, `EntryBoundary${n}`, {
+        name: `${name}-entry${n}-boundary`.slice(0, 128),
+        path,
+        description: `Permission boundary of the entry role to agent role ${name}: assuming that role, nothing else (blastwall)`,
+        policy: policyJson([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: [...CHAIN_ACTIONS], Resource: this.roleArnPattern }]),
+        tags,
+        provider: props.provider,
+      });
+      const entry = new IamRole(this, `Entry${n}`, {
+        name: `${name}-entry${n}`.slice(0, 64),
         path: "/agent-entry/",
         description: `Entry to agent role ${name} for ${p.describe()}, which cannot set a source identity: it may only assume the agent role, with one (blastwall)`,
         assumeRolePolicy: policyJson(p.statements(`Entry${i}`, [], {}, tagSession)),
         maxSessionDuration: 3600,
-        tags: props.tags,
+        permissionsBoundary: entryBoundary.arn,
+        tags,
         provider: props.provider,
       });
       entries.push(entry);

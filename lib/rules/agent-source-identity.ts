@@ -41,6 +41,26 @@ function deniesMissing(s: Statement): boolean {
   );
 }
 
+/** Starting a session on a role, with a source identity and tags: all an entry role may do. */
+const SESSION_ACTIONS = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
+
+/** Statements whose every Allow names only SESSION_ACTIONS, on roles (none unreadable, no NotAction). */
+function onlyStartsSessions(statements: readonly Statement[] | undefined): boolean {
+  if (!statements || statements.length === 0) return false;
+  const allows = statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
+  return (
+    allows.length > 0 &&
+    allows.every(
+      (s) =>
+        s.unknown === undefined &&
+        s.actions !== undefined &&
+        s.actions.every((a) => SESSION_ACTIONS.has(a.toLowerCase())) &&
+        s.resources !== undefined &&
+        s.resources.every((r) => /^arn:[^:]*:iam::[^:]*:role\/[^*?]/.test(r)),
+    )
+  );
+}
+
 function principalsOf(s: Statement): string {
   const ids = (s.principals ?? []).flatMap((p) => p.identifiers.map((i) => (p.type === "*" ? "*" : `${p.type} ${i}`)));
   return ids.length ? ids.join(", ") : s.notPrincipals ? "every principal but a few (NotPrincipal)" : "no principal named";
@@ -59,7 +79,8 @@ export const rule: Rule = {
     why:
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
-      "that admit only AWS services are exempt: services never set one.",
+      "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
+      "another role's session (AgentRole's, for GitHub Actions): the source identity is set and required there.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does).",
@@ -72,6 +93,9 @@ export const rule: Rule = {
       // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
       if (agent.external) continue;
       if (agent.kind !== "role") continue;
+      // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
+      // start another role's session, which is where the source identity is set and required.
+      if (onlyStartsSessions(agent.boundary?.document.statements) || onlyStartsSessions(agent.identityPolicies.flatMap((a) => a.document.statements))) continue;
       const r = agent.resource;
       const extra = r.constructPath ? { constructPath: r.constructPath } : {};
       const trust = agent.trustPolicy;

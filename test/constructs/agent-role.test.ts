@@ -163,7 +163,11 @@ describe("AgentPrincipal", () => {
     const entry = roles.find((r) => r.name === "a-entry")!;
     const agent = roles.find((r) => r.name === "a")!;
     expect(entry.path).toBe("/agent-entry/");
-    expect(entry.tags).toBeUndefined();
+    // Whoever holds its session is the agent too: the gate judges it as one.
+    expect(entry.tags).toEqual({ "blastwall:agent": "true" });
+    const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "a-entry-boundary")!;
+    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::*:role/agents/a" }]);
+    expect(entry.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.Agent_EntryBoundary_\w+\.arn\}$/);
     // The workflow's token: pinned to repository and branch, with no source-identity condition it could never meet.
     const [web] = policyOf(entry, "assume_role_policy").Statement;
     expect(web.Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
@@ -178,8 +182,23 @@ describe("AgentPrincipal", () => {
     const [assume] = policyOf(only(json, "aws_iam_role_policy")).Statement;
     expect(assume).toMatchObject({ Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } });
     expect(assume.Resource).toMatch(/^\$\{aws_iam_role\.Agent_Role_\w+\.arn\}$/);
-    // And the gate agrees: the agent's sessions all carry a source identity.
-    expect(gateFindings(json).filter((l) => l.startsWith("agent-source-identity"))).toEqual([]);
+    // And the gate agrees: the agent's sessions all carry a source identity, and the entry role can do nothing else.
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("an entry role given AdministratorAccess later still can only start the agent role's session", () => {
+    const github = AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/infra" });
+    const { json } = synth((s) => {
+      const a = new AgentRole(s, "Agent", { roleName: "a", assumedBy: [github] });
+      new IamRolePolicyAttachment(s, "Oops", { role: a.entryRoles[0].name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    });
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("githubActions refuses a wildcard branch or environment: it would let every branch in", () => {
+    const providerArn = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    expect(() => AgentPrincipal.githubActions({ providerArn, repository: "acme/infra", branch: "*" })).toThrow("githubActions(branch) must name one branch");
+    expect(() => AgentPrincipal.githubActions({ providerArn, repository: "acme/infra", environment: "prod?" })).toThrow("githubActions(environment) must name one environment");
   });
 
   it("a generic OIDC principal whose issuer can set the claim is trusted directly", () => {

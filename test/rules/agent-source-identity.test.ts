@@ -81,3 +81,19 @@ describe("agent-source-identity: roles AWS services assume", () => {
     expect(run(rule, tf({ "aws_iam_role.agent": trust(allow(undefined, "sts:AssumeRole", "*")) }))).toHaveLength(1);
   });
 });
+
+describe("agent-source-identity: entry roles", () => {
+  const web = allow(undefined, "sts:AssumeRoleWithWebIdentity", { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" });
+  const withPolicy = (...statements: Record<string, unknown>[]) =>
+    tf({ "aws_iam_role.entry": trust(web), "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(...statements) } });
+
+  it("a role that can only start another role's session (where the source identity is set) needs none of its own", () => {
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toEqual([]);
+  });
+
+  it("the controls: any other right, or roles by wildcard, and it needs one", () => {
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: ["sts:AssumeRole", "s3:GetObject"], Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toHaveLength(1);
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }))).toHaveLength(1);
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:*", Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toHaveLength(1);
+  });
+});
