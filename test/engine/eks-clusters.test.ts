@@ -215,3 +215,35 @@ describe("EKS (red-team round 14)", () => {
     expect(reached(json)).toEqual([]);
   });
 });
+
+describe("the aws-auth ConfigMap (red-team round 14)", () => {
+  const weakNodes = {
+    "aws_iam_role.nodes": { name: "nodes", assume_role_policy: trustOf({ Service: "ec2.amazonaws.com" }) },
+    "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+  };
+  const awsAuth = (mapRoles: unknown) => ({
+    "kubernetes_config_map_v1_data.aws_auth": { metadata: [{ name: "aws-auth", namespace: "kube-system" }], data: { mapRoles }, force: true },
+  });
+  const base = { ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...weakNodes, ...strongRole("selfnodes", { Service: "ec2.amazonaws.com" }) };
+  const nodesEntry = "- rolearn: ${aws_iam_role.selfnodes.arn}\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n";
+
+  test("mapping the agent to system:masters makes it administer the cluster, and the mapped node roles are the nodes'", () => {
+    const json = tf({ ...base, ...awsAuth(`- rolearn: \${aws_iam_role.agent.arn}\n  username: agent\n  groups:\n    - system:masters\n${nodesEntry}`) });
+    const [f] = errors(check(json), "agent-transitive-destroy");
+    expect(f.resource).toBe("aws_iam_role.selfnodes");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("kubernetes_config_map_v1_data.aws_auth administers aws_eks_cluster.main for it: it maps ${aws_iam_role.agent.arn} to the Kubernetes groups system:masters");
+  });
+
+  test("the controls: another role mapped, or the agent not mapped, gives the agent nothing", () => {
+    const ops = { "aws_iam_role.ops": { name: "ops", assume_role_policy: trustOf({ AWS: "arn:aws:iam::111111111111:role/runner" }) } };
+    expect(reached(tf({ ...base, ...ops, ...awsAuth(`- rolearn: \${aws_iam_role.ops.arn}\n  groups:\n    - system:masters\n${nodesEntry}`) }))).toEqual([]);
+    expect(reached(tf({ ...base, ...awsAuth(nodesEntry) }))).toEqual([]);
+  });
+
+  test("a literal ARN of the agent counts; one the stack cannot read may be anyone's", () => {
+    expect(reached(tf({ ...base, ...awsAuth(`- rolearn: arn:aws:iam::111111111111:role/agents/agent\n  groups: [ "system:masters" ]\n${nodesEntry}`) }))).toEqual(["aws_iam_role.selfnodes"]);
+    // Unreadable, it may map the agent to any group and any role as nodes: the nodes' roles are unknown.
+    const [u] = unknown(tf({ ...base, ...awsAuth("${yamlencode(var.map_roles)}") }));
+    expect(u.message).toContain("the nodes of aws_eks_cluster.main");
+  });
+});

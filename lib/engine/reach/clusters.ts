@@ -10,7 +10,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { isObject } from "../json";
-import { attributePattern, refTarget } from "../terraform/tokens";
+import { attributePattern, refTarget, resolveToPattern } from "../terraform/tokens";
 
 /** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
 export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
@@ -25,6 +25,8 @@ export interface Workload {
   readonly attribute: string;
   /** `its node group aws_eks_node_group.x`: how the reader finds it. */
   readonly what: string;
+  /** The role as written, when it is not at an attribute (an aws-auth mapping): used instead of `attribute`. */
+  readonly value?: string;
 }
 
 export interface Cluster {
@@ -78,9 +80,15 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
       if (typeof type !== "string" || type.includes("${") || type.toUpperCase() === "STANDARD" || !inCluster(stack, e, res)) continue;
       workloads.push({ res: e, attribute: "principal_arn", what: `its ${type} nodes (access entry ${e.address})` });
     }
+    // Roles the aws-auth ConfigMap maps as nodes are the roles of nodes too; one it maps unreadably may be any.
+    let unreadableNodes = false;
+    for (const m of awsAuthMappings(stack)) {
+      if (m.arn === undefined) unreadableNodes = true;
+      else if (m.nodes) workloads.push({ res: m.res, attribute: "-", value: m.arn, what: `its nodes mapped by ${m.res.address}` });
+    }
     // Fargate pods do not get the profile's execution role, but they are nodes the stack shows.
     if ((stack.byType.get("aws_eks_fargate_profile") ?? []).some((f) => inCluster(stack, f, res))) nodes = true;
-    return { res, arn: attributePattern(stack, res, "arn").pattern, workloads, unseenNodes: !nodes };
+    return { res, arn: attributePattern(stack, res, "arn").pattern, workloads, unseenNodes: !nodes || unreadableNodes };
   });
   clusterCache.set(stack, out);
   return out;
@@ -179,5 +187,108 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
     const does = /AdminViewPolicy$/.test(shown) ? "lets it read every Kubernetes Secret, service account tokens among them" : "lets it run pods";
     for (const w of where(assoc)) out.push({ res: assoc, ...w, why: `it gives it the access policy ${shown}, which ${does}` });
   }
+  // The aws-auth ConfigMap maps IAM principals to Kubernetes groups on clusters that still read it (CONFIG_MAP and
+  // API_AND_CONFIG_MAP authentication modes). Which cluster the kubernetes provider points at is not resolved: every
+  // cluster of the stack, or one outside it when the stack has none.
+  for (const m of awsAuthMappings(stack)) {
+    if (m.nodes) continue;
+    const ref = m.arn === undefined ? undefined : refTarget(m.arn);
+    const target = ref ? stack.byAddress.get(ref.address) : undefined;
+    const mine =
+      m.arn === undefined
+        ? mayBe(undefined)
+        : target && target.mode === "managed" && (target.type === "aws_iam_role" || target.type === "aws_iam_user")
+          ? target.address === address
+          : mayBe(resolveToPattern(stack, m.arn).pattern);
+    if (!mine) continue;
+    const why = m.arn === undefined ? `it maps principals blastwall cannot read (${m.unreadable}) to Kubernetes groups, which may include this one` : `it maps ${m.arn} to the Kubernetes groups ${m.groups.join(", ")}, which the cluster's RBAC (not in Terraform) may bind to any role (system:masters is every right)`;
+    const targets = clusters.length > 0 ? clusters.map((c) => ({ cluster: c, name: c.res.address })) : [{ name: "the cluster the kubernetes provider points at" }];
+    for (const t of targets) out.push({ res: m.res, ...t, why });
+  }
   return out;
+}
+
+/** One mapping of the aws-auth ConfigMap: a role or user ARN (undefined when unreadable) and its groups. */
+interface AwsAuthMapping {
+  readonly res: TfResource;
+  readonly arn?: string;
+  readonly groups: readonly string[];
+  /** Only the groups nodes get (system:bootstrappers, system:nodes): the ARN is a node role. */
+  readonly nodes: boolean;
+  readonly unreadable?: string;
+}
+
+const NODE_GROUPS = new Set(["system:bootstrappers", "system:nodes"]);
+const CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
+
+/** The mappings of every aws-auth ConfigMap of the stack (kube-system/aws-auth). */
+export function awsAuthMappings(stack: TfStack): AwsAuthMapping[] {
+  const out: AwsAuthMapping[] = [];
+  for (const type of CONFIG_MAP_TYPES) {
+    for (const res of stack.byType.get(type) ?? []) {
+      const meta = first(res.values["metadata"]);
+      if (!isObject(meta) || meta["name"] !== "aws-auth") continue;
+      const data = first(res.values["data"]);
+      if (!isObject(data)) {
+        if (data !== undefined && data !== null) out.push({ res, groups: [], nodes: false, unreadable: String(data).slice(0, 80) });
+        continue;
+      }
+      for (const key of ["mapRoles", "mapUsers"]) {
+        const text = data[key];
+        if (text === undefined || text === null) continue;
+        const parsed = typeof text === "string" && !/^\s*\$\{(?!aws_iam_)/.test(text) ? parseMappings(text, key === "mapRoles" ? "rolearn" : "userarn") : undefined;
+        if (!parsed) {
+          out.push({ res, groups: [], nodes: false, unreadable: `${key} = ${String(typeof text === "string" ? text : JSON.stringify(text)).slice(0, 80)}` });
+          continue;
+        }
+        for (const p of parsed) out.push({ res, arn: p.arn, groups: p.groups, nodes: p.groups.length > 0 && p.groups.every((g) => NODE_GROUPS.has(g)) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `mapRoles` / `mapUsers` YAML as the EKS docs write it: a list of entries with the ARN key, `username` and `groups`
+ * (a block list or a flow list). Undefined when the text is not such a list (blastwall then cannot read it).
+ */
+function parseMappings(text: string, arnKey: string): { arn: string; groups: string[] }[] | undefined {
+  const out: { arn?: string; groups: string[] }[] = [];
+  let base: number | undefined;
+  let inGroups = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, "");
+    if (line.trim() === "") continue;
+    const m = /^(\s*)(-\s+)?(.*)$/.exec(line)!;
+    const indent = m[1].length;
+    const rest = m[3].trim();
+    if (m[2] !== undefined && (base === undefined || indent <= base)) {
+      // A new entry at the list's own indentation.
+      base ??= indent;
+      out.push({ groups: [] });
+      inGroups = false;
+    } else if (m[2] !== undefined) {
+      // A deeper item: one of the current entry's groups.
+      if (!inGroups || out.length === 0) return undefined;
+      out[out.length - 1].groups.push(unquote(rest));
+      continue;
+    }
+    const cur = out[out.length - 1];
+    const kv = /^([A-Za-z]+):\s*(.*)$/.exec(rest);
+    if (!cur || !kv) return undefined;
+    const [, key, value] = kv;
+    inGroups = false;
+    if (key === arnKey) cur.arn = unquote(value);
+    else if (key === "groups") {
+      if (value.startsWith("[")) cur.groups.push(...value.replace(/^\[|\]$/g, "").split(",").map((g) => unquote(g)).filter(Boolean));
+      else if (value === "") inGroups = true;
+      else cur.groups.push(unquote(value));
+    }
+  }
+  if (out.some((e) => e.arn === undefined)) return undefined;
+  return out as { arn: string; groups: string[] }[];
+}
+
+function unquote(s: string): string {
+  return s.trim().replace(/^["']|["']$/g, "");
 }

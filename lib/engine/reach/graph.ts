@@ -700,7 +700,7 @@ export class ReachGraph {
   private clusterWorkloadEdges(c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string): void {
     const once = (key: string) => !reached.has(key) && (reached.add(key), true);
     for (const w of c.workloads) {
-      const role = this.roleOfCompute(w.res, w.attribute, false);
+      const role = w.value !== undefined ? this.roleOfValue(w.value) : this.roleOfCompute(w.res, w.attribute, false);
       if (role === null) continue;
       const to = role ?? this.unknown(`role-of:${w.res.address}`, `the role ${w.res.address} runs as, which blastwall cannot resolve`);
       if (once(to)) add(to, "hijack", label, () => why(`a pod it schedules there can take the role of ${w.what} (${role ?? "a role blastwall cannot resolve"})`), via);
