@@ -56,3 +56,12 @@ describe("S3 Batch Operations", () => {
     expect(reached(tf({ ...agentCan("s3:GetObject", "*", [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.batch.arn}" }]), ...role }))).toEqual([]);
   });
 });
+
+describe("catalogue 1.9.0: DataSync deletes at its destination", () => {
+  test.each(["datasync:StartTaskExecution", "datasync:UpdateTask", "datasync:CreateTask"])("%s is a warning", (action) => {
+    expect(direct(action)).toMatchObject([{ severity: "warning", actions: [action] }]);
+  });
+  test("the control: listing tasks", () => {
+    expect(direct("datasync:ListTasks")).toEqual([]);
+  });
+});
