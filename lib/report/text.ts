@@ -68,17 +68,23 @@ export function renderText(report: Report): string {
  */
 function sharedCauses(findings: readonly Finding[]): { where: string; findings: number; principals: number }[] {
   const by = new Map<string, { findings: number; principals: Set<string> }>();
+  const files = new Set(findings.map((f) => f.file));
   for (const f of findings) {
     // Only Terraform addresses: a store outside the stack (`*`, an ARN) is no place to edit.
     if (f.acknowledged || !f.resource || f.resource === f.principal || !/^(?:data\.|module\.)?[a-z][a-z0-9_]*\.[^\s]/i.test(f.resource) || f.resource.startsWith("arn:")) continue;
-    let e = by.get(f.resource);
-    if (!e) by.set(f.resource, (e = { findings: 0, principals: new Set() }));
+    // Keyed by file too: the same address in another stack is another resource, and another edit.
+    const key = `${f.file}\u0000${f.resource}`;
+    let e = by.get(key);
+    if (!e) by.set(key, (e = { findings: 0, principals: new Set() }));
     e.findings++;
     e.principals.add(f.principal);
   }
   return [...by]
     .filter(([, e]) => e.principals.size >= 3)
-    .map(([where, e]) => ({ where, findings: e.findings, principals: e.principals.size }))
+    .map(([key, e]) => {
+      const [file, resource] = key.split("\u0000");
+      return { where: files.size > 1 ? `${resource} in ${file}` : resource, findings: e.findings, principals: e.principals.size };
+    })
     .sort((a, b) => b.findings - a.findings || a.where.localeCompare(b.where))
     .slice(0, 5);
 }

@@ -123,6 +123,11 @@ describe("where many findings come from one place", () => {
     expect(text).not.toMatch(/^ {2}\* — /m);
   });
 
+  test("the same address in three files is three places, not one", () => {
+    const fs = ["dev", "stg", "prd"].map((st, i) => ({ ...finding(`aws_iam_role.a${i}`, "aws_iam_policy.common"), file: `${st}.tf.json` }));
+    expect(renderText(report(fs))).not.toContain("Where many findings come from one place");
+  });
+
   test("the control: findings of one or two agents each need no such summary", () => {
     const text = renderText(report([finding("aws_iam_role.a", "aws_iam_policy.ops"), finding("aws_iam_role.b", "aws_iam_policy.ops")]));
     expect(text).not.toContain("Where many findings come from one place");

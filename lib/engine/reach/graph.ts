@@ -274,11 +274,9 @@ export class ReachGraph {
   }
 
   private grants(p: PrincipalNode, action: string): readonly Grant[] {
-    const all = this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
-    // An agent's own unreadable statements are unanalysable-policy's: one finding that says why they count as every
-    // right, which a reviewer may acknowledge, rather than one more per path they would open. (A principal the agent
-    // reaches keeps them: nothing else reports those.)
-    return p.isAgent && all.some((g) => g.statement.unknown !== undefined) ? all.filter((g) => g.statement.unknown === undefined) : all;
+    // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
+    // policy must not leave the paths of the next one unreported (red-team round 15).
+    return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
   }
 
   /** Its own grants and those the stack's resource policies give it on the stores they guard (see resource-policy-grants.ts). */
