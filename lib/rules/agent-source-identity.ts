@@ -1,7 +1,8 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Condition, Statement } from "../engine/iam/types";
-import { globCovers, globMatch } from "../engine/iam/glob";
+import { globCovers, globMatch, globsIntersect } from "../engine/iam/glob";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { statementName } from "../engine/describe";
 import { principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
@@ -41,6 +42,41 @@ function deniesMissing(s: Statement): boolean {
   );
 }
 
+/**
+ * The Allow statements of a trust policy that let a session start without an `agent-` source identity, with the
+ * calls they leave open. Statements that admit only AWS services are left out: services never set a source identity
+ * when they assume a role (their sessions are named after the function, task or job), so requiring one would lock
+ * the service out and there is nothing to fix.
+ */
+function openStatements(statements: readonly Statement[]): { statement: Statement; open: string[] }[] {
+  const guarded = ASSUME.filter((a) => statements.some((s) => deniesMissing(s) && covers(s, a)));
+  const out: { statement: Statement; open: string[] }[] = [];
+  for (const s of statements) {
+    if (s.effect !== "Allow" && s.unknown === undefined) continue;
+    if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
+    const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
+    if (open.length === 0) continue;
+    if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
+    out.push({ statement: s, open });
+  }
+  return out;
+}
+
+/**
+ * An entry role (AgentRole's, for principals whose sessions cannot carry a source identity): all it may do, by its
+ * boundary or its policies, is start sessions of roles of this stack whose own trust requires an `agent-` source
+ * identity. Its sessions are attributed there, so it needs none of its own.
+ */
+function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[]): boolean {
+  const capped = [agent.boundary?.document.statements, agent.identityPolicies.flatMap((a) => a.document.statements)].find(onlyStartsSessions);
+  if (!capped) return false;
+  const targets = capped.filter((s) => s.effect === "Allow").flatMap((s) => s.resources ?? []);
+  return targets.every((r) => {
+    const roles = principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true }));
+    return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
+  });
+}
+
 /** Starting a session on a role, with a source identity and tags: all an entry role may do. */
 const SESSION_ACTIONS = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
 
@@ -56,7 +92,7 @@ function onlyStartsSessions(statements: readonly Statement[] | undefined): boole
         s.actions !== undefined &&
         s.actions.every((a) => SESSION_ACTIONS.has(a.toLowerCase())) &&
         s.resources !== undefined &&
-        s.resources.every((r) => /^arn:[^:]*:iam::[^:]*:role\/[^*?]/.test(r)),
+        s.resources.every((r) => /^arn:[^:]*:iam::[^:]*:role\/[^*?]+$/.test(r)),
     )
   );
 }
@@ -95,7 +131,7 @@ export const rule: Rule = {
       if (agent.kind !== "role") continue;
       // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
       // start another role's session, which is where the source identity is set and required.
-      if (onlyStartsSessions(agent.boundary?.document.statements) || onlyStartsSessions(agent.identityPolicies.flatMap((a) => a.document.statements))) continue;
+      if (isEntryRole(agent, analysis.principals)) continue;
       const r = agent.resource;
       const extra = r.constructPath ? { constructPath: r.constructPath } : {};
       const trust = agent.trustPolicy;
@@ -108,15 +144,7 @@ export const rule: Rule = {
         });
         continue;
       }
-      const guarded = ASSUME.filter((a) => trust.statements.some((s) => deniesMissing(s) && covers(s, a)));
-      for (const s of trust.statements) {
-        if (s.effect !== "Allow") continue;
-        // AWS services never set a source identity when they assume a role (their sessions are named after the
-        // function, task or job): requiring one would lock the service out, so there is nothing to fix here.
-        if (!s.unknown && !s.notPrincipals && (s.principals ?? []).length > 0 && s.principals!.every((p) => p.type === "Service")) continue;
-        const open = ASSUME.filter((a) => (s.unknown !== undefined || covers(s, a)) && !guarded.includes(a));
-        if (open.length === 0) continue;
-        if (!s.unknown && s.conditions.some(requiresSourceIdentity)) continue;
+      for (const { statement: s, open } of openStatements(trust.statements)) {
         const where = `${statementName(s)} of its trust policy`;
         const what = s.unknown
           ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`

@@ -84,16 +84,30 @@ describe("agent-source-identity: roles AWS services assume", () => {
 
 describe("agent-source-identity: entry roles", () => {
   const web = allow(undefined, "sts:AssumeRoleWithWebIdentity", { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" });
+  const target = (condition?: Record<string, unknown>) => ({
+    name: "a",
+    path: "/agents/",
+    assume_role_policy: policy(allow(condition, ["sts:AssumeRole", "sts:SetSourceIdentity"], { AWS: "${aws_iam_role.entry.arn}" })),
+  });
+  const SI = { StringLike: { "sts:SourceIdentity": "agent-*" } };
   const withPolicy = (...statements: Record<string, unknown>[]) =>
-    tf({ "aws_iam_role.entry": trust(web), "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(...statements) } });
+    tf({ "aws_iam_role.entry": trust(web), "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(...statements) }, "aws_iam_role.a": target(SI) });
+  const entryRights = { Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "${aws_iam_role.a.arn}" };
 
   it("a role that can only start another role's session (where the source identity is set) needs none of its own", () => {
-    expect(run(rule, withPolicy({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toEqual([]);
+    expect(run(rule, withPolicy(entryRights))).toEqual([]);
+  });
+
+  it("the controls: a target whose trust does not require the source identity, or one outside the stack (red-team round 15)", () => {
+    const open = tf({ "aws_iam_role.entry": trust(web), "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(entryRights) }, "aws_iam_role.a": target() });
+    expect(run(rule, open).map((f) => f.principal)).toContain("aws_iam_role.entry");
+    expect(run(rule, withPolicy({ ...entryRights, Resource: "arn:aws:iam::222222222222:role/elsewhere" }))).toHaveLength(1);
+    expect(run(rule, withPolicy({ ...entryRights, Resource: "arn:aws:iam::*:role/agents/*a" }))).toHaveLength(1);
   });
 
   it("the controls: any other right, or roles by wildcard, and it needs one", () => {
-    expect(run(rule, withPolicy({ Effect: "Allow", Action: ["sts:AssumeRole", "s3:GetObject"], Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toHaveLength(1);
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: ["sts:AssumeRole", "s3:GetObject"], Resource: "${aws_iam_role.a.arn}" }))).toHaveLength(1);
     expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }))).toHaveLength(1);
-    expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:*", Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toHaveLength(1);
+    expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:*", Resource: "${aws_iam_role.a.arn}" }))).toHaveLength(1);
   });
 });
