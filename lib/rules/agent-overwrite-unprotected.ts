@@ -4,8 +4,9 @@ import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globCovers, globsIntersect, hasWildcard } from "../engine/iam/glob";
-import { attributePattern } from "../engine/terraform/tokens";
+import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
+import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
 import { refTarget } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
@@ -253,24 +254,32 @@ function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: 
  * write; and those some versioning resource may set otherwise (`unsure`): two resources managing one bucket's
  * versioning leave it to whichever applies last. Read once: a stack of thousands of buckets has as many.
  */
-function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet<string>; readonly names: ReadonlySet<string>; readonly unsure: ReadonlySet<string> } {
+function enabledVersionings(ctx: RuleContext): {
+  readonly addresses: ReadonlySet<string>;
+  readonly names: ReadonlySet<string>;
+  readonly unsure: ReadonlySet<string>;
+  readonly unsurePatterns: readonly string[];
+} {
   const { stack } = ctx;
   const addresses = new Set<string>();
   const names = new Set<string>();
   const unsure = new Set<string>();
+  const unsurePatterns: string[] = [];
   for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
     if (v.mode !== "managed") continue;
-    const ref = refTarget(v.values["bucket"]);
-    const byRef = ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 ? ref.address : undefined;
-    const written = readString(stack, v.values["bucket"]);
+    const t = bucketTarget(stack, v.values["bucket"]);
+    const byRef = t.address;
+    const written = t.name !== undefined ? { state: "set" as const, value: t.name } : { state: "unset" as const };
     const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
     const enabled = status.state === "set" && status.value === "Enabled";
     const exists = existence(stack, v);
     if (!enabled) {
-      // Suspended, or unreadable: whatever else says Enabled, the bucket may end up without versions.
+      // Suspended, or unreadable: whatever else says Enabled, the bucket may end up without versions. One that
+      // names its bucket by an expression may be any bucket the expression may name.
       if (exists === "no") continue;
       if (byRef) unsure.add(withoutInstanceKeys(byRef));
-      if (written.state === "set") unsure.add(`name:${written.value}`);
+      else if (written.state === "set") unsure.add(`name:${written.value}`);
+      else unsurePatterns.push(t.pattern ?? "*");
       continue;
     }
     // One that may not be created (count, for_each, OpenTofu's lifecycle.enabled) keeps nothing certain.
@@ -279,7 +288,25 @@ function enabledVersionings(ctx: RuleContext): { readonly addresses: ReadonlySet
     if (byRef) addresses.add(/\[(?:\d+|"[^"]*")\]/.test(byRef) ? byRef : withoutInstanceKeys(byRef));
     if (written.state === "set") names.add(written.value);
   }
-  return { addresses, names, unsure };
+  return { addresses, names, unsure, unsurePatterns };
+}
+
+/**
+ * What a `bucket` argument names: a bucket of the stack by reference (`${aws_s3_bucket.b.id}`), a literal name, or,
+ * when it is neither (a local, a variable, another resource's attribute, `each.value`), a name pattern that may be
+ * any bucket it matches.
+ */
+function bucketTarget(stack: TfStack, v: unknown): { readonly address?: string; readonly name?: string; readonly pattern?: string } {
+  const ref = refTarget(v);
+  if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 && stack.byAddress.get(ref.address)?.type === "aws_s3_bucket") return { address: ref.address };
+  const written = readString(stack, v);
+  if (written.state === "set") return { name: written.value };
+  return { pattern: typeof v === "string" ? resolveToPattern(stack, v).pattern : "*" };
+}
+
+/** Whether a bucket's name may match a pattern (a bucket named by an expression may be any its pattern covers). */
+function bucketMayBe(stack: TfStack, bucket: TfResource, pattern: string): boolean {
+  return pattern === "*" || globsIntersect(pattern, attributePattern(stack, bucket, "bucket").pattern);
 }
 
 /**
@@ -302,20 +329,28 @@ interface Expiry {
  * bucket name they refer to. A rule's filter is not read: it may cover every object (fail closed); a rule certainly
  * Disabled is skipped; a days value blastwall cannot read may be the shortest (fail closed).
  */
-function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry> } {
+function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry>; readonly byPattern: readonly { pattern: string; e: Expiry }[] } {
   const { stack } = ctx;
   const byAddress = new Map<string, Expiry>();
   const byName = new Map<string, Expiry>();
+  const byPattern: { pattern: string; e: Expiry }[] = [];
   for (const lc of stack.byType.get("aws_s3_bucket_lifecycle_configuration") ?? []) {
     if (lc.mode !== "managed" || existence(stack, lc) === "no") continue;
-    const e = shortestExpiry(stack, blocks(lc.values["rule"]), (r) => isSetTo(readString(stack, r["status"]), (v) => v !== "Enabled"), "noncurrent_days", lc.address);
+    const e = shortestExpiry(stack, blocks(lc.values["rule"]), (r) => isSetTo(readString(stack, r["status"]), (v) => v !== "Enabled"), "noncurrent_days", lc.address) ?? dynamicRules(lc, "rule");
     if (!e) continue;
-    const ref = refTarget(lc.values["bucket"]);
-    if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0) byAddress.set(withoutInstanceKeys(ref.address), e);
-    const written = readString(stack, lc.values["bucket"]);
-    if (written.state === "set") byName.set(written.value, e);
+    const t = bucketTarget(stack, lc.values["bucket"]);
+    if (t.address) byAddress.set(withoutInstanceKeys(t.address), e);
+    else if (t.name !== undefined) byName.set(t.name, e);
+    else byPattern.push({ pattern: t.pattern ?? "*", e });
   }
-  return { byAddress, byName };
+  return { byAddress, byName, byPattern };
+}
+
+/** Rules written as a `dynamic` block: blastwall cannot read them, so they may expire noncurrent versions at once. */
+function dynamicRules(res: TfResource, block: string): Expiry | undefined {
+  const dyn = res.values["dynamic"];
+  const has = Array.isArray(dyn) ? dyn.some((d) => isObject(d) && block in d) : isObject(dyn) && block in dyn;
+  return has ? { days: -1, where: `${res.address} dynamic "${block}"`, unread: "a number of days blastwall cannot read (the rules are a dynamic block)" } : undefined;
 }
 
 function isSetTo<T>(r: { readonly state: string; readonly value?: T }, test: (v: T) => boolean): boolean {
@@ -342,9 +377,14 @@ function shortestExpiry(stack: TfStack, rules: readonly Record<string, unknown>[
 function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<typeof noncurrentExpiries>): string | undefined {
   const { stack } = ctx;
   // The bucket's own (legacy) lifecycle_rule blocks: `enabled` and `noncurrent_version_expiration { days }`.
-  const inline = shortestExpiry(stack, blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address);
+  const inline = shortestExpiry(stack, blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address) ?? dynamicRules(bucket, "lifecycle_rule");
   const name = readString(stack, bucket.values["bucket"]);
-  const e = [inline, expiring.byAddress.get(withoutInstanceKeys(bucket.address)), name.state === "set" ? expiring.byName.get(name.value) : undefined]
+  const e = [
+    inline,
+    expiring.byAddress.get(withoutInstanceKeys(bucket.address)),
+    name.state === "set" ? expiring.byName.get(name.value) : undefined,
+    ...expiring.byPattern.filter((x) => bucketMayBe(stack, bucket, x.pattern)).map((x) => x.e),
+  ]
     .filter((x): x is Expiry => x !== undefined)
     .sort((a, b) => a.days - b.days)[0];
   if (!e) return undefined;
@@ -369,6 +409,7 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType
   const name = readString(stack, bucket.values["bucket"]);
   const bare = withoutInstanceKeys(bucket.address);
   if (versioned.unsure.has(bare) || (name.state === "set" && versioned.unsure.has(`name:${name.value}`))) return false;
+  if (versioned.unsurePatterns.some((p) => bucketMayBe(stack, bucket, p))) return false;
   const inline = blocks(bucket.values["versioning"]);
   // A bucket counted once is all in its instance `[0]`.
   const one = readNumber(stack, bucket.values["count"]);

@@ -48,3 +48,33 @@ describe("s3:DeleteObject on versioned buckets of the stack", () => {
     expect(errors(check(json), "agent-transitive-destroy")).toEqual([]);
   });
 });
+
+describe("what may undo the versioning, named indirectly (red-team round 15)", () => {
+  const base = (extra: Record<string, Obj>, locals: Obj = {}) =>
+    tf({ ...agentCan("s3:DeleteObject", "${aws_s3_bucket.dev.arn}/*"), ...bucket(true), ...extra }, Object.keys(locals).length ? { locals } : {});
+  const expiry = (target: string, rule: Obj = { id: "trim", status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 1 }] }) => ({
+    "aws_s3_bucket_lifecycle_configuration.lc": { bucket: target, rule: [rule] },
+  });
+
+  test.each([
+    ["a local", "${local.b}", { b: "${aws_s3_bucket.dev.id}" }],
+    ["the versioning resource's attribute", "${aws_s3_bucket_versioning.dev.bucket}", {}],
+    ["each.value", "${each.value}", {}],
+    ["a variable", "${var.bucket}", {}],
+  ])("a one-day noncurrent expiry naming the bucket through %s still counts", (_what, target, locals) => {
+    expect(destroys(base(expiry(target as string), locals as Obj))).toEqual([["s3:DeleteObject"]]);
+  });
+
+  test("rules in a dynamic block may expire noncurrent versions at once", () => {
+    expect(destroys(base({ "aws_s3_bucket_lifecycle_configuration.lc": { bucket: "${aws_s3_bucket.dev.id}", dynamic: { rule: { for_each: "${var.rules}", content: {} } } } }))).toEqual([["s3:DeleteObject"]]);
+  });
+
+  test("a Suspended versioning resource naming the bucket through a local undoes the certainty", () => {
+    const json = base({ "aws_s3_bucket_versioning.off": { bucket: "${local.b}", versioning_configuration: [{ status: "Suspended" }] } }, { b: "${aws_s3_bucket.dev.id}" });
+    expect(destroys(json)).toEqual([["s3:DeleteObject"]]);
+  });
+
+  test("the control: a lifecycle naming another bucket through a local leaves this one alone", () => {
+    expect(destroys(base({ ...expiry("${local.logs}"), "aws_s3_bucket.logs": { bucket: "logs" } }, { logs: "logs" }))).toEqual([]);
+  });
+});
