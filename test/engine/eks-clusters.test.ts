@@ -247,3 +247,40 @@ describe("the aws-auth ConfigMap (red-team round 14)", () => {
     expect(u.message).toContain("the nodes of aws_eks_cluster.main");
   });
 });
+
+describe("the aws-auth ConfigMap, however it is written (red-team round 15)", () => {
+  const weakNodes = {
+    "aws_iam_role.nodes": { name: "nodes", assume_role_policy: trustOf({ Service: "ec2.amazonaws.com" }) },
+    "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+  };
+  const base = { ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"), ...cluster(), ...weakNodes, ...strongRole("selfnodes", { Service: "ec2.amazonaws.com" }) };
+  const data = (d: Obj, name: unknown = "aws-auth") => ({ "kubernetes_config_map_v1_data.aws_auth": { metadata: [{ name, namespace: "kube-system" }], data: d, force: true } });
+  const yaml = (entries: Obj[]) => `\${yamlencode(${JSON.stringify(entries).replace(/"(\w+)":/g, "$1 = ")})}`;
+
+  test("yamlencode of a literal list is read: a node-only mapping gives the agent nothing", () => {
+    const nodesOnly = yaml([{ rolearn: "${aws_iam_role.selfnodes.arn}", username: "system:node:{{EC2PrivateDNSName}}", groups: ["system:bootstrappers", "system:nodes"] }]);
+    const json = tf({ ...base, ...data({ mapRoles: nodesOnly }) });
+    expect(reached(json)).toEqual([]);
+    expect(unknown(json)).toEqual([]);
+  });
+
+  test("yamlencode mapping the agent to system:masters is read too", () => {
+    const json = tf({ ...base, ...data({ mapRoles: yaml([{ rolearn: "${aws_iam_role.agent.arn}", username: "agent", groups: ["system:masters"] }, { rolearn: "${aws_iam_role.selfnodes.arn}", groups: ["system:bootstrappers", "system:nodes"] }]) }) });
+    expect(reached(json)).toEqual(["aws_iam_role.selfnodes"]);
+  });
+
+  test("the agent mapped as a node counts: a node reads the secrets of its pods", () => {
+    const json = tf({ ...base, ...data({ mapRoles: "- rolearn: ${aws_iam_role.agent.arn}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n- rolearn: ${aws_iam_role.selfnodes.arn}\n  groups:\n    - system:nodes\n" }) });
+    expect(reached(json)).toEqual(["aws_iam_role.selfnodes"]);
+  });
+
+  test.each([
+    ["a name from a local", data({ mapRoles: "- rolearn: ${aws_iam_role.agent.arn}\n  groups:\n    - system:masters\n- rolearn: ${aws_iam_role.selfnodes.arn}\n  groups:\n    - system:nodes\n" }, "${local.cm}"), { locals: { cm: "aws-auth" } }],
+    ["a name blastwall cannot read (it may be aws-auth)", data({ mapRoles: "- rolearn: ${aws_iam_role.agent.arn}\n  groups:\n    - system:masters\n- rolearn: ${aws_iam_role.selfnodes.arn}\n  groups:\n    - system:nodes\n" }, "${var.cm}"), {}],
+    ["mapAccounts", data({ mapAccounts: "- \"111111111111\"\n" }), {}],
+    ["a kubernetes_manifest", { "kubernetes_manifest.aws_auth": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: "${var.roles}" } } } }, {}],
+  ])("%s is not skipped", (_what, extra, root) => {
+    const json = tf({ ...base, ...(extra as Record<string, Obj>) }, root as Obj);
+    expect(errors(check(json)).filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown").length).toBeGreaterThan(0);
+  });
+});

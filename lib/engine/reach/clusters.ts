@@ -11,6 +11,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { isObject } from "../json";
 import { attributePattern, refTarget, resolveToPattern } from "../terraform/tokens";
+import { encodedDocument } from "../terraform/policy-documents";
 
 /** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
 export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
@@ -191,7 +192,6 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
   // API_AND_CONFIG_MAP authentication modes). Which cluster the kubernetes provider points at is not resolved: every
   // cluster of the stack, or one outside it when the stack has none.
   for (const m of awsAuthMappings(stack)) {
-    if (m.nodes) continue;
     const ref = m.arn === undefined ? undefined : refTarget(m.arn);
     const target = ref ? stack.byAddress.get(ref.address) : undefined;
     const mine =
@@ -201,7 +201,12 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
           ? target.address === address
           : mayBe(resolveToPattern(stack, m.arn).pattern);
     if (!mine) continue;
-    const why = m.arn === undefined ? `it maps principals blastwall cannot read (${m.unreadable}) to Kubernetes groups, which may include this one` : `it maps ${m.arn} to the Kubernetes groups ${m.groups.join(", ")}, which the cluster's RBAC (not in Terraform) may bind to any role (system:masters is every right)`;
+    const why =
+      m.arn === undefined
+        ? `it maps principals blastwall cannot read (${m.unreadable}) to Kubernetes groups, which may include this one`
+        : m.nodes
+          ? `it maps ${m.arn} as a node (${m.groups.join(", ")}), which may read the secrets and service account tokens of the pods on it`
+          : `it maps ${m.arn} to the Kubernetes groups ${m.groups.join(", ")}, which the cluster's RBAC (not in Terraform) may bind to any role (system:masters is every right)`;
     const targets = clusters.length > 0 ? clusters.map((c) => ({ cluster: c, name: c.res.address })) : [{ name: "the cluster the kubernetes provider points at" }];
     for (const t of targets) out.push({ res: m.res, ...t, why });
   }
@@ -220,6 +225,8 @@ interface AwsAuthMapping {
 
 const NODE_GROUPS = new Set(["system:bootstrappers", "system:nodes"]);
 const CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
+/** Resources that write Kubernetes objects from a manifest: one that mentions aws-auth may write it, unreadably. */
+const MANIFEST_TYPES = ["kubernetes_manifest", "kubectl_manifest", "helm_release"];
 
 /** The mappings of every aws-auth ConfigMap of the stack (kube-system/aws-auth). */
 export function awsAuthMappings(stack: TfStack): AwsAuthMapping[] {
@@ -227,16 +234,19 @@ export function awsAuthMappings(stack: TfStack): AwsAuthMapping[] {
   for (const type of CONFIG_MAP_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
       const meta = first(res.values["metadata"]);
-      if (!isObject(meta) || meta["name"] !== "aws-auth") continue;
+      // A name blastwall cannot read may be aws-auth.
+      const name = isObject(meta) ? readLiteral(stack, meta["name"]) : undefined;
+      if (!isObject(meta) || (name !== undefined && name !== "aws-auth")) continue;
       const data = first(res.values["data"]);
       if (!isObject(data)) {
         if (data !== undefined && data !== null) out.push({ res, groups: [], nodes: false, unreadable: String(data).slice(0, 80) });
         continue;
       }
-      for (const key of ["mapRoles", "mapUsers"]) {
+      for (const key of ["mapRoles", "mapUsers", "mapAccounts"]) {
         const text = data[key];
         if (text === undefined || text === null) continue;
-        const parsed = typeof text === "string" && !/^\s*\$\{(?!aws_iam_)/.test(text) ? parseMappings(text, key === "mapRoles" ? "rolearn" : "userarn") : undefined;
+        // Every principal of a mapped account is mapped under its own ARN, for the cluster's RBAC to bind.
+        const parsed = key === "mapAccounts" ? undefined : mappingsOf(stack, text, key === "mapRoles" ? "rolearn" : "userarn");
         if (!parsed) {
           out.push({ res, groups: [], nodes: false, unreadable: `${key} = ${String(typeof text === "string" ? text : JSON.stringify(text)).slice(0, 80)}` });
           continue;
@@ -245,7 +255,46 @@ export function awsAuthMappings(stack: TfStack): AwsAuthMapping[] {
       }
     }
   }
+  for (const type of MANIFEST_TYPES) {
+    for (const res of stack.byType.get(type) ?? []) {
+      if (JSON.stringify(res.values).includes("aws-auth")) out.push({ res, groups: [], nodes: false, unreadable: `${res.address} writes aws-auth from a manifest` });
+    }
+  }
   return out;
+}
+
+function readLiteral(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  if (!v.includes("${")) return v;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+/** `mapRoles` / `mapUsers` as YAML text, or as `${yamlencode([...])}` of a list blastwall can evaluate. */
+function mappingsOf(stack: TfStack, text: unknown, arnKey: string): { arn: string; groups: string[] }[] | undefined {
+  if (typeof text !== "string") return undefined;
+  if (/^\s*\$\{\s*yamlencode\s*\(/.test(text) && text.trim().endsWith("}")) {
+    // The same list as JSON: evaluated as a jsonencode would be, references kept as `${...}`.
+    const json = encodedDocument(stack, text.replace(/yamlencode\s*\(/, "jsonencode("));
+    if (json === undefined) return undefined;
+    let list: unknown;
+    try {
+      list = JSON.parse(json);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(list)) return undefined;
+    const out: { arn: string; groups: string[] }[] = [];
+    for (const e of list) {
+      if (!isObject(e) || typeof e[arnKey] !== "string") return undefined;
+      const groups = e["groups"];
+      if (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === "string"))) return undefined;
+      out.push({ arn: (e[arnKey] as string).replace(/\$\$\{/g, "${"), groups: (groups as string[] | undefined) ?? [] });
+    }
+    return out;
+  }
+  if (/^\s*\$\{(?!aws_iam_)/.test(text)) return undefined;
+  return parseMappings(text, arnKey);
 }
 
 /**

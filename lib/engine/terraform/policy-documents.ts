@@ -141,7 +141,7 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
  * policy parser to resolve. Undefined when the whole value is unknown (`jsonencode(var.policy)` without a default)
  * or the expression cannot be read: the caller then reports the policy as unreadable.
  */
-function encodedDocument(stack: TfStack, raw: string): string | undefined {
+export function encodedDocument(stack: TfStack, raw: string): string | undefined {
   // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
