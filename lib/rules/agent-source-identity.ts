@@ -71,10 +71,31 @@ function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[])
   const capped = [agent.boundary?.document.statements, agent.identityPolicies.flatMap((a) => a.document.statements)].find(onlyStartsSessions);
   if (!capped) return false;
   const targets = capped.filter((s) => s.effect === "Allow").flatMap((s) => s.resources ?? []);
+  const byArn = rolesByArn(principals);
   return targets.every((r) => {
-    const roles = principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true }));
+    // A reference resolves to the role's own ARN pattern: looked up, not matched against every role.
+    const roles = byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true }));
     return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
   });
+}
+
+const roleIndexes = new WeakMap<readonly PrincipalNode[], Map<string, PrincipalNode[]>>();
+
+/** The stack's roles by lower-case ARN pattern, once per analysis. */
+function rolesByArn(principals: readonly PrincipalNode[]): Map<string, PrincipalNode[]> {
+  let m = roleIndexes.get(principals);
+  if (!m) {
+    m = new Map();
+    for (const p of principals) {
+      if (p.kind !== "role" || p.external) continue;
+      const k = p.arnPattern.toLowerCase();
+      const l = m.get(k);
+      if (l) l.push(p);
+      else m.set(k, [p]);
+    }
+    roleIndexes.set(principals, m);
+  }
+  return m;
 }
 
 /** Starting a session on a role, with a source identity and tags: all an entry role may do. */

@@ -228,8 +228,16 @@ const CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "
 /** Resources that write Kubernetes objects from a manifest: one that mentions aws-auth may write it, unreadably. */
 const MANIFEST_TYPES = ["kubernetes_manifest", "kubectl_manifest", "helm_release"];
 
-/** The mappings of every aws-auth ConfigMap of the stack (kube-system/aws-auth). */
-export function awsAuthMappings(stack: TfStack): AwsAuthMapping[] {
+const mappingCache = new WeakMap<TfStack, readonly AwsAuthMapping[]>();
+
+/** The mappings of every aws-auth ConfigMap of the stack (kube-system/aws-auth), read once per stack. */
+export function awsAuthMappings(stack: TfStack): readonly AwsAuthMapping[] {
+  let cached = mappingCache.get(stack);
+  if (!cached) mappingCache.set(stack, (cached = readAwsAuth(stack)));
+  return cached;
+}
+
+function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
   const out: AwsAuthMapping[] = [];
   for (const type of CONFIG_MAP_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
