@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { globCovers, globsIntersect, hasWildcard } from "../engine/iam/glob";
+import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
@@ -91,7 +91,22 @@ function overwriteIndex(ctx: RuleContext): OverwriteIndex {
 export function isRecoverableDelete(ctx: RuleContext, g: Grant): boolean {
   if (g.action !== "s3:DeleteObject" || g.resources.length === 0) return false;
   const { versionedObjects } = overwriteIndex(ctx);
-  return versionedObjects.length > 0 && g.resources.every((r) => versionedObjects.some((o) => globCovers(o, r)));
+  if (versionedObjects.length === 0) return false;
+  const names = versionedNames(versionedObjects);
+  // Objects of one bucket named exactly: a set lookup (an agent's `*` or a bucket pattern is never certain).
+  return g.resources.every((r) => {
+    const m = /^arn:[^:]*:s3:::([^/*?]+)\//.exec(r);
+    return m !== null && names.has(m[1]);
+  });
+}
+
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The bucket names of `arn:...:s3:::NAME/*` object patterns, once per index. */
+function versionedNames(objects: readonly string[]): ReadonlySet<string> {
+  let set = nameSets.get(objects);
+  if (!set) nameSets.set(objects, (set = new Set(objects.map((o) => o.replace(/^arn:[^:]*:s3:::/, "").replace(/\/\*$/, "")))));
+  return set;
 }
 
 function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly grants: ReadonlyMap<string, readonly Grant[]> } {
