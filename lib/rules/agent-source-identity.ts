@@ -70,13 +70,24 @@ function openStatements(statements: readonly Statement[]): { statement: Statemen
 function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[]): boolean {
   const capped = [agent.boundary?.document.statements, agent.identityPolicies.flatMap((a) => a.document.statements)].find(onlyStartsSessions);
   if (!capped) return false;
-  const targets = capped.filter((s) => s.effect === "Allow").flatMap((s) => s.resources ?? []);
   const byArn = rolesByArn(principals);
-  return targets.every((r) => {
-    // A reference resolves to the role's own ARN pattern: looked up, not matched against every role.
-    const roles = byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true }));
-    return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
-  });
+  return capped
+    .filter((s) => s.effect === "Allow")
+    .every((s) =>
+      (s.resources ?? []).every((r, i) => {
+        // A reference (`${aws_iam_role.a.arn}`) resolves to that role's own ARN pattern, whatever its name is made of
+        // (`name_prefix`): looked up as it is. Otherwise the path and name must be written out (the account is `*` in
+        // every ARN of a stack, AgentRole's own included, so a `*` there is the stack's convention, not a wildcard).
+        const fromReference = s.approximateResources?.includes(i) ?? false;
+        const name = r.split(":").slice(5).join(":");
+        const roles = fromReference
+          ? (byArn.get(r.toLowerCase()) ?? [])
+          : /[*?]/.test(name)
+            ? []
+            : (byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true })));
+        return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
+      }),
+    );
 }
 
 const roleIndexes = new WeakMap<readonly PrincipalNode[], Map<string, PrincipalNode[]>>();
@@ -113,7 +124,7 @@ function onlyStartsSessions(statements: readonly Statement[] | undefined): boole
         s.actions !== undefined &&
         s.actions.every((a) => SESSION_ACTIONS.has(a.toLowerCase())) &&
         s.resources !== undefined &&
-        s.resources.every((r) => /^arn:[^:]*:iam::[^:]*:role\/[^*?]+$/.test(r)),
+        s.resources.every((r) => /^arn:[^:]*:iam::[^:]*:role\/./.test(r)),
     )
   );
 }

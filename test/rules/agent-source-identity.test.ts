@@ -98,6 +98,15 @@ describe("agent-source-identity: entry roles", () => {
     expect(run(rule, withPolicy(entryRights))).toEqual([]);
   });
 
+  it("a target named by reference is one role, even when its name is generated (name_prefix) (red-team round 16)", () => {
+    const json = tf({
+      "aws_iam_role.entry": trust(web),
+      "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(entryRights) },
+      "aws_iam_role.a": { ...target(SI), name: undefined, name_prefix: "agent-" },
+    });
+    expect(run(rule, json)).toEqual([]);
+  });
+
   it("the controls: a target whose trust does not require the source identity, or one outside the stack (red-team round 15)", () => {
     const open = tf({ "aws_iam_role.entry": trust(web), "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(entryRights) }, "aws_iam_role.a": target() });
     expect(run(rule, open).map((f) => f.principal)).toContain("aws_iam_role.entry");
