@@ -273,6 +273,8 @@ function enabledVersionings(ctx: RuleContext): {
   readonly addresses: ReadonlySet<string>;
   readonly names: ReadonlySet<string>;
   readonly unsure: ReadonlySet<string>;
+  /** Literal bucket names a versioning resource may set to anything but Enabled. */
+  readonly unsureNames: ReadonlyMap<string, true>;
   readonly unsurePatterns: readonly string[];
 } {
   const { stack } = ctx;
@@ -280,6 +282,7 @@ function enabledVersionings(ctx: RuleContext): {
   const names = new Set<string>();
   const unsure = new Set<string>();
   const unsurePatterns: string[] = [];
+  const unsureNames = new Map<string, true>();
   for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
     if (v.mode !== "managed") continue;
     const t = bucketTarget(stack, v.values["bucket"]);
@@ -293,7 +296,7 @@ function enabledVersionings(ctx: RuleContext): {
       // names its bucket by an expression may be any bucket the expression may name.
       if (exists === "no") continue;
       if (byRef) unsure.add(withoutInstanceKeys(byRef));
-      else if (written.state === "set") unsure.add(`name:${written.value}`);
+      else if (written.state === "set") unsureNames.set(written.value, true);
       else unsurePatterns.push(t.pattern ?? "*");
       continue;
     }
@@ -303,7 +306,7 @@ function enabledVersionings(ctx: RuleContext): {
     if (byRef) addresses.add(/\[(?:\d+|"[^"]*")\]/.test(byRef) ? byRef : withoutInstanceKeys(byRef));
     if (written.state === "set") names.add(written.value);
   }
-  return { addresses, names, unsure, unsurePatterns };
+  return { addresses, names, unsure, unsureNames, unsurePatterns };
 }
 
 /**
@@ -313,10 +316,25 @@ function enabledVersionings(ctx: RuleContext): {
  */
 function bucketTarget(stack: TfStack, v: unknown): { readonly address?: string; readonly name?: string; readonly pattern?: string } {
   const ref = refTarget(v);
-  if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 && stack.byAddress.get(ref.address)?.type === "aws_s3_bucket") return { address: ref.address };
+  const target = ref ? stack.byAddress.get(ref.address) : undefined;
+  if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 && target?.type === "aws_s3_bucket" && target.mode === "managed") return { address: ref.address };
   const written = readString(stack, v);
   if (written.state === "set") return { name: written.value };
   return { pattern: typeof v === "string" ? resolveToPattern(stack, v).pattern : "*" };
+}
+
+/**
+ * The entries of `byName` that may be this bucket's: its name as the stack resolves it (a variable by its default, as
+ * the ARN the agent's grants are matched against is), and every entry its pattern may match when it is computed.
+ */
+function namedAs<V>(stack: TfStack, bucket: TfResource, byName: ReadonlyMap<string, V>): V[] {
+  if (byName.size === 0) return [];
+  const pattern = attributePattern(stack, bucket, "bucket").pattern;
+  if (!hasWildcard(pattern)) {
+    const hit = byName.get(pattern);
+    return hit === undefined ? [] : [hit];
+  }
+  return [...byName].filter(([n]) => globsIntersect(pattern, n)).map(([, v]) => v);
 }
 
 /** Whether a bucket's name may match a pattern (a bucket named by an expression may be any its pattern covers). */
@@ -376,12 +394,18 @@ function shortestExpiry(stack: TfStack, rules: readonly Record<string, unknown>[
   let best: Expiry | undefined;
   rules.forEach((r, i) => {
     if (off(r)) return;
+    const id = typeof r["id"] === "string" ? ` "${r["id"]}"` : ` #${i}`;
+    // A dynamic block inside the rule (`dynamic "noncurrent_version_expiration"`) may expire them at once.
+    const dyn = r["dynamic"];
+    if ((isObject(dyn) && Object.keys(dyn).length > 0) || (Array.isArray(dyn) && dyn.length > 0)) {
+      if (!best || best.days > -1) best = { days: -1, where: `${at} rule${id}`, unread: "a number of days blastwall cannot read (a dynamic block)" };
+      return;
+    }
     for (const x of blocks(r["noncurrent_version_expiration"])) {
       const read = readNumber(stack, x[daysKey]);
       if (read.state === "unset") continue;
       const days = read.state === "set" ? read.value : -1;
       if (days >= MIN_NONCURRENT_DAYS || (best && best.days <= days)) continue;
-      const id = typeof r["id"] === "string" ? ` "${r["id"]}"` : ` #${i}`;
       best = { days, where: `${at} rule${id}`, ...(read.state === "unknown" ? { unread: `\`${read.raw}\`, ${read.why}` } : {}) };
     }
   });
@@ -393,11 +417,10 @@ function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<
   const { stack } = ctx;
   // The bucket's own (legacy) lifecycle_rule blocks: `enabled` and `noncurrent_version_expiration { days }`.
   const inline = shortestExpiry(stack, blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address) ?? dynamicRules(bucket, "lifecycle_rule");
-  const name = readString(stack, bucket.values["bucket"]);
   const e = [
     inline,
     expiring.byAddress.get(withoutInstanceKeys(bucket.address)),
-    name.state === "set" ? expiring.byName.get(name.value) : undefined,
+    ...namedAs(stack, bucket, expiring.byName),
     ...expiring.byPattern.filter((x) => bucketMayBe(stack, bucket, x.pattern)).map((x) => x.e),
   ]
     .filter((x): x is Expiry => x !== undefined)
@@ -423,7 +446,7 @@ function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType
   if (legacyLock.state === "set" && legacyLock.value === "Enabled") return true;
   const name = readString(stack, bucket.values["bucket"]);
   const bare = withoutInstanceKeys(bucket.address);
-  if (versioned.unsure.has(bare) || (name.state === "set" && versioned.unsure.has(`name:${name.value}`))) return false;
+  if (versioned.unsure.has(bare) || namedAs(stack, bucket, versioned.unsureNames).length > 0) return false;
   if (versioned.unsurePatterns.some((p) => bucketMayBe(stack, bucket, p))) return false;
   const inline = blocks(bucket.values["versioning"]);
   // A bucket counted once is all in its instance `[0]`.

@@ -78,3 +78,26 @@ describe("what may undo the versioning, named indirectly (red-team round 15)", (
     expect(destroys(base({ ...expiry("${local.logs}"), "aws_s3_bucket.logs": { bucket: "logs" } }, { logs: "logs" }))).toEqual([]);
   });
 });
+
+describe("what may undo the versioning, however it names the bucket (red-team round 16)", () => {
+  const agent = agentCan("s3:DeleteObject", "${aws_s3_bucket.dev.arn}/*");
+  const on = { "aws_s3_bucket_versioning.dev": { bucket: "${aws_s3_bucket.dev.id}", versioning_configuration: [{ status: "Enabled" }] } };
+
+  test("a dynamic noncurrent_version_expiration inside a rule may expire versions at once", () => {
+    const json = tf({ ...agent, ...bucket(true), "aws_s3_bucket_lifecycle_configuration.lc": { bucket: "${aws_s3_bucket.dev.id}", rule: [{ id: "trim", status: "Enabled", dynamic: { noncurrent_version_expiration: { for_each: "${var.x}", content: { noncurrent_days: 1 } } } }] } });
+    expect(destroys(json)).toEqual([["s3:DeleteObject"]]);
+  });
+
+  test("a lifecycle naming the bucket through a data source lookup may be this bucket's", () => {
+    const json = tf({ ...agent, ...bucket(true), "data.aws_s3_bucket.d": { bucket: "dev-scratch" }, "aws_s3_bucket_lifecycle_configuration.lc": { bucket: "${data.aws_s3_bucket.d.id}", rule: [{ id: "trim", status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 1 }] }] } });
+    expect(destroys(json)).toEqual([["s3:DeleteObject"]]);
+  });
+
+  test("a bucket named by a variable's default is matched by that name (as the grants are)", () => {
+    const json = tf(
+      { ...agent, "aws_s3_bucket.dev": { bucket: "${var.n}" }, ...on, "aws_s3_bucket_versioning.off": { bucket: "dev-scratch", versioning_configuration: [{ status: "Suspended" }] } },
+      { variable: { n: { default: "dev-scratch" } } },
+    );
+    expect(destroys(json)).toEqual([["s3:DeleteObject"]]);
+  });
+});
