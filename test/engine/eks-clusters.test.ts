@@ -279,8 +279,21 @@ describe("the aws-auth ConfigMap, however it is written (red-team round 15)", ()
     ["a name blastwall cannot read (it may be aws-auth)", data({ mapRoles: "- rolearn: ${aws_iam_role.agent.arn}\n  groups:\n    - system:masters\n- rolearn: ${aws_iam_role.selfnodes.arn}\n  groups:\n    - system:nodes\n" }, "${var.cm}"), {}],
     ["mapAccounts", data({ mapAccounts: "- \"111111111111\"\n" }), {}],
     ["a kubernetes_manifest", { "kubernetes_manifest.aws_auth": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: "${var.roles}" } } } }, {}],
+    ["a ConfigMap manifest whose name blastwall cannot read", { "kubernetes_manifest.cm": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "${var.cm}", namespace: "kube-system" }, data: { mapRoles: "x" } } } }, {}],
+    ["a kubectl manifest from a variable", { "kubectl_manifest.cm": { yaml_body: "${var.body}" } }, {}],
   ])("%s is not skipped", (_what, extra, root) => {
     const json = tf({ ...base, ...(extra as Record<string, Obj>) }, root as Obj);
     expect(errors(check(json)).filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown").length).toBeGreaterThan(0);
   });
+});
+
+test("the control: a Deployment manifest with expressions in it writes no aws-auth", () => {
+  const json = tf({
+    ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"),
+    ...cluster(),
+    "aws_iam_role.nodes": { name: "nodes", assume_role_policy: trustOf({ Service: "ec2.amazonaws.com" }) },
+    "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+    "kubernetes_manifest.app": { manifest: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "${var.app}", namespace: "default" } } },
+  });
+  expect(unknown(json)).toEqual([]);
 });

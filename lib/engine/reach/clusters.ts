@@ -265,7 +265,12 @@ function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
   }
   for (const type of MANIFEST_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
-      if (JSON.stringify(res.values).includes("aws-auth")) out.push({ res, groups: [], nodes: false, unreadable: `${res.address} writes aws-auth from a manifest` });
+      const text = JSON.stringify(res.values);
+      // One that names aws-auth, or whose manifest blastwall cannot read and that is not plainly another kind of object.
+      const otherKind = /"kind\\?"?\s*[:=]\s*\\?"?(?!ConfigMap)[A-Z][A-Za-z]+/.test(text) || /kind:\s*(?!ConfigMap)[A-Z][A-Za-z]+/.test(text);
+      if (text.includes("aws-auth") || (type !== "helm_release" && text.includes("${") && !otherKind)) {
+        out.push({ res, groups: [], nodes: false, unreadable: `${res.address} may write aws-auth from a manifest blastwall cannot read` });
+      }
     }
   }
   return out;
