@@ -397,7 +397,8 @@ function shortestExpiry(stack: TfStack, rules: readonly Record<string, unknown>[
     const id = typeof r["id"] === "string" ? ` "${r["id"]}"` : ` #${i}`;
     // A dynamic block inside the rule (`dynamic "noncurrent_version_expiration"`) may expire them at once.
     const dyn = r["dynamic"];
-    if ((isObject(dyn) && Object.keys(dyn).length > 0) || (Array.isArray(dyn) && dyn.length > 0)) {
+    const dynamicExpiry = (Array.isArray(dyn) ? dyn : [dyn]).some((d) => isObject(d) && "noncurrent_version_expiration" in d);
+    if (dynamicExpiry) {
       if (!best || best.days > -1) best = { days: -1, where: `${at} rule${id}`, unread: "a number of days blastwall cannot read (a dynamic block)" };
       return;
     }

@@ -74,17 +74,14 @@ function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[])
   return capped
     .filter((s) => s.effect === "Allow")
     .every((s) =>
-      (s.resources ?? []).every((r, i) => {
-        // A reference (`${aws_iam_role.a.arn}`) resolves to that role's own ARN pattern, whatever its name is made of
-        // (`name_prefix`): looked up as it is. Otherwise the path and name must be written out (the account is `*` in
-        // every ARN of a stack, AgentRole's own included, so a `*` there is the stack's convention, not a wildcard).
-        const fromReference = s.approximateResources?.includes(i) ?? false;
+      (s.resources ?? []).every((r) => {
+        // The path and name must be known exactly (the account is `*` in every ARN of a stack, AgentRole's own
+        // included, so a `*` there is the stack's convention). A generated name (`name_prefix`, a variable) leaves the
+        // pattern open to other roles, in the stack or not, whose trust may ask for no source identity: no exemption.
         const name = r.split(":").slice(5).join(":");
-        const roles = fromReference
-          ? (byArn.get(r.toLowerCase()) ?? [])
-          : /[*?]/.test(name)
-            ? []
-            : (byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true })));
+        const roles = /[*?]/.test(name)
+          ? []
+          : (byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true })));
         return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
       }),
     );

@@ -297,3 +297,16 @@ test("the control: a Deployment manifest with expressions in it writes no aws-au
   });
   expect(unknown(json)).toEqual([]);
 });
+
+test("the controls: a ConfigMap manifest with another written name, or a Deployment with its kind quoted, writes no aws-auth (red-team round 17)", () => {
+  const json = (extra: Record<string, Obj>) =>
+    tf({
+      ...agentCan("eks:DescribeCluster", "${aws_eks_cluster.main.arn}"),
+      ...cluster(),
+      "aws_iam_role.nodes": { name: "nodes", assume_role_policy: trustOf({ Service: "ec2.amazonaws.com" }) },
+      "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.main.name}", node_role_arn: "${aws_iam_role.nodes.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+      ...extra,
+    });
+  expect(unknown(json({ "kubernetes_manifest.app": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app-config", namespace: "default" }, data: { endpoint: "${aws_eks_cluster.main.endpoint}" } } } }))).toEqual([]);
+  expect(unknown(json({ "kubectl_manifest.app": { yaml_body: 'apiVersion: apps/v1\nkind: "Deployment"\nmetadata:\n  name: ${var.app}\n' } }))).toEqual([]);
+});

@@ -98,13 +98,13 @@ describe("agent-source-identity: entry roles", () => {
     expect(run(rule, withPolicy(entryRights))).toEqual([]);
   });
 
-  it("a target named by reference is one role, even when its name is generated (name_prefix) (red-team round 16)", () => {
+  it("a target whose name is generated (name_prefix) may be another role: no exemption (red-team round 17)", () => {
     const json = tf({
       "aws_iam_role.entry": trust(web),
       "aws_iam_role_policy.entry": { role: "${aws_iam_role.entry.name}", policy: policy(entryRights) },
       "aws_iam_role.a": { ...target(SI), name: undefined, name_prefix: "agent-" },
     });
-    expect(run(rule, json)).toEqual([]);
+    expect(run(rule, json)).toHaveLength(1);
   });
 
   it("the controls: a target whose trust does not require the source identity, or one outside the stack (red-team round 15)", () => {

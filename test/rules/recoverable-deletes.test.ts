@@ -101,3 +101,12 @@ describe("what may undo the versioning, however it names the bucket (red-team ro
     expect(destroys(json)).toEqual([["s3:DeleteObject"]]);
   });
 });
+
+test("the control: a dynamic transition or filter in a rule expires no versions (red-team round 17)", () => {
+  const json = tf({
+    ...agentCan("s3:DeleteObject", "${aws_s3_bucket.dev.arn}/*"),
+    ...bucket(true),
+    "aws_s3_bucket_lifecycle_configuration.lc": { bucket: "${aws_s3_bucket.dev.id}", rule: [{ id: "tier", status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 30 }], dynamic: { transition: { for_each: "${var.tiers}", content: {} } } }] },
+  });
+  expect(destroys(json)).toEqual([]);
+});

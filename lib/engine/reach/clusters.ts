@@ -265,15 +265,38 @@ function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
   }
   for (const type of MANIFEST_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
-      const text = JSON.stringify(res.values);
-      // One that names aws-auth, or whose manifest blastwall cannot read and that is not plainly another kind of object.
-      const otherKind = /"kind\\?"?\s*[:=]\s*\\?"?(?!ConfigMap)[A-Z][A-Za-z]+/.test(text) || /kind:\s*(?!ConfigMap)[A-Z][A-Za-z]+/.test(text);
-      if (text.includes("aws-auth") || (type !== "helm_release" && text.includes("${") && !otherKind)) {
-        out.push({ res, groups: [], nodes: false, unreadable: `${res.address} may write aws-auth from a manifest blastwall cannot read` });
-      }
+      if (mayWriteAwsAuth(type, res)) out.push({ res, groups: [], nodes: false, unreadable: `${res.address} may write aws-auth from a manifest blastwall cannot read` });
     }
   }
   return out;
+}
+
+/**
+ * Whether a manifest resource may write kube-system/aws-auth: it names aws-auth, or its kind, name and namespace are
+ * not all written out as something else (a ConfigMap `app-config`, a Deployment, another namespace).
+ */
+function mayWriteAwsAuth(type: string, res: TfResource): boolean {
+  const text = JSON.stringify(res.values);
+  if (text.includes("aws-auth")) return true;
+  if (type === "helm_release") return false;
+  const written = (v: unknown): string | undefined => (typeof v === "string" && !v.includes("${") ? v : undefined);
+  let kind: unknown, name: unknown, namespace: unknown;
+  if (type === "kubernetes_manifest") {
+    const m = res.values["manifest"];
+    if (!isObject(m)) return true; // yamldecode(file(...)), a variable: anything
+    const meta = isObject(m["metadata"]) ? m["metadata"] : {};
+    [kind, name, namespace] = [m["kind"], meta["name"], meta["namespace"]];
+  } else {
+    const y = res.values["yaml_body"];
+    if (typeof y !== "string" || /^\s*\$\{[^}]*\}\s*$/.test(y)) return true;
+    const field = (key: string, indented: boolean) => new RegExp(`(?:^|\\n)${indented ? "\\s+" : ""}${key}:\\s*["']?([^"'\\n#]*)`).exec(y)?.[1]?.trim();
+    [kind, name, namespace] = [field("kind", false), field("name", true), field("namespace", true)];
+  }
+  const k = written(kind);
+  const n = written(name);
+  const ns = written(namespace);
+  if ((k !== undefined && k !== "ConfigMap") || (n !== undefined && n !== "aws-auth") || (ns !== undefined && ns !== "kube-system")) return false;
+  return true;
 }
 
 function readLiteral(stack: TfStack, v: unknown): string | undefined {
