@@ -288,15 +288,52 @@ function mayWriteAwsAuth(type: string, res: TfResource): boolean {
     [kind, name, namespace] = [m["kind"], meta["name"], meta["namespace"]];
   } else {
     const y = res.values["yaml_body"];
-    if (typeof y !== "string" || /^\s*\$\{[^}]*\}\s*$/.test(y)) return true;
-    const field = (key: string, indented: boolean) => new RegExp(`(?:^|\\n)${indented ? "\\s+" : ""}${key}:\\s*["']?([^"'\\n#]*)`).exec(y)?.[1]?.trim();
-    [kind, name, namespace] = [field("kind", false), field("name", true), field("namespace", true)];
+    if (typeof y !== "string") return true;
+    const top = yamlTop(y);
+    if (!top) return true;
+    [kind, name, namespace] = [top.kind, top.name, res.values["override_namespace"] ?? top.namespace];
   }
   const k = written(kind);
   const n = written(name);
   const ns = written(namespace);
   if ((k !== undefined && k !== "ConfigMap") || (n !== undefined && n !== "aws-auth") || (ns !== undefined && ns !== "kube-system")) return false;
   return true;
+}
+
+/**
+ * The kind, and the name and namespace directly under `metadata`, of a one-document YAML manifest; undefined when it
+ * is anything blastwall does not read that simply (several documents, tags, a List, metadata from an expression).
+ */
+function yamlTop(y: string): { kind?: string; name?: string; namespace?: string } | undefined {
+  const lines = y.replace(/\r\n?/g, "\n").split("\n");
+  if (lines.some((l) => /^---/.test(l) || /!!/.test(l))) return undefined;
+  const scalar = (v: string) => v.replace(/\s+#.*$/, "").trim().replace(/^(["'])(.*)\1$/, "$2");
+  const out: { kind?: string; name?: string; namespace?: string } = {};
+  for (let i = 0; i < lines.length; i++) {
+    const top = /^([A-Za-z]+):\s*(.*)$/.exec(lines[i]);
+    if (!top) continue;
+    const [, key, value] = top;
+    if (key === "kind") out.kind = scalar(value);
+    if (key !== "metadata") continue;
+    if (scalar(value) !== "") return undefined; // `metadata: ${...}` or a flow map
+    let indent: number | undefined;
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j];
+      if (l.trim() === "" || /^\s*#/.test(l)) continue;
+      const m = /^(\s+)([A-Za-z]+):\s*(.*)$/.exec(l);
+      if (!m) {
+        if (/^\S/.test(l)) break; // the next top-level key
+        continue;
+      }
+      indent ??= m[1].length;
+      if (m[1].length !== indent) continue; // deeper: labels, annotations
+      if (m[2] === "name") out.name = scalar(m[3]);
+      if (m[2] === "namespace") out.namespace = scalar(m[3]);
+      if (m[2] === "generateName") return undefined;
+    }
+  }
+  if (out.kind === "List" || out.kind === undefined) return undefined;
+  return out;
 }
 
 function readLiteral(stack: TfStack, v: unknown): string | undefined {
