@@ -65,3 +65,12 @@ describe("catalogue 1.9.0: DataSync deletes at its destination", () => {
     expect(direct("datasync:ListTasks")).toEqual([]);
   });
 });
+
+describe("catalogue 1.10.0: SageMaker, EKS, Cloud9 and WorkSpaces storage (red-team round 19)", () => {
+  test("sagemaker:DeleteNotebookInstance is an error: its ML storage volume goes with it", () => {
+    expect(direct("sagemaker:DeleteNotebookInstance")).toMatchObject([{ severity: "error" }]);
+  });
+  test.each(["sagemaker:DeleteDomain", "eks:DeleteCluster", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "cloud9:DeleteEnvironment", "workspaces:RebuildWorkspaces"])("%s is a warning", (action) => {
+    expect(direct(action)).toMatchObject([{ severity: "warning", actions: [action] }]);
+  });
+});
