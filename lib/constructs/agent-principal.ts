@@ -55,6 +55,7 @@ export abstract class AgentPrincipal {
     for (const key of ["branch", "environment"] as const) {
       const v = props[key];
       if (v !== undefined && (v === "" || /[*?]/.test(v))) fail("AgentPrincipal", `githubActions(${key})`, `must name one ${key}, without * or ? (got "${v}"): a pattern lets every matching ${key} of the repository in`);
+      if (key === "branch" && v !== undefined && v.startsWith("refs/")) fail("AgentPrincipal", "githubActions(branch)", `is the branch name alone, like "main" (got "${v}"): the subject adds refs/heads/ itself`);
     }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
     const p = AgentPrincipal.oidc({

@@ -92,6 +92,10 @@ export class AgentRole extends Construct {
     super(scope, id);
     const name = requireIamName("AgentRole", "roleName", props.roleName);
     requireNonEmpty("AgentRole", "assumedBy", props.assumedBy, "principal (e.g. AgentPrincipal.role(runnerRoleArn))");
+    // Plain JavaScript can hand in an ARN string where an AgentPrincipal belongs.
+    props.assumedBy.forEach((p, i) => {
+      if (!(p instanceof AgentPrincipal)) fail("AgentRole", `assumedBy[${i}]`, `must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .oidc(...), .identityCenterPermissionSet(...)), got ${JSON.stringify(p)}`);
+    });
     const maxSession = props.maxSessionDuration ?? AGENT_MAX_SESSION_SECONDS;
     if (maxSession > AGENT_MAX_SESSION_SECONDS) {
       fail("AgentRole", "maxSessionDuration", `must not exceed ${AGENT_MAX_SESSION_SECONDS} seconds (got ${maxSession}): an agent's credentials must expire within the hour; request shorter sessions with DurationSeconds`);

@@ -111,7 +111,12 @@ export class EnvironmentAccounts extends Construct {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(spec.email)) fail(C, `accounts.${e}.email`, `must be an email address (got "${spec.email}")`);
       if (seenEmails.has(spec.email.toLowerCase())) fail(C, `accounts.${e}.email`, `is used by two accounts (${spec.email}); every AWS account needs its own`);
       seenEmails.add(spec.email.toLowerCase());
-      if (spec.accountId !== undefined) requireAccountId(C, `accounts.${e}.accountId`, spec.accountId);
+      if (spec.accountId !== undefined) {
+        requireAccountId(C, `accounts.${e}.accountId`, spec.accountId);
+        // One account for two environments is no separation at all: the point of the construct.
+        const other = Object.entries(props.accounts).find(([o, x]) => o !== e && (x as { accountId?: string } | undefined)?.accountId === spec.accountId);
+        if (other) fail(C, `accounts.${e}.accountId`, `is also accounts.${other[0]}.accountId (${spec.accountId}): each environment needs an account of its own`);
+      }
     }
 
     let rootId: string;

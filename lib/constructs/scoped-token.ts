@@ -97,8 +97,9 @@ export class ScopedToken extends Construct {
     if (wide !== undefined) {
       fail(C, "resources", `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`);
     }
-    if (!props.environment || isToken(props.environment)) fail(C, "environment", "must be a literal environment name such as \"staging\"");
+    if (!props.environment || isToken(props.environment) || /[*?]/.test(props.environment)) fail(C, "environment", `must be a literal environment name such as "staging" (got ${JSON.stringify(props.environment)}): the token works on resources tagged with exactly that value`);
     const tagKey = props.environmentTagKey ?? "environment";
+    if (!tagKey || isToken(tagKey) || /[*?]/.test(tagKey)) fail(C, "environmentTagKey", `must be a literal tag key such as "environment" (got ${JSON.stringify(tagKey)})`);
     if (props.sourceIdentity !== undefined && !/^agent-[\w+=,.@-]+$/.test(props.sourceIdentity)) {
       fail(C, "sourceIdentity", `must start with "agent-" and use letters, digits and _+=,.@- only (got "${props.sourceIdentity}")`);
     }

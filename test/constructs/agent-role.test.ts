@@ -195,6 +195,16 @@ describe("AgentPrincipal", () => {
     expect(gateFindings(json)).toEqual([]);
   });
 
+  it("names the prop when plain JavaScript hands in an ARN string instead of a principal", () => {
+    expect(() => synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: ["arn:aws:iam::111111111111:role/runner"] as unknown as AgentPrincipal[] }))).toThrow(
+      'AgentRole: assumedBy[0] must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .oidc(...), .identityCenterPermissionSet(...)), got "arn:aws:iam::111111111111:role/runner"',
+    );
+  });
+
+  it("githubActions takes the branch name, not the ref", () => {
+    expect(() => AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/infra", branch: "refs/heads/main" })).toThrow('githubActions(branch) is the branch name alone, like "main"');
+  });
+
   it("githubActions refuses a wildcard branch or environment: it would let every branch in", () => {
     const providerArn = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
     expect(() => AgentPrincipal.githubActions({ providerArn, repository: "acme/infra", branch: "*" })).toThrow("githubActions(branch) must name one branch");

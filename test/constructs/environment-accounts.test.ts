@@ -125,6 +125,7 @@ describe("EnvironmentAccounts", () => {
       [{ accounts: { ...accounts, staging: { name: "s", email: "not-an-email" } } }, 'EnvironmentAccounts: accounts.staging.email must be an email address (got "not-an-email")'],
       [{ accounts: { ...accounts, sandbox: { name: "s", email: "aws-prod@example.com" } } }, "EnvironmentAccounts: accounts.sandbox.email is used by two accounts"],
       [{ accounts: { ...accounts, production: { ...accounts.production, accountId: "1" } } }, 'EnvironmentAccounts: accounts.production.accountId must be a 12-digit AWS account id (got "1")'],
+      [{ accounts: { ...accounts, staging: { ...accounts.staging, accountId: APP_ACCOUNT } } }, `EnvironmentAccounts: accounts.production.accountId is also accounts.staging.accountId (${APP_ACCOUNT}): each environment needs an account of its own`],
       [{ denyAgentsIn: ["production"] }, 'EnvironmentAccounts: denyAgentsIn must include "backup"'],
       [{ denyDestroyIn: ["log"] }, 'EnvironmentAccounts: denyDestroyIn names "log", which has no account in accounts'],
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/*"] }, "EnvironmentAccounts: privilegedRoleArns must be IAM role ARN patterns narrower than every role"],

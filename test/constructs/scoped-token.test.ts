@@ -88,6 +88,8 @@ describe("ScopedToken", () => {
       [{ region: "europe" }, 'ScopedToken: region must be an AWS region name like eu-central-1 (got "europe")'],
       [{ sourceIdentity: "ci" }, 'ScopedToken: sourceIdentity must start with "agent-"'],
       [{ environment: "" }, "ScopedToken: environment must be a literal environment name"],
+      [{ environment: "*" }, 'ScopedToken: environment must be a literal environment name such as "staging" (got "*")'],
+      [{ environmentTagKey: "" }, 'ScopedToken: environmentTagKey must be a literal tag key such as "environment" (got "")'],
     ] as [Partial<ScopedTokenProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });
