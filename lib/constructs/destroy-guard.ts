@@ -35,6 +35,13 @@ const INSTEAD: Record<CatalogueCategory, string> = {
     "ScopedToken for the task (its role is an agent role under the same boundary)",
 };
 
+/** Running code in existing compute: the task is a deploy, which is the pipeline's, not a right to hand an agent. */
+const RUN_CODE =
+  "Code an agent puts into existing compute runs with that compute's role, so the right is as strong as the role; " +
+  "ship the agent's change through the reviewed pipeline that deploys it (the agent pushes code, the pipeline's role deploys), " +
+  "or, for compute whose role is known to be harmless, grant the action in a policy of your own on that exact resource and let " +
+  "`blastwall check` judge the role it reaches";
+
 const MAX_LISTED = 5;
 
 /** Role chaining actions: the boundary allows them into agent roles only, so the advice differs. */
@@ -62,7 +69,7 @@ export function refuseDestroyActions(who: string, actions: readonly string[]): v
       `${who}: ${what} ` +
         (chaining
           ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
-          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${INSTEAD[first.category]}.`),
+          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`),
     );
   }
 }

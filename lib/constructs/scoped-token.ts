@@ -95,7 +95,13 @@ export class ScopedToken extends Construct {
     const everything = (r: string) => isToken(r) || !r.startsWith("arn:") || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:[*?]*$/.test(r) || /^arn:[^:]*\*/.test(r) || /^arn:[^:]*:\*/.test(r);
     const wide = props.allowAnyResource ? undefined : props.resources.find(everything);
     if (wide !== undefined) {
-      fail(C, "resources", `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`);
+      fail(
+        C,
+        "resources",
+        isToken(wide)
+          ? "must be literal ARNs (got a token, such as a resource's .arn, which the session policy cannot check before deploy): write the ARN out, e.g. arn:aws:lambda:eu-central-1:111111111111:function:name"
+          : `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`,
+      );
     }
     if (!props.environment || isToken(props.environment) || /[*?]/.test(props.environment)) fail(C, "environment", `must be a literal environment name such as "staging" (got ${JSON.stringify(props.environment)}): the token works on resources tagged with exactly that value`);
     const tagKey = props.environmentTagKey ?? "environment";

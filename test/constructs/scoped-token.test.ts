@@ -89,6 +89,8 @@ describe("ScopedToken", () => {
       [{ sourceIdentity: "ci" }, 'ScopedToken: sourceIdentity must start with "agent-"'],
       [{ environment: "" }, "ScopedToken: environment must be a literal environment name"],
       [{ environment: "*" }, 'ScopedToken: environment must be a literal environment name such as "staging" (got "*")'],
+      [{ resources: ["${TfToken[TOKEN.13]}"] }, "ScopedToken: resources must be literal ARNs (got a token, such as a resource's .arn"],
+      [{ actions: ["lambda:UpdateFunctionCode"] }, "Code an agent puts into existing compute runs with that compute's role"],
       [{ environmentTagKey: "" }, 'ScopedToken: environmentTagKey must be a literal tag key such as "environment" (got "")'],
     ] as [Partial<ScopedTokenProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
