@@ -3,10 +3,12 @@
  * take the roles the cluster's workloads run as: the nodes' role (a privileged or host-network pod reads the
  * instance's credentials), every pod identity association's role, and every IRSA role (an administrator creates
  * the service account the trust asks for). Administration comes from IAM (creating an access entry and giving it
- * an access policy, on a cluster the resource pattern may name) or from an access entry the stack itself gives.
+ * an access policy, on a cluster the resource pattern may name), from an access entry the stack itself gives, or
+ * from the aws-auth ConfigMap (older clusters' mapping of IAM principals to Kubernetes groups).
  *
- * What the cluster's RBAC grants a Kubernetes group is not in Terraform: an entry with groups counts as an
- * administrator, and so does any access policy except the view-only one.
+ * What the cluster's RBAC grants a Kubernetes group is not in Terraform: an entry or mapping with groups counts as
+ * an administrator, and so does any access policy except the view-only one. Whatever blastwall cannot read (a
+ * principal, a cluster name, an aws-auth body or manifest) may be anyone's, anywhere: fail closed.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { isObject } from "../json";
@@ -35,7 +37,10 @@ export interface Cluster {
   /** ARN pattern (`arn:aws:eks:*:*:cluster/NAME`). */
   readonly arn: string;
   readonly workloads: readonly Workload[];
-  /** No node group, Fargate profile or Auto Mode nodes in the stack: its nodes run as roles blastwall cannot see. */
+  /**
+   * No node group, Fargate profile or Auto Mode nodes in the stack, or an aws-auth it cannot read (which may map any
+   * role as nodes): its nodes may run as roles blastwall cannot see.
+   */
   readonly unseenNodes: boolean;
 }
 
