@@ -13,6 +13,7 @@ import { applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAc
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
+import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
 import type { StackInput } from "./expand-paths";
 
@@ -104,9 +105,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const readings = new Map<string, { reading: string; findings: Finding[] }[]>();
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
   const states = peerStates(stacks);
+  const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   for (const plain of stacks) {
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
-    const stack = peers.length > 0 ? { ...plain, peerStates: peers } : plain;
+    const peerStores = stores.filter((x) => x.of !== plain && (x.of.file !== plain.file || x.of.name !== plain.name)).flatMap((x) => x.stores);
+    const stack = peers.length > 0 || peerStores.length > 0 ? { ...plain, ...(peers.length > 0 ? { peerStates: peers } : {}), ...(peerStores.length > 0 ? { peerStores } : {}) } : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});

@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
-import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { PeerStore, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
 import { principalEvidence, statementEvidence, where } from "./support";
@@ -39,7 +39,14 @@ export const rule: Rule = {
     for (const agent of ctx.analysis.agents) {
       for (const e of unprotectedOverwrites(ctx, agent)) out.push(finding(agent, e.shown, e.count, e.grants));
       const outside = outsideWrites(rightsWithStorePolicies(ctx, agent).grants, inStack);
-      if (outside.length > 0) out.push(outsideFinding(agent, outside, ctx.strict));
+      // Writes that land on another checked stack's store that keeps no earlier version are overwrites as certain as
+      // in this stack; the rest stay writes on stores blastwall cannot see.
+      const peers = ctx.stack.peerStores ?? [];
+      const onPeers = peers.length === 0 ? [] : peerOverwrites(outside, peers);
+      for (const p of onPeers) out.push(peerFinding(agent, p.store, p.writes));
+      // A write on a pattern (`*`, `data-*`) may land elsewhere too, and stays a write on stores blastwall cannot see.
+      const unseen = outside.filter((w) => hasWildcard(containerOf(w.kind, w.resource)) || !onPeers.some((p) => p.writes.includes(w)));
+      if (unseen.length > 0) out.push(outsideFinding(agent, unseen, ctx.strict));
     }
     return out;
   },
@@ -61,7 +68,7 @@ const indexes = new WeakMap<object, OverwriteIndex>();
 function overwriteIndex(ctx: RuleContext): OverwriteIndex {
   let ix = indexes.get(ctx.analysis);
   if (ix) return ix;
-  const all = storesOf(ctx);
+  const all = storesOf(ctx.stack);
   const stores = all.filter((x) => x.lacks !== undefined) as Store[];
   const inStack = [containersOf(all, OBJECT_WRITES, "buckets"), containersOf(all, ITEM_WRITES, "tables")];
   // Per kind of store (the actions that write it): its stores, and those by exact ARN (a reference names one alone).
@@ -212,6 +219,36 @@ function containerOf(kind: string, arn: string): string {
   return m ? `dynamodb|${m[1]}` : arn;
 }
 
+type Write = { grant: Grant; resource: string; kind: string };
+
+/** Per store of another stack that keeps no earlier version, the agent's outside writes that may land on it. */
+function peerOverwrites(writes: readonly Write[], peers: readonly PeerStore[]): { store: PeerStore; writes: Write[] }[] {
+  const out: { store: PeerStore; writes: Write[] }[] = [];
+  for (const store of peers) {
+    const hits = writes.filter((w) => store.actions.includes(w.grant.action) && store.arns.some((a) => globsIntersect(w.resource, a)));
+    if (hits.length > 0) out.push({ store, writes: hits });
+  }
+  return out;
+}
+
+function peerFinding(agent: PrincipalNode, store: PeerStore, writes: readonly Write[]): FindingDraft {
+  const actions = [...new Set(writes.map((w) => w.grant.action))];
+  const statement = writes[0].grant.statement;
+  return {
+    principal: agent.address,
+    resource: statement.source.address,
+    actions,
+    message:
+      `${agent.address} is an AI agent and can overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
+      `(${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
+    evidence: [
+      principalEvidence(agent),
+      ...[...new Set(writes.map((w) => w.grant.statement))].slice(0, 3).flatMap((st) => statementEvidence(agent, st)),
+      { step: "resource", address: store.address, detail: `in stack ${store.stack}: ${store.lacks}` },
+    ],
+  };
+}
+
 function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; resource: string; kind: string }[], strict: boolean): FindingDraft {
   const actions = [...new Set(writes.map((w) => w.grant.action))];
   const where = [...new Set(writes.map((w) => w.resource))];
@@ -244,14 +281,20 @@ const ITEM_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:PartiQ
  * Every bucket and table of the stack with the ARNs its writes land on; `lacks` is set for those that keep no earlier
  * version (buckets without versioning or object lock, tables without point-in-time recovery).
  */
-function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: string })[] {
-  const { stack } = ctx;
+/** The stack's buckets and tables that keep no earlier version, for the other stacks of a run (`TfStack.peerStores`). */
+export function unprotectedStores(stack: TfStack, name: string): PeerStore[] {
+  return storesOf(stack)
+    .filter((x): x is Store => x.lacks !== undefined)
+    .map((x) => ({ stack: name, address: x.resource.address, arns: x.arns, actions: x.actions, lacks: x.lacks }));
+}
+
+function storesOf(stack: TfStack): (Omit<Store, "lacks"> & { readonly lacks?: string })[] {
   const out: (Omit<Store, "lacks"> & { readonly lacks?: string })[] = [];
-  const versioned = enabledVersionings(ctx);
-  const expiring = noncurrentExpiries(ctx);
+  const versioned = enabledVersionings(stack);
+  const expiring = noncurrentExpiries(stack);
   for (const bucket of stack.byType.get("aws_s3_bucket") ?? []) {
     if (bucket.mode !== "managed") continue;
-    const lacks = !isVersioned(ctx, bucket, versioned) ? "keeps no object versions (versioning is not Enabled and object lock is off)" : shortWindow(ctx, bucket, expiring);
+    const lacks = !isVersioned(stack, bucket, versioned) ? "keeps no object versions (versioning is not Enabled and object lock is off)" : shortWindow(stack, bucket, expiring);
     out.push({ resource: bucket, arns: [`${attributePattern(stack, bucket, "arn").pattern}/*`], actions: OBJECT_WRITES, lacks });
   }
   for (const table of stack.byType.get("aws_dynamodb_table") ?? []) {
@@ -269,7 +312,7 @@ function storesOf(ctx: RuleContext): (Omit<Store, "lacks"> & { readonly lacks?: 
  * write; and those some versioning resource may set otherwise (`unsure`): two resources managing one bucket's
  * versioning leave it to whichever applies last. Read once: a stack of thousands of buckets has as many.
  */
-function enabledVersionings(ctx: RuleContext): {
+function enabledVersionings(stack: TfStack): {
   readonly addresses: ReadonlySet<string>;
   readonly names: ReadonlySet<string>;
   readonly unsure: ReadonlySet<string>;
@@ -277,7 +320,6 @@ function enabledVersionings(ctx: RuleContext): {
   readonly unsureNames: ReadonlyMap<string, true>;
   readonly unsurePatterns: readonly string[];
 } {
-  const { stack } = ctx;
   const addresses = new Set<string>();
   const names = new Set<string>();
   const unsure = new Set<string>();
@@ -362,8 +404,7 @@ interface Expiry {
  * bucket name they refer to. A rule's filter is not read: it may cover every object (fail closed); a rule certainly
  * Disabled is skipped; a days value blastwall cannot read may be the shortest (fail closed).
  */
-function noncurrentExpiries(ctx: RuleContext): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry>; readonly byPattern: readonly { pattern: string; e: Expiry }[] } {
-  const { stack } = ctx;
+function noncurrentExpiries(stack: TfStack): { readonly byAddress: ReadonlyMap<string, Expiry>; readonly byName: ReadonlyMap<string, Expiry>; readonly byPattern: readonly { pattern: string; e: Expiry }[] } {
   const byAddress = new Map<string, Expiry>();
   const byName = new Map<string, Expiry>();
   const byPattern: { pattern: string; e: Expiry }[] = [];
@@ -414,8 +455,7 @@ function shortestExpiry(stack: TfStack, rules: readonly Record<string, unknown>[
 }
 
 /** What a versioned bucket lacks when a lifecycle rule expires its noncurrent versions within days. */
-function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<typeof noncurrentExpiries>): string | undefined {
-  const { stack } = ctx;
+function shortWindow(stack: TfStack, bucket: TfResource, expiring: ReturnType<typeof noncurrentExpiries>): string | undefined {
   // The bucket's own (legacy) lifecycle_rule blocks: `enabled` and `noncurrent_version_expiration { days }`.
   const inline = shortestExpiry(stack, blocks(bucket.values["lifecycle_rule"]), (r) => isSetTo(readBool(stack, r["enabled"]), (v) => v === false), "days", bucket.address) ?? dynamicRules(bucket, "lifecycle_rule");
   const e = [
@@ -436,8 +476,7 @@ function shortWindow(ctx: RuleContext, bucket: TfResource, expiring: ReturnType<
  * resource naming the bucket with status Enabled (or the bucket's own `versioning { enabled = true }`) that nothing
  * else of the stack may set otherwise. Anything unreadable counts as off.
  */
-function isVersioned(ctx: RuleContext, bucket: TfResource, versioned: ReturnType<typeof enabledVersionings>): boolean {
-  const { stack } = ctx;
+function isVersioned(stack: TfStack, bucket: TfResource, versioned: ReturnType<typeof enabledVersionings>): boolean {
   const on = (v: unknown) => {
     const r = readBool(stack, v);
     return r.state === "set" && r.value === true;

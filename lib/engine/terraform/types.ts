@@ -57,6 +57,23 @@ export interface TfStack {
    * access to one is a path to that stack's deploy role, read access to the credentials its state holds.
    */
   readonly peerStates?: readonly PeerState[];
+  /**
+   * The buckets and tables of the other stacks checked in the same run that keep no earlier version: an agent's
+   * write there is an overwrite of the same kind as in its own stack, not one of a store it cannot see.
+   */
+  readonly peerStores?: readonly PeerStore[];
+}
+
+export interface PeerStore {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  readonly address: string;
+  /** ARN patterns the writes land on (a bucket's objects, a table). */
+  readonly arns: readonly string[];
+  /** The write actions of its kind (`s3:PutObject`; `dynamodb:PutItem`, ...). */
+  readonly actions: readonly string[];
+  /** What it lacks: "keeps no object versions ...". */
+  readonly lacks: string;
 }
 
 export interface PeerState {
