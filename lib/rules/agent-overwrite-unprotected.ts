@@ -329,7 +329,6 @@ function enabledVersionings(stack: TfStack): {
     if (v.mode !== "managed") continue;
     const t = bucketTarget(stack, v.values["bucket"]);
     const byRef = t.address;
-    const written = t.name !== undefined ? { state: "set" as const, value: t.name } : { state: "unset" as const };
     const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
     const enabled = status.state === "set" && status.value === "Enabled";
     const exists = existence(stack, v);
@@ -338,7 +337,7 @@ function enabledVersionings(stack: TfStack): {
       // names its bucket by an expression may be any bucket the expression may name.
       if (exists === "no") continue;
       if (byRef) unsure.add(withoutInstanceKeys(byRef));
-      else if (written.state === "set") unsureNames.set(written.value, true);
+      else if (t.name !== undefined) unsureNames.set(t.name, true);
       else unsurePatterns.push(t.pattern ?? "*");
       continue;
     }
@@ -346,7 +345,7 @@ function enabledVersionings(stack: TfStack): {
     if (exists !== "yes") continue;
     // `${aws_s3_bucket.b[count.index].id}` versions every instance of the counted bucket; `[0]` only the first.
     if (byRef) addresses.add(/\[(?:\d+|"[^"]*")\]/.test(byRef) ? byRef : withoutInstanceKeys(byRef));
-    if (written.state === "set") names.add(written.value);
+    if (t.name !== undefined) names.add(t.name);
   }
   return { addresses, names, unsure, unsureNames, unsurePatterns };
 }
@@ -516,12 +515,19 @@ function resourcePart(arn: string): string {
   return parts.length >= 6 ? `${parts[2]}|${parts.slice(5).join(":")}` : arn;
 }
 
+/** What an overwrite reaches, after "can overwrite ": one store and what it lacks, or how many and the first few. */
+export function overwrittenText(stores: readonly Store[], count: number): string {
+  const first = stores[0];
+  return count === 1
+    ? `what ${first.resource.address} holds, which ${first.lacks}`
+    : `what ${count} stores of this stack hold that keep no earlier version (${stores.slice(0, 3).map((x) => x.resource.address).join(", ")}${count > 3 ? ", ..." : ""})`;
+}
+
 /** `stores`: the first few of the `count` stores the statement lets the agent overwrite. */
 function finding(agent: PrincipalNode, stores: readonly Store[], count: number, grants: readonly Grant[]): FindingDraft {
   const actions = [...new Set(grants.map((g) => g.action))];
   const statement = grants[0].statement;
-  const first = stores[0];
-  const what = count === 1 ? `what ${first.resource.address} holds, which ${first.lacks}` : `what ${count} stores of this stack hold that keep no earlier version (${stores.slice(0, 3).map((x) => x.resource.address).join(", ")}${count > 3 ? ", ..." : ""})`;
+  const what = overwrittenText(stores, count);
   return {
     principal: agent.address,
     resource: statement.source.address,

@@ -11,7 +11,7 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
 import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
-import { isRecoverableDelete, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
+import { isRecoverableDelete, overwrittenText, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
 import { principalAdmits } from "../engine/iam/trust";
 
 const graphs = new WeakMap<object, ReachGraph>();
@@ -421,7 +421,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   const what = cap.destroy.length === 0 && cap.escalate.length === 0 && password
     ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
     : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
-    ? `can overwrite ${overwrite.count === 1 ? `what ${overwrite.shown[0].resource.address} holds, which ${overwrite.shown[0].lacks}` : `${overwrite.count} stores of this stack that keep no earlier version (${overwrite.shown.slice(0, 3).map((x) => x.resource.address).join(", ")}${overwrite.count > 3 ? ", ..." : ""})`} (${listActions(actions)}): an overwrite there loses the old data for good`
+    ? `can overwrite ${overwrittenText(overwrite.shown, overwrite.count)} (${listActions(actions)}): an overwrite there loses the old data for good`
     : cap.destroy.length
     ? `can delete data or remove its protection (${listActions(actions)})`
     : cap.escalator === agent
