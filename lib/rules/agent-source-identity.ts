@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Condition, Statement } from "../engine/iam/types";
-import { globCovers, globMatch, globsIntersect } from "../engine/iam/glob";
+import { globCovers, globMatch } from "../engine/iam/glob";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { statementName } from "../engine/describe";
 import { principalEvidence } from "./support";
@@ -78,10 +78,10 @@ function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[])
         // The path and name must be known exactly (the account is `*` in every ARN of a stack, AgentRole's own
         // included, so a `*` there is the stack's convention). A generated name (`name_prefix`, a variable) leaves the
         // pattern open to other roles, in the stack or not, whose trust may ask for no source identity: no exemption.
-        const name = r.split(":").slice(5).join(":");
-        const roles = /[*?]/.test(name)
-          ? []
-          : (byArn.get(r.toLowerCase()) ?? principals.filter((p) => p.kind === "role" && !p.external && globsIntersect(r, p.arnPattern, { caseInsensitive: true })));
+        const parts = r.split(":");
+        const name = parts.slice(5).join(":");
+        // A written account id names the same role of the stack (whose ARN has `*` there) as the stack's own pattern.
+        const roles = /[*?]/.test(name) ? [] : (byArn.get([...parts.slice(0, 4), "*", name].join(":").toLowerCase()) ?? []);
         return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
       }),
     );

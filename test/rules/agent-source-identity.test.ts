@@ -98,6 +98,10 @@ describe("agent-source-identity: entry roles", () => {
     expect(run(rule, withPolicy(entryRights))).toEqual([]);
   });
 
+  it("a target written with its account id is the stack's role of that name", () => {
+    expect(run(rule, withPolicy({ ...entryRights, Resource: "arn:aws:iam::111111111111:role/agents/a" }))).toEqual([]);
+  });
+
   it("a target whose name is generated (name_prefix) may be another role: no exemption (red-team round 17)", () => {
     const json = tf({
       "aws_iam_role.entry": trust(web),

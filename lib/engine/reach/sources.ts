@@ -212,7 +212,8 @@ function buildSource(stack: TfStack, src: Record<string, unknown>): Omit<SourceU
 /** A document the stack's principals may update: not one AWS owns (`AWS-*`, `Amazon*`); `*` when unresolvable. */
 function ownedDocument(stack: TfStack, v: unknown): string | undefined {
   const doc = repositoryName(stack, v, "aws_ssm_document", "name") ?? "*";
-  return doc.startsWith("AWS-") || doc.startsWith("Amazon") || doc.startsWith("arn:aws:ssm:") && /:document\/(AWS-|Amazon)/.test(doc) ? undefined : doc;
+  const owned = /^(?:AWS-|Amazon)/.test(doc) || /:document\/(?:AWS-|Amazon)/.test(doc);
+  return owned ? undefined : doc;
 }
 
 function ssmDocument(doc: string): { arn: string; shown: string } {
