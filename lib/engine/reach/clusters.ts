@@ -137,27 +137,21 @@ function clusterKey(stack: TfStack, res: TfResource, depth = 0): { readonly ref?
 }
 
 /**
- * What `principal_arn` says: the address of the principal it refers to (through an access entry too), or the
- * literal ARN; undefined when blastwall cannot tell.
+ * Whom a principal ARN value (`principal_arn`, an aws-auth `rolearn`) names: a role or user of the stack by
+ * reference (through an access entry too), else the ARN pattern it may be; undefined when blastwall cannot tell.
  */
-function principalKey(stack: TfStack, res: TfResource, depth = 0): { readonly ref?: string; readonly literal?: string } | undefined {
-  const v = res.values["principal_arn"];
+function principalKey(stack: TfStack, v: unknown, depth = 0): { readonly ref?: string; readonly literal?: string } | undefined {
   const ref = refTarget(v);
   if (ref) {
     const target = stack.byAddress.get(ref.address);
-    if (target?.type === "aws_eks_access_entry" && depth < 4) return principalKey(stack, target, depth + 1);
+    if (target?.type === "aws_eks_access_entry" && depth < 4) return principalKey(stack, target.values["principal_arn"], depth + 1);
     // A role or user the stack creates is itself; anything else (a data source looking one up, a variable's value)
     // is whatever its ARN pattern may be.
     if (target && target.mode === "managed" && (target.type === "aws_iam_role" || target.type === "aws_iam_user")) return { ref: target.address };
-    if (target) {
-      const p = attributePattern(stack, target, ref.attribute ?? "arn");
-      return { literal: p.pattern };
-    }
-    return undefined;
+    return target ? { literal: attributePattern(stack, target, ref.attribute ?? "arn").pattern } : undefined;
   }
-  if (typeof v === "string" && !v.includes("${")) return { literal: v };
-  if (typeof v === "string") return { literal: attributePattern(stack, res, "principal_arn").pattern };
-  return undefined;
+  if (typeof v !== "string") return undefined;
+  return { literal: v.includes("${") ? resolveToPattern(stack, v).pattern : v };
 }
 
 /**
@@ -167,10 +161,11 @@ function principalKey(stack: TfStack, res: TfResource, depth = 0): { readonly re
 export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: string | undefined) => boolean): StackAccess[] {
   const out: StackAccess[] = [];
   const clusters = clustersOf(stack);
-  const isMine = (res: TfResource) => {
-    const k = principalKey(stack, res);
+  const names = (v: unknown) => {
+    const k = principalKey(stack, v);
     return k?.ref !== undefined ? k.ref === address : mayBe(k?.literal);
   };
+  const isMine = (res: TfResource) => names(res.values["principal_arn"]);
   const where = (res: TfResource): { cluster?: Cluster; name: string }[] => {
     const k = clusterKey(stack, res);
     const mine = clusters.filter((c) => inCluster(stack, res, c.res));
@@ -197,15 +192,7 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
   // API_AND_CONFIG_MAP authentication modes). Which cluster the kubernetes provider points at is not resolved: every
   // cluster of the stack, or one outside it when the stack has none.
   for (const m of awsAuthMappings(stack)) {
-    const ref = m.arn === undefined ? undefined : refTarget(m.arn);
-    const target = ref ? stack.byAddress.get(ref.address) : undefined;
-    const mine =
-      m.arn === undefined
-        ? mayBe(undefined)
-        : target && target.mode === "managed" && (target.type === "aws_iam_role" || target.type === "aws_iam_user")
-          ? target.address === address
-          : mayBe(resolveToPattern(stack, m.arn).pattern);
-    if (!mine) continue;
+    if (!names(m.arn)) continue;
     const why =
       m.arn === undefined
         ? `it maps principals blastwall cannot read (${m.unreadable}) to Kubernetes groups, which may include this one`
