@@ -11,6 +11,7 @@ export { AGENT_TAG };
 
 /** `module.m["a"].aws_iam_role.r[0]` → `module.m.aws_iam_role.r`. */
 export function withoutInstanceKeys(address: string): string {
+  if (!address.includes("[")) return address;
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, "");
 }
 
