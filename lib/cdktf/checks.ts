@@ -4,7 +4,9 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
+import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
+import { agentsOf, remoteStatesOf } from "../check/peer-stacks";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
@@ -147,9 +149,37 @@ export class BlastwallChecks implements Aspect {
   }
 
   private findingsOf(stack: GuardedStack, json: unknown): Finding[] {
-    const model = buildStack(json, stackFile(stack), stack.node.id);
     const config = this.config();
+    const model = this.withReadStacks(stack, buildStack(json, stackFile(stack), stack.node.id), config);
     return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
+  }
+
+  /**
+   * The stacks this one reads through cdktf cross-stack references (a `cross-stack-reference-input-ID` remote state):
+   * their outputs resolve here, and their agents are agents here, as `blastwall check cdktf.out` judges them. A deploy
+   * role that trusts another stack's agent by reference would pass otherwise. Other stacks are not read: each costs
+   * a synthesis of its own.
+   */
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig): TfStack {
+    const read = new Set((model.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name));
+    if (read.size === 0) return model;
+    const fw = framework();
+    let app: IConstruct;
+    try {
+      app = fw.App.of(stack);
+    } catch {
+      return model; // a stack outside an App (tests): nothing to read
+    }
+    const peers: TfStack[] = [];
+    for (const c of app.node.findAll()) {
+      if (c === stack || !fw.TerraformStack.isStack(c) || !read.has(`cross-stack-reference-input-${c.node.id}`)) continue;
+      const other = c as unknown as GuardedStack;
+      peers.push(buildStack(other.toTerraform(), stackFile(other), other.node.id));
+    }
+    if (peers.length === 0) return model;
+    const remoteOutputs = remoteStatesOf(model, peers);
+    const peerAgents = peers.flatMap((p) => agentsOf(p, config));
+    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
   }
 
   private validateStack(stack: GuardedStack): string[] {

@@ -15,6 +15,7 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
+import { agentsOf, remoteStatesOf } from "./peer-stacks";
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -106,10 +107,24 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
+  const agentsOfStacks = stacks.length > 1 ? stacks.map((s) => ({ of: s, agents: agentsOf(s, opts.config) })) : [];
   for (const plain of stacks) {
+    // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
+    const other = (s: TfStack) => s !== plain && (s.file !== plain.file || s.name !== plain.name);
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
-    const peerStores = stores.filter((x) => x.of !== plain && (x.of.file !== plain.file || x.of.name !== plain.name)).flatMap((x) => x.stores);
-    const stack = peers.length > 0 || peerStores.length > 0 ? { ...plain, ...(peers.length > 0 ? { peerStates: peers } : {}), ...(peerStores.length > 0 ? { peerStores } : {}) } : plain;
+    const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
+    const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);
+    const remoteOutputs = stacks.length > 1 ? remoteStatesOf(plain, stacks.filter(other)) : new Map();
+    const linked = peers.length > 0 || peerStores.length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0;
+    const stack: TfStack = linked
+      ? {
+          ...plain,
+          ...(peers.length > 0 ? { peerStates: peers } : {}),
+          ...(peerStores.length > 0 ? { peerStores } : {}),
+          ...(peerAgents.length > 0 ? { peerAgents } : {}),
+          ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}),
+        }
+      : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
     for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
     let own = applySeverity(r.findings, opts.config.severity ?? {});

@@ -1,5 +1,5 @@
 import type { BlastwallConfig } from "./config-types";
-import type { TfResource, TfStack } from "./terraform/types";
+import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
 import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
@@ -95,9 +95,9 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
  * apply time (`role/agents/${var.n}`, a `data.aws_iam_role`'s ARN) counts when it may be one (fail closed, as for the
  * stack's own principals). Tags and addresses cannot be read for it. Returns the reason, for the report.
  */
-export function outsideAgentSelector(config: BlastwallConfig): (kind: "role" | "user", literal: string) => string | undefined {
+export function outsideAgentSelector(config: BlastwallConfig, peers: readonly PeerAgent[] = []): (kind: "role" | "user", literal: string) => string | undefined {
   const names = config.agents?.names ?? [];
-  return (kind, literal) => {
+  const byConfig = (kind: "role" | "user", literal: string): string | undefined => {
     const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}/(.*)$`).exec(literal);
     const rest = arn ? arn[1] : literal;
     // Path and name: `agents/` + `coder`. A name computed at apply time is one name (IAM names hold no `/`), so a
@@ -113,4 +113,29 @@ export function outsideAgentSelector(config: BlastwallConfig): (kind: "role" | "
     if (hit === undefined) return undefined;
     return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };
+  if (peers.length === 0) return byConfig;
+  return (kind, literal) => byConfig(kind, literal) ?? peerAgentReason(peers, kind, literal);
+}
+
+const afterAccount = (arn: string) => arn.replace(/^arn:[^:]*:iam::[^:]*:/, "");
+
+/**
+ * An agent of another stack checked in the same run that `literal` (an ARN pattern, or a bare name, which names a
+ * principal of this stack's account) may name. IAM names are unique regardless of case, so case is ignored; a part
+ * known only at apply time on either side may be it (fail closed).
+ */
+function peerAgentReason(peers: readonly PeerAgent[], kind: "role" | "user", literal: string): string | undefined {
+  const isArn = literal.startsWith("arn:");
+  const wanted = isArn ? literal.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:") : undefined;
+  for (const p of peers) {
+    if (p.kind !== kind) continue;
+    const theirs = p.arnPattern.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
+    const name = theirs.slice(theirs.lastIndexOf("/") + 1);
+    const hit = wanted !== undefined ? globsIntersect(wanted, theirs) : !literal.includes("/") && globsIntersect(literal.toLowerCase(), name);
+    if (!hit) continue;
+    // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
+    const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : literal) && !/[*?]/.test(wanted !== undefined ? afterAccount(theirs) : name);
+    return `${certain ? "it is" : "it may be"} ${p.address} of stack ${p.stack}, an agent there by ${p.reason}`;
+  }
+  return undefined;
 }

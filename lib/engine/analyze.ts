@@ -30,7 +30,7 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
   const { principals, unresolved } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
-    isOutsideAgent: outsideAgentSelector(config),
+    isOutsideAgent: outsideAgentSelector(config, stack.peerAgents),
     managed: managedPolicyDocument,
   });
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));

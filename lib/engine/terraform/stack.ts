@@ -104,6 +104,16 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     }
   }
 
+  const outputs = new Map<string, unknown>();
+  if (json["output"] !== undefined) {
+    for (const block of blockObjects(file, json["output"], "output")) {
+      for (const [oname, body] of Object.entries(block)) {
+        if (oname === "//") continue;
+        for (const b of bodies(file, body, `output.${oname}`)) outputs.set(oname, b["value"]);
+      }
+    }
+  }
+
   const providers = new Map<string, Obj>();
   if (json["provider"] !== undefined) {
     for (const block of blockObjects(file, json["provider"], "provider")) {
@@ -132,6 +142,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     name: stackName,
     modules,
     providers,
+    ...(outputs.size > 0 ? { outputs } : {}),
   };
 }
 

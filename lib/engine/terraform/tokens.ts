@@ -12,7 +12,7 @@
  *   pattern is the value itself (up to the account id) or only covers it, which matters wherever a wider
  *   pattern would take rights away (a Deny's Resource, an Allow's NotResource).
  */
-import type { TfResource, TfStack } from "./types";
+import type { RemoteState, TfResource, TfStack } from "./types";
 
 export type TemplatePart =
   | { readonly kind: "literal"; readonly text: string }
@@ -426,6 +426,10 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
       case "resource":
       case "data": {
         if (ref.splat || ref.attribute === undefined) return undefined;
+        if (ref.attribute === "outputs" && ctx.stack.remoteOutputs) {
+          const remote = ctx.stack.remoteOutputs.get(ref.address);
+          if (remote) return remoteOutput(ctx, remote, ref.path);
+        }
         const r = ctx.stack.byAddress.get(ref.address);
         if (!r) return undefined;
         return attributeOf(ctx, r, ref.attribute, ref.path);
@@ -436,6 +440,31 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
   } finally {
     ctx.depth--;
     ctx.active.delete(key);
+  }
+}
+
+/**
+ * An output of another stack checked in the same run, read through `data.terraform_remote_state`: the value that
+ * stack gives it. Only a whole string output is known; a step into one (a list, a map) stays unknown.
+ */
+function remoteOutput(ctx: Ctx, remote: RemoteState, path: readonly string[]): string | undefined {
+  if (path.length !== 1) return undefined;
+  const step = path[0];
+  const name = step.startsWith("[") ? quotedKey(step) : step;
+  const out = name === undefined ? undefined : remote.outputs.get(name);
+  if (!out) return undefined;
+  if (!out.exact) ctx.exact = false;
+  return out.pattern;
+}
+
+/** `["name"]` → `name`; undefined for an index or anything else. */
+function quotedKey(step: string): string | undefined {
+  const m = /^\["((?:[^"\\]|\\.)*)"\]$/.exec(step);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return undefined;
   }
 }
 

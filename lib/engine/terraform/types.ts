@@ -62,6 +62,35 @@ export interface TfStack {
    * write there is an overwrite of the same kind as in its own stack, not one of a store it cannot see.
    */
   readonly peerStores?: readonly PeerStore[];
+  /** `output` blocks: name → value as written. */
+  readonly outputs?: ReadonlyMap<string, unknown>;
+  /**
+   * What the other stacks checked in the same run give this one through `data.terraform_remote_state` (a cdktf
+   * cross-stack reference is one), by the data source's address: the stack whose state it reads and its outputs,
+   * each resolved in that stack.
+   */
+  readonly remoteOutputs?: ReadonlyMap<string, RemoteState>;
+  /** The AI agents of the other stacks checked in the same run: where this stack names one, it names an agent. */
+  readonly peerAgents?: readonly PeerAgent[];
+}
+
+export interface RemoteState {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  /** Its string outputs, each as a pattern resolved in that stack (`exact` as in `ResolvedPattern`). */
+  readonly outputs: ReadonlyMap<string, { readonly pattern: string; readonly exact: boolean }>;
+}
+
+export interface PeerAgent {
+  /** The other stack's name (or file). */
+  readonly stack: string;
+  /** Its address there (`aws_iam_role.agent`). */
+  readonly address: string;
+  readonly kind: "role" | "user";
+  /** Its ARN pattern, with the account that stack's provider is pinned to when it is. */
+  readonly arnPattern: string;
+  /** Why it is an agent there (`tag blastwall:agent = "true"`). */
+  readonly reason: string;
 }
 
 export interface PeerStore {

@@ -1,0 +1,65 @@
+/**
+ * A cdktf app of two stacks: the agent (an AgentRole, which passes every check on its own) in one, and in the other a
+ * deploy role with administrator rights whose trust names the agent through a cross-stack reference. The synth-time
+ * gate of the second stack reads the first one's output and agents, as `blastwall check cdktf.out` does.
+ */
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App, Aspects, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { BlastwallChecks } from "../../lib/cdktf";
+import { checkPaths } from "../../lib/check/run-check";
+import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+
+const RUNNER = "arn:aws:iam::111111111111:role/agent-runner";
+
+/** The tagged role has no boundary: that is another finding, in its own stack, and not what these tests are about. */
+const CONFIG = { acknowledgements: [{ ruleId: "agent-role-boundary", principal: "aws_iam_role.helper", reason: "a test of the cross-stack path only" }] };
+
+const SERVICE_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+
+/** `agentRole`: an AgentRole (path /agents/); `tagged`: a plain role with the agent tag; `plain`: no agent at all. */
+function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean } = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), "blastwall-xstack-"));
+  const a = new App({ outdir });
+  const agents = new TerraformStack(a, "agents");
+  new AwsProvider(agents, "aws", { region: "eu-west-1" });
+  const kind = opts.agent ?? "agentRole";
+  const arn =
+    kind === "agentRole"
+      ? new AgentRole(agents, "Coder", { roleName: "coder", assumedBy: [AgentPrincipal.role(RUNNER)] }).role.arn
+      : new IamRole(agents, "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, ...(kind === "tagged" ? { tags: { "blastwall:agent": "true" } } : {}) }).arn;
+  const data = new TerraformStack(a, "data");
+  new AwsProvider(data, "aws", { region: "eu-west-1" });
+  const deployer = new IamRole(data, "deployer", {
+    name: "deployer",
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arn }, Action: "sts:AssumeRole" }] }),
+  });
+  new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+  if (opts.gate !== false) Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
+  return { app: a, outdir };
+}
+
+describe("a trust that names another stack's agent by cross-stack reference", () => {
+  test("fails synth of the stack that holds the trust, naming the agent of the other stack", () => {
+    // An AgentRole is an agent wherever its ARN appears: it lives under /agents/.
+    expect(() => app().app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*role\/agents\/coder[\s\S]*aws_iam_role\.deployer/);
+    // A role tagged as an agent in its own stack is known here by what that stack says of it.
+    expect(() => app({ agent: "tagged" }).app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.helper of stack agents, an agent there by tag blastwall:agent = "true"/);
+  });
+
+  test("passes when the role it names is no agent", () => {
+    expect(() => app({ agent: "plain" }).app.synth()).not.toThrow();
+  });
+
+  test("fails `blastwall check cdktf.out` as well, in the data stack", async () => {
+    const { app: a, outdir } = app({ agent: "tagged", gate: false });
+    a.synth();
+    const report = await checkPaths([outdir], { config: CONFIG });
+    const errors = report.findings.filter((f) => f.severity === "error" && !f.acknowledged);
+    expect(errors.map((f) => [f.ruleId, f.resource, f.file.split(/[\\/]/).slice(-2, -1)[0]])).toEqual([["agent-transitive-destroy", "aws_iam_role.deployer", "data"]]);
+  });
+});

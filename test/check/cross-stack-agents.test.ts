@@ -1,0 +1,108 @@
+/**
+ * Agents across the stacks of one run. A cdktf app keeps the agent in one stack and a deploy role in another, and a
+ * cross-stack reference writes the agent's ARN into the deploy role's trust: the second stack reads the first one's
+ * output through `data.terraform_remote_state`. Judged one by one, neither stack shows the path.
+ */
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { resolveToPattern } from "../../lib/engine/terraform/tokens";
+import type { TfStack } from "../../lib/engine/terraform/types";
+import { AGENT, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+
+const LOCAL = { local: { path: "/app/terraform.agents.tfstate" } };
+const SERVICE_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const OUTPUT = "cross-stack-output-aws_iam_roleagentarn";
+const REF = `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.${OUTPUT}}`;
+
+/** The agents stack as cdktf writes it: the agent role and the output another stack's reference made. */
+function agentsStack(opts: { backend?: Obj; tags?: Obj; output?: string } = {}): Obj {
+  return tf(
+    { "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: opts.tags ?? AGENT } },
+    { terraform: { backend: opts.backend ?? LOCAL }, output: { [OUTPUT]: { value: opts.output ?? "${aws_iam_role.agent.arn}", sensitive: true } } },
+  );
+}
+
+function trusting(principal: string): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
+}
+
+/** The data stack: a deploy role with AdministratorAccess whose trust names `principal`, and the remote state it reads. */
+function dataStack(principal: string, opts: { remote?: Obj } = {}): Obj {
+  return tf(
+    {
+      "data.terraform_remote_state.cross-stack-reference-input-agents": opts.remote ?? { backend: "local", config: LOCAL.local, workspace: "${terraform.workspace}" },
+      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting(principal) },
+      "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    },
+    { terraform: { backend: { local: { path: "/app/terraform.data.tfstate" } } } },
+  );
+}
+
+function run(...stacks: [Obj, string][]) {
+  const models = stacks.map(([json, name]) => buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name));
+  return checkStacks(models, { config: {}, rules: agentRules }).findings.filter((f) => f.severity === "error");
+}
+
+const inData = (fs: ReturnType<typeof run>) => fs.filter((f) => f.file.includes("/data/"));
+
+test("a deploy role that trusts another stack's agent through a cross-stack reference is a path from that agent", () => {
+  const found = inData(run([agentsStack(), "agents"], [dataStack(REF), "data"]));
+  expect(found).toHaveLength(1);
+  const [f] = found;
+  expect(f).toMatchObject({ ruleId: "agent-transitive-destroy", resource: "aws_iam_role.deployer" });
+  expect(f.principal).toMatch(/^outside:arn:aws:iam::.*:role\/coder$/);
+  expect(f.evidence[0].detail).toContain('it is aws_iam_role.agent of stack agents, an agent there by tag blastwall:agent = "true"');
+  expect(f.evidence[1]).toMatchObject({ step: "assume-role", address: "aws_iam_role.deployer" });
+});
+
+test("the same through an S3 backend, named by bucket and key", () => {
+  const s3 = { s3: { bucket: "state", key: "agents.tfstate", region: "eu-west-1" } };
+  const remote = { backend: "s3", config: { bucket: "state", key: "agents.tfstate", region: "eu-west-1" } };
+  expect(inData(run([agentsStack({ backend: s3 }), "agents"], [dataStack(REF, { remote }), "data"]))).toHaveLength(1);
+  // Another key is another state: the reference stays unknown, as when the stack is checked alone.
+  const elsewhere = { backend: "s3", config: { bucket: "state", key: "other.tfstate", region: "eu-west-1" } };
+  expect(inData(run([agentsStack({ backend: s3 }), "agents"], [dataStack(REF, { remote: elsewhere }), "data"]))).toEqual([]);
+});
+
+test("the controls: the data stack checked alone, and an output naming a role that is no agent", () => {
+  expect(run([dataStack(REF), "data"])).toEqual([]);
+  expect(inData(run([agentsStack({ tags: {} }), "agents"], [dataStack(REF), "data"]))).toEqual([]);
+});
+
+test("two stacks sharing one state leave the reference unknown: blastwall cannot tell which one it reads", () => {
+  const twin = tf({ "aws_iam_role.other": { name: "other", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.other.arn}" } } });
+  const models: TfStack[] = [buildStack(agentsStack(), "a.tf.json", "agents"), buildStack(twin, "b.tf.json", "twin"), buildStack(dataStack(REF), "c.tf.json", "data")];
+  const found = checkStacks(models, { config: {}, rules: agentRules }).findings.filter((f) => f.file === "c.tf.json" && f.ruleId === "agent-transitive-destroy");
+  expect(found).toEqual([]);
+});
+
+test("another stack's agent named by its literal ARN, or by name in an attachment, is an agent here too", () => {
+  const byArn = inData(run([agentsStack(), "agents"], [dataStack("arn:aws:iam::111111111111:role/coder"), "data"]));
+  expect(byArn.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
+  const attached = tf(
+    { "aws_iam_role_policy.ops": { role: "coder", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } },
+    { terraform: { backend: { local: { path: "/app/terraform.data.tfstate" } } } },
+  );
+  const byName = inData(run([agentsStack(), "agents"], [attached, "data"]));
+  expect(byName).toMatchObject([{ ruleId: "agent-destroy-right", actions: ["ec2:DeleteVolume"], principal: "outside:role/coder" }]);
+  // A role of another name is not the agent.
+  const other = inData(run([agentsStack(), "agents"], [dataStack("arn:aws:iam::111111111111:role/coder-helper"), "data"]));
+  expect(other).toEqual([]);
+});
+
+test("an output read as outputs[\"name\"] resolves too, and one of a computed value stays inexact", () => {
+  const agents = buildStack(agentsStack(), "a.tf.json", "agents");
+  const stack = buildStack(dataStack(REF), "d.tf.json", "data");
+  const withRemote = (pattern: string, exact: boolean): TfStack => ({
+    ...stack,
+    remoteOutputs: new Map([["data.terraform_remote_state.cross-stack-reference-input-agents", { stack: agents.name!, outputs: new Map([[OUTPUT, { pattern, exact }]]) }]]),
+  });
+  const quoted = `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs["${OUTPUT}"]}`;
+  expect(resolveToPattern(withRemote("arn:aws:iam::*:role/coder", true), quoted)).toMatchObject({ pattern: "arn:aws:iam::*:role/coder", exact: true });
+  expect(resolveToPattern(withRemote("arn:aws:iam::*:role/coder-*", false), REF)).toMatchObject({ pattern: "arn:aws:iam::*:role/coder-*", exact: false });
+  // A step into an output (a list, a map) is not known.
+  expect(resolveToPattern(withRemote("x", true), REF.replace("}", ".a}")).pattern).toBe("*");
+});
