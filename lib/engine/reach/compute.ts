@@ -3,6 +3,8 @@
  * which then runs with the role's rights. Each entry lists the action sets that start such compute: the caller
  * needs `iam:PassRole` on the role and every action of one set.
  */
+import type { Condition } from "../iam/types";
+import { globsIntersect } from "../iam/glob";
 import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES } from "./clusters";
 
@@ -67,6 +69,44 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "batchoperations.s3.amazonaws.com", starts: [["s3:CreateJob"]] },
   { service: "pods.eks.amazonaws.com", starts: [["eks:CreatePodIdentityAssociation"], ["eks:UpdatePodIdentityAssociation"]] },
 ];
+
+/**
+ * Services whose start sets pass the role to the service itself: there `iam:PassedToService` is the service the
+ * role's trust must admit (AWS documents the key so for Lambda, ECS tasks, CloudFormation, CodeBuild, Glue,
+ * SageMaker and Step Functions). EC2 too, for the four actions that put an instance profile on an instance.
+ */
+const PASSED_TO_ITSELF = new Set(["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "cloudformation.amazonaws.com", "codebuild.amazonaws.com", "glue.amazonaws.com", "sagemaker.amazonaws.com", "states.amazonaws.com"]);
+const EC2_INSTANCE_PROFILE = new Set(["ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation"]);
+
+/**
+ * The value of `iam:PassedToService` when a start set passes a role, where it is known; undefined where the role may
+ * be passed through another service (Auto Scaling, EMR and EKS launch instances with an EC2 role) or the value is
+ * not documented: a condition on the key then rules nothing out.
+ */
+export function passedToService(service: string, set: readonly string[]): string | undefined {
+  if (PASSED_TO_ITSELF.has(service)) return service;
+  if (service === "ec2.amazonaws.com" && set.length === 1 && EC2_INSTANCE_PROFILE.has(set[0])) return service;
+  return undefined;
+}
+
+/**
+ * Whether a PassRole Allow with these conditions may pass a role to `service`. Only a plain `StringEquals`,
+ * `StringEqualsIgnoreCase` or `StringLike` on `iam:PassedToService` limits it (the key is in every PassRole request;
+ * an `IfExists` form, a set operator or another key limits nothing here). All on the side of allowing: case is
+ * ignored; a value is compared by the service's name only (`states.eu-west-1.amazonaws.com` and
+ * `lambda.amazonaws.com.cn` are the regional and China forms); a wildcard in an `Equals` value may stand for a value
+ * blastwall could not resolve, and so may a value it left unresolved.
+ */
+export function passRoleAllows(conditions: readonly Condition[], service: string): boolean {
+  const named = `${service.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, "")}.*`;
+  for (const c of conditions) {
+    if (c.key.toLowerCase() !== "iam:passedtoservice") continue;
+    const op = c.operator.toLowerCase();
+    if (op !== "stringequals" && op !== "stringequalsignorecase" && op !== "stringlike") continue;
+    if (!c.values.some((v) => v.includes("${") || globsIntersect(v.toLowerCase(), named))) return false;
+  }
+  return true;
+}
 
 /**
  * Hijack paths (E6): compute or pipelines that already run as a role. The caller needs one of `actions` on the

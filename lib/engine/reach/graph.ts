@@ -10,7 +10,7 @@ import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { providerAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, passRoleAllows, passedToService } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
@@ -483,14 +483,22 @@ export class ReachGraph {
     const passGrants = this.grants(p, "iam:PassRole");
     if (passGrants.length === 0) return;
     const held = (a: string) => this.grants(p, a).length > 0;
-    const startable = PASS_ROLE_SERVICES.map((s) => ({ service: s.service, set: s.starts.find((set) => set.every(held)) })).filter((s) => s.set);
+    const startable = PASS_ROLE_SERVICES.map((s) => ({ service: s.service, sets: s.starts.filter((set) => set.every(held)) })).filter((s) => s.sets.length > 0);
     for (const g of passGrants) {
+      // An `iam:PassedToService` condition leaves the start sets that pass the role where it allows (see passRoleAllows).
+      const conditions = g.statement.conditions;
+      const usable =
+        conditions.length === 0
+          ? startable
+          : startable
+              .map((s) => ({ service: s.service, sets: s.sets.filter((set) => { const to = passedToService(s.service, set); return to === undefined || passRoleAllows(conditions, to); }) }))
+              .filter((s) => s.sets.length > 0);
       for (const r of g.resources) {
         for (const role of this.roles.matching(r)) {
           let passed = false;
-          for (const s of startable) {
+          for (const s of usable) {
             if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
-            const label = `iam:PassRole + ${s.set!.join(", ")}`;
+            const label = `iam:PassRole + ${s.sets[0].join(", ")}`;
             add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
             passed = true;
             break;
@@ -498,7 +506,7 @@ export class ReachGraph {
           if (!passed) this.unmodelledPassRole(p, role, g, add);
         }
         if (this.roles.reachesOutside(r)) {
-          const how = startable.length ? ` and it can start ${startable.map((s) => s.service).join(", ")} compute` : "";
+          const how = usable.length ? ` and it can start ${usable.map((s) => s.service).join(", ")} compute` : "";
           add(this.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`, g.statement.source.address);
         }
       }
