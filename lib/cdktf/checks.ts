@@ -6,7 +6,7 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
-import { agentsOf, remoteStatesOf } from "../check/peer-stacks";
+import { StateIndex, agentsOf } from "../check/peer-stacks";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
@@ -170,14 +170,17 @@ export class BlastwallChecks implements Aspect {
     } catch {
       return model; // a stack outside an App (tests): nothing to read
     }
+    // cdktf names the source after the other stack's construct path (`prod/agents` gives `...-prod--agents`).
+    const plainName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "");
+    const names = new Set([...read].map(plainName));
     const peers: TfStack[] = [];
     for (const c of app.node.findAll()) {
-      if (c === stack || !fw.TerraformStack.isStack(c) || !read.has(`cross-stack-reference-input-${c.node.id}`)) continue;
+      if (c === stack || !fw.TerraformStack.isStack(c) || !names.has(plainName(`cross-stack-reference-input-${c.node.path}`))) continue;
       const other = c as unknown as GuardedStack;
       peers.push(buildStack(other.toTerraform(), stackFile(other), other.node.id));
     }
     if (peers.length === 0) return model;
-    const remoteOutputs = remoteStatesOf(model, peers);
+    const remoteOutputs = new StateIndex([model, ...peers]).remoteStatesOf(model);
     const peerAgents = peers.flatMap((p) => agentsOf(p, config));
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
   }

@@ -11,7 +11,7 @@ import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types"
 import { buildAnalysis } from "../engine/analyze";
 import { isObject } from "../engine/json";
 import { providerAccount } from "../engine/terraform/providers";
-import { resolveToPattern } from "../engine/terraform/tokens";
+import { hasInterpolation, resolveToPattern, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
 const STATE_KEYS = [
@@ -22,61 +22,144 @@ const STATE_KEYS = [
   "prefix",
   "organization",
   "workspaces",
+  "hostname",
   "storage_account_name",
   "container_name",
   "resource_group_name",
-  "hostname",
   "address",
   "conn_str",
   "schema_name",
 ];
+
+/** What a backend assumes when a locating setting is left out, so that leaving it out and writing it match. */
+const DEFAULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  s3: { workspace_key_prefix: "env:" },
+  remote: { hostname: "app.terraform.io" },
+};
 
 /** How a stack is named in a message: its name (the cdktf stack), else its file. */
 export function stackLabel(stack: TfStack): string {
   return stack.name ?? stack.file;
 }
 
-/**
- * The `data.terraform_remote_state` sources of `stack` that read the state of exactly one of `peers`, with that
- * stack's outputs. A source whose settings match no checked stack, or two of them, reads a state blastwall cannot
- * tell: its outputs stay unknown, as before.
- */
-export function remoteStatesOf(stack: TfStack, peers: readonly TfStack[]): Map<string, RemoteState> {
-  const out = new Map<string, RemoteState>();
-  for (const r of stack.byType.get("terraform_remote_state") ?? []) {
-    if (r.mode !== "data") continue;
-    const type = r.values["backend"];
-    const config = r.values["config"];
-    if (typeof type !== "string" || !isObject(config)) continue;
-    const matching = peers.filter((p) => p !== stack && p.backend?.type === type && sameState(p.backend.config, config));
-    if (matching.length !== 1) continue;
-    out.set(r.address, { stack: stackLabel(matching[0]), outputs: outputsOf(matching[0]) });
-  }
-  return out;
-}
-
-/** Two backend configurations name one state when every setting that locates it is the same in both. */
-function sameState(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  let shared = 0;
+/** The state a backend (or a remote state's settings) names, as one key; undefined when nothing locates it. */
+function stateKey(type: string, config: Readonly<Record<string, unknown>>, read: (v: unknown) => unknown): string | undefined {
+  // A `cloud` block is read back as a `remote` backend (cdktf writes its cross-stack references so).
+  const t = type === "cloud" ? "remote" : type;
+  const parts: string[] = [];
   for (const k of STATE_KEYS) {
-    const x = a[k];
-    const y = b[k];
-    if (x === undefined && y === undefined) continue;
-    if (x === undefined || y === undefined || JSON.stringify(x) !== JSON.stringify(y)) return false;
-    shared++;
+    const v = config[k] === undefined ? DEFAULTS[t]?.[k] : read(config[k]);
+    if (v !== undefined) parts.push(`${k}=${JSON.stringify(v)}`);
   }
-  return shared > 0;
+  return parts.length > (DEFAULTS[t] ? Object.keys(DEFAULTS[t]).length : 0) ? `${t}|${parts.join("|")}` : undefined;
 }
 
-/** A stack's string outputs, resolved in that stack (a list or map output stays unknown to the reader). */
-function outputsOf(stack: TfStack): Map<string, { pattern: string; exact: boolean }> {
-  const out = new Map<string, { pattern: string; exact: boolean }>();
-  for (const [name, value] of stack.outputs ?? []) {
-    if (typeof value !== "string") continue;
-    const r = resolveToPattern(stack, value);
-    out.set(name, { pattern: r.pattern, exact: r.exact });
+/** The stacks of a run by the state their backend holds: one entry per state, every reading of it. */
+export class StateIndex {
+  private readonly byKey = new Map<string, TfStack[]>();
+  private readonly resolved = new Map<TfStack, TfStack>();
+
+  constructor(stacks: readonly TfStack[]) {
+    for (const s of stacks) {
+      if (!s.backend) continue;
+      const key = stateKey(s.backend.type, s.backend.config, (v) => v);
+      if (key === undefined) continue;
+      const list = this.byKey.get(key);
+      if (list) list.push(s);
+      else this.byKey.set(key, [s]);
+    }
   }
-  return out;
+
+  /**
+   * The remote states of `stack` that read the state of one other stack of the run, each with that stack's outputs.
+   * A source that matches no checked stack, or two different ones, reads a state blastwall cannot tell: its outputs
+   * stay unknown. The two readings of one folder (Terraform's and OpenTofu's) are one stack: an output they both
+   * give alike is known, one they give differently is not.
+   */
+  remoteStatesOf(stack: TfStack): Map<string, RemoteState> {
+    const out = new Map<string, RemoteState>();
+    for (const r of stack.byType.get("terraform_remote_state") ?? []) {
+      if (r.mode !== "data") continue;
+      const type = r.values["backend"];
+      const config = r.values["config"];
+      if (typeof type !== "string" || !isObject(config)) continue;
+      const key = stateKey(type, config, (v) => (typeof v === "string" && hasInterpolation(v) ? exactValue(stack, v) : v));
+      const readings = (key === undefined ? [] : (this.byKey.get(key) ?? [])).filter((p) => !sameStack(p, stack));
+      if (readings.length === 0 || readings.some((p) => !sameStack(p, readings[0]))) continue;
+      out.set(r.address, this.remoteState(readings));
+    }
+    return out;
+  }
+
+  /** The stack as its remote states resolve it: an output it passes on from a third stack is known too. */
+  linked(stack: TfStack): TfStack {
+    let s = this.resolved.get(stack);
+    if (!s) {
+      // Set before resolving, so a cycle of stacks reading each other ends with what is known so far.
+      this.resolved.set(stack, stack);
+      const remoteOutputs = this.remoteStatesOf(stack);
+      s = remoteOutputs.size > 0 ? { ...stack, remoteOutputs } : stack;
+      this.resolved.set(stack, s);
+    }
+    return s;
+  }
+
+  private remoteState(readings: readonly TfStack[]): RemoteState {
+    const memo = new Map<string, { pattern: string; exact: boolean } | undefined>();
+    return {
+      stack: stackLabel(readings[0]),
+      output: (steps) => {
+        const id = steps.join("\u0000");
+        if (memo.has(id)) return memo.get(id);
+        memo.set(id, undefined); // a reference back to itself, through other stacks, is unknown
+        let out: { pattern: string; exact: boolean } | undefined;
+        for (const plain of readings) {
+          const one = outputAt(this.linked(plain), steps);
+          if (!one || (out && (one.pattern !== out.pattern || one.exact !== out.exact))) {
+            out = undefined;
+            break;
+          }
+          out = one;
+        }
+        memo.set(id, out);
+        return out;
+      },
+    };
+  }
+}
+
+/** Two readings of one folder, or the same stack. */
+function sameStack(a: TfStack, b: TfStack): boolean {
+  return a === b || (a.file === b.file && a.name === b.name);
+}
+
+function exactValue(stack: TfStack, v: string): string | undefined {
+  const r = resolveToPattern(stack, v);
+  return r.exact ? r.pattern : undefined;
+}
+
+/** An output of `stack` (and steps into it) as a pattern resolved there. */
+function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; exact: boolean } | undefined {
+  const outputs = stack.outputs;
+  if (!outputs) return undefined;
+  const [first, ...rest] = steps;
+  const name = stepName(first);
+  if (!outputs.has(name)) return undefined;
+  const value = walk(outputs.get(name), rest);
+  if (typeof value !== "string") return undefined;
+  const r = resolveToPattern(stack, value);
+  return { pattern: r.pattern, exact: r.exact };
+}
+
+/** The key a traversal step names: `name`, or `["name"]`. */
+function stepName(step: string): string {
+  if (!step.startsWith("[")) return step;
+  try {
+    const k = JSON.parse(step.slice(1, -1)) as unknown;
+    return typeof k === "string" ? k : step;
+  } catch {
+    return step;
+  }
 }
 
 /** The roles and users `stack` makes that are AI agents, as another stack may name them. */

@@ -15,7 +15,7 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
-import { agentsOf, remoteStatesOf } from "./peer-stacks";
+import { StateIndex, agentsOf } from "./peer-stacks";
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -107,14 +107,15 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
-  const agentsOfStacks = stacks.length > 1 ? stacks.map((s) => ({ of: s, agents: agentsOf(s, opts.config) })) : [];
+  const byState = stacks.length > 1 ? new StateIndex(stacks) : undefined;
+  const agentsOfStacks = byState ? stacks.map((s) => ({ of: s, agents: agentsOf(byState.linked(s), opts.config) })) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
     const other = (s: TfStack) => s !== plain && (s.file !== plain.file || s.name !== plain.name);
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
     const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
     const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);
-    const remoteOutputs = stacks.length > 1 ? remoteStatesOf(plain, stacks.filter(other)) : new Map();
+    const remoteOutputs = byState ? byState.remoteStatesOf(plain) : new Map();
     const linked = peers.length > 0 || peerStores.length > 0 || peerAgents.length > 0 || remoteOutputs.size > 0;
     const stack: TfStack = linked
       ? {

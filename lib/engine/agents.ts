@@ -95,7 +95,11 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
  * apply time (`role/agents/${var.n}`, a `data.aws_iam_role`'s ARN) counts when it may be one (fail closed, as for the
  * stack's own principals). Tags and addresses cannot be read for it. Returns the reason, for the report.
  */
-export function outsideAgentSelector(config: BlastwallConfig, peers: readonly PeerAgent[] = []): (kind: "role" | "user", literal: string) => string | undefined {
+export function outsideAgentSelector(
+  config: BlastwallConfig,
+  peers: readonly PeerAgent[] = [],
+  account?: string,
+): (kind: "role" | "user", literal: string) => string | undefined {
   const names = config.agents?.names ?? [];
   const byConfig = (kind: "role" | "user", literal: string): string | undefined => {
     const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}/(.*)$`).exec(literal);
@@ -114,28 +118,59 @@ export function outsideAgentSelector(config: BlastwallConfig, peers: readonly Pe
     return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };
   if (peers.length === 0) return byConfig;
-  return (kind, literal) => byConfig(kind, literal) ?? peerAgentReason(peers, kind, literal);
+  const peer = peerMatcher(peers, account);
+  return (kind, literal) => byConfig(kind, literal) ?? peer(kind, literal);
 }
 
+/** Lower case, any partition: how the stacks' ARN patterns compare. */
+const normaliseArn = (arn: string) => arn.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
 const afterAccount = (arn: string) => arn.replace(/^arn:[^:]*:iam::[^:]*:/, "");
 
+interface PreparedPeer {
+  readonly peer: PeerAgent;
+  readonly pattern: string;
+  /** The name, after the last `/`, lower case. */
+  readonly name: string;
+  /** The account its stack is pinned to, when it is. */
+  readonly account?: string;
+}
+
 /**
- * An agent of another stack checked in the same run that `literal` (an ARN pattern, or a bare name, which names a
- * principal of this stack's account) may name. IAM names are unique regardless of case, so case is ignored; a part
- * known only at apply time on either side may be it (fail closed).
+ * Which agent of another stack checked in the same run `literal` (an ARN pattern, or a bare name, which names a
+ * principal of this stack's account, `account` when pinned) may name, and why. IAM names are unique regardless of
+ * case, so case is ignored; a part known only at apply time on either side may be it (fail closed). An agent whose
+ * name is unknown altogether (a variable) is matched only by the very pattern a reference to it resolves to: read
+ * as "any name", it would make every role another stack names an agent. Indexed by name: a run of many stacks has
+ * many agents and many mentions.
  */
-function peerAgentReason(peers: readonly PeerAgent[], kind: "role" | "user", literal: string): string | undefined {
-  const isArn = literal.startsWith("arn:");
-  const wanted = isArn ? literal.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:") : undefined;
-  for (const p of peers) {
-    if (p.kind !== kind) continue;
-    const theirs = p.arnPattern.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
-    const name = theirs.slice(theirs.lastIndexOf("/") + 1);
-    const hit = wanted !== undefined ? globsIntersect(wanted, theirs) : !literal.includes("/") && globsIntersect(literal.toLowerCase(), name);
-    if (!hit) continue;
-    // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
-    const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : literal) && !/[*?]/.test(wanted !== undefined ? afterAccount(theirs) : name);
-    return `${certain ? "it is" : "it may be"} ${p.address} of stack ${p.stack}, an agent there by ${p.reason}`;
+function peerMatcher(peers: readonly PeerAgent[], account: string | undefined): (kind: "role" | "user", literal: string) => string | undefined {
+  const byName = new Map<string, PreparedPeer[]>();
+  const wild: PreparedPeer[] = [];
+  for (const peer of peers) {
+    const pattern = normaliseArn(peer.arnPattern);
+    const x: PreparedPeer = { peer, pattern, name: pattern.slice(pattern.lastIndexOf("/") + 1), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1] };
+    if (/[*?]/.test(x.name)) wild.push(x);
+    else {
+      const key = `${peer.kind}:${x.name}`;
+      const list = byName.get(key);
+      if (list) list.push(x);
+      else byName.set(key, [x]);
+    }
   }
-  return undefined;
+  const all = [...[...byName.values()].flat(), ...wild];
+  return (kind, literal) => {
+    const wanted = literal.startsWith("arn:") ? normaliseArn(literal) : undefined;
+    if (wanted === undefined && literal.includes("/")) return undefined;
+    const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
+    const candidates = /[*?]/.test(name) ? all : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
+    for (const x of candidates) {
+      if (x.peer.kind !== kind) continue;
+      if (x.name === "*" && wanted !== x.pattern) continue;
+      if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || (account !== undefined && x.account !== undefined && x.account !== account)) continue;
+      // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
+      const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
+      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, an agent there by ${x.peer.reason}`;
+    }
+    return undefined;
+  };
 }

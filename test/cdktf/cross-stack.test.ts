@@ -7,6 +7,7 @@ import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App, Aspects, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -22,10 +23,11 @@ const CONFIG = { acknowledgements: [{ ruleId: "agent-role-boundary", principal: 
 const SERVICE_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** `agentRole`: an AgentRole (path /agents/); `tagged`: a plain role with the agent tag; `plain`: no agent at all. */
-function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean } = {}) {
+function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean; nested?: boolean } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), "blastwall-xstack-"));
   const a = new App({ outdir });
-  const agents = new TerraformStack(a, "agents");
+  // Stacks grouped under a construct: cdktf names the reference after the construct path (`prod/agents`).
+  const agents = new TerraformStack(opts.nested ? new Construct(a, "prod") : a, "agents");
   new AwsProvider(agents, "aws", { region: "eu-west-1" });
   const kind = opts.agent ?? "agentRole";
   const arn =
@@ -49,6 +51,10 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     expect(() => app().app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*role\/agents\/coder[\s\S]*aws_iam_role\.deployer/);
     // A role tagged as an agent in its own stack is known here by what that stack says of it.
     expect(() => app({ agent: "tagged" }).app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.helper of stack agents, an agent there by tag blastwall:agent = "true"/);
+  });
+
+  test("finds the stack it reads when the stacks sit under a construct", () => {
+    expect(() => app({ agent: "tagged", nested: true }).app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.helper of stack agents/);
   });
 
   test("passes when the role it names is no agent", () => {

@@ -5,6 +5,7 @@
  */
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
+import { StateIndex } from "../../lib/check/peer-stacks";
 import { agentRules } from "../../lib/rules";
 import { resolveToPattern } from "../../lib/engine/terraform/tokens";
 import type { TfStack } from "../../lib/engine/terraform/types";
@@ -93,16 +94,103 @@ test("another stack's agent named by its literal ARN, or by name in an attachmen
   expect(other).toEqual([]);
 });
 
-test("an output read as outputs[\"name\"] resolves too, and one of a computed value stays inexact", () => {
-  const agents = buildStack(agentsStack(), "a.tf.json", "agents");
-  const stack = buildStack(dataStack(REF), "d.tf.json", "data");
-  const withRemote = (pattern: string, exact: boolean): TfStack => ({
-    ...stack,
-    remoteOutputs: new Map([["data.terraform_remote_state.cross-stack-reference-input-agents", { stack: agents.name!, outputs: new Map([[OUTPUT, { pattern, exact }]]) }]]),
+test("an output read as outputs[\"name\"] resolves too, one of a computed name stays inexact, and a step follows a map output", () => {
+  const agents = tf(
+    {
+      "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT },
+      "aws_iam_role.temp": { name_prefix: "temp-", assume_role_policy: SERVICE_TRUST },
+    },
+    {
+      terraform: { backend: LOCAL },
+      output: { [OUTPUT]: { value: "${aws_iam_role.agent.arn}" }, temp: { value: "${aws_iam_role.temp.arn}" }, roles: { value: { coder: "${aws_iam_role.agent.arn}" } } },
+    },
+  );
+  const index = new StateIndex([buildStack(agents, "a.tf.json", "agents"), buildStack(dataStack(REF), "d.tf.json", "data")]);
+  const data = index.linked(buildStack(dataStack(REF), "d.tf.json", "data"));
+  const at = (expr: string) => resolveToPattern(data, `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs${expr}}`);
+  expect(at(`["${OUTPUT}"]`)).toMatchObject({ pattern: "arn:aws:iam::*:role/coder", exact: true });
+  expect(at(".temp")).toMatchObject({ pattern: "arn:aws:iam::*:role/temp-*", exact: false });
+  expect(at(".roles.coder")).toMatchObject({ pattern: "arn:aws:iam::*:role/coder", exact: true });
+  // A step into a string output, or an output the stack does not have, is not known.
+  expect(at(`.${OUTPUT}.a`).pattern).toBe("*");
+  expect(at(".missing").pattern).toBe("*");
+});
+
+describe("red-team round 30", () => {
+  const NAME_OUTPUT = "cross-stack-output-aws_iam_roleagentname";
+  const withNameOutput = () => {
+    const json = agentsStack() as { output: Record<string, unknown> };
+    json.output[NAME_OUTPUT] = { value: "${aws_iam_role.agent.name}", sensitive: true };
+    return json as unknown as Obj;
+  };
+
+  test("a policy attached to another stack's agent by a cross-stack reference to its name is the agent's right", () => {
+    const data = tf(
+      {
+        "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: LOCAL.local },
+        "aws_iam_role_policy.ops": {
+          role: `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.${NAME_OUTPUT}}`,
+          policy: policy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }),
+        },
+      },
+      { terraform: { backend: { local: { path: "/app/terraform.data.tfstate" } } } },
+    );
+    expect(inData(run([withNameOutput(), "agents"], [data, "data"]))).toMatchObject([{ ruleId: "agent-destroy-right", actions: ["rds:DeleteDBInstance"] }]);
   });
-  const quoted = `\${data.terraform_remote_state.cross-stack-reference-input-agents.outputs["${OUTPUT}"]}`;
-  expect(resolveToPattern(withRemote("arn:aws:iam::*:role/coder", true), quoted)).toMatchObject({ pattern: "arn:aws:iam::*:role/coder", exact: true });
-  expect(resolveToPattern(withRemote("arn:aws:iam::*:role/coder-*", false), REF)).toMatchObject({ pattern: "arn:aws:iam::*:role/coder-*", exact: false });
-  // A step into an output (a list, a map) is not known.
-  expect(resolveToPattern(withRemote("x", true), REF.replace("}", ".a}")).pattern).toBe("*");
+
+  test("a Terraform Cloud workspace is read back through the remote backend", () => {
+    const cloud = { organization: "acme", workspaces: { name: "agents" } };
+    const agents = agentsStack() as { terraform: Obj };
+    agents.terraform = { cloud };
+    const remote = { backend: "remote", config: { organization: "acme", workspaces: { name: "agents" } } };
+    expect(inData(run([agents as unknown as Obj, "agents"], [dataStack(REF, { remote }), "data"]))).toHaveLength(1);
+  });
+
+  test("settings written differently but naming the same state match: a variable, a default written out, a counted source", () => {
+    const s3 = { s3: { bucket: "state", key: "agents.tfstate" } };
+    const byVar = tf(
+      {
+        "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "s3", config: { bucket: "${var.bucket}", key: "agents.tfstate", workspace_key_prefix: "env:" } },
+        "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting(REF) },
+        "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      },
+      { variable: { bucket: { default: "state" } } },
+    );
+    expect(inData(run([agentsStack({ backend: s3 }), "agents"], [byVar, "data"]))).toHaveLength(1);
+    const counted = dataStack(REF.replace("agents.outputs", "agents[0].outputs"), { remote: { backend: "local", config: LOCAL.local, count: 1 } });
+    expect(inData(run([agentsStack(), "agents"], [counted, "data"]))).toHaveLength(1);
+  });
+
+  test("the two readings of one folder (Terraform's and OpenTofu's) are one stack, not two that share a state", () => {
+    const a = buildStack(agentsStack(), "agents", "agents");
+    const models = [{ ...a, reading: "as Terraform reads this folder" }, { ...buildStack(agentsStack(), "agents", "agents"), reading: "as OpenTofu reads this folder" }, buildStack(dataStack(REF), "data", "data")];
+    const found = checkStacks(models, { config: {}, rules: agentRules }).findings.filter((f) => f.file === "data" && f.severity === "error");
+    expect(found.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
+  });
+
+  test("an ARN passed on by a middle stack resolves through it", () => {
+    const middle = tf(
+      { "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: LOCAL.local } },
+      { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } }, output: { agent: { value: REF } } },
+    );
+    const remote = { backend: "local", config: { path: "/app/terraform.middle.tfstate" } };
+    const data = dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote });
+    expect(inData(run([agentsStack(), "agents"], [middle, "middle"], [data, "data"]))).toHaveLength(1);
+  });
+
+  test("an agent whose name is unknown makes no other stack's role an agent; a reference to it still does", () => {
+    const unnamed = tf(
+      { "aws_iam_role.agent": { name: "${var.name}", assume_role_policy: SERVICE_TRUST, tags: AGENT } },
+      { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.agent.arn}" } } },
+    );
+    expect(inData(run([unnamed, "agents"], [dataStack("arn:aws:iam::222222222222:role/break-glass"), "data"]))).toEqual([]);
+    expect(inData(run([unnamed, "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
+  });
+
+  test("a bare name in a stack pinned to another account than the agent's stack is not that agent", () => {
+    const pinned = (account: string, json: Obj) => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+    const attached = tf({ "aws_iam_role_policy.ops": { role: "coder", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } });
+    expect(inData(run([pinned("111111111111", agentsStack()), "agents"], [pinned("222222222222", attached), "data"]))).toEqual([]);
+    expect(inData(run([pinned("111111111111", agentsStack()), "agents"], [pinned("111111111111", attached), "data"]))).toHaveLength(1);
+  });
 });

@@ -22,7 +22,7 @@ import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { providerAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
-import { hasInterpolation, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
+import { hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
 import { OutsideMentions, type OutsideAgent, type OutsideKind } from "./outsiders";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
@@ -817,6 +817,13 @@ class Collector {
           const name = t.address.slice(t.kind === "var" ? 4 : 6);
           if (!map.has(name) || t.attribute !== undefined) return { kind: "unresolved", shown: shownOriginal() };
           v = map.get(name);
+          continue;
+        }
+        if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
+          // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there.
+          const r = resolveToPattern(this.stack, v);
+          if (!r.exact) return { kind: "unresolved", shown: shownOriginal() };
+          v = r.pattern;
           continue;
         }
         if (t.kind === "resource" || t.kind === "data") {

@@ -427,7 +427,7 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
       case "data": {
         if (ref.splat || ref.attribute === undefined) return undefined;
         if (ref.attribute === "outputs" && ctx.stack.remoteOutputs) {
-          const remote = ctx.stack.remoteOutputs.get(ref.address);
+          const remote = remoteStateAt(ctx.stack, ref.address);
           if (remote) return remoteOutput(ctx, remote, ref.path);
         }
         const r = ctx.stack.byAddress.get(ref.address);
@@ -443,33 +443,27 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
   }
 }
 
+/** The other stack a `data.terraform_remote_state` address reads (`[0]` of a counted one reads the same state). */
+export function remoteStateAt(stack: TfStack, address: string): RemoteState | undefined {
+  const states = stack.remoteOutputs;
+  if (!states) return undefined;
+  return states.get(address) ?? (address.endsWith("]") ? states.get(address.slice(0, address.lastIndexOf("["))) : undefined);
+}
+
 /**
  * An output of another stack checked in the same run, read through `data.terraform_remote_state`: the value that
- * stack gives it. Only a whole string output is known; a step into one (a list, a map) stays unknown.
+ * stack gives it (a step into a list or map output follows it there). Undefined when it is no string blastwall knows.
  */
 function remoteOutput(ctx: Ctx, remote: RemoteState, path: readonly string[]): string | undefined {
-  if (path.length !== 1) return undefined;
-  const step = path[0];
-  const name = step.startsWith("[") ? quotedKey(step) : step;
-  const out = name === undefined ? undefined : remote.outputs.get(name);
+  if (path.length === 0) return undefined;
+  const out = remote.output(path);
   if (!out) return undefined;
   if (!out.exact) ctx.exact = false;
   return out.pattern;
 }
 
-/** `["name"]` → `name`; undefined for an index or anything else. */
-function quotedKey(step: string): string | undefined {
-  const m = /^\["((?:[^"\\]|\\.)*)"\]$/.exec(step);
-  if (!m) return undefined;
-  try {
-    return JSON.parse(`"${m[1]}"`) as string;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Follows `tags.Name`, `[0]`, `["k"]` through plain JSON values. */
-function walk(v: unknown, steps: readonly string[]): unknown {
+export function walk(v: unknown, steps: readonly string[]): unknown {
   let cur = v;
   for (const st of steps) {
     if (cur === undefined || cur === null) return undefined;

@@ -77,8 +77,11 @@ export interface TfStack {
 export interface RemoteState {
   /** The other stack's name (or file). */
   readonly stack: string;
-  /** Its string outputs, each as a pattern resolved in that stack (`exact` as in `ResolvedPattern`). */
-  readonly outputs: ReadonlyMap<string, { readonly pattern: string; readonly exact: boolean }>;
+  /**
+   * The value at `steps` (the output's name, then any steps into it: `arn`, `[0]`, `["k"]`) as a pattern resolved in
+   * that stack (`exact` as in `ResolvedPattern`); undefined when it is not a string blastwall can resolve.
+   */
+  output(steps: readonly string[]): { readonly pattern: string; readonly exact: boolean } | undefined;
 }
 
 export interface PeerAgent {
@@ -92,6 +95,7 @@ export interface PeerAgent {
   /** Why it is an agent there (`tag blastwall:agent = "true"`). */
   readonly reason: string;
 }
+
 
 export interface PeerStore {
   /** The other stack's name (or file). */
