@@ -7,7 +7,15 @@ const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
 // printed line starts with anything but the renderer's fixed prefixes (a GitHub `::` command cannot be forged).
 const field = (name: string, value: string) => `  ${(name + ":").padEnd(LABEL)} ${value}`;
-const actions = (list: readonly string[]) => listActions(list.map(d));
+/**
+ * `*` among a finding's actions stands for principals on the way whose rights blastwall cannot see: counted as every
+ * right, and said so rather than counted as one more action.
+ */
+const actions = (list: readonly string[]) => {
+  if (!list.includes("*")) return listActions(list.map(d));
+  const named = list.filter((a) => a !== "*").map(d);
+  return `every action (it reaches principals whose rights blastwall cannot see)${named.length > 0 ? `, among them ${listActions(named)}` : ""}`;
+};
 
 /** One finding as the text report prints it: what, reaches, where, file, path, fix. */
 export function renderFinding(f: Finding, why?: string): string {

@@ -151,3 +151,11 @@ describe("the construct path of what to edit", () => {
     expect(JSON.parse(renderJson(r)).findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right").resourceConstructPath).toBe("app/ops");
   });
 });
+
+test("a finding whose actions hold `*` says every action is reached, and names the known ones apart", () => {
+  const f = { ruleId: "agent-transitive-destroy", severity: "error" as const, principal: "aws_iam_role.agent", resource: "aws_iam_role.deployer", actions: ["ec2:DeleteVolume", "*"], evidence: [], message: "m", fix: "x", file: "f.json" };
+  const line = renderFinding(f).split("\n").find((l) => l.startsWith("  reaches:"))!;
+  expect(line).toBe("  reaches:   every action (it reaches principals whose rights blastwall cannot see), among them ec2:DeleteVolume");
+  expect(renderFinding({ ...f, actions: ["*"] })).toContain("reaches:   every action (it reaches principals whose rights blastwall cannot see)\n");
+  expect(renderFinding({ ...f, actions: ["ec2:DeleteVolume"] })).toContain("reaches:   ec2:DeleteVolume\n");
+});
