@@ -161,8 +161,8 @@ export class BlastwallChecks implements Aspect {
    * a synthesis of its own.
    */
   private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig): TfStack {
-    const read = new Set((model.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name));
-    if (read.size === 0) return model;
+    const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
+    if (sourcesOf(model).length === 0) return model;
     const fw = framework();
     let app: IConstruct;
     try {
@@ -172,16 +172,26 @@ export class BlastwallChecks implements Aspect {
     }
     // cdktf names the source after the other stack's construct path (`prod/agents` gives `...-prod--agents`).
     const plainName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "");
-    const names = new Set([...read].map(plainName));
-    const peers: TfStack[] = [];
+    const byName = new Map<string, GuardedStack>();
     for (const c of app.node.findAll()) {
-      if (c === stack || !fw.TerraformStack.isStack(c) || !names.has(plainName(`cross-stack-reference-input-${c.node.path}`))) continue;
-      const other = c as unknown as GuardedStack;
-      peers.push(buildStack(other.toTerraform(), stackFile(other), other.node.id));
+      if (c !== stack && fw.TerraformStack.isStack(c)) byName.set(plainName(`cross-stack-reference-input-${c.node.path}`), c as unknown as GuardedStack);
+    }
+    // The stacks it reads, and those they read in turn: an ARN one stack passes on from another resolves too.
+    const peers: TfStack[] = [];
+    const loaded = new Set<GuardedStack>();
+    const queue = [...sourcesOf(model)];
+    while (queue.length > 0) {
+      const other = byName.get(plainName(queue.shift()!));
+      if (!other || loaded.has(other)) continue;
+      loaded.add(other);
+      const m = buildStack(other.toTerraform(), stackFile(other), other.node.id);
+      peers.push(m);
+      queue.push(...sourcesOf(m));
     }
     if (peers.length === 0) return model;
-    const remoteOutputs = new StateIndex([model, ...peers]).remoteStatesOf(model);
-    const peerAgents = peers.flatMap((p) => agentsOf(p, config));
+    const index = new StateIndex([model, ...peers]);
+    const remoteOutputs = index.remoteStatesOf(model);
+    const peerAgents = peers.flatMap((p) => agentsOf(index.linked(p), config));
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
   }
 

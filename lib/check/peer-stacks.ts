@@ -6,11 +6,13 @@
  * a deploy role would pass unseen. Checked together, the reference resolves to the agent's ARN, and the agents of
  * every stack count as agents wherever another stack names them (by ARN or by name).
  */
+import { statSync } from "fs";
+import { dirname, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
 import { buildAnalysis } from "../engine/analyze";
 import { isObject } from "../engine/json";
-import { providerAccount } from "../engine/terraform/providers";
+import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, resolveToPattern, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
@@ -37,18 +39,27 @@ const DEFAULTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   remote: { hostname: "app.terraform.io" },
 };
 
+/** Stacks a value may pass through, one to the next, before blastwall stops following it (it is then unknown). */
+const MAX_CHAIN = 100;
+
 /** How a stack is named in a message: its name (the cdktf stack), else its file. */
 export function stackLabel(stack: TfStack): string {
   return stack.name ?? stack.file;
 }
 
-/** The state a backend (or a remote state's settings) names, as one key; undefined when nothing locates it. */
-function stateKey(type: string, config: Readonly<Record<string, unknown>>, read: (v: unknown) => unknown): string | undefined {
+/**
+ * The state a backend (or a remote state's settings) names, as one key; undefined when nothing locates it. `dir` is
+ * the folder a relative local path is relative to.
+ */
+function stateKey(type: string, config: Readonly<Record<string, unknown>>, read: (v: unknown) => unknown, dir: string): string | undefined {
   // A `cloud` block is read back as a `remote` backend (cdktf writes its cross-stack references so).
   const t = type === "cloud" ? "remote" : type;
   const parts: string[] = [];
   for (const k of STATE_KEYS) {
-    const v = config[k] === undefined ? DEFAULTS[t]?.[k] : read(config[k]);
+    let v = config[k] === undefined ? DEFAULTS[t]?.[k] : read(config[k]);
+    // HCL writes a nested block (`workspaces { name = ... }`) as a list of one object; a remote state's map is not.
+    if (Array.isArray(v) && v.length === 1 && isObject(v[0])) v = v[0];
+    if (t === "local" && k === "path" && typeof v === "string") v = resolve(dir, v);
     if (v !== undefined) parts.push(`${k}=${JSON.stringify(v)}`);
   }
   return parts.length > (DEFAULTS[t] ? Object.keys(DEFAULTS[t]).length : 0) ? `${t}|${parts.join("|")}` : undefined;
@@ -58,11 +69,13 @@ function stateKey(type: string, config: Readonly<Record<string, unknown>>, read:
 export class StateIndex {
   private readonly byKey = new Map<string, TfStack[]>();
   private readonly resolved = new Map<TfStack, TfStack>();
+  private depth = 0;
 
   constructor(stacks: readonly TfStack[]) {
     for (const s of stacks) {
-      if (!s.backend) continue;
-      const key = stateKey(s.backend.type, s.backend.config, (v) => v);
+      // No backend: Terraform keeps the state in terraform.tfstate beside the configuration.
+      const backend = s.backend ?? { type: "local", config: { path: "terraform.tfstate" } };
+      const key = stateKey(backend.type, backend.config, (v) => v, folderOf(s));
       if (key === undefined) continue;
       const list = this.byKey.get(key);
       if (list) list.push(s);
@@ -83,7 +96,7 @@ export class StateIndex {
       const type = r.values["backend"];
       const config = r.values["config"];
       if (typeof type !== "string" || !isObject(config)) continue;
-      const key = stateKey(type, config, (v) => (typeof v === "string" && hasInterpolation(v) ? exactValue(stack, v) : v));
+      const key = stateKey(type, config, (v) => (typeof v === "string" && hasInterpolation(v) ? exactValue(stack, v) : v), folderOf(stack));
       const readings = (key === undefined ? [] : (this.byKey.get(key) ?? [])).filter((p) => !sameStack(p, stack));
       if (readings.length === 0 || readings.some((p) => !sameStack(p, readings[0]))) continue;
       out.set(r.address, this.remoteState(readings));
@@ -108,18 +121,26 @@ export class StateIndex {
     const memo = new Map<string, { pattern: string; exact: boolean } | undefined>();
     return {
       stack: stackLabel(readings[0]),
+      has: (name) => readings.some((r) => r.outputs?.has(name) === true),
       output: (steps) => {
         const id = steps.join("\u0000");
         if (memo.has(id)) return memo.get(id);
+        // A chain of stacks passing one value on is followed only so far: each link is a level of recursion.
+        if (this.depth >= MAX_CHAIN) return undefined;
         memo.set(id, undefined); // a reference back to itself, through other stacks, is unknown
         let out: { pattern: string; exact: boolean } | undefined;
-        for (const plain of readings) {
-          const one = outputAt(this.linked(plain), steps);
-          if (!one || (out && (one.pattern !== out.pattern || one.exact !== out.exact))) {
-            out = undefined;
-            break;
+        this.depth++;
+        try {
+          for (const plain of readings) {
+            const one = outputAt(this.linked(plain), steps);
+            if (!one || (out && (one.pattern !== out.pattern || one.exact !== out.exact))) {
+              out = undefined;
+              break;
+            }
+            out = one;
           }
-          out = one;
+        } finally {
+          this.depth--;
         }
         memo.set(id, out);
         return out;
@@ -133,8 +154,27 @@ function sameStack(a: TfStack, b: TfStack): boolean {
   return a === b || (a.file === b.file && a.name === b.name);
 }
 
+/** The folder a stack's relative paths start from: the folder read (HCL), or the one the file is in. */
+function folderOf(stack: TfStack): string {
+  let dir = folders.get(stack.file);
+  if (dir === undefined) {
+    try {
+      dir = statSync(stack.file).isDirectory() ? resolve(stack.file) : undefined;
+    } catch {
+      // a name that is no path (a synthesized stack, a test): its parent, as for a file
+    }
+    dir ??= resolve(dirname(stack.file));
+    folders.set(stack.file, dir);
+  }
+  return dir;
+}
+
+/** Per file named: a run asks once per remote state of every stack. */
+const folders = new Map<string, string>();
+
 function exactValue(stack: TfStack, v: string): string | undefined {
-  const r = resolveToPattern(stack, v);
+  // `${path.module}` and `${path.root}` are the folder itself, where relative paths start anyway.
+  const r = resolveToPattern(stack, v.replace(/\$\{\s*path\.(module|root|cwd)\s*\}/g, "."));
   return r.exact ? r.pattern : undefined;
 }
 
@@ -147,7 +187,8 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
   if (!outputs.has(name)) return undefined;
   const value = walk(outputs.get(name), rest);
   if (typeof value !== "string") return undefined;
-  const r = resolveToPattern(stack, value);
+  // Wrappers that change nothing of the value (`sensitive(...)`, `tostring(...)`) are read through.
+  const r = resolveToPattern(stack, value.replace(/^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/, "${$1}"));
   return { pattern: r.pattern, exact: r.exact };
 }
 
@@ -164,11 +205,11 @@ function stepName(step: string): string {
 
 /** The roles and users `stack` makes that are AI agents, as another stack may name them. */
 export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
-  const account = providerAccount(stack, "aws");
   const out: PeerAgent[] = [];
   for (const a of buildAnalysis(stack, config).agents) {
     if (a.external || (a.kind !== "role" && a.kind !== "user")) continue;
-    // The stack's own patterns leave the account open; a pinned provider says which it is.
+    // The stack's own patterns leave the account open; the provider that creates it, when pinned, says which it is.
+    const account = resourceAccount(stack, a.resource);
     const arnPattern = account ? a.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : a.arnPattern;
     out.push({ stack: stackLabel(stack), address: a.address, kind: a.kind, arnPattern, reason: a.agentReason ?? "selected" });
   }

@@ -165,7 +165,8 @@ function peerMatcher(peers: readonly PeerAgent[], account: string | undefined): 
     const candidates = /[*?]/.test(name) ? all : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
     for (const x of candidates) {
       if (x.peer.kind !== kind) continue;
-      if (x.name === "*" && wanted !== x.pattern) continue;
+      // An agent of unknown name: only what a reference to it resolves to, in any account the two may share.
+      if (x.name === "*" && (wanted !== undefined ? afterAccount(wanted) !== afterAccount(x.pattern) : name !== "*")) continue;
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || (account !== undefined && x.account !== undefined && x.account !== account)) continue;
       // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
       const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);

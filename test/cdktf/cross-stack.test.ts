@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BlastwallChecks } from "../../lib/cdktf";
 import { checkPaths } from "../../lib/check/run-check";
 import { AgentPrincipal, AgentRole } from "../../lib/constructs";
@@ -23,7 +24,7 @@ const CONFIG = { acknowledgements: [{ ruleId: "agent-role-boundary", principal: 
 const SERVICE_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** `agentRole`: an AgentRole (path /agents/); `tagged`: a plain role with the agent tag; `plain`: no agent at all. */
-function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean; nested?: boolean } = {}) {
+function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean; nested?: boolean; middle?: boolean } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), "blastwall-xstack-"));
   const a = new App({ outdir });
   // Stacks grouped under a construct: cdktf names the reference after the construct path (`prod/agents`).
@@ -34,11 +35,18 @@ function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean; n
     kind === "agentRole"
       ? new AgentRole(agents, "Coder", { roleName: "coder", assumedBy: [AgentPrincipal.role(RUNNER)] }).role.arn
       : new IamRole(agents, "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, ...(kind === "tagged" ? { tags: { "blastwall:agent": "true" } } : {}) }).arn;
+  let trusted = arn;
+  if (opts.middle) {
+    // A middle stack passes the ARN on (here through a parameter it writes): the data stack reads the middle one.
+    const middle = new TerraformStack(a, "middle");
+    new AwsProvider(middle, "aws", { region: "eu-west-1" });
+    trusted = new SsmParameter(middle, "runner", { name: "/ci/runner", type: "String", value: arn }).value;
+  }
   const data = new TerraformStack(a, "data");
   new AwsProvider(data, "aws", { region: "eu-west-1" });
   const deployer = new IamRole(data, "deployer", {
     name: "deployer",
-    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arn }, Action: "sts:AssumeRole" }] }),
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: trusted }, Action: "sts:AssumeRole" }] }),
   });
   new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
   if (opts.gate !== false) Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
@@ -55,6 +63,10 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
 
   test("finds the stack it reads when the stacks sit under a construct", () => {
     expect(() => app({ agent: "tagged", nested: true }).app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.helper of stack agents/);
+  });
+
+  test("follows an ARN a middle stack passes on", () => {
+    expect(() => app({ agent: "tagged", middle: true }).app.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.helper of stack agents/);
   });
 
   test("passes when the role it names is no agent", () => {

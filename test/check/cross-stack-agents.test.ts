@@ -194,3 +194,68 @@ describe("red-team round 30", () => {
     expect(inData(run([pinned("111111111111", agentsStack()), "agents"], [pinned("111111111111", attached), "data"]))).toHaveLength(1);
   });
 });
+
+describe("red-team round 31", () => {
+  const pinned = (json: Obj, account: string, alias?: string) => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }, ...(alias ? [{ alias, region: "eu-west-1", allowed_account_ids: ["222222222222"] }] : [])] } });
+
+  test("an agent of unknown name in a pinned stack is still the one a reference to it names", () => {
+    const unnamed = tf(
+      { "aws_iam_role.agent": { assume_role_policy: SERVICE_TRUST, tags: AGENT } },
+      { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.agent.arn}" } } },
+    );
+    expect(inData(run([pinned(unnamed, "111111111111"), "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
+  });
+
+  test("an agent made through an aliased provider is in that provider's account", () => {
+    const agents = agentsStack() as { resource: { aws_iam_role: { agent: Obj } } };
+    agents.resource.aws_iam_role.agent.provider = "aws.prod";
+    const json = pinned(agents as unknown as Obj, "111111111111", "prod");
+    expect(inData(run([json, "agents"], [dataStack("arn:aws:iam::222222222222:role/coder"), "data"]))).toHaveLength(1);
+    expect(inData(run([json, "agents"], [dataStack("arn:aws:iam::111111111111:role/coder"), "data"]))).toEqual([]);
+  });
+
+  test("a policy attached by cross-stack reference to the name of an agent of unknown name is its right", () => {
+    const unnamed = tf(
+      { "aws_iam_role.agent": { assume_role_policy: SERVICE_TRUST, tags: AGENT } },
+      { terraform: { backend: LOCAL }, output: { name: { value: "${aws_iam_role.agent.name}" } } },
+    );
+    const data = tf({
+      "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: LOCAL.local },
+      "aws_iam_role_policy.ops": { role: "${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.name}", policy: policy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }) },
+    });
+    expect(inData(run([unnamed, "agents"], [data, "data"]))).toMatchObject([{ ruleId: "agent-destroy-right", actions: ["rds:DeleteDBInstance"] }]);
+  });
+
+  test("HCL's block lists and relative local paths name the same state as the remote state's settings", () => {
+    const cloud = agentsStack() as { terraform: Obj };
+    cloud.terraform = { cloud: { organization: "acme", workspaces: [{ name: "agents" }] } };
+    const remote = { backend: "remote", config: { organization: "acme", workspaces: { name: "agents" } } };
+    expect(inData(run([cloud as unknown as Obj, "agents"], [dataStack(REF, { remote }), "data"]))).toHaveLength(1);
+    // A folder without a backend keeps terraform.tfstate; another folder reads it by a relative path.
+    const plain = agentsStack() as { terraform?: Obj };
+    delete plain.terraform;
+    const relative = { backend: "local", config: { path: "${path.module}/../agents/terraform.tfstate" } };
+    const models = [buildStack(plain as Obj, "app/agents/main.tf.json", "agents"), buildStack(dataStack(REF, { remote: relative }), "app/data/main.tf.json", "data")];
+    const found = checkStacks(models, { config: {}, rules: agentRules }).findings.filter((f) => f.file.includes("/data/") && f.severity === "error");
+    expect(found.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
+  });
+
+  test("an output the other stack lacks comes from the source's defaults; sensitive() and tostring() are read through", () => {
+    const defaults = { backend: "local", config: LOCAL.local, defaults: { runner: "arn:aws:iam::111111111111:role/coder" } };
+    const data = dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.runner}", { remote: defaults });
+    expect(inData(run([agentsStack(), "agents"], [data, "data"]))).toHaveLength(1);
+    expect(inData(run([agentsStack({ output: "${sensitive(aws_iam_role.agent.arn)}" }), "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
+    expect(inData(run([agentsStack({ output: "${tostring(aws_iam_role.agent.arn)}" }), "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
+  });
+
+  test("a value passed on through a long chain of stacks ends as unknown, not in a crash", () => {
+    const n = 150;
+    const stacks: [Obj, string][] = [[agentsStack({ backend: { local: { path: "/app/s0.tfstate" } } }), "s0"]];
+    for (let i = 1; i < n; i++) {
+      const prev = `\${data.terraform_remote_state.prev.outputs.${i === 1 ? OUTPUT : "agent"}}`;
+      stacks.push([tf({ "data.terraform_remote_state.prev": { backend: "local", config: { path: `/app/s${i - 1}.tfstate` } } }, { terraform: { backend: { local: { path: `/app/s${i}.tfstate` } } }, output: { agent: { value: prev } } }), `s${i}`]);
+    }
+    const last = dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote: { backend: "local", config: { path: `/app/s${n - 1}.tfstate` } } });
+    expect(() => run(...stacks, [last, "data"])).not.toThrow();
+  });
+});

@@ -820,11 +820,15 @@ class Collector {
           continue;
         }
         if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
-          // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there.
+          // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there. A name known
+          // there only in part (none given, a prefix) names a principal of that stack: one outside this one.
           const r = resolveToPattern(this.stack, v);
-          if (!r.exact) return { kind: "unresolved", shown: shownOriginal() };
-          v = r.pattern;
-          continue;
+          if (r.exact) {
+            v = r.pattern;
+            continue;
+          }
+          if (!r.pattern.includes("${")) return { kind: "outside", name: principalNameOf(r.pattern, kind), literal: r.pattern };
+          return { kind: "unresolved", shown: shownOriginal() };
         }
         if (t.kind === "resource" || t.kind === "data") {
           const r = this.stack.byAddress.get(t.address);

@@ -428,7 +428,7 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
         if (ref.splat || ref.attribute === undefined) return undefined;
         if (ref.attribute === "outputs" && ctx.stack.remoteOutputs) {
           const remote = remoteStateAt(ctx.stack, ref.address);
-          if (remote) return remoteOutput(ctx, remote, ref.path);
+          if (remote) return remoteOutput(ctx, remote, ref);
         }
         const r = ctx.stack.byAddress.get(ref.address);
         if (!r) return undefined;
@@ -454,12 +454,31 @@ export function remoteStateAt(stack: TfStack, address: string): RemoteState | un
  * An output of another stack checked in the same run, read through `data.terraform_remote_state`: the value that
  * stack gives it (a step into a list or map output follows it there). Undefined when it is no string blastwall knows.
  */
-function remoteOutput(ctx: Ctx, remote: RemoteState, path: readonly string[]): string | undefined {
+function remoteOutput(ctx: Ctx, remote: RemoteState, ref: Reference): string | undefined {
+  const path = ref.path;
   if (path.length === 0) return undefined;
+  const name = path[0].startsWith("[") ? quotedKey(path[0]) : path[0];
+  if (name !== undefined && !remote.has(name)) {
+    // An output the other stack does not have: Terraform takes the source's `defaults`, written in this stack.
+    const source = ctx.stack.byAddress.get(ref.address);
+    const fallback = source ? walk(source.values["defaults"], path) : undefined;
+    return fallback === undefined ? undefined : valueToPattern(ctx, fallback);
+  }
   const out = remote.output(path);
   if (!out) return undefined;
   if (!out.exact) ctx.exact = false;
   return out.pattern;
+}
+
+/** `["name"]` → `name`; undefined for an index or anything else. */
+function quotedKey(step: string): string | undefined {
+  const m = /^\["((?:[^"\\]|\\.)*)"\]$/.exec(step);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Follows `tags.Name`, `[0]`, `["k"]` through plain JSON values. */

@@ -82,6 +82,8 @@ export interface RemoteState {
    * that stack (`exact` as in `ResolvedPattern`); undefined when it is not a string blastwall can resolve.
    */
   output(steps: readonly string[]): { readonly pattern: string; readonly exact: boolean } | undefined;
+  /** Whether that stack has an output of this name (without one, Terraform takes the source's `defaults`). */
+  has(name: string): boolean;
 }
 
 export interface PeerAgent {
