@@ -70,6 +70,7 @@ export class StateIndex {
   private readonly byKey = new Map<string, TfStack[]>();
   private readonly resolved = new Map<TfStack, TfStack>();
   private depth = 0;
+  private cutShort = 0;
 
   constructor(stacks: readonly TfStack[]) {
     for (const s of stacks) {
@@ -126,7 +127,11 @@ export class StateIndex {
         const id = steps.join("\u0000");
         if (memo.has(id)) return memo.get(id);
         // A chain of stacks passing one value on is followed only so far: each link is a level of recursion.
-        if (this.depth >= MAX_CHAIN) return undefined;
+        if (this.depth >= MAX_CHAIN) {
+          this.cutShort++;
+          return undefined;
+        }
+        const cut = this.cutShort;
         memo.set(id, undefined); // a reference back to itself, through other stacks, is unknown
         let out: { pattern: string; exact: boolean } | undefined;
         this.depth++;
@@ -142,7 +147,13 @@ export class StateIndex {
         } finally {
           this.depth--;
         }
-        memo.set(id, out);
+        // What a lookup cut short found is not what a shorter one would: it is not kept for the next reader, here
+        // nor in the patterns the stacks on the way cached (they are linked afresh).
+        if (this.cutShort === cut) memo.set(id, out);
+        else {
+          memo.delete(id);
+          if (this.depth === 0) this.resolved.clear();
+        }
         return out;
       },
     };

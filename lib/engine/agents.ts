@@ -98,8 +98,7 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
 export function outsideAgentSelector(
   config: BlastwallConfig,
   peers: readonly PeerAgent[] = [],
-  account?: string,
-): (kind: "role" | "user", literal: string) => string | undefined {
+): (kind: "role" | "user", literal: string, accounts?: readonly (string | undefined)[]) => string | undefined {
   const names = config.agents?.names ?? [];
   const byConfig = (kind: "role" | "user", literal: string): string | undefined => {
     const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}/(.*)$`).exec(literal);
@@ -118,8 +117,8 @@ export function outsideAgentSelector(
     return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };
   if (peers.length === 0) return byConfig;
-  const peer = peerMatcher(peers, account);
-  return (kind, literal) => byConfig(kind, literal) ?? peer(kind, literal);
+  const peer = peerMatcher(peers);
+  return (kind, literal, accounts) => byConfig(kind, literal) ?? peer(kind, literal, accounts);
 }
 
 /** Lower case, any partition: how the stacks' ARN patterns compare. */
@@ -137,18 +136,20 @@ interface PreparedPeer {
 
 /**
  * Which agent of another stack checked in the same run `literal` (an ARN pattern, or a bare name, which names a
- * principal of this stack's account, `account` when pinned) may name, and why. IAM names are unique regardless of
- * case, so case is ignored; a part known only at apply time on either side may be it (fail closed). An agent whose
- * name is unknown altogether (a variable) is matched only by the very pattern a reference to it resolves to: read
- * as "any name", it would make every role another stack names an agent. Indexed by name: a run of many stacks has
- * many agents and many mentions.
+ * principal of the account its naming resource's provider is pinned to, `accounts`, when known) may name, and why.
+ * IAM names are unique regardless of case, so case is ignored; a part known only at apply time on either side may be
+ * it (fail closed), as a trust naming such an ARN may name an agent of its own stack. An agent whose name is unknown
+ * altogether (none given, a variable) is matched by nothing: any role of any stack would match it, and a reference
+ * to it resolves to a pattern no different from that of any other unnamed role. Indexed by name: a run of many stacks
+ * has many agents and many mentions.
  */
-function peerMatcher(peers: readonly PeerAgent[], account: string | undefined): (kind: "role" | "user", literal: string) => string | undefined {
+function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", literal: string, accounts?: readonly (string | undefined)[]) => string | undefined {
   const byName = new Map<string, PreparedPeer[]>();
   const wild: PreparedPeer[] = [];
   for (const peer of peers) {
     const pattern = normaliseArn(peer.arnPattern);
     const x: PreparedPeer = { peer, pattern, name: pattern.slice(pattern.lastIndexOf("/") + 1), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1] };
+    if (x.name === "*") continue;
     if (/[*?]/.test(x.name)) wild.push(x);
     else {
       const key = `${peer.kind}:${x.name}`;
@@ -158,16 +159,16 @@ function peerMatcher(peers: readonly PeerAgent[], account: string | undefined): 
     }
   }
   const all = [...[...byName.values()].flat(), ...wild];
-  return (kind, literal) => {
+  return (kind, literal, accounts) => {
     const wanted = literal.startsWith("arn:") ? normaliseArn(literal) : undefined;
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
     const candidates = /[*?]/.test(name) ? all : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
     for (const x of candidates) {
       if (x.peer.kind !== kind) continue;
-      // An agent of unknown name: only what a reference to it resolves to, in any account the two may share.
-      if (x.name === "*" && (wanted !== undefined ? afterAccount(wanted) !== afterAccount(x.pattern) : name !== "*")) continue;
-      if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || (account !== undefined && x.account !== undefined && x.account !== account)) continue;
+      // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
+      const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
+      if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
       // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
       const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
       return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, an agent there by ${x.peer.reason}`;

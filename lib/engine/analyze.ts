@@ -11,7 +11,6 @@ import { parsePolicyJson } from "./iam/policy-json";
 import { loadCatalogue } from "./catalogue";
 import { resolveManagedPolicy } from "./managed-policies";
 import { actionUniverse } from "./universe";
-import { stackAccount } from "./terraform/providers";
 import { MIN_REASON, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
@@ -31,7 +30,7 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
   const { principals, unresolved } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
-    isOutsideAgent: outsideAgentSelector(config, stack.peerAgents, stack.peerAgents ? stackAccount(stack) : undefined),
+    isOutsideAgent: outsideAgentSelector(config, stack.peerAgents),
     managed: managedPolicyDocument,
   });
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));

@@ -178,13 +178,13 @@ describe("red-team round 30", () => {
     expect(inData(run([agentsStack(), "agents"], [middle, "middle"], [data, "data"]))).toHaveLength(1);
   });
 
-  test("an agent whose name is unknown makes no other stack's role an agent; a reference to it still does", () => {
+  test("an agent whose name is unknown is matched by nothing: any unnamed role's pattern is the same as a reference to it", () => {
     const unnamed = tf(
       { "aws_iam_role.agent": { name: "${var.name}", assume_role_policy: SERVICE_TRUST, tags: AGENT } },
       { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.agent.arn}" } } },
     );
     expect(inData(run([unnamed, "agents"], [dataStack("arn:aws:iam::222222222222:role/break-glass"), "data"]))).toEqual([]);
-    expect(inData(run([unnamed, "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
+    expect(inData(run([unnamed, "agents"], [dataStack(REF), "data"]))).toEqual([]);
   });
 
   test("a bare name in a stack pinned to another account than the agent's stack is not that agent", () => {
@@ -198,14 +198,6 @@ describe("red-team round 30", () => {
 describe("red-team round 31", () => {
   const pinned = (json: Obj, account: string, alias?: string) => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }, ...(alias ? [{ alias, region: "eu-west-1", allowed_account_ids: ["222222222222"] }] : [])] } });
 
-  test("an agent of unknown name in a pinned stack is still the one a reference to it names", () => {
-    const unnamed = tf(
-      { "aws_iam_role.agent": { assume_role_policy: SERVICE_TRUST, tags: AGENT } },
-      { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.agent.arn}" } } },
-    );
-    expect(inData(run([pinned(unnamed, "111111111111"), "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
-  });
-
   test("an agent made through an aliased provider is in that provider's account", () => {
     const agents = agentsStack() as { resource: { aws_iam_role: { agent: Obj } } };
     agents.resource.aws_iam_role.agent.provider = "aws.prod";
@@ -214,16 +206,32 @@ describe("red-team round 31", () => {
     expect(inData(run([json, "agents"], [dataStack("arn:aws:iam::111111111111:role/coder"), "data"]))).toEqual([]);
   });
 
-  test("a policy attached by cross-stack reference to the name of an agent of unknown name is its right", () => {
-    const unnamed = tf(
-      { "aws_iam_role.agent": { assume_role_policy: SERVICE_TRUST, tags: AGENT } },
-      { terraform: { backend: LOCAL }, output: { name: { value: "${aws_iam_role.agent.name}" } } },
+  test("a policy attached by cross-stack reference to a role of unknown name is an unresolved attachment, not an agent's right", () => {
+    const agents = tf(
+      { "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role.fn": { assume_role_policy: SERVICE_TRUST } },
+      { terraform: { backend: LOCAL }, output: { name: { value: "${aws_iam_role.fn.name}" } } },
     );
     const data = tf({
       "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: LOCAL.local },
-      "aws_iam_role_policy.ops": { role: "${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.name}", policy: policy({ Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: "*" }) },
+      "aws_iam_role_policy.ops": { role: "${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteObject", Resource: "*" }) },
     });
-    expect(inData(run([unnamed, "agents"], [data, "data"]))).toMatchObject([{ ruleId: "agent-destroy-right", actions: ["rds:DeleteDBInstance"] }]);
+    const models = [buildStack(agents, "cdktf.out/stacks/agents/cdk.tf.json", "agents"), buildStack(data, "cdktf.out/stacks/data/cdk.tf.json", "data")];
+    const found = checkStacks(models, { config: {} }).findings.filter((f) => f.file.includes("/data/"));
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([["unresolved-attachment", "warning"]]);
+  });
+
+  test("a bare name is judged in the account of the provider of the resource that names it", () => {
+    const agents = { ...agentsStack(), provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } };
+    const naming = (provider?: string) =>
+      tf(
+        { "aws_iam_role_policy.ops": { role: "coder", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }), ...(provider ? { provider } : {}) } },
+        { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["222222222222"] }, { alias: "edge", region: "us-east-1" }, { alias: "shared", region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } },
+      );
+    // The default provider is in 222: not the agent, whatever the aliases say.
+    expect(inData(run([agents, "agents"], [naming(), "data"]))).toEqual([]);
+    // Through an alias pinned to the agent's account, or one not pinned at all, it may be.
+    expect(inData(run([agents, "agents"], [naming("aws.shared"), "data"]))).toHaveLength(1);
+    expect(inData(run([agents, "agents"], [naming("aws.edge"), "data"]))).toHaveLength(1);
   });
 
   test("HCL's block lists and relative local paths name the same state as the remote state's settings", () => {
@@ -257,5 +265,18 @@ describe("red-team round 31", () => {
     }
     const last = dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote: { backend: "local", config: { path: `/app/s${n - 1}.tfstate` } } });
     expect(() => run(...stacks, [last, "data"])).not.toThrow();
+  });
+
+  test("a lookup cut short by the chain bound does not hide what a shorter chain shows", () => {
+    const n = 150;
+    const stacks: [Obj, string][] = [[agentsStack({ backend: { local: { path: "/app/s0.tfstate" } } }), "s0"]];
+    for (let i = 1; i < n; i++) {
+      const prev = `\${data.terraform_remote_state.prev.outputs.${i === 1 ? OUTPUT : "agent"}}`;
+      stacks.push([tf({ "data.terraform_remote_state.prev": { backend: "local", config: { path: `/app/s${i - 1}.tfstate` } } }, { terraform: { backend: { local: { path: `/app/s${i}.tfstate` } } }, output: { agent: { value: prev } } }), `s${i}`]);
+    }
+    const reading = (hops: number, name: string): [Obj, string] => [dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote: { backend: "local", config: { path: `/app/s${hops}.tfstate` } } }), name];
+    expect(run(...stacks, reading(60, "near")).filter((f) => f.ruleId === "agent-transitive-destroy").map((f) => f.file)).toEqual(["cdktf.out/stacks/near/cdk.tf.json"]);
+    const found = run(...stacks, reading(n - 1, "far"), reading(60, "near")).filter((f) => f.ruleId === "agent-transitive-destroy");
+    expect(found.map((f) => f.file)).toContain("cdktf.out/stacks/near/cdk.tf.json");
   });
 });

@@ -20,7 +20,7 @@ import type { PolicyDocument } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
-import { providerAccount } from "../terraform/providers";
+import { providerAccount, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
@@ -362,7 +362,7 @@ class Collector {
       for (const r of this.stack.byType.get(type) ?? []) {
         if (r.mode !== "managed") continue;
         const t = this.resolveTarget("user", r.values["user"]);
-        if (t.kind === "outside") outside.attach("user", t.literal, undefined, r.address);
+        if (t.kind === "outside") outside.attach("user", t.literal, undefined, r.address, resourceAccount(this.stack, r));
       }
     }
   }
@@ -543,7 +543,7 @@ class Collector {
     switch (t.kind) {
       case "outside":
         // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
-        if (kind !== "group") this.outside?.attach(kind, t.literal, lazyAttached(att.address, () => withVia(document(), att.address)), att.address);
+        if (kind !== "group") this.outside?.attach(kind, t.literal, lazyAttached(att.address, () => withVia(document(), att.address)), att.address, resourceAccount(this.stack, att));
         return;
       case "unresolved":
         this.unresolved.push({
@@ -719,12 +719,12 @@ class Collector {
       if (group.kind === "found") {
         for (const g of [...group.nodes, ...group.maybe]) {
           const via = `${g.resource.address} via ${m.address}`;
-          for (const p of groupPolicies.get(g.resource.address) ?? []) outside.attach("user", user.literal, lazyAttached(via, () => this.existenceAdjusted(m, withVia(p.document, via))), m.address);
+          for (const p of groupPolicies.get(g.resource.address) ?? []) outside.attach("user", user.literal, lazyAttached(via, () => this.existenceAdjusted(m, withVia(p.document, via))), m.address, resourceAccount(this.stack, m));
         }
       } else {
         const shown = group.kind === "outside" ? `"${group.name}"` : group.shown;
         const doc = unknownDocument(m.address, `${m.address} adds this user to the group ${shown}, whose policies blastwall cannot see`, m.address, m.constructPath);
-        outside.attach("user", user.literal, attached(doc, m.address), m.address);
+        outside.attach("user", user.literal, attached(doc, m.address), m.address, resourceAccount(this.stack, m));
       }
       return;
     }
@@ -820,15 +820,12 @@ class Collector {
           continue;
         }
         if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
-          // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there. A name known
-          // there only in part (none given, a prefix) names a principal of that stack: one outside this one.
+          // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there. One known there
+          // only in part (no name given, a prefix) is as unresolved as any other computed name.
           const r = resolveToPattern(this.stack, v);
-          if (r.exact) {
-            v = r.pattern;
-            continue;
-          }
-          if (!r.pattern.includes("${")) return { kind: "outside", name: principalNameOf(r.pattern, kind), literal: r.pattern };
-          return { kind: "unresolved", shown: shownOriginal() };
+          if (!r.exact) return { kind: "unresolved", shown: shownOriginal() };
+          v = r.pattern;
+          continue;
         }
         if (t.kind === "resource" || t.kind === "data") {
           const r = this.stack.byAddress.get(t.address);

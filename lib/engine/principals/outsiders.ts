@@ -12,7 +12,7 @@ import { globsIntersect } from "../iam/glob";
 export type OutsideKind = Exclude<PrincipalKind, "group">;
 
 /** Why a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent; undefined if not. */
-export type OutsideAgentTest = (kind: OutsideKind, literal: string) => string | undefined;
+export type OutsideAgentTest = (kind: OutsideKind, literal: string, accounts?: readonly (string | undefined)[]) => string | undefined;
 
 /** An agent outside the stack, as the rules see it (collect.ts turns it into a principal). */
 export interface OutsideAgent {
@@ -38,6 +38,8 @@ interface Named {
   readonly name: string;
   readonly identity: AttachedPolicy[];
   readonly mentions: string[];
+  /** The accounts the naming resources' providers are pinned to (undefined: not pinned). */
+  readonly accounts: (string | undefined)[];
 }
 
 interface ArnMention {
@@ -64,15 +66,16 @@ export class OutsideMentions {
   ) {}
 
   /** A policy this stack attaches to a principal outside it, named by `literal` (a name, or an ARN). */
-  attach(kind: OutsideKind, literal: string, policy: AttachedPolicy | undefined, holder: string): void {
+  attach(kind: OutsideKind, literal: string, policy: AttachedPolicy | undefined, holder: string, account?: string): void {
     const arn = ARN.exec(literal);
     if (arn && arn[3] === kind) this.named(kind, literal, holder);
     const name = arn && arn[3] === kind ? lastSegment(arn[4]) : literal;
     const key = `${kind}:${name.toLowerCase()}`;
     let n = this.names.get(key);
-    if (!n) this.names.set(key, (n = { kind, name, identity: [], mentions: [] }));
+    if (!n) this.names.set(key, (n = { kind, name, identity: [], mentions: [], accounts: [] }));
     if (policy) n.identity.push(policy);
     n.mentions.push(holder);
+    n.accounts.push(account);
   }
 
   /** An ARN (or pattern) a trust or resource policy names: a role session counts as its role. */
@@ -110,7 +113,7 @@ export class OutsideMentions {
         }
         continue;
       }
-      const reason = this.isAgent(n.kind, n.name);
+      const reason = this.isAgent(n.kind, n.name, n.accounts);
       if (reason === undefined) continue;
       out.set(`name:${n.kind}:${n.name.toLowerCase()}`, {
         kind: n.kind,

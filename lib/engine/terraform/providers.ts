@@ -24,20 +24,3 @@ export function resourceAccount(stack: TfStack, r: TfResource): string | undefin
   const p = r.values["provider"];
   return providerAccount(stack, typeof p === "string" && /^aws(\.|$)/.test(p) ? p : "aws");
 }
-
-/**
- * The one account every aws provider of the stack (the default and each alias) is pinned to; undefined when one is
- * not pinned, or two differ: then a bare name in the stack may name a principal of any of them.
- */
-export function stackAccount(stack: TfStack): string | undefined {
-  let account: string | undefined;
-  let any = false;
-  for (const key of stack.providers?.keys() ?? []) {
-    if (key !== "aws" && !key.startsWith("aws.")) continue;
-    any = true;
-    const a = providerAccount(stack, key);
-    if (a === undefined || (account !== undefined && a !== account)) return undefined;
-    account = a;
-  }
-  return any ? account : undefined;
-}
