@@ -1,18 +1,11 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
+import type { TfStack } from "../engine/terraform/types";
+import { hasInterpolation, refTarget, resolveToPattern } from "../engine/terraform/tokens";
+import { USER_CREDENTIALS } from "../engine/user-credentials";
 import { principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
-
-/** Resources that give an IAM user credentials that do not expire. */
-const CREDENTIALS: Record<string, string> = {
-  aws_iam_access_key: "an access key",
-  aws_iam_user_login_profile: "a console password",
-  aws_iam_service_specific_credential: "a service-specific credential",
-  aws_iam_signing_certificate: "a signing certificate",
-  aws_iam_user_ssh_key: "an SSH key",
-};
 
 /**
  * Agents get temporary credentials only. An IAM user is a principal whose only credentials are long-lived, so
@@ -50,13 +43,14 @@ export const rule: Rule = {
         ...(r.constructPath ? { constructPath: r.constructPath } : {}),
       });
     }
-    for (const [type, what] of Object.entries(CREDENTIALS)) {
+    for (const [type, { what, user: argument }] of Object.entries(USER_CREDENTIALS)) {
       for (const cred of stack.byType.get(type) ?? []) {
-        const target = cred.values["user"];
+        const target = cred.values[argument];
         let user: PrincipalNode | undefined;
         const ref = refTarget(target);
         if (ref) user = byAddress.get(ref.address);
-        else if (typeof target === "string" && !hasInterpolation(target)) user = byName.get(target);
+        // A literal name, or a reference that resolves to one (another checked stack's output, a variable).
+        if (!user && typeof target === "string") user = byName.get(literalName(stack, target) ?? "");
         if (!user) continue;
         out.push({
           principal: user.address,
@@ -73,3 +67,10 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The user name a value gives: itself when literal, else what it certainly resolves to (the name part of an ARN). */
+function literalName(stack: TfStack, value: string): string | undefined {
+  if (!hasInterpolation(value)) return value;
+  const r = resolveToPattern(stack, value);
+  return r.exact ? r.pattern.slice(r.pattern.lastIndexOf("/") + 1) : undefined;
+}

@@ -280,3 +280,31 @@ describe("red-team round 31", () => {
     expect(found.map((f) => f.file)).toContain("cdktf.out/stacks/near/cdk.tf.json");
   });
 });
+
+describe("check round 33", () => {
+  const userStack = () =>
+    tf(
+      { "aws_iam_user.bot": { name: "bot", tags: AGENT } },
+      { terraform: { backend: LOCAL }, output: { name: { value: "${aws_iam_user.bot.name}" } } },
+    );
+  const keyFor = (type: string, argument: string, user: string) =>
+    tf({
+      "data.terraform_remote_state.cross-stack-reference-input-agents": { backend: "local", config: LOCAL.local },
+      [`${type}.k`]: { [argument]: user },
+    });
+  const REMOTE_NAME = "${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.name}";
+  // Every rule: agent-long-lived-keys is a protection rule, not one of the agent rules `run` uses.
+  const all = (agents: Obj, data: Obj) =>
+    checkStacks([buildStack(agents, "cdktf.out/stacks/agents/cdk.tf.json", "agents"), buildStack(data, "cdktf.out/stacks/data/cdk.tf.json", "data")], { config: {} }).findings.filter(
+      (f) => f.file.includes("/data/") && f.severity === "error",
+    );
+
+  test("a key another stack makes for an agent user, named by cross-stack reference or literally, is that stack's finding", () => {
+    for (const [type, argument] of [["aws_iam_access_key", "user"], ["aws_iam_user_login_profile", "user"], ["aws_iam_user_ssh_key", "username"], ["aws_iam_service_specific_credential", "user_name"]]) {
+      for (const user of [REMOTE_NAME, "bot"]) {
+        expect(all(userStack(), keyFor(type, argument, user)).map((f) => [f.ruleId, f.resource])).toContainEqual(["agent-long-lived-keys", `${type}.k`]);
+      }
+    }
+    expect(all(userStack(), keyFor("aws_iam_access_key", "user", "other"))).toEqual([]);
+  });
+});

@@ -19,6 +19,16 @@ describe("agent-long-lived-keys", () => {
     expect(found.find((f) => f.resource === "aws_iam_access_key.k1")!.message).toContain("gives AI agent user aws_iam_user.bot an access key, which does not expire");
   });
 
+  it("fails an SSH key, a service-specific credential and a signing certificate, which name their user otherwise", () => {
+    const json = tf({
+      "aws_iam_user.bot": { name: "agent-bot", tags: AGENT },
+      "aws_iam_user_ssh_key.s": { username: "${aws_iam_user.bot.name}", encoding: "SSH", public_key: "ssh-rsa AAAA" },
+      "aws_iam_service_specific_credential.c": { user_name: "agent-bot", service_name: "codecommit.amazonaws.com" },
+      "aws_iam_signing_certificate.x": { user_name: "${aws_iam_user.bot.name}", certificate_body: "-----BEGIN CERTIFICATE-----" },
+    });
+    expect(run(rule, json).map((f) => f.resource).sort()).toEqual(["aws_iam_service_specific_credential.c", "aws_iam_signing_certificate.x", "aws_iam_user.bot", "aws_iam_user_ssh_key.s"]);
+  });
+
   it("ignores users and keys that are not agents'", () => {
     const json = tf({ "aws_iam_user.ci": { name: "ci" }, "aws_iam_access_key.k": { user: "${aws_iam_user.ci.name}" }, "aws_iam_access_key.ext": { user: "someone-else" } });
     expect(run(rule, json)).toEqual([]);

@@ -25,6 +25,7 @@ import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
 import { OutsideMentions, type OutsideAgent, type OutsideKind } from "./outsiders";
+import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
 export interface CollectOptions {
@@ -335,7 +336,7 @@ class Collector {
 
   /**
    * What the stack says of principals outside it besides attachments: ARNs its trust and resource policies name, and
-   * users it makes access keys or console passwords for (a key is an agent's credential whatever else it holds).
+   * users it makes long-lived credentials for (a key is an agent's credential whatever else it holds).
    */
   private mentionOutsiders(outside: OutsideMentions): void {
     const name = (holder: string, doc: PolicyDocument) => {
@@ -358,10 +359,10 @@ class Collector {
         name(r.address, resourcePolicyDocument(this.stack, r, attribute));
       }
     }
-    for (const type of ["aws_iam_access_key", "aws_iam_user_login_profile"]) {
+    for (const [type, { user }] of Object.entries(USER_CREDENTIALS)) {
       for (const r of this.stack.byType.get(type) ?? []) {
         if (r.mode !== "managed") continue;
-        const t = this.resolveTarget("user", r.values["user"]);
+        const t = this.resolveTarget("user", r.values[user]);
         if (t.kind === "outside") outside.attach("user", t.literal, undefined, r.address, resourceAccount(this.stack, r));
       }
     }
