@@ -13,7 +13,7 @@ import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types"
 import { buildAnalysis } from "../engine/analyze";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
-import { hasInterpolation, resolveToPattern, walk } from "../engine/terraform/tokens";
+import { hasInterpolation, quotedKey, resolveToPattern, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
 const STATE_KEYS = [
@@ -205,13 +205,7 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
 
 /** The key a traversal step names: `name`, or `["name"]`. */
 function stepName(step: string): string {
-  if (!step.startsWith("[")) return step;
-  try {
-    const k = JSON.parse(step.slice(1, -1)) as unknown;
-    return typeof k === "string" ? k : step;
-  } catch {
-    return step;
-  }
+  return step.startsWith("[") ? (quotedKey(step) ?? step) : step;
 }
 
 /** The roles and users `stack` makes that are AI agents, as another stack may name them. */

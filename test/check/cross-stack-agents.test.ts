@@ -256,24 +256,26 @@ describe("red-team round 31", () => {
     expect(inData(run([agentsStack({ output: "${tostring(aws_iam_role.agent.arn)}" }), "agents"], [dataStack(REF), "data"]))).toHaveLength(1);
   });
 
-  test("a value passed on through a long chain of stacks ends as unknown, not in a crash", () => {
-    const n = 150;
+  /** The agents stack `s0`, then `n - 1` stacks each passing its ARN on from the one before (`/app/sN.tfstate`). */
+  const chainOf = (n: number): [Obj, string][] => {
     const stacks: [Obj, string][] = [[agentsStack({ backend: { local: { path: "/app/s0.tfstate" } } }), "s0"]];
     for (let i = 1; i < n; i++) {
       const prev = `\${data.terraform_remote_state.prev.outputs.${i === 1 ? OUTPUT : "agent"}}`;
       stacks.push([tf({ "data.terraform_remote_state.prev": { backend: "local", config: { path: `/app/s${i - 1}.tfstate` } } }, { terraform: { backend: { local: { path: `/app/s${i}.tfstate` } } }, output: { agent: { value: prev } } }), `s${i}`]);
     }
+    return stacks;
+  };
+
+  test("a value passed on through a long chain of stacks ends as unknown, not in a crash", () => {
+    const n = 150;
+    const stacks = chainOf(n);
     const last = dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote: { backend: "local", config: { path: `/app/s${n - 1}.tfstate` } } });
     expect(() => run(...stacks, [last, "data"])).not.toThrow();
   });
 
   test("a lookup cut short by the chain bound does not hide what a shorter chain shows", () => {
     const n = 150;
-    const stacks: [Obj, string][] = [[agentsStack({ backend: { local: { path: "/app/s0.tfstate" } } }), "s0"]];
-    for (let i = 1; i < n; i++) {
-      const prev = `\${data.terraform_remote_state.prev.outputs.${i === 1 ? OUTPUT : "agent"}}`;
-      stacks.push([tf({ "data.terraform_remote_state.prev": { backend: "local", config: { path: `/app/s${i - 1}.tfstate` } } }, { terraform: { backend: { local: { path: `/app/s${i}.tfstate` } } }, output: { agent: { value: prev } } }), `s${i}`]);
-    }
+    const stacks = chainOf(n);
     const reading = (hops: number, name: string): [Obj, string] => [dataStack("${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.agent}", { remote: { backend: "local", config: { path: `/app/s${hops}.tfstate` } } }), name];
     expect(run(...stacks, reading(60, "near")).filter((f) => f.ruleId === "agent-transitive-destroy").map((f) => f.file)).toEqual(["cdktf.out/stacks/near/cdk.tf.json"]);
     const found = run(...stacks, reading(n - 1, "far"), reading(60, "near")).filter((f) => f.ruleId === "agent-transitive-destroy");

@@ -471,7 +471,7 @@ function remoteOutput(ctx: Ctx, remote: RemoteState, ref: Reference): string | u
 }
 
 /** `["name"]` → `name`; undefined for an index or anything else. */
-function quotedKey(step: string): string | undefined {
+export function quotedKey(step: string): string | undefined {
   const m = /^\["((?:[^"\\]|\\.)*)"\]$/.exec(step);
   if (!m) return undefined;
   try {
