@@ -6,7 +6,7 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
-import { StateIndex, agentsOf } from "../check/peer-stacks";
+import { StateIndex, agentsOfRun } from "../check/peer-stacks";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
@@ -191,7 +191,7 @@ export class BlastwallChecks implements Aspect {
     if (peers.length === 0) return model;
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);
-    const peerAgents = peers.flatMap((p) => agentsOf(index.linked(p), config));
+    const peerAgents = agentsOfRun(peers, index, config).flatMap((x) => x.agents);
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
   }
 

@@ -10,7 +10,10 @@ import { statSync } from "fs";
 import { dirname, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { buildAnalysis } from "../engine/analyze";
+import { UNKNOWN_PREFIX } from "../engine/reach/types";
+import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, quotedKey, resolveToPattern, walk } from "../engine/terraform/tokens";
@@ -208,15 +211,71 @@ function stepName(step: string): string {
   return step.startsWith("[") ? (quotedKey(step) ?? step) : step;
 }
 
-/** The roles and users `stack` makes that are AI agents, as another stack may name them. */
+/**
+ * The roles and users `stack` makes that are AI agents, as another stack may name them, and those its agents can act
+ * as (assume, pass to compute, hold the credentials of): a role an agent can assume is the agent's to use, so another
+ * stack's deploy role that trusts it is as reachable from the agent as one that trusts the agent itself.
+ */
 export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
-  const out: PeerAgent[] = [];
-  for (const a of buildAnalysis(stack, config).agents) {
-    if (a.external || (a.kind !== "role" && a.kind !== "user")) continue;
+  const analysis = buildAnalysis(stack, config);
+  const peer = (p: PrincipalNode, reason: string): PeerAgent | undefined => {
+    if (p.external || (p.kind !== "role" && p.kind !== "user")) return undefined;
     // The stack's own patterns leave the account open; the provider that creates it, when pinned, says which it is.
-    const account = resourceAccount(stack, a.resource);
-    const arnPattern = account ? a.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : a.arnPattern;
-    out.push({ stack: stackLabel(stack), address: a.address, kind: a.kind, arnPattern, reason: a.agentReason ?? "selected" });
+    const account = resourceAccount(stack, p.resource);
+    const arnPattern = account ? p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : p.arnPattern;
+    return { stack: stackLabel(stack), address: p.address, kind: p.kind, arnPattern, reason };
+  };
+  const out: PeerAgent[] = [];
+  const seen = new Set<string>();
+  const queue: { id: string; agent: string }[] = [];
+  for (const a of analysis.agents) {
+    seen.add(a.address);
+    const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
+    if (x) out.push(x);
+    // An agent of another stack that this one names starts paths here too (what it reaches here goes back out).
+    queue.push({ id: a.address, agent: a.address });
+  }
+  if (queue.length === 0) return out;
+  // Everyone the stack's agents reach, breadth first: the first agent to reach a principal is the one named.
+  const graph = reachOf({ stack, analysis, config, strict: false });
+  for (let i = 0; i < queue.length; i++) {
+    const { id, agent } = queue[i];
+    for (const e of graph.edgesFrom(id)) {
+      if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
+      seen.add(e.to);
+      const p = analysis.byAddress.get(e.to);
+      if (!p) continue;
+      const x = peer(p, `which the agent ${agent} there can act as (${e.label}${id === agent ? "" : `, through ${id}`})`);
+      if (x) out.push(x);
+      queue.push({ id: e.to, agent });
+    }
   }
   return out;
+}
+
+/** Rounds of passing reached principals from stack to stack: a chain of hops through that many stacks is followed. */
+const MAX_ROUNDS = 5;
+
+/**
+ * Per stack of a run, its agents and the principals they can act as, passed around the stacks until nothing new is
+ * found: a role of one stack that trusts another stack's agent is the agent's to use, and a third stack that trusts
+ * that role is reached in turn. A stack is judged again only when what the others pass it has grown.
+ */
+export function agentsOfRun(stacks: readonly TfStack[], index: StateIndex, config: BlastwallConfig): { of: TfStack; agents: PeerAgent[] }[] {
+  const found = stacks.map((s) => ({ of: s, agents: agentsOf(index.linked(s), config), given: 0 }));
+  for (let round = 1; round < MAX_ROUNDS; round++) {
+    let grew = false;
+    for (const x of found) {
+      const peers = found.filter((y) => y.of !== x.of && !sameStack(y.of, x.of)).flatMap((y) => y.agents);
+      if (peers.length === x.given) continue;
+      x.given = peers.length;
+      const own = agentsOf({ ...index.linked(x.of), peerAgents: peers }, config);
+      if (own.length > x.agents.length) {
+        x.agents = own;
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  return found.map(({ of, agents }) => ({ of, agents }));
 }

@@ -15,7 +15,7 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
-import { StateIndex, agentsOf } from "./peer-stacks";
+import { StateIndex, agentsOfRun } from "./peer-stacks";
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -108,7 +108,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   const byState = stacks.length > 1 ? new StateIndex(stacks) : undefined;
-  const agentsOfStacks = byState ? stacks.map((s) => ({ of: s, agents: agentsOf(byState.linked(s), opts.config) })) : [];
+  const agentsOfStacks = byState ? agentsOfRun(stacks, byState, opts.config) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
     const other = (s: TfStack) => s !== plain && (s.file !== plain.file || s.name !== plain.name);

@@ -171,7 +171,7 @@ function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", liter
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
       // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
       const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
-      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, an agent there by ${x.peer.reason}`;
+      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}`;
     }
     return undefined;
   };

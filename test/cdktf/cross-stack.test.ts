@@ -80,4 +80,21 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     const errors = report.findings.filter((f) => f.severity === "error" && !f.acknowledged);
     expect(errors.map((f) => [f.ruleId, f.resource, f.file.split(/[\\/]/).slice(-2, -1)[0]])).toEqual([["agent-transitive-destroy", "aws_iam_role.deployer", "data"]]);
   });
+
+  test("follows a role of a middle stack that trusts the agent, trusted in turn by the data stack's deploy role", () => {
+    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
+    const stack = (id: string) => {
+      const s = new TerraformStack(a, id);
+      new AwsProvider(s, "aws", { region: "eu-west-1" });
+      return s;
+    };
+    const trust = (principal: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
+    const agent = new IamRole(stack("agents"), "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, tags: { "blastwall:agent": "true" } });
+    const hop = new IamRole(stack("middle"), "hop", { name: "hop", assumeRolePolicy: trust(agent.arn) });
+    const data = stack("data");
+    const deployer = new IamRole(data, "deployer", { name: "deployer", assumeRolePolicy: trust(hop.arn) });
+    new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
+    expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it is aws_iam_role\.hop of stack middle, which the agent/);
+  });
 });

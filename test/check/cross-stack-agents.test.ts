@@ -310,3 +310,39 @@ describe("check round 33", () => {
     expect(all(userStack(), keyFor("aws_iam_access_key", "user", "other"))).toEqual([]);
   });
 });
+
+describe("a role another stack's agent can act as", () => {
+  /** The agents stack with a `hop` role: the agent may assume it when `reachable`, and its ARN is an output. */
+  const hopStack = (reachable: boolean) =>
+    tf(
+      {
+        "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT },
+        "aws_iam_role.hop": { name: "hop", assume_role_policy: reachable ? trusting("${aws_iam_role.agent.arn}") : SERVICE_TRUST },
+      },
+      { terraform: { backend: LOCAL }, output: { hop: { value: "${aws_iam_role.hop.arn}" } } },
+    );
+  const HOP = "${data.terraform_remote_state.cross-stack-reference-input-agents.outputs.hop}";
+
+  test("is the agent's to use: a deploy role of another stack that trusts it is a path from the agent", () => {
+    const found = inData(run([hopStack(true), "agents"], [dataStack(HOP), "data"]));
+    expect(found.map((f) => [f.ruleId, f.resource])).toEqual([["agent-transitive-destroy", "aws_iam_role.deployer"]]);
+    expect(found[0].evidence[0].detail).toContain("it is aws_iam_role.hop of stack agents, which the agent aws_iam_role.agent there can act as (sts:AssumeRole)");
+    // Named by its literal ARN too.
+    expect(inData(run([hopStack(true), "agents"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toHaveLength(1);
+  });
+
+  test("a role the agent cannot act as is not", () => {
+    expect(inData(run([hopStack(false), "agents"], [dataStack(HOP), "data"]))).toEqual([]);
+  });
+});
+
+test("a hop through three stacks: the agent's stack, a role that trusts the agent in a second, an admin role trusting that role in a third", () => {
+  const agents = tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: LOCAL } });
+  const middle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting("arn:aws:iam::111111111111:role/coder") } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
+  const found = inData(run([agents, "agents"], [middle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]));
+  expect(found.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
+  expect(found[0].evidence[0].detail).toContain("it is aws_iam_role.hop of stack middle, which the agent");
+  // Without the middle stack's trust in the agent, the hop is nobody's.
+  const idle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
+  expect(inData(run([agents, "agents"], [idle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toEqual([]);
+});

@@ -70,7 +70,10 @@ export interface TfStack {
    * each resolved in that stack.
    */
   readonly remoteOutputs?: ReadonlyMap<string, RemoteState>;
-  /** The AI agents of the other stacks checked in the same run: where this stack names one, it names an agent. */
+  /**
+   * The AI agents of the other stacks checked in the same run, and the principals they can act as there: where this
+   * stack names one, it names an agent.
+   */
   readonly peerAgents?: readonly PeerAgent[];
 }
 
@@ -94,7 +97,10 @@ export interface PeerAgent {
   readonly kind: "role" | "user";
   /** Its ARN pattern, with the account that stack's provider is pinned to when it is. */
   readonly arnPattern: string;
-  /** Why it is an agent there (`tag blastwall:agent = "true"`). */
+  /**
+   * Why it counts, as a phrase after its address: `an agent there by tag blastwall:agent = "true"`, or `which the
+   * agent aws_iam_role.agent there can act as (sts:AssumeRole)` for a principal an agent of that stack reaches.
+   */
   readonly reason: string;
 }
 
