@@ -253,8 +253,11 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
   return out;
 }
 
-/** Rounds of passing reached principals from stack to stack: a chain of hops through that many stacks is followed. */
-const MAX_ROUNDS = 5;
+/**
+ * Rounds of passing reached principals from stack to stack: a chain of hops through that many stacks is followed
+ * however the stacks are ordered (in a favourable order, one round follows a longer one).
+ */
+const MAX_ROUNDS = 10;
 
 /**
  * Per stack of a run, its agents and the principals they can act as, passed around the stacks until nothing new is

@@ -169,9 +169,13 @@ function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", liter
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
-      // Accounts are mostly unknown on both sides (a stack's own ARNs leave them open): the path and name decide.
-      const certain = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
-      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}`;
+      // Certain only when the path and name are literal on both sides and so is the account; an account left open on
+      // either side is the usual case (a stack's own ARNs leave it open), and pinning both stacks tells them apart.
+      const named = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
+      const account = wanted !== undefined ? /^arn:[^:]*:iam::(\d{12}):/.exec(wanted)?.[1] : accounts?.length === 1 ? accounts[0] : undefined;
+      const certain = named && account !== undefined && account === x.account;
+      const pin = named && !certain ? " (set allowed_account_ids on both stacks' aws providers to tell their accounts apart)" : "";
+      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}${pin}`;
     }
     return undefined;
   };

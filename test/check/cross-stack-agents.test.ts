@@ -55,7 +55,11 @@ test("a deploy role that trusts another stack's agent through a cross-stack refe
   const [f] = found;
   expect(f).toMatchObject({ ruleId: "agent-transitive-destroy", resource: "aws_iam_role.deployer" });
   expect(f.principal).toMatch(/^outside:arn:aws:iam::.*:role\/coder$/);
-  expect(f.evidence[0].detail).toContain('it is aws_iam_role.agent of stack agents, an agent there by tag blastwall:agent = "true"');
+  expect(f.evidence[0].detail).toContain('it may be aws_iam_role.agent of stack agents, an agent there by tag blastwall:agent = "true" (set allowed_account_ids');
+  // With both stacks pinned to one account, it is that agent.
+  const pin = (json: Obj) => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } });
+  const [g] = inData(run([pin(agentsStack()), "agents"], [pin(dataStack("arn:aws:iam::111111111111:role/coder")), "data"]));
+  expect(g.evidence[0].detail).toContain("it is aws_iam_role.agent of stack agents, an agent there by tag");
   expect(f.evidence[1]).toMatchObject({ step: "assume-role", address: "aws_iam_role.deployer" });
 });
 
@@ -326,7 +330,7 @@ describe("a role another stack's agent can act as", () => {
   test("is the agent's to use: a deploy role of another stack that trusts it is a path from the agent", () => {
     const found = inData(run([hopStack(true), "agents"], [dataStack(HOP), "data"]));
     expect(found.map((f) => [f.ruleId, f.resource])).toEqual([["agent-transitive-destroy", "aws_iam_role.deployer"]]);
-    expect(found[0].evidence[0].detail).toContain("it is aws_iam_role.hop of stack agents, which the agent aws_iam_role.agent there can act as (sts:AssumeRole)");
+    expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack agents, which the agent aws_iam_role.agent there can act as (sts:AssumeRole)");
     // Named by its literal ARN too.
     expect(inData(run([hopStack(true), "agents"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toHaveLength(1);
   });
@@ -341,8 +345,20 @@ test("a hop through three stacks: the agent's stack, a role that trusts the agen
   const middle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting("arn:aws:iam::111111111111:role/coder") } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
   const found = inData(run([agents, "agents"], [middle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]));
   expect(found.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
-  expect(found[0].evidence[0].detail).toContain("it is aws_iam_role.hop of stack middle, which the agent");
+  expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack middle, which the agent");
   // Without the middle stack's trust in the agent, the hop is nobody's.
   const idle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
   expect(inData(run([agents, "agents"], [idle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toEqual([]);
+});
+
+test("a chain of hop roles through six stacks is followed whatever order the stacks come in", () => {
+  const agents = tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: LOCAL } });
+  const hops: [Obj, string][] = [];
+  for (let i = 1; i <= 6; i++) {
+    const prev = i === 1 ? "coder" : `hop${i - 1}`;
+    hops.push([tf({ [`aws_iam_role.hop${i}`]: { name: `hop${i}`, assume_role_policy: trusting(`arn:aws:iam::111111111111:role/${prev}`) } }, { terraform: { backend: { local: { path: `/app/h${i}.tfstate` } } } }), `h${i}`]);
+  }
+  const data: [Obj, string] = [dataStack("arn:aws:iam::111111111111:role/hop6"), "data"];
+  expect(inData(run([agents, "agents"], ...hops, data))).toHaveLength(1);
+  expect(inData(run(data, ...[...hops].reverse(), [agents, "agents"]))).toHaveLength(1);
 });
