@@ -155,7 +155,7 @@ export class BlastwallChecks implements Aspect {
   }
 
   /**
-   * The stacks this one reads through cdktf cross-stack references (a `cross-stack-reference-input-ID` remote state):
+   * The stacks this one reads through cdktf cross-stack references (a `cross-stack-reference-input-PATH` remote state):
    * their outputs resolve here, and their agents are agents here, as `blastwall check cdktf.out` judges them. A deploy
    * role that trusts another stack's agent by reference would pass otherwise. Other stacks are not read: each costs
    * a synthesis of its own.

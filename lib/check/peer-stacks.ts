@@ -16,7 +16,7 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
-import { hasInterpolation, quotedKey, resolveToPattern, walk } from "../engine/terraform/tokens";
+import { hasInterpolation, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
 const STATE_KEYS = [
@@ -164,7 +164,7 @@ export class StateIndex {
 }
 
 /** Two readings of one folder, or the same stack. */
-function sameStack(a: TfStack, b: TfStack): boolean {
+export function sameStack(a: TfStack, b: TfStack): boolean {
   return a === b || (a.file === b.file && a.name === b.name);
 }
 
@@ -197,18 +197,13 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
   const outputs = stack.outputs;
   if (!outputs) return undefined;
   const [first, ...rest] = steps;
-  const name = stepName(first);
-  if (!outputs.has(name)) return undefined;
+  const name = stepKey(first);
+  if (name === undefined || !outputs.has(name)) return undefined;
   const value = walk(outputs.get(name), rest);
   if (typeof value !== "string") return undefined;
   // Wrappers that change nothing of the value (`sensitive(...)`, `tostring(...)`) are read through.
   const r = resolveToPattern(stack, value.replace(/^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/, "${$1}"));
   return { pattern: r.pattern, exact: r.exact };
-}
-
-/** The key a traversal step names: `name`, or `["name"]`. */
-function stepName(step: string): string {
-  return step.startsWith("[") ? (quotedKey(step) ?? step) : step;
 }
 
 /**

@@ -15,7 +15,7 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
-import { StateIndex, agentsOfRun } from "./peer-stacks";
+import { StateIndex, agentsOfRun, sameStack } from "./peer-stacks";
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -111,7 +111,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const agentsOfStacks = byState ? agentsOfRun(stacks, byState, opts.config) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
-    const other = (s: TfStack) => s !== plain && (s.file !== plain.file || s.name !== plain.name);
+    const other = (s: TfStack) => !sameStack(s, plain);
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
     const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
     const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);

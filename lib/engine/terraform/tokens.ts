@@ -457,7 +457,7 @@ export function remoteStateAt(stack: TfStack, address: string): RemoteState | un
 function remoteOutput(ctx: Ctx, remote: RemoteState, ref: Reference): string | undefined {
   const path = ref.path;
   if (path.length === 0) return undefined;
-  const name = path[0].startsWith("[") ? quotedKey(path[0]) : path[0];
+  const name = stepKey(path[0]);
   if (name !== undefined && !remote.has(name)) {
     // An output the other stack does not have: Terraform takes the source's `defaults`, written in this stack.
     const source = ctx.stack.byAddress.get(ref.address);
@@ -470,12 +470,14 @@ function remoteOutput(ctx: Ctx, remote: RemoteState, ref: Reference): string | u
   return out.pattern;
 }
 
-/** `["name"]` → `name`; undefined for an index or anything else. */
-export function quotedKey(step: string): string | undefined {
-  const m = /^\["((?:[^"\\]|\\.)*)"\]$/.exec(step);
-  if (!m) return undefined;
+/** The key a traversal step names: `name` for `.name` (as parsed), `["name"]` or `[0]`; undefined when unreadable. */
+export function stepKey(step: string): string | undefined {
+  if (!step.startsWith("[")) return step;
+  const key = step.slice(1, -1).trim();
+  if (!key.startsWith('"')) return key;
   try {
-    return JSON.parse(`"${m[1]}"`) as string;
+    const k = JSON.parse(key) as unknown;
+    return typeof k === "string" ? k : undefined;
   } catch {
     return undefined;
   }
@@ -486,17 +488,8 @@ export function walk(v: unknown, steps: readonly string[]): unknown {
   let cur = v;
   for (const st of steps) {
     if (cur === undefined || cur === null) return undefined;
-    let key = st;
-    if (st.startsWith("[")) {
-      key = st.slice(1, -1);
-      if (key.startsWith('"')) {
-        try {
-          key = JSON.parse(key) as string;
-        } catch {
-          return undefined;
-        }
-      }
-    }
+    const key = stepKey(st);
+    if (key === undefined) return undefined;
     if (Array.isArray(cur)) {
       if (!/^[0-9]+$/.test(key)) return undefined;
       cur = cur[Number(key)];
