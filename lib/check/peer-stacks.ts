@@ -13,6 +13,7 @@ import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types"
 import type { PrincipalNode } from "../engine/analysis-types";
 import { buildAnalysis } from "../engine/analyze";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
+import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
@@ -213,36 +214,39 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
  */
 export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
   const analysis = buildAnalysis(stack, config);
-  const peer = (p: PrincipalNode, reason: string): PeerAgent | undefined => {
+  const label = stackLabel(stack);
+  const peer = (p: PrincipalNode, reason: string, actsFor?: string): PeerAgent | undefined => {
     if (p.external || (p.kind !== "role" && p.kind !== "user")) return undefined;
     // The stack's own patterns leave the account open; the provider that creates it, when pinned, says which it is.
     const account = resourceAccount(stack, p.resource);
     const arnPattern = account ? p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : p.arnPattern;
-    return { stack: stackLabel(stack), address: p.address, kind: p.kind, arnPattern, reason };
+    return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }) };
   };
   const out: PeerAgent[] = [];
   const seen = new Set<string>();
-  const queue: { id: string; agent: string }[] = [];
+  // Each path starts at an agent: one of this stack, or one of another stack that this stack names, which is either
+  // an agent there or a principal an agent can act as (what it reaches here goes back out, as the agent's).
+  const queue: { id: string; agent: string; start: string }[] = [];
   for (const a of analysis.agents) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
     if (x) out.push(x);
-    // An agent of another stack that this one names starts paths here too (what it reaches here goes back out).
-    queue.push({ id: a.address, agent: a.address });
+    queue.push({ id: a.address, agent: a.peer?.actsFor ?? a.peer?.is ?? `${a.address} of stack ${label}`, start: a.address });
   }
   if (queue.length === 0) return out;
   // Everyone the stack's agents reach, breadth first: the first agent to reach a principal is the one named.
   const graph = reachOf({ stack, analysis, config, strict: false });
   for (let i = 0; i < queue.length; i++) {
-    const { id, agent } = queue[i];
+    const { id, agent, start } = queue[i];
     for (const e of graph.edgesFrom(id)) {
       if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
       seen.add(e.to);
       const p = analysis.byAddress.get(e.to);
       if (!p) continue;
-      const x = peer(p, `which the agent ${agent} there can act as (${e.label}${id === agent ? "" : `, through ${id}`})`);
+      const via = [start.startsWith(OUTSIDE_PREFIX) ? `${start} here` : undefined, id === start ? undefined : id].filter((v) => v !== undefined);
+      const x = peer(p, `which the AI agent ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
       if (x) out.push(x);
-      queue.push({ id: e.to, agent });
+      queue.push({ id: e.to, agent, start });
     }
   }
   return out;

@@ -2,6 +2,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { basename, dirname } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
@@ -148,7 +149,13 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
       readings.set(key, list);
     } else for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
     const c = counted.get(key) ?? { principals: 0, agents: 0, resources: 0 };
-    counted.set(key, { principals: Math.max(c.principals, r.analysis.principals.length), agents: Math.max(c.agents, r.analysis.agents.length), resources: Math.max(c.resources, stack.resources.length) });
+    // A principal of another stack checked in the same run is counted there, once.
+    const ownCount = (ps: readonly PrincipalNode[]) => ps.reduce((n, p) => (p.peer === undefined ? n + 1 : n), 0);
+    counted.set(key, {
+      principals: Math.max(c.principals, ownCount(r.analysis.principals)),
+      agents: Math.max(c.agents, ownCount(r.analysis.agents)),
+      resources: Math.max(c.resources, stack.resources.length),
+    });
   }
   for (const group of readings.values()) for (const f of mergeReadings(group)) findings.push(f);
   for (const c of counted.values()) {

@@ -1,11 +1,12 @@
 import type { BlastwallConfig } from "./config-types";
 import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
 import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
+import { globMatch, globsIntersect } from "./iam/glob";
+import type { OutsideAgentTest, OutsideVerdict } from "./principals/outsiders";
+import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
 export const AGENT_PATH = "/agents/";
-import { globMatch, globsIntersect } from "./iam/glob";
-import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 export { AGENT_TAG };
 
@@ -98,7 +99,7 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
 export function outsideAgentSelector(
   config: BlastwallConfig,
   peers: readonly PeerAgent[] = [],
-): (kind: "role" | "user", literal: string, accounts?: readonly (string | undefined)[]) => string | undefined {
+): OutsideAgentTest {
   const names = config.agents?.names ?? [];
   const byConfig = (kind: "role" | "user", literal: string): string | undefined => {
     const arn = new RegExp(`^arn:[^:]*:iam::[^:]*:${kind}/(.*)$`).exec(literal);
@@ -116,9 +117,13 @@ export function outsideAgentSelector(
     if (hit === undefined) return undefined;
     return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };
-  if (peers.length === 0) return byConfig;
+  const configured: OutsideAgentTest = (kind, literal) => {
+    const reason = byConfig(kind, literal);
+    return reason === undefined ? undefined : { reason };
+  };
+  if (peers.length === 0) return configured;
   const peer = peerMatcher(peers);
-  return (kind, literal, accounts) => byConfig(kind, literal) ?? peer(kind, literal, accounts);
+  return (kind, literal, accounts) => configured(kind, literal) ?? peer(kind, literal, accounts);
 }
 
 /** Lower case, any partition: how the stacks' ARN patterns compare. */
@@ -143,7 +148,7 @@ interface PreparedPeer {
  * to it resolves to a pattern no different from that of any other unnamed role. Indexed by name: a run of many stacks
  * has many agents and many mentions.
  */
-function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", literal: string, accounts?: readonly (string | undefined)[]) => string | undefined {
+function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
   const byName = new Map<string, PreparedPeer[]>();
   const wild: PreparedPeer[] = [];
   for (const peer of peers) {
@@ -164,6 +169,8 @@ function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", liter
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
     const candidates = /[*?]/.test(name) ? all : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
+    // An agent itself before a principal an agent can act as: the report names the agent when it may be either.
+    let reached: OutsideVerdict | undefined;
     for (const x of candidates) {
       if (x.peer.kind !== kind) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
@@ -175,8 +182,11 @@ function peerMatcher(peers: readonly PeerAgent[]): (kind: "role" | "user", liter
       const account = wanted !== undefined ? /^arn:[^:]*:iam::(\d{12}):/.exec(wanted)?.[1] : accounts?.length === 1 ? accounts[0] : undefined;
       const certain = named && account !== undefined && account === x.account;
       const pin = named && !certain ? " (set allowed_account_ids on both stacks' aws providers to tell their accounts apart)" : "";
-      return `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}${pin}`;
+      const reason = `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}${pin}`;
+      const is = `${x.peer.address} of stack ${x.peer.stack}`;
+      if (x.peer.actsFor === undefined) return { reason, peer: { is } };
+      reached ??= { reason, peer: { is, actsFor: x.peer.actsFor } };
     }
-    return undefined;
+    return reached;
   };
 }

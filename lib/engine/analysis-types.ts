@@ -38,6 +38,19 @@ export interface PrincipalNode {
    * and rules about a principal's own configuration leave it alone. Its address starts with `outside:`.
    */
   readonly external?: boolean;
+  /**
+   * Outside principals only: set when it matches a principal of another stack checked in the same run. That stack
+   * counts it (the summary does not count it twice); `actsFor` is set when it is no AI agent itself but an agent of
+   * another stack can act as it, and names that agent (`aws_iam_role.agent of stack agents`).
+   */
+  readonly peer?: PeerMatch;
+}
+
+/** See `PrincipalNode.peer`. */
+export interface PeerMatch {
+  /** The principal of the other stack it may be: `aws_iam_role.agent of stack agents`. */
+  readonly is: string;
+  readonly actsFor?: string;
 }
 
 /** One reason a principal holds an action: the Allow statement and the resources it applies to. */

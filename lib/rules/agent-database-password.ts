@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { principalEvidence } from "./support";
+import { agentCan, principalEvidence } from "./support";
 import { reachOf } from "./reach-support";
 
 /**
@@ -34,7 +34,7 @@ export const rule: Rule = {
           resource: database,
           actions: [...new Set(reads.map((r) => r.action))],
           message:
-            `${agent.address} is an AI agent and can read the master password of ${database} (stored in ${stores.join(", ")}): ` +
+            `${agentCan(agent)} read the master password of ${database} (stored in ${stores.join(", ")}): ` +
             `with it the agent can connect as the master user and drop the database, which no IAM Deny prevents.`,
           evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail })), { step: "database", address: database, detail: "its master password is in the store above" }],
         });

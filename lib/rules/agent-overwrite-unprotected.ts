@@ -5,7 +5,7 @@ import type { Statement } from "../engine/iam/types";
 import type { PeerStore, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
-import { principalEvidence, statementEvidence, where } from "./support";
+import { agentCan, principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
 import { refTarget } from "../engine/terraform/tokens";
@@ -244,7 +244,7 @@ function peerFinding(agent: PrincipalNode, store: PeerStore, writes: readonly Wr
     resource: statement.source.address,
     actions,
     message:
-      `${agent.address} is an AI agent and can overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
+      `${agentCan(agent)} overwrite what ${store.address} of stack ${store.stack} holds, which ${store.lacks} ` +
       `(${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
     evidence: [
       principalEvidence(agent),
@@ -263,7 +263,7 @@ function outsideFinding(agent: PrincipalNode, writes: readonly { grant: Grant; r
     actions,
     severity: strict ? "error" : "warning",
     message:
-      `${agent.address} is an AI agent and can overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
+      `${agentCan(agent)} overwrite data in stores outside this stack (${actions.join(", ")} on ${where.slice(0, 3).join(", ")}${where.length > 3 ? ", ..." : ""}); ` +
       `blastwall cannot see whether they keep earlier versions, and in one that does not, an overwrite loses the old data for good.`,
     // One statement often grants several of the writes: each is shown once.
     evidence: [principalEvidence(agent), ...[...new Set(writes.map((w) => w.grant.statement))].slice(0, 3).flatMap((st) => statementEvidence(agent, st))],
@@ -542,7 +542,7 @@ function finding(agent: PrincipalNode, stores: readonly Store[], count: number, 
     principal: agent.address,
     resource: statement.source.address,
     actions,
-    message: `${agent.address} is an AI agent and can overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
+    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
     evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],
   };
 }

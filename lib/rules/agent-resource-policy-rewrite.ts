@@ -6,7 +6,7 @@ import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
 import { agentsGranted, resourcePolicyGrants } from "../engine/resource-policies";
-import { principalEvidence, severityOf } from "./support";
+import { agentCan, principalEvidence, severityOf } from "./support";
 
 /**
  * E7: the right to rewrite a resource policy (bucket, key, vault, secret, table) is the right to grant oneself
@@ -56,7 +56,7 @@ function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]
         actions: held,
         severity: severityOf(held),
         message:
-          `${agent.address} is an AI agent and can rewrite the resource policy in ${res.address} (${listActions(held)}), and so grant itself ` +
+          `${agentCan(agent)} rewrite the resource policy in ${res.address} (${listActions(held)}), and so grant itself ` +
           `deletion on that resource${conditional}; the policy grants this itself, to ${whom(s)}, in ${statementName(s)}.`,
         fix:
           `Take ${listActions(held)} out of ${statementName(s)} of ${res.address}, or name only a reviewed deploy role there instead of ` +

@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { principalEvidence } from "./support";
+import { agentCan, principalEvidence } from "./support";
 import { reachOf } from "./reach-support";
 
 /** Secrets of unknown contents within an agent's reach: the step the April 2026 agent took. */
@@ -39,7 +39,7 @@ export const rule: Rule = {
         resource: reads[0].store,
         actions: [...new Set(reads.map((r) => r.action))],
         severity: ctx.strict ? "error" : "warning",
-        message: `${agent.address} is an AI agent and can read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${[...new Set(reads.map((r) => r.action))].join(", ")} (the evidence names each granting statement).`,
+        message: `${agentCan(agent)} read stored secrets whose contents the stack does not show: ${storesText(reads.map((r) => r.store))}, through ${[...new Set(reads.map((r) => r.action))].join(", ")} (the evidence names each granting statement).`,
         evidence: [principalEvidence(agent), ...reads.map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }))],
       });
     }

@@ -4,7 +4,7 @@ import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { isRecoverableDelete } from "./agent-overwrite-unprotected";
-import { boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where, type StatementGrants } from "./support";
+import { agentCan, boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where, type StatementGrants } from "./support";
 
 /** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
 export interface StatementRule {
@@ -37,7 +37,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
         actions: g.actions,
         severity: rule.severity?.(agent, g) ?? severityOf(g.actions),
         message:
-          `${agent.address} is an AI agent and can ${rule.says(agent, g)}` +
+          `${agentCan(agent)} ${rule.says(agent, g)}` +
           `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}; granted by ${where(g.statement)}.`,
         evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), { step: last.step, address: agent.address, detail: last.detail }],
       });

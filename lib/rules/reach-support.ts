@@ -5,7 +5,7 @@ import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
-import { grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
+import { agentCan, grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
@@ -434,7 +434,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
     resource: first.id,
     actions: all,
     message:
-      `${agent.address} is an AI agent and can act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
+      `${agentCan(agent)} act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
       moreText(more, "principals with destroy rights") +
       unseen +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
@@ -481,7 +481,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
     resource: edges.find((e) => e.via)?.via ?? agent.address,
     actions: ["*"],
     message:
-      `${agent.address} is an AI agent and can come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
+      `${agentCan(agent)} come to act as principals whose rights blastwall cannot see, in ${edges.length} way(s) ` +
       `(${listActions(labels, 5)}): ${first}${edges.length > 1 ? ", and more" : ""}. blastwall counts that as every right.`,
     evidence: [principalEvidence(agent), ...edges.slice(0, 5).flatMap((e) => e.evidence), { step: "unknown", address: firstId, detail: `${first}: possibly every action` }],
   };
@@ -494,7 +494,7 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, pat
     resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : (path[path.length - 1]?.from ?? id),
     actions: ["*"],
     message:
-      `${agent.address} is an AI agent and can come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
+      `${agentCan(agent)} come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +
       moreText(more, "principals it cannot see"),
     evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
   };

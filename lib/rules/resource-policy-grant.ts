@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
-import { principalEvidence } from "./support";
+import { agentNoun, principalEvidence } from "./support";
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
@@ -49,7 +49,7 @@ export const rule: Rule = {
           principal: agent.address,
           resource: res.address,
           actions: held,
-          message: `${res.address} grants the AI agent ${agent.address} ${listActions(held)} in its resource policy${denies}.`,
+          message: `${res.address} grants ${agentNoun(agent)} ${listActions(held)} in its resource policy${denies}.`,
           evidence: [principalEvidence(agent), { step: "resource-policy", address: res.address, detail: where }],
         });
       }

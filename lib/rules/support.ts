@@ -97,7 +97,24 @@ export function grantsByCategory(rights: EffectiveRights): Map<string, Grant[]> 
 }
 
 export function principalEvidence(p: PrincipalNode): Evidence {
-  return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} is an AI agent (${p.agentReason ?? "selected"})` };
+  const actsFor = p.peer?.actsFor;
+  const what = actsFor === undefined ? "is an AI agent" : `is no AI agent itself, but the AI agent ${actsFor} can act as it`;
+  return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
+}
+
+/** `agent` as the object of a sentence: `the AI agent X`, or `X (which the AI agent Y can act as)`. */
+export function agentNoun(agent: PrincipalNode): string {
+  const actsFor = agent.peer?.actsFor;
+  return actsFor === undefined ? `the AI agent ${agent.address}` : `${agent.address} (which the AI agent ${actsFor} can act as)`;
+}
+
+/**
+ * How a finding's sentence starts, up to "can": `X is an AI agent and can`. A principal of another stack that an
+ * agent there can act as is judged as the agent, and the sentence names that agent.
+ */
+export function agentCan(agent: PrincipalNode): string {
+  const actsFor = agent.peer?.actsFor;
+  return actsFor === undefined ? `${agent.address} is an AI agent and can` : `${agent.address}, which the AI agent ${actsFor} can act as, can`;
 }
 
 /** Evidence for the statement itself, and for what attaches it to the principal when that is another resource. */

@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
-import { principalEvidence, statementEvidence } from "./support";
+import { agentNoun, principalEvidence, statementEvidence } from "./support";
 
 /**
  * Fail closed: a policy blastwall cannot read (built by `${file(...)}`, a variable, an unknown managed policy ARN,
@@ -34,7 +34,7 @@ export const rule: Rule = {
           principal: agent.address,
           resource: s.source.address,
           actions: ["*"],
-          message: `${s.source.address} reaches the AI agent ${agent.address} but ${s.unknown}; blastwall counts it as granting every action.`,
+          message: `${s.source.address} reaches ${agentNoun(agent)} but ${s.unknown}; blastwall counts it as granting every action.`,
           evidence: [principalEvidence(agent), ...statementEvidence(agent, s)],
         });
       }

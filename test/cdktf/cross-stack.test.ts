@@ -95,6 +95,6 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     const deployer = new IamRole(data, "deployer", { name: "deployer", assumeRolePolicy: trust(hop.arn) });
     new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
     Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
-    expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop of stack middle, which the agent/);
+    expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop of stack middle, which the AI agent aws_iam_role\.helper of stack agents can act as/);
   });
 });

@@ -330,7 +330,7 @@ describe("a role another stack's agent can act as", () => {
   test("is the agent's to use: a deploy role of another stack that trusts it is a path from the agent", () => {
     const found = inData(run([hopStack(true), "agents"], [dataStack(HOP), "data"]));
     expect(found.map((f) => [f.ruleId, f.resource])).toEqual([["agent-transitive-destroy", "aws_iam_role.deployer"]]);
-    expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack agents, which the agent aws_iam_role.agent there can act as (sts:AssumeRole)");
+    expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack agents, which the AI agent aws_iam_role.agent of stack agents can act as (sts:AssumeRole)");
     // Named by its literal ARN too.
     expect(inData(run([hopStack(true), "agents"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toHaveLength(1);
   });
@@ -345,10 +345,25 @@ test("a hop through three stacks: the agent's stack, a role that trusts the agen
   const middle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting("arn:aws:iam::111111111111:role/coder") } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
   const found = inData(run([agents, "agents"], [middle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]));
   expect(found.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
-  expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack middle, which the agent");
+  expect(found[0].evidence[0].detail).toContain("it may be aws_iam_role.hop of stack middle, which the AI agent aws_iam_role.agent of stack agents can act as");
   // Without the middle stack's trust in the agent, the hop is nobody's.
   const idle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
   expect(inData(run([agents, "agents"], [idle, "middle"], [dataStack("arn:aws:iam::111111111111:role/hop"), "data"]))).toEqual([]);
+});
+
+test("a principal an agent of another stack can act as is reported as that, naming the agent, and counted once", () => {
+  const agents = tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: LOCAL } });
+  const middle = tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting("arn:aws:iam::111111111111:role/coder") } }, { terraform: { backend: { local: { path: "/app/terraform.middle.tfstate" } } } });
+  const models = [buildStack(agents, "agents.tf.json", "agents"), buildStack(middle, "middle.tf.json", "middle"), buildStack(dataStack("arn:aws:iam::111111111111:role/hop"), "data.tf.json", "data")];
+  const report = checkStacks(models, { config: {}, rules: agentRules });
+  const [f] = report.findings.filter((x) => x.file === "data.tf.json" && x.ruleId === "agent-transitive-destroy");
+  // The agent is the one of the first stack, also seen from the third, two stacks away.
+  expect(f.message).toMatch(/^outside:\S+role\/hop, which the AI agent aws_iam_role\.agent of stack agents can act as, can act as aws_iam_role\.deployer/);
+  expect(f.evidence[0].detail).toMatch(/^role hop is no AI agent itself, but the AI agent aws_iam_role\.agent of stack agents can act as it \(it may be aws_iam_role\.hop of stack middle/);
+  // One agent in the run: the middle stack's view of it and the data stack's view of the hop role are not counted again.
+  expect(report.summary).toMatchObject({ agentPrincipals: 1, principals: 3 });
+  // Checked alone, the middle stack still counts the agent it names (no other stack shows it).
+  expect(checkStacks([buildStack(middle, "middle.tf.json", "middle")], { config: { agents: { names: ["coder"] } }, rules: agentRules }).summary).toMatchObject({ agentPrincipals: 1 });
 });
 
 test("a chain of hop roles through six stacks is followed whatever order the stacks come in", () => {

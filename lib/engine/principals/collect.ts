@@ -15,7 +15,7 @@
  *   policy may reach any principal, agents included.
  */
 import { providerDefaultTags } from "../agent-tags";
-import type { AttachedPolicy, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
+import type { AttachedPolicy, PeerMatch, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
 import type { PolicyDocument } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
@@ -24,7 +24,7 @@ import { providerAccount, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
-import { OutsideMentions, type OutsideAgent, type OutsideKind } from "./outsiders";
+import { OutsideMentions, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
@@ -37,7 +37,7 @@ export interface CollectOptions {
    * Why a role or user outside the stack, known only by the name or ARN the stack gives (a policy attached by name,
    * a trust or resource policy naming its ARN), is an AI agent; undefined when it is not one.
    */
-  readonly isOutsideAgent?: (kind: OutsideKind, literal: string) => string | undefined;
+  readonly isOutsideAgent?: OutsideAgentTest;
 }
 
 export interface CollectResult {
@@ -70,6 +70,7 @@ class Principal implements PrincipalNode {
   readonly tags: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
   readonly external: boolean;
+  readonly peer: PeerMatch | undefined;
   private readonly readTrust: (() => PolicyDocument) | undefined;
   private trust: PolicyDocument | undefined;
 
@@ -87,6 +88,7 @@ class Principal implements PrincipalNode {
     this.tags = b.tags;
     this.notes = b.notes;
     this.external = b.external === true;
+    this.peer = b.peer;
     this.readTrust = b.trust;
     this.trust = b.trustDoc;
   }
@@ -112,6 +114,7 @@ interface Builder {
   trustDoc?: PolicyDocument;
   /** A principal outside the stack, known by name (see `CollectOptions.isOutsideAgent`). */
   readonly external?: boolean;
+  readonly peer?: PeerMatch;
   readonly groups: string[];
   readonly tags: Record<string, string>;
   readonly notes: string[];
@@ -1108,6 +1111,7 @@ function outsiderBuilder(a: OutsideAgent): Builder {
     boundary: undefined,
     trust: undefined,
     external: true,
+    peer: a.peer,
     groups: [],
     tags: {},
     notes: ["not in this stack: its own policies, boundary and trust are managed elsewhere"],

@@ -6,13 +6,21 @@
  * Mentions are gathered first and decided once all are in: a policy attached by the bare name `coder` belongs to
  * the agent a trust elsewhere in the stack names as `role/agents/coder`, which the name alone does not show.
  */
-import type { AttachedPolicy, PrincipalKind } from "../analysis-types";
+import type { AttachedPolicy, PeerMatch, PrincipalKind } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 
 export type OutsideKind = Exclude<PrincipalKind, "group">;
 
-/** Why a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent; undefined if not. */
-export type OutsideAgentTest = (kind: OutsideKind, literal: string, accounts?: readonly (string | undefined)[]) => string | undefined;
+/**
+ * Whether a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent: why (for the
+ * report), and whether it is another checked stack's principal; undefined if not an agent.
+ */
+export type OutsideAgentTest = (kind: OutsideKind, literal: string, accounts?: readonly (string | undefined)[]) => OutsideVerdict | undefined;
+
+export interface OutsideVerdict {
+  readonly reason: string;
+  readonly peer?: PeerMatch;
+}
 
 /** An agent outside the stack, as the rules see it (collect.ts turns it into a principal). */
 export interface OutsideAgent {
@@ -23,6 +31,7 @@ export interface OutsideAgent {
   /** The ARN pattern: account and path when an ARN gave them, else any account and the path `/`. */
   readonly arnPattern: string;
   readonly reason: string;
+  readonly peer?: PeerMatch;
   readonly identity: readonly AttachedPolicy[];
   /** Where the stack names it: trust and resource policies, attachments, credentials. */
   readonly mentions: readonly string[];
@@ -97,10 +106,10 @@ export class OutsideMentions {
     const inStack = new InStack(principals);
     for (const [key, m] of this.arns) {
       if (this.isInStack(m.kind, m.pattern, inStack)) continue;
-      const reason = this.isAgent(m.kind, m.pattern);
-      if (reason === undefined) continue;
+      const verdict = this.isAgent(m.kind, m.pattern);
+      if (verdict === undefined) continue;
       const arn = ARN.exec(m.pattern)!;
-      out.set(key, { kind: m.kind, address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, name: lastSegment(arn[4]), arnPattern: m.pattern, reason, identity: [], mentions: [...m.mentions] });
+      out.set(key, { kind: m.kind, address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, name: lastSegment(arn[4]), arnPattern: m.pattern, ...verdict, identity: [], mentions: [...m.mentions] });
     }
     for (const n of this.names.values()) {
       if (this.isInStack(n.kind, `arn:aws:iam::*:${n.kind}/*${n.name}`, inStack, n.name)) continue;
@@ -113,14 +122,14 @@ export class OutsideMentions {
         }
         continue;
       }
-      const reason = this.isAgent(n.kind, n.name, n.accounts);
-      if (reason === undefined) continue;
+      const verdict = this.isAgent(n.kind, n.name, n.accounts);
+      if (verdict === undefined) continue;
       out.set(`name:${n.kind}:${n.name.toLowerCase()}`, {
         kind: n.kind,
         address: `${OUTSIDE_PREFIX}${n.kind}/${n.name}`,
         name: n.name,
         arnPattern: `arn:aws:iam::${this.account ?? "*"}:${n.kind}/${n.name}`,
-        reason,
+        ...verdict,
         identity: [...n.identity],
         mentions: [...n.mentions],
       });

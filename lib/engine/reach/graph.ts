@@ -356,7 +356,7 @@ export class ReachGraph {
           ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
           : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
       // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
-      const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that it may" : "which is enough within one account";
+      const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that they may allow the call" : "which is enough within one account";
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
     }
   }

@@ -99,9 +99,14 @@ export interface PeerAgent {
   readonly arnPattern: string;
   /**
    * Why it counts, as a phrase after its address: `an agent there by tag blastwall:agent = "true"`, or `which the
-   * agent aws_iam_role.agent there can act as (sts:AssumeRole)` for a principal an agent of that stack reaches.
+   * AI agent aws_iam_role.agent of stack agents can act as (sts:AssumeRole)` for a principal an agent reaches.
    */
   readonly reason: string;
+  /**
+   * Set when it is no AI agent itself but an agent can act as it: that agent, where it is defined
+   * (`aws_iam_role.agent of stack agents`), also when the path to it runs through other stacks.
+   */
+  readonly actsFor?: string;
 }
 
 
