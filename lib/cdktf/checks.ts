@@ -191,7 +191,11 @@ export class BlastwallChecks implements Aspect {
     if (peers.length === 0) return model;
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);
-    const peerAgents = agentsOfRun(peers, index, config).flatMap((x) => x.agents);
+    // This stack takes part in the run: a chain may leave it and come back (a role here trusts another stack's agent,
+    // a role of a stack it reads trusts that one, and a deploy role here trusts the last).
+    const peerAgents = agentsOfRun([model, ...peers], index, config)
+      .filter((x) => x.of !== model)
+      .flatMap((x) => x.agents);
     return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
   }
 

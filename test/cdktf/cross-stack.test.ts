@@ -97,4 +97,24 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
     expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop of stack middle, which the AI agent aws_iam_role\.helper of stack agents can act as/);
   });
+
+  test("follows a chain that leaves the stack checked and comes back to it, as the CLI does", () => {
+    // agents.helper -> model.hop1 (trusts the agent by reference) -> other.hop2 (trusts hop1 by its literal ARN)
+    // -> model.deployer (trusts hop2 by reference). Judged with only the stacks it reads, model showed nothing.
+    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
+    const stack = (id: string) => {
+      const s = new TerraformStack(a, id);
+      new AwsProvider(s, "aws", { region: "eu-west-1" });
+      return s;
+    };
+    const trust = (principal: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
+    const agent = new IamRole(stack("agents"), "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, tags: { "blastwall:agent": "true" } });
+    const model = stack("model");
+    new IamRole(model, "hop1", { name: "hop1", assumeRolePolicy: trust(agent.arn) });
+    const hop2 = new IamRole(stack("other"), "hop2", { name: "hop2", assumeRolePolicy: trust("arn:aws:iam::111111111111:role/hop1") });
+    const deployer = new IamRole(model, "deployer", { name: "deployer", assumeRolePolicy: trust(hop2.arn) });
+    new IamRolePolicyAttachment(model, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
+    expect(() => a.synth()).toThrow(/stack "model"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop2 of stack other, which the AI agent aws_iam_role\.helper of stack agents can act as/);
+  });
 });
