@@ -11,7 +11,8 @@ import { dirname, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { buildAnalysis } from "../engine/analyze";
+import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
+import { peerMatcher } from "../engine/agents";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 import { reachOf } from "../rules/reach-support";
@@ -212,8 +213,8 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
  * as (assume, pass to compute, hold the credentials of): a role an agent can assume is the agent's to use, so another
  * stack's deploy role that trusts it is as reachable from the agent as one that trusts the agent itself.
  */
-export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
-  const analysis = buildAnalysis(stack, config);
+export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?: OutsideAsked): PeerAgent[] {
+  const analysis = buildAnalysis(stack, config, { outsideAsked });
   const label = stackLabel(stack);
   const peer = (p: PrincipalNode, reason: string, actsFor?: string): PeerAgent | undefined => {
     if (p.external || (p.kind !== "role" && p.kind !== "user")) return undefined;
@@ -253,31 +254,51 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig): PeerAgent[] {
 }
 
 /**
- * Rounds of passing reached principals from stack to stack: a chain of hops through that many stacks is followed
- * however the stacks are ordered (in a favourable order, one round follows a longer one).
- */
-const MAX_ROUNDS = 10;
-
-/**
  * Per stack of a run, its agents and the principals they can act as, passed around the stacks until nothing new is
  * found: a role of one stack that trusts another stack's agent is the agent's to use, and a third stack that trusts
- * that role is reached in turn. A stack is judged again only when what the others pass it has grown.
+ * that role is reached in turn, however long the chain and in whatever order the stacks come. A stack is judged again
+ * only when another stack found a principal that one of the outside principals it names may be. Each judgement
+ * that passes anything on has found more principals than before, of a finite number, so the passing ends.
  */
 export function agentsOfRun(stacks: readonly TfStack[], index: StateIndex, config: BlastwallConfig): { of: TfStack; agents: PeerAgent[] }[] {
-  const found = stacks.map((s) => ({ of: s, agents: agentsOf(index.linked(s), config), given: 0 }));
-  for (let round = 1; round < MAX_ROUNDS; round++) {
-    let grew = false;
+  interface Entry {
+    readonly of: TfStack;
+    agents: PeerAgent[];
+    /** The outside principals it names, as its analysis asked about them. */
+    asked: Parameters<OutsideAsked>[];
+    queued: boolean;
+  }
+  const judge = (x: Entry, peers: readonly PeerAgent[]) => {
+    const asked: Parameters<OutsideAsked>[] = [];
+    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (...q) => asked.push(q));
+    x.asked = asked;
+    return agents;
+  };
+  const found: Entry[] = stacks.map((of) => ({ of, agents: [], asked: [], queued: false }));
+  for (const x of found) x.agents = judge(x, []);
+  const queue: Entry[] = [];
+  const passOn = (from: Entry, fresh: readonly PeerAgent[]) => {
+    if (fresh.length === 0) return;
+    const names = peerMatcher(fresh);
     for (const x of found) {
-      const peers = found.filter((y) => y.of !== x.of && !sameStack(y.of, x.of)).flatMap((y) => y.agents);
-      if (peers.length === x.given) continue;
-      x.given = peers.length;
-      const own = agentsOf({ ...index.linked(x.of), peerAgents: peers }, config);
-      if (own.length > x.agents.length) {
-        x.agents = own;
-        grew = true;
+      if (x.queued || x === from || sameStack(x.of, from.of)) continue;
+      if (x.asked.some((q) => names(...q) !== undefined)) {
+        x.queued = true;
+        queue.push(x);
       }
     }
-    if (!grew) break;
+  };
+  for (const x of found) passOn(x, x.agents);
+  for (let i = 0; i < queue.length; i++) {
+    const x = queue[i];
+    x.queued = false;
+    const peers = found.filter((y) => y !== x && !sameStack(y.of, x.of)).flatMap((y) => y.agents);
+    const now = judge(x, peers);
+    if (now.length <= x.agents.length) continue;
+    const before = new Set(x.agents.map((a) => a.address));
+    const fresh = now.filter((a) => !before.has(a.address));
+    x.agents = now;
+    passOn(x, fresh);
   }
   return found.map(({ of, agents }) => ({ of, agents }));
 }

@@ -130,11 +130,29 @@ export function outsideAgentSelector(
 const normaliseArn = (arn: string) => arn.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
 const afterAccount = (arn: string) => arn.replace(/^arn:[^:]*:iam::[^:]*:/, "");
 
+/** A run of many stacks builds a matcher per stack and round over the same peers. */
+const preparedPeers = new WeakMap<PeerAgent, PreparedPeer>();
+
+function prepared(peer: PeerAgent): PreparedPeer {
+  let x = preparedPeers.get(peer);
+  if (x === undefined) {
+    const pattern = normaliseArn(peer.arnPattern);
+    const name = pattern.slice(pattern.lastIndexOf("/") + 1);
+    x = { peer, pattern, name, key: `${peer.kind}:${name}`, wild: /[*?]/.test(name), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1] };
+    preparedPeers.set(peer, x);
+  }
+  return x;
+}
+
 interface PreparedPeer {
   readonly peer: PeerAgent;
   readonly pattern: string;
   /** The name, after the last `/`, lower case. */
   readonly name: string;
+  /** `role:name`, how the matcher indexes it. */
+  readonly key: string;
+  /** Whether the name has a part known only at apply time. */
+  readonly wild: boolean;
   /** The account its stack is pinned to, when it is. */
   readonly account?: string;
 }
@@ -148,27 +166,25 @@ interface PreparedPeer {
  * to it resolves to a pattern no different from that of any other unnamed role. Indexed by name: a run of many stacks
  * has many agents and many mentions.
  */
-function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
+export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
   const byName = new Map<string, PreparedPeer[]>();
   const wild: PreparedPeer[] = [];
   for (const peer of peers) {
-    const pattern = normaliseArn(peer.arnPattern);
-    const x: PreparedPeer = { peer, pattern, name: pattern.slice(pattern.lastIndexOf("/") + 1), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1] };
+    const x = prepared(peer);
     if (x.name === "*") continue;
-    if (/[*?]/.test(x.name)) wild.push(x);
+    if (x.wild) wild.push(x);
     else {
-      const key = `${peer.kind}:${x.name}`;
-      const list = byName.get(key);
+      const list = byName.get(x.key);
       if (list) list.push(x);
-      else byName.set(key, [x]);
+      else byName.set(x.key, [x]);
     }
   }
-  const all = [...[...byName.values()].flat(), ...wild];
+  let all: PreparedPeer[] | undefined;
   return (kind, literal, accounts) => {
     const wanted = literal.startsWith("arn:") ? normaliseArn(literal) : undefined;
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
-    const candidates = /[*?]/.test(name) ? all : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
+    const candidates = /[*?]/.test(name) ? (all ??= [...[...byName.values()].flat(), ...wild]) : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
     // An agent itself before a principal an agent can act as: the report names the agent when it may be either.
     let reached: OutsideVerdict | undefined;
     for (const x of candidates) {

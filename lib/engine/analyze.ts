@@ -6,6 +6,7 @@ import type { PolicyDocument } from "./iam/types";
 import { AddressMap, type TfStack } from "./terraform/types";
 import { agentSelector, outsideAgentSelector } from "./agents";
 import { collectPrincipals } from "./principals/collect";
+import type { OutsideAgentTest } from "./principals/outsiders";
 import { effectiveRights } from "./iam/evaluate";
 import { parsePolicyJson } from "./iam/policy-json";
 import { loadCatalogue } from "./catalogue";
@@ -26,11 +27,21 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
   return doc;
 }
 
+/** Told each principal outside the stack that the stack names, as `OutsideAgentTest` is asked about it. */
+export type OutsideAsked = (...args: Parameters<OutsideAgentTest>) => void;
+
 /** Builds the principal graph of a stack; effective rights are computed lazily, once per principal. */
-export function buildAnalysis(stack: TfStack, config: BlastwallConfig): StackAnalysis {
+export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?: { outsideAsked?: OutsideAsked }): StackAnalysis {
+  const test = outsideAgentSelector(config, stack.peerAgents);
+  const asked = observe?.outsideAsked;
   const { principals, unresolved } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
-    isOutsideAgent: outsideAgentSelector(config, stack.peerAgents),
+    isOutsideAgent: asked
+      ? (kind, literal, accounts) => {
+          asked(kind, literal, accounts);
+          return test(kind, literal, accounts);
+        }
+      : test,
     managed: managedPolicyDocument,
   });
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));

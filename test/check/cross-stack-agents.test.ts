@@ -366,14 +366,14 @@ test("a principal an agent of another stack can act as is reported as that, nami
   expect(checkStacks([buildStack(middle, "middle.tf.json", "middle")], { config: { agents: { names: ["coder"] } }, rules: agentRules }).summary).toMatchObject({ agentPrincipals: 1 });
 });
 
-test("a chain of hop roles through six stacks is followed whatever order the stacks come in", () => {
+test("a chain of hop roles through fourteen stacks is followed whatever order the stacks come in", () => {
   const agents = tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: LOCAL } });
   const hops: [Obj, string][] = [];
-  for (let i = 1; i <= 6; i++) {
+  for (let i = 1; i <= 14; i++) {
     const prev = i === 1 ? "coder" : `hop${i - 1}`;
     hops.push([tf({ [`aws_iam_role.hop${i}`]: { name: `hop${i}`, assume_role_policy: trusting(`arn:aws:iam::111111111111:role/${prev}`) } }, { terraform: { backend: { local: { path: `/app/h${i}.tfstate` } } } }), `h${i}`]);
   }
-  const data: [Obj, string] = [dataStack("arn:aws:iam::111111111111:role/hop6"), "data"];
+  const data: [Obj, string] = [dataStack("arn:aws:iam::111111111111:role/hop14"), "data"];
   expect(inData(run([agents, "agents"], ...hops, data))).toHaveLength(1);
   expect(inData(run(data, ...[...hops].reverse(), [agents, "agents"]))).toHaveLength(1);
 });
