@@ -53,6 +53,20 @@ function app(opts: { agent?: "agentRole" | "tagged" | "plain"; gate?: boolean; n
   return { app: a, outdir };
 }
 
+/** An app whose stacks the test adds (`stack`), with a tagged agent in stack `agents`. */
+function hopApp() {
+  const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
+  const stack = (id: string) => {
+    const s = new TerraformStack(a, id);
+    new AwsProvider(s, "aws", { region: "eu-west-1" });
+    return s;
+  };
+  const agent = new IamRole(stack("agents"), "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, tags: { "blastwall:agent": "true" } });
+  return { a, stack, agent };
+}
+
+const trust = (principal: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
+
 describe("a trust that names another stack's agent by cross-stack reference", () => {
   test("fails synth of the stack that holds the trust, naming the agent of the other stack", () => {
     // An AgentRole is an agent wherever its ARN appears: it lives under /agents/.
@@ -82,14 +96,7 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
   });
 
   test("follows a role of a middle stack that trusts the agent, trusted in turn by the data stack's deploy role", () => {
-    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
-    const stack = (id: string) => {
-      const s = new TerraformStack(a, id);
-      new AwsProvider(s, "aws", { region: "eu-west-1" });
-      return s;
-    };
-    const trust = (principal: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
-    const agent = new IamRole(stack("agents"), "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, tags: { "blastwall:agent": "true" } });
+    const { a, stack, agent } = hopApp();
     const hop = new IamRole(stack("middle"), "hop", { name: "hop", assumeRolePolicy: trust(agent.arn) });
     const data = stack("data");
     const deployer = new IamRole(data, "deployer", { name: "deployer", assumeRolePolicy: trust(hop.arn) });
@@ -101,14 +108,7 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
   test("follows a chain that leaves the stack checked and comes back to it, as the CLI does", () => {
     // agents.helper -> model.hop1 (trusts the agent by reference) -> other.hop2 (trusts hop1 by its literal ARN)
     // -> model.deployer (trusts hop2 by reference). Judged with only the stacks it reads, model showed nothing.
-    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
-    const stack = (id: string) => {
-      const s = new TerraformStack(a, id);
-      new AwsProvider(s, "aws", { region: "eu-west-1" });
-      return s;
-    };
-    const trust = (principal: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }] });
-    const agent = new IamRole(stack("agents"), "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST, tags: { "blastwall:agent": "true" } });
+    const { a, stack, agent } = hopApp();
     const model = stack("model");
     new IamRole(model, "hop1", { name: "hop1", assumeRolePolicy: trust(agent.arn) });
     const hop2 = new IamRole(stack("other"), "hop2", { name: "hop2", assumeRolePolicy: trust("arn:aws:iam::111111111111:role/hop1") });
