@@ -13,8 +13,8 @@ import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types"
 import type { PrincipalNode } from "../engine/analysis-types";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
 import { peerMatcher } from "../engine/agents";
+import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
-import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
@@ -227,27 +227,31 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   const seen = new Set<string>();
   // Each path starts at an agent: one of this stack, or one of another stack that this stack names, which is either
   // an agent there or a principal an agent can act as (what it reaches here goes back out, as the agent's).
-  const queue: { id: string; agent: string; start: string }[] = [];
-  for (const a of analysis.agents) {
+  const queue: { id: string; agent: string; start: string; reached: boolean }[] = [];
+  // Breadth first from all of them, the first to reach a principal names it: the stack's own agents first, then those
+  // named exactly, then those whose name is known only at apply time (which may be one of several).
+  const rank = (a: PrincipalNode) => (!a.external ? 0 : /[*?]/.test(a.arnPattern.slice(a.arnPattern.lastIndexOf(":"))) ? 2 : 1);
+  for (const a of [...analysis.agents].sort((x, y) => rank(x) - rank(y))) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
     if (x) out.push(x);
-    queue.push({ id: a.address, agent: a.peer?.actsFor ?? a.peer?.is ?? `${a.address} of stack ${label}`, start: a.address });
+    queue.push({ id: a.address, agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}`, start: a.address, reached: a.peer?.reached === true });
   }
   if (queue.length === 0) return out;
   // Everyone the stack's agents reach, breadth first: the first agent to reach a principal is the one named.
   const graph = reachOf({ stack, analysis, config, strict: false });
   for (let i = 0; i < queue.length; i++) {
-    const { id, agent, start } = queue[i];
+    const { id, agent, start, reached } = queue[i];
     for (const e of graph.edgesFrom(id)) {
       if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
       seen.add(e.to);
       const p = analysis.byAddress.get(e.to);
       if (!p) continue;
-      const via = [start.startsWith(OUTSIDE_PREFIX) ? `${start} here` : undefined, id === start ? undefined : id].filter((v) => v !== undefined);
-      const x = peer(p, `which the AI agent ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
+      // A path that starts at a principal of another stack the agent can act as runs through it.
+      const via = [reached ? `${start} here` : undefined, id === start ? undefined : id].filter((v) => v !== undefined);
+      const x = peer(p, `which ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
       if (x) out.push(x);
-      queue.push({ id: e.to, agent, start });
+      queue.push({ id: e.to, agent, start, reached });
     }
   }
   return out;
@@ -257,32 +261,51 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
  * Per stack of a run, its agents and the principals they can act as, passed around the stacks until nothing new is
  * found: a role of one stack that trusts another stack's agent is the agent's to use, and a third stack that trusts
  * that role is reached in turn, however long the chain and in whatever order the stacks come. A stack is judged again
- * only when another stack found a principal that one of the outside principals it names may be. Each judgement
- * that passes anything on has found more principals than before, of a finite number, so the passing ends.
+ * only when another stack found a principal that one of the outside principals it names may be, or names anew the
+ * agent behind one it matched. Each judgement that passes on principals has found more than before, of a finite
+ * number, so the passing ends; a change of names alone is passed on a bounded number of times.
  */
-export function agentsOfRun(stacks: readonly TfStack[], index: StateIndex, config: BlastwallConfig): { of: TfStack; agents: PeerAgent[] }[] {
+export function agentsOfRun(
+  stacks: readonly TfStack[],
+  index: StateIndex,
+  config: BlastwallConfig,
+  /** Counts the judgements, for the tests that keep them few. */
+  stats?: { judged: number },
+): { of: TfStack; agents: PeerAgent[] }[] {
   interface Entry {
     readonly of: TfStack;
     agents: PeerAgent[];
-    /** The outside principals it names, as its analysis asked about them. */
-    asked: Parameters<OutsideAsked>[];
+    /** The outside principals it names that matched no other stack's principal when it was last judged. */
+    unmatched: Parameters<OutsideAgentTest>[];
+    /** Those that did: the principals they matched (`aws_iam_role.x of stack s`). */
+    matched: Set<string>;
     queued: boolean;
+    renamed: number;
   }
   const judge = (x: Entry, peers: readonly PeerAgent[]) => {
-    const asked: Parameters<OutsideAsked>[] = [];
-    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (...q) => asked.push(q));
-    x.asked = asked;
+    if (stats) stats.judged++;
+    const unmatched: Parameters<OutsideAgentTest>[] = [];
+    const matched = new Set<string>();
+    // A mention matched to another stack's principal starts the same paths whatever else another stack finds (a
+    // name known only at apply time may be any of them): only the others can change what this stack passes on.
+    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (kind, literal, accounts, verdict) => {
+      if (verdict?.peer === undefined) unmatched.push([kind, literal, accounts]);
+      else matched.add(verdict.peer.is);
+    });
+    x.unmatched = unmatched;
+    x.matched = matched;
     return agents;
   };
-  const found: Entry[] = stacks.map((of) => ({ of, agents: [], asked: [], queued: false }));
+  const found: Entry[] = stacks.map((of) => ({ of, agents: [], unmatched: [], matched: new Set(), queued: false, renamed: 0 }));
   for (const x of found) x.agents = judge(x, []);
   const queue: Entry[] = [];
-  const passOn = (from: Entry, fresh: readonly PeerAgent[]) => {
-    if (fresh.length === 0) return;
-    const names = peerMatcher(fresh);
+  const passOn = (from: Entry, fresh: readonly PeerAgent[], renamed: readonly PeerAgent[] = []) => {
+    if (fresh.length === 0 && renamed.length === 0) return;
+    const names = fresh.length > 0 ? peerMatcher(fresh) : undefined;
+    const named = new Set(renamed.map((a) => `${a.address} of stack ${a.stack}`));
     for (const x of found) {
       if (x.queued || x === from || sameStack(x.of, from.of)) continue;
-      if (x.asked.some((q) => names(...q) !== undefined)) {
+      if ((names && x.unmatched.some((q) => names(...q) !== undefined)) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }
@@ -294,11 +317,17 @@ export function agentsOfRun(stacks: readonly TfStack[], index: StateIndex, confi
     x.queued = false;
     const peers = found.filter((y) => y !== x && !sameStack(y.of, x.of)).flatMap((y) => y.agents);
     const now = judge(x, peers);
-    if (now.length <= x.agents.length) continue;
-    const before = new Set(x.agents.map((a) => a.address));
+    const before = new Map(x.agents.map((a) => [a.address, a]));
     const fresh = now.filter((a) => !before.has(a.address));
+    // The agent a principal is named after changes when a stack is judged with more of the others: the report of a
+    // stack that names that principal names the agent anew.
+    const renamed = now.filter((a) => before.has(a.address) && before.get(a.address)!.actsFor !== a.actsFor);
+    if (fresh.length === 0 && renamed.length === 0) continue;
     x.agents = now;
-    passOn(x, fresh);
+    passOn(x, fresh, x.renamed++ < MAX_RENAMES ? renamed : []);
   }
   return found.map(({ of, agents }) => ({ of, agents }));
 }
+
+/** How often a stack passes on a change of names alone: names may go back and forth between stacks that name each other. */
+const MAX_RENAMES = 5;

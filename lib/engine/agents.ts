@@ -2,7 +2,7 @@ import type { BlastwallConfig } from "./config-types";
 import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
 import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
 import { globMatch, globsIntersect } from "./iam/glob";
-import type { OutsideAgentTest, OutsideVerdict } from "./principals/outsiders";
+import type { OutsideAgentTest } from "./principals/outsiders";
 import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
@@ -123,7 +123,14 @@ export function outsideAgentSelector(
   };
   if (peers.length === 0) return configured;
   const peer = peerMatcher(peers);
-  return (kind, literal, accounts) => configured(kind, literal) ?? peer(kind, literal, accounts);
+  return (kind, literal, accounts) => {
+    const mine = configured(kind, literal);
+    const theirs = peer(kind, literal, accounts);
+    if (mine === undefined || theirs?.peer === undefined) return mine ?? theirs;
+    // An agent by the config, and a principal of another stack checked: that stack counts it, and it is an agent itself.
+    const is = theirs.peer.is;
+    return { reason: `${mine.reason}; ${theirs.reason}`, peer: { is, agent: theirs.peer.reached ? `the AI agent ${is}` : theirs.peer.agent, reached: false } };
+  };
 }
 
 /** Lower case, any partition: how the stacks' ARN patterns compare. */
@@ -186,23 +193,33 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
     const candidates = /[*?]/.test(name) ? (all ??= [...[...byName.values()].flat(), ...wild]) : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
     // An agent itself before a principal an agent can act as: the report names the agent when it may be either.
-    let reached: OutsideVerdict | undefined;
+    let agent: PreparedPeer | undefined;
+    let reached: PreparedPeer | undefined;
+    let hits = 0;
     for (const x of candidates) {
       if (x.peer.kind !== kind) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
-      // Certain only when the path and name are literal on both sides and so is the account; an account left open on
-      // either side is the usual case (a stack's own ARNs leave it open), and pinning both stacks tells them apart.
-      const named = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
-      const account = wanted !== undefined ? /^arn:[^:]*:iam::(\d{12}):/.exec(wanted)?.[1] : accounts?.length === 1 ? accounts[0] : undefined;
-      const certain = named && account !== undefined && account === x.account;
-      const pin = named && !certain ? " (set allowed_account_ids on both stacks' aws providers to tell their accounts apart)" : "";
-      const reason = `${certain ? "it is" : "it may be"} ${x.peer.address} of stack ${x.peer.stack}, ${x.peer.reason}${pin}`;
-      const is = `${x.peer.address} of stack ${x.peer.stack}`;
-      if (x.peer.actsFor === undefined) return { reason, peer: { is } };
-      reached ??= { reason, peer: { is, actsFor: x.peer.actsFor } };
+      hits++;
+      if (x.peer.actsFor === undefined) agent ??= x;
+      else reached ??= x;
+      // Enough to name one and say whether it may be another.
+      if (agent !== undefined && hits > 1) break;
     }
-    return reached;
+    const x = agent ?? reached;
+    if (x === undefined) return undefined;
+    // Certain only when the path and name are literal on both sides and so is the account; an account left open on
+    // either side is the usual case (a stack's own ARNs leave it open), and pinning both stacks tells them apart.
+    const named = !/[*?]/.test(wanted !== undefined ? afterAccount(wanted) : name) && !/[*?]/.test(wanted !== undefined ? afterAccount(x.pattern) : x.name);
+    const account = wanted !== undefined ? /^arn:[^:]*:iam::(\d{12}):/.exec(wanted)?.[1] : accounts?.length === 1 ? accounts[0] : undefined;
+    const certain = named && hits === 1 && account !== undefined && account === x.account;
+    const pin = named && !certain ? " (set allowed_account_ids on both stacks' aws providers to tell their accounts apart)" : "";
+    const is = `${x.peer.address} of stack ${x.peer.stack}`;
+    // A name known only at apply time may be any of several principals of the stacks: the report names one and says so.
+    const others = hits > 1 ? `; it may as well be another principal of the stacks checked: its name is known only at apply time` : "";
+    const reason = `${certain ? "it is" : "it may be"} ${is}, ${x.peer.reason}${pin}${others}`;
+    const noun = x.peer.actsFor ?? `the AI agent ${is}`;
+    return { reason, peer: { is, agent: hits > 1 ? `${noun} or another agent of the stacks checked` : noun, reached: x.peer.actsFor !== undefined } };
   };
 }

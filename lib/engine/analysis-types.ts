@@ -40,8 +40,7 @@ export interface PrincipalNode {
   readonly external?: boolean;
   /**
    * Outside principals only: set when it matches a principal of another stack checked in the same run. That stack
-   * counts it (the summary does not count it twice); `actsFor` is set when it is no AI agent itself but an agent of
-   * another stack can act as it, and names that agent (`aws_iam_role.agent of stack agents`).
+   * counts it, and the summary does not count it again.
    */
   readonly peer?: PeerMatch;
 }
@@ -50,7 +49,13 @@ export interface PrincipalNode {
 export interface PeerMatch {
   /** The principal of the other stack it may be: `aws_iam_role.agent of stack agents`. */
   readonly is: string;
-  readonly actsFor?: string;
+  /**
+   * The AI agent it is, or that can act as it, as a noun: `the AI agent aws_iam_role.agent of stack agents` (with
+   * `or another agent of the stacks checked` when its name is known only at apply time and fits several).
+   */
+  readonly agent: string;
+  /** It is no AI agent itself: `agent` can act as it. */
+  readonly reached: boolean;
 }
 
 /** One reason a principal holds an action: the Allow statement and the resources it applies to. */

@@ -27,8 +27,8 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
   return doc;
 }
 
-/** Told each principal outside the stack that the stack names, as `OutsideAgentTest` is asked about it. */
-export type OutsideAsked = (...args: Parameters<OutsideAgentTest>) => void;
+/** Told each principal outside the stack that the stack names, as `OutsideAgentTest` is asked about it, and its answer. */
+export type OutsideAsked = (...args: [...Parameters<OutsideAgentTest>, ReturnType<OutsideAgentTest>]) => void;
 
 /** Builds the principal graph of a stack; effective rights are computed lazily, once per principal. */
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?: { outsideAsked?: OutsideAsked }): StackAnalysis {
@@ -38,8 +38,9 @@ export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?:
     isAgent: agentSelector(config, stack),
     isOutsideAgent: asked
       ? (kind, literal, accounts) => {
-          asked(kind, literal, accounts);
-          return test(kind, literal, accounts);
+          const verdict = test(kind, literal, accounts);
+          asked(kind, literal, accounts, verdict);
+          return verdict;
         }
       : test,
     managed: managedPolicyDocument,

@@ -25,7 +25,8 @@ export const rule: Rule = {
   },
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
-    const users = analysis.agents.filter((a) => a.kind === "user");
+    // A user another stack's agent can act as is no agent's credential: that path is reported as a path.
+    const users = analysis.agents.filter((a) => a.kind === "user" && a.peer?.reached !== true);
     const byAddress = new Map(users.map((u) => [u.address, u]));
     const byName = new Map(users.filter((u) => !u.name.includes("*")).map((u) => [u.name, u]));
     for (const user of users) {

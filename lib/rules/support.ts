@@ -97,15 +97,13 @@ export function grantsByCategory(rights: EffectiveRights): Map<string, Grant[]> 
 }
 
 export function principalEvidence(p: PrincipalNode): Evidence {
-  const actsFor = p.peer?.actsFor;
-  const what = actsFor === undefined ? "is an AI agent" : `is no AI agent itself, but the AI agent ${actsFor} can act as it`;
+  const what = p.peer?.reached ? `is no AI agent itself, but ${p.peer.agent} can act as it` : "is an AI agent";
   return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
 }
 
 /** `agent` as the object of a sentence: `the AI agent X`, or `X (which the AI agent Y can act as)`. */
 export function agentNoun(agent: PrincipalNode): string {
-  const actsFor = agent.peer?.actsFor;
-  return actsFor === undefined ? `the AI agent ${agent.address}` : `${agent.address} (which the AI agent ${actsFor} can act as)`;
+  return agent.peer?.reached ? `${agent.address} (which ${agent.peer.agent} can act as)` : `the AI agent ${agent.address}`;
 }
 
 /**
@@ -113,8 +111,7 @@ export function agentNoun(agent: PrincipalNode): string {
  * agent there can act as is judged as the agent, and the sentence names that agent.
  */
 export function agentCan(agent: PrincipalNode): string {
-  const actsFor = agent.peer?.actsFor;
-  return actsFor === undefined ? `${agent.address} is an AI agent and can` : `${agent.address}, which the AI agent ${actsFor} can act as, can`;
+  return agent.peer?.reached ? `${agent.address}, which ${agent.peer.agent} can act as, can` : `${agent.address} is an AI agent and can`;
 }
 
 /** Evidence for the statement itself, and for what attaches it to the principal when that is another resource. */

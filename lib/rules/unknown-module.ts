@@ -2,6 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { UNKNOWN_MODULE_TYPE, type TfStack } from "../engine/terraform/types";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
+import { agentNoun } from "./support";
 
 interface ModuleCall {
   readonly address: string;
@@ -55,7 +56,7 @@ export const rule: Rule = {
         // dangerous as an agent it is handed. A reviewed module is acknowledged with the reason.
         severity: "error",
         message: agentsPassed.length
-          ? `${m.address} (source ${m.source}) is given the AI agent ${agentsPassed.join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
+          ? `${m.address} (source ${m.source}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
           : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`,
         evidence: [
           { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },

@@ -5,7 +5,9 @@ import type { BlastwallConfig } from "../engine/config-types";
 import { AGENT_PATH, AGENT_TAG, agentSelector } from "../engine/agents";
 import { followReferences } from "../engine/agent-tags";
 import { isObject } from "../engine/json";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
+import { agentNoun } from "./support";
 
 /**
  * IAM resources of the AWS Cloud Control provider (`hashicorp/awscc`): roles, users, groups and their policies, in
@@ -66,7 +68,8 @@ function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
   return iam.length === 0 ? { kind: "none" } : { kind: "iam", values: iam, text: JSON.stringify(iam), types: [...new Set(iam.map((x) => x["Type"] as string))] };
 }
 
-function templateFinding(stack: TfStack, r: TfResource, t: Exclude<TemplateIam, { kind: "none" }>, agentNames: ReadonlyMap<string, string>, byName: ReadonlyMap<string, string>, agents: ReadonlySet<string>): FindingDraft {
+function templateFinding(stack: TfStack, r: TfResource, t: Exclude<TemplateIam, { kind: "none" }>, agentNames: ReadonlyMap<string, string>, byName: ReadonlyMap<string, string>, agents: ReadonlyMap<string, PrincipalNode>): FindingDraft {
+  const noun = (address: string) => agentNoun(agents.get(address)!);
   const named = new Set(principalsNamedIn(stack, byName, [r.values["parameters"], t.kind === "iam" ? t.values : undefined]).filter((p) => agents.has(p)));
   if (t.kind === "iam") {
     // A YAML template's names are found in its text: a name or ARN of an agent anywhere in its IAM part.
@@ -75,7 +78,7 @@ function templateFinding(stack: TfStack, r: TfResource, t: Exclude<TemplateIam, 
   const marks = t.kind === "iam" && (t.text.includes(AGENT_TAG) || t.text.includes(AGENT_PATH)) ? `it creates IAM carrying the ${AGENT_TAG} tag or the ${AGENT_PATH} path` : undefined;
   const what = t.kind === "iam" ? `its template creates ${t.types.join(", ")}` : t.why;
   const dangerous = named.size > 0 || marks !== undefined || t.kind === "unreadable";
-  const whom = named.size > 0 ? `, naming the AI agent ${[...named].join(", ")}` : marks ? `; ${marks}` : "";
+  const whom = named.size > 0 ? `, naming ${[...named].map(noun).join(", ")}` : marks ? `; ${marks}` : "";
   return {
     principal: r.address,
     resource: r.address,
@@ -109,7 +112,8 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     const candidates = stack.resources.filter((r) => r.mode === "managed" && (UNMODELLED_IAM.test(r.type) || TEMPLATE_STACKS[r.type] !== undefined));
     if (candidates.length === 0) return out;
-    const agents = new Set(analysis.agents.map((a) => a.address));
+    const agents = new Map(analysis.agents.map((a) => [a.address, a]));
+    const noun = (address: string) => agentNoun(agents.get(address)!);
     const byName = principalNameIndex(analysis.principals);
     const agentNames = new Map(analysis.agents.filter((a) => typeof a.resource.values.name === "string").map((a) => [a.resource.values.name as string, a.address]));
     for (const r of candidates) {
@@ -132,7 +136,7 @@ export const rule: Rule = {
         });
         continue;
       }
-      const whom = mark !== undefined ? `${r.address} is an AI agent (${mark})` : `${r.address} names the AI agent ${named.join(", ")}`;
+      const whom = mark !== undefined ? `${r.address} is an AI agent (${mark})` : `${r.address} names ${named.map(noun).join(", ")}`;
       out.push({
         // The resource is what a reviewer acknowledges, not the agent (which would cover every such resource).
         principal: r.address,

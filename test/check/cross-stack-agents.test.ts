@@ -5,8 +5,8 @@
  */
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
-import { StateIndex } from "../../lib/check/peer-stacks";
-import { agentRules } from "../../lib/rules";
+import { StateIndex, agentsOfRun } from "../../lib/check/peer-stacks";
+import { agentRules, allRules } from "../../lib/rules";
 import { resolveToPattern } from "../../lib/engine/terraform/tokens";
 import type { TfStack } from "../../lib/engine/terraform/types";
 import { AGENT, policy, tf } from "../helpers/tf";
@@ -366,6 +366,58 @@ test("a principal an agent of another stack can act as is reported as that, nami
   expect(checkStacks([buildStack(middle, "middle.tf.json", "middle")], { config: { agents: { names: ["coder"] } }, rules: agentRules }).summary).toMatchObject({ agentPrincipals: 1 });
 });
 
+describe("check round 35: which agent a principal of another stack is named after", () => {
+  const ARN = "arn:aws:iam::111111111111:role/";
+  const pinned = { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } };
+  const stackOf = (name: string, resources: Record<string, Obj>, extra: Obj = {}): [Obj, string] => [tf(resources, { ...pinned, terraform: { backend: { local: { path: `/app/${name}.tfstate` } } }, ...extra }), name];
+  const report = (config: Obj, ...stacks: [Obj, string][]) =>
+    checkStacks(
+      stacks.map(([json, name]) => buildStack(json, `${name}.tf.json`, name)),
+      { config, rules: allRules },
+    );
+  const transitive = (r: ReturnType<typeof report>, file: string) => r.findings.filter((f) => f.file === file && f.ruleId === "agent-transitive-destroy");
+
+  test("an agent the config also selects (the /agents/ path AgentRole uses) is named where it is defined, and counted once", () => {
+    const a = stackOf("a", { "aws_iam_role.agent": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b = stackOf("b", { "aws_iam_role.rb": { name: "rb", assume_role_policy: trusting(`${ARN}agents/coder`) } });
+    const c = stackOf("c", { "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting(`${ARN}rb`) }, "aws_iam_role_policy_attachment.admin": { role: "deployer", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } });
+    const r = report({}, a, b, c);
+    const [f] = transitive(r, "c.tf.json");
+    expect(f.message).toMatch(/^outside:\S+role\/rb, which the AI agent aws_iam_role\.agent of stack a can act as, can act as aws_iam_role\.deployer/);
+    expect(r.summary.agentPrincipals).toBe(1);
+  });
+
+  test("a principal a name known only at apply time may be does not take the name of an agent that reaches it exactly", () => {
+    const zed = stackOf("a0", { "aws_iam_role.zed": { name: "zed", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const agent1 = stackOf("a1", { "aws_iam_role.agent": { name: "agent1", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b = stackOf(
+      "b",
+      { "aws_iam_role.rw": { name: "rw", assume_role_policy: trusting(`${ARN}\${var.x}`) }, "aws_iam_role.rb": { name: "rb", assume_role_policy: trusting(`${ARN}agent1`) } },
+      { variable: { x: { type: "string" } } },
+    );
+    const c = stackOf("c", { "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting(`${ARN}rb`) }, "aws_iam_role_policy_attachment.admin": { role: "deployer", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } });
+    const [f] = transitive(report({}, zed, agent1, b, c), "c.tf.json");
+    expect(f.message).toContain("which the AI agent aws_iam_role.agent of stack a1 can act as");
+    // The path starts at the agent itself: it runs through nothing in between.
+    expect(f.evidence[0].detail).toContain("which the AI agent aws_iam_role.agent of stack a1 can act as (sts:AssumeRole)");
+  });
+
+  test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {
+    const a = stackOf("a", { "aws_iam_role.agent": { name: "agent", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b = stackOf("b", {
+      "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting(`${ARN}agent`) },
+      "aws_iam_user.bob": { name: "bob" },
+      "aws_iam_role_policy.hp": { role: "${aws_iam_role.hop.name}", policy: policy({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "${aws_iam_user.bob.arn}" }) },
+    });
+    const c = stackOf("c", { "aws_iam_access_key.k": { user: "bob" } });
+    expect(report({}, a, b, c).findings.filter((f) => f.file === "c.tf.json" && f.severity === "error").map((f) => f.ruleId)).toEqual([]);
+    // Handed to a module whose resources blastwall cannot see.
+    const m = stackOf("m", { "aws_iam_role.x": { name: "x", assume_role_policy: trusting(`${ARN}hop`) } }, { module: { m: { source: "git::https://example.com/mod.git", role: `${ARN}hop` } } });
+    const [f] = report({}, a, b, m).findings.filter((x) => x.file === "m.tf.json" && x.ruleId === "unknown-module");
+    expect(f.message).toMatch(/is given outside:\S+role\/hop \(which the AI agent aws_iam_role\.agent of stack a can act as\)/);
+  });
+});
+
 test("a chain of hop roles through fourteen stacks is followed whatever order the stacks come in", () => {
   const agents = tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: LOCAL } });
   const hops: [Obj, string][] = [];
@@ -376,4 +428,14 @@ test("a chain of hop roles through fourteen stacks is followed whatever order th
   const data: [Obj, string] = [dataStack("arn:aws:iam::111111111111:role/hop14"), "data"];
   expect(inData(run([agents, "agents"], ...hops, data))).toHaveLength(1);
   expect(inData(run(data, ...[...hops].reverse(), [agents, "agents"]))).toHaveLength(1);
+  // Stacks whose trust names a role of a name known only at apply time match every principal found: each is judged
+  // again once, not once per hop of the chain.
+  const open = [...Array(5).keys()].map((i): [Obj, string] => [
+    tf({ [`aws_iam_role.w${i}`]: { name: `w${i}`, assume_role_policy: trusting("arn:aws:iam::111111111111:role/${var.who}") } }, { variable: { who: { type: "string" } }, terraform: { backend: { local: { path: `/app/w${i}.tfstate` } } } }),
+    `w${i}`,
+  ]);
+  const models = [[agents, "agents"], ...hops, data, ...open].map(([json, name]) => buildStack(json as Obj, `${name}.tf.json`, name as string));
+  const stats = { judged: 0 };
+  agentsOfRun(models, new StateIndex(models), {}, stats);
+  expect(stats.judged).toBeLessThanOrEqual(2 * models.length);
 });

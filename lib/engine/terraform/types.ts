@@ -103,8 +103,8 @@ export interface PeerAgent {
    */
   readonly reason: string;
   /**
-   * Set when it is no AI agent itself but an agent can act as it: that agent, where it is defined
-   * (`aws_iam_role.agent of stack agents`), also when the path to it runs through other stacks.
+   * Set when it is no AI agent itself but an agent can act as it: that agent as a noun, where it is defined
+   * (`the AI agent aws_iam_role.agent of stack agents`), also when the path to it runs through other stacks.
    */
   readonly actsFor?: string;
 }
