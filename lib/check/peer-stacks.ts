@@ -12,7 +12,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import type { PeerAgent, RemoteState, TfStack } from "../engine/terraform/types";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { buildAnalysis, type OutsideAsked } from "../engine/analyze";
-import { peerMatcher } from "../engine/agents";
+import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
@@ -229,13 +229,16 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   // an agent there or a principal an agent can act as (what it reaches here goes back out, as the agent's).
   const queue: { id: string; agent: string; start: string; reached: boolean }[] = [];
   // Breadth first from all of them, the first to reach a principal names it: the stack's own agents first, then those
-  // named exactly, then those whose name is known only at apply time (which may be one of several).
+  // named exactly, then those whose name is known only at apply time (which may be one of several); among equals, by
+  // the agent's name, so that an agent another stack finds later renames a principal only when it sorts first.
   const rank = (a: PrincipalNode) => (!a.external ? 0 : /[*?]/.test(a.arnPattern.slice(a.arnPattern.lastIndexOf(":"))) ? 2 : 1);
-  for (const a of [...analysis.agents].sort((x, y) => rank(x) - rank(y))) {
+  const starts = analysis.agents.map((a) => ({ a, rank: rank(a), agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}` }));
+  starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
+  for (const { a, agent } of starts) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
     if (x) out.push(x);
-    queue.push({ id: a.address, agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}`, start: a.address, reached: a.peer?.reached === true });
+    queue.push({ id: a.address, agent, start: a.address, reached: a.peer?.reached === true });
   }
   if (queue.length === 0) return out;
   // Everyone the stack's agents reach, breadth first: the first agent to reach a principal is the one named.
@@ -277,7 +280,9 @@ export function agentsOfRun(
     agents: PeerAgent[];
     /** The outside principals it names that matched no other stack's principal when it was last judged. */
     unmatched: Parameters<OutsideAgentTest>[];
-    /** Those that did: the principals they matched (`aws_iam_role.x of stack s`). */
+    /** Those that did, as one agent's principal (not "or another agent"): with the agent they were named after. */
+    single: { readonly q: Parameters<OutsideAgentTest>; readonly agent: string }[];
+    /** The principals they matched (`aws_iam_role.x of stack s`). */
     matched: Set<string>;
     queued: boolean;
     renamed: number;
@@ -285,18 +290,24 @@ export function agentsOfRun(
   const judge = (x: Entry, peers: readonly PeerAgent[]) => {
     if (stats) stats.judged++;
     const unmatched: Parameters<OutsideAgentTest>[] = [];
+    const single: Entry["single"] = [];
     const matched = new Set<string>();
     // A mention matched to another stack's principal starts the same paths whatever else another stack finds (a
-    // name known only at apply time may be any of them): only the others can change what this stack passes on.
+    // name known only at apply time may be any of them): only the others can change what this stack passes on, and
+    // a principal of another agent which the name may also be, what it is named after.
     const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (kind, literal, accounts, verdict) => {
       if (verdict?.peer === undefined) unmatched.push([kind, literal, accounts]);
-      else matched.add(verdict.peer.is);
+      else {
+        matched.add(verdict.peer.is);
+        if (!verdict.peer.agent.endsWith(SEVERAL)) single.push({ q: [kind, literal, accounts], agent: verdict.peer.agent });
+      }
     });
     x.unmatched = unmatched;
+    x.single = single;
     x.matched = matched;
     return agents;
   };
-  const found: Entry[] = stacks.map((of) => ({ of, agents: [], unmatched: [], matched: new Set(), queued: false, renamed: 0 }));
+  const found: Entry[] = stacks.map((of) => ({ of, agents: [], unmatched: [], single: [], matched: new Set(), queued: false, renamed: 0 }));
   for (const x of found) x.agents = judge(x, []);
   const queue: Entry[] = [];
   const passOn = (from: Entry, fresh: readonly PeerAgent[], renamed: readonly PeerAgent[] = []) => {
@@ -305,7 +316,11 @@ export function agentsOfRun(
     const named = new Set(renamed.map((a) => `${a.address} of stack ${a.stack}`));
     for (const x of found) {
       if (x.queued || x === from || sameStack(x.of, from.of)) continue;
-      if ((names && x.unmatched.some((q) => names(...q) !== undefined)) || [...named].some((n) => x.matched.has(n))) {
+      const other = (m: Entry["single"][number]) => {
+        const v = names?.(...m.q);
+        return v?.peer !== undefined && v.peer.agent !== m.agent;
+      };
+      if ((names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }

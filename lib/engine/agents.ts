@@ -127,9 +127,11 @@ export function outsideAgentSelector(
     const mine = configured(kind, literal);
     const theirs = peer(kind, literal, accounts);
     if (mine === undefined || theirs?.peer === undefined) return mine ?? theirs;
-    // An agent by the config, and a principal of another stack checked: that stack counts it, and it is an agent itself.
-    const is = theirs.peer.is;
-    return { reason: `${mine.reason}; ${theirs.reason}`, peer: { is, agent: theirs.peer.reached ? `the AI agent ${is}` : theirs.peer.agent, reached: false } };
+    // An agent by the config that may be another stack's principal an agent can act as: an agent here, which no other
+    // stack counts as one, so this stack does.
+    if (theirs.peer.reached) return mine;
+    // An agent by the config and an agent of another stack checked: that stack counts it, and names it.
+    return { reason: `${mine.reason}; ${theirs.reason}`, peer: theirs.peer };
   };
 }
 
@@ -196,16 +198,20 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     let agent: PreparedPeer | undefined;
     let reached: PreparedPeer | undefined;
     let hits = 0;
+    // The agents behind the matches: one, however many principals it reaches, or several.
+    const roots = new Set<string>();
     for (const x of candidates) {
       if (x.peer.kind !== kind) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
       hits++;
-      if (x.peer.actsFor === undefined) agent ??= x;
-      else reached ??= x;
-      // Enough to name one and say whether it may be another.
-      if (agent !== undefined && hits > 1) break;
+      // The same one whatever order the stacks come in: the first by stack and address.
+      if (x.peer.actsFor === undefined) agent = agent === undefined || before(x, agent) ? x : agent;
+      else reached = reached === undefined || before(x, reached) ? x : reached;
+      // A match's own "or another agent" is not passed on: two stacks whose names may be each other's would pass it
+      // back and forth, and the agents behind a name are those of its matches.
+      roots.add(agentOf(x.peer).one);
     }
     const x = agent ?? reached;
     if (x === undefined) return undefined;
@@ -219,7 +225,20 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     // A name known only at apply time may be any of several principals of the stacks: the report names one and says so.
     const others = hits > 1 ? `; it may as well be another principal of the stacks checked: its name is known only at apply time` : "";
     const reason = `${certain ? "it is" : "it may be"} ${is}, ${x.peer.reason}${pin}${others}`;
-    const noun = x.peer.actsFor ?? `the AI agent ${is}`;
-    return { reason, peer: { is, agent: hits > 1 ? `${noun} or another agent of the stacks checked` : noun, reached: x.peer.actsFor !== undefined } };
+    const root = agentOf(x.peer).one;
+    return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined } };
   };
+}
+
+function before(x: PreparedPeer, y: PreparedPeer): boolean {
+  return x.peer.stack < y.peer.stack || (x.peer.stack === y.peer.stack && x.peer.address < y.peer.address);
+}
+
+/** After an agent's noun: the principal may be that of another agent too. */
+export const SEVERAL = " or another agent of the stacks checked";
+
+/** The agent a principal of another stack is, or that can act as it: one agent's noun, and whether it may be another's. */
+export function agentOf(peer: PeerAgent): { one: string; several: boolean } {
+  const noun = peer.actsFor ?? `the AI agent ${peer.address} of stack ${peer.stack}`;
+  return noun.endsWith(SEVERAL) ? { one: noun.slice(0, -SEVERAL.length), several: true } : { one: noun, several: false };
 }

@@ -366,7 +366,7 @@ test("a principal an agent of another stack can act as is reported as that, nami
   expect(checkStacks([buildStack(middle, "middle.tf.json", "middle")], { config: { agents: { names: ["coder"] } }, rules: agentRules }).summary).toMatchObject({ agentPrincipals: 1 });
 });
 
-describe("check round 35: which agent a principal of another stack is named after", () => {
+describe("check rounds 35 and 36: which agent a principal of another stack is named after", () => {
   const ARN = "arn:aws:iam::111111111111:role/";
   const pinned = { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } };
   const stackOf = (name: string, resources: Record<string, Obj>, extra: Obj = {}): [Obj, string] => [tf(resources, { ...pinned, terraform: { backend: { local: { path: `/app/${name}.tfstate` } } }, ...extra }), name];
@@ -400,6 +400,36 @@ describe("check round 35: which agent a principal of another stack is named afte
     expect(f.message).toContain("which the AI agent aws_iam_role.agent of stack a1 can act as");
     // The path starts at the agent itself: it runs through nothing in between.
     expect(f.evidence[0].detail).toContain("which the AI agent aws_iam_role.agent of stack a1 can act as (sts:AssumeRole)");
+  });
+
+  const deployer = (name: string, trusted: string) =>
+    stackOf(name, { "aws_iam_role.deployer": { name: `deployer-${name}`, assume_role_policy: trusting(trusted) }, "aws_iam_role_policy_attachment.admin": { role: `deployer-${name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } });
+
+  test("a name the config may select, which may also be a principal another stack's agent can act as, is an agent of this stack, counted here", () => {
+    const a = stackOf("a", { "aws_iam_role.agent": { name: "zeta", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b = stackOf("b", { "aws_iam_role.codx": { name: "codx", assume_role_policy: trusting(`${ARN}zeta`) } });
+    const r = report({ agents: { names: ["coder"] } }, a, b, deployer("c", `${ARN}cod*`));
+    const [f] = transitive(r, "c.tf.json");
+    expect(f.message).toMatch(/^outside:\S+role\/cod\{computed\} is an AI agent and can act as aws_iam_role\.deployer/);
+    // zeta, and the role the config may select: codx is no agent, and no other stack counts the selected one.
+    expect(r.summary.agentPrincipals).toBe(2);
+  });
+
+  test("a chain of names known only at apply time, behind one agent, names that agent once and only it", () => {
+    const a = stackOf("a", { "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b = stackOf("b", { "aws_iam_role.rb1": { name: "rb1", assume_role_policy: trusting(`${ARN}coder`) }, "aws_iam_role.rb2": { name: "rb2", assume_role_policy: trusting(`${ARN}coder`) } });
+    const c = stackOf("c", { "aws_iam_role.rc1": { name: "rc1", assume_role_policy: trusting(`${ARN}rb*`) }, "aws_iam_role.rc2": { name: "rc2", assume_role_policy: trusting(`${ARN}rb*`) } });
+    const d = stackOf("d", { "aws_iam_role.rd1": { name: "rd1", assume_role_policy: trusting(`${ARN}rc*`) }, "aws_iam_role.rd2": { name: "rd2", assume_role_policy: trusting(`${ARN}rc*`) } });
+    for (const order of [[a, b, c, d, deployer("e", `${ARN}rd*`)], [deployer("e", `${ARN}rd*`), d, c, b, a]]) {
+      const [f] = transitive(report({}, ...order), "e.tf.json");
+      expect(f.message).toMatch(/^outside:\S+role\/rd\{computed\}, which the AI agent aws_iam_role\.agent of stack a can act as, can act as aws_iam_role\.deployer/);
+    }
+    // With a second agent behind one of the names it may be, the report says there may be another. (Only there: a
+    // stack whose names may be another's and the other way round would pass that back and forth.)
+    const a2 = stackOf("a2", { "aws_iam_role.agent": { name: "other", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const b2 = stackOf("b2", { "aws_iam_role.rb3": { name: "rb3", assume_role_policy: trusting(`${ARN}other`) } });
+    const [f] = transitive(report({}, a, a2, b, b2, deployer("e", `${ARN}rb*`)), "e.tf.json");
+    expect(f.message).toContain("which the AI agent aws_iam_role.agent of stack a or another agent of the stacks checked can act as, can act");
   });
 
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {
