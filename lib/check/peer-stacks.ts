@@ -227,34 +227,37 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   const seen = new Set<string>();
   // Each path starts at an agent: one of this stack, or one of another stack that this stack names, which is either
   // an agent there or a principal an agent can act as (what it reaches here goes back out, as the agent's).
-  const queue: { id: string; agent: string; start: string; reached: boolean }[] = [];
-  // Breadth first from all of them, the first to reach a principal names it: the stack's own agents first, then those
-  // named exactly, then those whose name is known only at apply time (which may be one of several); among equals, by
-  // the agent's name, so that an agent another stack finds later renames a principal only when it sorts first.
+  // Each start in turn names all it reaches that no earlier one did: the stack's own agents first, then those named
+  // exactly, then those whose name is known only at apply time (which may be one of several); among equals, by the
+  // agent's name. A principal this stack's agent reaches is named after it for good, and one only other stacks'
+  // agents reach is named anew only when an agent that sorts first comes to reach it.
   const rank = (a: PrincipalNode) => (!a.external ? 0 : /[*?]/.test(a.arnPattern.slice(a.arnPattern.lastIndexOf(":"))) ? 2 : 1);
   const starts = analysis.agents.map((a) => ({ a, rank: rank(a), agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}` }));
   starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
-  for (const { a, agent } of starts) {
+  for (const { a } of starts) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
     if (x) out.push(x);
-    queue.push({ id: a.address, agent, start: a.address, reached: a.peer?.reached === true });
   }
-  if (queue.length === 0) return out;
-  // Everyone the stack's agents reach, breadth first: the first agent to reach a principal is the one named.
+  if (starts.length === 0) return out;
   const graph = reachOf({ stack, analysis, config, strict: false });
-  for (let i = 0; i < queue.length; i++) {
-    const { id, agent, start, reached } = queue[i];
-    for (const e of graph.edgesFrom(id)) {
-      if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
-      seen.add(e.to);
-      const p = analysis.byAddress.get(e.to);
-      if (!p) continue;
-      // A path that starts at a principal of another stack the agent can act as runs through it.
-      const via = [reached ? `${start} here` : undefined, id === start ? undefined : id].filter((v) => v !== undefined);
-      const x = peer(p, `which ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
-      if (x) out.push(x);
-      queue.push({ id: e.to, agent, start, reached });
+  for (const { a, agent } of starts) {
+    const start = a.address;
+    // A path that starts at a principal of another stack the agent can act as runs through it.
+    const through = a.peer?.reached === true ? `${start} here` : undefined;
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i];
+      for (const e of graph.edgesFrom(id)) {
+        if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
+        seen.add(e.to);
+        const p = analysis.byAddress.get(e.to);
+        if (!p) continue;
+        const via = [through, id === start ? undefined : id].filter((v) => v !== undefined);
+        const x = peer(p, `which ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
+        if (x) out.push(x);
+        queue.push(e.to);
+      }
     }
   }
   return out;
