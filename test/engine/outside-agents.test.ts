@@ -183,3 +183,28 @@ describe("outside agents the first reading missed (red-team round 11)", () => {
     }
   });
 });
+
+describe("an outside agent whose name is known only at apply time (check round 35)", () => {
+  // The trust of `ci` names a role of a variable's name, which agents.names may select: that outside principal is an
+  // agent only as a name "ai-*" is. The deploy role trusts a literal role the config does not select: the agent would
+  // have to be that role too, and no role is both.
+  const stack = (deployerTrusts: string) =>
+    tf(
+      {
+        "aws_iam_role.ci": { name: "ci", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/${var.x}" }, Action: "sts:AssumeRole" }) },
+        "aws_iam_role.deployer": { name: "deployer", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: deployerTrusts }, Action: "sts:AssumeRole" }) },
+        "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      },
+      { variable: { x: { type: "string" } } },
+    );
+  const onDeployer = (json: Obj) => errors(all(json, NAMES), "agent-transitive-destroy").filter((f) => f.resource === "aws_iam_role.deployer").map((f) => f.principal);
+
+  test("is not admitted by a trust naming a literal role that is no agent", () => {
+    expect(onDeployer(stack("arn:aws:iam::111111111111:role/github-actions"))).toEqual([]);
+  });
+
+  test("a literal role that is an agent is one by its own name, and a trust naming an open name may be it", () => {
+    expect(onDeployer(stack("arn:aws:iam::111111111111:role/ai-bot"))).toEqual(["outside:arn:aws:iam::111111111111:role/ai-bot"]);
+    expect(onDeployer(stack("arn:aws:iam::111111111111:role/ai-*")).sort()).toEqual(["outside:arn:aws:iam::111111111111:role/ai-{computed}", "outside:arn:aws:iam::111111111111:role/{computed}"]);
+  });
+});

@@ -318,7 +318,7 @@ export class ReachGraph {
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
     const candidate = { arnPattern: p.arnPattern };
-    const named = this.namedFor(p.arnPattern);
+    const named = this.namedFor(p.arnPattern, p.external);
     const namedSet = new Set(named);
     const admitted = new Map<PrincipalNode, Statement[]>();
     const admits = (role: PrincipalNode) => {
@@ -366,7 +366,7 @@ export class ReachGraph {
    * be any ARN its pattern covers, and a trust naming a computed ARN may name any principal its pattern covers:
    * every trust where the two meet counts.
    */
-  private namedFor(pattern: string): PrincipalNode[] {
+  private namedFor(pattern: string, external?: boolean): PrincipalNode[] {
     const key = normaliseAccount(pattern);
     const exact = this.namedInTrust.get(key) ?? [];
     const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
@@ -375,7 +375,11 @@ export class ReachGraph {
     const meet = (arn: string) => {
       if (globsIntersect(arn, key, { caseInsensitive: true })) for (const r of this.namedInTrust.get(arn) ?? []) out.add(r);
     };
-    if (wide) for (const arn of this.namedInTrust.keys()) meet(arn);
+    // An agent outside the stack whose name is known only at apply time is an agent only as a name the config
+    // selects or another stack's agent (or a principal one can act as): a literal ARN a trust names is either such a
+    // name itself, and its own outside agent here, or no agent, and the two cannot be one principal. Only names that
+    // are themselves open may be it.
+    if (wide && !external) for (const arn of this.namedInTrust.keys()) meet(arn);
     else for (const arn of this.trustPatterns) meet(arn);
     return [...out];
   }
