@@ -432,6 +432,17 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     expect(f.message).toContain("which the AI agent aws_iam_role.agent of stack a or another agent of the stacks checked can act as, can act");
   });
 
+  test("a role session names another stack's agent at whatever path it sits (a session ARN carries none)", () => {
+    const b = deployer("b", "arn:aws:sts::111111111111:assumed-role/coder/sess");
+    for (const extra of [{ path: "/team/", tags: AGENT }, { path: "/agents/" }]) {
+      const a = stackOf("a", { "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, ...extra } });
+      const [f] = transitive(report({}, a, b), "b.tf.json");
+      expect(f).toMatchObject({ principal: "outside:arn:aws:iam::111111111111:role/coder", resource: "aws_iam_role.deployer" });
+    }
+    // Alone, the session is of a role blastwall knows nothing of: not read as possibly under /agents/.
+    expect(transitive(report({}, b), "b.tf.json")).toEqual([]);
+  });
+
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {
     const a = stackOf("a", { "aws_iam_role.agent": { name: "agent", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
     const b = stackOf("b", {

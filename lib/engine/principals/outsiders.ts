@@ -55,6 +55,11 @@ interface ArnMention {
   readonly kind: OutsideKind;
   readonly pattern: string;
   readonly mentions: string[];
+  /**
+   * Named by a role session (`assumed-role/NAME/SESSION`): such an ARN carries no path, so the role it names may sit
+   * at any path.
+   */
+  session: boolean;
 }
 
 /** What the collector knows of the stack's own principals, to tell them apart from outsiders. */
@@ -95,7 +100,8 @@ export class OutsideMentions {
     if (!arn || (kind !== undefined && arn[3] !== kind)) return;
     const key = normalise(pattern);
     let m = this.arns.get(key);
-    if (!m) this.arns.set(key, (m = { kind: arn[3] as OutsideKind, pattern, mentions: [] }));
+    if (!m) this.arns.set(key, (m = { kind: arn[3] as OutsideKind, pattern, mentions: [], session: false }));
+    if (session) m.session = true;
     m.mentions.push(holder);
   }
 
@@ -105,10 +111,10 @@ export class OutsideMentions {
     if (this.arns.size === 0 && this.names.size === 0) return [];
     const inStack = new InStack(principals);
     for (const [key, m] of this.arns) {
-      if (this.isInStack(m.kind, m.pattern, inStack)) continue;
-      const verdict = this.isAgent(m.kind, m.pattern);
-      if (verdict === undefined) continue;
       const arn = ARN.exec(m.pattern)!;
+      if (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4])))) continue;
+      const verdict = this.isAgent(m.kind, m.pattern) ?? (m.session ? atAnyPath(this.isAgent(m.kind, anyPath(m.pattern))) : undefined);
+      if (verdict === undefined) continue;
       out.set(key, { kind: m.kind, address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, name: lastSegment(arn[4]), arnPattern: m.pattern, ...verdict, identity: [], mentions: [...m.mentions] });
     }
     for (const n of this.names.values()) {
@@ -165,6 +171,23 @@ class InStack {
       if (p.nameExact) this.names.add(`${p.kind}:${lastSegment(ARN.exec(p.arnPattern)?.[4] ?? "").toLowerCase()}`);
     }
   }
+}
+
+/**
+ * The role a session names, at any path below the root: `…:role/PATH/NAME`. Asked after `…:role/NAME` itself, since
+ * one glob cannot say both.
+ */
+/**
+ * What a session's role at any path is: another checked stack's principal of that name. A path the session leaves
+ * open is not read as possibly `/agents/`: every session would be an agent then.
+ */
+function atAnyPath(verdict: OutsideVerdict | undefined): OutsideVerdict | undefined {
+  return verdict?.peer !== undefined ? verdict : undefined;
+}
+
+function anyPath(pattern: string): string {
+  const at = pattern.lastIndexOf("/");
+  return `${pattern.slice(0, at)}/*${pattern.slice(at)}`;
 }
 
 function lastSegment(rest: string): string {
