@@ -298,11 +298,11 @@ export function agentsOfRun(
     // A mention matched to another stack's principal starts the same paths whatever else another stack finds (a
     // name known only at apply time may be any of them): only the others can change what this stack passes on, and
     // a principal of another agent which the name may also be, what it is named after.
-    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (kind, literal, accounts, verdict) => {
-      if (verdict?.peer === undefined) unmatched.push([kind, literal, accounts]);
+    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (kind, literal, accounts, peersOnly, verdict) => {
+      if (verdict?.peer === undefined) unmatched.push([kind, literal, accounts, peersOnly]);
       else {
         matched.add(verdict.peer.is);
-        if (!verdict.peer.agent.endsWith(SEVERAL)) single.push({ q: [kind, literal, accounts], agent: verdict.peer.agent });
+        if (!verdict.peer.agent.endsWith(SEVERAL)) single.push({ q: [kind, literal, accounts, peersOnly], agent: verdict.peer.agent });
       }
     });
     x.unmatched = unmatched;

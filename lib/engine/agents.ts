@@ -121,9 +121,10 @@ export function outsideAgentSelector(
     const reason = byConfig(kind, literal);
     return reason === undefined ? undefined : { reason };
   };
-  if (peers.length === 0) return configured;
+  if (peers.length === 0) return (kind, literal, accounts, peersOnly) => (peersOnly ? undefined : configured(kind, literal));
   const peer = peerMatcher(peers);
-  return (kind, literal, accounts) => {
+  return (kind, literal, accounts, peersOnly) => {
+    if (peersOnly) return peer(kind, literal, accounts);
     const mine = configured(kind, literal);
     const theirs = peer(kind, literal, accounts);
     if (mine === undefined || theirs?.peer === undefined) return mine ?? theirs;

@@ -37,9 +37,9 @@ export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?:
   const { principals, unresolved } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
     isOutsideAgent: asked
-      ? (kind, literal, accounts) => {
-          const verdict = test(kind, literal, accounts);
-          asked(kind, literal, accounts, verdict);
+      ? (kind, literal, accounts, peersOnly) => {
+          const verdict = test(kind, literal, accounts, peersOnly);
+          asked(kind, literal, accounts, peersOnly, verdict);
           return verdict;
         }
       : test,

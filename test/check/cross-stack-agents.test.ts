@@ -439,8 +439,35 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
       const [f] = transitive(report({}, a, b), "b.tf.json");
       expect(f).toMatchObject({ principal: "outside:arn:aws:iam::111111111111:role/coder", resource: "aws_iam_role.deployer" });
     }
+    // A role at a path that the agent can act as, named by its session (check round 38).
+    const hop = stackOf("a", {
+      "aws_iam_role.bot": { name: "bot", assume_role_policy: SERVICE_TRUST, tags: AGENT },
+      "aws_iam_role.coder": { name: "coder", path: "/team/", assume_role_policy: trusting(`${ARN}bot`) },
+    });
+    expect(transitive(report({}, hop, b), "b.tf.json").map((f) => f.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/coder"]);
     // Alone, the session is of a role blastwall knows nothing of: not read as possibly under /agents/.
     expect(transitive(report({}, b), "b.tf.json")).toEqual([]);
+  });
+
+  test("an unpinned stack's own role of the same name does not hide another stack's agent named by a literal account", () => {
+    const own = (extra: Obj = {}) =>
+      tf(
+        {
+          "aws_iam_role.deploy": { name: "deploy", path: "/team/", assume_role_policy: SERVICE_TRUST },
+          "aws_iam_role.admin1": { name: "admin1", assume_role_policy: trusting(`${ARN}deploy`) },
+          "aws_iam_role_policy_attachment.admin": { role: "admin1", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+          "aws_iam_role.ops": { name: "ops", assume_role_policy: trusting("arn:aws:sts::111111111111:assumed-role/deploy/s") },
+          "aws_iam_role_policy_attachment.ops": { role: "ops", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
+        { terraform: { backend: { local: { path: "/app/a.tfstate" } } }, ...extra },
+      );
+    // Stack b, pinned to 111111111111, makes the agent "deploy" there: one account holds one role of that name.
+    const b = stackOf("b", { "aws_iam_role.agent": { name: "deploy", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const found = transitive(report({}, [own(), "a"], b), "a.tf.json").map((f) => f.resource).sort();
+    expect(found).toEqual(["aws_iam_role.admin1", "aws_iam_role.ops"]);
+    // The control: that role is no agent there.
+    const plain = stackOf("b", { "aws_iam_role.other": { name: "deploy", assume_role_policy: SERVICE_TRUST } });
+    expect(transitive(report({}, [own(), "a"], plain), "a.tf.json")).toEqual([]);
   });
 
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {

@@ -15,7 +15,13 @@ export type OutsideKind = Exclude<PrincipalKind, "group">;
  * Whether a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent: why (for the
  * report), and whether it is another checked stack's principal; undefined if not an agent.
  */
-export type OutsideAgentTest = (kind: OutsideKind, literal: string, accounts?: readonly (string | undefined)[]) => OutsideVerdict | undefined;
+export type OutsideAgentTest = (
+  kind: OutsideKind,
+  literal: string,
+  accounts?: readonly (string | undefined)[],
+  /** Ask only whether it is another checked stack's principal (not what the config or the path say of it). */
+  peersOnly?: boolean,
+) => OutsideVerdict | undefined;
 
 export interface OutsideVerdict {
   readonly reason: string;
@@ -112,8 +118,17 @@ export class OutsideMentions {
     const inStack = new InStack(principals);
     for (const [key, m] of this.arns) {
       const arn = ARN.exec(m.pattern)!;
-      if (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4])))) continue;
-      const verdict = this.isAgent(m.kind, m.pattern) ?? (m.session ? atAnyPath(this.isAgent(m.kind, anyPath(m.pattern))) : undefined);
+      let verdict: OutsideVerdict | undefined;
+      if (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4])))) {
+        // A stack whose account is not pinned reads a literal account's ARN of its own role's name as that role; a
+        // role of that name another checked stack makes there may be it instead (one account holds one such role).
+        if (this.account !== undefined || !/^\d{12}$/.test(arn[2])) continue;
+        verdict = this.isAgent(m.kind, m.pattern, undefined, true) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, true) : undefined);
+      } else {
+        // The role a session names may sit at any path: another checked stack's role of that name is it. A path the
+        // session leaves open is not read as possibly /agents/, or every session would be an agent.
+        verdict = this.isAgent(m.kind, m.pattern) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, true) : undefined);
+      }
       if (verdict === undefined) continue;
       out.set(key, { kind: m.kind, address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, name: lastSegment(arn[4]), arnPattern: m.pattern, ...verdict, identity: [], mentions: [...m.mentions] });
     }
@@ -177,14 +192,6 @@ class InStack {
  * The role a session names, at any path below the root: `…:role/PATH/NAME`. Asked after `…:role/NAME` itself, since
  * one glob cannot say both.
  */
-/**
- * What a session's role at any path is: another checked stack's principal of that name. A path the session leaves
- * open is not read as possibly `/agents/`: every session would be an agent then.
- */
-function atAnyPath(verdict: OutsideVerdict | undefined): OutsideVerdict | undefined {
-  return verdict?.peer !== undefined ? verdict : undefined;
-}
-
 function anyPath(pattern: string): string {
   const at = pattern.lastIndexOf("/");
   return `${pattern.slice(0, at)}/*${pattern.slice(at)}`;
