@@ -189,12 +189,28 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
       else byName.set(x.key, [x]);
     }
   }
-  let all: PreparedPeer[] | undefined;
+  // By name, for names known only in part (`r5_*`): those that start with the known part. Many stacks each ask
+  // about such names at every judgement.
+  let sorted: PreparedPeer[] | undefined;
+  const startingWith = (prefix: string): PreparedPeer[] => {
+    sorted ??= [...byName.values()].flat().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].name < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: PreparedPeer[] = [];
+    for (let i = lo; i < sorted.length && sorted[i].name.startsWith(prefix); i++) out.push(sorted[i]);
+    return out;
+  };
   return (kind, literal, accounts) => {
     const wanted = literal.startsWith("arn:") ? normaliseArn(literal) : undefined;
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
-    const candidates = /[*?]/.test(name) ? (all ??= [...[...byName.values()].flat(), ...wild]) : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
+    const open = name.search(/[*?]/);
+    const candidates = open >= 0 ? [...startingWith(name.slice(0, open)), ...wild] : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
     // An agent itself before a principal an agent can act as: the report names the agent when it may be either.
     let agent: PreparedPeer | undefined;
     let reached: PreparedPeer | undefined;
