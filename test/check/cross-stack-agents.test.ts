@@ -7,6 +7,7 @@ import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import { StateIndex, agentsOfRun } from "../../lib/check/peer-stacks";
 import { agentRules, allRules } from "../../lib/rules";
+import { peerMatcher } from "../../lib/engine/agents";
 import { resolveToPattern } from "../../lib/engine/terraform/tokens";
 import type { TfStack } from "../../lib/engine/terraform/types";
 import { AGENT, policy, tf } from "../helpers/tf";
@@ -506,4 +507,16 @@ test("a chain of hop roles through fourteen stacks is followed whatever order th
   const stats = { judged: 0 };
   agentsOfRun(models, new StateIndex(models), {}, stats);
   expect(stats.judged).toBeLessThanOrEqual(2 * models.length);
+});
+
+test("a name known only in part matches exactly the other stacks' principals whose names start with the known part", () => {
+  const peer = (name: string, actsFor?: string) => ({ stack: "s", address: `aws_iam_role.${name}`, kind: "role" as const, arnPattern: `arn:aws:iam::*:role/${name}`, reason: "x", ...(actsFor ? { actsFor } : {}) });
+  const match = peerMatcher([peer("r4"), peer("r5_a"), peer("r6"), peer("R5_B", "the AI agent aws_iam_role.a of stack a"), peer("r50")]);
+  const is = (literal: string) => match("role", literal)?.peer?.is;
+  expect(is("arn:aws:iam::111111111111:role/r5_*")).toBe("aws_iam_role.r5_a of stack s");
+  expect(is("arn:aws:iam::111111111111:role/r5*")).toBe("aws_iam_role.r50 of stack s");
+  expect(is("arn:aws:iam::111111111111:role/r7*")).toBeUndefined();
+  // Case is ignored, and an agent is named before a principal an agent can act as.
+  expect(match("role", "arn:aws:iam::111111111111:role/R5_*")?.peer).toMatchObject({ is: "aws_iam_role.r5_a of stack s", reached: false });
+  expect(is("arn:aws:iam::111111111111:role/*")).toBe("aws_iam_role.r4 of stack s");
 });
