@@ -208,28 +208,3 @@ describe("an outside agent whose name is known only at apply time (check round 3
     expect(onDeployer(stack("arn:aws:iam::111111111111:role/ai-*")).sort()).toEqual(["outside:arn:aws:iam::111111111111:role/ai-{computed}", "outside:arn:aws:iam::111111111111:role/{computed}"]);
   });
 });
-
-describe("a trust that admits a whole account or anyone (check round 38)", () => {
-  // The stack names the agent (here in the trust of another role); its own policies, which such a trust leaves the
-  // call to, live outside the stack.
-  const stack = (principal: unknown) =>
-    tf({
-      "aws_iam_role.named": { name: "named", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/coder" }, Action: "sts:AssumeRole" }) },
-      "aws_iam_role.admin1": { name: "admin1", assume_role_policy: policy({ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }) },
-      "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.admin1.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-    });
-  const onAdmin = (json: Obj) => errors(all(json), "agent-transitive-destroy").filter((f) => f.resource === "aws_iam_role.admin1");
-
-  test("admits an agent outside the stack whose own policies may allow the call", () => {
-    for (const principal of [{ AWS: "arn:aws:iam::111111111111:root" }, { AWS: "111111111111" }, { AWS: "*" }]) {
-      const [f] = onAdmin(stack(principal));
-      expect(f.principal).toBe("outside:arn:aws:iam::111111111111:role/agents/coder");
-      expect(f.evidence.map((e) => e.detail).join(" ")).toContain("if its own policies allow the call; they live outside this stack");
-    }
-  });
-
-  test("the control: another account's root does not admit it, nor a service", () => {
-    expect(onAdmin(stack({ AWS: "arn:aws:iam::222222222222:root" }))).toEqual([]);
-    expect(onAdmin(stack({ Service: "ec2.amazonaws.com" }))).toEqual([]);
-  });
-});

@@ -359,15 +359,6 @@ export class ReachGraph {
       const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that they may allow the call" : "which is enough within one account";
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
     }
-    // A trust that admits a whole account (its root, its ID) or anyone leaves the call to the caller's own policies.
-    // Those of an agent outside the stack are not visible here: they may allow it (fail closed).
-    if (p.external) {
-      for (const role of this.openTrust) {
-        if (namedSet.has(role)) continue;
-        const trust = admits(role);
-        if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])}) if its own policies allow the call; they live outside this stack, so blastwall counts that they may`);
-      }
-    }
   }
 
   /**
