@@ -56,6 +56,8 @@ export interface PeerMatch {
   readonly agent: string;
   /** It is no AI agent itself: `agent` can act as it. */
   readonly reached: boolean;
+  /** The account the other stack is pinned to, when it is. */
+  readonly account?: string;
 }
 
 /** One reason a principal holds an action: the Allow statement and the resources it applies to. */

@@ -466,9 +466,12 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     const b = stackOf("b", { "aws_iam_role.agent": { name: "deploy", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
     const found = transitive(report({}, [own(), "a"], b), "a.tf.json").map((f) => f.resource).sort();
     expect(found).toEqual(["aws_iam_role.admin1", "aws_iam_role.ops"]);
-    // The control: that role is no agent there.
+    // The controls: that role is no agent there; or that stack is not pinned either (dev and prod, each with its
+    // own "deploy", each writing its own account: which one is which only pinning tells).
     const plain = stackOf("b", { "aws_iam_role.other": { name: "deploy", assume_role_policy: SERVICE_TRUST } });
     expect(transitive(report({}, [own(), "a"], plain), "a.tf.json")).toEqual([]);
+    const unpinned: [Obj, string] = [tf({ "aws_iam_role.agent": { name: "deploy", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: { local: { path: "/app/b.tfstate" } } } }), "b"];
+    expect(transitive(report({}, [own(), "a"], unpinned), "a.tf.json")).toEqual([]);
   });
 
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {

@@ -208,3 +208,20 @@ describe("an outside agent whose name is known only at apply time (check round 3
     expect(onDeployer(stack("arn:aws:iam::111111111111:role/ai-*")).sort()).toEqual(["outside:arn:aws:iam::111111111111:role/ai-{computed}", "outside:arn:aws:iam::111111111111:role/{computed}"]);
   });
 });
+
+describe("a trust that admits a whole account or anyone (check rounds 38 and 39)", () => {
+  // The agent is named only where a bucket policy lets it read. A break-glass admin role trusts the account root:
+  // who may assume it is up to each caller's own policies, which for this agent live in its own stack.
+  test("does not by itself admit an agent outside the stack: its own stack judges its sts:AssumeRole rights", () => {
+    const json = tf({
+      "aws_s3_bucket.logs": { bucket: "logs" },
+      "aws_s3_bucket_policy.logs": {
+        bucket: "${aws_s3_bucket.logs.id}",
+        policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/coder" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::logs/*" }),
+      },
+      "aws_iam_role.breakglass": { name: "breakglass", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.breakglass.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    });
+    expect(errors(all(json)).filter((f) => f.resource === "aws_iam_role.breakglass")).toEqual([]);
+  });
+});

@@ -120,10 +120,13 @@ export class OutsideMentions {
       const arn = ARN.exec(m.pattern)!;
       let verdict: OutsideVerdict | undefined;
       if (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4])))) {
-        // A stack whose account is not pinned reads a literal account's ARN of its own role's name as that role; a
-        // role of that name another checked stack makes there may be it instead (one account holds one such role).
+        // A stack whose account is not pinned reads a literal account's ARN of its own role's name as that role. A
+        // role of that name that another checked stack, pinned to that account, makes there is it instead: one
+        // account holds one role of a name. (Two unpinned stacks with roles of one name, dev and prod, each writing
+        // its own account, are each other's business only once pinned.)
         if (this.account !== undefined || !/^\d{12}$/.test(arn[2])) continue;
         verdict = this.isAgent(m.kind, m.pattern, undefined, true) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, true) : undefined);
+        if (verdict?.peer?.account !== arn[2]) continue;
       } else {
         // The role a session names may sit at any path: another checked stack's role of that name is it. A path the
         // session leaves open is not read as possibly /agents/, or every session would be an agent.
