@@ -17,8 +17,8 @@ import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
-import { resourceAccount } from "../engine/terraform/providers";
-import { hasInterpolation, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
+import { providerAccount, resourceAccount } from "../engine/terraform/providers";
+import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
 const STATE_KEYS = [
@@ -204,8 +204,15 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
   const value = walk(outputs.get(name), rest);
   if (typeof value !== "string") return undefined;
   // Wrappers that change nothing of the value (`sensitive(...)`, `tostring(...)`) are read through.
-  const r = resolveToPattern(stack, value.replace(/^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/, "${$1}"));
-  return { pattern: r.pattern, exact: r.exact };
+  const plain = value.replace(/^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/, "${$1}");
+  const r = resolveToPattern(stack, plain);
+  // A stack's own IAM ARNs leave the account open; read from another stack, the account its provider is pinned to
+  // says whose they are (a role of one name in two stacks is two roles, in two accounts).
+  const source = refTarget(plain);
+  const made = source ? stack.byAddress.get(source.address) : undefined;
+  const account = made ? resourceAccount(stack, made) : providerAccount(stack, "aws");
+  const pattern = account ? r.pattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : r.pattern;
+  return { pattern, exact: r.exact };
 }
 
 /**

@@ -124,7 +124,7 @@ export function outsideAgentSelector(
   if (peers.length === 0) return (kind, literal, accounts, peersOnly) => (peersOnly ? undefined : configured(kind, literal));
   const peer = peerMatcher(peers);
   return (kind, literal, accounts, peersOnly) => {
-    if (peersOnly) return peer(kind, literal, accounts);
+    if (peersOnly) return peer(kind, literal, accounts, peersOnly);
     const mine = configured(kind, literal);
     const theirs = peer(kind, literal, accounts);
     if (mine === undefined || theirs?.peer === undefined) return mine ?? theirs;
@@ -205,7 +205,8 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     for (let i = lo; i < sorted.length && sorted[i].name.startsWith(prefix); i++) out.push(sorted[i]);
     return out;
   };
-  return (kind, literal, accounts) => {
+  return (kind, literal, accounts, only) => {
+    const pinnedTo = typeof only === "object" ? only.pinnedTo : undefined;
     const wanted = literal.startsWith("arn:") ? normaliseArn(literal) : undefined;
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
@@ -218,7 +219,7 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     // The agents behind the matches: one, however many principals it reaches, or several.
     const roots = new Set<string>();
     for (const x of candidates) {
-      if (x.peer.kind !== kind) continue;
+      if (x.peer.kind !== kind || (pinnedTo !== undefined && x.account !== pinnedTo)) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;

@@ -474,6 +474,62 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     expect(transitive(report({}, [own(), "a"], unpinned), "a.tf.json")).toEqual([]);
   });
 
+  test("check round 40: another stack's principal in a literal account is the one of the stack pinned there", () => {
+    const agents = stackOf("agents", { "aws_iam_role.agent": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const env = (name: string, account?: string): [Obj, string] => [
+      tf(
+        { "aws_iam_role.ci": { name: "ci-deploy", assume_role_policy: trusting(`${ARN}agents/coder`) } },
+        { terraform: { backend: { local: { path: `/app/${name}.tfstate` } } }, ...(account ? { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } } : {}) },
+      ),
+      name,
+    ];
+    // An unpinned stack of its own ci-deploy, whose admin role trusts the ci-deploy of account 222222222222.
+    const shared: [Obj, string] = [
+      tf(
+        {
+          "aws_iam_role.ci": { name: "ci-deploy", assume_role_policy: SERVICE_TRUST },
+          "aws_iam_role.backup": { name: "backup-admin", assume_role_policy: trusting("arn:aws:iam::222222222222:role/ci-deploy") },
+          "aws_iam_role_policy_attachment.admin": { role: "backup-admin", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
+        { terraform: { backend: { local: { path: "/app/shared.tfstate" } } } },
+      ),
+      "shared",
+    ];
+    // prod is pinned there; an unpinned dev with a role of that name sorts first and must not hide it.
+    const found = transitive(report({}, agents, env("dev"), env("prod", "222222222222"), shared), "shared.tf.json");
+    expect(found.map((f) => f.resource)).toEqual(["aws_iam_role.backup"]);
+  });
+
+  test("check round 40: a role read through a cross-stack reference is the other stack's, in the account it is pinned to", () => {
+    const agents = stackOf("agents", { "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
+    const dev: [Obj, string] = [
+      tf(
+        { "aws_iam_role.ci": { name: "ci-deploy", assume_role_policy: trusting(`${ARN}coder`) } },
+        {
+          provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] },
+          terraform: { backend: { local: { path: "/app/dev.tfstate" } } },
+          output: { ci: { value: "${aws_iam_role.ci.arn}" } },
+        },
+      ),
+      "dev",
+    ];
+    // prod makes a role of the same name (one environment construct used twice), and its admin role trusts dev's.
+    const prod: [Obj, string] = [
+      tf(
+        {
+          "data.terraform_remote_state.dev": { backend: "local", config: { path: "/app/dev.tfstate" } },
+          "aws_iam_role.ci": { name: "ci-deploy", assume_role_policy: SERVICE_TRUST },
+          "aws_iam_role.promote": { name: "promote", assume_role_policy: trusting("${data.terraform_remote_state.dev.outputs.ci}") },
+          "aws_iam_role_policy_attachment.admin": { role: "promote", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
+        { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["222222222222"] }] }, terraform: { backend: { local: { path: "/app/prod.tfstate" } } } },
+      ),
+      "prod",
+    ];
+    const found = transitive(report({}, agents, dev, prod), "prod.tf.json");
+    expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
+  });
+
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {
     const a = stackOf("a", { "aws_iam_role.agent": { name: "agent", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
     const b = stackOf("b", {

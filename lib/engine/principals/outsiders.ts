@@ -19,8 +19,11 @@ export type OutsideAgentTest = (
   kind: OutsideKind,
   literal: string,
   accounts?: readonly (string | undefined)[],
-  /** Ask only whether it is another checked stack's principal (not what the config or the path say of it). */
-  peersOnly?: boolean,
+  /**
+   * Ask only whether it is another checked stack's principal (not what the config or the path say of it); with
+   * `pinnedTo`, one of a stack pinned to that account.
+   */
+  peersOnly?: boolean | { readonly pinnedTo: string },
 ) => OutsideVerdict | undefined;
 
 export interface OutsideVerdict {
@@ -125,8 +128,8 @@ export class OutsideMentions {
         // account holds one role of a name. (Two unpinned stacks with roles of one name, dev and prod, each writing
         // its own account, are each other's business only once pinned.)
         if (this.account !== undefined || !/^\d{12}$/.test(arn[2])) continue;
-        verdict = this.isAgent(m.kind, m.pattern, undefined, true) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, true) : undefined);
-        if (verdict?.peer?.account !== arn[2]) continue;
+        const there = { pinnedTo: arn[2] };
+        verdict = this.isAgent(m.kind, m.pattern, undefined, there) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, there) : undefined);
       } else {
         // The role a session names may sit at any path: another checked stack's role of that name is it. A path the
         // session leaves open is not read as possibly /agents/, or every session would be an agent.
