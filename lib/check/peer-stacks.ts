@@ -17,7 +17,7 @@ import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
-import { providerAccount, resourceAccount } from "../engine/terraform/providers";
+import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
@@ -208,9 +208,10 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
   const r = resolveToPattern(stack, plain);
   // A stack's own IAM ARNs leave the account open; read from another stack, the account its provider is pinned to
   // says whose they are (a role of one name in two stacks is two roles, in two accounts).
+  // Only for a principal this stack makes: a value it passes on from a third stack is that one's.
   const source = refTarget(plain);
   const made = source ? stack.byAddress.get(source.address) : undefined;
-  const account = made ? resourceAccount(stack, made) : providerAccount(stack, "aws");
+  const account = made && made.mode === "managed" && made.type.startsWith("aws_iam_") ? resourceAccount(stack, made) : undefined;
   const pattern = account ? r.pattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : r.pattern;
   return { pattern, exact: r.exact };
 }

@@ -530,6 +530,28 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
   });
 
+  test("check round 40: a role ARN a pinned middle stack passes on keeps the account of the stack that made it", () => {
+    const first: [Obj, string] = [
+      tf({ "aws_iam_role.agent": { name: "coder", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: { local: { path: "/app/first.tfstate" } } }, output: { arn: { value: "${aws_iam_role.agent.arn}" } } }),
+      "first",
+    ];
+    const middle: [Obj, string] = [
+      tf(
+        { "data.terraform_remote_state.first": { backend: "local", config: { path: "/app/first.tfstate" } } },
+        {
+          provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["222222222222"] }] },
+          terraform: { backend: { local: { path: "/app/middle.tfstate" } } },
+          output: { arn: { value: "${data.terraform_remote_state.first.outputs.arn}" } },
+        },
+      ),
+      "middle",
+    ];
+    const data = deployer("data", "${data.terraform_remote_state.middle.outputs.arn}");
+    (data[0] as { data?: Obj }).data = { terraform_remote_state: { middle: { backend: "local", config: { path: "/app/middle.tfstate" } } } };
+    const found = transitive(report({}, first, middle, data), "data.tf.json");
+    expect(found.map((f) => f.principal)).toEqual(["outside:arn:aws:iam::{computed}:role/coder"]);
+  });
+
   test("a key another stack makes for a user an agent can act as is no agent's key; rules that list agents say whose it is", () => {
     const a = stackOf("a", { "aws_iam_role.agent": { name: "agent", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
     const b = stackOf("b", {
