@@ -528,6 +528,10 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     ];
     const found = transitive(report({}, agents, dev, prod), "prod.tf.json");
     expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
+    // Neither pinned (check round 41): the reference still names dev's role, never prod's own of that name.
+    const unpin = ([json, name]: [Obj, string]): [Obj, string] => [{ ...json, provider: { aws: [{ region: "eu-west-1" }] } }, name];
+    const loose = transitive(report({}, agents, unpin(dev), unpin(prod)), "prod.tf.json");
+    expect(loose.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::{computed}:role/ci-deploy", "aws_iam_role.promote"]]);
   });
 
   test("check round 40: a role ARN a pinned middle stack passes on keeps the account of the stack that made it", () => {

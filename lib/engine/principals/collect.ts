@@ -22,7 +22,7 @@ import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { providerAccount, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
-import { hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
 import { OutsideMentions, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { USER_CREDENTIALS } from "../user-credentials";
@@ -276,7 +276,7 @@ class Collector {
     private readonly stack: TfStack,
     private readonly opts: CollectOptions,
   ) {
-    this.outside = opts.isOutsideAgent ? new OutsideMentions(opts.isOutsideAgent, providerAccount(stack, "aws")) : undefined;
+    this.outside = opts.isOutsideAgent ? new OutsideMentions(opts.isOutsideAgent, providerAccount(stack, "aws"), () => foreignPrincipalArns(stack)) : undefined;
   }
 
   run(): CollectResult {

@@ -86,6 +86,8 @@ export class OutsideMentions {
     private readonly isAgent: OutsideAgentTest,
     /** The account the stack's provider is pinned to, when it is. */
     private readonly account: string | undefined,
+    /** Principal ARNs the stack read from other stacks' outputs (lower case): never its own principals. */
+    private readonly foreign: () => ReadonlySet<string> | undefined = () => undefined,
   ) {}
 
   /** A policy this stack attaches to a principal outside it, named by `literal` (a name, or an ARN). */
@@ -122,7 +124,8 @@ export class OutsideMentions {
     for (const [key, m] of this.arns) {
       const arn = ARN.exec(m.pattern)!;
       let verdict: OutsideVerdict | undefined;
-      if (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4])))) {
+      const read = this.foreign()?.has(m.pattern.toLowerCase()) === true;
+      if (!read && (this.isInStack(m.kind, m.pattern, inStack) || (m.session && this.isInStack(m.kind, m.pattern, inStack, lastSegment(arn[4]))))) {
         // A stack whose account is not pinned reads a literal account's ARN of its own role's name as that role. A
         // role of that name that another checked stack, pinned to that account, makes there is it instead: one
         // account holds one role of a name. (Two unpinned stacks with roles of one name, dev and prod, each writing

@@ -467,7 +467,24 @@ function remoteOutput(ctx: Ctx, remote: RemoteState, ref: Reference): string | u
   const out = remote.output(path);
   if (!out) return undefined;
   if (!out.exact) ctx.exact = false;
+  if (/^arn:[^:]*:iam::[^:]*:(role|user)\//.test(out.pattern)) {
+    const states = ctx.stack.remoteOutputs!;
+    let seen = foreign.get(states);
+    if (!seen) foreign.set(states, (seen = new Set()));
+    seen.add(out.pattern.toLowerCase());
+  }
   return out.pattern;
+}
+
+/** Per stack (its map of remote states, which every reading of it shares): principal ARNs read from other stacks. */
+const foreign = new WeakMap<ReadonlyMap<string, RemoteState>, Set<string>>();
+
+/**
+ * The ARNs of roles and users this stack has read from other stacks' outputs so far (lower case): a reference names
+ * the other stack's principal, never one of this stack of the same name.
+ */
+export function foreignPrincipalArns(stack: TfStack): ReadonlySet<string> | undefined {
+  return stack.remoteOutputs ? foreign.get(stack.remoteOutputs) : undefined;
 }
 
 /** The key a traversal step names: `name` for `.name` (as parsed), `["name"]` or `[0]`; undefined when unreadable. */
