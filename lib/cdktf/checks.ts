@@ -176,18 +176,31 @@ export class BlastwallChecks implements Aspect {
     for (const c of app.node.findAll()) {
       if (c !== stack && fw.TerraformStack.isStack(c)) byName.set(plainName(`cross-stack-reference-input-${c.node.path}`), c as unknown as GuardedStack);
     }
-    // The stacks it reads, and those they read in turn: an ARN one stack passes on from another resolves too.
+    // The stacks it reads, and those they read in turn: an ARN one stack passes on from another resolves too. A
+    // remote state written by hand (not cdktf's naming) may read any stack of the app: then every one is read, and
+    // the state's settings say which it is.
     const peers: TfStack[] = [];
     const loaded = new Set<GuardedStack>();
-    const queue = [...sourcesOf(model)];
-    while (queue.length > 0) {
-      const other = byName.get(plainName(queue.shift()!));
-      if (!other || loaded.has(other)) continue;
+    const load = (other: GuardedStack) => {
+      if (loaded.has(other)) return undefined;
       loaded.add(other);
       const m = buildStack(other.toTerraform(), stackFile(other), other.node.id);
       peers.push(m);
-      queue.push(...sourcesOf(m));
+      return m;
+    };
+    const queue = [...sourcesOf(model)];
+    let everyStack = false;
+    while (queue.length > 0) {
+      const source = queue.shift()!;
+      const other = byName.get(plainName(source));
+      if (!other) {
+        everyStack = true;
+        continue;
+      }
+      const m = load(other);
+      if (m) queue.push(...sourcesOf(m));
     }
+    if (everyStack) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);

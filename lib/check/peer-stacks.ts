@@ -194,6 +194,14 @@ function exactValue(stack: TfStack, v: string): string | undefined {
   return r.exact ? r.pattern : undefined;
 }
 
+/** Wrappers that change nothing of the value (`sensitive(...)`, `tostring(...)`, one in another) are read through. */
+function unwrapped(value: string): string {
+  const wrapped = /^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/;
+  let v = value;
+  for (let m = wrapped.exec(v); m; m = wrapped.exec(v)) v = `\${${m[1]}}`;
+  return v;
+}
+
 /** An output of `stack` (and steps into it) as a pattern resolved there. */
 function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; exact: boolean } | undefined {
   const outputs = stack.outputs;
@@ -201,10 +209,15 @@ function outputAt(stack: TfStack, steps: readonly string[]): { pattern: string; 
   const [first, ...rest] = steps;
   const name = stepKey(first);
   if (name === undefined || !outputs.has(name)) return undefined;
-  const value = walk(outputs.get(name), rest);
+  const whole = outputs.get(name);
+  let value = walk(whole, rest);
+  // A whole resource as the output (`value = aws_iam_role.ci`), read at one of its attributes (`outputs.o.arn`).
+  const ref = rest.length > 0 && typeof whole === "string" ? refTarget(unwrapped(whole)) : undefined;
+  if (value === undefined && ref && ref.attribute === undefined && ref.path.length === 0 && rest.every((st) => stepKey(st) !== undefined)) {
+    value = `\${${ref.address}.${rest.map((st) => stepKey(st)).join(".")}}`;
+  }
   if (typeof value !== "string") return undefined;
-  // Wrappers that change nothing of the value (`sensitive(...)`, `tostring(...)`) are read through.
-  const plain = value.replace(/^\$\{\s*(?:sensitive|nonsensitive|tostring)\(([\s\S]*)\)\s*\}$/, "${$1}");
+  const plain = unwrapped(value);
   const r = resolveToPattern(stack, plain);
   // A stack's own IAM ARNs leave the account open; read from another stack, the account its provider is pinned to
   // says whose they are (a role of one name in two stacks is two roles, in two accounts).

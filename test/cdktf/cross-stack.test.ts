@@ -6,7 +6,7 @@
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { App, Aspects, TerraformStack } from "cdktf";
+import { App, Aspects, DataTerraformRemoteStateLocal, Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -103,6 +103,22 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
     Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
     expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy[\s\S]*it may be aws_iam_role\.hop of stack middle, which the AI agent aws_iam_role\.helper of stack agents can act as/);
+  });
+
+  test("reads the app's stacks for a remote state written by hand, as the CLI does (check round 41)", () => {
+    const { a, stack, agent } = hopApp();
+    const dev = stack("dev");
+    new LocalBackend(dev, { path: "/app/terraform.dev.tfstate" });
+    const ci = new IamRole(dev, "ci", { name: "ci-deploy", assumeRolePolicy: trust(agent.arn) });
+    new TerraformOutput(dev, "ci_arn", { value: Fn.tostring(ci.arn) });
+    const prod = stack("prod");
+    // prod has a role of the same name: the value read from dev is still dev's.
+    new IamRole(prod, "ci", { name: "ci-deploy", assumeRolePolicy: SERVICE_TRUST });
+    const state = new DataTerraformRemoteStateLocal(prod, "dev-state", { path: "/app/terraform.dev.tfstate" });
+    const promote = new IamRole(prod, "promote", { name: "promote", assumeRolePolicy: trust(state.getString("ci_arn")) });
+    new IamRolePolicyAttachment(prod, "admin", { role: promote.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
+    expect(() => a.synth()).toThrow(/stack "prod"[\s\S]*agent-transitive-destroy[\s\S]*role\/ci-deploy[\s\S]*aws_iam_role\.promote/);
   });
 
   test("follows a chain that leaves the stack checked and comes back to it, as the CLI does", () => {

@@ -528,6 +528,12 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     ];
     const found = transitive(report({}, agents, dev, prod), "prod.tf.json");
     expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
+    // Outputs wrapped twice, or of the whole resource read at its ARN, are the same reference (check round 41).
+    for (const [value, read] of [["${tostring(sensitive(aws_iam_role.ci.arn))}", "ci"], ["${aws_iam_role.ci}", "ci.arn"]]) {
+      const devOut: [Obj, string] = [{ ...dev[0], output: { ci: { value } } }, "dev"];
+      const prodRead: [Obj, string] = [JSON.parse(JSON.stringify(prod[0]).replace("outputs.ci}", `outputs.${read}}`)) as Obj, "prod"];
+      expect(transitive(report({}, agents, devOut, prodRead), "prod.tf.json").map((f) => f.resource)).toEqual(["aws_iam_role.promote"]);
+    }
     // Neither pinned (check round 41): the reference still names dev's role, never prod's own of that name.
     const unpin = ([json, name]: [Obj, string]): [Obj, string] => [{ ...json, provider: { aws: [{ region: "eu-west-1" }] } }, name];
     const loose = transitive(report({}, agents, unpin(dev), unpin(prod)), "prod.tf.json");
