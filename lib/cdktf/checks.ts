@@ -58,6 +58,32 @@ function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned
 }
 
 /** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
+/**
+ * Another stack of the app, as its validation would read it. Every stack of a synth is validated in one go, after
+ * all aspects ran: a stack many others read (the agents stack, or every stack when one reads a state written by hand)
+ * is synthesized once for all of them, and read afresh by the next synth.
+ */
+function readStack(other: GuardedStack): TfStack {
+  const reads = thisSynth().reads;
+  let m = reads.get(other);
+  if (!m) reads.set(other, (m = buildStack(other.toTerraform(), stackFile(other), other.node.id)));
+  return m;
+}
+
+/** What one synth has read so far, and which stacks it validated: a stack validated again means a new synth began. */
+function thisSynth(validating?: GuardedStack): { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } {
+  if (!current || (validating !== undefined && current.validated.has(validating))) {
+    const fresh = (current = { reads: new Map(), validated: new Set<GuardedStack>() });
+    process.nextTick(() => {
+      if (current === fresh) current = undefined;
+    });
+  }
+  if (validating !== undefined) current.validated.add(validating);
+  return current;
+}
+
+let current: { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } | undefined;
+
 function dropPins(stack: GuardedStack): void {
   const mine = pins.get(stack);
   if (!mine) return;
@@ -184,7 +210,7 @@ export class BlastwallChecks implements Aspect {
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
       loaded.add(other);
-      const m = buildStack(other.toTerraform(), stackFile(other), other.node.id);
+      const m = readStack(other);
       peers.push(m);
       return m;
     };
@@ -215,6 +241,7 @@ export class BlastwallChecks implements Aspect {
   private validateStack(stack: GuardedStack): string[] {
     // A hand-over left by an earlier synth in the same tick would make this one judge (and write) the old stack.
     dropPins(stack);
+    thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
     const findings = this.findingsOf(stack, json);

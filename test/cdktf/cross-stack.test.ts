@@ -121,6 +121,22 @@ describe("a trust that names another stack's agent by cross-stack reference", ()
     expect(() => a.synth()).toThrow(/stack "prod"[\s\S]*agent-transitive-destroy[\s\S]*role\/ci-deploy[\s\S]*aws_iam_role\.promote/);
   });
 
+  test("a second synth of the app reads the other stacks afresh", () => {
+    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xstack-")) });
+    const agents = new TerraformStack(a, "agents");
+    new AwsProvider(agents, "aws", { region: "eu-west-1" });
+    const helper = new IamRole(agents, "helper", { name: "helper", assumeRolePolicy: SERVICE_TRUST });
+    const data = new TerraformStack(a, "data");
+    new AwsProvider(data, "aws", { region: "eu-west-1" });
+    const deployer = new IamRole(data, "deployer", { name: "deployer", assumeRolePolicy: trust(helper.arn) });
+    new IamRolePolicyAttachment(data, "admin", { role: deployer.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    Aspects.of(a).add(new BlastwallChecks({ config: CONFIG }));
+    a.synth();
+    // Made an agent after the first synth, in the same tick: the second synth judges it so.
+    helper.addOverride("tags", { "blastwall:agent": "true" });
+    expect(() => a.synth()).toThrow(/stack "data"[\s\S]*agent-transitive-destroy/);
+  });
+
   test("follows a chain that leaves the stack checked and comes back to it, as the CLI does", () => {
     // agents.helper -> model.hop1 (trusts the agent by reference) -> other.hop2 (trusts hop1 by its literal ARN)
     // -> model.deployer (trusts hop2 by reference). Judged with only the stacks it reads, model showed nothing.
