@@ -229,7 +229,7 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
       else reached = reached === undefined || before(x, reached) ? x : reached;
       // A match's own "or another agent" is not passed on: two stacks whose names may be each other's would pass it
       // back and forth, and the agents behind a name are those of its matches.
-      roots.add(agentOf(x.peer).one);
+      roots.add(agentOf(x.peer));
     }
     const x = agent ?? reached;
     if (x === undefined) return undefined;
@@ -243,7 +243,7 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     // A name known only at apply time may be any of several principals of the stacks: the report names one and says so.
     const others = hits > 1 ? `; it may as well be another principal of the stacks checked: its name is known only at apply time` : "";
     const reason = `${certain ? "it is" : "it may be"} ${is}, ${x.peer.reason}${pin}${others}`;
-    const root = agentOf(x.peer).one;
+    const root = agentOf(x.peer);
     return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined, ...(x.account !== undefined && { account: x.account }) } };
   };
 }
@@ -255,8 +255,8 @@ function before(x: PreparedPeer, y: PreparedPeer): boolean {
 /** After an agent's noun: the principal may be that of another agent too. */
 export const SEVERAL = " or another agent of the stacks checked";
 
-/** The agent a principal of another stack is, or that can act as it: one agent's noun, and whether it may be another's. */
-export function agentOf(peer: PeerAgent): { one: string; several: boolean } {
+/** The agent a principal of another stack is, or that can act as it, as a noun (without "or another agent"). */
+function agentOf(peer: PeerAgent): string {
   const noun = peer.actsFor ?? `the AI agent ${peer.address} of stack ${peer.stack}`;
-  return noun.endsWith(SEVERAL) ? { one: noun.slice(0, -SEVERAL.length), several: true } : { one: noun, several: false };
+  return noun.endsWith(SEVERAL) ? noun.slice(0, -SEVERAL.length) : noun;
 }
