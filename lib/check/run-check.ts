@@ -149,8 +149,6 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
       readings.set(key, list);
     } else for (const f of own) findings.push(f); // not push(...own): a spread of tens of thousands of findings overflows the stack
     const c = counted.get(key) ?? { principals: 0, agents: 0, resources: 0 };
-    // A principal of another stack checked in the same run is counted there, once.
-    const ownCount = (ps: readonly PrincipalNode[]) => ps.reduce((n, p) => (p.peer === undefined ? n + 1 : n), 0);
     counted.set(key, {
       principals: Math.max(c.principals, ownCount(r.analysis.principals)),
       agents: Math.max(c.agents, ownCount(r.analysis.agents)),
@@ -177,6 +175,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/** How many of `ps` are the stack's own: a principal of another stack checked in the same run is counted there, once. */
+function ownCount(ps: readonly PrincipalNode[]): number {
+  return ps.reduce((n, p) => (p.peer === undefined ? n + 1 : n), 0);
 }
 
 /** The S3 state of each stack checked, with the credentials it holds: a path for the agents of every other stack. */
