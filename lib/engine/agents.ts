@@ -61,7 +61,9 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
     if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
     if (names.length > 0) {
       const name = namePattern(stack, r);
-      const hit = names.find((g) => (name.exact ? globMatch(g, name.pattern, { caseInsensitive: false }) : globsIntersect(g, name.pattern)));
+      // IAM names are unique regardless of case (`Agent-1` and `agent-1` cannot both exist in one account), so a glob
+      // that differs from a name only in case selects that principal: matching by case would let an agent through.
+      const hit = names.find((g) => (name.exact ? globMatch(g, name.pattern, { caseInsensitive: true }) : globsIntersect(g, name.pattern, { caseInsensitive: true })));
       if (hit !== undefined) {
         return name.exact ? `config agents.names "${hit}" matches name "${name.pattern}"` : `config agents.names "${hit}" may match its name ${name.shown}, which blastwall cannot know before apply`;
       }
@@ -113,7 +115,7 @@ export function outsideAgentSelector(
     if (path !== undefined && !wildPath && path.toLowerCase().startsWith(AGENT_PATH)) return `path ${path} in ${literal} (the path the guardrail SCPs treat as agents)`;
     if (wildPath && globsIntersect(path!.toLowerCase(), `${AGENT_PATH}*`)) return `${literal} may be under the path ${AGENT_PATH} (the path the guardrail SCPs treat as agents): part of it is known only at apply time`;
     const wildName = /[*?]/.test(name);
-    const hit = names.find((g) => (wildPath ? true : wildName ? globsIntersect(g, name) : globMatch(g, name, { caseInsensitive: false })));
+    const hit = names.find((g) => (wildPath ? true : wildName ? globsIntersect(g, name, { caseInsensitive: true }) : globMatch(g, name, { caseInsensitive: true })));
     if (hit === undefined) return undefined;
     return wildPath || wildName ? `config agents.names "${hit}" may match the ${kind} ${literal}, part of which is known only at apply time` : `config agents.names "${hit}" matches the ${kind} name "${name}"`;
   };

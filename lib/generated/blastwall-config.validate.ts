@@ -38,7 +38,7 @@ const schema11 = {
         },
         names: {
           description:
-            "Glob patterns (`*`, `?`) matched against the IAM name of the role or user, e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN).",
+            "Glob patterns (`*`, `?`) matched against the IAM name of the role or user, regardless of case (IAM names are unique regardless of case), e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN).",
           type: "array",
           items: { type: "string", minLength: 1 },
         },

@@ -223,6 +223,14 @@ describe("agent selection", () => {
     expect(errors(check(json, config), "agent-destroy-right").length).toBeGreaterThan(0);
   });
 
+  test("a name glob matches regardless of case, as IAM names are unique regardless of case", () => {
+    expect(errors(check(json, { agents: { names: ["AI-*"] } }), "agent-destroy-right").length).toBeGreaterThan(0);
+    const computed = tf({ "aws_iam_role.bot": { name: "AI-${var.n}", assume_role_policy: TRUST }, "aws_iam_role_policy_attachment.a": admin });
+    expect(errors(check(computed, { agents: { names: ["ai-coder"] } }), "agent-destroy-right").length).toBeGreaterThan(0);
+    // The control: another name is still another principal.
+    expect(errors(check(json, { agents: { names: ["ml-*"] } }))).toEqual([]);
+  });
+
   test("config tags select a principal carrying every listed tag, as the schema documents (and the plan gate reads it)", () => {
     expect(errors(check(json, { agents: { tags: { team: "ml", env: "prod" } } }))).toEqual([]);
     const both = tf({ "aws_iam_role.bot": { name: "ai-coder", assume_role_policy: TRUST, tags: { team: "ml", env: "prod" } }, "aws_iam_role_policy_attachment.a": admin });

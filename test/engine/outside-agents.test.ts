@@ -22,6 +22,16 @@ describe("a policy attached by name to a role outside the stack", () => {
     expect(f.evidence[0].detail).toMatch(/config agents\.names "ai-\*" matches the role name "ai-helper"; it is not in this stack/);
   });
 
+  test("the name is matched regardless of case (IAM names are unique regardless of case)", () => {
+    const upper = tf({ "aws_iam_role_policy.p": { role: "AI-Helper", name: "cleanup", policy: DELETE } });
+    expect(ids(upper, NAMES)).toEqual(["agent-destroy-right outside:role/AI-Helper"]);
+    const trust = tf({
+      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/AI-${var.n}" }, Action: "sts:AssumeRole" }] }) },
+      "aws_iam_role_policy.d": { role: "${aws_iam_role.deployer.name}", policy: DELETE },
+    });
+    expect(ids(trust, { agents: { names: ["ai-coder"] } }).some((x) => x.startsWith("agent-transitive-destroy"))).toBe(true);
+  });
+
   test("the control: a name the config does not select is someone else's business", () => {
     expect(ids(inline)).toEqual([]);
     expect(ids(tf({ "aws_iam_role_policy.p": { role: "ops-helper", name: "cleanup", policy: DELETE } }), NAMES)).toEqual([]);
