@@ -14,13 +14,13 @@ export function statementName(s: Statement): string {
 }
 
 /**
- * An action as AWS spells it (`s3:DeleteObject`) when the analysis tracks it; statements hold them lower case, and a
- * pattern (`s3:get*`) or an action outside the universe stays as it is.
+ * An action as AWS spells it (`s3:DeleteObject`) when the analysis tracks it; statements hold them lower case, so a
+ * pattern (`s3:Get*`) or an action outside the universe is shown as the policy writes it, when that is known.
  */
-function spelled(action: string): string {
+function spelled(action: string, written?: string): string {
   const u = actionUniverse();
   const i = u.indexOf(action);
-  return i === undefined ? action : u.name(i);
+  return i === undefined ? (written ?? action) : u.name(i);
 }
 
 /** `StringEquals aws:ResourceAccount = 111111111111`: a condition with (the first of) its values. */
@@ -32,7 +32,11 @@ function conditionText(c: Statement["conditions"][number]): string {
 /** One line saying what a statement allows, e.g. `Allow ec2:* on *` or `Allow NotAction iam:* on *`. */
 export function statementSummary(s: Statement): string {
   if (s.unknown) return `cannot be read (${s.unknown}), so it counts as Allow * on *`;
-  const what = s.actions ? list(s.actions.map(spelled)) : `every action except ${list((s.notActions ?? []).map(spelled))}`;
+  // As AWS spells the actions tracked; a pattern or another action as the policy writes it, which is what a reviewer
+  // searches the policy for.
+  const written = s.writtenActions;
+  const actions = (s.actions ?? s.notActions ?? []).map((a, i) => spelled(a, written?.[i]));
+  const what = s.actions ? list(actions) : `every action except ${list(actions)}`;
   const where = s.resources ? list(s.resources) : s.notResources ? `every resource except ${list(s.notResources)}` : "*";
   const cond = s.conditions.length ? ` when ${s.conditions.map(conditionText).join(" and ")}` : "";
   return `${s.effect} ${what} on ${where}${cond}`;

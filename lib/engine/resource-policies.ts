@@ -140,7 +140,7 @@ export function admittedAs(s: Statement, candidate: TrustCandidate): TrustCandid
   let whole = false;
   for (const p of s.principals) {
     for (const id of p.identifiers) {
-      const one: Statement = { ...s, actions: ["*"], notActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
+      const one: Statement = { ...s, actions: ["*"], notActions: undefined, writtenActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
       if (p.type === "AWS" && isAccount(id)) continue; // grants nothing on its own (see mayName)
       if (principalAdmits([one], candidate, PROBE_ACTION).length === 0) continue;
       if (p.type === "AWS" && id.startsWith("arn:") && globCovers(candidate.arnPattern, id, { caseInsensitive: true })) out.push({ arnPattern: id });

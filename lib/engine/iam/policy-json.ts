@@ -62,7 +62,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions);
 }
 
 export function makeStatement(
@@ -78,8 +78,9 @@ export function makeStatement(
   approximateResources: Statement["approximateResources"],
   approximatePrincipals: Statement["approximatePrincipals"],
   unknown: Statement["unknown"],
+  writtenActions?: Statement["writtenActions"],
 ): Statement {
-  return { source, effect, actions, notActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown };
+  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {
@@ -157,8 +158,10 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
       return resolve(s);
     });
 
-  const actions = "Action" in raw ? stringList(raw.Action, "Action").map(actionOf) : undefined;
-  const notActions = "NotAction" in raw ? stringList(raw.NotAction, "NotAction").map(actionOf) : undefined;
+  const written = "Action" in raw ? stringList(raw.Action, "Action") : stringList(raw.NotAction, "NotAction");
+  const lowered = written.map(actionOf);
+  const actions = "Action" in raw ? lowered : undefined;
+  const notActions = "NotAction" in raw ? lowered : undefined;
   const resources = "Resource" in raw ? resourcesOf("Resource") : undefined;
   const notResources = "NotResource" in raw ? resourcesOf("NotResource") : undefined;
   const principals = "Principal" in raw ? principalsOf("Principal") : undefined;
@@ -177,6 +180,7 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
     approximate.resources.length > 0 ? approximate.resources : undefined,
     approximate.principals ? true : undefined,
     undefined,
+    written.some((w, i) => w !== lowered[i]) ? written : undefined,
   );
 }
 

@@ -42,6 +42,11 @@ export interface Statement {
   /** Exactly one of `actions` / `notActions` is set. Lower-case glob patterns (`*`, `?`). */
   readonly actions?: readonly string[];
   readonly notActions?: readonly string[];
+  /**
+   * `Action` / `NotAction` as the policy writes them (case, `${...}`), when that differs from the lower-case patterns:
+   * what a reviewer searches the policy for. Only for the report; matching uses `actions` / `notActions`.
+   */
+  readonly writtenActions?: readonly string[];
   /** At most one of `resources` / `notResources`; when neither is present the statement has no Resource element. */
   readonly resources?: readonly string[];
   readonly notResources?: readonly string[];
