@@ -5,7 +5,7 @@ import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { grantsByCategory, principalEvidence } from "./support";
+import { grantsByCategory, principalEvidence, ownAgentRoles } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 
 /**
@@ -28,10 +28,7 @@ export const rule: Rule = {
   },
   check({ analysis }) {
     const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
-      if (agent.external) continue;
-      if (agent.kind !== "role") continue;
+    for (const agent of ownAgentRoles(analysis.agents)) {
       if (agent.boundary) {
         // A boundary that itself allows destroy actions caps nothing that matters (AdministratorAccess as a boundary).
         // A boundary that denies nothing (AdministratorAccess, `Allow *`) caps nothing. (One that denies some destroy

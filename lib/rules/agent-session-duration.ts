@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { principalEvidence } from "./support";
+import { principalEvidence, ownAgentRoles } from "./support";
 import { describe, readNumber, resourceEvidence, unknownText } from "./protection-support";
 
 const MAX_SECONDS = 3600;
@@ -19,10 +19,7 @@ export const rule: Rule = {
   },
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
-      if (agent.external) continue;
-      if (agent.kind !== "role") continue;
+    for (const agent of ownAgentRoles(analysis.agents)) {
       const r = agent.resource;
       const v = readNumber(stack, r.values["max_session_duration"]);
       if (v.state === "unset" || (v.state === "set" && v.value <= MAX_SECONDS)) continue;

@@ -4,7 +4,7 @@ import type { Condition, Statement } from "../engine/iam/types";
 import { globCovers, globMatch } from "../engine/iam/glob";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { statementName } from "../engine/describe";
-import { principalEvidence } from "./support";
+import { principalEvidence, ownAgentRoles } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 
 /** The calls that start a session on a role; each must carry an `agent-` source identity. */
@@ -154,10 +154,7 @@ export const rule: Rule = {
   },
   check({ analysis }) {
     const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
-      if (agent.external) continue;
-      if (agent.kind !== "role") continue;
+    for (const agent of ownAgentRoles(analysis.agents)) {
       // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
       // start another role's session, which is where the source identity is set and required.
       if (isEntryRole(agent, analysis.principals)) continue;

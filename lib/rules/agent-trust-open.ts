@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
-import { principalEvidence } from "./support";
+import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
 
 /** Condition keys that pin the caller to known accounts or principals: with one, `*` is no longer everyone. */
@@ -36,10 +36,7 @@ export const rule: Rule = {
   },
   check({ analysis }) {
     const out: FindingDraft[] = [];
-    for (const agent of analysis.agents) {
-      // One outside the stack keeps its own boundary, trust and sessions elsewhere: only what this stack grants it is judged here.
-      if (agent.external) continue;
-      if (agent.kind !== "role") continue;
+    for (const agent of ownAgentRoles(analysis.agents)) {
       for (const s of agent.trustPolicy?.statements ?? []) {
         if (!admitsAnyone(s)) continue;
         out.push({

@@ -96,6 +96,14 @@ export function grantsByCategory(rights: EffectiveRights): Map<string, Grant[]> 
   return m;
 }
 
+/**
+ * The agent roles the stack defines. One outside the stack keeps its own boundary, trust and sessions elsewhere: only
+ * what this stack grants it is judged here, so the rules about those settings skip it.
+ */
+export function ownAgentRoles(agents: readonly PrincipalNode[]): PrincipalNode[] {
+  return agents.filter((a) => !a.external && a.kind === "role");
+}
+
 export function principalEvidence(p: PrincipalNode): Evidence {
   const what = p.peer?.reached ? `is no AI agent itself, but ${p.peer.agent} can act as it` : "is an AI agent";
   return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
