@@ -151,13 +151,14 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
     });
   });
 
-  // Ranks: category, then severity, then file order; reach actions follow.
+  // Ranks: category, then severity, then file order (the sort is stable); reach actions follow. Entries are already
+  // in category order, so this only moves warnings after errors; an index lookup per comparison cost milliseconds of
+  // every synth.
   const ranks = new Map<string, number>();
   const ordered = [...entries].sort(
     (a, b) =>
       CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
-      (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
-      entries.indexOf(a) - entries.indexOf(b),
+      (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
   );
   ordered.forEach((e, i) => ranks.set(e.action.toLowerCase(), i));
   reach.forEach((r, i) => ranks.set(r.action.toLowerCase(), ordered.length + i));
