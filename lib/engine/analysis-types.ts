@@ -1,5 +1,6 @@
 import type { PolicyDocument, Statement } from "./iam/types";
 import type { TfResource } from "./terraform/types";
+import type { AmbiguousMention } from "./principals/outsiders";
 
 /** A policy document as it reaches a principal, and by what. */
 export interface AttachedPolicy {
@@ -89,6 +90,11 @@ export interface StackAnalysis {
   readonly byAddress: ReadonlyMap<string, PrincipalNode>;
   readonly agents: readonly PrincipalNode[];
   readonly unresolved: readonly UnresolvedAttachment[];
+  /**
+   * ARNs read as the stack's own principals that may instead be another checked stack's agent: neither stack is
+   * pinned to an account (see `AmbiguousMention`).
+   */
+  readonly ambiguous?: readonly AmbiguousMention[];
   /** Effective identity rights (identity ∩ boundary, minus certain denies) over the action universe; cached. */
   rightsOf(principalAddress: string): EffectiveRights;
 }

@@ -34,7 +34,7 @@ export type OutsideAsked = (...args: [...Parameters<OutsideAgentTest>, ReturnTyp
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?: { outsideAsked?: OutsideAsked }): StackAnalysis {
   const test = outsideAgentSelector(config, stack.peerAgents);
   const asked = observe?.outsideAsked;
-  const { principals, unresolved } = collectPrincipals(stack, {
+  const { principals, unresolved, ambiguous } = collectPrincipals(stack, {
     isAgent: agentSelector(config, stack),
     isOutsideAgent: asked
       ? (kind, literal, accounts, peersOnly) => {
@@ -53,6 +53,7 @@ export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?:
     byAddress,
     agents: principals.filter((p) => p.isAgent),
     unresolved,
+    ...(ambiguous.length > 0 ? { ambiguous } : {}),
     rightsOf(address) {
       let r = cache.get(address);
       if (!r) {

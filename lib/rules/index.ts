@@ -6,6 +6,7 @@ import { rule as unanalysablePolicy } from "./unanalysable-policy";
 import { rule as unresolvedAttachment } from "./unresolved-attachment";
 import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
+import { rule as agentAccountAmbiguous } from "./agent-account-ambiguous";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
@@ -38,6 +39,7 @@ export const agentRules: readonly Rule[] = [
   agentResourcePolicyRewrite,
   agentTransitiveDestroy,
   agentReachUnknown,
+  agentAccountAmbiguous,
   agentStoredSecret,
   agentDatabasePassword,
   resourcePolicyGrant,

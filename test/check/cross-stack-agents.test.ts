@@ -474,6 +474,38 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
     expect(transitive(report({}, [own(), "a"], unpinned), "a.tf.json")).toEqual([]);
   });
 
+  test("when neither stack is pinned, an ARN read as the stack's own role that another stack's agent has the name of is a warning", () => {
+    const own = (extra: Obj = {}, tags?: Obj) =>
+      tf(
+        {
+          "aws_iam_role.deploy": { name: "deploy", assume_role_policy: SERVICE_TRUST, ...(tags ? { tags } : {}) },
+          "aws_iam_role.admin1": { name: "admin1", assume_role_policy: trusting(`${ARN}deploy`) },
+          "aws_iam_role_policy_attachment.admin": { role: "admin1", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        },
+        { terraform: { backend: { local: { path: "/app/a.tfstate" } } }, ...extra },
+      );
+    const agent = (extra: Obj = {}): [Obj, string] => [tf({ "aws_iam_role.agent": { name: "deploy", assume_role_policy: SERVICE_TRUST, tags: AGENT } }, { terraform: { backend: { local: { path: "/app/b.tfstate" } } }, ...extra }), "b"];
+    const ambiguous = (r: ReturnType<typeof report>) => r.findings.filter((f) => f.ruleId === "agent-account-ambiguous" && f.file === "a.tf.json");
+    const [w] = ambiguous(report({}, [own(), "a"], agent()));
+    expect(w).toMatchObject({ severity: "warning", principal: "outside:arn:aws:iam::111111111111:role/deploy", resource: "aws_iam_role.admin1.assume_role_policy" });
+    expect(w.message).toContain("which blastwall reads as this stack's own role of that name (no AI agent). The AI agent aws_iam_role.agent of stack b has that name too");
+    expect(w.message).toContain("if this stack does not deploy to account 111111111111, the AI agent aws_iam_role.agent of stack b can assume aws_iam_role.admin1 and use its rights");
+    // --strict makes it an error, as every warning that may hide a path.
+    expect(ambiguous(report({ strict: true }, [own(), "a"], agent()))[0].severity).toBe("error");
+    // The controls: either stack pinned (the ARN then names the stack pinned to its account, or not), the stack's own
+    // role of that name an agent too (nothing hides behind it), or the other stack's role no agent.
+    const to = (account: string) => ({ provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+    expect(ambiguous(report({}, [own(to("111111111111")), "a"], agent()))).toEqual([]);
+    expect(ambiguous(report({}, [own(), "a"], agent(to("222222222222"))))).toEqual([]);
+    expect(ambiguous(report({}, [own({}, AGENT), "a"], agent()))).toEqual([]);
+    const plain: [Obj, string] = [tf({ "aws_iam_role.other": { name: "deploy", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: { local: { path: "/app/b.tfstate" } } } }), "b"];
+    expect(ambiguous(report({}, [own(), "a"], plain))).toEqual([]);
+    // Pinned to the account the ARN names, the other stack's agent is it: an error of its own rule, no warning.
+    const certain = report({}, [own(), "a"], agent(to("111111111111")));
+    expect(ambiguous(certain)).toEqual([]);
+    expect(transitive(certain, "a.tf.json").map((f) => f.resource)).toEqual(["aws_iam_role.admin1"]);
+  });
+
   test("check round 40: another stack's principal in a literal account is the one of the stack pinned there", () => {
     const agents = stackOf("agents", { "aws_iam_role.agent": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT } });
     const env = (name: string, account?: string): [Obj, string] => [

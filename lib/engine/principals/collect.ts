@@ -24,7 +24,7 @@ import { providerAccount, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
-import { OutsideMentions, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
+import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
@@ -43,6 +43,8 @@ export interface CollectOptions {
 export interface CollectResult {
   readonly principals: PrincipalNode[];
   readonly unresolved: UnresolvedAttachment[];
+  /** See `AmbiguousMention`. */
+  readonly ambiguous: readonly AmbiguousMention[];
 }
 
 const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
@@ -331,7 +333,7 @@ class Collector {
       this.mentionOutsiders(this.outside);
       for (const a of this.outside.agents(this.builders)) principals.push(new Principal(outsiderBuilder(a)));
     }
-    return { principals, unresolved: this.unresolved };
+    return { principals, unresolved: this.unresolved, ambiguous: this.outside?.ambiguous ?? [] };
   }
 
   // ---------------------------------------------------------------------------------------------------

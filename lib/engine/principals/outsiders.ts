@@ -76,11 +76,32 @@ export interface InStackPrincipal {
   readonly kind: PrincipalKind;
   readonly arnPattern: string;
   readonly nameExact: boolean;
+  /** Why it is an AI agent, when it is one. */
+  readonly agentReason?: string;
+}
+
+/**
+ * A literal ARN read as one of the stack's own principals (not an agent) that another checked stack's agent, or a
+ * principal such an agent can act as, has the name of, where neither stack's provider is pinned to an account: which
+ * of the two it names depends on the account this stack deploys to, which blastwall cannot see.
+ */
+export interface AmbiguousMention {
+  /** `outside:` and the ARN, as the principal would be addressed were it the other stack's. */
+  readonly address: string;
+  readonly arn: string;
+  readonly kind: OutsideKind;
+  /** Where the stack names it (trust and resource policies). */
+  readonly mentions: readonly string[];
+  /** Why it may be the other stack's principal (which one, and why that is an agent). */
+  readonly reason: string;
+  readonly peer: PeerMatch;
 }
 
 export class OutsideMentions {
   private readonly names = new Map<string, Named>();
   private readonly arns = new Map<string, ArnMention>();
+  /** Filled by `agents`: see `AmbiguousMention`. */
+  readonly ambiguous: AmbiguousMention[] = [];
 
   constructor(
     private readonly isAgent: OutsideAgentTest,
@@ -133,6 +154,15 @@ export class OutsideMentions {
         if (this.account !== undefined || !/^\d{12}$/.test(arn[2])) continue;
         const there = { pinnedTo: arn[2] };
         verdict = this.isAgent(m.kind, m.pattern, undefined, there) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, there) : undefined);
+        // Another stack, not pinned either, whose agent has this name: it is that agent if this stack deploys to another
+        // account than the ARN names. Not an agent of this stack's own, and not counted as one here: said, as a warning.
+        if (verdict === undefined && !this.ownAgent(m.kind, m.pattern, inStack, m.session ? lastSegment(arn[4]) : undefined)) {
+          const loose = this.isAgent(m.kind, m.pattern, undefined, true) ?? (m.session ? this.isAgent(m.kind, anyPath(m.pattern), undefined, true) : undefined);
+          // (A stack pinned to another account writes that account into its principals' ARNs: it does not match.)
+          if (loose?.peer !== undefined) {
+            this.ambiguous.push({ address: `${OUTSIDE_PREFIX}${shown(m.pattern)}`, arn: m.pattern, kind: m.kind, mentions: [...m.mentions], reason: loose.reason, peer: loose.peer });
+          }
+        }
       } else {
         // The role a session names may sit at any path: another checked stack's role of that name is it. A path the
         // session leaves open is not read as possibly /agents/, or every session would be an agent.
@@ -179,6 +209,11 @@ export class OutsideMentions {
     return bareName !== undefined ? inStack.names.has(`${kind}:${bareName.toLowerCase()}`) : inStack.patterns.has(`${kind}:${normaliseAccountless(pattern)}`);
   }
 
+  /** Whether the stack's own principal the mention is read as is an agent itself (then nothing hides behind it). */
+  private ownAgent(kind: OutsideKind, pattern: string, inStack: InStack, bareName?: string): boolean {
+    return inStack.agents.has(`${kind}:${normaliseAccountless(pattern)}`) || (bareName !== undefined && inStack.agentNames.has(`${kind}:${bareName.toLowerCase()}`));
+  }
+
   private mayBeThisAccount(pattern: string): boolean {
     const account = ARN.exec(pattern)?.[2] ?? "*";
     return this.account === undefined || globsIntersect(account, this.account);
@@ -189,10 +224,18 @@ export class OutsideMentions {
 class InStack {
   readonly names = new Set<string>();
   readonly patterns = new Set<string>();
+  /** The same, of the stack's own agents only. */
+  readonly agentNames = new Set<string>();
+  readonly agents = new Set<string>();
   constructor(principals: readonly InStackPrincipal[]) {
     for (const p of principals) {
-      this.patterns.add(`${p.kind}:${normaliseAccountless(p.arnPattern)}`);
-      if (p.nameExact) this.names.add(`${p.kind}:${lastSegment(ARN.exec(p.arnPattern)?.[4] ?? "").toLowerCase()}`);
+      const pattern = `${p.kind}:${normaliseAccountless(p.arnPattern)}`;
+      const name = p.nameExact ? `${p.kind}:${lastSegment(ARN.exec(p.arnPattern)?.[4] ?? "").toLowerCase()}` : undefined;
+      this.patterns.add(pattern);
+      if (name !== undefined) this.names.add(name);
+      if (p.agentReason === undefined) continue;
+      this.agents.add(pattern);
+      if (name !== undefined) this.agentNames.add(name);
     }
   }
 }
