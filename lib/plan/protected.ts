@@ -16,8 +16,10 @@ export { AGENT_TAG };
 /**
  * Stateful and guardrail resource types: destroying one loses data, or removes what protects data.
  * Deliberately not here: `aws_rds_cluster_instance` (Aurora data lives in the cluster volume; deleting an instance
- * loses no data, and instances are replaced routinely) and caches (`aws_elasticache_*`). Add them with
- * `protected.types` when they matter to you.
+ * loses no data, and instances are replaced routinely), caches (`aws_elasticache_*`), `aws_instance` (replaced on
+ * every AMI change; a root volume holding data is better an `aws_ebs_volume`), and objects and items a configuration
+ * writes itself (`aws_s3_object`, `aws_dynamodb_table_item`: deploy artifacts and seed data the configuration writes
+ * again). Add them with `protected.types` when they matter to you.
  */
 const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_db_instance", "an RDS DB instance holds a database; destroying it deletes the data (and, by default, its automated backups)"],
@@ -25,6 +27,12 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_rds_global_cluster", "a global cluster ties the regional copies of a database together"],
   ["aws_db_snapshot", "a manual DB snapshot is a backup; destroying it loses that restore point"],
   ["aws_db_cluster_snapshot", "a manual cluster snapshot is a backup; destroying it loses that restore point"],
+  ["aws_db_snapshot_copy", "a copy of a DB snapshot is a backup, often the one kept in another region or account"],
+  ["aws_docdb_cluster_snapshot", "a manual DocumentDB cluster snapshot is a backup; destroying it loses that restore point"],
+  ["aws_neptune_cluster_snapshot", "a manual Neptune cluster snapshot is a backup; destroying it loses that restore point"],
+  ["aws_redshift_cluster_snapshot", "a manual Redshift snapshot is a backup of the warehouse"],
+  ["aws_redshiftserverless_snapshot", "a Redshift Serverless snapshot is a backup of the namespace's data"],
+  ["aws_memorydb_snapshot", "a MemoryDB snapshot is a backup of the database"],
   ["aws_docdb_cluster", "a DocumentDB cluster holds a database"],
   ["aws_neptune_cluster", "a Neptune cluster holds a database"],
   ["aws_redshift_cluster", "a Redshift cluster holds a data warehouse"],
@@ -38,8 +46,13 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_timestreamwrite_database", "a Timestream database holds its tables and their time series"],
   ["aws_timestreamwrite_table", "a Timestream table holds time series data"],
   ["aws_lightsail_database", "a Lightsail database holds a database"],
+  ["aws_timestreaminfluxdb_db_instance", "a Timestream for InfluxDB instance holds a time series database"],
   ["aws_ebs_volume", "an EBS volume holds a disk's data"],
   ["aws_ebs_snapshot", "an EBS snapshot is a backup of a disk"],
+  ["aws_ebs_snapshot_copy", "a copy of an EBS snapshot is a backup of a disk, often the one kept in another region"],
+  ["aws_ebs_snapshot_import", "an imported EBS snapshot is a backup of a disk"],
+  ["aws_ami_copy", "destroying a copied AMI deletes the EBS snapshots it copied, the disks' backups"],
+  ["aws_lightsail_disk", "a Lightsail disk holds a disk's data"],
   ["aws_efs_file_system", "an EFS file system holds files"],
   ["aws_efs_backup_policy", "the EFS backup policy turns automatic backups of the file system on; destroying it turns them off"],
   ["aws_fsx_lustre_file_system", "an FSx file system holds files"],
@@ -47,6 +60,9 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_fsx_ontap_file_system", "an FSx file system holds files"],
   ["aws_fsx_openzfs_file_system", "an FSx file system holds files"],
   ["aws_fsx_backup", "an FSx backup is a restore point of a file system"],
+  ["aws_fsx_ontap_volume", "an FSx for ONTAP volume holds the files of its file system"],
+  ["aws_fsx_openzfs_volume", "an FSx for OpenZFS volume holds the files of its file system"],
+  ["aws_fsx_openzfs_snapshot", "an FSx for OpenZFS snapshot is a restore point of a volume"],
   ["aws_dynamodb_table", "a DynamoDB table holds items; destroying it deletes them"],
   ["aws_dynamodb_global_table", "a DynamoDB global table holds items"],
   ["aws_s3_bucket", "an S3 bucket holds objects (with force_destroy, Terraform empties it first)"],
@@ -57,18 +73,26 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_s3tables_table_bucket", "an S3 table bucket holds its tables and their data"],
   ["aws_s3tables_table", "an S3 table holds data"],
   ["aws_glacier_vault", "a Glacier vault holds archives"],
+  ["aws_glacier_vault_lock", "a Glacier vault lock keeps archives from being deleted; an unlocked one can be removed"],
+  ["aws_efs_replication_configuration", "EFS replication keeps a copy of the file system in another region or account; destroying it stops the copy"],
+  ["aws_directory_service_directory", "a Directory Service directory holds the users, groups and computers of a domain"],
   ["aws_opensearch_domain", "an OpenSearch domain holds indexed data"],
   ["aws_elasticsearch_domain", "an Elasticsearch domain holds indexed data"],
   ["aws_opensearchserverless_collection", "an OpenSearch Serverless collection holds indexed data"],
+  ["aws_cloudsearch_domain", "a CloudSearch domain holds indexed documents"],
   ["aws_kinesis_stream", "a Kinesis stream holds the records not yet consumed"],
   ["aws_msk_cluster", "an MSK (Kafka) cluster holds its topics' messages"],
   ["aws_sqs_queue", "an SQS queue holds messages not yet processed; destroying it loses them"],
+  ["aws_mq_broker", "an Amazon MQ broker holds messages not yet consumed"],
   ["aws_secretsmanager_secret", "a Secrets Manager secret holds credentials; once its recovery window ends they are gone"],
   ["aws_ssm_parameter", "an SSM parameter holds configuration or a secret value; deleting it is immediate, with no recovery"],
   ["aws_ecr_repository", "an ECR repository holds container images (with force_delete, Terraform deletes them)"],
+  ["aws_ecrpublic_repository", "an ECR Public repository holds container images"],
+  ["aws_codeartifact_repository", "a CodeArtifact repository holds packages"],
   ["aws_codecommit_repository", "a CodeCommit repository holds source code and its history"],
   ["aws_cognito_user_pool", "a Cognito user pool holds user accounts; users and their passwords cannot be exported and restored"],
   ["aws_cloudwatch_log_group", "a CloudWatch log group holds logs, often the audit record; destroying it deletes them"],
+  ["aws_cloudwatch_log_stream", "a CloudWatch log stream holds log events; destroying it deletes them"],
   ["aws_route53_zone", "a hosted zone holds DNS records; a zone created again gets new name servers, so delegations break"],
   ["aws_acmpca_certificate_authority", "a private CA issues the certificates services trust; once deleted its key is gone and cannot be recreated"],
   ["aws_cloudformation_stack", "destroying a CloudFormation stack deletes every resource in it"],

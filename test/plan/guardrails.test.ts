@@ -240,6 +240,16 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
       { name: "ledger", point_in_time_recovery: [{ enabled: true, recovery_period_in_days: 1 }] },
       "point_in_time_recovery[0].recovery_period_in_days 35 → 1",
     ],
+    ["aws_kms_replica_key.eu", { enabled: true, policy: "{}" }, { enabled: false, policy: "{}" }, "enabled true → false"],
+    ["aws_kms_external_key.imported", { enabled: true, policy: "{}" }, { enabled: false, policy: "{}" }, "enabled true → false"],
+    ["aws_backup_global_settings.account", { global_settings: { isCrossAccountBackupEnabled: "true" } }, { global_settings: { isCrossAccountBackupEnabled: "false" } }, 'global_settings.isCrossAccountBackupEnabled "true" → "false"'],
+    ["aws_backup_region_settings.eu", { resource_type_opt_in_preference: { RDS: true, EBS: true } }, { resource_type_opt_in_preference: { RDS: false, EBS: true } }, "resource_type_opt_in_preference.RDS true → false"],
+    [
+      "aws_s3_bucket_replication_configuration.data",
+      { bucket: "data", rule: [{ id: "all", status: "Enabled" }] },
+      { bucket: "data", rule: [{ id: "all", status: "Disabled" }] },
+      'rule[0].status "Enabled" → "Disabled"',
+    ],
   ];
 
   test.each(cases)("%s", (address, before, after, changed) => {

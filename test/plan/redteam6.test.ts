@@ -116,12 +116,17 @@ describe("guardrails created over a setting AWS already holds", () => {
   test("creates of other guardrails are still not judged: a new SCP or backup plan adds protection", () => {
     expect(CREATE_JUDGED_TYPES).toEqual([
       "aws_backup_vault_policy",
+      "aws_backup_vault_lock_configuration",
+      "aws_backup_global_settings",
+      "aws_backup_region_settings",
+      "aws_s3_bucket_replication_configuration",
       "aws_s3_bucket_lifecycle_configuration",
       "aws_s3_bucket_object_lock_configuration",
       "aws_s3_bucket_policy",
       "aws_kms_key_policy",
       "aws_ecr_lifecycle_policy",
       "aws_efs_backup_policy",
+      "aws_config_configuration_recorder_status",
     ]);
     expect(rules([create("aws_organizations_policy.scp", { content: "{}" }), create("aws_backup_plan.p", { name: "p", rule: [] })])).toEqual([]);
   });

@@ -223,6 +223,7 @@ describe("weakening updates", () => {
     ["aws_cloudtrail.org", "plan-trail-weakened", /enable_logging: true → false/],
     ["aws_cloudtrail.audit", "plan-trail-weakened", /enable_log_file_validation: true → false.*is_multi_region_trail: true → false/s],
     ["aws_kms_key.data", "plan-kms-deletion-window-shortened", /deletion_window_in_days: 30 → 7/],
+    ["aws_secretsmanager_secret.db_credentials", "plan-recovery-window-shortened", /recovery_window_in_days: 30 → 0/],
     ["aws_iam_user.ops_bot", "plan-permissions-boundary-removed", /permissions_boundary: "arn:aws:iam::111122223333:policy\/ops-boundary" → \(not set\)/],
     ["aws_iam_role.agent_coder", "plan-agent-session-lengthened", /max_session_duration: 3600 → 43200/],
     ["aws_iam_role.app", "plan-trust-policy-widened", /anyone \(`\*`\) may assume it, with no condition/],

@@ -20,10 +20,36 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening
   // Records older than the new period are deleted at once; unset is the service default (24 hours, 4 days).
   ["aws_kinesis_stream", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 24))],
   ["aws_sqs_queue", (rc: PlanResourceChange) => present(lowered(rc, ["message_retention_seconds"], 345600))],
+  // Time series older than the magnetic store's retention are deleted.
+  ["aws_timestreamwrite_table", (rc: PlanResourceChange) => present(lowered(rc, ["retention_properties", 0, "magnetic_store_retention_period_in_days"]))],
+  ["aws_keyspaces_table", (rc: PlanResourceChange) => present(switchedOff(rc, ["point_in_time_recovery", 0, "status"], enabled))],
+  ["aws_lightsail_database", (rc: PlanResourceChange) => present(switchedOff(rc, ["backup_retention_enabled"]))],
+  ["aws_redshift_cluster", (rc: PlanResourceChange) => present(manualSnapshotRetentionLowered(rc))],
 ]);
 
+/** `ENABLED` (Keyspaces writes point-in-time recovery as a status). */
+function enabled(v: unknown): boolean {
+  return typeof v === "string" && v.trim().toUpperCase() === "ENABLED";
+}
+
+/** Days manual snapshots are kept by default; -1 (the default) keeps them until someone deletes them. */
+function manualSnapshotRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
+  const path = ["manual_snapshot_retention_period"];
+  const days = (v: unknown) => {
+    const n = num(v);
+    return n === -1 ? Infinity : n;
+  };
+  const before = days(getPath(rc.change.before, path)) ?? Infinity;
+  const after = afterValue(rc.change, path);
+  if (after.state === "known") {
+    const a = after.value === null || after.value === undefined ? Infinity : days(after.value);
+    if (a === undefined || a >= before) return undefined;
+  }
+  return weakening(rc, path, getPath(rc.change.before, path) ?? -1, after);
+}
+
 /** Types whose retention is of the data itself (logs, stream records, messages), not of backups. */
-const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue"]);
+const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue", "aws_timestreamwrite_table"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -33,7 +59,8 @@ export const backupRetentionLowered: PlanRule = {
       "Lower retention deletes existing restore points at once and shortens how far back data can be recovered; 0 turns automated backups off. " +
       "Point-in-time recovery off, a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
       "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; " +
-      "a Kinesis stream or SQS queue with shorter retention drops the records and messages older than the new period.",
+      "a Kinesis stream, SQS queue or Timestream table with shorter retention drops the records, messages and time series older than the new period. " +
+      "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too.",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",

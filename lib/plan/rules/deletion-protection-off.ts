@@ -14,6 +14,7 @@ const SWITCHES: readonly string[] = [
   "enable_deletion_protection", // load balancers
   "disable_api_termination", // EC2 instance termination protection
   "skip_destroy", // Organizations policies and others: destroy only drops the object from state
+  "termination_protection_enabled", // CloudTrail event data stores
 ];
 
 export const deletionProtectionOff: PlanRule = {

@@ -1,7 +1,7 @@
 import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding, lowered, switchedOff, switchedOn, weakening, type Weakening } from "../rule";
-import type { PlanResourceChange } from "../types";
+import type { PlanJson, PlanResourceChange } from "../types";
 import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
 
 /** One changed value of a guardrail: where, what it was, what it will be. */
@@ -26,7 +26,7 @@ interface Guardrail {
    * setting is not in the plan, so the create is judged as a change from an unknown value. Without it, a create is
    * not judged: a new SCP, backup plan or vault lock adds protection.
    */
-  readonly created?: (rc: PlanResourceChange) => Diff[];
+  readonly created?: (rc: PlanResourceChange, plan?: PlanJson) => Diff[];
 }
 
 /** Never guard anything: labels, Terraform's own settings, identifiers. */
@@ -46,12 +46,17 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all", created: policyWritten }],
   ["aws_backup_selection", { guards: "The backup selection decides which resources are backed up", attributes: "all" }],
   ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], compare: backupPlanRules }],
-  ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"] }],
+  ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"], created: vaultLockWritten }],
+  ["aws_backup_global_settings", { guards: "The account's AWS Backup settings decide whether backups may be copied to other accounts, the copies kept outside the blast radius", attributes: "all", created: settingsOff }],
+  ["aws_backup_region_settings", { guards: "The region's AWS Backup settings decide which services AWS Backup protects: a service opted out gets no new recovery points", attributes: "all", created: settingsOff }],
+  ["aws_s3_bucket_replication_configuration", { guards: "Replication keeps a copy of the bucket's objects in another bucket, often another account or region", attributes: "all", created: replicationOff }],
   ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations }],
   ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten }],
   ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
+  ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
+  ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
   ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten }],
   ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
@@ -60,7 +65,7 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   // The bucket's own inline settings (provider v4 style) do what the separate resources above do.
   ["aws_s3_bucket", { guards: "A bucket's inline lifecycle rules delete objects by themselves, its inline policy can deny deletes, its replication keeps a copy elsewhere and its object lock keeps objects from deletion", attributes: ["lifecycle_rule", "policy", "replication_configuration", "object_lock_configuration"] }],
   ["aws_guardduty_detector", { guards: "The GuardDuty detector is the account's threat detection: disabled, it reports nothing, destroys included", attributes: [], compare: (rc) => switchDiffs(rc, ["enable"]) }],
-  ["aws_config_configuration_recorder_status", { guards: "The recorder status decides whether AWS Config records resource changes: stopped, nothing is recorded", attributes: [], compare: (rc) => switchDiffs(rc, ["is_enabled"]) }],
+  ["aws_config_configuration_recorder_status", { guards: "The recorder status decides whether AWS Config records resource changes: stopped, nothing is recorded", attributes: [], compare: (rc) => switchDiffs(rc, ["is_enabled"]), created: recorderStopped }],
 ]);
 
 /** The guardrail types this rule judges. */
@@ -88,10 +93,10 @@ export const guardrailChanged: PlanRule = {
     severity: "error",
     category: "plan",
   },
-  check(rc) {
+  check(rc, ctx) {
     const g = GUARDRAILS.get(rc.type);
     if (!g) return [];
-    if (isPureCreate(rc.change.actions)) return g.created ? createdFindings(rc, g, g.created(rc)) : [];
+    if (isPureCreate(rc.change.actions)) return g.created ? createdFindings(rc, g, g.created(rc, ctx?.plan)) : [];
     if (!isUpdateOrReplace(rc.change.actions)) return [];
     const diffs = [...attributeDiffs(rc, g), ...(g.compare?.(rc) ?? [])];
     if (diffs.length === 0) return [];
@@ -124,7 +129,7 @@ function createdFindings(rc: PlanResourceChange, g: Guardrail, diffs: readonly D
       step: "create",
       address: rc.address,
       detail:
-        "creating this resource writes its content over what AWS holds now for the same bucket, key or repository (a setting made outside Terraform, or managed at another address); " +
+        "creating this resource writes its content over what AWS holds now for the same bucket, key, repository, vault, account or region (a setting made outside Terraform, or managed at another address); " +
         "the plan does not show that setting, so the create is judged as a change from an unknown value",
     },
     ...diffs.map((d) => ({ step: "changed", address: rc.address, detail: `${d.label}: ${d.from} → ${d.to}` })),
@@ -179,6 +184,71 @@ function policyWritten(rc: PlanResourceChange): Diff[] {
 function objectLockWritten(rc: PlanResourceChange): Diff[] {
   const v = afterValue(rc.change, ["rule"]);
   return [{ label: "rule", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["rule"], v.value) }];
+}
+
+/** A recorder has one status: a status created stopped stops a recorder that may be recording now. */
+function recorderStopped(rc: PlanResourceChange): Diff[] {
+  const v = afterValue(rc.change, ["is_enabled"]);
+  if (v.state === "known" && truthy(v.value)) return [];
+  return [{ label: "is_enabled", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["is_enabled"], v.value) }];
+}
+
+/**
+ * A vault lock created for a vault the plan does not create replaces the lock that vault may hold now (a governance
+ * lock can be replaced), maybe with a shorter retention. A vault created by the same plan has no lock yet.
+ */
+function vaultLockWritten(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
+  const vault = afterValue(rc.change, ["backup_vault_name"]);
+  if (vault.state === "known" && typeof vault.value === "string" && createdVaults(plan).has(vault.value)) return [];
+  const settings = ["min_retention_days", "max_retention_days", "changeable_for_days"].map((k) => {
+    const v = afterValue(rc.change, [k]);
+    return `${k} ${v.state === "unknown" ? "(known after apply)" : show(rc.change, [k], v.value)}`;
+  });
+  const named = vault.state === "known" && typeof vault.value === "string" ? `vault "${vault.value}", which this plan does not create` : "a vault the plan does not name";
+  return [{ label: "lock", from: UNSEEN, to: `${settings.join(", ")} (for ${named})` }];
+}
+
+/** Names of the backup vaults this plan creates (their lock, if any, is new too). */
+function createdVaults(plan: PlanJson | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const c of plan?.resource_changes ?? []) {
+    if ((c.type !== "aws_backup_vault" && c.type !== "aws_backup_logically_air_gapped_vault") || !c.change.actions.includes("create") || c.change.actions.includes("delete")) continue;
+    const name = getPath(c.change.after, ["name"]);
+    if (typeof name === "string") out.add(name);
+  }
+  return out;
+}
+
+/** Backup settings created with something switched off (`"false"`): they overwrite what the account or region holds now. */
+function settingsOff(rc: PlanResourceChange): Diff[] {
+  if (rc.change.after_unknown === true) return [{ label: "settings", from: UNSEEN, to: "(known after apply)" }];
+  const out: Diff[] = [];
+  const walk = (v: unknown, path: Path) => {
+    if (markedAt(rc.change.after_unknown, path)) {
+      out.push({ label: formatPath(path), from: UNSEEN, to: "(known after apply)" });
+      return;
+    }
+    if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v === false || (typeof v === "string" && v.trim().toLowerCase() === "false")) out.push({ label: formatPath(path), from: UNSEEN, to: show(rc.change, path, v) });
+  };
+  for (const key of ["global_settings", "resource_type_opt_in_preference", "resource_type_management_preference"]) walk(getPath(rc.change.after, [key]), [key]);
+  return out;
+}
+
+/** A replication configuration created with a rule not Enabled replaces the bucket's replication with one that copies less. */
+function replicationOff(rc: PlanResourceChange): Diff[] {
+  const rules = afterValue(rc.change, ["rule"]);
+  if (rules.state === "unknown") return [{ label: "rule", from: UNSEEN, to: "(known after apply)" }];
+  if (!Array.isArray(rules.value)) return [{ label: "rule", from: UNSEEN, to: `${show(rc.change, ["rule"], rules.value)} (not a list of rules blastwall can read)` }];
+  const out: Diff[] = [];
+  rules.value.forEach((rule, i) => {
+    const status = afterValue(rc.change, ["rule", i, "status"]);
+    if (status.state === "known" && typeof status.value === "string" && status.value.toLowerCase() === "enabled") return;
+    const id = isObject(rule) && typeof rule.id === "string" && rule.id !== "" ? rule.id : String(i);
+    out.push({ label: `rule "${id}".status`, from: UNSEEN, to: status.state === "unknown" ? "(known after apply)" : show(rc.change, ["rule", i, "status"], status.value) });
+  });
+  return out;
 }
 
 /** A created EFS backup policy that is not ENABLED turns automatic backups off for a file system that may have them. */

@@ -15,6 +15,7 @@ import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
 import { protectedTagRemoved } from "./protected-tag-removed";
+import { recoveryWindowShortened } from "./recovery-window-shortened";
 import { protectedMoved } from "./protected-moved";
 import { provisionerRuns } from "./provisioner-runs";
 import { trailWeakened } from "./trail-weakened";
@@ -34,6 +35,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   vaultLockWeakened,
   trailWeakened,
   kmsDeletionWindowShortened,
+  recoveryWindowShortened,
   guardrailChanged,
   permissionsBoundaryRemoved,
   agentSessionLengthened,

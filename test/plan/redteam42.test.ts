@@ -1,0 +1,146 @@
+/**
+ * Red-team round 42 against the plan gate: protection switches, retention, guardrails and data types the gate did not
+ * read, each with the change that weakens it and one that does not.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+function ruleIds(changes: unknown[]): string[] {
+  const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} });
+  return ev.judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+}
+
+const update = (address: string, before: Obj, after: Obj, extra: Obj = {}) => change(address, ["update"], before, after, extra);
+const create = (address: string, after: Obj) => change(address, ["create"], null, after);
+
+describe("protection switches and final copies", () => {
+  test.each([
+    ["aws_cloudtrail_event_data_store.audit", { termination_protection_enabled: true }, { termination_protection_enabled: false }, "plan-deletion-protection-off"],
+    ["aws_fsx_lustre_file_system.x", { skip_final_backup: false }, { skip_final_backup: true }, "plan-final-snapshot-skipped"],
+    ["aws_fsx_ontap_volume.x", { skip_final_backup: false }, { skip_final_backup: true }, "plan-final-snapshot-skipped"],
+    ["aws_ebs_volume.data", { final_snapshot: true }, { final_snapshot: false }, "plan-final-snapshot-skipped"],
+    ["aws_memorydb_cluster.x", { final_snapshot_name: "last" }, { final_snapshot_name: null }, "plan-final-snapshot-skipped"],
+    ["aws_fsx_openzfs_volume.x", { delete_volume_options: [] }, { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"] }, "plan-final-snapshot-skipped"],
+    ["aws_secretsmanager_secret.db", { recovery_window_in_days: 30 }, { recovery_window_in_days: 0 }, "plan-recovery-window-shortened"],
+    ["aws_secretsmanager_secret.db", {}, { recovery_window_in_days: 7 }, "plan-recovery-window-shortened"],
+  ])("%s: %j → %j blocks (%s)", (address, before, after, rule) => {
+    expect(ruleIds([update(address, before, after)])).toContain(`${rule} ${address}`);
+  });
+
+  test.each([
+    ["aws_cloudtrail_event_data_store.audit", { termination_protection_enabled: false }, { termination_protection_enabled: true }],
+    ["aws_fsx_lustre_file_system.x", { skip_final_backup: true }, { skip_final_backup: false }],
+    ["aws_ebs_volume.data", { final_snapshot: false }, { final_snapshot: true }],
+    ["aws_memorydb_cluster.x", { final_snapshot_name: "last" }, { final_snapshot_name: "final" }],
+    ["aws_fsx_openzfs_volume.x", { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"] }, { delete_volume_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"], size: 2 }],
+    ["aws_secretsmanager_secret.db", { recovery_window_in_days: 7 }, { recovery_window_in_days: 30 }],
+  ])("the controls: %s %j → %j passes", (address, before, after) => {
+    expect(ruleIds([update(address, before, after)])).toEqual([]);
+  });
+});
+
+describe("retention of data and backups", () => {
+  test.each([
+    ["aws_timestreamwrite_table.t", { retention_properties: [{ magnetic_store_retention_period_in_days: 3650 }] }, { retention_properties: [{ magnetic_store_retention_period_in_days: 1 }] }],
+    ["aws_keyspaces_table.t", { point_in_time_recovery: [{ status: "ENABLED" }] }, { point_in_time_recovery: [{ status: "DISABLED" }] }],
+    ["aws_lightsail_database.db", { backup_retention_enabled: true }, { backup_retention_enabled: false }],
+    ["aws_redshift_cluster.dw", { manual_snapshot_retention_period: -1 }, { manual_snapshot_retention_period: 1 }],
+    ["aws_redshift_cluster.dw", { manual_snapshot_retention_period: 30 }, { manual_snapshot_retention_period: 7 }],
+  ])("%s: %j → %j blocks", (address, before, after) => {
+    expect(ruleIds([update(address, before, after)])).toContain(`plan-backup-retention-lowered ${address}`);
+  });
+
+  test.each([
+    ["aws_timestreamwrite_table.t", { retention_properties: [{ magnetic_store_retention_period_in_days: 1 }] }, { retention_properties: [{ magnetic_store_retention_period_in_days: 3650 }] }],
+    ["aws_keyspaces_table.t", { point_in_time_recovery: [{ status: "DISABLED" }] }, { point_in_time_recovery: [{ status: "ENABLED" }] }],
+    ["aws_redshift_cluster.dw", { manual_snapshot_retention_period: 7 }, { manual_snapshot_retention_period: -1 }],
+  ])("the controls: %s %j → %j passes", (address, before, after) => {
+    expect(ruleIds([update(address, before, after)])).toEqual([]);
+  });
+});
+
+describe("guardrails", () => {
+  test("disabling a KMS replica or external key blocks, as for aws_kms_key", () => {
+    for (const address of ["aws_kms_replica_key.r", "aws_kms_external_key.e"]) {
+      expect(ruleIds([update(address, { enabled: true }, { enabled: false })])).toEqual([`plan-guardrail-changed ${address}`]);
+      expect(ruleIds([update(address, { enabled: true, tags: {} }, { enabled: true, tags: { team: "x" } })])).toEqual([]);
+    }
+  });
+
+  test("a Config recorder status created stopped stops the recorder there is", () => {
+    expect(ruleIds([create("aws_config_configuration_recorder_status.s", { name: "default", is_enabled: false })])).toEqual(["plan-guardrail-changed aws_config_configuration_recorder_status.s"]);
+    expect(ruleIds([create("aws_config_configuration_recorder_status.s", { name: "default", is_enabled: true })])).toEqual([]);
+  });
+
+  test("a vault lock created for a vault the plan does not create may replace a stronger lock", () => {
+    const lock = create("aws_backup_vault_lock_configuration.l", { backup_vault_name: "prod", min_retention_days: 1, max_retention_days: 1 });
+    const ids = ruleIds([lock]);
+    expect(ids).toEqual(["plan-guardrail-changed aws_backup_vault_lock_configuration.l"]);
+    // The control: the vault is new in this plan, so it has no lock yet.
+    expect(ruleIds([create("aws_backup_vault.v", { name: "prod" }), lock])).toEqual([]);
+  });
+
+  test("AWS Backup account and region settings: created or changed with something off blocks", () => {
+    expect(ruleIds([create("aws_backup_global_settings.g", { global_settings: { isCrossAccountBackupEnabled: "false" } })])).toEqual(["plan-guardrail-changed aws_backup_global_settings.g"]);
+    expect(ruleIds([create("aws_backup_global_settings.g", { global_settings: { isCrossAccountBackupEnabled: "true" } })])).toEqual([]);
+    expect(ruleIds([update("aws_backup_global_settings.g", { global_settings: { isCrossAccountBackupEnabled: "true" } }, { global_settings: { isCrossAccountBackupEnabled: "false" } })])).toEqual(["plan-guardrail-changed aws_backup_global_settings.g"]);
+    expect(ruleIds([create("aws_backup_region_settings.r", { resource_type_opt_in_preference: { RDS: false, EBS: true } })])).toEqual(["plan-guardrail-changed aws_backup_region_settings.r"]);
+    expect(ruleIds([create("aws_backup_region_settings.r", { resource_type_opt_in_preference: { RDS: true, EBS: true } })])).toEqual([]);
+  });
+
+  test("a replication configuration created with a rule not enabled overwrites the bucket's replication", () => {
+    const cfg = (status: string) => create("aws_s3_bucket_replication_configuration.r", { bucket: "data", role: "arn:aws:iam::111111111111:role/r", rule: [{ id: "all", status, destination: [{ bucket: "arn:aws:s3:::copy" }] }] });
+    expect(ruleIds([cfg("Disabled")])).toEqual(["plan-guardrail-changed aws_s3_bucket_replication_configuration.r"]);
+    expect(ruleIds([cfg("Enabled")])).toEqual([]);
+  });
+});
+
+describe("data types the gate protects", () => {
+  test.each([
+    "aws_docdb_cluster_snapshot.s",
+    "aws_neptune_cluster_snapshot.s",
+    "aws_db_snapshot_copy.s",
+    "aws_ebs_snapshot_copy.s",
+    "aws_ebs_snapshot_import.s",
+    "aws_ami_copy.a",
+    "aws_memorydb_snapshot.s",
+    "aws_redshiftserverless_snapshot.s",
+    "aws_redshift_cluster_snapshot.s",
+    "aws_fsx_ontap_volume.v",
+    "aws_fsx_openzfs_volume.v",
+    "aws_fsx_openzfs_snapshot.s",
+    "aws_lightsail_disk.d",
+    "aws_timestreaminfluxdb_db_instance.i",
+    "aws_cloudsearch_domain.d",
+    "aws_mq_broker.b",
+    "aws_ecrpublic_repository.r",
+    "aws_codeartifact_repository.r",
+    "aws_cloudwatch_log_stream.s",
+    "aws_glacier_vault_lock.l",
+    "aws_efs_replication_configuration.r",
+    "aws_directory_service_directory.d",
+  ])("destroying %s blocks", (address) => {
+    expect(ruleIds([change(address, ["delete"], { id: "x" }, null)])).toEqual([`plan-protected-delete ${address}`]);
+  });
+
+  test("the control: what the configuration writes again (an object, an item) and instances are not protected by default", () => {
+    for (const address of ["aws_s3_object.o", "aws_dynamodb_table_item.i", "aws_instance.web"]) expect(ruleIds([change(address, ["delete"], { id: "x" }, null)])).toEqual([]);
+  });
+});
+
+describe("the blastwall:protected tag set by a tag resource", () => {
+  const tag = (value: string) => ({ resource_id: "i-0abc", key: "blastwall:protected", value });
+  test("destroying it, or changing its value, takes the protection away", () => {
+    expect(ruleIds([change("aws_ec2_tag.p", ["delete"], tag("true"), null)])).toEqual(["plan-protected-tag-removed aws_ec2_tag.p"]);
+    expect(ruleIds([update("aws_ec2_tag.p", tag("true"), tag("false"))])).toEqual(["plan-protected-tag-removed aws_ec2_tag.p"]);
+    expect(ruleIds([create("aws_dynamodb_tag.p", tag("false"))])).toEqual(["plan-protected-tag-removed aws_dynamodb_tag.p"]);
+  });
+  test("the controls: another tag, or the protected tag set to true", () => {
+    expect(ruleIds([change("aws_ec2_tag.p", ["delete"], { resource_id: "i-0abc", key: "team", value: "x" }, null)])).toEqual([]);
+    expect(ruleIds([create("aws_ec2_tag.p", tag("true"))])).toEqual([]);
+    expect(ruleIds([update("aws_ec2_tag.p", tag("true"), { ...tag("true"), resource_id: "i-0abc" })])).toEqual([]);
+  });
+});
