@@ -144,3 +144,46 @@ describe("the blastwall:protected tag set by a tag resource", () => {
     expect(ruleIds([update("aws_ec2_tag.p", tag("true"), { ...tag("true"), resource_id: "i-0abc" })])).toEqual([]);
   });
 });
+
+describe("plan-command-scheduled: AWS runs commands or destructive API calls for the plan", () => {
+  const schedule = (arn: string) =>
+    create("aws_scheduler_schedule.s", { name: "s", schedule_expression: "rate(5 minutes)", target: [{ arn, role_arn: "arn:aws:iam::111111111111:role/sched", input: JSON.stringify({ DBInstanceIdentifier: "orders", SkipFinalSnapshot: true }) }] });
+
+  test("a schedule whose universal target calls a destroy right blocks, naming the API and its input", () => {
+    const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([schedule("arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance")])))), { config: {} });
+    const [f] = ev.judged.map((j) => j.finding);
+    expect(f.ruleId).toBe("plan-command-scheduled");
+    expect(f.message).toContain("calls rds:DeleteDBInstance with the role \"arn:aws:iam::111111111111:role/sched\"");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("SkipFinalSnapshot");
+    expect(ruleIds([schedule("arn:aws:scheduler:::aws-sdk:rds:modifyDBInstance")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(ruleIds([schedule("arn:aws:scheduler:::aws-sdk:efs:deleteFileSystem")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+  });
+
+  test("the controls: an API that destroys nothing, or a target that runs its own code (a Lambda, a queue)", () => {
+    expect(ruleIds([schedule("arn:aws:scheduler:::aws-sdk:ec2:describeInstances")])).toEqual([]);
+    expect(ruleIds([schedule("arn:aws:lambda:eu-west-1:111111111111:function:nightly")])).toEqual([]);
+  });
+
+  test("a target known only after apply blocks (fail closed)", () => {
+    const rc = create("aws_scheduler_schedule.s", { name: "s", target: [{ role_arn: "r" }] });
+    (rc.change as Obj).after_unknown = { target: [{ arn: true }] };
+    expect(ruleIds([rc])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+  });
+
+  test("an SSM association runs its document when created: blocked unless it is a routine AWS document", () => {
+    const assoc = (name: string) => create("aws_ssm_association.a", { name, parameters: { commands: "rm -rf /var/lib/postgresql" }, targets: [{ key: "tag:role", values: ["db"] }] });
+    const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([assoc("AWS-RunShellScript")])))), { config: {} });
+    const [f] = ev.judged.map((j) => j.finding);
+    expect(f).toMatchObject({ ruleId: "plan-command-scheduled", resource: "aws_ssm_association.a" });
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("rm -rf /var/lib/postgresql");
+    expect(ruleIds([assoc("my-cleanup-runbook")])).toEqual(["plan-command-scheduled aws_ssm_association.a"]);
+    expect(ruleIds([assoc("AWS-GatherSoftwareInventory")])).toEqual([]);
+    expect(ruleIds([assoc("AWS-RunPatchBaseline")])).toEqual([]);
+  });
+
+  test("an EventBridge rule target that runs commands or a runbook blocks; one that invokes a function does not", () => {
+    expect(ruleIds([create("aws_cloudwatch_event_target.t", { rule: "r", arn: "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript", run_command_targets: [{ key: "tag:role", values: ["db"] }], input: "{}" })])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+    expect(ruleIds([create("aws_cloudwatch_event_target.t", { rule: "r", arn: "arn:aws:ssm:eu-west-1:111111111111:automation-definition/DeleteOldSnapshots:$DEFAULT" })])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+    expect(ruleIds([create("aws_cloudwatch_event_target.t", { rule: "r", arn: "arn:aws:lambda:eu-west-1:111111111111:function:f" })])).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@ import { agentSessionLengthened } from "./agent-session-lengthened";
 import { agentTagRemoved } from "./agent-tag-removed";
 import { automatedBackupsDeleted } from "./automated-backups-deleted";
 import { backupRetentionLowered } from "./backup-retention-lowered";
+import { commandScheduled } from "./command-scheduled";
 import { deletionProtectionOff } from "./deletion-protection-off";
 import { finalSnapshotSkipped } from "./final-snapshot-skipped";
 import { forceDestroyOn } from "./force-destroy-on";
@@ -46,4 +47,5 @@ export const PLAN_RULES: readonly PlanRule[] = [
   provisionerRuns,
   actionInvoked,
   lambdaInvoked,
+  commandScheduled,
 ];
