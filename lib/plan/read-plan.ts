@@ -146,8 +146,10 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
     if (!isObject(doc.configuration)) throw new InputError(file, "malformed plan: configuration is not an object");
     checkConfigModule(doc.configuration.root_module, "configuration.root_module", file);
   }
-  const raw = doc.resource_changes ?? [];
+  // Terraform leaves resource_changes out when nothing changes; it never writes null.
+  const raw = doc.resource_changes === undefined ? [] : doc.resource_changes;
   if (!Array.isArray(raw)) throw new InputError(file, "malformed plan: resource_changes is not an array");
+  if (raw.length === 0) checkNothingGoes(doc, file);
   const changes = raw.map((rc, i) => checkResourceChange(rc, i, file));
   checkActionInvocations(doc, changes, file);
   checkUnknownArrays(doc, file);
@@ -210,6 +212,27 @@ function checkActionInvocations(doc: Record<string, unknown>, changes: readonly 
   });
 }
 
+/**
+ * A plan that lists no change must leave every managed resource of the prior state in the planned values: one that is
+ * gone from them is destroyed (or forgotten) by a change the plan does not list.
+ */
+function checkNothingGoes(doc: Record<string, unknown>, file: string): void {
+  const prior = isObject(doc.prior_state) && isObject(doc.prior_state.values) ? managedAddresses(doc.prior_state.values.root_module) : [];
+  if (prior.length === 0) return;
+  const planned = new Set(isObject(doc.planned_values) ? managedAddresses(doc.planned_values.root_module) : []);
+  const gone = prior.filter((a) => !planned.has(a));
+  if (gone.length > 0) {
+    throw new InputError(file, `malformed plan: it lists no resource changes, but ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""} of the prior state ${gone.length === 1 ? "is" : "are"} missing from planned_values (a change the plan does not show)`);
+  }
+}
+
+function managedAddresses(m: unknown): string[] {
+  if (!isObject(m)) return [];
+  const own = (Array.isArray(m.resources) ? m.resources : []).filter((r) => isObject(r) && r.mode !== "data" && typeof r.address === "string" && !isDataAddress(r.address)).map((r) => (r as { address: string }).address);
+  const children = Array.isArray(m.child_modules) ? m.child_modules.flatMap(managedAddresses) : [];
+  return [...own, ...children];
+}
+
 /** `resources` (objects) and `child_modules` (modules) of a planned or prior module, when present. */
 function checkModule(m: unknown, where: string, file: string, list: "resources"): void {
   if (m === undefined || m === null) return;
@@ -270,11 +293,42 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
     const v = change[side];
     if (v !== undefined && v !== null && !isObject(v)) throw new InputError(file, `malformed plan: ${at} has change.${side} that is not an object`);
   }
-  const mode = rc.mode === "data" || rc.mode === "managed" ? rc.mode : /(^|\.)data\./.test(address) ? "data" : "managed";
-  const type = typeof rc.type === "string" ? rc.type : typeFromAddress(address);
+  if (rc.mode !== undefined && rc.mode !== "data" && rc.mode !== "managed") throw new InputError(file, `malformed plan: ${at} has mode ${JSON.stringify(rc.mode)}, neither "managed" nor "data"`);
+  // Without a mode, the address says it: `data.` after the module path (a module may itself be called `data`).
+  const mode = rc.mode === "data" || rc.mode === "managed" ? rc.mode : isDataAddress(address) ? "data" : "managed";
+  const fromAddress = typeFromAddress(address);
+  const type = typeof rc.type === "string" ? rc.type : fromAddress;
   if (!type) throw new InputError(file, `malformed plan: ${at} has no type`);
+  // Protection is decided by the type and approval by the address: the two must name one resource.
+  if (fromAddress !== undefined && type !== fromAddress) throw new InputError(file, `malformed plan: ${at} has type ${JSON.stringify(type)}, but its address names a ${fromAddress}`);
+  const actions = change.actions as string[];
+  // Terraform only reads data sources, and reads nothing else: any other pairing hides what apply does.
+  if (mode === "data" && actions.some((a) => a !== "read" && a !== "no-op")) throw new InputError(file, `malformed plan: ${at} is a data source with actions ${actions.join(", ")} (a data source is only read)`);
+  if (mode === "managed" && actions.includes("read")) throw new InputError(file, `malformed plan: ${at} is a managed resource with the action read (only data sources are read)`);
+  if (mode === "managed") {
+    const missing = (side: "before" | "after") => change[side] === null || change[side] === undefined;
+    const needs: [boolean, "before" | "after"][] = [
+      [actions.length === 1 && (actions[0] === "update" || actions[0] === "no-op") && missing("after") && !missing("before"), "after"],
+      [actions.length === 1 && actions[0] === "update" && missing("before"), "before"],
+      [actions.includes("create") && missing("after"), "after"],
+    ];
+    for (const [wrong, side] of needs) {
+      if (wrong) throw new InputError(file, `malformed plan: ${at} has actions ${actions.join(", ")} but no change.${side} (terraform show -json writes the object there)`);
+    }
+  }
+  const paths = change.replace_paths;
+  if (paths !== undefined && paths !== null && (!Array.isArray(paths) || !paths.every((p) => Array.isArray(p) && p.every((k) => typeof k === "string" || typeof k === "number")))) {
+    throw new InputError(file, `malformed plan: ${at} has change.replace_paths that is not a list of attribute paths`);
+  }
   const name = typeof rc.name === "string" ? rc.name : "";
   return { ...(rc as object), address, mode, type, name, change } as unknown as PlanResourceChange;
+}
+
+function isDataAddress(address: string): boolean {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  let i = 0;
+  while (parts[i] === "module") i += 2;
+  return parts[i] === "data";
 }
 
 function typeFromAddress(address: string): string | undefined {

@@ -27,8 +27,8 @@ function plan(changes: unknown[], rootModule: unknown, extra: Record<string, unk
 }
 
 function td(address: string, actions: string[], extra: Record<string, unknown> = {}) {
-  const before = actions.includes("delete") ? { id: "1", input: null } : null;
-  const after = actions.includes("create") ? { input: null } : actions[0] === "no-op" ? before ?? { id: "1" } : null;
+  const before = actions.includes("delete") || actions.includes("update") ? { id: "1", input: null } : null;
+  const after = actions.includes("create") ? { input: null } : actions[0] === "update" ? { id: "1", input: "new" } : actions[0] === "no-op" ? before ?? { id: "1" } : null;
   return { ...change(address, actions, before, after, extra), provider_name: "terraform.io/builtin/terraform" };
 }
 

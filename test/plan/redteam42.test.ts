@@ -187,3 +187,41 @@ describe("plan-command-scheduled: AWS runs commands or destructive API calls for
     expect(ruleIds([create("aws_cloudwatch_event_target.t", { rule: "r", arn: "arn:aws:lambda:eu-west-1:111111111111:function:f" })])).toEqual([]);
   });
 });
+
+describe("plans Terraform never writes are refused, not read as no change", () => {
+  const refused = (doc: Obj) => () => readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(doc)));
+  const db = { identifier: "orders" };
+
+  test.each([
+    ["a data source deleted", [{ ...change("aws_db_instance.orders", ["delete"], db, null), mode: "data" }], /is a data source with actions delete/],
+    ["a managed resource read", [change("aws_db_instance.orders", ["read"], db, db)], /is a managed resource with the action read/],
+    ["a type that is not the address's", [{ ...change("aws_db_instance.orders", ["delete"], db, null), type: "aws_route" }], /has type "aws_route", but its address names a aws_db_instance/],
+    ["an update without its after object", [change("aws_db_instance.orders", ["update"], db, null)], /has actions update but no change.after/],
+    ["a no-op without its after object", [change("aws_db_instance.orders", ["no-op"], db, null)], /has actions no-op but no change.after/],
+    ["an update without its before object", [change("aws_db_instance.orders", ["update"], null, db)], /has actions update but no change.before/],
+    ["a create without its after object", [change("aws_db_instance.orders", ["create"], null, null)], /has actions create but no change.after/],
+    ["replace_paths that are no paths", [change("aws_db_instance.orders", ["delete", "create"], db, db, {})].map((c) => ({ ...c, change: { ...(c.change as Obj), replace_paths: "x" } })), /replace_paths that is not a list of attribute paths/],
+    ["replace_paths holding null", [change("aws_db_instance.orders", ["delete", "create"], db, db, {})].map((c) => ({ ...c, change: { ...(c.change as Obj), replace_paths: [null] } })), /replace_paths that is not a list of attribute paths/],
+    ["a mode that is neither", [{ ...change("aws_db_instance.orders", ["delete"], db, null), mode: "other" }], /has mode "other"/],
+  ])("%s", (_what, changes, message) => {
+    expect(refused(minimalPlan(changes as unknown[]))).toThrow(message);
+  });
+
+  test("resource_changes null, or absent while a resource of the prior state is gone from the planned values", () => {
+    expect(refused(minimalPlan([], { resource_changes: null }))).toThrow(/resource_changes is not an array/);
+    const prior = { values: { root_module: { resources: [{ address: "aws_db_instance.orders", mode: "managed", type: "aws_db_instance", name: "orders", values: db }] } } };
+    const gone = minimalPlan([], { prior_state: prior, planned_values: { root_module: {} } });
+    delete gone.resource_changes;
+    expect(refused(gone)).toThrow(/lists no resource changes, but aws_db_instance.orders of the prior state is missing from planned_values/);
+    // The control: nothing changes, and the resource is still planned.
+    const kept = minimalPlan([], { prior_state: prior, planned_values: prior.values });
+    delete kept.resource_changes;
+    expect(refused(kept)).not.toThrow();
+  });
+
+  test("without a mode, a module called data holds managed resources (its delete is judged)", () => {
+    const rc = change("module.data.aws_db_instance.orders", ["delete"], db, null);
+    delete (rc as Obj).mode;
+    expect(ruleIds([rc])).toEqual(["plan-protected-delete module.data.aws_db_instance.orders"]);
+  });
+});

@@ -122,7 +122,7 @@ export function findJsonKeyProblem(text: string, maxDepth: number = MAX_JSON_DEP
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       depth++;
       if (depth > maxDepth) {
-        return { offset: i, problem: `JSON is nested more than ${maxDepth} levels deep; no Terraform configuration needs that, so blastwall refuses it` };
+        return { offset: i, problem: `JSON is nested more than ${maxDepth} levels deep; no Terraform configuration, plan or approval needs that, so blastwall refuses it` };
       }
       const obj = c === OPEN_OBJECT;
       isObject[depth] = obj ? 1 : 0;
