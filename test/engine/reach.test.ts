@@ -53,6 +53,21 @@ describe("1. assume role", () => {
     expect(ruleIds(r)).toContain("agent-transitive-destroy");
   });
 
+  test("a trust of anyone admits the stack's agent even without an identity Allow (same account); the account root does not (red-team round 42)", () => {
+    const orgWide = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }] });
+    for (const trust of [orgWide, trustOf({ AWS: "*" }), JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] })]) {
+      const [f] = errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", trust) })), "agent-transitive-destroy");
+      expect(f.message).toContain("aws_iam_role.agent --sts:AssumeRole--> aws_iam_role.deployer");
+      expect(f.evidence.find((e) => e.step === "assume-role")!.detail).toMatch(/admits anyone \(statement #0: Principal `\*`\), which within one account lets aws_iam_role.agent assume it with no identity permission/);
+    }
+    const notPrincipal = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::111111111111:role/ci" }, Action: "sts:AssumeRole" }] });
+    expect(ruleIds(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", notPrincipal) })))).toContain("agent-transitive-destroy");
+    // The controls: the account root leaves the call to the agent's own policies, and an explicit Deny of the agent holds.
+    expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", anyone) })), "agent-transitive-destroy")).toEqual([]);
+    const denied = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }, { Effect: "Deny", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] });
+    expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", denied) })), "agent-transitive-destroy")).toEqual([]);
+  });
+
   test("a trust that names the agent's ARN admits it even without an identity Allow (same account)", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", trustOf({ AWS: "${aws_iam_role.agent.arn}" })) }));
     expect(ruleIds(r)).toContain("agent-transitive-destroy");

@@ -15,6 +15,7 @@ import { stackCredentials, storedCredentialEdges, type DatabaseRead, type Secret
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
+import { grantsEveryone } from "../resource-policies";
 import { SOURCE_WRITES, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
 import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
@@ -358,6 +359,18 @@ export class ReachGraph {
       // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
       const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that they may allow the call" : "which is enough within one account";
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
+    }
+    // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
+    // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account
+    // root is different: it leaves the call to the caller's own policies, the sts:AssumeRole grants above.) Conditions
+    // on it (aws:PrincipalOrgID) are not evaluated: the stack's own principals may meet them.
+    if (p.external) return;
+    for (const role of this.openTrust) {
+      if (role === p || namedSet.has(role)) continue;
+      const anyone = admits(role).find(grantsEveryone);
+      if (anyone) {
+        add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission`);
+      }
     }
   }
 
@@ -931,6 +944,13 @@ type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, vi
  * pattern covers. Such a trust names each of them as surely as a literal ARN would, so the pattern is kept in
  * `named` too (and listed in `patterns`), not only counted as open, where an identity Allow would be needed.
  */
+/** How a trust statement admits anyone, for the report. */
+function anyoneText(s: Statement): string {
+  if (s.unknown !== undefined) return `it cannot be read: ${s.unknown}`;
+  if (s.notPrincipals !== undefined) return "Allow with NotPrincipal, everyone but those it names";
+  return "Principal `*`";
+}
+
 function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; patterns: string[]; open: PrincipalNode[]; sessions: Set<PrincipalNode> } {
   const named = new Map<string, PrincipalNode[]>();
   const sessions = new Set<PrincipalNode>();
