@@ -291,3 +291,29 @@ test("an agent tagged through the provider's default_tags is an agent (AWS appli
   const untagged = tf({ "aws_iam_role.bot": { name: "bot", assume_role_policy: TRUST }, "aws_iam_role_policy.p": { role: "bot", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } }, { provider: { aws: [{ region: "eu-west-1" }] } });
   expect(errors(check(untagged))).toEqual([]);
 });
+
+describe("template directives in actions (red-team round 42)", () => {
+  const directive = "%{ if true }ec2:DeleteVolume%{ endif }";
+  test("an Allow whose action is a directive is a right; a Deny whose NotAction is one does not cover everything", () => {
+    const allow = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: directive, Resource: "*" }) } });
+    expect(errors(check(allow), "agent-destroy-right")).toHaveLength(1);
+    const denyAllBut = tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", NotAction: "%{ if true }ec2:*%{ endif }", Resource: "*" }) },
+    });
+    expect(errors(check(denyAllBut), "agent-destroy-right")).toHaveLength(1);
+    const viaData = tf({
+      "aws_iam_role.agent": agentRole(),
+      "data.aws_iam_policy_document.d": { statement: [{ effect: "Allow", actions: [directive], resources: ["*"] }] },
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: "${data.aws_iam_policy_document.d.json}" },
+    });
+    expect(errors(check(viaData), "agent-destroy-right")).toHaveLength(1);
+  });
+  test("the control: a Deny whose Action is a directive removes nothing it may not cover", () => {
+    const deny = tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Deny", Action: directive, Resource: "*" }) },
+    });
+    expect(errors(check(deny), "agent-destroy-right")).toHaveLength(1);
+  });
+});

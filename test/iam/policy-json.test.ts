@@ -200,3 +200,26 @@ describe("parsePolicyString and unknownDocument", () => {
     expect(d.statements[0].source).toEqual({ address: "data.aws_iam_policy.ext", index: 0, via: "aws_iam_role_policy_attachment.x" });
   });
 });
+
+describe("template directives (%{ ... }) read as Terraform renders them: unknown (red-team round 42)", () => {
+  test("replaceInterpolations widens a directive as it does an interpolation", () => {
+    expect(replaceInterpolations("%{ if true }ec2:DeleteVolume%{ endif }")).toBe("*ec2:DeleteVolume*");
+    expect(replaceInterpolations("ec2:Delete%{ if true }Volume%{ endif }")).toBe("ec2:Delete*Volume*");
+    // Escapes leave a literal sequence, read as a wildcard.
+    expect(replaceInterpolations("a%%{b}")).toBe("a*");
+  });
+
+  test("a directive widens where that adds rights and matches nothing where widening would take rights away", () => {
+    const directive = "%{ if true }ec2:DeleteVolume%{ endif }";
+    expect(one({ Effect: "Allow", Action: directive, Resource: "*" }).actions).toEqual(["*ec2:deletevolume*"]);
+    expect(one({ Effect: "Deny", NotAction: directive, Resource: "*" }).notActions).toEqual(["*ec2:deletevolume*"]);
+    expect(one({ Effect: "Deny", Action: directive, Resource: "*" }).actions).toEqual([`blastwall-unresolved:${directive.toLowerCase()}`]);
+    expect(one({ Effect: "Allow", NotAction: directive, Resource: "*" }).notActions).toEqual([`blastwall-unresolved:${directive.toLowerCase()}`]);
+    // The control: an action without one stays as written.
+    expect(one({ Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }).actions).toEqual(["ec2:deletevolume"]);
+  });
+
+  test("a resource or principal with a directive is approximate (a Deny does not count on it)", () => {
+    expect(one({ Effect: "Deny", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::%{ if true }b%{ endif }/*" }).approximateResources).toEqual([0]);
+  });
+});

@@ -20,18 +20,26 @@ export interface ParseOptions {
   readonly resolve?: (s: string) => string;
 }
 
-const TOKEN_START = "${";
+/** Where a Terraform template sequence starts: an interpolation `${` or a directive `%{` (`%{ if x }...%{ endif }`). */
+const TEMPLATE_START = /[$%]\{/g;
+
+function hasTemplate(s: string): boolean {
+  return s.includes("${") || s.includes("%{");
+}
 
 /**
- * Replace each `${...}` (braces balanced, so `${lookup(m, "${k}")}` counts as one) by `replacement`. An
- * unterminated `${` swallows the rest of the string: widening is the safe reading.
+ * Replace each `${...}` or `%{...}` (braces balanced, so `${lookup(m, "${k}")}` counts as one) by `replacement`. An
+ * unterminated one swallows the rest of the string: widening is the safe reading. What a directive keeps or drops
+ * (`%{ if x }ec2:DeleteVolume%{ endif }`) is not evaluated: each directive widens, so the text between may or may not
+ * be there.
  */
 export function replaceInterpolations(s: string, replacement = "*"): string {
-  if (!s.includes(TOKEN_START)) return s;
+  if (!hasTemplate(s)) return s;
   let out = "";
   let i = 0;
   while (i < s.length) {
-    const start = s.indexOf(TOKEN_START, i);
+    TEMPLATE_START.lastIndex = i;
+    const start = TEMPLATE_START.exec(s)?.index ?? -1;
     if (start < 0) {
       out += s.slice(i);
       break;
@@ -45,8 +53,8 @@ export function replaceInterpolations(s: string, replacement = "*"): string {
     }
     i = j + 1;
   }
-  // `$${` is Terraform's escape for a literal `${` (an IAM policy variable); its `$` is left over.
-  return out.replace(/\$\*/g, "*").replace(/\*{2,}/g, "*");
+  // `$${` and `%%{` are Terraform's escapes for a literal `${` (an IAM policy variable) and `%{`: one `$` or `%` is left over.
+  return out.replace(/[$%]\*/g, "*").replace(/\*{2,}/g, "*");
 }
 
 const defaultResolve = (s: string): string => replaceInterpolations(s);
@@ -142,19 +150,21 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   if ("Resource" in raw && "NotResource" in raw) throw new Unreadable("has both Resource and NotResource");
   if ("Principal" in raw && "NotPrincipal" in raw) throw new Unreadable("has both Principal and NotPrincipal");
 
-  // Action patterns are compared case-insensitively, so they are stored lower case. A `${...}` in an action
-  // can only be a Terraform reference: it widens to `*`.
-  const actionOf = (s: string) => replaceInterpolations(s).toLowerCase();
+  // Action patterns are compared case-insensitively, so they are stored lower case. A `${...}` or `%{...}` in an
+  // action can only be a Terraform template: it widens to `*` where that adds rights (an Allow's Action, a Deny's
+  // NotAction), and matches nothing where widening would take rights away (a Deny's Action, an Allow's NotAction).
+  const narrowing = (effect === "Deny") === ("Action" in raw);
+  const actionOf = (s: string) => (narrowing && hasTemplate(s) ? `blastwall-unresolved:${s.toLowerCase()}` : replaceInterpolations(s).toLowerCase());
   // Which identifiers came from `${...}` tokens: resolve() widens them, so a Deny must not rely on them.
   const approximate = { resources: [] as number[], principals: false };
   const resourcesOf = (key: string) =>
     stringList(raw[key], key).map((s, i) => {
-      if (s.includes(TOKEN_START)) approximate.resources.push(i);
+      if (hasTemplate(s)) approximate.resources.push(i);
       return resolve(s);
     });
   const principalsOf = (key: string) =>
     principalList(raw[key], key, (s) => {
-      if (s.includes(TOKEN_START)) approximate.principals = true;
+      if (hasTemplate(s)) approximate.principals = true;
       return resolve(s);
     });
 
