@@ -30,12 +30,16 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     for (const agent of ownAgentRoles(analysis.agents)) {
       if (agent.boundary) {
-        // A boundary that itself allows destroy actions caps nothing that matters (AdministratorAccess as a boundary).
-        // A boundary that denies nothing (AdministratorAccess, `Allow *`) caps nothing. (One that denies some destroy
-        // actions but not all is judged by the rights it leaves: the agent rules report what the agent then holds.)
+        // A boundary that allows destroy actions caps nothing that matters: AdministratorAccess, `Allow *`, or `Allow *`
+        // with a Deny of something else (red-team round 42). What it allows, less what a certain Deny of the role's own
+        // policies takes away (AgentRole's guard policies hold the Denies that do not fit in a boundary), is what a
+        // policy attached later can hand the agent.
         const statements = agent.boundary.document.statements;
-        if (statements.some((st) => st.effect === "Deny")) continue;
-        const allowed = boundaryAllows(statements);
+        const identityDenies = agent.identityPolicies.flatMap((a) => a.document.statements).filter((st) => st.effect === "Deny");
+        // What the agent holds already is reported (and acknowledged) by the rules on its rights; this one is about the
+        // rest, which only a policy attached later would hand it.
+        const held = new Set(analysis.rightsOf(agent.address).grants.keys());
+        const allowed = boundaryAllows([...statements, ...identityDenies]).filter((a) => !held.has(a.toLowerCase()));
         if (allowed.length === 0) continue;
         const r = agent.resource;
         out.push({
@@ -44,8 +48,8 @@ export const rule: Rule = {
           actions: allowed,
           message:
             `${describe(r)} is an AI agent role whose permission boundary ${agent.boundary.document.address} allows destroy actions ` +
-            `(${listActions(allowed)}): a policy attached to the role later can hand it those. A boundary must leave them out: deny ` +
-            `them, or allow only what the agent needs.`,
+            `that neither it nor a Deny of the role's own policies takes away (${listActions(allowed)}): a policy attached to the role ` +
+            `later can hand it those. A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.`,
           evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${agent.boundary.document.address} allows ${listActions(allowed)}` }],
           ...(r.constructPath ? { constructPath: r.constructPath } : {}),
         });

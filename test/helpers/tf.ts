@@ -5,6 +5,8 @@ import type { Finding } from "../../lib/engine/findings";
 import type { Report } from "../../lib/report/types";
 import type { Rule } from "../../lib/engine/rule";
 import { agentRules } from "../../lib/rules";
+import { loadCatalogue } from "../../lib/engine/catalogue";
+import { globMatch } from "../../lib/engine/iam/glob";
 
 type Obj = Record<string, unknown>;
 
@@ -55,8 +57,13 @@ export const SAFE_TRUST = JSON.stringify({
   ],
 });
 
-/** An agent role set up as AgentRole would be: boundary denying destroy rights, source identity, one-hour sessions. */
+/**
+ * An agent role set up as AgentRole would be: boundary denying destroy rights, source identity, one-hour sessions, and
+ * (as AgentRole's guard policies do) a Deny of the other actions that delete data, but for those `statements` allow.
+ */
 export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*", "ec2:Terminate*", "rds:Delete*", "s3:Delete*", "iam:*"]): Obj {
+  const allowed = statements.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? s.Action : s.Action === undefined ? [] : [s.Action]) as string[]);
+  const guarded = loadCatalogue().direct.map((e) => e.action).filter((a) => !allowed.some((p) => globMatch(p, a, { caseInsensitive: true })));
   return tf({
     "aws_iam_policy.boundary": {
       name: "agent-boundary",
@@ -64,6 +71,7 @@ export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*
     },
     "aws_iam_role.agent": { ...agentRole({ assume_role_policy: SAFE_TRUST, permissions_boundary: "${aws_iam_policy.boundary.arn}", max_session_duration: 3600 }) },
     "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) },
+    "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: guarded, Resource: "*" }) },
   });
 }
 

@@ -1,8 +1,11 @@
 import { agentRole, policy, tf, TRUST } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-role-boundary";
+import { loadCatalogue } from "../../lib/engine/catalogue";
 
-const DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" });
+const DIRECT = loadCatalogue().direct.map((e) => e.action);
+/** Allow *, less a Deny of every action that deletes data: a boundary that caps. */
+const DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT, Resource: "*" });
 
 describe("agent-role-boundary", () => {
   it("fails an agent role without a permission boundary", () => {
@@ -31,7 +34,7 @@ describe("agent-role-boundary", () => {
 describe("a boundary that caps nothing (red-team)", () => {
   it("AdministratorAccess as the boundary is a finding naming the destroy actions it leaves open", () => {
     const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess" }) }));
-    expect(f.message).toMatch(/allows destroy actions \(.*A boundary must leave them out: deny them, or allow only what the agent needs/);
+    expect(f.message).toMatch(/allows destroy actions that neither it nor a Deny of the role's own policies takes away \(.*A boundary must leave them out: deny them \(here or in a policy of the role\), or allow only what the agent needs/);
     expect(f.actions).toContain("ec2:DeleteVolume");
   });
 
@@ -46,5 +49,42 @@ describe("a boundary that caps nothing (red-team)", () => {
     const allowAll = policy({ Effect: "Allow", Action: "*", Resource: "*" });
     expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: allowAll } }))).toHaveLength(1);
     expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: DENY } }))).toEqual([]);
+  });
+
+  it("Allow * with a Deny of something else caps nothing that matters (red-team round 42)", () => {
+    const billing = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "aws-portal:ViewBilling", Resource: "*" });
+    const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: billing } }));
+    expect(f.actions).toContain("ec2:DeleteVolume");
+    // One Deny of a few destroy actions leaves the rest open, and says which.
+    const few = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: ["ec2:Delete*", "rds:Delete*"], Resource: "*" });
+    const [g] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: few } }));
+    expect(g.actions).toContain("s3:DeleteBucket");
+    expect(g.actions).not.toContain("ec2:DeleteVolume");
+  });
+
+  it("what the agent already holds is left to the rules on its rights: the boundary finding is about what a later policy could add", () => {
+    const leaves = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.filter((a) => a !== "ec2:DeleteVolume"), Resource: "*" });
+    const json = (grant: string) =>
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+        "aws_iam_policy.b": { name: "b", policy: leaves },
+        "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: grant, Resource: "*" }) },
+      });
+    expect(run(rule, json("ec2:DeleteVolume"))).toEqual([]);
+    expect(run(rule, json("ec2:DescribeVolumes")).map((f) => f.actions)).toEqual([["ec2:DeleteVolume"]]);
+  });
+
+  it("a Deny in a policy of the role takes away what the boundary leaves (AgentRole's guard policies)", () => {
+    const half = Math.floor(DIRECT.length / 2);
+    const boundary = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.slice(0, half), Resource: "*" });
+    const guard = policy({ Effect: "Deny", Action: DIRECT.slice(half), Resource: "*" });
+    const json = (withGuard: boolean) =>
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+        "aws_iam_policy.b": { name: "b", policy: boundary },
+        ...(withGuard ? { "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: guard } } : {}),
+      });
+    expect(run(rule, json(true))).toEqual([]);
+    expect(run(rule, json(false))).toHaveLength(1);
   });
 });
