@@ -4,6 +4,7 @@
  * Batch Operations jobs.
  */
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { loadCatalogue } from "../../lib/engine/catalogue";
 
 type Obj = Record<string, unknown>;
 const agentCan = (action: string | string[], resource: string, more: Obj[] = []) => ({
@@ -72,5 +73,33 @@ describe("catalogue 1.10.0: SageMaker, EKS, Cloud9 and WorkSpaces storage (red-t
   });
   test.each(["sagemaker:DeleteDomain", "eks:DeleteCluster", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "cloud9:DeleteEnvironment", "workspaces:RebuildWorkspaces"])("%s is a warning", (action) => {
     expect(direct(action)).toMatchObject([{ severity: "warning", actions: [action] }]);
+  });
+});
+
+describe("catalogue 1.11.0: more ways to destroy or unprotect data (red-team round 42)", () => {
+  test.each([
+    "lightsail:DeleteAutoSnapshot",
+    "dms:CreateReplicationTask",
+    "dms:CreateReplicationConfig",
+    "dms:ModifyReplicationConfig",
+    "ds:RestoreFromSnapshot",
+    "kinesisvideo:DeleteStream",
+    "mediastore:DeleteObject",
+    "omics:DeleteVariantStore",
+    "omics:DeleteAnnotationStore",
+    "omics:DeleteSequenceStore",
+    "workmail:DeleteOrganization",
+  ])("%s is an error", (action) => {
+    expect(direct(action)).toMatchObject([{ severity: "error", actions: [action] }]);
+  });
+  test.each(["dms:StartReplication", "workspaces:RestoreWorkspace", "sagemaker:DeleteSpace", "mediastore:DeleteContainer"])("%s is a warning", (action) => {
+    expect(direct(action)).toMatchObject([{ severity: "warning", actions: [action] }]);
+  });
+  test("an admin password reset or backups turned off removes the protection around the data", () => {
+    const cat = loadCatalogue();
+    for (const a of ["redshift-serverless:UpdateNamespace", "lightsail:UpdateRelationalDatabase", "kinesisvideo:UpdateDataRetention"]) expect(cat.categoryOf(a)).toBe("protection");
+  });
+  test("the control: reading them", () => {
+    expect(direct("mediastore:GetObject")).toEqual([]);
   });
 });
