@@ -521,17 +521,20 @@ function evalBinary(op: string, ae: Expr, be: Expr, scope: Scope): Value {
       const x = num(a);
       const y = num(b);
       if (x === undefined || y === undefined) return unknown();
+      // Terraform computes with arbitrary-precision decimals, JavaScript with doubles: `0.1 + 0.2` is 0.3 in one and
+      // 0.30000000000000004 in the other. Only whole results within a double's exact range are known.
+      const exact = (r: number) => (Number.isSafeInteger(x) && Number.isSafeInteger(y) && Number.isSafeInteger(r) ? r : unknown());
       switch (op) {
         case "+":
-          return x + y;
+          return exact(x + y);
         case "-":
-          return x - y;
+          return exact(x - y);
         case "*":
-          return x * y;
+          return exact(x * y);
         case "/":
-          return y === 0 ? unknown() : x / y;
+          return y === 0 ? unknown() : exact(x / y);
         case "%":
-          return y === 0 ? unknown() : x % y;
+          return y === 0 ? unknown() : exact(x % y);
         case "<":
           return x < y;
         case "<=":

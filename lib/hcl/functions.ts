@@ -23,9 +23,14 @@ const isList = (v: Value): v is Value[] => Array.isArray(v);
 /** A primitive converted to string as Terraform does, else undefined. */
 function asString(v: Value): string | undefined {
   if (typeof v === "string") return v;
-  if (typeof v === "number") return String(v);
+  if (typeof v === "number") return printable(v) ? String(v) : undefined;
   if (typeof v === "boolean") return v ? "true" : "false";
   return undefined;
+}
+
+/** A number JavaScript prints as Terraform does: not in exponent form (`1e+21`), which Terraform writes out in full. */
+function printable(n: number): boolean {
+  return Number.isFinite(n) && !/e/i.test(String(n));
 }
 
 function asInt(v: Value): number | undefined {
@@ -169,11 +174,17 @@ function element(args: Value[]): Result {
   return l[n % l.length];
 }
 
+/**
+ * Terraform counts and cases strings by Unicode grapheme clusters and Go's case tables, JavaScript by code points and
+ * its own (`length("👍🏽")` is 1 there, 2 here; `upper("ß")` stays `ß` there). Outside ASCII the result is not known.
+ */
+const ASCII = /^[\x00-\x7f]*$/;
+
 function length(args: Value[]): Result {
   const v = args[0];
   if (isList(v)) return v.length;
   if (isObj(v)) return Object.keys(v).length;
-  if (isStr(v)) return [...v].length;
+  if (isStr(v)) return ASCII.test(v) ? v.length : NOPE;
   return NOPE;
 }
 
@@ -447,8 +458,8 @@ const FUNCTIONS: Record<string, Fn> = {
   join,
   split,
   replace,
-  lower: strFn((s) => s.toLowerCase()),
-  upper: strFn((s) => s.toUpperCase()),
+  lower: strFn((s) => (ASCII.test(s) ? s.toLowerCase() : NOPE)),
+  upper: strFn((s) => (ASCII.test(s) ? s.toUpperCase() : NOPE)),
   trimspace: strFn(trimspace),
   chomp: strFn(chomp),
   trimprefix: strFn((s, p) => (isStr(p) ? (s.startsWith(p) ? s.slice(p.length) : s) : NOPE)),
@@ -459,7 +470,7 @@ const FUNCTIONS: Record<string, Fn> = {
   substr: strFn((s, o, l) => {
     const off = asInt(o ?? null);
     const len = asInt(l ?? null);
-    if (off === undefined || len === undefined || off < 0) return NOPE;
+    if (off === undefined || len === undefined || off < 0 || !ASCII.test(s)) return NOPE;
     const chars = [...s];
     return chars.slice(off, len < 0 ? undefined : off + len).join("");
   }),

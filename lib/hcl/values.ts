@@ -115,7 +115,7 @@ export function concat(parts: readonly (string | Unk)[]): string | Tmpl {
 /** Terraform's string conversion for template interpolation; undefined when not convertible (lists, objects, null). */
 export function toTemplatePart(v: Value): (string | Unk)[] | undefined {
   if (typeof v === "string") return [v];
-  if (typeof v === "number") return [formatNumber(v)];
+  if (typeof v === "number") return Number.isFinite(v) && !/e/i.test(String(v)) ? [formatNumber(v)] : undefined;
   if (typeof v === "boolean") return [v ? "true" : "false"];
   if (v instanceof Unk) return [v];
   if (v instanceof ModRef) return [modRefUnk(v)];

@@ -1,0 +1,37 @@
+/**
+ * Where JavaScript and Terraform compute differently (grapheme clusters, Go's case tables, arbitrary-precision
+ * decimals, numbers printed in full), the evaluator must not claim a value: a Deny built on such a value is not
+ * known to cover anything (red-team round 42).
+ */
+import { agentRole, check, errors, tf } from "../helpers/tf";
+
+const withDenyAction = (expr: string) =>
+  tf({
+    "aws_iam_role.agent": agentRole(),
+    "aws_iam_role_policy.p": {
+      role: "${aws_iam_role.agent.name}",
+      policy: `\${jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*"}, {Effect = "Deny", Action = ${expr}, Resource = "*"}]})}`,
+    },
+  });
+const held = (expr: string) => errors(check(withDenyAction(expr)), "agent-destroy-right").length;
+
+test.each([
+  ['length("👍🏽") == 2 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['upper("ß") == "SS" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['substr("👍🏽ec2:DeleteVolume", 2, 16)'],
+  ['tostring(0.1 + 0.2) == "0.30000000000000004" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['tostring(1e21) == "1e+21" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['"${7 / 2}" == "3.5" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+])("a Deny whose action rests on %s removes nothing", (expr) => {
+  expect(held(expr)).toBe(1);
+});
+
+test.each([
+  ['length("abc") == 3 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['upper("ec2:deletevolume") == "EC2:DELETEVOLUME" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['substr("xec2:DeleteVolume", 1, 16)'],
+  ['2 + 3 == 5 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['"ec2:DeleteVolume"'],
+])("the control: a Deny whose action rests on %s (ASCII, whole numbers) still holds", (expr) => {
+  expect(held(expr)).toBe(0);
+});
