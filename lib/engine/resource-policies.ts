@@ -7,6 +7,7 @@ import { principalAdmits, type TrustCandidate } from "./iam/trust";
 import { globCovers } from "./iam/glob";
 import { actionUniverse } from "./universe";
 import { policyFromValue } from "./terraform/policy-documents";
+import { publicWriteAcls } from "./s3-acl-grants";
 
 /** Resources whose policy document grants rights to principals named in it, and the attribute holding it. */
 export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
@@ -100,6 +101,11 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
         if (actions.length > 0) out.push({ resource: res, statement, actions, denies });
       }
     }
+  }
+  // A bucket ACL that lets everyone write grants as a bucket policy would (see s3-acl-grants.ts).
+  for (const acl of publicWriteAcls(stack)) {
+    const actions = rightsLeft(acl.statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+    if (actions.length > 0) out.push({ resource: acl.resource, statement: acl.statement, actions, denies: [] });
   }
   caches[kind].set(stack, out);
   return out;

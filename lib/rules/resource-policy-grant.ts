@@ -4,6 +4,8 @@ import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } 
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { agentNoun, principalEvidence } from "./support";
+import { publicWriteAcls } from "../engine/s3-acl-grants";
+import type { Statement } from "../engine/iam/types";
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
@@ -24,6 +26,7 @@ export const rule: Rule = {
     category: "reach",
   },
   check({ stack, analysis }) {
+    const isAclGrant = (s: Statement) => s.source.sid?.startsWith("ACL: ") === true && publicWriteAcls(stack).some((a) => a.statement === s);
     const out: FindingDraft[] = [];
     for (const g of resourcePolicyGrants(stack)) {
       const { resource: res, statement: s, actions } = g;
@@ -32,12 +35,20 @@ export const rule: Rule = {
         // `actions` already leaves out what a Deny takes from every caller; a Deny naming some principals still
         // leaves the rest of "everyone", agents in other stacks included.
         const whom = s.unknown ? "principals blastwall cannot read" : s.principals ? "everyone (*)" : "everyone outside its NotPrincipal";
+        const acl = isAclGrant(s);
         out.push({
           principal: res.address,
           resource: res.address,
           actions,
-          message: `${res.address} grants ${listActions(actions)} to ${whom}, AI agents included.`,
-          evidence: [{ step: "resource-policy", address: res.address, detail: where }],
+          message: `${res.address} grants ${listActions(actions)} to ${whom}${acl ? " through the bucket's ACL" : ""}, AI agents included.`,
+          evidence: [{ step: acl ? "bucket-acl" : "resource-policy", address: res.address, detail: where }],
+          ...(acl
+            ? {
+                fix:
+                  "Drop the public write grant from the ACL, and turn ACLs off for the bucket: aws_s3_bucket_ownership_controls with " +
+                  "object_ownership = \"BucketOwnerEnforced\" (or an aws_s3_bucket_public_access_block with ignore_public_acls = true).",
+              }
+            : {}),
         });
         continue;
       }

@@ -21,6 +21,7 @@ import { makeSource } from "../iam/policy-json";
 import { actionUniverse } from "../universe";
 import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../terraform/tokens";
 import { admittedAs, denyNames, grantsEveryone, mayName, resourcePolicyDocument } from "../resource-policies";
+import { publicWriteAcls } from "../s3-acl-grants";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
 const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly arns: (stack: TfStack, r: TfResource) => readonly string[] }>> = {
@@ -84,6 +85,7 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
     const pol = lambdaPermission(stack, res);
     if (pol) list.push(pol);
   }
+  for (const acl of publicWriteAcls(stack)) list.push({ arns: acl.arns, allows: [acl.statement], denies: [] });
   policies.set(stack, (out = list));
   return out;
 }
