@@ -168,3 +168,13 @@ describe("attaching a volume (catalogue 1.7.0)", () => {
     expect(check(tf(agentCan("ec2:DescribeVolumes", "*"))).findings.filter((x) => x.ruleId === "agent-destroy-right")).toEqual([]);
   });
 });
+
+describe("Amplify builds run as the app's service role (red-team round 42)", () => {
+  const app = { ...adminRole("amplify_role", "amplify.amazonaws.com"), "aws_amplify_app.site": { name: "site", iam_service_role_arn: "${aws_iam_role.amplify_role.arn}" } };
+  test.each(["amplify:StartJob", "amplify:UpdateApp", "amplify:UpdateBranch"])("%s on the app", (action) => {
+    expect(reached(tf({ ...agentCan(action, "*"), ...app }))).toEqual(["aws_iam_role.amplify_role"]);
+  });
+  test("the control: reading the app is no path", () => {
+    expect(reached(tf({ ...agentCan("amplify:GetApp", "*"), ...app }))).toEqual([]);
+  });
+});

@@ -148,6 +148,8 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_user_settings.execution_role", runsAsRoleAnyway: true },
   // Shared spaces run as the domain's space execution role.
   { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_space_settings.execution_role" },
+  // An Amplify build runs its build spec (the app's, which UpdateApp rewrites, or the repository's) as the app's service role.
+  { type: "aws_amplify_app", actions: ["amplify:StartJob", "amplify:UpdateApp", "amplify:UpdateBranch"], roleAttribute: "iam_service_role_arn" },
   // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];
