@@ -277,8 +277,14 @@ describe("catalogue refinements", () => {
     expect(loose.findings.filter((f) => f.ruleId === "agent-destroy-right")).toHaveLength(1);
   });
   test("a finding resting only on actions the catalogue rates warning is a warning", () => {
-    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*" }) } }));
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "eks:DeleteCluster", Resource: "*" }) } }));
     expect(r.findings.find((f) => f.ruleId === "agent-destroy-right")!.severity).toBe("warning");
+  });
+
+  test("s3express:CreateSession is an error unless limited to ReadOnly sessions: a directory bucket keeps no versions (red-team round 42)", () => {
+    const session = (extra: Record<string, unknown>) => check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.p": { role: "agent", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*", ...extra }) } }));
+    expect(session({}).findings.find((f) => f.ruleId === "agent-destroy-right")!.severity).toBe("error");
+    expect(session({ Condition: { StringEquals: { "s3express:SessionMode": "ReadOnly" } } }).findings.filter((f) => f.ruleId === "agent-destroy-right")).toEqual([]);
   });
 });
 
