@@ -21,7 +21,8 @@ export interface AclGrant {
   readonly arns: readonly string[];
 }
 
-const PUBLIC_GROUPS = /\/global\/(AllUsers|AuthenticatedUsers)$/;
+/** The group URIs (`http://acs.amazonaws.com/groups/global/AllUsers`), compared in lower case. */
+const PUBLIC_GROUPS = /\/global\/(allusers|authenticatedusers)$/;
 const OBJECT_WRITES = ["s3:putobject", "s3:deleteobject"];
 
 const cache = new WeakMap<TfStack, readonly AclGrant[]>();
@@ -33,16 +34,17 @@ export function publicWriteAcls(stack: TfStack): readonly AclGrant[] {
   const list: AclGrant[] = [];
   for (const r of stack.byType.get("aws_s3_bucket_acl") ?? []) {
     if (r.mode !== "managed") continue;
-    const policy = r.values["access_control_policy"];
-    const grants = Array.isArray(policy) && isObject(policy[0]) && Array.isArray(policy[0]["grant"]) ? (policy[0]["grant"] as unknown[]) : [];
+    // A block of at most one is written as an object by cdktf and as a list of one by Terraform; its grants either way.
+    const policy = first(r.values["access_control_policy"]);
+    const grants = isObject(policy) ? blocks(policy["grant"]) : [];
     const granted = [...cannedRights(stack, r.values["acl"]), ...grants.flatMap((g) => grantRights(g, "grantee", "permission"))];
-    add(stack, list, r, bucketPattern(stack, r.values["bucket"]), granted);
+    add(stack, list, r, r.values["bucket"], granted);
   }
   for (const r of stack.byType.get("aws_s3_bucket") ?? []) {
     if (r.mode !== "managed") continue;
-    const grants = Array.isArray(r.values["grant"]) ? (r.values["grant"] as unknown[]) : [];
+    const grants = blocks(r.values["grant"]);
     const granted = [...cannedRights(stack, r.values["acl"]), ...grants.flatMap((g) => grantRights(g, undefined, "permissions"))];
-    add(stack, list, r, bucketPattern(stack, r.values["bucket"]), granted);
+    add(stack, list, r, r.values["bucket"], granted);
   }
   cache.set(stack, (out = list));
   return out;
@@ -50,8 +52,20 @@ export function publicWriteAcls(stack: TfStack): readonly AclGrant[] {
 
 type Right = "WRITE" | "WRITE_ACP";
 
-function add(stack: TfStack, list: AclGrant[], r: TfResource, bucket: string, rights: readonly { right: Right; why: string }[]): void {
-  if (rights.length === 0 || aclsOff(stack, bucket)) return;
+function first(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function blocks(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : isObject(v) ? [v] : [];
+}
+
+function add(stack: TfStack, list: AclGrant[], r: TfResource, bucketValue: unknown, rights: readonly { right: Right; why: string }[]): void {
+  if (rights.length === 0) return;
+  // The inline ACL of an aws_s3_bucket is its own: the other resources name it by reference.
+  const named = r.type === "aws_s3_bucket" ? [`\${${r.address}.id}`, `\${${r.address}.bucket}`] : typeof bucketValue === "string" ? [bucketValue] : [];
+  const bucket = bucketPattern(stack, bucketValue);
+  if (aclsOff(stack, bucket, named)) return;
   const arn = bucket.startsWith("arn:") ? bucket : `arn:aws:s3:::${bucket}`;
   const write = rights.find((x) => x.right === "WRITE");
   const acp = rights.find((x) => x.right === "WRITE_ACP");
@@ -79,10 +93,10 @@ function cannedRights(stack: TfStack, acl: unknown): { right: Right; why: string
 /** One grant block: a public group (or a grantee written as an expression) given WRITE, WRITE_ACP or FULL_CONTROL. */
 function grantRights(g: unknown, granteeKey: string | undefined, permissionKey: string): { right: Right; why: string }[] {
   if (!isObject(g)) return [];
-  const grantee = granteeKey === undefined ? g : Array.isArray(g[granteeKey]) ? g[granteeKey][0] : g[granteeKey];
+  const grantee = granteeKey === undefined ? g : first(g[granteeKey]);
   if (!isObject(grantee)) return [];
   const uri = grantee["uri"];
-  const open = typeof uri === "string" && (hasInterpolation(uri) || PUBLIC_GROUPS.test(uri));
+  const open = typeof uri === "string" && (hasInterpolation(uri) || PUBLIC_GROUPS.test(uri.toLowerCase()));
   if (!open) return [];
   const raw = g[permissionKey];
   const permissions = (Array.isArray(raw) ? raw : [raw]).filter((p): p is string => typeof p === "string");
@@ -100,13 +114,22 @@ function bucketPattern(stack: TfStack, v: unknown): string {
   return typeof v === "string" && v !== "" ? resolveToPattern(stack, v).pattern : "*";
 }
 
-/** The stack turns ACLs off for the bucket (BucketOwnerEnforced) or has its public access block ignore public ACLs. */
-function aclsOff(stack: TfStack, bucket: string): boolean {
-  const same = (r: TfResource) => r.mode === "managed" && bucket !== "*" && bucketPattern(stack, r.values["bucket"]).toLowerCase() === bucket.toLowerCase();
+/**
+ * The stack turns ACLs off for the bucket (BucketOwnerEnforced) or has its public access block ignore public ACLs. The
+ * setting must name the same bucket: by the same reference, or by the same exact name (a pattern, from `bucket_prefix`
+ * or a computed name, may stand for another bucket too).
+ */
+function aclsOff(stack: TfStack, bucket: string, named: readonly string[]): boolean {
+  const same = (r: TfResource) => {
+    if (r.mode !== "managed") return false;
+    const v = r.values["bucket"];
+    if (typeof v === "string" && named.includes(v)) return true;
+    return !/[*?]/.test(bucket) && bucketPattern(stack, v).toLowerCase() === bucket.toLowerCase();
+  };
   const enforced = (stack.byType.get("aws_s3_bucket_ownership_controls") ?? []).some((r) => {
-    const rule = Array.isArray(r.values["rule"]) ? r.values["rule"][0] : r.values["rule"];
+    const rule = first(r.values["rule"]);
     return same(r) && isObject(rule) && rule["object_ownership"] === "BucketOwnerEnforced";
   });
-  const ignored = (stack.byType.get("aws_s3_bucket_public_access_block") ?? []).some((r) => same(r) && r.values["ignore_public_acls"] === true);
+  const ignored = (stack.byType.get("aws_s3_bucket_public_access_block") ?? []).some((r) => same(r) && (r.values["ignore_public_acls"] === true || r.values["ignore_public_acls"] === "true"));
   return enforced || ignored;
 }

@@ -44,3 +44,23 @@ test("the controls: private and read-only ACLs, a log-delivery grant, and ACLs t
   expect(grants(tf({ ...bucket, ...acl({ acl: "${var.acl}" }) }, { variable: { acl: {} } }))).toHaveLength(1);
   expect(grants(tf({ ...bucket, ...acl({ acl: "${var.acl}" }) }, { variable: { acl: { default: "private" } } }))).toEqual([]);
 });
+
+test("the forms cdktf writes: a block of one as an object, and group URIs in any case (red-team round 43)", () => {
+  const objectForm = { access_control_policy: { owner: { id: "x" }, grant: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "FULL_CONTROL" }] } };
+  expect(grants(tf({ ...bucket, ...acl(objectForm) }))).toHaveLength(1);
+  const oneGrant = { access_control_policy: { grant: { grantee: { type: "Group", uri: "HTTP://ACS.AMAZONAWS.COM/groups/global/allusers" }, permission: "WRITE" } } };
+  expect(grants(tf({ ...bucket, ...acl(oneGrant) }))).toHaveLength(1);
+  // A public access block written with a string "true" ignores public ACLs too; ownership controls on a bucket named
+  // by a pattern do not switch the check off for the buckets the pattern might also name.
+  const ignored = { "aws_s3_bucket_public_access_block.b": { bucket: "${aws_s3_bucket.data.id}", ignore_public_acls: "true" } };
+  expect(grants(tf({ ...bucket, ...acl({ acl: "public-read-write" }), ...ignored }))).toEqual([]);
+  const prefixed = (ownershipOf: string) =>
+    tf({
+      "aws_s3_bucket.data": { bucket_prefix: "data-" },
+      "aws_s3_bucket.other": { bucket_prefix: "data-" },
+      "aws_s3_bucket_acl.a": { bucket: "${aws_s3_bucket.data.id}", acl: "public-read-write" },
+      "aws_s3_bucket_ownership_controls.o": { bucket: `\${${ownershipOf}.id}`, rule: { object_ownership: "BucketOwnerEnforced" } },
+    });
+  expect(grants(prefixed("aws_s3_bucket.other"))).toHaveLength(1);
+  expect(grants(prefixed("aws_s3_bucket.data"))).toEqual([]);
+});
