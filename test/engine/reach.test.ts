@@ -68,6 +68,32 @@ describe("1. assume role", () => {
     expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", denied) })), "agent-transitive-destroy")).toEqual([]);
   });
 
+  test("a trust of anyone that shuts the agent out by its conditions, a Deny, or another account admits it not (red-team round 43)", () => {
+    const pinned = { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }, { alias: "prod", region: "eu-west-1", allowed_account_ids: ["999999999999"] }] } };
+    const star = (extra: Obj = {}, ...more: Obj[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", ...extra }, ...more] });
+    const reached = (trust: string, deployer: Obj = {}) =>
+      errors(check(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trust, ...deployer }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: ADMIN, ...deployer } }, pinned)), "agent-transitive-destroy");
+    const denyAll = (condition: Obj) => ({ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition });
+    for (const trust of [
+      star({ Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*" } } }),
+      star({ Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } } }),
+      star({ Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222" } } }),
+      star({ Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }),
+      star({}, denyAll({ StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } })),
+      star({}, denyAll({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } })),
+      star({}, { Effect: "Deny", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }),
+    ]) {
+      expect(reached(trust)).toEqual([]);
+    }
+    // A role in another account, by a provider pinned there: the agent needs its own sts:AssumeRole right.
+    expect(reached(star(), { provider: "aws.prod" })).toEqual([]);
+    // The controls: conditions a caller may meet (an external ID, the organisation, a source IP) leave the path open.
+    for (const condition of [{ StringEquals: { "sts:ExternalId": "x" } }, { StringEquals: { "aws:PrincipalOrgID": "o-abc" } }, { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }, { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } }]) {
+      expect(reached(star({ Condition: condition })).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
+    }
+    expect(reached(star({}, denyAll({ StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } }))).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
+  });
+
   test("a trust that names the agent's ARN admits it even without an identity Allow (same account)", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", trustOf({ AWS: "${aws_iam_role.agent.arn}" })) }));
     expect(ruleIds(r)).toContain("agent-transitive-destroy");

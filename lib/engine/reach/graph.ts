@@ -2,14 +2,14 @@ import type { Evidence } from "../findings";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { PeerState, TfBackend, TfResource, TfStack } from "../terraform/types";
-import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
+import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
-import { providerAccount } from "../terraform/providers";
+import { providerAccount, resourceAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, passRoleAllows, passedToService } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
@@ -362,12 +362,22 @@ export class ReachGraph {
     }
     // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
     // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account
-    // root is different: it leaves the call to the caller's own policies, the sts:AssumeRole grants above.) Conditions
-    // on it (aws:PrincipalOrgID) are not evaluated: the stack's own principals may meet them.
+    // root is different: it leaves the call to the caller's own policies, the sts:AssumeRole grants above; so does a
+    // role in another account, by a provider pinned elsewhere.) Its conditions on who calls (aws:PrincipalArn,
+    // aws:PrincipalAccount, the aws:Source* keys a direct call lacks) are read; others (aws:PrincipalOrgID) may be met.
     if (p.external) return;
+    const mine = resourceAccount(this.stack, p.resource);
+    // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
+    // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
+    const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
     for (const role of this.openTrust) {
       if (role === p || namedSet.has(role)) continue;
-      const anyone = admits(role).find(grantsEveryone);
+      const theirs = resourceAccount(this.stack, role.resource);
+      if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
+      const statements = role.trustPolicy?.statements ?? [];
+      if (statements.some((s) => denyCertainlyApplies(s, exact.arnPattern, mine))) continue;
+      if (mine && principalAdmits([...statements.filter((s) => s.effect === "Deny"), ANY_ALLOW], exact).length === 0) continue;
+      const anyone = admits(role).find((s) => grantsEveryone(s) && callerMayMeet(s, exact.arnPattern, mine));
       if (anyone) {
         add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission`);
       }
@@ -944,6 +954,61 @@ type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, vi
  * pattern covers. Such a trust names each of them as surely as a literal ARN would, so the pattern is kept in
  * `named` too (and listed in `patterns`), not only counted as open, where an identity Allow would be needed.
  */
+/** Admits every caller to every action: with it, a trust admits no one only when one of its Denies certainly applies. */
+const ANY_ALLOW: Statement = { source: { address: "blastwall", index: 0 }, effect: "Allow", actions: ["*"], principals: [{ type: "*", identifiers: ["*"] }], conditions: [] };
+
+/**
+ * Whether the caller may meet the statement's conditions on who calls: `aws:PrincipalArn` and `aws:PrincipalAccount`
+ * naming others, or an `aws:SourceAccount` / `aws:SourceArn` / `aws:SourceOwner` a principal's own call does not carry,
+ * exclude it. Any other condition (and any set operator) may be met: fail closed.
+ */
+function callerMayMeet(s: Statement, arn: string, account: string | undefined): boolean {
+  for (const c of s.conditions) {
+    const op = c.operator.toLowerCase();
+    if (op.includes(":")) continue;
+    const ifExists = op.endsWith("ifexists");
+    const base = ifExists ? op.slice(0, -"ifexists".length) : op;
+    const negated = /not/.test(base);
+    const positive = ["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base);
+    const key = c.key.toLowerCase();
+    const variable = c.values.some((v) => v.includes("${"));
+    if (key === "aws:principalarn" && !variable) {
+      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: true }))) return false;
+      if (negated && c.values.some((v) => globCovers(v, arn, { caseInsensitive: true }))) return false;
+    } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
+      if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
+      if (negated && c.values.includes(account)) return false;
+    } else if ((key === "aws:sourceaccount" || key === "aws:sourcearn" || key === "aws:sourceowner") && positive && !ifExists) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A Deny of sts:AssumeRole to everyone (`*`) whose only conditions are on who calls, and certainly hold for the caller:
+ * `ArnLike aws:PrincipalArn` naming it, `StringNotEquals aws:PrincipalArn` naming only others (the usual way to write
+ * "no one but the CI role"), and the same on `aws:PrincipalAccount` when the caller's account is known.
+ */
+function denyCertainlyApplies(s: Statement, arn: string, account: string | undefined): boolean {
+  if (s.effect !== "Deny" || s.unknown !== undefined || s.conditions.length === 0 || s.approximatePrincipals) return false;
+  if (!(s.principals ?? []).some((p) => p.identifiers.includes("*"))) return false;
+  if (!(s.actions ?? []).some((a) => globMatch(a, "sts:assumerole", { caseInsensitive: true }))) return false;
+  if (s.resources !== undefined && !s.resources.includes("*")) return false;
+  if (s.notResources !== undefined) return false;
+  return s.conditions.every((c) => {
+    const op = c.operator.toLowerCase();
+    if (op.includes(":") || c.values.some((v) => v.includes("${"))) return false;
+    const base = op.endsWith("ifexists") ? op.slice(0, -"ifexists".length) : op;
+    const key = c.key.toLowerCase();
+    const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
+    if (subject === undefined || /[*?]/.test(subject)) return false;
+    if (["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: true }));
+    if (["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"].includes(base)) return !c.values.some((v) => globsIntersect(v, subject, { caseInsensitive: true }));
+    return false;
+  });
+}
+
 /** How a trust statement admits anyone, for the report. */
 function anyoneText(s: Statement): string {
   if (s.unknown !== undefined) return `it cannot be read: ${s.unknown}`;
