@@ -38,7 +38,8 @@ export const rule: Rule = {
         const identityDenies = agent.identityPolicies.flatMap((a) => a.document.statements).filter((st) => st.effect === "Deny");
         // What the agent holds already is reported (and acknowledged) by the rules on its rights; this one is about the
         // rest, which only a policy attached later would hand it.
-        const held = new Set(analysis.rightsOf(agent.address).grants.keys());
+        // (Held under a condition the catalogue knows to be harmless, such as ReadOnly sessions, is not held.)
+        const held = new Set([...analysis.rightsOf(agent.address).grants].filter(([, gs]) => gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))).map(([a]) => a));
         const allowed = boundaryAllows([...statements, ...identityDenies]).filter((a) => !held.has(a.toLowerCase()));
         if (allowed.length === 0) continue;
         const r = agent.resource;

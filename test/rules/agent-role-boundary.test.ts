@@ -72,6 +72,14 @@ describe("a boundary that caps nothing (red-team)", () => {
       });
     expect(run(rule, json("ec2:DeleteVolume"))).toEqual([]);
     expect(run(rule, json("ec2:DescribeVolumes")).map((f) => f.actions)).toEqual([["ec2:DeleteVolume"]]);
+    // Held only in a harmless form (ReadOnly sessions) is not held: the boundary still leaves ReadWrite sessions open.
+    const sessions = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.filter((a) => a !== "s3express:CreateSession"), Resource: "*" });
+    const readOnly = tf({
+      "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+      "aws_iam_policy.b": { name: "b", policy: sessions },
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3express:CreateSession", Resource: "*", Condition: { StringEquals: { "s3express:SessionMode": "ReadOnly" } } }) },
+    });
+    expect(run(rule, readOnly).map((f) => f.actions)).toEqual([["s3express:CreateSession"]]);
   });
 
   it("a Deny in a policy of the role takes away what the boundary leaves (AgentRole's guard policies)", () => {
