@@ -265,7 +265,9 @@ export function truth(v: Value): boolean | undefined {
 export function evalExpr(e: Expr, scope: Scope): Value {
   switch (e.k) {
     case "lit":
-      return e.v;
+      // Terraform reads number literals as arbitrary-precision decimals; a double holds exactly only whole numbers up
+      // to 2^53 (`0.30000000000000001 == 0.3` is false there, true here). Any other number is not claimed.
+      return typeof e.v === "number" && !Number.isSafeInteger(e.v) ? new Unk(String(e.v), false) : e.v;
     case "tmpl":
       return evalTemplate(e.parts, scope);
     case "tuple":

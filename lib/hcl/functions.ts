@@ -180,11 +180,16 @@ function element(args: Value[]): Result {
  */
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** ASCII, and no CR LF (one grapheme cluster in Terraform, two characters here). */
+function countable(s: string): boolean {
+  return ASCII.test(s) && !s.includes("\r\n");
+}
+
 function length(args: Value[]): Result {
   const v = args[0];
   if (isList(v)) return v.length;
   if (isObj(v)) return Object.keys(v).length;
-  if (isStr(v)) return ASCII.test(v) ? v.length : NOPE;
+  if (isStr(v)) return countable(v) ? v.length : NOPE;
   return NOPE;
 }
 
@@ -286,6 +291,8 @@ function replace(args: Value[]): Result {
 function split(args: Value[]): Result {
   const [sep, s] = args;
   if (!isStr(sep) || !isStr(s)) return NOPE;
+  // Split into characters, Terraform's are grapheme clusters.
+  if (sep === "" && !countable(s)) return NOPE;
   return s.split(sep);
 }
 
@@ -316,7 +323,8 @@ function tostring(args: Value[]): Result {
 function tonumber(args: Value[]): Result {
   const v = args[0];
   if (typeof v === "number") return v;
-  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return Number(v);
+  // Only whole numbers a double holds exactly (see the number literals in evaluate.ts).
+  if (typeof v === "string" && /^-?[0-9]+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
   return v === null ? null : NOPE;
 }
 
@@ -362,7 +370,7 @@ function fileexists(args: Value[], ctx: FnCtx): Result {
 
 function minmax(pick: (a: number, b: number) => number): Fn {
   return (args) => {
-    const ns = args.map((a) => (typeof a === "number" ? a : undefined));
+    const ns = args.map((a) => (typeof a === "number" && Number.isSafeInteger(a) ? a : undefined));
     if (ns.length === 0 || ns.some((n) => n === undefined)) return NOPE;
     return (ns as number[]).reduce(pick);
   };
@@ -470,20 +478,21 @@ const FUNCTIONS: Record<string, Fn> = {
   substr: strFn((s, o, l) => {
     const off = asInt(o ?? null);
     const len = asInt(l ?? null);
-    if (off === undefined || len === undefined || off < 0 || !ASCII.test(s)) return NOPE;
+    if (off === undefined || len === undefined || off < 0 || !countable(s)) return NOPE;
     const chars = [...s];
     return chars.slice(off, len < 0 ? undefined : off + len).join("");
   }),
   reverse: (args) => (isList(args[0]) ? [...args[0]].reverse() : NOPE),
   sort: (args) => {
     const l = stringList(args[0] ?? null);
-    return l ? l.sort() : NOPE;
+    // Go orders by UTF-8 bytes, JavaScript by UTF-16 units: they differ outside the Basic Multilingual Plane.
+    return l && l.every((x) => ASCII.test(x)) ? l.sort() : NOPE;
   },
   min: minmax(Math.min),
   max: minmax(Math.max),
-  abs: (args) => (typeof args[0] === "number" ? Math.abs(args[0]) : NOPE),
-  ceil: (args) => (typeof args[0] === "number" ? Math.ceil(args[0]) : NOPE),
-  floor: (args) => (typeof args[0] === "number" ? Math.floor(args[0]) : NOPE),
+  abs: (args) => (typeof args[0] === "number" && Number.isSafeInteger(args[0]) ? Math.abs(args[0]) : NOPE),
+  ceil: (args) => (typeof args[0] === "number" && Number.isSafeInteger(args[0]) ? args[0] : NOPE),
+  floor: (args) => (typeof args[0] === "number" && Number.isSafeInteger(args[0]) ? args[0] : NOPE),
   alltrue: boolList("all"),
   anytrue: boolList("any"),
   setunion: setOp("union"),

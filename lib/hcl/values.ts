@@ -230,17 +230,22 @@ function sortedKeys(o: ObjValue): string[] {
  * (quoted where a JSON value stands), which is how the engine reads policy JSON: as a template whose
  * interpolations it resolves after parsing.
  */
+/** Go's JSON encoder (Terraform's) writes `<`, `>`, `&` and the line and paragraph separators as `\u` escapes. */
+function goEscapes(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function jsonencode(v: Value): string | Tmpl {
-  if (isKnown(v)) return JSON.stringify(canonical(v));
+  if (isKnown(v)) return goEscapes(JSON.stringify(canonical(v)));
   const parts: (string | Unk)[] = [];
   const enc = (x: Value): void => {
     if (x === null || typeof x === "number" || typeof x === "boolean" || typeof x === "string") {
-      parts.push(JSON.stringify(x));
+      parts.push(goEscapes(JSON.stringify(x)));
     } else if (x instanceof Unk || x instanceof ModRef) {
       parts.push('"', x instanceof ModRef ? modRefUnk(x) : x, '"');
     } else if (x instanceof Tmpl) {
       parts.push('"');
-      for (const p of x.parts) parts.push(typeof p === "string" ? JSON.stringify(p).slice(1, -1) : p);
+      for (const p of x.parts) parts.push(typeof p === "string" ? goEscapes(JSON.stringify(p).slice(1, -1)) : p);
       parts.push('"');
     } else if (Array.isArray(x)) {
       parts.push("[");

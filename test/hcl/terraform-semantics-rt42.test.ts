@@ -22,6 +22,18 @@ test.each([
   ['tostring(0.1 + 0.2) == "0.30000000000000004" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
   ['tostring(1e21) == "1e+21" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
   ['"${7 / 2}" == "3.5" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  // Red-team round 43, each checked against Terraform 1.11: CR LF is one grapheme cluster; number literals are decimals
+  // of arbitrary precision; Go sorts by UTF-8 bytes and escapes <, > and & in JSON.
+  ['length("\\r\\n") == 2 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['substr("\\r\\nec2:DeleteVolume", 1, 16)'],
+  ['0.30000000000000001 == 0.3 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['0.1 < 0.10000000000000001 ? "ec2:DescribeVolumes" : "ec2:DeleteVolume"'],
+  ['9007199254740993 == 9007199254740992 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['tonumber("9007199254740993") == 9007199254740992 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['floor(9007199254740993) == 9007199254740992 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['sort(["！", "😀"])[0] == "😀" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['length(split("", "😀")) == 2 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['length(jsonencode("<")) == 3 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
 ])("a Deny whose action rests on %s removes nothing", (expr) => {
   expect(held(expr)).toBe(1);
 });
@@ -32,6 +44,9 @@ test.each([
   ['substr("xec2:DeleteVolume", 1, 16)'],
   ['2 + 3 == 5 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
   ['"ec2:DeleteVolume"'],
+  ['length(jsonencode("<")) == 8 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['sort(["b", "a"])[0] == "a" ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
+  ['tonumber("42") == 42 ? "ec2:DeleteVolume" : "ec2:DescribeVolumes"'],
 ])("the control: a Deny whose action rests on %s (ASCII, whole numbers) still holds", (expr) => {
   expect(held(expr)).toBe(0);
 });
