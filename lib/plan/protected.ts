@@ -47,11 +47,20 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_timestreamwrite_table", "a Timestream table holds time series data"],
   ["aws_lightsail_database", "a Lightsail database holds a database"],
   ["aws_timestreaminfluxdb_db_instance", "a Timestream for InfluxDB instance holds a time series database"],
+  ["aws_timestreaminfluxdb_db_cluster", "a Timestream for InfluxDB cluster holds a time series database"],
+  ["aws_neptunegraph_graph", "a Neptune Analytics graph holds its data"],
+  ["aws_docdb_global_cluster", "a DocumentDB global cluster ties the regional copies of a database together"],
+  ["aws_neptune_global_cluster", "a Neptune global cluster ties the regional copies of a database together"],
+  ["aws_redshift_snapshot_copy", "cross-region snapshot copy keeps a Redshift cluster's backups in another region; destroying it stops the copy"],
   ["aws_ebs_volume", "an EBS volume holds a disk's data"],
   ["aws_ebs_snapshot", "an EBS snapshot is a backup of a disk"],
   ["aws_ebs_snapshot_copy", "a copy of an EBS snapshot is a backup of a disk, often the one kept in another region"],
   ["aws_ebs_snapshot_import", "an imported EBS snapshot is a backup of a disk"],
   ["aws_ami_copy", "destroying a copied AMI deletes the EBS snapshots it copied, the disks' backups"],
+  ["aws_ami_from_instance", "destroying an AMI made from an instance deletes its EBS snapshots, the disks' backups"],
+  ["aws_lightsail_instance", "a Lightsail instance holds its system disk's data"],
+  ["aws_workspaces_workspace", "a WorkSpace holds its user's volume"],
+  ["aws_emr_cluster", "an EMR cluster holds the data on its HDFS volumes"],
   ["aws_lightsail_disk", "a Lightsail disk holds a disk's data"],
   ["aws_efs_file_system", "an EFS file system holds files"],
   ["aws_efs_backup_policy", "the EFS backup policy turns automatic backups of the file system on; destroying it turns them off"],
@@ -219,7 +228,7 @@ export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}
     }
   }
   for (const side of ["before", "after"] as const) {
-    if (truthy(tagValue(rc.change[side], PROTECTED_TAG))) {
+    if (truthy(tagValue(rc.change[side], PROTECTED_TAG, rc.type))) {
       return {
         source: "tag",
         detail: `tagged ${PROTECTED_TAG} = "true" (${side === "before" ? "in its current state" : "in the plan"})`,

@@ -8,6 +8,7 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { resolve } from "path";
 import { InputError } from "../engine/terraform/types";
+import { withoutInstanceKeys } from "../engine/agents";
 import { PLAN_ACTIONS, type LoadedPlan, type PlanJson, type PlanResourceChange } from "./types";
 
 export const MIN_FORMAT_VERSION = "0.1";
@@ -219,7 +220,9 @@ function checkActionInvocations(doc: Record<string, unknown>, changes: readonly 
 function checkNothingGoes(doc: Record<string, unknown>, file: string): void {
   const prior = isObject(doc.prior_state) && isObject(doc.prior_state.values) ? managedAddresses(doc.prior_state.values.root_module) : [];
   if (prior.length === 0) return;
+  // A refresh-only plan (`terraform plan -refresh-only`) plans no change, so its planned values hold no resource at all.
   const planned = new Set(isObject(doc.planned_values) ? managedAddresses(doc.planned_values.root_module) : []);
+  if (planned.size === 0) return;
   const gone = prior.filter((a) => !planned.has(a));
   if (gone.length > 0) {
     throw new InputError(file, `malformed plan: it lists no resource changes, but ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""} of the prior state ${gone.length === 1 ? "is" : "are"} missing from planned_values (a change the plan does not show)`);
@@ -303,7 +306,11 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
   if (fromAddress !== undefined && type !== fromAddress) throw new InputError(file, `malformed plan: ${at} has type ${JSON.stringify(type)}, but its address names a ${fromAddress}`);
   const actions = change.actions as string[];
   // Terraform only reads data sources, and reads nothing else: any other pairing hides what apply does.
-  if (mode === "data" && actions.some((a) => a !== "read" && a !== "no-op")) throw new InputError(file, `malformed plan: ${at} is a data source with actions ${actions.join(", ")} (a data source is only read)`);
+  // The mode must be the address's: `mode: "data"` on `aws_db_instance.orders` would hide its delete.
+  if (rc.mode !== undefined && (mode === "data") !== isDataAddress(address)) throw new InputError(file, `malformed plan: ${at} has mode ${JSON.stringify(mode)}, but its address names a ${isDataAddress(address) ? "data source" : "managed resource"}`);
+  // (A destroy plan may list a data source's removal from the state as a delete with nothing after it.)
+  const dropped = actions.length === 1 && actions[0] === "delete" && (change.after === null || change.after === undefined);
+  if (mode === "data" && !dropped && actions.some((a) => a !== "read" && a !== "no-op")) throw new InputError(file, `malformed plan: ${at} is a data source with actions ${actions.join(", ")} (a data source is only read)`);
   if (mode === "managed" && actions.includes("read")) throw new InputError(file, `malformed plan: ${at} is a managed resource with the action read (only data sources are read)`);
   if (mode === "managed") {
     const missing = (side: "before" | "after") => change[side] === null || change[side] === undefined;
@@ -325,14 +332,14 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
 }
 
 function isDataAddress(address: string): boolean {
-  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  const parts = withoutInstanceKeys(address).split(".");
   let i = 0;
   while (parts[i] === "module") i += 2;
   return parts[i] === "data";
 }
 
 function typeFromAddress(address: string): string | undefined {
-  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  const parts = withoutInstanceKeys(address).split(".");
   // module.a.module.b.[data.]type.name
   let i = 0;
   while (parts[i] === "module") i += 2;

@@ -116,10 +116,14 @@ function present(value: unknown, path: Path): boolean {
 
 /** True when the tag is "true" before and not known to stay "true" after. */
 export function tagDropped(rc: PlanResourceChange, key: string): boolean {
-  if (!truthy(tagValue(rc.change.before, key))) return false;
+  if (!truthy(tagValue(rc.change.before, key, rc.type))) return false;
   for (const field of ["tags", "tags_all"]) {
     const v = afterValue(rc.change, [field, key]);
     if (v.state === "known" && truthy(v.value)) return false;
+  }
+  if (rc.type === "aws_autoscaling_group") {
+    const blocks = afterValue(rc.change, ["tag"]);
+    if (blocks.state === "known" && truthy(tagValue({ tag: blocks.value }, key, rc.type))) return false;
   }
   return true;
 }

@@ -66,12 +66,15 @@ export function num(v: unknown): number | undefined {
 }
 
 /** The value of tag `key` in `tags` or `tags_all` of an object, if any. */
-export function tagValue(values: unknown, key: string): unknown {
+export function tagValue(values: unknown, key: string, type?: string): unknown {
   if (!isObject(values)) return undefined;
   for (const field of ["tags", "tags_all"]) {
     const tags = values[field];
     if (isObject(tags) && key in tags) return tags[key];
   }
+  // An Auto Scaling group writes its tags as `tag` blocks of key and value.
+  const blocks = type === "aws_autoscaling_group" ? values["tag"] : undefined;
+  if (Array.isArray(blocks)) for (const b of blocks) if (isObject(b) && b["key"] === key) return b["value"];
   return undefined;
 }
 

@@ -5,7 +5,8 @@ import { createApproval } from "../../lib/plan/approval";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { gateFails, runGate } from "../../lib/plan/gate";
 import { readPlan } from "../../lib/plan/read-plan";
-import { provisionerRuns, withoutInstanceKeys } from "../../lib/plan/rules/provisioner-runs";
+import { provisionerRuns } from "../../lib/plan/rules/provisioner-runs";
+import { withoutInstanceKeys } from "../../lib/engine/agents";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 import { ed25519 } from "./keys";
 

@@ -79,8 +79,26 @@ describe("guardrails", () => {
     const lock = create("aws_backup_vault_lock_configuration.l", { backup_vault_name: "prod", min_retention_days: 1, max_retention_days: 1 });
     const ids = ruleIds([lock]);
     expect(ids).toEqual(["plan-guardrail-changed aws_backup_vault_lock_configuration.l"]);
-    // The control: the vault is new in this plan, so it has no lock yet.
-    expect(ruleIds([create("aws_backup_vault.v", { name: "prod" }), lock])).toEqual([]);
+    // The controls: the vault is new in this plan, so it has no lock yet; the configuration names it by reference (its
+    // `.id` is unknown until apply: red-team round 43), or by name through the same provider configuration.
+    const configured = (lockExpr: Obj, lockProvider = "aws", vaultProvider = "aws") => ({
+      configuration: {
+        root_module: {
+          resources: [
+            { address: "aws_backup_vault.v", mode: "managed", type: "aws_backup_vault", name: "v", provider_config_key: vaultProvider, expressions: { name: { constant_value: "prod" } } },
+            { address: "aws_backup_vault_lock_configuration.l", mode: "managed", type: "aws_backup_vault_lock_configuration", name: "l", provider_config_key: lockProvider, expressions: { backup_vault_name: lockExpr } },
+          ],
+        },
+      },
+    });
+    const ids2 = (extra: Obj, lockAfter: Obj = { backup_vault_name: "prod", min_retention_days: 1 }) =>
+      evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([create("aws_backup_vault.v", { name: "prod" }), create("aws_backup_vault_lock_configuration.l", lockAfter)], extra)))), { config: {} }).judged.map((j) => j.finding.ruleId);
+    expect(ids2(configured({ references: ["aws_backup_vault.v.id", "aws_backup_vault.v"] }), { min_retention_days: 1 })).toEqual([]);
+    expect(ids2(configured({ constant_value: "prod" }))).toEqual([]);
+    // A vault of that name created in another region (another provider configuration) is another vault.
+    expect(ids2(configured({ constant_value: "prod" }, "aws", "aws.dr"))).toEqual(["plan-guardrail-changed"]);
+    // Without a configuration to tell, the lock counts (fail closed).
+    expect(ruleIds([create("aws_backup_vault.v", { name: "prod" }), lock])).toEqual(["plan-guardrail-changed aws_backup_vault_lock_configuration.l"]);
   });
 
   test("AWS Backup account and region settings: created or changed with something off blocks", () => {
@@ -193,7 +211,8 @@ describe("plans Terraform never writes are refused, not read as no change", () =
   const db = { identifier: "orders" };
 
   test.each([
-    ["a data source deleted", [{ ...change("aws_db_instance.orders", ["delete"], db, null), mode: "data" }], /is a data source with actions delete/],
+    ["a managed resource's delete marked as a data source's", [{ ...change("aws_db_instance.orders", ["delete"], db, null), mode: "data" }], /has mode "data", but its address names a managed resource/],
+    ["a data source created", [{ ...change("data.aws_db_instance.orders", ["create"], null, db), mode: "data", type: "aws_db_instance", name: "orders" }], /is a data source with actions create/],
     ["a managed resource read", [change("aws_db_instance.orders", ["read"], db, db)], /is a managed resource with the action read/],
     ["a type that is not the address's", [{ ...change("aws_db_instance.orders", ["delete"], db, null), type: "aws_route" }], /has type "aws_route", but its address names a aws_db_instance/],
     ["an update without its after object", [change("aws_db_instance.orders", ["update"], db, null)], /has actions update but no change.after/],
@@ -212,7 +231,11 @@ describe("plans Terraform never writes are refused, not read as no change", () =
     const prior = { values: { root_module: { resources: [{ address: "aws_db_instance.orders", mode: "managed", type: "aws_db_instance", name: "orders", values: db }] } } };
     const gone = minimalPlan([], { prior_state: prior, planned_values: { root_module: {} } });
     delete gone.resource_changes;
-    expect(refused(gone)).toThrow(/lists no resource changes, but aws_db_instance.orders of the prior state is missing from planned_values/);
+    expect(refused(gone)).not.toThrow(); // no resource planned at all: a refresh-only plan (red-team round 43)
+    const other = { address: "aws_s3_bucket.logs", mode: "managed", type: "aws_s3_bucket", name: "logs", values: { bucket: "logs" } };
+    const goneWithOthers = minimalPlan([], { prior_state: { values: { root_module: { resources: [...prior.values.root_module.resources, other] } } }, planned_values: { root_module: { resources: [other] } } });
+    delete goneWithOthers.resource_changes;
+    expect(refused(goneWithOthers)).toThrow(/lists no resource changes, but aws_db_instance.orders of the prior state is missing from planned_values/);
     // The control: nothing changes, and the resource is still planned.
     const kept = minimalPlan([], { prior_state: prior, planned_values: prior.values });
     delete kept.resource_changes;
@@ -223,5 +246,84 @@ describe("plans Terraform never writes are refused, not read as no change", () =
     const rc = change("module.data.aws_db_instance.orders", ["delete"], db, null);
     delete (rc as Obj).mode;
     expect(ruleIds([rc])).toEqual(["plan-protected-delete module.data.aws_db_instance.orders"]);
+  });
+});
+
+describe("red-team round 43: the plan gate's fixes checked again", () => {
+  const run = (changes: unknown[], extra: Obj = {}) =>
+    evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} }).judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+  const configOf = (address: string, expressions: Obj) => ({ configuration: { root_module: { resources: [{ address, mode: "managed", type: address.split(".")[0], name: address.split(".")[1], expressions }] } } });
+
+  test("a target created with the rule, known only after apply, is that resource's own code when the configuration says which", () => {
+    const unknownArn = (address: string, path: Obj) => {
+      const rc = create(address, { rule: "r" });
+      (rc.change as Obj).after_unknown = path;
+      return rc;
+    };
+    const lambda = create("aws_lambda_function.f", { function_name: "f" });
+    const target = unknownArn("aws_cloudwatch_event_target.t", { arn: true });
+    expect(run([lambda, target], configOf("aws_cloudwatch_event_target.t", { arn: { references: ["aws_lambda_function.f.arn", "aws_lambda_function.f"] } }))).toEqual([]);
+    const schedule = unknownArn("aws_scheduler_schedule.s", { target: [{ arn: true }] });
+    expect(run([lambda, schedule], configOf("aws_scheduler_schedule.s", { target: [{ arn: { references: ["aws_lambda_function.f.arn", "aws_lambda_function.f"] } }] }))).toEqual([]);
+    // The controls: a reference to an SSM document, or no configuration to tell, counts.
+    expect(run([target], configOf("aws_cloudwatch_event_target.t", { arn: { references: ["aws_ssm_document.cleanup.arn", "aws_ssm_document.cleanup"] } }))).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+    expect(run([target])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+  });
+
+  test("universal targets: SDK names that differ from IAM prefixes and actions, invocations, and destructive names the catalogue lacks", () => {
+    const sched = (arn: string) => create("aws_scheduler_schedule.s", { target: [{ arn, role_arn: "r" }] });
+    for (const arn of ["docdb:deleteDBCluster", "neptune:deleteDBCluster", "redshiftserverless:deleteNamespace", "keyspaces:deleteKeyspace", "emr:terminateJobFlows", "s3:putBucketLifecycleConfiguration", "s3:deleteObjects", "lambda:invoke", "someservice:deleteEverything"]) {
+      expect(run([sched(`arn:aws:scheduler:::aws-sdk:${arn}`)])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    }
+    expect(run([sched("arn:aws:scheduler:::aws-sdk:sqs:sendMessage")])).toEqual([]);
+  });
+
+  test("updates that leave what runs as it was pass: tags, a schedule switched off", () => {
+    const assoc = { name: "my-runbook", parameters: { x: "1" }, targets: [{ key: "tag:r", values: ["db"] }] };
+    expect(run([update("aws_ssm_association.a", { ...assoc, tags: {} }, { ...assoc, tags: { team: "x" } })])).toEqual([]);
+    expect(run([update("aws_ssm_association.a", assoc, { ...assoc, parameters: { x: "2" } })])).toEqual(["plan-command-scheduled aws_ssm_association.a"]);
+    const target = [{ arn: "arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance", role_arn: "r" }];
+    expect(run([update("aws_scheduler_schedule.s", { target, state: "ENABLED" }, { target, state: "DISABLED" })])).toEqual([]);
+    expect(run([update("aws_scheduler_schedule.s", { target, state: "DISABLED" }, { target, state: "ENABLED" })])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    // A routine AWS document named by its ARN is that document.
+    expect(run([create("aws_ssm_association.a", { name: "arn:aws:ssm:eu-west-1::document/AWS-GatherSoftwareInventory" })])).toEqual([]);
+  });
+
+  test("maintenance window tasks, automatic Config remediation and alarms that terminate run for the plan", () => {
+    expect(run([create("aws_ssm_maintenance_window_task.t", { task_type: "RUN_COMMAND", task_arn: "AWS-RunShellScript", task_invocation_parameters: [{ run_command_parameters: [{ parameter: [{ name: "commands", values: ["rm -rf /data"] }] }] }] })])).toEqual(["plan-command-scheduled aws_ssm_maintenance_window_task.t"]);
+    expect(run([create("aws_config_remediation_configuration.r", { config_rule_name: "x", target_type: "SSM_DOCUMENT", target_id: "AWS-DeleteUnusedEBSVolume", automatic: true })])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
+    expect(run([create("aws_config_remediation_configuration.r", { config_rule_name: "x", target_type: "SSM_DOCUMENT", target_id: "AWS-DeleteUnusedEBSVolume", automatic: false })])).toEqual([]);
+    expect(run([create("aws_cloudwatch_metric_alarm.a", { alarm_name: "a", alarm_actions: ["arn:aws:automate:eu-west-1:ec2:terminate"] })])).toEqual(["plan-command-scheduled aws_cloudwatch_metric_alarm.a"]);
+    expect(run([create("aws_cloudwatch_metric_alarm.a", { alarm_name: "a", alarm_actions: ["arn:aws:sns:eu-west-1:111111111111:alerts"] })])).toEqual([]);
+  });
+
+  test("backup settings: an optional setting left unset is no change; the account's settings other than cross-account backup are not guardrails", () => {
+    const region = create("aws_backup_region_settings.r", { resource_type_opt_in_preference: { RDS: true } });
+    (region.change as Obj).after_unknown = { resource_type_management_preference: true };
+    expect(run([region], configOf("aws_backup_region_settings.r", { resource_type_opt_in_preference: { constant_value: { RDS: true } } }))).toEqual([]);
+    expect(run([create("aws_backup_global_settings.g", { global_settings: { isCrossAccountBackupEnabled: "true", isMpaEnabled: "false" } })])).toEqual([]);
+  });
+
+  test("tags of Auto Scaling groups, in the tag resource's block and the group's own blocks", () => {
+    const tag = (value: string) => ({ autoscaling_group_name: "web", tag: [{ key: "blastwall:protected", value, propagate_at_launch: true }] });
+    expect(run([change("aws_autoscaling_group_tag.p", ["delete"], tag("true"), null)])).toEqual(["plan-protected-tag-removed aws_autoscaling_group_tag.p"]);
+    expect(run([update("aws_autoscaling_group_tag.p", tag("true"), tag("false"))])).toEqual(["plan-protected-tag-removed aws_autoscaling_group_tag.p"]);
+    const group = (tags: Obj[]) => ({ name: "web", tag: tags });
+    expect(run([update("aws_autoscaling_group.web", group([{ key: "blastwall:protected", value: "true" }]), group([]))])).toEqual(["plan-protected-tag-removed aws_autoscaling_group.web"]);
+  });
+
+  test("more data types, the OpenZFS file system's delete options, and a skip switch the state did not hold", () => {
+    for (const address of ["aws_ami_from_instance.a", "aws_timestreaminfluxdb_db_cluster.c", "aws_neptunegraph_graph.g", "aws_lightsail_instance.i", "aws_workspaces_workspace.w", "aws_docdb_global_cluster.g", "aws_neptune_global_cluster.g", "aws_emr_cluster.c", "aws_redshift_snapshot_copy.c"]) {
+      expect(run([change(address, ["delete"], { id: "x" }, null)])).toEqual([`plan-protected-delete ${address}`]);
+    }
+    expect(run([update("aws_fsx_openzfs_file_system.f", { delete_options: [] }, { delete_options: ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"] })])).toEqual(["plan-final-snapshot-skipped aws_fsx_openzfs_file_system.f"]);
+    // A provider upgrade that records skip_final_backup for the first time, with its default: not turned on by this plan.
+    expect(run([update("aws_fsx_lustre_file_system.x", { tags: {} }, { tags: { a: "b" }, skip_final_backup: true })])).toEqual([]);
+  });
+
+  test("the reader: module keys holding `]` and `.`, and a destroy plan of Terraform 0.12 that lists a data source's removal", () => {
+    expect(run([{ ...change('module.svc["a]b.c"].aws_sqs_queue.q', ["update"], { name: "q" }, { name: "q", delay_seconds: 1 }), type: "aws_sqs_queue", name: "q" }])).toEqual([]);
+    expect(run([{ ...change("data.aws_caller_identity.me", ["delete"], null, null), mode: "data", type: "aws_caller_identity", name: "me" }])).toEqual([]);
+    expect(run([{ ...change("data.aws_ami.ubuntu", ["delete"], { id: "ami-1" }, null), mode: "data", type: "aws_ami", name: "ubuntu" }])).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@ import type { Evidence } from "../../engine/findings";
 import { loadCatalogue } from "../../engine/catalogue";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
-import type { PlanResourceChange } from "../types";
-import { afterValue, isObject, isSensitive, type Path } from "../values";
+import type { PlanJson, PlanResourceChange } from "../types";
+import { afterValue, getPath, isObject, isSensitive, type Path } from "../values";
+import { configOf, expressionAt, referencedResources } from "../config-expressions";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -30,8 +31,30 @@ const SDK_TO_IAM: Readonly<Record<string, string>> = {
   sfn: "states",
   cloudwatchlogs: "logs",
   opensearch: "es",
+  elasticsearch: "es",
   elasticloadbalancingv2: "elasticloadbalancing",
   sesv2: "ses",
+  docdb: "rds",
+  neptune: "rds",
+  redshiftserverless: "redshift-serverless",
+  redshiftdata: "redshift-data",
+  rdsdata: "rds-data",
+  keyspaces: "cassandra",
+  timestreamwrite: "timestream",
+  timestreamquery: "timestream",
+  emr: "elasticmapreduce",
+  cognitoidentityprovider: "cognito-idp",
+  opensearchserverless: "aoss",
+  ecrpublic: "ecr-public",
+  configservice: "config",
+  directoryservice: "ds",
+  docdbelastic: "docdb-elastic",
+  neptunegraph: "neptune-graph",
+  cloudhsmv2: "cloudhsm",
+  mwaa: "airflow",
+  kinesisanalyticsv2: "kinesisanalytics",
+  ec2instanceconnect: "ec2-instance-connect",
+  acmpca: "acm-pca",
 };
 
 const UNIVERSAL = /^arn:[^:]*:scheduler:::aws-sdk:([^:]+):([A-Za-z0-9]+)$/;
@@ -54,10 +77,14 @@ export const commandScheduled: PlanRule = {
     severity: "error",
     category: "plan",
   },
-  check(rc) {
+  check(rc, ctx) {
     const a = rc.change.actions;
     if (!a.includes("create") && !a.includes("update")) return [];
-    const hit = rc.type === "aws_ssm_association" ? association(rc) : rc.type === "aws_scheduler_schedule" ? schedule(rc) : rc.type === "aws_cloudwatch_event_target" ? eventTarget(rc) : undefined;
+    const judge = JUDGES[rc.type];
+    if (!judge) return [];
+    // An update that leaves what runs as it was (tags, a schedule switched off) runs nothing new.
+    if (!a.includes("create") && !judge.fields.some((f) => changed(rc, f) && !switchedOffNow(rc, f))) return [];
+    const hit = judge.hit(rc, ctx?.plan);
     if (!hit) return [];
     const what = a.includes("create") && a.includes("delete") ? "replaces" : a.includes("create") ? "creates" : "updates";
     return [changeFinding(rc, `The plan ${what} ${rc.address}, which ${hit.runs}; what that does to data is not in the plan.`, hit.evidence)];
@@ -69,9 +96,72 @@ interface Hit {
   readonly evidence: Evidence[];
 }
 
+/** Per type: what decides what runs (an update changing none of it runs nothing new), and whether it may destroy. */
+const JUDGES: Readonly<Record<string, { readonly fields: readonly string[]; readonly hit: (rc: PlanResourceChange, plan?: PlanJson) => Hit | undefined }>> = {
+  aws_ssm_association: { fields: ["name", "document_version", "parameters", "targets", "instance_id", "automation_target_parameter_name"], hit: association },
+  aws_scheduler_schedule: { fields: ["target", "state"], hit: schedule },
+  aws_cloudwatch_event_target: { fields: ["arn", "input", "input_path", "input_transformer", "run_command_targets", "role_arn", "ecs_target"], hit: eventTarget },
+  aws_ssm_maintenance_window_task: { fields: ["task_arn", "task_type", "task_invocation_parameters", "targets", "service_role_arn"], hit: maintenanceTask },
+  aws_config_remediation_configuration: { fields: ["automatic", "target_id", "target_type", "target_version", "parameter"], hit: remediation },
+  aws_cloudwatch_metric_alarm: { fields: ["alarm_actions", "ok_actions", "insufficient_data_actions"], hit: alarmTerminates },
+};
+
+/** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
+function switchedOffNow(rc: PlanResourceChange, field: string): boolean {
+  if (field !== "state") return false;
+  const after = afterValue(rc.change, [field]);
+  return after.state === "known" && after.value === "DISABLED";
+}
+
+/** The value at `field` differs between before and after, or is unknown until apply. */
+function changed(rc: PlanResourceChange, field: string): boolean {
+  const after = afterValue(rc.change, [field]);
+  if (after.state === "unknown") return true;
+  return JSON.stringify(canonical(getPath(rc.change.before, [field]) ?? null)) !== JSON.stringify(canonical(after.value ?? null));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+  return v;
+}
+
+/** An AWS-owned document named by its ARN (`arn:aws:ssm:REGION::document/AWS-...`, no account) is that document. */
+function documentName(name: string): string {
+  const m = /^arn:[^:]+:ssm:[^:]*::document\/(.+)$/.exec(name);
+  return (m ? m[1] : name).toLowerCase();
+}
+
+/** Targets that run their own code or hold data (a function, a queue, a topic), named by reference in the configuration. */
+const CODE_TARGETS: ReadonlySet<string> = new Set([
+  "aws_lambda_function",
+  "aws_lambda_alias",
+  "aws_sqs_queue",
+  "aws_sns_topic",
+  "aws_kinesis_stream",
+  "aws_kinesis_firehose_delivery_stream",
+  "aws_cloudwatch_log_group",
+  "aws_cloudwatch_event_bus",
+  "aws_cloudwatch_event_api_destination",
+  "aws_ecs_cluster",
+  "aws_batch_job_queue",
+  "aws_codebuild_project",
+  "aws_codepipeline",
+]);
+
+/**
+ * An ARN known only after apply that the configuration takes from a resource of this plan whose ARN is never a
+ * command runner (a function created with the rule, say): not a hit. Anything else stays a hit (fail closed).
+ */
+function unknownTargetIsCode(rc: PlanResourceChange, plan: PlanJson | undefined, path: readonly (string | number)[]): boolean {
+  const config = configOf(plan, rc.address);
+  const refs = referencedResources(config, expressionAt(config, path));
+  return refs !== undefined && refs.length > 0 && refs.every((r) => CODE_TARGETS.has(r.replace(/^(module\.[^.]+\.)*/, "").split(".")[0]));
+}
+
 function association(rc: PlanResourceChange): Hit | undefined {
   const name = afterValue(rc.change, ["name"]);
-  if (name.state === "known" && typeof name.value === "string" && ROUTINE_DOCUMENTS.has(name.value.toLowerCase())) return undefined;
+  if (name.state === "known" && typeof name.value === "string" && ROUTINE_DOCUMENTS.has(documentName(name.value))) return undefined;
   const doc = shown(rc, ["name"]);
   return {
     runs: `runs the SSM document ${doc} on ${targets(rc)} as soon as it is created (and on its schedule), with the instances' own roles`,
@@ -90,39 +180,99 @@ function targets(rc: PlanResourceChange): string {
   return id.state === "known" && typeof id.value === "string" ? `the instance ${id.value}` : "the instances it targets";
 }
 
-function schedule(rc: PlanResourceChange): Hit | undefined {
+function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   const arn = afterValue(rc.change, ["target", 0, "arn"]);
   const input = shown(rc, ["target", 0, "input"]);
   const role = shown(rc, ["target", 0, "role_arn"]);
   if (arn.state === "known" && typeof arn.value === "string") {
     const m = UNIVERSAL.exec(arn.value);
     if (!m) return undefined; // a Lambda, a queue, a state machine...: what it runs is that resource's own code
-    const action = `${SDK_TO_IAM[m[1].toLowerCase()] ?? m[1]}:${m[2].charAt(0).toUpperCase()}${m[2].slice(1)}`;
-    const cat = loadCatalogue();
-    if (!cat.isDestroy(action)) return undefined;
-    const entry = cat.entryOf(action);
+    const call = universalCall(m[1], m[2]);
+    if (call === undefined) return undefined;
     return {
-      runs: `calls ${cat.canonical(action) ?? action} with the role ${role} on its schedule (${entry?.why ?? "a destroy right of the catalogue"})`,
+      runs: `calls ${call.action ?? `${m[1]}:${m[2]}`} with the role ${role} on its schedule (${call.why})`,
       evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }],
     };
   }
+  if (arn.state === "unknown" && unknownTargetIsCode(rc, plan, ["target", 0, "arn"])) return undefined;
   return {
     runs: `calls a target known only after apply with the role ${role} on its schedule`,
     evidence: [{ step: "target", address: rc.address, detail: `target ${shown(rc, ["target", 0, "arn"])} with role ${role}, input ${input}` }],
   };
 }
 
-function eventTarget(rc: PlanResourceChange): Hit | undefined {
+function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   const commands = afterValue(rc.change, ["run_command_targets"]);
   const arn = afterValue(rc.change, ["arn"]);
   const runsCommands = commands.state === "unknown" || (Array.isArray(commands.value) && commands.value.length > 0);
-  const runbook = arn.state === "unknown" || (typeof arn.value === "string" && /:ssm:[^:]*:[^:]*:(automation-definition|document)\//.test(arn.value));
+  const runbook = arn.state === "unknown" ? !unknownTargetIsCode(rc, plan, ["arn"]) : typeof arn.value === "string" && /:ssm:[^:]*:[^:]*:(automation-definition|document)\//.test(arn.value);
   if (!runsCommands && !runbook) return undefined;
   const target = shown(rc, ["arn"]);
   return {
     runs: runsCommands ? `runs ${target} on instances (${shown(rc, ["run_command_targets"], false)}) whenever its rule fires` : `starts ${target} whenever its rule fires`,
     evidence: [{ step: "target", address: rc.address, detail: `${target} with role ${shown(rc, ["role_arn"])}, input ${shown(rc, ["input"])}` }],
   };
+}
+
+/**
+ * Why a universal target's call may destroy, or undefined when it is known not to: a destroy right of the catalogue
+ * (SDK service names mapped to IAM prefixes, API names that differ from their IAM action mapped too), an invocation
+ * of code, or, for an API the catalogue does not know, a name that says it deletes, restores or removes a protection.
+ */
+function universalCall(service: string, api: string): { readonly action?: string; readonly why: string } | undefined {
+  const cat = loadCatalogue();
+  const prefix = SDK_TO_IAM[service.toLowerCase()] ?? service.toLowerCase();
+  const name = `${api.charAt(0).toUpperCase()}${api.slice(1)}`;
+  const action = `${prefix}:${API_TO_IAM[`${prefix}:${name}`.toLowerCase()] ?? name}`;
+  if (cat.isDestroy(action)) return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a destroy right of the catalogue" };
+  if (/^(invoke|sendcommand|startautomationexecution|startexecution|startbuild|runtask|startjobrun)/i.test(api)) return { why: "it runs code with the target's rights" };
+  if (/^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|revoke|detach|deregister|cancel|stop|put.*(lifecycle|policy|retention|versioning|acl))/i.test(api)) {
+    return { why: "an API blastwall does not know whose name says it deletes or removes a protection" };
+  }
+  return undefined;
+}
+
+/** Universal-target API names whose IAM action is named otherwise (lower case `prefix:Api` → IAM action name). */
+const API_TO_IAM: Readonly<Record<string, string>> = {
+  "s3:putbucketlifecycleconfiguration": "PutLifecycleConfiguration",
+  "s3:deleteobjects": "DeleteObject",
+  "s3:deletebucketlifecycle": "PutLifecycleConfiguration",
+  "s3:putbucketreplication": "PutReplicationConfiguration",
+  "s3:deletebucketreplication": "PutReplicationConfiguration",
+  "s3:putobjectlockconfiguration": "PutBucketObjectLockConfiguration",
+  "lambda:invoke": "InvokeFunction",
+};
+
+function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
+  const type = afterValue(rc.change, ["task_type"]);
+  const arn = afterValue(rc.change, ["task_arn"]);
+  if (arn.state === "known" && typeof arn.value === "string" && ROUTINE_DOCUMENTS.has(documentName(arn.value))) return undefined;
+  const task = shown(rc, ["task_arn"]);
+  return {
+    runs: `runs the ${type.state === "known" ? String(type.value) : "(known after apply)"} task ${task} in its maintenance window, with the rights of its targets or service role`,
+    evidence: [{ step: "task", address: rc.address, detail: `task ${task}, parameters ${shown(rc, ["task_invocation_parameters"], false)}` }],
+  };
+}
+
+function remediation(rc: PlanResourceChange): Hit | undefined {
+  const automatic = afterValue(rc.change, ["automatic"]);
+  if (automatic.state === "known" && automatic.value !== true && automatic.value !== "true") return undefined;
+  const target = shown(rc, ["target_id"]);
+  return {
+    runs: `runs the remediation ${target} by itself on every resource its Config rule finds non-compliant`,
+    evidence: [{ step: "remediation", address: rc.address, detail: `${target}, parameters ${shown(rc, ["parameter"], false)}` }],
+  };
+}
+
+/** An alarm action that terminates the instance (`arn:aws:automate:REGION:ec2:terminate`), or an action known only after apply. */
+function alarmTerminates(rc: PlanResourceChange): Hit | undefined {
+  for (const field of ["alarm_actions", "ok_actions", "insufficient_data_actions"]) {
+    const v = afterValue(rc.change, [field]);
+    const list = v.state === "known" && Array.isArray(v.value) ? v.value : [];
+    const terminate = list.find((a) => typeof a === "string" && /^arn:[^:]+:automate:[^:]*:ec2:terminate$/i.test(a));
+    if (terminate) return { runs: `terminates its instance when it fires (${field} ${String(terminate)})`, evidence: [{ step: "alarm-action", address: rc.address, detail: `${field}: ${String(terminate)}` }] };
+  }
+  return undefined;
 }
 
 /** A planned value for the message; sensitive and unknown values are never printed. */

@@ -1,7 +1,7 @@
 import type { PlanRule, Weakening } from "../rule";
 import { changeFinding, describe, switchedOff, switchedOn, weakening, weakeningEvidence } from "../rule";
 import type { PlanResourceChange } from "../types";
-import { afterValue, getPath, isUpdateOrReplace, type Path } from "../values";
+import { afterValue, getPath, isObject, isUpdateOrReplace, type Path } from "../values";
 
 /** Switches that, when on, make a destroy leave no final snapshot or backup (RDS and its kin, Lightsail, FSx). */
 const SKIP_SWITCHES: readonly string[] = ["skip_final_snapshot", "skip_final_backup"];
@@ -14,6 +14,7 @@ const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefin
   ["aws_memorydb_cluster", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_name"])],
   // With this option, deleting the volume deletes its child volumes and its snapshots with it.
   ["aws_fsx_openzfs_volume", (rc: PlanResourceChange) => gained(rc, ["delete_volume_options"], "DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")],
+  ["aws_fsx_openzfs_file_system", (rc: PlanResourceChange) => gained(rc, ["delete_options"], "DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")],
 ]);
 
 export const finalSnapshotSkipped: PlanRule = {
@@ -31,7 +32,10 @@ export const finalSnapshotSkipped: PlanRule = {
   },
   check(rc) {
     if (!isUpdateOrReplace(rc.change.actions)) return [];
-    const ws = [...SKIP_SWITCHES.map((s) => switchedOn(rc, [s])), TYPED.get(rc.type)?.(rc)].filter((w): w is Weakening => !!w);
+    // A switch absent before is one the provider did not record then (added by a provider upgrade, with its default):
+    // only a switch the state holds off is turned on.
+    const held = SKIP_SWITCHES.filter((s) => isObject(rc.change.before) && s in rc.change.before);
+    const ws = [...held.map((s) => switchedOn(rc, [s])), TYPED.get(rc.type)?.(rc)].filter((w): w is Weakening => !!w);
     if (ws.length === 0) return [];
     return [changeFinding(rc, `The plan makes ${rc.address} skip its final snapshot or backup: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },

@@ -2,6 +2,8 @@ import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding, lowered, switchedOff, switchedOn, weakening, type Weakening } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
+import { configOf, expressionAt, referencedResources } from "../config-expressions";
+import { withoutInstanceKeys } from "../../engine/agents";
 import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
 
 /** One changed value of a guardrail: where, what it was, what it will be. */
@@ -199,7 +201,7 @@ function recorderStopped(rc: PlanResourceChange): Diff[] {
  */
 function vaultLockWritten(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
   const vault = afterValue(rc.change, ["backup_vault_name"]);
-  if (vault.state === "known" && typeof vault.value === "string" && createdVaults(plan).has(vault.value)) return [];
+  if (lockOfNewVault(rc, plan, vault.state === "known" && typeof vault.value === "string" ? vault.value : undefined)) return [];
   const settings = ["min_retention_days", "max_retention_days", "changeable_for_days"].map((k) => {
     const v = afterValue(rc.change, [k]);
     return `${k} ${v.state === "unknown" ? "(known after apply)" : show(rc.change, [k], v.value)}`;
@@ -208,23 +210,40 @@ function vaultLockWritten(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
   return [{ label: "lock", from: UNSEEN, to: `${settings.join(", ")} (for ${named})` }];
 }
 
-/** Names of the backup vaults this plan creates (their lock, if any, is new too). */
-function createdVaults(plan: PlanJson | undefined): Set<string> {
-  const out = new Set<string>();
-  for (const c of plan?.resource_changes ?? []) {
-    if ((c.type !== "aws_backup_vault" && c.type !== "aws_backup_logically_air_gapped_vault") || !c.change.actions.includes("create") || c.change.actions.includes("delete")) continue;
-    const name = getPath(c.change.after, ["name"]);
-    if (typeof name === "string") out.add(name);
-  }
-  return out;
+/**
+ * The lock is for a vault this plan creates, which has no lock yet: the configuration names that vault by reference
+ * (`backup_vault_name = aws_backup_vault.v.name`, or `.id`, unknown until apply), or by the name of a vault created
+ * through the same provider configuration (a vault of that name in another region or account is another vault).
+ */
+function lockOfNewVault(rc: PlanResourceChange, plan: PlanJson | undefined, name: string | undefined): boolean {
+  const created = (plan?.resource_changes ?? []).filter(
+    (c) => (c.type === "aws_backup_vault" || c.type === "aws_backup_logically_air_gapped_vault") && c.change.actions.includes("create") && !c.change.actions.includes("delete"),
+  );
+  if (created.length === 0) return false;
+  const config = configOf(plan, rc.address);
+  const refs = referencedResources(config, expressionAt(config, ["backup_vault_name"]));
+  if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutKeys(c.address) === r));
+  if (name === undefined || config?.providerKey === undefined) return false;
+  return created.some((c) => getPath(c.change.after, ["name"]) === name && configOf(plan, c.address)?.providerKey === config.providerKey);
 }
 
-/** Backup settings created with something switched off (`"false"`): they overwrite what the account or region holds now. */
-function settingsOff(rc: PlanResourceChange): Diff[] {
+function withoutKeys(address: string): string {
+  return withoutInstanceKeys(address);
+}
+
+/**
+ * Backup settings created with something switched off (`"false"`): they overwrite what the account or region holds
+ * now. Of the account's settings, cross-account backup is what keeps copies outside the blast radius; a setting known
+ * only after apply counts where the configuration sets it (an optional one left unset is computed, and sends nothing).
+ */
+function settingsOff(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
   if (rc.change.after_unknown === true) return [{ label: "settings", from: UNSEEN, to: "(known after apply)" }];
+  const config = configOf(plan, rc.address);
   const out: Diff[] = [];
   const walk = (v: unknown, path: Path) => {
+    if (rc.type === "aws_backup_global_settings" && path.length === 2 && path[1] !== "isCrossAccountBackupEnabled") return;
     if (markedAt(rc.change.after_unknown, path)) {
+      if (config !== undefined && expressionAt(config, [path[0]]) === undefined) return;
       out.push({ label: formatPath(path), from: UNSEEN, to: "(known after apply)" });
       return;
     }

@@ -2,7 +2,7 @@ import type { PlanRule } from "../rule";
 import { changeFinding, tagDropped } from "../rule";
 import { PROTECTED_TAG } from "../protected";
 import type { PlanResourceChange } from "../types";
-import { afterValue, getPath, isUpdateOrReplace, truthy } from "../values";
+import { afterValue, getPath, isUpdateOrReplace, truthy, type Path } from "../values";
 
 /** Resources that manage one tag of another resource (`key`, `value`, and the resource they tag). */
 const TAG_RESOURCES: ReadonlySet<string> = new Set(["aws_ec2_tag", "aws_dynamodb_tag", "aws_ecs_tag", "aws_autoscaling_group_tag"]);
@@ -37,9 +37,11 @@ export const protectedTagRemoved: PlanRule = {
 function tagResourceFindings(rc: PlanResourceChange): ReturnType<PlanRule["check"]> {
   const actions = rc.change.actions;
   const target = tagged(rc);
-  const heldBefore = getPath(rc.change.before, ["key"]) === PROTECTED_TAG && truthy(getPath(rc.change.before, ["value"]));
-  const key = afterValue(rc.change, ["key"]);
-  const value = afterValue(rc.change, ["value"]);
+  // `aws_autoscaling_group_tag` holds its key and value in a `tag` block.
+  const at: Path = rc.type === "aws_autoscaling_group_tag" ? ["tag", 0] : [];
+  const heldBefore = getPath(rc.change.before, [...at, "key"]) === PROTECTED_TAG && truthy(getPath(rc.change.before, [...at, "value"]));
+  const key = afterValue(rc.change, [...at, "key"]);
+  const value = afterValue(rc.change, [...at, "value"]);
   const removes = actions.includes("delete") || actions.includes("forget");
   const keptAfter = !removes && key.state === "known" && key.value === PROTECTED_TAG && value.state === "known" && truthy(value.value);
   const writesProtected = key.state === "unknown" || (key.state === "known" && key.value === PROTECTED_TAG);

@@ -1,6 +1,7 @@
 import type { Evidence } from "../../engine/findings";
 import { isObject } from "../../engine/json";
 import type { PlanRule } from "../rule";
+import { withoutInstanceKeys } from "../../engine/agents";
 import { changeFinding } from "../rule";
 import type { PlanJson } from "../types";
 
@@ -159,30 +160,3 @@ function walkModule(mod: Record<string, unknown>, prefix: string, out: Map<strin
   }
 }
 
-/** `module.m["a"].terraform_data.x[0]` → `module.m.terraform_data.x` (keys may hold quoted `]` and `.`). */
-export function withoutInstanceKeys(address: string): string {
-  let out = "";
-  let i = 0;
-  while (i < address.length) {
-    const c = address[i];
-    if (c !== "[") {
-      out += c;
-      i += 1;
-      continue;
-    }
-    i += 1;
-    let quoted = false;
-    while (i < address.length) {
-      const d = address[i];
-      if (quoted && d === "\\") i += 2;
-      else if (d === '"') {
-        quoted = !quoted;
-        i += 1;
-      } else if (!quoted && d === "]") {
-        i += 1;
-        break;
-      } else i += 1;
-    }
-  }
-  return out;
-}
