@@ -323,3 +323,19 @@ describe("template directives in actions (red-team round 42)", () => {
     expect(errors(check(deny), "agent-destroy-right")).toHaveLength(1);
   });
 });
+
+test("a policy document's action list taken whole from a variable's default or a local is read (red-team round 43)", () => {
+  const doc = (actions: string) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "data.aws_iam_policy_document.d": { statement: [{ effect: "Allow", actions: ["ec2:DeleteVolume"], resources: ["*"] }, { effect: "Deny", actions, resources: ["*"] }] },
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: "${data.aws_iam_policy_document.d.json}" },
+      },
+      { variable: { deny: { default: ["ec2:DeleteVolume"] }, open: {} }, locals: { deny: ["ec2:DeleteVolume"] } },
+    );
+  expect(errors(check(doc("${var.deny}")), "agent-destroy-right")).toEqual([]);
+  expect(errors(check(doc("${local.deny}")), "agent-destroy-right")).toEqual([]);
+  // The control: a variable without a default may hold anything, so the Deny is not relied on.
+  expect(errors(check(doc("${var.open}")), "agent-destroy-right")).toHaveLength(1);
+});

@@ -19,6 +19,7 @@ import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
 import type { TfResource, TfStack } from "./types";
+import { followReferences } from "../agent-tags";
 
 type Obj = Record<string, unknown>;
 
@@ -626,8 +627,13 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
 
   /** A list argument: strings (policy variables written `&{...}` as the provider allows). */
   const list = (key: string): string[] | "token" | undefined => {
-    const x = b[key];
+    let x = b[key];
     if (x === undefined || x === null) return undefined;
+    // A whole list from a variable's default or a local (`actions = var.deny_actions`): its written value.
+    if (typeof x === "string" && hasInterpolation(x)) {
+      const v = followReferences(stack, x);
+      if (Array.isArray(v) && v.every((e) => typeof e === "string" && !hasInterpolation(e))) x = v;
+    }
     if (Array.isArray(x)) return x.map((e) => ampersandVariables(typeof e === "string" ? e : String(e)));
     if (typeof x === "string" && !hasInterpolation(x)) return [ampersandVariables(x)];
     unreadable.push(`${where}.${key} is ${typeof x === "string" ? showExpr(x) : "not a list"}`);
