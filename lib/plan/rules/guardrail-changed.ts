@@ -222,14 +222,11 @@ function lockOfNewVault(rc: PlanResourceChange, plan: PlanJson | undefined, name
   if (created.length === 0) return false;
   const config = configOf(plan, rc.address);
   const refs = referencedResources(config, expressionAt(config, ["backup_vault_name"]));
-  if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutKeys(c.address) === r));
+  if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutInstanceKeys(c.address) === r));
   if (name === undefined || config?.providerKey === undefined) return false;
   return created.some((c) => getPath(c.change.after, ["name"]) === name && configOf(plan, c.address)?.providerKey === config.providerKey);
 }
 
-function withoutKeys(address: string): string {
-  return withoutInstanceKeys(address);
-}
 
 /**
  * Backup settings created with something switched off (`"false"`): they overwrite what the account or region holds
