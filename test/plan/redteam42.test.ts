@@ -276,6 +276,9 @@ describe("red-team round 43: the plan gate's fixes checked again", () => {
       expect(run([sched(`arn:aws:scheduler:::aws-sdk:${arn}`)])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
     }
     expect(run([sched("arn:aws:scheduler:::aws-sdk:sqs:sendMessage")])).toEqual([]);
+    // Stopping instances at night, the usual schedule, destroys nothing: a service the catalogue knows is judged by it.
+    expect(run([sched("arn:aws:scheduler:::aws-sdk:ec2:stopInstances")])).toEqual([]);
+    expect(run([sched("arn:aws:scheduler:::aws-sdk:rds:stopDBInstance")])).toEqual([]);
   });
 
   test("updates that leave what runs as it was pass: tags, a schedule switched off", () => {

@@ -224,10 +224,16 @@ function universalCall(service: string, api: string): { readonly action?: string
   const prefix = SDK_TO_IAM[service.toLowerCase()] ?? service.toLowerCase();
   const name = `${api.charAt(0).toUpperCase()}${api.slice(1)}`;
   const action = `${prefix}:${API_TO_IAM[`${prefix}:${name}`.toLowerCase()] ?? name}`;
-  if (cat.isDestroy(action)) return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a destroy right of the catalogue" };
+  // What deletes data or removes its protection; the escalation entries are about a caller gaining rights, and the
+  // schedule's role is fixed (stopping instances at night is no destruction).
+  const category = cat.categoryOf(action);
+  if (category === "direct" || category === "protection") return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a destroy right of the catalogue" };
   if (/^(invoke|sendcommand|startautomationexecution|startexecution|startbuild|runtask|startjobrun)/i.test(api)) return { why: "it runs code with the target's rights" };
-  if (/^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|revoke|detach|deregister|cancel|stop|put.*(lifecycle|policy|retention|versioning|acl))/i.test(api)) {
-    return { why: "an API blastwall does not know whose name says it deletes or removes a protection" };
+  // A service the catalogue knows is judged by the catalogue (stopping instances at night is no destruction); one it
+  // does not know, by what the API's name says.
+  const known = cat.entries.some((e) => e.action.toLowerCase().startsWith(`${prefix}:`));
+  if (!known && /^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|put.*(lifecycle|policy|retention|versioning|acl))/i.test(api)) {
+    return { why: "an API of a service blastwall does not know, whose name says it deletes or removes a protection" };
   }
   return undefined;
 }
