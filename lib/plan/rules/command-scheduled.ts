@@ -247,6 +247,10 @@ const API_TO_IAM: Readonly<Record<string, string>> = {
   "s3:deletebucketreplication": "PutReplicationConfiguration",
   "s3:putobjectlockconfiguration": "PutBucketObjectLockConfiguration",
   "lambda:invoke": "InvokeFunction",
+  // Keyspaces authorises its API with CQL permissions.
+  "cassandra:deletekeyspace": "Drop",
+  "cassandra:deletetable": "Drop",
+  "cassandra:updatetable": "Alter",
 };
 
 function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
