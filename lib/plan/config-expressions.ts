@@ -16,30 +16,42 @@ export interface ConfigResource {
   readonly prefix: string;
 }
 
-const CACHE = new WeakMap<PlanJson, Map<string, ConfigResource> | null>();
+interface ConfigIndex {
+  readonly resources: Map<string, ConfigResource>;
+  /** Module outputs by module path (`module.m.`) and name: the expression each returns. */
+  readonly outputs: Map<string, Record<string, unknown>>;
+}
 
-function index(plan: PlanJson): Map<string, ConfigResource> | null {
+const CACHE = new WeakMap<PlanJson, ConfigIndex | null>();
+
+function index(plan: PlanJson): ConfigIndex | null {
   const hit = CACHE.get(plan);
   if (hit !== undefined) return hit;
   const config = (plan as { configuration?: unknown }).configuration;
-  let out: Map<string, ConfigResource> | null = null;
+  let out: ConfigIndex | null = null;
   if (isObject(config) && isObject(config.root_module)) {
-    const map = new Map<string, ConfigResource>();
+    const resources = new Map<string, ConfigResource>();
+    const outputs = new Map<string, Record<string, unknown>>();
     const walk = (mod: Record<string, unknown>, prefix: string, depth: number) => {
       if (depth > 100) return;
       for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
         if (!isObject(r) || typeof r.address !== "string") continue;
-        map.set(`${prefix}${r.address}`, {
+        resources.set(`${prefix}${r.address}`, {
           expressions: isObject(r.expressions) ? r.expressions : {},
           providerKey: typeof r.provider_config_key === "string" ? r.provider_config_key : undefined,
           prefix,
         });
       }
+      if (isObject(mod.outputs)) {
+        const own: Record<string, unknown> = {};
+        for (const [name, o] of Object.entries(mod.outputs)) if (isObject(o)) own[name] = o.expression;
+        outputs.set(prefix, own);
+      }
       if (!isObject(mod.module_calls)) return;
       for (const [name, call] of Object.entries(mod.module_calls)) if (isObject(call) && isObject(call.module)) walk(call.module, `${prefix}module.${name}.`, depth + 1);
     };
     walk(config.root_module, "", 0);
-    out = map;
+    out = { resources, outputs };
   }
   CACHE.set(plan, out);
   return out;
@@ -48,7 +60,7 @@ function index(plan: PlanJson): Map<string, ConfigResource> | null {
 /** The configuration of the resource at `address` (instance keys left out), if the plan has a configuration that holds it. */
 export function configOf(plan: PlanJson | undefined, address: string): ConfigResource | undefined {
   if (!plan) return undefined;
-  return index(plan)?.get(withoutInstanceKeys(address));
+  return index(plan)?.resources.get(withoutInstanceKeys(address));
 }
 
 /** The expression at `path` (argument, then block index and argument: `["target", 0, "arn"]`). */
@@ -64,18 +76,33 @@ export function expressionAt(config: ConfigResource | undefined, path: readonly 
 
 /**
  * The resource addresses an expression refers to, with the referring resource's module path (`aws_lambda_function.f`
- * from `aws_lambda_function.f.arn`); undefined when the expression refers to something else too (a variable, a
- * module output, a data source) or is not a reference.
+ * from `aws_lambda_function.f.arn`), through the outputs of the modules it calls (`module.fn.arn`); undefined when the
+ * expression refers to something else too (a variable, a data source, an output not in the configuration) or is not a
+ * reference.
  */
-export function referencedResources(config: ConfigResource | undefined, expression: unknown): string[] | undefined {
-  if (!config || !isObject(expression) || !Array.isArray(expression.references) || expression.references.length === 0) return undefined;
+export function referencedResources(config: ConfigResource | undefined, expression: unknown, plan?: PlanJson): string[] | undefined {
+  if (!config) return undefined;
   const out = new Set<string>();
+  return collect(config.prefix, expression, plan ? index(plan) : null, out, 0) ? [...out] : undefined;
+}
+
+function collect(prefix: string, expression: unknown, idx: ConfigIndex | null, out: Set<string>, depth: number): boolean {
+  if (depth > 20 || !isObject(expression) || !Array.isArray(expression.references) || expression.references.length === 0) return false;
   for (const ref of expression.references) {
-    if (typeof ref !== "string") return undefined;
-    // A managed resource's type has its provider's prefix (`aws_`): `var.`, `local.`, `module.`, `data.`, `path.` are no resources.
+    if (typeof ref !== "string") return false;
+    // A module's output: what that output's expression refers to, in that module.
+    const mod = /^module\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(ref);
+    if (mod) {
+      const inner = `${prefix}module.${mod[1]}.`;
+      const outputs = idx?.outputs.get(inner);
+      if (!outputs || !(mod[2] in outputs) || !collect(inner, outputs[mod[2]], idx, out, depth + 1)) return false;
+      continue;
+    }
+    if (/^module\.[^.]+$/.test(ref)) continue; // listed beside `module.m.out`
+    // A managed resource's type has its provider's prefix (`aws_`): `var.`, `local.`, `data.`, `path.` are no resources.
     const m = /^([a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?(?:\.|$)/.exec(ref);
-    if (!m) return undefined;
-    out.add(`${config.prefix}${m[1]}`);
+    if (!m) return false;
+    out.add(`${prefix}${m[1]}`);
   }
-  return [...out];
+  return out.size > 0;
 }

@@ -79,6 +79,7 @@ describe("1. assume role", () => {
       star({ Condition: { StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } } }),
       star({ Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222" } } }),
       star({ Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }),
+      star({ Condition: { Bool: { "aws:PrincipalIsAWSService": "true" } } }),
       star({}, denyAll({ StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } })),
       star({}, denyAll({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } })),
       star({}, { Effect: "Deny", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }),

@@ -330,3 +330,45 @@ describe("red-team round 43: the plan gate's fixes checked again", () => {
     expect(run([{ ...change("data.aws_ami.ubuntu", ["delete"], { id: "ami-1" }, null), mode: "data", type: "aws_ami", name: "ubuntu" }])).toEqual([]);
   });
 });
+
+describe("red-team round 44: what plan-command-scheduled lets through", () => {
+  const run = (changes: unknown[], extra: Obj = {}) =>
+    evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} }).judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+
+  test("a target from a module's output, or a state machine created with the rule, is that resource's own code", () => {
+    const target = create("aws_cloudwatch_event_target.t", { rule: "r" });
+    (target.change as Obj).after_unknown = { arn: true };
+    const config = (arn: Obj, outputs: Obj) => ({
+      configuration: {
+        root_module: {
+          resources: [{ address: "aws_cloudwatch_event_target.t", mode: "managed", type: "aws_cloudwatch_event_target", name: "t", expressions: { arn } }],
+          module_calls: { fn: { module: { outputs, resources: [] } } },
+        },
+      },
+    });
+    expect(run([target], config({ references: ["module.fn.arn", "module.fn"] }, { arn: { expression: { references: ["aws_lambda_function.this.arn", "aws_lambda_function.this"] } } }))).toEqual([]);
+    expect(run([target], config({ references: ["aws_sfn_state_machine.s.arn", "aws_sfn_state_machine.s"] }, {}))).toEqual([]);
+    // The controls: an output that comes from a variable, or an output the configuration does not show.
+    expect(run([target], config({ references: ["module.fn.arn", "module.fn"] }, { arn: { expression: { references: ["var.arn"] } } }))).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+    expect(run([target], config({ references: ["module.fn.other", "module.fn"] }, {}))).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+  });
+
+  test("patching documents, protective remediations, Lambda tasks, scaling policies and a retry policy change pass", () => {
+    for (const name of ["AWS-RunPatchBaselineWithHooks", "AWS-InstallWindowsUpdates"]) expect(run([create("aws_ssm_maintenance_window_task.t", { task_type: "RUN_COMMAND", task_arn: name })])).toEqual([]);
+    expect(run([create("aws_ssm_maintenance_window_task.t", { task_type: "LAMBDA", task_arn: "arn:aws:lambda:eu-west-1:111111111111:function:f" })])).toEqual([]);
+    expect(run([create("aws_config_remediation_configuration.r", { target_type: "SSM_DOCUMENT", target_id: "AWS-EnableS3BucketEncryption", automatic: true })])).toEqual([]);
+    expect(run([create("aws_config_remediation_configuration.r", { target_type: "SSM_DOCUMENT", target_id: "AWS-RunShellScript", automatic: true })])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
+    expect(run([create("aws_config_remediation_configuration.r", { target_type: "SSM_DOCUMENT", target_id: "my-own-fix", automatic: true })])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
+    const sched = (arn: string) => create("aws_scheduler_schedule.s", { target: [{ arn, role_arn: "r" }] });
+    expect(run([sched("arn:aws:scheduler:::aws-sdk:applicationautoscaling:putScalingPolicy")])).toEqual([]);
+    const target = (retry: number) => [{ arn: "arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance", role_arn: "r", input: "{}", retry_policy: [{ maximum_retry_attempts: retry }] }];
+    expect(run([update("aws_scheduler_schedule.s", { target: target(1), state: "ENABLED" }, { target: target(3), state: "ENABLED" })])).toEqual([]);
+  });
+
+  test("an alarm: the older SWF terminate action counts; one already there before the plan does not count again", () => {
+    const swf = "arn:aws:swf:eu-west-1:111111111111:action/actions/AWS_EC2.InstanceId.Terminate/1.0";
+    expect(run([create("aws_cloudwatch_metric_alarm.a", { alarm_actions: [swf] })])).toEqual(["plan-command-scheduled aws_cloudwatch_metric_alarm.a"]);
+    const terminate = "arn:aws:automate:eu-west-1:ec2:terminate";
+    expect(run([update("aws_cloudwatch_metric_alarm.a", { alarm_actions: [terminate] }, { alarm_actions: [terminate, "arn:aws:sns:eu-west-1:111111111111:t"] })])).toEqual([]);
+  });
+});

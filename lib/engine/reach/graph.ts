@@ -980,6 +980,8 @@ function callerMayMeet(s: Statement, arn: string, account: string | undefined): 
       if (negated && c.values.includes(account)) return false;
     } else if ((key === "aws:sourceaccount" || key === "aws:sourcearn" || key === "aws:sourceowner") && positive && !ifExists) {
       return false;
+    } else if (key === "aws:principalisawsservice" && base === "bool" && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === "true")) {
+      return false; // only an AWS service's own call has it true
     }
   }
   return true;

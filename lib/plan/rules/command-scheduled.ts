@@ -22,8 +22,18 @@ const ROUTINE_DOCUMENTS: ReadonlySet<string> = new Set([
   "aws-configureawspackage",
   "amazoncloudwatch-manageagent",
   "aws-runpatchbaseline",
+  "aws-runpatchbaselinewithhooks",
+  "aws-runpatchbaselineassociation",
+  "aws-installwindowsupdates",
+  "aws-findwindowsupdates",
   "aws-refreshassociation",
+  "aws-startec2instance",
+  "aws-createsnapshot",
+  "aws-createimage",
 ]);
+
+/** AWS-owned documents that run whatever commands they are given: never routine. */
+const COMMAND_DOCUMENTS = /^aws-(run(shell|powershell|remote)script|rundocument|runansibleplaybook|applyansibleplaybooks|executeautomation)$/;
 
 /** SDK service names of universal targets whose IAM prefix differs. */
 const SDK_TO_IAM: Readonly<Record<string, string>> = {
@@ -55,6 +65,7 @@ const SDK_TO_IAM: Readonly<Record<string, string>> = {
   kinesisanalyticsv2: "kinesisanalytics",
   ec2instanceconnect: "ec2-instance-connect",
   acmpca: "acm-pca",
+  applicationautoscaling: "application-autoscaling",
 };
 
 const UNIVERSAL = /^arn:[^:]*:scheduler:::aws-sdk:([^:]+):([A-Za-z0-9]+)$/;
@@ -97,9 +108,9 @@ interface Hit {
 }
 
 /** Per type: what decides what runs (an update changing none of it runs nothing new), and whether it may destroy. */
-const JUDGES: Readonly<Record<string, { readonly fields: readonly string[]; readonly hit: (rc: PlanResourceChange, plan?: PlanJson) => Hit | undefined }>> = {
+const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path)[]; readonly hit: (rc: PlanResourceChange, plan?: PlanJson) => Hit | undefined }>> = {
   aws_ssm_association: { fields: ["name", "document_version", "parameters", "targets", "instance_id", "automation_target_parameter_name"], hit: association },
-  aws_scheduler_schedule: { fields: ["target", "state"], hit: schedule },
+  aws_scheduler_schedule: { fields: [["target", 0, "arn"], ["target", 0, "input"], ["target", 0, "role_arn"], ["state"]], hit: schedule },
   aws_cloudwatch_event_target: { fields: ["arn", "input", "input_path", "input_transformer", "run_command_targets", "role_arn", "ecs_target"], hit: eventTarget },
   aws_ssm_maintenance_window_task: { fields: ["task_arn", "task_type", "task_invocation_parameters", "targets", "service_role_arn"], hit: maintenanceTask },
   aws_config_remediation_configuration: { fields: ["automatic", "target_id", "target_type", "target_version", "parameter"], hit: remediation },
@@ -107,17 +118,18 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly string[]; read
 };
 
 /** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
-function switchedOffNow(rc: PlanResourceChange, field: string): boolean {
-  if (field !== "state") return false;
-  const after = afterValue(rc.change, [field]);
+function switchedOffNow(rc: PlanResourceChange, field: string | Path): boolean {
+  if (field !== "state" && !(Array.isArray(field) && field.length === 1 && field[0] === "state")) return false;
+  const after = afterValue(rc.change, ["state"]);
   return after.state === "known" && after.value === "DISABLED";
 }
 
-/** The value at `field` differs between before and after, or is unknown until apply. */
-function changed(rc: PlanResourceChange, field: string): boolean {
-  const after = afterValue(rc.change, [field]);
+/** The value at `field` (an argument, or a path into a block) differs between before and after, or is unknown until apply. */
+function changed(rc: PlanResourceChange, field: string | Path): boolean {
+  const path: Path = typeof field === "string" ? [field] : field;
+  const after = afterValue(rc.change, path);
   if (after.state === "unknown") return true;
-  return JSON.stringify(canonical(getPath(rc.change.before, [field]) ?? null)) !== JSON.stringify(canonical(after.value ?? null));
+  return JSON.stringify(canonical(getPath(rc.change.before, path) ?? null)) !== JSON.stringify(canonical(after.value ?? null));
 }
 
 function canonical(v: unknown): unknown {
@@ -147,6 +159,12 @@ const CODE_TARGETS: ReadonlySet<string> = new Set([
   "aws_batch_job_queue",
   "aws_codebuild_project",
   "aws_codepipeline",
+  "aws_sfn_state_machine",
+  "aws_sagemaker_pipeline",
+  "aws_api_gateway_rest_api",
+  "aws_api_gateway_stage",
+  "aws_apigatewayv2_api",
+  "aws_redshift_cluster",
 ]);
 
 /**
@@ -155,7 +173,7 @@ const CODE_TARGETS: ReadonlySet<string> = new Set([
  */
 function unknownTargetIsCode(rc: PlanResourceChange, plan: PlanJson | undefined, path: readonly (string | number)[]): boolean {
   const config = configOf(plan, rc.address);
-  const refs = referencedResources(config, expressionAt(config, path));
+  const refs = referencedResources(config, expressionAt(config, path), plan);
   return refs !== undefined && refs.length > 0 && refs.every((r) => CODE_TARGETS.has(r.replace(/^(module\.[^.]+\.)*/, "").split(".")[0]));
 }
 
@@ -232,7 +250,7 @@ function universalCall(service: string, api: string): { readonly action?: string
   // A service the catalogue knows is judged by the catalogue (stopping instances at night is no destruction); one it
   // does not know, by what the API's name says.
   const known = cat.entries.some((e) => e.action.toLowerCase().startsWith(`${prefix}:`));
-  if (!known && /^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|put.*(lifecycle|policy|retention|versioning|acl))/i.test(api)) {
+  if (!known && /^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|put.*(lifecycle|retention|versioning|acl|resourcepolicy|bucketpolicy|keypolicy|accesspolicy))/i.test(api)) {
     return { why: "an API of a service blastwall does not know, whose name says it deletes or removes a protection" };
   }
   return undefined;
@@ -255,6 +273,8 @@ const API_TO_IAM: Readonly<Record<string, string>> = {
 
 function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
   const type = afterValue(rc.change, ["task_type"]);
+  // A Lambda function or state machine task runs that resource's own code, as a rule's target does.
+  if (type.state === "known" && (type.value === "LAMBDA" || type.value === "STEP_FUNCTIONS")) return undefined;
   const arn = afterValue(rc.change, ["task_arn"]);
   if (arn.state === "known" && typeof arn.value === "string" && ROUTINE_DOCUMENTS.has(documentName(arn.value))) return undefined;
   const task = shown(rc, ["task_arn"]);
@@ -267,6 +287,15 @@ function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
 function remediation(rc: PlanResourceChange): Hit | undefined {
   const automatic = afterValue(rc.change, ["automatic"]);
   if (automatic.state === "known" && automatic.value !== true && automatic.value !== "true") return undefined;
+  // An AWS-owned remediation whose name says it adds or sets a protection (enabling encryption, a public access block,
+  // a trail) destroys nothing; one that deletes, terminates or removes, a command runner, or a document of the
+  // account's own (whose content is not in the plan) counts.
+  const id = afterValue(rc.change, ["target_id"]);
+  if (id.state === "known" && typeof id.value === "string") {
+    const name = documentName(id.value);
+    const owned = /^(aws|awsconfigremediation|awssupport)-/.test(name);
+    if (owned && !COMMAND_DOCUMENTS.test(name) && !/(delete|terminate|remove|purge|disable|detach|revoke|release|stop|deregister|reset|restore)/.test(name)) return undefined;
+  }
   const target = shown(rc, ["target_id"]);
   return {
     runs: `runs the remediation ${target} by itself on every resource its Config rule finds non-compliant`,
@@ -274,12 +303,17 @@ function remediation(rc: PlanResourceChange): Hit | undefined {
   };
 }
 
-/** An alarm action that terminates the instance (`arn:aws:automate:REGION:ec2:terminate`), or an action known only after apply. */
+/** An EC2 terminate action of an alarm: `arn:aws:automate:REGION:ec2:terminate`, or the older SWF form. */
+const TERMINATE = /^arn:[^:]+:(automate:[^:]*:ec2:terminate|swf:[^:]*:[^:]*:action\/actions\/AWS_EC2\.InstanceId\.Terminate\/.*)$/i;
+
+/** An alarm action that terminates the instance, newly added by this plan. */
 function alarmTerminates(rc: PlanResourceChange): Hit | undefined {
   for (const field of ["alarm_actions", "ok_actions", "insufficient_data_actions"]) {
     const v = afterValue(rc.change, [field]);
     const list = v.state === "known" && Array.isArray(v.value) ? v.value : [];
-    const terminate = list.find((a) => typeof a === "string" && /^arn:[^:]+:automate:[^:]*:ec2:terminate$/i.test(a));
+    const before = getPath(rc.change.before, [field]);
+    const had = (a: unknown) => Array.isArray(before) && before.includes(a);
+    const terminate = list.find((a) => typeof a === "string" && TERMINATE.test(a) && !had(a));
     if (terminate) return { runs: `terminates its instance when it fires (${field} ${String(terminate)})`, evidence: [{ step: "alarm-action", address: rc.address, detail: `${field}: ${String(terminate)}` }] };
   }
   return undefined;

@@ -221,7 +221,7 @@ function lockOfNewVault(rc: PlanResourceChange, plan: PlanJson | undefined, name
   );
   if (created.length === 0) return false;
   const config = configOf(plan, rc.address);
-  const refs = referencedResources(config, expressionAt(config, ["backup_vault_name"]));
+  const refs = referencedResources(config, expressionAt(config, ["backup_vault_name"]), plan);
   if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutInstanceKeys(c.address) === r));
   if (name === undefined || config?.providerKey === undefined) return false;
   return created.some((c) => getPath(c.change.after, ["name"]) === name && configOf(plan, c.address)?.providerKey === config.providerKey);
