@@ -339,3 +339,35 @@ test("a policy document's action list taken whole from a variable's default or a
   // The control: a variable without a default may hold anything, so the Deny is not relied on.
   expect(errors(check(doc("${var.open}")), "agent-destroy-right")).toHaveLength(1);
 });
+
+test("list arguments of a policy document built by functions, and identifiers and condition values from variables, are read (red-team round 44)", () => {
+  const extra = { variable: { more: { default: ["ec2:DeleteSnapshot"] }, trusted: { default: ["arn:aws:iam::111111111111:role/ci"] } }, locals: { acts: ["ec2:DeleteVolume"] } };
+  const deny = (actions: string) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "data.aws_iam_policy_document.d": { statement: [{ effect: "Allow", actions: ["ec2:DeleteVolume", "ec2:DeleteSnapshot"], resources: ["*"] }, { effect: "Deny", actions, resources: ["*"] }] },
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: "${data.aws_iam_policy_document.d.json}" },
+      },
+      extra,
+    );
+  expect(errors(check(deny("${concat(local.acts, var.more)}")))).toEqual([]);
+  expect(errors(check(deny("${distinct(concat(local.acts, var.more, local.acts))}")))).toEqual([]);
+  // The control: what is left out of the list is still held.
+  expect(errors(check(deny("${concat(local.acts)}")), "agent-destroy-right")).toHaveLength(1);
+  // A trust whose identifiers, or whose condition values, come from a variable's default names only those.
+  const trustDoc = (statement: Record<string, unknown>) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "data.aws_iam_policy_document.trust": { statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], ...statement }] },
+        "aws_iam_role.deployer": { name: "deployer", assume_role_policy: "${data.aws_iam_policy_document.trust.json}" },
+        "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+      },
+      { ...extra, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } },
+    );
+  expect(errors(check(trustDoc({ principals: [{ type: "AWS", identifiers: "${var.trusted}" }] })), "agent-transitive-destroy")).toEqual([]);
+  expect(errors(check(trustDoc({ principals: [{ type: "AWS", identifiers: ["*"] }], condition: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: "${var.trusted}" }] })), "agent-transitive-destroy")).toEqual([]);
+  // The control: a variable without a default may name anyone.
+  expect(errors(check(trustDoc({ principals: [{ type: "AWS", identifiers: "${var.unset}" }] }), {}), "agent-transitive-destroy").length).toBeGreaterThan(0);
+});

@@ -598,6 +598,27 @@ function blockSid(stack: TfStack, b: unknown): string | undefined {
 }
 
 /**
+ * A list argument written as one expression, as far as it can be known: a variable's default or a local as written
+ * (`actions = var.deny_actions`), or what the HCL reader's functions make of it (`concat(...)`, `distinct(...)`, a
+ * `for` expression). Its strings may keep `${...}` references, for the policy parser to resolve. Undefined when it
+ * cannot be known (a variable without a default).
+ */
+function stringListOf(stack: TfStack, token: string): unknown[] | undefined {
+  const v = followReferences(stack, token);
+  if (Array.isArray(v) && v.every((e) => typeof e === "string" && !hasInterpolation(e))) return v;
+  const sole = soleInterpolation(token);
+  if (!sole) return undefined;
+  const text = encodedDocument(stack, `\${jsonencode(${sole.expr})}`);
+  if (text === undefined) return undefined;
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) && list.every((e) => typeof e === "string") ? list : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One `statement` block → IAM JSON. An Allow (or a statement whose effect is a token) with a part
  * blastwall cannot read becomes unknown; a Deny keeps what is readable and gets an "unreadable" condition
  * (a conditional Deny is never relied on), or an action that matches nothing.
@@ -629,11 +650,7 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
   const list = (key: string): string[] | "token" | undefined => {
     let x = b[key];
     if (x === undefined || x === null) return undefined;
-    // A whole list from a variable's default or a local (`actions = var.deny_actions`): its written value.
-    if (typeof x === "string" && hasInterpolation(x)) {
-      const v = followReferences(stack, x);
-      if (Array.isArray(v) && v.every((e) => typeof e === "string" && !hasInterpolation(e))) x = v;
-    }
+    if (typeof x === "string" && hasInterpolation(x)) x = stringListOf(stack, x) ?? x;
     if (Array.isArray(x)) return x.map((e) => ampersandVariables(typeof e === "string" ? e : String(e)));
     if (typeof x === "string" && !hasInterpolation(x)) return [ampersandVariables(x)];
     unreadable.push(`${where}.${key} is ${typeof x === "string" ? showExpr(x) : "not a list"}`);
@@ -674,7 +691,8 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
         continue;
       }
       const type = pb["type"] as string;
-      const ids = pb["identifiers"];
+      const raw = pb["identifiers"];
+      const ids = typeof raw === "string" && hasInterpolation(raw) ? (stringListOf(stack, raw) ?? raw) : raw;
       let idList: string[];
       if (Array.isArray(ids)) idList = ids.map((e) => ampersandVariables(String(e)));
       else if (typeof ids === "string") {
@@ -709,7 +727,8 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
           unreadable.push(`${where}.condition test/variable is a token`);
           continue;
         }
-        const vals = cb["values"];
+        const rawValues = cb["values"];
+        const vals = typeof rawValues === "string" && hasInterpolation(rawValues) ? (stringListOf(stack, rawValues) ?? rawValues) : rawValues;
         let vl: string[];
         if (Array.isArray(vals)) vl = vals.map((e) => ampersandVariables(String(e)));
         else if (typeof vals === "string") {
