@@ -10,9 +10,11 @@ import { configOf, expressionAt, referencedResources } from "../config-expressio
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
  * show being used: an SSM association runs its document on the instances it targets as soon as it is created; an
  * EventBridge Scheduler schedule with a universal target (`arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance`) calls
- * that API with its role; an EventBridge rule target can run commands on instances or an Automation runbook. No
- * resource change shows what they do to data: a schedule that deletes the production database is a create of a
- * harmless-looking resource. Judged like provisioners and `aws_lambda_invocation`.
+ * that API with its role; an EventBridge rule target can run commands on instances or an Automation runbook; a
+ * maintenance window task runs its document in every window; an automatic Config remediation runs on every resource
+ * its rule finds non-compliant; an alarm can terminate its instance. No resource change shows what they do to data: a
+ * schedule that deletes the production database is a create of a harmless-looking resource. Judged like provisioners
+ * and `aws_lambda_invocation`.
  */
 
 /** AWS-owned documents that keep instances running as they are: inventory, the agents, patch baselines. */
@@ -77,10 +79,11 @@ export const commandScheduled: PlanRule = {
     id: "plan-command-scheduled",
     title: "Plan makes AWS run commands or destructive API calls for it",
     why:
-      "An SSM association runs its document (a shell script, a runbook) on its instances as soon as it is created; an EventBridge Scheduler " +
+      "An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances; an EventBridge Scheduler " +
       "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
-      "Automation runbook. Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database " +
-      "with no final snapshot, and no resource change in the plan shows it.",
+      "Automation runbook; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its instance. Creating one " +
+      "is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final snapshot, and no " +
+      "resource change in the plan shows it.",
     fix:
       "Read the document, target and input in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target or input needs approval again. Routine AWS documents (inventory, agent updates, patch baselines) and " +
