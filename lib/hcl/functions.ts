@@ -3,7 +3,7 @@
  * returns `NOPE` when it cannot tell the result (an argument is unknown, it is not implemented, it would fail
  * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
  */
-import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, isSet, jsonencode, toTemplatePart, withType, type ObjValue, type Value } from "./values";
+import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, jsonencode, toTemplatePart, withType, type ObjValue, type Value } from "./values";
 
 export const NOPE: unique symbol = Symbol("nope");
 export type Result = Value | typeof NOPE;
@@ -338,13 +338,14 @@ function tobool(args: Value[]): Result {
 
 function tolist(args: Value[]): Result {
   const v = args[0];
-  // A list made of a set is a list: its keys are indexes again.
-  return isList(v) ? (isSet(v) ? [...v] : v) : NOPE;
+  // A list made of a set is a list: its keys are indexes again. It is a list, no tuple: never equal to a literal
+  // (`tolist([]) == []` is false in Terraform).
+  return isList(v) ? withType([...v], "list") : NOPE;
 }
 
 function tomap(args: Value[]): Result {
   const v = args[0];
-  return isObj(v) ? v : NOPE;
+  return isObj(v) ? withType({ ...v }, "map") : NOPE;
 }
 
 function file(args: Value[], ctx: FnCtx): Result {

@@ -98,7 +98,11 @@ function collect(prefix: string, expression: unknown, idx: ConfigIndex | null, o
       if (!outputs || !(mod[2] in outputs) || !collect(inner, outputs[mod[2]], idx, out, depth + 1)) return false;
       continue;
     }
-    if (/^module\.[^.]+$/.test(ref)) continue; // listed beside `module.m.out`
+    // A bare `module.m` is listed beside `module.m.out`; alone (`module.m[*].arn`), it may be any of its outputs.
+    if (/^module\.[^.]+$/.test(ref)) {
+      if (expression.references.some((r: unknown) => typeof r === "string" && r.startsWith(`${ref}.`))) continue;
+      return false;
+    }
     // A managed resource's type has its provider's prefix (`aws_`): `var.`, `local.`, `data.`, `path.` are no resources.
     const m = /^([a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?(?:\.|$)/.exec(ref);
     if (!m) return false;

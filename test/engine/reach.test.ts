@@ -93,6 +93,10 @@ describe("1. assume role", () => {
       expect(reached(star({ Condition: condition })).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
     }
     expect(reached(star({}, denyAll({ StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } }))).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
+    // ARNs compare by case in conditions (red-team round 45): a Deny naming `Agent` does not certainly name `agent`, and a
+    // StringNotEquals naming `Agent` does not shut `agent` out.
+    expect(reached(star({}, denyAll({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/Agent" } }))).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
+    expect(reached(star({ Condition: { StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/Agent" } } })).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
   });
 
   test("a trust that names the agent's ARN admits it even without an identity Allow (same account)", () => {

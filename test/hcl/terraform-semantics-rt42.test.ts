@@ -50,3 +50,30 @@ test.each([
 ])("the control: a Deny whose action rests on %s (ASCII, whole numbers) still holds", (expr) => {
   expect(held(expr)).toBe(0);
 });
+
+describe("declared variable types, as Terraform converts a value before any expression sees it (red-team round 45)", () => {
+  const denyList = (expr: string, variable: Record<string, unknown>) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "data.aws_iam_policy_document.d": { statement: [{ effect: "Allow", actions: ["ec2:DeleteVolume"], resources: ["*"] }, { effect: "Deny", actions: expr, resources: ["*"] }] },
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.agent.name}", policy: "${data.aws_iam_policy_document.d.json}" },
+      },
+      { variable: { v: variable } },
+    );
+  const heldWith = (expr: string, variable: Record<string, unknown>) => errors(check(denyList(expr, variable)), "agent-destroy-right").length;
+
+  test.each([
+    ['${var.v != [] ? ["ec2:DescribeVolumes"] : ["ec2:DeleteVolume"]}', { type: "list(string)", default: [] }],
+    ['${var.v == {} ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "map(string)", default: {} }],
+    ['${var.v == "1" ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "number", default: "1" }],
+    ['${tolist([]) == [] ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { default: [] }],
+  ])("a Deny built on %s with %j is not relied on", (expr, variable) => {
+    expect(heldWith(expr, variable)).toBe(1);
+  });
+
+  test("the control: an untyped variable's default, compared as written, holds", () => {
+    expect(heldWith('${var.v == [] ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { default: [] })).toBe(0);
+    expect(heldWith('${var.v == "x" ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "string", default: "x" })).toBe(0);
+  });
+});

@@ -372,3 +372,29 @@ describe("red-team round 44: what plan-command-scheduled lets through", () => {
     expect(run([update("aws_cloudwatch_metric_alarm.a", { alarm_actions: [terminate] }, { alarm_actions: [terminate, "arn:aws:sns:eu-west-1:111111111111:t"] })])).toEqual([]);
   });
 });
+
+describe("red-team round 45: plan-command-scheduled, checked again", () => {
+  const run = (changes: unknown[], extra: Obj = {}) =>
+    evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} }).judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+
+  test("universal targets that hand rights or new code count; starting and stopping instances do not", () => {
+    const sched = (arn: string) => create("aws_scheduler_schedule.s", { target: [{ arn: `arn:aws:scheduler:::aws-sdk:${arn}`, role_arn: "r" }] });
+    for (const arn of ["iam:attachRolePolicy", "iam:putRolePolicy", "iam:updateAssumeRolePolicy", "iam:createAccessKey", "lambda:updateFunctionCode", "cloudformation:updateStack", "sfn:startSyncExecution", "batch:submitJob", "ecs:startTask"]) {
+      expect(run([sched(arn)])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    }
+    for (const arn of ["ec2:stopInstances", "ec2:startInstances", "rds:stopDBCluster"]) expect(run([sched(arn)])).toEqual([]);
+  });
+
+  test("an AWS remediation passes only when its name turns a protection on", () => {
+    const rem = (id: string) => create("aws_config_remediation_configuration.r", { target_type: "SSM_DOCUMENT", target_id: id, automatic: true });
+    for (const id of ["AWS-ConfigureS3BucketVersioning", "AWS-UpdateCloudFormationStack", "AWSConfigRemediation-DeleteUnusedEBSVolume"]) expect(run([rem(id)])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
+    for (const id of ["AWS-EnableS3BucketEncryption", "AWS-ConfigureS3BucketPublicAccessBlock", "AWSConfigRemediation-EnableCloudTrailEncryption", "AWS-DisablePublicAccessForSecurityGroup"]) expect(run([rem(id)])).toEqual([]);
+  });
+
+  test("a bare module reference beside a function's may be any of the module's outputs", () => {
+    const target = create("aws_cloudwatch_event_target.t", { rule: "r" });
+    (target.change as Obj).after_unknown = { arn: true };
+    const config = { configuration: { root_module: { resources: [{ address: "aws_cloudwatch_event_target.t", mode: "managed", type: "aws_cloudwatch_event_target", name: "t", expressions: { arn: { references: ["module.runbook", "aws_lambda_function.f.arn", "aws_lambda_function.f"] } } }] } } };
+    expect(run([target], config)).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+  });
+});

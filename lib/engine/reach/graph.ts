@@ -974,7 +974,8 @@ function callerMayMeet(s: Statement, arn: string, account: string | undefined): 
     const variable = c.values.some((v) => v.includes("${"));
     if (key === "aws:principalarn" && !variable) {
       if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: true }))) return false;
-      if (negated && c.values.some((v) => globCovers(v, arn, { caseInsensitive: true }))) return false;
+      // ARNs compare by case in conditions: only an exact match of case certainly excludes.
+      if (negated && c.values.some((v) => globCovers(v, arn))) return false;
     } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
       if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
       if (negated && c.values.includes(account)) return false;
@@ -1005,7 +1006,8 @@ function denyCertainlyApplies(s: Statement, arn: string, account: string | undef
     const key = c.key.toLowerCase();
     const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
     if (subject === undefined || /[*?]/.test(subject)) return false;
-    if (["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: true }));
+    // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too.
+    if (["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: base === "stringequalsignorecase" }));
     if (["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"].includes(base)) return !c.values.some((v) => globsIntersect(v, subject, { caseInsensitive: true }));
     return false;
   });

@@ -146,12 +146,20 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
   // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
-  const { Tmpl, Unk, fromJson, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  const { Tmpl, Unk, fromJson, toTfJson, withType } = require("../../hcl/values") as typeof import("../../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const literal = (map: ReadonlyMap<string, unknown>, name: string, src: string) => {
+  const literal = (map: ReadonlyMap<string, unknown>, name: string, src: string, type?: string) => {
     const v = map.get(name);
     // Only plain values: one that is itself an expression is left to the parser as the reference it is.
-    return v !== undefined && !JSON.stringify(v).includes("${") ? fromJson(v) : new Unk(src);
+    if (v === undefined || JSON.stringify(v).includes("${")) return new Unk(src);
+    const value = fromJson(v);
+    if (type === undefined) return value;
+    // Terraform converts a variable's value to its declared type before any expression sees it: a `number` default
+    // of "1" is 1, and `1 == "1"` is false. A primitive of another type than declared is not claimed; a collection of
+    // a declared type is never equal to a literal there (`var.x == []` is false), so `==` on it is not claimed either.
+    const bare = type.replace(/^\$\{(.*)\}$/, "$1").trim();
+    if (bare === "string" || bare === "number" || bare === "bool") return typeof value === { string: "string", number: "number", bool: "boolean" }[bare] ? value : new Unk(src);
+    return value !== null && typeof value === "object" ? withType(value, bare) : value;
   };
   try {
     const v = evalString(raw, {
@@ -159,7 +167,7 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
         prefix: "",
         pathModule: ".",
         rootDir: ".",
-        variable: (name) => literal(stack.variables, name, `var.${name}`),
+        variable: (name) => literal(stack.variables, name, `var.${name}`, stack.variableTypes?.get(name)),
         local: (name) => literal(stack.locals, name, `local.${name}`),
         resource: () => undefined,
         module: () => undefined,

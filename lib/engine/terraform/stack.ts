@@ -52,6 +52,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
   readResources(file, json["data"], "data", add);
 
   const variables = new Map<string, unknown>();
+  const variableTypes = new Map<string, string>();
   if (json["variable"] !== undefined) {
     for (const block of blockObjects(file, json["variable"], "variable")) {
       for (const [vname, body] of Object.entries(block)) {
@@ -59,6 +60,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
         for (const b of bodies(file, body, `variable.${vname}`)) {
           if (values?.has(vname)) variables.set(vname, values.get(vname));
           else if ("default" in b && b["default"] !== null) variables.set(vname, b["default"]);
+          if (typeof b["type"] === "string") variableTypes.set(vname, b["type"]);
         }
       }
     }
@@ -138,6 +140,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     byType,
     backend,
     variables,
+    ...(variableTypes.size > 0 ? { variableTypes } : {}),
     locals,
     name: stackName,
     modules,

@@ -34,6 +34,8 @@ export interface TfStack {
   readonly backend?: TfBackend;
   /** Literal defaults of `variable` blocks, by name, when present (used to resolve `${var.x}`). */
   readonly variables: ReadonlyMap<string, unknown>;
+  /** The type constraints `variable` blocks declare (`list(string)`), by name, when written. */
+  readonly variableTypes?: ReadonlyMap<string, string>;
   /** Literal `locals`, by name. */
   readonly locals: ReadonlyMap<string, unknown>;
   /** The stack name (cdktf: folder name under `stacks/`), when known. */

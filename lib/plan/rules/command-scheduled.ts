@@ -34,6 +34,9 @@ const ROUTINE_DOCUMENTS: ReadonlySet<string> = new Set([
   "aws-createimage",
 ]);
 
+/** What the name of an AWS-owned remediation says when it only turns a protection on. */
+const PROTECTIVE = /^(enable[a-z0-9]*|[a-z0-9]*encryption[a-z0-9]*|[a-z0-9]*publicaccessblock|disablepublicaccess[a-z0-9]*|blockpublic[a-z0-9]*)$/;
+
 /** AWS-owned documents that run whatever commands they are given: never routine. */
 const COMMAND_DOCUMENTS = /^aws-(run(shell|powershell|remote)script|rundocument|runansibleplaybook|applyansibleplaybooks|executeautomation)$/;
 
@@ -245,11 +248,12 @@ function universalCall(service: string, api: string): { readonly action?: string
   const prefix = SDK_TO_IAM[service.toLowerCase()] ?? service.toLowerCase();
   const name = `${api.charAt(0).toUpperCase()}${api.slice(1)}`;
   const action = `${prefix}:${API_TO_IAM[`${prefix}:${name}`.toLowerCase()] ?? name}`;
-  // What deletes data or removes its protection; the escalation entries are about a caller gaining rights, and the
-  // schedule's role is fixed (stopping instances at night is no destruction).
+  // Every catalogue action: what deletes, what removes protection, and what hands rights or new code to someone
+  // (attaching a policy, rewriting a trust, new function code). Starting and stopping instances on a schedule, the
+  // usual use, only matters with userData an agent changed, which is no part of the schedule.
   const category = cat.categoryOf(action);
-  if (category === "direct" || category === "protection") return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a destroy right of the catalogue" };
-  if (/^(invoke|sendcommand|startautomationexecution|startexecution|startbuild|runtask|startjobrun)/i.test(api)) return { why: "it runs code with the target's rights" };
+  if (category !== undefined && !SCHEDULED_ROUTINE.has(action.toLowerCase())) return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a right of the destroy catalogue" };
+  if (/^(invoke|sendcommand|startautomationexecution|start(sync)?execution|startbuild|runtask|starttask|submitjob|startjobrun|startpipelineexecution)/i.test(api)) return { why: "it runs code with the target's rights" };
   // A service the catalogue knows is judged by the catalogue (stopping instances at night is no destruction); one it
   // does not know, by what the API's name says.
   const known = cat.entries.some((e) => e.action.toLowerCase().startsWith(`${prefix}:`));
@@ -258,6 +262,9 @@ function universalCall(service: string, api: string): { readonly action?: string
   }
   return undefined;
 }
+
+/** Catalogue actions a schedule runs routinely: starting and stopping instances and databases. */
+const SCHEDULED_ROUTINE: ReadonlySet<string> = new Set(["ec2:stopinstances", "ec2:startinstances", "rds:stopdbinstance", "rds:startdbinstance", "rds:stopdbcluster", "rds:startdbcluster"]);
 
 /** Universal-target API names whose IAM action is named otherwise (lower case `prefix:Api` → IAM action name). */
 const API_TO_IAM: Readonly<Record<string, string>> = {
@@ -290,14 +297,15 @@ function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
 function remediation(rc: PlanResourceChange): Hit | undefined {
   const automatic = afterValue(rc.change, ["automatic"]);
   if (automatic.state === "known" && automatic.value !== true && automatic.value !== "true") return undefined;
-  // An AWS-owned remediation whose name says it adds or sets a protection (enabling encryption, a public access block,
-  // a trail) destroys nothing; one that deletes, terminates or removes, a command runner, or a document of the
-  // account's own (whose content is not in the plan) counts.
+  // An AWS-owned remediation whose name says it turns a protection on (enabling encryption, logging or a trail, a
+  // public access block) destroys nothing. Any other (configuring, updating, deleting), a command runner, or a
+  // document of the account's own, whose content is not in the plan, counts: `AWS-ConfigureS3BucketVersioning` can
+  // suspend versioning.
   const id = afterValue(rc.change, ["target_id"]);
   if (id.state === "known" && typeof id.value === "string") {
     const name = documentName(id.value);
-    const owned = /^(aws|awsconfigremediation|awssupport)-/.test(name);
-    if (owned && !COMMAND_DOCUMENTS.test(name) && !/(delete|terminate|remove|purge|disable|detach|revoke|release|stop|deregister|reset|restore)/.test(name)) return undefined;
+    const owned = /^(aws|awsconfigremediation)-(.*)$/.exec(name);
+    if (owned && !COMMAND_DOCUMENTS.test(name) && PROTECTIVE.test(owned[2])) return undefined;
   }
   const target = shown(rc, ["target_id"]);
   return {
