@@ -72,6 +72,12 @@ describe("declared variable types, as Terraform converts a value before any expr
     expect(heldWith(expr, variable)).toBe(1);
   });
 
+  test("a default Terraform converts to the declared type is converted, not dropped (red-team round 46)", () => {
+    expect(heldWith('${var.v == 1 ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "number", default: "1" })).toBe(0);
+    expect(heldWith('${var.v ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "bool", default: "true" })).toBe(0);
+    expect(heldWith('${var.v == "3" ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "string", default: 3 })).toBe(0);
+  });
+
   test("the control: an untyped variable's default, compared as written, holds", () => {
     expect(heldWith('${var.v == [] ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { default: [] })).toBe(0);
     expect(heldWith('${var.v == "x" ? ["ec2:DeleteVolume"] : ["ec2:DescribeVolumes"]}', { type: "string", default: "x" })).toBe(0);

@@ -398,3 +398,25 @@ describe("red-team round 45: plan-command-scheduled, checked again", () => {
     expect(run([target], config)).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
   });
 });
+
+describe("red-team round 46: harmless schedules and remediations pass", () => {
+  const run = (changes: unknown[]) =>
+    evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+  const sched = (arn: string, input = "{}") => create("aws_scheduler_schedule.s", { target: [{ arn: `arn:aws:scheduler:::aws-sdk:${arn}`, role_arn: "r", input }] });
+
+  test("reads, a routine runbook named in the input, and model invocations pass; the controls still count", () => {
+    for (const arn of ["ssm:getParameter", "secretsmanager:getSecretValue", "sts:assumeRole", "bedrockruntime:invokeModel"]) expect(run([sched(arn)])).toEqual([]);
+    expect(run([sched("ssm:sendCommand", JSON.stringify({ DocumentName: "AWS-RunPatchBaseline" }))])).toEqual([]);
+    expect(run([sched("ssm:sendCommand", JSON.stringify({ DocumentName: "AWS-RunShellScript" }))])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(run([sched("lambda:invoke")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+  });
+
+  test("remediations that log, trace, notify or turn versioning on pass", () => {
+    const rem = (id: string, parameter: Obj[] = []) => create("aws_config_remediation_configuration.r", { target_type: "SSM_DOCUMENT", target_id: id, automatic: true, parameter });
+    for (const id of ["AWS-PublishSNSNotification", "AWS-ConfigureS3BucketLogging", "AWSConfigRemediation-ConfigureLambdaFunctionXRayTracing", "AWSConfigRemediation-CreateCloudTrailMultiRegionTrail", "AWS-DisableS3BucketPublicReadWrite"]) {
+      expect(run([rem(id)])).toEqual([]);
+    }
+    expect(run([rem("AWS-ConfigureS3BucketVersioning", [{ name: "VersioningState", static_value: "Enabled" }])])).toEqual([]);
+    expect(run([rem("AWS-ConfigureS3BucketVersioning", [{ name: "VersioningState", static_value: "Suspended" }])])).toEqual(["plan-command-scheduled aws_config_remediation_configuration.r"]);
+  });
+});

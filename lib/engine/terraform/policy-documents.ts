@@ -142,6 +142,24 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
  * policy parser to resolve. Undefined when the whole value is unknown (`jsonencode(var.policy)` without a default)
  * or the expression cannot be read: the caller then reports the policy as unreadable.
  */
+/**
+ * A primitive converted to a declared primitive type as Terraform converts it (`"5"` to 5, `true` to `"true"`), or
+ * undefined where it cannot be (or its value is not known exactly: a number beyond a double's whole range).
+ */
+function primitive(v: unknown, type: "string" | "number" | "bool"): string | number | boolean | undefined {
+  if (type === "string") {
+    if (typeof v === "string") return v;
+    if (typeof v === "boolean") return v ? "true" : "false";
+    return typeof v === "number" && Number.isSafeInteger(v) ? String(v) : undefined;
+  }
+  if (type === "number") {
+    if (typeof v === "number") return v;
+    return typeof v === "string" && /^-?[0-9]+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
+  }
+  if (typeof v === "boolean") return v;
+  return v === "true" ? true : v === "false" ? false : undefined;
+}
+
 export function encodedDocument(stack: TfStack, raw: string): string | undefined {
   // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -158,7 +176,7 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
     // of "1" is 1, and `1 == "1"` is false. A primitive of another type than declared is not claimed; a collection of
     // a declared type is never equal to a literal there (`var.x == []` is false), so `==` on it is not claimed either.
     const bare = type.replace(/^\$\{(.*)\}$/, "$1").trim();
-    if (bare === "string" || bare === "number" || bare === "bool") return typeof value === { string: "string", number: "number", bool: "boolean" }[bare] ? value : new Unk(src);
+    if (bare === "string" || bare === "number" || bare === "bool") return primitive(value, bare) ?? new Unk(src);
     return value !== null && typeof value === "object" ? withType(value, bare) : value;
   };
   try {

@@ -35,7 +35,16 @@ const ROUTINE_DOCUMENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** What the name of an AWS-owned remediation says when it only turns a protection on. */
-const PROTECTIVE = /^(enable[a-z0-9]*|[a-z0-9]*encryption[a-z0-9]*|[a-z0-9]*publicaccessblock|disablepublicaccess[a-z0-9]*|blockpublic[a-z0-9]*)$/;
+const PROTECTIVE =
+  /^(enable[a-z0-9]*|encrypt[a-z0-9]*|[a-z0-9]*encryption[a-z0-9]*|[a-z0-9]*publicaccessblock|disablepublic[a-z0-9]*|disables3bucketpublic[a-z0-9]*|blockpublic[a-z0-9]*|publishsnsnotification|configure[a-z0-9]*(logging|tracing)|create[a-z0-9]*trail|setiampasswordpolicy|setrequiredtags)$/;
+
+/** `AWS-ConfigureS3BucketVersioning` with its VersioningState parameter set to Enabled turns versioning on. */
+function versioningOn(rc: PlanResourceChange, name: string): boolean {
+  if (name !== "configures3bucketversioning") return false;
+  const params = afterValue(rc.change, ["parameter"]);
+  if (params.state !== "known" || !Array.isArray(params.value)) return false;
+  return params.value.some((p) => isObject(p) && p.name === "VersioningState" && p.static_value === "Enabled");
+}
 
 /** AWS-owned documents that run whatever commands they are given: never routine. */
 const COMMAND_DOCUMENTS = /^aws-(run(shell|powershell|remote)script|rundocument|runansibleplaybook|applyansibleplaybooks|executeautomation)$/;
@@ -211,6 +220,7 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   if (arn.state === "known" && typeof arn.value === "string") {
     const m = UNIVERSAL.exec(arn.value);
     if (!m) return undefined; // a Lambda, a queue, a state machine...: what it runs is that resource's own code
+    if (runsRoutineDocument(rc, m[2])) return undefined;
     const call = universalCall(m[1], m[2]);
     if (call === undefined) return undefined;
     return {
@@ -251,9 +261,12 @@ function universalCall(service: string, api: string): { readonly action?: string
   // Every catalogue action: what deletes, what removes protection, and what hands rights or new code to someone
   // (attaching a policy, rewriting a trust, new function code). Starting and stopping instances on a schedule, the
   // usual use, only matters with userData an agent changed, which is no part of the schedule.
-  const category = cat.categoryOf(action);
-  if (category !== undefined && !SCHEDULED_ROUTINE.has(action.toLowerCase())) return { action: cat.canonical(action) ?? action, why: cat.entryOf(action)?.why ?? "a right of the destroy catalogue" };
-  if (/^(invoke|sendcommand|startautomationexecution|start(sync)?execution|startbuild|runtask|starttask|submitjob|startjobrun|startpipelineexecution)/i.test(api)) return { why: "it runs code with the target's rights" };
+  // A read (a secret, a role's credentials, a role handed on) gives nothing to anyone: the schedule throws the response
+  // away. Rewriting a trust does give.
+  const entry = cat.entryOf(action);
+  const readOnly = entry?.target === "secret" || /^(sts:assumerole|iam:passrole)$/.test(action.toLowerCase());
+  if (entry !== undefined && !readOnly && !SCHEDULED_ROUTINE.has(action.toLowerCase())) return { action: cat.canonical(action) ?? action, why: entry.why };
+  if (CODE_APIS.has(api.toLowerCase())) return { why: "it runs code with the target's rights" };
   // A service the catalogue knows is judged by the catalogue (stopping instances at night is no destruction); one it
   // does not know, by what the API's name says.
   const known = cat.entries.some((e) => e.action.toLowerCase().startsWith(`${prefix}:`));
@@ -262,6 +275,24 @@ function universalCall(service: string, api: string): { readonly action?: string
   }
   return undefined;
 }
+
+/** APIs that start code: a function, a command or runbook, an execution, a build, a task, a job, a pipeline. */
+const CODE_APIS: ReadonlySet<string> = new Set([
+  "invoke",
+  "invokeasync",
+  "invokewithresponsestream",
+  "sendcommand",
+  "startautomationexecution",
+  "startexecution",
+  "startsyncexecution",
+  "startbuild",
+  "startbuildbatch",
+  "runtask",
+  "starttask",
+  "submitjob",
+  "startjobrun",
+  "startpipelineexecution",
+]);
 
 /** Catalogue actions a schedule runs routinely: starting and stopping instances and databases. */
 const SCHEDULED_ROUTINE: ReadonlySet<string> = new Set(["ec2:stopinstances", "ec2:startinstances", "rds:stopdbinstance", "rds:startdbinstance", "rds:stopdbcluster", "rds:startdbcluster"]);
@@ -280,6 +311,20 @@ const API_TO_IAM: Readonly<Record<string, string>> = {
   "cassandra:deletetable": "Drop",
   "cassandra:updatetable": "Alter",
 };
+
+/** `ssm:sendCommand` or `startAutomationExecution` of a routine AWS document, named in the schedule's input. */
+function runsRoutineDocument(rc: PlanResourceChange, api: string): boolean {
+  if (!/^(sendcommand|startautomationexecution)$/i.test(api)) return false;
+  const input = afterValue(rc.change, ["target", 0, "input"]);
+  if (input.state !== "known" || typeof input.value !== "string") return false;
+  try {
+    const doc: unknown = JSON.parse(input.value);
+    const name = isObject(doc) ? doc.DocumentName : undefined;
+    return typeof name === "string" && ROUTINE_DOCUMENTS.has(documentName(name));
+  } catch {
+    return false;
+  }
+}
 
 function maintenanceTask(rc: PlanResourceChange): Hit | undefined {
   const type = afterValue(rc.change, ["task_type"]);
@@ -305,7 +350,7 @@ function remediation(rc: PlanResourceChange): Hit | undefined {
   if (id.state === "known" && typeof id.value === "string") {
     const name = documentName(id.value);
     const owned = /^(aws|awsconfigremediation)-(.*)$/.exec(name);
-    if (owned && !COMMAND_DOCUMENTS.test(name) && PROTECTIVE.test(owned[2])) return undefined;
+    if (owned && !COMMAND_DOCUMENTS.test(name) && (PROTECTIVE.test(owned[2]) || versioningOn(rc, owned[2]))) return undefined;
   }
   const target = shown(rc, ["target_id"]);
   return {
