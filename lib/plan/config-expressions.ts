@@ -8,8 +8,15 @@ import type { PlanJson } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
 
 export interface ConfigResource {
-  /** The resource's expressions, by argument (`{ references: [...] }` or `{ constant_value: ... }`, or nested blocks). */
-  readonly expressions: Readonly<Record<string, unknown>>;
+  /** Address with the module path (`module.m.terraform_data.x`), without instance keys. */
+  readonly address: string;
+  /**
+   * The resource's expressions, by argument (`{ references: [...] }` or `{ constant_value: ... }`, or nested blocks);
+   * undefined when the configuration writes none.
+   */
+  readonly expressions?: Readonly<Record<string, unknown>>;
+  /** Its provisioners as the configuration writes them (`type`, `when`, `expressions`). */
+  readonly provisioners: readonly Readonly<Record<string, unknown>>[];
   /** `aws`, `aws.dr`, or `module.m:aws` as the configuration keys its provider. */
   readonly providerKey?: string;
   /** The module path of the resource (`module.m.`), to resolve its references. */
@@ -37,7 +44,9 @@ function index(plan: PlanJson): ConfigIndex | null {
       for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
         if (!isObject(r) || typeof r.address !== "string") continue;
         resources.set(`${prefix}${r.address}`, {
-          expressions: isObject(r.expressions) ? r.expressions : {},
+          address: `${prefix}${r.address}`,
+          expressions: isObject(r.expressions) ? r.expressions : undefined,
+          provisioners: Array.isArray(r.provisioners) ? r.provisioners.filter(isObject) : [],
           providerKey: typeof r.provider_config_key === "string" ? r.provider_config_key : undefined,
           prefix,
         });
@@ -55,6 +64,11 @@ function index(plan: PlanJson): ConfigIndex | null {
   }
   CACHE.set(plan, out);
   return out;
+}
+
+/** Whether the plan has a configuration to read (`terraform show -json` always writes one). */
+export function hasConfiguration(plan: PlanJson): boolean {
+  return index(plan) !== null;
 }
 
 /** The configuration of the resource at `address` (instance keys left out), if the plan has a configuration that holds it. */

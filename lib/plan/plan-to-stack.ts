@@ -7,17 +7,18 @@ import { AddressMap, type TfResource, type TfStack } from "../engine/terraform/t
 import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
 import { isObject } from "./values";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
-import { withoutInstanceKeys } from "../engine/agents";
 import { AFTER_APPLY } from "../engine/terraform/policy-documents";
+import { configOf } from "./config-expressions";
 
 export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
 export function planToStack(plan: PlanJson, file: string): TfStack {
   const unknownByAddress = new Map<string, unknown>();
-  const configured = configuredArguments(plan.configuration);
   for (const rc of plan.resource_changes) {
     if (rc.deposed || rc.change.after_unknown === undefined) continue;
-    unknownByAddress.set(rc.address, withoutComputedPolicies(rc.type, rc.change.after_unknown, configured.get(withoutInstanceKeys(rc.address))));
+    const config = configOf(plan, rc.address);
+    const configured = config?.expressions && new Set(Object.keys(config.expressions));
+    unknownByAddress.set(rc.address, withoutComputedPolicies(rc.type, rc.change.after_unknown, configured));
   }
   const resources: TfResource[] = [];
   const seen = new Set<string>();
@@ -65,21 +66,6 @@ function withoutComputedPolicies(type: string, unknown: unknown, configured: Rea
   return rest;
 }
 
-/** The arguments each resource of the plan's configuration sets, by address (module instances without keys). */
-function configuredArguments(configuration: unknown): Map<string, ReadonlySet<string>> {
-  const out = new Map<string, ReadonlySet<string>>();
-  const walk = (mod: unknown, prefix: string, depth: number) => {
-    if (!isObject(mod) || depth > 32) return;
-    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-      if (isObject(r) && typeof r.address === "string" && isObject(r.expressions)) out.set(`${prefix}${r.address}`, new Set(Object.keys(r.expressions)));
-    }
-    if (isObject(mod.module_calls)) {
-      for (const [name, call] of Object.entries(mod.module_calls)) if (isObject(call)) walk(call.module, `${prefix}module.${name}.`, depth + 1);
-    }
-  };
-  if (isObject(configuration)) walk(configuration.root_module, "", 0);
-  return out;
-}
 
 /** A `TfStack` of resources read from a plan, indexed by address and type. */
 function stackOf(file: string, resources: TfResource[], variables: Map<string, unknown>): TfStack {

@@ -1,9 +1,8 @@
 import type { Evidence } from "../../engine/findings";
 import { isObject } from "../../engine/json";
 import type { PlanRule } from "../rule";
-import { withoutInstanceKeys } from "../../engine/agents";
 import { changeFinding } from "../rule";
-import type { PlanJson } from "../types";
+import { configOf, hasConfiguration } from "../config-expressions";
 
 /**
  * A change that runs a provisioner. `local-exec` runs a command on the machine that runs `terraform apply`, with the
@@ -28,15 +27,6 @@ interface Provisioner {
   readonly expressions?: unknown;
 }
 
-interface ConfigResource {
-  /** Address with the module path (`module.m.terraform_data.x`), without instance keys. */
-  readonly address: string;
-  readonly provisioners: readonly Provisioner[];
-}
-
-type ConfigIndex = { readonly seen: false } | { readonly seen: true; readonly resources: ReadonlyMap<string, ConfigResource> };
-
-const INDEX = new WeakMap<PlanJson, ConfigIndex>();
 
 export const provisionerRuns: PlanRule = {
   meta: {
@@ -56,9 +46,8 @@ export const provisionerRuns: PlanRule = {
     const creates = rc.change.actions.includes("create");
     const deletes = rc.change.actions.includes("delete");
     if (!creates && !deletes) return [];
-    const index = configIndex(ctx.plan);
     const what = creates && deletes ? "replaces" : creates ? "creates" : "destroys";
-    if (!index.seen) {
+    if (!hasConfiguration(ctx.plan)) {
       if (!PROVISIONER_CARRIERS.has(rc.type)) return [];
       return [
         changeFinding(
@@ -68,9 +57,9 @@ export const provisionerRuns: PlanRule = {
         ),
       ];
     }
-    const resource = index.resources.get(withoutInstanceKeys(rc.address));
+    const resource = configOf(ctx.plan, rc.address);
     if (!resource) return [];
-    const runs = resource.provisioners.filter((p) => !RUNS_NOTHING.has(p.type) && runsOn(p, creates, deletes));
+    const runs = resource.provisioners.map(provisioner).filter((p) => !RUNS_NOTHING.has(p.type) && runsOn(p, creates, deletes));
     if (runs.length === 0) return [];
     const evidence: Evidence[] = runs.map((p) => ({ step: "provisioner", address: resource.address, detail: `${p.type} (${phase(p)}): ${commandOf(p)}` }));
     if (rc.action_reason) evidence.push({ step: "reason", address: rc.address, detail: `action_reason ${rc.action_reason}` });
@@ -124,39 +113,7 @@ function truncate(s: string): string {
   return flat.length > SHOW_MAX ? `${flat.slice(0, SHOW_MAX - 1)}…` : flat;
 }
 
-function configIndex(plan: PlanJson): ConfigIndex {
-  const cached = INDEX.get(plan);
-  if (cached) return cached;
-  const config = plan.configuration;
-  let index: ConfigIndex;
-  if (!isObject(config) || !isObject(config.root_module)) {
-    index = { seen: false };
-  } else {
-    const resources = new Map<string, ConfigResource>();
-    walkModule(config.root_module, "", resources, 0);
-    index = { seen: true, resources };
-  }
-  INDEX.set(plan, index);
-  return index;
-}
-
-/** Configuration resource addresses are relative to their module: the module path comes from the `module_calls` keys. */
-function walkModule(mod: Record<string, unknown>, prefix: string, out: Map<string, ConfigResource>, depth: number): void {
-  if (depth > 100) return;
-  for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-    if (!isObject(r) || r.mode === "data") continue;
-    const local = typeof r.type === "string" && typeof r.name === "string" ? `${r.type}.${r.name}` : typeof r.address === "string" ? r.address : undefined;
-    if (!local) continue;
-    const provisioners = (Array.isArray(r.provisioners) ? r.provisioners : [])
-      .filter(isObject)
-      .map((p): Provisioner => ({ type: typeof p.type === "string" ? p.type : "(unnamed)", when: typeof p.when === "string" ? p.when : undefined, expressions: p.expressions }));
-    if (provisioners.length === 0) continue;
-    const address = prefix + local;
-    out.set(address, { address, provisioners });
-  }
-  if (!isObject(mod.module_calls)) return;
-  for (const [name, call] of Object.entries(mod.module_calls)) {
-    if (isObject(call) && isObject(call.module)) walkModule(call.module, `${prefix}module.${name}.`, out, depth + 1);
-  }
+function provisioner(p: Readonly<Record<string, unknown>>): Provisioner {
+  return { type: typeof p.type === "string" ? p.type : "(unnamed)", when: typeof p.when === "string" ? p.when : undefined, expressions: p.expressions };
 }
 
