@@ -126,3 +126,68 @@ export function principalAdmits(
   if (statements.some((s) => denyBlocks(s, candidate, action, resourcePattern))) return [];
   return statements.filter((s) => (s.unknown !== undefined || s.effect === "Allow") && allowAdmits(s, candidate, action, resourcePattern));
 }
+
+/** Whether a Deny of the statements certainly blocks the candidate for `action` (its conditions always true). */
+export function denyCertainlyBlocks(statements: readonly Statement[], candidate: TrustCandidate, action = "sts:AssumeRole"): boolean {
+  return statements.some((s) => denyBlocks(s, candidate, action, undefined));
+}
+
+/** Condition operators (without `IfExists`) that hold when the key matches one of the values, and their negations. */
+const MATCHES: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+const NOT_MATCHES: ReadonlySet<string> = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"]);
+
+/**
+ * Whether the caller may meet the statement's conditions on who calls: `aws:PrincipalArn` and `aws:PrincipalAccount`
+ * naming others, or an `aws:SourceAccount` / `aws:SourceArn` / `aws:SourceOwner` a principal's own call does not carry,
+ * exclude it. Any other condition (and any set operator) may be met: fail closed.
+ */
+export function callerMayMeet(s: Statement, arn: string, account: string | undefined): boolean {
+  for (const c of s.conditions) {
+    const op = c.operator.toLowerCase();
+    if (op.includes(":")) continue;
+    const ifExists = op.endsWith("ifexists");
+    const base = ifExists ? op.slice(0, -"ifexists".length) : op;
+    const negated = NOT_MATCHES.has(base);
+    const positive = MATCHES.has(base);
+    const key = c.key.toLowerCase();
+    const variable = c.values.some((v) => v.includes("${"));
+    if (key === "aws:principalarn" && !variable) {
+      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: true }))) return false;
+      // ARNs compare by case in conditions: only an exact match of case certainly excludes.
+      if (negated && c.values.some((v) => globCovers(v, arn))) return false;
+    } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
+      if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
+      if (negated && c.values.includes(account)) return false;
+    } else if ((key === "aws:sourceaccount" || key === "aws:sourcearn" || key === "aws:sourceowner") && positive && !ifExists) {
+      return false;
+    } else if (key === "aws:principalisawsservice" && base === "bool" && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === "true")) {
+      return false; // only an AWS service's own call has it true
+    }
+  }
+  return true;
+}
+
+/**
+ * A Deny of sts:AssumeRole to everyone (`*`) whose only conditions are on who calls, and certainly hold for the caller:
+ * `ArnLike aws:PrincipalArn` naming it, `StringNotEquals aws:PrincipalArn` naming only others (the usual way to write
+ * "no one but the CI role"), and the same on `aws:PrincipalAccount` when the caller's account is known.
+ */
+export function denyOnCallerCertainlyApplies(s: Statement, arn: string, account: string | undefined): boolean {
+  if (s.effect !== "Deny" || s.unknown !== undefined || s.conditions.length === 0 || s.approximatePrincipals) return false;
+  if (!(s.principals ?? []).some((p) => p.identifiers.includes("*"))) return false;
+  if (!(s.actions ?? []).some((a) => globMatch(a, "sts:assumerole", { caseInsensitive: true }))) return false;
+  if (s.resources !== undefined && !s.resources.includes("*")) return false;
+  if (s.notResources !== undefined) return false;
+  return s.conditions.every((c) => {
+    const op = c.operator.toLowerCase();
+    if (op.includes(":") || c.values.some((v) => v.includes("${"))) return false;
+    const base = op.endsWith("ifexists") ? op.slice(0, -"ifexists".length) : op;
+    const key = c.key.toLowerCase();
+    const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
+    if (subject === undefined || /[*?]/.test(subject)) return false;
+    // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too.
+    if (MATCHES.has(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: base === "stringequalsignorecase" }));
+    if (NOT_MATCHES.has(base)) return !c.values.some((v) => globsIntersect(v, subject, { caseInsensitive: true }));
+    return false;
+  });
+}

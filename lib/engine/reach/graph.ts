@@ -2,10 +2,10 @@ import type { Evidence } from "../findings";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { PeerState, TfBackend, TfResource, TfStack } from "../terraform/types";
-import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
+import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
-import { principalAdmits } from "../iam/trust";
+import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
@@ -375,8 +375,8 @@ export class ReachGraph {
       const theirs = resourceAccount(this.stack, role.resource);
       if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
       const statements = role.trustPolicy?.statements ?? [];
-      if (statements.some((s) => denyCertainlyApplies(s, exact.arnPattern, mine))) continue;
-      if (mine && principalAdmits([...statements.filter((s) => s.effect === "Deny"), ANY_ALLOW], exact).length === 0) continue;
+      if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;
+      if (mine && denyCertainlyBlocks(statements, exact)) continue;
       const anyone = admits(role).find((s) => grantsEveryone(s) && callerMayMeet(s, exact.arnPattern, mine));
       if (anyone) {
         add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission`);
@@ -954,65 +954,6 @@ type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, vi
  * pattern covers. Such a trust names each of them as surely as a literal ARN would, so the pattern is kept in
  * `named` too (and listed in `patterns`), not only counted as open, where an identity Allow would be needed.
  */
-/** Admits every caller to every action: with it, a trust admits no one only when one of its Denies certainly applies. */
-const ANY_ALLOW: Statement = { source: { address: "blastwall", index: 0 }, effect: "Allow", actions: ["*"], principals: [{ type: "*", identifiers: ["*"] }], conditions: [] };
-
-/**
- * Whether the caller may meet the statement's conditions on who calls: `aws:PrincipalArn` and `aws:PrincipalAccount`
- * naming others, or an `aws:SourceAccount` / `aws:SourceArn` / `aws:SourceOwner` a principal's own call does not carry,
- * exclude it. Any other condition (and any set operator) may be met: fail closed.
- */
-function callerMayMeet(s: Statement, arn: string, account: string | undefined): boolean {
-  for (const c of s.conditions) {
-    const op = c.operator.toLowerCase();
-    if (op.includes(":")) continue;
-    const ifExists = op.endsWith("ifexists");
-    const base = ifExists ? op.slice(0, -"ifexists".length) : op;
-    const negated = /not/.test(base);
-    const positive = ["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base);
-    const key = c.key.toLowerCase();
-    const variable = c.values.some((v) => v.includes("${"));
-    if (key === "aws:principalarn" && !variable) {
-      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: true }))) return false;
-      // ARNs compare by case in conditions: only an exact match of case certainly excludes.
-      if (negated && c.values.some((v) => globCovers(v, arn))) return false;
-    } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
-      if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
-      if (negated && c.values.includes(account)) return false;
-    } else if ((key === "aws:sourceaccount" || key === "aws:sourcearn" || key === "aws:sourceowner") && positive && !ifExists) {
-      return false;
-    } else if (key === "aws:principalisawsservice" && base === "bool" && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === "true")) {
-      return false; // only an AWS service's own call has it true
-    }
-  }
-  return true;
-}
-
-/**
- * A Deny of sts:AssumeRole to everyone (`*`) whose only conditions are on who calls, and certainly hold for the caller:
- * `ArnLike aws:PrincipalArn` naming it, `StringNotEquals aws:PrincipalArn` naming only others (the usual way to write
- * "no one but the CI role"), and the same on `aws:PrincipalAccount` when the caller's account is known.
- */
-function denyCertainlyApplies(s: Statement, arn: string, account: string | undefined): boolean {
-  if (s.effect !== "Deny" || s.unknown !== undefined || s.conditions.length === 0 || s.approximatePrincipals) return false;
-  if (!(s.principals ?? []).some((p) => p.identifiers.includes("*"))) return false;
-  if (!(s.actions ?? []).some((a) => globMatch(a, "sts:assumerole", { caseInsensitive: true }))) return false;
-  if (s.resources !== undefined && !s.resources.includes("*")) return false;
-  if (s.notResources !== undefined) return false;
-  return s.conditions.every((c) => {
-    const op = c.operator.toLowerCase();
-    if (op.includes(":") || c.values.some((v) => v.includes("${"))) return false;
-    const base = op.endsWith("ifexists") ? op.slice(0, -"ifexists".length) : op;
-    const key = c.key.toLowerCase();
-    const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
-    if (subject === undefined || /[*?]/.test(subject)) return false;
-    // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too.
-    if (["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"].includes(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: base === "stringequalsignorecase" }));
-    if (["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"].includes(base)) return !c.values.some((v) => globsIntersect(v, subject, { caseInsensitive: true }));
-    return false;
-  });
-}
-
 /** How a trust statement admits anyone, for the report. */
 function anyoneText(s: Statement): string {
   if (s.unknown !== undefined) return `it cannot be read: ${s.unknown}`;
