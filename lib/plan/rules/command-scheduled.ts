@@ -5,6 +5,7 @@ import { changeFinding } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
 import { afterValue, getPath, isObject, isSensitive, type Path } from "../values";
 import { configOf, expressionAt, referencedResources } from "../config-expressions";
+import { canonicalJson } from "../canonical-json";
 
 /**
  * Resources whose create makes AWS itself run commands or API calls soon after apply, with rights the plan does not
@@ -144,13 +145,7 @@ function changed(rc: PlanResourceChange, field: string | Path): boolean {
   const path: Path = typeof field === "string" ? [field] : field;
   const after = afterValue(rc.change, path);
   if (after.state === "unknown") return true;
-  return JSON.stringify(canonical(getPath(rc.change.before, path) ?? null)) !== JSON.stringify(canonical(after.value ?? null));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
-  return v;
+  return canonicalJson(getPath(rc.change.before, path) ?? null) !== canonicalJson(after.value ?? null);
 }
 
 /** An AWS-owned document named by its ARN (`arn:aws:ssm:REGION::document/AWS-...`, no account) is that document. */
