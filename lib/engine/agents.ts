@@ -150,7 +150,7 @@ function prepared(peer: PeerAgent): PreparedPeer {
   if (x === undefined) {
     const pattern = normaliseArn(peer.arnPattern);
     const name = pattern.slice(pattern.lastIndexOf("/") + 1);
-    x = { peer, pattern, name, key: `${peer.kind}:${name}`, wild: /[*?]/.test(name), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1] };
+    x = { peer, pattern, name, key: `${peer.kind}:${name}`, wild: /[*?]/.test(name), account: /^arn:[^:]*:iam::(\d{12}):/.exec(pattern)?.[1], start: knownStart(pattern), nameStart: knownStart(name) };
     preparedPeers.set(peer, x);
   }
   return x;
@@ -166,7 +166,27 @@ interface PreparedPeer {
   /** Whether the name has a part known only at apply time. */
   readonly wild: boolean;
   /** The account its stack is pinned to, when it is. */
-  readonly account?: string;
+  readonly account?: string;  /** What is known of it after the account, up to its first wildcard (see `knownStart`). */
+  readonly start: string | undefined;
+  /** The same of its name. */
+  readonly nameStart: string | undefined;
+}
+
+/**
+ * The literal start of an ARN pattern after its fifth colon (`role/team/r5_` of `arn:*:iam::*:role/team/r5_*`), or of
+ * a bare name: two patterns meet only if one's start begins the other's. The wildcards before that colon stay within
+ * their segments (see glob.ts), so the segments after it meet on their own. Undefined for an ARN pattern of fewer
+ * segments, whose wildcards may span them.
+ */
+function knownStart(pattern: string): string | undefined {
+  let rest = pattern;
+  if (pattern.startsWith("arn:")) {
+    const head = /^arn(?::[^:]*){4}:/.exec(pattern);
+    if (!head) return undefined;
+    rest = pattern.slice(head[0].length);
+  }
+  const open = rest.search(/[*?]/);
+  return open < 0 ? rest : rest.slice(0, open);
 }
 
 /**
@@ -181,9 +201,16 @@ interface PreparedPeer {
 export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
   const byName = new Map<string, PreparedPeer[]>();
   const wild: PreparedPeer[] = [];
-  for (const peer of peers) {
-    const x = prepared(peer);
-    if (x.name === "*") continue;
+  const all = peers.map(prepared).filter((x) => x.name !== "*");
+  // The report names the first match by stack and address; a peer's place in that order lets candidates from the
+  // indexes below be visited in it, so the search stops once what the answer says is settled. Ranked when first
+  // needed: most mentions have one candidate or none.
+  let rank: Map<PreparedPeer, number> | undefined;
+  const rankOf = (x: PreparedPeer): number => {
+    rank ??= new Map([...all].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).map((y, i) => [y, i]));
+    return rank.get(x)!;
+  };
+  for (const x of all) {
     if (x.wild) wild.push(x);
     else {
       const list = byName.get(x.key);
@@ -213,7 +240,15 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     if (wanted === undefined && literal.includes("/")) return undefined;
     const name = (wanted ?? literal.toLowerCase()).slice((wanted ?? "").lastIndexOf("/") + 1);
     const open = name.search(/[*?]/);
-    const candidates = open >= 0 ? [...startingWith(name.slice(0, open)), ...wild] : [...(byName.get(`${kind}:${name}`) ?? []), ...wild];
+    // A wild peer can meet the literal only when the known starts of the two agree: many stacks' names are known
+    // only in part (`name_prefix`), and the full test of each against every mention is what a large run spends.
+    const head = wanted !== undefined ? knownStart(wanted) : knownStart(name);
+    const wilds = wild.filter((x) => {
+      const theirs = wanted !== undefined ? x.start : x.nameStart;
+      return head === undefined || theirs === undefined || head.startsWith(theirs) || theirs.startsWith(head);
+    });
+    const candidates = open >= 0 ? [...startingWith(name.slice(0, open)), ...wilds] : [...(byName.get(`${kind}:${name}`) ?? []), ...wilds];
+    if (candidates.length > 1) candidates.sort((x, y) => rankOf(x) - rankOf(y));
     // An agent itself before a principal an agent can act as: the report names the agent when it may be either.
     let agent: PreparedPeer | undefined;
     let reached: PreparedPeer | undefined;
@@ -221,14 +256,16 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     // The agents behind the matches: one, however many principals it reaches, or several.
     const roots = new Set<string>();
     for (const x of candidates) {
+      // In the report's order, the first agent is the one named; past it and a second match of another agent,
+      // nothing further changes the answer (which says only "one" or "several").
+      if (agent !== undefined && hits > 1 && roots.size > 1) break;
       if (x.peer.kind !== kind || (pinnedTo !== undefined && x.account !== pinnedTo)) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
       hits++;
-      // The same one whatever order the stacks come in: the first by stack and address.
-      if (x.peer.actsFor === undefined) agent = agent === undefined || before(x, agent) ? x : agent;
-      else reached = reached === undefined || before(x, reached) ? x : reached;
+      if (x.peer.actsFor === undefined) agent ??= x;
+      else reached ??= x;
       // A match's own "or another agent" is not passed on: two stacks whose names may be each other's would pass it
       // back and forth, and the agents behind a name are those of its matches.
       roots.add(agentOf(x.peer));

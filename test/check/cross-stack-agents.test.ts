@@ -643,3 +643,30 @@ test("a name known only in part matches exactly the other stacks' principals who
   expect(match("role", "arn:aws:iam::111111111111:role/R5_*")?.peer).toMatchObject({ is: "aws_iam_role.r5_a of stack s", reached: false });
   expect(is("arn:aws:iam::111111111111:role/*")).toBe("aws_iam_role.r4 of stack s");
 });
+
+test("names known only in part on both sides are matched by their known starts, and a wildcard may span a path", () => {
+  const peer = (stack: string, pattern: string, actsFor?: string) => ({ stack, address: `aws_iam_role.r`, kind: "role" as const, arnPattern: `arn:aws:iam::*:role/${pattern}`, reason: "x", ...(actsFor ? { actsFor } : {}) });
+  // Fifty stacks each with an agent whose name is known only in part (`name_prefix`), as a large cdktf.out has.
+  const peers = Array.from({ length: 50 }, (_, i) => peer(`s${String(i).padStart(2, "0")}`, `s${i}r0*`));
+  const match = peerMatcher([...peers.reverse(), peer("t", "team/ops*", "the AI agent aws_iam_role.a of stack a")]);
+  const of = (literal: string) => match("role", literal)?.peer;
+  expect(of("arn:aws:iam::111111111111:role/s5r0abc")?.is).toBe("aws_iam_role.r of stack s05");
+  // `*` in a pattern matches `/` too: `role/s5r0*` may be `role/s5r0/x/y`, whose name is `y`.
+  expect(of("arn:aws:iam::111111111111:role/s5r0/x/y")?.is).toBe("aws_iam_role.r of stack s05");
+  expect(of("arn:aws:iam::111111111111:role/team/ops/deploy")?.is).toBe("aws_iam_role.r of stack t");
+  expect(of("arn:aws:iam::111111111111:role/other/s5r0x")).toBeUndefined();
+  expect(of("arn:aws:iam::111111111111:role/s5x")).toBeUndefined();
+  expect(match("role", "s6r0x")?.peer?.is).toBe("aws_iam_role.r of stack s06");
+  expect(match("role", "s6x")).toBeUndefined();
+  // A mention that may be any of them names the first by stack and says it may be another.
+  const wide = match("role", "arn:aws:iam::111111111111:role/s*");
+  expect(wide?.peer).toMatchObject({ is: "aws_iam_role.r of stack s00", agent: expect.stringContaining("or another agent") });
+  expect(wide?.reason).toContain("it may as well be another principal");
+  // One agent's principal only: it names that agent alone.
+  const one = match("role", "arn:aws:iam::111111111111:role/s4r0?");
+  expect(one?.peer).toMatchObject({ is: "aws_iam_role.r of stack s04" });
+  expect(one?.peer?.agent).not.toContain("or another agent");
+  expect(one?.reason).not.toContain("may as well be another");
+  // An ARN pattern of fewer segments may span them: it meets every name.
+  expect(of("arn:aws:iam::*")?.is).toBe("aws_iam_role.r of stack s00");
+});
