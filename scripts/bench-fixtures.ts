@@ -3,6 +3,8 @@
  * features that cost the engine time: wildcards, NotAction, boundaries, data-source documents, managed policy
  * attachments, and hundreds of agents; plus a reach-heavy organisation of roles with random edges.
  */
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
 
 export function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -147,4 +149,32 @@ export function reachStack(roles: number, agents: number, seed = 7): { json: Obj
     put(root, "resource", "aws_iam_role_policy", `p${i}`, { role: `\${aws_iam_role.r${i}.name}`, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
   }
   return { json: root, edges };
+}
+
+/**
+ * A cdktf.out of `count` small stacks, as an app that instantiates one construct per team writes it: four roles each,
+ * names known only in part (`name_prefix`), the first an agent, every trust naming the next stack's roles by a
+ * pattern and every role allowed to assume any role of the stacks. Cross-stack matching is what such a run spends.
+ */
+export function manyStacks(dir: string, count: number): void {
+  const stacks: Obj = {};
+  for (let s = 0; s < count; s++) {
+    const role: Obj = {};
+    const policy: Obj = {};
+    for (let r = 0; r < 4; r++) {
+      const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::111111111111:role/s${(s + 1) % count}r*` }, Action: "sts:AssumeRole" }] };
+      role[`r${r}`] = { name_prefix: `s${s}r${r}`, assume_role_policy: JSON.stringify(trust), ...(r === 0 ? { tags: { "blastwall:agent": "true" } } : {}) };
+      const rights = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/s*" }, { Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+      policy[`p${r}`] = { role: `\${aws_iam_role.r${r}.name}`, policy: JSON.stringify(rights) };
+    }
+    const path = `stacks/s${s}/cdk.tf.json`;
+    mkdirSync(join(dir, `stacks/s${s}`), { recursive: true });
+    writeJson(join(dir, path), { "//": { metadata: { stackName: `s${s}`, version: "0.21.0" } }, provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_iam_role: role, aws_iam_role_policy: policy } });
+    stacks[`s${s}`] = { name: `s${s}`, synthesizedStackPath: path, workingDirectory: `stacks/s${s}` };
+  }
+  writeJson(join(dir, "manifest.json"), { version: "0.21.0", stacks });
+}
+
+function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, JSON.stringify(value));
 }

@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { reachStack, syntheticStack } from "./bench-fixtures";
+import { manyStacks, reachStack, syntheticStack } from "./bench-fixtures";
 
 const SIZES = [1000, 5000, 20000];
 const SYNTH_RESOURCES = 1000;
@@ -19,6 +19,8 @@ const WARMUP = 3;
 const SYNTH_REPEAT = 9;
 const HCL_RESOURCES = 10000;
 const REACH_SCALING = [1000, 2000, 4000];
+/** cdktf.out directories of many small stacks: one run over all of them, at two sizes, shows how it grows. */
+const MANY_STACKS = [100, 300];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -129,6 +131,14 @@ async function childCheckLoads(file: string): Promise<Record<string, unknown>> {
   return { exitCode: code, modules: mods.length, cdktfModules: cdktf.length };
 }
 
+/** One `blastwall check` of a cdktf.out: reading every stack, matching agents across them, and the analysis. */
+async function childStacks(dir: string): Promise<Record<string, unknown>> {
+  const { checkPaths } = require("../lib/check/run-check") as typeof import("../lib/check/run-check");
+  const t0 = process.hrtime.bigint();
+  const report = await checkPaths([dir], { config: {} });
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, findings: report.findings.length };
+}
+
 /** A large HCL tree (root + local modules): the time hcl2json and the evaluator take, and the analysis after. */
 async function childHcl(dir: string, resources: number): Promise<Record<string, unknown>> {
   const { generateHclTree } = require("../lib/hcl/generate-tree") as typeof import("../lib/hcl/generate-tree");
@@ -151,6 +161,7 @@ async function runChild(args: string[]): Promise<void> {
   else if (mode === "synth") r = childSynth(Number(a), b === "with", c);
   else if (mode === "loads") r = await childCheckLoads(a);
   else if (mode === "hcl") r = await childHcl(a, Number(b));
+  else if (mode === "stacks") r = await childStacks(a);
   else throw new Error(`unknown child mode ${mode}`);
   process.stdout.write(JSON.stringify(r) + "\n");
 }
@@ -197,6 +208,17 @@ function main(json: boolean): void {
       log(`analysis ${row.analysisMs} ms (${row.usPerRoleAndEdge} µs per role + edge)\n`);
     }
 
+    const stacks = [];
+    for (const count of MANY_STACKS) {
+      log(`cdktf.out of ${count} small stacks... `);
+      const out = join(dir, `many-${count}`);
+      manyStacks(out, count);
+      const r = child(["stacks", out]);
+      const row = { stacks: count, ms: round(Number(r.ms)), msPerStack: round(Number(r.ms) / count) };
+      stacks.push(row);
+      log(`${row.ms} ms (${row.msPerStack} ms per stack)\n`);
+    }
+
     log(`synth of ${SYNTH_RESOURCES} resources with and without the gate (${SYNTH_REPEAT}x each, interleaved)... `);
     const without: number[] = [];
     const withGate: number[] = [];
@@ -227,7 +249,7 @@ function main(json: boolean): void {
     log(`load ${hcl.loadMs} ms, analysis ${hcl.analysisMs} ms\n`);
 
     const loads = child(["loads", join(dir, "bench-1000.tf.json")]);
-    const out = { sizes, reach: reachOut, reachScaling, synth, hcl, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
+    const out = { sizes, reach: reachOut, reachScaling, stacks, synth, hcl, check: { modulesLoaded: loads.modules, cdktfModulesLoaded: loads.cdktfModules } };
     if (json) {
       process.stdout.write(JSON.stringify(out) + "\n");
       return;
@@ -244,6 +266,7 @@ function main(json: boolean): void {
       "",
       `reach (2,000 roles, 200 agents, ${reach.edges} edges): parse ${reachOut.parseMs} ms, analysis ${reachOut.analysisMs} ms, ratio ${reachOut.ratio} (first run ${reachOut.firstRunMs} ms, ratio ${reachOut.firstRunRatio})`,
       `reach growth: ${reachScaling.map((r) => `${r.roles} roles ${r.analysisMs} ms (${r.usPerRoleAndEdge} µs per role + edge)`).join(", ")}`,
+      `many stacks (one check over a cdktf.out): ${stacks.map((r) => `${r.stacks} stacks ${r.ms} ms (${r.msPerStack} ms per stack)`).join(", ")}`,
       `HCL tree (${hcl.resources} resources, local modules): load ${hcl.loadMs} ms (hcl2json + evaluation), analysis ${hcl.analysisMs} ms, ratio ${hcl.ratio}`,
       `synth at ${SYNTH_RESOURCES} resources: ${synth.withoutGateMs} ms without the gate, ${synth.withGateMs} ms with it: ${pct(synth.overhead)} (${pct(synth.appOverhead)} of the whole app run, loading cdktf included)`,
       `blastwall check loaded ${loads.modules} modules, ${loads.cdktfModules} of them cdktf/provider/constructs`,
