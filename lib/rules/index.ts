@@ -11,6 +11,7 @@ import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
+import { rule as agentServerlessDataDelete } from "./agent-serverless-data-delete";
 import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
 import { rule as agentRoleBoundary } from "./agent-role-boundary";
 import { rule as agentSessionDuration } from "./agent-session-duration";
@@ -43,6 +44,7 @@ export const agentRules: readonly Rule[] = [
   agentStoredSecret,
   agentDatabasePassword,
   resourcePolicyGrant,
+  agentServerlessDataDelete,
   unanalysablePolicy,
   unresolvedAttachment,
   unknownModule,

@@ -1,0 +1,155 @@
+import type { Rule } from "../engine/rule";
+import type { Evidence, FindingDraft } from "../engine/findings";
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { globsIntersect } from "../engine/iam/glob";
+import { principalAdmits } from "../engine/iam/trust";
+import { unknownStatement } from "../engine/iam/policy-json";
+import { encodedDocument, policyFromValue } from "../engine/terraform/policy-documents";
+import { hasInterpolation, soleInterpolation } from "../engine/terraform/tokens";
+import { isObject } from "../engine/terraform/stack";
+import { agentCan, principalEvidence, statementEvidence } from "./support";
+
+/**
+ * OpenSearch Serverless keeps its data behind two doors: IAM must allow `aoss:APIAccessAll` (or
+ * `aoss:DashboardsAccessAll`), and a data access policy of the collection must name the principal with the
+ * permission. The catalogue rates the IAM door alone a warning; a data access policy in the stack that names the
+ * agent with a delete opens the second, and the two together are a destroy right.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "agent-serverless-data-delete",
+    title: "An OpenSearch Serverless data access policy lets an AI agent delete indexes or documents",
+    why:
+      "A principal that IAM allows aoss:APIAccessAll (or aoss:DashboardsAccessAll) may do in a serverless collection whatever a " +
+      "data access policy naming it permits. A policy naming the agent (or its account, or a pattern covering it) with " +
+      "aoss:DeleteIndex, aoss:DeleteCollectionItems, aoss:WriteDocument (which deletes documents) or aoss:* lets it delete the indexed data.",
+    fix:
+      "Take the agent out of the Principal list of every data access rule that grants aoss:DeleteIndex, aoss:DeleteCollectionItems, " +
+      "aoss:WriteDocument or aoss:*, and give it a rule of its own with aoss:ReadDocument and aoss:DescribeIndex; or remove " +
+      "aoss:APIAccessAll and aoss:DashboardsAccessAll from its policies.",
+    severity: "error",
+    category: "reach",
+  },
+  check({ stack, analysis }) {
+    const policies = (stack.byType.get("aws_opensearchserverless_access_policy") ?? []).filter(mayBeDataPolicy);
+    if (policies.length === 0) return [];
+    const out: FindingDraft[] = [];
+    for (const agent of analysis.agents) {
+      const rights = analysis.rightsOf(agent.address).grants;
+      const door = [...(rights.get("aoss:apiaccessall") ?? []), ...(rights.get("aoss:dashboardsaccessall") ?? [])];
+      if (door.length === 0) continue;
+      for (const res of policies) {
+        for (const rule of dataRules(stack, res)) {
+          const deletes = DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
+          if (deletes.length === 0 || !names(rule.statement, agent)) continue;
+          out.push(finding(agent, res, rule, deletes, door));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** What a data access policy can permit that deletes data. */
+const DELETES = ["aoss:DeleteIndex", "aoss:DeleteCollectionItems", "aoss:WriteDocument"] as const;
+
+interface DataRule {
+  /** The rule set as an IAM-shaped Allow (its principals and permissions), or an unknown statement saying why it cannot be read. */
+  readonly statement: Statement;
+  /** Its resources as written (`index/logs/*`), for the report. */
+  readonly resources: readonly string[];
+  readonly index: number;
+}
+
+/** A `type` of "data", or one blastwall cannot read (which may be "data"). */
+function mayBeDataPolicy(res: TfResource): boolean {
+  const t = res.values["type"];
+  return typeof t !== "string" || hasInterpolation(t) || t.toLowerCase() === "data";
+}
+
+/**
+ * The rule sets of a data access policy (a JSON array of `{ Rules, Principal }`), each read as an Allow of its
+ * permissions to its principals, so that the principals resolve (references, wildcards, account roots) as any
+ * resource policy's do. Text blastwall cannot read is one unknown rule set, which may name anyone with anything.
+ */
+function dataRules(stack: TfStack, res: TfResource): DataRule[] {
+  const raw = res.values["policy"];
+  const unknown = (why: string): DataRule[] => [
+    { statement: unknownStatement({ address: res.address, index: 0, ...(res.constructPath ? { constructPath: res.constructPath } : {}) }, why), resources: ["*"], index: 0 },
+  ];
+  if (typeof raw !== "string") return unknown("its policy is not a JSON string");
+  const text = soleInterpolation(raw) !== undefined ? encodedDocument(stack, raw) : raw;
+  if (text === undefined) return unknown(`its policy is built by an expression blastwall cannot evaluate (${raw.slice(0, 80)})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return unknown("its policy is not valid JSON");
+  }
+  const sets = Array.isArray(parsed) ? parsed : [parsed];
+  const statements: unknown[] = [];
+  const resources: string[][] = [];
+  for (const set of sets) {
+    if (!isObject(set) || !Array.isArray(set["Rules"])) return unknown("a rule set has no Rules list");
+    const permissions: unknown[] = [];
+    const written: string[] = [];
+    for (const r of set["Rules"]) {
+      if (!isObject(r)) return unknown("a rule is not an object");
+      permissions.push(...list(r["Permission"]));
+      written.push(...list(r["Resource"]).map(String));
+    }
+    // Role and user ARNs and accounts are read as IAM reads them; SAML users and groups (`saml/...`) name no principal of the stack.
+    const principals = list(set["Principal"]);
+    if (principals.length === 0 || permissions.length === 0) {
+      statements.push(undefined);
+      resources.push(written);
+      continue;
+    }
+    statements.push({ Sid: `RuleSet${statements.length}`, Effect: "Allow", Principal: { AWS: principals }, Action: permissions, Resource: "*" });
+    resources.push(written);
+  }
+  const kept = statements.filter((s) => s !== undefined);
+  const doc = policyFromValue(stack, JSON.stringify({ Version: "2012-10-17", Statement: kept }), { address: res.address, ...(res.constructPath ? { constructPath: res.constructPath } : {}) });
+  const out: DataRule[] = [];
+  let k = 0;
+  statements.forEach((s, i) => {
+    if (s === undefined) return;
+    const statement = doc.statements[k++];
+    if (statement) out.push({ statement, resources: resources[i], index: i });
+  });
+  return out;
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+
+/**
+ * The rule set may name the agent: by its ARN or a pattern covering it, or by its account (which, unlike an account
+ * root in an IAM resource policy, is read as naming every principal of the account: the safe reading).
+ */
+function names(s: Statement, agent: PrincipalNode): boolean {
+  if (s.unknown !== undefined) return true;
+  const principalOnly: Statement = { ...s, actions: ["*"], notActions: undefined, conditions: [] };
+  return principalAdmits([principalOnly], { arnPattern: agent.arnPattern }, "aoss:probe").length > 0;
+}
+
+function finding(agent: PrincipalNode, res: TfResource, rule: DataRule, deletes: readonly string[], door: readonly Grant[]): FindingDraft {
+  const on = rule.resources.length > 0 ? rule.resources.join(", ") : "its resources";
+  const unread = rule.statement.unknown;
+  const what = unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`;
+  const evidence: Evidence[] = [
+    principalEvidence(agent),
+    ...statementEvidence(agent, door[0].statement),
+    { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
+  ];
+  return {
+    principal: agent.address,
+    resource: res.address,
+    actions: [...deletes],
+    message: `${agentCan(agent)} delete OpenSearch Serverless data: its policies allow ${door[0].action} and the data access policy ${res.address} ${what}.`,
+    evidence,
+  };
+}

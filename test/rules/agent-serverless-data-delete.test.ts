@@ -1,0 +1,76 @@
+/**
+ * OpenSearch Serverless data: IAM's aoss:APIAccessAll and a data access policy naming the agent with a delete are,
+ * together, a destroy right.
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+const RULE = "agent-serverless-data-delete";
+
+const agentWith = (action = "aoss:APIAccessAll") => ({
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Sid: "Search", Effect: "Allow", Action: action, Resource: "*" }) },
+});
+const dataPolicy = (sets: Obj[] | string, extra: Obj = {}) => ({
+  "aws_opensearchserverless_access_policy.logs": { name: "logs", type: "data", policy: typeof sets === "string" ? sets : JSON.stringify(sets), ...extra },
+});
+const ruleSet = (principal: unknown, permissions: string[]) => ({
+  Rules: [
+    { ResourceType: "index", Resource: ["index/logs/*"], Permission: permissions },
+    { ResourceType: "collection", Resource: ["collection/logs"], Permission: ["aoss:DescribeCollectionItems"] },
+  ],
+  Principal: principal,
+});
+const found = (json: Obj) => errors(check(json), RULE);
+
+describe(RULE, () => {
+  test("a rule set naming the agent by reference with aoss:* on the indexes", () => {
+    const [f, ...rest] = found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["${aws_iam_role.agent.arn}"], ["aoss:*"])]) }));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ principal: "aws_iam_role.agent", resource: "aws_opensearchserverless_access_policy.logs", actions: ["aoss:DeleteIndex", "aoss:DeleteCollectionItems", "aoss:WriteDocument"] });
+    expect(f.message).toBe(
+      "aws_iam_role.agent is an AI agent and can delete OpenSearch Serverless data: its policies allow aoss:APIAccessAll and the data access policy " +
+        "aws_opensearchserverless_access_policy.logs names it with aoss:DeleteIndex, aoss:DeleteCollectionItems, aoss:WriteDocument on index/logs/*, collection/logs.",
+    );
+    expect(f.evidence.map((e) => e.step)).toEqual(["principal", "statement", "resource-policy"]);
+    expect(f.evidence[1].detail).toContain("Search");
+  });
+
+  test("by literal ARN, by a pattern covering it, by its account, and through the dashboards door", () => {
+    const named = (principal: unknown, action?: string) => found(tf({ ...agentWith(action), ...dataPolicy([ruleSet(principal, ["aoss:WriteDocument"])]) })).map((f) => f.actions);
+    expect(named(["arn:aws:iam::111111111111:role/agents/agent"])).toEqual([["aoss:WriteDocument"]]);
+    expect(named(["arn:aws:iam::111111111111:role/agents/*"])).toEqual([["aoss:WriteDocument"]]);
+    expect(named(["arn:aws:iam::111111111111:root"])).toEqual([["aoss:WriteDocument"]]);
+    expect(named(["arn:aws:iam::111111111111:role/agents/agent"], "aoss:DashboardsAccessAll")).toEqual([["aoss:WriteDocument"]]);
+    expect(named("arn:aws:iam::111111111111:role/AGENTS/Agent".toLowerCase())).toEqual([["aoss:WriteDocument"]]);
+  });
+
+  test("the control: read-only permissions, another principal, SAML only, no IAM door, a network policy", () => {
+    expect(found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["${aws_iam_role.agent.arn}"], ["aoss:ReadDocument", "aoss:DescribeIndex"])]) }))).toEqual([]);
+    expect(found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/indexer"], ["aoss:*"])]) }))).toEqual([]);
+    expect(found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["saml/111111111111/idp/group/admins"], ["aoss:*"])]) }))).toEqual([]);
+    expect(found(tf({ ...agentWith("aoss:ListCollections"), ...dataPolicy([ruleSet(["${aws_iam_role.agent.arn}"], ["aoss:*"])]) }))).toEqual([]);
+    expect(found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["${aws_iam_role.agent.arn}"], ["aoss:*"])], { type: "network" }) }))).toEqual([]);
+  });
+
+  test("a policy it cannot read counts as naming the agent with every delete, and says why", () => {
+    const [f] = found(tf({ ...agentWith(), ...dataPolicy("${file(\"access.json\")}") }));
+    expect(f.actions).toEqual(["aoss:DeleteIndex", "aoss:DeleteCollectionItems", "aoss:WriteDocument"]);
+    expect(f.message).toMatch(/may let it delete \(blastwall cannot read it: its policy is built by an expression blastwall cannot evaluate/);
+    expect(found(tf({ ...agentWith(), ...dataPolicy("[{\"Rules\": ") }))[0].message).toContain("not valid JSON");
+    expect(found(tf({ ...agentWith(), "aws_opensearchserverless_access_policy.logs": { name: "logs", type: "data", policy: [ruleSet(["x"], ["aoss:ReadDocument"])] } }))[0].message).toContain("not a JSON string");
+    // A type computed at apply time may be "data".
+    expect(found(tf({ ...agentWith(), ...dataPolicy([ruleSet(["${aws_iam_role.agent.arn}"], ["aoss:Delete*"])], { type: "${var.kind}" }) })).map((f) => f.actions)).toEqual([["aoss:DeleteIndex", "aoss:DeleteCollectionItems"]]);
+  });
+
+  test("a policy written with jsonencode is read", () => {
+    const hcl = '${jsonencode([{ Rules = [{ ResourceType = "index", Resource = ["index/logs/*"], Permission = ["aoss:DeleteIndex"] }], Principal = [aws_iam_role.agent.arn] }])}';
+    // The reference inside jsonencode is no literal the evaluator can see: the policy is unknown, and named as such.
+    const unread = found(tf({ ...agentWith(), ...dataPolicy(hcl) }));
+    expect(unread).toHaveLength(1);
+    const literal = '${jsonencode([{ Rules = [{ ResourceType = "index", Resource = ["index/logs/*"], Permission = ["aoss:DeleteIndex"] }], Principal = ["arn:aws:iam::111111111111:role/agents/agent"] }])}';
+    expect(found(tf({ ...agentWith(), ...dataPolicy(literal) })).map((f) => f.message)).toEqual([expect.stringContaining("names it with aoss:DeleteIndex on index/logs/*")]);
+    const other = literal.replace("agents/agent", "indexer");
+    expect(found(tf({ ...agentWith(), ...dataPolicy(other) }))).toEqual([]);
+  });
+});
