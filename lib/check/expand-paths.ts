@@ -233,8 +233,13 @@ function directoryArgument(p: string): StackInput[] {
   if (exists(stacksDir) && kindOf(stacksDir) === "dir") {
     const names = stackFolderNames(stacksDir);
     if (names.length === 0) throw new InputError(p, "has a stacks/ folder but no stack in it; run cdktf synth first");
-    // Every stack is checked or the input is refused: skipping one silently would pass what was never read.
-    return names.map((name) => stackFolder(join(stacksDir, name), name));
+    // cdktf writes a stack at a time and the manifest last, after every stack passed its checks: stacks without a
+    // manifest are what a failed or interrupted synth left, without the stack it refused and those after it.
+    throw new InputError(
+      p,
+      "has stacks/ but no manifest.json, which cdktf writes only once every stack is synthesized: this output is incomplete " +
+        "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again",
+    );
   }
   throw new InputError(p, "directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files");
 }

@@ -56,14 +56,14 @@ const files = (stdout: string) => JSON.parse(stdout).summary.files as number;
 
 describe("files Terraform loads beside a cdk.tf.json", () => {
   test("the stack alone passes", async () => {
-    const root = tree({ "cdktf.out/stacks/app/cdk.tf.json": WORKER });
+    const root = tree({ "cdktf.out/manifest.json": MANIFEST({ app: "stacks/app" }), "cdktf.out/stacks/app/cdk.tf.json": WORKER });
     expect((await run(["check", "cdktf.out"], root)).code).toBe(0);
     expect((await run(["check", "cdktf.out/stacks/app/cdk.tf.json"], root)).code).toBe(0);
   });
 
   describe.each(EXTRAS)("%s", (_what, name, text) => {
-    const root = tree({ "cdktf.out/stacks/app/cdk.tf.json": WORKER, [`cdktf.out/stacks/app/${name}`]: text, "with-manifest/manifest.json": MANIFEST({ app: "stacks/app" }), "with-manifest/stacks/app/cdk.tf.json": WORKER, [`with-manifest/stacks/app/${name}`]: text });
-    test.each([["the cdktf.out folder", "cdktf.out"], ["the cdktf.out folder with a manifest", "with-manifest"], ["the stack folder", "cdktf.out/stacks/app"], ["its cdk.tf.json", "cdktf.out/stacks/app/cdk.tf.json"]])(
+    const root = tree({ "cdktf.out/manifest.json": MANIFEST({ app: "stacks/app" }), "cdktf.out/stacks/app/cdk.tf.json": WORKER, [`cdktf.out/stacks/app/${name}`]: text });
+    test.each([["the cdktf.out folder", "cdktf.out"], ["the stack folder", "cdktf.out/stacks/app"], ["its cdk.tf.json", "cdktf.out/stacks/app/cdk.tf.json"]])(
       "is read when %s is checked",
       async (_how, path) => {
         const r = await run(["check", "--format", "json", path], root);
@@ -75,7 +75,7 @@ describe("files Terraform loads beside a cdk.tf.json", () => {
 
   test("the stack read as a folder keeps its name (an acknowledgement scoped to it holds)", async () => {
     const [, name, text] = EXTRAS[0];
-    const root = tree({ "cdktf.out/stacks/app/cdk.tf.json": WORKER, [`cdktf.out/stacks/app/${name}`]: text });
+    const root = tree({ "cdktf.out/manifest.json": MANIFEST({ app: "stacks/app" }), "cdktf.out/stacks/app/cdk.tf.json": WORKER, [`cdktf.out/stacks/app/${name}`]: text });
     const ack = (stack: string) =>
       JSON.stringify({ acknowledgements: AGENT_RULES.map((ruleId) => ({ ruleId, principal: "aws_iam_role.worker", stack, reason: "reviewed: scratch volume janitor" })) });
     writeFileSync(join(root, "app.json"), ack("app"));
@@ -193,6 +193,7 @@ describe("paths that cannot be read are bad input", () => {
 describe("one stack folder under two stack names", () => {
   test("a symlinked alias is judged under its own name: the alias's acknowledgements do not cover the real stack", async () => {
     const root = tree({
+      "out/manifest.json": MANIFEST({ prod: "stacks/prod" }),
       "out/stacks/prod/cdk.tf.json": AGENT,
       "blastwall.json": JSON.stringify({
         acknowledgements: AGENT_RULES.map((ruleId) => ({ ruleId, principal: "aws_iam_role.worker", stack: "aaa-sandbox", reason: "sandbox worker may delete volumes" })),

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../../lib/cli/main";
-import { agentRole, policy, safeAgentStack, tf } from "../helpers/tf";
+import { agentRole, cdktfManifest, policy, safeAgentStack, tf } from "../helpers/tf";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -49,6 +49,7 @@ describe("blastwall check exit codes", () => {
       mkdirSync(join(out, "stacks", name), { recursive: true });
       writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
     }
+    writeFileSync(join(out, "manifest.json"), cdktfManifest(["first", "second"]));
     const r = await run(["check", "--format", "json", out]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -174,6 +175,7 @@ test("an acknowledgement written in code covers its own stack only, not the same
     mkdirSync(join(out, "stacks", name), { recursive: true });
     writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
   }
+  writeFileSync(join(out, "manifest.json"), cdktfManifest(["a", "b"]));
   const r = await run(["check", "--format", "json", out]);
   const destroy = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === "agent-destroy-right");
   expect(destroy.find((f: { file: string }) => f.file.includes("/a/")).acknowledged).toBeDefined();
@@ -187,7 +189,21 @@ test("a cdktf.out stack that cannot be read is bad input, never silently skipped
   writeFileSync(join(out, "stacks", "good", "cdk.tf.json"), JSON.stringify(safe));
   mkdirSync(join(out, "stacks", "broken"), { recursive: true });
   writeFileSync(join(out, "stacks", "broken", "manifest.json"), "{}");
+  writeFileSync(join(out, "manifest.json"), cdktfManifest(["good"]));
   const r = await run(["check", out]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/stacks\/broken: holds neither cdk\.tf\.json nor \.tf files/);
+});
+
+test("stacks without a manifest are what a failed synth left: bad input, not a pass", async () => {
+  // cdktf writes a stack at a time and manifest.json last; a stack blastwall refused at synth, and those after it, are missing.
+  const out = join(dir, "failed-synth.out");
+  mkdirSync(join(out, "stacks", "clean"), { recursive: true });
+  writeFileSync(join(out, "stacks", "clean", "cdk.tf.json"), JSON.stringify(safe));
+  const r = await run(["check", out]);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(/failed-synth\.out: has stacks\/ but no manifest\.json, which cdktf writes only once every stack is synthesized: this output is incomplete/);
+  // The stack folder itself is still read when named.
+  expect((await run(["check", join(out, "stacks", "clean")])).code).toBe(0);
 });

@@ -94,3 +94,11 @@ export function adminKeyStack(extra: Record<string, Obj>, agent: Obj = {}): Obj 
     ...extra,
   });
 }
+
+/** A cdktf.out manifest.json listing `stacks/NAME` for each name: cdktf writes it last, once every stack is synthesized. */
+export function cdktfManifest(names: readonly string[]): string {
+  return JSON.stringify({
+    version: "0.21.0",
+    stacks: Object.fromEntries(names.map((name) => [name, { name, constructPath: name, annotations: [], dependencies: [], workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, stackMetadataPath: `stacks/${name}/metadata.json` }])),
+  });
+}
