@@ -33,8 +33,14 @@ export abstract class AgentPrincipal {
     if (!/^[a-z0-9.-]+(\/[\w./-]*)?$/.test(host)) {
       fail("AgentPrincipal", "oidc(issuerHost)", `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
     }
-    if (!props.subject || props.subject === "*") {
-      fail("AgentPrincipal", "oidc(subject)", "must name the subject (a repository, branch or workload); without it every token of the issuer could assume the role");
+    const onlyWildcards = (part: string) => /^[*?]+$/.test(part);
+    if (!props.subject || onlyWildcards(props.subject)) {
+      fail("AgentPrincipal", "oidc(subject)", `must name the subject (a repository, branch or workload), not only wildcards (got ${JSON.stringify(props.subject)}): every token of the issuer could assume the role`);
+    }
+    // StringLike's `*` crosses `:`, so a wildcard-only kind (`*:x`) or name (`repo:*`) is nearly as wide as `*`.
+    const colon = props.subject.indexOf(":");
+    if (colon >= 0 && (onlyWildcards(props.subject.slice(0, colon)) || onlyWildcards(props.subject.slice(colon + 1)))) {
+      fail("AgentPrincipal", "oidc(subject)", `must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "${props.subject}"): every token of that kind, or with that name, could assume the role`);
     }
     return new OidcPrincipal(props.providerArn, host, props.subject, props.audience ?? "sts.amazonaws.com");
   }
@@ -92,7 +98,10 @@ export interface OidcSubjectProps {
   readonly providerArn: string;
   /** Issuer host as IAM names its condition keys, e.g. `token.actions.githubusercontent.com`. */
   readonly issuerHost: string;
-  /** Exact `sub` claim, or a pattern with `*` (`repo:acme/infra:ref:refs/heads/main`). */
+  /**
+   * Exact `sub` claim, or a pattern with `*` (`repo:acme/infra:ref:refs/heads/*`); not only wildcards, nor only
+   * wildcards before or after the first `:` (`*:x`, `repo:*`).
+   */
   readonly subject: string;
   /** `aud` claim. @default "sts.amazonaws.com" */
   readonly audience?: string;

@@ -54,9 +54,12 @@ export interface EnvironmentAccountsProps {
    * @default ["arn:aws:iam::*:role/breakglass/*"]
    */
   readonly privilegedRoleArns?: readonly string[];
-  /** Environments where destroy rights are denied outside `privilegedRoleArns`. @default ["production", "backup", "log"] */
+  /**
+   * Environments where destroy rights are denied outside `privilegedRoleArns`; must include production, backup and,
+   * when it has an account, log. @default ["production", "backup", "log"]
+   */
   readonly denyDestroyIn?: readonly Environment[];
-  /** Environments agents may not act in at all. Production and backup are always in it. @default ["production", "backup", "log"] */
+  /** Environments agents may not act in at all; must include production, backup and, when it has an account, log. @default ["production", "backup", "log"] */
   readonly denyAgentsIn?: readonly Environment[];
   /** The admin role Organizations creates in each account, assumed by the environment providers. @default "OrganizationAccountAccessRole" */
   readonly accountAccessRoleName?: string;
@@ -101,8 +104,11 @@ export class EnvironmentAccounts extends Construct {
     };
     const denyDestroyIn = onlyPresent("denyDestroyIn", props.denyDestroyIn ?? present.filter((e) => e === "production" || e === "backup" || e === "log"));
     const denyAgentsIn = onlyPresent("denyAgentsIn", props.denyAgentsIn ?? present.filter((e) => e === "production" || e === "backup" || e === "log"));
-    for (const must of ["production", "backup"] as const) {
-      if (!denyAgentsIn.includes(must)) fail(C, "denyAgentsIn", `must include "${must}": agents have no business in ${must === "backup" ? "the account that holds the last copy" : "production"}`);
+    // The log account holds the audit trail: an agent that can act or destroy there can erase what it did.
+    const where = { production: "production", backup: "the account that holds the last copy", log: "the account that holds the audit trail" } as const;
+    const protectedEnvs: readonly (keyof typeof where)[] = present.includes("log") ? ["production", "backup", "log"] : ["production", "backup"];
+    for (const must of protectedEnvs) {
+      if (!denyAgentsIn.includes(must)) fail(C, "denyAgentsIn", `must include "${must}": agents have no business in ${where[must]}`);
       if (present.includes(must) && !denyDestroyIn.includes(must)) fail(C, "denyDestroyIn", `must include "${must}": its data is what the deny-destroy SCP is for`);
     }
     const seenEmails = new Set<string>();

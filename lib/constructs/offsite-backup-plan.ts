@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, parseBackupVaultArn, requireAccountId, requireInteger, requireRegion } from "./validate";
+import { fail, parseBackupVaultArn, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
@@ -33,7 +33,7 @@ export interface OffsiteBackupOptions {
    * @default false
    */
   readonly allowSameAccount?: boolean;
-  /** AWS Backup schedule expression. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
+  /** AWS Backup schedule: `cron(...)` with `*` as the year, or `rate(...)` of at most a day. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
   readonly schedule?: string;
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;
@@ -193,7 +193,6 @@ export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefi
     "recovery points must outlive a week of unnoticed damage");
   const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
     "the off-site copy must outlive a week of unnoticed damage");
-  const schedule = o.schedule ?? "cron(0 3 * * ? *)";
-  if (!/^(cron|rate)\(.+\)$/.test(schedule)) fail(C, p("schedule"), `must be a cron(...) or rate(...) expression (got "${schedule}")`);
+  const schedule = requireBackupSchedule(C, p("schedule"), o.schedule ?? "cron(0 3 * * ? *)");
   return { offsiteAccount: vault.account, schedule, retentionDays, copyRetentionDays };
 }

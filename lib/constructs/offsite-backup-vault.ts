@@ -5,7 +5,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
 import { loadCatalogue } from "../engine/catalogue";
-import { MIN_CHANGEABLE_FOR_DAYS } from "./offsite-backup-plan";
+import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
 import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
@@ -19,7 +19,7 @@ export interface OffsiteBackupVaultProps {
   readonly region: string;
   /** Accounts of this organization may copy into the vault (`aws:PrincipalOrgID`). */
   readonly organizationId: string;
-  /** Vault Lock: the least number of days a recovery point is kept, at least 1. @default 7 */
+  /** Vault Lock: the least number of days a recovery point is kept, at least 7. @default 7 */
   readonly minRetentionDays?: number;
   /** Vault Lock: the most days a recovery point may be kept. @default - no maximum */
   readonly maxRetentionDays?: number;
@@ -66,7 +66,8 @@ export class OffsiteBackupVault extends Construct {
     const org = requireOrganizationId(C, "organizationId", props.organizationId);
     const changeable = requireInteger(C, "changeableForDays", props.changeableForDays ?? MIN_CHANGEABLE_FOR_DAYS, MIN_CHANGEABLE_FOR_DAYS, 30, "days",
       "AWS needs a 72-hour cooling-off before a compliance lock sets, and without this setting the lock is only in governance mode, which privileged users can remove");
-    const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? 7, 1, 36500, "days");
+    const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? MIN_RETENTION_DAYS, MIN_RETENTION_DAYS, 36500, "days",
+      "the off-site copy must outlive a week of unnoticed damage, and the lock is what keeps anyone from deleting it sooner");
     if (props.maxRetentionDays !== undefined) {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }

@@ -1,10 +1,11 @@
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { RbinRule } from "@cdktf/provider-aws/lib/rbin-rule";
+import { MIN_RETENTION_DAYS } from "./offsite-backup-plan";
 import { requireInteger } from "./validate";
 
 export interface RecycleBinLockProps {
-  /** Days a deleted snapshot stays recoverable, 1-365. @default 30 */
+  /** Days a deleted snapshot stays recoverable, 7-365. @default 30 */
   readonly retentionDays?: number;
   /** Days between an unlock request and the rule becoming editable, 7-30 (the API's range). @default 30 */
   readonly unlockDelayDays?: number;
@@ -22,7 +23,8 @@ export class RecycleBinLock extends Construct {
 
   constructor(scope: Construct, id: string, props: RecycleBinLockProps = {}) {
     super(scope, id);
-    const retention = requireInteger("RecycleBinLock", "retentionDays", props.retentionDays ?? 30, 1, 365, "days");
+    const retention = requireInteger("RecycleBinLock", "retentionDays", props.retentionDays ?? 30, MIN_RETENTION_DAYS, 365, "days",
+      "a snapshot deleted by mistake must stay recoverable for a week of unnoticed damage");
     const unlock = requireInteger("RecycleBinLock", "unlockDelayDays", props.unlockDelayDays ?? 30, 7, 30, "days");
     this.rule = new RbinRule(this, "Rule", {
       resourceType: "EBS_SNAPSHOT",

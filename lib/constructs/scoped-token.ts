@@ -20,12 +20,19 @@ export interface ScopedTokenProps {
    * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions`).
    */
   readonly assumedBy: AgentRole | AgentPrincipal;
-  /** The actions of the task, exactly; catalogue actions are refused. */
+  /**
+   * The actions of the task, exactly: no `*` or `?`, except the read-only `Describe*`, `List*` and `Get*` of a
+   * service with `allowAnyResource`; catalogue actions are refused.
+   */
   readonly actions: readonly string[];
-  /** The resources of the task (ARNs). `*` only with `allowAnyResource`. */
+  /**
+   * The resources of the task (ARNs). `*`, or an ARN whose resource part starts with a segment of only wildcards
+   * (every object of every bucket), only with `allowAnyResource`.
+   */
   readonly resources: readonly string[];
   /**
-   * Accept `*` in `resources`, for actions without resource-level permissions (`ec2:Describe*`).
+   * Accept `*` in `resources`, and the read-only patterns `Describe*`, `List*` and `Get*` in `actions`, for actions
+   * without resource-level permissions (`ec2:Describe*`).
    * @default false
    */
   readonly allowAnyResource?: boolean;
@@ -89,10 +96,19 @@ export class ScopedToken extends Construct {
     }
     // Refused here, before anything is created, so the message names this construct's prop.
     refuseDestroyActions(`${C}: actions`, props.actions);
+    // A pattern also grants whatever AWS adds under it later. Read-only families stay allowed with allowAnyResource:
+    // that is what it is for (actions without resource-level permissions, `ec2:Describe*`).
+    const readOnly = (a: string) => props.allowAnyResource === true && /^[a-z0-9-]+:(Describe|List|Get)\*$/.test(a);
+    const pattern = props.actions.find((a) => /[*?]/.test(a) && !readOnly(a));
+    if (pattern !== undefined) {
+      fail(C, "actions", `must be the actions of the task, exactly, without * or ? (got "${pattern}"); only the read-only Describe*, List* and Get* are accepted, with allowAnyResource`);
+    }
     requireNonEmpty(C, "resources", props.resources, "resource ARN");
     // A wildcard that stands for every resource of a service (`arn:aws:s3:::*`, `arn:aws:ec2:*:*:*`, `**`) is `*` by
-    // another name; a token may resolve to anything.
-    const everything = (r: string) => isToken(r) || !r.startsWith("arn:") || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:[*?]*$/.test(r) || /^arn:[^:]*\*/.test(r) || /^arn:[^:]*:\*/.test(r);
+    // another name, and so is one whose first segment is only wildcards (`arn:aws:s3:::*/*`: every object of every
+    // bucket); a token may resolve to anything.
+    const everything = (r: string) =>
+      isToken(r) || !r.startsWith("arn:") || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:([*?]*$|[*?]+[/:])/.test(r) || /^arn:[^:]*\*/.test(r) || /^arn:[^:]*:\*/.test(r);
     const wide = props.allowAnyResource ? undefined : props.resources.find(everything);
     if (wide !== undefined) {
       fail(

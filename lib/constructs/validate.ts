@@ -85,3 +85,29 @@ export function parseBackupVaultArn(arn: string): BackupVaultArn | undefined {
   const m = /^arn:(aws[a-z-]*):backup:([a-z0-9-]+):(\d{12}):backup-vault:([A-Za-z0-9_.-]{2,50})$/.exec(arn);
   return m ? { partition: m[1], region: m[2], account: m[3], name: m[4] } : undefined;
 }
+
+const MINUTES: Record<string, number> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
+
+/**
+ * An AWS Backup schedule that keeps firing: `cron(...)` with six fields and `*` for the year, or `rate(...)` of at
+ * most a day. A schedule that passes review but never (or seldom) fires leaves the data without recovery points
+ * while everything looks protected.
+ */
+export function requireBackupSchedule(construct: string, prop: string, value: string): string {
+  requireString(construct, prop, value, "a cron(...) or rate(...) expression");
+  const cron = /^cron\((.+)\)$/.exec(value);
+  const rate = /^rate\((.+)\)$/.exec(value);
+  if (!cron && !rate) fail(construct, prop, `must be a cron(...) or rate(...) expression (got "${value}")`);
+  if (cron) {
+    const fields = cron[1].trim().split(/\s+/);
+    if (fields.length !== 6) fail(construct, prop, `must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "${value}")`);
+    if (fields[5] !== "*") fail(construct, prop, `must have * as the year of its cron expression (got "${value}"): a schedule bound to years stops firing once they are past`);
+  } else {
+    const m = /^(\d+) (minutes?|hours?|days?)$/.exec(rate![1].trim());
+    if (!m) fail(construct, prop, `must be a rate of minutes, hours or days, like rate(12 hours) (got "${value}")`);
+    if (Number(m[1]) < 1 || Number(m[1]) * MINUTES[m[2]] > MINUTES.day) {
+      fail(construct, prop, `must back up at least once a day (got "${value}"): recovery points further apart lose more than a day of data`);
+    }
+  }
+  return value;
+}

@@ -226,6 +226,20 @@ describe("AgentPrincipal", () => {
   it("rejects what would trust too much or nothing", () => {
     expect(() => AgentPrincipal.role("runner")).toThrow("AgentPrincipal: role(roleArn) must be an IAM role ARN");
     expect(() => AgentPrincipal.oidc({ providerArn: "arn:aws:iam::111111111111:oidc-provider/x", issuerHost: "x", subject: "*" })).toThrow("oidc(subject) must name the subject");
+  });
+
+  it.each([
+    ["**", 'AgentPrincipal: oidc(subject) must name the subject (a repository, branch or workload), not only wildcards (got "**")'],
+    ["?*", 'AgentPrincipal: oidc(subject) must name the subject (a repository, branch or workload), not only wildcards (got "?*")'],
+    ["repo:*", 'AgentPrincipal: oidc(subject) must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "repo:*")'],
+    ["repo:**", 'AgentPrincipal: oidc(subject) must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "repo:**")'],
+    ["*:agent-runner", 'AgentPrincipal: oidc(subject) must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "*:agent-runner")'],
+  ])("oidc refuses the subject %s: it would trust every subject, or every one of a kind", (subject, message) => {
+    expect(() => AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject })).toThrow(message);
+  });
+
+  it("oidc still accepts a subject that names its repository, with a pattern after it", () => {
+    expect(() => AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, issuerHost: "token.actions.githubusercontent.com", subject: "repo:acme/infra:*" })).not.toThrow();
     expect(() => AgentPrincipal.githubActions({ providerArn: "p", repository: "acme" })).toThrow('githubActions(repository) must be "owner/name"');
     expect(() => AgentPrincipal.identityCenterPermissionSet({ accountId: "12345", permissionSetName: "x" })).toThrow("must be a 12-digit AWS account id");
   });

@@ -1,6 +1,6 @@
 import { EnvironmentAccounts, type EnvironmentAccountsProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
-import { APP_ACCOUNT, BACKUP_ACCOUNT, gateFindings, only, resources, synth } from "./helpers";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, LOG_ACCOUNT, gateFindings, only, resources, synth } from "./helpers";
 
 const accounts = {
   production: { name: "prod", email: "aws-prod@example.com", accountId: APP_ACCOUNT },
@@ -18,6 +18,8 @@ const build = (extra: Partial<EnvironmentAccountsProps> = {}) => {
 type Policy = { name: string; content: string; skip_destroy: boolean; type: string };
 const policies = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy") as Policy[];
 const attachments = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy_attachment") as { policy_id: string; target_id: string; skip_destroy: boolean }[];
+
+const withLog = { ...accounts, log: { name: "log", email: "aws-log@example.com", accountId: LOG_ACCOUNT } };
 
 describe("EnvironmentAccounts", () => {
   it("creates one OU and one account per environment; accounts are never closed by a destroy", () => {
@@ -118,6 +120,13 @@ describe("EnvironmentAccounts", () => {
     expect(gateFindings(build().json)).toEqual([]);
   });
 
+  it("keeps agents and destroy rights out of the log account by default when it has one", () => {
+    const { json } = build({ accounts: withLog });
+    const targets = (name: string) => attachments(json).filter((a) => a.policy_id.includes(name)).map((a) => a.target_id);
+    expect(targets("blastwall-deny-agents").some((t) => t.includes("LogOu"))).toBe(true);
+    expect(targets("deny-destroy").some((t) => t.includes("LogOu"))).toBe(true);
+  });
+
   describe("refuses misuse with the message a user needs", () => {
     it.each([
       [{ rootId: undefined }, "EnvironmentAccounts: rootId is required unless createOrganization is true"],
@@ -134,6 +143,8 @@ describe("EnvironmentAccounts", () => {
       [{ privilegedRoleArns: ["arn:aws:iam::*:role/*/*"] }, "EnvironmentAccounts: privilegedRoleArns must not cover agent roles under /agents/"],
       [{ denyDestroyIn: [] }, "EnvironmentAccounts: denyDestroyIn must include \"production\""],
       [{ privilegedRoleArns: [] }, "EnvironmentAccounts: privilegedRoleArns must name at least one break-glass role"],
+      [{ accounts: withLog, denyAgentsIn: ["production", "backup"] }, 'EnvironmentAccounts: denyAgentsIn must include "log": agents have no business in the account that holds the audit trail'],
+      [{ accounts: withLog, denyDestroyIn: ["production", "backup"] }, 'EnvironmentAccounts: denyDestroyIn must include "log": its data is what the deny-destroy SCP is for'],
     ] as [Partial<EnvironmentAccountsProps>, string][])("%#: %o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });

@@ -73,6 +73,8 @@ describe("OffsiteBackupVault", () => {
       [{ accountId: "22222222222" }, 'OffsiteBackupVault: accountId must be a 12-digit AWS account id (got "22222222222")'],
       [{ minRetentionDays: 30, maxRetentionDays: 10 }, "OffsiteBackupVault: maxRetentionDays must be between 30 and 36500 days (got 10): it cannot be below minRetentionDays"],
       [{ vaultName: "x" }, 'OffsiteBackupVault: vaultName must be 2 to 50 letters, digits, _ or - (got "x")'],
+      [{ minRetentionDays: 1 }, "OffsiteBackupVault: minRetentionDays must be between 7 and 36500 days (got 1): the off-site copy must outlive a week of unnoticed damage"],
+      [{ minRetentionDays: 6 }, "OffsiteBackupVault: minRetentionDays must be between 7 and 36500 days (got 6)"],
     ] as [Partial<OffsiteBackupVaultProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });

@@ -48,6 +48,8 @@ describe("ProtectedDatabase", () => {
   describe("refuses misuse with the message a user needs", () => {
     it.each([
       [{ ...postgres, backupRetentionDays: 3 }, "ProtectedDatabase: backupRetentionDays must be between 7 and 35 days (got 3): RDS keeps automated backups at most 35 days, and fewer than 7"],
+      [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedDatabase: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedDatabase: backup.schedule must back up at least once a day (got "rate(365 days)")'],
       [{ ...postgres, identifier: "Orders_DB" }, 'ProtectedDatabase: identifier must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "Orders_DB")'],
       [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
       [{ ...postgres, instances: 2 }, 'ProtectedDatabase: instances applies to Aurora engines only (engine is "postgres")'],
@@ -67,6 +69,13 @@ describe("ProtectedDatabase in a single account (allowSameAccount)", () => {
     const json = build({ ...postgres, backup: { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: dr, allowSameAccount: true } });
     expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(dr);
   });
+});
+
+it("OffsiteBackupPlan refuses a schedule that never fires, naming its own prop", async () => {
+  const { OffsiteBackupPlan } = await import("../../lib/constructs");
+  const make = (schedule: string) => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN, schedule }));
+  expect(() => make("cron(0 3 * * ? 2020)")).toThrow('OffsiteBackupPlan: schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")');
+  expect(() => make("rate(2 days)")).toThrow('OffsiteBackupPlan: schedule must back up at least once a day (got "rate(2 days)")');
 });
 
 it("refuses a shared plan that copies across accounts and regions at once, which AWS Backup cannot do for RDS", async () => {

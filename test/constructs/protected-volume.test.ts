@@ -76,8 +76,29 @@ describe("ProtectedVolume", () => {
       [{ name: "my volume" }, 'ProtectedVolume: name must be 2 to 34 letters, digits, _ or - (got "my volume")'],
       [{ sizeGiB: 0 }, "ProtectedVolume: sizeGiB must be between 1 and 65536 GiB (got 0)"],
       [{ recycleBin: { unlockDelayDays: 60 } }, "RecycleBinLock: unlockDelayDays must be between 7 and 30 days (got 60)"],
+      [{ recycleBin: { retentionDays: 1 } }, "RecycleBinLock: retentionDays must be between 7 and 365 days (got 1): a snapshot deleted by mistake must stay recoverable for a week of unnoticed damage"],
+      [{ recycleBin: { retentionDays: 6 } }, "RecycleBinLock: retentionDays must be between 7 and 365 days (got 6)"],
+      [{ backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedVolume: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)"): a schedule bound to years stops firing once they are past'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * * ? 2020-2030)" } }, 'ProtectedVolume: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020-2030)")'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * * ?)" } }, 'ProtectedVolume: backup.schedule must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "cron(0 3 * * ?)")'],
+      [{ backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(365 days)"): recovery points further apart lose more than a day of data'],
+      [{ backup: { ...backup, schedule: "rate(25 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(25 hours)")'],
+      [{ backup: { ...backup, schedule: "rate(0 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(0 hours)")'],
+      [{ backup: { ...backup, schedule: "rate(1 week)" } }, 'ProtectedVolume: backup.schedule must be a rate of minutes, hours or days, like rate(12 hours) (got "rate(1 week)")'],
+      [{ backup: { ...backup, schedule: "daily" } }, 'ProtectedVolume: backup.schedule must be a cron(...) or rate(...) expression (got "daily")'],
     ] as [Partial<ProtectedVolumeProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
+    });
+
+    it("accepts a cron schedule for every year and a rate of at most a day", () => {
+      for (const schedule of ["cron(0 3 * * ? *)", "cron(0 */6 ? * MON-FRI *)", "rate(1 day)", "rate(12 hours)", "rate(1440 minutes)"]) {
+        expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
+      }
+      expect(only(build({ backup: { ...backup, schedule: "rate(12 hours)" } }), "aws_backup_plan").rule[0].schedule).toBe("rate(12 hours)");
+    });
+
+    it("accepts a Recycle Bin retention of 7 days", () => {
+      expect(only(build({ recycleBin: { retentionDays: 7 } }), "aws_rbin_rule").retention_period.retention_period_value).toBe(7);
     });
 
     it("accepts one region when asked to, never one account", () => {

@@ -84,6 +84,15 @@ describe("ScopedToken", () => {
       [{ resources: ["arn:aws:ec2:*:*:*"] }, 'ScopedToken: resources must name the resources of the task (got "arn:aws:ec2:*:*:*"'],
       [{ resources: ["**"] }, 'ScopedToken: resources must name the resources of the task (got "**"'],
       [{ resources: ["arn:aws*"] }, 'ScopedToken: resources must name the resources of the task (got "arn:aws*"'],
+      [{ resources: ["arn:aws:s3:::*/*"] }, 'ScopedToken: resources must name the resources of the task (got "arn:aws:s3:::*/*", which may stand for every resource)'],
+      [{ resources: ["arn:aws:s3:::*/app/config.json"] }, 'ScopedToken: resources must name the resources of the task (got "arn:aws:s3:::*/app/config.json"'],
+      [{ resources: ["arn:aws:s3:::?*/x"] }, 'ScopedToken: resources must name the resources of the task (got "arn:aws:s3:::?*/x"'],
+      [{ resources: [`arn:aws:logs:eu-central-1:${APP_ACCOUNT}:*:/app/*`] }, `ScopedToken: resources must name the resources of the task (got "arn:aws:logs:eu-central-1:${APP_ACCOUNT}:*:/app/*"`],
+      [{ actions: ["logs:Get*"] }, 'ScopedToken: actions must be the actions of the task, exactly, without * or ? (got "logs:Get*"); only the read-only Describe*, List* and Get* are accepted, with allowAnyResource'],
+      [{ actions: ["ecs:Update*"] }, 'ScopedToken: actions must be the actions of the task, exactly, without * or ? (got "ecs:Update*")'],
+      [{ actions: ["ecs:*Service*"] }, 'ScopedToken: actions must be the actions of the task, exactly, without * or ? (got "ecs:*Service*")'],
+      [{ actions: ["logs:GetLogEvent?"] }, 'ScopedToken: actions must be the actions of the task, exactly, without * or ? (got "logs:GetLogEvent?")'],
+      [{ actions: ["ecs:Update*"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false }, 'ScopedToken: actions must be the actions of the task, exactly, without * or ? (got "ecs:Update*")'],
       [{ accountId: "1234" }, 'ScopedToken: accountId must be a 12-digit AWS account id (got "1234")'],
       [{ region: "europe" }, 'ScopedToken: region must be an AWS region name like eu-central-1 (got "europe")'],
       [{ sourceIdentity: "ci" }, 'ScopedToken: sourceIdentity must start with "agent-"'],
@@ -98,6 +107,14 @@ describe("ScopedToken", () => {
 
     it("accepts * resources only when asked to, for actions without resource-level permissions", () => {
       expect(() => build({ actions: ["ec2:DescribeInstances"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
+    });
+
+    it("accepts read-only Describe*, List* and Get* patterns only with allowAnyResource, as documented", () => {
+      expect(() => build({ actions: ["ec2:Describe*", "cloudwatch:Get*", "ecs:List*"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
+    });
+
+    it("still accepts a resource whose first segment names something, with wildcards after it", () => {
+      expect(() => build({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::my-bucket-*/logs/*"], requireEnvironmentTag: false })).not.toThrow();
     });
 
     it("refuses a session policy over STS's 2,048 characters", () => {
