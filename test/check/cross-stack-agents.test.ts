@@ -68,9 +68,12 @@ test("the same through an S3 backend, named by bucket and key", () => {
   const s3 = { s3: { bucket: "state", key: "agents.tfstate", region: "eu-west-1" } };
   const remote = { backend: "s3", config: { bucket: "state", key: "agents.tfstate", region: "eu-west-1" } };
   expect(inData(run([agentsStack({ backend: s3 }), "agents"], [dataStack(REF, { remote }), "data"]))).toHaveLength(1);
-  // Another key is another state: the reference stays unknown, as when the stack is checked alone.
+  // Another key is another state: the reference stays unknown, and a trust of a principal known only at apply time
+  // may admit the agent of a stack that may share the account (fail closed), which the path says.
   const elsewhere = { backend: "s3", config: { bucket: "state", key: "other.tfstate", region: "eu-west-1" } };
-  expect(inData(run([agentsStack({ backend: s3 }), "agents"], [dataStack(REF, { remote: elsewhere }), "data"]))).toEqual([]);
+  const [f, ...rest] = inData(run([agentsStack({ backend: s3 }), "agents"], [dataStack(REF, { remote: elsewhere }), "data"]));
+  expect(rest).toEqual([]);
+  expect(f.evidence[1].detail).toContain("admits anyone (statement #0: a principal known only at apply time, which may be anyone)");
 });
 
 test("the controls: the data stack checked alone, and an output naming a role that is no agent", () => {
@@ -78,11 +81,62 @@ test("the controls: the data stack checked alone, and an output naming a role th
   expect(inData(run([agentsStack({ tags: {} }), "agents"], [dataStack(REF), "data"]))).toEqual([]);
 });
 
-test("two stacks sharing one state leave the reference unknown: blastwall cannot tell which one it reads", () => {
+test("two stacks sharing one state leave the reference unknown: it may be either, the agent among them", () => {
   const twin = tf({ "aws_iam_role.other": { name: "other", assume_role_policy: SERVICE_TRUST } }, { terraform: { backend: LOCAL }, output: { [OUTPUT]: { value: "${aws_iam_role.other.arn}" } } });
   const models: TfStack[] = [buildStack(agentsStack(), "a.tf.json", "agents"), buildStack(twin, "b.tf.json", "twin"), buildStack(dataStack(REF), "c.tf.json", "data")];
   const found = checkStacks(models, { config: {}, rules: agentRules }).findings.filter((f) => f.file === "c.tf.json" && f.ruleId === "agent-transitive-destroy");
-  expect(found).toEqual([]);
+  expect(found.map((f) => f.principal)).toEqual([expect.stringMatching(/^outside:arn:aws:iam::.*:role\/coder$/)]);
+});
+
+describe("a trust that admits anyone admits another stack's agent of the same account, with no permission of its own", () => {
+  const pinned = (account: string | undefined, json: Obj): Obj => (account ? { ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } } : json);
+  // The agent can read objects and nothing else: no sts:AssumeRole of its own.
+  const dev = (account?: string) =>
+    pinned(account, tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.read": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }));
+  const anyone = (condition?: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }] });
+  const prod = (account: string | undefined, trust: string) =>
+    pinned(account, tf({ "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trust }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+  const inProd = (fs: ReturnType<typeof run>) => fs.filter((f) => f.file.includes("/prod/") && f.ruleId === "agent-transitive-destroy");
+  const A = "111111111111";
+
+  test.each([
+    ["the caller's account", { StringEquals: { "aws:PrincipalAccount": A } }],
+    ["the agents' path", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${A}:role/agents/*` } }],
+    ["the organisation", { StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } }],
+    ["no condition", undefined],
+  ])("both pinned to one account, conditioned on %s", (_what, condition) => {
+    const [f, ...rest] = inProd(run([dev(A), "dev"], [prod(A, anyone(condition)), "prod"]));
+    expect(rest).toEqual([]);
+    expect(f.principal).toBe(`outside:arn:aws:iam::${A}:role/agents/coder`);
+    expect(f.evidence[0].detail).toContain("it is aws_iam_role.coder of stack dev");
+    expect(f.evidence[1].detail).toMatch(/admits anyone \(statement #0: Principal `\*`\), which within one account lets .* assume it with no identity permission$/);
+  });
+
+  test("neither pinned: it may share the account, and the path says how to tell", () => {
+    const [f] = inProd(run([dev(), "dev"], [prod(undefined, anyone({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })), "prod"]));
+    expect(f.evidence[1].detail).toContain("set allowed_account_ids on both stacks' aws providers");
+  });
+
+  test("a principal known only at apply time, or a trust blastwall cannot read, may be the agent", () => {
+    const computed = tf(
+      { "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting("${var.caller_arn}") }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+      { variable: { caller_arn: { type: "string" } } },
+    );
+    expect(inProd(run([dev(A), "dev"], [pinned(A, computed), "prod"]))).toHaveLength(1);
+    // Known account, unknown kind and name: a role or a user of that account, the agent among them.
+    const kindUnknown = JSON.parse(JSON.stringify(computed).replace("${var.caller_arn}", `arn:aws:iam::${A}:\${var.who}`));
+    expect(inProd(run([dev(A), "dev"], [pinned(A, kindUnknown), "prod"]))).toHaveLength(1);
+    expect(inProd(run([dev(A), "dev"], [prod(A, '${file("trust.json")}'), "prod"]))).toHaveLength(1);
+  });
+
+  test("the controls: another pinned account, a condition that leaves the agent out, a trust of services only, no agent in the run", () => {
+    expect(inProd(run([dev(A), "dev"], [prod("222222222222", anyone({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })), "prod"]))).toEqual([]);
+    expect(inProd(run([dev(A), "dev"], [prod(A, anyone({ ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${A}:role/deploy/*` } })), "prod"]))).toEqual([]);
+    expect(inProd(run([dev(A), "dev"], [prod(A, anyone({ StringEquals: { "aws:PrincipalAccount": "222222222222" } })), "prod"]))).toEqual([]);
+    expect(inProd(run([dev(A), "dev"], [prod(A, SERVICE_TRUST), "prod"]))).toEqual([]);
+    const noAgent = tf({ "aws_iam_role.coder": { name: "coder", assume_role_policy: SERVICE_TRUST } });
+    expect(inProd(run([pinned(A, noAgent), "dev"], [prod(A, anyone()), "prod"]))).toEqual([]);
+  });
 });
 
 test("another stack's agent named by its literal ARN, or by name in an attachment, is an agent here too", () => {

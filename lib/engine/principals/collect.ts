@@ -16,7 +16,7 @@
  */
 import { providerDefaultTags } from "../agent-tags";
 import type { AttachedPolicy, PeerMatch, PrincipalKind, PrincipalNode, UnresolvedAttachment } from "../analysis-types";
-import type { PolicyDocument } from "../iam/types";
+import type { PolicyDocument, Statement } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
@@ -355,7 +355,19 @@ class Collector {
     for (const b of this.builders) {
       if (b.kind !== "role" || !b.trust || !trustMayNamePrincipals(b.resource.values["assume_role_policy"])) continue;
       b.trustDoc ??= b.trust();
-      name(`${b.resource.address}.assume_role_policy`, b.trustDoc);
+      const holder = `${b.resource.address}.assume_role_policy`;
+      name(holder, b.trustDoc);
+      // A trust that admits anyone, or a principal known only at apply time, names no one, yet within one account it
+      // lets another checked stack's agent assume the role with no permission of its own: each such agent that may
+      // share the role's account is mentioned, so that it is judged here as it would be were it the stack's own.
+      if (b.trustDoc.statements.some(admitsUnnamed)) {
+        const account = resourceAccount(this.stack, b.resource);
+        for (const peer of this.stack.peerAgents ?? []) {
+          const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(peer.arnPattern)?.[1];
+          if (account !== undefined && theirs !== undefined && account !== theirs) continue;
+          outside.named(peer.kind, peer.arnPattern, holder);
+        }
+      }
     }
     for (const [type, attribute] of RESOURCE_POLICIES) {
       for (const r of this.stack.byType.get(type) ?? []) {
@@ -1125,6 +1137,19 @@ function outsiderBuilder(a: OutsideAgent): Builder {
  * most roles have and which need not be parsed. Unreadable text, escapes (`"\u0041WS"` spells "AWS" unseen) and
  * references are parsed.
  */
+/**
+ * An Allow of a trust that may admit a principal it does not name: everyone (`*`), all but a NotPrincipal, a statement
+ * blastwall cannot read, or an ARN whose kind and name are known only at apply time (`${var.caller}`). An account
+ * root is not one: it leaves the call to the caller's own policies.
+ */
+function admitsUnnamed(st: Statement): boolean {
+  if (st.unknown !== undefined) return true;
+  if (st.effect !== "Allow") return false;
+  if (st.notPrincipals !== undefined) return true;
+  // An ARN whose kind is itself unknown (`arn:aws:iam::A:*`): a name known only in part is mentioned as it is.
+  return (st.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.some((id) => id === "*" || /^arn:[^:]*:iam::[^:]*:[*?]/i.test(id)));
+}
+
 export function trustMayNamePrincipals(raw: unknown): boolean {
   return !(
     typeof raw === "string" &&

@@ -365,8 +365,10 @@ export class ReachGraph {
     // root is different: it leaves the call to the caller's own policies, the sts:AssumeRole grants above; so does a
     // role in another account, by a provider pinned elsewhere.) Its conditions on who calls (aws:PrincipalArn,
     // aws:PrincipalAccount, the aws:Source* keys a direct call lacks) are read; others (aws:PrincipalOrgID) may be met.
-    if (p.external) return;
-    const mine = resourceAccount(this.stack, p.resource);
+    // Another checked stack's agent (or a principal one can act as) is judged as the stack's own would be: the stack
+    // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
+    if (p.external && p.peer === undefined) return;
+    const mine = p.external ? /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1] : resourceAccount(this.stack, p.resource);
     // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
     // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
     const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
@@ -379,7 +381,9 @@ export class ReachGraph {
       if (mine && denyCertainlyBlocks(statements, exact)) continue;
       const anyone = admits(role).find((s) => grantsEveryone(s) && callerMayMeet(s, exact.arnPattern, mine));
       if (anyone) {
-        add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission`);
+        // Another stack's principal shares the account for certain only when both stacks are pinned to it.
+        const unsure = p.external && (mine === undefined || theirs === undefined) ? " (it is another stack's, and the two may deploy to one account: set allowed_account_ids on both stacks' aws providers to tell them apart)" : "";
+        add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission${unsure}`);
       }
     }
   }
@@ -958,7 +962,8 @@ type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, vi
 function anyoneText(s: Statement): string {
   if (s.unknown !== undefined) return `it cannot be read: ${s.unknown}`;
   if (s.notPrincipals !== undefined) return "Allow with NotPrincipal, everyone but those it names";
-  return "Principal `*`";
+  // A reference blastwall cannot resolve is read as `*`: say so, or the reviewer looks for a `*` the policy lacks.
+  return s.approximatePrincipals === true ? "a principal known only at apply time, which may be anyone" : "Principal `*`";
 }
 
 function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string, PrincipalNode[]>; patterns: string[]; open: PrincipalNode[]; sessions: Set<PrincipalNode> } {
