@@ -4,6 +4,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { listActions } from "../report/summarize";
+import { providerAccount } from "../engine/terraform/providers";
 
 /**
  * An attachment whose target cannot be resolved (`role = var.role_name`, a computed name) may attach to an agent.
@@ -22,9 +23,17 @@ export const rule: Rule = {
     severity: "error",
     category: "input",
   },
-  check({ analysis }) {
+  check({ stack, analysis }) {
     const cat = loadCatalogue();
     const out: FindingDraft[] = [];
+    // Another checked stack's agent that may share this stack's account may be the target as well as one of its own.
+    const account = providerAccount(stack, "aws");
+    const peer = (stack.peerAgents ?? []).find((p) => {
+      const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1];
+      return account === undefined || theirs === undefined || theirs === account;
+    });
+    const mayBeAgent = analysis.agents.length > 0 || peer !== undefined;
+    const whose = analysis.agents.length === 0 && peer !== undefined ? ` (${peer.address} of stack ${peer.stack}, ${peer.reason}, may share this stack's account)` : "";
     for (const u of analysis.unresolved) {
       let actions: string[] = ["*"];
       if (u.document) {
@@ -37,10 +46,10 @@ export const rule: Rule = {
         principal: u.address,
         resource: u.address,
         actions,
-        severity: analysis.agents.length > 0 ? "error" : "warning",
+        severity: mayBeAgent ? "error" : "warning",
         message:
           `${u.address} attaches ${u.document ? `a policy granting ${listActions(actions)}` : "a policy blastwall cannot read"} ` +
-          `to a principal it cannot identify (${u.detail}); it may be an AI agent.`,
+          `to a principal it cannot identify (${u.detail}); it may be an AI agent${whose}.`,
         evidence: [{ step: "unresolved", address: u.address, detail: u.detail }],
       });
     }

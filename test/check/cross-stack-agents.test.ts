@@ -724,3 +724,16 @@ test("names known only in part on both sides are matched by their known starts, 
   // An ARN pattern of fewer segments may span them: it meets every name.
   expect(of("arn:aws:iam::*")?.is).toBe("aws_iam_role.r of stack s00");
 });
+
+test("an attachment to a role blastwall cannot identify is an error when another checked stack's agent may share the account", () => {
+  const pinned = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const ops = tf({ "aws_iam_role_policy_attachment.grant": { role: "${var.target_role}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }, { variable: { target_role: { type: "string" } } });
+  const all = (...stacks: [Obj, string][]) =>
+    checkStacks(stacks.map(([json, name]) => buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name)), { config: {}, rules: agentRules }).findings.filter((f) => f.ruleId === "unresolved-attachment");
+  const [f] = all([pinned("111111111111", agentsStack()), "agents"], [pinned("111111111111", ops), "ops"]);
+  expect(f.severity).toBe("error");
+  expect(f.message).toContain("it may be an AI agent (aws_iam_role.agent of stack agents, an agent there by tag");
+  // Alone, or beside an agent pinned to another account: nothing says an agent may be the target.
+  expect(all([ops, "ops"]).map((x) => x.severity)).toEqual(["warning"]);
+  expect(all([pinned("222222222222", agentsStack()), "agents"], [pinned("111111111111", ops), "ops"]).map((x) => x.severity)).toEqual(["warning"]);
+});
