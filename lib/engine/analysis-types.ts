@@ -83,6 +83,11 @@ export interface UnresolvedAttachment {
   readonly address: string;
   readonly detail: string;
   readonly document?: PolicyDocument;
+  /**
+   * The name or ARN pattern the target is known to have, when another checked stack's output names it (`ops-*`);
+   * absent when nothing is known of it.
+   */
+  readonly pattern?: string;
 }
 
 export interface StackAnalysis {

@@ -5,6 +5,8 @@ import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { listActions } from "../report/summarize";
 import { providerAccount } from "../engine/terraform/providers";
+import { globsIntersect } from "../engine/iam/glob";
+import type { UnresolvedAttachment } from "../engine/analysis-types";
 
 /**
  * An attachment whose target cannot be resolved (`role = var.role_name`, a computed name) may attach to an agent.
@@ -27,13 +29,18 @@ export const rule: Rule = {
     const cat = loadCatalogue();
     const out: FindingDraft[] = [];
     // Another checked stack's agent that may share this stack's account may be the target as well as one of its own.
+    // A target another stack's output names is known in part: only agents whose names may be it. (One whose name is
+    // unknown altogether, `*`, is matched by nothing, as across stacks everywhere: see peerMatcher.)
     const account = providerAccount(stack, "aws");
-    const peer = (stack.peerAgents ?? []).find((p) => {
-      const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1];
-      return account === undefined || theirs === undefined || theirs === account;
-    });
-    const mayBeAgent = analysis.agents.length > 0 || peer !== undefined;
-    const whose = analysis.agents.length === 0 && peer !== undefined ? ` (${peer.address} of stack ${peer.stack}, ${peer.reason}, may share this stack's account)` : "";
+    const peerFor = (u: UnresolvedAttachment) =>
+      (stack.peerAgents ?? []).find((p) => {
+        const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1];
+        if (account !== undefined && theirs !== undefined && theirs !== account) return false;
+        if (u.pattern === undefined) return true;
+        const name = u.pattern.slice(u.pattern.lastIndexOf("/") + 1);
+        const peerName = p.arnPattern.slice(p.arnPattern.lastIndexOf("/") + 1);
+        return !/^[*?]*$/.test(name) && globsIntersect(name, peerName, { caseInsensitive: true });
+      });
     for (const u of analysis.unresolved) {
       let actions: string[] = ["*"];
       if (u.document) {
@@ -42,6 +49,9 @@ export const rule: Rule = {
         actions.sort((a, b) => cat.rank(a) - cat.rank(b));
         if (actions.length === 0) continue;
       }
+      const peer = peerFor(u);
+      const mayBeAgent = analysis.agents.length > 0 || peer !== undefined;
+      const whose = analysis.agents.length === 0 && peer !== undefined ? ` (${peer.address} of stack ${peer.stack}, ${peer.reason}, may share this stack's account)` : "";
       out.push({
         principal: u.address,
         resource: u.address,

@@ -204,7 +204,12 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 type Target =
   | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
   | { readonly kind: "outside"; readonly name: string; readonly literal: string }
-  | { readonly kind: "unresolved"; readonly shown: string };
+  | {
+      readonly kind: "unresolved";
+      readonly shown: string;
+      /** What another checked stack's output it names is known to be, in part (`ops-*`): not any principal. */
+      readonly pattern?: string;
+    };
 
 /** What a policy ARN stands for: an `aws_iam_policy` of the stack, a literal ARN of something else, or neither. */
 type ArnResolution =
@@ -568,6 +573,7 @@ class Collector {
           address: att.address,
           detail: `${att.address} attaches a policy to the ${kind} ${t.shown} (${arg}), which blastwall cannot resolve: it may reach any ${kind}, agents included`,
           document: document(),
+          ...(t.pattern !== undefined ? { pattern: t.pattern } : {}),
         });
         return;
       case "found": {
@@ -841,7 +847,7 @@ class Collector {
           // Another checked stack's output (a cdktf cross-stack reference): its value, resolved there. One known there
           // only in part (no name given, a prefix) is as unresolved as any other computed name.
           const r = resolveToPattern(this.stack, v);
-          if (!r.exact) return { kind: "unresolved", shown: shownOriginal() };
+          if (!r.exact) return { kind: "unresolved", shown: shownOriginal(), pattern: r.pattern };
           v = r.pattern;
           continue;
         }
