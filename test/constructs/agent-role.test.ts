@@ -136,6 +136,15 @@ describe("AgentRole", () => {
     expect(st.Action).toEqual(["ssm:Describe*", "ssm:List*"]);
   });
 
+  it("grantReadOnly leaves out reads that mint credentials (cognito-identity:Get* covers GetOpenIdTokenForDeveloperIdentity)", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("cognito-identity"));
+    expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(["cognito-identity:Describe*", "cognito-identity:List*"]);
+  });
+
+  it("allow refuses rewriting what compute runs as its role (states:UpdateStateMachine)", () => {
+    expect(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: ["states:UpdateStateMachine"], resources: ["*"] }))).toThrow(/states:UpdateStateMachine/);
+  });
+
   describe("validates its props", () => {
     const build = (extra: Record<string, unknown>) => () => synth((s) => new AgentRole(s, "Agent", { ...props, ...extra }));
     it.each([

@@ -336,6 +336,21 @@ describe("5. hijacking existing compute and pipelines", () => {
     );
     expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["hijack:aws_iam_role.fn_role"]));
   });
+  test.each([
+    ["states:UpdateStateMachine", "aws_sfn_state_machine", { name: "nightly", definition: "{}", role_arn: "${aws_iam_role.run.arn}" }, "states.amazonaws.com"],
+    ["codepipeline:UpdatePipeline", "aws_codepipeline", { name: "deploy", role_arn: "${aws_iam_role.run.arn}" }, "codepipeline.amazonaws.com"],
+  ])("%s rewrites what a %s runs as its role, with no iam:PassRole (red-team round 47)", (action, type, body, service) => {
+    const json = (a: string) =>
+      tf({
+        "aws_iam_role.agent": agentRole(),
+        ...agentPolicy({ Effect: "Allow", Action: a, Resource: `\${${type}.x.arn}` }),
+        ...adminRole("run", trustOf({ Service: service })),
+        [`${type}.x`]: body,
+      });
+    expect(chainOf(check(json(action)))[0]).toEqual(expect.arrayContaining(["hijack:aws_iam_role.run"]));
+    // Reading it is no path.
+    expect(chainOf(check(json(action.replace(/:Update/, ":Get"))))).toEqual([]);
+  });
   test("ssm:SendCommand to an instance whose profile holds an admin role", () => {
     const r = check(
       tf({

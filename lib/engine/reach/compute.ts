@@ -132,8 +132,8 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     viaInstanceProfile: true,
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
-  { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution"], roleAttribute: "role_arn" },
-  { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution"], roleAttribute: "role_arn" },
+  { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
+  { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution", "codepipeline:UpdatePipeline"], roleAttribute: "role_arn" },
   { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },
   // A self-managed StackSet deploys as its administration role; a service-managed one (no such role) as service-linked
   // roles in every target account, which blastwall cannot see.
