@@ -20,6 +20,8 @@ interface Guardrail {
   readonly attributes: readonly string[] | "all";
   /** Attributes another plan rule judges by direction (so a strengthening passes there): not compared here. */
   readonly judgedElsewhere?: readonly string[];
+  /** Attributes of this type that guard no data: AWS changes them itself, or they never loosen protection. */
+  readonly routine?: readonly string[];
   /** Own comparison, for a type whose updates are routine except for a few nested values. */
   readonly compare?: (rc: PlanResourceChange) => Diff[];
   /**
@@ -29,7 +31,29 @@ interface Guardrail {
    * not judged: a new SCP, backup plan or vault lock adds protection.
    */
   readonly created?: (rc: PlanResourceChange, plan?: PlanJson) => Diff[];
+  /**
+   * The resource whose setting a create writes (`bucket` of a bucket policy): created by the same plan, it holds no
+   * setting yet for the create to overwrite, and nothing in it yet to delete.
+   */
+  readonly parent?: Parent;
 }
+
+interface Parent {
+  /** The attribute naming it. */
+  readonly attribute: string;
+  readonly types: readonly string[];
+  /** Its attribute holding the name `attribute` gives, when it is named by a literal. */
+  readonly name?: string;
+}
+
+/**
+ * Rotation makes new key material and keeps the old for what it encrypted: turning it on or off, or changing its
+ * period, leaves every ciphertext readable.
+ */
+const KEY_ROTATION = ["enable_key_rotation", "rotation_period_in_days"];
+
+const BUCKET: Parent = { attribute: "bucket", types: ["aws_s3_bucket"], name: "bucket" };
+const VAULT: Parent = { attribute: "backup_vault_name", types: ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"], name: "name" };
 
 /** Never guard anything: labels, Terraform's own settings, identifiers. */
 const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description", "timeouts", "id", "arn"]);
@@ -45,22 +69,22 @@ const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description",
 const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_organizations_policy", { guards: "An Organizations policy (SCP/RCP/backup policy) is a guardrail over whole accounts: its content is what it denies", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
   ["aws_organizations_policy_attachment", { guards: "The attachment decides which accounts an Organizations policy guards", attributes: "all", judgedElsewhere: ["skip_destroy"] }],
-  ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all", created: policyWritten }],
+  ["aws_backup_vault_policy", { guards: "The vault access policy can deny deleting recovery points", attributes: "all", created: policyWritten, parent: VAULT }],
   ["aws_backup_selection", { guards: "The backup selection decides which resources are backed up", attributes: "all" }],
-  ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], compare: backupPlanRules }],
-  ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"], created: vaultLockWritten }],
+  ["aws_backup_plan", { guards: "The backup plan decides when recovery points are made, where they go and how long they are kept", attributes: "all", judgedElsewhere: ["rule"], routine: ["version"], compare: backupPlanRules }],
+  ["aws_backup_vault_lock_configuration", { guards: "The vault lock keeps recovery points from being deleted early", attributes: "all", judgedElsewhere: ["min_retention_days", "max_retention_days", "changeable_for_days"], created: vaultLockWritten, parent: VAULT }],
   ["aws_backup_global_settings", { guards: "The account's AWS Backup settings decide whether backups may be copied to other accounts, the copies kept outside the blast radius", attributes: "all", created: settingsOff }],
   ["aws_backup_region_settings", { guards: "The region's AWS Backup settings decide which services AWS Backup protects: a service opted out gets no new recovery points", attributes: "all", created: settingsOff }],
-  ["aws_s3_bucket_replication_configuration", { guards: "Replication keeps a copy of the bucket's objects in another bucket, often another account or region", attributes: "all", created: replicationOff }],
-  ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations }],
-  ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten }],
-  ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten }],
+  ["aws_s3_bucket_replication_configuration", { guards: "Replication keeps a copy of the bucket's objects in another bucket, often another account or region", attributes: "all", created: replicationOff, parent: BUCKET }],
+  ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations, parent: BUCKET }],
+  ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten, parent: BUCKET }],
+  ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten, parent: BUCKET }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
-  ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
-  ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
-  ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"] }],
-  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten }],
-  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries }],
+  ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
+  ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
+  ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
+  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"] } }],
+  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"], name: "name" } }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
@@ -87,7 +111,8 @@ export const guardrailChanged: PlanRule = {
       "An SCP, a bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
       "so any change of that content needs a human. Creating a bucket lifecycle configuration, bucket policy, key policy or ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
-      "a created policy, an expiration rule or an image expiry counts as such a change. Tags and descriptions are routine; a CloudTrail trail counts for its event selectors and destination, " +
+      "a created policy, an expiration rule or an image expiry counts as such a change, unless the bucket, repository, key or vault is created by the same plan and so holds nothing yet. " +
+      "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, " +
       "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
       "If the change is not intended, restore the guardrail's previous content (for a create: leave the setting to the resource that manages it, or drop the expiration). " +
@@ -98,7 +123,10 @@ export const guardrailChanged: PlanRule = {
   check(rc, ctx) {
     const g = GUARDRAILS.get(rc.type);
     if (!g) return [];
-    if (isPureCreate(rc.change.actions)) return g.created ? createdFindings(rc, g, g.created(rc, ctx?.plan)) : [];
+    if (isPureCreate(rc.change.actions)) {
+      if (!g.created || (g.parent && ofNewParent(rc, ctx?.plan, g.parent))) return [];
+      return createdFindings(rc, g, g.created(rc, ctx?.plan));
+    }
     if (!isUpdateOrReplace(rc.change.actions)) return [];
     const diffs = [...attributeDiffs(rc, g), ...(g.compare?.(rc) ?? [])];
     if (diffs.length === 0) return [];
@@ -199,9 +227,8 @@ function recorderStopped(rc: PlanResourceChange): Diff[] {
  * A vault lock created for a vault the plan does not create replaces the lock that vault may hold now (a governance
  * lock can be replaced), maybe with a shorter retention. A vault created by the same plan has no lock yet.
  */
-function vaultLockWritten(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
+function vaultLockWritten(rc: PlanResourceChange): Diff[] {
   const vault = afterValue(rc.change, ["backup_vault_name"]);
-  if (lockOfNewVault(rc, plan, vault.state === "known" && typeof vault.value === "string" ? vault.value : undefined)) return [];
   const settings = ["min_retention_days", "max_retention_days", "changeable_for_days"].map((k) => {
     const v = afterValue(rc.change, [k]);
     return `${k} ${v.state === "unknown" ? "(known after apply)" : show(rc.change, [k], v.value)}`;
@@ -211,20 +238,19 @@ function vaultLockWritten(rc: PlanResourceChange, plan?: PlanJson): Diff[] {
 }
 
 /**
- * The lock is for a vault this plan creates, which has no lock yet: the configuration names that vault by reference
- * (`backup_vault_name = aws_backup_vault.v.name`, or `.id`, unknown until apply), or by the name of a vault created
- * through the same provider configuration (a vault of that name in another region or account is another vault).
+ * The setting is for a resource this plan creates, which holds none yet: the configuration names it by reference
+ * (`bucket = aws_s3_bucket.b.id`, unknown until apply), or by the name of one created through the same provider
+ * configuration (one of that name in another region or account is another resource).
  */
-function lockOfNewVault(rc: PlanResourceChange, plan: PlanJson | undefined, name: string | undefined): boolean {
-  const created = (plan?.resource_changes ?? []).filter(
-    (c) => (c.type === "aws_backup_vault" || c.type === "aws_backup_logically_air_gapped_vault") && c.change.actions.includes("create") && !c.change.actions.includes("delete"),
-  );
+function ofNewParent(rc: PlanResourceChange, plan: PlanJson | undefined, parent: Parent): boolean {
+  const created = (plan?.resource_changes ?? []).filter((c) => parent.types.includes(c.type) && c.change.actions.includes("create") && !c.change.actions.includes("delete"));
   if (created.length === 0) return false;
   const config = configOf(plan, rc.address);
-  const refs = referencedResources(config, expressionAt(config, ["backup_vault_name"]), plan);
+  const refs = referencedResources(config, expressionAt(config, [parent.attribute]), plan);
   if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutInstanceKeys(c.address) === r));
-  if (name === undefined || config?.providerKey === undefined) return false;
-  return created.some((c) => getPath(c.change.after, ["name"]) === name && configOf(plan, c.address)?.providerKey === config.providerKey);
+  const named = afterValue(rc.change, [parent.attribute]);
+  if (parent.name === undefined || named.state !== "known" || typeof named.value !== "string" || config?.providerKey === undefined) return false;
+  return created.some((c) => getPath(c.change.after, [parent.name!]) === named.value && configOf(plan, c.address)?.providerKey === config.providerKey);
 }
 
 
@@ -310,7 +336,7 @@ function asDiff(w: Weakening): Diff {
 
 /** The compared top-level attributes that differ between before and after (or are unknown until apply). */
 function attributeDiffs(rc: PlanResourceChange, g: Guardrail): Diff[] {
-  const skip = new Set(g.judgedElsewhere ?? []);
+  const skip = new Set([...(g.judgedElsewhere ?? []), ...(g.routine ?? [])]);
   let names: readonly string[];
   if (g.attributes === "all") {
     const keys = new Set<string>();
@@ -370,10 +396,8 @@ function backupPlanRules(rc: PlanResourceChange): Diff[] {
   afterRules.forEach((a, j) => {
     const name = String(a.rule_name ?? "");
     const b = before.find((r) => String(r.rule_name ?? "") === name);
-    if (!b) {
-      out.push({ label: `rule "${name}"`, from: "(none)", to: "added" });
-      return;
-    }
+    // A rule added makes recovery points of its own and changes none of the others'.
+    if (!b) return;
     diffAt(rc, ["rule", j], `rule "${name}"`, withoutDeleteAfter(b), withoutDeleteAfter(a), out);
   });
   return out;

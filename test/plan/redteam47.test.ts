@@ -1,0 +1,75 @@
+/**
+ * Red-team round 47 on the plan gate: settings created for a resource the same plan creates overwrite nothing.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+const create = (address: string, after: Obj) => change(address, ["create"], null, after);
+
+/** The rule ids of a plan of `changes` whose configuration gives each resource's expressions. */
+function judged(changes: Obj[], expressions: Record<string, Obj> = {}): string[] {
+  const resources = Object.entries(expressions).map(([address, exprs]) => {
+    const [type, name] = address.split(".");
+    return { address, mode: "managed", type, name, provider_config_key: "aws", expressions: exprs };
+  });
+  const extra = resources.length > 0 ? { configuration: { root_module: { resources } } } : {};
+  return evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} }).judged.map((j) => `${j.finding.ruleId} ${j.finding.resource}`);
+}
+
+const ref = (address: string, attribute: string) => ({ references: [`${address}.${attribute}`, address] });
+const expiring = { bucket: "logs-1", rule: [{ id: "tmp", status: "Enabled", expiration: [{ days: 7 }] }] };
+const denyHttp = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "TLS", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] });
+const expireUntagged = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } }] });
+
+describe("a setting created for a resource the same plan creates", () => {
+  test.each([
+    ["a bucket's lifecycle rules", "aws_s3_bucket_lifecycle_configuration.r", expiring, "aws_s3_bucket.b", { bucket: "logs-1" }, "bucket", "id"],
+    ["a bucket policy", "aws_s3_bucket_policy.p", { bucket: "logs-1", policy: denyHttp }, "aws_s3_bucket.b", { bucket: "logs-1" }, "bucket", "id"],
+    ["a repository's lifecycle policy", "aws_ecr_lifecycle_policy.l", { repository: "web", policy: expireUntagged }, "aws_ecr_repository.r", { name: "web" }, "repository", "name"],
+    ["a key policy", "aws_kms_key_policy.k", { key_id: "1234abcd-12ab-34cd-56ef-1234567890ab", policy: denyHttp }, "aws_kms_key.k", {}, "key_id", "id"],
+  ])("%s passes when named by reference, and counts for a resource the plan does not create", (_what, address, after, parentAddress, parentAfter, attribute, parentAttribute) => {
+    const expressions = { [address]: { [attribute]: ref(parentAddress, parentAttribute) } };
+    expect(judged([create(parentAddress, parentAfter), create(address, after)], expressions)).toEqual([]);
+    // The same setting for a resource that already exists overwrites what AWS holds now.
+    expect(judged([create(address, after)], { [address]: { [attribute]: { constant_value: (after as Obj)[attribute] } } })).toEqual([`plan-guardrail-changed ${address}`]);
+    // A reference to another resource than the one created is no such resource.
+    const other = `${parentAddress.split(".")[0]}.other`;
+    expect(judged([create(parentAddress, parentAfter), create(address, after)], { [address]: { [attribute]: ref(other, parentAttribute) } })).toEqual([`plan-guardrail-changed ${address}`]);
+  });
+
+  test("named by a literal: the resource of that name created through the same provider configuration", () => {
+    const lifecycle = create("aws_s3_bucket_lifecycle_configuration.r", expiring);
+    const plan = (bucketProvider: string) => {
+      const resources = [
+        { address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", provider_config_key: bucketProvider, expressions: { bucket: { constant_value: "logs-1" } } },
+        { address: "aws_s3_bucket_lifecycle_configuration.r", mode: "managed", type: "aws_s3_bucket_lifecycle_configuration", name: "r", provider_config_key: "aws", expressions: { bucket: { constant_value: "logs-1" } } },
+      ];
+      return evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle], { configuration: { root_module: { resources } } })))), { config: {} }).judged.length;
+    };
+    expect(plan("aws")).toBe(0);
+    expect(plan("aws.dr")).toBe(1);
+    // Without a configuration to tell, it counts (fail closed).
+    expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle])).toEqual(["plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r"]);
+  });
+});
+
+describe("changes that loosen nothing", () => {
+  const update = (address: string, before: Obj, after: Obj, unknown: Obj = {}) => change(address, ["update"], before, after, { after_unknown: unknown });
+  const key = { description: "data", enable_key_rotation: false, policy: denyHttp, deletion_window_in_days: 30, is_enabled: true };
+
+  test("turning a KMS key's rotation on passes; its policy changed with it still counts", () => {
+    expect(judged([update("aws_kms_key.data", key, { ...key, enable_key_rotation: true }, { rotation_period_in_days: true })])).toEqual([]);
+    expect(judged([update("aws_kms_key.data", key, { ...key, enable_key_rotation: true, is_enabled: false })])).toEqual(["plan-guardrail-changed aws_kms_key.data"]);
+  });
+
+  test("a rule added to a backup plan passes (AWS's own version of the plan changes with it); a rule changed still counts", () => {
+    const daily = { rule_name: "daily", target_vault_name: "prod", schedule: "cron(0 3 * * ? *)", lifecycle: [{ delete_after: 35 }] };
+    const monthly = { ...daily, rule_name: "monthly", schedule: "cron(0 3 1 * ? *)" };
+    const plan = { name: "prod", version: "v1", rule: [daily] };
+    expect(judged([update("aws_backup_plan.prod", plan, { name: "prod", rule: [daily, monthly] }, { version: true })])).toEqual([]);
+    expect(judged([update("aws_backup_plan.prod", plan, { name: "prod", rule: [{ ...daily, target_vault_name: "scratch" }] }, { version: true })])).toEqual(["plan-guardrail-changed aws_backup_plan.prod"]);
+  });
+});
