@@ -73,3 +73,45 @@ describe("changes that loosen nothing", () => {
     expect(judged([update("aws_backup_plan.prod", plan, { name: "prod", rule: [{ ...daily, target_vault_name: "scratch" }] }, { version: true })])).toEqual(["plan-guardrail-changed aws_backup_plan.prod"]);
   });
 });
+
+describe("schedules (plan-command-scheduled)", () => {
+  const sched = (arn: string, input?: Obj) =>
+    create("aws_scheduler_schedule.s", { name: "s", schedule_expression: "rate(1 day)", target: [{ arn: `arn:aws:scheduler:::aws-sdk:${arn}`, role_arn: "arn:aws:iam::111111111111:role/sched", ...(input ? { input: JSON.stringify(input) } : {}) }] });
+  const BLOCKED = ["plan-command-scheduled aws_scheduler_schedule.s"];
+
+  test("a schedule that creates a schedule or a rule target takes a second step the plan does not show", () => {
+    expect(judged([sched("scheduler:createSchedule", { Name: "x", Target: { Arn: "arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance" } })])).toEqual(BLOCKED);
+    expect(judged([sched("eventbridge:putTargets", { Rule: "r", Targets: [] })])).toEqual(BLOCKED);
+    expect(judged([sched("ssm:startChangeRequestExecution", { DocumentName: "x" })])).toEqual(BLOCKED);
+  });
+
+  test("SQL run on a schedule: a statement that may delete blocks, and names it; SELECTs pass", () => {
+    const cases: [string, Obj, Obj][] = [
+      ["athena:startQueryExecution", { QueryString: "DROP TABLE sales" }, { QueryString: "SELECT count(*) FROM sales" }],
+      ["dynamodb:executeStatement", { Statement: "DELETE FROM orders WHERE pk = 'x'" }, { Statement: "SELECT * FROM orders" }],
+      ["dynamodb:batchExecuteStatement", { Statements: [{ Statement: "SELECT * FROM a" }, { Statement: "DELETE FROM a WHERE pk = 1" }] }, { Statements: [{ Statement: "SELECT * FROM a" }] }],
+      ["redshiftdata:executeStatement", { Sql: "TRUNCATE sales", ClusterIdentifier: "dwh" }, { Sql: "select 1", ClusterIdentifier: "dwh" }],
+      ["rdsdata:executeStatement", { Sql: "-- report\nDELETE FROM t", ResourceArn: "x" }, { Sql: "/* report */ SELECT 1;", ResourceArn: "x" }],
+    ];
+    for (const [api, harmful, harmless] of cases) {
+      expect(judged([sched(api, harmful)])).toEqual(BLOCKED);
+      expect(judged([sched(api, harmless)])).toEqual([]);
+    }
+    // Two statements, a WITH that may end in a DELETE, and input blastwall cannot read all count.
+    expect(judged([sched("athena:startQueryExecution", { QueryString: "SELECT 1; DROP TABLE x" })])).toEqual(BLOCKED);
+    expect(judged([sched("athena:startQueryExecution", { QueryString: "WITH x AS (SELECT 1) DELETE FROM t" })])).toEqual(BLOCKED);
+    expect(judged([sched("athena:startQueryExecution")])).toEqual(BLOCKED);
+    const [f] = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([sched("athena:startQueryExecution", { QueryString: "DROP TABLE sales" })])))), { config: {} }).judged;
+    expect(f.finding.message).toContain("runs SQL through athena:startQueryExecution with the role \"arn:aws:iam::111111111111:role/sched\" on its schedule, which may delete data: DROP TABLE sales");
+  });
+
+  test("an EventBridge target that runs SQL in Redshift", () => {
+    const target = (sql: string) => create("aws_cloudwatch_event_target.t", { rule: "nightly", arn: "arn:aws:redshift:eu-west-1:111111111111:cluster:dwh", role_arn: "r", redshift_target: [{ database: "dev", sql }] });
+    expect(judged([target("DROP SCHEMA sales CASCADE")])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+    expect(judged([target("SELECT 1")])).toEqual([]);
+  });
+
+  test("setting an Auto Scaling group's size on a schedule is routine", () => {
+    expect(judged([sched("autoscaling:setDesiredCapacity", { AutoScalingGroupName: "web", DesiredCapacity: 0 })])).toEqual([]);
+  });
+});

@@ -216,6 +216,14 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
     const m = UNIVERSAL.exec(arn.value);
     if (!m) return undefined; // a Lambda, a queue, a state machine...: what it runs is that resource's own code
     if (runsRoutineDocument(rc, m[2])) return undefined;
+    const sql = sqlOf(rc, m[1], m[2]);
+    if (sql !== undefined) {
+      if (sql.every(readOnlySql)) return undefined;
+      return {
+        runs: `runs SQL through ${m[1]}:${m[2]} with the role ${role} on its schedule, which may delete data: ${shownSql(sql)}`,
+        evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }],
+      };
+    }
     const call = universalCall(m[1], m[2]);
     if (call === undefined) return undefined;
     return {
@@ -231,6 +239,17 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
 }
 
 function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
+  const redshift = afterValue(rc.change, ["redshift_target"]);
+  if (redshift.state === "unknown" || (Array.isArray(redshift.value) && redshift.value.length > 0)) {
+    const sql = afterValue(rc.change, ["redshift_target", 0, "sql"]);
+    const statements = sql.state === "known" && typeof sql.value === "string" ? [sql.value] : [UNKNOWN_SQL];
+    if (!statements.every(readOnlySql)) {
+      return {
+        runs: `runs SQL in the Redshift cluster ${shown(rc, ["arn"])} whenever its rule fires, which may delete data: ${shownSql(statements)}`,
+        evidence: [{ step: "target", address: rc.address, detail: `${shown(rc, ["arn"])} database ${shown(rc, ["redshift_target", 0, "database"])}, SQL ${shown(rc, ["redshift_target", 0, "sql"])}` }],
+      };
+    }
+  }
   const commands = afterValue(rc.change, ["run_command_targets"]);
   const arn = afterValue(rc.change, ["arn"]);
   const runsCommands = commands.state === "unknown" || (Array.isArray(commands.value) && commands.value.length > 0);
@@ -271,6 +290,56 @@ function universalCall(service: string, api: string): { readonly action?: string
   return undefined;
 }
 
+/** Stands for SQL blastwall cannot read: never read-only. */
+const UNKNOWN_SQL = "(SQL known only after apply, or not readable)";
+
+/**
+ * Where the APIs that run SQL (Athena, PartiQL on DynamoDB, the Redshift and RDS Data APIs) take their statements
+ * in a universal target's input, by service (lower case) and API.
+ */
+const SQL_FIELDS: Readonly<Record<string, (input: Record<string, unknown>) => unknown[]>> = {
+  "athena:startqueryexecution": (i) => [i.QueryString],
+  "dynamodb:executestatement": (i) => [i.Statement],
+  "dynamodb:batchexecutestatement": (i) => (Array.isArray(i.Statements) ? i.Statements.map((x) => (isObject(x) ? x.Statement : undefined)) : [undefined]),
+  "dynamodb:executetransaction": (i) => (Array.isArray(i.TransactStatements) ? i.TransactStatements.map((x) => (isObject(x) ? x.Statement : undefined)) : [undefined]),
+  "redshiftdata:executestatement": (i) => [i.Sql],
+  "redshiftdata:batchexecutestatement": (i) => (Array.isArray(i.Sqls) ? i.Sqls : [undefined]),
+  "rdsdata:executestatement": (i) => [i.Sql],
+  "rdsdata:batchexecutestatement": (i) => [i.Sql],
+};
+
+/** The statements a universal target's call runs, when it is an API that runs SQL (unreadable ones as UNKNOWN_SQL). */
+function sqlOf(rc: PlanResourceChange, service: string, api: string): string[] | undefined {
+  const fields = SQL_FIELDS[`${service}:${api}`.toLowerCase()];
+  if (fields === undefined) return undefined;
+  const input = afterValue(rc.change, ["target", 0, "input"]);
+  let parsed: unknown;
+  try {
+    parsed = input.state === "known" && typeof input.value === "string" ? JSON.parse(input.value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!isObject(parsed)) return [UNKNOWN_SQL];
+  const found = fields(parsed);
+  return found.length === 0 ? [UNKNOWN_SQL] : found.map((x) => (typeof x === "string" ? x : UNKNOWN_SQL));
+}
+
+/**
+ * One statement that only reads: SELECT, SHOW or DESCRIBE, with nothing after it. (`WITH` may lead to a DELETE, and
+ * `EXPLAIN ANALYZE` runs what it explains.)
+ */
+function readOnlySql(sql: string): boolean {
+  if (sql === UNKNOWN_SQL) return false;
+  const text = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").trim().replace(/;\s*$/, "");
+  return !text.includes(";") && /^(select|show|describe)\b/i.test(text);
+}
+
+function shownSql(statements: readonly string[]): string {
+  const first = statements.find((x) => !readOnlySql(x)) ?? statements[0];
+  const one = first.replace(/\s+/g, " ");
+  return one.length > 120 ? `${one.slice(0, 117)}...` : one;
+}
+
 /** APIs that start code: a function, a command or runbook, an execution, a build, a task, a job, a pipeline. */
 const CODE_APIS: ReadonlySet<string> = new Set([
   "invoke",
@@ -287,10 +356,30 @@ const CODE_APIS: ReadonlySet<string> = new Set([
   "submitjob",
   "startjobrun",
   "startpipelineexecution",
+  // A schedule or rule target created by a schedule calls whatever it names, a delete included: a second step the
+  // plan does not show.
+  "createschedule",
+  "updateschedule",
+  "puttargets",
+  "putrule",
+  "createassociation",
+  "startchangerequestexecution",
 ]);
 
-/** Catalogue actions a schedule runs routinely: starting and stopping instances and databases. */
-const SCHEDULED_ROUTINE: ReadonlySet<string> = new Set(["ec2:stopinstances", "ec2:startinstances", "rds:stopdbinstance", "rds:startdbinstance", "rds:stopdbcluster", "rds:startdbcluster"]);
+/**
+ * Catalogue actions a schedule runs routinely: starting and stopping instances and databases, and setting an Auto
+ * Scaling group's size (what the group's own scheduled actions do; its instances are replaceable by design, and a
+ * volume kept on termination is judged where it is set).
+ */
+const SCHEDULED_ROUTINE: ReadonlySet<string> = new Set([
+  "ec2:stopinstances",
+  "ec2:startinstances",
+  "rds:stopdbinstance",
+  "rds:startdbinstance",
+  "rds:stopdbcluster",
+  "rds:startdbcluster",
+  "autoscaling:setdesiredcapacity",
+]);
 
 /** Universal-target API names whose IAM action is named otherwise (lower case `prefix:Api` → IAM action name). */
 const API_TO_IAM: Readonly<Record<string, string>> = {
