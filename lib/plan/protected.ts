@@ -5,7 +5,7 @@
  */
 import type { Evidence } from "../engine/findings";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
-import { formatPath, tagValue, truthy } from "./values";
+import { formatPath, isObject, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
@@ -28,6 +28,11 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_db_snapshot", "a manual DB snapshot is a backup; destroying it loses that restore point"],
   ["aws_db_cluster_snapshot", "a manual cluster snapshot is a backup; destroying it loses that restore point"],
   ["aws_db_snapshot_copy", "a copy of a DB snapshot is a backup, often the one kept in another region or account"],
+  ["aws_rds_cluster_snapshot_copy", "a copy of a cluster snapshot is a backup, often the one kept in another region or account"],
+  ["aws_prometheus_workspace", "an Amazon Managed Service for Prometheus workspace holds metrics; destroying it deletes them"],
+  ["aws_sagemaker_notebook_instance", "a SageMaker notebook instance's storage volume holds its notebooks and data; destroying it deletes them"],
+  ["aws_servicecatalog_provisioned_product", "destroying a provisioned product deletes the resources its product created"],
+  ["aws_cloudformation_stack_set_instance", "destroying a stack set instance deletes its stack and every resource in it (unless retain_stack is set)"],
   ["aws_docdb_cluster_snapshot", "a manual DocumentDB cluster snapshot is a backup; destroying it loses that restore point"],
   ["aws_neptune_cluster_snapshot", "a manual Neptune cluster snapshot is a backup; destroying it loses that restore point"],
   ["aws_redshift_cluster_snapshot", "a manual Redshift snapshot is a backup of the warehouse"],
@@ -78,6 +83,10 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_s3_bucket_versioning", "destroying the versioning resource suspends versioning, so overwritten and deleted objects are no longer kept"],
   ["aws_s3_bucket_object_lock_configuration", "object lock keeps objects from being deleted or overwritten"],
   ["aws_s3_bucket_policy", "a bucket policy can deny deleting objects and the bucket; destroying it lifts that guardrail"],
+  ["aws_dynamodb_resource_policy", "a DynamoDB resource policy can deny deleting the table and its items; destroying it lifts that guardrail"],
+  ["aws_secretsmanager_secret_policy", "a secret's resource policy can deny deleting the secret; destroying it lifts that guardrail"],
+  ["aws_ecr_repository_policy", "a repository policy can deny deleting images; destroying it lifts that guardrail"],
+  ["aws_efs_file_system_policy", "a file system policy can deny deleting the file system and writing to it; destroying it lifts that guardrail"],
   ["aws_s3_directory_bucket", "an S3 directory bucket (Express One Zone) holds objects"],
   ["aws_s3tables_table_bucket", "an S3 table bucket holds its tables and their data"],
   ["aws_s3tables_table", "an S3 table holds data"],
@@ -211,8 +220,13 @@ export interface Protection {
 }
 
 /** Why a resource change concerns a protected resource, or undefined. Looks at both addresses of a move. */
+/** Built-in types whose destroy keeps the data when a setting says so (read from the state being destroyed). */
+const KEPT_WHEN: Readonly<Record<string, (before: unknown) => boolean>> = {
+  aws_cloudformation_stack_set_instance: (before) => isObject(before) && before.retain_stack === true,
+};
+
 export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {
-  const builtin = PROTECTED_TYPES.get(rc.type);
+  const builtin = KEPT_WHEN[rc.type]?.(rc.change.before) === true ? undefined : PROTECTED_TYPES.get(rc.type);
   if (builtin) return { source: "type", detail: `${rc.type} is a protected type: ${builtin}`, summary: `${rc.type} is a protected type` };
   const typeGlob = (config.protected?.types ?? []).find((t) => globMatch(t, rc.type));
   if (typeGlob) {

@@ -115,3 +115,23 @@ describe("schedules (plan-command-scheduled)", () => {
     expect(judged([sched("autoscaling:setDesiredCapacity", { AutoScalingGroupName: "web", DesiredCapacity: 0 })])).toEqual([]);
   });
 });
+
+describe("destroys the gate did not protect", () => {
+  const destroy = (address: string, before: Obj) => change(address, ["delete"], before, null);
+  test.each([
+    ["aws_dynamodb_resource_policy.p", { resource_arn: "arn:aws:dynamodb:eu-west-1:111111111111:table/orders", policy: "{}" }],
+    ["aws_secretsmanager_secret_policy.p", { secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db", policy: "{}" }],
+    ["aws_ecr_repository_policy.p", { repository: "web", policy: "{}" }],
+    ["aws_efs_file_system_policy.p", { file_system_id: "fs-1", policy: "{}" }],
+    ["aws_rds_cluster_snapshot_copy.c", { source_db_cluster_snapshot_identifier: "a", target_db_cluster_snapshot_identifier: "b" }],
+    ["aws_prometheus_workspace.w", { alias: "metrics" }],
+    ["aws_sagemaker_notebook_instance.n", { name: "research" }],
+    ["aws_servicecatalog_provisioned_product.p", { name: "db" }],
+    ["aws_cloudformation_stack_set_instance.i", { stack_set_name: "s", retain_stack: false }],
+  ])("destroying %s blocks", (address, before) => {
+    expect(judged([destroy(address, before)])).toEqual([`plan-protected-delete ${address}`]);
+  });
+  test("a stack set instance kept on destroy (retain_stack) passes", () => {
+    expect(judged([destroy("aws_cloudformation_stack_set_instance.i", { stack_set_name: "s", retain_stack: true })])).toEqual([]);
+  });
+});
