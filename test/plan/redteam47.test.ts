@@ -9,6 +9,11 @@ type Obj = Record<string, unknown>;
 
 const create = (address: string, after: Obj) => change(address, ["create"], null, after);
 
+/** A change with values known only after apply (`after_unknown`). */
+function withUnknown(c: Obj, unknown: Obj): Obj {
+  return { ...c, change: { ...(c.change as Obj), after_unknown: unknown } };
+}
+
 /** The rule ids of a plan of `changes` whose configuration gives each resource's expressions. */
 function judged(changes: Obj[], expressions: Record<string, Obj> = {}): string[] {
   const resources = Object.entries(expressions).map(([address, exprs]) => {
@@ -57,7 +62,7 @@ describe("a setting created for a resource the same plan creates", () => {
 });
 
 describe("changes that loosen nothing", () => {
-  const update = (address: string, before: Obj, after: Obj, unknown: Obj = {}) => change(address, ["update"], before, after, { after_unknown: unknown });
+  const update = (address: string, before: Obj, after: Obj, unknown: Obj = {}) => withUnknown(change(address, ["update"], before, after), unknown);
   const key = { description: "data", enable_key_rotation: false, policy: denyHttp, deletion_window_in_days: 30, is_enabled: true };
 
   test("turning a KMS key's rotation on passes; its policy changed with it still counts", () => {
@@ -133,5 +138,42 @@ describe("destroys the gate did not protect", () => {
   });
   test("a stack set instance kept on destroy (retain_stack) passes", () => {
     expect(judged([destroy("aws_cloudformation_stack_set_instance.i", { stack_set_name: "s", retain_stack: true })])).toEqual([]);
+  });
+});
+
+describe("plan-stack-template-drops-data", () => {
+  const stack = (before: unknown, after: unknown, extra: Obj = {}) =>
+    change("aws_cloudformation_stack.orders", ["update"], { name: "orders", template_body: typeof before === "string" ? before : JSON.stringify(before), ...extra }, { name: "orders", template_body: typeof after === "string" ? after : JSON.stringify(after), ...extra });
+  const tpl = (resources: Obj) => ({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources });
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+  const fn = { Type: "AWS::Lambda::Function", Properties: {} };
+  const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.orders"];
+
+  test("a table dropped from the template blocks, and the message says why", () => {
+    const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([stack(tpl({ Orders: table, Fn: fn }), tpl({ Fn: fn }))])))), { config: {} });
+    expect(ev.judged.map((j) => j.finding.message)).toEqual([
+      'The plan changes the template of aws_cloudformation_stack.orders, and CloudFormation will delete data: Orders (AWS::DynamoDB::Table) is dropped with DeletionPolicy "Delete", so CloudFormation deletes it.',
+    ]);
+  });
+
+  test("what keeps the data, or drops nothing that holds it, passes", () => {
+    expect(judged([stack(tpl({ Orders: table, Fn: fn }), tpl({ Orders: table }))])).toEqual([]);
+    expect(judged([stack(tpl({ Orders: { ...table, DeletionPolicy: "Retain" } }), tpl({}))])).toEqual([]);
+    expect(judged([stack(tpl({ Db: { Type: "AWS::RDS::DBCluster", Properties: {} } }), tpl({}))])).toEqual([]);
+    expect(judged([stack(tpl({ Orders: table }), tpl({ Orders: { ...table, Properties: { TableName: "orders", BillingMode: "PAY_PER_REQUEST" } } }))])).toEqual([]);
+    const yaml = "Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n";
+    expect(judged([stack(yaml, yaml)])).toEqual([]);
+  });
+
+  test("a keeping policy taken away, a type changed, and templates it cannot read count", () => {
+    expect(judged([stack(tpl({ Orders: { ...table, DeletionPolicy: "Retain" } }), tpl({ Orders: table }))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Db: { Type: "AWS::RDS::DBInstance", Properties: {} } }), tpl({ Db: { Type: "AWS::RDS::DBInstance", Properties: {}, DeletionPolicy: "Delete" } }))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Data: { Type: "AWS::S3::Bucket" } }), tpl({ Data: { Type: "AWS::S3::AccessPoint" } }))])).toEqual(BLOCKED);
+    expect(judged([stack("Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n", "Resources: {}\n")])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Orders: table }), "Resources: {}\n")])).toEqual(BLOCKED);
+    expect(judged([change("aws_cloudformation_stack.orders", ["update"], { name: "orders", template_url: "https://b.s3.amazonaws.com/v1.json" }, { name: "orders", template_url: "https://b.s3.amazonaws.com/v2.json" })])).toEqual(BLOCKED);
+    const unknown = withUnknown(change("aws_cloudformation_stack.orders", ["update"], { name: "orders", template_body: JSON.stringify(tpl({ Orders: table })) }, { name: "orders" }), { template_body: true });
+    const [f] = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([unknown])))), { config: {} }).judged;
+    expect(f.finding.message).toContain("the new template is known only after apply");
   });
 });

@@ -19,6 +19,7 @@ import { protectedTagRemoved } from "./protected-tag-removed";
 import { recoveryWindowShortened } from "./recovery-window-shortened";
 import { protectedMoved } from "./protected-moved";
 import { provisionerRuns } from "./provisioner-runs";
+import { stackTemplateChanged } from "./stack-template-changed";
 import { trailWeakened } from "./trail-weakened";
 import { trustPolicyWidened } from "./trust-policy-widened";
 import { vaultLockWeakened } from "./vault-lock-weakened";
@@ -27,6 +28,7 @@ import { versioningSuspended } from "./versioning-suspended";
 export const PLAN_RULES: readonly PlanRule[] = [
   protectedDelete,
   protectedForget,
+  stackTemplateChanged,
   deletionProtectionOff,
   finalSnapshotSkipped,
   automatedBackupsDeleted,
