@@ -177,3 +177,33 @@ describe("plan-stack-template-drops-data", () => {
     expect(f.finding.message).toContain("the new template is known only after apply");
   });
 });
+
+describe("state machines whose definition calls a destroy API", () => {
+  const machine = (states: Obj, before?: Obj) =>
+    change("aws_sfn_state_machine.m", before ? ["update"] : ["create"], before ? { name: "m", role_arn: "arn:aws:iam::111111111111:role/sfn", definition: JSON.stringify({ StartAt: "A", States: before }) } : null, { name: "m", role_arn: "arn:aws:iam::111111111111:role/sfn", definition: JSON.stringify({ StartAt: "A", States: states }) });
+  const task = (resource: string) => ({ Type: "Task", Resource: resource, End: true });
+  const BLOCKED = ["plan-command-scheduled aws_sfn_state_machine.m"];
+
+  test("an SDK or optimised integration that deletes, nested in a branch too, blocks and names the state", () => {
+    expect(judged([machine({ A: task("arn:aws:states:::aws-sdk:rds:deleteDBInstance") })])).toEqual(BLOCKED);
+    expect(judged([machine({ A: task("arn:aws:states:::dynamodb:deleteItem") })])).toEqual(BLOCKED);
+    const nested = { A: { Type: "Parallel", Branches: [{ StartAt: "Wipe", States: { Wipe: task("arn:aws:states:::aws-sdk:ec2:deleteVolume") } }], End: true } };
+    const [f] = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([machine(nested)])))), { config: {} }).judged;
+    expect(f.finding.message).toContain("calls ec2:DeleteVolume with the role \"arn:aws:iam::111111111111:role/sfn\" whenever it is started");
+    expect(f.finding.evidence.map((e) => e.detail).join("\n")).toContain('state "Wipe"');
+  });
+
+  test("what runs code judged elsewhere, writes, reads and a call it made before pass", () => {
+    for (const r of ["arn:aws:states:::lambda:invoke", "arn:aws:states:::ecs:runTask.sync", "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish", "arn:aws:states:::dynamodb:putItem", "arn:aws:states:::aws-sdk:ec2:describeVolumes", "arn:aws:states:::aws-sdk:rds:createDBSnapshot"]) {
+      expect(judged([machine({ A: task(r) })])).toEqual([]);
+    }
+    const wipe = { A: task("arn:aws:states:::aws-sdk:ec2:deleteSnapshot") };
+    expect(judged([machine({ ...wipe, B: task("arn:aws:states:::sns:publish") }, wipe)])).toEqual([]);
+  });
+
+  test("a definition known only after apply, or not JSON, counts", () => {
+    const unknown = withUnknown(change("aws_sfn_state_machine.m", ["create"], null, { name: "m" }), { definition: true });
+    expect(judged([unknown])).toEqual(BLOCKED);
+    expect(judged([change("aws_sfn_state_machine.m", ["create"], null, { name: "m", definition: "StartAt: A" })])).toEqual(BLOCKED);
+  });
+});

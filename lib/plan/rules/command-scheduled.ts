@@ -131,7 +131,62 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
   aws_ssm_maintenance_window_task: { fields: ["task_arn", "task_type", "task_invocation_parameters", "targets", "service_role_arn"], hit: maintenanceTask },
   aws_config_remediation_configuration: { fields: ["automatic", "target_id", "target_type", "target_version", "parameter"], hit: remediation },
   aws_cloudwatch_metric_alarm: { fields: ["alarm_actions", "ok_actions", "insufficient_data_actions"], hit: alarmTerminates },
+  aws_sfn_state_machine: { fields: ["definition"], hit: stateMachineCalls },
 };
+
+/**
+ * A state machine whose definition calls a destroy API (`arn:aws:states:::aws-sdk:rds:deleteDBInstance`, or an
+ * optimised integration such as `arn:aws:states:::dynamodb:deleteItem`) that it did not call before: whatever starts
+ * it (a schedule, a rule, anyone allowed to) deletes with its role. Calls of code (a function, another execution)
+ * run that code, judged where it is; a definition blastwall cannot read counts.
+ */
+function stateMachineCalls(rc: PlanResourceChange): Hit | undefined {
+  const after = afterValue(rc.change, ["definition"]);
+  const role = shown(rc, ["role_arn"]);
+  if (after.state === "unknown" || typeof after.value !== "string") {
+    return { runs: `runs a definition blastwall cannot read (${shown(rc, ["definition"])}) with the role ${role} whenever it is started`, evidence: [{ step: "definition", address: rc.address, detail: `definition ${shown(rc, ["definition"])}` }] };
+  }
+  const now = definitionCalls(after.value);
+  if (now === undefined) return { runs: `runs a definition that is not JSON blastwall can read, with the role ${role}, whenever it is started`, evidence: [{ step: "definition", address: rc.address, detail: "definition is not JSON" }] };
+  const before = getPath(rc.change.before, ["definition"]);
+  const had = new Set(typeof before === "string" ? (definitionCalls(before) ?? []).map((c) => c.call) : []);
+  const fresh = now.filter((c) => !had.has(c.call));
+  if (fresh.length === 0) return undefined;
+  const list = fresh.map((c) => `${c.call} (state "${c.state}": ${c.why})`);
+  return {
+    runs: `calls ${fresh.map((c) => c.call).join(", ")} with the role ${role} whenever it is started (a schedule, a rule, or anyone allowed to)`,
+    evidence: list.map((detail) => ({ step: "definition", address: rc.address, detail })),
+  };
+}
+
+/** The destroy calls of an Amazon States Language definition, nested branches and maps included; undefined for text that is not JSON. */
+function definitionCalls(text: string): { readonly call: string; readonly state: string; readonly why: string }[] | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const out: { call: string; state: string; why: string }[] = [];
+  const walk = (v: unknown, state: string) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, state));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "Resource" && typeof x === "string") {
+          const m = /^arn:[^:]+:states:::(?:aws-sdk:)?([a-z0-9-]+):([A-Za-z0-9]+)(?:\.[a-zA-Z]+)?$/.exec(x);
+          if (!m) continue;
+          const call = universalCall(m[1], m[2]);
+          // Starting code (a function, a task, a job, another execution) runs that code, which is judged where it is
+          // defined: a definition that runs an ETL task is the usual thing, not a destroy.
+          const runsCode = call !== undefined && (call.action !== undefined ? loadCatalogue().entryOf(call.action)?.target === "compute" : CODE_APIS.has(m[2].toLowerCase()));
+          if (call !== undefined && !runsCode) out.push({ call: call.action ?? `${m[1]}:${m[2]}`, state, why: call.why });
+        } else walk(x, k === "States" ? state : isObject(x) && typeof x.Type === "string" ? k : state);
+      }
+    }
+  };
+  walk(doc, "(top)");
+  return out;
+}
 
 /** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
 function switchedOffNow(rc: PlanResourceChange, field: string | Path): boolean {
