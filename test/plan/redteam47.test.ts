@@ -207,3 +207,23 @@ describe("state machines whose definition calls a destroy API", () => {
     expect(judged([change("aws_sfn_state_machine.m", ["create"], null, { name: "m", definition: "StartAt: A" })])).toEqual(BLOCKED);
   });
 });
+
+describe("targets whose input replaces what a task or build runs", () => {
+  const overrides = { containerOverrides: [{ name: "cli", command: ["rds", "delete-db-instance", "--db-instance-identifier", "orders"] }] };
+  const rule = (input?: Obj) => create("aws_cloudwatch_event_target.t", { rule: "nightly", arn: "arn:aws:ecs:eu-west-1:111111111111:cluster/prod", role_arn: "r", ecs_target: [{ task_definition_arn: "arn:aws:ecs:eu-west-1:111111111111:task-definition/cli:3" }], ...(input ? { input: JSON.stringify(input) } : {}) });
+  const sched = (arn: string, input?: Obj) => create("aws_scheduler_schedule.s", { name: "s", target: [{ arn, role_arn: "r", ...(input ? { input: JSON.stringify(input) } : {}) }] });
+
+  test("a command or buildspec of the target's own blocks, and is named", () => {
+    const [f] = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([rule(overrides)])))), { config: {} }).judged;
+    expect(f.finding.message).toContain('runs the command ["rds","delete-db-instance","--db-instance-identifier","orders"] (an override of the task\'s own)');
+    expect(judged([sched("arn:aws:ecs:eu-west-1:111111111111:cluster/prod", overrides)])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(judged([sched("arn:aws:codebuild:eu-west-1:111111111111:project/ops", { buildspecOverride: "version: 0.2" })])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(judged([rule({ containerOverrides: [{ name: "cli", entryPoint: ["sh", "-c"] }] })])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+  });
+
+  test("a task run as its definition says, or with other overrides, passes", () => {
+    expect(judged([rule()])).toEqual([]);
+    expect(judged([rule({ containerOverrides: [{ name: "cli", environment: [{ name: "DAY", value: "1" }] }] })])).toEqual([]);
+    expect(judged([sched("arn:aws:ecs:eu-west-1:111111111111:cluster/prod")])).toEqual([]);
+  });
+});

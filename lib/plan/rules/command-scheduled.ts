@@ -269,6 +269,10 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   const role = shown(rc, ["target", 0, "role_arn"]);
   if (arn.state === "known" && typeof arn.value === "string") {
     const m = UNIVERSAL.exec(arn.value);
+    const override = commandOverride(afterValue(rc.change, ["target", 0, "input"]));
+    if (!m && override !== undefined) {
+      return { runs: `runs ${override} in ${arn.value} with the role ${role} on its schedule`, evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }] };
+    }
     if (!m) return undefined; // a Lambda, a queue, a state machine...: what it runs is that resource's own code
     if (runsRoutineDocument(rc, m[2])) return undefined;
     const sql = sqlOf(rc, m[1], m[2]);
@@ -304,6 +308,13 @@ function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
         evidence: [{ step: "target", address: rc.address, detail: `${shown(rc, ["arn"])} database ${shown(rc, ["redshift_target", 0, "database"])}, SQL ${shown(rc, ["redshift_target", 0, "sql"])}` }],
       };
     }
+  }
+  const override = commandOverride(afterValue(rc.change, ["input"]));
+  if (override !== undefined) {
+    return {
+      runs: `runs ${override} in ${shown(rc, ["arn"])} whenever its rule fires`,
+      evidence: [{ step: "target", address: rc.address, detail: `${shown(rc, ["arn"])} with role ${shown(rc, ["role_arn"])}, input ${shown(rc, ["input"])}` }],
+    };
   }
   const commands = afterValue(rc.change, ["run_command_targets"]);
   const arn = afterValue(rc.change, ["arn"]);
@@ -341,6 +352,31 @@ function universalCall(service: string, api: string): { readonly action?: string
   const known = cat.entries.some((e) => e.action.toLowerCase().startsWith(`${prefix}:`));
   if (!known && /^(delete|batchdelete|terminate|remove|purge|destroy|disable|restore|reset|put.*(lifecycle|retention|versioning|acl|resourcepolicy|bucketpolicy|keypolicy|accesspolicy))/i.test(api)) {
     return { why: "an API of a service blastwall does not know, whose name says it deletes or removes a protection" };
+  }
+  return undefined;
+}
+
+/**
+ * A target's input that replaces what an ECS task or a CodeBuild build runs (`containerOverrides[].command` or
+ * `entryPoint`, `buildspecOverride`): a command of the schedule's own, run as the task's or project's role, as an SSM
+ * command is. Said as a phrase, or undefined when the input overrides nothing of the kind.
+ */
+function commandOverride(input: ReturnType<typeof afterValue>): string | undefined {
+  if (input.state !== "known" || typeof input.value !== "string") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input.value);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed)) return undefined;
+  const containers = Array.isArray(parsed.containerOverrides) ? parsed.containerOverrides : isObject(parsed.overrides) && Array.isArray(parsed.overrides.containerOverrides) ? parsed.overrides.containerOverrides : [];
+  for (const c of containers) {
+    if (!isObject(c)) continue;
+    for (const k of ["command", "entryPoint"]) if (c[k] !== undefined) return `the command ${JSON.stringify(c[k]).slice(0, 160)} (an override of the task's own)`;
+  }
+  for (const k of ["buildspecOverride", "buildspec"]) {
+    if (typeof parsed[k] === "string") return `the buildspec ${JSON.stringify(parsed[k]).slice(0, 160)} (an override of the project's own)`;
   }
   return undefined;
 }
