@@ -227,3 +227,18 @@ describe("targets whose input replaces what a task or build runs", () => {
     expect(judged([sched("arn:aws:ecs:eu-west-1:111111111111:cluster/prod")])).toEqual([]);
   });
 });
+
+describe("an instance's termination protection bypassed", () => {
+  const inst = (extra: Obj) => ({ ami: "ami-1", instance_type: "t3.micro", instance_initiated_shutdown_behavior: "stop", root_block_device: [{ delete_on_termination: false }], ...extra });
+  const upd = (before: Obj, after: Obj) => change("aws_instance.db", ["update"], before, after);
+  test("shutting itself down to terminate, or its root volume going with it, blocks when it is protected", () => {
+    const guarded = { disable_api_termination: true };
+    expect(judged([upd(inst(guarded), inst({ ...guarded, instance_initiated_shutdown_behavior: "terminate" }))])).toEqual(["plan-deletion-protection-off aws_instance.db"]);
+    expect(judged([upd(inst(guarded), inst({ ...guarded, root_block_device: [{ delete_on_termination: true }] }))])).toEqual(["plan-deletion-protection-off aws_instance.db"]);
+    const tagged = { tags: { "blastwall:protected": "true" } };
+    expect(judged([upd(inst(tagged), inst({ ...tagged, instance_initiated_shutdown_behavior: "terminate" }))])).toEqual(["plan-deletion-protection-off aws_instance.db"]);
+  });
+  test("the same on an instance nothing protects passes", () => {
+    expect(judged([upd(inst({}), inst({ instance_initiated_shutdown_behavior: "terminate", root_block_device: [{ delete_on_termination: true }] }))])).toEqual([]);
+  });
+});

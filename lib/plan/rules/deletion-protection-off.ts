@@ -1,6 +1,8 @@
 import type { PlanRule, Weakening } from "../rule";
-import { changeFinding, describe, switchedOff, weakeningEvidence } from "../rule";
-import { isUpdateOrReplace, truthy } from "../values";
+import { changeFinding, describe, switchedOff, switchedOn, weakeningEvidence } from "../rule";
+import type { PlanResourceChange } from "../types";
+import { PROTECTED_TAG } from "../protected";
+import { getPath, isUpdateOrReplace, tagValue, truthy } from "../values";
 
 /** On: true, "true", "ACTIVE"/"ENABLED" (Cognito writes deletion_protection as a string). */
 function on(v: unknown): boolean {
@@ -30,8 +32,26 @@ export const deletionProtectionOff: PlanRule = {
   },
   check(rc) {
     if (!isUpdateOrReplace(rc.change.actions)) return [];
-    const ws = SWITCHES.map((s) => switchedOff(rc, [s], on)).filter((w): w is Weakening => !!w);
+    const ws = [...SWITCHES.map((s) => switchedOff(rc, [s], on)), ...instanceBypasses(rc)].filter((w): w is Weakening => !!w);
     if (ws.length === 0) return [];
     return [changeFinding(rc, `The plan turns deletion protection off on ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },
 };
+
+/**
+ * An instance with termination protection (or tagged protected) still terminates when it shuts itself down with
+ * `instance_initiated_shutdown_behavior = "terminate"`, which termination protection does not stop; and a root or
+ * attached volume set to `delete_on_termination` goes with it.
+ */
+function instanceBypasses(rc: PlanResourceChange): (Weakening | undefined)[] {
+  if (rc.type !== "aws_instance") return [];
+  const guarded = (side: unknown) => on(getPath(side, ["disable_api_termination"])) || truthy(tagValue(side, PROTECTED_TAG, rc.type));
+  if (!guarded(rc.change.before) && !guarded(rc.change.after)) return [];
+  const terminate = (v: unknown) => typeof v === "string" && v.toLowerCase() === "terminate";
+  const out: (Weakening | undefined)[] = [switchedOn(rc, ["instance_initiated_shutdown_behavior"], terminate)];
+  for (const block of ["root_block_device", "ebs_block_device"]) {
+    const devices = getPath(rc.change.after, [block]);
+    if (Array.isArray(devices)) devices.forEach((_: unknown, i: number) => out.push(switchedOn(rc, [block, i, "delete_on_termination"])));
+  }
+  return out;
+}
