@@ -296,6 +296,14 @@ function checkResourceChange(rc: unknown, i: number, file: string): PlanResource
     const v = change[side];
     if (v !== undefined && v !== null && !isObject(v)) throw new InputError(file, `malformed plan: ${at} has change.${side} that is not an object`);
   }
+  // What is unknown or sensitive is marked with true, false, or an object or list of such marks; another value would
+  // hide that a value is unknown (read as known) or sensitive.
+  for (const marks of ["after_unknown", "before_sensitive", "after_sensitive"] as const) {
+    const v = change[marks];
+    if (v !== undefined && v !== null && typeof v !== "boolean" && !isObject(v) && !Array.isArray(v)) {
+      throw new InputError(file, `malformed plan: ${at} has change.${marks} that is neither true, false nor an object or list of such marks`);
+    }
+  }
   if (rc.mode !== undefined && rc.mode !== "data" && rc.mode !== "managed") throw new InputError(file, `malformed plan: ${at} has mode ${JSON.stringify(rc.mode)}, neither "managed" nor "data"`);
   // Without a mode, the address says it: `data.` after the module path (a module may itself be called `data`).
   const mode = rc.mode === "data" || rc.mode === "managed" ? rc.mode : isDataAddress(address) ? "data" : "managed";

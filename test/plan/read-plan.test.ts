@@ -83,6 +83,15 @@ describe("readPlan: refusals name the file and the problem on one line", () => {
     ["resource_changes not a list", () => writeTemp(dir, "rcobj.json", JSON.stringify(minimalPlan([], { resource_changes: {} }))), /resource_changes is not an array/],
     ["an entry without actions", () => writeTemp(dir, "noact.json", JSON.stringify(minimalPlan([{ address: "aws_s3_bucket.b", type: "aws_s3_bucket", change: {} }]))), /resource_changes\[0\] \(aws_s3_bucket\.b\) has no change\.actions/],
     ["an unknown action", () => writeTemp(dir, "act.json", JSON.stringify(minimalPlan([change("aws_s3_bucket.b", ["obliterate"], {}, null)]))), /unknown action "obliterate"/],
+    [
+      "after_unknown that is no mark",
+      () => {
+        const c = change("aws_db_instance.x", ["update"], { deletion_protection: true }, {}) as { change: Record<string, unknown> };
+        c.change.after_unknown = "deletion_protection";
+        return writeTemp(dir, "unk.json", JSON.stringify(minimalPlan([c])));
+      },
+      /resource_changes\[0\] \(aws_db_instance\.x\) has change\.after_unknown that is neither true, false nor an object or list of such marks/,
+    ],
   ];
   test.each(cases)("%s", (_name, make, expected) => {
     const e = inputError(() => readPlan(make()));
