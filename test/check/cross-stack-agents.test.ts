@@ -612,16 +612,22 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
       ),
       "prod",
     ];
-    const found = transitive(report({}, agents, dev, prod), "prod.tf.json");
-    expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
+    // dev's role sits in 111111111111 and promote in 222222222222: across accounts the trust admits dev's role only with
+    // an sts:AssumeRole right of its own, which it lacks (its own stack judges that, red-team round 47).
+    expect(transitive(report({}, agents, dev, prod), "prod.tf.json")).toEqual([]);
+    // Given that right, dev reports the agent's reach into roles outside it.
+    const withRight = JSON.parse(JSON.stringify(dev[0])) as { resource: Record<string, Obj> };
+    withRight.resource.aws_iam_role_policy = { up: { role: "${aws_iam_role.ci.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::222222222222:role/promote" }) } };
+    const inDev = report({}, agents, [withRight, "dev"], prod).findings.filter((f) => f.file === "dev.tf.json" && f.severity === "error");
+    expect(inDev.map((f) => f.ruleId)).toEqual(["agent-reach-unknown"]);
+    const unpin = ([json, name]: [Obj, string]): [Obj, string] => [{ ...json, provider: { aws: [{ region: "eu-west-1" }] } }, name];
     // Outputs wrapped twice, or of the whole resource read at its ARN, are the same reference (check round 41).
     for (const [value, read] of [["${tostring(sensitive(aws_iam_role.ci.arn))}", "ci"], ["${aws_iam_role.ci}", "ci.arn"]]) {
       const devOut: [Obj, string] = [{ ...dev[0], output: { ci: { value } } }, "dev"];
       const prodRead: [Obj, string] = [JSON.parse(JSON.stringify(prod[0]).replace("outputs.ci}", `outputs.${read}}`)) as Obj, "prod"];
-      expect(transitive(report({}, agents, devOut, prodRead), "prod.tf.json").map((f) => f.resource)).toEqual(["aws_iam_role.promote"]);
+      expect(transitive(report({}, agents, unpin(devOut), unpin(prodRead)), "prod.tf.json").map((f) => f.resource)).toEqual(["aws_iam_role.promote"]);
     }
     // Neither pinned (check round 41): the reference still names dev's role, never prod's own of that name.
-    const unpin = ([json, name]: [Obj, string]): [Obj, string] => [{ ...json, provider: { aws: [{ region: "eu-west-1" }] } }, name];
     const loose = transitive(report({}, agents, unpin(dev), unpin(prod)), "prod.tf.json");
     expect(loose.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::{computed}:role/ci-deploy", "aws_iam_role.promote"]]);
   });
@@ -755,4 +761,16 @@ test("an attachment by another stack's output known only in part is an error whe
   // `co*` may be `coder-…`, the agent's name; `fn-*` may not.
   expect(severities("co")).toEqual(["error"]);
   expect(severities("fn-")).toEqual(["warning"]);
+});
+
+test("a trust naming another stack's agent: enough in its account; across pinned accounts only with the agent's own right", () => {
+  const pinned = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const dev = pinned("111111111111", tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.read": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }));
+  const prod = (account: string) =>
+    pinned(account, tf({ "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting("arn:aws:iam::111111111111:role/agents/coder") }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+  const errorsIn = (account: string) => run([dev, "dev"], [prod(account), "prod"]).filter((f) => f.file.includes("/prod/"));
+  const [f] = errorsIn("111111111111");
+  expect(f.evidence[1].detail).toMatch(/names outside:arn:aws:iam::111111111111:role\/agents\/coder \(statement #0\), which is enough within one account$/);
+  // In another account the agent needs sts:AssumeRole of its own, which it lacks: no path (red-team round 47).
+  expect(errorsIn("222222222222")).toEqual([]);
 });

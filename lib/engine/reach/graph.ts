@@ -349,7 +349,13 @@ export class ReachGraph {
     }
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
     const certain = new Set(this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
+    // Another checked stack's principal, whose stack is pinned to an account: a role pinned to another account admits it
+    // only with an sts:AssumeRole right of its own, which its own stack judges (one on a role outside that stack counts
+    // as reaching everything there). In the same account the trust is enough.
+    const peerAccount = p.external ? p.peer?.account : undefined;
     for (const role of named) {
+      const roleAccount = peerAccount !== undefined ? resourceAccount(this.stack, role.resource) : undefined;
+      if (peerAccount !== undefined && roleAccount !== undefined && roleAccount !== peerAccount) continue;
       const trust = admits(role);
       const whom = certain.has(role)
         ? p.address
@@ -357,7 +363,7 @@ export class ReachGraph {
           ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
           : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
       // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
-      const enough = p.external ? "and its own policies live outside this stack, so blastwall counts that they may allow the call" : "which is enough within one account";
+      const enough = !p.external || (peerAccount !== undefined && roleAccount === peerAccount) ? "which is enough within one account" : "and its own policies live outside this stack, so blastwall counts that they may allow the call";
       if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
     }
     // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
