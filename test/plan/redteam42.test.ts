@@ -94,8 +94,9 @@ describe("guardrails", () => {
     const ids2 = (extra: Obj, lockAfter: Obj = { backup_vault_name: "prod", min_retention_days: 1 }) =>
       evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([create("aws_backup_vault.v", { name: "prod" }), create("aws_backup_vault_lock_configuration.l", lockAfter)], extra)))), { config: {} }).judged.map((j) => j.finding.ruleId);
     expect(ids2(configured({ references: ["aws_backup_vault.v.id", "aws_backup_vault.v"] }), { min_retention_days: 1 })).toEqual([]);
-    expect(ids2(configured({ constant_value: "prod" }))).toEqual([]);
-    // A vault of that name created in another region (another provider configuration) is another vault.
+    // By name alone it counts: a vault of that name created beside it may be a decoy whose create fails on the existing
+    // vault while the lock lands on it (red-team round 48).
+    expect(ids2(configured({ constant_value: "prod" }))).toEqual(["plan-guardrail-changed"]);
     expect(ids2(configured({ constant_value: "prod" }, "aws", "aws.dr"))).toEqual(["plan-guardrail-changed"]);
     // Without a configuration to tell, the lock counts (fail closed).
     expect(ruleIds([create("aws_backup_vault.v", { name: "prod" }), lock])).toEqual(["plan-guardrail-changed aws_backup_vault_lock_configuration.l"]);

@@ -45,20 +45,23 @@ describe("a setting created for a resource the same plan creates", () => {
     expect(judged([create(parentAddress, parentAfter), create(address, after)], { [address]: { [attribute]: ref(other, parentAttribute) } })).toEqual([`plan-guardrail-changed ${address}`]);
   });
 
-  test("named by a literal: the resource of that name created through the same provider configuration", () => {
+  test("named by a literal, or by a reference that may be an instance the plan keeps, it counts (red-team round 48)", () => {
     const lifecycle = create("aws_s3_bucket_lifecycle_configuration.r", expiring);
-    const plan = (bucketProvider: string) => {
-      const resources = [
-        { address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", provider_config_key: bucketProvider, expressions: { bucket: { constant_value: "logs-1" } } },
-        { address: "aws_s3_bucket_lifecycle_configuration.r", mode: "managed", type: "aws_s3_bucket_lifecycle_configuration", name: "r", provider_config_key: "aws", expressions: { bucket: { constant_value: "logs-1" } } },
-      ];
-      return evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle], { configuration: { root_module: { resources } } })))), { config: {} }).judged.length;
-    };
-    expect(plan("aws")).toBe(0);
-    expect(plan("aws.dr")).toBe(1);
+    // A decoy: a bucket of the existing bucket's name whose create fails, while the lifecycle lands on the existing one.
+    expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle], { "aws_s3_bucket_lifecycle_configuration.r": { bucket: { constant_value: "logs-1" } } })).toEqual([
+      "plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r",
+    ]);
+    // `b[0]` kept and `b[1]` created: the reference (read as `b`) may be the kept one.
+    const kept = change("aws_s3_bucket.b[0]", ["no-op"], { bucket: "logs-1" }, { bucket: "logs-1" });
+    const made = create("aws_s3_bucket.b[1]", { bucket: "logs-2" });
+    const byIndex = { "aws_s3_bucket_lifecycle_configuration.r": { bucket: { references: ["aws_s3_bucket.b[0].id", "aws_s3_bucket.b[0]", "aws_s3_bucket.b"] } } };
+    expect(judged([kept, made, lifecycle], byIndex)).toEqual(["plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r"]);
+    // Both instances new: it is one of them.
+    expect(judged([create("aws_s3_bucket.b[0]", { bucket: "logs-1" }), made, lifecycle], byIndex)).toEqual([]);
     // Without a configuration to tell, it counts (fail closed).
     expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle])).toEqual(["plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r"]);
   });
+
 });
 
 describe("changes that loosen nothing", () => {

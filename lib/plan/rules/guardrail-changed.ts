@@ -42,8 +42,6 @@ interface Parent {
   /** The attribute naming it. */
   readonly attribute: string;
   readonly types: readonly string[];
-  /** Its attribute holding the name `attribute` gives, when it is named by a literal. */
-  readonly name?: string;
 }
 
 /**
@@ -52,8 +50,8 @@ interface Parent {
  */
 const KEY_ROTATION = ["enable_key_rotation", "rotation_period_in_days"];
 
-const BUCKET: Parent = { attribute: "bucket", types: ["aws_s3_bucket"], name: "bucket" };
-const VAULT: Parent = { attribute: "backup_vault_name", types: ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"], name: "name" };
+const BUCKET: Parent = { attribute: "bucket", types: ["aws_s3_bucket"] };
+const VAULT: Parent = { attribute: "backup_vault_name", types: ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"] };
 
 /** Never guard anything: labels, Terraform's own settings, identifiers. */
 const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description", "timeouts", "id", "arn"]);
@@ -84,7 +82,7 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"] } }],
-  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"], name: "name" } }],
+  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"] } }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
@@ -111,7 +109,8 @@ export const guardrailChanged: PlanRule = {
       "An SCP, a bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
       "so any change of that content needs a human. Creating a bucket lifecycle configuration, bucket policy, key policy or ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
-      "a created policy, an expiration rule or an image expiry counts as such a change, unless the bucket, repository, key or vault is created by the same plan and so holds nothing yet. " +
+      "a created policy, an expiration rule or an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault " +
+      "that the same plan creates (every instance of it) and that so holds nothing yet. " +
       "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, " +
       "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
@@ -239,18 +238,20 @@ function vaultLockWritten(rc: PlanResourceChange): Diff[] {
 
 /**
  * The setting is for a resource this plan creates, which holds none yet: the configuration names it by reference
- * (`bucket = aws_s3_bucket.b.id`, unknown until apply), or by the name of one created through the same provider
- * configuration (one of that name in another region or account is another resource).
+ * (`bucket = aws_s3_bucket.b.id`, unknown until apply), and every instance of what it names is created by this plan
+ * (a reference to `b[0]` reads as `b`: with one instance kept and another created, it may be the kept one). A
+ * literal name does not do: a resource of that name created beside it may be a decoy, whose create fails on the
+ * existing one while the setting, applied at the same time, lands on it.
  */
 function ofNewParent(rc: PlanResourceChange, plan: PlanJson | undefined, parent: Parent): boolean {
-  const created = (plan?.resource_changes ?? []).filter((c) => parent.types.includes(c.type) && c.change.actions.includes("create") && !c.change.actions.includes("delete"));
-  if (created.length === 0) return false;
+  const changes = plan?.resource_changes ?? [];
   const config = configOf(plan, rc.address);
   const refs = referencedResources(config, expressionAt(config, [parent.attribute]), plan);
-  if (refs !== undefined) return refs.length > 0 && refs.every((r) => created.some((c) => withoutInstanceKeys(c.address) === r));
-  const named = afterValue(rc.change, [parent.attribute]);
-  if (parent.name === undefined || named.state !== "known" || typeof named.value !== "string" || config?.providerKey === undefined) return false;
-  return created.some((c) => getPath(c.change.after, [parent.name!]) === named.value && configOf(plan, c.address)?.providerKey === config.providerKey);
+  if (refs === undefined || refs.length === 0) return false;
+  return refs.every((r) => {
+    const instances = changes.filter((c) => withoutInstanceKeys(c.address) === r);
+    return instances.length > 0 && instances.every((c) => parent.types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create");
+  });
 }
 
 
