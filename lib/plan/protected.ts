@@ -33,6 +33,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_sagemaker_notebook_instance", "a SageMaker notebook instance's storage volume holds its notebooks and data; destroying it deletes them"],
   ["aws_servicecatalog_provisioned_product", "destroying a provisioned product deletes the resources its product created"],
   ["aws_cloudformation_stack_set_instance", "destroying a stack set instance deletes its stack and every resource in it (unless retain_stack is set)"],
+  ["aws_cloudformation_stack_instances", "destroying stack instances deletes their stacks and every resource in them (unless retain_stacks is set)"],
   ["aws_docdb_cluster_snapshot", "a manual DocumentDB cluster snapshot is a backup; destroying it loses that restore point"],
   ["aws_neptune_cluster_snapshot", "a manual Neptune cluster snapshot is a backup; destroying it loses that restore point"],
   ["aws_redshift_cluster_snapshot", "a manual Redshift snapshot is a backup of the warehouse"],
@@ -223,6 +224,7 @@ export interface Protection {
 /** Built-in types whose destroy keeps the data when a setting says so (read from the state being destroyed). */
 const KEPT_WHEN: Readonly<Record<string, (before: unknown) => boolean>> = {
   aws_cloudformation_stack_set_instance: (before) => isObject(before) && before.retain_stack === true,
+  aws_cloudformation_stack_instances: (before) => isObject(before) && before.retain_stacks === true,
 };
 
 export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {

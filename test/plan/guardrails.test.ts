@@ -112,7 +112,22 @@ const DENY_OBJECT_DELETE = { Sid: "NoDelete", Effect: "Deny", Principal: "*", Ac
 const KEY_ADMIN = { Sid: "Admin", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/key-admin" }, Action: "kms:*", Resource: "*" };
 
 describe("plan-guardrail-changed: an in-place change of a guardrail's content is blocked, naming what changed", () => {
+  const denyDelete = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoDelete", Effect: "Deny", Principal: "*", Action: action, Resource: "*" }] });
+  const allowAll = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoDelete", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] });
   const cases: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
+    ...(
+      [
+        ["aws_dynamodb_resource_policy.p", "resource_arn", "dynamodb:DeleteTable"],
+        ["aws_secretsmanager_secret_policy.p", "secret_arn", "secretsmanager:DeleteSecret"],
+        ["aws_ecr_repository_policy.p", "repository", "ecr:BatchDeleteImage"],
+        ["aws_efs_file_system_policy.p", "file_system_id", "elasticfilesystem:DeleteFileSystem"],
+      ] as const
+    ).map(([address, target, action]): [string, Record<string, unknown>, Record<string, unknown>, string] => [
+      address,
+      { [target]: "x", policy: denyDelete(action) },
+      { [target]: "x", policy: allowAll },
+      `policy.Statement[0].Effect "Deny" → "Allow"; policy.Statement[0].Action "${action}" → "*"`,
+    ]),
     [
       "aws_organizations_policy.deny_backup_delete",
       { name: "deny", type: "SERVICE_CONTROL_POLICY", content: scp([DENY_BACKUP_DELETE]), skip_destroy: false, tags: {} },

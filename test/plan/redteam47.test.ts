@@ -245,3 +245,58 @@ describe("an instance's termination protection bypassed", () => {
     expect(judged([upd(inst({}), inst({ instance_initiated_shutdown_behavior: "terminate", root_block_device: [{ delete_on_termination: true }] }))])).toEqual([]);
   });
 });
+
+describe("plan-stack-template-drops-data, red-team round 48", () => {
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders", BillingMode: "PAY_PER_REQUEST" } };
+  const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
+  const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}]) =>
+    change("aws_cloudformation_stack.orders", ["update"], { name: "orders", template_body: before, parameters: params[0] }, { name: "orders", template_body: after, parameters: params[1] });
+  const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.orders"];
+
+  test("a property that forces replacement deletes the old resource unless UpdateReplacePolicy keeps it", () => {
+    const renamed = { ...table, Properties: { ...table.Properties, TableName: "orders-v2" } };
+    expect(judged([stack(tpl({ Orders: table }), tpl({ Orders: renamed }))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Orders: { ...table, UpdateReplacePolicy: "Retain" } }), tpl({ Orders: { ...renamed, UpdateReplacePolicy: "Retain" } }))])).toEqual([]);
+    const db = (id: string) => ({ Type: "AWS::RDS::DBInstance", Properties: { DBInstanceIdentifier: id } });
+    expect(judged([stack(tpl({ Db: db("orders") }), tpl({ Db: db("orders-2") }))])).toEqual(BLOCKED);
+  });
+
+  test("a Condition that may turn false, and parameters the conditions or policies depend on", () => {
+    const conditional = { ...table, Condition: "KeepTable" };
+    const conditions = { Conditions: { KeepTable: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } }, Parameters: { Env: { Type: "String" } } };
+    expect(judged([stack(tpl({ Orders: table }), tpl({ Orders: conditional }, conditions))])).toEqual(BLOCKED);
+    const same = tpl({ Orders: conditional }, conditions);
+    expect(judged([stack(same, same, [{ Env: "prod" }, { Env: "dev" }])])).toEqual(BLOCKED);
+    const byParam = tpl({ Orders: { ...table, DeletionPolicy: { Ref: "Policy" } } }, { Transform: "AWS::LanguageExtensions", Parameters: { Policy: { Type: "String" } } });
+    expect(judged([stack(byParam, byParam, [{ Policy: "Retain" }, { Policy: "Delete" }])])).toEqual(BLOCKED);
+    // Parameters that decide no resource's existence or keeping pass.
+    const plain = tpl({ Orders: table }, { Parameters: { Size: { Type: "String" } } });
+    expect(judged([stack(plain, plain, [{ Size: "1" }, { Size: "2" }])])).toEqual([]);
+  });
+
+  test("a nested stack dropped or given another template; an Aurora member instance dropped passes; a transform counts", () => {
+    const nested = (url: string) => ({ Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url } });
+    expect(judged([stack(tpl({ Data: nested("https://b/v1.json") }), tpl({}))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Data: nested("https://b/v1.json") }), tpl({ Data: nested("https://b/v2.json") }))])).toEqual(BLOCKED);
+    const member = { Type: "AWS::RDS::DBInstance", Properties: { DBClusterIdentifier: { Ref: "Cluster" }, DBInstanceClass: "db.r6g.large" } };
+    expect(judged([stack(tpl({ Reader: member }), tpl({}))])).toEqual([]);
+    expect(judged([stack(tpl({ Orders: table }), tpl({ "Fn::ForEach::Tables": ["T", ["orders"], { "${T}": table }] }, { Transform: "AWS::LanguageExtensions" }))])).toEqual(BLOCKED);
+    // A SAM template: the transform makes resources blastwall does not see.
+    const sam = (extra: Obj) => tpl({ Orders: table, ...extra }, { Transform: "AWS::Serverless-2016-10-31" });
+    expect(judged([stack(sam({}), sam({ Api: { Type: "AWS::Serverless::Function", Properties: {} } }))])).toEqual(BLOCKED);
+  });
+});
+
+describe("more of round 48", () => {
+  test("a backup rule added with continuous backup counts: it sets the RDS automated-backup retention", () => {
+    const daily = { rule_name: "daily", target_vault_name: "prod", schedule: "cron(0 3 * * ? *)", lifecycle: [{ delete_after: 35 }] };
+    const pitr = { ...daily, rule_name: "pitr", enable_continuous_backup: true, lifecycle: [{ delete_after: 1 }] };
+    const upd = change("aws_backup_plan.prod", ["update"], { name: "prod", version: "v1", rule: [daily] }, { name: "prod", rule: [daily, pitr] });
+    expect(judged([withUnknown(upd, { version: true })])).toEqual(["plan-guardrail-changed aws_backup_plan.prod"]);
+  });
+  test("stack instances destroyed take their stacks with them unless retained", () => {
+    const destroy = (retain: boolean) => change("aws_cloudformation_stack_instances.all", ["delete"], { stack_set_name: "s", retain_stacks: retain }, null);
+    expect(judged([destroy(false)])).toEqual(["plan-protected-delete aws_cloudformation_stack_instances.all"]);
+    expect(judged([destroy(true)])).toEqual([]);
+  });
+});

@@ -77,6 +77,10 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations, parent: BUCKET }],
   ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten, parent: BUCKET }],
   ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten, parent: BUCKET }],
+  ["aws_dynamodb_resource_policy", { guards: "A table's resource policy can deny deleting the table and its items", attributes: "all", created: policyWritten, parent: { attribute: "resource_arn", types: ["aws_dynamodb_table"] } }],
+  ["aws_secretsmanager_secret_policy", { guards: "A secret's resource policy can deny deleting the secret", attributes: "all", judgedElsewhere: ["block_public_policy"], created: policyWritten, parent: { attribute: "secret_arn", types: ["aws_secretsmanager_secret"] } }],
+  ["aws_ecr_repository_policy", { guards: "A repository policy can deny deleting images", attributes: "all", created: policyWritten, parent: { attribute: "repository", types: ["aws_ecr_repository"] } }],
+  ["aws_efs_file_system_policy", { guards: "A file system policy can deny deleting the file system and writing to it", attributes: "all", created: policyWritten, parent: { attribute: "file_system_id", types: ["aws_efs_file_system"] } }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
@@ -397,8 +401,14 @@ function backupPlanRules(rc: PlanResourceChange): Diff[] {
   afterRules.forEach((a, j) => {
     const name = String(a.rule_name ?? "");
     const b = before.find((r) => String(r.rule_name ?? "") === name);
-    // A rule added makes recovery points of its own and changes none of the others'.
-    if (!b) return;
+    // A rule added makes recovery points of its own and changes none of the others'; one with continuous backup takes
+    // over an RDS database's automated-backup retention, which its delete_after then sets (shorter, perhaps).
+    if (!b) {
+      if (truthy(a.enable_continuous_backup) || markedAt(rc.change.after_unknown, ["rule", j, "enable_continuous_backup"])) {
+        out.push({ label: `rule "${name}"`, from: "(none)", to: `added with continuous backup (it sets the automated-backup retention of the RDS databases it covers to its delete_after, ${show(rc.change, ["rule", j, "lifecycle"], a.lifecycle)})` });
+      }
+      return;
+    }
     diffAt(rc, ["rule", j], `rule "${name}"`, withoutDeleteAfter(b), withoutDeleteAfter(a), out);
   });
   return out;

@@ -3,6 +3,7 @@ import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import type { PlanResourceChange } from "../types";
 import { afterValue, getPath, isObject, isSensitive } from "../values";
+import { canonicalJson } from "../canonical-json";
 
 /**
  * CloudFormation resource types that hold data, or the protection around it: removed from a template, or replaced
@@ -48,6 +49,22 @@ const STATEFUL = new Set([
   "AWS::CloudTrail::Trail",
   "AWS::Glue::Database",
   "AWS::Glue::Table",
+  // A nested stack: deleting it deletes every resource it made.
+  "AWS::CloudFormation::Stack",
+  "AWS::Serverless::SimpleTable",
+  "AWS::DSQL::Cluster",
+  "AWS::NeptuneGraph::Graph",
+  "AWS::Timestream::InfluxDBInstance",
+  "AWS::Lightsail::Database",
+  "AWS::DocDBElastic::Cluster",
+  "AWS::CodeArtifact::Repository",
+  "AWS::ElastiCache::ServerlessCache",
+  "AWS::Events::Archive",
+  "AWS::SageMaker::NotebookInstance",
+  "AWS::Kendra::Index",
+  "AWS::EMR::Cluster",
+  "AWS::QLDB::Ledger",
+  "AWS::Glacier::Vault",
 ]);
 
 /** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
@@ -57,21 +74,47 @@ const KEEPS = new Set(["Retain", "RetainExceptOnCreate", "Snapshot"]);
 const TEMPLATE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "template_body", aws_cloudformation_stack_set: "template_body" };
 
 /**
+ * Properties whose change makes CloudFormation replace the resource (a new one, then the old one deleted unless its
+ * UpdateReplacePolicy keeps it), for the data-holding types where such a change is an easy mistake.
+ */
+const REPLACING: Readonly<Record<string, readonly string[]>> = {
+  "AWS::DynamoDB::Table": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
+  "AWS::DynamoDB::GlobalTable": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
+  "AWS::RDS::DBInstance": ["DBInstanceIdentifier", "DBName", "CharacterSetName", "KmsKeyId", "StorageEncrypted", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "Timezone", "NcharCharacterSetName"],
+  "AWS::RDS::DBCluster": ["DBClusterIdentifier", "DatabaseName", "Engine", "EngineMode", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "SourceDBClusterIdentifier", "GlobalClusterIdentifier"],
+  "AWS::S3::Bucket": ["BucketName", "ObjectLockEnabled"],
+  "AWS::EC2::Volume": ["AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId"],
+  "AWS::EFS::FileSystem": ["Encrypted", "KmsKeyId", "PerformanceMode", "AvailabilityZoneName"],
+  "AWS::Logs::LogGroup": ["LogGroupName"],
+  "AWS::Kinesis::Stream": ["Name"],
+  "AWS::SQS::Queue": ["QueueName", "FifoQueue"],
+  "AWS::SecretsManager::Secret": ["Name"],
+  "AWS::Backup::BackupVault": ["BackupVaultName", "EncryptionKeyArn"],
+  "AWS::ECR::Repository": ["RepositoryName"],
+  "AWS::OpenSearchService::Domain": ["DomainName"],
+  "AWS::Redshift::Cluster": ["ClusterIdentifier", "DBName", "Encrypted", "KmsKeyId", "OwnerAccount", "SnapshotIdentifier"],
+  "AWS::CloudFormation::Stack": [],
+};
+
+/**
  * An in-place update of a CloudFormation stack or stack set changes what CloudFormation deploys: a resource dropped
- * from the template is deleted, and a DeletionPolicy of Retain dropped takes the keeping away. The plan shows only
- * the new template, so the rule compares the two.
+ * from the template is deleted, one whose type or name-like property changes is replaced (the old one deleted), a
+ * Condition that turns false deletes it, and a Retain policy dropped takes the keeping away. The plan shows only the
+ * new template and parameters, so the rule compares them with the old.
  */
 export const stackTemplateChanged: PlanRule = {
   meta: {
     id: "plan-stack-template-drops-data",
     title: "Plan changes a CloudFormation template so that CloudFormation deletes data",
     why:
-      "A CloudFormation stack or stack set deletes every resource dropped from its template, and one whose type changes, unless its DeletionPolicy is " +
-      "Retain or Snapshot. Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
-      "A template blastwall cannot read (YAML, a template_url, a value known only after apply) counts as such a change.",
+      "A CloudFormation stack or stack set deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
+      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
+      "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
+      "A template blastwall cannot read (YAML, a transform, a template_url, a value known only after apply) counts as such a change, and so do changed " +
+      "parameters where the template's conditions or policies depend on them.",
     fix:
-      "Keep the resource in the template, or give it DeletionPolicy: Retain (and UpdateReplacePolicy: Retain) before removing it. For a template blastwall " +
-      "cannot read, write it as JSON in template_body, or have a human review the change and approve this exact plan.",
+      "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
+      "blastwall cannot read, write it as JSON in template_body, or have a human review the change and approve this exact plan.",
     severity: "error",
     category: "plan",
   },
@@ -83,13 +126,48 @@ export const stackTemplateChanged: PlanRule = {
     const urlChanged = afterValue(rc.change, ["template_url"]);
     const beforeUrl = getPath(rc.change.before, ["template_url"]);
     const url = urlChanged.state === "unknown" || (urlChanged.value ?? null) !== (beforeUrl ?? null);
-    if (after.state === "known" && after.value === before && !url) return [];
-    const drops = url ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`] : dropped(rc, attribute, before, after);
+    const params = afterValue(rc.change, ["parameters"]);
+    const paramsChanged = params.state === "unknown" || canonicalJson(params.value ?? {}) !== canonicalJson(getPath(rc.change.before, ["parameters"]) ?? {});
+    const templateChanged = !(after.state === "known" && after.value === before);
+    if (!templateChanged && !url && !paramsChanged) return [];
+    const drops = url
+      ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`]
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(rc, after, params) : [])];
     if (drops.length === 0) return [];
     const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
   },
 };
+
+/**
+ * Changed parameters: the data-holding resources whose existence (Condition) or keeping (a policy that is no plain
+ * string, `Fn::If`) the new template leaves to them. A template blastwall cannot read counts when its text mentions a
+ * condition at all.
+ */
+function parameterDependent(rc: PlanResourceChange, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): string[] {
+  const shownParams = params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`;
+  if (after.state !== "known" || typeof after.value !== "string") return [];
+  // A transform does not hide a resource's own Condition or policy: read the resources as written.
+  const now = resourcesOf(after.value, true);
+  if (now === undefined) {
+    const dependent = /\bCondition\b|Fn::If|!If\b|(DeletionPolicy|UpdateReplacePolicy)["']?\s*:\s*[!{]/.test(after.value);
+    return dependent ? [`the parameters changed (${shownParams}), and the template, which blastwall cannot read, has conditions or policies that may depend on them`] : [];
+  }
+  const out: string[] = [];
+  for (const [id, r] of Object.entries(now)) {
+    if (!holdsData(r)) continue;
+    const policy = r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string";
+    if (r.Condition !== undefined || policy) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) ${r.Condition !== undefined ? `exists only under the condition ${show(r.Condition)}` : "takes its DeletionPolicy from them"}`);
+  }
+  return out;
+}
+
+function holdsData(r: Resource): boolean {
+  const type = typeof r.Type === "string" ? r.Type : "";
+  // An Aurora member instance holds no data of its own: the cluster does.
+  if (type === "AWS::RDS::DBInstance" && isObject(r.Properties) && r.Properties.DBClusterIdentifier !== undefined) return false;
+  return STATEFUL.has(type);
+}
 
 function show(v: unknown): string {
   return v === undefined || v === null ? "(none)" : JSON.stringify(v);
@@ -99,6 +177,8 @@ interface Resource {
   readonly Type?: unknown;
   readonly DeletionPolicy?: unknown;
   readonly UpdateReplacePolicy?: unknown;
+  readonly Condition?: unknown;
+  readonly Properties?: unknown;
 }
 
 /** What the new template drops or leaves unkept, as sentences; one sentence when either template cannot be read. */
@@ -107,36 +187,51 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
   const now = resourcesOf(after.value);
-  if (old === undefined) return ["the current template is not JSON blastwall can read (YAML, or not a template), so blastwall cannot tell what the change drops"];
-  if (now === undefined) return ["the new template is not JSON blastwall can read (YAML, or not a template), so any resource may have been dropped"];
+  if (old === undefined) return ["the current template is not JSON blastwall can read (YAML, a transform, or not a template), so blastwall cannot tell what the change drops"];
+  if (now === undefined) return ["the new template is not JSON blastwall can read (YAML, a transform, or not a template), so any resource may have been dropped"];
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
     const next = now[id];
     const kept = KEEPS.has(deletionPolicy(r));
-    const stateful = STATEFUL.has(type) || kept;
+    const stateful = holdsData(r) || kept;
     if (next === undefined) {
       if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}, so CloudFormation deletes it`);
       continue;
     }
-    if (next.Type !== r.Type && stateful && !KEEPS.has(String(r.UpdateReplacePolicy))) {
+    const replaceKept = KEEPS.has(String(r.UpdateReplacePolicy));
+    if (next.Type !== r.Type && stateful && !replaceKept) {
       out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one`);
       continue;
+    }
+    if (stateful && !replaceKept) {
+      const props = (REPLACING[type] ?? []).filter((k) => canonicalJson(propertyOf(r, k) ?? null) !== canonicalJson(propertyOf(next, k) ?? null));
+      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
+      if (type === "AWS::CloudFormation::Stack" && canonicalJson(propertyOf(r, "TemplateURL") ?? null) !== canonicalJson(propertyOf(next, "TemplateURL") ?? null)) {
+        out.push(`the nested stack ${id} takes another template (${show(propertyOf(next, "TemplateURL"))}), which blastwall cannot read`);
+      }
+    }
+    if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
+      out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
       const now = policy === "DeletionPolicy" ? deletionPolicy(next) : String(next[policy]);
-      if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy])} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
+      if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
     }
   }
   return out;
+}
+
+function propertyOf(r: Resource, key: string): unknown {
+  return isObject(r.Properties) ? r.Properties[key] : undefined;
 }
 
 /**
  * The DeletionPolicy in force: as written, else CloudFormation's default, which is Snapshot for an RDS cluster and for
  * an RDS instance outside a cluster, and Delete for everything else.
  */
-function deletionPolicy(r: Resource & { readonly Properties?: unknown }): string {
+function deletionPolicy(r: Resource): string {
   if (typeof r.DeletionPolicy === "string") return r.DeletionPolicy;
   if (r.DeletionPolicy !== undefined) return "(not a string)";
   if (r.Type === "AWS::RDS::DBCluster") return "Snapshot";
@@ -144,8 +239,11 @@ function deletionPolicy(r: Resource & { readonly Properties?: unknown }): string
   return "Delete";
 }
 
-/** A template's Resources, when it is JSON with a Resources object; undefined otherwise. */
-function resourcesOf(template: unknown): Record<string, Resource> | undefined {
+/**
+ * A template's Resources, when it is JSON with a Resources object and no transform (SAM, `Fn::ForEach`), which
+ * CloudFormation expands into resources blastwall would not see; undefined otherwise.
+ */
+function resourcesOf(template: unknown, evenTransformed = false): Record<string, Resource> | undefined {
   if (typeof template !== "string") return undefined;
   let parsed: unknown;
   try {
@@ -154,6 +252,7 @@ function resourcesOf(template: unknown): Record<string, Resource> | undefined {
     return undefined;
   }
   if (!isObject(parsed) || !isObject(parsed.Resources)) return undefined;
+  if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")))) return undefined;
   const out: Record<string, Resource> = {};
   for (const [id, r] of Object.entries(parsed.Resources)) out[id] = isObject(r) ? (r as Resource) : {};
   return out;
