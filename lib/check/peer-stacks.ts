@@ -242,7 +242,9 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     // The stack's own patterns leave the account open; the provider that creates it, when pinned, says which it is.
     const account = resourceAccount(stack, p.resource);
     const arnPattern = account ? p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : p.arnPattern;
-    return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }) };
+    const grants = analysis.rightsOf(p.address).grants;
+    const data = ["aoss:apiaccessall", "aoss:dashboardsaccessall"].find((a) => (grants.get(a) ?? []).length > 0);
+    return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }), ...(data !== undefined && { serverlessData: grants.get(data)![0].action }) };
   };
   const out: PeerAgent[] = [];
   const seen = new Set<string>();

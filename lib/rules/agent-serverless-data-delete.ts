@@ -2,14 +2,16 @@ import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
-import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { PeerAgent, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { principalAdmits } from "../engine/iam/trust";
 import { unknownStatement } from "../engine/iam/policy-json";
 import { encodedDocument, policyFromValue } from "../engine/terraform/policy-documents";
 import { hasInterpolation, soleInterpolation } from "../engine/terraform/tokens";
 import { isObject } from "../engine/terraform/stack";
+import { providerAccount, resourceAccount } from "../engine/terraform/providers";
 import { agentCan, principalEvidence, statementEvidence } from "./support";
+import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 
 /**
  * OpenSearch Serverless keeps its data behind two doors: IAM must allow `aoss:APIAccessAll` (or
@@ -36,6 +38,21 @@ export const rule: Rule = {
     const policies = (stack.byType.get("aws_opensearchserverless_access_policy") ?? []).filter(mayBeDataPolicy);
     if (policies.length === 0) return [];
     const out: FindingDraft[] = [];
+    // Data access policies usually sit with the collection, and the agents in stacks of their own: another checked
+    // stack's agent (or a principal one can act as) that holds the IAM door there and may share this account.
+    const account = providerAccount(stack, "aws");
+    for (const peer of stack.peerAgents ?? []) {
+      if (peer.serverlessData === undefined) continue;
+      const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(peer.arnPattern)?.[1];
+      if (account !== undefined && theirs !== undefined && account !== theirs) continue;
+      for (const res of policies) {
+        for (const rule of dataRules(stack, res)) {
+          const deletes = DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
+          if (deletes.length === 0 || !names(rule.statement, peer.arnPattern)) continue;
+          out.push(peerFinding(peer, res, rule, deletes));
+        }
+      }
+    }
     for (const agent of analysis.agents) {
       const rights = analysis.rightsOf(agent.address).grants;
       const door = [...(rights.get("aoss:apiaccessall") ?? []), ...(rights.get("aoss:dashboardsaccessall") ?? [])];
@@ -43,7 +60,7 @@ export const rule: Rule = {
       for (const res of policies) {
         for (const rule of dataRules(stack, res)) {
           const deletes = DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
-          if (deletes.length === 0 || !names(rule.statement, agent)) continue;
+          if (deletes.length === 0 || !names(rule.statement, pinnedPattern(stack, agent))) continue;
           out.push(finding(agent, res, rule, deletes, door));
         }
       }
@@ -130,10 +147,34 @@ function list(v: unknown): unknown[] {
  * The rule set may name the agent: by its ARN or a pattern covering it, or by its account (which, unlike an account
  * root in an IAM resource policy, is read as naming every principal of the account: the safe reading).
  */
-function names(s: Statement, agent: PrincipalNode): boolean {
+function names(s: Statement, arnPattern: string): boolean {
   if (s.unknown !== undefined) return true;
   const principalOnly: Statement = { ...s, actions: ["*"], notActions: undefined, conditions: [] };
-  return principalAdmits([principalOnly], { arnPattern: agent.arnPattern }, "aoss:probe").length > 0;
+  return principalAdmits([principalOnly], { arnPattern }, "aoss:probe").length > 0;
+}
+
+/** The agent's ARN pattern, with the account its provider is pinned to when it is: another account's names are not it. */
+function pinnedPattern(stack: TfStack, agent: PrincipalNode): string {
+  const account = agent.external ? undefined : resourceAccount(stack, agent.resource);
+  return account ? agent.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : agent.arnPattern;
+}
+
+function peerFinding(peer: PeerAgent, res: TfResource, rule: DataRule, deletes: readonly string[]): FindingDraft {
+  const on = rule.resources.length > 0 ? rule.resources.join(", ") : "its resources";
+  const unread = rule.statement.unknown;
+  const what = unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`;
+  const who = `${peer.address} of stack ${peer.stack}`;
+  return {
+    // Addressed as the stack's other findings address a principal of another stack.
+    principal: `${OUTSIDE_PREFIX}${peer.arnPattern.replace(/[*?]+/g, "{computed}")}`,
+    resource: res.address,
+    actions: [...deletes],
+    message: `${who}, ${peer.reason}, can delete OpenSearch Serverless data: its policies there allow ${peer.serverlessData} and the data access policy ${res.address} ${what}.`,
+    evidence: [
+      { step: "principal", address: who, detail: `${who} is ${peer.actsFor === undefined ? "an AI agent" : `no AI agent itself, but ${peer.actsFor} can act as it`} (${peer.reason}) and holds ${peer.serverlessData} in its own stack` },
+      { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
+    ],
+  };
 }
 
 function finding(agent: PrincipalNode, res: TfResource, rule: DataRule, deletes: readonly string[], door: readonly Grant[]): FindingDraft {

@@ -74,3 +74,31 @@ describe(RULE, () => {
     expect(found(tf({ ...agentWith(), ...dataPolicy(other) }))).toEqual([]);
   });
 });
+
+describe(`${RULE} across accounts and stacks (red-team round 48)`, () => {
+  const { buildStack } = require("../../lib/engine/terraform/stack") as typeof import("../../lib/engine/terraform/stack");
+  const { checkStacks } = require("../../lib/check/run-check") as typeof import("../../lib/check/run-check");
+  const { agentRules } = require("../../lib/rules") as typeof import("../../lib/rules");
+  const pinned = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const A = "111111111111";
+
+  test("a policy naming another account's root or role is not the agent's, in a pinned stack", () => {
+    expect(found(pinned(A, tf({ ...agentWith(), ...dataPolicy([ruleSet(["arn:aws:iam::222222222222:root"], ["aoss:*"])]) })))).toEqual([]);
+    expect(found(pinned(A, tf({ ...agentWith(), ...dataPolicy([ruleSet(["arn:aws:iam::222222222222:role/agents/agent"], ["aoss:*"])]) })))).toEqual([]);
+    expect(found(pinned(A, tf({ ...agentWith(), ...dataPolicy([ruleSet([`arn:aws:iam::${A}:root`], ["aoss:*"])]) })))).toHaveLength(1);
+  });
+
+  test("a data policy in another checked stack of the account names the agent that holds the IAM door in its own", () => {
+    const run = (opsAccount: string, action = "aoss:APIAccessAll") =>
+      checkStacks([buildStack(pinned(A, tf(agentWith(action))), "dev.tf.json", "dev"), buildStack(pinned(opsAccount, tf(dataPolicy([ruleSet([`arn:aws:iam::${A}:role/agents/agent`], ["aoss:DeleteIndex"])]))), "ops.tf.json", "ops")], { config: {}, rules: agentRules })
+        .findings.filter((f) => f.ruleId === RULE);
+    const [f, ...rest] = run(A);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ file: "ops.tf.json", principal: `outside:arn:aws:iam::${A}:role/agents/agent`, severity: "error", actions: ["aoss:DeleteIndex"] });
+    expect(f.message).toContain("aws_iam_role.agent of stack dev, an agent there by");
+    expect(f.message).toContain("its policies there allow aoss:APIAccessAll and the data access policy aws_opensearchserverless_access_policy.logs names it with aoss:DeleteIndex on index/logs/*");
+    // The controls: the agent without the door, and the policy in another pinned account.
+    expect(run(A, "aoss:ListCollections")).toEqual([]);
+    expect(run("222222222222")).toEqual([]);
+  });
+});

@@ -109,6 +109,11 @@ export interface PeerAgent {
    * (`the AI agent aws_iam_role.agent of stack agents`), also when the path to it runs through other stacks.
    */
   readonly actsFor?: string;
+  /**
+   * Set when its rights there include OpenSearch Serverless data-plane access (`aoss:APIAccessAll` or
+   * `aoss:DashboardsAccessAll`): a data access policy of another stack that names it then decides what it may delete.
+   */
+  readonly serverlessData?: string;
 }
 
 

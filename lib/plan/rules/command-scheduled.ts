@@ -416,14 +416,35 @@ function sqlOf(rc: PlanResourceChange, service: string, api: string): string[] |
 }
 
 /**
- * One statement that only reads: SELECT, SHOW or DESCRIBE, with nothing after it. (`WITH` may lead to a DELETE, and
- * `EXPLAIN ANALYZE` runs what it explains.)
+ * One statement that only reads: SELECT, SHOW or DESCRIBE, with nothing after it, calling no function but the
+ * common built-ins. (`WITH` may lead to a DELETE; `EXPLAIN ANALYZE` runs what it explains; a SELECT may call a
+ * function that writes, `dblink_exec`, `cron.schedule`, or one of the database's own.) String literals and quoted
+ * names are read as such, so a `;` or `--` inside them neither ends the statement nor starts a comment.
  */
 function readOnlySql(sql: string): boolean {
   if (sql === UNKNOWN_SQL) return false;
-  const text = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").trim().replace(/;\s*$/, "");
-  return !text.includes(";") && /^(select|show|describe)\b/i.test(text);
+  const text = sql
+    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") || m.startsWith('"') ? "''" : " "))
+    .trim()
+    .replace(/;\s*$/, "");
+  if (/['"]/.test(text.replace(/''/g, ""))) return false; // a quote left open
+  if (text.includes(";") || !/^(select|show|describe)\b/i.test(text)) return false;
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_.$]*)\s*\(/g)) if (!READ_FUNCTIONS.has(m[1].toLowerCase())) return false;
+  return true;
 }
+
+/** Functions a read-only SELECT may call: aggregates, and scalar built-ins that change nothing. */
+const READ_FUNCTIONS: ReadonlySet<string> = new Set(
+  (
+    "count sum avg min max stddev variance approx_distinct approx_percentile array_agg string_agg listagg group_concat " +
+    "coalesce nullif greatest least cast try_cast convert lower upper trim ltrim rtrim length char_length substring substr " +
+    "split_part concat concat_ws replace position strpos round floor ceil ceiling abs mod power sqrt date_trunc date_part " +
+    "extract date_add date_diff datediff dateadd now current_date current_timestamp to_char to_date to_timestamp " +
+    "from_unixtime from_iso8601_timestamp json_extract json_extract_scalar json_extract_path_text regexp_like regexp_extract " +
+    "row_number rank dense_rank lag lead first_value last_value over exists in any all date timestamp year month day hour " +
+    "case if nvl isnull ifnull"
+  ).split(" "),
+);
 
 function shownSql(statements: readonly string[]): string {
   const first = statements.find((x) => !readOnlySql(x)) ?? statements[0];
