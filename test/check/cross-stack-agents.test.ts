@@ -774,3 +774,17 @@ test("a trust naming another stack's agent: enough in its account; across pinned
   // In another account the agent needs sts:AssumeRole of its own, which it lacks: no path (red-team round 47).
   expect(errorsIn("222222222222")).toEqual([]);
 });
+
+test("a trust of anyone names the agents of the account; principals they act as only where a condition may shut the agent out", () => {
+  const A = "111111111111";
+  const pinned = (json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [A] }] } });
+  const agents = pinned(tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT } }));
+  const mid = pinned(tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting(`arn:aws:iam::${A}:role/agents/coder`) } }));
+  const anyone = (condition?: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }] });
+  const data = (trust: string) => pinned(tf({ "aws_iam_role.admin": { name: "admin", assume_role_policy: trust }, "aws_iam_role_policy_attachment.a": { role: "${aws_iam_role.admin.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+  const principals = (trust: string) => run([agents, "agents"], [mid, "mid"], [data(trust), "data"]).filter((f) => f.file.includes("/data/")).map((f) => f.principal);
+  // Anyone: the agent itself, once; not again for the role it can act as.
+  expect(principals(anyone())).toEqual([`outside:arn:aws:iam::${A}:role/agents/coder`]);
+  // Only the role the agent acts as: the path runs through it.
+  expect(principals(anyone({ ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${A}:role/hop` } }))).toEqual([`outside:arn:aws:iam::${A}:role/hop`]);
+});

@@ -365,9 +365,15 @@ class Collector {
       // A trust that admits anyone, or a principal known only at apply time, names no one, yet within one account it
       // lets another checked stack's agent assume the role with no permission of its own: each such agent that may
       // share the role's account is mentioned, so that it is judged here as it would be were it the stack's own.
-      if (b.trustDoc.statements.some(admitsUnnamed)) {
+      const open = b.trustDoc.statements.filter(admitsUnnamed);
+      if (open.length > 0) {
         const account = resourceAccount(this.stack, b.resource);
+        // A principal an agent can act as adds a path only where the trust may shut the agent itself out (a condition
+        // on who calls, a NotPrincipal); otherwise the agent is admitted directly, and naming each of its principals
+        // again would repeat one path per principal (red-team round 48).
+        const mayShutOut = open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
         for (const peer of this.stack.peerAgents ?? []) {
+          if (peer.actsFor !== undefined && !mayShutOut) continue;
           const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(peer.arnPattern)?.[1];
           if (account !== undefined && theirs !== undefined && account !== theirs) continue;
           outside.named(peer.kind, peer.arnPattern, holder);
@@ -1148,6 +1154,9 @@ function outsiderBuilder(a: OutsideAgent): Builder {
  * blastwall cannot read, or an ARN whose kind and name are known only at apply time (`${var.caller}`). An account
  * root is not one: it leaves the call to the caller's own policies.
  */
+/** Condition keys that say who calls: a trust conditioned on them may admit one principal and not another. */
+const CALLER_KEYS = /^aws:(principalarn|principalaccount|principalisawsservice|principaltag\/.*|principaltype|userid|username|source[a-z]*)$/i;
+
 function admitsUnnamed(st: Statement): boolean {
   if (st.unknown !== undefined) return true;
   if (st.effect !== "Allow") return false;
