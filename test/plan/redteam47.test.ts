@@ -300,3 +300,59 @@ describe("more of round 48", () => {
     expect(judged([destroy(true)])).toEqual([]);
   });
 });
+
+describe("state machines, red-team round 48", () => {
+  const machine = (states: Obj, before?: Obj) =>
+    change("aws_sfn_state_machine.m", before ? ["update"] : ["create"], before ? { name: "m", role_arn: "r", definition: JSON.stringify({ StartAt: "A", States: before }) } : null, { name: "m", role_arn: "r", definition: JSON.stringify({ StartAt: "A", States: states }) });
+  const task = (resource: string, parameters?: Obj) => ({ A: { Type: "Task", Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } });
+  const BLOCKED = ["plan-command-scheduled aws_sfn_state_machine.m"];
+
+  test("commands of the definition's own, calls that run commands or make schedules, and SQL block", () => {
+    const cases: [string, Obj][] = [
+      ["arn:aws:states:::aws-sdk:ssm:sendCommand", { DocumentName: "AWS-RunShellScript", Parameters: { commands: ["rm -rf /var/lib/postgresql"] } }],
+      ["arn:aws:states:::aws-sdk:scheduler:createSchedule", { Name: "x", Target: { Arn: "arn:aws:scheduler:::aws-sdk:rds:deleteDBInstance" } }],
+      ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: [{ Name: "cli", Command: ["rds", "delete-db-instance"] }] } }],
+      ["arn:aws:states:::codebuild:startBuild.sync", { ProjectName: "p", BuildspecOverride: "version: 0.2" }],
+      ["arn:aws:states:::batch:submitJob.sync", { JobName: "j", JobQueue: "q", JobDefinition: "d", ContainerOverrides: { "Command.$": "$.cmd" } }],
+      ["arn:aws:states:::elasticmapreduce:addStep.sync", { ClusterId: "j-1", Step: { Name: "rm", HadoopJarStep: { Jar: "command-runner.jar", Args: ["aws", "s3", "rm", "--recursive", "s3://data"] } } }],
+      ["arn:aws:states:::eks:call", { ClusterName: "c", Method: "DELETE", Path: "/api/v1/namespaces/prod/persistentvolumeclaims/data" }],
+      ["arn:aws:states:::athena:startQueryExecution.sync", { QueryString: "DROP TABLE sales" }],
+      ["arn:aws:states:::aws-sdk:dynamodb:executeStatement", { "Statement.$": "$.sql" }],
+    ];
+    for (const [resource, params] of cases) expect([resource, judged([machine(task(resource, params))])]).toEqual([resource, BLOCKED]);
+  });
+
+  test("their harmless forms pass: a routine document, a task as defined, a GET, a SELECT", () => {
+    const cases: [string, Obj][] = [
+      ["arn:aws:states:::aws-sdk:ssm:sendCommand", { DocumentName: "AWS-RunPatchBaseline" }],
+      ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: [{ Name: "cli", Environment: [{ Name: "DAY", Value: "1" }] }] } }],
+      ["arn:aws:states:::eks:call", { ClusterName: "c", Method: "GET", Path: "/api/v1/pods" }],
+      ["arn:aws:states:::aws-sdk:redshiftdata:executeStatement", { Sql: "SELECT count(*) FROM sales", ClusterIdentifier: "dwh" }],
+    ];
+    for (const [resource, params] of cases) expect([resource, judged([machine(task(resource, params))])]).toEqual([resource, []]);
+  });
+
+  test("a call it made before, pointed at another database, counts", () => {
+    const del = (id: string) => task("arn:aws:states:::aws-sdk:rds:deleteDBInstance", { DbInstanceIdentifier: id, SkipFinalSnapshot: true });
+    expect(judged([machine(del("orders-prod"), del("ci-ephemeral"))])).toEqual(BLOCKED);
+    expect(judged([machine(del("ci-ephemeral"), del("ci-ephemeral"))])).toEqual([]);
+  });
+
+  test("an input transformer that builds a command override", () => {
+    const target = create("aws_cloudwatch_event_target.t", {
+      rule: "nightly",
+      arn: "arn:aws:ecs:eu-west-1:111111111111:cluster/prod",
+      role_arn: "r",
+      ecs_target: [{ task_definition_arn: "arn:aws:ecs:eu-west-1:111111111111:task-definition/cli:3" }],
+      input_transformer: [{ input_paths: { id: "$.detail.id" }, input_template: '{"containerOverrides":[{"name":"cli","command":["rds","delete-db-instance","--db-instance-identifier",<id>]}]}' }],
+    });
+    expect(judged([target])).toEqual(["plan-command-scheduled aws_cloudwatch_event_target.t"]);
+  });
+
+  test("SQL: a SELECT that calls a function that writes, and quotes that hide a ; or a comment", () => {
+    const sched = (sql: string) => create("aws_scheduler_schedule.s", { name: "s", target: [{ arn: "arn:aws:scheduler:::aws-sdk:rdsdata:executeStatement", role_arn: "r", input: JSON.stringify({ Sql: sql, ResourceArn: "x" }) }] });
+    expect(judged([sched("SELECT dblink_exec('host=db', 'DROP TABLE orders')")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(judged([sched("SELECT '--'; DROP TABLE orders")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
+    expect(judged([sched("SELECT split_part(tags, ';', 1) FROM t")])).toEqual([]);
+  });
+});

@@ -94,13 +94,14 @@ export const commandScheduled: PlanRule = {
     why:
       "An SSM association or maintenance window task runs its document (a shell script, a runbook) on its instances; an EventBridge Scheduler " +
       "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
-      "Automation runbook; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its instance. Creating one " +
-      "is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final snapshot, and no " +
-      "resource change in the plan shows it.",
+      "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
+      "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
+      "instance. Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
+      "snapshot, and no resource change in the plan shows it.",
     fix:
-      "Read the document, target and input in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
-      "a changed document, target or input needs approval again. Routine AWS documents (inventory, agent updates, patch baselines) and " +
-      "schedules calling APIs that destroy nothing pass.",
+      "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
+      "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +
+      "schedules calling APIs that destroy nothing, plain SELECTs, and state machines that only start code defined elsewhere pass.",
     severity: "error",
     category: "plan",
   },
@@ -149,8 +150,9 @@ function stateMachineCalls(rc: PlanResourceChange): Hit | undefined {
   const now = definitionCalls(after.value);
   if (now === undefined) return { runs: `runs a definition that is not JSON blastwall can read, with the role ${role}, whenever it is started`, evidence: [{ step: "definition", address: rc.address, detail: "definition is not JSON" }] };
   const before = getPath(rc.change.before, ["definition"]);
-  const had = new Set(typeof before === "string" ? (definitionCalls(before) ?? []).map((c) => c.call) : []);
-  const fresh = now.filter((c) => !had.has(c.call));
+  // A call it made before, with the same parameters, is no change; the same call pointed elsewhere is.
+  const had = new Set(typeof before === "string" ? (definitionCalls(before) ?? []).map((c) => c.key) : []);
+  const fresh = now.filter((c) => !had.has(c.key));
   if (fresh.length === 0) return undefined;
   const list = fresh.map((c) => `${c.call} (state "${c.state}": ${c.why})`);
   return {
@@ -159,33 +161,122 @@ function stateMachineCalls(rc: PlanResourceChange): Hit | undefined {
   };
 }
 
-/** The destroy calls of an Amazon States Language definition, nested branches and maps included; undefined for text that is not JSON. */
-function definitionCalls(text: string): { readonly call: string; readonly state: string; readonly why: string }[] | undefined {
+interface DefinitionCall {
+  readonly call: string;
+  readonly state: string;
+  readonly why: string;
+  /** The call with its parameters, as compared with the definition before. */
+  readonly key: string;
+}
+
+/**
+ * The calls of an Amazon States Language definition that may destroy, nested branches and maps included: a destroy
+ * API, SQL that is not a plain read, a command of its own for a task, build or job, or a call that runs commands
+ * or creates what runs them; undefined for text that is not JSON.
+ */
+function definitionCalls(text: string): DefinitionCall[] | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const out: { call: string; state: string; why: string }[] = [];
+  const out: DefinitionCall[] = [];
   const walk = (v: unknown, state: string) => {
     if (Array.isArray(v)) v.forEach((x) => walk(x, state));
     else if (isObject(v)) {
+      if (typeof v.Resource === "string") {
+        const why = taskDestroys(v.Resource, v.Parameters ?? v.Arguments);
+        if (why !== undefined) out.push({ ...why, state, key: `${why.call} ${canonicalJson(v.Parameters ?? v.Arguments ?? null)}` });
+      }
       for (const [k, x] of Object.entries(v)) {
-        if (k === "Resource" && typeof x === "string") {
-          const m = /^arn:[^:]+:states:::(?:aws-sdk:)?([a-z0-9-]+):([A-Za-z0-9]+)(?:\.[a-zA-Z]+)?$/.exec(x);
-          if (!m) continue;
-          const call = universalCall(m[1], m[2]);
-          // Starting code (a function, a task, a job, another execution) runs that code, which is judged where it is
-          // defined: a definition that runs an ETL task is the usual thing, not a destroy.
-          const runsCode = call !== undefined && (call.action !== undefined ? loadCatalogue().entryOf(call.action)?.target === "compute" : CODE_APIS.has(m[2].toLowerCase()));
-          if (call !== undefined && !runsCode) out.push({ call: call.action ?? `${m[1]}:${m[2]}`, state, why: call.why });
-        } else walk(x, k === "States" ? state : isObject(x) && typeof x.Type === "string" ? k : state);
+        if (k === "Resource") continue;
+        walk(x, k === "States" ? state : isObject(x) && typeof x.Type === "string" ? k : state);
       }
     }
   };
   walk(doc, "(top)");
   return out;
+}
+
+/** Calls that run commands given in the call itself, or create schedules, targets and associations that do. */
+const SUPPLIES_CODE: ReadonlySet<string> = new Set([
+  "sendcommand",
+  "startautomationexecution",
+  "createschedule",
+  "updateschedule",
+  "puttargets",
+  "putrule",
+  "createassociation",
+  "startchangerequestexecution",
+  "addstep",
+  "addjobflowsteps",
+]);
+
+/** Why one Task state may destroy: its integration (`arn:aws:states:::SERVICE:API`, SDK or optimised) and parameters. */
+function taskDestroys(resource: string, params: unknown): { readonly call: string; readonly why: string } | undefined {
+  const m = /^arn:[^:]+:states:::(?:aws-sdk:)?([a-z0-9-]+):([A-Za-z0-9]+)(?:\.[a-zA-Z]+(?::\d+)?)?$/.exec(resource);
+  if (!m) return undefined;
+  const [service, api] = [m[1], m[2]];
+  // A value taken from the input at run time (`KEY.$`) leaves KEY unset here, which reads as unknown SQL or command.
+  const given = isObject(params) ? params : {};
+  const fields = SQL_FIELDS[`${service}:${api}`.toLowerCase()];
+  if (fields !== undefined) {
+    const found = fields(given);
+    const sql = found.length === 0 ? [UNKNOWN_SQL] : found.map((x) => (typeof x === "string" ? x : UNKNOWN_SQL));
+    return sql.every(readOnlySql) ? undefined : { call: `${service}:${api}`, why: `runs SQL that may delete data: ${shownSql(sql)}` };
+  }
+  const override = overrideIn(given);
+  if (override !== undefined) return { call: `${service}:${api}`, why: `runs ${override}` };
+  if (SUPPLIES_CODE.has(api.toLowerCase())) {
+    const doc = given.DocumentName;
+    if (/^(sendcommand|startautomationexecution)$/i.test(api) && typeof doc === "string" && ROUTINE_DOCUMENTS.has(documentName(doc))) return undefined;
+    return { call: `${service}:${api}`, why: "it runs commands given in the call, or creates what runs them" };
+  }
+  if (service === "eks" && api.toLowerCase() === "call" && !(typeof given.Method === "string" && /^(get|head)$/i.test(given.Method))) {
+    return { call: "eks:call", why: `it calls the Kubernetes API of the cluster with ${show(given.Method)} ${show(given.Path)}` };
+  }
+  const call = universalCall(service, api);
+  // Starting code (a function, a task, a job, another execution) runs that code, which is judged where it is defined:
+  // a definition that runs an ETL task is the usual thing, not a destroy.
+  const runsCode = call !== undefined && (call.action !== undefined ? loadCatalogue().entryOf(call.action)?.target === "compute" : CODE_APIS.has(api.toLowerCase()));
+  return call !== undefined && !runsCode ? { call: call.action ?? `${service}:${api}`, why: call.why } : undefined;
+}
+
+function show(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v) ?? "(none)";
+}
+
+/**
+ * A command or buildspec of the call's own (`ContainerOverrides[].Command`, `EntryPoint`, `BuildspecOverride`, in any
+ * case and nesting, as ECS, Batch and CodeBuild take them), said as a phrase.
+ */
+function overrideIn(given: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(given)) {
+    const key = k.toLowerCase();
+    if (key === "buildspecoverride" || key === "buildspec") return `the buildspec ${show(v).slice(0, 160)} (an override of the project's own)`;
+    if (key === "containeroverrides" || key === "overrides") {
+      const found = commandsIn(v);
+      if (found !== undefined) return `the command ${found} (an override of the task's own)`;
+    }
+  }
+  return undefined;
+}
+
+function commandsIn(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const f = commandsIn(x);
+      if (f !== undefined) return f;
+    }
+  } else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (/^(command|entrypoint)(\.\$)?$/i.test(k)) return (show(x) ?? "").slice(0, 160);
+      const f = commandsIn(x);
+      if (f !== undefined) return f;
+    }
+  }
+  return undefined;
 }
 
 /** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
@@ -309,7 +400,7 @@ function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
       };
     }
   }
-  const override = commandOverride(afterValue(rc.change, ["input"]));
+  const override = commandOverride(afterValue(rc.change, ["input"])) ?? transformedOverride(rc);
   if (override !== undefined) {
     return {
       runs: `runs ${override} in ${shown(rc, ["arn"])} whenever its rule fires`,
@@ -369,16 +460,23 @@ function commandOverride(input: ReturnType<typeof afterValue>): string | undefin
   } catch {
     return undefined;
   }
-  if (!isObject(parsed)) return undefined;
-  const containers = Array.isArray(parsed.containerOverrides) ? parsed.containerOverrides : isObject(parsed.overrides) && Array.isArray(parsed.overrides.containerOverrides) ? parsed.overrides.containerOverrides : [];
-  for (const c of containers) {
-    if (!isObject(c)) continue;
-    for (const k of ["command", "entryPoint"]) if (c[k] !== undefined) return `the command ${JSON.stringify(c[k]).slice(0, 160)} (an override of the task's own)`;
+  return isObject(parsed) ? overrideIn(parsed) : undefined;
+}
+
+/**
+ * An input transformer's template, which builds the input from the event: `<name>` placeholders stand for event
+ * values. Read as the input it makes; one that does not read as JSON counts when it mentions a command or buildspec.
+ */
+function transformedOverride(rc: PlanResourceChange): string | undefined {
+  const template = afterValue(rc.change, ["input_transformer", 0, "input_template"]);
+  if (template.state !== "known" || typeof template.value !== "string") return template.state === "unknown" ? "an input template known only after apply" : undefined;
+  const text = template.value.replace(/<[A-Za-z0-9_.-]+>/g, "x");
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? overrideIn(parsed) : undefined;
+  } catch {
+    return /command|entrypoint|buildspec/i.test(text) ? `the input template ${JSON.stringify(template.value).slice(0, 160)}` : undefined;
   }
-  for (const k of ["buildspecOverride", "buildspec"]) {
-    if (typeof parsed[k] === "string") return `the buildspec ${JSON.stringify(parsed[k]).slice(0, 160)} (an override of the project's own)`;
-  }
-  return undefined;
 }
 
 /** Stands for SQL blastwall cannot read: never read-only. */
