@@ -84,7 +84,12 @@ describe("principalAdmits: Allow statements", () => {
 
   it("Allow + NotPrincipal admits everyone not certainly listed (fail closed)", () => {
     const t = trust({ Effect: "Allow", Action: "sts:AssumeRole", NotPrincipal: { AWS: "arn:aws:iam::1:role/agents/*" } });
-    expect(admits(t, agentIn("1"))).toBe(false); // certainly listed
+    // A role calls as a session of itself, which a listed role ARN does not match (AWS: NotPrincipal must list the
+    // session ARN too): even certainly listed, the role is admitted (red-team round 48). A listed user is left out.
+    expect(admits(t, agentIn("1"))).toBe(true);
+    const users = trust({ Effect: "Allow", Action: "sts:AssumeRole", NotPrincipal: { AWS: "arn:aws:iam::1:user/agents/*" } });
+    expect(admits(users, { arnPattern: "arn:aws:iam::1:user/agents/bot" })).toBe(false);
+    expect(admits(users, { arnPattern: "arn:aws:iam::1:user/ops/alice" })).toBe(true);
     expect(admits(t, agent)).toBe(true); // account unknown: may be another account's role, not listed
     expect(admits(t, { arnPattern: "arn:aws:iam::1:role/ops" })).toBe(true);
     const rootOnly = trust({ Effect: "Allow", Action: "sts:AssumeRole", NotPrincipal: { AWS: "arn:aws:iam::1:root" } });

@@ -157,7 +157,8 @@ describe("a resource policy that lets the agent rewrite it", () => {
     const notPrincipal = (aws: string) =>
       tf({ "aws_iam_role.agent": agentRole(), "aws_s3_bucket_policy.p": { bucket: "b", policy: policy({ Effect: "Allow", NotPrincipal: { AWS: aws }, Action: "s3:PutBucketPolicy", Resource: "*" }) } });
     expect(rewrites(notPrincipal("arn:aws:iam::111111111111:role/other")).map((f) => f.resource)).toEqual(["aws_s3_bucket_policy.p"]);
-    expect(rewrites(notPrincipal("arn:aws:iam::*:role/agents/*"))).toEqual([]);
+    // Listing the agent's role ARN does not leave its sessions out, and the agent acts as a session (red-team round 48).
+    expect(rewrites(notPrincipal("arn:aws:iam::*:role/agents/*")).map((f) => f.resource)).toEqual(["aws_s3_bucket_policy.p"]);
   });
 
   test("naming the account root, another role, or a Deny naming the agent: no finding", () => {

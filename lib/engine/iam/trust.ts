@@ -91,10 +91,17 @@ function allowAdmits(s: Statement, c: TrustCandidate, action: string, resource: 
   }
   if (s.principals) return mightName(s.principals, c);
   if (s.notPrincipals) {
-    // Allow + NotPrincipal: everyone except those listed, and only a certain listing excludes.
-    return s.approximatePrincipals === true || !certainlyNames(s.notPrincipals, c);
+    // Allow + NotPrincipal: everyone except those listed, and only a certain listing excludes. A role calls as one of
+    // its sessions, which a listed role ARN does not match (AWS documents that NotPrincipal must list the session
+    // ARN as well): only an identifier naming no role (a user) excludes a caller here.
+    return s.approximatePrincipals === true || !s.notPrincipals.some((p) => p.identifiers.some((id) => !(isRoleCandidate(c) && p.type === "AWS" && /:role\//i.test(id)) && identifierCertainlyNames(p.type, id, c)));
   }
   return true; // no principal element: a malformed trust statement, read as admitting everyone
+}
+
+/** A role's ARN pattern: it calls AWS only as a session of itself. */
+function isRoleCandidate(c: TrustCandidate): boolean {
+  return c.service === undefined && /^arn:[^:]*:iam::[^:]*:role\//i.test(c.arnPattern);
 }
 
 function denyBlocks(s: Statement, c: TrustCandidate, action: string, resource: string | undefined): boolean {
