@@ -83,9 +83,15 @@ describe("1. assume role", () => {
       star({}, denyAll({ StringNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } })),
       star({}, denyAll({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/agents/agent" } })),
       star({}, { Effect: "Deny", Principal: { AWS: "arn:aws:iam::111111111111:role/agents/agent" }, Action: "sts:AssumeRole" }),
+      // The caller's ARN is one value every call carries: a set operator compares it as the plain one does (round 48).
+      star({ Condition: { "ForAnyValue:ArnLike": { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ops/*" } } }),
+      star({ Condition: { "ForAllValues:ArnLike": { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ops/*" } } }),
+      // A match by case: the agent's path is /agents/, not /AGENTS/ (round 48).
+      star({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/AGENTS/*" } } }),
     ]) {
       expect(reached(trust)).toEqual([]);
     }
+    expect(reached(star({ Condition: { StringEqualsIgnoreCase: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/AGENTS/agent" } } })).map((f) => f.resource)).toEqual(["aws_iam_role.deployer"]);
     // A role in another account, by a provider pinned there: the agent needs its own sts:AssumeRole right.
     expect(reached(star(), { provider: "aws.prod" })).toEqual([]);
     // The controls: conditions a caller may meet (an external ID, the organisation, a source IP) leave the path open.

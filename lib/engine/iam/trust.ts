@@ -150,16 +150,20 @@ const NOT_MATCHES: ReadonlySet<string> = new Set(["stringnotequals", "stringnote
  */
 export function callerMayMeet(s: Statement, arn: string, account: string | undefined): boolean {
   for (const c of s.conditions) {
-    const op = c.operator.toLowerCase();
+    const key = c.key.toLowerCase();
+    // The caller's ARN and account are single values every request carries: a set operator on them (ForAnyValue,
+    // ForAllValues) compares that one value as the operator without it does.
+    const single = key === "aws:principalarn" || key === "aws:principalaccount";
+    const op = c.operator.toLowerCase().replace(single ? /^for(anyvalue|allvalues):/ : /^$/, "");
     if (op.includes(":")) continue;
     const ifExists = op.endsWith("ifexists");
     const base = ifExists ? op.slice(0, -"ifexists".length) : op;
     const negated = NOT_MATCHES.has(base);
     const positive = MATCHES.has(base);
-    const key = c.key.toLowerCase();
     const variable = c.values.some((v) => v.includes("${"));
     if (key === "aws:principalarn" && !variable) {
-      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: true }))) return false;
+      // Condition operators compare by case, but for the IgnoreCase ones.
+      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: base.endsWith("ignorecase") }))) return false;
       // ARNs compare by case in conditions: only an exact match of case certainly excludes.
       if (negated && c.values.some((v) => globCovers(v, arn))) return false;
     } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
