@@ -787,4 +787,13 @@ test("a trust of anyone names the agents of the account; principals they act as 
   expect(principals(anyone())).toEqual([`outside:arn:aws:iam::${A}:role/agents/coder`]);
   // Only the role the agent acts as: the path runs through it.
   expect(principals(anyone({ ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${A}:role/hop` } }))).toEqual([`outside:arn:aws:iam::${A}:role/hop`]);
+  // A Deny of the agent's path leaves the role it acts as (red-team round 49).
+  const denied = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" },
+      { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${A}:role/agents/*` } } },
+    ],
+  });
+  expect(principals(denied)).toEqual([`outside:arn:aws:iam::${A}:role/hop`]);
 });

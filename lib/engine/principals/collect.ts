@@ -371,7 +371,8 @@ class Collector {
         // A principal an agent can act as adds a path only where the trust may shut the agent itself out (a condition
         // on who calls, a NotPrincipal); otherwise the agent is admitted directly, and naming each of its principals
         // again would repeat one path per principal (red-team round 48).
-        const mayShutOut = open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
+        // A Deny of the trust may shut the agent out too, leaving the principals it acts as.
+        const mayShutOut = b.trustDoc.statements.some((st) => st.effect === "Deny") || open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
         for (const peer of this.stack.peerAgents ?? []) {
           if (peer.actsFor !== undefined && !mayShutOut) continue;
           const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(peer.arnPattern)?.[1];
