@@ -176,6 +176,17 @@ describe("resolveToPattern", () => {
     });
     expect(r("arn:aws:kms:${data.aws_region.r.name}:*:key/1")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/1", exact: false });
   });
+  test("the caller's account is the one the data source's provider is pinned to", () => {
+    const pinned = buildStack(
+      {
+        provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }, { alias: "any", region: "eu-west-1" }] },
+        data: { aws_caller_identity: { me: {}, other: { provider: "aws.any" } } },
+      },
+      "p",
+    );
+    expect(resolveToPattern(pinned, "arn:aws:iam::${data.aws_caller_identity.me.account_id}:role/ops").pattern).toBe("arn:aws:iam::111111111111:role/ops");
+    expect(resolveToPattern(pinned, "arn:aws:iam::${data.aws_caller_identity.other.account_id}:role/ops").pattern).toBe("arn:aws:iam::*:role/ops");
+  });
   test("everything else is * and listed", () => {
     expect(r("${var.nodefault}")).toEqual({ pattern: "*", unresolved: ["${var.nodefault}"], exact: false });
     expect(r('arn:aws:s3:::${lookup(var.m, "k")}/x')).toEqual({ pattern: "arn:aws:s3:::*/x", unresolved: ['${lookup(var.m, "k")}'], exact: false });

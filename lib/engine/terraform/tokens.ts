@@ -13,6 +13,7 @@
  *   pattern would take rights away (a Deny's Resource, an Allow's NotResource).
  */
 import type { RemoteState, TfResource, TfStack } from "./types";
+import { resourceAccount } from "./providers";
 
 export type TemplatePart =
   | { readonly kind: "literal"; readonly text: string }
@@ -710,8 +711,9 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamLookup("role"),
   aws_iam_user: iamLookup("user"),
   aws_iam_group: iamLookup("group"),
-  // Account ids are `*` everywhere in a stack; that is not counted as inexact (see `ResolvedPattern.exact`).
-  aws_caller_identity: { account_id: () => "*", id: () => "*" },
+  // Account ids are `*` everywhere in a stack; that is not counted as inexact (see `ResolvedPattern.exact`). Its
+  // provider pinned to one account (`allowed_account_ids`), the caller's account is that one.
+  aws_caller_identity: { account_id: (ctx, r) => resourceAccount(ctx.stack, r) ?? "*", id: (ctx, r) => resourceAccount(ctx.stack, r) ?? "*" },
   aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
   aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
 };
