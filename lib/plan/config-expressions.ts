@@ -21,6 +21,8 @@ export interface ConfigResource {
   readonly providerKey?: string;
   /** The module path of the resource (`module.m.`), to resolve its references. */
   readonly prefix: string;
+  /** Its `for_each` expression, which `each.value` stands for an element of. */
+  readonly forEach?: unknown;
 }
 
 interface ConfigIndex {
@@ -47,6 +49,7 @@ function index(plan: PlanJson): ConfigIndex | null {
           address: `${prefix}${r.address}`,
           expressions: isObject(r.expressions) ? r.expressions : undefined,
           provisioners: Array.isArray(r.provisioners) ? r.provisioners.filter(isObject) : [],
+          ...(r.for_each_expression !== undefined ? { forEach: r.for_each_expression } : {}),
           providerKey: typeof r.provider_config_key === "string" ? r.provider_config_key : undefined,
           prefix,
         });

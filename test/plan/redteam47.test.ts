@@ -34,7 +34,7 @@ describe("a setting created for a resource the same plan creates", () => {
     ["a bucket's lifecycle rules", "aws_s3_bucket_lifecycle_configuration.r", expiring, "aws_s3_bucket.b", { bucket: "logs-1" }, "bucket", "id"],
     ["a bucket policy", "aws_s3_bucket_policy.p", { bucket: "logs-1", policy: denyHttp }, "aws_s3_bucket.b", { bucket: "logs-1" }, "bucket", "id"],
     ["a repository's lifecycle policy", "aws_ecr_lifecycle_policy.l", { repository: "web", policy: expireUntagged }, "aws_ecr_repository.r", { name: "web" }, "repository", "name"],
-    ["a key policy", "aws_kms_key_policy.k", { key_id: "1234abcd-12ab-34cd-56ef-1234567890ab", policy: denyHttp }, "aws_kms_key.k", {}, "key_id", "id"],
+    ["a key policy", "aws_kms_key_policy.k", { key_id: "1234abcd-12ab-34cd-56ef-1234567890ab", policy: denyHttp }, "aws_kms_key.k", { key_id: "1234abcd-12ab-34cd-56ef-1234567890ab" }, "key_id", "id"],
   ])("%s passes when named by reference, and counts for a resource the plan does not create", (_what, address, after, parentAddress, parentAfter, attribute, parentAttribute) => {
     const expressions = { [address]: { [attribute]: ref(parentAddress, parentAttribute) } };
     expect(judged([create(parentAddress, parentAfter), create(address, after)], expressions)).toEqual([]);
@@ -58,6 +58,25 @@ describe("a setting created for a resource the same plan creates", () => {
     expect(judged([kept, made, lifecycle], byIndex)).toEqual(["plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r"]);
     // Both instances new: it is one of them.
     expect(judged([create("aws_s3_bucket.b[0]", { bucket: "logs-1" }), made, lifecycle], byIndex)).toEqual([]);
+    // for_each and count, as modules of many buckets write them (red-team round 49): every instance new passes.
+    const each = (address: string, name: string) => create(address, { bucket: name });
+    const policyOf = (address: string, name: string) => create(address, { bucket: name, policy: denyHttp });
+    const plan = (refs: string[], forEach?: string[]) => {
+      const resources = [
+        { address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", provider_config_key: "aws", expressions: {} },
+        { address: "aws_s3_bucket_policy.p", mode: "managed", type: "aws_s3_bucket_policy", name: "p", provider_config_key: "aws", expressions: { bucket: { references: refs } }, ...(forEach ? { for_each_expression: { references: forEach } } : {}) },
+      ];
+      const changes = [each('aws_s3_bucket.b["a"]', "logs-a"), each('aws_s3_bucket.b["b"]', "logs-b"), policyOf('aws_s3_bucket_policy.p["a"]', "logs-a")];
+      return evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, { configuration: { root_module: { resources } } })))), { config: {} }).judged.length;
+    };
+    expect(plan(["aws_s3_bucket.b", "each.key"])).toBe(0);
+    expect(plan(["each.value.id", "each.value"], ["aws_s3_bucket.b"])).toBe(0);
+    expect(plan(["each.value.id", "each.value"], ["local.names"])).toBe(1);
+    // A reference whose planned value is no created bucket's: the configuration names another one.
+    const literal = create("aws_s3_bucket_lifecycle_configuration.r", { ...expiring, bucket: "prod-data" });
+    expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), literal], { "aws_s3_bucket_lifecycle_configuration.r": { bucket: { references: ["aws_s3_bucket.b.bucket", "aws_s3_bucket.b"] } } })).toEqual([
+      "plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r",
+    ]);
     // Without a configuration to tell, it counts (fail closed).
     expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), lifecycle])).toEqual(["plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r"]);
   });

@@ -2,7 +2,7 @@ import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding, lowered, switchedOff, switchedOn, weakening, type Weakening } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
-import { configOf, expressionAt, referencedResources } from "../config-expressions";
+import { configOf, expressionAt, referencedResources, type ConfigResource } from "../config-expressions";
 import { withoutInstanceKeys } from "../../engine/agents";
 import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
 
@@ -250,12 +250,28 @@ function vaultLockWritten(rc: PlanResourceChange): Diff[] {
 function ofNewParent(rc: PlanResourceChange, plan: PlanJson | undefined, parent: Parent): boolean {
   const changes = plan?.resource_changes ?? [];
   const config = configOf(plan, rc.address);
-  const refs = referencedResources(config, expressionAt(config, [parent.attribute]), plan);
+  const refs = referencedResources(config, withoutInstanceReferences(config, expressionAt(config, [parent.attribute])), plan);
   if (refs === undefined || refs.length === 0) return false;
-  return refs.every((r) => {
-    const instances = changes.filter((c) => withoutInstanceKeys(c.address) === r);
-    return instances.length > 0 && instances.every((c) => parent.types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create");
-  });
+  const created = refs.map((r) => changes.filter((c) => withoutInstanceKeys(c.address) === r));
+  if (!created.every((instances) => instances.length > 0 && instances.every((c) => parent.types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create"))) return false;
+  // The value the plan gives the setting, when known, must be one a created parent has: a reference that the
+  // configuration then overrides with a literal (`coalesce`, a conditional) names another resource (red-team round 49).
+  const value = afterValue(rc.change, [parent.attribute]);
+  if (value.state !== "known" || typeof value.value !== "string") return true;
+  const named = value.value;
+  return created.flat().some((c) => isObject(c.change.after) && Object.values(c.change.after).some((v) => v === named));
+}
+
+/**
+ * `each.key` and `count.index` pick an instance, which is any of them (every one must be new); `each.value` is an
+ * element of the resource's `for_each`, so it refers to what that refers to.
+ */
+function withoutInstanceReferences(config: ConfigResource | undefined, expression: unknown): unknown {
+  if (!isObject(expression) || !Array.isArray(expression.references)) return expression;
+  const refs = expression.references.filter((r) => typeof r !== "string" || !/^(each\.key|count\.index)$/.test(r));
+  const eachValue = refs.some((r) => typeof r === "string" && /^each\.value(\.|$)/.test(r));
+  const forEach = eachValue && isObject(config?.forEach) && Array.isArray(config.forEach.references) ? config.forEach.references : [];
+  return { ...expression, references: [...refs.filter((r) => typeof r !== "string" || !/^each\.value(\.|$)/.test(r)), ...forEach] };
 }
 
 
