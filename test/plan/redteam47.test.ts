@@ -375,3 +375,30 @@ describe("state machines, red-team round 48", () => {
     expect(judged([sched("SELECT split_part(tags, ';', 1) FROM t")])).toEqual([]);
   });
 });
+
+describe("SQL reading, red-team round 49", () => {
+  const sched = (sql: string) => create("aws_scheduler_schedule.s", { name: "s", target: [{ arn: "arn:aws:scheduler:::aws-sdk:athena:startQueryExecution", role_arn: "r", input: JSON.stringify({ QueryString: sql }) }] });
+  const BLOCKED = ["plan-command-scheduled aws_scheduler_schedule.s"];
+  test.each([
+    'SELECT "dblink_exec"(\'dbname=prod\', \'DROP TABLE orders\')',
+    "SELECT cron.\"schedule\"('x', '0 * * * *', 'TRUNCATE orders')",
+    "SELECT E'\\'', dblink_exec($$x$$, $$DROP TABLE t$$) -- '",
+    "UNLOAD (SELECT * FROM t) TO 's3://b/x' WITH (format = 'PARQUET')",
+  ])("blocks %s", (sql) => {
+    expect(judged([sched(sql)])).toEqual(BLOCKED);
+  });
+  test.each([
+    "SELECT * FROM orders WHERE a = 1 AND (b = 2 OR c = 3)",
+    "SELECT count(*) FROM (SELECT DISTINCT id FROM t) x",
+    "SELECT date_format(ts, '%Y-%m'), cardinality(items), element_at(m, 'k') FROM t",
+    "SELECT o.id, i.sku FROM orders o CROSS JOIN UNNEST(o.items) AS t(i)",
+    "SELECT count(*) FILTER (WHERE x > 1), approx_percentile(v, 0.9) FROM t",
+    'SELECT "Order Id" FROM "sales"',
+  ])("passes %s", (sql) => {
+    expect(judged([sched(sql)])).toEqual([]);
+  });
+  test("the message says why a statement is not a plain read", () => {
+    const [f] = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan([sched("SELECT purge_all()")])))), { config: {} }).judged;
+    expect(f.finding.message).toContain("SELECT purge_all() (it calls purge_all, which blastwall does not know to only read)");
+  });
+});

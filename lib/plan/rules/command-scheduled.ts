@@ -517,37 +517,70 @@ function sqlOf(rc: PlanResourceChange, service: string, api: string): string[] |
  * One statement that only reads: SELECT, SHOW or DESCRIBE, with nothing after it, calling no function but the
  * common built-ins. (`WITH` may lead to a DELETE; `EXPLAIN ANALYZE` runs what it explains; a SELECT may call a
  * function that writes, `dblink_exec`, `cron.schedule`, or one of the database's own.) String literals and quoted
- * names are read as such, so a `;` or `--` inside them neither ends the statement nor starts a comment.
+ * names are read as such, so a `;` or `--` inside them neither ends the statement nor starts a comment, and a quoted
+ * function name is still a call.
  */
 function readOnlySql(sql: string): boolean {
-  if (sql === UNKNOWN_SQL) return false;
+  return sqlRefusal(sql) === undefined;
+}
+
+/** Why a statement is not a plain read (for the message), or undefined when it is one. */
+function sqlRefusal(sql: string): string | undefined {
+  if (sql === UNKNOWN_SQL) return "blastwall cannot read it";
+  // Escaped strings and dollar quoting read differently per database: not judged.
+  if (/\$\$|\b[eE]'/.test(sql)) return "it uses escaped or dollar-quoted strings";
   const text = sql
-    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") || m.startsWith('"') ? "''" : " "))
+    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") ? "''" : m.startsWith('"') ? ` ${quotedName(m)} ` : " "))
     .trim()
     .replace(/;\s*$/, "");
-  if (/['"]/.test(text.replace(/''/g, ""))) return false; // a quote left open
-  if (text.includes(";") || !/^(select|show|describe)\b/i.test(text)) return false;
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_.$]*)\s*\(/g)) if (!READ_FUNCTIONS.has(m[1].toLowerCase())) return false;
-  return true;
+  if (/['"]/.test(text.replace(/''/g, ""))) return "a quote is left open";
+  if (text.includes(";")) return "it holds more than one statement";
+  if (!/^(select|show|describe)\b/i.test(text)) return `it is no SELECT, SHOW or DESCRIBE (${text.split(/\s+/)[0]})`;
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_.$]*)\s*\(/g)) {
+    const name = m[1].toLowerCase();
+    // `AS t(i)` names an alias and its columns, no call.
+    if (/\bas\s+$/i.test(text.slice(0, m.index))) continue;
+    if (!READ_FUNCTIONS.has(name) && !SQL_WORDS.has(name)) return `it calls ${m[1]}, which blastwall does not know to only read`;
+  }
+  return undefined;
 }
+
+/** A quoted name, as a bare word (`"dblink_exec"` is the function dblink_exec); one not a plain word counts as unknown. */
+function quotedName(quoted: string): string {
+  const inner = quoted.slice(1, -1).replace(/""/g, '"');
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(inner) ? inner : "quoted_name";
+}
+
+/** Words of SQL itself that a `(` may follow: a subquery, a list, a window, a filter. */
+const SQL_WORDS: ReadonlySet<string> = new Set(
+  "and or not in from exists select where on join as values when then else using over filter any all some with case between like is by partition rows range unnest array map row interval lateral table set union intersect except within group having order limit offset distinct".split(" "),
+);
 
 /** Functions a read-only SELECT may call: aggregates, and scalar built-ins that change nothing. */
 const READ_FUNCTIONS: ReadonlySet<string> = new Set(
   (
-    "count sum avg min max stddev variance approx_distinct approx_percentile array_agg string_agg listagg group_concat " +
-    "coalesce nullif greatest least cast try_cast convert lower upper trim ltrim rtrim length char_length substring substr " +
-    "split_part concat concat_ws replace position strpos round floor ceil ceiling abs mod power sqrt date_trunc date_part " +
-    "extract date_add date_diff datediff dateadd now current_date current_timestamp to_char to_date to_timestamp " +
-    "from_unixtime from_iso8601_timestamp json_extract json_extract_scalar json_extract_path_text regexp_like regexp_extract " +
-    "row_number rank dense_rank lag lead first_value last_value over exists in any all date timestamp year month day hour " +
-    "case if nvl isnull ifnull"
+    "count sum avg min max stddev stddev_pop stddev_samp variance var_pop var_samp approx_distinct approx_percentile approx_count_distinct " +
+    "array_agg string_agg listagg group_concat count_if bool_and bool_or arbitrary any_value max_by min_by histogram map_agg checksum " +
+    "percentile_cont percentile_disc median mode ntile percent_rank cume_dist nth_value corr covar_pop covar_samp " +
+    "coalesce nullif greatest least cast try_cast try convert lower upper trim ltrim rtrim length char_length substring substr " +
+    "split_part split concat concat_ws replace position strpos lpad rpad reverse starts_with format md5 sha256 to_hex " +
+    "round floor ceil ceiling abs mod power sqrt ln log log10 exp sign " +
+    "date_trunc date_part extract date_add date_diff datediff dateadd now current_date current_timestamp localtimestamp " +
+    "to_char to_date to_timestamp to_unixtime from_unixtime from_iso8601_timestamp from_iso8601_date date_format format_datetime " +
+    "parse_datetime date_parse day_of_week day_of_year week quarter year month day hour minute second date timestamp at_timezone " +
+    "json_extract json_extract_scalar json_extract_path_text json_parse json_format json_array_length json_size " +
+    "regexp_like regexp_extract regexp_extract_all regexp_replace regexp_split regexp_count regexp_substr " +
+    "cardinality element_at array_join array_contains array_distinct array_max array_min array_position array_sort array_remove " +
+    "arrays_overlap contains sequence slice flatten map_keys map_values transform reduce zip filter " +
+    "row_number rank dense_rank lag lead first_value last_value if nvl isnull ifnull nvl2 decode"
   ).split(" "),
 );
 
 function shownSql(statements: readonly string[]): string {
   const first = statements.find((x) => !readOnlySql(x)) ?? statements[0];
   const one = first.replace(/\s+/g, " ");
-  return one.length > 120 ? `${one.slice(0, 117)}...` : one;
+  const why = sqlRefusal(first);
+  return `${one.length > 120 ? `${one.slice(0, 117)}...` : one}${why ? ` (${why})` : ""}`;
 }
 
 /** APIs that start code: a function, a command or runbook, an execution, a build, a task, a job, a pipeline. */
