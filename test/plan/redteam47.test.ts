@@ -402,3 +402,44 @@ describe("SQL reading, red-team round 49", () => {
     expect(f.finding.message).toContain("SELECT purge_all() (it calls purge_all, which blastwall does not know to only read)");
   });
 });
+
+describe("plan-stack-template-drops-data, red-team round 49", () => {
+  const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
+  const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}]) =>
+    change("aws_cloudformation_stack.orders", ["update"], { name: "orders", template_body: before, parameters: params[0] }, { name: "orders", template_body: after, parameters: params[1] });
+  const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.orders"];
+  const params = { Parameters: { Env: { Type: "String" }, Version: { Type: "String" } } };
+  const named = { Type: "AWS::DynamoDB::Table", Properties: { TableName: { "Fn::Sub": "${Env}-orders" } } };
+
+  test("a parameter a replacing property takes blocks when it changes; another parameter passes", () => {
+    const t = tpl({ Orders: named }, params);
+    expect(judged([stack(t, t, [{ Env: "prod", Version: "1" }, { Env: "prod2", Version: "1" }])])).toEqual(BLOCKED);
+    expect(judged([stack(t, t, [{ Env: "prod", Version: "1" }, { Env: "prod", Version: "2" }])])).toEqual([]);
+    const kept = tpl({ Orders: { ...named, UpdateReplacePolicy: "Retain" } }, params);
+    expect(judged([stack(kept, kept, [{ Env: "prod" }, { Env: "prod2" }])])).toEqual([]);
+  });
+
+  test("a condition: only the parameters it reads, through other conditions too; a retained resource passes", () => {
+    const conditions = { Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] }, Keep: { "Fn::And": [{ Condition: "IsProd" }, { "Fn::Equals": ["a", "a"] }] } } };
+    const table = { Type: "AWS::DynamoDB::Table", Condition: "Keep", Properties: { TableName: "orders" } };
+    const t = tpl({ Orders: table }, { ...params, ...conditions });
+    expect(judged([stack(t, t, [{ Env: "prod", Version: "1" }, { Env: "dev", Version: "1" }])])).toEqual(BLOCKED);
+    expect(judged([stack(t, t, [{ Env: "prod", Version: "1" }, { Env: "prod", Version: "2" }])])).toEqual([]);
+    const retained = tpl({ Orders: { ...table, DeletionPolicy: "Retain" } }, { ...params, ...conditions });
+    expect(judged([stack(retained, retained, [{ Env: "prod" }, { Env: "dev" }])])).toEqual([]);
+    // The condition redefined under the same name, or a default the stack leaves its parameter to changed.
+    const redefined = tpl({ Orders: table }, { ...params, Conditions: { ...conditions.Conditions, IsProd: { "Fn::Equals": ["x", "y"] } } });
+    expect(judged([stack(t, redefined)])).toEqual(BLOCKED);
+    const withDefault = (d: string) => tpl({ Orders: table }, { Parameters: { Env: { Type: "String", Default: d } }, ...conditions });
+    expect(judged([stack(withDefault("prod"), withDefault("dev"))])).toEqual(BLOCKED);
+  });
+
+  test("more replacing properties, and an included snippet (Fn::Transform) counts as unreadable", () => {
+    const docdb = (id: string) => ({ Type: "AWS::DocDB::DBCluster", Properties: { DBClusterIdentifier: id } });
+    expect(judged([stack(tpl({ Db: docdb("a") }), tpl({ Db: docdb("b") }))])).toEqual(BLOCKED);
+    const pool = (p: Obj) => ({ Type: "AWS::Cognito::UserPool", Properties: p });
+    expect(judged([stack(tpl({ Users: pool({ AliasAttributes: ["email"] }) }), tpl({ Users: pool({ UsernameAttributes: ["email"] }) }))])).toEqual(BLOCKED);
+    const included = (loc: string) => tpl({ Orders: { Type: "AWS::DynamoDB::Table", Properties: { "Fn::Transform": { Name: "AWS::Include", Parameters: { Location: loc } } } } });
+    expect(judged([stack(included("s3://b/v1.json"), included("s3://b/v2.json"))])).toEqual(BLOCKED);
+  });
+});

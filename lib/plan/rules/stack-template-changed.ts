@@ -81,7 +81,10 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::DynamoDB::Table": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
   "AWS::DynamoDB::GlobalTable": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
   "AWS::RDS::DBInstance": ["DBInstanceIdentifier", "DBName", "CharacterSetName", "KmsKeyId", "StorageEncrypted", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "Timezone", "NcharCharacterSetName"],
-  "AWS::RDS::DBCluster": ["DBClusterIdentifier", "DatabaseName", "Engine", "EngineMode", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "SourceDBClusterIdentifier", "GlobalClusterIdentifier"],
+  "AWS::RDS::DBCluster": ["DBClusterIdentifier", "DatabaseName", "Engine", "EngineMode", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "SourceDBClusterIdentifier", "GlobalClusterIdentifier", "MasterUsername"],
+  "AWS::DocDB::DBCluster": ["DBClusterIdentifier", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "MasterUsername"],
+  "AWS::Neptune::DBCluster": ["DBClusterIdentifier", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier"],
+  "AWS::Cognito::UserPool": ["AliasAttributes", "UsernameAttributes"],
   "AWS::S3::Bucket": ["BucketName", "ObjectLockEnabled"],
   "AWS::EC2::Volume": ["AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId"],
   "AWS::EFS::FileSystem": ["Encrypted", "KmsKeyId", "PerformanceMode", "AvailabilityZoneName"],
@@ -127,12 +130,13 @@ export const stackTemplateChanged: PlanRule = {
     const beforeUrl = getPath(rc.change.before, ["template_url"]);
     const url = urlChanged.state === "unknown" || (urlChanged.value ?? null) !== (beforeUrl ?? null);
     const params = afterValue(rc.change, ["parameters"]);
-    const paramsChanged = params.state === "unknown" || canonicalJson(params.value ?? {}) !== canonicalJson(getPath(rc.change.before, ["parameters"]) ?? {});
+    const changedParams = parametersChanged(params, getPath(rc.change.before, ["parameters"]), before, after);
+    const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
     if (!templateChanged && !url && !paramsChanged) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(rc, after, params) : [])];
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : [])];
     if (drops.length === 0) return [];
     const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
@@ -140,26 +144,111 @@ export const stackTemplateChanged: PlanRule = {
 };
 
 /**
- * Changed parameters: the data-holding resources whose existence (Condition) or keeping (a policy that is no plain
- * string, `Fn::If`) the new template leaves to them. A template blastwall cannot read counts when its text mentions a
- * condition at all.
+ * The parameters whose value changes: those the stack passes (`parameters`), and those it leaves to a default the
+ * template changes. "all" when the passed parameters are known only after apply.
  */
-function parameterDependent(rc: PlanResourceChange, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): string[] {
+function parametersChanged(params: ReturnType<typeof afterValue>, beforeParams: unknown, beforeTemplate: unknown, after: ReturnType<typeof afterValue>): Set<string> | "all" {
+  if (params.state === "unknown") return "all";
+  const now = isObject(params.value) ? params.value : {};
+  const was = isObject(beforeParams) ? beforeParams : {};
+  const out = new Set<string>();
+  for (const k of new Set([...Object.keys(now), ...Object.keys(was)])) if (canonicalJson(now[k] ?? null) !== canonicalJson(was[k] ?? null)) out.add(k);
+  const defaults = (t: unknown) => {
+    const parsed = parseJson(t);
+    return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
+  };
+  const oldDefaults = defaults(beforeTemplate);
+  const newDefaults = after.state === "known" ? defaults(after.value) : {};
+  for (const k of new Set([...Object.keys(oldDefaults), ...Object.keys(newDefaults)])) {
+    if (k in now) continue;
+    const d = (x: unknown) => (isObject(x) ? x.Default ?? null : null);
+    if (canonicalJson(d(oldDefaults[k])) !== canonicalJson(d(newDefaults[k]))) out.add(k);
+  }
+  return out;
+}
+
+function parseJson(t: unknown): unknown {
+  if (typeof t !== "string") return undefined;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Changed parameters: the data-holding resources whose existence (Condition), keeping (a policy that is no plain
+ * string) or identity (a property whose change replaces it) the new template takes from one of them, directly or
+ * through its Conditions. A template blastwall cannot read counts when its text mentions a condition or such a policy.
+ */
+function parameterDependent(after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>, changed: Set<string> | "all"): string[] {
   const shownParams = params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`;
   if (after.state !== "known" || typeof after.value !== "string") return [];
   // A transform does not hide a resource's own Condition or policy: read the resources as written.
   const now = resourcesOf(after.value, true);
   if (now === undefined) {
-    const dependent = /\bCondition\b|Fn::If|!If\b|(DeletionPolicy|UpdateReplacePolicy)["']?\s*:\s*[!{]/.test(after.value);
+    const replacing = [...new Set(Object.values(REPLACING).flat())].join("|");
+    const dependent =
+      /\bCondition\b|Fn::If|!If\b|(DeletionPolicy|UpdateReplacePolicy)["']?\s*:\s*[!{]/.test(after.value) || new RegExp(`\\b(${replacing})["']?\\s*:\\s*[!{]`).test(after.value);
     return dependent ? [`the parameters changed (${shownParams}), and the template, which blastwall cannot read, has conditions or policies that may depend on them`] : [];
   }
+  const conditions = conditionsOf(parseJson(after.value));
+  const uses = (v: unknown): boolean => v !== undefined && (changed === "all" || mentions(v, changed, conditions));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
-    const policy = r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string";
-    if (r.Condition !== undefined || policy) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) ${r.Condition !== undefined ? `exists only under the condition ${show(r.Condition)}` : "takes its DeletionPolicy from them"}`);
+    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
+    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
+    else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
+    if (!replaceKept) {
+      const props = (REPLACING[String(r.Type)] ?? []).filter((k) => uses(propertyOf(r, k)));
+      if (props.length > 0) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes ${props.join(", ")} from them: a change there replaces it, deleting the old one`);
+    }
   }
   return out;
+}
+
+/** A condition with every condition it reads, as one text: what decides it. */
+function conditionText(name: string, conditions: Record<string, unknown>): string {
+  const seen = new Map<string, unknown>();
+  const visit = (n: string) => {
+    if (seen.has(n)) return;
+    seen.set(n, conditions[n] ?? null);
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (isObject(v)) for (const [k, x] of Object.entries(v)) k === "Condition" && typeof x === "string" ? visit(x) : walk(x);
+    };
+    walk(conditions[n]);
+  };
+  visit(name);
+  return canonicalJson(Object.fromEntries(seen));
+}
+
+/** The template's Conditions, by name. */
+function conditionsOf(template: unknown): Record<string, unknown> {
+  return isObject(template) && isObject(template.Conditions) ? template.Conditions : {};
+}
+
+/** Whether a template value refers to one of the parameters, by `Ref`, `${NAME}` in `Fn::Sub`, or a Condition that does. */
+function mentions(v: unknown, params: Set<string>, conditions: Record<string, unknown>, seen: Set<string> = new Set()): boolean {
+  if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}"));
+  if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, seen));
+  if (!isObject(v)) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "Ref" && typeof x === "string" && params.has(x)) return true;
+    if (k === "Condition" && typeof x === "string" && !seen.has(x)) {
+      seen.add(x);
+      if (mentions(conditions[x], params, conditions, seen)) return true;
+    }
+    // Fn::If names its condition first.
+    if (k === "Fn::If" && Array.isArray(x) && typeof x[0] === "string" && !seen.has(x[0])) {
+      seen.add(x[0]);
+      if (mentions(conditions[x[0]], params, conditions, seen)) return true;
+    }
+    if (mentions(x, params, conditions, seen)) return true;
+  }
+  return false;
 }
 
 function holdsData(r: Resource): boolean {
@@ -189,6 +278,8 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   const now = resourcesOf(after.value);
   if (old === undefined) return ["the current template is not JSON blastwall can read (YAML, a transform, or not a template), so blastwall cannot tell what the change drops"];
   if (now === undefined) return ["the new template is not JSON blastwall can read (YAML, a transform, or not a template), so any resource may have been dropped"];
+  const oldConditions = conditionsOf(parseJson(before));
+  const newConditions = conditionsOf(parseJson(after.value));
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
@@ -213,6 +304,8 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     }
     if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
+    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldConditions) !== conditionText(next.Condition, newConditions)) {
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines; where it turns false, CloudFormation deletes it`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
@@ -252,7 +345,8 @@ function resourcesOf(template: unknown, evenTransformed = false): Record<string,
     return undefined;
   }
   if (!isObject(parsed) || !isObject(parsed.Resources)) return undefined;
-  if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")))) return undefined;
+  // A transform anywhere (SAM, `Fn::ForEach`, `AWS::Include` through `Fn::Transform`) makes what blastwall would not see.
+  if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")) || template.includes('"Fn::Transform"'))) return undefined;
   const out: Record<string, Resource> = {};
   for (const [id, r] of Object.entries(parsed.Resources)) out[id] = isObject(r) ? (r as Resource) : {};
   return out;
