@@ -443,3 +443,28 @@ describe("plan-stack-template-drops-data, red-team round 49", () => {
     expect(judged([stack(included("s3://b/v1.json"), included("s3://b/v2.json"))])).toEqual(BLOCKED);
   });
 });
+
+describe("state machines, red-team round 49", () => {
+  const machine = (resource: string, parameters: Obj) =>
+    change("aws_sfn_state_machine.m", ["create"], null, { name: "m", role_arn: "r", definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Task", Resource: resource, Parameters: parameters, End: true } } }) });
+  const BLOCKED = ["plan-command-scheduled aws_sfn_state_machine.m"];
+  test.each([
+    ["arn:aws:states:::aws-sdk:cloudformation:updateStack", { StackName: "prod", TemplateBody: "{}" }],
+    ["arn:aws:states:::aws-sdk:sfn:updateStateMachine", { StateMachineArn: "x", Definition: "{}" }],
+    ["arn:aws:states:::aws-sdk:ecs:registerTaskDefinition", { Family: "wipe", ContainerDefinitions: [] }],
+    ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", Overrides: "{% $states.input.overrides %}" }],
+    ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", "Overrides.$": "$.overrides" }],
+    ["arn:aws:states:::batch:submitJob.sync", { JobName: "j", JobQueue: "q", JobDefinition: "d", EcsPropertiesOverride: { TaskProperties: [{ Containers: [{ Command: ["rm", "-rf", "/data"] }] }] } }],
+    ["arn:aws:states:::elasticmapreduce:createCluster.sync", { Name: "c", Steps: [{ Name: "rm" }] }],
+    ["arn:aws:states:::aws-sdk:athena:startCalculationExecution", { SessionId: "s", CodeBlock: "spark.sql('DROP TABLE t')" }],
+    ["arn:aws:states:::aws-sdk:neptunedata:executeOpenCypherQuery", { OpenCypherQuery: "MATCH (n) DETACH DELETE n" }],
+    ["arn:aws:states:::aws-sdk:glue:updateJob", { JobName: "etl", JobUpdate: { Command: { ScriptLocation: "s3://x/wipe.py" } } }],
+  ])("%s with code of its own blocks", (resource, params) => {
+    expect(judged([machine(resource, params)])).toEqual(BLOCKED);
+  });
+  test("starting code defined elsewhere still passes", () => {
+    expect(judged([machine("arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t" })])).toEqual([]);
+    expect(judged([machine("arn:aws:states:::elasticmapreduce:createCluster.sync", { Name: "c", Instances: {} })])).toEqual([]);
+    expect(judged([machine("arn:aws:states:::lambda:invoke", { FunctionName: "f" })])).toEqual([]);
+  });
+});

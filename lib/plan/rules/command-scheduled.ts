@@ -211,6 +211,22 @@ const SUPPLIES_CODE: ReadonlySet<string> = new Set([
   "startchangerequestexecution",
   "addstep",
   "addjobflowsteps",
+  // New code or templates written into the call, run by the next start: a task or job definition, a function, a
+  // state machine, a stack (its template), an Athena notebook calculation, a graph query.
+  "registertaskdefinition",
+  "registerjobdefinition",
+  "createfunction",
+  "updatefunctioncode",
+  "createstatemachine",
+  "updatestatemachine",
+  "createstack",
+  "updatestack",
+  "createchangeset",
+  "executechangeset",
+  "startcalculationexecution",
+  "executeopencypherquery",
+  "executegremlinquery",
+  "executegremlinexplainquery",
 ]);
 
 /** Why one Task state may destroy: its integration (`arn:aws:states:::SERVICE:API`, SDK or optimised) and parameters. */
@@ -228,6 +244,10 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   }
   const override = overrideIn(given);
   if (override !== undefined) return { call: `${service}:${api}`, why: `runs ${override}` };
+  // EMR clusters run the steps they are created with.
+  if (/^(createcluster|runjobflow)$/i.test(api) && (given.Steps !== undefined || given["Steps.$"] !== undefined)) {
+    return { call: `${service}:${api}`, why: "it creates a cluster that runs the steps given in the call" };
+  }
   if (SUPPLIES_CODE.has(api.toLowerCase())) {
     const doc = given.DocumentName;
     if (/^(sendcommand|startautomationexecution)$/i.test(api) && typeof doc === "string" && ROUTINE_DOCUMENTS.has(documentName(doc))) return undefined;
@@ -238,8 +258,9 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   }
   const call = universalCall(service, api);
   // Starting code (a function, a task, a job, another execution) runs that code, which is judged where it is defined:
-  // a definition that runs an ETL task is the usual thing, not a destroy.
-  const runsCode = call !== undefined && (call.action !== undefined ? loadCatalogue().entryOf(call.action)?.target === "compute" : CODE_APIS.has(api.toLowerCase()));
+  // a definition that runs an ETL task is the usual thing, not a destroy. Rewriting code is no start (see SUPPLIES_CODE).
+  const starts = /^(start|run|invoke|submit|send|execute)/i.test(api);
+  const runsCode = call !== undefined && starts && (call.action !== undefined ? loadCatalogue().entryOf(call.action)?.target === "compute" : CODE_APIS.has(api.toLowerCase()));
   return call !== undefined && !runsCode ? { call: call.action ?? `${service}:${api}`, why: call.why } : undefined;
 }
 
@@ -255,7 +276,10 @@ function overrideIn(given: Record<string, unknown>): string | undefined {
   for (const [k, v] of Object.entries(given)) {
     const key = k.toLowerCase();
     if (key === "buildspecoverride" || key === "buildspec") return `the buildspec ${show(v).slice(0, 160)} (an override of the project's own)`;
-    if (key === "containeroverrides" || key === "overrides") {
+    // Any override (`Overrides`, `ContainerOverrides`, Batch's `EcsPropertiesOverride`...): a command in it, or an
+    // override computed at run time (JSONata `{% %}`, a path from the input), which may be one.
+    if (/override/.test(key)) {
+      if (typeof v === "string" && /\{%|^\$/.test(v.trim())) return `an override computed at run time (${show(v).slice(0, 120)})`;
       const found = commandsIn(v);
       if (found !== undefined) return `the command ${found} (an override of the task's own)`;
     }
