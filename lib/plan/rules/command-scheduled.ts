@@ -199,16 +199,17 @@ function definitionCalls(text: string): DefinitionCall[] | undefined {
   return out;
 }
 
+/**
+ * Calls that create a schedule, rule target, association or change request: it calls whatever it names, a delete
+ * included, a second step the plan does not show.
+ */
+const SECOND_STEP: readonly string[] = ["createschedule", "updateschedule", "puttargets", "putrule", "createassociation", "startchangerequestexecution"];
+
 /** Calls that run commands given in the call itself, or create schedules, targets and associations that do. */
 const SUPPLIES_CODE: ReadonlySet<string> = new Set([
   "sendcommand",
   "startautomationexecution",
-  "createschedule",
-  "updateschedule",
-  "puttargets",
-  "putrule",
-  "createassociation",
-  "startchangerequestexecution",
+  ...SECOND_STEP,
   "addstep",
   "addjobflowsteps",
   // New code or templates written into the call, run by the next start: a task or job definition, a function, a
@@ -623,14 +624,7 @@ const CODE_APIS: ReadonlySet<string> = new Set([
   "submitjob",
   "startjobrun",
   "startpipelineexecution",
-  // A schedule or rule target created by a schedule calls whatever it names, a delete included: a second step the
-  // plan does not show.
-  "createschedule",
-  "updateschedule",
-  "puttargets",
-  "putrule",
-  "createassociation",
-  "startchangerequestexecution",
+  ...SECOND_STEP,
 ]);
 
 /**
