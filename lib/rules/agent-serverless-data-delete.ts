@@ -47,7 +47,7 @@ export const rule: Rule = {
       if (account !== undefined && theirs !== undefined && account !== theirs) continue;
       for (const res of policies) {
         for (const rule of dataRules(stack, res)) {
-          const deletes = DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
+          const deletes = deletesOf(rule);
           if (deletes.length === 0 || !names(rule.statement, peer.arnPattern)) continue;
           out.push(peerFinding(peer, res, rule, deletes));
         }
@@ -59,7 +59,7 @@ export const rule: Rule = {
       if (door.length === 0) continue;
       for (const res of policies) {
         for (const rule of dataRules(stack, res)) {
-          const deletes = DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
+          const deletes = deletesOf(rule);
           if (deletes.length === 0 || !names(rule.statement, pinnedPattern(stack, agent))) continue;
           out.push(finding(agent, res, rule, deletes, door));
         }
@@ -71,6 +71,11 @@ export const rule: Rule = {
 
 /** What a data access policy can permit that deletes data. */
 const DELETES = ["aoss:DeleteIndex", "aoss:DeleteCollectionItems", "aoss:WriteDocument"] as const;
+
+/** The deletes a rule set permits (all of them for one blastwall cannot read, which stands for `*`). */
+function deletesOf(rule: DataRule): string[] {
+  return DELETES.filter((d) => (rule.statement.actions ?? []).some((a) => globsIntersect(a, d.toLowerCase())));
+}
 
 interface DataRule {
   /** The rule set as an IAM-shaped Allow (its principals and permissions), or an unknown statement saying why it cannot be read. */
@@ -159,10 +164,18 @@ function pinnedPattern(stack: TfStack, agent: PrincipalNode): string {
   return account ? agent.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : agent.arnPattern;
 }
 
-function peerFinding(peer: PeerAgent, res: TfResource, rule: DataRule, deletes: readonly string[]): FindingDraft {
+/** What the rule set lets its principal delete, for the message, and the evidence step naming it. */
+function granted(res: TfResource, rule: DataRule, deletes: readonly string[]): { readonly what: string; readonly step: Evidence } {
   const on = rule.resources.length > 0 ? rule.resources.join(", ") : "its resources";
   const unread = rule.statement.unknown;
-  const what = unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`;
+  return {
+    what: unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`,
+    step: { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
+  };
+}
+
+function peerFinding(peer: PeerAgent, res: TfResource, rule: DataRule, deletes: readonly string[]): FindingDraft {
+  const { what, step } = granted(res, rule, deletes);
   const who = `${peer.address} of stack ${peer.stack}`;
   return {
     // Addressed as the stack's other findings address a principal of another stack.
@@ -172,25 +185,18 @@ function peerFinding(peer: PeerAgent, res: TfResource, rule: DataRule, deletes: 
     message: `${who}, ${peer.reason}, can delete OpenSearch Serverless data: its policies there allow ${peer.serverlessData} and the data access policy ${res.address} ${what}.`,
     evidence: [
       { step: "principal", address: who, detail: `${who} is ${peer.actsFor === undefined ? "an AI agent" : `no AI agent itself, but ${peer.actsFor} can act as it`} (${peer.reason}) and holds ${peer.serverlessData} in its own stack` },
-      { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
+      step,
     ],
   };
 }
 
 function finding(agent: PrincipalNode, res: TfResource, rule: DataRule, deletes: readonly string[], door: readonly Grant[]): FindingDraft {
-  const on = rule.resources.length > 0 ? rule.resources.join(", ") : "its resources";
-  const unread = rule.statement.unknown;
-  const what = unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`;
-  const evidence: Evidence[] = [
-    principalEvidence(agent),
-    ...statementEvidence(agent, door[0].statement),
-    { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
-  ];
+  const { what, step } = granted(res, rule, deletes);
   return {
     principal: agent.address,
     resource: res.address,
     actions: [...deletes],
     message: `${agentCan(agent)} delete OpenSearch Serverless data: its policies allow ${door[0].action} and the data access policy ${res.address} ${what}.`,
-    evidence,
+    evidence: [principalEvidence(agent), ...statementEvidence(agent, door[0].statement), step],
   };
 }
