@@ -118,7 +118,7 @@ describe("schedules (plan-command-scheduled)", () => {
       ["dynamodb:executeStatement", { Statement: "DELETE FROM orders WHERE pk = 'x'" }, { Statement: "SELECT * FROM orders" }],
       ["dynamodb:batchExecuteStatement", { Statements: [{ Statement: "SELECT * FROM a" }, { Statement: "DELETE FROM a WHERE pk = 1" }] }, { Statements: [{ Statement: "SELECT * FROM a" }] }],
       ["redshiftdata:executeStatement", { Sql: "TRUNCATE sales", ClusterIdentifier: "dwh" }, { Sql: "select 1", ClusterIdentifier: "dwh" }],
-      ["rdsdata:executeStatement", { Sql: "-- report\nDELETE FROM t", ResourceArn: "x" }, { Sql: "/* report */ SELECT 1;", ResourceArn: "x" }],
+      ["rdsdata:executeStatement", { Sql: "-- report\nDELETE FROM t", ResourceArn: "x" }, { Sql: "-- report\nSELECT 1;", ResourceArn: "x" }],
     ];
     for (const [api, harmful, harmless] of cases) {
       expect(judged([sched(api, harmful)])).toEqual(BLOCKED);
@@ -466,5 +466,31 @@ describe("state machines, red-team round 49", () => {
     expect(judged([machine("arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t" })])).toEqual([]);
     expect(judged([machine("arn:aws:states:::elasticmapreduce:createCluster.sync", { Name: "c", Instances: {} })])).toEqual([]);
     expect(judged([machine("arn:aws:states:::lambda:invoke", { FunctionName: "f" })])).toEqual([]);
+  });
+});
+
+describe("SQL reading, red-team round 50", () => {
+  const sched = (sql: string) => create("aws_scheduler_schedule.s", { name: "s", target: [{ arn: "arn:aws:scheduler:::aws-sdk:rdsdata:executeStatement", role_arn: "r", input: JSON.stringify({ Sql: sql, ResourceArn: "x" }) }] });
+  const BLOCKED = ["plan-command-scheduled aws_scheduler_schedule.s"];
+  test.each([
+    "SELECT $a$'$a$, dblink_exec($b$x$b$, $b$DROP TABLE orders$b$) -- '",
+    "SELECT 1 /* /* */ ' */, dblink_exec(chr(68)) -- '",
+    "SELECT 1 /*!, purge_orders() */",
+    "SELECT 1, # '\npurge_orders() -- '",
+    "SELECT 'x\\'', purge_orders(), '\\''",
+    'SELECT "evil".count(1)',
+    "SELECT evil . count(1)",
+    "WITH gone AS (DELETE FROM orders RETURNING *) SELECT count(*) FROM gone",
+    "SELECT * INTO backup_orders FROM orders",
+  ])("blocks %s", (sql) => {
+    expect(judged([sched(sql)])).toEqual(BLOCKED);
+  });
+  test.each([
+    "WITH daily AS (SELECT day, count(*) c FROM events GROUP BY day) SELECT * FROM daily",
+    "SELECT sum(amount)::numeric(12,2) FROM payments",
+    "SELECT getdate(), convert_timezone('UTC', 'CET', ts) FROM t",
+    "SELECT * FROM generate_series(1, 10)",
+  ])("passes %s", (sql) => {
+    expect(judged([sched(sql)])).toEqual([]);
   });
 });

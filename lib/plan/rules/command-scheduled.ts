@@ -552,29 +552,32 @@ function readOnlySql(sql: string): boolean {
 /** Why a statement is not a plain read (for the message), or undefined when it is one. */
 function sqlRefusal(sql: string): string | undefined {
   if (sql === UNKNOWN_SQL) return "blastwall cannot read it";
-  // Escaped strings and dollar quoting read differently per database: not judged.
-  if (/\$\$|\b[eE]'/.test(sql)) return "it uses escaped or dollar-quoted strings";
+  // What engines read differently (dollar quoting and tags, backslash escapes, `#` and `/*! */` and nested block
+  // comments in MySQL or PostgreSQL) is not judged: one reading could hide a call another runs.
+  if (/[$#\\]|\/\*/.test(sql.replace(/'(?:[^'\\]|'')*'/g, "''"))) return "it uses dollar quoting, backslashes, # or block comments, which databases read differently";
+  if (/\b[eE]'/.test(sql)) return "it uses escaped strings";
   const text = sql
-    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") ? "''" : m.startsWith('"') ? ` ${quotedName(m)} ` : " "))
+    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*/g, (m) => (m.startsWith("'") ? "''" : m.startsWith('"') ? " quoted_name " : " "))
     .trim()
     .replace(/;\s*$/, "");
-  if (/['"]/.test(text.replace(/''/g, ""))) return "a quote is left open";
+  if (/['"\\]/.test(text.replace(/''/g, ""))) return "a quote is left open";
   if (text.includes(";")) return "it holds more than one statement";
-  if (!/^(select|show|describe)\b/i.test(text)) return `it is no SELECT, SHOW or DESCRIBE (${text.split(/\s+/)[0]})`;
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_.$]*)\s*\(/g)) {
+  if (!/^(select|show|describe|with)\b/i.test(text)) return `it is no SELECT, SHOW or DESCRIBE (${text.split(/\s+/)[0]})`;
+  // Anywhere in it, a word that writes (a CTE's body, SELECT ... INTO, a DDL tail).
+  const writes = /\b(insert|update|delete|merge|upsert|create|drop|alter|truncate|grant|revoke|copy|unload|call|exec|execute|into|vacuum|analyze|replace\s+into)\b/i.exec(text);
+  if (writes) return `it holds ${writes[1].toUpperCase()}`;
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)) {
     const name = m[1].toLowerCase();
-    // `AS t(i)` names an alias and its columns, no call.
-    if (/\bas\s+$/i.test(text.slice(0, m.index))) continue;
+    const before = text.slice(0, m.index);
+    // `AS t(i)` names an alias and its columns, and `::numeric(12,2)` a type: no calls.
+    if (/\bas\s+$/i.test(before) || /::\s*$/.test(before)) continue;
+    // A schema before the name (`evil.count(`) may hold a function of any name.
+    if (/\.\s*$/.test(before)) return `it calls ${m[1]} of a schema, which blastwall does not know to only read`;
     if (!READ_FUNCTIONS.has(name) && !SQL_WORDS.has(name)) return `it calls ${m[1]}, which blastwall does not know to only read`;
   }
   return undefined;
 }
 
-/** A quoted name, as a bare word (`"dblink_exec"` is the function dblink_exec); one not a plain word counts as unknown. */
-function quotedName(quoted: string): string {
-  const inner = quoted.slice(1, -1).replace(/""/g, '"');
-  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(inner) ? inner : "quoted_name";
-}
 
 /** Words of SQL itself that a `(` may follow: a subquery, a list, a window, a filter. */
 const SQL_WORDS: ReadonlySet<string> = new Set(
@@ -597,7 +600,8 @@ const READ_FUNCTIONS: ReadonlySet<string> = new Set(
     "regexp_like regexp_extract regexp_extract_all regexp_replace regexp_split regexp_count regexp_substr " +
     "cardinality element_at array_join array_contains array_distinct array_max array_min array_position array_sort array_remove " +
     "arrays_overlap contains sequence slice flatten map_keys map_values transform reduce zip filter " +
-    "row_number rank dense_rank lag lead first_value last_value if nvl isnull ifnull nvl2 decode"
+    "row_number rank dense_rank lag lead first_value last_value if nvl isnull ifnull nvl2 decode " +
+    "generate_series getdate sysdate convert_timezone to_iso8601 url_extract_host url_extract_path typeof"
   ).split(" "),
 );
 
