@@ -186,6 +186,12 @@ describe("resolveToPattern", () => {
     );
     expect(resolveToPattern(pinned, "arn:aws:iam::${data.aws_caller_identity.me.account_id}:role/ops").pattern).toBe("arn:aws:iam::111111111111:role/ops");
     expect(resolveToPattern(pinned, "arn:aws:iam::${data.aws_caller_identity.other.account_id}:role/ops").pattern).toBe("arn:aws:iam::*:role/ops");
+    // A chain of assume_role blocks ends in the last role's account (red-team round 50).
+    const chained = buildStack(
+      { provider: { aws: [{ region: "eu-west-1", assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/hub" }, { role_arn: "arn:aws:iam::111111111111:role/tf" }] }] }, data: { aws_caller_identity: { me: {} } } },
+      "c",
+    );
+    expect(resolveToPattern(chained, "${data.aws_caller_identity.me.account_id}").pattern).toBe("111111111111");
   });
   test("everything else is * and listed", () => {
     expect(r("${var.nodefault}")).toEqual({ pattern: "*", unresolved: ["${var.nodefault}"], exact: false });
