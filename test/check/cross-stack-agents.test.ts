@@ -800,3 +800,15 @@ test("a trust of anyone names the agents of the account; principals they act as 
   });
   expect(principals(denied)).toEqual([`outside:arn:aws:iam::${A}:role/hop`]);
 });
+
+test("a trust of anyone admits the role another account's agent acts as in its account (red-team round 50)", () => {
+  const pin = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const A = "111111111111";
+  const B = "222222222222";
+  const agents = pin(A, tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.up": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${B}:role/hop` }) } }));
+  const hub = pin(B, tf({ "aws_iam_role.hop": { name: "hop", assume_role_policy: trusting(`arn:aws:iam::${A}:role/agents/coder`) } }));
+  const anyone = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } } }] });
+  const prod = pin(B, tf({ "aws_iam_role.admin": { name: "admin", assume_role_policy: anyone }, "aws_iam_role_policy_attachment.a": { role: "${aws_iam_role.admin.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+  const found = run([agents, "agents"], [hub, "hub"], [prod, "prod"]).filter((f) => f.file.includes("/prod/"));
+  expect(found.map((f) => f.principal)).toEqual([`outside:arn:aws:iam::${B}:role/hop`]);
+});
