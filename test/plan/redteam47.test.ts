@@ -494,3 +494,25 @@ describe("SQL reading, red-team round 50", () => {
     expect(judged([sched(sql)])).toEqual([]);
   });
 });
+
+describe("state machines, red-team round 50", () => {
+  const machine = (resource: string, parameters: unknown, key = "Parameters") =>
+    change("aws_sfn_state_machine.m", ["create"], null, { name: "m", role_arn: "r", definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Task", Resource: resource, [key]: parameters, End: true } } }) });
+  const BLOCKED = ["plan-command-scheduled aws_sfn_state_machine.m"];
+  const runTask = "arn:aws:states:::ecs:runTask.sync";
+  test.each([
+    [runTask, { Cluster: "c", TaskDefinition: "t", Overrides: { "ContainerOverrides.$": "$.containerOverrides" } }, "Parameters"],
+    [runTask, { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: "{% [{'Name': 'cli', 'Command': ['rds', 'delete-db-instance']}] %}" } }, "Arguments"],
+    [runTask, "{% $states.input.task %}", "Arguments"],
+    [runTask, { Cluster: "c", TaskDefinition: "t", "Overrides.$": "States.JsonMerge($.defaults, $.sizing, false)" }, "Parameters"],
+    ["arn:aws:states:::sagemaker:createProcessingJob.sync", { ProcessingJobName: "p", AppSpecification: { ImageUri: "amazon/aws-cli", ContainerEntrypoint: ["sh", "-c", "aws rds delete-db-instance"] } }, "Parameters"],
+    ["arn:aws:states:::codebuild:startBuild.sync", { ProjectName: "deploy", SourceTypeOverride: "S3", SourceLocationOverride: "scratch/purge.zip" }, "Parameters"],
+    ["arn:aws:states:::aws-sdk:glue:createJob", { Name: "j", Role: "r", Command: { ScriptLocation: "s3://x/y.py" } }, "Parameters"],
+  ])("%s with code given at run time or of its own blocks", (resource, params, key) => {
+    expect(judged([machine(resource, params, key)])).toEqual(BLOCKED);
+  });
+  test("overrides that cannot carry code pass", () => {
+    expect(judged([machine("arn:aws:states:::codebuild:startBuild.sync", { ProjectName: "p", "EnvironmentVariablesOverride.$": "$.vars" })])).toEqual([]);
+    expect(judged([machine(runTask, { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: [{ Name: "cli", "Environment.$": "$.env" }] } })])).toEqual([]);
+  });
+});

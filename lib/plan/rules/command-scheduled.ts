@@ -215,6 +215,7 @@ const SUPPLIES_CODE: ReadonlySet<string> = new Set([
   // New code or templates written into the call, run by the next start: a task or job definition, a function, a
   // state machine, a stack (its template), an Athena notebook calculation, a graph query.
   "registertaskdefinition",
+  "createjob",
   "registerjobdefinition",
   "createfunction",
   "updatefunctioncode",
@@ -236,6 +237,11 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   if (!m) return undefined;
   const [service, api] = [m[1], m[2]];
   // A value taken from the input at run time (`KEY.$`) leaves KEY unset here, which reads as unknown SQL or command.
+  // Arguments given whole as JSONata or a path are seen only at run time: for a call that starts code, they may carry
+  // a command of their own.
+  if (params !== undefined && !isObject(params) && /^(start|run|invoke|submit|send|execute|create)/i.test(api)) {
+    return { call: `${service}:${api}`, why: `its parameters are computed at run time (${show(params).slice(0, 120)}), and may carry a command` };
+  }
   const given = isObject(params) ? params : {};
   const fields = SQL_FIELDS[`${service}:${api}`.toLowerCase()];
   if (fields !== undefined) {
@@ -245,6 +251,9 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   }
   const override = overrideIn(given);
   if (override !== undefined) return { call: `${service}:${api}`, why: `runs ${override}` };
+  // A job created with a container entrypoint of its own (SageMaker processing and training jobs).
+  const entry = commandsIn(Object.fromEntries(Object.entries(given).filter(([k]) => !/override/i.test(k))));
+  if (entry !== undefined && /^create/i.test(api)) return { call: `${service}:${api}`, why: `runs the command ${entry}` };
   // EMR clusters run the steps they are created with.
   if (/^(createcluster|runjobflow)$/i.test(api) && (given.Steps !== undefined || given["Steps.$"] !== undefined)) {
     return { call: `${service}:${api}`, why: "it creates a cluster that runs the steps given in the call" };
@@ -275,14 +284,62 @@ function show(v: unknown): string {
  */
 function overrideIn(given: Record<string, unknown>): string | undefined {
   for (const [k, v] of Object.entries(given)) {
-    const key = k.toLowerCase();
-    if (key === "buildspecoverride" || key === "buildspec") return `the buildspec ${show(v).slice(0, 160)} (an override of the project's own)`;
-    // Any override (`Overrides`, `ContainerOverrides`, Batch's `EcsPropertiesOverride`...): a command in it, or an
-    // override computed at run time (JSONata `{% %}`, a path from the input), which may be one.
+    const key = k.toLowerCase().replace(/\.\$$/, "");
+    if (SAFE_OVERRIDES.has(key)) continue;
+    if (CODE_OVERRIDES.has(key)) return `${show(v).slice(0, 160)} as ${k} (it replaces what the project builds and runs)`;
+    // Any other override (`Overrides`, `ContainerOverrides`, Batch's `EcsPropertiesOverride`...): a command in it, or a
+    // part of it computed at run time (JSONata `{% %}`, a path or intrinsic from the input), which may be one.
     if (/override/.test(key)) {
-      if (typeof v === "string" && /\{%|^\$/.test(v.trim())) return `an override computed at run time (${show(v).slice(0, 120)})`;
+      const computed = computedIn(k, v);
+      if (computed !== undefined) return `an override computed at run time (${computed.slice(0, 120)})`;
       const found = commandsIn(v);
       if (found !== undefined) return `the command ${found} (an override of the task's own)`;
+    }
+  }
+  return undefined;
+}
+
+/** Overrides that cannot carry code: environment, sizing, timeouts, logging. */
+const SAFE_OVERRIDES: ReadonlySet<string> = new Set([
+  "environmentvariablesoverride",
+  "computetypeoverride",
+  "timeoutinminutesoverride",
+  "queuedtimeoutinminutesoverride",
+  "logsconfigoverride",
+  "cacheoverride",
+  "artifactsoverride",
+  "secondaryartifactsoverride",
+  "environmenttypeoverride",
+  "configurationoverrides",
+]);
+
+/** Overrides that replace the code itself: a build's buildspec, source or image. */
+const CODE_OVERRIDES: ReadonlySet<string> = new Set([
+  "buildspecoverride",
+  "buildspec",
+  "sourcelocationoverride",
+  "sourcetypeoverride",
+  "secondarysourcesoverride",
+  "secondarysourcesversionoverride",
+  "sourceversion",
+  "imageoverride",
+]);
+
+/** A value given at run time inside an override: a `KEY.$` (a path or intrinsic), or JSONata (`{% %}`). */
+function computedIn(key: string, v: unknown): string | undefined {
+  if (key.endsWith(".$")) return show(v);
+  if (typeof v === "string") return /\{%/.test(v) ? v : undefined;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const f = computedIn("", x);
+      if (f !== undefined) return f;
+    }
+  } else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      // Values that cannot change what runs.
+      if (/^(environment|resourcerequirements|cpu|memory|memoryreservation|name)(\.\$)?$/i.test(k)) continue;
+      const f = computedIn(k, x);
+      if (f !== undefined) return f;
     }
   }
   return undefined;
@@ -296,13 +353,16 @@ function commandsIn(v: unknown): string | undefined {
     }
   } else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (/^(command|entrypoint)(\.\$)?$/i.test(k)) return (show(x) ?? "").slice(0, 160);
+      if (COMMAND_KEYS.test(k)) return (show(x) ?? "").slice(0, 160);
       const f = commandsIn(x);
       if (f !== undefined) return f;
     }
   }
   return undefined;
 }
+
+/** The keys that give a container its command (ECS, Batch, SageMaker). */
+const COMMAND_KEYS = /^(command|entrypoint|containerentrypoint|containerarguments)(\.\$)?$/i;
 
 /** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
 function switchedOffNow(rc: PlanResourceChange, field: string | Path): boolean {
