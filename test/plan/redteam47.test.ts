@@ -72,6 +72,11 @@ describe("a setting created for a resource the same plan creates", () => {
     expect(plan(["aws_s3_bucket.b", "each.key"])).toBe(0);
     expect(plan(["each.value.id", "each.value"], ["aws_s3_bucket.b"])).toBe(0);
     expect(plan(["each.value.id", "each.value"], ["local.names"])).toBe(1);
+    // A value that is one of the new bucket's attributes but not its name (`bucket_prefix`) names another bucket (round 50).
+    const prefixed = create("aws_s3_bucket_lifecycle_configuration.r", { ...expiring, bucket: "prod-data" });
+    expect(judged([create("aws_s3_bucket.b", { bucket_prefix: "prod-data" }), prefixed], { "aws_s3_bucket_lifecycle_configuration.r": { bucket: { references: ["aws_s3_bucket.b.bucket_prefix", "aws_s3_bucket.b"] } } })).toEqual([
+      "plan-guardrail-changed aws_s3_bucket_lifecycle_configuration.r",
+    ]);
     // A reference whose planned value is no created bucket's: the configuration names another one.
     const literal = create("aws_s3_bucket_lifecycle_configuration.r", { ...expiring, bucket: "prod-data" });
     expect(judged([create("aws_s3_bucket.b", { bucket: "logs-1" }), literal], { "aws_s3_bucket_lifecycle_configuration.r": { bucket: { references: ["aws_s3_bucket.b.bucket", "aws_s3_bucket.b"] } } })).toEqual([

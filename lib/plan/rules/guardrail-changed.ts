@@ -42,6 +42,8 @@ interface Parent {
   /** The attribute naming it. */
   readonly attribute: string;
   readonly types: readonly string[];
+  /** Its attributes that name it (what the setting's value must be, when known): `id` and `arn`, and these. */
+  readonly names?: readonly string[];
 }
 
 /**
@@ -50,8 +52,8 @@ interface Parent {
  */
 const KEY_ROTATION = ["enable_key_rotation", "rotation_period_in_days"];
 
-const BUCKET: Parent = { attribute: "bucket", types: ["aws_s3_bucket"] };
-const VAULT: Parent = { attribute: "backup_vault_name", types: ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"] };
+const BUCKET: Parent = { attribute: "bucket", types: ["aws_s3_bucket"], names: ["bucket"] };
+const VAULT: Parent = { attribute: "backup_vault_name", types: ["aws_backup_vault", "aws_backup_logically_air_gapped_vault"], names: ["name"] };
 
 /** Never guard anything: labels, Terraform's own settings, identifiers. */
 const ROUTINE: ReadonlySet<string> = new Set(["tags", "tags_all", "description", "timeouts", "id", "arn"]);
@@ -79,14 +81,14 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten, parent: BUCKET }],
   ["aws_dynamodb_resource_policy", { guards: "A table's resource policy can deny deleting the table and its items", attributes: "all", created: policyWritten, parent: { attribute: "resource_arn", types: ["aws_dynamodb_table"] } }],
   ["aws_secretsmanager_secret_policy", { guards: "A secret's resource policy can deny deleting the secret", attributes: "all", judgedElsewhere: ["block_public_policy"], created: policyWritten, parent: { attribute: "secret_arn", types: ["aws_secretsmanager_secret"] } }],
-  ["aws_ecr_repository_policy", { guards: "A repository policy can deny deleting images", attributes: "all", created: policyWritten, parent: { attribute: "repository", types: ["aws_ecr_repository"] } }],
+  ["aws_ecr_repository_policy", { guards: "A repository policy can deny deleting images", attributes: "all", created: policyWritten, parent: { attribute: "repository", types: ["aws_ecr_repository"], names: ["name"] } }],
   ["aws_efs_file_system_policy", { guards: "A file system policy can deny deleting the file system and writing to it", attributes: "all", created: policyWritten, parent: { attribute: "file_system_id", types: ["aws_efs_file_system"] } }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
-  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"] } }],
-  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"] } }],
+  ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"], names: ["key_id"] } }],
+  ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"], names: ["name"] } }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
@@ -259,7 +261,8 @@ function ofNewParent(rc: PlanResourceChange, plan: PlanJson | undefined, parent:
   const value = afterValue(rc.change, [parent.attribute]);
   if (value.state !== "known" || typeof value.value !== "string") return true;
   const named = value.value;
-  return created.flat().some((c) => isObject(c.change.after) && Object.values(c.change.after).some((v) => v === named));
+  const identity = ["id", "arn", ...(parent.names ?? [])];
+  return created.flat().some((c) => identity.some((k) => getPath(c.change.after, [k]) === named));
 }
 
 /**
