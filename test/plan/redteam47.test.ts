@@ -521,3 +521,25 @@ describe("state machines, red-team round 50", () => {
     expect(judged([machine(runTask, { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: [{ Name: "cli", "Environment.$": "$.env" }] } })])).toEqual([]);
   });
 });
+
+describe("SQL reading, red-team round 51: one pass, left to right", () => {
+  const sched = (sql: string, api = "rdsdata:executeStatement", key = "Sql") => create("aws_scheduler_schedule.s", { name: "s", target: [{ arn: `arn:aws:scheduler:::aws-sdk:${api}`, role_arn: "r", input: JSON.stringify({ [key]: sql, ResourceArn: "x" }) }] });
+  const BLOCKED = ["plan-command-scheduled aws_scheduler_schedule.s"];
+  test.each([
+    "SELECT 1 AS \"'\" /* '*/, dblink_exec('dbname=prod', 'DR' || 'OP TABLE orders') -- '",
+    "SELECT \"'\", 1 # '\n, lambda_sync('arn', '{}') -- '",
+    "SELECT 1--lambda_sync('arn','{}')",
+    "SELECT U&\"dblink_exec\" UESCAPE '!'('dbname=prod','DROP TABLE orders')",
+    "SELECT 'a\\' , purge() , '",
+    "SELECT x UESCAPE '!'('dbname=prod')",
+  ])("blocks %s", (sql) => {
+    expect(judged([sched(sql)])).toEqual(BLOCKED);
+  });
+  test("what every engine reads alike passes: names and comments holding $ or #, Athena's backslashes", () => {
+    expect(judged([sched('SELECT "$path", count(*) FROM "analytics"."orders$snapshots"', "athena:startQueryExecution", "QueryString")])).toEqual([]);
+    expect(judged([sched("-- see OPS-#412\nSELECT count(*) FROM t")])).toEqual([]);
+    expect(judged([sched("SELECT count(*) FROM t WHERE regexp_like(key, '\\.parquet$')", "athena:startQueryExecution", "QueryString")])).toEqual([]);
+    // The same backslash elsewhere: MySQL reads it as an escape.
+    expect(judged([sched("SELECT count(*) FROM t WHERE regexp_like(key, '\\.parquet$')")])).toEqual(BLOCKED);
+  });
+});

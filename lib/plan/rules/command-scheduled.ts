@@ -247,7 +247,8 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   if (fields !== undefined) {
     const found = fields(given);
     const sql = found.length === 0 ? [UNKNOWN_SQL] : found.map((x) => (typeof x === "string" ? x : UNKNOWN_SQL));
-    return sql.every(readOnlySql) ? undefined : { call: `${service}:${api}`, why: `runs SQL that may delete data: ${shownSql(sql)}` };
+    const athena = service.toLowerCase() === "athena";
+    return sql.every((x) => readOnlySql(x, athena)) ? undefined : { call: `${service}:${api}`, why: `runs SQL that may delete data: ${shownSql(sql, athena)}` };
   }
   const override = overrideIn(given);
   if (override !== undefined) return { call: `${service}:${api}`, why: `runs ${override}` };
@@ -453,9 +454,10 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
     if (runsRoutineDocument(rc, m[2])) return undefined;
     const sql = sqlOf(rc, m[1], m[2]);
     if (sql !== undefined) {
-      if (sql.every(readOnlySql)) return undefined;
+      const athena = m[1].toLowerCase() === "athena";
+      if (sql.every((x) => readOnlySql(x, athena))) return undefined;
       return {
-        runs: `runs SQL through ${m[1]}:${m[2]} with the role ${role} on its schedule, which may delete data: ${shownSql(sql)}`,
+        runs: `runs SQL through ${m[1]}:${m[2]} with the role ${role} on its schedule, which may delete data: ${shownSql(sql, athena)}`,
         evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }],
       };
     }
@@ -478,7 +480,7 @@ function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   if (redshift.state === "unknown" || (Array.isArray(redshift.value) && redshift.value.length > 0)) {
     const sql = afterValue(rc.change, ["redshift_target", 0, "sql"]);
     const statements = sql.state === "known" && typeof sql.value === "string" ? [sql.value] : [UNKNOWN_SQL];
-    if (!statements.every(readOnlySql)) {
+    if (!statements.every((x) => readOnlySql(x))) {
       return {
         runs: `runs SQL in the Redshift cluster ${shown(rc, ["arn"])} whenever its rule fires, which may delete data: ${shownSql(statements)}`,
         evidence: [{ step: "target", address: rc.address, detail: `${shown(rc, ["arn"])} database ${shown(rc, ["redshift_target", 0, "database"])}, SQL ${shown(rc, ["redshift_target", 0, "sql"])}` }],
@@ -605,28 +607,70 @@ function sqlOf(rc: PlanResourceChange, service: string, api: string): string[] |
  * names are read as such, so a `;` or `--` inside them neither ends the statement nor starts a comment, and a quoted
  * function name is still a call.
  */
-function readOnlySql(sql: string): boolean {
-  return sqlRefusal(sql) === undefined;
+function readOnlySql(sql: string, athena = false): boolean {
+  return sqlRefusal(sql, athena) === undefined;
 }
 
-/** Why a statement is not a plain read (for the message), or undefined when it is one. */
-function sqlRefusal(sql: string): string | undefined {
+/**
+ * Why a statement is not a plain read (for the message), or undefined when it is one. Read once, left to right, as
+ * every engine would read it alike: strings (`'...'`), quoted names (`"..."`) and `-- ` comments are taken whole; what
+ * engines read differently (dollar quoting, `#` and block comments, `--` without a space, escaped and Unicode strings,
+ * backslashes, which only Athena reads as plain characters) is not judged.
+ */
+function sqlRefusal(sql: string, athena = false): string | undefined {
   if (sql === UNKNOWN_SQL) return "blastwall cannot read it";
-  // What engines read differently (dollar quoting and tags, backslash escapes, `#` and `/*! */` and nested block
-  // comments in MySQL or PostgreSQL) is not judged: one reading could hide a call another runs.
-  if (/[$#\\]|\/\*/.test(sql.replace(/'(?:[^'\\]|'')*'/g, "''"))) return "it uses dollar quoting, backslashes, # or block comments, which databases read differently";
-  if (/\b[eE]'/.test(sql)) return "it uses escaped strings";
-  const text = sql
-    .replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*/g, (m) => (m.startsWith("'") ? "''" : m.startsWith('"') ? " quoted_name " : " "))
-    .trim()
-    .replace(/;\s*$/, "");
-  if (/['"\\]/.test(text.replace(/''/g, ""))) return "a quote is left open";
+  const differently = "which databases read differently";
+  let text = "";
+  for (let i = 0; i < sql.length; ) {
+    const c = sql[i];
+    if (c === "'") {
+      let j = i + 1;
+      for (; j < sql.length; j++) {
+        if (sql[j] === "\\" && !athena) return `it has a backslash in a string, ${differently}`;
+        if (sql[j] === "'") {
+          if (sql[j + 1] === "'") j++;
+          else break;
+        }
+      }
+      if (j >= sql.length) return "a quote is left open";
+      // A string right before `(` is no argument list: Unicode-escaped names (`U&"x" UESCAPE '!'(`) end that way.
+      if (/^\s*\(/.test(sql.slice(j + 1))) return `it calls what a string names, ${differently}`;
+      if (/[A-Za-z&]$/.test(sql.slice(0, i))) return `it has a prefixed string (E'', U&''), ${differently}`;
+      text += " '' ";
+      i = j + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < sql.length; j++) {
+        if (sql[j] === '"') {
+          if (sql[j + 1] === '"') j++;
+          else break;
+        }
+      }
+      if (j >= sql.length) return "a quote is left open";
+      if (/&$/.test(sql.slice(0, i))) return `it has a Unicode-escaped name (U&""), ${differently}`;
+      text += " quoted_name ";
+      i = j + 1;
+    } else if (c === "-" && sql[i + 1] === "-") {
+      if (i + 2 < sql.length && !/\s/.test(sql[i + 2])) return `it has -- without a space after it, ${differently}`;
+      const end = sql.indexOf("\n", i);
+      text += " ";
+      i = end < 0 ? sql.length : end;
+    } else if (c === "/" && sql[i + 1] === "*") {
+      return `it has a block comment, ${differently}`;
+    } else if (c === "#" || c === "$" || c === "\\") {
+      return `it has ${c} outside a string, ${differently}`;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  text = text.trim().replace(/;\s*$/, "");
   if (text.includes(";")) return "it holds more than one statement";
   if (!/^(select|show|describe|with)\b/i.test(text)) return `it is no SELECT, SHOW or DESCRIBE (${text.split(/\s+/)[0]})`;
   // Anywhere in it, a word that writes (a CTE's body, SELECT ... INTO, a DDL tail).
   const writes = /\b(insert|update|delete|merge|upsert|create|drop|alter|truncate|grant|revoke|copy|unload|call|exec|execute|into|vacuum|analyze|replace\s+into)\b/i.exec(text);
   if (writes) return `it holds ${writes[1].toUpperCase()}`;
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)) {
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
     const name = m[1].toLowerCase();
     const before = text.slice(0, m.index);
     // `AS t(i)` names an alias and its columns, and `::numeric(12,2)` a type: no calls.
@@ -661,14 +705,15 @@ const READ_FUNCTIONS: ReadonlySet<string> = new Set(
     "cardinality element_at array_join array_contains array_distinct array_max array_min array_position array_sort array_remove " +
     "arrays_overlap contains sequence slice flatten map_keys map_values transform reduce zip filter " +
     "row_number rank dense_rank lag lead first_value last_value if nvl isnull ifnull nvl2 decode " +
-    "generate_series getdate sysdate convert_timezone to_iso8601 url_extract_host url_extract_path typeof"
+    "generate_series getdate sysdate convert_timezone to_iso8601 url_extract_host url_extract_path url_extract_parameter typeof " +
+    "pg_size_pretty pg_total_relation_size pg_relation_size left right trunc"
   ).split(" "),
 );
 
-function shownSql(statements: readonly string[]): string {
-  const first = statements.find((x) => !readOnlySql(x)) ?? statements[0];
+function shownSql(statements: readonly string[], athena = false): string {
+  const first = statements.find((x) => !readOnlySql(x, athena)) ?? statements[0];
   const one = first.replace(/\s+/g, " ");
-  const why = sqlRefusal(first);
+  const why = sqlRefusal(first, athena);
   return `${one.length > 120 ? `${one.slice(0, 117)}...` : one}${why ? ` (${why})` : ""}`;
 }
 
