@@ -14,13 +14,34 @@ export function providerAccount(stack: TfStack, key: string): string | undefined
   const assume = body["assume_role"];
   const chain = Array.isArray(assume) ? assume.filter(isObject) : isObject(assume) ? [assume] : [];
   const last = chain[chain.length - 1];
-  const arn = last?.["role_arn"];
+  const arn = literalOf(stack, last?.["role_arn"]);
   const m = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(arn) : null;
   return m ? m[1] : undefined;
 }
 
+/** A value as written, or a variable's default (`${var.x}`), which is what blastwall reads variables as. */
+function literalOf(stack: TfStack, v: unknown): unknown {
+  const m = typeof v === "string" ? /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(v) : null;
+  return m ? stack.variables.get(m[1]) : v;
+}
+
+/**
+ * Whether a provider configuration may run in an account other than the one the stack's plain default provider runs
+ * in, without saying which: an alias, or a role, web identity or profile it cannot read.
+ */
+export function providerElsewhere(stack: TfStack, key: string): boolean {
+  if (key !== "aws") return true;
+  const body = stack.providers?.get(key);
+  return body !== undefined && (body["assume_role"] !== undefined || body["assume_role_with_web_identity"] !== undefined || body["profile"] !== undefined);
+}
+
+/** The provider configuration key of a resource (its `provider` argument, else the default `aws`). */
+export function providerKeyOf(r: TfResource): string {
+  const p = r.values["provider"];
+  return typeof p === "string" && /^aws(\.|$)/.test(p) ? p : "aws";
+}
+
 /** The account a resource's provider (its `provider` argument, else the default `aws`) is pinned to, when it is. */
 export function resourceAccount(stack: TfStack, r: TfResource): string | undefined {
-  const p = r.values["provider"];
-  return providerAccount(stack, typeof p === "string" && /^aws(\.|$)/.test(p) ? p : "aws");
+  return providerAccount(stack, providerKeyOf(r));
 }

@@ -13,7 +13,7 @@
  *   pattern would take rights away (a Deny's Resource, an Allow's NotResource).
  */
 import type { RemoteState, TfResource, TfStack } from "./types";
-import { resourceAccount } from "./providers";
+import { providerElsewhere, providerKeyOf, resourceAccount } from "./providers";
 
 export type TemplatePart =
   | { readonly kind: "literal"; readonly text: string }
@@ -713,10 +713,21 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_iam_group: iamLookup("group"),
   // Account ids are `*` everywhere in a stack; that is not counted as inexact (see `ResolvedPattern.exact`). Its
   // provider pinned to one account (`allowed_account_ids`), the caller's account is that one.
-  aws_caller_identity: { account_id: (ctx, r) => resourceAccount(ctx.stack, r) ?? "*", id: (ctx, r) => resourceAccount(ctx.stack, r) ?? "*" },
+  aws_caller_identity: { account_id: (ctx, r) => callerAccount(ctx, r), id: (ctx, r) => callerAccount(ctx, r) },
   aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
   aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
 };
+
+/**
+ * The account `aws_caller_identity` reports: the one its provider is pinned to; else that of the stack's plain default
+ * provider, as `*` like every account of the stack; else (an alias, a role or profile it cannot read) an account
+ * blastwall does not know, which no Deny may count on (red-team round 51).
+ */
+function callerAccount(ctx: Ctx, r: TfResource): string {
+  const pinned = resourceAccount(ctx.stack, r);
+  if (pinned !== undefined) return pinned;
+  return providerElsewhere(ctx.stack, providerKeyOf(r)) ? inexact(ctx, "*") : "*";
+}
 
 function attributeOf(ctx: Ctx, r: TfResource, attribute: string, path: readonly string[]): string | undefined {
   if (path.length === 0) {
