@@ -221,7 +221,10 @@ describe("state machines whose definition calls a destroy API", () => {
   });
 
   test("what runs code judged elsewhere, writes, reads and a call it made before pass", () => {
-    for (const r of ["arn:aws:states:::lambda:invoke", "arn:aws:states:::ecs:runTask.sync", "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish", "arn:aws:states:::dynamodb:putItem", "arn:aws:states:::aws-sdk:ec2:describeVolumes", "arn:aws:states:::aws-sdk:rds:createDBSnapshot"]) {
+    // A task without parameters takes its whole input as the request, a command override included (round 51).
+    expect(judged([machine({ A: task("arn:aws:states:::ecs:runTask.sync") })])).toEqual(BLOCKED);
+    expect(judged([machine({ A: { ...task("arn:aws:states:::ecs:runTask.sync"), Parameters: { Cluster: "c", TaskDefinition: "t" } } })])).toEqual([]);
+    for (const r of ["arn:aws:states:::lambda:invoke", "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish", "arn:aws:states:::dynamodb:putItem", "arn:aws:states:::aws-sdk:ec2:describeVolumes", "arn:aws:states:::aws-sdk:rds:createDBSnapshot"]) {
       expect(judged([machine({ A: task(r) })])).toEqual([]);
     }
     const wipe = { A: task("arn:aws:states:::aws-sdk:ec2:deleteSnapshot") };
@@ -541,5 +544,28 @@ describe("SQL reading, red-team round 51: one pass, left to right", () => {
     expect(judged([sched("SELECT count(*) FROM t WHERE regexp_like(key, '\\.parquet$')", "athena:startQueryExecution", "QueryString")])).toEqual([]);
     // The same backslash elsewhere: MySQL reads it as an escape.
     expect(judged([sched("SELECT count(*) FROM t WHERE regexp_like(key, '\\.parquet$')")])).toEqual(BLOCKED);
+  });
+});
+
+describe("state machines, red-team round 51", () => {
+  const machine = (resource: string, parameters?: unknown) =>
+    change("aws_sfn_state_machine.m", ["create"], null, { name: "m", role_arn: "r", definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Task", Resource: resource, ...(parameters !== undefined ? { Parameters: parameters } : {}), End: true } } }) });
+  const BLOCKED = ["plan-command-scheduled aws_sfn_state_machine.m"];
+  test.each([
+    ["arn:aws:states:::aws-sdk:ec2:runInstances", { ImageId: "ami-1", IamInstanceProfile: { Name: "admin" }, UserData: "IyEvYmluL3No" }],
+    ["arn:aws:states:::aws-sdk:sagemaker:createNotebookInstanceLifecycleConfig", { NotebookInstanceLifecycleConfigName: "x", OnStart: [{ Content: "IyE=" }] }],
+    ["arn:aws:states:::aws-sdk:codebuild:createProject", { Name: "p", Source: { Type: "NO_SOURCE", Buildspec: "version: 0.2" } }],
+    ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", Overrides: { ContainerOverrides: [{ Name: "cli", Environment: [{ Name: "BASH_ENV", Value: "$(aws rds delete-db-instance)" }] }] } }],
+  ])("%s blocks", (resource, params) => {
+    expect(judged([machine(resource, params)])).toEqual(BLOCKED);
+  });
+  test.each([
+    ["arn:aws:states:::codebuild:startBuild.sync", { ProjectName: "p", "SourceVersion.$": "$.detail.commitId" }],
+    ["arn:aws:states:::codebuild:startBuild.sync", { ProjectName: "p", ImageOverride: "aws/codebuild/standard:7.0" }],
+    ["arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "t", Overrides: { "EphemeralStorage.$": "$.size", ContainerOverrides: [{ Name: "a", "EnvironmentFiles.$": "$.files" }] } }],
+    ["arn:aws:states:::sagemaker:createProcessingJob.sync", { ProcessingJobName: "p", AppSpecification: { ImageUri: "x", ContainerArguments: ["--date", "2024-01-01"] } }],
+    ["arn:aws:states:::aws-sdk:sqs:sendMessage", "{% $states.input.message %}"],
+  ])("%s passes", (resource, params) => {
+    expect(judged([machine(resource, params)])).toEqual([]);
   });
 });

@@ -205,6 +205,20 @@ function definitionCalls(text: string): DefinitionCall[] | undefined {
  */
 const SECOND_STEP: readonly string[] = ["createschedule", "updateschedule", "puttargets", "putrule", "createassociation", "startchangerequestexecution"];
 
+/** Calls that start code defined elsewhere but take a command, buildspec or entrypoint of the caller's own. */
+const OVERRIDABLE: ReadonlySet<string> = new Set([
+  "ecs:runtask",
+  "ecs:starttask",
+  "batch:submitjob",
+  "codebuild:startbuild",
+  "codebuild:startbuildbatch",
+  "sagemaker:createprocessingjob",
+  "sagemaker:createtrainingjob",
+  "eks:runjob",
+  "emr-containers:startjobrun",
+  "emrcontainers:startjobrun",
+]);
+
 /** Calls that run commands given in the call itself, or create schedules, targets and associations that do. */
 const SUPPLIES_CODE: ReadonlySet<string> = new Set([
   "sendcommand",
@@ -216,6 +230,12 @@ const SUPPLIES_CODE: ReadonlySet<string> = new Set([
   // state machine, a stack (its template), an Athena notebook calculation, a graph query.
   "registertaskdefinition",
   "createjob",
+  "createproject",
+  "updateproject",
+  "createlaunchtemplate",
+  "createlaunchtemplateversion",
+  "createnotebookinstancelifecycleconfig",
+  "updatenotebookinstancelifecycleconfig",
   "registerjobdefinition",
   "createfunction",
   "updatefunctioncode",
@@ -237,10 +257,11 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   if (!m) return undefined;
   const [service, api] = [m[1], m[2]];
   // A value taken from the input at run time (`KEY.$`) leaves KEY unset here, which reads as unknown SQL or command.
-  // Arguments given whole as JSONata or a path are seen only at run time: for a call that starts code, they may carry
-  // a command of their own.
-  if (params !== undefined && !isObject(params) && /^(start|run|invoke|submit|send|execute|create)/i.test(api)) {
-    return { call: `${service}:${api}`, why: `its parameters are computed at run time (${show(params).slice(0, 120)}), and may carry a command` };
+  // Arguments given whole at run time (JSONata, a path), or none at all (the state's input is then the request), are
+  // seen only then: for a call that takes a command of its own, they may carry one.
+  if (!isObject(params) && OVERRIDABLE.has(`${service}:${api}`.toLowerCase())) {
+    const how = params === undefined ? "it has no parameters, so the state's input is the request" : `its parameters are computed at run time (${show(params).slice(0, 120)})`;
+    return { call: `${service}:${api}`, why: `${how}, which may carry a command of its own` };
   }
   const given = isObject(params) ? params : {};
   const fields = SQL_FIELDS[`${service}:${api}`.toLowerCase()];
@@ -255,6 +276,10 @@ function taskDestroys(resource: string, params: unknown): { readonly call: strin
   // A job created with a container entrypoint of its own (SageMaker processing and training jobs).
   const entry = commandsIn(Object.fromEntries(Object.entries(given).filter(([k]) => !/override/i.test(k))));
   if (entry !== undefined && /^create/i.test(api)) return { call: `${service}:${api}`, why: `runs the command ${entry}` };
+  // An instance runs the user data it is launched or modified with.
+  if (/^(runinstances|modifyinstanceattribute|requestspotinstances)$/i.test(api) && JSON.stringify(given).toLowerCase().includes('"userdata')) {
+    return { call: `${service}:${api}`, why: "it gives an instance user data, a script it runs with the instance's role" };
+  }
   // EMR clusters run the steps they are created with.
   if (/^(createcluster|runjobflow)$/i.test(api) && (given.Steps !== undefined || given["Steps.$"] !== undefined)) {
     return { call: `${service}:${api}`, why: "it creates a cluster that runs the steps given in the call" };
@@ -286,7 +311,11 @@ function show(v: unknown): string {
 function overrideIn(given: Record<string, unknown>): string | undefined {
   for (const [k, v] of Object.entries(given)) {
     const key = k.toLowerCase().replace(/\.\$$/, "");
+    const runs = /override/.test(key) ? codeInEnvironment(v) : undefined;
+    if (runs !== undefined) return `the environment variable ${runs}, which makes the shell or runtime run code of its own`;
     if (SAFE_OVERRIDES.has(key)) continue;
+    // AWS's own CodeBuild images run nothing of the caller's.
+    if (key === "imageoverride" && typeof v === "string" && /^aws\/codebuild\//.test(v)) continue;
     if (CODE_OVERRIDES.has(key)) return `${show(v).slice(0, 160)} as ${k} (it replaces what the project builds and runs)`;
     // Any other override (`Overrides`, `ContainerOverrides`, Batch's `EcsPropertiesOverride`...): a command in it, or a
     // part of it computed at run time (JSONata `{% %}`, a path or intrinsic from the input), which may be one.
@@ -295,6 +324,24 @@ function overrideIn(given: Record<string, unknown>): string | undefined {
       if (computed !== undefined) return `an override computed at run time (${computed.slice(0, 120)})`;
       const found = commandsIn(v);
       if (found !== undefined) return `the command ${found} (an override of the task's own)`;
+    }
+  }
+  return undefined;
+}
+
+/** An environment variable set in an override that makes a shell or runtime run code (`BASH_ENV`, `NODE_OPTIONS`...). */
+function codeInEnvironment(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const f = codeInEnvironment(x);
+      if (f !== undefined) return f;
+    }
+  } else if (isObject(v)) {
+    const name = v.Name ?? v.name;
+    if (typeof name === "string" && /^(bash_env|env|ld_preload|ld_library_path|perl5opt|perl5lib|node_options|java_tool_options|_java_options|pythonstartup|pythonpath|prompt_command|ruby_opt|rubyopt)$/i.test(name)) return name;
+    for (const x of Object.values(v)) {
+      const f = codeInEnvironment(x);
+      if (f !== undefined) return f;
     }
   }
   return undefined;
@@ -321,8 +368,6 @@ const CODE_OVERRIDES: ReadonlySet<string> = new Set([
   "sourcelocationoverride",
   "sourcetypeoverride",
   "secondarysourcesoverride",
-  "secondarysourcesversionoverride",
-  "sourceversion",
   "imageoverride",
 ]);
 
@@ -338,7 +383,7 @@ function computedIn(key: string, v: unknown): string | undefined {
   } else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
       // Values that cannot change what runs.
-      if (/^(environment|resourcerequirements|cpu|memory|memoryreservation|name)(\.\$)?$/i.test(k)) continue;
+      if (/^(environment|resourcerequirements|cpu|memory|memoryreservation|name|ephemeralstorage|instancetype|environmentfiles|taskrolearn|executionrolearn|size|arrayproperties)(\.\$)?$/i.test(k)) continue;
       const f = computedIn(k, x);
       if (f !== undefined) return f;
     }
@@ -363,7 +408,7 @@ function commandsIn(v: unknown): string | undefined {
 }
 
 /** The keys that give a container its command (ECS, Batch, SageMaker). */
-const COMMAND_KEYS = /^(command|entrypoint|containerentrypoint|containerarguments)(\.\$)?$/i;
+const COMMAND_KEYS = /^(command|entrypoint|containerentrypoint)(\.\$)?$/i;
 
 /** A schedule's `state` set to DISABLED: it stops running, which runs nothing new. */
 function switchedOffNow(rc: PlanResourceChange, field: string | Path): boolean {
