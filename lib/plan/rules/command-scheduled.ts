@@ -331,16 +331,27 @@ function overrideIn(given: Record<string, unknown>): string | undefined {
 
 /** An environment variable set in an override that makes a shell or runtime run code (`BASH_ENV`, `NODE_OPTIONS`...). */
 function codeInEnvironment(v: unknown): string | undefined {
+  return firstIn(v, (k, x) => (/^name$/i.test(k) && typeof x === "string" && CODE_ENVIRONMENT.test(x) ? x : undefined));
+}
+
+const CODE_ENVIRONMENT = /^(bash_env|env|ld_preload|ld_library_path|perl5opt|perl5lib|node_options|java_tool_options|_java_options|pythonstartup|pythonpath|prompt_command|ruby_opt|rubyopt)$/i;
+
+/**
+ * Walks a value depth first and returns the first answer `at` gives for an object's entry: a string stops the walk,
+ * undefined walks into the entry, null leaves it.
+ */
+function firstIn(v: unknown, at: (key: string, value: unknown) => string | undefined | null): string | undefined {
   if (Array.isArray(v)) {
     for (const x of v) {
-      const f = codeInEnvironment(x);
+      const f = firstIn(x, at);
       if (f !== undefined) return f;
     }
   } else if (isObject(v)) {
-    const name = v.Name ?? v.name;
-    if (typeof name === "string" && /^(bash_env|env|ld_preload|ld_library_path|perl5opt|perl5lib|node_options|java_tool_options|_java_options|pythonstartup|pythonpath|prompt_command|ruby_opt|rubyopt)$/i.test(name)) return name;
-    for (const x of Object.values(v)) {
-      const f = codeInEnvironment(x);
+    for (const [k, x] of Object.entries(v)) {
+      const answer = at(k, x);
+      if (answer === null) continue;
+      if (answer !== undefined) return answer;
+      const f = firstIn(x, at);
       if (f !== undefined) return f;
     }
   }
@@ -373,38 +384,18 @@ const CODE_OVERRIDES: ReadonlySet<string> = new Set([
 
 /** A value given at run time inside an override: a `KEY.$` (a path or intrinsic), or JSONata (`{% %}`). */
 function computedIn(key: string, v: unknown): string | undefined {
-  if (key.endsWith(".$")) return show(v);
-  if (typeof v === "string") return /\{%/.test(v) ? v : undefined;
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const f = computedIn("", x);
-      if (f !== undefined) return f;
-    }
-  } else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
+  const here = (k: string, x: unknown): string | undefined => (k.endsWith(".$") ? show(x) : typeof x === "string" && /\{%/.test(x) ? x : undefined);
+  return (
+    here(key, v) ??
+    firstIn(v, (k, x) =>
       // Values that cannot change what runs.
-      if (/^(environment|resourcerequirements|cpu|memory|memoryreservation|name|ephemeralstorage|instancetype|environmentfiles|taskrolearn|executionrolearn|size|arrayproperties)(\.\$)?$/i.test(k)) continue;
-      const f = computedIn(k, x);
-      if (f !== undefined) return f;
-    }
-  }
-  return undefined;
+      /^(environment|resourcerequirements|cpu|memory|memoryreservation|name|ephemeralstorage|instancetype|environmentfiles|taskrolearn|executionrolearn|size|arrayproperties)(\.\$)?$/i.test(k) ? null : here(k, x),
+    )
+  );
 }
 
 function commandsIn(v: unknown): string | undefined {
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const f = commandsIn(x);
-      if (f !== undefined) return f;
-    }
-  } else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (COMMAND_KEYS.test(k)) return (show(x) ?? "").slice(0, 160);
-      const f = commandsIn(x);
-      if (f !== undefined) return f;
-    }
-  }
-  return undefined;
+  return firstIn(v, (k, x) => (COMMAND_KEYS.test(k) ? (show(x) ?? "").slice(0, 160) : undefined));
 }
 
 /** The keys that give a container its command (ECS, Batch, SageMaker). */
