@@ -295,7 +295,7 @@ function before(x: PreparedPeer, y: PreparedPeer): boolean {
 export const SEVERAL = " or another agent of the stacks checked";
 
 /** The agent a principal of another stack is, or that can act as it, as a noun (without "or another agent"). */
-function agentOf(peer: PeerAgent): string {
+export function agentOf(peer: PeerAgent): string {
   const noun = peer.actsFor ?? `the AI agent ${peer.address} of stack ${peer.stack}`;
   return noun.endsWith(SEVERAL) ? noun.slice(0, -SEVERAL.length) : noun;
 }

@@ -9,7 +9,7 @@ import { unknownStatement } from "../engine/iam/policy-json";
 import { encodedDocument, policyFromValue } from "../engine/terraform/policy-documents";
 import { hasInterpolation, soleInterpolation } from "../engine/terraform/tokens";
 import { isObject } from "../engine/terraform/stack";
-import { providerAccount, resourceAccount } from "../engine/terraform/providers";
+import { maySitIn, providerAccount, resourceAccount } from "../engine/terraform/providers";
 import { agentCan, principalEvidence, statementEvidence } from "./support";
 import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 
@@ -43,8 +43,7 @@ export const rule: Rule = {
     const account = providerAccount(stack, "aws");
     for (const peer of stack.peerAgents ?? []) {
       if (peer.serverlessData === undefined) continue;
-      const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(peer.arnPattern)?.[1];
-      if (account !== undefined && theirs !== undefined && account !== theirs) continue;
+      if (!maySitIn(peer.arnPattern, account)) continue;
       for (const res of policies) {
         for (const rule of dataRules(stack, res)) {
           const deletes = deletesOf(rule);

@@ -4,7 +4,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { listActions } from "../report/summarize";
-import { providerAccount } from "../engine/terraform/providers";
+import { maySitIn, providerAccount } from "../engine/terraform/providers";
 import { globsIntersect } from "../engine/iam/glob";
 import type { UnresolvedAttachment } from "../engine/analysis-types";
 
@@ -34,8 +34,7 @@ export const rule: Rule = {
     const account = providerAccount(stack, "aws");
     const peerFor = (u: UnresolvedAttachment) =>
       (stack.peerAgents ?? []).find((p) => {
-        const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1];
-        if (account !== undefined && theirs !== undefined && theirs !== account) return false;
+        if (!maySitIn(p.arnPattern, account)) return false;
         if (u.pattern === undefined) return true;
         const name = u.pattern.slice(u.pattern.lastIndexOf("/") + 1);
         const peerName = p.arnPattern.slice(p.arnPattern.lastIndexOf("/") + 1);

@@ -20,12 +20,12 @@ import type { PolicyDocument, Statement } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
-import { providerAccount, resourceAccount } from "../terraform/providers";
+import { maySitIn, providerAccount, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
 import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
-import { SEVERAL } from "../agents";
+import { agentOf } from "../agents";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
@@ -374,15 +374,12 @@ class Collector {
         // again would repeat one path per principal (red-team round 48).
         // A Deny of the trust may shut the agent out too, leaving the principals it acts as.
         const mayShutOut = b.trustDoc.statements.some((st) => st.effect === "Deny") || open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
-        const mayShare = (arn: string) => {
-          const theirs = /^arn:[^:]*:iam::(\d{12}):/.exec(arn)?.[1];
-          return account === undefined || theirs === undefined || account === theirs;
-        };
+        const mayShare = (arn: string) => maySitIn(arn, account);
         // The agents the trust admits directly: a principal one of them acts as adds nothing, one of an agent in
         // another account (which the trust does not admit) does (red-team round 50).
-        const admitted = new Set((this.stack.peerAgents ?? []).filter((p) => p.actsFor === undefined && mayShare(p.arnPattern)).map((p) => `the AI agent ${p.address} of stack ${p.stack}`));
+        const admitted = new Set((this.stack.peerAgents ?? []).filter((p) => p.actsFor === undefined && mayShare(p.arnPattern)).map(agentOf));
         for (const peer of this.stack.peerAgents ?? []) {
-          if (peer.actsFor !== undefined && !mayShutOut && admitted.has(peer.actsFor.replace(SEVERAL, ""))) continue;
+          if (peer.actsFor !== undefined && !mayShutOut && admitted.has(agentOf(peer))) continue;
           if (!mayShare(peer.arnPattern)) continue;
           outside.named(peer.kind, peer.arnPattern, holder);
         }

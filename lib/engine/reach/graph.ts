@@ -9,7 +9,7 @@ import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, princ
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
-import { providerAccount, resourceAccount } from "../terraform/providers";
+import { arnAccount, providerAccount, resourceAccount } from "../terraform/providers";
 import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, passRoleAllows, passedToService } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
@@ -374,7 +374,7 @@ export class ReachGraph {
     // Another checked stack's agent (or a principal one can act as) is judged as the stack's own would be: the stack
     // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
     if (p.external && p.peer === undefined) return;
-    const mine = p.external ? /^arn:[^:]*:iam::(\d{12}):/.exec(p.arnPattern)?.[1] : resourceAccount(this.stack, p.resource);
+    const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(this.stack, p.resource);
     // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
     // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
     const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;

@@ -45,3 +45,14 @@ export function providerKeyOf(r: TfResource): string {
 export function resourceAccount(stack: TfStack, r: TfResource): string | undefined {
   return providerAccount(stack, providerKeyOf(r));
 }
+
+/** The account an IAM ARN or ARN pattern names literally, if it does. */
+export function arnAccount(arn: string): string | undefined {
+  return /^arn:[^:]*:iam::(\d{12}):/.exec(arn)?.[1];
+}
+
+/** Whether the principal of an ARN (pattern) may sit in `account`: either left open counts as may. */
+export function maySitIn(arn: string, account: string | undefined): boolean {
+  const theirs = arnAccount(arn);
+  return account === undefined || theirs === undefined || theirs === account;
+}

@@ -338,12 +338,7 @@ function deletionPolicy(r: Resource): string {
  */
 function resourcesOf(template: unknown, evenTransformed = false): Record<string, Resource> | undefined {
   if (typeof template !== "string") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(template);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(template);
   if (!isObject(parsed) || !isObject(parsed.Resources)) return undefined;
   // A transform anywhere (SAM, `Fn::ForEach`, `AWS::Include` through `Fn::Transform`) makes what blastwall would not see.
   if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")) || template.includes('"Fn::Transform"'))) return undefined;
