@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
-import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { Grant, PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { PeerAgent, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
@@ -10,7 +10,7 @@ import { encodedDocument, policyFromValue } from "../engine/terraform/policy-doc
 import { hasInterpolation, soleInterpolation } from "../engine/terraform/tokens";
 import { isObject } from "../engine/terraform/stack";
 import { maySitIn, providerAccount, resourceAccount } from "../engine/terraform/providers";
-import { agentCan, principalEvidence, statementEvidence } from "./support";
+import { agentCan, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 
 /**
@@ -35,8 +35,7 @@ export const rule: Rule = {
     category: "reach",
   },
   check({ stack, analysis }) {
-    const policies = (stack.byType.get("aws_opensearchserverless_access_policy") ?? []).filter(mayBeDataPolicy);
-    if (policies.length === 0) return [];
+    if (deletingRules(stack).length === 0) return [];
     const out: FindingDraft[] = [];
     // Data access policies usually sit with the collection, and the agents in stacks of their own: another checked
     // stack's agent (or a principal one can act as) that holds the IAM door there and may share this account.
@@ -44,29 +43,69 @@ export const rule: Rule = {
     for (const peer of stack.peerAgents ?? []) {
       if (peer.serverlessData === undefined) continue;
       if (!maySitIn(peer.arnPattern, account)) continue;
-      for (const res of policies) {
-        for (const rule of dataRules(stack, res)) {
-          const deletes = deletesOf(rule);
-          if (deletes.length === 0 || !names(rule.statement, peer.arnPattern)) continue;
-          out.push(peerFinding(peer, res, rule, deletes));
-        }
+      for (const { res, rule, deletes } of deletingRules(stack)) {
+        if (names(rule.statement, peer.arnPattern)) out.push(peerFinding(peer, res, rule, deletes));
       }
     }
     for (const agent of analysis.agents) {
-      const rights = analysis.rightsOf(agent.address).grants;
-      const door = [...(rights.get("aoss:apiaccessall") ?? []), ...(rights.get("aoss:dashboardsaccessall") ?? [])];
+      const door = doorOf(analysis, agent);
       if (door.length === 0) continue;
-      for (const res of policies) {
-        for (const rule of dataRules(stack, res)) {
-          const deletes = deletesOf(rule);
-          if (deletes.length === 0 || !names(rule.statement, pinnedPattern(stack, agent))) continue;
-          out.push(finding(agent, res, rule, deletes, door));
-        }
+      for (const { res, rule, deletes } of deletingRules(stack)) {
+        if (names(rule.statement, pinnedPattern(stack, agent))) out.push(finding(agent, res, rule, deletes, door));
       }
     }
     return out;
   },
 };
+
+/** The agent's grants of the IAM door to serverless data. */
+function doorOf(analysis: StackAnalysis, p: PrincipalNode): Grant[] {
+  const rights = analysis.rightsOf(p.address).grants;
+  return [...(rights.get("aoss:apiaccessall") ?? []), ...(rights.get("aoss:dashboardsaccessall") ?? [])];
+}
+
+interface DeletingRule {
+  readonly res: TfResource;
+  readonly rule: DataRule;
+  readonly deletes: readonly string[];
+}
+
+const deletingCache = new WeakMap<TfStack, readonly DeletingRule[]>();
+
+/** The rule sets of the stack's data access policies that permit a delete, read once per stack. */
+function deletingRules(stack: TfStack): readonly DeletingRule[] {
+  let out = deletingCache.get(stack);
+  if (!out) {
+    const found: DeletingRule[] = [];
+    for (const res of (stack.byType.get("aws_opensearchserverless_access_policy") ?? []).filter(mayBeDataPolicy)) {
+      for (const rule of dataRules(stack, res)) {
+        const deletes = deletesOf(rule);
+        if (deletes.length > 0) found.push({ res, rule, deletes });
+      }
+    }
+    deletingCache.set(stack, (out = found));
+  }
+  return out;
+}
+
+/**
+ * What a principal that is no agent can delete in serverless collections, as grants of the data access rule sets
+ * that name it: an agent that comes to act as it (assumes it, passes it to compute) can delete there too, so the
+ * reach rules count these as its destroy rights. A rule set blastwall cannot read counts (it may name anyone).
+ */
+export function serverlessDeletesOf(stack: TfStack, analysis: StackAnalysis, p: PrincipalNode): StatementGrants[] {
+  const rules = deletingRules(stack);
+  if (rules.length === 0) return [];
+  const door = doorOf(analysis, p).filter((g) => !g.statement.unknown);
+  if (door.length === 0) return [];
+  const pattern = pinnedPattern(stack, p);
+  const out: StatementGrants[] = [];
+  for (const { rule, deletes } of rules) {
+    if (!names(rule.statement, pattern)) continue;
+    out.push({ statement: rule.statement, actions: [...deletes], conditional: door.every((g) => g.conditional), resources: new Set(rule.resources) });
+  }
+  return out;
+}
 
 /** What a data access policy can permit that deletes data. */
 const DELETES = ["aoss:DeleteIndex", "aoss:DeleteCollectionItems", "aoss:WriteDocument"] as const;
@@ -128,7 +167,7 @@ function dataRules(stack: TfStack, res: TfResource): DataRule[] {
       resources.push(written);
       continue;
     }
-    statements.push({ Sid: `RuleSet${statements.length}`, Effect: "Allow", Principal: { AWS: principals }, Action: permissions, Resource: "*" });
+    statements.push({ Sid: `RuleSet${statements.length}`, Effect: "Allow", Principal: { AWS: principals }, Action: permissions, Resource: written.length > 0 ? written : "*" });
     resources.push(written);
   }
   const kept = statements.filter((s) => s !== undefined);

@@ -13,6 +13,7 @@ import { isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
 import { isRecoverableDelete, overwrittenText, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
 import { principalAdmits } from "../engine/iam/trust";
+import { serverlessDeletesOf } from "./agent-serverless-data-delete";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -104,6 +105,8 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     // Resource policies that name it grant on their own, whatever its identity policies say. (For agents the
     // rule resource-policy-grant reports them.)
     if (!p.isAgent) for (const g of resourcePolicyGrantsTo(ctx, p)) destroy.push(g);
+    // So do OpenSearch Serverless data access policies, behind the IAM door (agents' own: agent-serverless-data-delete).
+    if (!p.isAgent) for (const g of serverlessDeletesOf(ctx.stack, ctx.analysis, p)) destroy.push(g);
     // Rewriting a resource policy (a bucket's, a key's, a vault's) grants the writer deletion there, whatever its own
     // policies say: it removes the protection. (Agents' own are agent-resource-policy-rewrite's.)
     if (!p.isAgent && rewriteActions().some((a) => ctx.analysis.rightsOf(p.address).grants.has(a))) {

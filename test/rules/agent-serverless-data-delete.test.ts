@@ -102,3 +102,32 @@ describe(`${RULE} across accounts and stacks (red-team round 48)`, () => {
     expect(run("222222222222")).toEqual([]);
   });
 });
+
+describe(`${RULE} through a chain`, () => {
+  // A role the agent can assume holds the IAM door, and a data access policy names that role with deletes.
+  const chain = (permissions: string[], door = "aoss:APIAccessAll") =>
+    tf({
+      ...agentWith("sts:AssumeRole"),
+      "aws_iam_role.indexer": {
+        name: "indexer",
+        assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] }),
+      },
+      "aws_iam_role_policy.indexer": { role: "${aws_iam_role.indexer.name}", policy: policy({ Sid: "Door", Effect: "Allow", Action: door, Resource: "*" }) },
+      ...dataPolicy([ruleSet(["${aws_iam_role.indexer.arn}"], permissions)]),
+    });
+  const transitive = (json: Obj) => errors(check(json), "agent-transitive-destroy");
+
+  test("the reached role's deletes are the chain's destroy rights, with the data access rule set as evidence", () => {
+    const [f] = transitive(chain(["aoss:DeleteIndex"]));
+    expect(f.message).toContain("can act as aws_iam_role.indexer");
+    expect(f.actions).toEqual(expect.arrayContaining(["aoss:DeleteIndex"]));
+    expect(f.evidence).toContainEqual(expect.objectContaining({ step: "statement", address: "aws_opensearchserverless_access_policy.logs", detail: expect.stringContaining("Allow aoss:DeleteIndex, aoss:DescribeCollectionItems on index/logs/*, collection/logs") }));
+    // The agent itself is named by no data access policy: this rule has nothing to say about it.
+    expect(found(chain(["aoss:DeleteIndex"]))).toEqual([]);
+  });
+
+  test("the control: read-only rule sets, or a reached role without the IAM door, give the chain no delete", () => {
+    expect(transitive(chain(["aoss:ReadDocument"])).flatMap((f) => f.actions)).not.toContain("aoss:DeleteIndex");
+    expect(transitive(chain(["aoss:DeleteIndex"], "aoss:ListCollections"))).toEqual([]);
+  });
+});
