@@ -365,6 +365,27 @@ describe("state machines, red-team round 48", () => {
     expect(judged([machine(del("ci-ephemeral"), del("ci-ephemeral"))])).toEqual([]);
   });
 
+  test("a call it made before, pointed elsewhere by another state or by its role, counts", () => {
+    const del = (params: Obj | undefined, extra: Obj = {}) => ({ Type: "Task", Resource: "arn:aws:states:::aws-sdk:rds:deleteDBInstance", ...(params ? { Parameters: params } : {}), End: true, ...extra });
+    // JSONPath: a Pass state's result feeds the path; JSONata: a variable feeds the expression.
+    const viaPass = (id: string) => ({ A: { Type: "Pass", Result: { id }, Next: "B" }, B: del({ "DbInstanceIdentifier.$": "$.id", SkipFinalSnapshot: true }) });
+    expect(judged([machine(viaPass("orders-prod"), viaPass("ci-ephemeral"))])).toEqual(BLOCKED);
+    expect(judged([machine(viaPass("ci-ephemeral"), viaPass("ci-ephemeral"))])).toEqual([]);
+    const viaAssign = (id: string) => ({ A: { Type: "Pass", Assign: { id }, Next: "B" }, B: del({ DbInstanceIdentifier: "{% $id %}", SkipFinalSnapshot: true }) });
+    expect(judged([machine(viaAssign("orders-prod"), viaAssign("ci-ephemeral"))])).toEqual(BLOCKED);
+    expect(judged([machine(viaAssign("ci-ephemeral"), viaAssign("ci-ephemeral"))])).toEqual([]);
+    // The whole input as the request, narrowed by an input path set elsewhere.
+    const whole = (path: string) => ({ A: { Type: "Pass", Result: { target: { DbInstanceIdentifier: path } }, Next: "B" }, B: del(undefined, { InputPath: "$.target" }) });
+    expect(judged([machine(whole("orders-prod"), whole("ci-ephemeral"))])).toEqual(BLOCKED);
+    // The same literal call made with another role: another account's database, maybe.
+    const as = (role: string) => ({ A: del({ DbInstanceIdentifier: "ci-ephemeral", SkipFinalSnapshot: true }, { Credentials: { RoleArn: role } }) });
+    expect(judged([machine(as("arn:aws:iam::222222222222:role/prod-admin"), as("arn:aws:iam::111111111111:role/ci"))])).toEqual(BLOCKED);
+    expect(judged([machine(as("arn:aws:iam::111111111111:role/ci"), as("arn:aws:iam::111111111111:role/ci"))])).toEqual([]);
+    // A literal call stays the same call whatever else the definition changes.
+    const literal = (note: string) => ({ A: { Type: "Pass", Result: { note }, Next: "B" }, B: del({ DbInstanceIdentifier: "ci-ephemeral", SkipFinalSnapshot: true }) });
+    expect(judged([machine(literal("v2"), literal("v1"))])).toEqual([]);
+  });
+
   test("an input transformer that builds a command override", () => {
     const target = create("aws_cloudwatch_event_target.t", {
       rule: "nightly",

@@ -183,12 +183,21 @@ function definitionCalls(text: string): DefinitionCall[] | undefined {
     return undefined;
   }
   const out: DefinitionCall[] = [];
+  let whole: string | undefined;
   const walk = (v: unknown, state: string) => {
     if (Array.isArray(v)) v.forEach((x) => walk(x, state));
     else if (isObject(v)) {
       if (typeof v.Resource === "string") {
-        const why = taskDestroys(v.Resource, v.Parameters ?? v.Arguments);
-        if (why !== undefined) out.push({ ...why, state, key: `${why.call} ${canonicalJson(v.Parameters ?? v.Arguments ?? null)}` });
+        const params = v.Parameters ?? v.Arguments;
+        const why = taskDestroys(v.Resource, params);
+        if (why !== undefined) {
+          // The role it calls with is part of the call. A call whose target or role comes from its input, a variable
+          // or a JSONata expression is pointed by the rest of the definition (a Pass state's result, an Assign): it
+          // is the same call only in the same definition.
+          const own = canonicalJson({ params: params ?? null, credentials: v.Credentials ?? null });
+          const pointed = params === undefined || readsData(params) || readsData(v.Credentials) || v.InputPath !== undefined;
+          out.push({ ...why, state, key: `${why.call} ${own}${pointed ? ` in ${(whole ??= canonicalJson(doc))}` : ""}` });
+        }
       }
       for (const [k, x] of Object.entries(v)) {
         if (k === "Resource") continue;
@@ -198,6 +207,14 @@ function definitionCalls(text: string): DefinitionCall[] | undefined {
   };
   walk(doc, "(top)");
   return out;
+}
+
+/** Whether a state's field takes a value from the state's input, a variable or a JSONata expression. */
+function readsData(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("{%");
+  if (Array.isArray(v)) return v.some(readsData);
+  if (isObject(v)) return Object.entries(v).some(([k, x]) => k.endsWith(".$") || readsData(x));
+  return false;
 }
 
 /**
