@@ -227,8 +227,13 @@ describe("state machines whose definition calls a destroy API", () => {
     for (const r of ["arn:aws:states:::lambda:invoke", "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish", "arn:aws:states:::dynamodb:putItem", "arn:aws:states:::aws-sdk:ec2:describeVolumes", "arn:aws:states:::aws-sdk:rds:createDBSnapshot"]) {
       expect(judged([machine({ A: task(r) })])).toEqual([]);
     }
-    const wipe = { A: task("arn:aws:states:::aws-sdk:ec2:deleteSnapshot") };
+    const wipe = { A: { ...task("arn:aws:states:::aws-sdk:ec2:deleteSnapshot"), Parameters: { SnapshotId: "snap-0123" } } };
     expect(judged([machine({ ...wipe, B: task("arn:aws:states:::sns:publish") }, wipe)])).toEqual([]);
+    // Without parameters the call takes its target from its input, which the rest of the definition may set: it is
+    // the same call only in the same definition.
+    const fromInput = { A: task("arn:aws:states:::aws-sdk:ec2:deleteSnapshot") };
+    expect(judged([machine(fromInput, fromInput)])).toEqual([]);
+    expect(judged([machine({ ...fromInput, B: task("arn:aws:states:::sns:publish") }, fromInput)])).toEqual(BLOCKED);
   });
 
   test("a definition known only after apply, or not JSON, counts", () => {
