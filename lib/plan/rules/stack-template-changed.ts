@@ -1,7 +1,8 @@
 import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
-import type { PlanResourceChange } from "../types";
+import type { PlanJson, PlanResourceChange } from "../types";
+import type { FindingDraft } from "../../engine/findings";
 import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 
@@ -114,14 +115,16 @@ export const stackTemplateChanged: PlanRule = {
       "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
       "A template blastwall cannot read (YAML, a transform, a template_url, a value known only after apply) counts as such a change, and so do changed " +
-      "parameters where the template's conditions or policies depend on them.",
+      "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
+      "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
       "blastwall cannot read, write it as JSON in template_body, or have a human review the change and approve this exact plan.",
     severity: "error",
     category: "plan",
   },
-  check(rc) {
+  check(rc, ctx) {
+    if (OVERRIDES.has(rc.type)) return overridesChanged(rc, ctx.plan);
     const attribute = TEMPLATE[rc.type];
     if (attribute === undefined || !rc.change.actions.includes("update")) return [];
     const before = getPath(rc.change.before, [attribute]);
@@ -142,6 +145,36 @@ export const stackTemplateChanged: PlanRule = {
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
   },
 };
+
+/** Stack set instances, which may pass parameters of their own to the stack set's template. */
+const OVERRIDES = new Set(["aws_cloudformation_stack_set_instance", "aws_cloudformation_stack_instances"]);
+
+/**
+ * Changed `parameter_overrides` of stack set instances update their stacks with the stack set's template under the
+ * new values: judged as changed parameters of that template, read from the stack set in the plan (as it will be).
+ * A stack set blastwall cannot find or read counts when the overrides change.
+ */
+function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[] {
+  if (!rc.change.actions.includes("update")) return [];
+  const params = afterValue(rc.change, ["parameter_overrides"]);
+  const changed = parametersChanged(params, getPath(rc.change.before, ["parameter_overrides"]), undefined, { state: "unknown" });
+  if (changed !== "all" && changed.size === 0) return [];
+  const name = afterValue(rc.change, ["stack_set_name"]);
+  const set = plan.resource_changes.find((x) => {
+    if (x.type !== "aws_cloudformation_stack_set" || x.mode === "data") return false;
+    const n = afterValue(x.change, ["name"]);
+    return name.state === "known" && n.state === "known" && n.value === name.value;
+  });
+  const template = set ? afterValue(set.change, ["template_body"]) : undefined;
+  const drops =
+    template?.state === "known" && typeof template.value === "string" && resourcesOf(template.value, true) !== undefined
+      ? parameterDependent(template, params, changed)
+      : [
+          `the parameter overrides changed (${params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`}), and blastwall cannot read the template of the stack set ${name.state === "known" ? show(name.value) : "(known after apply)"}${set ? "" : ", which is not in this plan"} to tell what they replace`,
+        ];
+  if (drops.length === 0) return [];
+  return [changeFinding(rc, `The plan changes the parameters of ${rc.address}, and CloudFormation will delete data in its stacks: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, drops.map((d) => ({ step: "template", address: set?.address ?? rc.address, detail: d })))];
+}
 
 /**
  * The parameters whose value changes: those the stack passes (`parameters`), and those it leaves to a default the
@@ -193,7 +226,7 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
     return dependent ? [`the parameters changed (${shownParams}), and the template, which blastwall cannot read, has conditions or policies that may depend on them`] : [];
   }
   const conditions = conditionsOf(parseJson(after.value));
-  const uses = (v: unknown): boolean => v !== undefined && (changed === "all" || mentions(v, changed, conditions));
+  const uses = (v: unknown): boolean => v !== undefined && (changed === "all" || mentions(v, changed, conditions, now));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
@@ -204,6 +237,9 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
     if (!replaceKept) {
       const props = (REPLACING[String(r.Type)] ?? []).filter((k) => uses(propertyOf(r, k)));
       if (props.length > 0) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes ${props.join(", ")} from them: a change there replaces it, deleting the old one`);
+      if (r.Type === "AWS::CloudFormation::Stack" && (uses(propertyOf(r, "Parameters")) || uses(propertyOf(r, "TemplateURL")))) {
+        out.push(`the parameters changed (${shownParams}), and the nested stack ${id} takes its parameters or template from them: blastwall cannot read its template to tell whether that replaces what it holds`);
+      }
     }
   }
   return out;
@@ -230,23 +266,107 @@ function conditionsOf(template: unknown): Record<string, unknown> {
   return isObject(template) && isObject(template.Conditions) ? template.Conditions : {};
 }
 
-/** Whether a template value refers to one of the parameters, by `Ref`, `${NAME}` in `Fn::Sub`, or a Condition that does. */
-function mentions(v: unknown, params: Set<string>, conditions: Record<string, unknown>, seen: Set<string> = new Set()): boolean {
-  if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}"));
-  if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, seen));
+/**
+ * The template's resources a value names: `Ref`, `Fn::GetAtt` (`[id, attr]` or `"id.attr"`), and `${id}` or
+ * `${id.attr}` in a string (as `Fn::Sub` reads it; any string is searched, which can only name more).
+ */
+function namedResources(v: unknown, resources: Readonly<Record<string, Resource>>, out: string[] = []): string[] {
+  const add = (id: unknown) => {
+    if (typeof id === "string" && Object.prototype.hasOwnProperty.call(resources, id)) out.push(id);
+  };
+  if (typeof v === "string") {
+    for (const m of v.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)) add(m[1]);
+  } else if (Array.isArray(v)) v.forEach((x) => namedResources(x, resources, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "Ref") add(x);
+      else if (k === "Fn::GetAtt") add(Array.isArray(x) ? x[0] : typeof x === "string" ? x.split(".")[0] : undefined);
+      namedResources(x, resources, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Properties that change neither what `Ref` nor what `Fn::GetAtt` gives for a resource: editing a key's policy does
+ * not make a database that names the key another database. Everything else of a named resource is taken to feed the
+ * value (a custom resource's attributes may come from any of its properties).
+ */
+const NEVER_FEED: ReadonlySet<string> = new Set(["Tags", "Description"]);
+const NEVER_FEED_BY_TYPE: Readonly<Record<string, ReadonlySet<string>>> = {
+  "AWS::KMS::Key": new Set(["KeyPolicy", "EnableKeyRotation", "RotationPeriodInDays", "PendingWindowInDays", "Enabled", "BypassPolicyLockoutSafetyCheck"]),
+};
+
+/** The properties of a named resource that may feed a `Ref` or `Fn::GetAtt` of it. */
+function feedingProperties(r: Resource): unknown {
+  if (!isObject(r.Properties)) return r.Properties ?? null;
+  const byType = NEVER_FEED_BY_TYPE[String(r.Type)];
+  return Object.fromEntries(Object.entries(r.Properties).filter(([k]) => !NEVER_FEED.has(k) && !byType?.has(k)));
+}
+
+/**
+ * A value with everything in the template it is computed from: the resources it names, theirs in turn, and the
+ * conditions of its `Fn::If`, as one text. Two templates give the same text only when the value comes out the same
+ * (for the same parameters): a name taken from an SSM parameter resource whose Value changes is a changed name.
+ */
+function evaluatedText(v: unknown, template: unknown): string {
+  const resources = (isObject(template) && isObject(template.Resources) ? template.Resources : {}) as Record<string, Resource>;
+  const conditions = conditionsOf(template);
+  const parts: unknown[] = [v ?? null];
+  const seen = new Set<string>();
+  const visit = (x: unknown) => {
+    for (const id of namedResources(x, resources)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const r = resources[id];
+      const feeding = feedingProperties(r);
+      parts.push({ id, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
+      visit(feeding);
+    }
+    for (const name of ifConditions(x)) parts.push(conditionText(name, conditions));
+  };
+  visit(v);
+  return canonicalJson(parts);
+}
+
+/** The condition names a value's `Fn::If`s test. */
+function ifConditions(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => ifConditions(x, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "Fn::If" && Array.isArray(x) && typeof x[0] === "string") out.push(x[0]);
+      ifConditions(x, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a template value refers to one of the parameters, by `Ref`, `${NAME}` in `Fn::Sub`, a Condition that does,
+ * or a resource of the template it names (`Ref`, `Fn::GetAtt`) whose properties do.
+ */
+function mentions(v: unknown, params: Set<string>, conditions: Record<string, unknown>, resources: Readonly<Record<string, Resource>> = {}, seen: Set<string> = new Set()): boolean {
+  const viaResource = (id: string): boolean => {
+    if (seen.has(`resource ${id}`)) return false;
+    seen.add(`resource ${id}`);
+    return mentions(feedingProperties(resources[id]), params, conditions, resources, seen);
+  };
+  if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}")) || namedResources(v, resources).some(viaResource);
+  if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, resources, seen));
   if (!isObject(v)) return false;
   for (const [k, x] of Object.entries(v)) {
     if (k === "Ref" && typeof x === "string" && params.has(x)) return true;
+    if ((k === "Ref" || k === "Fn::GetAtt") && namedResources({ [k]: x }, resources).some(viaResource)) return true;
     if (k === "Condition" && typeof x === "string" && !seen.has(x)) {
       seen.add(x);
-      if (mentions(conditions[x], params, conditions, seen)) return true;
+      if (mentions(conditions[x], params, conditions, resources, seen)) return true;
     }
     // Fn::If names its condition first.
     if (k === "Fn::If" && Array.isArray(x) && typeof x[0] === "string" && !seen.has(x[0])) {
       seen.add(x[0]);
-      if (mentions(conditions[x[0]], params, conditions, seen)) return true;
+      if (mentions(conditions[x[0]], params, conditions, resources, seen)) return true;
     }
-    if (mentions(x, params, conditions, seen)) return true;
+    if (mentions(x, params, conditions, resources, seen)) return true;
   }
   return false;
 }
@@ -278,8 +398,10 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   const now = resourcesOf(after.value);
   if (old === undefined) return ["the current template is not JSON blastwall can read (YAML, a transform, or not a template), so blastwall cannot tell what the change drops"];
   if (now === undefined) return ["the new template is not JSON blastwall can read (YAML, a transform, or not a template), so any resource may have been dropped"];
-  const oldConditions = conditionsOf(parseJson(before));
-  const newConditions = conditionsOf(parseJson(after.value));
+  const oldTemplate = parseJson(before);
+  const newTemplate = parseJson(after.value);
+  const oldConditions = conditionsOf(oldTemplate);
+  const newConditions = conditionsOf(newTemplate);
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
@@ -296,10 +418,14 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       continue;
     }
     if (stateful && !replaceKept) {
-      const props = (REPLACING[type] ?? []).filter((k) => canonicalJson(propertyOf(r, k) ?? null) !== canonicalJson(propertyOf(next, k) ?? null));
+      // Compared as they come out: a property taken from another resource of the template changes with it.
+      const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
+      const props = (REPLACING[type] ?? []).filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
-      if (type === "AWS::CloudFormation::Stack" && canonicalJson(propertyOf(r, "TemplateURL") ?? null) !== canonicalJson(propertyOf(next, "TemplateURL") ?? null)) {
+      if (type === "AWS::CloudFormation::Stack" && differs("TemplateURL")) {
         out.push(`the nested stack ${id} takes another template (${show(propertyOf(next, "TemplateURL"))}), which blastwall cannot read`);
+      } else if (type === "AWS::CloudFormation::Stack" && differs("Parameters")) {
+        out.push(`the nested stack ${id} gets other parameters (now ${show(propertyOf(next, "Parameters"))}), and blastwall cannot read its template to tell whether they replace what it holds`);
       }
     }
     if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
