@@ -78,12 +78,46 @@ describe("catalogue additions: categories and severities", () => {
     ["redshift:ModifyClusterSnapshot", "protection", "error"],
     ["s3express:PutLifecycleConfiguration", "protection", "error"],
     ["cloudtrail:StopEventDataStoreIngestion", "protection", "error"],
-    ["kafka-cluster:AlterTopicDynamicConfiguration", "protection", "warning"],
+    ["kafka-cluster:AlterTopicDynamicConfiguration", "protection", "error"],
     ["s3express:PutBucketPolicy", "escalation", "error"],
     ["es:UpdateElasticsearchDomainConfig", "escalation", "warning"],
   ];
 
   test.each(expected)("%s is %s with severity %s", (action, category, severity) => {
+    expect(loadCatalogue().byAction.get(action.toLowerCase())).toMatchObject({ action, category, severity });
+  });
+
+  // Red-team round 52: stores and backups of newer services, and actions whose damage matched an error elsewhere.
+  const round52: [string, string, "error" | "warning"][] = [
+    ["cloudsearch:DeleteDomain", "direct", "error"],
+    ["kafka:DeleteTopic", "direct", "error"],
+    ["es:DeleteIndex", "direct", "error"],
+    ["aps:DeleteWorkspace", "direct", "error"],
+    ["timestream-influxdb:DeleteDbBackup", "direct", "error"],
+    ["timestream-influxdb:RestoreFromDbBackup", "direct", "error"],
+    ["drs:StopReplication", "direct", "error"],
+    ["drs:DisconnectSourceServer", "direct", "error"],
+    ["healthlake:DeleteResource", "direct", "error"],
+    ["sagemaker:DeleteFeatureGroup", "direct", "error"],
+    ["sagemaker:DeleteRecord", "direct", "error"],
+    ["bedrock-agentcore:DeleteMemory", "direct", "error"],
+    ["bedrock-agentcore:BatchDeleteMemoryRecords", "direct", "error"],
+    ["finspace:DeleteKxDatabase", "direct", "error"],
+    ["route53domains:DeleteDomain", "direct", "error"],
+    ["ses:DeleteArchive", "direct", "error"],
+    ["omics:DeleteReferenceStore", "direct", "error"],
+    ["workmail:DeleteUser", "direct", "error"],
+    ["events:DeleteArchive", "direct", "warning"],
+    ["s3vectors:PutVectors", "direct", "warning"],
+    ["logs:DeleteLogStream", "direct", "error"],
+    ["cassandra:Modify", "direct", "error"],
+    ["logs:PutRetentionPolicy", "protection", "error"],
+    ["redshift:ModifyCluster", "protection", "error"],
+    ["timestream:UpdateTable", "protection", "error"],
+    ["elasticfilesystem:UpdateFileSystemProtection", "protection", "error"],
+    ["s3tables:PutTableBucketMaintenanceConfiguration", "protection", "warning"],
+  ];
+  test.each(round52)("%s is %s with severity %s (round 52)", (action, category, severity) => {
     expect(loadCatalogue().byAction.get(action.toLowerCase())).toMatchObject({ action, category, severity });
   });
 
