@@ -1,5 +1,6 @@
 /** `blastwall approve`: a human signs an approval for the changes the gate blocks in one exact plan. */
-import { readFileSync, writeFileSync } from "fs";
+import { writeFileSync } from "fs";
+import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
@@ -39,7 +40,7 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
     const plan = readPlan(planFile, { cwd: io.cwd });
     let privateKeyPem: string;
     try {
-      privateKeyPem = readFileSync(resolve(io.cwd, keyFile), "utf8");
+      privateKeyPem = readInputFile(resolve(io.cwd, keyFile), INPUT_LIMITS.key).toString("utf8");
     } catch (e) {
       throw new InputError(keyFile, fileProblem(e));
     }

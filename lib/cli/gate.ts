@@ -1,5 +1,7 @@
 /** `blastwall gate`: the deploy-time gate over `terraform show -json` plans, with signed human approvals. */
-import { dirname, resolve } from "path";
+import { existsSync, realpathSync } from "fs";
+import { dirname, join, resolve, sep } from "path";
+import { InputError } from "../engine/terraform/types";
 import type { Finding, RuleMeta } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { loadConfig } from "../config/load-config";
@@ -38,8 +40,19 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     const trust = parsed.values.get("trust") ?? [];
     const gateConfig = planGateConfig(config);
     // The repository's own blastwall.json is writable by whoever writes the repository, agents included: keys in it
-    // are trusted only from a config named with --config, and never beside --trust, which is the authority then.
+    // are trusted only from a config named with --config, and never beside --trust, which is the authority then;
+    // and never from a config inside the working directory or a git work tree (red-team round 52), whatever its name.
     const configTrusts = configFile !== undefined && trust.length === 0;
+    if (configTrusts && (gateConfig.trustedKeys ?? []).length > 0) {
+      const inside = writableByTheRepository(resolve(io.cwd, configFile), io.cwd);
+      if (inside !== undefined) {
+        throw new InputError(
+          configFile,
+          `its trustedKeys cannot be trusted: the file lies inside ${inside}, which whoever writes the repository (an agent too) can edit; ` +
+            "give the approvers' public keys with --trust from a place agents cannot write (a protected CI environment), or keep this config outside the repository",
+        );
+      }
+    }
     const report = runGate({
       planFile: parsed.positionals[0],
       approvals: parsed.values.get("approval") ?? [],
@@ -55,6 +68,27 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     io.stdout(renderReport(report, format as GateFormat));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };
+}
+
+/**
+ * Where a config file sits that the repository's writers can change: the working directory (where CI checks the
+ * repository out) or a git work tree; undefined when it is neither (a file on the runner, a mounted secret).
+ */
+export function writableByTheRepository(file: string, cwd: string): string | undefined {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const path = real(file);
+  const here = real(cwd);
+  if (path === here || path.startsWith(here.endsWith(sep) ? here : here + sep)) return `the working directory ${cwd}`;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return `the git work tree ${dir}`;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** The plan gate's view of the config: protected addresses/types and trusted keys, nothing else. */

@@ -4,7 +4,8 @@
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
 import { checkJsonKeys } from "../engine/terraform/read-file";
-import { existsSync, readFileSync, statSync } from "fs";
+import { existsSync, statSync } from "fs";
+import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../engine/input-file";
 import { join, resolve } from "path";
 import type { ErrorObject } from "ajv";
 import type { BlastwallConfig } from "../generated/blastwall-config";
@@ -163,9 +164,9 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
   if (statSync(path).isDirectory()) throw new InputError(shown, "is a directory, not a config file");
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readInputFile(path, INPUT_LIMITS.config).toString("utf8");
   } catch (err) {
-    throw new InputError(shown, `cannot read the config file: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(shown, `cannot read the config file: ${inputFileProblem(err) ?? (err instanceof Error ? err.message : String(err))}`);
   }
   let json: unknown;
   const body = text.replace(/^\uFEFF/, "");

@@ -5,7 +5,7 @@
  */
 import { canonicalJson } from "./canonical-json";
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "crypto";
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
@@ -235,7 +235,7 @@ export interface TrustedKey {
 export function readTrustedKeyFile(file: string, cwd?: string, source = `--trust ${file}`): TrustedKey {
   let pem: string;
   try {
-    pem = readFileSync(cwd ? resolve(cwd, file) : file, "utf8");
+    pem = readInputFile(cwd ? resolve(cwd, file) : file, INPUT_LIMITS.key).toString("utf8");
   } catch (e) {
     throw new InputError(file, fileProblem(e));
   }

@@ -2,7 +2,7 @@
  * `blastwall gate`: judges a plan, checks the approvals given, and reports. A blocked change passes only when an
  * accepted approval lists its address with the exact action list.
  */
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
 import { checkJsonKeys } from "../engine/terraform/read-file";
@@ -137,7 +137,7 @@ type Parsed = { ok: true; value: unknown } | { ok: false; problem: string };
 function readApprovalFile(file: string, cwd: string): Parsed {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(resolve(cwd, file));
+    bytes = readInputFile(resolve(cwd, file), INPUT_LIMITS.approval);
   } catch (e) {
     throw new InputError(file, fileProblem(e));
   }

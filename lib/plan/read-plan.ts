@@ -5,7 +5,7 @@
 import { checkJsonKeys } from "../engine/terraform/read-file";
 import { isObject } from "../engine/json";
 import { createHash } from "crypto";
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { withoutInstanceKeys } from "../engine/agents";
@@ -31,7 +31,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 export function readPlanBytes(file: string, cwd?: string): Buffer {
   try {
-    return readFileSync(cwd ? resolve(cwd, file) : file);
+    return readInputFile(cwd ? resolve(cwd, file) : file, INPUT_LIMITS.terraform);
   } catch (e) {
     throw new InputError(file, fileProblem(e));
   }
@@ -39,6 +39,8 @@ export function readPlanBytes(file: string, cwd?: string): Buffer {
 
 /** One-line description of a file read error. */
 export function fileProblem(e: unknown): string {
+  const refused = inputFileProblem(e);
+  if (refused) return refused;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === "ENOENT") return "file not found";
   if (code === "EISDIR") return "is a directory, not a file";

@@ -3,7 +3,7 @@
  * the repository, agents included: an agent that adds its own key there must not be able to approve its own
  * destroys (found by a red-team). Config keys count only from a config named with --config, and not beside --trust.
  */
-import { copyFileSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { approveCommand } from "../../lib/cli/approve";
 import { gateCommand } from "../../lib/cli/gate";
@@ -49,8 +49,24 @@ describe("trusted keys from the config", () => {
     expect(approvalReason(t.out())).toMatch(/untrusted key/);
   });
 
-  test("a config named with --config, and no --trust, does give trusted keys", async () => {
+  test("a config named with --config, and no --trust, gives trusted keys only from outside the repository", async () => {
+    // Inside the working directory (where CI checks the repository out), under any name: refused as bad input.
     const dir = await checkout("ci.json");
-    expect(await gateCommand(["--config", "ci.json", "--approval", "m.json", "plan.json"], io(dir).cli)).toBe(0);
+    await expect(gateCommand(["--config", "ci.json", "--approval", "m.json", "plan.json"], io(dir).cli)).rejects.toThrow(
+      /its trustedKeys cannot be trusted: the file lies inside the working directory .*give the approvers' public keys with --trust/,
+    );
+    // A file on the runner, outside the checkout and any git work tree, is the authority it is meant to be.
+    const runner = tempDir();
+    writeFileSync(join(runner, "trust.json"), JSON.stringify({ trustedKeys: [mallory.publicKeyPem] }));
+    expect(await gateCommand(["--config", join(runner, "trust.json"), "--approval", "m.json", "plan.json"], io(dir).cli)).toBe(0);
+    // A config in another git work tree (a second checkout beside the first) is the repository's too.
+    const repo = tempDir();
+    mkdirSync(join(repo, ".git"));
+    mkdirSync(join(repo, "ci"));
+    writeFileSync(join(repo, "ci", "trust.json"), JSON.stringify({ trustedKeys: [mallory.publicKeyPem] }));
+    await expect(gateCommand(["--config", join(repo, "ci", "trust.json"), "--approval", "m.json", "plan.json"], io(dir).cli)).rejects.toThrow(/lies inside the git work tree/);
+    // Without trusted keys, a config in the repository is what it always was: protected types and agents.
+    writeFileSync(join(dir, "types.json"), JSON.stringify({ protected: { types: ["aws_sqs_queue"] } }));
+    expect(await gateCommand(["--config", "types.json", "--approval", "m.json", "plan.json"], io(dir).cli)).toBe(1);
   });
 });

@@ -2,12 +2,12 @@
  * Reading one Terraform JSON file (`cdk.tf.json`, `*.tf.json`) from disk: bytes → text → JSON, with every
  * way it can go wrong turned into an `InputError` carrying one clear line.
  *
- * This is the baseline the analysis is measured against, so the happy path is a single `readFileSync`,
+ * This is the baseline the analysis is measured against, so the happy path is a single read,
  * one decode, one `JSON.parse` and one linear scan for what `JSON.parse` hides (a key repeated in one
  * object, absurd nesting; see `json-keys.ts`); everything else (locating a syntax error, naming what the
  * file looks like instead) only runs when something already failed.
  */
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../input-file";
 import { findJsonKeyProblem } from "./json-keys";
 import { InputError } from "./types";
 
@@ -38,7 +38,7 @@ export function readTerraformJson(file: string): unknown {
 export function readText(file: string): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readInputFile(file, INPUT_LIMITS.terraform);
   } catch (e) {
     throw new InputError(file, describeReadError(e));
   }
@@ -80,6 +80,8 @@ function utf16be(file: string, bytes: Uint8Array, start: number): string {
 }
 
 function describeReadError(e: unknown): string {
+  const refused = inputFileProblem(e);
+  if (refused) return refused;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case "ENOENT":
