@@ -46,7 +46,7 @@ describe("inputs larger than what they could be", () => {
     writeFileSync(join(dir, "huge.json"), `{"x":"${"a".repeat(INPUT_LIMITS.approval)}"}`);
     const r = await run(["gate", "--approval", "huge.json", "plan.json"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^blastwall: huge\.json: is 1048585 bytes, over the 1 MiB blastwall reads for this input\n$/);
+    expect(r.stderr).toMatch(/^blastwall: huge\.json: is 1048584 bytes, over the 1 MiB blastwall reads for this input\n$/);
     writeFileSync(join(dir, "small.txt"), "hello");
     expect(readInputFile(join(dir, "small.txt"), INPUT_LIMITS.key).toString()).toBe("hello");
     expect(() => readInputFile(dir, INPUT_LIMITS.key)).toThrow(expect.objectContaining({ code: "EISDIR" }));
