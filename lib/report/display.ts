@@ -7,7 +7,16 @@
 
 // Cc: C0/C1 controls (ESC, CR, LF, NUL, NEL); Cf: bidi overrides and isolates, zero-width, tags, soft hyphen;
 // Zl/Zp: U+2028/U+2029, which some viewers break lines at; Cs: a lone surrogate, which terminals turn into garbage.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+// And the letters and marks that print as nothing: Hangul fillers, the combining grapheme joiner, the blank
+// braille pattern, Mongolian and Khmer invisibles, variation selectors (`"prod\u3164"` would read as `"prod"`).
+const INVISIBLE = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}";
+const HIDDEN = new RegExp(`[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}${INVISIBLE}]`, "gu");
+const HAS_HIDDEN = new RegExp(HIDDEN.source, "u");
+
+/** Whether `value` holds a character `display` escapes: one that moves, hides or reorders what a reader sees. */
+export function hasHiddenCharacters(value: string): boolean {
+  return HAS_HIDDEN.test(value);
+}
 
 const SHORT: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

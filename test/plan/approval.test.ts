@@ -199,7 +199,13 @@ describe("limits on what an approval may say", () => {
     expect(check(a).accepted).toBe(true);
   });
 
-  test.each(["alice\u202e", "al\u200bice", "\u2066alice"])("an approver name with bidi or zero-width characters is refused: %j", (by) => {
+  test.each(["alice\u202e", "al\u200bice", "\u2066alice", "alice\u061c", "al\u2028ice", "alice\u{e0041}", "\u3164", "ali\u034fce"])("an approver name with bidi, zero-width or invisible characters is refused: %j", (by) => {
     expect(() => approve({ by })).toThrow(/without control, bidi or zero-width characters/);
+  });
+
+  test("an approval made by other means with such a name is malformed at the gate; an ordinary one is accepted", () => {
+    const { signature: _signature, ...unsigned } = approve();
+    expect(check(signApproval({ ...unsigned, by: "alice\u3164" }, alice.privateKeyPem)).reason).toBe("malformed: by holds control, bidi or invisible characters");
+    expect(check(signApproval({ ...unsigned, by: "Zoë Ñ 李" }, alice.privateKeyPem)).accepted).toBe(true);
   });
 });
