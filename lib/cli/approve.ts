@@ -1,5 +1,5 @@
 /** `blastwall approve`: a human signs an approval for the changes the gate blocks in one exact plan. */
-import { writeFileSync } from "fs";
+import { statSync, writeFileSync } from "fs";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding } from "../engine/findings";
@@ -61,6 +61,10 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
       return EXIT_OK;
     }
     const json = `${JSON.stringify(approval, null, 2)}\n`;
+    // A slip on the command line must not replace the approver's key, or the plan being approved, with the approval.
+    if (out && [keyFile, planFile].some((f) => sameFile(resolve(io.cwd, f), resolve(io.cwd, out)))) {
+      throw new UsageError(`--out ${out} is the ${sameFile(resolve(io.cwd, keyFile), resolve(io.cwd, out)) ? "private key" : "plan"} file; write the approval to a file of its own`);
+    }
     if (out) {
       try {
         writeFileSync(resolve(io.cwd, out), json);
@@ -81,3 +85,14 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
 }
 
 export const approveCommand: Command = makeApproveCommand();
+
+/** Whether two paths name one file (through links too); paths that do not exist yet are compared as written. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return a === b;
+  }
+}

@@ -209,6 +209,11 @@ export function loadPublicKey(pem: string, file: string): KeyObject {
   if (/PRIVATE KEY-----/.test(pem)) {
     throw new InputError(file, "is a private key; trust the public key instead (openssl pkey -in KEY.pem -pubout -out KEY.pub.pem), and keep the private key away from CI and agents");
   }
+  // Node would take the key out of a certificate and ignore its validity period, issuer and usage: a revoked or
+  // expired certificate would still approve. Trust is a bare public key.
+  if (/-----BEGIN (?:[A-Z0-9 ]+ )?CERTIFICATE-----/.test(pem)) {
+    throw new InputError(file, "is a certificate, whose validity blastwall does not check; trust its public key instead (openssl x509 -in CERT.pem -pubkey -noout > KEY.pub.pem)");
+  }
   // Node reads only the first block of a PEM file: a second key (or anything else) after it would sit in a trusted
   // key file unread, and whoever reviews the file could not tell which key the gate trusts.
   const blocks = pem.match(/-----BEGIN [^-\r\n]*-----/g)?.length ?? 0;

@@ -156,6 +156,12 @@ describe("keys, durations, canonical JSON", () => {
     expect(() => loadPublicKey(alice.privateKeyPem, "alice.pem")).toThrow(/^alice\.pem: is a private key; trust the public key instead/);
   });
 
+  test("a certificate is refused as a trusted key: its validity would go unchecked", () => {
+    const cert = "-----BEGIN CERTIFICATE-----\nMIIBfTCCAS+gAwIBAgIUExample\n-----END CERTIFICATE-----\n";
+    expect(() => loadPublicKey(cert, "alice.crt")).toThrow(/^alice\.crt: is a certificate, whose validity blastwall does not check; trust its public key instead/);
+    expect(keyIdOf(loadPublicKey(alice.publicKeyPem, "alice.pub.pem"))).toBe(keyIdOf(alice.publicKeyPem));
+  });
+
   test("keyIdOf is the same for the private key and its public half", () => {
     expect(keyIdOf(loadPrivateKey(alice.privateKeyPem, "k"))).toBe(keyIdOf(alice.publicKeyPem));
     expect(keyIdOf(alice.publicKeyPem)).not.toBe(keyIdOf(mallory.publicKeyPem));

@@ -67,6 +67,16 @@ describe("blastwall gate", () => {
     expect(sarif.runs[0].results.every((r: { suppressions?: unknown[] }) => (r.suppressions ?? []).length === 1)).toBe(true);
   });
 
+  test("approve --out never replaces the private key or the plan it approves", async () => {
+    const dir = workspace();
+    const key = readFileSync(join(dir, "approver.pem"), "utf8");
+    const plan = readFileSync(join(dir, "plan.json"), "utf8");
+    await expect(approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approver.pem"], io(dir).cli)).rejects.toThrow(/--out approver\.pem is the private key file/);
+    await expect(approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "./plan.json"], io(dir).cli)).rejects.toThrow(/--out \.\/plan\.json is the plan file/);
+    expect(readFileSync(join(dir, "approver.pem"), "utf8")).toBe(key);
+    expect(readFileSync(join(dir, "plan.json"), "utf8")).toBe(plan);
+  });
+
   test("an approval without --trust is refused and reported; exit 1", async () => {
     const dir = workspace();
     await approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], io(dir).cli);
@@ -85,21 +95,25 @@ describe("blastwall gate", () => {
 
   test("--config: protected addresses and trusted keys from blastwall config", async () => {
     const dir = workspace("delete-protected.json");
-    writeFileSync(join(dir, "gate.json"), JSON.stringify({ protected: { addresses: ["aws_sns_topic.jobs"] }, trustedKeys: ["approver.pub.pem"] }));
+    // The config that trusts keys lives outside the checkout (a file on the CI runner): one inside it is refused.
+    const runner = tempDir();
+    const config = join(runner, "gate.json");
+    writeFileSync(config, JSON.stringify({ protected: { addresses: ["aws_sns_topic.jobs"] }, trustedKeys: ["approver.pub.pem"] }));
+    copyFileSync(join(dir, "approver.pub.pem"), join(runner, "approver.pub.pem"));
     const before = io(dir);
-    expect(await gateCommand(["--format", "json", "--config", "gate.json", "plan.json"], before.cli)).toBe(1);
+    expect(await gateCommand(["--format", "json", "--config", config, "plan.json"], before.cli)).toBe(1);
     expect(JSON.parse(before.out()).findings.some((f: { principal: string }) => f.principal === "aws_sns_topic.jobs")).toBe(true);
     // Without the gate's config, approve does not know the queue is protected: the queue is not approved, and the
     // gate still blocks it.
     const blind = io(dir);
     expect(await approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], blind.cli)).toBe(0);
     expect(blind.err()).not.toMatch(/aws_sns_topic\.jobs/);
-    expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(1);
+    expect(await gateCommand(["--config", config, "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(1);
     // With the same --config, the approval lists exactly what the gate blocks, and the gate accepts it.
     const a = io(dir);
-    await approveCommand(["plan.json", "--config", "gate.json", "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], a.cli);
+    await approveCommand(["plan.json", "--config", config, "--key", "approver.pem", "--by", "alice", "--out", "approval.json"], a.cli);
     expect(a.err()).toMatch(/aws_sns_topic\.jobs/);
-    expect(await gateCommand(["--config", "gate.json", "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(0);
+    expect(await gateCommand(["--config", config, "--approval", "approval.json", "plan.json"], io(dir).cli)).toBe(0);
   });
 
   test("approve --config: a missing config file is one clear line", async () => {
