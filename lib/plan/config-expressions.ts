@@ -4,8 +4,9 @@
  * is unknown in `after`, but the configuration still says what it refers to.
  */
 import { isObject } from "../engine/json";
-import type { PlanJson } from "./types";
+import type { PlanJson, PlanResourceChange } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
+import { afterValue, getPath } from "./values";
 
 export interface ConfigResource {
   /** Address with the module path (`module.m.terraform_data.x`), without instance keys. */
@@ -126,4 +127,38 @@ function collect(prefix: string, expression: unknown, idx: ConfigIndex | null, o
     out.add(`${prefix}${m[1]}`);
   }
   return out.size > 0;
+}
+
+/**
+ * True when the value at `path` of the change names a resource this plan creates: the configuration names it by
+ * reference (`bucket = aws_s3_bucket.b.id`, unknown until apply), and every instance of what it names is one of
+ * `types` created by this plan (a reference to `b[0]` reads as `b`: with one instance kept and another created, it
+ * may be the kept one). When the plan knows the value, it must be one a created resource has (its `id`, `arn` or one
+ * of `names`): a reference that the configuration then overrides with a literal (`coalesce`, a conditional) names
+ * another resource (red-team round 49). Without a configuration to tell, false.
+ */
+export function namesCreated(rc: PlanResourceChange, plan: PlanJson | undefined, path: readonly (string | number)[], types: readonly string[], names: readonly string[] = []): boolean {
+  const changes = plan?.resource_changes ?? [];
+  const config = configOf(plan, rc.address);
+  const refs = referencedResources(config, withoutInstanceReferences(config, expressionAt(config, path)), plan);
+  if (refs === undefined || refs.length === 0) return false;
+  const created = refs.map((r) => changes.filter((c) => withoutInstanceKeys(c.address) === r));
+  if (!created.every((instances) => instances.length > 0 && instances.every((c) => types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create"))) return false;
+  const value = afterValue(rc.change, path);
+  if (value.state !== "known" || typeof value.value !== "string") return true;
+  const named = value.value;
+  const identity = ["id", "arn", ...names];
+  return created.flat().some((c) => identity.some((k) => getPath(c.change.after, [k]) === named));
+}
+
+/**
+ * `each.key` and `count.index` pick an instance, which is any of them (every one must be new); `each.value` is an
+ * element of the resource's `for_each`, so it refers to what that refers to.
+ */
+function withoutInstanceReferences(config: ConfigResource | undefined, expression: unknown): unknown {
+  if (!isObject(expression) || !Array.isArray(expression.references)) return expression;
+  const refs = expression.references.filter((r) => typeof r !== "string" || !/^(each\.key|count\.index)$/.test(r));
+  const eachValue = refs.some((r) => typeof r === "string" && /^each\.value(\.|$)/.test(r));
+  const forEach = eachValue && isObject(config?.forEach) && Array.isArray(config.forEach.references) ? config.forEach.references : [];
+  return { ...expression, references: [...refs.filter((r) => typeof r !== "string" || !/^each\.value(\.|$)/.test(r)), ...forEach] };
 }

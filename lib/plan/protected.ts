@@ -5,7 +5,7 @@
  */
 import type { Evidence } from "../engine/findings";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
-import { formatPath, isObject, tagValue, truthy } from "./values";
+import { formatPath, getPath, isObject, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
@@ -140,6 +140,27 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_config_configuration_recorder_status", "destroying the recorder status stops the AWS Config recorder, so resource changes are no longer recorded"],
   ["aws_s3_bucket_replication_configuration", "replication keeps a copy of the bucket's objects in another bucket; destroying it stops the copy"],
   ["aws_dynamodb_table_replica", "a DynamoDB table replica is the table's copy in another region; destroying it deletes that copy"],
+  ["aws_lightsail_bucket", "a Lightsail bucket holds objects (with force_delete, Terraform deletes them)"],
+  ["aws_msk_serverless_cluster", "an MSK Serverless (Kafka) cluster holds its topics' messages"],
+  ["aws_s3vectors_vector_bucket", "an S3 vector bucket holds its vector indexes and their vectors"],
+  ["aws_s3vectors_index", "an S3 vector index holds vectors"],
+  ["aws_storagegateway_cached_iscsi_volume", "a Storage Gateway cached volume keeps a disk's data in AWS; destroying it deletes the volume"],
+  ["aws_storagegateway_stored_iscsi_volume", "a Storage Gateway stored volume is a disk of the gateway, backed up to AWS; destroying it deletes the volume"],
+  ["aws_kinesis_video_stream", "a Kinesis video stream holds the video and data it stores"],
+  ["aws_memorydb_multi_region_cluster", "a MemoryDB multi-Region cluster ties the regional copies of a database together"],
+  ["aws_sagemaker_feature_group", "a SageMaker feature group holds feature records; destroying it deletes its online store"],
+  ["aws_bedrockagentcore_memory", "an AgentCore memory holds an agent's events and memory records; destroying it deletes them"],
+  ["aws_finspace_kx_database", "a FinSpace kdb database holds its data; destroying it deletes the data, irreversibly"],
+  ["aws_finspace_kx_volume", "a FinSpace kdb volume holds data"],
+  ["aws_route53domains_domain", "destroying it deregisters the domain name (and deletes its hosted zone): the registry may release the name to anyone"],
+  ["aws_kms_replica_external_key", "a KMS replica key decrypts data in its region"],
+  ["aws_cloudwatch_event_archive", "an EventBridge archive holds past events for replay; destroying it deletes them"],
+  ["aws_sesv2_contact_list", "an SES contact list holds contacts and their topic preferences; destroying it deletes them"],
+  ["aws_s3control_bucket", "an S3 on Outposts bucket holds objects"],
+  ["aws_customerprofiles_domain", "a Customer Profiles domain holds customer profiles; destroying it deletes them"],
+  ["aws_s3tables_table_bucket_policy", "a table bucket policy can deny deleting its tables and their data; destroying it lifts that guardrail"],
+  ["aws_s3tables_table_policy", "a table policy can deny deleting the table and its data; destroying it lifts that guardrail"],
+  ["aws_s3vectors_vector_bucket_policy", "a vector bucket policy can deny deleting its indexes and vectors; destroying it lifts that guardrail"],
 ]);
 
 /** Every protected type: the aws provider's, and their Cloud Control (awscc) equivalents. */
@@ -202,6 +223,20 @@ function awsccTypes(): [string, string][] {
     ["awscc_organizations_organization", "aws_organizations_organization"],
     ["awscc_organizations_account", "aws_organizations_account"],
     ["awscc_organizations_policy", "aws_organizations_policy"],
+    ["awscc_msk_serverless_cluster", "aws_msk_serverless_cluster"],
+    ["awscc_kinesisvideo_stream", "aws_kinesis_video_stream"],
+    ["awscc_events_archive", "aws_cloudwatch_event_archive"],
+    ["awscc_lightsail_bucket", "aws_lightsail_bucket"],
+    ["awscc_sagemaker_feature_group", "aws_sagemaker_feature_group"],
+    ["awscc_customerprofiles_domain", "aws_customerprofiles_domain"],
+    ["awscc_s3tables_table_bucket_policy", "aws_s3tables_table_bucket_policy"],
+    ["awscc_s3tables_table_policy", "aws_s3tables_table_policy"],
+    ["awscc_s3vectors_vector_bucket", "aws_s3vectors_vector_bucket"],
+    ["awscc_s3vectors_index", "aws_s3vectors_index"],
+    ["awscc_s3vectors_vector_bucket_policy", "aws_s3vectors_vector_bucket_policy"],
+    ["awscc_bedrockagentcore_memory", "aws_bedrockagentcore_memory"],
+    ["awscc_memorydb_multi_region_cluster", "aws_memorydb_multi_region_cluster"],
+    ["awscc_ses_contact_list", "aws_sesv2_contact_list"],
   ];
   return same.map(([cc, aws]) => {
     const why = AWS_REASONS.get(aws);
@@ -227,9 +262,33 @@ const KEPT_WHEN: Readonly<Record<string, (before: unknown) => boolean>> = {
   aws_cloudformation_stack_instances: (before) => isObject(before) && before.retain_stacks === true,
 };
 
+/**
+ * Built-in types whose destroy deletes data only when a setting says so (read from the state being destroyed): the
+ * setting, and what it makes the destroy delete. A forget deletes nothing, so only a destroy counts.
+ */
+const DELETES_WHEN: Readonly<Record<string, { readonly when: (before: unknown) => boolean; readonly setting: string; readonly why: string }>> = {
+  aws_fsx_data_repository_association: {
+    when: (before) => truthy(getPath(before, ["delete_data_in_filesystem"])),
+    setting: "delete_data_in_filesystem = true",
+    why: "destroying a data repository association deletes its files from the FSx file system",
+  },
+  aws_sagemaker_domain: {
+    when: (before) => {
+      const v = getPath(before, ["retention_policy", 0, "home_efs_file_system"]);
+      return typeof v === "string" && v.trim().toLowerCase() === "delete";
+    },
+    setting: 'retention_policy home_efs_file_system = "Delete"',
+    why: "destroying a SageMaker domain deletes the EFS file system that holds its users' home directories",
+  },
+};
+
 export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {
   const builtin = KEPT_WHEN[rc.type]?.(rc.change.before) === true ? undefined : PROTECTED_TYPES.get(rc.type);
   if (builtin) return { source: "type", detail: `${rc.type} is a protected type: ${builtin}`, summary: `${rc.type} is a protected type` };
+  const deletes = DELETES_WHEN[rc.type];
+  if (deletes && rc.change.actions.includes("delete") && deletes.when(rc.change.before)) {
+    return { source: "type", detail: `${rc.type} is protected when its destroy deletes data: with ${deletes.setting}, ${deletes.why}`, summary: `its destroy deletes data (with ${deletes.setting})` };
+  }
   const typeGlob = (config.protected?.types ?? []).find((t) => globMatch(t, rc.type));
   if (typeGlob) {
     const detail = `config protected.types lists ${JSON.stringify(typeGlob)}`;

@@ -265,6 +265,31 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
       { bucket: "data", rule: [{ id: "all", status: "Disabled" }] },
       'rule[0].status "Enabled" → "Disabled"',
     ],
+    // Red-team round 52: the S3 Tables and S3 Vectors resource policies, and a Glacier vault's inline access policy.
+    [
+      "aws_s3tables_table_bucket_policy.lake",
+      { table_bucket_arn: "arn:aws:s3tables:eu-west-1:111122223333:bucket/lake", resource_policy: denyDelete("s3tables:DeleteTable") },
+      { table_bucket_arn: "arn:aws:s3tables:eu-west-1:111122223333:bucket/lake", resource_policy: allowAll },
+      'resource_policy.Statement[0].Effect "Deny" → "Allow"; resource_policy.Statement[0].Action "s3tables:DeleteTable" → "*"',
+    ],
+    [
+      "aws_s3tables_table_policy.orders",
+      { table_bucket_arn: "arn:aws:s3tables:eu-west-1:111122223333:bucket/lake", namespace: "sales", name: "orders", resource_policy: denyDelete("s3tables:DeleteTable") },
+      { table_bucket_arn: "arn:aws:s3tables:eu-west-1:111122223333:bucket/lake", namespace: "sales", name: "orders", resource_policy: allowAll },
+      'resource_policy.Statement[0].Effect "Deny" → "Allow"; resource_policy.Statement[0].Action "s3tables:DeleteTable" → "*"',
+    ],
+    [
+      "aws_s3vectors_vector_bucket_policy.embeddings",
+      { vector_bucket_arn: "arn:aws:s3vectors:eu-west-1:111122223333:bucket/embeddings", policy: denyDelete("s3vectors:DeleteIndex") },
+      { vector_bucket_arn: "arn:aws:s3vectors:eu-west-1:111122223333:bucket/embeddings", policy: allowAll },
+      'policy.Statement[0].Effect "Deny" → "Allow"; policy.Statement[0].Action "s3vectors:DeleteIndex" → "*"',
+    ],
+    [
+      "aws_glacier_vault.archive",
+      { name: "archive", access_policy: denyDelete("glacier:DeleteArchive"), notification: [] },
+      { name: "archive", access_policy: "", notification: [] },
+      `access_policy ${JSON.stringify(JSON.parse(denyDelete("glacier:DeleteArchive"))).slice(0, 117)}... → ""`,
+    ],
   ];
 
   test.each(cases)("%s", (address, before, after, changed) => {

@@ -248,8 +248,19 @@ describe("weakening updates", () => {
     const covered = new Set(expected.map(([, id]) => id));
     // Deletes, forgets, moves, provisioners and actions are not weakening updates; each has cases of its own (rules.test.ts,
     // protected-moved.test.ts, provisioners.test.ts, actions.test.ts, redteam6.test.ts). Guardrail edits have theirs in guardrails.test.ts,
-    // and CloudFormation templates in redteam47.test.ts.
-    const others = new Set(["plan-protected-delete", "plan-protected-forget", "plan-provisioner-runs", "plan-action-invoked", "plan-lambda-invoked", "plan-command-scheduled", "plan-guardrail-changed", "plan-protected-moved", "plan-stack-template-drops-data"]);
+    // and CloudFormation templates in redteam47.test.ts. Replication onto an existing file system is a create (redteam52.test.ts).
+    const others = new Set([
+      "plan-protected-delete",
+      "plan-protected-forget",
+      "plan-provisioner-runs",
+      "plan-action-invoked",
+      "plan-lambda-invoked",
+      "plan-command-scheduled",
+      "plan-guardrail-changed",
+      "plan-protected-moved",
+      "plan-stack-template-drops-data",
+      "plan-replication-overwrites",
+    ]);
     const weakening = PLAN_RULES.map((r) => r.meta.id).filter((id) => !others.has(id));
     expect(weakening.filter((id) => !covered.has(id))).toEqual([]);
   });

@@ -1,7 +1,9 @@
 import type { PlanRule, Weakening } from "../rule";
 import { changeFinding, describe, lowered, switchedOff, weakening, weakeningEvidence } from "../rule";
-import { afterValue, getPath, isObject, isUpdateOrReplace, num } from "../values";
-import type { PlanResourceChange } from "../types";
+import { afterValue, getPath, isObject, isSensitive, isUpdateOrReplace, num, type AfterValue, type Path } from "../values";
+import type { PlanJson, PlanResourceChange } from "../types";
+import { configOf, expressionAt, hasConfiguration } from "../config-expressions";
+import { withoutInstanceKeys } from "../../engine/agents";
 
 /** Retention counts (days, or snapshots kept) whose lowering shortens how far back data can be restored. */
 const RETENTION: readonly string[] = [
@@ -12,7 +14,7 @@ const RETENTION: readonly string[] = [
 ];
 
 /** Retention whose meaning depends on the type (another type's attribute of the same name may count differently). */
-const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening[]> = new Map([
+const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJson) => Weakening[]> = new Map<string, (rc: PlanResourceChange, plan?: PlanJson) => Weakening[]>([
   ["aws_cloudwatch_log_group", (rc: PlanResourceChange) => present(logRetentionLowered(rc))],
   // Unset means the service default of seven years (2557 days).
   ["aws_cloudtrail_event_data_store", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 2557))],
@@ -25,6 +27,28 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening
   ["aws_keyspaces_table", (rc: PlanResourceChange) => present(switchedOff(rc, ["point_in_time_recovery", 0, "status"], enabled))],
   ["aws_lightsail_database", (rc: PlanResourceChange) => present(switchedOff(rc, ["backup_retention_enabled"]))],
   ["aws_redshift_cluster", (rc: PlanResourceChange) => present(manualSnapshotRetentionLowered(rc))],
+  // Video older than the new period is deleted; unset (0) keeps none.
+  ["aws_kinesis_video_stream", (rc: PlanResourceChange) => present(lowered(rc, ["data_retention_in_hours"], 0))],
+  // The automatic snapshot add-on takes a snapshot a day and keeps the last seven: off, none are taken. The provider
+  // writes add_on for instances; AWS has the same add-on for disks, read here too should a provider version write it.
+  ["aws_lightsail_instance", (rc: PlanResourceChange) => present(autoSnapshotOff(rc))],
+  ["aws_lightsail_disk", (rc: PlanResourceChange) => present(autoSnapshotOff(rc))],
+  // S3 Tables expire a table's snapshots (its time-travel history) and then delete the files no snapshot references.
+  // Both run by default: snapshots older than 120 hours beyond the newest one; files unreferenced for 3 days, then
+  // noncurrent for 10, are deleted for good.
+  [
+    "aws_s3tables_table",
+    (rc: PlanResourceChange) =>
+      maintenanceShortened(rc, ["maintenance_configuration", "iceberg_snapshot_management"], [["max_snapshot_age_hours", 120], ["min_snapshots_to_keep", 1]]),
+  ],
+  [
+    "aws_s3tables_table_bucket",
+    (rc: PlanResourceChange) =>
+      maintenanceShortened(rc, ["maintenance_configuration", "iceberg_unreferenced_file_removal"], [["unreferenced_days", 3], ["non_current_days", 10]]),
+  ],
+  ["aws_msk_configuration", (rc: PlanResourceChange) => kafkaRetentionLowered(rc)],
+  ["aws_msk_cluster", (rc: PlanResourceChange, plan?: PlanJson) => clusterConfigurationMoved(rc, plan)],
+  ["aws_opensearchserverless_lifecycle_policy", (rc: PlanResourceChange, plan?: PlanJson) => indexRetentionShortened(rc, plan)],
 ]);
 
 /** `ENABLED` (Keyspaces writes point-in-time recovery as a status). */
@@ -49,7 +73,18 @@ function manualSnapshotRetentionLowered(rc: PlanResourceChange): Weakening | und
 }
 
 /** Types whose retention is of the data itself (logs, stream records, messages), not of backups. */
-const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue", "aws_timestreamwrite_table"]);
+const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue", "aws_timestreamwrite_table", "aws_kinesis_video_stream"]);
+
+/** What a type's retention keeps, where "backup retention on" or "retention of the records held by" would mislead. */
+const WHAT: Readonly<Record<string, string>> = {
+  aws_msk_configuration: "the retention of the messages in every topic (without its own retention) of the clusters that use",
+  aws_msk_cluster: "the retention of the messages held by",
+  aws_opensearchserverless_lifecycle_policy: "the retention of the indexes covered by",
+  aws_s3tables_table_bucket: "how long unreferenced files are kept in",
+};
+
+/** Types whose create writes a retention over data that exists already (the index patterns of a lifecycle policy). */
+const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -60,13 +95,17 @@ export const backupRetentionLowered: PlanRule = {
       "Point-in-time recovery off, a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
       "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; " +
       "a Kinesis stream, SQS queue or Timestream table with shorter retention drops the records, messages and time series older than the new period. " +
-      "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too.",
+      "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too; " +
+      "so do a Kinesis video stream's shorter retention, a Lightsail instance's automatic snapshots turned off, an S3 table's snapshot expiry or a table bucket's unreferenced file removal made sooner " +
+      "(or turned on), a Kafka broker retention (log.retention.ms, .minutes, .hours, .bytes) lowered in an MSK configuration or by moving a cluster to another configuration revision, " +
+      "and an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited).",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
   },
-  check(rc) {
-    if (!isUpdateOrReplace(rc.change.actions)) return [];
+  check(rc, ctx) {
+    const created = rc.change.actions.length === 1 && rc.change.actions[0] === "create";
+    if (!isUpdateOrReplace(rc.change.actions) && !(created && CREATE_JUDGED.has(rc.type))) return [];
     const ws: Weakening[] = [];
     for (const attr of RETENTION) {
       const w = lowered(rc, [attr]);
@@ -77,9 +116,9 @@ export const backupRetentionLowered: PlanRule = {
       if (w) ws.push(w);
     }
     if (rc.type === "aws_backup_plan") ws.push(...backupPlanWeakenings(rc));
-    ws.push(...(TYPED_RETENTION.get(rc.type)?.(rc) ?? []));
+    ws.push(...(TYPED_RETENTION.get(rc.type)?.(rc, ctx?.plan) ?? []));
     if (ws.length === 0) return [];
-    const what = RECORD_TYPES.has(rc.type) ? "retention of the records held by" : "backup retention on";
+    const what = WHAT[rc.type] ?? (RECORD_TYPES.has(rc.type) ? "retention of the records held by" : "backup retention on");
     return [changeFinding(rc, `The plan lowers ${what} ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },
 };
@@ -206,4 +245,276 @@ function present(w: Weakening | undefined): Weakening[] {
 
 function asList(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+/** The Lightsail AutoSnapshot add-on Enabled before; after Disabled, removed, or unknown until apply. */
+function autoSnapshotOff(rc: PlanResourceChange): Weakening | undefined {
+  const isAuto = (a: unknown) => isObject(a) && typeof a.type === "string" && a.type.trim().toLowerCase() === "autosnapshot";
+  const enabled = (a: unknown) => isObject(a) && typeof a.status === "string" && a.status.trim().toLowerCase() === "enabled";
+  const before = asList(getPath(rc.change.before, ["add_on"])).find(isAuto);
+  if (!enabled(before)) return undefined;
+  const label = 'add_on "AutoSnapshot".status';
+  const after = afterValue(rc.change, ["add_on"]);
+  if (after.state === "unknown") return { path: ["add_on"], label, from: '"Enabled"', to: "(known after apply)" };
+  const list: unknown[] = Array.isArray(after.value) ? after.value : [];
+  const j = list.findIndex(isAuto);
+  if (j < 0) return { path: ["add_on"], label, from: '"Enabled"', to: "removed (no more automatic snapshots)" };
+  const status = afterValue(rc.change, ["add_on", j, "status"]);
+  if (status.state === "known" && enabled(list[j])) return undefined;
+  return { ...weakening(rc, ["add_on", j, "status"], before?.status, status), label };
+}
+
+/**
+ * An S3 Tables maintenance job that deletes (snapshot expiry, unreferenced file removal): turned on from disabled, or
+ * a setting that decides how long data is kept lowered. Unset status is enabled (the default); an unset status after
+ * is the provider keeping what AWS holds. Disabled after deletes nothing.
+ */
+function maintenanceShortened(rc: PlanResourceChange, block: Path, settings: readonly (readonly [string, number])[]): Weakening[] {
+  const statusPath = [...block, "status"];
+  const on = (v: unknown) => typeof v !== "string" || v.trim().toLowerCase() === "enabled";
+  const rawBefore = getPath(rc.change.before, statusPath);
+  const beforeOn = on(rawBefore);
+  const status = afterValue(rc.change, statusPath);
+  const unsetAfter = status.state === "known" && (status.value === null || status.value === undefined);
+  if (status.state === "known" && !(unsetAfter ? beforeOn : on(status.value))) return [];
+  if (!beforeOn) return [weakening(rc, statusPath, rawBefore, status)];
+  return settings.map(([k, unset]) => lowered(rc, [...block, "settings", k], unset)).filter((w): w is Weakening => !!w);
+}
+
+/** Kafka's broker defaults: messages kept 168 hours, with no size limit. */
+const KAFKA_DEFAULT: KafkaRetention = { ms: 168 * 3_600_000, bytes: Infinity, time: "(not set: 168 hours)", size: "(not set: no limit)" };
+
+/** What the broker properties keep: milliseconds and bytes per partition (Infinity: no limit; NaN: a value blastwall cannot read). */
+interface KafkaRetention {
+  readonly ms: number;
+  readonly bytes: number;
+  /** The property deciding it, as written (`log.retention.hours=168`), or the default. */
+  readonly time: string;
+  readonly size: string;
+}
+
+/** Time retention goes by log.retention.ms, else .minutes, else .hours (Kafka's order); -1 keeps messages forever. */
+const TIME_KEYS: readonly (readonly [string, number])[] = [
+  ["log.retention.ms", 1],
+  ["log.retention.minutes", 60_000],
+  ["log.retention.hours", 3_600_000],
+];
+
+/** The retention a server.properties text sets (lines `key=value`, `key: value` or `key value`; `#` and `!` comment). */
+function kafkaRetention(text: unknown): KafkaRetention {
+  if (typeof text !== "string") return KAFKA_DEFAULT;
+  const props = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
+    const m = /^([^=:\s]+)\s*(?:[=:]|\s)\s*(.*)$/.exec(line);
+    if (m) props.set(m[1], m[2].trim());
+  }
+  const amount = (v: string, unit: number) => {
+    const n = num(v);
+    return n === undefined ? NaN : n < 0 ? Infinity : n * unit;
+  };
+  const timeKey = TIME_KEYS.find(([k]) => props.has(k));
+  const bytes = props.get("log.retention.bytes");
+  return {
+    ms: timeKey ? amount(props.get(timeKey[0]) ?? "", timeKey[1]) : KAFKA_DEFAULT.ms,
+    bytes: bytes === undefined ? Infinity : amount(bytes, 1),
+    time: timeKey ? `${timeKey[0]}=${props.get(timeKey[0])}` : KAFKA_DEFAULT.time,
+    size: bytes === undefined ? KAFKA_DEFAULT.size : `log.retention.bytes=${bytes}`,
+  };
+}
+
+/** Less kept after than before (a value blastwall cannot read counts as less after, and as unlimited before). */
+function kafkaLowered(before: KafkaRetention, after: KafkaRetention, label: string, path: Path): Weakening[] {
+  const less = (a: number, b: number) => Number.isNaN(a) || a < (Number.isNaN(b) ? Infinity : b);
+  const out: Weakening[] = [];
+  if (less(after.ms, before.ms)) out.push({ path, label: `${label} retention time`, from: before.time, to: after.time });
+  if (less(after.bytes, before.bytes)) out.push({ path, label: `${label} retention size`, from: before.size, to: after.size });
+  return out;
+}
+
+/**
+ * An MSK configuration's new revision: the broker retention of every topic without its own is what it sets. A
+ * cluster that follows `latest_revision` moves to it in the same apply (and is judged too); one pinned to a revision
+ * moves later, by a plan that then shows the move. A create sets nothing for any cluster until one moves to it.
+ */
+function kafkaRetentionLowered(rc: PlanResourceChange): Weakening[] {
+  const after = afterValue(rc.change, ["server_properties"]);
+  const before = kafkaRetention(getPath(rc.change.before, ["server_properties"]));
+  if (after.state === "unknown") return [{ path: ["server_properties"], label: "server_properties", from: `${before.time}, ${before.size}`, to: "(known after apply)" }];
+  return kafkaLowered(before, kafkaRetention(after.value), "server_properties", ["server_properties"]);
+}
+
+/**
+ * A cluster moved to another configuration, or another revision of it: its brokers take that revision's retention.
+ * The revision moved to must be one the plan shows (a configuration of this plan, named by ARN or by reference, at
+ * its latest revision before or after the plan); otherwise what it keeps cannot be told, and the move counts. The
+ * revision moved from is compared when the plan shows it, else Kafka's default (what MSK's default configuration
+ * keeps): a move between revisions the plan does not show would otherwise count on every routine rollout.
+ */
+function clusterConfigurationMoved(rc: PlanResourceChange, plan?: PlanJson): Weakening[] {
+  const arnPath = ["configuration_info", 0, "arn"];
+  const revPath = ["configuration_info", 0, "revision"];
+  const arnBefore = getPath(rc.change.before, arnPath);
+  const revBefore = num(getPath(rc.change.before, revPath));
+  const arnAfter = afterValue(rc.change, arnPath);
+  const revAfter = afterValue(rc.change, revPath);
+  if (arnAfter.state === "known" && revAfter.state === "known" && arnAfter.value === arnBefore && num(revAfter.value) === revBefore) return [];
+  const named = (arn: unknown, rev: unknown) => (typeof arn === "string" ? `${arn} revision ${rev === undefined || rev === null ? "(not set)" : String(rev)}` : "MSK's default configuration");
+  const fromName = named(arnBefore, revBefore);
+  const from = typeof arnBefore === "string" ? revisionBefore(plan, arnBefore, revBefore) : KAFKA_DEFAULT;
+  const noArn = arnAfter.state === "known" && typeof arnAfter.value !== "string";
+  const to = noArn ? { retention: KAFKA_DEFAULT, name: named(undefined, undefined) } : movedTo(rc, plan, arnAfter, revAfter);
+  if (to.retention === undefined) return [{ path: ["configuration_info"], label: "configuration_info", from: fromName, to: `${to.name}, whose server properties the plan does not show` }];
+  const base = from ?? { ...KAFKA_DEFAULT, time: `168 hours (Kafka's default, taken for ${fromName}, which the plan does not show)` };
+  return kafkaLowered(base, to.retention, `configuration_info (${fromName} → ${to.name})`, ["configuration_info"]);
+}
+
+/** The server properties of revision `rev` of the configuration whose ARN is `arn`, when the plan shows that revision. */
+function revisionBefore(plan: PlanJson | undefined, arn: string, rev: number | undefined): KafkaRetention | undefined {
+  const c = (plan?.resource_changes ?? []).find((x) => x.type === "aws_msk_configuration" && getPath(x.change.before, ["arn"]) === arn);
+  return c === undefined || rev === undefined ? undefined : atRevision(c, rev);
+}
+
+/** A configuration's content at a revision: its latest before the plan, or (known) after it. */
+function atRevision(c: PlanResourceChange, rev: number): KafkaRetention | undefined {
+  if (num(getPath(c.change.before, ["latest_revision"])) === rev) return kafkaRetention(getPath(c.change.before, ["server_properties"]));
+  const latest = afterValue(c.change, ["latest_revision"]);
+  const props = afterValue(c.change, ["server_properties"]);
+  if (latest.state === "known" && num(latest.value) === rev && props.state === "known") return kafkaRetention(props.value);
+  return undefined;
+}
+
+/**
+ * What the cluster moves to, and its name for the message: found by ARN, or by the configuration's reference; a
+ * revision unknown until apply must be that configuration's latest.
+ */
+function movedTo(rc: PlanResourceChange, plan: PlanJson | undefined, arn: AfterValue, rev: AfterValue): { readonly retention?: KafkaRetention; readonly name: string } {
+  const config = configOf(plan, rc.address);
+  const refersTo = (path: Path) => {
+    const e = expressionAt(config, path);
+    const refs = isObject(e) && Array.isArray(e.references) ? e.references.filter((r): r is string => typeof r === "string") : [];
+    const m = refs.map((r) => /^(aws_msk_configuration\.[A-Za-z_][A-Za-z0-9_-]*)(?:\.|$)/.exec(r)).filter((x): x is RegExpExecArray => x !== null);
+    const addresses = [...new Set(m.map((x) => x[1]))];
+    return addresses.length === 1 && refs.length === m.length ? `${config?.prefix ?? ""}${addresses[0]}` : undefined;
+  };
+  const revision = rev.state === "known" ? (rev.value === null || rev.value === undefined ? "(not set)" : String(rev.value)) : "(known after apply)";
+  const changes = plan?.resource_changes ?? [];
+  let c: PlanResourceChange | undefined;
+  let name: string;
+  if (arn.state === "known" && typeof arn.value === "string") {
+    const byArn = arn.value;
+    c = changes.find((x) => x.type === "aws_msk_configuration" && (getPath(x.change.before, ["arn"]) === byArn || getPath(x.change.after, ["arn"]) === byArn));
+    name = `${byArn} revision ${revision}`;
+  } else {
+    const address = refersTo(["configuration_info", 0, "arn"]);
+    const instances = changes.filter((x) => withoutInstanceKeys(x.address) === address);
+    c = address !== undefined && instances.length === 1 && instances[0].address === address && instances[0].type === "aws_msk_configuration" ? instances[0] : undefined;
+    name = `${address ?? "a configuration known after apply"} revision ${revision}`;
+  }
+  if (c === undefined) return { name };
+  const n = rev.state === "known" ? num(rev.value) : undefined;
+  if (rev.state === "known") return { retention: n === undefined ? undefined : atRevision(c, n), name };
+  // Known after apply: the configuration's latest revision, when the configuration says so.
+  if (refersTo(["configuration_info", 0, "revision"]) !== withoutInstanceKeys(c.address)) return { name };
+  const props = afterValue(c.change, ["server_properties"]);
+  return { retention: props.state === "known" ? kafkaRetention(props.value) : undefined, name: `${withoutInstanceKeys(c.address)} at its latest revision (known after apply)` };
+}
+
+/** A retention in hours (Infinity: kept until deleted; NaN: a value blastwall cannot read), and how the policy writes it. */
+interface IndexRetention {
+  readonly hours: number;
+  readonly text: string;
+}
+
+const KEPT: IndexRetention = { hours: Infinity, text: "(no rule: kept until deleted)" };
+
+/**
+ * OpenSearch Serverless deletes the documents of the indexes a retention rule covers once they are older than its
+ * MinIndexRetention. Each index pattern is compared with the rule for the same pattern before (none: kept until
+ * deleted, so a created policy counts for every pattern), unless the pattern is in a collection this plan creates,
+ * which holds no index yet.
+ */
+function indexRetentionShortened(rc: PlanResourceChange, plan?: PlanJson): Weakening[] {
+  const type = afterValue(rc.change, ["type"]);
+  if (type.state === "known" && typeof type.value === "string" && type.value.trim().toLowerCase() !== "retention") return [];
+  const before = indexRetentions(getPath(rc.change.before, ["policy"])) ?? new Map<string, IndexRetention>();
+  const policy = afterValue(rc.change, ["policy"]);
+  const shownBefore = rc.change.before === null || rc.change.before === undefined ? "(no policy)" : before.size === 0 ? KEPT.text : [...before].map(([r, v]) => `${r} ${v.text}`).join(", ");
+  if (policy.state === "unknown" || isSensitive(rc.change, ["policy"])) return [{ path: ["policy"], label: "policy", from: shownBefore, to: policy.state === "unknown" ? "(known after apply)" : "(sensitive)" }];
+  const after = indexRetentions(policy.value);
+  if (after === undefined) return [{ path: ["policy"], label: "policy", from: shownBefore, to: "(not a lifecycle policy blastwall can read)" }];
+  const fresh = newCollections(rc, plan);
+  const out: Weakening[] = [];
+  for (const [resource, now] of after) {
+    const was = before.get(resource);
+    if (was === undefined && fresh.has(collectionOf(resource) ?? "")) continue;
+    const then = was ?? KEPT;
+    if (!Number.isNaN(now.hours) && now.hours >= then.hours) continue;
+    out.push({ path: ["policy"], label: `policy rule for ${JSON.stringify(resource)}`, from: then.text, to: now.text });
+  }
+  return out;
+}
+
+/** The retention of each index pattern of a lifecycle policy's text; undefined when it is not JSON with a list of rules. */
+function indexRetentions(text: unknown): Map<string, IndexRetention> | undefined {
+  if (typeof text !== "string") return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc) || !Array.isArray(doc.Rules)) return undefined;
+  const out = new Map<string, IndexRetention>();
+  for (const rule of doc.Rules) {
+    if (!isObject(rule) || (typeof rule.ResourceType === "string" && rule.ResourceType.toLowerCase() !== "index")) continue;
+    const r = retentionOf(rule) ?? retentionOf(doc) ?? KEPT;
+    for (const resource of Array.isArray(rule.Resource) ? rule.Resource : [rule.Resource]) {
+      if (typeof resource !== "string") continue;
+      const had = out.get(resource);
+      if (had === undefined || r.hours < had.hours || Number.isNaN(r.hours)) out.set(resource, r);
+    }
+  }
+  return out;
+}
+
+/** `"MinIndexRetention": "24h"` or `"15d"`, or `"NoMinIndexRetention": true`; undefined when neither is given. */
+function retentionOf(o: Record<string, unknown>): IndexRetention | undefined {
+  if (o.NoMinIndexRetention === true) return { hours: Infinity, text: "NoMinIndexRetention" };
+  const v = o.MinIndexRetention;
+  if (v === undefined || v === null) return undefined;
+  const m = typeof v === "string" ? /^\s*(\d+)\s*([hd])\s*$/i.exec(v) : null;
+  const hours = m ? Number(m[1]) * (m[2].toLowerCase() === "d" ? 24 : 1) : NaN;
+  return { hours, text: `MinIndexRetention ${JSON.stringify(v)}${m ? "" : " (not a retention blastwall can read)"}` };
+}
+
+/** The collection an index pattern names (`index/logs/*` → `logs`), when it names one without a wildcard. */
+function collectionOf(resource: string): string | undefined {
+  const m = /^index\/([^/*?]+)\//i.exec(resource);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Names of the collections the policy's configuration refers to whose every instance this plan creates: they hold no
+ * index yet, and the reference makes Terraform create the policy only once they exist (a collection whose create
+ * fails, because one of its name exists, leaves the policy uncreated).
+ */
+function newCollections(rc: PlanResourceChange, plan?: PlanJson): Set<string> {
+  const out = new Set<string>();
+  const config = configOf(plan, rc.address);
+  const e = expressionAt(config, ["policy"]);
+  if (!config || !plan || !hasConfiguration(plan) || !isObject(e) || !Array.isArray(e.references)) return out;
+  for (const ref of e.references) {
+    const m = typeof ref === "string" ? /^(aws_opensearchserverless_collection\.[A-Za-z_][A-Za-z0-9_-]*)(?:\.|\[|$)/.exec(ref) : null;
+    if (!m) continue;
+    const instances = plan.resource_changes.filter((c) => withoutInstanceKeys(c.address) === `${config.prefix}${m[1]}`);
+    const created = instances.length > 0 && instances.every((c) => c.type === "aws_opensearchserverless_collection" && c.change.actions.length === 1 && c.change.actions[0] === "create");
+    if (!created) continue;
+    for (const c of instances) {
+      const name = afterValue(c.change, ["name"]);
+      if (name.state === "known" && typeof name.value === "string") out.add(name.value);
+    }
+  }
+  return out;
 }

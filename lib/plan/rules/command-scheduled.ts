@@ -97,12 +97,14 @@ export const commandScheduled: PlanRule = {
       "schedule can call any AWS API with its role (`aws-sdk:rds:deleteDBInstance`); an EventBridge rule target can run commands on instances or an " +
       "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
       "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
-      "instance. Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
+      "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
+      "files to match its source. Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
       "snapshot, and no resource change in the plan shows it.",
     fix:
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +
-      "schedules calling APIs that destroy nothing, plain SELECTs, and state machines that only start code defined elsewhere pass.",
+      "schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
+      "or with overwrite_mode NEVER and deleted files preserved pass.",
     severity: "error",
     category: "plan",
   },
@@ -134,7 +136,47 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
   aws_config_remediation_configuration: { fields: ["automatic", "target_id", "target_type", "target_version", "parameter"], hit: remediation },
   aws_cloudwatch_metric_alarm: { fields: ["alarm_actions", "ok_actions", "insufficient_data_actions"], hit: alarmTerminates },
   aws_sfn_state_machine: { fields: ["definition"], hit: stateMachineCalls },
+  aws_datasync_task: {
+    fields: [["options", 0, "preserve_deleted_files"], ["options", 0, "overwrite_mode"], ["options", 0, "transfer_mode"], "schedule", "source_location_arn", "destination_location_arn", "includes", "excludes"],
+    hit: syncOverwrites,
+  },
 };
+
+/**
+ * A DataSync task on a schedule makes the destination a copy of the source every time it runs: with
+ * preserve_deleted_files = "REMOVE" it deletes every destination file the source does not hold, and with
+ * overwrite_mode = "ALWAYS" (the default) it overwrites every destination file the source holds differently. Pointed
+ * from an empty or forged source at a production location, it empties or rewrites it. Without a schedule it runs only
+ * when someone starts it; with overwrite_mode = "NEVER" and deleted files preserved it only adds files.
+ */
+function syncOverwrites(rc: PlanResourceChange): Hit | undefined {
+  const schedule = afterValue(rc.change, ["schedule", 0, "schedule_expression"]);
+  if (schedule.state === "known" && (typeof schedule.value !== "string" || schedule.value.trim() === "")) return undefined;
+  const option = (name: string, unset: string) => {
+    const v = afterValue(rc.change, ["options", 0, name]);
+    return v.state === "unknown" ? undefined : typeof v.value === "string" && v.value.trim() !== "" ? v.value.trim().toUpperCase() : unset;
+  };
+  const harms: string[] = [];
+  const preserve = option("preserve_deleted_files", "PRESERVE");
+  if (preserve !== "PRESERVE") harms.push(`deleting every destination file the source does not hold (preserve_deleted_files ${shown(rc, ["options", 0, "preserve_deleted_files"])})`);
+  const overwrite = option("overwrite_mode", "ALWAYS");
+  if (overwrite !== "NEVER") {
+    const given = afterValue(rc.change, ["options", 0, "overwrite_mode"]);
+    const value = given.state === "known" && (given.value === null || given.value === undefined) ? '(not set: "ALWAYS")' : shown(rc, ["options", 0, "overwrite_mode"]);
+    harms.push(`overwriting every destination file the source holds differently (overwrite_mode ${value})`);
+  }
+  if (harms.length === 0) return undefined;
+  const source = shown(rc, ["source_location_arn"]);
+  const destination = shown(rc, ["destination_location_arn"]);
+  const when = shown(rc, ["schedule", 0, "schedule_expression"]);
+  return {
+    runs: `copies ${source} onto ${destination} on its schedule ${when}, ${harms.join(" and ")}`,
+    evidence: [
+      { step: "schedule", address: rc.address, detail: `schedule_expression ${when}` },
+      { step: "sync", address: rc.address, detail: `from ${source} to ${destination}: ${harms.join("; ")}` },
+    ],
+  };
+}
 
 /**
  * A state machine whose definition calls a destroy API (`arn:aws:states:::aws-sdk:rds:deleteDBInstance`, or an

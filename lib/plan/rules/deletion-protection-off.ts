@@ -1,8 +1,8 @@
 import type { PlanRule, Weakening } from "../rule";
-import { changeFinding, describe, switchedOff, switchedOn, weakeningEvidence } from "../rule";
+import { changeFinding, describe, switchedOff, switchedOn, weakening, weakeningEvidence } from "../rule";
 import type { PlanResourceChange } from "../types";
 import { PROTECTED_TAG } from "../protected";
-import { getPath, isUpdateOrReplace, tagValue, truthy } from "../values";
+import { afterValue, getPath, isUpdateOrReplace, tagValue, truthy, type Path } from "../values";
 
 /** On: true, "true", "ACTIVE"/"ENABLED" (Cognito writes deletion_protection as a string). */
 function on(v: unknown): boolean {
@@ -19,20 +19,33 @@ const SWITCHES: readonly string[] = [
   "termination_protection_enabled", // CloudTrail event data stores
 ];
 
+/** Per type, a protection whose value is a state rather than a switch (the unset default counts as on). */
+const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefined> = new Map([
+  // Replication overwrite protection keeps the file system from becoming a replication destination, which makes EFS
+  // replace its files with the source's; DISABLED alone already makes it read-only. Unset is ENABLED. REPLICATING is a destination already (read-only, its files
+  // the source's): a configuration that asks for DISABLED shows REPLICATING → DISABLED on every plan, and it loses nothing.
+  ["aws_efs_file_system", (rc: PlanResourceChange) => stateLeft(rc, ["protection", 0, "replication_overwrite"], (v) => !isValue(v, "DISABLED") && !isValue(v, "REPLICATING"), "ENABLED")],
+  // SnapLock Enterprise: with privileged delete ENABLED, a SnapLock administrator deletes WORM files before their
+  // retention ends. Unset is DISABLED.
+  ["aws_fsx_ontap_volume", (rc: PlanResourceChange) => stateLeft(rc, ["snaplock_configuration", 0, "privileged_delete"], (v) => !isValue(v, "ENABLED"), "DISABLED")],
+]);
+
 export const deletionProtectionOff: PlanRule = {
   meta: {
     id: "plan-deletion-protection-off",
     title: "Plan turns deletion protection off",
     why:
       "Deletion protection is what makes AWS refuse a delete from any caller, including a stale Terraform plan or an agent with a broad token. " +
-      "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change.",
+      "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change. " +
+      "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its files with another file system's) " +
+      "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends).",
     fix: "Keep deletion protection on. If the resource really must go, have a human approve this exact plan with `blastwall approve`.",
     severity: "error",
     category: "plan",
   },
   check(rc) {
     if (!isUpdateOrReplace(rc.change.actions)) return [];
-    const ws = [...SWITCHES.map((s) => switchedOff(rc, [s], on)), ...instanceBypasses(rc)].filter((w): w is Weakening => !!w);
+    const ws = [...SWITCHES.map((s) => switchedOff(rc, [s], on)), TYPED.get(rc.type)?.(rc), ...instanceBypasses(rc)].filter((w): w is Weakening => !!w);
     if (ws.length === 0) return [];
     return [changeFinding(rc, `The plan turns deletion protection off on ${rc.address}: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },
@@ -54,4 +67,23 @@ function instanceBypasses(rc: PlanResourceChange): (Weakening | undefined)[] {
     if (Array.isArray(devices)) devices.forEach((_: unknown, i: number) => out.push(switchedOn(rc, [block, i, "delete_on_termination"])));
   }
   return out;
+}
+
+function isValue(v: unknown, value: string): boolean {
+  return typeof v === "string" && v.trim().toUpperCase() === value;
+}
+
+/**
+ * A protecting state left: `protects` holds of the value before (an unset one is the service default `unset`), not
+ * of the value after, or the value after is unknown until apply. An unset value after is the provider keeping what
+ * AWS holds (the setting is optional and computed), so it leaves nothing.
+ */
+function stateLeft(rc: PlanResourceChange, path: Path, protects: (v: unknown) => boolean, unset: string): Weakening | undefined {
+  const isUnset = (v: unknown) => v === null || v === undefined || v === "";
+  const before = getPath(rc.change.before, path);
+  if (!protects(isUnset(before) ? unset : before)) return undefined;
+  const after = afterValue(rc.change, path);
+  if (after.state === "known" && (isUnset(after.value) || protects(after.value))) return undefined;
+  const w = weakening(rc, path, before, after);
+  return isUnset(before) ? { ...w, from: `(not set: ${unset})` } : w;
 }

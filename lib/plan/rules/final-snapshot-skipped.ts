@@ -12,6 +12,11 @@ const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefin
   ["aws_ebs_volume", (rc: PlanResourceChange) => switchedOff(rc, ["final_snapshot"])],
   // MemoryDB takes a final snapshot only when it is given a name for it.
   ["aws_memorydb_cluster", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_name"])],
+  // ElastiCache (Redis OSS, Valkey) takes a final snapshot only when it is given a name for it. The caches are not
+  // protected types (a destroy passes), but their backups count like any other's (see snapshot_retention_limit):
+  // removing the name makes the destroy that passes leave no copy behind.
+  ["aws_elasticache_replication_group", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_identifier"])],
+  ["aws_elasticache_cluster", (rc: PlanResourceChange) => cleared(rc, ["final_snapshot_identifier"])],
   // With this option, deleting the volume deletes its child volumes and its snapshots with it.
   ["aws_fsx_openzfs_volume", (rc: PlanResourceChange) => gained(rc, ["delete_volume_options"], "DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")],
   ["aws_fsx_openzfs_file_system", (rc: PlanResourceChange) => gained(rc, ["delete_options"], "DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")],
@@ -22,11 +27,12 @@ export const finalSnapshotSkipped: PlanRule = {
     id: "plan-final-snapshot-skipped",
     title: "Plan skips the final snapshot or backup",
     why:
-      "With skip_final_snapshot (or FSx's skip_final_backup) on, an EBS volume's final_snapshot off, a MemoryDB cluster's final snapshot name removed, " +
+      "With skip_final_snapshot (or FSx's skip_final_backup) on, an EBS volume's final_snapshot off, a MemoryDB cluster's final snapshot name or an ElastiCache " +
+      "replication group's or cluster's final_snapshot_identifier removed, " +
       "or an OpenZFS volume set to delete its snapshots with it, destroying the resource leaves no copy behind: the data is gone the moment the delete runs.",
     fix:
       "Keep the final snapshot or backup (skip_final_snapshot = false with final_snapshot_identifier, skip_final_backup = false, final_snapshot = true, " +
-      "a final_snapshot_name). If intended, have a human approve this exact plan.",
+      "a final_snapshot_name or final_snapshot_identifier). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
   },

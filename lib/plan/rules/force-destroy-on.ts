@@ -1,5 +1,6 @@
 import type { PlanRule, Weakening } from "../rule";
 import { changeFinding, describe, switchedOn, weakeningEvidence } from "../rule";
+import type { PlanResourceChange } from "../types";
 import { isUpdateOrReplace } from "../values";
 
 /** Switches that make a later destroy take the contents (or the whole account) with it. */
@@ -7,7 +8,15 @@ const SWITCHES: readonly string[] = [
   "force_destroy", // S3 buckets (empties them), backup vaults (deletes recovery points), IAM users/roles, Route 53 zones
   "force_delete", // ECR repositories (deletes images)
   "close_on_deletion", // Organizations accounts: destroy closes the account
+  "delete_data_in_filesystem", // FSx data repository associations: destroy deletes the association's files from the file system
+  "bypass_snaplock_enterprise_retention", // FSx for ONTAP SnapLock Enterprise volumes: destroy deletes unexpired WORM files
 ];
+
+/** Per type, a setting other than a switch that makes a later destroy delete what it holds. */
+const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefined> = new Map([
+  // Unset is Retain: destroying the domain keeps the EFS file system of its users' home directories.
+  ["aws_sagemaker_domain", (rc: PlanResourceChange) => switchedOn(rc, ["retention_policy", 0, "home_efs_file_system"], (v) => typeof v === "string" && v.trim().toLowerCase() === "delete")],
+]);
 
 export const forceDestroyOn: PlanRule = {
   meta: {
@@ -15,14 +24,18 @@ export const forceDestroyOn: PlanRule = {
     title: "Plan turns force_destroy on",
     why:
       "force_destroy lets a later destroy delete the contents first: every object and version of a bucket, every recovery point of a vault, every image of a repository. " +
-      "close_on_deletion makes removing an Organizations account close it. Turned on in one change, the next destroy is silent and total.",
-    fix: "Keep force_destroy (force_delete, close_on_deletion) off on anything holding data. If intended, have a human approve this exact plan.",
+      "close_on_deletion makes removing an Organizations account close it; delete_data_in_filesystem makes removing an FSx data repository association delete its files; " +
+      "bypass_snaplock_enterprise_retention lets removing a SnapLock volume delete WORM files still under retention; a SageMaker domain's home_efs_file_system = \"Delete\" " +
+      "makes removing the domain delete its users' home directories. Turned on in one change, the next destroy is silent and total.",
+    fix:
+      "Keep force_destroy (force_delete, close_on_deletion, delete_data_in_filesystem, bypass_snaplock_enterprise_retention) off and a SageMaker domain's home file system " +
+      "retained on anything holding data. If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
   },
   check(rc) {
     if (!isUpdateOrReplace(rc.change.actions)) return [];
-    const ws = SWITCHES.map((s) => switchedOn(rc, [s])).filter((w): w is Weakening => !!w);
+    const ws = [...SWITCHES.map((s) => switchedOn(rc, [s])), TYPED.get(rc.type)?.(rc)].filter((w): w is Weakening => !!w);
     if (ws.length === 0) return [];
     return [changeFinding(rc, `The plan lets a destroy of ${rc.address} take its contents with it: ${describe(ws)}.`, weakeningEvidence(rc, ws))];
   },

@@ -2,8 +2,7 @@ import type { Evidence } from "../../engine/findings";
 import type { PlanRule } from "../rule";
 import { changeFinding, lowered, switchedOff, switchedOn, weakening, type Weakening } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
-import { configOf, expressionAt, referencedResources, type ConfigResource } from "../config-expressions";
-import { withoutInstanceKeys } from "../../engine/agents";
+import { configOf, expressionAt, namesCreated } from "../config-expressions";
 import { afterValue, formatPath, getPath, isObject, isSensitive, isUpdateOrReplace, markedAt, show, truthy, type Path } from "../values";
 
 /** One changed value of a guardrail: where, what it was, what it will be. */
@@ -83,6 +82,12 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_secretsmanager_secret_policy", { guards: "A secret's resource policy can deny deleting the secret", attributes: "all", judgedElsewhere: ["block_public_policy"], created: policyWritten, parent: { attribute: "secret_arn", types: ["aws_secretsmanager_secret"] } }],
   ["aws_ecr_repository_policy", { guards: "A repository policy can deny deleting images", attributes: "all", created: policyWritten, parent: { attribute: "repository", types: ["aws_ecr_repository"], names: ["name"] } }],
   ["aws_efs_file_system_policy", { guards: "A file system policy can deny deleting the file system and writing to it", attributes: "all", created: policyWritten, parent: { attribute: "file_system_id", types: ["aws_efs_file_system"] } }],
+  ["aws_s3tables_table_bucket_policy", { guards: "A table bucket policy can deny deleting its tables and their data", attributes: "all", created: resourcePolicyWritten, parent: { attribute: "table_bucket_arn", types: ["aws_s3tables_table_bucket"] } }],
+  // A table's policy for a table in a bucket this plan creates: every table in it is new.
+  ["aws_s3tables_table_policy", { guards: "A table policy can deny deleting the table and its data", attributes: "all", created: resourcePolicyWritten, parent: { attribute: "table_bucket_arn", types: ["aws_s3tables_table_bucket"] } }],
+  ["aws_s3vectors_vector_bucket_policy", { guards: "A vector bucket policy can deny deleting its indexes and vectors", attributes: "all", created: policyWritten, parent: { attribute: "vector_bucket_arn", types: ["aws_s3vectors_vector_bucket"], names: ["vector_bucket_arn"] } }],
+  // A vault's inline access policy is its only resource policy (Glacier has no separate policy resource).
+  ["aws_glacier_vault", { guards: "A vault's access policy can deny deleting its archives", attributes: ["access_policy"] }],
   ["aws_rbin_rule", { guards: "A Recycle Bin rule keeps deleted snapshots and AMIs recoverable for its retention period", attributes: "all" }],
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
@@ -112,12 +117,12 @@ export const guardrailChanged: PlanRule = {
     id: "plan-guardrail-changed",
     title: "Plan changes a guardrail's content",
     why:
-      "An SCP, a bucket or vault policy, a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
+      "An SCP, a bucket, table bucket or vault policy (a Glacier vault's inline access policy too), a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
-      "so any change of that content needs a human. Creating a bucket lifecycle configuration, bucket policy, key policy or ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
+      "so any change of that content needs a human. Creating a bucket lifecycle configuration, a bucket, table bucket, table or vector bucket policy, a key policy or an ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
       "a created policy, an expiration rule or an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault " +
       "that the same plan creates (every instance of it) and that so holds nothing yet. " +
-      "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, " +
+      "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, a Glacier vault for its access policy, " +
       "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
       "If the change is not intended, restore the guardrail's previous content (for a create: leave the setting to the resource that manages it, or drop the expiration). " +
@@ -210,9 +215,14 @@ function expires(rc: PlanResourceChange, path: Path, block: string, e: unknown):
 }
 
 /** A created bucket or key policy replaces the whole policy AWS holds, which the plan does not show: whether it is weaker cannot be told. */
-function policyWritten(rc: PlanResourceChange): Diff[] {
-  const v = afterValue(rc.change, ["policy"]);
-  return [{ label: "policy", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["policy"], parsedJson(v.value)) }];
+function policyWritten(rc: PlanResourceChange, _plan?: PlanJson, attribute = "policy"): Diff[] {
+  const v = afterValue(rc.change, [attribute]);
+  return [{ label: attribute, from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, [attribute], parsedJson(v.value)) }];
+}
+
+/** The same, for the S3 Tables policies, which name their document `resource_policy`. */
+function resourcePolicyWritten(rc: PlanResourceChange): Diff[] {
+  return policyWritten(rc, undefined, "resource_policy");
 }
 
 /** A created object lock configuration replaces the bucket's current one, which may keep objects longer or in COMPLIANCE mode. */
@@ -243,40 +253,13 @@ function vaultLockWritten(rc: PlanResourceChange): Diff[] {
 }
 
 /**
- * The setting is for a resource this plan creates, which holds none yet: the configuration names it by reference
- * (`bucket = aws_s3_bucket.b.id`, unknown until apply), and every instance of what it names is created by this plan
- * (a reference to `b[0]` reads as `b`: with one instance kept and another created, it may be the kept one). A
- * literal name does not do: a resource of that name created beside it may be a decoy, whose create fails on the
- * existing one while the setting, applied at the same time, lands on it.
+ * The setting is for a resource this plan creates, which holds none yet (see `namesCreated`): a literal name does not
+ * do, since a resource of that name created beside it may be a decoy, whose create fails on the existing one while
+ * the setting, applied at the same time, lands on it.
  */
 function ofNewParent(rc: PlanResourceChange, plan: PlanJson | undefined, parent: Parent): boolean {
-  const changes = plan?.resource_changes ?? [];
-  const config = configOf(plan, rc.address);
-  const refs = referencedResources(config, withoutInstanceReferences(config, expressionAt(config, [parent.attribute])), plan);
-  if (refs === undefined || refs.length === 0) return false;
-  const created = refs.map((r) => changes.filter((c) => withoutInstanceKeys(c.address) === r));
-  if (!created.every((instances) => instances.length > 0 && instances.every((c) => parent.types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create"))) return false;
-  // The value the plan gives the setting, when known, must be one a created parent has: a reference that the
-  // configuration then overrides with a literal (`coalesce`, a conditional) names another resource (red-team round 49).
-  const value = afterValue(rc.change, [parent.attribute]);
-  if (value.state !== "known" || typeof value.value !== "string") return true;
-  const named = value.value;
-  const identity = ["id", "arn", ...(parent.names ?? [])];
-  return created.flat().some((c) => identity.some((k) => getPath(c.change.after, [k]) === named));
+  return namesCreated(rc, plan, [parent.attribute], parent.types, parent.names);
 }
-
-/**
- * `each.key` and `count.index` pick an instance, which is any of them (every one must be new); `each.value` is an
- * element of the resource's `for_each`, so it refers to what that refers to.
- */
-function withoutInstanceReferences(config: ConfigResource | undefined, expression: unknown): unknown {
-  if (!isObject(expression) || !Array.isArray(expression.references)) return expression;
-  const refs = expression.references.filter((r) => typeof r !== "string" || !/^(each\.key|count\.index)$/.test(r));
-  const eachValue = refs.some((r) => typeof r === "string" && /^each\.value(\.|$)/.test(r));
-  const forEach = eachValue && isObject(config?.forEach) && Array.isArray(config.forEach.references) ? config.forEach.references : [];
-  return { ...expression, references: [...refs.filter((r) => typeof r !== "string" || !/^each\.value(\.|$)/.test(r)), ...forEach] };
-}
-
 
 /**
  * Backup settings created with something switched off (`"false"`): they overwrite what the account or region holds

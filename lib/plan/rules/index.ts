@@ -17,6 +17,7 @@ import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
 import { protectedTagRemoved } from "./protected-tag-removed";
 import { recoveryWindowShortened } from "./recovery-window-shortened";
+import { replicationOverwrites } from "./replication-overwrites";
 import { protectedMoved } from "./protected-moved";
 import { provisionerRuns } from "./provisioner-runs";
 import { stackTemplateChanged } from "./stack-template-changed";
@@ -40,6 +41,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   kmsDeletionWindowShortened,
   recoveryWindowShortened,
   guardrailChanged,
+  replicationOverwrites,
   permissionsBoundaryRemoved,
   agentSessionLengthened,
   trustPolicyWidened,

@@ -1,0 +1,58 @@
+import type { PlanRule } from "../rule";
+import { changeFinding } from "../rule";
+import type { PlanJson, PlanResourceChange } from "../types";
+import { configOf, expressionAt, hasConfiguration, namesCreated } from "../config-expressions";
+import { afterValue, show, type Path } from "../values";
+
+const DESTINATION: Path = ["destination", 0, "file_system_id"];
+
+/**
+ * Replication created onto a file system that exists: EFS applies the differences between source and destination
+ * to the destination, which ends a read-only copy of the source, and no delete appears in the plan. Without a
+ * `file_system_id`, EFS creates a new, empty destination; a file system this plan creates holds nothing yet.
+ */
+export const replicationOverwrites: PlanRule = {
+  meta: {
+    id: "plan-replication-overwrites",
+    title: "Plan replicates onto an existing file system",
+    why:
+      "An EFS replication configuration whose destination is an existing file system makes EFS apply the differences between the file systems to the destination and " +
+      "keep it read-only: it becomes a copy of the source, and what only it held, or held differently, is lost. The plan shows a harmless-looking create, and the " +
+      "destroy it amounts to never appears. " +
+      "A destination named by a literal ID, or by a value known only after apply that does not come from a file system this plan creates, counts.",
+    fix:
+      "Leave destination.file_system_id unset (EFS then creates a new destination), or name a file system this plan creates by reference. If overwriting the existing " +
+      "file system is intended, have a human approve this exact plan.",
+    severity: "error",
+    category: "plan",
+  },
+  check(rc, ctx) {
+    if (rc.type !== "aws_efs_replication_configuration" || !rc.change.actions.includes("create")) return [];
+    const target = existingDestination(rc, ctx?.plan);
+    if (target === undefined) return [];
+    const source = afterValue(rc.change, ["source_file_system_id"]);
+    const from = source.state === "known" ? show(rc.change, ["source_file_system_id"], source.value) : "(known after apply)";
+    const what = rc.change.actions.includes("delete") ? "replaces" : "creates";
+    return [
+      changeFinding(rc, `The plan ${what} ${rc.address}, which replicates ${from} onto the existing file system ${target}: EFS replaces the destination's files with the source's.`, [
+        { step: "destination", address: rc.address, detail: `destination[0].file_system_id ${target}` },
+      ]),
+    ];
+  },
+};
+
+/** How the destination is shown when it may be an existing file system; undefined when it is a new one. */
+function existingDestination(rc: PlanResourceChange, plan: PlanJson | undefined): string | undefined {
+  const v = afterValue(rc.change, DESTINATION);
+  if (v.state === "known") {
+    // No destination ID: EFS creates the destination file system. A known ID is one that exists (a new one's is unknown).
+    if (v.value === null || v.value === undefined || v.value === "") return undefined;
+    return show(rc.change, DESTINATION, v.value);
+  }
+  const config = plan !== undefined && hasConfiguration(plan) ? configOf(plan, rc.address) : undefined;
+  if (config === undefined) return "(known after apply; the plan's configuration does not say where it comes from)";
+  // Unknown and not in the configuration: the provider's computed ID of the file system EFS creates.
+  if (expressionAt(config, DESTINATION) === undefined) return undefined;
+  if (namesCreated(rc, plan, DESTINATION, ["aws_efs_file_system"])) return undefined;
+  return "(known after apply, not from a file system this plan creates)";
+}
