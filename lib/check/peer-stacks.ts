@@ -16,7 +16,6 @@ import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
-import { isPermissionWrite } from "../rules/self-targets";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
@@ -245,17 +244,7 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     const arnPattern = account ? p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : p.arnPattern;
     const grants = analysis.rightsOf(p.address).grants;
     const data = ["aoss:apiaccessall", "aoss:dashboardsaccessall"].find((a) => (grants.get(a) ?? []).length > 0);
-    const assumesNoRole = !grants.has("sts:assumerole") && ![...grants.keys()].some(isPermissionWrite);
-    return {
-      stack: label,
-      address: p.address,
-      kind: p.kind,
-      arnPattern,
-      reason,
-      ...(actsFor !== undefined && { actsFor }),
-      ...(data !== undefined && { serverlessData: grants.get(data)![0].action }),
-      ...(assumesNoRole && { assumesNoRole }),
-    };
+    return { stack: label, address: p.address, kind: p.kind, arnPattern, reason, ...(actsFor !== undefined && { actsFor }), ...(data !== undefined && { serverlessData: grants.get(data)![0].action }) };
   };
   const out: PeerAgent[] = [];
   const seen = new Set<string>();

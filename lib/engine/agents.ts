@@ -255,21 +255,15 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     let hits = 0;
     // The agents behind the matches: one, however many principals it reaches, or several.
     const roots = new Set<string>();
-    // Whether every match holds no sts:AssumeRole; unknown (false) once the search stops early.
-    let noneAssume = true;
     for (const x of candidates) {
       // In the report's order, the first agent is the one named; past it and a second match of another agent,
       // nothing further changes the answer (which says only "one" or "several").
-      if (agent !== undefined && hits > 1 && roots.size > 1) {
-        noneAssume = false;
-        break;
-      }
+      if (agent !== undefined && hits > 1 && roots.size > 1) break;
       if (x.peer.kind !== kind || (pinnedTo !== undefined && x.account !== pinnedTo)) continue;
       // A bare name names a principal of the naming resource's account: not the agent, when every account it may be in is another.
       const elsewhere = accounts !== undefined && accounts.length > 0 && x.account !== undefined && accounts.every((a) => a !== undefined && a !== x.account);
       if (wanted !== undefined ? !globsIntersect(wanted, x.pattern) : !globsIntersect(name, x.name) || elsewhere) continue;
       hits++;
-      if (!x.peer.assumesNoRole) noneAssume = false;
       if (x.peer.actsFor === undefined) agent ??= x;
       else reached ??= x;
       // A match's own "or another agent" is not passed on: two stacks whose names may be each other's would pass it
@@ -289,7 +283,7 @@ export function peerMatcher(peers: readonly PeerAgent[]): OutsideAgentTest {
     const others = hits > 1 ? `; it may as well be another principal of the stacks checked: its name is known only at apply time` : "";
     const reason = `${certain ? "it is" : "it may be"} ${is}, ${x.peer.reason}${pin}${others}`;
     const root = agentOf(x.peer);
-    return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined, ...(x.account !== undefined && { account: x.account }), ...(noneAssume && { assumesNoRole: true as const }) } };
+    return { reason, peer: { is, agent: roots.size > 1 ? `${root}${SEVERAL}` : root, reached: x.peer.actsFor !== undefined, ...(x.account !== undefined && { account: x.account }) } };
   };
 }
 

@@ -55,8 +55,6 @@ export interface PeerMatch {
    * `or another agent of the stacks checked` when its name is known only at apply time and fits several).
    */
   readonly agent: string;
-  /** Every principal of the other stacks it may be holds no `sts:AssumeRole` there (see `PeerAgent.assumesNoRole`). */
-  readonly assumesNoRole?: true;
   /** It is no AI agent itself: `agent` can act as it. */
   readonly reached: boolean;
   /** The account the other stack is pinned to, when it is. */

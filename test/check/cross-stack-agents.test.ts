@@ -613,14 +613,12 @@ describe("check rounds 35 and 36: which agent a principal of another stack is na
       "prod",
     ];
     // dev's role sits in 111111111111 and promote in 222222222222: across accounts the trust admits dev's role only with
-    // an sts:AssumeRole right of its own, and dev shows it holds none: no path here.
-    expect(transitive(report({}, agents, dev, prod), "prod.tf.json")).toEqual([]);
-    // Given that right (which dev cannot always tell reaches here: round 49), prod counts the path, and dev reports the
-    // agent's reach into roles outside it.
+    // an sts:AssumeRole right of its own, which its policies (read elsewhere) may hold: counted here (red-team round 49).
+    const found = transitive(report({}, agents, dev, prod), "prod.tf.json");
+    expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
+    // Given that right, dev reports the agent's reach into roles outside it.
     const withRight = JSON.parse(JSON.stringify(dev[0])) as { resource: Record<string, Obj> };
     withRight.resource.aws_iam_role_policy = { up: { role: "${aws_iam_role.ci.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::222222222222:role/promote" }) } };
-    const found = transitive(report({}, agents, [withRight, "dev"], prod), "prod.tf.json");
-    expect(found.map((f) => [f.principal, f.resource])).toEqual([["outside:arn:aws:iam::111111111111:role/ci-deploy", "aws_iam_role.promote"]]);
     const inDev = report({}, agents, [withRight, "dev"], prod).findings.filter((f) => f.file === "dev.tf.json" && f.severity === "error");
     expect(inDev.map((f) => f.ruleId)).toEqual(["agent-reach-unknown"]);
     const unpin = ([json, name]: [Obj, string]): [Obj, string] => [{ ...json, provider: { aws: [{ region: "eu-west-1" }] } }, name];
@@ -766,26 +764,18 @@ test("an attachment by another stack's output known only in part is an error whe
   expect(severities("fn-")).toEqual(["warning"]);
 });
 
-test("a trust naming another stack's agent: enough in its account; across pinned accounts only when its own policies may allow it", () => {
+test("a trust naming another stack's agent: enough in its account; across pinned accounts counted as its own policies may allow it", () => {
   const pinned = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
-  const dev = (...statements: Obj[]) =>
-    pinned("111111111111", tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.read": { role: "${aws_iam_role.coder.name}", policy: policy(...statements) } }));
-  const read = { Effect: "Allow", Action: "s3:GetObject", Resource: "*" };
+  const dev = pinned("111111111111", tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.read": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }));
   const prod = (account: string) =>
     pinned(account, tf({ "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting("arn:aws:iam::111111111111:role/agents/coder") }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
-  const errorsIn = (account: string, agent = dev(read)) => run([agent, "dev"], [prod(account), "prod"]).filter((f) => f.file.includes("/prod/"));
+  const errorsIn = (account: string) => run([dev, "dev"], [prod(account), "prod"]).filter((f) => f.file.includes("/prod/"));
   const [f] = errorsIn("111111111111");
   expect(f.evidence[1].detail).toMatch(/names outside:arn:aws:iam::111111111111:role\/agents\/coder \(statement #0\), which is enough within one account$/);
-  // In another account the agent needs sts:AssumeRole of its own: its stack shows it holds none, nor a way to add one.
-  expect(errorsIn("222222222222")).toEqual([]);
-  // With one, even on its own roles only, it counts: its stack cannot always tell whether the right reaches here
-  // (`arn:aws:iam::*:role/deployer` reads as its own deployer there) (red-team round 49).
-  const assume = { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/deployer" };
-  const [g] = errorsIn("222222222222", dev(read, assume));
+  // In another account the agent needs sts:AssumeRole of its own. Its stack cannot always tell whether a right it holds
+  // reaches here (`arn:aws:iam::*:role/deployer` reads as its own deployer there), so it counts (red-team round 49).
+  const [g] = errorsIn("222222222222");
   expect(g.evidence[1].detail).toMatch(/and its own policies live outside this stack, so blastwall counts that they may allow the call$/);
-  // So does a right to write its own permissions, which can add one; and a statement blastwall cannot read.
-  expect(errorsIn("222222222222", dev(read, { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" }))).toHaveLength(1);
-  expect(errorsIn("222222222222", dev(read, { Effect: "Allow", Action: "${var.actions}", Resource: "*" }))).toHaveLength(1);
 });
 
 test("a trust of anyone names the agents of the account; principals they act as only where a condition may shut the agent out", () => {

@@ -350,15 +350,12 @@ export class ReachGraph {
     // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
     const certain = new Set(this.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
     // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
-    // A role pinned to another account admits it only with an sts:AssumeRole right of its own. Its own stack cannot
-    // always tell that a right it holds reaches here (an ARN written with `*` for the account and the name of one of
-    // its own roles reads as that role there), so the path counts, as its policies may allow it (red-team round 49),
-    // unless its stack shows it holds no such right at all, nor a way to write one.
+    // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
+    // always tell that right reaches here (an ARN written with `*` for the account and the name of one of its own roles
+    // reads as that role there), so the path counts here, as the agent's policies may allow it (red-team round 49).
     const peerAccount = p.external ? p.peer?.account : undefined;
     for (const role of named) {
       const roleAccount = peerAccount !== undefined ? resourceAccount(this.stack, role.resource) : undefined;
-      // Across accounts the caller's own policies must allow the call: its own stack shows they allow none.
-      if (p.peer?.assumesNoRole && roleAccount !== undefined && roleAccount !== peerAccount) continue;
       const trust = admits(role);
       const whom = certain.has(role)
         ? p.address

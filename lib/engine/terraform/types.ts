@@ -114,12 +114,6 @@ export interface PeerAgent {
    * `aoss:DashboardsAccessAll`): a data access policy of another stack that names it then decides what it may delete.
    */
   readonly serverlessData?: string;
-  /**
-   * Set when its policies there allow no `sts:AssumeRole` (no statement blastwall cannot read either) and no write of
-   * IAM permissions that could add one: a role of another account that trusts it by name is then out of its reach,
-   * since across accounts the caller's own policies must allow the call too.
-   */
-  readonly assumesNoRole?: true;
 }
 
 
