@@ -10,6 +10,9 @@ import { join, relative, sep } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
 import { jsonKeyLine, scanBlockHeaders, type BlockHeader } from "./scan";
+import { InexactNumber, assignKeys, byteOrder, hasKey, markInexact, setKey } from "./values";
+
+export { byteOrder };
 
 export type Obj = Record<string, unknown>;
 
@@ -226,7 +229,7 @@ function dynamicLabels(v: unknown): Map<string, unknown[]> {
  * replace every X block of the base, or a Deny generated in the base would survive an override that removed it.
  */
 function mergeBody(base: Obj, over: Obj): Obj {
-  const out: Obj = { ...base };
+  const out: Obj = assignKeys({}, base);
   const baseDynamic = dynamicLabels(base["dynamic"]);
   const overDynamic = dynamicLabels(over["dynamic"]);
   const dynamic = new Map(baseDynamic);
@@ -235,15 +238,15 @@ function mergeBody(base: Obj, over: Obj): Obj {
     if (k === "dynamic") continue;
     if (k === "lifecycle") {
       const merged: Obj = {};
-      for (const o of [...objects(base[k]), ...objects(v)]) Object.assign(merged, o);
+      for (const o of [...objects(base[k]), ...objects(v)]) assignKeys(merged, o);
       out[k] = [merged];
     } else {
-      out[k] = v;
+      setKey(out, k, v);
       dynamicChanged = dynamic.delete(k) || dynamicChanged;
     }
   }
   for (const [label, specs] of overDynamic) {
-    if (!(label in over)) delete out[label];
+    if (!hasKey(over, label)) delete out[label];
     dynamic.set(label, specs);
     dynamicChanged = true;
   }
@@ -347,14 +350,6 @@ export function isIgnoredFile(name: string): boolean {
 }
 
 /**
- * Terraform orders files by the bytes of their UTF-8 names (Go's string order); JavaScript's default sort
- * compares UTF-16 code units, which differs beyond the BMP. Which override or tfvars file wins depends on it.
- */
-export function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-
-/**
  * Reads and parses every configuration file of a module directory.
  * @param rootAbs absolute root directory (locations are relative to it)
  * @param displayOf turns a root-relative file into the path shown in errors (prefixed with the directory as given)
@@ -383,6 +378,8 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
         throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
       }
     }
+    // JSON rounds numbers to doubles: one that stood for another number in the file is marked unknown.
+    parsed = markInexact(parsed, text);
     const lines = new Lines(isJson ? undefined : scanBlockHeaders(text), text, isJson);
     collect(parsed as Obj, file, lines, display, isOverride(name) ? over : main);
   }
@@ -436,9 +433,9 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
 export function literalJson(v: unknown): unknown {
   if (typeof v === "string") return v.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
   if (Array.isArray(v)) return v.map(literalJson);
-  if (v !== null && typeof v === "object") {
+  if (v !== null && typeof v === "object" && !(v instanceof InexactNumber)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = literalJson(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, k, literalJson(x));
     return out;
   }
   return v;
@@ -450,10 +447,10 @@ export async function readTfvars(absFile: string, file: string, display: string)
   if (file.endsWith(".json")) {
     const parsed = parseJsonText(display, text);
     if (!isObject(parsed)) throw new InputError(display, "must hold a JSON object of variable values");
-    return literalJson(parsed) as Obj;
+    return literalJson(markInexact(parsed, text)) as Obj;
   }
   try {
-    return await hcl2json()(file, text);
+    return markInexact(await hcl2json()(file, text), text);
   } catch (e) {
     throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
   }

@@ -6,22 +6,33 @@
  * every reference rewritten to the address it has in the loaded tree, so the engine can follow it.
  */
 import { HclExprError, parseTemplate, type Expr, type ForExpr, type Op, type TmplPart } from "./expr";
-import { callFunction, NOPE } from "./functions";
+import { callFunction, FAIL, NOPE } from "./functions";
+import { ANY, type Ty } from "./ty";
+import { DOUBT, NIL, convertValue, doubt, doubtCount, typedEqual, unifyTypes, valueType } from "./unify";
 import {
+  ErrUnk,
+  InexactNumber,
   ModRef,
   Tmpl,
   Unk,
+  assignKeys,
+  byteOrder,
   concat,
+  exactInteger,
+  hasKey,
   isKnown,
   isObj,
   isSet,
-  typedEqual,
+  jsonNumber,
+  setKey,
   toHcl,
   toHclOperand,
   toTemplatePart,
   type ObjValue,
   type Value,
 } from "./values";
+
+export { ErrUnk };
 
 /** What a module instance offers the expressions written in it. */
 export interface Env {
@@ -39,6 +50,12 @@ export interface Env {
   module(name: string): Value | undefined;
   /** Contents of a file (relative paths from the root directory), or undefined when unreadable. */
   readFile(path: string): string | undefined;
+  /**
+   * The type a null value of variable `name` has (its declared type; the dynamic type when it has none and the
+   * value is a literal), undefined when not known. Terraform converts by it: `true ? 1 : var.s` is "1" when
+   * `var.s` is a null of type string.
+   */
+  nullType?(name: string): Ty | undefined;
 }
 
 export interface Scope {
@@ -158,7 +175,9 @@ function templateSource(parts: readonly TmplPart[], scope: Scope): string {
 export function evalJson(v: unknown, scope: Scope, body = false): Value {
   if (typeof v === "string") return evalString(v, scope);
   if (v === null || v === undefined) return null;
-  if (typeof v === "number" || typeof v === "boolean") return v;
+  // A number hcl2json (or a JSON file) wrote: JSON rounds it to a double, which may not be the number Terraform reads.
+  if (typeof v === "number" || v instanceof InexactNumber) return jsonNumber(v);
+  if (typeof v === "boolean") return v;
   if (Array.isArray(v)) return v.map((x) => evalJson(x, scope));
   if (typeof v !== "object") return null;
   const o = v as Record<string, unknown>;
@@ -169,15 +188,15 @@ export function evalJson(v: unknown, scope: Scope, body = false): Value {
     if (key === "dynamic" && isDynamicSpec(o[key])) continue;
     const value = evalJson(o[key], scope);
     if (key.indexOf("{") < 0) {
-      out[key] = value;
+      setKey(out, key, value);
       continue;
     }
     const k = evalString(key, scope);
     const ks = typeof k === "number" || typeof k === "boolean" ? String(k) : k;
-    if (typeof ks === "string") out[ks] = value;
+    if (typeof ks === "string") setKey(out, ks, value);
     else unknownKeys.push([ks, value]);
   }
-  if ("dynamic" in o && isDynamicSpec(o["dynamic"])) expandDynamic(o["dynamic"] as Record<string, unknown>, scope, out);
+  if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) expandDynamic(o["dynamic"] as Record<string, unknown>, scope, out);
   if (unknownKeys.length > 0) {
     const items = [
       ...Object.keys(out).map((k) => `${toHcl(k)} = ${toHcl(out[k])}`),
@@ -221,19 +240,19 @@ function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue
     for (const spec of asList(dyn[label])) {
       const iter = iteratorName(spec["iterator"], label);
       const content = asList(spec["content"]);
-      const body = content.length === 1 ? content[0] : Object.assign({}, ...content);
+      const body = content.length === 1 ? content[0] : content.reduce((all, c) => assignKeys(all, c), {});
       const forEach = evalJson(spec["for_each"], scope);
       const entries = entriesOf(forEach);
       if (entries) {
         const blocks = entries.map(([k, v]) => evalJson(body, withVars(scope, { [iter]: { key: k, value: v } }), true));
-        const prev = out[label];
-        out[label] = [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...blocks];
+        const prev = hasKey(out, label) ? out[label] : undefined;
+        setKey(out, label, [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...blocks]);
       } else {
         const symbolic = evalJson(body, withVars(scope, { [iter]: new Unk(iter) }), true);
         const item: ObjValue = { for_each: forEach, content: [symbolic] };
         if (spec["iterator"] !== undefined) item["iterator"] = iter;
-        const list = kept[label];
-        kept[label] = [...(Array.isArray(list) ? list : []), item];
+        const list = hasKey(kept, label) ? kept[label] : undefined;
+        setKey(kept, label, [...(Array.isArray(list) ? list : []), item]);
       }
     }
   }
@@ -242,12 +261,12 @@ function expandDynamic(dyn: Record<string, unknown>, scope: Scope, out: ObjValue
 
 /**
  * Key/value pairs of a collection whose shape is known (list: index → element; set: element → element; object:
- * sorted keys).
+ * keys in Terraform's order, by their UTF-8 bytes).
  */
 export function entriesOf(v: Value): [Value, Value][] | undefined {
   if (isSet(v)) return v.map((x) => [x, x]);
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);
-  if (isObj(v)) return Object.keys(v).sort().map((k) => [k, v[k]]);
+  if (isObj(v)) return Object.keys(v).sort(byteOrder).map((k) => [k, v[k]]);
   return undefined;
 }
 
@@ -267,6 +286,7 @@ export function evalExpr(e: Expr, scope: Scope): Value {
     case "lit":
       // Terraform reads number literals as arbitrary-precision decimals; a double holds exactly only whole numbers up
       // to 2^53 (`0.30000000000000001 == 0.3` is false there, true here). Any other number is not claimed.
+      if (e.inexact !== undefined) return new Unk(e.inexact, false);
       return typeof e.v === "number" && !Number.isSafeInteger(e.v) ? new Unk(String(e.v), false) : e.v;
     case "tmpl":
       return evalTemplate(e.parts, scope);
@@ -284,16 +304,47 @@ export function evalExpr(e: Expr, scope: Scope): Value {
       return evalUnary(e.op, evalExpr(e.x, scope));
     case "binop":
       return evalBinary(e.op, e.a, e.b, scope);
-    case "cond": {
-      const c = evalExpr(e.c, scope);
-      const t = truth(c);
-      if (t === true) return evalExpr(e.t, scope);
-      if (t === false) return evalExpr(e.f, scope);
-      return new Unk(`${toHclOperand(c)} ? ${toHclOperand(evalExpr(e.t, scope))} : ${toHclOperand(evalExpr(e.f, scope))}`, false);
-    }
+    case "cond":
+      return evalCond(e, scope);
     case "for":
       return evalFor(e, scope);
   }
+}
+
+/**
+ * `c ? t : f`. Terraform evaluates both results and converts the one taken to the type both unify to
+ * (`true ? true : "x"` is "true"); where they have none it raises an error, whichever is taken (checked with
+ * Terraform 1.11: "Inconsistent conditional result types" for `false ? ["a"] : "x"`). A result that fails itself has
+ * no type and converts nothing (`true ? "a" : {a = 1}.b` is "a").
+ */
+function evalCond(e: Extract<Expr, { k: "cond" }>, scope: Scope): Value {
+  const c = evalExpr(e.c, scope);
+  const t = truth(c);
+  const tv = evalExpr(e.t, scope);
+  const fv = evalExpr(e.f, scope);
+  const source = () => `${toHclOperand(c)} ? ${toHclOperand(tv)} : ${toHclOperand(fv)}`;
+  if (t === undefined) return new Unk(source(), false);
+  const [taken, other] = t ? [tv, fv] : [fv, tv];
+  const [takenExpr, otherExpr] = t ? [e.t, e.f] : [e.f, e.t];
+  if (taken instanceof ErrUnk || other instanceof ErrUnk) return taken;
+  // A literal null (the dynamic type) takes the other result's type: nothing to convert (HCL's special case).
+  const takenNull = taken === null ? nullType(takenExpr, scope) : undefined;
+  const otherNull = other === null ? nullType(otherExpr, scope) : undefined;
+  if (takenNull?.k === "any" || otherNull?.k === "any") return taken;
+  const ty = unifyTypes([takenNull ?? valueType(taken), otherNull ?? valueType(other)]);
+  if (ty === NIL) return new ErrUnk(source(), false);
+  const r = ty === DOUBT ? DOUBT : convertValue(taken, ty);
+  if (r === NIL) return new ErrUnk(source(), false);
+  return r === DOUBT ? new Unk(source(), false) : r;
+}
+
+/** The type of a null `e` evaluates to, where the expression shows it: a literal `null`, a variable's. */
+function nullType(e: Expr, scope: Scope): Ty | undefined {
+  while (e.k === "paren") e = e.x;
+  if (e.k === "lit") return e.v === null ? ANY : undefined;
+  if (e.k !== "trav" || e.root !== "var" || e.ops.length !== 1 || e.ops[0].k !== "attr") return undefined;
+  if (scope.isolated || scope.vars?.has("var")) return undefined;
+  return scope.env.nullType?.(e.ops[0].name);
 }
 
 function evalObject(items: readonly { key: Expr; value: Expr }[], scope: Scope): Value {
@@ -305,7 +356,7 @@ function evalObject(items: readonly { key: Expr; value: Expr }[], scope: Scope):
     const v = evalExpr(it.value, scope);
     const ks = typeof k === "number" || typeof k === "boolean" ? String(k) : k;
     pairs.push([ks, v]);
-    if (typeof ks === "string") out[ks] = v;
+    if (typeof ks === "string") setKey(out, ks, v);
     else unknown = true;
   }
   if (!unknown) return out;
@@ -378,9 +429,6 @@ function evalTraversal(root: string | Expr, ops: readonly Op[], scope: Scope): V
   }
 }
 
-/** Marks a lookup that fails on a known value (a Terraform error): `try()` skips it. */
-export class ErrUnk extends Unk {}
-
 function failed(base: Value, suffix: string): Unk {
   return new ErrUnk(`${toHclOperand(base)}${suffix}`);
 }
@@ -444,18 +492,46 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
   return failed(v, suffix);
 }
 
-function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scope: Scope): Value {
-  if (name === "try") {
-    // The first argument that evaluates without error; an unknown one may or may not fail, so stop there.
-    const vals = argExprs.map((a) => evalExpr(a, scope));
-    for (const v of vals) {
-      if (v instanceof ErrUnk) continue;
-      if (isKnown(v)) return v;
-      break;
-    }
-    return new Unk(`try(${vals.map(toHcl).join(", ")})`);
+/**
+ * An argument of `try` / `can`, evaluated: whether Terraform raises an error for it is known (`fails`), or not
+ * (`unsure`: an unknown value, or a known one where Terraform may raise an error blastwall does not model).
+ */
+function attempt(e: Expr, scope: Scope): { v: Value; outcome: "ok" | "fails" | "unsure" } {
+  const before = doubtCount();
+  const v = evalExpr(e, scope);
+  if (v instanceof ErrUnk) return { v, outcome: "fails" };
+  return { v, outcome: isKnown(v) && doubtCount() === before ? "ok" : "unsure" };
+}
+
+/** `try`: the first argument that evaluates without error; one that may or may not fail stops there. */
+function evalTry(argExprs: readonly Expr[], scope: Scope): Value {
+  const vals: Value[] = [];
+  let i = 0;
+  for (; i < argExprs.length; i++) {
+    const a = attempt(argExprs[i], scope);
+    vals.push(a.v);
+    if (a.outcome === "ok") return a.v;
+    if (a.outcome === "unsure") break;
   }
+  for (i++; i < argExprs.length; i++) vals.push(evalExpr(argExprs[i], scope));
+  doubt(); // an enclosing `try` cannot tell either
+  return new Unk(`try(${vals.map(toHcl).join(", ")})`);
+}
+
+/** `can`: false where the argument fails, true where it surely succeeds. */
+function evalCan(argExprs: readonly Expr[], scope: Scope): Value {
+  if (argExprs.length !== 1) return new Unk(`can(${argExprs.map((a) => toHcl(evalExpr(a, scope))).join(", ")})`);
+  const a = attempt(argExprs[0], scope);
+  if (a.outcome === "fails") return false;
+  if (a.outcome === "ok") return true;
+  return new Unk(`can(${toHcl(a.v)})`);
+}
+
+function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scope: Scope): Value {
+  if (name === "try") return evalTry(argExprs, scope);
+  if (name === "can") return evalCan(argExprs, scope);
   let args = argExprs.map((a) => evalExpr(a, scope));
+  const nullTypes = expand ? undefined : argExprs.map((a, i) => (args[i] === null ? nullType(a, scope) : undefined));
   const render = () => new Unk(`${name}(${args.map(toHcl).join(", ")}${expand ? "..." : ""})`);
   if (expand) {
     const last = args[args.length - 1];
@@ -464,6 +540,7 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
     expand = false;
   }
   const r = callFunction(name, args, {
+    nullTypes,
     readFile: (p) => scope.env.readFile(p),
     templateFile: (text, vars) => {
       let parts: TmplPart[];
@@ -476,12 +553,14 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
       return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true });
     },
   });
+  if (r === FAIL) return new ErrUnk(render().src);
   return r === NOPE ? render() : r;
 }
 
+/** A number operand; a string converts as Terraform converts it, claimed only when exact (see `exactInteger`). */
 function num(v: Value): number | undefined {
   if (typeof v === "number") return v;
-  if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
+  if (typeof v === "string") return exactInteger(v);
   return undefined;
 }
 
@@ -589,11 +668,11 @@ function evalFor(e: ForExpr, scope: Scope): Value {
       if (g) g.push(val);
       else groups.set(ks, [val]);
     } else {
-      if (Object.prototype.hasOwnProperty.call(obj, ks)) return unknown();
-      obj[ks] = val;
+      if (hasKey(obj, ks)) return unknown();
+      setKey(obj, ks, val);
     }
   }
   if (!e.isObject) return list;
-  if (e.group) for (const [k, g] of groups) obj[k] = g;
+  if (e.group) for (const [k, g] of groups) setKey(obj, k, g);
   return obj;
 }

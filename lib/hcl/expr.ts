@@ -13,6 +13,8 @@
  * callers turn that into an unknown value (fail closed) because hcl2json has already accepted the file.
  */
 
+import { exactInteger } from "./values";
+
 export type Literal = null | boolean | number | string;
 
 export type Op =
@@ -36,7 +38,8 @@ export interface ForExpr {
 }
 
 export type Expr =
-  | { readonly k: "lit"; readonly v: Literal }
+  /** `inexact`: a number literal that is no whole number a double holds exactly, as written (see `exactInteger`). */
+  | { readonly k: "lit"; readonly v: Literal; readonly inexact?: string }
   | { readonly k: "tmpl"; readonly parts: readonly TmplPart[] }
   | { readonly k: "tuple"; readonly items: readonly Expr[] }
   | { readonly k: "object"; readonly items: readonly { readonly key: Expr; readonly value: Expr }[] }
@@ -196,7 +199,7 @@ class Parser {
       if (c === "!" && this.s[this.i + 1] === "=") this.fail("unexpected \"!=\"");
       this.i++;
       const x = this.unary();
-      if (c === "-" && x.k === "lit" && typeof x.v === "number") return { k: "lit", v: -x.v };
+      if (c === "-" && x.k === "lit" && typeof x.v === "number") return x.inexact === undefined ? { k: "lit", v: -x.v } : { k: "lit", v: -x.v, inexact: `-${x.inexact}` };
       return { k: "unop", op: c, x };
     }
     return this.postfix();
@@ -317,7 +320,8 @@ class Parser {
     const hit = m.exec(this.s);
     if (!hit) this.fail("bad number");
     this.i = m.lastIndex;
-    return { k: "lit", v: Number(hit[0]) };
+    const text = hit[0];
+    return exactInteger(text) === undefined ? { k: "lit", v: Number(text), inexact: text } : { k: "lit", v: Number(text) };
   }
 
   call(name: string): Expr {

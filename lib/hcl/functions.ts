@@ -3,22 +3,58 @@
  * returns `NOPE` when it cannot tell the result (an argument is unknown, it is not implemented, it would fail
  * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
  */
-import { Tmpl, Unk, concat, deepEqual, fromJson, isKnown, isObj, jsonencode, toTemplatePart, withType, type ObjValue, type Value } from "./values";
+import { STRING, NUMBER, UNKNOWN, collectionOf, sameType, type Ty } from "./ty";
+import { DOUBT, NIL, convertValue, setOrder, typed, unifyTypes, valueType } from "./unify";
+import {
+  Tmpl,
+  Unk,
+  assignKeys,
+  byteOrder,
+  concat,
+  deepEqual,
+  exactInteger,
+  fromJson,
+  hasKey,
+  isKnown,
+  isObj,
+  isSet,
+  isUnknown,
+  jsonencode,
+  markInexact,
+  setKey,
+  toTemplatePart,
+  type ObjValue,
+  type Value,
+} from "./values";
 
 export const NOPE: unique symbol = Symbol("nope");
-export type Result = Value | typeof NOPE;
+/** Terraform raises an error for this call (`tomap({ a = [1], b = "x" })`): `try` moves on, `can` is false. */
+export const FAIL: unique symbol = Symbol("fail");
+export type Result = Value | typeof NOPE | typeof FAIL;
 
 export interface FnCtx {
   /** File contents (path relative to the root directory), undefined when unreadable. */
   readFile(path: string): string | undefined;
   /** Evaluates template text with only `vars` in scope. */
   templateFile(text: string, vars: ObjValue): Result;
+  /**
+   * The type of a null argument where its expression shows it (a literal `null` is of the dynamic type, a typed
+   * variable's null of that type), by argument position: `coalesce` unifies its arguments' types.
+   */
+  readonly nullTypes?: readonly (Ty | undefined)[];
+}
+
+/** A conversion's outcome as a function result: no common type is Terraform's error, a case not modelled unknown. */
+function outcome(v: Value | typeof NIL | typeof DOUBT): Result {
+  return v === NIL ? FAIL : v === DOUBT ? NOPE : v;
 }
 
 type Fn = (args: Value[], ctx: FnCtx) => Result;
 
 const isStr = (v: Value): v is string => typeof v === "string";
 const isList = (v: Value): v is Value[] => Array.isArray(v);
+/** A set (not narrowing: a set is a list here too). */
+const setLike = (v: Value | undefined): boolean => v !== undefined && isSet(v);
 
 /** A primitive converted to string as Terraform does, else undefined. */
 function asString(v: Value): string | undefined {
@@ -93,6 +129,29 @@ function format(args: Value[]): Result {
   return ai === args.length ? concat(parts) : NOPE;
 }
 
+/**
+ * Terraform's `formatlist`: `format` once per index of the list (or tuple) arguments, which must all have one
+ * length; other arguments repeat. Without a list argument the result has one element.
+ */
+function formatlist(args: Value[]): Result {
+  const [spec, ...rest] = args;
+  if (!isStr(spec)) return NOPE;
+  let n: number | undefined;
+  for (const a of rest) {
+    if (isUnknown(a) || setLike(a)) return NOPE;
+    if (!Array.isArray(a)) continue;
+    if (n !== undefined && a.length !== n) return FAIL;
+    n = a.length;
+  }
+  const out: Value[] = [];
+  for (let i = 0; i < (n ?? 1); i++) {
+    const r = format([spec, ...rest.map((a) => (Array.isArray(a) ? a[i] : a))]);
+    if (r === NOPE || r === FAIL) return r;
+    out.push(r);
+  }
+  return typed(out, collectionOf("list", STRING));
+}
+
 function join(args: Value[]): Result {
   const [sep, ...lists] = args;
   if (!isStr(sep) || lists.length === 0) return NOPE;
@@ -111,32 +170,65 @@ function join(args: Value[]): Result {
   return concat(parts);
 }
 
-function toset(args: Value[]): Result {
-  const l = args[0];
-  if (args.length !== 1 || !isList(l) || !isKnown(l)) return NOPE;
-  const out: Value[] = [];
-  for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
-  if (out.every((x) => typeof x === "string")) (out as string[]).sort();
-  return withType(out, "set");
+/**
+ * `tolist`, `toset`, `tomap`: the elements converted to the one type they unify to, as Terraform does
+ * (`tolist(["a", true])` is `["a", "true"]`; `tomap({ a = ["x"], b = "y" })` is an error).
+ */
+function toCollection(v: Value, kind: "list" | "set" | "map"): Result {
+  const t = valueType(v);
+  if (t.k === kind) return v;
+  if (t.k === "unknown") return NOPE;
+  const from = kind === "map" ? ["object", "map"] : ["tuple", "list", "set"];
+  if (!from.includes(t.k)) return FAIL;
+  const els = t.k === "tuple" ? t.els : t.k === "object" ? [...t.attrs.values()].map((a) => a.ty) : [(t as { el: Ty }).el];
+  const el = unifyTypes(els);
+  if (el === NIL || el === DOUBT) return outcome(el);
+  return outcome(convertValue(v, collectionOf(kind, el)));
 }
 
+function toset(args: Value[]): Result {
+  const l = args[0];
+  if (args.length !== 1 || l === null || isUnknown(l)) return NOPE;
+  return toCollection(l, "set");
+}
+
+/**
+ * Terraform's `merge`: the arguments' own type when they all share it (maps of one type give that map), else an
+ * object. A null argument may be of a map's type or of none, which decides between the two: not known then.
+ */
 function merge(args: Value[]): Result {
   const out: ObjValue = {};
+  const types: Ty[] = [];
+  let nulls = false;
   for (const a of args) {
-    if (a === null) continue;
+    if (a === null) {
+      nulls = true;
+      continue;
+    }
     if (!isObj(a)) return NOPE;
-    Object.assign(out, a);
+    assignKeys(out, a);
+    types.push(valueType(a));
   }
+  if (types.some((t) => t.k === "unknown") || (nulls && types.some((t) => t.k === "map"))) return typed(out, UNKNOWN);
+  const first = types[0];
+  if (first?.k === "map" && types.every((t) => sameType(t, first))) return typed(out, first);
   return out;
 }
 
+/** Lists give a list of their unified element type; a tuple among them gives a tuple (Terraform 1.11). */
 function concatLists(args: Value[]): Result {
   const out: Value[] = [];
   for (const a of args) {
     if (!isList(a)) return NOPE;
+    if (setLike(a)) return FAIL;
     out.push(...a);
   }
-  return out;
+  const types = args.map(valueType);
+  if (types.some((t) => t.k === "unknown")) return typed(out, UNKNOWN);
+  if (args.length === 0 || !types.every((t) => t.k === "list")) return out;
+  const el = unifyTypes(types.map((t) => (t as { el: Ty }).el));
+  if (el === NIL || el === DOUBT) return outcome(el);
+  return outcome(convertValue(out, collectionOf("list", el)));
 }
 
 function flatten(args: Value[]): Result {
@@ -159,17 +251,23 @@ function flatten(args: Value[]): Result {
   return walk(l) ? out : NOPE;
 }
 
+/** A map's default is converted to its element type (`lookup(tomap({ a = "x" }), "b", 1)` is "1"). */
 function lookup(args: Value[]): Result {
   const [m, k, d] = args;
   const key = asString(k ?? null);
   if (!isObj(m) || key === undefined) return NOPE;
-  if (Object.prototype.hasOwnProperty.call(m, key)) return m[key];
-  return args.length >= 3 ? d : NOPE;
+  const t = valueType(m);
+  let def: Result = args.length >= 3 ? d : NOPE;
+  if (t.k === "map" && args.length >= 3) def = outcome(convertValue(d, t.el));
+  else if (t.k !== "object") def = NOPE;
+  if (def === FAIL) return FAIL;
+  return hasKey(m, key) ? m[key] : def;
 }
 
 function element(args: Value[]): Result {
   const [l, i] = args;
   const n = asInt(i ?? null);
+  if (setLike(l)) return FAIL; // a set has no indexes
   if (!isList(l) || n === undefined || l.length === 0 || n < 0) return NOPE;
   return l[n % l.length];
 }
@@ -193,22 +291,34 @@ function length(args: Value[]): Result {
   return NOPE;
 }
 
-function keys(args: Value[]): Result {
-  const v = args[0];
-  return isObj(v) ? Object.keys(v).sort() : NOPE;
+/** A map's keys or values make a list, an object's a tuple; in key order (UTF-8 bytes, as Go sorts). */
+function keysOrValues(which: "keys" | "values"): Fn {
+  return (args) => {
+    const v = args[0];
+    if (!isObj(v)) return NOPE;
+    const ks = Object.keys(v).sort(byteOrder);
+    const out: Value[] = which === "keys" ? ks : ks.map((k) => v[k]);
+    const t = valueType(v);
+    if (t.k === "map") return typed(out, collectionOf("list", which === "keys" ? STRING : t.el));
+    return t.k === "object" ? out : typed(out, UNKNOWN);
+  };
 }
 
-function values(args: Value[]): Result {
-  const v = args[0];
-  return isObj(v) ? Object.keys(v).sort().map((k) => v[k]) : NOPE;
-}
-
-function coalesce(args: Value[]): Result {
+/**
+ * Terraform's `coalesce`: the arguments converted to their unified type (`coalesce(1, "x")` is "1"), then the first
+ * that is not null (nor "", when that type is string).
+ */
+function coalesce(args: Value[], ctx: FnCtx): Result {
+  const ty = unifyTypes(args.map((a, i) => (a === null ? ctx.nullTypes?.[i] : undefined) ?? valueType(a)));
+  if (ty === NIL || ty === DOUBT) return outcome(ty);
   for (const a of args) {
-    if (a instanceof Unk || a instanceof Tmpl) return NOPE;
-    if (a !== null && a !== "") return a;
+    const c = convertValue(a, ty);
+    if (c === NIL || c === DOUBT) return outcome(c);
+    if (isUnknown(c)) return NOPE;
+    if (c === null || (ty.k === "string" && c === "")) continue;
+    return c;
   }
-  return NOPE;
+  return FAIL;
 }
 
 function coalescelist(args: Value[]): Result {
@@ -225,27 +335,39 @@ function contains(args: Value[]): Result {
   return l.some((x) => deepEqual(x, v));
 }
 
+/** `distinct` takes a list: a tuple's elements are unified first (`distinct([1, "1"])` is `["1"]`). */
 function distinct(args: Value[]): Result {
   const l = args[0];
   if (!isList(l) || !isKnown(l)) return NOPE;
+  const list = toCollection(l, "list");
+  if (!Array.isArray(list)) return list === FAIL ? FAIL : NOPE;
   const out: Value[] = [];
-  for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
-  return out;
+  for (const x of list) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  return typed(out, valueType(list));
 }
 
+/** `compact` takes a list of strings: numbers and bools become strings (`compact([1, ""])` is `["1"]`). */
 function compact(args: Value[]): Result {
   const l = args[0];
   if (!isList(l) || !isKnown(l)) return NOPE;
-  return l.filter((x) => x !== null && x !== "");
+  const c = convertValue(l, collectionOf("list", STRING));
+  if (!Array.isArray(c)) return outcome(c as typeof NIL | typeof DOUBT);
+  return typed(
+    c.filter((x) => x !== null && x !== ""),
+    collectionOf("list", STRING),
+  );
 }
 
+/** Values in a list make a map, in a tuple an object; a later duplicate key wins (Terraform 1.11). */
 function zipmap(args: Value[]): Result {
   const [ks, vs] = args;
   const k = stringList(ks ?? null);
-  if (!k || !isList(vs) || k.length !== vs.length) return NOPE;
+  if (!k || !isList(vs) || setLike(vs) || k.length !== vs.length) return NOPE;
   const out: ObjValue = {};
-  k.forEach((key, i) => (out[key] = vs[i]));
-  return out;
+  k.forEach((key, i) => setKey(out, key, vs[i]));
+  const t = valueType(vs);
+  if (t.k === "list") return typed(out, collectionOf("map", t.el));
+  return t.k === "tuple" ? out : typed(out, UNKNOWN);
 }
 
 function range(args: Value[]): Result {
@@ -263,15 +385,24 @@ function range(args: Value[]): Result {
     out.push(x);
     if (out.length > 1024) return NOPE;
   }
-  return out;
+  return typed(out, collectionOf("list", NUMBER));
+}
+
+/** A list, a tuple or a set (`reverse`) in, the same kind out; `valueType` says which. */
+function sameKind(from: Value, out: Value[]): Value[] {
+  const t = valueType(from);
+  if (t.k === "tuple") return out;
+  if (t.k === "list" || t.k === "set") return typed(out, collectionOf("list", t.el));
+  return typed(out, UNKNOWN);
 }
 
 function slice(args: Value[]): Result {
   const [l, a, b] = args;
   const s = asInt(a ?? null);
   const e = asInt(b ?? null);
+  if (setLike(l)) return FAIL; // a set has no indexes
   if (!isList(l) || s === undefined || e === undefined || s < 0 || e > l.length || s > e) return NOPE;
-  return l.slice(s, e);
+  return sameKind(l, l.slice(s, e));
 }
 
 function one(args: Value[]): Result {
@@ -293,14 +424,14 @@ function split(args: Value[]): Result {
   if (!isStr(sep) || !isStr(s)) return NOPE;
   // Split into characters, Terraform's are grapheme clusters.
   if (sep === "" && !countable(s)) return NOPE;
-  return s.split(sep);
+  return typed(s.split(sep), collectionOf("list", STRING));
 }
 
 function jsondecode(args: Value[]): Result {
   const s = args[0];
   if (!isStr(s)) return NOPE;
   try {
-    return fromJson(JSON.parse(s));
+    return fromJson(markInexact(JSON.parse(s), s));
   } catch {
     return NOPE;
   }
@@ -323,8 +454,9 @@ function tostring(args: Value[]): Result {
 function tonumber(args: Value[]): Result {
   const v = args[0];
   if (typeof v === "number") return v;
-  // Only whole numbers a double holds exactly (see the number literals in evaluate.ts).
-  if (typeof v === "string" && /^-?[0-9]+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
+  // Only whole numbers a double holds exactly (see `exactInteger`).
+  const n = typeof v === "string" ? exactInteger(v) : undefined;
+  if (n !== undefined) return n;
   return v === null ? null : NOPE;
 }
 
@@ -340,12 +472,14 @@ function tolist(args: Value[]): Result {
   const v = args[0];
   // A list made of a set is a list: its keys are indexes again. It is a list, no tuple: never equal to a literal
   // (`tolist([]) == []` is false in Terraform).
-  return isList(v) ? withType([...v], "list") : NOPE;
+  if (args.length !== 1 || v === null || isUnknown(v)) return NOPE;
+  return toCollection(v, "list");
 }
 
 function tomap(args: Value[]): Result {
   const v = args[0];
-  return isObj(v) ? withType({ ...v }, "map") : NOPE;
+  if (args.length !== 1 || v === null || isUnknown(v)) return NOPE;
+  return toCollection(v, "map");
 }
 
 function file(args: Value[], ctx: FnCtx): Result {
@@ -387,17 +521,34 @@ function boolList(pick: "all" | "any"): Fn {
   };
 }
 
+/**
+ * `setunion` and friends: each argument made a set, the sets' element types unified (`setunion(["b"], [1])` is
+ * `toset(["1", "b"])`), the result in set order.
+ */
 function setOp(kind: "union" | "intersection" | "subtract"): Fn {
   return (args) => {
     if (args.length === 0 || !args.every((a) => isList(a) && isKnown(a))) return NOPE;
-    const lists = args as Value[][];
+    const sets: Value[] = [];
+    for (const a of args) {
+      const s = toCollection(a, "set");
+      if (s === NOPE || s === FAIL) return s;
+      sets.push(s);
+    }
+    const el = unifyTypes(sets.map((s) => (valueType(s) as { el: Ty }).el));
+    if (el === NIL || el === DOUBT) return outcome(el);
+    const lists: Value[][] = [];
+    for (const s of sets) {
+      const c = convertValue(s, collectionOf("set", el));
+      if (!Array.isArray(c)) return outcome(c as typeof NIL | typeof DOUBT);
+      lists.push(c);
+    }
     const has = (l: Value[], x: Value) => l.some((y) => deepEqual(x, y));
     let out: Value[] = [];
     if (kind === "union") for (const l of lists) for (const x of l) if (!has(out, x)) out.push(x);
     if (kind === "intersection") out = lists[0].filter((x) => lists.every((l) => has(l, x)));
     if (kind === "subtract") out = lists[0].filter((x) => !has(lists[1] ?? [], x));
-    if (out.every((x) => typeof x === "string")) (out as string[]).sort();
-    return withType(out, "set");
+    const ordered = setOrder(out, el);
+    return Array.isArray(ordered) ? typed(ordered, collectionOf("set", el)) : outcome(ordered);
   };
 }
 
@@ -452,8 +603,8 @@ const FUNCTIONS: Record<string, Fn> = {
   lookup,
   element,
   length,
-  keys,
-  values,
+  keys: keysOrValues("keys"),
+  values: keysOrValues("values"),
   coalesce,
   coalescelist,
   contains,
@@ -464,6 +615,7 @@ const FUNCTIONS: Record<string, Fn> = {
   slice,
   one,
   format,
+  formatlist,
   join,
   split,
   replace,
@@ -483,11 +635,11 @@ const FUNCTIONS: Record<string, Fn> = {
     const chars = [...s];
     return chars.slice(off, len < 0 ? undefined : off + len).join("");
   }),
-  reverse: (args) => (isList(args[0]) ? [...args[0]].reverse() : NOPE),
+  reverse: (args) => (isList(args[0]) ? sameKind(args[0], [...args[0]].reverse()) : NOPE),
   sort: (args) => {
     const l = stringList(args[0] ?? null);
     // Go orders by UTF-8 bytes, JavaScript by UTF-16 units: they differ outside the Basic Multilingual Plane.
-    return l && l.every((x) => ASCII.test(x)) ? l.sort() : NOPE;
+    return l ? typed(l.sort(byteOrder), collectionOf("list", STRING)) : NOPE;
   },
   min: minmax(Math.min),
   max: minmax(Math.max),

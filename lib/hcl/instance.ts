@@ -9,9 +9,10 @@
 import { readFileSync } from "fs";
 import { isAbsolute, join } from "path";
 import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
-import { BAD_TYPE, MISMATCH, convert, parseType } from "./types";
+import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
+import { ANY, hasAny, type Ty } from "./ty";
 import { literalJson, resourceKey, type ModuleDef, type NamedDecl, type Obj, type ResourceDecl } from "./config";
-import { ModRef, Unk, isKnown, isObj, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
+import { ModRef, Unk, assignKeys, byteOrder, hasKey, isKnown, isObj, setKey, toHclOperand, toTfJson, withOrigin, type ObjValue, type Value } from "./values";
 
 /** How many instances a resource or module block has. */
 export type Expansion =
@@ -268,7 +269,20 @@ export class ModuleInstance implements Env {
     const t = parseType(decl.body["type"]);
     if (t === BAD_TYPE) return unknown();
     const c = convert(v, t, { env: this, isolated: true });
-    return c === MISMATCH ? unknown() : c;
+    return c === MISMATCH || c === DOUBT ? unknown() : c;
+  }
+
+  /**
+   * The type of the variable's value when it is null: its declared type; without one (or `any`) the dynamic type
+   * of a literal null, unless a module call passed the null (it then has the type of the caller's expression).
+   */
+  nullType(name: string): Ty | undefined {
+    const decl = this.def.variables.get(name);
+    if (!decl) return undefined;
+    const t = "type" in decl.body ? parseType(decl.body["type"]) : ANY;
+    if (t === BAD_TYPE) return undefined;
+    if (!hasAny(t)) return t;
+    return t.k === "any" && !this.inputs?.has(name) ? ANY : undefined;
   }
 
   /** True when the variable has a value blastwall can use (an input, a tfvars value or a default). */
@@ -341,9 +355,9 @@ export class ModuleInstance implements Env {
           if (s === undefined) return { kind: "unknown", meta: "for_each", value: v };
           if (!keys.includes(s)) keys.push(s);
         }
-        return { kind: "each", entries: keys.sort().map((k) => [k, k] as const) };
+        return { kind: "each", entries: keys.sort(byteOrder).map((k) => [k, k] as const) };
       }
-      if (isObj(v)) return { kind: "each", entries: Object.keys(v).sort().map((k) => [k, v[k]] as const) };
+      if (isObj(v)) return { kind: "each", entries: Object.keys(v).sort(byteOrder).map((k) => [k, v[k]] as const) };
       return { kind: "unknown", meta: "for_each", value: v };
     }
     return { kind: "single" };
@@ -380,7 +394,7 @@ export class ModuleInstance implements Env {
         );
       case "each": {
         const o: ObjValue = {};
-        for (const [k] of exp.entries) o[k] = new Unk(base + instanceKey(k));
+        for (const [k] of exp.entries) setKey(o, k, new Unk(base + instanceKey(k)));
         return withOrigin(o, base);
       }
     }
@@ -461,7 +475,7 @@ export class ModuleInstance implements Env {
           break;
         case "each": {
           const o: ObjValue = {};
-          exp.entries.forEach(([k], i) => (o[k] = ref(insts[i])));
+          exp.entries.forEach(([k], i) => setKey(o, k, ref(insts[i])));
           v = withOrigin(o, address);
           break;
         }
@@ -539,7 +553,7 @@ export class ModuleInstance implements Env {
     const inputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(call.body)) {
       if (MODULE_META.has(k)) continue;
-      inputs[k] = toTfJson(evalJson(v, this.scope()), sink);
+      setKey(inputs, k, toTfJson(evalJson(v, this.scope()), sink));
     }
     const values: Record<string, unknown> = { source: child.source, reason: child.reason, inputs };
     // cdktf's metadata on the module block (construct path, acknowledgements given in code), as written.
@@ -578,7 +592,7 @@ function settableAgentTag(rendered: unknown, other: Value): void {
   if (here === undefined || here === true || (typeof here === "string" && (here.toLowerCase() === "true" || /(^|[^$])\$\{/.test(here)))) return;
   let there: Value;
   if (isObj(other)) {
-    if (!(AGENT_TAG in other)) return;
+    if (!hasKey(other, AGENT_TAG)) return;
     there = other[AGENT_TAG];
   } else if (other instanceof Unk) {
     there = new Unk(`${toHclOperand(other)}[${JSON.stringify(AGENT_TAG)}]`);
@@ -630,32 +644,32 @@ export function renderBody(
         meta[k] = v;
         break;
       default:
-        rest[k] = v;
+        setKey(rest, k, v);
     }
   }
   const evaluated = evalJson(rest, scope, true);
   if (isObj(evaluated)) {
     for (const k of Object.keys(evaluated)) {
       attribute = k;
-      out[k] = toTfJson(evaluated[k], sink);
+      setKey(out, k, toTfJson(evaluated[k], sink));
     }
   } else {
     for (const [k, v] of Object.entries(rest)) {
       attribute = k;
-      out[k] = toTfJson(evalJson(v, scope), sink);
+      setKey(out, k, toTfJson(evalJson(v, scope), sink));
     }
   }
-  return Object.assign(out, meta);
+  return assignKeys(out, meta);
 }
 
 function renderLifecycle(v: unknown, scope: Scope): Record<string, unknown> {
   const merged: Obj = {};
-  for (const o of Array.isArray(v) ? v : [v]) if (o !== null && typeof o === "object" && !Array.isArray(o)) Object.assign(merged, o);
+  for (const o of Array.isArray(v) ? v : [v]) if (o !== null && typeof o === "object" && !Array.isArray(o)) assignKeys(merged, o as Obj);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(merged)) {
-    if (k === "ignore_changes" || k === "replace_triggered_by") out[k] = Array.isArray(x) ? x.map(rawRef) : rawRef(x);
-    else if (typeof x === "string") out[k] = toTfJson(evalString(x, scope));
-    else out[k] = toTfJson(evalJson(x, scope));
+    if (k === "ignore_changes" || k === "replace_triggered_by") setKey(out, k, Array.isArray(x) ? x.map(rawRef) : rawRef(x));
+    else if (typeof x === "string") setKey(out, k, toTfJson(evalString(x, scope)));
+    else setKey(out, k, toTfJson(evalJson(x, scope)));
   }
   return out;
 }

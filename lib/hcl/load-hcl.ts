@@ -22,7 +22,7 @@ import { AddressMap, InputError, type TfResource, type TfStack } from "../engine
 import { byteOrder, isIgnoredFile, isTofuName, readModuleDir, readTfvars, type ConfigTool, type ModuleDef, type NamedDecl, type Obj } from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
-import { Unk, toTfJson } from "./values";
+import { Unk, hasKey, setKey, toTfJson } from "./values";
 
 export { UNKNOWN_MODULE_TYPE } from "./instance";
 
@@ -175,7 +175,7 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
         })),
       ),
     attributeLocations: new Map(emitted.map((e) => [e.address, e.attributeLocations])),
-    files: [...new Set(files)].sort(),
+    files: [...new Set(files)].sort(byteOrder),
     hasTofu,
   };
 }
@@ -238,8 +238,8 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
   root.moduleProviders(own);
   if (def.providers.length > 0 || own.length > 0) {
     const providers: Record<string, Obj[]> = {};
-    for (const p of def.providers) (providers[p.name] ??= []).push(root.renderProvider(p));
-    for (const p of own) (providers[p.name] ??= []).push(p.body);
+    for (const p of def.providers) entry(providers, p.name, () => []).push(root.renderProvider(p));
+    for (const p of own) entry(providers, p.name, () => []).push(p.body);
     json["provider"] = providers;
   }
   if (def.variables.size > 0) {
@@ -247,29 +247,35 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
     for (const [name] of def.variables) {
       const v = root.variable(name);
       const hasValue = root.hasVariableValue(name) && !(v instanceof Unk && v.src === `var.${name}`);
-      variables[name] = hasValue ? { default: toTfJson(v) } : {};
+      setKey(variables, name, hasValue ? { default: toTfJson(v) } : {});
     }
     json["variable"] = variables;
   }
   if (def.locals.size > 0) {
     const locals: Record<string, unknown> = {};
-    for (const [name] of def.locals) locals[name] = toTfJson(root.local(name));
+    for (const [name] of def.locals) setKey(locals, name, toTfJson(root.local(name)));
     json["locals"] = locals;
   }
   for (const e of emitted) {
     const section = e.mode === "data" ? "data" : "resource";
     const byType = ((json[section] ??= {}) as Record<string, Record<string, unknown>>);
-    (byType[e.type] ??= {})[jsonKey(e)] = e.values;
+    setKey(entry(byType, e.type, () => ({})), jsonKey(e), e.values);
   }
   if (def.outputs.size > 0) {
     const outputs: Record<string, Obj> = {};
     for (const [name] of def.outputs) {
       const v = evalJson(def.outputs.get(name)!.body["value"], scope);
-      outputs[name] = { value: toTfJson(v) };
+      setKey(outputs, name, { value: toTfJson(v) });
     }
     json["output"] = outputs;
   }
   return json;
+}
+
+/** `o[k]`, created with `make` when absent (as an own key, whatever `k` is: `__proto__` names a block like any other). */
+function entry<T>(o: Record<string, T>, k: string, make: () => T): T {
+  if (!hasKey(o, k)) setKey(o, k, make());
+  return o[k];
 }
 
 /** `buildStack` over the merged JSON, then each resource given its real address, name and location. */

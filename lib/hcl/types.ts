@@ -1,25 +1,17 @@
 /**
  * Type constraints of variables (`type = object({ tags = optional(map(string), {...}) })`) and the conversion
  * Terraform applies to a variable's value before any expression sees it: primitives converted, optional object
- * attributes filled with their defaults, extra object attributes dropped, set elements made unique. Converted
- * collections carry their type (`withType`), which `==` and set iteration read.
+ * attributes filled with their defaults, extra object attributes dropped, set elements made unique and ordered, the
+ * elements of a collection of `any` unified to one type. Converted collections carry their exact type (`typed`),
+ * which `==`, unification and set iteration read.
  */
 import { evalExpr, type Scope } from "./evaluate";
 import { HclExprError, parseExpression, type Expr } from "./expr";
-import { formatNumber, isKnown, isObj, isUnknown, deepEqual, withType, type ObjValue, type Value } from "./values";
+import { UNKNOWN, collectionOf, hasAny, hasOpenParts, objectOf, tupleOf, type Attr, type Ty } from "./ty";
+import { DOUBT, NIL, convertValue, setOrder, typed, unifyValues, valueType } from "./unify";
+import { isObj, isUnknown, setKey, type ObjValue, type Value } from "./values";
 
-export type Ty =
-  | { readonly k: "any" }
-  | { readonly k: "string" | "number" | "bool" }
-  | { readonly k: "list" | "set" | "map"; readonly el: Ty }
-  | { readonly k: "tuple"; readonly els: readonly Ty[] }
-  | { readonly k: "object"; readonly attrs: ReadonlyMap<string, Attr> };
-
-interface Attr {
-  readonly ty: Ty;
-  readonly optional: boolean;
-  readonly def?: Expr;
-}
+export { typeName, type Ty } from "./ty";
 
 /** Not a type blastwall understands; the variable's value is then unknown. */
 export const BAD_TYPE = Symbol("bad type");
@@ -110,102 +102,124 @@ function attrName(e: Expr): string | undefined {
   return undefined;
 }
 
-export function typeName(t: Ty): string {
-  switch (t.k) {
-    case "any":
-    case "string":
-    case "number":
-    case "bool":
-      return t.k;
-    case "list":
-    case "set":
-    case "map":
-      return `${t.k}(${typeName(t.el)})`;
-    case "tuple":
-      return `tuple([${t.els.map(typeName).join(", ")}])`;
-    case "object":
-      return `object({${[...t.attrs].map(([k, a]) => `${k}=${typeName(a.ty)}`).join(", ")}})`;
-  }
-}
-
 /** The value does not conform to the type: Terraform would reject it. */
 export const MISMATCH = Symbol("mismatch");
+/** A conversion blastwall does not model exactly (see `unify.ts`): the variable is then unknown. */
+export { DOUBT };
+
+type Converted = Value | typeof MISMATCH | typeof DOUBT;
 
 /**
  * `v` converted to `t` as Terraform converts a variable's value. Unknown parts stay as they are (the conversion
  * of what cannot be seen cannot be told). `scope` evaluates `optional(..., DEFAULT)` defaults, which are constants.
  */
-export function convert(v: Value, t: Ty, scope: Scope): Value | typeof MISMATCH {
+export function convert(v: Value, t: Ty, scope: Scope): Converted {
   if (v === null || isUnknown(v)) return v;
   switch (t.k) {
     case "any":
       return v;
+    case "unknown":
+      return DOUBT;
     case "string":
-      if (typeof v === "string") return v;
-      if (typeof v === "number") return formatNumber(v);
-      if (typeof v === "boolean") return v ? "true" : "false";
-      return MISMATCH;
     case "number":
-      if (typeof v === "number") return v;
-      if (typeof v === "string" && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v)) return Number(v);
-      return MISMATCH;
-    case "bool":
-      if (typeof v === "boolean") return v;
-      if (v === "true") return true;
-      if (v === "false") return false;
-      return MISMATCH;
+    case "bool": {
+      const c = convertValue(v, t);
+      return c === NIL ? MISMATCH : c;
+    }
     case "list":
-    case "set": {
-      if (!Array.isArray(v)) return MISMATCH;
-      const out: Value[] = [];
-      for (const x of v) {
-        const c = convert(x, t.el, scope);
-        if (c === MISMATCH) return MISMATCH;
-        if (t.k === "set" && isKnown(c) && out.some((y) => isKnown(y) && deepEqual(y, c))) continue;
-        out.push(c);
-      }
-      if (t.k === "set" && out.every((x) => typeof x === "string")) (out as string[]).sort();
-      else if (t.k === "set" && out.every((x) => typeof x === "number")) (out as number[]).sort((x, y) => x - y);
-      return withType(out, typeName(t));
-    }
-    case "tuple": {
-      if (!Array.isArray(v) || v.length !== t.els.length) return MISMATCH;
-      const out: Value[] = [];
-      for (let i = 0; i < v.length; i++) {
-        const c = convert(v[i], t.els[i], scope);
-        if (c === MISMATCH) return MISMATCH;
-        out.push(c);
-      }
-      return withType(out, typeName(t));
-    }
-    case "map": {
-      if (!isObj(v)) return MISMATCH;
-      const out: ObjValue = {};
-      for (const k of Object.keys(v)) {
-        const c = convert(v[k], t.el, scope);
-        if (c === MISMATCH) return MISMATCH;
-        out[k] = c;
-      }
-      return withType(out, typeName(t));
-    }
-    case "object": {
-      if (!isObj(v)) return MISMATCH;
-      const out: ObjValue = {};
-      for (const [name, a] of t.attrs) {
-        const has = Object.prototype.hasOwnProperty.call(v, name);
-        const given = has ? v[name] : null;
-        if (!has && !a.optional) return MISMATCH;
-        if (given === null && a.optional && a.def !== undefined) {
-          const d = convert(evalExpr(a.def, scope), a.ty, scope);
-          if (d === MISMATCH) return MISMATCH;
-          out[name] = d;
-          continue;
-        }
-        const c = convert(given, a.ty, scope);
-        if (c === MISMATCH) return MISMATCH;
-        out[name] = c;
-      }
-      return withType(out, typeName(t));
-    }
+    case "set":
+      return convertSequence(v, t.k, t.el, scope);
+    case "map":
+      return convertMap(v, t.el, scope);
+    case "tuple":
+      return convertTuple(v, t.els, scope);
+    case "object":
+      return convertObject(v, t.attrs, scope);
   }
 }
+
+/**
+ * Elements converted one by one to a type with `any` in it may still differ (`list(any)` of `[1, "a"]`): Terraform
+ * then unifies them, `["1", "a"]` (checked with Terraform 1.11: `map(any)` of `{ read_only = true, team = "ops" }`
+ * is `tomap({ read_only = "true", team = "ops" })`, `map(list(any))` of `{ a = [1], b = ["x"] }` is
+ * `map(list(string))`).
+ */
+function unifyElements(els: Value[], el: Ty): { ty: Ty; values: Value[] } | typeof MISMATCH | typeof DOUBT {
+  if (!hasAny(el)) return { ty: el, values: els };
+  if (els.length === 0) return { ty: el, values: els };
+  const u = unifyValues(els);
+  if (u === NIL) return MISMATCH;
+  return u;
+}
+
+function convertSequence(v: Value, kind: "list" | "set", el: Ty, scope: Scope): Converted {
+  if (!Array.isArray(v)) return MISMATCH;
+  const out: Value[] = [];
+  for (const x of v) {
+    const c = convert(x, el, scope);
+    if (c === MISMATCH || c === DOUBT) return c;
+    out.push(c);
+  }
+  const u = unifyElements(out, el);
+  if (u === MISMATCH || u === DOUBT) return u;
+  if (kind === "list") return typed(u.values, collectionOf("list", u.ty));
+  const ordered = setOrder(u.values, u.ty);
+  return ordered === NIL || ordered === DOUBT ? DOUBT : typed(ordered, collectionOf("set", u.ty));
+}
+
+function convertMap(v: Value, el: Ty, scope: Scope): Converted {
+  if (!isObj(v)) return MISMATCH;
+  const keys = Object.keys(v);
+  const out: Value[] = [];
+  for (const k of keys) {
+    const c = convert(v[k], el, scope);
+    if (c === MISMATCH || c === DOUBT) return c;
+    out.push(c);
+  }
+  const u = unifyElements(out, el);
+  if (u === MISMATCH || u === DOUBT) return u;
+  const map: ObjValue = {};
+  keys.forEach((k, i) => setKey(map, k, u.values[i]));
+  return typed(map, collectionOf("map", u.ty));
+}
+
+/**
+ * The exact type of a converted tuple or object: the declared one where it says everything, else what the values
+ * show (an `any` part has the type of its value, which may not be known: a null).
+ */
+function structureType(declared: Ty, value: Value): Ty {
+  return hasOpenParts(declared) ? valueType(value) : declared;
+}
+
+function convertTuple(v: Value, els: readonly Ty[], scope: Scope): Converted {
+  if (!Array.isArray(v) || v.length !== els.length) return MISMATCH;
+  const out: Value[] = [];
+  const tys: Ty[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const c = convert(v[i], els[i], scope);
+    if (c === MISMATCH || c === DOUBT) return c;
+    out.push(c);
+    tys.push(structureType(els[i], c));
+  }
+  return typed(out, tupleOf(tys));
+}
+
+function convertObject(v: Value, attrs: ReadonlyMap<string, Attr>, scope: Scope): Converted {
+  if (!isObj(v)) return MISMATCH;
+  const out: ObjValue = {};
+  const tys = new Map<string, Ty>();
+  for (const [name, a] of attrs) {
+    const has = Object.prototype.hasOwnProperty.call(v, name);
+    const given = has ? v[name] : null;
+    if (!has && !a.optional) return MISMATCH;
+    let c: Converted;
+    if (given === null && a.optional && a.def !== undefined) c = convert(evalExpr(a.def, scope), a.ty, scope);
+    else c = convert(given, a.ty, scope);
+    if (c === MISMATCH || c === DOUBT) return c;
+    setKey(out, name, c);
+    // A null of a declared type has that type; of `any`, none blastwall knows.
+    tys.set(name, c === null ? (hasOpenParts(a.ty) ? UNKNOWN : a.ty) : structureType(a.ty, c));
+  }
+  return typed(out, objectOf(tys));
+}
+

@@ -22,6 +22,9 @@ export class Unk {
   ) {}
 }
 
+/** Marks a step that fails on a known value (a Terraform error: a failed lookup, types that do not unify): `try()` skips it. */
+export class ErrUnk extends Unk {}
+
 export class Tmpl {
   /** Adjacent string parts are merged; at least one part is `Unk`. */
   constructor(readonly parts: readonly (string | Unk)[]) {}
@@ -41,6 +44,114 @@ export class ModRef {
 
 export type Value = null | boolean | number | string | Unk | Tmpl | ModRef | Value[] | { [k: string]: Value };
 export type ObjValue = { [k: string]: Value };
+
+// ---------------------------------------------------------------------------------------------------------
+// Keys chosen by the configuration
+
+/**
+ * Stores `v` under `k` as an own, enumerable property. `o[k] = v` (and `Object.assign`) with `k === "__proto__"`
+ * sets the object's prototype instead, so a map key, an instance key or an attribute of that name would vanish
+ * (red-team round 52); in Terraform `"__proto__"` is a key like any other.
+ */
+export function setKey<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** True when `o` has its own key `k` (`k in o` is true for `"__proto__"`, `"constructor"`, ... on any object). */
+export function hasKey(o: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** Copies every own key of `from` into `to`, `"__proto__"` included (unlike `Object.assign`). */
+export function assignKeys<T>(to: Record<string, T>, from: Record<string, T>): Record<string, T> {
+  for (const k of Object.keys(from)) setKey(to, k, from[k]);
+  return to;
+}
+
+/**
+ * Terraform orders strings (set elements, map keys, file names) by the bytes of their UTF-8 form (Go's string
+ * order); JavaScript's default sort compares UTF-16 code units, which differs beyond the BMP (`"😀"` sorts before
+ * `"！"` there, after it here).
+ */
+export function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Numbers
+
+/**
+ * The whole number a decimal literal (`42`, `4.2e1`, `42.0`) stands for, when it is one within a double's exact range
+ * (±(2^53 - 1)); else undefined. Terraform reads number literals as arbitrary-precision decimals, so a literal such
+ * as `9007199254740993` or `1.00000000000000001` is not the double JavaScript rounds it to, and any other number is
+ * not claimed.
+ */
+export function exactInteger(text: string): number | undefined {
+  const m = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (!m) return undefined;
+  let digits = (m[2] + (m[3] ?? "")).replace(/^0+/, "");
+  let exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+  if (digits === "") return 0;
+  while (exp < 0 && digits.endsWith("0")) {
+    digits = digits.slice(0, -1);
+    exp++;
+  }
+  if (exp < 0 || digits.length + exp > 16) return undefined;
+  const n = Number(digits + "0".repeat(exp));
+  if (!Number.isSafeInteger(n)) return undefined;
+  return m[1] ? -n : n;
+}
+
+/**
+ * A number of JSON (hcl2json's output, a `.tf.json` or `.tfvars.json` file, `jsondecode`) whose text was no whole
+ * number a double holds: JSON rounded it (`1.00000000000000001` → 1, `9007199254740993` → 2^53). `markInexact` puts
+ * it where the number was, with its text; the evaluator reads it as unknown.
+ */
+export class InexactNumber {
+  constructor(readonly text: string) {}
+}
+
+/** Number tokens of `text` that are no exact whole number, by the double JSON rounds them to (either sign). */
+function inexactTokens(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const m of text.matchAll(/[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g)) {
+    const t = m[0];
+    if (exactInteger(t) !== undefined) continue;
+    const d = Number(t);
+    if (out.has(d)) continue;
+    out.set(d, t);
+    out.set(-d, `-${t}`);
+  }
+  return out;
+}
+
+/**
+ * `parsed` (the JSON form of `text`) with every number that may stand for an inexact token of `text` replaced by an
+ * `InexactNumber`. Which JSON number came from which token is not known, so every number equal to a rounded token is
+ * replaced: a file holding `1.00000000000000001` somewhere has no known 1 anywhere. (Numbers that are no safe whole
+ * number are unknown anyway; marking them keeps the text they were written with.)
+ */
+export function markInexact<T>(parsed: T, text: string): T {
+  const tokens = inexactTokens(text);
+  if (tokens.size === 0) return parsed;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "number") return tokens.has(v) ? new InexactNumber(tokens.get(v)!) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object" && !(v instanceof InexactNumber)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) setKey(out, k, walk((v as Record<string, unknown>)[k]));
+      return out;
+    }
+    return v;
+  };
+  return walk(parsed) as T;
+}
+
+/** A number JSON gave: known only when it is a whole number a double holds exactly (see `exactInteger`). */
+export function jsonNumber(v: number | InexactNumber): Value {
+  if (v instanceof InexactNumber) return new Unk(v.text, false);
+  return Number.isSafeInteger(v) ? v : new Unk(String(v), false);
+}
 
 /**
  * Lists and objects that stand for the instances of a resource (`aws_iam_role.r` with `count`): the source
@@ -214,15 +325,16 @@ export function toTfJson(v: Value, sink?: RenderSink): unknown {
   }
   if (Array.isArray(v)) return v.map((x) => toTfJson(x, sink));
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = toTfJson(v[k], sink);
+  for (const k of Object.keys(v)) setKey(out, k, toTfJson(v[k], sink));
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // jsonencode
 
+/** Go's JSON encoder writes object keys in byte order. */
 function sortedKeys(o: ObjValue): string[] {
-  return Object.keys(o).sort();
+  return Object.keys(o).sort(byteOrder);
 }
 
 /**
@@ -272,57 +384,23 @@ function canonical(v: Value): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of sortedKeys(v)) out[k] = canonical(v[k]);
+    for (const k of sortedKeys(v)) setKey(out, k, canonical(v[k]));
     return out;
   }
   return v;
 }
 
-/** Plain JSON (from `jsondecode`, a `.tf.json` default, a tfvars file) as a known value. */
+/** Plain JSON (from `jsondecode`, a `.tf.json` default, a tfvars file) as a value: known but for inexact numbers. */
 export function fromJson(v: unknown): Value {
-  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number" || v instanceof InexactNumber) return jsonNumber(v);
   if (Array.isArray(v)) return v.map(fromJson);
   if (typeof v === "object") {
     const out: ObjValue = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromJson(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, k, fromJson(x));
     return out;
   }
   return null;
-}
-
-/**
- * Terraform's `==` over two known values: undefined when a typed collection takes part and blastwall cannot tell
- * whether the two types are the same (a `list(string)` variable against a `[]` tuple literal is false in
- * Terraform, equal content notwithstanding).
- */
-export function typedEqual(a: Value, b: Value): boolean | undefined {
-  if (a === null || b === null) return a === b;
-  const ta = typeTag(a);
-  const tb = typeTag(b);
-  if (ta !== tb) return ta === undefined && tb === undefined ? deepEqual(a, b) : undefined;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    let all = true;
-    for (let i = 0; i < a.length; i++) {
-      const e = typedEqual(a[i], b[i]);
-      if (e === undefined) return undefined;
-      all &&= e;
-    }
-    return all;
-  }
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.length !== kb.length || !ka.every((k) => k in b)) return false;
-    let all = true;
-    for (const k of ka) {
-      const e = typedEqual(a[k], b[k]);
-      if (e === undefined) return undefined;
-      all &&= e;
-    }
-    return all;
-  }
-  return deepEqual(a, b);
 }
 
 /** Structural equality of two known values. */
@@ -332,7 +410,7 @@ export function deepEqual(a: Value, b: Value): boolean {
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return ka.length === kb.length && ka.every((k) => hasKey(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }

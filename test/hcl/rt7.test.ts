@@ -221,10 +221,11 @@ resource "aws_iam_role_policy" "no_delete" {
 }
 `;
 
-  test("a typed list is not equal to the [] tuple: the count is not known", async () => {
+  test("a typed list is not equal to the [] tuple: the count is 0", async () => {
+    // Values of different types are never equal; the list(string)'s exact type is known since red-team round 52
+    // (`terraform console` 1.11: a list(string) variable with default [] gives `var.v == []` = false).
     const stack = await stackOf({ "main.tf": guarded("  type = list(string)", "var.exempt == []") });
-    expect(stack.byAddress.has("aws_iam_role_policy.no_delete[0]")).toBe(false);
-    expect(values(stack, "aws_iam_role_policy.no_delete")["count"]).toMatch(/^\$\{/);
+    expect([...stack.byAddress.keys()].filter((a) => a.includes("no_delete"))).toEqual([]);
   });
 
   test("an untyped [] equals [], and length() of a typed list is known", async () => {
