@@ -812,3 +812,15 @@ test("a trust of anyone admits the role another account's agent acts as in its a
   const found = run([agents, "agents"], [hub, "hub"], [prod, "prod"]).filter((f) => f.file.includes("/prod/"));
   expect(found.map((f) => f.principal)).toEqual([`outside:arn:aws:iam::${B}:role/hop`]);
 });
+
+test("a role of another pinned account that trusts the agent stays reached when a third stack gives the agent sts:AssumeRole (red-team round 53)", () => {
+  // Round 53 broke a narrowing tried in round 52 (no sts:AssumeRole in the agent's own stack, so no cross-account
+  // path): a third stack, pinned to the agent's account, attaches `sts:AssumeRole` on `arn:aws:iam::*:role/deployer`
+  // to the agent by name, and reads that ARN as its own harmless deployer. In AWS the `*` account matches every account.
+  const pinned = (account: string, json: Obj): Obj => ({ ...json, provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const a = pinned("111111111111", tf({ "aws_iam_role.coder": { name: "coder", path: "/agents/", assume_role_policy: SERVICE_TRUST, tags: AGENT }, "aws_iam_role_policy.read": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) } }));
+  const b = pinned("222222222222", tf({ "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trusting("arn:aws:iam::111111111111:role/agents/coder") }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.deployer.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+  const c = pinned("111111111111", tf({ "aws_iam_role_policy.grant": { role: "coder", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/deployer" }) }, "aws_iam_role.deployer": { name: "deployer", assume_role_policy: SERVICE_TRUST } }));
+  const inB = run([a, "a"], [b, "b"], [c, "c"]).filter((f) => f.file.includes("/b/"));
+  expect(inB.map((f) => [f.ruleId, f.principal, f.resource])).toEqual([["agent-transitive-destroy", "outside:arn:aws:iam::111111111111:role/agents/coder", "aws_iam_role.deployer"]]);
+});
