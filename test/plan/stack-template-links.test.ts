@@ -23,11 +23,15 @@ describe("a replacing property taken from another resource of the template", () 
   const table = (name: unknown) => ({ Type: "AWS::DynamoDB::Table", Properties: { TableName: name } });
 
   test("Fn::GetAtt, Ref and Fn::Sub of a resource whose properties change", () => {
-    for (const name of [{ "Fn::GetAtt": ["Name", "Value"] }, { "Fn::GetAtt": "Name.Value" }, { Ref: "Name" }, { "Fn::Sub": "${Name.Value}-v1" }]) {
+    for (const name of [{ "Fn::GetAtt": ["Name", "Value"] }, { "Fn::GetAtt": "Name.Value" }, { "Fn::Sub": "${Name.Value}-v1" }]) {
       const [f, ...rest] = run([stack(tpl({ Name: ssm("orders"), Orders: table(name) }), tpl({ Name: ssm("orders-v2"), Orders: table(name) }))]);
       expect(rest).toEqual([]);
       expect(f.message).toContain("Orders (AWS::DynamoDB::Table) changes TableName, which makes CloudFormation replace it");
     }
+    // `Ref` gives the parameter's name, which its value does not change; a new name does.
+    const byRef = (value: string, extra: Obj = {}) => tpl({ Name: ssm(value, extra), Orders: table({ Ref: "Name" }) });
+    expect(judged([stack(byRef("orders"), byRef("orders-v2"))])).toEqual([]);
+    expect(judged([stack(byRef("orders", { Name: "/a" }), byRef("orders", { Name: "/b" }))])).toEqual(BLOCKED);
     // Through a chain of two resources.
     const chained = (v: string) => tpl({ Base: ssm(v), Name: ssm("x", { Value: { "Fn::GetAtt": ["Base", "Value"] } }), Orders: table({ "Fn::GetAtt": ["Name", "Value"] }) });
     expect(judged([stack(chained("a"), chained("b"))])).toEqual(BLOCKED);

@@ -66,6 +66,34 @@ const STATEFUL = new Set([
   "AWS::EMR::Cluster",
   "AWS::QLDB::Ledger",
   "AWS::Glacier::Vault",
+  // The CloudFormation twins of types the gate protects as Terraform resources (red-team round 53).
+  "AWS::S3Tables::Table",
+  "AWS::S3Tables::TableBucket",
+  "AWS::S3Tables::TableBucketPolicy",
+  "AWS::S3Express::DirectoryBucket",
+  "AWS::S3Vectors::VectorBucket",
+  "AWS::S3Vectors::Index",
+  "AWS::KinesisVideo::Stream",
+  "AWS::AmazonMQ::Broker",
+  "AWS::APS::Workspace",
+  "AWS::SSM::Parameter",
+  "AWS::Route53::HostedZone",
+  "AWS::Backup::LogicallyAirGappedBackupVault",
+  "AWS::Backup::BackupVaultLockConfiguration",
+  "AWS::CloudTrail::EventDataStore",
+  "AWS::SageMaker::FeatureGroup",
+  "AWS::KMS::ReplicaKey",
+  "AWS::MSK::ServerlessCluster",
+  "AWS::Lightsail::Bucket",
+  "AWS::Lightsail::Instance",
+  "AWS::Lightsail::Disk",
+  "AWS::WorkSpaces::Workspace",
+  "AWS::HealthLake::FHIRDatastore",
+  "AWS::Omics::SequenceStore",
+  "AWS::Omics::ReferenceStore",
+  "AWS::Omics::VariantStore",
+  "AWS::Omics::AnnotationStore",
+  "AWS::Logs::LogStream",
 ]);
 
 /** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
@@ -116,7 +144,9 @@ export const stackTemplateChanged: PlanRule = {
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
       "A template blastwall cannot read (YAML, a transform, a template_url, a value known only after apply) counts as such a change, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
-      "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read.",
+      "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
+      "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
+      "custom resources), new or changed, since blastwall does not judge what they call.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
       "blastwall cannot read, write it as JSON in template_body, or have a human review the change and approve this exact plan.",
@@ -126,7 +156,8 @@ export const stackTemplateChanged: PlanRule = {
   check(rc, ctx) {
     if (OVERRIDES.has(rc.type)) return overridesChanged(rc, ctx.plan);
     const attribute = TEMPLATE[rc.type];
-    if (attribute === undefined || !rc.change.actions.includes("update")) return [];
+    if (attribute === undefined) return [];
+    if (!rc.change.actions.includes("update")) return rc.change.actions.includes("create") ? newStackRunners(rc, attribute) : [];
     const before = getPath(rc.change.before, [attribute]);
     const after = afterValue(rc.change, [attribute]);
     const urlChanged = afterValue(rc.change, ["template_url"]);
@@ -136,10 +167,12 @@ export const stackTemplateChanged: PlanRule = {
     const changedParams = parametersChanged(params, getPath(rc.change.before, ["parameters"]), before, after);
     const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
-    if (!templateChanged && !url && !paramsChanged) return [];
+    // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew.
+    const resolved = after.state === "known" ? resolvedAtDeploy(after.value) : [];
+    if (!templateChanged && !url && !paramsChanged && resolved.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : [])];
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved];
     if (drops.length === 0) return [];
     const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
@@ -174,6 +207,32 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
         ];
   if (drops.length === 0) return [];
   return [changeFinding(rc, `The plan changes the parameters of ${rc.address}, and CloudFormation will delete data in its stacks: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, drops.map((d) => ({ step: "template", address: set?.address ?? rc.address, detail: d })))];
+}
+
+/**
+ * Data-holding resources whose existence, keeping or identity comes from a value CloudFormation reads from SSM
+ * Parameter Store at each stack operation (`{{resolve:ssm:...}}`, a parameter of type
+ * `AWS::SSM::Parameter::Value<...>`): the value may have changed outside the plan, and any update of the stack
+ * applies it. The plan cannot show it, so it counts.
+ */
+function resolvedAtDeploy(template: unknown): string[] {
+  const now = resourcesOf(template, true);
+  if (now === undefined) return [];
+  const parsed = parseJson(template);
+  const params = isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
+  const ssm = new Set(Object.entries(params).filter(([, p]) => isObject(p) && typeof p.Type === "string" && p.Type.startsWith("AWS::SSM::Parameter::Value")).map(([k]) => k));
+  const conditions = conditionsOf(parsed);
+  const fromSsm = (v: unknown): boolean => v !== undefined && (JSON.stringify(v).includes("{{resolve:") || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
+  const out: string[] = [];
+  for (const [id, r] of Object.entries(now)) {
+    if (!holdsData(r)) continue;
+    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
+    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    const props = replaceKept ? [] : (REPLACING[String(r.Type)] ?? []).filter((k) => fromSsm(propertyOf(r, k)));
+    if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from SSM Parameter Store, which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
+    else if (!kept && r.Condition !== undefined && fromSsm({ Condition: r.Condition })) out.push(`${id} (${String(r.Type)}) exists under a condition that reads SSM Parameter Store anew at this update`);
+  }
+  return out;
 }
 
 /**
@@ -270,21 +329,30 @@ function conditionsOf(template: unknown): Record<string, unknown> {
  * The template's resources a value names: `Ref`, `Fn::GetAtt` (`[id, attr]` or `"id.attr"`), and `${id}` or
  * `${id.attr}` in a string (as `Fn::Sub` reads it; any string is searched, which can only name more).
  */
-function namedResources(v: unknown, resources: Readonly<Record<string, Resource>>, out: string[] = []): string[] {
-  const add = (id: unknown) => {
-    if (typeof id === "string" && Object.prototype.hasOwnProperty.call(resources, id)) out.push(id);
+function namedResources(v: unknown, resources: Readonly<Record<string, Resource>>, out: Named[] = []): Named[] {
+  const add = (id: unknown, attribute?: unknown) => {
+    if (typeof id === "string" && Object.prototype.hasOwnProperty.call(resources, id)) out.push({ id, ...(typeof attribute === "string" && { attribute }) });
   };
   if (typeof v === "string") {
-    for (const m of v.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)) add(m[1]);
+    for (const m of v.matchAll(/\$\{([A-Za-z0-9]+)(?:\.([^}]*))?\}/g)) add(m[1], m[2]);
   } else if (Array.isArray(v)) v.forEach((x) => namedResources(x, resources, out));
   else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
       if (k === "Ref") add(x);
-      else if (k === "Fn::GetAtt") add(Array.isArray(x) ? x[0] : typeof x === "string" ? x.split(".")[0] : undefined);
+      else if (k === "Fn::GetAtt") {
+        if (Array.isArray(x)) add(x[0], x[1]);
+        else if (typeof x === "string") add(x.split(".")[0], x.split(".").slice(1).join("."));
+      }
       namedResources(x, resources, out);
     }
   }
   return out;
+}
+
+/** A resource a value names, and the attribute it reads (none for `Ref`). */
+interface Named {
+  readonly id: string;
+  readonly attribute?: string;
 }
 
 /**
@@ -297,11 +365,30 @@ const NEVER_FEED_BY_TYPE: Readonly<Record<string, ReadonlySet<string>>> = {
   "AWS::KMS::Key": new Set(["KeyPolicy", "EnableKeyRotation", "RotationPeriodInDays", "PendingWindowInDays", "Enabled", "BypassPolicyLockoutSafetyCheck"]),
 };
 
-/** The properties of a named resource that may feed a `Ref` or `Fn::GetAtt` of it. */
-function feedingProperties(r: Resource): unknown {
+/** Properties that name a resource or say where it is: what a `Ref` (its name or ID) follows. */
+const IDENTITY = /(?:Name|Identifier|Id|Arn|AvailabilityZone|SubnetId|Region)$/;
+
+/** Other properties whose change replaces a resource often named by others, giving it a new ID. */
+const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
+  "AWS::KMS::Key": ["KeySpec", "KeyUsage", "MultiRegion", "Origin"],
+};
+
+/**
+ * The properties of a named resource that may feed a `Ref` of it (`attribute` undefined) or its `Fn::GetAtt`
+ * attribute. A `Ref` gives the resource's name or ID, which changes with the properties that name or place it; an
+ * attribute also with the property of its name (an SSM parameter's `Value`); a custom resource's attributes may come
+ * from any of its properties. A resize, a code or policy change of the named resource feeds neither.
+ */
+function feedingProperties(r: Resource, attribute?: string): unknown {
   if (!isObject(r.Properties)) return r.Properties ?? null;
-  const byType = NEVER_FEED_BY_TYPE[String(r.Type)];
-  return Object.fromEntries(Object.entries(r.Properties).filter(([k]) => !NEVER_FEED.has(k) && !byType?.has(k)));
+  const type = String(r.Type);
+  const custom = type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" || !type.startsWith("AWS::");
+  const byType = NEVER_FEED_BY_TYPE[type];
+  return Object.fromEntries(
+    Object.entries(r.Properties).filter(
+      ([k]) => !NEVER_FEED.has(k) && !byType?.has(k) && (custom || IDENTITY.test(k) || k === attribute || REPLACING[type]?.includes(k) || REPLACED_BY[type]?.includes(k)),
+    ),
+  );
 }
 
 /**
@@ -314,19 +401,35 @@ function evaluatedText(v: unknown, template: unknown): string {
   const conditions = conditionsOf(template);
   const parts: unknown[] = [v ?? null];
   const seen = new Set<string>();
+  const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
   const visit = (x: unknown) => {
-    for (const id of namedResources(x, resources)) {
-      if (seen.has(id)) continue;
-      seen.add(id);
+    for (const { id, attribute } of namedResources(x, resources)) {
+      const key = `${id}.${attribute ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const r = resources[id];
-      const feeding = feedingProperties(r);
-      parts.push({ id, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
+      const feeding = feedingProperties(r, attribute);
+      parts.push({ id, attribute: attribute ?? null, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
       visit(feeding);
     }
     for (const name of ifConditions(x)) parts.push(conditionText(name, conditions));
+    // A name looked up in the template's Mappings changes with the map.
+    for (const map of mapsRead(x)) parts.push({ map, content: (map === "*" ? mappings : mappings[map]) ?? null });
   };
   visit(v);
   return canonicalJson(parts);
+}
+
+/** The Mappings a value's `Fn::FindInMap`s read (all of them when the map's name is computed). */
+function mapsRead(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => mapsRead(x, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "Fn::FindInMap" && Array.isArray(x)) out.push(typeof x[0] === "string" ? x[0] : "*");
+      mapsRead(x, out);
+    }
+  }
+  return out;
 }
 
 /** The condition names a value's `Fn::If`s test. */
@@ -346,10 +449,11 @@ function ifConditions(v: unknown, out: string[] = []): string[] {
  * or a resource of the template it names (`Ref`, `Fn::GetAtt`) whose properties do.
  */
 function mentions(v: unknown, params: Set<string>, conditions: Record<string, unknown>, resources: Readonly<Record<string, Resource>> = {}, seen: Set<string> = new Set()): boolean {
-  const viaResource = (id: string): boolean => {
-    if (seen.has(`resource ${id}`)) return false;
-    seen.add(`resource ${id}`);
-    return mentions(feedingProperties(resources[id]), params, conditions, resources, seen);
+  const viaResource = ({ id, attribute }: Named): boolean => {
+    const key = `resource ${id}.${attribute ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return mentions(feedingProperties(resources[id], attribute), params, conditions, resources, seen);
   };
   if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}")) || namedResources(v, resources).some(viaResource);
   if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, resources, seen));
@@ -373,6 +477,9 @@ function mentions(v: unknown, params: Set<string>, conditions: Record<string, un
 
 function holdsData(r: Resource): boolean {
   const type = typeof r.Type === "string" ? r.Type : "";
+  // A module expands into resources blastwall does not see; a registry type of another publisher may hold data; a
+  // custom resource runs its function with a Delete request when it is removed or replaced.
+  if (type.endsWith("::MODULE") || type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" || (type !== "" && !type.startsWith("AWS::") && !type.startsWith("Alexa::"))) return true;
   // An Aurora member instance holds no data of its own: the cluster does.
   if (type === "AWS::RDS::DBInstance" && isObject(r.Properties) && r.Properties.DBClusterIdentifier !== undefined) return false;
   return STATEFUL.has(type);
@@ -439,7 +546,37 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
     }
   }
+  out.push(...runners(now, old));
   return out;
+}
+
+/**
+ * Template resources that run calls blastwall does not read when written as CloudFormation: a schedule, a rule, a
+ * state machine, an association, a DataSync task, and a custom resource (its function runs at create, update and
+ * delete). Judged as Terraform resources (plan-command-scheduled, plan-lambda-invoked), in a template they count
+ * when new or changed.
+ */
+const RUNNERS = new Set(["AWS::Scheduler::Schedule", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SSM::Association", "AWS::DataSync::Task", "AWS::CloudFormation::CustomResource"]);
+
+function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<string, Resource>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [id, r] of Object.entries(now)) {
+    const type = String(r.Type);
+    if (!RUNNERS.has(type) && !type.startsWith("Custom::")) continue;
+    const was = old?.[id];
+    if (was !== undefined && canonicalJson(was) === canonicalJson(r)) continue;
+    out.push(`${id} (${type}) is ${was === undefined ? "new" : "changed"}: it runs calls (a schedule's, a rule's, a state machine's, a function's) that blastwall does not read inside a template`);
+  }
+  return out;
+}
+
+/** A new stack whose template (when blastwall can read it) holds resources that run calls. */
+function newStackRunners(rc: PlanResourceChange, attribute: string): FindingDraft[] {
+  const after = afterValue(rc.change, [attribute]);
+  const now = after.state === "known" ? resourcesOf(after.value, true) : undefined;
+  const found = now ? runners(now, undefined) : [];
+  if (found.length === 0) return [];
+  return [changeFinding(rc, `The plan creates ${rc.address}, whose template runs calls blastwall cannot judge: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}.`, found.map((d) => ({ step: "template", address: rc.address, detail: d })))];
 }
 
 function propertyOf(r: Resource, key: string): unknown {
