@@ -116,6 +116,16 @@ describe("catalogue additions: categories and severities", () => {
     ["timestream:UpdateTable", "protection", "error"],
     ["elasticfilesystem:UpdateFileSystemProtection", "protection", "error"],
     ["s3tables:PutTableBucketMaintenanceConfiguration", "protection", "warning"],
+    // Round 53: more of the same services, and retention settings rated as the log ones are.
+    ["cloudsearch:document", "direct", "error"],
+    ["workmail:DeregisterFromWorkMail", "direct", "error"],
+    ["finspace:CreateKxChangeset", "direct", "warning"],
+    ["aps:UpdateWorkspaceConfiguration", "protection", "error"],
+    ["kafka:UpdateTopic", "protection", "error"],
+    ["kafka-cluster:AlterClusterDynamicConfiguration", "protection", "error"],
+    ["drs:UpdateReplicationConfiguration", "protection", "error"],
+    ["events:UpdateArchive", "protection", "warning"],
+    ["aoss:CreateLifecyclePolicy", "protection", "error"],
   ];
   test.each(round52)("%s is %s with severity %s (round 52)", (action, category, severity) => {
     expect(loadCatalogue().byAction.get(action.toLowerCase())).toMatchObject({ action, category, severity });
