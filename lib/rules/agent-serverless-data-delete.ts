@@ -9,7 +9,7 @@ import { unknownStatement } from "../engine/iam/policy-json";
 import { encodedDocument, policyFromValue } from "../engine/terraform/policy-documents";
 import { hasInterpolation, soleInterpolation } from "../engine/terraform/tokens";
 import { isObject } from "../engine/terraform/stack";
-import { maySitIn, providerAccount, resourceAccount } from "../engine/terraform/providers";
+import { maySitIn, resourceAccount } from "../engine/terraform/providers";
 import { agentCan, principalEvidence, statementEvidence, type StatementGrants } from "./support";
 import { OUTSIDE_PREFIX } from "../engine/principals/outsiders";
 
@@ -39,11 +39,11 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     // Data access policies usually sit with the collection, and the agents in stacks of their own: another checked
     // stack's agent (or a principal one can act as) that holds the IAM door there and may share this account.
-    const account = providerAccount(stack, "aws");
+    // The account is the one the policy's own provider is pinned to (an aliased provider may be another's).
     for (const peer of stack.peerAgents ?? []) {
       if (peer.serverlessData === undefined) continue;
-      if (!maySitIn(peer.arnPattern, account)) continue;
       for (const { res, rule, deletes } of deletingRules(stack)) {
+        if (!maySitIn(peer.arnPattern, resourceAccount(stack, res))) continue;
         if (names(rule.statement, peer.arnPattern)) out.push(peerFinding(peer, res, rule, deletes));
       }
     }

@@ -101,6 +101,17 @@ describe(`${RULE} across accounts and stacks (red-team round 48)`, () => {
     expect(run(A, "aoss:ListCollections")).toEqual([]);
     expect(run("222222222222")).toEqual([]);
   });
+
+  test("the account is that of the provider the policy is made with, an aliased one too (red-team round 53)", () => {
+    const ops = (aliasAccount: string) => ({
+      ...tf({ ...dataPolicy([ruleSet([`arn:aws:iam::${A}:role/agents/agent`], ["aoss:DeleteIndex"])], { provider: "aws.data" }) }),
+      provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["222222222222"] }, { alias: "data", region: "eu-west-1", allowed_account_ids: [aliasAccount] }] },
+    });
+    const run = (aliasAccount: string) =>
+      checkStacks([buildStack(pinned(A, tf(agentWith())), "dev.tf.json", "dev"), buildStack(ops(aliasAccount), "ops.tf.json", "ops")], { config: {}, rules: agentRules }).findings.filter((f) => f.ruleId === RULE);
+    expect(run(A).map((f) => [f.file, f.severity])).toEqual([["ops.tf.json", "error"]]);
+    expect(run("333333333333")).toEqual([]);
+  });
 });
 
 describe(`${RULE} through a chain`, () => {
