@@ -142,7 +142,15 @@ export function namesCreated(rc: PlanResourceChange, plan: PlanJson | undefined,
   const config = configOf(plan, rc.address);
   const refs = referencedResources(config, withoutInstanceReferences(config, expressionAt(config, path)), plan);
   if (refs === undefined || refs.length === 0) return false;
-  const created = refs.map((r) => changes.filter((c) => withoutInstanceKeys(c.address) === r));
+  const picked = pickedBySameKey(rc, config, expressionAt(config, path));
+  const created = refs.map((r) => {
+    const instances = changes.filter((c) => withoutInstanceKeys(c.address) === r);
+    // `dst[each.key]` (or `dst[count.index]`) in a resource that has the same key: the instance of that key, when the
+    // plan creates it. Another instance it might pick (through a function of the key) exists, so its ID is known in
+    // the plan, and a known value must be a created resource's (below).
+    const same = picked ? instances.filter((c) => instanceKey(c) === picked.key) : [];
+    return same.length === 1 ? same : instances;
+  });
   if (!created.every((instances) => instances.length > 0 && instances.every((c) => types.includes(c.type) && c.change.actions.length === 1 && c.change.actions[0] === "create"))) return false;
   const value = afterValue(rc.change, path);
   if (value.state !== "known" || typeof value.value !== "string") return true;
@@ -161,4 +169,28 @@ function withoutInstanceReferences(config: ConfigResource | undefined, expressio
   const eachValue = refs.some((r) => typeof r === "string" && /^each\.value(\.|$)/.test(r));
   const forEach = eachValue && isObject(config?.forEach) && Array.isArray(config.forEach.references) ? config.forEach.references : [];
   return { ...expression, references: [...refs.filter((r) => typeof r !== "string" || !/^each\.value(\.|$)/.test(r)), ...forEach] };
+}
+
+/**
+ * The instance key an expression picks with `each.key` or `count.index` of its own resource: the key of the change
+ * being judged (a string for `for_each`, a number for `count`), when the expression uses the matching one.
+ */
+function pickedBySameKey(rc: PlanResourceChange, config: ConfigResource | undefined, expression: unknown): { readonly key: string | number } | undefined {
+  if (!config || !isObject(expression) || !Array.isArray(expression.references)) return undefined;
+  const key = instanceKey(rc);
+  if (typeof key === "string" && expression.references.includes("each.key")) return { key };
+  if (typeof key === "number" && expression.references.includes("count.index")) return { key };
+  return undefined;
+}
+
+/** A change's own instance key: its `index`, else the last `[...]` of its address. */
+function instanceKey(rc: PlanResourceChange): unknown {
+  if (typeof rc.index === "string" || typeof rc.index === "number") return rc.index;
+  const m = /\[("(?:[^"\\]|\\.)*"|\d+)\]$/.exec(rc.address);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -205,7 +205,9 @@ describe("M2: retention lowered (plan-backup-retention-lowered)", () => {
       const created = create(address, lp(policy({ Resource: ["index/logs/*"], MinIndexRetention: "1d" })));
       expect(messages([created])).toEqual([`The plan lowers the retention of the indexes covered by ${address}: policy rule for "index/logs/*" (no rule: kept until deleted) → MinIndexRetention "1d".`]);
       const collection = create("aws_opensearchserverless_collection.logs", { name: "logs", type: "TIMESERIES" });
-      const byRef = { [address]: { policy: ref("aws_opensearchserverless_collection.logs", "name") } };
+      // The collection is in the configuration too, under the policy's provider configuration (red-team round 53: a
+      // collection of the same name in another region is no exemption).
+      const byRef = { [address]: { policy: ref("aws_opensearchserverless_collection.logs", "name") }, "aws_opensearchserverless_collection.logs": { name: { constant_value: "logs" } } };
       expect(judged([collection, created], byRef)).toEqual([]);
       // Named by a literal, the new collection may be a decoy whose create fails while the policy lands on the existing one.
       expect(judged([collection, created], { [address]: { policy: { constant_value: lp(policy({ Resource: ["index/logs/*"], MinIndexRetention: "1d" })).policy } } })).toEqual(BLOCKED);

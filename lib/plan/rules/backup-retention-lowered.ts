@@ -300,16 +300,12 @@ const TIME_KEYS: readonly (readonly [string, number])[] = [
   ["log.retention.hours", 3_600_000],
 ];
 
-/** The retention a server.properties text sets (lines `key=value`, `key: value` or `key value`; `#` and `!` comment). */
+/** The retention a server.properties text sets, read as `java.util.Properties.load` reads it (see `javaProperties`). */
 function kafkaRetention(text: unknown): KafkaRetention {
   if (typeof text !== "string") return KAFKA_DEFAULT;
-  const props = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    const m = /^([^=:\s]+)\s*(?:[=:]|\s)\s*(.*)$/.exec(line);
-    if (m) props.set(m[1], m[2].trim());
-  }
+  const props = javaProperties(text);
+  // Text Java refuses to load (a malformed `\\uXXXX`): what the broker keeps is not known.
+  if (props === undefined) return { ms: NaN, bytes: NaN, time: "(server_properties blastwall cannot read)", size: "(server_properties blastwall cannot read)" };
   const amount = (v: string, unit: number) => {
     const n = num(v);
     return n === undefined ? NaN : n < 0 ? Infinity : n * unit;
@@ -322,6 +318,81 @@ function kafkaRetention(text: unknown): KafkaRetention {
     time: timeKey ? `${timeKey[0]}=${props.get(timeKey[0])}` : KAFKA_DEFAULT.time,
     size: bytes === undefined ? KAFKA_DEFAULT.size : `log.retention.bytes=${bytes}`,
   };
+}
+
+/** Java's whitespace in a properties file: space, tab, form feed. */
+const JAVA_SPACE = new Set([" ", "\t", "\f"]);
+
+/**
+ * The key/value pairs of a Java properties text, as `java.util.Properties.load(Reader)` reads them (Kafka brokers load
+ * server.properties with it): natural lines end at `\n`, `\r` or `\r\n`; a line whose first non-blank character is
+ * `#` or `!` is a comment; a line ending in an odd number of backslashes continues on the next, whose leading blanks
+ * are dropped; the key ends at the first unescaped `=`, `:` or blank, then blanks and one `=` or `:` separate it from
+ * the value; `\\uXXXX`, `\\t`, `\\n`, `\\r`, `\\f` are escapes and a backslash before any other character stands for that
+ * character. The last value of a key wins. Undefined for a malformed `\\u` escape, which Java refuses.
+ */
+function javaProperties(text: string): Map<string, string> | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const out = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    let line = dropLeading(lines[i]);
+    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
+    // Logical line: join continuations (an odd run of trailing backslashes).
+    while (trailingBackslashes(line) % 2 === 1) {
+      line = line.slice(0, -1);
+      if (++i >= lines.length) break;
+      line += dropLeading(lines[i]);
+    }
+    let k = 0;
+    let escaped = false;
+    for (; k < line.length; k++) {
+      const c = line[k];
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === "=" || c === ":" || JAVA_SPACE.has(c)) break;
+    }
+    let v = k;
+    while (v < line.length && JAVA_SPACE.has(line[v])) v++;
+    if (v < line.length && (line[v] === "=" || line[v] === ":")) v++;
+    while (v < line.length && JAVA_SPACE.has(line[v])) v++;
+    const key = unescapeJava(line.slice(0, k));
+    const value = unescapeJava(line.slice(v));
+    if (key === undefined || value === undefined) return undefined;
+    out.set(key, value);
+  }
+  return out;
+}
+
+function dropLeading(s: string): string {
+  let i = 0;
+  while (i < s.length && JAVA_SPACE.has(s[i])) i++;
+  return s.slice(i);
+}
+
+function trailingBackslashes(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === "\\") n++;
+  return n;
+}
+
+function unescapeJava(s: string): string | undefined {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = s[++i];
+    if (e === undefined) break; // a lone backslash at the very end is dropped
+    if (e === "u") {
+      const hex = s.slice(i + 1, i + 5);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 4;
+    } else out += e === "t" ? "\t" : e === "n" ? "\n" : e === "r" ? "\r" : e === "f" ? "\f" : e;
+  }
+  return out;
 }
 
 /** Less kept after than before (a value blastwall cannot read counts as less after, and as unlimited before). */
@@ -511,10 +582,28 @@ function newCollections(rc: PlanResourceChange, plan?: PlanJson): Set<string> {
     const instances = plan.resource_changes.filter((c) => withoutInstanceKeys(c.address) === `${config.prefix}${m[1]}`);
     const created = instances.length > 0 && instances.every((c) => c.type === "aws_opensearchserverless_collection" && c.change.actions.length === 1 && c.change.actions[0] === "create");
     if (!created) continue;
+    // Collection names are unique per account and region only: a collection created through another provider
+    // configuration (another region or account), or in another `region`, leaves the policy on an existing one.
+    const theirs = configOf(plan, `${config.prefix}${m[1]}`);
+    if (config.providerKey === undefined || theirs?.providerKey !== config.providerKey) continue;
+    if (!instances.every((c) => sameRegion(rc, c))) continue;
     for (const c of instances) {
       const name = afterValue(c.change, ["name"]);
       if (name.state === "known" && typeof name.value === "string") out.add(name.value);
     }
   }
   return out;
+}
+
+/**
+ * Both changes are in the same region as far as their own `region` argument says (AWS provider 6 lets a resource
+ * name one): both unset, or both known and equal. A region known only after apply is not the same.
+ */
+function sameRegion(a: PlanResourceChange, b: PlanResourceChange): boolean {
+  const region = (c: PlanResourceChange) => {
+    const v = afterValue(c.change, ["region"]);
+    return v.state === "unknown" ? { unknown: true } : { value: typeof v.value === "string" && v.value !== "" ? v.value : undefined };
+  };
+  const [x, y] = [region(a), region(b)];
+  return !("unknown" in x) && !("unknown" in y) && x.value === y.value;
 }

@@ -2,8 +2,9 @@ import type { Evidence } from "../../engine/findings";
 import { loadCatalogue } from "../../engine/catalogue";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
-import type { PlanJson, PlanResourceChange } from "../types";
-import { afterValue, getPath, isObject, isSensitive, type Path } from "../values";
+import type { PlanChange, PlanJson, PlanResourceChange } from "../types";
+import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "../values";
+import { withoutInstanceKeys } from "../../engine/agents";
 import { configOf, expressionAt, referencedResources } from "../config-expressions";
 import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
@@ -98,7 +99,10 @@ export const commandScheduled: PlanRule = {
       "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
       "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
       "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
-      "files to match its source. Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
+      "files to match its source. A schedule or rule that sends a new input to a state machine of the plan whose destroy call takes its target from that input " +
+      "(or sits behind a Choice state) deletes something else with the same definition, and a machine whose role changes runs its destroy calls with new rights. " +
+      "The Cloud Control equivalents (awscc_scheduler_schedule, awscc_stepfunctions_state_machine, awscc_ssm_association, awscc_datasync_task) are read the same way. " +
+      "Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
       "snapshot, and no resource change in the plan shows it.",
     fix:
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
@@ -108,9 +112,11 @@ export const commandScheduled: PlanRule = {
     severity: "error",
     category: "plan",
   },
-  check(rc, ctx) {
-    const a = rc.change.actions;
+  check(original, ctx) {
+    const a = original.change.actions;
     if (!a.includes("create") && !a.includes("update")) return [];
+    // A Cloud Control resource is judged as the aws_ resource it stands for, read through the same paths.
+    const rc = asAws(original);
     const judge = JUDGES[rc.type];
     if (!judge) return [];
     // An update that leaves what runs as it was (tags, a schedule switched off) runs nothing new.
@@ -135,7 +141,7 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
   aws_ssm_maintenance_window_task: { fields: ["task_arn", "task_type", "task_invocation_parameters", "targets", "service_role_arn"], hit: maintenanceTask },
   aws_config_remediation_configuration: { fields: ["automatic", "target_id", "target_type", "target_version", "parameter"], hit: remediation },
   aws_cloudwatch_metric_alarm: { fields: ["alarm_actions", "ok_actions", "insufficient_data_actions"], hit: alarmTerminates },
-  aws_sfn_state_machine: { fields: ["definition"], hit: stateMachineCalls },
+  aws_sfn_state_machine: { fields: ["definition", "role_arn"], hit: stateMachineCalls },
   aws_datasync_task: {
     fields: [["options", 0, "preserve_deleted_files"], ["options", 0, "overwrite_mode"], ["options", 0, "transfer_mode"], "schedule", "source_location_arn", "destination_location_arn", "includes", "excludes"],
     hit: syncOverwrites,
@@ -193,13 +199,17 @@ function stateMachineCalls(rc: PlanResourceChange): Hit | undefined {
   const now = definitionCalls(after.value);
   if (now === undefined) return { runs: `runs a definition that is not JSON blastwall can read, with the role ${role}, whenever it is started`, evidence: [{ step: "definition", address: rc.address, detail: "definition is not JSON" }] };
   const before = getPath(rc.change.before, ["definition"]);
-  // A call it made before, with the same parameters, is no change; the same call pointed elsewhere is.
-  const had = new Set(typeof before === "string" ? (definitionCalls(before) ?? []).map((c) => c.key) : []);
+  // A call it made before, with the same parameters and under the same machine role, is no change; the same call
+  // pointed elsewhere, or run with another role (one that may now be allowed what the old one was denied), is.
+  const roleAfter = afterValue(rc.change, ["role_arn"]);
+  const sameRole = roleAfter.state === "known" && canonicalJson(getPath(rc.change.before, ["role_arn"]) ?? null) === canonicalJson(roleAfter.value ?? null);
+  const had = new Set(typeof before === "string" && sameRole ? (definitionCalls(before) ?? []).map((c) => c.key) : []);
   const fresh = now.filter((c) => !had.has(c.key));
   if (fresh.length === 0) return undefined;
   const list = fresh.map((c) => `${c.call} (state "${c.state}": ${c.why})`);
+  const roleChange = typeof before === "string" && !sameRole ? ` (the machine's role changes from ${JSON.stringify(getPath(rc.change.before, ["role_arn"]) ?? null)})` : "";
   return {
-    runs: `calls ${fresh.map((c) => c.call).join(", ")} with the role ${role} whenever it is started (a schedule, a rule, or anyone allowed to)`,
+    runs: `calls ${fresh.map((c) => c.call).join(", ")} with the role ${role}${roleChange} whenever it is started (a schedule, a rule, or anyone allowed to)`,
     evidence: list.map((detail) => ({ step: "definition", address: rc.address, detail })),
   };
 }
@@ -210,6 +220,8 @@ interface DefinitionCall {
   readonly why: string;
   /** The call with its parameters, as compared with the definition before. */
   readonly key: string;
+  /** Its target or role comes from the state's input, a variable or a JSONata expression: whoever starts the machine may point it. */
+  readonly pointed: boolean;
 }
 
 /**
@@ -238,7 +250,7 @@ function definitionCalls(text: string): DefinitionCall[] | undefined {
           // is the same call only in the same definition.
           const own = canonicalJson({ params: params ?? null, credentials: v.Credentials ?? null });
           const pointed = params === undefined || readsData(params) || readsData(v.Credentials) || v.InputPath !== undefined;
-          out.push({ ...why, state, key: `${why.call} ${own}${pointed ? ` in ${(whole ??= canonicalJson(doc))}` : ""}` });
+          out.push({ ...why, state, pointed, key: `${why.call} ${own}${pointed ? ` in ${(whole ??= canonicalJson(doc))}` : ""}` });
         }
       }
       for (const [k, x] of Object.entries(v)) {
@@ -546,7 +558,7 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
     if (!m && override !== undefined) {
       return { runs: `runs ${override} in ${arn.value} with the role ${role} on its schedule`, evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }] };
     }
-    if (!m) return undefined; // a Lambda, a queue, a state machine...: what it runs is that resource's own code
+    if (!m) return machineSteered(rc, plan, ["target", 0, "arn"], `target[0].input ${input}`); // a Lambda, a queue, a state machine...: what it runs is that resource's own code
     if (runsRoutineDocument(rc, m[2])) return undefined;
     const sql = sqlOf(rc, m[1], m[2]);
     if (sql !== undefined) {
@@ -564,7 +576,7 @@ function schedule(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
       evidence: [{ step: "target", address: rc.address, detail: `${arn.value} with role ${role}, input ${input}` }],
     };
   }
-  if (arn.state === "unknown" && unknownTargetIsCode(rc, plan, ["target", 0, "arn"])) return undefined;
+  if (arn.state === "unknown" && unknownTargetIsCode(rc, plan, ["target", 0, "arn"])) return machineSteered(rc, plan, ["target", 0, "arn"], `target[0].input ${input}`);
   return {
     runs: `calls a target known only after apply with the role ${role} on its schedule`,
     evidence: [{ step: "target", address: rc.address, detail: `target ${shown(rc, ["target", 0, "arn"])} with role ${role}, input ${input}` }],
@@ -594,7 +606,7 @@ function eventTarget(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   const arn = afterValue(rc.change, ["arn"]);
   const runsCommands = commands.state === "unknown" || (Array.isArray(commands.value) && commands.value.length > 0);
   const runbook = arn.state === "unknown" ? !unknownTargetIsCode(rc, plan, ["arn"]) : typeof arn.value === "string" && /:ssm:[^:]*:[^:]*:(automation-definition|document)\//.test(arn.value);
-  if (!runsCommands && !runbook) return undefined;
+  if (!runsCommands && !runbook) return machineSteered(rc, plan, ["arn"], `input ${shown(rc, ["input"])}, input_path ${shown(rc, ["input_path"])}, input_transformer ${shown(rc, ["input_transformer"], false)}`);
   const target = shown(rc, ["arn"]);
   return {
     runs: runsCommands ? `runs ${target} on instances (${shown(rc, ["run_command_targets"], false)}) whenever its rule fires` : `starts ${target} whenever its rule fires`,
@@ -800,4 +812,146 @@ function shown(rc: PlanResourceChange, path: Path, quote = true): string {
   const s = (typeof v.value === "string" ? v.value : JSON.stringify(v.value)).replace(/\s+/g, " ");
   const short = s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX - 1)}…` : s;
   return quote && typeof v.value === "string" ? JSON.stringify(short) : short;
+}
+
+/** State machine types, read as `aws_sfn_state_machine` (see `asAws`). */
+const MACHINE_TYPES: ReadonlySet<string> = new Set(["aws_sfn_state_machine", "awscc_stepfunctions_state_machine"]);
+
+/** A state machine ARN, or an alias or version ARN (`...:stateMachine:NAME:ALIAS`): the machine's ARN and name. */
+const MACHINE_ARN = /^(arn:[^:]+:states:[^:]*:[^:]*:stateMachine:([^:]+))(?::[^:]+)?$/;
+
+/**
+ * A schedule or rule target that starts a state machine of this plan whose definition lets the input it sends decide
+ * what a destroy call deletes: a call whose parameters or role read the input (`"DbInstanceIdentifier.$": "$.db"`),
+ * or any destroy call of a definition with a Choice state (the input may pick the branch that reaches it). The same
+ * machine with another input deletes something else, so a changed input (or a new start) counts. A machine the plan
+ * does not hold is not read: that start passes, as the start of any code does.
+ */
+function machineSteered(rc: PlanResourceChange, plan: PlanJson | undefined, arnPath: Path, input: string): Hit | undefined {
+  for (const machine of targetMachines(rc, plan, arnPath)) {
+    const view = asAws(machine);
+    const definition = afterValue(view.change, ["definition"]);
+    const text = definition.state === "known" && typeof definition.value === "string" ? definition.value : undefined;
+    const calls = text === undefined ? undefined : definitionCalls(text);
+    const choice = text !== undefined && hasChoice(text);
+    const steered = calls === undefined ? undefined : calls.filter((c) => c.pointed || choice);
+    if (steered !== undefined && steered.length === 0) continue;
+    const what =
+      steered === undefined
+        ? `a definition blastwall cannot read`
+        : steered.map((c) => `${c.call} (state "${c.state}": ${c.pointed ? "its target or role comes from the input" : "a Choice state may pick it by the input"})`).join(", ");
+    return {
+      runs: `starts the state machine ${machine.address}, whose destroy calls take what they delete from the input it sends (${what})`,
+      evidence: [
+        { step: "target", address: rc.address, detail: `starts ${machine.address} (${shown(rc, arnPath)}) with ${input}` },
+        { step: "definition", address: machine.address, detail: what },
+      ],
+    };
+  }
+  return undefined;
+}
+
+/** Whether a definition has a Choice state anywhere (branches and maps included). */
+function hasChoice(text: string): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return true;
+  }
+  const walk = (v: unknown): boolean => (Array.isArray(v) ? v.some(walk) : isObject(v) ? v.Type === "Choice" || Object.values(v).some(walk) : false);
+  return walk(doc);
+}
+
+/**
+ * The state machines of the plan a target names: by the machine's ARN or name in a known ARN (an alias or version
+ * ARN names its machine), or, for an ARN known only after apply, by reference in the configuration. A machine the
+ * plan destroys is not started.
+ */
+function targetMachines(rc: PlanResourceChange, plan: PlanJson | undefined, arnPath: Path): PlanResourceChange[] {
+  if (!plan) return [];
+  const machines = plan.resource_changes.filter((c) => c.mode === "managed" && MACHINE_TYPES.has(c.type) && !(c.change.actions.length === 1 && c.change.actions[0] === "delete"));
+  if (machines.length === 0) return [];
+  const arn = afterValue(rc.change, arnPath);
+  if (arn.state === "known") {
+    const m = typeof arn.value === "string" ? MACHINE_ARN.exec(arn.value.trim()) : null;
+    if (!m) return [];
+    return machines.filter((c) => {
+      const v = asAws(c).change;
+      return [v.before, v.after].some((side) => getPath(side, ["arn"]) === m[1] || getPath(side, ["name"]) === m[2]);
+    });
+  }
+  const config = configOf(plan, rc.address);
+  const refs = referencedResources(config, expressionAt(config, arnPath), plan) ?? [];
+  return machines.filter((c) => refs.includes(withoutInstanceKeys(c.address)));
+}
+
+/**
+ * Cloud Control (`awscc_*`) command runners, read as the aws_ resources they stand for: their nested objects
+ * (`target = { arn = ... }`) are single blocks (`target[0].arn`) there, and a state machine's `definition_string`
+ * (with its `definition_substitutions` filled in), or `definition`, is its `definition`.
+ */
+const AWSCC_VIEWS: Readonly<Record<string, { readonly type: string; readonly blocks: readonly string[] }>> = {
+  awscc_scheduler_schedule: { type: "aws_scheduler_schedule", blocks: ["target", "flexible_time_window"] },
+  awscc_stepfunctions_state_machine: { type: "aws_sfn_state_machine", blocks: [] },
+  awscc_ssm_association: { type: "aws_ssm_association", blocks: [] },
+  awscc_datasync_task: { type: "aws_datasync_task", blocks: ["options", "schedule"] },
+};
+
+function asAws(rc: PlanResourceChange): PlanResourceChange {
+  const view = AWSCC_VIEWS[rc.type];
+  if (view === undefined) return rc;
+  const wrap = (side: unknown): unknown => {
+    if (!isObject(side)) return side;
+    const out: Record<string, unknown> = { ...side };
+    for (const b of view.blocks) if (isObject(out[b])) out[b] = [out[b]];
+    return out;
+  };
+  let change: PlanChange = {
+    ...rc.change,
+    before: wrap(rc.change.before),
+    after: wrap(rc.change.after),
+    after_unknown: wrap(rc.change.after_unknown),
+    before_sensitive: wrap(rc.change.before_sensitive),
+    after_sensitive: wrap(rc.change.after_sensitive),
+  };
+  if (rc.type === "awscc_datasync_task") change = withoutDisabledSchedule(change);
+  if (rc.type === "awscc_stepfunctions_state_machine") change = withDefinition(change);
+  return { ...rc, type: view.type, change };
+}
+
+/** A Cloud Control DataSync schedule whose `status` is DISABLED does not run: read as no schedule. */
+function withoutDisabledSchedule(change: PlanChange): PlanChange {
+  const off = (side: unknown) => {
+    const status = getPath(side, ["schedule", 0, "status"]);
+    return isObject(side) && typeof status === "string" && status.trim().toUpperCase() === "DISABLED" ? { ...side, schedule: [] } : side;
+  };
+  return markedAt(change.after_unknown, ["schedule", 0, "status"]) ? { ...change, before: off(change.before) } : { ...change, before: off(change.before), after: off(change.after) };
+}
+
+/**
+ * A Cloud Control state machine's definition as Amazon States Language text: `definition_string` with every
+ * `${key}` of `definition_substitutions` replaced, or `definition` (an object, written as JSON); known only after
+ * apply when any of those is, or when the definition comes from `definition_s3_location` (not in the plan).
+ */
+function withDefinition(change: PlanChange): PlanChange {
+  const text = (side: unknown): string | undefined => {
+    if (!isObject(side)) return undefined;
+    let def: string | undefined;
+    if (typeof side.definition_string === "string") def = side.definition_string;
+    else if (typeof side.definition === "string") def = side.definition;
+    else if (isObject(side.definition)) def = JSON.stringify(side.definition);
+    if (def === undefined) return undefined;
+    const subs = isObject(side.definition_substitutions) ? side.definition_substitutions : {};
+    for (const [k, v] of Object.entries(subs)) def = def.split(`\${${k}}`).join(typeof v === "string" ? v : JSON.stringify(v));
+    return def;
+  };
+  const nameOf = (side: unknown) => (isObject(side) ? (typeof side.state_machine_name === "string" ? side.state_machine_name : side.name) : undefined);
+  const s3 = (side: unknown) => isObject(getPath(side, ["definition_s3_location"])) && Object.values(getPath(side, ["definition_s3_location"]) as object).some((x) => x !== null && x !== undefined);
+  const anyUnknown = (path: Path) => markedAt(change.after_unknown, path) || JSON.stringify(getPath(change.after_unknown, path) ?? false).includes("true");
+  const stringKnown = typeof getPath(change.after, ["definition_string"]) === "string" && !anyUnknown(["definition_string"]);
+  const unknown = anyUnknown(["definition_substitutions"]) || (!stringKnown && (anyUnknown(["definition_string"]) || anyUnknown(["definition"])));
+  const side = (v: unknown, def: string | undefined) => (isObject(v) ? { ...v, definition: s3(v) ? undefined : def, name: nameOf(v) } : v);
+  const after_unknown = unknown ? { ...(isObject(change.after_unknown) ? change.after_unknown : {}), definition: true } : isObject(change.after_unknown) ? { ...change.after_unknown, definition: false } : change.after_unknown;
+  return { ...change, before: side(change.before, text(change.before)), after: side(change.after, text(change.after)), after_unknown };
 }

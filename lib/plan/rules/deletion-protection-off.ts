@@ -17,6 +17,8 @@ const SWITCHES: readonly string[] = [
   "disable_api_termination", // EC2 instance termination protection
   "skip_destroy", // Organizations policies and others: destroy only drops the object from state
   "termination_protection_enabled", // CloudTrail event data stores
+  "retain_stack", // CloudFormation stack set instances: destroy keeps the stack and what it holds
+  "retain_stacks", // CloudFormation stack instances: destroy, or removing a region, account or OU, keeps the stacks
 ];
 
 /** Per type, a protection whose value is a state rather than a switch (the unset default counts as on). */
@@ -25,9 +27,14 @@ const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefin
   // replace its files with the source's; DISABLED alone already makes it read-only. Unset is ENABLED. REPLICATING is a destination already (read-only, its files
   // the source's): a configuration that asks for DISABLED shows REPLICATING → DISABLED on every plan, and it loses nothing.
   ["aws_efs_file_system", (rc: PlanResourceChange) => stateLeft(rc, ["protection", 0, "replication_overwrite"], (v) => !isValue(v, "DISABLED") && !isValue(v, "REPLICATING"), "ENABLED")],
+  // The same, through the Cloud Control provider.
+  ["awscc_efs_file_system", (rc: PlanResourceChange) => stateLeft(rc, ["file_system_protection", "replication_overwrite_protection"], (v) => !isValue(v, "DISABLED") && !isValue(v, "REPLICATING"), "ENABLED")],
   // SnapLock Enterprise: with privileged delete ENABLED, a SnapLock administrator deletes WORM files before their
   // retention ends. Unset is DISABLED.
   ["aws_fsx_ontap_volume", (rc: PlanResourceChange) => stateLeft(rc, ["snaplock_configuration", 0, "privileged_delete"], (v) => !isValue(v, "ENABLED"), "DISABLED")],
+  // A service-managed stack set deploying automatically keeps an account's stacks when the account leaves the target
+  // OU only with retain_stacks_on_account_removal; off, the account's leaving deletes them (no plan shows it).
+  ["aws_cloudformation_stack_set", (rc: PlanResourceChange) => retainOnRemovalOff(rc)],
 ]);
 
 export const deletionProtectionOff: PlanRule = {
@@ -38,7 +45,9 @@ export const deletionProtectionOff: PlanRule = {
       "Deletion protection is what makes AWS refuse a delete from any caller, including a stale Terraform plan or an agent with a broad token. " +
       "Turning it off is the first step of every destroy, and is often split into a separate, harmless-looking change. " +
       "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its files with another file system's) " +
-      "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends).",
+      "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends), " +
+      "and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, and a stack set's auto_deployment retain_stacks_on_account_removal): " +
+      "turned off, the next removal of an instance, region, account or OU member deletes its stacks and every resource in them.",
     fix: "Keep deletion protection on. If the resource really must go, have a human approve this exact plan with `blastwall approve`.",
     severity: "error",
     category: "plan",
@@ -67,6 +76,16 @@ function instanceBypasses(rc: PlanResourceChange): (Weakening | undefined)[] {
     if (Array.isArray(devices)) devices.forEach((_: unknown, i: number) => out.push(switchedOn(rc, [block, i, "delete_on_termination"])));
   }
   return out;
+}
+
+/**
+ * `auto_deployment[0].retain_stacks_on_account_removal` turned from true to false (or unknown) while automatic
+ * deployment stays on (or is unknown): automatic deployment switched off at the same time removes nothing.
+ */
+function retainOnRemovalOff(rc: PlanResourceChange): Weakening | undefined {
+  const enabled = afterValue(rc.change, ["auto_deployment", 0, "enabled"]);
+  if (enabled.state === "known" && !truthy(enabled.value)) return undefined;
+  return switchedOff(rc, ["auto_deployment", 0, "retain_stacks_on_account_removal"], on);
 }
 
 function isValue(v: unknown, value: string): boolean {
