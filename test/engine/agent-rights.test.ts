@@ -371,3 +371,23 @@ test("list arguments of a policy document built by functions, and identifiers an
   // The control: a variable without a default may name anyone.
   expect(errors(check(trustDoc({ principals: [{ type: "AWS", identifiers: "${var.unset}" }] }), {}), "agent-transitive-destroy").length).toBeGreaterThan(0);
 });
+
+test("a typed variable's default is converted to its type before a jsonencode policy reads it (red-team round 52)", () => {
+  // `map(any)` unifies `{ read_only = true, team = "ops" }` to a map of strings: `read_only == true` is false in
+  // Terraform (terraform console), so the Deny below is never written and the agent keeps ec2:DeleteVolume.
+  const stack = (type: string) =>
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy.p": {
+          role: "${aws_iam_role.agent.name}",
+          policy:
+            '${jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }, { Effect = var.agent.read_only == true ? "Deny" : "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })}',
+        },
+      },
+      { variable: { agent: { type, default: { read_only: true, team: "ops" } } } },
+    );
+  expect(errors(check(stack("map(any)")), "agent-destroy-right").map((f) => f.message)).toContainEqual(expect.stringContaining("granted by aws_iam_role_policy.p statement #1"));
+  // The control: an object type keeps the bool, and the Deny holds.
+  expect(errors(check(stack("object({ read_only = bool, team = string })")), "agent-destroy-right")).toEqual([]);
+});

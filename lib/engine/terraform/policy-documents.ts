@@ -12,6 +12,7 @@
  * a name that matches no action. A Condition value that does not resolve exactly is left as written, so a
  * Deny conditioned on it never counts as certain.
  */
+import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
 import { globsIntersect } from "../iam/glob";
 import { makeSource, parsePolicyJson, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
@@ -164,7 +165,8 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
   // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
-  const { Tmpl, Unk, fromJson, toTfJson, withType } = require("../../hcl/values") as typeof import("../../hcl/values");
+  const { Tmpl, Unk, fromJson, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  const { BAD_TYPE, convert, parseType } = require("../../hcl/types") as typeof import("../../hcl/types");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const literal = (map: ReadonlyMap<string, unknown>, name: string, src: string, type?: string) => {
     const v = map.get(name);
@@ -177,21 +179,26 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
     // a declared type is never equal to a literal there (`var.x == []` is false), so `==` on it is not claimed either.
     const bare = type.replace(/^\$\{(.*)\}$/, "$1").trim();
     if (bare === "string" || bare === "number" || bare === "bool") return primitive(value, bare) ?? new Unk(src);
-    return value !== null && typeof value === "object" ? withType(value, bare) : value;
+    // A collection or object is converted as the HCL reader converts it: `map(any)` makes `{ on = true, team = "x" }`
+    // a map of strings, so `var.x.on == true` is false in Terraform (red-team round 52). What it cannot convert
+    // exactly is unknown.
+    const t = parseType(type);
+    if (t === BAD_TYPE || typeof t === "symbol") return new Unk(src);
+    const c = convert(value, t, { env, isolated: true });
+    return typeof c === "symbol" ? new Unk(src) : c;
+  };
+  const env: Env = {
+    prefix: "",
+    pathModule: ".",
+    rootDir: ".",
+    variable: (name) => literal(stack.variables, name, `var.${name}`, stack.variableTypes?.get(name)),
+    local: (name) => literal(stack.locals, name, `local.${name}`),
+    resource: () => undefined,
+    module: () => undefined,
+    readFile: () => undefined,
   };
   try {
-    const v = evalString(raw, {
-      env: {
-        prefix: "",
-        pathModule: ".",
-        rootDir: ".",
-        variable: (name) => literal(stack.variables, name, `var.${name}`, stack.variableTypes?.get(name)),
-        local: (name) => literal(stack.locals, name, `local.${name}`),
-        resource: () => undefined,
-        module: () => undefined,
-        readFile: () => undefined,
-      },
-    });
+    const v = evalString(raw, { env });
     if (typeof v !== "string" && !(v instanceof Tmpl)) return undefined;
     const text = toTfJson(v);
     return typeof text === "string" ? text : undefined;
