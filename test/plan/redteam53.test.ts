@@ -317,6 +317,12 @@ describe("M9: MSK server_properties read as Java properties", () => {
     expect(lowered("# note \\\nlog.retention.hours=1\n")).toEqual(BLOCKED);
   });
 
+  test("a sign or blanks around the number are read as Kafka reads a long (red-team round 54)", () => {
+    expect(lowered("log.retention.hours=+168\n")).toEqual([]);
+    expect(lowered("log.retention.hours= 200 \n")).toEqual([]);
+    expect(lowered("log.retention.hours=+1\n")).toEqual(BLOCKED);
+  });
+
   test("escapes that raise or keep the retention pass; a comment line does not continue", () => {
     expect(lowered("log.retention.\\\n    hours=200\n")).toEqual([]);
     expect(lowered("log.retention.h\\u006furs=168\n")).toEqual([]);

@@ -69,11 +69,12 @@ describe("nested stacks", () => {
     expect(judged([stack(t, t, [{ Env: "a" }, { Env: "b" }])])).toEqual(BLOCKED);
   });
 
-  test("the control: the same parameters and template, or a nested stack kept on replacement", () => {
+  test("the control: the same parameters and template pass; an UpdateReplacePolicy keeps nothing here (red-team round 54)", () => {
     const same = tpl({ Db: nested({ Name: "orders" }), Topic: { Type: "AWS::SNS::Topic" } });
     expect(judged([stack(tpl({ Db: nested({ Name: "orders" }) }), same)])).toEqual([]);
+    // Other parameters update the nested stack in place: the policy, which applies to a replacement, does not apply.
     const kept = (name: string) => tpl({ Db: { ...nested({ Name: name }), UpdateReplacePolicy: "Retain" } });
-    expect(judged([stack(kept("a"), kept("b"))])).toEqual([]);
+    expect(judged([stack(kept("a"), kept("b"))])).toEqual(BLOCKED);
   });
 });
 

@@ -28,7 +28,7 @@ describe("names CloudFormation computes from what the template text does not sho
   test("a name read from SSM at deploy time counts at any update of the stack, a tag's too", () => {
     const typed = tpl({ Orders: table({ Ref: "TableName" }) }, { Parameters: { TableName: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/app/orders/table-name" } } });
     const [f] = run([stack(typed, typed, [{ team: "a" }, { team: "b" }])]);
-    expect(f.message).toContain("Orders (AWS::DynamoDB::Table) takes TableName from SSM Parameter Store, which CloudFormation reads anew at this update");
+    expect(f.message).toContain("Orders (AWS::DynamoDB::Table) takes TableName from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update");
     const resolve = tpl({ Orders: table("{{resolve:ssm:/app/orders/table-name}}") });
     expect(judged([stack(resolve, resolve, [{ team: "a" }, { team: "b" }])])).toEqual(BLOCKED);
     // The control: a plain parameter or a literal name, and a table kept on replacement.
@@ -40,7 +40,7 @@ describe("names CloudFormation computes from what the template text does not sho
 });
 
 describe("what a template may drop", () => {
-  test.each(["AWS::S3Tables::Table", "AWS::KinesisVideo::Stream", "AWS::AmazonMQ::Broker", "AWS::APS::Workspace", "AWS::Route53::HostedZone", "AWS::CloudTrail::EventDataStore", "Acme::Data::OrdersTable::MODULE", "Custom::Cleanup", "MongoDB::Atlas::Cluster"])(
+  test.each(["AWS::S3Tables::Table", "AWS::KinesisVideo::Stream", "AWS::AmazonMQ::Broker", "AWS::APS::Workspace", "AWS::Route53::HostedZone", "AWS::CloudTrail::EventDataStore", "Acme::Data::OrdersTable::MODULE", "Custom::Cleanup", "MongoDB::Atlas::Cluster", "AWS::CloudFormation::StackSet"])(
     "dropping %s blocks",
     (type) => {
       expect(judged([stack(tpl({ R: { Type: type, Properties: {} }, T: { Type: "AWS::SNS::Topic" } }), tpl({ T: { Type: "AWS::SNS::Topic" } }))])).toEqual(BLOCKED);
@@ -88,5 +88,50 @@ describe("resources that run calls, written in a template", () => {
   test("the control: an unchanged schedule beside another change, and a new stack without such resources, pass", () => {
     expect(judged([stack(tpl({ T: topic, Wipe: schedule("ci") }), tpl({ T: topic, U: topic, Wipe: schedule("ci") }))])).toEqual([]);
     expect(judged([change("aws_cloudformation_stack.orders", ["create"], null, { name: "orders", template_body: tpl({ T: topic }) })])).toEqual([]);
+  });
+});
+
+describe("red-team round 54: what replaces a resource blastwall knows little of", () => {
+  test("a module or third-party type: any property may replace it", () => {
+    const t = (name: string) => tpl({ Orders: { Type: "Acme::Data::OrdersTable::MODULE", Properties: { TableName: name } } });
+    expect(judged([stack(t("orders"), t("orders-v2"))])).toEqual(BLOCKED);
+    const atlas = (size: string) => tpl({ Db: { Type: "MongoDB::Atlas::Cluster", Properties: { Name: "orders", InstanceSize: size } } });
+    expect(judged([stack(atlas("M10"), atlas("M20"))])).toEqual(BLOCKED);
+  });
+
+  test("a data type without a known list: its name properties replace it; its other settings do not", () => {
+    const ts = (table: string, retention = 24) => tpl({ T: { Type: "AWS::Timestream::Table", Properties: { DatabaseName: "metrics", TableName: table, RetentionProperties: { MemoryStoreRetentionPeriodInHours: retention } } } });
+    expect(judged([stack(ts("cpu"), ts("cpu-v2"))])).toEqual(BLOCKED);
+    expect(judged([stack(ts("cpu", 24), ts("cpu", 48))])).toEqual([]);
+  });
+});
+
+describe("red-team round 54: more runners, and a secret the template makes itself", () => {
+  const topic = { Type: "AWS::SNS::Topic" };
+  test.each([
+    ["AWS::SSM::MaintenanceWindowTask", { TaskType: "RUN_COMMAND" }],
+    ["AWS::Config::RemediationConfiguration", { TargetId: "AWS-DeleteRdsInstance" }],
+    ["AWS::Pipes::Pipe", { Target: "arn:aws:states:eu-west-1:111111111111:stateMachine:wipe" }],
+    ["AWS::Glue::Trigger", { Type: "SCHEDULED" }],
+    ["AWS::CloudFormation::Stack", { TemplateURL: "https://b.s3.amazonaws.com/x.json" }],
+    ["AWS::CloudWatch::Alarm", { AlarmActions: ["arn:aws:automate:eu-west-1:ec2:terminate"] }],
+  ])("a new %s blocks", (type, props) => {
+    expect(judged([stack(tpl({ T: topic }), tpl({ T: topic, R: { Type: type, Properties: props } }))])).toEqual(BLOCKED);
+  });
+
+  test("the control: an alarm that only notifies passes", () => {
+    expect(judged([stack(tpl({ T: topic }), tpl({ T: topic, R: { Type: "AWS::CloudWatch::Alarm", Properties: { AlarmActions: [{ Ref: "T" }] } } }))])).toEqual([]);
+  });
+
+  test("a master username read from a secret the same template makes passes a tag update; one made elsewhere counts", () => {
+    const aurora = (ref: string) =>
+      tpl({
+        Secret: { Type: "AWS::SecretsManager::Secret", DeletionPolicy: "Retain", Properties: { GenerateSecretString: { SecretStringTemplate: '{"username":"admin"}', GenerateStringKey: "password" } } },
+        Db: { Type: "AWS::RDS::DBCluster", Properties: { Engine: "aurora-postgresql", MasterUsername: ref } },
+      });
+    const own = aurora("{{resolve:secretsmanager:${Secret}::username}}");
+    expect(judged([stack(own, own, [{ team: "a" }, { team: "b" }])])).toEqual([]);
+    const elsewhere = aurora("{{resolve:secretsmanager:prod/db:SecretString:username}}");
+    expect(judged([stack(elsewhere, elsewhere, [{ team: "a" }, { team: "b" }])])).toEqual(BLOCKED);
   });
 });

@@ -307,7 +307,8 @@ function kafkaRetention(text: unknown): KafkaRetention {
   // Text Java refuses to load (a malformed `\\uXXXX`): what the broker keeps is not known.
   if (props === undefined) return { ms: NaN, bytes: NaN, time: "(server_properties blastwall cannot read)", size: "(server_properties blastwall cannot read)" };
   const amount = (v: string, unit: number) => {
-    const n = num(v);
+    // Kafka reads these as a Java long: an explicit `+` sign is allowed, as are surrounding blanks (red-team round 54).
+    const n = num(v.trim().replace(/^\+(?=\d)/, ""));
     return n === undefined ? NaN : n < 0 ? Infinity : n * unit;
   };
   const timeKey = TIME_KEYS.find(([k]) => props.has(k));

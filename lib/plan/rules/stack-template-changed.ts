@@ -94,6 +94,10 @@ const STATEFUL = new Set([
   "AWS::Omics::VariantStore",
   "AWS::Omics::AnnotationStore",
   "AWS::Logs::LogStream",
+  // Stacks of their own: dropping one deletes what it made.
+  "AWS::CloudFormation::StackSet",
+  "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+  "AWS::Serverless::Application",
 ]);
 
 /** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
@@ -127,6 +131,24 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::Redshift::Cluster": ["ClusterIdentifier", "DBName", "Encrypted", "KmsKeyId", "OwnerAccount", "SnapshotIdentifier"],
   "AWS::CloudFormation::Stack": [],
 };
+
+/** A type blastwall knows nothing of (a module, a third-party or custom type): any property may replace it. */
+function opaque(type: string): boolean {
+  return type.endsWith("::MODULE") || type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" || (type !== "" && !type.startsWith("AWS::") && !type.startsWith("Alexa::"));
+}
+
+/**
+ * The properties of a data-holding resource whose change replaces it: the known list for its type; for another
+ * data type the properties that name it (a name is what CloudFormation most often cannot change in place); for a
+ * type blastwall knows nothing of, every property.
+ */
+function replacingProperties(r: Resource): readonly string[] {
+  const type = String(r.Type);
+  const known = REPLACING[type];
+  if (known !== undefined) return known;
+  const props = isObject(r.Properties) ? Object.keys(r.Properties) : [];
+  return opaque(type) ? props : props.filter((k) => /(?:Name|Identifier)$/.test(k));
+}
 
 /**
  * An in-place update of a CloudFormation stack or stack set changes what CloudFormation deploys: a resource dropped
@@ -222,14 +244,22 @@ function resolvedAtDeploy(template: unknown): string[] {
   const params = isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
   const ssm = new Set(Object.entries(params).filter(([, p]) => isObject(p) && typeof p.Type === "string" && p.Type.startsWith("AWS::SSM::Parameter::Value")).map(([k]) => k));
   const conditions = conditionsOf(parsed);
-  const fromSsm = (v: unknown): boolean => v !== undefined && (JSON.stringify(v).includes("{{resolve:") || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
+  // A secret the template makes itself (`{{resolve:secretsmanager:${Secret}...}}`, AWS's pattern for a master
+  // username) holds what the template writes there; any other dynamic reference reads a value made elsewhere.
+  const outside = (text: string) => {
+    const refs = [...text.matchAll(/\{\{resolve:([a-z-]+):((?:\$\{[^}]*\}|[^}])*)\}\}/g)];
+    // A reference written in pieces (`Fn::Join`) is not parsed: it counts.
+    if (refs.length === 0) return text.includes("{{resolve");
+    return refs.some((m) => !(m[1] === "secretsmanager" && /^\$\{[A-Za-z0-9]+\}/.test(m[2]) && m[2].slice(2, m[2].indexOf("}")) in now));
+  };
+  const fromSsm = (v: unknown): boolean => v !== undefined && (outside(JSON.stringify(v)) || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
     const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
     const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
-    const props = replaceKept ? [] : (REPLACING[String(r.Type)] ?? []).filter((k) => fromSsm(propertyOf(r, k)));
-    if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from SSM Parameter Store, which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
+    const props = replaceKept ? [] : replacingProperties(r).filter((k) => fromSsm(propertyOf(r, k)));
+    if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
     else if (!kept && r.Condition !== undefined && fromSsm({ Condition: r.Condition })) out.push(`${id} (${String(r.Type)}) exists under a condition that reads SSM Parameter Store anew at this update`);
   }
   return out;
@@ -294,11 +324,12 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
     if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
     else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
     if (!replaceKept) {
-      const props = (REPLACING[String(r.Type)] ?? []).filter((k) => uses(propertyOf(r, k)));
+      const props = replacingProperties(r).filter((k) => uses(propertyOf(r, k)));
       if (props.length > 0) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes ${props.join(", ")} from them: a change there replaces it, deleting the old one`);
-      if (r.Type === "AWS::CloudFormation::Stack" && (uses(propertyOf(r, "Parameters")) || uses(propertyOf(r, "TemplateURL")))) {
-        out.push(`the parameters changed (${shownParams}), and the nested stack ${id} takes its parameters or template from them: blastwall cannot read its template to tell whether that replaces what it holds`);
-      }
+    }
+    // A nested stack is updated in place, not replaced, when its parameters change: its UpdateReplacePolicy keeps nothing then.
+    if (r.Type === "AWS::CloudFormation::Stack" && (uses(propertyOf(r, "Parameters")) || uses(propertyOf(r, "TemplateURL")))) {
+      out.push(`the parameters changed (${shownParams}), and the nested stack ${id} takes its parameters or template from them: blastwall cannot read its template to tell whether that replaces what it holds`);
     }
   }
   return out;
@@ -479,7 +510,7 @@ function holdsData(r: Resource): boolean {
   const type = typeof r.Type === "string" ? r.Type : "";
   // A module expands into resources blastwall does not see; a registry type of another publisher may hold data; a
   // custom resource runs its function with a Delete request when it is removed or replaced.
-  if (type.endsWith("::MODULE") || type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" || (type !== "" && !type.startsWith("AWS::") && !type.startsWith("Alexa::"))) return true;
+  if (opaque(type)) return true;
   // An Aurora member instance holds no data of its own: the cluster does.
   if (type === "AWS::RDS::DBInstance" && isObject(r.Properties) && r.Properties.DBClusterIdentifier !== undefined) return false;
   return STATEFUL.has(type);
@@ -524,14 +555,18 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one`);
       continue;
     }
+    // Compared as they come out: a property taken from another resource of the template changes with it.
+    const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
     if (stateful && !replaceKept) {
-      // Compared as they come out: a property taken from another resource of the template changes with it.
-      const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
-      const props = (REPLACING[type] ?? []).filter(differs);
+      const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
-      if (type === "AWS::CloudFormation::Stack" && differs("TemplateURL")) {
+    }
+    // A nested stack is updated in place, not replaced, when its template or parameters change: its
+    // UpdateReplacePolicy keeps nothing then, and what the nested template drops is deleted.
+    if (type === "AWS::CloudFormation::Stack" && stateful) {
+      if (differs("TemplateURL")) {
         out.push(`the nested stack ${id} takes another template (${show(propertyOf(next, "TemplateURL"))}), which blastwall cannot read`);
-      } else if (type === "AWS::CloudFormation::Stack" && differs("Parameters")) {
+      } else if (differs("Parameters")) {
         out.push(`the nested stack ${id} gets other parameters (now ${show(propertyOf(next, "Parameters"))}), and blastwall cannot read its template to tell whether they replace what it holds`);
       }
     }
@@ -556,14 +591,31 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
  * delete). Judged as Terraform resources (plan-command-scheduled, plan-lambda-invoked), in a template they count
  * when new or changed.
  */
-const RUNNERS = new Set(["AWS::Scheduler::Schedule", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SSM::Association", "AWS::DataSync::Task", "AWS::CloudFormation::CustomResource"]);
+const RUNNERS = new Set([
+  "AWS::Scheduler::Schedule",
+  "AWS::Events::Rule",
+  "AWS::StepFunctions::StateMachine",
+  "AWS::SSM::Association",
+  "AWS::SSM::MaintenanceWindowTask",
+  "AWS::Config::RemediationConfiguration",
+  "AWS::Pipes::Pipe",
+  "AWS::Glue::Trigger",
+  "AWS::DataSync::Task",
+  "AWS::CloudFormation::CustomResource",
+  // A nested stack added to a template: its own template is not in the plan.
+  "AWS::CloudFormation::Stack",
+]);
 
 function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<string, Resource>> | undefined): string[] {
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     const type = String(r.Type);
-    if (!RUNNERS.has(type) && !type.startsWith("Custom::")) continue;
+    // An alarm runs nothing but its actions: one that terminates, reboots or stops an instance is a runner.
+    const alarm = type === "AWS::CloudWatch::Alarm" && /:automate:[^"]*:ec2:(terminate|stop|reboot)/.test(JSON.stringify(r.Properties ?? null));
+    if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm) continue;
     const was = old?.[id];
+    // An existing nested stack is judged by its template URL and parameters (see dropped): only a new one is a runner here.
+    if (type === "AWS::CloudFormation::Stack" && was !== undefined) continue;
     if (was !== undefined && canonicalJson(was) === canonicalJson(r)) continue;
     out.push(`${id} (${type}) is ${was === undefined ? "new" : "changed"}: it runs calls (a schedule's, a rule's, a state machine's, a function's) that blastwall does not read inside a template`);
   }
