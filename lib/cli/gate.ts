@@ -1,9 +1,8 @@
 /** `blastwall gate`: the deploy-time gate over `terraform show -json` plans, with signed human approvals. */
 import { existsSync, realpathSync } from "fs";
 import { dirname, join, resolve, sep } from "path";
-import { InputError } from "../engine/terraform/types";
 import type { Finding, RuleMeta } from "../engine/findings";
-import type { TfStack } from "../engine/terraform/types";
+import { InputError, type TfStack } from "../engine/terraform/types";
 import { loadConfig } from "../config/load-config";
 import { gateFails, runGate } from "../plan/gate";
 import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
@@ -84,7 +83,8 @@ export function writableByTheRepository(file: string, cwd: string): string | und
   };
   const path = real(file);
   const here = real(cwd);
-  if (path === here || path.startsWith(here.endsWith(sep) ? here : here + sep)) return `the working directory ${cwd}`;
+  // (A gate run from the filesystem's root has no checkout there to speak of.)
+  if (dirname(here) !== here && (path === here || path.startsWith(here + sep))) return `the working directory ${cwd}`;
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     if (existsSync(join(dir, ".git"))) return `the git work tree ${dir}`;
     if (dirname(dir) === dir) return undefined;
