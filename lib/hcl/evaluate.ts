@@ -18,13 +18,17 @@ import {
   assignKeys,
   byteOrder,
   concat,
+  errorCount,
   exactInteger,
   hasKey,
   isKnown,
   isObj,
   isSet,
   jsonNumber,
+  nfc,
+  setErrorCount,
   setKey,
+  formatNumber,
   toHcl,
   toHclOperand,
   toTemplatePart,
@@ -107,7 +111,7 @@ function unparsed(s: string): Unk {
 
 /** A Terraform JSON string value (template semantics). */
 export function evalString(s: string, scope: Scope): Value {
-  if (s.indexOf("{") < 0) return s;
+  if (s.indexOf("{") < 0) return nfc(s);
   const t = parsedTemplate(s);
   if (t instanceof HclExprError) return unparsed(s);
   return evalTemplate(t, scope);
@@ -117,7 +121,9 @@ export function evalTemplate(parts: readonly TmplPart[], scope: Scope): Value {
   if (parts.length === 1 && typeof parts[0] !== "string" && parts[0].k === "interp") return evalExpr(parts[0].e, scope);
   const out: (string | Unk)[] = [];
   if (!appendTemplate(parts, scope, out)) return new Unk(templateSource(parts, scope));
-  return concat(out);
+  // Terraform normalises the result (`"e${"\u0301"}"` is "é"); a partly known one is normalised part by part only.
+  const r = concat(out);
+  return typeof r === "string" ? nfc(r) : r;
 }
 
 /** Appends the evaluated parts; false when a directive cannot be decided (the template is then unknown). */
@@ -188,7 +194,7 @@ export function evalJson(v: unknown, scope: Scope, body = false): Value {
     if (key === "dynamic" && isDynamicSpec(o[key])) continue;
     const value = evalJson(o[key], scope);
     if (key.indexOf("{") < 0) {
-      setKey(out, key, value);
+      setKey(out, nfc(key), value);
       continue;
     }
     const k = evalString(key, scope);
@@ -287,11 +293,16 @@ export function evalExpr(e: Expr, scope: Scope): Value {
       // Terraform reads number literals as arbitrary-precision decimals; a double holds exactly only whole numbers up
       // to 2^53 (`0.30000000000000001 == 0.3` is false there, true here). Any other number is not claimed.
       if (e.inexact !== undefined) return new Unk(e.inexact, false);
-      return typeof e.v === "number" && !Number.isSafeInteger(e.v) ? new Unk(String(e.v), false) : e.v;
+      // Negative zero (`-0`) is not claimed: Terraform keeps it apart from 0 (it prints "-0").
+      if (typeof e.v === "number" && (!Number.isSafeInteger(e.v) || Object.is(e.v, -0))) return new Unk(formatNumber(e.v), false);
+      return typeof e.v === "string" ? nfc(e.v) : e.v;
     case "tmpl":
       return evalTemplate(e.parts, scope);
-    case "tuple":
-      return e.items.map((x) => evalExpr(x, scope));
+    case "tuple": {
+      // Terraform evaluates every element: an error in one is the tuple's (`["a", {}.x][0]` fails).
+      const items = e.items.map((x) => evalExpr(x, scope));
+      return items.some((x) => x instanceof ErrUnk) ? new ErrUnk(`[${items.map(toHcl).join(", ")}]`) : items;
+    }
     case "object":
       return evalObject(e.items, scope);
     case "paren":
@@ -300,8 +311,10 @@ export function evalExpr(e: Expr, scope: Scope): Value {
       return evalTraversal(e.root, e.ops, scope);
     case "call":
       return evalCall(e.name, e.args, e.expand, scope);
-    case "unop":
-      return evalUnary(e.op, evalExpr(e.x, scope));
+    case "unop": {
+      const x = evalExpr(e.x, scope);
+      return x instanceof ErrUnk ? x : evalUnary(e.op, x);
+    }
     case "binop":
       return evalBinary(e.op, e.a, e.b, scope);
     case "cond":
@@ -320,9 +333,15 @@ export function evalExpr(e: Expr, scope: Scope): Value {
 function evalCond(e: Extract<Expr, { k: "cond" }>, scope: Scope): Value {
   const c = evalExpr(e.c, scope);
   const t = truth(c);
+  const e0 = errorCount();
   const tv = evalExpr(e.t, scope);
+  const e1 = errorCount();
   const fv = evalExpr(e.f, scope);
+  const e2 = errorCount();
+  // Terraform ignores the errors of the result not taken (and reports the taken one's).
+  if (t !== undefined) setErrorCount(e0 + (t ? e1 - e0 : e2 - e1));
   const source = () => `${toHclOperand(c)} ? ${toHclOperand(tv)} : ${toHclOperand(fv)}`;
+  if (c instanceof ErrUnk) return new ErrUnk(source(), false);
   if (t === undefined) return new Unk(source(), false);
   const [taken, other] = t ? [tv, fv] : [fv, tv];
   const [takenExpr, otherExpr] = t ? [e.t, e.f] : [e.f, e.t];
@@ -359,9 +378,11 @@ function evalObject(items: readonly { key: Expr; value: Expr }[], scope: Scope):
     if (typeof ks === "string") setKey(out, ks, v);
     else unknown = true;
   }
-  if (!unknown) return out;
+  const failed = pairs.some(([k, v]) => k instanceof ErrUnk || v instanceof ErrUnk);
+  if (!unknown && !failed) return out;
   const rendered = pairs.map(([k, v]) => (typeof k === "string" ? `${toHcl(k)} = ${toHcl(v)}` : `(${toHcl(k)}) = ${toHcl(v)}`));
-  return new Unk(`{ ${rendered.join(", ")} }`);
+  // Terraform evaluates every key and value: an error in one is the object's (`{ a = "x", b = {}.x }.a` fails).
+  return failed ? new ErrUnk(`{ ${rendered.join(", ")} }`) : new Unk(`{ ${rendered.join(", ")} }`);
 }
 
 function renderOps(ops: readonly Op[], from: number, scope: Scope): string {
@@ -467,6 +488,7 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
   const key: Value = op.k === "attr" ? op.name : evalExpr(op.key, scope);
   const suffix = op.k === "attr" ? `.${op.name}` : `[${toHcl(key)}]`;
   if (v instanceof ErrUnk) return v;
+  if (key instanceof ErrUnk) return new ErrUnk(`${toHclOperand(v)}${suffix}`);
   if (v instanceof ModRef) {
     if (op.k === "attr") return v.output(op.name);
     if (v.rep) return new ModRef(v.address, v.output);
@@ -479,8 +501,11 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
   if (v instanceof Tmpl) return new Unk(`${toHcl(v)}${suffix}`);
   if (isSet(v)) return failed(v, suffix); // a set has no index
   if (Array.isArray(v)) {
-    const n = typeof key === "number" ? key : typeof key === "string" && /^[0-9]+$/.test(key) ? Number(key) : undefined;
-    if (op.k === "index" && n !== undefined) return n >= 0 && n < v.length && Number.isInteger(n) ? v[n] : failed(v, suffix);
+    // A string index converts to a number as Terraform converts it (`"1.0"`, `"+1"`, `"1e0"` and `"-0"` are 1, 1, 1, 0);
+    // a number text blastwall does not read exactly is not claimed either way.
+    const n = typeof key === "number" ? key : typeof key === "string" ? exactInteger(key.replace(/^\+(?=[0-9.])/, "")) : undefined;
+    if (op.k === "index" && n === undefined && typeof key === "string" && /^[+-]?[0-9.]/.test(key)) return new Unk(`${toHcl(v)}${suffix}`);
+    if (op.k === "index" && n !== undefined) return n >= 0 && n < v.length && Number.isInteger(n) ? v[Math.abs(n)] : failed(v, suffix);
     if (op.k === "index" && !isKnown(key)) return new Unk(`${toHcl(v)}${suffix}`);
     return failed(v, suffix);
   }
@@ -498,13 +523,27 @@ function applyOne(v: Value, op: Exclude<Op, { k: "splat" }>, scope: Scope): Valu
  */
 function attempt(e: Expr, scope: Scope): { v: Value; outcome: "ok" | "fails" | "unsure" } {
   const before = doubtCount();
+  const errs = errorCount();
   const v = evalExpr(e, scope);
   if (v instanceof ErrUnk) return { v, outcome: "fails" };
+  // An error made inside that did not reach the result: Terraform fails there too where it evaluates that part
+  // (every operand, element and argument), but where blastwall drops it is not checked case by case: not known.
+  if (errorCount() !== errs) return { v, outcome: "unsure" };
   return { v, outcome: isKnown(v) && doubtCount() === before ? "ok" : "unsure" };
 }
 
 /** `try`: the first argument that evaluates without error; one that may or may not fail stops there. */
 function evalTry(argExprs: readonly Expr[], scope: Scope): Value {
+  const errs = errorCount();
+  try {
+    return tryArgs(argExprs, scope);
+  } finally {
+    // Errors inside are the try's to catch; one it cannot tell about is a doubt (see below).
+    setErrorCount(errs);
+  }
+}
+
+function tryArgs(argExprs: readonly Expr[], scope: Scope): Value {
   const vals: Value[] = [];
   let i = 0;
   for (; i < argExprs.length; i++) {
@@ -520,6 +559,15 @@ function evalTry(argExprs: readonly Expr[], scope: Scope): Value {
 
 /** `can`: false where the argument fails, true where it surely succeeds. */
 function evalCan(argExprs: readonly Expr[], scope: Scope): Value {
+  const errs = errorCount();
+  try {
+    return canArg(argExprs, scope);
+  } finally {
+    setErrorCount(errs); // `can` never fails itself
+  }
+}
+
+function canArg(argExprs: readonly Expr[], scope: Scope): Value {
   if (argExprs.length !== 1) return new Unk(`can(${argExprs.map((a) => toHcl(evalExpr(a, scope))).join(", ")})`);
   const a = attempt(argExprs[0], scope);
   if (a.outcome === "fails") return false;
@@ -531,6 +579,8 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
   if (name === "try") return evalTry(argExprs, scope);
   if (name === "can") return evalCan(argExprs, scope);
   let args = argExprs.map((a) => evalExpr(a, scope));
+  // Terraform evaluates every argument before calling: an error in one is the call's (`element([x, {}.y], 0)`).
+  if (args.some((a) => a instanceof ErrUnk)) return new ErrUnk(`${name}(${args.map(toHcl).join(", ")}${expand ? "..." : ""})`);
   const nullTypes = expand ? undefined : argExprs.map((a, i) => (args[i] === null ? nullType(a, scope) : undefined));
   const render = () => new Unk(`${name}(${args.map(toHcl).join(", ")}${expand ? "..." : ""})`);
   if (expand) {
@@ -567,7 +617,8 @@ function num(v: Value): number | undefined {
 function evalUnary(op: "-" | "!", x: Value): Value {
   if (op === "-") {
     const n = num(x);
-    if (n !== undefined) return -n;
+    // `-0` is negative zero in Terraform, which blastwall does not claim.
+    if (n !== undefined && n !== 0) return -n;
   } else {
     const b = truth(x);
     if (b !== undefined) return !b;
@@ -576,18 +627,18 @@ function evalUnary(op: "-" | "!", x: Value): Value {
 }
 
 function evalBinary(op: string, ae: Expr, be: Expr, scope: Scope): Value {
+  // HCL evaluates both operands (no short circuit): `true || {}.x` is an error, which `try` catches.
   const a = evalExpr(ae, scope);
-  if (op === "&&" && truth(a) === false) return false;
-  if (op === "||" && truth(a) === true) return true;
   const b = evalExpr(be, scope);
   const unknown = () => new Unk(`${toHclOperand(a)} ${op} ${toHclOperand(b)}`, false);
+  if (a instanceof ErrUnk || b instanceof ErrUnk) return new ErrUnk(`${toHclOperand(a)} ${op} ${toHclOperand(b)}`, false);
   switch (op) {
     case "&&":
     case "||": {
       const ta = truth(a);
       const tb = truth(b);
-      if (op === "&&" && tb === false) return false;
-      if (op === "||" && tb === true) return true;
+      if (op === "&&" && (ta === false || tb === false)) return false;
+      if (op === "||" && (ta === true || tb === true)) return true;
       if (ta === undefined || tb === undefined) return unknown();
       return op === "&&" ? ta && tb : ta || tb;
     }
@@ -604,7 +655,8 @@ function evalBinary(op: string, ae: Expr, be: Expr, scope: Scope): Value {
       if (x === undefined || y === undefined) return unknown();
       // Terraform computes with arbitrary-precision decimals, JavaScript with doubles: `0.1 + 0.2` is 0.3 in one and
       // 0.30000000000000004 in the other. Only whole results within a double's exact range are known.
-      const exact = (r: number) => (Number.isSafeInteger(x) && Number.isSafeInteger(y) && Number.isSafeInteger(r) ? r : unknown());
+      // Negative zero (`0 * -1`) is not claimed: Terraform prints it "-0".
+      const exact = (r: number) => (Number.isSafeInteger(x) && Number.isSafeInteger(y) && Number.isSafeInteger(r) && !Object.is(r, -0) ? r : unknown());
       switch (op) {
         case "+":
           return exact(x + y);

@@ -581,8 +581,9 @@ function nestDirectives(flat: FlatPart[], p: Parser): TmplPart[] {
       const f = flat[j];
       if (f.k === "lit") {
         const last = parts[parts.length - 1];
-        if (typeof last === "string") parts[parts.length - 1] = last + f.text;
-        else parts.push(f.text);
+        // Terraform normalises string literals to Unicode NFC (`"e\u0301"` is `"\u00e9"`).
+        if (typeof last === "string") parts[parts.length - 1] = (last + f.text).normalize("NFC");
+        else parts.push(f.text.normalize("NFC"));
         j++;
       } else if (f.k === "interp") {
         parts.push({ k: "interp", e: f.e });

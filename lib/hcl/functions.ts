@@ -4,8 +4,9 @@
  * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
  */
 import { STRING, NUMBER, UNKNOWN, collectionOf, sameType, type Ty } from "./ty";
-import { DOUBT, NIL, convertValue, setOrder, typed, unifyTypes, valueType } from "./unify";
+import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
+  ModRef,
   Tmpl,
   Unk,
   assignKeys,
@@ -13,6 +14,7 @@ import {
   concat,
   deepEqual,
   exactInteger,
+  formatNumber,
   fromJson,
   hasKey,
   isKnown,
@@ -59,7 +61,7 @@ const setLike = (v: Value | undefined): boolean => v !== undefined && isSet(v);
 /** A primitive converted to string as Terraform does, else undefined. */
 function asString(v: Value): string | undefined {
   if (typeof v === "string") return v;
-  if (typeof v === "number") return printable(v) ? String(v) : undefined;
+  if (typeof v === "number") return printable(v) ? formatNumber(v) : undefined;
   if (typeof v === "boolean") return v ? "true" : "false";
   return undefined;
 }
@@ -223,11 +225,15 @@ function concatLists(args: Value[]): Result {
     if (setLike(a)) return FAIL;
     out.push(...a);
   }
+  // `concat()` is an error in Terraform ("at least one argument is required").
+  if (args.length === 0) return FAIL;
   const types = args.map(valueType);
   if (types.some((t) => t.k === "unknown")) return typed(out, UNKNOWN);
-  if (args.length === 0 || !types.every((t) => t.k === "list")) return out;
+  if (!types.every((t) => t.k === "list")) return out;
   const el = unifyTypes(types.map((t) => (t as { el: Ty }).el));
-  if (el === NIL || el === DOUBT) return outcome(el);
+  // Lists whose element types do not unify make a tuple (`concat(tolist([1]), tolist([true]))` is `[1, true]`).
+  if (el === NIL) return out;
+  if (el === DOUBT) return NOPE;
   return outcome(convertValue(out, collectionOf("list", el)));
 }
 
@@ -324,6 +330,8 @@ function coalesce(args: Value[], ctx: FnCtx): Result {
 function coalescelist(args: Value[]): Result {
   for (const a of args) {
     if (!isList(a)) return NOPE;
+    // "coalescelist arguments must be lists or tuples": a set is neither.
+    if (setLike(a)) return FAIL;
     if (a.length > 0) return a;
   }
   return NOPE;
@@ -332,7 +340,14 @@ function coalescelist(args: Value[]): Result {
 function contains(args: Value[]): Result {
   const [l, v] = args;
   if (!isList(l) || !isKnown(l) || !isKnown(v ?? null)) return NOPE;
-  return l.some((x) => deepEqual(x, v));
+  // cty's `Equals`: a tuple is no list, an object no map (`contains([["a"]], tolist(["a"]))` is false).
+  let found = false;
+  for (const x of l) {
+    const eq = typedEqual(x, v as Value);
+    if (eq === undefined) return NOPE;
+    if (eq) found = true;
+  }
+  return found;
 }
 
 /** `distinct` takes a list: a tuple's elements are unified first (`distinct([1, "1"])` is `["1"]`). */
@@ -380,6 +395,8 @@ function range(args: Value[]): Result {
   }
   step = step ?? (start <= end ? 1 : -1);
   if (step === 0) return NOPE;
+  // Terraform: "end must be less than start when step is negative" (and the reverse).
+  if ((step < 0 && start < end) || (step > 0 && start > end)) return FAIL;
   const out: number[] = [];
   for (let x = start; step > 0 ? x < end : x > end; x += step) {
     out.push(x);
@@ -507,7 +524,8 @@ function minmax(pick: (a: number, b: number) => number): Fn {
   return (args) => {
     const ns = args.map((a) => (typeof a === "number" && Number.isSafeInteger(a) ? a : undefined));
     if (ns.length === 0 || ns.some((n) => n === undefined)) return NOPE;
-    return (ns as number[]).reduce(pick);
+    // Not `reduce(pick)`: reduce passes the index and the array too, and `Math.max(a, b, 1, [a, b])` is NaN.
+    return (ns as number[]).reduce((a, b) => pick(a, b));
   };
 }
 
@@ -658,8 +676,23 @@ const FUNCTIONS: Record<string, Fn> = {
   fileexists,
 };
 
+/**
+ * True when `v` is a value Terraform could give: no number that is not finite (NaN, ±Infinity) or negative zero
+ * (which Terraform keeps apart from 0, and blastwall does not), no string or key that is not in Unicode NFC (cty
+ * normalises every string it makes, blastwall does not redo each function's work on normalised text).
+ */
+function claimable(v: Value): boolean {
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v === "string") return v.normalize("NFC") === v;
+  if (v === null || typeof v !== "object" || v instanceof Unk || v instanceof ModRef) return true;
+  if (v instanceof Tmpl) return v.parts.every((p) => typeof p !== "string" || claimable(p));
+  if (Array.isArray(v)) return v.every(claimable);
+  return Object.keys(v).every((k) => claimable(k) && claimable(v[k]));
+}
+
 export function callFunction(name: string, args: Value[], ctx: FnCtx): Result {
   const f = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) return NOPE;
-  return f(args, ctx);
+  const r = f(args, ctx);
+  return r === NOPE || r === FAIL || claimable(r) ? r : NOPE;
 }

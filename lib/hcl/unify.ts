@@ -282,7 +282,9 @@ function convertPrimitive(v: Value, k: "string" | "number" | "bool"): Outcome<Va
   }
   if (typeof v !== "string") return NIL; // number and bool never convert into each other
   if (k === "bool") return v === "true" ? true : v === "false" ? false : DOUBT;
-  return exactInteger(v) ?? DOUBT;
+  const n = exactInteger(v);
+  // "-0" is negative zero, which blastwall does not claim (Terraform prints it "-0").
+  return n === undefined || Object.is(n, -0) ? DOUBT : n;
 }
 
 function convertSequence(v: Value, kind: "list" | "set", el: Ty): Outcome<Value> {

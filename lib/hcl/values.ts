@@ -22,8 +22,37 @@ export class Unk {
   ) {}
 }
 
+/**
+ * Errors made so far: every `ErrUnk` counts one. Terraform evaluates every operand of an operator, every element of
+ * a tuple or object and every argument of a call before using any, so an error anywhere inside an argument of `try`
+ * or `can` makes it fail, even where the result does not use the failed part (red-team round 54). `try` / `can`
+ * read the count; they and the untaken result of a conditional (whose errors Terraform ignores) set it back.
+ */
+let errors = 0;
+
+export function errorCount(): number {
+  return errors;
+}
+
+export function setErrorCount(n: number): void {
+  errors = n;
+}
+
 /** Marks a step that fails on a known value (a Terraform error: a failed lookup, types that do not unify): `try()` skips it. */
-export class ErrUnk extends Unk {}
+export class ErrUnk extends Unk {
+  constructor(src: string, atomic = true, rep = false) {
+    super(src, atomic, rep);
+    errors++;
+  }
+}
+
+/**
+ * Terraform (cty) normalises every string to Unicode NFC: `"e\u0301" == "\u00e9"` is true there. Strings entering
+ * the evaluator (literals, template text, JSON and tfvars values, object keys) are normalised here.
+ */
+export function nfc(s: string): string {
+  return s.normalize("NFC");
+}
 
 export class Tmpl {
   /** Adjacent string parts are merged; at least one part is `Unk`. */
@@ -91,7 +120,7 @@ export function exactInteger(text: string): number | undefined {
   if (!m) return undefined;
   let digits = (m[2] + (m[3] ?? "")).replace(/^0+/, "");
   let exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
-  if (digits === "") return 0;
+  if (digits === "") return m[1] ? -0 : 0; // "-0" is negative zero (Terraform keeps it)
   while (exp < 0 && digits.endsWith("0")) {
     digits = digits.slice(0, -1);
     exp++;
@@ -150,7 +179,8 @@ export function markInexact<T>(parsed: T, text: string): T {
 /** A number JSON gave: known only when it is a whole number a double holds exactly (see `exactInteger`). */
 export function jsonNumber(v: number | InexactNumber): Value {
   if (v instanceof InexactNumber) return new Unk(v.text, false);
-  return Number.isSafeInteger(v) ? v : new Unk(String(v), false);
+  // Negative zero is not claimed: Terraform keeps it apart from 0 in places blastwall does not model.
+  return Number.isSafeInteger(v) && !Object.is(v, -0) ? v : new Unk(formatNumber(v), false);
 }
 
 /**
@@ -234,9 +264,9 @@ export function toTemplatePart(v: Value): (string | Unk)[] | undefined {
   return undefined;
 }
 
-/** A number as Terraform prints it in a string (`3`, `1.5`). */
+/** A number as Terraform prints it in a string (`3`, `1.5`, and `-0` for negative zero, which Terraform keeps). */
 export function formatNumber(n: number): string {
-  return String(n);
+  return Object.is(n, -0) ? "-0" : String(n);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -392,12 +422,16 @@ function canonical(v: Value): unknown {
 
 /** Plain JSON (from `jsondecode`, a `.tf.json` default, a tfvars file) as a value: known but for inexact numbers. */
 export function fromJson(v: unknown): Value {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "string") return nfc(v);
+  if (v === null || typeof v === "boolean") return v;
   if (typeof v === "number" || v instanceof InexactNumber) return jsonNumber(v);
   if (Array.isArray(v)) return v.map(fromJson);
   if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>);
+    // Keys that are one string after normalisation: which value Terraform keeps is not modelled.
+    if (new Set(entries.map(([k]) => nfc(k))).size !== entries.length) return new Unk("jsondecode(...)");
     const out: ObjValue = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, k, fromJson(x));
+    for (const [k, x] of entries) setKey(out, nfc(k), fromJson(x));
     return out;
   }
   return null;
