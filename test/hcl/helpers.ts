@@ -3,6 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
+import { loadHcl } from "../../lib/hcl/load-hcl";
 
 /** A fresh folder holding `files` (relative paths, folders made as needed). */
 export function dir(files: Record<string, string>): string {
@@ -17,4 +18,44 @@ export function dir(files: Record<string, string>): string {
 /** The destroy actions `agent-destroy-right` finds when the folder is checked. */
 export async function destroy(d: string): Promise<string[]> {
   return (await checkPaths([d], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions);
+}
+
+/** The red team's setup: a read-only boundary keeps an agent whose own policy allows `ec2:*` from deleting. */
+export function agentWithBoundary(action: string, extra = ""): Record<string, string> {
+  return {
+    "main.tf": `resource "aws_iam_policy" "boundary" {
+  name   = "agent-boundary"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${action}, Resource = "*" }] })
+}
+resource "aws_iam_role" "agent" {
+  name                 = "agent"
+  max_session_duration = 3600
+  permissions_boundary = aws_iam_policy.boundary.arn
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      Principal = { AWS = "arn:aws:iam::111122223333:role/human" }
+      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
+    }]
+  })
+  tags = { "blastwall:agent" = "true" }
+}
+resource "aws_iam_role_policy" "ops" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:*"], Resource = "*" }] })
+}
+`,
+    "extra.tf": extra,
+  };
+}
+
+/** Destroy actions the agent is found to hold with the boundary action `action` (and `extra` configuration). */
+export const destroyWith = async (action: string, extra = "") => destroy(dir(agentWithBoundary(action, extra)));
+
+/** `local.x` of a folder holding `files` plus `locals { x = EXPR }`, as rendered for the engine (`${...}` = unknown). */
+export async function localValue(expr: string, files: Record<string, string> = {}): Promise<unknown> {
+  const load = await loadHcl(dir({ ...files, "x.tf": `locals {\n  x = ${expr}\n}\n` }));
+  return (load.json["locals"] as Record<string, unknown>)["x"];
 }

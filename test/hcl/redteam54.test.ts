@@ -4,49 +4,8 @@
  * report says so). Each bypass has a control: the ordinary form still evaluates to the known value.
  */
 import { evalString, type Env } from "../../lib/hcl/evaluate";
-import { loadHcl } from "../../lib/hcl/load-hcl";
 import { ErrUnk, Tmpl, Unk, toTfJson, type Value } from "../../lib/hcl/values";
-import { destroy, dir } from "./helpers";
-
-/** The red team's setup: a read-only boundary keeps an agent whose own policy allows `ec2:*` from deleting. */
-function agentWithBoundary(action: string, extra = ""): Record<string, string> {
-  return {
-    "main.tf": `resource "aws_iam_policy" "boundary" {
-  name   = "agent-boundary"
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${action}, Resource = "*" }] })
-}
-resource "aws_iam_role" "agent" {
-  name                 = "agent"
-  max_session_duration = 3600
-  permissions_boundary = aws_iam_policy.boundary.arn
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
-      Principal = { AWS = "arn:aws:iam::111122223333:role/human" }
-      Condition = { StringLike = { "sts:SourceIdentity" = "agent-*" } }
-    }]
-  })
-  tags = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "ops" {
-  role   = aws_iam_role.agent.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:*"], Resource = "*" }] })
-}
-`,
-    "extra.tf": extra,
-  };
-}
-
-/** Destroy actions the agent is found to hold with the boundary action `action` (and `extra` configuration). */
-const destroyWith = async (action: string, extra = "") => destroy(dir(agentWithBoundary(action, extra)));
-
-/** `local.x` of a folder holding `files` plus `locals { x = EXPR }`, as rendered for the engine (`${...}` = unknown). */
-async function localValue(expr: string, files: Record<string, string> = {}): Promise<unknown> {
-  const load = await loadHcl(dir({ ...files, "x.tf": `locals {\n  x = ${expr}\n}\n` }));
-  return (load.json["locals"] as Record<string, unknown>)["x"];
-}
+import { destroyWith, localValue } from "./helpers";
 
 /** An environment with nothing in it: the expression alone decides. */
 const bare: Env = {
