@@ -317,6 +317,12 @@ describe("M9: MSK server_properties read as Java properties", () => {
     expect(lowered("# note \\\nlog.retention.hours=1\n")).toEqual(BLOCKED);
   });
 
+  test("compaction turned on deletes every record of a key but the latest (red-team round 54)", () => {
+    expect(lowered("log.cleanup.policy=compact\n")).toEqual(BLOCKED);
+    expect(lowered("log.cleanup.policy = delete, compact\n")).toEqual(BLOCKED);
+    expect(lowered("log.cleanup.policy=delete\n")).toEqual([]);
+  });
+
   test("a sign or blanks around the number are read as Kafka reads a long (red-team round 54)", () => {
     expect(lowered("log.retention.hours=+168\n")).toEqual([]);
     expect(lowered("log.retention.hours= 200 \n")).toEqual([]);

@@ -282,7 +282,7 @@ function maintenanceShortened(rc: PlanResourceChange, block: Path, settings: rea
 }
 
 /** Kafka's broker defaults: messages kept 168 hours, with no size limit. */
-const KAFKA_DEFAULT: KafkaRetention = { ms: 168 * 3_600_000, bytes: Infinity, time: "(not set: 168 hours)", size: "(not set: no limit)" };
+const KAFKA_DEFAULT: KafkaRetention = { ms: 168 * 3_600_000, bytes: Infinity, time: "(not set: 168 hours)", size: "(not set: no limit)", compacts: false, cleanup: "(not set: delete)" };
 
 /** What the broker properties keep: milliseconds and bytes per partition (Infinity: no limit; NaN: a value blastwall cannot read). */
 interface KafkaRetention {
@@ -291,6 +291,9 @@ interface KafkaRetention {
   /** The property deciding it, as written (`log.retention.hours=168`), or the default. */
   readonly time: string;
   readonly size: string;
+  /** `log.cleanup.policy` includes `compact`: the brokers delete every record of a key but its latest. */
+  readonly compacts: boolean;
+  readonly cleanup: string;
 }
 
 /** Time retention goes by log.retention.ms, else .minutes, else .hours (Kafka's order); -1 keeps messages forever. */
@@ -305,7 +308,7 @@ function kafkaRetention(text: unknown): KafkaRetention {
   if (typeof text !== "string") return KAFKA_DEFAULT;
   const props = javaProperties(text);
   // Text Java refuses to load (a malformed `\\uXXXX`): what the broker keeps is not known.
-  if (props === undefined) return { ms: NaN, bytes: NaN, time: "(server_properties blastwall cannot read)", size: "(server_properties blastwall cannot read)" };
+  if (props === undefined) return { ms: NaN, bytes: NaN, time: "(server_properties blastwall cannot read)", size: "(server_properties blastwall cannot read)", compacts: true, cleanup: "(server_properties blastwall cannot read)" };
   const amount = (v: string, unit: number) => {
     // Kafka reads these as a Java long: an explicit `+` sign is allowed, as are surrounding blanks (red-team round 54).
     const n = num(v.trim().replace(/^\+(?=\d)/, ""));
@@ -313,7 +316,10 @@ function kafkaRetention(text: unknown): KafkaRetention {
   };
   const timeKey = TIME_KEYS.find(([k]) => props.has(k));
   const bytes = props.get("log.retention.bytes");
+  const cleanup = props.get("log.cleanup.policy");
   return {
+    compacts: cleanup !== undefined && cleanup.split(",").some((p) => p.trim().toLowerCase() === "compact"),
+    cleanup: cleanup === undefined ? KAFKA_DEFAULT.cleanup : `log.cleanup.policy=${cleanup}`,
     ms: timeKey ? amount(props.get(timeKey[0]) ?? "", timeKey[1]) : KAFKA_DEFAULT.ms,
     bytes: bytes === undefined ? Infinity : amount(bytes, 1),
     time: timeKey ? `${timeKey[0]}=${props.get(timeKey[0])}` : KAFKA_DEFAULT.time,
@@ -402,6 +408,8 @@ function kafkaLowered(before: KafkaRetention, after: KafkaRetention, label: stri
   const out: Weakening[] = [];
   if (less(after.ms, before.ms)) out.push({ path, label: `${label} retention time`, from: before.time, to: after.time });
   if (less(after.bytes, before.bytes)) out.push({ path, label: `${label} retention size`, from: before.size, to: after.size });
+  // Compaction keeps only each key's latest record: turned on, it deletes the history of every topic without its own policy.
+  if (after.compacts && !before.compacts) out.push({ path, label: `${label} cleanup policy`, from: before.cleanup, to: after.cleanup });
   return out;
 }
 
