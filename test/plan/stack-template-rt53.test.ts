@@ -135,3 +135,13 @@ describe("red-team round 54: more runners, and a secret the template makes itsel
     expect(judged([stack(elsewhere, elsewhere, [{ team: "a" }, { team: "b" }])])).toEqual(BLOCKED);
   });
 });
+
+describe("a stack set written in a template (red-team round 54)", () => {
+  const set = (regions: string[], accounts = ["222222222222"]) =>
+    tpl({ Set: { Type: "AWS::CloudFormation::StackSet", DeletionPolicy: "Retain", Properties: { StackSetName: "data", PermissionModel: "SELF_MANAGED", TemplateURL: "https://b.s3.amazonaws.com/t.json", StackInstancesGroup: [{ Regions: regions, DeploymentTargets: { Accounts: accounts } }] } } });
+  test("losing a region or an account deletes those stack instances; gaining one passes", () => {
+    expect(judged([stack(set(["eu-west-1", "us-east-1"]), set(["eu-west-1"]))])).toEqual(BLOCKED);
+    expect(judged([stack(set(["eu-west-1"], ["222222222222", "333333333333"]), set(["eu-west-1"]))])).toEqual(BLOCKED);
+    expect(judged([stack(set(["eu-west-1"]), set(["eu-west-1", "us-east-1"]))])).toEqual([]);
+  });
+});

@@ -582,6 +582,28 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     }
   }
   out.push(...runners(now, old));
+  for (const [id, r] of Object.entries(old)) {
+    const next = now[id];
+    if (r.Type !== "AWS::CloudFormation::StackSet" || next?.Type !== r.Type) continue;
+    const gone = [...instancesOf(r)].filter((x) => !instancesOf(next).has(x));
+    if (gone.length > 0) out.push(`the stack set ${id} no longer deploys to ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
+  }
+  return out;
+}
+
+/** A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression). */
+function instancesOf(r: Resource): Set<string> {
+  const out = new Set<string>();
+  const groups = isObject(r.Properties) && Array.isArray(r.Properties.StackInstancesGroup) ? r.Properties.StackInstancesGroup : [];
+  for (const g of groups) {
+    if (!isObject(g)) continue;
+    const regions = Array.isArray(g.Regions) ? g.Regions : [g.Regions];
+    const t = isObject(g.DeploymentTargets) ? g.DeploymentTargets : {};
+    const targets = [...(Array.isArray(t.Accounts) ? t.Accounts : []), ...(Array.isArray(t.OrganizationalUnitIds) ? t.OrganizationalUnitIds : []), ...(t.AccountsUrl !== undefined ? [t.AccountsUrl] : [])];
+    // The filter decides which of the targets are deployed to: a changed filter is a changed target.
+    const filter = t.AccountFilterType !== undefined ? `|${canonicalJson(t.AccountFilterType)}` : "";
+    for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.add(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`);
+  }
   return out;
 }
 
