@@ -145,3 +145,38 @@ describe("a stack set written in a template (red-team round 54)", () => {
     expect(judged([stack(set(["eu-west-1"]), set(["eu-west-1", "us-east-1"]))])).toEqual([]);
   });
 });
+
+describe("red-team round 55: stack-making types, create-only lists, and the heuristic's false alarms", () => {
+  const one = (r: Obj) => tpl({ R: r });
+  const set = (props: Obj) => ({ Type: "AWS::CloudFormation::StackSet", Properties: { StackSetName: "data", PermissionModel: "SELF_MANAGED", ExecutionRoleName: "exec", TemplateURL: "https://b.s3.amazonaws.com/t1.json", ...props } });
+  test("a stack set's template, URL or parameters, and a provisioned product's version or parameters, count", () => {
+    expect(judged([stack(one(set({})), one(set({ TemplateURL: "https://b.s3.amazonaws.com/t2.json" })))])).toEqual(BLOCKED);
+    expect(judged([stack(one(set({ Parameters: [{ ParameterKey: "Env", ParameterValue: "a" }] })), one(set({ Parameters: [{ ParameterKey: "Env", ParameterValue: "b" }] })))])).toEqual(BLOCKED);
+    expect(judged([stack(one(set({})), one(set({ PermissionModel: "SERVICE_MANAGED" })))])).toEqual(BLOCKED);
+    const product = (version: string) => ({ Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct", Properties: { ProductId: "prod-1", ProvisioningArtifactId: version } });
+    expect(judged([stack(one(product("pa-1")), one(product("pa-2")))])).toEqual(BLOCKED);
+    // The control: the execution role is changed in place.
+    expect(judged([stack(one(set({})), one(set({ ExecutionRoleName: "exec2" })))])).toEqual([]);
+  });
+
+  test("create-only properties of RDS and MemoryDB replace; names that are updated in place do not", () => {
+    const db = (p: Obj) => ({ Type: "AWS::RDS::DBInstance", Properties: { Engine: "postgres", ...p } });
+    expect(judged([stack(one(db({ DBSubnetGroupName: "a" })), one(db({ DBSubnetGroupName: "b" })))])).toEqual(BLOCKED);
+    const mem = (p: Obj) => ({ Type: "AWS::MemoryDB::Cluster", Properties: { ClusterName: "c", ACLName: "open", ...p } });
+    expect(judged([stack(one(mem({ TLSEnabled: true })), one(mem({ TLSEnabled: false })))])).toEqual(BLOCKED);
+    expect(judged([stack(one(mem({ ACLName: "a" })), one(mem({ ACLName: "b" })))])).toEqual([]);
+    const repo = (name: string) => ({ Type: "AWS::CodeCommit::Repository", Properties: { RepositoryName: name } });
+    expect(judged([stack(one(repo("a")), one(repo("b")))])).toEqual([]);
+    const atlas = (tags: Obj) => ({ Type: "MongoDB::Atlas::Cluster", Properties: { Name: "orders", Tags: tags } });
+    expect(judged([stack(one(atlas({ team: "a" })), one(atlas({ team: "b" })))])).toEqual([]);
+  });
+
+  test("a secret reference is the template's own only for a secret of the template, in Fn::Sub or Fn::Join form", () => {
+    const db = (username: unknown, secretType = "AWS::SecretsManager::Secret") =>
+      tpl({ Secret: { Type: secretType, DeletionPolicy: "Retain", Properties: {} }, Db: { Type: "AWS::RDS::DBCluster", Properties: { Engine: "aurora-postgresql", MasterUsername: username } } });
+    const join = { "Fn::Join": ["", ["{{resolve:secretsmanager:", { Ref: "Secret" }, ":SecretString:username}}"]] };
+    expect(judged([stack(db(join), db(join), [{ team: "a" }, { team: "b" }])])).toEqual([]);
+    const other = db("{{resolve:secretsmanager:${Secret}:SecretString:username}}", "AWS::SSM::Parameter");
+    expect(judged([stack(other, other, [{ team: "a" }, { team: "b" }])])).toEqual(BLOCKED);
+  });
+});

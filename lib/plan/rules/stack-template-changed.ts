@@ -113,8 +113,8 @@ const TEMPLATE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "
 const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::DynamoDB::Table": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
   "AWS::DynamoDB::GlobalTable": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
-  "AWS::RDS::DBInstance": ["DBInstanceIdentifier", "DBName", "CharacterSetName", "KmsKeyId", "StorageEncrypted", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "Timezone", "NcharCharacterSetName"],
-  "AWS::RDS::DBCluster": ["DBClusterIdentifier", "DatabaseName", "Engine", "EngineMode", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "SourceDBClusterIdentifier", "GlobalClusterIdentifier", "MasterUsername"],
+  "AWS::RDS::DBInstance": ["DBInstanceIdentifier", "DBName", "CharacterSetName", "KmsKeyId", "StorageEncrypted", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "Timezone", "NcharCharacterSetName", "DBSubnetGroupName", "MasterUsername"],
+  "AWS::RDS::DBCluster": ["DBClusterIdentifier", "DatabaseName", "Engine", "EngineMode", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "SourceDBClusterIdentifier", "GlobalClusterIdentifier", "MasterUsername", "DBSubnetGroupName", "AvailabilityZones"],
   "AWS::DocDB::DBCluster": ["DBClusterIdentifier", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier", "MasterUsername"],
   "AWS::Neptune::DBCluster": ["DBClusterIdentifier", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier"],
   "AWS::Cognito::UserPool": ["AliasAttributes", "UsernameAttributes"],
@@ -130,6 +130,19 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::OpenSearchService::Domain": ["DomainName"],
   "AWS::Redshift::Cluster": ["ClusterIdentifier", "DBName", "Encrypted", "KmsKeyId", "OwnerAccount", "SnapshotIdentifier"],
   "AWS::CloudFormation::Stack": [],
+  // Red-team round 55: create-only properties of types whose names alone would be the wrong guess, both ways.
+  "AWS::MemoryDB::Cluster": ["ClusterName", "TLSEnabled", "KmsKeyId", "DataTiering", "SnapshotArns", "SnapshotName", "SubnetGroupName", "Port"],
+  "AWS::CodeCommit::Repository": [],
+  "AWS::CloudTrail::EventDataStore": [],
+  "AWS::CloudTrail::Trail": ["TrailName"],
+  "AWS::CloudFormation::StackSet": ["StackSetName", "PermissionModel"],
+  "AWS::ServiceCatalog::CloudFormationProvisionedProduct": ["ProvisionedProductName", "NotificationArns"],
+};
+
+/** Properties of types that make stacks which, changed, update those stacks with another template or parameters. */
+const CONTENT: Readonly<Record<string, readonly string[]>> = {
+  "AWS::CloudFormation::StackSet": ["TemplateBody", "TemplateURL", "Parameters"],
+  "AWS::ServiceCatalog::CloudFormationProvisionedProduct": ["ProvisioningArtifactId", "ProvisioningArtifactName", "ProductId", "ProductName", "ProvisioningParameters"],
 };
 
 /** A type blastwall knows nothing of (a module, a third-party or custom type): any property may replace it. */
@@ -147,7 +160,7 @@ function replacingProperties(r: Resource): readonly string[] {
   const known = REPLACING[type];
   if (known !== undefined) return known;
   const props = isObject(r.Properties) ? Object.keys(r.Properties) : [];
-  return opaque(type) ? props : props.filter((k) => /(?:Name|Identifier)$/.test(k));
+  return opaque(type) ? props.filter((k) => k !== "Tags") : props.filter((k) => /(?:Name|Identifier)$/.test(k));
 }
 
 /**
@@ -246,13 +259,17 @@ function resolvedAtDeploy(template: unknown): string[] {
   const conditions = conditionsOf(parsed);
   // A secret the template makes itself (`{{resolve:secretsmanager:${Secret}...}}`, AWS's pattern for a master
   // username) holds what the template writes there; any other dynamic reference reads a value made elsewhere.
-  const outside = (text: string) => {
+  const outside = (value: unknown) => {
+    const text = JSON.stringify(joined(value));
     const refs = [...text.matchAll(/\{\{resolve:([a-z-]+):((?:\$\{[^}]*\}|[^}])*)\}\}/g)];
     // A reference written in pieces (`Fn::Join`) is not parsed: it counts.
     if (refs.length === 0) return text.includes("{{resolve");
-    return refs.some((m) => !(m[1] === "secretsmanager" && /^\$\{[A-Za-z0-9]+\}/.test(m[2]) && m[2].slice(2, m[2].indexOf("}")) in now));
+    return refs.some((m) => {
+      const id = /^\$\{([A-Za-z0-9]+)\}/.exec(m[2])?.[1];
+      return !(m[1] === "secretsmanager" && id !== undefined && now[id]?.Type === "AWS::SecretsManager::Secret");
+    });
   };
-  const fromSsm = (v: unknown): boolean => v !== undefined && (outside(JSON.stringify(v)) || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
+  const fromSsm = (v: unknown): boolean => v !== undefined && (outside(v) || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
@@ -451,6 +468,21 @@ function evaluatedText(v: unknown, template: unknown): string {
   return canonicalJson(parts);
 }
 
+/**
+ * A value with its `Fn::Join`s of strings and `Ref`s written out as one string (`{ Ref: X }` as `${X}`), as
+ * `Fn::Sub` would write them: AWS documents both forms for a dynamic reference to a secret of the template.
+ */
+function joined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(joined);
+  if (!isObject(v)) return v;
+  const j = v["Fn::Join"];
+  if (Object.keys(v).length === 1 && Array.isArray(j) && typeof j[0] === "string" && Array.isArray(j[1])) {
+    const parts = j[1].map((x) => (typeof x === "string" ? x : isObject(x) && typeof x.Ref === "string" && Object.keys(x).length === 1 ? `\${${x.Ref}}` : undefined));
+    if (parts.every((x) => x !== undefined)) return parts.join(j[0]);
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, joined(x)]));
+}
+
 /** The Mappings a value's `Fn::FindInMap`s read (all of them when the map's name is computed). */
 function mapsRead(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) v.forEach((x) => mapsRead(x, out));
@@ -561,6 +593,10 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
     }
+    // A stack set or provisioned product updates its stacks in place with another template or parameters: what they
+    // drop is deleted in every account and region, and blastwall does not read that template.
+    const content = CONTENT[type]?.filter(differs) ?? [];
+    if (stateful && content.length > 0) out.push(`${id} (${type}) changes ${content.join(", ")}: CloudFormation updates every stack it made with them, and blastwall does not read what they drop`);
     // A nested stack is updated in place, not replaced, when its template or parameters change: its
     // UpdateReplacePolicy keeps nothing then, and what the nested template drops is deleted.
     if (type === "AWS::CloudFormation::Stack" && stateful) {
