@@ -53,7 +53,8 @@ export interface Env {
   /** What `module.NAME` stands for; undefined when no such module block exists. */
   module(name: string): Value | undefined;
   /** Contents of a file (relative paths from the root directory), or undefined when unreadable. */
-  readFile(path: string): string | undefined;
+  /** A file's text; undefined when no file is there; null when something is there that Terraform would not read as text (a directory, bytes that are not UTF-8) or that blastwall cannot see. */
+  readFile(path: string): string | undefined | null;
   /**
    * The type a null value of variable `name` has (its declared type; the dynamic type when it has none and the
    * value is a literal), undefined when not known. Terraform converts by it: `true ? 1 : var.s` is "1" when

@@ -36,7 +36,7 @@ export type Result = Value | typeof NOPE | typeof FAIL;
 
 export interface FnCtx {
   /** File contents (path relative to the root directory), undefined when unreadable. */
-  readFile(path: string): string | undefined;
+  readFile(path: string): string | undefined | null;
   /** Evaluates template text with only `vars` in scope. */
   templateFile(text: string, vars: ObjValue): Result;
   /**
@@ -503,21 +503,23 @@ function file(args: Value[], ctx: FnCtx): Result {
   const p = args[0];
   if (!isStr(p)) return NOPE;
   const text = ctx.readFile(p);
-  return text === undefined ? NOPE : text;
+  return typeof text === "string" ? text : NOPE;
 }
 
 function templatefile(args: Value[], ctx: FnCtx): Result {
   const [p, vars] = args;
   if (!isStr(p) || !isObj(vars ?? null)) return NOPE;
   const text = ctx.readFile(p);
-  if (text === undefined) return NOPE;
+  if (typeof text !== "string") return NOPE;
   return ctx.templateFile(text, vars as ObjValue);
 }
 
 function fileexists(args: Value[], ctx: FnCtx): Result {
   const p = args[0];
   if (!isStr(p)) return NOPE;
-  return ctx.readFile(p) !== undefined;
+  // Terraform raises an error for a path that is there but no file (a directory): unknown here, never `false`.
+  const text = ctx.readFile(p);
+  return text === null ? NOPE : text !== undefined;
 }
 
 function minmax(pick: (a: number, b: number) => number): Fn {

@@ -6,7 +6,7 @@
  * Variables, locals, outputs and expansions are evaluated lazily and once; a cycle (Terraform would reject
  * it) yields an unknown value instead of looping.
  */
-import { readFileSync } from "fs";
+import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { isAbsolute, join } from "path";
 import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
@@ -310,11 +310,21 @@ export class ModuleInstance implements Env {
     return this.once(this.outputs, name, () => evalJson(decl.body["value"], this.scope()), unknown);
   }
 
-  readFile(path: string): string | undefined {
+  readFile(path: string): string | undefined | null {
+    let bytes: Buffer;
     try {
-      return readFileSync(isAbsolute(path) ? path : join(this.rootDir, path), "utf8");
+      bytes = readInputFile(isAbsolute(path) ? path : join(this.rootDir, path), INPUT_LIMITS.terraform);
+    } catch (e) {
+      const code = (e as { code?: unknown } | undefined)?.code;
+      // Nothing there: `fileexists` is false. Anything else there (a directory, a pipe, a file too large or not
+      // readable) is something Terraform reads differently or refuses: not known here.
+      return code === "ENOENT" || code === "ENOTDIR" ? undefined : null;
+    }
+    // Terraform refuses a file that is not UTF-8 where Node would put U+FFFD in: not known here either.
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
-      return undefined;
+      return null;
     }
   }
 

@@ -51,7 +51,8 @@ export class ErrUnk extends Unk {
  * the evaluator (literals, template text, JSON and tfvars values, object keys) are normalised here.
  */
 export function nfc(s: string): string {
-  return s.normalize("NFC");
+  // A lone surrogate (`"\ud800"` in JSON) is U+FFFD in Terraform's strings, as it is made well-formed first.
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD").normalize("NFC");
 }
 
 export class Tmpl {

@@ -5,7 +5,9 @@
  */
 import { evalString, type Env } from "../../lib/hcl/evaluate";
 import { ErrUnk, Tmpl, Unk, toTfJson, type Value } from "../../lib/hcl/values";
-import { destroyWith, localValue } from "./helpers";
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { agentWithBoundary, destroy, destroyWith, dir, localValue } from "./helpers";
 
 /** An environment with nothing in it: the expression alone decides. */
 const bare: Env = {
@@ -239,5 +241,33 @@ locals {
     expect(outcome(`contains([{ a = 1 }], tomap({ a = 1 }))`)).toBe("false");
     expect(outcome(`contains([["ec2:*"]], ["ec2:*"])`)).toBe("true");
     expect(outcome(`contains(["a", "b"], "b")`)).toBe("true");
+  });
+});
+
+describe("red-team round 55: files and strings as Terraform reads them", () => {
+  const withFiles = async (action: string, files: Record<string, string | Buffer>) => {
+    const d = dir(agentWithBoundary(action));
+    for (const [name, content] of Object.entries(files)) {
+      if (content === "<dir>") mkdirSync(join(d, name));
+      else writeFileSync(join(d, name), content);
+    }
+    return destroy(d);
+  };
+
+  test("a file that is not UTF-8 is no text: try does not take it", async () => {
+    const action = `try(split(",", file("actions.txt")), ["ec2:*"])`;
+    expect(await withFiles(action, { "actions.txt": Buffer.from([0x65, 0x63, 0x32, 0x3a, 0x44, 0xff]) })).not.toEqual([]);
+    expect(await withFiles(action, { "actions.txt": "ec2:Describe*" })).toEqual([]);
+  });
+
+  test("fileexists of a directory is an error in Terraform, never false", async () => {
+    const action = `can(fileexists("conf")) ? ${READ} : ["ec2:*"]`;
+    expect(await withFiles(action, { conf: "<dir>" })).not.toEqual([]);
+    expect(await withFiles(action, { conf: "x" })).toEqual([]);
+  });
+
+  test("a lone surrogate in JSON is U+FFFD, as Terraform makes it", async () => {
+    expect(await localValue('jsondecode("{\\"t\\":\\"\\\\ud800\\"}").t == "\\ufffd"')).toBe(true);
+    expect(await localValue('jsondecode("{\\"t\\":\\"\\\\u00e9\\"}").t == "é"')).toBe(true);
   });
 });

@@ -195,7 +195,8 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
     local: (name) => literal(stack.locals, name, `local.${name}`),
     resource: () => undefined,
     module: () => undefined,
-    readFile: () => undefined,
+    // Files are not in Terraform JSON: whether one is there is not known.
+    readFile: () => null,
   };
   try {
     const v = evalString(raw, { env });
