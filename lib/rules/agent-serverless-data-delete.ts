@@ -4,6 +4,7 @@ import type { Grant, PrincipalNode, StackAnalysis } from "../engine/analysis-typ
 import type { Statement } from "../engine/iam/types";
 import type { PeerAgent, TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
+import { outsideAgentSelector } from "../engine/agents";
 import { principalAdmits } from "../engine/iam/trust";
 import { unknownStatement } from "../engine/iam/policy-json";
 import { encodedDocument, policyFromValue } from "../engine/terraform/policy-documents";
@@ -34,7 +35,7 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check({ stack, analysis }) {
+  check({ stack, analysis, config }) {
     if (deletingRules(stack).length === 0) return [];
     const out: FindingDraft[] = [];
     // Data access policies usually sit with the collection, and the agents in stacks of their own: another checked
@@ -52,6 +53,19 @@ export const rule: Rule = {
       if (door.length === 0) continue;
       for (const { res, rule, deletes } of deletingRules(stack)) {
         if (names(rule.statement, pinnedPattern(stack, agent))) out.push(finding(agent, res, rule, deletes, door));
+      }
+    }
+    // A role or user named by ARN that is no principal of this stack or of another checked one, but an agent by the
+    // config's names or the agents' path: its own policies, where the IAM door would be, are not in view, so they may
+    // open it (as a trust policy naming such an agent counts).
+    const outside = outsideAgentSelector(config, []);
+    for (const { res, rule, deletes } of deletingRules(stack)) {
+      for (const id of namedArns(rule.statement)) {
+        const kind = /:user\//.test(id) ? "user" : "role";
+        if (analysis.principals.some((p) => !p.external && globsIntersect(p.arnPattern, id, { caseInsensitive: true }))) continue;
+        if ((stack.peerAgents ?? []).some((p) => globsIntersect(p.arnPattern, id, { caseInsensitive: true }))) continue;
+        const verdict = outside(kind, id, [resourceAccount(stack, res)]);
+        if (verdict) out.push(outsiderFinding(id, verdict.reason, res, rule, deletes));
       }
     }
     return out;
@@ -209,6 +223,25 @@ function granted(res: TfResource, rule: DataRule, deletes: readonly string[]): {
   return {
     what: unread ? `may let it delete (blastwall cannot read it: ${unread})` : `names it with ${deletes.join(", ")} on ${on}`,
     step: { step: "resource-policy", address: res.address, detail: unread ? `data access policy: ${unread}` : `data access policy, rule set ${rule.index + 1}: ${deletes.join(", ")} on ${on}` },
+  };
+}
+
+/** The role and user ARNs a rule set names literally. */
+function namedArns(s: Statement): string[] {
+  if (s.unknown !== undefined) return [];
+  return (s.principals ?? []).filter((p) => p.type === "AWS").flatMap((p) => p.identifiers.filter((id) => /^arn:[^:]*:iam::[^:]*:(role|user)\//.test(id)));
+}
+
+function outsiderFinding(arn: string, reason: string, res: TfResource, rule: DataRule, deletes: readonly string[]): FindingDraft {
+  const { what, step } = granted(res, rule, deletes);
+  return {
+    principal: `${OUTSIDE_PREFIX}${arn}`,
+    resource: res.address,
+    actions: [...deletes],
+    message:
+      `${arn} is an AI agent outside this stack (${reason}), and the data access policy ${res.address} ${what}: ` +
+      "its own policies, where aoss:APIAccessAll would open the door, are not in the stacks checked, so blastwall counts that they may.",
+    evidence: [{ step: "principal", address: arn, detail: `an AI agent outside the stacks checked: ${reason}` }, step],
   };
 }
 

@@ -142,3 +142,20 @@ describe(`${RULE} through a chain`, () => {
     expect(transitive(chain(["aoss:DeleteIndex"], "aoss:ListCollections"))).toEqual([]);
   });
 });
+
+describe(`${RULE}: agents outside the stacks checked (red-team round 53)`, () => {
+  test("a rule set naming, with deletes, a role under the agents' path or of a configured agent name counts", () => {
+    const [f] = found(tf(dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/agents/other"], ["aoss:DeleteIndex"])])));
+    expect(f).toMatchObject({ principal: "outside:arn:aws:iam::111111111111:role/agents/other", actions: ["aoss:DeleteIndex"] });
+    expect(f.message).toContain("its own policies, where aoss:APIAccessAll would open the door, are not in the stacks checked");
+    const byName = errors(check(tf(dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/coder-7"], ["aoss:*"])])), { agents: { names: ["coder-*"] } }), RULE);
+    expect(byName.map((x) => x.principal)).toEqual(["outside:arn:aws:iam::111111111111:role/coder-7"]);
+  });
+
+  test("the control: another role, read-only rule sets, and the stack's own role are not outsiders", () => {
+    expect(found(tf(dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/indexer"], ["aoss:*"])])))).toEqual([]);
+    expect(found(tf(dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/agents/other"], ["aoss:ReadDocument"])])))).toEqual([]);
+    // The stack's own agent without the IAM door: judged by its own policies, which hold none.
+    expect(found(tf({ ...agentWith("aoss:ListCollections"), ...dataPolicy([ruleSet(["arn:aws:iam::111111111111:role/agents/agent"], ["aoss:*"])]) }))).toEqual([]);
+  });
+});
