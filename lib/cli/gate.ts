@@ -43,13 +43,21 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     // and never from a config inside the working directory or a git work tree (red-team round 52), whatever its name.
     const configTrusts = configFile !== undefined && trust.length === 0;
     if (configTrusts && (gateConfig.trustedKeys ?? []).length > 0) {
-      const inside = writableByTheRepository(resolve(io.cwd, configFile), io.cwd);
-      if (inside !== undefined) {
-        throw new InputError(
-          configFile,
-          `its trustedKeys cannot be trusted: the file lies inside ${inside}, which whoever writes the repository (an agent too) can edit; ` +
-            "give the approvers' public keys with --trust from a place agents cannot write (a protected CI environment), or keep this config outside the repository",
+      const refuse = (file: string, what: string, inside: string) =>
+        new InputError(
+          file,
+          `${what} cannot be trusted: the file lies inside ${inside}, which whoever writes the repository (an agent too) can edit; ` +
+            "give the approvers' public keys with --trust from a place agents cannot write (a protected CI environment), or keep this config and its keys outside the repository",
         );
+      const configPath = resolve(io.cwd, configFile);
+      const inside = writableByTheRepository(configPath, io.cwd, io.env);
+      if (inside !== undefined) throw refuse(configFile, "its trustedKeys", inside);
+      // A key the config names by path is as writable as where it lies.
+      for (const entry of gateConfig.trustedKeys ?? []) {
+        if (entry.includes("-----BEGIN")) continue;
+        const keyPath = resolve(dirname(configPath), entry);
+        const at = writableByTheRepository(keyPath, io.cwd, io.env);
+        if (at !== undefined) throw refuse(configFile, `its trusted key ${entry}`, at);
       }
     }
     const report = runGate({
@@ -69,11 +77,16 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
   };
 }
 
+/** Where CI systems check the repository out: the checkout is there even when no `.git` is (a tarball, GIT_DIR). */
+const CHECKOUT_VARIABLES = ["GITHUB_WORKSPACE", "CI_PROJECT_DIR", "BITBUCKET_CLONE_DIR", "BUILD_SOURCESDIRECTORY", "CODEBUILD_SRC_DIR", "WORKSPACE", "GIT_WORK_TREE"];
+
 /**
- * Where a config file sits that the repository's writers can change: the working directory (where CI checks the
- * repository out) or a git work tree; undefined when it is neither (a file on the runner, a mounted secret).
+ * Where a file sits that the repository's writers can change: the working directory, a CI checkout folder, or a git
+ * work tree; undefined when it is none of them (a file on the runner, a mounted secret). Both the path as given and
+ * where its links lead are judged: a link in the repository to a file outside is the repository's to redirect, and a
+ * link outside to a file in the repository reads what the repository holds.
  */
-export function writableByTheRepository(file: string, cwd: string): string | undefined {
+export function writableByTheRepository(file: string, cwd: string, env: Readonly<Record<string, string | undefined>> = {}): string | undefined {
   const real = (p: string) => {
     try {
       return realpathSync(p);
@@ -81,14 +94,20 @@ export function writableByTheRepository(file: string, cwd: string): string | und
       return resolve(p);
     }
   };
-  const path = real(file);
-  const here = real(cwd);
-  // (A gate run from the filesystem's root has no checkout there to speak of.)
-  if (dirname(here) !== here && (path === here || path.startsWith(here + sep))) return `the working directory ${cwd}`;
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, ".git"))) return `the git work tree ${dir}`;
-    if (dirname(dir) === dir) return undefined;
+  const under = (path: string, root: string) => dirname(root) !== root && (path === root || path.startsWith(root + sep));
+  const roots: [string, string][] = [[cwd, `the working directory ${cwd}`]];
+  for (const name of CHECKOUT_VARIABLES) {
+    const dir = env[name];
+    if (dir) roots.push([resolve(cwd, dir), `the CI checkout ${dir} ($${name})`]);
   }
+  for (const path of new Set([resolve(cwd, file), real(resolve(cwd, file))])) {
+    for (const [root, label] of roots) if (under(path, root) || under(path, real(root))) return label;
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, ".git"))) return `the git work tree ${dir}`;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return undefined;
 }
 
 /** The plan gate's view of the config: protected addresses/types and trusted keys, nothing else. */

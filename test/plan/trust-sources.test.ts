@@ -3,7 +3,7 @@
  * the repository, agents included: an agent that adds its own key there must not be able to approve its own
  * destroys (found by a red-team). Config keys count only from a config named with --config, and not beside --trust.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { approveCommand } from "../../lib/cli/approve";
 import { gateCommand } from "../../lib/cli/gate";
@@ -68,5 +68,33 @@ describe("trusted keys from the config", () => {
     // Without trusted keys, a config in the repository is what it always was: protected types and agents.
     writeFileSync(join(dir, "types.json"), JSON.stringify({ protected: { types: ["aws_sqs_queue"] } }));
     expect(await gateCommand(["--config", "types.json", "--approval", "m.json", "plan.json"], io(dir).cli)).toBe(1);
+  });
+});
+
+describe("where a trusting config and its keys may lie (red-team round 56)", () => {
+  const withEnv = (cwd: string, env: Record<string, string>) => ({ ...io(cwd).cli, env });
+
+  test("a link in the checkout to a config outside it is the checkout's: refused", async () => {
+    const dir = await checkout("ci.json");
+    const outside = tempDir();
+    writeFileSync(join(outside, "trust.json"), JSON.stringify({ trustedKeys: [mallory.publicKeyPem] }));
+    symlinkSync(join(outside, "trust.json"), join(dir, "linked.json"));
+    await expect(gateCommand(["--config", "linked.json", "--approval", "m.json", "plan.json"], io(dir).cli)).rejects.toThrow(/lies inside the working directory/);
+  });
+
+  test("a config outside whose key file lies in the checkout: refused", async () => {
+    const dir = await checkout("ci.json");
+    writeFileSync(join(dir, "mallory.pub.pem"), mallory.publicKeyPem);
+    const runner = tempDir();
+    writeFileSync(join(runner, "trust.json"), JSON.stringify({ trustedKeys: [join(dir, "mallory.pub.pem")] }));
+    await expect(gateCommand(["--config", join(runner, "trust.json"), "--approval", "m.json", "plan.json"], io(dir).cli)).rejects.toThrow(/its trusted key .*mallory\.pub\.pem cannot be trusted/);
+  });
+
+  test("a CI checkout without .git, the gate run from elsewhere: the workspace variable names it", async () => {
+    const dir = await checkout("ci.json");
+    const elsewhere = tempDir();
+    await expect(gateCommand(["--config", join(dir, "ci.json"), "--approval", join(dir, "m.json"), join(dir, "plan.json")], withEnv(elsewhere, { GITHUB_WORKSPACE: dir }))).rejects.toThrow(/lies inside the CI checkout .*\$GITHUB_WORKSPACE/);
+    // The control: without the variable, a folder that is neither the working directory nor a work tree is trusted.
+    expect(await gateCommand(["--config", join(dir, "ci.json"), "--approval", join(dir, "m.json"), join(dir, "plan.json")], withEnv(elsewhere, {}))).toBe(0);
   });
 });
