@@ -327,11 +327,17 @@ export function configFiles(absDir: string, display: string, tool: ConfigTool = 
   return entries
     .filter(read)
     .filter((e) => {
+      let s: ReturnType<typeof statSync>;
       try {
-        return statSync(join(absDir, e)).isFile();
+        s = statSync(join(absDir, e));
       } catch {
-        return false;
+        // A link to nothing is a file Terraform cannot read: it stops, so nothing it would deploy can be judged.
+        throw new InputError(`${display}/${e}`, "is a link to nothing; Terraform cannot read this configuration");
       }
+      // Terraform skips folders named like files; anything else that is no file (a pipe, a device) it cannot read.
+      if (s.isDirectory()) return false;
+      if (!s.isFile()) throw new InputError(`${display}/${e}`, "is not a regular file (a FIFO, socket or device); Terraform cannot read this configuration");
+      return true;
     })
     .sort(byteOrder);
 }

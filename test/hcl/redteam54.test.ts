@@ -271,3 +271,23 @@ describe("red-team round 55: files and strings as Terraform reads them", () => {
     expect(await localValue('jsondecode("{\\"t\\":\\"\\\\u00e9\\"}").t == "é"')).toBe(true);
   });
 });
+
+describe("red-team round 56: a module folder's files", () => {
+  const { checkPaths } = require("../../lib/check/run-check") as typeof import("../../lib/check/run-check");
+  const { agentRules } = require("../../lib/rules") as typeof import("../../lib/rules");
+  const { symlinkSync } = require("fs") as typeof import("fs");
+  const folder = () => dir({ "main.tf": 'module "m" {\n  source = "./mod"\n}\n', "mod/a.tf": 'resource "aws_sns_topic" "t" {}\n' });
+  const run = (d: string) => checkPaths([d], { config: {}, rules: agentRules });
+
+  test("a link to nothing in a module folder is bad input, as in the root folder", async () => {
+    const d = folder();
+    symlinkSync(join(d, "missing.tf"), join(d, "mod", "b.tf"));
+    await expect(run(d)).rejects.toThrow(/mod\/b\.tf: is a link to nothing/);
+  });
+
+  test("the control: a folder named like a file is skipped, as Terraform skips it", async () => {
+    const d = folder();
+    mkdirSync(join(d, "mod", "c.tf"));
+    expect((await run(d)).findings).toEqual([]);
+  });
+});
