@@ -3,7 +3,7 @@
  * only up to a size that fits what it is. A device (`/dev/zero`) or a named pipe would otherwise keep the gate
  * reading, or waiting, for ever; an approval passed in from outside could stall the job that judges it.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "fs";
 
 const MiB = 1024 * 1024;
 
@@ -40,9 +40,24 @@ export function readInputFile(path: string, limit: number): Buffer {
     if (st.isDirectory()) throw problem("EISDIR", "is a directory");
     if (!st.isFile()) throw problem("ENOTREG", "is not a regular file (a device, pipe or socket); give the path of a file");
     if (st.size > limit) throw problem("EFBIG", `is ${st.size} bytes, over the ${sizeText(limit)} blastwall reads for this input`);
-    return readFileSync(fd);
+    if (st.size > 0) return readFileSync(fd);
+    // A size of 0 may be a file the kernel writes as it is read (`/proc`): read it up to a bound, never to its end.
+    return readBounded(fd, Math.min(limit, 16 * MiB));
   } finally {
     closeSync(fd);
+  }
+}
+
+function readBounded(fd: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return Buffer.concat(chunks, total);
+    total += n;
+    if (total > limit) throw problem("EFBIG", `yields more than the ${sizeText(limit)} blastwall reads from a file that gives no size`);
+    chunks.push(chunk.subarray(0, n));
   }
 }
 

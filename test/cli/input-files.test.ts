@@ -31,6 +31,11 @@ async function run(args: string[], cwd: string) {
     }
   });
 
+  test("a file that gives no size (/proc) is read up to the bound, never to its end (red-team round 56)", () => {
+    expect(() => readInputFile("/proc/self/pagemap", INPUT_LIMITS.approval)).toThrow(/yields more than the 1 MiB blastwall reads from a file that gives no size/);
+    expect(readInputFile("/proc/self/status", INPUT_LIMITS.approval).toString()).toContain("Name:");
+  });
+
   test("a named pipe with no writer is refused, not waited on", () => {
     const dir = tempDir();
     const fifo = join(dir, "approval.json");
