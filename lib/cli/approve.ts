@@ -69,7 +69,7 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
       try {
         writeFileSync(resolve(io.cwd, out), json);
       } catch (e) {
-        throw new InputError(out, `cannot write approval (${fileProblem(e)})`);
+        throw new InputError(out, `cannot write the approval: ${writeProblem(e)}`);
       }
     } else {
       io.stdout(json);
@@ -95,4 +95,14 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return a === b;
   }
+}
+
+/** One line on why a file could not be written. */
+function writeProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return "its folder does not exist";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ENOSPC") return "the disk is full";
+  return code ?? String(e);
 }

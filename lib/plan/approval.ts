@@ -73,7 +73,8 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
   const privateKey = loadPrivateKey(options.privateKeyPem, keyFile);
   const by = options.by.trim();
   // Control, bidi and zero-width characters could make the name shown in reports read as someone else's.
-  if (by === "" || by.length > 200 || hasHiddenCharacters(by)) {
+  // A space other than U+0020 (no-break, em, ogham) makes a name that reads as another's too.
+  if (by === "" || by.length > 200 || hasHiddenCharacters(by) || /[\s\p{Zs}]/u.test(by.replace(/ /g, ""))) {
     throw new InputError("--by", "approver name must be 1 to 200 printable characters, without control, bidi or zero-width characters");
   }
   const ms = parseDuration(options.expiresIn);
@@ -285,7 +286,7 @@ function checkShape(v: unknown): Approval | string {
   }
   if (typeof o.by !== "string" || o.by.trim() === "") return "by is missing";
   // What the CLI refuses to sign, an approval made by other means may still carry: a name that reads as another.
-  if (hasHiddenCharacters(o.by)) return "by holds control, bidi or invisible characters";
+  if (hasHiddenCharacters(o.by) || /[\s\p{Zs}]/u.test(o.by.replace(/ /g, ""))) return "by holds control, bidi or invisible characters";
   if (typeof o.createdAt !== "string" || !ISO.test(o.createdAt) || Number.isNaN(Date.parse(o.createdAt))) return "createdAt is not an ISO timestamp";
   if (typeof o.expiresAt !== "string" || !ISO.test(o.expiresAt) || Number.isNaN(Date.parse(o.expiresAt))) return "expiresAt is not an ISO timestamp";
   if (Date.parse(o.expiresAt) <= Date.parse(o.createdAt)) return "expiresAt is not after createdAt";

@@ -10,7 +10,8 @@
 // And the letters and marks that print as nothing: Hangul fillers, the combining grapheme joiner, the blank
 // braille pattern, Mongolian and Khmer invisibles, variation selectors (`"prod\u3164"` would read as `"prod"`).
 const INVISIBLE = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}";
-const HIDDEN = new RegExp(`[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}${INVISIBLE}]`, "gu");
+// Cn: code points not assigned yet, which Unicode says to show as nothing when they are "default ignorable".
+const HIDDEN = new RegExp(`[\\p{Cc}\\p{Cf}\\p{Cn}\\p{Zl}\\p{Zp}\\p{Cs}${INVISIBLE}]`, "gu");
 const HAS_HIDDEN = new RegExp(HIDDEN.source, "u");
 
 /** Whether `value` holds a character `display` escapes: one that moves, hides or reorders what a reader sees. */

@@ -75,6 +75,8 @@ describe("blastwall gate", () => {
     await expect(approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "./plan.json"], io(dir).cli)).rejects.toThrow(/--out \.\/plan\.json is the plan file/);
     expect(readFileSync(join(dir, "approver.pem"), "utf8")).toBe(key);
     expect(readFileSync(join(dir, "plan.json"), "utf8")).toBe(plan);
+    // A write that fails says so, as a write.
+    await expect(approveCommand(["plan.json", "--key", "approver.pem", "--by", "alice", "--out", "missing/approval.json"], io(dir).cli)).rejects.toThrow(/cannot write the approval: its folder does not exist/);
   });
 
   test("an approval without --trust is refused and reported; exit 1", async () => {
