@@ -7,6 +7,7 @@ import { loadConfig } from "../config/load-config";
 import { gateFails, runGate } from "../plan/gate";
 import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
 import { renderReport } from "../report/render";
+import { display } from "../report/display";
 import { parseArgs, UsageError } from "./args";
 import type { Command } from "./io";
 import { EXIT_FINDINGS, EXIT_OK } from "./io";
@@ -72,6 +73,12 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       isAgent: deps.isAgent ? (rc) => deps.isAgent!(rc, config) : undefined,
       engineRules: deps.engineRules,
     });
+    // A key file the repository holds can be replaced by whoever writes the repository: allowed (a first try-out
+    // keeps one beside the plan), but said on stderr once the inputs are read, so CI logs show it.
+    for (const file of trust) {
+      const at = writableByTheRepository(resolve(io.cwd, file), io.cwd, io.env);
+      if (at !== undefined) io.stderr(`blastwall gate: warning: --trust ${display(file)} lies inside ${display(at)}; whoever writes the repository (an agent too) can replace it with their own key: give CI the approvers' keys from a place agents cannot write\n`);
+    }
     io.stdout(renderReport(report, format as GateFormat));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };

@@ -98,3 +98,16 @@ describe("where a trusting config and its keys may lie (red-team round 56)", () 
     expect(await gateCommand(["--config", join(dir, "ci.json"), "--approval", join(dir, "m.json"), join(dir, "plan.json")], withEnv(elsewhere, {}))).toBe(0);
   });
 });
+
+test("a --trust file inside the checkout is taken, with a warning on stderr; one outside is taken quietly", async () => {
+  const dir = await checkout("ci.json");
+  const err: string[] = [];
+  const cli = { ...io(dir).cli, stderr: (t: string) => void err.push(t) };
+  expect(await gateCommand(["--trust", "alice.pub.pem", "plan.json"], cli)).toBe(1);
+  expect(err.join("")).toMatch(/^blastwall gate: warning: --trust alice\.pub\.pem lies inside the working directory .*can replace it with their own key/);
+  const runner = tempDir();
+  writeFileSync(join(runner, "alice.pub.pem"), alice.publicKeyPem);
+  const quiet: string[] = [];
+  expect(await gateCommand(["--trust", join(runner, "alice.pub.pem"), "plan.json"], { ...io(dir).cli, stderr: (t: string) => void quiet.push(t) })).toBe(1);
+  expect(quiet).toEqual([]);
+});
