@@ -4,6 +4,8 @@ import { join } from "path";
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { loadHcl } from "../../lib/hcl/load-hcl";
+import { evalString, type Env } from "../../lib/hcl/evaluate";
+import { ErrUnk, Tmpl, Unk, toTfJson, type Value } from "../../lib/hcl/values";
 
 /** A fresh folder holding `files` (relative paths, folders made as needed). */
 export function dir(files: Record<string, string>): string {
@@ -58,4 +60,24 @@ export const destroyWith = async (action: string, extra = "") => destroy(dir(age
 export async function localValue(expr: string, files: Record<string, string> = {}): Promise<unknown> {
   const load = await loadHcl(dir({ ...files, "x.tf": `locals {\n  x = ${expr}\n}\n` }));
   return (load.json["locals"] as Record<string, unknown>)["x"];
+}
+
+/** An environment with nothing in it: the expression alone decides. */
+export const bare: Env = {
+  prefix: "",
+  pathModule: ".",
+  rootDir: ".",
+  variable: (n) => new Unk(`var.${n}`),
+  local: (n) => new Unk(`local.${n}`),
+  resource: () => undefined,
+  module: () => undefined,
+  readFile: () => undefined,
+};
+export const evaluate = (expr: string): Value => evalString("${" + expr + "}", { env: bare });
+/** JSON of a known value, "ERROR" for a Terraform error, "UNKNOWN" for a value not claimed. */
+export function outcome(expr: string): string {
+  const v = evaluate(expr);
+  if (v instanceof ErrUnk) return "ERROR";
+  if (v instanceof Unk || v instanceof Tmpl) return "UNKNOWN";
+  return JSON.stringify(toTfJson(v));
 }

@@ -3,32 +3,12 @@
  * Terraform below was checked with Terraform 1.11.4 (`terraform console`, or `terraform plan` where the red-team
  * report says so). Each bypass has a control: the ordinary form still evaluates to the known value.
  */
-import { evalString, type Env } from "../../lib/hcl/evaluate";
-import { ErrUnk, Tmpl, Unk, fromJson, toTfJson, type Value } from "../../lib/hcl/values";
-import { destroy, destroyWith, dir, localValue } from "./helpers";
+import { Unk, fromJson } from "../../lib/hcl/values";
+import { destroy, destroyWith, dir, localValue, outcome } from "./helpers";
 import { loadHcl } from "../../lib/hcl/load-hcl";
 
 const isUnknownRendering = (v: unknown) => typeof v === "string" && v.startsWith("${");
 
-/** An environment with nothing in it: the expression alone decides. */
-const bare: Env = {
-  prefix: "",
-  pathModule: ".",
-  rootDir: ".",
-  variable: (n) => new Unk(`var.${n}`),
-  local: (n) => new Unk(`local.${n}`),
-  resource: () => undefined,
-  module: () => undefined,
-  readFile: () => undefined,
-};
-const evaluate = (expr: string): Value => evalString("${" + expr + "}", { env: bare });
-/** JSON of a known value, "ERROR" for a Terraform error, "UNKNOWN" for a value not claimed. */
-function outcome(expr: string): string {
-  const v = evaluate(expr);
-  if (v instanceof ErrUnk) return "ERROR";
-  if (v instanceof Unk || v instanceof Tmpl) return "UNKNOWN";
-  return JSON.stringify(toTfJson(v));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 

@@ -430,7 +430,7 @@ const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
 function feedingProperties(r: Resource, attribute?: string): unknown {
   if (!isObject(r.Properties)) return r.Properties ?? null;
   const type = String(r.Type);
-  const custom = type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource" || !type.startsWith("AWS::");
+  const custom = opaque(type);
   const byType = NEVER_FEED_BY_TYPE[type];
   return Object.fromEntries(
     Object.entries(r.Properties).filter(
