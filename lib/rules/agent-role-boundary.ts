@@ -1,8 +1,9 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
-import { effectiveRights } from "../engine/iam/evaluate";
+import { effectiveRights, statementSetKey } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
+import type { ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { grantsByCategory, principalEvidence, ownAgentRoles } from "./support";
@@ -39,8 +40,9 @@ export const rule: Rule = {
         // What the agent holds already is reported (and acknowledged) by the rules on its rights; this one is about the
         // rest, which only a policy attached later would hand it.
         // (Held under a condition the catalogue knows to be harmless, such as ReadOnly sessions, is not held.)
-        const held = new Set([...analysis.rightsOf(agent.address).grants].filter(([, gs]) => gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))).map(([a]) => a));
-        const allowed = boundaryAllows([...statements, ...identityDenies]).filter((a) => !held.has(a.toLowerCase()));
+        const grants = analysis.rightsOf(agent.address).grants;
+        const held = (a: string) => (grants.get(a.toLowerCase()) ?? []).some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)));
+        const allowed = boundaryAllows([...statements, ...identityDenies]).filter((a) => !held(a));
         if (allowed.length === 0) continue;
         const r = agent.resource;
         out.push({
@@ -74,10 +76,32 @@ export const rule: Rule = {
   },
 };
 
+/**
+ * Agents share boundaries (one managed policy for a team's agents), and the answer depends only on which statements
+ * are given: computed once per statement set. Statements are parsed per stack, so the cache goes with them.
+ */
+const allowsBySet = new WeakMap<Statement, Map<string, readonly string[]>>();
+
 /** Destroy actions the statements allow (their Denies applied), in catalogue order. */
-function boundaryAllows(statements: readonly Statement[]): string[] {
-  const rights = effectiveRights({ principal: "boundary", identity: statements, universe: actionUniverse() });
+function boundaryAllows(statements: readonly Statement[]): readonly string[] {
+  if (statements.length === 0) return [];
+  // Held by the first statement, so the entry goes when the stack's documents do.
+  let bySet = allowsBySet.get(statements[0]);
+  if (!bySet) allowsBySet.set(statements[0], (bySet = new Map()));
+  const key = statementSetKey(statements);
+  let hit = bySet.get(key);
+  if (!hit) bySet.set(key, (hit = computeBoundaryAllows(statements)));
+  return hit;
+}
+
+let directActions: ActionSet | undefined;
+
+function computeBoundaryAllows(statements: readonly Statement[]): string[] {
+  const universe = actionUniverse();
   const cat = loadCatalogue();
+  // Only the direct destroy actions are asked about: an `Allow *` boundary would otherwise yield the whole universe per agent.
+  directActions ??= universe.actionSet(cat.direct.map((e) => e.action));
+  const rights = effectiveRights({ principal: "boundary", identity: statements, universe, only: directActions });
   // A conditional Allow the catalogue knows to be harmless (ReadOnlyAccess's s3express:CreateSession limited to
   // ReadOnly sessions) allows no destruction: the same reading as the agent rules'.
   const direct = [...new Set((grantsByCategory(rights).get("direct") ?? []).filter((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions))).map((g) => g.action))];

@@ -373,6 +373,18 @@ describe("shared statements (cached per Statement object)", () => {
     expect(grantsFor(d, "ec2:DeleteVolume")).toHaveLength(1);
   });
 
+  it("rights asked for some actions only hold those, and do not leak into a later full answer (nor the reverse)", () => {
+    const allow = stmts({ Effect: "Allow", Action: "*", Resource: "*" });
+    const deny = stmts({ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" });
+    const only = universe.actionSet(["s3:Delete*", "ec2:DeleteVolume"]);
+    const some = effectiveRights({ principal: "p", identity: [...allow, ...deny], universe, only });
+    expect(held(some)).toEqual(["ec2:deletevolume", "s3:deleteobject"]);
+    expect(rights([...allow, ...deny]).grants.size).toBe(universe.size - 1);
+    const full = rights(allow);
+    expect(effectiveRights({ principal: "p", identity: allow, universe, only }).grants.size).toBe(3);
+    expect(full.grants.size).toBe(universe.size);
+  });
+
   it("a statement reaching a principal twice grants once", () => {
     const allow = stmts({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" });
     expect(grantsFor(rights([...allow, ...allow]), "ec2:DeleteVolume")).toHaveLength(1);

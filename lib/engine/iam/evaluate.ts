@@ -22,6 +22,8 @@ export interface EffectiveRightsInput {
   /** Permission boundary statements; undefined = no boundary (also for an unreadable one: it caps nothing). */
   readonly boundary?: readonly Statement[];
   readonly universe: ActionUniverse;
+  /** Only these actions are wanted (a caller asking about one catalogue category): the answer holds no others. */
+  readonly only?: ActionSet;
 }
 
 /**
@@ -248,11 +250,11 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
     if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
-    const key = keyOf(relDenies) + (relBoundary ? "|" + keyOf(relBoundary) : "");
+    const key = keyOf(relDenies) + (relBoundary ? "|" + keyOf(relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
     let perStatement = c.yields.get(a.statement);
     if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
     let y = perStatement.get(key);
-    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe)));
+    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only)));
     yields.push(y);
   }
   // Gathered per action index in a scratch array kept per universe (one universe-sized array per principal would
@@ -280,6 +282,20 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   return { principal: input.principal, grants };
 }
 
+/** A key naming a set of statements by identity (order and repeats do not matter): for callers' own caches. */
+export function statementSetKey(statements: readonly Statement[]): string {
+  return [...new Set(statements.map(idOf))].sort((x, y) => x - y).join(",");
+}
+
+const setIds = new WeakMap<ActionSet, number>();
+let nextSetId = 0;
+
+function setIdOf(set: ActionSet): number {
+  let id = setIds.get(set);
+  if (id === undefined) setIds.set(set, (id = nextSetId++));
+  return id;
+}
+
 function keyOf(views: readonly { readonly statement: Statement }[]): string {
   return views
     .map((v) => idOf(v.statement))
@@ -288,7 +304,7 @@ function keyOf(views: readonly { readonly statement: Statement }[]): string {
 }
 
 /** The grants of one Allow under the denies and boundary statements that may touch its actions. */
-function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse): Yield {
+function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined): Yield {
   const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
   // Actions to which the same denies / boundary statements apply get the same resources: memoise per such
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
@@ -297,6 +313,7 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {
+    if (only && !only.has(i)) continue;
     const key = signature(i);
     let shape = memo.get(key);
     if (shape === undefined) {
