@@ -5,6 +5,7 @@ import type { PlanJson, PlanResourceChange } from "../types";
 import type { FindingDraft } from "../../engine/findings";
 import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
+import { parseTemplate } from "../cfn-template";
 
 /**
  * CloudFormation resource types that hold data, or the protection around it: removed from a template, or replaced
@@ -177,14 +178,15 @@ export const stackTemplateChanged: PlanRule = {
       "A CloudFormation stack or stack set deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
       "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
-      "A template blastwall cannot read (YAML, a transform, a template_url, a value known only after apply) counts as such a change, and so do changed " +
+      "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
+      "a new stack's too, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources), new or changed, since blastwall does not judge what they call.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
-      "blastwall cannot read, write it as JSON in template_body, or have a human review the change and approve this exact plan.",
+      "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
     severity: "error",
     category: "plan",
   },
@@ -253,7 +255,7 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
 function resolvedAtDeploy(template: unknown): string[] {
   const now = resourcesOf(template, true);
   if (now === undefined) return [];
-  const parsed = parseJson(template);
+  const parsed = parseTemplate(template);
   const params = isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
   const ssm = new Set(Object.entries(params).filter(([, p]) => isObject(p) && typeof p.Type === "string" && p.Type.startsWith("AWS::SSM::Parameter::Value")).map(([k]) => k));
   const conditions = conditionsOf(parsed);
@@ -293,7 +295,7 @@ function parametersChanged(params: ReturnType<typeof afterValue>, beforeParams: 
   const out = new Set<string>();
   for (const k of new Set([...Object.keys(now), ...Object.keys(was)])) if (canonicalJson(now[k] ?? null) !== canonicalJson(was[k] ?? null)) out.add(k);
   const defaults = (t: unknown) => {
-    const parsed = parseJson(t);
+    const parsed = parseTemplate(t);
     return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
   };
   const oldDefaults = defaults(beforeTemplate);
@@ -304,15 +306,6 @@ function parametersChanged(params: ReturnType<typeof afterValue>, beforeParams: 
     if (canonicalJson(d(oldDefaults[k])) !== canonicalJson(d(newDefaults[k]))) out.add(k);
   }
   return out;
-}
-
-function parseJson(t: unknown): unknown {
-  if (typeof t !== "string") return undefined;
-  try {
-    return JSON.parse(t);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -331,7 +324,7 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
       /\bCondition\b|Fn::If|!If\b|(DeletionPolicy|UpdateReplacePolicy)["']?\s*:\s*[!{]/.test(after.value) || new RegExp(`\\b(${replacing})["']?\\s*:\\s*[!{]`).test(after.value);
     return dependent ? [`the parameters changed (${shownParams}), and the template, which blastwall cannot read, has conditions or policies that may depend on them`] : [];
   }
-  const conditions = conditionsOf(parseJson(after.value));
+  const conditions = conditionsOf(parseTemplate(after.value));
   const uses = (v: unknown): boolean => v !== undefined && (changed === "all" || mentions(v, changed, conditions, now));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
@@ -566,10 +559,10 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
   const now = resourcesOf(after.value);
-  if (old === undefined) return ["the current template is not JSON blastwall can read (YAML, a transform, or not a template), so blastwall cannot tell what the change drops"];
-  if (now === undefined) return ["the new template is not JSON blastwall can read (YAML, a transform, or not a template), so any resource may have been dropped"];
-  const oldTemplate = parseJson(before);
-  const newTemplate = parseJson(after.value);
+  if (old === undefined) return ["the current template is not one blastwall can read (a transform, YAML with a feature CloudFormation does not support, or not a template), so blastwall cannot tell what the change drops"];
+  if (now === undefined) return ["the new template is not one blastwall can read (a transform, YAML with a feature CloudFormation does not support, or not a template), so any resource may have been dropped"];
+  const oldTemplate = parseTemplate(before);
+  const newTemplate = parseTemplate(after.value);
   const oldConditions = conditionsOf(oldTemplate);
   const newConditions = conditionsOf(newTemplate);
   const out: string[] = [];
@@ -683,10 +676,31 @@ function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<s
 /** A new stack whose template (when blastwall can read it) holds resources that run calls. */
 function newStackRunners(rc: PlanResourceChange, attribute: string): FindingDraft[] {
   const after = afterValue(rc.change, [attribute]);
-  const now = after.state === "known" ? resourcesOf(after.value, true) : undefined;
-  const found = now ? runners(now, undefined) : [];
+  const unread = unreadNewTemplate(rc, attribute, after);
+  if (unread !== undefined) {
+    return [changeFinding(rc, `The plan creates ${rc.address}, whose template blastwall cannot read (${unread}): what it deploys may run calls that delete data.`, [{ step: "template", address: rc.address, detail: unread }])];
+  }
+  const found = after.state === "known" ? runners(resourcesOf(after.value) ?? {}, undefined) : [];
   if (found.length === 0) return [];
   return [changeFinding(rc, `The plan creates ${rc.address}, whose template runs calls blastwall cannot judge: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}.`, found.map((d) => ({ step: "template", address: rc.address, detail: d })))];
+}
+
+/**
+ * Why a new stack's template cannot be read, or undefined when it can. A new stack deletes nothing that exists, but
+ * what it deploys may run code (a custom resource, a schedule, a state machine): a template that cannot be read may
+ * hold such a thing, and a transform (SAM, a macro) deploys resources blastwall does not see.
+ */
+function unreadNewTemplate(rc: PlanResourceChange, attribute: string, after: ReturnType<typeof afterValue>): string | undefined {
+  if (isSensitive(rc.change, [attribute])) return "the template is sensitive, so the plan does not show it";
+  if (after.state === "unknown") return "the template is known only after apply";
+  if (after.value === undefined || after.value === null) {
+    const url = afterValue(rc.change, ["template_url"]);
+    return `it comes from template_url ${url.state === "unknown" ? "(known after apply)" : show(url.value)}, which blastwall does not fetch`;
+  }
+  const parsed = parseTemplate(after.value);
+  if (!isObject(parsed) || !isObject(parsed.Resources)) return "it is not a CloudFormation template blastwall can read: not JSON, or YAML with a feature CloudFormation does not support, or no Resources";
+  if (resourcesOf(after.value) === undefined) return "it uses a transform (SAM, a macro, Fn::ForEach), which deploys resources the template does not show";
+  return undefined;
 }
 
 function propertyOf(r: Resource, key: string): unknown {
@@ -709,12 +723,17 @@ function deletionPolicy(r: Resource): string {
  * A template's Resources, when it is JSON with a Resources object and no transform (SAM, `Fn::ForEach`), which
  * CloudFormation expands into resources blastwall would not see; undefined otherwise.
  */
+function hasKey(v: unknown, key: string): boolean {
+  if (Array.isArray(v)) return v.some((x) => hasKey(x, key));
+  return isObject(v) && Object.entries(v).some(([k, x]) => k === key || hasKey(x, key));
+}
+
 function resourcesOf(template: unknown, evenTransformed = false): Record<string, Resource> | undefined {
   if (typeof template !== "string") return undefined;
-  const parsed = parseJson(template);
+  const parsed = parseTemplate(template);
   if (!isObject(parsed) || !isObject(parsed.Resources)) return undefined;
   // A transform anywhere (SAM, `Fn::ForEach`, `AWS::Include` through `Fn::Transform`) makes what blastwall would not see.
-  if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")) || template.includes('"Fn::Transform"'))) return undefined;
+  if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")) || hasKey(parsed, "Fn::Transform"))) return undefined;
   const out: Record<string, Resource> = {};
   for (const [id, r] of Object.entries(parsed.Resources)) out[id] = isObject(r) ? (r as Resource) : {};
   return out;
