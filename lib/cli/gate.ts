@@ -5,6 +5,7 @@ import type { Finding, RuleMeta } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import { loadConfig } from "../config/load-config";
 import { gateFails, runGate } from "../plan/gate";
+import { APPROVER_NAME_RULE, isApproverName } from "../plan/approval";
 import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
 import { renderReport } from "../report/render";
 import { display } from "../report/display";
@@ -12,7 +13,7 @@ import { parseArgs, UsageError } from "./args";
 import type { Command } from "./io";
 import { EXIT_FINDINGS, EXIT_OK } from "./io";
 
-export const GATE_USAGE = "usage: blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust KEY.pem]... PLAN_JSON";
+export const GATE_USAGE = "usage: blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust [NAME=]KEY.pem]... PLAN_JSON";
 const GATE_FORMATS = ["text", "json", "sarif"] as const;
 type GateFormat = (typeof GATE_FORMATS)[number];
 
@@ -37,7 +38,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     }
     const configFile = parsed.values.get("config")?.[0];
     const config = loadConfig(configFile, io.cwd);
-    const trust = parsed.values.get("trust") ?? [];
+    const trust = (parsed.values.get("trust") ?? []).map((arg) => trustArg(arg, io.cwd));
     const gateConfig = planGateConfig(config);
     // The repository's own blastwall.json is writable by whoever writes the repository, agents included: keys in it
     // are trusted only from a config named with --config, and never beside --trust, which is the authority then;
@@ -75,13 +76,29 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     });
     // A key file the repository holds can be replaced by whoever writes the repository: allowed (a first try-out
     // keeps one beside the plan), but said on stderr once the inputs are read, so CI logs show it.
-    for (const file of trust) {
+    for (const t of trust) {
+      const file = typeof t === "string" ? t : t.file;
       const at = writableByTheRepository(resolve(io.cwd, file), io.cwd, io.env);
       if (at !== undefined) io.stderr(`blastwall gate: warning: --trust ${display(file)} lies inside ${display(at)}; whoever writes the repository (an agent too) can replace it with their own key: give CI the approvers' keys from a place agents cannot write\n`);
     }
     io.stdout(renderReport(report, format as GateFormat));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };
+}
+
+/**
+ * `--trust KEY.pem`, or `--trust NAME=KEY.pem` to bind the key to the approver it belongs to. A file whose own name
+ * holds `=` is read as that file; a name holds no path separator, so `keys/a=b.pem` is a path.
+ */
+function trustArg(arg: string, cwd: string): string | { file: string; name: string } {
+  const eq = arg.indexOf("=");
+  if (eq < 0 || existsSync(resolve(cwd, arg))) return arg;
+  const name = arg.slice(0, eq);
+  const file = arg.slice(eq + 1);
+  if (/[/\\]/.test(name)) return arg;
+  if (!isApproverName(name)) throw new UsageError(`--trust ${display(arg)}: the name before "=" is not one an approval can carry (${APPROVER_NAME_RULE})`);
+  if (file === "") throw new UsageError(`--trust ${display(arg)}: no key file after "="`);
+  return { file, name };
 }
 
 /** Where CI systems check the repository out: the checkout is there even when no `.git` is (a tarball, GIT_DIR). */

@@ -62,6 +62,16 @@ export interface CreateApprovalOptions {
   readonly keyFile?: string;
 }
 
+export const APPROVER_NAME_RULE = "approver name must be 1 to 200 printable characters, without control, bidi or zero-width characters";
+
+/**
+ * A name reports can show as it is: control, bidi and zero-width characters, or a space other than U+0020 (no-break,
+ * em, ogham), could make it read as someone else's.
+ */
+export function isApproverName(name: string): boolean {
+  return name !== "" && name === name.trim() && name.length <= 200 && !hasHiddenCharacters(name) && !/[\s\p{Zs}]/u.test(name.replace(/ /g, ""));
+}
+
 /** Reads the plan, finds what the gate would block (or the addresses given), and signs an approval for it. */
 export function createApproval(planFile: string, options: CreateApprovalOptions): Approval {
   const plan = readPlan(planFile, { cwd: options.cwd });
@@ -72,11 +82,7 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
   const keyFile = options.keyFile ?? "private key";
   const privateKey = loadPrivateKey(options.privateKeyPem, keyFile);
   const by = options.by.trim();
-  // Control, bidi and zero-width characters could make the name shown in reports read as someone else's.
-  // A space other than U+0020 (no-break, em, ogham) makes a name that reads as another's too.
-  if (by === "" || by.length > 200 || hasHiddenCharacters(by) || /[\s\p{Zs}]/u.test(by.replace(/ /g, ""))) {
-    throw new InputError("--by", "approver name must be 1 to 200 printable characters, without control, bidi or zero-width characters");
-  }
+  if (!isApproverName(by)) throw new InputError("--by", APPROVER_NAME_RULE);
   const ms = parseDuration(options.expiresIn);
   const now = options.now ?? new Date();
   let approved: ChangeKey[];
@@ -234,12 +240,14 @@ export function loadPublicKey(pem: string, file: string): KeyObject {
 export interface TrustedKey {
   readonly pem: string;
   readonly keyId: string;
+  /** The approver the key belongs to (`--trust NAME=KEY.pem`): approvals it signs must name them. */
+  readonly name?: string;
   /** Where it came from: `--trust keys/alice.pub.pem`, `config trustedKeys[0]`. */
   readonly source: string;
 }
 
 /** Reads a trusted public key file; `InputError` naming the file on any problem. */
-export function readTrustedKeyFile(file: string, cwd?: string, source = `--trust ${file}`): TrustedKey {
+export function readTrustedKeyFile(file: string, cwd?: string, source = `--trust ${file}`, name?: string): TrustedKey {
   let pem: string;
   try {
     pem = readInputFile(cwd ? resolve(cwd, file) : file, INPUT_LIMITS.key).toString("utf8");
@@ -247,7 +255,7 @@ export function readTrustedKeyFile(file: string, cwd?: string, source = `--trust
     throw new InputError(file, fileProblem(e));
   }
   const key = loadPublicKey(pem, file);
-  return { pem, keyId: keyIdOf(key), source };
+  return { pem, keyId: keyIdOf(key), source, ...(name !== undefined ? { name } : {}) };
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

@@ -20,8 +20,8 @@ export interface GateOptions {
   readonly planFile: string;
   /** Approval files. */
   readonly approvals?: readonly string[];
-  /** Ed25519 public key PEM files (`--trust`). */
-  readonly trustedKeys?: readonly string[];
+  /** Ed25519 public key PEM files (`--trust`), each alone or bound to the approver it belongs to. */
+  readonly trustedKeys?: readonly (string | { readonly file: string; readonly name: string })[];
   readonly config?: PlanGateConfig;
   /** Directory relative `config.trustedKeys` paths are read from (the config file's folder); default `cwd`. */
   readonly configDir?: string;
@@ -50,10 +50,7 @@ export function runGate(options: GateOptions): Report {
   const coveredBy = new Map<string, { file: string; approval: Approval }>();
   for (const file of options.approvals ?? []) {
     const parsed = readApprovalFile(file, cwd);
-    const check =
-      parsed.ok
-        ? verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now })
-        : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
+    const check = parsed.ok ? boundToItsName(verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted) : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
     if (!check.accepted) {
       // A name is only reported when a trusted key signed it; otherwise it is just a claim in the file.
       const signedBy = check.approval && check.signed ? { by: check.approval.by } : {};
@@ -95,6 +92,23 @@ export function runGate(options: GateOptions): Report {
   };
 }
 
+/**
+ * A key given as `--trust NAME=KEY.pem` belongs to NAME: an approval it signs under another name is refused, so the
+ * name a report shows is the key holder's and not a claim. (A key given with no name may sign under any name.)
+ */
+function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: readonly TrustedKey[]): ReturnType<typeof verifyApproval> {
+  if (!check.accepted) return check;
+  const a = check.approval;
+  const names = [...new Set(trusted.filter((k) => k.keyId === a.keyId && k.name !== undefined).map((k) => k.name!))];
+  if (names.length === 0 || names.includes(a.by)) return check;
+  return {
+    accepted: false,
+    approval: a,
+    signed: true,
+    reason: `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
+  };
+}
+
 /** Marks a finding acknowledged when every change it needs approved is covered by an accepted approval. */
 function acknowledge(j: JudgedFinding, coveredBy: ReadonlyMap<string, { file: string; approval: Approval }>): Finding {
   if (j.changes.length === 0) return j.finding;
@@ -117,7 +131,9 @@ function acknowledge(j: JudgedFinding, coveredBy: ReadonlyMap<string, { file: st
 /** Keys from `--trust` files and from config `trustedKeys` (PEM text, or a path relative to the config's folder). */
 function trustedKeys(options: GateOptions, cwd: string): TrustedKey[] {
   const out: TrustedKey[] = [];
-  for (const file of options.trustedKeys ?? []) out.push(readTrustedKeyFile(file, cwd));
+  for (const t of options.trustedKeys ?? []) {
+    out.push(typeof t === "string" ? readTrustedKeyFile(t, cwd) : readTrustedKeyFile(t.file, cwd, `--trust ${t.name}=${t.file}`, t.name));
+  }
   (options.config?.trustedKeys ?? []).forEach((entry, i) => {
     const source = `config trustedKeys[${i}]`;
     if (entry.includes("-----BEGIN")) {

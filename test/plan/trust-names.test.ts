@@ -1,0 +1,72 @@
+/**
+ * `--trust NAME=KEY.pem` binds a trusted key to the approver it belongs to: an approval it signs under another name
+ * is refused, so the name a report shows is the key holder's and not a claim.
+ */
+import { copyFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { approveCommand } from "../../lib/cli/approve";
+import { gateCommand } from "../../lib/cli/gate";
+import type { CliIO } from "../../lib/cli/io";
+import { fixture, tempDir } from "./helpers";
+import { ed25519 } from "./keys";
+
+const NOW = new Date("2026-10-01T09:00:00.000Z");
+const alice = ed25519();
+
+function io(cwd: string) {
+  const out: string[] = [];
+  const cli: CliIO = { stdout: (t) => out.push(t), stderr: () => undefined, cwd, env: {}, now: () => NOW };
+  return { cli, out: () => out.join("") };
+}
+
+/** A plan the gate blocks, alice's key pair, and an approval signed with her key under `by`. */
+async function signedAs(by: string) {
+  const dir = tempDir();
+  copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
+  writeFileSync(join(dir, "alice.pem"), alice.privateKeyPem);
+  writeFileSync(join(dir, "alice.pub.pem"), alice.publicKeyPem);
+  expect(await approveCommand(["plan.json", "--key", "alice.pem", "--by", by, "--out", "a.json"], io(dir).cli)).toBe(0);
+  return dir;
+}
+
+const gate = async (dir: string, trust: string) => {
+  const t = io(dir);
+  const code = await gateCommand(["--format", "json", "--trust", trust, "--approval", "a.json", "plan.json"], t.cli);
+  return { code, approval: JSON.parse(t.out()).approvals[0] as { accepted: boolean; reason: string; by?: string } };
+};
+
+describe("--trust NAME=KEY.pem", () => {
+  test("accepts an approval the key signs under the name it is bound to", async () => {
+    const dir = await signedAs("alice@example.com");
+    const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem");
+    expect(code).toBe(0);
+    expect(approval.accepted).toBe(true);
+    expect(approval.reason).toContain("trusted via --trust alice@example.com=alice.pub.pem");
+  });
+
+  test("refuses one the key signs under another name, and says whose key it is", async () => {
+    const dir = await signedAs("bob@example.com");
+    const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem");
+    expect(code).toBe(1);
+    expect(approval.accepted).toBe(false);
+    expect(approval.reason).toMatch(/^name not bound to key: signed with key SHA256:\S+, which --trust binds to "alice@example.com", but names "bob@example.com" as the approver$/);
+  });
+
+  test("the control: the same key given with no name accepts any name", async () => {
+    const dir = await signedAs("bob@example.com");
+    expect((await gate(dir, "alice.pub.pem")).code).toBe(0);
+  });
+
+  test("a file whose own name holds '=' is read as that file, and a path before '=' is a path", async () => {
+    const dir = await signedAs("bob@example.com");
+    copyFileSync(join(dir, "alice.pub.pem"), join(dir, "team=alice.pub.pem"));
+    expect((await gate(dir, "team=alice.pub.pem")).code).toBe(0);
+    await expect(gate(dir, "keys/x=alice.pub.pem")).rejects.toThrow(/keys\/x=alice\.pub\.pem/);
+  });
+
+  test("a name an approval could not carry, or no file after '=', is a usage error", async () => {
+    const dir = await signedAs("alice@example.com");
+    await expect(gate(dir, "alice\u200b=alice.pub.pem")).rejects.toThrow(/the name before "=" is not one an approval can carry/);
+    await expect(gate(dir, "alice=")).rejects.toThrow(/no key file after "="/);
+  });
+});
