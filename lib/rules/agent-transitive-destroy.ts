@@ -12,7 +12,8 @@ export const rule: Rule = {
     title: "An AI agent can come to act as a principal that can delete data",
     why:
       "An agent that can assume a deploy role, pass an admin role to a Lambda, run commands on an instance or read a stored " +
-      "token holds every right of that principal. In April 2026 an agent found a broad token and deleted a production volume and its backups.",
+      "token holds every right of that principal. In April 2026 an agent found a broad token and deleted a production volume and its backups. " +
+      "A chain is as severe as what it ends in: one that reaches only rights the catalogue rates a warning is a warning.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target.",

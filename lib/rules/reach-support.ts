@@ -410,6 +410,16 @@ function capabilityActions(cap: Capability): string[] {
 }
 
 /**
+ * A chain is as severe as what it ends in: a warning when everything reached through the link is a destroy right the
+ * catalogue rates a warning (an agent holding those itself gets a warning too). A permission write, a credential
+ * read, an action outside the catalogue or a principal blastwall cannot see (`*`) keeps it an error.
+ */
+function chainSeverity(actions: readonly string[]): "error" | "warning" {
+  const cat = loadCatalogue();
+  return actions.length > 0 && actions.every((a) => cat.entryOf(a)?.severity === "warning" && cat.entryOf(a)?.category !== "escalation") ? "warning" : "error";
+}
+
+/**
  * `behind`: the actions of every principal reached through the same first link (`*` when some of them blastwall
  * cannot see). The finding's `actions` hold them all, so an acknowledgement limited to actions covers the whole link.
  */
@@ -436,6 +446,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
     principal: agent.address,
     resource: first.id,
     actions: all,
+    severity: chainSeverity(all),
     message:
       `${agentCan(agent)} act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
       moreText(more, "principals with destroy rights") +
