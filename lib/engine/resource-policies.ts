@@ -16,6 +16,10 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_backup_vault_policy", "policy"],
   ["aws_kms_key", "policy"],
   ["aws_kms_key_policy", "policy"],
+  // Keys with imported material and multi-Region replicas carry key policies of their own.
+  ["aws_kms_external_key", "policy"],
+  ["aws_kms_replica_key", "policy"],
+  ["aws_kms_replica_external_key", "policy"],
   ["aws_secretsmanager_secret_policy", "policy"],
   ["aws_secretsmanager_secret", "policy"],
   ["aws_dynamodb_resource_policy", "policy"],

@@ -592,6 +592,20 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     id: (ctx) => inexact(ctx, "*"),
     key_id: (ctx) => inexact(ctx, "*"),
   },
+  aws_kms_external_key: {
+    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
+    id: (ctx) => inexact(ctx, "*"),
+  },
+  aws_kms_replica_key: {
+    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
+    id: (ctx) => inexact(ctx, "*"),
+    key_id: (ctx) => inexact(ctx, "*"),
+  },
+  aws_kms_replica_external_key: {
+    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
+    id: (ctx) => inexact(ctx, "*"),
+    key_id: (ctx) => inexact(ctx, "*"),
+  },
   aws_kms_alias: {
     name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
     id: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
