@@ -4,7 +4,7 @@ import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { isRecoverableDelete } from "./agent-overwrite-unprotected";
-import { agentCan, boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, where, type StatementGrants } from "./support";
+import { agentCan, boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, unreliedDenyEvidence, where, type StatementGrants } from "./support";
 
 /** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
 export interface StatementRule {
@@ -39,7 +39,7 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
         message:
           `${agentCan(agent)} ${rule.says(agent, g)}` +
           `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}; granted by ${where(g.statement)}.`,
-        evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), { step: last.step, address: agent.address, detail: last.detail }],
+        evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), ...unreliedDenyEvidence(agent, g.actions), { step: last.step, address: agent.address, detail: last.detail }],
       });
     }
   }

@@ -3,6 +3,8 @@ import type { EffectiveRights, Grant, PrincipalNode } from "../engine/analysis-t
 import type { Statement } from "../engine/iam/types";
 import { statementName, statementSummary } from "../engine/describe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
+import { globMatch } from "../engine/iam/glob";
+import { UNREADABLE_CONDITION } from "../engine/terraform/policy-documents";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -144,6 +146,28 @@ export function boundaryEvidence(p: PrincipalNode): Evidence[] {
   }
   const note = p.notes.find((n) => n.includes("boundary"));
   return [{ step: "boundary", address: p.address, detail: note ?? "no permission boundary caps this principal" }];
+}
+
+/**
+ * Denies of the principal's own policies or boundary that would take some of `actions` away but are not relied on
+ * (blastwall cannot be sure they apply: an attachment that may reach another principal, a part it cannot read):
+ * shown, so a reviewer sees why a Deny they wrote did not count, and what to change for it to.
+ */
+export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[]): Evidence[] {
+  const out: Evidence[] = [];
+  const statements = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
+  for (const st of statements) {
+    if (st.effect !== "Deny" || st.unknown !== undefined) continue;
+    const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
+    if (why === undefined) continue;
+    const covers = (a: string) =>
+      st.actions ? st.actions.some((x) => globMatch(x, a, { caseInsensitive: true })) : st.notActions ? !st.notActions.some((x) => globMatch(x, a, { caseInsensitive: true })) : false;
+    const denied = actions.filter(covers);
+    if (denied.length === 0) continue;
+    out.push({ step: "deny-not-relied-on", address: st.source.address, detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}` });
+    if (out.length === 2) break;
+  }
+  return out;
 }
 
 export function where(s: Statement): string {

@@ -20,7 +20,7 @@ import type { PolicyDocument, Statement } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
-import { maySitIn, providerAccount, resourceAccount } from "../terraform/providers";
+import { maySitIn, providerAccount, providerKeyOf, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
@@ -593,17 +593,53 @@ class Collector {
           this.keys.set(a, key);
           b.identity.push(a);
         };
-        for (const b of t.nodes) push(b, lazyAttached(att.address, viaDoc));
-        for (const b of t.maybe) {
-          if (t.nodes.includes(b)) continue;
+        const { nodes, maybe, accounts } = this.inAttachmentAccount(att, kind, t.nodes, t.maybe);
+        for (const b of nodes) push(b, lazyAttached(att.address, viaDoc));
+        for (const b of maybe) {
+          if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
-          const why = `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          const unsure = accounts.get(b);
+          const why = unsure ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
           push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
-          b.notes.push(`${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
+          b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
       }
     }
+  }
+
+  /**
+   * IAM names are per account: an attachment acts in the account of its provider, on the principal of that name
+   * there. A principal of the stack whose provider is pinned to another account does not get it (the principal of
+   * the same name in the attachment's account does, found here by name); one whose account cannot be told apart
+   * from the attachment's (two providers, not both pinned) may or may not, so its Denies are not relied on.
+   */
+  private inAttachmentAccount(att: TfResource, kind: PrincipalKind, exact: readonly Builder[], maybe: readonly Builder[]): { nodes: Builder[]; maybe: Builder[]; accounts: Map<Builder, string> } {
+    const out = { nodes: [] as Builder[], maybe: [] as Builder[], accounts: new Map<Builder, string>() };
+    const place = (b: Builder, certain: boolean) => {
+      const rel = accountRelation(this.stack, att, b.resource);
+      if (rel === "other") return false;
+      if (rel === "same" && certain) out.nodes.push(b);
+      else if (!out.maybe.includes(b)) {
+        out.maybe.push(b);
+        if (rel === "unknown") {
+          out.accounts.set(
+            b,
+            `${att.address} acts through the provider ${providerKeyOf(att)} and ${b.resource.address} through ${providerKeyOf(b.resource)}, which blastwall cannot tell to be one account (set allowed_account_ids on both), so it may attach to another principal of the name ${b.name}`,
+          );
+        }
+      }
+      return true;
+    };
+    for (const b of exact) {
+      if (place(b, true)) continue;
+      // In the attachment's account the name is another principal's: the stack's own of that name there, if any.
+      const there = this.index[kind].lookup(b.name);
+      for (const c of there.exact) if (c !== b) place(c, true);
+      for (const c of there.maybe) if (c !== b) place(c, false);
+    }
+    for (const b of maybe) place(b, false);
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1179,4 +1215,15 @@ export function trustMayNamePrincipals(raw: unknown): boolean {
     !raw.includes("\\") &&
     !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw)
   );
+}
+
+/** Whether two resources' providers certainly act in one account, certainly in two, or cannot be told apart. */
+function accountRelation(stack: TfStack, a: TfResource, b: TfResource): "same" | "other" | "unknown" {
+  const ka = providerKeyOf(a);
+  const kb = providerKeyOf(b);
+  if (ka === kb) return "same";
+  const x = providerAccount(stack, ka);
+  const y = providerAccount(stack, kb);
+  if (x !== undefined && y !== undefined) return x === y ? "same" : "other";
+  return "unknown";
 }
