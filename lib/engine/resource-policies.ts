@@ -125,11 +125,36 @@ export function agentsGranted(g: ResourcePolicyGrant, agents: readonly Principal
   for (const agent of agents) {
     const candidate = { arnPattern: agent.arnPattern };
     if (!mayName(g.statement, candidate)) continue;
-    const held = actionsGrantedTo(g, candidate, kind);
+    const capped = boundaryCap(g.statement, agent, candidate);
+    const held = actionsGrantedTo(g, candidate, kind).filter((a) => !capped || capped(a));
     if (held.length > 0) out.push({ agent, held });
   }
   return out;
 }
+
+/**
+ * Within one account, a resource policy that names a role by its role ARN grants only what the role's permission
+ * boundary allows (an implicit deny in the boundary limits it); one that names a session (`assumed-role/...`), `*`, or
+ * a user is not limited. So for an agent role with a boundary blastwall can read, admitted only by role ARNs, the
+ * grant is capped by what the boundary allows (its own Denies applied); undefined when it is not capped.
+ */
+function boundaryCap(s: Statement, agent: PrincipalNode, candidate: TrustCandidate): ((action: string) => boolean) | undefined {
+  if (agent.kind !== "role" || !agent.boundary || s.unknown !== undefined || !s.principals || s.approximatePrincipals) return undefined;
+  for (const p of s.principals) {
+    for (const id of p.identifiers) {
+      if (p.type === "AWS" && isAccount(id)) continue;
+      const one: Statement = { ...s, actions: ["*"], notActions: undefined, writtenActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
+      if (principalAdmits([one], candidate, PROBE_ACTION).length === 0) continue;
+      if (!(p.type === "AWS" && /^arn:[^:*?]+:iam::[^:]*:role\//i.test(id))) return undefined;
+    }
+  }
+  let rights = boundaryRights.get(agent.boundary.document);
+  if (!rights) boundaryRights.set(agent.boundary.document, (rights = effectiveRights({ principal: "boundary", identity: agent.boundary.document.statements, universe: actionUniverse() })));
+  const held = rights;
+  return (action) => held.grants.has(action.toLowerCase());
+}
+
+const boundaryRights = new WeakMap<PolicyDocument, ReturnType<typeof effectiveRights>>();
 
 export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
   const cat = loadCatalogue();
