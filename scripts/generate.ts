@@ -1,7 +1,8 @@
 /**
  * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/` and the rules:
  * the TypeScript types and the precompiled config validator in lib/generated/, the managed-policy table
- * policies/managed-policies.json, and (scripts/generate-docs) docs/rules.md with the README rule table.
+ * policies/managed-policies.json, the CloudFormation replacing-property table policies/cfn-replacing-properties.json,
+ * and (scripts/generate-docs) docs/rules.md with the README rule table.
  */
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
@@ -9,6 +10,7 @@ import { join } from "path";
 import { writeGeneratedTypes } from "./generate-types";
 import { writeGeneratedValidator } from "./generate-validator";
 import { generateManagedPolicies } from "./generate-managed-policies";
+import { writeCfnReplacingTable } from "./generate-cfn-replacing";
 
 async function main(): Promise<void> {
   const files = await writeGeneratedTypes();
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
   console.log(`generated ${writeGeneratedValidator()}`);
   const m = generateManagedPolicies();
   console.log(`wrote ${m.file}: ${m.policies} policies, ${(m.bytes / 1024).toFixed(0)} KiB`);
+  const c = writeCfnReplacingTable();
+  console.log(`wrote ${c.file}: ${c.types} CloudFormation resource types`);
   // The docs generator is its own script (it runs when it is the main module); run it as one.
   const docs = join(__dirname, "generate-docs.js");
   if (existsSync(docs)) execFileSync(process.execPath, [docs], { stdio: "inherit" });

@@ -6,6 +6,7 @@ import type { FindingDraft } from "../../engine/findings";
 import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
+import { specReplacing } from "../cfn-replacing";
 
 /**
  * CloudFormation resource types that hold data, or the protection around it: removed from a template, or replaced
@@ -152,14 +153,18 @@ function opaque(type: string): boolean {
 }
 
 /**
- * The properties of a data-holding resource whose change replaces it: the known list for its type; for another
- * data type the properties that name it (a name is what CloudFormation most often cannot change in place); for a
- * type blastwall knows nothing of, every property.
+ * The properties of a data-holding resource whose change replaces it: those the CloudFormation resource schemas mark
+ * as always replacing, with the hand-kept list for its type (which adds the conditional ones that matter) or, for a
+ * type without one, every property the schemas say may replace it; for a type the schemas do not know, the
+ * properties that name it (a name is what CloudFormation most often cannot change in place); for a type blastwall
+ * knows nothing of (a module, a custom or third-party type), every property.
  */
 function replacingProperties(r: Resource): readonly string[] {
   const type = String(r.Type);
   const known = REPLACING[type];
-  if (known !== undefined) return known;
+  const spec = opaque(type) ? undefined : specReplacing(type);
+  if (known !== undefined) return spec ? [...new Set([...known, ...spec.always])] : known;
+  if (spec) return [...spec.always, ...spec.sometimes];
   const props = isObject(r.Properties) ? Object.keys(r.Properties) : [];
   return opaque(type) ? props.filter((k) => k !== "Tags") : props.filter((k) => /(?:Name|Identifier)$/.test(k));
 }

@@ -1,0 +1,50 @@
+/**
+ * Which template edits make CloudFormation replace (delete) a data store, from the CloudFormation resource schemas:
+ * the generated table is current, and the rule reads it for types it has no hand-kept list for.
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { buildCfnReplacingTable, cfnReplacingText } from "../../scripts/generate-cfn-replacing";
+import { specReplacing } from "../../lib/plan/cfn-replacing";
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+const judged = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
+const tpl = (resources: Obj) => JSON.stringify({ Resources: resources });
+const stack = (before: Obj, after: Obj) => change("aws_cloudformation_stack.data", ["update"], { name: "data", template_body: tpl(before) }, { name: "data", template_body: tpl(after) });
+
+test("the committed table is what the generator makes from the installed schemas (run `node dist/scripts/generate-cfn-replacing.js`)", () => {
+  const committed = readFileSync(join(__dirname, "..", "..", "policies", "cfn-replacing-properties.json"), "utf8");
+  expect(committed).toBe(cfnReplacingText(buildCfnReplacingTable()));
+});
+
+test("the table knows create-only properties the names alone do not show", () => {
+  expect(specReplacing("AWS::FSx::FileSystem")?.always).toEqual(expect.arrayContaining(["SubnetIds", "FileSystemType", "KmsKeyId"]));
+  expect(specReplacing("AWS::RDS::GlobalCluster")?.always).toEqual(expect.arrayContaining(["StorageEncrypted", "Engine"]));
+  expect(specReplacing("AWS::S3::Bucket")?.always).toContain("BucketName");
+  expect(specReplacing("Acme::Orders::Table")).toBeUndefined();
+});
+
+describe("a data type without a hand-kept list", () => {
+  const fsx = (subnet: string, tags = "a") => ({ Files: { Type: "AWS::FSx::FileSystem", Properties: { FileSystemType: "LUSTRE", SubnetIds: [subnet], StorageCapacity: 1200, Tags: [{ Key: "team", Value: tags }] } } });
+
+  test("moving an FSx file system to another subnet replaces it: blocked", () => {
+    const [f] = judged([stack(fsx("subnet-1"), fsx("subnet-2"))]);
+    expect(f.message).toContain("Files (AWS::FSx::FileSystem) changes SubnetIds, which makes CloudFormation replace it");
+  });
+
+  test("the control: resizing it or changing a tag is an update in place", () => {
+    const bigger = fsx("subnet-1");
+    (bigger.Files.Properties as Obj).StorageCapacity = 2400;
+    expect(judged([stack(fsx("subnet-1"), bigger)])).toEqual([]);
+    expect(judged([stack(fsx("subnet-1"), fsx("subnet-1", "b"))])).toEqual([]);
+  });
+
+  test("a global database cluster's encryption setting replaces it, though no name changes", () => {
+    const global = (encrypted: boolean) => ({ Global: { Type: "AWS::RDS::GlobalCluster", Properties: { GlobalClusterIdentifier: "orders", StorageEncrypted: encrypted } } });
+    expect(judged([stack(global(false), global(true))]).map((f) => f.ruleId)).toEqual(["plan-stack-template-drops-data"]);
+  });
+});
