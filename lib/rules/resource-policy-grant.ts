@@ -18,7 +18,8 @@ export const rule: Rule = {
     title: "A resource policy grants a destroy right to an AI agent or to everyone",
     why:
       "Within an account a resource policy grants on its own: an S3 bucket policy, backup vault policy or KMS key policy that lets " +
-      "an agent (or `*`) delete gives it that right even when its role has no such permission.",
+      "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by its " +
+      "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not.",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
       "Deny for the agents (AgentRole's path `/agents/`) on delete actions. OffsiteBackupVault's policy denies deletion to everyone.",
