@@ -11,6 +11,7 @@ import { gateFails, runGate } from "../../lib/plan/gate";
 import { PROTECTED_TYPES } from "../../lib/plan/protected";
 import { readPlan } from "../../lib/plan/read-plan";
 import { PLAN_RULES } from "../../lib/plan/rules";
+import { RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { CREATE_JUDGED_TYPES, GUARDRAIL_TYPES, guardrailChanged } from "../../lib/plan/rules/guardrail-changed";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 import { ed25519 } from "./keys";
@@ -97,9 +98,9 @@ describe("newly protected types: a pure delete is blocked", () => {
 
   // A typo in a type name protects nothing and fails silently: check every name against the AWS provider's schema.
   const providerLib = resolve(__dirname, "../../node_modules/@cdktf/provider-aws/lib");
-  (existsSync(providerLib) ? test : test.skip)("every protected and guardrail type is a real aws provider resource type", () => {
+  (existsSync(providerLib) ? test : test.skip)("every protected, guardrail and retention type is a real aws provider resource type", () => {
     // awscc_* types (the Cloud Control provider) are checked in redteam6.test.ts.
-    const unknown = [...PROTECTED_TYPES.keys(), ...GUARDRAIL_TYPES].filter((t) => !t.startsWith("awscc_")).filter((t) => {
+    const unknown = [...PROTECTED_TYPES.keys(), ...GUARDRAIL_TYPES, ...RETENTION_TYPES].filter((t) => !t.startsWith("awscc_")).filter((t) => {
       const file = join(providerLib, t.replace(/^aws_/, "").replace(/_/g, "-"), "index.js");
       return !existsSync(file) || !readFileSync(file, "utf8").includes(`tfResourceType = "${t}"`);
     });
