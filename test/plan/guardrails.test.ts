@@ -229,6 +229,18 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
       'replica "eu-central-1" present → removed (the copy in that region is deleted)',
     ],
     [
+      "aws_s3control_bucket_lifecycle_configuration.outposts",
+      { bucket: "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-1/bucket/prod", rule: [{ id: "tmp", status: "Enabled", filter: [{ prefix: "tmp/" }], expiration: [{ days: 7 }] }] },
+      { bucket: "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-1/bucket/prod", rule: [{ id: "tmp", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 7 }] }] },
+      'rule[0].filter[0].prefix "tmp/" → ""',
+    ],
+    [
+      "aws_imagebuilder_lifecycle_policy.cleanup",
+      { name: "cleanup", resource_type: "AMI_IMAGE", status: "ENABLED", policy_detail: [{ action: [{ type: "DELETE" }], filter: [{ type: "COUNT", value: 10 }] }] },
+      { name: "cleanup", resource_type: "AMI_IMAGE", status: "ENABLED", policy_detail: [{ action: [{ type: "DELETE" }], filter: [{ type: "COUNT", value: 1 }] }] },
+      "policy_detail[0].filter[0].value 10 → 1",
+    ],
+    [
       "aws_ecr_lifecycle_policy.app",
       { repository: "app", policy: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } }] }) },
       { repository: "app", policy: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, action: { type: "expire" } }] }) },

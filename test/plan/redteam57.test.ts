@@ -164,3 +164,80 @@ describe("Security Lake expiration (no expiration: kept forever)", () => {
     expect(judged([create(address, lake(1))])).toEqual([]);
   });
 });
+
+describe("06: an S3 on Outposts lifecycle configuration is judged as a bucket's", () => {
+  const address = "aws_s3control_bucket_lifecycle_configuration.outposts";
+  const BUCKET = "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-01ac5d28a6a232904/bucket/prod-data";
+  const lifecycle = (rule: Obj) => ({ bucket: BUCKET, rule: [{ id: "r", status: "Enabled", filter: [], abort_incomplete_multipart_upload: [], expiration: [], ...rule }] });
+  const BLOCKED = [`plan-guardrail-changed ${address}`];
+
+  test("the red-team's plan: a create that expires objects overwrites the bucket's lifecycle", () => {
+    expect(realPlan("06-s3control-lifecycle-expire")).toEqual([
+      `plan-guardrail-changed: The plan creates the guardrail ${address}, overwriting the setting AWS holds now (not in the plan): rule "expire-all".expiration (current setting, not in the plan) → [{"date":"","days":1,"expired_object_delete_marker":false}]. Lifecycle rules delete objects by themselves: an expiration rule empties an S3 on Outposts bucket without a delete in any plan.`,
+    ]);
+  });
+
+  test("created with an expiration by days or date, or known only after apply, blocks; any update of its rules blocks", () => {
+    expect(judged([create(address, lifecycle({ expiration: [{ days: 30, date: "", expired_object_delete_marker: false }] }))])).toEqual(BLOCKED);
+    expect(judged([create(address, lifecycle({ expiration: [{ days: 0, date: "2030-01-01", expired_object_delete_marker: false }] }))])).toEqual(BLOCKED);
+    expect(judged([withUnknown(create(address, lifecycle({ expiration: [{}] })), { rule: [{ expiration: [{ days: true }] }] })])).toEqual(BLOCKED);
+    expect(judged([withUnknown(create(address, { bucket: BUCKET, rule: null }), { rule: true })])).toEqual(BLOCKED);
+    expect(judged([update(address, lifecycle({ expiration: [{ days: 365 }] }), lifecycle({ expiration: [{ days: 1 }] }))])).toEqual(BLOCKED);
+  });
+
+  test("created without expiration (aborting uploads, removing delete markers), disabled, or for a bucket the plan creates, passes", () => {
+    expect(judged([create(address, lifecycle({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }))])).toEqual([]);
+    expect(judged([create(address, lifecycle({ expiration: [{ days: 0, date: "", expired_object_delete_marker: true }] }))])).toEqual([]);
+    expect(judged([create(address, lifecycle({ status: "Disabled", expiration: [{ days: 1 }] }))])).toEqual([]);
+    const bucket = create("aws_s3control_bucket.prod", { bucket: "prod-data", outpost_id: "op-01ac5d28a6a232904" });
+    const onNew = withUnknown(create(address, { ...lifecycle({ expiration: [{ days: 1 }] }), bucket: null }), { bucket: true });
+    const configuration = (expression: Obj) => ({
+      configuration: { root_module: { resources: [{ address, mode: "managed", type: "aws_s3control_bucket_lifecycle_configuration", name: "outposts", provider_config_key: "aws", expressions: { bucket: expression } }] } },
+    });
+    expect(judged([bucket, onNew], configuration({ references: ["aws_s3control_bucket.prod.arn", "aws_s3control_bucket.prod"] }))).toEqual([]);
+    // A bucket named by a variable may be any bucket.
+    expect(judged([bucket, onNew], configuration({ references: ["var.bucket"] }))).toEqual(BLOCKED);
+  });
+});
+
+describe("04: an Image Builder lifecycle policy that deletes images (blocked, as an ECR lifecycle policy that expires images is)", () => {
+  const address = "aws_imagebuilder_lifecycle_policy.cleanup";
+  const policy = (type: unknown, extra: Obj = {}) => ({
+    name: "ami-cleanup",
+    execution_role: "arn:aws:iam::123456789012:role/imagebuilder-lifecycle",
+    resource_type: "AMI_IMAGE",
+    status: "ENABLED",
+    policy_detail: [{ action: [{ type, include_resources: [{ amis: true, snapshots: true }] }], exclusion_rules: [], filter: [{ type: "COUNT", value: 1 }] }],
+    resource_selection: [{ recipe: [], tag_map: { team: "payments" } }],
+    ...extra,
+  });
+  const BLOCKED = [`plan-guardrail-changed ${address}`];
+
+  test("the red-team's plan: a created policy with a DELETE action", () => {
+    expect(realPlan("04-imagebuilder-lifecycle-delete")).toEqual([
+      `plan-guardrail-changed: The plan creates ${address}, which deletes existing data by itself: policy_detail[0].action (none) → DELETE of [{"amis":true,"snapshots":true}], filter [{"retain_at_least":null,"type":"COUNT","unit":null,"value":1}]. An Image Builder lifecycle policy with a DELETE action deregisters the AMIs it selects (all but those its filter keeps) and deletes their snapshots and container images, by itself, on its own schedule.`,
+    ]);
+  });
+
+  test("created with DELETE (status unset or ENABLED), or an action or policy known only after apply, blocks", () => {
+    expect(judged([create(address, policy("DELETE"))])).toEqual(BLOCKED);
+    expect(judged([withUnknown(create(address, policy("DELETE", { status: null })), { status: true })])).toEqual(BLOCKED);
+    expect(judged([withUnknown(create(address, policy(null)), { policy_detail: [{ action: [{ type: true }] }] })])).toEqual(BLOCKED);
+    expect(judged([withUnknown(create(address, policy(null, { policy_detail: null })), { policy_detail: true })])).toEqual(BLOCKED);
+  });
+
+  test("an update of a policy that deletes counts for any content change: what it selects, keeps, or its status", () => {
+    expect(judged([update(address, policy("DELETE"), policy("DELETE", { resource_selection: [{ recipe: [], tag_map: { team: "all" } }] }))])).toEqual(BLOCKED);
+    expect(judged([update(address, policy("DELETE", { status: "DISABLED" }), policy("DELETE"))])).toEqual(BLOCKED);
+    expect(judged([update(address, policy("DEPRECATE"), policy("DELETE"))])).toEqual(BLOCKED);
+  });
+
+  test("DEPRECATE or DISABLE (nothing deleted), a DISABLED policy, a policy that stops deleting, and tags only, pass", () => {
+    expect(judged([create(address, policy("DEPRECATE"))])).toEqual([]);
+    expect(judged([create(address, policy("DISABLE"))])).toEqual([]);
+    expect(judged([create(address, policy("DELETE", { status: "DISABLED" }))])).toEqual([]);
+    expect(judged([update(address, policy("DELETE"), policy("DEPRECATE"))])).toEqual([]);
+    expect(judged([update(address, policy("DELETE"), policy("DELETE", { status: "DISABLED" }))])).toEqual([]);
+    expect(judged([update(address, policy("DELETE"), policy("DELETE", { tags: { team: "payments" }, description: "cleanup" }))])).toEqual([]);
+  });
+});
