@@ -241,3 +241,36 @@ describe("04: an Image Builder lifecycle policy that deletes images (blocked, as
     expect(judged([update(address, policy("DELETE"), policy("DELETE", { tags: { team: "payments" }, description: "cleanup" }))])).toEqual([]);
   });
 });
+
+describe("review: a Prometheus workspace's metrics retention (unset: 150 days)", () => {
+  const address = "aws_prometheus_workspace_configuration.this";
+  const config = (days: unknown, workspace: unknown = "ws-prod") => ({ workspace_id: workspace, retention_period_in_days: days, limits_per_label_set: [] });
+  const BLOCKED = [`plan-backup-retention-lowered ${address}`];
+  const expressions = (exprs: Obj) => ({
+    configuration: { root_module: { resources: [{ address, mode: "managed", type: "aws_prometheus_workspace_configuration", name: "this", provider_config_key: "aws", expressions: exprs }] } },
+  });
+
+  test("lowered, or unknown after apply, blocks; raised or kept passes", () => {
+    expect(messages([update(address, config(400), config(30))])).toEqual([`The plan lowers the retention of the metrics in the workspace of ${address}: retention_period_in_days 400 → 30.`]);
+    expect(judged([update(address, config(null), config(30))])).toEqual(BLOCKED);
+    expect(judged([withUnknown(update(address, config(400), config(null)), { retention_period_in_days: true })])).toEqual(BLOCKED);
+    expect(judged([update(address, config(150), config(1095))])).toEqual([]);
+    expect(judged([update(address, config(null), config(150))])).toEqual([]);
+  });
+
+  test("created for an existing workspace below the 1095-day most blocks: it replaces a retention the plan does not show", () => {
+    expect(messages([create(address, config(30))])).toEqual([
+      `The plan lowers the retention of the metrics in the workspace of ${address}: retention_period_in_days (the workspace's current retention, not in the plan; up to 1095) → 30.`,
+    ]);
+    expect(judged([withUnknown(create(address, config(null)), { retention_period_in_days: true })], expressions({ retention_period_in_days: { references: ["var.days"] } }))).toEqual(BLOCKED);
+    expect(judged([create(address, config(1095))])).toEqual([]);
+  });
+
+  test("created with no retention (the provider sends none), or for a workspace this plan creates, passes", () => {
+    expect(judged([withUnknown(create(address, config(null)), { retention_period_in_days: true })], expressions({ workspace_id: { constant_value: "ws-prod" } }))).toEqual([]);
+    const workspace = create("aws_prometheus_workspace.new", { alias: "new" });
+    const onNew = withUnknown(create(address, config(30, null)), { workspace_id: true });
+    expect(judged([workspace, onNew], expressions({ workspace_id: { references: ["aws_prometheus_workspace.new.id", "aws_prometheus_workspace.new"] } }))).toEqual([]);
+    expect(judged([workspace, onNew], expressions({ workspace_id: { references: ["var.workspace"] } }))).toEqual(BLOCKED);
+  });
+});

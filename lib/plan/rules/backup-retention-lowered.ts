@@ -2,7 +2,7 @@ import type { PlanRule, Weakening } from "../rule";
 import { changeFinding, describe, lowered, switchedOff, weakening, weakeningEvidence } from "../rule";
 import { afterValue, getPath, isObject, isSensitive, isUpdateOrReplace, num, type AfterValue, type Path } from "../values";
 import type { PlanJson, PlanResourceChange } from "../types";
-import { configOf, expressionAt, hasConfiguration } from "../config-expressions";
+import { configOf, expressionAt, hasConfiguration, namesCreated } from "../config-expressions";
 import { withoutInstanceKeys } from "../../engine/agents";
 
 /** Retention counts (days, or snapshots kept) whose lowering shortens how far back data can be restored. */
@@ -21,6 +21,8 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   // AWS Config deletes the configuration history older than the period. One per region ("default"): unset, or created
   // over none, is the service default of seven years (2557 days), the most it keeps.
   ["aws_config_retention_configuration", (rc: PlanResourceChange) => present(configRetentionLowered(rc))],
+  // Amazon Managed Service for Prometheus deletes the metrics older than a workspace's retention (unset: 150 days).
+  ["aws_prometheus_workspace_configuration", (rc: PlanResourceChange, plan?: PlanJson) => present(metricsRetentionLowered(rc, plan))],
   // Security Lake writes the expiration as its bucket's S3 lifecycle: the normalized logs older than it are deleted.
   ["aws_securitylake_data_lake", (rc: PlanResourceChange) => securityLakeExpirationShortened(rc)],
   // Unset means the service default of seven years (2557 days).
@@ -111,6 +113,21 @@ function configRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
   return { ...w, from: "(current setting, not in the plan; unset is AWS Config's 2557, the most)" };
 }
 
+/**
+ * A workspace's retention lowered (unset: 150 days). Created, the configuration replaces the retention of a workspace
+ * that may hold metrics, which the plan does not show (up to 1095 days), unless the workspace is one this plan creates
+ * (named by reference) or the configuration leaves the retention unset (the provider then sends none).
+ */
+function metricsRetentionLowered(rc: PlanResourceChange, plan?: PlanJson): Weakening | undefined {
+  const path = ["retention_period_in_days"];
+  if (rc.change.before !== null && rc.change.before !== undefined) return lowered(rc, path, 150);
+  if (namesCreated(rc, plan, ["workspace_id"], ["aws_prometheus_workspace"])) return undefined;
+  const after = afterValue(rc.change, path);
+  if (after.state === "unknown" && plan !== undefined && hasConfiguration(plan) && expressionAt(configOf(plan, rc.address), path) === undefined) return undefined;
+  const w = lowered(rc, path, 1095);
+  return w && { ...w, from: "(the workspace's current retention, not in the plan; up to 1095)" };
+}
+
 function shownDays(raw: unknown): string {
   return raw === null || raw === undefined ? "not set (kept forever)" : JSON.stringify(raw);
 }
@@ -159,13 +176,15 @@ const WHAT: Readonly<Record<string, string>> = {
   aws_s3tables_table_bucket: "how long unreferenced files are kept in",
   aws_config_retention_configuration: "the retention of the AWS Config configuration history (the record of every resource change) set by",
   aws_securitylake_data_lake: "the retention of the security logs held by",
+  aws_prometheus_workspace_configuration: "the retention of the metrics in the workspace of",
 };
 
 /**
- * Types whose create writes a retention over data that exists already: the index patterns of a lifecycle policy, and
- * the region's one AWS Config retention configuration (PutRetentionConfiguration replaces "default").
+ * Types whose create writes a retention over data that exists already: the index patterns of a lifecycle policy, the
+ * region's one AWS Config retention configuration (PutRetentionConfiguration replaces "default"), and a Prometheus
+ * workspace's configuration.
  */
-const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy", "aws_config_retention_configuration"]);
+const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy", "aws_config_retention_configuration", "aws_prometheus_workspace_configuration"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -182,7 +201,8 @@ export const backupRetentionLowered: PlanRule = {
       "an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited), " +
       "an EventBridge archive's retention (0: forever), AWS Config's retention of the configuration history (created too: it replaces the region's setting, at most the 2557-day default), " +
       "a Security Lake data lake's expiration (none: forever), a Redshift or Redshift Serverless manual snapshot's retention (-1 keeps it) " +
-      "and the retention of a Redshift cluster's cross-region automated snapshot copies.",
+      "the retention of a Redshift cluster's cross-region automated snapshot copies, " +
+      "and a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one the plan does not show).",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
