@@ -11,6 +11,7 @@ import { gateFails, runGate } from "../../lib/plan/gate";
 import { PROTECTED_TYPES } from "../../lib/plan/protected";
 import { readPlan } from "../../lib/plan/read-plan";
 import { PLAN_RULES } from "../../lib/plan/rules";
+import { RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { CREATE_JUDGED_TYPES, GUARDRAIL_TYPES, guardrailChanged } from "../../lib/plan/rules/guardrail-changed";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 import { ed25519 } from "./keys";
@@ -97,9 +98,9 @@ describe("newly protected types: a pure delete is blocked", () => {
 
   // A typo in a type name protects nothing and fails silently: check every name against the AWS provider's schema.
   const providerLib = resolve(__dirname, "../../node_modules/@cdktf/provider-aws/lib");
-  (existsSync(providerLib) ? test : test.skip)("every protected and guardrail type is a real aws provider resource type", () => {
+  (existsSync(providerLib) ? test : test.skip)("every protected, guardrail and retention type is a real aws provider resource type", () => {
     // awscc_* types (the Cloud Control provider) are checked in redteam6.test.ts.
-    const unknown = [...PROTECTED_TYPES.keys(), ...GUARDRAIL_TYPES].filter((t) => !t.startsWith("awscc_")).filter((t) => {
+    const unknown = [...PROTECTED_TYPES.keys(), ...GUARDRAIL_TYPES, ...RETENTION_TYPES].filter((t) => !t.startsWith("awscc_")).filter((t) => {
       const file = join(providerLib, t.replace(/^aws_/, "").replace(/_/g, "-"), "index.js");
       return !existsSync(file) || !readFileSync(file, "utf8").includes(`tfResourceType = "${t}"`);
     });
@@ -226,6 +227,18 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
       { name: "orders", replica: [{ region_name: "eu-central-1", arn: "a1" }, { region_name: "us-east-1", arn: "a2" }] },
       { name: "orders", replica: [{ region_name: "us-east-1", arn: "a2" }] },
       'replica "eu-central-1" present → removed (the copy in that region is deleted)',
+    ],
+    [
+      "aws_s3control_bucket_lifecycle_configuration.outposts",
+      { bucket: "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-1/bucket/prod", rule: [{ id: "tmp", status: "Enabled", filter: [{ prefix: "tmp/" }], expiration: [{ days: 7 }] }] },
+      { bucket: "arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-1/bucket/prod", rule: [{ id: "tmp", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 7 }] }] },
+      'rule[0].filter[0].prefix "tmp/" → ""',
+    ],
+    [
+      "aws_imagebuilder_lifecycle_policy.cleanup",
+      { name: "cleanup", resource_type: "AMI_IMAGE", status: "ENABLED", policy_detail: [{ action: [{ type: "DELETE" }], filter: [{ type: "COUNT", value: 10 }] }] },
+      { name: "cleanup", resource_type: "AMI_IMAGE", status: "ENABLED", policy_detail: [{ action: [{ type: "DELETE" }], filter: [{ type: "COUNT", value: 1 }] }] },
+      "policy_detail[0].filter[0].value 10 → 1",
     ],
     [
       "aws_ecr_lifecycle_policy.app",

@@ -121,6 +121,7 @@ describe("guardrails created over a setting AWS already holds", () => {
       "aws_backup_region_settings",
       "aws_s3_bucket_replication_configuration",
       "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3control_bucket_lifecycle_configuration",
       "aws_s3_bucket_object_lock_configuration",
       "aws_s3_bucket_policy",
       "aws_dynamodb_resource_policy",
@@ -132,6 +133,7 @@ describe("guardrails created over a setting AWS already holds", () => {
       "aws_s3vectors_vector_bucket_policy",
       "aws_kms_key_policy",
       "aws_ecr_lifecycle_policy",
+      "aws_imagebuilder_lifecycle_policy",
       "aws_efs_backup_policy",
       "aws_config_configuration_recorder_status",
     ]);

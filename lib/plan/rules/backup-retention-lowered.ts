@@ -2,7 +2,7 @@ import type { PlanRule, Weakening } from "../rule";
 import { changeFinding, describe, lowered, switchedOff, weakening, weakeningEvidence } from "../rule";
 import { afterValue, getPath, isObject, isSensitive, isUpdateOrReplace, num, type AfterValue, type Path } from "../values";
 import type { PlanJson, PlanResourceChange } from "../types";
-import { configOf, expressionAt, hasConfiguration } from "../config-expressions";
+import { configOf, expressionAt, hasConfiguration, namesCreated } from "../config-expressions";
 import { withoutInstanceKeys } from "../../engine/agents";
 
 /** Retention counts (days, or snapshots kept) whose lowering shortens how far back data can be restored. */
@@ -15,7 +15,16 @@ const RETENTION: readonly string[] = [
 
 /** Retention whose meaning depends on the type (another type's attribute of the same name may count differently). */
 const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJson) => Weakening[]> = new Map<string, (rc: PlanResourceChange, plan?: PlanJson) => Weakening[]>([
-  ["aws_cloudwatch_log_group", (rc: PlanResourceChange) => present(logRetentionLowered(rc))],
+  ["aws_cloudwatch_log_group", (rc: PlanResourceChange) => present(foreverLowered(rc, ["retention_in_days"], NEVER_EXPIRE))],
+  // An EventBridge archive deletes the events older than its retention; 0 (or unset) keeps them forever.
+  ["aws_cloudwatch_event_archive", (rc: PlanResourceChange) => present(foreverLowered(rc, ["retention_days"], NEVER_EXPIRE))],
+  // AWS Config deletes the configuration history older than the period. One per region ("default"): unset, or created
+  // over none, is the service default of seven years (2557 days), the most it keeps.
+  ["aws_config_retention_configuration", (rc: PlanResourceChange) => present(configRetentionLowered(rc))],
+  // Amazon Managed Service for Prometheus deletes the metrics older than a workspace's retention (unset: 150 days).
+  ["aws_prometheus_workspace_configuration", (rc: PlanResourceChange, plan?: PlanJson) => present(metricsRetentionLowered(rc, plan))],
+  // Security Lake writes the expiration as its bucket's S3 lifecycle: the normalized logs older than it are deleted.
+  ["aws_securitylake_data_lake", (rc: PlanResourceChange) => securityLakeExpirationShortened(rc)],
   // Unset means the service default of seven years (2557 days).
   ["aws_cloudtrail_event_data_store", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"], 2557))],
   ["aws_dlm_lifecycle_policy", dlmWeakenings],
@@ -26,7 +35,12 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   ["aws_timestreamwrite_table", (rc: PlanResourceChange) => present(lowered(rc, ["retention_properties", 0, "magnetic_store_retention_period_in_days"]))],
   ["aws_keyspaces_table", (rc: PlanResourceChange) => present(switchedOff(rc, ["point_in_time_recovery", 0, "status"], enabled))],
   ["aws_lightsail_database", (rc: PlanResourceChange) => present(switchedOff(rc, ["backup_retention_enabled"]))],
-  ["aws_redshift_cluster", (rc: PlanResourceChange) => present(manualSnapshotRetentionLowered(rc))],
+  ["aws_redshift_cluster", (rc: PlanResourceChange) => present(foreverLowered(rc, ["manual_snapshot_retention_period"], KEEP_MANUAL_SNAPSHOT))],
+  // A manual snapshot's own retention: the snapshot is deleted once it is older (at once, if it is already).
+  ["aws_redshift_cluster_snapshot", (rc: PlanResourceChange) => present(foreverLowered(rc, ["manual_snapshot_retention_period"], KEEP_MANUAL_SNAPSHOT))],
+  ["aws_redshiftserverless_snapshot", (rc: PlanResourceChange) => present(foreverLowered(rc, ["retention_period"], KEEP_MANUAL_SNAPSHOT))],
+  // Cross-region copies of automated snapshots: Redshift deletes the copies older than a lowered period at once.
+  ["aws_redshift_snapshot_copy", (rc: PlanResourceChange) => present(lowered(rc, ["retention_period"]))],
   // Video older than the new period is deleted; unset (0) keeps none.
   ["aws_kinesis_video_stream", (rc: PlanResourceChange) => present(lowered(rc, ["data_retention_in_hours"], 0))],
   // The automatic snapshot add-on takes a snapshot a day and keeps the last seven: off, none are taken. The provider
@@ -51,29 +65,108 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   ["aws_opensearchserverless_lifecycle_policy", (rc: PlanResourceChange, plan?: PlanJson) => indexRetentionShortened(rc, plan)],
 ]);
 
+/** The types whose own retention this rule reads (beside the attributes of RETENTION, which any type may have). */
+export const RETENTION_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_backup_plan", ...TYPED_RETENTION.keys()];
+
 /** `ENABLED` (Keyspaces writes point-in-time recovery as a status). */
 function enabled(v: unknown): boolean {
   return typeof v === "string" && v.trim().toUpperCase() === "ENABLED";
 }
 
-/** Days manual snapshots are kept by default; -1 (the default) keeps them until someone deletes them. */
-function manualSnapshotRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
-  const path = ["manual_snapshot_retention_period"];
-  const days = (v: unknown) => {
-    const n = num(v);
-    return n === -1 ? Infinity : n;
-  };
-  const before = days(getPath(rc.change.before, path)) ?? Infinity;
+/**
+ * A retention where one value keeps data forever, and so does unset: any number after forever is a lowering, forever
+ * after a number a raise. `unsetShown` stands for an unset value before (Redshift writes -1); `note` follows a
+ * forever value before (`0 (never expire)`).
+ */
+interface Forever {
+  readonly value: number;
+  readonly unsetShown?: number;
+  readonly note?: string;
+}
+
+/** CloudWatch Logs and EventBridge archives: 0 or unset keeps logs and events forever. */
+const NEVER_EXPIRE: Forever = { value: 0, note: "never expire" };
+
+/** Redshift manual snapshots: -1 (the provider's default) keeps them until someone deletes them. */
+const KEEP_MANUAL_SNAPSHOT: Forever = { value: -1, unsetShown: -1 };
+
+function foreverLowered(rc: PlanResourceChange, path: Path, forever: Forever): Weakening | undefined {
+  const amount = (v: unknown): number | undefined => (v === null || v === undefined || num(v) === forever.value ? Infinity : num(v));
+  const raw = getPath(rc.change.before, path);
+  const before = amount(raw);
+  if (before === undefined) return undefined;
   const after = afterValue(rc.change, path);
   if (after.state === "known") {
-    const a = after.value === null || after.value === undefined ? Infinity : days(after.value);
+    const a = amount(after.value);
     if (a === undefined || a >= before) return undefined;
   }
-  return weakening(rc, path, getPath(rc.change.before, path) ?? -1, after);
+  const unset = raw === null || raw === undefined;
+  const w = weakening(rc, path, unset ? forever.unsetShown : raw, after);
+  if (before !== Infinity || forever.note === undefined) return w;
+  return { ...w, from: `${unset ? "not set" : w.from} (${forever.note})` };
+}
+
+/** Created, it replaces the region's current retention, which the plan does not show: at most the 2557-day default. */
+function configRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
+  const w = lowered(rc, ["retention_period_in_days"], 2557);
+  if (w === undefined || rc.change.before !== null) return w;
+  return { ...w, from: "(current setting, not in the plan; unset is AWS Config's 2557, the most)" };
+}
+
+/**
+ * A workspace's retention lowered (unset: 150 days). Created, the configuration replaces the retention of a workspace
+ * that may hold metrics, which the plan does not show (up to 1095 days), unless the workspace is one this plan creates
+ * (named by reference) or the configuration leaves the retention unset (the provider then sends none).
+ */
+function metricsRetentionLowered(rc: PlanResourceChange, plan?: PlanJson): Weakening | undefined {
+  const path = ["retention_period_in_days"];
+  if (rc.change.before !== null && rc.change.before !== undefined) return lowered(rc, path, 150);
+  if (namesCreated(rc, plan, ["workspace_id"], ["aws_prometheus_workspace"])) return undefined;
+  const after = afterValue(rc.change, path);
+  if (after.state === "unknown" && plan !== undefined && hasConfiguration(plan) && expressionAt(configOf(plan, rc.address), path) === undefined) return undefined;
+  const w = lowered(rc, path, 1095);
+  return w && { ...w, from: "(the workspace's current retention, not in the plan; up to 1095)" };
+}
+
+function shownDays(raw: unknown): string {
+  return raw === null || raw === undefined ? "not set (kept forever)" : JSON.stringify(raw);
+}
+
+/**
+ * Security Lake: each region's `lifecycle_configuration.expiration.days` lowered, matched by region. No expiration
+ * keeps the logs forever; transitions only move them to other storage classes.
+ */
+function securityLakeExpirationShortened(rc: PlanResourceChange): Weakening[] {
+  const region = (c: Record<string, unknown>) => String(c.region ?? "");
+  const configsAfter = afterValue(rc.change, ["configuration"]);
+  const out: Weakening[] = [];
+  asList(getPath(rc.change.before, ["configuration"])).forEach((b, i) => {
+    const days = (v: unknown) => (v === null || v === undefined ? Infinity : num(v));
+    const beforePath = ["configuration", i, "lifecycle_configuration", 0, "expiration", 0, "days"];
+    const raw = getPath(rc.change.before, beforePath);
+    const before = days(raw);
+    if (before === undefined) return;
+    const label = `configuration "${region(b)}" lifecycle_configuration.expiration.days`;
+    if (configsAfter.state === "unknown") {
+      out.push({ path: ["configuration"], label, from: shownDays(raw), to: "(known after apply)" });
+      return;
+    }
+    const j = asList(configsAfter.value).findIndex((a) => region(a) === region(b));
+    if (j < 0) return; // the data lake's region changed: Terraform replaces it, which plan-protected-delete judges
+    const afterPath = ["configuration", j, "lifecycle_configuration", 0, "expiration", 0, "days"];
+    const after = afterValue(rc.change, afterPath);
+    if (after.state === "known") {
+      const a = days(after.value);
+      if (a === undefined || a >= before) return;
+    }
+    const w = weakening(rc, afterPath, raw, after);
+    out.push({ ...w, label, from: raw === null || raw === undefined ? shownDays(raw) : w.from });
+  });
+  return out;
 }
 
 /** Types whose retention is of the data itself (logs, stream records, messages), not of backups. */
-const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue", "aws_timestreamwrite_table", "aws_kinesis_video_stream"]);
+const RECORD_TYPES: ReadonlySet<string> = new Set(["aws_cloudwatch_log_group", "aws_cloudtrail_event_data_store", "aws_kinesis_stream", "aws_sqs_queue", "aws_timestreamwrite_table", "aws_kinesis_video_stream", "aws_cloudwatch_event_archive"]);
 
 /** What a type's retention keeps, where "backup retention on" or "retention of the records held by" would mislead. */
 const WHAT: Readonly<Record<string, string>> = {
@@ -81,10 +174,17 @@ const WHAT: Readonly<Record<string, string>> = {
   aws_msk_cluster: "the retention of the messages held by",
   aws_opensearchserverless_lifecycle_policy: "the retention of the indexes covered by",
   aws_s3tables_table_bucket: "how long unreferenced files are kept in",
+  aws_config_retention_configuration: "the retention of the AWS Config configuration history (the record of every resource change) set by",
+  aws_securitylake_data_lake: "the retention of the security logs held by",
+  aws_prometheus_workspace_configuration: "the retention of the metrics in the workspace of",
 };
 
-/** Types whose create writes a retention over data that exists already (the index patterns of a lifecycle policy). */
-const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy"]);
+/**
+ * Types whose create writes a retention over data that exists already: the index patterns of a lifecycle policy, the
+ * region's one AWS Config retention configuration (PutRetentionConfiguration replaces "default"), and a Prometheus
+ * workspace's configuration.
+ */
+const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy", "aws_config_retention_configuration", "aws_prometheus_workspace_configuration"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -98,7 +198,11 @@ export const backupRetentionLowered: PlanRule = {
       "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too; " +
       "so do a Kinesis video stream's shorter retention, a Lightsail instance's automatic snapshots turned off, an S3 table's snapshot expiry or a table bucket's unreferenced file removal made sooner " +
       "(or turned on), a Kafka broker retention (log.retention.ms, .minutes, .hours, .bytes) lowered in an MSK configuration or by moving a cluster to another configuration revision, " +
-      "and an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited).",
+      "an OpenSearch Serverless lifecycle policy that keeps indexes for less time (created, it shortens retention from unlimited), " +
+      "an EventBridge archive's retention (0: forever), AWS Config's retention of the configuration history (created too: it replaces the region's setting, at most the 2557-day default), " +
+      "a Security Lake data lake's expiration (none: forever), a Redshift or Redshift Serverless manual snapshot's retention (-1 keeps it) " +
+      "the retention of a Redshift cluster's cross-region automated snapshot copies, " +
+      "and a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one the plan does not show).",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
@@ -151,22 +255,6 @@ function backupPlanWeakenings(rc: PlanResourceChange): Weakening[] {
     out.push({ ...weakening(rc, aPath, bDays, aVal), label: `rule "${name}" lifecycle.delete_after` });
   });
   return out;
-}
-
-/** CloudWatch Logs: 0 or unset keeps logs forever, so 0 → 30 is a lowering and 30 → 0 a raise. */
-function logRetentionLowered(rc: PlanResourceChange): Weakening | undefined {
-  const path = ["retention_in_days"];
-  const days = (v: unknown): number | undefined => (v === null || v === undefined || num(v) === 0 ? Infinity : num(v));
-  const raw = getPath(rc.change.before, path);
-  const before = days(raw);
-  if (before === undefined) return undefined;
-  const after = afterValue(rc.change, path);
-  if (after.state === "known") {
-    const a = days(after.value);
-    if (a === undefined || a >= before) return undefined;
-  }
-  const w = weakening(rc, path, raw, after);
-  return before === Infinity ? { ...w, from: `${raw === null || raw === undefined ? "not set" : w.from} (never expire)` } : w;
 }
 
 const DAYS_PER_UNIT: Readonly<Record<string, number>> = { DAYS: 1, WEEKS: 7, MONTHS: 28, YEARS: 365 };

@@ -31,6 +31,11 @@ interface Guardrail {
    */
   readonly created?: (rc: PlanResourceChange, plan?: PlanJson) => Diff[];
   /**
+   * The create overwrites nothing: it adds a policy of its own that deletes data already there (an Image Builder
+   * lifecycle policy acts on the images it selects, which the plan does not show).
+   */
+  readonly createdDeletes?: boolean;
+  /**
    * The resource whose setting a create writes (`bucket` of a bucket policy): created by the same plan, it holds no
    * setting yet for the create to overwrite, and nothing in it yet to delete.
    */
@@ -76,6 +81,8 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_backup_region_settings", { guards: "The region's AWS Backup settings decide which services AWS Backup protects: a service opted out gets no new recovery points", attributes: "all", created: settingsOff }],
   ["aws_s3_bucket_replication_configuration", { guards: "Replication keeps a copy of the bucket's objects in another bucket, often another account or region", attributes: "all", created: replicationOff, parent: BUCKET }],
   ["aws_s3_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects and versions by themselves: an expiration rule empties a bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations, parent: BUCKET }],
+  // S3 on Outposts: the same lifecycle rules (expiration only), for a bucket named by its ARN.
+  ["aws_s3control_bucket_lifecycle_configuration", { guards: "Lifecycle rules delete objects by themselves: an expiration rule empties an S3 on Outposts bucket without a delete in any plan", attributes: "all", created: lifecycleExpirations, parent: { attribute: "bucket", types: ["aws_s3control_bucket"] } }],
   ["aws_s3_bucket_object_lock_configuration", { guards: "Object lock keeps objects from being deleted or overwritten for its retention period", attributes: "all", created: objectLockWritten, parent: BUCKET }],
   ["aws_s3_bucket_policy", { guards: "A bucket policy can deny deleting objects and the bucket", attributes: "all", created: policyWritten, parent: BUCKET }],
   ["aws_dynamodb_resource_policy", { guards: "A table's resource policy can deny deleting the table and its items", attributes: "all", created: policyWritten, parent: { attribute: "resource_arn", types: ["aws_dynamodb_table"] } }],
@@ -95,6 +102,9 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"], names: ["key_id"] } }],
   ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"], names: ["name"] } }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
+  // Image Builder lifecycle policies are many per account, each acting on the images it selects: with a DELETE action
+  // (not DISABLED), created or changed, it deletes images by itself; DEPRECATE and DISABLE delete nothing.
+  ["aws_imagebuilder_lifecycle_policy", { guards: "An Image Builder lifecycle policy with a DELETE action deregisters the AMIs it selects (all but those its filter keeps) and deletes their snapshots and container images, by itself, on its own schedule", attributes: [], compare: imageDeletesChanged, created: imageDeletions, createdDeletes: true }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
   ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
   // The bucket's own inline settings (provider v4 style) do what the separate resources above do.
@@ -121,7 +131,8 @@ export const guardrailChanged: PlanRule = {
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
       "so any change of that content needs a human. Creating a bucket lifecycle configuration, a bucket, table bucket, table or vector bucket policy, a key policy or an ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
       "a created policy, an expiration rule or an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault " +
-      "that the same plan creates (every instance of it) and that so holds nothing yet. " +
+      "that the same plan creates (every instance of it) and that so holds nothing yet; an S3 on Outposts lifecycle configuration counts as a bucket's. " +
+      "An Image Builder lifecycle policy with a DELETE action deletes the AMIs, snapshots and container images it selects, as an ECR lifecycle policy expires images: created, or its content changed, it counts (DEPRECATE, DISABLE or a DISABLED policy pass). " +
       "Tags and descriptions are routine, and so are a rule added to a backup plan and a KMS key's rotation; a CloudTrail trail counts for its event selectors and destination, a Glacier vault for its access policy, " +
       "a DynamoDB table only for its replicas, a shorter point-in-time recovery window and TTL turned on, a GuardDuty detector and the AWS Config recorder status only for being switched off.",
     fix:
@@ -163,6 +174,14 @@ function shownDiffs(diffs: readonly Diff[]): string {
 
 function createdFindings(rc: PlanResourceChange, g: Guardrail, diffs: readonly Diff[]): ReturnType<PlanRule["check"]> {
   if (diffs.length === 0) return [];
+  if (g.createdDeletes) {
+    const evidence: Evidence[] = [
+      { step: "guardrail", address: rc.address, detail: g.guards },
+      { step: "create", address: rc.address, detail: "the created policy acts on data that exists already (what it selects is not in the plan)" },
+      ...diffs.map((d) => ({ step: "changed", address: rc.address, detail: `${d.label}: ${d.from} → ${d.to}` })),
+    ];
+    return [changeFinding(rc, `The plan creates ${rc.address}, which deletes existing data by itself: ${shownDiffs(diffs)}. ${g.guards}.`, evidence)];
+  }
   const evidence: Evidence[] = [
     { step: "guardrail", address: rc.address, detail: g.guards },
     {
@@ -305,6 +324,35 @@ function efsBackupOff(rc: PlanResourceChange): Diff[] {
   const v = afterValue(rc.change, ["backup_policy", 0, "status"]);
   if (v.state === "known" && typeof v.value === "string" && v.value.toUpperCase() === "ENABLED") return [];
   return [{ label: "backup_policy.status", from: UNSEEN, to: v.state === "unknown" ? "(known after apply)" : show(rc.change, ["backup_policy", 0, "status"], v.value) }];
+}
+
+/**
+ * The DELETE actions of an Image Builder lifecycle policy that is not DISABLED, each with the filter that decides what
+ * it keeps; a policy or action known only after apply counts.
+ */
+function imageDeletions(rc: PlanResourceChange): Diff[] {
+  const from = "(none)";
+  const status = afterValue(rc.change, ["status"]);
+  if (status.state === "known" && typeof status.value === "string" && status.value.trim().toUpperCase() === "DISABLED") return [];
+  const details = afterValue(rc.change, ["policy_detail"]);
+  if (details.state === "unknown") return [{ label: "policy_detail", from, to: "(known after apply)" }];
+  if (!Array.isArray(details.value)) return [];
+  const out: Diff[] = [];
+  details.value.forEach((d, i) => {
+    const type = afterValue(rc.change, ["policy_detail", i, "action", 0, "type"]);
+    if (type.state === "known" && !(typeof type.value === "string" && type.value.trim().toUpperCase() === "DELETE")) return;
+    const detail = isObject(d) ? d : {};
+    const action = asList(detail.action)[0] ?? {};
+    const what = type.state === "unknown" ? "(known after apply)" : `DELETE of ${JSON.stringify(action.include_resources ?? null)}, filter ${JSON.stringify(detail.filter ?? null)}`;
+    out.push({ label: `policy_detail[${i}].action`, from, to: truncated(what) });
+  });
+  return out;
+}
+
+/** An update of a policy that deletes after it: any change of its content but tags and description counts. */
+function imageDeletesChanged(rc: PlanResourceChange): Diff[] {
+  if (imageDeletions(rc).length === 0) return [];
+  return attributeDiffs(rc, { guards: "", attributes: "all" });
 }
 
 /** ECR lifecycle rules that delete images: every rule but a transition (to archive storage), and a policy that cannot be read. */
