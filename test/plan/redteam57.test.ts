@@ -3,9 +3,14 @@
  * run by an aws_redshiftdata_statement, commands in an EMR cluster's steps and bootstrap actions, and Lambda
  * functions invoked by a data source read during apply or by an ephemeral resource.
  */
+import { writeFileSync } from "fs";
+import { join } from "path";
+import { createApproval } from "../../lib/plan/approval";
 import { evaluatePlan } from "../../lib/plan/evaluate";
+import { gateFails, runGate } from "../../lib/plan/gate";
 import { readPlan } from "../../lib/plan/read-plan";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { ed25519 } from "./keys";
 
 type Obj = Record<string, unknown>;
 
@@ -159,5 +164,103 @@ describe("09: an EMR cluster's steps and bootstrap actions run commands as it st
     expect(messages([update("aws_emr_cluster.adhoc", cluster([other]), cluster([other, rm]))])[0]).not.toContain('"old"');
     expect(judged([update("aws_emr_cluster.adhoc", cluster([other, rm]), { ...cluster([other, rm]), visible_to_all_users: false })])).toEqual([]);
     expect(judged([update("aws_emr_cluster.adhoc", cluster([other]), cluster([other, debug]))])).toEqual([]);
+  });
+});
+
+describe("11: a Lambda function invoked by the data source or the ephemeral resource aws_lambda_invocation", () => {
+  const RULE = "plan-lambda-invoked";
+  const run = create("terraform_data.run", { input: "cleanup", triggers_replace: null });
+  /** `data.aws_lambda_invocation.purge` read during apply, as Terraform 1.11 writes it (input known only then). */
+  const dataRead = (address = "data.aws_lambda_invocation.purge") => ({
+    ...change(address, ["read"], null, { function_name: "ops-maintenance", qualifier: null }),
+    mode: "data",
+    type: address.replace(/^(module\.[^.]+\.)*data\./, "").split(".")[0],
+    name: address.split(".").pop(),
+    change: { actions: ["read"], before: null, after: { function_name: "ops-maintenance", qualifier: null }, after_unknown: { id: true, input: true, result: true }, before_sensitive: false, after_sensitive: {} },
+    action_reason: "read_because_config_unknown",
+  });
+  const dataBlock = (address = "data.aws_lambda_invocation.purge") => ({
+    address,
+    mode: "data",
+    type: "aws_lambda_invocation",
+    name: "purge",
+    provider_config_key: "aws",
+    expressions: { function_name: { constant_value: "ops-maintenance" }, input: { references: ["terraform_data.run.id", "terraform_data.run"] } },
+  });
+  const runBlock = { address: "terraform_data.run", mode: "managed", type: "terraform_data", name: "run", provider_config_key: "terraform", expressions: { input: { constant_value: "cleanup" } } };
+  /** A resource whose write-only argument takes the ephemeral resource's result: the only trace the plan JSON keeps of it. */
+  const secret = create("aws_secretsmanager_secret_version.token", { secret_id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ops-token", secret_string_wo_version: 1 });
+  const secretBlock = (refs: string[]) => ({
+    address: "aws_secretsmanager_secret_version.token",
+    mode: "managed",
+    type: "aws_secretsmanager_secret_version",
+    name: "token",
+    provider_config_key: "aws",
+    expressions: { secret_id: { constant_value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ops-token" }, secret_string_wo: { references: refs }, secret_string_wo_version: { constant_value: 1 } },
+  });
+  const EPHEMERAL_REFS = ["ephemeral.aws_lambda_invocation.purge.result", "ephemeral.aws_lambda_invocation.purge"];
+
+  test("a data source read during apply blocks as the resource does, on its read", () => {
+    const fs = evaluate([dataRead(), run], { configuration: { root_module: { resources: [runBlock, dataBlock()] } } });
+    expect(fs.map((f) => `${f.ruleId} ${f.resource} ${f.severity}`)).toEqual([`${RULE} data.aws_lambda_invocation.purge error`]);
+    expect(fs[0].message).toBe(
+      'The plan reads data.aws_lambda_invocation.purge during apply (read_because_config_unknown: its configuration is known only after apply), which invokes the Lambda function "ops-maintenance" with input (known after apply); what the code does is not in the plan.',
+    );
+    expect(fs[0].actions).toEqual(["read"]);
+    expect(judged([dataRead("module.ops.data.aws_lambda_invocation.purge")])).toEqual([`${RULE} module.ops.data.aws_lambda_invocation.purge`]);
+  });
+
+  test("an ephemeral resource that a configuration expression references blocks, in a module or through a local too", () => {
+    const root = evaluate([secret, run], { configuration: { root_module: { resources: [secretBlock(EPHEMERAL_REFS), runBlock] } } });
+    expect(root.map((f) => `${f.ruleId} ${f.resource} ${f.severity}`)).toEqual([`${RULE} ephemeral.aws_lambda_invocation.purge error`]);
+    expect(root[0].message).toContain("an ephemeral resource that invokes a Lambda function whenever Terraform opens it: during this apply");
+    expect(root[0].evidence.map((e) => e.detail).join(" ")).toContain("aws_secretsmanager_secret_version.token (secret_string_wo)");
+    const inModule = { module_calls: { ops: { source: "./ops", expressions: {}, module: { resources: [secretBlock(EPHEMERAL_REFS)] } } } };
+    expect(judged([{ ...secret, address: "module.ops.aws_secretsmanager_secret_version.token" }], { configuration: { root_module: inModule } })).toEqual([
+      `${RULE} module.ops.ephemeral.aws_lambda_invocation.purge`,
+    ]);
+    // Through a local the expression names only `local.tok`; relevant_attributes still names the ephemeral resource.
+    const viaLocal = { configuration: { root_module: { resources: [secretBlock(["local.tok"])] } }, relevant_attributes: [{ resource: "ephemeral.aws_lambda_invocation.purge", attribute: ["result"] }] };
+    expect(judged([secret], viaLocal)).toEqual([`${RULE} ephemeral.aws_lambda_invocation.purge`]);
+    // One per ephemeral resource, however often and wherever it is referenced (instance keys ignored).
+    const twice = { configuration: { root_module: { resources: [secretBlock(["ephemeral.aws_lambda_invocation.purge[0].result"])], outputs: { x: { expression: { references: EPHEMERAL_REFS } } } } } };
+    expect(judged([secret], { ...twice, relevant_attributes: [{ resource: "ephemeral.aws_lambda_invocation.purge[0]", attribute: ["result"] }] })).toEqual([`${RULE} ephemeral.aws_lambda_invocation.purge`]);
+  });
+
+  test("a data source read during terraform plan is a warning that does not block: the call was already made", () => {
+    const prior = { format_version: "1.0", values: { root_module: { resources: [{ address: "data.aws_lambda_invocation.purge", mode: "data", type: "aws_lambda_invocation", name: "purge", values: { function_name: "ops-maintenance", input: '{"action":"purge"}', qualifier: "$LATEST", result: "{}" }, sensitive_values: {} }] } } };
+    const fs = evaluate([run], { prior_state: prior, configuration: { root_module: { resources: [runBlock, { ...dataBlock(), expressions: { function_name: { constant_value: "ops-maintenance" } } }] } } });
+    expect(fs.map((f) => `${f.ruleId} ${f.resource} ${f.severity}`)).toEqual([`${RULE} data.aws_lambda_invocation.purge warning`]);
+    expect(fs[0].message).toBe(
+      'data.aws_lambda_invocation.purge was read while terraform plan ran, which invoked the Lambda function "ops-maintenance" with input {"action":"purge"} before the gate could judge it; the gate cannot undo that call.',
+    );
+    expect(fs[0].fix).toContain("deny lambda:InvokeFunction");
+  });
+
+  test("references to other ephemeral or data sources, and strings that only look like one, pass", () => {
+    const other = { configuration: { root_module: { resources: [secretBlock(["ephemeral.aws_secretsmanager_secret_version.db.secret_string", "data.aws_lambda_invocation_x.y"]), { ...runBlock, expressions: { input: { constant_value: "ephemeral.aws_lambda_invocation.purge" } } }] } } };
+    expect(judged([secret, run], other)).toEqual([]);
+    expect(judged([dataRead("data.aws_lambda_function.fn"), run])).toEqual([]);
+  });
+
+  test("the gate blocks both, and an approval that lists the read and the ephemeral resource passes them", () => {
+    const alice = ed25519();
+    const dir = tempDir();
+    const plan = minimalPlan([dataRead(), secret, run], { configuration: { root_module: { resources: [runBlock, dataBlock(), secretBlock(EPHEMERAL_REFS)] } } });
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+    writeFileSync(join(dir, "alice.pub.pem"), alice.publicKeyPem);
+    const gate = (approvals: string[] = []) => runGate({ planFile: "plan.json", cwd: dir, now: new Date("2026-10-01T09:00:00Z"), trustedKeys: ["alice.pub.pem"], approvals });
+    expect(gateFails(gate())).toBe(true);
+    const approval = createApproval("plan.json", { privateKeyPem: alice.privateKeyPem, by: "alice", expiresIn: "1h", now: new Date("2026-10-01T09:00:00Z"), cwd: dir });
+    expect(approval.approved).toEqual([
+      { address: "data.aws_lambda_invocation.purge", actions: ["read"] },
+      { address: "ephemeral.aws_lambda_invocation.purge", actions: ["open"] },
+    ]);
+    writeFileSync(join(dir, "approval.json"), JSON.stringify(approval));
+    expect(gateFails(gate(["approval.json"]))).toBe(false);
+    const partial = createApproval("plan.json", { privateKeyPem: alice.privateKeyPem, by: "alice", expiresIn: "1h", now: new Date("2026-10-01T09:00:00Z"), cwd: dir, addresses: ["data.aws_lambda_invocation.purge"] });
+    expect(partial.approved).toEqual([{ address: "data.aws_lambda_invocation.purge", actions: ["read"] }]);
+    writeFileSync(join(dir, "partial.json"), JSON.stringify(partial));
+    expect(gateFails(gate(["partial.json"]))).toBe(true);
   });
 });
