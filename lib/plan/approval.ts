@@ -91,6 +91,8 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
     approved = [];
     for (const address of options.addresses) {
       const keys = ev.changes.filter((rc) => rc.address === address).map(changeKeyOf);
+      // What is no managed change (a data source read during apply, an ephemeral resource) is approved by its finding's key.
+      if (keys.length === 0) keys.push(...new Map(ev.judged.flatMap((j) => j.changes).filter((k) => k.address === address).map((k) => [changeKeyString(k), k] as const)).values());
       if (keys.length === 0) throw new InputError(plan.file, `${address} has no change in this plan, so it cannot be approved`);
       approved.push(...keys);
     }

@@ -69,6 +69,13 @@ export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): P
       }
     }
   }
+  for (const rule of options.rules ?? PLAN_RULES) {
+    for (const { draft, change } of rule.checkPlan?.(ctx) ?? []) {
+      const finding = finalise(rule, draft, plan.file);
+      // An error without a key could never be approved: it blocks all the same (fail closed).
+      judged.push({ finding, changes: finding.severity === "error" && change ? [change] : [] });
+    }
+  }
   let stack: TfStack | undefined;
   if (options.analyzeStack) {
     stack = keepAgents(planToStack(plan.plan, plan.file), plan.plan, ctx.isAgent);
@@ -182,5 +189,15 @@ function dedupe(keys: ChangeKey[]): ChangeKey[] {
 /** Every change some error finding blocks, once each, in plan order. */
 export function changesNeedingApproval(ev: PlanEvaluation): ChangeKey[] {
   const needed = new Set(ev.judged.flatMap((j) => j.changes.map(changeKeyString)));
-  return ev.changes.map(changeKeyOf).filter((k) => needed.has(changeKeyString(k)));
+  const own = ev.changes.map(changeKeyOf).filter((k) => needed.has(changeKeyString(k)));
+  // Keys of what is no managed change (a data source read during apply, an ephemeral resource opened), after them.
+  const seen = new Set(own.map(changeKeyString));
+  const other: ChangeKey[] = [];
+  for (const k of ev.judged.flatMap((j) => j.changes)) {
+    const s = changeKeyString(k);
+    if (seen.has(s)) continue;
+    seen.add(s);
+    other.push(k);
+  }
+  return [...own, ...other];
 }

@@ -1,6 +1,6 @@
 /** Plan rules: one check per file under lib/plan/rules, each judging one resource change at a time. */
 import type { Evidence, FindingDraft, RuleMeta } from "../engine/findings";
-import type { PlanGateConfig, PlanJson, PlanResourceChange } from "./types";
+import type { ChangeKey, PlanGateConfig, PlanJson, PlanResourceChange } from "./types";
 import { afterValue, getPath, show, tagValue, truthy, num, type Path } from "./values";
 
 export interface PlanRuleContext {
@@ -15,6 +15,18 @@ export interface PlanRule {
   readonly meta: RuleMeta;
   /** Called for every managed-resource change whose actions are not only `no-op` or `read`. */
   check(rc: PlanResourceChange, ctx: PlanRuleContext): FindingDraft[];
+  /**
+   * Called once per plan, for what apply does that is no managed-resource change: a data source read during apply, an
+   * ephemeral resource opened. An error names the key an approval lists for it; a warning (a call already made during
+   * `terraform plan`) names none.
+   */
+  checkPlan?(ctx: PlanRuleContext): PlanLevelFinding[];
+}
+
+/** A finding of `checkPlan`, and the key an approval must list to cover it (none for a warning). */
+export interface PlanLevelFinding {
+  readonly draft: FindingDraft;
+  readonly change?: ChangeKey;
 }
 
 /** A finding about one change: principal and resource are its address, actions are its Terraform actions. */

@@ -99,7 +99,9 @@ export const commandScheduled: PlanRule = {
       "Automation runbook, a task or build with a command of its own, or SQL; a Step Functions state machine calls the APIs its definition names " +
       "with its role whenever anything starts it; an automatic Config remediation runs on every resource its rule flags; an alarm can terminate its " +
       "instance; a DataSync task on a schedule deletes (preserve_deleted_files REMOVE) or overwrites (overwrite_mode ALWAYS, the default) the destination's " +
-      "files to match its source. A schedule or rule that sends a new input to a state machine of the plan whose destroy call takes its target from that input " +
+      "files to match its source; a DMS replication task or config that apply starts with TargetTablePrepMode DROP_AND_CREATE or TRUNCATE_BEFORE_LOAD drops or empties " +
+      "every mapped table of its target; an aws_redshiftdata_statement runs its SQL as it is created; an EMR cluster runs its steps (command-runner.jar commands, scripts, jars) " +
+      "and bootstrap actions with its instance profile's rights as it starts. A schedule or rule that sends a new input to a state machine of the plan whose destroy call takes its target from that input " +
       "(or sits behind a Choice state) deletes something else with the same definition, and a machine whose role changes runs its destroy calls with new rights. " +
       "The Cloud Control equivalents (awscc_scheduler_schedule, awscc_stepfunctions_state_machine, awscc_ssm_association, awscc_datasync_task) are read the same way. " +
       "Creating one is not a delete of anything, yet minutes after apply it can turn protection off and delete a database with no final " +
@@ -108,7 +110,8 @@ export const commandScheduled: PlanRule = {
       "Read the document, target, input, SQL or state named in the finding. If it is intended, have a human approve this exact plan (`blastwall approve`); " +
       "a changed document, target, input or definition needs approval again. Routine AWS documents (inventory, agent updates, patch baselines), " +
       "schedules calling APIs that destroy nothing, plain SELECTs, state machines that only start code defined elsewhere, and DataSync tasks without a schedule " +
-      "or with overwrite_mode NEVER and deleted files preserved pass.",
+      "or with overwrite_mode NEVER and deleted files preserved, DMS tasks not started or with TargetTablePrepMode DO_NOTHING (or CDC only), and EMR clusters without " +
+      "steps or bootstrap actions pass.",
     severity: "error",
     category: "plan",
   },
@@ -146,7 +149,146 @@ const JUDGES: Readonly<Record<string, { readonly fields: readonly (string | Path
     fields: [["options", 0, "preserve_deleted_files"], ["options", 0, "overwrite_mode"], ["options", 0, "transfer_mode"], "schedule", "source_location_arn", "destination_location_arn", "includes", "excludes"],
     hit: syncOverwrites,
   },
+  aws_dms_replication_task: {
+    fields: ["start_replication_task", "replication_task_settings", "migration_type", "table_mappings", "source_endpoint_arn", "target_endpoint_arn", "replication_instance_arn", "cdc_start_position", "cdc_start_time"],
+    hit: (rc) => dmsPrepares(rc, { start: "start_replication_task", settings: "replication_task_settings", type: "migration_type" }),
+  },
+  aws_dms_replication_config: {
+    fields: ["start_replication", "replication_settings", "replication_type", "table_mappings", "source_endpoint_arn", "target_endpoint_arn", "compute_config"],
+    hit: (rc) => dmsPrepares(rc, { start: "start_replication", settings: "replication_settings", type: "replication_type" }),
+  },
+  aws_redshiftdata_statement: { fields: ["sql", "parameters", "database", "cluster_identifier", "workgroup_name", "db_user", "secret_arn"], hit: redshiftStatement },
+  aws_emr_cluster: { fields: ["step", "bootstrap_action"], hit: emrRuns },
 };
+
+/**
+ * A DMS replication task (or serverless replication config) started by apply (`start_replication_task`,
+ * `start_replication`) whose full load prepares the target tables by dropping them (`DROP_AND_CREATE`) or emptying
+ * them (`TRUNCATE_BEFORE_LOAD`) before loading what the source holds: pointed from a staging source at a production
+ * target, it replaces the production tables. Only `DO_NOTHING` leaves them as they are; unset or unreadable settings
+ * count (blastwall relies on no default), and so does a start or a migration type known only after apply. A task
+ * that is not started, or that only replicates changes (`cdc`), prepares nothing.
+ */
+function dmsPrepares(rc: PlanResourceChange, names: { readonly start: string; readonly settings: string; readonly type: string }): Hit | undefined {
+  const start = afterValue(rc.change, [names.start]);
+  if (start.state === "known" && start.value !== true && start.value !== "true") return undefined;
+  const type = afterValue(rc.change, [names.type]);
+  if (type.state === "known" && typeof type.value === "string" && type.value.trim().toLowerCase() === "cdc") return undefined;
+  const settings = afterValue(rc.change, [names.settings]);
+  let mode: string | undefined;
+  let why: string;
+  if (isSensitive(rc.change, [names.settings])) why = `${names.settings} is sensitive, so blastwall cannot read its TargetTablePrepMode`;
+  else if (settings.state === "unknown") why = `${names.settings} is known only after apply`;
+  else if (settings.value === null || settings.value === undefined || settings.value === "") why = `${names.settings} is not set, and blastwall relies on no default TargetTablePrepMode`;
+  else {
+    let doc: unknown;
+    try {
+      doc = typeof settings.value === "string" ? JSON.parse(settings.value) : settings.value;
+    } catch {
+      doc = undefined;
+    }
+    const prep = getPath(doc, ["FullLoadSettings", "TargetTablePrepMode"]);
+    if (!isObject(doc)) why = `${names.settings} is not JSON blastwall can read`;
+    else if (prep === undefined || prep === null) why = `${names.settings} sets no FullLoadSettings.TargetTablePrepMode, and blastwall relies on no default`;
+    else if (typeof prep === "string" && prep.trim().toUpperCase() === "DO_NOTHING") return undefined;
+    else {
+      mode = typeof prep === "string" ? prep : JSON.stringify(prep);
+      why = /^drop_and_create$/i.test(mode.trim())
+        ? "DROP_AND_CREATE drops every mapped table on the target and creates it anew from the source"
+        : /^truncate_before_load$/i.test(mode.trim())
+          ? "TRUNCATE_BEFORE_LOAD deletes every row of every mapped table on the target before the load"
+          : `TargetTablePrepMode ${JSON.stringify(mode)} is not DO_NOTHING`;
+    }
+  }
+  const target = shown(rc, ["target_endpoint_arn"]);
+  const source = shown(rc, ["source_endpoint_arn"]);
+  const startedBy = start.state === "unknown" ? `${names.start} (known after apply)` : `${names.start} = true`;
+  return {
+    runs: `starts a ${shown(rc, [names.type])} replication from ${source} into the target endpoint ${target} during apply (${startedBy}), whose full load prepares the target tables first: ${why}`,
+    evidence: [
+      { step: "replication", address: rc.address, detail: `${startedBy}, ${names.type} ${shown(rc, [names.type])}, from ${source} to ${target}` },
+      { step: "target-table-prep", address: rc.address, detail: `${mode !== undefined ? `TargetTablePrepMode ${JSON.stringify(mode)}: ` : ""}${why}; table_mappings ${shown(rc, ["table_mappings"])}` },
+    ],
+  };
+}
+
+/**
+ * An `aws_redshiftdata_statement` runs its `sql` through the Redshift Data API when it is created (and again when a
+ * change replaces it), with the database user or secret it names. Judged as an event target's SQL is: only a plain
+ * read passes; SQL known only after apply, or sensitive, counts.
+ */
+function redshiftStatement(rc: PlanResourceChange): Hit | undefined {
+  const sql = afterValue(rc.change, ["sql"]);
+  const hidden = isSensitive(rc.change, ["sql"]);
+  const statements = !hidden && sql.state === "known" && typeof sql.value === "string" ? [sql.value] : [UNKNOWN_SQL];
+  if (statements.every((x) => readOnlySql(x))) return undefined;
+  const workgroup = afterValue(rc.change, ["workgroup_name"]);
+  const serverless = workgroup.state === "unknown" || (typeof workgroup.value === "string" && workgroup.value !== "");
+  const where = serverless ? `the Redshift Serverless workgroup ${shown(rc, ["workgroup_name"])}` : `the Redshift cluster ${shown(rc, ["cluster_identifier"])}`;
+  const secret = afterValue(rc.change, ["secret_arn"]);
+  const who = secret.state === "unknown" || (typeof secret.value === "string" && secret.value !== "") ? `the secret ${shown(rc, ["secret_arn"])}` : `the database user ${shown(rc, ["db_user"])}`;
+  return {
+    runs: `runs SQL in ${where}, database ${shown(rc, ["database"])}, as ${who} during apply, which may delete data: ${hidden ? "(sensitive SQL, which blastwall does not read)" : shownSql(statements)}`,
+    evidence: [{ step: "sql", address: rc.address, detail: `${where}, database ${shown(rc, ["database"])}, as ${who}: ${hidden ? "(sensitive)" : shownSql(statements)}` }],
+  };
+}
+
+/** EMR's own debugging step (the console's "Setup hadoop debugging"): it pushes state to EMR, nothing else. */
+const ROUTINE_EMR_STEPS: ReadonlySet<string> = new Set(["state-pusher-script"]);
+
+/**
+ * An EMR cluster runs its steps as soon as it starts (RunJobFlow with Steps) and its bootstrap actions on every node
+ * as it joins, with the EC2 instance profile's rights: `command-runner.jar` runs any command it is given (`bash -c
+ * "aws s3 rm --recursive ..."`), `script-runner.jar` and a bootstrap action run a script fetched from S3, and any
+ * other jar runs code the plan does not show. Judged as an SSM association's AWS-RunShellScript is: the command
+ * counts whatever it says, since blastwall does not read shell. Only EMR's own debugging step passes; steps or
+ * bootstrap actions known only after apply count.
+ */
+function emrRuns(rc: PlanResourceChange): Hit | undefined {
+  const found: string[] = [];
+  // An update adds steps to the running cluster: those it had ran before. A new or replacing cluster runs them all.
+  const inPlace = !rc.change.actions.includes("create");
+  const had = (field: string, x: unknown) => {
+    const before = getPath(rc.change.before, [field]);
+    return inPlace && Array.isArray(before) && before.some((b) => canonicalJson(b ?? null) === canonicalJson(x ?? null));
+  };
+  const steps = afterValue(rc.change, ["step"]);
+  if (steps.state === "unknown") found.push(`steps known only after apply`);
+  else if (Array.isArray(steps.value)) {
+    steps.value.forEach((s, i) => {
+      const jar = afterValue(rc.change, ["step", i, "hadoop_jar_step", 0, "jar"]);
+      const args = afterValue(rc.change, ["step", i, "hadoop_jar_step", 0, "args"]);
+      const jarName = jar.state === "known" && typeof jar.value === "string" ? jar.value.trim() : undefined;
+      const argList = args.state === "known" && Array.isArray(args.value) ? args.value : undefined;
+      if (had("step", s)) return;
+      if (jarName === "command-runner.jar" && argList?.length === 1 && typeof argList[0] === "string" && ROUTINE_EMR_STEPS.has(argList[0]) && !isSensitive(rc.change, ["step", i])) return;
+      const name = isObject(s) && typeof s.name === "string" ? ` "${s.name}"` : "";
+      found.push(`step${name}: ${emrJarPhrase(jarName, jar.state === "unknown")} ${shown(rc, ["step", i, "hadoop_jar_step", 0, "args"], false)}`);
+    });
+  }
+  const boot = afterValue(rc.change, ["bootstrap_action"]);
+  if (boot.state === "unknown") found.push("bootstrap actions known only after apply");
+  else if (Array.isArray(boot.value)) {
+    boot.value.forEach((b, i) => {
+      if (had("bootstrap_action", b)) return;
+      const name = isObject(b) && typeof b.name === "string" ? ` "${b.name}"` : "";
+      found.push(`bootstrap action${name} on every node: the script ${shown(rc, ["bootstrap_action", i, "path"])} with args ${shown(rc, ["bootstrap_action", i, "args"], false)}`);
+    });
+  }
+  if (found.length === 0) return undefined;
+  const profile = shown(rc, ["ec2_attributes", 0, "instance_profile"]);
+  return {
+    runs: `runs ${found.length === 1 ? "a command" : `${found.length} commands`} on the cluster as it starts, with the rights of the instance profile ${profile}: ${found.join("; ")}`,
+    evidence: found.map((detail) => ({ step: "emr", address: rc.address, detail: `${detail} (instance profile ${profile})` })),
+  };
+}
+
+function emrJarPhrase(jar: string | undefined, unknown: boolean): string {
+  if (unknown) return "a jar known only after apply, with args";
+  if (jar === "command-runner.jar") return "command-runner.jar runs the command";
+  if (jar !== undefined && /(^|\/)script-runner\.jar$/.test(jar)) return `${JSON.stringify(jar)} runs the script named in`;
+  return `the jar ${JSON.stringify(jar ?? null)}, code the plan does not show, with args`;
+}
 
 /**
  * A DataSync task on a schedule makes the destination a copy of the source every time it runs: with
