@@ -33,7 +33,12 @@ export interface OffsiteBackupOptions {
    * @default false
    */
   readonly allowSameAccount?: boolean;
-  /** AWS Backup schedule: `cron(...)` with `*` as the year, or `rate(...)` of at most a day. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
+  /**
+   * AWS Backup schedule: `cron(...)` (minutes hours day-of-month month day-of-week year, `*` as the year) that runs
+   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not), or
+   * `rate(...)` of at most a day. The cron expression is evaluated; syntax blastwall does not read is refused.
+   * @default "cron(0 3 * * ? *)" (daily, 03:00 UTC)
+   */
   readonly schedule?: string;
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;

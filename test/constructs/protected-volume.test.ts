@@ -86,12 +86,28 @@ describe("ProtectedVolume", () => {
       [{ backup: { ...backup, schedule: "rate(0 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(0 hours)")'],
       [{ backup: { ...backup, schedule: "rate(1 week)" } }, 'ProtectedVolume: backup.schedule must be a rate of minutes, hours or days, like rate(12 hours) (got "rate(1 week)")'],
       [{ backup: { ...backup, schedule: "daily" } }, 'ProtectedVolume: backup.schedule must be a cron(...) or rate(...) expression (got "daily")'],
+      // Red-team round 57: a cron schedule is evaluated, not only counted in fields.
+      [{ backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)", which leaves up to 366 days between recovery points)'],
+      [{ backup: { ...backup, schedule: "cron(0 3 30 2 ? *)" } }, 'ProtectedVolume: backup.schedule never fires (got "cron(0 3 30 2 ? *)"): no date matches its day and month fields'],
+      [{ backup: { ...backup, schedule: "cron(0 3 29 2 ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 29 2 ? *)", which leaves up to 1461 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * SUN *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * SUN *)", which leaves up to 7 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * MON,THU *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * MON,THU *)", which leaves up to 4 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * JAN-JUN ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 * JAN-JUN ? *)", which leaves up to 185 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * 2#1 *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * 2#1 *)", which leaves up to 35 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 31 * ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 31 * ? *)", which leaves up to 61 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * * MON *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(0 3 * * MON *)"): of day-of-month "*" and day-of-week "MON", exactly one must be ?'],
+      [{ backup: { ...backup, schedule: "cron(60 3 * * ? *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(60 3 * * ? *)"): minutes "60" is not a value from 0 to 59'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * FRI-MON *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(0 3 ? * FRI-MON *)"): day-of-week "FRI-MON" has a range that runs backwards'],
     ] as [Partial<ProtectedVolumeProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });
 
     it("accepts a cron schedule for every year and a rate of at most a day", () => {
       for (const schedule of ["cron(0 3 * * ? *)", "cron(0 */6 ? * MON-FRI *)", "rate(1 day)", "rate(12 hours)", "rate(1440 minutes)"]) {
+        expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
+      }
+      // Every 3 days at most, the weekend of a weekday schedule: evaluated over whole months, names and steps read.
+      for (const schedule of ["cron(0 3 ? * MON-FRI *)", "cron(30 1 ? * MON,WED,FRI *)", "cron(0 3 */3 * ? *)", "cron(0 3 1/2 * ? *)", "cron(0 0,12 1-31 JAN-DEC ? *)", "cron(0 3 ? * 1,2,3,4,5,6,7 *)"]) {
         expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
       }
       expect(only(build({ backup: { ...backup, schedule: "rate(12 hours)" } }), "aws_backup_plan").rule[0].schedule).toBe("rate(12 hours)");
