@@ -52,7 +52,10 @@ export interface OffsiteBackupOptions {
 export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
   /** Name of the plan; the local vault is `<name>-local`, the service role `<name>-backup`. 2-40 characters. */
   readonly name: string;
-  /** Key of the local vault. @default a new ProtectedKey */
+  /**
+   * Key of the local vault: a ProtectedKey whose `usableByAccounts` holds the off-site vault's account (checked;
+   * an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
+   */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
   /** @default the scope's default AWS provider */
@@ -93,7 +96,7 @@ export class OffsiteBackupPlan extends Construct {
     this.provider = props.provider;
 
     const key =
-      props.kmsKey ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
         description: `Local backup vault ${props.name}-local (blastwall)`,
@@ -167,6 +170,21 @@ export class OffsiteBackupPlan extends Construct {
       provider: this.provider,
     });
   }
+}
+
+/**
+ * A key given for data or recovery points that are copied to `offsiteAccount` must be usable there: AWS Backup
+ * reads each cross-account copy with it and re-encrypts it in the backup account. Only a ProtectedKey says which
+ * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused.
+ */
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails`);
+  }
+  if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
+    fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
+  }
+  return key;
 }
 
 interface ValidatedOffsite {

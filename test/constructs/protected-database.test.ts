@@ -90,3 +90,12 @@ it("refuses a shared plan that copies across accounts and regions at once, which
     }),
   ).toThrow("AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step");
 });
+
+it("refuses a kmsKey the backup account may not use, naming the prop and the account (red-team round 57)", async () => {
+  const { ProtectedKey } = await import("../../lib/constructs");
+  const make = (usableByAccounts?: string[]) =>
+    synth((s) => new ProtectedDatabase(s, "Db", { ...postgres, kmsKey: new ProtectedKey(s, "DbKey", { accountId: APP_ACCOUNT, description: "orders", usableByAccounts }) }));
+  expect(() => make()).toThrow("ProtectedDatabase: kmsKey must be usable by the backup account 222222222222, or every cross-account copy fails");
+  const json = make(["222222222222"]).json;
+  expect(only(json, "aws_db_instance").kms_key_id).toMatch(/aws_kms_key\.DbKey_\w+\.arn/);
+});

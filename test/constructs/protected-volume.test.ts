@@ -1,5 +1,6 @@
-import { OffsiteBackupPlan, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
-import { APP_ACCOUNT, BACKUP_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
+import type { Construct } from "constructs";
+import { OffsiteBackupPlan, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, MGMT_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
 const props: ProtectedVolumeProps = { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 100, backup };
@@ -121,6 +122,48 @@ describe("ProtectedVolume", () => {
       const sameRegion = `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
       expect(() => build({ backup: { ...backup, offsiteVaultArn: sameRegion, allowSameRegion: true } })).not.toThrow();
     });
+  });
+});
+
+describe("a kmsKey of the caller's (red-team round 57)", () => {
+  const key = (s: Construct, usableByAccounts?: string[]) => new ProtectedKey(s, "MyKey", { accountId: APP_ACCOUNT, description: "prod data", usableByAccounts });
+
+  it("is refused unless the backup account may use it: every cross-account copy would fail", () => {
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s) }))).toThrow(
+      `ProtectedVolume: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create test/MyKey with usableByAccounts: ["${BACKUP_ACCOUNT}"] (it has none)`,
+    );
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s, [MGMT_ACCOUNT]) }))).toThrow(`(it has ["${MGMT_ACCOUNT}"])`);
+  });
+
+  it("is refused for a plan shared between volumes too", () => {
+    expect(() =>
+      synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s), backup: new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup }) })),
+    ).toThrow(`ProtectedVolume: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`);
+  });
+
+  it("is used as given when the backup account may use it, and the stack passes the gate", () => {
+    const json = synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s, [BACKUP_ACCOUNT]) })).json;
+    expect(resources(json, "aws_kms_key")).toHaveLength(1);
+    expect(only(json, "aws_ebs_volume").kms_key_id).toMatch(/aws_kms_key\.MyKey_\w+\.arn/);
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("needs no other account when the off-site vault is in the key's own account (allowSameAccount)", () => {
+    const dr = `arn:aws:backup:eu-west-1:${APP_ACCOUNT}:backup-vault:dr`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s), backup: { ...backup, offsiteVaultArn: dr, allowSameAccount: true } }))).not.toThrow();
+  });
+
+  it("is refused when it is not a ProtectedKey (a key ARN from plain JavaScript): its policy cannot be seen", () => {
+    const arn = `arn:aws:kms:eu-central-1:${APP_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: arn as unknown as ProtectedKey }))).toThrow(
+      `ProtectedVolume: kmsKey must be a ProtectedKey (got "${arn}"): blastwall cannot see whether another key's policy lets the backup account ${BACKUP_ACCOUNT} use it`,
+    );
+  });
+
+  it("OffsiteBackupPlan checks the key of its local vault the same way, naming its own prop", () => {
+    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: key(s) }))).toThrow(
+      `OffsiteBackupPlan: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`,
+    );
   });
 });
 
