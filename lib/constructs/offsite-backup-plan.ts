@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
@@ -43,8 +43,9 @@ export interface OffsiteBackupOptions {
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;
   /**
-   * Days copies stay in the off-site vault; must be at least that vault's minimum retention or the copy job
-   * fails. @default 35
+   * Days copies stay in the off-site vault; must be within that vault's Vault Lock (at least its
+   * `minRetentionDays`, at most its `maxRetentionDays`) or every copy job fails. Checked when the vault is an
+   * OffsiteBackupVault of the same app. @default 35
    */
   readonly copyRetentionDays?: number;
 }
@@ -86,7 +87,7 @@ export class OffsiteBackupPlan extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupPlanProps) {
     super(scope, id);
     const C = "OffsiteBackupPlan";
-    const o = validateOffsiteOptions(C, props);
+    const o = validateOffsiteOptions(this, C, props);
     if (!/^[A-Za-z0-9_-]{2,40}$/.test(props.name)) fail(C, "name", `must be 2 to 40 letters, digits, _ or - (got "${props.name}")`);
     this.name = props.name;
     this.accountId = props.accountId;
@@ -187,6 +188,56 @@ export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsit
   return key;
 }
 
+/** An OffsiteBackupVault's lock, and the copies into a vault, as constructed so far in one app. */
+interface VaultLock {
+  readonly minRetentionDays: number;
+  readonly maxRetentionDays?: number;
+  readonly path: string;
+}
+interface CopyInto {
+  readonly construct: string;
+  readonly prop: string;
+  readonly copyRetentionDays: number;
+  readonly path: string;
+}
+const locksByApp = new WeakMap<IConstruct, Map<string, VaultLock>>();
+const copiesByApp = new WeakMap<IConstruct, Map<string, CopyInto[]>>();
+
+function perApp<T>(map: WeakMap<IConstruct, Map<string, T>>, scope: IConstruct): Map<string, T> {
+  const root = scope.node.root;
+  let m = map.get(root);
+  if (!m) map.set(root, (m = new Map()));
+  return m;
+}
+
+/** Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at all. */
+function assertCopyFitsLock(copy: CopyInto, lock: VaultLock, blame: "copy" | "vault"): void {
+  const { copyRetentionDays: days } = copy;
+  const max = lock.maxRetentionDays;
+  const tooLong = max !== undefined && days > max;
+  if (!tooLong && days >= lock.minRetentionDays) return;
+  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${lock.minRetentionDays})`;
+  const consequence = "its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all";
+  if (blame === "copy") {
+    fail(copy.construct, copy.prop, `is ${days} days, ${tooLong ? "more" : "less"} than the ${bound} of the off-site vault ${lock.path} it copies into: ${consequence}. ${tooLong ? `Lower ${copy.prop} or raise the vault's maxRetentionDays` : `Raise ${copy.prop} or lower the vault's minRetentionDays`}`);
+  }
+  fail("OffsiteBackupVault", tooLong ? "maxRetentionDays" : "minRetentionDays",
+    `is ${tooLong ? max : lock.minRetentionDays} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
+}
+
+/** Called by OffsiteBackupVault: plans of the same app already copying into it must fit its lock. */
+export function registerOffsiteVault(scope: IConstruct, vaultArn: string, lock: VaultLock): void {
+  perApp(locksByApp, scope).set(vaultArn, lock);
+  for (const copy of perApp(copiesByApp, scope).get(vaultArn) ?? []) assertCopyFitsLock(copy, lock, "vault");
+}
+
+function registerCopy(scope: IConstruct, vaultArn: string, copy: CopyInto): void {
+  const lock = perApp(locksByApp, scope).get(vaultArn);
+  if (lock) assertCopyFitsLock(copy, lock, "copy");
+  const copies = perApp(copiesByApp, scope);
+  copies.set(vaultArn, [...(copies.get(vaultArn) ?? []), copy]);
+}
+
 interface ValidatedOffsite {
   readonly offsiteAccount: string;
   readonly schedule: string;
@@ -194,8 +245,11 @@ interface ValidatedOffsite {
   readonly copyRetentionDays: number;
 }
 
-/** Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct. */
-export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
+/**
+ * Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct, `scope`
+ * is it: the copy retention is checked against an OffsiteBackupVault of the same app, whichever is made first.
+ */
+export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
   const p = (s: string) => `${prefix}${s}`;
   requireAccountId(C, p("accountId"), o.accountId);
   requireRegion(C, p("region"), o.region);
@@ -217,5 +271,6 @@ export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefi
   const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
     "the off-site copy must outlive a week of unnoticed damage");
   const schedule = requireBackupSchedule(C, p("schedule"), o.schedule ?? "cron(0 3 * * ? *)");
+  registerCopy(scope, o.offsiteVaultArn, { construct: C, prop: p("copyRetentionDays"), copyRetentionDays, path: scope.node.path });
   return { offsiteAccount: vault.account, schedule, retentionDays, copyRetentionDays };
 }

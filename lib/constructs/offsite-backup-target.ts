@@ -56,7 +56,7 @@ export function planAndKey(
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;
   if (limits.oneHopOnly && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
-  const { offsiteAccount } = validateOffsiteOptions(construct, backup, "backup.");
+  const { offsiteAccount } = validateOffsiteOptions(scope, construct, backup, "backup.");
   assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
   const key = newKey(backup.accountId, offsiteAccount);
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });
