@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
@@ -33,13 +33,19 @@ export interface OffsiteBackupOptions {
    * @default false
    */
   readonly allowSameAccount?: boolean;
-  /** AWS Backup schedule: `cron(...)` with `*` as the year, or `rate(...)` of at most a day. @default "cron(0 3 * * ? *)" (daily, 03:00 UTC) */
+  /**
+   * AWS Backup schedule: `cron(...)` (minutes hours day-of-month month day-of-week year, `*` as the year) that runs
+   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not), or
+   * `rate(...)` of at most a day. The cron expression is evaluated; syntax blastwall does not read is refused.
+   * @default "cron(0 3 * * ? *)" (daily, 03:00 UTC)
+   */
   readonly schedule?: string;
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;
   /**
-   * Days copies stay in the off-site vault; must be at least that vault's minimum retention or the copy job
-   * fails. @default 35
+   * Days copies stay in the off-site vault; must be within that vault's Vault Lock (at least its
+   * `minRetentionDays`, at most its `maxRetentionDays`) or every copy job fails. Checked when the vault is an
+   * OffsiteBackupVault of the same app. @default 35
    */
   readonly copyRetentionDays?: number;
 }
@@ -47,7 +53,10 @@ export interface OffsiteBackupOptions {
 export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
   /** Name of the plan; the local vault is `<name>-local`, the service role `<name>-backup`. 2-40 characters. */
   readonly name: string;
-  /** Key of the local vault. @default a new ProtectedKey */
+  /**
+   * Key of the local vault: a ProtectedKey whose `usableByAccounts` holds the off-site vault's account (checked;
+   * an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
+   */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
   /** @default the scope's default AWS provider */
@@ -78,7 +87,7 @@ export class OffsiteBackupPlan extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupPlanProps) {
     super(scope, id);
     const C = "OffsiteBackupPlan";
-    const o = validateOffsiteOptions(C, props);
+    const o = validateOffsiteOptions(this, C, props);
     if (!/^[A-Za-z0-9_-]{2,40}$/.test(props.name)) fail(C, "name", `must be 2 to 40 letters, digits, _ or - (got "${props.name}")`);
     this.name = props.name;
     this.accountId = props.accountId;
@@ -88,7 +97,7 @@ export class OffsiteBackupPlan extends Construct {
     this.provider = props.provider;
 
     const key =
-      props.kmsKey ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
         description: `Local backup vault ${props.name}-local (blastwall)`,
@@ -164,6 +173,71 @@ export class OffsiteBackupPlan extends Construct {
   }
 }
 
+/**
+ * A key given for data or recovery points that are copied to `offsiteAccount` must be usable there: AWS Backup
+ * reads each cross-account copy with it and re-encrypts it in the backup account. Only a ProtectedKey says which
+ * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused.
+ */
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails`);
+  }
+  if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
+    fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
+  }
+  return key;
+}
+
+/** An OffsiteBackupVault's lock, and the copies into a vault, as constructed so far in one app. */
+interface VaultLock {
+  readonly minRetentionDays: number;
+  readonly maxRetentionDays?: number;
+  readonly path: string;
+}
+interface CopyInto {
+  readonly construct: string;
+  readonly prop: string;
+  readonly copyRetentionDays: number;
+  readonly path: string;
+}
+const locksByApp = new WeakMap<IConstruct, Map<string, VaultLock>>();
+const copiesByApp = new WeakMap<IConstruct, Map<string, CopyInto[]>>();
+
+function perApp<T>(map: WeakMap<IConstruct, Map<string, T>>, scope: IConstruct): Map<string, T> {
+  const root = scope.node.root;
+  let m = map.get(root);
+  if (!m) map.set(root, (m = new Map()));
+  return m;
+}
+
+/** Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at all. */
+function assertCopyFitsLock(copy: CopyInto, lock: VaultLock, blame: "copy" | "vault"): void {
+  const { copyRetentionDays: days } = copy;
+  const max = lock.maxRetentionDays;
+  const tooLong = max !== undefined && days > max;
+  if (!tooLong && days >= lock.minRetentionDays) return;
+  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${lock.minRetentionDays})`;
+  const consequence = "its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all";
+  if (blame === "copy") {
+    fail(copy.construct, copy.prop, `is ${days} days, ${tooLong ? "more" : "less"} than the ${bound} of the off-site vault ${lock.path} it copies into: ${consequence}. ${tooLong ? `Lower ${copy.prop} or raise the vault's maxRetentionDays` : `Raise ${copy.prop} or lower the vault's minRetentionDays`}`);
+  }
+  fail("OffsiteBackupVault", tooLong ? "maxRetentionDays" : "minRetentionDays",
+    `is ${tooLong ? max : lock.minRetentionDays} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
+}
+
+/** Called by OffsiteBackupVault: plans of the same app already copying into it must fit its lock. */
+export function registerOffsiteVault(scope: IConstruct, vaultArn: string, lock: VaultLock): void {
+  perApp(locksByApp, scope).set(vaultArn, lock);
+  for (const copy of perApp(copiesByApp, scope).get(vaultArn) ?? []) assertCopyFitsLock(copy, lock, "vault");
+}
+
+function registerCopy(scope: IConstruct, vaultArn: string, copy: CopyInto): void {
+  const lock = perApp(locksByApp, scope).get(vaultArn);
+  if (lock) assertCopyFitsLock(copy, lock, "copy");
+  const copies = perApp(copiesByApp, scope);
+  copies.set(vaultArn, [...(copies.get(vaultArn) ?? []), copy]);
+}
+
 interface ValidatedOffsite {
   readonly offsiteAccount: string;
   readonly schedule: string;
@@ -171,8 +245,11 @@ interface ValidatedOffsite {
   readonly copyRetentionDays: number;
 }
 
-/** Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct. */
-export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
+/**
+ * Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct, `scope`
+ * is it: the copy retention is checked against an OffsiteBackupVault of the same app, whichever is made first.
+ */
+export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
   const p = (s: string) => `${prefix}${s}`;
   requireAccountId(C, p("accountId"), o.accountId);
   requireRegion(C, p("region"), o.region);
@@ -194,5 +271,6 @@ export function validateOffsiteOptions(C: string, o: OffsiteBackupOptions, prefi
   const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
     "the off-site copy must outlive a week of unnoticed damage");
   const schedule = requireBackupSchedule(C, p("schedule"), o.schedule ?? "cron(0 3 * * ? *)");
+  registerCopy(scope, o.offsiteVaultArn, { construct: C, prop: p("copyRetentionDays"), copyRetentionDays, path: scope.node.path });
   return { offsiteAccount: vault.account, schedule, retentionDays, copyRetentionDays };
 }

@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
-import { OffsiteBackupPlan, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
+import { OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
 import { ProtectedKey } from "./protected-key";
 
 /** What ProtectedVolume and ProtectedDatabase take for `backup`: a plan to share, or the options of a new one. */
@@ -41,7 +41,7 @@ export function planAndKey(
 ): { plan: OffsiteBackupPlan; key: ProtectedKey } {
   // One customer-managed key serves the resource and its local backup vault, usable by the backup account.
   const newKey = (accountId: string, offsiteAccountId: string) =>
-    kmsKey ??
+    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId) : undefined) ??
     new ProtectedKey(scope, "Key", {
       accountId,
       description: `${construct} ${name} and its local backups (blastwall)`,
@@ -56,7 +56,7 @@ export function planAndKey(
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;
   if (limits.oneHopOnly && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
-  const { offsiteAccount } = validateOffsiteOptions(construct, backup, "backup.");
+  const { offsiteAccount } = validateOffsiteOptions(scope, construct, backup, "backup.");
   assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
   const key = newKey(backup.accountId, offsiteAccount);
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });

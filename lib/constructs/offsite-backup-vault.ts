@@ -5,7 +5,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
 import { loadCatalogue } from "../engine/catalogue";
-import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS } from "./offsite-backup-plan";
+import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
 import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
@@ -19,9 +19,15 @@ export interface OffsiteBackupVaultProps {
   readonly region: string;
   /** Accounts of this organization may copy into the vault (`aws:PrincipalOrgID`). */
   readonly organizationId: string;
-  /** Vault Lock: the least number of days a recovery point is kept, at least 7. @default 7 */
+  /**
+   * Vault Lock: the least number of days a recovery point is kept, at least 7. A copy kept for fewer days fails;
+   * plans of the same app that copy into this vault are checked. @default 7
+   */
   readonly minRetentionDays?: number;
-  /** Vault Lock: the most days a recovery point may be kept. @default - no maximum */
+  /**
+   * Vault Lock: the most days a recovery point may be kept. A copy kept longer (a plan's `copyRetentionDays`,
+   * 35 by default) fails; plans of the same app that copy into this vault are checked. @default - no maximum
+   */
   readonly maxRetentionDays?: number;
   /**
    * Days until the compliance lock becomes immutable, at least 3 (AWS's cooling-off). After that nobody, not
@@ -72,6 +78,7 @@ export class OffsiteBackupVault extends Construct {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }
     this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
+    registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
       props.kmsKey ??

@@ -36,7 +36,10 @@ export interface ProtectedDatabaseProps {
   readonly multiAz?: boolean;
   /** The off-site backup: a shared plan, or the options of a plan made for this database. */
   readonly backup: OffsiteBackup;
-  /** Encryption key. @default a new ProtectedKey, usable by the backup account */
+  /**
+   * Encryption key: a ProtectedKey whose `usableByAccounts` holds the backup account (checked: AWS Backup reads
+   * every cross-account copy with it; an imported key ARN is not accepted). @default a new ProtectedKey, usable by the backup account
+   */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
   /** @default the scope's default AWS provider */

@@ -36,11 +36,17 @@ export interface ProtectedKeyProps {
 export class ProtectedKey extends Construct {
   readonly key: KmsKey;
   readonly keyArn: string;
+  /** The account the key lives in. */
+  readonly accountId: string;
+  /** The other accounts its policy lets use the key (constructs that copy across accounts check this). */
+  readonly usableByAccounts: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));
+    this.accountId = account;
+    this.usableByAccounts = others;
     if (props.alias !== undefined && !/^[\w/-]+$/.test(props.alias)) fail("ProtectedKey", "alias", `must be letters, digits, / _ - (got "${props.alias}")`);
 
     const kmsDestroy = loadCatalogue().entries.filter((e) => e.action.startsWith("kms:")).map((e) => e.action);

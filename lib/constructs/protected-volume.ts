@@ -23,7 +23,11 @@ export interface ProtectedVolumeProps {
    * (account, region, off-site vault ARN in another account and region).
    */
   readonly backup: OffsiteBackup;
-  /** Encryption key. @default a new ProtectedKey (rotation on, 30-day deletion window), usable by the backup account */
+  /**
+   * Encryption key: a ProtectedKey whose `usableByAccounts` holds the backup account (checked: AWS Backup reads
+   * every cross-account copy with it; an imported key ARN is not accepted).
+   * @default a new ProtectedKey (rotation on, 30-day deletion window), usable by the backup account
+   */
   readonly kmsKey?: ProtectedKey;
   /**
    * A locked, Region-level Recycle Bin rule for EBS snapshots, so a deleted snapshot stays recoverable. Turn it

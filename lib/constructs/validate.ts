@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { CronUnreadable, longestGapMinutes, readCron } from "./backup-cron";
 
 /**
  * Prop validation shared by the constructs. Every message starts with `<Construct>: <prop>` so the user
@@ -89,9 +90,23 @@ export function parseBackupVaultArn(arn: string): BackupVaultArn | undefined {
 const MINUTES: Record<string, number> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
 
 /**
- * An AWS Backup schedule that keeps firing: `cron(...)` with six fields and `*` for the year, or `rate(...)` of at
- * most a day. A schedule that passes review but never (or seldom) fires leaves the data without recovery points
- * while everything looks protected.
+ * The longest a cron schedule may leave between two backups: a weekday schedule's weekend (Friday 03:00 to Monday
+ * 03:00). Shorter than any retention the constructs accept (at least 7 days), so a recovery point always exists.
+ */
+export const MAX_CRON_GAP_DAYS = 3;
+
+function days(minutes: number): string {
+  const d = Math.floor(minutes / 1440);
+  const h = Math.round((minutes % 1440) / 60);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  return h === 0 ? plural(d, "day") : d === 0 ? plural(h, "hour") : `${plural(d, "day")} ${plural(h, "hour")}`;
+}
+
+/**
+ * An AWS Backup schedule that keeps firing: `cron(...)` with six fields and `*` for the year that runs at least
+ * every 3 days, or `rate(...)` of at most a day. A schedule that passes review but never (or seldom) fires leaves
+ * the data without recovery points while everything looks protected. The cron expression is evaluated day by day
+ * over a whole 28-year calendar cycle; what blastwall cannot read is refused, not guessed.
  */
 export function requireBackupSchedule(construct: string, prop: string, value: string): string {
   requireString(construct, prop, value, "a cron(...) or rate(...) expression");
@@ -102,6 +117,17 @@ export function requireBackupSchedule(construct: string, prop: string, value: st
     const fields = cron[1].trim().split(/\s+/);
     if (fields.length !== 6) fail(construct, prop, `must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "${value}")`);
     if (fields[5] !== "*") fail(construct, prop, `must have * as the year of its cron expression (got "${value}"): a schedule bound to years stops firing once they are past`);
+    let gap: number | undefined;
+    try {
+      gap = longestGapMinutes(readCron(fields));
+    } catch (e) {
+      if (!(e instanceof CronUnreadable)) throw e;
+      fail(construct, prop, `must be a cron expression blastwall can read (got "${value}"): ${e.message}. Fields are minutes hours day-of-month month day-of-week year, like cron(0 3 * * ? *)`);
+    }
+    if (gap === undefined) fail(construct, prop, `never fires (got "${value}"): no date matches its day and month fields, so no recovery point would ever be made`);
+    if (gap > MAX_CRON_GAP_DAYS * MINUTES.day) {
+      fail(construct, prop, `must back up at least every ${MAX_CRON_GAP_DAYS} days (got "${value}", which leaves up to ${days(gap)} between recovery points): data written in between is lost with nothing to restore it from, and a gap longer than the retention leaves no recovery point at all`);
+    }
   } else {
     const m = /^(\d+) (minutes?|hours?|days?)$/.exec(rate![1].trim());
     if (!m) fail(construct, prop, `must be a rate of minutes, hours or days, like rate(12 hours) (got "${value}")`);

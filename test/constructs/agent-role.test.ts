@@ -115,6 +115,13 @@ describe("AgentRole", () => {
       expect(() => make().allow({ actions: ["sts:AssumeRole"], resources: ["*"] })).toThrow(/only into other agent roles .*call allowAssume\(role\)/);
     });
 
+    it("audit retention, detection and identity-store deletes the red-team found missing (round 57)", () => {
+      const role = make();
+      for (const action of ["config:PutRetentionConfiguration", "geo:BatchDeleteDevicePositionHistory", "detective:DeleteGraph", "connect:DeleteInstance", "cognito-identity:DeleteIdentities", "macie2:DisableMacie", "securitylake:DeleteDataLake"]) {
+        expect(() => role.allow({ actions: [action], resources: ["*"] })).toThrow(`AgentRole.allow: ${action} is in blastwall's destroy-rights catalogue`);
+      }
+    });
+
     it("malformed actions and empty lists, naming the prop", () => {
       expect(() => make().allow({ actions: ["s3GetObject"], resources: ["*"] })).toThrow('AgentRole.allow: "s3GetObject" is not an IAM action');
       expect(() => make().allow({ actions: [], resources: ["*"] })).toThrow("AgentRole.allow: actions must name at least one action");

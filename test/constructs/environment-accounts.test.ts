@@ -100,7 +100,7 @@ describe("EnvironmentAccounts", () => {
       .flatMap((p) => JSON.parse(p.content).Statement) as { Sid: string; Action: string[]; Condition: Record<string, Record<string, unknown>> }[];
     for (const sid of ["DenyAgentsWeakeningAuditAndBackup", "DenyAgentSessionsWeakeningAuditAndBackup"]) {
       const s = st.find((x) => x.Sid === sid)!;
-      expect(s.Action).toEqual(expect.arrayContaining(["guardduty:UpdateDetector", "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "backup:UpdateBackupPlan"]));
+      expect(s.Action).toEqual(expect.arrayContaining(["guardduty:UpdateDetector", "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "backup:UpdateBackupPlan", "config:PutRetentionConfiguration"]));
     }
     expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } });
     expect(st.find((x) => x.Sid === "DenyAgentSessionsWeakeningAuditAndBackup")!.Condition).toEqual({ StringLike: { "aws:SourceIdentity": "agent-*" } });

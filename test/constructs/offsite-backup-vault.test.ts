@@ -1,8 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
-import { OffsiteBackupVault, type OffsiteBackupVaultProps } from "../../lib/constructs";
+import { App, TerraformStack } from "cdktf";
+import { OffsiteBackupPlan, OffsiteBackupVault, ProtectedVolume, type OffsiteBackupVaultProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
-import { BACKUP_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const props: OffsiteBackupVaultProps = { vaultName: "offsite", accountId: BACKUP_ACCOUNT, region: "eu-west-1", organizationId: ORG_ID };
 const build = (extra: Partial<OffsiteBackupVaultProps> = {}) => {
@@ -78,5 +79,56 @@ describe("OffsiteBackupVault", () => {
     ] as [Partial<OffsiteBackupVaultProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });
+  });
+});
+
+describe("the vault's lock against the plans that copy into it (red-team round 57)", () => {
+  // One app, two stacks, as in examples/multi-account: the vault in the backup account, the data in production.
+  const app = (build: (backup: TerraformStack, prod: TerraformStack) => void) => {
+    const a = new App();
+    const backup = new TerraformStack(a, "backup");
+    new AwsProvider(backup, "aws", { region: "eu-west-1" });
+    const prod = new TerraformStack(a, "prod");
+    new AwsProvider(prod, "aws", { region: "eu-central-1" });
+    build(backup, prod);
+    return a;
+  };
+  const data = { accountId: APP_ACCOUNT, region: "eu-central-1" };
+  const volume = (s: TerraformStack, offsiteVaultArn: string, copyRetentionDays?: number) =>
+    new ProtectedVolume(s, "Vol", { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 10, recycleBin: false, backup: { ...data, offsiteVaultArn, copyRetentionDays } });
+
+  it("refuses a copy kept longer than the vault's maxRetentionDays, naming both props", () => {
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 }).vaultArn))).toThrow(
+      "ProtectedVolume: backup.copyRetentionDays is 35 days, more than the maxRetentionDays (10) of the off-site vault backup/Offsite it copies into: its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all. Lower backup.copyRetentionDays or raise the vault's maxRetentionDays",
+    );
+  });
+
+  it("refuses a copy kept for less than the vault's minRetentionDays", () => {
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 90 }).vaultArn, 35))).toThrow(
+      "ProtectedVolume: backup.copyRetentionDays is 35 days, less than the minRetentionDays (90) of the off-site vault backup/Offsite",
+    );
+  });
+
+  it("checks a shared OffsiteBackupPlan, and whichever of the two is made first", () => {
+    const arn = `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
+    expect(() => app((b, p) => {
+      new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 30 });
+      new OffsiteBackupPlan(p, "Plan", { ...data, name: "shared", offsiteVaultArn: arn });
+    })).toThrow("OffsiteBackupPlan: copyRetentionDays is 35 days, more than the maxRetentionDays (30) of the off-site vault backup/Offsite");
+    expect(() => app((b, p) => {
+      volume(p, arn);
+      new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 });
+    })).toThrow("OffsiteBackupVault: maxRetentionDays is 10 days, less than the copyRetentionDays (35) of ProtectedVolume prod/Vol, which copies into this vault: its Vault Lock fails every copy job");
+  });
+
+  it("accepts copies within the lock, and leaves vaults of other apps and other ARNs alone", () => {
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 30, maxRetentionDays: 35 }).vaultArn))).not.toThrow();
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 60 }).vaultArn, 60))).not.toThrow();
+    expect(() => app((b, p) => {
+      new OffsiteBackupVault(b, "Offsite", { ...props, vaultName: "other", maxRetentionDays: 10 });
+      volume(p, `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`);
+    })).not.toThrow();
+    app((b) => new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 }));
+    expect(() => app((_b, p) => volume(p, `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`))).not.toThrow();
   });
 });

@@ -50,6 +50,7 @@ describe("ProtectedDatabase", () => {
       [{ ...postgres, backupRetentionDays: 3 }, "ProtectedDatabase: backupRetentionDays must be between 7 and 35 days (got 3): RDS keeps automated backups at most 35 days, and fewer than 7"],
       [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedDatabase: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")'],
       [{ ...postgres, backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedDatabase: backup.schedule must back up at least once a day (got "rate(365 days)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedDatabase: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)"'],
       [{ ...postgres, identifier: "Orders_DB" }, 'ProtectedDatabase: identifier must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "Orders_DB")'],
       [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
       [{ ...postgres, instances: 2 }, 'ProtectedDatabase: instances applies to Aurora engines only (engine is "postgres")'],
@@ -76,6 +77,8 @@ it("OffsiteBackupPlan refuses a schedule that never fires, naming its own prop",
   const make = (schedule: string) => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN, schedule }));
   expect(() => make("cron(0 3 * * ? 2020)")).toThrow('OffsiteBackupPlan: schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")');
   expect(() => make("rate(2 days)")).toThrow('OffsiteBackupPlan: schedule must back up at least once a day (got "rate(2 days)")');
+  expect(() => make("cron(0 3 30 2 ? *)")).toThrow('OffsiteBackupPlan: schedule never fires (got "cron(0 3 30 2 ? *)")');
+  expect(() => make("cron(0 3 1 * ? *)")).toThrow('OffsiteBackupPlan: schedule must back up at least every 3 days (got "cron(0 3 1 * ? *)", which leaves up to 31 days');
 });
 
 it("refuses a shared plan that copies across accounts and regions at once, which AWS Backup cannot do for RDS", async () => {
@@ -86,4 +89,13 @@ it("refuses a shared plan that copies across accounts and regions at once, which
       new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
     }),
   ).toThrow("AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step");
+});
+
+it("refuses a kmsKey the backup account may not use, naming the prop and the account (red-team round 57)", async () => {
+  const { ProtectedKey } = await import("../../lib/constructs");
+  const make = (usableByAccounts?: string[]) =>
+    synth((s) => new ProtectedDatabase(s, "Db", { ...postgres, kmsKey: new ProtectedKey(s, "DbKey", { accountId: APP_ACCOUNT, description: "orders", usableByAccounts }) }));
+  expect(() => make()).toThrow("ProtectedDatabase: kmsKey must be usable by the backup account 222222222222, or every cross-account copy fails");
+  const json = make(["222222222222"]).json;
+  expect(only(json, "aws_db_instance").kms_key_id).toMatch(/aws_kms_key\.DbKey_\w+\.arn/);
 });

@@ -1,5 +1,6 @@
-import { OffsiteBackupPlan, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
-import { APP_ACCOUNT, BACKUP_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
+import type { Construct } from "constructs";
+import { OffsiteBackupPlan, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, MGMT_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
 const props: ProtectedVolumeProps = { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 100, backup };
@@ -86,12 +87,28 @@ describe("ProtectedVolume", () => {
       [{ backup: { ...backup, schedule: "rate(0 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(0 hours)")'],
       [{ backup: { ...backup, schedule: "rate(1 week)" } }, 'ProtectedVolume: backup.schedule must be a rate of minutes, hours or days, like rate(12 hours) (got "rate(1 week)")'],
       [{ backup: { ...backup, schedule: "daily" } }, 'ProtectedVolume: backup.schedule must be a cron(...) or rate(...) expression (got "daily")'],
+      // Red-team round 57: a cron schedule is evaluated, not only counted in fields.
+      [{ backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)", which leaves up to 366 days between recovery points)'],
+      [{ backup: { ...backup, schedule: "cron(0 3 30 2 ? *)" } }, 'ProtectedVolume: backup.schedule never fires (got "cron(0 3 30 2 ? *)"): no date matches its day and month fields'],
+      [{ backup: { ...backup, schedule: "cron(0 3 29 2 ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 29 2 ? *)", which leaves up to 1461 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * SUN *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * SUN *)", which leaves up to 7 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * MON,THU *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * MON,THU *)", which leaves up to 4 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * JAN-JUN ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 * JAN-JUN ? *)", which leaves up to 185 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * 2#1 *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 ? * 2#1 *)", which leaves up to 35 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 31 * ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 31 * ? *)", which leaves up to 61 days'],
+      [{ backup: { ...backup, schedule: "cron(0 3 * * MON *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(0 3 * * MON *)"): of day-of-month "*" and day-of-week "MON", exactly one must be ?'],
+      [{ backup: { ...backup, schedule: "cron(60 3 * * ? *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(60 3 * * ? *)"): minutes "60" is not a value from 0 to 59'],
+      [{ backup: { ...backup, schedule: "cron(0 3 ? * FRI-MON *)" } }, 'ProtectedVolume: backup.schedule must be a cron expression blastwall can read (got "cron(0 3 ? * FRI-MON *)"): day-of-week "FRI-MON" has a range that runs backwards'],
     ] as [Partial<ProtectedVolumeProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });
 
     it("accepts a cron schedule for every year and a rate of at most a day", () => {
       for (const schedule of ["cron(0 3 * * ? *)", "cron(0 */6 ? * MON-FRI *)", "rate(1 day)", "rate(12 hours)", "rate(1440 minutes)"]) {
+        expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
+      }
+      // Every 3 days at most, the weekend of a weekday schedule: evaluated over whole months, names and steps read.
+      for (const schedule of ["cron(0 3 ? * MON-FRI *)", "cron(30 1 ? * MON,WED,FRI *)", "cron(0 3 */3 * ? *)", "cron(0 3 1/2 * ? *)", "cron(0 0,12 1-31 JAN-DEC ? *)", "cron(0 3 ? * 1,2,3,4,5,6,7 *)"]) {
         expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
       }
       expect(only(build({ backup: { ...backup, schedule: "rate(12 hours)" } }), "aws_backup_plan").rule[0].schedule).toBe("rate(12 hours)");
@@ -105,6 +122,48 @@ describe("ProtectedVolume", () => {
       const sameRegion = `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
       expect(() => build({ backup: { ...backup, offsiteVaultArn: sameRegion, allowSameRegion: true } })).not.toThrow();
     });
+  });
+});
+
+describe("a kmsKey of the caller's (red-team round 57)", () => {
+  const key = (s: Construct, usableByAccounts?: string[]) => new ProtectedKey(s, "MyKey", { accountId: APP_ACCOUNT, description: "prod data", usableByAccounts });
+
+  it("is refused unless the backup account may use it: every cross-account copy would fail", () => {
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s) }))).toThrow(
+      `ProtectedVolume: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create test/MyKey with usableByAccounts: ["${BACKUP_ACCOUNT}"] (it has none)`,
+    );
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s, [MGMT_ACCOUNT]) }))).toThrow(`(it has ["${MGMT_ACCOUNT}"])`);
+  });
+
+  it("is refused for a plan shared between volumes too", () => {
+    expect(() =>
+      synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s), backup: new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup }) })),
+    ).toThrow(`ProtectedVolume: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`);
+  });
+
+  it("is used as given when the backup account may use it, and the stack passes the gate", () => {
+    const json = synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s, [BACKUP_ACCOUNT]) })).json;
+    expect(resources(json, "aws_kms_key")).toHaveLength(1);
+    expect(only(json, "aws_ebs_volume").kms_key_id).toMatch(/aws_kms_key\.MyKey_\w+\.arn/);
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("needs no other account when the off-site vault is in the key's own account (allowSameAccount)", () => {
+    const dr = `arn:aws:backup:eu-west-1:${APP_ACCOUNT}:backup-vault:dr`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: key(s), backup: { ...backup, offsiteVaultArn: dr, allowSameAccount: true } }))).not.toThrow();
+  });
+
+  it("is refused when it is not a ProtectedKey (a key ARN from plain JavaScript): its policy cannot be seen", () => {
+    const arn = `arn:aws:kms:eu-central-1:${APP_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: arn as unknown as ProtectedKey }))).toThrow(
+      `ProtectedVolume: kmsKey must be a ProtectedKey (got "${arn}"): blastwall cannot see whether another key's policy lets the backup account ${BACKUP_ACCOUNT} use it`,
+    );
+  });
+
+  it("OffsiteBackupPlan checks the key of its local vault the same way, naming its own prop", () => {
+    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: key(s) }))).toThrow(
+      `OffsiteBackupPlan: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`,
+    );
   });
 });
 

@@ -139,6 +139,36 @@ describe("catalogue additions: categories and severities", () => {
   });
 });
 
+describe("catalogue additions: audit, detection and identity stores (red-team round 57)", () => {
+  const round57: [string, string, "error" | "warning"][] = [
+    ["config:PutRetentionConfiguration", "protection", "warning"],
+    ["detective:DeleteGraph", "protection", "error"],
+    ["macie2:DisableMacie", "protection", "error"],
+    ["securitylake:DeleteDataLake", "protection", "error"],
+    ["securitylake:UpdateDataLake", "protection", "error"],
+    ["connect:DeleteInstance", "direct", "error"],
+    ["geo:DeleteGeofenceCollection", "direct", "error"],
+    ["geo:BatchDeleteGeofence", "direct", "error"],
+    ["geo:DeleteTracker", "direct", "warning"],
+    ["geo:BatchDeleteDevicePositionHistory", "direct", "warning"],
+    ["cognito-identity:DeleteIdentities", "direct", "warning"],
+    ["cognito-identity:DeleteIdentityPool", "direct", "warning"],
+  ];
+  test.each(round57)("%s is %s with severity %s", (action, category, severity) => {
+    expect(loadCatalogue().byAction.get(action.toLowerCase())).toMatchObject({ action, category, severity });
+  });
+
+  test("an agent holding them is reported, each one named", () => {
+    const actions = round57.map(([a]) => a);
+    const found = check(agentWith(actions)).findings.filter((f) => f.ruleId.startsWith("agent-")).flatMap((f) => f.actions);
+    expect(found).toEqual(expect.arrayContaining(actions));
+  });
+
+  test("deleting AWS Config's retention configuration (back to seven years) stays out of the universe", () => {
+    expect(loadCatalogue().categoryOf("config:DeleteRetentionConfiguration")).toBeUndefined();
+  });
+});
+
 describe("organisation actions that lift SCPs (red-team)", () => {
   test.each(["organizations:MoveAccount", "organizations:DisableAWSServiceAccess"])("%s is a protection-removal error", (action) => {
     expect(errors(check(agentWith(action)), "agent-protection-removal").flatMap((f) => f.actions)).toEqual([action]);
