@@ -20,6 +20,11 @@ import { SOURCE_WRITES, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
 import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
+import { identityRightsEdges, publicIdentityEdges, type IdentityEdge } from "./identity-pools";
+import { rolesAnywhereEdges } from "./roles-anywhere";
+
+const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
+const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -296,6 +301,7 @@ export class ReachGraph {
     this.assumeRoleEdges(p, add);
     this.rewriteTrustEdges(p, add);
     this.providerRewriteEdges(p, add);
+    this.federatedLoginEdges(p, add);
     this.becomeUserEdges(p, add);
     this.passRoleEdges(p, add);
     this.hijackEdges(p, add);
@@ -453,6 +459,29 @@ export class ReachGraph {
         }
       }
     }
+  }
+
+  private stackRoles: readonly PrincipalNode[] | undefined;
+  private publicLogins: readonly IdentityEdge[] | undefined;
+
+  /**
+   * Roles handed out by logins that ask for no IAM right: an identity pool's (identity-pools.ts), to anyone or to
+   * whoever can make itself a user of a user pool it accepts or rewrite the pool, and a Roles Anywhere trust
+   * anchor's, to whoever can put its own CA there (roles-anywhere.ts).
+   */
+  private federatedLoginEdges(p: PrincipalNode, add: AddEdge): void {
+    const roles = (this.stackRoles ??= this.analysis.principals.filter((r) => r.kind === "role" && !r.external));
+    const ctx = {
+      stack: this.stack,
+      roles,
+      grants: (a: string) => this.grants(p, a),
+      roleOf: (v: unknown) => this.roleOfValue(v),
+      userPools: this.resourcesOf(USER_POOL_TYPES),
+      anchors: this.resourcesOf(ANCHOR_TYPES),
+    };
+    for (const e of (this.publicLogins ??= publicIdentityEdges(ctx))) add(e.to, "assume-role", e.label, e.why);
+    for (const e of identityRightsEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+    for (const e of rolesAnywhereEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
   }
 
   private readonly federated = new Map<string, FederatedTrust[]>();

@@ -7,6 +7,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
+import { fetchedByDocument, glueLibraries } from "./fetched-sources";
 
 export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync";
 
@@ -87,6 +88,8 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
       const m = loc ? /^s3:\/\/([^/]+)\/(.+)$/.exec(loc) : null;
       if (loc) list.push({ consumer: job, roleAttribute: "role_arn", ...(m ? s3(m[1], m[2]) : s3("*", "*")) });
     }
+    // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars).
+    for (const f of glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
   }
   for (const env of stack.byType.get("aws_mwaa_environment") ?? []) {
     const bucket = exact(stack, env.values["source_bucket_arn"]);
@@ -94,10 +97,15 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const name = bucket ? bucket.replace(/^arn:[^:]*:s3:::/, "") : "*";
     list.push({ consumer: env, roleAttribute: "execution_role_arn", ...s3(name, `${path.replace(/\/$/, "")}/*`) });
   }
-  // A State Manager association runs its document on the instances it targets, as their instance roles.
+  // A State Manager association runs its document on the instances it targets, as their instance roles (see
+  // fetched-sources.ts for the AWS-owned documents that run what they download).
   for (const assoc of stack.byType.get("aws_ssm_association") ?? []) {
     const doc = repositoryName(stack, assoc.values["name"], "aws_ssm_document", "name") ?? "*";
-    if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) continue; // AWS-owned documents cannot be updated
+    if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) {
+      // AWS-owned documents cannot be updated, but some fetch what they run from a location in the parameters.
+      for (const f of fetchedByDocument(stack, doc, assoc.values["parameters"])) list.push({ consumer: assoc, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
+      continue;
+    }
     list.push({ consumer: assoc, roleAttribute: "-", kind: "ssm-document", arn: `arn:aws:ssm:*:*:document/${doc}`, shown: `SSM document ${doc}`, runsAsRoleAnyway: true });
   }
   // An automatic Config remediation and a maintenance window task run their Automation document as the role its
@@ -111,9 +119,14 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {
     const type = task.values["task_type"];
     if (typeof type === "string" && type !== "AUTOMATION" && type !== "RUN_COMMAND") continue;
+    const invocation = blocks(task.values["task_invocation_parameters"])[0];
+    if (type === "RUN_COMMAND") {
+      const name = repositoryName(stack, task.values["task_arn"], "aws_ssm_document", "name") ?? "*";
+      const params = blocks(invocation?.["run_command_parameters"])[0]?.["parameter"];
+      for (const f of fetchedByDocument(stack, name, params)) list.push({ consumer: task, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
+    }
     const doc = ownedDocument(stack, task.values["task_arn"]);
     if (!doc) continue;
-    const invocation = blocks(task.values["task_invocation_parameters"])[0];
     const role = type === "AUTOMATION" ? automationRole(blocks(blocks(invocation?.["automation_parameters"])[0]?.["parameter"]), "values") : undefined;
     list.push({ consumer: task, roleAttribute: "-", kind: "ssm-document", ...ssmDocument(doc), roleValue: role, runsAsRoleAnyway: true });
   }

@@ -617,6 +617,11 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     arn: (ctx, r) => inexact(ctx, `arn:aws:secretsmanager:*:*:secret:${nameFrom(ctx, r, "name", "name_prefix")}-*`),
     id: (ctx, r) => inexact(ctx, `arn:aws:secretsmanager:*:*:secret:${nameFrom(ctx, r, "name", "name_prefix")}-*`),
   },
+  // Ids Terraform gets from AWS at apply time: the ARN's shape is known, its id is not.
+  aws_cognito_user_pool: { arn: (ctx) => inexact(ctx, "arn:aws:cognito-idp:*:*:userpool/*") },
+  aws_cognito_identity_pool: { arn: (ctx) => inexact(ctx, "arn:aws:cognito-identity:*:*:identitypool/*") },
+  aws_rolesanywhere_trust_anchor: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:trust-anchor/*") },
+  aws_rolesanywhere_profile: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:profile/*") },
   aws_db_instance: {
     identifier: (ctx, r) => nameFrom(ctx, r, "identifier", "identifier_prefix"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:rds:*:*:db:${nameFrom(ctx, r, "identifier", "identifier_prefix")}`),

@@ -1,0 +1,135 @@
+/**
+ * IAM Roles Anywhere (E3, beside PROVIDER_REWRITE): `rolesanywhere:CreateSession` is authenticated by an X.509
+ * certificate that chains to a trust anchor's CA, not by IAM. Whoever can put a CA of its own into a trust anchor
+ * (`UpdateTrustAnchor` on an existing one, `CreateTrustAnchor` for a new one) signs a certificate with any subject
+ * and gets a session of every role that a profile lists and whose trust admits `rolesanywhere.amazonaws.com`.
+ * Whoever can also write a profile (`CreateProfile`, `UpdateProfile`) lists the role itself.
+ *
+ * What limits it: the trust's `aws:SourceArn` condition, the trust anchor the session is made through (an existing
+ * anchor it names can only be rewritten, a new anchor's id is random), and the profiles that list the role. A
+ * role no profile of the stack lists may be listed by one outside it (fail closed). Conditions on the certificate
+ * (`aws:PrincipalTag/x509Subject/CN`, ...) hold for a certificate the writer signs. A profile's session policies
+ * are not read (fail closed).
+ */
+import type { Statement } from "../iam/types";
+import type { Grant, PrincipalNode } from "../analysis-types";
+import type { TfResource, TfStack } from "../terraform/types";
+import { globsIntersect } from "../iam/glob";
+import { principalAdmits } from "../iam/trust";
+import { refTarget } from "../terraform/tokens";
+import { statementName } from "../describe";
+
+export const ANCHOR_REWRITE = ["rolesanywhere:UpdateTrustAnchor"] as const;
+export const ANCHOR_CREATE = ["rolesanywhere:CreateTrustAnchor"] as const;
+export const PROFILE_WRITE = ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile"] as const;
+
+const SERVICE = "rolesanywhere.amazonaws.com";
+const NEW_ANCHOR = "arn:aws:rolesanywhere:*:*:trust-anchor/00000000-new-anchor";
+
+export interface AnywhereContext {
+  readonly stack: TfStack;
+  readonly roles: readonly PrincipalNode[];
+  readonly grants: (action: string) => readonly Grant[];
+  readonly roleOf: (v: unknown) => string | undefined;
+  readonly anchors: { matching(r: string): readonly TfResource[]; reachesOutside(r: string): boolean };
+}
+
+export interface AnywhereEdge {
+  readonly to: string;
+  readonly label: string;
+  readonly via: string;
+  readonly why: () => string;
+}
+
+/** An anchor the principal controls: one of the stack's, or any matching a pattern (outside, or new). */
+interface Controlled {
+  readonly res?: TfResource;
+  readonly pattern?: string;
+  readonly shown: string;
+  readonly action: string;
+  readonly g: Grant;
+}
+
+/** The trust statements that admit the service, with the anchors their `aws:SourceArn` condition allows (undefined: any). */
+function anywhereTrusts(role: PrincipalNode): { statement: Statement; sourceArns?: readonly string[] }[] {
+  if (!role.trustPolicy) return [];
+  return principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: SERVICE }).map((statement) => {
+    const c = statement.conditions.find((x) => x.key.toLowerCase() === "aws:sourcearn" && /^(arn|string)(equals|like)$/.test(x.operator.toLowerCase()));
+    return { statement, sourceArns: c?.values };
+  });
+}
+
+/** Whether a trust's `aws:SourceArn` values may name the anchor. */
+function sourceAllows(values: readonly string[] | undefined, anchor: Controlled): boolean {
+  if (!values) return true;
+  return values.some((v) => {
+    const ref = refTarget(v);
+    if (ref && ref.address.startsWith("aws_rolesanywhere_trust_anchor.")) return anchor.res !== undefined && ref.address === anchor.res.address;
+    // A value known only at apply time may be any anchor.
+    if (ref || v.includes("${")) return true;
+    return anchor.pattern !== undefined && globsIntersect(v, anchor.pattern, { caseInsensitive: true });
+  });
+}
+
+/** Why the role may be in a profile a session can name, or undefined when no profile can name it. */
+function listedBy(ctx: AnywhereContext, role: PrincipalNode, writesProfiles: Grant | undefined): string | undefined {
+  if (writesProfiles) return `${writesProfiles.statement.source.address} lets it write a profile that lists the role (${writesProfiles.action})`;
+  const profiles = ctx.stack.byType.get("aws_rolesanywhere_profile") ?? [];
+  for (const p of profiles) {
+    const arns = p.values["role_arns"];
+    for (const v of Array.isArray(arns) ? arns : [arns]) {
+      if (v === undefined || v === null) continue;
+      const to = ctx.roleOf(v);
+      if (to === role.address) return `${p.address} lists it`;
+      if (to === undefined && unresolved(v)) return `${p.address} lists a role blastwall cannot resolve, which may be this one`;
+    }
+  }
+  // A stack with no profile of its own leaves them to another stack, whose profiles may list any role.
+  return profiles.length === 0 ? "no profile of this stack says which roles sessions may take, and a profile outside it may list this one" : undefined;
+}
+
+export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) => string): AnywhereEdge[] {
+  const controlled: Controlled[] = [];
+  for (const action of ANCHOR_REWRITE) {
+    for (const g of ctx.grants(action)) {
+      for (const r of g.resources) {
+        for (const res of ctx.anchors.matching(r)) controlled.push({ res, shown: res.address, action, g });
+        if (ctx.anchors.reachesOutside(r)) controlled.push({ pattern: r, shown: `trust anchors matching ${r}`, action, g });
+      }
+    }
+  }
+  for (const action of ANCHOR_CREATE) for (const g of ctx.grants(action)) controlled.push({ pattern: NEW_ANCHOR, shown: "a new trust anchor", action, g });
+  if (controlled.length === 0) return [];
+  const writesProfiles = PROFILE_WRITE.flatMap((a) => ctx.grants(a))[0];
+  const out: AnywhereEdge[] = [];
+  for (const role of ctx.roles) {
+    if (role.kind !== "role") continue;
+    const trusts = anywhereTrusts(role);
+    if (trusts.length === 0) continue;
+    const listed = listedBy(ctx, role, writesProfiles);
+    if (!listed) continue;
+    found: for (const t of trusts) {
+      for (const a of controlled) {
+        if (!sourceAllows(t.sourceArns, a)) continue;
+        out.push({
+          to: role.address,
+          label: a.action,
+          via: a.g.statement.source.address,
+          why: () =>
+            `${grantText(a.g)} lets it put a CA of its own into ${a.shown} and sign a certificate for rolesanywhere:CreateSession, which asks for no IAM right; the trust policy of ${role.address} admits ${SERVICE} (${statementName(t.statement)})${t.sourceArns ? ` for that anchor` : " from any trust anchor"}, and ${listed}. Take ${a.action} away from the principal, or condition the trust on aws:SourceArn of an anchor only administrators can change.`,
+        });
+        break found;
+      }
+    }
+  }
+  return out;
+}
+
+export function rolesAnywhereActions(): string[] {
+  return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE];
+}
+
+/** A role value blastwall could not resolve (a reference or a token), which may name any role; a literal ARN or name that matches none of the stack's roles names one outside it. */
+function unresolved(v: unknown): boolean {
+  return typeof v !== "string" || v.includes("${");
+}
