@@ -183,6 +183,16 @@ export const CREDENTIAL_STORES = [
   { type: "aws_dynamodb_table_item", actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect"] },
   // Job definitions, environment included, are listed to anyone with the describe right (it takes no resource).
   { type: "aws_batch_job_definition", actions: ["batch:DescribeJobDefinitions"] },
+  // More configuration AWS returns in plain text: a Glue job's arguments (GetJobs and BatchGetJobs list them too), an
+  // App Runner service's runtime environment, an Amplify app's or branch's build environment (the List calls return
+  // whole apps and branches), and a launch configuration's user data, as a launch template's.
+  { type: "aws_glue_job", actions: ["glue:GetJob", "glue:GetJobs", "glue:BatchGetJobs"] },
+  { type: "aws_apprunner_service", actions: ["apprunner:DescribeService"] },
+  { type: "aws_amplify_app", actions: ["amplify:GetApp", "amplify:ListApps"] },
+  { type: "aws_amplify_branch", actions: ["amplify:GetBranch", "amplify:ListBranches"] },
+  { type: "aws_launch_configuration", actions: ["autoscaling:DescribeLaunchConfigurations"] },
+  // Hosted AppConfig content, read as a version or as the configuration an environment deploys.
+  { type: "aws_appconfig_hosted_configuration_version", actions: ["appconfig:GetHostedConfigurationVersion", "appconfig:GetLatestConfiguration"] },
 ] as const;
 
 /**
