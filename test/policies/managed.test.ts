@@ -60,7 +60,8 @@ describe("resolveManagedPolicy", () => {
 
   it("returns known policies with nothing relevant as empty, not unknown", () => {
     expect(resolveManagedPolicy(`${AWS}job-function/Billing`)).toMatchObject({ name: "Billing", statements: [] });
-    expect(resolveManagedPolicy(`${AWS}CloudWatchReadOnlyAccess`)).toMatchObject({ statements: [] });
+    // CloudWatchReadOnlyAccess holds autoscaling:Describe*, which reads launch configurations (user data): relevant.
+    expect(resolveManagedPolicy(`${AWS}AWSBudgetsReadOnlyAccess`)).toMatchObject({ statements: [] });
   });
 
   it("maps GovCloud and China partitions to the same policy", () => {

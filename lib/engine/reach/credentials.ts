@@ -238,8 +238,19 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
     case "aws_codebuild_project":
       return { values: [store.values.environment ?? []], unseen: false };
     case "aws_instance":
+    case "aws_launch_configuration":
     case "aws_launch_template":
       return { values: [store.values.user_data ?? "", decodeBase64(store.values.user_data_base64), store.type === "aws_launch_template" ? decodeBase64(store.values.user_data) : ""], unseen: false };
+    case "aws_glue_job":
+      return { values: [store.values.default_arguments ?? {}, store.values.non_overridable_arguments ?? {}], unseen: false };
+    case "aws_apprunner_service":
+      return { values: [store.values.source_configuration ?? []], unseen: false };
+    case "aws_amplify_app":
+      return { values: [store.values.environment_variables ?? {}, store.values.auto_branch_creation_config ?? []], unseen: false };
+    case "aws_amplify_branch":
+      return { values: [store.values.environment_variables ?? {}], unseen: false };
+    case "aws_appconfig_hosted_configuration_version":
+      return { values: [store.values.content ?? ""], unseen: false };
     case "aws_glue_connection":
       return { values: [store.values.connection_properties ?? {}, store.values.athena_properties ?? {}], unseen: false };
     case "aws_dynamodb_table_item":
@@ -447,6 +458,20 @@ type StoreIndex = Pick<ResourceIndex, "matching" | "reachesOutside">;
 const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => readonly string[]>> = {
   aws_glue_connection: (stack, r) => [`arn:aws:glue:*:*:connection/${attributePattern(stack, r, "name").pattern}`],
   aws_batch_job_definition: (stack, r) => [`arn:aws:batch:*:*:job-definition/${attributePattern(stack, r, "name").pattern}:*`],
+  aws_glue_job: (stack, r) => [`arn:aws:glue:*:*:job/${attributePattern(stack, r, "name").pattern}`],
+  aws_apprunner_service: (stack, r) => [`arn:aws:apprunner:*:*:service/${attributePattern(stack, r, "service_name").pattern}/*`],
+  // App ids are AWS's to choose, so one app's ARN is not told from another's; ListBranches is authorised on the app,
+  // so a branch is read through any app ARN too (a grant on one branch counts for every branch named alike: fail closed).
+  aws_amplify_app: () => ["arn:aws:amplify:*:*:apps/*"],
+  aws_amplify_branch: (stack, r) => [`arn:aws:amplify:*:*:apps/*/branches/${attributePattern(stack, r, "branch_name").pattern}`, "arn:aws:amplify:*:*:apps/*"],
+  // The action takes no resource: policies grant it on `*`.
+  aws_launch_configuration: (stack, r) => [`arn:aws:autoscaling:*:*:launchConfiguration:*:launchConfigurationName/${attributePattern(stack, r, "name").pattern}`],
+  // A version is authorised on its profile; the configuration an environment deploys, on the environment's configuration of it.
+  aws_appconfig_hosted_configuration_version: (stack, r) => {
+    const app = attributePattern(stack, r, "application_id").pattern;
+    const profile = attributePattern(stack, r, "configuration_profile_id").pattern;
+    return [`arn:aws:appconfig:*:*:application/${app}/configurationprofile/${profile}`, `arn:aws:appconfig:*:*:application/${app}/environment/*/configuration/${profile}`];
+  },
   aws_dynamodb_table_item: (stack, r) => {
     const table = attributePattern(stack, r, "table_name").pattern;
     return [`arn:aws:dynamodb:*:*:table/${table}`, `arn:aws:dynamodb:*:*:table/${table}/index/*`];
@@ -495,11 +520,25 @@ function storeTypes(type: string): readonly string[] {
 }
 
 /**
- * Compute configuration (function environments, container, build and job environments, connection settings, user
- * data) is computed from references as a rule: a computed value there is not a sign of a secret, so it raises no
+ * Compute configuration (function environments, container, build, job and application environments, connection
+ * settings, user data, hosted application configuration) is computed from references as a rule: a computed value there is not a sign of a secret, so it raises no
  * warning. Secrets, parameters, table items and objects exist to hold values.
  */
-const CONFIGURATION_STORES = new Set(["aws_lambda_function", "aws_ecs_task_definition", "aws_codebuild_project", "aws_instance", "aws_launch_template", "aws_glue_connection", "aws_batch_job_definition"]);
+const CONFIGURATION_STORES = new Set([
+  "aws_lambda_function",
+  "aws_ecs_task_definition",
+  "aws_codebuild_project",
+  "aws_instance",
+  "aws_launch_template",
+  "aws_launch_configuration",
+  "aws_glue_connection",
+  "aws_glue_job",
+  "aws_batch_job_definition",
+  "aws_apprunner_service",
+  "aws_amplify_app",
+  "aws_amplify_branch",
+  "aws_appconfig_hosted_configuration_version",
+]);
 
 /** A literal base64 value decoded (launch template user data, `*_base64` arguments); expressions as they are. */
 function decodeBase64(v: unknown): string {

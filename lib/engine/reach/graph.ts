@@ -10,7 +10,7 @@ import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { arnAccount, providerAccount, resourceAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, passRoleAllows, passedToService } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
@@ -580,18 +580,31 @@ export class ReachGraph {
   }
 
   /**
-   * A role whose trust admits a service blastwall does not model (EMR Serverless, EMR on EC2, ...): how that service
-   * starts compute is not in the tables, so an agent that can pass the role and holds any write action of the service
-   * (any action besides Get, List and Describe) counts as able to run code as the role. Fail closed: a service that
-   * runs nothing the caller chooses is over-reported, never the reverse.
+   * A pass-role path the start sets do not show. For a role whose trust admits a service blastwall does not model
+   * (Transfer Family, Athena, ...), how that service starts compute is not in the tables, so an agent that can pass
+   * the role and holds any write action of the service (any action besides Get, List and Describe) counts as able to
+   * run code as the role.
+   *
+   * A modelled service (Lambda, SageMaker, Step Functions, ...) has more ways to start compute than the tables list,
+   * and AWS adds new ones (Step Functions TestState, HyperPod clusters, AgentCore runtimes were all missed once): the
+   * agent also counts when it holds an action of the service that the service's start sets do not account for and
+   * that cannot start anything: not a read (Get, List, Describe, Search, ...), not a teardown (Delete, Stop, Cancel,
+   * Terminate, Remove, Detach, Disassociate, Deregister, Disable, ...) and not a tag write. An action that is part
+   * of a start set is accounted for, so holding half a start set (CreateFunction without any way to invoke) stays
+   * no path, as before (`unaccountedStart` in compute.ts; its verbs stand in for the access levels of the service
+   * authorization reference, which test/engine/pass-role-fallback.test.ts holds them against). Fail closed: a write
+   * that starts nothing is over-reported, never the reverse; and the agent must still be able to pass this very role.
    */
   private unmodelledPassRole(p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {
     for (const service of trustedServices(role)) {
-      if (MODELLED_SERVICES.has(service.toLowerCase())) continue;
-      const ns = NAMESPACE_OF_SERVICE[service.split(".")[0].toLowerCase()] ?? service.split(".")[0].toLowerCase();
-      const held = writeActionOf(p, ns);
+      const modelled = isModelledPassRoleService(service) ? service : undefined;
+      const ns = namespaceOf(service);
+      const held = writeActionOf(p, ns, modelled);
       if (!held) continue;
-      add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; blastwall does not model how ${service} starts compute, and the agent may call ${held}, so it counts as running code as the role`, g.statement.source.address);
+      const why = modelled
+        ? `blastwall models how ${service} starts compute, but not through ${held}, which the agent may call and which is neither a read nor a teardown`
+        : `blastwall does not model how ${service} starts compute, and the agent may call ${held}`;
+      add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; ${why}, so it counts as running code as the role`, g.statement.source.address);
       return;
     }
   }
@@ -907,10 +920,23 @@ export class ReachGraph {
   }
 }
 
-const MODELLED_SERVICES = new Set(PASS_ROLE_SERVICES.map((s) => s.service.toLowerCase()));
 
 /** Service principals whose first label is not the IAM namespace of their actions. */
-const NAMESPACE_OF_SERVICE: Readonly<Record<string, string>> = { "airflow-env": "airflow", "ecs-tasks": "ecs", edgelambda: "lambda" };
+const NAMESPACE_OF_SERVICE: Readonly<Record<string, string>> = {
+  "airflow-env": "airflow",
+  "ecs-tasks": "ecs",
+  edgelambda: "lambda",
+  "tasks.apprunner": "apprunner",
+  "pods.eks": "eks",
+  "batchoperations.s3": "s3",
+};
+
+/** The IAM namespace of a service principal's actions: `states.amazonaws.com` → `states`, `pods.eks.amazonaws.com` → `eks`. */
+function namespaceOf(service: string): string {
+  const stem = service.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, "");
+  const first = stem.split(".")[0];
+  return NAMESPACE_OF_SERVICE[stem] ?? NAMESPACE_OF_SERVICE[first] ?? first;
+}
 
 /** The AWS services a role's trust admits by name (`Principal: { Service: ... }`, readable Allow statements). */
 function trustedServices(role: PrincipalNode): string[] {
@@ -925,9 +951,11 @@ function trustedServices(role: PrincipalNode): string[] {
 /**
  * An action pattern of the principal's own Allow statements that may be a write action of the service namespace
  * `ns` (`emr-serverless:StartJobRun`, `emr-serverless:*`, `*`), or undefined. Effective rights track only the actions
- * blastwall catalogues, so the statements are read as written; Denies are not applied (fail closed).
+ * blastwall catalogues, so the statements are read as written; Denies are not applied (fail closed). For a
+ * `modelled` service, only an action its start sets do not account for and that may start compute counts
+ * (`unaccountedStart`, see unmodelledPassRole).
  */
-function writeActionOf(p: PrincipalNode, ns: string): string | undefined {
+function writeActionOf(p: PrincipalNode, ns: string, modelled?: string): string | undefined {
   for (const a of p.identityPolicies) {
     for (const st of a.document.statements) {
       if (st.effect !== "Allow" || st.unknown !== undefined) continue;
@@ -938,7 +966,7 @@ function writeActionOf(p: PrincipalNode, ns: string): string | undefined {
         const verb = act.slice(act.indexOf(":") + 1).toLowerCase();
         const prefix = verb.split(/[*?]/)[0];
         if (/^(get|list|describe|batchget)/.test(prefix)) continue;
-        return act;
+        if (!modelled || unaccountedStart(modelled, act)) return act;
       }
     }
   }
