@@ -38,7 +38,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
     }
     const configFile = parsed.values.get("config")?.[0];
     const config = loadConfig(configFile, io.cwd);
-    const trust = (parsed.values.get("trust") ?? []).map((arg) => trustArg(arg, io.cwd));
+    const trust = (parsed.values.get("trust") ?? []).map(trustArg);
     const gateConfig = planGateConfig(config);
     // The repository's own blastwall.json is writable by whoever writes the repository, agents included: keys in it
     // are trusted only from a config named with --config, and never beside --trust, which is the authority then;
@@ -87,16 +87,18 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
 }
 
 /**
- * `--trust KEY.pem`, or `--trust NAME=KEY.pem` to bind the key to the approver it belongs to. A file whose own name
- * holds `=` is read as that file; a name holds no path separator, so `keys/a=b.pem` is a path.
+ * `--trust KEY.pem`, or `--trust NAME=KEY.pem` to bind the key to the approver it belongs to. Text before the first
+ * `=` with no path separator is always a name: the argument is never also tried as a file of that whole name, since
+ * `alice=/secure/alice.pub.pem` would then read `alice=/secure/...` under the working directory, a folder the
+ * repository can hold (red-team round 58). A key file whose own name holds `=` is given with a folder: `./a=b.pem`.
  */
-function trustArg(arg: string, cwd: string): string | { file: string; name: string } {
+function trustArg(arg: string): string | { file: string; name: string } {
   const eq = arg.indexOf("=");
-  if (eq < 0 || existsSync(resolve(cwd, arg))) return arg;
+  if (eq < 0) return arg;
   const name = arg.slice(0, eq);
   const file = arg.slice(eq + 1);
   if (/[/\\]/.test(name)) return arg;
-  if (!isApproverName(name)) throw new UsageError(`--trust ${display(arg)}: the name before "=" is not one an approval can carry (${APPROVER_NAME_RULE})`);
+  if (!isApproverName(name)) throw new UsageError(`--trust ${display(arg)}: the name before "=" is not one an approval can carry (${APPROVER_NAME_RULE}); give a key file whose name holds "=" with its folder, as ./${display(arg)}`);
   if (file === "") throw new UsageError(`--trust ${display(arg)}: no key file after "="`);
   return { file, name };
 }

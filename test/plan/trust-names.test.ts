@@ -2,7 +2,7 @@
  * `--trust NAME=KEY.pem` binds a trusted key to the approver it belongs to: an approval it signs under another name
  * is refused, so the name a report shows is the key holder's and not a claim.
  */
-import { copyFileSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { approveCommand } from "../../lib/cli/approve";
 import { gateCommand } from "../../lib/cli/gate";
@@ -57,11 +57,28 @@ describe("--trust NAME=KEY.pem", () => {
     expect((await gate(dir, "alice.pub.pem")).code).toBe(0);
   });
 
-  test("a file whose own name holds '=' is read as that file, and a path before '=' is a path", async () => {
+  test("a key file whose own name holds '=' is given with its folder; a path before '=' is a path", async () => {
     const dir = await signedAs("bob@example.com");
     copyFileSync(join(dir, "alice.pub.pem"), join(dir, "team=alice.pub.pem"));
-    expect((await gate(dir, "team=alice.pub.pem")).code).toBe(0);
+    expect((await gate(dir, "./team=alice.pub.pem")).code).toBe(0);
     await expect(gate(dir, "keys/x=alice.pub.pem")).rejects.toThrow(/keys\/x=alice\.pub\.pem/);
+  });
+
+  test("a folder the repository holds, named after the argument, does not replace the key (red-team round 58)", async () => {
+    // CI trusts alice's key from outside the checkout; the agent plants `alice=/that/path` inside it with its own key.
+    const dir = await signedAs("alice@example.com");
+    const secure = tempDir();
+    const mallory = ed25519();
+    writeFileSync(join(secure, "alice.pub.pem"), mallory.publicKeyPem);
+    writeFileSync(join(dir, "m.pem"), mallory.privateKeyPem);
+    expect(await approveCommand(["plan.json", "--key", "m.pem", "--by", "alice@example.com", "--out", "a.json"], io(dir).cli)).toBe(0);
+    writeFileSync(join(secure, "alice.pub.pem"), alice.publicKeyPem);
+    const planted = join(dir, `alice@example.com=${secure}`);
+    mkdirSync(planted, { recursive: true });
+    writeFileSync(join(planted, "alice.pub.pem"), mallory.publicKeyPem);
+    const { code, approval } = await gate(dir, `alice@example.com=${join(secure, "alice.pub.pem")}`);
+    expect(code).toBe(1);
+    expect(approval.reason).toMatch(/^untrusted key/);
   });
 
   test("a name an approval could not carry, or no file after '=', is a usage error", async () => {
