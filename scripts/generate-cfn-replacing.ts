@@ -11,24 +11,72 @@ import { gunzipSync } from "zlib";
 import { policiesDir } from "../lib/engine/catalogue";
 import type { CfnReplacingProperties } from "../lib/generated/cfn-replacing-properties";
 
+interface SpecType {
+  readonly type: string;
+  readonly reference?: { readonly $ref: string };
+  readonly element?: SpecType;
+  readonly types?: readonly SpecType[];
+}
+
+interface SpecProperty {
+  readonly type: SpecType;
+  readonly causesReplacement?: string;
+}
+
 interface SpecResource {
   readonly cloudFormationType: string;
-  readonly properties?: Record<string, { readonly causesReplacement?: string }>;
+  readonly properties?: Record<string, SpecProperty>;
+}
+
+interface SpecDefinition {
+  readonly $id: string;
+  readonly properties?: Record<string, SpecProperty>;
+}
+
+/**
+ * The replacing sub-properties under a property of type `t`, as paths below `prefix` (`WindowsConfiguration.DeploymentType`;
+ * `*` for every value of a map; a list's items are walked without an index). A sub-property that replaces is taken
+ * whole; one that does not is walked into.
+ */
+function subPaths(t: SpecType | undefined, defs: ReadonlyMap<string, SpecDefinition>, prefix: string, seen: ReadonlySet<string>, out: { path: string; level: string }[]): void {
+  if (!t) return;
+  if (t.type === "array") return subPaths(t.element, defs, prefix, seen, out);
+  if (t.type === "map") return subPaths(t.element, defs, `${prefix}.*`, seen, out);
+  if (t.type === "union") return (t.types ?? []).forEach((x) => subPaths(x, defs, prefix, seen, out));
+  if (t.type !== "ref" || !t.reference || seen.has(t.reference.$ref)) return;
+  const def = defs.get(t.reference.$ref);
+  const inner = new Set([...seen, t.reference.$ref]);
+  for (const [name, p] of Object.entries(def?.properties ?? {})) {
+    const path = `${prefix}.${name}`;
+    if (p.causesReplacement === "yes" || p.causesReplacement === "maybe") out.push({ path, level: p.causesReplacement });
+    else subPaths(p.type, defs, path, inner, out);
+  }
 }
 
 export function buildCfnReplacingTable(): CfnReplacingProperties {
   const pkgJson = require.resolve("@aws-cdk/aws-service-spec/package.json");
   const version = (JSON.parse(readFileSync(pkgJson, "utf8")) as { version: string }).version;
   const db = JSON.parse(gunzipSync(readFileSync(join(dirname(pkgJson), "db.json.gz"))).toString("utf8")) as {
-    schema: { resource: { entities: Record<string, SpecResource> } };
+    schema: { resource: { entities: Record<string, SpecResource> }; typeDefinition: { entities: Record<string, SpecDefinition> } };
   };
+  const defs = new Map(Object.values(db.schema.typeDefinition.entities).map((d) => [d.$id, d]));
   const types: Record<string, string[]> = {};
   const conditional: Record<string, string[]> = {};
   const add = (m: Record<string, string[]>, type: string, props: string[]) => (m[type] = [...new Set([...(m[type] ?? []), ...props])].sort());
   for (const r of Object.values(db.schema.resource.entities)) {
-    const props = Object.entries(r.properties ?? {});
-    add(types, r.cloudFormationType, props.filter(([, p]) => p.causesReplacement === "yes").map(([k]) => k));
-    const maybe = props.filter(([, p]) => p.causesReplacement === "maybe").map(([k]) => k);
+    const always: string[] = [];
+    const maybe: string[] = [];
+    for (const [name, p] of Object.entries(r.properties ?? {})) {
+      if (p.causesReplacement === "yes") always.push(name);
+      else if (p.causesReplacement === "maybe") maybe.push(name);
+      else {
+        // A create-only part of a property (an FSx file system's WindowsConfiguration.DeploymentType) replaces too.
+        const nested: { path: string; level: string }[] = [];
+        subPaths(p.type, defs, name, new Set(), nested);
+        for (const n of nested) (n.level === "yes" ? always : maybe).push(n.path);
+      }
+    }
+    add(types, r.cloudFormationType, always);
     if (maybe.length > 0) add(conditional, r.cloudFormationType, maybe);
   }
   const sorted = (m: Record<string, string[]>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));

@@ -48,3 +48,27 @@ describe("a data type without a hand-kept list", () => {
     expect(judged([stack(global(false), global(true))]).map((f) => f.ruleId)).toEqual(["plan-stack-template-drops-data"]);
   });
 });
+
+describe("create-only parts of a property (red-team round 58)", () => {
+  const windows = (config: Obj) => ({ Files: { Type: "AWS::FSx::FileSystem", Properties: { FileSystemType: "WINDOWS", SubnetIds: ["subnet-1"], WindowsConfiguration: config } } });
+  const base = { DeploymentType: "SINGLE_AZ_2", ThroughputCapacity: 32 };
+
+  test("the table names them by path", () => {
+    expect(specReplacing("AWS::FSx::FileSystem")?.always).toContain("WindowsConfiguration.DeploymentType");
+    expect(specReplacing("AWS::MSK::Cluster")?.always).toContain("BrokerNodeGroupInfo.ClientSubnets");
+  });
+
+  test("changing an FSx Windows file system's deployment type replaces it: blocked, and the finding names the part", () => {
+    const [f] = judged([stack(windows(base), windows({ ...base, DeploymentType: "MULTI_AZ_1" }))]);
+    expect(f.message).toContain("changes WindowsConfiguration.DeploymentType, which makes CloudFormation replace it");
+  });
+
+  test("the control: a part that updates in place (throughput) passes", () => {
+    expect(judged([stack(windows(base), windows({ ...base, ThroughputCapacity: 64 }))])).toEqual([]);
+  });
+
+  test("a part behind an intrinsic function is compared whole", () => {
+    const chosen = (t: number) => windows({ "Fn::If": ["Big", { ...base, ThroughputCapacity: t }, base] });
+    expect(judged([stack(chosen(32), chosen(64))]).map((f) => f.ruleId)).toEqual(["plan-stack-template-drops-data"]);
+  });
+});

@@ -708,8 +708,24 @@ function unreadNewTemplate(rc: PlanResourceChange, attribute: string, after: Ret
   return undefined;
 }
 
+/**
+ * A property, or a part of one by path (`WindowsConfiguration.DeploymentType`; `*` for every value of a map; a list
+ * is walked item by item). Where an intrinsic function stands on the way (`Fn::If`, `Ref`), what it yields is not
+ * known: the value from there on is taken whole, so any change to it counts.
+ */
 function propertyOf(r: Resource, key: string): unknown {
-  return isObject(r.Properties) ? r.Properties[key] : undefined;
+  if (!isObject(r.Properties)) return undefined;
+  const [first, ...rest] = key.split(".");
+  return rest.length === 0 ? r.Properties[first] : part(r.Properties[first], rest);
+}
+
+function part(v: unknown, path: readonly string[]): unknown {
+  if (path.length === 0 || v === undefined || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => part(x, path));
+  if (!isObject(v)) return v;
+  if (Object.keys(v).some((k) => k === "Ref" || k.startsWith("Fn::"))) return v;
+  const [seg, ...rest] = path;
+  return seg === "*" ? Object.values(v).map((x) => part(x, rest)) : part(v[seg], rest);
 }
 
 /**
