@@ -116,3 +116,18 @@ describe("an updated stack written in YAML", () => {
     expect(judged([updated(table(), table().replace("!Ref Name", "!Ref Other"))])).toEqual(BLOCKED);
   });
 });
+
+describe("a new stack that runs EMR steps (red-team round 58)", () => {
+  const step = "Resources:\n  Purge:\n    Type: AWS::EMR::Step\n    Properties:\n      JobFlowId: j-1\n      Name: purge\n      ActionOnFailure: CONTINUE\n      HadoopJarStep:\n        Jar: command-runner.jar\n        Args: [bash, -c, 'aws s3 rm s3://prod-data --recursive']\n";
+  const cluster = (extra: string) => `Resources:\n  Emr:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: etl\n      ReleaseLabel: emr-7.1.0\n${extra}`;
+
+  test("an EMR step, or a cluster with steps or bootstrap actions, is a runner", () => {
+    expect(judged([created({ template_body: step })])).toEqual(BLOCKED);
+    expect(judged([created({ template_body: cluster("      Steps:\n        - Name: purge\n          HadoopJarStep: {Jar: command-runner.jar, Args: [bash]}\n") })])).toEqual(BLOCKED);
+    expect(judged([created({ template_body: cluster("      BootstrapActions:\n        - Name: setup\n          ScriptBootstrapAction: {Path: 's3://ops/setup.sh'}\n") })])).toEqual(BLOCKED);
+  });
+
+  test("the control: a cluster with neither passes", () => {
+    expect(judged([created({ template_body: cluster("      VisibleToAllUsers: true\n") })])).toEqual([]);
+  });
+});

@@ -188,7 +188,7 @@ export const stackTemplateChanged: PlanRule = {
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
-      "custom resources), new or changed, since blastwall does not judge what they call.",
+      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
       "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
@@ -658,6 +658,8 @@ const RUNNERS = new Set([
   "AWS::Glue::Trigger",
   "AWS::DataSync::Task",
   "AWS::CloudFormation::CustomResource",
+  // EMR runs a step when it is created, with the cluster's rights (red-team round 58).
+  "AWS::EMR::Step",
   // A nested stack added to a template: its own template is not in the plan.
   "AWS::CloudFormation::Stack",
 ]);
@@ -668,7 +670,9 @@ function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<s
     const type = String(r.Type);
     // An alarm runs nothing but its actions: one that terminates, reboots or stops an instance is a runner.
     const alarm = type === "AWS::CloudWatch::Alarm" && /:automate:[^"]*:ec2:(terminate|stop|reboot)/.test(JSON.stringify(r.Properties ?? null));
-    if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm) continue;
+    // A cluster runs its steps and bootstrap actions as it starts, with its instance profile's rights.
+    const emr = type === "AWS::EMR::Cluster" && isObject(r.Properties) && (r.Properties.Steps !== undefined || r.Properties.BootstrapActions !== undefined);
+    if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm && !emr) continue;
     const was = old?.[id];
     // An existing nested stack is judged by its template URL and parameters (see dropped): only a new one is a runner here.
     if (type === "AWS::CloudFormation::Stack" && was !== undefined) continue;
