@@ -2,20 +2,8 @@
  * Credentials written into compute configuration or objects: a container or build environment, instance user
  * data, an S3 object. Whoever can describe or read them holds the key (found by a red-team).
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
-
-const KEY = "${aws_iam_access_key.k.secret}";
-
-function stack(store: Record<string, Record<string, unknown>>, action: string, resource: string) {
-  return tf({
-    "aws_iam_role.agent": agentRole(),
-    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
-    "aws_iam_user.ops": { name: "ops" },
-    "aws_iam_user_policy.ops": { user: "${aws_iam_user.ops.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) },
-    "aws_iam_access_key.k": { user: "${aws_iam_user.ops.name}" },
-    ...store,
-  });
-}
+import { check, errors } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
 
 const reaches = (json: Record<string, unknown>) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
 

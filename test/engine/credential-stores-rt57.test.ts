@@ -3,20 +3,8 @@
  * arguments, an App Runner service's runtime environment, hosted AppConfig content, an Amplify app's or branch's
  * environment, a launch configuration's user data (found by a red-team).
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
-
-const KEY = "${aws_iam_access_key.k.secret}";
-
-function stack(store: Record<string, Record<string, unknown>>, action: string | string[], resource: string) {
-  return tf({
-    "aws_iam_role.agent": agentRole(),
-    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
-    "aws_iam_user.ops": { name: "ops" },
-    "aws_iam_user_policy.ops": { user: "${aws_iam_user.ops.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) },
-    "aws_iam_access_key.k": { user: "${aws_iam_user.ops.name}" },
-    ...store,
-  });
-}
+import { check, errors } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
 
 const reaches = (json: Record<string, unknown>) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
 const stored = (json: Record<string, unknown>, address: string) =>

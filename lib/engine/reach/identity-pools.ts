@@ -226,17 +226,24 @@ const POOL_FIX: Readonly<Record<Mode, string>> = {
   authenticated: `Let only administrators create users (allow_admin_create_user_only = true) and accept no public login on the pool, or take the destroy rights off the role.`,
 };
 
+/** Edges, one per target: the first reason found for reaching a role is the one shown. */
+function edgeList(): { out: IdentityEdge[]; add: (e: IdentityEdge) => void } {
+  const out: IdentityEdge[] = [];
+  const reached = new Set<string>();
+  return {
+    out,
+    add: (e) => {
+      if (reached.has(e.to)) return;
+      reached.add(e.to);
+      out.push(e);
+    },
+  };
+}
+
 /** Edges every principal has: roles an identity pool hands to anyone (no right needed). */
 export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
   const m = model(ctx.stack, ctx.roles);
-  const out: IdentityEdge[] = [];
-  const reached = new Set<string>();
-  const add = (e: IdentityEdge) => {
-    if (!reached.has(e.to)) {
-      reached.add(e.to);
-      out.push(e);
-    }
-  };
+  const { out, add } = edgeList();
   for (const t of m.trusts) {
     const role = t.role.address;
     const st = statementName(t.statement);
@@ -267,14 +274,7 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
 export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) => string): IdentityEdge[] {
   const m = model(ctx.stack, ctx.roles);
   if (m.trusts.length === 0) return [];
-  const out: IdentityEdge[] = [];
-  const reached = new Set<string>();
-  const add = (e: IdentityEdge) => {
-    if (!reached.has(e.to)) {
-      reached.add(e.to);
-      out.push(e);
-    }
-  };
+  const { out, add } = edgeList();
   const groupRights = USER_POOL_GROUP.flatMap((a) => ctx.grants(a));
   for (const action of USER_POOL_LOGIN) {
     for (const g of ctx.grants(action)) {
