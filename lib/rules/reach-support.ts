@@ -337,7 +337,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one
     // finding: they come from the agent's own statements, which is where the fix is.
     if (u.path.length === 0) direct.push(edges[k]);
-    else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetail.get(x) ?? x)));
+    else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetail.get(x) ?? x), ctx.strict));
   }
   if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct));
   out.destroy.push(...destroy);
@@ -378,7 +378,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
         const e = reach.pathTo(h.id)[0];
         if (e) direct.push(e);
       }
-    } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetail.get(x) ?? x)));
+    } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetail.get(x) ?? x), ctx.strict));
   }
   if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
 }
@@ -407,6 +407,11 @@ function capabilityActions(cap: Capability): string[] {
       ...(cap.overwrites ?? []).flatMap((o) => o.grants.map((g) => g.action)),
     ]),
   ];
+}
+
+/** A chain with a link that holds only if an unknown start action does start compute (see ReachEdge.weak). */
+function weakChain(ctx: RuleContext, path: readonly ReachEdge[]): boolean {
+  return !ctx.strict && path.some((e) => e.weak);
 }
 
 /**
@@ -446,9 +451,10 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
     principal: agent.address,
     resource: first.id,
     actions: all,
-    severity: chainSeverity(all),
+    severity: weakChain(ctx, path) ? "warning" : chainSeverity(all),
     message:
       `${agentCan(agent)} act as ${first.id}, which ${what}: ${chainText(agent.address, path)}.` +
+      (weakChain(ctx, path) ? " A link of the chain holds only if an action blastwall does not know to start compute does: a warning (an error under --strict)." : "") +
       moreText(more, "principals with destroy rights") +
       unseen +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
@@ -501,9 +507,10 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   };
 }
 
-function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More): FindingDraft {
+function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More, strict = false): FindingDraft {
   const detail = graph.unknownDetail.get(id) ?? id;
   return {
+    ...(!strict && path.some((e) => e.weak) ? { severity: "warning" as const } : {}),
     principal: agent.address,
     resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : (path[path.length - 1]?.from ?? id),
     actions: ["*"],

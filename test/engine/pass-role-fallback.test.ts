@@ -9,13 +9,17 @@ import { dirname, join } from "path";
 import { PASS_ROLE_SERVICES, unaccountedStart } from "../../lib/engine/reach/compute";
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
-/** A strong role trusting `service`, and an agent holding PassRole on it (unless `pass` is false) plus `actions` on everything. */
-function stack(service: string, actions: string[], pass = true) {
+/**
+ * A strong role trusting `service`, and an agent holding PassRole on it (unless `pass` is false, or limited by
+ * iam:PassedToService to `passedTo`) plus `actions` on everything.
+ */
+function stack(service: string | string[], actions: string[], pass = true, passedTo?: string) {
+  const condition = passedTo ? { Condition: { StringEquals: { "iam:PassedToService": passedTo } } } : {};
   return tf({
     "aws_iam_role.agent": agentRole(),
     "aws_iam_role_policy.agent": {
       role: "${aws_iam_role.agent.name}",
-      policy: policy(...(pass ? [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.strong.arn}" }] : []), { Effect: "Allow", Action: actions, Resource: "*" }),
+      policy: policy(...(pass ? [{ Effect: "Allow", Action: "iam:PassRole", Resource: "${aws_iam_role.strong.arn}", ...condition }] : []), { Effect: "Allow", Action: actions, Resource: "*" }),
     },
     "aws_iam_role.strong": { name: "strong", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
     "aws_iam_role_policy.strong": { role: "${aws_iam_role.strong.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteObject", Resource: "*" }) },
@@ -23,7 +27,8 @@ function stack(service: string, actions: string[], pass = true) {
   });
 }
 
-const reaches = (json: Record<string, unknown>) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+// Under --strict, so that a path through an unlisted start action (a warning otherwise) counts in every assertion.
+const reaches = (json: Record<string, unknown>) => errors(check(json, {}, { strict: true }), "agent-transitive-destroy").map((f) => f.resource);
 
 describe("start sets the red-team found missing (01, 03, 05, 07)", () => {
   test.each([
@@ -60,11 +65,36 @@ describe("start sets the red-team found missing (01, 03, 05, 07)", () => {
 
 describe("a modelled service's unlisted ways to start compute (structural)", () => {
   test("an action of the service its start sets do not account for counts, and the finding says why", () => {
-    const found = errors(check(stack("sagemaker.amazonaws.com", ["sagemaker:CreateAutoMLJobV2"])), "agent-transitive-destroy");
+    const found = errors(check(stack("sagemaker.amazonaws.com", ["sagemaker:CreateAutoMLJobV2"]), {}, { strict: true }), "agent-transitive-destroy");
     expect(found.map((f) => f.resource)).toEqual(["aws_iam_role.strong"]);
     const step = found[0].evidence.find((e) => e.step === "pass-role")!;
     // Statements are normalised to lower case.
     expect(step.detail.toLowerCase()).toContain("blastwall models how sagemaker.amazonaws.com starts compute, but not through sagemaker:createautomljobv2");
+  });
+
+  test("such a path is a warning, and an error under --strict (red-team round 59: harmless writes of the service)", () => {
+    const json = stack("lambda.amazonaws.com", ["lambda:PutFunctionConcurrency"]);
+    const [f] = check(json).findings.filter((x) => x.ruleId === "agent-transitive-destroy");
+    expect(f.severity).toBe("warning");
+    expect(f.message).toContain("A link of the chain holds only if an action blastwall does not know to start compute does: a warning (an error under --strict).");
+    expect(reaches(json)).toEqual(["aws_iam_role.strong"]);
+    // A start set it models stays an error without --strict.
+    expect(errors(check(stack("lambda.amazonaws.com", ["lambda:PutFunctionConcurrency", "lambda:CreateFunction", "lambda:InvokeFunction"])), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("a certain link to the same role is the one a finding shows, so it stays an error", () => {
+    const json = stack("lambda.amazonaws.com", ["lambda:PutFunctionConcurrency", "sts:AssumeRole"]);
+    const strong = (json.resource as Record<string, Record<string, Record<string, unknown>>>).aws_iam_role.strong;
+    strong.assume_role_policy = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }, { Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" });
+    const found = errors(check(json), "agent-transitive-destroy");
+    expect(found.map((f) => f.resource)).toEqual(["aws_iam_role.strong"]);
+    expect(found[0].severity).toBe("error");
+  });
+
+  test("a PassRole limited by iam:PassedToService to another service passes the role to none of this one's actions (red-team round 59)", () => {
+    const both = ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"];
+    expect(reaches(stack(both, ["lambda:PutFunctionConcurrency"], true, "ecs-tasks.amazonaws.com"))).toEqual([]);
+    expect(reaches(stack(both, ["lambda:PutFunctionConcurrency"], true, "lambda.amazonaws.com"))).toEqual(["aws_iam_role.strong"]);
   });
 
   test("service principals whose first label is not their namespace (App Runner instance roles, pod identity)", () => {

@@ -73,6 +73,7 @@ class LazyEdge implements ReachEdge {
     private readonly why: () => string,
     /** A step before the edge's own (the store a credential is read from). */
     private readonly before?: Evidence,
+    readonly weak?: boolean,
   ) {}
 
   get evidence(): Evidence[] {
@@ -295,8 +296,8 @@ export class ReachGraph {
 
   private computeEdges(p: PrincipalNode): ReachEdge[] {
     const out: ReachEdge[] = [];
-    const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => {
-      if (to !== p.address) out.push(new LazyEdge(p.address, to, label, via, step, why));
+    const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
+      if (to !== p.address) out.push(new LazyEdge(p.address, to, label, via, step, why, undefined, weak));
     };
     this.assumeRoleEdges(p, add);
     this.rewriteTrustEdges(p, add);
@@ -320,7 +321,10 @@ export class ReachGraph {
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);
     this.stateEdges(p, add, out);
-    return out;
+    // A weak edge beside a certain one to the same principal adds nothing, and could make the search show the weak one.
+    if (!out.some((e) => e.weak)) return out;
+    const certain = new Set(out.filter((e) => !e.weak).map((e) => e.to));
+    return out.filter((e) => !e.weak || !certain.has(e.to));
   }
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
@@ -597,6 +601,8 @@ export class ReachGraph {
    */
   private unmodelledPassRole(p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {
     for (const service of trustedServices(role)) {
+      // A PassRole Allow limited by iam:PassedToService to other services cannot hand the role to this one.
+      if (!passRoleAllows(g.statement.conditions, service)) continue;
       const modelled = isModelledPassRoleService(service) ? service : undefined;
       const ns = namespaceOf(service);
       const held = writeActionOf(p, ns, modelled);
@@ -604,7 +610,9 @@ export class ReachGraph {
       const why = modelled
         ? `blastwall models how ${service} starts compute, but not through ${held}, which the agent may call and which is neither a read nor a teardown`
         : `blastwall does not model how ${service} starts compute, and the agent may call ${held}`;
-      add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; ${why}, so it counts as running code as the role`, g.statement.source.address);
+      // For a modelled service an action the tables do not know to start compute most likely starts none: such a
+      // path is a warning (an error under --strict), so a team is told to look without being stopped.
+      add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; ${why}, so it counts as running code as the role${modelled ? " (a warning: an error under --strict)" : ""}`, g.statement.source.address, modelled !== undefined);
       return;
     }
   }
@@ -1008,7 +1016,7 @@ interface FederatedTrust {
   readonly providers?: readonly string[];
 }
 
-type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, via?: string) => void;
+type AddEdge = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => void;
 
 /**
  * Who may be admitted by each role's trust: `named` lists roles by the principal ARN their trust names (lower case);

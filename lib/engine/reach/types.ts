@@ -18,6 +18,11 @@ export interface ReachEdge {
   readonly via?: string;
   /** Why the edge holds: the statements on both sides. */
   readonly evidence: readonly Evidence[];
+  /**
+   * Set when the edge holds only if an action blastwall does not know to start compute does (the pass-role fallback
+   * of a service whose start actions it models): a chain through it is a warning, an error under `--strict`.
+   */
+  readonly weak?: boolean;
 }
 
 /** Unknown-node ids start with this prefix, so reports can tell them apart. */
