@@ -256,6 +256,9 @@ export const CREDENTIAL_STORES = [
   // App Runner service's runtime environment, an Amplify app's or branch's build environment (the List calls return
   // whole apps and branches), and a launch configuration's user data, as a launch template's.
   { type: "aws_glue_job", actions: ["glue:GetJob", "glue:GetJobs", "glue:BatchGetJobs"] },
+  // The arguments a Glue trigger starts its jobs with, and a workflow's run properties (red-team round 59).
+  { type: "aws_glue_trigger", actions: ["glue:GetTrigger", "glue:GetTriggers", "glue:BatchGetTriggers"] },
+  { type: "aws_glue_workflow", actions: ["glue:GetWorkflow", "glue:BatchGetWorkflows", "glue:GetWorkflowRunProperties"] },
   { type: "aws_apprunner_service", actions: ["apprunner:DescribeService"] },
   { type: "aws_amplify_app", actions: ["amplify:GetApp", "amplify:ListApps"] },
   { type: "aws_amplify_branch", actions: ["amplify:GetBranch", "amplify:ListBranches"] },

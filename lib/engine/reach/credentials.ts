@@ -243,6 +243,10 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
       return { values: [store.values.user_data ?? "", decodeBase64(store.values.user_data_base64), store.type === "aws_launch_template" ? decodeBase64(store.values.user_data) : ""], unseen: false };
     case "aws_glue_job":
       return { values: [store.values.default_arguments ?? {}, store.values.non_overridable_arguments ?? {}], unseen: false };
+    case "aws_glue_trigger":
+      return { values: [store.values.actions ?? []], unseen: false };
+    case "aws_glue_workflow":
+      return { values: [store.values.default_run_properties ?? {}], unseen: false };
     case "aws_apprunner_service":
       return { values: [store.values.source_configuration ?? []], unseen: false };
     case "aws_amplify_app":
@@ -459,6 +463,8 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
   aws_glue_connection: (stack, r) => [`arn:aws:glue:*:*:connection/${attributePattern(stack, r, "name").pattern}`],
   aws_batch_job_definition: (stack, r) => [`arn:aws:batch:*:*:job-definition/${attributePattern(stack, r, "name").pattern}:*`],
   aws_glue_job: (stack, r) => [`arn:aws:glue:*:*:job/${attributePattern(stack, r, "name").pattern}`],
+  aws_glue_trigger: (stack, r) => [`arn:aws:glue:*:*:trigger/${attributePattern(stack, r, "name").pattern}`],
+  aws_glue_workflow: (stack, r) => [`arn:aws:glue:*:*:workflow/${attributePattern(stack, r, "name").pattern}`],
   aws_apprunner_service: (stack, r) => [`arn:aws:apprunner:*:*:service/${attributePattern(stack, r, "service_name").pattern}/*`],
   // App ids are AWS's to choose, so one app's ARN is not told from another's; ListBranches is authorised on the app,
   // so a branch is read through any app ARN too (a grant on one branch counts for every branch named alike: fail closed).
@@ -533,6 +539,8 @@ const CONFIGURATION_STORES = new Set([
   "aws_launch_configuration",
   "aws_glue_connection",
   "aws_glue_job",
+  "aws_glue_trigger",
+  "aws_glue_workflow",
   "aws_batch_job_definition",
   "aws_apprunner_service",
   "aws_amplify_app",
