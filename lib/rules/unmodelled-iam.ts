@@ -5,6 +5,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import { AGENT_PATH, AGENT_TAG, agentSelector } from "../engine/agents";
 import { followReferences } from "../engine/agent-tags";
 import { isObject } from "../engine/json";
+import { hasInterpolation } from "../engine/terraform/tokens";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
 import { agentNoun } from "./support";
@@ -50,11 +51,13 @@ type TemplateIam = { readonly kind: "none" } | { readonly kind: "iam"; readonly 
 
 function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
   const [bodyArg, urlArg] = args;
-  const body = r.values[bodyArg];
-  if (typeof body !== "string") {
+  const written = r.values[bodyArg];
+  if (typeof written !== "string") {
     return r.values[urlArg] !== undefined ? { kind: "unreadable", why: `its template comes from ${urlArg}, which blastwall cannot read` } : { kind: "none" };
   }
-  if (body.includes("${")) return { kind: "unreadable", why: `its ${bodyArg} is an expression blastwall cannot evaluate` };
+  // `$${AWS::StackName}` is CloudFormation's own Fn::Sub text, escaped from Terraform (a plan's values are written so).
+  if (hasInterpolation(written)) return { kind: "unreadable", why: `its ${bodyArg} is an expression blastwall cannot evaluate` };
+  const body = written.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

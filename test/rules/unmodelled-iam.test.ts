@@ -79,4 +79,14 @@ describe("IAM inside a CloudFormation stack's template", () => {
     expect(findings(tf({ "aws_iam_role.agent": agentRole(), "aws_cloudformation_stack.s": { name: "s", template_body: template(rolePolicy("ci")) } }))[0]).toMatchObject({ severity: "warning" });
     expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: template({ B: { Type: "AWS::S3::Bucket" } }) } }))).toEqual([]);
   });
+
+  test("CloudFormation's own ${...} (escaped $${...} in Terraform, as a plan's values are) is text, not an expression (red-team round 59)", () => {
+    const sub = template({ B: { Type: "AWS::S3::Bucket", Properties: { BucketName: { "Fn::Sub": "$${AWS::StackName}-logs" } } } });
+    expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: sub } }))).toEqual([]);
+    // IAM in such a template is still read: a name the Fn::Sub text may make the agent's counts.
+    const named = template({ P: { ...rolePolicy("x").P, Properties: { ...rolePolicy("x").P.Properties, RoleName: { "Fn::Sub": "agent$${Suffix}" } } } });
+    expect(findings(tf({ "aws_iam_role.agent": agentRole(), "aws_cloudformation_stack.s": { name: "s", template_body: named } }))[0]).toMatchObject({ severity: "error" });
+    // A Terraform expression is still one.
+    expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: "${var.template}" } }))[0]).toMatchObject({ severity: "error" });
+  });
 });
