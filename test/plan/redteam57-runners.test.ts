@@ -152,6 +152,13 @@ describe("09: an EMR cluster's steps and bootstrap actions run commands as it st
     expect(judged([withMarks(create("aws_emr_cluster.adhoc", { ...cluster([]), step: null }), { unknown: { step: true } })])).toEqual(EMR);
   });
 
+  test("steps the provider computes because the configuration writes none pass; steps written there count (red-team round 59)", () => {
+    const computed = withMarks(create("aws_emr_cluster.adhoc", { ...cluster([]), step: null }), { unknown: { step: true } });
+    const block = (expressions: Obj) => ({ configuration: { root_module: { resources: [{ address: "aws_emr_cluster.adhoc", mode: "managed", type: "aws_emr_cluster", name: "adhoc", expressions }] } } });
+    expect(judged([computed], block({ name: { constant_value: "adhoc-compaction" } }))).toEqual([]);
+    expect(judged([computed], block({ name: { constant_value: "adhoc-compaction" }, step: { references: ["var.steps"] } }))).toEqual(EMR);
+  });
+
   test("a cluster with no steps or bootstrap actions, or only EMR's debugging step, passes", () => {
     expect(judged([create("aws_emr_cluster.adhoc", cluster([]))])).toEqual([]);
     expect(judged([create("aws_emr_cluster.adhoc", cluster([step("command-runner.jar", ["state-pusher-script"], "Setup hadoop debugging")]))])).toEqual([]);

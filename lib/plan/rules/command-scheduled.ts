@@ -5,7 +5,7 @@ import { changeFinding } from "../rule";
 import type { PlanChange, PlanJson, PlanResourceChange } from "../types";
 import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "../values";
 import { withoutInstanceKeys } from "../../engine/agents";
-import { configOf, expressionAt, referencedResources } from "../config-expressions";
+import { configOf, expressionAt, hasConfiguration, referencedResources } from "../config-expressions";
 import { canonicalJson } from "../canonical-json";
 import { SQL_FIELDS, UNKNOWN_SQL, readOnlySql, shownSql } from "../sql";
 
@@ -244,7 +244,7 @@ const ROUTINE_EMR_STEPS: ReadonlySet<string> = new Set(["state-pusher-script"]);
  * counts whatever it says, since blastwall does not read shell. Only EMR's own debugging step passes; steps or
  * bootstrap actions known only after apply count.
  */
-function emrRuns(rc: PlanResourceChange): Hit | undefined {
+function emrRuns(rc: PlanResourceChange, plan?: PlanJson): Hit | undefined {
   const found: string[] = [];
   // An update adds steps to the running cluster: those it had ran before. A new or replacing cluster runs them all.
   const inPlace = !rc.change.actions.includes("create");
@@ -253,8 +253,13 @@ function emrRuns(rc: PlanResourceChange): Hit | undefined {
     return inPlace && Array.isArray(before) && before.some((b) => canonicalJson(b ?? null) === canonicalJson(x ?? null));
   };
   const steps = afterValue(rc.change, ["step"]);
-  if (steps.state === "unknown") found.push(`steps known only after apply`);
-  else if (Array.isArray(steps.value)) {
+  // The provider computes `step` when the configuration sets none: known only after apply, yet no step is written.
+  // (A configuration blastwall cannot find for the cluster may write them: they count then.)
+  const config = plan !== undefined && hasConfiguration(plan) ? configOf(plan, rc.address) : undefined;
+  const written = (field: string) => config === undefined || expressionAt(config, [field]) !== undefined;
+  if (steps.state === "unknown") {
+    if (written("step")) found.push(`steps known only after apply`);
+  } else if (Array.isArray(steps.value)) {
     steps.value.forEach((s, i) => {
       const jar = afterValue(rc.change, ["step", i, "hadoop_jar_step", 0, "jar"]);
       const args = afterValue(rc.change, ["step", i, "hadoop_jar_step", 0, "args"]);
@@ -267,8 +272,9 @@ function emrRuns(rc: PlanResourceChange): Hit | undefined {
     });
   }
   const boot = afterValue(rc.change, ["bootstrap_action"]);
-  if (boot.state === "unknown") found.push("bootstrap actions known only after apply");
-  else if (Array.isArray(boot.value)) {
+  if (boot.state === "unknown") {
+    if (written("bootstrap_action")) found.push("bootstrap actions known only after apply");
+  } else if (Array.isArray(boot.value)) {
     boot.value.forEach((b, i) => {
       if (had("bootstrap_action", b)) return;
       const name = isObject(b) && typeof b.name === "string" ? ` "${b.name}"` : "";
