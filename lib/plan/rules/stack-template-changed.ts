@@ -141,6 +141,92 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::ServiceCatalog::CloudFormationProvisionedProduct": ["ProvisionedProductName", "NotificationArns"],
 };
 
+/**
+ * How a template property keeps data: a switch that protects while on (`off` counts when it goes off), a switch that
+ * deletes while on (`on`), a count whose lowering deletes what is older (`lowered`; `unset` is the service default,
+ * Infinity for forever), S3 versioning (`suspended`), and expiry rules (`expiry`: any new or changed rule that expires
+ * objects or versions).
+ */
+type Guard =
+  | { readonly path: string; readonly kind: "off" | "on"; readonly unset: boolean }
+  | { readonly path: string; readonly kind: "lowered"; readonly unset: number }
+  | { readonly path: string; readonly kind: "suspended" | "expiry" };
+
+/**
+ * Protection written in a template: weakened in place, CloudFormation applies it as an update that the plan shows only
+ * as a new template (red-team round 59). The same settings Terraform's own resources are judged by.
+ */
+const TEMPLATE_GUARDS: Readonly<Record<string, readonly Guard[]>> = {
+  "AWS::RDS::DBInstance": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
+  "AWS::RDS::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
+  "AWS::DocDB::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
+  "AWS::Neptune::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
+  "AWS::DynamoDB::Table": [
+    { path: "DeletionProtectionEnabled", kind: "off", unset: false },
+    { path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false },
+    { path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35 },
+    { path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false },
+  ],
+  "AWS::S3::Bucket": [{ path: "VersioningConfiguration.Status", kind: "suspended" }, { path: "LifecycleConfiguration", kind: "expiry" }],
+  "AWS::Logs::LogGroup": [{ path: "RetentionInDays", kind: "lowered", unset: Infinity }],
+  "AWS::Kinesis::Stream": [{ path: "RetentionPeriodHours", kind: "lowered", unset: 24 }],
+  "AWS::SQS::Queue": [{ path: "MessageRetentionPeriod", kind: "lowered", unset: 345600 }],
+  "AWS::KMS::Key": [{ path: "PendingWindowInDays", kind: "lowered", unset: 30 }, { path: "Enabled", kind: "off", unset: true }],
+  "AWS::EFS::FileSystem": [{ path: "BackupPolicy.Status", kind: "suspended" }],
+};
+
+/** A literal a template writes (a number may be written as a string); undefined for an intrinsic function. */
+function literal(v: unknown): string | number | boolean | null | undefined {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "boolean" || typeof v === "number") return v;
+  if (typeof v === "string") return /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
+  return undefined;
+}
+
+function truthy(v: string | number | boolean | null, unset: boolean): boolean {
+  if (v === null) return unset;
+  return v === true || (typeof v === "string" && v.toLowerCase() === "true");
+}
+
+/** The protection a resource kept in the old template and not in the new one, as sentences. */
+function protectionWeakened(id: string, type: string, was: Resource, now: Resource): string[] {
+  const out: string[] = [];
+  for (const g of TEMPLATE_GUARDS[type] ?? []) {
+    if (g.kind === "expiry") continue; // read rule by rule below
+    const a = propertyOf(was, g.path);
+    const b = propertyOf(now, g.path);
+    if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) continue;
+    const before = literal(a);
+    const after = literal(b);
+    const shown = `${id} (${type}) ${g.path} ${show(a ?? null)} → ${show(b ?? null)}`;
+    // A value computed in the template (a parameter, a condition) may be anything: a change to it counts.
+    if (before === undefined || after === undefined) {
+      out.push(`${shown}: computed in the template, so it may weaken what keeps the data`);
+      continue;
+    }
+    if (g.kind === "off" && truthy(before, g.unset) && !truthy(after, g.unset)) out.push(`${shown}: the protection is switched off`);
+    else if (g.kind === "on" && !truthy(before, g.unset) && truthy(after, g.unset)) out.push(`${shown}: it now deletes data on its own`);
+    else if (g.kind === "lowered") {
+      const n = (v: string | number | boolean | null) => (v === null ? g.unset : typeof v === "number" ? v : NaN);
+      const x = n(before);
+      const y = n(after);
+      if (Number.isNaN(y) || (!Number.isNaN(x) && y < x) || (Number.isNaN(x) && !Number.isNaN(y))) out.push(`${shown}: lowered, so what is older is deleted`);
+    } else if (g.kind === "suspended" && String(before).toLowerCase() === "enabled" && String(after).toLowerCase() !== "enabled") out.push(`${shown}: switched off`);
+  }
+  // An S3 lifecycle rule that expires objects or their versions, new or changed, deletes them by itself.
+  if (type === "AWS::S3::Bucket") {
+    const rules = (r: Resource) => {
+      const lc = propertyOf(r, "LifecycleConfiguration");
+      const list = isObject(lc) && Array.isArray(lc.Rules) ? lc.Rules : lc === undefined ? [] : [lc];
+      return list.map((x) => canonicalJson(x ?? null));
+    };
+    const old = new Set(rules(was));
+    const expiring = rules(now).filter((x) => !old.has(x) && /Expiration|"Fn::|"Ref"/.test(x));
+    if (expiring.length > 0) out.push(`${id} (${type}) LifecycleConfiguration: a new or changed rule expires objects or versions (${expiring[0].slice(0, 160)}${expiring[0].length > 160 ? "…" : ""}), which S3 then deletes by itself`);
+  }
+  return out;
+}
+
 /** Properties of types that make stacks which, changed, update those stacks with another template or parameters. */
 const CONTENT: Readonly<Record<string, readonly string[]>> = {
   "AWS::CloudFormation::StackSet": ["TemplateBody", "TemplateURL", "Parameters"],
@@ -188,7 +274,8 @@ export const stackTemplateChanged: PlanRule = {
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
-      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call.",
+      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
+      "deletion protection or point-in-time recovery switched off, backup or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
       "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
@@ -614,6 +701,10 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       const now = policy === "DeletionPolicy" ? deletionPolicy(next) : String(next[policy]);
       if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
     }
+  }
+  for (const [id, r] of Object.entries(old)) {
+    const next = now[id];
+    if (next !== undefined && next.Type === r.Type) out.push(...protectionWeakened(id, String(r.Type), r, next));
   }
   out.push(...runners(now, old));
   for (const [id, r] of Object.entries(old)) {
