@@ -2,8 +2,8 @@
  * Writes `policies/cfn-replacing-properties.json`: per CloudFormation resource type, the properties whose change
  * always replaces the resource, read from the CloudFormation resource schemas in `@aws-cdk/aws-service-spec`
  * (devDependency). The plan gate reads it to tell which template edits make CloudFormation delete a data store.
- * Properties that replace only in some cases ("maybe" in the spec: a restore source, an engine change) are kept apart:
- * the rule counts them for a data type it has no hand-kept list for, and its hand-kept lists name those that matter.
+ * Properties that replace only in some cases ("maybe" in the spec: a restore source, an engine change) are kept apart,
+ * for a reviewer: the rule counts only those its hand-kept lists name, since most of their changes update in place.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { dirname, join } from "path";

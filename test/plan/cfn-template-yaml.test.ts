@@ -131,3 +131,16 @@ describe("a new stack that runs EMR steps (red-team round 58)", () => {
     expect(judged([created({ template_body: cluster("      VisibleToAllUsers: true\n") })])).toEqual([]);
   });
 });
+
+describe("an EMR cluster resized in place (red-team round 59 false alarm)", () => {
+  const cluster = (count: number, script = "s3://ops/setup.sh") =>
+    `Resources:\n  Emr:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: etl\n      ReleaseLabel: emr-7.1.0\n      JobFlowRole: EMR_EC2_DefaultRole\n      ServiceRole: EMR_DefaultRole\n      Instances:\n        CoreInstanceGroup: {InstanceCount: ${count}, InstanceType: m5.xlarge}\n      BootstrapActions:\n        - Name: setup\n          ScriptBootstrapAction: {Path: '${script}'}\n`;
+
+  test("a new instance count passes: Instances replaces only in some cases, and the bootstrap actions did not change", () => {
+    expect(judged([updated(cluster(2), cluster(4))])).toEqual([]);
+  });
+
+  test("the control: new bootstrap actions on the running cluster's template count", () => {
+    expect(judged([updated(cluster(2), cluster(2, "s3://ops/other.sh"))])).toEqual(BLOCKED);
+  });
+});

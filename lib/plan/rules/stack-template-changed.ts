@@ -240,8 +240,8 @@ function opaque(type: string): boolean {
 
 /**
  * The properties of a data-holding resource whose change replaces it: those the CloudFormation resource schemas mark
- * as always replacing, with the hand-kept list for its type (which adds the conditional ones that matter) or, for a
- * type without one, every property the schemas say may replace it; for a type the schemas do not know, the
+ * as always replacing, with the hand-kept list for its type (which adds the conditional ones that matter); for a type
+ * the schemas do not know, the
  * properties that name it (a name is what CloudFormation most often cannot change in place); for a type blastwall
  * knows nothing of (a module, a custom or third-party type), every property.
  */
@@ -250,7 +250,9 @@ function replacingProperties(r: Resource): readonly string[] {
   const known = REPLACING[type];
   const spec = opaque(type) ? undefined : specReplacing(type);
   if (known !== undefined) return spec ? [...new Set([...known, ...spec.always])] : known;
-  if (spec) return [...spec.always, ...spec.sometimes];
+  // Properties that replace only in some cases (an EMR cluster's Instances, resized in place) are not counted for a
+  // type without a hand-kept list: most of their changes update in place (red-team round 59).
+  if (spec) return spec.always;
   const props = isObject(r.Properties) ? Object.keys(r.Properties) : [];
   return opaque(type) ? props.filter((k) => k !== "Tags") : props.filter((k) => /(?:Name|Identifier)$/.test(k));
 }
@@ -761,10 +763,11 @@ function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<s
     const type = String(r.Type);
     // An alarm runs nothing but its actions: one that terminates, reboots or stops an instance is a runner.
     const alarm = type === "AWS::CloudWatch::Alarm" && /:automate:[^"]*:ec2:(terminate|stop|reboot)/.test(JSON.stringify(r.Properties ?? null));
-    // A cluster runs its steps and bootstrap actions as it starts, with its instance profile's rights.
-    const emr = type === "AWS::EMR::Cluster" && isObject(r.Properties) && (r.Properties.Steps !== undefined || r.Properties.BootstrapActions !== undefined);
-    if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm && !emr) continue;
     const was = old?.[id];
+    // A cluster runs its steps and bootstrap actions as it starts: new ones, or a cluster new or replaced with them.
+    const emrParts = (x: Resource | undefined) => canonicalJson([propertyOf(x ?? {}, "Steps") ?? null, propertyOf(x ?? {}, "BootstrapActions") ?? null]);
+    const emr = type === "AWS::EMR::Cluster" && isObject(r.Properties) && (r.Properties.Steps !== undefined || r.Properties.BootstrapActions !== undefined) && (was === undefined || emrParts(was) !== emrParts(r));
+    if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm && !emr) continue;
     // An existing nested stack is judged by its template URL and parameters (see dropped): only a new one is a runner here.
     if (type === "AWS::CloudFormation::Stack" && was !== undefined) continue;
     if (was !== undefined && canonicalJson(was) === canonicalJson(r)) continue;
