@@ -140,6 +140,19 @@ describe("Redshift snapshot retention (-1 keeps a manual snapshot until deleted)
   });
 });
 
+describe("a cluster's inline snapshot_copy (red-team round 59)", () => {
+  const address = "aws_redshift_cluster.warehouse";
+  const cluster = (days: unknown) => ({ cluster_identifier: "warehouse", manual_snapshot_retention_period: -1, snapshot_copy: [{ destination_region: "us-west-2", retention_period: days, grant_name: null }] });
+
+  test("retention_period lowered blocks, as on aws_redshift_snapshot_copy", () => {
+    expect(messages([update(address, cluster(35), cluster(1))])).toEqual([`The plan lowers backup retention on ${address}: snapshot_copy[0].retention_period 35 → 1.`]);
+  });
+
+  test("the control: raised passes", () => {
+    expect(judged([update(address, cluster(7), cluster(35))])).toEqual([]);
+  });
+});
+
 describe("Security Lake expiration (no expiration: kept forever)", () => {
   const address = "aws_securitylake_data_lake.this";
   const lake = (days: unknown, region = "us-east-1", transition: Obj[] = []) => ({

@@ -35,7 +35,9 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   ["aws_timestreamwrite_table", (rc: PlanResourceChange) => present(lowered(rc, ["retention_properties", 0, "magnetic_store_retention_period_in_days"]))],
   ["aws_keyspaces_table", (rc: PlanResourceChange) => present(switchedOff(rc, ["point_in_time_recovery", 0, "status"], enabled))],
   ["aws_lightsail_database", (rc: PlanResourceChange) => present(switchedOff(rc, ["backup_retention_enabled"]))],
-  ["aws_redshift_cluster", (rc: PlanResourceChange) => present(foreverLowered(rc, ["manual_snapshot_retention_period"], KEEP_MANUAL_SNAPSHOT))],
+  // Also the cross-region copies of its automated snapshots, written inline: Redshift deletes the copies older than a
+  // lowered period at once, as for aws_redshift_snapshot_copy (red-team round 59).
+  ["aws_redshift_cluster", (rc: PlanResourceChange) => [...present(foreverLowered(rc, ["manual_snapshot_retention_period"], KEEP_MANUAL_SNAPSHOT)), ...present(lowered(rc, ["snapshot_copy", 0, "retention_period"]))]],
   // A manual snapshot's own retention: the snapshot is deleted once it is older (at once, if it is already).
   ["aws_redshift_cluster_snapshot", (rc: PlanResourceChange) => present(foreverLowered(rc, ["manual_snapshot_retention_period"], KEEP_MANUAL_SNAPSHOT))],
   ["aws_redshiftserverless_snapshot", (rc: PlanResourceChange) => present(foreverLowered(rc, ["retention_period"], KEEP_MANUAL_SNAPSHOT))],
