@@ -622,6 +622,7 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_cognito_identity_pool: { arn: (ctx) => inexact(ctx, "arn:aws:cognito-identity:*:*:identitypool/*") },
   aws_rolesanywhere_trust_anchor: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:trust-anchor/*") },
   aws_rolesanywhere_profile: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:profile/*") },
+  aws_acmpca_certificate_authority: { arn: (ctx) => inexact(ctx, "arn:aws:acm-pca:*:*:certificate-authority/*") },
   aws_db_instance: {
     identifier: (ctx, r) => nameFrom(ctx, r, "identifier", "identifier_prefix"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:rds:*:*:db:${nameFrom(ctx, r, "identifier", "identifier_prefix")}`),
@@ -784,4 +785,23 @@ export function attributePattern(stack: TfStack, r: TfResource, attribute: strin
   const v = attributeOf(ctx, r, attribute, []);
   if (v === undefined) return { pattern: "*", unresolved: [`\${${r.address}.${attribute}}`], exact: false };
   return { pattern: collapseStars(v), unresolved: ctx.unresolved, exact: ctx.exact };
+}
+
+/**
+ * The one resource of `types` an ARN written with a Terraform reference names: `${aws_x.y.arn}`, or literal text
+ * ending in `/` followed by `${aws_x.y.id}` (`arn:...:userpool/${aws_cognito_user_pool.p.id}`). The id a provider
+ * assigns is that resource's own, so such a value names it alone even where the ARN pattern of every resource of the
+ * type is the same wildcard. Anything else (another attribute, more text after the reference, a count or for_each
+ * instance, a splat, a variable): undefined.
+ */
+export function referencedResource(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
+  const parts = parseTemplate(written);
+  const last = parts[parts.length - 1];
+  if (!last || last.kind !== "interpolation" || last.directive) return undefined;
+  if (parts.length > 2 || (parts.length === 2 && (parts[0].kind !== "literal" || !parts[0].text.endsWith("/")))) return undefined;
+  const ref = parseReference(last.expr);
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.index !== undefined || ref.path.length > 0) return undefined;
+  if (ref.attribute !== (parts.length === 1 ? "arn" : "id")) return undefined;
+  const res = stack.byAddress.get(ref.address);
+  return res && types.includes(res.type) ? res : undefined;
 }
