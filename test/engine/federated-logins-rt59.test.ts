@@ -62,7 +62,7 @@ describe("59. Cognito: user pool identity providers and developer-authenticated 
     expect(errors(check(stack(allow("cognito-idp:CreateIdentityProvider"), cognito())))).toEqual([]);
     expect(errors(check(stack(allow("cognito-idp:UpdateUserPoolClient"), cognito())))).toEqual([]);
     // The pair on two different pools: the new IdP cannot be enabled on a client of the pool it is not in.
-    const split = [...allow("cognito-idp:CreateIdentityProvider", "${aws_cognito_user_pool.qa.arn}"), ...allow("cognito-idp:UpdateUserPoolClient", "${aws_cognito_user_pool.up.arn}")];
+    const split = [...allow("cognito-idp:CreateIdentityProvider", "${aws_cognito_user_pool.up.arn}"), ...allow("cognito-idp:UpdateUserPoolClient", "${aws_cognito_user_pool.qa.arn}")];
     expect(errors(check(stack(split, cognito())))).toEqual([]);
   });
 
