@@ -571,6 +571,12 @@ const iamNamed = (kind: string, prefixArg?: string): Record<string, AttrFn> => {
 
 const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${nameFrom(ctx, r, "name", "name_prefix")}`;
 
+/** A bucket's host names: `NAME.s3.amazonaws.com`, and `NAME.s3.REGION.amazonaws.com` (the region left open). */
+const BUCKET_DOMAINS: Record<string, AttrFn> = {
+  bucket_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3.amazonaws.com`,
+  bucket_regional_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3${inexact(ctx, "*")}.amazonaws.com`,
+};
+
 /** Attributes whose value Terraform computes, as patterns, by resource type. */
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamNamed("role", "name_prefix"),
@@ -586,6 +592,7 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     bucket: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
     id: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket", "bucket_prefix")}`,
+    ...BUCKET_DOMAINS,
   },
   aws_kms_key: {
     arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
@@ -736,6 +743,11 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_caller_identity: { account_id: (ctx, r) => callerAccount(ctx, r), id: (ctx, r) => callerAccount(ctx, r) },
   aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
   aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
+  aws_s3_bucket: {
+    id: (ctx, r) => nameFrom(ctx, r, "bucket"),
+    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}`,
+    ...BUCKET_DOMAINS,
+  },
 };
 
 /**
