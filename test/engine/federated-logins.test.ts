@@ -70,9 +70,12 @@ describe("51. an identity pool that hands a role to anyone", () => {
     expect(details(r)).toMatch(/no cognito-identity\.amazonaws\.com:aud condition/);
   });
 
-  test("a trust naming a pool outside the stack for unauthenticated identities fails closed; for authenticated ones it does not", () => {
+  test("a trust naming a pool outside the stack fails closed, for unauthenticated and (red-team round 59) authenticated identities", () => {
     expect(reached(check(stack([], poolRole("ext", onPool("unauthenticated", "us-east-1:0000-outside")))))).toEqual(["aws_iam_role.ext"]);
-    expect(errors(check(stack([], poolRole("ext", onPool("authenticated", "us-east-1:0000-outside")))))).toEqual([]);
+    // An outside pool may accept a public login or a user pool anyone may sign up to.
+    const r = check(stack([], poolRole("ext", onPool("authenticated", "us-east-1:0000-outside"))));
+    expect(reached(r)).toEqual(["aws_iam_role.ext"]);
+    expect(details(r)).toMatch(/identity pool this stack does not create .* Name in its cognito-identity\.amazonaws\.com:aud condition only pools of this stack, or take the destroy rights off the role/);
   });
 
   test("the basic flow lets a token be used on any role that trusts the pool, attached or not", () => {

@@ -70,7 +70,7 @@ export function makeSource(address: string, index: number, sid?: string, via?: s
 
 /** The statement with another source (the same document reached through another attachment). */
 export function withSource(s: Statement, source: StatementSource): Statement {
-  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions);
+  return makeStatement(source, s.effect, s.actions, s.notActions, s.resources, s.notResources, s.principals, s.notPrincipals, s.conditions, s.approximateResources, s.approximatePrincipals, s.unknown, s.writtenActions, s.writtenResources);
 }
 
 export function makeStatement(
@@ -87,8 +87,9 @@ export function makeStatement(
   approximatePrincipals: Statement["approximatePrincipals"],
   unknown: Statement["unknown"],
   writtenActions?: Statement["writtenActions"],
+  writtenResources?: Statement["writtenResources"],
 ): Statement {
-  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown };
+  return { source, effect, actions, notActions, writtenActions, resources, notResources, principals, notPrincipals, conditions, approximateResources, approximatePrincipals, unknown, writtenResources };
 }
 
 export function unknownStatement(source: StatementSource, reason: string): Statement {
@@ -173,6 +174,7 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   const actions = "Action" in raw ? lowered : undefined;
   const notActions = "NotAction" in raw ? lowered : undefined;
   const resources = "Resource" in raw ? resourcesOf("Resource") : undefined;
+  const writtenResources = "Resource" in raw && approximate.resources.length > 0 ? stringList(raw.Resource, "Resource") : undefined;
   const notResources = "NotResource" in raw ? resourcesOf("NotResource") : undefined;
   const principals = "Principal" in raw ? principalsOf("Principal") : undefined;
   const notPrincipals = "NotPrincipal" in raw ? principalsOf("NotPrincipal") : undefined;
@@ -191,6 +193,7 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
     approximate.principals ? true : undefined,
     undefined,
     written.some((w, i) => w !== lowered[i]) ? written : undefined,
+    writtenResources,
   );
 }
 

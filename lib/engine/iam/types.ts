@@ -60,6 +60,12 @@ export interface Statement {
    * and an Allow's NotResource must not count on them to certainly exclude anything.
    */
   readonly approximateResources?: readonly number[];
+  /**
+   * `Resource` as the policy writes it, when some entry holds `${...}` (index for index with `resources`): a
+   * Terraform reference names one resource even where its ARN pattern is a wildcard shared with others of its type
+   * (see `referencedResource` in terraform/tokens.ts). Only read where `resources[i]` is still what was resolved.
+   */
+  readonly writtenResources?: readonly string[];
   /** True when some principal identifier came from a `${...}` token (same reading as `approximateResources`). */
   readonly approximatePrincipals?: boolean;
   /**

@@ -5,17 +5,22 @@
  *   and `AWS-ApplyChefRecipes` (`SourceType` S3, `SourceInfo` path), `AWS-RunDocument` (a document from S3, or an
  *   SSM document by name), `AWS-RunAnsiblePlaybook` (`playbookurl`), `AWS-InstallApplication` (the MSI at
  *   `source`, whose custom actions run as SYSTEM), `AWS-ApplyDSCMofs` (`mofsToApply`) and
- *   `AWS-InstallPowerShellModule` (`source`). Documents that run only what their parameters spell out
- *   (`AWS-RunShellScript`) fetch nothing.
+ *   `AWS-InstallPowerShellModule` (`source`), `AWS-RunSaltState` (the Salt state at `stateurl`, whose states run
+ *   commands) and `AWS-RunInspecChecks` (an InSpec profile, Ruby code, from `sourceType` S3 / `sourceInfo` path).
+ *   Documents that run only what their parameters spell out (`AWS-RunShellScript`) fetch nothing.
  * - A Glue job loads `--extra-py-files` (on the Python path, imported by the script), `--additional-python-modules`
  *   given as S3 wheels (installed before the script starts; a wheel may carry a `.pth` file Python runs at start-up)
- *   and `--extra-jars` (on the classpath) from its default and non-overridable arguments, and from the arguments
- *   a trigger starts it with.
+ *   `--extra-jars` (on the classpath), `--scriptLocation` (which overrides the job's script location) and, for Ray
+ *   jobs, `--s3-py-modules` (on the Python path) and `--working-dir` (a zip every node runs in) from its default
+ *   and non-overridable arguments, and from the arguments a trigger starts it with.
+ * Parameters or arguments given as a token are read through the locals and variables they name; a token blastwall
+ * cannot read (`merge(...)` of what it cannot resolve, a resource attribute) may name any object. A string inside
+ * them given as `jsonencode({...})` is read for the locations written in it.
  * GitHub locations lie outside what blastwall can see and are not followed.
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject, stringsIn } from "../json";
-import { refTarget, resolveToPattern } from "../terraform/tokens";
+import { parseReference, refTarget, resolveToPattern, soleInterpolation, walk } from "../terraform/tokens";
 
 export interface Fetched {
   readonly kind: "s3" | "ssm-document";
@@ -33,15 +38,18 @@ export const FETCHING_DOCUMENTS: ReadonlySet<string> = new Set([
   "AWS-InstallApplication",
   "AWS-ApplyDSCMofs",
   "AWS-InstallPowerShellModule",
+  "AWS-RunSaltState",
+  "AWS-RunInspecChecks",
 ]);
 
 /** Glue arguments that name code the job loads. */
-export const GLUE_CODE_ARGUMENTS = ["--extra-py-files", "--additional-python-modules", "--extra-jars"] as const;
+export const GLUE_CODE_ARGUMENTS = ["--extra-py-files", "--additional-python-modules", "--extra-jars", "--scriptLocation", "--s3-py-modules", "--working-dir"] as const;
 
 const S3_LOCATIONS = [
   /s3:\/\/([a-z0-9*][a-z0-9.*-]*)\/([^\s,"'\]}]*)/gi,
   // Virtual-hosted style: https://BUCKET.s3[.-]REGION.amazonaws.com/KEY
-  /https?:\/\/([a-z0-9*][a-z0-9.*-]*?)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?\/([^\s,"'\]}]*)/gi,
+  // (`.s3*.amazonaws.com`: a bucket's bucket_regional_domain_name, whose region blastwall leaves open.)
+  /https?:\/\/([a-z0-9*][a-z0-9.*-]*?)\.s3(?:[.-][a-z0-9-]+|\*)?\.amazonaws\.com(?:\.cn)?\/([^\s,"'\]}]*)/gi,
   // Path style: https://s3[.-]REGION.amazonaws.com/BUCKET/KEY
   /https?:\/\/s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?\/([a-z0-9*][a-z0-9.*-]*)\/([^\s,"'\]}]*)/gi,
 ];
@@ -58,9 +66,91 @@ function s3Objects(text: string, via: string): Fetched[] {
   return out;
 }
 
-/** Values as Terraform will pass them: `${...}` resolved where it can be, `*` where it cannot. */
+/**
+ * Values as Terraform will pass them: `${...}` resolved where it can be, `*` where it cannot. A value that is one
+ * `jsonencode(...)` call is also read as the text inside it, its own `${...}` resolved, for the locations it spells.
+ */
 function texts(stack: TfStack, v: unknown): string[] {
-  return stringsIn(v ?? "").map((s) => resolveToPattern(stack, s).pattern);
+  return stringsIn(v ?? "").flatMap((s) => {
+    const out = [resolveToPattern(stack, s).pattern];
+    const one = soleInterpolation(s);
+    if (one && /^(jsonencode|yamlencode|tostring)\s*\(/.test(one.expr)) out.push(resolveToPattern(stack, one.expr).pattern);
+    return out;
+  });
+}
+
+/**
+ * A map argument as Terraform will pass it: the map written, or the local or variable a token names (through
+ * `merge(...)` of such maps and `{}`). Undefined when blastwall cannot read it: it may hold anything.
+ */
+function mapOf(stack: TfStack, v: unknown, depth = 0): Record<string, unknown> | undefined {
+  if (v === undefined || v === null) return {};
+  if (isObject(v) && !Array.isArray(v)) return v;
+  if (typeof v !== "string" || depth > 8) return undefined;
+  const one = soleInterpolation(v);
+  if (!one) return undefined;
+  const ref = parseReference(one.expr);
+  if (ref && (ref.kind === "local" || ref.kind === "var")) {
+    const table = ref.kind === "var" ? stack.variables : stack.locals;
+    const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+    if (!table.has(name)) return undefined;
+    const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
+    return mapOf(stack, walk(table.get(name), steps), depth + 1);
+  }
+  const merge = /^merge\s*\(([\s\S]*)\)$/.exec(one.expr.trim());
+  if (!merge) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const arg of splitArguments(merge[1])) {
+    const m = arg.startsWith("{") ? objectLiteral(arg) : mapOf(stack, `\${${arg}}`, depth + 1);
+    if (!m) return undefined;
+    Object.assign(out, m);
+  }
+  return out;
+}
+
+/** An HCL object literal of string keys and values (`{"--k" = "v", k2 = "v2"}`); undefined for anything else. */
+function objectLiteral(text: string): Record<string, unknown> | undefined {
+  const body = /^\{([\s\S]*)\}$/.exec(text.trim());
+  if (!body) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const entry of splitArguments(body[1], true)) {
+    const m = /^(?:"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*))\s*[=:]\s*"((?:[^"\\]|\\.)*)"$/.exec(entry);
+    if (!m) return undefined;
+    try {
+      out[JSON.parse(`"${m[1] ?? m[2]}"`) as string] = JSON.parse(`"${m[3]}"`) as string;
+    } catch {
+      return undefined; // an escape HCL has and JSON has not
+    }
+  }
+  return out;
+}
+
+/** Top-level, comma-separated arguments of a call (brackets, braces and strings kept whole); `lines`: newlines separate too. */
+function splitArguments(text: string, lines = false): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+    else if ((c === "," || (lines && c === "\n")) && depth === 0) {
+      out.push(text.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  out.push(text.slice(from).trim());
+  return out.filter((x) => x !== "");
+}
+
+/** The fail-closed stand-in for a location blastwall cannot read. */
+function anyObject(via: string): Fetched {
+  return { kind: "s3", arn: "arn:aws:s3:::*/*", shown: `objects blastwall cannot name (${via})` };
 }
 
 /**
@@ -70,10 +160,16 @@ function texts(stack: TfStack, v: unknown): string[] {
 export function fetchedByDocument(stack: TfStack, document: string, parameters: unknown): Fetched[] {
   const name = document.replace(/^.*:document\//, "");
   if (!FETCHING_DOCUMENTS.has(name)) return [];
+  const via = `fetched and run by ${name}`;
   const params: Record<string, unknown> = {};
+  if (typeof parameters === "string") {
+    // `${local.params}`, `${merge(...)}`: read through locals and variables, else the location may be any object.
+    const m = mapOf(stack, parameters);
+    if (!m) return [anyObject(`${via}, from parameters it cannot read`)];
+    Object.assign(params, m);
+  }
   if (isObject(parameters) && !Array.isArray(parameters)) Object.assign(params, parameters);
   for (const b of blocks(parameters)) if (typeof b["name"] === "string") params[b["name"]] = b["values"] ?? b["value"];
-  const via = `fetched and run by ${name}`;
   const all = Object.values(params).flatMap((v) => texts(stack, v));
   const out = all.flatMap((t) => s3Objects(t, via));
   // AWS-RunDocument with SourceType SSMDocument runs another document, by name: one the stack's principals may update.
@@ -87,7 +183,7 @@ export function fetchedByDocument(stack: TfStack, document: string, parameters: 
   // GitHub sources lie outside the stack; a location known only at apply time may be any object.
   const github = all.some((t) => /^github$/i.test(t.trim()));
   const unread = Object.values(params).some((v) => stringsIn(v ?? "").some((x) => x.includes("${")));
-  if (out.length === 0 && !github && unread) out.push({ kind: "s3", arn: "arn:aws:s3:::*/*", shown: `objects blastwall cannot name (${via}, from parameters it cannot read)` });
+  if (out.length === 0 && !github && unread) out.push(anyObject(`${via}, from parameters it cannot read`));
   return out;
 }
 
@@ -102,13 +198,18 @@ export function glueLibraries(stack: TfStack, job: TfResource): Fetched[] {
     }
   }
   const out: Fetched[] = [];
-  for (const a of args) {
-    if (!isObject(a)) continue;
+  for (const written of args) {
+    const a = mapOf(stack, written);
+    if (!a) {
+      // Arguments blastwall cannot read may name code anywhere.
+      out.push(anyObject("loaded by arguments it cannot read"));
+      continue;
+    }
     for (const key of GLUE_CODE_ARGUMENTS) {
       if (a[key] === undefined || a[key] === null) continue;
       const found = texts(stack, a[key]).flatMap((t) => s3Objects(t, `loaded by ${key}`));
       // A value blastwall cannot read may name any object; pip package names (`pandas==2.1`) fetch nothing from S3.
-      if (found.length === 0 && texts(stack, a[key]).some((t) => t === "*" || /^s3:/i.test(t))) found.push({ kind: "s3", arn: "arn:aws:s3:::*/*", shown: `objects blastwall cannot name (loaded by ${key})` });
+      if (found.length === 0 && texts(stack, a[key]).some((t) => t === "*" || /^s3:/i.test(t))) found.push(anyObject(`loaded by ${key}`));
       out.push(...found);
     }
   }

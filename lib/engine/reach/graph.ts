@@ -25,6 +25,8 @@ import { rolesAnywhereEdges } from "./roles-anywhere";
 
 const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
 const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
+const IDENTITY_POOL_TYPES = ["aws_cognito_identity_pool"] as const;
+const PCA_TYPES = ["aws_acmpca_certificate_authority"] as const;
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -482,6 +484,8 @@ export class ReachGraph {
       roleOf: (v: unknown) => this.roleOfValue(v),
       userPools: this.resourcesOf(USER_POOL_TYPES),
       anchors: this.resourcesOf(ANCHOR_TYPES),
+      identityPools: this.resourcesOf(IDENTITY_POOL_TYPES),
+      privateCas: this.resourcesOf(PCA_TYPES),
     };
     for (const e of (this.publicLogins ??= publicIdentityEdges(ctx))) add(e.to, "assume-role", e.label, e.why);
     for (const e of identityRightsEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);

@@ -24,7 +24,7 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
 import { globMatch } from "../iam/glob";
-import { refTarget } from "../terraform/tokens";
+import { refTarget, referencedResource } from "../terraform/tokens";
 import { statementName } from "../describe";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -33,7 +33,14 @@ const AUD = `${ISSUER}:aud`;
 const AMR = `${ISSUER}:amr`;
 
 /** Actions that let a principal log in as a user of a user pool (see the module comment). */
-export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool"] as const;
+export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateIdentityProvider"] as const;
+/**
+ * Rights that log a principal in only together, on the same user pool: an identity provider of its own
+ * (`CreateIdentityProvider`, a SAML or OIDC IdP it controls) enabled on an app client (`UpdateUserPoolClient`).
+ */
+export const USER_POOL_LOGIN_PAIRS = [["cognito-idp:CreateIdentityProvider", "cognito-idp:UpdateUserPoolClient"]] as const;
+/** Minting a token for any user of a pool's developer provider (developer-authenticated identities). */
+export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdentity";
 /** Actions that put a user of the principal's into a group (and so give it the group's role, where it is mapped). */
 export const USER_POOL_GROUP = ["cognito-idp:AdminAddUserToGroup"] as const;
 /** Rewriting an identity pool: unauthenticated identities, the basic flow, or a login provider of the writer's own. */
@@ -44,11 +51,16 @@ const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.
 
 type Mode = "unauthenticated" | "authenticated";
 
-/** A trust statement that admits identity pool tokens. `pools`: the stack's pools its `aud` names; "any": no `aud` condition (or one that may be any pool); "outside": a pool not in the stack. */
+/**
+ * A trust statement that admits identity pool tokens. `pools`: the stack's pools its `aud` names; "any": no `aud`
+ * condition (or one that may be any pool). `outside`: it also names a pool the stack does not create (a literal id,
+ * a data source).
+ */
 interface PoolTrust {
   readonly role: PrincipalNode;
   readonly statement: Statement;
-  readonly pools: readonly TfResource[] | "any" | "outside";
+  readonly pools: readonly TfResource[] | "any";
+  readonly outside: boolean;
   readonly modes: ReadonlySet<Mode>;
 }
 
@@ -62,6 +74,8 @@ interface IdentityPool {
   readonly res: TfResource;
   readonly unauthenticated: boolean;
   readonly classic: boolean;
+  /** `developer_provider_name`: whoever may GetOpenIdTokenForDeveloperIdentity on the pool logs in as any user of it. */
+  readonly developer?: string;
   /** Why anyone may authenticate, when they may. */
   readonly publicLogin?: string;
   readonly userPools: readonly UserPoolRef[];
@@ -89,7 +103,17 @@ export interface IdentityContext {
   /** The principal address a role value names; undefined when unresolvable. */
   readonly roleOf: (v: unknown) => string | undefined;
   /** Stack user pools a policy resource pattern may name, and whether it may name one outside the stack. */
-  readonly userPools: { matching(r: string): readonly TfResource[]; reachesOutside(r: string): boolean };
+  readonly userPools: PoolIndex;
+  /** The same for identity pools. */
+  readonly identityPools: PoolIndex;
+}
+
+/** Resources of a type a policy resource pattern may name (see resource-index.ts). */
+interface PoolIndex {
+  matching(r: string): readonly TfResource[];
+  reachesOutside(r: string): boolean;
+  /** The resources `r` names where the grant wrote it as references to them; undefined otherwise. */
+  referenced(g: Grant, r: string): readonly TfResource[] | undefined;
 }
 
 const cache = new WeakMap<TfStack, Model>();
@@ -109,7 +133,8 @@ function restricting(op: string): boolean {
 function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
   let m = cache.get(stack);
   if (m) return m;
-  const poolRes = stack.byType.get("aws_cognito_identity_pool") ?? [];
+  // A data source reads a pool made elsewhere: whom it admits is not in the plan.
+  const poolRes = (stack.byType.get("aws_cognito_identity_pool") ?? []).filter((p) => p.mode !== "data");
   const ci = { caseInsensitive: true };
   const trusts: PoolTrust[] = [];
   for (const role of roles) {
@@ -121,19 +146,21 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
       const acts = s.actions ? s.actions.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity", ci)) : !(s.notActions ?? []).some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity", ci));
       if (!acts) continue;
       let pools: PoolTrust["pools"] = "any";
+      let outside = false;
       const aud = s.conditions.find((c) => c.key.toLowerCase() === AUD && restricting(c.operator));
       if (aud) {
         const named: TfResource[] = [];
-        let outside = false;
         let any = false;
         for (const v of aud.values) {
           const ref = refTarget(v);
           const pool = ref ? poolRes.find((p) => p.address === ref.address) : undefined;
           if (pool) named.push(pool);
+          else if (ref && ref.kind === "data" && ref.address.startsWith("data.aws_cognito_identity_pool.") && ref.attribute === "id") outside = true;
           else if (ref || /[*?]/.test(v) || v.includes("${")) any = true;
           else outside = true;
         }
-        pools = any ? "any" : named.length > 0 ? named : outside ? "outside" : "any";
+        pools = any || (named.length === 0 && !outside) ? "any" : named;
+        if (pools === "any") outside = false;
       }
       const modes = new Set<Mode>(["unauthenticated", "authenticated"]);
       const amr = s.conditions.find((c) => c.key.toLowerCase() === AMR && restricting(c.operator));
@@ -142,7 +169,7 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
         // Authenticated tokens carry `authenticated` and the providers used: any other value may be one.
         if (amr.values.every((v) => v.toLowerCase() === "unauthenticated")) modes.delete("authenticated");
       }
-      if (modes.size > 0) trusts.push({ role, statement: s, pools, modes });
+      if (modes.size > 0) trusts.push({ role, statement: s, pools, outside, modes });
     }
   }
   const attachments = stack.byType.get("aws_cognito_identity_pool_roles_attachment") ?? [];
@@ -152,15 +179,21 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const publicProvider = logins.find((l) => PUBLIC_LOGINS.includes(l.toLowerCase()));
     const userPools: UserPoolRef[] = blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"]));
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
+    const unknownPool = userPools.find((u) => !u.res);
+    // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
       ? `accepts logins with ${publicProvider}, which anyone can sign in to`
       : signUp
-        ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true and no pre sign-up trigger screens them)`
-        : undefined;
+        ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
+        : unknownPool
+          ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
+          : undefined;
+    const dev = v["developer_provider_name"];
     return {
       res,
       unauthenticated: truthy(v["allow_unauthenticated_identities"]),
       classic: truthy(v["allow_classic_flow"]),
+      developer: dev === undefined || dev === null || dev === "" ? undefined : typeof dev === "string" ? dev : "a name blastwall cannot read",
       publicLogin,
       userPools,
       attachments: attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address),
@@ -171,19 +204,23 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
 }
 
 function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
+  // `cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`, the provider name as AWS documents it.
+  const written = typeof v === "string" ? referencedResource(stack, v, ["aws_cognito_user_pool"]) : undefined;
+  if (written) return { res: written, shown: written.address };
   const ref = refTarget(v);
   const res = ref && ref.address.startsWith("aws_cognito_user_pool.") ? stack.byAddress.get(ref.address) : undefined;
   if (res) return { res, shown: res.address };
   return { shown: ref ? ref.address : typeof v === "string" ? `user pool ${v}` : "a user pool blastwall cannot resolve" };
 }
 
-/** Whether anyone may sign up to the user pool (the default, unless a pre sign-up trigger screens them). */
+/**
+ * Whether anyone may sign up to the user pool (the default). A pre sign-up trigger does not change that: its code is
+ * not in the plan, and the usual one confirms every sign-up (red-team round 59).
+ */
 function selfSignUp(pool: TfResource): boolean {
   const cfg = blocks(pool.values["admin_create_user_config"])[0];
   const adminOnly = cfg?.["allow_admin_create_user_only"];
-  if (adminOnly === true || adminOnly === "true") return false;
-  const lambdas = blocks(pool.values["lambda_config"])[0];
-  return !(lambdas && lambdas["pre_sign_up"] !== undefined && lambdas["pre_sign_up"] !== null);
+  return !(adminOnly === true || adminOnly === "true");
 }
 
 /**
@@ -218,12 +255,12 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
-  return t.pools === "any" || (t.pools !== "outside" && t.pools.includes(pool.res));
+  return t.pools === "any" || t.pools.includes(pool.res);
 }
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
   unauthenticated: `Turn off unauthenticated identities on the pool (allow_unauthenticated_identities = false), take the destroy rights off the role, or require "authenticated" in the trust's ${AMR} condition.`,
-  authenticated: `Let only administrators create users (allow_admin_create_user_only = true) and accept no public login on the pool, or take the destroy rights off the role.`,
+  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login and only user pools of this stack on the pool, or take the destroy rights off the role.`,
 };
 
 /** Edges, one per target: the first reason found for reaching a role is the one shown. */
@@ -251,11 +288,15 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
       add({ to: role, label: "cognito-identity:GetOpenIdToken", why: () => `the trust policy of ${role} admits identity pool tokens (${st}) with no ${AUD} condition naming a pool of this stack: a token of any identity pool will do, and anyone can make a pool that hands them out. Name the pool in a ${AUD} condition (StringEquals), or take the destroy rights off the role.` });
       continue;
     }
-    if (t.pools === "outside" && t.modes.has("unauthenticated")) {
+    if (t.outside && t.modes.has("unauthenticated")) {
       add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits unauthenticated identities (${st}) of an identity pool outside this stack, which may allow them: GetId and GetCredentialsForIdentity need no IAM right. Require "authenticated" in its ${AMR} condition, or take the destroy rights off the role.` });
       continue;
     }
-    if (t.pools === "outside") continue;
+    if (t.outside) {
+      // Whether a pool made elsewhere accepts a public login or a user pool anyone may sign up to is not in the plan.
+      add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `the trust policy of ${role} admits authenticated identities (${st}) of an identity pool this stack does not create (a literal pool id, or a data source), which may accept a public login or a user pool anyone may sign up to: GetId and GetCredentialsForIdentity need no IAM right. Name in its ${AUD} condition only pools of this stack, or take the destroy rights off the role.` });
+      continue;
+    }
     for (const pool of m.pools) {
       if (!admitsPool(t, pool)) continue;
       for (const mode of t.modes) {
@@ -276,34 +317,52 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
   if (m.trusts.length === 0) return [];
   const { out, add } = edgeList();
   const groupRights = USER_POOL_GROUP.flatMap((a) => ctx.grants(a));
-  for (const action of USER_POOL_LOGIN) {
-    for (const g of ctx.grants(action)) {
-      for (const r of g.resources) {
-        const mine = new Set(ctx.userPools.matching(r));
-        const outside = ctx.userPools.reachesOutside(r);
-        // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup.
-        const groups = action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
-        for (const t of m.trusts) {
-          if (!t.modes.has("authenticated")) continue;
-          if (t.pools === "outside" || t.pools === "any") {
-            if (!outside) continue;
-            add({ to: t.role.address, label: action, via: g.statement.source.address, why: () => `${grantText(g)} lets it log in as a user of user pools matching ${r}, which may lie outside this stack and be accepted by the identity pool the trust policy of ${t.role.address} names (${statementName(t.statement)})` });
-            continue;
-          }
-          for (const pool of m.pools) {
-            if (!admitsPool(t, pool)) continue;
-            const up = pool.userPools.find((u) => (u.res ? mine.has(u.res) : outside));
-            if (!up) continue;
-            const how = handsOut(ctx, pool, t.role, "authenticated", groups);
-            if (!how) continue;
-            add({
-              to: t.role.address,
-              label: action,
-              via: g.statement.source.address,
-              why: () =>
-                `${grantText(g)} lets it make itself a user of ${up.shown} (create one with a password it chooses, set a user's password or e-mail, or turn on self sign-up) and log in; ${pool.res.address} accepts that user pool, ${how}, and the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)}). Take ${action} away from the principal, or the destroy rights off the role.`,
-            });
-          }
+  for (const w of loginWays(ctx)) {
+    const { g, r, action, mine, outside } = w;
+    // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup.
+    const groups = action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
+    for (const t of m.trusts) {
+      if (!t.modes.has("authenticated")) continue;
+      if (t.outside || t.pools === "any") {
+        if (!outside) continue;
+        add({ to: t.role.address, label: action, via: g.statement.source.address, why: () => `${grantText(g)} lets it log in as a user of user pools matching ${r}, which may lie outside this stack and be accepted by the identity pool the trust policy of ${t.role.address} names (${statementName(t.statement)})` });
+        continue;
+      }
+      for (const pool of m.pools) {
+        if (!admitsPool(t, pool)) continue;
+        const up = pool.userPools.find((u) => (u.res ? mine.has(u.res) : outside));
+        if (!up) continue;
+        const how = handsOut(ctx, pool, t.role, "authenticated", groups);
+        if (!how) continue;
+        add({
+          to: t.role.address,
+          label: action,
+          via: g.statement.source.address,
+          why: () =>
+            `${grantText(g)} lets it make itself a user of ${up.shown} (create one with a password it chooses, set a user's password or e-mail, turn on self sign-up, or sign in through an identity provider it points at an IdP of its own) and log in; ${pool.res.address} accepts that user pool, ${how}, and the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)}). Take ${action} away from the principal, or the destroy rights off the role.`,
+        });
+      }
+    }
+  }
+  // Developer-authenticated identities: the token minted for any user id of the pool's developer provider is an
+  // authenticated login (amr "authenticated"); GetCredentialsForIdentity then needs no IAM right.
+  for (const g of ctx.grants(DEVELOPER_LOGIN)) {
+    for (const r of g.resources) {
+      const named = ctx.identityPools.referenced(g, r);
+      const covered = new Set(named ?? ctx.identityPools.matching(r));
+      for (const t of m.trusts) {
+        if (!t.modes.has("authenticated") || t.pools === "any" || t.outside) continue;
+        for (const pool of m.pools) {
+          if (!pool.developer || !admitsPool(t, pool) || !covered.has(pool.res)) continue;
+          const how = handsOut(ctx, pool, t.role, "authenticated", false);
+          if (!how) continue;
+          add({
+            to: t.role.address,
+            label: DEVELOPER_LOGIN,
+            via: g.statement.source.address,
+            why: () =>
+              `${grantText(g)} lets it mint an OpenID token for any user of ${pool.res.address}'s developer provider (developer_provider_name ${pool.developer}), an authenticated login; ${how}, and the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)}). Take ${DEVELOPER_LOGIN} away from the principal, or the destroy rights off the role.`,
+          });
         }
       }
     }
@@ -311,7 +370,7 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
   for (const action of IDENTITY_POOL_REWRITE) {
     for (const g of ctx.grants(action)) {
       for (const t of m.trusts) {
-        const pool = t.pools === "any" || t.pools === "outside" ? undefined : t.pools[0];
+        const pool = t.pools === "any" || t.pools.length === 0 ? undefined : t.pools[0];
         add({
           to: t.role.address,
           label: action,
@@ -327,7 +386,40 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, DEVELOPER_LOGIN];
+}
+
+/** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */
+interface LoginWay {
+  readonly g: Grant;
+  readonly r: string;
+  readonly action: string;
+  readonly mine: ReadonlySet<TfResource>;
+  readonly outside: boolean;
+}
+
+/** The user pools a grant's pattern names: by reference where it was written as one, else every pool it may match. */
+function poolsOf(ctx: IdentityContext, g: Grant, r: string): { mine: Set<TfResource>; outside: boolean } {
+  const named = ctx.userPools.referenced(g, r);
+  return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r) };
+}
+
+function loginWays(ctx: IdentityContext): LoginWay[] {
+  const out: LoginWay[] = [];
+  for (const action of USER_POOL_LOGIN) for (const g of ctx.grants(action)) for (const r of g.resources) out.push({ g, r, action, ...poolsOf(ctx, g, r) });
+  for (const [first, second] of USER_POOL_LOGIN_PAIRS) {
+    const seconds = ctx.grants(second).flatMap((g) => g.resources.map((r) => poolsOf(ctx, g, r)));
+    if (seconds.length === 0) continue;
+    const theirs = new Set(seconds.flatMap((x) => [...x.mine]));
+    const theirsOutside = seconds.some((x) => x.outside);
+    for (const g of ctx.grants(first)) {
+      for (const r of g.resources) {
+        const p = poolsOf(ctx, g, r);
+        out.push({ g, r, action: `${first} + ${second}`, mine: new Set([...p.mine].filter((x) => theirs.has(x))), outside: p.outside && theirsOutside });
+      }
+    }
+  }
+  return out;
 }
 
 /** A role value blastwall could not resolve (a reference or a token), which may name any role; a literal ARN or name that matches none of the stack's roles names one outside it. */

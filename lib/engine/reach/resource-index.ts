@@ -1,6 +1,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import { attributePattern } from "../terraform/tokens";
+import type { Grant } from "../analysis-types";
+import { attributePattern, referencedResource } from "../terraform/tokens";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
@@ -11,7 +12,10 @@ export class ResourceIndex {
   private readonly items: { readonly res: TfResource; readonly arn: string }[];
   private readonly byArn = new Map<string, TfResource[]>();
 
-  constructor(stack: TfStack, types: readonly string[]) {
+  constructor(
+    private readonly stack: TfStack,
+    private readonly types: readonly string[],
+  ) {
     this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern }));
     for (const { res, arn } of this.items) {
       const l = this.byArn.get(arn);
@@ -36,5 +40,23 @@ export class ResourceIndex {
     if (this.byArn.has(pattern)) return false;
     if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
     return !this.items.some((i) => globsIntersect(pattern, i.arn));
+  }
+
+  /**
+   * The resources a grant's resource pattern `r` names when every entry of its statement that resolved to `r` was
+   * written as a reference to one resource of these types (see `referencedResource`); undefined when any was not (a
+   * literal pattern, a variable): then `matching` and `reachesOutside` decide.
+   */
+  referenced(g: Grant, r: string): readonly TfResource[] | undefined {
+    const { resources, writtenResources: written } = g.statement;
+    if (!resources || !written || written.length !== resources.length) return undefined;
+    const out: TfResource[] = [];
+    for (let i = 0; i < resources.length; i++) {
+      if (resources[i] !== r) continue;
+      const res = referencedResource(this.stack, written[i], this.types);
+      if (!res) return undefined;
+      if (!out.includes(res)) out.push(res);
+    }
+    return out.length > 0 ? out : undefined;
   }
 }

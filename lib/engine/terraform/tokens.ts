@@ -571,6 +571,12 @@ const iamNamed = (kind: string, prefixArg?: string): Record<string, AttrFn> => {
 
 const policyArn: AttrFn = (ctx, r) => `arn:aws:iam::*:policy${iamPath(ctx, r)}${nameFrom(ctx, r, "name", "name_prefix")}`;
 
+/** A bucket's host names: `NAME.s3.amazonaws.com`, and `NAME.s3.REGION.amazonaws.com` (the region left open). */
+const BUCKET_DOMAINS: Record<string, AttrFn> = {
+  bucket_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3.amazonaws.com`,
+  bucket_regional_domain_name: (ctx, r) => `${nameFrom(ctx, r, "bucket", "bucket_prefix")}.s3${inexact(ctx, "*")}.amazonaws.com`,
+};
+
 /** Attributes whose value Terraform computes, as patterns, by resource type. */
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamNamed("role", "name_prefix"),
@@ -586,6 +592,7 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     bucket: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
     id: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket", "bucket_prefix")}`,
+    ...BUCKET_DOMAINS,
   },
   aws_kms_key: {
     arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
@@ -622,6 +629,7 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_cognito_identity_pool: { arn: (ctx) => inexact(ctx, "arn:aws:cognito-identity:*:*:identitypool/*") },
   aws_rolesanywhere_trust_anchor: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:trust-anchor/*") },
   aws_rolesanywhere_profile: { arn: (ctx) => inexact(ctx, "arn:aws:rolesanywhere:*:*:profile/*") },
+  aws_acmpca_certificate_authority: { arn: (ctx) => inexact(ctx, "arn:aws:acm-pca:*:*:certificate-authority/*") },
   aws_db_instance: {
     identifier: (ctx, r) => nameFrom(ctx, r, "identifier", "identifier_prefix"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:rds:*:*:db:${nameFrom(ctx, r, "identifier", "identifier_prefix")}`),
@@ -735,6 +743,11 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_caller_identity: { account_id: (ctx, r) => callerAccount(ctx, r), id: (ctx, r) => callerAccount(ctx, r) },
   aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
   aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
+  aws_s3_bucket: {
+    id: (ctx, r) => nameFrom(ctx, r, "bucket"),
+    arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}`,
+    ...BUCKET_DOMAINS,
+  },
 };
 
 /**
@@ -784,4 +797,23 @@ export function attributePattern(stack: TfStack, r: TfResource, attribute: strin
   const v = attributeOf(ctx, r, attribute, []);
   if (v === undefined) return { pattern: "*", unresolved: [`\${${r.address}.${attribute}}`], exact: false };
   return { pattern: collapseStars(v), unresolved: ctx.unresolved, exact: ctx.exact };
+}
+
+/**
+ * The one resource of `types` an ARN written with a Terraform reference names: `${aws_x.y.arn}`, or literal text
+ * ending in `/` followed by `${aws_x.y.id}` (`arn:...:userpool/${aws_cognito_user_pool.p.id}`). The id a provider
+ * assigns is that resource's own, so such a value names it alone even where the ARN pattern of every resource of the
+ * type is the same wildcard. Anything else (another attribute, more text after the reference, a count or for_each
+ * instance, a splat, a variable): undefined.
+ */
+export function referencedResource(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
+  const parts = parseTemplate(written);
+  const last = parts[parts.length - 1];
+  if (!last || last.kind !== "interpolation" || last.directive) return undefined;
+  if (parts.length > 2 || (parts.length === 2 && (parts[0].kind !== "literal" || !parts[0].text.endsWith("/")))) return undefined;
+  const ref = parseReference(last.expr);
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.index !== undefined || ref.path.length > 0) return undefined;
+  if (ref.attribute !== (parts.length === 1 ? "arn" : "id")) return undefined;
+  const res = stack.byAddress.get(ref.address);
+  return res && types.includes(res.type) ? res : undefined;
 }
