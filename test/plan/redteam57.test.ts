@@ -153,6 +153,30 @@ describe("a cluster's inline snapshot_copy (red-team round 59)", () => {
   });
 });
 
+describe("a Glue table optimizer's Iceberg retention (red-team round 59)", () => {
+  const address = "aws_glue_catalog_table_optimizer.ret";
+  const optimizer = (type: string, days: number, keep: number, enabled = true) => ({
+    catalog_id: "123456789012",
+    database_name: "lake",
+    table_name: "orders",
+    type,
+    configuration: [{ enabled, role_arn: "arn:aws:iam::123456789012:role/glue-optimizer", orphan_file_deletion_configuration: [], retention_configuration: [{ iceberg_configuration: [{ clean_expired_files: true, number_of_snapshots_to_retain: keep, snapshot_retention_period_in_days: days }] }] }],
+  });
+  const BLOCKED = [`plan-backup-retention-lowered ${address}`];
+
+  test("snapshots kept for less time or in smaller number block; a new optimizer on an existing table blocks", () => {
+    expect(judged([update(address, optimizer("retention", 30, 10), optimizer("retention", 1, 1))])).toEqual(BLOCKED);
+    expect(judged([create(address, optimizer("retention", 1, 1))])).toEqual(BLOCKED);
+    expect(judged([update(address, optimizer("retention", 30, 10, false), optimizer("retention", 30, 10, true))])).toEqual(BLOCKED);
+  });
+
+  test("the controls: raised, a compaction optimizer, a disabled new one pass", () => {
+    expect(judged([update(address, optimizer("retention", 7, 1), optimizer("retention", 30, 10))])).toEqual([]);
+    expect(judged([create(address, optimizer("compaction", 1, 1))])).toEqual([]);
+    expect(judged([create(address, optimizer("retention", 1, 1, false))])).toEqual([]);
+  });
+});
+
 describe("Security Lake expiration (no expiration: kept forever)", () => {
   const address = "aws_securitylake_data_lake.this";
   const lake = (days: unknown, region = "us-east-1", transition: Obj[] = []) => ({

@@ -1,5 +1,5 @@
 import type { PlanRule, Weakening } from "../rule";
-import { changeFinding, describe, lowered, switchedOff, weakening, weakeningEvidence } from "../rule";
+import { changeFinding, describe, lowered, switchedOff, switchedOn, weakening, weakeningEvidence } from "../rule";
 import { afterValue, getPath, isObject, isSensitive, isUpdateOrReplace, num, type AfterValue, type Path } from "../values";
 import type { PlanJson, PlanResourceChange } from "../types";
 import { configOf, expressionAt, hasConfiguration, namesCreated } from "../config-expressions";
@@ -21,6 +21,9 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   // AWS Config deletes the configuration history older than the period. One per region ("default"): unset, or created
   // over none, is the service default of seven years (2557 days), the most it keeps.
   ["aws_config_retention_configuration", (rc: PlanResourceChange) => present(configRetentionLowered(rc))],
+  // A Glue table optimizer expires an Iceberg table's snapshots (and the files only they hold) or deletes its orphan
+  // files: the Glue twin of an S3 table's snapshot management (red-team round 59).
+  ["aws_glue_catalog_table_optimizer", (rc: PlanResourceChange, plan?: PlanJson) => glueOptimizerWeakened(rc, plan)],
   // Amazon Managed Service for Prometheus deletes the metrics older than a workspace's retention (unset: 150 days).
   ["aws_prometheus_workspace_configuration", (rc: PlanResourceChange, plan?: PlanJson) => present(metricsRetentionLowered(rc, plan))],
   // Security Lake writes the expiration as its bucket's S3 lifecycle: the normalized logs older than it are deleted.
@@ -66,6 +69,37 @@ const TYPED_RETENTION: ReadonlyMap<string, (rc: PlanResourceChange, plan?: PlanJ
   ["aws_msk_cluster", (rc: PlanResourceChange, plan?: PlanJson) => clusterConfigurationMoved(rc, plan)],
   ["aws_opensearchserverless_lifecycle_policy", (rc: PlanResourceChange, plan?: PlanJson) => indexRetentionShortened(rc, plan)],
 ]);
+
+const GLUE_RETENTION = ["configuration", 0, "retention_configuration", 0, "iceberg_configuration", 0];
+const GLUE_ORPHANS = ["configuration", 0, "orphan_file_deletion_configuration", 0, "iceberg_configuration", 0];
+
+/**
+ * A Glue table optimizer of type `retention` or `orphan_file_deletion`: its periods or counts lowered (unset: AWS's
+ * 5 days and 1 snapshot, 3 days for orphans), expired files' cleanup or the optimizer switched on; created enabled on a
+ * table the plan does not create, it starts deleting what the table kept.
+ */
+function glueOptimizerWeakened(rc: PlanResourceChange, plan?: PlanJson): Weakening[] {
+  const type = afterValue(rc.change, ["type"]);
+  const kind = type.state === "known" ? String(type.value) : "unknown";
+  if (kind === "compaction") return [];
+  const enabled = afterValue(rc.change, ["configuration", 0, "enabled"]);
+  const on = enabled.state === "unknown" || enabled.value !== false;
+  if (rc.change.before === null || rc.change.before === undefined) {
+    if (!on || namesCreated(rc, plan, ["table_name"], ["aws_glue_catalog_table"])) return [];
+    return [{ path: ["configuration", 0, "enabled"], label: `a new ${kind} optimizer on table ${show(getPath(rc.change.after, ["table_name"]))}`, from: "(none: snapshots and files kept)", to: enabled.state === "unknown" ? "(known after apply)" : "enabled" }];
+  }
+  return [
+    switchedOn(rc, ["configuration", 0, "enabled"]),
+    lowered(rc, [...GLUE_RETENTION, "snapshot_retention_period_in_days"], 5),
+    lowered(rc, [...GLUE_RETENTION, "number_of_snapshots_to_retain"], 1),
+    switchedOn(rc, [...GLUE_RETENTION, "clean_expired_files"]),
+    lowered(rc, [...GLUE_ORPHANS, "orphan_file_retention_period_in_days"], 3),
+  ].filter((w): w is Weakening => w !== undefined);
+}
+
+function show(v: unknown): string {
+  return v === undefined || v === null ? "(known after apply)" : JSON.stringify(v);
+}
 
 /** The types whose own retention this rule reads (beside the attributes of RETENTION, which any type may have). */
 export const RETENTION_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_backup_plan", ...TYPED_RETENTION.keys()];
@@ -183,10 +217,10 @@ const WHAT: Readonly<Record<string, string>> = {
 
 /**
  * Types whose create writes a retention over data that exists already: the index patterns of a lifecycle policy, the
- * region's one AWS Config retention configuration (PutRetentionConfiguration replaces "default"), and a Prometheus
- * workspace's configuration.
+ * region's one AWS Config retention configuration (PutRetentionConfiguration replaces "default"), a Prometheus
+ * workspace's configuration, and a Glue table optimizer on an existing table.
  */
-const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy", "aws_config_retention_configuration", "aws_prometheus_workspace_configuration"]);
+const CREATE_JUDGED: ReadonlySet<string> = new Set(["aws_opensearchserverless_lifecycle_policy", "aws_config_retention_configuration", "aws_prometheus_workspace_configuration", "aws_glue_catalog_table_optimizer"]);
 
 export const backupRetentionLowered: PlanRule = {
   meta: {
@@ -204,7 +238,8 @@ export const backupRetentionLowered: PlanRule = {
       "an EventBridge archive's retention (0: forever), AWS Config's retention of the configuration history (created too: it replaces the region's setting, at most the 2557-day default), " +
       "a Security Lake data lake's expiration (none: forever), a Redshift or Redshift Serverless manual snapshot's retention (-1 keeps it) " +
       "the retention of a Redshift cluster's cross-region automated snapshot copies, " +
-      "and a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one the plan does not show).",
+      "a Prometheus workspace's metrics retention (unset: 150 days; created for a workspace the plan does not create, it replaces one the plan does not show), " +
+      "and a Glue table optimizer's Iceberg snapshot or orphan file retention (lowered, cleanup switched on, or created enabled on a table the plan does not create).",
     fix: "Keep retention at or above its current value (a log group at 0 keeps logs forever). If intended, have a human approve this exact plan.",
     severity: "error",
     category: "plan",
