@@ -3,19 +3,10 @@
  * that name code (--scriptLocation, Ray's --s3-py-modules and --working-dir), AWS-RunSaltState and
  * AWS-RunInspecChecks, and a script URL built from a bucket's domain name.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { tf } from "../helpers/tf";
+import { adminRole, agentCan, reached, unknownVia } from "../helpers/fetched-sources";
 
 type Obj = Record<string, unknown>;
-const agentCan = (action: string | string[], resource: string | string[]) => ({
-  "aws_iam_role.agent": agentRole(),
-  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
-});
-const adminRole = (name: string, service: string) => ({
-  [`aws_iam_role.${name}`]: { name, assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
-  [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-});
-const unknownVia = (json: Obj) => errors(check(json), "agent-reach-unknown").flatMap((f) => f.evidence).filter((e) => e.step === "hijack").map((e) => e.detail);
-const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
 
 const association = (name: string, parameters: unknown) => ({ "aws_ssm_association.hk": { name, targets: [{ key: "tag:Role", values: ["app"] }], parameters } });
 const remoteScript = { sourceType: "S3", sourceInfo: '{"path":"https://ops-scripts.s3.amazonaws.com/hk.sh"}', commandLine: "hk.sh" };

@@ -3,19 +3,10 @@
  * a script, playbook or document from S3 (AWS-RunRemoteScript, AWS-ApplyAnsiblePlaybooks, ...), and the
  * libraries a Glue job loads from its arguments. Whoever writes that object runs code as the consumer's role.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { tf } from "../helpers/tf";
+import { adminRole, agentCan, reached, unknownVia } from "../helpers/fetched-sources";
 
 type Obj = Record<string, unknown>;
-const agentCan = (action: string | string[], resource: string | string[]) => ({
-  "aws_iam_role.agent": agentRole(),
-  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: action, Resource: resource }) },
-});
-const adminRole = (name: string, service: string) => ({
-  [`aws_iam_role.${name}`]: { name, assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
-  [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-});
-const unknownVia = (json: Obj) => errors(check(json), "agent-reach-unknown").flatMap((f) => f.evidence).filter((e) => e.step === "hijack").map((e) => e.detail);
-const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
 
 describe("AWS-owned SSM documents that run what they download", () => {
   const association = (name: string, parameters: Obj) => ({ "aws_ssm_association.hk": { name, targets: [{ key: "tag:Role", values: ["app"] }], parameters } });
