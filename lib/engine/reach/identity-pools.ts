@@ -26,6 +26,7 @@ import { blocks, isObject } from "../json";
 import { globMatch } from "../iam/glob";
 import { refTarget, referencedResource } from "../terraform/tokens";
 import { statementName } from "../describe";
+import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
 const ISSUER = "cognito-identity.amazonaws.com";
@@ -96,24 +97,11 @@ export interface IdentityEdge {
   readonly why: () => string;
 }
 
-export interface IdentityContext {
-  readonly stack: TfStack;
-  readonly roles: readonly PrincipalNode[];
-  readonly grants: (action: string) => readonly Grant[];
-  /** The principal address a role value names; undefined when unresolvable. */
-  readonly roleOf: (v: unknown) => string | undefined;
+export interface IdentityContext extends LoginContext {
   /** Stack user pools a policy resource pattern may name, and whether it may name one outside the stack. */
-  readonly userPools: PoolIndex;
+  readonly userPools: ResourceLookup;
   /** The same for identity pools. */
-  readonly identityPools: PoolIndex;
-}
-
-/** Resources of a type a policy resource pattern may name (see resource-index.ts). */
-interface PoolIndex {
-  matching(r: string): readonly TfResource[];
-  reachesOutside(r: string): boolean;
-  /** The resources `r` names where the grant wrote it as references to them; undefined otherwise. */
-  referenced(g: Grant, r: string): readonly TfResource[] | undefined;
+  readonly identityPools: ResourceLookup;
 }
 
 const cache = new WeakMap<TfStack, Model>();

@@ -1,6 +1,6 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
-import type { Grant } from "../analysis-types";
+import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, referencedResource } from "../terraform/tokens";
 
 /**
@@ -59,4 +59,16 @@ export class ResourceIndex {
     }
     return out.length > 0 ? out : undefined;
   }
+}
+
+/** What the login paths (identity-pools.ts, roles-anywhere.ts) ask of a resource index. */
+export type ResourceLookup = Pick<ResourceIndex, "matching" | "reachesOutside" | "referenced">;
+
+/** What the reach graph hands the login paths: the stack, its roles, the principal's grants, role lookup. */
+export interface LoginContext {
+  readonly stack: TfStack;
+  readonly roles: readonly PrincipalNode[];
+  readonly grants: (action: string) => readonly Grant[];
+  /** The principal address a role value names; undefined when unresolvable. */
+  readonly roleOf: (v: unknown) => string | undefined;
 }

@@ -22,6 +22,7 @@ import { principalAdmits } from "../iam/trust";
 import { blocks } from "../json";
 import { refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
+import type { LoginContext, ResourceLookup } from "./resource-index";
 
 export const ANCHOR_REWRITE = ["rolesanywhere:UpdateTrustAnchor"] as const;
 export const ANCHOR_CREATE = ["rolesanywhere:CreateTrustAnchor"] as const;
@@ -31,21 +32,10 @@ export const PCA_ISSUE = "acm-pca:IssueCertificate";
 const SERVICE = "rolesanywhere.amazonaws.com";
 const NEW_ANCHOR = "arn:aws:rolesanywhere:*:*:trust-anchor/00000000-new-anchor";
 
-export interface AnywhereContext {
-  readonly stack: TfStack;
-  readonly roles: readonly PrincipalNode[];
-  readonly grants: (action: string) => readonly Grant[];
-  readonly roleOf: (v: unknown) => string | undefined;
-  readonly anchors: Index;
+export interface AnywhereContext extends LoginContext {
+  readonly anchors: ResourceLookup;
   /** The stack's ACM Private CAs. */
-  readonly privateCas: Index;
-}
-
-interface Index {
-  matching(r: string): readonly TfResource[];
-  reachesOutside(r: string): boolean;
-  /** The resources `r` names where the grant wrote it as references to them; undefined otherwise. */
-  referenced(g: Grant, r: string): readonly TfResource[] | undefined;
+  readonly privateCas: ResourceLookup;
 }
 
 export interface AnywhereEdge {
