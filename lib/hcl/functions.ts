@@ -29,9 +29,10 @@ import {
   type Value,
 } from "./values";
 
-export const NOPE: unique symbol = Symbol("nope");
-/** Terraform raises an error for this call (`tomap({ a = [1], b = "x" })`): `try` moves on, `can` is false. */
-export const FAIL: unique symbol = Symbol("fail");
+/** A call blastwall cannot tell the result of: the same outcome as a conversion it does not model (unify.ts). */
+export const NOPE: typeof DOUBT = DOUBT;
+/** Terraform raises an error for this call (`tomap({ a = [1], b = "x" })`): `try` moves on, `can` is false; as unify.ts's NIL. */
+export const FAIL: typeof NIL = NIL;
 export type Result = Value | typeof NOPE | typeof FAIL;
 
 export interface FnCtx {
@@ -46,10 +47,6 @@ export interface FnCtx {
   readonly nullTypes?: readonly (Ty | undefined)[];
 }
 
-/** A conversion's outcome as a function result: no common type is Terraform's error, a case not modelled unknown. */
-function outcome(v: Value | typeof NIL | typeof DOUBT): Result {
-  return v === NIL ? FAIL : v === DOUBT ? NOPE : v;
-}
 
 type Fn = (args: Value[], ctx: FnCtx) => Result;
 
@@ -184,8 +181,8 @@ function toCollection(v: Value, kind: "list" | "set" | "map"): Result {
   if (!from.includes(t.k)) return FAIL;
   const els = t.k === "tuple" ? t.els : t.k === "object" ? [...t.attrs.values()].map((a) => a.ty) : [(t as { el: Ty }).el];
   const el = unifyTypes(els);
-  if (el === NIL || el === DOUBT) return outcome(el);
-  return outcome(convertValue(v, collectionOf(kind, el)));
+  if (el === NIL || el === DOUBT) return el;
+  return convertValue(v, collectionOf(kind, el));
 }
 
 function toset(args: Value[]): Result {
@@ -234,7 +231,7 @@ function concatLists(args: Value[]): Result {
   // Lists whose element types do not unify make a tuple (`concat(tolist([1]), tolist([true]))` is `[1, true]`).
   if (el === NIL) return out;
   if (el === DOUBT) return NOPE;
-  return outcome(convertValue(out, collectionOf("list", el)));
+  return convertValue(out, collectionOf("list", el));
 }
 
 function flatten(args: Value[]): Result {
@@ -264,7 +261,7 @@ function lookup(args: Value[]): Result {
   if (!isObj(m) || key === undefined) return NOPE;
   const t = valueType(m);
   let def: Result = args.length >= 3 ? d : NOPE;
-  if (t.k === "map" && args.length >= 3) def = outcome(convertValue(d, t.el));
+  if (t.k === "map" && args.length >= 3) def = convertValue(d, t.el);
   else if (t.k !== "object") def = NOPE;
   if (def === FAIL) return FAIL;
   return hasKey(m, key) ? m[key] : def;
@@ -316,10 +313,10 @@ function keysOrValues(which: "keys" | "values"): Fn {
  */
 function coalesce(args: Value[], ctx: FnCtx): Result {
   const ty = unifyTypes(args.map((a, i) => (a === null ? ctx.nullTypes?.[i] : undefined) ?? valueType(a)));
-  if (ty === NIL || ty === DOUBT) return outcome(ty);
+  if (ty === NIL || ty === DOUBT) return ty;
   for (const a of args) {
     const c = convertValue(a, ty);
-    if (c === NIL || c === DOUBT) return outcome(c);
+    if (c === NIL || c === DOUBT) return c;
     if (isUnknown(c)) return NOPE;
     if (c === null || (ty.k === "string" && c === "")) continue;
     return c;
@@ -366,7 +363,7 @@ function compact(args: Value[]): Result {
   const l = args[0];
   if (!isList(l) || !isKnown(l)) return NOPE;
   const c = convertValue(l, collectionOf("list", STRING));
-  if (!Array.isArray(c)) return outcome(c as typeof NIL | typeof DOUBT);
+  if (!Array.isArray(c)) return c as typeof NIL | typeof DOUBT;
   return typed(
     c.filter((x) => x !== null && x !== ""),
     collectionOf("list", STRING),
@@ -555,11 +552,11 @@ function setOp(kind: "union" | "intersection" | "subtract"): Fn {
       sets.push(s);
     }
     const el = unifyTypes(sets.map((s) => (valueType(s) as { el: Ty }).el));
-    if (el === NIL || el === DOUBT) return outcome(el);
+    if (el === NIL || el === DOUBT) return el;
     const lists: Value[][] = [];
     for (const s of sets) {
       const c = convertValue(s, collectionOf("set", el));
-      if (!Array.isArray(c)) return outcome(c as typeof NIL | typeof DOUBT);
+      if (!Array.isArray(c)) return c as typeof NIL | typeof DOUBT;
       lists.push(c);
     }
     const has = (l: Value[], x: Value) => l.some((y) => deepEqual(x, y));
@@ -568,7 +565,7 @@ function setOp(kind: "union" | "intersection" | "subtract"): Fn {
     if (kind === "intersection") out = lists[0].filter((x) => lists.every((l) => has(l, x)));
     if (kind === "subtract") out = lists[0].filter((x) => !has(lists[1] ?? [], x));
     const ordered = setOrder(out, el);
-    return Array.isArray(ordered) ? typed(ordered, collectionOf("set", el)) : outcome(ordered);
+    return Array.isArray(ordered) ? typed(ordered, collectionOf("set", el)) : ordered;
   };
 }
 
