@@ -47,41 +47,31 @@ export function isPrimitive(t: Ty): t is Primitive {
   return t.k === "string" || t.k === "number" || t.k === "bool";
 }
 
-/** True when `any` or `unknown` occurs in `t`. */
-export function hasOpenParts(t: Ty): boolean {
+/** True when a type whose kind `hit` accepts occurs anywhere in `t`. */
+function occurs(t: Ty, hit: (k: Ty["k"]) => boolean): boolean {
+  if (hit(t.k)) return true;
   switch (t.k) {
-    case "any":
-    case "unknown":
-      return true;
     case "list":
     case "set":
     case "map":
-      return hasOpenParts(t.el);
+      return occurs(t.el, hit);
     case "tuple":
-      return t.els.some(hasOpenParts);
+      return t.els.some((e) => occurs(e, hit));
     case "object":
-      return [...t.attrs.values()].some((a) => hasOpenParts(a.ty));
+      return [...t.attrs.values()].some((a) => occurs(a.ty, hit));
     default:
       return false;
   }
 }
 
+/** True when `any` or `unknown` occurs in `t`. */
+export function hasOpenParts(t: Ty): boolean {
+  return occurs(t, (k) => k === "any" || k === "unknown");
+}
+
 /** True when `any` occurs in `t` (a constraint whose element types Terraform unifies). */
 export function hasAny(t: Ty): boolean {
-  switch (t.k) {
-    case "any":
-      return true;
-    case "list":
-    case "set":
-    case "map":
-      return hasAny(t.el);
-    case "tuple":
-      return t.els.some(hasAny);
-    case "object":
-      return [...t.attrs.values()].some((a) => hasAny(a.ty));
-    default:
-      return false;
-  }
+  return occurs(t, (k) => k === "any");
 }
 
 /** Attribute name as written in a type name: bare when an identifier, else quoted. */
