@@ -140,14 +140,7 @@ export function agentsGranted(g: ResourcePolicyGrant, agents: readonly Principal
  */
 function boundaryCap(s: Statement, agent: PrincipalNode, candidate: TrustCandidate): ((action: string) => boolean) | undefined {
   if (agent.kind !== "role" || !agent.boundary || s.unknown !== undefined || !s.principals || s.approximatePrincipals) return undefined;
-  for (const p of s.principals) {
-    for (const id of p.identifiers) {
-      if (p.type === "AWS" && isAccount(id)) continue;
-      const one: Statement = { ...s, actions: ["*"], notActions: undefined, writtenActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
-      if (principalAdmits([one], candidate, PROBE_ACTION).length === 0) continue;
-      if (!(p.type === "AWS" && /^arn:[^:*?]+:iam::[^:]*:role\//i.test(id))) return undefined;
-    }
-  }
+  if (!admittingIdentifiers(s, candidate).every((p) => p.type === "AWS" && /^arn:[^:*?]+:iam::[^:]*:role\//i.test(p.id))) return undefined;
   let rights = boundaryRights.get(agent.boundary.document);
   if (!rights) boundaryRights.set(agent.boundary.document, (rights = effectiveRights({ principal: "boundary", identity: agent.boundary.document.statements, universe: actionUniverse() })));
   const held = rights;
@@ -173,16 +166,24 @@ export function admittedAs(s: Statement, candidate: TrustCandidate): TrustCandid
   if (s.unknown !== undefined || !s.principals || s.approximatePrincipals) return [candidate];
   const out: TrustCandidate[] = [];
   let whole = false;
-  for (const p of s.principals) {
-    for (const id of p.identifiers) {
-      const one: Statement = { ...s, actions: ["*"], notActions: undefined, writtenActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
-      if (p.type === "AWS" && isAccount(id)) continue; // grants nothing on its own (see mayName)
-      if (principalAdmits([one], candidate, PROBE_ACTION).length === 0) continue;
-      if (p.type === "AWS" && id.startsWith("arn:") && globCovers(candidate.arnPattern, id, { caseInsensitive: true })) out.push({ arnPattern: id });
-      else whole = true;
-    }
+  for (const { type, id } of admittingIdentifiers(s, candidate)) {
+    if (type === "AWS" && id.startsWith("arn:") && globCovers(candidate.arnPattern, id, { caseInsensitive: true })) out.push({ arnPattern: id });
+    else whole = true;
   }
   return whole || out.length === 0 ? [candidate] : out;
+}
+
+/** The Principal identifiers of an Allow that each admit the candidate on their own (an account root grants nothing alone). */
+function admittingIdentifiers(s: Statement, candidate: TrustCandidate): { readonly type: string; readonly id: string }[] {
+  const out: { type: string; id: string }[] = [];
+  for (const p of s.principals ?? []) {
+    for (const id of p.identifiers) {
+      if (p.type === "AWS" && isAccount(id)) continue; // grants nothing on its own (see mayName)
+      const one: Statement = { ...s, actions: ["*"], notActions: undefined, writtenActions: undefined, principals: [{ type: p.type, identifiers: [id] }] };
+      if (principalAdmits([one], candidate, PROBE_ACTION).length > 0) out.push({ type: p.type, id });
+    }
+  }
+  return out;
 }
 
 function rightsLeft(allow: Statement, denies: readonly Statement[], candidate: TrustCandidate, kind: GrantKind): string[] {

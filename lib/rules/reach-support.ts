@@ -5,7 +5,7 @@ import { ReachGraph } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
-import { agentCan, grantsByCategory, groupByStatement, principalEvidence, statementEvidence, type StatementGrants } from "./support";
+import { agentCan, grantsByCategory, groupByStatement, principalEvidence, severityOf, statementEvidence, type StatementGrants } from "./support";
 import { listActions } from "../report/summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { regionsOf, type Regions } from "../engine/reach/regions";
@@ -421,7 +421,7 @@ function weakChain(ctx: RuleContext, path: readonly ReachEdge[]): boolean {
  */
 function chainSeverity(actions: readonly string[]): "error" | "warning" {
   const cat = loadCatalogue();
-  return actions.length > 0 && actions.every((a) => cat.entryOf(a)?.severity === "warning" && cat.entryOf(a)?.category !== "escalation") ? "warning" : "error";
+  return actions.length === 0 || actions.some((a) => cat.entryOf(a)?.category === "escalation") ? "error" : severityOf(actions);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EffectiveRights, Grant, PrincipalNode } from "../engine/analysis-t
 import type { Statement } from "../engine/iam/types";
 import { statementName, statementSummary } from "../engine/describe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
-import { globMatch } from "../engine/iam/glob";
+import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION } from "../engine/terraform/policy-documents";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
@@ -155,14 +155,18 @@ export function boundaryEvidence(p: PrincipalNode): Evidence[] {
  */
 export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[]): Evidence[] {
   const out: Evidence[] = [];
+  const universe = actionUniverse();
   const statements = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
   for (const st of statements) {
     if (st.effect !== "Deny" || st.unknown !== undefined) continue;
     const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
     if (why === undefined) continue;
-    const covers = (a: string) =>
-      st.actions ? st.actions.some((x) => globMatch(x, a, { caseInsensitive: true })) : st.notActions ? !st.notActions.some((x) => globMatch(x, a, { caseInsensitive: true })) : false;
-    const denied = actions.filter(covers);
+    // Read as the evaluator reads the Deny: its Action or NotAction over the action universe.
+    const covered = universe.statementActions(st);
+    const denied = actions.filter((a) => {
+      const i = universe.indexOf(a);
+      return i !== undefined && covered.has(i);
+    });
     if (denied.length === 0) continue;
     out.push({ step: "deny-not-relied-on", address: st.source.address, detail: `${statementName(st)} denies ${denied.slice(0, 3).join(", ")}${denied.length > 3 ? ", ..." : ""}, but blastwall does not rely on it: ${why}` });
     if (out.length === 2) break;
