@@ -86,7 +86,7 @@ function glueOptimizerWeakened(rc: PlanResourceChange, plan?: PlanJson): Weakeni
   const on = enabled.state === "unknown" || enabled.value !== false;
   if (rc.change.before === null || rc.change.before === undefined) {
     if (!on || namesCreated(rc, plan, ["table_name"], ["aws_glue_catalog_table"])) return [];
-    return [{ path: ["configuration", 0, "enabled"], label: `a new ${kind} optimizer on table ${show(getPath(rc.change.after, ["table_name"]))}`, from: "(none: snapshots and files kept)", to: enabled.state === "unknown" ? "(known after apply)" : "enabled" }];
+    return [{ path: ["configuration", 0, "enabled"], label: `a new ${kind} optimizer on table ${JSON.stringify(getPath(rc.change.after, ["table_name"]) ?? "(known after apply)")}`, from: "(none: snapshots and files kept)", to: enabled.state === "unknown" ? "(known after apply)" : "enabled" }];
   }
   return [
     switchedOn(rc, ["configuration", 0, "enabled"]),
@@ -95,10 +95,6 @@ function glueOptimizerWeakened(rc: PlanResourceChange, plan?: PlanJson): Weakeni
     switchedOn(rc, [...GLUE_RETENTION, "clean_expired_files"]),
     lowered(rc, [...GLUE_ORPHANS, "orphan_file_retention_period_in_days"], 3),
   ].filter((w): w is Weakening => w !== undefined);
-}
-
-function show(v: unknown): string {
-  return v === undefined || v === null ? "(known after apply)" : JSON.stringify(v);
 }
 
 /** The types whose own retention this rule reads (beside the attributes of RETENTION, which any type may have). */
