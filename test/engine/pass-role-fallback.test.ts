@@ -83,9 +83,10 @@ describe("a modelled service's unlisted ways to start compute (structural)", () 
   });
 
   test("a certain link to the same role is the one a finding shows, so it stays an error", () => {
-    const json = stack("lambda.amazonaws.com", ["lambda:PutFunctionConcurrency", "sts:AssumeRole"]);
-    const strong = (json.resource as Record<string, Record<string, Record<string, unknown>>>).aws_iam_role.strong;
-    strong.assume_role_policy = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }, { Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" });
+    // The weak pass-role link is built before the hijack of a function that runs as the same role: without the
+    // de-duplication the search would show the weak one, and the finding would read as a warning.
+    const json = stack("lambda.amazonaws.com", ["lambda:PutFunctionConcurrency", "lambda:UpdateFunctionCode"]);
+    (json.resource as Record<string, Record<string, unknown>>).aws_lambda_function = { fn: { function_name: "fn", role: "${aws_iam_role.strong.arn}", handler: "x", runtime: "python3.12", filename: "f.zip" } };
     const found = errors(check(json), "agent-transitive-destroy");
     expect(found.map((f) => f.resource)).toEqual(["aws_iam_role.strong"]);
     expect(found[0].severity).toBe("error");
