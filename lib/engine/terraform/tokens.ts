@@ -578,6 +578,12 @@ const BUCKET_DOMAINS: Record<string, AttrFn> = {
 };
 
 /** Attributes whose value Terraform computes, as patterns, by resource type. */
+const KMS_KEY: Record<string, AttrFn> = {
+  arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
+  id: (ctx) => inexact(ctx, "*"),
+  key_id: (ctx) => inexact(ctx, "*"),
+};
+
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamNamed("role", "name_prefix"),
   aws_iam_user: iamNamed("user"),
@@ -594,25 +600,11 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket", "bucket_prefix")}`,
     ...BUCKET_DOMAINS,
   },
-  aws_kms_key: {
-    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
-    id: (ctx) => inexact(ctx, "*"),
-    key_id: (ctx) => inexact(ctx, "*"),
-  },
-  aws_kms_external_key: {
-    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
-    id: (ctx) => inexact(ctx, "*"),
-  },
-  aws_kms_replica_key: {
-    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
-    id: (ctx) => inexact(ctx, "*"),
-    key_id: (ctx) => inexact(ctx, "*"),
-  },
-  aws_kms_replica_external_key: {
-    arn: (ctx) => inexact(ctx, "arn:aws:kms:*:*:key/*"),
-    id: (ctx) => inexact(ctx, "*"),
-    key_id: (ctx) => inexact(ctx, "*"),
-  },
+  // Key ids are AWS's to choose; keys with imported material and replicas are keys all the same.
+  aws_kms_key: KMS_KEY,
+  aws_kms_external_key: KMS_KEY,
+  aws_kms_replica_key: KMS_KEY,
+  aws_kms_replica_external_key: KMS_KEY,
   aws_kms_alias: {
     name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
     id: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
