@@ -1217,6 +1217,17 @@ export function trustMayNamePrincipals(raw: unknown): boolean {
   );
 }
 
+/**
+ * Whether a trust policy may admit the AWS service `service`. Only a literal policy that admits nothing but services
+ * (see trustMayNamePrincipals), never names this one and holds no wildcard is known not to: the rest are parsed.
+ * Thousands of roles trust Lambda or EC2, and per-service questions asked of every role would parse them all.
+ */
+export function trustMayAdmitService(raw: unknown, service: string): boolean {
+  if (trustMayNamePrincipals(raw)) return true;
+  const text = (raw as string).toLowerCase();
+  return text.includes(service.toLowerCase()) || /[*?]/.test(text);
+}
+
 /** Whether two resources' providers certainly act in one account, certainly in two, or cannot be told apart. */
 function accountRelation(stack: TfStack, a: TfResource, b: TfResource): "same" | "other" | "unknown" {
   const ka = providerKeyOf(a);

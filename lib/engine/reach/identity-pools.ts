@@ -26,6 +26,7 @@ import { blocks, isObject } from "../json";
 import { globMatch } from "../iam/glob";
 import { refTarget, referencedResource } from "../terraform/tokens";
 import { statementName } from "../describe";
+import { trustMayNamePrincipals } from "../principals/collect";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -126,7 +127,8 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
   const ci = { caseInsensitive: true };
   const trusts: PoolTrust[] = [];
   for (const role of roles) {
-    if (role.kind !== "role") continue;
+    // A literal trust of services alone admits no identity pool token: left unparsed.
+    if (role.kind !== "role" || !trustMayNamePrincipals(role.resource.values["assume_role_policy"])) continue;
     for (const s of role.trustPolicy?.statements ?? []) {
       if (s.effect !== "Allow" || s.unknown !== undefined || !s.principals) continue;
       const admitsIssuer = s.principals.some((ps) => (ps.type === "Federated" || ps.type === "*") && ps.identifiers.some((id) => globMatch(id, ISSUER, ci)));

@@ -19,6 +19,7 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { principalAdmits } from "../iam/trust";
+import { trustMayAdmitService } from "../principals/collect";
 import { blocks } from "../json";
 import { refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
@@ -56,8 +57,33 @@ interface Controlled {
   readonly how: string;
 }
 
+interface AnywhereTrust {
+  readonly statement: Statement;
+  readonly sourceArns?: readonly string[];
+}
+
+const trustingRoles = new WeakMap<readonly PrincipalNode[], readonly { readonly role: PrincipalNode; readonly trusts: readonly AnywhereTrust[] }[]>();
+
+/**
+ * The roles whose trust admits the service, with those statements: the same for every principal asked about, so
+ * found once per list of roles (asking per principal made the search quadratic in a stack of many roles).
+ */
+function rolesTrustingAnywhere(roles: readonly PrincipalNode[]): readonly { readonly role: PrincipalNode; readonly trusts: readonly AnywhereTrust[] }[] {
+  let hit = trustingRoles.get(roles);
+  if (!hit) {
+    const found: { role: PrincipalNode; trusts: AnywhereTrust[] }[] = [];
+    for (const role of roles) {
+      if (role.kind !== "role" || !trustMayAdmitService(role.resource.values["assume_role_policy"], SERVICE)) continue;
+      const trusts = anywhereTrusts(role);
+      if (trusts.length > 0) found.push({ role, trusts });
+    }
+    trustingRoles.set(roles, (hit = found));
+  }
+  return hit;
+}
+
 /** The trust statements that admit the service, with the anchors their `aws:SourceArn` condition allows (undefined: any). */
-function anywhereTrusts(role: PrincipalNode): { statement: Statement; sourceArns?: readonly string[] }[] {
+function anywhereTrusts(role: PrincipalNode): AnywhereTrust[] {
   if (!role.trustPolicy) return [];
   return principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: SERVICE }).map((statement) => {
     // aws:SourceArn is single-valued; ForAnyValue: over it restricts it the same way (ForAllValues: holds when it is absent).
@@ -114,10 +140,7 @@ export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) =
   if (controlled.length === 0) return [];
   const writesProfiles = PROFILE_WRITE.flatMap((a) => ctx.grants(a))[0];
   const out: AnywhereEdge[] = [];
-  for (const role of ctx.roles) {
-    if (role.kind !== "role") continue;
-    const trusts = anywhereTrusts(role);
-    if (trusts.length === 0) continue;
+  for (const { role, trusts } of rolesTrustingAnywhere(ctx.roles)) {
     const listed = listedBy(ctx, role, writesProfiles);
     if (!listed) continue;
     found: for (const t of trusts) {
