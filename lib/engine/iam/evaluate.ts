@@ -42,7 +42,13 @@ function exactPatterns(patterns: readonly string[], approximate: readonly number
 }
 
 /** An ARN pattern with fewer than the six segments `arn:partition:service:region:account:resource`. */
-export const isShortArn = (p: string) => p.startsWith("arn:") && p.split(":").length < 6;
+export function isShortArn(p: string): boolean {
+  if (!p.startsWith("arn:")) return false;
+  // Fewer than five colons (six segments), counted without splitting: every Allow's patterns are asked.
+  let colons = 1;
+  for (let i = p.indexOf(":", 4); i >= 0 && colons < 5; i = p.indexOf(":", i + 1)) colons++;
+  return colons < 5;
+}
 const isShortArnWithoutFinalStar = (p: string) => isShortArn(p) && !p.endsWith("*");
 
 /**
