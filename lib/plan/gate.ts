@@ -47,7 +47,7 @@ export function runGate(options: GateOptions): Report {
   const blockedKeys = new Set(evaluation.judged.flatMap((j) => j.changes.map(changeKeyString)));
   const verdicts: ApprovalVerdict[] = [];
   /** Change key → the accepted approval that covers it (first one wins). */
-  const coveredBy = new Map<string, { file: string; approval: Approval }>();
+  const coveredBy = new Map<string, { file: string; approval: Approval; bound: boolean }>();
   for (const file of options.approvals ?? []) {
     const parsed = readApprovalFile(file, cwd);
     const check = parsed.ok ? boundToItsName(verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted) : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
@@ -65,7 +65,7 @@ export function runGate(options: GateOptions): Report {
       const key = changeKeyString(entry);
       if (blockedKeys.has(key)) {
         covers.push(showChangeKey(entry));
-        if (!coveredBy.has(key)) coveredBy.set(key, { file, approval: a });
+        if (!coveredBy.has(key)) coveredBy.set(key, { file, approval: a, bound: nameBound(a, trusted) });
       } else {
         unmatched.push(showChangeKey(entry));
       }
@@ -94,29 +94,55 @@ export function runGate(options: GateOptions): Report {
 
 /**
  * A key given as `--trust NAME=KEY.pem` belongs to NAME: an approval it signs under another name is refused, so the
- * name a report shows is the key holder's and not a claim. (A key given with no name may sign under any name.)
+ * name a report shows is the key holder's and not a claim. A key given with no name may sign under any name but
+ * those bound to other keys (red-team round 60: an unbound key signing as a bound approver made the report and the
+ * audit trail say that approver approved); its approvals say that their name is not bound.
  */
 function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: readonly TrustedKey[]): ReturnType<typeof verifyApproval> {
   if (!check.accepted) return check;
   const a = check.approval;
   const names = [...new Set(trusted.filter((k) => k.keyId === a.keyId && k.name !== undefined).map((k) => k.name!))];
-  if (names.length === 0 || names.includes(a.by)) return check;
-  return {
-    accepted: false,
-    approval: a,
-    signed: true,
-    reason: `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
-  };
+  if (names.includes(a.by)) return check;
+  if (names.length > 0) {
+    return {
+      accepted: false,
+      approval: a,
+      signed: true,
+      reason: `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
+    };
+  }
+  // Names compare as a reader would tell them apart: case and compatibility forms folded, so `Alice` is alice too.
+  const claimed = sameName(a.by);
+  const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && sameName(k.name) === claimed).map((k) => k.keyId))];
+  if (owners.length > 0) {
+    return {
+      accepted: false,
+      approval: a,
+      signed: true,
+      reason: `name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`,
+    };
+  }
+  return check;
+}
+
+function sameName(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+/** Whether --trust binds the key that signed the approval to its name (else the name is the signer's own claim). */
+function nameBound(a: Approval, trusted: readonly TrustedKey[]): boolean {
+  return trusted.some((k) => k.keyId === a.keyId && k.name === a.by);
 }
 
 /** Marks a finding acknowledged when every change it needs approved is covered by an accepted approval. */
-function acknowledge(j: JudgedFinding, coveredBy: ReadonlyMap<string, { file: string; approval: Approval }>): Finding {
+function acknowledge(j: JudgedFinding, coveredBy: ReadonlyMap<string, { file: string; approval: Approval; bound: boolean }>): Finding {
   if (j.changes.length === 0) return j.finding;
   const covers = j.changes.map((k) => coveredBy.get(changeKeyString(k)));
   if (covers.some((c) => !c)) return j.finding;
   const first = covers[0]!;
   const files = [...new Set(covers.map((c) => c!.file))];
-  const by = [...new Set(covers.map((c) => c!.approval.by))];
+  // A name no --trust binds is the signer's claim, and the audit trail says so.
+  const by = [...new Set(covers.map((c) => (c!.bound ? c!.approval.by : `${c!.approval.by} (a name --trust does not bind to the signing key)`)))];
   const expires = covers.map((c) => c!.approval.expiresAt).sort()[0];
   return {
     ...j.finding,

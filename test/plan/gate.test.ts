@@ -63,7 +63,8 @@ describe("runGate with approvals", () => {
     const r = w.gate({ approvals: [file] });
     expect(r.findings.every((f) => f.acknowledged?.source === "ok.approval.json")).toBe(true);
     expect(r.findings[0].acknowledged).toMatchObject({
-      reason: "approved by alice for aws_db_instance.orders [delete, create] (signed approval)",
+      // alice.pub.pem is trusted with no name: the name is the signer's claim, and the audit trail says so.
+      reason: "approved by alice (a name --trust does not bind to the signing key) for aws_db_instance.orders [delete, create] (signed approval)",
       expires: "2026-10-01T10:00:00.000Z",
     });
     expect(r.approvals).toEqual([

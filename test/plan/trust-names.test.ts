@@ -29,11 +29,23 @@ async function signedAs(by: string) {
   return dir;
 }
 
-const gate = async (dir: string, trust: string) => {
+const gate = async (dir: string, ...trust: string[]) => {
   const t = io(dir);
-  const code = await gateCommand(["--format", "json", "--trust", trust, "--approval", "a.json", "plan.json"], t.cli);
-  return { code, approval: JSON.parse(t.out()).approvals[0] as { accepted: boolean; reason: string; by?: string } };
+  const code = await gateCommand(["--format", "json", ...trust.flatMap((k) => ["--trust", k]), "--approval", "a.json", "plan.json"], t.cli);
+  const report = JSON.parse(t.out()) as { approvals: { accepted: boolean; reason: string; by?: string }[]; findings: { acknowledged?: { reason: string } }[] };
+  return { code, approval: report.approvals[0], acks: report.findings.map((f) => f.acknowledged?.reason) };
 };
+
+const mallory = ed25519();
+
+/** The same plan signed by mallory's key, which --trust gives with no name, under `by`. */
+async function signedByMalloryAs(by: string) {
+  const dir = await signedAs("alice@example.com");
+  writeFileSync(join(dir, "mallory.pem"), mallory.privateKeyPem);
+  writeFileSync(join(dir, "mallory.pub.pem"), mallory.publicKeyPem);
+  expect(await approveCommand(["plan.json", "--key", "mallory.pem", "--by", by, "--out", "a.json"], io(dir).cli)).toBe(0);
+  return dir;
+}
 
 describe("--trust NAME=KEY.pem", () => {
   test("accepts an approval the key signs under the name it is bound to", async () => {
@@ -55,6 +67,27 @@ describe("--trust NAME=KEY.pem", () => {
   test("the control: the same key given with no name accepts any name", async () => {
     const dir = await signedAs("bob@example.com");
     expect((await gate(dir, "alice.pub.pem")).code).toBe(0);
+  });
+
+  // Red-team round 60: an unbound key signing as a bound approver made the report and the audit trail name that approver.
+  test("a key given with no name cannot sign under a name --trust binds to another key, in any case", async () => {
+    for (const by of ["alice@example.com", "Alice@Example.com"]) {
+      const dir = await signedByMalloryAs(by);
+      const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem", "mallory.pub.pem");
+      expect(code).toBe(1);
+      expect(approval.accepted).toBe(false);
+      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "[Aa]lice@[Ee]xample\.com", whom --trust binds to key SHA256:\S+$/);
+    }
+  });
+
+  test("the controls: another name is accepted from the unbound key, and the audit trail says the name is its claim; a bound name is not so marked", async () => {
+    const dir = await signedByMalloryAs("mallory@example.com");
+    const claimed = await gate(dir, "alice@example.com=alice.pub.pem", "mallory.pub.pem");
+    expect(claimed.code).toBe(0);
+    expect(claimed.acks.length).toBeGreaterThan(0);
+    for (const reason of claimed.acks) expect(reason).toMatch(/^approved by mallory@example\.com \(a name --trust does not bind to the signing key\) for /);
+    const bound = await gate(await signedAs("alice@example.com"), "alice@example.com=alice.pub.pem");
+    for (const reason of bound.acks) expect(reason).toMatch(/^approved by alice@example\.com for /);
   });
 
   test("a key file whose own name holds '=' is given with its folder; a path before '=' is a path", async () => {
