@@ -226,12 +226,13 @@ export function categoryOf(action: string): CatalogueCategory | undefined {
   return loadCatalogue().categoryOf(action);
 }
 
-const EXACT_MATCH_OPERATORS = new Set(["stringequals", "stringequalsignorecase"]);
+const EXACT_MATCH_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "bool"]);
 
 /**
  * True when an Allow of `action` under these conditions cannot do the damage the catalogue names, because a
  * condition pins a key to harmless values (ReadOnlyAccess allows `s3express:CreateSession` only for ReadOnly
- * sessions). Only exact, non-`IfExists`, single-valued-key operators count: anything looser stays a right.
+ * sessions). Only exact, non-`IfExists`, single-valued-key operators count (StringEquals, Bool): anything looser stays a right.
+ * An entry's value `*` accepts any pinned value (`kms:ViaService`: the call comes only through the service named).
  */
 export function grantIsHarmless(action: string, conditions: readonly { operator: string; key: string; values: readonly string[] }[]): boolean {
   const harmless = loadCatalogue().entryOf(action)?.harmlessWhen;
@@ -240,6 +241,6 @@ export function grantIsHarmless(action: string, conditions: readonly { operator:
     (c) =>
       EXACT_MATCH_OPERATORS.has(c.operator.toLowerCase()) &&
       c.values.length > 0 &&
-      harmless.some((h) => h.key.toLowerCase() === c.key.toLowerCase() && c.values.every((v) => h.values.includes(v))),
+      harmless.some((h) => h.key.toLowerCase() === c.key.toLowerCase() && (h.values.includes("*") || c.values.every((v) => h.values.includes(v)))),
   );
 }

@@ -1,7 +1,7 @@
 import type { PrincipalNode } from "./analysis-types";
 import type { TfResource, TfStack } from "./terraform/types";
 import type { PolicyDocument, Statement } from "./iam/types";
-import { loadCatalogue } from "./catalogue";
+import { grantIsHarmless, loadCatalogue } from "./catalogue";
 import { effectiveRights } from "./iam/evaluate";
 import { principalAdmits, type TrustCandidate } from "./iam/trust";
 import { globCovers } from "./iam/glob";
@@ -193,7 +193,8 @@ function rightsLeft(allow: Statement, denies: readonly Statement[], candidate: T
   const rights = effectiveRights({ principal: allow.source.address, identity: [allow, ...applying], universe: actionUniverse() });
   const actions: string[] = [];
   for (const [action, grants] of rights.grants) {
-    if (grants.length > 0 && kept(kind, action)) actions.push(grants[0].action);
+    // Harmless under its conditions (a KMS grant only through a service, kms:ViaService): as for identity policies.
+    if (grants.length > 0 && kept(kind, action) && !(allow.unknown === undefined && grantIsHarmless(grants[0].action, allow.conditions))) actions.push(grants[0].action);
   }
   return actions;
 }

@@ -30,7 +30,10 @@ export const rule: Rule = {
     const out = statementFindings(ctx, {
       categories: ["escalation"],
       keep: () => (g) => cat.entryOf(g.action)?.target === "resource-policy",
-      says: (_a, g) => `rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so grant itself deletion there`,
+      says: (_a, g) =>
+        grantsOnly(g.actions)
+          ? `create KMS grants (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so ${GRANT_USE}`
+          : `rewrite resource policies (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and so grant itself deletion there`,
       step: (_a, g) => ({ step: "resource-policy-rewrite", detail: listActions(g.actions) }),
     });
     out.push(...grantedByResourcePolicies(ctx));
@@ -55,12 +58,15 @@ function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]
         resource: res.address,
         actions: held,
         severity: severityOf(held),
-        message:
-          `${agentCan(agent)} rewrite the resource policy in ${res.address} (${listActions(held)}), and so grant itself ` +
-          `deletion on that resource${conditional}; the policy grants this itself, to ${whom(s)}, in ${statementName(s)}.`,
-        fix:
-          `Take ${listActions(held)} out of ${statementName(s)} of ${res.address}, or name only a reviewed deploy role there instead of ` +
-          `the agent; resource policies change through a reviewed deploy.`,
+        message: grantsOnly(held)
+          ? `${agentCan(agent)} create grants on ${res.address} (${listActions(held)}), and so ${GRANT_USE}${conditional}; the key policy grants this itself, to ${whom(s)}, in ${statementName(s)}.`
+          : `${agentCan(agent)} rewrite the resource policy in ${res.address} (${listActions(held)}), and so grant itself ` +
+            `deletion on that resource${conditional}; the policy grants this itself, to ${whom(s)}, in ${statementName(s)}.`,
+        fix: grantsOnly(held)
+          ? `Condition ${statementName(s)} of ${res.address} on kms:GrantIsForAWSResource = true or on kms:ViaService (grants AWS services make for their own use), ` +
+            `or take kms:CreateGrant out of it.`
+          : `Take ${listActions(held)} out of ${statementName(s)} of ${res.address}, or name only a reviewed deploy role there instead of ` +
+            `the agent; resource policies change through a reviewed deploy.`,
         evidence: [
           principalEvidence(agent),
           { step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}, to ${whom(s)}` },
@@ -71,6 +77,18 @@ function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]
   }
   return out;
 }
+
+/**
+ * A KMS grant hands out use of a key (Decrypt, Encrypt, ReEncrypt, GenerateDataKey, more grants), never deletion,
+ * disabling or a policy change: the catalogue makes it a warning, and its findings say what it does give.
+ */
+function grantsOnly(actions: readonly string[]): boolean {
+  return actions.length > 0 && actions.every((a) => a.toLowerCase() === "kms:creategrant");
+}
+
+const GRANT_USE =
+  "hand itself or anyone use of the key (Decrypt, ReEncrypt, GenerateDataKey): it can read what the key protects, though no grant can allow " +
+  "deleting, disabling or re-policying a key";
 
 /** The principal element as a reviewer would search for it. */
 function whom(s: Statement): string {
