@@ -5,7 +5,7 @@ import { resolve } from "path";
 import type { Finding } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import { loadConfig } from "../config/load-config";
-import { createApprovalFor } from "../plan/approval";
+import { createApprovalFor, PASSPHRASE_ENV } from "../plan/approval";
 import { showChangeKey } from "../plan/evaluate";
 import { fileProblem, readPlan } from "../plan/read-plan";
 import type { PlanResourceChange } from "../plan/types";
@@ -49,6 +49,7 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
     const approval = createApprovalFor(plan, {
       privateKeyPem,
       keyFile,
+      passphrase: io.env[PASSPHRASE_ENV] || undefined,
       by,
       expiresIn,
       now: io.now(),

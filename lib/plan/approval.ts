@@ -60,6 +60,8 @@ export interface CreateApprovalOptions {
   readonly cwd?: string;
   /** Names the key in error messages (`--key` file); default "private key". */
   readonly keyFile?: string;
+  /** Passphrase of an encrypted private key (the CLI reads it from BLASTWALL_KEY_PASSPHRASE). */
+  readonly passphrase?: string;
 }
 
 export const APPROVER_NAME_RULE = "approver name must be 1 to 200 printable characters, without control, bidi or zero-width characters";
@@ -80,7 +82,7 @@ export function createApproval(planFile: string, options: CreateApprovalOptions)
 
 export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptions): Approval {
   const keyFile = options.keyFile ?? "private key";
-  const privateKey = loadPrivateKey(options.privateKeyPem, keyFile);
+  const privateKey = loadPrivateKey(options.privateKeyPem, keyFile, options.passphrase);
   const by = options.by.trim();
   if (!isApproverName(by)) throw new InputError("--by", APPROVER_NAME_RULE);
   const ms = parseDuration(options.expiresIn);
@@ -197,16 +199,26 @@ export function keyIdOf(key: KeyObject | string): string {
   return `SHA256:${createHash("sha256").update(der).digest("base64").replace(/=+$/, "")}`;
 }
 
-/** An Ed25519 private key from PEM; `InputError(file, ...)` when it is anything else. */
-export function loadPrivateKey(pem: string, file: string): KeyObject {
+/** The environment variable `blastwall approve` reads an encrypted key's passphrase from. */
+export const PASSPHRASE_ENV = "BLASTWALL_KEY_PASSPHRASE";
+
+/**
+ * An Ed25519 private key from PEM, unencrypted or encrypted with `passphrase` (an approver's key is best kept
+ * encrypted at rest: `openssl genpkey -algorithm ed25519 -aes-256-cbc -out KEY.pem`); `InputError(file, ...)` when
+ * it is anything else.
+ */
+export function loadPrivateKey(pem: string, file: string, passphrase?: string): KeyObject {
   if (/-----BEGIN (RSA |EC )?PUBLIC KEY-----/.test(pem)) {
     throw new InputError(file, "is a public key; approving needs the Ed25519 private key (openssl genpkey -algorithm ed25519 -out KEY.pem)");
   }
-  if (/ENCRYPTED/.test(pem)) throw new InputError(file, "is an encrypted private key; blastwall needs an unencrypted Ed25519 PEM key");
+  const encrypted = /ENCRYPTED/.test(pem);
+  if (encrypted && !passphrase) throw new InputError(file, `is an encrypted private key; give its passphrase in the environment variable ${PASSPHRASE_ENV}`);
   let key: KeyObject;
   try {
-    key = createPrivateKey(pem);
+    // A passphrase given for an unencrypted key is not needed, and Node ignores it.
+    key = encrypted ? createPrivateKey({ key: pem, format: "pem", passphrase }) : createPrivateKey(pem);
   } catch {
+    if (encrypted) throw new InputError(file, `the passphrase in ${PASSPHRASE_ENV} does not decrypt this key (or it is not a PEM private key)`);
     throw new InputError(file, "not a PEM private key (make one with: openssl genpkey -algorithm ed25519 -out KEY.pem)");
   }
   if (key.asymmetricKeyType !== "ed25519") throw new InputError(file, `is a ${key.asymmetricKeyType ?? "non-Ed25519"} key; approvals need an Ed25519 key`);
