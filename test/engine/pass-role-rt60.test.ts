@@ -2,11 +2,13 @@
  * Red-team round 60 (RT60-5): Lambda runs a new function's Init phase as the passed role with no invoke at all:
  * provisioned concurrency initialises its environments when it is allocated, SnapStart initialises a version when it
  * is published to snapshot it, and CreateFunction publishes version 1 itself (`Publish: true`, with `SnapStart`), so
- * CreateFunction alone is a start.
+ * CreateFunction alone is a start. Step Functions runs an EXPRESS state machine through StartSyncExecution as
+ * StartExecution runs any (the not-finding f5-sfn-startsync, where the pass-role link was only a warning).
  */
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
 const FN = "arn:aws:lambda:us-east-1:111111111111:function:agent-scratch";
+const SFN = "arn:aws:states:us-east-1:111111111111:stateMachine:agent-scratch";
 
 /**
  * The red team's stack: a strong role trusting `service`, and an agent holding `actions` on `on` (its own scratch
@@ -29,6 +31,7 @@ function stack(service: string, actions: string[], on: string[], pass = true, pa
 }
 
 const lambda = (actions: string[], pass = true, passedTo?: string) => stack("lambda.amazonaws.com", actions, [FN, `${FN}:*`], pass, passedTo);
+const states = (actions: string[], pass = true) => stack("states.amazonaws.com", actions, [SFN], pass);
 
 /** The transitive findings on the strong role, and the pass-role link each shows (errors only: no --strict). */
 function found(json: Record<string, unknown>, strict = false) {
@@ -83,5 +86,26 @@ describe("an existing function whose code the agent replaces (RT60-5, hijack)", 
 
   test("control: provisioned concurrency and publishing alone run the function's own code: no path", () => {
     expect(errors(check(existing(["lambda:PutProvisionedConcurrencyConfig", "lambda:PublishVersion"]), {}, { strict: true }), "agent-transitive-destroy")).toEqual([]);
+  });
+});
+
+describe("Step Functions StartSyncExecution (RT60-5, not-finding f5-sfn-startsync)", () => {
+  test.each([["states:CreateStateMachine"], ["states:UpdateStateMachine"]])("%s + StartSyncExecution passes the role: an error, which names the real role", (first) => {
+    expect(found(states([first, "states:StartSyncExecution"]))).toEqual([`iam:PassRole + ${first}, states:StartSyncExecution`]);
+  });
+
+  test("control: StartSyncExecution without a state machine of the caller's, or without iam:PassRole, passes no role", () => {
+    expect(found(states(["states:StartSyncExecution"]), true)).toEqual([]);
+    expect(found(states(["states:CreateStateMachine", "states:StartSyncExecution"], false), true)).toEqual([]);
+  });
+
+  test("an existing EXPRESS state machine started with StartSyncExecution runs as its role (hijack)", () => {
+    const json = states(["states:StartSyncExecution"], false);
+    (json.resource as Record<string, Record<string, unknown>>).aws_sfn_state_machine = {
+      m: { name: "agent-scratch", type: "EXPRESS", role_arn: "${aws_iam_role.strong.arn}", definition: "{}" },
+    };
+    const [f] = errors(check(json), "agent-transitive-destroy");
+    expect(f.resource).toBe("aws_iam_role.strong");
+    expect(f.message).toContain("--states:StartSyncExecution--> aws_iam_role.strong");
   });
 });

@@ -90,7 +90,18 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "airflow-env.amazonaws.com", starts: [["airflow:CreateEnvironment"], ["airflow:UpdateEnvironment"]] },
   { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
   // TestState runs one state (a Task calling any AWS API) as the role it is given, with no state machine at all.
-  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"], ["states:TestState"]] },
+  // StartSyncExecution runs an EXPRESS state machine (CreateStateMachine makes one; an update keeps the type, and
+  // an existing one may be EXPRESS) as StartExecution runs any.
+  {
+    service: "states.amazonaws.com",
+    starts: [
+      ["states:CreateStateMachine", "states:StartExecution"],
+      ["states:UpdateStateMachine", "states:StartExecution"],
+      ["states:TestState"],
+      ["states:CreateStateMachine", "states:StartSyncExecution"],
+      ["states:UpdateStateMachine", "states:StartSyncExecution"],
+    ],
+  },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
   // An agent runtime runs the caller's container or code as its execution role when invoked; an updated runtime (the
   // update names the role again) runs the new artifact on the next invocation, the caller's or anyone's.
