@@ -88,7 +88,7 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
       const m = loc ? /^s3:\/\/([^/]+)\/(.+)$/.exec(loc) : null;
       if (loc) list.push({ consumer: job, roleAttribute: "role_arn", ...(m ? s3(m[1], m[2]) : s3("*", "*")) });
     }
-    // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars).
+    // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars) and its connections load.
     for (const f of glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
   }
   for (const env of stack.byType.get("aws_mwaa_environment") ?? []) {
