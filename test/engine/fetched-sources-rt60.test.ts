@@ -1,7 +1,8 @@
 /**
  * Red-team round 60 (RT60-6): code a Glue job loads through the connections it lists, a custom connector's JAR
  * (`CONNECTOR_URL`) or a JDBC connection's own driver (`JDBC_DRIVER_JAR_URI`), runs in the job's JVM as its role, as
- * `--extra-jars` does. A connection blastwall cannot resolve, or a location it cannot read, may load any object.
+ * `--extra-jars` does; a crawler runs its JDBC connection's driver in a Glue job, as the crawler's role. A connection
+ * blastwall cannot resolve, or a location it cannot read, may load any object.
  */
 import { tf } from "../helpers/tf";
 import { adminRole, agentCan, reached } from "../helpers/fetched-sources";
@@ -69,5 +70,26 @@ describe("60. a Glue job's connections load code into it", () => {
   test("control: a connection of the stack that loads no code (a network connection) opens no path to an agent writing elsewhere", () => {
     const network = { "aws_glue_connection.net": { name: "vpc", connection_type: "NETWORK", physical_connection_requirements: { subnet_id: "subnet-1" } } };
     expect(reached(tf({ ...writes("agent-scratch"), ...network, ...job(["${aws_glue_connection.net.name}", "vpc"]) }))).toEqual([]);
+  });
+});
+
+describe("60. a crawler runs its JDBC connection's driver as the crawler's role", () => {
+  const crawler = (connection: string, extra: Obj = {}) => ({
+    ...adminRole("crawl", "glue.amazonaws.com"),
+    "aws_glue_crawler.c": { name: "pg", role: "${aws_iam_role.crawl.name}", database_name: "app", jdbc_target: [{ connection_name: connection, path: "app/%" }], ...extra },
+  });
+
+  test("the driver's JAR is a path to the crawler's role", () => {
+    expect(reached(tf({ ...writes("etl-connectors"), ...jdbc(), ...crawler("${aws_glue_connection.pg.name}") }))).toEqual(["aws_iam_role.crawl"]);
+  });
+
+  test("control: the driver Glue ships, a write elsewhere, or a custom connector (crawlers take none) is no path", () => {
+    expect(reached(tf({ ...writes("etl-connectors"), ...jdbc({ JDBC_DRIVER_JAR_URI: undefined }), ...crawler("${aws_glue_connection.pg.name}") }))).toEqual([]);
+    expect(reached(tf({ ...writes("agent-scratch"), ...jdbc(), ...crawler("${aws_glue_connection.pg.name}") }))).toEqual([]);
+    expect(reached(tf({ ...writes("etl-connectors"), ...custom(), ...crawler("${aws_glue_connection.jdbc.name}") }))).toEqual([]);
+  });
+
+  test("fail closed: a connection outside the stack may load any object", () => {
+    expect(reached(tf({ ...writes("agent-scratch"), ...crawler("shared-pg") }))).toEqual(["aws_iam_role.crawl"]);
   });
 });

@@ -15,7 +15,9 @@
  *   and non-overridable arguments, and from the arguments a trigger starts it with.
  * - A Glue job also loads code named by the connections it lists (red-team round 60): a custom connector's JAR
  *   (`CONNECTOR_URL` of a CUSTOM connection: Glue puts it on the classpath and instantiates `CONNECTOR_CLASS_NAME` in
- *   the job's JVM) and a JDBC connection's own driver (`JDBC_DRIVER_JAR_URI`, with `JDBC_DRIVER_CLASS_NAME`).
+ *   the job's JVM) and a JDBC connection's own driver (`JDBC_DRIVER_JAR_URI`, with `JDBC_DRIVER_CLASS_NAME`). A
+ *   crawler with a JDBC target whose connection brings its own driver starts a Glue job with that driver, as the
+ *   crawler's role, at every run; crawlers take no custom or Marketplace connectors, so only the driver counts there.
  *   A Marketplace connector's `CONNECTOR_URL` is an image in the seller's ECR repository, another account's: only a
  *   push on a wildcard could reach it, and that already counts as reaching compute outside the stack (graph.ts).
  *   A connection blastwall cannot resolve (a name no connection of the stack has, a data source, a token), or
@@ -219,7 +221,7 @@ function listOf(stack: TfStack, v: unknown, depth = 0): unknown[] | undefined {
 }
 
 /**
- * The stack's Glue connections a value of a job's `connections` names: by
+ * The stack's Glue connections a value of a job's `connections` (or a crawler target's `connection_name`) names: by
  * reference, or by name. `complete` is false when the connection may also be one blastwall cannot see: a data
  * source, a name no connection of the stack has exactly, or a value it cannot read.
  */
@@ -245,7 +247,7 @@ function glueConnections(stack: TfStack, v: unknown): { found: TfResource[]; com
 }
 
 /**
- * The code the connections in `written` (a job's `connections`) load, from the
+ * The code the connections in `written` (a job's `connections`, a crawler's connection names) load, from the
  * properties `keys`. A connection or property blastwall cannot read may load any object.
  */
 export function glueConnectionCode(stack: TfStack, written: unknown, keys: readonly string[]): Fetched[] {
@@ -272,6 +274,12 @@ export function glueConnectionCode(stack: TfStack, written: unknown, keys: reado
     }
   }
   return out;
+}
+
+/** The S3 code a Glue crawler's JDBC targets load: the drivers their connections bring (a job the crawler starts). */
+export function glueCrawlerDrivers(stack: TfStack, crawler: TfResource): Fetched[] {
+  const names = blocks(crawler.values["jdbc_target"]).map((t) => t["connection_name"]).filter((n) => n !== undefined && n !== null);
+  return glueConnectionCode(stack, names, ["JDBC_DRIVER_JAR_URI"]);
 }
 
 /**
