@@ -16,6 +16,16 @@ export interface PassRoleService {
 }
 
 export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
+  // Lambda runs a function's Init phase (the code outside the handler) with the execution role's credentials, and
+  // does so without any invoke in two cases (red-team round 60): provisioned concurrency initialises its environments
+  // when it is allocated, and SnapStart initialises a version when it is published, to snapshot it. CreateFunction
+  // publishes version 1 itself (`Publish: true`) and takes `SnapStart` (`ApplyOn: PublishedVersions`; Java, Python
+  // and .NET runtimes, which the caller picks), and no condition key of CreateFunction limits either: so CreateFunction
+  // alone runs the caller's code as the passed role, whatever else it holds (fail closed: SnapStart is not in every
+  // region, and a code-signing condition is not read). The sets that name a second action come first only so that a
+  // finding names the way the agent most plainly has; with the SnapStart reading they add no path of their own, but
+  // they keep PutProvisionedConcurrencyConfig and PublishVersion out of the fallback below: on their own they run
+  // only code that is already there.
   {
     service: "lambda.amazonaws.com",
     starts: [
@@ -23,6 +33,9 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
       ["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
       ["lambda:CreateFunction", "lambda:AddPermission"],
       ["lambda:UpdateFunctionConfiguration"],
+      ["lambda:CreateFunction", "lambda:PutProvisionedConcurrencyConfig"],
+      ["lambda:CreateFunction", "lambda:PublishVersion"],
+      ["lambda:CreateFunction"],
     ],
   },
   // An EMR cluster's instances run with the EC2 instance profile passed to RunJobFlow, and their steps run the caller's code;
@@ -77,7 +90,18 @@ export const PASS_ROLE_SERVICES: readonly PassRoleService[] = [
   { service: "airflow-env.amazonaws.com", starts: [["airflow:CreateEnvironment"], ["airflow:UpdateEnvironment"]] },
   { service: "datapipeline.amazonaws.com", starts: [["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]] },
   // TestState runs one state (a Task calling any AWS API) as the role it is given, with no state machine at all.
-  { service: "states.amazonaws.com", starts: [["states:CreateStateMachine", "states:StartExecution"], ["states:UpdateStateMachine", "states:StartExecution"], ["states:TestState"]] },
+  // StartSyncExecution runs an EXPRESS state machine (CreateStateMachine makes one; an update keeps the type, and
+  // an existing one may be EXPRESS) as StartExecution runs any.
+  {
+    service: "states.amazonaws.com",
+    starts: [
+      ["states:CreateStateMachine", "states:StartExecution"],
+      ["states:UpdateStateMachine", "states:StartExecution"],
+      ["states:TestState"],
+      ["states:CreateStateMachine", "states:StartSyncExecution"],
+      ["states:UpdateStateMachine", "states:StartSyncExecution"],
+    ],
+  },
   { service: "tasks.apprunner.amazonaws.com", starts: [["apprunner:CreateService"]] },
   // An agent runtime runs the caller's container or code as its execution role when invoked; an updated runtime (the
   // update names the role again) runs the new artifact on the next invocation, the caller's or anyone's.
@@ -186,6 +210,8 @@ export interface HijackTarget {
 }
 
 export const HIJACK_TARGETS: readonly HijackTarget[] = [
+  // New code runs as the function's role on the next invoke, provisioned concurrency allocation or SnapStart publish:
+  // UpdateFunctionCode alone counts, whoever starts it.
   { type: "aws_lambda_function", actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], roleAttribute: "role" },
   {
     type: "aws_instance",

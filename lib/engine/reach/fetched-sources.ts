@@ -13,6 +13,15 @@
  *   `--extra-jars` (on the classpath), `--scriptLocation` (which overrides the job's script location) and, for Ray
  *   jobs, `--s3-py-modules` (on the Python path) and `--working-dir` (a zip every node runs in) from its default
  *   and non-overridable arguments, and from the arguments a trigger starts it with.
+ * - A Glue job also loads code named by the connections it lists (red-team round 60): a custom connector's JAR
+ *   (`CONNECTOR_URL` of a CUSTOM connection: Glue puts it on the classpath and instantiates `CONNECTOR_CLASS_NAME` in
+ *   the job's JVM) and a JDBC connection's own driver (`JDBC_DRIVER_JAR_URI`, with `JDBC_DRIVER_CLASS_NAME`). A
+ *   crawler with a JDBC target whose connection brings its own driver starts a Glue job with that driver, as the
+ *   crawler's role, at every run; crawlers take no custom or Marketplace connectors, so only the driver counts there.
+ *   A Marketplace connector's `CONNECTOR_URL` is an image in the seller's ECR repository, another account's: only a
+ *   push on a wildcard could reach it, and that already counts as reaching compute outside the stack (graph.ts).
+ *   A connection blastwall cannot resolve (a name no connection of the stack has, a data source, a token), or
+ *   properties and locations it cannot read, may load any object.
  * Parameters or arguments given as a token are read through the locals and variables they name; a token blastwall
  * cannot read (`merge(...)` of what it cannot resolve, a resource attribute) may name any object. A string inside
  * them given as `jsonencode({...})` is read for the locations written in it.
@@ -20,7 +29,8 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject, stringsIn } from "../json";
-import { parseReference, refTarget, resolveToPattern, soleInterpolation, walk } from "../terraform/tokens";
+import { globMatch } from "../iam/glob";
+import { attributePattern, parseReference, refTarget, resolveToPattern, soleInterpolation, walk } from "../terraform/tokens";
 
 export interface Fetched {
   readonly kind: "s3" | "ssm-document";
@@ -44,6 +54,9 @@ export const FETCHING_DOCUMENTS: ReadonlySet<string> = new Set([
 
 /** Glue arguments that name code the job loads. */
 export const GLUE_CODE_ARGUMENTS = ["--extra-py-files", "--additional-python-modules", "--extra-jars", "--scriptLocation", "--s3-py-modules", "--working-dir"] as const;
+
+/** Glue connection properties that name code a job loads into its JVM: a custom connector's JAR, a JDBC driver. */
+export const GLUE_CONNECTION_CODE = ["CONNECTOR_URL", "JDBC_DRIVER_JAR_URI"] as const;
 
 const S3_LOCATIONS = [
   /s3:\/\/([a-z0-9*][a-z0-9.*-]*)\/([^\s,"'\]}]*)/gi,
@@ -187,7 +200,92 @@ export function fetchedByDocument(stack: TfStack, document: string, parameters: 
   return out;
 }
 
-/** The S3 code a Glue job loads through its arguments (and those its triggers start it with). */
+/**
+ * A list argument as Terraform will pass it: the list written, or the local or variable a token names. Undefined
+ * when blastwall cannot read it.
+ */
+function listOf(stack: TfStack, v: unknown, depth = 0): unknown[] | undefined {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v;
+  if (typeof v !== "string" || depth > 8) return undefined;
+  const one = soleInterpolation(v);
+  if (!one) return [v];
+  const ref = parseReference(one.expr);
+  if (!ref || (ref.kind !== "local" && ref.kind !== "var")) return undefined;
+  const table = ref.kind === "var" ? stack.variables : stack.locals;
+  const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+  if (!table.has(name)) return undefined;
+  const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
+  const value = walk(table.get(name), steps);
+  return typeof value === "string" && value.includes("${") ? listOf(stack, value, depth + 1) : Array.isArray(value) ? value : typeof value === "string" ? [value] : undefined;
+}
+
+/**
+ * The stack's Glue connections a value of a job's `connections` (or a crawler target's `connection_name`) names: by
+ * reference, or by name. `complete` is false when the connection may also be one blastwall cannot see: a data
+ * source, a name no connection of the stack has exactly, or a value it cannot read.
+ */
+function glueConnections(stack: TfStack, v: unknown): { found: TfResource[]; complete: boolean } {
+  const ref = refTarget(v);
+  if (ref && ref.kind === "resource") {
+    const r = stack.byAddress.get(ref.address);
+    if (r && r.type === "aws_glue_connection") return { found: [r], complete: true };
+  }
+  if (typeof v !== "string" || v === "") return { found: [], complete: false };
+  const name = resolveToPattern(stack, v);
+  if (!name.exact || name.pattern.includes("*")) return { found: [], complete: false };
+  const found: TfResource[] = [];
+  let complete = false;
+  for (const c of stack.byType.get("aws_glue_connection") ?? []) {
+    if (c.mode !== "managed") continue;
+    const own = attributePattern(stack, c, "name");
+    if (!globMatch(own.pattern, name.pattern, { caseInsensitive: true })) continue;
+    found.push(c);
+    if (own.exact && own.pattern === name.pattern) complete = true;
+  }
+  return { found, complete };
+}
+
+/**
+ * The code the connections in `written` (a job's `connections`, a crawler's connection names) load, from the
+ * properties `keys`. A connection or property blastwall cannot read may load any object.
+ */
+export function glueConnectionCode(stack: TfStack, written: unknown, keys: readonly string[]): Fetched[] {
+  const names = listOf(stack, written);
+  if (!names) return [anyObject("loaded through Glue connections it cannot read")];
+  const out: Fetched[] = [];
+  for (const n of names) {
+    const { found, complete } = glueConnections(stack, n);
+    if (!complete) out.push(anyObject(`loaded through Glue connection ${typeof n === "string" ? n : "(unknown)"}, which it cannot resolve`));
+    for (const c of found) {
+      const props = mapOf(stack, c.values["connection_properties"]);
+      if (!props) {
+        out.push(anyObject(`loaded through ${c.address}, whose properties it cannot read`));
+        continue;
+      }
+      for (const key of keys) {
+        if (props[key] === undefined || props[key] === null) continue;
+        const via = `loaded by ${key} of ${c.address}`;
+        const all = texts(stack, props[key]);
+        const got = all.flatMap((t) => s3Objects(t, via));
+        if (got.length === 0 && all.some((t) => t.includes("*") || /^s3:/i.test(t))) got.push(anyObject(via));
+        out.push(...got);
+      }
+    }
+  }
+  return out;
+}
+
+/** The S3 code a Glue crawler's JDBC targets load: the drivers their connections bring (a job the crawler starts). */
+export function glueCrawlerDrivers(stack: TfStack, crawler: TfResource): Fetched[] {
+  const names = blocks(crawler.values["jdbc_target"]).map((t) => t["connection_name"]).filter((n) => n !== undefined && n !== null);
+  return glueConnectionCode(stack, names, ["JDBC_DRIVER_JAR_URI"]);
+}
+
+/**
+ * The S3 code a Glue job loads through its arguments (and those its triggers start it with), and through the
+ * connections it lists.
+ */
 export function glueLibraries(stack: TfStack, job: TfResource): Fetched[] {
   const args: unknown[] = [job.values["default_arguments"], job.values["non_overridable_arguments"]];
   for (const t of stack.byType.get("aws_glue_trigger") ?? []) {
@@ -213,5 +311,6 @@ export function glueLibraries(stack: TfStack, job: TfResource): Fetched[] {
       out.push(...found);
     }
   }
+  out.push(...glueConnectionCode(stack, job.values["connections"], GLUE_CONNECTION_CODE));
   return out;
 }

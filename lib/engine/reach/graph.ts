@@ -598,9 +598,9 @@ export class ReachGraph {
    * agent also counts when it holds an action of the service that the service's start sets do not account for and
    * that cannot start anything: not a read (Get, List, Describe, Search, ...), not a teardown (Delete, Stop, Cancel,
    * Terminate, Remove, Detach, Disassociate, Deregister, Disable, ...) and not a tag write. An action that is part
-   * of a start set is accounted for, so holding half a start set (CreateFunction without any way to invoke) stays
-   * no path, as before (`unaccountedStart` in compute.ts; its verbs stand in for the access levels of the service
-   * authorization reference, which test/engine/pass-role-fallback.test.ts holds them against). Fail closed: a write
+   * of a start set is accounted for, so holding half a start set (CreateModel without an endpoint or a transform
+   * job) stays no path, as before (`unaccountedStart` in compute.ts; its verbs stand in for the access levels of the
+   * service authorization reference, which test/engine/pass-role-fallback.test.ts holds them against). Fail closed: a write
    * that starts nothing is over-reported, never the reverse; and the agent must still be able to pass this very role.
    */
   private unmodelledPassRole(p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {

@@ -7,7 +7,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
-import { fetchedByDocument, glueLibraries } from "./fetched-sources";
+import { fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
 
 export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync";
 
@@ -88,8 +88,12 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
       const m = loc ? /^s3:\/\/([^/]+)\/(.+)$/.exec(loc) : null;
       if (loc) list.push({ consumer: job, roleAttribute: "role_arn", ...(m ? s3(m[1], m[2]) : s3("*", "*")) });
     }
-    // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars).
+    // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars) and its connections load.
     for (const f of glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
+  }
+  // A crawler runs the JDBC driver its target's connection brings in a Glue job, as the crawler's role.
+  for (const crawler of stack.byType.get("aws_glue_crawler") ?? []) {
+    for (const f of glueCrawlerDrivers(stack, crawler)) list.push({ consumer: crawler, roleAttribute: "role", ...f });
   }
   for (const env of stack.byType.get("aws_mwaa_environment") ?? []) {
     const bucket = exact(stack, env.values["source_bucket_arn"]);
