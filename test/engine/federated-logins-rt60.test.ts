@@ -114,3 +114,96 @@ describe("60. IAM Roles Anywhere: an anchor whose certificate bundle holds a pri
     expect(reached(check(stack(issue("${aws_acmpca_certificate_authority.ca.arn}"), bundle(PEM, pca))))).toEqual(["aws_iam_role.onprem"]);
   });
 });
+
+describe("60. IAM Roles Anywhere: a subordinate CA below the anchor's CA", () => {
+  const anywhereRole: Record<string, Obj> = {
+    "aws_iam_role.onprem": {
+      name: "onprem",
+      assume_role_policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
+      }),
+    },
+    "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
+    "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
+  };
+  const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+  const root = (name: string) => ({ [`aws_acmpca_certificate_authority.${name}`]: { type: "ROOT", certificate_authority_configuration: cfg(name) } });
+  /** A subordinate CA `name` whose CA certificate `parent` (a CA ARN, written as a reference or literally) issues. */
+  const sub = (name: string, parent: string | undefined, certificate?: string): Record<string, Obj> => ({
+    [`aws_acmpca_certificate_authority.${name}`]: { type: "SUBORDINATE", certificate_authority_configuration: cfg(name) },
+    ...(parent !== undefined
+      ? {
+          [`aws_acmpca_certificate.${name}`]: {
+            certificate_authority_arn: parent,
+            certificate_signing_request: `\${aws_acmpca_certificate_authority.${name}.certificate_signing_request}`,
+            signing_algorithm: "SHA512WITHRSA",
+            template_arn: "arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+            validity: { type: "YEARS", value: "5" },
+          },
+        }
+      : {}),
+    ...(parent !== undefined || certificate !== undefined
+      ? { [`aws_acmpca_certificate_authority_certificate.${name}`]: { certificate_authority_arn: `\${aws_acmpca_certificate_authority.${name}.arn}`, certificate: certificate ?? `\${aws_acmpca_certificate.${name}.certificate}` } }
+      : {}),
+  });
+  const anchorOn = (ca: string) => ({ "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "AWS_ACM_PCA", source_data: { acm_pca_arn: ca } } } });
+  const issue = (ca: string) => allow(["acm-pca:IssueCertificate", "acm-pca:GetCertificate"], `\${aws_acmpca_certificate_authority.${ca}.arn}`);
+  const ROOT_ARN = "${aws_acmpca_certificate_authority.root.arn}";
+
+  test("IssueCertificate on a subordinate whose CA certificate the anchor's root issued reaches the role", () => {
+    const r = check(stack(issue("issuing"), { ...anywhereRole, ...root("root"), ...sub("issuing", ROOT_ARN), ...anchorOn(ROOT_ARN) }));
+    expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(r)).toMatch(
+      /aws_acmpca_certificate_authority\.issuing sign a certificate for a key of its own and send it with the chain \(the CA certificate of aws_acmpca_certificate_authority\.issuing \(aws_acmpca_certificate\.issuing, installed by aws_acmpca_certificate_authority_certificate\.issuing\), which aws_acmpca_certificate_authority\.root issued\) up to aws_acmpca_certificate_authority\.root, the ACM Private CA behind aws_rolesanywhere_trust_anchor\.a; CreateSession validates the chain/,
+    );
+  });
+
+  test("two levels down (root, intermediate, issuing) the chain still ends at the anchor's CA; an anchor holding the root in a bundle too", () => {
+    const chain = { ...root("root"), ...sub("mid", ROOT_ARN), ...sub("issuing", "${aws_acmpca_certificate_authority.mid.arn}") };
+    const r = check(stack(issue("issuing"), { ...anywhereRole, ...chain, ...anchorOn(ROOT_ARN) }));
+    expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(r)).toMatch(/which aws_acmpca_certificate_authority\.mid issued; the CA certificate of aws_acmpca_certificate_authority\.mid .*which aws_acmpca_certificate_authority\.root issued\) up to aws_acmpca_certificate_authority\.root/);
+    const inBundle = { "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "${aws_acmpca_certificate_authority.root.certificate}" } } } };
+    expect(reached(check(stack(issue("issuing"), { ...anywhereRole, ...chain, ...inBundle })))).toEqual(["aws_iam_role.onprem"]);
+  });
+
+  test("control: a subordinate of another root, or the anchor on the subordinate and the grant on its root, is no path", () => {
+    const both = { ...root("root"), ...root("other"), ...sub("issuing", "${aws_acmpca_certificate_authority.other.arn}") };
+    expect(errors(check(stack(issue("issuing"), { ...anywhereRole, ...both, ...anchorOn(ROOT_ARN) })))).toEqual([]);
+    // Certificates the root issues do not chain through the subordinate's key.
+    const below = { ...root("root"), ...sub("issuing", ROOT_ARN), ...anchorOn("${aws_acmpca_certificate_authority.issuing.arn}") };
+    expect(errors(check(stack(issue("root"), { ...anywhereRole, ...below })))).toEqual([]);
+  });
+
+  test("a subordinate whose parent is a CA outside the stack reaches an anchor holding that CA's certificate, not one holding another's", () => {
+    const central = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/central-root";
+    const shared = (arn: string) => ({
+      "data.aws_acmpca_certificate_authority.shared": { arn },
+      "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "${data.aws_acmpca_certificate_authority.shared.certificate}" } } },
+    });
+    for (const parent of [central, "${data.aws_acmpca_certificate_authority.shared.arn}"]) {
+      const r = check(stack(issue("issuing"), { ...anywhereRole, ...sub("issuing", parent), ...shared(central) }));
+      expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+      expect(details(r)).toMatch(/send it with the chain \(the CA certificate of aws_acmpca_certificate_authority\.issuing .*\) up to data\.aws_acmpca_certificate_authority\.shared, whose CA certificate the certificate bundle/);
+    }
+    // Control: the bundle holds the certificate of a CA of another account.
+    expect(errors(check(stack(issue("issuing"), { ...anywhereRole, ...sub("issuing", central), ...shared("arn:aws:acm-pca:us-east-1:333333333333:certificate-authority/other-root") })))).toEqual([]);
+  });
+
+  test("a subordinate whose parent blastwall cannot trace fails closed: no certificate installed here, or one from a value it cannot read", () => {
+    for (const [issuing, why] of [
+      [sub("issuing", undefined), /aws_acmpca_certificate_authority\.issuing is a subordinate CA whose CA certificate no aws_acmpca_certificate_authority_certificate of this stack installs/],
+      [sub("issuing", undefined, "${var.issuing_cert}"), /whose CA certificate aws_acmpca_certificate_authority_certificate\.issuing installs from a value blastwall cannot trace/],
+    ] as const) {
+      const r = check(stack(issue("issuing"), { ...anywhereRole, ...root("root"), ...issuing, ...anchorOn(ROOT_ARN) }));
+      expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+      expect(details(r)).toMatch(why);
+      expect(details(r)).toMatch(/so it may chain up to aws_acmpca_certificate_authority\.root, the ACM Private CA behind aws_rolesanywhere_trust_anchor\.a.* Install the CA certificate of every subordinate CA on that chain in this stack/);
+    }
+  });
+
+  test("control: a ROOT CA signs its own certificate, so it chains to no other CA", () => {
+    expect(errors(check(stack(issue("other"), { ...anywhereRole, ...root("root"), ...root("other"), ...anchorOn(ROOT_ARN) })))).toEqual([]);
+  });
+});

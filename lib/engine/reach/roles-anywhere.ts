@@ -206,6 +206,8 @@ const ci = { caseInsensitive: true };
  * CreateSession takes the certificate. An anchor trusts its CA in either source type: `AWS_ACM_PCA` names it by
  * `acm_pca_arn`; a `CERTIFICATE_BUNDLE` holds its certificate in `x509_certificate_data`, which is often a private
  * CA's own (`${aws_acmpca_certificate_authority.ca.certificate}`, shared from another account, read by a data source).
+ * A certificate a subordinate CA below the anchor's CA issues is trusted too: CreateSession validates the chain sent
+ * in X-Amz-X509-Chain up to the anchor, so issuing from any CA below is issuing from the anchor's CA (`ancestors`).
  */
 function pcaAnchors(ctx: AnywhereContext): Controlled[] {
   const grants = ctx.grants(PCA_ISSUE);
@@ -239,6 +241,25 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
             how: `lets it have ${one ? trusted.shown : `${own}, which may be ${trusted.shown}`}, sign a certificate for a key of its own, which the anchor trusts,`,
             fix: `Take ${PCA_ISSUE} on ${own} away from the principal, or back the anchor with a CA no agent may issue from${one ? "" : ", written as a reference to that CA"}.`,
           };
+        }
+        if (!issuer.res) continue;
+        // A CA the chain certainly reaches is said before one it may reach.
+        const chain = ancestors(ctx.stack, issuer.res);
+        for (const up of [...chain.filter((x) => x.ca !== "unknown"), ...chain.filter((x) => x.ca === "unknown")]) {
+          if (up.ca === "unknown") {
+            return {
+              g,
+              how: `lets it have ${own} sign a certificate for a key of its own; ${up.path}, so it may chain up to ${trusted.shown}, and CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA: that certificate may be trusted`,
+              fix: `Install the CA certificate of every subordinate CA on that chain in this stack (an aws_acmpca_certificate_authority_certificate whose certificate an aws_acmpca_certificate of this stack issues), so blastwall can see which CA it chains to, or take ${PCA_ISSUE} on ${own} away from the principal.`,
+            };
+          }
+          if (trusts(ctx, trusted, up.ca)) {
+            return {
+              g,
+              how: `lets it have ${own} sign a certificate for a key of its own and send it with the chain (${up.path}) up to ${trusted.shown}; CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA, so the anchor trusts it,`,
+              fix: `Take ${PCA_ISSUE} on ${own} away from the principal: issuing from a CA below the anchor's CA is issuing from that CA.`,
+            };
+          }
         }
       }
     }
