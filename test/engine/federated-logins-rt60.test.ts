@@ -207,3 +207,73 @@ describe("60. IAM Roles Anywhere: a subordinate CA below the anchor's CA", () =>
     expect(errors(check(stack(issue("other"), { ...anywhereRole, ...root("root"), ...root("other"), ...anchorOn(ROOT_ARN) })))).toEqual([]);
   });
 });
+
+/** A role that may delete volumes, trusting authenticated identities of identity pool ip. */
+function poolRole(name: string): Record<string, Obj> {
+  const trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: "cognito-identity.amazonaws.com" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "cognito-identity.amazonaws.com:aud": "${aws_cognito_identity_pool.ip.id}" }, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } },
+      },
+    ],
+  });
+  return { [`aws_iam_role.${name}`]: { name, assume_role_policy: trust }, [`aws_iam_role_policy.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy: DESTROY } };
+}
+
+describe("60. identity pools: an OpenID Connect provider that gives tokens to anyone", () => {
+  const GITHUB = "https://token.actions.githubusercontent.com";
+  const oidcPool = (providers: unknown, opts: { url?: string; pool?: Obj; attachment?: Obj } = {}): Record<string, Obj> => ({
+    ...poolRole("ci"),
+    "aws_iam_openid_connect_provider.idp": { url: opts.url ?? GITHUB, client_id_list: ["sts.amazonaws.com"], thumbprint_list: ["6938fd4d98bab03faadb97b34396831e3780aea1"] },
+    "aws_cognito_identity_pool.ip": { identity_pool_name: "ci", allow_unauthenticated_identities: false, allow_classic_flow: false, openid_connect_provider_arns: providers, ...opts.pool },
+    "aws_cognito_identity_pool_roles_attachment.ra": { identity_pool_id: "${aws_cognito_identity_pool.ip.id}", roles: { authenticated: "${aws_iam_role.ci.arn}" }, ...opts.attachment },
+  });
+  const ofStack = ["${aws_iam_openid_connect_provider.idp.arn}"];
+
+  test("GitHub Actions, or Google, as an IAM OIDC provider of the pool: anyone gets its authenticated role", () => {
+    const r = check(stack([], oidcPool(ofStack)));
+    expect(reached(r)).toEqual(["aws_iam_role.ci"]);
+    expect(details(r)).toMatch(/aws_cognito_identity_pool\.ip accepts logins of aws_iam_openid_connect_provider\.idp \(openid_connect_provider_arns\), the OpenID Connect issuer token\.actions\.githubusercontent\.com, from which any workflow of any GitHub repository gets one/);
+    expect(details(r)).toMatch(/no OpenID Connect provider that gives tokens to anyone/);
+    const google = check(stack([], oidcPool(ofStack, { url: "https://accounts.google.com" })));
+    expect(reached(google)).toEqual(["aws_iam_role.ci"]);
+    expect(details(google)).toMatch(/issuer accounts\.google\.com, from which anyone with a Google account/);
+  });
+
+  test("a provider outside the stack named by ARN is judged by the issuer its ARN holds", () => {
+    expect(reached(check(stack([], oidcPool(["arn:aws:iam::111111111111:oidc-provider/gitlab.com"]))))).toEqual(["aws_iam_role.ci"]);
+    expect(reached(check(stack([], oidcPool(["arn:aws:iam::${data.aws_caller_identity.me.account_id}:oidc-provider/app.terraform.io"]))))).toEqual(["aws_iam_role.ci"]);
+    // Control: a company's own issuer, or one GitHub Enterprise's issuer, gives tokens to its own people only.
+    expect(errors(check(stack([], oidcPool(["arn:aws:iam::111111111111:oidc-provider/login.example.com"]))))).toEqual([]);
+    expect(errors(check(stack([], oidcPool(["arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com/acme"]))))).toEqual([]);
+  });
+
+  test("control: a provider of the stack for a company's own issuer is no public login", () => {
+    expect(errors(check(stack([], oidcPool(ofStack, { url: "https://login.example.com/" }))))).toEqual([]);
+  });
+
+  test("a provider blastwall cannot read (a variable, a provider whose URL is a variable) fails closed", () => {
+    for (const res of [oidcPool(["${var.oidc_provider_arn}"]), oidcPool("${var.oidc_provider_arns}"), oidcPool(ofStack, { url: "${var.issuer}" })]) {
+      const r = check(stack([], res));
+      expect(reached(r)).toEqual(["aws_iam_role.ci"]);
+      expect(details(r)).toMatch(/an OpenID Connect provider whose issuer blastwall cannot read, which may be one that gives a token to anyone/);
+    }
+  });
+
+  test("control: Rules that are each an Equals on sub, with ambiguous_role_resolution Deny, admit one subject alone", () => {
+    const pinned = (rule: Obj, deny = "Deny") => ({
+      role_mapping: [{ identity_provider: "token.actions.githubusercontent.com", type: "Rules", ambiguous_role_resolution: deny, mapping_rule: [{ claim: "sub", match_type: "Equals", value: "repo:acme/deploy:ref:refs/heads/main", role_arn: "${aws_iam_role.ci.arn}", ...rule }] }],
+    });
+    expect(errors(check(stack([], oidcPool(ofStack, { attachment: pinned({}) }))))).toEqual([]);
+    // Anything looser is still anyone's: the default role when no rule matches, a prefix anyone may register, the
+    // audience the caller picks, or the basic flow, where no mapping applies.
+    expect(reached(check(stack([], oidcPool(ofStack, { attachment: pinned({}, "AuthenticatedRole") }))))).toEqual(["aws_iam_role.ci"]);
+    expect(reached(check(stack([], oidcPool(ofStack, { attachment: pinned({ match_type: "StartsWith", value: "repo:acme" }) }))))).toEqual(["aws_iam_role.ci"]);
+    expect(reached(check(stack([], oidcPool(ofStack, { attachment: pinned({ claim: "aud", value: "sts.amazonaws.com" }) }))))).toEqual(["aws_iam_role.ci"]);
+    expect(reached(check(stack([], oidcPool(ofStack, { attachment: pinned({}), pool: { allow_classic_flow: true } }))))).toEqual(["aws_iam_role.ci"]);
+  });
+});

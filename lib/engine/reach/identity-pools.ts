@@ -6,8 +6,9 @@
  * (`cognito-identity.amazonaws.com:aud`, the pool id; `:amr`, `unauthenticated` or `authenticated` plus the
  * provider used):
  * - a pool that allows unauthenticated identities gives an identity to anyone, the agents included;
- * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter) or a user pool where anyone may
- *   sign up gives an authenticated identity to anyone;
+ * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter), an OpenID Connect provider whose
+ *   issuer gives tokens to anyone (GitHub Actions, GitLab CI, Google) or a user pool where anyone may sign up gives
+ *   an authenticated identity to anyone;
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
  *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over) it
@@ -51,6 +52,22 @@ export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as 
 /** Login providers anyone can sign in with. */
 const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com"];
 
+/**
+ * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) that give an ID token to anyone: a CI
+ * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. An issuer of one
+ * organisation (`token.actions.githubusercontent.com/ENTERPRISE`, `oidc.circleci.com/org/ID`, an EKS cluster's) is
+ * not one of them.
+ */
+const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
+  "token.actions.githubusercontent.com": "any workflow of any GitHub repository gets one, for the audience it asks for",
+  "gitlab.com": "any CI job on gitlab.com gets one, for the audience it asks for",
+  "app.terraform.io": "any run of any HCP Terraform organisation gets one, for the audience it asks for",
+  "agent.buildkite.com": "any pipeline of any Buildkite organisation gets one, for the audience it asks for",
+  "accounts.google.com": "anyone with a Google account who signs in to the client gets one",
+  "appleid.apple.com": "anyone with an Apple Account who signs in to the client gets one",
+  "www.facebook.com": "anyone with a Facebook account who signs in to the app gets one",
+};
+
 type Mode = "unauthenticated" | "authenticated";
 
 /**
@@ -64,6 +81,13 @@ interface PoolTrust {
   readonly pools: readonly TfResource[] | "any";
   readonly outside: boolean;
   readonly modes: ReadonlySet<Mode>;
+}
+
+/** An IAM OpenID Connect provider an identity pool accepts (`openid_connect_provider_arns`). */
+interface OidcRef {
+  readonly shown: string;
+  /** Its URL without `https://`, lower case; undefined when blastwall cannot read it. */
+  readonly issuer?: string;
 }
 
 interface UserPoolRef {
@@ -170,14 +194,23 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const userPools: UserPoolRef[] = blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"]));
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
     const unknownPool = userPools.find((u) => !u.res);
+    const mine = attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address);
+    // The basic flow hands the token to any role that trusts the pool: no role mapping applies there.
+    const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
+    const publicOidc = oidc.find((o) => o.issuer !== undefined && PUBLIC_ISSUERS[o.issuer] !== undefined);
+    const unknownOidc = oidc.find((o) => o.issuer === undefined);
     // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
       ? `accepts logins with ${publicProvider}, which anyone can sign in to`
-      : signUp
-        ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
-        : unknownPool
-          ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
-          : undefined;
+      : publicOidc?.issuer
+        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, from which ${PUBLIC_ISSUERS[publicOidc.issuer]}, and no role mapping of the pool admits only one subject of it`
+        : signUp
+          ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
+          : unknownPool
+            ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
+            : unknownOidc
+              ? `accepts logins of ${unknownOidc.shown} (openid_connect_provider_arns), an OpenID Connect provider whose issuer blastwall cannot read, which may be one that gives a token to anyone (GitHub Actions, GitLab CI, Google)`
+              : undefined;
     const dev = v["developer_provider_name"];
     return {
       res,
@@ -186,11 +219,69 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
       developer: dev === undefined || dev === null || dev === "" ? undefined : typeof dev === "string" ? dev : "a name blastwall cannot read",
       publicLogin,
       userPools,
-      attachments: attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address),
+      attachments: mine,
     };
   });
   cache.set(stack, (m = { trusts, pools }));
   return m;
+}
+
+/** A list argument's items; a value that is not a list (a variable, a token) is one item blastwall cannot read. */
+function listOf(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** An issuer URL as an IAM OIDC provider's ARN holds it: no scheme, no trailing slash, lower case. */
+function issuerOf(url: string): string | undefined {
+  if (url.includes("${") || /[*?]/.test(url)) return undefined;
+  const i = url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  return i === "" ? undefined : i;
+}
+
+/**
+ * The OpenID Connect provider an ARN in `openid_connect_provider_arns` names, and its issuer: a provider of the stack
+ * (or a data source) by its `url`, or the URL an ARN holds after `oidc-provider/` (a provider's ARN is its URL, which
+ * cannot change, so whom the issuer gives tokens to is read from it wherever the provider is made). Anything else (a
+ * variable, a pattern) is a provider blastwall cannot read, which may be a public one.
+ */
+function oidcOf(stack: TfStack, v: unknown): OidcRef {
+  const ref = refTarget(v);
+  if (ref && ref.attribute === "arn" && ref.path.length === 0) {
+    const res = stack.byAddress.get(ref.address);
+    if (res && res.type === "aws_iam_openid_connect_provider") {
+      const url = res.values["url"];
+      const fromArn = typeof res.values["arn"] === "string" ? /:oidc-provider\/(.+)$/.exec(res.values["arn"] as string)?.[1] : undefined;
+      const issuer = typeof url === "string" ? issuerOf(url) : fromArn !== undefined ? issuerOf(fromArn) : undefined;
+      return { shown: res.address, issuer };
+    }
+  }
+  if (typeof v === "string" && !ref) {
+    const at = /:oidc-provider\/(.+)$/.exec(v);
+    if (at) return { shown: v, issuer: issuerOf(at[1]) };
+  }
+  return { shown: typeof v === "string" ? v : "a provider list blastwall cannot read" };
+}
+
+/**
+ * Whether every roles attachment of the pool maps the issuer's logins with Rules that admit one subject alone:
+ * `ambiguous_role_resolution = "Deny"` (a token no rule matches gets no role, not the default one) and every rule an
+ * `Equals` on `sub`, which the issuer writes for the one it vouches for (a GitHub repository and ref, a Google
+ * account). Anything looser stays open: `aud` is the audience the caller asks for, `Contains`, `StartsWith` and
+ * `NotEqual` match names anyone may register (`repo:myorg-evil/...`), other claims mean what each issuer makes of
+ * them, and a mapping keyed by a value blastwall cannot read may be another provider's.
+ */
+function pinnedBySub(attachments: readonly TfResource[], o: OidcRef): boolean {
+  if (o.issuer === undefined || attachments.length === 0) return false;
+  return attachments.every((a) =>
+    blocks(a.values["role_mapping"]).some((rm) => {
+      const key = rm["identity_provider"];
+      if (typeof key !== "string" || issuerOf(key) !== o.issuer) return false;
+      if (rm["type"] !== "Rules" || rm["ambiguous_role_resolution"] !== "Deny") return false;
+      const rules = blocks(rm["mapping_rule"]);
+      return rules.length > 0 && rules.every((r) => r["claim"] === "sub" && r["match_type"] === "Equals" && typeof r["value"] === "string" && r["value"] !== "" && !r["value"].includes("${"));
+    }),
+  );
 }
 
 function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
@@ -250,7 +341,7 @@ function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
   unauthenticated: `Turn off unauthenticated identities on the pool (allow_unauthenticated_identities = false), take the destroy rights off the role, or require "authenticated" in the trust's ${AMR} condition.`,
-  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login and only user pools of this stack on the pool, or take the destroy rights off the role.`,
+  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login, no OpenID Connect provider that gives tokens to anyone (or map its logins with Rules that are each an Equals on sub, and ambiguous_role_resolution = "Deny") and only user pools of this stack on the pool, or take the destroy rights off the role.`,
 };
 
 /** Edges, one per target: the first reason found for reaching a role is the one shown. */
