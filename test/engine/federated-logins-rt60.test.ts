@@ -277,3 +277,53 @@ describe("60. identity pools: an OpenID Connect provider that gives tokens to an
     expect(reached(check(stack([], oidcPool(ofStack, { attachment: pinned({}), pool: { allow_classic_flow: true } }))))).toEqual(["aws_iam_role.ci"]);
   });
 });
+
+describe("60. rewriting an identity provider that an identity pool accepts", () => {
+  const providers = {
+    "aws_iam_saml_provider.corp": { name: "corp-idp", saml_metadata_document: "<EntityDescriptor/>" },
+    "aws_iam_openid_connect_provider.corp": { url: "https://login.example.com", client_id_list: ["web"], thumbprint_list: ["6938fd4d98bab03faadb97b34396831e3780aea1"] },
+  };
+  const pool = (list: Obj, attachment: Obj = {}, extra: Record<string, Obj> = {}): Record<string, Obj> => ({
+    ...poolRole("console"),
+    ...providers,
+    "aws_cognito_identity_pool.ip": { identity_pool_name: "ops", allow_unauthenticated_identities: false, ...list },
+    "aws_cognito_identity_pool_roles_attachment.ra": { identity_pool_id: "${aws_cognito_identity_pool.ip.id}", roles: { authenticated: "${aws_iam_role.console.arn}" }, ...attachment },
+    ...extra,
+  });
+  const saml = { saml_provider_arns: ["${aws_iam_saml_provider.corp.arn}"] };
+  const oidc = { openid_connect_provider_arns: ["${aws_iam_openid_connect_provider.corp.arn}"] };
+  const SAML_ARN = "arn:aws:iam::111111111111:saml-provider/corp-idp";
+
+  test("UpdateSAMLProvider on a SAML provider the pool accepts: the forged assertion gets the pool's authenticated role", () => {
+    const r = check(stack(allow(["iam:UpdateSAMLProvider", "iam:GetSAMLProvider"], SAML_ARN), pool(saml)));
+    expect(reached(r)).toEqual(["aws_iam_role.console"]);
+    expect(details(r)).toMatch(
+      /iam:UpdateSAMLProvider: .*lets it rewrite the identity provider arn:aws:iam::111111111111:saml-provider\/corp-idp; aws_cognito_identity_pool\.ip accepts logins of aws_iam_saml_provider\.corp \(saml_provider_arns\): with the provider rewritten it signs SAML assertions of its own for it, .*aws_cognito_identity_pool_roles_attachment\.ra names it for authenticated identities.*Take iam:UpdateSAMLProvider away from the principal, or the provider off the pool\./,
+    );
+  });
+
+  test("control: rewriting another SAML provider, a pool that accepts none, or reading the provider, is no path", () => {
+    // (A provider outside the stack stays a path to the roles outside it that may trust it, not to this pool's.)
+    expect(reached(check(stack(allow("iam:UpdateSAMLProvider", "arn:aws:iam::111111111111:saml-provider/other-idp"), pool(saml))))).not.toContain("aws_iam_role.console");
+    expect(errors(check(stack(allow("iam:UpdateSAMLProvider", SAML_ARN), pool({}))))).toEqual([]);
+    expect(errors(check(stack(allow("iam:GetSAMLProvider", SAML_ARN), pool(saml))))).toEqual([]);
+  });
+
+  test("a new client id on an OpenID Connect provider the pool accepts reaches its role; one on another provider does not", () => {
+    const r = check(stack(allow("iam:AddClientIDToOpenIDConnectProvider", "arn:aws:iam::111111111111:oidc-provider/login.example.com"), pool(oidc)));
+    expect(reached(r)).toEqual(["aws_iam_role.console"]);
+    expect(details(r)).toMatch(/aws_iam_openid_connect_provider\.corp \(openid_connect_provider_arns\): with the provider rewritten it has ID tokens of its own choosing accepted/);
+    expect(reached(check(stack(allow("iam:AddClientIDToOpenIDConnectProvider", "arn:aws:iam::111111111111:oidc-provider/login.other.com"), pool(oidc))))).not.toContain("aws_iam_role.console");
+    // The provider kinds stay apart: a SAML rewrite does not reach a pool that accepts only the OIDC provider.
+    expect(reached(check(stack(allow("iam:UpdateSAMLProvider", "*"), pool(oidc))))).not.toContain("aws_iam_role.console");
+  });
+
+  test("a pool that takes roles from the token (a Token mapping) hands a forged login any role that trusts it", () => {
+    const token = { role_mapping: [{ identity_provider: SAML_ARN, type: "Token", ambiguous_role_resolution: "Deny" }] };
+    const r = check(stack(allow("iam:UpdateSAMLProvider", SAML_ARN), pool(saml, token, poolRole("admin"))));
+    expect(reached(r).sort()).toEqual(["aws_iam_role.admin", "aws_iam_role.console"]);
+    expect(details(r)).toMatch(/aws_cognito_identity_pool_roles_attachment\.ra maps roles from the token, whose role claims the forged login names/);
+    // Control: without it the pool hands out only the role its attachment names.
+    expect(reached(check(stack(allow("iam:UpdateSAMLProvider", SAML_ARN), pool(saml, {}, poolRole("admin")))))).toEqual(["aws_iam_role.console"]);
+  });
+});

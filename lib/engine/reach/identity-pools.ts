@@ -24,8 +24,8 @@ import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
-import { globMatch } from "../iam/glob";
-import { refTarget, referencedResource } from "../terraform/tokens";
+import { globMatch, globsIntersect } from "../iam/glob";
+import { attributePattern, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { trustMayNamePrincipals } from "../principals/collect";
 import type { LoginContext, ResourceLookup } from "./resource-index";
@@ -107,6 +107,18 @@ interface IdentityPool {
   readonly userPools: readonly UserPoolRef[];
   /** Roles attachments of the pool in the stack (none: the pool's roles are set elsewhere, any may be). */
   readonly attachments: readonly TfResource[];
+  /** The IAM SAML and OpenID Connect providers whose logins it takes. */
+  readonly providers: readonly ProviderRef[];
+}
+
+export type ProviderKind = "saml-provider" | "oidc-provider";
+
+/** An IAM identity provider an identity pool accepts: its ARN as a pattern (account and case folded), as written. */
+interface ProviderRef {
+  readonly kind: ProviderKind;
+  readonly list: string;
+  readonly pattern: string;
+  readonly shown: string;
 }
 
 interface Model {
@@ -220,6 +232,10 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
       publicLogin,
       userPools,
       attachments: mine,
+      providers: [
+        ...listOf(v["saml_provider_arns"]).map((x) => providerOf(stack, "saml-provider", x)),
+        ...listOf(v["openid_connect_provider_arns"]).map((x) => providerOf(stack, "oidc-provider", x)),
+      ],
     };
   });
   cache.set(stack, (m = { trusts, pools }));
@@ -261,6 +277,23 @@ function oidcOf(stack: TfStack, v: unknown): OidcRef {
     if (at) return { shown: v, issuer: issuerOf(at[1]) };
   }
   return { shown: typeof v === "string" ? v : "a provider list blastwall cannot read" };
+}
+
+/**
+ * The ARN of a provider a pool lists, as a pattern: a provider of the stack (or a data source) from its name (SAML)
+ * or URL (OIDC), which its ARN holds; else the value as written resolves (a variable: any).
+ */
+function providerOf(stack: TfStack, kind: ProviderKind, v: unknown): ProviderRef {
+  const list = kind === "saml-provider" ? "saml_provider_arns" : "openid_connect_provider_arns";
+  const type = kind === "saml-provider" ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider";
+  const fold = (arn: string) => arn.toLowerCase().replace(/^arn:[^:]*:iam::[^:]*:/, "arn:*:iam::*:");
+  const ref = refTarget(v);
+  const res = ref && ref.attribute === "arn" && ref.path.length === 0 ? stack.byAddress.get(ref.address) : undefined;
+  if (res && res.type === type) {
+    const own = res.mode === "managed" || res.values["arn"] === undefined ? attributePattern(stack, res, kind === "saml-provider" ? "name" : "url").pattern.replace(/^https:\/\//i, "").replace(/\/+$/, "") : undefined;
+    return { kind, list, pattern: own !== undefined ? fold(`arn:aws:iam::*:${kind}/${own}`) : fold(attributePattern(stack, res, "arn").pattern), shown: res.address };
+  }
+  return { kind, list, pattern: typeof v === "string" ? fold(resolveToPattern(stack, v).pattern) : "*", shown: typeof v === "string" ? v : `a ${list} value blastwall cannot read` };
 }
 
 /**
@@ -309,7 +342,7 @@ function selfSignUp(pool: TfResource): boolean {
  * where the trust alone decides), and why. An attachment that names a role blastwall cannot resolve may name this
  * one. `groups`: the caller can put its user in any group, so a Token mapping gives it any group's role.
  */
-function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode, mode: Mode, groups: boolean): string | undefined {
+function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode, mode: Mode, groups: boolean, forged = false): string | undefined {
   if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
   if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
   for (const a of pool.attachments) {
@@ -323,7 +356,10 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
       if (to === role.address) return `${a.address} names it for ${mode} identities`;
       if (to === undefined && unresolved(v)) return `${a.address} names a role for ${mode} identities that blastwall cannot resolve, which may be this one`;
     }
-    // A Token mapping hands out the role a user's groups give it (cognito:preferred_role).
+    // A Token mapping hands out the role the token's claims name (cognito:roles, cognito:preferred_role; a SAML
+    // assertion's Role attribute): whoever forges the login names any role that trusts the pool.
+    if (forged && mappings.some((rm) => rm["type"] !== "Rules")) return `${a.address} maps roles from the token, whose role claims the forged login names`;
+    // A user pool's token names the role a user's groups give it (cognito:preferred_role).
     if (groups && mappings.some((rm) => rm["type"] === "Token")) {
       for (const g of ctx.stack.byType.get("aws_cognito_user_group") ?? []) {
         if (g.values["role_arn"] === undefined || g.values["role_arn"] === null) continue;
@@ -460,6 +496,42 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
             `${grantText(g)} lets it rewrite ${pool ? pool.address : "identity pools"} (turn on unauthenticated identities and the basic flow, or add a login provider of its own), and the trust policy of ${t.role.address} admits that pool's tokens (${statementName(t.statement)}). Take ${action} away from the principal.`,
         });
       }
+    }
+  }
+  return out;
+}
+
+/** A role an identity pool hands to logins of an identity provider, and why. */
+export interface ProviderPoolRole {
+  readonly role: string;
+  readonly why: () => string;
+}
+
+/**
+ * Roles an identity pool hands out to logins of an IAM SAML or OIDC provider it accepts (`saml_provider_arns`,
+ * `openid_connect_provider_arns`) whose ARN may be `target`: whoever rewrites that provider (its metadata and signing
+ * key, a client id, a thumbprint; see PROVIDER_REWRITE) forges logins the pool takes, through GetId and
+ * GetCredentialsForIdentity, which ask for no IAM right, and writes every claim of them. `target`: an ARN pattern with
+ * the account and case folded (`arn:*:iam::*:saml-provider/NAME`).
+ */
+export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, target: string): ProviderPoolRole[] {
+  const m = model(ctx.stack, ctx.roles);
+  const out: ProviderPoolRole[] = [];
+  const seen = new Set<string>();
+  for (const pool of m.pools) {
+    const p = pool.providers.find((x) => x.kind === kind && globsIntersect(x.pattern, target, { caseInsensitive: true }));
+    if (!p) continue;
+    for (const t of m.trusts) {
+      if (seen.has(t.role.address) || !t.modes.has("authenticated") || !admitsPool(t, pool)) continue;
+      const how = handsOut(ctx, pool, t.role, "authenticated", false, true);
+      if (!how) continue;
+      seen.add(t.role.address);
+      const forged = kind === "saml-provider" ? "signs SAML assertions of its own for it" : "has ID tokens of its own choosing accepted for it (from a client id, or a server, of its own)";
+      out.push({
+        role: t.role.address,
+        why: () =>
+          `${pool.res.address} accepts logins of ${p.shown} (${p.list}): with the provider rewritten it ${forged}, which GetId and GetCredentialsForIdentity take with no IAM right, and ${how}; the trust policy of ${t.role.address} admits the pool's authenticated identities (${statementName(t.statement)})`,
+      });
     }
   }
   return out;
