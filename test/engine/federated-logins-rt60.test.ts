@@ -20,6 +20,8 @@ function stack(statements: Obj[], resources: Record<string, Obj>): Obj {
 }
 
 const reached = (r: Report) => errors(r, "agent-transitive-destroy").map((f) => f.resource);
+/** Each principal reached once (the same role may be reached directly and through another). */
+const distinct = (r: Report) => [...new Set(reached(r))];
 const details = (r: Report) => errors(r).flatMap((f) => f.evidence).map((e) => `${e.step}:${e.detail}`).join("\n");
 const allow = (action: string | string[], resource: string | string[] = "*") => [{ Effect: "Allow", Action: action, Resource: resource }];
 
@@ -325,5 +327,72 @@ describe("60. rewriting an identity provider that an identity pool accepts", () 
     expect(details(r)).toMatch(/aws_cognito_identity_pool_roles_attachment\.ra maps roles from the token, whose role claims the forged login names/);
     // Control: without it the pool hands out only the role its attachment names.
     expect(reached(check(stack(allow("iam:UpdateSAMLProvider", SAML_ARN), pool(saml, {}, poolRole("admin")))))).toEqual(["aws_iam_role.console"]);
+  });
+});
+
+describe("60. role mapping rules on claims a user cannot write", () => {
+  const readOnly = policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::app-content/*" });
+  const KEY = "${aws_cognito_user_pool.users.endpoint}:${aws_cognito_user_pool_client.web.id}";
+  /** A user pool anyone may sign up to, accepted by pool ip: authenticated users get app_user, a rule maps app_admin. */
+  const app = (rule: Obj, opts: { userPool?: Obj; key?: string } = {}): Record<string, Obj> => ({
+    ...poolRole("app_admin"),
+    ...poolRole("app_user"),
+    "aws_iam_role_policy.app_user": { role: "${aws_iam_role.app_user.name}", policy: readOnly },
+    "aws_cognito_user_pool.users": { name: "app-users", ...opts.userPool },
+    "aws_cognito_user_pool_client.web": { name: "web", user_pool_id: "${aws_cognito_user_pool.users.id}" },
+    "aws_cognito_user_group.admins": { name: "admins", user_pool_id: "${aws_cognito_user_pool.users.id}" },
+    "aws_cognito_identity_pool.ip": {
+      identity_pool_name: "app",
+      allow_unauthenticated_identities: false,
+      allow_classic_flow: false,
+      cognito_identity_providers: [{ client_id: "${aws_cognito_user_pool_client.web.id}", provider_name: "${aws_cognito_user_pool.users.endpoint}" }],
+    },
+    "aws_cognito_identity_pool_roles_attachment.ra": {
+      identity_pool_id: "${aws_cognito_identity_pool.ip.id}",
+      roles: { authenticated: "${aws_iam_role.app_user.arn}" },
+      role_mapping: [
+        { identity_provider: opts.key ?? KEY, type: "Rules", ambiguous_role_resolution: "AuthenticatedRole", mapping_rule: [{ claim: "cognito:groups", match_type: "Contains", value: "admins", role_arn: "${aws_iam_role.app_admin.arn}", ...rule }] },
+      ],
+    },
+  });
+
+  test("a rule on cognito:groups (or an Equals on sub) is no path for a user who signs up: only membership fills the claim", () => {
+    expect(errors(check(stack([], app({}))))).toEqual([]);
+    expect(errors(check(stack([], app({ claim: "cognito:preferred_role", match_type: "Equals", value: "arn:aws:iam::111111111111:role/app_admin" }))))).toEqual([]);
+    expect(errors(check(stack([], app({ claim: "sub", match_type: "Equals", value: "0f1e2d3c-aaaa-bbbb-cccc-111122223333" }))))).toEqual([]);
+    // The mapping key written as cognito-idp.REGION.amazonaws.com/${pool.id}:CLIENT is the same user pool.
+    expect(errors(check(stack([], app({}, { key: "cognito-idp.us-east-1.amazonaws.com/${aws_cognito_user_pool.users.id}:${aws_cognito_user_pool_client.web.id}" }))))).toEqual([]);
+  });
+
+  test("control: a rule on an attribute the user writes, on a claim every token carries, or a NotEqual, is anyone's", () => {
+    for (const rule of [
+      { claim: "email", match_type: "Equals", value: "admin@example.com" },
+      { claim: "custom:role", match_type: "Equals", value: "admin" },
+      { claim: "token_use", match_type: "Equals", value: "id" },
+      { claim: "cognito:groups", match_type: "NotEqual", value: "guests" },
+      { claim: "sub", match_type: "StartsWith", value: "0" },
+    ]) {
+      const r = check(stack([], app(rule)));
+      expect(distinct(r)).toEqual(["aws_iam_role.app_admin"]);
+      expect(details(r)).toMatch(/aws_cognito_user_pool\.users, where anyone may sign up/);
+    }
+  });
+
+  test("control: a pre token generation trigger may write any claim, and a mapping key blastwall cannot resolve may be another provider's", () => {
+    for (const userPool of [{ lambda_config: { pre_token_generation: "arn:aws:lambda:us-east-1:111111111111:function:claims" } }, { lambda_config: { pre_token_generation_config: { lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:claims", lambda_version: "V2_0" } } }]) {
+      expect(distinct(check(stack([], app({}, { userPool }))))).toEqual(["aws_iam_role.app_admin"]);
+    }
+    expect(distinct(check(stack([], app({}, { key: "${var.provider_key}" }))))).toEqual(["aws_iam_role.app_admin"]);
+  });
+
+  test("with AdminAddUserToGroup beside a login, a member taken over, or UpdateUserPool (a trigger of its own), the rule's role is reached", () => {
+    const pool = "${aws_cognito_user_pool.users.arn}";
+    for (const actions of [["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"], ["cognito-idp:AdminSetUserPassword"], ["cognito-idp:UpdateUserPool"]]) {
+      const r = check(stack(allow(actions, pool), app({})));
+      expect(distinct(r)).toEqual(["aws_iam_role.app_admin"]);
+      expect(details(r)).toMatch(/aws_cognito_identity_pool_roles_attachment\.ra names it for authenticated identities in a rule on cognito:groups, which a user it puts into a group \(or a member it takes over\) matches/);
+    }
+    // AdminCreateUser alone makes a user in no group.
+    expect(errors(check(stack(allow("cognito-idp:AdminCreateUser", pool), app({}))))).toEqual([]);
   });
 });

@@ -11,8 +11,9 @@
  *   an authenticated identity to anyone;
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
- *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over) it
- *   also gets a group's role where the pool maps roles from the token;
+ *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
+ *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
+ *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match;
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
  *   flow, or adds a login provider it owns, and gets every role that trusts the pool.
  * In the enhanced flow the role is the one the pool's roles attachment names (default or mapped); in the basic flow
@@ -346,15 +347,22 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
   if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
   if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
   for (const a of pool.attachments) {
-    const values: unknown[] = [(blocks(a.values["roles"])[0] ?? {})[mode]];
+    const values: { v: unknown; by?: string }[] = [{ v: (blocks(a.values["roles"])[0] ?? {})[mode] }];
     const mappings = mode === "authenticated" ? blocks(a.values["role_mapping"]) : [];
-    // Rules match claims of the token, which a user's own attributes fill: any rule's role may be had.
-    for (const rm of mappings) for (const rule of blocks(rm["mapping_rule"])) values.push(rule["role_arn"]);
-    for (const v of values) {
+    // Rules match claims of the token, which a user's own attributes fill: any rule's role may be had, but for a rule
+    // on a claim only membership (or Cognito) writes, which needs a group of the caller's or a member taken over.
+    for (const rm of mappings) {
+      for (const rule of blocks(rm["mapping_rule"])) {
+        const claim = forged ? undefined : memberClaim(ctx.stack, rm, rule);
+        if (claim && !groups) continue;
+        values.push({ v: rule["role_arn"], by: claim && `in a rule on ${claim}, which a user it puts into a group (or a member it takes over) matches` });
+      }
+    }
+    for (const { v, by } of values) {
       if (v === undefined || v === null) continue;
       const to = ctx.roleOf(v);
-      if (to === role.address) return `${a.address} names it for ${mode} identities`;
-      if (to === undefined && unresolved(v)) return `${a.address} names a role for ${mode} identities that blastwall cannot resolve, which may be this one`;
+      if (to === role.address) return `${a.address} names it for ${mode} identities${by ? ` ${by}` : ""}`;
+      if (to === undefined && unresolved(v)) return `${a.address} names a role for ${mode} identities${by ? ` ${by}` : ""} that blastwall cannot resolve, which may be this one`;
     }
     // A Token mapping hands out the role the token's claims name (cognito:roles, cognito:preferred_role; a SAML
     // assertion's Role attribute): whoever forges the login names any role that trusts the pool.
@@ -369,6 +377,47 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
     }
   }
   return undefined;
+}
+
+/**
+ * Claims of a user pool's ID token that a user cannot write: group membership (`cognito:groups`, and the roles of
+ * those groups, `cognito:roles`, `cognito:preferred_role`) comes from AdminAddUserToGroup alone, and `sub` is the id
+ * Cognito gives the user. Other claims stay open: attributes a user sets at sign-up or later (email, custom:*), and
+ * claims every user's token carries alike (`iss`, `aud`, `token_use`), which a rule on them matches for anyone.
+ */
+const MEMBER_CLAIMS: Readonly<Record<string, readonly string[]>> = {
+  "cognito:groups": ["Equals", "Contains", "StartsWith"],
+  "cognito:roles": ["Equals", "Contains", "StartsWith"],
+  "cognito:preferred_role": ["Equals", "Contains", "StartsWith"],
+  // A sub is random: only one user has it, but a prefix or NotEqual matches users anyone can sign up.
+  sub: ["Equals"],
+};
+
+/**
+ * The claim a Rules mapping rule matches when only a member of a group (or one user, for `sub`) can hold the value:
+ * the rule is on a claim of MEMBER_CLAIMS with a match type that needs the value, a literal one, and the mapping is
+ * for a user pool of this stack without a pre token generation trigger (whose code may add any claim). A mapping for
+ * another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone may match.
+ */
+function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<string, unknown>): string | undefined {
+  const claim = rule["claim"];
+  const value = rule["value"];
+  if (typeof claim !== "string" || !MEMBER_CLAIMS[claim]?.includes(String(rule["match_type"]))) return undefined;
+  if (typeof value !== "string" || value === "" || value.includes("${")) return undefined;
+  if (rm["type"] !== "Rules") return undefined;
+  // `${aws_cognito_user_pool.p.endpoint}:${aws_cognito_user_pool_client.c.id}`, `cognito-idp.REGION.amazonaws.com/ID:CLIENT`.
+  const key = rm["identity_provider"];
+  const at = typeof key === "string" ? /^(.*):[^:]*$/.exec(key) : null;
+  const pool = at ? userPoolOf(stack, at[1]).res : undefined;
+  return pool && !tokenTrigger(pool) ? claim : undefined;
+}
+
+/** Whether a user pool has a pre token generation trigger (or a lambda_config blastwall cannot read). */
+function tokenTrigger(pool: TfResource): boolean {
+  const cfg = pool.values["lambda_config"];
+  if (cfg === undefined || cfg === null) return false;
+  if (!isObject(cfg) && !Array.isArray(cfg)) return true;
+  return blocks(cfg).some((b) => [b["pre_token_generation"], b["pre_token_generation_config"]].some((x) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0)));
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
@@ -436,8 +485,10 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
   const groupRights = USER_POOL_GROUP.flatMap((a) => ctx.grants(a));
   for (const w of loginWays(ctx)) {
     const { g, r, action, mine, outside } = w;
-    // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup.
-    const groups = action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
+    // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup. UpdateUserPool can set
+    // a pre token generation trigger, which writes the token's group claims (groupOverrideDetails).
+    const groups =
+      action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || action === "cognito-idp:UpdateUserPool" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
     for (const t of m.trusts) {
       if (!t.modes.has("authenticated")) continue;
       if (t.outside || t.pools === "any") {
