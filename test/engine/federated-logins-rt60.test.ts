@@ -193,6 +193,13 @@ describe("60. IAM Roles Anywhere: a subordinate CA below the anchor's CA", () =>
     expect(errors(check(stack(issue("issuing"), { ...anywhereRole, ...sub("issuing", central), ...shared("arn:aws:acm-pca:us-east-1:333333333333:certificate-authority/other-root") })))).toEqual([]);
   });
 
+  test("control: two subordinates of one root outside the stack: issuing from one does not chain through the other", () => {
+    const central = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/central-root";
+    const siblings = { ...anywhereRole, ...sub("issuing", central), ...sub("onprem", central), ...anchorOn("${aws_acmpca_certificate_authority.onprem.arn}") };
+    expect(errors(check(stack(issue("issuing"), siblings)))).toEqual([]);
+    expect(reached(check(stack(issue("onprem"), siblings)))).toEqual(["aws_iam_role.onprem"]);
+  });
+
   test("a subordinate whose parent blastwall cannot trace fails closed: no certificate installed here, or one from a value it cannot read", () => {
     for (const [issuing, why] of [
       [sub("issuing", undefined), /aws_acmpca_certificate_authority\.issuing is a subordinate CA whose CA certificate no aws_acmpca_certificate_authority_certificate of this stack installs/],

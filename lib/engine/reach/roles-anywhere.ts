@@ -176,6 +176,11 @@ const PUT_CA = "put-ca";
 interface CaNode {
   readonly res?: TfResource;
   readonly pattern: string;
+  /**
+   * The issuer of a CA certificate, written as an ARN (or a variable) rather than a reference: a CA that exists before
+   * the stack is applied, so none the stack makes (those get their ARNs at apply time, and would be referenced).
+   */
+  readonly outside?: boolean;
 }
 
 /**
@@ -276,7 +281,7 @@ function trusts(ctx: AnywhereContext, trusted: TrustedCa, ca: CaNode): boolean {
   // certificate the PEM is. blastwall does not parse the PEM, so it cannot tell which CA that is.
   if (t === "pem") return ca.res === undefined || ca.res.mode === "data";
   if (t.res && ca.res) return t.res === ca.res;
-  if (t.res) return ctx.privateCas.matching(ca.pattern).includes(t.res);
+  if (t.res) return !(ca.outside && t.res.mode === "managed") && ctx.privateCas.matching(ca.pattern).includes(t.res);
   return globsIntersect(ca.pattern, t.pattern, ci);
 }
 
@@ -421,7 +426,7 @@ function parentsOf(stack: TfStack, ca: TfResource): Ancestor[] {
     const issuer = cert.values["certificate_authority_arn"];
     const named = typeof issuer === "string" ? referencedResource(stack, issuer, PCA_TYPES) : undefined;
     if (named === ca) continue;
-    const parent: CaNode = named ? caNode(stack, named) : { pattern: typeof issuer === "string" ? resolveToPattern(stack, issuer).pattern : "*" };
+    const parent: CaNode = named ? caNode(stack, named) : { pattern: typeof issuer === "string" ? resolveToPattern(stack, issuer).pattern : "*", outside: true };
     out.push({ ca: parent, path: `the CA certificate of ${ca.address} (${cert.address}, installed by ${inst.address}), which ${named ? named.address : `a private CA matching ${parent.pattern}`} issued` });
   }
   return out;
