@@ -341,7 +341,9 @@ function selfSignUp(pool: TfResource): boolean {
 /**
  * Whether `role` may be what the pool hands out in `mode` through the enhanced flow (or through the basic flow,
  * where the trust alone decides), and why. An attachment that names a role blastwall cannot resolve may name this
- * one. `groups`: the caller can put its user in any group, so a Token mapping gives it any group's role.
+ * one. `groups`: the caller can put its user in any group, so a Token mapping gives it any group's role, and so does
+ * a Rules rule on the group claims (`memberClaim`). `forged`: the caller writes every claim of the login (a provider
+ * it rewrote), so every rule matches and a Token mapping names any role.
  */
 function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode, mode: Mode, groups: boolean, forged = false): string | undefined {
   if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
