@@ -305,7 +305,8 @@ export const CREATE_PRINCIPAL = [
 /**
  * Rewriting an identity provider (E3, federated): whoever may replace a SAML provider's metadata, or create one
  * under a name a trust names, signs the assertions; a new client id or thumbprint on an OIDC provider lets tokens
- * it obtains elsewhere in. Every role whose trust names the provider as `Federated` is then the writer's to assume.
+ * it obtains elsewhere in. Every role whose trust names the provider as `Federated` is then the writer's to assume,
+ * and every role a Cognito identity pool that accepts the provider hands out (`providerPoolRoles`).
  */
 export const PROVIDER_REWRITE = [
   { kind: "saml-provider", assume: "sts:AssumeRoleWithSAML", actions: ["iam:UpdateSAMLProvider", "iam:CreateSAMLProvider"] },

@@ -20,8 +20,8 @@ import { SOURCE_WRITES, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
 import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
-import { identityRightsEdges, publicIdentityEdges, type IdentityEdge } from "./identity-pools";
-import { rolesAnywhereEdges } from "./roles-anywhere";
+import { identityRightsEdges, providerPoolRoles, publicIdentityEdges, type IdentityContext, type IdentityEdge } from "./identity-pools";
+import { rolesAnywhereEdges, type AnywhereContext } from "./roles-anywhere";
 
 const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
 const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
@@ -440,8 +440,8 @@ export class ReachGraph {
 
   /**
    * Rewriting an identity provider a trust names as `Federated` (see PROVIDER_REWRITE): the writer assumes the role
-   * with assertions or tokens of its own making. A provider the stack does not create may be trusted by roles
-   * outside it.
+   * with assertions or tokens of its own making, and gets the roles an identity pool that accepts the provider hands
+   * out (identity-pools.ts). A provider the stack does not create may be trusted by roles outside it.
    */
   private providerRewriteEdges(p: PrincipalNode, add: AddEdge): void {
     // One edge per target is enough for a shortest path; a trust with several such statements gives no more.
@@ -456,6 +456,12 @@ export class ReachGraph {
               if (reached.has(role.address) || (providers && !providers.some((id) => globsIntersect(id, target, { caseInsensitive: true })))) continue;
               reached.add(role.address);
               add(role.address, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}, which the trust policy of ${role.address} may admit as Federated (${statementName(statement)}): it can forge what ${w.assume} takes`, g.statement.source.address);
+            }
+            // An identity pool that accepts the provider hands its roles to the forged logins too.
+            for (const e of this.stack.byType.has("aws_cognito_identity_pool") ? providerPoolRoles(this.loginContext(p), w.kind, target) : []) {
+              if (reached.has(e.role)) continue;
+              reached.add(e.role);
+              add(e.role, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}; ${e.why()}. Take ${action} away from the principal, or the provider off the pool.`, g.statement.source.address);
             }
             if (!reached.has(`federated:${r}`) && this.providersReachOutside(w.kind, target)) {
               reached.add(`federated:${r}`);
@@ -476,8 +482,16 @@ export class ReachGraph {
    * anchor's, to whoever can put its own CA there (roles-anywhere.ts).
    */
   private federatedLoginEdges(p: PrincipalNode, add: AddEdge): void {
+    const ctx = this.loginContext(p);
+    for (const e of (this.publicLogins ??= publicIdentityEdges(ctx))) add(e.to, "assume-role", e.label, e.why);
+    for (const e of identityRightsEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+    for (const e of rolesAnywhereEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+  }
+
+  /** What the login paths (identity-pools.ts, roles-anywhere.ts) ask about the principal and the stack. */
+  private loginContext(p: PrincipalNode): IdentityContext & AnywhereContext {
     const roles = (this.stackRoles ??= this.analysis.principals.filter((r) => r.kind === "role" && !r.external));
-    const ctx = {
+    return {
       stack: this.stack,
       roles,
       grants: (a: string) => this.grants(p, a),
@@ -487,9 +501,6 @@ export class ReachGraph {
       identityPools: this.resourcesOf(IDENTITY_POOL_TYPES),
       privateCas: this.resourcesOf(PCA_TYPES),
     };
-    for (const e of (this.publicLogins ??= publicIdentityEdges(ctx))) add(e.to, "assume-role", e.label, e.why);
-    for (const e of identityRightsEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
-    for (const e of rolesAnywhereEdges(ctx, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
   }
 
   private readonly federated = new Map<string, FederatedTrust[]>();

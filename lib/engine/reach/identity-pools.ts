@@ -6,12 +6,14 @@
  * (`cognito-identity.amazonaws.com:aud`, the pool id; `:amr`, `unauthenticated` or `authenticated` plus the
  * provider used):
  * - a pool that allows unauthenticated identities gives an identity to anyone, the agents included;
- * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter) or a user pool where anyone may
- *   sign up gives an authenticated identity to anyone;
+ * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter), an OpenID Connect provider whose
+ *   issuer gives tokens to anyone (GitHub Actions, GitLab CI, Google) or a user pool where anyone may sign up gives
+ *   an authenticated identity to anyone;
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
- *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over) it
- *   also gets a group's role where the pool maps roles from the token;
+ *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
+ *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
+ *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match;
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
  *   flow, or adds a login provider it owns, and gets every role that trusts the pool.
  * In the enhanced flow the role is the one the pool's roles attachment names (default or mapped); in the basic flow
@@ -23,8 +25,8 @@ import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
-import { globMatch } from "../iam/glob";
-import { refTarget, referencedResource } from "../terraform/tokens";
+import { globMatch, globsIntersect } from "../iam/glob";
+import { attributePattern, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { trustMayNamePrincipals } from "../principals/collect";
 import type { LoginContext, ResourceLookup } from "./resource-index";
@@ -51,6 +53,22 @@ export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as 
 /** Login providers anyone can sign in with. */
 const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com"];
 
+/**
+ * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) that give an ID token to anyone: a CI
+ * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. An issuer of one
+ * organisation (`token.actions.githubusercontent.com/ENTERPRISE`, `oidc.circleci.com/org/ID`, an EKS cluster's) is
+ * not one of them.
+ */
+const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
+  "token.actions.githubusercontent.com": "any workflow of any GitHub repository gets one, for the audience it asks for",
+  "gitlab.com": "any CI job on gitlab.com gets one, for the audience it asks for",
+  "app.terraform.io": "any run of any HCP Terraform organisation gets one, for the audience it asks for",
+  "agent.buildkite.com": "any pipeline of any Buildkite organisation gets one, for the audience it asks for",
+  "accounts.google.com": "anyone with a Google account who signs in to the client gets one",
+  "appleid.apple.com": "anyone with an Apple Account who signs in to the client gets one",
+  "www.facebook.com": "anyone with a Facebook account who signs in to the app gets one",
+};
+
 type Mode = "unauthenticated" | "authenticated";
 
 /**
@@ -64,6 +82,13 @@ interface PoolTrust {
   readonly pools: readonly TfResource[] | "any";
   readonly outside: boolean;
   readonly modes: ReadonlySet<Mode>;
+}
+
+/** An IAM OpenID Connect provider an identity pool accepts (`openid_connect_provider_arns`). */
+interface OidcRef {
+  readonly shown: string;
+  /** Its URL without `https://`, lower case; undefined when blastwall cannot read it. */
+  readonly issuer?: string;
 }
 
 interface UserPoolRef {
@@ -83,6 +108,18 @@ interface IdentityPool {
   readonly userPools: readonly UserPoolRef[];
   /** Roles attachments of the pool in the stack (none: the pool's roles are set elsewhere, any may be). */
   readonly attachments: readonly TfResource[];
+  /** The IAM SAML and OpenID Connect providers whose logins it takes. */
+  readonly providers: readonly ProviderRef[];
+}
+
+export type ProviderKind = "saml-provider" | "oidc-provider";
+
+/** An IAM identity provider an identity pool accepts: its ARN as a pattern (account and case folded), as written. */
+interface ProviderRef {
+  readonly kind: ProviderKind;
+  readonly list: string;
+  readonly pattern: string;
+  readonly shown: string;
 }
 
 interface Model {
@@ -170,14 +207,23 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const userPools: UserPoolRef[] = blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"]));
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
     const unknownPool = userPools.find((u) => !u.res);
+    const mine = attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address);
+    // The basic flow hands the token to any role that trusts the pool: no role mapping applies there.
+    const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
+    const publicOidc = oidc.find((o) => o.issuer !== undefined && PUBLIC_ISSUERS[o.issuer] !== undefined);
+    const unknownOidc = oidc.find((o) => o.issuer === undefined);
     // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
       ? `accepts logins with ${publicProvider}, which anyone can sign in to`
-      : signUp
-        ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
-        : unknownPool
-          ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
-          : undefined;
+      : publicOidc?.issuer
+        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, from which ${PUBLIC_ISSUERS[publicOidc.issuer]}, and no role mapping of the pool admits only one subject of it`
+        : signUp
+          ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
+          : unknownPool
+            ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
+            : unknownOidc
+              ? `accepts logins of ${unknownOidc.shown} (openid_connect_provider_arns), an OpenID Connect provider whose issuer blastwall cannot read, which may be one that gives a token to anyone (GitHub Actions, GitLab CI, Google)`
+              : undefined;
     const dev = v["developer_provider_name"];
     return {
       res,
@@ -186,11 +232,90 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
       developer: dev === undefined || dev === null || dev === "" ? undefined : typeof dev === "string" ? dev : "a name blastwall cannot read",
       publicLogin,
       userPools,
-      attachments: attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address),
+      attachments: mine,
+      providers: [
+        ...listOf(v["saml_provider_arns"]).map((x) => providerOf(stack, "saml-provider", x)),
+        ...listOf(v["openid_connect_provider_arns"]).map((x) => providerOf(stack, "oidc-provider", x)),
+      ],
     };
   });
   cache.set(stack, (m = { trusts, pools }));
   return m;
+}
+
+/** A list argument's items; a value that is not a list (a variable, a token) is one item blastwall cannot read. */
+function listOf(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** An issuer URL as an IAM OIDC provider's ARN holds it: no scheme, no trailing slash, lower case. */
+function issuerOf(url: string): string | undefined {
+  if (url.includes("${") || /[*?]/.test(url)) return undefined;
+  const i = url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  return i === "" ? undefined : i;
+}
+
+/**
+ * The OpenID Connect provider an ARN in `openid_connect_provider_arns` names, and its issuer: a provider of the stack
+ * (or a data source) by its `url`, or the URL an ARN holds after `oidc-provider/` (a provider's ARN is its URL, which
+ * cannot change, so whom the issuer gives tokens to is read from it wherever the provider is made). Anything else (a
+ * variable, a pattern) is a provider blastwall cannot read, which may be a public one.
+ */
+function oidcOf(stack: TfStack, v: unknown): OidcRef {
+  const ref = refTarget(v);
+  if (ref && ref.attribute === "arn" && ref.path.length === 0) {
+    const res = stack.byAddress.get(ref.address);
+    if (res && res.type === "aws_iam_openid_connect_provider") {
+      const url = res.values["url"];
+      const fromArn = typeof res.values["arn"] === "string" ? /:oidc-provider\/(.+)$/.exec(res.values["arn"] as string)?.[1] : undefined;
+      const issuer = typeof url === "string" ? issuerOf(url) : fromArn !== undefined ? issuerOf(fromArn) : undefined;
+      return { shown: res.address, issuer };
+    }
+  }
+  if (typeof v === "string" && !ref) {
+    const at = /:oidc-provider\/(.+)$/.exec(v);
+    if (at) return { shown: v, issuer: issuerOf(at[1]) };
+  }
+  return { shown: typeof v === "string" ? v : "a provider list blastwall cannot read" };
+}
+
+/**
+ * The ARN of a provider a pool lists, as a pattern: a provider of the stack (or a data source) from its name (SAML)
+ * or URL (OIDC), which its ARN holds; else the value as written resolves (a variable: any).
+ */
+function providerOf(stack: TfStack, kind: ProviderKind, v: unknown): ProviderRef {
+  const list = kind === "saml-provider" ? "saml_provider_arns" : "openid_connect_provider_arns";
+  const type = kind === "saml-provider" ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider";
+  const fold = (arn: string) => arn.toLowerCase().replace(/^arn:[^:]*:iam::[^:]*:/, "arn:*:iam::*:");
+  const ref = refTarget(v);
+  const res = ref && ref.attribute === "arn" && ref.path.length === 0 ? stack.byAddress.get(ref.address) : undefined;
+  if (res && res.type === type) {
+    const own = res.mode === "managed" || res.values["arn"] === undefined ? attributePattern(stack, res, kind === "saml-provider" ? "name" : "url").pattern.replace(/^https:\/\//i, "").replace(/\/+$/, "") : undefined;
+    return { kind, list, pattern: own !== undefined ? fold(`arn:aws:iam::*:${kind}/${own}`) : fold(attributePattern(stack, res, "arn").pattern), shown: res.address };
+  }
+  return { kind, list, pattern: typeof v === "string" ? fold(resolveToPattern(stack, v).pattern) : "*", shown: typeof v === "string" ? v : `a ${list} value blastwall cannot read` };
+}
+
+/**
+ * Whether every roles attachment of the pool maps the issuer's logins with Rules that admit one subject alone:
+ * `ambiguous_role_resolution = "Deny"` (a token no rule matches gets no role, not the default one) and every rule an
+ * `Equals` on `sub`, which the issuer writes for the one it vouches for (a GitHub repository and ref, a Google
+ * account). Anything looser stays open: `aud` is the audience the caller asks for, `Contains`, `StartsWith` and
+ * `NotEqual` match names anyone may register (`repo:myorg-evil/...`), other claims mean what each issuer makes of
+ * them, and a mapping keyed by a value blastwall cannot read may be another provider's.
+ */
+function pinnedBySub(attachments: readonly TfResource[], o: OidcRef): boolean {
+  if (o.issuer === undefined || attachments.length === 0) return false;
+  return attachments.every((a) =>
+    blocks(a.values["role_mapping"]).some((rm) => {
+      const key = rm["identity_provider"];
+      if (typeof key !== "string" || issuerOf(key) !== o.issuer) return false;
+      if (rm["type"] !== "Rules" || rm["ambiguous_role_resolution"] !== "Deny") return false;
+      const rules = blocks(rm["mapping_rule"]);
+      return rules.length > 0 && rules.every((r) => r["claim"] === "sub" && r["match_type"] === "Equals" && typeof r["value"] === "string" && r["value"] !== "" && !r["value"].includes("${"));
+    }),
+  );
 }
 
 function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
@@ -216,23 +341,35 @@ function selfSignUp(pool: TfResource): boolean {
 /**
  * Whether `role` may be what the pool hands out in `mode` through the enhanced flow (or through the basic flow,
  * where the trust alone decides), and why. An attachment that names a role blastwall cannot resolve may name this
- * one. `groups`: the caller can put its user in any group, so a Token mapping gives it any group's role.
+ * one. `groups`: the caller can put its user in any group, so a Token mapping gives it any group's role, and so does
+ * a Rules rule on the group claims (`memberClaim`). `forged`: the caller writes every claim of the login (a provider
+ * it rewrote), so every rule matches and a Token mapping names any role.
  */
-function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode, mode: Mode, groups: boolean): string | undefined {
+function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode, mode: Mode, groups: boolean, forged = false): string | undefined {
   if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
   if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
   for (const a of pool.attachments) {
-    const values: unknown[] = [(blocks(a.values["roles"])[0] ?? {})[mode]];
+    const values: { v: unknown; by?: string }[] = [{ v: (blocks(a.values["roles"])[0] ?? {})[mode] }];
     const mappings = mode === "authenticated" ? blocks(a.values["role_mapping"]) : [];
-    // Rules match claims of the token, which a user's own attributes fill: any rule's role may be had.
-    for (const rm of mappings) for (const rule of blocks(rm["mapping_rule"])) values.push(rule["role_arn"]);
-    for (const v of values) {
+    // Rules match claims of the token, which a user's own attributes fill: any rule's role may be had, but for a rule
+    // on a claim only membership (or Cognito) writes, which needs a group of the caller's or a member taken over.
+    for (const rm of mappings) {
+      for (const rule of blocks(rm["mapping_rule"])) {
+        const claim = forged ? undefined : memberClaim(ctx.stack, rm, rule);
+        if (claim && !groups) continue;
+        values.push({ v: rule["role_arn"], by: claim && `in a rule on ${claim}, which a user it puts into a group (or a member it takes over) matches` });
+      }
+    }
+    for (const { v, by } of values) {
       if (v === undefined || v === null) continue;
       const to = ctx.roleOf(v);
-      if (to === role.address) return `${a.address} names it for ${mode} identities`;
-      if (to === undefined && unresolved(v)) return `${a.address} names a role for ${mode} identities that blastwall cannot resolve, which may be this one`;
+      if (to === role.address) return `${a.address} names it for ${mode} identities${by ? ` ${by}` : ""}`;
+      if (to === undefined && unresolved(v)) return `${a.address} names a role for ${mode} identities${by ? ` ${by}` : ""} that blastwall cannot resolve, which may be this one`;
     }
-    // A Token mapping hands out the role a user's groups give it (cognito:preferred_role).
+    // A Token mapping hands out the role the token's claims name (cognito:roles, cognito:preferred_role; a SAML
+    // assertion's Role attribute): whoever forges the login names any role that trusts the pool.
+    if (forged && mappings.some((rm) => rm["type"] !== "Rules")) return `${a.address} maps roles from the token, whose role claims the forged login names`;
+    // A user pool's token names the role a user's groups give it (cognito:preferred_role).
     if (groups && mappings.some((rm) => rm["type"] === "Token")) {
       for (const g of ctx.stack.byType.get("aws_cognito_user_group") ?? []) {
         if (g.values["role_arn"] === undefined || g.values["role_arn"] === null) continue;
@@ -244,13 +381,54 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
   return undefined;
 }
 
+/**
+ * Claims of a user pool's ID token that a user cannot write: group membership (`cognito:groups`, and the roles of
+ * those groups, `cognito:roles`, `cognito:preferred_role`) comes from AdminAddUserToGroup alone, and `sub` is the id
+ * Cognito gives the user. Other claims stay open: attributes a user sets at sign-up or later (email, custom:*), and
+ * claims every user's token carries alike (`iss`, `aud`, `token_use`), which a rule on them matches for anyone.
+ */
+const MEMBER_CLAIMS: Readonly<Record<string, readonly string[]>> = {
+  "cognito:groups": ["Equals", "Contains", "StartsWith"],
+  "cognito:roles": ["Equals", "Contains", "StartsWith"],
+  "cognito:preferred_role": ["Equals", "Contains", "StartsWith"],
+  // A sub is random: only one user has it, but a prefix or NotEqual matches users anyone can sign up.
+  sub: ["Equals"],
+};
+
+/**
+ * The claim a Rules mapping rule matches when only a member of a group (or one user, for `sub`) can hold the value:
+ * the rule is on a claim of MEMBER_CLAIMS with a match type that needs the value, a literal one, and the mapping is
+ * for a user pool of this stack without a pre token generation trigger (whose code may add any claim). A mapping for
+ * another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone may match.
+ */
+function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<string, unknown>): string | undefined {
+  const claim = rule["claim"];
+  const value = rule["value"];
+  if (typeof claim !== "string" || !MEMBER_CLAIMS[claim]?.includes(String(rule["match_type"]))) return undefined;
+  if (typeof value !== "string" || value === "" || value.includes("${")) return undefined;
+  if (rm["type"] !== "Rules") return undefined;
+  // `${aws_cognito_user_pool.p.endpoint}:${aws_cognito_user_pool_client.c.id}`, `cognito-idp.REGION.amazonaws.com/ID:CLIENT`.
+  const key = rm["identity_provider"];
+  const at = typeof key === "string" ? /^(.*):[^:]*$/.exec(key) : null;
+  const pool = at ? userPoolOf(stack, at[1]).res : undefined;
+  return pool && !tokenTrigger(pool) ? claim : undefined;
+}
+
+/** Whether a user pool has a pre token generation trigger (or a lambda_config blastwall cannot read). */
+function tokenTrigger(pool: TfResource): boolean {
+  const cfg = pool.values["lambda_config"];
+  if (cfg === undefined || cfg === null) return false;
+  if (!isObject(cfg) && !Array.isArray(cfg)) return true;
+  return blocks(cfg).some((b) => [b["pre_token_generation"], b["pre_token_generation_config"]].some((x) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0)));
+}
+
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
   return t.pools === "any" || t.pools.includes(pool.res);
 }
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
   unauthenticated: `Turn off unauthenticated identities on the pool (allow_unauthenticated_identities = false), take the destroy rights off the role, or require "authenticated" in the trust's ${AMR} condition.`,
-  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login and only user pools of this stack on the pool, or take the destroy rights off the role.`,
+  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login, no OpenID Connect provider that gives tokens to anyone (or map its logins with Rules that are each an Equals on sub, and ambiguous_role_resolution = "Deny") and only user pools of this stack on the pool, or take the destroy rights off the role.`,
 };
 
 /** Edges, one per target: the first reason found for reaching a role is the one shown. */
@@ -309,8 +487,10 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
   const groupRights = USER_POOL_GROUP.flatMap((a) => ctx.grants(a));
   for (const w of loginWays(ctx)) {
     const { g, r, action, mine, outside } = w;
-    // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup.
-    const groups = action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
+    // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup. UpdateUserPool can set
+    // a pre token generation trigger, which writes the token's group claims (groupOverrideDetails).
+    const groups =
+      action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || action === "cognito-idp:UpdateUserPool" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
     for (const t of m.trusts) {
       if (!t.modes.has("authenticated")) continue;
       if (t.outside || t.pools === "any") {
@@ -369,6 +549,42 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
             `${grantText(g)} lets it rewrite ${pool ? pool.address : "identity pools"} (turn on unauthenticated identities and the basic flow, or add a login provider of its own), and the trust policy of ${t.role.address} admits that pool's tokens (${statementName(t.statement)}). Take ${action} away from the principal.`,
         });
       }
+    }
+  }
+  return out;
+}
+
+/** A role an identity pool hands to logins of an identity provider, and why. */
+export interface ProviderPoolRole {
+  readonly role: string;
+  readonly why: () => string;
+}
+
+/**
+ * Roles an identity pool hands out to logins of an IAM SAML or OIDC provider it accepts (`saml_provider_arns`,
+ * `openid_connect_provider_arns`) whose ARN may be `target`: whoever rewrites that provider (its metadata and signing
+ * key, a client id, a thumbprint; see PROVIDER_REWRITE) forges logins the pool takes, through GetId and
+ * GetCredentialsForIdentity, which ask for no IAM right, and writes every claim of them. `target`: an ARN pattern with
+ * the account and case folded (`arn:*:iam::*:saml-provider/NAME`).
+ */
+export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, target: string): ProviderPoolRole[] {
+  const m = model(ctx.stack, ctx.roles);
+  const out: ProviderPoolRole[] = [];
+  const seen = new Set<string>();
+  for (const pool of m.pools) {
+    const p = pool.providers.find((x) => x.kind === kind && globsIntersect(x.pattern, target, { caseInsensitive: true }));
+    if (!p) continue;
+    for (const t of m.trusts) {
+      if (seen.has(t.role.address) || !t.modes.has("authenticated") || !admitsPool(t, pool)) continue;
+      const how = handsOut(ctx, pool, t.role, "authenticated", false, true);
+      if (!how) continue;
+      seen.add(t.role.address);
+      const forged = kind === "saml-provider" ? "signs SAML assertions of its own for it" : "has ID tokens of its own choosing accepted for it (from a client id, or a server, of its own)";
+      out.push({
+        role: t.role.address,
+        why: () =>
+          `${pool.res.address} accepts logins of ${p.shown} (${p.list}): with the provider rewritten it ${forged}, which GetId and GetCredentialsForIdentity take with no IAM right, and ${how}; the trust policy of ${t.role.address} admits the pool's authenticated identities (${statementName(t.statement)})`,
+      });
     }
   }
   return out;
