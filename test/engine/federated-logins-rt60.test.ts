@@ -4,26 +4,12 @@
  * anchor's CA, identity pools accepting OpenID Connect and SAML providers, and role mapping rules on claims a user
  * cannot write.
  */
-import { check, errors, policy, safeAgentStack, tf } from "../helpers/tf";
+import { allow, check, DESTROY, details, errors, reached, stack, type Obj } from "../helpers/cognito";
+import { policy } from "../helpers/tf";
 import type { Report } from "../../lib/report/types";
 
-type Obj = Record<string, unknown>;
-
-const DESTROY = policy({ Effect: "Allow", Action: ["ec2:DeleteVolume", "ec2:DeleteSnapshot"], Resource: "*" });
-
-function stack(statements: Obj[], resources: Record<string, Obj>): Obj {
-  const doc = safeAgentStack(statements, ["ec2:Delete*", "ec2:Terminate*"]) as { resource: Record<string, Record<string, Obj>> } & Obj;
-  const more = tf(resources) as Obj & { resource?: Record<string, Record<string, Obj>>; data?: Obj };
-  for (const [type, byName] of Object.entries(more.resource ?? {})) doc.resource[type] = { ...doc.resource[type], ...byName };
-  if (more.data) (doc as Obj).data = { ...((doc as Obj).data as Obj), ...more.data };
-  return doc;
-}
-
-const reached = (r: Report) => errors(r, "agent-transitive-destroy").map((f) => f.resource);
 /** Each principal reached once (the same role may be reached directly and through another). */
 const distinct = (r: Report) => [...new Set(reached(r))];
-const details = (r: Report) => errors(r).flatMap((f) => f.evidence).map((e) => `${e.step}:${e.detail}`).join("\n");
-const allow = (action: string | string[], resource: string | string[] = "*") => [{ Effect: "Allow", Action: action, Resource: resource }];
 
 describe("60. IAM Roles Anywhere: an anchor whose certificate bundle holds a private CA's certificate", () => {
   const anywhereRole: Record<string, Obj> = {

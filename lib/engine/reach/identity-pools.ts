@@ -426,6 +426,51 @@ function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
   return t.pools === "any" || t.pools.includes(pool.res);
 }
 
+/** The identity's own id in a policy (`$${cognito-identity.amazonaws.com:sub}` in Terraform, `${...}` once rendered). */
+const OWN_IDENTITY = /\$?\$\{cognito-identity\.amazonaws\.com:sub\}/i;
+
+/**
+ * Resources that may name a role without giving it anything: what attaches its own policies, and the Cognito
+ * resources that hand it out.
+ */
+const ROLE_PLUMBING = new Set(["aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_role_policies_exclusive", "aws_iam_role_policy_attachments_exclusive", "aws_cognito_identity_pool_roles_attachment", "aws_cognito_user_group"]);
+
+const confined = new WeakMap<PrincipalNode, boolean>();
+
+/**
+ * Whether everything the role may do is confined to the caller's own Cognito identity: every Allow of its policies
+ * names only resources that hold `${cognito-identity.amazonaws.com:sub}` (Amplify's `private/${sub}/*`), none is
+ * unreadable, and nothing else in the stack names the role (a resource policy or a trust naming it grants it more,
+ * whatever its own policies say). A computed name cannot be searched for, so it never counts as confined.
+ */
+function confinedToOwnIdentity(stack: TfStack, role: PrincipalNode): boolean {
+  let hit = confined.get(role);
+  if (hit === undefined) confined.set(role, (hit = computeConfined(stack, role)));
+  return hit;
+}
+
+function computeConfined(stack: TfStack, role: PrincipalNode): boolean {
+  const statements = role.identityPolicies.flatMap((a) => a.document.statements);
+  if (statements.length === 0) return false;
+  for (const st of statements) {
+    if (st.unknown !== undefined) return false;
+    if (st.effect !== "Allow") continue;
+    if (!st.resources || !st.writtenResources || st.writtenResources.length !== st.resources.length) return false;
+    if (!st.writtenResources.every((w) => OWN_IDENTITY.test(w))) return false;
+  }
+  const name = role.resource.values["name"];
+  if (typeof name !== "string" || name === "" || name.includes("${") || /[*?]/.test(name)) return false;
+  const byAddress = `${role.address}.`;
+  const byArn = new RegExp(`:role/(?:[^"\\s]*/)?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w+=,.@-])`, "i");
+  const asValue = JSON.stringify(name);
+  for (const r of stack.resources) {
+    if (r === role.resource || ROLE_PLUMBING.has(r.type)) continue;
+    const text = JSON.stringify(r.values);
+    if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return false;
+  }
+  return true;
+}
+
 const POOL_FIX: Readonly<Record<Mode, string>> = {
   unauthenticated: `Turn off unauthenticated identities on the pool (allow_unauthenticated_identities = false), take the destroy rights off the role, or require "authenticated" in the trust's ${AMR} condition.`,
   authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login, no OpenID Connect provider that gives tokens to anyone (or map its logins with Rules that are each an Equals on sub, and ambiguous_role_resolution = "Deny") and only user pools of this stack on the pool, or take the destroy rights off the role.`,
@@ -470,6 +515,10 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
       for (const mode of t.modes) {
         const open = mode === "unauthenticated" ? (pool.unauthenticated ? "allows unauthenticated identities" : undefined) : pool.publicLogin;
         if (!open) continue;
+        // A public login gives the agent an identity of its own, new and empty: rights confined to each identity's own
+        // resources give it nothing of anyone else's (round 59 #17). An unauthenticated identity is not its own in
+        // that way: its id alone gets its credentials, and ids leak.
+        if (mode === "authenticated" && confinedToOwnIdentity(ctx.stack, t.role)) continue;
         const how = handsOut(ctx, pool, t.role, mode, false);
         if (!how) continue;
         add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `${pool.res.address} ${open}, and ${how}; the trust policy of ${role} admits its ${mode} identities (${st}). Anyone, the agent included, gets the role through GetId and GetCredentialsForIdentity, which need no IAM right. ${POOL_FIX[mode]}` });
