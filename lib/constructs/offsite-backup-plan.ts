@@ -54,8 +54,9 @@ export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
   /** Name of the plan; the local vault is `<name>-local`, the service role `<name>-backup`. 2-40 characters. */
   readonly name: string;
   /**
-   * Key of the local vault: a ProtectedKey whose `usableByAccounts` holds the off-site vault's account (checked;
-   * an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
+   * Key of the local vault: a ProtectedKey of `accountId` (the data's account: a key in another account puts the
+   * recovery points in that account's hands) whose `usableByAccounts` holds the off-site vault's account (both
+   * checked; an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
    */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
@@ -97,7 +98,7 @@ export class OffsiteBackupPlan extends Construct {
     this.provider = props.provider;
 
     const key =
-      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount) : undefined) ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount, { accountId: props.accountId, source: "accountId" }) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
         description: `Local backup vault ${props.name}-local (blastwall)`,
@@ -173,19 +174,57 @@ export class OffsiteBackupPlan extends Construct {
   }
 }
 
+/** What the principals of a key's account can do to everything it encrypts, for the messages below. */
+const KEY_POWER = "whoever controls a key can make everything it encrypts unreadable (kms:DisableKey at once, kms:ScheduleKeyDeletion after 7 to 30 days, kms:PutKeyPolicy to shut every other account out)";
+
+/** Where an account id came from, for messages: the account and the prop (or plan) that says so. */
+export interface AccountOf {
+  readonly accountId: string;
+  /** e.g. "accountId", "backup.accountId", "the accountId of plan prod/Backups". */
+  readonly source: string;
+}
+
 /**
- * A key given for data or recovery points that are copied to `offsiteAccount` must be usable there: AWS Backup
- * reads each cross-account copy with it and re-encrypts it in the backup account. Only a ProtectedKey says which
- * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused.
+ * A key must live in the account of what it encrypts: the data's account for data and its local vault, the backup
+ * account for the off-site vault. A ProtectedKey says where it lives (`accountId`); the resource says where it
+ * lives (`accountId`, `backup.accountId` or the shared plan's). Comparing the two is all blastwall can do at
+ * construction time; that each is the account its provider deploys to is the gate's and the provider's business.
  */
-export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string): ProtectedKey {
-  if (!(key instanceof ProtectedKey)) {
-    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails`);
+export function requireKeyInAccount(C: string, prop: string, key: ProtectedKey, owner: AccountOf, why: string): ProtectedKey {
+  if (key.accountId !== owner.accountId) {
+    fail(C, prop, `must live in ${owner.accountId} (${owner.source}), not in ${key.accountId} (the accountId of ${key.node.path}): ${why}. Create the ProtectedKey with accountId: "${owner.accountId}", or leave ${prop} out for a new one`);
   }
+  return key;
+}
+
+/**
+ * A key given for data or recovery points that are copied to `offsiteAccount` must live in the data's account
+ * (`dataAccount`) and be usable by the backup account: AWS Backup reads each cross-account copy with it and
+ * re-encrypts it there. Only a ProtectedKey says where it lives and which accounts its policy admits, so a key
+ * made otherwise (an imported ARN, a raw KmsKey) is refused.
+ */
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string, dataAccount: AccountOf): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails; nor can it see which account the key lives in, which must be the data's (${dataAccount.accountId})`);
+  }
+  requireKeyInAccount(C, prop, key, dataAccount,
+    `${KEY_POWER}, so a key of another account puts this data and its local recovery points in the hands of that account's administrators`);
   if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
     fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
   }
   return key;
+}
+
+/**
+ * The off-site vault's key must be a ProtectedKey of the backup account: the Vault Lock keeps the recovery points,
+ * not their key, so a key in the production account (the account the copies must survive) defeats the copy.
+ */
+export function requireVaultKey(C: string, prop: string, key: unknown, backupAccount: AccountOf): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see which account another key lives in, and ${KEY_POWER}, every off-site copy included. Create a ProtectedKey with accountId: "${backupAccount.accountId}", or leave ${prop} out for a new one`);
+  }
+  return requireKeyInAccount(C, prop, key, backupAccount,
+    `${KEY_POWER}, and the Vault Lock protects the recovery points, not their key: a key of another account (the production account, say) lets that account make every off-site copy unreadable`);
 }
 
 /** An OffsiteBackupVault's lock, and the copies into a vault, as constructed so far in one app. */

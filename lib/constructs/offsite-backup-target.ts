@@ -40,8 +40,8 @@ export function planAndKey(
   limits: CopyLimits = { oneHopOnly: false },
 ): { plan: OffsiteBackupPlan; key: ProtectedKey } {
   // One customer-managed key serves the resource and its local backup vault, usable by the backup account.
-  const newKey = (accountId: string, offsiteAccountId: string) =>
-    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId) : undefined) ??
+  const newKey = (accountId: string, offsiteAccountId: string, accountSource: string) =>
+    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId, { accountId, source: accountSource }) : undefined) ??
     new ProtectedKey(scope, "Key", {
       accountId,
       description: `${construct} ${name} and its local backups (blastwall)`,
@@ -51,14 +51,14 @@ export function planAndKey(
     });
   if (backup instanceof OffsiteBackupPlan) {
     assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
-    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId) };
+    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId, `the accountId of plan ${backup.node.path}`) };
   }
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;
   if (limits.oneHopOnly && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
   const { offsiteAccount } = validateOffsiteOptions(scope, construct, backup, "backup.");
   assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
-  const key = newKey(backup.accountId, offsiteAccount);
+  const key = newKey(backup.accountId, offsiteAccount, "backup.accountId");
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });
   return { plan, key };
 }

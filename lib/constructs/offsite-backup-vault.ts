@@ -5,7 +5,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
 import { loadCatalogue } from "../engine/catalogue";
-import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault } from "./offsite-backup-plan";
+import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
 import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
@@ -35,7 +35,12 @@ export interface OffsiteBackupVaultProps {
    * @default 3
    */
   readonly changeableForDays?: number;
-  /** @default a new ProtectedKey in the backup account */
+  /**
+   * The vault's key: a ProtectedKey of the backup account (`accountId`; checked, an imported key ARN is not
+   * accepted). Whoever controls the key can make every copy unreadable, and the Vault Lock does not protect it,
+   * so a key of the production account would hand the copies back to the account they must survive.
+   * @default a new ProtectedKey in the backup account
+   */
   readonly kmsKey?: ProtectedKey;
   /**
    * Turn on cross-account backup for the organization (`aws_backup_global_settings`); AWS requires this in
@@ -77,11 +82,12 @@ export class OffsiteBackupVault extends Construct {
     if (props.maxRetentionDays !== undefined) {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }
+    const givenKey = props.kmsKey !== undefined ? requireVaultKey(C, "kmsKey", props.kmsKey, { accountId: account, source: "accountId, the backup account" }) : undefined;
     this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
     registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
-      props.kmsKey ??
+      givenKey ??
       new ProtectedKey(this, "Key", { accountId: account, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
     this.vault = new BackupVault(this, "Vault", {
       name: props.vaultName,

@@ -37,8 +37,10 @@ export interface ProtectedDatabaseProps {
   /** The off-site backup: a shared plan, or the options of a plan made for this database. */
   readonly backup: OffsiteBackup;
   /**
-   * Encryption key: a ProtectedKey whose `usableByAccounts` holds the backup account (checked: AWS Backup reads
-   * every cross-account copy with it; an imported key ARN is not accepted). @default a new ProtectedKey, usable by the backup account
+   * Encryption key: a ProtectedKey of the data's account (`backup.accountId`, or the shared plan's: a key in
+   * another account puts the data and its local recovery points in that account's hands) whose
+   * `usableByAccounts` holds the backup account (AWS Backup reads every cross-account copy with it). Both are
+   * checked; an imported key ARN is not accepted. @default a new ProtectedKey, usable by the backup account
    */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;

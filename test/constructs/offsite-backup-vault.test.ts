@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { App, TerraformStack } from "cdktf";
-import { OffsiteBackupPlan, OffsiteBackupVault, ProtectedVolume, type OffsiteBackupVaultProps } from "../../lib/constructs";
+import { OffsiteBackupPlan, OffsiteBackupVault, ProtectedKey, ProtectedVolume, type OffsiteBackupVaultProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { APP_ACCOUNT, BACKUP_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
@@ -79,6 +79,36 @@ describe("OffsiteBackupVault", () => {
     ] as [Partial<OffsiteBackupVaultProps>, string][])("%o", (extra, message) => {
       expect(() => build(extra)).toThrow(message);
     });
+  });
+});
+
+describe("a kmsKey of the caller's must live in the backup account (red-team round 60 F1)", () => {
+  // A key of the production account, usable by the backup account: what a plan's local vault key looks like.
+  const withKey = (accountId: string) =>
+    synth((s) => {
+      const key = new ProtectedKey(s, "GivenKey", { accountId, description: "given", usableByAccounts: accountId === BACKUP_ACCOUNT ? [] : [BACKUP_ACCOUNT] });
+      new OffsiteBackupVault(s, "Offsite", { ...props, kmsKey: key });
+    }).json;
+
+  it("refuses a key of another account, naming the prop, both accounts and why", () => {
+    expect(() => withKey(APP_ACCOUNT)).toThrow(
+      `OffsiteBackupVault: kmsKey must live in ${BACKUP_ACCOUNT} (accountId, the backup account), not in ${APP_ACCOUNT} (the accountId of test/GivenKey): whoever controls a key can make everything it encrypts unreadable (kms:DisableKey at once, kms:ScheduleKeyDeletion after 7 to 30 days, kms:PutKeyPolicy to shut every other account out), and the Vault Lock protects the recovery points, not their key`,
+    );
+    expect(() => withKey(APP_ACCOUNT)).toThrow(`Create the ProtectedKey with accountId: "${BACKUP_ACCOUNT}", or leave kmsKey out for a new one`);
+  });
+
+  it("refuses what is not a ProtectedKey (a key ARN from plain JavaScript): its account cannot be seen", () => {
+    const arn = `arn:aws:kms:eu-west-1:${APP_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(() => build({ kmsKey: arn as unknown as ProtectedKey })).toThrow(
+      `OffsiteBackupVault: kmsKey must be a ProtectedKey (got "${arn}"): blastwall cannot see which account another key lives in`,
+    );
+  });
+
+  it("uses a key of the backup account as given, and passes the gate", () => {
+    const json = withKey(BACKUP_ACCOUNT);
+    expect(resources(json, "aws_kms_key")).toHaveLength(1);
+    expect(only(json, "aws_backup_vault").kms_key_arn).toMatch(/aws_kms_key\.GivenKey_\w+\.arn/);
+    expect(gateFindings(json)).toEqual([]);
   });
 });
 

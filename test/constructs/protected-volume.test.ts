@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { OffsiteBackupPlan, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
+import { OffsiteBackupPlan, ProtectedDatabase, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
 import { APP_ACCOUNT, BACKUP_ACCOUNT, MGMT_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
@@ -163,6 +163,41 @@ describe("a kmsKey of the caller's (red-team round 57)", () => {
   it("OffsiteBackupPlan checks the key of its local vault the same way, naming its own prop", () => {
     expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: key(s) }))).toThrow(
       `OffsiteBackupPlan: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`,
+    );
+  });
+});
+
+describe("a kmsKey of another account than the data's (red-team round 60 F1)", () => {
+  // A key in another account (staging, say), usable by the backup account: the usable check alone accepted it.
+  const foreign = (s: Construct) => new ProtectedKey(s, "StagingKey", { accountId: MGMT_ACCOUNT, description: "shared", usableByAccounts: [APP_ACCOUNT, BACKUP_ACCOUNT] });
+  const why = "whoever controls a key can make everything it encrypts unreadable (kms:DisableKey at once, kms:ScheduleKeyDeletion after 7 to 30 days, kms:PutKeyPolicy to shut every other account out), so a key of another account puts this data and its local recovery points in the hands of that account's administrators";
+
+  it("is refused for a volume, naming the prop, both accounts and why", () => {
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: foreign(s) }))).toThrow(
+      `ProtectedVolume: kmsKey must live in ${APP_ACCOUNT} (backup.accountId), not in ${MGMT_ACCOUNT} (the accountId of test/StagingKey): ${why}. Create the ProtectedKey with accountId: "${APP_ACCOUNT}", or leave kmsKey out for a new one`,
+    );
+  });
+
+  it("is refused with a shared plan, naming the plan the account comes from", () => {
+    expect(() =>
+      synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: foreign(s), backup: new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup }) })),
+    ).toThrow(`ProtectedVolume: kmsKey must live in ${APP_ACCOUNT} (the accountId of plan test/Plan), not in ${MGMT_ACCOUNT}`);
+  });
+
+  it("is refused for a plan's local vault and for a database", () => {
+    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: foreign(s) }))).toThrow(
+      `OffsiteBackupPlan: kmsKey must live in ${APP_ACCOUNT} (accountId), not in ${MGMT_ACCOUNT} (the accountId of test/StagingKey)`,
+    );
+    const sameRegion = `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
+    expect(() =>
+      synth((s) => new ProtectedDatabase(s, "Db", { identifier: "orders", engine: "postgres", instanceClass: "db.t4g.micro", kmsKey: foreign(s), backup: { ...backup, offsiteVaultArn: sameRegion } })),
+    ).toThrow(`ProtectedDatabase: kmsKey must live in ${APP_ACCOUNT} (backup.accountId), not in ${MGMT_ACCOUNT}`);
+  });
+
+  it("says, for what is not a ProtectedKey, that its account cannot be seen either", () => {
+    const arn = `arn:aws:kms:eu-central-1:${MGMT_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: arn as unknown as ProtectedKey }))).toThrow(
+      `nor can it see which account the key lives in, which must be the data's (${APP_ACCOUNT})`,
     );
   });
 });
