@@ -13,6 +13,8 @@ import { fail, parseBackupVaultArn, requireAccountId, requireBackupSchedule, req
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
 export const MIN_RETENTION_DAYS = 7;
+/** Days a plan keeps its off-site copies unless told otherwise, and so the off-site Vault Lock's default minimum. */
+export const DEFAULT_COPY_RETENTION_DAYS = 35;
 
 export interface OffsiteBackupOptions {
   /** The account the protected resources (and this plan) are in; 12 digits. */
@@ -43,9 +45,10 @@ export interface OffsiteBackupOptions {
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;
   /**
-   * Days copies stay in the off-site vault; must be within that vault's Vault Lock (at least its
-   * `minRetentionDays`, at most its `maxRetentionDays`) or every copy job fails. Checked when the vault is an
-   * OffsiteBackupVault of the same app. @default 35
+   * Days copies stay in the off-site vault. Must equal that vault's Vault Lock `minRetentionDays` (and be at most
+   * its `maxRetentionDays`): fewer and the lock fails every copy job; more and only the lock's minimum is
+   * guaranteed, since the rest can be cut back to it. Checked when the vault is an OffsiteBackupVault of the same
+   * app. @default 35
    */
   readonly copyRetentionDays?: number;
 }
@@ -249,19 +252,32 @@ function perApp<T>(map: WeakMap<IConstruct, Map<string, T>>, scope: IConstruct):
   return m;
 }
 
-/** Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at all. */
+/**
+ * Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at
+ * all. And it guarantees only its minimum: in compliance mode UpdateRecoveryPointLifecycle may still lower a
+ * copy's retention down to minRetentionDays, and the vault policy's Deny of it can be replaced
+ * (PutBackupVaultAccessPolicy), so days kept beyond the minimum are kept only while nobody shortens them.
+ */
 function assertCopyFitsLock(copy: CopyInto, lock: VaultLock, blame: "copy" | "vault"): void {
   const { copyRetentionDays: days } = copy;
   const max = lock.maxRetentionDays;
+  const min = lock.minRetentionDays;
   const tooLong = max !== undefined && days > max;
-  if (!tooLong && days >= lock.minRetentionDays) return;
-  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${lock.minRetentionDays})`;
+  if (!tooLong && days > min) {
+    const why = `the Vault Lock guarantees only its minRetentionDays: UpdateRecoveryPointLifecycle may lower a copy's retention to ${min} days once the vault policy's Deny of it is replaced (PutBackupVaultAccessPolicy), and lifecycle then deletes every copy older than that, so ${days - min} of the ${days} days the plan promises are not locked`;
+    if (blame === "copy") {
+      fail(copy.construct, copy.prop, `is ${days} days, more than the minRetentionDays (${min}) of the off-site vault ${lock.path} it copies into: ${why}. Raise the vault's minRetentionDays to ${days}, or lower ${copy.prop} to ${min}`);
+    }
+    fail("OffsiteBackupVault", "minRetentionDays", `is ${min} days, less than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${why}. Raise minRetentionDays to ${days}, or lower that ${copy.prop} to ${min}`);
+  }
+  if (!tooLong && days >= min) return;
+  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${min})`;
   const consequence = "its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all";
   if (blame === "copy") {
     fail(copy.construct, copy.prop, `is ${days} days, ${tooLong ? "more" : "less"} than the ${bound} of the off-site vault ${lock.path} it copies into: ${consequence}. ${tooLong ? `Lower ${copy.prop} or raise the vault's maxRetentionDays` : `Raise ${copy.prop} or lower the vault's minRetentionDays`}`);
   }
   fail("OffsiteBackupVault", tooLong ? "maxRetentionDays" : "minRetentionDays",
-    `is ${tooLong ? max : lock.minRetentionDays} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
+    `is ${tooLong ? max : min} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
 }
 
 /** Called by OffsiteBackupVault: plans of the same app already copying into it must fit its lock. */
@@ -307,7 +323,7 @@ export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteB
   }
   const retentionDays = requireInteger(C, p("retentionDays"), o.retentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
     "recovery points must outlive a week of unnoticed damage");
-  const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
+  const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? DEFAULT_COPY_RETENTION_DAYS, MIN_RETENTION_DAYS, 36500, "days",
     "the off-site copy must outlive a week of unnoticed damage");
   const schedule = requireBackupSchedule(C, p("schedule"), o.schedule ?? "cron(0 3 * * ? *)");
   registerCopy(scope, o.offsiteVaultArn, { construct: C, prop: p("copyRetentionDays"), copyRetentionDays, path: scope.node.path });

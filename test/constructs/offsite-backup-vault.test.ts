@@ -22,7 +22,8 @@ describe("OffsiteBackupVault", () => {
   });
 
   it("is locked in compliance mode: changeable_for_days at least 3 and a minimum retention", () => {
-    expect(only(build().json, "aws_backup_vault_lock_configuration")).toMatchObject({ changeable_for_days: 3, min_retention_days: 7 });
+    // The default minimum is a plan's default copyRetentionDays: the lock guarantees the whole copy (red-team round 60 F5).
+    expect(only(build().json, "aws_backup_vault_lock_configuration")).toMatchObject({ changeable_for_days: 3, min_retention_days: 35 });
     expect(only(build({ changeableForDays: 7, minRetentionDays: 35, maxRetentionDays: 400 }).json, "aws_backup_vault_lock_configuration")).toMatchObject({
       changeable_for_days: 7,
       min_retention_days: 35,
@@ -38,7 +39,9 @@ describe("OffsiteBackupVault", () => {
     expect(admit).toMatchObject({ Effect: "Allow", Action: "backup:CopyIntoBackupVault", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } } });
     expect(deny).toMatchObject({ Effect: "Deny", Principal: { AWS: "*" }, Resource: "*" });
     expect(deny.Action).toEqual(expect.arrayContaining(["backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "backup:UpdateRecoveryPointLifecycle"]));
-    // Every action denied is a catalogue entry; Put* stays open so Terraform can manage the vault.
+    // Every action denied is a catalogue entry; Put* stays open so Terraform can manage the vault: AWS judges a
+    // PutBackupVaultAccessPolicy against the policy in place, so denying it would refuse every later update of this
+    // policy (red-team round 60 F5 asked for it; the lock's minimum now covers the whole copy instead).
     for (const a of deny.Action) expect(loadCatalogue().isDestroy(a)).toBe(true);
     expect(deny.Action.filter((a: string) => a.startsWith("backup:Put"))).toEqual([]);
   });
@@ -128,7 +131,7 @@ describe("the vault's lock against the plans that copy into it (red-team round 5
     new ProtectedVolume(s, "Vol", { name: "data", availabilityZone: "eu-central-1a", sizeGiB: 10, recycleBin: false, backup: { ...data, offsiteVaultArn, copyRetentionDays } });
 
   it("refuses a copy kept longer than the vault's maxRetentionDays, naming both props", () => {
-    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 }).vaultArn))).toThrow(
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7, maxRetentionDays: 10 }).vaultArn))).toThrow(
       "ProtectedVolume: backup.copyRetentionDays is 35 days, more than the maxRetentionDays (10) of the off-site vault backup/Offsite it copies into: its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all. Lower backup.copyRetentionDays or raise the vault's maxRetentionDays",
     );
   });
@@ -142,23 +145,49 @@ describe("the vault's lock against the plans that copy into it (red-team round 5
   it("checks a shared OffsiteBackupPlan, and whichever of the two is made first", () => {
     const arn = `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
     expect(() => app((b, p) => {
-      new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 30 });
+      new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7, maxRetentionDays: 30 });
       new OffsiteBackupPlan(p, "Plan", { ...data, name: "shared", offsiteVaultArn: arn });
     })).toThrow("OffsiteBackupPlan: copyRetentionDays is 35 days, more than the maxRetentionDays (30) of the off-site vault backup/Offsite");
     expect(() => app((b, p) => {
       volume(p, arn);
-      new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 });
+      new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7, maxRetentionDays: 10 });
     })).toThrow("OffsiteBackupVault: maxRetentionDays is 10 days, less than the copyRetentionDays (35) of ProtectedVolume prod/Vol, which copies into this vault: its Vault Lock fails every copy job");
   });
 
   it("accepts copies within the lock, and leaves vaults of other apps and other ARNs alone", () => {
-    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 30, maxRetentionDays: 35 }).vaultArn))).not.toThrow();
-    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 60 }).vaultArn, 60))).not.toThrow();
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 35, maxRetentionDays: 35 }).vaultArn))).not.toThrow();
+    expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 60, maxRetentionDays: 60 }).vaultArn, 60))).not.toThrow();
     expect(() => app((b, p) => {
-      new OffsiteBackupVault(b, "Offsite", { ...props, vaultName: "other", maxRetentionDays: 10 });
+      new OffsiteBackupVault(b, "Offsite", { ...props, vaultName: "other", minRetentionDays: 7, maxRetentionDays: 10 });
       volume(p, `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`);
     })).not.toThrow();
-    app((b) => new OffsiteBackupVault(b, "Offsite", { ...props, maxRetentionDays: 10 }));
+    app((b) => new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7, maxRetentionDays: 10 }));
     expect(() => app((_b, p) => volume(p, `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`))).not.toThrow();
+  });
+
+  describe("a copy kept longer than the lock's minRetentionDays: only the minimum is locked (red-team round 60 F5)", () => {
+    const why = "the Vault Lock guarantees only its minRetentionDays: UpdateRecoveryPointLifecycle may lower a copy's retention to 7 days once the vault policy's Deny of it is replaced (PutBackupVaultAccessPolicy), and lifecycle then deletes every copy older than that, so 28 of the 35 days the plan promises are not locked";
+
+    it("is refused when the vault is made first, naming both props and the fix", () => {
+      expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7 }).vaultArn))).toThrow(
+        `ProtectedVolume: backup.copyRetentionDays is 35 days, more than the minRetentionDays (7) of the off-site vault backup/Offsite it copies into: ${why}. Raise the vault's minRetentionDays to 35, or lower backup.copyRetentionDays to 7`,
+      );
+    });
+
+    it("is refused when the plan is made first, blaming the vault's prop", () => {
+      const arn = `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
+      expect(() => app((b, p) => {
+        new OffsiteBackupPlan(p, "Plan", { ...data, name: "shared", offsiteVaultArn: arn });
+        new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7 });
+      })).toThrow(`OffsiteBackupVault: minRetentionDays is 7 days, less than the copyRetentionDays (35) of OffsiteBackupPlan prod/Plan, which copies into this vault: ${why}. Raise minRetentionDays to 35, or lower that copyRetentionDays to 7`);
+    });
+
+    it("is refused against the default lock too; a copy of the default retention, or of the lock's, is accepted", () => {
+      expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", props).vaultArn, 60))).toThrow(
+        "ProtectedVolume: backup.copyRetentionDays is 60 days, more than the minRetentionDays (35) of the off-site vault backup/Offsite it copies into",
+      );
+      expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", props).vaultArn))).not.toThrow();
+      expect(() => app((b, p) => volume(p, new OffsiteBackupVault(b, "Offsite", { ...props, minRetentionDays: 7 }).vaultArn, 7))).not.toThrow();
+    });
   });
 });
