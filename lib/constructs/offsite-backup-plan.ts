@@ -37,8 +37,10 @@ export interface OffsiteBackupOptions {
   readonly allowSameAccount?: boolean;
   /**
    * AWS Backup schedule: `cron(...)` (minutes hours day-of-month month day-of-week year, `*` as the year) that runs
-   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not), or
-   * `rate(...)` of at most a day. The cron expression is evaluated; syntax blastwall does not read is refused.
+   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not) and
+   * never less than 60 minutes apart (AWS Backup refuses that). `rate(...)` is refused: a backup rule's
+   * ScheduleExpression is a cron expression. The cron expression is evaluated; syntax blastwall does not read is
+   * refused.
    * @default "cron(0 3 * * ? *)" (daily, 03:00 UTC)
    */
   readonly schedule?: string;

@@ -49,7 +49,8 @@ describe("ProtectedDatabase", () => {
     it.each([
       [{ ...postgres, backupRetentionDays: 3 }, "ProtectedDatabase: backupRetentionDays must be between 7 and 35 days (got 3): RDS keeps automated backups at most 35 days, and fewer than 7"],
       [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedDatabase: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")'],
-      [{ ...postgres, backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedDatabase: backup.schedule must back up at least once a day (got "rate(365 days)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "rate(1 day)" } }, 'ProtectedDatabase: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(1 day)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "cron(0/15 * * * ? *)" } }, 'ProtectedDatabase: backup.schedule must leave at least 60 minutes between backups (got "cron(0/15 * * * ? *)", whose runs come as close as 15 minutes apart)'],
       [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedDatabase: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)"'],
       [{ ...postgres, identifier: "Orders_DB" }, 'ProtectedDatabase: identifier must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "Orders_DB")'],
       [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
@@ -76,7 +77,9 @@ it("OffsiteBackupPlan refuses a schedule that never fires, naming its own prop",
   const { OffsiteBackupPlan } = await import("../../lib/constructs");
   const make = (schedule: string) => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN, schedule }));
   expect(() => make("cron(0 3 * * ? 2020)")).toThrow('OffsiteBackupPlan: schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")');
-  expect(() => make("rate(2 days)")).toThrow('OffsiteBackupPlan: schedule must back up at least once a day (got "rate(2 days)")');
+  expect(() => make("rate(12 hours)")).toThrow('OffsiteBackupPlan: schedule must be a cron(...) expression, not rate(...) (got "rate(12 hours)")');
+  expect(() => make("cron(0/30 * * * ? *)")).toThrow('OffsiteBackupPlan: schedule must leave at least 60 minutes between backups (got "cron(0/30 * * * ? *)"');
+  expect(() => make("cron(0 * * * ? *)")).not.toThrow();
   expect(() => make("cron(0 3 30 2 ? *)")).toThrow('OffsiteBackupPlan: schedule never fires (got "cron(0 3 30 2 ? *)")');
   expect(() => make("cron(0 3 1 * ? *)")).toThrow('OffsiteBackupPlan: schedule must back up at least every 3 days (got "cron(0 3 1 * ? *)", which leaves up to 31 days');
 });
