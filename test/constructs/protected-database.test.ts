@@ -102,3 +102,34 @@ it("refuses a kmsKey the backup account may not use, naming the prop and the acc
   const json = make(["222222222222"]).json;
   expect(only(json, "aws_db_instance").kms_key_id).toMatch(/aws_kms_key\.DbKey_\w+\.arn/);
 });
+
+describe("red-team round 60 F9: messages that name the right prop, and props not dropped silently", () => {
+  it("names the shared plan, and what to change on it, when it copies across accounts and regions at once", async () => {
+    const { OffsiteBackupPlan } = await import("../../lib/constructs");
+    let message = "";
+    try {
+      synth((s) => {
+        const plan = new OffsiteBackupPlan(s, "Shared", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN });
+        new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      `ProtectedDatabase: backup is the OffsiteBackupPlan test/Shared, whose offsiteVaultArn (${OFFSITE_ARN}) is in eu-west-1 and another account, but AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step. ` +
+        "Give ProtectedDatabase a plan whose offsiteVaultArn is a vault of the backup account in eu-central-1 (an OffsiteBackupPlan with allowSameRegion: true; test/Shared can keep copying the resources that take both hops, such as EBS volumes), " +
+        "and copy from there to another region with a plan in the backup account.",
+    );
+    // The plan has no backup.* props: the message must not send the user looking for them.
+    expect(message).not.toMatch(/backup\.(allowSameRegion|offsiteVaultArn)/);
+  });
+
+  it("accepts a shared plan that copies to the backup account in the database's region", async () => {
+    const { OffsiteBackupPlan } = await import("../../lib/constructs");
+    const json = synth((s) => {
+      const plan = new OffsiteBackupPlan(s, "Shared", { name: "shared", ...backup, allowSameRegion: true });
+      new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
+    }).json;
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(SAME_REGION_OFFSITE);
+  });
+});
