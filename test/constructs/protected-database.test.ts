@@ -132,4 +132,32 @@ describe("red-team round 60 F9: messages that name the right prop, and props not
     }).json;
     expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(SAME_REGION_OFFSITE);
   });
+
+  it("refuses multiAz with an Aurora engine, where it would be dropped, and points to instances", () => {
+    expect(() => build({ ...aurora, multiAz: true })).toThrow(
+      'ProtectedDatabase: multiAz applies to an RDS instance only (engine is "aurora-postgresql"): an Aurora cluster has no Multi-AZ standby, it fails over to an Aurora Replica, so with multiAz alone it would have one instance and nothing to fail over to. Set instances: 2 (or more) instead, for a writer and a replica',
+    );
+    expect(() => build({ ...aurora, instances: 2, multiAz: true })).toThrow("ProtectedDatabase: multiAz applies to an RDS instance only");
+    // Controls: Aurora without multiAz (or with it off), and multiAz on an RDS instance, where it is written out.
+    expect(resources(build({ ...aurora, multiAz: false, instances: 2 }), "aws_rds_cluster_instance")).toHaveLength(2);
+    expect(only(build({ ...postgres, multiAz: true }), "aws_db_instance").multi_az).toBe(true);
+  });
+
+  it.each(["docdb", "neptune", "aurora", "Postgres", "redis"])("refuses the engine %s, naming the prop and the engines it takes", (engine) => {
+    expect(() => build({ ...postgres, engine })).toThrow(
+      `ProtectedDatabase: engine must be an RDS or Aurora engine (got "${engine}"): ProtectedDatabase makes an RDS DB instance or an Aurora cluster, and RDS would refuse this engine at apply`,
+    );
+    expect(() => build({ ...postgres, engine })).toThrow("Use postgres, mysql, mariadb, oracle-ee, oracle-ee-cdb, oracle-se2, oracle-se2-cdb, sqlserver-ee, sqlserver-se, sqlserver-ex, sqlserver-web, db2-ae, db2-se or an RDS Custom engine for an RDS instance, or aurora-postgresql or aurora-mysql for an Aurora cluster");
+  });
+
+  it.each([
+    ["mysql", "aws_db_instance"],
+    ["mariadb", "aws_db_instance"],
+    ["sqlserver-ex", "aws_db_instance"],
+    ["oracle-se2", "aws_db_instance"],
+    ["db2-se", "aws_db_instance"],
+    ["aurora-mysql", "aws_rds_cluster"],
+  ])("accepts the engine %s (%s)", (engine, type) => {
+    expect(only(build({ ...postgres, engine }), type).engine).toBe(engine);
+  });
 });
