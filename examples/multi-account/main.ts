@@ -38,6 +38,12 @@ const BACKUP_REGION = "eu-central-1";
 
 const ORGANIZATION = { id: "o-exampleorg1", rootId: "r-exmp" };
 
+/**
+ * Days every off-site copy is kept. The backup vaults' Vault Lock minimum is the same number: the lock guarantees
+ * only its minimum (a copy's retention can be lowered to it), so a lower minimum would leave the rest unlocked.
+ */
+const COPY_RETENTION_DAYS = 35;
+
 /** One account per environment. Literal ids pin every provider to its account (`allowed_account_ids`). */
 const ACCOUNTS = {
   management: { name: "example-management", email: "aws-management@example.com", accountId: "111111111111" },
@@ -122,8 +128,9 @@ export class ManagementStack extends TerraformStack {
 }
 
 /**
- * Backup account: the vaults production's recovery points are copied to. Vault Lock in compliance mode (after the
- * 3-day cooling-off nobody, the account root included, can shorten retention or delete a recovery point early),
+ * Backup account: the vaults production's recovery points are copied to. Vault Lock in compliance mode with a
+ * minimum of COPY_RETENTION_DAYS (after the 3-day cooling-off nobody, the account root included, can keep a copy
+ * for less or delete a recovery point early),
  * a vault policy that admits copies from the organization only, a KMS key per vault. Agents may not act in this
  * account at all (SCP).
  *
@@ -145,7 +152,8 @@ export class BackupStack extends TerraformStack {
     const common = {
       accountId: ACCOUNTS.backup.accountId,
       organizationId: ORGANIZATION.id,
-      minRetentionDays: 7,
+      // The lock keeps every copy for as long as the production plans promise (OffsiteBackupVault checks this).
+      minRetentionDays: COPY_RETENTION_DAYS,
       // Turned on by the management stack: AWS accepts the setting only there.
       enableCrossAccountBackup: false,
     };
@@ -176,7 +184,7 @@ export class ProductionStack extends TerraformStack {
       description: "Local backup vaults of production (blastwall)",
       usableByAccounts: [ACCOUNTS.backup.accountId],
     });
-    const common = { accountId: ACCOUNTS.production.accountId, region: REGION, kmsKey: localVaultKey, retentionDays: 35, copyRetentionDays: 35 };
+    const common = { accountId: ACCOUNTS.production.accountId, region: REGION, kmsKey: localVaultKey, retentionDays: 35, copyRetentionDays: COPY_RETENTION_DAYS };
     const volumes = new OffsiteBackupPlan(this, "VolumeBackup", { ...common, name: "production-volumes", offsiteVaultArn: props.offsiteVaultArn });
     const databases = new OffsiteBackupPlan(this, "DatabaseBackup", {
       ...common,

@@ -45,6 +45,11 @@ const REGION = "eu-west-1";
 /** Where the backup copies go: another region of the same account. */
 const DR_REGION = "eu-central-1";
 const DR_VAULT = "production-dr";
+/**
+ * Days the copies are kept in the DR vault, and its lock's minimum: the lock guarantees only its minimum (a copy's
+ * retention can be lowered to it), so a lower one would leave the rest of each copy's life unlocked.
+ */
+const DR_RETENTION_DAYS = 35;
 
 /** The broker that starts agent sessions with `--source-identity agent-<tool>-<user>`; replace with yours. */
 const AGENT_RUNNER_ARN = `arn:aws:iam::${ACCOUNT}:role/agent-runner`;
@@ -63,7 +68,7 @@ function denyToAgents(sid: string, actions: readonly string[], resources: string
  * A backup vault with a compliance-mode Vault Lock: after `changeable_for_days` (3, AWS's minimum cooling-off)
  * nobody, the account root included, can delete a recovery point before `min_retention_days` or delete the vault.
  */
-function lockedVault(scope: Construct, id: string, props: { name: string; key: ProtectedKey; provider?: AwsProvider }): BackupVault {
+function lockedVault(scope: Construct, id: string, props: { name: string; key: ProtectedKey; minRetentionDays: number; provider?: AwsProvider }): BackupVault {
   const vault = new BackupVault(scope, id, {
     name: props.name,
     kmsKeyArn: props.key.keyArn,
@@ -75,7 +80,7 @@ function lockedVault(scope: Construct, id: string, props: { name: string; key: P
   const lock = new BackupVaultLockConfiguration(scope, `${id}Lock`, {
     backupVaultName: vault.name,
     changeableForDays: 3,
-    minRetentionDays: 7,
+    minRetentionDays: props.minRetentionDays,
     provider: props.provider,
   });
   new BackupVaultPolicy(scope, `${id}Policy`, {
@@ -133,7 +138,7 @@ export class SingleAccountStack extends TerraformStack {
     // ---- Production data: ProtectedDatabase and ProtectedVolume, backed up nightly into a locked local vault and
     // copied to a locked vault in DR_REGION of this same account (allowSameAccount).
     const drKey = new ProtectedKey(this, "DrKey", { accountId: ACCOUNT, description: "Backup copies in the DR region (blastwall)", alias: "production-dr", tags: PRODUCTION, provider: dr });
-    const offsite = lockedVault(this, "DrVault", { name: DR_VAULT, key: drKey, provider: dr });
+    const offsite = lockedVault(this, "DrVault", { name: DR_VAULT, key: drKey, minRetentionDays: DR_RETENTION_DAYS, provider: dr });
     const backups = new OffsiteBackupPlan(this, "Backups", {
       name: "production",
       accountId: ACCOUNT,
@@ -141,6 +146,7 @@ export class SingleAccountStack extends TerraformStack {
       // Literal, so the construct and the gate can see where the copies go.
       offsiteVaultArn: `arn:aws:backup:${DR_REGION}:${ACCOUNT}:backup-vault:${DR_VAULT}`,
       allowSameAccount: true,
+      copyRetentionDays: DR_RETENTION_DAYS,
       tags: PRODUCTION,
     });
     backups.node.addDependency(offsite);

@@ -32,6 +32,8 @@ export interface CronTimes {
   /** Minute of the day of the first and of the last run on such a day. */
   readonly firstMinute: number;
   readonly lastMinute: number;
+  /** Every minute of the day it runs at on such a day, in order (hours times minutes). */
+  readonly minutesOfDay: readonly number[];
 }
 
 /** What `readCron` could not read: the field, as written, and why. */
@@ -126,7 +128,8 @@ export function readCron(fields: readonly string[]): CronTimes {
     };
     if (months.has(day.month) && matches(day)) days.push(i);
   }
-  return { days, firstMinute: Math.min(...hours) * 60 + Math.min(...minutes), lastMinute: Math.max(...hours) * 60 + Math.max(...minutes) };
+  const minutesOfDay = [...hours].flatMap((h) => [...minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
+  return { days, firstMinute: minutesOfDay[0], lastMinute: minutesOfDay[minutesOfDay.length - 1], minutesOfDay };
 }
 
 /** The longest time, in minutes, between two runs (over the cycle and into the next); undefined when it never runs. */
@@ -136,4 +139,18 @@ export function longestGapMinutes(t: CronTimes): number | undefined {
   let longest = between(t.days[t.days.length - 1], t.days[0] + CYCLE_DAYS);
   for (let i = 1; i < t.days.length; i++) longest = Math.max(longest, between(t.days[i - 1], t.days[i]));
   return longest;
+}
+
+/**
+ * The shortest time, in minutes, between two runs: between runs of one day, and from the last run of a day to the
+ * first of the next day it runs on (over the cycle and into the next); undefined when it never runs.
+ */
+export function shortestGapMinutes(t: CronTimes): number | undefined {
+  if (t.days.length === 0) return undefined;
+  let shortest = Infinity;
+  for (let i = 1; i < t.minutesOfDay.length; i++) shortest = Math.min(shortest, t.minutesOfDay[i] - t.minutesOfDay[i - 1]);
+  const between = (from: number, to: number) => (to - from) * 1440 + t.firstMinute - t.lastMinute;
+  shortest = Math.min(shortest, between(t.days[t.days.length - 1], t.days[0] + CYCLE_DAYS));
+  for (let i = 1; i < t.days.length; i++) shortest = Math.min(shortest, between(t.days[i - 1], t.days[i]));
+  return shortest;
 }

@@ -13,6 +13,8 @@ import { fail, parseBackupVaultArn, requireAccountId, requireBackupSchedule, req
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
 export const MIN_RETENTION_DAYS = 7;
+/** Days a plan keeps its off-site copies unless told otherwise, and so the off-site Vault Lock's default minimum. */
+export const DEFAULT_COPY_RETENTION_DAYS = 35;
 
 export interface OffsiteBackupOptions {
   /** The account the protected resources (and this plan) are in; 12 digits. */
@@ -35,17 +37,20 @@ export interface OffsiteBackupOptions {
   readonly allowSameAccount?: boolean;
   /**
    * AWS Backup schedule: `cron(...)` (minutes hours day-of-month month day-of-week year, `*` as the year) that runs
-   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not), or
-   * `rate(...)` of at most a day. The cron expression is evaluated; syntax blastwall does not read is refused.
+   * at least every 3 days (a weekday-only schedule passes, a weekly, monthly or never-matching one does not) and
+   * never less than 60 minutes apart (AWS Backup refuses that). `rate(...)` is refused: a backup rule's
+   * ScheduleExpression is a cron expression. The cron expression is evaluated; syntax blastwall does not read is
+   * refused.
    * @default "cron(0 3 * * ? *)" (daily, 03:00 UTC)
    */
   readonly schedule?: string;
   /** Days recovery points stay in the local vault, at least 7. @default 35 */
   readonly retentionDays?: number;
   /**
-   * Days copies stay in the off-site vault; must be within that vault's Vault Lock (at least its
-   * `minRetentionDays`, at most its `maxRetentionDays`) or every copy job fails. Checked when the vault is an
-   * OffsiteBackupVault of the same app. @default 35
+   * Days copies stay in the off-site vault. Must equal that vault's Vault Lock `minRetentionDays` (and be at most
+   * its `maxRetentionDays`): fewer and the lock fails every copy job; more and only the lock's minimum is
+   * guaranteed, since the rest can be cut back to it. Checked when the vault is an OffsiteBackupVault of the same
+   * app. @default 35
    */
   readonly copyRetentionDays?: number;
 }
@@ -54,8 +59,9 @@ export interface OffsiteBackupPlanProps extends OffsiteBackupOptions {
   /** Name of the plan; the local vault is `<name>-local`, the service role `<name>-backup`. 2-40 characters. */
   readonly name: string;
   /**
-   * Key of the local vault: a ProtectedKey whose `usableByAccounts` holds the off-site vault's account (checked;
-   * an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
+   * Key of the local vault: a ProtectedKey of `accountId` (the data's account: a key in another account puts the
+   * recovery points in that account's hands) whose `usableByAccounts` holds the off-site vault's account (both
+   * checked; an imported key ARN is not accepted). @default a new ProtectedKey usable by the off-site vault's account
    */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
@@ -97,7 +103,7 @@ export class OffsiteBackupPlan extends Construct {
     this.provider = props.provider;
 
     const key =
-      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount) : undefined) ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount, { accountId: props.accountId, source: "accountId" }) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
         description: `Local backup vault ${props.name}-local (blastwall)`,
@@ -173,19 +179,57 @@ export class OffsiteBackupPlan extends Construct {
   }
 }
 
+/** What the principals of a key's account can do to everything it encrypts, for the messages below. */
+const KEY_POWER = "whoever controls a key can make everything it encrypts unreadable (kms:DisableKey at once, kms:ScheduleKeyDeletion after 7 to 30 days, kms:PutKeyPolicy to shut every other account out)";
+
+/** Where an account id came from, for messages: the account and the prop (or plan) that says so. */
+export interface AccountOf {
+  readonly accountId: string;
+  /** e.g. "accountId", "backup.accountId", "the accountId of plan prod/Backups". */
+  readonly source: string;
+}
+
 /**
- * A key given for data or recovery points that are copied to `offsiteAccount` must be usable there: AWS Backup
- * reads each cross-account copy with it and re-encrypts it in the backup account. Only a ProtectedKey says which
- * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused.
+ * A key must live in the account of what it encrypts: the data's account for data and its local vault, the backup
+ * account for the off-site vault. A ProtectedKey says where it lives (`accountId`); the resource says where it
+ * lives (`accountId`, `backup.accountId` or the shared plan's). Comparing the two is all blastwall can do at
+ * construction time; that each is the account its provider deploys to is the gate's and the provider's business.
  */
-export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string): ProtectedKey {
-  if (!(key instanceof ProtectedKey)) {
-    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails`);
+export function requireKeyInAccount(C: string, prop: string, key: ProtectedKey, owner: AccountOf, why: string): ProtectedKey {
+  if (key.accountId !== owner.accountId) {
+    fail(C, prop, `must live in ${owner.accountId} (${owner.source}), not in ${key.accountId} (the accountId of ${key.node.path}): ${why}. Create the ProtectedKey with accountId: "${owner.accountId}", or leave ${prop} out for a new one`);
   }
+  return key;
+}
+
+/**
+ * A key given for data or recovery points that are copied to `offsiteAccount` must live in the data's account
+ * (`dataAccount`) and be usable by the backup account: AWS Backup reads each cross-account copy with it and
+ * re-encrypts it there. Only a ProtectedKey says where it lives and which accounts its policy admits, so a key
+ * made otherwise (an imported ARN, a raw KmsKey) is refused.
+ */
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string, dataAccount: AccountOf): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails; nor can it see which account the key lives in, which must be the data's (${dataAccount.accountId})`);
+  }
+  requireKeyInAccount(C, prop, key, dataAccount,
+    `${KEY_POWER}, so a key of another account puts this data and its local recovery points in the hands of that account's administrators`);
   if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
     fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
   }
   return key;
+}
+
+/**
+ * The off-site vault's key must be a ProtectedKey of the backup account: the Vault Lock keeps the recovery points,
+ * not their key, so a key in the production account (the account the copies must survive) defeats the copy.
+ */
+export function requireVaultKey(C: string, prop: string, key: unknown, backupAccount: AccountOf): ProtectedKey {
+  if (!(key instanceof ProtectedKey)) {
+    fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see which account another key lives in, and ${KEY_POWER}, every off-site copy included. Create a ProtectedKey with accountId: "${backupAccount.accountId}", or leave ${prop} out for a new one`);
+  }
+  return requireKeyInAccount(C, prop, key, backupAccount,
+    `${KEY_POWER}, and the Vault Lock protects the recovery points, not their key: a key of another account (the production account, say) lets that account make every off-site copy unreadable`);
 }
 
 /** An OffsiteBackupVault's lock, and the copies into a vault, as constructed so far in one app. */
@@ -210,19 +254,32 @@ function perApp<T>(map: WeakMap<IConstruct, Map<string, T>>, scope: IConstruct):
   return m;
 }
 
-/** Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at all. */
+/**
+ * Vault Lock fails every copy job whose retention is outside the lock's bounds: there is then no off-site copy at
+ * all. And it guarantees only its minimum: in compliance mode UpdateRecoveryPointLifecycle may still lower a
+ * copy's retention down to minRetentionDays, and the vault policy's Deny of it can be replaced
+ * (PutBackupVaultAccessPolicy), so days kept beyond the minimum are kept only while nobody shortens them.
+ */
 function assertCopyFitsLock(copy: CopyInto, lock: VaultLock, blame: "copy" | "vault"): void {
   const { copyRetentionDays: days } = copy;
   const max = lock.maxRetentionDays;
+  const min = lock.minRetentionDays;
   const tooLong = max !== undefined && days > max;
-  if (!tooLong && days >= lock.minRetentionDays) return;
-  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${lock.minRetentionDays})`;
+  if (!tooLong && days > min) {
+    const why = `the Vault Lock guarantees only its minRetentionDays: UpdateRecoveryPointLifecycle may lower a copy's retention to ${min} days once the vault policy's Deny of it is replaced (PutBackupVaultAccessPolicy), and lifecycle then deletes every copy older than that, so ${days - min} of the ${days} days the plan promises are not locked`;
+    if (blame === "copy") {
+      fail(copy.construct, copy.prop, `is ${days} days, more than the minRetentionDays (${min}) of the off-site vault ${lock.path} it copies into: ${why}. Raise the vault's minRetentionDays to ${days}, or lower ${copy.prop} to ${min}`);
+    }
+    fail("OffsiteBackupVault", "minRetentionDays", `is ${min} days, less than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${why}. Raise minRetentionDays to ${days}, or lower that ${copy.prop} to ${min}`);
+  }
+  if (!tooLong && days >= min) return;
+  const bound = tooLong ? `maxRetentionDays (${max})` : `minRetentionDays (${min})`;
   const consequence = "its Vault Lock fails every copy job whose retention is outside its bounds, so there would be no off-site copy at all";
   if (blame === "copy") {
     fail(copy.construct, copy.prop, `is ${days} days, ${tooLong ? "more" : "less"} than the ${bound} of the off-site vault ${lock.path} it copies into: ${consequence}. ${tooLong ? `Lower ${copy.prop} or raise the vault's maxRetentionDays` : `Raise ${copy.prop} or lower the vault's minRetentionDays`}`);
   }
   fail("OffsiteBackupVault", tooLong ? "maxRetentionDays" : "minRetentionDays",
-    `is ${tooLong ? max : lock.minRetentionDays} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
+    `is ${tooLong ? max : min} days, ${tooLong ? "less" : "more"} than the ${copy.prop.replace(/^backup\./, "")} (${days}) of ${copy.construct} ${copy.path}, which copies into this vault: ${consequence}`);
 }
 
 /** Called by OffsiteBackupVault: plans of the same app already copying into it must fit its lock. */
@@ -268,7 +325,7 @@ export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteB
   }
   const retentionDays = requireInteger(C, p("retentionDays"), o.retentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
     "recovery points must outlive a week of unnoticed damage");
-  const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? 35, MIN_RETENTION_DAYS, 36500, "days",
+  const copyRetentionDays = requireInteger(C, p("copyRetentionDays"), o.copyRetentionDays ?? DEFAULT_COPY_RETENTION_DAYS, MIN_RETENTION_DAYS, 36500, "days",
     "the off-site copy must outlive a week of unnoticed damage");
   const schedule = requireBackupSchedule(C, p("schedule"), o.schedule ?? "cron(0 3 * * ? *)");
   registerCopy(scope, o.offsiteVaultArn, { construct: C, prop: p("copyRetentionDays"), copyRetentionDays, path: scope.node.path });

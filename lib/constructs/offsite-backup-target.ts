@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
 import { ProtectedKey } from "./protected-key";
+import { fail } from "./validate";
 
 /** What ProtectedVolume and ProtectedDatabase take for `backup`: a plan to share, or the options of a new one. */
 export type OffsiteBackup = OffsiteBackupPlan | OffsiteBackupOptions;
@@ -19,13 +20,24 @@ export interface CopyLimits {
   readonly oneHopOnly: boolean;
 }
 
-function assertCopyPossible(construct: string, limits: CopyLimits, accountId: string, region: string, vaultArn: string): void {
+/**
+ * AWS Backup copies RDS and Aurora backups across accounts or across regions in one copy job, not both. The message
+ * says what to change where the user can change it: on the options given as `backup`, or on the shared plan.
+ */
+function assertCopyPossible(construct: string, limits: CopyLimits, accountId: string, region: string, vaultArn: string, plan?: OffsiteBackupPlan): void {
   const [, , , vaultRegion, vaultAccount] = vaultArn.split(":");
   if (!limits.oneHopOnly || vaultAccount === accountId || vaultRegion === region) return;
+  const cannot = "AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step";
+  const onward = "and copy from there to another region with a plan in the backup account";
+  if (plan) {
+    fail(construct, "backup",
+      `is the OffsiteBackupPlan ${plan.node.path}, whose offsiteVaultArn (${vaultArn}) is in ${vaultRegion} and another account, but ${cannot}. ` +
+        `Give ${construct} a plan whose offsiteVaultArn is a vault of the backup account in ${region} (an OffsiteBackupPlan with allowSameRegion: true; ` +
+        `${plan.node.path} can keep copying the resources that take both hops, such as EBS volumes), ${onward}.`);
+  }
   throw new Error(
-    `${construct}: backup.offsiteVaultArn is in ${vaultRegion} and another account, but AWS Backup cannot copy RDS or Aurora ` +
-      `backups across accounts and regions in one step. Use a vault in the backup account in ${region} (set backup.allowSameRegion), ` +
-      `and copy from there to another region with a plan in the backup account.`,
+    `${construct}: backup.offsiteVaultArn is in ${vaultRegion} and another account, but ${cannot}. Use a vault in the backup account in ${region} (set backup.allowSameRegion), ` +
+      `${onward}.`,
   );
 }
 
@@ -40,8 +52,8 @@ export function planAndKey(
   limits: CopyLimits = { oneHopOnly: false },
 ): { plan: OffsiteBackupPlan; key: ProtectedKey } {
   // One customer-managed key serves the resource and its local backup vault, usable by the backup account.
-  const newKey = (accountId: string, offsiteAccountId: string) =>
-    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId) : undefined) ??
+  const newKey = (accountId: string, offsiteAccountId: string, accountSource: string) =>
+    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId, { accountId, source: accountSource }) : undefined) ??
     new ProtectedKey(scope, "Key", {
       accountId,
       description: `${construct} ${name} and its local backups (blastwall)`,
@@ -50,15 +62,15 @@ export function planAndKey(
       provider,
     });
   if (backup instanceof OffsiteBackupPlan) {
-    assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
-    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId) };
+    assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn, backup);
+    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId, `the accountId of plan ${backup.node.path}`) };
   }
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;
   if (limits.oneHopOnly && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
   const { offsiteAccount } = validateOffsiteOptions(scope, construct, backup, "backup.");
   assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
-  const key = newKey(backup.accountId, offsiteAccount);
+  const key = newKey(backup.accountId, offsiteAccount, "backup.accountId");
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });
   return { plan, key };
 }

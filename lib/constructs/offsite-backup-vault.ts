@@ -5,7 +5,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-settings";
 import { loadCatalogue } from "../engine/catalogue";
-import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault } from "./offsite-backup-plan";
+import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
 import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
@@ -20,8 +20,11 @@ export interface OffsiteBackupVaultProps {
   /** Accounts of this organization may copy into the vault (`aws:PrincipalOrgID`). */
   readonly organizationId: string;
   /**
-   * Vault Lock: the least number of days a recovery point is kept, at least 7. A copy kept for fewer days fails;
-   * plans of the same app that copy into this vault are checked. @default 7
+   * Vault Lock: the least number of days a recovery point is kept, at least 7; the only retention the lock
+   * guarantees (UpdateRecoveryPointLifecycle may lower a copy's retention to it). Give it the `copyRetentionDays`
+   * of the plans that copy here: plans of the same app are checked, and one that keeps copies fewer days fails
+   * (the lock refuses every such copy job), as does one that keeps them longer (the extra days are not locked).
+   * Plans with another retention need a vault of their own. @default 35 (a plan's default copyRetentionDays)
    */
   readonly minRetentionDays?: number;
   /**
@@ -35,7 +38,12 @@ export interface OffsiteBackupVaultProps {
    * @default 3
    */
   readonly changeableForDays?: number;
-  /** @default a new ProtectedKey in the backup account */
+  /**
+   * The vault's key: a ProtectedKey of the backup account (`accountId`; checked, an imported key ARN is not
+   * accepted). Whoever controls the key can make every copy unreadable, and the Vault Lock does not protect it,
+   * so a key of the production account would hand the copies back to the account they must survive.
+   * @default a new ProtectedKey in the backup account
+   */
   readonly kmsKey?: ProtectedKey;
   /**
    * Turn on cross-account backup for the organization (`aws_backup_global_settings`); AWS requires this in
@@ -72,16 +80,17 @@ export class OffsiteBackupVault extends Construct {
     const org = requireOrganizationId(C, "organizationId", props.organizationId);
     const changeable = requireInteger(C, "changeableForDays", props.changeableForDays ?? MIN_CHANGEABLE_FOR_DAYS, MIN_CHANGEABLE_FOR_DAYS, 30, "days",
       "AWS needs a 72-hour cooling-off before a compliance lock sets, and without this setting the lock is only in governance mode, which privileged users can remove");
-    const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? MIN_RETENTION_DAYS, MIN_RETENTION_DAYS, 36500, "days",
+    const minRetention = requireInteger(C, "minRetentionDays", props.minRetentionDays ?? DEFAULT_COPY_RETENTION_DAYS, MIN_RETENTION_DAYS, 36500, "days",
       "the off-site copy must outlive a week of unnoticed damage, and the lock is what keeps anyone from deleting it sooner");
     if (props.maxRetentionDays !== undefined) {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }
+    const givenKey = props.kmsKey !== undefined ? requireVaultKey(C, "kmsKey", props.kmsKey, { accountId: account, source: "accountId, the backup account" }) : undefined;
     this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
     registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
-      props.kmsKey ??
+      givenKey ??
       new ProtectedKey(this, "Key", { accountId: account, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
     this.vault = new BackupVault(this, "Vault", {
       name: props.vaultName,
@@ -101,7 +110,12 @@ export class OffsiteBackupVault extends Construct {
     });
 
     // Deleting recovery points or the vault, removing this policy or shortening retention: catalogue actions on
-    // backup vaults except the Put* calls Terraform itself manages the vault with.
+    // backup vaults except the Put* calls Terraform itself manages the vault with. PutBackupVaultAccessPolicy stays
+    // open on purpose: AWS judges a Put against the policy in place, so denying it here would refuse Terraform's
+    // own update of this policy, and with its deletion denied too, no later change (a new organization id, an
+    // action a blastwall upgrade adds to the catalogue) could ever be applied. Retention does not depend on it once the
+    // lock has set (changeableForDays): its minRetentionDays covers the whole copy retention of the plans checked
+    // against it, whatever the policy says.
     const denied = loadCatalogue()
       .entries.map((e) => e.action)
       .filter((a) => a.startsWith("backup:") && /RecoveryPoint|BackupVault/.test(a) && !/^backup:Put/.test(a));

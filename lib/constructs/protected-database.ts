@@ -12,10 +12,25 @@ import { fail, requireInteger, requireString } from "./validate";
 /** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
 
+/** The engines of an RDS DB instance (RDS CreateDBInstance's, Aurora's aside). */
+const INSTANCE_ENGINES = new Set([
+  "postgres", "mysql", "mariadb",
+  "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb",
+  "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web",
+  "db2-ae", "db2-se",
+  "custom-oracle-ee", "custom-oracle-ee-cdb", "custom-oracle-se2", "custom-oracle-se2-cdb",
+  "custom-sqlserver-ee", "custom-sqlserver-se", "custom-sqlserver-web", "custom-sqlserver-dev",
+]);
+/** The engines of an Aurora cluster. */
+const AURORA_ENGINES = new Set(["aurora-postgresql", "aurora-mysql"]);
+
 export interface ProtectedDatabaseProps {
   /** DB instance (or cluster) identifier: lower case, starts with a letter, 1-50 characters. */
   readonly identifier: string;
-  /** `postgres`, `mysql`, `mariadb`, ... for an RDS instance; `aurora-postgresql` or `aurora-mysql` for an Aurora cluster. */
+  /**
+   * `postgres`, `mysql`, `mariadb`, `oracle-*`, `sqlserver-*`, `db2-*` or `custom-*` for an RDS instance;
+   * `aurora-postgresql` or `aurora-mysql` for an Aurora cluster. Other engines (`docdb`, `neptune`) are refused.
+   */
   readonly engine: string;
   readonly engineVersion?: string;
   /** Instance class (for Aurora: the class of each cluster instance, `db.serverless` for Serverless v2). */
@@ -32,13 +47,15 @@ export interface ProtectedDatabaseProps {
   readonly masterUsername?: string;
   readonly dbSubnetGroupName?: string;
   readonly vpcSecurityGroupIds?: readonly string[];
-  /** RDS instance only. @default false */
+  /** RDS instance only (for Aurora, `instances: 2` or more gives the cluster a replica to fail over to). @default false */
   readonly multiAz?: boolean;
   /** The off-site backup: a shared plan, or the options of a plan made for this database. */
   readonly backup: OffsiteBackup;
   /**
-   * Encryption key: a ProtectedKey whose `usableByAccounts` holds the backup account (checked: AWS Backup reads
-   * every cross-account copy with it; an imported key ARN is not accepted). @default a new ProtectedKey, usable by the backup account
+   * Encryption key: a ProtectedKey of the data's account (`backup.accountId`, or the shared plan's: a key in
+   * another account puts the data and its local recovery points in that account's hands) whose
+   * `usableByAccounts` holds the backup account (AWS Backup reads every cross-account copy with it). Both are
+   * checked; an imported key ARN is not accepted. @default a new ProtectedKey, usable by the backup account
    */
   readonly kmsKey?: ProtectedKey;
   readonly tags?: Readonly<Record<string, string>>;
@@ -74,9 +91,15 @@ export class ProtectedDatabase extends Construct {
     const retention = requireInteger(C, "backupRetentionDays", props.backupRetentionDays ?? 14, MIN_BACKUP_RETENTION_DAYS, 35, "days",
       "RDS keeps automated backups at most 35 days, and fewer than 7 leaves no restore point for damage noticed late");
     requireString(C, "engine", props.engine, "a database engine such as postgres or aurora-postgresql");
-    const aurora = props.engine.startsWith("aurora");
+    const aurora = AURORA_ENGINES.has(props.engine);
+    if (!aurora && !INSTANCE_ENGINES.has(props.engine)) {
+      fail(C, "engine", `must be an RDS or Aurora engine (got "${props.engine}"): ProtectedDatabase makes an RDS DB instance or an Aurora cluster, and RDS would refuse this engine at apply (docdb and neptune are Amazon DocumentDB's and Amazon Neptune's, which need a cluster of their own). Use ${[...INSTANCE_ENGINES].filter((e) => !e.startsWith("custom-")).join(", ")} or an RDS Custom engine for an RDS instance, or ${[...AURORA_ENGINES].join(" or ")} for an Aurora cluster`);
+    }
     this.kind = aurora ? "cluster" : "instance";
     if (aurora && props.allocatedStorage !== undefined) fail(C, "allocatedStorage", "applies to an RDS instance only; Aurora storage grows by itself");
+    if (aurora && props.multiAz) {
+      fail(C, "multiAz", `applies to an RDS instance only (engine is "${props.engine}"): an Aurora cluster has no Multi-AZ standby, it fails over to an Aurora Replica, so with multiAz alone it would have one instance and nothing to fail over to. Set instances: 2 (or more) instead, for a writer and a replica`);
+    }
     if (!aurora && (props.instances !== undefined || props.serverlessV2Scaling !== undefined)) {
       fail(C, props.instances !== undefined ? "instances" : "serverlessV2Scaling", `applies to Aurora engines only (engine is "${props.engine}")`);
     }

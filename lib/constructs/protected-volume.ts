@@ -24,8 +24,10 @@ export interface ProtectedVolumeProps {
    */
   readonly backup: OffsiteBackup;
   /**
-   * Encryption key: a ProtectedKey whose `usableByAccounts` holds the backup account (checked: AWS Backup reads
-   * every cross-account copy with it; an imported key ARN is not accepted).
+   * Encryption key: a ProtectedKey of the data's account (`backup.accountId`, or the shared plan's: a key in
+   * another account puts the data and its local recovery points in that account's hands) whose
+   * `usableByAccounts` holds the backup account (AWS Backup reads every cross-account copy with it). Both are
+   * checked; an imported key ARN is not accepted.
    * @default a new ProtectedKey (rotation on, 30-day deletion window), usable by the backup account
    */
   readonly kmsKey?: ProtectedKey;

@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { CronUnreadable, longestGapMinutes, readCron } from "./backup-cron";
+import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes, type CronTimes } from "./backup-cron";
 
 /**
  * Prop validation shared by the constructs. Every message starts with `<Construct>: <prop>` so the user
@@ -87,7 +87,7 @@ export function parseBackupVaultArn(arn: string): BackupVaultArn | undefined {
   return m ? { partition: m[1], region: m[2], account: m[3], name: m[4] } : undefined;
 }
 
-const MINUTES: Record<string, number> = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
+const MINUTES_PER_DAY = 1440;
 
 /**
  * The longest a cron schedule may leave between two backups: a weekday schedule's weekend (Friday 03:00 to Monday
@@ -95,45 +95,49 @@ const MINUTES: Record<string, number> = { minute: 1, minutes: 1, hour: 60, hours
  */
 export const MAX_CRON_GAP_DAYS = 3;
 
+/** AWS Backup refuses a schedule whose backup jobs are less than 60 minutes apart. */
+export const MIN_BACKUP_INTERVAL_MINUTES = 60;
+
 function days(minutes: number): string {
-  const d = Math.floor(minutes / 1440);
-  const h = Math.round((minutes % 1440) / 60);
+  const d = Math.floor(minutes / MINUTES_PER_DAY);
+  const h = Math.round((minutes % MINUTES_PER_DAY) / 60);
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
   return h === 0 ? plural(d, "day") : d === 0 ? plural(h, "hour") : `${plural(d, "day")} ${plural(h, "hour")}`;
 }
 
 /**
- * An AWS Backup schedule that keeps firing: `cron(...)` with six fields and `*` for the year that runs at least
- * every 3 days, or `rate(...)` of at most a day. A schedule that passes review but never (or seldom) fires leaves
- * the data without recovery points while everything looks protected. The cron expression is evaluated day by day
- * over a whole 28-year calendar cycle; what blastwall cannot read is refused, not guessed.
+ * An AWS Backup schedule that AWS Backup takes and that keeps firing: `cron(...)` (a backup rule's
+ * ScheduleExpression is a cron expression; `rate(...)` is refused) with six fields and `*` for the year, that runs
+ * at least every 3 days and never less than 60 minutes apart (AWS Backup refuses backup jobs closer together). A
+ * schedule that passes review but never (or seldom) fires leaves the data without recovery points while everything
+ * looks protected; one AWS refuses fails at apply. The cron expression is evaluated day by day over a whole
+ * 28-year calendar cycle; what blastwall cannot read is refused, not guessed.
  */
 export function requireBackupSchedule(construct: string, prop: string, value: string): string {
-  requireString(construct, prop, value, "a cron(...) or rate(...) expression");
+  requireString(construct, prop, value, "a cron(...) expression like cron(0 3 * * ? *)");
+  if (/^rate\(.*\)$/.test(value)) {
+    fail(construct, prop, `must be a cron(...) expression, not rate(...) (got "${value}"): an AWS Backup rule's ScheduleExpression is a cron expression. Use cron(...), e.g. cron(0 3 * * ? *) for every day at 03:00 UTC or cron(0 */12 * * ? *) for every 12 hours`);
+  }
   const cron = /^cron\((.+)\)$/.exec(value);
-  const rate = /^rate\((.+)\)$/.exec(value);
-  if (!cron && !rate) fail(construct, prop, `must be a cron(...) or rate(...) expression (got "${value}")`);
-  if (cron) {
-    const fields = cron[1].trim().split(/\s+/);
-    if (fields.length !== 6) fail(construct, prop, `must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "${value}")`);
-    if (fields[5] !== "*") fail(construct, prop, `must have * as the year of its cron expression (got "${value}"): a schedule bound to years stops firing once they are past`);
-    let gap: number | undefined;
-    try {
-      gap = longestGapMinutes(readCron(fields));
-    } catch (e) {
-      if (!(e instanceof CronUnreadable)) throw e;
-      fail(construct, prop, `must be a cron expression blastwall can read (got "${value}"): ${e.message}. Fields are minutes hours day-of-month month day-of-week year, like cron(0 3 * * ? *)`);
-    }
-    if (gap === undefined) fail(construct, prop, `never fires (got "${value}"): no date matches its day and month fields, so no recovery point would ever be made`);
-    if (gap > MAX_CRON_GAP_DAYS * MINUTES.day) {
-      fail(construct, prop, `must back up at least every ${MAX_CRON_GAP_DAYS} days (got "${value}", which leaves up to ${days(gap)} between recovery points): data written in between is lost with nothing to restore it from, and a gap longer than the retention leaves no recovery point at all`);
-    }
-  } else {
-    const m = /^(\d+) (minutes?|hours?|days?)$/.exec(rate![1].trim());
-    if (!m) fail(construct, prop, `must be a rate of minutes, hours or days, like rate(12 hours) (got "${value}")`);
-    if (Number(m[1]) < 1 || Number(m[1]) * MINUTES[m[2]] > MINUTES.day) {
-      fail(construct, prop, `must back up at least once a day (got "${value}"): recovery points further apart lose more than a day of data`);
-    }
+  if (!cron) fail(construct, prop, `must be a cron(...) expression like cron(0 3 * * ? *) (got "${value}")`);
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) fail(construct, prop, `must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "${value}")`);
+  if (fields[5] !== "*") fail(construct, prop, `must have * as the year of its cron expression (got "${value}"): a schedule bound to years stops firing once they are past`);
+  let times: CronTimes;
+  try {
+    times = readCron(fields);
+  } catch (e) {
+    if (!(e instanceof CronUnreadable)) throw e;
+    fail(construct, prop, `must be a cron expression blastwall can read (got "${value}"): ${e.message}. Fields are minutes hours day-of-month month day-of-week year, like cron(0 3 * * ? *)`);
+  }
+  const gap = longestGapMinutes(times);
+  if (gap === undefined) fail(construct, prop, `never fires (got "${value}"): no date matches its day and month fields, so no recovery point would ever be made`);
+  if (gap > MAX_CRON_GAP_DAYS * MINUTES_PER_DAY) {
+    fail(construct, prop, `must back up at least every ${MAX_CRON_GAP_DAYS} days (got "${value}", which leaves up to ${days(gap)} between recovery points): data written in between is lost with nothing to restore it from, and a gap longer than the retention leaves no recovery point at all`);
+  }
+  const shortest = shortestGapMinutes(times)!;
+  if (shortest < MIN_BACKUP_INTERVAL_MINUTES) {
+    fail(construct, prop, `must leave at least ${MIN_BACKUP_INTERVAL_MINUTES} minutes between backups (got "${value}", whose runs come as close as ${shortest} minute${shortest === 1 ? "" : "s"} apart): AWS Backup refuses a schedule whose backup jobs are less than ${MIN_BACKUP_INTERVAL_MINUTES} minutes apart, so the plan would fail at apply. Back up at most hourly, e.g. cron(0 * * * ? *), or daily: cron(0 3 * * ? *)`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { CronUnreadable, longestGapMinutes, readCron } from "../../lib/constructs/backup-cron";
+import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes } from "../../lib/constructs/backup-cron";
 
 const gapHours = (expr: string) => {
   const g = longestGapMinutes(readCron(expr.split(" ")));
@@ -17,6 +17,20 @@ describe("AWS Backup cron evaluation", () => {
     expect(gapHours("0 3 29 2 ? *")).toBe(4 * 365 * 24 + 24);
     expect(gapHours("0 3 30 2 ? *")).toBeUndefined();
     expect(gapHours("0 3 ? * 1#5 *")).toBeGreaterThan(31 * 24); // a fifth Sunday is not in every month
+  });
+
+  it("measures the shortest time between runs, within a day and across midnight (red-team round 60 F8)", () => {
+    const shortest = (expr: string) => shortestGapMinutes(readCron(expr.split(" ")));
+    expect(shortest("0 3 * * ? *")).toBe(1440);
+    expect(shortest("0 3 ? * MON-FRI *")).toBe(1440);
+    expect(shortest("0 * * * ? *")).toBe(60);
+    expect(shortest("0/10 * * * ? *")).toBe(10);
+    expect(shortest("* * * * ? *")).toBe(1);
+    expect(shortest("0,45 3,9 * * ? *")).toBe(45);
+    expect(shortest("0 */6 ? * MON-FRI *")).toBe(360);
+    expect(shortest("30 0,23 * * ? *")).toBe(60); // 23:30 to 00:30 the next day
+    expect(shortest("30 0,22 * * ? *")).toBe(120); // 22:30 to 00:30 the next day, not 22 hours
+    expect(shortest("0 3 30 2 ? *")).toBeUndefined();
   });
 
   it("reads L, W and # as AWS Backup does (1 = Sunday)", () => {

@@ -49,7 +49,8 @@ describe("ProtectedDatabase", () => {
     it.each([
       [{ ...postgres, backupRetentionDays: 3 }, "ProtectedDatabase: backupRetentionDays must be between 7 and 35 days (got 3): RDS keeps automated backups at most 35 days, and fewer than 7"],
       [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedDatabase: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")'],
-      [{ ...postgres, backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedDatabase: backup.schedule must back up at least once a day (got "rate(365 days)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "rate(1 day)" } }, 'ProtectedDatabase: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(1 day)")'],
+      [{ ...postgres, backup: { ...backup, schedule: "cron(0/15 * * * ? *)" } }, 'ProtectedDatabase: backup.schedule must leave at least 60 minutes between backups (got "cron(0/15 * * * ? *)", whose runs come as close as 15 minutes apart)'],
       [{ ...postgres, backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedDatabase: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)"'],
       [{ ...postgres, identifier: "Orders_DB" }, 'ProtectedDatabase: identifier must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "Orders_DB")'],
       [{ ...aurora, allocatedStorage: 100 }, "ProtectedDatabase: allocatedStorage applies to an RDS instance only"],
@@ -76,7 +77,9 @@ it("OffsiteBackupPlan refuses a schedule that never fires, naming its own prop",
   const { OffsiteBackupPlan } = await import("../../lib/constructs");
   const make = (schedule: string) => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN, schedule }));
   expect(() => make("cron(0 3 * * ? 2020)")).toThrow('OffsiteBackupPlan: schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)")');
-  expect(() => make("rate(2 days)")).toThrow('OffsiteBackupPlan: schedule must back up at least once a day (got "rate(2 days)")');
+  expect(() => make("rate(12 hours)")).toThrow('OffsiteBackupPlan: schedule must be a cron(...) expression, not rate(...) (got "rate(12 hours)")');
+  expect(() => make("cron(0/30 * * * ? *)")).toThrow('OffsiteBackupPlan: schedule must leave at least 60 minutes between backups (got "cron(0/30 * * * ? *)"');
+  expect(() => make("cron(0 * * * ? *)")).not.toThrow();
   expect(() => make("cron(0 3 30 2 ? *)")).toThrow('OffsiteBackupPlan: schedule never fires (got "cron(0 3 30 2 ? *)")');
   expect(() => make("cron(0 3 1 * ? *)")).toThrow('OffsiteBackupPlan: schedule must back up at least every 3 days (got "cron(0 3 1 * ? *)", which leaves up to 31 days');
 });
@@ -98,4 +101,63 @@ it("refuses a kmsKey the backup account may not use, naming the prop and the acc
   expect(() => make()).toThrow("ProtectedDatabase: kmsKey must be usable by the backup account 222222222222, or every cross-account copy fails");
   const json = make(["222222222222"]).json;
   expect(only(json, "aws_db_instance").kms_key_id).toMatch(/aws_kms_key\.DbKey_\w+\.arn/);
+});
+
+describe("red-team round 60 F9: messages that name the right prop, and props not dropped silently", () => {
+  it("names the shared plan, and what to change on it, when it copies across accounts and regions at once", async () => {
+    const { OffsiteBackupPlan } = await import("../../lib/constructs");
+    let message = "";
+    try {
+      synth((s) => {
+        const plan = new OffsiteBackupPlan(s, "Shared", { name: "shared", accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN });
+        new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      `ProtectedDatabase: backup is the OffsiteBackupPlan test/Shared, whose offsiteVaultArn (${OFFSITE_ARN}) is in eu-west-1 and another account, but AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step. ` +
+        "Give ProtectedDatabase a plan whose offsiteVaultArn is a vault of the backup account in eu-central-1 (an OffsiteBackupPlan with allowSameRegion: true; test/Shared can keep copying the resources that take both hops, such as EBS volumes), " +
+        "and copy from there to another region with a plan in the backup account.",
+    );
+    // The plan has no backup.* props: the message must not send the user looking for them.
+    expect(message).not.toMatch(/backup\.(allowSameRegion|offsiteVaultArn)/);
+  });
+
+  it("accepts a shared plan that copies to the backup account in the database's region", async () => {
+    const { OffsiteBackupPlan } = await import("../../lib/constructs");
+    const json = synth((s) => {
+      const plan = new OffsiteBackupPlan(s, "Shared", { name: "shared", ...backup, allowSameRegion: true });
+      new ProtectedDatabase(s, "Db", { ...postgres, backup: plan });
+    }).json;
+    expect(only(json, "aws_backup_plan").rule[0].copy_action[0].destination_vault_arn).toBe(SAME_REGION_OFFSITE);
+  });
+
+  it("refuses multiAz with an Aurora engine, where it would be dropped, and points to instances", () => {
+    expect(() => build({ ...aurora, multiAz: true })).toThrow(
+      'ProtectedDatabase: multiAz applies to an RDS instance only (engine is "aurora-postgresql"): an Aurora cluster has no Multi-AZ standby, it fails over to an Aurora Replica, so with multiAz alone it would have one instance and nothing to fail over to. Set instances: 2 (or more) instead, for a writer and a replica',
+    );
+    expect(() => build({ ...aurora, instances: 2, multiAz: true })).toThrow("ProtectedDatabase: multiAz applies to an RDS instance only");
+    // Controls: Aurora without multiAz (or with it off), and multiAz on an RDS instance, where it is written out.
+    expect(resources(build({ ...aurora, multiAz: false, instances: 2 }), "aws_rds_cluster_instance")).toHaveLength(2);
+    expect(only(build({ ...postgres, multiAz: true }), "aws_db_instance").multi_az).toBe(true);
+  });
+
+  it.each(["docdb", "neptune", "aurora", "Postgres", "redis"])("refuses the engine %s, naming the prop and the engines it takes", (engine) => {
+    expect(() => build({ ...postgres, engine })).toThrow(
+      `ProtectedDatabase: engine must be an RDS or Aurora engine (got "${engine}"): ProtectedDatabase makes an RDS DB instance or an Aurora cluster, and RDS would refuse this engine at apply`,
+    );
+    expect(() => build({ ...postgres, engine })).toThrow("Use postgres, mysql, mariadb, oracle-ee, oracle-ee-cdb, oracle-se2, oracle-se2-cdb, sqlserver-ee, sqlserver-se, sqlserver-ex, sqlserver-web, db2-ae, db2-se or an RDS Custom engine for an RDS instance, or aurora-postgresql or aurora-mysql for an Aurora cluster");
+  });
+
+  it.each([
+    ["mysql", "aws_db_instance"],
+    ["mariadb", "aws_db_instance"],
+    ["sqlserver-ex", "aws_db_instance"],
+    ["oracle-se2", "aws_db_instance"],
+    ["db2-se", "aws_db_instance"],
+    ["aurora-mysql", "aws_rds_cluster"],
+  ])("accepts the engine %s (%s)", (engine, type) => {
+    expect(only(build({ ...postgres, engine }), type).engine).toBe(engine);
+  });
 });

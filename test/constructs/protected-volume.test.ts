@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { OffsiteBackupPlan, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
+import { OffsiteBackupPlan, ProtectedDatabase, ProtectedKey, ProtectedVolume, type ProtectedVolumeProps } from "../../lib/constructs";
 import { APP_ACCOUNT, BACKUP_ACCOUNT, MGMT_ACCOUNT, OFFSITE_ARN, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN };
@@ -82,11 +82,17 @@ describe("ProtectedVolume", () => {
       [{ backup: { ...backup, schedule: "cron(0 3 * * ? 2020)" } }, 'ProtectedVolume: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020)"): a schedule bound to years stops firing once they are past'],
       [{ backup: { ...backup, schedule: "cron(0 3 * * ? 2020-2030)" } }, 'ProtectedVolume: backup.schedule must have * as the year of its cron expression (got "cron(0 3 * * ? 2020-2030)")'],
       [{ backup: { ...backup, schedule: "cron(0 3 * * ?)" } }, 'ProtectedVolume: backup.schedule must be a cron expression of six fields, minutes to year, like cron(0 3 * * ? *) (got "cron(0 3 * * ?)")'],
-      [{ backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(365 days)"): recovery points further apart lose more than a day of data'],
-      [{ backup: { ...backup, schedule: "rate(25 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(25 hours)")'],
-      [{ backup: { ...backup, schedule: "rate(0 hours)" } }, 'ProtectedVolume: backup.schedule must back up at least once a day (got "rate(0 hours)")'],
-      [{ backup: { ...backup, schedule: "rate(1 week)" } }, 'ProtectedVolume: backup.schedule must be a rate of minutes, hours or days, like rate(12 hours) (got "rate(1 week)")'],
-      [{ backup: { ...backup, schedule: "daily" } }, 'ProtectedVolume: backup.schedule must be a cron(...) or rate(...) expression (got "daily")'],
+      // Red-team round 60 F8: a backup rule's ScheduleExpression is a cron expression; rate(...), accepted before
+      // (up to a day), is refused whatever its period.
+      [{ backup: { ...backup, schedule: "rate(12 hours)" } }, 'ProtectedVolume: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(12 hours)"): an AWS Backup rule\'s ScheduleExpression is a cron expression. Use cron(...), e.g. cron(0 3 * * ? *) for every day at 03:00 UTC or cron(0 */12 * * ? *) for every 12 hours'],
+      [{ backup: { ...backup, schedule: "rate(1 day)" } }, 'ProtectedVolume: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(1 day)")'],
+      [{ backup: { ...backup, schedule: "rate(365 days)" } }, 'ProtectedVolume: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(365 days)")'],
+      [{ backup: { ...backup, schedule: "rate(1 week)" } }, 'ProtectedVolume: backup.schedule must be a cron(...) expression, not rate(...) (got "rate(1 week)")'],
+      [{ backup: { ...backup, schedule: "daily" } }, 'ProtectedVolume: backup.schedule must be a cron(...) expression like cron(0 3 * * ? *) (got "daily")'],
+      // ... and AWS Backup refuses backup jobs less than 60 minutes apart.
+      [{ backup: { ...backup, schedule: "cron(0/10 * * * ? *)" } }, 'ProtectedVolume: backup.schedule must leave at least 60 minutes between backups (got "cron(0/10 * * * ? *)", whose runs come as close as 10 minutes apart): AWS Backup refuses a schedule whose backup jobs are less than 60 minutes apart, so the plan would fail at apply. Back up at most hourly, e.g. cron(0 * * * ? *), or daily: cron(0 3 * * ? *)'],
+      [{ backup: { ...backup, schedule: "cron(* * * * ? *)" } }, 'ProtectedVolume: backup.schedule must leave at least 60 minutes between backups (got "cron(* * * * ? *)", whose runs come as close as 1 minute apart)'],
+      [{ backup: { ...backup, schedule: "cron(0,30 3 ? * MON-FRI *)" } }, 'ProtectedVolume: backup.schedule must leave at least 60 minutes between backups (got "cron(0,30 3 ? * MON-FRI *)", whose runs come as close as 30 minutes apart)'],
       // Red-team round 57: a cron schedule is evaluated, not only counted in fields.
       [{ backup: { ...backup, schedule: "cron(0 3 1 1 ? *)" } }, 'ProtectedVolume: backup.schedule must back up at least every 3 days (got "cron(0 3 1 1 ? *)", which leaves up to 366 days between recovery points)'],
       [{ backup: { ...backup, schedule: "cron(0 3 30 2 ? *)" } }, 'ProtectedVolume: backup.schedule never fires (got "cron(0 3 30 2 ? *)"): no date matches its day and month fields'],
@@ -103,15 +109,16 @@ describe("ProtectedVolume", () => {
       expect(() => build(extra)).toThrow(message);
     });
 
-    it("accepts a cron schedule for every year and a rate of at most a day", () => {
-      for (const schedule of ["cron(0 3 * * ? *)", "cron(0 */6 ? * MON-FRI *)", "rate(1 day)", "rate(12 hours)", "rate(1440 minutes)"]) {
+    it("accepts a cron schedule for every year, as often as hourly", () => {
+      // Hourly is AWS Backup's shortest interval (cron(15 * ? * * *) is its own example); 23:30 to 00:30 the next day is 60 minutes too.
+      for (const schedule of ["cron(0 3 * * ? *)", "cron(0 */6 ? * MON-FRI *)", "cron(0 * * * ? *)", "cron(15 * ? * * *)", "cron(30 0,23 * * ? *)"]) {
         expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
       }
       // Every 3 days at most, the weekend of a weekday schedule: evaluated over whole months, names and steps read.
       for (const schedule of ["cron(0 3 ? * MON-FRI *)", "cron(30 1 ? * MON,WED,FRI *)", "cron(0 3 */3 * ? *)", "cron(0 3 1/2 * ? *)", "cron(0 0,12 1-31 JAN-DEC ? *)", "cron(0 3 ? * 1,2,3,4,5,6,7 *)"]) {
         expect(() => build({ backup: { ...backup, schedule } })).not.toThrow();
       }
-      expect(only(build({ backup: { ...backup, schedule: "rate(12 hours)" } }), "aws_backup_plan").rule[0].schedule).toBe("rate(12 hours)");
+      expect(only(build({ backup: { ...backup, schedule: "cron(0 */12 * * ? *)" } }), "aws_backup_plan").rule[0].schedule).toBe("cron(0 */12 * * ? *)");
     });
 
     it("accepts a Recycle Bin retention of 7 days", () => {
@@ -163,6 +170,41 @@ describe("a kmsKey of the caller's (red-team round 57)", () => {
   it("OffsiteBackupPlan checks the key of its local vault the same way, naming its own prop", () => {
     expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: key(s) }))).toThrow(
       `OffsiteBackupPlan: kmsKey must be usable by the backup account ${BACKUP_ACCOUNT}`,
+    );
+  });
+});
+
+describe("a kmsKey of another account than the data's (red-team round 60 F1)", () => {
+  // A key in another account (staging, say), usable by the backup account: the usable check alone accepted it.
+  const foreign = (s: Construct) => new ProtectedKey(s, "StagingKey", { accountId: MGMT_ACCOUNT, description: "shared", usableByAccounts: [APP_ACCOUNT, BACKUP_ACCOUNT] });
+  const why = "whoever controls a key can make everything it encrypts unreadable (kms:DisableKey at once, kms:ScheduleKeyDeletion after 7 to 30 days, kms:PutKeyPolicy to shut every other account out), so a key of another account puts this data and its local recovery points in the hands of that account's administrators";
+
+  it("is refused for a volume, naming the prop, both accounts and why", () => {
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: foreign(s) }))).toThrow(
+      `ProtectedVolume: kmsKey must live in ${APP_ACCOUNT} (backup.accountId), not in ${MGMT_ACCOUNT} (the accountId of test/StagingKey): ${why}. Create the ProtectedKey with accountId: "${APP_ACCOUNT}", or leave kmsKey out for a new one`,
+    );
+  });
+
+  it("is refused with a shared plan, naming the plan the account comes from", () => {
+    expect(() =>
+      synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: foreign(s), backup: new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup }) })),
+    ).toThrow(`ProtectedVolume: kmsKey must live in ${APP_ACCOUNT} (the accountId of plan test/Plan), not in ${MGMT_ACCOUNT}`);
+  });
+
+  it("is refused for a plan's local vault and for a database", () => {
+    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "volumes", ...backup, kmsKey: foreign(s) }))).toThrow(
+      `OffsiteBackupPlan: kmsKey must live in ${APP_ACCOUNT} (accountId), not in ${MGMT_ACCOUNT} (the accountId of test/StagingKey)`,
+    );
+    const sameRegion = `arn:aws:backup:eu-central-1:${BACKUP_ACCOUNT}:backup-vault:offsite`;
+    expect(() =>
+      synth((s) => new ProtectedDatabase(s, "Db", { identifier: "orders", engine: "postgres", instanceClass: "db.t4g.micro", kmsKey: foreign(s), backup: { ...backup, offsiteVaultArn: sameRegion } })),
+    ).toThrow(`ProtectedDatabase: kmsKey must live in ${APP_ACCOUNT} (backup.accountId), not in ${MGMT_ACCOUNT}`);
+  });
+
+  it("says, for what is not a ProtectedKey, that its account cannot be seen either", () => {
+    const arn = `arn:aws:kms:eu-central-1:${MGMT_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(() => synth((s) => new ProtectedVolume(s, "Vol", { ...props, kmsKey: arn as unknown as ProtectedKey }))).toThrow(
+      `nor can it see which account the key lives in, which must be the data's (${APP_ACCOUNT})`,
     );
   });
 });

@@ -25,6 +25,19 @@ async function run(name: string): Promise<ExampleResult & { outdir: string }> {
   return { ...(await runExample(root, name, outdir)), outdir };
 }
 
+/** The min_retention_days of every vault lock in one stack, and the delete_after of every plan's copy in another. */
+function offsiteRetention(outdir: string, vaultStack: string, planStack: string): { locks: number[]; copies: number[] } {
+  type Obj = Record<string, any>;
+  const read = (s: string) => JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8")) as Obj;
+  const bodies = (tf: Obj, type: string) => Object.values(tf.resource?.[type] ?? {}) as Obj[];
+  const planTf = read(planStack);
+  const local = new Set(bodies(planTf, "aws_backup_plan").flatMap((p) => p.rule.map((r: Obj) => r.target_vault_name)));
+  return {
+    locks: bodies(read(vaultStack), "aws_backup_vault_lock_configuration").filter((l) => !local.has(l.backup_vault_name)).map((l) => l.min_retention_days),
+    copies: bodies(planTf, "aws_backup_plan").flatMap((p) => p.rule.flatMap((r: Obj) => r.copy_action.map((c: Obj) => c.lifecycle.delete_after))),
+  };
+}
+
 function stacksIn(outdir: string): string[] {
   const dir = join(outdir, "stacks");
   return readdirSync(dir).filter((s) => existsSync(join(dir, s, "cdk.tf.json"))).sort();
@@ -61,6 +74,8 @@ describe("reference environments pass with zero errors", () => {
     });
     // The agent exists in staging and sandbox (with its scoped tokens), and nowhere else.
     expect(r.report.summary.agentPrincipals).toBe(6);
+    // The off-site locks guarantee every day the production plans keep their copies (red-team round 60 F5).
+    expect(offsiteRetention(r.outdir, "backup", "production")).toEqual({ locks: [35, 35], copies: [35, 35] });
   });
 
   test("single-account: passes, with the same-account backup copy acknowledged, not hidden", async () => {
@@ -70,6 +85,8 @@ describe("reference environments pass with zero errors", () => {
     expect(r.synthGateFailed).toBe(false);
     const acknowledged = r.report.findings.filter((f) => f.acknowledged);
     expect(acknowledged.map((f) => f.ruleId)).toEqual(["backup-offsite-copy"]);
+    // The DR vault's lock guarantees the copies' whole retention (red-team round 60 F5).
+    expect(offsiteRetention(r.outdir, "single-account", "single-account")).toEqual({ locks: [35], copies: [35] });
   });
 });
 
