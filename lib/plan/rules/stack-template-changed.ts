@@ -110,9 +110,11 @@ const TEMPLATE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "
 
 /**
  * Properties whose change makes CloudFormation replace the resource (a new one, then the old one deleted unless its
- * UpdateReplacePolicy keeps it), for the data-holding types where such a change is an easy mistake.
+ * UpdateReplacePolicy keeps it), for the data-holding types where such a change is an easy mistake. Each is in the
+ * generated schema table (`policies/cfn-replacing-properties.json`) as always or conditionally replacing, or in
+ * REPLACING_BEYOND_SCHEMA below with the reason the schema is not followed (a test holds the list to that).
  */
-const REPLACING: Readonly<Record<string, readonly string[]>> = {
+export const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::DynamoDB::Table": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
   "AWS::DynamoDB::GlobalTable": ["TableName", "KeySchema", "LocalSecondaryIndexes"],
   "AWS::RDS::DBInstance": ["DBInstanceIdentifier", "DBName", "CharacterSetName", "KmsKeyId", "StorageEncrypted", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "Timezone", "NcharCharacterSetName", "DBSubnetGroupName", "MasterUsername"],
@@ -130,7 +132,9 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::Backup::BackupVault": ["BackupVaultName", "EncryptionKeyArn"],
   "AWS::ECR::Repository": ["RepositoryName"],
   "AWS::OpenSearchService::Domain": ["DomainName"],
-  "AWS::Redshift::Cluster": ["ClusterIdentifier", "DBName", "Encrypted", "KmsKeyId", "OwnerAccount", "SnapshotIdentifier"],
+  // Not Encrypted or KmsKeyId: Redshift encrypts a cluster, or moves it to another key, in place (ModifyCluster takes
+  // both), and the resource schema does not mark them create-only (red-team round 60).
+  "AWS::Redshift::Cluster": ["ClusterIdentifier", "DBName", "OwnerAccount", "SnapshotIdentifier"],
   "AWS::CloudFormation::Stack": [],
   // Red-team round 55: create-only properties of types whose names alone would be the wrong guess, both ways.
   "AWS::MemoryDB::Cluster": ["ClusterName", "TLSEnabled", "KmsKeyId", "DataTiering", "SnapshotArns", "SnapshotName", "SubnetGroupName", "Port"],
@@ -139,6 +143,26 @@ const REPLACING: Readonly<Record<string, readonly string[]>> = {
   "AWS::CloudTrail::Trail": ["TrailName"],
   "AWS::CloudFormation::StackSet": ["StackSetName", "PermissionModel"],
   "AWS::ServiceCatalog::CloudFormationProvisionedProduct": ["ProvisionedProductName", "NotificationArns"],
+};
+
+/**
+ * Hand-kept replacing properties that the resource schemas do not mark as replacing, and why they are counted anyway.
+ * A property in REPLACING must be in the schema table (always or conditional) or here.
+ */
+export const REPLACING_BEYOND_SCHEMA: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "AWS::DynamoDB::Table": {
+    LocalSecondaryIndexes: "DynamoDB makes local secondary indexes only with the table (UpdateTable has no parameter for them); the CloudFormation reference says Update requires: Replacement",
+  },
+  "AWS::Cognito::UserPool": {
+    AliasAttributes: "UpdateUserPool cannot change how users sign in; the CloudFormation reference says Update requires: Replacement",
+    UsernameAttributes: "UpdateUserPool cannot change how users sign in; the CloudFormation reference says Update requires: Replacement",
+  },
+  "AWS::EC2::Volume": {
+    AvailabilityZone: "EBS cannot move a volume (ModifyVolume changes only size, type, IOPS and throughput): another zone is another volume",
+    Encrypted: "EBS cannot encrypt an existing volume in place (ModifyVolume has no such parameter): an encrypted copy is another volume",
+    KmsKeyId: "EBS cannot re-key an existing volume in place (ModifyVolume has no such parameter): a copy under another key is another volume",
+    SnapshotId: "a volume is made from its snapshot once: another snapshot is another volume",
+  },
 };
 
 /**
