@@ -58,3 +58,77 @@ describe("RT60-4: every type protected as a Terraform resource has a CloudFormat
     expect(judged([stack(tpl({ C: { Type: "AWS::ElastiCache::CacheCluster", Properties: {} }, T: TOPIC }), tpl({}))])).toEqual([]);
   });
 });
+
+describe("RT60-2: Cloud Control stacks and stack sets are judged as the aws provider's", () => {
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+  const queue = { Type: "AWS::SQS::Queue", DeletionPolicy: "Retain" };
+  const cc = (type: string, before: Obj, after: Obj) => ({ ...change(`${type}.app`, ["update"], before, after), provider_name: "registry.terraform.io/hashicorp/awscc" });
+  const ccStack = (before: string, after: string, extra: [Obj, Obj] = [{}, {}]) =>
+    cc("awscc_cloudformation_stack", { stack_name: "app", template_body: before, parameters: null, ...extra[0] }, { stack_name: "app", template_body: after, parameters: null, ...extra[1] });
+
+  test("dropping a table from an awscc_cloudformation_stack's template blocks, naming the stack and the resource", () => {
+    const [f] = run([ccStack(tpl({ T: table, Q: queue }), tpl({ Q: queue }))]);
+    expect(f.ruleId).toBe("plan-stack-template-drops-data");
+    expect(f.resource).toBe("awscc_cloudformation_stack.app");
+    expect(f.message).toContain('T (AWS::DynamoDB::Table) is dropped with DeletionPolicy "Delete", so CloudFormation deletes it');
+  });
+
+  test("a custom resource added to it blocks, and so does a new one whose template runs one", () => {
+    const wipe = { Type: "Custom::Wipe", Properties: { ServiceToken: "arn:aws:lambda:us-east-1:111111111111:function:wipe" } };
+    expect(judged([ccStack(tpl({ Q: queue }), tpl({ Q: queue, Wipe: wipe }))])).toEqual(["plan-stack-template-drops-data awscc_cloudformation_stack.app"]);
+    const created = { ...change("awscc_cloudformation_stack.app", ["create"], null, { stack_name: "app", template_body: tpl({ Wipe: wipe }) }), provider_name: "registry.terraform.io/hashicorp/awscc" };
+    expect(judged([created])).toEqual(["plan-stack-template-drops-data awscc_cloudformation_stack.app"]);
+  });
+
+  test("the controls: a queue kept by Retain dropped, or a tag changed, passes", () => {
+    expect(judged([ccStack(tpl({ T: TOPIC, Q: queue }), tpl({ T: TOPIC }))])).toEqual([]);
+    expect(judged([ccStack(tpl({ T: table }), tpl({ T: table }), [{ tags: [{ key: "a", value: "1" }] }, { tags: [{ key: "a", value: "2" }] }])])).toEqual([]);
+  });
+
+  test("its termination protection switched off is deletion protection off", () => {
+    const [f] = run([ccStack(tpl({ T: TOPIC }), tpl({ T: TOPIC }), [{ enable_termination_protection: true }, { enable_termination_protection: false }])]);
+    expect(f.ruleId).toBe("plan-deletion-protection-off");
+    expect(f.message).toContain("enable_termination_protection true → false");
+    // The control: switched on, or left on.
+    expect(judged([ccStack(tpl({ T: TOPIC }), tpl({ T: TOPIC }), [{ enable_termination_protection: false }, { enable_termination_protection: true }])])).toEqual([]);
+  });
+
+  const setOf = (template: string, params: Obj[], groups: Obj[], auto: Obj | null = null) => ({ stack_set_name: "guard", permission_model: "SERVICE_MANAGED", template_body: template, parameters: params, stack_instances_group: groups, auto_deployment: auto });
+  const group = (regions: string[], overrides: Obj[] = []) => ({ deployment_targets: { organizational_unit_ids: ["ou-1"], accounts: null, accounts_url: null, account_filter_type: null }, regions, parameter_overrides: overrides });
+
+  test("an awscc_cloudformation_stack_set whose template drops a table blocks", () => {
+    const [f] = run([cc("awscc_cloudformation_stack_set", setOf(tpl({ T: table, Q: queue }), [], [group(["eu-west-1"])]), setOf(tpl({ Q: queue }), [], [group(["eu-west-1"])]))]);
+    expect(f.resource).toBe("awscc_cloudformation_stack_set.app");
+    expect(f.message).toContain("T (AWS::DynamoDB::Table) is dropped");
+  });
+
+  test("its parameters (a list of parameter_key and parameter_value) are read as a map: a changed one that names a table blocks", () => {
+    const t = tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: { TableName: { Ref: "Name" } } } }, { Parameters: { Name: { Type: "String" } } });
+    const [f] = run([cc("awscc_cloudformation_stack_set", setOf(t, [{ parameter_key: "Name", parameter_value: "orders" }], [group(["eu-west-1"])]), setOf(t, [{ parameter_key: "Name", parameter_value: "orders-v2" }], [group(["eu-west-1"])]))]);
+    expect(f.message).toContain("T (AWS::DynamoDB::Table) takes TableName from them");
+    // The control: the same parameters, reordered.
+    const p = [{ parameter_key: "Name", parameter_value: "orders" }, { parameter_key: "Other", parameter_value: "x" }];
+    expect(judged([cc("awscc_cloudformation_stack_set", setOf(t, p, [group(["eu-west-1"])]), setOf(t, [...p].reverse(), [group(["eu-west-1"])]))])).toEqual([]);
+  });
+
+  test("a region removed from its instances deletes those stacks: blocked; a region added passes", () => {
+    const t = tpl({ T: TOPIC });
+    const [f] = run([cc("awscc_cloudformation_stack_set", setOf(t, [], [group(["eu-west-1", "us-east-1"])]), setOf(t, [], [group(["eu-west-1"])]))]);
+    expect(f.message).toContain('the stack set no longer deploys to "ou-1"@"us-east-1": CloudFormation deletes those stack instances and what they made');
+    expect(judged([cc("awscc_cloudformation_stack_set", setOf(t, [], [group(["eu-west-1"])]), setOf(t, [], [group(["eu-west-1", "us-east-1"])]))])).toEqual([]);
+  });
+
+  test("an instance group's parameter override that names a table, changed, blocks", () => {
+    const t = tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: { TableName: { Ref: "Name" } } } }, { Parameters: { Name: { Type: "String", Default: "orders" } } });
+    const [f] = run([cc("awscc_cloudformation_stack_set", setOf(t, [], [group(["eu-west-1"], [{ parameter_key: "Name", parameter_value: "a" }])]), setOf(t, [], [group(["eu-west-1"], [{ parameter_key: "Name", parameter_value: "b" }])]))]);
+    expect(f.message).toContain("takes TableName from them");
+  });
+
+  test("its auto_deployment retain_stacks_on_account_removal switched off is deletion protection off", () => {
+    const t = tpl({ T: TOPIC });
+    const [f] = run([cc("awscc_cloudformation_stack_set", setOf(t, [], [], { enabled: true, retain_stacks_on_account_removal: true }), setOf(t, [], [], { enabled: true, retain_stacks_on_account_removal: false }))]);
+    expect(f.ruleId).toBe("plan-deletion-protection-off");
+    expect(f.message).toContain("auto_deployment.retain_stacks_on_account_removal true → false");
+    expect(judged([cc("awscc_cloudformation_stack_set", setOf(t, [], [], { enabled: true, retain_stacks_on_account_removal: true }), setOf(t, [], [], { enabled: false, retain_stacks_on_account_removal: false }))])).toEqual([]);
+  });
+});

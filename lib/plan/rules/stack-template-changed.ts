@@ -264,8 +264,32 @@ export const STATEFUL: ReadonlySet<string> = new Set([
 /** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
 const KEEPS = new Set(["Retain", "RetainExceptOnCreate", "Snapshot"]);
 
-/** The template attributes of the types this rule reads. */
-const TEMPLATE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "template_body", aws_cloudformation_stack_set: "template_body" };
+/**
+ * The template attributes of the types this rule reads: the aws provider's stacks and stack sets, and the Cloud Control
+ * provider's (hashicorp/awscc), which update the same CloudFormation stack in place (red-team round 60).
+ */
+const TEMPLATE: Readonly<Record<string, string>> = {
+  aws_cloudformation_stack: "template_body",
+  aws_cloudformation_stack_set: "template_body",
+  awscc_cloudformation_stack: "template_body",
+  awscc_cloudformation_stack_set: "template_body",
+};
+
+/**
+ * A stack's parameters as a map of key to value: the aws provider and awscc_cloudformation_stack write a map,
+ * awscc_cloudformation_stack_set (and its instances' overrides) a list of `{ parameter_key, parameter_value }`.
+ */
+function parameterMap(v: unknown): Record<string, unknown> {
+  if (Array.isArray(v)) return Object.fromEntries(v.filter(isObject).map((p) => [String(p.parameter_key ?? ""), p.parameter_value ?? null]));
+  return isObject(v) ? v : {};
+}
+
+function parametersAfter(rc: PlanResourceChange, path: readonly string[] = ["parameters"]): ReturnType<typeof afterValue> {
+  const v = afterValue(rc.change, path);
+  // A value of a list known only after apply leaves the map unknown.
+  if (v.state === "known" && Array.isArray(v.value) && JSON.stringify(getPath(rc.change.after_unknown, path) ?? false).includes("true")) return { state: "unknown" };
+  return v.state === "known" ? { state: "known", value: parameterMap(v.value) } : v;
+}
 
 /**
  * Properties whose change makes CloudFormation replace the resource (a new one, then the old one deleted unless its
@@ -451,7 +475,7 @@ export const stackTemplateChanged: PlanRule = {
     id: "plan-stack-template-drops-data",
     title: "Plan changes a CloudFormation template so that CloudFormation deletes data",
     why:
-      "A CloudFormation stack or stack set deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
+      "A CloudFormation stack or stack set (of the aws or the Cloud Control provider) deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
       "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
       "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
@@ -477,16 +501,19 @@ export const stackTemplateChanged: PlanRule = {
     const urlChanged = afterValue(rc.change, ["template_url"]);
     const beforeUrl = getPath(rc.change.before, ["template_url"]);
     const url = urlChanged.state === "unknown" || (urlChanged.value ?? null) !== (beforeUrl ?? null);
-    const params = afterValue(rc.change, ["parameters"]);
-    const changedParams = parametersChanged(params, getPath(rc.change.before, ["parameters"]), before, after);
+    const params = parametersAfter(rc);
+    const changedParams = parametersChanged(params, parameterMap(getPath(rc.change.before, ["parameters"])), before, after);
+    // A Cloud Control stack set's instances, and the parameters they override, are attributes of the stack set itself.
+    const instances = rc.type === "awscc_cloudformation_stack_set" ? awsccInstancesChanged(rc) : { gone: [], overridden: new Set<string>() };
+    for (const k of instances.overridden) if (changedParams !== "all") changedParams.add(k);
     const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew.
     const resolved = after.state === "known" ? resolvedAtDeploy(after.value) : [];
-    if (!templateChanged && !url && !paramsChanged && resolved.length === 0) return [];
+    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0) return [];
     const drops = url
-      ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved];
+      ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
     if (drops.length === 0) return [];
     const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
@@ -899,6 +926,55 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     if (gone.length > 0) out.push(`the stack set ${id} no longer deploys to ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
   }
   return out;
+}
+
+/**
+ * A Cloud Control stack set's `stack_instances_group` as the CloudFormation resource writes its StackInstancesGroup,
+ * with each group's parameter overrides.
+ */
+function awsccGroups(v: unknown): Resource {
+  const groups = Array.isArray(v) ? v.filter(isObject) : [];
+  const some = (x: unknown) => (x === null ? undefined : x);
+  return {
+    Properties: {
+      StackInstancesGroup: groups.map((g) => {
+        const t = isObject(g.deployment_targets) ? g.deployment_targets : {};
+        return {
+          Regions: some(g.regions),
+          DeploymentTargets: { Accounts: some(t.accounts), OrganizationalUnitIds: some(t.organizational_unit_ids), AccountsUrl: some(t.accounts_url), AccountFilterType: some(t.account_filter_type) },
+          ParameterOverrides: parameterMap(g.parameter_overrides),
+        };
+      }),
+    },
+  };
+}
+
+/**
+ * A Cloud Control stack set's instances that the update removes (CloudFormation deletes their stacks and what they
+ * made), and the parameters whose override changes in a group that stays.
+ */
+function awsccInstancesChanged(rc: PlanResourceChange): { gone: string[]; overridden: Set<string> } {
+  const after = afterValue(rc.change, ["stack_instances_group"]);
+  const before = awsccGroups(getPath(rc.change.before, ["stack_instances_group"]));
+  const had = instancesOf(before);
+  if (after.state === "unknown" || JSON.stringify(getPath(rc.change.after_unknown, ["stack_instances_group"]) ?? false).includes("true")) {
+    return { gone: had.size > 0 ? [`the stack set's instances are known only after apply: CloudFormation deletes the stacks of every instance the update removes`] : [], overridden: new Set() };
+  }
+  const now = awsccGroups(after.value);
+  const gone = [...had].filter((x) => !instancesOf(now).has(x));
+  const overridden = new Set<string>();
+  const groups = (r: Resource) => (isObject(r.Properties) && Array.isArray(r.Properties.StackInstancesGroup) ? r.Properties.StackInstancesGroup.filter(isObject) : []);
+  const key = (g: Record<string, unknown>) => canonicalJson({ t: g.DeploymentTargets ?? null, r: g.Regions ?? null });
+  for (const g of groups(now)) {
+    const was = groups(before).find((b) => key(b) === key(g));
+    const a = isObject(g.ParameterOverrides) ? g.ParameterOverrides : {};
+    const b = isObject(was?.ParameterOverrides) ? was.ParameterOverrides : {};
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null)) overridden.add(k);
+  }
+  return {
+    gone: gone.length > 0 ? [`the stack set no longer deploys to ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`] : [],
+    overridden,
+  };
 }
 
 /** A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression). */
