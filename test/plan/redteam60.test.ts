@@ -132,3 +132,39 @@ describe("RT60-2: Cloud Control stacks and stack sets are judged as the aws prov
     expect(judged([cc("awscc_cloudformation_stack_set", setOf(t, [], [], { enabled: true, retain_stacks_on_account_removal: true }), setOf(t, [], [], { enabled: false, retain_stacks_on_account_removal: false }))])).toEqual([]);
   });
 });
+
+describe("RT60-5: a Service Catalog provisioned product updated to another version or parameters", () => {
+  const product = { name: "db-prod", product_id: "prod-abc", product_name: "Database", provisioning_artifact_id: "pa-v1", provisioning_artifact_name: "v1", provisioning_parameters: [{ key: "Size", value: "100", use_previous_value: false }, { key: "Env", value: "prod", use_previous_value: false }], tags: {}, id: "pp-123" };
+  const pp = (after: Obj, type = "aws_servicecatalog_provisioned_product", before: Obj = product) => change(`${type}.db`, ["update"], before, { ...before, ...after });
+
+  test.each([
+    [{ provisioning_artifact_id: "pa-v2" }, 'provisioning_artifact_id "pa-v1" → "pa-v2"'],
+    [{ provisioning_artifact_name: "v2" }, 'provisioning_artifact_name "v1" → "v2"'],
+    [{ product_id: "prod-xyz" }, 'product_id "prod-abc" → "prod-xyz"'],
+    [{ product_name: "Other" }, 'product_name "Database" → "Other"'],
+    [{ provisioning_parameters: [{ key: "Size", value: "200", use_previous_value: false }, { key: "Env", value: "prod", use_previous_value: false }] }, "provisioning_parameters"],
+  ])("%j blocks, naming the product and why", (after, says) => {
+    const [f] = run([pp(after)]);
+    expect(f.ruleId).toBe("plan-stack-template-drops-data");
+    expect(f.message).toContain("The plan updates the provisioned product aws_servicecatalog_provisioned_product.db to another product, version or parameters");
+    expect(f.message).toContain(says);
+    expect(f.message).toContain("Service Catalog updates the product's CloudFormation stack with the template of that product version");
+    expect(f.fix).toContain("Keep aws_servicecatalog_provisioned_product.db on its current product version and parameters");
+  });
+
+  test("a version known only after apply blocks", () => {
+    const c = pp({ provisioning_artifact_id: null });
+    (c.change as Obj).after_unknown = { provisioning_artifact_id: true };
+    expect(run([c])[0].message).toContain("provisioning_artifact_id \"pa-v1\" → (known after apply)");
+  });
+
+  test("the Cloud Control provisioned product too", () => {
+    const cc = { product_id: "prod-abc", provisioning_artifact_id: "pa-v1", provisioning_parameters: [{ key: "Size", value: "100" }], provisioned_product_name: "db-prod" };
+    expect(judged([pp({ provisioning_artifact_id: "pa-v2" }, "awscc_servicecatalog_cloudformation_provisioned_product", cc)])).toEqual(["plan-stack-template-drops-data awscc_servicecatalog_cloudformation_provisioned_product.db"]);
+  });
+
+  test("the controls: a tag changed, or the same parameters in another order, pass", () => {
+    expect(judged([pp({ tags: { team: "data" } })])).toEqual([]);
+    expect(judged([pp({ provisioning_parameters: [...(product.provisioning_parameters as Obj[])].reverse() })])).toEqual([]);
+  });
+});

@@ -482,6 +482,7 @@ export const stackTemplateChanged: PlanRule = {
       "a new stack's too, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
+      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on.",
@@ -493,6 +494,7 @@ export const stackTemplateChanged: PlanRule = {
   },
   check(rc, ctx) {
     if (OVERRIDES.has(rc.type)) return overridesChanged(rc, ctx.plan);
+    if (PRODUCTS.has(rc.type)) return productChanged(rc);
     const attribute = TEMPLATE[rc.type];
     if (attribute === undefined) return [];
     if (!rc.change.actions.includes("update")) return rc.change.actions.includes("create") ? newStackRunners(rc, attribute) : [];
@@ -519,6 +521,57 @@ export const stackTemplateChanged: PlanRule = {
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
   },
 };
+
+/**
+ * Service Catalog provisioned products, whose product version (provisioning artifact) is a CloudFormation template
+ * blastwall cannot read: another product, version or parameters makes Service Catalog update the product's stack
+ * with them, as AWS::ServiceCatalog::CloudFormationProvisionedProduct does in a template (see CONTENT).
+ */
+const PRODUCTS: ReadonlySet<string> = new Set(["aws_servicecatalog_provisioned_product", "awscc_servicecatalog_cloudformation_provisioned_product"]);
+
+/** The attributes of a provisioned product that choose the template its stack is updated with, and its parameters. */
+const PRODUCT_CONTENT: readonly string[] = ["product_id", "product_name", "provisioning_artifact_id", "provisioning_artifact_name", "provisioning_parameters"];
+
+/** Provisioning parameters by key (the order of the blocks is no change). */
+function productParameters(v: unknown): unknown {
+  if (!Array.isArray(v)) return v ?? null;
+  const entries = v.map((p) => (isObject(p) ? [String(p.key ?? ""), canonicalJson(Object.fromEntries(Object.entries(p).filter(([k]) => k !== "key")))] : ["", canonicalJson(p ?? null)]));
+  return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** An update of a provisioned product to another product, version or parameters (a replace is plan-protected-delete's). */
+function productChanged(rc: PlanResourceChange): FindingDraft[] {
+  if (!rc.change.actions.includes("update")) return [];
+  const changed: string[] = [];
+  for (const k of PRODUCT_CONTENT) {
+    const before = getPath(rc.change.before, [k]);
+    const after = afterValue(rc.change, [k]);
+    const norm = k === "provisioning_parameters" ? productParameters : (v: unknown) => v ?? null;
+    if (after.state === "known" && canonicalJson(norm(before)) === canonicalJson(norm(after.value))) continue;
+    changed.push(`${k} ${shownValue(rc, k, before, false)} → ${shownValue(rc, k, after.state === "known" ? after.value : undefined, after.state === "unknown")}`);
+  }
+  if (changed.length === 0) return [];
+  const detail =
+    "Service Catalog updates the product's CloudFormation stack with the template of that product version and these parameters; blastwall cannot read that template, " +
+    "and CloudFormation deletes every resource it drops, or replaces through the new parameters, unless its DeletionPolicy keeps it";
+  return [
+    {
+      ...changeFinding(rc, `The plan updates the provisioned product ${rc.address} to another product, version or parameters (${changed.join("; ")}): ${detail}.`, [
+        ...changed.map((d) => ({ step: "changed", address: rc.address, detail: d })),
+        { step: "template", address: rc.address, detail },
+      ]),
+      fix:
+        `Keep ${rc.address} on its current product version and parameters, or have a human read the new version's template (and what the new parameters replace in it) ` +
+        "and approve this exact plan with `blastwall approve`.",
+    },
+  ];
+}
+
+function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: boolean): string {
+  if (unknown) return "(known after apply)";
+  if (isSensitive(rc.change, [k])) return "(sensitive)";
+  return show(v ?? null);
+}
 
 /** Stack set instances, which may pass parameters of their own to the stack set's template. */
 const OVERRIDES = new Set(["aws_cloudformation_stack_set_instance", "aws_cloudformation_stack_instances"]);
