@@ -168,3 +168,101 @@ describe("RT60-5: a Service Catalog provisioned product updated to another versi
     expect(judged([pp({ provisioning_parameters: [...(product.provisioning_parameters as Obj[])].reverse() })])).toEqual([]);
   });
 });
+
+describe("RT60-1: protection weakened through parameters, Defaults and Conditions", () => {
+  const db = (props: Obj) => ({ Type: "AWS::RDS::DBInstance", DeletionPolicy: "Snapshot", UpdateReplacePolicy: "Snapshot", Properties: { DBInstanceClass: "db.t3.micro", Engine: "postgres", MasterUsername: "app", ...props } });
+  const guarded = (parameters: Obj, conditions: Obj = {}, props: Obj = { DeletionProtection: { Ref: "Protect" }, BackupRetentionPeriod: { Ref: "Retention" } }) =>
+    tpl({ Db: db(props) }, { Parameters: parameters, ...(Object.keys(conditions).length > 0 ? { Conditions: conditions } : {}) });
+  const P = { Protect: { Type: "String", Default: "true" }, Retention: { Type: "Number", Default: 35 } };
+
+  test("the template unchanged, the stack's parameters turn deletion protection off and backups to 0: blocked, naming both", () => {
+    const t = guarded(P);
+    const [f] = run([stack(t, t, [{ Protect: "true", Retention: "35" }, { Protect: "false", Retention: "0" }])]);
+    expect(f.message).toContain('Db (AWS::RDS::DBInstance) DeletionProtection "true" → "false" (as computed from the stack\'s parameters, conditions and mappings): the protection is switched off');
+    expect(f.message).toContain('Db (AWS::RDS::DBInstance) BackupRetentionPeriod "35" → "0" (as computed from the stack\'s parameters, conditions and mappings): lowered');
+  });
+
+  test("the controls: retention raised, or an unrelated parameter changed, passes", () => {
+    const t = guarded({ ...P, Owner: { Type: "String" } });
+    expect(judged([stack(t, t, [{ Protect: "true", Retention: "35", Owner: "a" }, { Protect: "true", Retention: "35", Owner: "b" }])])).toEqual([]);
+    expect(judged([stack(t, t, [{ Protect: "true", Retention: "7", Owner: "a" }, { Protect: "true", Retention: "35", Owner: "a" }])])).toEqual([]);
+  });
+
+  test("an S3 expiry taken from a parameter, 3650 → 1 day: blocked; the same days with another tag: passes", () => {
+    const t = tpl({ B: { Type: "AWS::S3::Bucket", DeletionPolicy: "Retain", Properties: { LifecycleConfiguration: { Rules: [{ Status: "Enabled", ExpirationInDays: { Ref: "Days" } }] } } } }, { Parameters: { Days: { Type: "Number" } } });
+    const [f] = run([stack(t, t, [{ Days: "3650" }, { Days: "1" }])]);
+    expect(f.message).toContain('B (AWS::S3::Bucket) LifecycleConfiguration: a new or changed rule expires objects or versions ({"ExpirationInDays":"1","Status":"Enabled"})');
+    const tagged = (v: string) => ({ ...stack(t, t, [{ Days: "3650" }, { Days: "3650" }]), change: { actions: ["update"], before: { name: "app", template_body: t, parameters: { Days: "3650" }, tags: { v: "1" } }, after: { name: "app", template_body: t, parameters: { Days: "3650" }, tags: { v } }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} } });
+    expect(judged([tagged("2")])).toEqual([]);
+  });
+
+  const byCondition = (isProd: Obj) =>
+    tpl(
+      {
+        Db: db({ DeletionProtection: { "Fn::If": ["IsProd", true, false] }, BackupRetentionPeriod: { "Fn::If": ["IsProd", 35, 0] } }),
+        B: { Type: "AWS::S3::Bucket", DeletionPolicy: "Retain", Properties: { LifecycleConfiguration: { Rules: [{ Status: "Enabled", ExpirationInDays: { "Fn::If": ["IsProd", 3650, 1] } }] } } },
+      },
+      { Parameters: { Env: { Type: "String", Default: "prod" } }, Conditions: { IsProd: isProd } },
+    );
+
+  test("only the condition redefined, so Fn::If picks the weak branch: blocked for each setting", () => {
+    const [f] = run([stack(byCondition({ "Fn::Equals": [{ Ref: "Env" }, "prod"] }), byCondition({ "Fn::Equals": [{ Ref: "Env" }, "production"] }))]);
+    expect(f.message).toContain("Db (AWS::RDS::DBInstance) DeletionProtection true → false");
+    expect(f.message).toContain("Db (AWS::RDS::DBInstance) BackupRetentionPeriod 35 → 0");
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain('B (AWS::S3::Bucket) LifecycleConfiguration: a new or changed rule expires objects or versions ({"ExpirationInDays":1,"Status":"Enabled"})');
+  });
+
+  test("the control: the condition rewritten but still true for this stack passes", () => {
+    const wider = { "Fn::Or": [{ "Fn::Equals": [{ Ref: "Env" }, "prod"] }, { "Fn::Equals": [{ Ref: "Env" }, "production"] }] };
+    expect(judged([stack(byCondition({ "Fn::Equals": [{ Ref: "Env" }, "prod"] }), byCondition(wider))])).toEqual([]);
+  });
+
+  const logs = (def: string) => tpl({ L: { Type: "AWS::Logs::LogGroup", DeletionPolicy: "Retain", Properties: { RetentionInDays: { Ref: "Days" } } } }, { Parameters: { Days: { Type: "Number", Default: def } } });
+
+  test("only a parameter Default changed (3653 → 1), the stack passing none: blocked", () => {
+    const [f] = run([stack(logs("3653"), logs("1"))]);
+    expect(f.message).toContain('L (AWS::Logs::LogGroup) RetentionInDays "3653" → "1" (as computed from the stack\'s parameters, conditions and mappings): lowered (CloudWatch Logs deletes the log events older than the new retention)');
+  });
+
+  test("the control: the Default changed, but the stack passes the parameter, unchanged", () => {
+    expect(judged([stack(logs("3653"), logs("1"), [{ Days: "3653" }, { Days: "3653" }])])).toEqual([]);
+  });
+
+  test("a value read from SSM Parameter Store counts at any update of the stack; a plain parameter, unchanged, does not", () => {
+    const ssm = tpl({ L: { Type: "AWS::Logs::LogGroup", DeletionPolicy: "Retain", Properties: { RetentionInDays: { Ref: "Days" } } } }, { Parameters: { Days: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/logs/days" } } });
+    const withTags = (t: string) => change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: t, tags: { v: "1" } }, { name: "app", template_body: t, tags: { v: "2" } });
+    const [f] = run([withTags(ssm)]);
+    expect(f.message).toContain("L (AWS::Logs::LogGroup) RetentionInDays");
+    expect(f.message).toContain("computed in the template from a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference)");
+    const resolve = tpl({ L: { Type: "AWS::Logs::LogGroup", DeletionPolicy: "Retain", Properties: { RetentionInDays: "{{resolve:ssm:/logs/days}}" } } });
+    expect(judged([withTags(resolve)])).toEqual(BLOCKED);
+    expect(judged([withTags(logs("3653"))])).toEqual([]);
+  });
+
+  test("parameters known only after apply, feeding a guarded setting: blocked; feeding none: passes", () => {
+    const t = guarded(P);
+    const c = stack(t, t, [{ Protect: "true", Retention: "35" }, {}]);
+    (c.change as Obj).after_unknown = { parameters: true };
+    expect(run([c])[0].message).toContain("computed in the template from parameters, conditions or other values that changed, which blastwall cannot evaluate");
+    const literal = guarded(P, {}, { DeletionProtection: true, BackupRetentionPeriod: 35 });
+    const d = stack(literal, literal, [{ Protect: "true", Retention: "35" }, {}]);
+    (d.change as Obj).after_unknown = { parameters: true };
+    expect(judged([d])).toEqual([]);
+  });
+
+  test("a retention looked up in Mappings by a parameter follows the parameter", () => {
+    const t = guarded({ Env: { Type: "String" } }, {}, { BackupRetentionPeriod: { "Fn::FindInMap": ["Retention", { Ref: "Env" }, "days"] } });
+    const mapped = JSON.stringify({ ...JSON.parse(t), Mappings: { Retention: { prod: { days: 35 }, dev: { days: 1 } } } });
+    expect(run([stack(mapped, mapped, [{ Env: "prod" }, { Env: "dev" }])])[0].message).toContain("BackupRetentionPeriod 35 → 1");
+    expect(judged([stack(mapped, mapped, [{ Env: "dev" }, { Env: "prod" }])])).toEqual([]);
+  });
+
+  test("a stack set instance's parameter overrides that lower a retention: blocked; raising it passes", () => {
+    const t = guarded(P);
+    const set = change("aws_cloudformation_stack_set.guard", ["no-op"], { name: "guard", template_body: t, parameters: {} }, { name: "guard", template_body: t, parameters: {} });
+    const instance = (was: string, now: string) => change("aws_cloudformation_stack_set_instance.eu", ["update"], { stack_set_name: "guard", parameter_overrides: { Retention: was } }, { stack_set_name: "guard", parameter_overrides: { Retention: now } });
+    const [f] = run([set, instance("35", "1")]);
+    expect(f.message).toContain('BackupRetentionPeriod "35" → "1"');
+    expect(judged([set, instance("7", "35")])).toEqual([]);
+  });
+});

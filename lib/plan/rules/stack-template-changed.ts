@@ -7,6 +7,8 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
+import { scopeOf } from "../cfn-evaluate";
+import { GUARDED_PROPERTIES, guardsWeakened } from "../cfn-guards";
 
 /**
  * The CloudFormation twins of every type the gate protects as a Terraform resource (AWS_REASONS in protected.ts): the
@@ -348,92 +350,6 @@ export const REPLACING_BEYOND_SCHEMA: Readonly<Record<string, Readonly<Record<st
   },
 };
 
-/**
- * How a template property keeps data: a switch that protects while on (`off` counts when it goes off), a switch that
- * deletes while on (`on`), a count whose lowering deletes what is older (`lowered`; `unset` is the service default,
- * Infinity for forever), S3 versioning (`suspended`), and expiry rules (`expiry`: any new or changed rule that expires
- * objects or versions).
- */
-type Guard =
-  | { readonly path: string; readonly kind: "off" | "on"; readonly unset: boolean }
-  | { readonly path: string; readonly kind: "lowered"; readonly unset: number }
-  | { readonly path: string; readonly kind: "suspended" | "expiry" };
-
-/**
- * Protection written in a template: weakened in place, CloudFormation applies it as an update that the plan shows only
- * as a new template (red-team round 59). The same settings Terraform's own resources are judged by.
- */
-const TEMPLATE_GUARDS: Readonly<Record<string, readonly Guard[]>> = {
-  "AWS::RDS::DBInstance": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
-  "AWS::RDS::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
-  "AWS::DocDB::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
-  "AWS::Neptune::DBCluster": [{ path: "DeletionProtection", kind: "off", unset: false }, { path: "BackupRetentionPeriod", kind: "lowered", unset: 1 }],
-  "AWS::DynamoDB::Table": [
-    { path: "DeletionProtectionEnabled", kind: "off", unset: false },
-    { path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false },
-    { path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35 },
-    { path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false },
-  ],
-  "AWS::S3::Bucket": [{ path: "VersioningConfiguration.Status", kind: "suspended" }, { path: "LifecycleConfiguration", kind: "expiry" }],
-  "AWS::Logs::LogGroup": [{ path: "RetentionInDays", kind: "lowered", unset: Infinity }],
-  "AWS::Kinesis::Stream": [{ path: "RetentionPeriodHours", kind: "lowered", unset: 24 }],
-  "AWS::SQS::Queue": [{ path: "MessageRetentionPeriod", kind: "lowered", unset: 345600 }],
-  "AWS::KMS::Key": [{ path: "PendingWindowInDays", kind: "lowered", unset: 30 }, { path: "Enabled", kind: "off", unset: true }],
-  "AWS::EFS::FileSystem": [{ path: "BackupPolicy.Status", kind: "suspended" }],
-};
-
-/** A literal a template writes (a number may be written as a string); undefined for an intrinsic function. */
-function literal(v: unknown): string | number | boolean | null | undefined {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "boolean" || typeof v === "number") return v;
-  if (typeof v === "string") return /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
-  return undefined;
-}
-
-function truthy(v: string | number | boolean | null, unset: boolean): boolean {
-  if (v === null) return unset;
-  return v === true || (typeof v === "string" && v.toLowerCase() === "true");
-}
-
-/** The protection a resource kept in the old template and not in the new one, as sentences. */
-function protectionWeakened(id: string, type: string, was: Resource, now: Resource): string[] {
-  const out: string[] = [];
-  for (const g of TEMPLATE_GUARDS[type] ?? []) {
-    if (g.kind === "expiry") continue; // read rule by rule below
-    const a = propertyOf(was, g.path);
-    const b = propertyOf(now, g.path);
-    if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) continue;
-    const before = literal(a);
-    const after = literal(b);
-    const shown = `${id} (${type}) ${g.path} ${show(a ?? null)} → ${show(b ?? null)}`;
-    // A value computed in the template (a parameter, a condition) may be anything: a change to it counts.
-    if (before === undefined || after === undefined) {
-      out.push(`${shown}: computed in the template, so it may weaken what keeps the data`);
-      continue;
-    }
-    if (g.kind === "off" && truthy(before, g.unset) && !truthy(after, g.unset)) out.push(`${shown}: the protection is switched off`);
-    else if (g.kind === "on" && !truthy(before, g.unset) && truthy(after, g.unset)) out.push(`${shown}: it now deletes data on its own`);
-    else if (g.kind === "lowered") {
-      const n = (v: string | number | boolean | null) => (v === null ? g.unset : typeof v === "number" ? v : NaN);
-      const x = n(before);
-      const y = n(after);
-      if (Number.isNaN(y) || (!Number.isNaN(x) && y < x) || (Number.isNaN(x) && !Number.isNaN(y))) out.push(`${shown}: lowered, so what is older is deleted`);
-    } else if (g.kind === "suspended" && String(before).toLowerCase() === "enabled" && String(after).toLowerCase() !== "enabled") out.push(`${shown}: switched off`);
-  }
-  // An S3 lifecycle rule that expires objects or their versions, new or changed, deletes them by itself.
-  if (type === "AWS::S3::Bucket") {
-    const rules = (r: Resource) => {
-      const lc = propertyOf(r, "LifecycleConfiguration");
-      const list = isObject(lc) && Array.isArray(lc.Rules) ? lc.Rules : lc === undefined ? [] : [lc];
-      return list.map((x) => canonicalJson(x ?? null));
-    };
-    const old = new Set(rules(was));
-    const expiring = rules(now).filter((x) => !old.has(x) && /Expiration|"Fn::|"Ref"/.test(x));
-    if (expiring.length > 0) out.push(`${id} (${type}) LifecycleConfiguration: a new or changed rule expires objects or versions (${expiring[0].slice(0, 160)}${expiring[0].length > 160 ? "…" : ""}), which S3 then deletes by itself`);
-  }
-  return out;
-}
-
 /** Properties of types that make stacks which, changed, update those stacks with another template or parameters. */
 const CONTENT: Readonly<Record<string, readonly string[]>> = {
   "AWS::CloudFormation::StackSet": ["TemplateBody", "TemplateURL", "Parameters"],
@@ -485,7 +401,9 @@ export const stackTemplateChanged: PlanRule = {
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
-      "deletion protection or point-in-time recovery switched off, backup or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on.",
+      "deletion protection or point-in-time recovery switched off, backup or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on, " +
+      "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
+      "new parameter values, a changed Default or a redefined Condition counts; one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
       "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
@@ -512,10 +430,12 @@ export const stackTemplateChanged: PlanRule = {
     const templateChanged = !(after.state === "known" && after.value === before);
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew.
     const resolved = after.state === "known" ? resolvedAtDeploy(after.value) : [];
-    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0) return [];
+    // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
+    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(rc, before, after, params);
+    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone, ...weakened];
     if (drops.length === 0) return [];
     const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
     return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
@@ -573,6 +493,40 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
   return show(v ?? null);
 }
 
+/**
+ * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
+ * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
+ */
+function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): string[] {
+  if (after.state !== "known") return [];
+  const passedBefore = parameterMap(getPath(rc.change.before, ["parameters"]));
+  const passedAfter = params.state === "unknown" ? "unknown" : parameterMap(params.value);
+  const sides: [Record<string, unknown>, Record<string, unknown> | "unknown"][] = [[passedBefore, passedAfter]];
+  if (rc.type === "awscc_cloudformation_stack_set") {
+    const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
+    const key = (g: Record<string, unknown>) => canonicalJson({ t: g.deployment_targets ?? null, r: g.regions ?? null });
+    const groupsAfter = afterValue(rc.change, ["stack_instances_group"]);
+    for (const g of groups(getPath(rc.change.before, ["stack_instances_group"]))) {
+      const next = groupsAfter.state === "known" ? groups(groupsAfter.value).find((x) => key(x) === key(g)) : undefined;
+      if (groupsAfter.state === "known" && next === undefined) continue; // removed: judged as instances gone
+      const overrides = (x: Record<string, unknown> | undefined) => parameterMap(x?.parameter_overrides);
+      sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined ? "unknown" : { ...passedAfter, ...overrides(next) }]);
+    }
+  }
+  const out = new Set<string>();
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.add(w);
+  return [...out];
+}
+
+/** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
+function templateWeakened(before: unknown, after: unknown, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): string[] {
+  const old = resourcesOf(before, true);
+  const now = resourcesOf(after, true);
+  if (old === undefined || now === undefined) return [];
+  const feeding = (r: Record<string, unknown>, attribute?: string) => feedingProperties(r as Resource, attribute);
+  return guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scopeOf(parseTemplate(after), passedAfter, feeding)).map((w) => w.sentence);
+}
+
 /** Stack set instances, which may pass parameters of their own to the stack set's template. */
 const OVERRIDES = new Set(["aws_cloudformation_stack_set_instance", "aws_cloudformation_stack_instances"]);
 
@@ -593,9 +547,16 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
     return name.state === "known" && n.state === "known" && n.value === name.value;
   });
   const template = set ? afterValue(set.change, ["template_body"]) : undefined;
+  const setParams = set ? parametersAfter(set) : undefined;
+  const base = setParams?.state === "known" ? parameterMap(setParams.value) : undefined;
+  const overrides = (v: unknown) => parameterMap(v);
+  const weakened =
+    template?.state === "known" && base !== undefined
+      ? templateWeakened(template.value, template.value, { ...base, ...overrides(getPath(rc.change.before, ["parameter_overrides"])) }, params.state === "unknown" ? "unknown" : { ...base, ...overrides(params.value) })
+      : [];
   const drops =
     template?.state === "known" && typeof template.value === "string" && resourcesOf(template.value, true) !== undefined
-      ? parameterDependent(template, params, changed)
+      ? [...parameterDependent(template, params, changed), ...weakened]
       : [
           `the parameter overrides changed (${params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`}), and blastwall cannot read the template of the stack set ${name.state === "known" ? show(name.value) : "(known after apply)"}${set ? "" : ", which is not in this plan"} to tell what they replace`,
         ];
@@ -676,7 +637,7 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   // A transform does not hide a resource's own Condition or policy: read the resources as written.
   const now = resourcesOf(after.value, true);
   if (now === undefined) {
-    const replacing = [...new Set(Object.values(REPLACING).flat())].join("|");
+    const replacing = [...new Set([...Object.values(REPLACING).flat(), ...GUARDED_PROPERTIES])].join("|");
     const dependent =
       /\bCondition\b|Fn::If|!If\b|(DeletionPolicy|UpdateReplacePolicy)["']?\s*:\s*[!{]/.test(after.value) || new RegExp(`\\b(${replacing})["']?\\s*:\\s*[!{]`).test(after.value);
     return dependent ? [`the parameters changed (${shownParams}), and the template, which blastwall cannot read, has conditions or policies that may depend on them`] : [];
@@ -966,10 +927,6 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       const now = policy === "DeletionPolicy" ? deletionPolicy(next) : String(next[policy]);
       if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
     }
-  }
-  for (const [id, r] of Object.entries(old)) {
-    const next = now[id];
-    if (next !== undefined && next.Type === r.Type) out.push(...protectionWeakened(id, String(r.Type), r, next));
   }
   out.push(...runners(now, old));
   for (const [id, r] of Object.entries(old)) {
