@@ -68,7 +68,7 @@ const BY_TYPE: ReadonlyMap<string, readonly TemplateGuard[]> = TEMPLATE_GUARDS.r
 /** The top-level properties the guards read, for a template blastwall cannot read. */
 export const GUARDED_PROPERTIES: readonly string[] = [...new Set(TEMPLATE_GUARDS.map((g) => g.path.split(/[.[]/)[0]))];
 
-/** One weakened setting: the sentence for the finding, and what to restore for its fix. */
+/** One weakened setting: the sentence for the finding, and what to do to restore it (an imperative, for its fix). */
 export interface Weakened {
   readonly sentence: string;
   readonly restore: string;
@@ -113,12 +113,12 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
       const why = hasDeploy(x) || hasDeploy(y) ? "a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference), which may have changed" : "parameters, conditions or other values that changed, which blastwall cannot evaluate";
       out.push({
         sentence: `${where} ${label} ${shown(x)} → ${shown(y)}: computed in the template from ${why}, so it may be weakened (${g.effect})`,
-        restore: `${id}.${label} (and the parameters, Defaults or conditions it is computed from) back to what they were`,
+        restore: `set ${id}.${label}, and the parameters, Defaults or conditions it is computed from, back to what they were`,
       });
       // One computed sentence per setting: the rest of its values come from the same inputs.
       break;
     }
-    if (weakens(g, x, y)) out.push({ sentence: `${where} ${label} ${shown(x)} → ${shown(y)}${computed}: ${g.verb ?? VERB[g.kind]} (${g.effect})`, restore: `${id}.${label} back to ${shown(x)}` });
+    if (weakens(g, x, y)) out.push({ sentence: `${where} ${label} ${shown(x)} → ${shown(y)}${computed}: ${g.verb ?? VERB[g.kind]} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
   }
   return out;
 }
@@ -171,7 +171,7 @@ function expiring(g: TemplateGuard, where: string, id: string, a: unknown, b: un
     const text = rule.text.length > 160 ? `${rule.text.slice(0, 160)}…` : rule.text;
     out.push({
       sentence: `${where} ${g.path}: ${VERB.expiry} (${text})${hasUnknown(v) ? ", or may: it is computed in the template" : ""}, and ${g.effect}`,
-      restore: `${id}.${g.path} without the new expiration rule`,
+      restore: `remove the new expiration rule from ${id}.${g.path}, or restore the rule it replaced`,
     });
   }
   return out;

@@ -266,3 +266,37 @@ describe("RT60-1: protection weakened through parameters, Defaults and Condition
     expect(judged([set, instance("7", "35")])).toEqual([]);
   });
 });
+
+describe("RT60-8: a setting weakened in place has its own finding, whose fix names what to restore", () => {
+  const table = (props: Obj) => ({ Type: "AWS::DynamoDB::Table", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", ...props } });
+
+  test("TTL switched on: the fix says to set it back, not to add DeletionPolicy", () => {
+    const fs = run([stack(tpl({ T: table({}) }), tpl({ T: table({ TimeToLiveSpecification: { AttributeName: "expires", Enabled: true } }) }))]);
+    expect(fs).toHaveLength(1);
+    expect(fs[0].message).toBe(
+      "The plan updates aws_cloudformation_stack.app so that CloudFormation weakens, in place, what keeps its data: T (AWS::DynamoDB::Table) TimeToLiveSpecification.Enabled (none) → true: it now deletes data on its own (DynamoDB deletes every item whose TTL attribute holds a past time, by itself).",
+    );
+    expect(fs[0].fix).toContain("In the template or parameters of aws_cloudformation_stack.app: set T.TimeToLiveSpecification.Enabled back to (none).");
+    expect(fs[0].fix).toContain("DeletionPolicy and UpdateReplacePolicy do not help here");
+    expect(fs[0].fix).toContain("have a human approve this exact plan");
+  });
+
+  test("a computed setting's fix names the parameters it comes from", () => {
+    const t = tpl({ T: table({ DeletionProtectionEnabled: { Ref: "Protect" } }) }, { Parameters: { Protect: { Type: "String" } } });
+    const c = stack(t, t, [{ Protect: "true" }, {}]);
+    (c.change as Obj).after_unknown = { parameters: true };
+    expect(run([c])[0].fix).toContain("set T.DeletionProtectionEnabled, and the parameters, Defaults or conditions it is computed from, back to what they were");
+  });
+
+  test("the control: a dropped table keeps the finding that says to keep it or retain it", () => {
+    const fs = run([stack(tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: {} }, Q: TOPIC }), tpl({ Q: TOPIC }))]);
+    expect(fs).toHaveLength(1);
+    expect(fs[0].fix).toContain("give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain");
+  });
+
+  test("both in one update: two findings, each with its own fix", () => {
+    const fs = run([stack(tpl({ T: table({ DeletionProtectionEnabled: true }), D: { Type: "AWS::DynamoDB::Table", Properties: {} } }), tpl({ T: table({ DeletionProtectionEnabled: false }) }))]);
+    expect(fs.map((f) => f.message.split(":")[0])).toEqual(["The plan changes the template of aws_cloudformation_stack.app, and CloudFormation will delete data", "The plan updates aws_cloudformation_stack.app so that CloudFormation weakens, in place, what keeps its data"]);
+    expect(fs.map((f) => f.fix.includes("DeletionPolicy: Retain and UpdateReplacePolicy: Retain"))).toEqual([true, false]);
+  });
+});

@@ -8,7 +8,7 @@ import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
 import { scopeOf } from "../cfn-evaluate";
-import { GUARDED_PROPERTIES, guardsWeakened } from "../cfn-guards";
+import { GUARDED_PROPERTIES, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
  * The CloudFormation twins of every type the gate protects as a Terraform resource (AWS_REASONS in protected.ts): the
@@ -405,7 +405,8 @@ export const stackTemplateChanged: PlanRule = {
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
       "new parameter values, a changed Default or a redefined Condition counts; one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
     fix:
-      "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. For a template " +
+      "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
+      "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
       "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
     severity: "error",
     category: "plan",
@@ -435,12 +436,38 @@ export const stackTemplateChanged: PlanRule = {
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone, ...weakened];
-    if (drops.length === 0) return [];
-    const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
-    return [changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence)];
+      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+    const out: FindingDraft[] = [];
+    if (drops.length > 0) {
+      const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
+      out.push(changeFinding(rc, `The plan changes the template of ${rc.address}, and CloudFormation will delete data: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, evidence));
+    }
+    return [...out, ...weakenedFindings(rc, rc.address, weakened)];
   },
 };
+
+/**
+ * Protection a template update weakens in place, as its own finding: keeping the resource (DeletionPolicy,
+ * UpdateReplacePolicy) does not help there, so its fix names the settings to restore (red-team round 60).
+ */
+function weakenedFindings(rc: PlanResourceChange, stackAddress: string, weakened: readonly Weakened[]): FindingDraft[] {
+  if (weakened.length === 0) return [];
+  const more = (n: number) => (weakened.length > n ? `; and ${weakened.length - n} more` : "");
+  const restore = weakened.slice(0, 3).map((w) => w.restore);
+  return [
+    {
+      ...changeFinding(
+        rc,
+        `The plan updates ${stackAddress} so that CloudFormation weakens, in place, what keeps its data: ${weakened.slice(0, 3).map((w) => w.sentence).join("; ")}${more(3)}.`,
+        weakened.map((w) => ({ step: "weakened", address: stackAddress, detail: w.sentence })),
+      ),
+      fix:
+        `In the template or parameters of ${stackAddress}: ${restore.join("; ")}${more(3)}. ` +
+        "DeletionPolicy and UpdateReplacePolicy do not help here: CloudFormation applies them only when it deletes or replaces a resource, not when it changes a setting in place. " +
+        "If the change is intended, have a human approve this exact plan with `blastwall approve`.",
+    },
+  ];
+}
 
 /**
  * Service Catalog provisioned products, whose product version (provisioning artifact) is a CloudFormation template
@@ -497,7 +524,7 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
  * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
  */
-function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): string[] {
+function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): Weakened[] {
   if (after.state !== "known") return [];
   const passedBefore = parameterMap(getPath(rc.change.before, ["parameters"]));
   const passedAfter = params.state === "unknown" ? "unknown" : parameterMap(params.value);
@@ -513,18 +540,18 @@ function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnTyp
       sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined ? "unknown" : { ...passedAfter, ...overrides(next) }]);
     }
   }
-  const out = new Set<string>();
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.add(w);
-  return [...out];
+  const out = new Map<string, Weakened>();
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
+  return [...out.values()];
 }
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
-function templateWeakened(before: unknown, after: unknown, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): string[] {
+function templateWeakened(before: unknown, after: unknown, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): Weakened[] {
   const old = resourcesOf(before, true);
   const now = resourcesOf(after, true);
   if (old === undefined || now === undefined) return [];
   const feeding = (r: Record<string, unknown>, attribute?: string) => feedingProperties(r as Resource, attribute);
-  return guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scopeOf(parseTemplate(after), passedAfter, feeding)).map((w) => w.sentence);
+  return guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scopeOf(parseTemplate(after), passedAfter, feeding));
 }
 
 /** Stack set instances, which may pass parameters of their own to the stack set's template. */
@@ -556,12 +583,15 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
       : [];
   const drops =
     template?.state === "known" && typeof template.value === "string" && resourcesOf(template.value, true) !== undefined
-      ? [...parameterDependent(template, params, changed), ...weakened]
+      ? parameterDependent(template, params, changed)
       : [
           `the parameter overrides changed (${params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`}), and blastwall cannot read the template of the stack set ${name.state === "known" ? show(name.value) : "(known after apply)"}${set ? "" : ", which is not in this plan"} to tell what they replace`,
         ];
-  if (drops.length === 0) return [];
-  return [changeFinding(rc, `The plan changes the parameters of ${rc.address}, and CloudFormation will delete data in its stacks: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, drops.map((d) => ({ step: "template", address: set?.address ?? rc.address, detail: d })))];
+  const out =
+    drops.length === 0
+      ? []
+      : [changeFinding(rc, `The plan changes the parameters of ${rc.address}, and CloudFormation will delete data in its stacks: ${drops.slice(0, 3).join("; ")}${drops.length > 3 ? `; and ${drops.length - 3} more` : ""}.`, drops.map((d) => ({ step: "template", address: set?.address ?? rc.address, detail: d })))];
+  return [...out, ...weakenedFindings(rc, set ? `${rc.address} (stack set ${set.address})` : rc.address, weakened)];
 }
 
 /**
