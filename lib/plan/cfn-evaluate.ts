@@ -16,6 +16,8 @@ export class Unknown {
   constructor(
     readonly text: string,
     readonly deploy: boolean,
+    /** For an `Fn::If` whose condition is not known: the condition, and what each branch gives. */
+    readonly choice?: { readonly condition: string; readonly branches: readonly [unknown, unknown] },
   ) {}
 }
 
@@ -124,7 +126,7 @@ function intrinsic(fn: string, arg: unknown, scope: Scope, depth: number): unkno
       const b = evaluate(arg[2], scope, depth);
       // Both branches the same: the condition does not matter.
       if (fingerprint(a) === fingerprint(b)) return a;
-      return new Unknown(`If ${c.text} then ${fingerprint(a)} else ${fingerprint(b)}`, c.deploy || hasDeploy(a) || hasDeploy(b));
+      return new Unknown(`If ${c.text} then ${fingerprint(a)} else ${fingerprint(b)}`, c.deploy || hasDeploy(a) || hasDeploy(b), { condition: c.text, branches: [a, b] });
     }
     case "Fn::Equals":
     case "Fn::And":

@@ -2,10 +2,17 @@
  * plan-stack-template-drops-data and its neighbours, red-team round 60: CloudFormation templates judged as the
  * Terraform resources they stand for.
  */
+import { readFileSync } from "fs";
+import { dirname, join } from "path";
+import { gunzipSync } from "zlib";
+import { TEMPLATE_GUARDS, TWIN_EXEMPTIONS } from "../../lib/plan/cfn-guards";
 import { specReplacing } from "../../lib/plan/cfn-replacing";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { PROTECTED_TYPES } from "../../lib/plan/protected";
 import { readPlan } from "../../lib/plan/read-plan";
+import { RETENTION, RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
+import { PROTECTION_TYPES, SWITCHES } from "../../lib/plan/rules/deletion-protection-off";
+import { GUARDRAIL_TYPES } from "../../lib/plan/rules/guardrail-changed";
 import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/rules/stack-template-changed";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
@@ -298,5 +305,150 @@ describe("RT60-8: a setting weakened in place has its own finding, whose fix nam
     const fs = run([stack(tpl({ T: table({ DeletionProtectionEnabled: true }), D: { Type: "AWS::DynamoDB::Table", Properties: {} } }), tpl({ T: table({ DeletionProtectionEnabled: false }) }))]);
     expect(fs.map((f) => f.message.split(":")[0])).toEqual(["The plan changes the template of aws_cloudformation_stack.app, and CloudFormation will delete data", "The plan updates aws_cloudformation_stack.app so that CloudFormation weakens, in place, what keeps its data"]);
     expect(fs.map((f) => f.fix.includes("DeletionPolicy: Retain and UpdateReplacePolicy: Retain"))).toEqual([true, false]);
+  });
+});
+
+describe("RT60-3: the template guards mirror the Terraform rules", () => {
+  const DP = "plan-deletion-protection-off";
+  const BR = "plan-backup-retention-lowered";
+  const GC = "plan-guardrail-changed";
+  const entries = [...RETENTION.map((a) => `${BR} ${a}`), ...RETENTION_TYPES.map((t) => `${BR} ${t}`), ...GUARDRAIL_TYPES.map((t) => `${GC} ${t}`), ...SWITCHES.map((s) => `${DP} ${s}`), ...PROTECTION_TYPES.map((t) => `${DP} ${t}`)];
+  const twinned = new Set(TEMPLATE_GUARDS.flatMap((g) => g.twins));
+
+  test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed has a template twin or a written exemption", () => {
+    expect(entries.filter((e) => !twinned.has(e) && !((TWIN_EXEMPTIONS[e] ?? "").length > 20))).toEqual([]);
+  });
+
+  test("no twin or exemption names an entry those rules do not have, and none is both", () => {
+    expect([...twinned, ...Object.keys(TWIN_EXEMPTIONS)].filter((e) => !entries.includes(e))).toEqual([]);
+    expect(Object.keys(TWIN_EXEMPTIONS).filter((e) => twinned.has(e))).toEqual([]);
+  });
+
+  test("each guard names a property its type has in the CloudFormation resource schemas (a misspelt one would guard nothing)", () => {
+    const pkg = require.resolve("@aws-cdk/aws-service-spec/package.json");
+    const db = JSON.parse(gunzipSync(readFileSync(join(dirname(pkg), "db.json.gz"))).toString("utf8")) as { schema: { resource: { entities: Record<string, { cloudFormationType: string; properties?: Record<string, unknown> }> } } };
+    const props = new Map(Object.values(db.schema.resource.entities).map((r) => [r.cloudFormationType, Object.keys(r.properties ?? {})]));
+    expect(TEMPLATE_GUARDS.filter((g) => !(props.get(g.type) ?? []).includes(g.path.split(/[.[]/)[0])).map((g) => `${g.type} ${g.path}`)).toEqual([]);
+  });
+
+  /** A value for the weak and the strong side of each guard, where the kind's default does not fit. */
+  const POLICY = (sid: string) => ({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Deny", Principal: "*", Action: "s3:DeleteObject", Resource: "*" }] });
+  const SAMPLES: Record<string, [unknown, unknown]> = {
+    "AWS::Cognito::UserPool DeletionProtection": ["ACTIVE", "INACTIVE"],
+    "AWS::EFS::FileSystem FileSystemProtection.ReplicationOverwriteProtection": ["ENABLED", "DISABLED"],
+    "AWS::EFS::FileSystem BackupPolicy.Status": ["ENABLED", "DISABLED"],
+    "AWS::FSx::Volume OntapConfiguration.SnaplockConfiguration.PrivilegedDelete": ["DISABLED", "ENABLED"],
+    "AWS::S3::Bucket VersioningConfiguration.Status": ["Enabled", "Suspended"],
+    "AWS::Lightsail::Instance AddOns[AddOnType=AutoSnapshot].Status": ["Enabled", "Disabled"],
+    "AWS::Lightsail::Disk AddOns[AddOnType=AutoSnapshot].Status": ["Enabled", "Disabled"],
+    "AWS::S3Tables::Table SnapshotManagement.Status": ["disabled", "enabled"],
+    "AWS::S3Tables::TableBucket UnreferencedFileRemoval.Status": ["disabled", "enabled"],
+    "AWS::DLM::LifecyclePolicy State": ["ENABLED", "DISABLED"],
+    "AWS::DLM::LifecyclePolicy PolicyDetails.Schedules[Name].RetainRule": [{ Count: 30 }, { Count: 1 }],
+    "AWS::MSK::Configuration ServerProperties": ["log.retention.hours=168", "log.retention.hours=1"],
+    "AWS::ImageBuilder::LifecyclePolicy Status": ["DISABLED", "ENABLED"],
+    "AWS::S3::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", Transitions: [{ TransitionInDays: 30, StorageClass: "GLACIER" }] }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
+    "AWS::S3Outposts::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
+  };
+  const BASE: Record<string, Obj> = {
+    "AWS::CloudFormation::StackSet": { AutoDeployment: { Enabled: true } },
+    "AWS::Glue::TableOptimizer": { Type: "retention", TableOptimizerConfiguration: { Enabled: true } },
+    "AWS::OpenSearchServerless::LifecyclePolicy": { Type: "retention" },
+  };
+  const sample = (g: (typeof TEMPLATE_GUARDS)[number]): [unknown, unknown] =>
+    SAMPLES[`${g.type} ${g.path}`] ?? ({ off: [true, false], on: [false, true], lowered: [35, 1], custom: [35, 1], changed: [POLICY("a"), POLICY("b")], removed: [{}, undefined], expiry: [{}, {}] } as const)[g.kind];
+
+  /** Properties holding `value` at the guard's path (a keyed list gets one item; undefined leaves the item out). */
+  const build = (path: string, value: unknown): Obj => {
+    const segments = [...path.matchAll(/([^.[\]]+)(?:\[([^=\]]+)(?:=([^\]]*))?\])?/g)];
+    const at = (i: number): unknown => {
+      if (i === segments.length) return value;
+      const [, name, key, equals] = segments[i];
+      const inner = at(i + 1);
+      if (key === undefined) return { [name]: inner };
+      return { [name]: inner === undefined ? [] : [{ [key]: equals ?? "k1", ...(isObj(inner) ? inner : {}) }] };
+    };
+    return at(0) as Obj;
+  };
+  const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+  const merge = (a: Obj, b: Obj): Obj => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, isObj(a[k]) && isObj(b[k]) ? merge(a[k] as Obj, b[k] as Obj) : (b[k] ?? a[k])]));
+  const props = (g: (typeof TEMPLATE_GUARDS)[number], v: unknown) => merge(BASE[g.type] ?? {}, build(g.path, v));
+  const res = (type: string, p: Obj) => ({ R: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: p } });
+  const weakenings = (type: string, a: Obj, b: Obj) => run([stack(tpl(res(type, a)), tpl(res(type, b)))]).filter((f) => f.message.includes("weakens, in place"));
+
+  test.each(TEMPLATE_GUARDS.map((g) => [`${g.type} ${g.path} (${g.kind})`, g] as const))("%s: weakened in place blocks, naming the resource; the controls pass", (_, g) => {
+    const [strong, weak] = sample(g);
+    const [f] = weakenings(g.type, props(g, strong), props(g, weak));
+    expect(f?.message).toContain(`R (${g.type}) ${g.path.split(/[.[]/)[0]}`);
+    // The controls: unchanged with another tag, and (but for content, where any change counts) strengthened.
+    expect(weakenings(g.type, props(g, strong), { ...props(g, strong), Tags: [{ Key: "team", Value: "data" }] })).toEqual([]);
+    if (g.kind !== "changed") expect(weakenings(g.type, props(g, weak), props(g, strong))).toEqual([]);
+  });
+
+  test("red team c2: a global table's TTL on, and a replica's deletion protection and point-in-time recovery off, each named", () => {
+    const g = (ttl: boolean, on: boolean) => ({
+      Type: "AWS::DynamoDB::GlobalTable",
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: { TableName: "orders", ...(ttl && { TimeToLiveSpecification: { AttributeName: "created", Enabled: true } }), Replicas: [{ Region: "us-east-1", DeletionProtectionEnabled: on, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: on } }] },
+    });
+    const [f] = run([stack(tpl({ G: g(false, true) }), tpl({ G: g(true, false) }))]);
+    const details = f.evidence.map((e) => e.detail).join("\n");
+    expect(details).toContain("G (AWS::DynamoDB::GlobalTable) Replicas[Region=us-east-1].DeletionProtectionEnabled true → false: the protection is switched off");
+    expect(details).toContain("G (AWS::DynamoDB::GlobalTable) Replicas[Region=us-east-1].PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled true → false");
+    expect(details).toContain("G (AWS::DynamoDB::GlobalTable) TimeToLiveSpecification.Enabled (none) → true: it now deletes data on its own");
+  });
+
+  test("red team c5: a vault's access policy and lock removed, each named", () => {
+    const v = (guarded: boolean) => ({ Type: "AWS::Backup::BackupVault", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { BackupVaultName: "prod", ...(guarded && { LockConfiguration: { MinRetentionDays: 7 }, AccessPolicy: POLICY("deny") }) } });
+    const [f] = run([stack(tpl({ V: v(true) }), tpl({ V: v(false) }))]);
+    expect(f.message).toContain("V (AWS::Backup::BackupVault) AccessPolicy");
+    expect(f.message).toContain("V (AWS::Backup::BackupVault) LockConfiguration");
+    expect(f.message).toContain("→ (none): the guardrail is changed, and whether it is weaker cannot be told");
+  });
+
+  test("a policy written as JSON text, reformatted, is no change", () => {
+    const r = (text: string) => ({ Type: "AWS::ECR::Repository", DeletionPolicy: "Retain", Properties: { RepositoryName: "app", LifecyclePolicy: { LifecyclePolicyText: text } } });
+    const rules = { rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 30 }, action: { type: "expire" } }] };
+    expect(judged([stack(tpl({ E: r(JSON.stringify(rules)) }), tpl({ E: r(JSON.stringify(rules, null, 2)) }))])).toEqual([]);
+  });
+
+  describe("a new policy resource in a template writes over the one AWS holds, as creating aws_s3_bucket_policy does", () => {
+    const bucketPolicy = (bucket: unknown) => ({ Type: "AWS::S3::BucketPolicy", Properties: { Bucket: bucket, PolicyDocument: POLICY("allow-all") } });
+    const bucket = { Type: "AWS::S3::Bucket", DeletionPolicy: "Retain" };
+
+    test("for a bucket the template does not create, in an updated stack: blocked, naming it", () => {
+      const [f] = run([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, P: bucketPolicy("data") }))]);
+      expect(f.message).toContain('P (AWS::S3::BucketPolicy) is new: it writes PolicyDocument for "data", which this template does not create, over what AWS holds now (not in the plan)');
+      expect(f.fix).toContain("drop the new P, or have it name a AWS::S3::Bucket this template creates");
+    });
+
+    test("for a bucket the template already had: blocked (its current policy may be set outside the stack)", () => {
+      expect(judged([stack(tpl({ B: bucket }), tpl({ B: bucket, P: bucketPolicy({ Ref: "B" }) }))])).toEqual(BLOCKED);
+    });
+
+    test("in a new stack, for a bucket outside it: blocked; for its own new bucket: passes", () => {
+      const create = (t: string) => change("aws_cloudformation_stack.app", ["create"], null, { name: "app", template_body: t, parameters: {} });
+      expect(judged([create(tpl({ P: bucketPolicy("data") }))])).toEqual(BLOCKED);
+      expect(judged([create(tpl({ B: bucket, P: bucketPolicy({ Ref: "B" }) }))])).toEqual([]);
+    });
+
+    test("the control: a policy for a bucket the same update creates passes", () => {
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, B: bucket, P: bucketPolicy({ Ref: "B" }) }))])).toEqual([]);
+    });
+
+    test("a new Glue retention optimizer on a table outside the template counts; on its own new table, or one that compacts, passes", () => {
+      const optimizer = (table: unknown, type = "retention") => ({ Type: "AWS::Glue::TableOptimizer", Properties: { CatalogId: "111111111111", DatabaseName: "db", TableName: table, Type: type, TableOptimizerConfiguration: { Enabled: true, RoleArn: "arn:aws:iam::111111111111:role/o" } } });
+      const glueTable = { Type: "AWS::Glue::Table", DeletionPolicy: "Retain", Properties: { CatalogId: "111111111111", DatabaseName: "db", TableInput: { Name: "events" } } };
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, O: optimizer("events") }))])).toEqual(BLOCKED);
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, G: glueTable, O: optimizer({ Ref: "G" }) }))])).toEqual([]);
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, O: optimizer("events", "compaction") }))])).toEqual([]);
+    });
+
+    test("a new Image Builder lifecycle policy that deletes counts; a DISABLED one passes", () => {
+      const policy = (status: string) => ({ Type: "AWS::ImageBuilder::LifecyclePolicy", Properties: { Name: "p", Status: status, ResourceType: "AMI_IMAGE", PolicyDetails: [{ Action: { Type: "DELETE" }, Filter: { Type: "COUNT", Value: 1 } }] } });
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, L: policy("ENABLED") }))])).toEqual(BLOCKED);
+      expect(judged([stack(tpl({ T: TOPIC }), tpl({ T: TOPIC, L: policy("DISABLED") }))])).toEqual([]);
+    });
   });
 });

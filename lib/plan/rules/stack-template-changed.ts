@@ -8,7 +8,7 @@ import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
 import { scopeOf } from "../cfn-evaluate";
-import { GUARDED_PROPERTIES, guardsWeakened, type Weakened } from "../cfn-guards";
+import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
  * The CloudFormation twins of every type the gate protects as a Terraform resource (AWS_REASONS in protected.ts): the
@@ -401,7 +401,10 @@ export const stackTemplateChanged: PlanRule = {
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
-      "deletion protection or point-in-time recovery switched off, backup or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on, " +
+      "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on, " +
+      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan or selection, an SCP, " +
+      "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
+      "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
       "new parameter values, a changed Default or a redefined Condition counts; one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
     fix:
@@ -551,7 +554,8 @@ function templateWeakened(before: unknown, after: unknown, passedBefore: Record<
   const now = resourcesOf(after, true);
   if (old === undefined || now === undefined) return [];
   const feeding = (r: Record<string, unknown>, attribute?: string) => feedingProperties(r as Resource, attribute);
-  return guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scopeOf(parseTemplate(after), passedAfter, feeding));
+  const scope = scopeOf(parseTemplate(after), passedAfter, feeding);
+  return [...guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scope), ...guardsCreated(old, now, scope)];
 }
 
 /** Stack set instances, which may pass parameters of their own to the stack set's template. */
@@ -1083,8 +1087,23 @@ function newStackRunners(rc: PlanResourceChange, attribute: string): FindingDraf
     return [changeFinding(rc, `The plan creates ${rc.address}, whose template blastwall cannot read (${unread}): what it deploys may run calls that delete data.`, [{ step: "template", address: rc.address, detail: unread }])];
   }
   const found = after.state === "known" ? runners(resourcesOf(after.value) ?? {}, undefined) : [];
-  if (found.length === 0) return [];
-  return [changeFinding(rc, `The plan creates ${rc.address}, whose template runs calls blastwall cannot judge: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}.`, found.map((d) => ({ step: "template", address: rc.address, detail: d })))];
+  // Every resource of a new stack is new: one that writes a guardrail over a resource outside it (a bucket policy
+  // for an existing bucket) is judged as its create would be in Terraform.
+  const params = parametersAfter(rc);
+  const written = after.state === "known" ? createdGuardrails({}, after.value, params.state === "unknown" ? "unknown" : parameterMap(params.value)) : [];
+  const runs =
+    found.length === 0
+      ? []
+      : [changeFinding(rc, `The plan creates ${rc.address}, whose template runs calls blastwall cannot judge: ${found.slice(0, 3).join("; ")}${found.length > 3 ? `; and ${found.length - 3} more` : ""}.`, found.map((d) => ({ step: "template", address: rc.address, detail: d })))];
+  return [...runs, ...weakenedFindings(rc, rc.address, written)];
+}
+
+/** The guardrails a template's new resources write over what AWS holds (see guardsCreated). */
+function createdGuardrails(old: Readonly<Record<string, Resource>>, after: unknown, passed: Record<string, unknown> | "unknown"): Weakened[] {
+  const now = resourcesOf(after, true);
+  if (now === undefined) return [];
+  const feeding = (r: Record<string, unknown>, attribute?: string) => feedingProperties(r as Resource, attribute);
+  return guardsCreated(old, now, scopeOf(parseTemplate(after), passed, feeding));
 }
 
 /**
