@@ -6,6 +6,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { buildCfnReplacingTable, cfnReplacingText } from "../../scripts/generate-cfn-replacing";
 import { specReplacing } from "../../lib/plan/cfn-replacing";
+import { REPLACING, REPLACING_BEYOND_SCHEMA } from "../../lib/plan/rules/stack-template-changed";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
@@ -70,5 +71,39 @@ describe("create-only parts of a property (red-team round 58)", () => {
   test("a part behind an intrinsic function is compared whole", () => {
     const chosen = (t: number) => windows({ "Fn::If": ["Big", { ...base, ThroughputCapacity: t }, base] });
     expect(judged([stack(chosen(32), chosen(64))]).map((f) => f.ruleId)).toEqual(["plan-stack-template-drops-data"]);
+  });
+});
+
+describe("the hand-kept replacing properties agree with the schemas (red-team round 60)", () => {
+  test("each is in the schema table, always or conditionally replacing, or in the written allow-list with its reason", () => {
+    const unexplained: string[] = [];
+    for (const [type, props] of Object.entries(REPLACING)) {
+      const spec = specReplacing(type);
+      for (const p of props) {
+        const inSchema = spec !== undefined && (spec.always.includes(p) || spec.sometimes.includes(p));
+        const reason = REPLACING_BEYOND_SCHEMA[type]?.[p];
+        if (!inSchema && !(typeof reason === "string" && reason.length > 20)) unexplained.push(`${type}.${p}`);
+      }
+    }
+    expect(unexplained).toEqual([]);
+  });
+
+  test("the allow-list names only properties the schema does not (a stale entry would hide a mistake)", () => {
+    const stale = Object.entries(REPLACING_BEYOND_SCHEMA).flatMap(([type, props]) =>
+      Object.keys(props).filter((p) => !REPLACING[type]?.includes(p) || specReplacing(type)?.always.includes(p) || specReplacing(type)?.sometimes.includes(p)).map((p) => `${type}.${p}`),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  const redshift = (props: Obj) => ({ Dw: { Type: "AWS::Redshift::Cluster", Properties: { ClusterIdentifier: "dw", ClusterType: "multi-node", NodeType: "ra3.xlplus", DBName: "dw", MasterUsername: "admin", ...props } } });
+
+  test("encrypting a Redshift cluster in a template is an update in place (ModifyCluster): it passes", () => {
+    const key = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555";
+    expect(judged([stack(redshift({ Encrypted: false }), redshift({ Encrypted: true, KmsKeyId: key }))])).toEqual([]);
+  });
+
+  test("the control: renaming the cluster still replaces it, and is blocked", () => {
+    const [f] = judged([stack(redshift({}), redshift({ ClusterIdentifier: "dw2" }))]);
+    expect(f.message).toContain("Dw (AWS::Redshift::Cluster) changes ClusterIdentifier, which makes CloudFormation replace it");
   });
 });

@@ -6,7 +6,7 @@ import { configOf, expressionAt, hasConfiguration, namesCreated } from "../confi
 import { withoutInstanceKeys } from "../../engine/agents";
 
 /** Retention counts (days, or snapshots kept) whose lowering shortens how far back data can be restored. */
-const RETENTION: readonly string[] = [
+export const RETENTION: readonly string[] = [
   "backup_retention_period", // RDS, Aurora, DocumentDB, Neptune
   "automated_snapshot_retention_period", // Redshift
   "snapshot_retention_limit", // ElastiCache
@@ -521,6 +521,14 @@ function unescapeJava(s: string): string | undefined {
     } else out += e === "t" ? "\t" : e === "n" ? "\n" : e === "r" ? "\r" : e === "f" ? "\f" : e;
   }
   return out;
+}
+
+/**
+ * Broker properties (an MSK configuration's server_properties, a template's ServerProperties) that keep less than
+ * the ones before: a shorter time or size, compaction turned on, or a text blastwall cannot read.
+ */
+export function kafkaPropertiesLowered(before: unknown, after: unknown): boolean {
+  return kafkaLowered(kafkaRetention(before), kafkaRetention(after), "", []).length > 0;
 }
 
 /** Less kept after than before (a value blastwall cannot read counts as less after, and as unlimited before). */

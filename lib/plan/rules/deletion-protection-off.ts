@@ -10,7 +10,7 @@ function on(v: unknown): boolean {
 }
 
 /** Attributes that, while on, make AWS (or Terraform) refuse a delete. */
-const SWITCHES: readonly string[] = [
+export const SWITCHES: readonly string[] = [
   "deletion_protection", // RDS, Aurora, DocumentDB, Neptune, QLDB, Cognito, ...
   "deletion_protection_enabled", // DynamoDB
   "enable_deletion_protection", // load balancers
@@ -19,6 +19,9 @@ const SWITCHES: readonly string[] = [
   "termination_protection_enabled", // CloudTrail event data stores
   "retain_stack", // CloudFormation stack set instances: destroy keeps the stack and what it holds
   "retain_stacks", // CloudFormation stack instances: destroy, or removing a region, account or OU, keeps the stacks
+  // CloudFormation stack termination protection (awscc_cloudformation_stack; the aws provider's stack has no such
+  // argument): while on, CloudFormation refuses DeleteStack, which deletes every resource of the stack.
+  "enable_termination_protection",
 ];
 
 /** Per type, a protection whose value is a state rather than a switch (the unset default counts as on). */
@@ -35,7 +38,12 @@ const TYPED: ReadonlyMap<string, (rc: PlanResourceChange) => Weakening | undefin
   // A service-managed stack set deploying automatically keeps an account's stacks when the account leaves the target
   // OU only with retain_stacks_on_account_removal; off, the account's leaving deletes them (no plan shows it).
   ["aws_cloudformation_stack_set", (rc: PlanResourceChange) => retainOnRemovalOff(rc)],
+  // The same through the Cloud Control provider, whose auto_deployment is an object rather than a block list.
+  ["awscc_cloudformation_stack_set", (rc: PlanResourceChange) => retainOnRemovalOff(rc, ["auto_deployment"])],
 ]);
+
+/** The types whose own protection this rule reads (beside SWITCHES, which any type may have). */
+export const PROTECTION_TYPES: readonly string[] = [...TYPED.keys()];
 
 export const deletionProtectionOff: PlanRule = {
   meta: {
@@ -47,7 +55,8 @@ export const deletionProtectionOff: PlanRule = {
       "The same holds for an EFS file system's replication overwrite protection (DISABLED lets a replication configuration replace its files with another file system's) " +
       "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends), " +
       "and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, and a stack set's auto_deployment retain_stacks_on_account_removal): " +
-      "turned off, the next removal of an instance, region, account or OU member deletes its stacks and every resource in them.",
+      "turned off, the next removal of an instance, region, account or OU member deletes its stacks and every resource in them. " +
+      "So does a CloudFormation stack's termination protection (enable_termination_protection of a Cloud Control stack): off, DeleteStack deletes the stack and every resource it made.",
     fix: "Keep deletion protection on. If the resource really must go, have a human approve this exact plan with `blastwall approve`.",
     severity: "error",
     category: "plan",
@@ -82,10 +91,10 @@ function instanceBypasses(rc: PlanResourceChange): (Weakening | undefined)[] {
  * `auto_deployment[0].retain_stacks_on_account_removal` turned from true to false (or unknown) while automatic
  * deployment stays on (or is unknown): automatic deployment switched off at the same time removes nothing.
  */
-function retainOnRemovalOff(rc: PlanResourceChange): Weakening | undefined {
-  const enabled = afterValue(rc.change, ["auto_deployment", 0, "enabled"]);
+function retainOnRemovalOff(rc: PlanResourceChange, block: Path = ["auto_deployment", 0]): Weakening | undefined {
+  const enabled = afterValue(rc.change, [...block, "enabled"]);
   if (enabled.state === "known" && !truthy(enabled.value)) return undefined;
-  return switchedOff(rc, ["auto_deployment", 0, "retain_stacks_on_account_removal"], on);
+  return switchedOff(rc, [...block, "retain_stacks_on_account_removal"], on);
 }
 
 function isValue(v: unknown, value: string): boolean {
