@@ -148,6 +148,49 @@ describe("AgentRole", () => {
     expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(["cognito-identity:Describe*", "cognito-identity:List*"]);
   });
 
+  describe("calls that hand out another principal's credentials or a shell (red-team round 60 F3)", () => {
+    const vending = [
+      "elasticmapreduce:GetClusterSessionCredentials",
+      "airflow:CreateWebLoginToken",
+      "lightsail:GetInstanceAccessDetails",
+      "gamelift:GetComputeAccess",
+      "gamelift:GetInstanceAccess",
+      "iam:UploadSSHPublicKey",
+      "iam:UpdateSSHPublicKey",
+    ];
+    const readOnly = (service: string) => policyOf(only(synth((s) => new AgentRole(s, "Agent", props).grantReadOnly(service)).json, "aws_iam_role_policy")).Statement[0].Action;
+
+    it("grantReadOnly no longer hands out EMR session credentials or GameLift remote access as reads", () => {
+      expect(readOnly("elasticmapreduce")).toEqual(["elasticmapreduce:Describe*", "elasticmapreduce:List*"]);
+      expect(readOnly("gamelift")).toEqual(["gamelift:Describe*", "gamelift:List*"]);
+    });
+
+    it("control: a service with no such call keeps all three read patterns", () => {
+      expect(readOnly("cloudwatch")).toEqual(["cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*"]);
+    });
+
+    it.each(vending)("allow refuses %s, saying it is an escalation right and why", (action) => {
+      const why = loadCatalogue().entryOf(action)!.why;
+      let agent!: AgentRole;
+      synth((s) => (agent = new AgentRole(s, "Agent", props)));
+      expect(() => agent.allow({ actions: [action], resources: ["*"] })).toThrow(`AgentRole.allow: ${action} is in blastwall's destroy-rights catalogue as an escalation right: ${why}`);
+    });
+
+    it("control: allow still takes the reads next to them", () => {
+      const reads = ["elasticmapreduce:DescribeCluster", "airflow:GetEnvironment", "lightsail:GetInstance", "gamelift:DescribeFleetAttributes", "iam:GetSSHPublicKey", "iam:ListSSHPublicKeys"];
+      const { json } = synth((s) => new AgentRole(s, "Agent", props).allow({ actions: reads, resources: ["*"] }));
+      expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(reads);
+    });
+
+    it("the boundary and guard policies deny them", () => {
+      const { json } = synth((s) => new AgentRole(s, "Agent", props));
+      const denied = resources(json, "aws_iam_policy")
+        .filter((p) => /^claude-(boundary|guard\d*)$/.test(p.name))
+        .flatMap((p) => policyOf(p).Statement.filter((st: { Effect: string; Resource: unknown }) => st.Effect === "Deny" && st.Resource === "*").flatMap((st: { Action: string[] }) => st.Action));
+      expect(vending.filter((a) => !denied.includes(a))).toEqual([]);
+    });
+  });
+
   it("allow refuses rewriting what compute runs as its role (states:UpdateStateMachine)", () => {
     expect(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: ["states:UpdateStateMachine"], resources: ["*"] }))).toThrow(/states:UpdateStateMachine/);
   });
