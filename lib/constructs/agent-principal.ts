@@ -73,7 +73,11 @@ export abstract class AgentPrincipal {
     return Object.assign(p, { carriesSourceIdentity: false });
   }
 
-  /** The roles IAM Identity Center creates for one permission set in one account (`AWSReservedSSO_<name>_*`). */
+  /**
+   * The roles IAM Identity Center creates for one permission set in one account
+   * (`AWSReservedSSO_<name>_<16 hex digits>`, under `/aws-reserved/sso.amazonaws.com/` with or without a region
+   * segment); permission sets whose names merely start with `<name>_` are not admitted.
+   */
   static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string }): AgentPrincipal {
     requireAccountId("AgentPrincipal", "identityCenterPermissionSet(accountId)", props.accountId);
     requireIamName("AgentPrincipal", "identityCenterPermissionSet(permissionSetName)", props.permissionSetName, 32);
@@ -188,10 +192,13 @@ class PermissionSetPrincipal extends AgentPrincipal {
   }
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
     // A Principal cannot hold a wildcard, and the role name ends in a random suffix: trust the account and pin the
-    // caller's ARN with a condition (Identity Center roles live under /aws-reserved/sso.amazonaws.com/[region/]).
-    const c = mergeConditions(conditions, {
-      ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${this.name}_*` },
-    });
+    // caller's ARN with a condition. Identity Center names the role AWSReservedSSO_<permission set>_<16 hex digits>
+    // and puts it under /aws-reserved/sso.amazonaws.com/, with a region segment for some instances. A `*` before the
+    // name or for the suffix would also admit permission sets named <name>_<anything> (names may hold `_`): the
+    // suffix is 16 `?`, and the path is written out twice, without and with one segment (role names hold no `/`).
+    const role = `AWSReservedSSO_${this.name}_${"?".repeat(16)}`;
+    const base = `arn:aws:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
+    const c = mergeConditions(conditions, { ArnLike: { "aws:PrincipalArn": [`${base}/${role}`, `${base}/*/${role}`] } });
     return withTagSession({ AWS: `arn:aws:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
   }
 }

@@ -279,7 +279,49 @@ describe("AgentPrincipal", () => {
   it("identityCenterPermissionSet trusts the account and pins the permission set's roles", () => {
     const st = trustOf(AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "AgentSandbox" })).Statement[0];
     expect(st.Principal).toEqual({ AWS: `arn:aws:iam::${APP_ACCOUNT}:root` });
-    expect(st.Condition.ArnLike["aws:PrincipalArn"]).toBe(`arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentSandbox_*`);
+    const base = `arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com`;
+    expect(st.Condition.ArnLike["aws:PrincipalArn"]).toEqual([`${base}/AWSReservedSSO_AgentSandbox_????????????????`, `${base}/*/AWSReservedSSO_AgentSandbox_????????????????`]);
+  });
+
+  describe("identityCenterPermissionSet admits that permission set's roles only, not those of X_<anything> (red-team round 60 F4)", () => {
+    // iam-simulate (a devDependency, the oracle) evaluates the synthesized trust policy for an AssumeRole by each role.
+    const trust = trustOf(AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "Agent" }));
+    const sso = (path: string, name: string) => `arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/${path}${name}`;
+    const assume = async (principal: string): Promise<string> => {
+      const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+      const res = await runSimulation(
+        {
+          request: {
+            principal,
+            action: "sts:AssumeRole",
+            resource: { resource: `arn:aws:iam::${APP_ACCOUNT}:role/agents/a`, accountId: APP_ACCOUNT },
+            contextVariables: { "aws:PrincipalArn": principal, "sts:SourceIdentity": "agent-claude" },
+          },
+          identityPolicies: [{ name: "sso", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: trust,
+        },
+        {},
+      );
+      return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+    };
+
+    it.each([
+      ["", "AWSReservedSSO_Agent_0123456789abcdef"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_fedcba9876543210"],
+    ])("control: the permission set's own role (path %s) may assume the agent role", async (path, name) => {
+      expect(await assume(sso(path, name))).toBe("Allowed");
+    });
+
+    it.each([
+      ["eu-west-1/", "AWSReservedSSO_Agent_Contractors_0123456789abcdef"],
+      ["", "AWSReservedSSO_Agent_ReadOnly_fedcba9876543210"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_0123456789abcdef_0123456789abcdef"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_0123456789abcde"],
+    ])("the role %s%s may not", async (path, name) => {
+      expect(await assume(sso(path, name))).toBe("ImplicitlyDenied");
+    });
   });
 
   it("rejects what would trust too much or nothing", () => {
