@@ -48,9 +48,16 @@ export interface EnvironmentAccountsProps {
   /** Id of the organization root (`r-...`); required unless `createOrganization`. */
   readonly rootId?: string;
   /**
-   * Roles that may still use destroy and protection-changing actions in the protected environments. Terraform runs
-   * that change protection settings there (a Vault Lock, an RDS modification) must run as one of them: add the role
-   * your human-approved deploys use (e.g. the account access role behind `blastwall gate`) when that is how you deploy.
+   * Roles that may still use destroy and protection-changing actions in the protected environments, and rewrite
+   * resource policies there (bucket, key, vault, secret and table policies). Terraform runs that change protection
+   * settings or write those policies there (a Vault Lock, an RDS modification, a bucket policy) must run as one of
+   * them: add the role your human-approved deploys use (e.g. the account access role behind `blastwall gate`) when
+   * that is how you deploy.
+   *
+   * In every account only these roles may create, delete, pass or change (trust, policies, boundary, settings, tags)
+   * a role matching these patterns: an exemption anyone with IAM rights could join would be none. Create break-glass
+   * roles through one of them, or before the SCPs are attached; SCPs never bind the management account, where the
+   * policies themselves can be changed.
    * @default ["arn:aws:iam::*:role/breakglass/*"]
    */
   readonly privilegedRoleArns?: readonly string[];
@@ -69,8 +76,8 @@ export interface EnvironmentAccountsProps {
 
 /**
  * Separated AWS accounts under AWS Organizations: one OU and account per environment, SCPs that keep agents out
- * of production and the backup account entirely, deny destroy rights outside break-glass roles, protect the audit
- * trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
+ * of production and the backup account entirely, deny destroy rights outside break-glass roles (which only
+ * break-glass roles may create or change), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
  * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
  */
 export class EnvironmentAccounts extends Construct {
