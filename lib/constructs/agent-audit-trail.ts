@@ -11,7 +11,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
 
 /** Data events for what agents most often touch: object reads and writes, table items, function invocations. */
 export const DEFAULT_DATA_EVENT_TYPES = ["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"] as const;
@@ -49,7 +49,7 @@ export class AgentAuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly bucket: S3Bucket;
   readonly key: ProtectedKey;
-  /** `arn:aws:cloudtrail:<region>:<management account>:trail/<name>`, literal. */
+  /** `arn:<partition>:cloudtrail:<region>:<management account>:trail/<name>`, literal (the partition of `region`). */
   readonly trailArn: string;
 
   constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
@@ -70,13 +70,17 @@ export class AgentAuditTrail extends Construct {
     if (types.length === 0) fail(C, "dataEventResourceTypes", "must name at least one resource type: without data events the trail does not show what an agent read or deleted");
     for (const t of types) if (!/^AWS::\w+::\w+$/.test(t)) fail(C, "dataEventResourceTypes", `must be resource types like AWS::S3::Object (got "${t}")`);
 
-    this.trailArn = `arn:aws:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;
-    const bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    // CloudTrail signs its deliveries with the trail's ARN (aws:SourceArn) in the trail's partition: an ARN of another
+    // one never equals it, and the bucket and key would refuse every log file.
+    const partition = partitionOf(region);
+    this.trailArn = `arn:${partition}:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;
+    const bucketArn = `arn:${partition}:s3:::${props.bucketName}`;
     const fromTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
     const log = props.logAccountProvider;
 
     this.key = new ProtectedKey(this, "Key", {
       accountId: logAccount,
+      partition,
       description: `Audit trail ${props.trailName} (blastwall)`,
       tags: props.tags,
       provider: log,
@@ -87,7 +91,7 @@ export class AgentAuditTrail extends Construct {
           Principal: { Service: "cloudtrail.amazonaws.com" },
           Action: "kms:GenerateDataKey*",
           Resource: "*",
-          Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${mgmt}:trail/*` } },
+          Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
         },
         { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
       ],
@@ -146,7 +150,7 @@ export class AgentAuditTrail extends Construct {
           Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`],
           Condition: { Bool: { "aws:SecureTransport": "false" } },
         },
-        agentDeny("DenyDestroyToAgentRoles", { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`] } }),
+        agentDeny("DenyDestroyToAgentRoles", { ArnLike: { "aws:PrincipalArn": [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:user${AGENT_PATH}*`] } }),
         agentDeny("DenyDestroyToAgentSessions", { StringLike: { "aws:SourceIdentity": "agent-*" } }),
       ]),
       provider: log,

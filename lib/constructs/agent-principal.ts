@@ -1,4 +1,4 @@
-import { fail, isToken, requireAccountId, requireIamName } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requirePartition } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
 
 /**
@@ -76,12 +76,14 @@ export abstract class AgentPrincipal {
   /**
    * The roles IAM Identity Center creates for one permission set in one account
    * (`AWSReservedSSO_<name>_<16 hex digits>`, under `/aws-reserved/sso.amazonaws.com/` with or without a region
-   * segment); permission sets whose names merely start with `<name>_` are not admitted.
+   * segment); permission sets whose names merely start with `<name>_` are not admitted. `partition` is the
+   * account's (`aws-us-gov` in GovCloud, `aws-cn` in China; default `aws`): the trust names the account's root there.
    */
-  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string }): AgentPrincipal {
+  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string; readonly partition?: string }): AgentPrincipal {
     requireAccountId("AgentPrincipal", "identityCenterPermissionSet(accountId)", props.accountId);
     requireIamName("AgentPrincipal", "identityCenterPermissionSet(permissionSetName)", props.permissionSetName, 32);
-    return new PermissionSetPrincipal(props.accountId, props.permissionSetName);
+    const partition = requirePartition("AgentPrincipal", "identityCenterPermissionSet(partition)", props.partition ?? "aws");
+    return new PermissionSetPrincipal(props.accountId, props.permissionSetName, partition);
   }
 
   /** How a session is started: `role` and `permission-set` call AssumeRole, `oidc` AssumeRoleWithWebIdentity. */
@@ -184,7 +186,7 @@ class OidcPrincipal extends AgentPrincipal {
 
 class PermissionSetPrincipal extends AgentPrincipal {
   readonly kind = "permission-set";
-  constructor(private readonly accountId: string, private readonly name: string) {
+  constructor(private readonly accountId: string, private readonly name: string, private readonly partition: string) {
     super();
   }
   describe(): string {
@@ -197,8 +199,8 @@ class PermissionSetPrincipal extends AgentPrincipal {
     // name or for the suffix would also admit permission sets named <name>_<anything> (names may hold `_`): the
     // suffix is 16 `?`, and the path is written out twice, without and with one segment (role names hold no `/`).
     const role = `AWSReservedSSO_${this.name}_${"?".repeat(16)}`;
-    const base = `arn:aws:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
+    const base = `arn:${this.partition}:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
     const c = mergeConditions(conditions, { ArnLike: { "aws:PrincipalArn": [`${base}/${role}`, `${base}/*/${role}`] } });
-    return withTagSession({ AWS: `arn:aws:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
+    return withTagSession({ AWS: `arn:${this.partition}:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
   }
 }

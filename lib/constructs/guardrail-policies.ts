@@ -9,7 +9,8 @@ import { packActions, policySize, SCP_LIMIT, type StatementJson } from "./policy
  * (cannot be spoofed) and by an `agent-` source identity (survives role chaining into a non-agent role).
  */
 
-const AGENT_ARNS = [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`];
+/** Every partition: an SCP lives in the partition of its organization, and `arn:aws:` would match nothing in another. */
+const AGENT_ARNS = [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:user${AGENT_PATH}*`];
 const AGENT_SOURCE_IDENTITY = "agent-*";
 
 function exceptPrivileged(privileged: readonly string[]): StatementJson["Condition"] {
@@ -107,7 +108,7 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
       Sid: "DenyAgentUsersAndKeys",
       Effect: "Deny",
       Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
-      Resource: `arn:aws:iam::*:user${AGENT_PATH}*`,
+      Resource: `arn:*:iam::*:user${AGENT_PATH}*`,
     },
     {
       Sid: "DenyAccessKeysForTaggedAgents",
@@ -127,7 +128,7 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
       Sid: "DenyAgentsTheAccountAdminRole",
       Effect: "Deny",
       Action: "sts:AssumeRole",
-      Resource: `arn:aws:iam::*:role/${accountAccessRoleName}`,
+      Resource: `arn:*:iam::*:role/${accountAccessRoleName}`,
       Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } },
     },
   ];

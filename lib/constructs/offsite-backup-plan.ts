@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, parseBackupVaultArn, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
+import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
@@ -96,10 +96,12 @@ export class OffsiteBackupPlan extends Construct {
     this.offsiteAccountId = o.offsiteAccount;
     this.provider = props.provider;
 
+    const partition = partitionOf(props.region);
     const key =
-      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount) : undefined) ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount, partition) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
+        partition,
         description: `Local backup vault ${props.name}-local (blastwall)`,
         usableByAccounts: [o.offsiteAccount],
         tags: props.tags,
@@ -133,12 +135,12 @@ export class OffsiteBackupPlan extends Construct {
     });
     this.ready = new IamRolePolicyAttachment(this, "ServiceRolePolicy", {
       role: this.serviceRole.name,
-      policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      policyArn: `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
       provider: props.provider,
     });
     // Written out rather than referenced: the literal account in it is how the gate tells this plan's account
     // from the off-site vault's.
-    this.serviceRoleArn = `arn:aws:iam::${props.accountId}:role/service-role/${props.name}-backup`;
+    this.serviceRoleArn = `arn:${partition}:iam::${props.accountId}:role/service-role/${props.name}-backup`;
 
     this.plan = new BackupPlan(this, "Plan", {
       name: props.name,
@@ -176,14 +178,18 @@ export class OffsiteBackupPlan extends Construct {
 /**
  * A key given for data or recovery points that are copied to `offsiteAccount` must be usable there: AWS Backup
  * reads each cross-account copy with it and re-encrypts it in the backup account. Only a ProtectedKey says which
- * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused.
+ * accounts its policy admits, so a key made otherwise (an imported ARN, a raw KmsKey) is refused; so is a key of
+ * another partition than the data's (its policy would name accounts KMS does not know there).
  */
-export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string): ProtectedKey {
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string, partition: string): ProtectedKey {
   if (!(key instanceof ProtectedKey)) {
     fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails`);
   }
   if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
     fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
+  }
+  if (key.partition !== partition) {
+    fail(C, prop, `is a key of partition ${key.partition}, but the data's region is in ${partition}: its policy names accounts KMS there does not know. Create ${key.node.path} with partition: "${partition}"`);
   }
   return key;
 }
@@ -256,6 +262,10 @@ export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteB
   const vault = parseBackupVaultArn(o.offsiteVaultArn);
   if (!vault) {
     fail(C, p("offsiteVaultArn"), `must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "${o.offsiteVaultArn}"); OffsiteBackupVault.vaultArn is one`);
+  }
+  const partition = partitionOf(o.region);
+  if (vault.partition !== partition) {
+    fail(C, p("offsiteVaultArn"), `is in partition ${vault.partition}, but ${p("region")} ${o.region} is in ${partition}: AWS Backup copies within a partition only (got "${o.offsiteVaultArn}")`);
   }
   if (vault.account === o.accountId && !o.allowSameAccount) {
     fail(C, p("offsiteVaultArn"), `must be in another account than ${p("accountId")} (both ${o.accountId}): a copy in the same account is lost with it when the account's credentials are abused (set ${p("allowSameAccount")} only for a single-account setup)`);

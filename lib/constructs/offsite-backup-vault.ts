@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -35,7 +35,7 @@ export interface OffsiteBackupVaultProps {
    * @default 3
    */
   readonly changeableForDays?: number;
-  /** @default a new ProtectedKey in the backup account */
+  /** A ProtectedKey of the partition of `region`. @default a new ProtectedKey in the backup account */
   readonly kmsKey?: ProtectedKey;
   /**
    * Turn on cross-account backup for the organization (`aws_backup_global_settings`); AWS requires this in
@@ -59,7 +59,7 @@ export class OffsiteBackupVault extends Construct {
   readonly vault: BackupVault;
   readonly lock: BackupVaultLockConfiguration;
   readonly policy: BackupVaultPolicy;
-  /** `arn:aws:backup:<region>:<account>:backup-vault:<name>`, literal: pass it to ProtectedVolume/Database. */
+  /** `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`, literal: pass it to ProtectedVolume/Database. */
   readonly vaultArn: string;
   readonly key: ProtectedKey;
 
@@ -77,12 +77,16 @@ export class OffsiteBackupVault extends Construct {
     if (props.maxRetentionDays !== undefined) {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }
-    this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
+    const partition = partitionOf(region);
+    if (props.kmsKey !== undefined && props.kmsKey.partition !== partition) {
+      fail(C, "kmsKey", `is a key of partition ${props.kmsKey.partition}, but the vault's region ${region} is in ${partition}: create the ProtectedKey with partition: "${partition}"`);
+    }
+    this.vaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${props.vaultName}`;
     registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
       props.kmsKey ??
-      new ProtectedKey(this, "Key", { accountId: account, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
+      new ProtectedKey(this, "Key", { accountId: account, partition, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
     this.vault = new BackupVault(this, "Vault", {
       name: props.vaultName,
       kmsKeyArn: this.key.keyArn,

@@ -63,11 +63,11 @@ describe("AgentRole", () => {
     const byId = Object.fromEntries(boundary.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(byId.DenyChangesToOwnGuardrails.NotAction).toEqual(["iam:Get*", "iam:List*"]);
     expect(byId.DenyChangesToOwnGuardrails.Resource).toEqual([
-      "arn:aws:iam::*:role/agents/claude",
-      "arn:aws:iam::*:policy/agents/claude-boundary",
-      "arn:aws:iam::*:policy/agents/claude-guard*",
+      "arn:*:iam::*:role/agents/claude",
+      "arn:*:iam::*:policy/agents/claude-boundary",
+      "arn:*:iam::*:policy/agents/claude-guard*",
     ]);
-    expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:aws:iam::*:role/agents/*");
+    expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:*:iam::*:role/agents/*");
     expect(byId.IdentityPoliciesDecideWithinTheseDenies).toMatchObject({ Effect: "Allow", Action: "*", Resource: "*" });
   });
 
@@ -225,7 +225,7 @@ describe("AgentPrincipal", () => {
     // Whoever holds its session is the agent too: the gate judges it as one.
     expect(entry.tags).toEqual({ "blastwall:agent": "true" });
     const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "a-entry-boundary")!;
-    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::*:role/agents/a" }]);
+    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:*:iam::*:role/agents/a" }]);
     expect(entry.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.Agent_EntryBoundary_\w+\.arn\}$/);
     // The workflow's token: pinned to repository and branch, with no source-identity condition it could never meet.
     const [web] = policyOf(entry, "assume_role_policy").Statement;

@@ -58,7 +58,7 @@ describe("EnvironmentAccounts", () => {
     const deny = policies(json).find((p) => p.name === "blastwall-deny-agents")!;
     const st = JSON.parse(deny.content).Statement;
     expect(st).toEqual([
-      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } } }),
+      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"] } } }),
       expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } }),
     ]);
     const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents")).map((a) => a.target_id);
@@ -104,7 +104,7 @@ describe("EnvironmentAccounts", () => {
     const st = baseline.flatMap((p) => JSON.parse(p.content).Statement) as { Sid: string; Action: string | string[]; Resource: string }[];
     const actions = st.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(["organizations:LeaveOrganization", "cloudtrail:StopLogging", "guardduty:DeleteDetector", "backup:DeleteBackupVaultLockConfiguration", "iam:CreateAccessKey"]));
-    expect(st.find((s) => s.Sid === "DenyAgentUsersAndKeys")!.Resource).toBe("arn:aws:iam::*:user/agents/*");
+    expect(st.find((s) => s.Sid === "DenyAgentUsersAndKeys")!.Resource).toBe("arn:*:iam::*:user/agents/*");
     expect(attachments(json).filter((a) => a.policy_id.includes("baseline")).map((a) => a.target_id)).toEqual(["r-ab12"]);
   });
 
@@ -117,7 +117,7 @@ describe("EnvironmentAccounts", () => {
       const s = st.find((x) => x.Sid === sid)!;
       expect(s.Action).toEqual(expect.arrayContaining(["guardduty:UpdateDetector", "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "backup:UpdateBackupPlan", "config:PutRetentionConfiguration"]));
     }
-    expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } });
+    expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"] } });
     expect(st.find((x) => x.Sid === "DenyAgentSessionsWeakeningAuditAndBackup")!.Condition).toEqual({ StringLike: { "aws:SourceIdentity": "agent-*" } });
     // People still configure them: the statement that binds everyone but break-glass keeps to switch-offs and deletes.
     expect(st.find((x) => x.Sid === "DenyDisablingAuditAndBackup")!.Action).not.toContain("guardduty:UpdateDetector");
