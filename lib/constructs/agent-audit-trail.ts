@@ -13,8 +13,26 @@ import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
 import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
 
-/** Data events for what agents most often touch: object reads and writes, table items, function invocations. */
-export const DEFAULT_DATA_EVENT_TYPES = ["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"] as const;
+/**
+ * CloudTrail data event types (`resources.type`) recorded by default: what agents most often touch (S3 objects,
+ * DynamoDB items, Lambda invocations), and the types through which the catalogue's data-plane destroy calls run, so
+ * that they and the attempts at them are on record: RDS Data API statements (rds-data:ExecuteStatement, SQL DELETE
+ * and DROP), S3 Express One Zone objects (directory buckets), Amazon Keyspaces rows (cassandra:Modify), SageMaker
+ * Feature Store records (sagemaker:DeleteRecord), Neptune Analytics queries (neptune-graph:DeleteDataViaQuery) and
+ * S3 Vectors (s3vectors:DeleteVectors, PutVectors). CloudTrail records data events only for the types selected, and
+ * takes no selector for every type at once (`resources.type` is required in each).
+ */
+export const DEFAULT_DATA_EVENT_TYPES = [
+  "AWS::S3::Object",
+  "AWS::DynamoDB::Table",
+  "AWS::Lambda::Function",
+  "AWS::RDS::DBCluster",
+  "AWS::S3Express::Object",
+  "AWS::Cassandra::Table",
+  "AWS::SageMaker::FeatureGroup",
+  "AWS::NeptuneGraph::Graph",
+  "AWS::S3Vectors::Index",
+] as const;
 
 export interface AgentAuditTrailProps {
   /** Trail name. */
@@ -35,15 +53,26 @@ export interface AgentAuditTrailProps {
   readonly provider?: TerraformProvider;
   /** Object Lock (compliance mode) retention of every log file, in days. @default 365 */
   readonly retentionDays?: number;
-  /** CloudTrail data event resource types (`resources.type`). @default S3 objects, DynamoDB tables, Lambda functions */
+  /**
+   * CloudTrail data event resource types (`resources.type`): only these types' data events are recorded (data events
+   * are billed per event; busy S3 buckets dominate). Replaces the default list, so keep its types when adding one.
+   * @default DEFAULT_DATA_EVENT_TYPES: S3 objects, DynamoDB tables, Lambda functions, and the types of the catalogue's
+   * data-plane destroy calls (RDS Data API clusters, S3 Express objects, Keyspaces tables, SageMaker feature groups,
+   * Neptune Analytics graphs, S3 vector indexes)
+   */
   readonly dataEventResourceTypes?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
  * An organization, multi-region CloudTrail trail with log file validation, data events and KMS encryption,
- * delivered to a bucket in the log account with versioning and Object Lock in compliance mode: every API call an
- * agent makes is recorded with its source identity, and no one, agent or admin, can erase the record.
+ * delivered to a bucket in the log account with versioning and Object Lock in compliance mode. It records every
+ * management event (control-plane call) in every account and region of the organization, and the data events of
+ * the resource types in `dataEventResourceTypes` (by default the object, item, invocation and query calls through
+ * which the catalogue's data-plane destroy actions run), each with the caller's source identity; denied attempts
+ * included. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
+ * added, and what CloudTrail never logs (SQL over a database connection, OpenSearch HTTP requests) is not either. No
+ * one, agent or admin, can erase the record.
  */
 export class AgentAuditTrail extends Construct {
   readonly trail: Cloudtrail;
