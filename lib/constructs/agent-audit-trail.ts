@@ -11,10 +11,28 @@ import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
 
-/** Data events for what agents most often touch: object reads and writes, table items, function invocations. */
-export const DEFAULT_DATA_EVENT_TYPES = ["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"] as const;
+/**
+ * CloudTrail data event types (`resources.type`) recorded by default: what agents most often touch (S3 objects,
+ * DynamoDB items, Lambda invocations), and the types through which the catalogue's data-plane destroy calls run, so
+ * that they and the attempts at them are on record: RDS Data API statements (rds-data:ExecuteStatement, SQL DELETE
+ * and DROP), S3 Express One Zone objects (directory buckets), Amazon Keyspaces rows (cassandra:Modify), SageMaker
+ * Feature Store records (sagemaker:DeleteRecord), Neptune Analytics queries (neptune-graph:DeleteDataViaQuery) and
+ * S3 Vectors (s3vectors:DeleteVectors, PutVectors). CloudTrail records data events only for the types selected, and
+ * takes no selector for every type at once (`resources.type` is required in each).
+ */
+export const DEFAULT_DATA_EVENT_TYPES = [
+  "AWS::S3::Object",
+  "AWS::DynamoDB::Table",
+  "AWS::Lambda::Function",
+  "AWS::RDS::DBCluster",
+  "AWS::S3Express::Object",
+  "AWS::Cassandra::Table",
+  "AWS::SageMaker::FeatureGroup",
+  "AWS::NeptuneGraph::Graph",
+  "AWS::S3Vectors::Index",
+] as const;
 
 export interface AgentAuditTrailProps {
   /** Trail name. */
@@ -35,21 +53,32 @@ export interface AgentAuditTrailProps {
   readonly provider?: TerraformProvider;
   /** Object Lock (compliance mode) retention of every log file, in days. @default 365 */
   readonly retentionDays?: number;
-  /** CloudTrail data event resource types (`resources.type`). @default S3 objects, DynamoDB tables, Lambda functions */
+  /**
+   * CloudTrail data event resource types (`resources.type`): only these types' data events are recorded (data events
+   * are billed per event; busy S3 buckets dominate). Replaces the default list, so keep its types when adding one.
+   * @default DEFAULT_DATA_EVENT_TYPES: S3 objects, DynamoDB tables, Lambda functions, and the types of the catalogue's
+   * data-plane destroy calls (RDS Data API clusters, S3 Express objects, Keyspaces tables, SageMaker feature groups,
+   * Neptune Analytics graphs, S3 vector indexes)
+   */
   readonly dataEventResourceTypes?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
  * An organization, multi-region CloudTrail trail with log file validation, data events and KMS encryption,
- * delivered to a bucket in the log account with versioning and Object Lock in compliance mode: every API call an
- * agent makes is recorded with its source identity, and no one, agent or admin, can erase the record.
+ * delivered to a bucket in the log account with versioning and Object Lock in compliance mode. It records every
+ * management event (control-plane call) in every account and region of the organization, and the data events of
+ * the resource types in `dataEventResourceTypes` (by default the object, item, invocation and query calls through
+ * which the catalogue's data-plane destroy actions run), each with the caller's source identity; denied attempts
+ * included. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
+ * added, and what CloudTrail never logs (SQL over a database connection, OpenSearch HTTP requests) is not either. No
+ * one, agent or admin, can erase the record.
  */
 export class AgentAuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly bucket: S3Bucket;
   readonly key: ProtectedKey;
-  /** `arn:aws:cloudtrail:<region>:<management account>:trail/<name>`, literal. */
+  /** `arn:<partition>:cloudtrail:<region>:<management account>:trail/<name>`, literal (the partition of `region`). */
   readonly trailArn: string;
 
   constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
@@ -70,13 +99,17 @@ export class AgentAuditTrail extends Construct {
     if (types.length === 0) fail(C, "dataEventResourceTypes", "must name at least one resource type: without data events the trail does not show what an agent read or deleted");
     for (const t of types) if (!/^AWS::\w+::\w+$/.test(t)) fail(C, "dataEventResourceTypes", `must be resource types like AWS::S3::Object (got "${t}")`);
 
-    this.trailArn = `arn:aws:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;
-    const bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    // CloudTrail signs its deliveries with the trail's ARN (aws:SourceArn) in the trail's partition: an ARN of another
+    // one never equals it, and the bucket and key would refuse every log file.
+    const partition = partitionOf(region);
+    this.trailArn = `arn:${partition}:cloudtrail:${region}:${mgmt}:trail/${props.trailName}`;
+    const bucketArn = `arn:${partition}:s3:::${props.bucketName}`;
     const fromTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
     const log = props.logAccountProvider;
 
     this.key = new ProtectedKey(this, "Key", {
       accountId: logAccount,
+      partition,
       description: `Audit trail ${props.trailName} (blastwall)`,
       tags: props.tags,
       provider: log,
@@ -87,7 +120,7 @@ export class AgentAuditTrail extends Construct {
           Principal: { Service: "cloudtrail.amazonaws.com" },
           Action: "kms:GenerateDataKey*",
           Resource: "*",
-          Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${mgmt}:trail/*` } },
+          Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
         },
         { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
       ],
@@ -146,7 +179,7 @@ export class AgentAuditTrail extends Construct {
           Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`],
           Condition: { Bool: { "aws:SecureTransport": "false" } },
         },
-        agentDeny("DenyDestroyToAgentRoles", { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`] } }),
+        agentDeny("DenyDestroyToAgentRoles", { ArnLike: { "aws:PrincipalArn": [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:user${AGENT_PATH}*`] } }),
         agentDeny("DenyDestroyToAgentSessions", { StringLike: { "aws:SourceIdentity": "agent-*" } }),
       ]),
       provider: log,

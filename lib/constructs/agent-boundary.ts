@@ -22,7 +22,7 @@ export interface AgentGuardrails {
 }
 
 export interface GuardrailTargets {
-  /** ARN pattern of the role itself, `arn:aws:iam::*:role/agents/NAME`. */
+  /** ARN pattern of the role itself, `arn:*:iam::*:role/agents/NAME` (every partition). */
   readonly roleArn: string;
   readonly boundaryArn: string;
   /** ARN pattern covering every guard policy (`...-guard*`). */
@@ -55,7 +55,8 @@ export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
       Sid: "DenyRoleChainingOutsideAgents",
       Effect: "Deny",
       Action: [...CHAIN_ACTIONS],
-      NotResource: "arn:aws:iam::*:role/agents/*",
+      // Every partition: `arn:aws:` would never match a role in aws-us-gov or aws-cn and deny all chaining there.
+      NotResource: "arn:*:iam::*:role/agents/*",
     },
   ];
   const [first, ...rest] = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);

@@ -1,4 +1,4 @@
-import { fail, isToken, requireAccountId, requireIamName } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requirePartition } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
 
 /**
@@ -73,11 +73,17 @@ export abstract class AgentPrincipal {
     return Object.assign(p, { carriesSourceIdentity: false });
   }
 
-  /** The roles IAM Identity Center creates for one permission set in one account (`AWSReservedSSO_<name>_*`). */
-  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string }): AgentPrincipal {
+  /**
+   * The roles IAM Identity Center creates for one permission set in one account
+   * (`AWSReservedSSO_<name>_<16 hex digits>`, under `/aws-reserved/sso.amazonaws.com/` with or without a region
+   * segment); permission sets whose names merely start with `<name>_` are not admitted. `partition` is the
+   * account's (`aws-us-gov` in GovCloud, `aws-cn` in China; default `aws`): the trust names the account's root there.
+   */
+  static identityCenterPermissionSet(props: { readonly accountId: string; readonly permissionSetName: string; readonly partition?: string }): AgentPrincipal {
     requireAccountId("AgentPrincipal", "identityCenterPermissionSet(accountId)", props.accountId);
     requireIamName("AgentPrincipal", "identityCenterPermissionSet(permissionSetName)", props.permissionSetName, 32);
-    return new PermissionSetPrincipal(props.accountId, props.permissionSetName);
+    const partition = requirePartition("AgentPrincipal", "identityCenterPermissionSet(partition)", props.partition ?? "aws");
+    return new PermissionSetPrincipal(props.accountId, props.permissionSetName, partition);
   }
 
   /** How a session is started: `role` and `permission-set` call AssumeRole, `oidc` AssumeRoleWithWebIdentity. */
@@ -180,7 +186,7 @@ class OidcPrincipal extends AgentPrincipal {
 
 class PermissionSetPrincipal extends AgentPrincipal {
   readonly kind = "permission-set";
-  constructor(private readonly accountId: string, private readonly name: string) {
+  constructor(private readonly accountId: string, private readonly name: string, private readonly partition: string) {
     super();
   }
   describe(): string {
@@ -188,10 +194,13 @@ class PermissionSetPrincipal extends AgentPrincipal {
   }
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
     // A Principal cannot hold a wildcard, and the role name ends in a random suffix: trust the account and pin the
-    // caller's ARN with a condition (Identity Center roles live under /aws-reserved/sso.amazonaws.com/[region/]).
-    const c = mergeConditions(conditions, {
-      ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${this.name}_*` },
-    });
-    return withTagSession({ AWS: `arn:aws:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
+    // caller's ARN with a condition. Identity Center names the role AWSReservedSSO_<permission set>_<16 hex digits>
+    // and puts it under /aws-reserved/sso.amazonaws.com/, with a region segment for some instances. A `*` before the
+    // name or for the suffix would also admit permission sets named <name>_<anything> (names may hold `_`): the
+    // suffix is 16 `?`, and the path is written out twice, without and with one segment (role names hold no `/`).
+    const role = `AWSReservedSSO_${this.name}_${"?".repeat(16)}`;
+    const base = `arn:${this.partition}:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
+    const c = mergeConditions(conditions, { ArnLike: { "aws:PrincipalArn": [`${base}/${role}`, `${base}/*/${role}`] } });
+    return withTagSession({ AWS: `arn:${this.partition}:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
   }
 }

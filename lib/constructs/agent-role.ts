@@ -75,7 +75,10 @@ export class AgentRole extends Construct {
    * each trusts its principal, may only assume the agent role with an `agent-` source identity, and is not an agent.
    */
   readonly entryRoles: readonly IamRole[];
-  /** The ARN as a literal pattern with `*` for the account: what boundaries and SCPs name. */
+  /**
+   * The ARN as a literal pattern with `*` for the partition and the account (`arn:*:iam::*:role/agents/NAME`): what
+   * boundaries and SCPs name. A fixed partition would never match the role in another one (GovCloud, China).
+   */
   readonly roleArnPattern: string;
   readonly path: string;
   readonly boundary: IamPolicy;
@@ -122,8 +125,8 @@ export class AgentRole extends Construct {
     this.path = path;
     this.sourceIdentity = sourceIdentity;
     this.provider = props.provider;
-    this.roleArnPattern = `arn:aws:iam::*:role${path}${name}`;
-    const policyArn = (suffix: string) => `arn:aws:iam::*:policy${path}${name}-${suffix}`;
+    this.roleArnPattern = `arn:*:iam::*:role${path}${name}`;
+    const policyArn = (suffix: string) => `arn:*:iam::*:policy${path}${name}-${suffix}`;
 
     const rails = agentGuardrails({ roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard*") });
     const tags = { ...(props.tags ?? {}), [AGENT_TAG]: "true" };

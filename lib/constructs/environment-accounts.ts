@@ -9,7 +9,7 @@ import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { baselinePolicies, denyAgentsPolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, requireAccountId, requireIamName, requireRegion } from "./validate";
+import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireRegion } from "./validate";
 
 export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
 
@@ -48,10 +48,19 @@ export interface EnvironmentAccountsProps {
   /** Id of the organization root (`r-...`); required unless `createOrganization`. */
   readonly rootId?: string;
   /**
-   * Roles that may still use destroy and protection-changing actions in the protected environments. Terraform runs
-   * that change protection settings there (a Vault Lock, an RDS modification) must run as one of them: add the role
-   * your human-approved deploys use (e.g. the account access role behind `blastwall gate`) when that is how you deploy.
-   * @default ["arn:aws:iam::*:role/breakglass/*"]
+   * Roles that may still use destroy and protection-changing actions in the protected environments, and rewrite
+   * resource policies there (bucket, key, vault, secret and table policies). Terraform runs that change protection
+   * settings or write those policies there (a Vault Lock, an RDS modification, a bucket policy) must run as one of
+   * them: add the role your human-approved deploys use (e.g. the account access role behind `blastwall gate`) when
+   * that is how you deploy.
+   *
+   * In every account only these roles may create, delete, pass or change (trust, policies, boundary, settings, tags)
+   * a role matching these patterns: an exemption anyone with IAM rights could join would be none. Create break-glass
+   * roles through one of them, or before the SCPs are attached; SCPs never bind the management account, where the
+   * policies themselves can be changed.
+   *
+   * ARNs in the partition of `region`, or with `*` for it (`arn:*:iam::*:role/breakglass/*`).
+   * @default ["arn:<partition of region>:iam::*:role/breakglass/*"] (`arn:aws:...` outside GovCloud, China and the ISO regions)
    */
   readonly privilegedRoleArns?: readonly string[];
   /**
@@ -69,8 +78,8 @@ export interface EnvironmentAccountsProps {
 
 /**
  * Separated AWS accounts under AWS Organizations: one OU and account per environment, SCPs that keep agents out
- * of production and the backup account entirely, deny destroy rights outside break-glass roles, protect the audit
- * trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
+ * of production and the backup account entirely, deny destroy rights outside break-glass roles (which only
+ * break-glass roles may create or change), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
  * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
  */
 export class EnvironmentAccounts extends Construct {
@@ -82,20 +91,29 @@ export class EnvironmentAccounts extends Construct {
   readonly organization?: OrganizationsOrganization;
 
   private readonly settings = new Map<Environment, { accountId?: string; region: string; roleName: string }>();
+  private readonly partition: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentAccountsProps) {
     super(scope, id);
     const C = "EnvironmentAccounts";
     const region = requireRegion(C, "region", props.region);
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
-    const privileged = props.privilegedRoleArns ?? ["arn:aws:iam::*:role/breakglass/*"];
+    // The organization, its accounts and their roles are all in the partition of the region.
+    const partition = partitionOf(region);
+    this.partition = partition;
+    const privileged = props.privilegedRoleArns ?? [`arn:${partition}:iam::*:role/breakglass/*`];
     if (privileged.length === 0) fail(C, "privilegedRoleArns", "must name at least one break-glass role; with none, a destroy can never be done on purpose either");
     for (const p of privileged) {
-      if (!/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/.+$/.test(p) || p === "arn:aws:iam::*:role/*") {
-        fail(C, "privilegedRoleArns", `must be IAM role ARN patterns narrower than every role, like arn:aws:iam::*:role/breakglass/* (got "${p}")`);
+      const m = /^arn:([a-z*-]+):iam::(\d{12}|\*):role\/(.+)$/.exec(p);
+      if (!m || m[3] === "*") {
+        fail(C, "privilegedRoleArns", `must be IAM role ARN patterns narrower than every role, like arn:${partition}:iam::*:role/breakglass/* (got "${p}")`);
+      }
+      // ArnNotLike compares the partition: a pattern of another one exempts no role, and the deploys it names fail.
+      if (m[1] !== partition && m[1] !== "*") {
+        fail(C, "privilegedRoleArns", `must be in the partition of region ${region} (${partition}), or name any with arn:*: (got "${p}"): a role of another partition never matches, so no one would be exempt`);
       }
       // ArnLike's `*` crosses `/`: `role/a*` covers `role/agents/x`, and an agent exempt from the SCPs is no agent.
-      if (globsIntersect(p, "arn:aws:iam::*:role/agents/*", { caseInsensitive: true })) fail(C, "privilegedRoleArns", `must not cover agent roles under /agents/ (got "${p}")`);
+      if (globsIntersect(p, "arn:*:iam::*:role/agents/*", { caseInsensitive: true })) fail(C, "privilegedRoleArns", `must not cover agent roles under /agents/ (got "${p}")`);
     }
     const present = ENVIRONMENTS.filter((e) => props.accounts[e] !== undefined);
     const onlyPresent = (prop: string, envs: readonly Environment[]) => {
@@ -170,7 +188,7 @@ export class EnvironmentAccounts extends Construct {
       providers[e] = new AwsProvider(this, `${OU_NAMES[e]}Provider`, {
         alias: e,
         region,
-        assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, sessionName: `blastwall-${e}` }],
+        assumeRole: [{ roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`, sessionName: `blastwall-${e}` }],
         // Pinning the account makes a mix-up of providers fail before it changes anything.
         ...(spec.accountId !== undefined ? { allowedAccountIds: [spec.accountId] } : {}),
         defaultTags: [{ tags: { "blastwall:environment": e } }],
@@ -225,10 +243,13 @@ export class EnvironmentAccounts extends Construct {
     }
     const region = options.region ?? s.region;
     requireRegion(C, "options.region", region);
+    if (partitionOf(region) !== this.partition) {
+      fail(C, "options.region", `must be in the partition of the organization's region ${s.region} (${this.partition}); ${region} is in ${partitionOf(region)}, where the account does not exist`);
+    }
     return new AwsProvider(stack, options.alias ?? "aws", {
       ...(options.alias ? { alias: options.alias } : {}),
       region,
-      assumeRole: [{ roleArn: `arn:aws:iam::${s.accountId}:role/${s.roleName}`, sessionName: `blastwall-${env}` }],
+      assumeRole: [{ roleArn: `arn:${this.partition}:iam::${s.accountId}:role/${s.roleName}`, sessionName: `blastwall-${env}` }],
       allowedAccountIds: [s.accountId],
       defaultTags: [{ tags: { "blastwall:environment": env } }],
     });

@@ -9,17 +9,66 @@ import { packActions, policySize, SCP_LIMIT, type StatementJson } from "./policy
  * (cannot be spoofed) and by an `agent-` source identity (survives role chaining into a non-agent role).
  */
 
-const AGENT_ARNS = [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`];
+/** Every partition: an SCP lives in the partition of its organization, and `arn:aws:` would match nothing in another. */
+const AGENT_ARNS = [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:user${AGENT_PATH}*`];
 const AGENT_SOURCE_IDENTITY = "agent-*";
 
 function exceptPrivileged(privileged: readonly string[]): StatementJson["Condition"] {
   return { ArnNotLike: { "aws:PrincipalArn": [...privileged] } };
 }
 
-/** Deny every catalogue `direct` and `protection` action outside the privileged (break-glass) roles; split to fit. */
+/**
+ * IAM calls on a role that would let their caller become it, widen what it may do, or take it away: create one on
+ * its path, rewrite its trust, change its policies, boundary, settings or tags, delete it, or pass it to a service.
+ * The exemption by `aws:PrincipalArn` is only as strong as the roles it names: without this, anyone with IAM rights
+ * in an account creates `role/breakglass/x` trusting itself (or rewrites an exempt role's trust) and is exempt.
+ * Policy-version calls are not here: their resource is the managed policy, and a wider break-glass role admits no one
+ * new while its trust and path are held.
+ */
+export const PRIVILEGED_ROLE_WRITES = [
+  "iam:CreateRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:DeleteRole",
+  "iam:PassRole",
+] as const;
+
+/**
+ * Only the privileged roles may create or change roles that match their own patterns (AWS's "protect the exempt
+ * role" SCP statement). SCPs never bind the management account, and service-linked roles are outside every SCP:
+ * there (or through a privileged role) break-glass roles are created and changed.
+ */
+export function protectPrivilegedRoles(privileged: readonly string[]): StatementJson {
+  return { Sid: "DenyChangingPrivilegedRolesOutsideThem", Effect: "Deny", Action: [...PRIVILEGED_ROLE_WRITES], Resource: [...privileged], Condition: exceptPrivileged(privileged) };
+}
+
+/**
+ * The catalogue's resource-policy escalation errors (a bucket, key, vault, secret or table policy rewritten): in a
+ * protected account they grant the deletes the other statements deny, lock the owners out of a key, or stop log
+ * delivery while StopLogging stays denied. The privileged roles, which deploy protected resources, keep them.
+ */
+export function resourcePolicyRewrites(): string[] {
+  return loadCatalogue()
+    .escalation.filter((e) => e.target === "resource-policy" && e.severity === "error")
+    .map((e) => e.action);
+}
+
+/**
+ * Deny every catalogue `direct` and `protection` action, and the resource-policy rewrites, outside the privileged
+ * (break-glass) roles; split to fit.
+ */
 export function denyDestroyPolicies(privileged: readonly string[]): StatementJson[][] {
   const cat = loadCatalogue();
-  const actions = [...cat.direct, ...cat.protection].map((e) => e.action);
+  const actions = [...[...cat.direct, ...cat.protection].map((e) => e.action), ...resourcePolicyRewrites()];
   const render = (g: readonly string[]): StatementJson[] => [
     { Sid: "DenyDestroyOutsideBreakGlass", Effect: "Deny", Action: [...g], Resource: "*", Condition: exceptPrivileged(privileged) },
   ];
@@ -35,7 +84,8 @@ export function denyAgentsPolicy(): StatementJson[] {
 }
 
 /**
- * For every account: no leaving the organization or loosening its policies, no switching off CloudTrail, AWS
+ * For every account: only the privileged roles create or change roles matching their patterns, no leaving the
+ * organization or loosening its policies, no switching off CloudTrail, AWS
  * Backup, GuardDuty, Config or Security Hub (the catalogue's actions of those services), for agents none of their
  * other catalogue actions either (event selectors, detector settings, plan updates), no access keys or users for
  * agents, and no agent path into the account-admin role Organizations creates.
@@ -51,11 +101,14 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
   );
   const fixed: StatementJson[] = [
     { Sid: "DenyLeavingOrLooseningTheOrganization", Effect: "Deny", Action: orgActions, Resource: "*", Condition: exceptPrivileged(privileged) },
+    // Every exemption below and in the deny-destroy policies rests on these roles: in every account, nobody else
+    // may make one or change one.
+    protectPrivilegedRoles(privileged),
     {
       Sid: "DenyAgentUsersAndKeys",
       Effect: "Deny",
       Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
-      Resource: `arn:aws:iam::*:user${AGENT_PATH}*`,
+      Resource: `arn:*:iam::*:user${AGENT_PATH}*`,
     },
     {
       Sid: "DenyAccessKeysForTaggedAgents",
@@ -75,7 +128,7 @@ export function baselinePolicies(privileged: readonly string[], accountAccessRol
       Sid: "DenyAgentsTheAccountAdminRole",
       Effect: "Deny",
       Action: "sts:AssumeRole",
-      Resource: `arn:aws:iam::*:role/${accountAccessRoleName}`,
+      Resource: `arn:*:iam::*:role/${accountAccessRoleName}`,
       Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } },
     },
   ];

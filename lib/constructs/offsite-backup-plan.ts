@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, parseBackupVaultArn, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
+import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
@@ -102,10 +102,12 @@ export class OffsiteBackupPlan extends Construct {
     this.offsiteAccountId = o.offsiteAccount;
     this.provider = props.provider;
 
+    const partition = partitionOf(props.region);
     const key =
-      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount, { accountId: props.accountId, source: "accountId" }) : undefined) ??
+      (props.kmsKey !== undefined ? requireKeyUsableBy(C, "kmsKey", props.kmsKey, o.offsiteAccount, { accountId: props.accountId, source: "accountId" }, partition) : undefined) ??
       new ProtectedKey(this, "Key", {
         accountId: props.accountId,
+        partition,
         description: `Local backup vault ${props.name}-local (blastwall)`,
         usableByAccounts: [o.offsiteAccount],
         tags: props.tags,
@@ -139,12 +141,12 @@ export class OffsiteBackupPlan extends Construct {
     });
     this.ready = new IamRolePolicyAttachment(this, "ServiceRolePolicy", {
       role: this.serviceRole.name,
-      policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      policyArn: `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
       provider: props.provider,
     });
     // Written out rather than referenced: the literal account in it is how the gate tells this plan's account
     // from the off-site vault's.
-    this.serviceRoleArn = `arn:aws:iam::${props.accountId}:role/service-role/${props.name}-backup`;
+    this.serviceRoleArn = `arn:${partition}:iam::${props.accountId}:role/service-role/${props.name}-backup`;
 
     this.plan = new BackupPlan(this, "Plan", {
       name: props.name,
@@ -208,7 +210,7 @@ export function requireKeyInAccount(C: string, prop: string, key: ProtectedKey, 
  * re-encrypts it there. Only a ProtectedKey says where it lives and which accounts its policy admits, so a key
  * made otherwise (an imported ARN, a raw KmsKey) is refused.
  */
-export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string, dataAccount: AccountOf): ProtectedKey {
+export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsiteAccount: string, dataAccount: AccountOf, partition: string): ProtectedKey {
   if (!(key instanceof ProtectedKey)) {
     fail(C, prop, `must be a ProtectedKey (got ${typeof key === "string" ? `"${key}"` : key?.constructor?.name ?? String(key)}): blastwall cannot see whether another key's policy lets the backup account ${offsiteAccount} use it, and without that every cross-account copy fails; nor can it see which account the key lives in, which must be the data's (${dataAccount.accountId})`);
   }
@@ -216,6 +218,9 @@ export function requireKeyUsableBy(C: string, prop: string, key: unknown, offsit
     `${KEY_POWER}, so a key of another account puts this data and its local recovery points in the hands of that account's administrators`);
   if (key.accountId !== offsiteAccount && !key.usableByAccounts.includes(offsiteAccount)) {
     fail(C, prop, `must be usable by the backup account ${offsiteAccount}, or every cross-account copy fails: AWS Backup reads each copy with this key to re-encrypt it there. Create ${key.node.path} with usableByAccounts: ["${offsiteAccount}"] (it has ${key.usableByAccounts.length ? `[${key.usableByAccounts.map((a) => `"${a}"`).join(", ")}]` : "none"}), or leave ${prop} out for a key made for this`);
+  }
+  if (key.partition !== partition) {
+    fail(C, prop, `is a key of partition ${key.partition}, but the data's region is in ${partition}: its policy names accounts KMS there does not know. Create ${key.node.path} with partition: "${partition}"`);
   }
   return key;
 }
@@ -313,6 +318,10 @@ export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteB
   const vault = parseBackupVaultArn(o.offsiteVaultArn);
   if (!vault) {
     fail(C, p("offsiteVaultArn"), `must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "${o.offsiteVaultArn}"); OffsiteBackupVault.vaultArn is one`);
+  }
+  const partition = partitionOf(o.region);
+  if (vault.partition !== partition) {
+    fail(C, p("offsiteVaultArn"), `is in partition ${vault.partition}, but ${p("region")} ${o.region} is in ${partition}: AWS Backup copies within a partition only (got "${o.offsiteVaultArn}")`);
   }
   if (vault.account === o.accountId && !o.allowSameAccount) {
     fail(C, p("offsiteVaultArn"), `must be in another account than ${p("accountId")} (both ${o.accountId}): a copy in the same account is lost with it when the account's credentials are abused (set ${p("allowSameAccount")} only for a single-account setup)`);

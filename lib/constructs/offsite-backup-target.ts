@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
 import { ProtectedKey } from "./protected-key";
-import { fail } from "./validate";
+import { fail, partitionOf } from "./validate";
 
 /** What ProtectedVolume and ProtectedDatabase take for `backup`: a plan to share, or the options of a new one. */
 export type OffsiteBackup = OffsiteBackupPlan | OffsiteBackupOptions;
@@ -52,10 +52,11 @@ export function planAndKey(
   limits: CopyLimits = { oneHopOnly: false },
 ): { plan: OffsiteBackupPlan; key: ProtectedKey } {
   // One customer-managed key serves the resource and its local backup vault, usable by the backup account.
-  const newKey = (accountId: string, offsiteAccountId: string, accountSource: string) =>
-    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId, { accountId, source: accountSource }) : undefined) ??
+  const newKey = (accountId: string, offsiteAccountId: string, accountSource: string, region: string) =>
+    (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId, { accountId, source: accountSource }, partitionOf(region)) : undefined) ??
     new ProtectedKey(scope, "Key", {
       accountId,
+      partition: partitionOf(region),
       description: `${construct} ${name} and its local backups (blastwall)`,
       usableByAccounts: [offsiteAccountId],
       tags,
@@ -63,14 +64,14 @@ export function planAndKey(
     });
   if (backup instanceof OffsiteBackupPlan) {
     assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn, backup);
-    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId, `the accountId of plan ${backup.node.path}`) };
+    return { plan: backup, key: newKey(backup.accountId, backup.offsiteAccountId, `the accountId of plan ${backup.node.path}`, backup.region) };
   }
   // Where only one hop is possible, a cross-account copy stays in-region unless told otherwise.
   const crossAccount = backup.offsiteVaultArn.split(":")[4] !== backup.accountId;
   if (limits.oneHopOnly && crossAccount && backup.allowSameRegion === undefined) backup = { ...backup, allowSameRegion: true };
   const { offsiteAccount } = validateOffsiteOptions(scope, construct, backup, "backup.");
   assertCopyPossible(construct, limits, backup.accountId, backup.region, backup.offsiteVaultArn);
-  const key = newKey(backup.accountId, offsiteAccount, "backup.accountId");
+  const key = newKey(backup.accountId, offsiteAccount, "backup.accountId", backup.region);
   const plan = new OffsiteBackupPlan(scope, "Backup", { ...backup, name: `${name}-plan`.slice(0, 40), kmsKey: key, tags, provider });
   return { plan, key };
 }

@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -41,7 +41,8 @@ export interface OffsiteBackupVaultProps {
   /**
    * The vault's key: a ProtectedKey of the backup account (`accountId`; checked, an imported key ARN is not
    * accepted). Whoever controls the key can make every copy unreadable, and the Vault Lock does not protect it,
-   * so a key of the production account would hand the copies back to the account they must survive.
+   * so a key of the production account would hand the copies back to the account they must survive. It must be of
+   * the partition of `region`.
    * @default a new ProtectedKey in the backup account
    */
   readonly kmsKey?: ProtectedKey;
@@ -67,7 +68,7 @@ export class OffsiteBackupVault extends Construct {
   readonly vault: BackupVault;
   readonly lock: BackupVaultLockConfiguration;
   readonly policy: BackupVaultPolicy;
-  /** `arn:aws:backup:<region>:<account>:backup-vault:<name>`, literal: pass it to ProtectedVolume/Database. */
+  /** `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`, literal: pass it to ProtectedVolume/Database. */
   readonly vaultArn: string;
   readonly key: ProtectedKey;
 
@@ -85,13 +86,17 @@ export class OffsiteBackupVault extends Construct {
     if (props.maxRetentionDays !== undefined) {
       requireInteger(C, "maxRetentionDays", props.maxRetentionDays, minRetention, 36500, "days", "it cannot be below minRetentionDays");
     }
+    const partition = partitionOf(region);
     const givenKey = props.kmsKey !== undefined ? requireVaultKey(C, "kmsKey", props.kmsKey, { accountId: account, source: "accountId, the backup account" }) : undefined;
-    this.vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:${props.vaultName}`;
+    if (givenKey !== undefined && givenKey.partition !== partition) {
+      fail(C, "kmsKey", `is a key of partition ${givenKey.partition}, but the vault's region ${region} is in ${partition}: create the ProtectedKey with partition: "${partition}"`);
+    }
+    this.vaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${props.vaultName}`;
     registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
       givenKey ??
-      new ProtectedKey(this, "Key", { accountId: account, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
+      new ProtectedKey(this, "Key", { accountId: account, partition, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
     this.vault = new BackupVault(this, "Vault", {
       name: props.vaultName,
       kmsKeyArn: this.key.keyArn,

@@ -5,7 +5,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, requireAccountId } from "./validate";
+import { fail, requireAccountId, requirePartition } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -21,6 +21,12 @@ export interface ProtectedKeyProps {
   readonly usableByAccounts?: readonly string[];
   /** Extra key policy statements (service principals such as CloudTrail). @default [] */
   readonly additionalStatements?: readonly StatementJson[];
+  /**
+   * The partition the key lives in: its policy names the accounts by their root ARNs there (`arn:aws-us-gov:iam::...`
+   * in GovCloud), and KMS refuses a principal of another partition. The constructs that make keys pass the partition
+   * of their region. @default "aws"
+   */
+  readonly partition?: string;
   /** Alias without the `alias/` prefix. @default - no alias */
   readonly alias?: string;
   readonly tags?: Readonly<Record<string, string>>;
@@ -40,26 +46,31 @@ export class ProtectedKey extends Construct {
   readonly accountId: string;
   /** The other accounts its policy lets use the key (constructs that copy across accounts check this). */
   readonly usableByAccounts: readonly string[];
+  /** The partition of the key (and of the root ARNs in its policy). */
+  readonly partition: string;
 
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));
+    const partition = requirePartition("ProtectedKey", "partition", props.partition ?? "aws");
     this.accountId = account;
     this.usableByAccounts = others;
+    this.partition = partition;
+    const root = (a: string) => `arn:${partition}:iam::${a}:root`;
     if (props.alias !== undefined && !/^[\w/-]+$/.test(props.alias)) fail("ProtectedKey", "alias", `must be letters, digits, / _ - (got "${props.alias}")`);
 
     const kmsDestroy = loadCatalogue().entries.filter((e) => e.action.startsWith("kms:")).map((e) => e.action);
     const statements: StatementJson[] = [
       // Without this the key is unmanageable: the account administers it through IAM policies.
-      { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: root(account) }, Action: "kms:*", Resource: "*" },
       {
         Sid: "DenyKeyDestructionToAgentRoles",
         Effect: "Deny",
         Principal: "*",
         Action: kmsDestroy,
         Resource: "*",
-        Condition: { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::*:role${AGENT_PATH}*`, `arn:aws:iam::*:user${AGENT_PATH}*`] } },
+        Condition: { ArnLike: { "aws:PrincipalArn": [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:user${AGENT_PATH}*`] } },
       },
       {
         Sid: "DenyKeyDestructionToAgentSessions",
@@ -74,7 +85,7 @@ export class ProtectedKey extends Construct {
           // Cross-account copies (AWS Backup) re-encrypt in the other account and need to read with this key.
           Sid: `Account${i}UsesKey`,
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${a}:root` },
+          Principal: { AWS: root(a) },
           Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
           Resource: "*",
         }),
@@ -83,7 +94,7 @@ export class ProtectedKey extends Construct {
         (a, i): StatementJson => ({
           Sid: `Account${i}GrantsForAwsServices`,
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${a}:root` },
+          Principal: { AWS: root(a) },
           Action: "kms:CreateGrant",
           Resource: "*",
           Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },

@@ -51,6 +51,34 @@ export function requireRegion(construct: string, prop: string, value: string): s
   return value;
 }
 
+/**
+ * The partition of a region, by the prefix of its name (as the AWS SDKs' partition table has them). ARNs that must
+ * name a real principal or resource (a key policy's account, a CloudTrail source ARN, a role to assume) are written
+ * in it; a pattern that only has to recognise one (`arn:*:iam::*:role/agents/*`) matches every partition instead.
+ */
+const PARTITIONS: readonly (readonly [RegExp, string])[] = [
+  [/^us-gov-/, "aws-us-gov"],
+  [/^cn-/, "aws-cn"],
+  [/^us-iso-/, "aws-iso"],
+  [/^us-isob-/, "aws-iso-b"],
+  [/^us-isof-/, "aws-iso-f"],
+  [/^eu-isoe-/, "aws-iso-e"],
+];
+
+/** Every partition `partitionOf` knows: `aws` and the partitions of the regions above. */
+export const PARTITION_NAMES: readonly string[] = ["aws", ...PARTITIONS.map(([, p]) => p)];
+
+export function partitionOf(region: string): string {
+  return PARTITIONS.find(([prefix]) => prefix.test(region))?.[1] ?? "aws";
+}
+
+/** A partition name (`aws`, `aws-us-gov`, `aws-cn`, ...), given literally. */
+export function requirePartition(construct: string, prop: string, value: string): string {
+  requireString(construct, prop, value, `a partition (${PARTITION_NAMES.join(", ")})`);
+  if (!PARTITION_NAMES.includes(value)) fail(construct, prop, `must be an AWS partition, one of ${PARTITION_NAMES.join(", ")} (got ${JSON.stringify(value)})`);
+  return value;
+}
+
 /** IAM role, user and policy names: 1-64 (roles, users) or 1-128 (policies) of `\w+=,.@-`. */
 export function requireIamName(construct: string, prop: string, value: string, max = 64): string {
   requireString(construct, prop, value, "an IAM name");

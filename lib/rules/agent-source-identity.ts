@@ -80,8 +80,9 @@ function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[])
         // pattern open to other roles, in the stack or not, whose trust may ask for no source identity: no exemption.
         const parts = r.split(":");
         const name = parts.slice(5).join(":");
-        // A written account id names the same role of the stack (whose ARN has `*` there) as the stack's own pattern.
-        const roles = /[*?]/.test(name) ? [] : (byArn.get([...parts.slice(0, 4), "*", name].join(":").toLowerCase()) ?? []);
+        // A written account id names the same role of the stack (whose ARN has `*` there) as the stack's own pattern,
+        // and so does any partition (the stack's patterns say `aws`; AgentRole writes `*` to match every partition).
+        const roles = /[*?]/.test(name) || parts[2] !== "iam" ? [] : (byArn.get(["arn", "*", "iam", "", "*", name].join(":").toLowerCase()) ?? []);
         return roles.length === 1 && roles[0] !== agent && roles[0].trustPolicy !== undefined && openStatements(roles[0].trustPolicy.statements).length === 0;
       }),
     );
@@ -89,14 +90,14 @@ function isEntryRole(agent: PrincipalNode, principals: readonly PrincipalNode[])
 
 const roleIndexes = new WeakMap<readonly PrincipalNode[], Map<string, PrincipalNode[]>>();
 
-/** The stack's roles by lower-case ARN pattern, once per analysis. */
+/** The stack's roles by lower-case ARN pattern with `*` for the partition, once per analysis. */
 function rolesByArn(principals: readonly PrincipalNode[]): Map<string, PrincipalNode[]> {
   let m = roleIndexes.get(principals);
   if (!m) {
     m = new Map();
     for (const p of principals) {
       if (p.kind !== "role" || p.external) continue;
-      const k = p.arnPattern.toLowerCase();
+      const k = p.arnPattern.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
       const l = m.get(k);
       if (l) l.push(p);
       else m.set(k, [p]);

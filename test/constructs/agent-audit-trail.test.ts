@@ -1,5 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AgentAuditTrail, type AgentAuditTrailProps } from "../../lib/constructs";
+import { loadCatalogue } from "../../lib/engine/catalogue";
 import { LOG_ACCOUNT, MGMT_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 type Props = Omit<AgentAuditTrailProps, "logAccountProvider">;
@@ -27,11 +28,38 @@ describe("AgentAuditTrail", () => {
     expect(trail.s3_bucket_name).toMatch(/aws_s3_bucket\.Trail_Bucket_\w+\.bucket/);
   });
 
-  it("records management events and data events for the services agents touch", () => {
-    const selectors = only(build(), "aws_cloudtrail").advanced_event_selector as { field_selector: { field: string; equals: string[] }[] }[];
+  const dataTypesOf = (json: Record<string, unknown>) => {
+    const selectors = only(json, "aws_cloudtrail").advanced_event_selector as { field_selector: { field: string; equals: string[] }[] }[];
     expect(selectors[0].field_selector).toEqual([{ field: "eventCategory", equals: ["Management"] }]);
-    const dataTypes = selectors.slice(1).map((s) => s.field_selector.find((f) => f.field === "resources.type")!.equals[0]);
-    expect(dataTypes).toEqual(["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"]);
+    for (const s of selectors.slice(1)) expect(s.field_selector.find((f) => f.field === "eventCategory")!.equals).toEqual(["Data"]);
+    return selectors.slice(1).map((s) => s.field_selector.find((f) => f.field === "resources.type")!.equals[0]);
+  };
+
+  it("records management events and data events for the services agents touch", () => {
+    expect(dataTypesOf(build()).slice(0, 3)).toEqual(["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"]);
+  });
+
+  it("records the data events through which the catalogue's data-plane destroy calls run (red-team round 60 F7)", () => {
+    // Each catalogued data-plane destroy call, with the CloudTrail data event type its calls are logged under.
+    const logged: Record<string, string> = {
+      "s3:DeleteObject": "AWS::S3::Object",
+      "dynamodb:DeleteItem": "AWS::DynamoDB::Table",
+      "rds-data:ExecuteStatement": "AWS::RDS::DBCluster",
+      "rds-data:BatchExecuteStatement": "AWS::RDS::DBCluster",
+      "s3express:CreateSession": "AWS::S3Express::Object",
+      "cassandra:Modify": "AWS::Cassandra::Table",
+      "sagemaker:DeleteRecord": "AWS::SageMaker::FeatureGroup",
+      "neptune-graph:DeleteDataViaQuery": "AWS::NeptuneGraph::Graph",
+      "s3vectors:DeleteVectors": "AWS::S3Vectors::Index",
+    };
+    const cat = loadCatalogue();
+    expect(Object.keys(logged).filter((a) => cat.categoryOf(a) !== "direct")).toEqual([]);
+    const types = dataTypesOf(build());
+    expect([...new Set(Object.values(logged))].filter((t) => !types.includes(t))).toEqual([]);
+  });
+
+  it("control: dataEventResourceTypes replaces the default list", () => {
+    expect(dataTypesOf(build({ dataEventResourceTypes: ["AWS::S3::Object", "AWS::SQS::Queue"] }))).toEqual(["AWS::S3::Object", "AWS::SQS::Queue"]);
   });
 
   it("delivers to a bucket in the log account with versioning and Object Lock in compliance mode", () => {

@@ -63,11 +63,11 @@ describe("AgentRole", () => {
     const byId = Object.fromEntries(boundary.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(byId.DenyChangesToOwnGuardrails.NotAction).toEqual(["iam:Get*", "iam:List*"]);
     expect(byId.DenyChangesToOwnGuardrails.Resource).toEqual([
-      "arn:aws:iam::*:role/agents/claude",
-      "arn:aws:iam::*:policy/agents/claude-boundary",
-      "arn:aws:iam::*:policy/agents/claude-guard*",
+      "arn:*:iam::*:role/agents/claude",
+      "arn:*:iam::*:policy/agents/claude-boundary",
+      "arn:*:iam::*:policy/agents/claude-guard*",
     ]);
-    expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:aws:iam::*:role/agents/*");
+    expect(byId.DenyRoleChainingOutsideAgents.NotResource).toBe("arn:*:iam::*:role/agents/*");
     expect(byId.IdentityPoliciesDecideWithinTheseDenies).toMatchObject({ Effect: "Allow", Action: "*", Resource: "*" });
   });
 
@@ -148,6 +148,49 @@ describe("AgentRole", () => {
     expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(["cognito-identity:Describe*", "cognito-identity:List*"]);
   });
 
+  describe("calls that hand out another principal's credentials or a shell (red-team round 60 F3)", () => {
+    const vending = [
+      "elasticmapreduce:GetClusterSessionCredentials",
+      "airflow:CreateWebLoginToken",
+      "lightsail:GetInstanceAccessDetails",
+      "gamelift:GetComputeAccess",
+      "gamelift:GetInstanceAccess",
+      "iam:UploadSSHPublicKey",
+      "iam:UpdateSSHPublicKey",
+    ];
+    const readOnly = (service: string) => policyOf(only(synth((s) => new AgentRole(s, "Agent", props).grantReadOnly(service)).json, "aws_iam_role_policy")).Statement[0].Action;
+
+    it("grantReadOnly no longer hands out EMR session credentials or GameLift remote access as reads", () => {
+      expect(readOnly("elasticmapreduce")).toEqual(["elasticmapreduce:Describe*", "elasticmapreduce:List*"]);
+      expect(readOnly("gamelift")).toEqual(["gamelift:Describe*", "gamelift:List*"]);
+    });
+
+    it("control: a service with no such call keeps all three read patterns", () => {
+      expect(readOnly("cloudwatch")).toEqual(["cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*"]);
+    });
+
+    it.each(vending)("allow refuses %s, saying it is an escalation right and why", (action) => {
+      const why = loadCatalogue().entryOf(action)!.why;
+      let agent!: AgentRole;
+      synth((s) => (agent = new AgentRole(s, "Agent", props)));
+      expect(() => agent.allow({ actions: [action], resources: ["*"] })).toThrow(`AgentRole.allow: ${action} is in blastwall's destroy-rights catalogue as an escalation right: ${why}`);
+    });
+
+    it("control: allow still takes the reads next to them", () => {
+      const reads = ["elasticmapreduce:DescribeCluster", "airflow:GetEnvironment", "lightsail:GetInstance", "gamelift:DescribeFleetAttributes", "iam:GetSSHPublicKey", "iam:ListSSHPublicKeys"];
+      const { json } = synth((s) => new AgentRole(s, "Agent", props).allow({ actions: reads, resources: ["*"] }));
+      expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(reads);
+    });
+
+    it("the boundary and guard policies deny them", () => {
+      const { json } = synth((s) => new AgentRole(s, "Agent", props));
+      const denied = resources(json, "aws_iam_policy")
+        .filter((p) => /^claude-(boundary|guard\d*)$/.test(p.name))
+        .flatMap((p) => policyOf(p).Statement.filter((st: { Effect: string; Resource: unknown }) => st.Effect === "Deny" && st.Resource === "*").flatMap((st: { Action: string[] }) => st.Action));
+      expect(vending.filter((a) => !denied.includes(a))).toEqual([]);
+    });
+  });
+
   it("allow refuses rewriting what compute runs as its role (states:UpdateStateMachine)", () => {
     expect(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: ["states:UpdateStateMachine"], resources: ["*"] }))).toThrow(/states:UpdateStateMachine/);
   });
@@ -182,7 +225,7 @@ describe("AgentPrincipal", () => {
     // Whoever holds its session is the agent too: the gate judges it as one.
     expect(entry.tags).toEqual({ "blastwall:agent": "true" });
     const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "a-entry-boundary")!;
-    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::*:role/agents/a" }]);
+    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:*:iam::*:role/agents/a" }]);
     expect(entry.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.Agent_EntryBoundary_\w+\.arn\}$/);
     // The workflow's token: pinned to repository and branch, with no source-identity condition it could never meet.
     const [web] = policyOf(entry, "assume_role_policy").Statement;
@@ -236,7 +279,49 @@ describe("AgentPrincipal", () => {
   it("identityCenterPermissionSet trusts the account and pins the permission set's roles", () => {
     const st = trustOf(AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "AgentSandbox" })).Statement[0];
     expect(st.Principal).toEqual({ AWS: `arn:aws:iam::${APP_ACCOUNT}:root` });
-    expect(st.Condition.ArnLike["aws:PrincipalArn"]).toBe(`arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentSandbox_*`);
+    const base = `arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com`;
+    expect(st.Condition.ArnLike["aws:PrincipalArn"]).toEqual([`${base}/AWSReservedSSO_AgentSandbox_????????????????`, `${base}/*/AWSReservedSSO_AgentSandbox_????????????????`]);
+  });
+
+  describe("identityCenterPermissionSet admits that permission set's roles only, not those of X_<anything> (red-team round 60 F4)", () => {
+    // iam-simulate (a devDependency, the oracle) evaluates the synthesized trust policy for an AssumeRole by each role.
+    const trust = trustOf(AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "Agent" }));
+    const sso = (path: string, name: string) => `arn:aws:iam::${APP_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/${path}${name}`;
+    const assume = async (principal: string): Promise<string> => {
+      const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+      const res = await runSimulation(
+        {
+          request: {
+            principal,
+            action: "sts:AssumeRole",
+            resource: { resource: `arn:aws:iam::${APP_ACCOUNT}:role/agents/a`, accountId: APP_ACCOUNT },
+            contextVariables: { "aws:PrincipalArn": principal, "sts:SourceIdentity": "agent-claude" },
+          },
+          identityPolicies: [{ name: "sso", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: trust,
+        },
+        {},
+      );
+      return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+    };
+
+    it.each([
+      ["", "AWSReservedSSO_Agent_0123456789abcdef"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_fedcba9876543210"],
+    ])("control: the permission set's own role (path %s) may assume the agent role", async (path, name) => {
+      expect(await assume(sso(path, name))).toBe("Allowed");
+    });
+
+    it.each([
+      ["eu-west-1/", "AWSReservedSSO_Agent_Contractors_0123456789abcdef"],
+      ["", "AWSReservedSSO_Agent_ReadOnly_fedcba9876543210"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_0123456789abcdef_0123456789abcdef"],
+      ["eu-west-1/", "AWSReservedSSO_Agent_0123456789abcde"],
+    ])("the role %s%s may not", async (path, name) => {
+      expect(await assume(sso(path, name))).toBe("ImplicitlyDenied");
+    });
   });
 
   it("rejects what would trust too much or nothing", () => {

@@ -58,7 +58,7 @@ describe("EnvironmentAccounts", () => {
     const deny = policies(json).find((p) => p.name === "blastwall-deny-agents")!;
     const st = JSON.parse(deny.content).Statement;
     expect(st).toEqual([
-      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } } }),
+      expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"] } } }),
       expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } }),
     ]);
     const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents")).map((a) => a.target_id);
@@ -67,20 +67,35 @@ describe("EnvironmentAccounts", () => {
     expect(targets.some((t) => t.includes("BackupOu"))).toBe(true);
   });
 
-  it("denies every direct and protection catalogue action outside break-glass roles in the protected environments", () => {
-    const { json } = build();
-    const destroy = policies(json).filter((p) => p.name.startsWith("blastwall-deny-destroy-"));
+  const deniedByDestroyPolicies = (json: Record<string, unknown>) => {
     const denied = new Set<string>();
-    for (const p of destroy) {
+    for (const p of policies(json).filter((p) => p.name.startsWith("blastwall-deny-destroy-"))) {
       for (const st of JSON.parse(p.content).Statement) {
         expect(st.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass/*"] } });
         st.Action.forEach((a: string) => denied.add(a));
       }
     }
+    return denied;
+  };
+
+  it("denies every direct and protection catalogue action outside break-glass roles in the protected environments", () => {
+    const { json } = build();
+    const denied = deniedByDestroyPolicies(json);
     const cat = loadCatalogue();
     expect([...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !denied.has(a))).toEqual([]);
     const targets = attachments(json).filter((a) => a.policy_id.includes("deny-destroy")).map((a) => a.target_id);
     expect(targets.every((t) => /ProductionOu|BackupOu/.test(t))).toBe(true);
+  });
+
+  it("denies rewriting bucket, key, vault, secret and table policies outside break-glass roles there too (red-team round 60 F2)", () => {
+    const denied = deniedByDestroyPolicies(build().json);
+    const rewrites = ["kms:PutKeyPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "backup:PutBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy", "secretsmanager:PutResourcePolicy", "dynamodb:PutResourcePolicy"];
+    expect(rewrites.filter((a) => !denied.has(a))).toEqual([]);
+    const cat = loadCatalogue();
+    const errors = cat.escalation.filter((e) => e.target === "resource-policy" && e.severity === "error").map((e) => e.action);
+    expect(errors.filter((a) => !denied.has(a))).toEqual([]);
+    // Control: only those. Grants that read or use (kms:CreateGrant), warnings, and the rest of escalation stay open.
+    expect(["kms:CreateGrant", "s3:PutAccessPointPolicy", "lambda:AddPermission", "iam:PassRole", "sts:AssumeRole"].filter((a) => denied.has(a))).toEqual([]);
   });
 
   it("baseline for every account: no leaving the organization, no disabling audit or backup, no agent access keys", () => {
@@ -89,7 +104,7 @@ describe("EnvironmentAccounts", () => {
     const st = baseline.flatMap((p) => JSON.parse(p.content).Statement) as { Sid: string; Action: string | string[]; Resource: string }[];
     const actions = st.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(["organizations:LeaveOrganization", "cloudtrail:StopLogging", "guardduty:DeleteDetector", "backup:DeleteBackupVaultLockConfiguration", "iam:CreateAccessKey"]));
-    expect(st.find((s) => s.Sid === "DenyAgentUsersAndKeys")!.Resource).toBe("arn:aws:iam::*:user/agents/*");
+    expect(st.find((s) => s.Sid === "DenyAgentUsersAndKeys")!.Resource).toBe("arn:*:iam::*:user/agents/*");
     expect(attachments(json).filter((a) => a.policy_id.includes("baseline")).map((a) => a.target_id)).toEqual(["r-ab12"]);
   });
 
@@ -102,10 +117,83 @@ describe("EnvironmentAccounts", () => {
       const s = st.find((x) => x.Sid === sid)!;
       expect(s.Action).toEqual(expect.arrayContaining(["guardduty:UpdateDetector", "cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "backup:UpdateBackupPlan", "config:PutRetentionConfiguration"]));
     }
-    expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/agents/*", "arn:aws:iam::*:user/agents/*"] } });
+    expect(st.find((x) => x.Sid === "DenyAgentsWeakeningAuditAndBackup")!.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"] } });
     expect(st.find((x) => x.Sid === "DenyAgentSessionsWeakeningAuditAndBackup")!.Condition).toEqual({ StringLike: { "aws:SourceIdentity": "agent-*" } });
     // People still configure them: the statement that binds everyone but break-glass keeps to switch-offs and deletes.
     expect(st.find((x) => x.Sid === "DenyDisablingAuditAndBackup")!.Action).not.toContain("guardduty:UpdateDetector");
+  });
+
+  describe("only the privileged roles create or change roles that match them (red-team round 60 F2)", () => {
+    const PROD = APP_ACCOUNT;
+    const FULL_ACCESS = { name: "FullAWSAccess", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+    /** iam-simulate (the oracle) with the SCPs as synthesized: the baseline at the root, the rest at the production OU. */
+    const decide = async (extra: Partial<EnvironmentAccountsProps>, principal: string, action: string, resource: string): Promise<string> => {
+      const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+      const { json } = build(extra);
+      const scps = (pick: (name: string) => boolean) => policies(json).filter((p) => pick(p.name)).map((p) => ({ name: p.name, policy: JSON.parse(p.content) }));
+      const res = await runSimulation(
+        {
+          request: { principal, action, resource: { resource, accountId: PROD }, contextVariables: { "aws:PrincipalArn": principal } },
+          identityPolicies: [{ name: "AdministratorAccess", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+          serviceControlPolicies: [
+            { orgIdentifier: "r-ab12", policies: [FULL_ACCESS, ...scps((n) => n.startsWith("blastwall-baseline-"))] },
+            { orgIdentifier: "ou-prod", policies: [FULL_ACCESS, ...scps((n) => !n.startsWith("blastwall-baseline-"))] },
+          ],
+          resourceControlPolicies: [],
+          // kms needs a key policy in iam-simulate: the default one (the account administers the key through IAM).
+          ...(action.startsWith("kms:") ? { resourcePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: "kms:*", Resource: "*" }] } } : {}),
+        },
+        {},
+      );
+      return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+    };
+    const admin = `arn:aws:iam::${PROD}:role/ci-deploy`;
+    const breakglass = `arn:aws:iam::${PROD}:role/breakglass/admin`;
+    const role = (path: string) => `arn:aws:iam::${PROD}:role/${path}`;
+
+    it.each([
+      ["iam:CreateRole", role("breakglass/mine")],
+      ["iam:UpdateAssumeRolePolicy", breakglass],
+      ["iam:AttachRolePolicy", breakglass],
+      ["iam:PutRolePolicy", breakglass],
+      ["iam:DeleteRolePermissionsBoundary", breakglass],
+      ["iam:TagRole", breakglass],
+      ["iam:PassRole", breakglass],
+    ])("an IAM admin of the account may not %s on %s", async (action, resource) => {
+      expect(await decide({}, admin, action, resource)).toBe("ExplicitlyDenied");
+    });
+
+    it("control: the break-glass roles themselves may, and the admin keeps every other role", async () => {
+      expect(await decide({}, breakglass, "iam:CreateRole", role("breakglass/second"))).toBe("Allowed");
+      expect(await decide({}, breakglass, "iam:UpdateAssumeRolePolicy", breakglass)).toBe("Allowed");
+      expect(await decide({}, admin, "iam:CreateRole", role("app/worker"))).toBe("Allowed");
+      expect(await decide({}, admin, "iam:UpdateAssumeRolePolicy", role("app/worker"))).toBe("Allowed");
+    });
+
+    it("a privileged account access role cannot be taken over by rewriting its trust; it still administers itself", async () => {
+      const extra = { privilegedRoleArns: ["arn:aws:iam::*:role/breakglass/*", "arn:aws:iam::*:role/OrganizationAccountAccessRole"] };
+      const access = role("OrganizationAccountAccessRole");
+      expect(await decide(extra, admin, "iam:UpdateAssumeRolePolicy", access)).toBe("ExplicitlyDenied");
+      expect(await decide(extra, access, "iam:UpdateAssumeRolePolicy", access)).toBe("Allowed");
+    });
+
+    it("resource-policy rewrites in production: denied to the admin, open to break-glass", async () => {
+      const key = `arn:aws:kms:eu-central-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+      expect(await decide({}, admin, "kms:PutKeyPolicy", key)).toBe("ExplicitlyDenied");
+      expect(await decide({}, admin, "s3:PutBucketPolicy", "arn:aws:s3:::orders")).toBe("ExplicitlyDenied");
+      expect(await decide({}, breakglass, "kms:PutKeyPolicy", key)).toBe("Allowed");
+      expect(await decide({}, breakglass, "s3:PutBucketPolicy", "arn:aws:s3:::orders")).toBe("Allowed");
+    });
+
+    it("the statement sits in the baseline, at the root: every account, whatever its environment", () => {
+      const { json } = build();
+      const st = policies(json)
+        .filter((p) => p.name.startsWith("blastwall-baseline-"))
+        .flatMap((p) => JSON.parse(p.content).Statement)
+        .find((x: { Sid: string }) => x.Sid === "DenyChangingPrivilegedRolesOutsideThem");
+      expect(st).toMatchObject({ Effect: "Deny", Resource: ["arn:aws:iam::*:role/breakglass/*"], Condition: { ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/breakglass/*"] } } });
+      expect(st.Action).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole"]));
+    });
   });
 
   it("can create the organization itself, with SCPs enabled", () => {

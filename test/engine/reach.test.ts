@@ -292,6 +292,14 @@ describe("3. becoming a user", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_user.ops.arn}" }), ...user }));
     expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["become-user:aws_iam_user.ops"]));
   });
+  test.each(["iam:UploadSSHPublicKey", "iam:UpdateSSHPublicKey"])("%s on an admin user is rejected: the key signs in to CodeCommit as that user (red-team round 60 F3)", (action) => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: action, Resource: "${aws_iam_user.ops.arn}" }), ...user }));
+    expect(chainOf(r)[0]).toEqual(expect.arrayContaining(["become-user:aws_iam_user.ops"]));
+  });
+  test("iam:UploadSSHPublicKey on a harmless user passes", () => {
+    const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "iam:UploadSSHPublicKey", Resource: "${aws_iam_user.viewer.arn}" }), "aws_iam_user.viewer": { name: "viewer" } }));
+    expect(errors(r)).toEqual([]);
+  });
   test("on a harmless user it passes", () => {
     const r = check(tf({ "aws_iam_role.agent": agentRole(), ...agentPolicy({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "${aws_iam_user.viewer.arn}" }), "aws_iam_user.viewer": { name: "viewer" } }));
     expect(errors(r)).toEqual([]);

@@ -257,6 +257,9 @@ export const BECOME_USER_ACTIONS = [
   "iam:UpdateAccessKey",
   "iam:CreateServiceSpecificCredential",
   "iam:ResetServiceSpecificCredential",
+  // An SSH key on a user signs the holder in to CodeCommit as that user, as a service-specific credential does.
+  "iam:UploadSSHPublicKey",
+  "iam:UpdateSSHPublicKey",
 ] as const;
 
 /** Reading a stored credential (E8), by the resource that stores it and the attributes that hold it. */
