@@ -11,19 +11,21 @@ import type { Report } from "../../lib/report/types";
 /** Each principal reached once (the same role may be reached directly and through another). */
 const distinct = (r: Report) => [...new Set(reached(r))];
 
+/** A role that Roles Anywhere sessions through anchor `a` may take (a profile lists it), holding ec2 deletes. */
+const anywhereRole: Record<string, Obj> = {
+  "aws_iam_role.onprem": {
+    name: "onprem",
+    assume_role_policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
+    }),
+  },
+  "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
+  "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
+};
+const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+
 describe("60. IAM Roles Anywhere: an anchor whose certificate bundle holds a private CA's certificate", () => {
-  const anywhereRole: Record<string, Obj> = {
-    "aws_iam_role.onprem": {
-      name: "onprem",
-      assume_role_policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
-      }),
-    },
-    "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
-    "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
-  };
-  const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
   const cas: Record<string, Obj> = {
     "aws_acmpca_certificate_authority.ca": { type: "ROOT", certificate_authority_configuration: cfg("ca") },
     "aws_acmpca_certificate_authority.other": { type: "ROOT", certificate_authority_configuration: cfg("other") },
@@ -104,18 +106,6 @@ describe("60. IAM Roles Anywhere: an anchor whose certificate bundle holds a pri
 });
 
 describe("60. IAM Roles Anywhere: a subordinate CA below the anchor's CA", () => {
-  const anywhereRole: Record<string, Obj> = {
-    "aws_iam_role.onprem": {
-      name: "onprem",
-      assume_role_policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
-      }),
-    },
-    "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
-    "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
-  };
-  const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
   const root = (name: string) => ({ [`aws_acmpca_certificate_authority.${name}`]: { type: "ROOT", certificate_authority_configuration: cfg(name) } });
   /** A subordinate CA `name` whose CA certificate `parent` (a CA ARN, written as a reference or literally) issues. */
   const sub = (name: string, parent: string | undefined, certificate?: string): Record<string, Obj> => ({
