@@ -52,8 +52,10 @@ export function runGate(options: GateOptions): Report {
     const parsed = readApprovalFile(file, cwd);
     const check = parsed.ok ? boundToItsName(verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted) : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
     if (!check.accepted) {
-      // A name is only reported when a trusted key signed it; otherwise it is just a claim in the file.
-      const signedBy = check.approval && check.signed ? { by: check.approval.by } : {};
+      // A name is only reported when a trusted key signed it as its holder's; otherwise it is just a claim in the file
+      // (a refusal for the name itself must not read as that person's refused approval).
+      const own = check.approval !== undefined && check.signed === true && !check.nameRefused;
+      const signedBy = own ? { by: check.approval!.by } : {};
       const claim = check.approval && !check.signed ? ` (the file claims to be by ${JSON.stringify(check.approval.by)})` : "";
       verdicts.push({ file, accepted: false, ...signedBy, reason: `${check.reason}${claim}`, covers: [] });
       continue;
@@ -73,7 +75,7 @@ export function runGate(options: GateOptions): Report {
     const source = trusted.find((k) => k.keyId === a.keyId)?.source;
     let reason = `${check.reason}${source ? ` (trusted via ${source})` : ""}`;
     if (unmatched.length > 0) reason += `; lists ${unmatched.length} change(s) this plan does not block: ${unmatched.join("; ")}`;
-    verdicts.push({ file, accepted: true, by: a.by, reason, covers });
+    verdicts.push({ file, accepted: true, by: a.by, nameBound: nameBound(a, trusted), reason, covers });
   }
 
   const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
@@ -98,7 +100,9 @@ export function runGate(options: GateOptions): Report {
  * those bound to other keys (red-team round 60: an unbound key signing as a bound approver made the report and the
  * audit trail say that approver approved); its approvals say that their name is not bound.
  */
-function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: readonly TrustedKey[]): ReturnType<typeof verifyApproval> {
+type NameCheck = ReturnType<typeof verifyApproval> & { readonly nameRefused?: boolean };
+
+function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: readonly TrustedKey[]): NameCheck {
   if (!check.accepted) return check;
   const a = check.approval;
   const names = [...new Set(trusted.filter((k) => k.keyId === a.keyId && k.name !== undefined).map((k) => k.name!))];
@@ -108,25 +112,44 @@ function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: reado
       accepted: false,
       approval: a,
       signed: true,
+      nameRefused: true,
       reason: `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
     };
   }
-  // Names compare as a reader would tell them apart: case and compatibility forms folded, so `Alice` is alice too.
-  const claimed = sameName(a.by);
-  const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && sameName(k.name) === claimed).map((k) => k.keyId))];
+  // Names compare as a reader would tell them apart: `Alice`, `аlice` (Cyrillic а) and `a1ice` all read as alice.
+  const claimed = nameSkeleton(a.by);
+  const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && nameSkeleton(k.name) === claimed).map((k) => k.keyId))];
   if (owners.length > 0) {
     return {
       accepted: false,
       approval: a,
       signed: true,
+      nameRefused: true,
       reason: `name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`,
     };
   }
   return check;
 }
 
-function sameName(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
+/**
+ * Letters of other scripts (and ASCII characters) that read as a Latin letter in a report, each mapped to it: the
+ * Cyrillic and Greek look-alikes of Unicode's confusables list that matter in names, and 0/1/| for o/l/l.
+ */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x", ѕ: "s", і: "i", ї: "i", ј: "j", һ: "h", ԁ: "d", ԛ: "q", ԝ: "w", ӏ: "l", ɡ: "g",
+  α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", μ: "u", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", ϲ: "c", ϳ: "j", ı: "i", ȷ: "j", ℓ: "l",
+  "0": "o", "1": "l", "|": "l",
+};
+
+/**
+ * A name as a reader sees it: compatibility forms and case folded, accents dropped, look-alike letters of other
+ * scripts read as the Latin ones. Two names with one skeleton cannot be told apart in a report or an audit log.
+ */
+function nameSkeleton(name: string): string {
+  const base = name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  let out = "";
+  for (const ch of base) out += LOOK_ALIKES[ch] ?? ch;
+  return out;
 }
 
 /** Whether --trust binds the key that signed the approval to its name (else the name is the signer's own claim). */

@@ -49,7 +49,7 @@ export function renderText(report: Report): string {
   const whys = new Map((report.rules ?? []).map((m) => [m.id, m.why]));
   for (const f of sortFindings(report.findings)) out.push(renderFinding(f, whys.get(f.ruleId)), "");
   for (const a of report.approvals ?? []) {
-    const who = a.by ? ` by ${d(a.by)}` : "";
+    const who = a.by ? ` by ${d(a.by)}${a.nameBound === false ? " (a name --trust does not bind to the signing key)" : ""}` : "";
     const covers = a.covers.length ? ` (covers ${a.covers.map(d).join(", ")})` : "";
     out.push(`APPROVAL ${a.accepted ? "accepted" : "refused"}${who}: ${d(a.file)} — ${d(a.reason)}${covers}`);
   }

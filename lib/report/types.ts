@@ -13,7 +13,10 @@ export interface ReportSummary {
 export interface ApprovalVerdict {
   readonly file: string;
   readonly accepted: boolean;
+  /** The approver's name, when a trusted key signed it. */
   readonly by?: string;
+  /** Whether `--trust NAME=KEY` binds that name to the signing key; false: the name is only the signer's claim. */
+  readonly nameBound?: boolean;
   readonly reason: string;
   readonly covers: readonly string[];
 }

@@ -72,6 +72,8 @@ describe("runGate with approvals", () => {
         file: "ok.approval.json",
         accepted: true,
         by: "alice",
+        // alice.pub.pem is trusted with no name: "alice" is the signer's claim.
+        nameBound: false,
         reason: expect.stringMatching(/^valid: signed by alice with key SHA256:\S+, expires 2026-10-01T10:00:00\.000Z \(trusted via --trust alice\.pub\.pem\)$/),
         covers: ["aws_db_instance.orders [delete, create]", "aws_ebs_volume.data [create, delete]", "aws_s3_bucket.invoices [delete, create]"],
       },

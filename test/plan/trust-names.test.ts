@@ -62,6 +62,7 @@ describe("--trust NAME=KEY.pem", () => {
     expect(code).toBe(1);
     expect(approval.accepted).toBe(false);
     expect(approval.reason).toMatch(/^name not bound to key: signed with key SHA256:\S+, which --trust binds to "alice@example.com", but names "bob@example.com" as the approver$/);
+    expect(approval.by).toBeUndefined();
   });
 
   test("the control: the same key given with no name accepts any name", async () => {
@@ -70,13 +71,16 @@ describe("--trust NAME=KEY.pem", () => {
   });
 
   // Red-team round 60: an unbound key signing as a bound approver made the report and the audit trail name that approver.
-  test("a key given with no name cannot sign under a name --trust binds to another key, in any case", async () => {
-    for (const by of ["alice@example.com", "Alice@Example.com"]) {
+  test("a key given with no name cannot sign under a name --trust binds to another key, in any case or look-alike letters", async () => {
+    // Cyrillic а (U+0430), a digit one for l, an accent: each reads as alice in a report.
+    for (const by of ["alice@example.com", "Alice@Example.com", "\u0430lice@example.com", "a1ice@example.com", "alíce@example.com"]) {
       const dir = await signedByMalloryAs(by);
       const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem", "mallory.pub.pem");
       expect(code).toBe(1);
       expect(approval.accepted).toBe(false);
-      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "[Aa]lice@[Ee]xample\.com", whom --trust binds to key SHA256:\S+$/);
+      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "\S+", whom --trust binds to key SHA256:\S+$/);
+      // The refusal is not alice's: the verdict names no approver.
+      expect(approval.by).toBeUndefined();
     }
   });
 
@@ -86,8 +90,16 @@ describe("--trust NAME=KEY.pem", () => {
     expect(claimed.code).toBe(0);
     expect(claimed.acks.length).toBeGreaterThan(0);
     for (const reason of claimed.acks) expect(reason).toMatch(/^approved by mallory@example\.com \(a name --trust does not bind to the signing key\) for /);
+    expect(claimed.approval).toMatchObject({ accepted: true, by: "mallory@example.com", nameBound: false });
+    // The text report's APPROVAL line says so too.
+    const t = io(dir);
+    await gateCommand(["--trust", "alice@example.com=alice.pub.pem", "--trust", "mallory.pub.pem", "--approval", "a.json", "plan.json"], t.cli);
+    expect(t.out()).toMatch(/APPROVAL accepted by mallory@example\.com \(a name --trust does not bind to the signing key\): a\.json/);
+    // Names that only share letters with a bound one are names of their own.
+    expect((await gate(await signedByMalloryAs("malice@example.com"), "alice@example.com=alice.pub.pem", "mallory.pub.pem")).code).toBe(0);
     const bound = await gate(await signedAs("alice@example.com"), "alice@example.com=alice.pub.pem");
     for (const reason of bound.acks) expect(reason).toMatch(/^approved by alice@example\.com for /);
+    expect(bound.approval).toMatchObject({ accepted: true, by: "alice@example.com", nameBound: true });
   });
 
   test("a key file whose own name holds '=' is given with its folder; a path before '=' is a path", async () => {
