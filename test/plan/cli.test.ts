@@ -58,7 +58,8 @@ describe("blastwall gate", () => {
 
     const g = io(dir);
     expect(await gateCommand(["--approval", "approval.json", "--trust", "approver.pub.pem", "plan.json"], g.cli)).toBe(0);
-    expect(g.out()).toMatch(/APPROVAL accepted by alice: approval\.json — valid/);
+    // The key is trusted with no name: "alice" is the signer's claim, and the line says so.
+    expect(g.out()).toMatch(/APPROVAL accepted by alice \(a name --trust does not bind to the signing key\): approval\.json — valid/);
     expect(g.out()).toContain("ACKNOWLEDGED plan-protected-delete");
 
     const s = io(dir);
