@@ -263,8 +263,33 @@ export const STATEFUL: ReadonlySet<string> = new Set([
   ...Object.values(PROTECTED_TWINS).flatMap((t) => (typeof t === "string" ? [] : t)),
 ]);
 
-/** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
-const KEEPS = new Set(["Retain", "RetainExceptOnCreate", "Snapshot"]);
+/**
+ * The types CloudFormation snapshots before it deletes them, when their DeletionPolicy or UpdateReplacePolicy is
+ * Snapshot: those the DeletionPolicy attribute's reference names. For any other type, "If you specify the Snapshot
+ * option for a resource that doesn't support snapshots, CloudFormation reverts to the default option, which is
+ * Delete" (red-team round 61): a table or a bucket with DeletionPolicy Snapshot is deleted.
+ */
+export const SNAPSHOT_TYPES: ReadonlySet<string> = new Set([
+  "AWS::DocDB::DBCluster",
+  "AWS::EC2::Volume",
+  "AWS::ElastiCache::CacheCluster",
+  "AWS::ElastiCache::ReplicationGroup",
+  "AWS::Neptune::DBCluster",
+  "AWS::RDS::DBCluster",
+  "AWS::RDS::DBInstance",
+  "AWS::Redshift::Cluster",
+]);
+
+/** Whether a DeletionPolicy or UpdateReplacePolicy keeps the data of a resource of this type when CloudFormation deletes it. */
+export function keeps(policy: unknown, type: unknown): boolean {
+  if (policy === "Retain" || policy === "RetainExceptOnCreate") return true;
+  return policy === "Snapshot" && typeof type === "string" && SNAPSHOT_TYPES.has(type);
+}
+
+/** A Snapshot policy on a type that has no snapshots, said so (CloudFormation deletes it); empty otherwise. */
+function snapshotIgnored(policy: unknown, type: unknown): string {
+  return policy === "Snapshot" && !keeps(policy, type) ? `, which CloudFormation applies as Delete: ${typeof type === "string" ? type : "the type"} has no snapshots` : "";
+}
 
 /**
  * The template attributes of the types this rule reads: the aws provider's stacks and stack sets, and the Cloud Control
@@ -392,7 +417,8 @@ export const stackTemplateChanged: PlanRule = {
     title: "Plan changes a CloudFormation template so that CloudFormation deletes data",
     why:
       "A CloudFormation stack or stack set (of the aws or the Cloud Control provider) deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
-      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
+      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain, or Snapshot on a type CloudFormation can snapshot " +
+      "(an EBS volume, an ElastiCache cluster or replication group, an RDS instance or cluster, a DocumentDB or Neptune cluster, a Redshift cluster): on any other type CloudFormation applies Snapshot as Delete. " +
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
       "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
       "a new stack's too, and so do changed " +
@@ -627,8 +653,8 @@ function resolvedAtDeploy(template: unknown): string[] {
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
-    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
-    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    const kept = keeps(r.DeletionPolicy, r.Type);
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     const props = replaceKept ? [] : replacingProperties(r).filter((k) => fromSsm(propertyOf(r, k)));
     if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
     else if (!kept && r.Condition !== undefined && fromSsm({ Condition: r.Condition })) out.push(`${id} (${String(r.Type)}) exists under a condition that reads SSM Parameter Store anew at this update`);
@@ -681,8 +707,8 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
-    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
-    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    const kept = keeps(r.DeletionPolicy, r.Type);
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
     else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
     if (!replaceKept) {
@@ -921,13 +947,14 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
     const next = now[id];
-    const kept = KEEPS.has(deletionPolicy(r));
-    const stateful = holdsData(r) || kept;
+    const kept = keeps(deletionPolicy(r), r.Type);
+    // A policy written to keep it marks it as holding data, a Snapshot the type ignores included: it is deleted.
+    const stateful = holdsData(r) || kept || deletionPolicy(r) === "Snapshot";
     if (next === undefined) {
-      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}, so CloudFormation deletes it`);
+      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}${snapshotIgnored(r.DeletionPolicy, type)}, so CloudFormation deletes it`);
       continue;
     }
-    const replaceKept = KEEPS.has(String(r.UpdateReplacePolicy));
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     if (next.Type !== r.Type && stateful && !replaceKept) {
       out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one`);
       continue;
@@ -936,7 +963,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
     if (stateful && !replaceKept) {
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
-      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
+      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
     }
     // A stack set or provisioned product updates its stacks in place with another template or parameters: what they
     // drop is deleted in every account and region, and blastwall does not read that template.
@@ -959,7 +986,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
       const now = policy === "DeletionPolicy" ? deletionPolicy(next) : String(next[policy]);
-      if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
+      if (keeps(was, r.Type) && !keeps(now, next.Type)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}${snapshotIgnored(now, next.Type)}), so a later removal or replacement deletes it`);
     }
   }
   out.push(...runners(now, old));

@@ -1,0 +1,79 @@
+/**
+ * plan-stack-template-drops-data and the template guards, red-team round 61: what a CloudFormation template keeps,
+ * read as CloudFormation reads it.
+ */
+import { specReplacing } from "../../lib/plan/cfn-replacing";
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { SNAPSHOT_TYPES, keeps } from "../../lib/plan/rules/stack-template-changed";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+const run = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
+const judged = (changes: Obj[]) => run(changes).map((f) => `${f.ruleId} ${f.resource}`);
+const details = (changes: Obj[]) => run(changes).flatMap((f) => f.evidence.map((e) => e.detail));
+const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
+const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}], extra: [Obj, Obj] = [{}, {}]) =>
+  change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before, parameters: params[0], ...extra[0] }, { name: "app", template_body: after, parameters: params[1], ...extra[1] });
+const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.app"];
+const QUEUE = { Type: "AWS::SQS::Queue", DeletionPolicy: "Retain" };
+
+describe("RT61-1: DeletionPolicy and UpdateReplacePolicy Snapshot keep only the types CloudFormation can snapshot", () => {
+  const table = (policy: string, name = "orders", more: Obj = {}) => ({ Type: "AWS::DynamoDB::Table", DeletionPolicy: policy, UpdateReplacePolicy: policy, Properties: { TableName: name }, ...more });
+  const db = (policy: string, name = "orders", more: Obj = {}) => ({ Type: "AWS::RDS::DBInstance", DeletionPolicy: policy, UpdateReplacePolicy: policy, Properties: { DBInstanceIdentifier: name }, ...more });
+
+  test("each snapshot type is one the resource schemas know (a misspelt one would keep nothing it names)", () => {
+    expect([...SNAPSHOT_TYPES].filter((t) => specReplacing(t) === undefined)).toEqual([]);
+    expect(keeps("Snapshot", "AWS::DynamoDB::Table")).toBe(false);
+    expect(keeps("Snapshot", "AWS::Redshift::Cluster")).toBe(true);
+    expect(keeps("Retain", "AWS::DynamoDB::Table")).toBe(true);
+    expect(keeps("RetainExceptOnCreate", "AWS::S3::Bucket")).toBe(true);
+  });
+
+  test("the red team's g1a: a table and a bucket with DeletionPolicy Snapshot dropped block, each named with why", () => {
+    const bucket = { Type: "AWS::S3::Bucket", DeletionPolicy: "Snapshot", Properties: { BucketName: "prod-data-bucket" } };
+    const d = details([stack(tpl({ Orders: table("Snapshot"), Data: bucket, Q: QUEUE }), tpl({ Q: QUEUE }))]);
+    expect(d).toContain('Orders (AWS::DynamoDB::Table) is dropped with DeletionPolicy "Snapshot", which CloudFormation applies as Delete: AWS::DynamoDB::Table has no snapshots, so CloudFormation deletes it');
+    expect(d).toContain('Data (AWS::S3::Bucket) is dropped with DeletionPolicy "Snapshot", which CloudFormation applies as Delete: AWS::S3::Bucket has no snapshots, so CloudFormation deletes it');
+  });
+
+  test.each([...SNAPSHOT_TYPES])("the control: %s with DeletionPolicy Snapshot dropped passes (CloudFormation snapshots it first)", (type) => {
+    expect(judged([stack(tpl({ R: { Type: type, DeletionPolicy: "Snapshot", Properties: {} }, Q: QUEUE }), tpl({ Q: QUEUE }))])).toEqual([]);
+  });
+
+  test("a resource whose author wrote Snapshot, on a type the gate does not count as data (a topic), dropped: blocked, since it is deleted", () => {
+    expect(judged([stack(tpl({ T: { Type: "AWS::SNS::Topic", DeletionPolicy: "Snapshot" }, Q: QUEUE }), tpl({ Q: QUEUE }))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ T: { Type: "AWS::SNS::Topic", DeletionPolicy: "Retain" }, Q: QUEUE }), tpl({ Q: QUEUE }))])).toEqual([]);
+  });
+
+  test("the red team's g1b: Retain → Snapshot on a table loses the policy; on a database it does not", () => {
+    const d = details([stack(tpl({ Orders: table("Retain") }), tpl({ Orders: table("Snapshot") }))]);
+    expect(d).toContain('Orders (AWS::DynamoDB::Table) loses DeletionPolicy "Retain" (now "Snapshot", which CloudFormation applies as Delete: AWS::DynamoDB::Table has no snapshots), so a later removal or replacement deletes it');
+    expect(d).toContain('Orders (AWS::DynamoDB::Table) loses UpdateReplacePolicy "Retain" (now "Snapshot", which CloudFormation applies as Delete: AWS::DynamoDB::Table has no snapshots), so a later removal or replacement deletes it');
+    expect(judged([stack(tpl({ D: db("Retain") }), tpl({ D: db("Snapshot") }))])).toEqual([]);
+  });
+
+  test("the red team's g1c: a table renamed with UpdateReplacePolicy Snapshot blocks; a database renamed with it passes", () => {
+    const d = details([stack(tpl({ Orders: table("Snapshot") }), tpl({ Orders: table("Snapshot", "orders-v2") }))]);
+    expect(d).toContain('Orders (AWS::DynamoDB::Table) changes TableName, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy "Snapshot", which CloudFormation applies as Delete: AWS::DynamoDB::Table has no snapshots)');
+    expect(judged([stack(tpl({ D: db("Snapshot") }), tpl({ D: db("Snapshot", "orders-v2") }))])).toEqual([]);
+  });
+
+  test("a changed parameter that decides a Snapshot table's Condition or name blocks; the same for a database passes", () => {
+    const params = { Parameters: { Env: { Type: "String" } }, Conditions: { Prod: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } } };
+    const t = tpl({ Orders: table("Snapshot", "orders", { Condition: "Prod" }) }, params);
+    const d = details([stack(t, t, [{ Env: "prod" }, { Env: "dev" }])]);
+    expect(d.some((x) => x.includes("Orders (AWS::DynamoDB::Table) exists only under the condition"))).toBe(true);
+    const named = tpl({ Orders: table("Snapshot", { "Fn::Sub": "orders-${Env}" } as unknown as string) }, params);
+    expect(judged([stack(named, named, [{ Env: "prod" }, { Env: "dev" }])])).toEqual(BLOCKED);
+    const rds = tpl({ D: db("Snapshot", { "Fn::Sub": "orders-${Env}" } as unknown as string, { Condition: "Prod" }) }, params);
+    expect(judged([stack(rds, rds, [{ Env: "prod" }, { Env: "dev" }])])).toEqual([]);
+  });
+
+  test("a Snapshot table named from SSM at deploy time counts at any update; a Retain one does not", () => {
+    const t = (policy: string) => tpl({ Orders: table(policy, "{{resolve:ssm:/app/table-name}}") });
+    expect(judged([stack(t("Snapshot"), t("Snapshot"), [{}, {}], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual(BLOCKED);
+    expect(judged([stack(t("Retain"), t("Retain"), [{}, {}], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
+  });
+});
