@@ -77,3 +77,54 @@ describe("RT61-1: DeletionPolicy and UpdateReplacePolicy Snapshot keep only the 
     expect(judged([stack(t("Retain"), t("Retain"), [{}, {}], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
   });
 });
+
+describe("RT61-2: a resource's Condition is evaluated on both sides, so a Mappings edit that turns it false counts", () => {
+  const orders = (more: Obj = {}) => ({ Type: "AWS::DynamoDB::Table", Condition: "KeepOrders", Properties: { TableName: "orders" }, ...more });
+  const withMap = (prod: Obj, resources: Obj = { Orders: orders(), Q: QUEUE }, condition: unknown = { "Fn::Equals": [{ "Fn::FindInMap": ["EnvSettings", { Ref: "Env" }, "Orders"] }, "yes"] }) =>
+    tpl(resources, { Parameters: { Env: { Type: "String", Default: "prod" } }, Mappings: { EnvSettings: { prod: prod, dev: { Orders: "no", Ami: "ami-1" } } }, Conditions: { KeepOrders: condition } });
+
+  test("the red team's g7a: only Mappings.EnvSettings.prod.Orders changes, yes → no: blocked, naming the table and the condition", () => {
+    const d = details([stack(withMap({ Orders: "yes", Ami: "ami-1" }), withMap({ Orders: "no", Ami: "ami-1" }), [{ Env: "prod" }, { Env: "prod" }])]);
+    expect(d).toContain(
+      'Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which this update turns from true to false, so CloudFormation deletes it (evaluated with each side\'s parameters, Defaults, Conditions and Mappings)',
+    );
+  });
+
+  test("the controls: another entry of the map (one no condition reads) changed passes; so does the table kept by Retain", () => {
+    expect(judged([stack(withMap({ Orders: "yes", Ami: "ami-1" }), withMap({ Orders: "yes", Ami: "ami-2" }), [{ Env: "prod" }, { Env: "prod" }])])).toEqual([]);
+    const kept = { Orders: orders({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" }), Q: QUEUE };
+    expect(judged([stack(withMap({ Orders: "yes" }, kept), withMap({ Orders: "no" }, kept), [{ Env: "prod" }, { Env: "prod" }])])).toEqual([]);
+  });
+
+  test("a condition that was true and now reads what blastwall cannot evaluate (the region) counts, named", () => {
+    const byRegion = { "Fn::Equals": [{ "Fn::FindInMap": ["EnvSettings", { Ref: "AWS::Region" }, "Orders"] }, "yes"] };
+    const d = details([stack(withMap({ Orders: "yes" }), withMap({ Orders: "yes" }, undefined, byRegion), [{ Env: "prod" }, { Env: "prod" }])]);
+    expect(d.some((x) => x.startsWith('Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which this update turns from true to a value computed from'))).toBe(true);
+  });
+
+  test("a condition computed from the region whose map entries change counts; the same map, with a queue's tag edited, passes", () => {
+    const byRegion = { "Fn::Equals": [{ "Fn::FindInMap": ["Regions", { Ref: "AWS::Region" }, "Orders"] }, "yes"] };
+    const t = (eu: string, tag: string) =>
+      tpl({ Orders: orders(), Q: { ...QUEUE, Properties: { Tags: [{ Key: "t", Value: tag }] } } }, { Mappings: { Regions: { "eu-west-1": { Orders: eu }, "us-east-1": { Orders: "yes" } } }, Conditions: { KeepOrders: byRegion } });
+    const [f] = run([stack(t("yes", "a"), t("no", "a"))]);
+    expect(f.message).toContain('Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which this update computes from other values');
+    expect(judged([stack(t("yes", "a"), t("yes", "b"))])).toEqual([]);
+  });
+
+  test("a name chosen by Fn::If on a condition that reads a map: the map's entry changed replaces the table, blocked", () => {
+    const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: { "Fn::If": ["UseV2", "orders-v2", "orders"] } } };
+    const t = (v2: string, ami = "ami-1") =>
+      tpl({ Orders: table }, { Parameters: { Env: { Type: "String", Default: "prod" } }, Mappings: { M: { prod: { V2: v2, Ami: ami } } }, Conditions: { UseV2: { "Fn::Equals": [{ "Fn::FindInMap": ["M", { Ref: "Env" }, "V2"] }, "yes"] } } });
+    expect(details([stack(t("no"), t("yes"))])).toContain('Orders (AWS::DynamoDB::Table) changes TableName, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy "Delete")');
+    expect(judged([stack(t("no"), t("no", "ami-2"))])).toEqual([]);
+  });
+
+  test("a stack set: the entry another parameter value reads (an instance may override Env) changed counts, as a redefined condition", () => {
+    const set = (before: string, after: string) =>
+      change("aws_cloudformation_stack_set.app", ["update"], { name: "app", template_body: before, parameters: { Env: "prod" } }, { name: "app", template_body: after, parameters: { Env: "prod" } });
+    const t = (staging: string) =>
+      tpl({ Orders: orders(), Q: QUEUE }, { Parameters: { Env: { Type: "String" } }, Mappings: { EnvSettings: { prod: { Orders: "yes" }, staging: { Orders: staging } } }, Conditions: { KeepOrders: { "Fn::Equals": [{ "Fn::FindInMap": ["EnvSettings", { Ref: "Env" }, "Orders"] }, "yes"] } } });
+    const [f] = run([set(t("yes"), t("no"))]);
+    expect(f.message).toContain('Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which the template redefines (its Conditions, or the Mappings entries they read)');
+  });
+});

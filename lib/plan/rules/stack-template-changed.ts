@@ -7,7 +7,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { scopeOf } from "../cfn-evaluate";
+import { condition, scopeOf, type Scope } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -432,7 +432,7 @@ export const stackTemplateChanged: PlanRule = {
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
-      "new parameter values, a changed Default or a redefined Condition counts; one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
+      "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
@@ -465,7 +465,7 @@ export const stackTemplateChanged: PlanRule = {
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, parameterSides(rc, params)) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -555,6 +555,19 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  */
 function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): Weakened[] {
   if (after.state !== "known") return [];
+  const out = new Map<string, Weakened>();
+  for (const [b, a] of parameterSides(rc, params)) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
+  return [...out.values()];
+}
+
+/** The parameters a stack's template is read with, before and after the update ("unknown": known only after apply). */
+type Sides = readonly (readonly [Record<string, unknown>, Record<string, unknown> | "unknown"])[];
+
+/**
+ * The parameters of each side of a stack's update: the stack's own, and for a Cloud Control stack set also each
+ * instance group's with its overrides (a group the update removes is judged as instances gone).
+ */
+function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterValue>): Sides {
   const passedBefore = parameterMap(getPath(rc.change.before, ["parameters"]));
   const passedAfter = params.state === "unknown" ? "unknown" : parameterMap(params.value);
   const sides: [Record<string, unknown>, Record<string, unknown> | "unknown"][] = [[passedBefore, passedAfter]];
@@ -569,9 +582,7 @@ function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnTyp
       sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined ? "unknown" : { ...passedAfter, ...overrides(next) }]);
     }
   }
-  const out = new Map<string, Weakened>();
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
-  return [...out.values()];
+  return sides;
 }
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
@@ -723,8 +734,31 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   return out;
 }
 
-/** A condition with every condition it reads, as one text: what decides it. */
-function conditionText(name: string, conditions: Record<string, unknown>): string {
+/**
+ * How an update turns a resource's condition, evaluated on each side with that side's template (its Conditions,
+ * Mappings and parameter Defaults) and parameters: from true (or not known) to false, or from true to a value blastwall
+ * cannot evaluate, or to another such value; undefined when it stays as it was, or was false (nothing to delete).
+ * A Mappings entry edited under an unchanged Conditions section turns a condition as surely as a redefinition does
+ * (red-team round 61).
+ */
+function conditionTurned(name: string, scopes: readonly (readonly [Scope, Scope])[]): string | undefined {
+  for (const [b, a] of scopes) {
+    const was = condition(name, b);
+    const now = condition(name, a);
+    if (now === true || was === false) continue;
+    if (now === false) return was === true ? "turns from true to false, so CloudFormation deletes it" : `turns false (before, it was computed from ${was.text}), so CloudFormation deletes it where it was true`;
+    if (was === true) return `turns from true to a value computed from ${now.text}, which blastwall cannot evaluate: where it is false, CloudFormation deletes it`;
+    if (was.text !== now.text) return `computes from other values (${was.text} → ${now.text}), which blastwall cannot evaluate: where it turns false, CloudFormation deletes it`;
+  }
+  return undefined;
+}
+
+/**
+ * A condition with every condition it reads, and the Mappings entries they look up, as one text: what decides it
+ * (its parameters aside). The entries are those `Fn::FindInMap` can read: with a computed key, that key's every entry.
+ */
+function conditionText(name: string, template: unknown): string {
+  const conditions = conditionsOf(template);
   const seen = new Map<string, unknown>();
   const visit = (n: string) => {
     if (seen.has(n)) return;
@@ -736,7 +770,28 @@ function conditionText(name: string, conditions: Record<string, unknown>): strin
     walk(conditions[n]);
   };
   visit(name);
-  return canonicalJson(Object.fromEntries(seen));
+  const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
+  return canonicalJson({ conditions: Object.fromEntries(seen), mappings: [...seen.values()].flatMap((c) => entriesRead(c, mappings)) });
+}
+
+/** The Mappings entries a value's `Fn::FindInMap`s may read: the entry when its keys are written out, else all it may pick from. */
+function entriesRead(v: unknown, mappings: Record<string, unknown>, out: unknown[] = []): unknown[] {
+  if (Array.isArray(v)) v.forEach((x) => entriesRead(x, mappings, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "Fn::FindInMap" && Array.isArray(x)) {
+        const [map, top, second] = x;
+        const table = typeof map === "string" ? mappings[map] : mappings;
+        const at = (t: unknown, key: unknown) => (isObject(t) && typeof key === "string" && Object.prototype.hasOwnProperty.call(t, key) ? t[key] : undefined);
+        if (typeof map !== "string") out.push({ map: "*", content: mappings });
+        else if (typeof top === "string") out.push({ map, top, ...(typeof second === "string" ? { second } : {}), content: (typeof second === "string" ? at(at(table, top), second) : at(table, top)) ?? null });
+        else if (typeof second === "string") out.push({ map, second, content: isObject(table) ? Object.fromEntries(Object.entries(table).map(([t, e]) => [t, at(e, second) ?? null])) : null });
+        else out.push({ map, content: table ?? null });
+      }
+      entriesRead(x, mappings, out);
+    }
+  }
+  return out;
 }
 
 /** The template's Conditions, by name. */
@@ -817,7 +872,6 @@ function feedingProperties(r: Resource, attribute?: string): unknown {
  */
 function evaluatedText(v: unknown, template: unknown): string {
   const resources = (isObject(template) && isObject(template.Resources) ? template.Resources : {}) as Record<string, Resource>;
-  const conditions = conditionsOf(template);
   const parts: unknown[] = [v ?? null];
   const seen = new Set<string>();
   const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
@@ -831,7 +885,7 @@ function evaluatedText(v: unknown, template: unknown): string {
       parts.push({ id, attribute: attribute ?? null, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
       visit(feeding);
     }
-    for (const name of ifConditions(x)) parts.push(conditionText(name, conditions));
+    for (const name of ifConditions(x)) parts.push(conditionText(name, template));
     // A name looked up in the template's Mappings changes with the map.
     for (const map of mapsRead(x)) parts.push({ map, content: (map === "*" ? mappings : mappings[map]) ?? null });
   };
@@ -932,7 +986,7 @@ interface Resource {
 }
 
 /** What the new template drops or leaves unkept, as sentences; one sentence when either template cannot be read. */
-function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>): string[] {
+function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides): string[] {
   if (after.state === "unknown") return ["the new template is known only after apply"];
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
@@ -941,8 +995,8 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   if (now === undefined) return ["the new template is not one blastwall can read (a transform, YAML with a feature CloudFormation does not support, or not a template), so any resource may have been dropped"];
   const oldTemplate = parseTemplate(before);
   const newTemplate = parseTemplate(after.value);
-  const oldConditions = conditionsOf(oldTemplate);
-  const newConditions = conditionsOf(newTemplate);
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding), scopeOf(newTemplate, a, feeding)] as const);
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
@@ -978,10 +1032,13 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
         out.push(`the nested stack ${id} gets other parameters (now ${show(propertyOf(next, "Parameters"))}), and blastwall cannot read its template to tell whether they replace what it holds`);
       }
     }
+    const turned = stateful && !kept && typeof next.Condition === "string" ? conditionTurned(next.Condition, scopes) : undefined;
     if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
-    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldConditions) !== conditionText(next.Condition, newConditions)) {
-      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines; where it turns false, CloudFormation deletes it`);
+    } else if (turned !== undefined) {
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
+    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate) !== conditionText(next.Condition, newTemplate)) {
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines (its Conditions, or the Mappings entries they read); where it turns false, CloudFormation deletes it`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
