@@ -355,6 +355,17 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     }),
   ),
   { type: "AWS::GuardDuty::Detector", path: "Enable", kind: "off", unset: true, effect: "GuardDuty reports nothing, destroys included", twins: [`${GC} aws_guardduty_detector`] },
+  // The Terraform twin (awscc_servicecatalog_cloudformation_provisioned_product) is plan-stack-template-drops-data's own.
+  {
+    type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+    path: "ProvisioningPreferences",
+    kind: "custom",
+    lowered: (_, after) => isObject(after) && typeof after.StackSetOperationType === "string" && after.StackSetOperationType.trim().toUpperCase() === "DELETE",
+    verb: "the update's StackSetOperationType is DELETE",
+    effect:
+      "Service Catalog deletes the product's stack set instances in the StackSetAccounts and StackSetRegions given (all of its STACKSET constraint's when left out), and each instance's stack deletes every resource it made that is not retained",
+    twins: [],
+  },
 ];
 
 /**

@@ -348,6 +348,10 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
     "AWS::MSK::Configuration ServerProperties": ["log.retention.hours=168", "log.retention.hours=1"],
     "AWS::ImageBuilder::LifecyclePolicy Status": ["DISABLED", "ENABLED"],
     "AWS::S3::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", Transitions: [{ TransitionInDays: 30, StorageClass: "GLACIER" }] }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
+    "AWS::ServiceCatalog::CloudFormationProvisionedProduct ProvisioningPreferences": [
+      { StackSetOperationType: "UPDATE", StackSetRegions: ["us-east-1"] },
+      { StackSetOperationType: "DELETE", StackSetRegions: ["us-east-1"] },
+    ],
     "AWS::S3Outposts::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
   };
   const BASE: Record<string, Obj> = {

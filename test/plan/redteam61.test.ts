@@ -128,3 +128,54 @@ describe("RT61-2: a resource's Condition is evaluated on both sides, so a Mappin
     expect(f.message).toContain('Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which the template redefines (its Conditions, or the Mappings entries they read)');
   });
 });
+
+describe("RT61-3: a Service Catalog provisioned product updated with StackSetOperationType DELETE", () => {
+  const base = { product_id: "prod-abc123", provisioning_artifact_id: "pa-v1", provisioned_product_name: "data-platform", provisioning_parameters: [{ key: "Env", value: "prod" }], provisioning_preferences: null, tags: null };
+  const prefs = (op: string, accounts = ["222222222222"]) => ({ stack_set_accounts: accounts, stack_set_regions: ["us-east-1", "eu-west-1"], stack_set_operation_type: op, stack_set_failure_tolerance_count: null, stack_set_max_concurrency_count: null });
+  const product = (before: Obj, after: Obj, unknown: Obj = {}) => {
+    const c: Obj = { ...change("awscc_servicecatalog_cloudformation_provisioned_product.data", ["update"], { ...base, ...before }, { ...base, ...after }), provider_name: "registry.terraform.io/hashicorp/awscc" };
+    (c.change as Obj).after_unknown = unknown;
+    return c;
+  };
+  const PRODUCT = ["plan-stack-template-drops-data awscc_servicecatalog_cloudformation_provisioned_product.data"];
+
+  test("the red team's g3a: awscc provisioning_preferences DELETE added blocks, naming the accounts and regions and how to fix", () => {
+    const [f] = run([product({}, { provisioning_preferences: prefs("DELETE") })]);
+    expect(f.message).toContain('provisioning_preferences.stack_set_operation_type "DELETE" for accounts "222222222222" in regions "us-east-1", "eu-west-1" (was (none)): Service Catalog deletes those stack instances');
+    expect(f.fix).toContain("leave provisioning_preferences.stack_set_operation_type UPDATE (or unset)");
+  });
+
+  test("DELETE for other accounts, or preferences known only after apply, block", () => {
+    expect(judged([product({ provisioning_preferences: prefs("DELETE") }, { provisioning_preferences: prefs("DELETE", ["333333333333"]) })])).toEqual(PRODUCT);
+    expect(judged([product({}, { provisioning_preferences: null }, { provisioning_preferences: true })])).toEqual(PRODUCT);
+    expect(judged([product({}, { provisioning_preferences: { ...prefs("UPDATE"), stack_set_operation_type: null } }, { provisioning_preferences: { stack_set_operation_type: true } })])).toEqual(PRODUCT);
+  });
+
+  test("the controls: UPDATE or CREATE preferences, and a standing DELETE with only a tag changed, pass", () => {
+    expect(judged([product({}, { provisioning_preferences: prefs("UPDATE") })])).toEqual([]);
+    expect(judged([product({ provisioning_preferences: prefs("UPDATE") }, { provisioning_preferences: prefs("CREATE", ["333333333333"]) })])).toEqual([]);
+    expect(judged([product({ provisioning_preferences: prefs("DELETE") }, { provisioning_preferences: prefs("DELETE"), tags: [{ key: "a", value: "b" }] })])).toEqual([]);
+  });
+
+  const pp = (preferences?: unknown) => ({
+    Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+    Properties: { ProductId: "prod-abc123", ProvisioningArtifactId: "pa-v1", ProvisionedProductName: "data-platform", ...(preferences !== undefined && { ProvisioningPreferences: preferences }) },
+  });
+  const sc = (op: unknown) => ({ StackSetAccounts: ["222222222222"], StackSetRegions: ["us-east-1", "eu-west-1"], StackSetOperationType: op });
+
+  test("the red team's g3b: the template's ProvisioningPreferences with StackSetOperationType DELETE blocks, naming the product", () => {
+    const [f] = run([stack(tpl({ Data: pp() }), tpl({ Data: pp(sc("DELETE")) }))]);
+    expect(f.message).toContain("Data (AWS::ServiceCatalog::CloudFormationProvisionedProduct) ProvisioningPreferences (none) → ");
+    expect(f.message).toContain("the update's StackSetOperationType is DELETE (Service Catalog deletes the product's stack set instances");
+  });
+
+  test("DELETE chosen by a parameter, with the template unchanged, blocks", () => {
+    const t = tpl({ Data: pp(sc({ Ref: "Op" })) }, { Parameters: { Op: { Type: "String", Default: "UPDATE" } } });
+    expect(judged([stack(t, t, [{ Op: "UPDATE" }, { Op: "DELETE" }])])).toEqual(BLOCKED);
+  });
+
+  test("the controls: UPDATE preferences added, and DELETE turned back to UPDATE, pass", () => {
+    expect(judged([stack(tpl({ Data: pp() }), tpl({ Data: pp(sc("UPDATE")) }))])).toEqual([]);
+    expect(judged([stack(tpl({ Data: pp(sc("DELETE")) }), tpl({ Data: pp(sc("UPDATE")) }))])).toEqual([]);
+  });
+});

@@ -424,7 +424,8 @@ export const stackTemplateChanged: PlanRule = {
       "a new stack's too, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
-      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read. " +
+      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
+      "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on, " +
@@ -518,6 +519,45 @@ function productParameters(v: unknown): unknown {
 /** An update of a provisioned product to another product, version or parameters (a replace is plan-protected-delete's). */
 function productChanged(rc: PlanResourceChange): FindingDraft[] {
   if (!rc.change.actions.includes("update")) return [];
+  return [...productContentChanged(rc), ...stackInstancesDeleted(rc)];
+}
+
+/**
+ * A Cloud Control provisioned product whose update carries `provisioning_preferences.stack_set_operation_type`
+ * DELETE (new, or for other accounts or regions), or preferences known only after apply: for a CFN_STACKSET product,
+ * UpdateProvisionedProduct with StackSetOperationType DELETE deletes the stack set's instances in the
+ * StackSetAccounts and StackSetRegions given (all of the STACKSET constraint's when left out), and each instance's
+ * stack deletes what it made (red-team round 61). The aws provider's stack_set_provisioning_preferences has no
+ * operation type: it always updates.
+ */
+function stackInstancesDeleted(rc: PlanResourceChange): FindingDraft[] {
+  if (rc.type !== "awscc_servicecatalog_cloudformation_provisioned_product") return [];
+  const path = ["provisioning_preferences"];
+  const before = getPath(rc.change.before, path) ?? null;
+  const unknown = afterValue(rc.change, path).state === "unknown" || JSON.stringify(getPath(rc.change.after_unknown, path) ?? false).includes("true");
+  const after = unknown ? undefined : (getPath(rc.change.after, path) ?? null);
+  const op = isObject(after) ? after.stack_set_operation_type : undefined;
+  const deletes = typeof op === "string" && op.trim().toUpperCase() === "DELETE";
+  if (!unknown && (!deletes || canonicalJson(before) === canonicalJson(after))) return [];
+  const list = (k: string, all: string) => {
+    const v = isObject(after) ? after[k] : undefined;
+    return Array.isArray(v) && v.length > 0 ? v.map((x) => show(x)).join(", ") : all;
+  };
+  const detail = unknown
+    ? `provisioning_preferences ${show(before)} → (known after apply): with stack_set_operation_type DELETE, Service Catalog deletes the stack set's instances in the accounts and regions it names, and every resource of their stacks that is not retained`
+    : `provisioning_preferences.stack_set_operation_type "DELETE" for accounts ${list("stack_set_accounts", "(all of the product's STACKSET constraint)")} in regions ${list("stack_set_regions", "(all of the product's STACKSET constraint)")} (was ${show(before)}): ` +
+      "Service Catalog deletes those stack instances of the product's stack set, and each instance's stack deletes every resource it made that is not retained; blastwall cannot read that template";
+  return [
+    {
+      ...changeFinding(rc, `The plan updates the provisioned product ${rc.address} with a stack set operation that deletes stack instances: ${detail}.`, [{ step: "template", address: rc.address, detail }]),
+      fix:
+        `In ${rc.address}, leave provisioning_preferences.stack_set_operation_type UPDATE (or unset). ` +
+        "If the instances are to go, have a human check what their stacks hold and approve this exact plan with `blastwall approve`.",
+    },
+  ];
+}
+
+function productContentChanged(rc: PlanResourceChange): FindingDraft[] {
   const changed: string[] = [];
   for (const k of PRODUCT_CONTENT) {
     const before = getPath(rc.change.before, [k]);
