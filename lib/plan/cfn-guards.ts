@@ -42,6 +42,13 @@ export interface TemplateGuard {
   /** Counted only when this holds of the resource's properties after the update (as evaluated). */
   readonly when?: (properties: Record<string, unknown>) => boolean;
   /**
+   * Judged only where the setting beside it (the path's last name replaced by `sibling`, so a replica's own) is on
+   * both before and after the update, as `isOn` tells (true or "true" by default; a value not known counts as on): a
+   * recovery window matters only while point-in-time recovery stays on, a TTL attribute while TTL stays on. Turned on
+   * with the setting, it keeps more than before, not less (red-team round 61).
+   */
+  readonly onlyWhile?: { readonly sibling: string; readonly isOn?: (v: unknown) => boolean };
+  /**
    * A new resource of the type, in an updated or a new template, writes this setting over one AWS already holds for
    * another resource (a bucket's policy): it counts, unless `parent` names a resource of `parentTypes` that the
    * template itself creates (new in it), which holds nothing yet. Without a parent, a new one always counts (when
@@ -169,7 +176,16 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   ),
   { type: "AWS::Redshift::Cluster", path: "AutomatedSnapshotRetentionPeriod", kind: "lowered", unset: 1, effect: "Redshift deletes the automated snapshots older than the new period at once, and 0 turns them off", twins: [`${BR} automated_snapshot_retention_period`] },
   { type: "AWS::Redshift::Cluster", path: "ManualSnapshotRetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "manual snapshots are kept for less time (-1 keeps them until deleted)", twins: [`${BR} aws_redshift_cluster`] },
-  { type: "AWS::Redshift::Cluster", path: "SnapshotCopyRetentionPeriod", kind: "lowered", unset: 7, effect: "Redshift deletes the cross-region snapshot copies older than the new period at once", twins: [`${BR} aws_redshift_cluster`, `${BR} aws_redshift_snapshot_copy`] },
+  // Judged while cross-region copy (DestinationRegion) is configured before and after: first configured, it keeps more.
+  {
+    type: "AWS::Redshift::Cluster",
+    path: "SnapshotCopyRetentionPeriod",
+    kind: "lowered",
+    unset: 7,
+    onlyWhile: { sibling: "DestinationRegion", isOn: (v) => typeof v === "string" && v.trim() !== "" },
+    effect: "Redshift deletes the cross-region snapshot copies older than the new period at once",
+    twins: [`${BR} aws_redshift_cluster`, `${BR} aws_redshift_snapshot_copy`],
+  },
   { type: "AWS::Redshift::Snapshot", path: "ManualSnapshotRetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshift_cluster_snapshot`] },
   { type: "AWS::RedshiftServerless::Snapshot", path: "RetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshiftserverless_snapshot`] },
   ...["AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"].map(
@@ -189,10 +205,26 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     }),
   ),
   { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35, effect: "the table can be restored less far back", twins: [`${GC} aws_dynamodb_table`] },
+  {
+    type: "AWS::DynamoDB::Table",
+    path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+    kind: "lowered",
+    unset: 35,
+    onlyWhile: { sibling: "PointInTimeRecoveryEnabled" },
+    effect: "the table can be restored less far back",
+    twins: [`${GC} aws_dynamodb_table`],
+  },
   { type: "AWS::DynamoDB::Table", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, by itself", twins: [`${GC} aws_dynamodb_table`] },
   { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region].PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "that replica can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region].PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35, effect: "that replica can be restored less far back", twins: [`${GC} aws_dynamodb_table`] },
+  {
+    type: "AWS::DynamoDB::GlobalTable",
+    path: "Replicas[Region].PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+    kind: "lowered",
+    unset: 35,
+    onlyWhile: { sibling: "PointInTimeRecoveryEnabled" },
+    effect: "that replica can be restored less far back",
+    twins: [`${GC} aws_dynamodb_table`],
+  },
   { type: "AWS::DynamoDB::GlobalTable", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, in every replica, by itself", twins: [`${GC} aws_dynamodb_table`] },
   { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region]", kind: "removed", effect: "DynamoDB deletes the table's copy in that region", twins: [`${GC} aws_dynamodb_table`] },
   { type: "AWS::Cassandra::Table", path: "PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_keyspaces_table`] },
@@ -507,11 +539,13 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
   const presence = (m: Map<string, unknown>) => (g.kind === "removed" ? new Map([...m].map(([k, v]) => [k, v instanceof Unknown || v === undefined ? v : true])) : m);
   const was = presence(leaves(a, g.path));
   const now = presence(leaves(b, g.path));
+  const whileOn = onBothSides(g, r, next, before, after);
   const out: Weakened[] = [];
   for (const label of new Set([...was.keys(), ...now.keys()])) {
     const x = valueAt(was, label);
     const y = valueAt(now, label);
     if (fingerprint(x) === fingerprint(y) && !hasDeploy(x) && !hasDeploy(y)) continue;
+    if (!whileOn(label)) continue;
     if (hasUnknown(x) || hasUnknown(y)) {
       const why = hasDeploy(x) || hasDeploy(y) ? "a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference), which may have changed" : "parameters, conditions or other values that changed, which blastwall cannot evaluate";
       out.push({
@@ -526,6 +560,28 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
     else out.push({ sentence: `${where} ${label} ${shown(x)} → ${shown(y)}${computed}: ${g.verb ?? VERB[g.kind]} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
   }
   return out;
+}
+
+/**
+ * For a guard with `onlyWhile`: whether the setting beside a value (by the value's label) is on before and after. A
+ * label that does not end in the guard's last name (a list computed whole) is judged.
+ */
+function onBothSides(g: TemplateGuard, r: Resource, next: Resource, before: Scope, after: Scope): (label: string) => boolean {
+  const w = g.onlyWhile;
+  if (w === undefined) return () => true;
+  const last = /[^.]+$/.exec(g.path)?.[0] ?? g.path;
+  const path = `${g.path.slice(0, g.path.length - last.length)}${w.sibling}`;
+  const top = path.split(/[.[]/)[0];
+  const sides = ([[r, before], [next, after]] as const).map(([x, scope]) => leaves(normal(evaluate(isObject(x.Properties) ? x.Properties[top] : undefined, scope)), path));
+  const on = w.isOn ?? ((v: unknown) => v === true || (typeof v === "string" && /^\s*true\s*$/i.test(v)));
+  return (label) => {
+    if (label !== last && !label.endsWith(`.${last}`)) return true;
+    const beside = `${label.slice(0, label.length - last.length)}${w.sibling}`;
+    return sides.every((m) => {
+      const v = valueAt(m, beside);
+      return hasUnknown(v) || on(v);
+    });
+  };
 }
 
 const VERB: Readonly<Record<GuardKind, string>> = {

@@ -375,8 +375,13 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
     return at(0) as Obj;
   };
   const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-  const merge = (a: Obj, b: Obj): Obj => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, isObj(a[k]) && isObj(b[k]) ? merge(a[k] as Obj, b[k] as Obj) : (b[k] ?? a[k])]));
-  const props = (g: (typeof TEMPLATE_GUARDS)[number], v: unknown) => merge(BASE[g.type] ?? {}, build(g.path, v));
+  const combine = (a: unknown, b: unknown): unknown =>
+    isObj(a) && isObj(b) ? merge(a, b) : Array.isArray(a) && Array.isArray(b) ? b.map((x, i) => (i < a.length ? combine(a[i], x) : x)) : (b ?? a);
+  const merge = (a: Obj, b: Obj): Obj => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, combine(a[k], b[k])]));
+  /** The setting a guard with `onlyWhile` is judged beside, switched on on both sides. */
+  const ON: Record<string, unknown> = { DestinationRegion: "us-west-2" };
+  const beside = (g: (typeof TEMPLATE_GUARDS)[number]): Obj => (g.onlyWhile ? build(g.path.replace(/[^.]+$/, g.onlyWhile.sibling), ON[g.onlyWhile.sibling] ?? true) : {});
+  const props = (g: (typeof TEMPLATE_GUARDS)[number], v: unknown) => merge(merge(BASE[g.type] ?? {}, beside(g)), build(g.path, v));
   const res = (type: string, p: Obj) => ({ R: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: p } });
   const weakenings = (type: string, a: Obj, b: Obj) => run([stack(tpl(res(type, a)), tpl(res(type, b)))]).filter((f) => f.message.includes("weakens, in place"));
 

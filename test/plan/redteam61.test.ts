@@ -179,3 +179,55 @@ describe("RT61-3: a Service Catalog provisioned product updated with StackSetOpe
     expect(judged([stack(tpl({ Data: pp(sc("DELETE")) }), tpl({ Data: pp(sc("UPDATE")) }))])).toEqual([]);
   });
 });
+
+describe("RT61-7: a retention beside a switch is judged only while the switch is on before and after", () => {
+  const weakened = (type: string, before: Obj, after: Obj) => {
+    const r = (p: Obj) => ({ R: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", ...p } } });
+    return run([stack(tpl(r(before)), tpl(r(after)))]).flatMap((f) => f.evidence.filter((e) => e.step === "weakened").map((e) => e.detail));
+  };
+  const pitr = (on: boolean, days?: number) => ({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: on, ...(days !== undefined && { RecoveryPeriodInDays: days }) } });
+
+  test("the red team's g4: a table's PITR turned on with a 7-day window passes, from none or from off", () => {
+    expect(weakened("AWS::DynamoDB::Table", {}, pitr(true, 7))).toEqual([]);
+    expect(weakened("AWS::DynamoDB::Table", pitr(false, 35), pitr(true, 7))).toEqual([]);
+  });
+
+  test("the control: the window shortened while PITR stays on blocks, from the 35-day default or a set value", () => {
+    expect(weakened("AWS::DynamoDB::Table", pitr(true), pitr(true, 7))).toEqual(["R (AWS::DynamoDB::Table) PointInTimeRecoverySpecification.RecoveryPeriodInDays (none) → 7: lowered (the table can be restored less far back)"]);
+    expect(weakened("AWS::DynamoDB::Table", pitr(true, 14), pitr(true, 7))).toEqual(["R (AWS::DynamoDB::Table) PointInTimeRecoverySpecification.RecoveryPeriodInDays 14 → 7: lowered (the table can be restored less far back)"]);
+  });
+
+  test("PITR switched off with its window lowered still counts, as switched off", () => {
+    expect(weakened("AWS::DynamoDB::Table", pitr(true, 35), pitr(false, 7))).toEqual(["R (AWS::DynamoDB::Table) PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled true → false: the protection is switched off (the table can no longer be restored to a point in time)"]);
+  });
+
+  test("PITR whose switch is computed from what blastwall cannot evaluate (the region): the window is judged", () => {
+    const t = (days: number) =>
+      tpl(
+        { R: { Type: "AWS::DynamoDB::Table", DeletionPolicy: "Retain", Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: { "Fn::If": ["Home", true, false] }, RecoveryPeriodInDays: days } } } },
+        { Conditions: { Home: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } } },
+      );
+    expect(judged([stack(t(35), t(7))])).toEqual(BLOCKED);
+    expect(judged([stack(t(7), t(35))])).toEqual([]);
+  });
+
+  test("a global table: each replica is judged beside its own PITR switch", () => {
+    const g = (replicas: Obj[]) => ({ Replicas: replicas });
+    const rep = (region: string, on: boolean, days?: number) => ({ Region: region, ...pitr(on, days) });
+    // eu-west-1 turned on with 7 days, while us-east-1 (on) keeps its window: passes.
+    expect(weakened("AWS::DynamoDB::GlobalTable", g([rep("us-east-1", true), rep("eu-west-1", false)]), g([rep("us-east-1", true), rep("eu-west-1", true, 7)]))).toEqual([]);
+    // us-east-1's window shortened while on, eu-west-1 turned on: only us-east-1 is named.
+    expect(weakened("AWS::DynamoDB::GlobalTable", g([rep("us-east-1", true), rep("eu-west-1", false)]), g([rep("us-east-1", true, 7), rep("eu-west-1", true, 7)]))).toEqual([
+      "R (AWS::DynamoDB::GlobalTable) Replicas[Region=us-east-1].PointInTimeRecoverySpecification.RecoveryPeriodInDays (none) → 7: lowered (that replica can be restored less far back)",
+    ]);
+  });
+
+  test("Redshift: cross-region copy first configured with a 3-day retention passes; shortened while configured blocks", () => {
+    const copy = (region?: string, days?: number) => ({ ClusterIdentifier: "dw", ...(region !== undefined && { DestinationRegion: region }), ...(days !== undefined && { SnapshotCopyRetentionPeriod: days }) });
+    const cluster = (p: Obj) => tpl({ R: { Type: "AWS::Redshift::Cluster", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: p } });
+    expect(judged([stack(cluster(copy()), cluster(copy("us-west-2", 3)))])).toEqual([]);
+    expect(details([stack(cluster(copy("us-west-2")), cluster(copy("us-west-2", 3)))])).toContain(
+      "R (AWS::Redshift::Cluster) SnapshotCopyRetentionPeriod (none) → 3: lowered (Redshift deletes the cross-region snapshot copies older than the new period at once)",
+    );
+  });
+});
