@@ -12,7 +12,7 @@ import { PROTECTED_TYPES } from "../../lib/plan/protected";
 import { readPlan } from "../../lib/plan/read-plan";
 import { RETENTION, RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { PROTECTION_TYPES, SWITCHES } from "../../lib/plan/rules/deletion-protection-off";
-import { GUARDRAIL_TYPES } from "../../lib/plan/rules/guardrail-changed";
+import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
 import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/rules/stack-template-changed";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
@@ -312,7 +312,7 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
   const DP = "plan-deletion-protection-off";
   const BR = "plan-backup-retention-lowered";
   const GC = "plan-guardrail-changed";
-  const entries = [...RETENTION.map((a) => `${BR} ${a}`), ...RETENTION_TYPES.map((t) => `${BR} ${t}`), ...GUARDRAIL_TYPES.map((t) => `${GC} ${t}`), ...SWITCHES.map((s) => `${DP} ${s}`), ...PROTECTION_TYPES.map((t) => `${DP} ${t}`)];
+  const entries = [...RETENTION.map((a) => `${BR} ${a}`), ...RETENTION_TYPES.map((t) => `${BR} ${t}`), ...GUARDRAIL_ENTRIES.map((t) => `${GC} ${t}`), ...SWITCHES.map((s) => `${DP} ${s}`), ...PROTECTION_TYPES.map((t) => `${DP} ${t}`)];
   const twinned = new Set(TEMPLATE_GUARDS.flatMap((g) => g.twins));
 
   test("every entry of plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed has a template twin or a written exemption", () => {

@@ -5,6 +5,7 @@
 import { specReplacing } from "../../lib/plan/cfn-replacing";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
+import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
 import { SNAPSHOT_TYPES, keeps } from "../../lib/plan/rules/stack-template-changed";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
@@ -229,5 +230,51 @@ describe("RT61-7: a retention beside a switch is judged only while the switch is
     expect(details([stack(cluster(copy("us-west-2")), cluster(copy("us-west-2", 3)))])).toContain(
       "R (AWS::Redshift::Cluster) SnapshotCopyRetentionPeriod (none) → 3: lowered (Redshift deletes the cross-region snapshot copies older than the new period at once)",
     );
+  });
+});
+
+describe("RT61-4: a DynamoDB TTL pointed at another attribute while it stays on, in a template", () => {
+  const ttl = (enabled: boolean, attribute: string) => ({ TimeToLiveSpecification: { Enabled: enabled, AttributeName: attribute } });
+  const weakened = (type: string, before: Obj, after: Obj) => {
+    const r = (p: Obj) => ({ Orders: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", ...p } } });
+    return run([stack(tpl(r(before)), tpl(r(after)))]).flatMap((f) => f.evidence.filter((e) => e.step === "weakened").map((e) => e.detail));
+  };
+
+  test.each([
+    ["AWS::DynamoDB::Table", {}],
+    ["AWS::DynamoDB::GlobalTable", { Replicas: [{ Region: "us-east-1" }, { Region: "eu-west-1" }] }],
+  ])("the red team's g5: %s's TTL moved from expires_at to created_at while on blocks, naming it", (type, more) => {
+    const [d] = weakened(type, { ...more, ...ttl(true, "expires_at") }, { ...more, ...ttl(true, "created_at") });
+    expect(d).toContain(`Orders (${type}) TimeToLiveSpecification.AttributeName "expires_at" → "created_at": TTL is pointed at another attribute while it stays on (DynamoDB deletes, by itself and with no backup, every item whose new TTL attribute holds a time in the past`);
+  });
+
+  test("the controls: moved while TTL is switched off, or while it was off, or a tag changed, passes; switched on with it counts as switched on", () => {
+    expect(weakened("AWS::DynamoDB::Table", ttl(true, "expires_at"), ttl(false, "created_at"))).toEqual([]);
+    expect(weakened("AWS::DynamoDB::Table", ttl(false, "expires_at"), ttl(false, "created_at"))).toEqual([]);
+    expect(weakened("AWS::DynamoDB::Table", ttl(true, "expires_at"), { ...ttl(true, "expires_at"), Tags: [{ Key: "a", Value: "b" }] })).toEqual([]);
+    expect(weakened("AWS::DynamoDB::Table", ttl(false, "expires_at"), ttl(true, "created_at"))).toEqual([
+      "Orders (AWS::DynamoDB::Table) TimeToLiveSpecification.Enabled false → true: it now deletes data on its own (DynamoDB deletes every item whose TTL attribute holds a past time, by itself)",
+    ]);
+  });
+
+  /** A Terraform aws_dynamodb_table update that changes only the named part, as plan-guardrail-changed judges it. */
+  const table = (p: Obj) => ({ name: "orders", hash_key: "id", replica: [], ttl: [], point_in_time_recovery: [{ enabled: false, recovery_period_in_days: 0 }], tags: {}, ...p });
+  const PARTS: Record<string, [Obj, Obj]> = {
+    replica: [{ replica: [{ region_name: "eu-west-1" }] }, { replica: [] }],
+    "ttl.enabled": [{ ttl: [{ enabled: false, attribute_name: "" }] }, { ttl: [{ enabled: true, attribute_name: "expires_at" }] }],
+    "ttl.attribute_name": [{ ttl: [{ enabled: true, attribute_name: "expires_at" }] }, { ttl: [{ enabled: true, attribute_name: "created_at" }] }],
+    "point_in_time_recovery.recovery_period_in_days": [{ point_in_time_recovery: [{ enabled: true, recovery_period_in_days: 35 }] }, { point_in_time_recovery: [{ enabled: true, recovery_period_in_days: 7 }] }],
+  };
+  const parts = GUARDRAIL_ENTRIES.filter((e) => e.startsWith("aws_dynamodb_table ")).map((e) => e.split(" ")[1]);
+
+  test("the Terraform twin names its parts (so a template twin is held to each, not to the type)", () => {
+    expect(parts).toEqual(Object.keys(PARTS));
+  });
+
+  test.each(parts)("each part names what plan-guardrail-changed judges of aws_dynamodb_table: %s", (part) => {
+    const [before, after] = PARTS[part];
+    const fs = run([change("aws_dynamodb_table.orders", ["update"], table(before), table(after))]).filter((f) => f.ruleId === "plan-guardrail-changed");
+    expect(fs.map((f) => f.message.replace(/\[\d+\]/g, "")).join("\n")).toContain(part);
+    expect(run([change("aws_dynamodb_table.orders", ["update"], table(before), table({ ...before, tags: { a: "b" } }))])).toEqual([]);
   });
 });
