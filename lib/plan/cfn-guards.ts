@@ -37,8 +37,14 @@ export interface TemplateGuard {
   readonly isOn?: (v: unknown) => boolean;
   /** How the change is named in the message, when not by its kind ("switched off" for a status). */
   readonly verb?: string;
-  /** `custom`: whether the value after keeps less than the one before. */
-  readonly lowered?: (before: unknown, after: unknown) => boolean;
+  /** `custom`: whether the value after keeps less than the one before; a string says how, for the message. */
+  readonly lowered?: (before: unknown, after: unknown) => boolean | string | undefined;
+  /**
+   * `custom`: `lowered` is given values that hold what blastwall cannot evaluate (each compared by its text), and
+   * judges them itself, instead of any such value counting (a backup rule's vault written `Ref`). One read anew at
+   * deploy time (SSM) still counts.
+   */
+  readonly judgesComputed?: boolean;
   /** Counted only when this holds of the resource's properties after the update (as evaluated). */
   readonly when?: (properties: Record<string, unknown>) => boolean;
   /**
@@ -106,6 +112,62 @@ function retainLowered(before: unknown, after: unknown): boolean {
   if (a?.count !== undefined && b.count !== undefined) return a.count < b.count;
   if (a?.days !== undefined && b.days !== undefined) return a.days < b.days;
   return true;
+}
+
+/**
+ * How an update of a backup plan (its `BackupPlan`, evaluated) weakens it, as the Terraform rules judge aws_backup_plan:
+ * rules are told apart by RuleName; one removed counts; one added makes recovery points of its own and counts only
+ * with EnableContinuousBackup (it then sets the automated-backup retention of the RDS databases it covers to its
+ * DeleteAfterDays); a rule's Lifecycle.DeleteAfterDays counts only when lowered (unset keeps recovery points
+ * forever); any other change of a rule, or of the plan's other settings, counts. Values blastwall cannot evaluate are
+ * compared by their text, and one that differs counts. Undefined when it does not weaken.
+ */
+function backupPlanWeakened(before: unknown, after: unknown): string | undefined {
+  if (!isObject(before) || !isObject(after)) return `${shown(before)} → ${shown(after)}: the backup plan is changed, and whether it is weaker cannot be told`;
+  const out: string[] = [];
+  const others = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== "BackupPlanRule"));
+  const changedKeys = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => fingerprint(a[k]) !== fingerprint(b[k]));
+  const settings = changedKeys(others(before), others(after));
+  if (settings.length > 0) out.push(`${settings.join(", ")} changed`);
+  const named = (v: unknown) => (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.RuleName === "string") ? (v as Record<string, unknown>[]) : undefined);
+  const was = named(before.BackupPlanRule);
+  const now = named(after.BackupPlanRule);
+  if (was === undefined || now === undefined) {
+    if (fingerprint(before.BackupPlanRule) !== fingerprint(after.BackupPlanRule)) out.push(`BackupPlanRule ${shown(before.BackupPlanRule)} → ${shown(after.BackupPlanRule)}: rules blastwall cannot tell apart by RuleName, changed`);
+    return out.length > 0 ? out.join("; ") : undefined;
+  }
+  const days = (r: Record<string, unknown>): unknown => (isObject(r.Lifecycle) ? r.Lifecycle.DeleteAfterDays : r.Lifecycle);
+  // A Lifecycle that holds only DeleteAfterDays is judged by it alone; one computed whole is compared whole.
+  const withoutDays = (r: Record<string, unknown>) => {
+    if (!isObject(r.Lifecycle)) return r;
+    const { Lifecycle: _, ...rest } = r;
+    const lifecycle = Object.fromEntries(Object.entries(r.Lifecycle).filter(([k]) => k !== "DeleteAfterDays"));
+    return Object.keys(lifecycle).length > 0 ? { ...rest, Lifecycle: lifecycle } : rest;
+  };
+  const amount = (v: unknown) => (v === undefined || v === null ? Infinity : typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN);
+  for (const b of was) {
+    const name = String(b.RuleName);
+    const a = now.find((r) => r.RuleName === b.RuleName);
+    if (a === undefined) {
+      out.push(`rule "${name}" is removed (no more recovery points from it)`);
+      continue;
+    }
+    const changed = changedKeys(withoutDays(b), withoutDays(a));
+    if (changed.length > 0) out.push(`rule "${name}" ${changed.join(", ")} changed`);
+    const [x, y] = [days(b), days(a)];
+    const whole = (r: Record<string, unknown>) => r.Lifecycle !== undefined && !isObject(r.Lifecycle);
+    if (fingerprint(x) === fingerprint(y) || whole(b) || whole(a)) continue;
+    const [n, m] = [amount(x), amount(y)];
+    if (Number.isNaN(n) || Number.isNaN(m) || m < n) out.push(`rule "${name}" Lifecycle.DeleteAfterDays ${shown(x)} → ${shown(y)}: lowered`);
+  }
+  for (const a of now) {
+    if (was.some((r) => r.RuleName === a.RuleName)) continue;
+    const continuous = a.EnableContinuousBackup;
+    if (continuous === true || hasUnknown(continuous) || (typeof continuous === "string" && /^\s*true\s*$/i.test(continuous))) {
+      out.push(`rule "${String(a.RuleName)}" is added with continuous backup (it sets the automated-backup retention of the RDS databases it covers to its DeleteAfterDays, ${shown(days(a))})`);
+    }
+  }
+  return out.length > 0 ? out.join("; ") : undefined;
 }
 
 /**
@@ -333,7 +395,17 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   ),
 
   // Guardrails: content whose change cannot be judged weaker or not.
-  { type: "AWS::Backup::BackupPlan", path: "BackupPlan", kind: "changed", effect: "the plan decides when recovery points are made, where they go and how long they are kept", twins: [`${GC} aws_backup_plan`, `${BR} aws_backup_plan`] },
+  // As plan-guardrail-changed and plan-backup-retention-lowered judge aws_backup_plan (backupPlanRules,
+  // backupPlanWeakenings): an added rule routine, a longer retention too (red-team round 61).
+  {
+    type: "AWS::Backup::BackupPlan",
+    path: "BackupPlan",
+    kind: "custom",
+    lowered: backupPlanWeakened,
+    judgesComputed: true,
+    effect: "the plan decides when recovery points are made, where they go and how long they are kept",
+    twins: [`${GC} aws_backup_plan`, `${BR} aws_backup_plan`],
+  },
   { type: "AWS::Backup::BackupSelection", path: "BackupSelection", kind: "changed", effect: "the selection decides which resources are backed up", twins: [`${GC} aws_backup_selection`] },
   { type: "AWS::Backup::BackupVault", path: "AccessPolicy", kind: "changed", effect: "the vault access policy can deny deleting recovery points", twins: [`${GC} aws_backup_vault_policy`] },
   { type: "AWS::Backup::LogicallyAirGappedBackupVault", path: "AccessPolicy", kind: "changed", effect: "the vault access policy can deny deleting recovery points", twins: [`${GC} aws_backup_vault_policy`] },
@@ -564,7 +636,7 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
     const y = valueAt(now, label);
     if (fingerprint(x) === fingerprint(y) && !hasDeploy(x) && !hasDeploy(y)) continue;
     if (!whileOn(label)) continue;
-    if (hasUnknown(x) || hasUnknown(y)) {
+    if ((hasUnknown(x) || hasUnknown(y)) && !(g.judgesComputed && !hasDeploy(x) && !hasDeploy(y))) {
       const why = hasDeploy(x) || hasDeploy(y) ? "a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference), which may have changed" : "parameters, conditions or other values that changed, which blastwall cannot evaluate";
       out.push({
         sentence: `${where} ${label} ${shown(x)} → ${shown(y)}: computed in the template from ${why}, so it may be weakened (${g.effect})`,
@@ -573,8 +645,10 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
       // One computed sentence per setting: the rest of its values come from the same inputs.
       break;
     }
-    if (!weakens(g, x, y)) continue;
-    if (g.kind === "removed") out.push({ sentence: `${where} ${label} is removed: ${g.effect}`, restore: `keep ${id}.${label}` });
+    const how = g.kind === "custom" ? (g.lowered === undefined ? true : g.lowered(x, y)) : weakens(g, x, y);
+    if (!how) continue;
+    if (typeof how === "string") out.push({ sentence: `${where} ${label}${computed}: ${how} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
+    else if (g.kind === "removed") out.push({ sentence: `${where} ${label} is removed: ${g.effect}`, restore: `keep ${id}.${label}` });
     else out.push({ sentence: `${where} ${label} ${shown(x)} → ${shown(y)}${computed}: ${g.verb ?? VERB[g.kind]} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
   }
   return out;
@@ -616,7 +690,6 @@ function weakens(g: TemplateGuard, x: unknown, y: unknown): boolean {
   const unset = g.unset;
   if (g.kind === "changed") return true;
   if (g.kind === "removed") return x !== undefined && y === undefined;
-  if (g.kind === "custom") return g.lowered?.(x, y) ?? true;
   if (g.kind === "off" || g.kind === "on") {
     const on = g.isOn ?? ((v: unknown) => v === true || (typeof v === "string" && /^\s*(true|enabled|active)\s*$/i.test(v)));
     // An unknown default: a switch that protects counts as on before and off after; one that deletes, the reverse.

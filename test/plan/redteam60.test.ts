@@ -352,6 +352,10 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
       { StackSetOperationType: "UPDATE", StackSetRegions: ["us-east-1"] },
       { StackSetOperationType: "DELETE", StackSetRegions: ["us-east-1"] },
     ],
+    "AWS::Backup::BackupPlan BackupPlan": [
+      { BackupPlanName: "prod", BackupPlanRule: [{ RuleName: "daily", TargetBackupVault: "v", Lifecycle: { DeleteAfterDays: 35 } }] },
+      { BackupPlanName: "prod", BackupPlanRule: [{ RuleName: "daily", TargetBackupVault: "v", Lifecycle: { DeleteAfterDays: 1 } }] },
+    ],
     "AWS::S3Outposts::Bucket LifecycleConfiguration": [{ Rules: [{ Id: "a", Status: "Enabled", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] }, { Rules: [{ Id: "a", Status: "Enabled", ExpirationInDays: 1 }] }],
   };
   const BASE: Record<string, Obj> = {

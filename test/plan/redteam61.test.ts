@@ -278,3 +278,51 @@ describe("RT61-4: a DynamoDB TTL pointed at another attribute while it stays on,
     expect(run([change("aws_dynamodb_table.orders", ["update"], table(before), table({ ...before, tags: { a: "b" } }))])).toEqual([]);
   });
 });
+
+describe("RT61-6: a template's backup plan is judged as aws_backup_plan is: a rule added, or kept longer, is routine", () => {
+  const rule = (name: string, days?: number, more: Obj = {}) => ({ RuleName: name, TargetBackupVault: { Ref: "Vault" }, ScheduleExpression: "cron(0 3 * * ? *)", ...(days !== undefined && { Lifecycle: { DeleteAfterDays: days } }), ...more });
+  const plan = (rules: unknown, more: Obj = {}) =>
+    tpl({ Vault: { Type: "AWS::Backup::BackupVault", DeletionPolicy: "Retain", Properties: { BackupVaultName: "prod" } }, Plan: { Type: "AWS::Backup::BackupPlan", DeletionPolicy: "Retain", Properties: { BackupPlan: { BackupPlanName: "prod", BackupPlanRule: rules, ...more } } } });
+  const weakened = (before: string, after: string) => run([stack(before, after)]).flatMap((f) => f.evidence.filter((e) => e.step === "weakened").map((e) => e.detail));
+  const daily = rule("daily", 35);
+
+  test("the red team's g6a and g6b: a rule added, and a rule's DeleteAfterDays raised, pass (its vault named by Ref)", () => {
+    expect(judged([stack(plan([daily]), plan([daily, rule("monthly", 365)]))])).toEqual([]);
+    expect(judged([stack(plan([daily]), plan([rule("daily", 90)]))])).toEqual([]);
+    expect(judged([stack(plan([daily, rule("monthly", 365)]), plan([rule("monthly", 365), daily]))])).toEqual([]);
+    expect(judged([stack(plan([daily]), plan([rule("daily")]))])).toEqual([]);
+  });
+
+  test.each([
+    ["DeleteAfterDays lowered", [daily], [rule("daily", 7)], 'rule "daily" Lifecycle.DeleteAfterDays 35 → 7: lowered'],
+    ["DeleteAfterDays set where recovery points were kept forever", [rule("daily")], [rule("daily", 7)], 'rule "daily" Lifecycle.DeleteAfterDays (none) → 7: lowered'],
+    ["a rule removed", [daily, rule("monthly", 365)], [daily], 'rule "monthly" is removed (no more recovery points from it)'],
+    ["a rule's schedule changed", [daily], [rule("daily", 35, { ScheduleExpression: "cron(0 3 1 * ? *)" })], 'rule "daily" ScheduleExpression changed'],
+    ["a rule's copy to another region dropped", [rule("daily", 35, { CopyActions: [{ DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:111111111111:backup-vault:dr" }] })], [daily], 'rule "daily" CopyActions changed'],
+    ["a rule added with continuous backup", [daily], [daily, rule("pitr", 1, { EnableContinuousBackup: true })], 'rule "pitr" is added with continuous backup'],
+    ["the plan's advanced settings changed", [daily], [daily], "AdvancedBackupSettings changed"],
+  ])("%s blocks, named", (_, before, after, says) => {
+    const more = says.startsWith("AdvancedBackupSettings") ? { AdvancedBackupSettings: [{ ResourceType: "EC2", BackupOptions: { WindowsVSS: "disabled" } }] } : {};
+    const [d] = weakened(plan(before), plan(after, more));
+    expect(d).toContain(`Plan (AWS::Backup::BackupPlan) BackupPlan`);
+    expect(d).toContain(says);
+  });
+
+  test("the Terraform twins agree: a rule added and a retention raised pass, a rule removed blocks", () => {
+    const tf = (rules: Obj[]) => ({ name: "prod", version: "v1", rule: rules, advanced_backup_setting: [], tags: {} });
+    const r = (name: string, days: number) => ({ rule_name: name, target_vault_name: "prod", schedule: "cron(0 3 * * ? *)", enable_continuous_backup: false, lifecycle: [{ delete_after: days, cold_storage_after: 0 }], copy_action: [] });
+    const tfPlan = (a: Obj[], b: Obj[]) => judged([change("aws_backup_plan.prod", ["update"], tf(a), tf(b))]);
+    expect(tfPlan([r("daily", 35)], [r("daily", 35), r("monthly", 365)])).toEqual([]);
+    expect(tfPlan([r("daily", 35)], [r("daily", 90)])).toEqual([]);
+    expect(tfPlan([r("daily", 35), r("monthly", 365)], [r("daily", 35)])).toEqual(["plan-backup-retention-lowered aws_backup_plan.prod"]);
+  });
+
+  test("rules computed whole (an Fn::If on a condition not known), changed, block", () => {
+    const t = (days: number) =>
+      tpl(
+        { Plan: { Type: "AWS::Backup::BackupPlan", DeletionPolicy: "Retain", Properties: { BackupPlan: { BackupPlanName: "prod", BackupPlanRule: { "Fn::If": ["Home", [rule("daily", days)], [rule("daily", 1)]] } } } } },
+        { Conditions: { Home: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } } },
+      );
+    expect(judged([stack(t(35), t(90))])).toEqual(BLOCKED);
+  });
+});

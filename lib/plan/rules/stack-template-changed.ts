@@ -429,7 +429,7 @@ export const stackTemplateChanged: PlanRule = {
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
-      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan or selection, an SCP, " +
+      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
