@@ -326,3 +326,42 @@ describe("RT61-6: a template's backup plan is judged as aws_backup_plan is: a ru
     expect(judged([stack(t(35), t(90))])).toEqual(BLOCKED);
   });
 });
+
+describe("RT61-5: a nested stack's template is read anew from S3 at every update of its parent", () => {
+  const URL = "https://prod-templates.s3.us-east-1.amazonaws.com/data-tier.json";
+  const nested = (url: unknown = URL, more: Obj = {}) => ({ Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url, Parameters: { Env: "prod" } }, ...more });
+  const queue = (team: string) => ({ ...QUEUE, Properties: { Tags: [{ Key: "team", Value: team }] } });
+  const tags = (a: string, b: string): [Obj, Obj] => [{ tags: { cost: a } }, { tags: { cost: b } }];
+
+  test("the red team's g2a and g2b: a queue's tag, or only the stack's tags, changed: blocked, saying how to pin", () => {
+    const d = details([stack(tpl({ DataTier: nested(), Q: queue("a") }), tpl({ DataTier: nested(), Q: queue("b") }))]);
+    expect(d).toContain(
+      `the nested stack DataTier (AWS::CloudFormation::Stack) takes its template from "${URL}", which CloudFormation reads anew from S3 at this update: whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version (TemplateURL ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows`,
+    );
+    const t = tpl({ DataTier: nested(), Q: queue("a") });
+    expect(judged([stack(t, t, [{}, {}], tags("1", "2"))])).toEqual(BLOCKED);
+  });
+
+  test("a nested stack kept by DeletionPolicy Retain still counts: it is updated, not deleted, so its policy keeps nothing", () => {
+    const t = tpl({ DataTier: nested(URL, { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" }) });
+    expect(judged([stack(t, t, [{}, {}], tags("1", "2"))])).toEqual(BLOCKED);
+  });
+
+  test("the controls: a URL that pins the object's version, written out or through Fn::Sub, or a nested stack whose Condition is false, passes", () => {
+    const pinned = `${URL}?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY`;
+    const t = (n: Obj) => tpl({ DataTier: n, Q: queue("a") }, { Parameters: { Bucket: { Type: "String", Default: "prod-templates" } }, Conditions: { Never: { "Fn::Equals": ["a", "b"] } } });
+    expect(judged([stack(t(nested(pinned)), t(nested(pinned)), [{}, {}], tags("1", "2"))])).toEqual([]);
+    const sub = { "Fn::Sub": "https://${Bucket}.s3.us-east-1.amazonaws.com/data-tier.json?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" };
+    expect(judged([stack(t(nested(sub)), t(nested(sub)), [{}, {}], tags("1", "2"))])).toEqual([]);
+    expect(judged([stack(t(nested(URL, { Condition: "Never" })), t(nested(URL, { Condition: "Never" })), [{}, {}], tags("1", "2"))])).toEqual([]);
+    expect(judged([stack(t(nested(`${URL}?versionId=null`)), t(nested(`${URL}?versionId=null`)), [{}, {}], tags("1", "2"))])).toEqual(BLOCKED);
+  });
+
+  test("a SAM application: one from an S3 URL counts; one of the Serverless Application Repository at a SemanticVersion passes", () => {
+    const app = (location: unknown) => JSON.stringify({ Transform: "AWS::Serverless-2016-10-31", Resources: { App: { Type: "AWS::Serverless::Application", Properties: { Location: location } } } });
+    const s3 = app("https://prod-templates.s3.us-east-1.amazonaws.com/app.yaml");
+    expect(judged([stack(s3, s3, [{}, {}], tags("1", "2"))])).toEqual(BLOCKED);
+    const sar = app({ ApplicationId: "arn:aws:serverlessrepo:us-east-1:111111111111:applications/data", SemanticVersion: "1.2.3" });
+    expect(judged([stack(sar, sar, [{}, {}], tags("1", "2"))])).toEqual([]);
+  });
+});

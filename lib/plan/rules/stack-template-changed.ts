@@ -7,7 +7,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { condition, scopeOf, type Scope } from "../cfn-evaluate";
+import { condition, evaluate, fingerprint, hasUnknown, scopeOf, type Scope } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -427,7 +427,9 @@ export const stackTemplateChanged: PlanRule = {
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
       "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
-      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
+      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
+      "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
+      "unless its TemplateURL pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
@@ -437,7 +439,8 @@ export const stackTemplateChanged: PlanRule = {
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
-      "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
+      "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan. " +
+      "For a nested stack, pin its TemplateURL to an object version of a versioned bucket (?versionId=...).",
     severity: "error",
     category: "plan",
   },
@@ -459,8 +462,9 @@ export const stackTemplateChanged: PlanRule = {
     for (const k of instances.overridden) if (changedParams !== "all") changedParams.add(k);
     const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
-    // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew.
-    const resolved = after.state === "known" ? resolvedAtDeploy(after.value) : [];
+    // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
+    // stacks' templates anew from S3.
+    const resolved = after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, params)] : [];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(rc, before, after, params);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
@@ -709,6 +713,46 @@ function resolvedAtDeploy(template: unknown): string[] {
     const props = replaceKept ? [] : replacingProperties(r).filter((k) => fromSsm(propertyOf(r, k)));
     if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
     else if (!kept && r.Condition !== undefined && fromSsm({ Condition: r.Condition })) out.push(`${id} (${String(r.Type)}) exists under a condition that reads SSM Parameter Store anew at this update`);
+  }
+  return out;
+}
+
+/** The types of a template that deploy another template, named by a property: a nested stack, a SAM application. */
+const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location" };
+
+/** An S3 URL naming one version of its object (`?versionId=...`): its content cannot change under the same URL. */
+const PINNED = /[?&]versionId=[^&"$\s{}]+/;
+
+/**
+ * Nested stacks (and SAM applications) that stay in the template, whose template CloudFormation fetches anew from
+ * their TemplateURL at any update of the parent, a tag's included: it updates a nested stack with whatever the S3
+ * object holds now, and deletes what that drops (the nested stack's own DeletionPolicy keeps nothing then: it is
+ * updated, not deleted). The plan cannot show the object, so such a stack counts, as an SSM value read anew does,
+ * unless its URL pins an object version (`?versionId=`) or its application a SemanticVersion of the Serverless
+ * Application Repository, whose content never changes (red-team round 61). One whose Condition is false (so absent)
+ * does not count; a new one is judged as a runner, and a changed URL or parameters by dropped.
+ */
+function nestedTemplatesReread(before: unknown, template: unknown, params: ReturnType<typeof afterValue>): string[] {
+  const now = resourcesOf(template, true);
+  const old = resourcesOf(before, true);
+  if (now === undefined || old === undefined) return [];
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scope = scopeOf(parseTemplate(template), params.state === "unknown" ? "unknown" : parameterMap(params.value), feeding);
+  const out: string[] = [];
+  for (const [id, r] of Object.entries(now)) {
+    const type = String(r.Type);
+    const property = NESTED[type];
+    if (property === undefined || old[id]?.Type !== r.Type) continue;
+    if (typeof r.Condition === "string" && condition(r.Condition, scope) === false) continue;
+    const location = evaluate(propertyOf(r, property), scope);
+    if (isObject(location) && !hasUnknown(location) && typeof location.ApplicationId === "string" && typeof location.SemanticVersion === "string") continue;
+    const text = typeof location === "string" ? location : fingerprint(location);
+    if (PINNED.test(text) && !/[?&]versionId=null\b/i.test(text)) continue;
+    out.push(
+      `the nested stack ${id} (${type}) takes its template from ${show(propertyOf(r, property))}, which CloudFormation reads anew from S3 at this update: ` +
+        "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
+        `(${property} ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows`,
+    );
   }
   return out;
 }
@@ -1195,7 +1239,8 @@ function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<s
     const emrParts = (x: Resource | undefined) => canonicalJson([propertyOf(x ?? {}, "Steps") ?? null, propertyOf(x ?? {}, "BootstrapActions") ?? null]);
     const emr = type === "AWS::EMR::Cluster" && isObject(r.Properties) && (r.Properties.Steps !== undefined || r.Properties.BootstrapActions !== undefined) && (was === undefined || emrParts(was) !== emrParts(r));
     if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm && !emr) continue;
-    // An existing nested stack is judged by its template URL and parameters (see dropped): only a new one is a runner here.
+    // An existing nested stack is judged by its template URL and parameters (see dropped), and its template read anew
+    // (nestedTemplatesReread): only a new one is a runner here.
     if (type === "AWS::CloudFormation::Stack" && was !== undefined) continue;
     if (was !== undefined && canonicalJson(was) === canonicalJson(r)) continue;
     out.push(`${id} (${type}) is ${was === undefined ? "new" : "changed"}: it runs calls (a schedule's, a rule's, a state machine's, a function's) that blastwall does not read inside a template`);
