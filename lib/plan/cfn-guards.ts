@@ -37,10 +37,23 @@ export interface TemplateGuard {
   readonly isOn?: (v: unknown) => boolean;
   /** How the change is named in the message, when not by its kind ("switched off" for a status). */
   readonly verb?: string;
-  /** `custom`: whether the value after keeps less than the one before. */
-  readonly lowered?: (before: unknown, after: unknown) => boolean;
+  /** `custom`: whether the value after keeps less than the one before; a string says how, for the message. */
+  readonly lowered?: (before: unknown, after: unknown) => boolean | string | undefined;
+  /**
+   * `custom`: `lowered` is given values that hold what blastwall cannot evaluate (each compared by its text), and
+   * judges them itself, instead of any such value counting (a backup rule's vault written `Ref`). One read anew at
+   * deploy time (SSM) still counts.
+   */
+  readonly judgesComputed?: boolean;
   /** Counted only when this holds of the resource's properties after the update (as evaluated). */
   readonly when?: (properties: Record<string, unknown>) => boolean;
+  /**
+   * Judged only where the setting beside it (the path's last name replaced by `sibling`, so a replica's own) is on
+   * both before and after the update, as `isOn` tells (true or "true" by default; a value not known counts as on): a
+   * recovery window matters only while point-in-time recovery stays on, a TTL attribute while TTL stays on. Turned on
+   * with the setting, it keeps more than before, not less (red-team round 61).
+   */
+  readonly onlyWhile?: { readonly sibling: string; readonly isOn?: (v: unknown) => boolean };
   /**
    * A new resource of the type, in an updated or a new template, writes this setting over one AWS already holds for
    * another resource (a bucket's policy): it counts, unless `parent` names a resource of `parentTypes` that the
@@ -99,6 +112,62 @@ function retainLowered(before: unknown, after: unknown): boolean {
   if (a?.count !== undefined && b.count !== undefined) return a.count < b.count;
   if (a?.days !== undefined && b.days !== undefined) return a.days < b.days;
   return true;
+}
+
+/**
+ * How an update of a backup plan (its `BackupPlan`, evaluated) weakens it, as the Terraform rules judge aws_backup_plan:
+ * rules are told apart by RuleName; one removed counts; one added makes recovery points of its own and counts only
+ * with EnableContinuousBackup (it then sets the automated-backup retention of the RDS databases it covers to its
+ * DeleteAfterDays); a rule's Lifecycle.DeleteAfterDays counts only when lowered (unset keeps recovery points
+ * forever); any other change of a rule, or of the plan's other settings, counts. Values blastwall cannot evaluate are
+ * compared by their text, and one that differs counts. Undefined when it does not weaken.
+ */
+function backupPlanWeakened(before: unknown, after: unknown): string | undefined {
+  if (!isObject(before) || !isObject(after)) return `${shown(before)} → ${shown(after)}: the backup plan is changed, and whether it is weaker cannot be told`;
+  const out: string[] = [];
+  const others = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== "BackupPlanRule"));
+  const changedKeys = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => fingerprint(a[k]) !== fingerprint(b[k]));
+  const settings = changedKeys(others(before), others(after));
+  if (settings.length > 0) out.push(`${settings.join(", ")} changed`);
+  const named = (v: unknown) => (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.RuleName === "string") ? (v as Record<string, unknown>[]) : undefined);
+  const was = named(before.BackupPlanRule);
+  const now = named(after.BackupPlanRule);
+  if (was === undefined || now === undefined) {
+    if (fingerprint(before.BackupPlanRule) !== fingerprint(after.BackupPlanRule)) out.push(`BackupPlanRule ${shown(before.BackupPlanRule)} → ${shown(after.BackupPlanRule)}: rules blastwall cannot tell apart by RuleName, changed`);
+    return out.length > 0 ? out.join("; ") : undefined;
+  }
+  const days = (r: Record<string, unknown>): unknown => (isObject(r.Lifecycle) ? r.Lifecycle.DeleteAfterDays : r.Lifecycle);
+  // A Lifecycle that holds only DeleteAfterDays is judged by it alone; one computed whole is compared whole.
+  const withoutDays = (r: Record<string, unknown>) => {
+    if (!isObject(r.Lifecycle)) return r;
+    const { Lifecycle: _, ...rest } = r;
+    const lifecycle = Object.fromEntries(Object.entries(r.Lifecycle).filter(([k]) => k !== "DeleteAfterDays"));
+    return Object.keys(lifecycle).length > 0 ? { ...rest, Lifecycle: lifecycle } : rest;
+  };
+  const amount = (v: unknown) => (v === undefined || v === null ? Infinity : typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN);
+  for (const b of was) {
+    const name = String(b.RuleName);
+    const a = now.find((r) => r.RuleName === b.RuleName);
+    if (a === undefined) {
+      out.push(`rule "${name}" is removed (no more recovery points from it)`);
+      continue;
+    }
+    const changed = changedKeys(withoutDays(b), withoutDays(a));
+    if (changed.length > 0) out.push(`rule "${name}" ${changed.join(", ")} changed`);
+    const [x, y] = [days(b), days(a)];
+    const whole = (r: Record<string, unknown>) => r.Lifecycle !== undefined && !isObject(r.Lifecycle);
+    if (fingerprint(x) === fingerprint(y) || whole(b) || whole(a)) continue;
+    const [n, m] = [amount(x), amount(y)];
+    if (Number.isNaN(n) || Number.isNaN(m) || m < n) out.push(`rule "${name}" Lifecycle.DeleteAfterDays ${shown(x)} → ${shown(y)}: lowered`);
+  }
+  for (const a of now) {
+    if (was.some((r) => r.RuleName === a.RuleName)) continue;
+    const continuous = a.EnableContinuousBackup;
+    if (continuous === true || hasUnknown(continuous) || (typeof continuous === "string" && /^\s*true\s*$/i.test(continuous))) {
+      out.push(`rule "${String(a.RuleName)}" is added with continuous backup (it sets the automated-backup retention of the RDS databases it covers to its DeleteAfterDays, ${shown(days(a))})`);
+    }
+  }
+  return out.length > 0 ? out.join("; ") : undefined;
 }
 
 /**
@@ -169,7 +238,16 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   ),
   { type: "AWS::Redshift::Cluster", path: "AutomatedSnapshotRetentionPeriod", kind: "lowered", unset: 1, effect: "Redshift deletes the automated snapshots older than the new period at once, and 0 turns them off", twins: [`${BR} automated_snapshot_retention_period`] },
   { type: "AWS::Redshift::Cluster", path: "ManualSnapshotRetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "manual snapshots are kept for less time (-1 keeps them until deleted)", twins: [`${BR} aws_redshift_cluster`] },
-  { type: "AWS::Redshift::Cluster", path: "SnapshotCopyRetentionPeriod", kind: "lowered", unset: 7, effect: "Redshift deletes the cross-region snapshot copies older than the new period at once", twins: [`${BR} aws_redshift_cluster`, `${BR} aws_redshift_snapshot_copy`] },
+  // Judged while cross-region copy (DestinationRegion) is configured before and after: first configured, it keeps more.
+  {
+    type: "AWS::Redshift::Cluster",
+    path: "SnapshotCopyRetentionPeriod",
+    kind: "lowered",
+    unset: 7,
+    onlyWhile: { sibling: "DestinationRegion", isOn: (v) => typeof v === "string" && v.trim() !== "" },
+    effect: "Redshift deletes the cross-region snapshot copies older than the new period at once",
+    twins: [`${BR} aws_redshift_cluster`, `${BR} aws_redshift_snapshot_copy`],
+  },
   { type: "AWS::Redshift::Snapshot", path: "ManualSnapshotRetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshift_cluster_snapshot`] },
   { type: "AWS::RedshiftServerless::Snapshot", path: "RetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshiftserverless_snapshot`] },
   ...["AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"].map(
@@ -189,12 +267,46 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     }),
   ),
   { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35, effect: "the table can be restored less far back", twins: [`${GC} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::Table", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, by itself", twins: [`${GC} aws_dynamodb_table`] },
+  {
+    type: "AWS::DynamoDB::Table",
+    path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+    kind: "lowered",
+    unset: 35,
+    onlyWhile: { sibling: "PointInTimeRecoveryEnabled" },
+    effect: "the table can be restored less far back",
+    twins: [`${GC} aws_dynamodb_table point_in_time_recovery.recovery_period_in_days`],
+  },
+  { type: "AWS::DynamoDB::Table", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, by itself", twins: [`${GC} aws_dynamodb_table ttl.enabled`] },
+  {
+    type: "AWS::DynamoDB::Table",
+    path: "TimeToLiveSpecification.AttributeName",
+    kind: "changed",
+    onlyWhile: { sibling: "Enabled" },
+    verb: "TTL is pointed at another attribute while it stays on",
+    effect: "DynamoDB deletes, by itself and with no backup, every item whose new TTL attribute holds a time in the past",
+    twins: [`${GC} aws_dynamodb_table ttl.attribute_name`],
+  },
   { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region].PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "that replica can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region].PointInTimeRecoverySpecification.RecoveryPeriodInDays", kind: "lowered", unset: 35, effect: "that replica can be restored less far back", twins: [`${GC} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::GlobalTable", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, in every replica, by itself", twins: [`${GC} aws_dynamodb_table`] },
-  { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region]", kind: "removed", effect: "DynamoDB deletes the table's copy in that region", twins: [`${GC} aws_dynamodb_table`] },
+  {
+    type: "AWS::DynamoDB::GlobalTable",
+    path: "Replicas[Region].PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+    kind: "lowered",
+    unset: 35,
+    onlyWhile: { sibling: "PointInTimeRecoveryEnabled" },
+    effect: "that replica can be restored less far back",
+    twins: [`${GC} aws_dynamodb_table point_in_time_recovery.recovery_period_in_days`],
+  },
+  { type: "AWS::DynamoDB::GlobalTable", path: "TimeToLiveSpecification.Enabled", kind: "on", unset: false, effect: "DynamoDB deletes every item whose TTL attribute holds a past time, in every replica, by itself", twins: [`${GC} aws_dynamodb_table ttl.enabled`] },
+  {
+    type: "AWS::DynamoDB::GlobalTable",
+    path: "TimeToLiveSpecification.AttributeName",
+    kind: "changed",
+    onlyWhile: { sibling: "Enabled" },
+    verb: "TTL is pointed at another attribute while it stays on",
+    effect: "DynamoDB deletes, by itself and with no backup, every item whose new TTL attribute holds a time in the past, in every replica",
+    twins: [`${GC} aws_dynamodb_table ttl.attribute_name`],
+  },
+  { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region]", kind: "removed", effect: "DynamoDB deletes the table's copy in that region", twins: [`${GC} aws_dynamodb_table replica`] },
   { type: "AWS::Cassandra::Table", path: "PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_keyspaces_table`] },
   { type: "AWS::Lightsail::Database", path: "BackupRetention", kind: "off", unset: "unknown", effect: "Lightsail no longer keeps automated backups of the database", twins: [`${BR} aws_lightsail_database`] },
   ...["AWS::Lightsail::Instance", "AWS::Lightsail::Disk"].map(
@@ -283,7 +395,17 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   ),
 
   // Guardrails: content whose change cannot be judged weaker or not.
-  { type: "AWS::Backup::BackupPlan", path: "BackupPlan", kind: "changed", effect: "the plan decides when recovery points are made, where they go and how long they are kept", twins: [`${GC} aws_backup_plan`, `${BR} aws_backup_plan`] },
+  // As plan-guardrail-changed and plan-backup-retention-lowered judge aws_backup_plan (backupPlanRules,
+  // backupPlanWeakenings): an added rule routine, a longer retention too (red-team round 61).
+  {
+    type: "AWS::Backup::BackupPlan",
+    path: "BackupPlan",
+    kind: "custom",
+    lowered: backupPlanWeakened,
+    judgesComputed: true,
+    effect: "the plan decides when recovery points are made, where they go and how long they are kept",
+    twins: [`${GC} aws_backup_plan`, `${BR} aws_backup_plan`],
+  },
   { type: "AWS::Backup::BackupSelection", path: "BackupSelection", kind: "changed", effect: "the selection decides which resources are backed up", twins: [`${GC} aws_backup_selection`] },
   { type: "AWS::Backup::BackupVault", path: "AccessPolicy", kind: "changed", effect: "the vault access policy can deny deleting recovery points", twins: [`${GC} aws_backup_vault_policy`] },
   { type: "AWS::Backup::LogicallyAirGappedBackupVault", path: "AccessPolicy", kind: "changed", effect: "the vault access policy can deny deleting recovery points", twins: [`${GC} aws_backup_vault_policy`] },
@@ -355,6 +477,17 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     }),
   ),
   { type: "AWS::GuardDuty::Detector", path: "Enable", kind: "off", unset: true, effect: "GuardDuty reports nothing, destroys included", twins: [`${GC} aws_guardduty_detector`] },
+  // The Terraform twin (awscc_servicecatalog_cloudformation_provisioned_product) is plan-stack-template-drops-data's own.
+  {
+    type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+    path: "ProvisioningPreferences",
+    kind: "custom",
+    lowered: (_, after) => isObject(after) && typeof after.StackSetOperationType === "string" && after.StackSetOperationType.trim().toUpperCase() === "DELETE",
+    verb: "the update's StackSetOperationType is DELETE",
+    effect:
+      "Service Catalog deletes the product's stack set instances in the StackSetAccounts and StackSetRegions given (all of its STACKSET constraint's when left out), and each instance's stack deletes every resource it made that is not retained",
+    twins: [],
+  },
 ];
 
 /**
@@ -496,12 +629,14 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
   const presence = (m: Map<string, unknown>) => (g.kind === "removed" ? new Map([...m].map(([k, v]) => [k, v instanceof Unknown || v === undefined ? v : true])) : m);
   const was = presence(leaves(a, g.path));
   const now = presence(leaves(b, g.path));
+  const whileOn = onBothSides(g, r, next, before, after);
   const out: Weakened[] = [];
   for (const label of new Set([...was.keys(), ...now.keys()])) {
     const x = valueAt(was, label);
     const y = valueAt(now, label);
     if (fingerprint(x) === fingerprint(y) && !hasDeploy(x) && !hasDeploy(y)) continue;
-    if (hasUnknown(x) || hasUnknown(y)) {
+    if (!whileOn(label)) continue;
+    if ((hasUnknown(x) || hasUnknown(y)) && !(g.judgesComputed && !hasDeploy(x) && !hasDeploy(y))) {
       const why = hasDeploy(x) || hasDeploy(y) ? "a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference), which may have changed" : "parameters, conditions or other values that changed, which blastwall cannot evaluate";
       out.push({
         sentence: `${where} ${label} ${shown(x)} → ${shown(y)}: computed in the template from ${why}, so it may be weakened (${g.effect})`,
@@ -510,11 +645,35 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
       // One computed sentence per setting: the rest of its values come from the same inputs.
       break;
     }
-    if (!weakens(g, x, y)) continue;
-    if (g.kind === "removed") out.push({ sentence: `${where} ${label} is removed: ${g.effect}`, restore: `keep ${id}.${label}` });
+    const how = g.kind === "custom" ? (g.lowered === undefined ? true : g.lowered(x, y)) : weakens(g, x, y);
+    if (!how) continue;
+    if (typeof how === "string") out.push({ sentence: `${where} ${label}${computed}: ${how} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
+    else if (g.kind === "removed") out.push({ sentence: `${where} ${label} is removed: ${g.effect}`, restore: `keep ${id}.${label}` });
     else out.push({ sentence: `${where} ${label} ${shown(x)} → ${shown(y)}${computed}: ${g.verb ?? VERB[g.kind]} (${g.effect})`, restore: `set ${id}.${label} back to ${shown(x)}` });
   }
   return out;
+}
+
+/**
+ * For a guard with `onlyWhile`: whether the setting beside a value (by the value's label) is on before and after. A
+ * label that does not end in the guard's last name (a list computed whole) is judged.
+ */
+function onBothSides(g: TemplateGuard, r: Resource, next: Resource, before: Scope, after: Scope): (label: string) => boolean {
+  const w = g.onlyWhile;
+  if (w === undefined) return () => true;
+  const last = /[^.]+$/.exec(g.path)?.[0] ?? g.path;
+  const path = `${g.path.slice(0, g.path.length - last.length)}${w.sibling}`;
+  const top = path.split(/[.[]/)[0];
+  const sides = ([[r, before], [next, after]] as const).map(([x, scope]) => leaves(normal(evaluate(isObject(x.Properties) ? x.Properties[top] : undefined, scope)), path));
+  const on = w.isOn ?? ((v: unknown) => v === true || (typeof v === "string" && /^\s*true\s*$/i.test(v)));
+  return (label) => {
+    if (label !== last && !label.endsWith(`.${last}`)) return true;
+    const beside = `${label.slice(0, label.length - last.length)}${w.sibling}`;
+    return sides.every((m) => {
+      const v = valueAt(m, beside);
+      return hasUnknown(v) || on(v);
+    });
+  };
 }
 
 const VERB: Readonly<Record<GuardKind, string>> = {
@@ -531,7 +690,6 @@ function weakens(g: TemplateGuard, x: unknown, y: unknown): boolean {
   const unset = g.unset;
   if (g.kind === "changed") return true;
   if (g.kind === "removed") return x !== undefined && y === undefined;
-  if (g.kind === "custom") return g.lowered?.(x, y) ?? true;
   if (g.kind === "off" || g.kind === "on") {
     const on = g.isOn ?? ((v: unknown) => v === true || (typeof v === "string" && /^\s*(true|enabled|active)\s*$/i.test(v)));
     // An unknown default: a switch that protects counts as on before and off after; one that deletes, the reverse.

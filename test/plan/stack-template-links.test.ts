@@ -73,8 +73,10 @@ describe("nested stacks", () => {
   });
 
   test("the control: the same parameters and template pass; an UpdateReplacePolicy keeps nothing here (red-team round 54)", () => {
-    const same = tpl({ Db: nested({ Name: "orders" }), Topic: { Type: "AWS::SNS::Topic" } });
-    expect(judged([stack(tpl({ Db: nested({ Name: "orders" }) }), same)])).toEqual([]);
+    // The URL pins an object version: an unpinned one is read anew at every update of the parent (red-team round 61).
+    const pinned = "https://b.s3.amazonaws.com/db.json?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
+    const same = tpl({ Db: nested({ Name: "orders" }, pinned), Topic: { Type: "AWS::SNS::Topic" } });
+    expect(judged([stack(tpl({ Db: nested({ Name: "orders" }, pinned) }), same)])).toEqual([]);
     // Other parameters update the nested stack in place: the policy, which applies to a replacement, does not apply.
     const kept = (name: string) => tpl({ Db: { ...nested({ Name: name }), UpdateReplacePolicy: "Retain" } });
     expect(judged([stack(kept("a"), kept("b"))])).toEqual(BLOCKED);

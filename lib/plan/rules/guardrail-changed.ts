@@ -40,6 +40,11 @@ interface Guardrail {
    * setting yet for the create to overwrite, and nothing in it yet to delete.
    */
   readonly parent?: Parent;
+  /**
+   * For a type whose `compare` judges a few settings of its own: each, by attribute path (`ttl.attribute_name`), so the
+   * template twins are held to every one of them, not to the type as a whole (red-team round 61).
+   */
+  readonly parts?: readonly string[];
 }
 
 interface Parent {
@@ -106,7 +111,15 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   // (not DISABLED), created or changed, it deletes images by itself; DEPRECATE and DISABLE delete nothing.
   ["aws_imagebuilder_lifecycle_policy", { guards: "An Image Builder lifecycle policy with a DELETE action deregisters the AMIs it selects (all but those its filter keeps) and deletes their snapshots and container images, by itself, on its own schedule", attributes: [], compare: imageDeletesChanged, created: imageDeletions, createdDeletes: true }],
   ["aws_efs_backup_policy", { guards: "The EFS backup policy turns automatic backups of the file system on", attributes: "all", created: efsBackupOff }],
-  ["aws_dynamodb_table", { guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time", attributes: [], compare: dynamodbProtection }],
+  [
+    "aws_dynamodb_table",
+    {
+      guards: "Replicas are copies of the table in other regions, the point-in-time recovery window is how far back it can be restored, and with TTL on DynamoDB deletes every item whose TTL attribute holds a past time",
+      attributes: [],
+      compare: dynamodbProtection,
+      parts: ["replica", "ttl.enabled", "ttl.attribute_name", "point_in_time_recovery.recovery_period_in_days"],
+    },
+  ],
   // The bucket's own inline settings (provider v4 style) do what the separate resources above do.
   ["aws_s3_bucket", { guards: "A bucket's inline lifecycle rules delete objects by themselves, its inline policy can deny deletes, its replication keeps a copy elsewhere and its object lock keeps objects from deletion", attributes: ["lifecycle_rule", "policy", "replication_configuration", "object_lock_configuration"] }],
   ["aws_guardduty_detector", { guards: "The GuardDuty detector is the account's threat detection: disabled, it reports nothing, destroys included", attributes: [], compare: (rc) => switchDiffs(rc, ["enable"]) }],
@@ -115,6 +128,9 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
 
 /** The guardrail types this rule judges. */
 export const GUARDRAIL_TYPES: readonly string[] = [...GUARDRAILS.keys()];
+
+/** What this rule judges, as `type` or, for a type that names its parts, `type part` (`aws_dynamodb_table ttl.attribute_name`). */
+export const GUARDRAIL_ENTRIES: readonly string[] = [...GUARDRAILS].flatMap(([t, g]) => (g.parts ? g.parts.map((p) => `${t} ${p}`) : [t]));
 
 /** The guardrail types whose creates are judged too (their create overwrites a setting AWS already holds). */
 export const CREATE_JUDGED_TYPES: readonly string[] = [...GUARDRAILS].filter(([, g]) => g.created).map(([t]) => t);

@@ -7,7 +7,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { scopeOf } from "../cfn-evaluate";
+import { condition, evaluate, fingerprint, hasUnknown, scopeOf, type Scope } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -263,8 +263,33 @@ export const STATEFUL: ReadonlySet<string> = new Set([
   ...Object.values(PROTECTED_TWINS).flatMap((t) => (typeof t === "string" ? [] : t)),
 ]);
 
-/** DeletionPolicy values that keep the data when CloudFormation deletes the resource. */
-const KEEPS = new Set(["Retain", "RetainExceptOnCreate", "Snapshot"]);
+/**
+ * The types CloudFormation snapshots before it deletes them, when their DeletionPolicy or UpdateReplacePolicy is
+ * Snapshot: those the DeletionPolicy attribute's reference names. For any other type, "If you specify the Snapshot
+ * option for a resource that doesn't support snapshots, CloudFormation reverts to the default option, which is
+ * Delete" (red-team round 61): a table or a bucket with DeletionPolicy Snapshot is deleted.
+ */
+export const SNAPSHOT_TYPES: ReadonlySet<string> = new Set([
+  "AWS::DocDB::DBCluster",
+  "AWS::EC2::Volume",
+  "AWS::ElastiCache::CacheCluster",
+  "AWS::ElastiCache::ReplicationGroup",
+  "AWS::Neptune::DBCluster",
+  "AWS::RDS::DBCluster",
+  "AWS::RDS::DBInstance",
+  "AWS::Redshift::Cluster",
+]);
+
+/** Whether a DeletionPolicy or UpdateReplacePolicy keeps the data of a resource of this type when CloudFormation deletes it. */
+export function keeps(policy: unknown, type: unknown): boolean {
+  if (policy === "Retain" || policy === "RetainExceptOnCreate") return true;
+  return policy === "Snapshot" && typeof type === "string" && SNAPSHOT_TYPES.has(type);
+}
+
+/** A Snapshot policy on a type that has no snapshots, said so (CloudFormation deletes it); empty otherwise. */
+function snapshotIgnored(policy: unknown, type: unknown): string {
+  return policy === "Snapshot" && !keeps(policy, type) ? `, which CloudFormation applies as Delete: ${typeof type === "string" ? type : "the type"} has no snapshots` : "";
+}
 
 /**
  * The template attributes of the types this rule reads: the aws provider's stacks and stack sets, and the Cloud Control
@@ -392,25 +417,30 @@ export const stackTemplateChanged: PlanRule = {
     title: "Plan changes a CloudFormation template so that CloudFormation deletes data",
     why:
       "A CloudFormation stack or stack set (of the aws or the Cloud Control provider) deletes every resource dropped from its template, or whose Condition turns false, and replaces (deleting the old) " +
-      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain or Snapshot. " +
+      "one whose type or a property such as its name changes, unless its DeletionPolicy (UpdateReplacePolicy for a replacement) is Retain, or Snapshot on a type CloudFormation can snapshot " +
+      "(an EBS volume, an ElastiCache cluster or replication group, an RDS instance or cluster, a DocumentDB or Neptune cluster, a Redshift cluster): on any other type CloudFormation applies Snapshot as Delete. " +
       "Terraform shows the change as an update in place of the stack, so no destroy of a database, table or bucket appears in the plan. " +
       "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
       "a new stack's too, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
-      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read. " +
+      "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
+      "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
-      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. And a template that weakens what keeps a data store in place: " +
-      "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on, " +
-      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan or selection, an SCP, " +
+      "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
+      "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
+      "unless its TemplateURL pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
+      "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
+      "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
-      "new parameter values, a changed Default or a redefined Condition counts; one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
+      "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
-      "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan.",
+      "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan. " +
+      "For a nested stack, pin its TemplateURL to an object version of a versioned bucket (?versionId=...).",
     severity: "error",
     category: "plan",
   },
@@ -432,14 +462,15 @@ export const stackTemplateChanged: PlanRule = {
     for (const k of instances.overridden) if (changedParams !== "all") changedParams.add(k);
     const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
-    // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew.
-    const resolved = after.state === "known" ? resolvedAtDeploy(after.value) : [];
+    // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
+    // stacks' templates anew from S3.
+    const resolved = after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, params)] : [];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(rc, before, after, params);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, parameterSides(rc, params)) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -492,6 +523,45 @@ function productParameters(v: unknown): unknown {
 /** An update of a provisioned product to another product, version or parameters (a replace is plan-protected-delete's). */
 function productChanged(rc: PlanResourceChange): FindingDraft[] {
   if (!rc.change.actions.includes("update")) return [];
+  return [...productContentChanged(rc), ...stackInstancesDeleted(rc)];
+}
+
+/**
+ * A Cloud Control provisioned product whose update carries `provisioning_preferences.stack_set_operation_type`
+ * DELETE (new, or for other accounts or regions), or preferences known only after apply: for a CFN_STACKSET product,
+ * UpdateProvisionedProduct with StackSetOperationType DELETE deletes the stack set's instances in the
+ * StackSetAccounts and StackSetRegions given (all of the STACKSET constraint's when left out), and each instance's
+ * stack deletes what it made (red-team round 61). The aws provider's stack_set_provisioning_preferences has no
+ * operation type: it always updates.
+ */
+function stackInstancesDeleted(rc: PlanResourceChange): FindingDraft[] {
+  if (rc.type !== "awscc_servicecatalog_cloudformation_provisioned_product") return [];
+  const path = ["provisioning_preferences"];
+  const before = getPath(rc.change.before, path) ?? null;
+  const unknown = afterValue(rc.change, path).state === "unknown" || JSON.stringify(getPath(rc.change.after_unknown, path) ?? false).includes("true");
+  const after = unknown ? undefined : (getPath(rc.change.after, path) ?? null);
+  const op = isObject(after) ? after.stack_set_operation_type : undefined;
+  const deletes = typeof op === "string" && op.trim().toUpperCase() === "DELETE";
+  if (!unknown && (!deletes || canonicalJson(before) === canonicalJson(after))) return [];
+  const list = (k: string, all: string) => {
+    const v = isObject(after) ? after[k] : undefined;
+    return Array.isArray(v) && v.length > 0 ? v.map((x) => show(x)).join(", ") : all;
+  };
+  const detail = unknown
+    ? `provisioning_preferences ${show(before)} → (known after apply): with stack_set_operation_type DELETE, Service Catalog deletes the stack set's instances in the accounts and regions it names, and every resource of their stacks that is not retained`
+    : `provisioning_preferences.stack_set_operation_type "DELETE" for accounts ${list("stack_set_accounts", "(all of the product's STACKSET constraint)")} in regions ${list("stack_set_regions", "(all of the product's STACKSET constraint)")} (was ${show(before)}): ` +
+      "Service Catalog deletes those stack instances of the product's stack set, and each instance's stack deletes every resource it made that is not retained; blastwall cannot read that template";
+  return [
+    {
+      ...changeFinding(rc, `The plan updates the provisioned product ${rc.address} with a stack set operation that deletes stack instances: ${detail}.`, [{ step: "template", address: rc.address, detail }]),
+      fix:
+        `In ${rc.address}, leave provisioning_preferences.stack_set_operation_type UPDATE (or unset). ` +
+        "If the instances are to go, have a human check what their stacks hold and approve this exact plan with `blastwall approve`.",
+    },
+  ];
+}
+
+function productContentChanged(rc: PlanResourceChange): FindingDraft[] {
   const changed: string[] = [];
   for (const k of PRODUCT_CONTENT) {
     const before = getPath(rc.change.before, [k]);
@@ -529,6 +599,19 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  */
 function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): Weakened[] {
   if (after.state !== "known") return [];
+  const out = new Map<string, Weakened>();
+  for (const [b, a] of parameterSides(rc, params)) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
+  return [...out.values()];
+}
+
+/** The parameters a stack's template is read with, before and after the update ("unknown": known only after apply). */
+type Sides = readonly (readonly [Record<string, unknown>, Record<string, unknown> | "unknown"])[];
+
+/**
+ * The parameters of each side of a stack's update: the stack's own, and for a Cloud Control stack set also each
+ * instance group's with its overrides (a group the update removes is judged as instances gone).
+ */
+function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterValue>): Sides {
   const passedBefore = parameterMap(getPath(rc.change.before, ["parameters"]));
   const passedAfter = params.state === "unknown" ? "unknown" : parameterMap(params.value);
   const sides: [Record<string, unknown>, Record<string, unknown> | "unknown"][] = [[passedBefore, passedAfter]];
@@ -543,9 +626,7 @@ function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnTyp
       sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined ? "unknown" : { ...passedAfter, ...overrides(next) }]);
     }
   }
-  const out = new Map<string, Weakened>();
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
-  return [...out.values()];
+  return sides;
 }
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
@@ -627,11 +708,51 @@ function resolvedAtDeploy(template: unknown): string[] {
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
-    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
-    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    const kept = keeps(r.DeletionPolicy, r.Type);
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     const props = replaceKept ? [] : replacingProperties(r).filter((k) => fromSsm(propertyOf(r, k)));
     if (props.length > 0) out.push(`${id} (${String(r.Type)}) takes ${props.join(", ")} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: a value changed there replaces it, deleting the old one`);
     else if (!kept && r.Condition !== undefined && fromSsm({ Condition: r.Condition })) out.push(`${id} (${String(r.Type)}) exists under a condition that reads SSM Parameter Store anew at this update`);
+  }
+  return out;
+}
+
+/** The types of a template that deploy another template, named by a property: a nested stack, a SAM application. */
+const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location" };
+
+/** An S3 URL naming one version of its object (`?versionId=...`): its content cannot change under the same URL. */
+const PINNED = /[?&]versionId=[^&"$\s{}]+/;
+
+/**
+ * Nested stacks (and SAM applications) that stay in the template, whose template CloudFormation fetches anew from
+ * their TemplateURL at any update of the parent, a tag's included: it updates a nested stack with whatever the S3
+ * object holds now, and deletes what that drops (the nested stack's own DeletionPolicy keeps nothing then: it is
+ * updated, not deleted). The plan cannot show the object, so such a stack counts, as an SSM value read anew does,
+ * unless its URL pins an object version (`?versionId=`) or its application a SemanticVersion of the Serverless
+ * Application Repository, whose content never changes (red-team round 61). One whose Condition is false (so absent)
+ * does not count; a new one is judged as a runner, and a changed URL or parameters by dropped.
+ */
+function nestedTemplatesReread(before: unknown, template: unknown, params: ReturnType<typeof afterValue>): string[] {
+  const now = resourcesOf(template, true);
+  const old = resourcesOf(before, true);
+  if (now === undefined || old === undefined) return [];
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scope = scopeOf(parseTemplate(template), params.state === "unknown" ? "unknown" : parameterMap(params.value), feeding);
+  const out: string[] = [];
+  for (const [id, r] of Object.entries(now)) {
+    const type = String(r.Type);
+    const property = NESTED[type];
+    if (property === undefined || old[id]?.Type !== r.Type) continue;
+    if (typeof r.Condition === "string" && condition(r.Condition, scope) === false) continue;
+    const location = evaluate(propertyOf(r, property), scope);
+    if (isObject(location) && !hasUnknown(location) && typeof location.ApplicationId === "string" && typeof location.SemanticVersion === "string") continue;
+    const text = typeof location === "string" ? location : fingerprint(location);
+    if (PINNED.test(text) && !/[?&]versionId=null\b/i.test(text)) continue;
+    out.push(
+      `the nested stack ${id} (${type}) takes its template from ${show(propertyOf(r, property))}, which CloudFormation reads anew from S3 at this update: ` +
+        "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
+        `(${property} ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows`,
+    );
   }
   return out;
 }
@@ -681,8 +802,8 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
-    const kept = typeof r.DeletionPolicy === "string" && KEEPS.has(r.DeletionPolicy);
-    const replaceKept = typeof r.UpdateReplacePolicy === "string" && KEEPS.has(r.UpdateReplacePolicy);
+    const kept = keeps(r.DeletionPolicy, r.Type);
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
     else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
     if (!replaceKept) {
@@ -697,8 +818,31 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   return out;
 }
 
-/** A condition with every condition it reads, as one text: what decides it. */
-function conditionText(name: string, conditions: Record<string, unknown>): string {
+/**
+ * How an update turns a resource's condition, evaluated on each side with that side's template (its Conditions,
+ * Mappings and parameter Defaults) and parameters: from true (or not known) to false, or from true to a value blastwall
+ * cannot evaluate, or to another such value; undefined when it stays as it was, or was false (nothing to delete).
+ * A Mappings entry edited under an unchanged Conditions section turns a condition as surely as a redefinition does
+ * (red-team round 61).
+ */
+function conditionTurned(name: string, scopes: readonly (readonly [Scope, Scope])[]): string | undefined {
+  for (const [b, a] of scopes) {
+    const was = condition(name, b);
+    const now = condition(name, a);
+    if (now === true || was === false) continue;
+    if (now === false) return was === true ? "turns from true to false, so CloudFormation deletes it" : `turns false (before, it was computed from ${was.text}), so CloudFormation deletes it where it was true`;
+    if (was === true) return `turns from true to a value computed from ${now.text}, which blastwall cannot evaluate: where it is false, CloudFormation deletes it`;
+    if (was.text !== now.text) return `computes from other values (${was.text} → ${now.text}), which blastwall cannot evaluate: where it turns false, CloudFormation deletes it`;
+  }
+  return undefined;
+}
+
+/**
+ * A condition with every condition it reads, and the Mappings entries they look up, as one text: what decides it
+ * (its parameters aside). The entries are those `Fn::FindInMap` can read: with a computed key, that key's every entry.
+ */
+function conditionText(name: string, template: unknown): string {
+  const conditions = conditionsOf(template);
   const seen = new Map<string, unknown>();
   const visit = (n: string) => {
     if (seen.has(n)) return;
@@ -710,7 +854,28 @@ function conditionText(name: string, conditions: Record<string, unknown>): strin
     walk(conditions[n]);
   };
   visit(name);
-  return canonicalJson(Object.fromEntries(seen));
+  const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
+  return canonicalJson({ conditions: Object.fromEntries(seen), mappings: [...seen.values()].flatMap((c) => entriesRead(c, mappings)) });
+}
+
+/** The Mappings entries a value's `Fn::FindInMap`s may read: the entry when its keys are written out, else all it may pick from. */
+function entriesRead(v: unknown, mappings: Record<string, unknown>, out: unknown[] = []): unknown[] {
+  if (Array.isArray(v)) v.forEach((x) => entriesRead(x, mappings, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "Fn::FindInMap" && Array.isArray(x)) {
+        const [map, top, second] = x;
+        const table = typeof map === "string" ? mappings[map] : mappings;
+        const at = (t: unknown, key: unknown) => (isObject(t) && typeof key === "string" && Object.prototype.hasOwnProperty.call(t, key) ? t[key] : undefined);
+        if (typeof map !== "string") out.push({ map: "*", content: mappings });
+        else if (typeof top === "string") out.push({ map, top, ...(typeof second === "string" ? { second } : {}), content: (typeof second === "string" ? at(at(table, top), second) : at(table, top)) ?? null });
+        else if (typeof second === "string") out.push({ map, second, content: isObject(table) ? Object.fromEntries(Object.entries(table).map(([t, e]) => [t, at(e, second) ?? null])) : null });
+        else out.push({ map, content: table ?? null });
+      }
+      entriesRead(x, mappings, out);
+    }
+  }
+  return out;
 }
 
 /** The template's Conditions, by name. */
@@ -791,7 +956,6 @@ function feedingProperties(r: Resource, attribute?: string): unknown {
  */
 function evaluatedText(v: unknown, template: unknown): string {
   const resources = (isObject(template) && isObject(template.Resources) ? template.Resources : {}) as Record<string, Resource>;
-  const conditions = conditionsOf(template);
   const parts: unknown[] = [v ?? null];
   const seen = new Set<string>();
   const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
@@ -805,7 +969,7 @@ function evaluatedText(v: unknown, template: unknown): string {
       parts.push({ id, attribute: attribute ?? null, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
       visit(feeding);
     }
-    for (const name of ifConditions(x)) parts.push(conditionText(name, conditions));
+    for (const name of ifConditions(x)) parts.push(conditionText(name, template));
     // A name looked up in the template's Mappings changes with the map.
     for (const map of mapsRead(x)) parts.push({ map, content: (map === "*" ? mappings : mappings[map]) ?? null });
   };
@@ -906,7 +1070,7 @@ interface Resource {
 }
 
 /** What the new template drops or leaves unkept, as sentences; one sentence when either template cannot be read. */
-function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>): string[] {
+function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides): string[] {
   if (after.state === "unknown") return ["the new template is known only after apply"];
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
@@ -915,19 +1079,20 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   if (now === undefined) return ["the new template is not one blastwall can read (a transform, YAML with a feature CloudFormation does not support, or not a template), so any resource may have been dropped"];
   const oldTemplate = parseTemplate(before);
   const newTemplate = parseTemplate(after.value);
-  const oldConditions = conditionsOf(oldTemplate);
-  const newConditions = conditionsOf(newTemplate);
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding), scopeOf(newTemplate, a, feeding)] as const);
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
     const next = now[id];
-    const kept = KEEPS.has(deletionPolicy(r));
-    const stateful = holdsData(r) || kept;
+    const kept = keeps(deletionPolicy(r), r.Type);
+    // A policy written to keep it marks it as holding data, a Snapshot the type ignores included: it is deleted.
+    const stateful = holdsData(r) || kept || deletionPolicy(r) === "Snapshot";
     if (next === undefined) {
-      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}, so CloudFormation deletes it`);
+      if (stateful && !kept) out.push(`${id} (${type}) is dropped with DeletionPolicy ${show(r.DeletionPolicy ?? "Delete")}${snapshotIgnored(r.DeletionPolicy, type)}, so CloudFormation deletes it`);
       continue;
     }
-    const replaceKept = KEEPS.has(String(r.UpdateReplacePolicy));
+    const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
     if (next.Type !== r.Type && stateful && !replaceKept) {
       out.push(`${id} changes type from ${type} to ${show(next.Type)}, so CloudFormation replaces it and deletes the old one`);
       continue;
@@ -936,7 +1101,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
     if (stateful && !replaceKept) {
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
-      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")})`);
+      if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
     }
     // A stack set or provisioned product updates its stacks in place with another template or parameters: what they
     // drop is deleted in every account and region, and blastwall does not read that template.
@@ -951,15 +1116,18 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
         out.push(`the nested stack ${id} gets other parameters (now ${show(propertyOf(next, "Parameters"))}), and blastwall cannot read its template to tell whether they replace what it holds`);
       }
     }
+    const turned = stateful && !kept && typeof next.Condition === "string" ? conditionTurned(next.Condition, scopes) : undefined;
     if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
-    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldConditions) !== conditionText(next.Condition, newConditions)) {
-      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines; where it turns false, CloudFormation deletes it`);
+    } else if (turned !== undefined) {
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
+    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate) !== conditionText(next.Condition, newTemplate)) {
+      out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines (its Conditions, or the Mappings entries they read); where it turns false, CloudFormation deletes it`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
       const was = policy === "DeletionPolicy" ? deletionPolicy(r) : String(r[policy]);
       const now = policy === "DeletionPolicy" ? deletionPolicy(next) : String(next[policy]);
-      if (KEEPS.has(was) && !KEEPS.has(now)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}), so a later removal or replacement deletes it`);
+      if (keeps(was, r.Type) && !keeps(now, next.Type)) out.push(`${id} (${type}) loses ${policy} ${show(r[policy] ?? was)} (now ${show(next[policy])}${snapshotIgnored(now, next.Type)}), so a later removal or replacement deletes it`);
     }
   }
   out.push(...runners(now, old));
@@ -1071,7 +1239,8 @@ function runners(now: Readonly<Record<string, Resource>>, old: Readonly<Record<s
     const emrParts = (x: Resource | undefined) => canonicalJson([propertyOf(x ?? {}, "Steps") ?? null, propertyOf(x ?? {}, "BootstrapActions") ?? null]);
     const emr = type === "AWS::EMR::Cluster" && isObject(r.Properties) && (r.Properties.Steps !== undefined || r.Properties.BootstrapActions !== undefined) && (was === undefined || emrParts(was) !== emrParts(r));
     if (!RUNNERS.has(type) && !type.startsWith("Custom::") && !alarm && !emr) continue;
-    // An existing nested stack is judged by its template URL and parameters (see dropped): only a new one is a runner here.
+    // An existing nested stack is judged by its template URL and parameters (see dropped), and its template read anew
+    // (nestedTemplatesReread): only a new one is a runner here.
     if (type === "AWS::CloudFormation::Stack" && was !== undefined) continue;
     if (was !== undefined && canonicalJson(was) === canonicalJson(r)) continue;
     out.push(`${id} (${type}) is ${was === undefined ? "new" : "changed"}: it runs calls (a schedule's, a rule's, a state machine's, a function's) that blastwall does not read inside a template`);
