@@ -10,7 +10,7 @@ import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { arnAccount, providerAccount, resourceAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, SERVICE_CREDENTIAL_ACTIONS, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, serviceCredentialServices, serviceScope, unaccountedStart, type ServiceScope } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
@@ -46,6 +46,17 @@ function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
   if (entries) return !clusters.some((c) => c.arn.endsWith(`:cluster/${entries[1]}`));
   if (r === "*" || /[*?]/.test(resource)) return !clusters.some((c) => c.arn === r);
   return !clusters.some((c) => clusterNamedBy(r, c));
+}
+
+/**
+ * A user as the holder of credentials that work in some services only (an SSH key for CodeCommit, a service-specific
+ * credential): a node of its own, whose edges and rights are the user's in those services (see
+ * SERVICE_CREDENTIAL_ACTIONS). Its id names the user and the services: `aws_iam_user.ops (CodeCommit git only)`.
+ */
+export interface ScopedUser {
+  readonly id: string;
+  readonly user: PrincipalNode;
+  readonly scope: ServiceScope;
 }
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -128,9 +139,39 @@ export class ReachGraph {
     let out = this.edges.get(id);
     if (!out) {
       const p = this.analysis.byAddress.get(id);
-      out = p ? this.computeEdges(p) : [];
+      const scoped = p ? undefined : this.scopedUsers.get(id);
+      out = p ? this.computeEdges(p) : scoped ? this.scopedEdges(scoped) : [];
       this.edges.set(id, out);
     }
+    return out;
+  }
+
+  private readonly scopedUsers = new Map<string, ScopedUser>();
+
+  /** The user and services a node of a user's service credentials stands for; undefined for other nodes. */
+  scopedUser(id: string): ScopedUser | undefined {
+    return this.scopedUsers.get(id);
+  }
+
+  /** The node of `user` as the holder of credentials for `services` (made on first use). */
+  private scopedUserId(user: PrincipalNode, services: readonly string[]): string {
+    const scope = serviceScope(services);
+    const id = `${user.address} (${scope.name} only)`;
+    if (!this.scopedUsers.has(id)) this.scopedUsers.set(id, { id, user, scope });
+    return id;
+  }
+
+  /**
+   * What a user's credentials for some services reach: in CodeCommit, what its pushes run (a pipeline or build that
+   * builds the repository, or pipelines outside the stack for a push on a wildcard). Its rights in the services are
+   * its capability (rules/reach-support.ts); nothing else it may do is reached: the credentials sign no AWS request.
+   */
+  private scopedEdges(s: ScopedUser): ReachEdge[] {
+    const out: ReachEdge[] = [];
+    const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
+      if (to !== s.id && to !== s.user.address) out.push(new LazyEdge(s.id, to, label, via, step, why, undefined, weak));
+    };
+    this.sourceEdges(s.user, add, s.scope.allows);
     return out;
   }
 
@@ -323,10 +364,14 @@ export class ReachGraph {
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);
     this.stateEdges(p, add, out);
+    // A user in some services beside the whole user adds nothing: the same link, found twice.
+    const scoped = this.scopedUsers.size > 0 ? out.filter((e) => this.scopedUsers.has(e.to)) : [];
+    const whole = scoped.length > 0 ? new Set(out.map((e) => e.to)) : undefined;
+    const kept = whole ? out.filter((e) => !scoped.includes(e) || !whole.has(this.scopedUsers.get(e.to)!.user.address)) : out;
     // A weak edge beside a certain one to the same principal adds nothing, and could make the search show the weak one.
-    if (!out.some((e) => e.weak)) return out;
-    const certain = new Set(out.filter((e) => !e.weak).map((e) => e.to));
-    return out.filter((e) => !e.weak || !certain.has(e.to));
+    if (!kept.some((e) => e.weak)) return kept;
+    const certain = new Set(kept.filter((e) => !e.weak).map((e) => e.to));
+    return kept.filter((e) => !e.weak || !certain.has(e.to));
   }
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
@@ -556,6 +601,20 @@ export class ReachGraph {
         }
       }
     }
+    // Credentials for one service (an SSH key, a service-specific credential) make it the user in that service only.
+    for (const c of SERVICE_CREDENTIAL_ACTIONS) {
+      for (const g of this.grants(p, c.action)) {
+        const services = serviceCredentialServices(c, g.statement.conditions);
+        if (services.length === 0) continue;
+        const scope = serviceScope(services);
+        for (const r of g.resources) {
+          for (const u of this.users.matching(r)) {
+            add(this.scopedUserId(u, services), "become-user", c.action, () => `${grantText(g)} lets it ${c.does} ${u.address}, which acts as that user in ${scope.name} only (it signs no AWS API request)`, g.statement.source.address);
+          }
+          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", c.action, () => `${grantText(g)} lets it ${c.does} users outside this stack, whose rights in ${scope.name} blastwall cannot see`, g.statement.source.address);
+        }
+      }
+    }
     for (const g of this.grants(p, "iam:AddUserToGroup")) {
       for (const r of g.resources) {
         for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it add a user it controls to ${grp.address}`, g.statement.source.address);
@@ -657,12 +716,13 @@ export class ReachGraph {
   }
 
   /** Writing the code, object or image a pipeline, build, task or function runs (see sources.ts). */
-  private sourceEdges(p: PrincipalNode, add: AddEdge): void {
-    this.outsideSourceEdges(p, add);
+  private sourceEdges(p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
+    this.outsideSourceEdges(p, add, allowed);
     const uses = sourceUses(this.stack);
     if (uses.length === 0) return;
     for (const use of uses) {
       for (const action of SOURCE_WRITES[use.kind]) {
+        if (allowed && !allowed(action)) continue;
         const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
         if (!g) continue;
         const resolved = use.roleValue !== undefined ? this.roleOfValue(use.roleValue) : this.roleOfCompute(use.consumer, use.roleAttribute, false);
@@ -680,13 +740,14 @@ export class ReachGraph {
    * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
    * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
    */
-  private outsideSourceEdges(p: PrincipalNode, add: AddEdge): void {
+  private outsideSourceEdges(p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
     for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
       // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
       // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
       const own = this.ownRepositories(type);
       const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
       for (const action of SOURCE_WRITES[kind]) {
+        if (allowed && !allowed(action)) continue;
         const g = this.grants(p, action).find((x) => x.resources.some(outside));
         if (!g) continue;
         const r = g.resources.find(outside)!;
