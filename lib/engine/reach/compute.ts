@@ -9,6 +9,7 @@ import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES } from "./clusters";
 import { identityPoolActions } from "./identity-pools";
 import { rolesAnywhereActions } from "./roles-anywhere";
+import { sessionActions } from "./sessions";
 
 export interface PassRoleService {
   readonly service: string;
@@ -406,7 +407,7 @@ export function reachActions(): string[] {
   CLUSTER_ADMIN_WRITES.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

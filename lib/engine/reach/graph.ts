@@ -22,6 +22,7 @@ import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from ".
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 import { identityRightsEdges, providerPoolRoles, publicIdentityEdges, type IdentityContext, type IdentityEdge } from "./identity-pools";
 import { rolesAnywhereEdges, type AnywhereContext } from "./roles-anywhere";
+import { SESSION_ACCESS, clusterInstanceProfile, executionRolePins, isSessionAction, mayHaveRuntimeRoles, type SessionAccess, type SessionTarget } from "./sessions";
 
 const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
 const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
@@ -353,6 +354,7 @@ export class ReachGraph {
     this.outsideComputeEdges(p, add);
     this.createPrincipalEdges(p, add);
     this.clusterEdges(p, add);
+    this.sessionEdges(p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
@@ -787,6 +789,8 @@ export class ReachGraph {
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
     for (const { entry, types } of computeEntries()) {
+      // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too.
+      if (isSessionAction(entry.action)) continue;
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
       const index = this.resourcesOf(types);
@@ -882,6 +886,130 @@ export class ReachGraph {
     if (c.unseenNodes && once(`eks-nodes:${c.res.address}`)) {
       add(this.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(`a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
     }
+  }
+
+  /**
+   * Logging in to compute that runs as a role (see sessions.ts): an EMR cluster's endpoints as a runtime role, a shell on
+   * a GameLift fleet. A resource of the stack leads to its role: a fleet's, or for a cluster the runtime roles the
+   * call's `elasticmapreduce:ExecutionRoleArn` condition names, else every role its instance role may assume (EMR
+   * takes runtime roles with it), of the stack or, on a wildcard, beyond. A resource that may lie outside the stack
+   * leads to roles blastwall cannot see, but for a call pinned to roles, which leads to those roles.
+   */
+  private sessionEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const s of SESSION_ACCESS) {
+      for (const g of this.grants(p, s.action)) {
+        const pins = s.targets.some((t) => t.role === "emr-runtime") ? executionRolePins(g.statement.conditions) : undefined;
+        for (const r of g.resources) {
+          let outside = false;
+          for (const t of s.targets) {
+            const { named, beyond } = this.sessionResources(g, r, t);
+            if (beyond) outside = true;
+            for (const res of named) {
+              if (res.mode === "data") outside = true;
+              else if (t.role === "emr-runtime") this.runtimeRoleEdges(res, s, g, pins, add);
+              else this.fleetRoleEdge(res, t, s, g, add);
+            }
+          }
+          if (!outside) continue;
+          if (pins) this.pinnedRoleEdges(pins, undefined, undefined, s, g, add);
+          else {
+            add(
+              this.unknown(`compute:${s.action}:${r}`, `compute reached by ${s.action} on ${r}, which may run as any role`),
+              "hijack",
+              s.action,
+              () => `${grantText(g)} lets it get ${s.gets} compute that may lie outside this stack, under roles blastwall cannot see`,
+              g.statement.source.address,
+            );
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The stack's resources of a session target that a grant's resource pattern names, and whether it may name others.
+   * Written as a reference to one: that one. A pattern of such ARNs: every one of the stack (their ids are AWS's) and
+   * any outside it. A reference to something else names none.
+   */
+  private sessionResources(g: Grant, r: string, t: SessionTarget): { named: readonly TfResource[]; beyond: boolean } {
+    const index = this.resourcesOf(sessionTypes(t));
+    const refs = index.referenced(g, r);
+    if (refs) return { named: refs, beyond: false };
+    if (!globsIntersect(r, t.arn, { caseInsensitive: true })) return { named: [], beyond: false };
+    const { resources, writtenResources: written } = g.statement;
+    if (resources && written && written.length === resources.length) {
+      const entries = written.filter((_, i) => resources[i] === r);
+      const other = (w: string) => {
+        const ref = refTarget(w);
+        const res = ref ? this.stack.byAddress.get(ref.address) : undefined;
+        return res !== undefined && res.type !== t.type;
+      };
+      if (entries.length > 0 && entries.every(other)) return { named: [], beyond: false };
+    }
+    return { named: index.matching(r), beyond: true };
+  }
+
+  private fleetRoleEdge(res: TfResource, t: SessionTarget, s: SessionAccess, g: Grant, add: AddEdge): void {
+    const found = this.roleOfCompute(res, t.role, false);
+    if (found === null) return;
+    const to = found ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
+    add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${res.address}, whose processes hold the credentials of ${found ?? "a role blastwall cannot resolve"} (${t.role})`, g.statement.source.address);
+  }
+
+  /** The runtime roles a session on an EMR cluster of the stack may run as (see sessionEdges). */
+  private runtimeRoleEdges(c: TfResource, s: SessionAccess, g: Grant, pins: readonly string[] | undefined, add: AddEdge): void {
+    // Without runtime roles turned on by its security configuration, the call fails on the cluster.
+    if (!mayHaveRuntimeRoles(this.stack, c)) return;
+    const written = clusterInstanceProfile(c);
+    const found = written === undefined || written === null ? undefined : this.roleOfProfile(written);
+    // An instance profile without a role can assume nothing.
+    if (found === null) return;
+    const instance = found !== undefined ? this.analysis.byAddress.get(found) : undefined;
+    const assumable = instance ? this.assumableBy(instance) : undefined;
+    if (pins) {
+      this.pinnedRoleEdges(pins, c, assumable, s, g, add);
+      return;
+    }
+    if (!instance || !assumable) {
+      const to = this.unknown(`runtime-roles:${c.address}`, `the runtime roles of ${c.address}, whose instance role blastwall cannot resolve`);
+      add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and blastwall cannot resolve the instance role that takes them`, g.statement.source.address);
+      return;
+    }
+    for (const [to, how] of assumable) {
+      add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and its instance role ${instance.address} may assume ${to} (${how}): Spark code it submits there runs as that role`, g.statement.source.address);
+    }
+  }
+
+  /**
+   * The roles an ExecutionRoleArn condition names: those of the stack (on a cluster of the stack, only those its
+   * instance role may assume, when that is known), and roles outside the stack the pattern may name.
+   */
+  private pinnedRoleEdges(pins: readonly string[], c: TfResource | undefined, assumable: ReadonlyMap<string, string> | undefined, s: SessionAccess, g: Grant, add: AddEdge): void {
+    const where = c ? c.address : "EMR clusters that may lie outside this stack";
+    for (const v of pins) {
+      for (const role of this.roles.matching(v)) {
+        if (assumable && !assumable.has(role.address)) continue;
+        add(role.address, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${where} as the runtime role ${role.address}, which its elasticmapreduce:ExecutionRoleArn condition names (${v}): Spark code it submits there runs as that role`, g.statement.source.address);
+      }
+      if (this.roles.reachesOutside(v)) {
+        add(this.unknown(`roles:${v}`, `roles matching ${v}, which may lie outside this stack`), "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${where} as runtime roles matching ${v}, which may lie outside this stack`, g.statement.source.address);
+      }
+    }
+  }
+
+  private readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+
+  /** The roles (and unknown nodes) a principal may assume, with why: its assume-role edges, computed on their own. */
+  private assumableBy(p: PrincipalNode): ReadonlyMap<string, string> {
+    let m = this.assumable.get(p.address);
+    if (!m) {
+      const out = new Map<string, string>();
+      this.assumeRoleEdges(p, (to, _step, _label, why) => {
+        if (to !== p.address && !out.has(to)) out.set(to, why());
+      });
+      this.assumable.set(p.address, (m = out));
+    }
+    return m;
   }
 
   /** The role of an instance profile given by reference, name or ARN; undefined when unresolvable. */
@@ -1193,6 +1321,13 @@ function lower(action: string): string {
 }
 
 const hijackTypeLists = new WeakMap<object, readonly string[]>();
+
+/** One constant type list per session target, as for hijack targets. */
+function sessionTypes(t: SessionTarget): readonly string[] {
+  let l = hijackTypeLists.get(t);
+  if (!l) hijackTypeLists.set(t, (l = [t.type]));
+  return l;
+}
 
 /** One constant type list per hijack target, so the graph's index cache is hit by identity. */
 function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
