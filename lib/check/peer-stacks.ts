@@ -275,7 +275,11 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
         if (seen.has(e.to) || e.to.startsWith(UNKNOWN_PREFIX)) continue;
         seen.add(e.to);
         const p = analysis.byAddress.get(e.to);
-        if (!p) continue;
+        // A user as the holder of credentials for some services is no principal to pass on, but what it reaches is.
+        if (!p) {
+          if (graph.scopedUser(e.to)) queue.push(e.to);
+          continue;
+        }
         const via = [through, id === start ? undefined : id].filter((v) => v !== undefined);
         const x = peer(p, `which ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
         if (x) out.push(x);

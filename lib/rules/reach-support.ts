@@ -1,7 +1,7 @@
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
-import { ReachGraph } from "../engine/reach/graph";
+import { ReachGraph, type ScopedUser } from "../engine/reach/graph";
 import type { ReachEdge } from "../engine/reach/types";
 import type { DatabaseRead } from "../engine/reach/credentials";
 import { loadCatalogue } from "../engine/catalogue";
@@ -174,6 +174,50 @@ export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: Princip
   return byAgent.length > 0 ? { ...own, escalate: byAgent, escalator: agent, onOthers: false } : own;
 }
 
+/**
+ * A user as the holder of credentials for some services only (an SSH key for CodeCommit, a service-specific
+ * credential; see SERVICE_CREDENTIAL_ACTIONS): its destroy and protection rights in those services, from its own
+ * policies and the resource policies naming it. Its IAM writes, secret reads and overwrites elsewhere need a signed
+ * AWS request, which the credentials cannot make; the agent's own writes on the user's permissions still count (it can
+ * hand the user any right in the services).
+ */
+function scopedCapability(ctx: RuleContext, s: ScopedUser, agent?: PrincipalNode, agentWrites = true): Capability {
+  const c = cachesOf(ctx);
+  let own = c.own.get(s.id);
+  if (!own) {
+    const cat = loadCatalogue();
+    const rights = ctx.analysis.rightsOf(s.user.address);
+    const destroy: StatementGrants[] = groupByStatement(rights, (g) => !g.statement.unknown && s.scope.allows(g.action) && !isRecoverableDelete(ctx, g), (a) => cat.rank(a), ["direct", "protection"]);
+    if (!s.user.isAgent) {
+      for (const g of resourcePolicyGrantsTo(ctx, s.user)) {
+        const actions = g.actions.filter((a) => s.scope.allows(a));
+        if (actions.length > 0) destroy.push({ ...g, actions });
+      }
+      if (rewriteActions().some((a) => s.scope.allows(a) && rights.grants.has(a))) {
+        for (const g of groupByStatement(rights, (x) => !x.statement.unknown && rewriteNames().has(x.action) && s.scope.allows(x.action), (a) => cat.rank(a), ["escalation"])) destroy.push(g);
+      }
+    }
+    own = { destroy, escalate: [], escalator: s.user };
+    c.own.set(s.id, own);
+  }
+  if (!agent || !agentWrites) return own;
+  const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, s.user));
+  return byAgent.length > 0 ? { ...own, escalate: byAgent, escalator: agent, onOthers: false } : own;
+}
+
+/** What a node of the reach graph lets the agent do: a principal's capability, or a user's in some services; undefined for unknown nodes. */
+function nodeCapability(ctx: RuleContext, id: string, agent?: PrincipalNode, agentWrites = true): Capability | undefined {
+  const p = ctx.analysis.byAddress.get(id);
+  if (p) return capabilityOf(ctx, p, agent, agentWrites);
+  const s = reachOf(ctx).scopedUser(id);
+  return s ? scopedCapability(ctx, s, agent, agentWrites) : undefined;
+}
+
+/** The principal whose statements a node's capability comes from: itself, or the user a node of its service credentials stands for. */
+function holderOf(ctx: RuleContext, id: string): PrincipalNode {
+  return ctx.analysis.byAddress.get(id) ?? reachOf(ctx).scopedUser(id)!.user;
+}
+
 export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] {
   const reads = (c.passwords ?? []).slice(0, 2).map((r) => ({ step: "secret-read", address: r.store, detail: r.detail }));
   // One statement often grants in several categories (delete and protection rights): it is shown once.
@@ -245,8 +289,7 @@ export function reachFindings(ctx: RuleContext): ReachResults {
       const id = graph.idOf(i);
       if (id.startsWith(UNKNOWN_PREFIX)) k = 3;
       else {
-        const p = ctx.analysis.byAddress.get(id);
-        const own = p ? capabilityOf(ctx, p) : undefined;
+        const own = nodeCapability(ctx, id);
         k = !own ? 0 : isDangerous(own) ? 1 : 2;
       }
       kind[i] = k;
@@ -304,7 +347,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     if (!b) {
       const out = new Set<string>();
       for (const v of [...regions.reachable(h, DANGER), ...regions.reachable(h, DANGER_AGENT)]) {
-        for (const a of capabilityActions(capabilityOf(ctx, ctx.analysis.byAddress.get(graph.idOf(v))!, agent, false))) out.add(a);
+        for (const a of capabilityActions(nodeCapability(ctx, graph.idOf(v), agent, false)!)) out.add(a);
       }
       if (regions.count(h, UNKNOWN) > 0) out.add("*");
       behindCache.set(c, (b = [...out]));
@@ -325,7 +368,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     const d = a && b ? (b.path.length < a.path.length ? b : a) : (a ?? b);
     if (d) {
       const id = graph.idOf(d.target);
-      const hit: Hit = { id, cap: capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, false) };
+      const hit: Hit = { id, cap: nodeCapability(ctx, id, agent, false)! };
       destroy.push(destroyFinding(ctx, agent, graph.idOf(h), hit, [edges[k], ...d.path], more([DANGER, DANGER_AGENT], d.target, (x) => x), behind(h)));
       continue;
     }
@@ -361,7 +404,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
       push(unknownByHop, hop, { id });
       continue;
     }
-    const cap = capabilityOf(ctx, ctx.analysis.byAddress.get(id)!, agent, writes);
+    const cap = nodeCapability(ctx, id, agent, writes)!;
     if (isDangerous(cap)) push(destroyByHop, hop, { id, cap });
   }
   const rest = (hits: readonly Hit[], name: (id: string) => string = (x) => x): More => ({ count: hits.length - 1, names: hits.slice(1, 5).map((h) => name(h.id)), scope: "hop" });
@@ -429,7 +472,7 @@ function chainSeverity(actions: readonly string[]): "error" | "warning" {
  * cannot see). The finding's `actions` hold them all, so an acknowledgement limited to actions covers the whole link.
  */
 function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, first: Hit, path: ReachEdge[], more: More, behind: readonly string[]): FindingDraft {
-  const target = ctx.analysis.byAddress.get(first.id)!;
+  const target = holderOf(ctx, first.id);
   const cap = first.cap!;
   const actions = capabilityActions(cap);
   const all = [...new Set([...actions, ...behind])];
@@ -449,7 +492,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
         : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
   return {
     principal: agent.address,
-    resource: first.id,
+    resource: target.address,
     actions: all,
     severity: weakChain(ctx, path) ? "warning" : chainSeverity(all),
     message:
@@ -458,7 +501,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
       moreText(more, "principals with destroy rights") +
       unseen +
       (hop !== first.id ? ` Cutting the first link (${agent.address} -> ${hop}) cuts this chain.` : ""),
-    evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: first.id, detail: listActions(actions) }],
+    evidence: [principalEvidence(agent), ...pathEvidence(path), ...capabilityEvidence(target, cap), { step: "destroy-rights", address: target.address, detail: listActions(actions) }],
   };
 }
 
@@ -507,12 +550,17 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   };
 }
 
+/** A node's address as a finding's resource: a node of a user's service credentials is the user's. */
+function addressOf(graph: ReachGraph, id: string): string {
+  return graph.scopedUser(id)?.user.address ?? id;
+}
+
 function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More, strict = false): FindingDraft {
   const detail = graph.unknownDetail.get(id) ?? id;
   return {
     ...(!strict && path.some((e) => e.weak) ? { severity: "warning" as const } : {}),
     principal: agent.address,
-    resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : (path[path.length - 1]?.from ?? id),
+    resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : addressOf(graph, path[path.length - 1]?.from ?? id),
     actions: ["*"],
     message:
       `${agentCan(agent)} come to act as ${detail}; blastwall counts that as every right: ${chainText(agent.address, path)}.` +

@@ -407,6 +407,8 @@ describe("red-team round 46: harmless schedules and remediations pass", () => {
 
   test("reads, a routine runbook named in the input, and model invocations pass; the controls still count", () => {
     for (const arn of ["ssm:getParameter", "secretsmanager:getSecretValue", "sts:assumeRole", "bedrockruntime:invokeModel"]) expect(run([sched(arn)])).toEqual([]);
+    // Sessions handed back to the schedule, which throws them away (catalogue compute entries since red-team round 61).
+    for (const arn of ["emr:getClusterSessionCredentials", "gamelift:getComputeAccess", "gamelift:getInstanceAccess"]) expect(run([sched(arn)])).toEqual([]);
     expect(run([sched("ssm:sendCommand", JSON.stringify({ DocumentName: "AWS-RunPatchBaseline" }))])).toEqual([]);
     expect(run([sched("ssm:sendCommand", JSON.stringify({ DocumentName: "AWS-RunShellScript" }))])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);
     expect(run([sched("lambda:invoke")])).toEqual(["plan-command-scheduled aws_scheduler_schedule.s"]);

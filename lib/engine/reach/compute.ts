@@ -4,11 +4,12 @@
  * needs `iam:PassRole` on the role and every action of one set.
  */
 import type { Condition } from "../iam/types";
-import { globsIntersect } from "../iam/glob";
+import { globMatch, globsIntersect } from "../iam/glob";
 import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES } from "./clusters";
 import { identityPoolActions } from "./identity-pools";
 import { rolesAnywhereActions } from "./roles-anywhere";
+import { sessionActions } from "./sessions";
 
 export interface PassRoleService {
   readonly service: string;
@@ -249,18 +250,88 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];
 
-/** Becoming a user (E4) or joining a group. */
-export const BECOME_USER_ACTIONS = [
-  "iam:CreateAccessKey",
-  "iam:CreateLoginProfile",
-  "iam:UpdateLoginProfile",
-  "iam:UpdateAccessKey",
-  "iam:CreateServiceSpecificCredential",
-  "iam:ResetServiceSpecificCredential",
-  // An SSH key on a user signs the holder in to CodeCommit as that user, as a service-specific credential does.
-  "iam:UploadSSHPublicKey",
-  "iam:UpdateSSHPublicKey",
-] as const;
+/** Becoming a user (E4) with all its rights: an access key signs any AWS API request as it, a password signs in to the console. */
+export const BECOME_USER_ACTIONS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:UpdateAccessKey"] as const;
+
+/** The services IAM makes service-specific credentials for (`ServiceName` of CreateServiceSpecificCredential). */
+const SERVICE_CREDENTIAL_SERVICES = ["codecommit.amazonaws.com", "cassandra.amazonaws.com", "bedrock.amazonaws.com"] as const;
+
+/**
+ * Credentials of a user that sign no AWS API request and work in one service only, with the user's rights there
+ * (red-team round 61): an SSH public key authenticates git over SSH to CodeCommit; a service-specific credential is a
+ * user name and password for CodeCommit's HTTPS git, for Amazon Keyspaces (CQL) or an Amazon Bedrock API key. The
+ * holder becomes the user in that service alone (`scoped` below). `conditionKey` names the key that says which
+ * service a service-specific credential is for; without a condition that limits it, it may be for any of them.
+ */
+export const SERVICE_CREDENTIAL_ACTIONS: readonly { readonly action: string; readonly does: string; readonly services: readonly string[]; readonly conditionKey?: string }[] = [
+  { action: "iam:UploadSSHPublicKey", does: "add an SSH public key to", services: ["codecommit.amazonaws.com"] },
+  // Reactivates a key someone uploaded: fail closed, the caller may hold its private half.
+  { action: "iam:UpdateSSHPublicKey", does: "reactivate an SSH public key of", services: ["codecommit.amazonaws.com"] },
+  { action: "iam:CreateServiceSpecificCredential", does: "create a service-specific credential for", services: SERVICE_CREDENTIAL_SERVICES, conditionKey: "iam:ServiceSpecificCredentialServiceName" },
+  // A new password for a credential that exists, for a service the call does not choose.
+  { action: "iam:ResetServiceSpecificCredential", does: "reset the password of a service-specific credential of", services: SERVICE_CREDENTIAL_SERVICES, conditionKey: "iam:ServiceSpecificCredentialServiceName" },
+];
+
+/**
+ * What a credential for each service lets its holder do as the user: git over SSH or HTTPS authorises only
+ * `codecommit:GitPull` and `codecommit:GitPush` (CodeCommit's API calls need a signed request); CQL on Keyspaces and
+ * a Bedrock API key act with the user's rights in those namespaces. A service not listed acts in its own namespace.
+ */
+const SERVICE_SCOPES: Readonly<Record<string, { readonly name: string; readonly actions: readonly string[] }>> = {
+  "codecommit.amazonaws.com": { name: "CodeCommit git", actions: ["codecommit:GitPull", "codecommit:GitPush"] },
+  "cassandra.amazonaws.com": { name: "Keyspaces", actions: ["cassandra:*"] },
+  "bedrock.amazonaws.com": { name: "Bedrock", actions: ["bedrock:*"] },
+};
+
+/** A user as the holder of credentials for some services only: what it can do there, and a name for reports. */
+export interface ServiceScope {
+  readonly services: readonly string[];
+  /** `CodeCommit git`, `CodeCommit git, Keyspaces and Bedrock`. */
+  readonly name: string;
+  /** Whether the credentials authorise an action (canonical or lower-case name). */
+  readonly allows: (action: string) => boolean;
+}
+
+export function serviceScope(services: readonly string[]): ServiceScope {
+  const known = services.map((s) => s.toLowerCase());
+  const scopes = known.map((s) => SERVICE_SCOPES[s] ?? { name: s, actions: [`${s.replace(/\.amazonaws\.com(\.cn)?$/, "").split(".")[0]}:*`] });
+  const patterns = scopes.flatMap((s) => s.actions.map((a) => a.toLowerCase()));
+  const names = scopes.map((s) => s.name);
+  return {
+    services: known,
+    name: names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`,
+    allows: (action) => patterns.some((p) => globMatch(p, action.toLowerCase())),
+  };
+}
+
+/**
+ * The services a service-credential right may make a credential for, given its statement's conditions: a plain
+ * `StringEquals`, `StringEqualsIgnoreCase` or `StringLike` (the key is in every such request, so their `IfExists`
+ * forms too) on the key limits them to the services its values may name, a value naming a service not listed adding
+ * that one. Anything else (a negated or set operator, a value known only at apply time) limits nothing.
+ */
+export function serviceCredentialServices(entry: (typeof SERVICE_CREDENTIAL_ACTIONS)[number], conditions: readonly Condition[]): readonly string[] {
+  if (!entry.conditionKey) return entry.services;
+  const key = entry.conditionKey.toLowerCase();
+  // Conditions on one key all hold at once: each limits what the ones before left.
+  let out: string[] | undefined;
+  for (const c of conditions) {
+    if (c.key.toLowerCase() !== key) continue;
+    const op = c.operator.toLowerCase().replace(/ifexists$/, "");
+    if (op !== "stringequals" && op !== "stringequalsignorecase" && op !== "stringlike") continue;
+    if (c.values.some((v) => v.includes("${"))) continue;
+    const named = new Set<string>();
+    for (const v of c.values) {
+      // Case is ignored, on the side of allowing.
+      const value = v.toLowerCase();
+      const matched = entry.services.filter((s) => (op === "stringlike" ? globMatch(value, s) : value === s));
+      matched.forEach((s) => named.add(s));
+      if (matched.length === 0 && !/[*?]/.test(value)) named.add(value);
+    }
+    out = out === undefined ? [...named] : out.filter((s) => named.has(s));
+  }
+  return out ?? entry.services;
+}
 
 /** Reading a stored credential (E8), by the resource that stores it and the attributes that hold it. */
 export const CREDENTIAL_STORES = [
@@ -332,10 +403,11 @@ export function reachActions(): string[] {
   for (const s of PASS_ROLE_SERVICES) for (const set of s.starts) set.forEach((a) => out.add(a));
   for (const h of HIJACK_TARGETS) h.actions.forEach((a) => out.add(a));
   BECOME_USER_ACTIONS.forEach((a) => out.add(a));
+  SERVICE_CREDENTIAL_ACTIONS.forEach((c) => out.add(c.action));
   CLUSTER_ADMIN_WRITES.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

@@ -10,7 +10,7 @@ import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { arnAccount, providerAccount, resourceAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, SERVICE_CREDENTIAL_ACTIONS, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, serviceCredentialServices, serviceScope, unaccountedStart, type ServiceScope } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
@@ -22,6 +22,7 @@ import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from ".
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
 import { identityRightsEdges, providerPoolRoles, publicIdentityEdges, type IdentityContext, type IdentityEdge } from "./identity-pools";
 import { rolesAnywhereEdges, type AnywhereContext } from "./roles-anywhere";
+import { SESSION_ACCESS, clusterInstanceProfile, executionRolePins, isSessionAction, mayHaveRuntimeRoles, type SessionAccess, type SessionTarget } from "./sessions";
 
 const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
 const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
@@ -46,6 +47,17 @@ function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
   if (entries) return !clusters.some((c) => c.arn.endsWith(`:cluster/${entries[1]}`));
   if (r === "*" || /[*?]/.test(resource)) return !clusters.some((c) => c.arn === r);
   return !clusters.some((c) => clusterNamedBy(r, c));
+}
+
+/**
+ * A user as the holder of credentials that work in some services only (an SSH key for CodeCommit, a service-specific
+ * credential): a node of its own, whose edges and rights are the user's in those services (see
+ * SERVICE_CREDENTIAL_ACTIONS). Its id names the user and the services: `aws_iam_user.ops (CodeCommit git only)`.
+ */
+export interface ScopedUser {
+  readonly id: string;
+  readonly user: PrincipalNode;
+  readonly scope: ServiceScope;
 }
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
@@ -128,9 +140,39 @@ export class ReachGraph {
     let out = this.edges.get(id);
     if (!out) {
       const p = this.analysis.byAddress.get(id);
-      out = p ? this.computeEdges(p) : [];
+      const scoped = p ? undefined : this.scopedUsers.get(id);
+      out = p ? this.computeEdges(p) : scoped ? this.scopedEdges(scoped) : [];
       this.edges.set(id, out);
     }
+    return out;
+  }
+
+  private readonly scopedUsers = new Map<string, ScopedUser>();
+
+  /** The user and services a node of a user's service credentials stands for; undefined for other nodes. */
+  scopedUser(id: string): ScopedUser | undefined {
+    return this.scopedUsers.get(id);
+  }
+
+  /** The node of `user` as the holder of credentials for `services` (made on first use). */
+  private scopedUserId(user: PrincipalNode, services: readonly string[]): string {
+    const scope = serviceScope(services);
+    const id = `${user.address} (${scope.name} only)`;
+    if (!this.scopedUsers.has(id)) this.scopedUsers.set(id, { id, user, scope });
+    return id;
+  }
+
+  /**
+   * What a user's credentials for some services reach: in CodeCommit, what its pushes run (a pipeline or build that
+   * builds the repository, or pipelines outside the stack for a push on a wildcard). Its rights in the services are
+   * its capability (rules/reach-support.ts); nothing else it may do is reached: the credentials sign no AWS request.
+   */
+  private scopedEdges(s: ScopedUser): ReachEdge[] {
+    const out: ReachEdge[] = [];
+    const add = (to: string, step: EdgeStep, label: string, why: () => string, via?: string, weak?: boolean) => {
+      if (to !== s.id && to !== s.user.address) out.push(new LazyEdge(s.id, to, label, via, step, why, undefined, weak));
+    };
+    this.sourceEdges(s.user, add, s.scope.allows);
     return out;
   }
 
@@ -312,6 +354,7 @@ export class ReachGraph {
     this.outsideComputeEdges(p, add);
     this.createPrincipalEdges(p, add);
     this.clusterEdges(p, add);
+    this.sessionEdges(p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.resourcesOf(types), p, (a) => this.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.unknown(`credential:${e.store}`, e.detail);
@@ -323,10 +366,14 @@ export class ReachGraph {
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);
     this.stateEdges(p, add, out);
+    // A user in some services beside the whole user adds nothing: the same link, found twice.
+    const scoped = this.scopedUsers.size > 0 ? out.filter((e) => this.scopedUsers.has(e.to)) : [];
+    const whole = scoped.length > 0 ? new Set(out.map((e) => e.to)) : undefined;
+    const kept = whole ? out.filter((e) => !scoped.includes(e) || !whole.has(this.scopedUsers.get(e.to)!.user.address)) : out;
     // A weak edge beside a certain one to the same principal adds nothing, and could make the search show the weak one.
-    if (!out.some((e) => e.weak)) return out;
-    const certain = new Set(out.filter((e) => !e.weak).map((e) => e.to));
-    return out.filter((e) => !e.weak || !certain.has(e.to));
+    if (!kept.some((e) => e.weak)) return kept;
+    const certain = new Set(kept.filter((e) => !e.weak).map((e) => e.to));
+    return kept.filter((e) => !e.weak || !certain.has(e.to));
   }
 
   private assumeRoleEdges(p: PrincipalNode, add: AddEdge): void {
@@ -556,6 +603,20 @@ export class ReachGraph {
         }
       }
     }
+    // Credentials for one service (an SSH key, a service-specific credential) make it the user in that service only.
+    for (const c of SERVICE_CREDENTIAL_ACTIONS) {
+      for (const g of this.grants(p, c.action)) {
+        const services = serviceCredentialServices(c, g.statement.conditions);
+        if (services.length === 0) continue;
+        const scope = serviceScope(services);
+        for (const r of g.resources) {
+          for (const u of this.users.matching(r)) {
+            add(this.scopedUserId(u, services), "become-user", c.action, () => `${grantText(g)} lets it ${c.does} ${u.address}, which acts as that user in ${scope.name} only (it signs no AWS API request)`, g.statement.source.address);
+          }
+          if (this.users.reachesOutside(r)) add(this.unknown(`users:${r}`, `users matching ${r}, which may lie outside this stack`), "become-user", c.action, () => `${grantText(g)} lets it ${c.does} users outside this stack, whose rights in ${scope.name} blastwall cannot see`, g.statement.source.address);
+        }
+      }
+    }
     for (const g of this.grants(p, "iam:AddUserToGroup")) {
       for (const r of g.resources) {
         for (const grp of this.groups.matching(r)) add(grp.address, "join-group", "iam:AddUserToGroup", () => `${grantText(g)} lets it add a user it controls to ${grp.address}`, g.statement.source.address);
@@ -657,12 +718,13 @@ export class ReachGraph {
   }
 
   /** Writing the code, object or image a pipeline, build, task or function runs (see sources.ts). */
-  private sourceEdges(p: PrincipalNode, add: AddEdge): void {
-    this.outsideSourceEdges(p, add);
+  private sourceEdges(p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
+    this.outsideSourceEdges(p, add, allowed);
     const uses = sourceUses(this.stack);
     if (uses.length === 0) return;
     for (const use of uses) {
       for (const action of SOURCE_WRITES[use.kind]) {
+        if (allowed && !allowed(action)) continue;
         const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
         if (!g) continue;
         const resolved = use.roleValue !== undefined ? this.roleOfValue(use.roleValue) : this.roleOfCompute(use.consumer, use.roleAttribute, false);
@@ -680,13 +742,14 @@ export class ReachGraph {
    * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
    * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
    */
-  private outsideSourceEdges(p: PrincipalNode, add: AddEdge): void {
+  private outsideSourceEdges(p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
     for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
       // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
       // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
       const own = this.ownRepositories(type);
       const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
       for (const action of SOURCE_WRITES[kind]) {
+        if (allowed && !allowed(action)) continue;
         const g = this.grants(p, action).find((x) => x.resources.some(outside));
         if (!g) continue;
         const r = g.resources.find(outside)!;
@@ -726,6 +789,8 @@ export class ReachGraph {
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
     for (const { entry, types } of computeEntries()) {
+      // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too.
+      if (isSessionAction(entry.action)) continue;
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
       const index = this.resourcesOf(types);
@@ -821,6 +886,130 @@ export class ReachGraph {
     if (c.unseenNodes && once(`eks-nodes:${c.res.address}`)) {
       add(this.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(`a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
     }
+  }
+
+  /**
+   * Logging in to compute that runs as a role (see sessions.ts): an EMR cluster's endpoints as a runtime role, a shell on
+   * a GameLift fleet. A resource of the stack leads to its role: a fleet's, or for a cluster the runtime roles the
+   * call's `elasticmapreduce:ExecutionRoleArn` condition names, else every role its instance role may assume (EMR
+   * takes runtime roles with it), of the stack or, on a wildcard, beyond. A resource that may lie outside the stack
+   * leads to roles blastwall cannot see, but for a call pinned to roles, which leads to those roles.
+   */
+  private sessionEdges(p: PrincipalNode, add: AddEdge): void {
+    for (const s of SESSION_ACCESS) {
+      for (const g of this.grants(p, s.action)) {
+        const pins = s.targets.some((t) => t.role === "emr-runtime") ? executionRolePins(g.statement.conditions) : undefined;
+        for (const r of g.resources) {
+          let outside = false;
+          for (const t of s.targets) {
+            const { named, beyond } = this.sessionResources(g, r, t);
+            if (beyond) outside = true;
+            for (const res of named) {
+              if (res.mode === "data") outside = true;
+              else if (t.role === "emr-runtime") this.runtimeRoleEdges(res, s, g, pins, add);
+              else this.fleetRoleEdge(res, t, s, g, add);
+            }
+          }
+          if (!outside) continue;
+          if (pins) this.pinnedRoleEdges(pins, undefined, undefined, s, g, add);
+          else {
+            add(
+              this.unknown(`compute:${s.action}:${r}`, `compute reached by ${s.action} on ${r}, which may run as any role`),
+              "hijack",
+              s.action,
+              () => `${grantText(g)} lets it get ${s.gets} compute that may lie outside this stack, under roles blastwall cannot see`,
+              g.statement.source.address,
+            );
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The stack's resources of a session target that a grant's resource pattern names, and whether it may name others.
+   * Written as a reference to one: that one. A pattern of such ARNs: every one of the stack (their ids are AWS's) and
+   * any outside it. A reference to something else names none.
+   */
+  private sessionResources(g: Grant, r: string, t: SessionTarget): { named: readonly TfResource[]; beyond: boolean } {
+    const index = this.resourcesOf(sessionTypes(t));
+    const refs = index.referenced(g, r);
+    if (refs) return { named: refs, beyond: false };
+    if (!globsIntersect(r, t.arn, { caseInsensitive: true })) return { named: [], beyond: false };
+    const { resources, writtenResources: written } = g.statement;
+    if (resources && written && written.length === resources.length) {
+      const entries = written.filter((_, i) => resources[i] === r);
+      const other = (w: string) => {
+        const ref = refTarget(w);
+        const res = ref ? this.stack.byAddress.get(ref.address) : undefined;
+        return res !== undefined && res.type !== t.type;
+      };
+      if (entries.length > 0 && entries.every(other)) return { named: [], beyond: false };
+    }
+    return { named: index.matching(r), beyond: true };
+  }
+
+  private fleetRoleEdge(res: TfResource, t: SessionTarget, s: SessionAccess, g: Grant, add: AddEdge): void {
+    const found = this.roleOfCompute(res, t.role, false);
+    if (found === null) return;
+    const to = found ?? this.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
+    add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${res.address}, whose processes hold the credentials of ${found ?? "a role blastwall cannot resolve"} (${t.role})`, g.statement.source.address);
+  }
+
+  /** The runtime roles a session on an EMR cluster of the stack may run as (see sessionEdges). */
+  private runtimeRoleEdges(c: TfResource, s: SessionAccess, g: Grant, pins: readonly string[] | undefined, add: AddEdge): void {
+    // Without runtime roles turned on by its security configuration, the call fails on the cluster.
+    if (!mayHaveRuntimeRoles(this.stack, c)) return;
+    const written = clusterInstanceProfile(c);
+    const found = written === undefined || written === null ? undefined : this.roleOfProfile(written);
+    // An instance profile without a role can assume nothing.
+    if (found === null) return;
+    const instance = found !== undefined ? this.analysis.byAddress.get(found) : undefined;
+    const assumable = instance ? this.assumableBy(instance) : undefined;
+    if (pins) {
+      this.pinnedRoleEdges(pins, c, assumable, s, g, add);
+      return;
+    }
+    if (!instance || !assumable) {
+      const to = this.unknown(`runtime-roles:${c.address}`, `the runtime roles of ${c.address}, whose instance role blastwall cannot resolve`);
+      add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and blastwall cannot resolve the instance role that takes them`, g.statement.source.address);
+      return;
+    }
+    for (const [to, how] of assumable) {
+      add(to, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${c.address} as any runtime role (no elasticmapreduce:ExecutionRoleArn condition names one), and its instance role ${instance.address} may assume ${to} (${how}): Spark code it submits there runs as that role`, g.statement.source.address);
+    }
+  }
+
+  /**
+   * The roles an ExecutionRoleArn condition names: those of the stack (on a cluster of the stack, only those its
+   * instance role may assume, when that is known), and roles outside the stack the pattern may name.
+   */
+  private pinnedRoleEdges(pins: readonly string[], c: TfResource | undefined, assumable: ReadonlyMap<string, string> | undefined, s: SessionAccess, g: Grant, add: AddEdge): void {
+    const where = c ? c.address : "EMR clusters that may lie outside this stack";
+    for (const v of pins) {
+      for (const role of this.roles.matching(v)) {
+        if (assumable && !assumable.has(role.address)) continue;
+        add(role.address, "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${where} as the runtime role ${role.address}, which its elasticmapreduce:ExecutionRoleArn condition names (${v}): Spark code it submits there runs as that role`, g.statement.source.address);
+      }
+      if (this.roles.reachesOutside(v)) {
+        add(this.unknown(`roles:${v}`, `roles matching ${v}, which may lie outside this stack`), "hijack", s.action, () => `${grantText(g)} lets it get ${s.gets} ${where} as runtime roles matching ${v}, which may lie outside this stack`, g.statement.source.address);
+      }
+    }
+  }
+
+  private readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+
+  /** The roles (and unknown nodes) a principal may assume, with why: its assume-role edges, computed on their own. */
+  private assumableBy(p: PrincipalNode): ReadonlyMap<string, string> {
+    let m = this.assumable.get(p.address);
+    if (!m) {
+      const out = new Map<string, string>();
+      this.assumeRoleEdges(p, (to, _step, _label, why) => {
+        if (to !== p.address && !out.has(to)) out.set(to, why());
+      });
+      this.assumable.set(p.address, (m = out));
+    }
+    return m;
   }
 
   /** The role of an instance profile given by reference, name or ARN; undefined when unresolvable. */
@@ -1132,6 +1321,13 @@ function lower(action: string): string {
 }
 
 const hijackTypeLists = new WeakMap<object, readonly string[]>();
+
+/** One constant type list per session target, as for hijack targets. */
+function sessionTypes(t: SessionTarget): readonly string[] {
+  let l = hijackTypeLists.get(t);
+  if (!l) hijackTypeLists.set(t, (l = [t.type]));
+  return l;
+}
 
 /** One constant type list per hijack target, so the graph's index cache is hit by identity. */
 function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {

@@ -1,5 +1,6 @@
 import type { Evidence } from "../../engine/findings";
 import { loadCatalogue } from "../../engine/catalogue";
+import { isSessionAction } from "../../engine/reach/sessions";
 import type { PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import type { PlanChange, PlanJson, PlanResourceChange } from "../types";
@@ -778,7 +779,8 @@ function universalCall(service: string, api: string): { readonly action?: string
   // A read (a secret, a role's credentials, a role handed on) gives nothing to anyone: the schedule throws the response
   // away. Rewriting a trust does give.
   const entry = cat.entryOf(action);
-  const readOnly = entry?.target === "secret" || /^(sts:assumerole|iam:passrole)$/.test(action.toLowerCase());
+  // A session in compute (EMR runtime-role credentials, a GameLift shell) is handed back to the schedule as well.
+  const readOnly = entry?.target === "secret" || isSessionAction(action) || /^(sts:assumerole|iam:passrole)$/.test(action.toLowerCase());
   if (entry !== undefined && !readOnly && !SCHEDULED_ROUTINE.has(action.toLowerCase())) return { action: cat.canonical(action) ?? action, why: entry.why };
   if (CODE_APIS.has(api.toLowerCase())) return { why: "it runs code with the target's rights" };
   // A service the catalogue knows is judged by the catalogue (stopping instances at night is no destruction); one it
