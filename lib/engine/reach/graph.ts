@@ -706,7 +706,7 @@ export class ReachGraph {
       for (const { a, gs } of held) {
         for (const g of gs) {
           for (const r of g.resources) {
-            for (const res of index.matching(r)) {
+            for (const res of index.referenced(g, r) ?? index.matching(r)) {
               if (seen.has(res)) continue;
               seen.add(res);
               this.hijackOne(res, t, a, g, add);
@@ -796,7 +796,8 @@ export class ReachGraph {
       const index = this.resourcesOf(types);
       for (const g of grants) {
         for (const r of g.resources) {
-          if (!index.reachesOutside(r)) continue;
+          // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as.
+          if (index.referenced(g, r) || !index.reachesOutside(r)) continue;
           add(
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",

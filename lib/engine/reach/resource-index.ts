@@ -30,16 +30,25 @@ export class ResourceIndex {
 
   matching(pattern: string): readonly TfResource[] {
     if (pattern === "*") return this.items.map((i) => i.res);
-    const exact = this.byArn.get(pattern);
+    const exact = this.exactly(pattern);
     if (exact) return exact;
     return this.items.filter((i) => globsIntersect(pattern, i.arn)).map((i) => i.res);
   }
 
   /** Whether the pattern may name a resource of these types that is not in the stack. */
   reachesOutside(pattern: string): boolean {
-    if (this.byArn.has(pattern)) return false;
-    if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    if (this.exactly(pattern)) return false;
+    if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
     return !this.items.some((i) => globsIntersect(pattern, i.arn));
+  }
+
+  /**
+   * The resources whose ARN pattern is exactly `pattern` (it came from `${that.arn}`), unless the pattern names every
+   * resource of its kind: `*` for a type whose ARN blastwall cannot write (a state machine's, a pipeline's) would
+   * otherwise make a grant on `*` reach only the stack's own state machine (red-team round 61).
+   */
+  private exactly(pattern: string): readonly TfResource[] | undefined {
+    return wideName(pattern) ? undefined : this.byArn.get(pattern);
   }
 
   /**
@@ -59,6 +68,18 @@ export class ResourceIndex {
     }
     return out.length > 0 ? out : undefined;
   }
+}
+
+/**
+ * A pattern that names every resource of its kind: `*`, one shorter than an ARN, or one whose resource part is a
+ * bare `*` after the type (`stateMachine:*`, `table/*`). Written literally it is a grant on all of them, and a
+ * reference to a resource whose name blastwall cannot know gives the same text, so it never counts as that one
+ * resource. (A reference to a secret gives `secret:name-??????`, which nobody writes: that one still does.)
+ */
+function wideName(pattern: string): boolean {
+  if (pattern === "*") return true;
+  const parts = pattern.split(":");
+  return parts.length < 6 || /^(?:[^*?/:]+[/:])?\*$/.test(parts.slice(5).join(":"));
 }
 
 /** What the login paths (identity-pools.ts, roles-anywhere.ts) ask of a resource index. */
