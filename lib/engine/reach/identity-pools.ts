@@ -29,6 +29,13 @@ import { globMatch, globsIntersect } from "../iam/glob";
 import { attributePattern, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { trustMayNamePrincipals } from "../principals/collect";
+import { callerMayMeet, type TrustCandidate } from "../iam/trust";
+import { effectiveRights } from "../iam/evaluate";
+import { grantIsHarmless } from "../catalogue";
+import { actionUniverse } from "../universe";
+import { policyFromValue } from "../terraform/policy-documents";
+import { RESOURCE_POLICIES, mayName, resourcePolicyDocument } from "../resource-policies";
+import { lambdaPermission } from "./resource-policy-grants";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -435,21 +442,24 @@ const OWN_IDENTITY = /\$?\$\{cognito-identity\.amazonaws\.com:sub\}/i;
  */
 const ROLE_PLUMBING = new Set(["aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_role_policies_exclusive", "aws_iam_role_policy_attachments_exclusive", "aws_cognito_identity_pool_roles_attachment", "aws_cognito_user_group"]);
 
+/** Policies that only restrict what passes through them (a VPC endpoint's), whatever principal they name. */
+const RESTRICTING_ONLY = new Set(["aws_vpc_endpoint", "aws_vpc_endpoint_policy"]);
+
 const confined = new WeakMap<PrincipalNode, boolean>();
 
 /**
  * Whether everything the role may do is confined to the caller's own Cognito identity: every Allow of its policies
  * names only resources that hold `${cognito-identity.amazonaws.com:sub}` (Amplify's `private/${sub}/*`), none is
- * unreadable, and nothing else in the stack names the role (a resource policy or a trust naming it grants it more,
- * whatever its own policies say). A computed name cannot be searched for, so it never counts as confined.
+ * unreadable, and no other policy of the stack may grant the role more, whatever its own policies say (`grantedElsewhere`).
+ * A computed name cannot be matched, so it never counts as confined.
  */
-function confinedToOwnIdentity(stack: TfStack, role: PrincipalNode): boolean {
+function confinedToOwnIdentity(ctx: IdentityContext, role: PrincipalNode): boolean {
   let hit = confined.get(role);
-  if (hit === undefined) confined.set(role, (hit = computeConfined(stack, role)));
+  if (hit === undefined) confined.set(role, (hit = computeConfined(ctx, role)));
   return hit;
 }
 
-function computeConfined(stack: TfStack, role: PrincipalNode): boolean {
+function computeConfined(ctx: IdentityContext, role: PrincipalNode): boolean {
   const statements = role.identityPolicies.flatMap((a) => a.document.statements);
   if (statements.length === 0) return false;
   for (const st of statements) {
@@ -460,15 +470,88 @@ function computeConfined(stack: TfStack, role: PrincipalNode): boolean {
   }
   const name = role.resource.values["name"];
   if (typeof name !== "string" || name === "" || name.includes("${") || /[*?]/.test(name)) return false;
+  return !grantedElsewhere(ctx, role, name);
+}
+
+/**
+ * Whether a policy of the stack other than the role's own may grant it something: a trust policy of another role,
+ * a resource policy (those resource-policies.ts lists, a Lambda permission, any other readable policy document of a
+ * resource, a policy document data source), that may admit the role or a session of it, as the engine reads
+ * principals everywhere (`mayName`): its ARN, a wildcard ARN, `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION` (a
+ * Cognito session is `.../CognitoIdentityCredentials`), or `*` and NotPrincipal under conditions that need not shut
+ * it out (`callerMayMeet`: `aws:PrincipalArn` naming other roles does; `aws:PrincipalTag`, which an identity pool's
+ * attribute mapping fills from the user's own claims, does not). Only statements granting an action the analysis
+ * tracks count (a topic's sns:Publish grants no destroy or reach right). Any other resource that names the role (its
+ * address, its ARN or session ARN, its name as a value: an EKS access entry, a KMS grant) fails closed.
+ */
+function grantedElsewhere(ctx: IdentityContext, role: PrincipalNode, name: string): boolean {
+  const stack = ctx.stack;
+  const candidates: TrustCandidate[] = [{ arnPattern: role.arnPattern }, { arnPattern: `arn:aws:sts::*:assumed-role/${name}/*` }];
+  // What aws:PrincipalArn holds for a session of the role: the role's ARN, in whatever partition the stack runs.
+  const principalArn = role.arnPattern.replace(/^arn:[^:]*:/, "arn:*:");
+  const grants = (statements: readonly Statement[]) =>
+    statements.some((s) => (s.effect === "Allow" || s.unknown !== undefined) && candidates.some((c) => mayName(s, c)) && callerMayMeet(s, principalArn, undefined) && tracked(s));
+  // Attributes whose policy documents are judged here; the rest of each resource is searched as text.
+  const judged = new Map<TfResource, Set<string>>();
+  const judge = (r: TfResource, attribute: string) => {
+    let set = judged.get(r);
+    if (!set) judged.set(r, (set = new Set()));
+    set.add(attribute);
+  };
+  for (const other of ctx.roles) {
+    if (other === role || other.kind !== "role" || other.external) continue;
+    judge(other.resource, "assume_role_policy");
+    if (!trustMayNamePrincipals(other.resource.values["assume_role_policy"])) continue;
+    const trust = other.trustPolicy;
+    if (!trust || grants(trust.statements)) return true;
+  }
+  for (const [type, attribute] of RESOURCE_POLICIES) {
+    for (const r of stack.byType.get(type) ?? []) {
+      judge(r, attribute);
+      const v = r.values[attribute];
+      if (v === undefined || v === null || v === "") continue;
+      if (grants(resourcePolicyDocument(stack, r, attribute).statements)) return true;
+    }
+  }
+  for (const r of stack.byType.get("aws_lambda_permission") ?? []) {
+    judge(r, "principal");
+    const pol = lambdaPermission(stack, r);
+    if (pol && grants(pol.allows)) return true;
+  }
+  for (const r of stack.byType.get("aws_iam_policy_document") ?? []) {
+    if (r.mode !== "data") continue;
+    judged.set(r, new Set(Object.keys(r.values)));
+    if (grants(policyFromValue(stack, `\${${r.address}.json}`, { address: r.address, constructPath: r.constructPath }).statements)) return true;
+  }
+  // Any other readable policy document a resource holds (a type resource-policies.ts does not list).
+  for (const r of stack.resources) {
+    if (r === role.resource || ROLE_PLUMBING.has(r.type) || RESTRICTING_ONLY.has(r.type) || judged.has(r)) continue;
+    for (const [attribute, v] of Object.entries(r.values)) {
+      if (!/polic/i.test(attribute) || typeof v !== "string" || !(/"Statement"/.test(v) || /\$\{data\.aws_iam_policy_document\.[^}]*\.json\}/.test(v))) continue;
+      judge(r, attribute);
+      if (grants(policyFromValue(stack, v, { address: r.address, constructPath: r.constructPath }).statements)) return true;
+    }
+  }
   const byAddress = `${role.address}.`;
-  const byArn = new RegExp(`:role/(?:[^"\\s]*/)?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w+=,.@-])`, "i");
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const byArn = new RegExp(`(?::role/(?:[^"\\s]*/)?|:assumed-role/)${escaped}(?![\\w+=,.@-])`, "i");
   const asValue = JSON.stringify(name);
   for (const r of stack.resources) {
     if (r === role.resource || ROLE_PLUMBING.has(r.type)) continue;
-    const text = JSON.stringify(r.values);
-    if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return false;
+    const skip = judged.get(r);
+    const values = skip ? Object.fromEntries(Object.entries(r.values).filter(([k]) => !skip.has(k))) : r.values;
+    const text = JSON.stringify(values);
+    if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return true;
   }
-  return true;
+  return false;
+}
+
+/** Whether an Allow grants an action the analysis tracks (the catalogue's and the reach tables'), harmless ones aside. */
+function tracked(s: Statement): boolean {
+  if (s.unknown !== undefined) return true;
+  const rights = effectiveRights({ principal: s.source.address, identity: [s], universe: actionUniverse() });
+  for (const held of rights.grants.values()) if (held.length > 0 && !grantIsHarmless(held[0].action, s.conditions)) return true;
+  return false;
 }
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
@@ -518,7 +601,7 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
         // A public login gives the agent an identity of its own, new and empty: rights confined to each identity's own
         // resources give it nothing of anyone else's (round 59 #17). An unauthenticated identity is not its own in
         // that way: its id alone gets its credentials, and ids leak.
-        if (mode === "authenticated" && confinedToOwnIdentity(ctx.stack, t.role)) continue;
+        if (mode === "authenticated" && confinedToOwnIdentity(ctx, t.role)) continue;
         const how = handsOut(ctx, pool, t.role, mode, false);
         if (!how) continue;
         add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `${pool.res.address} ${open}, and ${how}; the trust policy of ${role} admits its ${mode} identities (${st}). Anyone, the agent included, gets the role through GetId and GetCredentialsForIdentity, which need no IAM right. ${POOL_FIX[mode]}` });
