@@ -95,3 +95,49 @@ describe("round 61: another policy that may admit the role or a session of it, r
     }
   });
 });
+
+describe("round 61: the standard shapes of per-identity apps (Amplify's ListBucket, DynamoDB's per-user rows)", () => {
+  const SUB = "$${cognito-identity.amazonaws.com:sub}";
+  const OBJECTS = { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::app-files/private/${SUB}/*` };
+  const LIST = { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::app-files", Condition: { StringLike: { "s3:prefix": [`private/${SUB}/`, `private/${SUB}/*`] } } };
+  const ITEM_CALLS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"];
+  const TABLE = "arn:aws:dynamodb:us-east-1:111111111111:table/UserData";
+  const rows = (opts: { actions?: string[]; resource?: string | string[]; operator?: string; values?: string[] } = {}) => ({
+    Effect: "Allow",
+    Action: opts.actions ?? ITEM_CALLS,
+    Resource: opts.resource ?? TABLE,
+    Condition: { [opts.operator ?? "ForAllValues:StringEquals"]: { "dynamodb:LeadingKeys": opts.values ?? [SUB] } },
+  });
+
+  test("Amplify's s3:ListBucket on the bucket (own prefix in its condition) beside the own-files Allow is no path: listing destroys nothing", () => {
+    expect(errors(check(selfSignUp(policy(OBJECTS, LIST))), "agent-transitive-destroy")).toEqual([]);
+  });
+
+  test("item calls held to the caller's own partition key (ForAllValues:StringEquals dynamodb:LeadingKeys = sub) are no path; single-item calls under StringEquals too", () => {
+    expect(errors(check(selfSignUp(policy(rows()))), "agent-transitive-destroy")).toEqual([]);
+    expect(errors(check(selfSignUp(policy(rows({ actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], operator: "StringEquals" })))), "agent-transitive-destroy")).toEqual([]);
+  });
+
+  test("controls: a call that does not carry the key, another key allowed, a weaker operator, a batch under plain StringEquals, a Query on an index, or a tracked right beside a list, still reach", () => {
+    for (const st of [
+      rows({ actions: [...ITEM_CALLS, "dynamodb:Scan"] }),
+      rows({ actions: ["dynamodb:DeleteItem", "dynamodb:DeleteTable"] }),
+      rows({ actions: ["dynamodb:PartiQLDelete", "dynamodb:PartiQLSelect"] }),
+      rows({ actions: ["dynamodb:*Item"] }),
+      rows({ values: [SUB, "admin"] }),
+      rows({ operator: "ForAnyValue:StringEquals" }),
+      rows({ operator: "ForAllValues:StringLike" }),
+      rows({ operator: "StringEquals", actions: ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"] }),
+      rows({ actions: ["dynamodb:Query", "dynamodb:DeleteItem"], resource: [TABLE, `${TABLE}/index/*`] }),
+      rows({ actions: ["dynamodb:Query", "dynamodb:DeleteItem"], resource: "arn:aws:dynamodb:us-east-1:111111111111:table/*" }),
+    ]) {
+      expect([st, reached(check(selfSignUp(policy(st))))]).toEqual([st, ["aws_iam_role.member"]]);
+    }
+    // A reach right is confined like a deletion: a secret the role reads, or an ops role it assumes, is anyone's.
+    const ops = {
+      "aws_iam_role.ops": { name: "ops", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.ops.name}", policy: DESTROY },
+    };
+    expect(reached(check(selfSignUp(policy(OBJECTS, LIST, { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/ops" }), ops)))).toContain("aws_iam_role.member");
+  });
+});

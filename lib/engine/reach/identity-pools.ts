@@ -449,8 +449,8 @@ const confined = new WeakMap<PrincipalNode, boolean>();
 
 /**
  * Whether everything the role may do is confined to the caller's own Cognito identity: every Allow of its policies
- * names only resources that hold `${cognito-identity.amazonaws.com:sub}` (Amplify's `private/${sub}/*`), none is
- * unreadable, and no other policy of the stack may grant the role more, whatever its own policies say (`grantedElsewhere`).
+ * that grants an action the analysis tracks names only resources that hold `${cognito-identity.amazonaws.com:sub}`
+ * (Amplify's `private/${sub}/*`) or keeps DynamoDB to the caller's own partition (`ownPartition`), none is unreadable, and no other policy of the stack may grant the role more, whatever its own policies say (`grantedElsewhere`).
  * A computed name cannot be matched, so it never counts as confined.
  */
 function confinedToOwnIdentity(ctx: IdentityContext, role: PrincipalNode): boolean {
@@ -464,9 +464,10 @@ function computeConfined(ctx: IdentityContext, role: PrincipalNode): boolean {
   if (statements.length === 0) return false;
   for (const st of statements) {
     if (st.unknown !== undefined) return false;
-    if (st.effect !== "Allow") continue;
-    if (!st.resources || !st.writtenResources || st.writtenResources.length !== st.resources.length) return false;
-    if (!st.writtenResources.every((w) => OWN_IDENTITY.test(w))) return false;
+    // An Allow of nothing the analysis tracks (s3:ListBucket on the bucket, with Amplify's s3:prefix condition) destroys
+    // nothing and reaches no one, wherever it points; an escalation or reach right must be confined like a deletion.
+    if (st.effect !== "Allow" || !tracked(st)) continue;
+    if (!ownResources(st) && !ownPartition(st)) return false;
   }
   const name = role.resource.values["name"];
   if (typeof name !== "string" || name === "" || name.includes("${") || /[*?]/.test(name)) return false;
@@ -544,6 +545,44 @@ function grantedElsewhere(ctx: IdentityContext, role: PrincipalNode, name: strin
     if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return true;
   }
   return false;
+}
+
+/** Whether every resource an Allow names holds the identity's own id (written so: a reference cannot be told). */
+function ownResources(st: Statement): boolean {
+  if (!st.resources || !st.writtenResources || st.writtenResources.length !== st.resources.length) return false;
+  return st.writtenResources.every((w) => OWN_IDENTITY.test(w));
+}
+
+/** The identity's own id as the whole of a condition value. */
+const OWN_IDENTITY_VALUE = /^\$?\$\{cognito-identity\.amazonaws\.com:sub\}$/i;
+
+/**
+ * DynamoDB's item calls that carry `dynamodb:LeadingKeys`, the partition keys of every item they touch (the Service
+ * Authorization Reference lists the key for each on the table resource). Scan, the table calls and PartiQL (whose
+ * SELECT may scan: `dynamodb:FullTableScan`) are left out, and so is Query on an index, whose resource lists no such key.
+ */
+const LEADING_KEY_ACTIONS = new Set(["dynamodb:getitem", "dynamodb:batchgetitem", "dynamodb:query", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem", "dynamodb:batchwriteitem", "dynamodb:conditioncheckitem"]);
+const BATCH_ACTIONS = new Set(["dynamodb:batchgetitem", "dynamodb:batchwriteitem"]);
+const TABLE_INDEX = "arn:*:dynamodb:*:*:table/*/index/*";
+
+/**
+ * Whether an Allow confines DynamoDB to the caller's own partition, AWS's documented per-user pattern: every action
+ * is an item call named outright that carries `dynamodb:LeadingKeys`, and a condition holds that key to
+ * `${cognito-identity.amazonaws.com:sub}` alone, with `ForAllValues:StringEquals` (every key of the request is the
+ * caller's; true when the key is absent, which is why each action must carry it) or, where each call has one
+ * partition key (no Batch call), a plain `StringEquals`. A Query must not reach an index.
+ */
+function ownPartition(st: Statement): boolean {
+  if (!st.actions || st.notActions || !st.resources || st.resources.length === 0) return false;
+  const actions = st.actions.map((a) => a.toLowerCase());
+  if (!actions.every((a) => LEADING_KEY_ACTIONS.has(a))) return false;
+  const keyed = st.conditions.some((c) => {
+    if (c.key.toLowerCase() !== "dynamodb:leadingkeys" || c.values.length === 0 || !c.values.every((v) => OWN_IDENTITY_VALUE.test(v))) return false;
+    const op = c.operator.toLowerCase();
+    return op === "forallvalues:stringequals" || (op === "stringequals" && !actions.some((a) => BATCH_ACTIONS.has(a)));
+  });
+  if (!keyed) return false;
+  return !actions.includes("dynamodb:query") || !st.resources.some((r) => globsIntersect(r, TABLE_INDEX, { caseInsensitive: true }));
 }
 
 /** Whether an Allow grants an action the analysis tracks (the catalogue's and the reach tables'), harmless ones aside. */
