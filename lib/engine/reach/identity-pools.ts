@@ -7,8 +7,9 @@
  * provider used):
  * - a pool that allows unauthenticated identities gives an identity to anyone, the agents included;
  * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter), an OpenID Connect provider whose
- *   issuer gives tokens to anyone (GitHub Actions, GitLab CI, Google) or a user pool where anyone may sign up gives
- *   an authenticated identity to anyone;
+ *   issuer is not shown to serve one organisation alone (GitHub Actions, Firebase, Auth0, any issuer blastwall does
+ *   not know) or a user pool where anyone may sign up (given as a Cognito provider or as an OpenID Connect issuer)
+ *   gives an authenticated identity to anyone;
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
  *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
@@ -61,10 +62,9 @@ export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as 
 const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com"];
 
 /**
- * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) that give an ID token to anyone: a CI
- * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. An issuer of one
- * organisation (`token.actions.githubusercontent.com/ENTERPRISE`, `oidc.circleci.com/org/ID`, an EKS cluster's) is
- * not one of them.
+ * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) known to give an ID token to anyone: a CI
+ * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. They only word the
+ * finding: any issuer not shown to serve one organisation alone (`ORGANISATION_ISSUERS`) may give tokens to anyone.
  */
 const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
   "token.actions.githubusercontent.com": "any workflow of any GitHub repository gets one, for the audience it asks for",
@@ -75,6 +75,59 @@ const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
   "appleid.apple.com": "anyone with an Apple Account who signs in to the client gets one",
   "www.facebook.com": "anyone with a Facebook account who signs in to the app gets one",
 };
+
+/** Families of issuers that let anyone sign up unless configured not to, by shape, for the finding's words. */
+const PUBLIC_FAMILIES: readonly { readonly shape: RegExp; readonly why: string }[] = [
+  { shape: /^securetoken\.google\.com\/[^/]+$/, why: "Firebase Authentication of that project gives one to anyone who signs up (or signs in anonymously) where the project allows it, and the audience is the project id, which its apps publish" },
+  { shape: /^[^/]+\.auth0\.com$/, why: "an Auth0 tenant gives one to anyone who signs up through a database connection, which allows sign-ups unless turned off" },
+  { shape: /^[^/]+\.(okta|oktapreview|okta-emea)\.com(\/oauth2\/[^/]+)?$/, why: "an Okta org gives one to anyone it lets register itself (self-service registration)" },
+  { shape: /^[^/]+\.onelogin\.com(\/oidc\/2)?$/, why: "a OneLogin account gives one to anyone it lets register itself" },
+  { shape: /^[^/]+\.(b2clogin|ciamlogin)\.com\//, why: "an Azure AD B2C or Entra External ID tenant, made for customers, gives one to anyone who signs up through its user flows" },
+];
+
+/** The Microsoft tenant of personal Microsoft accounts, which anyone may create. */
+const MICROSOFT_CONSUMERS = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+/**
+ * Issuers of one organisation's own workloads or people, whose tokens no one outside it can get: the only readable
+ * issuers not taken as possibly public.
+ * - An EKS cluster's (`oidc.eks.REGION.amazonaws.com/id/ID`): tokens of its service accounts, which only workloads of
+ *   that cluster (and whoever may create tokens in it) get.
+ * - A GitHub Enterprise's own issuer (`token.actions.githubusercontent.com/ENTERPRISE`, the include_enterprise_slug
+ *   setting): only workflows of that enterprise's repositories get its tokens; the bare issuer is any repository's.
+ * - A CircleCI organisation's (`oidc.circleci.com/org/ORG-ID`): only its own pipelines get tokens.
+ * - A Bitbucket workspace's (`api.bitbucket.org/2.0/workspaces/WORKSPACE/pipelines-config/identity/oidc`): only its
+ *   own pipelines get tokens.
+ * - A Microsoft Entra tenant's, by its id (`login.microsoftonline.com/TENANT/v2.0`, `sts.windows.net/TENANT`): tokens
+ *   of its own users and the guests it invites; the tenant of personal Microsoft accounts, and the common endpoints
+ *   (`common`, `organizations`, `consumers`), are anyone's. (A tenant whose sign-up user flows admit anyone is one an
+ *   administrator made so; B2C and External ID tenants, which are for that, are PUBLIC_FAMILIES.)
+ */
+const ORGANISATION_ISSUERS: readonly RegExp[] = [
+  /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9a-z]+$/,
+  /^token\.actions\.githubusercontent\.com\/[^/]+$/,
+  /^oidc\.circleci\.com\/org\/[0-9a-f-]+$/,
+  /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/,
+  new RegExp(`^login\\.microsoftonline\\.com\\/${GUID}(\\/v2\\.0)?$`),
+  new RegExp(`^sts\\.windows\\.net\\/${GUID}$`),
+];
+
+/** Whether an issuer is known to serve one organisation alone (ORGANISATION_ISSUERS). */
+function singleOrganisation(issuer: string): boolean {
+  return !issuer.includes(MICROSOFT_CONSUMERS) && ORGANISATION_ISSUERS.some((shape) => shape.test(issuer));
+}
+
+/** Why an issuer not shown to serve one organisation alone may give a token to anyone. */
+function publicBecause(issuer: string): string {
+  const known = PUBLIC_ISSUERS[issuer] ?? PUBLIC_FAMILIES.find((f) => f.shape.test(issuer))?.why;
+  return known !== undefined
+    ? `from which ${known}`
+    : "which blastwall does not know to serve one organisation alone (an EKS cluster's, a GitHub Enterprise's, a CircleCI organisation's, a Bitbucket workspace's, an Entra tenant's), so it may give one to anyone who signs up (Firebase, Auth0 and Cognito user pools let anyone, unless set not to)";
+}
+
+/** A Cognito user pool's issuer, `cognito-idp.REGION.amazonaws.com/POOL-ID`. */
+const USER_POOL_ISSUER = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[^/]+$/;
 
 type Mode = "unauthenticated" | "authenticated";
 
@@ -96,6 +149,8 @@ interface OidcRef {
   readonly shown: string;
   /** Its URL without `https://`, lower case; undefined when blastwall cannot read it. */
   readonly issuer?: string;
+  /** The Cognito user pool whose issuer it is (one of the stack's by reference, or one outside it by id). */
+  readonly userPool?: UserPoolRef;
 }
 
 interface UserPoolRef {
@@ -211,19 +266,21 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const v = res.values;
     const logins = isObject(v["supported_login_providers"]) ? Object.keys(v["supported_login_providers"]) : [];
     const publicProvider = logins.find((l) => PUBLIC_LOGINS.includes(l.toLowerCase()));
-    const userPools: UserPoolRef[] = blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"]));
-    const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
-    const unknownPool = userPools.find((u) => !u.res);
     const mine = attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address);
     // The basic flow hands the token to any role that trusts the pool: no role mapping applies there.
     const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
-    const publicOidc = oidc.find((o) => o.issuer !== undefined && PUBLIC_ISSUERS[o.issuer] !== undefined);
-    const unknownOidc = oidc.find((o) => o.issuer === undefined);
+    // A user pool registered as an OpenID Connect provider is a user pool the identity pool accepts, as one given in
+    // cognito_identity_providers is: anyone signs up unless it is admin-only, and user pool rights log in to it.
+    const userPools: UserPoolRef[] = [...blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"])), ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : []))];
+    const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
+    const unknownPool = userPools.find((u) => !u.res);
+    const publicOidc = oidc.find((o) => !o.userPool && o.issuer !== undefined && !singleOrganisation(o.issuer));
+    const unknownOidc = oidc.find((o) => !o.userPool && o.issuer === undefined);
     // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
       ? `accepts logins with ${publicProvider}, which anyone can sign in to`
       : publicOidc?.issuer
-        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, from which ${PUBLIC_ISSUERS[publicOidc.issuer]}, and no role mapping of the pool admits only one subject of it`
+        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, ${publicBecause(publicOidc.issuer)}, and no role mapping of the pool admits only one subject of it`
         : signUp
           ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
           : unknownPool
@@ -276,15 +333,29 @@ function oidcOf(stack: TfStack, v: unknown): OidcRef {
     if (res && res.type === "aws_iam_openid_connect_provider") {
       const url = res.values["url"];
       const fromArn = typeof res.values["arn"] === "string" ? /:oidc-provider\/(.+)$/.exec(res.values["arn"] as string)?.[1] : undefined;
-      const issuer = typeof url === "string" ? issuerOf(url) : fromArn !== undefined ? issuerOf(fromArn) : undefined;
-      return { shown: res.address, issuer };
+      const written = typeof url === "string" ? url : fromArn;
+      return withUserPool(stack, { shown: res.address, issuer: written !== undefined ? issuerOf(written) : undefined }, written);
     }
   }
   if (typeof v === "string" && !ref) {
     const at = /:oidc-provider\/(.+)$/.exec(v);
-    if (at) return { shown: v, issuer: issuerOf(at[1]) };
+    if (at) return withUserPool(stack, { shown: v, issuer: issuerOf(at[1]) }, at[1]);
   }
   return { shown: typeof v === "string" ? v : "a provider list blastwall cannot read" };
+}
+
+/**
+ * A provider whose issuer is a Cognito user pool's: the stack's user pool its URL refers to
+ * (`https://${aws_cognito_user_pool.p.endpoint}`, `https://cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`),
+ * or, for a literal `cognito-idp.REGION.amazonaws.com/POOL-ID`, a user pool outside the stack.
+ */
+function withUserPool(stack: TfStack, o: OidcRef, written: string | undefined): OidcRef {
+  if (written === undefined) return o;
+  const bare = written.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "");
+  const up = userPoolOf(stack, bare);
+  if (up.res) return { ...o, userPool: { res: up.res, shown: `${up.res.address} (the issuer of ${o.shown}, in openid_connect_provider_arns)` } };
+  if (o.issuer !== undefined && USER_POOL_ISSUER.test(o.issuer)) return { ...o, userPool: { shown: `user pool ${bare} (the issuer of ${o.shown}, in openid_connect_provider_arns)` } };
+  return o;
 }
 
 /**
