@@ -82,3 +82,73 @@ describe("61. identity pools: an OpenID Connect issuer is anyone's unless shown 
     }
   });
 });
+
+describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may pass to Cognito", () => {
+  const readOnly = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::app-content/*" }] });
+  /** A user pool (self sign-up unless said) accepted by pool ip; authenticated users get app_user, a group rule maps app_admin. */
+  const app = (opts: { adminOnly?: boolean; pool?: Obj; extra?: Record<string, Obj> } = {}): Record<string, Obj> => ({
+    ...poolRole("app_admin"),
+    ...poolRole("app_user"),
+    "aws_iam_role_policy.app_user": { role: "${aws_iam_role.app_user.name}", policy: readOnly },
+    "aws_cognito_user_pool.users": { name: "app-users", admin_create_user_config: { allow_admin_create_user_only: opts.adminOnly ?? false } },
+    "aws_cognito_user_pool_client.web": { name: "web", user_pool_id: "${aws_cognito_user_pool.users.id}" },
+    "aws_cognito_identity_pool.ip": {
+      identity_pool_name: "app",
+      allow_unauthenticated_identities: false,
+      allow_classic_flow: false,
+      cognito_identity_providers: [{ client_id: "${aws_cognito_user_pool_client.web.id}", provider_name: "${aws_cognito_user_pool.users.endpoint}" }],
+      ...opts.pool,
+    },
+    "aws_cognito_identity_pool_roles_attachment.ra": {
+      identity_pool_id: "${aws_cognito_identity_pool.ip.id}",
+      roles: { authenticated: "${aws_iam_role.app_user.arn}" },
+      role_mapping: [
+        {
+          identity_provider: "${aws_cognito_user_pool.users.endpoint}:${aws_cognito_user_pool_client.web.id}",
+          type: "Rules",
+          ambiguous_role_resolution: "Deny",
+          mapping_rule: [{ claim: "cognito:groups", match_type: "Contains", value: "admins", role_arn: "${aws_iam_role.app_admin.arn}" }],
+        },
+      ],
+    },
+    ...opts.extra,
+  });
+  const SET = { Effect: "Allow", Action: ["cognito-identity:SetIdentityPoolRoles", "cognito-identity:GetIdentityPoolRoles"], Resource: "${aws_cognito_identity_pool.ip.arn}" };
+  const pass = (resource: string | string[] = ["${aws_iam_role.app_user.arn}", "${aws_iam_role.app_admin.arn}"], service = "cognito-identity.amazonaws.com") => ({
+    Effect: "Allow",
+    Action: "iam:PassRole",
+    Resource: resource,
+    Condition: { StringEquals: { "iam:PassedToService": service } },
+  });
+
+  test("baseline: a self sign-up user gets only app_user, whose rights destroy nothing", () => {
+    expect(errors(check(stack([], app())))).toEqual([]);
+  });
+
+  test("with iam:PassRole on a role that trusts the pool, the caller sets it as the pool's role and signs up: it gets the role", () => {
+    const r = check(stack([SET, pass()], app()));
+    expect(reached(r)).toEqual(["aws_iam_role.app_admin"]);
+    expect(details(r)).toMatch(
+      /cognito-identity:SetIdentityPoolRoles: .*lets it set the roles of aws_cognito_identity_pool\.ip \(SetIdentityPoolRoles replaces its authenticated and unauthenticated roles and its role mappings\), and .*iam:PassRole.* lets it pass aws_iam_role\.app_admin to Cognito; aws_cognito_identity_pool\.ip accepts logins of aws_cognito_user_pool\.users, where anyone may sign up.*Take cognito-identity:SetIdentityPoolRoles \(or iam:PassRole on the role\) away from the principal\./,
+    );
+    // PassRole on every role, unconditioned, is the same.
+    expect(reached(check(stack([SET, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }], app())))).toEqual(["aws_iam_role.app_admin"]);
+  });
+
+  test("control: no PassRole, PassRole only to another service or only on the harmless role, is no path", () => {
+    expect(errors(check(stack([SET], app())))).toEqual([]);
+    expect(errors(check(stack([SET, pass(undefined, "lambda.amazonaws.com")], app())))).toEqual([]);
+    expect(errors(check(stack([SET, pass("${aws_iam_role.app_user.arn}")], app())))).toEqual([]);
+  });
+
+  test("the caller needs an identity of the pool: none in an admin-only pool, one with a user pool login right or unauthenticated identities", () => {
+    expect(errors(check(stack([SET, pass()], app({ adminOnly: true }))))).toEqual([]);
+    const withLogin = check(stack([SET, pass(), ...allow("cognito-idp:AdminCreateUser", "${aws_cognito_user_pool.users.arn}")], app({ adminOnly: true })));
+    expect(reached(withLogin)).toEqual(["aws_iam_role.app_admin"]);
+    expect(details(withLogin)).toMatch(/lets it log in as a user of aws_cognito_user_pool\.users \(cognito-idp:AdminCreateUser\), which aws_cognito_identity_pool\.ip accepts/);
+    const guest = { ...poolRole("guest", "unauthenticated"), "aws_iam_role_policy.guest": { role: "${aws_iam_role.guest.name}", policy: DESTROY } };
+    const unauth = check(stack([SET, pass("${aws_iam_role.guest.arn}")], app({ adminOnly: true, pool: { allow_unauthenticated_identities: true }, extra: guest })));
+    expect(reached(unauth)).toEqual(["aws_iam_role.guest"]);
+    expect(details(unauth)).toMatch(/aws_cognito_identity_pool\.ip allows unauthenticated identities, and the trust policy of aws_iam_role\.guest admits the pool's unauthenticated identities/);
+  });
+});

@@ -16,7 +16,9 @@
  *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
  *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match;
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
- *   flow, or adds a login provider it owns, and gets every role that trusts the pool.
+ *   flow, or adds a login provider it owns, and gets every role that trusts the pool;
+ * - a principal that may `cognito-identity:SetIdentityPoolRoles` and pass a role that trusts the pool sets it as the
+ *   pool's role, and gets it wherever it can get an identity of the pool (`setRolesEdges`).
  * In the enhanced flow the role is the one the pool's roles attachment names (default or mapped); in the basic flow
  * (`allow_classic_flow`) it is any role whose trust admits the token. A trust with no `aud` condition admits tokens
  * of any pool, one anyone can create in an account of their own: fail closed, anyone. A trust naming a pool
@@ -37,6 +39,7 @@ import { actionUniverse } from "../universe";
 import { policyFromValue } from "../terraform/policy-documents";
 import { RESOURCE_POLICIES, mayName, resourcePolicyDocument } from "../resource-policies";
 import { lambdaPermission } from "./resource-policy-grants";
+import { passRoleAllows } from "./compute";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -57,6 +60,13 @@ export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdent
 export const USER_POOL_GROUP = ["cognito-idp:AdminAddUserToGroup"] as const;
 /** Rewriting an identity pool: unauthenticated identities, the basic flow, or a login provider of the writer's own. */
 export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as const;
+/**
+ * Replacing an identity pool's roles (authenticated, unauthenticated) and role mappings; Cognito asks the caller for
+ * iam:PassRole on each role named, with iam:PassedToService cognito-identity.amazonaws.com.
+ */
+export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
+const PASS_ROLE = "iam:PassRole";
+const COGNITO_IDENTITY = "cognito-identity.amazonaws.com";
 
 /** Login providers anyone can sign in with. */
 const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com"];
@@ -779,6 +789,7 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
       }
     }
   }
+  setRolesEdges(ctx, m, grantText, add);
   for (const action of IDENTITY_POOL_REWRITE) {
     for (const g of ctx.grants(action)) {
       for (const t of m.trusts) {
@@ -794,6 +805,61 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
     }
   }
   return out;
+}
+
+/**
+ * SetIdentityPoolRoles on a pool of the stack: the caller names as the pool's authenticated (or unauthenticated) role
+ * any role whose trust admits the pool's tokens and that it may pass to Cognito (iam:PassRole, not ruled out by
+ * iam:PassedToService; a right blastwall cannot read may be it), and drops the role mappings that kept it from that
+ * role (group rules, an Equals on sub, ambiguous_role_resolution Deny). It then gets the role as an identity of the
+ * pool: an unauthenticated one where the pool allows them, an authenticated one through a public login, a user pool
+ * anyone may sign up to, a user pool login right of its own, or the pool's developer provider.
+ */
+function setRolesEdges(ctx: IdentityContext, m: Model, grantText: (g: Grant) => string, add: (e: IdentityEdge) => void): void {
+  const grants = ctx.grants(IDENTITY_POOL_ROLES);
+  if (grants.length === 0) return;
+  const passes = ctx.grants(PASS_ROLE).filter((p) => passRoleAllows(p.statement.conditions, COGNITO_IDENTITY));
+  if (passes.length === 0) return;
+  const ways = loginWays(ctx);
+  const developer = ctx.grants(DEVELOPER_LOGIN);
+  for (const g of grants) {
+    for (const r of g.resources) {
+      const covered = ctx.identityPools.referenced(g, r) ?? ctx.identityPools.matching(r);
+      for (const pool of m.pools) {
+        if (!covered.includes(pool.res) || pool.classic) continue;
+        for (const t of m.trusts) {
+          if (t.pools === "any" || t.outside || !admitsPool(t, pool)) continue;
+          const pass = passes.find((p) => p.resources.some((x) => globsIntersect(x, t.role.arnPattern, { caseInsensitive: true })));
+          if (!pass) continue;
+          const login = setRolesLogin(ctx, pool, t, ways, developer, grantText);
+          if (!login) continue;
+          add({
+            to: t.role.address,
+            label: IDENTITY_POOL_ROLES,
+            via: g.statement.source.address,
+            why: () =>
+              `${grantText(g)} lets it set the roles of ${pool.res.address} (SetIdentityPoolRoles replaces its authenticated and unauthenticated roles and its role mappings), and ${grantText(pass)} lets it pass ${t.role.address} to Cognito; ${login.how}, and the trust policy of ${t.role.address} admits the pool's ${login.mode} identities (${statementName(t.statement)}): GetId and GetCredentialsForIdentity then hand it the role it set. Take ${IDENTITY_POOL_ROLES} (or ${PASS_ROLE} on the role) away from the principal.`,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** How the principal gets an identity of the pool that the trust admits, once it has set the role. */
+function setRolesLogin(ctx: IdentityContext, pool: IdentityPool, t: PoolTrust, ways: readonly LoginWay[], developer: readonly Grant[], grantText: (g: Grant) => string): { how: string; mode: Mode } | undefined {
+  if (t.modes.has("unauthenticated") && pool.unauthenticated) return { how: `${pool.res.address} allows unauthenticated identities`, mode: "unauthenticated" };
+  if (!t.modes.has("authenticated")) return undefined;
+  if (pool.publicLogin) return { how: `${pool.res.address} ${pool.publicLogin}`, mode: "authenticated" };
+  for (const w of ways) {
+    const up = pool.userPools.find((u) => (u.res ? w.mine.has(u.res) : w.outside));
+    if (up) return { how: `${grantText(w.g)} lets it log in as a user of ${up.shown} (${w.action}), which ${pool.res.address} accepts`, mode: "authenticated" };
+  }
+  if (pool.developer) {
+    const d = developer.find((g) => g.resources.some((r) => (ctx.identityPools.referenced(g, r) ?? ctx.identityPools.matching(r)).includes(pool.res)));
+    if (d) return { how: `${grantText(d)} lets it mint a token for any user of ${pool.res.address}'s developer provider`, mode: "authenticated" };
+  }
+  return undefined;
 }
 
 /** A role an identity pool hands to logins of an identity provider, and why. */
@@ -834,7 +900,7 @@ export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, targ
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, DEVELOPER_LOGIN];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */
