@@ -152,3 +152,52 @@ describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may
     expect(details(unauth)).toMatch(/aws_cognito_identity_pool\.ip allows unauthenticated identities, and the trust policy of aws_iam_role\.guest admits the pool's unauthenticated identities/);
   });
 });
+
+describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA but one the stack makes", () => {
+  const anywhereRole: Record<string, Obj> = {
+    "aws_iam_role.onprem": {
+      name: "onprem",
+      assume_role_policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
+      }),
+    },
+    "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
+    "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
+  };
+  const ROOT = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-1111-1111-1111-111111111111";
+  const ISSUING = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/22222222-2222-2222-2222-222222222222";
+  /** A central PKI shared to this account: its root and issuing CA read by data sources. */
+  const central = { "data.aws_acmpca_certificate_authority.root": { arn: ROOT }, "data.aws_acmpca_certificate_authority.issuing": { arn: ISSUING } };
+  const inBundle = (pem: string) => ({ "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: pem } } } });
+  const onPca = (arn: string) => ({ "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "AWS_ACM_PCA", source_data: { acm_pca_arn: arn } } } });
+  const issue = (resource: string) => allow(["acm-pca:IssueCertificate", "acm-pca:GetCertificate"], resource);
+  const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+
+  test("IssueCertificate on a shared issuing CA read by a data source reaches an anchor on the root read by another", () => {
+    for (const anchor of [inBundle("${data.aws_acmpca_certificate_authority.root.certificate}"), onPca("${data.aws_acmpca_certificate_authority.root.arn}")]) {
+      for (const grant of ["${data.aws_acmpca_certificate_authority.issuing.arn}", ISSUING]) {
+        const r = check(stack(issue(grant), { ...anywhereRole, ...central, ...anchor }));
+        expect([grant, reached(r)]).toEqual([grant, ["aws_iam_role.onprem"]]);
+        expect(details(r)).toMatch(/lets it have data\.aws_acmpca_certificate_authority\.issuing sign a certificate for a key of its own; data\.aws_acmpca_certificate_authority\.issuing is read by a data source: a CA outside this stack, whose type and issuer the plan does not hold, so it may chain up to data\.aws_acmpca_certificate_authority\.root/);
+      }
+    }
+    // A CA named by an ARN alone (no data source) is the same, and so is a subordinate of the stack below the shared CA.
+    const arnOnly = check(stack(issue("arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/33333333-3333-3333-3333-333333333333"), { ...anywhereRole, ...central, ...inBundle("${data.aws_acmpca_certificate_authority.root.certificate}") }));
+    expect(reached(arnOnly)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(arnOnly)).toMatch(/lies outside this stack, and the CA that issued its certificate is not in the plan, so it may chain up to data\.aws_acmpca_certificate_authority\.root/);
+    const team = {
+      "aws_acmpca_certificate_authority.team": { type: "SUBORDINATE", certificate_authority_configuration: cfg("team") },
+      "aws_acmpca_certificate.team": { certificate_authority_arn: "${data.aws_acmpca_certificate_authority.issuing.arn}", certificate_signing_request: "${aws_acmpca_certificate_authority.team.certificate_signing_request}", signing_algorithm: "SHA512WITHRSA", template_arn: "arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1", validity: { type: "YEARS", value: "5" } },
+      "aws_acmpca_certificate_authority_certificate.team": { certificate_authority_arn: "${aws_acmpca_certificate_authority.team.arn}", certificate: "${aws_acmpca_certificate.team.certificate}" },
+    };
+    expect(reached(check(stack(issue("${aws_acmpca_certificate_authority.team.arn}"), { ...anywhereRole, ...central, ...team, ...onPca("${data.aws_acmpca_certificate_authority.root.arn}") })))).toEqual(["aws_iam_role.onprem"]);
+  });
+
+  test("control: an anchor on a CA this stack makes is above no CA that exists before the stack", () => {
+    const own = { "aws_acmpca_certificate_authority.ca": { type: "ROOT", certificate_authority_configuration: cfg("ca") } };
+    for (const anchor of [onPca("${aws_acmpca_certificate_authority.ca.arn}"), inBundle("${aws_acmpca_certificate_authority.ca.certificate}")]) {
+      expect(errors(check(stack(issue("${data.aws_acmpca_certificate_authority.issuing.arn}"), { ...anywhereRole, ...central, ...own, ...anchor })))).toEqual([]);
+    }
+  });
+});
