@@ -201,3 +201,69 @@ describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to an
     }
   });
 });
+
+describe("61. a user pool trigger that may add every user to a group writes the group claims", () => {
+  const lambdaTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  /** A self sign-up user pool with `lambdaConfig`; its function fn runs as role fn holding `fnRights`; a group rule (or a Token mapping) maps app_member. */
+  const app = (lambdaConfig: Obj | undefined, fnRights: Obj[], mapping: "rule" | "token" = "rule"): Record<string, Obj> => ({
+    ...poolRole("app_member"),
+    "aws_cognito_user_pool.users": { name: "app-users", ...(lambdaConfig ? { lambda_config: lambdaConfig } : {}) },
+    "aws_cognito_user_pool.other": { name: "other-users", admin_create_user_config: { allow_admin_create_user_only: true } },
+    "aws_cognito_user_pool_client.web": { name: "web", user_pool_id: "${aws_cognito_user_pool.users.id}" },
+    "aws_cognito_user_group.members": { name: "members", user_pool_id: "${aws_cognito_user_pool.users.id}", ...(mapping === "token" ? { role_arn: "${aws_iam_role.app_member.arn}" } : {}) },
+    "aws_iam_role.fn": { name: "post-confirm-fn", assume_role_policy: lambdaTrust },
+    "aws_iam_role_policy.fn": { role: "${aws_iam_role.fn.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: fnRights }) },
+    "aws_lambda_function.hook": { function_name: "add-to-members", role: "${aws_iam_role.fn.arn}", runtime: "nodejs20.x", handler: "index.handler", filename: "fn.zip" },
+    "aws_cognito_identity_pool.ip": {
+      identity_pool_name: "app",
+      allow_unauthenticated_identities: false,
+      allow_classic_flow: false,
+      cognito_identity_providers: [{ client_id: "${aws_cognito_user_pool_client.web.id}", provider_name: "${aws_cognito_user_pool.users.endpoint}" }],
+    },
+    "aws_cognito_identity_pool_roles_attachment.ra": {
+      identity_pool_id: "${aws_cognito_identity_pool.ip.id}",
+      role_mapping: [
+        mapping === "token"
+          ? { identity_provider: "${aws_cognito_user_pool.users.endpoint}:${aws_cognito_user_pool_client.web.id}", type: "Token", ambiguous_role_resolution: "Deny" }
+          : {
+              identity_provider: "${aws_cognito_user_pool.users.endpoint}:${aws_cognito_user_pool_client.web.id}",
+              type: "Rules",
+              ambiguous_role_resolution: "Deny",
+              mapping_rule: [{ claim: "cognito:groups", match_type: "Contains", value: "members", role_arn: "${aws_iam_role.app_member.arn}" }],
+            },
+      ],
+    },
+  });
+  const ADD = [{ Effect: "Allow", Action: "cognito-idp:AdminAddUserToGroup", Resource: "${aws_cognito_user_pool.users.arn}" }];
+  const HOOK = "${aws_lambda_function.hook.arn}";
+
+  test("a post confirmation (or post authentication, or custom sender) function that may AdminAddUserToGroup on the pool: every user who signs up matches the group rule", () => {
+    for (const cfg of [{ post_confirmation: HOOK }, { post_authentication: HOOK }, { custom_email_sender: { lambda_arn: HOOK, lambda_version: "V1_0" } }]) {
+      const r = check(stack([], app(cfg, ADD)));
+      expect([cfg, reached(r)]).toEqual([cfg, ["aws_iam_role.app_member"]]);
+    }
+    expect(details(check(stack([], app({ post_confirmation: HOOK }, ADD))))).toMatch(
+      /names it for authenticated identities in a rule on cognito:groups, which aws_cognito_user_pool\.users may fill for every user: its post_confirmation trigger runs aws_lambda_function\.hook, whose role aws_iam_role\.fn may cognito-idp:AdminAddUserToGroup on it, so it may add every user to a group before a token is issued/,
+    );
+  });
+
+  test("a trigger blastwall cannot see into fails closed: a function outside the stack, or one whose role may assume others", () => {
+    expect(reached(check(stack([], app({ post_confirmation: "arn:aws:lambda:us-east-1:111111111111:function:add-to-group" }, ADD))))).toEqual(["aws_iam_role.app_member"]);
+    expect(reached(check(stack([], app({ post_confirmation: HOOK }, [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }]))))).toEqual(["aws_iam_role.app_member"]);
+  });
+
+  test("the same trigger with a Token mapping hands every user the role its group gives (cognito:preferred_role)", () => {
+    const r = check(stack([], app({ post_confirmation: HOOK }, ADD, "token")));
+    expect(reached(r)).toEqual(["aws_iam_role.app_member"]);
+    expect(details(r)).toMatch(/maps roles from the token, and aws_cognito_user_group\.members gives its members aws_iam_role\.app_member \(aws_cognito_user_pool\.users may put every user into a group: its post_confirmation trigger/);
+  });
+
+  test("control: no trigger, or a trigger whose function may not add users to groups of that pool, leaves the group rule a member's", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const otherPool = [{ Effect: "Allow", Action: "cognito-idp:AdminAddUserToGroup", Resource: "${aws_cognito_user_pool.other.arn}" }];
+    for (const [cfg, rights] of [[undefined, ADD], [{ post_confirmation: HOOK }, logs], [{ post_confirmation: HOOK }, otherPool]] as const) {
+      expect([cfg, rights, errors(check(stack([], app(cfg, [...rights]))))]).toEqual([cfg, rights, []]);
+      expect(errors(check(stack([], app(cfg, [...rights], "token"))))).toEqual([]);
+    }
+  });
+});

@@ -14,7 +14,8 @@
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
  *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
  *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
- *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match;
+ *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match
+ *   unless a trigger of the user pool may put users into groups (`groupTrigger`);
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
  *   flow, or adds a login provider it owns, and gets every role that trusts the pool;
  * - a principal that may `cognito-identity:SetIdentityPoolRoles` and pass a role that trusts the pool sets it as the
@@ -443,9 +444,13 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
     // on a claim only membership (or Cognito) writes, which needs a group of the caller's or a member taken over.
     for (const rm of mappings) {
       for (const rule of blocks(rm["mapping_rule"])) {
-        const claim = forged ? undefined : memberClaim(ctx.stack, rm, rule);
-        if (claim && !groups) continue;
-        values.push({ v: rule["role_arn"], by: claim && `in a rule on ${claim}, which a user it puts into a group (or a member it takes over) matches` });
+        const member = forged ? undefined : memberClaim(ctx, rm, rule);
+        const trigger = member && groupTrigger(ctx, member.pool);
+        if (member && !trigger && !groups) continue;
+        values.push({
+          v: rule["role_arn"],
+          by: member && (trigger ? `in a rule on ${member.claim}, which ${member.pool.address} may fill for every user: ${trigger}` : `in a rule on ${member.claim}, which a user it puts into a group (or a member it takes over) matches`),
+        });
       }
     }
     for (const { v, by } of values) {
@@ -457,12 +462,15 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
     // A Token mapping hands out the role the token's claims name (cognito:roles, cognito:preferred_role; a SAML
     // assertion's Role attribute): whoever forges the login names any role that trusts the pool.
     if (forged && mappings.some((rm) => rm["type"] !== "Rules")) return `${a.address} maps roles from the token, whose role claims the forged login names`;
-    // A user pool's token names the role a user's groups give it (cognito:preferred_role).
-    if (groups && mappings.some((rm) => rm["type"] === "Token")) {
+    // A user pool's token names the role a user's groups give it (cognito:preferred_role): groups the caller puts its
+    // user in, or those a trigger of the user pool may put every user in (`groupTrigger`).
+    const triggered = groups ? undefined : pool.userPools.map((u) => u.res && groupTrigger(ctx, u.res) && { up: u.res, why: groupTrigger(ctx, u.res) }).find((x) => x);
+    if ((groups || triggered) && mappings.some((rm) => rm["type"] === "Token")) {
       for (const g of ctx.stack.byType.get("aws_cognito_user_group") ?? []) {
         if (g.values["role_arn"] === undefined || g.values["role_arn"] === null) continue;
         const to = ctx.roleOf(g.values["role_arn"]);
-        if (to === role.address || (to === undefined && unresolved(g.values["role_arn"]))) return `${a.address} maps roles from the token, and ${g.address} gives its members ${to === undefined ? "a role blastwall cannot resolve, which may be this one" : role.address}`;
+        const via = triggered ? ` (${triggered.up.address} may put every user into a group: ${triggered.why})` : "";
+        if (to === role.address || (to === undefined && unresolved(g.values["role_arn"]))) return `${a.address} maps roles from the token, and ${g.address} gives its members ${to === undefined ? "a role blastwall cannot resolve, which may be this one" : role.address}${via}`;
       }
     }
   }
@@ -486,10 +494,12 @@ const MEMBER_CLAIMS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The claim a Rules mapping rule matches when only a member of a group (or one user, for `sub`) can hold the value:
  * the rule is on a claim of MEMBER_CLAIMS with a match type that needs the value, a literal one, and the mapping is
- * for a user pool of this stack without a pre token generation trigger (whose code may add any claim). A mapping for
- * another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone may match.
+ * for a user pool of this stack (which `handsOut` asks whether a trigger may write group claims, `groupTrigger`). A
+ * mapping for another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone
+ * may match.
  */
-function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<string, unknown>): string | undefined {
+function memberClaim(ctx: IdentityContext, rm: Record<string, unknown>, rule: Record<string, unknown>): { claim: string; pool: TfResource } | undefined {
+  const stack = ctx.stack;
   const claim = rule["claim"];
   const value = rule["value"];
   if (typeof claim !== "string" || !MEMBER_CLAIMS[claim]?.includes(String(rule["match_type"]))) return undefined;
@@ -499,15 +509,56 @@ function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<s
   const key = rm["identity_provider"];
   const at = typeof key === "string" ? /^(.*):[^:]*$/.exec(key) : null;
   const pool = at ? userPoolOf(stack, at[1]).res : undefined;
-  return pool && !tokenTrigger(pool) ? claim : undefined;
+  return pool ? { claim, pool } : undefined;
 }
 
-/** Whether a user pool has a pre token generation trigger (or a lambda_config blastwall cannot read). */
-function tokenTrigger(pool: TfResource): boolean {
+const triggers = new WeakMap<TfResource, string | false>();
+
+/**
+ * Whether a trigger of the user pool may write its users' group claims before a token is issued: a pre token
+ * generation trigger writes any claim (groupOverrideDetails); any other trigger (post confirmation, post
+ * authentication, pre authentication, the custom auth and message triggers, which run for a user who exists) may add
+ * every user to a group with AdminAddUserToGroup, the usual "add to group on sign-up" post confirmation function,
+ * when its function's role may do so on the pool (or may become another role, or is one blastwall cannot resolve: a
+ * function outside the stack, a literal ARN). A lambda_config blastwall cannot read may hold any.
+ */
+function groupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
+  let hit = triggers.get(pool);
+  if (hit === undefined) triggers.set(pool, (hit = computeGroupTrigger(ctx, pool)));
+  return hit;
+}
+
+function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
   const cfg = pool.values["lambda_config"];
   if (cfg === undefined || cfg === null) return false;
-  if (!isObject(cfg) && !Array.isArray(cfg)) return true;
-  return blocks(cfg).some((b) => [b["pre_token_generation"], b["pre_token_generation_config"]].some((x) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0)));
+  if (!isObject(cfg) && !Array.isArray(cfg)) return "its lambda_config is a value blastwall cannot read, which may name any trigger";
+  for (const b of blocks(cfg)) {
+    for (const [key, x] of Object.entries(b)) {
+      if (key === "kms_key_id" || x === undefined || x === null || x === "" || (Array.isArray(x) && x.length === 0)) continue;
+      if (key === "pre_token_generation" || key === "pre_token_generation_config") return `its pre token generation trigger (${key}), whose code blastwall cannot read, may write any claim`;
+      // custom_email_sender and custom_sms_sender are blocks naming their function in lambda_arn.
+      const fn = isObject(x) || Array.isArray(x) ? (blocks(x)[0] ?? {})["lambda_arn"] : x;
+      const why = mayAddToGroups(ctx, pool, fn);
+      if (why) return `its ${key} trigger runs ${why}, so it may add every user to a group before a token is issued (AdminAddUserToGroup, the usual "add to group on sign-up" function)`;
+    }
+  }
+  return false;
+}
+
+/** Whether the Lambda function a trigger names may put users of the pool into groups (see `groupTrigger`), in words. */
+function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): string | undefined {
+  const ref = refTarget(v);
+  const fn = ref ? ctx.stack.byAddress.get(ref.address) : undefined;
+  if (!fn || fn.type !== "aws_lambda_function" || fn.mode !== "managed") return `${typeof v === "string" ? v : "a function"}, a function this stack does not make (or blastwall cannot resolve), whose rights it cannot see`;
+  const address = ctx.roleOf(fn.values["role"]);
+  const role = address === undefined ? undefined : ctx.roles.find((r) => r.address === address);
+  if (!role || role.external) return `${fn.address}, whose role blastwall cannot resolve to one of this stack`;
+  const rights = effectiveRights({ principal: role.address, identity: role.identityPolicies.flatMap((a) => a.document.statements), boundary: role.boundary?.document.statements, universe: actionUniverse() });
+  // A grant written as a reference to a user pool names that pool alone; a pattern, every pool it may match.
+  if ((rights.grants.get(USER_POOL_GROUP[0].toLowerCase()) ?? []).some((g) => g.resources.some((r) => (ctx.userPools.referenced(g, r) ?? ctx.userPools.matching(r)).includes(pool)))) return `${fn.address}, whose role ${role.address} may ${USER_POOL_GROUP[0]} on it`;
+  // A role it may become may hold the right: that is not followed here.
+  if ((rights.grants.get("sts:assumerole") ?? []).length > 0) return `${fn.address}, whose role ${role.address} may assume other roles, which may hold ${USER_POOL_GROUP[0]}`;
+  return undefined;
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
