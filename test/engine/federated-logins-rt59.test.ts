@@ -105,10 +105,13 @@ describe("59. IAM Roles Anywhere: a private CA behind an anchor, and anchors nam
     }
   });
 
-  test("control: IssueCertificate on another CA of the stack, or on a CA named literally elsewhere, is no path", () => {
+  test("control: IssueCertificate on another CA of the stack is no path; on a CA named literally elsewhere it may be (round 61)", () => {
     expect(errors(check(stack(allow("acm-pca:IssueCertificate", "${aws_acmpca_certificate_authority.other.arn}"), { ...anywhereRole(onAnchor), ...pcaAnchor("${aws_acmpca_certificate_authority.ca.arn}"), ...profile })))).toEqual([]);
     const outside = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/abcd";
-    expect(errors(check(stack(allow("acm-pca:IssueCertificate", "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/*"), { ...anywhereRole(onAnchor), ...pcaAnchor(outside), ...profile })))).toEqual([]);
+    // A CA outside the stack may be a subordinate of the anchor's CA: its chain is not in the plan.
+    const below = check(stack(allow("acm-pca:IssueCertificate", "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/*"), { ...anywhereRole(onAnchor), ...pcaAnchor(outside), ...profile }));
+    expect(reached(below)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(below)).toMatch(/lies outside this stack, and the CA that issued its certificate is not in the plan, so it may chain up to arn:aws:acm-pca:us-east-1:222222222222:certificate-authority\/abcd/);
     // A pattern that may cover the outside CA counts.
     expect(reached(check(stack(allow("acm-pca:IssueCertificate", "arn:aws:acm-pca:us-east-1:*:certificate-authority/*"), { ...anywhereRole(onAnchor), ...pcaAnchor(outside), ...profile })))).toEqual(["aws_iam_role.onprem"]);
   });

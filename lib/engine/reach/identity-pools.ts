@@ -7,15 +7,19 @@
  * provider used):
  * - a pool that allows unauthenticated identities gives an identity to anyone, the agents included;
  * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter), an OpenID Connect provider whose
- *   issuer gives tokens to anyone (GitHub Actions, GitLab CI, Google) or a user pool where anyone may sign up gives
- *   an authenticated identity to anyone;
+ *   issuer is not shown to serve one organisation alone (GitHub Actions, Firebase, Auth0, any issuer blastwall does
+ *   not know) or a user pool where anyone may sign up (given as a Cognito provider or as an OpenID Connect issuer)
+ *   gives an authenticated identity to anyone;
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
  *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
  *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
- *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match;
+ *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match
+ *   unless a trigger of the user pool may put users into groups (`groupTrigger`);
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
- *   flow, or adds a login provider it owns, and gets every role that trusts the pool.
+ *   flow, or adds a login provider it owns, and gets every role that trusts the pool;
+ * - a principal that may `cognito-identity:SetIdentityPoolRoles` and pass a role that trusts the pool sets it as the
+ *   pool's role, and gets it wherever it can get an identity of the pool (`setRolesEdges`).
  * In the enhanced flow the role is the one the pool's roles attachment names (default or mapped); in the basic flow
  * (`allow_classic_flow`) it is any role whose trust admits the token. A trust with no `aud` condition admits tokens
  * of any pool, one anyone can create in an account of their own: fail closed, anyone. A trust naming a pool
@@ -29,6 +33,14 @@ import { globMatch, globsIntersect } from "../iam/glob";
 import { attributePattern, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { trustMayNamePrincipals } from "../principals/collect";
+import { callerMayMeet, type TrustCandidate } from "../iam/trust";
+import { effectiveRights } from "../iam/evaluate";
+import { grantIsHarmless } from "../catalogue";
+import { actionUniverse } from "../universe";
+import { policyFromValue } from "../terraform/policy-documents";
+import { RESOURCE_POLICIES, mayName, resourcePolicyDocument } from "../resource-policies";
+import { lambdaPermission } from "./resource-policy-grants";
+import { passRoleAllows } from "./compute";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -49,15 +61,21 @@ export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdent
 export const USER_POOL_GROUP = ["cognito-idp:AdminAddUserToGroup"] as const;
 /** Rewriting an identity pool: unauthenticated identities, the basic flow, or a login provider of the writer's own. */
 export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as const;
+/**
+ * Replacing an identity pool's roles (authenticated, unauthenticated) and role mappings; Cognito asks the caller for
+ * iam:PassRole on each role named, with iam:PassedToService cognito-identity.amazonaws.com.
+ */
+export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
+const PASS_ROLE = "iam:PassRole";
+const COGNITO_IDENTITY = "cognito-identity.amazonaws.com";
 
 /** Login providers anyone can sign in with. */
 const PUBLIC_LOGINS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com"];
 
 /**
- * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) that give an ID token to anyone: a CI
- * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. An issuer of one
- * organisation (`token.actions.githubusercontent.com/ENTERPRISE`, `oidc.circleci.com/org/ID`, an EKS cluster's) is
- * not one of them.
+ * OpenID Connect issuers (an IAM OIDC provider's URL, without `https://`) known to give an ID token to anyone: a CI
+ * service any account can run jobs on, which picks the audience it asks for, or a public sign-in. They only word the
+ * finding: any issuer not shown to serve one organisation alone (`ORGANISATION_ISSUERS`) may give tokens to anyone.
  */
 const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
   "token.actions.githubusercontent.com": "any workflow of any GitHub repository gets one, for the audience it asks for",
@@ -68,6 +86,59 @@ const PUBLIC_ISSUERS: Readonly<Record<string, string>> = {
   "appleid.apple.com": "anyone with an Apple Account who signs in to the client gets one",
   "www.facebook.com": "anyone with a Facebook account who signs in to the app gets one",
 };
+
+/** Families of issuers that let anyone sign up unless configured not to, by shape, for the finding's words. */
+const PUBLIC_FAMILIES: readonly { readonly shape: RegExp; readonly why: string }[] = [
+  { shape: /^securetoken\.google\.com\/[^/]+$/, why: "Firebase Authentication of that project gives one to anyone who signs up (or signs in anonymously) where the project allows it, and the audience is the project id, which its apps publish" },
+  { shape: /^[^/]+\.auth0\.com$/, why: "an Auth0 tenant gives one to anyone who signs up through a database connection, which allows sign-ups unless turned off" },
+  { shape: /^[^/]+\.(okta|oktapreview|okta-emea)\.com(\/oauth2\/[^/]+)?$/, why: "an Okta org gives one to anyone it lets register itself (self-service registration)" },
+  { shape: /^[^/]+\.onelogin\.com(\/oidc\/2)?$/, why: "a OneLogin account gives one to anyone it lets register itself" },
+  { shape: /^[^/]+\.(b2clogin|ciamlogin)\.com\//, why: "an Azure AD B2C or Entra External ID tenant, made for customers, gives one to anyone who signs up through its user flows" },
+];
+
+/** The Microsoft tenant of personal Microsoft accounts, which anyone may create. */
+const MICROSOFT_CONSUMERS = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+/**
+ * Issuers of one organisation's own workloads or people, whose tokens no one outside it can get: the only readable
+ * issuers not taken as possibly public.
+ * - An EKS cluster's (`oidc.eks.REGION.amazonaws.com/id/ID`): tokens of its service accounts, which only workloads of
+ *   that cluster (and whoever may create tokens in it) get.
+ * - A GitHub Enterprise's own issuer (`token.actions.githubusercontent.com/ENTERPRISE`, the include_enterprise_slug
+ *   setting): only workflows of that enterprise's repositories get its tokens; the bare issuer is any repository's.
+ * - A CircleCI organisation's (`oidc.circleci.com/org/ORG-ID`): only its own pipelines get tokens.
+ * - A Bitbucket workspace's (`api.bitbucket.org/2.0/workspaces/WORKSPACE/pipelines-config/identity/oidc`): only its
+ *   own pipelines get tokens.
+ * - A Microsoft Entra tenant's, by its id (`login.microsoftonline.com/TENANT/v2.0`, `sts.windows.net/TENANT`): tokens
+ *   of its own users and the guests it invites; the tenant of personal Microsoft accounts, and the common endpoints
+ *   (`common`, `organizations`, `consumers`), are anyone's. (A tenant whose sign-up user flows admit anyone is one an
+ *   administrator made so; B2C and External ID tenants, which are for that, are PUBLIC_FAMILIES.)
+ */
+const ORGANISATION_ISSUERS: readonly RegExp[] = [
+  /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9a-z]+$/,
+  /^token\.actions\.githubusercontent\.com\/[^/]+$/,
+  /^oidc\.circleci\.com\/org\/[0-9a-f-]+$/,
+  /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/,
+  new RegExp(`^login\\.microsoftonline\\.com\\/${GUID}(\\/v2\\.0)?$`),
+  new RegExp(`^sts\\.windows\\.net\\/${GUID}$`),
+];
+
+/** Whether an issuer is known to serve one organisation alone (ORGANISATION_ISSUERS). */
+function singleOrganisation(issuer: string): boolean {
+  return !issuer.includes(MICROSOFT_CONSUMERS) && ORGANISATION_ISSUERS.some((shape) => shape.test(issuer));
+}
+
+/** Why an issuer not shown to serve one organisation alone may give a token to anyone. */
+function publicBecause(issuer: string): string {
+  const known = PUBLIC_ISSUERS[issuer] ?? PUBLIC_FAMILIES.find((f) => f.shape.test(issuer))?.why;
+  return known !== undefined
+    ? `from which ${known}`
+    : "which blastwall does not know to serve one organisation alone (an EKS cluster's, a GitHub Enterprise's, a CircleCI organisation's, a Bitbucket workspace's, an Entra tenant's), so it may give one to anyone who signs up (Firebase, Auth0 and Cognito user pools let anyone, unless set not to)";
+}
+
+/** A Cognito user pool's issuer, `cognito-idp.REGION.amazonaws.com/POOL-ID`. */
+const USER_POOL_ISSUER = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[^/]+$/;
 
 type Mode = "unauthenticated" | "authenticated";
 
@@ -89,6 +160,8 @@ interface OidcRef {
   readonly shown: string;
   /** Its URL without `https://`, lower case; undefined when blastwall cannot read it. */
   readonly issuer?: string;
+  /** The Cognito user pool whose issuer it is (one of the stack's by reference, or one outside it by id). */
+  readonly userPool?: UserPoolRef;
 }
 
 interface UserPoolRef {
@@ -204,19 +277,21 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const v = res.values;
     const logins = isObject(v["supported_login_providers"]) ? Object.keys(v["supported_login_providers"]) : [];
     const publicProvider = logins.find((l) => PUBLIC_LOGINS.includes(l.toLowerCase()));
-    const userPools: UserPoolRef[] = blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"]));
-    const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
-    const unknownPool = userPools.find((u) => !u.res);
     const mine = attachments.filter((a) => refTarget(a.values["identity_pool_id"])?.address === res.address);
     // The basic flow hands the token to any role that trusts the pool: no role mapping applies there.
     const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
-    const publicOidc = oidc.find((o) => o.issuer !== undefined && PUBLIC_ISSUERS[o.issuer] !== undefined);
-    const unknownOidc = oidc.find((o) => o.issuer === undefined);
+    // A user pool registered as an OpenID Connect provider is a user pool the identity pool accepts, as one given in
+    // cognito_identity_providers is: anyone signs up unless it is admin-only, and user pool rights log in to it.
+    const userPools: UserPoolRef[] = [...blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"])), ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : []))];
+    const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
+    const unknownPool = userPools.find((u) => !u.res);
+    const publicOidc = oidc.find((o) => !o.userPool && o.issuer !== undefined && !singleOrganisation(o.issuer));
+    const unknownOidc = oidc.find((o) => !o.userPool && o.issuer === undefined);
     // A pre sign-up trigger's code is not in the plan: it may confirm everyone (the usual one does), so it proves nothing.
     const publicLogin = publicProvider
       ? `accepts logins with ${publicProvider}, which anyone can sign in to`
       : publicOidc?.issuer
-        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, from which ${PUBLIC_ISSUERS[publicOidc.issuer]}, and no role mapping of the pool admits only one subject of it`
+        ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, ${publicBecause(publicOidc.issuer)}, and no role mapping of the pool admits only one subject of it`
         : signUp
           ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
           : unknownPool
@@ -269,15 +344,29 @@ function oidcOf(stack: TfStack, v: unknown): OidcRef {
     if (res && res.type === "aws_iam_openid_connect_provider") {
       const url = res.values["url"];
       const fromArn = typeof res.values["arn"] === "string" ? /:oidc-provider\/(.+)$/.exec(res.values["arn"] as string)?.[1] : undefined;
-      const issuer = typeof url === "string" ? issuerOf(url) : fromArn !== undefined ? issuerOf(fromArn) : undefined;
-      return { shown: res.address, issuer };
+      const written = typeof url === "string" ? url : fromArn;
+      return withUserPool(stack, { shown: res.address, issuer: written !== undefined ? issuerOf(written) : undefined }, written);
     }
   }
   if (typeof v === "string" && !ref) {
     const at = /:oidc-provider\/(.+)$/.exec(v);
-    if (at) return { shown: v, issuer: issuerOf(at[1]) };
+    if (at) return withUserPool(stack, { shown: v, issuer: issuerOf(at[1]) }, at[1]);
   }
   return { shown: typeof v === "string" ? v : "a provider list blastwall cannot read" };
+}
+
+/**
+ * A provider whose issuer is a Cognito user pool's: the stack's user pool its URL refers to
+ * (`https://${aws_cognito_user_pool.p.endpoint}`, `https://cognito-idp.REGION.amazonaws.com/${aws_cognito_user_pool.p.id}`),
+ * or, for a literal `cognito-idp.REGION.amazonaws.com/POOL-ID`, a user pool outside the stack.
+ */
+function withUserPool(stack: TfStack, o: OidcRef, written: string | undefined): OidcRef {
+  if (written === undefined) return o;
+  const bare = written.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "");
+  const up = userPoolOf(stack, bare);
+  if (up.res) return { ...o, userPool: { res: up.res, shown: `${up.res.address} (the issuer of ${o.shown}, in openid_connect_provider_arns)` } };
+  if (o.issuer !== undefined && USER_POOL_ISSUER.test(o.issuer)) return { ...o, userPool: { shown: `user pool ${bare} (the issuer of ${o.shown}, in openid_connect_provider_arns)` } };
+  return o;
 }
 
 /**
@@ -355,9 +444,13 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
     // on a claim only membership (or Cognito) writes, which needs a group of the caller's or a member taken over.
     for (const rm of mappings) {
       for (const rule of blocks(rm["mapping_rule"])) {
-        const claim = forged ? undefined : memberClaim(ctx.stack, rm, rule);
-        if (claim && !groups) continue;
-        values.push({ v: rule["role_arn"], by: claim && `in a rule on ${claim}, which a user it puts into a group (or a member it takes over) matches` });
+        const member = forged ? undefined : memberClaim(ctx, rm, rule);
+        const trigger = member && groupTrigger(ctx, member.pool);
+        if (member && !trigger && !groups) continue;
+        values.push({
+          v: rule["role_arn"],
+          by: member && (trigger ? `in a rule on ${member.claim}, which ${member.pool.address} may fill for every user: ${trigger}` : `in a rule on ${member.claim}, which a user it puts into a group (or a member it takes over) matches`),
+        });
       }
     }
     for (const { v, by } of values) {
@@ -369,12 +462,15 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
     // A Token mapping hands out the role the token's claims name (cognito:roles, cognito:preferred_role; a SAML
     // assertion's Role attribute): whoever forges the login names any role that trusts the pool.
     if (forged && mappings.some((rm) => rm["type"] !== "Rules")) return `${a.address} maps roles from the token, whose role claims the forged login names`;
-    // A user pool's token names the role a user's groups give it (cognito:preferred_role).
-    if (groups && mappings.some((rm) => rm["type"] === "Token")) {
+    // A user pool's token names the role a user's groups give it (cognito:preferred_role): groups the caller puts its
+    // user in, or those a trigger of the user pool may put every user in (`groupTrigger`).
+    const triggered = groups ? undefined : pool.userPools.map((u) => u.res && groupTrigger(ctx, u.res) && { up: u.res, why: groupTrigger(ctx, u.res) }).find((x) => x);
+    if ((groups || triggered) && mappings.some((rm) => rm["type"] === "Token")) {
       for (const g of ctx.stack.byType.get("aws_cognito_user_group") ?? []) {
         if (g.values["role_arn"] === undefined || g.values["role_arn"] === null) continue;
         const to = ctx.roleOf(g.values["role_arn"]);
-        if (to === role.address || (to === undefined && unresolved(g.values["role_arn"]))) return `${a.address} maps roles from the token, and ${g.address} gives its members ${to === undefined ? "a role blastwall cannot resolve, which may be this one" : role.address}`;
+        const via = triggered ? ` (${triggered.up.address} may put every user into a group: ${triggered.why})` : "";
+        if (to === role.address || (to === undefined && unresolved(g.values["role_arn"]))) return `${a.address} maps roles from the token, and ${g.address} gives its members ${to === undefined ? "a role blastwall cannot resolve, which may be this one" : role.address}${via}`;
       }
     }
   }
@@ -398,10 +494,12 @@ const MEMBER_CLAIMS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The claim a Rules mapping rule matches when only a member of a group (or one user, for `sub`) can hold the value:
  * the rule is on a claim of MEMBER_CLAIMS with a match type that needs the value, a literal one, and the mapping is
- * for a user pool of this stack without a pre token generation trigger (whose code may add any claim). A mapping for
- * another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone may match.
+ * for a user pool of this stack (which `handsOut` asks whether a trigger may write group claims, `groupTrigger`). A
+ * mapping for another provider (whose tokens may carry any claim), or one blastwall cannot resolve: undefined, anyone
+ * may match.
  */
-function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<string, unknown>): string | undefined {
+function memberClaim(ctx: IdentityContext, rm: Record<string, unknown>, rule: Record<string, unknown>): { claim: string; pool: TfResource } | undefined {
+  const stack = ctx.stack;
   const claim = rule["claim"];
   const value = rule["value"];
   if (typeof claim !== "string" || !MEMBER_CLAIMS[claim]?.includes(String(rule["match_type"]))) return undefined;
@@ -411,15 +509,56 @@ function memberClaim(stack: TfStack, rm: Record<string, unknown>, rule: Record<s
   const key = rm["identity_provider"];
   const at = typeof key === "string" ? /^(.*):[^:]*$/.exec(key) : null;
   const pool = at ? userPoolOf(stack, at[1]).res : undefined;
-  return pool && !tokenTrigger(pool) ? claim : undefined;
+  return pool ? { claim, pool } : undefined;
 }
 
-/** Whether a user pool has a pre token generation trigger (or a lambda_config blastwall cannot read). */
-function tokenTrigger(pool: TfResource): boolean {
+const triggers = new WeakMap<TfResource, string | false>();
+
+/**
+ * Whether a trigger of the user pool may write its users' group claims before a token is issued: a pre token
+ * generation trigger writes any claim (groupOverrideDetails); any other trigger (post confirmation, post
+ * authentication, pre authentication, the custom auth and message triggers, which run for a user who exists) may add
+ * every user to a group with AdminAddUserToGroup, the usual "add to group on sign-up" post confirmation function,
+ * when its function's role may do so on the pool (or may become another role, or is one blastwall cannot resolve: a
+ * function outside the stack, a literal ARN). A lambda_config blastwall cannot read may hold any.
+ */
+function groupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
+  let hit = triggers.get(pool);
+  if (hit === undefined) triggers.set(pool, (hit = computeGroupTrigger(ctx, pool)));
+  return hit;
+}
+
+function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
   const cfg = pool.values["lambda_config"];
   if (cfg === undefined || cfg === null) return false;
-  if (!isObject(cfg) && !Array.isArray(cfg)) return true;
-  return blocks(cfg).some((b) => [b["pre_token_generation"], b["pre_token_generation_config"]].some((x) => x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0)));
+  if (!isObject(cfg) && !Array.isArray(cfg)) return "its lambda_config is a value blastwall cannot read, which may name any trigger";
+  for (const b of blocks(cfg)) {
+    for (const [key, x] of Object.entries(b)) {
+      if (key === "kms_key_id" || x === undefined || x === null || x === "" || (Array.isArray(x) && x.length === 0)) continue;
+      if (key === "pre_token_generation" || key === "pre_token_generation_config") return `its pre token generation trigger (${key}), whose code blastwall cannot read, may write any claim`;
+      // custom_email_sender and custom_sms_sender are blocks naming their function in lambda_arn.
+      const fn = isObject(x) || Array.isArray(x) ? (blocks(x)[0] ?? {})["lambda_arn"] : x;
+      const why = mayAddToGroups(ctx, pool, fn);
+      if (why) return `its ${key} trigger runs ${why}, so it may add every user to a group before a token is issued (AdminAddUserToGroup, the usual "add to group on sign-up" function)`;
+    }
+  }
+  return false;
+}
+
+/** Whether the Lambda function a trigger names may put users of the pool into groups (see `groupTrigger`), in words. */
+function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): string | undefined {
+  const ref = refTarget(v);
+  const fn = ref ? ctx.stack.byAddress.get(ref.address) : undefined;
+  if (!fn || fn.type !== "aws_lambda_function" || fn.mode !== "managed") return `${typeof v === "string" ? v : "a function"}, a function this stack does not make (or blastwall cannot resolve), whose rights it cannot see`;
+  const address = ctx.roleOf(fn.values["role"]);
+  const role = address === undefined ? undefined : ctx.roles.find((r) => r.address === address);
+  if (!role || role.external) return `${fn.address}, whose role blastwall cannot resolve to one of this stack`;
+  const rights = effectiveRights({ principal: role.address, identity: role.identityPolicies.flatMap((a) => a.document.statements), boundary: role.boundary?.document.statements, universe: actionUniverse() });
+  // A grant written as a reference to a user pool names that pool alone; a pattern, every pool it may match.
+  if ((rights.grants.get(USER_POOL_GROUP[0].toLowerCase()) ?? []).some((g) => g.resources.some((r) => (ctx.userPools.referenced(g, r) ?? ctx.userPools.matching(r)).includes(pool)))) return `${fn.address}, whose role ${role.address} may ${USER_POOL_GROUP[0]} on it`;
+  // A role it may become may hold the right: that is not followed here.
+  if ((rights.grants.get("sts:assumerole") ?? []).length > 0) return `${fn.address}, whose role ${role.address} may assume other roles, which may hold ${USER_POOL_GROUP[0]}`;
+  return undefined;
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
@@ -435,40 +574,155 @@ const OWN_IDENTITY = /\$?\$\{cognito-identity\.amazonaws\.com:sub\}/i;
  */
 const ROLE_PLUMBING = new Set(["aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_role_policies_exclusive", "aws_iam_role_policy_attachments_exclusive", "aws_cognito_identity_pool_roles_attachment", "aws_cognito_user_group"]);
 
+/** Policies that only restrict what passes through them (a VPC endpoint's), whatever principal they name. */
+const RESTRICTING_ONLY = new Set(["aws_vpc_endpoint", "aws_vpc_endpoint_policy"]);
+
 const confined = new WeakMap<PrincipalNode, boolean>();
 
 /**
  * Whether everything the role may do is confined to the caller's own Cognito identity: every Allow of its policies
- * names only resources that hold `${cognito-identity.amazonaws.com:sub}` (Amplify's `private/${sub}/*`), none is
- * unreadable, and nothing else in the stack names the role (a resource policy or a trust naming it grants it more,
- * whatever its own policies say). A computed name cannot be searched for, so it never counts as confined.
+ * that grants an action the analysis tracks names only resources that hold `${cognito-identity.amazonaws.com:sub}`
+ * (Amplify's `private/${sub}/*`) or keeps DynamoDB to the caller's own partition (`ownPartition`), none is unreadable, and no other policy of the stack may grant the role more, whatever its own policies say (`grantedElsewhere`).
+ * A computed name cannot be matched, so it never counts as confined.
  */
-function confinedToOwnIdentity(stack: TfStack, role: PrincipalNode): boolean {
+function confinedToOwnIdentity(ctx: IdentityContext, role: PrincipalNode): boolean {
   let hit = confined.get(role);
-  if (hit === undefined) confined.set(role, (hit = computeConfined(stack, role)));
+  if (hit === undefined) confined.set(role, (hit = computeConfined(ctx, role)));
   return hit;
 }
 
-function computeConfined(stack: TfStack, role: PrincipalNode): boolean {
+function computeConfined(ctx: IdentityContext, role: PrincipalNode): boolean {
   const statements = role.identityPolicies.flatMap((a) => a.document.statements);
   if (statements.length === 0) return false;
   for (const st of statements) {
     if (st.unknown !== undefined) return false;
-    if (st.effect !== "Allow") continue;
-    if (!st.resources || !st.writtenResources || st.writtenResources.length !== st.resources.length) return false;
-    if (!st.writtenResources.every((w) => OWN_IDENTITY.test(w))) return false;
+    // An Allow of nothing the analysis tracks (s3:ListBucket on the bucket, with Amplify's s3:prefix condition) destroys
+    // nothing and reaches no one, wherever it points; an escalation or reach right must be confined like a deletion.
+    if (st.effect !== "Allow" || !tracked(st)) continue;
+    if (!ownResources(st) && !ownPartition(st)) return false;
   }
   const name = role.resource.values["name"];
   if (typeof name !== "string" || name === "" || name.includes("${") || /[*?]/.test(name)) return false;
+  return !grantedElsewhere(ctx, role, name);
+}
+
+/**
+ * Whether a policy of the stack other than the role's own may grant it something: a trust policy of another role,
+ * a resource policy (those resource-policies.ts lists, a Lambda permission, any other readable policy document of a
+ * resource, a policy document data source), that may admit the role or a session of it, as the engine reads
+ * principals everywhere (`mayName`): its ARN, a wildcard ARN, `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION` (a
+ * Cognito session is `.../CognitoIdentityCredentials`), or `*` and NotPrincipal under conditions that need not shut
+ * it out (`callerMayMeet`: `aws:PrincipalArn` naming other roles does; `aws:PrincipalTag`, which an identity pool's
+ * attribute mapping fills from the user's own claims, does not). Only statements granting an action the analysis
+ * tracks count (a topic's sns:Publish grants no destroy or reach right). Any other resource that names the role (its
+ * address, its ARN or session ARN, its name as a value: an EKS access entry, a KMS grant) fails closed.
+ */
+function grantedElsewhere(ctx: IdentityContext, role: PrincipalNode, name: string): boolean {
+  const stack = ctx.stack;
+  const candidates: TrustCandidate[] = [{ arnPattern: role.arnPattern }, { arnPattern: `arn:aws:sts::*:assumed-role/${name}/*` }];
+  // What aws:PrincipalArn holds for a session of the role: the role's ARN, in whatever partition the stack runs.
+  const principalArn = role.arnPattern.replace(/^arn:[^:]*:/, "arn:*:");
+  const grants = (statements: readonly Statement[]) =>
+    statements.some((s) => (s.effect === "Allow" || s.unknown !== undefined) && candidates.some((c) => mayName(s, c)) && callerMayMeet(s, principalArn, undefined) && tracked(s));
+  // Attributes whose policy documents are judged here; the rest of each resource is searched as text.
+  const judged = new Map<TfResource, Set<string>>();
+  const judge = (r: TfResource, attribute: string) => {
+    let set = judged.get(r);
+    if (!set) judged.set(r, (set = new Set()));
+    set.add(attribute);
+  };
+  for (const other of ctx.roles) {
+    if (other === role || other.kind !== "role" || other.external) continue;
+    judge(other.resource, "assume_role_policy");
+    if (!trustMayNamePrincipals(other.resource.values["assume_role_policy"])) continue;
+    const trust = other.trustPolicy;
+    if (!trust || grants(trust.statements)) return true;
+  }
+  for (const [type, attribute] of RESOURCE_POLICIES) {
+    for (const r of stack.byType.get(type) ?? []) {
+      judge(r, attribute);
+      const v = r.values[attribute];
+      if (v === undefined || v === null || v === "") continue;
+      if (grants(resourcePolicyDocument(stack, r, attribute).statements)) return true;
+    }
+  }
+  for (const r of stack.byType.get("aws_lambda_permission") ?? []) {
+    judge(r, "principal");
+    const pol = lambdaPermission(stack, r);
+    if (pol && grants(pol.allows)) return true;
+  }
+  for (const r of stack.byType.get("aws_iam_policy_document") ?? []) {
+    if (r.mode !== "data") continue;
+    judged.set(r, new Set(Object.keys(r.values)));
+    if (grants(policyFromValue(stack, `\${${r.address}.json}`, { address: r.address, constructPath: r.constructPath }).statements)) return true;
+  }
+  // Any other readable policy document a resource holds (a type resource-policies.ts does not list).
+  for (const r of stack.resources) {
+    if (r === role.resource || ROLE_PLUMBING.has(r.type) || RESTRICTING_ONLY.has(r.type) || judged.has(r)) continue;
+    for (const [attribute, v] of Object.entries(r.values)) {
+      if (!/polic/i.test(attribute) || typeof v !== "string" || !(/"Statement"/.test(v) || /\$\{data\.aws_iam_policy_document\.[^}]*\.json\}/.test(v))) continue;
+      judge(r, attribute);
+      if (grants(policyFromValue(stack, v, { address: r.address, constructPath: r.constructPath }).statements)) return true;
+    }
+  }
   const byAddress = `${role.address}.`;
-  const byArn = new RegExp(`:role/(?:[^"\\s]*/)?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w+=,.@-])`, "i");
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const byArn = new RegExp(`(?::role/(?:[^"\\s]*/)?|:assumed-role/)${escaped}(?![\\w+=,.@-])`, "i");
   const asValue = JSON.stringify(name);
   for (const r of stack.resources) {
     if (r === role.resource || ROLE_PLUMBING.has(r.type)) continue;
-    const text = JSON.stringify(r.values);
-    if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return false;
+    const skip = judged.get(r);
+    const values = skip ? Object.fromEntries(Object.entries(r.values).filter(([k]) => !skip.has(k))) : r.values;
+    const text = JSON.stringify(values);
+    if (text.includes(byAddress) || byArn.test(text) || text.includes(asValue)) return true;
   }
-  return true;
+  return false;
+}
+
+/** Whether every resource an Allow names holds the identity's own id (written so: a reference cannot be told). */
+function ownResources(st: Statement): boolean {
+  if (!st.resources || !st.writtenResources || st.writtenResources.length !== st.resources.length) return false;
+  return st.writtenResources.every((w) => OWN_IDENTITY.test(w));
+}
+
+/** The identity's own id as the whole of a condition value. */
+const OWN_IDENTITY_VALUE = /^\$?\$\{cognito-identity\.amazonaws\.com:sub\}$/i;
+
+/**
+ * DynamoDB's item calls that carry `dynamodb:LeadingKeys`, the partition keys of every item they touch (the Service
+ * Authorization Reference lists the key for each on the table resource). Scan, the table calls and PartiQL (whose
+ * SELECT may scan: `dynamodb:FullTableScan`) are left out, and so is Query on an index, whose resource lists no such key.
+ */
+const LEADING_KEY_ACTIONS = new Set(["dynamodb:getitem", "dynamodb:batchgetitem", "dynamodb:query", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem", "dynamodb:batchwriteitem", "dynamodb:conditioncheckitem"]);
+const BATCH_ACTIONS = new Set(["dynamodb:batchgetitem", "dynamodb:batchwriteitem"]);
+const TABLE_INDEX = "arn:*:dynamodb:*:*:table/*/index/*";
+
+/**
+ * Whether an Allow confines DynamoDB to the caller's own partition, AWS's documented per-user pattern: every action
+ * is an item call named outright that carries `dynamodb:LeadingKeys`, and a condition holds that key to
+ * `${cognito-identity.amazonaws.com:sub}` alone, with `ForAllValues:StringEquals` (every key of the request is the
+ * caller's; true when the key is absent, which is why each action must carry it) or, where each call has one
+ * partition key (no Batch call), a plain `StringEquals`. A Query must not reach an index.
+ */
+function ownPartition(st: Statement): boolean {
+  if (!st.actions || st.notActions || !st.resources || st.resources.length === 0) return false;
+  const actions = st.actions.map((a) => a.toLowerCase());
+  if (!actions.every((a) => LEADING_KEY_ACTIONS.has(a))) return false;
+  const keyed = st.conditions.some((c) => {
+    if (c.key.toLowerCase() !== "dynamodb:leadingkeys" || c.values.length === 0 || !c.values.every((v) => OWN_IDENTITY_VALUE.test(v))) return false;
+    const op = c.operator.toLowerCase();
+    return op === "forallvalues:stringequals" || (op === "stringequals" && !actions.some((a) => BATCH_ACTIONS.has(a)));
+  });
+  if (!keyed) return false;
+  return !actions.includes("dynamodb:query") || !st.resources.some((r) => globsIntersect(r, TABLE_INDEX, { caseInsensitive: true }));
+}
+
+/** Whether an Allow grants an action the analysis tracks (the catalogue's and the reach tables'), harmless ones aside. */
+function tracked(s: Statement): boolean {
+  if (s.unknown !== undefined) return true;
+  const rights = effectiveRights({ principal: s.source.address, identity: [s], universe: actionUniverse() });
+  for (const held of rights.grants.values()) if (held.length > 0 && !grantIsHarmless(held[0].action, s.conditions)) return true;
+  return false;
 }
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
@@ -518,7 +772,7 @@ export function publicIdentityEdges(ctx: IdentityContext): IdentityEdge[] {
         // A public login gives the agent an identity of its own, new and empty: rights confined to each identity's own
         // resources give it nothing of anyone else's (round 59 #17). An unauthenticated identity is not its own in
         // that way: its id alone gets its credentials, and ids leak.
-        if (mode === "authenticated" && confinedToOwnIdentity(ctx.stack, t.role)) continue;
+        if (mode === "authenticated" && confinedToOwnIdentity(ctx, t.role)) continue;
         const how = handsOut(ctx, pool, t.role, mode, false);
         if (!how) continue;
         add({ to: role, label: "cognito-identity:GetCredentialsForIdentity", why: () => `${pool.res.address} ${open}, and ${how}; the trust policy of ${role} admits its ${mode} identities (${st}). Anyone, the agent included, gets the role through GetId and GetCredentialsForIdentity, which need no IAM right. ${POOL_FIX[mode]}` });
@@ -586,6 +840,7 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
       }
     }
   }
+  setRolesEdges(ctx, m, grantText, add);
   for (const action of IDENTITY_POOL_REWRITE) {
     for (const g of ctx.grants(action)) {
       for (const t of m.trusts) {
@@ -601,6 +856,61 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
     }
   }
   return out;
+}
+
+/**
+ * SetIdentityPoolRoles on a pool of the stack: the caller names as the pool's authenticated (or unauthenticated) role
+ * any role whose trust admits the pool's tokens and that it may pass to Cognito (iam:PassRole, not ruled out by
+ * iam:PassedToService; a right blastwall cannot read may be it), and drops the role mappings that kept it from that
+ * role (group rules, an Equals on sub, ambiguous_role_resolution Deny). It then gets the role as an identity of the
+ * pool: an unauthenticated one where the pool allows them, an authenticated one through a public login, a user pool
+ * anyone may sign up to, a user pool login right of its own, or the pool's developer provider.
+ */
+function setRolesEdges(ctx: IdentityContext, m: Model, grantText: (g: Grant) => string, add: (e: IdentityEdge) => void): void {
+  const grants = ctx.grants(IDENTITY_POOL_ROLES);
+  if (grants.length === 0) return;
+  const passes = ctx.grants(PASS_ROLE).filter((p) => passRoleAllows(p.statement.conditions, COGNITO_IDENTITY));
+  if (passes.length === 0) return;
+  const ways = loginWays(ctx);
+  const developer = ctx.grants(DEVELOPER_LOGIN);
+  for (const g of grants) {
+    for (const r of g.resources) {
+      const covered = ctx.identityPools.referenced(g, r) ?? ctx.identityPools.matching(r);
+      for (const pool of m.pools) {
+        if (!covered.includes(pool.res) || pool.classic) continue;
+        for (const t of m.trusts) {
+          if (t.pools === "any" || t.outside || !admitsPool(t, pool)) continue;
+          const pass = passes.find((p) => p.resources.some((x) => globsIntersect(x, t.role.arnPattern, { caseInsensitive: true })));
+          if (!pass) continue;
+          const login = setRolesLogin(ctx, pool, t, ways, developer, grantText);
+          if (!login) continue;
+          add({
+            to: t.role.address,
+            label: IDENTITY_POOL_ROLES,
+            via: g.statement.source.address,
+            why: () =>
+              `${grantText(g)} lets it set the roles of ${pool.res.address} (SetIdentityPoolRoles replaces its authenticated and unauthenticated roles and its role mappings), and ${grantText(pass)} lets it pass ${t.role.address} to Cognito; ${login.how}, and the trust policy of ${t.role.address} admits the pool's ${login.mode} identities (${statementName(t.statement)}): GetId and GetCredentialsForIdentity then hand it the role it set. Take ${IDENTITY_POOL_ROLES} (or ${PASS_ROLE} on the role) away from the principal.`,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** How the principal gets an identity of the pool that the trust admits, once it has set the role. */
+function setRolesLogin(ctx: IdentityContext, pool: IdentityPool, t: PoolTrust, ways: readonly LoginWay[], developer: readonly Grant[], grantText: (g: Grant) => string): { how: string; mode: Mode } | undefined {
+  if (t.modes.has("unauthenticated") && pool.unauthenticated) return { how: `${pool.res.address} allows unauthenticated identities`, mode: "unauthenticated" };
+  if (!t.modes.has("authenticated")) return undefined;
+  if (pool.publicLogin) return { how: `${pool.res.address} ${pool.publicLogin}`, mode: "authenticated" };
+  for (const w of ways) {
+    const up = pool.userPools.find((u) => (u.res ? w.mine.has(u.res) : w.outside));
+    if (up) return { how: `${grantText(w.g)} lets it log in as a user of ${up.shown} (${w.action}), which ${pool.res.address} accepts`, mode: "authenticated" };
+  }
+  if (pool.developer) {
+    const d = developer.find((g) => g.resources.some((r) => (ctx.identityPools.referenced(g, r) ?? ctx.identityPools.matching(r)).includes(pool.res)));
+    if (d) return { how: `${grantText(d)} lets it mint a token for any user of ${pool.res.address}'s developer provider`, mode: "authenticated" };
+  }
+  return undefined;
 }
 
 /** A role an identity pool hands to logins of an identity provider, and why. */
@@ -641,7 +951,7 @@ export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, targ
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, DEVELOPER_LOGIN];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */

@@ -59,7 +59,7 @@ function bucketArns(bucket: string): string[] {
   return [arn, `${arn}/*`];
 }
 
-interface AttachedPolicy {
+export interface AttachedPolicy {
   readonly arns: readonly string[];
   readonly allows: readonly Statement[];
   readonly denies: readonly Statement[];
@@ -95,7 +95,7 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
  * the function. What cannot be read exactly is read wide (fail closed): anyone, every Lambda action, any function.
  * A service principal (`events.amazonaws.com`) is no role or user of the stack, so its permission is left out.
  */
-function lambdaPermission(stack: TfStack, res: TfResource): AttachedPolicy | undefined {
+export function lambdaPermission(stack: TfStack, res: TfResource): AttachedPolicy | undefined {
   const v = res.values;
   const principal = exactOr(stack, v.principal, "*");
   if (isServicePrincipal(principal)) return undefined;

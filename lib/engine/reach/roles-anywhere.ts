@@ -200,6 +200,11 @@ interface TrustedCa {
 interface Ancestor {
   readonly ca: CaNode | "unknown";
   readonly path: string;
+  /**
+   * For "unknown": the untraced part lies above a CA that exists before the stack is applied (one read by a data
+   * source, or named by ARN), so it may be any CA but one this stack makes (whose key is made at apply time).
+   */
+  readonly aboveOutside?: boolean;
 }
 
 const PCA_TYPES = ["aws_acmpca_certificate_authority"] as const;
@@ -247,15 +252,20 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
             fix: `Take ${PCA_ISSUE} on ${own} away from the principal, or back the anchor with a CA no agent may issue from${one ? "" : ", written as a reference to that CA"}.`,
           };
         }
-        if (!issuer.res) continue;
+        // A CA the grant may name outside the stack (or no CA of it at all) has a chain the plan does not hold.
+        if (!issuer.res && !ctx.privateCas.reachesOutside(x)) continue;
+        const chain: readonly Ancestor[] = issuer.res ? ancestors(ctx.stack, issuer.res) : [{ ca: "unknown", aboveOutside: true, path: `a private CA matching ${x} lies outside this stack, and the CA that issued its certificate is not in the plan` }];
         // A CA the chain certainly reaches is said before one it may reach.
-        const chain = ancestors(ctx.stack, issuer.res);
         for (const up of [...chain.filter((x) => x.ca !== "unknown"), ...chain.filter((x) => x.ca === "unknown")]) {
           if (up.ca === "unknown") {
+            // A CA this stack makes cannot have issued the certificate of one that exists before the stack is applied.
+            if (up.aboveOutside && madeHere(trusted)) continue;
             return {
               g,
               how: `lets it have ${own} sign a certificate for a key of its own; ${up.path}, so it may chain up to ${trusted.shown}, and CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA: that certificate may be trusted`,
-              fix: `Install the CA certificate of every subordinate CA on that chain in this stack (an aws_acmpca_certificate_authority_certificate whose certificate an aws_acmpca_certificate of this stack issues), so blastwall can see which CA it chains to, or take ${PCA_ISSUE} on ${own} away from the principal.`,
+              fix: up.aboveOutside
+                ? `Take ${PCA_ISSUE} on ${own} away from the principal: blastwall cannot see which CA a CA outside this stack chains to, and issuing from a CA below the anchor's CA is issuing from that CA.`
+                : `Install the CA certificate of every subordinate CA on that chain in this stack (an aws_acmpca_certificate_authority_certificate whose certificate an aws_acmpca_certificate of this stack issues), so blastwall can see which CA it chains to, or take ${PCA_ISSUE} on ${own} away from the principal.`,
             };
           }
           if (trusts(ctx, trusted, up.ca)) {
@@ -270,6 +280,11 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
     }
   }
   return undefined;
+}
+
+/** Whether the anchor trusts one CA that this stack makes (and so no CA that exists before it is applied chains up to it). */
+function madeHere(trusted: TrustedCa): boolean {
+  return trusted.ca !== "pem" && trusted.ca !== "any" && trusted.ca.res !== undefined && trusted.ca.res.mode === "managed";
 }
 
 /** Whether a certificate the CA `ca` signs (or one below it) is trusted by `trusted`. */
@@ -382,9 +397,11 @@ const lineage = new WeakMap<TfStack, Map<TfResource, readonly Ancestor[]>>();
  * The CAs a private CA of the stack chains up to, nearest first. A ROOT CA signs its own certificate. A SUBORDINATE
  * one (the provider's default type) has the certificate an `aws_acmpca_certificate_authority_certificate` installs,
  * which an `aws_acmpca_certificate` issued from its parent (`certificate_authority_arn`): a CA of the stack (followed
- * up), or one outside it named by ARN (whose own chain is not in the plan, and is read as that CA alone, as a grant
- * naming such a CA is). A subordinate whose installed certificate blastwall cannot trace, or that no resource of the
- * stack installs one on, may chain to any CA ("unknown": fail closed). A CA read by a data source is one outside.
+ * up), or one outside it named by ARN. A subordinate whose installed certificate blastwall cannot trace, or that no
+ * resource of the stack installs one on, may chain to any CA ("unknown": fail closed). The chain of a CA outside the
+ * stack (named by ARN, or read by a data source, whose `type` the plan does not say) is not in the plan: it may chain
+ * to any CA but one this stack makes ("unknown", `aboveOutside`): a shared issuing subordinate reaches the root it
+ * is under, wherever that root's certificate is read from.
  */
 function ancestors(stack: TfStack, ca: TfResource): readonly Ancestor[] {
   let byCa = lineage.get(stack);
@@ -401,7 +418,10 @@ function ancestors(stack: TfStack, ca: TfResource): readonly Ancestor[] {
         seen.add(p.ca.res);
         out.push({ ca: p.ca, path });
         walk(p.ca.res, path);
-      } else out.push({ ca: p.ca, path });
+      } else if (p.ca !== "unknown") {
+        out.push({ ca: p.ca, path });
+        out.push({ ca: "unknown", aboveOutside: true, path: `${path}; the CA that issued the certificate of ${p.ca.pattern}, a CA outside this stack, is not in the plan` });
+      } else out.push({ ...p, path });
     }
   };
   walk(ca, "");
@@ -411,7 +431,8 @@ function ancestors(stack: TfStack, ca: TfResource): readonly Ancestor[] {
 
 /** The CAs that issued a stack CA's certificate (see `ancestors`), with the words for each. */
 function parentsOf(stack: TfStack, ca: TfResource): Ancestor[] {
-  if (ca.mode === "data" || ca.values["type"] === "ROOT") return [];
+  if (ca.mode === "data") return [{ ca: "unknown", aboveOutside: true, path: `${ca.address} is read by a data source: a CA outside this stack, whose type and issuer the plan does not hold` }];
+  if (ca.values["type"] === "ROOT") return [];
   const installs = (stack.byType.get("aws_acmpca_certificate_authority_certificate") ?? []).filter((i) => i.mode === "managed" && typeof i.values["certificate_authority_arn"] === "string" && referencedResource(stack, i.values["certificate_authority_arn"] as string, PCA_TYPES) === ca);
   const subordinate = `${ca.address} is a subordinate CA`;
   if (installs.length === 0) return [{ ca: "unknown", path: `${subordinate} whose CA certificate no aws_acmpca_certificate_authority_certificate of this stack installs, so blastwall cannot tell which CA issued it` }];
