@@ -788,9 +788,8 @@ export class ReachGraph {
    * everything.
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
-    for (const { entry, types } of computeEntries()) {
-      // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too.
-      if (isSessionAction(entry.action)) continue;
+    // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
+    for (const { entry, types } of outsideComputeEntries()) {
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
       const index = this.resourcesOf(types);
@@ -1340,6 +1339,13 @@ function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
 let computeList: { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
 
 /** The catalogue's compute actions, each with the resource types that run code for it (built once). */
+let outsideComputeList: readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+
+/** The compute actions outsideComputeEdges asks about for every principal: all but the sessions. */
+function outsideComputeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+  return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action)));
+}
+
 function computeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
   if (!computeList) {
     computeList = loadCatalogue()
