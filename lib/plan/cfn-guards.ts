@@ -61,6 +61,11 @@ export interface TemplateGuard {
    * `when` holds): it acts on data that exists already.
    */
   readonly created?: { readonly parent?: readonly string[]; readonly parentTypes?: readonly string[]; readonly when?: (properties: Record<string, unknown>) => boolean };
+  /**
+   * Judged at every update of the resource, not only when this setting changes: CloudFormation sends it with each
+   * update (a provisioned product's StackSetOperationType, planted at create and fired by a tag change later).
+   */
+  readonly onAnyUpdate?: boolean;
   /** What the weakening does, for the message. */
   readonly effect: string;
   /** The entries of the Terraform rules this setting stands for (`rule-id entry`); see TWIN_EXEMPTIONS. */
@@ -482,8 +487,12 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
     path: "ProvisioningPreferences",
     kind: "custom",
-    lowered: (_, after) => isObject(after) && typeof after.StackSetOperationType === "string" && after.StackSetOperationType.trim().toUpperCase() === "DELETE",
+    lowered: (_, after) => deletesInstances(after),
     verb: "the update's StackSetOperationType is DELETE",
+    // A product made with DELETE in its preferences deletes its stack instances at its next update, whatever changes
+    // then (red-team round 62): judged at every update, and when it is created.
+    onAnyUpdate: true,
+    created: { when: (p) => deletesInstances(p.ProvisioningPreferences) },
     effect:
       "Service Catalog deletes the product's stack set instances in the StackSetAccounts and StackSetRegions given (all of its STACKSET constraint's when left out), and each instance's stack deletes every resource it made that is not retained",
     twins: [],
@@ -614,12 +623,20 @@ function normal(v: unknown): unknown {
   return v;
 }
 
+/** Service Catalog's StackSetOperationType DELETE (`ProvisioningPreferences`). */
+function deletesInstances(preferences: unknown): boolean {
+  return isObject(preferences) && typeof preferences.StackSetOperationType === "string" && preferences.StackSetOperationType.trim().toUpperCase() === "DELETE";
+}
+
 function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, before: Scope, after: Scope): Weakened[] {
   const top = g.path.split(/[.[]/)[0];
   const raw = (x: Resource) => (isObject(x.Properties) ? x.Properties[top] : undefined);
   const a = normal(evaluate(raw(r), before));
   const b = normal(evaluate(raw(next), after));
-  if (fingerprint(a) === fingerprint(b) && !hasDeploy(a) && !hasDeploy(b)) return [];
+  const same = (x: unknown, y: unknown) => fingerprint(x) === fingerprint(y) && !hasDeploy(x) && !hasDeploy(y);
+  // A guard judged at every update still needs an update: some property of the resource must change.
+  const updated = g.onAnyUpdate === true && !same(normal(evaluate(r.Properties, before)), normal(evaluate(next.Properties, after)));
+  if (same(a, b) && !updated) return [];
   if (g.when && !g.when(known(evaluate(next.Properties, after)))) return [];
   const where = `${id} (${g.type})`;
   // Written with a parameter, a condition or a mapping, the values shown are as CloudFormation will read them.
@@ -634,7 +651,7 @@ function weakenedBy(g: TemplateGuard, id: string, r: Resource, next: Resource, b
   for (const label of new Set([...was.keys(), ...now.keys()])) {
     const x = valueAt(was, label);
     const y = valueAt(now, label);
-    if (fingerprint(x) === fingerprint(y) && !hasDeploy(x) && !hasDeploy(y)) continue;
+    if (same(x, y) && !updated) continue;
     if (!whileOn(label)) continue;
     if ((hasUnknown(x) || hasUnknown(y)) && !(g.judgesComputed && !hasDeploy(x) && !hasDeploy(y))) {
       const why = hasDeploy(x) || hasDeploy(y) ? "a value CloudFormation reads anew at this update (SSM Parameter Store, a dynamic reference), which may have changed" : "parameters, conditions or other values that changed, which blastwall cannot evaluate";

@@ -138,18 +138,22 @@ function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: reado
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
   а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x", ѕ: "s", і: "i", ї: "i", ј: "j", һ: "h", ԁ: "d", ԛ: "q", ԝ: "w", ӏ: "l", ɡ: "g",
   α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", μ: "u", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", ϲ: "c", ϳ: "j", ı: "i", ȷ: "j", ℓ: "l",
+  ա: "a", ɑ: "a", ɩ: "i", ǀ: "l", ɒ: "a", օ: "o", ս: "u", ց: "g", զ: "q", ɪ: "i",
   "0": "o", "1": "l", "|": "l",
 };
 
 /**
  * A name as a reader sees it: compatibility forms and case folded, accents dropped, look-alike letters of other
- * scripts read as the Latin ones. Two names with one skeleton cannot be told apart in a report or an audit log.
+ * scripts read as the Latin ones, i and l taken as one. Two names with one skeleton cannot be told apart in a report
+ * or an audit log (a name that only shares a skeleton with a bound one is refused from an unbound key: the rare
+ * honest clash is solved by binding the name).
  */
 function nameSkeleton(name: string): string {
   const base = name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   let out = "";
   for (const ch of base) out += LOOK_ALIKES[ch] ?? ch;
-  return out;
+  // A capital I reads as l in most sans-serif faces and becomes i here: i and l are one letter to a reader.
+  return out.replace(/i/g, "l");
 }
 
 /** Whether --trust binds the key that signed the approval to its name (else the name is the signer's own claim). */

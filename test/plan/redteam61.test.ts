@@ -152,10 +152,19 @@ describe("RT61-3: a Service Catalog provisioned product updated with StackSetOpe
     expect(judged([product({}, { provisioning_preferences: { ...prefs("UPDATE"), stack_set_operation_type: null } }, { provisioning_preferences: { stack_set_operation_type: true } })])).toEqual(PRODUCT);
   });
 
-  test("the controls: UPDATE or CREATE preferences, and a standing DELETE with only a tag changed, pass", () => {
+  test("the controls: UPDATE or CREATE preferences pass", () => {
     expect(judged([product({}, { provisioning_preferences: prefs("UPDATE") })])).toEqual([]);
     expect(judged([product({ provisioning_preferences: prefs("UPDATE") }, { provisioning_preferences: prefs("CREATE", ["333333333333"]) })])).toEqual([]);
-    expect(judged([product({ provisioning_preferences: prefs("DELETE") }, { provisioning_preferences: prefs("DELETE"), tags: [{ key: "a", value: "b" }] })])).toEqual([]);
+  });
+
+  // Red-team round 62: Cloud Control sends the preferences with every update, so DELETE planted earlier fires at a tag change.
+  test("a standing DELETE with only a tag changed blocks; a product created with DELETE blocks, saying its next update carries it out", () => {
+    expect(judged([product({ provisioning_preferences: prefs("DELETE") }, { provisioning_preferences: prefs("DELETE"), tags: [{ key: "a", value: "b" }] })])).toEqual(PRODUCT);
+    const created = { ...change("awscc_servicecatalog_cloudformation_provisioned_product.data", ["create"], null, { ...base, provisioning_preferences: prefs("DELETE") }), provider_name: "registry.terraform.io/hashicorp/awscc" };
+    const [f] = run([created]);
+    expect(f.message).toContain("creates the provisioned product awscc_servicecatalog_cloudformation_provisioned_product.data with a stack set operation that deletes stack instances, which its next update");
+    const plain = { ...change("awscc_servicecatalog_cloudformation_provisioned_product.data", ["create"], null, { ...base, provisioning_preferences: prefs("UPDATE") }), provider_name: "registry.terraform.io/hashicorp/awscc" };
+    expect(judged([plain])).toEqual([]);
   });
 
   const pp = (preferences?: unknown) => ({
@@ -173,6 +182,14 @@ describe("RT61-3: a Service Catalog provisioned product updated with StackSetOpe
   test("DELETE chosen by a parameter, with the template unchanged, blocks", () => {
     const t = tpl({ Data: pp(sc({ Ref: "Op" })) }, { Parameters: { Op: { Type: "String", Default: "UPDATE" } } });
     expect(judged([stack(t, t, [{ Op: "UPDATE" }, { Op: "DELETE" }])])).toEqual(BLOCKED);
+  });
+
+  test("round 62: a standing DELETE in the template blocks at any update of the product (a tag), and a new product made with it; an unchanged product passes", () => {
+    const tagged = (team: string) => ({ ...pp(sc("DELETE")), Properties: { ...(pp(sc("DELETE")).Properties as Obj), Tags: [{ Key: "team", Value: team }] } });
+    expect(judged([stack(tpl({ Data: tagged("a") }), tpl({ Data: tagged("b") }))])).toEqual(BLOCKED);
+    expect(judged([stack(tpl({ Q: QUEUE }), tpl({ Q: QUEUE, Data: pp(sc("DELETE")) }))])).toEqual(BLOCKED);
+    const q = (team: string) => ({ ...QUEUE, Properties: { Tags: [{ Key: "team", Value: team }] } });
+    expect(judged([stack(tpl({ Data: tagged("a"), Q: q("a") }), tpl({ Data: tagged("a"), Q: q("b") }))])).toEqual([]);
   });
 
   test("the controls: UPDATE preferences added, and DELETE turned back to UPDATE, pass", () => {
@@ -355,6 +372,21 @@ describe("RT61-5: a nested stack's template is read anew from S3 at every update
     expect(judged([stack(t(nested(sub)), t(nested(sub)), [{}, {}], tags("1", "2"))])).toEqual([]);
     expect(judged([stack(t(nested(URL, { Condition: "Never" })), t(nested(URL, { Condition: "Never" })), [{}, {}], tags("1", "2"))])).toEqual([]);
     expect(judged([stack(t(nested(`${URL}?versionId=null`)), t(nested(`${URL}?versionId=null`)), [{}, {}], tags("1", "2"))])).toEqual(BLOCKED);
+  });
+
+  // Red-team round 62: `versionId=` outside the URL's query is part of the object's key, whose current version anyone who can write it replaces.
+  test("a versionId in the object's key (no ?), after a fragment, or in a second query, is no pin", () => {
+    const t = (n: Obj) => tpl({ DataTier: n, Q: queue("a") });
+    for (const url of [
+      "https://prod-templates.s3.us-east-1.amazonaws.com/data-tier&versionId=3HL4kqtJlcpXroDTDmJ.json",
+      `${URL}#?versionId=1`,
+      `${URL}?a=1?versionId=1`,
+      `${URL}?versionId=`,
+    ]) {
+      expect([url, judged([stack(t(nested(url)), t(nested(url)), [{}, {}], tags("1", "2"))])]).toEqual([url, BLOCKED]);
+    }
+    const pinnedAmongOthers = `${URL}?x-id=GetObject&versionId=3HL4kqtJlcpXroDTDmJ`;
+    expect(judged([stack(t(nested(pinnedAmongOthers)), t(nested(pinnedAmongOthers)), [{}, {}], tags("1", "2"))])).toEqual([]);
   });
 
   test("a SAM application: one from an S3 URL counts; one of the Serverless Application Repository at a SemanticVersion passes", () => {

@@ -73,7 +73,8 @@ describe("--trust NAME=KEY.pem", () => {
   // Red-team round 60: an unbound key signing as a bound approver made the report and the audit trail name that approver.
   test("a key given with no name cannot sign under a name --trust binds to another key, in any case or look-alike letters", async () => {
     // Cyrillic а (U+0430), a digit one for l, an accent: each reads as alice in a report.
-    for (const by of ["alice@example.com", "Alice@Example.com", "\u0430lice@example.com", "a1ice@example.com", "alíce@example.com"]) {
+    // Round 62: an ASCII capital I for l, Armenian ա (U+0561), Latin alpha ɑ (U+0251).
+    for (const by of ["alice@example.com", "Alice@Example.com", "\u0430lice@example.com", "a1ice@example.com", "alíce@example.com", "aIice@example.com", "\u0561lice@example.com", "\u0251lice@example.com"]) {
       const dir = await signedByMalloryAs(by);
       const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem", "mallory.pub.pem");
       expect(code).toBe(1);

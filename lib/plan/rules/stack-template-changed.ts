@@ -7,7 +7,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { condition, evaluate, fingerprint, hasUnknown, scopeOf, type Scope } from "../cfn-evaluate";
+import { condition, evaluate, hasUnknown, scopeOf, type Scope } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -522,8 +522,10 @@ function productParameters(v: unknown): unknown {
 
 /** An update of a provisioned product to another product, version or parameters (a replace is plan-protected-delete's). */
 function productChanged(rc: PlanResourceChange): FindingDraft[] {
-  if (!rc.change.actions.includes("update")) return [];
-  return [...productContentChanged(rc), ...stackInstancesDeleted(rc)];
+  if (rc.change.actions.includes("update")) return [...productContentChanged(rc), ...stackInstancesDeleted(rc)];
+  // Made with DELETE in its preferences, it deletes its stack instances at its next update, whatever changes then.
+  if (rc.change.actions.includes("create")) return stackInstancesDeleted(rc);
+  return [];
 }
 
 /**
@@ -542,7 +544,10 @@ function stackInstancesDeleted(rc: PlanResourceChange): FindingDraft[] {
   const after = unknown ? undefined : (getPath(rc.change.after, path) ?? null);
   const op = isObject(after) ? after.stack_set_operation_type : undefined;
   const deletes = typeof op === "string" && op.trim().toUpperCase() === "DELETE";
-  if (!unknown && (!deletes || canonicalJson(before) === canonicalJson(after))) return [];
+  // Unchanged DELETE preferences count too: Cloud Control sends them with every update, a tag change's included, so
+  // DELETE planted at create or an earlier update fires at any later one (red-team round 62).
+  if (!unknown && !deletes) return [];
+  const created = !rc.change.actions.includes("update");
   const list = (k: string, all: string) => {
     const v = isObject(after) ? after[k] : undefined;
     return Array.isArray(v) && v.length > 0 ? v.map((x) => show(x)).join(", ") : all;
@@ -551,9 +556,12 @@ function stackInstancesDeleted(rc: PlanResourceChange): FindingDraft[] {
     ? `provisioning_preferences ${show(before)} → (known after apply): with stack_set_operation_type DELETE, Service Catalog deletes the stack set's instances in the accounts and regions it names, and every resource of their stacks that is not retained`
     : `provisioning_preferences.stack_set_operation_type "DELETE" for accounts ${list("stack_set_accounts", "(all of the product's STACKSET constraint)")} in regions ${list("stack_set_regions", "(all of the product's STACKSET constraint)")} (was ${show(before)}): ` +
       "Service Catalog deletes those stack instances of the product's stack set, and each instance's stack deletes every resource it made that is not retained; blastwall cannot read that template";
+  const what = created
+    ? `The plan creates the provisioned product ${rc.address} with a stack set operation that deletes stack instances, which its next update, whatever changes then, carries out: ${detail}.`
+    : `The plan updates the provisioned product ${rc.address} with a stack set operation that deletes stack instances: ${detail}.`;
   return [
     {
-      ...changeFinding(rc, `The plan updates the provisioned product ${rc.address} with a stack set operation that deletes stack instances: ${detail}.`, [{ step: "template", address: rc.address, detail }]),
+      ...changeFinding(rc, what, [{ step: "template", address: rc.address, detail }]),
       fix:
         `In ${rc.address}, leave provisioning_preferences.stack_set_operation_type UPDATE (or unset). ` +
         "If the instances are to go, have a human check what their stacks hold and approve this exact plan with `blastwall approve`.",
@@ -720,8 +728,23 @@ function resolvedAtDeploy(template: unknown): string[] {
 /** The types of a template that deploy another template, named by a property: a nested stack, a SAM application. */
 const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location" };
 
-/** An S3 URL naming one version of its object (`?versionId=...`): its content cannot change under the same URL. */
-const PINNED = /[?&]versionId=[^&"$\s{}]+/;
+/**
+ * Whether a template URL names one version of its object: a URL whose query (after its only `?`, with no fragment)
+ * holds a `versionId` other than `null`. Its content cannot change under the same URL. A `versionId=` anywhere else
+ * is part of the object's key (`data-tier&versionId=3.json`), which names the current, writable version (red-team
+ * round 62).
+ */
+function pinnedVersion(location: string): boolean {
+  if ((location.match(/\?/g) ?? []).length !== 1 || location.includes("#")) return false;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return false;
+  }
+  const version = url.searchParams.get("versionId");
+  return version !== null && version !== "" && version !== "null" && !/[${}]/.test(version);
+}
 
 /**
  * Nested stacks (and SAM applications) that stay in the template, whose template CloudFormation fetches anew from
@@ -746,8 +769,7 @@ function nestedTemplatesReread(before: unknown, template: unknown, params: Retur
     if (typeof r.Condition === "string" && condition(r.Condition, scope) === false) continue;
     const location = evaluate(propertyOf(r, property), scope);
     if (isObject(location) && !hasUnknown(location) && typeof location.ApplicationId === "string" && typeof location.SemanticVersion === "string") continue;
-    const text = typeof location === "string" ? location : fingerprint(location);
-    if (PINNED.test(text) && !/[?&]versionId=null\b/i.test(text)) continue;
+    if (typeof location === "string" && pinnedVersion(location)) continue;
     out.push(
       `the nested stack ${id} (${type}) takes its template from ${show(propertyOf(r, property))}, which CloudFormation reads anew from S3 at this update: ` +
         "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
