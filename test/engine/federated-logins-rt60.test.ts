@@ -4,26 +4,14 @@
  * anchor's CA, identity pools accepting OpenID Connect and SAML providers, and role mapping rules on claims a user
  * cannot write.
  */
-import { allow, check, DESTROY, details, errors, reached, stack, type Obj } from "../helpers/cognito";
+import { allow, anywhereRole, caConfig, check, DESTROY, details, errors, reached, stack, type Obj } from "../helpers/cognito";
 import { policy } from "../helpers/tf";
 import type { Report } from "../../lib/report/types";
 
 /** Each principal reached once (the same role may be reached directly and through another). */
 const distinct = (r: Report) => [...new Set(reached(r))];
 
-/** A role that Roles Anywhere sessions through anchor `a` may take (a profile lists it), holding ec2 deletes. */
-const anywhereRole: Record<string, Obj> = {
-  "aws_iam_role.onprem": {
-    name: "onprem",
-    assume_role_policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
-    }),
-  },
-  "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
-  "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
-};
-const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+const cfg = caConfig;
 
 describe("60. IAM Roles Anywhere: an anchor whose certificate bundle holds a private CA's certificate", () => {
   const cas: Record<string, Obj> = {

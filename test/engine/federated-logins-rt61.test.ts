@@ -3,7 +3,7 @@
  * issuers not shown to serve one organisation, SetIdentityPoolRoles, user pool triggers that add users to groups,
  * and private CAs outside the stack.
  */
-import { allow, check, DESTROY, details, errors, reached, stack, type Obj } from "../helpers/cognito";
+import { allow, anywhereRole, caConfig, check, DESTROY, details, errors, reached, stack, type Obj } from "../helpers/cognito";
 
 /** A role that may delete volumes, trusting authenticated identities of identity pool ip. */
 function poolRole(name: string, amr = "authenticated"): Record<string, Obj> {
@@ -154,17 +154,6 @@ describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may
 });
 
 describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA but one the stack makes", () => {
-  const anywhereRole: Record<string, Obj> = {
-    "aws_iam_role.onprem": {
-      name: "onprem",
-      assume_role_policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
-      }),
-    },
-    "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
-    "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
-  };
   const ROOT = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-1111-1111-1111-111111111111";
   const ISSUING = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/22222222-2222-2222-2222-222222222222";
   /** A central PKI shared to this account: its root and issuing CA read by data sources. */
@@ -172,7 +161,7 @@ describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to an
   const inBundle = (pem: string) => ({ "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: pem } } } });
   const onPca = (arn: string) => ({ "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "AWS_ACM_PCA", source_data: { acm_pca_arn: arn } } } });
   const issue = (resource: string) => allow(["acm-pca:IssueCertificate", "acm-pca:GetCertificate"], resource);
-  const cfg = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
+  const cfg = caConfig;
 
   test("IssueCertificate on a shared issuing CA read by a data source reaches an anchor on the root read by another", () => {
     for (const anchor of [inBundle("${data.aws_acmpca_certificate_authority.root.certificate}"), onPca("${data.aws_acmpca_certificate_authority.root.arn}")]) {

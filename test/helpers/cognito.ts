@@ -48,3 +48,19 @@ export function cognito(opts: { adminOnly?: boolean; userPool?: Obj; provider?: 
     ...opts.extra,
   };
 }
+
+/** A role that Roles Anywhere sessions through anchor `a` may take (a profile lists it), holding ec2 deletes. */
+export const anywhereRole: Record<string, Obj> = {
+  "aws_iam_role.onprem": {
+    name: "onprem",
+    assume_role_policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": "${aws_rolesanywhere_trust_anchor.a.arn}" } } }],
+    }),
+  },
+  "aws_iam_role_policy.onprem": { role: "${aws_iam_role.onprem.name}", policy: DESTROY },
+  "aws_rolesanywhere_profile.p": { name: "onprem", role_arns: ["${aws_iam_role.onprem.arn}"] },
+};
+
+/** A private CA's configuration, named by its common name. */
+export const caConfig = (cn: string) => ({ key_algorithm: "RSA_2048", signing_algorithm: "SHA256WITHRSA", subject: { common_name: cn } });
