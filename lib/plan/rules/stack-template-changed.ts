@@ -429,7 +429,8 @@ export const stackTemplateChanged: PlanRule = {
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
       "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
-      "unless its TemplateURL pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
+      "or of a stack or stack set deployed from a template_url (sent again with every update), " +
+      "unless its TemplateURL (template_url) pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
@@ -464,7 +465,7 @@ export const stackTemplateChanged: PlanRule = {
     const templateChanged = !(after.state === "known" && after.value === before);
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
     // stacks' templates anew from S3.
-    const resolved = after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, params)] : [];
+    const resolved = [...(url ? [] : topTemplateReread(rc)), ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, params)] : [])];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(rc, before, after, params);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
@@ -744,6 +745,24 @@ function pinnedVersion(location: string): boolean {
   }
   const version = url.searchParams.get("versionId");
   return version !== null && version !== "" && version !== "null" && !/[${}]/.test(version);
+}
+
+/**
+ * A stack or stack set deployed from a `template_url` that stays: the aws provider sends TemplateURL with every
+ * UpdateStack (and UpdateStackSet) whenever template_url is set, a tag change's included, and Cloud Control sends the
+ * whole desired state, so CloudFormation fetches the S3 object as it is now and applies it. The plan shows only the
+ * template_body CloudFormation held before (Optional and Computed, it keeps its old value). It counts, as a nested
+ * stack's TemplateURL does, unless the URL pins an object version (red-team round 63).
+ */
+function topTemplateReread(rc: PlanResourceChange): string[] {
+  const url = afterValue(rc.change, ["template_url"]);
+  if (url.state !== "known" || url.value === undefined || url.value === null || url.value === "") return [];
+  if (typeof url.value === "string" && pinnedVersion(url.value)) return [];
+  return [
+    `${rc.address} takes its template from template_url ${show(url.value)}, which CloudFormation reads anew from S3 at this update (the provider sends it with every update): ` +
+      "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
+      "(template_url ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows",
+  ];
 }
 
 /**

@@ -1,0 +1,44 @@
+/**
+ * plan-stack-template-drops-data and the template guards, red-team round 63: what CloudFormation reads anew at an
+ * update, and the values of a template known only where the plan shows them.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+const run = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
+const judged = (changes: Obj[]) => run(changes).map((f) => `${f.ruleId} ${f.resource}`);
+const details = (changes: Obj[]) => run(changes).flatMap((f) => f.evidence.map((e) => e.detail));
+const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
+const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}], extra: [Obj, Obj] = [{}, {}]) =>
+  change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before, parameters: params[0], ...extra[0] }, { name: "app", template_body: after, parameters: params[1], ...extra[1] });
+const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.app"];
+const TAGS: [Obj, Obj] = [{ tags: { team: "a" } }, { tags: { team: "b" } }];
+const withTags = (extra: Obj): [Obj, Obj] => [{ ...TAGS[0], ...extra }, { ...TAGS[1], ...extra }];
+const TABLE = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+
+describe("RT63-F3: a top-level template_url is read anew from S3 at every update", () => {
+  const URL = "https://templates-111111111111.s3.amazonaws.com/app.json";
+  const t = tpl({ Orders: TABLE });
+
+  test("the red team's f7a: a stack from an unpinned template_url whose tags change blocks", () => {
+    expect(judged([stack(t, t, [{}, {}], withTags({ template_url: URL }))])).toEqual(BLOCKED);
+    const d = details([stack(t, t, [{}, {}], withTags({ template_url: URL }))]);
+    expect(d.some((x) => x.includes(`takes its template from template_url "${URL}", which CloudFormation reads anew from S3 at this update`))).toBe(true);
+  });
+
+  test("the red team's f7b: a stack set from an unpinned template_url whose tags change blocks; so do awscc stacks and stack sets", () => {
+    for (const type of ["aws_cloudformation_stack_set", "awscc_cloudformation_stack", "awscc_cloudformation_stack_set"]) {
+      const c = change(`${type}.data`, ["update"], { name: "data", template_body: t, template_url: URL, parameters: {}, tags: { a: "1" } }, { name: "data", template_body: t, template_url: URL, parameters: {}, tags: { a: "2" } });
+      expect(judged([c])).toEqual([`plan-stack-template-drops-data ${type}.data`]);
+    }
+  });
+
+  test("the controls: a pinned template_url, or none, with the same tag change passes", () => {
+    expect(judged([stack(t, t, [{}, {}], withTags({ template_url: `${URL}?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY` }))])).toEqual([]);
+    expect(judged([stack(t, t, [{}, {}], withTags({ template_url: null }))])).toEqual([]);
+    expect(judged([stack(t, t, [{}, {}], TAGS)])).toEqual([]);
+  });
+});
