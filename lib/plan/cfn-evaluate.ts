@@ -19,6 +19,11 @@ export class Unknown {
     /** For an `Fn::If` whose condition is not known: the condition, and what each branch gives. */
     readonly choice?: { readonly condition: string; readonly branches: readonly [unknown, unknown] },
   ) {}
+
+  /** As a message shows it. */
+  toJSON(): unknown {
+    return { "(computed)": this.text };
+  }
 }
 
 /** `Ref: AWS::NoValue`: the property, or the list item, is left out. */
@@ -73,6 +78,8 @@ function parameterValue(name: string, declared: Record<string, unknown>, passed:
   const type = typeof declared.Type === "string" ? declared.Type : "String";
   let value: unknown;
   if (passed === "unknown") return new Unknown(`parameter ${name}, known only after apply`, false);
+  // One key known only after apply (parametersAfter marks it): never the Default.
+  if (Object.prototype.hasOwnProperty.call(passed, name) && passed[name] instanceof Unknown) return passed[name];
   if (Object.prototype.hasOwnProperty.call(passed, name) && passed[name] !== null && passed[name] !== undefined) value = passed[name];
   else if (declared.Default !== undefined) value = declared.Default;
   else return new Unknown(`parameter ${name}, given no value`, false);

@@ -42,3 +42,36 @@ describe("RT63-F3: a top-level template_url is read anew from S3 at every update
     expect(judged([stack(t, t, [{}, {}], TAGS)])).toEqual([]);
   });
 });
+
+describe("RT63-F2: a parameter known only after apply is not read as its Default", () => {
+  const db = { Type: "AWS::RDS::DBInstance", DeletionPolicy: "Retain", Properties: { DBInstanceIdentifier: "db", BackupRetentionPeriod: { Ref: "RetentionDays" } } };
+  const t = tpl({ Db: db }, { Parameters: { RetentionDays: { Type: "Number", Default: "35" } } });
+  const unknownKey = (after: Obj) => {
+    const c = stack(t, t, [{ RetentionDays: "35" }, after]);
+    (c.change as Obj).after_unknown = { parameters: { RetentionDays: true } };
+    return c;
+  };
+
+  test("the red team's f6a and f6b: the key null, or left out, and marked unknown blocks as a retention that may be lowered", () => {
+    for (const after of [{ RetentionDays: null }, {}]) {
+      const d = details([unknownKey(after)]);
+      expect(d.some((x) => x.includes("BackupRetentionPeriod") && x.includes("parameter RetentionDays, known only after apply"))).toBe(true);
+    }
+  });
+
+  test("the control: the key known and unchanged, or a key of another name unknown, passes", () => {
+    expect(judged([stack(t, t, [{ RetentionDays: "35" }, { RetentionDays: "35" }])])).toEqual([]);
+    const c = stack(t, t, [{ RetentionDays: "35", Other: "a" }, { RetentionDays: "35", Other: null }]);
+    (c.change as Obj).after_unknown = { parameters: { Other: true } };
+    expect(judged([c])).toEqual([]);
+  });
+
+  test("a stack set instance's override known only after apply is not the Default either", () => {
+    const set = change("aws_cloudformation_stack_set.data", ["no-op"], { name: "data", template_body: t, parameters: {} }, { name: "data", template_body: t, parameters: {} });
+    const inst = change("aws_cloudformation_stack_set_instance.i", ["update"], { stack_set_name: "data", parameter_overrides: { RetentionDays: "35" } }, { stack_set_name: "data", parameter_overrides: { RetentionDays: null } });
+    (inst.change as Obj).after_unknown = { parameter_overrides: { RetentionDays: true } };
+    expect(details([set, inst]).some((x) => x.includes("parameter RetentionDays, known only after apply"))).toBe(true);
+    const known = change("aws_cloudformation_stack_set_instance.i", ["update"], { stack_set_name: "data", parameter_overrides: { RetentionDays: "35", X: "1" } }, { stack_set_name: "data", parameter_overrides: { RetentionDays: "35", X: "2" } });
+    expect(judged([set, known])).toEqual([]);
+  });
+});

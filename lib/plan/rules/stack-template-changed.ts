@@ -7,7 +7,7 @@ import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { condition, evaluate, hasUnknown, scopeOf, type Scope } from "../cfn-evaluate";
+import { condition, evaluate, hasUnknown, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -313,9 +313,15 @@ function parameterMap(v: unknown): Record<string, unknown> {
 
 function parametersAfter(rc: PlanResourceChange, path: readonly string[] = ["parameters"]): ReturnType<typeof afterValue> {
   const v = afterValue(rc.change, path);
+  const unknown = getPath(rc.change.after_unknown, path);
   // A value of a list known only after apply leaves the map unknown.
-  if (v.state === "known" && Array.isArray(v.value) && JSON.stringify(getPath(rc.change.after_unknown, path) ?? false).includes("true")) return { state: "unknown" };
-  return v.state === "known" ? { state: "known", value: parameterMap(v.value) } : v;
+  if (v.state === "known" && Array.isArray(v.value) && JSON.stringify(unknown ?? false).includes("true")) return { state: "unknown" };
+  if (v.state !== "known") return v;
+  // A key of a map known only after apply (null or left out of after) is that parameter unknown, never its Default:
+  // CloudFormation gets whatever Terraform computes (red-team round 63).
+  const map = { ...parameterMap(v.value) };
+  if (isObject(unknown)) for (const [k, u] of Object.entries(unknown)) if (u !== false && u !== null && u !== undefined) map[k] = new Unknown(`parameter ${k}, known only after apply`, false);
+  return { state: "known", value: map };
 }
 
 /**
@@ -632,7 +638,9 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
       const next = groupsAfter.state === "known" ? groups(groupsAfter.value).find((x) => key(x) === key(g)) : undefined;
       if (groupsAfter.state === "known" && next === undefined) continue; // removed: judged as instances gone
       const overrides = (x: Record<string, unknown> | undefined) => parameterMap(x?.parameter_overrides);
-      sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined ? "unknown" : { ...passedAfter, ...overrides(next) }]);
+      // An override known only after apply leaves the group's parameters unknown, never a Default.
+      const groupUnknown = JSON.stringify(getPath(rc.change.after_unknown, ["stack_instances_group"]) ?? false).includes("true");
+      sides.push([{ ...passedBefore, ...overrides(g) }, passedAfter === "unknown" || next === undefined || groupUnknown ? "unknown" : { ...passedAfter, ...overrides(next) }]);
     }
   }
   return sides;
@@ -658,7 +666,7 @@ const OVERRIDES = new Set(["aws_cloudformation_stack_set_instance", "aws_cloudfo
  */
 function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[] {
   if (!rc.change.actions.includes("update")) return [];
-  const params = afterValue(rc.change, ["parameter_overrides"]);
+  const params = parametersAfter(rc, ["parameter_overrides"]);
   const changed = parametersChanged(params, getPath(rc.change.before, ["parameter_overrides"]), undefined, { state: "unknown" });
   if (changed !== "all" && changed.size === 0) return [];
   const name = afterValue(rc.change, ["stack_set_name"]);
