@@ -75,3 +75,41 @@ describe("RT63-F2: a parameter known only after apply is not read as its Default
     expect(judged([set, known])).toEqual([]);
   });
 });
+
+describe("RT63-F1: the resources Fn::ForEach makes are seen at updates of parameters or tags alone", () => {
+  const loop = (collection: unknown, fragment: Obj) => ({ "Fn::ForEach::Tbl": ["Name", collection, fragment] });
+  const table = { Type: "AWS::DynamoDB::Table", Properties: { TableName: { "Fn::Sub": "${Name}" } } };
+  const lx = (resources: Obj, extra: Obj = {}) => tpl(resources, { Transform: "AWS::LanguageExtensions", ...extra });
+  const P = { Parameters: { Tables: { Type: "CommaDelimitedList" }, Team: { Type: "String" } } };
+
+  test("the red team's f1a: a collection parameter that loses a value blocks", () => {
+    const t = lx(loop({ Ref: "Tables" }, { "Table${Name}": table }), P);
+    const d = details([stack(t, t, [{ Tables: "orders,payments" }, { Tables: "orders" }])]);
+    expect(d.some((x) => x.includes("Fn::ForEach::Tbl (AWS::LanguageExtensions) makes its resources from them"))).toBe(true);
+  });
+
+  test("a collection read from SSM at deploy time counts at any update; a written-out one does not", () => {
+    const ssm = lx(loop({ Ref: "Tables" }, { "Table${Name}": table }), { Parameters: { Tables: { Type: "AWS::SSM::Parameter::Value<List<String>>", Default: "/app/tables" } } });
+    expect(judged([stack(ssm, ssm, [{}, {}], TAGS)])).toEqual(BLOCKED);
+    const fixed = lx(loop(["orders", "payments"], { "Table${Name}": table }));
+    expect(judged([stack(fixed, fixed, [{}, {}], TAGS)])).toEqual([]);
+  });
+
+  test("the control: another parameter changes, or the collection's parameter keeps its values, passes", () => {
+    const t = lx(loop({ Ref: "Tables" }, { "Table${Name}": table }), P);
+    expect(judged([stack(t, t, [{ Tables: "orders", Team: "a" }, { Tables: "orders", Team: "b" }])])).toEqual([]);
+  });
+
+  test("a resource in the fragment is judged as one written out: a Condition on a changed parameter blocks", () => {
+    const t = lx(loop(["orders"], { "Table${Name}": { ...table, Condition: "Keep" } }), { ...P, Conditions: { Keep: { "Fn::Equals": [{ Ref: "Team" }, "a"] } } });
+    expect(judged([stack(t, t, [{ Team: "a" }, { Team: "b" }])])).toEqual(BLOCKED);
+  });
+
+  test("the red team's f1b: nested stacks a loop makes, from unpinned URLs, count at a tag change; pinned ones do not", () => {
+    const nested = (url: unknown) => lx({ "Fn::ForEach::Tier": ["T", ["data", "audit"], { "Stack${T}": { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url } } }] });
+    const unpinned = nested({ "Fn::Sub": "https://templates-111111111111.s3.amazonaws.com/${T}-tier.json" });
+    expect(judged([stack(unpinned, unpinned, [{}, {}], TAGS)])).toEqual(BLOCKED);
+    const pinned = nested("https://templates-111111111111.s3.amazonaws.com/tier.json?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+    expect(judged([stack(pinned, pinned, [{}, {}], TAGS)])).toEqual([]);
+  });
+});

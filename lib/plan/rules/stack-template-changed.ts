@@ -429,7 +429,7 @@ export const stackTemplateChanged: PlanRule = {
       "A template blastwall cannot read (a transform, a template_url, YAML with a feature CloudFormation does not support, a value known only after apply) counts as such a change, " +
       "a new stack's too, and so do changed " +
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
-      "directly or through another resource of the template, and other parameters for a nested stack, whose template blastwall cannot read. " +
+      "directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
       "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
@@ -723,6 +723,9 @@ function resolvedAtDeploy(template: unknown): string[] {
   };
   const fromSsm = (v: unknown): boolean => v !== undefined && (outside(v) || (ssm.size > 0 && mentions(v, ssm, conditions, now)));
   const out: string[] = [];
+  for (const loop of forEachLoops(template)) {
+    if (fromSsm(loop.collection)) out.push(`${loop.id} (AWS::LanguageExtensions) takes its collection from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: each resource that a value gone from it made is deleted`);
+  }
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
     const kept = keeps(r.DeletionPolicy, r.Type);
@@ -849,6 +852,14 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   const conditions = conditionsOf(parseTemplate(after.value));
   const uses = (v: unknown): boolean => v !== undefined && (changed === "all" || mentions(v, changed, conditions, now));
   const out: string[] = [];
+  for (const loop of forEachLoops(after.value)) {
+    if (uses(loop.collection) || loop.ids.some((x) => uses(x))) {
+      out.push(
+        `the parameters changed (${shownParams}), and ${loop.id} (AWS::LanguageExtensions) makes its resources from them: CloudFormation expands it anew at this update, ` +
+          "and deletes each resource that a value gone from its collection made",
+      );
+    }
+  }
   for (const [id, r] of Object.entries(now)) {
     if (!holdsData(r)) continue;
     const kept = keeps(r.DeletionPolicy, r.Type);
@@ -1390,6 +1401,38 @@ function resourcesOf(template: unknown, evenTransformed = false): Record<string,
   // A transform anywhere (SAM, `Fn::ForEach`, `AWS::Include` through `Fn::Transform`) makes what blastwall would not see.
   if (!evenTransformed && (parsed.Transform !== undefined || Object.keys(parsed.Resources).some((k) => k.startsWith("Fn::")) || hasKey(parsed, "Fn::Transform"))) return undefined;
   const out: Record<string, Resource> = {};
-  for (const [id, r] of Object.entries(parsed.Resources)) out[id] = isObject(r) ? (r as Resource) : {};
+  // An `Fn::ForEach` loop (AWS::LanguageExtensions) stands for the resources its fragment makes: each is read as
+  // written, under the loop's key (`Fn::ForEach::Tbl/Table${Name}`), so that what holds data, nested stacks and values
+  // read at deploy time in it are seen (red-team round 63). What its collection makes is judged by forEachLoops.
+  const add = (entries: Record<string, unknown>, prefix: string) => {
+    for (const [id, r] of Object.entries(entries)) {
+      const fragment = id.startsWith("Fn::ForEach::") && Array.isArray(r) && isObject(r[2]) ? r[2] : undefined;
+      if (fragment !== undefined) add(fragment, `${prefix}${id}/`);
+      else out[`${prefix}${id}`] = isObject(r) ? (r as Resource) : {};
+    }
+  };
+  add(parsed.Resources, "");
+  return out;
+}
+
+/**
+ * A template's `Fn::ForEach` loops, nested ones included: each loop's key and collection, and the logical IDs its
+ * fragment writes. CloudFormation expands them anew at each change set or update, with that update's parameters: a
+ * value gone from the collection drops the resources it made, and CloudFormation deletes them.
+ */
+function forEachLoops(template: unknown): { id: string; collection: unknown; ids: string[] }[] {
+  const parsed = parseTemplate(template);
+  const out: { id: string; collection: unknown; ids: string[] }[] = [];
+  const walk = (entries: Record<string, unknown>, prefix: string) => {
+    for (const [id, r] of Object.entries(entries)) {
+      if (!id.startsWith("Fn::ForEach::")) continue;
+      const loop = Array.isArray(r) ? r : [];
+      const fragment = isObject(loop[2]) ? loop[2] : {};
+      // A loop that cannot be read is taken whole as its collection.
+      out.push({ id: `${prefix}${id}`, collection: loop.length === 3 && isObject(loop[2]) ? (loop[1] ?? null) : (r ?? null), ids: Object.keys(fragment) });
+      walk(fragment, `${prefix}${id}/`);
+    }
+  };
+  if (isObject(parsed) && isObject(parsed.Resources)) walk(parsed.Resources, "");
   return out;
 }
