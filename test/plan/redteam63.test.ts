@@ -113,3 +113,34 @@ describe("RT63-F1: the resources Fn::ForEach makes are seen at updates of parame
     expect(judged([stack(pinned, pinned, [{}, {}], TAGS)])).toEqual([]);
   });
 });
+
+describe("RT63-F4: a stack set is read with each instance's parameter overrides", () => {
+  const P = { Parameters: { Env: { Type: "String" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "production"] } } };
+  const table = (pitr: unknown) => ({ Type: "AWS::DynamoDB::Table", DeletionPolicy: "Retain", Properties: { TableName: "t", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: pitr } } });
+  const set = (before: string, after: string, extra: [Obj, Obj] = [{}, {}]) =>
+    change("aws_cloudformation_stack_set.data", ["update"], { name: "data", template_body: before, parameters: { Env: "production" }, ...extra[0] }, { name: "data", template_body: after, parameters: { Env: "production" }, ...extra[1] });
+  const instance = (env: string, set = "data") => change("aws_cloudformation_stack_set_instance.sandbox", ["no-op"], { stack_set_name: set, parameter_overrides: { Env: env } }, { stack_set_name: set, parameter_overrides: { Env: env } });
+  const SET = ["plan-stack-template-drops-data aws_cloudformation_stack_set.data"];
+
+  test("the red team's f2a: PITR switched off where an instance's override makes the condition false blocks", () => {
+    const c = set(tpl({ T: table(true) }, P), tpl({ T: table({ "Fn::If": ["IsProd", true, false] }) }, P));
+    expect(judged([c, instance("sandbox")])).toEqual(SET);
+    expect(judged([c])).toEqual([]);
+    expect(judged([c, instance("production")])).toEqual([]);
+    expect(judged([c, instance("sandbox", "other")])).toEqual([]);
+  });
+
+  test("the red team's f4a: an unpinned nested stack under a condition true only for an instance's override counts at a tag change", () => {
+    const t = tpl({ N: { Type: "AWS::CloudFormation::Stack", Condition: "IsProd", Properties: { TemplateURL: "https://b.s3.amazonaws.com/n.json" } } }, P);
+    const c = set(t, t, [{ tags: { a: "1" } }, { tags: { a: "2" } }]);
+    (c.change as { before: Obj; after: Obj }).before.parameters = { Env: "dev" };
+    (c.change as { before: Obj; after: Obj }).after.parameters = { Env: "dev" };
+    expect(judged([c])).toEqual([]);
+    expect(judged([c, instance("production")])).toEqual(SET);
+    const groups = (env: string) => [{ regions: ["eu-west-1"], deployment_targets: { accounts: ["222222222222"] }, parameter_overrides: [{ parameter_key: "Env", parameter_value: env }] }];
+    const awscc = (env: string) =>
+      change("awscc_cloudformation_stack_set.data", ["update"], { template_body: t, parameters: [{ parameter_key: "Env", parameter_value: "dev" }], stack_instances_group: groups(env), tags: [{ key: "a", value: "1" }] }, { template_body: t, parameters: [{ parameter_key: "Env", parameter_value: "dev" }], stack_instances_group: groups(env), tags: [{ key: "a", value: "2" }] });
+    expect(judged([awscc("production")])).toEqual(["plan-stack-template-drops-data awscc_cloudformation_stack_set.data"]);
+    expect(judged([awscc("dev")])).toEqual([]);
+  });
+});

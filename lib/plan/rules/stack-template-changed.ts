@@ -471,13 +471,14 @@ export const stackTemplateChanged: PlanRule = {
     const templateChanged = !(after.state === "known" && after.value === before);
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
     // stacks' templates anew from S3.
-    const resolved = [...(url ? [] : topTemplateReread(rc)), ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, params)] : [])];
+    const sides = parameterSides(rc, params, ctx.plan);
+    const resolved = [...(url ? [] : topTemplateReread(rc)), ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides)] : [])];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
-    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(rc, before, after, params);
+    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, parameterSides(rc, params)) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -612,10 +613,10 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
  * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
  */
-function stackWeakened(rc: PlanResourceChange, before: unknown, after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>): Weakened[] {
+function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides): Weakened[] {
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
-  for (const [b, a] of parameterSides(rc, params)) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
   return [...out.values()];
 }
 
@@ -626,10 +627,24 @@ type Sides = readonly (readonly [Record<string, unknown>, Record<string, unknown
  * The parameters of each side of a stack's update: the stack's own, and for a Cloud Control stack set also each
  * instance group's with its overrides (a group the update removes is judged as instances gone).
  */
-function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterValue>): Sides {
+function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterValue>, plan: PlanJson): Sides {
   const passedBefore = parameterMap(getPath(rc.change.before, ["parameters"]));
   const passedAfter = params.state === "unknown" ? "unknown" : parameterMap(params.value);
   const sides: [Record<string, unknown>, Record<string, unknown> | "unknown"][] = [[passedBefore, passedAfter]];
+  // The aws provider's stack set instances pass overrides of their own: CloudFormation updates each instance's stack
+  // with the stack set's template under them (red-team round 63). Every instance in the plan counts, a no-op's too; one
+  // whose stack set name is known only after apply may be this set's.
+  if (rc.type === "aws_cloudformation_stack_set") {
+    const name = afterValue(rc.change, ["name"]);
+    for (const x of plan.resource_changes) {
+      if (!OVERRIDES.has(x.type) || x.mode === "data") continue;
+      const n = afterValue(x.change, ["stack_set_name"]);
+      if (name.state === "known" && n.state === "known" && n.value !== name.value && getPath(x.change.before, ["stack_set_name"]) !== name.value) continue;
+      const oa = parametersAfter(x, ["parameter_overrides"]);
+      const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
+      sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
+    }
+  }
   if (rc.type === "awscc_cloudformation_stack_set") {
     const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
     const key = (g: Record<string, unknown>) => canonicalJson({ t: g.deployment_targets ?? null, r: g.regions ?? null });
@@ -785,21 +800,26 @@ function topTemplateReread(rc: PlanResourceChange): string[] {
  * Application Repository, whose content never changes (red-team round 61). One whose Condition is false (so absent)
  * does not count; a new one is judged as a runner, and a changed URL or parameters by dropped.
  */
-function nestedTemplatesReread(before: unknown, template: unknown, params: ReturnType<typeof afterValue>): string[] {
+function nestedTemplatesReread(before: unknown, template: unknown, sides: Sides): string[] {
   const now = resourcesOf(template, true);
   const old = resourcesOf(before, true);
   if (now === undefined || old === undefined) return [];
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
-  const scope = scopeOf(parseTemplate(template), params.state === "unknown" ? "unknown" : parameterMap(params.value), feeding);
+  // One scope per side: a nested stack is absent only where its Condition is false on every side (each stack set
+  // instance with its own overrides).
+  const scopes = sides.map(([, a]) => scopeOf(parseTemplate(template), a, feeding));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     const type = String(r.Type);
     const property = NESTED[type];
     if (property === undefined || old[id]?.Type !== r.Type) continue;
-    if (typeof r.Condition === "string" && condition(r.Condition, scope) === false) continue;
-    const location = evaluate(propertyOf(r, property), scope);
-    if (isObject(location) && !hasUnknown(location) && typeof location.ApplicationId === "string" && typeof location.SemanticVersion === "string") continue;
-    if (typeof location === "string" && pinnedVersion(location)) continue;
+    const present = scopes.filter((scope) => !(typeof r.Condition === "string" && condition(r.Condition, scope) === false));
+    const pinned = (scope: Scope) => {
+      const location = evaluate(propertyOf(r, property), scope);
+      if (isObject(location) && !hasUnknown(location) && typeof location.ApplicationId === "string" && typeof location.SemanticVersion === "string") return true;
+      return typeof location === "string" && pinnedVersion(location);
+    };
+    if (present.every(pinned)) continue;
     out.push(
       `the nested stack ${id} (${type}) takes its template from ${show(propertyOf(r, property))}, which CloudFormation reads anew from S3 at this update: ` +
         "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
