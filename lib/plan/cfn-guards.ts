@@ -78,6 +78,8 @@ const NOT_DISABLED = (v: unknown) => !(typeof v === "string" && /^\s*disabled\s*
 const DP = "plan-deletion-protection-off";
 const BR = "plan-backup-retention-lowered";
 const GC = "plan-guardrail-changed";
+/** A Terraform type protected from destroy (plan-protected-delete) that a template writes as a property of another type. */
+const PD = "plan-protected-delete";
 
 /** Status unset or not DISABLED (S3 Tables maintenance runs by default). */
 const runs = (v: unknown) => !(typeof v === "string" && /^\s*disabled\s*$/i.test(v));
@@ -252,6 +254,35 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
     onlyWhile: { sibling: "DestinationRegion", isOn: (v) => typeof v === "string" && v.trim() !== "" },
     effect: "Redshift deletes the cross-region snapshot copies older than the new period at once",
     twins: [`${BR} aws_redshift_cluster`, `${BR} aws_redshift_snapshot_copy`],
+  },
+  // Cross-region copies, protected in Terraform as resources of their own (their destroy stops the copy): a template
+  // writes them as a property of the source (red-team round 63).
+  {
+    type: "AWS::Redshift::Cluster",
+    path: "DestinationRegion",
+    kind: "off",
+    unset: false,
+    isOn: (v) => typeof v === "string" && v.trim() !== "",
+    verb: "removed",
+    effect: "Redshift stops copying the cluster's snapshots to the other region (DisableSnapshotCopy)",
+    twins: [`${PD} aws_redshift_snapshot_copy`],
+  },
+  {
+    type: "AWS::RDS::DBInstance",
+    path: "AutomaticBackupReplicationRegion",
+    kind: "off",
+    unset: false,
+    isOn: (v) => typeof v === "string" && v.trim() !== "",
+    verb: "removed",
+    effect: "RDS stops replicating the instance's automated backups to the other region",
+    twins: [`${PD} aws_db_instance_automated_backups_replication`],
+  },
+  {
+    type: "AWS::EFS::FileSystem",
+    path: "ReplicationConfiguration",
+    kind: "changed",
+    effect: "EFS deletes the replication configuration, or makes another, and stops copying the file system to its destination (a new destination is overwritten)",
+    twins: [`${PD} aws_efs_replication_configuration`],
   },
   { type: "AWS::Redshift::Snapshot", path: "ManualSnapshotRetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshift_cluster_snapshot`] },
   { type: "AWS::RedshiftServerless::Snapshot", path: "RetentionPeriod", kind: "lowered", unset: Infinity, forever: -1, effect: "the snapshot is deleted once it is older (at once, if it is already)", twins: [`${BR} aws_redshiftserverless_snapshot`] },

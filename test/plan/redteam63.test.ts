@@ -144,3 +144,24 @@ describe("RT63-F4: a stack set is read with each instance's parameter overrides"
     expect(judged([awscc("dev")])).toEqual([]);
   });
 });
+
+describe("RT63-F6: cross-region copies switched off in a template count, as their Terraform twins' destroy does", () => {
+  const cases: [string, Obj, Obj][] = [
+    ["AWS::Redshift::Cluster", { ClusterIdentifier: "dw", DestinationRegion: "us-west-2", SnapshotCopyRetentionPeriod: 7 }, { ClusterIdentifier: "dw" }],
+    ["AWS::RDS::DBInstance", { DBInstanceIdentifier: "db", AutomaticBackupReplicationRegion: "us-west-2" }, { DBInstanceIdentifier: "db" }],
+    ["AWS::EFS::FileSystem", { ReplicationConfiguration: { Destinations: [{ Region: "us-west-2" }] } }, {}],
+    ["AWS::EFS::FileSystem", { ReplicationConfiguration: { Destinations: [{ Region: "us-west-2" }] } }, { ReplicationConfiguration: { Destinations: [{ Region: "eu-west-1" }] } }],
+  ];
+  test.each(cases)("the red team's f5: %s losing its copy blocks, and the unchanged template passes", (type, before, after) => {
+    const t = (p: Obj) => tpl({ R: { Type: type, DeletionPolicy: "Retain", Properties: p } });
+    expect(judged([stack(t(before), t(after))])).toEqual(BLOCKED);
+    expect(judged([stack(t(before), t(before), [{}, {}], TAGS)])).toEqual([]);
+  });
+
+  test("the control: a copy first configured passes (Redshift and RDS)", () => {
+    for (const [type, before, after] of cases.slice(0, 2)) {
+      const t = (p: Obj) => tpl({ R: { Type: type, DeletionPolicy: "Retain", Properties: p } });
+      expect(judged([stack(t(after), t(before))])).toEqual([]);
+    }
+  });
+});
