@@ -165,3 +165,22 @@ describe("RT63-F6: cross-region copies switched off in a template count, as thei
     }
   });
 });
+
+describe("RT63-F5: AWS::NotificationARNs is the stack's notification_arns, read anew when they change", () => {
+  const HAS = { HasNotif: { "Fn::Not": [{ "Fn::Equals": [{ "Fn::Join": ["", { Ref: "AWS::NotificationARNs" }] }, ""] }] } };
+  const guarded = tpl({ Audit: { ...TABLE, Condition: "HasNotif" } }, { Conditions: HAS });
+  const TOPIC = "arn:aws:sns:us-east-1:111111111111:stack-events";
+
+  test("the red team's f3a: the template unchanged, notification_arns emptied: blocked, naming the list", () => {
+    const c = stack(guarded, guarded, [{}, {}], [{ notification_arns: [TOPIC] }, { notification_arns: [] }]);
+    expect(judged([c])).toEqual(BLOCKED);
+    expect(details([c]).some((d) => d.includes(`notification_arns change (["${TOPIC}"] → []), and the template reads AWS::NotificationARNs`))).toBe(true);
+  });
+
+  test("the controls: a template that does not read it, or the same list in another order, passes", () => {
+    const plain = tpl({ Audit: TABLE });
+    expect(judged([stack(plain, plain, [{}, {}], [{ notification_arns: [TOPIC] }, { notification_arns: [] }])])).toEqual([]);
+    const other = "arn:aws:sns:us-east-1:111111111111:other";
+    expect(judged([stack(guarded, guarded, [{}, {}], [{ notification_arns: [TOPIC, other] }, { notification_arns: [other, TOPIC] }])])).toEqual([]);
+  });
+});

@@ -472,7 +472,11 @@ export const stackTemplateChanged: PlanRule = {
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
     // stacks' templates anew from S3.
     const sides = parameterSides(rc, params, ctx.plan);
-    const resolved = [...(url ? [] : topTemplateReread(rc)), ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides)] : [])];
+    const resolved = [
+      ...(url ? [] : topTemplateReread(rc)),
+      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides)] : []),
+      ...notificationsReread(rc, after),
+    ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
@@ -487,6 +491,25 @@ export const stackTemplateChanged: PlanRule = {
     return [...out, ...weakenedFindings(rc, rc.address, weakened)];
   },
 };
+
+/**
+ * `AWS::NotificationARNs` is the stack's own `notification_arns`, not a constant of the stack: a template that reads it
+ * (`Fn::Equals [Fn::Join ["", Ref AWS::NotificationARNs], ""]` in a Condition) is evaluated anew with the new list,
+ * and may drop or weaken what it guards when the list changes (red-team round 63). blastwall does not evaluate it:
+ * such a change counts.
+ */
+function notificationsReread(rc: PlanResourceChange, after: ReturnType<typeof afterValue>): string[] {
+  const now = afterValue(rc.change, ["notification_arns"]);
+  const was = getPath(rc.change.before, ["notification_arns"]) ?? null;
+  const sorted = (v: unknown) => (Array.isArray(v) ? canonicalJson([...v].map(String).sort()) : canonicalJson(v ?? null));
+  if (now.state === "known" && sorted(now.value) === sorted(was)) return [];
+  const text = after.state === "known" ? (typeof after.value === "string" ? after.value : JSON.stringify(after.value ?? null)) : undefined;
+  if (text !== undefined && !text.includes("AWS::NotificationARNs")) return [];
+  const list = now.state === "known" ? show(now.value) : "known after apply";
+  return [
+    `notification_arns change (${show(was)} → ${list}), and ${text === undefined ? "the new template, which blastwall cannot read, may read" : "the template reads"} AWS::NotificationARNs, which CloudFormation evaluates anew with the new list: a Condition or setting computed from it may delete or weaken what it guards; compute it from a parameter instead, or have a human approve this exact plan`,
+  ];
+}
 
 /**
  * Protection a template update weakens in place, as its own finding: keeping the resource (DeletionPolicy,
