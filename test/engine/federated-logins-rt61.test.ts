@@ -153,7 +153,7 @@ describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may
   });
 });
 
-describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA but one the stack makes", () => {
+describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA", () => {
   const ROOT = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-1111-1111-1111-111111111111";
   const ISSUING = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/22222222-2222-2222-2222-222222222222";
   /** A central PKI shared to this account: its root and issuing CA read by data sources. */
@@ -183,10 +183,14 @@ describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to an
     expect(reached(check(stack(issue("${aws_acmpca_certificate_authority.team.arn}"), { ...anywhereRole, ...central, ...team, ...onPca("${data.aws_acmpca_certificate_authority.root.arn}") })))).toEqual(["aws_iam_role.onprem"]);
   });
 
-  test("control: an anchor on a CA this stack makes is above no CA that exists before the stack", () => {
+  // Red-team round 63: this was a control ("an anchor on a CA this stack makes is above no CA that exists before the
+  // stack"). That holds on the first apply only: a root the stack made long ago signs subordinates made later elsewhere.
+  test("an anchor on a CA this stack makes: a CA outside the stack may be one it signed after an earlier apply", () => {
     const own = { "aws_acmpca_certificate_authority.ca": { type: "ROOT", certificate_authority_configuration: cfg("ca") } };
     for (const anchor of [onPca("${aws_acmpca_certificate_authority.ca.arn}"), inBundle("${aws_acmpca_certificate_authority.ca.certificate}")]) {
-      expect(errors(check(stack(issue("${data.aws_acmpca_certificate_authority.issuing.arn}"), { ...anywhereRole, ...central, ...own, ...anchor })))).toEqual([]);
+      const r = check(stack(issue("${data.aws_acmpca_certificate_authority.issuing.arn}"), { ...anywhereRole, ...central, ...own, ...anchor }));
+      expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+      expect(details(r)).toMatch(/data\.aws_acmpca_certificate_authority\.issuing is read by a data source: a CA outside this stack, whose type and issuer the plan does not hold, so it may chain up to aws_acmpca_certificate_authority\.ca/);
     }
   });
 });
