@@ -44,3 +44,26 @@ describe("63. IAM Roles Anywhere: a CA outside the stack may chain to a root the
     expect(errors(check(stack(issue("${aws_acmpca_certificate_authority.other.arn}"), { ...anywhereRole, ...root, ...other, ...issuing, ...onRoot })))).toEqual([]);
   });
 });
+
+describe("63. IAM Roles Anywhere: a trust naming one instance of a counted anchor names that anchor", () => {
+  const anchor = { "aws_rolesanywhere_trust_anchor.a": { count: 1, name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "${var.ca_pem}" } } } };
+  const trusting = (sourceArn: string): Record<string, Obj> => ({
+    ...anywhereRole,
+    "aws_iam_role.onprem": {
+      name: "onprem",
+      assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { ArnEquals: { "aws:SourceArn": sourceArn } } }] }),
+    },
+    ...anchor,
+  });
+
+  test("UpdateTrustAnchor on the anchor reaches a role whose aws:SourceArn is `${aws_rolesanywhere_trust_anchor.a[0].arn}`, or its id under the ARN", () => {
+    for (const arn of ["${aws_rolesanywhere_trust_anchor.a[0].arn}", "arn:aws:rolesanywhere:us-east-1:111111111111:trust-anchor/${aws_rolesanywhere_trust_anchor.a[0].id}"]) {
+      expect([arn, reached(check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a[0].arn}"), trusting(arn))))]).toEqual([arn, ["aws_iam_role.onprem"]]);
+    }
+  });
+
+  test("control: a role whose aws:SourceArn names another anchor of the stack is not reached through this one", () => {
+    const other = { "aws_rolesanywhere_trust_anchor.b": { name: "b", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "${var.ca_pem}" } } } };
+    expect(errors(check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a[0].arn}"), { ...trusting("${aws_rolesanywhere_trust_anchor.b.arn}"), ...other })))).toEqual([]);
+  });
+});

@@ -100,7 +100,8 @@ function sourceAllows(stack: TfStack, values: readonly string[] | undefined, anc
   if (!values) return true;
   return values.some((v) => {
     const ref = refTarget(v);
-    if (ref && ref.address.startsWith("aws_rolesanywhere_trust_anchor.")) return anchor.res !== undefined && ref.address === anchor.res.address;
+    // An instance of a counted anchor (`a[0]`) is that anchor (AddressMap falls back to the block).
+    if (ref && ref.address.startsWith("aws_rolesanywhere_trust_anchor.")) return anchor.res !== undefined && stack.byAddress.get(ref.address) === anchor.res;
     // `arn:...:trust-anchor/${aws_rolesanywhere_trust_anchor.a.id}`: that anchor's own id, never a new anchor's.
     const written = referencedResource(stack, v, ["aws_rolesanywhere_trust_anchor"]);
     if (written) return anchor.res !== undefined && written.address === anchor.res.address;
