@@ -245,6 +245,46 @@ describe("61. a user pool trigger that may add every user to a group writes the 
     expect(reached(check(stack([], app({ post_confirmation: HOOK }, [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }]))))).toEqual(["aws_iam_role.app_member"]);
   });
 
+  // Red-team round 63 #4: an alias or version runs the function's code as the function's one execution role.
+  test("a trigger written as an alias or version of a stack function, or a literal (qualified) ARN naming one, is that function (red-team round 63)", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const ARN = "arn:aws:lambda:us-east-1:111111111111:function:add-to-members";
+    const alias = (functionName: string) => ({ "aws_lambda_alias.live": { name: "live", function_name: functionName, function_version: "$LATEST" } });
+    const version = { "aws_lambda_function_version.v": { function_name: "${aws_lambda_function.hook.function_name}" } };
+    const cases: [string, Record<string, Obj>][] = [
+      ["${aws_lambda_alias.live.arn}", alias("${aws_lambda_function.hook.function_name}")],
+      ["${aws_lambda_alias.live.arn}", alias("${aws_lambda_function.hook.arn}")],
+      ["${aws_lambda_alias.live.arn}", alias("add-to-members")],
+      ["${aws_lambda_alias.live.arn}", alias(ARN)],
+      ["${aws_lambda_function_version.v.arn}", version],
+      [ARN, {}],
+      [`${ARN}:live`, {}],
+    ];
+    for (const [trigger, extra] of cases) {
+      const harmless = { ...app({ post_confirmation: trigger }, logs), ...extra };
+      expect([trigger, extra, errors(check(stack([], harmless)))]).toEqual([trigger, extra, []]);
+      const adds = { ...app({ post_confirmation: trigger }, ADD), ...extra };
+      expect([trigger, extra, reached(check(stack([], adds)))]).toEqual([trigger, extra, ["aws_iam_role.app_member"]]);
+    }
+  });
+
+  test("control: an alias of a function outside the stack, a literal ARN of another name, or an alias blastwall cannot follow stays a function it cannot see", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const alias = (functionName: string) => ({ "aws_lambda_alias.live": { name: "live", function_name: functionName, function_version: "1" } });
+    const cases: [string, Record<string, Obj>][] = [
+      ["${aws_lambda_alias.live.arn}", alias("other-fn")],
+      ["${aws_lambda_alias.live.arn}", alias("${var.fn}")],
+      ["${aws_lambda_alias.live.arn}", alias("arn:aws:lambda:us-east-1:111111111111:function:other-fn")],
+      ["arn:aws:lambda:us-east-1:111111111111:function:other-fn:live", {}],
+      ["arn:aws:lambda:us-east-1:111111111111:function:${var.fn}", {}],
+    ];
+    for (const [trigger, extra] of cases) {
+      const r = check(stack([], { ...app({ post_confirmation: trigger }, logs), ...extra }));
+      expect([trigger, extra, reached(r)]).toEqual([trigger, extra, ["aws_iam_role.app_member"]]);
+      expect(details(r)).toMatch(/a function this stack does not make \(or blastwall cannot resolve\)/);
+    }
+  });
+
   test("the same trigger with a Token mapping hands every user the role its group gives (cognito:preferred_role)", () => {
     const r = check(stack([], app({ post_confirmation: HOOK }, ADD, "token")));
     expect(reached(r)).toEqual(["aws_iam_role.app_member"]);
