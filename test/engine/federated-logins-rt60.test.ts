@@ -163,9 +163,20 @@ describe("60. IAM Roles Anywhere: a subordinate CA below the anchor's CA", () =>
     expect(details(above)).toMatch(/the CA that issued the certificate of arn:aws:acm-pca:us-east-1:222222222222:certificate-authority\/central-root, a CA outside this stack, is not in the plan, so it may chain up to data\.aws_acmpca_certificate_authority\.shared/);
   });
 
-  test("control: two subordinates of one root outside the stack: issuing from one does not chain through the other", () => {
+  // Red-team round 63: this was a control (the CA above a parent outside the stack was taken to be no CA the stack
+  // makes). A CA outside the stack may have been signed, after an earlier apply, by one the stack made: fail closed.
+  test("two subordinates of one parent outside the stack: issuing from one may chain through the other, as the parent's own issuer is not in the plan", () => {
     const central = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/central-root";
     const siblings = { ...anywhereRole, ...sub("issuing", central), ...sub("onprem", central), ...anchorOn("${aws_acmpca_certificate_authority.onprem.arn}") };
+    const r = check(stack(issue("issuing"), siblings));
+    expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+    // The parent named by ARN may itself be onprem, as far as the plan shows (its ARN is made at apply time).
+    expect(details(r)).toMatch(/which a private CA matching arn:aws:acm-pca:us-east-1:222222222222:certificate-authority\/central-root issued\) up to aws_acmpca_certificate_authority\.onprem/);
+    expect(reached(check(stack(issue("onprem"), siblings)))).toEqual(["aws_iam_role.onprem"]);
+  });
+
+  test("control: two subordinates of one ROOT CA of the stack: issuing from one does not chain through the other", () => {
+    const siblings = { ...anywhereRole, ...root("root"), ...sub("issuing", "${aws_acmpca_certificate_authority.root.arn}"), ...sub("onprem", "${aws_acmpca_certificate_authority.root.arn}"), ...anchorOn("${aws_acmpca_certificate_authority.onprem.arn}") };
     expect(errors(check(stack(issue("issuing"), siblings)))).toEqual([]);
     expect(reached(check(stack(issue("onprem"), siblings)))).toEqual(["aws_iam_role.onprem"]);
   });

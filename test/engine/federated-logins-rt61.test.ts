@@ -153,7 +153,7 @@ describe("61. SetIdentityPoolRoles: the caller names the pool's role, any it may
   });
 });
 
-describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA but one the stack makes", () => {
+describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to any CA", () => {
   const ROOT = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-1111-1111-1111-111111111111";
   const ISSUING = "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/22222222-2222-2222-2222-222222222222";
   /** A central PKI shared to this account: its root and issuing CA read by data sources. */
@@ -183,10 +183,14 @@ describe("61. IAM Roles Anywhere: a private CA outside the stack may chain to an
     expect(reached(check(stack(issue("${aws_acmpca_certificate_authority.team.arn}"), { ...anywhereRole, ...central, ...team, ...onPca("${data.aws_acmpca_certificate_authority.root.arn}") })))).toEqual(["aws_iam_role.onprem"]);
   });
 
-  test("control: an anchor on a CA this stack makes is above no CA that exists before the stack", () => {
+  // Red-team round 63: this was a control ("an anchor on a CA this stack makes is above no CA that exists before the
+  // stack"). That holds on the first apply only: a root the stack made long ago signs subordinates made later elsewhere.
+  test("an anchor on a CA this stack makes: a CA outside the stack may be one it signed after an earlier apply", () => {
     const own = { "aws_acmpca_certificate_authority.ca": { type: "ROOT", certificate_authority_configuration: cfg("ca") } };
     for (const anchor of [onPca("${aws_acmpca_certificate_authority.ca.arn}"), inBundle("${aws_acmpca_certificate_authority.ca.certificate}")]) {
-      expect(errors(check(stack(issue("${data.aws_acmpca_certificate_authority.issuing.arn}"), { ...anywhereRole, ...central, ...own, ...anchor })))).toEqual([]);
+      const r = check(stack(issue("${data.aws_acmpca_certificate_authority.issuing.arn}"), { ...anywhereRole, ...central, ...own, ...anchor }));
+      expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+      expect(details(r)).toMatch(/data\.aws_acmpca_certificate_authority\.issuing is read by a data source: a CA outside this stack, whose type and issuer the plan does not hold, so it may chain up to aws_acmpca_certificate_authority\.ca/);
     }
   });
 });
@@ -239,6 +243,46 @@ describe("61. a user pool trigger that may add every user to a group writes the 
   test("a trigger blastwall cannot see into fails closed: a function outside the stack, or one whose role may assume others", () => {
     expect(reached(check(stack([], app({ post_confirmation: "arn:aws:lambda:us-east-1:111111111111:function:add-to-group" }, ADD))))).toEqual(["aws_iam_role.app_member"]);
     expect(reached(check(stack([], app({ post_confirmation: HOOK }, [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }]))))).toEqual(["aws_iam_role.app_member"]);
+  });
+
+  // Red-team round 63 #4: an alias or version runs the function's code as the function's one execution role.
+  test("a trigger written as an alias or version of a stack function, or a literal (qualified) ARN naming one, is that function (red-team round 63)", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const ARN = "arn:aws:lambda:us-east-1:111111111111:function:add-to-members";
+    const alias = (functionName: string) => ({ "aws_lambda_alias.live": { name: "live", function_name: functionName, function_version: "$LATEST" } });
+    const version = { "aws_lambda_function_version.v": { function_name: "${aws_lambda_function.hook.function_name}" } };
+    const cases: [string, Record<string, Obj>][] = [
+      ["${aws_lambda_alias.live.arn}", alias("${aws_lambda_function.hook.function_name}")],
+      ["${aws_lambda_alias.live.arn}", alias("${aws_lambda_function.hook.arn}")],
+      ["${aws_lambda_alias.live.arn}", alias("add-to-members")],
+      ["${aws_lambda_alias.live.arn}", alias(ARN)],
+      ["${aws_lambda_function_version.v.arn}", version],
+      [ARN, {}],
+      [`${ARN}:live`, {}],
+    ];
+    for (const [trigger, extra] of cases) {
+      const harmless = { ...app({ post_confirmation: trigger }, logs), ...extra };
+      expect([trigger, extra, errors(check(stack([], harmless)))]).toEqual([trigger, extra, []]);
+      const adds = { ...app({ post_confirmation: trigger }, ADD), ...extra };
+      expect([trigger, extra, reached(check(stack([], adds)))]).toEqual([trigger, extra, ["aws_iam_role.app_member"]]);
+    }
+  });
+
+  test("control: an alias of a function outside the stack, a literal ARN of another name, or an alias blastwall cannot follow stays a function it cannot see", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const alias = (functionName: string) => ({ "aws_lambda_alias.live": { name: "live", function_name: functionName, function_version: "1" } });
+    const cases: [string, Record<string, Obj>][] = [
+      ["${aws_lambda_alias.live.arn}", alias("other-fn")],
+      ["${aws_lambda_alias.live.arn}", alias("${var.fn}")],
+      ["${aws_lambda_alias.live.arn}", alias("arn:aws:lambda:us-east-1:111111111111:function:other-fn")],
+      ["arn:aws:lambda:us-east-1:111111111111:function:other-fn:live", {}],
+      ["arn:aws:lambda:us-east-1:111111111111:function:${var.fn}", {}],
+    ];
+    for (const [trigger, extra] of cases) {
+      const r = check(stack([], { ...app({ post_confirmation: trigger }, logs), ...extra }));
+      expect([trigger, extra, reached(r)]).toEqual([trigger, extra, ["aws_iam_role.app_member"]]);
+      expect(details(r)).toMatch(/a function this stack does not make \(or blastwall cannot resolve\)/);
+    }
   });
 
   test("the same trigger with a Token mapping hands every user the role its group gives (cognito:preferred_role)", () => {

@@ -89,7 +89,7 @@ describe("an SSH public key on a user is git to CodeCommit as the user, nothing 
 describe("a service-specific credential is the user in CodeCommit git, Keyspaces and Bedrock", () => {
   const keyspaces = user({ Effect: "Allow", Action: ["cassandra:Select", "cassandra:Drop"], Resource: "*" }, { Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: "*" });
 
-  test.each(["iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential"])("%s: the user's Keyspaces drop counts, its EC2 delete does not", (action) => {
+  test.each(["iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:UpdateServiceSpecificCredential"])("%s: the user's Keyspaces drop counts, its EC2 delete does not", (action) => {
     const [f, ...rest] = errors(check(tf({ ...on(action), ...keyspaces })), "agent-transitive-destroy");
     expect(rest).toEqual([]);
     expect(f.message).toContain(`--${action}--> aws_iam_user.ops (CodeCommit git, Keyspaces and Bedrock only)`);
@@ -97,7 +97,7 @@ describe("a service-specific credential is the user in CodeCommit git, Keyspaces
     expect(f.resource).toBe("aws_iam_user.ops");
   });
 
-  test.each(["iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential"])("%s on the snapshot janitor passes", (action) => {
+  test.each(["iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:UpdateServiceSpecificCredential"])("%s on the snapshot janitor passes", (action) => {
     expect(errors(check(tf({ ...on(action), ...janitor })))).toEqual([]);
   });
 

@@ -270,6 +270,9 @@ export const SERVICE_CREDENTIAL_ACTIONS: readonly { readonly action: string; rea
   { action: "iam:CreateServiceSpecificCredential", does: "create a service-specific credential for", services: SERVICE_CREDENTIAL_SERVICES, conditionKey: "iam:ServiceSpecificCredentialServiceName" },
   // A new password for a credential that exists, for a service the call does not choose.
   { action: "iam:ResetServiceSpecificCredential", does: "reset the password of a service-specific credential of", services: SERVICE_CREDENTIAL_SERVICES, conditionKey: "iam:ServiceSpecificCredentialServiceName" },
+  // Reactivates a credential someone made (red-team round 63): fail closed, as for an SSH key, the caller may hold
+  // its password. The service authorisation reference gives it the same condition key as Create and Reset.
+  { action: "iam:UpdateServiceSpecificCredential", does: "reactivate a service-specific credential of", services: SERVICE_CREDENTIAL_SERVICES, conditionKey: "iam:ServiceSpecificCredentialServiceName" },
 ];
 
 /**

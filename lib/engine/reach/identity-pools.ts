@@ -41,6 +41,7 @@ import { policyFromValue } from "../terraform/policy-documents";
 import { RESOURCE_POLICIES, mayName, resourcePolicyDocument } from "../resource-policies";
 import { lambdaPermission } from "./resource-policy-grants";
 import { passRoleAllows } from "./compute";
+import { resourceAccount } from "../terraform/providers";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -520,7 +521,8 @@ const triggers = new WeakMap<TfResource, string | false>();
  * authentication, pre authentication, the custom auth and message triggers, which run for a user who exists) may add
  * every user to a group with AdminAddUserToGroup, the usual "add to group on sign-up" post confirmation function,
  * when its function's role may do so on the pool (or may become another role, or is one blastwall cannot resolve: a
- * function outside the stack, a literal ARN). A lambda_config blastwall cannot read may hold any.
+ * function outside the stack, a literal ARN of none of its functions: see `triggerFunction`). A lambda_config blastwall
+ * cannot read may hold any.
  */
 function groupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
   let hit = triggers.get(pool);
@@ -547,9 +549,8 @@ function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | f
 
 /** Whether the Lambda function a trigger names may put users of the pool into groups (see `groupTrigger`), in words. */
 function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): string | undefined {
-  const ref = refTarget(v);
-  const fn = ref ? ctx.stack.byAddress.get(ref.address) : undefined;
-  if (!fn || fn.type !== "aws_lambda_function" || fn.mode !== "managed") return `${typeof v === "string" ? v : "a function"}, a function this stack does not make (or blastwall cannot resolve), whose rights it cannot see`;
+  const fn = triggerFunction(ctx.stack, v);
+  if (!fn) return `${typeof v === "string" ? v : "a function"}, a function this stack does not make (or blastwall cannot resolve), whose rights it cannot see`;
   const address = ctx.roleOf(fn.values["role"]);
   const role = address === undefined ? undefined : ctx.roles.find((r) => r.address === address);
   if (!role || role.external) return `${fn.address}, whose role blastwall cannot resolve to one of this stack`;
@@ -559,6 +560,38 @@ function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): str
   // A role it may become may hold the right: that is not followed here.
   if ((rights.grants.get("sts:assumerole") ?? []).length > 0) return `${fn.address}, whose role ${role.address} may assume other roles, which may hold ${USER_POOL_GROUP[0]}`;
   return undefined;
+}
+
+/**
+ * The Lambda function of the stack a trigger runs: a reference to the function (any of its attributes: `arn`,
+ * `qualified_arn`), or to an `aws_lambda_alias` / `aws_lambda_function_version` of it (an alias or version runs the
+ * function's code as the function's one execution role), or a literal ARN `arn:...:function:NAME[:QUALIFIER]` whose
+ * name is a stack function's literal name (in that function's account, when its provider is pinned to one). The same
+ * for the alias's `function_name` (a name or ARN). Anything else: undefined (fail closed).
+ */
+function triggerFunction(stack: TfStack, v: unknown, depth = 0): TfResource | undefined {
+  if (typeof v !== "string") return undefined;
+  const ref = refTarget(v);
+  if (ref) {
+    const res = stack.byAddress.get(ref.address);
+    if (!res || res.mode !== "managed") return undefined;
+    if (res.type === "aws_lambda_function") return res;
+    if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) return triggerFunction(stack, res.values["function_name"], depth + 1);
+    return undefined;
+  }
+  if (v.includes("${")) return undefined;
+  // A bare name only as an alias's function_name (a trigger takes an ARN).
+  const m = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/.exec(v) ?? (depth > 0 && /^[A-Za-z0-9_-]+$/.test(v) ? [v, undefined, v] : null);
+  if (!m) return undefined;
+  const [, account, name] = m;
+  const named = (stack.byType.get("aws_lambda_function") ?? []).filter((f) => {
+    if (f.mode !== "managed") return false;
+    const p = attributePattern(stack, f, "function_name");
+    if (!p.exact || p.pattern !== name) return false;
+    const pinned = resourceAccount(stack, f);
+    return account === undefined || pinned === undefined || pinned === account;
+  });
+  return named.length === 1 ? named[0] : undefined;
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {

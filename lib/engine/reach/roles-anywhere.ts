@@ -100,7 +100,8 @@ function sourceAllows(stack: TfStack, values: readonly string[] | undefined, anc
   if (!values) return true;
   return values.some((v) => {
     const ref = refTarget(v);
-    if (ref && ref.address.startsWith("aws_rolesanywhere_trust_anchor.")) return anchor.res !== undefined && ref.address === anchor.res.address;
+    // An instance of a counted anchor (`a[0]`) is that anchor (AddressMap falls back to the block).
+    if (ref && ref.address.startsWith("aws_rolesanywhere_trust_anchor.")) return anchor.res !== undefined && stack.byAddress.get(ref.address) === anchor.res;
     // `arn:...:trust-anchor/${aws_rolesanywhere_trust_anchor.a.id}`: that anchor's own id, never a new anchor's.
     const written = referencedResource(stack, v, ["aws_rolesanywhere_trust_anchor"]);
     if (written) return anchor.res !== undefined && written.address === anchor.res.address;
@@ -176,11 +177,6 @@ const PUT_CA = "put-ca";
 interface CaNode {
   readonly res?: TfResource;
   readonly pattern: string;
-  /**
-   * The issuer of a CA certificate, written as an ARN (or a variable) rather than a reference: a CA that exists before
-   * the stack is applied, so none the stack makes (those get their ARNs at apply time, and would be referenced).
-   */
-  readonly outside?: boolean;
 }
 
 /**
@@ -201,8 +197,9 @@ interface Ancestor {
   readonly ca: CaNode | "unknown";
   readonly path: string;
   /**
-   * For "unknown": the untraced part lies above a CA that exists before the stack is applied (one read by a data
-   * source, or named by ARN), so it may be any CA but one this stack makes (whose key is made at apply time).
+   * For "unknown": the untraced part lies above a CA outside the stack (one read by a data source, or named by ARN),
+   * so it may be any CA, this stack's included: a root the stack made on an earlier apply signs subordinates made
+   * later elsewhere (another stack, another account through RAM, by hand).
    */
   readonly aboveOutside?: boolean;
 }
@@ -258,8 +255,6 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
         // A CA the chain certainly reaches is said before one it may reach.
         for (const up of [...chain.filter((x) => x.ca !== "unknown"), ...chain.filter((x) => x.ca === "unknown")]) {
           if (up.ca === "unknown") {
-            // A CA this stack makes cannot have issued the certificate of one that exists before the stack is applied.
-            if (up.aboveOutside && madeHere(trusted)) continue;
             return {
               g,
               how: `lets it have ${own} sign a certificate for a key of its own; ${up.path}, so it may chain up to ${trusted.shown}, and CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA: that certificate may be trusted`,
@@ -282,11 +277,6 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
   return undefined;
 }
 
-/** Whether the anchor trusts one CA that this stack makes (and so no CA that exists before it is applied chains up to it). */
-function madeHere(trusted: TrustedCa): boolean {
-  return trusted.ca !== "pem" && trusted.ca !== "any" && trusted.ca.res !== undefined && trusted.ca.res.mode === "managed";
-}
-
 /** Whether a certificate the CA `ca` signs (or one below it) is trusted by `trusted`. */
 function trusts(ctx: AnywhereContext, trusted: TrustedCa, ca: CaNode): boolean {
   const t = trusted.ca;
@@ -296,7 +286,7 @@ function trusts(ctx: AnywhereContext, trusted: TrustedCa, ca: CaNode): boolean {
   // certificate the PEM is. blastwall does not parse the PEM, so it cannot tell which CA that is.
   if (t === "pem") return ca.res === undefined || ca.res.mode === "data";
   if (t.res && ca.res) return t.res === ca.res;
-  if (t.res) return !(ca.outside && t.res.mode === "managed") && ctx.privateCas.matching(ca.pattern).includes(t.res);
+  if (t.res) return ctx.privateCas.matching(ca.pattern).includes(t.res);
   return globsIntersect(ca.pattern, t.pattern, ci);
 }
 
@@ -400,8 +390,9 @@ const lineage = new WeakMap<TfStack, Map<TfResource, readonly Ancestor[]>>();
  * up), or one outside it named by ARN. A subordinate whose installed certificate blastwall cannot trace, or that no
  * resource of the stack installs one on, may chain to any CA ("unknown": fail closed). The chain of a CA outside the
  * stack (named by ARN, or read by a data source, whose `type` the plan does not say) is not in the plan: it may chain
- * to any CA but one this stack makes ("unknown", `aboveOutside`): a shared issuing subordinate reaches the root it
- * is under, wherever that root's certificate is read from.
+ * to any CA ("unknown", `aboveOutside`), this stack's included: a shared issuing subordinate reaches the root it is
+ * under, wherever that root's certificate is read from, and a root this stack made on an earlier apply routinely
+ * signs subordinates made afterwards elsewhere.
  */
 function ancestors(stack: TfStack, ca: TfResource): readonly Ancestor[] {
   let byCa = lineage.get(stack);
@@ -447,7 +438,7 @@ function parentsOf(stack: TfStack, ca: TfResource): Ancestor[] {
     const issuer = cert.values["certificate_authority_arn"];
     const named = typeof issuer === "string" ? referencedResource(stack, issuer, PCA_TYPES) : undefined;
     if (named === ca) continue;
-    const parent: CaNode = named ? caNode(stack, named) : { pattern: typeof issuer === "string" ? resolveToPattern(stack, issuer).pattern : "*", outside: true };
+    const parent: CaNode = named ? caNode(stack, named) : { pattern: typeof issuer === "string" ? resolveToPattern(stack, issuer).pattern : "*" };
     out.push({ ca: parent, path: `the CA certificate of ${ca.address} (${cert.address}, installed by ${inst.address}), which ${named ? named.address : `a private CA matching ${parent.pattern}`} issued` });
   }
   return out;

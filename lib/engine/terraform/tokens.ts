@@ -795,8 +795,10 @@ export function attributePattern(stack: TfStack, r: TfResource, attribute: strin
  * The one resource of `types` an ARN written with a Terraform reference names: `${aws_x.y.arn}`, or literal text
  * ending in `/` followed by `${aws_x.y.id}` (`arn:...:userpool/${aws_cognito_user_pool.p.id}`). The id a provider
  * assigns is that resource's own, so such a value names it alone even where the ARN pattern of every resource of the
- * type is the same wildcard. Anything else (another attribute, more text after the reference, a count or for_each
- * instance, a splat, a variable): undefined.
+ * type is the same wildcard. An instance written with a literal key (`${aws_x.y[0].arn}`, `${aws_x.y["k"].arn}`) of a
+ * resource whose `count` or `for_each` is left unexpanded names that resource, which stands for all its instances (the
+ * engine models blocks, not instances): never narrower than the block. Anything else (another attribute, more text
+ * after the reference, a key on a resource without count or for_each, a splat, a variable): undefined.
  */
 export function referencedResource(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
   const parts = parseTemplate(written);
@@ -804,8 +806,11 @@ export function referencedResource(stack: TfStack, written: string, types: reado
   if (!last || last.kind !== "interpolation" || last.directive) return undefined;
   if (parts.length > 2 || (parts.length === 2 && (parts[0].kind !== "literal" || !parts[0].text.endsWith("/")))) return undefined;
   const ref = parseReference(last.expr);
-  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.index !== undefined || ref.path.length > 0) return undefined;
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
   if (ref.attribute !== (parts.length === 1 ? "arn" : "id")) return undefined;
   const res = stack.byAddress.get(ref.address);
-  return res && types.includes(res.type) ? res : undefined;
+  if (!res || !types.includes(res.type)) return undefined;
+  // An instance key: the instance itself where the stack holds it (an expanded plan), else the counted block.
+  if (ref.index !== undefined && res.address !== ref.address && res.values["count"] === undefined && res.values["for_each"] === undefined) return undefined;
+  return res;
 }
