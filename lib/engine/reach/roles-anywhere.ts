@@ -180,8 +180,8 @@ interface CaNode {
 }
 
 /**
- * A CA an anchor trusts. `ca`: one CA; "pem": a certificate written as literal text, which may be that of any CA this
- * stack does not make; "any": a value blastwall cannot read, which may be that of any CA. `shown` finishes the
+ * A CA an anchor trusts. `ca`: one CA; "pem": a certificate written as literal text, which may be that of any CA (this
+ * stack's too, once applied); "any": a value blastwall cannot read, which may be that of any CA. `shown` finishes the
  * sentence "lets it have ... sign a certificate".
  */
 interface TrustedCa {
@@ -281,10 +281,9 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
 function trusts(ctx: AnywhereContext, trusted: TrustedCa, ca: CaNode): boolean {
   const t = trusted.ca;
   if (t === "any") return true;
-  // A CA this stack makes gets its key and certificate at apply time, so its certificate cannot be a PEM written in
-  // the configuration; any other CA (one named by ARN, a pattern, a variable, a data source) may be the one whose
-  // certificate the PEM is. blastwall does not parse the PEM, so it cannot tell which CA that is.
-  if (t === "pem") return ca.res === undefined || ca.res.mode === "data";
+  // blastwall does not parse the PEM, so it cannot tell which CA's certificate it is: any CA's, this stack's own too
+  // (once applied, its certificate exists and may be pasted in; the first-apply reading failed open, red-team round 63).
+  if (t === "pem") return true;
   if (t.res && ca.res) return t.res === ca.res;
   if (t.res) return ctx.privateCas.matching(ca.pattern).includes(t.res);
   return globsIntersect(ca.pattern, t.pattern, ci);
@@ -324,7 +323,7 @@ function pcaSource(stack: TfStack, anchor: TfResource, ca: unknown): TrustedCa {
  * A `CERTIFICATE_BUNDLE` source: the CAs whose certificates `x509_certificate_data` holds. A reference to a private
  * CA's certificate (the CA's own `certificate`, the certificate an `aws_acmpca_certificate_authority_certificate`
  * installs, an `aws_acmpca_certificate` issued for a CA's CSR) is that CA; a `certificate_chain` is the CAs above
- * it. Literal text is a PEM blastwall does not match to a CA ("pem"); anything else (a variable, `file()`, another
+ * it. Literal text is a PEM blastwall does not match to a CA ("pem", any CA); anything else (a variable, `file()`, another
  * resource's attribute) may be any CA's certificate ("any").
  */
 function bundleSource(stack: TfStack, anchor: TfResource, v: unknown): TrustedCa[] {
@@ -334,7 +333,7 @@ function bundleSource(stack: TfStack, anchor: TfResource, v: unknown): TrustedCa
   const out: TrustedCa[] = [];
   for (const part of parseTemplate(v)) {
     if (part.kind === "literal") {
-      if (part.text.trim() !== "") out.push({ ca: "pem", shown: `the CA whose certificate ${where} holds as a literal PEM (blastwall does not read PEMs: it may be the certificate of any CA this stack does not make)` });
+      if (part.text.trim() !== "") out.push({ ca: "pem", shown: `the CA whose certificate ${where} holds as a literal PEM (blastwall does not read PEMs: it may be the certificate of any CA, this stack's included)` });
       continue;
     }
     const ref = part.directive ? undefined : parseReference(part.expr);
