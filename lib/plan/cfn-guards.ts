@@ -136,7 +136,12 @@ function backupPlanWeakened(before: unknown, after: unknown): string | undefined
   const changedKeys = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => fingerprint(a[k]) !== fingerprint(b[k]));
   const settings = changedKeys(others(before), others(after));
   if (settings.length > 0) out.push(`${settings.join(", ")} changed`);
-  const named = (v: unknown) => (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.RuleName === "string") ? (v as Record<string, unknown>[]) : undefined);
+  // Rules told apart by RuleName only where each name is one rule's: with a name repeated, which rule became which is
+  // not known, so any change of the list counts (red-team round 63).
+  const named = (v: unknown) =>
+    Array.isArray(v) && v.every((r) => isObject(r) && typeof r.RuleName === "string") && new Set(v.map((r) => (r as Record<string, unknown>).RuleName)).size === v.length
+      ? (v as Record<string, unknown>[])
+      : undefined;
   const was = named(before.BackupPlanRule);
   const now = named(after.BackupPlanRule);
   if (was === undefined || now === undefined) {

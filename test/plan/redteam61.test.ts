@@ -310,6 +310,13 @@ describe("RT61-6: a template's backup plan is judged as aws_backup_plan is: a ru
     expect(judged([stack(plan([daily]), plan([rule("daily")]))])).toEqual([]);
   });
 
+  // Round 63: with a RuleName repeated, which rule became which is not known: a second "daily" with continuous backup passed.
+  test("a rule added under a RuleName the plan already has counts; the same rules reordered still pass", () => {
+    const continuous = rule("daily", 1, { EnableContinuousBackup: true });
+    expect(judged([stack(plan([daily]), plan([daily, continuous]))])).toEqual(BLOCKED);
+    expect(judged([stack(plan([daily, continuous]), plan([daily, continuous]))])).toEqual([]);
+  });
+
   test.each([
     ["DeleteAfterDays lowered", [daily], [rule("daily", 7)], 'rule "daily" Lifecycle.DeleteAfterDays 35 → 7: lowered'],
     ["DeleteAfterDays set where recovery points were kept forever", [rule("daily")], [rule("daily", 7)], 'rule "daily" Lifecycle.DeleteAfterDays (none) → 7: lowered'],
