@@ -268,6 +268,32 @@ describe("61. a user pool trigger that may add every user to a group writes the 
     }
   });
 
+  // Red-team round 64: a function name is one function per account and region, and a dynamic block is a block too.
+  test("a trigger in another region or through another provider than the stack's function of that name is not that function; a dynamic lambda_config fails closed", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const providers = { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }, { alias: "eu", region: "eu-west-1", allowed_account_ids: ["111111111111"] }] };
+    const withProviders = (res: Record<string, Obj>) => ({ ...stack([], res), provider: providers });
+    const inEu = (extra: Record<string, Obj>, trigger: string) => {
+      const res = { ...app({ post_confirmation: trigger }, logs), ...extra };
+      res["aws_cognito_user_pool.users"] = { ...res["aws_cognito_user_pool.users"], provider: "aws.eu" };
+      return withProviders(res);
+    };
+    const SAME = "arn:aws:lambda:us-east-1:111111111111:function:add-to-members";
+    const OTHER_REGION = "arn:aws:lambda:eu-west-1:111111111111:function:add-to-members";
+    // The harmless function is on the default provider (us-east-1): an eu-west-1 ARN of its name is another function.
+    expect(reached(check(withProviders(app({ post_confirmation: OTHER_REGION }, logs))))).toEqual(["aws_iam_role.app_member"]);
+    expect(errors(check(withProviders(app({ post_confirmation: SAME }, logs))))).toEqual([]);
+    // An alias made through the eu provider names the eu function of that name, not the stack's.
+    const euAlias = { "aws_lambda_alias.live": { name: "live", function_name: "add-to-members", function_version: "$LATEST", provider: "aws.eu" } };
+    expect(reached(check(inEu(euAlias, "${aws_lambda_alias.live.arn}")))).toEqual(["aws_iam_role.app_member"]);
+    const ownAlias = { "aws_lambda_alias.live": { name: "live", function_name: "add-to-members", function_version: "$LATEST" } };
+    expect(errors(check(withProviders(({ ...app({ post_confirmation: "${aws_lambda_alias.live.arn}" }, logs), ...ownAlias }) as Record<string, Obj>)))).toEqual([]);
+    // `dynamic "lambda_config"`: the triggers it makes are not read.
+    const dyn = app(undefined, logs);
+    dyn["aws_cognito_user_pool.users"] = { ...dyn["aws_cognito_user_pool.users"], dynamic: { lambda_config: { for_each: [1], content: { post_confirmation: "arn:aws:lambda:us-east-1:111111111111:function:other" } } } };
+    expect(details(check(stack([], dyn)))).toMatch(/its lambda_config is a dynamic block, whose triggers blastwall does not read/);
+  });
+
   test("control: an alias of a function outside the stack, a literal ARN of another name, or an alias blastwall cannot follow stays a function it cannot see", () => {
     const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
     const alias = (functionName: string) => ({ "aws_lambda_alias.live": { name: "live", function_name: functionName, function_version: "1" } });

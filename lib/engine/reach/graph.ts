@@ -709,6 +709,18 @@ export class ReachGraph {
             for (const res of index.referenced(g, r) ?? index.matching(r)) {
               if (seen.has(res)) continue;
               seen.add(res);
+              // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
+              // any (red-team round 64: UpdateFunctionCode on ${data.aws_lambda_function.x.arn} reached nothing).
+              if (res.mode === "data") {
+                add(
+                  this.unknown(`compute:${a}:${res.address}`, `${res.address}, compute this stack reads but does not make, which may run as any role`),
+                  "hijack",
+                  a,
+                  () => `${grantText(g)} lets it run its own code in ${res.address}, which a data source reads: compute outside this stack, under a role blastwall cannot see`,
+                  g.statement.source.address,
+                );
+                continue;
+              }
               this.hijackOne(res, t, a, g, add);
             }
           }

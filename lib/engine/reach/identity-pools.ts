@@ -41,7 +41,7 @@ import { policyFromValue } from "../terraform/policy-documents";
 import { RESOURCE_POLICIES, mayName, resourcePolicyDocument } from "../resource-policies";
 import { lambdaPermission } from "./resource-policy-grants";
 import { passRoleAllows } from "./compute";
-import { resourceAccount } from "../terraform/providers";
+import { providerKeyOf, resourceAccount } from "../terraform/providers";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -531,6 +531,9 @@ function groupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
 }
 
 function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
+  // A `dynamic "lambda_config"` block is the same block, made at plan time: its triggers are not read (red-team round 64).
+  const dyn = pool.values["dynamic"];
+  if (isObject(dyn) && dyn["lambda_config"] !== undefined) return "its lambda_config is a dynamic block, whose triggers blastwall does not read, which may name any trigger";
   const cfg = pool.values["lambda_config"];
   if (cfg === undefined || cfg === null) return false;
   if (!isObject(cfg) && !Array.isArray(cfg)) return "its lambda_config is a value blastwall cannot read, which may name any trigger";
@@ -549,7 +552,7 @@ function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | f
 
 /** Whether the Lambda function a trigger names may put users of the pool into groups (see `groupTrigger`), in words. */
 function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): string | undefined {
-  const fn = triggerFunction(ctx.stack, v);
+  const fn = triggerFunction(ctx.stack, v, pool);
   if (!fn) return `${typeof v === "string" ? v : "a function"}, a function this stack does not make (or blastwall cannot resolve), whose rights it cannot see`;
   const address = ctx.roleOf(fn.values["role"]);
   const role = address === undefined ? undefined : ctx.roles.find((r) => r.address === address);
@@ -569,29 +572,43 @@ function mayAddToGroups(ctx: IdentityContext, pool: TfResource, v: unknown): str
  * name is a stack function's literal name (in that function's account, when its provider is pinned to one). The same
  * for the alias's `function_name` (a name or ARN). Anything else: undefined (fail closed).
  */
-function triggerFunction(stack: TfStack, v: unknown, depth = 0): TfResource | undefined {
+function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0): TfResource | undefined {
   if (typeof v !== "string") return undefined;
   const ref = refTarget(v);
   if (ref) {
     const res = stack.byAddress.get(ref.address);
     if (!res || res.mode !== "managed") return undefined;
     if (res.type === "aws_lambda_function") return res;
-    if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) return triggerFunction(stack, res.values["function_name"], depth + 1);
+    if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) return triggerFunction(stack, res.values["function_name"], res, depth + 1);
     return undefined;
   }
   if (v.includes("${")) return undefined;
   // A bare name only as an alias's function_name (a trigger takes an ARN).
-  const m = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/.exec(v) ?? (depth > 0 && /^[A-Za-z0-9_-]+$/.test(v) ? [v, undefined, v] : null);
+  const m = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9_$-]+)?$/.exec(v) ?? (depth > 0 && /^[A-Za-z0-9_-]+$/.test(v) ? [v, undefined, undefined, v] : null);
   if (!m) return undefined;
-  const [, account, name] = m;
+  const [, region, account, name] = m;
+  // A function name is one function per account and region: a name (or ARN) is the stack's function only when it is
+  // written through the same provider configuration as the function (so the same account and region), and an ARN's
+  // own region and account do not say otherwise (red-team round 64: a pool in eu-west-1 named a function of the
+  // same name there, read as the stack's harmless one in us-east-1).
   const named = (stack.byType.get("aws_lambda_function") ?? []).filter((f) => {
-    if (f.mode !== "managed") return false;
+    if (f.mode !== "managed" || providerKeyOf(f) !== providerKeyOf(from)) return false;
     const p = attributePattern(stack, f, "function_name");
     if (!p.exact || p.pattern !== name) return false;
     const pinned = resourceAccount(stack, f);
-    return account === undefined || pinned === undefined || pinned === account;
+    if (account !== undefined && pinned !== undefined && pinned !== account) return false;
+    const fnRegion = providerRegion(stack, f);
+    return region === undefined || fnRegion === undefined || fnRegion === region;
   });
   return named.length === 1 ? named[0] : undefined;
+}
+
+/** The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one. */
+function providerRegion(stack: TfStack, r: TfResource): string | undefined {
+  const own = r.values["region"];
+  if (typeof own === "string" && !own.includes("${")) return own;
+  const region = stack.providers?.get(providerKeyOf(r))?.["region"];
+  return typeof region === "string" && !region.includes("${") ? region : undefined;
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
