@@ -1133,14 +1133,22 @@ function mentions(v: unknown, params: Set<string>, conditions: Record<string, un
   if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}")) || namedResources(v, resources).some(viaResource);
   if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, resources, seen));
   if (!isObject(v)) return false;
+  // A condition named by a value (`Fn::Sub "Keep${T}"` in an Fn::ForEach fragment), or by a name the Conditions do
+  // not hold as written (one an Fn::ForEach of the Conditions makes), is not known: it may read any parameter
+  // (red-team round 64).
+  // (An IAM policy's Condition block is an object of operators, not a function: it is read as any value is.)
+  const fn = (x: unknown) => isObject(x) && Object.keys(x).length === 1 && /^(Ref|Fn::)/.test(Object.keys(x)[0]);
+  const unread = (name: unknown) => params.size > 0 && (typeof name === "string" ? !Object.prototype.hasOwnProperty.call(conditions, name) : fn(name));
   for (const [k, x] of Object.entries(v)) {
     if (k === "Ref" && typeof x === "string" && params.has(x)) return true;
     if ((k === "Ref" || k === "Fn::GetAtt") && namedResources({ [k]: x }, resources).some(viaResource)) return true;
+    if (k === "Condition" && unread(x)) return true;
     if (k === "Condition" && typeof x === "string" && !seen.has(x)) {
       seen.add(x);
       if (mentions(conditions[x], params, conditions, resources, seen)) return true;
     }
     // Fn::If names its condition first.
+    if (k === "Fn::If" && Array.isArray(x) && unread(x[0])) return true;
     if (k === "Fn::If" && Array.isArray(x) && typeof x[0] === "string" && !seen.has(x[0])) {
       seen.add(x[0]);
       if (mentions(conditions[x[0]], params, conditions, resources, seen)) return true;

@@ -1,0 +1,48 @@
+/**
+ * plan-stack-template-drops-data and the template guards, red-team round 64: conditions an Fn::ForEach makes or
+ * names, stack set instances outside the plan, cross-region copies moved, and AWS::NotificationARNs.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+const run = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
+const judged = (changes: Obj[]) => run(changes).map((f) => `${f.ruleId} ${f.resource}`);
+const details = (changes: Obj[]) => run(changes).flatMap((f) => f.evidence.map((e) => e.detail));
+const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
+const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}], extra: [Obj, Obj] = [{}, {}], type = "aws_cloudformation_stack") =>
+  change(`${type}.app`, ["update"], { name: "app", template_body: before, parameters: params[0], ...extra[0] }, { name: "app", template_body: after, parameters: params[1], ...extra[1] });
+const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.app"];
+const TABLE = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+const ENV: [Obj, Obj] = [{ Env: "Prod" }, { Env: "Dev" }];
+const LANG = { Transform: "AWS::LanguageExtensions", Parameters: { Env: { Type: "String" } } };
+
+describe("RT64-1: a condition an Fn::ForEach makes, or names through its identifier, may read any changed parameter", () => {
+  const loopConditions = { "Fn::ForEach::Envs": ["E", ["Prod", "Dev"], { "Is${E}": { "Fn::Equals": [{ Ref: "Env" }, "${E}"] } }] };
+
+  test("the red team's g1a: a Condition made by Fn::ForEach in Conditions, the parameter changed: blocked", () => {
+    const t = tpl({ Orders: { ...TABLE, Condition: "IsProd" } }, { ...LANG, Conditions: loopConditions });
+    expect(judged([stack(t, t, ENV)])).toEqual(BLOCKED);
+    expect(details([stack(t, t, ENV)]).some((d) => d.includes('Orders (AWS::DynamoDB::Table) exists only under the condition "IsProd"'))).toBe(true);
+  });
+
+  test("the red team's g1b: a resource Condition written Fn::Sub of the loop identifier, the parameter changed: blocked", () => {
+    const t = tpl(
+      { "Fn::ForEach::Tables": ["T", ["Orders"], { "${T}": { ...TABLE, Condition: { "Fn::Sub": "Keep${T}" } } }] },
+      { ...LANG, Conditions: { KeepOrders: { "Fn::Equals": [{ Ref: "Env" }, "Prod"] } } },
+    );
+    expect(judged([stack(t, t, ENV)])).toEqual(BLOCKED);
+  });
+
+  test("the controls: the same tables retained, or the parameters unchanged, pass; an IAM Condition block (in a custom resource's properties a table name is read from) is no condition name", () => {
+    const kept = tpl({ Orders: { ...TABLE, Condition: "IsProd", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } }, { ...LANG, Conditions: loopConditions });
+    expect(judged([stack(kept, kept, ENV)])).toEqual([]);
+    const t = tpl({ Orders: { ...TABLE, Condition: "IsProd" } }, { ...LANG, Conditions: loopConditions });
+    expect(judged([stack(t, t, [{ Env: "Prod" }, { Env: "Prod" }], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }] };
+    const queue = tpl({ Q: { Type: "Custom::Lookup", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { ServiceToken: "arn:aws:lambda:us-east-1:111111111111:function:lookup", Policy: policy } }, Orders: { ...TABLE, Properties: { TableName: { "Fn::GetAtt": ["Q", "Name"] } } } }, { Parameters: { Env: { Type: "String" } } });
+    expect(judged([stack(queue, queue, ENV)])).toEqual([]);
+  });
+});
