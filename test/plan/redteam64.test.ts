@@ -46,3 +46,28 @@ describe("RT64-1: a condition an Fn::ForEach makes, or names through its identif
     expect(judged([stack(queue, queue, ENV)])).toEqual([]);
   });
 });
+
+describe("RT64-2: a stack set's instances outside the plan may override any parameter", () => {
+  const set = (before: string, after: string, tags: [Obj, Obj] = [{}, {}]) =>
+    change("aws_cloudformation_stack_set.data", ["update"], { name: "data", template_body: before, parameters: { Env: "production" }, ...tags[0] }, { name: "data", template_body: after, parameters: { Env: "production" }, ...tags[1] });
+  const T = (pitr: unknown) =>
+    tpl(
+      { Orders: { ...TABLE, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: pitr } } } },
+      { Parameters: { Env: { Type: "String" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "production"] } } },
+    );
+
+  test("the red team's g3a: PITR made to read a parameter, no instance in the plan: blocked", () => {
+    const c = set(T(true), T({ "Fn::If": ["IsProd", true, false] }));
+    expect(judged([c])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack_set.data"]);
+    expect(details([c]).some((d) => d.includes("which a stack instance outside this plan may override"))).toBe(true);
+  });
+
+  test("the controls: a tag change with the same parameter-read guard, or a template that reads no parameter, passes", () => {
+    const guarded = T({ "Fn::If": ["IsProd", true, false] });
+    expect(judged([set(guarded, guarded, [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
+    expect(judged([set(T(true), T(true), [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
+    const plain = tpl({ Orders: { ...TABLE, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } } });
+    const other = tpl({ Orders: { ...TABLE, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } }, Log: { Type: "AWS::SNS::Topic" } });
+    expect(judged([set(plain, other)])).toEqual([]);
+  });
+});

@@ -667,6 +667,7 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
       const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
       sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
     }
+    sides.push(elsewhereSide(rc, passedBefore, passedAfter));
   }
   if (rc.type === "awscc_cloudformation_stack_set") {
     const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
@@ -682,6 +683,33 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
     }
   }
   return sides;
+}
+
+/**
+ * A stack set's instances outside this plan (made in another root module, or with `create-stack-instances
+ * --parameter-overrides`) may override any parameter: CloudFormation updates their stacks with the new template under
+ * values the plan does not show (red-team round 64). One side reads every declared parameter as not known, the same on
+ * both sides unless the stack set's own value (passed, or the Default) changes: a guard, condition or replacing
+ * property computed from a parameter counts when its expression changes; one that reads no parameter is read as before.
+ */
+function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>] {
+  const attribute = TEMPLATE[rc.type];
+  const declared = (t: unknown) => {
+    const parsed = parseTemplate(t);
+    return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
+  };
+  const after = afterValue(rc.change, [attribute]);
+  const was = declared(getPath(rc.change.before, [attribute]));
+  const now = after.state === "known" ? declared(after.value) : {};
+  const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
+    const out: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      const set = passed === "unknown" ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
+      out[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+    }
+    return out;
+  };
+  return [side(was, passedBefore), side(now, passedAfter)];
 }
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
