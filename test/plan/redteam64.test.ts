@@ -71,3 +71,33 @@ describe("RT64-2: a stack set's instances outside the plan may override any para
     expect(judged([set(plain, other)])).toEqual([]);
   });
 });
+
+describe("RT64-3: a cross-region copy moved to another region, or its replicated backups kept for less time, counts", () => {
+  const t = (type: string, p: Obj) => tpl({ R: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: p } });
+  const RS = "AWS::Redshift::Cluster";
+  const DB = "AWS::RDS::DBInstance";
+
+  test("the red team's g4a/g4b: the destination region moved blocks, naming both regions", () => {
+    for (const [type, k, id] of [[RS, "DestinationRegion", { ClusterIdentifier: "dw" }], [DB, "AutomaticBackupReplicationRegion", { DBInstanceIdentifier: "db" }]] as const) {
+      const c = stack(t(type, { ...id, [k]: "us-west-2" }), t(type, { ...id, [k]: "eu-west-1" }));
+      expect(judged([c])).toEqual(BLOCKED);
+      expect(details([c]).some((d) => d.includes(`R (${type}) ${k}: "us-west-2" → "eu-west-1": the copy to us-west-2 stops`))).toBe(true);
+    }
+  });
+
+  test("the red team's g4c: the replicated backups' retention lowered while replicating blocks", () => {
+    const p = (days?: number, region = "us-west-2") => ({ DBInstanceIdentifier: "db", AutomaticBackupReplicationRegion: region, ...(days !== undefined && { AutomaticBackupReplicationRetentionPeriod: days }) });
+    expect(judged([stack(t(DB, p(35)), t(DB, p(1)))])).toEqual(BLOCKED);
+    // Left out, it is the instance's BackupRetentionPeriod: not known here, so it counts.
+    expect(judged([stack(t(DB, p(35)), t(DB, p()))])).toEqual(BLOCKED);
+  });
+
+  test("the controls: a region first set, the same region, a retention raised, or set with the replication first configured, pass", () => {
+    expect(judged([stack(t(RS, { ClusterIdentifier: "dw" }), t(RS, { ClusterIdentifier: "dw", DestinationRegion: "eu-west-1" }))])).toEqual([]);
+    expect(judged([stack(t(DB, { DBInstanceIdentifier: "db", AutomaticBackupReplicationRegion: "us-west-2" }), t(DB, { DBInstanceIdentifier: "db", AutomaticBackupReplicationRegion: "us-west-2", AllocatedStorage: "50" }))])).toEqual([]);
+    const p = (days: number) => ({ DBInstanceIdentifier: "db", AutomaticBackupReplicationRegion: "us-west-2", AutomaticBackupReplicationRetentionPeriod: days });
+    expect(judged([stack(t(DB, p(1)), t(DB, p(35)))])).toEqual([]);
+    expect(judged([stack(t(DB, { DBInstanceIdentifier: "db" }), t(DB, p(1)))])).toEqual([]);
+    expect(judged([stack(t(DB, { DBInstanceIdentifier: "db", AutomaticBackupReplicationRetentionPeriod: 35 }), t(DB, p(1)))])).toEqual([]);
+  });
+});
