@@ -177,7 +177,8 @@ describe("RT63-F5: AWS::NotificationARNs is the stack's notification_arns, read 
   test("the red team's f3a: the template unchanged, notification_arns emptied: blocked, naming the list", () => {
     const c = stack(guarded, guarded, [{}, {}], [{ notification_arns: [TOPIC] }, { notification_arns: [] }]);
     expect(judged([c])).toEqual(BLOCKED);
-    expect(details([c]).some((d) => d.includes(`notification_arns change (["${TOPIC}"] → []), and the template reads AWS::NotificationARNs`))).toBe(true);
+    // Since red-team round 64 it is judged as a changed parameter, so the finding names the resource that reads it.
+    expect(details([c]).some((d) => d.includes(`notification_arns change (["${TOPIC}"] → []), which the template reads as AWS::NotificationARNs, and Audit (AWS::DynamoDB::Table) exists only under the condition "HasNotif"`))).toBe(true);
   });
 
   test("the controls: a template that does not read it, or the same list in another order, passes", () => {

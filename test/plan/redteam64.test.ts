@@ -101,3 +101,38 @@ describe("RT64-3: a cross-region copy moved to another region, or its replicated
     expect(judged([stack(t(DB, { DBInstanceIdentifier: "db", AutomaticBackupReplicationRetentionPeriod: 35 }), t(DB, p(1)))])).toEqual([]);
   });
 });
+
+describe("RT64-4/5: AWS::NotificationARNs is read as a parameter that changes with notification_arns, in the parsed template", () => {
+  const TOPIC = "arn:aws:sns:us-east-1:111111111111:ops";
+  const LISTS: [Obj, Obj] = [{ notification_arns: [TOPIC] }, { notification_arns: [] }];
+  const alerting = (name: string) => ({ Alerting: { "Fn::Not": [{ "Fn::Equals": [{ "Fn::Join": ["", { Ref: name }] }, ""] }] } });
+
+  test("the red team's g2a: the Ref written with a JSON escape (\\u0041), the list emptied: blocked", () => {
+    const t = tpl({ Orders: { ...TABLE, Condition: "Alerting" } }, { Conditions: alerting("AWS::NotificationARNs") }).replace("NotificationARNs", "Notification\\u0041RNs");
+    expect(t).toContain("Notification\\u0041RNs");
+    expect(judged([stack(t, t, [{}, {}], LISTS)])).toEqual(BLOCKED);
+    expect(details([stack(t, t, [{}, {}], LISTS)])).toContain(`notification_arns change (["${TOPIC}"] → []), which the template reads as AWS::NotificationARNs, and Orders (AWS::DynamoDB::Table) exists only under the condition "Alerting"`);
+  });
+
+  test("a guard computed from it (PITR on only while there are topics) counts as weakened in place", () => {
+    const t = tpl(
+      { Orders: { ...TABLE, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: { "Fn::If": ["Alerting", true, false] } } } } },
+      { Conditions: alerting("AWS::NotificationARNs") },
+    );
+    expect(judged([stack(t, t, [{}, {}], LISTS)])).toEqual(BLOCKED);
+    expect(details([stack(t, t, [{}, {}], LISTS)]).some((d) => d.includes("PointInTimeRecoveryEnabled") && d.includes("AWS::NotificationARNs, the stack's not"))).toBe(true);
+  });
+
+  test("the red team's g5a (a false alarm before): a topic added, read only by an alarm's AlarmActions, passes", () => {
+    const t = tpl({
+      Orders: { ...TABLE, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: { TableName: "orders", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } },
+      Alarm: { Type: "AWS::CloudWatch::Alarm", Properties: { AlarmActions: { Ref: "AWS::NotificationARNs" }, MetricName: "x", Namespace: "y", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanThreshold" } },
+    });
+    expect(judged([stack(t, t, [{}, {}], [{ notification_arns: [TOPIC] }, { notification_arns: [TOPIC, `${TOPIC}-oncall`] }])])).toEqual([]);
+  });
+
+  test("a template blastwall cannot read still counts when the list changes", () => {
+    const t = "Resources: [unclosed";
+    expect(details([stack(t, t, [{}, {}], LISTS)]).some((d) => d.includes("the new template, which blastwall cannot read, may read AWS::NotificationARNs"))).toBe(true);
+  });
+});
