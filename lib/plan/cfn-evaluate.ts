@@ -47,10 +47,16 @@ const PSEUDO = /^AWS::(AccountId|NotificationARNs|Partition|Region|StackId|Stack
  * A side of an update: the template (parsed) and the parameters the stack passes ("unknown" when known only after
  * apply). `feeding` gives, for a resource and an attribute, the properties its `Ref` or `Fn::GetAtt` value follows.
  */
-export function scopeOf(template: unknown, passed: Readonly<Record<string, unknown>> | "unknown", feeding: (r: Record<string, unknown>, attribute?: string) => unknown): Scope {
+export function scopeOf(
+  template: unknown,
+  passed: Readonly<Record<string, unknown>> | "unknown",
+  feeding: (r: Record<string, unknown>, attribute?: string) => unknown,
+  /** Pseudo parameters whose value this side has of its own (`AWS::NotificationARNs`, the stack's notification_arns). */
+  pseudo: Readonly<Record<string, unknown>> = {},
+): Scope {
   const t = isObject(template) ? template : {};
   const declared = isObject(t.Parameters) ? t.Parameters : {};
-  const parameters: Record<string, unknown> = {};
+  const parameters: Record<string, unknown> = { ...pseudo };
   for (const [k, p] of Object.entries(declared)) parameters[k] = parameterValue(k, isObject(p) ? p : {}, passed);
   const resources = isObject(t.Resources) ? t.Resources : {};
   const texts = new Map<string, string>();

@@ -72,6 +72,13 @@ export interface TemplateGuard {
   readonly twins: readonly string[];
 }
 
+/** A cross-region copy's destination region, set before, removed or moved to another: how, for the message. */
+function regionLeft(before: unknown, after: unknown): string | undefined {
+  const on = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+  if (!on(before) || (on(after) && after.trim() === before.trim())) return undefined;
+  return on(after) ? `${JSON.stringify(before)} → ${JSON.stringify(after)}: the copy to ${before} stops, and one to ${after} starts anew` : `${JSON.stringify(before)} → ${JSON.stringify(after ?? null)}: removed`;
+}
+
 const ENABLED = (v: unknown) => typeof v === "string" && v.trim().toLowerCase() === "enabled";
 /** A state that protects unless it says DISABLED (EFS replication overwrite protection). */
 const NOT_DISABLED = (v: unknown) => !(typeof v === "string" && /^\s*disabled\s*$/i.test(v));
@@ -262,24 +269,34 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   },
   // Cross-region copies, protected in Terraform as resources of their own (their destroy stops the copy): a template
   // writes them as a property of the source (red-team round 63).
+  // Moved to another region, a copy is stopped as surely as when removed: Redshift must DisableSnapshotCopy before
+  // EnableSnapshotCopy names a new destination, and RDS has no call that changes a backup replication, only stop and
+  // start (red-team round 64). First configured, a copy keeps more: it does not count.
   {
     type: "AWS::Redshift::Cluster",
     path: "DestinationRegion",
-    kind: "off",
-    unset: false,
-    isOn: (v) => typeof v === "string" && v.trim() !== "",
-    verb: "removed",
+    kind: "custom",
+    lowered: regionLeft,
     effect: "Redshift stops copying the cluster's snapshots to the other region (DisableSnapshotCopy)",
     twins: [`${PD} aws_redshift_snapshot_copy`],
   },
   {
     type: "AWS::RDS::DBInstance",
     path: "AutomaticBackupReplicationRegion",
-    kind: "off",
-    unset: false,
-    isOn: (v) => typeof v === "string" && v.trim() !== "",
-    verb: "removed",
+    kind: "custom",
+    lowered: regionLeft,
     effect: "RDS stops replicating the instance's automated backups to the other region",
+    twins: [`${PD} aws_db_instance_automated_backups_replication`],
+  },
+  // Judged while the replication is configured before and after. Left out, it is the instance's BackupRetentionPeriod
+  // (so not known here).
+  {
+    type: "AWS::RDS::DBInstance",
+    path: "AutomaticBackupReplicationRetentionPeriod",
+    kind: "lowered",
+    unset: "unknown",
+    onlyWhile: { sibling: "AutomaticBackupReplicationRegion", isOn: (v) => typeof v === "string" && v.trim() !== "" },
+    effect: "RDS keeps the replicated automated backups in the other region for less time, and deletes the older ones",
     twins: [`${PD} aws_db_instance_automated_backups_replication`],
   },
   {

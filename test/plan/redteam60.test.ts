@@ -393,7 +393,7 @@ describe("RT60-3: the template guards mirror the Terraform rules", () => {
     isObj(a) && isObj(b) ? merge(a, b) : Array.isArray(a) && Array.isArray(b) ? b.map((x, i) => (i < a.length ? combine(a[i], x) : x)) : (b ?? a);
   const merge = (a: Obj, b: Obj): Obj => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, combine(a[k], b[k])]));
   /** The setting a guard with `onlyWhile` is judged beside, switched on on both sides. */
-  const ON: Record<string, unknown> = { DestinationRegion: "us-west-2" };
+  const ON: Record<string, unknown> = { DestinationRegion: "us-west-2", AutomaticBackupReplicationRegion: "us-west-2" };
   const beside = (g: (typeof TEMPLATE_GUARDS)[number]): Obj => (g.onlyWhile ? build(g.path.replace(/[^.]+$/, g.onlyWhile.sibling), ON[g.onlyWhile.sibling] ?? true) : {});
   const props = (g: (typeof TEMPLATE_GUARDS)[number], v: unknown) => merge(merge(BASE[g.type] ?? {}, beside(g)), build(g.path, v));
   const res = (type: string, p: Obj) => ({ R: { Type: type, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: p } });

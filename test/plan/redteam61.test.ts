@@ -126,7 +126,9 @@ describe("RT61-2: a resource's Condition is evaluated on both sides, so a Mappin
     const t = (staging: string) =>
       tpl({ Orders: orders(), Q: QUEUE }, { Parameters: { Env: { Type: "String" } }, Mappings: { EnvSettings: { prod: { Orders: "yes" }, staging: { Orders: staging } } }, Conditions: { KeepOrders: { "Fn::Equals": [{ "Fn::FindInMap": ["EnvSettings", { Ref: "Env" }, "Orders"] }, "yes"] } } });
     const [f] = run([set(t("yes"), t("no"))]);
-    expect(f.message).toContain('Orders (AWS::DynamoDB::Table) exists only under the condition "KeepOrders", which the template redefines (its Conditions, or the Mappings entries they read)');
+    // Since red-team round 64 (RT64-2) an instance outside the plan may override Env: the condition reads a value not
+    // known, and is named as computed from other values, or as redefined.
+    expect(f.message).toMatch(/Orders \(AWS::DynamoDB::Table\) exists only under the condition "KeepOrders", which (the template redefines \(its Conditions, or the Mappings entries they read\)|this update computes from other values)/);
   });
 });
 

@@ -125,9 +125,11 @@ describe("RT63-F4: a stack set is read with each instance's parameter overrides"
   test("the red team's f2a: PITR switched off where an instance's override makes the condition false blocks", () => {
     const c = set(tpl({ T: table(true) }, P), tpl({ T: table({ "Fn::If": ["IsProd", true, false] }) }, P));
     expect(judged([c, instance("sandbox")])).toEqual(SET);
-    expect(judged([c])).toEqual([]);
-    expect(judged([c, instance("production")])).toEqual([]);
-    expect(judged([c, instance("sandbox", "other")])).toEqual([]);
+    // Red-team round 64 (RT64-2): an instance outside the plan may override Env, so with none in the plan, or only
+    // others, it counts too (these were passing controls, the bypass that round found).
+    expect(judged([c])).toEqual(SET);
+    expect(judged([c, instance("production")])).toEqual(SET);
+    expect(judged([c, instance("sandbox", "other")])).toEqual(SET);
   });
 
   test("the red team's f4a: an unpinned nested stack under a condition true only for an instance's override counts at a tag change", () => {
@@ -135,7 +137,8 @@ describe("RT63-F4: a stack set is read with each instance's parameter overrides"
     const c = set(t, t, [{ tags: { a: "1" } }, { tags: { a: "2" } }]);
     (c.change as { before: Obj; after: Obj }).before.parameters = { Env: "dev" };
     (c.change as { before: Obj; after: Obj }).after.parameters = { Env: "dev" };
-    expect(judged([c])).toEqual([]);
+    // Red-team round 64 (RT64-2): an instance outside the plan may override Env, so this counts with none in the plan.
+    expect(judged([c])).toEqual(SET);
     expect(judged([c, instance("production")])).toEqual(SET);
     const groups = (env: string) => [{ regions: ["eu-west-1"], deployment_targets: { accounts: ["222222222222"] }, parameter_overrides: [{ parameter_key: "Env", parameter_value: env }] }];
     const awscc = (env: string) =>
@@ -174,7 +177,8 @@ describe("RT63-F5: AWS::NotificationARNs is the stack's notification_arns, read 
   test("the red team's f3a: the template unchanged, notification_arns emptied: blocked, naming the list", () => {
     const c = stack(guarded, guarded, [{}, {}], [{ notification_arns: [TOPIC] }, { notification_arns: [] }]);
     expect(judged([c])).toEqual(BLOCKED);
-    expect(details([c]).some((d) => d.includes(`notification_arns change (["${TOPIC}"] → []), and the template reads AWS::NotificationARNs`))).toBe(true);
+    // Since red-team round 64 it is judged as a changed parameter, so the finding names the resource that reads it.
+    expect(details([c]).some((d) => d.includes(`notification_arns change (["${TOPIC}"] → []), which the template reads as AWS::NotificationARNs, and Audit (AWS::DynamoDB::Table) exists only under the condition "HasNotif"`))).toBe(true);
   });
 
   test("the controls: a template that does not read it, or the same list in another order, passes", () => {

@@ -467,6 +467,11 @@ export const stackTemplateChanged: PlanRule = {
     // A Cloud Control stack set's instances, and the parameters they override, are attributes of the stack set itself.
     const instances = rc.type === "awscc_cloudformation_stack_set" ? awsccInstancesChanged(rc) : { gone: [], overridden: new Set<string>() };
     for (const k of instances.overridden) if (changedParams !== "all") changedParams.add(k);
+    // AWS::NotificationARNs is read as a parameter that changes with notification_arns, where the template can be read.
+    const notes = notificationsChange(rc);
+    const readable = after.state === "known" && resourcesOf(after.value, true) !== undefined;
+    const label = notes && readable ? notes.label : undefined;
+    if (label !== undefined && changedParams !== "all") changedParams.add(NOTIFICATIONS);
     const paramsChanged = changedParams === "all" || changedParams.size > 0;
     const templateChanged = !(after.state === "known" && after.value === before);
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
@@ -475,14 +480,14 @@ export const stackTemplateChanged: PlanRule = {
     const resolved = [
       ...(url ? [] : topTemplateReread(rc)),
       ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides)] : []),
-      ...notificationsReread(rc, after),
+      ...(notes && !readable ? [notificationsUnread(notes, after)] : []),
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
-    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides);
+    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, sides) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -492,23 +497,39 @@ export const stackTemplateChanged: PlanRule = {
   },
 };
 
+const NOTIFICATIONS = "AWS::NotificationARNs";
+
+/** How notification_arns changes: each side's list as shown, and the words a finding opens with. */
+interface NotificationsChange {
+  readonly was: string;
+  readonly now: string;
+  readonly label: string;
+}
+
 /**
  * `AWS::NotificationARNs` is the stack's own `notification_arns`, not a constant of the stack: a template that reads it
  * (`Fn::Equals [Fn::Join ["", Ref AWS::NotificationARNs], ""]` in a Condition) is evaluated anew with the new list,
- * and may drop or weaken what it guards when the list changes (red-team round 63). blastwall does not evaluate it:
- * such a change counts.
+ * and may drop or weaken what it guards when the list changes (red-team round 63). Where the template can be read,
+ * it is judged as a changed parameter, in the template as parsed (so `AWS::Notification\u0041RNs` is the same name):
+ * only a data resource whose Condition, policy, replacing property or guard reads it counts, not an alarm's
+ * AlarmActions (red-team round 64). undefined when the list stays the same (in any order).
  */
-function notificationsReread(rc: PlanResourceChange, after: ReturnType<typeof afterValue>): string[] {
+function notificationsChange(rc: PlanResourceChange): NotificationsChange | undefined {
   const now = afterValue(rc.change, ["notification_arns"]);
   const was = getPath(rc.change.before, ["notification_arns"]) ?? null;
   const sorted = (v: unknown) => (Array.isArray(v) ? canonicalJson([...v].map(String).sort()) : canonicalJson(v ?? null));
-  if (now.state === "known" && sorted(now.value) === sorted(was)) return [];
-  const text = after.state === "known" ? (typeof after.value === "string" ? after.value : JSON.stringify(after.value ?? null)) : undefined;
-  if (text !== undefined && !text.includes("AWS::NotificationARNs")) return [];
+  if (now.state === "known" && sorted(now.value) === sorted(was)) return undefined;
   const list = now.state === "known" ? show(now.value) : "known after apply";
-  return [
-    `notification_arns change (${show(was)} → ${list}), and ${text === undefined ? "the new template, which blastwall cannot read, may read" : "the template reads"} AWS::NotificationARNs, which CloudFormation evaluates anew with the new list: a Condition or setting computed from it may delete or weaken what it guards; compute it from a parameter instead, or have a human approve this exact plan`,
-  ];
+  return { was: show(was), now: list, label: `notification_arns change (${show(was)} → ${list}), which the template reads as ${NOTIFICATIONS}` };
+}
+
+/** A changed notification_arns where the new template cannot be read: it may read AWS::NotificationARNs. */
+function notificationsUnread(notes: NotificationsChange, after: ReturnType<typeof afterValue>): string {
+  const what = after.state === "known" ? "the new template, which blastwall cannot read, may read" : "the new template, known only after apply, may read";
+  return (
+    `notification_arns change (${notes.was} → ${notes.now}), and ${what} ${NOTIFICATIONS}, which CloudFormation evaluates anew with the new list: ` +
+    "a Condition or setting computed from it may delete or weaken what it guards; compute it from a parameter instead, or have a human approve this exact plan"
+  );
 }
 
 /**
@@ -636,10 +657,12 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
  * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
  */
-function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides): Weakened[] {
+function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, notes?: NotificationsChange): Weakened[] {
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a)) out.set(w.sentence, w);
+  // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
+  const pseudo = (list: string | undefined) => (list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's notification_arns ${list}`, false) });
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [pseudo(notes?.was), pseudo(notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
 }
 
@@ -667,6 +690,7 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
       const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
       sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
     }
+    sides.push(elsewhereSide(rc, passedBefore, passedAfter));
   }
   if (rc.type === "awscc_cloudformation_stack_set") {
     const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
@@ -684,14 +708,47 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
   return sides;
 }
 
+/**
+ * A stack set's instances outside this plan (made in another root module, or with `create-stack-instances
+ * --parameter-overrides`) may override any parameter: CloudFormation updates their stacks with the new template under
+ * values the plan does not show (red-team round 64). One side reads every declared parameter as not known, the same on
+ * both sides unless the stack set's own value (passed, or the Default) changes: a guard, condition or replacing
+ * property computed from a parameter counts when its expression changes; one that reads no parameter is read as before.
+ */
+function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>] {
+  const attribute = TEMPLATE[rc.type];
+  const declared = (t: unknown) => {
+    const parsed = parseTemplate(t);
+    return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
+  };
+  const after = afterValue(rc.change, [attribute]);
+  const was = declared(getPath(rc.change.before, [attribute]));
+  const now = after.state === "known" ? declared(after.value) : {};
+  const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
+    const out: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      const set = passed === "unknown" ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
+      out[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+    }
+    return out;
+  };
+  return [side(was, passedBefore), side(now, passedAfter)];
+}
+
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
-function templateWeakened(before: unknown, after: unknown, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): Weakened[] {
+function templateWeakened(
+  before: unknown,
+  after: unknown,
+  passedBefore: Record<string, unknown>,
+  passedAfter: Record<string, unknown> | "unknown",
+  pseudo: readonly [Record<string, unknown>, Record<string, unknown>] = [{}, {}],
+): Weakened[] {
   const old = resourcesOf(before, true);
   const now = resourcesOf(after, true);
   if (old === undefined || now === undefined) return [];
   const feeding = (r: Record<string, unknown>, attribute?: string) => feedingProperties(r as Resource, attribute);
-  const scope = scopeOf(parseTemplate(after), passedAfter, feeding);
-  return [...guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding), scope), ...guardsCreated(old, now, scope)];
+  const scope = scopeOf(parseTemplate(after), passedAfter, feeding, pseudo[1]);
+  return [...guardsWeakened(old, now, scopeOf(parseTemplate(before), passedBefore, feeding, pseudo[0]), scope), ...guardsCreated(old, now, scope)];
 }
 
 /** Stack set instances, which may pass parameters of their own to the stack set's template. */
@@ -881,8 +938,10 @@ function parametersChanged(params: ReturnType<typeof afterValue>, beforeParams: 
  * string) or identity (a property whose change replaces it) the new template takes from one of them, directly or
  * through its Conditions. A template blastwall cannot read counts when its text mentions a condition or such a policy.
  */
-function parameterDependent(after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>, changed: Set<string> | "all"): string[] {
+function parameterDependent(after: ReturnType<typeof afterValue>, params: ReturnType<typeof afterValue>, changed: Set<string> | "all", notifications?: string): string[] {
   const shownParams = params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`;
+  const others = changed === "all" || [...changed].some((k) => k !== NOTIFICATIONS);
+  const opening = notifications === undefined ? `the parameters changed (${shownParams})` : others ? `the parameters changed (${shownParams}), and ${notifications}` : notifications;
   if (after.state !== "known" || typeof after.value !== "string") return [];
   // A transform does not hide a resource's own Condition or policy: read the resources as written.
   const now = resourcesOf(after.value, true);
@@ -898,7 +957,7 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
   for (const loop of forEachLoops(after.value)) {
     if (uses(loop.collection) || loop.ids.some((x) => uses(x))) {
       out.push(
-        `the parameters changed (${shownParams}), and ${loop.id} (AWS::LanguageExtensions) makes its resources from them: CloudFormation expands it anew at this update, ` +
+        `${opening}, and ${loop.id} (AWS::LanguageExtensions) makes its resources from them: CloudFormation expands it anew at this update, ` +
           "and deletes each resource that a value gone from its collection made",
       );
     }
@@ -907,15 +966,15 @@ function parameterDependent(after: ReturnType<typeof afterValue>, params: Return
     if (!holdsData(r)) continue;
     const kept = keeps(r.DeletionPolicy, r.Type);
     const replaceKept = keeps(r.UpdateReplacePolicy, r.Type);
-    if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
-    else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
+    if (!kept && r.Condition !== undefined && uses({ Condition: r.Condition })) out.push(`${opening}, and ${id} (${String(r.Type)}) exists only under the condition ${show(r.Condition)}`);
+    else if (r.DeletionPolicy !== undefined && typeof r.DeletionPolicy !== "string" && uses(r.DeletionPolicy)) out.push(`${opening}, and ${id} (${String(r.Type)}) takes its DeletionPolicy from them`);
     if (!replaceKept) {
       const props = replacingProperties(r).filter((k) => uses(propertyOf(r, k)));
-      if (props.length > 0) out.push(`the parameters changed (${shownParams}), and ${id} (${String(r.Type)}) takes ${props.join(", ")} from them: a change there replaces it, deleting the old one`);
+      if (props.length > 0) out.push(`${opening}, and ${id} (${String(r.Type)}) takes ${props.join(", ")} from them: a change there replaces it, deleting the old one`);
     }
     // A nested stack is updated in place, not replaced, when its parameters change: its UpdateReplacePolicy keeps nothing then.
     if (r.Type === "AWS::CloudFormation::Stack" && (uses(propertyOf(r, "Parameters")) || uses(propertyOf(r, "TemplateURL")))) {
-      out.push(`the parameters changed (${shownParams}), and the nested stack ${id} takes its parameters or template from them: blastwall cannot read its template to tell whether that replaces what it holds`);
+      out.push(`${opening}, and the nested stack ${id} takes its parameters or template from them: blastwall cannot read its template to tell whether that replaces what it holds`);
     }
   }
   return out;
@@ -1133,14 +1192,22 @@ function mentions(v: unknown, params: Set<string>, conditions: Record<string, un
   if (typeof v === "string") return [...params].some((p) => v.includes("${" + p + "}")) || namedResources(v, resources).some(viaResource);
   if (Array.isArray(v)) return v.some((x) => mentions(x, params, conditions, resources, seen));
   if (!isObject(v)) return false;
+  // A condition named by a value (`Fn::Sub "Keep${T}"` in an Fn::ForEach fragment), or by a name the Conditions do
+  // not hold as written (one an Fn::ForEach of the Conditions makes), is not known: it may read any parameter
+  // (red-team round 64).
+  // (An IAM policy's Condition block is an object of operators, not a function: it is read as any value is.)
+  const fn = (x: unknown) => isObject(x) && Object.keys(x).length === 1 && /^(Ref|Fn::)/.test(Object.keys(x)[0]);
+  const unread = (name: unknown) => params.size > 0 && (typeof name === "string" ? !Object.prototype.hasOwnProperty.call(conditions, name) : fn(name));
   for (const [k, x] of Object.entries(v)) {
     if (k === "Ref" && typeof x === "string" && params.has(x)) return true;
     if ((k === "Ref" || k === "Fn::GetAtt") && namedResources({ [k]: x }, resources).some(viaResource)) return true;
+    if (k === "Condition" && unread(x)) return true;
     if (k === "Condition" && typeof x === "string" && !seen.has(x)) {
       seen.add(x);
       if (mentions(conditions[x], params, conditions, resources, seen)) return true;
     }
     // Fn::If names its condition first.
+    if (k === "Fn::If" && Array.isArray(x) && unread(x[0])) return true;
     if (k === "Fn::If" && Array.isArray(x) && typeof x[0] === "string" && !seen.has(x[0])) {
       seen.add(x[0]);
       if (mentions(conditions[x[0]], params, conditions, resources, seen)) return true;
