@@ -442,7 +442,9 @@ export const stackTemplateChanged: PlanRule = {
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
-      "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update.",
+      "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update. " +
+      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns is a changed AWS::NotificationARNs; " +
+      "a template CloudFormation fetches from S3 (a stack's template_url, a nested stack's TemplateURL) counts at any update unless the URL pins an object version.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
