@@ -682,12 +682,15 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
   // The aws provider's stack set instances pass overrides of their own: CloudFormation updates each instance's stack
   // with the stack set's template under them (red-team round 63). Every instance in the plan counts, a no-op's too; one
   // whose stack set name is known only after apply may be this set's.
-  if (rc.type === "aws_cloudformation_stack_set") {
-    const name = afterValue(rc.change, ["name"]);
+  // A Cloud Control stack set is a CloudFormation stack set too: instances made elsewhere (an aws provider instance
+  // naming it, the CLI) update with it under their own overrides (red-team round 65).
+  if (rc.type === "aws_cloudformation_stack_set" || rc.type === "awscc_cloudformation_stack_set") {
+    const name = afterValue(rc.change, [rc.type === "aws_cloudformation_stack_set" ? "name" : "stack_set_name"]);
     for (const x of plan.resource_changes) {
       if (!OVERRIDES.has(x.type) || x.mode === "data") continue;
       const n = afterValue(x.change, ["stack_set_name"]);
       if (name.state === "known" && n.state === "known" && n.value !== name.value && getPath(x.change.before, ["stack_set_name"]) !== name.value) continue;
+      // A set whose own name is not in the plan may be any instance's.
       const oa = parametersAfter(x, ["parameter_overrides"]);
       const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
       sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
