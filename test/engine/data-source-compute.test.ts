@@ -32,4 +32,24 @@ describe("compute a data source reads", () => {
     const own = { ...lambdaRole, "aws_lambda_function.own": { function_name: "own", role: "${aws_iam_role.fn.arn}", runtime: "nodejs20.x", handler: "index.handler", filename: "fn.zip" } };
     expect(errors(check(withAgent([{ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "${aws_lambda_function.own.arn}" }], own)))).toEqual([]);
   });
+
+  // Round 65: an instance of the stack whose profile or launch template a data source reads runs as a role made elsewhere.
+  test.each([
+    ["a profile read by a data source", { iam_instance_profile: "${data.aws_iam_instance_profile.ops.name}" }],
+    ["a profile's literal name that a data source also reads", { iam_instance_profile: "ops-admin-profile" }],
+    ["a launch template read by a data source", { launch_template: [{ id: "${data.aws_launch_template.ops.id}" }] }],
+  ])("a shell on an instance with %s reaches a role outside the stack", (_name, instance) => {
+    const res = {
+      "aws_instance.worker": { ami: "ami-12345678", instance_type: "t3.micro", ...instance },
+      "data.aws_iam_instance_profile.ops": { name: "ops-admin-profile" },
+      "data.aws_launch_template.ops": { name: "ops" },
+    };
+    const r = check(withAgent([{ Effect: "Allow", Action: "ec2-instance-connect:SendSSHPublicKey", Resource: "${aws_instance.worker.arn}" }], res));
+    expect(errors(r, "agent-reach-unknown").length).toBeGreaterThan(0);
+  });
+
+  test("the control: an instance with no profile and no template runs as no role", () => {
+    const res = { "aws_instance.worker": { ami: "ami-12345678", instance_type: "t3.micro" } };
+    expect(errors(check(withAgent([{ Effect: "Allow", Action: "ec2-instance-connect:SendSSHPublicKey", Resource: "${aws_instance.worker.arn}" }], res)))).toEqual([]);
+  });
 });

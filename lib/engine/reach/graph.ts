@@ -1030,8 +1030,9 @@ export class ReachGraph {
     const profiles = this.stack.byType.get("aws_iam_instance_profile") ?? [];
     const profile = ref
       ? this.stack.byAddress.get(ref.address)
-      : profiles.find((x) => x.values.name === v || (typeof v === "string" && typeof x.values.name === "string" && v.endsWith(`:instance-profile/${x.values.name}`)));
-    if (!profile) return undefined;
+      : profiles.find((x) => x.mode === "managed" && (x.values.name === v || (typeof v === "string" && typeof x.values.name === "string" && v.endsWith(`:instance-profile/${x.values.name}`))));
+    // A profile a data source reads holds a role made elsewhere, which may be any (red-team round 65: it read as none).
+    if (!profile || profile.mode !== "managed") return undefined;
     return this.roleOfCompute(profile, "role", false);
   }
 
@@ -1041,7 +1042,7 @@ export class ReachGraph {
     if (!isObject(block)) return undefined;
     const ref = refTarget(block["id"] ?? block["name"]);
     const template = ref ? this.stack.byAddress.get(ref.address) : undefined;
-    if (!template || template.type !== "aws_launch_template") return undefined;
+    if (!template || template.type !== "aws_launch_template" || template.mode !== "managed") return undefined;
     const ip = template.values["iam_instance_profile"];
     const profile = Array.isArray(ip) ? ip[0] : ip;
     if (profile === undefined || profile === null) return null;

@@ -439,6 +439,11 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
   if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
   if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
   for (const a of pool.attachments) {
+    // Mappings a `dynamic` block makes are not read: they may hand out any role (red-team round 65: they read as none).
+    const dynamicOf = (x: Readonly<Record<string, unknown>>, block: string) => isObject(x["dynamic"]) && x["dynamic"][block] !== undefined;
+    if (mode === "authenticated" && (dynamicOf(a.values, "role_mapping") || blocks(a.values["role_mapping"]).some((rm) => dynamicOf(rm, "mapping_rule")))) {
+      return `${a.address} builds its role mappings with a dynamic block, which blastwall does not read, so it may hand out this one`;
+    }
     const values: { v: unknown; by?: string }[] = [{ v: (blocks(a.values["roles"])[0] ?? {})[mode] }];
     const mappings = mode === "authenticated" ? blocks(a.values["role_mapping"]) : [];
     // Rules match claims of the token, which a user's own attributes fill: any rule's role may be had, but for a rule
