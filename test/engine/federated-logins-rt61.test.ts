@@ -300,6 +300,16 @@ describe("61. a user pool trigger that may add every user to a group writes the 
     expect(reached(check(inEu(euAlias, "${aws_lambda_alias.live.arn}")))).toEqual(["aws_iam_role.app_member"]);
     const ownAlias = { "aws_lambda_alias.live": { name: "live", function_name: "add-to-members", function_version: "$LATEST" } };
     expect(errors(check(withProviders(({ ...app({ post_confirmation: "${aws_lambda_alias.live.arn}" }, logs), ...ownAlias }) as Record<string, Obj>)))).toEqual([]);
+    // Round 65: an alias's own region argument, and a reference to the name (not the ARN) made through another provider.
+    const regionAlias = { "aws_lambda_alias.live": { name: "live", function_name: "add-to-members", function_version: "$LATEST", region: "eu-west-1" } };
+    expect(reached(check(withProviders(({ ...app({ post_confirmation: "${aws_lambda_alias.live.arn}" }, logs), ...regionAlias }) as Record<string, Obj>)))).toEqual(["aws_iam_role.app_member"]);
+    const euRefAlias = { "aws_lambda_alias.live": { name: "live", function_name: "${aws_lambda_function.hook.function_name}", function_version: "$LATEST", provider: "aws.eu" } };
+    expect(reached(check(inEu(euRefAlias, "${aws_lambda_alias.live.arn}")))).toEqual(["aws_iam_role.app_member"]);
+    // The control: a second provider configuration pinned to the same account and region is the same place.
+    const deployProviders = { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }, { alias: "deploy", region: "us-east-1", allowed_account_ids: ["111111111111"] }] };
+    const viaDeploy = app({ post_confirmation: SAME }, logs);
+    viaDeploy["aws_lambda_function.hook"] = { ...viaDeploy["aws_lambda_function.hook"], provider: "aws.deploy" };
+    expect(errors(check({ ...stack([], viaDeploy), provider: deployProviders }))).toEqual([]);
     // `dynamic "lambda_config"`: the triggers it makes are not read.
     const dyn = app(undefined, logs);
     dyn["aws_cognito_user_pool.users"] = { ...dyn["aws_cognito_user_pool.users"], dynamic: { lambda_config: { for_each: [1], content: { post_confirmation: "arn:aws:lambda:us-east-1:111111111111:function:other" } } } };

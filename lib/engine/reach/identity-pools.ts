@@ -583,7 +583,8 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
   if (ref) {
     const res = stack.byAddress.get(ref.address);
     if (!res || res.mode !== "managed") return undefined;
-    if (res.type === "aws_lambda_function") return res;
+    // An alias's function_name written as a reference to the name (not the ARN) is that name where the alias is made.
+    if (res.type === "aws_lambda_function") return depth > 0 && ref.attribute !== "arn" && !samePlace(stack, res, from) ? undefined : res;
     if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) return triggerFunction(stack, res.values["function_name"], res, depth + 1);
     return undefined;
   }
@@ -597,7 +598,7 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
   // own region and account do not say otherwise (red-team round 64: a pool in eu-west-1 named a function of the
   // same name there, read as the stack's harmless one in us-east-1).
   const named = (stack.byType.get("aws_lambda_function") ?? []).filter((f) => {
-    if (f.mode !== "managed" || providerKeyOf(f) !== providerKeyOf(from)) return false;
+    if (f.mode !== "managed" || !samePlace(stack, f, from)) return false;
     const p = attributePattern(stack, f, "function_name");
     if (!p.exact || p.pattern !== name) return false;
     const pinned = resourceAccount(stack, f);
@@ -606,6 +607,19 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
     return region === undefined || fnRegion === undefined || fnRegion === region;
   });
   return named.length === 1 ? named[0] : undefined;
+}
+
+/**
+ * Whether two resources certainly sit in one account and region: the same provider configuration and region argument,
+ * or both pinned to one account with one literal region (a second provider configuration for deploys, red-team round
+ * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
+ */
+function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
+  const ra = providerRegion(stack, a);
+  const rb = providerRegion(stack, b);
+  if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;
+  const aa = resourceAccount(stack, a);
+  return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
 }
 
 /** The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one. */
