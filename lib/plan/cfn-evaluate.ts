@@ -251,7 +251,12 @@ function conditionValue(expr: unknown, scope: Scope, seen: Set<string>): boolean
   const args = Array.isArray(arg) ? arg : [arg];
   switch (fn) {
     case "Condition": {
-      if (typeof arg !== "string" || !Object.prototype.hasOwnProperty.call(scope.conditions, arg)) return new Unknown(`condition ${fingerprint(arg ?? null)} (not defined)`, false);
+      // A condition the Conditions do not hold as written (one an Fn::ForEach makes) may read any parameter, mapping
+      // or condition: its text carries them all, so it changes when any of them does (red-team round 65: it read the
+      // same on both sides of a parameter change, and a guard computed from it was never judged).
+      if (typeof arg !== "string" || !Object.prototype.hasOwnProperty.call(scope.conditions, arg)) {
+        return new Unknown(`condition ${fingerprint(arg ?? null)} (not defined as written; it may read ${fingerprint({ parameters: scope.parameters, mappings: scope.mappings, conditions: scope.conditions })})`, false);
+      }
       const memo = scope.memo.get(arg);
       if (memo !== undefined) return memo;
       if (seen.has(arg)) return new Unknown(`condition ${arg} (a cycle)`, false);

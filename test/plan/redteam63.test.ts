@@ -201,3 +201,19 @@ describe("round 65: a Cloud Control stack set is read as its instances elsewhere
     expect(judged([set(table(true), table(true))])).toEqual([]);
   });
 });
+
+describe("round 65: a setting computed from a condition Fn::ForEach makes is judged when the parameters change", () => {
+  const t = tpl(
+    { Orders: { ...TABLE, DeletionPolicy: "Retain", Properties: { TableName: "orders", DeletionProtectionEnabled: { "Fn::If": ["IsProd", true, false] } } } },
+    {
+      Transform: "AWS::LanguageExtensions",
+      Parameters: { Env: { Type: "String" } },
+      Conditions: { "Fn::ForEach::Envs": ["E", ["Prod", "Dev"], { "Is${E}": { "Fn::Equals": [{ Ref: "Env" }, { Ref: "E" }] } }] },
+    },
+  );
+
+  test("Env Prod → Dev blocks; the same parameters with only a tag changed pass", () => {
+    expect(judged([stack(t, t, [{ Env: "Prod" }, { Env: "Dev" }])])).toEqual(BLOCKED);
+    expect(judged([stack(t, t, [{ Env: "Prod" }, { Env: "Prod" }], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
+  });
+});
