@@ -293,8 +293,16 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   {
     type: "AWS::RDS::DBInstance",
     path: "AutomaticBackupReplicationRetentionPeriod",
-    kind: "lowered",
-    unset: "unknown",
+    // Left out, it is the instance's BackupRetentionPeriod, which the guard does not read: set or removed, it may be
+    // lower than before (red-team round 65: unset → 1 passed under a 35-day BackupRetentionPeriod).
+    kind: "custom",
+    lowered: (before, after) => {
+      const days = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : undefined);
+      const [b, a] = [days(before), days(after)];
+      if (before === undefined && a !== undefined) return `(none) → ${a}: set where it took the instance's BackupRetentionPeriod, which may be longer`;
+      if (b !== undefined && after === undefined) return `${b} → (none): it now takes the instance's BackupRetentionPeriod, which may be shorter`;
+      return a !== undefined && b !== undefined && a < b ? `${b} → ${a}: lowered` : undefined;
+    },
     onlyWhile: { sibling: "AutomaticBackupReplicationRegion", isOn: (v) => typeof v === "string" && v.trim() !== "" },
     effect: "RDS keeps the replicated automated backups in the other region for less time, and deletes the older ones",
     twins: [`${PD} aws_db_instance_automated_backups_replication`],

@@ -217,3 +217,15 @@ describe("round 65: a setting computed from a condition Fn::ForEach makes is jud
     expect(judged([stack(t, t, [{ Env: "Prod" }, { Env: "Prod" }], [{ tags: { a: "1" } }, { tags: { a: "2" } }])])).toEqual([]);
   });
 });
+
+describe("round 65: RDS backup replication retention left out takes BackupRetentionPeriod", () => {
+  const db = (extra: Obj) => tpl({ Db: { Type: "AWS::RDS::DBInstance", DeletionPolicy: "Retain", Properties: { DBInstanceClass: "db.t3.micro", Engine: "postgres", BackupRetentionPeriod: 35, ...extra } } });
+  const region = { AutomaticBackupReplicationRegion: "us-west-2" };
+
+  test("left out → 1, or 35 → left out, blocks; 35 → 90 passes; replication first configured with a retention passes", () => {
+    expect(judged([stack(db(region), db({ ...region, AutomaticBackupReplicationRetentionPeriod: 1 }))])).toEqual(BLOCKED);
+    expect(judged([stack(db({ ...region, AutomaticBackupReplicationRetentionPeriod: 35 }), db(region))])).toEqual(BLOCKED);
+    expect(judged([stack(db({ ...region, AutomaticBackupReplicationRetentionPeriod: 35 }), db({ ...region, AutomaticBackupReplicationRetentionPeriod: 90 }))])).toEqual([]);
+    expect(judged([stack(db({}), db({ ...region, AutomaticBackupReplicationRetentionPeriod: 7 }))])).toEqual([]);
+  });
+});
