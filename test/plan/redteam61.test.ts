@@ -3,21 +3,11 @@
  * read as CloudFormation reads it.
  */
 import { specReplacing } from "../../lib/plan/cfn-replacing";
-import { evaluatePlan } from "../../lib/plan/evaluate";
-import { readPlan } from "../../lib/plan/read-plan";
 import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
 import { SNAPSHOT_TYPES, keeps } from "../../lib/plan/rules/stack-template-changed";
-import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { change } from "./helpers";
+import { BLOCKED, details, judged, run, stack, tpl, type Obj } from "./template-stacks";
 
-type Obj = Record<string, unknown>;
-
-const run = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
-const judged = (changes: Obj[]) => run(changes).map((f) => `${f.ruleId} ${f.resource}`);
-const details = (changes: Obj[]) => run(changes).flatMap((f) => f.evidence.map((e) => e.detail));
-const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
-const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}], extra: [Obj, Obj] = [{}, {}]) =>
-  change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before, parameters: params[0], ...extra[0] }, { name: "app", template_body: after, parameters: params[1], ...extra[1] });
-const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.app"];
 const QUEUE = { Type: "AWS::SQS::Queue", DeletionPolicy: "Retain" };
 
 describe("RT61-1: DeletionPolicy and UpdateReplacePolicy Snapshot keep only the types CloudFormation can snapshot", () => {

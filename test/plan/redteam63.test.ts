@@ -2,19 +2,9 @@
  * plan-stack-template-drops-data and the template guards, red-team round 63: what CloudFormation reads anew at an
  * update, and the values of a template known only where the plan shows them.
  */
-import { evaluatePlan } from "../../lib/plan/evaluate";
-import { readPlan } from "../../lib/plan/read-plan";
-import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { change } from "./helpers";
+import { BLOCKED, details, judged, stack, tpl, type Obj } from "./template-stacks";
 
-type Obj = Record<string, unknown>;
-
-const run = (changes: Obj[]) => evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} }).judged.map((j) => j.finding);
-const judged = (changes: Obj[]) => run(changes).map((f) => `${f.ruleId} ${f.resource}`);
-const details = (changes: Obj[]) => run(changes).flatMap((f) => f.evidence.map((e) => e.detail));
-const tpl = (resources: Obj, extra: Obj = {}) => JSON.stringify({ Resources: resources, ...extra });
-const stack = (before: string, after: string, params: [Obj, Obj] = [{}, {}], extra: [Obj, Obj] = [{}, {}]) =>
-  change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before, parameters: params[0], ...extra[0] }, { name: "app", template_body: after, parameters: params[1], ...extra[1] });
-const BLOCKED = ["plan-stack-template-drops-data aws_cloudformation_stack.app"];
 const TAGS: [Obj, Obj] = [{ tags: { team: "a" } }, { tags: { team: "b" } }];
 const withTags = (extra: Obj): [Obj, Obj] => [{ ...TAGS[0], ...extra }, { ...TAGS[1], ...extra }];
 const TABLE = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
