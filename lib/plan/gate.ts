@@ -107,26 +107,18 @@ function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: reado
   const a = check.approval;
   const names = [...new Set(trusted.filter((k) => k.keyId === a.keyId && k.name !== undefined).map((k) => k.name!))];
   if (names.includes(a.by)) return check;
+  // Signed by a trusted key, refused for the name it carries: the name is a claim, not the signer's.
+  const refuse = (reason: string): NameCheck => ({ accepted: false, approval: a, signed: true, nameRefused: true, reason });
   if (names.length > 0) {
-    return {
-      accepted: false,
-      approval: a,
-      signed: true,
-      nameRefused: true,
-      reason: `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
-    };
+    return refuse(
+      `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
+    );
   }
   // Names compare as a reader would tell them apart: `Alice`, `аlice` (Cyrillic а) and `a1ice` all read as alice.
   const claimed = nameSkeleton(a.by);
   const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && nameSkeleton(k.name) === claimed).map((k) => k.keyId))];
   if (owners.length > 0) {
-    return {
-      accepted: false,
-      approval: a,
-      signed: true,
-      nameRefused: true,
-      reason: `name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`,
-    };
+    return refuse(`name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`);
   }
   return check;
 }

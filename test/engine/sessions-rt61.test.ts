@@ -4,20 +4,10 @@
  * GameLift GetComputeAccess and GetInstanceAccess open a shell on a fleet's instances, which hold the fleet's role.
  * They were only a warning about stored secrets outside the stack.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { check, errors, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
 
-type Obj = Record<string, unknown>;
-const DESTROY = policy({ Effect: "Allow", Action: ["s3:DeleteObject", "dynamodb:DeleteTable"], Resource: "*" });
-const HARMLESS = policy({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" });
-const agentCan = (...statements: Obj[]) => ({
-  "aws_iam_role.agent": agentRole(),
-  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) },
-});
 const trusting = (aws: string) => policy({ Effect: "Allow", Principal: { AWS: aws }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity"] });
-const role = (name: string, trust: string, rights: string) => ({
-  [`aws_iam_role.${name}`]: { name, assume_role_policy: trust },
-  [`aws_iam_role_policy.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy: rights },
-});
 const RUNTIME_ROLES = JSON.stringify({ AuthorizationConfiguration: { IAMConfiguration: { EnableApplicationScopedIAMRole: true } } });
 
 /** The red team's EMR stack: a cluster with runtime roles, its EC2 role, and a runtime role that can destroy. */

@@ -3,21 +3,11 @@
  * (`${aws_emr_cluster.c[0].arn}`, the usual optional cluster) names that resource, as the engine models blocks and
  * not instances; it was read as `*` for types whose ARN blastwall cannot know, "compute outside the stack".
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { check, errors, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { referencedResource } from "../../lib/engine/terraform/tokens";
 
-type Obj = Record<string, unknown>;
-const DESTROY = policy({ Effect: "Allow", Action: ["s3:DeleteObject", "dynamodb:DeleteTable"], Resource: "*" });
-const HARMLESS = policy({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" });
-const agentCan = (...statements: Obj[]) => ({
-  "aws_iam_role.agent": agentRole(),
-  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) },
-});
-const role = (name: string, trust: string, rights: string) => ({
-  [`aws_iam_role.${name}`]: { name, assume_role_policy: trust },
-  [`aws_iam_role_policy.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy: rights },
-});
 const RUNTIME_ROLES = JSON.stringify({ AuthorizationConfiguration: { IAMConfiguration: { EnableApplicationScopedIAMRole: true } } });
 /** A cluster with runtime roles (`meta`: count or for_each), and one runtime role trusting its instance role. */
 const emr = (meta: Obj, runtime: string) => ({
