@@ -10,4 +10,7 @@ module.exports = {
   moduleNameMapper: { "^blastwall$": "<rootDir>/lib/index.ts" },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  // One temporary root per run, removed at the end (test/setup/temp-root.js).
+  globalSetup: "<rootDir>/test/setup/global-setup.js",
+  globalTeardown: "<rootDir>/test/setup/global-teardown.js",
 };
