@@ -820,23 +820,22 @@ class Collector {
       }
       return;
     }
-    const members = [...user.nodes, ...user.maybe.filter((u) => !user.nodes.includes(u))];
+    // IAM names are per account, as for attachments: the membership joins the user and group of those names in its
+    // provider's account (red-team round 57's rule, which memberships had not followed).
+    const users = this.inAttachmentAccount(m, "user", user.nodes, user.maybe);
+    const groups = group.kind === "found" ? { shown: group.shown, ...this.inAttachmentAccount(m, "group", group.nodes, group.maybe) } : undefined;
+    const members = [...users.nodes, ...users.maybe.filter((u) => !users.nodes.includes(u))];
     for (const u of members) {
-      if (user.maybe.includes(u) && !user.nodes.includes(u)) {
-        u.notes.push(`${m.address} names the user ${user.shown}, which may be this user (name ${u.name})`);
-      }
-      if (group.kind === "found") {
-        for (const g of [...group.nodes, ...group.maybe.filter((x) => !group.nodes.includes(x))]) {
+      const userUnsure = users.nodes.includes(u) ? undefined : (users.accounts.get(u) ?? `${m.address} names the user ${user.shown}, which may not be this user`);
+      if (userUnsure) u.notes.push(users.accounts.get(u) ?? `${m.address} names the user ${user.shown}, which may be this user (name ${u.name})`);
+      if (groups) {
+        for (const g of [...groups.nodes, ...groups.maybe.filter((x) => !groups.nodes.includes(x))]) {
           const ga = g.resource.address;
           if (!u.groups.includes(ga)) u.groups.push(ga);
           if (!g.groups.includes(u.resource.address)) g.groups.push(u.resource.address);
-          if (group.maybe.includes(g) && !group.nodes.includes(g)) {
-            u.notes.push(`${m.address} names the group ${group.shown}, which may be ${ga} (name ${g.name})`);
-          }
-          const uncertain =
-            user.maybe.includes(u) && !user.nodes.includes(u) ? `${m.address} names the user ${user.shown}, which may not be this user`
-            : group.maybe.includes(g) && !group.nodes.includes(g) ? `${m.address} names the group ${group.shown}, which may not be ${ga}`
-            : undefined;
+          const groupUnsure = groups.nodes.includes(g) ? undefined : (groups.accounts.get(g) ?? `${m.address} names the group ${groups.shown}, which may not be ${ga}`);
+          if (groupUnsure) u.notes.push(groups.accounts.get(g) ?? `${m.address} names the group ${groups.shown}, which may be ${ga} (name ${g.name})`);
+          const uncertain = userUnsure ?? groupUnsure;
           for (const p of groupPolicies.get(ga) ?? []) {
             const via = `${ga} via ${m.address}${p.via !== ga ? ` (${p.via})` : ""}`;
             if (u.identity.some((x) => x.via === via && x.document.address === p.document.address)) continue;
