@@ -695,7 +695,7 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
       const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
       sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
     }
-    sides.push(elsewhereSide(rc, passedBefore, passedAfter));
+    sides.push(...elsewhereSides(rc, passedBefore, passedAfter));
   }
   if (rc.type === "awscc_cloudformation_stack_set") {
     const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
@@ -716,11 +716,18 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
 /**
  * A stack set's instances outside this plan (made in another root module, or with `create-stack-instances
  * --parameter-overrides`) may override any parameter: CloudFormation updates their stacks with the new template under
- * values the plan does not show (red-team round 64). One side reads every declared parameter as not known, the same on
- * both sides unless the stack set's own value (passed, or the Default) changes: a guard, condition or replacing
- * property computed from a parameter counts when its expression changes; one that reads no parameter is read as before.
+ * values the plan does not show (red-team round 64). A parameter whose stack set value (passed, or the Default) stays
+ * reads as not known, the same on both sides: a guard, condition or replacing property computed from it counts when
+ * its expression changes; one that reads no parameter is read as before.
+ *
+ * A parameter whose stack set value changes is, for each such instance, either overridden (its own value, which the
+ * set's change does not touch: not known, the same on both sides) or inherited (the set's value before and after):
+ * one side for each way of choosing among them, so an instance that overrides one and inherits another is read as
+ * it will be updated, and a raise of the set's own value reads as a raise, not as a change of a value not known.
+ * Beyond MIXES such parameters, or with the set's parameters known only after apply, one side reads every parameter
+ * as not known and changed where the set's value changes (fail closed).
  */
-function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>] {
+function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>][] {
   const attribute = TEMPLATE[rc.type];
   const declared = (t: unknown) => {
     const parsed = parseTemplate(t);
@@ -729,16 +736,37 @@ function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unkn
   const after = afterValue(rc.change, [attribute]);
   const was = declared(getPath(rc.change.before, [attribute]));
   const now = after.state === "known" ? declared(after.value) : {};
-  const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
-    const out: Record<string, unknown> = {};
-    for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      const set = passed === "unknown" ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
-      out[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
+  // The stack set's own value of a parameter, as text ("(known after apply)" for one not known).
+  const own = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown", k: string) =>
+    passed === "unknown" || passed[k] instanceof Unknown ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
+  const elsewhere = (k: string, set: string) => new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+  const changed = keys.filter((k) => own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)");
+  if (passedAfter === "unknown" || changed.length > MIXES) {
+    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => Object.fromEntries(keys.map((k) => [k, elsewhere(k, own(params, passed, k))]));
+    return [[side(was, passedBefore), side(now, passedAfter)]];
+  }
+  const out: [Record<string, unknown>, Record<string, unknown>][] = [];
+  for (let mask = 0; mask < 1 << changed.length; mask++) {
+    const b: Record<string, unknown> = {};
+    const a: Record<string, unknown> = {};
+    for (const k of keys) {
+      const i = changed.indexOf(k);
+      if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
+      else if (mask & (1 << i)) b[k] = a[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan overrides (its own value, which the stack set's change does not touch)`, false);
+      else {
+        // Inherited: the set's own value on each side (left out, the side's Default, as for the set).
+        if (Object.prototype.hasOwnProperty.call(passedBefore, k)) b[k] = passedBefore[k];
+        if (Object.prototype.hasOwnProperty.call(passedAfter, k)) a[k] = passedAfter[k];
+      }
     }
-    return out;
-  };
-  return [side(was, passedBefore), side(now, passedAfter)];
+    out.push([b, a]);
+  }
+  return out;
 }
+
+/** The most parameters whose stack set value changes that elsewhereSides reads each way (2^MIXES sides). */
+const MIXES = 4;
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
 function templateWeakened(
