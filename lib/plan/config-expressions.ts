@@ -81,6 +81,20 @@ export function configOf(plan: PlanJson | undefined, address: string): ConfigRes
   return index(plan)?.resources.get(withoutInstanceKeys(address));
 }
 
+/**
+ * The literal region of the provider configuration the resource at `address` uses (`region = "us-east-1"` in its
+ * provider block); undefined when the plan has no configuration for it, or the region is left out (taken from the
+ * environment) or computed (a variable, a reference).
+ */
+export function providerRegion(plan: PlanJson | undefined, address: string): string | undefined {
+  const key = configOf(plan, address)?.providerKey;
+  const config = (plan as { configuration?: unknown } | undefined)?.configuration;
+  if (key === undefined || !isObject(config) || !isObject(config.provider_config)) return undefined;
+  const provider = config.provider_config[key];
+  const region = isObject(provider) && isObject(provider.expressions) ? provider.expressions.region : undefined;
+  return isObject(region) && Object.keys(region).length === 1 && typeof region.constant_value === "string" && region.constant_value !== "" ? region.constant_value : undefined;
+}
+
 /** The expression at `path` (argument, then block index and argument: `["target", 0, "arn"]`). */
 export function expressionAt(config: ConfigResource | undefined, path: readonly (string | number)[]): unknown {
   let v: unknown = config?.expressions;

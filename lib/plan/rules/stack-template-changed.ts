@@ -5,6 +5,7 @@ import type { PlanJson, PlanResourceChange } from "../types";
 import type { FindingDraft } from "../../engine/findings";
 import { afterValue, getPath, isObject, isSensitive } from "../values";
 import { canonicalJson } from "../canonical-json";
+import { providerRegion } from "../config-expressions";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
 import { condition, evaluate, hasUnknown, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
@@ -479,17 +480,19 @@ export const stackTemplateChanged: PlanRule = {
     // Any update of the stack, a tag's included, makes CloudFormation resolve SSM values anew, and read its nested
     // stacks' templates anew from S3.
     const sides = parameterSides(rc, params, ctx.plan);
+    // Where the stack's region is known, AWS::Region is that region (a Region-keyed Mappings entry of another region is not read).
+    const region = stackRegion(rc, ctx.plan);
     const resolved = [
       ...(url ? [] : topTemplateReread(rc)),
-      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides)] : []),
+      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region)] : []),
       ...(notes && !readable ? [notificationsUnread(notes, after)] : []),
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
-    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined);
+    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined, region);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, sides) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -659,13 +662,48 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
  * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
  */
-function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, notes?: NotificationsChange): Weakened[] {
+function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, notes?: NotificationsChange, region?: string): Weakened[] {
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
   // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
-  const pseudo = (list: string | undefined) => (list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's notification_arns ${list}`, false) });
+  const pseudo = (list: string | undefined) => ({ ...regionPseudo(region), ...(list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's notification_arns ${list}`, false) }) });
   for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [pseudo(notes?.was), pseudo(notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
+}
+
+/**
+ * The region a stack runs in, where the plan says so: its `region` argument (provider v6), else its provider
+ * configuration's literal region, and the region in its ARN (`id`, or awscc's `stack_id`) when present; undefined when
+ * none says, one is known only after apply, or they disagree. A stack set's template runs in each of its instances'
+ * regions, so none is its region.
+ */
+function stackRegion(rc: PlanResourceChange, plan: PlanJson): string | undefined {
+  if (rc.type !== "aws_cloudformation_stack" && rc.type !== "awscc_cloudformation_stack") return undefined;
+  const found = new Set<string>();
+  for (const k of ["id", "stack_id", "region"]) {
+    const now = afterValue(rc.change, [k]);
+    if (now.state === "unknown" && k === "region") return undefined;
+    for (const v of [getPath(rc.change.before, [k]), now.state === "known" ? now.value : undefined]) {
+      if (typeof v !== "string" || v === "") continue;
+      if (k === "region") found.add(v);
+      else {
+        const arn = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\//.exec(v);
+        if (arn) found.add(arn[1]);
+      }
+    }
+  }
+  // The provider's region, unless the resource names its own.
+  const own = afterValue(rc.change, ["region"]);
+  if (!(own.state === "known" && typeof own.value === "string" && own.value !== "")) {
+    const configured = providerRegion(plan, rc.address);
+    if (configured !== undefined) found.add(configured);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** AWS::Region as a pseudo parameter of a scope: the stack's region, where known. */
+function regionPseudo(region: string | undefined): Record<string, unknown> {
+  return region === undefined ? {} : { "AWS::Region": region };
 }
 
 /** The parameters a stack's template is read with, before and after the update ("unknown": known only after apply). */
@@ -695,7 +733,7 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
       const ob = isObject(x.change.before) ? parameterMap(getPath(x.change.before, ["parameter_overrides"])) : oa.state === "known" ? parameterMap(oa.value) : {};
       sides.push([{ ...passedBefore, ...ob }, passedAfter === "unknown" || oa.state === "unknown" ? "unknown" : { ...passedAfter, ...parameterMap(oa.value) }]);
     }
-    sides.push(elsewhereSide(rc, passedBefore, passedAfter));
+    sides.push(...elsewhereSides(rc, passedBefore, passedAfter));
   }
   if (rc.type === "awscc_cloudformation_stack_set") {
     const groups = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
@@ -716,11 +754,18 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
 /**
  * A stack set's instances outside this plan (made in another root module, or with `create-stack-instances
  * --parameter-overrides`) may override any parameter: CloudFormation updates their stacks with the new template under
- * values the plan does not show (red-team round 64). One side reads every declared parameter as not known, the same on
- * both sides unless the stack set's own value (passed, or the Default) changes: a guard, condition or replacing
- * property computed from a parameter counts when its expression changes; one that reads no parameter is read as before.
+ * values the plan does not show (red-team round 64). A parameter whose stack set value (passed, or the Default) stays
+ * reads as not known, the same on both sides: a guard, condition or replacing property computed from it counts when
+ * its expression changes; one that reads no parameter is read as before.
+ *
+ * A parameter whose stack set value changes is, for each such instance, either overridden (its own value, which the
+ * set's change does not touch: not known, the same on both sides) or inherited (the set's value before and after):
+ * one side for each way of choosing among them, so an instance that overrides one and inherits another is read as
+ * it will be updated, and a raise of the set's own value reads as a raise, not as a change of a value not known.
+ * Beyond MIXES such parameters, or with the set's parameters known only after apply, one side reads every parameter
+ * as not known and changed where the set's value changes (fail closed).
  */
-function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>] {
+function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>][] {
   const attribute = TEMPLATE[rc.type];
   const declared = (t: unknown) => {
     const parsed = parseTemplate(t);
@@ -729,16 +774,37 @@ function elsewhereSide(rc: PlanResourceChange, passedBefore: Record<string, unkn
   const after = afterValue(rc.change, [attribute]);
   const was = declared(getPath(rc.change.before, [attribute]));
   const now = after.state === "known" ? declared(after.value) : {};
-  const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
-    const out: Record<string, unknown> = {};
-    for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
-      const set = passed === "unknown" ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
-      out[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
+  // The stack set's own value of a parameter, as text ("(known after apply)" for one not known).
+  const own = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown", k: string) =>
+    passed === "unknown" || passed[k] instanceof Unknown ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
+  const elsewhere = (k: string, set: string) => new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
+  const changed = keys.filter((k) => own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)");
+  if (passedAfter === "unknown" || changed.length > MIXES) {
+    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => Object.fromEntries(keys.map((k) => [k, elsewhere(k, own(params, passed, k))]));
+    return [[side(was, passedBefore), side(now, passedAfter)]];
+  }
+  const out: [Record<string, unknown>, Record<string, unknown>][] = [];
+  for (let mask = 0; mask < 1 << changed.length; mask++) {
+    const b: Record<string, unknown> = {};
+    const a: Record<string, unknown> = {};
+    for (const k of keys) {
+      const i = changed.indexOf(k);
+      if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
+      else if (mask & (1 << i)) b[k] = a[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan overrides (its own value, which the stack set's change does not touch)`, false);
+      else {
+        // Inherited: the set's own value on each side (left out, the side's Default, as for the set).
+        if (Object.prototype.hasOwnProperty.call(passedBefore, k)) b[k] = passedBefore[k];
+        if (Object.prototype.hasOwnProperty.call(passedAfter, k)) a[k] = passedAfter[k];
+      }
     }
-    return out;
-  };
-  return [side(was, passedBefore), side(now, passedAfter)];
+    out.push([b, a]);
+  }
+  return out;
 }
+
+/** The most parameters whose stack set value changes that elsewhereSides reads each way (2^MIXES sides). */
+const MIXES = 4;
 
 /** The protection weakened between two templates (the same one for changed parameters alone), as sentences. */
 function templateWeakened(
@@ -885,14 +951,14 @@ function topTemplateReread(rc: PlanResourceChange): string[] {
  * Application Repository, whose content never changes (red-team round 61). One whose Condition is false (so absent)
  * does not count; a new one is judged as a runner, and a changed URL or parameters by dropped.
  */
-function nestedTemplatesReread(before: unknown, template: unknown, sides: Sides): string[] {
+function nestedTemplatesReread(before: unknown, template: unknown, sides: Sides, region?: string): string[] {
   const now = resourcesOf(template, true);
   const old = resourcesOf(before, true);
   if (now === undefined || old === undefined) return [];
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
   // One scope per side: a nested stack is absent only where its Condition is false on every side (each stack set
   // instance with its own overrides).
-  const scopes = sides.map(([, a]) => scopeOf(parseTemplate(template), a, feeding));
+  const scopes = sides.map(([, a]) => scopeOf(parseTemplate(template), a, feeding, regionPseudo(region)));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     const type = String(r.Type);
@@ -1006,9 +1072,10 @@ function conditionTurned(name: string, scopes: readonly (readonly [Scope, Scope]
 
 /**
  * A condition with every condition it reads, and the Mappings entries they look up, as one text: what decides it
- * (its parameters aside). The entries are those `Fn::FindInMap` can read: with a computed key, that key's every entry.
+ * (its parameters aside). The entries are those `Fn::FindInMap` can read: with a computed key, that key's every entry
+ * (a key `Ref: AWS::Region` is the stack's region where that is known).
  */
-function conditionText(name: string, template: unknown): string {
+function conditionText(name: string, template: unknown, region?: string): string {
   const conditions = conditionsOf(template);
   const seen = new Map<string, unknown>();
   const visit = (n: string) => {
@@ -1022,16 +1089,20 @@ function conditionText(name: string, template: unknown): string {
   };
   visit(name);
   const mappings = isObject(template) && isObject(template.Mappings) ? template.Mappings : {};
-  return canonicalJson({ conditions: Object.fromEntries(seen), mappings: [...seen.values()].flatMap((c) => entriesRead(c, mappings)) });
+  return canonicalJson({ conditions: Object.fromEntries(seen), mappings: [...seen.values()].flatMap((c) => entriesRead(c, mappings, region)) });
 }
 
-/** The Mappings entries a value's `Fn::FindInMap`s may read: the entry when its keys are written out, else all it may pick from. */
-function entriesRead(v: unknown, mappings: Record<string, unknown>, out: unknown[] = []): unknown[] {
-  if (Array.isArray(v)) v.forEach((x) => entriesRead(x, mappings, out));
+/**
+ * The Mappings entries a value's `Fn::FindInMap`s may read: the entry when its keys are written out (or are
+ * `Ref: AWS::Region` and the stack's region is known), else all it may pick from.
+ */
+function entriesRead(v: unknown, mappings: Record<string, unknown>, region?: string, out: unknown[] = []): unknown[] {
+  if (Array.isArray(v)) v.forEach((x) => entriesRead(x, mappings, region, out));
   else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
       if (k === "Fn::FindInMap" && Array.isArray(x)) {
-        const [map, top, second] = x;
+        const key = (y: unknown) => (region !== undefined && isObject(y) && Object.keys(y).length === 1 && y.Ref === "AWS::Region" ? region : y);
+        const [map, top, second] = [x[0], key(x[1]), key(x[2])];
         const table = typeof map === "string" ? mappings[map] : mappings;
         const at = (t: unknown, key: unknown) => (isObject(t) && typeof key === "string" && Object.prototype.hasOwnProperty.call(t, key) ? t[key] : undefined);
         if (typeof map !== "string") out.push({ map: "*", content: mappings });
@@ -1039,7 +1110,7 @@ function entriesRead(v: unknown, mappings: Record<string, unknown>, out: unknown
         else if (typeof second === "string") out.push({ map, second, content: isObject(table) ? Object.fromEntries(Object.entries(table).map(([t, e]) => [t, at(e, second) ?? null])) : null });
         else out.push({ map, content: table ?? null });
       }
-      entriesRead(x, mappings, out);
+      entriesRead(x, mappings, region, out);
     }
   }
   return out;
@@ -1121,7 +1192,7 @@ function feedingProperties(r: Resource, attribute?: string): unknown {
  * conditions of its `Fn::If`, as one text. Two templates give the same text only when the value comes out the same
  * (for the same parameters): a name taken from an SSM parameter resource whose Value changes is a changed name.
  */
-function evaluatedText(v: unknown, template: unknown): string {
+function evaluatedText(v: unknown, template: unknown, region?: string): string {
   const resources = (isObject(template) && isObject(template.Resources) ? template.Resources : {}) as Record<string, Resource>;
   const parts: unknown[] = [v ?? null];
   const seen = new Set<string>();
@@ -1136,9 +1207,9 @@ function evaluatedText(v: unknown, template: unknown): string {
       parts.push({ id, attribute: attribute ?? null, Type: r.Type ?? null, Properties: feeding, Condition: r.Condition ?? null });
       visit(feeding);
     }
-    for (const name of ifConditions(x)) parts.push(conditionText(name, template));
-    // A name looked up in the template's Mappings changes with the map.
-    for (const map of mapsRead(x)) parts.push({ map, content: (map === "*" ? mappings : mappings[map]) ?? null });
+    for (const name of ifConditions(x)) parts.push(conditionText(name, template, region));
+    // A name looked up in the template's Mappings changes with the entries it may read.
+    parts.push(...entriesRead(x, mappings, region));
   };
   visit(v);
   return canonicalJson(parts);
@@ -1157,18 +1228,6 @@ function joined(v: unknown): unknown {
     if (parts.every((x) => x !== undefined)) return parts.join(j[0]);
   }
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, joined(x)]));
-}
-
-/** The Mappings a value's `Fn::FindInMap`s read (all of them when the map's name is computed). */
-function mapsRead(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) v.forEach((x) => mapsRead(x, out));
-  else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (k === "Fn::FindInMap" && Array.isArray(x)) out.push(typeof x[0] === "string" ? x[0] : "*");
-      mapsRead(x, out);
-    }
-  }
-  return out;
 }
 
 /** The condition names a value's `Fn::If`s test. */
@@ -1245,7 +1304,7 @@ interface Resource {
 }
 
 /** What the new template drops or leaves unkept, as sentences; one sentence when either template cannot be read. */
-function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides): string[] {
+function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, region?: string): string[] {
   if (after.state === "unknown") return ["the new template is known only after apply"];
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
@@ -1255,7 +1314,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   const oldTemplate = parseTemplate(before);
   const newTemplate = parseTemplate(after.value);
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
-  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding), scopeOf(newTemplate, a, feeding)] as const);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, regionPseudo(region)), scopeOf(newTemplate, a, feeding, regionPseudo(region))] as const);
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
@@ -1273,7 +1332,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       continue;
     }
     // Compared as they come out: a property taken from another resource of the template changes with it.
-    const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate) !== evaluatedText(propertyOf(next, k), newTemplate);
+    const differs = (k: string) => evaluatedText(propertyOf(r, k), oldTemplate, region) !== evaluatedText(propertyOf(next, k), newTemplate, region);
     if (stateful && !replaceKept) {
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
@@ -1296,7 +1355,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
     } else if (turned !== undefined) {
       out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
-    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate) !== conditionText(next.Condition, newTemplate)) {
+    } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate, region) !== conditionText(next.Condition, newTemplate, region)) {
       out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which the template redefines (its Conditions, or the Mappings entries they read); where it turns false, CloudFormation deletes it`);
     }
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"] as const) {
