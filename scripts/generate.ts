@@ -2,7 +2,7 @@
  * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/` and the rules:
  * the TypeScript types and the precompiled config validator in lib/generated/, the managed-policy table
  * policies/managed-policies.json, the CloudFormation replacing-property table policies/cfn-replacing-properties.json,
- * and (scripts/generate-docs) docs/rules.md with the README rule table.
+ * Unicode's confusables policies/confusables.json (for approver names), and (scripts/generate-docs) docs/rules.md with the README rule table.
  */
 import { execFileSync } from "child_process";
 import { existsSync } from "fs";
@@ -11,6 +11,7 @@ import { writeGeneratedTypes } from "./generate-types";
 import { writeGeneratedValidator } from "./generate-validator";
 import { generateManagedPolicies } from "./generate-managed-policies";
 import { writeCfnReplacingTable } from "./generate-cfn-replacing";
+import { writeConfusablesTable } from "./generate-confusables";
 
 async function main(): Promise<void> {
   const files = await writeGeneratedTypes();
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${m.file}: ${m.policies} policies, ${(m.bytes / 1024).toFixed(0)} KiB`);
   const c = writeCfnReplacingTable();
   console.log(`wrote ${c.file}: ${c.types} CloudFormation resource types`);
+  const u = writeConfusablesTable();
+  console.log(`wrote ${u.file}: ${u.characters} confusable characters`);
   // The docs generator is its own script (it runs when it is the main module); run it as one.
   const docs = join(__dirname, "generate-docs.js");
   if (existsSync(docs)) execFileSync(process.execPath, [docs], { stdio: "inherit" });

@@ -5,9 +5,23 @@
  * the template's Defaults, Conditions and Mappings of each side (see cfn-evaluate.ts); a setting that depends on
  * what changed and cannot be evaluated counts.
  */
-import { evaluate, fingerprint, hasDeploy, hasUnknown, type Scope, Unknown } from "./cfn-evaluate";
+import { evaluate as evaluateValue, fingerprint, hasDeploy, hasUnknown, NO_VALUE, type Scope, Unknown } from "./cfn-evaluate";
 import { kafkaPropertiesLowered } from "./rules/backup-retention-lowered";
 import { isObject } from "./values";
+
+/**
+ * A template value as CloudFormation reads it. One that comes out `AWS::NoValue` (a whole property written
+ * `Fn::If [C, x, Ref AWS::NoValue]`) is left out: undefined, judged as a property not written, which takes the
+ * resource's default (red-team round 66: the NoValue symbol, taken as a value, crashed the gate and approve).
+ */
+function evaluate(v: unknown, scope: Scope): unknown {
+  return absent(evaluateValue(v, scope));
+}
+
+/** `AWS::NoValue` as a property left out. */
+function absent(v: unknown): unknown {
+  return v === NO_VALUE ? undefined : v;
+}
 
 /**
  * How a template property keeps data:
@@ -818,7 +832,7 @@ function leaves(v: unknown, path: string): Map<string, unknown> {
   const rest = (i: number) => join(...segments.slice(i).map((s) => `${s.name}${s.key ? `[${s.key}${s.equals !== undefined ? `=${s.equals}` : ""}]` : ""}`));
   const walk = (out: Map<string, unknown>, x: unknown, i: number, prefix: string): void => {
     if (x instanceof Unknown || i === segments.length) {
-      out.set(prefix, x);
+      out.set(prefix, absent(x));
       return;
     }
     // A list on the way, with no key to tell its items apart: item by item.
@@ -828,7 +842,7 @@ function leaves(v: unknown, path: string): Map<string, unknown> {
     }
     const s = segments[i];
     const here = join(prefix, s.name);
-    const value = isObject(x) ? x[s.name] : undefined;
+    const value = isObject(x) ? absent(x[s.name]) : undefined;
     // An Fn::If whose condition is not known: each branch walked; where both give the same, that is the value.
     if (value instanceof Unknown && value.choice !== undefined) {
       const { condition, branches } = value.choice;
@@ -883,9 +897,19 @@ function valueAt(values: ReadonlyMap<string, unknown>, label: string): unknown {
   return undefined;
 }
 
-function shown(v: unknown): string {
+/**
+ * A value as a finding shows it. One it cannot show (a symbol, a function, a cycle: none comes from JSON) is shown as
+ * such rather than thrown on: the finding it is in still stops the plan, and an approval can clear it.
+ */
+export function shown(v: unknown): string {
   if (v === undefined || v === null) return "(none)";
   if (v instanceof Unknown) return `(computed: ${v.text.length > 100 ? `${v.text.slice(0, 100)}…` : v.text})`;
-  const s = hasUnknown(v) ? fingerprint(v) : JSON.stringify(v);
+  let s: string | undefined;
+  try {
+    s = hasUnknown(v) ? fingerprint(v) : JSON.stringify(v);
+  } catch {
+    s = undefined;
+  }
+  if (typeof s !== "string") return `(a value blastwall cannot show: ${typeof v})`;
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }

@@ -11,6 +11,7 @@ import type { ApprovalVerdict, Report } from "../report/types";
 import { readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
 import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from "./evaluate";
 import { decodePlanBytes, fileProblem, readPlan } from "./read-plan";
+import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
 import { PLAN_RULES } from "./rules";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
@@ -114,38 +115,13 @@ function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: reado
       `name not bound to key: signed with key ${a.keyId}, which --trust binds to ${names.map((n) => JSON.stringify(n)).join(" or ")}, but names ${JSON.stringify(a.by)} as the approver`,
     );
   }
-  // Names compare as a reader would tell them apart: `Alice`, `аlice` (Cyrillic а) and `a1ice` all read as alice.
+  // Names compare as a reader would tell them apart: `Alice`, `аlice` (Cyrillic а), `a1ice` and `ᴀlice` all read as alice.
   const claimed = nameSkeleton(a.by);
   const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && nameSkeleton(k.name) === claimed).map((k) => k.keyId))];
   if (owners.length > 0) {
     return refuse(`name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`);
   }
   return check;
-}
-
-/**
- * Letters of other scripts (and ASCII characters) that read as a Latin letter in a report, each mapped to it: the
- * Cyrillic and Greek look-alikes of Unicode's confusables list that matter in names, and 0/1/| for o/l/l.
- */
-const LOOK_ALIKES: Readonly<Record<string, string>> = {
-  а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x", ѕ: "s", і: "i", ї: "i", ј: "j", һ: "h", ԁ: "d", ԛ: "q", ԝ: "w", ӏ: "l", ɡ: "g",
-  α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", μ: "u", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", ϲ: "c", ϳ: "j", ı: "i", ȷ: "j", ℓ: "l",
-  ա: "a", ɑ: "a", ɩ: "i", ǀ: "l", ɒ: "a", օ: "o", ս: "u", ց: "g", զ: "q", ɪ: "i",
-  "0": "o", "1": "l", "|": "l",
-};
-
-/**
- * A name as a reader sees it: compatibility forms and case folded, accents dropped, look-alike letters of other
- * scripts read as the Latin ones, i and l taken as one. Two names with one skeleton cannot be told apart in a report
- * or an audit log (a name that only shares a skeleton with a bound one is refused from an unbound key: the rare
- * honest clash is solved by binding the name).
- */
-function nameSkeleton(name: string): string {
-  const base = name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  let out = "";
-  for (const ch of base) out += LOOK_ALIKES[ch] ?? ch;
-  // A capital I reads as l in most sans-serif faces and becomes i here: i and l are one letter to a reader.
-  return out.replace(/i/g, "l");
 }
 
 /** Whether --trust binds the key that signed the approval to its name (else the name is the signer's own claim). */
