@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { OffsiteBackupPlan, requireKeyUsableBy, validateOffsiteOptions, type OffsiteBackupOptions } from "./offsite-backup-plan";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf } from "./validate";
+import { fail, partitionOf, requireObject } from "./validate";
 
 /** What ProtectedVolume and ProtectedDatabase take for `backup`: a plan to share, or the options of a new one. */
 export type OffsiteBackup = OffsiteBackupPlan | OffsiteBackupOptions;
@@ -51,6 +51,7 @@ export function planAndKey(
   provider: TerraformProvider | undefined,
   limits: CopyLimits = { oneHopOnly: false },
 ): { plan: OffsiteBackupPlan; key: ProtectedKey } {
+  requireObject(construct, "backup", backup, "an OffsiteBackupPlan to share, or { accountId, region, offsiteVaultArn } for a plan of its own");
   // One customer-managed key serves the resource and its local backup vault, usable by the backup account.
   const newKey = (accountId: string, offsiteAccountId: string, accountSource: string, region: string) =>
     (kmsKey !== undefined ? requireKeyUsableBy(construct, "kmsKey", kmsKey, offsiteAccountId, { accountId, source: accountSource }, partitionOf(region)) : undefined) ??

@@ -6,7 +6,7 @@ import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
 import { RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
-import { fail, requireInteger } from "./validate";
+import { fail, requireInteger, requireString } from "./validate";
 
 export interface ProtectedVolumeProps {
   /** Name tag, and the base of the backup plan's name when one is created. 2-34 letters, digits, _ or -. */
@@ -58,6 +58,8 @@ export class ProtectedVolume extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedVolumeProps) {
     super(scope, id);
     const C = "ProtectedVolume";
+    requireString(C, "name", props.name, "the volume's Name tag, 2 to 34 letters, digits, _ or -");
+    requireString(C, "availabilityZone", props.availabilityZone, "the availability zone of the volume, like eu-west-1a");
     if (!/^[A-Za-z0-9_-]{2,34}$/.test(props.name)) fail(C, "name", `must be 2 to 34 letters, digits, _ or - (got "${props.name}")`);
     requireInteger(C, "sizeGiB", props.sizeGiB, 1, 65536, "GiB");
     const { plan, key } = planAndKey(this, C, props.name, props.backup, props.kmsKey, props.tags, props.provider);
