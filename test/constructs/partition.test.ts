@@ -218,7 +218,8 @@ describe("backups in GovCloud", () => {
   });
 
   it("a ProtectedVolume's own key and plan follow its backup region's partition", () => {
-    const { json } = synth((s) => new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: `${GOV}a`, sizeGiB: 10, backup: { accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn } }));
+    // The volume is deployed by a provider of its region (a zone of another region than the provider's is refused).
+    const { json } = synth((s) => new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: `${GOV}a`, sizeGiB: 10, backup: { accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn }, provider: new AwsProvider(s, "gov", { alias: "gov", region: GOV }) }));
     const principals = policyOf(only(json, "aws_kms_key")).Statement.filter((x: { Effect: string }) => x.Effect === "Allow").map((x: { Principal: { AWS: string } }) => x.Principal.AWS);
     expect(new Set(principals)).toEqual(new Set([`arn:aws-us-gov:iam::${APP_ACCOUNT}:root`, `arn:aws-us-gov:iam::${BACKUP_ACCOUNT}:root`]));
     expect(only(json, "aws_backup_selection").iam_role_arn).toBe(`arn:aws-us-gov:iam::${APP_ACCOUNT}:role/service-role/data-plan-backup`);
