@@ -4,6 +4,7 @@ import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
+import { globMatch } from "../engine/iam/glob";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
@@ -122,6 +123,18 @@ export class ScopedToken extends Construct {
           : `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`,
       );
     }
+    // The conditions hold every call to aws:ResourceAccount and aws:RequestedRegion: a resource elsewhere is never
+    // reached, and the token that was to do the task does nothing. ARNs without an account or region (S3, IAM) pass.
+    props.resources.forEach((r, i) => {
+      if (isToken(r) || !r.startsWith("arn:")) return;
+      const [, , , arnRegion = "", arnAccount = ""] = r.split(":");
+      if (/^[\d*?]+$/.test(arnAccount) && !globMatch(arnAccount, accountId)) {
+        fail(C, `resources[${i}]`, `is in account ${arnAccount}, but accountId is ${accountId} (got "${r}"): the token's aws:ResourceAccount condition never matches it, so every call on it is denied. Use an ARN of ${accountId}, or a token with accountId: "${arnAccount}" for that account's resources`);
+      }
+      if (arnRegion !== "" && !isToken(arnRegion) && !globMatch(arnRegion, region)) {
+        fail(C, `resources[${i}]`, `is in region ${arnRegion}, but region is ${region} (got "${r}"): the token's aws:RequestedRegion condition denies every call to ${arnRegion}. Use an ARN of ${region}, or a token with region: "${arnRegion}" for that region's resources`);
+      }
+    });
     if (!props.environment || isToken(props.environment) || /[*?]/.test(props.environment)) fail(C, "environment", `must be a literal environment name such as "staging" (got ${JSON.stringify(props.environment)}): the token works on resources tagged with exactly that value`);
     const tagKey = props.environmentTagKey ?? "environment";
     if (!tagKey || isToken(tagKey) || /[*?]/.test(tagKey)) fail(C, "environmentTagKey", `must be a literal tag key such as "environment" (got ${JSON.stringify(tagKey)})`);
