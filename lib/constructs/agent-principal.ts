@@ -36,6 +36,10 @@ export abstract class AgentPrincipal {
   /** `oidc`, with the method the user called named in messages (`githubActions` passes its own props through). */
   private static oidcFor(method: string, props: OidcSubjectProps): AgentPrincipal {
     requireString("AgentPrincipal", `${method}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+    // IAM refuses any other Federated principal at apply ("Invalid principal in policy").
+    if (!isToken(props.providerArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/.test(props.providerArn)) {
+      fail("AgentPrincipal", `${method}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
+    }
     requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");
     requireString("AgentPrincipal", "oidc(subject)", props.subject, "the sub claim of the tokens admitted, like repo:acme/infra:ref:refs/heads/main");
     const host = props.issuerHost;
@@ -111,7 +115,7 @@ export abstract class AgentPrincipal {
 }
 
 export interface OidcSubjectProps {
-  /** ARN of the `aws_iam_openid_connect_provider` in the account of the role. */
+  /** ARN of the `aws_iam_openid_connect_provider` in the account of the role (`arn:<partition>:iam::<account>:oidc-provider/<host>`), or a reference to it. */
   readonly providerArn: string;
   /** Issuer host as IAM names its condition keys, e.g. `token.actions.githubusercontent.com`. */
   readonly issuerHost: string;
@@ -125,7 +129,7 @@ export interface OidcSubjectProps {
 }
 
 export interface GithubActionsProps {
-  /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account. */
+  /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account, or a reference to it. */
   readonly providerArn: string;
   /** `owner/name`. */
   readonly repository: string;
