@@ -116,7 +116,12 @@ export function requireIamName(construct: string, prop: string, value: string, m
 }
 
 export function requireNonEmpty<T>(construct: string, prop: string, value: readonly T[] | undefined, what: string): readonly T[] {
-  if (value !== undefined && !Array.isArray(value)) fail(construct, prop, `must be a list of ${what}s (got ${JSON.stringify(value)})`);
+  if (value !== undefined && !Array.isArray(value)) {
+    // The plural goes on the noun, before any explanation in brackets: "resource ARNs (or ...)".
+    const plural = what.replace(/^([^(]*?)(\s*\(.*)?$/, (_m, noun: string, rest = "") => `${noun}s${rest}`);
+    const example = typeof value === "string" ? `, e.g. ${prop}: [${JSON.stringify(value)}]` : "";
+    fail(construct, prop, `must be a list of ${plural}${example} (got ${JSON.stringify(value)})`);
+  }
   if (!value || value.length === 0) fail(construct, prop, `must name at least one ${what}`);
   const hole = value.findIndex((v) => v === undefined || v === null);
   if (hole >= 0) fail(construct, prop, `has no ${what} at position ${hole} (got ${String(value[hole])})`);
