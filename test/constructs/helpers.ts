@@ -23,11 +23,11 @@ export interface Synth {
   readonly stack: TerraformStack;
 }
 
-/** Builds a stack with a default AWS provider, lets `build` add constructs, and returns the synthesized JSON. */
-export function synth(build: (scope: Construct, stack: TerraformStack) => void): Synth {
+/** Builds a stack with a default AWS provider (of `region`), lets `build` add constructs, and returns the synthesized JSON. */
+export function synth(build: (scope: Construct, stack: TerraformStack) => void, region = "eu-central-1"): Synth {
   const app = new App();
   const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region: "eu-central-1" });
+  new AwsProvider(stack, "aws", { region });
   build(stack, stack);
   return { json: JSON.parse(Testing.synth(stack)), stack };
 }
