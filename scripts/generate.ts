@@ -2,6 +2,7 @@
  * `npm run gen` (after `npm run build`): regenerates everything derived from `policies/` and the rules:
  * the TypeScript types and the precompiled config validator in lib/generated/, the managed-policy table
  * policies/managed-policies.json, the CloudFormation replacing-property table policies/cfn-replacing-properties.json,
+ * the IAM action names the constructs check action names against (policies/iam-actions.json),
  * and (scripts/generate-docs) docs/rules.md with the README rule table.
  */
 import { execFileSync } from "child_process";
@@ -11,6 +12,7 @@ import { writeGeneratedTypes } from "./generate-types";
 import { writeGeneratedValidator } from "./generate-validator";
 import { generateManagedPolicies } from "./generate-managed-policies";
 import { writeCfnReplacingTable } from "./generate-cfn-replacing";
+import { generateIamActions } from "./generate-iam-actions";
 
 async function main(): Promise<void> {
   const files = await writeGeneratedTypes();
@@ -20,6 +22,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${m.file}: ${m.policies} policies, ${(m.bytes / 1024).toFixed(0)} KiB`);
   const c = writeCfnReplacingTable();
   console.log(`wrote ${c.file}: ${c.types} CloudFormation resource types`);
+  const a = generateIamActions();
+  console.log(`wrote ${a.file}: ${a.actions} actions of ${a.services} services, ${(a.bytes / 1024).toFixed(0)} KiB`);
   // The docs generator is its own script (it runs when it is the main module); run it as one.
   const docs = join(__dirname, "generate-docs.js");
   if (existsSync(docs)) execFileSync(process.execPath, [docs], { stdio: "inherit" });

@@ -5,6 +5,7 @@ import { AgentRole } from "./agent-role";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
+import { iamActionProblem } from "../engine/iam-actions";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
@@ -23,7 +24,7 @@ export interface ScopedTokenProps {
   readonly assumedBy: AgentRole | AgentPrincipal;
   /**
    * The actions of the task, exactly: no `*` or `?`, except the read-only `Describe*`, `List*` and `Get*` of a
-   * service with `allowAnyResource`; catalogue actions are refused.
+   * service with `allowAnyResource`; catalogue actions are refused, and so are names IAM does not know.
    */
   readonly actions: readonly string[];
   /**
@@ -47,9 +48,9 @@ export interface ScopedTokenProps {
    * @default true
    */
   readonly requireEnvironmentTag?: boolean;
-  /** The account the resources are in (`aws:ResourceAccount`); 12 digits. */
+  /** The account the resources are in (`aws:ResourceAccount`); 12 digits. A resource ARN of another account is refused. */
   readonly accountId: string;
-  /** The region calls may go to (`aws:RequestedRegion`). */
+  /** The region calls may go to (`aws:RequestedRegion`). A resource ARN of another region is refused. */
   readonly region: string;
   /**
    * Token lifetime in seconds, 900 to 3600, as the `aws sts assume-role` arguments ask for it. IAM cannot enforce it
@@ -94,10 +95,12 @@ export class ScopedToken extends Construct {
     const accountId = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);
     requireNonEmpty(C, "actions", props.actions, "action");
-    for (const a of props.actions) {
+    props.actions.forEach((a, i) => {
       if (isToken(a)) fail(C, "actions", "must be literal action names so they can be checked against the destroy-rights catalogue");
       checkActionSyntax(`${C}: actions`, a);
-    }
+      const problem = iamActionProblem(a, "IAM accepts it and grants nothing");
+      if (problem) fail(C, `actions[${i}]`, problem);
+    });
     // Refused here, before anything is created, so the message names this construct's prop.
     refuseDestroyActions(`${C}: actions`, props.actions);
     // A pattern also grants whatever AWS adds under it later. Read-only families stay allowed with allowAnyResource:
