@@ -49,7 +49,11 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
     );
   }
   if (ack.actions !== undefined) {
-    if (!Array.isArray(ack.actions) || ack.actions.length === 0) throw new Error(`acknowledge: actions must list at least one IAM action (rule ${ack.ruleId} at ${scope.node.path})`);
+    if (!Array.isArray(ack.actions)) {
+      const example = typeof ack.actions === "string" ? JSON.stringify([ack.actions]) : '["ec2:DeleteSnapshot"]';
+      throw new Error(`acknowledge: actions must be an array of IAM actions, e.g. actions: ${example} (got ${JSON.stringify(ack.actions)}; rule ${ack.ruleId} at ${scope.node.path})`);
+    }
+    if (ack.actions.length === 0) throw new Error(`acknowledge: actions must list at least one IAM action (rule ${ack.ruleId} at ${scope.node.path})`);
     const bad = ack.actions.find((a) => typeof a !== "string" || !ACK_ACTION.test(a));
     if (bad !== undefined) throw new Error(`acknowledge: actions: ${JSON.stringify(bad)} is not an IAM action name or glob such as ec2:DeleteSnapshot (rule ${ack.ruleId} at ${scope.node.path})`);
   }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { TerraformProvider } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
@@ -11,7 +11,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
 
 /**
  * CloudTrail data event types (`resources.type`) recorded by default: what agents most often touch (S3 objects,
@@ -84,6 +84,11 @@ export class AgentAuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
     super(scope, id);
     const C = "AgentAuditTrail";
+    requireString(C, "trailName", props.trailName, "the trail's name, 3 to 128 letters, digits, . _ -");
+    requireString(C, "bucketName", props.bucketName, "the S3 bucket the trail writes to, in the log account");
+    if (!TerraformProvider.isTerraformProvider(props.logAccountProvider)) {
+      fail(C, "logAccountProvider", `is required: the AWS provider of the log account (logAccountId), where the bucket and its key are created (got ${props.logAccountProvider === undefined ? "nothing" : JSON.stringify(props.logAccountProvider)})`);
+    }
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(props.trailName)) fail(C, "trailName", `must be 3 to 128 letters, digits, . _ -, starting with a letter or digit (got "${props.trailName}")`);
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) fail(C, "bucketName", `must be a valid S3 bucket name (got "${props.bucketName}")`);
     const org = requireOrganizationId(C, "organizationId", props.organizationId);

@@ -1,4 +1,4 @@
-import { fail, isToken, requireAccountId, requireIamName, requirePartition } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
 
 /**
@@ -18,6 +18,7 @@ export abstract class AgentPrincipal {
    * `SourceIdentity=agent-<tool>-<user>`), or another AgentRole's ARN.
    */
   static role(roleArn: string, options: { readonly externalId?: string } = {}): AgentPrincipal {
+    requireString("AgentPrincipal", "role(roleArn)", roleArn, "the ARN of the IAM role that starts agent sessions, like arn:aws:iam::111111111111:role/agent-runner");
     if (!isToken(roleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
       fail("AgentPrincipal", "role(roleArn)", `must be an IAM role ARN like arn:aws:iam::111111111111:role/agent-runner (got "${roleArn}")`);
     }
@@ -29,6 +30,18 @@ export abstract class AgentPrincipal {
    * tokens: AssumeRoleWithWebIdentity has no SourceIdentity parameter, and the trust always requires one.
    */
   static oidc(props: OidcSubjectProps): AgentPrincipal {
+    return AgentPrincipal.oidcFor("oidc", props);
+  }
+
+  /** `oidc`, with the method the user called named in messages (`githubActions` passes its own props through). */
+  private static oidcFor(method: string, props: OidcSubjectProps): AgentPrincipal {
+    requireString("AgentPrincipal", `${method}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+    // IAM refuses any other Federated principal at apply ("Invalid principal in policy").
+    if (!isToken(props.providerArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/.test(props.providerArn)) {
+      fail("AgentPrincipal", `${method}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
+    }
+    requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");
+    requireString("AgentPrincipal", "oidc(subject)", props.subject, "the sub claim of the tokens admitted, like repo:acme/infra:ref:refs/heads/main");
     const host = props.issuerHost;
     if (!/^[a-z0-9.-]+(\/[\w./-]*)?$/.test(host)) {
       fail("AgentPrincipal", "oidc(issuerHost)", `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
@@ -52,6 +65,8 @@ export abstract class AgentPrincipal {
    * `--source-identity agent-...` (see AgentRole.entryRoles).
    */
   static githubActions(props: GithubActionsProps): AgentPrincipal {
+    requireString("AgentPrincipal", "githubActions(providerArn)", props?.providerArn, "the ARN of the token.actions.githubusercontent.com OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+    requireString("AgentPrincipal", "githubActions(repository)", props.repository, '"owner/name" of the repository whose workflows may start sessions');
     if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
       fail("AgentPrincipal", "githubActions(repository)", `must be "owner/name" (got "${props.repository}")`);
     }
@@ -64,7 +79,7 @@ export abstract class AgentPrincipal {
       if (key === "branch" && v !== undefined && v.startsWith("refs/")) fail("AgentPrincipal", "githubActions(branch)", `is the branch name alone, like "main" (got "${v}"): the subject adds refs/heads/ itself`);
     }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
-    const p = AgentPrincipal.oidc({
+    const p = AgentPrincipal.oidcFor("githubActions", {
       providerArn: props.providerArn,
       issuerHost: "token.actions.githubusercontent.com",
       subject: `repo:${props.repository}:${scope}`,
@@ -100,7 +115,7 @@ export abstract class AgentPrincipal {
 }
 
 export interface OidcSubjectProps {
-  /** ARN of the `aws_iam_openid_connect_provider` in the account of the role. */
+  /** ARN of the `aws_iam_openid_connect_provider` in the account of the role (`arn:<partition>:iam::<account>:oidc-provider/<host>`), or a reference to it. */
   readonly providerArn: string;
   /** Issuer host as IAM names its condition keys, e.g. `token.actions.githubusercontent.com`. */
   readonly issuerHost: string;
@@ -114,7 +129,7 @@ export interface OidcSubjectProps {
 }
 
 export interface GithubActionsProps {
-  /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account. */
+  /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account, or a reference to it. */
   readonly providerArn: string;
   /** `owner/name`. */
   readonly repository: string;

@@ -6,6 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
+import { iamActionProblem, iamServiceProblem } from "../engine/iam-actions";
 import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
 import { AgentPrincipal, mergeConditions } from "./agent-principal";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
@@ -218,16 +219,20 @@ export class AgentRole extends Construct {
 
   /**
    * Grants named actions on named resources. Throws when an action (or a wildcard) covers a catalogue action:
-   * the boundary would deny it anyway, and a grant that silently does nothing misleads the next reader.
+   * the boundary would deny it anyway, and a grant that silently does nothing misleads the next reader. For the same
+   * reason an action IAM does not know (`s3:GetObjekt`, `s3x:GetObject`, a pattern matching no action) is refused,
+   * with the nearest real names (policies/iam-actions.json).
    */
   allow(permission: AgentPermission): this {
     const who = "AgentRole.allow";
     requireNonEmpty(who, "actions", permission.actions, "action");
     requireNonEmpty(who, "resources", permission.resources, 'resource ARN (or "*" for actions without resource-level permissions)');
-    for (const a of permission.actions) {
+    permission.actions.forEach((a, i) => {
       if (isToken(a)) fail(who, "actions", "must be literal action names so they can be checked against the destroy-rights catalogue");
       checkActionSyntax(who, a);
-    }
+      const problem = iamActionProblem(a, "IAM accepts it and grants nothing");
+      if (problem) fail(who, `actions[${i}]`, problem);
+    });
     refuseDestroyActions(who, permission.actions);
     if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
       fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);
@@ -248,10 +253,13 @@ export class AgentRole extends Construct {
   /**
    * Read-only access to one service: `Describe*`, `List*` and `Get*` on `resources`. A pattern that would
    * cover a catalogue action is left out (`ssm:Get*` covers `ssm:GetParameter`, which reads secrets); grant
-   * the exact reads you need with `allow` then. Throws when nothing is left.
+   * the exact reads you need with `allow` then. Throws when nothing is left, and for a service prefix IAM does not
+   * know (`s3x`).
    */
   grantReadOnly(service: string, resources: readonly string[] = ["*"]): this {
-    if (!/^[a-z0-9-]+$/.test(service)) fail("AgentRole.grantReadOnly", "service", `must be an IAM service prefix like "ec2" (got "${service}")`);
+    if (typeof service !== "string" || !/^[a-z0-9-]+$/.test(service)) fail("AgentRole.grantReadOnly", "service", `must be an IAM service prefix like "ec2" (got ${JSON.stringify(service)})`);
+    const unknown = iamServiceProblem(service, "IAM accepts its actions and grants nothing");
+    if (unknown) fail("AgentRole.grantReadOnly", "service", unknown);
     const patterns = ["Describe*", "List*", "Get*"].map((p) => `${service}:${p}`).filter((p) => catalogueMatches(p).length === 0);
     if (patterns.length === 0) {
       fail("AgentRole.grantReadOnly", "service", `"${service}": every read pattern covers a destroy-rights catalogue action; grant exact actions with allow()`);

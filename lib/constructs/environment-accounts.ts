@@ -9,7 +9,7 @@ import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { baselinePolicies, denyAgentsPolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireRegion } from "./validate";
+import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion } from "./validate";
 
 export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
 
@@ -97,6 +97,8 @@ export class EnvironmentAccounts extends Construct {
     super(scope, id);
     const C = "EnvironmentAccounts";
     const region = requireRegion(C, "region", props.region);
+    requireObject(C, "accounts", props.accounts, "one account per environment, { production, backup } at least");
+    for (const e of ["production", "backup"] as const) requireObject(C, `accounts.${e}`, props.accounts[e], `the ${e} account, { name, email }`);
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
     // The organization, its accounts and their roles are all in the partition of the region.
     const partition = partitionOf(region);

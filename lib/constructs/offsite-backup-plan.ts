@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion } from "./validate";
+import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion, requireString, literalProviderRegion } from "./validate";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
@@ -93,7 +93,8 @@ export class OffsiteBackupPlan extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupPlanProps) {
     super(scope, id);
     const C = "OffsiteBackupPlan";
-    const o = validateOffsiteOptions(this, C, props);
+    requireString(C, "name", props.name, "the plan's name, 2 to 40 letters, digits, _ or -");
+    const o = validateOffsiteOptions(this, C, props, "", props.provider);
     if (!/^[A-Za-z0-9_-]{2,40}$/.test(props.name)) fail(C, "name", `must be 2 to 40 letters, digits, _ or - (got "${props.name}")`);
     this.name = props.name;
     this.accountId = props.accountId;
@@ -311,10 +312,16 @@ interface ValidatedOffsite {
  * Checks the cross-account (and cross-region) promise before anything is created. `C` names the construct, `scope`
  * is it: the copy retention is checked against an OffsiteBackupVault of the same app, whichever is made first.
  */
-export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteBackupOptions, prefix = ""): ValidatedOffsite {
+export function validateOffsiteOptions(scope: IConstruct, C: string, o: OffsiteBackupOptions, prefix = "", provider?: TerraformProvider): ValidatedOffsite {
   const p = (s: string) => `${prefix}${s}`;
   requireAccountId(C, p("accountId"), o.accountId);
   requireRegion(C, p("region"), o.region);
+  // The plan, its vault and the data are where the provider deploys; a region that says otherwise would have every
+  // region check below compare the wrong region.
+  const deployedTo = literalProviderRegion(scope, provider);
+  if (deployedTo !== undefined && deployedTo !== o.region) {
+    fail(C, p("region"), `is ${o.region}, but the AWS provider of this stack deploys to ${deployedTo}: ${p("region")} is the region of the data and of the backup plan. Set ${p("region")}: "${deployedTo}", or give ${C} a provider of ${o.region}`);
+  }
   const vault = parseBackupVaultArn(o.offsiteVaultArn);
   if (!vault) {
     fail(C, p("offsiteVaultArn"), `must be a literal backup vault ARN like arn:aws:backup:eu-west-1:222222222222:backup-vault:offsite (got "${o.offsiteVaultArn}"); OffsiteBackupVault.vaultArn is one`);

@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -75,6 +75,7 @@ export class OffsiteBackupVault extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupVaultProps) {
     super(scope, id);
     const C = "OffsiteBackupVault";
+    requireString(C, "vaultName", props.vaultName, "the vault's name, 2 to 50 letters, digits, _ or -");
     if (!/^[A-Za-z0-9_-]{2,50}$/.test(props.vaultName)) fail(C, "vaultName", `must be 2 to 50 letters, digits, _ or - (got "${props.vaultName}")`);
     const account = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);

@@ -85,6 +85,7 @@ export class ProtectedDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedDatabaseProps) {
     super(scope, id);
     const C = "ProtectedDatabase";
+    requireString(C, "identifier", props.identifier, "the DB instance or cluster identifier, like orders");
     if (!/^[a-z][a-z0-9-]{0,49}$/.test(props.identifier) || props.identifier.endsWith("-") || props.identifier.includes("--")) {
       fail(C, "identifier", `must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter (got "${props.identifier}")`);
     }
@@ -96,6 +97,7 @@ export class ProtectedDatabase extends Construct {
       fail(C, "engine", `must be an RDS or Aurora engine (got "${props.engine}"): ProtectedDatabase makes an RDS DB instance or an Aurora cluster, and RDS would refuse this engine at apply (docdb and neptune are Amazon DocumentDB's and Amazon Neptune's, which need a cluster of their own). Use ${[...INSTANCE_ENGINES].filter((e) => !e.startsWith("custom-")).join(", ")} or an RDS Custom engine for an RDS instance, or ${[...AURORA_ENGINES].join(" or ")} for an Aurora cluster`);
     }
     this.kind = aurora ? "cluster" : "instance";
+    requireString(C, "instanceClass", props.instanceClass, aurora ? 'the class of each cluster instance, like db.r6g.large or db.serverless' : "the instance class, like db.t4g.micro");
     if (aurora && props.allocatedStorage !== undefined) fail(C, "allocatedStorage", "applies to an RDS instance only; Aurora storage grows by itself");
     if (aurora && props.multiAz) {
       fail(C, "multiAz", `applies to an RDS instance only (engine is "${props.engine}"): an Aurora cluster has no Multi-AZ standby, it fails over to an Aurora Replica, so with multiAz alone it would have one instance and nothing to fail over to. Set instances: 2 (or more) instead, for a writer and a replica`);

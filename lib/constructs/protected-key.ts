@@ -5,7 +5,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, requireAccountId, requirePartition } from "./validate";
+import { fail, requireAccountId, requirePartition, requireString } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -52,6 +52,7 @@ export class ProtectedKey extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
+    requireString("ProtectedKey", "description", props.description, "what the key encrypts, shown in the KMS console");
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));
     const partition = requirePartition("ProtectedKey", "partition", props.partition ?? "aws");
     this.accountId = account;

@@ -6,15 +6,22 @@ import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
 import { RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
-import { fail, requireInteger } from "./validate";
+import { fail, isToken, literalProviderRegion, requireInteger, requireString } from "./validate";
+
+/** The volume types EBS takes (CreateVolume's VolumeType). */
+export const EBS_VOLUME_TYPES: readonly string[] = ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"];
 
 export interface ProtectedVolumeProps {
   /** Name tag, and the base of the backup plan's name when one is created. 2-34 letters, digits, _ or -. */
   readonly name: string;
+  /**
+   * Availability zone (or Local Zone) of the volume, like `eu-west-1a`: in the region of the volume's AWS provider
+   * when that is written literally.
+   */
   readonly availabilityZone: string;
   /** Size in GiB. */
   readonly sizeGiB: number;
-  /** @default "gp3" */
+  /** One of standard, gp2, gp3, io1, io2, sc1, st1. @default "gp3" */
   readonly volumeType?: string;
   readonly iops?: number;
   readonly throughput?: number;
@@ -58,7 +65,27 @@ export class ProtectedVolume extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedVolumeProps) {
     super(scope, id);
     const C = "ProtectedVolume";
+    requireString(C, "name", props.name, "the volume's Name tag, 2 to 34 letters, digits, _ or -");
+    requireString(C, "availabilityZone", props.availabilityZone, "the availability zone of the volume, like eu-west-1a");
     if (!/^[A-Za-z0-9_-]{2,34}$/.test(props.name)) fail(C, "name", `must be 2 to 34 letters, digits, _ or - (got "${props.name}")`);
+    if (!isToken(props.availabilityZone)) {
+      // A region, then a zone letter (eu-west-1a) or a Local or Wavelength Zone (us-west-2-lax-1a).
+      const zone = /^([a-z]{2}(?:-[a-z]+)+-\d)(?:[a-z]|-[a-z0-9-]+)$/.exec(props.availabilityZone);
+      if (!zone) {
+        const region = /^[a-z]{2}(-[a-z]+)+-\d$/.test(props.availabilityZone);
+        fail(C, "availabilityZone", region
+          ? `must be an availability zone like ${props.availabilityZone}a, not the region "${props.availabilityZone}": EC2 refuses a volume without a zone at apply`
+          : `must be an availability zone like eu-west-1a (got "${props.availabilityZone}")`);
+      }
+      const providerRegion = literalProviderRegion(this, props.provider);
+      if (providerRegion !== undefined && zone[1] !== providerRegion) {
+        fail(C, "availabilityZone", `"${props.availabilityZone}" is in ${zone[1]}, but the AWS provider of this stack deploys to ${providerRegion}: EC2 refuses a zone of another region at apply. Use a zone of ${providerRegion}, like ${providerRegion}a, or give the volume a provider of ${zone[1]} (provider)`);
+      }
+    }
+    const volumeType = props.volumeType ?? "gp3";
+    if (!isToken(volumeType) && !EBS_VOLUME_TYPES.includes(volumeType)) {
+      fail(C, "volumeType", `must be one of ${EBS_VOLUME_TYPES.join(", ")} (got ${JSON.stringify(volumeType)}): EC2 refuses any other at apply`);
+    }
     requireInteger(C, "sizeGiB", props.sizeGiB, 1, 65536, "GiB");
     const { plan, key } = planAndKey(this, C, props.name, props.backup, props.kmsKey, props.tags, props.provider);
     this.backupPlan = plan;
@@ -67,7 +94,7 @@ export class ProtectedVolume extends Construct {
     this.volume = new EbsVolume(this, "Volume", {
       availabilityZone: props.availabilityZone,
       size: props.sizeGiB,
-      type: props.volumeType ?? "gp3",
+      type: volumeType,
       iops: props.iops,
       throughput: props.throughput,
       encrypted: true,

@@ -4,6 +4,8 @@ import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
+import { globMatch } from "../engine/iam/glob";
+import { iamActionProblem } from "../engine/iam-actions";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
@@ -22,7 +24,7 @@ export interface ScopedTokenProps {
   readonly assumedBy: AgentRole | AgentPrincipal;
   /**
    * The actions of the task, exactly: no `*` or `?`, except the read-only `Describe*`, `List*` and `Get*` of a
-   * service with `allowAnyResource`; catalogue actions are refused.
+   * service with `allowAnyResource`; catalogue actions are refused, and so are names IAM does not know.
    */
   readonly actions: readonly string[];
   /**
@@ -46,9 +48,9 @@ export interface ScopedTokenProps {
    * @default true
    */
   readonly requireEnvironmentTag?: boolean;
-  /** The account the resources are in (`aws:ResourceAccount`); 12 digits. */
+  /** The account the resources are in (`aws:ResourceAccount`); 12 digits. A resource ARN of another account is refused. */
   readonly accountId: string;
-  /** The region calls may go to (`aws:RequestedRegion`). */
+  /** The region calls may go to (`aws:RequestedRegion`). A resource ARN of another region is refused. */
   readonly region: string;
   /**
    * Token lifetime in seconds, 900 to 3600, as the `aws sts assume-role` arguments ask for it. IAM cannot enforce it
@@ -87,13 +89,18 @@ export class ScopedToken extends Construct {
     const name = requireIamName(C, "name", props.name, 64);
     const lifetime = requireInteger(C, "lifetimeSeconds", props.lifetimeSeconds ?? SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MIN_SECONDS,
       SCOPED_TOKEN_MAX_SECONDS, "seconds", "STS issues at least 15 minutes and an agent token must expire within the hour");
+    if (!(props.assumedBy instanceof AgentRole) && !(props.assumedBy instanceof AgentPrincipal)) {
+      fail(C, "assumedBy", `is required: the AgentRole whose sessions chain into the token, or an AgentPrincipal (AgentPrincipal.githubActions(...), .oidc(...)) (got ${props.assumedBy === undefined ? "nothing" : JSON.stringify(props.assumedBy)})`);
+    }
     const accountId = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);
     requireNonEmpty(C, "actions", props.actions, "action");
-    for (const a of props.actions) {
+    props.actions.forEach((a, i) => {
       if (isToken(a)) fail(C, "actions", "must be literal action names so they can be checked against the destroy-rights catalogue");
       checkActionSyntax(`${C}: actions`, a);
-    }
+      const problem = iamActionProblem(a, "IAM accepts it and grants nothing");
+      if (problem) fail(C, `actions[${i}]`, problem);
+    });
     // Refused here, before anything is created, so the message names this construct's prop.
     refuseDestroyActions(`${C}: actions`, props.actions);
     // A pattern also grants whatever AWS adds under it later. Read-only families stay allowed with allowAnyResource:
@@ -119,6 +126,18 @@ export class ScopedToken extends Construct {
           : `must name the resources of the task (got "${wide}", which may stand for every resource); set allowAnyResource for actions that have no resource-level permissions`,
       );
     }
+    // The conditions hold every call to aws:ResourceAccount and aws:RequestedRegion: a resource elsewhere is never
+    // reached, and the token that was to do the task does nothing. ARNs without an account or region (S3, IAM) pass.
+    props.resources.forEach((r, i) => {
+      if (isToken(r) || !r.startsWith("arn:")) return;
+      const [, , , arnRegion = "", arnAccount = ""] = r.split(":");
+      if (/^[\d*?]+$/.test(arnAccount) && !globMatch(arnAccount, accountId)) {
+        fail(C, `resources[${i}]`, `is in account ${arnAccount}, but accountId is ${accountId} (got "${r}"): the token's aws:ResourceAccount condition never matches it, so every call on it is denied. Use an ARN of ${accountId}, or a token with accountId: "${arnAccount}" for that account's resources`);
+      }
+      if (arnRegion !== "" && !isToken(arnRegion) && !globMatch(arnRegion, region)) {
+        fail(C, `resources[${i}]`, `is in region ${arnRegion}, but region is ${region} (got "${r}"): the token's aws:RequestedRegion condition denies every call to ${arnRegion}. Use an ARN of ${region}, or a token with region: "${arnRegion}" for that region's resources`);
+      }
+    });
     if (!props.environment || isToken(props.environment) || /[*?]/.test(props.environment)) fail(C, "environment", `must be a literal environment name such as "staging" (got ${JSON.stringify(props.environment)}): the token works on resources tagged with exactly that value`);
     const tagKey = props.environmentTagKey ?? "environment";
     if (!tagKey || isToken(tagKey) || /[*?]/.test(tagKey)) fail(C, "environmentTagKey", `must be a literal tag key such as "environment" (got ${JSON.stringify(tagKey)})`);

@@ -1,4 +1,5 @@
-import { Token } from "cdktf";
+import { TerraformProvider, TerraformStack, Token } from "cdktf";
+import type { IConstruct } from "constructs";
 import { CronUnreadable, longestGapMinutes, readCron, shortestGapMinutes, type CronTimes } from "./backup-cron";
 
 /**
@@ -43,11 +44,36 @@ export function requireOrganizationId(construct: string, prop: string, value: st
   return value;
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * The region the resources of `scope` are deployed to, when it is written literally: that of `provider`, or of the
+ * stack's one default AWS provider (no alias). Undefined when it is a token, not set (taken from the environment) or
+ * there is no single default provider: nothing is then compared with it.
+ */
+export function literalProviderRegion(scope: IConstruct, provider?: TerraformProvider): string | undefined {
+  let p: TerraformProvider | undefined = provider;
+  if (!p) {
+    let stack: TerraformStack;
+    try {
+      stack = TerraformStack.of(scope);
+    } catch {
+      return undefined;
+    }
+    const defaults = stack.node.findAll().filter((c): c is TerraformProvider =>
+      TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "aws" && (c as { alias?: unknown }).alias === undefined);
+    if (defaults.length !== 1) return undefined;
+    p = defaults[0];
+  }
+  const region = (p as { region?: unknown }).region;
+  return typeof region === "string" && !isToken(region) && REGION.test(region) ? region : undefined;
+}
+
 /** A region name such as `eu-central-1` or `us-gov-west-1`. */
 export function requireRegion(construct: string, prop: string, value: string): string {
   requireString(construct, prop, value, "a region name");
   if (isToken(value)) fail(construct, prop, "must be a literal region name, not a reference");
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) fail(construct, prop, `must be an AWS region name like eu-central-1 (got "${value}")`);
+  if (!REGION.test(value)) fail(construct, prop, `must be an AWS region name like eu-central-1 (got "${value}")`);
   return value;
 }
 
@@ -90,7 +116,12 @@ export function requireIamName(construct: string, prop: string, value: string, m
 }
 
 export function requireNonEmpty<T>(construct: string, prop: string, value: readonly T[] | undefined, what: string): readonly T[] {
-  if (value !== undefined && !Array.isArray(value)) fail(construct, prop, `must be a list of ${what}s (got ${JSON.stringify(value)})`);
+  if (value !== undefined && !Array.isArray(value)) {
+    // The plural goes on the noun, before any explanation in brackets: "resource ARNs (or ...)".
+    const plural = what.replace(/^([^(]*?)(\s*\(.*)?$/, (_m, noun: string, rest = "") => `${noun}s${rest}`);
+    const example = typeof value === "string" ? `, e.g. ${prop}: [${JSON.stringify(value)}]` : "";
+    fail(construct, prop, `must be a list of ${plural}${example} (got ${JSON.stringify(value)})`);
+  }
   if (!value || value.length === 0) fail(construct, prop, `must name at least one ${what}`);
   const hole = value.findIndex((v) => v === undefined || v === null);
   if (hole >= 0) fail(construct, prop, `has no ${what} at position ${hole} (got ${String(value[hole])})`);
@@ -100,6 +131,11 @@ export function requireNonEmpty<T>(construct: string, prop: string, value: reado
 /** Props a plain-JavaScript caller may leave out or give the wrong type: said by name, not as a TypeError later. */
 export function requireString(construct: string, prop: string, value: unknown, what: string): asserts value is string {
   if (typeof value !== "string") fail(construct, prop, `is required: ${what} (got ${value === undefined ? "nothing" : JSON.stringify(value)})`);
+}
+
+/** An object prop (a props block, a construct, a provider) a plain-JavaScript caller may leave out. */
+export function requireObject(construct: string, prop: string, value: unknown, what: string): asserts value is object {
+  if (value === null || typeof value !== "object") fail(construct, prop, `is required: ${what} (got ${value === undefined ? "nothing" : JSON.stringify(value)})`);
 }
 
 export interface BackupVaultArn {

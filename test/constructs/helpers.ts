@@ -23,11 +23,11 @@ export interface Synth {
   readonly stack: TerraformStack;
 }
 
-/** Builds a stack with a default AWS provider, lets `build` add constructs, and returns the synthesized JSON. */
-export function synth(build: (scope: Construct, stack: TerraformStack) => void): Synth {
+/** Builds a stack with a default AWS provider (of `region`), lets `build` add constructs, and returns the synthesized JSON. */
+export function synth(build: (scope: Construct, stack: TerraformStack) => void, region = "eu-central-1"): Synth {
   const app = new App();
   const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region: "eu-central-1" });
+  new AwsProvider(stack, "aws", { region });
   build(stack, stack);
   return { json: JSON.parse(Testing.synth(stack)), stack };
 }
@@ -57,4 +57,27 @@ export function gateFindings(json: Obj): string[] {
 
 export function policyOf(body: Obj, attribute = "policy"): Obj {
   return JSON.parse(body[attribute]);
+}
+
+/** A value as plain JavaScript may pass it, past the compiler's checks. */
+export const loose = <T>(v: unknown) => v as T;
+
+/** A stack whose default AWS provider deploys to `region` (a literal, a token, or none at all). */
+export function stackIn(region: string | undefined): TerraformStack {
+  const stack = new TerraformStack(new App(), "s");
+  new AwsProvider(stack, "aws", region === undefined ? {} : { region });
+  return stack;
+}
+
+/** The error `make` throws: an Error, never a TypeError from deep inside. */
+export function errorOf(make: () => unknown): Error {
+  let error: unknown;
+  try {
+    make();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  expect(error).not.toBeInstanceOf(TypeError);
+  return error as Error;
 }

@@ -212,27 +212,28 @@ describe("backups in GovCloud", () => {
   });
 
   it("the plan's service role, its managed policy and its key are in the partition of its region", () => {
-    const { json } = synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "prod", accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn }));
+    const { json } = synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "prod", accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn }), GOV);
     expect(only(json, "aws_iam_role_policy_attachment").policy_arn).toBe("arn:aws-us-gov:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup");
     expect(policyOf(only(json, "aws_kms_key")).Statement[0].Principal).toEqual({ AWS: `arn:aws-us-gov:iam::${APP_ACCOUNT}:root` });
   });
 
   it("a ProtectedVolume's own key and plan follow its backup region's partition", () => {
-    const { json } = synth((s) => new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: `${GOV}a`, sizeGiB: 10, backup: { accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn } }));
+    // The volume is deployed by a provider of its region (a zone of another region than the provider's is refused).
+    const { json } = synth((s) => new ProtectedVolume(s, "Volume", { name: "data", availabilityZone: `${GOV}a`, sizeGiB: 10, backup: { accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn }, provider: new AwsProvider(s, "gov", { alias: "gov", region: GOV }) }));
     const principals = policyOf(only(json, "aws_kms_key")).Statement.filter((x: { Effect: string }) => x.Effect === "Allow").map((x: { Principal: { AWS: string } }) => x.Principal.AWS);
     expect(new Set(principals)).toEqual(new Set([`arn:aws-us-gov:iam::${APP_ACCOUNT}:root`, `arn:aws-us-gov:iam::${BACKUP_ACCOUNT}:root`]));
     expect(only(json, "aws_backup_selection").iam_role_arn).toBe(`arn:aws-us-gov:iam::${APP_ACCOUNT}:role/service-role/data-plan-backup`);
   });
 
   it("refuses a vault or a key of another partition, naming the prop", () => {
-    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "prod", accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite` }))).toThrow(
+    expect(() => synth((s) => new OffsiteBackupPlan(s, "Plan", { name: "prod", accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: `arn:aws:backup:eu-west-1:${BACKUP_ACCOUNT}:backup-vault:offsite` }), GOV)).toThrow(
       "OffsiteBackupPlan: offsiteVaultArn is in partition aws, but region us-gov-west-1 is in aws-us-gov: AWS Backup copies within a partition only",
     );
     expect(() =>
       synth((s) => {
         const key = new ProtectedKey(s, "Key", { accountId: APP_ACCOUNT, description: "k", usableByAccounts: [BACKUP_ACCOUNT] });
         new OffsiteBackupPlan(s, "Plan", { name: "prod", accountId: APP_ACCOUNT, region: GOV, offsiteVaultArn: vaultArn, kmsKey: key });
-      }),
+      }, GOV),
     ).toThrow('OffsiteBackupPlan: kmsKey is a key of partition aws, but the data\'s region is in aws-us-gov: its policy names accounts KMS there does not know. Create test/Key with partition: "aws-us-gov"');
     expect(() =>
       synth((s) => {

@@ -57,7 +57,7 @@ describe("ProtectedDatabase", () => {
       [{ ...postgres, instances: 2 }, 'ProtectedDatabase: instances applies to Aurora engines only (engine is "postgres")'],
       [{ ...aurora, instanceClass: "db.serverless" }, 'ProtectedDatabase: serverlessV2Scaling is required with instanceClass "db.serverless"'],
       [{ ...postgres, backup: { ...backup, offsiteVaultArn: SAME_REGION_OFFSITE.replace("222222222222", APP_ACCOUNT) } }, "ProtectedDatabase: backup.offsiteVaultArn must be in another account"],
-      [{ ...postgres, backup: { ...backup, offsiteVaultArn: OFFSITE_ARN, allowSameRegion: false } }, "ProtectedDatabase: backup.offsiteVaultArn is in"],
+      [{ ...postgres, backup: { ...backup, offsiteVaultArn: OFFSITE_ARN, allowSameRegion: false } }, "ProtectedDatabase: backup.region (eu-central-1) is not the region of backup.offsiteVaultArn (eu-west-1), and that vault is in another account"],
       [{ ...postgres, backup: { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN.replace(/^arn:aws:backup:[^:]+:/, "arn:aws:backup:us-east-1:"), allowSameRegion: true } }, "AWS Backup cannot copy RDS or Aurora backups across accounts and regions in one step"],
     ] as [ProtectedDatabaseProps, string][])("%#", (p, message) => {
       expect(() => build(p)).toThrow(message);
