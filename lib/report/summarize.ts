@@ -1,4 +1,20 @@
+import { join } from "path";
 import type { Finding } from "../engine/findings";
+
+/**
+ * Where to edit for a finding: the file and line of the block its `resource` names (the policy, attachment or
+ * resource at fault), else of its principal. Only the HCL reader attaches `file:line` locations, relative to the
+ * directory it read (the finding's `file`); a finding from Terraform JSON has none and points at its file.
+ */
+export function findingLocation(f: Finding): { path: string; line?: number } {
+  const located =
+    f.evidence.find((e) => e.location && e.address === f.resource) ??
+    f.evidence.find((e) => e.location && e.address === f.principal) ??
+    f.evidence.find((e) => e.location);
+  const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
+  if (!at) return { path: f.file };
+  return { path: join(f.file, at[1]), line: Math.max(1, Number(at[2])) };
+}
 
 /** Errors and warnings that still fail or warn: acknowledged findings are shown but not counted. */
 export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {

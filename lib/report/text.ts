@@ -1,7 +1,7 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
-import { listActions, sortFindings } from "./summarize";
+import { findingLocation, listActions, sortFindings } from "./summarize";
 
 const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
@@ -25,7 +25,9 @@ export function renderFinding(f: Finding, why?: string): string {
   if (why) lines.push(field("why", d(why)));
   if (f.actions.length > 0) lines.push(field("reaches", actions(f.actions)));
   if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource) + (f.resourceConstructPath ? `  (${d(f.resourceConstructPath)})` : "")));
-  lines.push(field("file", d(f.file)));
+  // HCL input: the .tf file and line of the block to edit, not the folder read.
+  const at = findingLocation(f);
+  lines.push(field("file", d(at.line === undefined ? at.path : `${at.path}:${at.line}`)));
   if (f.evidence.length > 0) {
     lines.push("  path:");
     f.evidence.forEach((e, i) => {
