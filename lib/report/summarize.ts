@@ -1,5 +1,6 @@
 import { join } from "path";
 import type { Finding } from "../engine/findings";
+import { ROOT_CAUSE_RULES } from "../engine/root-causes";
 
 /**
  * Where to edit for a finding: the file and line of the block its `resource` names (the policy, attachment or
@@ -35,14 +36,19 @@ export function listActions(actions: readonly string[], first = 4): string {
   return `${actions.slice(0, first).join(", ")} and ${actions.length - first} more (${actions.length} in all)`;
 }
 
-/** Stable order: errors first, then by file, principal and rule. */
+/**
+ * Stable order: errors first, then by file, principal and rule; for a principal, input blastwall cannot read (the root
+ * cause of what follows from it) comes before the rest, whatever its severity.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" ? 0 : 1);
+  const cause = (f: Finding) => (!f.acknowledged && ROOT_CAUSE_RULES.has(f.ruleId) ? 0 : 1);
+  const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" || cause(f) === 0 ? 0 : 1);
   return [...findings].sort(
     (a, b) =>
       rank(a) - rank(b) ||
       a.file.localeCompare(b.file) ||
       a.principal.localeCompare(b.principal) ||
+      cause(a) - cause(b) ||
       a.ruleId.localeCompare(b.ruleId) ||
       a.resource.localeCompare(b.resource),
   );
