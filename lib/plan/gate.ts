@@ -90,6 +90,7 @@ export function runGate(options: GateOptions): Report {
       ...principalCounts(evaluation.plan.plan.resource_changes, (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false)),
       resources: evaluation.plan.plan.resource_changes.filter((rc) => rc.mode === "managed").length,
       files: 1,
+      acknowledged: findings.filter((f) => f.acknowledged).length,
     },
   };
 }

@@ -17,16 +17,17 @@ export function findingLocation(f: Finding): { path: string; line?: number } {
   return { path: join(f.file, at[1]), line: Math.max(1, Number(at[2])) };
 }
 
-/** Errors and warnings that still fail or warn: acknowledged findings are shown but not counted. */
-export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {
+/** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
+export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number; acknowledged: number } {
   let errors = 0;
   let warnings = 0;
+  let acknowledged = 0;
   for (const f of findings) {
-    if (f.acknowledged) continue;
-    if (f.severity === "error") errors++;
+    if (f.acknowledged) acknowledged++;
+    else if (f.severity === "error") errors++;
     else warnings++;
   }
-  return { errors, warnings };
+  return { errors, warnings, acknowledged };
 }
 
 /** "a, b, c and 12 more" — reports name the first few actions, then a count. */

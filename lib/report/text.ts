@@ -63,7 +63,7 @@ export function renderText(report: Report): string {
     out.push("");
   }
   const verdict = s.errors > 0 ? "FAIL" : "PASS";
-  const acked = report.findings.filter((f) => f.acknowledged).length;
+  const acked = s.acknowledged;
   out.push(
     `blastwall ${report.tool}: ${verdict} — ${s.errors} error(s), ${s.warnings} warning(s)` +
       (acked ? `, ${acked} acknowledged` : "") +

@@ -15,7 +15,7 @@ const finding = (principal: string, over: Partial<Finding> = {}): Finding => ({
   ...over,
 });
 const render = (...findings: Finding[]): string =>
-  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 2, agentPrincipals: 2, resources: 1, files: 1 } } as Report);
+  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 2, agentPrincipals: 2, resources: 1, files: 1, acknowledged: 0 } } as Report);
 
 describe("--format mermaid is one diagram, whatever the number of failing agents", () => {
   test("two failing agents: one flowchart, one subgraph each, a shared role drawn once per agent", () => {

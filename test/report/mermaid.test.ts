@@ -19,7 +19,7 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   ...over,
 });
 const render = (...findings: Finding[]): string =>
-  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 } } as Report);
+  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1, acknowledged: 0 } } as Report);
 
 // What a line of the diagram may be: the header, a subgraph's title or end, a node in it, or an edge.
 const STATEMENT = /^(flowchart LR|  subgraph s\d+\[".*"\]|  end|    (n\d+|leaf\d+).*|  (n\d+|leaf\d+) -->.*|)$/;
