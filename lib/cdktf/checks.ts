@@ -247,10 +247,14 @@ export class BlastwallChecks implements Aspect {
     const findings = this.findingsOf(stack, json);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
-    for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
-      framework().Annotations.of(stack).addWarning(renderFinding(w));
-    }
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
+    // Synth stops before it writes this stack when an error stands: its cdk.tf.json does not exist then, so the
+    // findings name the stack instead of a file that is not there.
+    const notWritten = `stack "${stack.node.id}" (not written: synth stopped)`;
+    const where = (f: Finding): Finding => (errors.length > 0 ? { ...f, file: notWritten } : f);
+    for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
+      framework().Annotations.of(stack).addWarning(renderFinding(where(w)));
+    }
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
@@ -258,7 +262,7 @@ export class BlastwallChecks implements Aspect {
     }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
-        errors.map(renderFinding).join("\n\n"),
+        errors.map((f) => renderFinding(where(f))).join("\n\n"),
     ];
   }
 

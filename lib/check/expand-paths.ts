@@ -229,6 +229,16 @@ function directoryArgument(p: string): StackInput[] {
   // .tf.json file in it, and a stacks/ folder beside them is just a folder (its modules are read from it).
   const { config } = loadedFiles(p);
   if (config.length > 0) return [stackFolder(p, config.includes("cdk.tf.json") ? basename(resolve(p)) : undefined)];
+  // `cdktf.out/stacks`: the stacks folder of a cdktf output is read as that output (its manifest says which stacks).
+  if (basename(resolve(p)) === "stacks" && stackFolderNames(p).some((n) => exists(join(p, n, "cdk.tf.json")))) {
+    const parent = dirname(p);
+    if (exists(join(parent, "manifest.json"))) return cdktfOutput(parent, join(parent, "manifest.json"));
+    throw new InputError(
+      p,
+      "is the stacks/ folder of a cdktf output with no manifest.json, which cdktf writes only once every stack is synthesized: this output is incomplete " +
+        "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again",
+    );
+  }
   const stacksDir = join(p, "stacks");
   if (exists(stacksDir) && kindOf(stacksDir) === "dir") {
     const names = stackFolderNames(stacksDir);
@@ -241,7 +251,28 @@ function directoryArgument(p: string): StackInput[] {
         "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again",
     );
   }
-  throw new InputError(p, "directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files");
+  const out = synthOutputOf(p);
+  throw new InputError(p, `directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files${out ? `; check ${out} (the synthesized stacks) instead` : ""}`);
+}
+
+/**
+ * The cdktf output folder of a project root: the `output` its cdktf.json names, else `cdktf.out`, when it exists.
+ * `blastwall check .` run where `cdktf synth` runs is a common slip: the report then names the folder to check.
+ */
+function synthOutputOf(p: string): string | undefined {
+  let output = "cdktf.out";
+  try {
+    const named = (JSON.parse(readText(join(p, "cdktf.json"))) as { output?: unknown }).output;
+    if (typeof named === "string" && named !== "") output = named;
+  } catch {
+    // no cdktf.json, or one that cannot be read: cdktf's default folder
+  }
+  const dir = under(p, output);
+  try {
+    return statSync(dir).isDirectory() ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

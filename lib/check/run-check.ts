@@ -167,11 +167,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     if (isExpired(ack, now)) findings.push(expiredFinding(ack, m?.findings ?? []));
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
-  const { errors, warnings } = countFindings(findings);
+  const { errors, warnings, acknowledged } = countFindings(findings);
   return {
     tool: "check",
     findings,
-    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size },
+    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size, acknowledged },
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };

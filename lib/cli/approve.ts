@@ -17,6 +17,8 @@ import { display } from "../report/display";
 
 export const APPROVE_USAGE = "usage: blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE] [--config FILE]";
 export const DEFAULT_EXPIRY = "1h";
+/** A unit written as a word after `--expires N` (`2 hours`, `30 min`, `1 week`). */
+const UNIT_WORD = /^(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i;
 
 type LoadedConfig = ReturnType<typeof loadConfig>;
 
@@ -28,6 +30,14 @@ export interface ApproveCommandDeps {
 export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
   return async (args, io) => {
     const parsed = parseArgs(args, { values: ["key", "by", "expires", "out", "config"] });
+    // `--expires 2 hours`: the unit became a second PLAN_JSON; say what --expires takes instead.
+    const expiresArg = parsed.values.get("expires")?.[0];
+    const at = args.findIndex((a) => a === "--expires" || a.startsWith("--expires="));
+    const after = at >= 0 ? args[at + (args[at] === "--expires" ? 2 : 1)] : undefined;
+    if (expiresArg !== undefined && after !== undefined && parsed.positionals.length > 1 && UNIT_WORD.test(after)) {
+      const unit = (after.match(/^[a-z]/i)?.[0] ?? "h").toLowerCase();
+      throw new UsageError(`--expires takes one value, a duration such as 2h (units s, m, h, d, w); got ${JSON.stringify(expiresArg)} and ${JSON.stringify(after)}: write --expires ${/^\d+$/.test(expiresArg) ? expiresArg : "2"}${unit}`);
+    }
     if (parsed.positionals.length !== 1) throw new UsageError(`approve takes exactly one PLAN_JSON, got ${parsed.positionals.length}; ${APPROVE_USAGE}`);
     const keyFile = parsed.values.get("key")?.[0];
     if (!keyFile) throw new UsageError(`--key PRIVATE.pem is required; ${APPROVE_USAGE}`);

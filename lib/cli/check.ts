@@ -16,7 +16,8 @@ export const checkCommand: Command = async (args, io) => {
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
   if (parsed.positionals.length === 0) throw new UsageError("check needs at least one PATH (a cdk.tf.json, *.tf.json, cdktf.out or .tf directory)");
   const configFile = parsed.values.get("config")?.[0];
-  const config = loadConfig(configFile ? resolve(io.cwd, configFile) : undefined, io.cwd);
+  // Resolved against io.cwd by loadConfig, and named in errors as the user wrote it.
+  const config = loadConfig(configFile, io.cwd);
   // Paths stay as the user wrote them (relative to where blastwall runs), so reports and SARIF point at them.
   const paths = parsed.positionals.map((p) => (isAbsolute(p) ? p : relative(process.cwd(), resolve(io.cwd, p)) || "."));
   const report = await checkPaths(paths, {

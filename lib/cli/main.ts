@@ -9,7 +9,7 @@ const HELP = `blastwall — keeps AI agents from destroying production infrastru
 
 usage:
   blastwall check [--format text|json|sarif|mermaid] [--config FILE] [--strict] [--var-file FILE]... PATH...
-      PATH: a cdk.tf.json or *.tf.json file, a cdktf.out directory, or a directory of .tf files
+      PATH: a cdk.tf.json or *.tf.json file, a cdktf.out (or cdktf.out/stacks) directory, or a directory of .tf files
   blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust [NAME=]KEY.pem]... PLAN_JSON
   blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE] [--config FILE]
 

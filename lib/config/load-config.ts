@@ -3,9 +3,9 @@
  * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
-import { checkJsonKeys } from "../engine/terraform/read-file";
+import { parseJsonInput } from "../engine/terraform/read-file";
 import { existsSync, statSync } from "fs";
-import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../engine/input-file";
+import { INPUT_LIMITS, readInputFile, readProblem } from "../engine/input-file";
 import { join, resolve } from "path";
 import type { ErrorObject } from "ajv";
 import type { BlastwallConfig } from "../generated/blastwall-config";
@@ -166,18 +166,12 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
   try {
     text = readInputFile(path, INPUT_LIMITS.config).toString("utf8");
   } catch (err) {
-    throw new InputError(shown, `cannot read the config file: ${inputFileProblem(err) ?? (err instanceof Error ? err.message : String(err))}`);
+    throw new InputError(shown, `cannot read the config file: ${readProblem(err)}`);
   }
-  let json: unknown;
   const body = text.replace(/^\uFEFF/, "");
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new InputError(shown, `is not valid JSON: ${why}`);
-  }
-  // JSON.parse keeps the last of two "severity" keys: a config must say one thing.
-  checkJsonKeys(shown, body);
+  // Located (line, column) as every JSON input is. JSON.parse keeps the last of two "severity" keys: a config must
+  // say one thing, so a repeated key is refused too.
+  const json = parseJsonInput(shown, body);
   return parseConfig(json, shown);
 }
 

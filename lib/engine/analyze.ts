@@ -1,4 +1,5 @@
 import type { BlastwallConfig } from "./config-types";
+import { linkRootCauses } from "./root-causes";
 import { ACK_ACTION, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
@@ -108,7 +109,8 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
       findings.push(f);
     }
   }
-  return { findings, analysis };
+  // A finding that only stands because a policy cannot be read says so, and names the policy to fix first.
+  return { findings: linkRootCauses(findings), analysis };
 }
 
 /** HCL input knows where each block is written: evidence then points at `file:line`. */

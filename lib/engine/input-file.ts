@@ -62,6 +62,31 @@ function readBounded(fd: number, limit: number): Buffer {
 }
 
 /** The message of a refusal `readInputFile` made itself, for the callers' one-line errors; undefined for others. */
+/**
+ * One line on why a file could not be read, never the raw `EACCES: permission denied, open '...'` of Node (the
+ * report names the file already).
+ */
+export function readProblem(e: unknown): string {
+  const refused = inputFileProblem(e);
+  if (refused) return refused;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "file not found";
+    case "ENOTDIR":
+      return "file not found (a part of the path is not a directory)";
+    case "EISDIR":
+      return "is a directory, not a file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "is a symbolic link that loops";
+    default:
+      return code ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
+  }
+}
+
 export function inputFileProblem(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | undefined)?.code;
   return (code === "ENOTREG" || code === "EFBIG") && e instanceof Error ? e.message : undefined;

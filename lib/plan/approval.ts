@@ -290,6 +290,12 @@ const FIELDS = new Set(["version", "planSha256", "approved", "by", "createdAt", 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** The approval, typed, or what is wrong with its shape. */
+/** Why `v` is not an approval `blastwall approve` writes (a missing or unknown field, a bad value); undefined when it is one. */
+export function approvalShapeProblem(v: unknown): string | undefined {
+  const shape = checkShape(v);
+  return typeof shape === "string" ? shape : undefined;
+}
+
 function checkShape(v: unknown): Approval | string {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return "not a JSON object";
   const o = v as Record<string, unknown>;

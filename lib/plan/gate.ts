@@ -5,10 +5,10 @@
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
-import { checkJsonKeys } from "../engine/terraform/read-file";
+import { parseJsonInput } from "../engine/terraform/read-file";
 import { InputError, type TfStack } from "../engine/terraform/types";
 import type { ApprovalVerdict, Report } from "../report/types";
-import { readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
+import { approvalShapeProblem, readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
 import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from "./evaluate";
 import { decodePlanBytes, fileProblem, readPlan } from "./read-plan";
 import { nameSkeleton } from "./name-skeleton";
@@ -50,8 +50,8 @@ export function runGate(options: GateOptions): Report {
   /** Change key → the accepted approval that covers it (first one wins). */
   const coveredBy = new Map<string, { file: string; approval: Approval; bound: boolean }>();
   for (const file of options.approvals ?? []) {
-    const parsed = readApprovalFile(file, cwd);
-    const check = parsed.ok ? boundToItsName(verifyApproval(parsed.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted) : ({ accepted: false, reason: `malformed: ${parsed.problem}` } as const);
+    const value = readApprovalFile(file, cwd);
+    const check = boundToItsName(verifyApproval(value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted);
     if (!check.accepted) {
       // A name is only reported when a trusted key signed it as its holder's; otherwise it is just a claim in the file
       // (a refusal for the name itself must not read as that person's refused approval).
@@ -91,6 +91,7 @@ export function runGate(options: GateOptions): Report {
       ...principalCounts(evaluation.plan.plan.resource_changes, (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false)),
       resources: evaluation.plan.plan.resource_changes.filter((rc) => rc.mode === "managed").length,
       files: 1,
+      acknowledged: findings.filter((f) => f.acknowledged).length,
     },
   };
 }
@@ -168,25 +169,25 @@ function trustedKeys(options: GateOptions, cwd: string): TrustedKey[] {
   return out;
 }
 
-type Parsed = { ok: true; value: unknown } | { ok: false; problem: string };
-
-/** Reads an approval file. A missing file is bad input (exit 2); unreadable content is a refused approval. */
-function readApprovalFile(file: string, cwd: string): Parsed {
+/**
+ * Reads an approval file. A file that is missing, not JSON or not an approval at all (a package.json given by
+ * mistake) is bad input (exit 2, one line naming the file); a well-formed approval that does not hold for this plan
+ * or signer is the gate's to refuse.
+ */
+function readApprovalFile(file: string, cwd: string): unknown {
   let bytes: Buffer;
   try {
     bytes = readInputFile(resolve(cwd, file), INPUT_LIMITS.approval);
   } catch (e) {
     throw new InputError(file, fileProblem(e));
   }
-  try {
-    const { text } = decodePlanBytes(bytes, file);
-    const value: unknown = JSON.parse(text);
-    // JSON.parse keeps the last of two equal keys, so the checked value and what a reader of the file sees could differ.
-    checkJsonKeys(file, text);
-    return { ok: true, value };
-  } catch (e) {
-    return { ok: false, problem: e instanceof InputError ? e.problem : "not JSON" };
-  }
+  const { text } = decodePlanBytes(bytes, file);
+  // JSON.parse keeps the last of two equal keys, so the checked value and what a reader of the file sees could differ:
+  // a repeated key is refused with the rest of malformed JSON.
+  const value = parseJsonInput(file, text);
+  const problem = approvalShapeProblem(value);
+  if (problem !== undefined) throw new InputError(file, `is not a blastwall approval (${problem}); make one with blastwall approve`);
+  return value;
 }
 
 /** IAM roles and users this plan touches (any change), and how many of them are agents. */

@@ -2,7 +2,7 @@
  * Reads `terraform show -json PLANFILE` output into a checked `PlanJson`. Anything the gate cannot judge with
  * confidence is refused with an `InputError` (one line: file and problem): a gate that guesses fails open.
  */
-import { checkJsonKeys } from "../engine/terraform/read-file";
+import { parseJsonInput } from "../engine/terraform/read-file";
 import { isObject } from "../engine/json";
 import { createHash } from "crypto";
 import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../engine/input-file";
@@ -93,15 +93,9 @@ function swapBytes(b: Buffer): Buffer {
 /** Parses and checks decoded plan text. */
 export function parsePlanText(text: string, file: string): PlanJson {
   if (text.trim() === "") throw new InputError(file, `empty file; ${SHOW_JSON}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, `malformed JSON (${oneLine(e instanceof Error ? e.message : String(e))})`);
-  }
-  // Terraform never writes a key twice or nests hundreds deep; a plan that does was edited, and JSON.parse would
-  // keep only the last of two keys.
-  checkJsonKeys(file, text);
+  // Located as `check` locates it (line and column). Terraform never writes a key twice or nests hundreds deep; a
+  // plan that does was edited, and JSON.parse would keep only the last of two keys: refused too.
+  const doc = parseJsonInput(file, text);
   return checkPlan(doc, file);
 }
 
@@ -382,7 +376,3 @@ function compare(a: [number, number], b: [number, number]): number {
   return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
 }
 
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, " ").trim();
-}

@@ -20,19 +20,28 @@ function q(s: string): string {
   return `"${mermaidText(s)}"`;
 }
 
-/** The reach graph of one failing agent: principals as nodes, edges labelled with the right used, destroy rights as leaves. */
-export function agentGraph(agent: string, findings: readonly Finding[]): string {
-  // Node ids are made here, never taken from the files, so no address can name or restyle another node.
-  const ids = new Map<string, string>();
-  const id = (key: string) => {
-    let v = ids.get(key);
-    if (!v) ids.set(key, (v = `n${ids.size}`));
+/** Node ids of one diagram: made here, never taken from the files, so no address can name or restyle another node. */
+interface Ids {
+  readonly nodes: Map<string, string>;
+  leaves: number;
+}
+
+/**
+ * The reach graph of one failing agent as a subgraph of the one diagram: principals as nodes, edges labelled with the
+ * right used, destroy rights as leaves. Ids are unique in the diagram, and a principal two agents reach is drawn in
+ * each agent's subgraph.
+ */
+function agentSubgraph(agent: string, findings: readonly Finding[], title: string, index: number, ids: Ids): string[] {
+  const id = (address: string) => {
+    const key = `${index}\u0000${address}`;
+    let v = ids.nodes.get(key);
+    if (!v) ids.nodes.set(key, (v = `n${ids.nodes.size}`));
     return v;
   };
   const nodes = new Map<string, string>();
   const edges = new Set<string>();
   nodes.set(id(agent), `${id(agent)}[${q(`${agent} (agent)`)}]`);
-  findings.forEach((f, i) => {
+  for (const f of findings) {
     let current = agent;
     for (const e of f.evidence) {
       if (!EDGES.has(e.step)) continue;
@@ -42,16 +51,24 @@ export function agentGraph(agent: string, findings: readonly Finding[]): string 
       edges.add(`  ${id(current)} -->|${q(label)}| ${id(e.address)}`);
       current = e.address;
     }
-    const leaf = `leaf${i}`;
+    const leaf = `leaf${ids.leaves++}`;
     const what = f.acknowledged ? `acknowledged: ${listActions(f.actions, 3)}` : listActions(f.actions, 3);
     nodes.set(leaf, `${leaf}([${q(what || f.ruleId)}])`);
     const via = f.resource !== current && !f.resource.startsWith("unknown:") ? f.resource : f.ruleId;
     edges.add(`  ${id(current)} -->|${q(via)}| ${leaf}`);
-  });
-  return ["flowchart LR", ...[...nodes.values()].map((n) => `  ${n}`), ...edges].join("\n");
+  }
+  return [`  subgraph s${index}[${q(title)}]`, ...[...nodes.values()].map((n) => `    ${n}`), "  end", ...edges];
 }
 
-/** `--format mermaid`: one reach graph per agent with error findings, so a reviewer can look instead of read. */
+/** The reach graph of one failing agent on its own: one flowchart with the agent's subgraph. */
+export function agentGraph(agent: string, findings: readonly Finding[]): string {
+  return ["flowchart LR", ...agentSubgraph(agent, findings, agent, 0, { nodes: new Map(), leaves: 0 })].join("\n");
+}
+
+/**
+ * `--format mermaid`: one flowchart (a Mermaid block renders one diagram) with a subgraph per agent with error
+ * findings, titled with the agent and its file, so a reviewer can look instead of read.
+ */
 export function renderMermaid(report: Report): string {
   // Keyed by file, then agent: any character may be in either, so none can serve as a separator.
   const byFile = new Map<string, Map<string, Finding[]>>();
@@ -63,9 +80,11 @@ export function renderMermaid(report: Report): string {
     byAgent.set(f.principal, [...(byAgent.get(f.principal) ?? []), f]);
   }
   if (byFile.size === 0) return "%% blastwall: no failing agent, nothing to draw\n";
-  const graphs: string[] = [];
+  const lines = ["flowchart LR"];
+  const ids: Ids = { nodes: new Map(), leaves: 0 };
+  let index = 0;
   for (const [file, byAgent] of byFile) {
-    for (const [agent, fs] of byAgent) graphs.push(`%% ${mermaidText(agent)} in ${mermaidText(file)}\n${agentGraph(agent, fs)}\n`);
+    for (const [agent, fs] of byAgent) lines.push(...agentSubgraph(agent, fs, `${agent} in ${file}`, index++, ids));
   }
-  return graphs.join("\n");
+  return lines.join("\n") + "\n";
 }

@@ -2,7 +2,7 @@ import { sep } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
 import { display } from "./display";
-import { sortFindings } from "./summarize";
+import { findingLocation, sortFindings } from "./summarize";
 
 /**
  * Text a code-scanning page shows. Besides control characters, SARIF reads `[text](target)` in a plain-text
@@ -44,15 +44,10 @@ export function artifactUri(path: string): string {
   return absolute ? `file:///${encoded}` : encoded;
 }
 
-/**
- * The artifact a finding points at. Only the HCL reader attaches `file:line` locations, relative to the directory it
- * read (the finding's `file`); a finding from Terraform JSON has none and points at its file, whatever it is named.
- */
+/** The artifact a finding points at: the file and line of the block to edit (see `findingLocation`). */
 function locate(f: Finding): { uri: string; line: number } {
-  const located = f.evidence.find((e) => e.location && (e.address === f.resource || e.address === f.principal)) ?? f.evidence.find((e) => e.location);
-  const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
-  if (!at) return { uri: artifactUri(f.file), line: 1 };
-  return { uri: artifactUri(`${f.file}/${at[1]}`), line: Math.max(1, Number(at[2])) };
+  const at = findingLocation(f);
+  return { uri: artifactUri(at.path), line: at.line ?? 1 };
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */

@@ -1,15 +1,33 @@
+import { join } from "path";
 import type { Finding } from "../engine/findings";
+import { ROOT_CAUSE_RULES } from "../engine/root-causes";
 
-/** Errors and warnings that still fail or warn: acknowledged findings are shown but not counted. */
-export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {
+/**
+ * Where to edit for a finding: the file and line of the block its `resource` names (the policy, attachment or
+ * resource at fault), else of its principal. Only the HCL reader attaches `file:line` locations, relative to the
+ * directory it read (the finding's `file`); a finding from Terraform JSON has none and points at its file.
+ */
+export function findingLocation(f: Finding): { path: string; line?: number } {
+  const located =
+    f.evidence.find((e) => e.location && e.address === f.resource) ??
+    f.evidence.find((e) => e.location && e.address === f.principal) ??
+    f.evidence.find((e) => e.location);
+  const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
+  if (!at) return { path: f.file };
+  return { path: join(f.file, at[1]), line: Math.max(1, Number(at[2])) };
+}
+
+/** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
+export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number; acknowledged: number } {
   let errors = 0;
   let warnings = 0;
+  let acknowledged = 0;
   for (const f of findings) {
-    if (f.acknowledged) continue;
-    if (f.severity === "error") errors++;
+    if (f.acknowledged) acknowledged++;
+    else if (f.severity === "error") errors++;
     else warnings++;
   }
-  return { errors, warnings };
+  return { errors, warnings, acknowledged };
 }
 
 /** "a, b, c and 12 more" — reports name the first few actions, then a count. */
@@ -19,14 +37,19 @@ export function listActions(actions: readonly string[], first = 4): string {
   return `${actions.slice(0, first).join(", ")} and ${actions.length - first} more (${actions.length} in all)`;
 }
 
-/** Stable order: errors first, then by file, principal and rule. */
+/**
+ * Stable order: errors first, then by file, principal and rule; for a principal, input blastwall cannot read (the root
+ * cause of what follows from it) comes before the rest, whatever its severity.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" ? 0 : 1);
+  const cause = (f: Finding) => (!f.acknowledged && ROOT_CAUSE_RULES.has(f.ruleId) ? 0 : 1);
+  const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" || cause(f) === 0 ? 0 : 1);
   return [...findings].sort(
     (a, b) =>
       rank(a) - rank(b) ||
       a.file.localeCompare(b.file) ||
       a.principal.localeCompare(b.principal) ||
+      cause(a) - cause(b) ||
       a.ruleId.localeCompare(b.ruleId) ||
       a.resource.localeCompare(b.resource),
   );

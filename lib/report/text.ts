@@ -1,7 +1,7 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
-import { listActions, sortFindings } from "./summarize";
+import { findingLocation, listActions, sortFindings } from "./summarize";
 
 const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
@@ -17,6 +17,16 @@ const actions = (list: readonly string[]) => {
   return `every action (it reaches principals whose rights blastwall cannot see)${named.length > 0 ? `, among them ${listActions(named)}` : ""}`;
 };
 
+/**
+ * A `where` that is a Resource pattern, not a Terraform address (`*`, `arn:aws:secretsmanager:*:*:secret:*`): what
+ * it means, since there is no block of that name to edit.
+ */
+function patternNote(resource: string): string {
+  if (resource === "*") return " (the Resource pattern the granting statements name: every resource of that kind in the account, outside this stack too; the path names each statement to narrow)";
+  if (resource.startsWith("arn:") && /[*?]/.test(resource)) return " (a Resource pattern, which may match resources outside this stack; the path names each statement to narrow)";
+  return "";
+}
+
 /** One finding as the text report prints it: what, reaches, where, file, path, fix. */
 export function renderFinding(f: Finding, why?: string): string {
   const head = f.acknowledged ? "ACKNOWLEDGED" : f.severity === "error" ? "ERROR" : "WARNING";
@@ -24,8 +34,10 @@ export function renderFinding(f: Finding, why?: string): string {
   lines.push(field("what", d(f.message)));
   if (why) lines.push(field("why", d(why)));
   if (f.actions.length > 0) lines.push(field("reaches", actions(f.actions)));
-  if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource) + (f.resourceConstructPath ? `  (${d(f.resourceConstructPath)})` : "")));
-  lines.push(field("file", d(f.file)));
+  if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource) + patternNote(f.resource) + (f.resourceConstructPath ? `  (${d(f.resourceConstructPath)})` : "")));
+  // HCL input: the .tf file and line of the block to edit, not the folder read.
+  const at = findingLocation(f);
+  lines.push(field("file", d(at.line === undefined ? at.path : `${at.path}:${at.line}`)));
   if (f.evidence.length > 0) {
     lines.push("  path:");
     f.evidence.forEach((e, i) => {
@@ -61,7 +73,7 @@ export function renderText(report: Report): string {
     out.push("");
   }
   const verdict = s.errors > 0 ? "FAIL" : "PASS";
-  const acked = report.findings.filter((f) => f.acknowledged).length;
+  const acked = s.acknowledged;
   out.push(
     `blastwall ${report.tool}: ${verdict} — ${s.errors} error(s), ${s.warnings} warning(s)` +
       (acked ? `, ${acked} acknowledged` : "") +

@@ -7,6 +7,8 @@ export interface ReportSummary {
   readonly agentPrincipals: number;
   readonly resources: number;
   readonly files: number;
+  /** Findings a human accepted (an acknowledgement, or for the gate a signed approval): shown, not counted above. */
+  readonly acknowledged: number;
 }
 
 /** An approval the plan gate looked at, and what it decided. */

@@ -25,7 +25,7 @@ describe("the package root", () => {
     );
 
   test("renderReport renders through the reporters it loads on first use", () => {
-    const report = { tool: "check" as const, findings: [], summary: { errors: 0, warnings: 0, principals: 0, agentPrincipals: 0, resources: 0, files: 1 }, rules: [] };
+    const report = { tool: "check" as const, findings: [], summary: { errors: 0, warnings: 0, principals: 0, agentPrincipals: 0, resources: 0, files: 1, acknowledged: 0 }, rules: [] };
     expect(JSON.parse(root.renderReport(report, "json"))).toMatchObject({ findings: [], summary: { errors: 0 } });
   });
 

@@ -86,9 +86,10 @@ describe("blastwall check --format json", () => {
   test("has the contract shape", async () => {
     const r = await run(["check", "--format", "json", unsafeFile]);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report.summary).sort()).toEqual(["agentPrincipals", "errors", "files", "principals", "resources", "warnings"]);
+    // The contract's six keys, none removed or renamed, and `acknowledged` added beside them.
+    expect(Object.keys(report.summary).sort()).toEqual(["acknowledged", "agentPrincipals", "errors", "files", "principals", "resources", "warnings"]);
     expect(report.summary).toMatchObject({ agentPrincipals: 1, files: 1, principals: 1, resources: 2 });
-    expect(report.summary.errors + report.summary.warnings).toBe(report.findings.length);
+    expect(report.summary.errors + report.summary.warnings + report.summary.acknowledged).toBe(report.findings.length);
     const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "agent-destroy-right");
     expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.agent", resource: "aws_iam_role_policy.ops" });
     for (const key of ["ruleId", "severity", "principal", "resource", "actions", "evidence", "message", "fix", "file"]) expect(f).toHaveProperty(key);

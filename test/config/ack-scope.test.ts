@@ -22,7 +22,7 @@ describe("acknowledgements limited to actions", () => {
   test("cover a finding whose every action they accept, and the report says which", () => {
     const [f] = applyAcknowledgements([finding({ actions: ["ec2:DeleteSnapshot", "ec2:DeleteVolume"] })], [ack({ actions: ["ec2:DeleteSnapshot", "ec2:DeleteVolume"] })], NOW);
     expect(f.acknowledged).toMatchObject({ actions: ["ec2:DeleteSnapshot", "ec2:DeleteVolume"] });
-    expect(renderText({ tool: "check", findings: [f], summary: { errors: 0, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 } })).toMatch(
+    expect(renderText({ tool: "check", findings: [f], summary: { errors: 0, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1, acknowledged: 1 } })).toMatch(
       /accepted: +cleans up scratch snapshots, reviewed by platform \(blastwall\.json, for ec2:DeleteSnapshot, ec2:DeleteVolume only\)/,
     );
   });

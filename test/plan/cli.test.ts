@@ -149,7 +149,7 @@ describe("bad input and usage: exit 2 with one line on stderr", () => {
     ["gate: errored plan", ["gate", "errored.json"], /^blastwall: errored\.json: plan is errored/],
     ["gate: incomplete plan", ["gate", "incomplete.json"], /^blastwall: incomplete\.json: plan is incomplete/],
     ["gate: format 2.0", ["gate", "f2.json"], /^blastwall: f2\.json: unsupported plan format_version "2\.0"/],
-    ["gate: malformed JSON", ["gate", "broken.json"], /^blastwall: broken\.json: malformed JSON/],
+    ["gate: malformed JSON", ["gate", "broken.json"], /^blastwall: broken\.json: is not valid JSON: .* at line 1, column \d+\n$/],
     ["gate: missing approval file", ["gate", "--approval", "none.json", "plan.json"], /^blastwall: none\.json: file not found\n$/],
     ["gate: missing trusted key", ["gate", "--trust", "none.pem", "plan.json"], /^blastwall: none\.pem: file not found\n$/],
     ["gate: missing config", ["gate", "--config", "none.json", "plan.json"], /^blastwall: none\.json: config file not found\n$/],

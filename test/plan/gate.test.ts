@@ -114,7 +114,6 @@ describe("runGate with approvals", () => {
     ["only another key trusted", (w) => ({ approvals: [w.write("a.json", w.approve())], trustedKeys: ["bob.pub.pem"] }), /^untrusted key/],
     ["no key trusted", (w) => ({ approvals: [w.write("a.json", w.approve())], trustedKeys: [] }), /^no trusted keys given/],
     ["tampered", (w) => ({ approvals: [w.write("a.json", { ...w.approve({ addresses: ["aws_ebs_volume.data"] }), approved: w.approve().approved })] }), /^bad signature/],
-    ["not JSON", (w) => ({ approvals: [w.write("a.json", "approved, trust me")] }), /^malformed: not JSON$/],
   ])("refused: %s — reported, and nothing is covered", (_name, make, reason) => {
     const w = workspace();
     const r = w.gate(make(w));
@@ -125,6 +124,12 @@ describe("runGate with approvals", () => {
     expect(r.approvals?.[0].by).toBe(/^(expired|wrong plan)/.test(r.approvals?.[0].reason ?? "") ? "alice" : undefined);
     expect(r.findings.some((f) => f.acknowledged)).toBe(false);
     expect(gateFails(r)).toBe(true);
+  });
+
+  test("not JSON, or JSON that is no approval: bad input naming the file, not a refusal", () => {
+    const w = workspace();
+    expect(() => w.gate({ approvals: [w.write("a.json", "approved, trust me")] })).toThrow(/is not valid JSON: .* at line 1, column 1$/);
+    expect(() => w.gate({ approvals: [w.write("b.json", { name: "app", version: "1.0.0" })] })).toThrow(/is not a blastwall approval \(unknown field\(s\) name\)/);
   });
 
   test("a plan changed after approval (one byte) is not covered", () => {

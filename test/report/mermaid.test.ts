@@ -19,20 +19,20 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   ...over,
 });
 const render = (...findings: Finding[]): string =>
-  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 } } as Report);
+  renderMermaid({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1, acknowledged: 0 } } as Report);
 
-// What a line of the diagram may be: a comment, the header, or a node or edge indented under it.
-const STATEMENT = /^(%% .*|flowchart LR|  (n\d+|leaf\d+).*|)$/;
+// What a line of the diagram may be: the header, a subgraph's title or end, a node in it, or an edge.
+const STATEMENT = /^(flowchart LR|  subgraph s\d+\[".*"\]|  end|    (n\d+|leaf\d+).*|  (n\d+|leaf\d+) -->.*|)$/;
 
 describe("mermaid output", () => {
-  test("a line break in a file name or address stays inside its comment and cannot add a directive", () => {
+  test("a line break in a file name or address stays inside its subgraph title and cannot add a directive", () => {
     const out = render(
       finding({ file: `cdktf.out/stacks/prod\n${INIT}\n%%/cdk.tf.json`, principal: `aws_iam_role.agent\r\nclick n0 "https://example.invalid"` }),
     );
     expect(out).not.toContain("%%{");
     expect(out).not.toMatch(/[\r\u2028\u2029]/);
     for (const line of out.split("\n")) expect(line).toMatch(STATEMENT);
-    expect(out.split("\n").filter((l) => l.startsWith("%%"))).toHaveLength(1);
+    expect(out.split("\n").filter((l) => l.includes("subgraph"))).toHaveLength(1);
   });
 
   test("labels cannot close their quotes, brackets or edge text, nor carry HTML or a Markdown fence", () => {
@@ -40,10 +40,10 @@ describe("mermaid output", () => {
     const out = render(finding({ principal: hostile, resource: hostile, actions: [hostile], evidence: [{ step: "assume-role", address: hostile, detail: hostile }] }));
     for (const line of out.split("\n")) {
       expect(line).toMatch(STATEMENT);
-      if (!line.startsWith("  ")) continue;
+      if (!line.startsWith("  ") || line === "  end") continue;
       // Each label is one quoted string holding only name characters and entity codes.
       for (const label of line.match(/"[^"]*"/g) ?? []) expect(label).toMatch(/^"([\p{L}\p{N} _.,:/*@=+()-]|#\d+;)*"$/u);
-      expect(line.replace(/"[^"]*"/g, '""')).toMatch(/^ {2}(n\d+\[""\]|n\d+\{\{""\}\}|leaf\d+\(\[""\]\)|(n\d+|leaf\d+) -->\|""\| (n\d+|leaf\d+))$/);
+      expect(line.replace(/"[^"]*"/g, '""')).toMatch(/^( {2}subgraph s\d+\[""\]| {4}(n\d+\[""\]|n\d+\{\{""\}\}|leaf\d+\(\[""\]\))| {2}(n\d+|leaf\d+) -->\|""\| (n\d+|leaf\d+))$/);
     }
     expect(out).not.toMatch(/[`<\u2028\u202e]|%%\{/);
   });
@@ -56,6 +56,6 @@ describe("mermaid output", () => {
 
   test("a NUL in an address does not move text between the agent and the file", () => {
     const out = render(finding({ principal: "aws_iam_role.a\u0000b", file: "x.tf.json" }));
-    expect(out.split("\n")[0]).toBe("%% aws_iam_role.a#92;u0000b in x.tf.json");
+    expect(out.split("\n")[1]).toBe('  subgraph s0["aws_iam_role.a#92;u0000b in x.tf.json"]');
   });
 });

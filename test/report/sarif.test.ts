@@ -16,7 +16,7 @@ const sarifOf = (r: Report): Result[] => JSON.parse(renderSarif(r, new Map(), "0
 const reportOf = (...findings: Finding[]): Report => ({
   tool: "check",
   findings,
-  summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1 },
+  summary: { errors: findings.length, warnings: 0, principals: 1, agentPrincipals: 1, resources: 1, files: 1, acknowledged: 0 },
 });
 const finding = (over: Partial<Finding> = {}): Finding => ({
   ruleId: "agent-destroy-right",

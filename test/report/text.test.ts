@@ -81,7 +81,7 @@ describe("text report", () => {
     const report: Report = {
       tool: "gate",
       findings: [hostileFinding(), hostileFinding({ severity: "warning" })],
-      summary: { errors: 1, warnings: 1, principals: 1, agentPrincipals: 1, resources: 2, files: 1 },
+      summary: { errors: 1, warnings: 1, principals: 1, agentPrincipals: 1, resources: 2, files: 1, acknowledged: 0 },
       approvals: [{ file: `approval${HOSTILE}.json`, accepted: false, by: `mallory${HOSTILE}`, reason: `bad${HOSTILE}`, covers: [`aws_db_instance.x${HOSTILE}`] }],
     };
     const out = renderText(report);
@@ -113,7 +113,7 @@ describe("where many findings come from one place", () => {
   const finding = (principal: string, resource: string, ruleId = "agent-destroy-right"): Finding => ({
     ruleId, severity: "error", principal, resource, actions: ["ec2:DeleteVolume"], evidence: [], message: "m", fix: "f", file: "s.tf.json",
   });
-  const report = (findings: Finding[]): Report => ({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 5, agentPrincipals: 5, resources: 9, files: 1 } });
+  const report = (findings: Finding[]): Report => ({ tool: "check", findings, summary: { errors: findings.length, warnings: 0, principals: 5, agentPrincipals: 5, resources: 9, files: 1, acknowledged: 0 } });
 
   test("a policy behind the findings of three or more agents is named once, with its counts", () => {
     const fs = ["a", "b", "c"].flatMap((p) => [finding(`aws_iam_role.${p}`, "aws_iam_policy.ops"), finding(`aws_iam_role.${p}`, "aws_iam_policy.ops", "agent-protection-removal")]);

@@ -114,12 +114,36 @@ export function parseJsonText(file: string, text: string): unknown {
     if (looksLikeHcl(text)) {
       throw new InputError(file, "is not JSON but HCL (Terraform's .tf syntax); pass the directory holding the .tf files instead");
     }
-    const found = locateJsonError(text);
-    if (found) {
-      const { line, column } = lineColumn(text, found.offset);
-      throw new InputError(file, `is not valid JSON: ${found.problem} at line ${line}, column ${column}`);
-    }
+    const located = locatedJsonProblem(text);
+    if (located) throw new InputError(file, `is not valid JSON: ${located}`);
     // Valid JSON that JSON.parse still could not take (an engine limit such as nesting): name it if we can.
+    checkJsonKeys(file, text);
+    throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+  }
+  checkJsonKeys(file, text);
+  return value;
+}
+
+/** Where and why `text` is not JSON, as `PROBLEM at line L, column C`; undefined when it cannot be located. */
+export function locatedJsonProblem(text: string): string | undefined {
+  const found = locateJsonError(text);
+  if (!found) return undefined;
+  const { line, column } = lineColumn(text, found.offset);
+  return `${found.problem} at line ${line}, column ${column}`;
+}
+
+/**
+ * Parses JSON that is not a Terraform configuration (a plan, an approval): the same located errors as
+ * `parseJsonText` (`is not valid JSON: PROBLEM at line L, column C`), and the same refusal of repeated keys and deep
+ * nesting. Throws `InputError`.
+ */
+export function parseJsonInput(file: string, text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const located = locatedJsonProblem(text);
+    if (located) throw new InputError(file, `is not valid JSON: ${located}`);
     checkJsonKeys(file, text);
     throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
   }
