@@ -758,13 +758,16 @@ export class ReachGraph {
     for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
       // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
       // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
-      const own = this.ownRepositories(type);
-      const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
+      // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
+      // repository only when written as a reference to it; written by hand it names every repository it matches
+      // (red-team round 66).
+      const index = this.resourcesOf([type]);
+      const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
       for (const action of SOURCE_WRITES[kind]) {
         if (allowed && !allowed(action)) continue;
-        const g = this.grants(p, action).find((x) => x.resources.some(outside));
+        const g = this.grants(p, action).find((x) => x.resources.some(outside(x)));
         if (!g) continue;
-        const r = g.resources.find(outside)!;
+        const r = g.resources.find(outside(g))!;
         add(
           this.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
           "hijack",
@@ -775,15 +778,6 @@ export class ReachGraph {
         break;
       }
     }
-  }
-
-  private readonly repositories = new Map<string, readonly string[]>();
-
-  /** ARN patterns of the stack's own repositories of a type (data sources look up others), once per graph. */
-  private ownRepositories(type: string): readonly string[] {
-    let l = this.repositories.get(type);
-    if (!l) this.repositories.set(type, (l = (this.stack.byType.get(type) ?? []).filter((r) => r.mode === "managed").map((r) => attributePattern(this.stack, r, "arn").pattern)));
-    return l;
   }
 
   private hijackOne(res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
@@ -808,7 +802,7 @@ export class ReachGraph {
       for (const g of grants) {
         for (const r of g.resources) {
           // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as.
-          if (index.referenced(g, r) || !index.reachesOutside(r)) continue;
+          if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
           add(
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",

@@ -964,7 +964,7 @@ interface LoginWay {
 /** The user pools a grant's pattern names: by reference where it was written as one, else every pool it may match. */
 function poolsOf(ctx: IdentityContext, g: Grant, r: string): { mine: Set<TfResource>; outside: boolean } {
   const named = ctx.userPools.referenced(g, r);
-  return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r) };
+  return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r, g) };
 }
 
 function loginWays(ctx: IdentityContext): LoginWay[] {

@@ -135,7 +135,7 @@ export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) =
       for (const r of g.resources) {
         const named = ctx.anchors.referenced(g, r);
         for (const res of named ?? ctx.anchors.matching(r)) controlled.push({ res, shown: res.address, action, g, how: PUT_CA });
-        if (!named && ctx.anchors.reachesOutside(r)) controlled.push({ pattern: r, shown: `trust anchors matching ${r}`, action, g, how: PUT_CA });
+        if (!named && ctx.anchors.reachesOutside(r, g)) controlled.push({ pattern: r, shown: `trust anchors matching ${r}`, action, g, how: PUT_CA });
       }
     }
   }
@@ -250,7 +250,7 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
           };
         }
         // A CA the grant may name outside the stack (or no CA of it at all) has a chain the plan does not hold.
-        if (!issuer.res && !ctx.privateCas.reachesOutside(x)) continue;
+        if (!issuer.res && !ctx.privateCas.reachesOutside(x, g)) continue;
         const chain: readonly Ancestor[] = issuer.res ? ancestors(ctx.stack, issuer.res) : [{ ca: "unknown", aboveOutside: true, path: `a private CA matching ${x} lies outside this stack, and the CA that issued its certificate is not in the plan` }];
         // A CA the chain certainly reaches is said before one it may reach.
         for (const up of [...chain.filter((x) => x.ca !== "unknown"), ...chain.filter((x) => x.ca === "unknown")]) {
