@@ -380,10 +380,17 @@ export class ReachGraph {
     const candidate = { arnPattern: p.arnPattern };
     const named = this.namedFor(p.arnPattern, p.external);
     const namedSet = new Set(named);
+    const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(this.stack, p.resource);
+    // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
+    // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
+    const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
     const admitted = new Map<PrincipalNode, Statement[]>();
+    // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
+    // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
+    // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
     const admits = (role: PrincipalNode) => {
       let a = admitted.get(role);
-      if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : []));
+      if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine)) : []));
       return a;
     };
     for (const g of this.grants(p, "sts:AssumeRole")) {
@@ -433,10 +440,6 @@ export class ReachGraph {
     // Another checked stack's agent (or a principal one can act as) is judged as the stack's own would be: the stack
     // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
     if (p.external && p.peer === undefined) return;
-    const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(this.stack, p.resource);
-    // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
-    // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
-    const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
     for (const role of this.openTrust) {
       if (role === p || namedSet.has(role)) continue;
       const theirs = resourceAccount(this.stack, role.resource);
@@ -444,7 +447,7 @@ export class ReachGraph {
       const statements = role.trustPolicy?.statements ?? [];
       if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;
       if (mine && denyCertainlyBlocks(statements, exact)) continue;
-      const anyone = admits(role).find((s) => grantsEveryone(s) && callerMayMeet(s, exact.arnPattern, mine));
+      const anyone = admits(role).find((s) => grantsEveryone(s));
       if (anyone) {
         // Another stack's principal shares the account for certain only when both stacks are pinned to it.
         const unsure = p.external && (mine === undefined || theirs === undefined) ? " (it is another stack's, and the two may deploy to one account: set allowed_account_ids on both stacks' aws providers to tell them apart)" : "";
