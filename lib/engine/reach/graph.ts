@@ -798,14 +798,16 @@ export class ReachGraph {
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
     // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
-    for (const { entry, types } of outsideComputeEntries()) {
+    for (const { entry, types, shapes } of outsideComputeEntries()) {
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
       const index = this.resourcesOf(types);
       for (const g of grants) {
         for (const r of g.resources) {
-          // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as.
+          // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as. A pattern that
+          // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
           if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
+          if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
           add(
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",
@@ -1053,6 +1055,15 @@ export class ReachGraph {
     let v: unknown = res.values;
     for (const k of attribute.split(".")) {
       if (Array.isArray(v)) v = v[0];
+      // A JSON document on the way (a Batch job definition's container_properties): read it; one blastwall cannot
+      // read (a jsonencode of locals, a variable) may name any role.
+      if (typeof v === "string") {
+        try {
+          v = JSON.parse(v);
+        } catch {
+          return undefined;
+        }
+      }
       v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
     }
     if (v === undefined || v === null || v === "") {
@@ -1346,21 +1357,26 @@ function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
   return l;
 }
 
-let computeList: { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+/** A catalogue compute action, the resource types that run code for it, and their ARN shapes (all, or none, known). */
+type ComputeEntry = { readonly entry: CatalogueEntry; readonly types: readonly string[]; readonly shapes: readonly string[] };
+
+let computeList: ComputeEntry[] | undefined;
 
 /** The catalogue's compute actions, each with the resource types that run code for it (built once). */
-let outsideComputeList: readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+let outsideComputeList: readonly ComputeEntry[] | undefined;
 
 /** The compute actions outsideComputeEdges asks about for every principal: all but the sessions. */
-function outsideComputeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+function outsideComputeEntries(): readonly ComputeEntry[] {
   return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action)));
 }
 
-function computeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+function computeEntries(): readonly ComputeEntry[] {
   if (!computeList) {
-    computeList = loadCatalogue()
-      .escalation.filter((e) => e.target === "compute")
-      .map((entry) => ({ entry, types: HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type) }));
+    computeList = loadCatalogue().escalation.filter((e) => e.target === "compute").map((entry) => {
+      const targets = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase()));
+      const shapes = targets.every((t) => t.shape !== undefined) ? targets.map((t) => t.shape!) : [];
+      return { entry, types: targets.map((t) => t.type), shapes };
+    });
   }
   return computeList;
 }

@@ -87,8 +87,11 @@ export function writtenReferences(g: Grant, r: string, of: (written: string) => 
 export function builtAround(stack: TfStack, written: string, candidates: readonly TfResource[]): TfResource | undefined {
   if (candidates.length === 0) return undefined;
   const parts = parseTemplate(written);
-  // A lone interpolation is `referencedResource`'s to read.
-  if (parts.length < 2 || parts.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
+  // A lone interpolation is `referencedResource`'s to read. A trailing `:*` after a reference is the resource's own
+  // revisions where its ARN pattern ends so too (`${aws_batch_job_definition.d.arn_prefix}:*`).
+  const last = parts[parts.length - 1];
+  const revisions = last?.kind === "literal" && last.text === ":*" && parts[parts.length - 2]?.kind === "interpolation" ? parts.slice(0, -1) : parts;
+  if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
   for (const p of parts) {
     if (p.kind !== "interpolation" || p.directive) continue;
