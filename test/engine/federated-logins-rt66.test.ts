@@ -3,7 +3,7 @@
  * in through a federated identity provider enabled on an app client, since Cognito creates the user on the first
  * federated sign-in (AllowAdminCreateUserOnly only blocks SignUp); and the rights that enable or link one.
  */
-import { allow, check, cognito, details, errors, reached, stack, type Obj } from "../helpers/cognito";
+import { allow, anywhereRole, caConfig, check, cognito, details, errors, reached, stack, type Obj } from "../helpers/cognito";
 
 /** A user pool identity provider of `type` in pool `up` (named as its type unless said). */
 const idp = (type: string, details: Obj = { client_id: "x.apps.googleusercontent.com", authorize_scopes: "email" }, name = type): Record<string, Obj> => ({
@@ -74,5 +74,50 @@ describe("66. Cognito: rights that enable a federated provider on a client, or l
     const member = (rights: string) => check(stack(allow(rights, "${aws_cognito_user_pool.up.arn}"), cognito({ rights: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }), extra: token })));
     expect(reached(member("cognito-idp:AdminLinkProviderForUser"))).toEqual(["aws_iam_role.admins"]);
     expect(errors(member("cognito-idp:AdminCreateUser"))).toEqual([]);
+  });
+});
+
+describe("66. IAM Roles Anywhere: an ACM Private CA's resource policy, and the right to write one", () => {
+  const root = { "aws_acmpca_certificate_authority.ca": { type: "ROOT", certificate_authority_configuration: caConfig("corp root") } };
+  const anchor = { "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "AWS_ACM_PCA", source_data: { acm_pca_arn: "${aws_acmpca_certificate_authority.ca.arn}" } } } };
+  const other = { "aws_acmpca_certificate_authority.other": { type: "ROOT", certificate_authority_configuration: caConfig("other root") } };
+  /** An aws_acmpca_policy on `ca` allowing `principal` to issue. */
+  const pcaPolicy = (principal: unknown, ca = "aws_acmpca_certificate_authority.ca", actions: string[] = ["acm-pca:IssueCertificate", "acm-pca:GetCertificate"]) => ({
+    "aws_acmpca_policy.p": { resource_arn: `\${${ca}.arn}`, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: actions, Resource: `\${${ca}.arn}` }] }) },
+  });
+  const READ = allow("acm-pca:DescribeCertificateAuthority");
+  /** The agent without the boundary safeAgentStack gives it (a boundary caps what a policy naming its role ARN grants). */
+  const unbounded = (doc: Obj) => {
+    delete ((doc as { resource: Record<string, Record<string, Obj>> }).resource["aws_iam_role"]["agent"] as Obj).permissions_boundary;
+    return doc;
+  };
+
+  test("a CA policy allowing the agent's sessions (or its role, with no boundary in the way) IssueCertificate reaches the anchor's roles", () => {
+    const session = check(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "arn:aws:sts::111111111111:assumed-role/agent/*" }) }));
+    expect(reached(session)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(session)).toMatch(/aws_acmpca_policy\.p .*acm-pca:IssueCertificate/);
+    expect(reached(check(unbounded(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "${aws_iam_role.agent.arn}" }) }))))).toEqual(["aws_iam_role.onprem"]);
+    expect(reached(check(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "*" }) })))).toEqual(["aws_iam_role.onprem"]);
+  });
+
+  test("PutPolicy on the anchor's CA: the agent writes such a policy for its own sessions", () => {
+    const r = check(stack(allow("acm-pca:PutPolicy", "${aws_acmpca_certificate_authority.ca.arn}"), { ...anywhereRole, ...root, ...anchor }));
+    expect(reached(r)).toEqual(["aws_iam_role.onprem"]);
+    expect(details(r)).toMatch(/acm-pca:PutPolicy/);
+  });
+
+  test("control: the policy names another role, grants only reads, sits on another CA, a boundary caps a grant to the role ARN; PutPolicy on another CA", () => {
+    const ci = { AWS: "arn:aws:iam::111111111111:role/ci" };
+    expect(errors(check(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy(ci) })))).toEqual([]);
+    expect(errors(check(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "*" }, undefined, ["acm-pca:GetCertificate", "acm-pca:DescribeCertificateAuthority"]) })))).toEqual([]);
+    expect(errors(check(stack(READ, { ...anywhereRole, ...root, ...other, ...anchor, ...pcaPolicy({ AWS: "*" }, "aws_acmpca_certificate_authority.other") })))).toEqual([]);
+    // A boundary that allows no IssueCertificate caps a grant to the role ARN within one account (not one to its sessions).
+    const bounded = (doc: Obj) => {
+      ((doc as { resource: Record<string, Record<string, Obj>> }).resource["aws_iam_policy"]["boundary"] as Obj).policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "acm-pca:Describe*", Resource: "*" }] });
+      return doc;
+    };
+    expect(errors(check(bounded(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "${aws_iam_role.agent.arn}" }) }))))).toEqual([]);
+    expect(reached(check(bounded(stack(READ, { ...anywhereRole, ...root, ...anchor, ...pcaPolicy({ AWS: "arn:aws:sts::111111111111:assumed-role/agent/*" }) }))))).toEqual(["aws_iam_role.onprem"]);
+    expect(errors(check(stack(allow("acm-pca:PutPolicy", "${aws_acmpca_certificate_authority.other.arn}"), { ...anywhereRole, ...root, ...other, ...anchor })))).toEqual([]);
   });
 });

@@ -544,6 +544,7 @@ export class ReachGraph {
     return {
       stack: this.stack,
       roles,
+      principal: p,
       grants: (a: string) => this.grants(p, a),
       roleOf: (v: unknown) => this.roleOfValue(v),
       userPools: this.resourcesOf(USER_POOL_TYPES),
