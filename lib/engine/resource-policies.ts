@@ -149,6 +149,23 @@ function boundaryCap(s: Statement, agent: PrincipalNode, candidate: TrustCandida
 
 const boundaryRights = new WeakMap<PolicyDocument, ReturnType<typeof effectiveRights>>();
 
+/**
+ * The first Allow of a resource's policy (`attribute` of `res`) that may let `principal` call `action`, none when a Deny
+ * of it certainly blocks the call, or when the principal's permission boundary caps a grant to its role ARN
+ * (`boundaryCap`). For a resource policy that grants a right blastwall follows as a path (an ACM Private CA's
+ * IssueCertificate, roles-anywhere.ts) rather than as a destroy right.
+ */
+export function resourcePolicyAllows(stack: TfStack, res: TfResource, attribute: string, principal: PrincipalNode, action: string): Statement | undefined {
+  const value = res.values[attribute];
+  if (value === undefined || value === null || value === "") return undefined;
+  const candidate = { arnPattern: principal.arnPattern };
+  for (const s of principalAdmits(resourcePolicyDocument(stack, res, attribute).statements, candidate, action)) {
+    const capped = boundaryCap(s, principal, candidate);
+    if (!capped || capped(action)) return s;
+  }
+  return undefined;
+}
+
 export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
   const cat = loadCatalogue();
   const out = new Set<string>();

@@ -208,6 +208,11 @@ export interface HijackTarget {
   readonly viaInstanceProfile?: boolean;
   /** Without the role attribute it still runs as a role (one AWS picks, outside the stack): unknown, not none. */
   readonly runsAsRoleAnyway?: boolean;
+  /**
+   * The shape of the ARNs the actions are authorised on for this type, where they take other resources too (a Batch
+   * job queue beside the job definition): a pattern that cannot be such an ARN names no compute of this kind.
+   */
+  readonly shape?: string;
 }
 
 export const HIJACK_TARGETS: readonly HijackTarget[] = [
@@ -246,6 +251,15 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // An Athena for Apache Spark workgroup runs a session's calculations (the caller's PySpark code) as its execution
   // role; a session's Spark properties can load the caller's code too.
   { type: "aws_athena_workgroup", actions: ["athena:StartCalculationExecution", "athena:StartSession"], roleAttribute: "configuration.execution_role" },
+  // A step runs on the cluster's instances as their instance profile's role (red-team round 66), or, where the
+  // security configuration turns runtime roles on, as a runtime role it names (ExecutionRoleArn, with iam:PassRole):
+  // EMR takes a runtime role with the instance role, whose trust must admit it (sessions.ts), so the graph reaches
+  // every runtime role from the instance role already.
+  { type: "aws_emr_cluster", actions: ["elasticmapreduce:AddJobFlowSteps"], roleAttribute: "ec2_attributes.instance_profile", viaInstanceProfile: true, shape: "arn:*:elasticmapreduce:*:*:cluster/*" },
+  // A job runs as its definition's job role (inside the container properties' JSON); SubmitJob's overrides cannot
+  // change it. No job role, or properties blastwall cannot read: the role of the compute environment's instances, or
+  // any (fail closed). SubmitJob is authorised on the job queue too, which names no job definition.
+  { type: "aws_batch_job_definition", actions: ["batch:SubmitJob"], roleAttribute: "container_properties.jobRoleArn", runsAsRoleAnyway: true, shape: "arn:*:batch:*:*:job-definition/*" },
   // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];

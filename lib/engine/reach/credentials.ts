@@ -1,8 +1,8 @@
 import { stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
-import type { ResourceIndex } from "./resource-index";
+import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
-import { attributePattern, principalPatterns, refTarget, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, principalPatterns, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
@@ -376,7 +376,7 @@ export function storedCredentialEdges(
         for (const r of g.resources) {
           // GetParametersByPath is authorised on the path and returns every parameter under it (recursively on request).
           const patterns = x.a === "ssm:GetParametersByPath" ? [r, r.endsWith("/") ? `${r}*` : `${r}/*`] : [r];
-          for (const pattern of patterns) for (const res of index.matching(pattern)) if (!hits.has(res)) hits.set(res, x);
+          for (const pattern of patterns) for (const res of index.referenced(g, pattern) ?? index.matching(pattern)) if (!hits.has(res)) hits.set(res, x);
         }
       }
     }
@@ -428,10 +428,11 @@ export function storedCredentialEdges(
     const held = grants(entry.action);
     if (held.length === 0) continue;
     // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
-    // unless the pattern is exactly the ARN of a store in the stack (its random suffix is a wildcard too).
+    // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
+    // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
     const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
-    const outside = (r: string) => (index ? index.reachesOutside(r) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
-    const wide = held.find((g) => g.resources.some(outside));
+    const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
+    const wide = held.find((g) => g.resources.some(outside(g)));
     if (!wide) continue;
     unknownReads.push({
       store: wide.resources.join(", "),
@@ -452,7 +453,7 @@ function secretEntries(): readonly { readonly entry: CatalogueEntry; readonly st
 }
 
 /** What the reads need of an index of stores: the stores a pattern may name, and whether it may name others. */
-type StoreIndex = Pick<ResourceIndex, "matching" | "reachesOutside">;
+type StoreIndex = Pick<ResourceIndex, "matching" | "reachesOutside" | "referenced">;
 
 /**
  * ARN patterns of the store types whose ARNs the shared attribute tables do not know (they would stand for `*`,
@@ -488,18 +489,28 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
 class PatternIndex implements StoreIndex {
   private readonly items: { readonly res: TfResource; readonly arns: readonly string[] }[];
 
-  constructor(stack: TfStack, type: string, arns: (stack: TfStack, r: TfResource) => readonly string[]) {
+  constructor(
+    private readonly stack: TfStack,
+    private readonly type: string,
+    arns: (stack: TfStack, r: TfResource) => readonly string[],
+  ) {
     this.items = (stack.byType.get(type) ?? []).map((res) => ({ res, arns: arns(stack, res) }));
+  }
+
+  /** A grant written as a reference to a store (`${that.arn}`, or an ARN built around references to it): that store. */
+  referenced(g: Grant, r: string): readonly TfResource[] | undefined {
+    const candidates = this.items.filter((i) => i.arns.includes(r)).map((i) => i.res);
+    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, [this.type]) ?? builtAround(this.stack, w, candidates));
   }
 
   matching(pattern: string): readonly TfResource[] {
     return this.items.filter((i) => i.arns.some((a) => globsIntersect(pattern, a))).map((i) => i.res);
   }
 
-  reachesOutside(pattern: string): boolean {
-    // A pattern that is exactly a store's ARN came from a reference to it: that store alone.
-    if (this.items.some((i) => i.arns.includes(pattern))) return false;
+  reachesOutside(pattern: string, g?: Grant): boolean {
+    // A reference to a store is `referenced`'s; a pattern equal to a store's ARN pattern, written by hand, is a pattern.
     if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    if (g && writtenWildPlace(g, pattern)) return true;
     return this.matching(pattern).length === 0;
   }
 }

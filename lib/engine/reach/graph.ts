@@ -380,10 +380,17 @@ export class ReachGraph {
     const candidate = { arnPattern: p.arnPattern };
     const named = this.namedFor(p.arnPattern, p.external);
     const namedSet = new Set(named);
+    const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(this.stack, p.resource);
+    // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
+    // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
+    const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
     const admitted = new Map<PrincipalNode, Statement[]>();
+    // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
+    // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
+    // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
     const admits = (role: PrincipalNode) => {
       let a = admitted.get(role);
-      if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate) : []));
+      if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine)) : []));
       return a;
     };
     for (const g of this.grants(p, "sts:AssumeRole")) {
@@ -433,10 +440,6 @@ export class ReachGraph {
     // Another checked stack's agent (or a principal one can act as) is judged as the stack's own would be: the stack
     // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
     if (p.external && p.peer === undefined) return;
-    const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(this.stack, p.resource);
-    // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
-    // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
-    const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
     for (const role of this.openTrust) {
       if (role === p || namedSet.has(role)) continue;
       const theirs = resourceAccount(this.stack, role.resource);
@@ -444,7 +447,7 @@ export class ReachGraph {
       const statements = role.trustPolicy?.statements ?? [];
       if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;
       if (mine && denyCertainlyBlocks(statements, exact)) continue;
-      const anyone = admits(role).find((s) => grantsEveryone(s) && callerMayMeet(s, exact.arnPattern, mine));
+      const anyone = admits(role).find((s) => grantsEveryone(s));
       if (anyone) {
         // Another stack's principal shares the account for certain only when both stacks are pinned to it.
         const unsure = p.external && (mine === undefined || theirs === undefined) ? " (it is another stack's, and the two may deploy to one account: set allowed_account_ids on both stacks' aws providers to tell them apart)" : "";
@@ -541,6 +544,7 @@ export class ReachGraph {
     return {
       stack: this.stack,
       roles,
+      principal: p,
       grants: (a: string) => this.grants(p, a),
       roleOf: (v: unknown) => this.roleOfValue(v),
       userPools: this.resourcesOf(USER_POOL_TYPES),
@@ -758,13 +762,16 @@ export class ReachGraph {
     for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
       // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
       // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
-      const own = this.ownRepositories(type);
-      const outside = (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !own.includes(r));
+      // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
+      // repository only when written as a reference to it; written by hand it names every repository it matches
+      // (red-team round 66).
+      const index = this.resourcesOf([type]);
+      const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
       for (const action of SOURCE_WRITES[kind]) {
         if (allowed && !allowed(action)) continue;
-        const g = this.grants(p, action).find((x) => x.resources.some(outside));
+        const g = this.grants(p, action).find((x) => x.resources.some(outside(x)));
         if (!g) continue;
-        const r = g.resources.find(outside)!;
+        const r = g.resources.find(outside(g))!;
         add(
           this.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
           "hijack",
@@ -775,15 +782,6 @@ export class ReachGraph {
         break;
       }
     }
-  }
-
-  private readonly repositories = new Map<string, readonly string[]>();
-
-  /** ARN patterns of the stack's own repositories of a type (data sources look up others), once per graph. */
-  private ownRepositories(type: string): readonly string[] {
-    let l = this.repositories.get(type);
-    if (!l) this.repositories.set(type, (l = (this.stack.byType.get(type) ?? []).filter((r) => r.mode === "managed").map((r) => attributePattern(this.stack, r, "arn").pattern)));
-    return l;
   }
 
   private hijackOne(res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
@@ -801,14 +799,16 @@ export class ReachGraph {
    */
   private outsideComputeEdges(p: PrincipalNode, add: AddEdge): void {
     // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
-    for (const { entry, types } of outsideComputeEntries()) {
+    for (const { entry, types, shapes } of outsideComputeEntries()) {
       const grants = this.grants(p, entry.action);
       if (grants.length === 0) continue;
       const index = this.resourcesOf(types);
       for (const g of grants) {
         for (const r of g.resources) {
-          // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as.
-          if (index.referenced(g, r) || !index.reachesOutside(r)) continue;
+          // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as. A pattern that
+          // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
+          if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
+          if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
           add(
             this.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
             "hijack",
@@ -1056,6 +1056,15 @@ export class ReachGraph {
     let v: unknown = res.values;
     for (const k of attribute.split(".")) {
       if (Array.isArray(v)) v = v[0];
+      // A JSON document on the way (a Batch job definition's container_properties): read it; one blastwall cannot
+      // read (a jsonencode of locals, a variable) may name any role.
+      if (typeof v === "string") {
+        try {
+          v = JSON.parse(v);
+        } catch {
+          return undefined;
+        }
+      }
       v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
     }
     if (v === undefined || v === null || v === "") {
@@ -1349,21 +1358,26 @@ function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
   return l;
 }
 
-let computeList: { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+/** A catalogue compute action, the resource types that run code for it, and their ARN shapes (all, or none, known). */
+type ComputeEntry = { readonly entry: CatalogueEntry; readonly types: readonly string[]; readonly shapes: readonly string[] };
+
+let computeList: ComputeEntry[] | undefined;
 
 /** The catalogue's compute actions, each with the resource types that run code for it (built once). */
-let outsideComputeList: readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] | undefined;
+let outsideComputeList: readonly ComputeEntry[] | undefined;
 
 /** The compute actions outsideComputeEdges asks about for every principal: all but the sessions. */
-function outsideComputeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+function outsideComputeEntries(): readonly ComputeEntry[] {
   return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action)));
 }
 
-function computeEntries(): readonly { readonly entry: CatalogueEntry; readonly types: readonly string[] }[] {
+function computeEntries(): readonly ComputeEntry[] {
   if (!computeList) {
-    computeList = loadCatalogue()
-      .escalation.filter((e) => e.target === "compute")
-      .map((entry) => ({ entry, types: HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase())).map((t) => t.type) }));
+    computeList = loadCatalogue().escalation.filter((e) => e.target === "compute").map((entry) => {
+      const targets = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase()));
+      const shapes = targets.every((t) => t.shape !== undefined) ? targets.map((t) => t.shape!) : [];
+      return { entry, types: targets.map((t) => t.type), shapes };
+    });
   }
   return computeList;
 }

@@ -9,10 +9,13 @@
  * - a pool that accepts a public login (Google, Facebook, Amazon, Apple, Twitter), an OpenID Connect provider whose
  *   issuer is not shown to serve one organisation alone (GitHub Actions, Firebase, Auth0, any issuer blastwall does
  *   not know) or a user pool where anyone may sign up (given as a Cognito provider or as an OpenID Connect issuer)
- *   gives an authenticated identity to anyone;
+ *   gives an authenticated identity to anyone; so does an admin-only user pool whose app client the identity pool
+ *   accepts enables a federated provider anyone may sign in with (Google; a SAML or OIDC one whose users the plan does
+ *   not show), since Cognito creates the user on a first federated sign-in (red-team round 66);
  * - a principal that may create users in a user pool the identity pool accepts, set their password or their e-mail
  *   (`cognito-idp:AdminCreateUser`, `AdminSetUserPassword`, `AdminUpdateUserAttributes`), or turn on self sign-up
- *   (`UpdateUserPool`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
+ *   (`UpdateUserPool`), enable such a provider on the client (`UpdateUserPoolClient`) or link an external account to
+ *   a user (`AdminLinkProviderForUser`), logs in as such a user; with `AdminAddUserToGroup` (or an existing member taken over, or a
  *   pre token generation trigger `UpdateUserPool` sets) it also gets a group's role where the pool maps roles from
  *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match
  *   unless a trigger of the user pool may put users into groups (`groupTrigger`);
@@ -46,7 +49,17 @@ const AUD = `${ISSUER}:aud`;
 const AMR = `${ISSUER}:amr`;
 
 /** Actions that let a principal log in as a user of a user pool (see the module comment). */
-export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateIdentityProvider"] as const;
+export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateIdentityProvider", "cognito-idp:AdminLinkProviderForUser"] as const;
+/**
+ * Login rights that take over a user who exists, and so its groups: its password or e-mail set, or an external
+ * account of the caller's linked to it (`AdminLinkProviderForUser`: a federated sign-in then logs in as that user).
+ */
+const TAKEOVER = new Set<string>(["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminLinkProviderForUser"]);
+/**
+ * Enabling an identity provider on an app client (red-team round 66): a login right alone on a user pool that has a
+ * federated provider anyone may sign in with (`federatedOpen`), which the caller turns on for the identity pool's client.
+ */
+export const USER_POOL_CLIENT = "cognito-idp:UpdateUserPoolClient";
 /**
  * Rights that log a principal in only together, on the same user pool: an identity provider of its own
  * (`CreateIdentityProvider`, a SAML or OIDC IdP it controls) enabled on an app client (`UpdateUserPoolClient`).
@@ -165,6 +178,8 @@ interface UserPoolRef {
   /** The stack's user pool; undefined for one outside it (a literal provider name, a data source, a variable). */
   readonly res?: TfResource;
   readonly shown: string;
+  /** The app client the identity pool accepts (`client_id` of its cognito_identity_providers block), as written. */
+  readonly client?: unknown;
 }
 
 interface IdentityPool {
@@ -279,8 +294,9 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
     // A user pool registered as an OpenID Connect provider is a user pool the identity pool accepts, as one given in
     // cognito_identity_providers is: anyone signs up unless it is admin-only, and user pool rights log in to it.
-    const userPools: UserPoolRef[] = [...blocks(v["cognito_identity_providers"]).map((b) => userPoolOf(stack, b["provider_name"])), ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : []))];
+    const userPools: UserPoolRef[] = [...blocks(v["cognito_identity_providers"]).map((b) => ({ ...userPoolOf(stack, b["provider_name"]), client: b["client_id"] })), ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : []))];
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
+    const federatedIn = signUp ? undefined : userPools.map((u) => u.res && federatedSignIn(stack, u.res, u.client)).find((x) => x);
     const unknownPool = userPools.find((u) => !u.res);
     const publicOidc = oidc.find((o) => !o.userPool && o.issuer !== undefined && !singleOrganisation(o.issuer));
     const unknownOidc = oidc.find((o) => !o.userPool && o.issuer === undefined);
@@ -291,7 +307,9 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
         ? `accepts logins of ${publicOidc.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${publicOidc.issuer}, ${publicBecause(publicOidc.issuer)}, and no role mapping of the pool admits only one subject of it`
         : signUp
           ? `accepts logins of ${signUp.shown}, where anyone may sign up (admin_create_user_config.allow_admin_create_user_only is not true; a pre sign-up trigger, whose code blastwall cannot read, does not count as screening)`
-          : unknownPool
+          : federatedIn
+            ? federatedIn
+            : unknownPool
             ? `accepts logins of ${unknownPool.shown}, which this stack does not create (or blastwall cannot resolve to one of its user pools), and which may let anyone sign up`
             : unknownOidc
               ? `accepts logins of ${unknownOidc.shown} (openid_connect_provider_arns), an OpenID Connect provider whose issuer blastwall cannot read, which may be one that gives a token to anyone (GitHub Actions, GitLab CI, Google)`
@@ -412,6 +430,81 @@ function userPoolOf(stack: TfStack, v: unknown): UserPoolRef {
   const res = ref && ref.address.startsWith("aws_cognito_user_pool.") ? stack.byAddress.get(ref.address) : undefined;
   if (res) return { res, shown: res.address };
   return { shown: ref ? ref.address : typeof v === "string" ? `user pool ${v}` : "a user pool blastwall cannot resolve" };
+}
+
+/** Provider types of a user pool identity provider anyone may have an account with, and the account. */
+const PUBLIC_POOL_PROVIDERS: Readonly<Record<string, string>> = {
+  google: "a Google account",
+  facebook: "a Facebook account",
+  loginwithamazon: "an Amazon account",
+  signinwithapple: "an Apple Account",
+};
+
+/** The user pool identity providers (`aws_cognito_identity_provider`) of the stack in a pool. */
+function poolProviders(stack: TfStack, pool: TfResource): TfResource[] {
+  return (stack.byType.get("aws_cognito_identity_provider") ?? []).filter((p) => refTarget(p.values["user_pool_id"])?.address === pool.address);
+}
+
+/**
+ * Who may sign in through a user pool identity provider, when that may be anyone: a public one (Google, Facebook,
+ * Login with Amazon, Sign in with Apple); an OpenID Connect one whose issuer is not shown to serve one organisation
+ * alone (ORGANISATION_ISSUERS); a SAML one, whose users the plan does not show; one whose type blastwall cannot read.
+ * Undefined for an OpenID Connect issuer of one organisation's own.
+ */
+function providerOpen(p: TfResource): string | undefined {
+  const type = p.values["provider_type"];
+  if (typeof type !== "string" || type.includes("${")) return `${p.address}, an identity provider of a type blastwall cannot read, which may be a public one (Google)`;
+  const account = PUBLIC_POOL_PROVIDERS[type.toLowerCase()];
+  if (account) return `${p.address} (${type}), which anyone with ${account} signs in with`;
+  if (type.toUpperCase() === "OIDC") {
+    const d = p.values["provider_details"];
+    const url = isObject(d) ? d["oidc_issuer"] : undefined;
+    const issuer = typeof url === "string" ? issuerOf(url) : undefined;
+    if (issuer !== undefined && singleOrganisation(issuer)) return undefined;
+    return issuer !== undefined ? `${p.address} (OIDC), the issuer ${issuer}, ${publicBecause(issuer)}` : `${p.address} (OIDC), whose issuer blastwall cannot read, which may give a token to anyone`;
+  }
+  return `${p.address} (${type}), whose users the plan does not show: anyone it lets sign in`;
+}
+
+/** Whether the pool has a federated provider anyone may sign in with (`providerOpen`), in words. */
+function federatedOpen(providers: readonly TfResource[]): string | undefined {
+  return providers.map(providerOpen).find((x) => x);
+}
+
+/**
+ * Why anyone may sign in to an admin-only user pool through the identity pool's app client `client` (red-team round
+ * 66): a federated provider enabled on it (`supported_identity_providers`) that anyone may sign in with, since Cognito
+ * creates the user on a first federated sign-in (AllowAdminCreateUserOnly only blocks SignUp). A name of no provider of
+ * the stack in the pool is one made elsewhere, of a type the plan does not show; a list blastwall cannot read may
+ * name any. A client blastwall cannot resolve to one of the stack (none written, a literal id) may be any client of
+ * the pool: open when the pool has a provider anyone may sign in with. Undefined: no such sign-in.
+ */
+function federatedSignIn(stack: TfStack, pool: TfResource, client: unknown): string | undefined {
+  const providers = poolProviders(stack, pool);
+  const ref = refTarget(client);
+  const res = ref ? stack.byAddress.get(ref.address) : undefined;
+  const clients = res && res.type === "aws_cognito_user_pool_client" ? [res] : undefined;
+  const lead = `accepts logins of ${pool.address}, which lets only administrators create users, but Cognito creates the user on a first federated sign-in`;
+  if (!clients) {
+    const open = federatedOpen(providers);
+    return open ? `${lead}, and its app client the identity pool accepts is not one blastwall can resolve, so it may enable ${open}` : undefined;
+  }
+  for (const c of clients) {
+    const list = c.values["supported_identity_providers"];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) return `${lead}, and ${c.address} enables identity providers blastwall cannot read (supported_identity_providers), which may be a public one (Google)`;
+    for (const name of list) {
+      if (typeof name === "string" && name.toUpperCase() === "COGNITO") continue;
+      const named = typeof name === "string" ? refTarget(name) : undefined;
+      const byRef = named ? providers.find((p) => p.address === named.address) : undefined;
+      const byName = typeof name === "string" && !name.includes("${") ? providers.find((p) => p.values["provider_name"] === name) : undefined;
+      const p = byRef ?? byName;
+      if (!p) return `${lead}, and ${c.address} enables ${typeof name === "string" ? name : "a provider"}, which blastwall cannot resolve to an identity provider of the stack in the pool, so it may be a public one (Google)`;
+      const open = providerOpen(p);
+      if (open) return `${lead}, and ${c.address} enables ${open}`;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -632,7 +725,7 @@ function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
 
 const POOL_FIX: Readonly<Record<Mode, string>> = {
   unauthenticated: `Turn off unauthenticated identities on the pool (allow_unauthenticated_identities = false), take the destroy rights off the role, or require "authenticated" in the trust's ${AMR} condition.`,
-  authenticated: `Let only administrators create users (allow_admin_create_user_only = true), accept no public login, no OpenID Connect provider that gives tokens to anyone (or map its logins with Rules that are each an Equals on sub, and ambiguous_role_resolution = "Deny") and only user pools of this stack on the pool, or take the destroy rights off the role.`,
+  authenticated: `Let only administrators create users (allow_admin_create_user_only = true) and enable on the app clients no federated provider anyone may sign in with, accept no public login, no OpenID Connect provider that gives tokens to anyone (or map its logins with Rules that are each an Equals on sub, and ambiguous_role_resolution = "Deny") and only user pools of this stack on the pool, or take the destroy rights off the role.`,
 };
 
 /** Edges, one per target: the first reason found for reaching a role is the one shown. */
@@ -698,7 +791,7 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
     // Taking over an existing user takes its groups too; a new user needs AdminAddUserToGroup. UpdateUserPool can set
     // a pre token generation trigger, which writes the token's group claims (groupOverrideDetails).
     const groups =
-      action === "cognito-idp:AdminSetUserPassword" || action === "cognito-idp:AdminUpdateUserAttributes" || action === "cognito-idp:UpdateUserPool" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
+      TAKEOVER.has(action) || action === "cognito-idp:UpdateUserPool" || groupRights.some((x) => x.resources.some((y) => y === r || y === "*" || r === "*"));
     for (const t of m.trusts) {
       if (!t.modes.has("authenticated")) continue;
       if (t.outside || t.pools === "any") {
@@ -717,7 +810,7 @@ export function identityRightsEdges(ctx: IdentityContext, grantText: (g: Grant) 
           label: action,
           via: g.statement.source.address,
           why: () =>
-            `${grantText(g)} lets it make itself a user of ${up.shown} (create one with a password it chooses, set a user's password or e-mail, turn on self sign-up, or sign in through an identity provider it points at an IdP of its own) and log in; ${pool.res.address} accepts that user pool, ${how}, and the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)}). Take ${action} away from the principal, or the destroy rights off the role.`,
+            `${grantText(g)} lets it make itself a user of ${up.shown} (create one with a password it chooses, set a user's password or e-mail, turn on self sign-up, sign in through an identity provider it points at an IdP of its own or enables on the app client, or link an external account of its own to a user) and log in; ${pool.res.address} accepts that user pool, ${how}, and the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)}). Take ${action} away from the principal, or the destroy rights off the role.`,
         });
       }
     }
@@ -856,7 +949,7 @@ export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, targ
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */
@@ -871,12 +964,20 @@ interface LoginWay {
 /** The user pools a grant's pattern names: by reference where it was written as one, else every pool it may match. */
 function poolsOf(ctx: IdentityContext, g: Grant, r: string): { mine: Set<TfResource>; outside: boolean } {
   const named = ctx.userPools.referenced(g, r);
-  return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r) };
+  return named ? { mine: new Set(named), outside: false } : { mine: new Set(ctx.userPools.matching(r)), outside: ctx.userPools.reachesOutside(r, g) };
 }
 
 function loginWays(ctx: IdentityContext): LoginWay[] {
   const out: LoginWay[] = [];
   for (const action of USER_POOL_LOGIN) for (const g of ctx.grants(action)) for (const r of g.resources) out.push({ g, r, action, ...poolsOf(ctx, g, r) });
+  // UpdateUserPoolClient alone: on a pool that has a federated provider anyone may sign in with (or one outside the
+  // stack, whose providers are not in the plan), the caller enables it on the client and signs in.
+  for (const g of ctx.grants(USER_POOL_CLIENT)) {
+    for (const r of g.resources) {
+      const p = poolsOf(ctx, g, r);
+      out.push({ g, r, action: USER_POOL_CLIENT, mine: new Set([...p.mine].filter((x) => federatedOpen(poolProviders(ctx.stack, x)))), outside: p.outside });
+    }
+  }
   for (const [first, second] of USER_POOL_LOGIN_PAIRS) {
     const seconds = ctx.grants(second).flatMap((g) => g.resources.map((r) => poolsOf(ctx, g, r)));
     if (seconds.length === 0) continue;

@@ -1,12 +1,14 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
-import { attributePattern, referencedResource } from "../terraform/tokens";
+import { attributePattern, parseReference, parseTemplate, referencedResource } from "../terraform/tokens";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
- * pattern to the resources it may name. A pattern that is exactly one resource's ARN pattern came from
- * `${that.arn}` and names that resource alone at apply time; anything else is intersected with every ARN.
+ * pattern to the resources it may name. A grant written as a reference to one resource names that resource alone at
+ * apply time (`referenced`); anything else is intersected with every ARN. A hand-written pattern that merely equals a
+ * resource's partly unknown ARN pattern (`function:etl-*` beside `etl-${var.env}`) is a pattern: IAM matches every
+ * resource it names, in the stack or not (red-team round 66).
  */
 export class ResourceIndex {
   private readonly items: { readonly res: TfResource; readonly arn: string }[];
@@ -28,46 +30,92 @@ export class ResourceIndex {
     return this.items.length;
   }
 
+  /** The resources of the stack a pattern may name (a reference is `referenced`'s). */
   matching(pattern: string): readonly TfResource[] {
     if (pattern === "*") return this.items.map((i) => i.res);
-    const exact = this.exactly(pattern);
+    // An ARN with no wildcard that is a resource's whole known ARN (a data source's `arn = "..."`) is that resource.
+    const exact = /[*?]/.test(pattern) ? undefined : this.byArn.get(pattern);
     if (exact) return exact;
     return this.items.filter((i) => globsIntersect(pattern, i.arn)).map((i) => i.res);
   }
 
-  /** Whether the pattern may name a resource of these types that is not in the stack. */
-  reachesOutside(pattern: string): boolean {
-    if (this.exactly(pattern)) return false;
+  /**
+   * Whether the pattern may name a resource of these types that is not in the stack: a wildcard in its name, or
+   * (given the grant it is of) a wildcard written by hand in its region or account, where a name is one resource
+   * per region and account (`arn:aws:lambda:*:*:function:etl` is every `etl` function). Ask `referenced` first: a
+   * reference names its resource alone.
+   */
+  reachesOutside(pattern: string, g?: Grant): boolean {
     if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    if (g && writtenWildPlace(g, pattern)) return true;
     return !this.items.some((i) => globsIntersect(pattern, i.arn));
   }
 
   /**
-   * The resources whose ARN pattern is exactly `pattern` (it came from `${that.arn}`), unless the pattern names every
-   * resource of its kind: `*` for a type whose ARN blastwall cannot write (a state machine's, a pipeline's) would
-   * otherwise make a grant on `*` reach only the stack's own state machine (red-team round 61).
-   */
-  private exactly(pattern: string): readonly TfResource[] | undefined {
-    return wideName(pattern) ? undefined : this.byArn.get(pattern);
-  }
-
-  /**
    * The resources a grant's resource pattern `r` names when every entry of its statement that resolved to `r` was
-   * written as a reference to one resource of these types (see `referencedResource`); undefined when any was not (a
-   * literal pattern, a variable): then `matching` and `reachesOutside` decide.
+   * written as a reference to one resource of these types: `${that.arn}` (see `referencedResource`), or an ARN built
+   * around references to it (`arn:aws:lambda:${var.region}:${...account_id}:function:${that.function_name}`) that
+   * resolves to its ARN pattern, with no wildcard written by hand; undefined when any was not (a literal pattern, a
+   * variable): then `matching` and `reachesOutside` decide.
    */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    const { resources, writtenResources: written } = g.statement;
-    if (!resources || !written || written.length !== resources.length) return undefined;
-    const out: TfResource[] = [];
-    for (let i = 0; i < resources.length; i++) {
-      if (resources[i] !== r) continue;
-      const res = referencedResource(this.stack, written[i], this.types);
-      if (!res) return undefined;
-      if (!out.includes(res)) out.push(res);
-    }
-    return out.length > 0 ? out : undefined;
+    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, this.byArn.get(r) ?? []));
   }
+}
+
+/**
+ * The resources every entry of the grant's statement that resolved to `r` names, by `of` (undefined for an entry that
+ * names none: then the grant names none by reference).
+ */
+export function writtenReferences(g: Grant, r: string, of: (written: string) => TfResource | undefined): readonly TfResource[] | undefined {
+  const { resources, writtenResources: written } = g.statement;
+  if (!resources || !written || written.length !== resources.length) return undefined;
+  const out: TfResource[] = [];
+  for (let i = 0; i < resources.length; i++) {
+    if (resources[i] !== r) continue;
+    const res = of(written[i]);
+    if (!res) return undefined;
+    if (!out.includes(res)) out.push(res);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The one resource among `candidates` (those whose ARN pattern is what `written` resolved to) that `written` refers
+ * to in an interpolation, when no wildcard of `written` is in its literal text: an ARN built around a reference.
+ */
+export function builtAround(stack: TfStack, written: string, candidates: readonly TfResource[]): TfResource | undefined {
+  if (candidates.length === 0) return undefined;
+  const parts = parseTemplate(written);
+  // A lone interpolation is `referencedResource`'s to read. A trailing `:*` after a reference is the resource's own
+  // revisions where its ARN pattern ends so too (`${aws_batch_job_definition.d.arn_prefix}:*`).
+  const last = parts[parts.length - 1];
+  const revisions = last?.kind === "literal" && last.text === ":*" && parts[parts.length - 2]?.kind === "interpolation" ? parts.slice(0, -1) : parts;
+  if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
+  const named = new Set<TfResource>();
+  for (const p of parts) {
+    if (p.kind !== "interpolation" || p.directive) continue;
+    const ref = parseReference(p.expr);
+    const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    // An instance key on a resource with neither count nor for_each names no instance of it (as in referencedResource).
+    if (!res || (ref?.index !== undefined && res.address !== ref.address && res.values["count"] === undefined && res.values["for_each"] === undefined)) continue;
+    if (candidates.includes(res)) named.add(res);
+  }
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+/**
+ * Whether a wildcard in the region or account of `r` was written by hand in an entry of the grant's statement (a
+ * statement with no interpolation at all is all hand-written): the grant then names resources of that name in every
+ * region or account it matches, not the one place the stack's resource lives. A wildcard an interpolation left there
+ * (`${var.region}`) is one value at apply time.
+ */
+export function writtenWildPlace(g: Grant, r: string): boolean {
+  const place = (arn: string) => arn.split(":").slice(3, 5);
+  if (!place(r).some((x) => /[*?]/.test(x))) return false;
+  const { resources, writtenResources: written } = g.statement;
+  if (!resources || !written || written.length !== resources.length) return true;
+  return resources.some((x, i) => x === r && place(written[i].replace(/\$\{[^{}]*\}/g, "X")).some((y) => /[*?]/.test(y)));
 }
 
 /**

@@ -25,16 +25,24 @@ import { blocks } from "../json";
 import { attributePattern, parseReference, parseTemplate, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import type { LoginContext, ResourceLookup } from "./resource-index";
+import { resourcePolicyAllows } from "../resource-policies";
 
 export const ANCHOR_REWRITE = ["rolesanywhere:UpdateTrustAnchor"] as const;
 export const ANCHOR_CREATE = ["rolesanywhere:CreateTrustAnchor"] as const;
 export const PROFILE_WRITE = ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile"] as const;
 export const PCA_ISSUE = "acm-pca:IssueCertificate";
+/**
+ * Writing a private CA's resource policy (red-team round 66): the caller allows its own sessions IssueCertificate
+ * there, which its permission boundary does not cap (a grant to a session ARN), and issues as with the right itself.
+ */
+export const PCA_POLICY = "acm-pca:PutPolicy";
 
 const SERVICE = "rolesanywhere.amazonaws.com";
 const NEW_ANCHOR = "arn:aws:rolesanywhere:*:*:trust-anchor/00000000-new-anchor";
 
 export interface AnywhereContext extends LoginContext {
+  /** The principal whose paths these are (an ACM Private CA's resource policy may name it). */
+  readonly principal?: PrincipalNode;
   readonly anchors: ResourceLookup;
   /** The stack's ACM Private CAs. */
   readonly privateCas: ResourceLookup;
@@ -135,7 +143,7 @@ export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) =
       for (const r of g.resources) {
         const named = ctx.anchors.referenced(g, r);
         for (const res of named ?? ctx.anchors.matching(r)) controlled.push({ res, shown: res.address, action, g, how: PUT_CA });
-        if (!named && ctx.anchors.reachesOutside(r)) controlled.push({ pattern: r, shown: `trust anchors matching ${r}`, action, g, how: PUT_CA });
+        if (!named && ctx.anchors.reachesOutside(r, g)) controlled.push({ pattern: r, shown: `trust anchors matching ${r}`, action, g, how: PUT_CA });
       }
     }
   }
@@ -165,7 +173,7 @@ export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) =
 }
 
 export function rolesAnywhereActions(): string[] {
-  return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE];
+  return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE, PCA_POLICY];
 }
 
 const PUT_CA = "put-ca";
@@ -217,16 +225,38 @@ const ci = { caseInsensitive: true };
  * in X-Amz-X509-Chain up to the anchor, so issuing from any CA below is issuing from the anchor's CA (`ancestors`).
  */
 function pcaAnchors(ctx: AnywhereContext): Controlled[] {
-  const grants = ctx.grants(PCA_ISSUE);
+  const grants = [...ctx.grants(PCA_ISSUE), ...ctx.grants(PCA_POLICY), ...policyIssues(ctx)];
   if (grants.length === 0) return [];
   const out: Controlled[] = [];
   for (const anchor of ctx.stack.byType.get("aws_rolesanywhere_trust_anchor") ?? []) {
     for (const trusted of trustedCas(ctx.stack, anchor)) {
       const hit = firstIssue(ctx, grants, trusted);
       if (!hit) continue;
-      out.push({ res: anchor, shown: anchor.address, action: PCA_ISSUE, g: hit.g, how: hit.how, fix: hit.fix });
+      out.push({ res: anchor, shown: anchor.address, action: hit.g.action, g: hit.g, how: hit.how, fix: hit.fix });
       break;
     }
+  }
+  return out;
+}
+
+/**
+ * IssueCertificate that the stack's ACM Private CA resource policies (`aws_acmpca_policy`) give the principal, as
+ * grants on the CA the policy is on (written as its `resource_arn`). AWS documents these policies for other accounts;
+ * within one account they are read as any resource policy is (an Allow naming the principal is enough, but for a
+ * permission boundary that caps a grant to its role ARN): fail closed.
+ */
+function policyIssues(ctx: AnywhereContext): Grant[] {
+  const p = ctx.principal;
+  if (!p) return [];
+  const out: Grant[] = [];
+  for (const res of ctx.stack.byType.get("aws_acmpca_policy") ?? []) {
+    if (res.mode !== "managed") continue;
+    const s = resourcePolicyAllows(ctx.stack, res, "policy", p, PCA_ISSUE);
+    if (!s) continue;
+    const written = res.values["resource_arn"];
+    const ca = typeof written === "string" ? resolveToPattern(ctx.stack, written).pattern : "*";
+    const statement = { ...s, resources: [ca], notResources: undefined, writtenResources: typeof written === "string" ? [written] : undefined, approximateResources: [0] };
+    out.push({ action: PCA_ISSUE, statement, resources: [ca], conditional: s.conditions.length > 0 });
   }
   return out;
 }
@@ -246,11 +276,11 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
           return {
             g,
             how: `lets it have ${one ? trusted.shown : `${own}, which may be ${trusted.shown}`}, sign a certificate for a key of its own, which the anchor trusts,`,
-            fix: `Take ${PCA_ISSUE} on ${own} away from the principal, or back the anchor with a CA no agent may issue from${one ? "" : ", written as a reference to that CA"}.`,
+            fix: `Take ${g.action} on ${own} away from the principal, or back the anchor with a CA no agent may issue from${one ? "" : ", written as a reference to that CA"}.`,
           };
         }
         // A CA the grant may name outside the stack (or no CA of it at all) has a chain the plan does not hold.
-        if (!issuer.res && !ctx.privateCas.reachesOutside(x)) continue;
+        if (!issuer.res && !ctx.privateCas.reachesOutside(x, g)) continue;
         const chain: readonly Ancestor[] = issuer.res ? ancestors(ctx.stack, issuer.res) : [{ ca: "unknown", aboveOutside: true, path: `a private CA matching ${x} lies outside this stack, and the CA that issued its certificate is not in the plan` }];
         // A CA the chain certainly reaches is said before one it may reach.
         for (const up of [...chain.filter((x) => x.ca !== "unknown"), ...chain.filter((x) => x.ca === "unknown")]) {
@@ -259,15 +289,15 @@ function firstIssue(ctx: AnywhereContext, grants: readonly Grant[], trusted: Tru
               g,
               how: `lets it have ${own} sign a certificate for a key of its own; ${up.path}, so it may chain up to ${trusted.shown}, and CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA: that certificate may be trusted`,
               fix: up.aboveOutside
-                ? `Take ${PCA_ISSUE} on ${own} away from the principal: blastwall cannot see which CA a CA outside this stack chains to, and issuing from a CA below the anchor's CA is issuing from that CA.`
-                : `Install the CA certificate of every subordinate CA on that chain in this stack (an aws_acmpca_certificate_authority_certificate whose certificate an aws_acmpca_certificate of this stack issues), so blastwall can see which CA it chains to, or take ${PCA_ISSUE} on ${own} away from the principal.`,
+                ? `Take ${g.action} on ${own} away from the principal: blastwall cannot see which CA a CA outside this stack chains to, and issuing from a CA below the anchor's CA is issuing from that CA.`
+                : `Install the CA certificate of every subordinate CA on that chain in this stack (an aws_acmpca_certificate_authority_certificate whose certificate an aws_acmpca_certificate of this stack issues), so blastwall can see which CA it chains to, or take ${g.action} on ${own} away from the principal.`,
             };
           }
           if (trusts(ctx, trusted, up.ca)) {
             return {
               g,
               how: `lets it have ${own} sign a certificate for a key of its own and send it with the chain (${up.path}) up to ${trusted.shown}; CreateSession validates the chain sent in X-Amz-X509-Chain up to the anchor's CA, so the anchor trusts it,`,
-              fix: `Take ${PCA_ISSUE} on ${own} away from the principal: issuing from a CA below the anchor's CA is issuing from that CA.`,
+              fix: `Take ${g.action} on ${own} away from the principal: issuing from a CA below the anchor's CA is issuing from that CA.`,
             };
           }
         }

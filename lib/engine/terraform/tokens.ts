@@ -669,6 +669,13 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     id: (ctx, r) => nameFrom(ctx, r, "name"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecr:*:*:repository/${nameFrom(ctx, r, "name")}`),
   },
+  // Every revision of a job definition: `arn_prefix` is the ARN without the revision (red-team round 66).
+  aws_batch_job_definition: {
+    name: (ctx, r) => nameFrom(ctx, r, "name"),
+    arn_prefix: (ctx, r) => inexact(ctx, `arn:aws:batch:*:*:job-definition/${nameFrom(ctx, r, "name")}`),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:batch:*:*:job-definition/${nameFrom(ctx, r, "name")}:*`),
+  },
+  aws_emr_cluster: { arn: (ctx) => inexact(ctx, "arn:aws:elasticmapreduce:*:*:cluster/*") },
   aws_ecs_task_definition: {
     family: (ctx, r) => nameFrom(ctx, r, "family"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
