@@ -444,7 +444,7 @@ export const stackTemplateChanged: PlanRule = {
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
       "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update. " +
-      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns is a changed AWS::NotificationARNs; " +
+      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns (awscc: notification_ar_ns) is a changed AWS::NotificationARNs; " +
       "a template CloudFormation fetches from S3 (a stack's template_url, a nested stack's TemplateURL) counts at any update unless the URL pins an object version.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
@@ -506,6 +506,8 @@ const NOTIFICATIONS = "AWS::NotificationARNs";
 
 /** How notification_arns changes: each side's list as shown, and the words a finding opens with. */
 interface NotificationsChange {
+  /** The stack's attribute of its notification topics (notification_arns, awscc's notification_ar_ns). */
+  readonly attribute: string;
   readonly was: string;
   readonly now: string;
   readonly label: string;
@@ -520,19 +522,28 @@ interface NotificationsChange {
  * AlarmActions (red-team round 64). undefined when the list stays the same (in any order).
  */
 function notificationsChange(rc: PlanResourceChange): NotificationsChange | undefined {
-  const now = afterValue(rc.change, ["notification_arns"]);
-  const was = getPath(rc.change.before, ["notification_arns"]) ?? null;
+  const attribute = NOTIFICATION_ATTRIBUTE[rc.type] ?? "notification_arns";
+  const now = afterValue(rc.change, [attribute]);
+  const was = getPath(rc.change.before, [attribute]) ?? null;
   const sorted = (v: unknown) => (Array.isArray(v) ? canonicalJson([...v].map(String).sort()) : canonicalJson(v ?? null));
   if (now.state === "known" && sorted(now.value) === sorted(was)) return undefined;
   const list = now.state === "known" ? show(now.value) : "known after apply";
-  return { was: show(was), now: list, label: `notification_arns change (${show(was)} → ${list}), which the template reads as ${NOTIFICATIONS}` };
+  return { attribute, was: show(was), now: list, label: `${attribute} change (${show(was)} → ${list}), which the template reads as ${NOTIFICATIONS}` };
 }
+
+/**
+ * The attribute of a stack's notification topics: the aws provider's `notification_arns`; the Cloud Control provider
+ * writes CloudFormation's NotificationARNs in its own snake case, `notification_ar_ns` (red-team round 66: a change of
+ * it was never read). Its other attributes read here follow CloudFormation's names as the rule expects them:
+ * template_body, template_url, parameters, stack_id, and for a stack set stack_set_name and stack_instances_group.
+ */
+const NOTIFICATION_ATTRIBUTE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "notification_arns", awscc_cloudformation_stack: "notification_ar_ns" };
 
 /** A changed notification_arns where the new template cannot be read: it may read AWS::NotificationARNs. */
 function notificationsUnread(notes: NotificationsChange, after: ReturnType<typeof afterValue>): string {
   const what = after.state === "known" ? "the new template, which blastwall cannot read, may read" : "the new template, known only after apply, may read";
   return (
-    `notification_arns change (${notes.was} → ${notes.now}), and ${what} ${NOTIFICATIONS}, which CloudFormation evaluates anew with the new list: ` +
+    `${notes.attribute} change (${notes.was} → ${notes.now}), and ${what} ${NOTIFICATIONS}, which CloudFormation evaluates anew with the new list: ` +
     "a Condition or setting computed from it may delete or weaken what it guards; compute it from a parameter instead, or have a human approve this exact plan"
   );
 }
@@ -666,7 +677,7 @@ function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, si
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
   // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
-  const pseudo = (list: string | undefined) => ({ ...regionPseudo(region), ...(list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's notification_arns ${list}`, false) }) });
+  const pseudo = (list: string | undefined) => ({ ...regionPseudo(region), ...(list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes?.attribute ?? "notification_arns"} ${list}`, false) }) });
   for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [pseudo(notes?.was), pseudo(notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
 }
