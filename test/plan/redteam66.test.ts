@@ -7,6 +7,81 @@ import { change } from "./helpers";
 import { BLOCKED, details, judged, stack, tpl, type Obj } from "./template-stacks";
 
 const TABLE = { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders" } };
+const PINNED = "https://b.s3.amazonaws.com/v1.json?versionId=a1";
+const params = (...names: string[]) => ({ Parameters: Object.fromEntries(names.map((n) => [n, { Type: n === "Regions" ? "CommaDelimitedList" : "String" }])) });
+
+describe("RT66-1: a parameter change that moves a stack set or provisioned product inside the template", () => {
+  const product = tpl({ PP: { Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct", Properties: { ProductId: "prod-abc123", ProvisioningArtifactId: { Ref: "Version" }, ProvisionedProductName: "data-tier" } } }, params("Version", "Other"));
+  const set = (props: Obj) =>
+    tpl(
+      {
+        SS: {
+          Type: "AWS::CloudFormation::StackSet",
+          Properties: { StackSetName: "data", PermissionModel: "SELF_MANAGED", TemplateURL: PINNED, StackInstancesGroup: [{ DeploymentTargets: { Accounts: ["222222222222"] }, Regions: ["us-east-1"] }], ...props },
+        },
+      },
+      params("Url", "Keep", "Regions", "Other"),
+    );
+
+  test("case 08: ProvisioningArtifactId from a parameter, pa-111111 → pa-222222: blocked, naming the property", () => {
+    const c = stack(product, product, [{ Version: "pa-111111", Other: "a" }, { Version: "pa-222222", Other: "a" }]);
+    expect(judged([c])).toEqual(BLOCKED);
+    expect(details([c]).some((d) => d.includes("PP (AWS::ServiceCatalog::CloudFormationProvisionedProduct) changes ProvisioningArtifactId"))).toBe(true);
+  });
+
+  test("case 09: a stack set's TemplateURL from a parameter, moved to another pinned object: blocked", () => {
+    const t = set({ TemplateURL: { Ref: "Url" } });
+    expect(judged([stack(t, t, [{ Url: PINNED }, { Url: "https://b.s3.amazonaws.com/v2.json?versionId=b2" }])])).toEqual(BLOCKED);
+  });
+
+  test("case 09b: a stack set's Parameters from a changing stack parameter: blocked", () => {
+    const t = set({ Parameters: [{ ParameterKey: "KeepTable", ParameterValue: { Ref: "Keep" } }] });
+    expect(judged([stack(t, t, [{ Keep: "yes" }, { Keep: "no" }])])).toEqual(BLOCKED);
+  });
+
+  test("case 09c: a stack set's Regions from a parameter, a region removed: blocked, naming the instances", () => {
+    const t = set({ StackInstancesGroup: [{ DeploymentTargets: { Accounts: ["222222222222"] }, Regions: { Ref: "Regions" } }] });
+    const c = stack(t, t, [{ Regions: "us-east-1,us-west-2" }, { Regions: "us-east-1" }]);
+    expect(judged([c])).toEqual(BLOCKED);
+    expect(details([c]).some((d) => d.includes('no longer deploys to "222222222222"@"us-west-2"'))).toBe(true);
+    // Accounts from a parameter too: another account is another instance.
+    const accounts = set({ StackInstancesGroup: [{ DeploymentTargets: { Accounts: { Ref: "Regions" } }, Regions: ["us-east-1"] }] });
+    expect(judged([stack(accounts, accounts, [{ Regions: "111111111111,222222222222" }, { Regions: "111111111111" }])])).toEqual(BLOCKED);
+  });
+
+  test("a content property known only after apply: blocked", () => {
+    const c = change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: product, parameters: { Version: "pa-1", Other: "a" } }, { name: "app", template_body: product, parameters: { Version: null, Other: "a" } }, { after_unknown: { parameters: { Version: true } } });
+    expect(judged([c])).toEqual(BLOCKED);
+  });
+
+  test("a group's ParameterOverrides, a SAM application's Parameters, from a changed parameter; a TemplateURL read from SSM at a tag change: blocked", () => {
+    const t = set({ StackInstancesGroup: [{ DeploymentTargets: { Accounts: ["222222222222"] }, Regions: ["us-east-1"], ParameterOverrides: [{ ParameterKey: "KeepTable", ParameterValue: { Ref: "Keep" } }] }] });
+    const c = stack(t, t, [{ Keep: "yes" }, { Keep: "no" }]);
+    expect(judged([c])).toEqual(BLOCKED);
+    expect(details([c]).some((d) => d.includes("changes StackInstancesGroup ParameterOverrides"))).toBe(true);
+    const sam = tpl({ App: { Type: "AWS::Serverless::Application", Properties: { Location: { ApplicationId: "arn:aws:serverlessrepo:us-east-1:111111111111:applications/data", SemanticVersion: "1.0.0" }, Parameters: { Keep: { Ref: "Keep" } } } } }, { Transform: "AWS::Serverless-2016-10-31", ...params("Keep") });
+    expect(judged([stack(sam, sam, [{ Keep: "yes" }, { Keep: "no" }])])).toEqual(BLOCKED);
+    const ssm = set({ TemplateURL: "{{resolve:ssm:/data/template-url}}" });
+    expect(judged([stack(ssm, ssm, [{}, {}], [{ tags: { team: "a" } }, { tags: { team: "b" } }])])).toEqual(BLOCKED);
+  });
+
+  test("a stack set instance's parameter_overrides moving a provisioned product in the set's template: blocked", () => {
+    const setChange = change("aws_cloudformation_stack_set.data", ["no-op"], { name: "data", template_body: product, parameters: { Version: "pa-1", Other: "a" } }, { name: "data", template_body: product, parameters: { Version: "pa-1", Other: "a" } });
+    const instance = (o: Obj, n: Obj) => change("aws_cloudformation_stack_set_instance.one", ["update"], { stack_set_name: "data", parameter_overrides: o }, { stack_set_name: "data", parameter_overrides: n });
+    expect(judged([setChange, instance({ Version: "pa-1" }, { Version: "pa-2" })])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack_set_instance.one"]);
+    expect(judged([setChange, instance({ Other: "a" }, { Other: "b" })])).toEqual([]);
+  });
+
+  test("the controls: a parameter change that no content property reads passes; a region added passes", () => {
+    expect(judged([stack(product, product, [{ Version: "pa-111111", Other: "a" }, { Version: "pa-111111", Other: "b" }])])).toEqual([]);
+    const t = set({ TemplateURL: { Ref: "Url" }, Parameters: [{ ParameterKey: "KeepTable", ParameterValue: { Ref: "Keep" } }], StackInstancesGroup: [{ DeploymentTargets: { Accounts: ["222222222222"] }, Regions: { Ref: "Regions" } }] });
+    expect(judged([stack(t, t, [{ Url: PINNED, Keep: "yes", Regions: "us-east-1", Other: "a" }, { Url: PINNED, Keep: "yes", Regions: "us-east-1", Other: "b" }])])).toEqual([]);
+    expect(judged([stack(t, t, [{ Url: PINNED, Keep: "yes", Regions: "us-east-1" }, { Url: PINNED, Keep: "yes", Regions: "us-east-1,us-west-2" }])])).toEqual([]);
+    // Absent on both sides (its Condition false): nothing moves.
+    const off = JSON.stringify({ ...JSON.parse(product), Conditions: { Never: { "Fn::Equals": ["a", "b"] } }, Resources: { PP: { ...JSON.parse(product).Resources.PP, Condition: "Never" } } });
+    expect(judged([stack(off, off, [{ Version: "pa-111111" }, { Version: "pa-222222" }])])).toEqual([]);
+  });
+});
 
 describe("RT66-2: awscc_cloudformation_stack names its notification topics notification_ar_ns", () => {
   const TOPIC = "arn:aws:sns:us-east-1:111111111111:ops";

@@ -8,7 +8,7 @@ import { canonicalJson } from "../canonical-json";
 import { providerRegion } from "../config-expressions";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { condition, evaluate, hasUnknown, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
+import { condition, evaluate, fingerprint, hasDeploy, hasUnknown, plain, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -489,10 +489,12 @@ export const stackTemplateChanged: PlanRule = {
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined, region);
-    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
+    // A stack set's or provisioned product's content moved, by the text or by what the evaluation reads (parameters).
+    const moved = url || after.state !== "known" || isSensitive(rc.change, [attribute]) ? [] : contentMoved(before, after.value, sides, notes && readable ? notes : undefined, region);
+    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0 && moved.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...moved, ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -677,8 +679,7 @@ function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, si
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
   // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
-  const pseudo = (list: string | undefined) => ({ ...regionPseudo(region), ...(list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes?.attribute ?? "notification_arns"} ${list}`, false) }) });
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [pseudo(notes?.was), pseudo(notes?.now)])) out.set(w.sentence, w);
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [sidePseudo(region, notes, notes?.was), sidePseudo(region, notes, notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
 }
 
@@ -862,7 +863,11 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
       : [];
   const drops =
     template?.state === "known" && typeof template.value === "string" && resourcesOf(template.value, true) !== undefined
-      ? parameterDependent(template, params, changed)
+      ? [
+          ...parameterDependent(template, params, changed),
+          // A stack set or provisioned product of that template whose content the new overrides move.
+          ...(base === undefined ? [] : contentMoved(template.value, template.value, [[{ ...base, ...overrides(getPath(rc.change.before, ["parameter_overrides"])) }, params.state === "unknown" ? "unknown" : { ...base, ...overrides(params.value) }]], undefined, undefined)),
+        ]
       : [
           `the parameter overrides changed (${params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`}), and blastwall cannot read the template of the stack set ${name.state === "known" ? show(name.value) : "(known after apply)"}${set ? "" : ", which is not in this plan"} to tell what they replace`,
         ];
@@ -1348,10 +1353,8 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
     }
-    // A stack set or provisioned product updates its stacks in place with another template or parameters: what they
-    // drop is deleted in every account and region, and blastwall does not read that template.
-    const content = CONTENT[type]?.filter(differs) ?? [];
-    if (stateful && content.length > 0) out.push(`${id} (${type}) changes ${content.join(", ")}: CloudFormation updates every stack it made with them, and blastwall does not read what they drop`);
+    // A stack set's or provisioned product's content (template, parameters, instances) is judged by contentMoved, at
+    // every update, as written and as each side evaluates it.
     // A nested stack is updated in place, not replaced, when its template or parameters change: its
     // UpdateReplacePolicy keeps nothing then, and what the nested template drops is deleted.
     if (type === "AWS::CloudFormation::Stack" && stateful) {
@@ -1376,13 +1379,74 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     }
   }
   out.push(...runners(now, old));
+  return out;
+}
+
+/**
+ * A stack set or provisioned product of the template that stays, whose content moves: another
+ * template, version or parameters (CloudFormation updates every stack it made with them, and blastwall does not read
+ * what they drop), or a stack set's instance gone (CloudFormation deletes that instance's stack and what it made), or
+ * another instance's parameter overrides. Judged as written (a changed text counts, as before) and as each side
+ * evaluates it with its own parameters, Defaults, Conditions, Mappings and AWS::NotificationARNs, so a parameter
+ * alone that moves it counts, template text unchanged (red-team round 66: `ProvisioningArtifactId: {Ref: Version}`,
+ * a stack set's `TemplateURL`, `Parameters` or `Regions` from a changed parameter passed). A value CloudFormation
+ * reads anew at each update (SSM, a dynamic reference) counts at any update. A side where the resource's Condition
+ * is false (absent) is not compared: its deletion is judged as the Condition's.
+ */
+function contentMoved(before: unknown, after: unknown, sides: Sides, notes: NotificationsChange | undefined, region: string | undefined): string[] {
+  const old = resourcesOf(before, true);
+  const now = resourcesOf(after, true);
+  if (old === undefined || now === undefined) return [];
+  const oldTemplate = parseTemplate(before);
+  const newTemplate = parseTemplate(after);
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, sidePseudo(region, notes, notes?.was)), scopeOf(newTemplate, a, feeding, sidePseudo(region, notes, notes?.now))] as const);
+  const present = (x: Resource, scope: Scope) => x.Condition === undefined || condition(x.Condition, scope) !== false;
+  const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const next = now[id];
-    if (r.Type !== "AWS::CloudFormation::StackSet" || next?.Type !== r.Type) continue;
-    const gone = [...instancesOf(r)].filter((x) => !instancesOf(next).has(x));
-    if (gone.length > 0) out.push(`the stack set ${id} no longer deploys to ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
+    const type = String(r.Type);
+    const content = CONTENT[type];
+    if (content === undefined || next === undefined || next.Type !== r.Type) continue;
+    const set = type === "AWS::CloudFormation::StackSet";
+    const moved = new Set<string>();
+    const anew = new Set<string>();
+    const gone = new Set<string>();
+    // As written: a changed text counts, whatever it evaluates to.
+    for (const k of content) if (evaluatedText(propertyOf(r, k), oldTemplate, region) !== evaluatedText(propertyOf(next, k), newTemplate, region)) moved.add(k);
+    if (set) for (const x of instancesOf(r)) if (!instancesOf(next).has(x)) gone.add(x);
+    // As each side evaluates it.
+    for (const [b, a] of scopes) {
+      if (!present(r, b) || !present(next, a)) continue;
+      for (const k of content) {
+        const now = evaluate(propertyOf(next, k), a);
+        if (fingerprint(evaluate(propertyOf(r, k), b)) !== fingerprint(now)) moved.add(k);
+        else if (hasDeploy(now)) anew.add(k);
+      }
+      if (!set) continue;
+      const groups = (x: Resource, scope: Scope) => plain(evaluate(propertyOf(x, "StackInstancesGroup"), scope));
+      const [had, has] = [groups(r, b), groups(next, a)];
+      const [hadOverrides, hasOverrides] = [overridesOf({ Properties: { StackInstancesGroup: had } }), overridesOf({ Properties: { StackInstancesGroup: has } })];
+      for (const [x, o] of hadOverrides) {
+        if (!hasOverrides.has(x)) gone.add(x);
+        else if (hasOverrides.get(x) !== o) moved.add("StackInstancesGroup ParameterOverrides");
+      }
+      if (hasDeploy(evaluate(propertyOf(next, "StackInstancesGroup"), a))) anew.add("StackInstancesGroup");
+    }
+    const list = (xs: Set<string>) => [...xs].join(", ");
+    if (moved.size > 0) out.push(`${id} (${type}) changes ${list(moved)}: CloudFormation updates every stack it made with them, and blastwall does not read what they drop (compared as written and as each side's parameters evaluate them)`);
+    if (anew.size > 0) out.push(`${id} (${type}) takes ${list(anew)} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: what a value changed there moves is applied to every stack it made`);
+    if (gone.size > 0) {
+      const g = [...gone];
+      out.push(`the stack set ${id} no longer deploys to ${g.slice(0, 3).join(", ")}${g.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
+    }
   }
   return out;
+}
+
+/** Pseudo parameters of one side: AWS::Region where known, and AWS::NotificationARNs where the stack's list changes. */
+function sidePseudo(region: string | undefined, notes: NotificationsChange | undefined, list: string | undefined): Record<string, unknown> {
+  return { ...regionPseudo(region), ...(notes === undefined || list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes.attribute} ${list}`, false) }) };
 }
 
 /**
@@ -1436,16 +1500,30 @@ function awsccInstancesChanged(rc: PlanResourceChange): { gone: string[]; overri
 
 /** A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression). */
 function instancesOf(r: Resource): Set<string> {
-  const out = new Set<string>();
-  const groups = isObject(r.Properties) && Array.isArray(r.Properties.StackInstancesGroup) ? r.Properties.StackInstancesGroup : [];
-  for (const g of groups) {
-    if (!isObject(g)) continue;
+  return new Set(overridesOf(r).keys());
+}
+
+/**
+ * A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression), each with
+ * its group's ParameterOverrides as text. A list, or a group, that is a value computed as a whole (an `Fn::If`, a
+ * parameter) is one target or instance, named by that value.
+ */
+function overridesOf(r: Resource): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+  const all = isObject(r.Properties) ? r.Properties.StackInstancesGroup : undefined;
+  for (const g of list(all)) {
+    const overrides = canonicalJson(isObject(g) ? (g.ParameterOverrides ?? null) : null);
+    if (!isObject(g) || (g.Regions === undefined && g.DeploymentTargets === undefined)) {
+      out.set(`${canonicalJson(g ?? null)}@(computed)`, overrides);
+      continue;
+    }
     const regions = Array.isArray(g.Regions) ? g.Regions : [g.Regions];
-    const t = isObject(g.DeploymentTargets) ? g.DeploymentTargets : {};
-    const targets = [...(Array.isArray(t.Accounts) ? t.Accounts : []), ...(Array.isArray(t.OrganizationalUnitIds) ? t.OrganizationalUnitIds : []), ...(t.AccountsUrl !== undefined ? [t.AccountsUrl] : [])];
+    const t = isObject(g.DeploymentTargets) ? g.DeploymentTargets : g.DeploymentTargets === undefined ? {} : { Accounts: g.DeploymentTargets };
+    const targets = [...list(t.Accounts), ...list(t.OrganizationalUnitIds), ...(t.AccountsUrl !== undefined ? [t.AccountsUrl] : [])];
     // The filter decides which of the targets are deployed to: a changed filter is a changed target.
     const filter = t.AccountFilterType !== undefined ? `|${canonicalJson(t.AccountFilterType)}` : "";
-    for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.add(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`);
+    for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.set(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`, overrides);
   }
   return out;
 }
