@@ -103,3 +103,50 @@ describe("RT66-2: awscc_cloudformation_stack names its notification topics notif
     expect(judged([awscc({ notification_ar_ns: [TOPIC] }, { notification_ar_ns: [] }, plain)])).toEqual([]);
   });
 });
+
+describe("RT66-3: AWS::Include and macro transforms are processed anew at every update", () => {
+  const include = (location: string) => ({ Name: "AWS::Include", Parameters: { Location: location } });
+  const tags = (t: string): Obj => stack(t, t, [{}, {}], [{ tags: { team: "a" } }, { tags: { team: "b" } }]);
+  const TOPIC = { Q: { Type: "AWS::SNS::Topic", Properties: {} } };
+
+  test("case 10: a top-level AWS::Include of an unversioned S3 object, tags only changed: blocked, naming the location", () => {
+    const t = tpl(TOPIC, { Transform: [include("s3://shared-snippets/data-tier.yaml")] });
+    expect(judged([tags(t)])).toEqual(BLOCKED);
+    expect(details([tags(t)]).some((d) => d.includes("s3://shared-snippets/data-tier.yaml"))).toBe(true);
+    // Written as one object, not a list.
+    expect(judged([tags(tpl(TOPIC, { Transform: include("s3://shared-snippets/data-tier.yaml") }))])).toEqual(BLOCKED);
+  });
+
+  test("case 10b: Fn::Transform AWS::Include inside Resources (or a property), tags only changed: blocked", () => {
+    expect(judged([tags(tpl({ "Fn::Transform": include("s3://shared-snippets/data-tier.yaml"), ...TOPIC }))])).toEqual(BLOCKED);
+    expect(judged([tags(tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: { "Fn::Transform": include("s3://shared-snippets/table.yaml") } } }))])).toEqual(BLOCKED);
+  });
+
+  test("case 10c: a macro transform, a parameter changed (or tags only): blocked, naming the macro", () => {
+    const t = tpl(TOPIC, { Transform: "OrgDataMacro", ...params("Env") });
+    const c = stack(t, t, [{ Env: "prod" }, { Env: "dev" }]);
+    expect(judged([c])).toEqual(BLOCKED);
+    expect(details([c]).some((d) => d.includes("OrgDataMacro"))).toBe(true);
+    expect(judged([stack(t, t, [{ Env: "prod" }, { Env: "prod" }], [{ tags: { team: "a" } }, { tags: { team: "b" } }])])).toEqual(BLOCKED);
+    // A macro in a list with SAM, and one named by Fn::Transform.
+    expect(judged([tags(tpl(TOPIC, { Transform: ["AWS::Serverless-2016-10-31", "OrgDataMacro"] }))])).toEqual(BLOCKED);
+    expect(judged([tags(tpl({ Q: { Type: "AWS::SNS::Topic", Properties: { "Fn::Transform": { Name: "OrgDataMacro" } } } }))])).toEqual(BLOCKED);
+  });
+
+  test("the controls: an include pinned by versionId, SAM and LanguageExtensions, tags only changed: pass", () => {
+    expect(judged([tags(tpl(TOPIC, { Transform: [include("s3://shared-snippets/data-tier.yaml?versionId=3HL4kqtJlcpXroDTDmJ")] }))])).toEqual([]);
+    expect(judged([tags(tpl({ "Fn::Transform": include("https://shared-snippets.s3.amazonaws.com/data-tier.yaml?versionId=3HL4kq"), ...TOPIC }))])).toEqual([]);
+    expect(judged([tags(tpl(TOPIC, { Transform: "AWS::Serverless-2016-10-31" }))])).toEqual([]);
+    expect(judged([tags(tpl(TOPIC, { Transform: ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"] }))])).toEqual([]);
+    // SAM's documented pattern: an API's definition included from S3 is that API's alone.
+    const api = tpl({ Api: { Type: "AWS::Serverless::Api", Properties: { StageName: "prod", DefinitionBody: { "Fn::Transform": include("s3://specs/openapi.yaml") } } } }, { Transform: "AWS::Serverless-2016-10-31" });
+    expect(judged([tags(api)])).toEqual([]);
+  });
+
+  test("the controls' limits: an unpinned include in a data resource's properties, or in the Conditions, still blocks", () => {
+    expect(judged([tags(tpl({ Api: { Type: "AWS::Serverless::SimpleTable", Properties: { "Fn::Transform": include("s3://specs/table.yaml") } } }, { Transform: "AWS::Serverless-2016-10-31" }))])).toEqual(BLOCKED);
+    expect(judged([tags(tpl(TOPIC, { Conditions: { "Fn::Transform": include("s3://specs/conditions.yaml") } }))])).toEqual(BLOCKED);
+    // A Location with a versionId that is part of the key, not the query, is not pinned.
+    expect(judged([tags(tpl(TOPIC, { Transform: include("s3://shared-snippets/data-tier&versionId=3.yaml") }))])).toEqual(BLOCKED);
+  });
+});

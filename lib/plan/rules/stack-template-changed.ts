@@ -484,7 +484,7 @@ export const stackTemplateChanged: PlanRule = {
     const region = stackRegion(rc, ctx.plan);
     const resolved = [
       ...(url ? [] : topTemplateReread(rc)),
-      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region)] : []),
+      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region), ...transformsReread(after.value)] : []),
       ...(notes && !readable ? [notificationsUnread(notes, after)] : []),
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
@@ -956,6 +956,76 @@ function topTemplateReread(rc: PlanResourceChange): string[] {
       "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
       "(template_url ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows",
   ];
+}
+
+/** Transforms that expand the template and its parameters alone, the same way at every update (judged as written). */
+const EXPANDING_TRANSFORMS: ReadonlySet<string> = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"]);
+
+/**
+ * Types whose included content (an API definition, `DefinitionBody: Fn::Transform AWS::Include`, SAM's documented
+ * pattern) is the value of that API alone: it holds no data and runs no calls, and no other resource's identity follows it.
+ */
+const INCLUDE_INERT: ReadonlySet<string> = new Set(["AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"]);
+
+/**
+ * Transforms CloudFormation processes anew at every update of the stack, a tag's included, with what they read as it
+ * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere) inserts the S3
+ * object's current content: it counts, as a nested stack's TemplateURL does, unless its Location pins an object
+ * version (`?versionId=`), or it is an API's definition (INCLUDE_INERT). A macro (any transform but SAM,
+ * AWS::LanguageExtensions and AWS::Include) runs its function with the template and parameters and may make other
+ * resources each time: blastwall cannot see what it makes, so any update counts. SAM and AWS::LanguageExtensions are
+ * judged as written (their resources, `Fn::ForEach` loops, nested applications).
+ */
+function transformsReread(template: unknown): string[] {
+  const parsed = parseTemplate(template);
+  if (!isObject(parsed)) return [];
+  const found: { where: string; transform: unknown; inert: boolean }[] = [];
+  const add = (where: string, t: unknown, inert = false) => {
+    for (const x of Array.isArray(t) ? t : [t]) found.push({ where, transform: x, inert });
+  };
+  const walk = (v: unknown, where: string, inert: boolean): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, where, inert));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "Fn::Transform") add(where, x, inert);
+        walk(x, where, inert);
+      }
+    }
+  };
+  if (parsed.Transform !== undefined) add("Transform", parsed.Transform);
+  for (const [k, v] of Object.entries(parsed)) {
+    if (k === "Transform") continue;
+    if (k !== "Resources" || !isObject(v)) {
+      walk(v, k, false);
+      continue;
+    }
+    for (const [id, r] of Object.entries(v)) {
+      if (id === "Fn::Transform") add("Resources", r);
+      // A resource's Properties (or the whole resource) an include writes: inert only for an API's definition.
+      const inert = isObject(r) && typeof r.Type === "string" && INCLUDE_INERT.has(r.Type);
+      if (isObject(r)) for (const [part, x] of Object.entries(r)) walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+      else walk(r, id, false);
+    }
+  }
+  const out = new Set<string>();
+  for (const { where, transform, inert } of found) {
+    const name = isObject(transform) ? transform.Name : transform;
+    if (typeof name === "string" && EXPANDING_TRANSFORMS.has(name)) continue;
+    if (name === "AWS::Include") {
+      const location = isObject(transform) && isObject(transform.Parameters) ? transform.Parameters.Location : undefined;
+      if (inert || (typeof location === "string" && pinnedVersion(location))) continue;
+      out.add(
+        `the template includes ${show(location)} (AWS::Include in ${where}), which CloudFormation reads anew from S3 at this update: whatever that object holds now is applied, ` +
+          "and what it drops is deleted, unseen by the plan; pin the version (a Location ending ?versionId=<the object's version> in a versioned bucket), so that new content comes only with a new Location the plan shows",
+      );
+      continue;
+    }
+    out.add(
+      `the template runs the macro ${show(name)} (in ${where}), which CloudFormation runs anew at this update with the template and its parameters: ` +
+        "blastwall cannot see what it makes, and CloudFormation deletes whatever it no longer makes; have a human review what the macro produces and approve this exact plan",
+    );
+  }
+  return [...out];
 }
 
 /**
