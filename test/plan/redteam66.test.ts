@@ -133,6 +133,13 @@ describe("RT66-3: AWS::Include and macro transforms are processed anew at every 
     expect(judged([tags(tpl({ Q: { Type: "AWS::SNS::Topic", Properties: { "Fn::Transform": { Name: "OrgDataMacro" } } } }))])).toEqual(BLOCKED);
   });
 
+  test("a stack set instance's overrides changed under a set whose template runs a macro: blocked", () => {
+    const t = tpl(TOPIC, { Transform: "OrgDataMacro", ...params("Env") });
+    const set = change("aws_cloudformation_stack_set.data", ["no-op"], { name: "data", template_body: t, parameters: { Env: "prod" } }, { name: "data", template_body: t, parameters: { Env: "prod" } });
+    const instance = change("aws_cloudformation_stack_set_instance.one", ["update"], { stack_set_name: "data", parameter_overrides: { Env: "prod" } }, { stack_set_name: "data", parameter_overrides: { Env: "dev" } });
+    expect(judged([set, instance])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack_set_instance.one"]);
+  });
+
   test("the controls: an include pinned by versionId, SAM and LanguageExtensions, tags only changed: pass", () => {
     expect(judged([tags(tpl(TOPIC, { Transform: [include("s3://shared-snippets/data-tier.yaml?versionId=3HL4kqtJlcpXroDTDmJ")] }))])).toEqual([]);
     expect(judged([tags(tpl({ "Fn::Transform": include("https://shared-snippets.s3.amazonaws.com/data-tier.yaml?versionId=3HL4kq"), ...TOPIC }))])).toEqual([]);

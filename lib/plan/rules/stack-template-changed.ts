@@ -866,6 +866,8 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
       ? [
           ...parameterDependent(template, params, changed),
           // A stack set or provisioned product of that template whose content the new overrides move.
+          // An include or macro of that template, processed anew for the instance's update.
+          ...transformsReread(template.value),
           ...(base === undefined ? [] : contentMoved(template.value, template.value, [[{ ...base, ...overrides(getPath(rc.change.before, ["parameter_overrides"])) }, params.state === "unknown" ? "unknown" : { ...base, ...overrides(params.value) }]], undefined, undefined)),
         ]
       : [
