@@ -157,3 +157,24 @@ describe("RT66-3: AWS::Include and macro transforms are processed anew at every 
     expect(judged([tags(tpl(TOPIC, { Transform: include("s3://shared-snippets/data-tier&versionId=3.yaml") }))])).toEqual(BLOCKED);
   });
 });
+
+describe("RT66-4: a stack set turning a literal into a parameter it adds in this update", () => {
+  const dp = (v: unknown, extra: Obj = {}) => tpl({ T: { ...TABLE, Properties: { ...TABLE.Properties, DeletionProtectionEnabled: v } } }, extra);
+  const PROTECT = { Parameters: { Protect: { Type: "String", Default: "true", AllowedValues: ["true", "false"] } } };
+  const set = (before: string, after: string, p: [Obj, Obj] = [{}, {}]) =>
+    change("aws_cloudformation_stack_set.base", ["update"], { name: "base", template_body: before, parameters: p[0] }, { name: "base", template_body: after, parameters: p[1] });
+  const SET = ["plan-stack-template-drops-data aws_cloudformation_stack_set.base"];
+
+  test("case 02: DeletionProtectionEnabled true → Ref Protect, a new parameter whose Default is true: passes", () => {
+    expect(judged([set(dp(true), dp({ Ref: "Protect" }, PROTECT))])).toEqual([]);
+    // Passed by the set as "true": the same.
+    expect(judged([set(dp(true), dp({ Ref: "Protect" }, PROTECT), [{}, { Protect: "true" }])])).toEqual([]);
+  });
+
+  test("the controls: the new parameter's Default false, or an existing parameter (which instances may override), still block; a plain stack passes", () => {
+    expect(judged([set(dp(true), dp({ Ref: "Protect" }, { Parameters: { Protect: { Type: "String", Default: "false" } } }))])).toEqual(SET);
+    // Protect existed before (unused): an instance outside the plan may override it with "false".
+    expect(judged([set(dp(true, PROTECT), dp({ Ref: "Protect" }, PROTECT))])).toEqual(SET);
+    expect(judged([stack(dp(true), dp({ Ref: "Protect" }, PROTECT))])).toEqual([]);
+  });
+});

@@ -775,7 +775,8 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
  * one side for each way of choosing among them, so an instance that overrides one and inherits another is read as
  * it will be updated, and a raise of the set's own value reads as a raise, not as a change of a value not known.
  * Beyond MIXES such parameters, or with the set's parameters known only after apply, one side reads every parameter
- * as not known and changed where the set's value changes (fail closed).
+ * as not known and changed where the set's value changes (fail closed). A parameter the set declares first in this
+ * update is inherited by every instance (none can override it yet): the set's own value, or its Default.
  */
 function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>][] {
   const attribute = TEMPLATE[rc.type];
@@ -784,16 +785,32 @@ function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unk
     return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
   };
   const after = afterValue(rc.change, [attribute]);
-  const was = declared(getPath(rc.change.before, [attribute]));
+  const beforeTemplate = getPath(rc.change.before, [attribute]);
+  const was = declared(beforeTemplate);
   const now = after.state === "known" ? declared(after.value) : {};
   const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
+  // A parameter the set declares only from this update on has no override anywhere: an instance can override only a
+  // parameter the set already declared (red-team round 66: a literal turned into a new parameter with the same
+  // Default read as overridable, a false alarm). Read as inherited, the set's own value; only where the old template
+  // could be read (else which parameters are new is not known).
+  const fresh = new Set(resourcesOf(beforeTemplate, true) === undefined ? [] : keys.filter((k) => !Object.prototype.hasOwnProperty.call(was, k)));
+  const inherit = (side: Record<string, unknown>, passed: Record<string, unknown>, k: string) => {
+    if (Object.prototype.hasOwnProperty.call(passed, k)) side[k] = passed[k];
+  };
   // The stack set's own value of a parameter, as text ("(known after apply)" for one not known).
   const own = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown", k: string) =>
     passed === "unknown" || passed[k] instanceof Unknown ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
   const elsewhere = (k: string, set: string) => new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
-  const changed = keys.filter((k) => own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)");
+  const changed = keys.filter((k) => !fresh.has(k) && (own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)"));
   if (passedAfter === "unknown" || changed.length > MIXES) {
-    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => Object.fromEntries(keys.map((k) => [k, elsewhere(k, own(params, passed, k))]));
+    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        if (fresh.has(k) && passed !== "unknown") inherit(out, passed, k);
+        else out[k] = elsewhere(k, own(params, passed, k));
+      }
+      return out;
+    };
     return [[side(was, passedBefore), side(now, passedAfter)]];
   }
   const out: [Record<string, unknown>, Record<string, unknown>][] = [];
@@ -802,7 +819,10 @@ function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unk
     const a: Record<string, unknown> = {};
     for (const k of keys) {
       const i = changed.indexOf(k);
-      if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
+      if (fresh.has(k)) {
+        inherit(b, passedBefore, k);
+        inherit(a, passedAfter, k);
+      } else if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
       else if (mask & (1 << i)) b[k] = a[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan overrides (its own value, which the stack set's change does not touch)`, false);
       else {
         // Inherited: the set's own value on each side (left out, the side's Default, as for the set).
