@@ -178,3 +178,26 @@ describe("RT66-4: a stack set turning a literal into a parameter it adds in this
     expect(judged([stack(dp(true), dp({ Ref: "Protect" }, PROTECT))])).toEqual([]);
   });
 });
+
+describe("RT66-5: a resource Condition added that evaluates to true on every side", () => {
+  const IS_PROD = { ...params("Env"), Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } } };
+  const before = tpl({ T: TABLE }, IS_PROD);
+  const after = tpl({ T: { ...TABLE, Condition: "IsProd" } }, IS_PROD);
+
+  test("case 03: Env prod before and after, the table gains Condition IsProd: passes", () => {
+    expect(judged([stack(before, after, [{ Env: "prod" }, { Env: "prod" }])])).toEqual([]);
+    // A condition defined in this update, true.
+    expect(judged([stack(tpl({ T: TABLE }, params("Env")), after, [{ Env: "prod" }, { Env: "prod" }])])).toEqual([]);
+  });
+
+  test("the controls: the condition false, or reading a changed or unknown parameter, still blocks", () => {
+    expect(judged([stack(before, after, [{ Env: "dev" }, { Env: "dev" }])])).toEqual(BLOCKED);
+    expect(judged([stack(before, after, [{ Env: "dev" }, { Env: "prod" }])])).toEqual(BLOCKED);
+    expect(judged([stack(before, after, [{ Env: "prod" }, { Env: "dev" }])])).toEqual(BLOCKED);
+    const unknown = change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: before, parameters: { Env: "prod" } }, { name: "app", template_body: after, parameters: { Env: null } }, { after_unknown: { parameters: { Env: true } } });
+    expect(judged([unknown])).toEqual(BLOCKED);
+    // A stack set: an instance outside the plan may override Env.
+    const set = change("aws_cloudformation_stack_set.s", ["update"], { name: "s", template_body: before, parameters: { Env: "prod" } }, { name: "s", template_body: after, parameters: { Env: "prod" } });
+    expect(judged([set])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack_set.s"]);
+  });
+});

@@ -1457,8 +1457,14 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       }
     }
     const turned = stateful && !kept && typeof next.Condition === "string" ? conditionTurned(next.Condition, scopes) : undefined;
-    if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
+    // A Condition put on it (or another one) is judged by its value on each side after the update: true on every side
+    // (the parameters known), it exists as before and nothing is deleted (red-team round 66: a false alarm); false or
+    // not known on any side, CloudFormation deletes it there.
+    const conditionPut = stateful && next.Condition !== undefined && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null);
+    if (conditionPut && !scopes.every(([, a]) => condition(next.Condition, a) === true)) {
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
+    } else if (conditionPut) {
+      // True on every side.
     } else if (turned !== undefined) {
       out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
     } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate, region) !== conditionText(next.Condition, newTemplate, region)) {
