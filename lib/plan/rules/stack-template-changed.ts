@@ -432,12 +432,14 @@ export const stackTemplateChanged: PlanRule = {
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
+      "and a stack set or provisioned product of a template whose template, URL, version, parameters or instances move, as written or as each side's parameters evaluate them (a parameter alone too), " +
       "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
       "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
       "or of a stack or stack set deployed from a template_url (sent again with every update), " +
-      "unless its TemplateURL (template_url) pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
+      "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless its Location pins a version, or it is an API's definition), " +
+      "and a macro transform (any but SAM, AWS::LanguageExtensions and AWS::Include), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
