@@ -8,7 +8,7 @@ import { canonicalJson } from "../canonical-json";
 import { providerRegion } from "../config-expressions";
 import { parseTemplate } from "../cfn-template";
 import { specReplacing } from "../cfn-replacing";
-import { condition, evaluate, hasUnknown, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
+import { condition, evaluate, fingerprint, hasDeploy, hasUnknown, plain, scopeOf, type Scope, Unknown } from "../cfn-evaluate";
 import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from "../cfn-guards";
 
 /**
@@ -432,19 +432,21 @@ export const stackTemplateChanged: PlanRule = {
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
+      "and a stack set or provisioned product of a template whose template, URL, version, parameters or instances move, as written or as each side's parameters evaluate them (a parameter alone too), " +
       "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
       "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
       "or of a stack or stack set deployed from a template_url (sent again with every update), " +
-      "unless its TemplateURL (template_url) pins an object version (?versionId=). And a template that weakens what keeps a data store in place: " +
+      "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless its Location pins a version, or it is an API's definition), " +
+      "and a macro transform (any but SAM, AWS::LanguageExtensions and AWS::Include), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
       "A new policy resource in a template (a bucket policy for a bucket the template does not create) counts as creating aws_s3_bucket_policy does; " +
       "each setting read as CloudFormation will read it, with the stack's parameters, the template's parameter Defaults, Conditions and Mappings of each side, so a weakening through " +
       "new parameter values, a changed Default, a redefined Condition or a Mappings entry it reads counts (a resource's own Condition too, evaluated on each side); one computed from something that changed and cannot be evaluated counts, and one read from SSM at deploy time counts at any update. " +
-      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns is a changed AWS::NotificationARNs; " +
+      "A stack set is also read as its instances outside the plan may override its parameters; a changed notification_arns (awscc: notification_ar_ns) is a changed AWS::NotificationARNs; " +
       "a template CloudFormation fetches from S3 (a stack's template_url, a nested stack's TemplateURL) counts at any update unless the URL pins an object version.",
     fix:
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
@@ -484,15 +486,17 @@ export const stackTemplateChanged: PlanRule = {
     const region = stackRegion(rc, ctx.plan);
     const resolved = [
       ...(url ? [] : topTemplateReread(rc)),
-      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region)] : []),
+      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region), ...transformsReread(after.value)] : []),
       ...(notes && !readable ? [notificationsUnread(notes, after)] : []),
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
     const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined, region);
-    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0) return [];
+    // A stack set's or provisioned product's content moved, by the text or by what the evaluation reads (parameters).
+    const moved = url || after.state !== "known" || isSensitive(rc.change, [attribute]) ? [] : contentMoved(before, after.value, sides, notes && readable ? notes : undefined, region);
+    if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0 && moved.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...moved, ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -506,6 +510,8 @@ const NOTIFICATIONS = "AWS::NotificationARNs";
 
 /** How notification_arns changes: each side's list as shown, and the words a finding opens with. */
 interface NotificationsChange {
+  /** The stack's attribute of its notification topics (notification_arns, awscc's notification_ar_ns). */
+  readonly attribute: string;
   readonly was: string;
   readonly now: string;
   readonly label: string;
@@ -520,19 +526,28 @@ interface NotificationsChange {
  * AlarmActions (red-team round 64). undefined when the list stays the same (in any order).
  */
 function notificationsChange(rc: PlanResourceChange): NotificationsChange | undefined {
-  const now = afterValue(rc.change, ["notification_arns"]);
-  const was = getPath(rc.change.before, ["notification_arns"]) ?? null;
+  const attribute = NOTIFICATION_ATTRIBUTE[rc.type] ?? "notification_arns";
+  const now = afterValue(rc.change, [attribute]);
+  const was = getPath(rc.change.before, [attribute]) ?? null;
   const sorted = (v: unknown) => (Array.isArray(v) ? canonicalJson([...v].map(String).sort()) : canonicalJson(v ?? null));
   if (now.state === "known" && sorted(now.value) === sorted(was)) return undefined;
   const list = now.state === "known" ? show(now.value) : "known after apply";
-  return { was: show(was), now: list, label: `notification_arns change (${show(was)} → ${list}), which the template reads as ${NOTIFICATIONS}` };
+  return { attribute, was: show(was), now: list, label: `${attribute} change (${show(was)} → ${list}), which the template reads as ${NOTIFICATIONS}` };
 }
+
+/**
+ * The attribute of a stack's notification topics: the aws provider's `notification_arns`; the Cloud Control provider
+ * writes CloudFormation's NotificationARNs in its own snake case, `notification_ar_ns` (red-team round 66: a change of
+ * it was never read). Its other attributes read here follow CloudFormation's names as the rule expects them:
+ * template_body, template_url, parameters, stack_id, and for a stack set stack_set_name and stack_instances_group.
+ */
+const NOTIFICATION_ATTRIBUTE: Readonly<Record<string, string>> = { aws_cloudformation_stack: "notification_arns", awscc_cloudformation_stack: "notification_ar_ns" };
 
 /** A changed notification_arns where the new template cannot be read: it may read AWS::NotificationARNs. */
 function notificationsUnread(notes: NotificationsChange, after: ReturnType<typeof afterValue>): string {
   const what = after.state === "known" ? "the new template, which blastwall cannot read, may read" : "the new template, known only after apply, may read";
   return (
-    `notification_arns change (${notes.was} → ${notes.now}), and ${what} ${NOTIFICATIONS}, which CloudFormation evaluates anew with the new list: ` +
+    `${notes.attribute} change (${notes.was} → ${notes.now}), and ${what} ${NOTIFICATIONS}, which CloudFormation evaluates anew with the new list: ` +
     "a Condition or setting computed from it may delete or weaken what it guards; compute it from a parameter instead, or have a human approve this exact plan"
   );
 }
@@ -666,8 +681,7 @@ function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, si
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
   // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
-  const pseudo = (list: string | undefined) => ({ ...regionPseudo(region), ...(list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's notification_arns ${list}`, false) }) });
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [pseudo(notes?.was), pseudo(notes?.now)])) out.set(w.sentence, w);
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [sidePseudo(region, notes, notes?.was), sidePseudo(region, notes, notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
 }
 
@@ -763,7 +777,8 @@ function parameterSides(rc: PlanResourceChange, params: ReturnType<typeof afterV
  * one side for each way of choosing among them, so an instance that overrides one and inherits another is read as
  * it will be updated, and a raise of the set's own value reads as a raise, not as a change of a value not known.
  * Beyond MIXES such parameters, or with the set's parameters known only after apply, one side reads every parameter
- * as not known and changed where the set's value changes (fail closed).
+ * as not known and changed where the set's value changes (fail closed). A parameter the set declares first in this
+ * update is inherited by every instance (none can override it yet): the set's own value, or its Default.
  */
 function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unknown>, passedAfter: Record<string, unknown> | "unknown"): [Record<string, unknown>, Record<string, unknown>][] {
   const attribute = TEMPLATE[rc.type];
@@ -772,16 +787,32 @@ function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unk
     return isObject(parsed) && isObject(parsed.Parameters) ? parsed.Parameters : {};
   };
   const after = afterValue(rc.change, [attribute]);
-  const was = declared(getPath(rc.change.before, [attribute]));
+  const beforeTemplate = getPath(rc.change.before, [attribute]);
+  const was = declared(beforeTemplate);
   const now = after.state === "known" ? declared(after.value) : {};
   const keys = [...new Set([...Object.keys(was), ...Object.keys(now)])];
+  // A parameter the set declares only from this update on has no override anywhere: an instance can override only a
+  // parameter the set already declared (red-team round 66: a literal turned into a new parameter with the same
+  // Default read as overridable, a false alarm). Read as inherited, the set's own value; only where the old template
+  // could be read (else which parameters are new is not known).
+  const fresh = new Set(resourcesOf(beforeTemplate, true) === undefined ? [] : keys.filter((k) => !Object.prototype.hasOwnProperty.call(was, k)));
+  const inherit = (side: Record<string, unknown>, passed: Record<string, unknown>, k: string) => {
+    if (Object.prototype.hasOwnProperty.call(passed, k)) side[k] = passed[k];
+  };
   // The stack set's own value of a parameter, as text ("(known after apply)" for one not known).
   const own = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown", k: string) =>
     passed === "unknown" || passed[k] instanceof Unknown ? "(known after apply)" : canonicalJson(passed[k] ?? (isObject(params[k]) ? params[k].Default ?? null : null));
   const elsewhere = (k: string, set: string) => new Unknown(`parameter ${k}, which a stack instance outside this plan may override (the stack set's own value ${set})`, false);
-  const changed = keys.filter((k) => own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)");
+  const changed = keys.filter((k) => !fresh.has(k) && (own(was, passedBefore, k) !== own(now, passedAfter, k) || own(now, passedAfter, k) === "(known after apply)"));
   if (passedAfter === "unknown" || changed.length > MIXES) {
-    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => Object.fromEntries(keys.map((k) => [k, elsewhere(k, own(params, passed, k))]));
+    const side = (params: Record<string, unknown>, passed: Record<string, unknown> | "unknown") => {
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        if (fresh.has(k) && passed !== "unknown") inherit(out, passed, k);
+        else out[k] = elsewhere(k, own(params, passed, k));
+      }
+      return out;
+    };
     return [[side(was, passedBefore), side(now, passedAfter)]];
   }
   const out: [Record<string, unknown>, Record<string, unknown>][] = [];
@@ -790,7 +821,10 @@ function elsewhereSides(rc: PlanResourceChange, passedBefore: Record<string, unk
     const a: Record<string, unknown> = {};
     for (const k of keys) {
       const i = changed.indexOf(k);
-      if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
+      if (fresh.has(k)) {
+        inherit(b, passedBefore, k);
+        inherit(a, passedAfter, k);
+      } else if (i < 0) b[k] = a[k] = elsewhere(k, own(was, passedBefore, k));
       else if (mask & (1 << i)) b[k] = a[k] = new Unknown(`parameter ${k}, which a stack instance outside this plan overrides (its own value, which the stack set's change does not touch)`, false);
       else {
         // Inherited: the set's own value on each side (left out, the side's Default, as for the set).
@@ -851,7 +885,13 @@ function overridesChanged(rc: PlanResourceChange, plan: PlanJson): FindingDraft[
       : [];
   const drops =
     template?.state === "known" && typeof template.value === "string" && resourcesOf(template.value, true) !== undefined
-      ? parameterDependent(template, params, changed)
+      ? [
+          ...parameterDependent(template, params, changed),
+          // A stack set or provisioned product of that template whose content the new overrides move.
+          // An include or macro of that template, processed anew for the instance's update.
+          ...transformsReread(template.value),
+          ...(base === undefined ? [] : contentMoved(template.value, template.value, [[{ ...base, ...overrides(getPath(rc.change.before, ["parameter_overrides"])) }, params.state === "unknown" ? "unknown" : { ...base, ...overrides(params.value) }]], undefined, undefined)),
+        ]
       : [
           `the parameter overrides changed (${params.state === "unknown" ? "known only after apply" : `now ${show(params.value)}`}), and blastwall cannot read the template of the stack set ${name.state === "known" ? show(name.value) : "(known after apply)"}${set ? "" : ", which is not in this plan"} to tell what they replace`,
         ];
@@ -940,6 +980,76 @@ function topTemplateReread(rc: PlanResourceChange): string[] {
       "whatever that object holds now is applied, and what it drops is deleted, unseen by the plan; pin the version " +
       "(template_url ending ?versionId=<the object's version> in a versioned bucket), so that a new template comes only with a new URL the plan shows",
   ];
+}
+
+/** Transforms that expand the template and its parameters alone, the same way at every update (judged as written). */
+const EXPANDING_TRANSFORMS: ReadonlySet<string> = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"]);
+
+/**
+ * Types whose included content (an API definition, `DefinitionBody: Fn::Transform AWS::Include`, SAM's documented
+ * pattern) is the value of that API alone: it holds no data and runs no calls, and no other resource's identity follows it.
+ */
+const INCLUDE_INERT: ReadonlySet<string> = new Set(["AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"]);
+
+/**
+ * Transforms CloudFormation processes anew at every update of the stack, a tag's included, with what they read as it
+ * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere) inserts the S3
+ * object's current content: it counts, as a nested stack's TemplateURL does, unless its Location pins an object
+ * version (`?versionId=`), or it is an API's definition (INCLUDE_INERT). A macro (any transform but SAM,
+ * AWS::LanguageExtensions and AWS::Include) runs its function with the template and parameters and may make other
+ * resources each time: blastwall cannot see what it makes, so any update counts. SAM and AWS::LanguageExtensions are
+ * judged as written (their resources, `Fn::ForEach` loops, nested applications).
+ */
+function transformsReread(template: unknown): string[] {
+  const parsed = parseTemplate(template);
+  if (!isObject(parsed)) return [];
+  const found: { where: string; transform: unknown; inert: boolean }[] = [];
+  const add = (where: string, t: unknown, inert = false) => {
+    for (const x of Array.isArray(t) ? t : [t]) found.push({ where, transform: x, inert });
+  };
+  const walk = (v: unknown, where: string, inert: boolean): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, where, inert));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "Fn::Transform") add(where, x, inert);
+        walk(x, where, inert);
+      }
+    }
+  };
+  if (parsed.Transform !== undefined) add("Transform", parsed.Transform);
+  for (const [k, v] of Object.entries(parsed)) {
+    if (k === "Transform") continue;
+    if (k !== "Resources" || !isObject(v)) {
+      walk(v, k, false);
+      continue;
+    }
+    for (const [id, r] of Object.entries(v)) {
+      if (id === "Fn::Transform") add("Resources", r);
+      // A resource's Properties (or the whole resource) an include writes: inert only for an API's definition.
+      const inert = isObject(r) && typeof r.Type === "string" && INCLUDE_INERT.has(r.Type);
+      if (isObject(r)) for (const [part, x] of Object.entries(r)) walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+      else walk(r, id, false);
+    }
+  }
+  const out = new Set<string>();
+  for (const { where, transform, inert } of found) {
+    const name = isObject(transform) ? transform.Name : transform;
+    if (typeof name === "string" && EXPANDING_TRANSFORMS.has(name)) continue;
+    if (name === "AWS::Include") {
+      const location = isObject(transform) && isObject(transform.Parameters) ? transform.Parameters.Location : undefined;
+      if (inert || (typeof location === "string" && pinnedVersion(location))) continue;
+      out.add(
+        `the template includes ${show(location)} (AWS::Include in ${where}), which CloudFormation reads anew from S3 at this update: whatever that object holds now is applied, ` +
+          "and what it drops is deleted, unseen by the plan; pin the version (a Location ending ?versionId=<the object's version> in a versioned bucket), so that new content comes only with a new Location the plan shows",
+      );
+      continue;
+    }
+    out.add(
+      `the template runs the macro ${show(name)} (in ${where}), which CloudFormation runs anew at this update with the template and its parameters: ` +
+        "blastwall cannot see what it makes, and CloudFormation deletes whatever it no longer makes; have a human review what the macro produces and approve this exact plan",
+    );
+  }
+  return [...out];
 }
 
 /**
@@ -1337,10 +1447,8 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       const props = [...new Set([...replacingProperties(r), ...replacingProperties(next)])].filter(differs);
       if (props.length > 0) out.push(`${id} (${type}) changes ${props.join(", ")}, which makes CloudFormation replace it and delete the old one (UpdateReplacePolicy ${show(r.UpdateReplacePolicy ?? "Delete")}${snapshotIgnored(r.UpdateReplacePolicy, type)})`);
     }
-    // A stack set or provisioned product updates its stacks in place with another template or parameters: what they
-    // drop is deleted in every account and region, and blastwall does not read that template.
-    const content = CONTENT[type]?.filter(differs) ?? [];
-    if (stateful && content.length > 0) out.push(`${id} (${type}) changes ${content.join(", ")}: CloudFormation updates every stack it made with them, and blastwall does not read what they drop`);
+    // A stack set's or provisioned product's content (template, parameters, instances) is judged by contentMoved, at
+    // every update, as written and as each side evaluates it.
     // A nested stack is updated in place, not replaced, when its template or parameters change: its
     // UpdateReplacePolicy keeps nothing then, and what the nested template drops is deleted.
     if (type === "AWS::CloudFormation::Stack" && stateful) {
@@ -1351,8 +1459,14 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
       }
     }
     const turned = stateful && !kept && typeof next.Condition === "string" ? conditionTurned(next.Condition, scopes) : undefined;
-    if (stateful && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null) && next.Condition !== undefined) {
+    // A Condition put on it (or another one) is judged by its value on each side after the update: true on every side
+    // (the parameters known), it exists as before and nothing is deleted (red-team round 66: a false alarm); false or
+    // not known on any side, CloudFormation deletes it there.
+    const conditionPut = stateful && next.Condition !== undefined && canonicalJson(r.Condition ?? null) !== canonicalJson(next.Condition ?? null);
+    if (conditionPut && !scopes.every(([, a]) => condition(next.Condition, a) === true)) {
       out.push(`${id} (${type}) now exists only under the condition ${show(next.Condition)}; where it is false, CloudFormation deletes it`);
+    } else if (conditionPut) {
+      // True on every side.
     } else if (turned !== undefined) {
       out.push(`${id} (${type}) exists only under the condition ${show(next.Condition)}, which this update ${turned} (evaluated with each side's parameters, Defaults, Conditions and Mappings)`);
     } else if (stateful && !kept && typeof next.Condition === "string" && conditionText(next.Condition, oldTemplate, region) !== conditionText(next.Condition, newTemplate, region)) {
@@ -1365,13 +1479,74 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
     }
   }
   out.push(...runners(now, old));
+  return out;
+}
+
+/**
+ * A stack set or provisioned product of the template that stays, whose content moves: another
+ * template, version or parameters (CloudFormation updates every stack it made with them, and blastwall does not read
+ * what they drop), or a stack set's instance gone (CloudFormation deletes that instance's stack and what it made), or
+ * another instance's parameter overrides. Judged as written (a changed text counts, as before) and as each side
+ * evaluates it with its own parameters, Defaults, Conditions, Mappings and AWS::NotificationARNs, so a parameter
+ * alone that moves it counts, template text unchanged (red-team round 66: `ProvisioningArtifactId: {Ref: Version}`,
+ * a stack set's `TemplateURL`, `Parameters` or `Regions` from a changed parameter passed). A value CloudFormation
+ * reads anew at each update (SSM, a dynamic reference) counts at any update. A side where the resource's Condition
+ * is false (absent) is not compared: its deletion is judged as the Condition's.
+ */
+function contentMoved(before: unknown, after: unknown, sides: Sides, notes: NotificationsChange | undefined, region: string | undefined): string[] {
+  const old = resourcesOf(before, true);
+  const now = resourcesOf(after, true);
+  if (old === undefined || now === undefined) return [];
+  const oldTemplate = parseTemplate(before);
+  const newTemplate = parseTemplate(after);
+  const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, sidePseudo(region, notes, notes?.was)), scopeOf(newTemplate, a, feeding, sidePseudo(region, notes, notes?.now))] as const);
+  const present = (x: Resource, scope: Scope) => x.Condition === undefined || condition(x.Condition, scope) !== false;
+  const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const next = now[id];
-    if (r.Type !== "AWS::CloudFormation::StackSet" || next?.Type !== r.Type) continue;
-    const gone = [...instancesOf(r)].filter((x) => !instancesOf(next).has(x));
-    if (gone.length > 0) out.push(`the stack set ${id} no longer deploys to ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
+    const type = String(r.Type);
+    const content = CONTENT[type];
+    if (content === undefined || next === undefined || next.Type !== r.Type) continue;
+    const set = type === "AWS::CloudFormation::StackSet";
+    const moved = new Set<string>();
+    const anew = new Set<string>();
+    const gone = new Set<string>();
+    // As written: a changed text counts, whatever it evaluates to.
+    for (const k of content) if (evaluatedText(propertyOf(r, k), oldTemplate, region) !== evaluatedText(propertyOf(next, k), newTemplate, region)) moved.add(k);
+    if (set) for (const x of instancesOf(r)) if (!instancesOf(next).has(x)) gone.add(x);
+    // As each side evaluates it.
+    for (const [b, a] of scopes) {
+      if (!present(r, b) || !present(next, a)) continue;
+      for (const k of content) {
+        const now = evaluate(propertyOf(next, k), a);
+        if (fingerprint(evaluate(propertyOf(r, k), b)) !== fingerprint(now)) moved.add(k);
+        else if (hasDeploy(now)) anew.add(k);
+      }
+      if (!set) continue;
+      const groups = (x: Resource, scope: Scope) => plain(evaluate(propertyOf(x, "StackInstancesGroup"), scope));
+      const [had, has] = [groups(r, b), groups(next, a)];
+      const [hadOverrides, hasOverrides] = [overridesOf({ Properties: { StackInstancesGroup: had } }), overridesOf({ Properties: { StackInstancesGroup: has } })];
+      for (const [x, o] of hadOverrides) {
+        if (!hasOverrides.has(x)) gone.add(x);
+        else if (hasOverrides.get(x) !== o) moved.add("StackInstancesGroup ParameterOverrides");
+      }
+      if (hasDeploy(evaluate(propertyOf(next, "StackInstancesGroup"), a))) anew.add("StackInstancesGroup");
+    }
+    const list = (xs: Set<string>) => [...xs].join(", ");
+    if (moved.size > 0) out.push(`${id} (${type}) changes ${list(moved)}: CloudFormation updates every stack it made with them, and blastwall does not read what they drop (compared as written and as each side's parameters evaluate them)`);
+    if (anew.size > 0) out.push(`${id} (${type}) takes ${list(anew)} from a value stored outside the template (SSM Parameter Store or Secrets Manager), which CloudFormation reads anew at this update: what a value changed there moves is applied to every stack it made`);
+    if (gone.size > 0) {
+      const g = [...gone];
+      out.push(`the stack set ${id} no longer deploys to ${g.slice(0, 3).join(", ")}${g.length > 3 ? ", ..." : ""}: CloudFormation deletes those stack instances and what they made`);
+    }
   }
   return out;
+}
+
+/** Pseudo parameters of one side: AWS::Region where known, and AWS::NotificationARNs where the stack's list changes. */
+function sidePseudo(region: string | undefined, notes: NotificationsChange | undefined, list: string | undefined): Record<string, unknown> {
+  return { ...regionPseudo(region), ...(notes === undefined || list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes.attribute} ${list}`, false) }) };
 }
 
 /**
@@ -1425,16 +1600,30 @@ function awsccInstancesChanged(rc: PlanResourceChange): { gone: string[]; overri
 
 /** A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression). */
 function instancesOf(r: Resource): Set<string> {
-  const out = new Set<string>();
-  const groups = isObject(r.Properties) && Array.isArray(r.Properties.StackInstancesGroup) ? r.Properties.StackInstancesGroup : [];
-  for (const g of groups) {
-    if (!isObject(g)) continue;
+  return new Set(overridesOf(r).keys());
+}
+
+/**
+ * A template stack set's instances as `target@region` (targets as written: accounts, OUs, or an expression), each with
+ * its group's ParameterOverrides as text. A list, or a group, that is a value computed as a whole (an `Fn::If`, a
+ * parameter) is one target or instance, named by that value.
+ */
+function overridesOf(r: Resource): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+  const all = isObject(r.Properties) ? r.Properties.StackInstancesGroup : undefined;
+  for (const g of list(all)) {
+    const overrides = canonicalJson(isObject(g) ? (g.ParameterOverrides ?? null) : null);
+    if (!isObject(g) || (g.Regions === undefined && g.DeploymentTargets === undefined)) {
+      out.set(`${canonicalJson(g ?? null)}@(computed)`, overrides);
+      continue;
+    }
     const regions = Array.isArray(g.Regions) ? g.Regions : [g.Regions];
-    const t = isObject(g.DeploymentTargets) ? g.DeploymentTargets : {};
-    const targets = [...(Array.isArray(t.Accounts) ? t.Accounts : []), ...(Array.isArray(t.OrganizationalUnitIds) ? t.OrganizationalUnitIds : []), ...(t.AccountsUrl !== undefined ? [t.AccountsUrl] : [])];
+    const t = isObject(g.DeploymentTargets) ? g.DeploymentTargets : g.DeploymentTargets === undefined ? {} : { Accounts: g.DeploymentTargets };
+    const targets = [...list(t.Accounts), ...list(t.OrganizationalUnitIds), ...(t.AccountsUrl !== undefined ? [t.AccountsUrl] : [])];
     // The filter decides which of the targets are deployed to: a changed filter is a changed target.
     const filter = t.AccountFilterType !== undefined ? `|${canonicalJson(t.AccountFilterType)}` : "";
-    for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.add(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`);
+    for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.set(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`, overrides);
   }
   return out;
 }
