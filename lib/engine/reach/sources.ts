@@ -7,9 +7,11 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
-import { fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { emrClusterCode, emrInstanceRole } from "./emr-sources";
+import { dynamicContents } from "./dynamic-blocks";
 
-export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync";
+export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync" | "gamelift-script";
 
 /** The actions that change a source of each kind. */
 export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
@@ -31,6 +33,8 @@ export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
   "notebook-lifecycle": ["sagemaker:UpdateNotebookInstanceLifecycleConfig"],
   // Resolver and function code runs against the API's data sources with their service roles.
   appsync: ["appsync:UpdateResolver", "appsync:CreateResolver", "appsync:UpdateFunction", "appsync:CreateFunction"],
+  // A Realtime script: GameLift deploys new content to the instances of every fleet that uses it.
+  "gamelift-script": ["gamelift:UpdateScript"],
 };
 
 /** Compute that runs what a source holds, and where it says its role. */
@@ -146,6 +150,22 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const api = exact(stack, ds.values["api_id"]) ?? "*";
     list.push({ consumer: ds, roleAttribute: "service_role_arn", kind: "appsync", arn: `arn:aws:appsync:*:*:apis/${api}/*`, shown: `the resolvers of AppSync API ${api === "*" ? (refTarget(ds.values["api_id"])?.address ?? "(unknown)") : api}` });
   }
+  // An EMR cluster runs its bootstrap actions (on nodes added later too) and steps from S3 as its instance role.
+  for (const c of stack.byType.get("aws_emr_cluster") ?? []) {
+    if (c.mode !== "managed") continue;
+    const code = emrClusterCode(stack, c);
+    if (code.length === 0) continue;
+    const role = emrInstanceRole(stack, c);
+    if (role === null) continue;
+    for (const f of code) list.push({ consumer: c, roleAttribute: "-", ...f, ...(role ? { roleValue: role.role } : { runsAsRoleAnyway: true }) });
+  }
+  // A GameLift fleet runs its Realtime script as its instance role; GameLift deploys an updated script (UpdateScript,
+  // or new content at the script's S3 location) to the fleet's instances. A build cannot be updated in place
+  // (UpdateBuild changes its name and version only), and a fleet keeps the build it was made with.
+  for (const fleet of stack.byType.get("aws_gamelift_fleet") ?? []) {
+    if (fleet.mode !== "managed") continue;
+    for (const f of gameliftScript(stack, fleet.values["script_id"])) list.push({ consumer: fleet, roleAttribute: "instance_role_arn", ...f });
+  }
   // Build images, Batch job containers, App Runner services and SageMaker models run images too.
   for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
     for (const repo of imageRepositories(stack, blocks(p.values["environment"]).map((e) => e["image"]))) list.push({ consumer: p, roleAttribute: "service_role", ...ecr(repo) });
@@ -172,6 +192,32 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   return out;
 }
 
+
+/**
+ * What a fleet's `script_id` runs: the script (UpdateScript on it) and, stored in S3, its object (unless a literal
+ * object version pins it). A script outside the stack, or storage blastwall cannot read, may be any object.
+ */
+function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  if (v === undefined || v === null || v === "") return [];
+  const ref = refTarget(v);
+  const script = ref ? stack.byAddress.get(ref.address) : undefined;
+  if (!script || script.mode !== "managed" || script.type !== "aws_gamelift_script") {
+    const id = ref ? "*" : (exact(stack, v) ?? "*");
+    const arn = id.startsWith("arn:") ? id : `arn:aws:gamelift:*:*:script/${id}`;
+    return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
+  }
+  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}` }];
+  for (const loc of [...blocks(script.values["storage_location"]), ...dynamicContents(script.values, "storage_location")]) {
+    if (!loc) {
+      out.push(anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
+      continue;
+    }
+    const version = loc["object_version"];
+    if (typeof version === "string" && version !== "" && !version.includes("${")) continue;
+    out.push(s3(exact(stack, loc["bucket"]) ?? "*", exact(stack, loc["key"]) ?? "*"));
+  }
+  return out;
+}
 
 /** A value as written or resolved exactly; `*` for anything known only at apply time. */
 function exact(stack: TfStack, v: unknown): string | undefined {
