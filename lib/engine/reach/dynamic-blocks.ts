@@ -5,7 +5,7 @@
  * keeps there the ones it cannot expand. Their content's iterator references (`<name>.value.x`) resolve to nothing
  * blastwall knows, so what they set reads as unknown, which is the fail-closed reading.
  */
-import { isObject } from "../json";
+import { blocks, isObject } from "../json";
 
 /**
  * The contents of the `dynamic "<name>"` blocks of a body: each an object, or undefined where the content is not an
@@ -31,4 +31,18 @@ export function dynamicContents(body: unknown, name: string): (Record<string, un
 /** Whether a body has a `dynamic "<name>"` block. */
 export function hasDynamic(body: unknown, name: string): boolean {
   return dynamicContents(body, name).length > 0;
+}
+
+/**
+ * The blocks `name` of a body: the static ones, then the contents of its `dynamic "<name>"` blocks (also in
+ * `dynamic`, for a reader that must treat what comes from an iterator with care). `unread` when a dynamic content, or
+ * the attribute itself (`action = "${stage.value}"`), is not something blastwall can read as blocks.
+ */
+export function blocksWithDynamic(body: unknown, name: string): { blocks: Record<string, unknown>[]; dynamic: Record<string, unknown>[]; unread: boolean } {
+  if (!isObject(body)) return { blocks: [], dynamic: [], unread: false };
+  const v = body[name];
+  const contents = dynamicContents(body, name);
+  const dynamic = contents.filter((c): c is Record<string, unknown> => c !== undefined);
+  const unread = contents.some((c) => c === undefined) || (v !== undefined && v !== null && !isObject(v) && !Array.isArray(v));
+  return { blocks: [...blocks(v), ...dynamic], dynamic, unread };
 }
