@@ -14,6 +14,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { isObject } from "../json";
 import { attributePattern, refTarget, resolveToPattern } from "../terraform/tokens";
 import { encodedDocument } from "../terraform/policy-documents";
+import { dynamicContents } from "./dynamic-blocks";
 
 /** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
 export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
@@ -65,9 +66,21 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
   out = clusters.map((res) => {
     const workloads: Workload[] = [];
     let nodes = false;
+    // Nodes the stack cannot see, whatever else it shows.
+    let unreadableNodes = false;
     if (autoModeNodes(res)) {
       workloads.push({ res, attribute: "compute_config.node_role_arn", what: `its Auto Mode nodes (${res.address})` });
       nodes = true;
+    }
+    // A `dynamic "compute_config"` may turn Auto Mode on, with the node role its content names (red-team round 66:
+    // it read as no Auto Mode beside a node group). A content blastwall cannot read may name any role.
+    for (const cc of dynamicContents(res.values, "compute_config")) {
+      const role = cc?.["node_role_arn"];
+      if (cc !== undefined && (cc["enabled"] === false || role === undefined || role === null)) continue;
+      if (typeof role === "string") {
+        workloads.push({ res, attribute: "-", value: role, what: `its Auto Mode nodes (a dynamic compute_config of ${res.address})` });
+        nodes = true;
+      } else unreadableNodes = true;
     }
     for (const [type, attribute, what] of [
       ["aws_eks_node_group", "node_role_arn", "its node group"],
@@ -80,14 +93,12 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
       }
     }
     // An access entry for nodes (EC2_LINUX, EC2_WINDOWS, HYBRID_LINUX: self-managed or Karpenter nodes) names their
-    // role: a pod on those nodes takes it as well.
+    // role: a pod on those nodes takes it as well. One whose type blastwall cannot read may be such an entry.
     for (const e of stack.byType.get("aws_eks_access_entry") ?? []) {
-      const type = e.values["type"];
-      if (typeof type !== "string" || type.includes("${") || type.toUpperCase() === "STANDARD" || !inCluster(stack, e, res)) continue;
-      workloads.push({ res: e, attribute: "principal_arn", what: `its ${type} nodes (access entry ${e.address})` });
+      if (!mayBeNodeEntry(e) || !inCluster(stack, e, res)) continue;
+      workloads.push({ res: e, attribute: "principal_arn", what: `its ${String(e.values["type"])} nodes (access entry ${e.address})` });
     }
     // Roles the aws-auth ConfigMap maps as nodes are the roles of nodes too; one it maps unreadably may be any.
-    let unreadableNodes = false;
     for (const m of awsAuthMappings(stack)) {
       if (m.arn === undefined) unreadableNodes = true;
       else if (m.nodes) workloads.push({ res: m.res, attribute: "-", value: m.arn, what: `its nodes mapped by ${m.res.address}` });
@@ -98,6 +109,17 @@ export function clustersOf(stack: TfStack): readonly Cluster[] {
   });
   clusterCache.set(stack, out);
   return out;
+}
+
+/**
+ * Whether an access entry may be one for nodes: a type other than STANDARD (EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX,
+ * HYBRID_LINUX, EC2), or one blastwall cannot read. EKS gives such an entry's principal the `system:nodes` group
+ * (FARGATE_LINUX and HYBRID_LINUX with a node name from the session name the caller picks).
+ */
+function mayBeNodeEntry(e: TfResource): boolean {
+  const type = e.values["type"];
+  if (type === undefined || type === null) return false;
+  return typeof type !== "string" || type.includes("${") || type.toUpperCase() !== "STANDARD";
 }
 
 function autoModeNodes(cluster: TfResource): boolean {
@@ -163,7 +185,7 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
   const clusters = clustersOf(stack);
   const names = (v: unknown) => {
     const k = principalKey(stack, v);
-    return k?.ref !== undefined ? k.ref === address : mayBe(k?.literal);
+    return k?.ref !== undefined ? k.ref === address : mayBe(k?.literal) || roleForms(k?.literal).some(mayBe);
   };
   const isMine = (res: TfResource) => names(res.values["principal_arn"]);
   const where = (res: TfResource): { cluster?: Cluster; name: string }[] => {
@@ -173,12 +195,17 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
     return [{ name: k?.literal ?? k?.ref ?? `a cluster ${res.address} names` }];
   };
   for (const entry of stack.byType.get("aws_eks_access_entry") ?? []) {
-    const type = entry.values["type"];
-    if (typeof type === "string" && !type.includes("${") && type.toUpperCase() !== "STANDARD") continue;
     const groups = entry.values["kubernetes_groups"];
     const named = Array.isArray(groups) ? groups.length > 0 : groups !== undefined && groups !== null;
-    if (!named || !isMine(entry)) continue;
-    for (const w of where(entry)) out.push({ res: entry, ...w, why: `it puts it in the Kubernetes groups ${JSON.stringify(groups)}, which the cluster's RBAC (not in Terraform) may bind to any role` });
+    // A node entry makes its principal a node, as an aws-auth node mapping does (red-team round 66: it was skipped
+    // while the mapping counted). A node reads the secrets and service account tokens of the pods bound to it, and
+    // the node name is the caller's to pick (the session name, or an instance it names): any pod's.
+    const node = mayBeNodeEntry(entry);
+    if ((!named && !node) || !isMine(entry)) continue;
+    const why = named
+      ? `it puts it in the Kubernetes groups ${JSON.stringify(groups)}, which the cluster's RBAC (not in Terraform) may bind to any role`
+      : `it makes it a node (type ${String(entry.values["type"])}: the system:nodes group), which may read the secrets and service account tokens of the pods on it`;
+    for (const w of where(entry)) out.push({ res: entry, ...w, why });
   }
   for (const assoc of stack.byType.get("aws_eks_access_policy_association") ?? []) {
     const policy = assoc.values["policy_arn"];
@@ -203,6 +230,20 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
     for (const t of targets) out.push({ res: m.res, ...t, why });
   }
   return out;
+}
+
+/**
+ * The forms a role ARN written with or without a path may take for the same role: its name with no path, and with any
+ * path. aws-iam-authenticator maps the role of an assumed-role session as `role/NAME` (an STS session ARN carries no
+ * path; aws-iam-authenticator#153), so an aws-auth entry written without the path maps a role that has one; the EKS
+ * docs say an aws-auth entry must not have a path, but whether one with a path then matches nothing is not certain,
+ * and an access entry's ARN may be written either way. A role's name is unique in its account whatever its path, so
+ * the account and name are the role. Users keep their path: the authenticator matches a user's ARN as
+ * GetCallerIdentity gives it, path and all (red-team round 66).
+ */
+function roleForms(arn: string | undefined): string[] {
+  const m = arn === undefined ? null : /^(arn:[^:]*:iam::[^:]*:role\/)(?:.*\/)?([^/]*)$/i.exec(arn);
+  return m ? [`${m[1]}${m[2]}`, `${m[1]}*/${m[2]}`] : [];
 }
 
 /** One mapping of the aws-auth ConfigMap: a role or user ARN (undefined when unreadable) and its groups. */
@@ -233,7 +274,9 @@ function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
   const out: AwsAuthMapping[] = [];
   for (const type of CONFIG_MAP_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
-      const meta = first(res.values["metadata"]);
+      // A `dynamic "metadata"` is read as its content (a name it sets from the iterator reads as unknown).
+      const dynMeta = dynamicContents(res.values, "metadata");
+      const meta = first(res.values["metadata"]) ?? (dynMeta.length > 0 ? (dynMeta[0] ?? {}) : undefined);
       // A name blastwall cannot read may be aws-auth.
       const name = isObject(meta) ? readLiteral(stack, meta["name"]) : undefined;
       if (!isObject(meta) || (name !== undefined && name !== "aws-auth")) continue;

@@ -68,7 +68,7 @@ const S3_LOCATIONS = [
 ];
 
 /** The S3 objects a text names (a folder, or a key ending in `/`, names every object under it). */
-function s3Objects(text: string, via: string): Fetched[] {
+export function s3Objects(text: string, via: string): Fetched[] {
   const out: Fetched[] = [];
   for (const re of S3_LOCATIONS) {
     for (const m of text.matchAll(re)) {
@@ -83,7 +83,7 @@ function s3Objects(text: string, via: string): Fetched[] {
  * Values as Terraform will pass them: `${...}` resolved where it can be, `*` where it cannot. A value that is one
  * `jsonencode(...)` call is also read as the text inside it, its own `${...}` resolved, for the locations it spells.
  */
-function texts(stack: TfStack, v: unknown): string[] {
+export function texts(stack: TfStack, v: unknown): string[] {
   return stringsIn(v ?? "").flatMap((s) => {
     const out = [resolveToPattern(stack, s).pattern];
     const one = soleInterpolation(s);
@@ -162,7 +162,7 @@ function splitArguments(text: string, lines = false): string[] {
 }
 
 /** The fail-closed stand-in for a location blastwall cannot read. */
-function anyObject(via: string): Fetched {
+export function anyObject(via: string): Fetched {
   return { kind: "s3", arn: "arn:aws:s3:::*/*", shown: `objects blastwall cannot name (${via})` };
 }
 

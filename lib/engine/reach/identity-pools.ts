@@ -703,7 +703,7 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
  * or both pinned to one account with one literal region (a second provider configuration for deploys, red-team round
  * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
  */
-function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
+export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
   const ra = providerRegion(stack, a);
   const rb = providerRegion(stack, b);
   if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;

@@ -12,7 +12,8 @@
 import type { Condition } from "../iam/types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
-import { refTarget } from "../terraform/tokens";
+import { attributePattern, refTarget } from "../terraform/tokens";
+import { samePlace } from "./identity-pools";
 
 export interface SessionTarget {
   /** The resource type the session is in. */
@@ -69,15 +70,23 @@ export function executionRolePins(conditions: readonly Condition[]): readonly st
  * `AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole` set lets GetClusterSessionCredentials
  * work there, and a cluster's security configuration is fixed when it is created. No configuration: no. One of the
  * stack's whose JSON blastwall reads: what it says. Anything else (a configuration outside the stack, one written
- * with `jsonencode`): yes, fail closed.
+ * with `jsonencode` or a `dynamic` block): yes, fail closed. A configuration is one per name in an account and region:
+ * the cluster's is the stack's only when made through the same provider configuration (or the same pinned account
+ * and region); one of the same name elsewhere says nothing (red-team round 66: a cluster in eu-west-1 named `sc`,
+ * read as the stack's `sc` in us-east-1 with runtime roles off).
  */
 export function mayHaveRuntimeRoles(stack: TfStack, cluster: TfResource): boolean {
   const v = cluster.values["security_configuration"];
   if (v === undefined || v === null || v === "") return false;
   const configs = stack.byType.get("aws_emr_security_configuration") ?? [];
   const ref = refTarget(v);
-  const config = ref ? (ref.attribute === "name" || ref.attribute === "id" ? stack.byAddress.get(ref.address) : undefined) : configs.find((c) => c.values["name"] === v);
-  if (!config || config.type !== "aws_emr_security_configuration") return true;
+  const config = ref
+    ? ref.attribute === "name" || ref.attribute === "id"
+      ? stack.byAddress.get(ref.address)
+      : undefined
+    : configs.find((c) => c.mode === "managed" && samePlace(stack, c, cluster) && nameOf(stack, c) === v);
+  if (!config || config.type !== "aws_emr_security_configuration" || config.mode !== "managed" || !samePlace(stack, config, cluster)) return true;
+  if (config.values["dynamic"] !== undefined && config.values["dynamic"] !== null) return true;
   const raw = config.values["configuration"];
   let parsed: unknown = raw;
   if (typeof raw === "string") {
@@ -92,6 +101,12 @@ export function mayHaveRuntimeRoles(stack: TfStack, cluster: TfResource): boolea
   const iam = blocks(blocks(parsed["AuthorizationConfiguration"])[0]?.["IAMConfiguration"])[0];
   const on = iam?.["EnableApplicationScopedIAMRole"];
   return on === true || (typeof on === "string" && on.toLowerCase() === "true");
+}
+
+/** A resource's `name` as written or resolved exactly; undefined when blastwall cannot know it. */
+function nameOf(stack: TfStack, r: TfResource): string | undefined {
+  const p = attributePattern(stack, r, "name");
+  return p.exact ? p.pattern : undefined;
 }
 
 /** The instance profile an EMR cluster's instances run with (`ec2_attributes.instance_profile`), as written. */

@@ -7,9 +7,11 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
 import { refTarget, resolveToPattern } from "../terraform/tokens";
-import { fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { emrClusterCode, emrInstanceRole } from "./emr-sources";
+import { blocksWithDynamic, dynamicContents } from "./dynamic-blocks";
 
-export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync";
+export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync" | "gamelift-script";
 
 /** The actions that change a source of each kind. */
 export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
@@ -31,6 +33,8 @@ export const SOURCE_WRITES: Readonly<Record<SourceKind, readonly string[]>> = {
   "notebook-lifecycle": ["sagemaker:UpdateNotebookInstanceLifecycleConfig"],
   // Resolver and function code runs against the API's data sources with their service roles.
   appsync: ["appsync:UpdateResolver", "appsync:CreateResolver", "appsync:UpdateFunction", "appsync:CreateFunction"],
+  // A Realtime script: GameLift deploys new content to the instances of every fleet that uses it.
+  "gamelift-script": ["gamelift:UpdateScript"],
 };
 
 /** Compute that runs what a source holds, and where it says its role. */
@@ -59,35 +63,54 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
     const name = exact(stack, p.values["name"]);
     if (name) projects.set(name, p);
-    for (const src of [...blocks(p.values["source"]), ...blocks(p.values["secondary_sources"])]) {
-      const s = buildSource(stack, src);
-      if (s) list.push({ consumer: p, roleAttribute: "service_role", ...s });
+    // A source (or secondary source) of a dynamic block blastwall cannot read may be any repository or object.
+    for (const key of ["source", "secondary_sources"]) {
+      const b = blocksWithDynamic(p.values, key);
+      for (const src of b.blocks) for (const s of buildSources(stack, src)) list.push({ consumer: p, roleAttribute: "service_role", ...s });
+      if (b.unread) for (const s of [codecommit("*"), s3("*", "*")]) list.push({ consumer: p, roleAttribute: "service_role", ...s });
     }
   }
   for (const pipeline of stack.byType.get("aws_codepipeline") ?? []) {
-    const actions = blocks(pipeline.values["stage"]).flatMap((st) => blocks(st["action"]));
-    const sources = actions.filter((a) => a["category"] === "Source").map((a) => pipelineSource(stack, a)).filter((s): s is Omit<SourceUse, "consumer" | "roleAttribute"> => s !== undefined);
+    // Stages and actions of dynamic blocks are read as blocks; one blastwall cannot read may be any source and build
+    // with any project (red-team round 66). So may an action whose category or provider it cannot read.
+    const stages = blocksWithDynamic(pipeline.values, "stage");
+    let unread = stages.unread;
+    const actions = stages.blocks.flatMap((st) => {
+      const a = blocksWithDynamic(st, "action");
+      if (a.unread) unread = true;
+      return a.blocks;
+    });
+    const sources = actions.filter((a) => isOrMayBe(stack, a["category"], "Source")).flatMap((a) => pipelineSources(stack, a));
+    if (unread) sources.push(codecommit("*"), s3("*", "*"), ecr("*"));
     // The sources run in the pipeline's own actions and in every CodeBuild project it builds with.
     const builders = actions
-      .filter((a) => a["provider"] === "CodeBuild")
-      .map((a) => {
+      .filter((a) => isOrMayBe(stack, a["provider"], "CodeBuild"))
+      .flatMap((a) => {
         const name = blocks(a["configuration"])[0]?.["ProjectName"] ?? (a["configuration"] as Record<string, unknown> | undefined)?.["ProjectName"];
         const ref = refTarget(name);
-        return ref ? stack.byAddress.get(ref.address) : typeof name === "string" ? projects.get(name) : undefined;
+        if (ref) {
+          const target = stack.byAddress.get(ref.address);
+          return target?.type === "aws_codebuild_project" ? [target] : [...projects.values()];
+        }
+        const written = exact(stack, name);
+        if (written === undefined || written.includes("*")) return [...projects.values()];
+        return projects.has(written) ? [projects.get(written)!] : [];
       })
-      .filter((p): p is TfResource => p !== undefined);
+      .concat(unread ? [...projects.values()] : []);
     for (const s of sources) {
       list.push({ consumer: pipeline, roleAttribute: "role_arn", ...s });
-      for (const b of builders) list.push({ consumer: b, roleAttribute: "service_role", ...s });
+      for (const b of new Set(builders)) list.push({ consumer: b, roleAttribute: "service_role", ...s });
     }
   }
   // A Glue job runs the script at its script_location; an MWAA environment the DAGs under its bucket's DAG path.
   for (const job of stack.byType.get("aws_glue_job") ?? []) {
-    for (const cmd of blocks(job.values["command"])) {
+    const command = blocksWithDynamic(job.values, "command");
+    for (const cmd of command.blocks) {
       const loc = exact(stack, cmd["script_location"]);
       const m = loc ? /^s3:\/\/([^/]+)\/(.+)$/.exec(loc) : null;
       if (loc) list.push({ consumer: job, roleAttribute: "role_arn", ...(m ? s3(m[1], m[2]) : s3("*", "*")) });
     }
+    if (command.unread) list.push({ consumer: job, roleAttribute: "role_arn", ...s3("*", "*") });
     // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars) and its connections load.
     for (const f of glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
   }
@@ -123,10 +146,14 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {
     const type = task.values["task_type"];
     if (typeof type === "string" && type !== "AUTOMATION" && type !== "RUN_COMMAND") continue;
-    const invocation = blocks(task.values["task_invocation_parameters"])[0];
+    const inv = blocksWithDynamic(task.values, "task_invocation_parameters");
+    const invocation = inv.blocks[0];
     if (type === "RUN_COMMAND") {
       const name = repositoryName(stack, task.values["task_arn"], "aws_ssm_document", "name") ?? "*";
-      const params = blocks(invocation?.["run_command_parameters"])[0]?.["parameter"];
+      // Parameters of dynamic blocks are read as blocks (their iterator values unknown); unreadable, they may be any.
+      const rcp = blocksWithDynamic(invocation, "run_command_parameters");
+      const pb = blocksWithDynamic(rcp.blocks[0], "parameter");
+      const params = inv.unread || rcp.unread || pb.unread ? UNREADABLE : pb.blocks.length > 0 ? pb.blocks : rcp.blocks[0]?.["parameter"];
       for (const f of fetchedByDocument(stack, name, params)) list.push({ consumer: task, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
     }
     const doc = ownedDocument(stack, task.values["task_arn"]);
@@ -146,21 +173,39 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const api = exact(stack, ds.values["api_id"]) ?? "*";
     list.push({ consumer: ds, roleAttribute: "service_role_arn", kind: "appsync", arn: `arn:aws:appsync:*:*:apis/${api}/*`, shown: `the resolvers of AppSync API ${api === "*" ? (refTarget(ds.values["api_id"])?.address ?? "(unknown)") : api}` });
   }
+  // An EMR cluster runs its bootstrap actions (on nodes added later too) and steps from S3 as its instance role.
+  for (const c of stack.byType.get("aws_emr_cluster") ?? []) {
+    if (c.mode !== "managed") continue;
+    const code = emrClusterCode(stack, c);
+    if (code.length === 0) continue;
+    const role = emrInstanceRole(stack, c);
+    if (role === null) continue;
+    for (const f of code) list.push({ consumer: c, roleAttribute: "-", ...f, ...(role ? { roleValue: role.role } : { runsAsRoleAnyway: true }) });
+  }
+  // A GameLift fleet runs its Realtime script as its instance role; GameLift deploys an updated script (UpdateScript,
+  // or new content at the script's S3 location) to the fleet's instances. A build cannot be updated in place
+  // (UpdateBuild changes its name and version only), and a fleet keeps the build it was made with.
+  for (const fleet of stack.byType.get("aws_gamelift_fleet") ?? []) {
+    if (fleet.mode !== "managed") continue;
+    for (const f of gameliftScript(stack, fleet.values["script_id"])) list.push({ consumer: fleet, roleAttribute: "instance_role_arn", ...f });
+  }
   // Build images, Batch job containers, App Runner services and SageMaker models run images too.
   for (const p of stack.byType.get("aws_codebuild_project") ?? []) {
-    for (const repo of imageRepositories(stack, blocks(p.values["environment"]).map((e) => e["image"]))) list.push({ consumer: p, roleAttribute: "service_role", ...ecr(repo) });
+    for (const repo of blockImages(stack, [blocksWithDynamic(p.values, "environment")])) list.push({ consumer: p, roleAttribute: "service_role", ...ecr(repo) });
   }
   for (const jd of stack.byType.get("aws_batch_job_definition") ?? []) {
     // The job role sits inside the container properties' JSON: unknown here, which counts as possibly every right.
     for (const repo of imageRepositories(stack, [jd.values["container_properties"], jd.values["ecs_properties"]])) list.push({ consumer: jd, roleAttribute: "-", ...ecr(repo), runsAsRoleAnyway: true });
   }
   for (const svc of stack.byType.get("aws_apprunner_service") ?? []) {
-    const image = blocks(blocks(svc.values["source_configuration"])[0]?.["image_repository"])[0]?.["image_identifier"];
-    for (const repo of imageRepositories(stack, image)) list.push({ consumer: svc, roleAttribute: "instance_configuration.instance_role_arn", ...ecr(repo), runsAsRoleAnyway: true });
+    const conf = blocksWithDynamic(svc.values, "source_configuration");
+    const repos = blocksWithDynamic(conf.blocks[0], "image_repository");
+    const found = blockImages(stack, [{ ...repos, unread: repos.unread || conf.unread }], "image_identifier");
+    for (const repo of found) list.push({ consumer: svc, roleAttribute: "instance_configuration.instance_role_arn", ...ecr(repo), runsAsRoleAnyway: true });
   }
   for (const model of stack.byType.get("aws_sagemaker_model") ?? []) {
-    const images = [...blocks(model.values["primary_container"]), ...blocks(model.values["container"])].map((c) => c["image"]);
-    for (const repo of imageRepositories(stack, images)) list.push({ consumer: model, roleAttribute: "execution_role_arn", ...ecr(repo) });
+    const containers = [blocksWithDynamic(model.values, "primary_container"), blocksWithDynamic(model.values, "container")];
+    for (const repo of blockImages(stack, containers)) list.push({ consumer: model, roleAttribute: "execution_role_arn", ...ecr(repo) });
   }
   for (const td of stack.byType.get("aws_ecs_task_definition") ?? []) {
     for (const repo of imageRepositories(stack, td.values["container_definitions"])) list.push({ consumer: td, roleAttribute: "task_role_arn", ...ecr(repo) });
@@ -172,6 +217,60 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   return out;
 }
 
+
+/**
+ * What a fleet's `script_id` runs: the script (UpdateScript on it) and, stored in S3, its object (unless a literal
+ * object version pins it). A script outside the stack, or storage blastwall cannot read, may be any object.
+ */
+function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  if (v === undefined || v === null || v === "") return [];
+  const ref = refTarget(v);
+  const script = ref ? stack.byAddress.get(ref.address) : undefined;
+  if (!script || script.mode !== "managed" || script.type !== "aws_gamelift_script") {
+    const id = ref ? "*" : (exact(stack, v) ?? "*");
+    const arn = id.startsWith("arn:") ? id : `arn:aws:gamelift:*:*:script/${id}`;
+    return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
+  }
+  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}` }];
+  for (const loc of [...blocks(script.values["storage_location"]), ...dynamicContents(script.values, "storage_location")]) {
+    if (!loc) {
+      out.push(anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
+      continue;
+    }
+    const version = loc["object_version"];
+    if (typeof version === "string" && version !== "" && !version.includes("${")) continue;
+    out.push(s3(exact(stack, loc["bucket"]) ?? "*", exact(stack, loc["key"]) ?? "*"));
+  }
+  return out;
+}
+
+/** Stands for parameters blastwall cannot read (fetchedByDocument then takes them as naming any object). */
+const UNREADABLE = "${unreadable}";
+
+/** Whether a value is `want`, or may be (blastwall cannot read it). */
+function isOrMayBe(stack: TfStack, v: unknown, want: string): boolean {
+  if (v === want) return true;
+  const written = exact(stack, v);
+  return written === undefined || written.includes("*");
+}
+
+/**
+ * The ECR repositories the images of blocks name. A block of a dynamic block whose image blastwall cannot resolve,
+ * or a dynamic block it cannot read, may run an image of any repository.
+ */
+function blockImages(stack: TfStack, lists: readonly { blocks: Record<string, unknown>[]; dynamic: Record<string, unknown>[]; unread: boolean }[], key = "image"): string[] {
+  const out = new Set<string>();
+  for (const l of lists) {
+    for (const b of l.blocks) {
+      const found = imageRepositories(stack, b[key]);
+      found.forEach((r) => out.add(r));
+      const written = exact(stack, b[key]);
+      if (found.length === 0 && l.dynamic.includes(b) && written !== undefined && written.includes("*")) out.add("*");
+    }
+    if (l.unread) out.add("*");
+  }
+  return [...out];
+}
 
 /** A value as written or resolved exactly; `*` for anything known only at apply time. */
 function exact(stack: TfStack, v: unknown): string | undefined {
@@ -191,10 +290,17 @@ function s3(bucket: string, key: string): Omit<SourceUse, "consumer" | "roleAttr
   return { kind: "s3", arn: `arn:aws:s3:::${bucket}/${key}`, shown: `s3://${bucket}/${key}` };
 }
 
-/** A pipeline's Source action: CodeCommit, S3 or ECR. */
-function pipelineSource(stack: TfStack, action: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
+/** A pipeline's Source action: CodeCommit, S3 or ECR; any of them for a provider blastwall cannot read. */
+function pipelineSources(stack: TfStack, action: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  const provider = action["provider"];
+  const known = typeof provider === "string" && !exact(stack, provider)?.includes("*");
+  const kinds = known ? [provider] : ["CodeCommit", "S3", "ECR"];
+  return kinds.map((k) => pipelineSource(stack, action, k)).filter((s): s is Omit<SourceUse, "consumer" | "roleAttribute"> => s !== undefined);
+}
+
+function pipelineSource(stack: TfStack, action: Record<string, unknown>, provider: unknown): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
   const conf = (blocks(action["configuration"])[0] ?? {}) as Record<string, unknown>;
-  switch (action["provider"]) {
+  switch (provider) {
     case "CodeCommit":
       return codecommit(repositoryName(stack, conf["RepositoryName"], "aws_codecommit_repository", "repository_name") ?? "*");
     case "S3":
@@ -206,9 +312,15 @@ function pipelineSource(stack: TfStack, action: Record<string, unknown>): Omit<S
   }
 }
 
+/** A build project's source; for a type blastwall cannot read (a variable, an iterator's value), CodeCommit or S3. */
+function buildSources(stack: TfStack, src: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  const written = exact(stack, src["type"]);
+  const types = written === undefined || written.includes("*") ? ["CODECOMMIT", "S3"] : [written];
+  return types.map((t) => buildSource(stack, src, t)).filter((s): s is Omit<SourceUse, "consumer" | "roleAttribute"> => s !== undefined);
+}
+
 /** A build project's source: a CodeCommit clone URL or an S3 `bucket/key` location. */
-function buildSource(stack: TfStack, src: Record<string, unknown>): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
-  const type = src["type"];
+function buildSource(stack: TfStack, src: Record<string, unknown>, type: string): Omit<SourceUse, "consumer" | "roleAttribute"> | undefined {
   const location = src["location"];
   if (type === "CODECOMMIT") {
     const ref = typeof location === "string" ? /\$\{aws_codecommit_repository\.([A-Za-z0-9_-]+)\.clone_url/.exec(location) : null;
