@@ -24,13 +24,21 @@ describe("66. Cognito: an admin-only user pool with a federated identity provide
     }
   });
 
-  test("a provider named by reference, a SAML or OIDC provider whose users blastwall cannot see, one outside the stack, or a list it cannot read: open", () => {
+  test("a provider named by reference, an OIDC provider whose users blastwall cannot see, one of a type it does not know, one outside the stack, or a list it cannot read: open", () => {
     expect(reached(check(stack([], federated("Google", ["${aws_cognito_identity_provider.google.provider_name}"]))))).toEqual(["aws_iam_role.member"]);
-    expect(reached(check(stack([], federated("SAML", ["SAML"], { MetadataURL: "https://idp.example.com/metadata" }))))).toEqual(["aws_iam_role.member"]);
+    expect(reached(check(stack([], federated("SomethingNew", ["SomethingNew"]))))).toEqual(["aws_iam_role.member"]);
     expect(reached(check(stack([], federated("OIDC", ["OIDC"], { oidc_issuer: "https://tenant.auth0.com", client_id: "x", authorize_scopes: "openid" }))))).toEqual(["aws_iam_role.member"]);
     expect(reached(check(stack([], cognito({ extra: client(["COGNITO", "Okta"]) }))))).toEqual(["aws_iam_role.member"]);
     expect(reached(check(stack([], federated("Google", "${var.providers}"))))).toEqual(["aws_iam_role.member"]);
     expect(reached(check(stack([], federated("Google", ["COGNITO", "${var.idp}"]))))).toEqual(["aws_iam_role.member"]);
+  });
+
+  test("a SAML IdP is an organisation's own (as IAM SAML providers on identity pools are read): closed, unless the agent can repoint it", () => {
+    const saml = (rights: Obj[]) => check(stack(rights, federated("SAML", ["SAML"], { MetadataURL: "https://idp.example.com/metadata" })));
+    expect(errors(saml([]))).toEqual([]);
+    const r = saml(allow("cognito-idp:UpdateIdentityProvider", "${aws_cognito_user_pool.up.arn}"));
+    expect(reached(r)).toEqual(["aws_iam_role.member"]);
+    expect(details(r)).toMatch(/cognito-idp:UpdateIdentityProvider/);
   });
 
   test("control: the client lists only COGNITO (or nothing), or the provider is on a client the identity pool does not accept: closed", () => {

@@ -448,8 +448,8 @@ function poolProviders(stack: TfStack, pool: TfResource): TfResource[] {
 /**
  * Who may sign in through a user pool identity provider, when that may be anyone: a public one (Google, Facebook,
  * Login with Amazon, Sign in with Apple); an OpenID Connect one whose issuer is not shown to serve one organisation
- * alone (ORGANISATION_ISSUERS); a SAML one, whose users the plan does not show; one whose type blastwall cannot read.
- * Undefined for an OpenID Connect issuer of one organisation's own.
+ * alone (ORGANISATION_ISSUERS); one whose type blastwall cannot read or does not know. Undefined for an OpenID Connect
+ * issuer of one organisation's own, and for a SAML one (an organisation's IdP, as IAM SAML providers are read).
  */
 function providerOpen(p: TfResource): string | undefined {
   const type = p.values["provider_type"];
@@ -463,7 +463,11 @@ function providerOpen(p: TfResource): string | undefined {
     if (issuer !== undefined && singleOrganisation(issuer)) return undefined;
     return issuer !== undefined ? `${p.address} (OIDC), the issuer ${issuer}, ${publicBecause(issuer)}` : `${p.address} (OIDC), whose issuer blastwall cannot read, which may give a token to anyone`;
   }
-  return `${p.address} (${type}), whose users the plan does not show: anyone it lets sign in`;
+  // A SAML IdP is an organisation's own, as the identity pools' IAM SAML providers are read (loginProviderRoles): no
+  // one signs in through it but those its owner lets in, unless the caller can repoint it (UpdateIdentityProvider,
+  // a login right of its own). A type blastwall does not know may be a public one.
+  if (type.toUpperCase() === "SAML") return undefined;
+  return `${p.address} (${type}), an identity provider of a type blastwall does not know, which may be a public one (Google)`;
 }
 
 /** Whether the pool has a federated provider anyone may sign in with (`providerOpen`), in words. */
