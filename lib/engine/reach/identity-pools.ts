@@ -28,6 +28,7 @@
  * of any pool, one anyone can create in an account of their own: fail closed, anyone. A trust naming a pool
  * outside the stack may name one that allows unauthenticated identities: fail closed, anyone, when it admits them.
  */
+import { blocksWithDynamic } from "./dynamic-blocks";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -294,7 +295,14 @@ function model(stack: TfStack, roles: readonly PrincipalNode[]): Model {
     const oidc = listOf(v["openid_connect_provider_arns"]).map((x) => oidcOf(stack, x)).filter((o) => truthy(v["allow_classic_flow"]) || !pinnedBySub(mine, o));
     // A user pool registered as an OpenID Connect provider is a user pool the identity pool accepts, as one given in
     // cognito_identity_providers is: anyone signs up unless it is admin-only, and user pool rights log in to it.
-    const userPools: UserPoolRef[] = [...blocks(v["cognito_identity_providers"]).map((b) => ({ ...userPoolOf(stack, b["provider_name"]), client: b["client_id"] })), ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : []))];
+    // A `dynamic "cognito_identity_providers"` is read as far as it goes: its iterator's pools are ones blastwall
+    // cannot resolve (any user pool, which may let anyone sign up), as is a content it cannot read (red-team round 66).
+    const providerBlocks = blocksWithDynamic(v, "cognito_identity_providers");
+    const userPools: UserPoolRef[] = [
+      ...providerBlocks.blocks.map((b) => ({ ...userPoolOf(stack, b["provider_name"]), client: b["client_id"] })),
+      ...(providerBlocks.unread ? [{ shown: `a user pool of a dynamic cognito_identity_providers block of ${res.address} blastwall cannot read` }] : []),
+      ...oidc.flatMap((o) => (o.userPool ? [o.userPool] : [])),
+    ];
     const signUp = userPools.find((u) => u.res && selfSignUp(u.res));
     const federatedIn = signUp ? undefined : userPools.map((u) => u.res && federatedSignIn(stack, u.res, u.client)).find((x) => x);
     const unknownPool = userPools.find((u) => !u.res);

@@ -15,13 +15,13 @@
  * (`aws:PrincipalTag/x509Subject/CN`, ...) hold for a certificate the writer signs. A profile's session policies
  * are not read (fail closed).
  */
+import { blocksWithDynamic } from "./dynamic-blocks";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { principalAdmits } from "../iam/trust";
 import { trustMayAdmitService } from "../principals/collect";
-import { blocks } from "../json";
 import { attributePattern, parseReference, parseTemplate, refTarget, referencedResource, resolveToPattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import type { LoginContext, ResourceLookup } from "./resource-index";
@@ -326,9 +326,15 @@ function caNode(stack: TfStack, res: TfResource): CaNode {
 /** The CAs an anchor trusts (see `pcaAnchors`); none for a source of another type. */
 function trustedCas(stack: TfStack, anchor: TfResource): TrustedCa[] {
   const out: TrustedCa[] = [];
-  for (const src of blocks(anchor.values["source"])) {
+  // A `dynamic "source"` (or `source_data`) is read as far as it goes: what its iterator sets is unknown, and a
+  // content blastwall cannot read may trust any CA (red-team round 66: it read as trusting nothing).
+  const sources = blocksWithDynamic(anchor.values, "source");
+  if (sources.unread) out.push({ ca: "any", shown: `a source of ${anchor.address} written as a dynamic block blastwall cannot read` });
+  for (const src of sources.blocks) {
     const type = src["source_type"];
-    const data = blocks(src["source_data"])[0] ?? {};
+    const sourceData = blocksWithDynamic(src, "source_data");
+    if (sourceData.unread) out.push({ ca: "any", shown: `the source_data of ${anchor.address}, a dynamic block blastwall cannot read` });
+    const data = sourceData.blocks[0] ?? {};
     // A type known only at apply time may be either.
     const known = typeof type === "string" && !type.includes("${");
     const pca = !known || type === "AWS_ACM_PCA";
