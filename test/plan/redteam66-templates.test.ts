@@ -145,6 +145,9 @@ describe("RT66-3: AWS::Include and macro transforms are processed anew at every 
     expect(judged([tags(tpl({ "Fn::Transform": include("https://shared-snippets.s3.amazonaws.com/data-tier.yaml?versionId=3HL4kq"), ...TOPIC }))])).toEqual([]);
     expect(judged([tags(tpl(TOPIC, { Transform: "AWS::Serverless-2016-10-31" }))])).toEqual([]);
     expect(judged([tags(tpl(TOPIC, { Transform: ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"] }))])).toEqual([]);
+    // AWS's own transforms, which add a rotation function or replacement ECS task sets (no data, no one else's code).
+    expect(judged([tags(tpl(TOPIC, { Transform: "AWS::SecretsManager-2020-07-23" }))])).toEqual([]);
+    expect(judged([tags(tpl(TOPIC, { Transform: ["AWS::CodeDeployBlueGreen"] }))])).toEqual([]);
     // SAM's documented pattern: an API's definition included from S3 is that API's alone.
     const api = tpl({ Api: { Type: "AWS::Serverless::Api", Properties: { StageName: "prod", DefinitionBody: { "Fn::Transform": include("s3://specs/openapi.yaml") } } } }, { Transform: "AWS::Serverless-2016-10-31" });
     expect(judged([tags(api)])).toEqual([]);

@@ -439,7 +439,7 @@ export const stackTemplateChanged: PlanRule = {
       "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
       "or of a stack or stack set deployed from a template_url (sent again with every update), " +
       "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless its Location pins a version, or it is an API's definition), " +
-      "and a macro transform (any but SAM, AWS::LanguageExtensions and AWS::Include), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
+      "and a macro transform (any but SAM, AWS::LanguageExtensions, AWS::Include and AWS's SecretsManager and CodeDeployBlueGreen transforms), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
       "a Recycle Bin rule, an ECR lifecycle policy): the settings plan-deletion-protection-off, plan-backup-retention-lowered and plan-guardrail-changed judge on Terraform resources. " +
@@ -982,8 +982,13 @@ function topTemplateReread(rc: PlanResourceChange): string[] {
   ];
 }
 
-/** Transforms that expand the template and its parameters alone, the same way at every update (judged as written). */
-const EXPANDING_TRANSFORMS: ReadonlySet<string> = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"]);
+/**
+ * Transforms that expand the template and its parameters alone, the same way at every update (judged as written);
+ * and AWS's own transforms that add resources holding no data beside the template's, which are judged as written:
+ * AWS::SecretsManager-2020-07-23 (a rotation function for a RotationSchedule's HostedRotationLambda) and
+ * AWS::CodeDeployBlueGreen (an ECS service's replacement task sets). Neither runs code of anyone's but AWS's.
+ */
+const EXPANDING_TRANSFORMS: ReadonlySet<string> = new Set(["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions", "AWS::SecretsManager-2020-07-23", "AWS::CodeDeployBlueGreen"]);
 
 /**
  * Types whose included content (an API definition, `DefinitionBody: Fn::Transform AWS::Include`, SAM's documented
