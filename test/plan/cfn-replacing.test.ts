@@ -6,7 +6,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { buildCfnReplacingTable, cfnReplacingText } from "../../scripts/generate-cfn-replacing";
 import { specReplacing } from "../../lib/plan/cfn-replacing";
-import { REPLACING, REPLACING_BEYOND_SCHEMA } from "../../lib/plan/rules/stack-template-changed";
+import { REPLACING, REPLACING_BEYOND_SCHEMA } from "../../lib/plan/cfn-tables";
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";

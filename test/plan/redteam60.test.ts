@@ -13,7 +13,7 @@ import { readPlan } from "../../lib/plan/read-plan";
 import { RETENTION, RETENTION_TYPES } from "../../lib/plan/rules/backup-retention-lowered";
 import { PROTECTION_TYPES, SWITCHES } from "../../lib/plan/rules/deletion-protection-off";
 import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
-import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/rules/stack-template-changed";
+import { PROTECTED_TWINS, STATEFUL } from "../../lib/plan/cfn-tables";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
 
 type Obj = Record<string, unknown>;

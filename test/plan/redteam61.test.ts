@@ -4,7 +4,7 @@
  */
 import { specReplacing } from "../../lib/plan/cfn-replacing";
 import { GUARDRAIL_ENTRIES } from "../../lib/plan/rules/guardrail-changed";
-import { SNAPSHOT_TYPES, keeps } from "../../lib/plan/rules/stack-template-changed";
+import { SNAPSHOT_TYPES, keeps } from "../../lib/plan/cfn-tables";
 import { change } from "./helpers";
 import { BLOCKED, details, judged, run, stack, tpl, type Obj } from "./template-stacks";
 
