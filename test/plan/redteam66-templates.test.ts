@@ -140,9 +140,11 @@ describe("RT66-3: AWS::Include and macro transforms are processed anew at every 
     expect(judged([set, instance])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack_set_instance.one"]);
   });
 
-  test("the controls: an include pinned by versionId, SAM and LanguageExtensions, tags only changed: pass", () => {
-    expect(judged([tags(tpl(TOPIC, { Transform: [include("s3://shared-snippets/data-tier.yaml?versionId=3HL4kqtJlcpXroDTDmJ")] }))])).toEqual([]);
-    expect(judged([tags(tpl({ "Fn::Transform": include("https://shared-snippets.s3.amazonaws.com/data-tier.yaml?versionId=3HL4kq"), ...TOPIC }))])).toEqual([]);
+  test("the controls: SAM and LanguageExtensions, tags only changed: pass", () => {
+    // Round 67 changed this: an include "pinned" by ?versionId= used to pass here, but AWS documents no version pin for
+    // an AWS::Include Location (in an s3:// URI `?versionId=` is part of the key), so it now blocks (redteam67-include).
+    expect(judged([tags(tpl(TOPIC, { Transform: [include("s3://shared-snippets/data-tier.yaml?versionId=3HL4kqtJlcpXroDTDmJ")] }))])).toEqual(BLOCKED);
+    expect(judged([tags(tpl({ "Fn::Transform": include("https://shared-snippets.s3.amazonaws.com/data-tier.yaml?versionId=3HL4kq"), ...TOPIC }))])).toEqual(BLOCKED);
     expect(judged([tags(tpl(TOPIC, { Transform: "AWS::Serverless-2016-10-31" }))])).toEqual([]);
     expect(judged([tags(tpl(TOPIC, { Transform: ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"] }))])).toEqual([]);
     // AWS's own transforms, which add a rotation function or replacement ECS task sets (no data, no one else's code).

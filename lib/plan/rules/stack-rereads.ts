@@ -57,10 +57,12 @@ export function resolvedAtDeploy(template: unknown): string[] {
 const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location" };
 
 /**
- * Whether a template URL names one version of its object: a URL whose query (after its only `?`, with no fragment)
- * holds a `versionId` other than `null`. Its content cannot change under the same URL. A `versionId=` anywhere else
- * is part of the object's key (`data-tier&versionId=3.json`), which names the current, writable version (red-team
- * round 62).
+ * Whether a template URL names one version of its object: an https URL (the S3 object URL CloudFormation takes as a
+ * TemplateURL or template_url) whose query (after its only `?`, with no fragment) holds a `versionId` other than
+ * `null`. Its content cannot change under the same URL. A `versionId=` anywhere else is part of the object's key
+ * (`data-tier&versionId=3.json`), which names the current, writable version (red-team round 62); so is any `?` of an
+ * `s3://` URI, which AWS documents with no query at all (red-team round 67). Only for TemplateURL and template_url:
+ * AWS documents no version pin for an AWS::Include's Location.
  */
 function pinnedVersion(location: string): boolean {
   if ((location.match(/\?/g) ?? []).length !== 1 || location.includes("#")) return false;
@@ -70,6 +72,7 @@ function pinnedVersion(location: string): boolean {
   } catch {
     return false;
   }
+  if (url.protocol !== "https:") return false;
   const version = url.searchParams.get("versionId");
   return version !== null && version !== "" && version !== "null" && !/[${}]/.test(version);
 }
@@ -109,8 +112,9 @@ const INCLUDE_INERT: ReadonlySet<string> = new Set(["AWS::Serverless::Api", "AWS
 /**
  * Transforms CloudFormation processes anew at every update of the stack, a tag's included, with what they read as it
  * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere) inserts the S3
- * object's current content: it counts, as a nested stack's TemplateURL does, unless its Location pins an object
- * version (`?versionId=`), or it is an API's definition (INCLUDE_INERT). A macro (any transform but SAM,
+ * object's current content: it counts, as an unpinned nested stack's TemplateURL does, unless it is an API's definition
+ * (INCLUDE_INERT). AWS documents no version pin for its Location (an s3:// URI): a `?versionId=` there is part of the
+ * object's key, so no Location is taken as pinned (red-team round 67). A macro (any transform but SAM,
  * AWS::LanguageExtensions and AWS::Include) runs its function with the template and parameters and may make other
  * resources each time: blastwall cannot see what it makes, so any update counts. SAM and AWS::LanguageExtensions are
  * judged as written (their resources, `Fn::ForEach` loops, nested applications).
@@ -152,10 +156,12 @@ export function transformsReread(template: unknown): string[] {
     if (typeof name === "string" && EXPANDING_TRANSFORMS.has(name)) continue;
     if (name === "AWS::Include") {
       const location = isObject(transform) && isObject(transform.Parameters) ? transform.Parameters.Location : undefined;
-      if (inert || (typeof location === "string" && pinnedVersion(location))) continue;
+      // AWS documents no version pin for a Location (an s3:// URI, where `?versionId=` is part of the key): none is taken.
+      if (inert) continue;
       out.add(
         `the template includes ${show(location)} (AWS::Include in ${where}), which CloudFormation reads anew from S3 at this update: whatever that object holds now is applied, ` +
-          "and what it drops is deleted, unseen by the plan; pin the version (a Location ending ?versionId=<the object's version> in a versioned bucket), so that new content comes only with a new Location the plan shows",
+          "and what it drops is deleted, unseen by the plan; an AWS::Include cannot be pinned to an object version (a ?versionId= in its Location is part of the key): " +
+          "inline the snippet in the template, or move it to a nested stack whose TemplateURL is an https S3 URL ending ?versionId=<the object's version> in a versioned bucket, so that new content comes only with a new URL the plan shows",
       );
       continue;
     }

@@ -39,7 +39,7 @@ export const stackTemplateChanged: PlanRule = {
       "custom resources, EMR steps), new or changed, since blastwall does not judge what they call. " +
       "So does any update of a stack holding a nested stack (or SAM application) whose template CloudFormation reads anew from S3 at that update, " +
       "or of a stack or stack set deployed from a template_url (sent again with every update), " +
-      "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless its Location pins a version, or it is an API's definition), " +
+      "unless its TemplateURL (template_url) pins an object version (?versionId=); likewise an AWS::Include of the template (unless it is an API's definition; an include's Location pins no version), " +
       "and a macro transform (any but SAM, AWS::LanguageExtensions, AWS::Include and AWS's SecretsManager and CodeDeployBlueGreen transforms), which CloudFormation runs anew at every update. And a template that weakens what keeps a data store in place: " +
       "deletion protection or point-in-time recovery switched off, backup, snapshot or log retention lowered, S3 versioning suspended, a new or changed S3 expiry rule, a DynamoDB TTL switched on (or pointed at another attribute while on), " +
       "a global table's replica removed, or any change to a guardrail's content (a bucket, vault, key, secret or table policy, a vault lock, a backup plan (a rule added without continuous backup, or kept longer, is routine) or selection, an SCP, " +
@@ -53,7 +53,7 @@ export const stackTemplateChanged: PlanRule = {
       "Keep the resource in the template, or give it DeletionPolicy: Retain and UpdateReplacePolicy: Retain before removing or renaming it. " +
       "For a setting weakened in place, restore it (the finding names it; DeletionPolicy does not help there). For a template " +
       "blastwall cannot read, give it in template_body (JSON, or YAML without aliases or custom tags) with no transform, or have a human review the change and approve this exact plan. " +
-      "For a nested stack, pin its TemplateURL to an object version of a versioned bucket (?versionId=...).",
+      "For a nested stack, pin its TemplateURL to an object version of a versioned bucket (an https S3 URL ending ?versionId=...). For an AWS::Include, inline the snippet or move it to such a nested stack.",
     severity: "error",
     category: "plan",
   },
