@@ -3,7 +3,7 @@
  * plan JSON bytes, lists each approved change by address and exact action list, names who approved it and until
  * when, and is signed over a canonical JSON of all of that. Only the holder of the private key can make one.
  */
-import { hasHiddenCharacters } from "../report/display";
+import { display, hasHiddenCharacters } from "../report/display";
 import { canonicalJson } from "./canonical-json";
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "crypto";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
@@ -144,6 +144,11 @@ export function verifyApproval(approval: unknown, options: VerifyOptions): Appro
   const shape = checkShape(approval);
   if (typeof shape === "string") return { accepted: false, reason: `malformed: ${shape}` };
   const a = shape;
+  // A well-formed approval whose name could read as someone else's is refused here, in the report, with the name
+  // escaped (not returned as the approval, so no report shows it as written): one such file among the approvals must
+  // not stop the gate from judging the others (red-team round 67).
+  const nameProblem = approverNameProblem(a.by);
+  if (nameProblem !== undefined) return { accepted: false, reason: nameProblem };
   if (options.trustedPublicKeys.length === 0) {
     return { accepted: false, approval: a, reason: "no trusted keys given (--trust, or trustedKeys of a config named with --config), so no approval can be accepted" };
   }
@@ -286,6 +291,16 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/**
+ * What the CLI refuses to sign, an approval made by other means may still carry: a name that reads as another
+ * (control, bidi or invisible characters, a space other than U+0020). The reason shows the name escaped.
+ */
+export function approverNameProblem(by: string): string | undefined {
+  if (!hasHiddenCharacters(by) && !/[\s\p{Zs}]/u.test(by.replace(/ /g, ""))) return undefined;
+  const shown = display(by).replace(/[\s\p{Zs}]/gu, (c) => (c === " " ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`));
+  return `by holds control, bidi or invisible characters ("${shown}"), so the name could read as someone else's`;
+}
+
 const FIELDS = new Set(["version", "planSha256", "approved", "by", "createdAt", "expiresAt", "keyId", "signature"]);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -313,8 +328,6 @@ function checkShape(v: unknown): Approval | string {
     if (Object.keys(c).some((k) => k !== "address" && k !== "actions" && k !== "deposed")) return `approved[${i}] has unknown fields`;
   }
   if (typeof o.by !== "string" || o.by.trim() === "") return "by is missing";
-  // What the CLI refuses to sign, an approval made by other means may still carry: a name that reads as another.
-  if (hasHiddenCharacters(o.by) || /[\s\p{Zs}]/u.test(o.by.replace(/ /g, ""))) return "by holds control, bidi or invisible characters";
   if (typeof o.createdAt !== "string" || !ISO.test(o.createdAt) || Number.isNaN(Date.parse(o.createdAt))) return "createdAt is not an ISO timestamp";
   if (typeof o.expiresAt !== "string" || !ISO.test(o.expiresAt) || Number.isNaN(Date.parse(o.expiresAt))) return "expiresAt is not an ISO timestamp";
   if (Date.parse(o.expiresAt) <= Date.parse(o.createdAt)) return "expiresAt is not after createdAt";

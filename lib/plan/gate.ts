@@ -50,8 +50,12 @@ export function runGate(options: GateOptions): Report {
   /** Change key → the accepted approval that covers it (first one wins). */
   const coveredBy = new Map<string, { file: string; approval: Approval; bound: boolean }>();
   for (const file of options.approvals ?? []) {
-    const value = readApprovalFile(file, cwd);
-    const check = boundToItsName(verifyApproval(value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted);
+    const read = readApprovalFile(file, cwd);
+    if ("refused" in read) {
+      verdicts.push({ file, accepted: false, reason: read.refused, covers: [] });
+      continue;
+    }
+    const check = boundToItsName(verifyApproval(read.value, { planSha256: plan.sha256, trustedPublicKeys: trusted.map((k) => k.pem), now }), trusted);
     if (!check.accepted) {
       // A name is only reported when a trusted key signed it as its holder's; otherwise it is just a claim in the file
       // (a refusal for the name itself must not read as that person's refused approval).
@@ -172,9 +176,11 @@ function trustedKeys(options: GateOptions, cwd: string): TrustedKey[] {
 /**
  * Reads an approval file. A file that is missing, not JSON or not an approval at all (a package.json given by
  * mistake) is bad input (exit 2, one line naming the file); a well-formed approval that does not hold for this plan
- * or signer is the gate's to refuse.
+ * or signer is the gate's to refuse, in the report, beside the others (`refused`: an approval with a repeated key;
+ * one with a name that could read as another's, by `verifyApproval`). Red-team round 67: one such file in
+ * approvals/ stopped every deploy, approved ones included, and hid the report.
  */
-function readApprovalFile(file: string, cwd: string): unknown {
+function readApprovalFile(file: string, cwd: string): { value: unknown } | { refused: string } {
   let bytes: Buffer;
   try {
     bytes = readInputFile(resolve(cwd, file), INPUT_LIMITS.approval);
@@ -183,11 +189,25 @@ function readApprovalFile(file: string, cwd: string): unknown {
   }
   const { text } = decodePlanBytes(bytes, file);
   // JSON.parse keeps the last of two equal keys, so the checked value and what a reader of the file sees could differ:
-  // a repeated key is refused with the rest of malformed JSON.
-  const value = parseJsonInput(file, text);
+  // an approval with a repeated key is never accepted. Valid JSON that is otherwise an approval is refused in the
+  // report; anything else stays bad input.
+  let value: unknown;
+  try {
+    value = parseJsonInput(file, text);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    let loose: unknown;
+    try {
+      loose = JSON.parse(text);
+    } catch {
+      throw e;
+    }
+    if (approvalShapeProblem(loose) !== undefined) throw e;
+    return { refused: `malformed: ${e.problem} (JSON keeps only the last of two equal keys, so what was signed and what a reader of the file sees may differ)` };
+  }
   const problem = approvalShapeProblem(value);
   if (problem !== undefined) throw new InputError(file, `is not a blastwall approval (${problem}); make one with blastwall approve`);
-  return value;
+  return { value };
 }
 
 /** IAM roles and users this plan touches (any change), and how many of them are agents. */

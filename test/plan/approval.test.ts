@@ -209,9 +209,11 @@ describe("limits on what an approval may say", () => {
     expect(() => approve({ by })).toThrow(/without control, bidi or zero-width characters/);
   });
 
-  test("an approval made by other means with such a name is malformed at the gate; an ordinary one is accepted", () => {
+  test("an approval made by other means with such a name is refused at the gate, the name escaped; an ordinary one is accepted", () => {
     const { signature: _signature, ...unsigned } = approve();
-    expect(check(signApproval({ ...unsigned, by: "alice\u3164" }, alice.privateKeyPem)).reason).toBe("malformed: by holds control, bidi or invisible characters");
+    // Round 67: refused (reported beside the other approvals), no longer "malformed" (which stopped the gate with exit 2).
+    const refused = check(signApproval({ ...unsigned, by: "alice\u3164" }, alice.privateKeyPem));
+    expect(refused).toEqual({ accepted: false, reason: 'by holds control, bidi or invisible characters ("alice\\u3164"), so the name could read as someone else\'s' });
     expect(check(signApproval({ ...unsigned, by: "Zoë Ñ 李" }, alice.privateKeyPem)).accepted).toBe(true);
   });
 });

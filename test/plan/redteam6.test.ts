@@ -343,7 +343,7 @@ describe("AWS Cloud Control (awscc) data types are protected", () => {
 describe("input hygiene", () => {
   const plan = () => minimalPlan([change("aws_db_instance.main", ["delete"], { identifier: "main" }, null)]);
 
-  test("an approval file with a repeated key is bad input, though its last values carry a valid signature", () => {
+  test("an approval file with a repeated key is refused, though its last values carry a valid signature", () => {
     const dir = tempDir();
     const alice = ed25519();
     writeFileSync(join(dir, "plan.json"), JSON.stringify(plan()));
@@ -354,8 +354,11 @@ describe("input hygiene", () => {
     expect(gateFails(gate())).toBe(false);
     // A reader sees "mallory" first; JSON.parse keeps the signed "alice" that follows.
     writeFileSync(join(dir, "approval.json"), JSON.stringify(approval).replace("{", '{"by":"mallory",'));
-    // Malformed input: bad input (exit 2, naming the file), never an approval the gate accepts.
-    expect(gate).toThrow(/line 1, column \d+: key "by" appears twice/);
+    // Never an approval the gate accepts. Round 67 changed this from bad input (exit 2, which let one such file stop
+    // every deploy and hide the report) to a refusal in the report, beside the other approvals.
+    const report = gate();
+    expect(gateFails(report)).toBe(true);
+    expect(report.approvals).toEqual([expect.objectContaining({ file: "approval.json", accepted: false, reason: expect.stringMatching(/line 1, column \d+: key "by" appears twice/) })]);
   });
 
   test("a trusted key file with more than one PEM block is bad input (exit 2), in one line naming the file", async () => {
