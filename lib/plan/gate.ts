@@ -124,7 +124,13 @@ function boundToItsName(check: ReturnType<typeof verifyApproval>, trusted: reado
   const claimed = nameSkeleton(a.by);
   const owners = [...new Set(trusted.filter((k) => k.name !== undefined && k.keyId !== a.keyId && nameSkeleton(k.name) === claimed).map((k) => k.keyId))];
   if (owners.length > 0) {
-    return refuse(`name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")}`);
+    // The skeleton folds more than confusables do (d as cl, i as l): "dara" is refused beside a bound "clara". Fail
+    // closed, but say the fix: a name bound to its own key is that key's holder's, whatever it looks like.
+    const arg = /^[A-Za-z0-9@._+-]+$/.test(a.by) ? `${a.by}=KEY.pem` : JSON.stringify(`${a.by}=KEY.pem`);
+    return refuse(
+      `name bound to another key: signed with key ${a.keyId}, which --trust gives no name, but names ${JSON.stringify(a.by)}, whom --trust binds to key ${owners.join(" or ")} ` +
+        `(the names read alike); if ${JSON.stringify(a.by)} is another person, bind the name to its key with --trust ${arg}`,
+    );
   }
   return check;
 }

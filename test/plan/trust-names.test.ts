@@ -79,7 +79,7 @@ describe("--trust NAME=KEY.pem", () => {
       const { code, approval } = await gate(dir, "alice@example.com=alice.pub.pem", "mallory.pub.pem");
       expect(code).toBe(1);
       expect(approval.accepted).toBe(false);
-      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "\S+", whom --trust binds to key SHA256:\S+$/);
+      expect(approval.reason).toMatch(/^name bound to another key: signed with key SHA256:\S+, which --trust gives no name, but names "\S+", whom --trust binds to key SHA256:\S+ \(the names read alike\); if "\S+" is another person, bind the name to its key with --trust \S+=KEY\.pem"?$/);
       // The refusal is not alice's: the verdict names no approver.
       expect(approval.by).toBeUndefined();
     }
