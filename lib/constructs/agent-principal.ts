@@ -1,5 +1,8 @@
-import { fail, isToken, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
+import { fail, isToken, PARTITION_NAMES, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
+
+/** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
+const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
 
 /**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
@@ -19,7 +22,7 @@ export abstract class AgentPrincipal {
    */
   static role(roleArn: string, options: { readonly externalId?: string } = {}): AgentPrincipal {
     requireString("AgentPrincipal", "role(roleArn)", roleArn, "the ARN of the IAM role that starts agent sessions, like arn:aws:iam::111111111111:role/agent-runner");
-    if (!isToken(roleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
+    if (!isToken(roleArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:role/[\\w+=,.@/-]+$`).test(roleArn)) {
       fail("AgentPrincipal", "role(roleArn)", `must be an IAM role ARN like arn:aws:iam::111111111111:role/agent-runner (got "${roleArn}")`);
     }
     return new RolePrincipal(roleArn, options.externalId);
@@ -37,7 +40,8 @@ export abstract class AgentPrincipal {
   private static oidcFor(method: string, props: OidcSubjectProps): AgentPrincipal {
     requireString("AgentPrincipal", `${method}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
     // IAM refuses any other Federated principal at apply ("Invalid principal in policy").
-    if (!isToken(props.providerArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/.test(props.providerArn)) {
+    // Only a real partition, and no whitespace (red-team round 67: arn:awsfoo: and "oidc-provider/ x" were accepted).
+    if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/\\S+$`).test(props.providerArn)) {
       fail("AgentPrincipal", `${method}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
     }
     requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");

@@ -74,10 +74,13 @@ export function refuseDestroyActions(who: string, actions: readonly string[]): v
   }
 }
 
-/** `service:Action` or a pattern of it; rejects typos like `s3GetObject` or `s3:` before they reach IAM. */
+/**
+ * `service:Action` or a pattern of it; rejects typos like `s3GetObject` or `s3:` before they reach IAM. IAM matches
+ * the service prefix and the name case-insensitively, so `S3:GetObject` is one (red-team round 67).
+ */
 export function checkActionSyntax(who: string, action: string): void {
   if (action === "*") return;
-  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) {
+  if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) {
     throw new Error(`${who}: "${action}" is not an IAM action; write service:Action, e.g. "ec2:DescribeVolumes"`);
   }
 }

@@ -69,8 +69,9 @@ export class ProtectedVolume extends Construct {
     requireString(C, "availabilityZone", props.availabilityZone, "the availability zone of the volume, like eu-west-1a");
     if (!/^[A-Za-z0-9_-]{2,34}$/.test(props.name)) fail(C, "name", `must be 2 to 34 letters, digits, _ or - (got "${props.name}")`);
     if (!isToken(props.availabilityZone)) {
-      // A region, then a zone letter (eu-west-1a) or a Local or Wavelength Zone (us-west-2-lax-1a).
-      const zone = /^([a-z]{2}(?:-[a-z]+)+-\d)(?:[a-z]|-[a-z0-9-]+)$/.exec(props.availabilityZone);
+      // A region, then a zone letter (eu-west-1a), a Local Zone (us-west-2-lax-1a) or a Wavelength Zone
+      // (us-east-1-wl1-bos-wlz-1); red-team round 67: eu-central-1-a and eu-central-1-x were taken for zones.
+      const zone = /^([a-z]{2}(?:-[a-z]+)+-\d)(?:[a-z]|-[a-z]{2,4}-\d[a-z]|-wl\d-[a-z]{2,4}-wlz-\d)$/.exec(props.availabilityZone);
       if (!zone) {
         const region = /^[a-z]{2}(-[a-z]+)+-\d$/.test(props.availabilityZone);
         fail(C, "availabilityZone", region

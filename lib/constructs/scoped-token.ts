@@ -105,7 +105,8 @@ export class ScopedToken extends Construct {
     refuseDestroyActions(`${C}: actions`, props.actions);
     // A pattern also grants whatever AWS adds under it later. Read-only families stay allowed with allowAnyResource:
     // that is what it is for (actions without resource-level permissions, `ec2:Describe*`).
-    const readOnly = (a: string) => props.allowAnyResource === true && /^[a-z0-9-]+:(Describe|List|Get)\*$/.test(a);
+    // In any case: IAM matches actions case-insensitively (red-team round 67).
+    const readOnly = (a: string) => props.allowAnyResource === true && /^[a-z0-9-]+:(describe|list|get)\*$/i.test(a);
     const pattern = props.actions.find((a) => /[*?]/.test(a) && !readOnly(a));
     if (pattern !== undefined) {
       fail(C, "actions", `must be the actions of the task, exactly, without * or ? (got "${pattern}"); only the read-only Describe*, List* and Get* are accepted, with allowAnyResource`);

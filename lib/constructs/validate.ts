@@ -89,6 +89,7 @@ const PARTITIONS: readonly (readonly [RegExp, string])[] = [
   [/^us-isob-/, "aws-iso-b"],
   [/^us-isof-/, "aws-iso-f"],
   [/^eu-isoe-/, "aws-iso-e"],
+  [/^eusc-/, "aws-eusc"],
 ];
 
 /** Every partition `partitionOf` knows: `aws` and the partitions of the regions above. */
