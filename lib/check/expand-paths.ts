@@ -140,6 +140,21 @@ function readManifest(file: string): ManifestStack[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Whether a manifest.json is cdktf's, or meant to be: JSON with a "stacks" key (readManifest then checks it all), or
+ * not a file (refused there). Anything else (a web app's manifest, an array, text) is some other tool's file.
+ */
+function cdktfManifestLike(file: string): boolean {
+  if (kindOf(file) !== "file") return true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(file));
+  } catch {
+    return false;
+  }
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) && "stacks" in parsed;
+}
+
 function under(folder: string, rel: string): string {
   return isAbsolute(rel) ? rel : join(folder, rel);
 }
@@ -232,11 +247,18 @@ function directoryArgument(p: string): StackInput[] {
   // `cdktf.out/stacks`: the stacks folder of a cdktf output is read as that output (its manifest says which stacks).
   if (basename(resolve(p)) === "stacks" && stackFolderNames(p).some((n) => exists(join(p, n, "cdk.tf.json")))) {
     const parent = dirname(p);
-    if (exists(join(parent, "manifest.json"))) return cdktfOutput(parent, join(parent, "manifest.json"));
+    const parentManifest = join(parent, "manifest.json");
+    // A manifest.json that is not cdktf's (a web app's, beside a stacks/ folder) is not these stacks' manifest: it is
+    // taken as absent, and the refusal says so (red-team round 67: it was refused as "not a cdktf manifest").
+    const foreign = exists(parentManifest) && !cdktfManifestLike(parentManifest);
+    if (exists(parentManifest) && !foreign) return cdktfOutput(parent, parentManifest);
     throw new InputError(
       p,
-      "is the stacks/ folder of a cdktf output with no manifest.json, which cdktf writes only once every stack is synthesized: this output is incomplete " +
-        "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again",
+      (foreign
+        ? `is a stacks/ folder, but the manifest.json beside it is not cdktf's (it has no "stacks"), so no cdktf manifest says which stacks it holds; cdktf writes one only once every stack is synthesized, so this output may be incomplete: ` +
+          `check each stack folder on its own (${join(p, stackFolderNames(p)[0] ?? "NAME")}), or synthesize again and check the cdktf output`
+        : "is the stacks/ folder of a cdktf output with no manifest.json, which cdktf writes only once every stack is synthesized: this output is incomplete " +
+          "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again"),
     );
   }
   const stacksDir = join(p, "stacks");
