@@ -95,6 +95,21 @@ export function providerRegion(plan: PlanJson | undefined, address: string): str
   return isObject(region) && Object.keys(region).length === 1 && typeof region.constant_value === "string" && region.constant_value !== "" ? region.constant_value : undefined;
 }
 
+/**
+ * The one account the provider of `address` may operate in, where its configuration pins it literally
+ * (`allowed_account_ids = ["111111111111"]`, the provider refuses any other at plan and apply); undefined otherwise.
+ */
+export function providerAccount(plan: PlanJson | undefined, address: string): string | undefined {
+  const key = configOf(plan, address)?.providerKey;
+  const config = (plan as { configuration?: unknown } | undefined)?.configuration;
+  if (key === undefined || !isObject(config) || !isObject(config.provider_config)) return undefined;
+  const provider = config.provider_config[key];
+  const ids = isObject(provider) && isObject(provider.expressions) ? provider.expressions.allowed_account_ids : undefined;
+  if (!isObject(ids) || Object.keys(ids).length !== 1 || !Array.isArray(ids.constant_value) || ids.constant_value.length !== 1) return undefined;
+  const id = ids.constant_value[0];
+  return typeof id === "string" && /^\d{12}$/.test(id) ? id : undefined;
+}
+
 /** The expression at `path` (argument, then block index and argument: `["target", 0, "arn"]`). */
 export function expressionAt(config: ConfigResource | undefined, path: readonly (string | number)[]): unknown {
   let v: unknown = config?.expressions;

@@ -10,7 +10,7 @@ import { condition, evaluate, hasUnknown, type Scope, scopeOf } from "../cfn-eva
 import { keeps } from "../cfn-tables";
 import { conditionsOf, forEachLoops, holdsData, propertyOf, replacingProperties, type Resource, resourcesOf, show } from "../cfn-resources";
 import { feedingProperties, joined, mentions } from "../cfn-references";
-import { regionPseudo, type Sides } from "./stack-sides";
+import { type KnownPseudo, knownPseudo, type Sides } from "./stack-sides";
 
 /**
  * Data-holding resources whose existence, keeping or identity comes from a value CloudFormation reads from SSM
@@ -182,14 +182,14 @@ export function transformsReread(template: unknown): string[] {
  * Application Repository, whose content never changes (red-team round 61). One whose Condition is false (so absent)
  * does not count; a new one is judged as a runner, and a changed URL or parameters by dropped.
  */
-export function nestedTemplatesReread(before: unknown, template: unknown, sides: Sides, region?: string): string[] {
+export function nestedTemplatesReread(before: unknown, template: unknown, sides: Sides, known?: KnownPseudo): string[] {
   const now = resourcesOf(template, true);
   const old = resourcesOf(before, true);
   if (now === undefined || old === undefined) return [];
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
   // One scope per side: a nested stack is absent only where its Condition is false on every side (each stack set
   // instance with its own overrides).
-  const scopes = sides.map(([, a]) => scopeOf(parseTemplate(template), a, feeding, regionPseudo(region)));
+  const scopes = sides.map(([, a]) => scopeOf(parseTemplate(template), a, feeding, knownPseudo(known)));
   const out: string[] = [];
   for (const [id, r] of Object.entries(now)) {
     const type = String(r.Type);

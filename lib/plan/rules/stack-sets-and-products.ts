@@ -13,7 +13,7 @@ import { condition, evaluate, fingerprint, hasDeploy, plain, type Scope, scopeOf
 import { CONTENT } from "../cfn-tables";
 import { propertyOf, type Resource, resourcesOf, show } from "../cfn-resources";
 import { evaluatedText, feedingProperties } from "../cfn-references";
-import { type NotificationsChange, parameterMap, sidePseudo, type Sides } from "./stack-sides";
+import { type KnownPseudo, type NotificationsChange, parameterMap, sidePseudo, type Sides } from "./stack-sides";
 
 /**
  * Service Catalog provisioned products, whose product version (provisioning artifact) is a CloudFormation template
@@ -124,14 +124,15 @@ function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: bool
  * reads anew at each update (SSM, a dynamic reference) counts at any update. A side where the resource's Condition
  * is false (absent) is not compared: its deletion is judged as the Condition's.
  */
-export function contentMoved(before: unknown, after: unknown, sides: Sides, notes: NotificationsChange | undefined, region: string | undefined): string[] {
+export function contentMoved(before: unknown, after: unknown, sides: Sides, notes: NotificationsChange | undefined, known: KnownPseudo | undefined): string[] {
+  const region = known?.["AWS::Region"];
   const old = resourcesOf(before, true);
   const now = resourcesOf(after, true);
   if (old === undefined || now === undefined) return [];
   const oldTemplate = parseTemplate(before);
   const newTemplate = parseTemplate(after);
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
-  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, sidePseudo(region, notes, notes?.was)), scopeOf(newTemplate, a, feeding, sidePseudo(region, notes, notes?.now))] as const);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, sidePseudo(known, notes, notes?.was)), scopeOf(newTemplate, a, feeding, sidePseudo(known, notes, notes?.now))] as const);
   const present = (x: Resource, scope: Scope) => x.Condition === undefined || condition(x.Condition, scope) !== false;
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {

@@ -7,7 +7,7 @@
 import type { PlanJson, PlanResourceChange } from "../types";
 import { afterValue, getPath, isObject } from "../values";
 import { canonicalJson } from "../canonical-json";
-import { providerRegion } from "../config-expressions";
+import { providerAccount, providerRegion } from "../config-expressions";
 import { parseTemplate } from "../cfn-template";
 import { Unknown } from "../cfn-evaluate";
 import { resourcesOf, show } from "../cfn-resources";
@@ -222,9 +222,49 @@ export function stackRegion(rc: PlanResourceChange, plan: PlanJson): string | un
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-/** AWS::Region as a pseudo parameter of a scope: the stack's region, where known. */
-export function regionPseudo(region: string | undefined): Record<string, unknown> {
-  return region === undefined ? {} : { "AWS::Region": region };
+/**
+ * The pseudo parameters the plan shows for a stack, the same on both sides of its update: AWS::Region (stackRegion),
+ * AWS::StackName (its name, known and unchanged), AWS::AccountId and AWS::Partition (from its ARN on both sides and
+ * its provider's one `allowed_account_ids`, where all agree). Any one not certain is left out, so it reads as unknown.
+ * A stack set has none: its template runs in each instance's account and region (red-team round 67: a Condition on
+ * AWS::StackName or AWS::AccountId the plan shows stopped the plan).
+ */
+export type KnownPseudo = Readonly<Record<string, string>>;
+
+export function stackPseudo(rc: PlanResourceChange, plan: PlanJson): KnownPseudo {
+  if (rc.type !== "aws_cloudformation_stack" && rc.type !== "awscc_cloudformation_stack") return {};
+  const out: Record<string, string> = {};
+  const region = stackRegion(rc, plan);
+  if (region !== undefined) out["AWS::Region"] = region;
+  const nameKey = rc.type === "aws_cloudformation_stack" ? "name" : "stack_name";
+  const was = getPath(rc.change.before, [nameKey]);
+  const now = afterValue(rc.change, [nameKey]);
+  if (typeof was === "string" && was !== "" && now.state === "known" && now.value === was) out["AWS::StackName"] = was;
+  const accounts = new Set<string>();
+  const partitions = new Set<string>();
+  let certain = true;
+  for (const k of ["id", "stack_id"]) {
+    const after = afterValue(rc.change, [k]);
+    if (after.state === "unknown") certain = false;
+    for (const v of [getPath(rc.change.before, [k]), after.state === "known" ? after.value : undefined]) {
+      if (typeof v !== "string" || v === "") continue;
+      const arn = /^arn:(aws[a-z-]*):cloudformation:[a-z0-9-]+:(\d{12}):stack\//.exec(v);
+      if (arn) {
+        partitions.add(arn[1]);
+        accounts.add(arn[2]);
+      }
+    }
+  }
+  const pinned = providerAccount(plan, rc.address);
+  if (pinned !== undefined) accounts.add(pinned);
+  if (certain && accounts.size === 1) out["AWS::AccountId"] = [...accounts][0];
+  if (certain && partitions.size === 1) out["AWS::Partition"] = [...partitions][0];
+  return out;
+}
+
+/** The known pseudo parameters as a scope's own values (a copy). */
+export function knownPseudo(known: KnownPseudo | undefined): Record<string, unknown> {
+  return { ...(known ?? {}) };
 }
 
 export const NOTIFICATIONS = "AWS::NotificationARNs";
@@ -273,7 +313,7 @@ export function notificationsUnread(notes: NotificationsChange, after: ReturnTyp
   );
 }
 
-/** Pseudo parameters of one side: AWS::Region where known, and AWS::NotificationARNs where the stack's list changes. */
-export function sidePseudo(region: string | undefined, notes: NotificationsChange | undefined, list: string | undefined): Record<string, unknown> {
-  return { ...regionPseudo(region), ...(notes === undefined || list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes.attribute} ${list}`, false) }) };
+/** Pseudo parameters of one side: those the plan shows (stackPseudo), and AWS::NotificationARNs where the stack's list changes. */
+export function sidePseudo(region: KnownPseudo | undefined, notes: NotificationsChange | undefined, list: string | undefined): Record<string, unknown> {
+  return { ...knownPseudo(region), ...(notes === undefined || list === undefined ? {} : { [NOTIFICATIONS]: new Unknown(`${NOTIFICATIONS}, the stack's ${notes.attribute} ${list}`, false) }) };
 }

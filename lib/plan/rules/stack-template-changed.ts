@@ -9,7 +9,7 @@ import { GUARDED_PROPERTIES, guardsCreated, guardsWeakened, type Weakened } from
 import { keeps, REPLACING, snapshotIgnored } from "../cfn-tables";
 import { conditionsOf, deletionPolicy, forEachLoops, holdsData, propertyOf, replacingProperties, type Resource, resourcesOf, show } from "../cfn-resources";
 import { conditionText, evaluatedText, feedingProperties, mentions } from "../cfn-references";
-import { NOTIFICATIONS, notificationsChange, type NotificationsChange, notificationsUnread, OVERRIDES, parameterMap, parametersAfter, parametersChanged, parameterSides, regionPseudo, sidePseudo, type Sides, stackRegion, TEMPLATE } from "./stack-sides";
+import { NOTIFICATIONS, notificationsChange, type NotificationsChange, notificationsUnread, OVERRIDES, parameterMap, parametersAfter, parametersChanged, parameterSides, knownPseudo, sidePseudo, type Sides, stackPseudo, TEMPLATE, type KnownPseudo } from "./stack-sides";
 import { nestedTemplatesReread, resolvedAtDeploy, topTemplateReread, transformsReread } from "./stack-rereads";
 import { awsccInstancesChanged, contentMoved, productChanged, PRODUCTS } from "./stack-sets-and-products";
 
@@ -84,20 +84,21 @@ export const stackTemplateChanged: PlanRule = {
     // stacks' templates anew from S3.
     const sides = parameterSides(rc, params, ctx.plan);
     // Where the stack's region is known, AWS::Region is that region (a Region-keyed Mappings entry of another region is not read).
-    const region = stackRegion(rc, ctx.plan);
+    // And AWS::StackName, AWS::AccountId and AWS::Partition where the plan shows them (stackPseudo).
+    const known = stackPseudo(rc, ctx.plan);
     const resolved = [
       ...(url ? [] : topTemplateReread(rc)),
-      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, region), ...transformsReread(after.value)] : []),
+      ...(after.state === "known" ? [...resolvedAtDeploy(after.value), ...nestedTemplatesReread(before, after.value, sides, known), ...transformsReread(after.value)] : []),
       ...(notes && !readable ? [notificationsUnread(notes, after)] : []),
     ];
     // Protection weakened in place, each side read with its own parameters, Defaults and Conditions.
-    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined, region);
+    const weakened = url || isSensitive(rc.change, [attribute]) ? [] : stackWeakened(before, after, sides, notes && readable ? notes : undefined, known);
     // A stack set's or provisioned product's content moved, by the text or by what the evaluation reads (parameters).
-    const moved = url || after.state !== "known" || isSensitive(rc.change, [attribute]) ? [] : contentMoved(before, after.value, sides, notes && readable ? notes : undefined, region);
+    const moved = url || after.state !== "known" || isSensitive(rc.change, [attribute]) ? [] : contentMoved(before, after.value, sides, notes && readable ? notes : undefined, known);
     if (!templateChanged && !url && !paramsChanged && resolved.length === 0 && instances.gone.length === 0 && weakened.length === 0 && moved.length === 0) return [];
     const drops = url
       ? [`the template_url changed (${show(beforeUrl)} → ${urlChanged.state === "unknown" ? "known after apply" : show(urlChanged.value)}): blastwall cannot read the template it names`, ...instances.gone]
-      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, region) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...moved, ...resolved, ...instances.gone];
+      : [...(templateChanged ? dropped(rc, attribute, before, after, sides, known) : []), ...(paramsChanged ? parameterDependent(after, params, changedParams, label) : []), ...moved, ...resolved, ...instances.gone];
     const out: FindingDraft[] = [];
     if (drops.length > 0) {
       const evidence: Evidence[] = drops.map((d) => ({ step: "template", address: rc.address, detail: d }));
@@ -134,11 +135,11 @@ function weakenedFindings(rc: PlanResourceChange, stackAddress: string, weakened
  * The protection a stack's update weakens in place: its template's guarded settings read with the parameters and
  * template of each side; for a Cloud Control stack set, also with each instance group's parameter overrides.
  */
-function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, notes?: NotificationsChange, region?: string): Weakened[] {
+function stackWeakened(before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, notes?: NotificationsChange, known?: KnownPseudo): Weakened[] {
   if (after.state !== "known") return [];
   const out = new Map<string, Weakened>();
   // A changed notification_arns: AWS::NotificationARNs is another value on each side, not known to blastwall.
-  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [sidePseudo(region, notes, notes?.was), sidePseudo(region, notes, notes?.now)])) out.set(w.sentence, w);
+  for (const [b, a] of sides) for (const w of templateWeakened(before, after.value, b, a, [sidePseudo(known, notes, notes?.was), sidePseudo(known, notes, notes?.now)])) out.set(w.sentence, w);
   return [...out.values()];
 }
 
@@ -268,7 +269,8 @@ function conditionTurned(name: string, scopes: readonly (readonly [Scope, Scope]
 }
 
 /** What the new template drops or leaves unkept, as sentences; one sentence when either template cannot be read. */
-function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, region?: string): string[] {
+function dropped(rc: PlanResourceChange, attribute: string, before: unknown, after: ReturnType<typeof afterValue>, sides: Sides, known?: KnownPseudo): string[] {
+  const region = known?.["AWS::Region"];
   if (after.state === "unknown") return ["the new template is known only after apply"];
   if (isSensitive(rc.change, [attribute])) return ["the template is sensitive, so the plan does not show it"];
   const old = resourcesOf(before);
@@ -278,7 +280,7 @@ function dropped(rc: PlanResourceChange, attribute: string, before: unknown, aft
   const oldTemplate = parseTemplate(before);
   const newTemplate = parseTemplate(after.value);
   const feeding = (x: Record<string, unknown>, attr?: string) => feedingProperties(x as Resource, attr);
-  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, regionPseudo(region)), scopeOf(newTemplate, a, feeding, regionPseudo(region))] as const);
+  const scopes = sides.map(([b, a]) => [scopeOf(oldTemplate, b, feeding, knownPseudo(known)), scopeOf(newTemplate, a, feeding, knownPseudo(known))] as const);
   const out: string[] = [];
   for (const [id, r] of Object.entries(old)) {
     const type = typeof r.Type === "string" ? r.Type : "(unknown type)";
