@@ -6,8 +6,9 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
-import { refTarget, resolveToPattern } from "../terraform/tokens";
-import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import { globsIntersect } from "../iam/glob";
+import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries, s3Objects } from "./fetched-sources";
 import { emrClusterCode, emrInstanceRole } from "./emr-sources";
 import { blocksWithDynamic, dynamicContents } from "./dynamic-blocks";
 
@@ -66,7 +67,7 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     // A source (or secondary source) of a dynamic block blastwall cannot read may be any repository or object.
     for (const key of ["source", "secondary_sources"]) {
       const b = blocksWithDynamic(p.values, key);
-      for (const src of b.blocks) for (const s of buildSources(stack, src)) list.push({ consumer: p, roleAttribute: "service_role", ...s });
+      for (const src of b.blocks) for (const s of [...buildSources(stack, src), ...buildspecObjects(stack, src["buildspec"])]) list.push({ consumer: p, roleAttribute: "service_role", ...s });
       if (b.unread) for (const s of [codecommit("*"), s3("*", "*")]) list.push({ consumer: p, roleAttribute: "service_role", ...s });
     }
   }
@@ -336,6 +337,27 @@ function buildSource(stack: TfStack, src: Record<string, unknown>, type: string)
   }
   return undefined;
 }
+
+/**
+ * The S3 object a build's `buildspec` names, which CodeBuild fetches at every build and runs as the service role
+ * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Inline YAML (on several
+ * lines, or text `file`, `templatefile`, `yamlencode` or `jsonencode` renders) and a path inside the source are not
+ * S3; a value blastwall cannot read whose pattern may still be such a location (`${var.buildspec}`) may be any object.
+ */
+function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  if (typeof v !== "string" || v.trim() === "" || v.includes("\n")) return [];
+  const one = soleInterpolation(v.trim());
+  if (one && /^(file|templatefile|yamlencode|jsonencode)\s*\(/.test(one.expr.trim())) return [];
+  const pattern = exact(stack, v.trim()) ?? "*";
+  const arn = /^arn:[^:]*:s3:::([^/]+)\/(.+)$/.exec(pattern);
+  if (arn) return [{ ...s3(arn[1], arn[2]), shown: `s3://${arn[1]}/${arn[2]} (the buildspec)` }];
+  const found = s3Objects(pattern, "the buildspec");
+  if (found.length > 0) return found;
+  const mayBe = [S3_ARN, "s3://*"].some((x) => globsIntersect(pattern, x, { caseInsensitive: true }));
+  return mayBe ? [anyObject("the buildspec of a build project, which blastwall cannot read")] : [];
+}
+
+const S3_ARN = "arn:*:s3:::*/*";
 
 /** A repository named by a reference to one of the stack's repositories, or as written. */
 /** A document the stack's principals may update: not one AWS owns (`AWS-*`, `Amazon*`); `*` when unresolvable. */
