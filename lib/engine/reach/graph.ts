@@ -15,7 +15,7 @@ import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { grantsEveryone } from "../resource-policies";
-import { SOURCE_WRITES, sourceUses } from "./sources";
+import { SOURCE_WRITES, sourceNamedBy, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
 import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
@@ -740,7 +740,7 @@ export class ReachGraph {
     for (const use of uses) {
       for (const action of SOURCE_WRITES[use.kind]) {
         if (allowed && !allowed(action)) continue;
-        const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
+        const g = this.grants(p, action).find((x) => x.resources.some((r) => sourceNamedBy(this.stack, use, x, r)));
         if (!g) continue;
         const resolved = use.roleValue !== undefined ? this.roleOfValue(use.roleValue) : this.roleOfCompute(use.consumer, use.roleAttribute, false);
         const found = resolved === null && use.runsAsRoleAnyway ? undefined : resolved;

@@ -6,7 +6,9 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
-import { refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import { referencedResource, refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import type { Grant } from "../analysis-types";
+import { writtenReferences } from "./resource-index";
 import { globsIntersect } from "../iam/glob";
 import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries, s3Objects } from "./fetched-sources";
 import { emrClusterCode, emrInstanceRole } from "./emr-sources";
@@ -51,6 +53,24 @@ export interface SourceUse {
   readonly runsAsRoleAnyway?: boolean;
   /** The role as written, when it is not at an attribute path (an Automation parameter): used instead of `roleAttribute`. */
   readonly roleValue?: unknown;
+  /**
+   * The stack's resource the source is, where its ARN pattern cannot tell it from others of its type (a GameLift
+   * script, `script/*`): a grant written as references to resources of that type names only those (`sourceNamedBy`).
+   */
+  readonly source?: TfResource;
+}
+
+/**
+ * Whether a grant's resource pattern `r` names the source a use runs: its ARN pattern meets `r`, and, for a source of
+ * the stack, `r` was not written as references to other resources of its type only (red-team round 67: UpdateScript on
+ * `${aws_gamelift_script.dev.arn}` reached the fleet running another script).
+ */
+export function sourceNamedBy(stack: TfStack, use: SourceUse, g: Grant, r: string): boolean {
+  if (!globsIntersect(r, use.arn)) return false;
+  const source = use.source;
+  if (!source) return true;
+  const refs = writtenReferences(g, r, (w) => referencedResource(stack, w, [source.type]));
+  return refs === undefined || refs.includes(source);
 }
 
 const cache = new WeakMap<TfStack, readonly SourceUse[]>();
@@ -232,7 +252,7 @@ function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" 
     const arn = id.startsWith("arn:") ? id : `arn:aws:gamelift:*:*:script/${id}`;
     return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
   }
-  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}` }];
+  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}`, source: script }];
   for (const loc of [...blocks(script.values["storage_location"]), ...dynamicContents(script.values, "storage_location")]) {
     if (!loc) {
       out.push(anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
