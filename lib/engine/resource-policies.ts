@@ -153,13 +153,19 @@ const boundaryRights = new WeakMap<PolicyDocument, ReturnType<typeof effectiveRi
  * The first Allow of a resource's policy (`attribute` of `res`) that may let `principal` call `action`, none when a Deny
  * of it certainly blocks the call, or when the principal's permission boundary caps a grant to its role ARN
  * (`boundaryCap`). For a resource policy that grants a right blastwall follows as a path (an ACM Private CA's
- * IssueCertificate, roles-anywhere.ts) rather than as a destroy right.
+ * IssueCertificate, roles-anywhere.ts) rather than as a destroy right. An account principal (`...:root`, an account
+ * id) admits no one on its own (red-team round 67): another account's never admits the principal, and its own
+ * account's only where the principal's identity policies allow the call, which its identity grants already count (the
+ * caller's to add). So whether the principal's account is known or not, such a principal is left out here.
  */
 export function resourcePolicyAllows(stack: TfStack, res: TfResource, attribute: string, principal: PrincipalNode, action: string): Statement | undefined {
   const value = res.values[attribute];
   if (value === undefined || value === null || value === "") return undefined;
   const candidate = { arnPattern: principal.arnPattern };
-  for (const s of principalAdmits(resourcePolicyDocument(stack, res, attribute).statements, candidate, action)) {
+  const statements = resourcePolicyDocument(stack, res, attribute).statements.map((s) =>
+    s.effect !== "Allow" || s.unknown !== undefined || !s.principals ? s : { ...s, principals: s.principals.map((p) => ({ ...p, identifiers: p.identifiers.filter((id) => p.type !== "AWS" || !isAccount(id)) })) },
+  );
+  for (const s of principalAdmits(statements, candidate, action)) {
     const capped = boundaryCap(s, principal, candidate);
     if (!capped || capped(action)) return s;
   }

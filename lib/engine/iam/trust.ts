@@ -162,10 +162,11 @@ export function callerMayMeet(s: Statement, arn: string, account: string | undef
     const positive = MATCHES.has(base);
     const variable = c.values.some((v) => v.includes("${"));
     if (key === "aws:principalarn" && !variable) {
-      // Condition operators compare by case, but for the IgnoreCase ones.
-      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive: base.endsWith("ignorecase") }))) return false;
-      // ARNs compare by case in conditions: only an exact match of case certainly excludes.
-      if (negated && c.values.some((v) => globCovers(v, arn))) return false;
+      // Condition operators compare by case, but for the IgnoreCase ones (StringEqualsIgnoreCase and its negation,
+      // red-team round 67): a negated one excludes where the value covers the ARN in any case; another only in its case.
+      const caseInsensitive = base.endsWith("ignorecase");
+      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive }))) return false;
+      if (negated && c.values.some((v) => globCovers(v, arn, { caseInsensitive }))) return false;
     } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
       if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
       if (negated && c.values.includes(account)) return false;

@@ -10,6 +10,11 @@ import { CLUSTER_ADMIN_WRITES } from "./clusters";
 import { identityPoolActions } from "./identity-pools";
 import { rolesAnywhereActions } from "./roles-anywhere";
 import { sessionActions } from "./sessions";
+import { blocksWithDynamic } from "./dynamic-blocks";
+import { isObject } from "../json";
+import { encodedDocument } from "../terraform/policy-documents";
+import { refTarget, soleInterpolation } from "../terraform/tokens";
+import type { TfResource, TfStack } from "../terraform/types";
 
 export interface PassRoleService {
   readonly service: string;
@@ -203,7 +208,10 @@ export function passRoleAllows(conditions: readonly Condition[], service: string
 export interface HijackTarget {
   readonly type: string;
   readonly actions: readonly string[];
-  /** Where the resource says its role: an attribute, or a path into nested blocks (`user_settings.execution_role`). */
+  /**
+   * Where the resource says its role: an attribute, or a path into nested blocks and JSON documents
+   * (`user_settings.execution_role`), read by `roleValueAt`; alternatives split by `|` (the first one set counts).
+   */
   readonly roleAttribute: string;
   readonly viaInstanceProfile?: boolean;
   /** Without the role attribute it still runs as a role (one AWS picks, outside the stack): unknown, not none. */
@@ -255,14 +263,98 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // security configuration turns runtime roles on, as a runtime role it names (ExecutionRoleArn, with iam:PassRole):
   // EMR takes a runtime role with the instance role, whose trust must admit it (sessions.ts), so the graph reaches
   // every runtime role from the instance role already.
-  { type: "aws_emr_cluster", actions: ["elasticmapreduce:AddJobFlowSteps"], roleAttribute: "ec2_attributes.instance_profile", viaInstanceProfile: true, shape: "arn:*:elasticmapreduce:*:*:cluster/*" },
-  // A job runs as its definition's job role (inside the container properties' JSON); SubmitJob's overrides cannot
-  // change it. No job role, or properties blastwall cannot read: the role of the compute environment's instances, or
-  // any (fail closed). SubmitJob is authorised on the job queue too, which names no job definition.
-  { type: "aws_batch_job_definition", actions: ["batch:SubmitJob"], roleAttribute: "container_properties.jobRoleArn", runsAsRoleAnyway: true, shape: "arn:*:batch:*:*:job-definition/*" },
+  // A cluster without an instance profile runs as EMR's default one (EMR_EC2_DefaultRole), made outside the stack:
+  // unknown, not none (red-team round 67, with a dynamic ec2_attributes read as no block).
+  { type: "aws_emr_cluster", actions: ["elasticmapreduce:AddJobFlowSteps"], roleAttribute: "ec2_attributes.instance_profile", viaInstanceProfile: true, runsAsRoleAnyway: true, shape: "arn:*:elasticmapreduce:*:*:cluster/*" },
+  // A job runs as its definition's job role (inside the container properties' JSON, each node range's container of a
+  // multi-node job, or the ECS task properties' task role); SubmitJob's overrides cannot change it. No job role, or
+  // properties blastwall cannot read (and an EKS job's service account, whose role the cluster decides): the role of
+  // the compute environment's instances, or any (fail closed). SubmitJob is authorised on the job queue too, which
+  // names no job definition.
+  {
+    type: "aws_batch_job_definition",
+    actions: ["batch:SubmitJob"],
+    roleAttribute: "container_properties.jobRoleArn|node_properties.nodeRangeProperties.container.jobRoleArn|ecs_properties.taskProperties.taskRoleArn",
+    runsAsRoleAnyway: true,
+    shape: "arn:*:batch:*:*:job-definition/*",
+  },
   // Hooks run on the group's instances, found by tags or Auto Scaling groups: their roles are not named here.
   { type: "aws_codedeploy_deployment_group", actions: ["codedeploy:CreateDeployment"], roleAttribute: "-", runsAsRoleAnyway: true },
 ];
+
+/**
+ * The value a resource sets at a role path (`HijackTarget.roleAttribute`): `{ value }`, undefined in it where nothing
+ * sets it; undefined where blastwall cannot read it, which may be any role (red-team round 67). On the way it reads
+ * static and `dynamic` blocks alike (an iterator's value in a dynamic block's content resolves to nothing, which the
+ * role lookup takes as unknown), every element of a list (node ranges, task properties), and JSON documents, plain
+ * or `${jsonencode({...})}`. Blocks or elements that name different values may be any of them: unread.
+ */
+export function roleValueAt(stack: TfStack, values: Record<string, unknown>, attribute: string): { value: unknown } | undefined {
+  const alternatives = attribute.split("|");
+  const set = (path: string) => {
+    const k = path.split(".")[0];
+    return (values[k] !== undefined && values[k] !== null) || blocksWithDynamic(values, k).blocks.length > 0 || blocksWithDynamic(values, k).unread;
+  };
+  return valueAt(stack, values, (alternatives.find(set) ?? alternatives[0]).split("."));
+}
+
+function valueAt(stack: TfStack, v: unknown, keys: readonly string[]): { value: unknown } | undefined {
+  if (typeof v === "string" && keys.length > 0) {
+    const doc = jsonDocument(stack, v);
+    if (doc === undefined) return undefined;
+    v = doc;
+  }
+  if (keys.length === 0) return { value: v };
+  if (Array.isArray(v)) return agreed(v.map((x) => valueAt(stack, x, keys)));
+  if (!isObject(v)) return { value: undefined };
+  const [k, ...rest] = keys;
+  if (rest.length === 0) return { value: v[k] };
+  // A JSON document at an attribute (`container_properties`), or blocks, static or dynamic.
+  if (typeof v[k] === "string") return valueAt(stack, v[k], rest);
+  const b = blocksWithDynamic(v, k);
+  if (b.unread) return undefined;
+  return agreed(b.blocks.map((x) => valueAt(stack, x, rest)));
+}
+
+/** One value from several readings: none set, or all setting the same; undefined when any is unread or two differ. */
+function agreed(found: readonly ({ value: unknown } | undefined)[]): { value: unknown } | undefined {
+  const set = new Map<string, unknown>();
+  for (const f of found) {
+    if (!f) return undefined;
+    if (f.value !== undefined && f.value !== null && f.value !== "") set.set(JSON.stringify(f.value), f.value);
+  }
+  return set.size > 1 ? undefined : { value: [...set.values()][0] };
+}
+
+/** A JSON document written as text or as one `${jsonencode(...)}` (references kept as `${...}`); undefined if unreadable. */
+function jsonDocument(stack: TfStack, text: string): unknown {
+  const one = soleInterpolation(text);
+  const json = one && /^jsonencode\s*\(/.test(one.expr) ? encodedDocument(stack, text) : text;
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The instance profile an instance gets from its launch template (`launch_template { id | name }`, the template's
+ * `iam_instance_profile { arn | name }`), static or dynamic blocks: `{ value }`, undefined in it where the template
+ * sets none; undefined where blastwall cannot tell (a template outside the stack, content it cannot read).
+ */
+export function launchTemplateProfile(stack: TfStack, instance: TfResource): { value: unknown } | undefined {
+  const at = blocksWithDynamic(instance.values, "launch_template");
+  if (at.unread) return undefined;
+  if (at.blocks.length === 0) return { value: undefined };
+  const refs = new Set(at.blocks.map((b) => refTarget(b["id"] ?? b["name"])?.address));
+  const address = refs.size === 1 ? [...refs][0] : undefined;
+  const template = address ? stack.byAddress.get(address) : undefined;
+  if (!template || template.type !== "aws_launch_template" || template.mode !== "managed") return undefined;
+  const profile = blocksWithDynamic(template.values, "iam_instance_profile");
+  if (profile.unread) return undefined;
+  return agreed(profile.blocks.map((b) => ({ value: b["arn"] ?? b["name"] })));
+}
 
 /** Becoming a user (E4) with all its rights: an access key signs any AWS API request as it, a password signs in to the console. */
 export const BECOME_USER_ACTIONS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:UpdateAccessKey"] as const;

@@ -3,20 +3,19 @@ import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { PeerState, TfBackend, TfResource, TfStack } from "../terraform/types";
 import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
-import { isObject } from "../json";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { statementName, statementSummary } from "../describe";
 import { PrincipalIndex } from "./principal-index";
 import { arnAccount, providerAccount, resourceAccount } from "../terraform/providers";
-import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, SERVICE_CREDENTIAL_ACTIONS, STATE_READS, isModelledPassRoleService, passRoleAllows, passedToService, serviceCredentialServices, serviceScope, unaccountedStart, type ServiceScope } from "./compute";
+import { BECOME_USER_ACTIONS, CREATE_PRINCIPAL, HIJACK_TARGETS, PASS_ROLE_SERVICES, PROVIDER_REWRITE, SERVICE_CREDENTIAL_ACTIONS, STATE_READS, isModelledPassRoleService, launchTemplateProfile, passRoleAllows, roleValueAt, passedToService, serviceCredentialServices, serviceScope, unaccountedStart, type ServiceScope } from "./compute";
 import { stackCredentials, storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import { ResourceIndex } from "./resource-index";
 import { trustMayNamePrincipals } from "../principals/collect";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { grantsEveryone } from "../resource-policies";
-import { SOURCE_WRITES, sourceUses } from "./sources";
+import { SOURCE_WRITES, sourceNamedBy, sourceUses } from "./sources";
 import { databasesWithPasswords } from "./database-passwords";
 import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
@@ -741,7 +740,7 @@ export class ReachGraph {
     for (const use of uses) {
       for (const action of SOURCE_WRITES[use.kind]) {
         if (allowed && !allowed(action)) continue;
-        const g = this.grants(p, action).find((x) => x.resources.some((r) => globsIntersect(r, use.arn)));
+        const g = this.grants(p, action).find((x) => x.resources.some((r) => sourceNamedBy(this.stack, use, x, r)));
         if (!g) continue;
         const resolved = use.roleValue !== undefined ? this.roleOfValue(use.roleValue) : this.roleOfCompute(use.consumer, use.roleAttribute, false);
         const found = resolved === null && use.runsAsRoleAnyway ? undefined : resolved;
@@ -1036,44 +1035,15 @@ export class ReachGraph {
     return this.roleOfCompute(profile, "role", false);
   }
 
-  /** The role an `aws_launch_template` gives its instances (`iam_instance_profile { arn | name }`). */
-  private roleOfLaunchTemplate(lt: unknown): string | null | undefined {
-    const block = Array.isArray(lt) ? lt[0] : lt;
-    if (!isObject(block)) return undefined;
-    const ref = refTarget(block["id"] ?? block["name"]);
-    const template = ref ? this.stack.byAddress.get(ref.address) : undefined;
-    if (!template || template.type !== "aws_launch_template" || template.mode !== "managed") return undefined;
-    const ip = template.values["iam_instance_profile"];
-    const profile = Array.isArray(ip) ? ip[0] : ip;
-    if (profile === undefined || profile === null) return null;
-    if (!isObject(profile)) return undefined;
-    const named = profile["arn"] ?? profile["name"];
-    return named === undefined || named === null ? null : this.roleOfProfile(named);
-  }
-
   /** The principal address a compute resource runs as; null when it runs as none; undefined when unresolvable. */
   private roleOfCompute(res: TfResource, attribute: string, viaProfile: boolean): string | null | undefined {
-    let v: unknown = res.values;
-    for (const k of attribute.split(".")) {
-      if (Array.isArray(v)) v = v[0];
-      // A JSON document on the way (a Batch job definition's container_properties): read it; one blastwall cannot
-      // read (a jsonencode of locals, a variable) may name any role.
-      if (typeof v === "string") {
-        try {
-          v = JSON.parse(v);
-        } catch {
-          return undefined;
-        }
-      }
-      v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
-    }
-    if (v === undefined || v === null || v === "") {
-      // An instance without a profile of its own may get one from its launch template.
-      const lt = viaProfile ? res.values["launch_template"] : undefined;
-      return lt === undefined || lt === null ? null : this.roleOfLaunchTemplate(lt);
-    }
-    if (viaProfile) return this.roleOfProfile(v);
-    return this.roleOfValue(v);
+    // Blocks (dynamic ones too), JSON documents and launch templates on the way: compute.ts reads them.
+    const at = roleValueAt(this.stack, res.values, attribute);
+    // An instance without a profile of its own may get one from its launch template.
+    const found = at && (at.value === undefined || at.value === null || at.value === "") && viaProfile ? launchTemplateProfile(this.stack, res) : at;
+    if (!found) return undefined;
+    if (found.value === undefined || found.value === null || found.value === "") return null;
+    return viaProfile ? this.roleOfProfile(found.value) : this.roleOfValue(found.value);
   }
 
   /** The principal address a role value (reference, ARN or name) names; undefined when unresolvable. */

@@ -1,7 +1,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
-import { attributePattern, parseReference, parseTemplate, referencedResource } from "../terraform/tokens";
+import { attributePattern, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
@@ -13,12 +13,14 @@ import { attributePattern, parseReference, parseTemplate, referencedResource } f
 export class ResourceIndex {
   private readonly items: { readonly res: TfResource; readonly arn: string }[];
   private readonly byArn = new Map<string, TfResource[]>();
+  private readonly built: readonly { readonly res: TfResource; readonly arns: readonly string[] }[];
 
   constructor(
     private readonly stack: TfStack,
     private readonly types: readonly string[],
   ) {
     this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern }));
+    this.built = this.items.map((i) => ({ res: i.res, arns: [i.arn] }));
     for (const { res, arn } of this.items) {
       const l = this.byArn.get(arn);
       if (l) l.push(res);
@@ -54,12 +56,12 @@ export class ResourceIndex {
   /**
    * The resources a grant's resource pattern `r` names when every entry of its statement that resolved to `r` was
    * written as a reference to one resource of these types: `${that.arn}` (see `referencedResource`), or an ARN built
-   * around references to it (`arn:aws:lambda:${var.region}:${...account_id}:function:${that.function_name}`) that
-   * resolves to its ARN pattern, with no wildcard written by hand; undefined when any was not (a literal pattern, a
-   * variable): then `matching` and `reachesOutside` decide.
+   * around a reference to it (`arn:aws:lambda:${var.region}:${...account_id}:function:${that.function_name}`, see
+   * `builtAround`), with no wildcard written by hand; undefined when any was not (a literal pattern, a variable): then
+   * `matching` and `reachesOutside` decide.
    */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, this.byArn.get(r) ?? []));
+    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, r, this.built));
   }
 }
 
@@ -81,27 +83,55 @@ export function writtenReferences(g: Grant, r: string, of: (written: string) => 
 }
 
 /**
- * The one resource among `candidates` (those whose ARN pattern is what `written` resolved to) that `written` refers
- * to in an interpolation, when no wildcard of `written` is in its literal text: an ARN built around a reference.
+ * The resource an ARN `written` (which resolved to `r`) is built around (red-team round 67): the one resource among
+ * `items` (with their ARN patterns) that `written` refers to in an interpolation, when `r`'s resource part is that
+ * resource's (or, after a literal trailing `:*` behind a reference, its versions and aliases:
+ * `${aws_lambda_function.f.arn}:*`, `${aws_batch_job_definition.d.arn_prefix}:*`) and its partition, service, region
+ * and account may be the resource's. Not when a wildcard is written by hand: in `written`'s literal text, or in a
+ * value one of its other interpolations resolves to exactly (`${local.any}` set to `*`); an interpolation known only
+ * at apply time (`${var.region}`, a data source's account id) is one value then.
  */
-export function builtAround(stack: TfStack, written: string, candidates: readonly TfResource[]): TfResource | undefined {
-  if (candidates.length === 0) return undefined;
+export function builtAround(stack: TfStack, written: string, r: string, items: readonly { readonly res: TfResource; readonly arns: readonly string[] }[]): TfResource | undefined {
+  if (items.length === 0) return undefined;
   const parts = parseTemplate(written);
-  // A lone interpolation is `referencedResource`'s to read. A trailing `:*` after a reference is the resource's own
-  // revisions where its ARN pattern ends so too (`${aws_batch_job_definition.d.arn_prefix}:*`).
+  // A lone interpolation is `referencedResource`'s to read.
   const last = parts[parts.length - 1];
-  const revisions = last?.kind === "literal" && last.text === ":*" && parts[parts.length - 2]?.kind === "interpolation" ? parts.slice(0, -1) : parts;
+  const versions = last?.kind === "literal" && last.text === ":*" && parts[parts.length - 2]?.kind === "interpolation";
+  const revisions = versions ? parts.slice(0, -1) : parts;
   if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
+  const others: string[] = [];
   for (const p of parts) {
-    if (p.kind !== "interpolation" || p.directive) continue;
+    if (p.kind !== "interpolation") continue;
+    if (p.directive) return undefined;
     const ref = parseReference(p.expr);
     const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
     // An instance key on a resource with neither count nor for_each names no instance of it (as in referencedResource).
-    if (!res || (ref?.index !== undefined && res.address !== ref.address && res.values["count"] === undefined && res.values["for_each"] === undefined)) continue;
-    if (candidates.includes(res)) named.add(res);
+    const counted = res !== undefined && (ref?.index === undefined || res.address === ref.address || res.values["count"] !== undefined || res.values["for_each"] !== undefined);
+    if (counted && items.some((i) => i.res === res)) named.add(res);
+    else others.push(p.expr);
   }
-  return named.size === 1 ? [...named][0] : undefined;
+  if (named.size !== 1) return undefined;
+  if (others.some((e) => handWild(stack, e))) return undefined;
+  const res = [...named][0];
+  return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
+}
+
+/** An interpolation that resolves exactly to a value with a wildcard: one written by hand, in a local or a default. */
+function handWild(stack: TfStack, expr: string): boolean {
+  const v = resolveToPattern(stack, `\${${expr}}`);
+  return v.exact && /[*?]/.test(v.pattern);
+}
+
+/** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */
+function sameResource(r: string, arn: string, versions: boolean): boolean {
+  const a = r.split(":");
+  const b = arn.split(":");
+  if (a.length < 6 || b.length < 6) return r === arn;
+  const mine = a.slice(5).join(":");
+  const theirs = b.slice(5).join(":");
+  if (mine !== theirs && !(versions && mine === `${theirs}:*`)) return false;
+  return a.slice(0, 5).every((x, i) => globsIntersect(x, b[i], { caseInsensitive: true }));
 }
 
 /**

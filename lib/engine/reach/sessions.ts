@@ -14,6 +14,7 @@ import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
 import { attributePattern, refTarget } from "../terraform/tokens";
 import { samePlace } from "./identity-pools";
+import { blocksWithDynamic } from "./dynamic-blocks";
 
 export interface SessionTarget {
   /** The resource type the session is in. */
@@ -109,9 +110,13 @@ function nameOf(stack: TfStack, r: TfResource): string | undefined {
   return p.exact ? p.pattern : undefined;
 }
 
-/** The instance profile an EMR cluster's instances run with (`ec2_attributes.instance_profile`), as written. */
+/**
+ * The instance profile an EMR cluster's instances run with (`ec2_attributes.instance_profile`), as written, in a
+ * static or `dynamic` block (red-team round 67); undefined when none is set or blastwall cannot read it.
+ */
 export function clusterInstanceProfile(cluster: TfResource): unknown {
-  return blocks(cluster.values["ec2_attributes"])[0]?.["instance_profile"];
+  const b = blocksWithDynamic(cluster.values, "ec2_attributes");
+  return b.unread ? undefined : b.blocks[0]?.["instance_profile"];
 }
 
 export function sessionActions(): string[] {

@@ -6,8 +6,11 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
-import { refTarget, resolveToPattern } from "../terraform/tokens";
-import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries } from "./fetched-sources";
+import { referencedResource, refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import type { Grant } from "../analysis-types";
+import { writtenReferences } from "./resource-index";
+import { globsIntersect } from "../iam/glob";
+import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries, s3Objects } from "./fetched-sources";
 import { emrClusterCode, emrInstanceRole } from "./emr-sources";
 import { blocksWithDynamic, dynamicContents } from "./dynamic-blocks";
 
@@ -50,6 +53,24 @@ export interface SourceUse {
   readonly runsAsRoleAnyway?: boolean;
   /** The role as written, when it is not at an attribute path (an Automation parameter): used instead of `roleAttribute`. */
   readonly roleValue?: unknown;
+  /**
+   * The stack's resource the source is, where its ARN pattern cannot tell it from others of its type (a GameLift
+   * script, `script/*`): a grant written as references to resources of that type names only those (`sourceNamedBy`).
+   */
+  readonly source?: TfResource;
+}
+
+/**
+ * Whether a grant's resource pattern `r` names the source a use runs: its ARN pattern meets `r`, and, for a source of
+ * the stack, `r` was not written as references to other resources of its type only (red-team round 67: UpdateScript on
+ * `${aws_gamelift_script.dev.arn}` reached the fleet running another script).
+ */
+export function sourceNamedBy(stack: TfStack, use: SourceUse, g: Grant, r: string): boolean {
+  if (!globsIntersect(r, use.arn)) return false;
+  const source = use.source;
+  if (!source) return true;
+  const refs = writtenReferences(g, r, (w) => referencedResource(stack, w, [source.type]));
+  return refs === undefined || refs.includes(source);
 }
 
 const cache = new WeakMap<TfStack, readonly SourceUse[]>();
@@ -66,7 +87,7 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     // A source (or secondary source) of a dynamic block blastwall cannot read may be any repository or object.
     for (const key of ["source", "secondary_sources"]) {
       const b = blocksWithDynamic(p.values, key);
-      for (const src of b.blocks) for (const s of buildSources(stack, src)) list.push({ consumer: p, roleAttribute: "service_role", ...s });
+      for (const src of b.blocks) for (const s of [...buildSources(stack, src), ...buildspecObjects(stack, src["buildspec"])]) list.push({ consumer: p, roleAttribute: "service_role", ...s });
       if (b.unread) for (const s of [codecommit("*"), s3("*", "*")]) list.push({ consumer: p, roleAttribute: "service_role", ...s });
     }
   }
@@ -231,7 +252,7 @@ function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" 
     const arn = id.startsWith("arn:") ? id : `arn:aws:gamelift:*:*:script/${id}`;
     return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
   }
-  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}` }];
+  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}`, source: script }];
   for (const loc of [...blocks(script.values["storage_location"]), ...dynamicContents(script.values, "storage_location")]) {
     if (!loc) {
       out.push(anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
@@ -336,6 +357,27 @@ function buildSource(stack: TfStack, src: Record<string, unknown>, type: string)
   }
   return undefined;
 }
+
+/**
+ * The S3 object a build's `buildspec` names, which CodeBuild fetches at every build and runs as the service role
+ * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Inline YAML (on several
+ * lines, or text `file`, `templatefile`, `yamlencode` or `jsonencode` renders) and a path inside the source are not
+ * S3; a value blastwall cannot read whose pattern may still be such a location (`${var.buildspec}`) may be any object.
+ */
+function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  if (typeof v !== "string" || v.trim() === "" || v.includes("\n")) return [];
+  const one = soleInterpolation(v.trim());
+  if (one && /^(file|templatefile|yamlencode|jsonencode)\s*\(/.test(one.expr.trim())) return [];
+  const pattern = exact(stack, v.trim()) ?? "*";
+  const arn = /^arn:[^:]*:s3:::([^/]+)\/(.+)$/.exec(pattern);
+  if (arn) return [{ ...s3(arn[1], arn[2]), shown: `s3://${arn[1]}/${arn[2]} (the buildspec)` }];
+  const found = s3Objects(pattern, "the buildspec");
+  if (found.length > 0) return found;
+  const mayBe = [S3_ARN, "s3://*"].some((x) => globsIntersect(pattern, x, { caseInsensitive: true }));
+  return mayBe ? [anyObject("the buildspec of a build project, which blastwall cannot read")] : [];
+}
+
+const S3_ARN = "arn:*:s3:::*/*";
 
 /** A repository named by a reference to one of the stack's repositories, or as written. */
 /** A document the stack's principals may update: not one AWS owns (`AWS-*`, `Amazon*`); `*` when unresolvable. */

@@ -658,6 +658,8 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     function_name: (ctx, r) => nameFrom(ctx, r, "function_name"),
     id: (ctx, r) => nameFrom(ctx, r, "function_name"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:lambda:*:*:function:${nameFrom(ctx, r, "function_name")}`),
+    // The ARN with the version published last (red-team round 67): a version of this function.
+    qualified_arn: (ctx, r) => inexact(ctx, `arn:aws:lambda:*:*:function:${nameFrom(ctx, r, "function_name")}:*`),
   },
   aws_cloudwatch_log_group: {
     name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
@@ -814,7 +816,8 @@ export function referencedResource(stack: TfStack, written: string, types: reado
   if (parts.length > 2 || (parts.length === 2 && (parts[0].kind !== "literal" || !parts[0].text.endsWith("/")))) return undefined;
   const ref = parseReference(last.expr);
   if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
-  if (ref.attribute !== (parts.length === 1 ? "arn" : "id")) return undefined;
+  // `qualified_arn` (a Lambda function's) is the ARN of a version of the resource: the resource too.
+  if (parts.length === 1 ? ref.attribute !== "arn" && ref.attribute !== "qualified_arn" : ref.attribute !== "id") return undefined;
   const res = stack.byAddress.get(ref.address);
   if (!res || !types.includes(res.type)) return undefined;
   // An instance key: the instance itself where the stack holds it (an expanded plan), else the counted block.
