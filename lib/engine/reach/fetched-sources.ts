@@ -19,7 +19,7 @@
  *   crawler with a JDBC target whose connection brings its own driver starts a Glue job with that driver, as the
  *   crawler's role, at every run; crawlers take no custom or Marketplace connectors, so only the driver counts there.
  *   A Marketplace connector's `CONNECTOR_URL` is an image in the seller's ECR repository, another account's: only a
- *   push on a wildcard could reach it, and that already counts as reaching compute outside the stack (graph.ts).
+ *   push on a wildcard could reach it, and that already counts as reaching compute outside the stack (edges-compute.ts).
  *   A connection blastwall cannot resolve (a name no connection of the stack has, a data source, a token), or
  *   properties and locations it cannot read, may load any object.
  * Parameters or arguments given as a token are read through the locals and variables they name; a token blastwall

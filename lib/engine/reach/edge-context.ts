@@ -1,0 +1,184 @@
+/** What every edge family reads, built once per graph: the stack, its principals and trusts indexed, and the shared helpers. */
+import type { Statement } from "../iam/types";
+import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { TfStack } from "../terraform/types";
+import { globMatch, globsIntersect } from "../iam/glob";
+import { PrincipalIndex } from "./principal-index";
+import { providerAccount } from "../terraform/providers";
+import { serviceScope, type ServiceScope } from "./compute";
+import { ResourceIndex } from "./resource-index";
+import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
+import { UNKNOWN_PREFIX } from "./types";
+import type { IdentityEdge } from "./identity-pools";
+import { indexTrust, normaliseAccount } from "./trust-index";
+
+/**
+ * A user as the holder of credentials that work in some services only (an SSH key for CodeCommit, a service-specific
+ * credential): a node of its own, whose edges and rights are the user's in those services (see
+ * SERVICE_CREDENTIAL_ACTIONS). Its id names the user and the services: `aws_iam_user.ops (CodeCommit git only)`.
+ */
+export interface ScopedUser {
+  readonly id: string;
+  readonly user: PrincipalNode;
+  readonly scope: ServiceScope;
+}
+
+/** A trust statement that may admit through an identity provider; `providers` absent: through any. */
+export interface FederatedTrust {
+  readonly role: PrincipalNode;
+  readonly statement: Statement;
+  readonly providers?: readonly string[];
+}
+
+/**
+ * What the edge families (edges-*.ts) read: the stack, its analysis, the graph's indexes of principals and trusts,
+ * and the helpers they share. Built once per graph; it also holds the caches those helpers fill.
+ */
+export class EdgeContext {
+  readonly unknownDetail = new Map<string, string>();
+  readonly roles: PrincipalIndex;
+  readonly users: PrincipalIndex;
+  readonly groups: PrincipalIndex;
+  readonly namedInTrust: Map<string, PrincipalNode[]>;
+  /** Keys of `namedInTrust` that are patterns (computed names): each may name principals of other ARNs. */
+  readonly trustPatterns: readonly string[];
+  readonly openTrust: readonly PrincipalNode[];
+  readonly openSet: ReadonlySet<PrincipalNode>;
+  /** Roles whose trust names a role session ARN (`assumed-role/NAME/SESSION`). */
+  readonly sessionTrusts: ReadonlySet<PrincipalNode>;
+  /** The stack has resource policies on stores, which may grant reads on their own. */
+  readonly storePolicies: boolean;
+
+  constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
+    // Agents outside the stack start chains but are never the end of one: a policy naming such a role reaches a
+    // principal whose own rights lie outside the stack (an unknown node), not the little this stack gives it.
+    const of = (k: string) => analysis.principals.filter((p) => p.kind === k && !p.external);
+    const account = providerAccount(stack, "aws");
+    this.roles = new PrincipalIndex(of("role"), "role", account);
+    this.users = new PrincipalIndex(of("user"), "user", account);
+    this.groups = new PrincipalIndex(of("group"), "group", account);
+    const trust = indexTrust(of("role"));
+    this.namedInTrust = trust.named;
+    this.trustPatterns = trust.patterns;
+    this.openTrust = trust.open;
+    this.openSet = new Set(trust.open);
+    this.sessionTrusts = trust.sessions;
+    this.storePolicies = hasStoreResourcePolicies(stack);
+  }
+
+  readonly scopedUsers = new Map<string, ScopedUser>();
+
+  /** The node of `user` as the holder of credentials for `services` (made on first use). */
+  scopedUserId(user: PrincipalNode, services: readonly string[]): string {
+    const scope = serviceScope(services);
+    const id = `${user.address} (${scope.name} only)`;
+    if (!this.scopedUsers.has(id)) this.scopedUsers.set(id, { id, user, scope });
+    return id;
+  }
+
+  private readonly resourceIndexes = new Map<string, ResourceIndex>();
+
+  /** Resources of these types with their ARN patterns, indexed once per graph. */
+  resourcesOf(types: readonly string[]): ResourceIndex {
+    // Callers pass the same few constant arrays for every principal: look those up before joining.
+    let i = this.indexByList.get(types);
+    if (i) return i;
+    const key = types.join(",");
+    i = this.resourceIndexes.get(key);
+    if (!i) this.resourceIndexes.set(key, (i = new ResourceIndex(this.stack, types)));
+    this.indexByList.set(types, i);
+    return i;
+  }
+
+  private readonly indexByList = new WeakMap<readonly string[], ResourceIndex>();
+
+  unknown(key: string, detail: string): string {
+    const id = `${UNKNOWN_PREFIX}${key}`;
+    if (!this.unknownDetail.has(id)) this.unknownDetail.set(id, detail);
+    return id;
+  }
+
+  grants(p: PrincipalNode, action: string): readonly Grant[] {
+    // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
+    // policy must not leave the paths of the next one unreported (red-team round 15).
+    return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
+  }
+
+  /** Its own grants and those the stack's resource policies give it on the stores they guard (see resource-policy-grants.ts). */
+  storeGrants(p: PrincipalNode, action: string): readonly Grant[] {
+    const own = this.grants(p, action);
+    if (!this.storePolicies) return own;
+    const granted = resourcePolicyGrantsTo(this.stack, p, action);
+    return granted.length === 0 ? own : [...own, ...granted];
+  }
+
+  /**
+   * Roles whose trust names the principal's ARN. A principal whose name is computed (`name_prefix`, a variable) may
+   * be any ARN its pattern covers, and a trust naming a computed ARN may name any principal its pattern covers:
+   * every trust where the two meet counts.
+   */
+  namedFor(pattern: string, external?: boolean): PrincipalNode[] {
+    const key = normaliseAccount(pattern);
+    const exact = this.namedInTrust.get(key) ?? [];
+    const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
+    if (!wide && this.trustPatterns.length === 0) return exact;
+    const out = new Set(exact);
+    const meet = (arn: string) => {
+      if (globsIntersect(arn, key, { caseInsensitive: true })) for (const r of this.namedInTrust.get(arn) ?? []) out.add(r);
+    };
+    // An agent outside the stack whose name is known only at apply time is an agent only as a name the config
+    // selects or another stack's agent (or a principal one can act as): a literal ARN a trust names is either such a
+    // name itself, and its own outside agent here, or no agent, and the two cannot be one principal. Only names that
+    // are themselves open may be it.
+    if (wide && !external) for (const arn of this.namedInTrust.keys()) meet(arn);
+    else for (const arn of this.trustPatterns) meet(arn);
+    return [...out];
+  }
+
+  private readonly federated = new Map<string, FederatedTrust[]>();
+
+  /**
+   * Trust statements that may admit a principal federated through a provider of `kind` for `assume`: an Allow whose
+   * principal is `Federated` (or `*`) with an identifier that may be such a provider, NotPrincipal, or unreadable
+   * (those two admit through any provider).
+   */
+  federatedTrusts(kind: string, assume: string): readonly FederatedTrust[] {
+    let out = this.federated.get(kind);
+    if (out) return out;
+    out = [];
+    const ofKind = `arn:*:iam::*:${kind}/*`;
+    const ci = { caseInsensitive: true };
+    const acts = (s: Statement) => (s.actions ? s.actions.some((a) => globMatch(a, assume, ci)) : (s.notActions ?? []).every((a) => !globMatch(a, assume, ci)));
+    for (const role of this.analysis.principals) {
+      if (role.kind !== "role") continue;
+      for (const s of role.trustPolicy?.statements ?? []) {
+        if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && acts(s))) {
+          out.push({ role, statement: s });
+          continue;
+        }
+        if (s.effect !== "Allow" || !acts(s)) continue;
+        const providers = (s.principals ?? [])
+          .filter((ps) => ps.type === "Federated" || ps.type === "*")
+          .flatMap((ps) => ps.identifiers.map((id) => (id === "*" ? "*" : normaliseAccount(id))))
+          .filter((id) => globsIntersect(id, ofKind, ci));
+        if (providers.length > 0) out.push({ role, statement: s, providers });
+      }
+    }
+    this.federated.set(kind, out);
+    return out;
+  }
+
+  /** Caches of the edge families, filled on first use (edges-assume.ts, edges-sessions.ts). */
+  stackRoles: readonly PrincipalNode[] | undefined;
+  publicLogins: readonly IdentityEdge[] | undefined;
+  readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+}
+
+const lowered = new Map<string, string>();
+
+/** The reach tables ask for the same few dozen actions for every principal: lower-case each name once. */
+function lower(action: string): string {
+  let l = lowered.get(action);
+  if (l === undefined) lowered.set(action, (l = action.toLowerCase()));
+  return l;
+}

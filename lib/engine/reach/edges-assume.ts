@@ -1,0 +1,192 @@
+/** Edges into roles by their trust: sts:AssumeRole, rewriting a trust policy or an identity provider it names, and logins that ask for no IAM right. */
+import type { Statement } from "../iam/types";
+import type { PrincipalNode } from "../analysis-types";
+import { globsIntersect } from "../iam/glob";
+import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
+import { attributePattern } from "../terraform/tokens";
+import { statementName } from "../describe";
+import { arnAccount, resourceAccount } from "../terraform/providers";
+import { grantsEveryone } from "../resource-policies";
+import { PROVIDER_REWRITE } from "./compute";
+import { identityRightsEdges, providerPoolRoles, publicIdentityEdges, type IdentityContext } from "./identity-pools";
+import { rolesAnywhereEdges, type AnywhereContext } from "./roles-anywhere";
+import { grantText, type AddEdge } from "./edge";
+import type { EdgeContext } from "./edge-context";
+import { roleOfValue } from "./role-of";
+import { normaliseAccount } from "./trust-index";
+
+const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
+const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
+const IDENTITY_POOL_TYPES = ["aws_cognito_identity_pool"] as const;
+const PCA_TYPES = ["aws_acmpca_certificate_authority"] as const;
+
+export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const candidate = { arnPattern: p.arnPattern };
+  const named = ctx.namedFor(p.arnPattern, p.external);
+  const namedSet = new Set(named);
+  const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
+  // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
+  // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
+  const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
+  const admitted = new Map<PrincipalNode, Statement[]>();
+  // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
+  // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
+  // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
+  const admits = (role: PrincipalNode) => {
+    let a = admitted.get(role);
+    if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine)) : []));
+    return a;
+  };
+  for (const g of ctx.grants(p, "sts:AssumeRole")) {
+    for (const r of g.resources) {
+      // Only roles whose trust may admit p matter: test those against r rather than r against every role.
+      const roles = ctx.roles.isWide(r)
+        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
+        : ctx.roles.matching(r);
+      for (const role of roles) {
+        // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
+        if (!namedSet.has(role) && !ctx.openSet.has(role)) continue;
+        const trust = admits(role);
+        if (trust.length > 0) {
+          add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`, g.statement.source.address);
+        }
+      }
+      if (ctx.roles.reachesOutside(r)) {
+        const pin = ctx.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
+        add(ctx.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see${pin}`, g.statement.source.address);
+      }
+    }
+  }
+  // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
+  const certain = new Set(ctx.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
+  // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
+  // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
+  // always tell that right reaches here (an ARN written with `*` for the account and the name of one of its own roles
+  // reads as that role there), so the path counts here, as the agent's policies may allow it (red-team round 49).
+  const peerAccount = p.external ? p.peer?.account : undefined;
+  for (const role of named) {
+    const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    const trust = admits(role);
+    const whom = certain.has(role)
+      ? p.address
+      : ctx.sessionTrusts.has(role)
+        ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
+        : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
+    // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
+    const enough = !p.external || (peerAccount !== undefined && roleAccount === peerAccount) ? "which is enough within one account" : "and its own policies live outside this stack, so blastwall counts that they may allow the call";
+    if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
+  }
+  // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
+  // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account
+  // root is different: it leaves the call to the caller's own policies, the sts:AssumeRole grants above; so does a
+  // role in another account, by a provider pinned elsewhere.) Its conditions on who calls (aws:PrincipalArn,
+  // aws:PrincipalAccount, the aws:Source* keys a direct call lacks) are read; others (aws:PrincipalOrgID) may be met.
+  // Another checked stack's agent (or a principal one can act as) is judged as the stack's own would be: the stack
+  // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
+  if (p.external && p.peer === undefined) return;
+  for (const role of ctx.openTrust) {
+    if (role === p || namedSet.has(role)) continue;
+    const theirs = resourceAccount(ctx.stack, role.resource);
+    if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
+    const statements = role.trustPolicy?.statements ?? [];
+    if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;
+    if (mine && denyCertainlyBlocks(statements, exact)) continue;
+    const anyone = admits(role).find((s) => grantsEveryone(s));
+    if (anyone) {
+      // Another stack's principal shares the account for certain only when both stacks are pinned to it.
+      const unsure = p.external && (mine === undefined || theirs === undefined) ? " (it is another stack's, and the two may deploy to one account: set allowed_account_ids on both stacks' aws providers to tell them apart)" : "";
+      add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission${unsure}`);
+    }
+  }
+}
+
+export function rewriteTrustEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  for (const g of ctx.grants(p, "iam:UpdateAssumeRolePolicy")) {
+    for (const r of g.resources) {
+      for (const role of ctx.roles.matching(r)) add(role.address, "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust policy of ${role.address} to admit itself`, g.statement.source.address);
+      if (ctx.roles.reachesOutside(r)) add(ctx.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "trust-rewrite", "iam:UpdateAssumeRolePolicy", () => `${grantText(g)} lets it rewrite the trust of roles outside this stack`, g.statement.source.address);
+    }
+  }
+}
+
+/**
+ * Rewriting an identity provider a trust names as `Federated` (see PROVIDER_REWRITE): the writer assumes the role
+ * with assertions or tokens of its own making, and gets the roles an identity pool that accepts the provider hands
+ * out (identity-pools.ts). A provider the stack does not create may be trusted by roles outside it.
+ */
+export function providerRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // One edge per target is enough for a shortest path; a trust with several such statements gives no more.
+  const reached = new Set<string>();
+  for (const w of PROVIDER_REWRITE) {
+    for (const action of w.actions) {
+      for (const g of ctx.grants(p, action)) {
+        for (const r of g.resources) {
+          const target = normaliseAccount(r);
+          if (!globsIntersect(target, `arn:*:iam::*:${w.kind}/*`, { caseInsensitive: true })) continue;
+          for (const { role, statement, providers } of ctx.federatedTrusts(w.kind, w.assume)) {
+            if (reached.has(role.address) || (providers && !providers.some((id) => globsIntersect(id, target, { caseInsensitive: true })))) continue;
+            reached.add(role.address);
+            add(role.address, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}, which the trust policy of ${role.address} may admit as Federated (${statementName(statement)}): it can forge what ${w.assume} takes`, g.statement.source.address);
+          }
+          // An identity pool that accepts the provider hands its roles to the forged logins too.
+          for (const e of ctx.stack.byType.has("aws_cognito_identity_pool") ? providerPoolRoles(loginContext(ctx, p), w.kind, target) : []) {
+            if (reached.has(e.role)) continue;
+            reached.add(e.role);
+            add(e.role, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}; ${e.why()}. Take ${action} away from the principal, or the provider off the pool.`, g.statement.source.address);
+          }
+          if (!reached.has(`federated:${r}`) && providersReachOutside(ctx, w.kind, target)) {
+            reached.add(`federated:${r}`);
+            add(ctx.unknown(`federated:${r}`, `roles trusting identity providers matching ${r}, which may lie outside this stack`), "trust-rewrite", action, () => `${grantText(g)} lets it rewrite identity providers matching ${r}, which roles outside this stack may trust`, g.statement.source.address);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Roles handed out by logins that ask for no IAM right: an identity pool's (identity-pools.ts), to anyone or to
+ * whoever can make itself a user of a user pool it accepts or rewrite the pool, and a Roles Anywhere trust
+ * anchor's, to whoever can put its own CA there (roles-anywhere.ts).
+ */
+export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const login = loginContext(ctx, p);
+  for (const e of (ctx.publicLogins ??= publicIdentityEdges(login))) add(e.to, "assume-role", e.label, e.why);
+  for (const e of identityRightsEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+  for (const e of rolesAnywhereEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+}
+
+/** What the login paths (identity-pools.ts, roles-anywhere.ts) ask about the principal and the stack. */
+export function loginContext(ctx: EdgeContext, p: PrincipalNode): IdentityContext & AnywhereContext {
+  const roles = (ctx.stackRoles ??= ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external));
+  return {
+    stack: ctx.stack,
+    roles,
+    principal: p,
+    grants: (a: string) => ctx.grants(p, a),
+    roleOf: (v: unknown) => roleOfValue(ctx, v),
+    userPools: ctx.resourcesOf(USER_POOL_TYPES),
+    anchors: ctx.resourcesOf(ANCHOR_TYPES),
+    identityPools: ctx.resourcesOf(IDENTITY_POOL_TYPES),
+    privateCas: ctx.resourcesOf(PCA_TYPES),
+  };
+}
+
+/** Whether a provider pattern (account-normalised) may name a provider of `kind` that the stack does not create. */
+function providersReachOutside(ctx: EdgeContext, kind: string, pattern: string): boolean {
+  const head = "arn:*:iam::*:";
+  if (!pattern.startsWith(head) || /[*?]/.test(pattern.slice(head.length))) return true;
+  const saml = kind === "saml-provider";
+  return !(ctx.stack.byType.get(saml ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider") ?? []).some((res) => {
+    const name = attributePattern(ctx.stack, res, saml ? "name" : "url").pattern.replace(/^https:\/\//i, "");
+    return globsIntersect(normaliseAccount(`arn:aws:iam::*:${kind}/${name}`), pattern, { caseInsensitive: true });
+  });
+}
+
+/** How a trust statement admits anyone, for the report. */
+function anyoneText(s: Statement): string {
+  if (s.unknown !== undefined) return `it cannot be read: ${s.unknown}`;
+  if (s.notPrincipals !== undefined) return "Allow with NotPrincipal, everyone but those it names";
+  // A reference blastwall cannot resolve is read as `*`: say so, or the reviewer looks for a `*` the policy lacks.
+  return s.approximatePrincipals === true ? "a principal known only at apply time, which may be anyone" : "Principal `*`";
+}

@@ -1,0 +1,290 @@
+/** Edges into the roles compute runs as: passing a role to new compute, changing compute or the code it runs, and compute outside the stack. */
+import type { Grant, PrincipalNode } from "../analysis-types";
+import type { TfResource } from "../terraform/types";
+import { globsIntersect, hasWildcard } from "../iam/glob";
+import { loadCatalogue, type CatalogueEntry } from "../catalogue";
+import { principalAdmits } from "../iam/trust";
+import { HIJACK_TARGETS, PASS_ROLE_SERVICES, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
+import { SOURCE_WRITES, sourceNamedBy, sourceUses } from "./sources";
+import { isSessionAction } from "./sessions";
+import { grantText, type AddEdge } from "./edge";
+import type { EdgeContext } from "./edge-context";
+import { roleOfCompute, roleOfValue } from "./role-of";
+
+export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const passGrants = ctx.grants(p, "iam:PassRole");
+  if (passGrants.length === 0) return;
+  const held = (a: string) => ctx.grants(p, a).length > 0;
+  const startable = PASS_ROLE_SERVICES.map((s) => ({ service: s.service, sets: s.starts.filter((set) => set.every(held)) })).filter((s) => s.sets.length > 0);
+  for (const g of passGrants) {
+    // An `iam:PassedToService` condition leaves the start sets that pass the role where it allows (see passRoleAllows).
+    const conditions = g.statement.conditions;
+    const usable =
+      conditions.length === 0
+        ? startable
+        : startable
+            .map((s) => ({ service: s.service, sets: s.sets.filter((set) => { const to = passedToService(s.service, set); return to === undefined || passRoleAllows(conditions, to); }) }))
+            .filter((s) => s.sets.length > 0);
+    for (const r of g.resources) {
+      for (const role of ctx.roles.matching(r)) {
+        let passed = false;
+        for (const s of usable) {
+          if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
+          const label = `iam:PassRole + ${s.sets[0].join(", ")}`;
+          add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
+          passed = true;
+          break;
+        }
+        if (!passed) unmodelledPassRole(ctx, p, role, g, add);
+      }
+      if (ctx.roles.reachesOutside(r)) {
+        const how = usable.length ? ` and it can start ${usable.map((s) => s.service).join(", ")} compute` : "";
+        add(ctx.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "pass-role", "iam:PassRole", () => `${grantText(g)} lets it pass roles outside this stack${how}`, g.statement.source.address);
+      }
+    }
+  }
+}
+
+/**
+ * A pass-role path the start sets do not show. For a role whose trust admits a service blastwall does not model
+ * (Transfer Family, Athena, ...), how that service starts compute is not in the tables, so an agent that can pass
+ * the role and holds any write action of the service (any action besides Get, List and Describe) counts as able to
+ * run code as the role.
+ *
+ * A modelled service (Lambda, SageMaker, Step Functions, ...) has more ways to start compute than the tables list,
+ * and AWS adds new ones (Step Functions TestState, HyperPod clusters, AgentCore runtimes were all missed once): the
+ * agent also counts when it holds an action of the service that the service's start sets do not account for and
+ * that cannot start anything: not a read (Get, List, Describe, Search, ...), not a teardown (Delete, Stop, Cancel,
+ * Terminate, Remove, Detach, Disassociate, Deregister, Disable, ...) and not a tag write. An action that is part
+ * of a start set is accounted for, so holding half a start set (CreateModel without an endpoint or a transform
+ * job) stays no path, as before (`unaccountedStart` in compute.ts; its verbs stand in for the access levels of the
+ * service authorization reference, which test/engine/pass-role-fallback.test.ts holds them against). Fail closed: a write
+ * that starts nothing is over-reported, never the reverse; and the agent must still be able to pass this very role.
+ */
+function unmodelledPassRole(ctx: EdgeContext, p: PrincipalNode, role: PrincipalNode, g: Grant, add: AddEdge): void {
+  for (const service of trustedServices(role)) {
+    // A PassRole Allow limited by iam:PassedToService to other services cannot hand the role to this one.
+    if (!passRoleAllows(g.statement.conditions, service)) continue;
+    const modelled = isModelledPassRoleService(service) ? service : undefined;
+    const ns = namespaceOf(service);
+    const held = writeActionOf(p, ns, modelled);
+    if (!held) continue;
+    const why = modelled
+      ? `blastwall models how ${service} starts compute, but not through ${held}, which the agent may call and which is neither a read nor a teardown`
+      : `blastwall does not model how ${service} starts compute, and the agent may call ${held}`;
+    // For a modelled service an action the tables do not know to start compute most likely starts none: such a
+    // path is a warning (an error under --strict), so a team is told to look without being stopped.
+    add(role.address, "pass-role", `iam:PassRole + ${held}`, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${service}; ${why}, so it counts as running code as the role${modelled ? " (a warning: an error under --strict)" : ""}`, g.statement.source.address, modelled !== undefined);
+    return;
+  }
+}
+
+export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  for (const t of HIJACK_TARGETS) {
+    const held: { a: string; gs: readonly Grant[] }[] = [];
+    for (const a of t.actions) {
+      const gs = ctx.grants(p, a);
+      if (gs.length > 0) held.push({ a, gs });
+    }
+    if (held.length === 0) continue;
+    const index = ctx.resourcesOf(hijackTypes(t));
+    const seen = new Set<TfResource>();
+    for (const { a, gs } of held) {
+      for (const g of gs) {
+        for (const r of g.resources) {
+          for (const res of index.referenced(g, r) ?? index.matching(r)) {
+            if (seen.has(res)) continue;
+            seen.add(res);
+            // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
+            // any (red-team round 64: UpdateFunctionCode on ${data.aws_lambda_function.x.arn} reached nothing).
+            if (res.mode === "data") {
+              add(
+                ctx.unknown(`compute:${a}:${res.address}`, `${res.address}, compute this stack reads but does not make, which may run as any role`),
+                "hijack",
+                a,
+                () => `${grantText(g)} lets it run its own code in ${res.address}, which a data source reads: compute outside this stack, under a role blastwall cannot see`,
+                g.statement.source.address,
+              );
+              continue;
+            }
+            hijackOne(ctx, res, t, a, g, add);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Writing the code, object or image a pipeline, build, task or function runs (see sources.ts). */
+export function sourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
+  outsideSourceEdges(ctx, p, add, allowed);
+  const uses = sourceUses(ctx.stack);
+  if (uses.length === 0) return;
+  for (const use of uses) {
+    for (const action of SOURCE_WRITES[use.kind]) {
+      if (allowed && !allowed(action)) continue;
+      const g = ctx.grants(p, action).find((x) => x.resources.some((r) => sourceNamedBy(ctx.stack, use, x, r)));
+      if (!g) continue;
+      const resolved = use.roleValue !== undefined ? roleOfValue(ctx, use.roleValue) : roleOfCompute(ctx, use.consumer, use.roleAttribute, false);
+      const found = resolved === null && use.runsAsRoleAnyway ? undefined : resolved;
+      if (found === null) break;
+      const to = found ?? ctx.unknown(`role-of:${use.consumer.address}`, `the role ${use.consumer.address} runs as, which blastwall cannot resolve`);
+      add(to, "hijack", action, () => `${grantText(g)} lets it change ${use.shown}, which ${use.consumer.address} runs as ${found ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+      break;
+    }
+  }
+}
+
+/**
+ * Pushing to repositories or images that may lie outside the stack: pipelines, builds and services elsewhere may
+ * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
+ * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
+ */
+function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
+  for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
+    // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
+    // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
+    // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
+    // repository only when written as a reference to it; written by hand it names every repository it matches
+    // (red-team round 66).
+    const index = ctx.resourcesOf([type]);
+    const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
+    for (const action of SOURCE_WRITES[kind]) {
+      if (allowed && !allowed(action)) continue;
+      const g = ctx.grants(p, action).find((x) => x.resources.some(outside(x)));
+      if (!g) continue;
+      const r = g.resources.find(outside(g))!;
+      add(
+        ctx.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
+        "hijack",
+        action,
+        () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
+        g.statement.source.address,
+      );
+      break;
+    }
+  }
+}
+
+function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
+  const found = roleOfCompute(ctx, res, t.roleAttribute, t.viaInstanceProfile === true);
+  const role = found === null && t.runsAsRoleAnyway ? undefined : found;
+  if (role === null) return;
+  const to = role ?? ctx.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
+  add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+}
+
+/**
+ * Compute and pipelines outside the stack (or of kinds blastwall does not model) run as roles it cannot see:
+ * a catalogue compute action on a wildcard, or on a resource that is not in the stack, counts as possibly
+ * everything.
+ */
+export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
+  for (const { entry, types, shapes } of outsideComputeEntries()) {
+    const grants = ctx.grants(p, entry.action);
+    if (grants.length === 0) continue;
+    const index = ctx.resourcesOf(types);
+    for (const g of grants) {
+      for (const r of g.resources) {
+        // A reference to one resource of the stack names it alone, whatever its ARN pattern reads as. A pattern that
+        // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
+        if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
+        if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
+        add(
+          ctx.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
+          "hijack",
+          entry.action,
+          () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
+          g.statement.source.address,
+        );
+        break;
+      }
+    }
+  }
+}
+
+/** Service principals whose first label is not the IAM namespace of their actions. */
+const NAMESPACE_OF_SERVICE: Readonly<Record<string, string>> = {
+  "airflow-env": "airflow",
+  "ecs-tasks": "ecs",
+  edgelambda: "lambda",
+  "tasks.apprunner": "apprunner",
+  "pods.eks": "eks",
+  "batchoperations.s3": "s3",
+};
+
+/** The IAM namespace of a service principal's actions: `states.amazonaws.com` → `states`, `pods.eks.amazonaws.com` → `eks`. */
+function namespaceOf(service: string): string {
+  const stem = service.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, "");
+  const first = stem.split(".")[0];
+  return NAMESPACE_OF_SERVICE[stem] ?? NAMESPACE_OF_SERVICE[first] ?? first;
+}
+
+/** The AWS services a role's trust admits by name (`Principal: { Service: ... }`, readable Allow statements). */
+function trustedServices(role: PrincipalNode): string[] {
+  const out = new Set<string>();
+  for (const st of role.trustPolicy?.statements ?? []) {
+    if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+    for (const ps of st.principals ?? []) if (ps.type === "Service") for (const id of ps.identifiers) if (!/[*?]/.test(id)) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * An action pattern of the principal's own Allow statements that may be a write action of the service namespace
+ * `ns` (`emr-serverless:StartJobRun`, `emr-serverless:*`, `*`), or undefined. Effective rights track only the actions
+ * blastwall catalogues, so the statements are read as written; Denies are not applied (fail closed). For a
+ * `modelled` service, only an action its start sets do not account for and that may start compute counts
+ * (`unaccountedStart`, see unmodelledPassRole).
+ */
+function writeActionOf(p: PrincipalNode, ns: string, modelled?: string): string | undefined {
+  for (const a of p.identityPolicies) {
+    for (const st of a.document.statements) {
+      if (st.effect !== "Allow" || st.unknown !== undefined) continue;
+      if (st.notActions) return `${ns}:* (NotAction ${st.notActions.join(", ")})`;
+      for (const act of st.actions ?? []) {
+        if (!globsIntersect(act.toLowerCase(), `${ns}:*`)) continue;
+        // A read verb, or a pattern whose written prefix is one (`Get*` matches reads only).
+        const verb = act.slice(act.indexOf(":") + 1).toLowerCase();
+        const prefix = verb.split(/[*?]/)[0];
+        if (/^(get|list|describe|batchget)/.test(prefix)) continue;
+        if (!modelled || unaccountedStart(modelled, act)) return act;
+      }
+    }
+  }
+  return undefined;
+}
+
+const hijackTypeLists = new WeakMap<object, readonly string[]>();
+
+/** One constant type list per hijack target, so the graph's index cache is hit by identity. */
+function hijackTypes(t: (typeof HIJACK_TARGETS)[number]): readonly string[] {
+  let l = hijackTypeLists.get(t);
+  if (!l) hijackTypeLists.set(t, (l = [t.type]));
+  return l;
+}
+
+/** A catalogue compute action, the resource types that run code for it, and their ARN shapes (all, or none, known). */
+type ComputeEntry = { readonly entry: CatalogueEntry; readonly types: readonly string[]; readonly shapes: readonly string[] };
+
+let computeList: ComputeEntry[] | undefined;
+
+let outsideComputeList: readonly ComputeEntry[] | undefined;
+
+/** The compute actions outsideComputeEdges asks about for every principal: all but the sessions. */
+function outsideComputeEntries(): readonly ComputeEntry[] {
+  return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action)));
+}
+
+/** The catalogue's compute actions, each with the resource types that run code for it (built once). */
+function computeEntries(): readonly ComputeEntry[] {
+  if (!computeList) {
+    computeList = loadCatalogue().escalation.filter((e) => e.target === "compute").map((entry) => {
+      const targets = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase()));
+      const shapes = targets.every((t) => t.shape !== undefined) ? targets.map((t) => t.shape!) : [];
+      return { entry, types: targets.map((t) => t.type), shapes };
+    });
+  }
+  return computeList;
+}
