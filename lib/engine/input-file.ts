@@ -61,7 +61,6 @@ function readBounded(fd: number, limit: number): Buffer {
   }
 }
 
-/** The message of a refusal `readInputFile` made itself, for the callers' one-line errors; undefined for others. */
 /**
  * One line on why a file could not be read, never the raw `EACCES: permission denied, open '...'` of Node (the
  * report names the file already).
@@ -83,10 +82,11 @@ export function readProblem(e: unknown): string {
     case "ELOOP":
       return "is a symbolic link that loops";
     default:
-      return code ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
+      return `cannot be read: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   }
 }
 
+/** The message of a refusal `readInputFile` made itself, for the callers' one-line errors; undefined for others. */
 export function inputFileProblem(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | undefined)?.code;
   return (code === "ENOTREG" || code === "EFBIG") && e instanceof Error ? e.message : undefined;

@@ -59,6 +59,21 @@ describe("an unreadable config is one clear line", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("an unreadable stack file says the same, in the one reader every input shares", () => {
+    const asRoot = process.getuid?.() === 0;
+    const dir = mkdtempSync(join(asRoot ? "/tmp" : tmpdir(), "blastwall-eacces-"));
+    try {
+      chmodSync(dir, 0o755);
+      writeFileSync(join(dir, "stack.tf.json"), JSON.stringify(tf({ "aws_iam_role.agent": agentRole() })));
+      chmodSync(join(dir, "stack.tf.json"), 0o000);
+      const r = spawnSync(process.execPath, [join(ROOT, "bin", "blastwall.js"), "check", "stack.tf.json"], { cwd: dir, encoding: "utf8", ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe("blastwall: stack.tf.json: permission denied\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("agent-stored-secret says what `where: *` means", () => {

@@ -7,7 +7,7 @@
  * object, absurd nesting; see `json-keys.ts`); everything else (locating a syntax error, naming what the
  * file looks like instead) only runs when something already failed.
  */
-import { INPUT_LIMITS, inputFileProblem, readInputFile } from "../input-file";
+import { INPUT_LIMITS, readInputFile, readProblem } from "../input-file";
 import { findJsonKeyProblem } from "./json-keys";
 import { InputError } from "./types";
 
@@ -80,24 +80,9 @@ function utf16be(file: string, bytes: Uint8Array, start: number): string {
 }
 
 function describeReadError(e: unknown): string {
-  const refused = inputFileProblem(e);
-  if (refused) return refused;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "file not found";
-    case "EISDIR":
-      return "is a directory; expected a Terraform JSON file such as cdktf.out/stacks/<stack>/cdk.tf.json";
-    case "EACCES":
-    case "EPERM":
-      return "cannot be read: permission denied";
-    case "ENOTDIR":
-      return "file not found (a part of the path is not a directory)";
-    default: {
-      const msg = e instanceof Error ? e.message : String(e);
-      return `cannot be read: ${firstLine(msg)}`;
-    }
-  }
+  // A directory where a file was expected says what to pass instead; the rest as every reader says it.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === "EISDIR") return "is a directory; expected a Terraform JSON file such as cdktf.out/stacks/<stack>/cdk.tf.json";
+  return readProblem(e);
 }
 
 /**
