@@ -3,7 +3,7 @@
  * and `blastwall approve` (no approval could clear it); it is the property left out. And approver names that read as a
  * bound one through letters the gate's hand table missed were accepted from a key --trust gives no name.
  */
-import { copyFileSync, readFileSync, writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { approveCommand } from "../../lib/cli/approve";
 import { gateCommand } from "../../lib/cli/gate";
@@ -12,9 +12,10 @@ import { shown } from "../../lib/plan/cfn-guards";
 import { NO_VALUE } from "../../lib/plan/cfn-evaluate";
 import { nameSkeleton } from "../../lib/plan/name-skeleton";
 import { buildConfusablesTable, confusablesText } from "../../scripts/generate-confusables";
-import { fixture, minimalPlan, tempDir } from "./helpers";
+import { minimalPlan, tempDir } from "./helpers";
 import { ed25519 } from "./keys";
 import { BLOCKED, details, judged, stack, tpl, type Obj } from "./template-stacks";
+import { unboundSigner } from "./unbound-signer";
 
 const IS_PROD = { Parameters: { Env: { Type: "String" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } } };
 const NO_VALUE_IF = (v: unknown) => ({ "Fn::If": ["IsProd", v, { Ref: "AWS::NoValue" }] });
@@ -106,28 +107,10 @@ describe("RT66-1: blastwall approve works on these plans", () => {
 });
 
 describe("RT66-2: an unbound key cannot sign under a name that reads as a bound one, by any of Unicode's confusables", () => {
-  const NOW = new Date("2026-10-01T09:00:00.000Z");
-  const owner = ed25519();
-  const mallory = ed25519();
-  const io = (cwd: string) => {
-    const out: string[] = [];
-    const cli: CliIO = { stdout: (t) => out.push(t), stderr: () => undefined, cwd, env: {}, now: () => NOW };
-    return { cli, out: () => out.join("") };
-  };
+  const signer = unboundSigner();
   /** The gate's verdict on a blocked plan approved by mallory's key (given with no name) under `by`. */
-  const malloryAs = async (by: string, bound: readonly string[] = ["alice", "yvonne", "martin", "william", "david"]) => {
-    const dir = tempDir();
-    copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
-    writeFileSync(join(dir, "owner.pub.pem"), owner.publicKeyPem);
-    writeFileSync(join(dir, "mallory.pem"), mallory.privateKeyPem);
-    writeFileSync(join(dir, "mallory.pub.pem"), mallory.publicKeyPem);
-    expect(await approveCommand(["plan.json", "--key", "mallory.pem", "--by", by, "--out", "a.json"], io(dir).cli)).toBe(0);
-    const t = io(dir);
-    const trust = [...bound.map((n) => `${n}=owner.pub.pem`), "mallory.pub.pem"].flatMap((k) => ["--trust", k]);
-    const code = await gateCommand(["--format", "json", ...trust, "--approval", "a.json", "plan.json"], t.cli);
-    const report = JSON.parse(t.out()) as { approvals: { accepted: boolean; reason: string; by?: string }[] };
-    return { code, approval: report.approvals[0] };
-  };
+  const malloryAs = (by: string, bound: readonly string[] = ["alice", "yvonne", "martin", "william", "david"]) =>
+    signer.signAs(by, [...bound.map((n) => `${n}=owner.pub.pem`), "mallory.pub.pem"]);
 
   test("the red team's names: Cyrillic \u04ae for Y, rn for m, VV for W, Cherokee \u13aa for A, small capital \u1d00 for a: refused", async () => {
     for (const by of ["Alice", "\u04aevonne", "rnartin", "VVilliam", "\u13aalice", "\u1d00lice"]) {

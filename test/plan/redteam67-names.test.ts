@@ -4,38 +4,13 @@
  * name beside a bound "alice smith" / "alice". And "dara" beside bound "clara" is refused (d reads as cl): the
  * refusal stays, but tells the user how to fix it.
  */
-import { copyFileSync, writeFileSync } from "fs";
-import { join } from "path";
-import { approveCommand } from "../../lib/cli/approve";
-import { gateCommand } from "../../lib/cli/gate";
-import type { CliIO } from "../../lib/cli/io";
 import { nameSkeleton } from "../../lib/plan/name-skeleton";
-import { fixture, tempDir } from "./helpers";
-import { ed25519 } from "./keys";
+import { unboundSigner } from "./unbound-signer";
 
-const NOW = new Date("2026-10-01T09:00:00.000Z");
-const owner = ed25519();
-const mallory = ed25519();
+const signer = unboundSigner();
 
-function io(cwd: string) {
-  const out: string[] = [];
-  const cli: CliIO = { stdout: (t) => out.push(t), stderr: () => undefined, cwd, env: {}, now: () => NOW };
-  return { cli, out: () => out.join("") };
-}
-
-/** Mallory's key, trusted with no name, signs as `by`; `bound` names are bound to the owner's key. */
-async function malloryAs(by: string, trust: string[]) {
-  const dir = tempDir();
-  copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
-  writeFileSync(join(dir, "owner.pub.pem"), owner.publicKeyPem);
-  writeFileSync(join(dir, "mallory.pem"), mallory.privateKeyPem);
-  writeFileSync(join(dir, "mallory.pub.pem"), mallory.publicKeyPem);
-  expect(await approveCommand(["plan.json", "--key", "mallory.pem", "--by", by, "--out", "a.json"], io(dir).cli)).toBe(0);
-  const t = io(dir);
-  const code = await gateCommand(["--format", "json", ...trust.flatMap((k) => ["--trust", k]), "--approval", "a.json", "plan.json"], t.cli);
-  const report = JSON.parse(t.out()) as { approvals: { accepted: boolean; reason: string }[] };
-  return { code, approval: report.approvals[0] };
-}
+/** Mallory's key, trusted with no name, signs as `by`; `trust` binds names to the owner's key. */
+const malloryAs = (by: string, trust: string[]) => signer.signAs(by, trust);
 
 describe("RT67-B3: whitespace and missing look-alike letters", () => {
   test("runs of Unicode whitespace read as one space, and ends are trimmed", () => {
