@@ -111,9 +111,9 @@ const INCLUDE_INERT: ReadonlySet<string> = new Set(["AWS::Serverless::Api", "AWS
 
 /**
  * Transforms CloudFormation processes anew at every update of the stack, a tag's included, with what they read as it
- * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere) inserts the S3
- * object's current content: it counts, as an unpinned nested stack's TemplateURL does, unless it is an API's definition
- * (INCLUDE_INERT). AWS documents no version pin for its Location (an s3:// URI): a `?versionId=` there is part of the
+ * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere: in a value, beside
+ * a resource's Type, under Resources, at the root) inserts the S3 object's current content: it counts, as an unpinned
+ * nested stack's TemplateURL does, unless it is an API's definition (INCLUDE_INERT: in its Properties). AWS documents no version pin for its Location (an s3:// URI): a `?versionId=` there is part of the
  * object's key, so no Location is taken as pinned (red-team round 67). A macro (any transform but SAM,
  * AWS::LanguageExtensions and AWS::Include) runs its function with the template and parameters and may make other
  * resources each time: blastwall cannot see what it makes, so any update counts. SAM and AWS::LanguageExtensions are
@@ -138,6 +138,8 @@ export function transformsReread(template: unknown): string[] {
   if (parsed.Transform !== undefined) add("Transform", parsed.Transform);
   for (const [k, v] of Object.entries(parsed)) {
     if (k === "Transform") continue;
+    // One at the root (CloudFormation may refuse it) counts: fail closed (red-team round 68).
+    if (k === "Fn::Transform") add("the template's root", v);
     if (k !== "Resources" || !isObject(v)) {
       walk(v, k, false);
       continue;
@@ -146,7 +148,14 @@ export function transformsReread(template: unknown): string[] {
       if (id === "Fn::Transform") add("Resources", r);
       // A resource's Properties (or the whole resource) an include writes: inert only for an API's definition.
       const inert = isObject(r) && typeof r.Type === "string" && INCLUDE_INERT.has(r.Type);
-      if (isObject(r)) for (const [part, x] of Object.entries(r)) walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+      if (isObject(r)) {
+        for (const [part, x] of Object.entries(r)) {
+          // One beside the resource's Type gets the whole resource (its Type, Properties, DeletionPolicy, Condition) and
+          // returns it as it likes: it counts, an API's too (red-team round 68).
+          if (part === "Fn::Transform") add(`${id}, beside its Type`, x);
+          walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+        }
+      }
       else walk(r, id, false);
     }
   }
