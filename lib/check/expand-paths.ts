@@ -166,6 +166,11 @@ function stackFolderNames(stacksDir: string): string[] {
     .filter((name) => kindOf(join(stacksDir, name)) === "dir");
 }
 
+/** The subfolders of `dir` that hold a cdk.tf.json (sorted): stacks cdktf synthesized, each deployed on its own. */
+function cdktfStackNames(dir: string): string[] {
+  return stackFolderNames(dir).filter((n) => exists(join(dir, n, "cdk.tf.json")));
+}
+
 /**
  * cdktf output (a folder with manifest.json): every stack the manifest lists, every `stacks/*` folder it does not
  * list, and the folder's own Terraform files as one more configuration. A stack deployed from any of them must be
@@ -197,6 +202,9 @@ function cdktfOutput(p: string, manifestFile: string): StackInput[] {
       const dir = join(stacksDir, name);
       if (!seen.has(resolve(dir))) out.push(stackFolder(dir, name));
     }
+    // A stray Terraform file in stacks/ itself (cdktf writes none) is read too, as the configuration of that folder:
+    // Terraform run there would deploy it (red-team round 68).
+    if (loadedFiles(stacksDir).config.length > 0 && !seen.has(resolve(stacksDir))) out.push(stackFolder(stacksDir, undefined));
   }
   const own = loadedFiles(p);
   if (own.config.length > 0) out.push(stackFolder(p, undefined));
@@ -241,11 +249,21 @@ function directoryArgument(p: string): StackInput[] {
   const manifest = join(p, "manifest.json");
   if (exists(manifest)) return cdktfOutput(p, manifest);
   // Without a manifest, a folder with Terraform files of its own is one configuration: Terraform reads every .tf and
-  // .tf.json file in it, and a stacks/ folder beside them is just a folder (its modules are read from it).
+  // .tf.json file in it, and a folder beside them is just a folder (its modules are read from it). Not when it holds
+  // stacks cdktf synthesized (a subfolder, or a folder of stacks/, with a cdk.tf.json): a stray file there must not
+  // turn them into a folder read as that file alone (red-team round 68). Such a stacks/ folder, or a folder with
+  // one, is read as a cdktf output below (or refused as one without its manifest); a folder with stack subfolders
+  // of another name is read whole, its own files and each stack.
   const { config } = loadedFiles(p);
-  if (config.length > 0) return [stackFolder(p, config.includes("cdk.tf.json") ? basename(resolve(p)) : undefined)];
+  const isStacks = basename(resolve(p)) === "stacks" && cdktfStackNames(p).length > 0;
+  const stacksDir = join(p, "stacks");
+  const hasStacks = exists(stacksDir) && kindOf(stacksDir) === "dir" && cdktfStackNames(stacksDir).length > 0;
+  if (config.length > 0 && !isStacks && !hasStacks) {
+    const own = stackFolder(p, config.includes("cdk.tf.json") ? basename(resolve(p)) : undefined);
+    return [own, ...cdktfStackNames(p).map((n) => stackFolder(join(p, n), n))];
+  }
   // `cdktf.out/stacks`: the stacks folder of a cdktf output is read as that output (its manifest says which stacks).
-  if (basename(resolve(p)) === "stacks" && stackFolderNames(p).some((n) => exists(join(p, n, "cdk.tf.json")))) {
+  if (isStacks) {
     const parent = dirname(p);
     const parentManifest = join(parent, "manifest.json");
     // A manifest.json that is not cdktf's (a web app's, beside a stacks/ folder) is not these stacks' manifest: it is
@@ -261,7 +279,6 @@ function directoryArgument(p: string): StackInput[] {
           "(a synth that failed, perhaps on a blastwall finding, or was interrupted); fix what synth reported and run it again"),
     );
   }
-  const stacksDir = join(p, "stacks");
   if (exists(stacksDir) && kindOf(stacksDir) === "dir") {
     const names = stackFolderNames(stacksDir);
     if (names.length === 0) throw new InputError(p, "has a stacks/ folder but no stack in it; run cdktf synth first");

@@ -4,6 +4,9 @@ import type { ConditionBlock, StatementJson } from "./policy-document";
 /** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
 const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
 
+/** An OIDC provider's URL without `https://`: a DNS host, maybe a port, maybe a path of non-empty segments. */
+const OIDC_HOST_PATH = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\\d{1,5})?(?:/[A-Za-z0-9._~%+=,@:-]+)*";
+
 /**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
  * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
@@ -22,7 +25,9 @@ export abstract class AgentPrincipal {
    */
   static role(roleArn: string, options: { readonly externalId?: string } = {}): AgentPrincipal {
     requireString("AgentPrincipal", "role(roleArn)", roleArn, "the ARN of the IAM role that starts agent sessions, like arn:aws:iam::111111111111:role/agent-runner");
-    if (!isToken(roleArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:role/[\\w+=,.@/-]+$`).test(roleArn)) {
+    // A path of non-empty segments (`/` or `/a/b/`) and a role name of 1 to 64 of IAM's characters (red-team round 68:
+    // role//x was accepted).
+    if (!isToken(roleArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`).test(roleArn)) {
       fail("AgentPrincipal", "role(roleArn)", `must be an IAM role ARN like arn:aws:iam::111111111111:role/agent-runner (got "${roleArn}")`);
     }
     return new RolePrincipal(roleArn, options.externalId);
@@ -40,8 +45,9 @@ export abstract class AgentPrincipal {
   private static oidcFor(method: string, props: OidcSubjectProps): AgentPrincipal {
     requireString("AgentPrincipal", `${method}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
     // IAM refuses any other Federated principal at apply ("Invalid principal in policy").
-    // Only a real partition, and no whitespace (red-team round 67: arn:awsfoo: and "oidc-provider/ x" were accepted).
-    if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/\\S+$`).test(props.providerArn)) {
+    // Only a real partition, and a host (a port, a path) of printable ASCII with no whitespace or wildcard (red-team
+    // round 67: arn:awsfoo: and "oidc-provider/ x" were accepted; round 68: a trailing U+200B and oidc-provider/*).
+    if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/${OIDC_HOST_PATH}$`).test(props.providerArn)) {
       fail("AgentPrincipal", `${method}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
     }
     requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");

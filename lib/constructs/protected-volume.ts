@@ -6,7 +6,7 @@ import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
 import { RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
-import { fail, isToken, literalProviderRegion, requireInteger, requireString } from "./validate";
+import { fail, isToken, literalProviderRegion, REGION_NAME, requireInteger, requireString } from "./validate";
 
 /** The volume types EBS takes (CreateVolume's VolumeType). */
 export const EBS_VOLUME_TYPES: readonly string[] = ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"];
@@ -71,9 +71,10 @@ export class ProtectedVolume extends Construct {
     if (!isToken(props.availabilityZone)) {
       // A region, then a zone letter (eu-west-1a), a Local Zone (us-west-2-lax-1a) or a Wavelength Zone
       // (us-east-1-wl1-bos-wlz-1); red-team round 67: eu-central-1-a and eu-central-1-x were taken for zones.
-      const zone = /^([a-z]{2}(?:-[a-z]+)+-\d)(?:[a-z]|-[a-z]{2,4}-\d[a-z]|-wl\d-[a-z]{2,4}-wlz-\d)$/.exec(props.availabilityZone);
+      // A region of any partition (eusc-de-east-1a too: red-team round 68).
+      const zone = new RegExp(`^(${REGION_NAME})(?:[a-z]|-[a-z]{2,4}-\\d[a-z]|-wl\\d-[a-z]{2,4}-wlz-\\d)$`).exec(props.availabilityZone);
       if (!zone) {
-        const region = /^[a-z]{2}(-[a-z]+)+-\d$/.test(props.availabilityZone);
+        const region = new RegExp(`^${REGION_NAME}$`).test(props.availabilityZone);
         fail(C, "availabilityZone", region
           ? `must be an availability zone like ${props.availabilityZone}a, not the region "${props.availabilityZone}": EC2 refuses a volume without a zone at apply`
           : `must be an availability zone like eu-west-1a (got "${props.availabilityZone}")`);

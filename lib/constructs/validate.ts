@@ -44,7 +44,12 @@ export function requireOrganizationId(construct: string, prop: string, value: st
   return value;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/**
+ * A region name: a prefix of two letters (us, eu, ap, cn, ...; us-gov-, us-iso- and eu-isoe- regions included) or
+ * eusc (the aws-eusc partition, red-team round 68), words, and a number.
+ */
+export const REGION_NAME = "(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\\d";
+const REGION = new RegExp(`^${REGION_NAME}$`);
 
 /**
  * The region the resources of `scope` are deployed to, when it is written literally: that of `provider`, or of the

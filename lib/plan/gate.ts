@@ -209,7 +209,10 @@ function readApprovalFile(file: string, cwd: string): { value: unknown } | { ref
       throw e;
     }
     if (approvalShapeProblem(loose) !== undefined) throw e;
-    return { refused: `malformed: ${e.problem} (JSON keeps only the last of two equal keys, so what was signed and what a reader of the file sees may differ)` };
+    // The JSON reader words a repeated key for Terraform files; an approval gets its own words (red-team round 68).
+    const repeated = /^(.*key .+ appears twice in the same object \(first at line \d+\))/.exec(e.problem);
+    const problem = repeated ? `${repeated[1]}: a key written twice in one object; an approval is read as written, so blastwall refuses it` : e.problem;
+    return { refused: `malformed: ${problem} (JSON keeps only the last of two equal keys, so what was signed and what a reader of the file sees may differ)` };
   }
   const problem = approvalShapeProblem(value);
   if (problem !== undefined) throw new InputError(file, `is not a blastwall approval (${problem}); make one with blastwall approve`);

@@ -25,11 +25,27 @@ function confusables(): Readonly<Record<string, string>> {
  * letter in names, where the list reads them otherwise or not at all (Armenian ա is w there, a here; the small
  * capitals are not in it).
  */
-const LOOK_ALIKES: Readonly<Record<string, string>> = {
+/**
+ * Letters drawn as an ASCII letter with a hook, stroke, tail, descender or flourish (Latin Extended-B, C, D and E,
+ * IPA, the Phonetic Extensions Supplement), which Unicode's list leaves out, and two more a reader takes for one:
+ * Tai Le ᥱ (e) and the halfwidth vertical ￨ (l). Red-team round 68 found ꞃ, ᶅ, ᥱ and ￨; the rest of these blocks'
+ * decorated letters were scanned by their Unicode names (not the insular g ᵹ and Ᵹ, which read as ʒ).
+ */
+const DECORATED: Readonly<Record<string, string>> = {
+  a: "ᶏⱥȺ", b: "Ꞗꞗᶀᵬ", c: "ꞒꞓꞔꟄ", d: "ꝹꝺꟇꟈᶁᶑᵭ", e: "ᶒⱸꬴᥱ", f: "Ꝼꝼᶂ", g: "Ꞡꞡ", h: "ꞕⱨ", i: "ᶖ", k: "ꝁꝂꝃꝄꝅꞢꞣᶄⱪ",
+  l: "ꝆꝇꝈꝉꞎᶅᶪⱠⱡꬷꬸꬹꭝ￨", m: "ᶆꬺ", n: "ꞐꞑꞤꞥᶇꬻ", o: "Ꝍꝍⱺ", p: "ꝐꝑꝒꝓꝔꝕᶈᵱ", q: "ꝖꝗꝘꝙ", r: "ꞂꞃꞦꞧᶉꭉꭋ", s: "ꞄꞅꞨꞩꟉꟊᶊ",
+  t: "Ꞇꞇᶵⱦʈƫ", u: "Ꞹꞹᶙ", v: "Ꝟꝟⱱⱴ", w: "Ⱳⱳ", x: "ᶍꭖꭗꭘꭙ", z: "ꟆᶎᶽⱫⱬʑ",
+};
+
+export const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(DECORATED).flatMap(([ascii, chars]) => [...chars].map((c) => [c, ascii]))),
   а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x", ѕ: "s", і: "i", ї: "i", ј: "j", һ: "h", ԁ: "d", ԛ: "q", ԝ: "w", ӏ: "l", ɡ: "g",
   α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", μ: "u", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x", ϲ: "c", ϳ: "j", ı: "i", ȷ: "j", ℓ: "l",
   ա: "a", ɑ: "a", ɩ: "i", ǀ: "l", ɒ: "a", օ: "o", ս: "u", ց: "g", զ: "q", ɪ: "i",
   "0": "o", "1": "l", "|": "l",
+  // Read as written, before NFKD (red-team round 68): the long s reads as f (NFKD makes it s), and the anusvaras of
+  // Telugu, Kannada, Malayalam and Sinhala, spacing marks NFKD's mark stripping would drop, read as o.
+  ſ: "f", "\u0c02": "o", "\u0c82": "o", "\u0d02": "o", "\u0d82": "o",
   // Small capitals (Latin, so no script mix shows them).
   // Latin Extended and IPA letters that read as an ASCII one and that Unicode's list leaves out or reads otherwise
   // (red-team round 67: reversed e ɘ was accepted for e).
@@ -45,11 +61,29 @@ const TWO_AS_ONE: readonly (readonly [RegExp, string])[] = [
   [/i/g, "l"],
 ];
 
-/** Compatibility forms folded, accents and invisible format characters dropped, then each character as it reads, in lower case. */
+const bare = (s: string): string => s.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "");
+const latin = (s: string): boolean => /^[A-Za-z0-9]+$/.test(s);
+
+/**
+ * Each character as it reads, in lower case: the hand table first, as written (ϲ, whose compatibility form is ς);
+ * then its compatibility form with accents and invisible format characters dropped, each looked up in both tables
+ * (Ａ, é, ơ); and where that reads as no Latin letter or digit, Unicode's reading of the character as written, when
+ * that is one (U+FFE8 ￨ is l there, │ after NFKD). Red-team round 68: NFKD ran first, so ϲ and ￨ were never looked up.
+ */
 function pass(s: string, map: Readonly<Record<string, string>>): string {
   let out = "";
-  for (const ch of s.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "")) out += LOOK_ALIKES[ch] ?? map[ch] ?? ch;
-  return out.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "").toLowerCase();
+  for (const raw of s) {
+    const hand = LOOK_ALIKES[raw];
+    if (hand !== undefined) {
+      out += hand;
+      continue;
+    }
+    let folded = "";
+    for (const ch of bare(raw)) folded += LOOK_ALIKES[ch] ?? map[ch] ?? ch;
+    const asWritten = map[raw] === undefined ? undefined : bare(map[raw]);
+    out += !latin(bare(folded)) && asWritten !== undefined && latin(asWritten) ? asWritten : folded;
+  }
+  return bare(out).toLowerCase();
 }
 
 /** Every run of whitespace (a tab, a no-break, thin or ideographic space, two spaces) as one space, the ends trimmed: HTML, PR comments and SARIF viewers show them so. */

@@ -56,25 +56,51 @@ export function resolvedAtDeploy(template: unknown): string[] {
 /** The types of a template that deploy another template, named by a property: a nested stack, a SAM application. */
 const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location" };
 
+/** A bucket name as S3 writes it in a host (lower case, digits, dots and hyphens). */
+const BUCKET = "[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?";
+/** A region of any partition (us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1, cn-north-1). */
+const REGION = "[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}";
+/** The S3 endpoints: `s3.`, `s3.<region>.` or `s3-<region>.` under amazonaws.com (amazonaws.com.cn in China). */
+const ENDPOINT = `s3(?:\\.${REGION}|-${REGION})?\\.amazonaws\\.com(?:\\.cn)?`;
+const VIRTUAL_HOSTED = new RegExp(`^${BUCKET}\\.${ENDPOINT}$`);
+const PATH_STYLE = new RegExp(`^${ENDPOINT}$`);
+
 /**
- * Whether a template URL names one version of its object: an https URL (the S3 object URL CloudFormation takes as a
- * TemplateURL or template_url) whose query (after its only `?`, with no fragment) holds a `versionId` other than
- * `null`. Its content cannot change under the same URL. A `versionId=` anywhere else is part of the object's key
- * (`data-tier&versionId=3.json`), which names the current, writable version (red-team round 62); so is any `?` of an
- * `s3://` URI, which AWS documents with no query at all (red-team round 67). Only for TemplateURL and template_url:
- * AWS documents no version pin for an AWS::Include's Location.
+ * Whether a template URL names one version of its object: judged on the string as written (CloudFormation and S3 may
+ * read it otherwise than a browser's URL parser, which drops tabs and newlines), it is printable ASCII with no
+ * whitespace; https; on an S3 endpoint host (virtual-hosted `<bucket>.s3[.-<region>].amazonaws.com[.cn]` with a key,
+ * or path-style `s3[.-<region>].amazonaws.com[.cn]/<bucket>/<key>`), with no userinfo or port; its query (after its
+ * only `?`, with no fragment) holds exactly one `versionId` (no other parameter that decodes to that name), and that
+ * is a plain version (letters, digits, `.`, `_`, `-`), not `null`. Its content cannot change under the same URL. An
+ * S3 Object Lambda or access point host is no pin: a function may rewrite every GET, and an access point is not
+ * judged (red-team round 68). A `versionId=` anywhere else is part of the object's key (`data-tier&versionId=3.json`),
+ * which names the current, writable version (red-team round 62); so is any `?` of an `s3://` URI, which AWS
+ * documents with no query at all (red-team round 67). Only for TemplateURL and template_url: AWS documents no version
+ * pin for an AWS::Include's Location.
  */
 function pinnedVersion(location: string): boolean {
-  if ((location.match(/\?/g) ?? []).length !== 1 || location.includes("#")) return false;
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return false;
+  if (!/^[\x21-\x7e]+$/.test(location)) return false;
+  const m = /^https:\/\/([^/?#]*)(\/[^?#]*)\?([^?#]*)$/.exec(location);
+  if (m === null) return false;
+  const [, host, path, query] = m;
+  const keyed = VIRTUAL_HOSTED.test(host) ? /^\/[^/]/.test(path) : PATH_STYLE.test(host) && new RegExp(`^/${BUCKET}/[^/]`).test(path);
+  if (!keyed || /(?:^|\.)s3-(?:object-lambda|accesspoint)\./.test(host)) return false;
+  const versions: string[] = [];
+  for (const part of query.split("&")) {
+    const eq = part.indexOf("=");
+    const name = eq < 0 ? part : part.slice(0, eq);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, " "));
+    } catch {
+      return false;
+    }
+    if (decoded.toLowerCase() !== "versionid") continue;
+    // A name that decodes to versionId but is written otherwise (version%49d, VersionId) is ambiguous: no pin.
+    if (name !== "versionId" || eq < 0) return false;
+    versions.push(part.slice(eq + 1));
   }
-  if (url.protocol !== "https:") return false;
-  const version = url.searchParams.get("versionId");
-  return version !== null && version !== "" && version !== "null" && !/[${}]/.test(version);
+  return versions.length === 1 && /^[A-Za-z0-9._-]+$/.test(versions[0]) && versions[0] !== "null";
 }
 
 /**
@@ -111,9 +137,9 @@ const INCLUDE_INERT: ReadonlySet<string> = new Set(["AWS::Serverless::Api", "AWS
 
 /**
  * Transforms CloudFormation processes anew at every update of the stack, a tag's included, with what they read as it
- * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere) inserts the S3
- * object's current content: it counts, as an unpinned nested stack's TemplateURL does, unless it is an API's definition
- * (INCLUDE_INERT). AWS documents no version pin for its Location (an s3:// URI): a `?versionId=` there is part of the
+ * is then (red-team round 66). An `AWS::Include` (a top-level Transform, or `Fn::Transform` anywhere: in a value, beside
+ * a resource's Type, under Resources, at the root) inserts the S3 object's current content: it counts, as an unpinned
+ * nested stack's TemplateURL does, unless it is an API's definition (INCLUDE_INERT: in its Properties). AWS documents no version pin for its Location (an s3:// URI): a `?versionId=` there is part of the
  * object's key, so no Location is taken as pinned (red-team round 67). A macro (any transform but SAM,
  * AWS::LanguageExtensions and AWS::Include) runs its function with the template and parameters and may make other
  * resources each time: blastwall cannot see what it makes, so any update counts. SAM and AWS::LanguageExtensions are
@@ -138,6 +164,8 @@ export function transformsReread(template: unknown): string[] {
   if (parsed.Transform !== undefined) add("Transform", parsed.Transform);
   for (const [k, v] of Object.entries(parsed)) {
     if (k === "Transform") continue;
+    // One at the root (CloudFormation may refuse it) counts: fail closed (red-team round 68).
+    if (k === "Fn::Transform") add("the template's root", v);
     if (k !== "Resources" || !isObject(v)) {
       walk(v, k, false);
       continue;
@@ -146,7 +174,14 @@ export function transformsReread(template: unknown): string[] {
       if (id === "Fn::Transform") add("Resources", r);
       // A resource's Properties (or the whole resource) an include writes: inert only for an API's definition.
       const inert = isObject(r) && typeof r.Type === "string" && INCLUDE_INERT.has(r.Type);
-      if (isObject(r)) for (const [part, x] of Object.entries(r)) walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+      if (isObject(r)) {
+        for (const [part, x] of Object.entries(r)) {
+          // One beside the resource's Type gets the whole resource (its Type, Properties, DeletionPolicy, Condition) and
+          // returns it as it likes: it counts, an API's too (red-team round 68).
+          if (part === "Fn::Transform") add(`${id}, beside its Type`, x);
+          walk(x, `${id}${part === "Properties" ? "" : `.${part}`}`, inert && part === "Properties");
+        }
+      }
       else walk(r, id, false);
     }
   }
