@@ -509,7 +509,7 @@ class PatternIndex implements StoreIndex {
   reachesOutside(pattern: string, g?: Grant): boolean {
     // A reference to a store is `referenced`'s; a pattern equal to a store's ARN pattern, written by hand, is a pattern.
     if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
-    if (g && writtenWildPlace(g, pattern)) return true;
+    if (g && writtenWildPlace(this.stack, g, pattern)) return true;
     return this.matching(pattern).length === 0;
   }
 }

@@ -1,7 +1,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
-import { attributePattern, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
@@ -49,7 +49,7 @@ export class ResourceIndex {
    */
   reachesOutside(pattern: string, g?: Grant): boolean {
     if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
-    if (g && writtenWildPlace(g, pattern)) return true;
+    if (g && writtenWildPlace(this.stack, g, pattern)) return true;
     return !this.items.some((i) => globsIntersect(pattern, i.arn));
   }
 
@@ -100,27 +100,40 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   const revisions = versions ? parts.slice(0, -1) : parts;
   if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
-  const others: string[] = [];
+  const others: { readonly expr: string; readonly inName: boolean }[] = [];
+  // Colons so far, counting what each interpolation resolves to: five and more, and the text is the resource part.
+  let colons = 0;
   for (const p of parts) {
-    if (p.kind !== "interpolation") continue;
+    if (p.kind === "literal") {
+      colons += p.text.split(":").length - 1;
+      continue;
+    }
     if (p.directive) return undefined;
     const ref = parseReference(p.expr);
     const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
     // An instance key on a resource with neither count nor for_each names no instance of it (as in referencedResource).
     const counted = res !== undefined && (ref?.index === undefined || res.address === ref.address || res.values["count"] !== undefined || res.values["for_each"] !== undefined);
     if (counted && items.some((i) => i.res === res)) named.add(res);
-    else others.push(p.expr);
+    else others.push({ expr: p.expr, inName: colons >= 5 });
+    colons += resolveToPattern(stack, p.raw).pattern.split(":").length - 1;
   }
   if (named.size !== 1) return undefined;
-  if (others.some((e) => handWild(stack, e))) return undefined;
+  if (others.some((o) => handWild(stack, o.expr, o.inName))) return undefined;
   const res = [...named][0];
   return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
 }
 
-/** An interpolation that resolves exactly to a value with a wildcard: one written by hand, in a local or a default. */
-function handWild(stack: TfStack, expr: string): boolean {
+/**
+ * Whether an interpolation beside the reference may make the ARN name more than the one resource (red-team round 68):
+ * in the partition, region or account, one that may hold a wildcard written by hand (`*`, or `${var.sfx}*` in a
+ * local: not only one resolving exactly to a wildcard); in the resource part, any that does not resolve exactly to
+ * text with no wildcard (an unknown suffix makes another name: `etl-${var.env}` followed by `${var.sfx}`).
+ */
+function handWild(stack: TfStack, expr: string, inName: boolean): boolean {
+  if (mayHoldWrittenWildcard(stack, expr)) return true;
+  if (!inName) return false;
   const v = resolveToPattern(stack, `\${${expr}}`);
-  return v.exact && /[*?]/.test(v.pattern);
+  return !v.exact || /[*?]/.test(v.pattern);
 }
 
 /** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */
@@ -136,16 +149,25 @@ function sameResource(r: string, arn: string, versions: boolean): boolean {
 
 /**
  * Whether a wildcard in the region or account of `r` was written by hand in an entry of the grant's statement (a
- * statement with no interpolation at all is all hand-written): the grant then names resources of that name in every
- * region or account it matches, not the one place the stack's resource lives. A wildcard an interpolation left there
- * (`${var.region}`) is one value at apply time.
+ * statement with no interpolation at all is all hand-written), in its text or in what an interpolation resolves
+ * through (`${local.r}` set to `${var.sfx}*`, red-team round 68): the grant then names resources of that name in every
+ * region or account it matches, not the one place the stack's resource lives. A wildcard standing for a value an
+ * interpolation takes at apply time (`${var.region}`, a data source's region) is one value then.
  */
-export function writtenWildPlace(g: Grant, r: string): boolean {
+export function writtenWildPlace(stack: TfStack, g: Grant, r: string): boolean {
   const place = (arn: string) => arn.split(":").slice(3, 5);
   if (!place(r).some((x) => /[*?]/.test(x))) return false;
   const { resources, writtenResources: written } = g.statement;
   if (!resources || !written || written.length !== resources.length) return true;
-  return resources.some((x, i) => x === r && place(written[i].replace(/\$\{[^{}]*\}/g, "X")).some((y) => /[*?]/.test(y)));
+  const marked = (w: string) =>
+    parseTemplate(w)
+      .map((p) => {
+        if (p.kind === "literal") return p.text;
+        const v = resolveToPattern(stack, p.raw).pattern;
+        return p.directive || mayHoldWrittenWildcard(stack, p.expr) ? v : v.replace(/[*?]/g, "X");
+      })
+      .join("");
+  return resources.some((x, i) => x === r && place(marked(written[i])).some((y) => /[*?]/.test(y)));
 }
 
 /**

@@ -444,6 +444,58 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
   }
 }
 
+/**
+ * Whether an interpolation's value may hold a wildcard written by hand (red-team round 68): a `*` or `?` in the text
+ * of a template it resolves through (a local, a variable's default, a resource argument, `${var.sfx}*` as well as
+ * `*`), or an expression blastwall cannot follow (a function call, a conditional, a module output), which may give
+ * any text. A value Terraform computes (an id, a data source's region) or a variable with no default is one value at
+ * apply time, and no wildcard.
+ */
+export function mayHoldWrittenWildcard(stack: TfStack, expr: string): boolean {
+  return wildExpression(stack, expr, new Set(), 0);
+}
+
+function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth: number): boolean {
+  const ref = parseReference(expr);
+  if (!ref || depth >= MAX_DEPTH) return true;
+  const key = `${ref.address}.${ref.attribute ?? ""}.${ref.path.join(".")}`;
+  if (active.has(key)) return true;
+  active.add(key);
+  try {
+    switch (ref.kind) {
+      case "var":
+      case "local": {
+        const map = ref.kind === "var" ? stack.variables : stack.locals;
+        const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+        // A variable with no default is given at apply time; a local that is not there is not readable.
+        if (!map.has(name)) return ref.kind === "local";
+        const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
+        return wildValue(stack, walk(map.get(name), steps), active, depth + 1);
+      }
+      case "resource":
+      case "data": {
+        if (ref.splat || ref.attribute === undefined || ref.attribute === "outputs") return true;
+        // A resource blastwall does not hold (in a module it does not read): a value computed at apply time.
+        const r = stack.byAddress.get(ref.address);
+        if (!r) return false;
+        const v = ref.path.length === 0 ? r.values[ref.attribute] : walk(r.values[ref.attribute], ref.path);
+        // Not written: a value Terraform computes for it.
+        return v === undefined || v === null ? ref.path.length > 0 && r.values[ref.attribute] !== undefined : wildValue(stack, v, active, depth + 1);
+      }
+      default:
+        return true;
+    }
+  } finally {
+    active.delete(key);
+  }
+}
+
+function wildValue(stack: TfStack, v: unknown, active: Set<string>, depth: number): boolean {
+  if (typeof v === "number" || typeof v === "boolean") return false;
+  if (typeof v !== "string") return true;
+  return parseTemplate(v).some((p) => (p.kind === "literal" ? /[*?]/.test(p.text) : p.directive || wildExpression(stack, p.expr, active, depth)));
+}
+
 /** The other stack a `data.terraform_remote_state` address reads (`[0]` of a counted one reads the same state). */
 export function remoteStateAt(stack: TfStack, address: string): RemoteState | undefined {
   const states = stack.remoteOutputs;
