@@ -74,3 +74,21 @@ describe("68. a wildcard hidden in a partly unknown interpolation beside the ref
     expect(flagged(withAgent([`${FN}\${aws_lambda_function.f.function_name}\${local.exactly}`], "etl-${var.env}"))).toBe(true);
   });
 });
+
+describe("68. an ARN built with every part exact, and the versions' `:*`", () => {
+  test("names the function and its versions: no alarm (the red team's false alarm)", () => {
+    for (const rs of [[`${FN}\${aws_lambda_function.f.function_name}:*`], [`${FN}\${aws_lambda_function.f.function_name}`, `${FN}\${aws_lambda_function.f.function_name}:*`]]) {
+      expect([rs, errors(check(withAgent(rs, "etl")))]).toEqual([rs, []]);
+    }
+  });
+
+  test("and still reaches the function's role when it can destroy", () => {
+    const doc = withAgent([`${FN}\${aws_lambda_function.nuke.function_name}:*`], "etl", "nuke");
+    expect(errors(check(doc), "agent-transitive-destroy").map((f) => f.resource)).toEqual(["aws_iam_role.nk"]);
+    expect(errors(check(doc), "agent-reach-unknown")).toEqual([]);
+  });
+
+  test("control: the same written by hand (no reference) may name functions outside the stack", () => {
+    expect(flagged(withAgent([`${FN}etl:*`], "etl"))).toBe(true);
+  });
+});
