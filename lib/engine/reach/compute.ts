@@ -221,6 +221,11 @@ export interface HijackTarget {
    * job queue beside the job definition): a pattern that cannot be such an ARN names no compute of this kind.
    */
   readonly shape?: string;
+  /**
+   * Per action (lower case), the shapes of the ARNs that name compute, where the action is authorised on other
+   * resources too: ssm:SendCommand on a document (`document/AWS-RunShellScript`) runs nothing by it (red-team round 68).
+   */
+  readonly actionShapes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A multi-node Batch job's role path: every node range's role, read by `nodeRangesRole`. */
@@ -236,6 +241,7 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"],
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
+    actionShapes: { "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"] },
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },

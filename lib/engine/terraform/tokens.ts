@@ -733,6 +733,14 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_ecs_task_definition: {
     family: (ctx, r) => nameFrom(ctx, r, "family"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
+    // The family's ARN, before `:revision` (red-team round 68: `${...arn_without_revision}:*` read as outside compute).
+    arn_without_revision: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}`),
+  },
+  // A state machine's ARN (its id too); versions and aliases add `:version` or `:alias` (red-team round 68).
+  aws_sfn_state_machine: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:states:*:*:stateMachine:${nameFrom(ctx, r, "name", "name_prefix")}`),
+    id: (ctx, r) => inexact(ctx, `arn:aws:states:*:*:stateMachine:${nameFrom(ctx, r, "name", "name_prefix")}`),
   },
   aws_kinesisanalyticsv2_application: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
