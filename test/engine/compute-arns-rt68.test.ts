@@ -57,6 +57,14 @@ describe("68. an ECS task definition's arn_without_revision with its revisions",
     expect(reached(ecs("${aws_ecs_task_definition.t.arn_without_revision}:*", DESTROY))).toEqual(["aws_iam_role.h"]);
   });
 
+  test("under a permissions boundary naming the region and account, still that task definition", () => {
+    const doc = ecs("${aws_ecs_task_definition.t.arn_without_revision}:*") as { resource: Record<string, Record<string, Obj>> };
+    const boundary = policy({ Effect: "Allow", Action: "ecs:RunTask", Resource: "arn:aws:ecs:eu-west-1:111111111111:task-definition/${aws_ecs_task_definition.t.family}:*" });
+    doc.resource.aws_iam_policy = { boundary: { name: "agent-boundary", policy: boundary } };
+    doc.resource.aws_iam_role.agent = { ...doc.resource.aws_iam_role.agent, permissions_boundary: "${aws_iam_policy.boundary.arn}" };
+    expect(errors(check(doc as Obj), "agent-reach-unknown")).toEqual([]);
+  });
+
   test("control: a wildcard after it names other families too", () => {
     expect(reached(ecs("${aws_ecs_task_definition.t.arn_without_revision}*"))).toEqual(["aws_iam_role.nk"]);
   });

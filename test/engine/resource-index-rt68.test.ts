@@ -16,14 +16,14 @@ const LAMBDA_TRUST = policy({ Effect: "Allow", Principal: { Service: "lambda.ama
 const DESTROY = policy({ Effect: "Allow", Action: ["s3:DeleteObject", "dynamodb:DeleteTable"], Resource: "*" });
 const LOCALS = { wild: "${var.sfx}*", exactly: "-blue", sfx: "${var.sfx}" };
 
-/** The agent may update the code of `resources`; the stack's function `f` is harmless, `nuke` (named `nuke`) can destroy. */
-function withAgent(resources: string[], name: string, nuke = "etl-prod-admin"): Obj {
+/** The agent may update the code of `resources`; the stack's function `f` is harmless, `nuke` can destroy. */
+function withAgent(resources: string[], name: string, nuke = "etl-prod-admin", tags?: Obj): Obj {
   const doc = safeAgentStack([{ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: resources }], ["ec2:Delete*"]) as { resource: Record<string, Record<string, Obj>> } & Obj;
   const more = tf({
     "aws_iam_role.fn": { name: "fn", assume_role_policy: LAMBDA_TRUST },
     "aws_iam_role.nk": { name: "nk", assume_role_policy: LAMBDA_TRUST },
     "aws_iam_role_policy.nk": { role: "${aws_iam_role.nk.name}", policy: DESTROY },
-    "aws_lambda_function.f": { function_name: name, role: "${aws_iam_role.fn.arn}", runtime: "python3.12", handler: "i.h", filename: "f.zip" },
+    "aws_lambda_function.f": { function_name: name, role: "${aws_iam_role.fn.arn}", runtime: "python3.12", handler: "i.h", filename: "f.zip", ...(tags ? { tags } : {}) },
     "aws_lambda_function.nuke": { function_name: nuke, role: "${aws_iam_role.nk.arn}", runtime: "python3.12", handler: "i.h", filename: "f.zip" },
     "data.aws_region.r": {},
     "data.aws_caller_identity.c": {},
@@ -90,5 +90,18 @@ describe("68. an ARN built with every part exact, and the versions' `:*`", () =>
 
   test("control: the same written by hand (no reference) may name functions outside the stack", () => {
     expect(flagged(withAgent([`${FN}etl:*`], "etl"))).toBe(true);
+  });
+});
+
+describe("68. what keeping the written Resource must not let through", () => {
+  test("a reference read through text written with a wildcard (a tag `etl-*`) is a pattern, not the function", () => {
+    expect(flagged(withAgent([`${FN}\${aws_lambda_function.f.tags.scope}`], "etl", undefined, { scope: "etl-*" }))).toBe(true);
+    expect(flagged(withAgent([`${FN}etl-\${aws_lambda_function.f.tags.suffix}`], "etl-${var.env}", undefined, { suffix: "*" }))).toBe(true);
+  });
+
+  test("a literal account other than the pinned one names a function elsewhere, built around the reference or not", () => {
+    for (const r of ["arn:aws:lambda:eu-west-1:222222222222:function:${aws_lambda_function.f.function_name}", "arn:aws:lambda:eu-west-1:222222222222:function:etl"]) {
+      expect([r, errors(check(withAgent([r], "etl")), "agent-reach-unknown").length > 0]).toEqual([r, true]);
+    }
   });
 });

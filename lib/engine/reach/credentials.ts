@@ -499,7 +499,7 @@ class PatternIndex implements StoreIndex {
 
   /** A grant written as a reference to a store (`${that.arn}`, or an ARN built around references to it): that store. */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, [this.type]) ?? builtAround(this.stack, w, r, this.items));
+    return writtenReferences(g, r, (w, resolved) => referencedResource(this.stack, w, [this.type]) ?? builtAround(this.stack, w, resolved, this.items));
   }
 
   matching(pattern: string): readonly TfResource[] {

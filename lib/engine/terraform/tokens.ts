@@ -451,15 +451,16 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
  * any text. A value Terraform computes (an id, a data source's region) or a variable with no default is one value at
  * apply time, and no wildcard.
  */
-export function mayHoldWrittenWildcard(stack: TfStack, expr: string): boolean {
-  return wildExpression(stack, expr, new Set(), 0);
+export function mayHoldWrittenWildcard(stack: TfStack, expr: string, opaque = true): boolean {
+  return wildExpression(stack, expr, new Set(), 0, opaque);
 }
 
-function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth: number): boolean {
+/** `opaque`: what an expression blastwall cannot follow gives (with `false`, only text written with `*` counts). */
+function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth: number, opaque: boolean): boolean {
   const ref = parseReference(expr);
-  if (!ref || depth >= MAX_DEPTH) return true;
+  if (!ref || depth >= MAX_DEPTH) return opaque;
   const key = `${ref.address}.${ref.attribute ?? ""}.${ref.path.join(".")}`;
-  if (active.has(key)) return true;
+  if (active.has(key)) return opaque;
   active.add(key);
   try {
     switch (ref.kind) {
@@ -468,32 +469,32 @@ function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth
         const map = ref.kind === "var" ? stack.variables : stack.locals;
         const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
         // A variable with no default is given at apply time; a local that is not there is not readable.
-        if (!map.has(name)) return ref.kind === "local";
+        if (!map.has(name)) return ref.kind === "local" && opaque;
         const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
-        return wildValue(stack, walk(map.get(name), steps), active, depth + 1);
+        return wildValue(stack, walk(map.get(name), steps), active, depth + 1, opaque);
       }
       case "resource":
       case "data": {
-        if (ref.splat || ref.attribute === undefined || ref.attribute === "outputs") return true;
+        if (ref.splat || ref.attribute === undefined || ref.attribute === "outputs") return opaque;
         // A resource blastwall does not hold (in a module it does not read): a value computed at apply time.
         const r = stack.byAddress.get(ref.address);
         if (!r) return false;
         const v = ref.path.length === 0 ? r.values[ref.attribute] : walk(r.values[ref.attribute], ref.path);
         // Not written: a value Terraform computes for it.
-        return v === undefined || v === null ? ref.path.length > 0 && r.values[ref.attribute] !== undefined : wildValue(stack, v, active, depth + 1);
+        return v === undefined || v === null ? opaque && ref.path.length > 0 && r.values[ref.attribute] !== undefined : wildValue(stack, v, active, depth + 1, opaque);
       }
       default:
-        return true;
+        return opaque;
     }
   } finally {
     active.delete(key);
   }
 }
 
-function wildValue(stack: TfStack, v: unknown, active: Set<string>, depth: number): boolean {
+function wildValue(stack: TfStack, v: unknown, active: Set<string>, depth: number, opaque: boolean): boolean {
   if (typeof v === "number" || typeof v === "boolean") return false;
-  if (typeof v !== "string") return true;
-  return parseTemplate(v).some((p) => (p.kind === "literal" ? /[*?]/.test(p.text) : p.directive || wildExpression(stack, p.expr, active, depth)));
+  if (typeof v !== "string") return opaque;
+  return parseTemplate(v).some((p) => (p.kind === "literal" ? /[*?]/.test(p.text) : p.directive ? opaque : wildExpression(stack, p.expr, active, depth, opaque)));
 }
 
 /** The other stack a `data.terraform_remote_state` address reads (`[0]` of a counted one reads the same state). */
