@@ -18,6 +18,12 @@ export interface ParseOptions {
    * passes one that resolves `${...}` references; the default widens every `${...}` to `*`.
    */
   readonly resolve?: (s: string) => string;
+  /**
+   * A statement's `Resource` as written, where the Terraform layer substituted interpolations that resolve exactly
+   * before parsing (`function:${aws_lambda_function.f.function_name}:*`): kept as `writtenResources`, so the
+   * reference still decides which resource the entry names (red-team round 68).
+   */
+  readonly writtenResourcesOf?: (statement: object) => readonly string[] | undefined;
 }
 
 /** Where a Terraform template sequence starts: an interpolation `${` or a directive `%{` (`%{ if x }...%{ endif }`). */
@@ -130,14 +136,14 @@ function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve
   const sid = isObject(raw) && (typeof raw.Sid === "string" || typeof raw.Sid === "number") ? String(raw.Sid) : undefined;
   const source = makeSource(opts.address, index, sid === "" ? undefined : sid, opts.via, opts.constructPath);
   try {
-    return readStatement(raw, source, resolve);
+    return readStatement(raw, source, resolve, isObject(raw) ? opts.writtenResourcesOf?.(raw) : undefined);
   } catch (e) {
     if (e instanceof Unreadable) return unknownStatement(source, `statement ${index}${sid ? ` (${sid})` : ""}: ${e.message}`);
     throw e;
   }
 }
 
-function readStatement(raw: unknown, source: StatementSource, resolve: (s: string) => string): Statement {
+function readStatement(raw: unknown, source: StatementSource, resolve: (s: string) => string, before?: readonly string[]): Statement {
   if (!isObject(raw)) throw new Unreadable("is not a JSON object");
   // An unknown key is most likely a misspelling ("Condtion", "Actions"); ignoring it could turn a narrow
   // Deny into a broad one or drop a restriction, so the statement as a whole is unreadable.
@@ -174,7 +180,12 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   const actions = "Action" in raw ? lowered : undefined;
   const notActions = "NotAction" in raw ? lowered : undefined;
   const resources = "Resource" in raw ? resourcesOf("Resource") : undefined;
-  const writtenResources = "Resource" in raw && approximate.resources.length > 0 ? stringList(raw.Resource, "Resource") : undefined;
+  const writtenResources =
+    "Resource" in raw && before !== undefined && resources !== undefined && before.length === resources.length
+      ? before
+      : "Resource" in raw && approximate.resources.length > 0
+        ? stringList(raw.Resource, "Resource")
+        : undefined;
   const notResources = "NotResource" in raw ? resourcesOf("NotResource") : undefined;
   const principals = "Principal" in raw ? principalsOf("Principal") : undefined;
   const notPrincipals = "NotPrincipal" in raw ? principalsOf("NotPrincipal") : undefined;

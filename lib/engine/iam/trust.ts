@@ -142,6 +142,26 @@ export function denyCertainlyBlocks(statements: readonly Statement[], candidate:
 /** Condition operators (without `IfExists`) that hold when the key matches one of the values, and their negations. */
 const MATCHES: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
 const NOT_MATCHES: ReadonlySet<string> = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"]);
+/**
+ * The operators that match no wildcard: `*` and `?` in their values are literal characters (red-team round 68). The
+ * Arn ones are not among them: ArnEquals matches wildcards as ArnLike does (IAM User Guide, ARN condition operators).
+ */
+const LITERAL: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringnotequals", "stringnotequalsignorecase"]);
+
+/**
+ * Whether the condition value `v` may match some ARN (or account) the pattern `subject` stands for: a literal value
+ * must be one of them (the pattern matches it as a string), a wildcard value must meet the pattern.
+ */
+function valueMayMatch(literal: boolean, v: string, subject: string, caseInsensitive: boolean): boolean {
+  return literal ? globMatch(subject, v, { caseInsensitive }) : globsIntersect(v, subject, { caseInsensitive });
+}
+
+/** Whether the condition value `v` matches every ARN (or account) the pattern `subject` stands for. */
+function valueCertainlyMatches(literal: boolean, v: string, subject: string, caseInsensitive: boolean): boolean {
+  if (!literal) return globCovers(v, subject, { caseInsensitive });
+  if (/[*?]/.test(subject)) return false;
+  return caseInsensitive ? v.toLowerCase() === subject.toLowerCase() : v === subject;
+}
 
 /**
  * Whether the caller may meet the statement's conditions on who calls: `aws:PrincipalArn` and `aws:PrincipalAccount`
@@ -164,12 +184,16 @@ export function callerMayMeet(s: Statement, arn: string, account: string | undef
     if (key === "aws:principalarn" && !variable) {
       // Condition operators compare by case, but for the IgnoreCase ones (StringEqualsIgnoreCase and its negation,
       // red-team round 67): a negated one excludes where the value covers the ARN in any case; another only in its case.
+      // The String(Not)Equals operators read `*` and `?` literally (red-team round 68: `StringNotEquals .../agent*`
+      // was read as a glob excluding the agent, whose ARN is "not equal" to it).
       const caseInsensitive = base.endsWith("ignorecase");
-      if (positive && !c.values.some((v) => globsIntersect(v, arn, { caseInsensitive }))) return false;
-      if (negated && c.values.some((v) => globCovers(v, arn, { caseInsensitive }))) return false;
+      const literal = LITERAL.has(base);
+      if (positive && !c.values.some((v) => valueMayMatch(literal, v, arn, caseInsensitive))) return false;
+      if (negated && c.values.some((v) => valueCertainlyMatches(literal, v, arn, caseInsensitive))) return false;
     } else if (key === "aws:principalaccount" && account !== undefined && !variable) {
-      if (positive && !c.values.some((v) => globsIntersect(v, account))) return false;
-      if (negated && c.values.includes(account)) return false;
+      const literal = LITERAL.has(base);
+      if (positive && !c.values.some((v) => valueMayMatch(literal, v, account, false))) return false;
+      if (negated && c.values.some((v) => valueCertainlyMatches(literal, v, account, false))) return false;
     } else if ((key === "aws:sourceaccount" || key === "aws:sourcearn" || key === "aws:sourceowner") && positive && !ifExists) {
       return false;
     } else if (key === "aws:principalisawsservice" && base === "bool" && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === "true")) {
@@ -197,9 +221,11 @@ export function denyOnCallerCertainlyApplies(s: Statement, arn: string, account:
     const key = c.key.toLowerCase();
     const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
     if (subject === undefined || /[*?]/.test(subject)) return false;
-    // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too.
-    if (MATCHES.has(base)) return c.values.some((v) => globCovers(v, subject, { caseInsensitive: base === "stringequalsignorecase" }));
-    if (NOT_MATCHES.has(base)) return !c.values.some((v) => globsIntersect(v, subject, { caseInsensitive: true }));
+    // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too. The String(Not)Equals
+    // operators read `*` and `?` literally (red-team round 68).
+    const literal = LITERAL.has(base);
+    if (MATCHES.has(base)) return c.values.some((v) => valueCertainlyMatches(literal, v, subject, base === "stringequalsignorecase"));
+    if (NOT_MATCHES.has(base)) return !c.values.some((v) => valueMayMatch(literal, v, subject, true));
     return false;
   });
 }

@@ -221,7 +221,15 @@ export interface HijackTarget {
    * job queue beside the job definition): a pattern that cannot be such an ARN names no compute of this kind.
    */
   readonly shape?: string;
+  /**
+   * Per action (lower case), the shapes of the ARNs that name compute, where the action is authorised on other
+   * resources too: ssm:SendCommand on a document (`document/AWS-RunShellScript`) runs nothing by it (red-team round 68).
+   */
+  readonly actionShapes?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** A multi-node Batch job's role path: every node range's role, read by `nodeRangesRole`. */
+const NODE_RANGES = "node_properties.nodeRangeProperties[]";
 
 export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // New code runs as the function's role on the next invoke, provisioned concurrency allocation or SnapStart publish:
@@ -233,6 +241,7 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"],
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
+    actionShapes: { "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"] },
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
@@ -274,7 +283,7 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   {
     type: "aws_batch_job_definition",
     actions: ["batch:SubmitJob"],
-    roleAttribute: "container_properties.jobRoleArn|node_properties.nodeRangeProperties.container.jobRoleArn|ecs_properties.taskProperties.taskRoleArn",
+    roleAttribute: `container_properties.jobRoleArn|${NODE_RANGES}|ecs_properties.taskProperties.taskRoleArn`,
     runsAsRoleAnyway: true,
     shape: "arn:*:batch:*:*:job-definition/*",
   },
@@ -295,25 +304,75 @@ export function roleValueAt(stack: TfStack, values: Record<string, unknown>, att
     const k = path.split(".")[0];
     return (values[k] !== undefined && values[k] !== null) || blocksWithDynamic(values, k).blocks.length > 0 || blocksWithDynamic(values, k).unread;
   };
-  return valueAt(stack, values, (alternatives.find(set) ?? alternatives[0]).split("."));
+  const path = alternatives.find(set) ?? alternatives[0];
+  if (path === NODE_RANGES) return nodeRangesRole(stack, values["node_properties"]);
+  return valueAt(stack, values, path.split("."));
 }
 
-function valueAt(stack: TfStack, v: unknown, keys: readonly string[]): { value: unknown } | undefined {
+/**
+ * `json` once inside a JSON document: the AWS provider decodes those with Go's encoding/json, which matches field
+ * names without case and keeps the last of keys that differ only in case (red-team round 68: `jobRoleArn` then
+ * `JobRoleArn`); blocks and attributes keep Terraform's names.
+ */
+function valueAt(stack: TfStack, v: unknown, keys: readonly string[], json = false): { value: unknown } | undefined {
   if (typeof v === "string" && keys.length > 0) {
     const doc = jsonDocument(stack, v);
     if (doc === undefined) return undefined;
     v = doc;
+    json = true;
   }
   if (keys.length === 0) return { value: v };
-  if (Array.isArray(v)) return agreed(v.map((x) => valueAt(stack, x, keys)));
+  if (Array.isArray(v)) return agreed(v.map((x) => valueAt(stack, x, keys, json)));
   if (!isObject(v)) return { value: undefined };
   const [k, ...rest] = keys;
+  if (json) {
+    const at = jsonField(v, k);
+    return at && rest.length > 0 ? valueAt(stack, at.value, rest, true) : at;
+  }
   if (rest.length === 0) return { value: v[k] };
   // A JSON document at an attribute (`container_properties`), or blocks, static or dynamic.
   if (typeof v[k] === "string") return valueAt(stack, v[k], rest);
   const b = blocksWithDynamic(v, k);
   if (b.unread) return undefined;
   return agreed(b.blocks.map((x) => valueAt(stack, x, rest)));
+}
+
+/**
+ * A field of a JSON document as Go's encoding/json reads it: every key equal to `name` but for case counts, the last
+ * one winning; keys that say different things leave it unread (which one the provider keeps is not worth betting on).
+ */
+function jsonField(v: Record<string, unknown>, name: string): { value: unknown } | undefined {
+  const lower = name.toLowerCase();
+  const values = Object.keys(v).filter((key) => key.toLowerCase() === lower).map((key) => v[key]);
+  if (values.length === 0) return { value: undefined };
+  return values.every((x) => JSON.stringify(x) === JSON.stringify(values[0])) ? { value: values[0] } : undefined;
+}
+
+/**
+ * The role of a multi-node job (red-team round 68): every node range counts, each read in its `container`
+ * (`jobRoleArn`), `ecsProperties` (`taskProperties[].taskRoleArn`) and `eksProperties` (a service account, whose role
+ * the cluster decides: unread). A range with no role runs as the compute environment's instance role, which may be
+ * any: beside a range with a role, unread; ranges all without one, none (the job target reads that as unknown).
+ * Ranges naming different roles: unread.
+ */
+function nodeRangesRole(stack: TfStack, props: unknown): { value: unknown } | undefined {
+  const doc = typeof props === "string" ? jsonDocument(stack, props) : undefined;
+  if (!isObject(doc)) return undefined;
+  const ranges = jsonField(doc, "nodeRangeProperties");
+  if (!ranges || !Array.isArray(ranges.value) || ranges.value.length === 0) return undefined;
+  const found: { value: unknown }[] = [];
+  let roleless = false;
+  for (const range of ranges.value) {
+    if (!isObject(range)) return undefined;
+    const eks = jsonField(range, "eksProperties");
+    if (!eks || (eks.value !== undefined && eks.value !== null)) return undefined;
+    const at = agreed([valueAt(stack, range, ["container", "jobRoleArn"], true), valueAt(stack, range, ["ecsProperties", "taskProperties", "taskRoleArn"], true)]);
+    if (!at) return undefined;
+    if (at.value === undefined || at.value === null || at.value === "") roleless = true;
+    else found.push(at);
+  }
+  if (roleless) return found.length > 0 ? undefined : { value: undefined };
+  return agreed(found);
 }
 
 /** One value from several readings: none set, or all setting the same; undefined when any is unread or two differ. */

@@ -499,7 +499,7 @@ class PatternIndex implements StoreIndex {
 
   /** A grant written as a reference to a store (`${that.arn}`, or an ARN built around references to it): that store. */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, [this.type]) ?? builtAround(this.stack, w, r, this.items));
+    return writtenReferences(g, r, (w, resolved) => referencedResource(this.stack, w, [this.type]) ?? builtAround(this.stack, w, resolved, this.items));
   }
 
   matching(pattern: string): readonly TfResource[] {
@@ -509,7 +509,7 @@ class PatternIndex implements StoreIndex {
   reachesOutside(pattern: string, g?: Grant): boolean {
     // A reference to a store is `referenced`'s; a pattern equal to a store's ARN pattern, written by hand, is a pattern.
     if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
-    if (g && writtenWildPlace(g, pattern)) return true;
+    if (g && writtenWildPlace(this.stack, g, pattern)) return true;
     return this.matching(pattern).length === 0;
   }
 }

@@ -32,9 +32,13 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
   // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
+  const admittedBy = (statements: readonly Statement[]) =>
+    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
   const admits = (role: PrincipalNode) => {
     let a = admitted.get(role);
-    if (!a) admitted.set(role, (a = role.trustPolicy ? principalAdmits(role.trustPolicy.statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine)) : []));
+    // A Deny of the trust whose conditions on who calls certainly hold for p blocks it on every path, its own
+    // sts:AssumeRole grant too (red-team round 68: it was read only for trusts open to anyone).
+    if (!a) admitted.set(role, (a = role.trustPolicy ? admittedBy(role.trustPolicy.statements) : []));
     return a;
   };
   for (const g of ctx.grants(p, "sts:AssumeRole")) {

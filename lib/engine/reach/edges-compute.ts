@@ -282,7 +282,9 @@ function computeEntries(): readonly ComputeEntry[] {
   if (!computeList) {
     computeList = loadCatalogue().escalation.filter((e) => e.target === "compute").map((entry) => {
       const targets = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase()));
-      const shapes = targets.every((t) => t.shape !== undefined) ? targets.map((t) => t.shape!) : [];
+      const action = entry.action.toLowerCase();
+      const shapeOf = (t: (typeof targets)[number]) => t.actionShapes?.[action] ?? (t.shape !== undefined ? [t.shape] : undefined);
+      const shapes = targets.every((t) => shapeOf(t) !== undefined) ? targets.flatMap((t) => shapeOf(t)!) : [];
       return { entry, types: targets.map((t) => t.type), shapes };
     });
   }

@@ -66,6 +66,18 @@ export class PrincipalIndex {
     return hit;
   }
 
+  /**
+   * The principals a literal ARN (no wildcard in its name part) names for certain: those whose name is exactly the
+   * one written. A principal whose name is computed (`role/*`, a `name_prefix` read as `role/etl-*`) only may be
+   * the one named, and the ARN may as well name one outside the stack (red-team round 68).
+   */
+  namedExactly(arn: string): readonly PrincipalNode[] {
+    const part = resourcePart(arn);
+    if (part === undefined || hasWildcard(part)) return [];
+    const key = part.toLowerCase();
+    return this.matching(arn).filter((p) => resourcePart(p.arnPattern)?.toLowerCase() === key);
+  }
+
   private search(pattern: string): readonly PrincipalNode[] {
     const account = literalAccount(pattern);
     if (account !== undefined && this.account !== undefined && account !== this.account) return [];

@@ -1,7 +1,8 @@
 import type { TfResource, TfStack } from "../terraform/types";
-import { globsIntersect } from "../iam/glob";
+import { resourceAccount } from "../terraform/providers";
+import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
-import { attributePattern, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
 
 /**
  * The resources of some types with their ARN patterns, computed once, and a lookup from a policy's resource
@@ -11,7 +12,7 @@ import { attributePattern, parseReference, parseTemplate, referencedResource, re
  * resource it names, in the stack or not (red-team round 66).
  */
 export class ResourceIndex {
-  private readonly items: { readonly res: TfResource; readonly arn: string }[];
+  private readonly items: { readonly res: TfResource; readonly arn: string; readonly account: string | undefined }[];
   private readonly byArn = new Map<string, TfResource[]>();
   private readonly built: readonly { readonly res: TfResource; readonly arns: readonly string[] }[];
 
@@ -19,7 +20,7 @@ export class ResourceIndex {
     private readonly stack: TfStack,
     private readonly types: readonly string[],
   ) {
-    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern }));
+    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res) }));
     this.built = this.items.map((i) => ({ res: i.res, arns: [i.arn] }));
     for (const { res, arn } of this.items) {
       const l = this.byArn.get(arn);
@@ -38,7 +39,7 @@ export class ResourceIndex {
     // An ARN with no wildcard that is a resource's whole known ARN (a data source's `arn = "..."`) is that resource.
     const exact = /[*?]/.test(pattern) ? undefined : this.byArn.get(pattern);
     if (exact) return exact;
-    return this.items.filter((i) => globsIntersect(pattern, i.arn)).map((i) => i.res);
+    return this.items.filter((i) => globsIntersect(pattern, i.arn) && !otherAccount(pattern, i.account)).map((i) => i.res);
   }
 
   /**
@@ -49,8 +50,8 @@ export class ResourceIndex {
    */
   reachesOutside(pattern: string, g?: Grant): boolean {
     if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
-    if (g && writtenWildPlace(g, pattern)) return true;
-    return !this.items.some((i) => globsIntersect(pattern, i.arn));
+    if (g && writtenWildPlace(this.stack, g, pattern)) return true;
+    return !this.items.some((i) => globsIntersect(pattern, i.arn) && !otherAccount(pattern, i.account));
   }
 
   /**
@@ -61,21 +62,25 @@ export class ResourceIndex {
    * `matching` and `reachesOutside` decide.
    */
   referenced(g: Grant, r: string): readonly TfResource[] | undefined {
-    return writtenReferences(g, r, (w) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, r, this.built));
+    return writtenReferences(g, r, (w, resolved) => referencedResource(this.stack, w, this.types) ?? builtAround(this.stack, w, resolved, this.built));
   }
 }
 
 /**
- * The resources every entry of the grant's statement that resolved to `r` names, by `of` (undefined for an entry that
- * names none: then the grant names none by reference).
+ * The resources every entry of the grant's statement that resolved to `r` names, by `of` (given the entry as written
+ * and as resolved; undefined for an entry that names none: then the grant names none by reference). A permissions
+ * boundary may have narrowed an entry to a pattern of its own (`r` within the entry's, red-team round 68:
+ * `${aws_ecs_task_definition.t.arn_without_revision}:*` under a boundary naming the account and region): every entry
+ * covering `r` counts then, as the grant on `r` is part of what one of them names.
  */
-export function writtenReferences(g: Grant, r: string, of: (written: string) => TfResource | undefined): readonly TfResource[] | undefined {
+export function writtenReferences(g: Grant, r: string, of: (written: string, resolved: string) => TfResource | undefined): readonly TfResource[] | undefined {
   const { resources, writtenResources: written } = g.statement;
   if (!resources || !written || written.length !== resources.length) return undefined;
+  const exact = resources.includes(r);
   const out: TfResource[] = [];
   for (let i = 0; i < resources.length; i++) {
-    if (resources[i] !== r) continue;
-    const res = of(written[i]);
+    if (exact ? resources[i] !== r : !globCovers(resources[i], r)) continue;
+    const res = of(written[i], resources[i]);
     if (!res) return undefined;
     if (!out.includes(res)) out.push(res);
   }
@@ -100,27 +105,58 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   const revisions = versions ? parts.slice(0, -1) : parts;
   if (parts.length < 2 || revisions.some((p) => p.kind === "literal" && /[*?]/.test(p.text))) return undefined;
   const named = new Set<TfResource>();
-  const others: string[] = [];
+  const namedBy: string[] = [];
+  const others: { readonly expr: string; readonly inName: boolean }[] = [];
+  // Colons so far, counting what each interpolation resolves to: five and more, and the text is the resource part.
+  let colons = 0;
   for (const p of parts) {
-    if (p.kind !== "interpolation") continue;
+    if (p.kind === "literal") {
+      colons += p.text.split(":").length - 1;
+      continue;
+    }
     if (p.directive) return undefined;
     const ref = parseReference(p.expr);
     const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
     // An instance key on a resource with neither count nor for_each names no instance of it (as in referencedResource).
     const counted = res !== undefined && (ref?.index === undefined || res.address === ref.address || res.values["count"] !== undefined || res.values["for_each"] !== undefined);
-    if (counted && items.some((i) => i.res === res)) named.add(res);
-    else others.push(p.expr);
+    if (counted && items.some((i) => i.res === res)) {
+      named.add(res);
+      namedBy.push(p.expr);
+    } else others.push({ expr: p.expr, inName: colons >= 5 });
+    colons += resolveToPattern(stack, p.raw).pattern.split(":").length - 1;
   }
   if (named.size !== 1) return undefined;
-  if (others.some((e) => handWild(stack, e))) return undefined;
+  if (others.some((o) => handWild(stack, o.expr, o.inName))) return undefined;
+  // The reference itself read through text written with a wildcard (`${aws_lambda_function.f.tags.scope}` set to
+  // `etl-*`): a pattern, not the resource (red-team round 68, once exact entries kept what they were written as).
+  if (namedBy.some((e) => mayHoldWrittenWildcard(stack, e, false))) return undefined;
   const res = [...named][0];
+  // A literal account other than the one the resource's provider is pinned to names a resource elsewhere.
+  if (otherAccount(r, resourceAccount(stack, res))) return undefined;
   return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
 }
 
-/** An interpolation that resolves exactly to a value with a wildcard: one written by hand, in a local or a default. */
-function handWild(stack: TfStack, expr: string): boolean {
+/**
+ * Whether an interpolation beside the reference may make the ARN name more than the one resource (red-team round 68):
+ * in the partition, region or account, one that may hold a wildcard written by hand (`*`, or `${var.sfx}*` in a
+ * local: not only one resolving exactly to a wildcard); in the resource part, any that does not resolve exactly to
+ * text with no wildcard (an unknown suffix makes another name: `etl-${var.env}` followed by `${var.sfx}`).
+ */
+function handWild(stack: TfStack, expr: string, inName: boolean): boolean {
+  if (mayHoldWrittenWildcard(stack, expr)) return true;
+  if (!inName) return false;
   const v = resolveToPattern(stack, `\${${expr}}`);
-  return v.exact && /[*?]/.test(v.pattern);
+  return !v.exact || /[*?]/.test(v.pattern);
+}
+
+/**
+ * Whether an ARN pattern names a literal account other than the one a resource's provider is pinned to: then it names
+ * a resource of that name elsewhere, not this one (red-team round 68, w06).
+ */
+function otherAccount(pattern: string, account: string | undefined): boolean {
+  if (account === undefined) return false;
+  const place = pattern.split(":")[4];
+  return place !== undefined && /^\d{12}$/.test(place) && place !== account;
 }
 
 /** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */
@@ -136,16 +172,25 @@ function sameResource(r: string, arn: string, versions: boolean): boolean {
 
 /**
  * Whether a wildcard in the region or account of `r` was written by hand in an entry of the grant's statement (a
- * statement with no interpolation at all is all hand-written): the grant then names resources of that name in every
- * region or account it matches, not the one place the stack's resource lives. A wildcard an interpolation left there
- * (`${var.region}`) is one value at apply time.
+ * statement with no interpolation at all is all hand-written), in its text or in what an interpolation resolves
+ * through (`${local.r}` set to `${var.sfx}*`, red-team round 68): the grant then names resources of that name in every
+ * region or account it matches, not the one place the stack's resource lives. A wildcard standing for a value an
+ * interpolation takes at apply time (`${var.region}`, a data source's region) is one value then.
  */
-export function writtenWildPlace(g: Grant, r: string): boolean {
+export function writtenWildPlace(stack: TfStack, g: Grant, r: string): boolean {
   const place = (arn: string) => arn.split(":").slice(3, 5);
   if (!place(r).some((x) => /[*?]/.test(x))) return false;
   const { resources, writtenResources: written } = g.statement;
   if (!resources || !written || written.length !== resources.length) return true;
-  return resources.some((x, i) => x === r && place(written[i].replace(/\$\{[^{}]*\}/g, "X")).some((y) => /[*?]/.test(y)));
+  const marked = (w: string) =>
+    parseTemplate(w)
+      .map((p) => {
+        if (p.kind === "literal") return p.text;
+        const v = resolveToPattern(stack, p.raw).pattern;
+        return p.directive || mayHoldWrittenWildcard(stack, p.expr) ? v : v.replace(/[*?]/g, "X");
+      })
+      .join("");
+  return resources.some((x, i) => x === r && place(marked(written[i])).some((y) => /[*?]/.test(y)));
 }
 
 /**

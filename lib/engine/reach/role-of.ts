@@ -41,7 +41,9 @@ export function roleOfValue(ctx: RoleLookup, v: unknown): string | undefined {
   if (ref && ctx.analysis.byAddress.has(ref.address)) return ref.address;
   if (ref) return undefined;
   if (typeof v === "string") {
-    const byArn = ctx.roles.matching(v.includes(":") ? v : `arn:aws:iam::*:role/${v}`);
+    // Only a role whose name is certainly the one written: a computed name (unnamed, name_prefix) merely may match,
+    // and the value may name a role outside the stack (red-team round 68). Names are unique within an account.
+    const byArn = ctx.roles.namedExactly(v.includes(":") ? v : `arn:aws:iam::*:role/${v}`);
     if (byArn.length === 1) return byArn[0].address;
   }
   return undefined;

@@ -6,7 +6,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
-import { referencedResource, refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import { parseReference, referencedResource, refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
 import type { Grant } from "../analysis-types";
 import { writtenReferences } from "./resource-index";
 import { globsIntersect } from "../iam/glob";
@@ -360,14 +360,12 @@ function buildSource(stack: TfStack, src: Record<string, unknown>, type: string)
 
 /**
  * The S3 object a build's `buildspec` names, which CodeBuild fetches at every build and runs as the service role
- * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Inline YAML (on several
- * lines, or text `file`, `templatefile`, `yamlencode` or `jsonencode` renders) and a path inside the source are not
- * S3; a value blastwall cannot read whose pattern may still be such a location (`${var.buildspec}`) may be any object.
+ * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Inline YAML (see
+ * `renderedInline`) and a path inside the source are not S3; a value blastwall cannot read whose pattern may still be
+ * such a location (`${var.buildspec}`) may be any object.
  */
 function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
-  if (typeof v !== "string" || v.trim() === "" || v.includes("\n")) return [];
-  const one = soleInterpolation(v.trim());
-  if (one && /^(file|templatefile|yamlencode|jsonencode)\s*\(/.test(one.expr.trim())) return [];
+  if (typeof v !== "string" || renderedInline(stack, v, 0)) return [];
   const pattern = exact(stack, v.trim()) ?? "*";
   const arn = /^arn:[^:]*:s3:::([^/]+)\/(.+)$/.exec(pattern);
   if (arn) return [{ ...s3(arn[1], arn[2]), shown: `s3://${arn[1]}/${arn[2]} (the buildspec)` }];
@@ -378,6 +376,57 @@ function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer
 }
 
 const S3_ARN = "arn:*:s3:::*/*";
+
+/** Functions that render a document's text (YAML, JSON, a file's content), never an S3 object ARN. */
+const RENDER = new Set(["file", "templatefile", "yamlencode", "jsonencode"]);
+/** Functions that keep their first argument's text but for whitespace or edits: inline text stays inline. */
+const KEEP_TEXT = new Set(["trimspace", "chomp", "trim", "trimprefix", "trimsuffix", "indent"]);
+/** Data source attributes holding a file's or a template's content (`data.local_file.x.content`, `.rendered`). */
+const CONTENT = new Set(["content", "rendered", "body", "response_body"]);
+
+/**
+ * Whether a buildspec value is certainly inline text (red-team round 68: a local, a data source's content or
+ * `trimspace(file(...))` read as possibly any S3 object): empty, on several lines, or one interpolation that renders a
+ * document (`file`, `templatefile`, `yamlencode`, `jsonencode`, a function keeping such text), reads a data source's
+ * content, or is a local or a variable's default that is itself inline. CodeBuild takes an S3 buildspec only by its
+ * object ARN, which none of these gives.
+ */
+function renderedInline(stack: TfStack, v: string, depth: number): boolean {
+  const t = v.trim();
+  if (t === "" || t.includes("\n")) return true;
+  const one = soleInterpolation(t);
+  return one !== undefined && depth < 8 && inlineExpression(stack, one.expr, depth + 1);
+}
+
+function inlineExpression(stack: TfStack, expr: string, depth: number): boolean {
+  const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(([\s\S]*)\)\s*$/.exec(expr.trim());
+  if (call) {
+    if (RENDER.has(call[1])) return true;
+    const first = call[2] !== undefined ? firstArgument(call[2]) : undefined;
+    return KEEP_TEXT.has(call[1]) && first !== undefined && inlineExpression(stack, first, depth + 1);
+  }
+  const ref = parseReference(expr);
+  if (!ref || ref.path.length > 0 || depth > 8) return false;
+  if (ref.kind === "data") return ref.attribute !== undefined && CONTENT.has(ref.attribute);
+  if (ref.kind !== "local" && ref.kind !== "var") return false;
+  const value = (ref.kind === "var" ? stack.variables : stack.locals).get(ref.address.slice(ref.kind === "var" ? 4 : 6));
+  return ref.attribute === undefined && typeof value === "string" && renderedInline(stack, value, depth);
+}
+
+/** The first argument of a call's argument text (up to a comma outside brackets and quotes); undefined if unreadable. */
+function firstArgument(args: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '"') {
+      for (i++; i < args.length && args[i] !== '"'; i++) if (args[i] === "\\") i++;
+    } else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 0) return args.slice(0, i).trim();
+    if (depth < 0) return undefined;
+  }
+  return args.trim() === "" ? undefined : args.trim();
+}
 
 /** A repository named by a reference to one of the stack's repositories, or as written. */
 /** A document the stack's principals may update: not one AWS owns (`AWS-*`, `Amazon*`); `*` when unresolvable. */

@@ -345,8 +345,16 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
     via: opts.via,
     constructPath: opts.constructPath,
     resolve: policyResolver(ctx.stack),
+    writtenResourcesOf: (st) => writtenBefore.get(st),
   });
 }
+
+/**
+ * The `Resource` entries of a prepared statement as written, where some held an interpolation: substituting those that
+ * resolve exactly must not lose that a reference wrote them (red-team round 68: `function:${f.function_name}:*` with
+ * every part exact read as a hand-written pattern reaching outside the stack).
+ */
+const writtenBefore = new WeakMap<object, readonly string[]>();
 
 // ---------------------------------------------------------------------------------------------------------
 // Token resolution inside statements
@@ -413,6 +421,9 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
   if ("Action" in st) out["Action"] = mapStrings(st["Action"], deny ? nothing : exact);
   if ("NotAction" in st) out["NotAction"] = mapStrings(st["NotAction"], deny ? exact : nothing);
   for (const k of ["Resource", "NotResource"]) if (k in st) out[k] = mapStrings(st[k], exact);
+  const written = st["Resource"];
+  const list = typeof written === "string" ? [written] : Array.isArray(written) && written.every((x) => typeof x === "string") ? (written as string[]) : undefined;
+  if (list?.some((x) => x.includes("{") && hasInterpolation(x))) writtenBefore.set(out, list);
   for (const k of ["Principal", "NotPrincipal"]) {
     const p = st[k];
     if (isObject(p)) {

@@ -444,6 +444,59 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
   }
 }
 
+/**
+ * Whether an interpolation's value may hold a wildcard written by hand (red-team round 68): a `*` or `?` in the text
+ * of a template it resolves through (a local, a variable's default, a resource argument, `${var.sfx}*` as well as
+ * `*`), or an expression blastwall cannot follow (a function call, a conditional, a module output), which may give
+ * any text. A value Terraform computes (an id, a data source's region) or a variable with no default is one value at
+ * apply time, and no wildcard.
+ */
+export function mayHoldWrittenWildcard(stack: TfStack, expr: string, opaque = true): boolean {
+  return wildExpression(stack, expr, new Set(), 0, opaque);
+}
+
+/** `opaque`: what an expression blastwall cannot follow gives (with `false`, only text written with `*` counts). */
+function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth: number, opaque: boolean): boolean {
+  const ref = parseReference(expr);
+  if (!ref || depth >= MAX_DEPTH) return opaque;
+  const key = `${ref.address}.${ref.attribute ?? ""}.${ref.path.join(".")}`;
+  if (active.has(key)) return opaque;
+  active.add(key);
+  try {
+    switch (ref.kind) {
+      case "var":
+      case "local": {
+        const map = ref.kind === "var" ? stack.variables : stack.locals;
+        const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
+        // A variable with no default is given at apply time; a local that is not there is not readable.
+        if (!map.has(name)) return ref.kind === "local" && opaque;
+        const steps = ref.attribute === undefined ? ref.path : [ref.attribute, ...ref.path];
+        return wildValue(stack, walk(map.get(name), steps), active, depth + 1, opaque);
+      }
+      case "resource":
+      case "data": {
+        if (ref.splat || ref.attribute === undefined || ref.attribute === "outputs") return opaque;
+        // A resource blastwall does not hold (in a module it does not read): a value computed at apply time.
+        const r = stack.byAddress.get(ref.address);
+        if (!r) return false;
+        const v = ref.path.length === 0 ? r.values[ref.attribute] : walk(r.values[ref.attribute], ref.path);
+        // Not written: a value Terraform computes for it.
+        return v === undefined || v === null ? opaque && ref.path.length > 0 && r.values[ref.attribute] !== undefined : wildValue(stack, v, active, depth + 1, opaque);
+      }
+      default:
+        return opaque;
+    }
+  } finally {
+    active.delete(key);
+  }
+}
+
+function wildValue(stack: TfStack, v: unknown, active: Set<string>, depth: number, opaque: boolean): boolean {
+  if (typeof v === "number" || typeof v === "boolean") return false;
+  if (typeof v !== "string") return opaque;
+  return parseTemplate(v).some((p) => (p.kind === "literal" ? /[*?]/.test(p.text) : p.directive ? opaque : wildExpression(stack, p.expr, active, depth, opaque)));
+}
+
 /** The other stack a `data.terraform_remote_state` address reads (`[0]` of a counted one reads the same state). */
 export function remoteStateAt(stack: TfStack, address: string): RemoteState | undefined {
   const states = stack.remoteOutputs;
@@ -681,6 +734,14 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_ecs_task_definition: {
     family: (ctx, r) => nameFrom(ctx, r, "family"),
     arn: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}:*`),
+    // The family's ARN, before `:revision` (red-team round 68: `${...arn_without_revision}:*` read as outside compute).
+    arn_without_revision: (ctx, r) => inexact(ctx, `arn:aws:ecs:*:*:task-definition/${nameFrom(ctx, r, "family")}`),
+  },
+  // A state machine's ARN (its id too); versions and aliases add `:version` or `:alias` (red-team round 68).
+  aws_sfn_state_machine: {
+    name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
+    arn: (ctx, r) => inexact(ctx, `arn:aws:states:*:*:stateMachine:${nameFrom(ctx, r, "name", "name_prefix")}`),
+    id: (ctx, r) => inexact(ctx, `arn:aws:states:*:*:stateMachine:${nameFrom(ctx, r, "name", "name_prefix")}`),
   },
   aws_kinesisanalyticsv2_application: {
     name: (ctx, r) => nameFrom(ctx, r, "name"),
