@@ -166,9 +166,15 @@ function stackFolderNames(stacksDir: string): string[] {
     .filter((name) => kindOf(join(stacksDir, name)) === "dir");
 }
 
-/** The subfolders of `dir` that hold a cdk.tf.json (sorted): stacks cdktf synthesized, each deployed on its own. */
+/** The stack files cdktf writes: cdk.tf.json, or cdk.tf with `cdktf synth --hcl` (read as HCL, as `check cdktf.out` reads it). */
+const STACK_FILES = ["cdk.tf.json", "cdk.tf"];
+
+/**
+ * The subfolders of `dir` that hold a stack file (sorted): stacks cdktf synthesized, each deployed on its own.
+ * Red-team round 69: only cdk.tf.json counted, so `--hcl` stacks beside a stray file in stacks/ were never read.
+ */
 function cdktfStackNames(dir: string): string[] {
-  return stackFolderNames(dir).filter((n) => exists(join(dir, n, "cdk.tf.json")));
+  return stackFolderNames(dir).filter((n) => STACK_FILES.some((f) => exists(join(dir, n, f))));
 }
 
 /**
@@ -245,9 +251,12 @@ function layoutName(folder: string): string | undefined {
   return basename(dirname(folder)) === "stacks" ? basename(folder) : undefined;
 }
 
-function directoryArgument(p: string): StackInput[] {
+function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()): StackInput[] {
   const manifest = join(p, "manifest.json");
-  if (exists(manifest)) return cdktfOutput(p, manifest);
+  // Another tool's manifest.json (a browser extension's, a web app's) beside no stacks/ folder is not cdktf's: the
+  // folder is read without it (red-team round 69: a Terraform folder holding one was refused as "not a cdktf
+  // manifest"). Beside a stacks/ folder it is taken as cdktf's, and refused as such if it cannot be read as one.
+  if (exists(manifest) && (cdktfManifestLike(manifest) || exists(join(p, "stacks")))) return cdktfOutput(p, manifest);
   // Without a manifest, a folder with Terraform files of its own is one configuration: Terraform reads every .tf and
   // .tf.json file in it, and a folder beside them is just a folder (its modules are read from it). Not when it holds
   // stacks cdktf synthesized (a subfolder, or a folder of stacks/, with a cdk.tf.json): a stray file there must not
@@ -260,7 +269,14 @@ function directoryArgument(p: string): StackInput[] {
   const hasStacks = exists(stacksDir) && kindOf(stacksDir) === "dir" && cdktfStackNames(stacksDir).length > 0;
   if (config.length > 0 && !isStacks && !hasStacks) {
     const own = stackFolder(p, config.includes("cdk.tf.json") ? basename(resolve(p)) : undefined);
-    return [own, ...cdktfStackNames(p).map((n) => stackFolder(join(p, n), n))];
+    // A cdktf project root with a Terraform file of its own (a stray main.tf.json) is read with its synth output:
+    // the stacks there are what cdktf deploys, and the stray file alone read as the project hid them (red-team round
+    // 69). The output is read as `check` reads it named (refused if incomplete); one that is this folder, or one
+    // already being read (a link back), is not read again.
+    const output = synthOutputOf(p);
+    const here = new Set([...reading, real(p)]);
+    const synthesized = output !== undefined && !here.has(real(output)) ? directoryArgument(output, here) : [];
+    return [own, ...cdktfStackNames(p).map((n) => stackFolder(join(p, n), n)), ...synthesized];
   }
   // `cdktf.out/stacks`: the stacks folder of a cdktf output is read as that output (its manifest says which stacks).
   if (isStacks) {
