@@ -58,22 +58,53 @@ const NESTED: Readonly<Record<string, string>> = { "AWS::CloudFormation::Stack":
 
 /** A bucket name as S3 writes it in a host (lower case, digits, dots and hyphens). */
 const BUCKET = "[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?";
+/** A bucket name in a path: a legacy us-east-1 bucket may also hold capitals and underscores, up to 255 characters. */
+const PATH_BUCKET = "[A-Za-z0-9._-]{1,255}";
+/**
+ * Bucket-name suffixes AWS reserves for what is not a general purpose bucket (its bucket naming rules): an access point
+ * alias (-s3alias), an S3 Object Lambda access point alias (--ol-s3, whose function rewrites every GET), a Multi-Region
+ * Access Point (.mrap), an S3 Tables bucket alias (--table-s3), and a directory bucket (--x-s3), which keeps no
+ * versions, so a versionId there pins nothing (red-team round 69: aliases used as the bucket counted as pinned).
+ */
+const RESERVED_BUCKET = /(?:-s3alias|--ol-s3|\.mrap|--table-s3|--x-s3)$/i;
 /** A region of any partition (us-east-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1, cn-north-1). */
 const REGION = "[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}";
-/** The S3 endpoints: `s3.`, `s3.<region>.` or `s3-<region>.` under amazonaws.com (amazonaws.com.cn in China). */
-const ENDPOINT = `s3(?:\\.${REGION}|-${REGION})?\\.amazonaws\\.com(?:\\.cn)?`;
-const VIRTUAL_HOSTED = new RegExp(`^${BUCKET}\\.${ENDPOINT}$`);
+/**
+ * The domains of AWS's partitions: aws (amazonaws.com), China (amazonaws.com.cn), EUSC (amazonaws.eu), ISO (c2s.ic.gov),
+ * ISO-B (sc2s.sgov.gov), ISO-E (cloud.adc-e.uk) and ISO-F (csp.hci.ic.gov).
+ */
+const PARTITION = "(?:amazonaws\\.com(?:\\.cn)?|amazonaws\\.eu|c2s\\.ic\\.gov|sc2s\\.sgov\\.gov|cloud\\.adc-e\\.uk|csp\\.hci\\.ic\\.gov)";
+/**
+ * The S3 endpoints: `s3.` (global), `s3.<region>.`, `s3-<region>.` (legacy), `s3.dualstack.<region>.`,
+ * `s3-fips.<region>.`, `s3-fips.dualstack.<region>.` and `s3-external-1.`, under a partition's domain.
+ */
+const ENDPOINT = `s3(?:(?:-fips)?(?:\\.dualstack)?\\.${REGION}|-${REGION}|-external-1)?\\.${PARTITION}`;
+const VIRTUAL_HOSTED = new RegExp(`^(${BUCKET})\\.${ENDPOINT}$`);
 const PATH_STYLE = new RegExp(`^${ENDPOINT}$`);
+
+/**
+ * A versionId as written: letters, digits, `.`, `_`, `-`, and percent-escapes of printable ASCII but `&`, `#` and
+ * `%`-less whitespace (S3 version IDs may hold `/`, `+` and `=`, which a URL encodes: `3%2FL4kq...%2BrmS...`). Its
+ * decoded value, or undefined when it is none; a raw `+` (a space to a form decoder) is none.
+ */
+function versionOf(raw: string): string | undefined {
+  if (!/^(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$/.test(raw)) return undefined;
+  const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return /^[\x21-\x7e]+$/.test(decoded) && !/[&#]/.test(decoded) && decoded !== "null" ? decoded : undefined;
+}
 
 /**
  * Whether a template URL names one version of its object: judged on the string as written (CloudFormation and S3 may
  * read it otherwise than a browser's URL parser, which drops tabs and newlines), it is printable ASCII with no
- * whitespace; https; on an S3 endpoint host (virtual-hosted `<bucket>.s3[.-<region>].amazonaws.com[.cn]` with a key,
- * or path-style `s3[.-<region>].amazonaws.com[.cn]/<bucket>/<key>`), with no userinfo or port; its query (after its
- * only `?`, with no fragment) holds exactly one `versionId` (no other parameter that decodes to that name), and that
- * is a plain version (letters, digits, `.`, `_`, `-`), not `null`. Its content cannot change under the same URL. An
- * S3 Object Lambda or access point host is no pin: a function may rewrite every GET, and an access point is not
- * judged (red-team round 68). A `versionId=` anywhere else is part of the object's key (`data-tier&versionId=3.json`),
+ * whitespace; https; on an S3 endpoint host of any partition (virtual-hosted `<bucket>.<endpoint>` with a key, or
+ * path-style `<endpoint>/<bucket>/<key>`, the endpoint `s3`, `s3.<region>`, `s3-<region>`, `s3.dualstack.<region>`,
+ * `s3-fips[.dualstack].<region>` or `s3-external-1` under amazonaws.com, amazonaws.com.cn, amazonaws.eu, c2s.ic.gov,
+ * sc2s.sgov.gov, cloud.adc-e.uk or csp.hci.ic.gov), with no userinfo or port; a bucket name no reserved suffix ends
+ * (RESERVED_BUCKET: an alias is no bucket, a directory bucket keeps no versions); its query (after its only `?`,
+ * with no fragment) holds exactly one `versionId` (no other parameter that decodes to that name), and that is a
+ * version (versionOf()), not `null`. Its content cannot change under the same URL. An S3 Object Lambda or access
+ * point host, or alias, is no pin: a function may rewrite every GET, and an access point is not judged (red-team
+ * rounds 68 and 69). A `versionId=` anywhere else is part of the object's key (`data-tier&versionId=3.json`),
  * which names the current, writable version (red-team round 62); so is any `?` of an `s3://` URI, which AWS
  * documents with no query at all (red-team round 67). Only for TemplateURL and template_url: AWS documents no version
  * pin for an AWS::Include's Location.
@@ -83,8 +114,12 @@ function pinnedVersion(location: string): boolean {
   const m = /^https:\/\/([^/?#]*)(\/[^?#]*)\?([^?#]*)$/.exec(location);
   if (m === null) return false;
   const [, host, path, query] = m;
-  const keyed = VIRTUAL_HOSTED.test(host) ? /^\/[^/]/.test(path) : PATH_STYLE.test(host) && new RegExp(`^/${BUCKET}/[^/]`).test(path);
-  if (!keyed || /(?:^|\.)s3-(?:object-lambda|accesspoint)\./.test(host)) return false;
+  const hosted = VIRTUAL_HOSTED.exec(host);
+  const pathBucket = new RegExp(`^/(${PATH_BUCKET})/[^/]`).exec(path);
+  const bucket = hosted !== null ? (/^\/[^/]/.test(path) ? hosted[1] : undefined) : PATH_STYLE.test(host) ? pathBucket?.[1] : undefined;
+  // A reserved suffix ending any label of the host is refused too, wherever a reader would take the bucket to end.
+  if (bucket === undefined || RESERVED_BUCKET.test(bucket) || /(?:-s3alias|--ol-s3|\.mrap|--table-s3|--x-s3)\./i.test(host)) return false;
+  if (/(?:^|\.)s3-(?:object-lambda|accesspoint)[.-]/.test(host)) return false;
   const versions: string[] = [];
   for (const part of query.split("&")) {
     const eq = part.indexOf("=");
@@ -100,7 +135,7 @@ function pinnedVersion(location: string): boolean {
     if (name !== "versionId" || eq < 0) return false;
     versions.push(part.slice(eq + 1));
   }
-  return versions.length === 1 && /^[A-Za-z0-9._-]+$/.test(versions[0]) && versions[0] !== "null";
+  return versions.length === 1 && versionOf(versions[0]) !== undefined;
 }
 
 /**
