@@ -58,7 +58,9 @@ function identifierMightName(type: string, id: string, c: TrustCandidate): boole
 
 /** Does an identifier certainly name the candidate (every principal the candidate pattern stands for)? */
 function identifierCertainlyNames(type: string, id: string, c: TrustCandidate): boolean {
-  if (id === "*") return true;
+  // `*` of a type covers that type's principals only: a Service, Federated or CanonicalUser `*` never names a role or
+  // user (red-team round 69); `"*"` and `{"AWS": "*"}` name everyone.
+  if (id === "*") return type === "*" || type === "AWS" || (type === "Service" && c.service !== undefined);
   if (type === "Service") return c.service !== undefined && globCovers(id, c.service, CI);
   if (c.service !== undefined) return false;
   // Account roots are not relied on: whether an account principal in a Deny/NotPrincipal reaches every
@@ -210,15 +212,19 @@ export function callerMayMeet(s: Statement, arn: string, account: string | undef
  */
 export function denyOnCallerCertainlyApplies(s: Statement, arn: string, account: string | undefined): boolean {
   if (s.effect !== "Deny" || s.unknown !== undefined || s.conditions.length === 0 || s.approximatePrincipals) return false;
-  if (!(s.principals ?? []).some((p) => p.identifiers.includes("*"))) return false;
+  // Only `"*"` or an `AWS` principal `*` covers a role or user calling (red-team round 69: `{"Service": "*"}` does not).
+  if (!(s.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"))) return false;
   if (!(s.actions ?? []).some((a) => globMatch(a, "sts:assumerole", { caseInsensitive: true }))) return false;
   if (s.resources !== undefined && !s.resources.includes("*")) return false;
   if (s.notResources !== undefined) return false;
   return s.conditions.every((c) => {
-    const op = c.operator.toLowerCase();
+    const key = c.key.toLowerCase();
+    // aws:PrincipalArn and aws:PrincipalAccount are one value every request carries: ForAnyValue and ForAllValues
+    // compare it as the operator alone does (red-team round 69; ForAllValues' truth on an absent key never arises).
+    const single = key === "aws:principalarn" || key === "aws:principalaccount";
+    const op = c.operator.toLowerCase().replace(single ? /^for(anyvalue|allvalues):/ : /^$/, "");
     if (op.includes(":") || c.values.some((v) => v.includes("${"))) return false;
     const base = op.endsWith("ifexists") ? op.slice(0, -"ifexists".length) : op;
-    const key = c.key.toLowerCase();
     const subject = key === "aws:principalarn" ? arn : key === "aws:principalaccount" ? account : undefined;
     if (subject === undefined || /[*?]/.test(subject)) return false;
     // Conditions compare ARNs by case: a Deny certainly applies only where the case matches too. The String(Not)Equals

@@ -340,12 +340,38 @@ function valueAt(stack: TfStack, v: unknown, keys: readonly string[], json = fal
 /**
  * A field of a JSON document as Go's encoding/json reads it: every key equal to `name` but for case counts, the last
  * one winning; keys that say different things leave it unread (which one the provider keeps is not worth betting on).
+ * Case as Go folds it (`goFold`), not as `toLowerCase` does (red-team round 69: `taſkRoleArn`, with U+017F, is
+ * `taskRoleArn` to the provider).
  */
 function jsonField(v: Record<string, unknown>, name: string): { value: unknown } | undefined {
-  const lower = name.toLowerCase();
-  const values = Object.keys(v).filter((key) => key.toLowerCase() === lower).map((key) => v[key]);
+  const folded = goFold(name);
+  const values = Object.keys(v).filter((key) => goFold(key) === folded).map((key) => v[key]);
   if (values.length === 0) return { value: undefined };
   return values.every((x) => JSON.stringify(x) === JSON.stringify(values[0])) ? { value: values[0] } : undefined;
+}
+
+/**
+ * A JSON field name folded as encoding/json folds it (its `foldName`, bytes.EqualFold's matching): ASCII letters to
+ * upper case, any other character to the upper case of its lower case by simple (one-character) mappings, so `ſ`
+ * (U+017F) is `S`, `K` (U+212A) is `K`, `ı` (U+0131) is `I`, and `İ` (U+0130, whose simple lower case is `i`) is `I`.
+ */
+export function goFold(name: string): string {
+  let out = "";
+  for (const c of name) {
+    if (c.charCodeAt(0) < 0x80) {
+      out += c.toUpperCase();
+      continue;
+    }
+    if (c === "\u0130") {
+      out += "I";
+      continue;
+    }
+    const lower = c.toLowerCase();
+    const l = [...lower].length === 1 ? lower : c;
+    const upper = l.toUpperCase();
+    out += [...upper].length === 1 ? upper : l;
+  }
+  return out;
 }
 
 /**

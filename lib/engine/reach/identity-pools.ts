@@ -41,7 +41,7 @@ import { effectiveRights } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
 import { passRoleAllows } from "./compute";
 import { confinedToOwnIdentity } from "./cognito-own-identity";
-import { providerKeyOf, resourceAccount } from "../terraform/providers";
+import { providerKeyOf, resourceAccount, resourceRegion } from "../terraform/providers";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
@@ -704,7 +704,7 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
     if (!p.exact || p.pattern !== name) return false;
     const pinned = resourceAccount(stack, f);
     if (account !== undefined && pinned !== undefined && pinned !== account) return false;
-    const fnRegion = providerRegion(stack, f);
+    const fnRegion = resourceRegion(stack, f);
     return region === undefined || fnRegion === undefined || fnRegion === region;
   });
   return named.length === 1 ? named[0] : undefined;
@@ -716,19 +716,11 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
  * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
  */
 export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
-  const ra = providerRegion(stack, a);
-  const rb = providerRegion(stack, b);
+  const ra = resourceRegion(stack, a);
+  const rb = resourceRegion(stack, b);
   if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;
   const aa = resourceAccount(stack, a);
   return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
-}
-
-/** The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one. */
-function providerRegion(stack: TfStack, r: TfResource): string | undefined {
-  const own = r.values["region"];
-  if (typeof own === "string" && !own.includes("${")) return own;
-  const region = stack.providers?.get(providerKeyOf(r))?.["region"];
-  return typeof region === "string" && !region.includes("${") ? region : undefined;
 }
 
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {

@@ -1,5 +1,5 @@
 import type { TfResource, TfStack } from "../terraform/types";
-import { resourceAccount } from "../terraform/providers";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
 import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
@@ -12,7 +12,7 @@ import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate
  * resource it names, in the stack or not (red-team round 66).
  */
 export class ResourceIndex {
-  private readonly items: { readonly res: TfResource; readonly arn: string; readonly account: string | undefined }[];
+  private readonly items: { readonly res: TfResource; readonly arn: string; readonly account: string | undefined; readonly region: string | undefined }[];
   private readonly byArn = new Map<string, TfResource[]>();
   private readonly built: readonly { readonly res: TfResource; readonly arns: readonly string[] }[];
 
@@ -20,7 +20,7 @@ export class ResourceIndex {
     private readonly stack: TfStack,
     private readonly types: readonly string[],
   ) {
-    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res) }));
+    this.items = types.flatMap((t) => stack.byType.get(t) ?? []).map((res) => ({ res, arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res) }));
     this.built = this.items.map((i) => ({ res: i.res, arns: [i.arn] }));
     for (const { res, arn } of this.items) {
       const l = this.byArn.get(arn);
@@ -39,7 +39,7 @@ export class ResourceIndex {
     // An ARN with no wildcard that is a resource's whole known ARN (a data source's `arn = "..."`) is that resource.
     const exact = /[*?]/.test(pattern) ? undefined : this.byArn.get(pattern);
     if (exact) return exact;
-    return this.items.filter((i) => globsIntersect(pattern, i.arn) && !otherAccount(pattern, i.account)).map((i) => i.res);
+    return this.items.filter((i) => globsIntersect(pattern, i.arn) && !otherPlace(pattern, i)).map((i) => i.res);
   }
 
   /**
@@ -51,7 +51,7 @@ export class ResourceIndex {
   reachesOutside(pattern: string, g?: Grant): boolean {
     if (wideName(pattern) || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
     if (g && writtenWildPlace(this.stack, g, pattern)) return true;
-    return !this.items.some((i) => globsIntersect(pattern, i.arn) && !otherAccount(pattern, i.account));
+    return !this.items.some((i) => globsIntersect(pattern, i.arn) && !otherPlace(pattern, i));
   }
 
   /**
@@ -131,8 +131,8 @@ export function builtAround(stack: TfStack, written: string, r: string, items: r
   // `etl-*`): a pattern, not the resource (red-team round 68, once exact entries kept what they were written as).
   if (namedBy.some((e) => mayHoldWrittenWildcard(stack, e, false))) return undefined;
   const res = [...named][0];
-  // A literal account other than the one the resource's provider is pinned to names a resource elsewhere.
-  if (otherAccount(r, resourceAccount(stack, res))) return undefined;
+  // A literal account or region other than the one the resource's provider is pinned to names a resource elsewhere.
+  if (otherPlace(r, { arn: attributePattern(stack, res, "arn").pattern, account: resourceAccount(stack, res), region: resourceRegion(stack, res) })) return undefined;
   return items.some((i) => i.res === res && i.arns.some((a) => sameResource(r, a, versions))) ? res : undefined;
 }
 
@@ -157,6 +157,23 @@ function otherAccount(pattern: string, account: string | undefined): boolean {
   if (account === undefined) return false;
   const place = pattern.split(":")[4];
   return place !== undefined && /^\d{12}$/.test(place) && place !== account;
+}
+
+/**
+ * Whether an ARN pattern names a literal account or region other than the one a resource (of ARN pattern `arn`) sits
+ * in: a name is one resource per account and region (red-team round 69: `arn:aws:lambda:us-east-1:...:function:etl`
+ * beside the stack's `etl` in eu-west-1). A region only for a resource whose ARN has one (not an S3 bucket's); an
+ * unknown region on either side may be the same one.
+ */
+function otherPlace(pattern: string, res: { readonly arn: string; readonly account: string | undefined; readonly region: string | undefined }): boolean {
+  if (otherAccount(pattern, res.account)) return true;
+  return otherRegion(pattern, res.arn, res.region);
+}
+
+function otherRegion(pattern: string, arn: string, region: string | undefined): boolean {
+  if (region === undefined || arn.split(":")[3] === "") return false;
+  const place = pattern.split(":")[3];
+  return place !== undefined && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(place) && place !== region;
 }
 
 /** Whether `r` names the resource of ARN pattern `arn` (or, with `versions`, its `:*` versions), in a place it may have. */

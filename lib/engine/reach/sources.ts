@@ -6,7 +6,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, stringsIn } from "../json";
-import { parseReference, referencedResource, refTarget, resolveToPattern, soleInterpolation } from "../terraform/tokens";
+import { parseReference, parseTemplate, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import type { Grant } from "../analysis-types";
 import { writtenReferences } from "./resource-index";
 import { globsIntersect } from "../iam/glob";
@@ -360,13 +360,14 @@ function buildSource(stack: TfStack, src: Record<string, unknown>, type: string)
 
 /**
  * The S3 object a build's `buildspec` names, which CodeBuild fetches at every build and runs as the service role
- * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Inline YAML (see
- * `renderedInline`) and a path inside the source are not S3; a value blastwall cannot read whose pattern may still be
- * such a location (`${var.buildspec}`) may be any object.
+ * (red-team round 67): an object ARN (`arn:aws:s3:::bucket/key`) or an `s3://` location. Text on several lines (see
+ * `renderBuildspec`) and a path inside the source are not S3; a value blastwall cannot read whose pattern may still be
+ * such a location (`${var.buildspec}`, a file it cannot read) may be any object.
  */
 function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" | "roleAttribute">[] {
-  if (typeof v !== "string" || renderedInline(stack, v, 0)) return [];
-  const pattern = exact(stack, v.trim()) ?? "*";
+  if (typeof v !== "string") return [];
+  const pattern = renderBuildspec(stack, v, 0).trim();
+  if (pattern === "" || pattern.includes("\n")) return [];
   const arn = /^arn:[^:]*:s3:::([^/]+)\/(.+)$/.exec(pattern);
   if (arn) return [{ ...s3(arn[1], arn[2]), shown: `s3://${arn[1]}/${arn[2]} (the buildspec)` }];
   const found = s3Objects(pattern, "the buildspec");
@@ -377,55 +378,150 @@ function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer
 
 const S3_ARN = "arn:*:s3:::*/*";
 
-/** Functions that render a document's text (YAML, JSON, a file's content), never an S3 object ARN. */
-const RENDER = new Set(["file", "templatefile", "yamlencode", "jsonencode"]);
-/** Functions that keep their first argument's text but for whitespace or edits: inline text stays inline. */
-const KEEP_TEXT = new Set(["trimspace", "chomp", "trim", "trimprefix", "trimsuffix", "indent"]);
-/** Data source attributes holding a file's or a template's content (`data.local_file.x.content`, `.rendered`). */
-const CONTENT = new Set(["content", "rendered", "body", "response_body"]);
+/** What a document blastwall cannot read renders to: text on several lines, so never an object ARN. */
+const DOCUMENT = "*\n*";
+/** The name of a file that holds a YAML or JSON document (a template of one too): `buildspec.yml`, `bs.yaml.tpl`. */
+const DOCUMENT_NAME = /\.(?:ya?ml|json)(?:\.(?:tpl|tftpl|tmpl))?$/i;
+const MAX_RENDER_DEPTH = 8;
 
 /**
- * Whether a buildspec value is certainly inline text (red-team round 68: a local, a data source's content or
- * `trimspace(file(...))` read as possibly any S3 object): empty, on several lines, or one interpolation that renders a
- * document (`file`, `templatefile`, `yamlencode`, `jsonencode`, a function keeping such text), reads a data source's
- * content, or is a local or a variable's default that is itself inline. CodeBuild takes an S3 buildspec only by its
- * object ARN, which none of these gives.
+ * What a buildspec value renders to, as a pattern (`*` for text blastwall cannot know), judged by what it can render
+ * to and not by the name of the function rendering it (red-team round 69): text visible in the stack (a literal, a
+ * local, a variable's default or var-file value as blastwall reads every variable, a `data.template_file`'s template)
+ * is that text, through `trimspace`, `chomp`, `trimprefix`, `trimsuffix`, `indent`, `replace`, `format` and `join`;
+ * `yamlencode` of an object, and a file whose name says YAML or JSON (`file`, `templatefile`, `data.local_file`'s
+ * content) are documents on several lines. Any other file's content may be one line, an object ARN (`bsloc.txt`).
+ * CodeBuild takes an S3 buildspec only by its object ARN.
  */
-function renderedInline(stack: TfStack, v: string, depth: number): boolean {
-  const t = v.trim();
-  if (t === "" || t.includes("\n")) return true;
-  const one = soleInterpolation(t);
-  return one !== undefined && depth < 8 && inlineExpression(stack, one.expr, depth + 1);
+function renderBuildspec(stack: TfStack, v: string, depth: number): string {
+  return parseTemplate(v)
+    .map((p) => (p.kind === "literal" ? p.text : p.directive ? "*" : (renderExpression(stack, p.expr, depth + 1) ?? resolveToPattern(stack, p.raw).pattern)))
+    .join("");
 }
 
-function inlineExpression(stack: TfStack, expr: string, depth: number): boolean {
-  const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(([\s\S]*)\)\s*$/.exec(expr.trim());
-  if (call) {
-    if (RENDER.has(call[1])) return true;
-    const first = call[2] !== undefined ? firstArgument(call[2]) : undefined;
-    return KEEP_TEXT.has(call[1]) && first !== undefined && inlineExpression(stack, first, depth + 1);
+/** What an expression renders to (see `renderBuildspec`); undefined when `resolveToPattern` is to say. */
+function renderExpression(stack: TfStack, expr: string, depth: number): string | undefined {
+  const e = expr.trim();
+  if (depth > MAX_RENDER_DEPTH) return "*";
+  const str = /^"((?:[^"\\]|\\.)*)"$/.exec(e);
+  if (str) return renderBuildspec(stack, unescapeHcl(str[1]), depth);
+  const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(([\s\S]*)\)$/.exec(e);
+  if (call) return renderCall(stack, call[1], callArguments(call[2]), depth);
+  const ref = parseReference(e);
+  if (!ref || ref.path.length > 0) return undefined;
+  if (ref.kind === "local" || ref.kind === "var") {
+    const value = (ref.kind === "var" ? stack.variables : stack.locals).get(ref.address.slice(ref.kind === "var" ? 4 : 6));
+    return ref.attribute === undefined && typeof value === "string" ? renderBuildspec(stack, value, depth) : undefined;
   }
-  const ref = parseReference(expr);
-  if (!ref || ref.path.length > 0 || depth > 8) return false;
-  if (ref.kind === "data") return ref.attribute !== undefined && CONTENT.has(ref.attribute);
-  if (ref.kind !== "local" && ref.kind !== "var") return false;
-  const value = (ref.kind === "var" ? stack.variables : stack.locals).get(ref.address.slice(ref.kind === "var" ? 4 : 6));
-  return ref.attribute === undefined && typeof value === "string" && renderedInline(stack, value, depth);
+  if (ref.kind !== "data") return undefined;
+  const source = stack.byAddress.get(ref.address);
+  if (!source) return undefined;
+  if (source.type === "template_file" && ref.attribute === "rendered") {
+    const template = source.values["template"];
+    return typeof template === "string" ? renderBuildspec(stack, template, depth) : "*";
+  }
+  if ((source.type === "local_file" || source.type === "local_sensitive_file") && ref.attribute === "content") {
+    const name = source.values["filename"];
+    return typeof name === "string" && DOCUMENT_NAME.test(renderBuildspec(stack, name, depth)) ? DOCUMENT : "*";
+  }
+  return undefined;
 }
 
-/** The first argument of a call's argument text (up to a comma outside brackets and quotes); undefined if unreadable. */
-function firstArgument(args: string): string | undefined {
+function renderCall(stack: TfStack, name: string, args: readonly string[] | undefined, depth: number): string | undefined {
+  if (!args || args.length === 0) return "*";
+  const arg = (i: number) => (args[i] === undefined ? "*" : (renderExpression(stack, args[i], depth + 1) ?? resolveToPattern(stack, `\${${args[i]}}`).pattern));
+  const known = (t: string) => !/[*?]/.test(t);
+  switch (name) {
+    case "file":
+    case "templatefile":
+      return DOCUMENT_NAME.test(arg(0)) ? DOCUMENT : "*";
+    case "yamlencode":
+      return args[0].trim().startsWith("{") ? DOCUMENT : "*";
+    case "jsonencode":
+      // Compact JSON: one line, but an object or a list, never an ARN.
+      return /^[{[]/.test(args[0].trim()) ? "{*}" : "*";
+    case "trimspace":
+      return arg(0).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+    case "chomp":
+      return arg(0).replace(/(?:\r?\n)+$/, "");
+    case "indent":
+      return arg(1);
+    case "trim":
+    case "trimprefix":
+    case "trimsuffix": {
+      const [text, cut] = [arg(0), arg(1)];
+      if (!known(cut)) return "*";
+      if (name === "trimprefix") return text.startsWith(cut) ? text.slice(cut.length) : text;
+      if (name === "trimsuffix") return text.endsWith(cut) ? text.slice(0, text.length - cut.length) : text;
+      const chars = [...cut];
+      let [a, b] = [0, text.length];
+      while (a < b && chars.includes(text[a])) a++;
+      while (b > a && chars.includes(text[b - 1])) b--;
+      return text.slice(a, b);
+    }
+    case "replace": {
+      const [text, search, by] = [arg(0), arg(1), arg(2)];
+      // A regular expression, or text blastwall cannot know, may take anything out (the newlines too).
+      if (!known(search) || search === "" || /^\/.*\/$/.test(search)) return "*";
+      if (known(text) && known(by)) return text.split(search).join(by);
+      return text.includes("\n") && !search.includes("\n") ? DOCUMENT : "*";
+    }
+    case "format": {
+      const f = arg(0);
+      if (!known(f) || f.includes("%[")) return "*";
+      let i = 1;
+      return f.replace(/%[-+# 0]*\d*(?:\.\d+)?([a-zA-Z%])/g, (_, verb: string) => (verb === "%" ? "%" : arg(i++)));
+    }
+    case "join": {
+      const lists = args.slice(1).map((l) => renderList(stack, l, depth + 1));
+      if (lists.some((l) => l === undefined)) return "*";
+      return lists.flatMap((l) => l!).join(arg(0));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The rendered elements of a list expression: a tuple `[...]`, or a local or variable holding a list of strings. */
+function renderList(stack: TfStack, expr: string, depth: number): string[] | undefined {
+  const e = expr.trim();
+  const tuple = /^\[([\s\S]*)\]$/.exec(e);
+  if (tuple) {
+    const items = tuple[1].trim() === "" ? [] : callArguments(tuple[1].replace(/,\s*$/, ""));
+    return items?.map((x) => renderExpression(stack, x, depth) ?? resolveToPattern(stack, `\${${x}}`).pattern);
+  }
+  const ref = parseReference(e);
+  if (!ref || ref.path.length > 0 || ref.attribute !== undefined || (ref.kind !== "local" && ref.kind !== "var")) return undefined;
+  const value = (ref.kind === "var" ? stack.variables : stack.locals).get(ref.address.slice(ref.kind === "var" ? 4 : 6));
+  return Array.isArray(value) && value.every((x) => typeof x === "string") ? value.map((x: string) => renderBuildspec(stack, x, depth)) : undefined;
+}
+
+/** The text an HCL quoted string stands for (its escapes read; `${...}` left for `parseTemplate`). */
+function unescapeHcl(s: string): string {
+  return s.replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c);
+}
+
+/** A call's argument texts (split at commas outside brackets and quotes); undefined if unreadable. */
+function callArguments(args: string): string[] | undefined {
+  const out: string[] = [];
   let depth = 0;
+  let from = 0;
   for (let i = 0; i < args.length; i++) {
     const c = args[i];
     if (c === '"') {
       for (i++; i < args.length && args[i] !== '"'; i++) if (args[i] === "\\") i++;
     } else if (c === "(" || c === "[" || c === "{") depth++;
     else if (c === ")" || c === "]" || c === "}") depth--;
-    else if (c === "," && depth === 0) return args.slice(0, i).trim();
+    else if (c === "," && depth === 0) {
+      out.push(args.slice(from, i).trim());
+      from = i + 1;
+    }
     if (depth < 0) return undefined;
   }
-  return args.trim() === "" ? undefined : args.trim();
+  if (depth !== 0) return undefined;
+  const last = args.slice(from).trim();
+  if (last !== "") out.push(last);
+  return out;
 }
 
 /** A repository named by a reference to one of the stack's repositories, or as written. */

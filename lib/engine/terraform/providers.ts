@@ -46,6 +46,14 @@ export function resourceAccount(stack: TfStack, r: TfResource): string | undefin
   return providerAccount(stack, providerKeyOf(r));
 }
 
+/** The literal region of a resource (its own `region` argument, else its provider configuration's), if it has one. */
+export function resourceRegion(stack: TfStack, r: TfResource): string | undefined {
+  const own = r.values["region"];
+  if (typeof own === "string" && !own.includes("${")) return own;
+  const region = stack.providers?.get(providerKeyOf(r))?.["region"];
+  return typeof region === "string" && !region.includes("${") ? region : undefined;
+}
+
 /** The account an IAM ARN or ARN pattern names literally, if it does. */
 export function arnAccount(arn: string): string | undefined {
   return /^arn:[^:]*:iam::(\d{12}):/.exec(arn)?.[1];

@@ -479,6 +479,10 @@ function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth
         // A resource blastwall does not hold (in a module it does not read): a value computed at apply time.
         const r = stack.byAddress.get(ref.address);
         if (!r) return false;
+        // A data source that parses its `arn` argument gives that text's parts (red-team round 69: a region read from
+        // `data.aws_arn` over `arn:aws:lambda:*:...` is the `*` written there, not one apply-time value).
+        const part = r.mode === "data" && r.type === "aws_arn" ? ARN_PARTS.indexOf(ref.attribute) : -1;
+        if (part >= 0) return wildArnPart(stack, r.values["arn"], part, active, depth + 1, opaque);
         const v = ref.path.length === 0 ? r.values[ref.attribute] : walk(r.values[ref.attribute], ref.path);
         // Not written: a value Terraform computes for it.
         return v === undefined || v === null ? opaque && ref.path.length > 0 && r.values[ref.attribute] !== undefined : wildValue(stack, v, active, depth + 1, opaque);
@@ -489,6 +493,25 @@ function wildExpression(stack: TfStack, expr: string, active: Set<string>, depth
   } finally {
     active.delete(key);
   }
+}
+
+/** The attributes `data.aws_arn` parses out of its `arn`, by the place they take in it (the resource is the rest). */
+const ARN_PARTS = ["", "partition", "service", "region", "account", "resource"];
+
+/**
+ * Whether part `part` of an ARN written as `v` may hold a wildcard written by hand: an interpolation that may counts as
+ * `*` where it stands, one that may not as plain text (an interpolation holding colons is one place still:
+ * with too few parts left, a wildcard anywhere in it counts).
+ */
+function wildArnPart(stack: TfStack, v: unknown, part: number, active: Set<string>, depth: number, opaque: boolean): boolean {
+  if (typeof v !== "string") return opaque;
+  const marked = parseTemplate(v)
+    .map((p) => (p.kind === "literal" ? p.text : (p.directive ? opaque : wildExpression(stack, p.expr, active, depth, opaque)) ? "*" : "X"))
+    .join("");
+  const parts = marked.split(":");
+  if (parts.length < 6) return /[*?]/.test(marked) || opaque;
+  const text = part === 5 ? parts.slice(5).join(":") : parts[part];
+  return /[*?]/.test(text);
 }
 
 function wildValue(stack: TfStack, v: unknown, active: Set<string>, depth: number, opaque: boolean): boolean {
