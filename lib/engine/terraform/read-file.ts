@@ -91,22 +91,12 @@ function describeReadError(e: unknown): string {
  * and nesting deeper than `MAX_JSON_DEPTH`. Throws `InputError`.
  */
 export function parseJsonText(file: string, text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
+  return parseJsonInput(file, text, () => {
     if (isBlank(text)) throw new InputError(file, "file is empty; expected a Terraform JSON configuration");
     if (looksLikeHcl(text)) {
       throw new InputError(file, "is not JSON but HCL (Terraform's .tf syntax); pass the directory holding the .tf files instead");
     }
-    const located = locatedJsonProblem(text);
-    if (located) throw new InputError(file, `is not valid JSON: ${located}`);
-    // Valid JSON that JSON.parse still could not take (an engine limit such as nesting): name it if we can.
-    checkJsonKeys(file, text);
-    throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
-  }
-  checkJsonKeys(file, text);
-  return value;
+  });
 }
 
 /** Where and why `text` is not JSON, as `PROBLEM at line L, column C`; undefined when it cannot be located. */
@@ -120,15 +110,17 @@ export function locatedJsonProblem(text: string): string | undefined {
 /**
  * Parses JSON that is not a Terraform configuration (a plan, an approval): the same located errors as
  * `parseJsonText` (`is not valid JSON: PROBLEM at line L, column C`), and the same refusal of repeated keys and deep
- * nesting. Throws `InputError`.
+ * nesting. `explain` may throw a more telling error for text that is not JSON at all. Throws `InputError`.
  */
-export function parseJsonInput(file: string, text: string): unknown {
+export function parseJsonInput(file: string, text: string, explain?: () => void): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
+    explain?.();
     const located = locatedJsonProblem(text);
     if (located) throw new InputError(file, `is not valid JSON: ${located}`);
+    // Valid JSON that JSON.parse still could not take (an engine limit such as nesting): name it if we can.
     checkJsonKeys(file, text);
     throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
   }
