@@ -4,22 +4,13 @@
  * cdktf.out's own Terraform files. Anything it cannot read (a loop, a FIFO, a broken manifest) is bad input.
  */
 import { execFileSync, spawn, type ChildProcess } from "child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { dirname, join } from "path";
+import { symlinkSync, writeFileSync } from "fs";
+import { join } from "path";
 import { runIn } from "../helpers/cli";
+import { tree } from "../helpers/files";
 import { policy, tf, TRUST } from "../helpers/tf";
 
 const run = runIn;
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "blastwall-layout-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
 
 // A role that can delete volumes, an agent only if its tags (a variable) say so: clean as synthesized.
 const worker = (tags: Record<string, string>) =>

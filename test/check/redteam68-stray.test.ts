@@ -4,30 +4,15 @@
  * fail. A folder that holds Terraform files and stack folders (subfolders with a cdk.tf.json) is read whole (its
  * files and every stack), or refused as the same folder without the stray file is: never read as less.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { dirname, join } from "path";
+import { join } from "path";
 import { runIn } from "../helpers/cli";
-import { cdktfManifest, policy, tf, TRUST } from "../helpers/tf";
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "blastwall-rt68-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
+import { AGENT_STACK, SAFE_STACK, STRAY_FILE, tree } from "../helpers/files";
+import { cdktfManifest } from "../helpers/tf";
 
 // An agent that can delete volumes: found at fault wherever it is read.
-const AGENT = JSON.stringify(
-  tf({
-    "aws_iam_role.worker": { name: "worker", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } },
-    "aws_iam_role_policy.wipe": { role: "${aws_iam_role.worker.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) },
-  }),
-);
-const SAFE = JSON.stringify(tf({ "aws_sns_topic.t": { name: "t" } }));
-const STRAY = JSON.stringify({ terraform: {} });
+const AGENT = AGENT_STACK;
+const SAFE = SAFE_STACK;
+const STRAY = STRAY_FILE;
 const summary = (stdout: string) => JSON.parse(stdout).summary as { files: number };
 
 describe("RT68-B2: a stray Terraform file beside stack folders", () => {

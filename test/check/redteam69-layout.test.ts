@@ -7,27 +7,14 @@
  * - a Terraform folder with another tool's manifest.json (a browser extension's) was refused as a broken cdktf
  *   manifest: it is now ignored, as it already was beside a stacks/ folder.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { dirname, join } from "path";
+import { join } from "path";
 import { runIn } from "../helpers/cli";
-import { cdktfManifest, policy, tf, TRUST } from "../helpers/tf";
+import { AGENT_STACK, SAFE_STACK, STRAY_FILE, tree } from "../helpers/files";
+import { cdktfManifest, policy, TRUST } from "../helpers/tf";
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "blastwall-rt69-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
-
-const AGENT = JSON.stringify(
-  tf({
-    "aws_iam_role.worker": { name: "worker", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } },
-    "aws_iam_role_policy.wipe": { role: "${aws_iam_role.worker.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) },
-  }),
-);
+const AGENT = AGENT_STACK;
+const SAFE = SAFE_STACK;
+const STRAY = STRAY_FILE;
 // The same agent as `cdktf synth --hcl` writes it.
 const AGENT_HCL = [
   'resource "aws_iam_role" "worker" {',
@@ -41,8 +28,6 @@ const AGENT_HCL = [
   "}",
   "",
 ].join("\n");
-const SAFE = JSON.stringify(tf({ "aws_sns_topic.t": { name: "t" } }));
-const STRAY = JSON.stringify({ terraform: {} });
 // What cdktf writes for `cdktf synth --hcl`: the synthesized stack path names cdk.tf.
 const hclManifest = (names: string[]) => cdktfManifest(names).replace(/cdk\.tf\.json/g, "cdk.tf");
 const summary = (stdout: string) => JSON.parse(stdout).summary as { files: number };

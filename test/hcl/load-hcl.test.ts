@@ -1,10 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, readFileSync } from "fs";
 import { join } from "path";
-import { readFileSync } from "fs";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { InputError, type TfStack } from "../../lib/engine/terraform/types";
 import { loadHcl, loadHclStack, UNKNOWN_MODULE_TYPE } from "../../lib/hcl/load-hcl";
+import { tree } from "../helpers/files";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "hcl");
 const fixture = (name: string) => join(FIXTURES, name);
@@ -16,15 +15,6 @@ function values(stack: TfStack, address: string): Record<string, unknown> {
 }
 
 /** Writes `files` (relative path → text) into a fresh temporary directory. */
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "blastwall-hcl-"));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, ".."), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
-
 async function inputError(p: Promise<unknown>): Promise<InputError> {
   try {
     await p;
