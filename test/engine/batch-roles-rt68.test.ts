@@ -7,25 +7,10 @@
  * - JSON keys differing only in case (`jobRoleArn`, `JobRoleArn`): the provider decodes these documents with Go's
  *   encoding/json, which matches field names without case and keeps the last, so the second one is the job role.
  */
-import { check, errors, policy, tf } from "../helpers/tf";
-import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+import { BAD, flagged, JOB, jobDef, reached, type Obj } from "../helpers/batch";
+import { check, errors } from "../helpers/tf";
 
-const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
 const unknown = (json: Obj) => errors(check(json), "agent-reach-unknown").length;
-const flagged = (json: Obj) => unknown(json) + reached(json).length > 0;
-
-const QUEUE = "arn:aws:batch:us-east-1:111111111111:job-queue/q";
-const ECS_TRUST = policy({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
-const jobDef = (props: Obj): Obj =>
-  tf({
-    ...agentCan({ Effect: "Allow", Action: "batch:SubmitJob", Resource: ["${aws_batch_job_definition.d.arn}", QUEUE] }),
-    ...role("job", ECS_TRUST, HARMLESS),
-    ...role("bad", ECS_TRUST, DESTROY),
-    "aws_batch_job_definition.d": { name: "etl", ...props },
-  });
-
-const JOB = "${aws_iam_role.job.arn}";
-const BAD = "${aws_iam_role.bad.arn}";
 const container = (r?: string) => ({ container: { image: "x/y:1", ...(r ? { jobRoleArn: r } : {}) } });
 const ecsRange = (r: string) => ({ ecsProperties: { taskProperties: [{ taskRoleArn: r, containers: [{ name: "c", image: "x/y:1" }] }] } });
 const nodes = (...ranges: Obj[]) => ({

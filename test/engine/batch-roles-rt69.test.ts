@@ -4,24 +4,8 @@
  * `ſ` U+017F is `s`, `K` U+212A is `k`, `ı` U+0131 is `i`), the last key winning. `{"taskRoleArn": harmless,
  * "taſkRoleArn": destroy}` ran as the destroy role while blastwall read the harmless one (a bypass).
  */
-import { check, errors, policy, tf } from "../helpers/tf";
-import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
-
-const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
-const flagged = (json: Obj) => errors(check(json), "agent-reach-unknown").length + reached(json).length > 0;
-
-const QUEUE = "arn:aws:batch:us-east-1:111111111111:job-queue/q";
-const ECS_TRUST = policy({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
-const jobDef = (props: Obj): Obj =>
-  tf({
-    ...agentCan({ Effect: "Allow", Action: "batch:SubmitJob", Resource: ["${aws_batch_job_definition.d.arn}", QUEUE] }),
-    ...role("job", ECS_TRUST, HARMLESS),
-    ...role("bad", ECS_TRUST, DESTROY),
-    "aws_batch_job_definition.d": { name: "etl", ...props },
-  });
-
-const JOB = "${aws_iam_role.job.arn}";
-const BAD = "${aws_iam_role.bad.arn}";
+import { BAD, flagged, JOB, jobDef, reached } from "../helpers/batch";
+import { check, errors } from "../helpers/tf";
 const ecs = (doc: string) => ({ type: "container", ecs_properties: doc });
 const task = (fields: string) => `{"taskProperties":[{${fields},"containers":[{"name":"c","image":"x/y:1"}]}]}`;
 

@@ -6,21 +6,11 @@
  * cannot read that may be an S3 location may be any object.
  */
 import { tf } from "../helpers/tf";
-import { adminRole, agentCan, reached } from "../helpers/fetched-sources";
+import { agentCan, buildProject, reached } from "../helpers/fetched-sources";
 
 type Obj = Record<string, unknown>;
 
-const build = (source: Obj, extra: Obj = {}) => ({
-  ...adminRole("build", "codebuild.amazonaws.com"),
-  "aws_codebuild_project.p": {
-    name: "p",
-    service_role: "${aws_iam_role.build.arn}",
-    artifacts: [{ type: "NO_ARTIFACTS" }],
-    source: [{ type: "CODECOMMIT", location: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/x", ...source }],
-    environment: [{ compute_type: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }],
-    ...extra,
-  },
-});
+const build = (source: Obj, extra: Obj = {}) => buildProject({ type: "CODECOMMIT", location: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/x", ...source }, extra);
 const put = (resource = "arn:aws:s3:::libs-bucket/*") => agentCan("s3:PutObject", resource);
 
 describe("67. a CodeBuild buildspec stored in S3", () => {

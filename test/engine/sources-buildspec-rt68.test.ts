@@ -6,7 +6,7 @@
  * an inline buildspec. A value that may still be an ARN (a variable) may be any object, as before.
  */
 import { tf } from "../helpers/tf";
-import { adminRole, agentCan, reached } from "../helpers/fetched-sources";
+import { agentCan, buildProject, reached } from "../helpers/fetched-sources";
 
 type Obj = Record<string, unknown>;
 
@@ -14,15 +14,8 @@ const build = (buildspec: string, extra: Obj = {}): Obj =>
   tf(
     {
       ...agentCan("s3:PutObject", "arn:aws:s3:::libs-bucket/*"),
-      ...adminRole("build", "codebuild.amazonaws.com"),
       "data.local_file.bs": { filename: "bs.yml" },
-      "aws_codebuild_project.p": {
-        name: "p",
-        service_role: "${aws_iam_role.build.arn}",
-        artifacts: [{ type: "NO_ARTIFACTS" }],
-        source: [{ type: "GITHUB", location: "https://github.com/o/r.git", buildspec }],
-        environment: [{ compute_type: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }],
-      },
+      ...buildProject({ buildspec }),
     },
     { locals: { spec: '${yamlencode({ version = "0.2" })}', trimmed: '${trimspace(file("bs.yml"))}', arn: "${var.spec_arn}" }, variable: { spec_arn: { type: "string" }, key: { type: "string" } }, ...extra },
   );

@@ -10,7 +10,7 @@
  * JSON, else anything.
  */
 import { tf } from "../helpers/tf";
-import { adminRole, agentCan, reached } from "../helpers/fetched-sources";
+import { agentCan, buildProject, reached } from "../helpers/fetched-sources";
 
 type Obj = Record<string, unknown>;
 
@@ -20,19 +20,12 @@ const build = (buildspec: string, extra: Obj = {}): Obj =>
   tf(
     {
       ...agentCan("s3:PutObject", "arn:aws:s3:::libs-bucket/*"),
-      ...adminRole("build", "codebuild.amazonaws.com"),
       "data.local_file.loc": { filename: "bsloc.txt" },
       "data.local_file.bs": { filename: "${path.module}/bs.yml" },
       "data.template_file.arn": { template: ARN },
       "data.template_file.doc": { template: "version: 0.2\nphases:\n  build:\n    commands: [make]\n" },
       "data.template_file.fromfile": { template: '${file("bs.yml")}' },
-      "aws_codebuild_project.p": {
-        name: "p",
-        service_role: "${aws_iam_role.build.arn}",
-        artifacts: [{ type: "NO_ARTIFACTS" }],
-        source: [{ type: "GITHUB", location: "https://github.com/o/r.git", buildspec }],
-        environment: [{ compute_type: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }],
-      },
+      ...buildProject({ buildspec }),
     },
     {
       locals: { lines: ["version: 0.2", "phases:", "  build:", "    commands: [make]"], bsr: '${replace(file("bs.yml"), "ENV", "prod")}', arnnl: `${ARN}\n`, one: [ARN] },

@@ -19,3 +19,19 @@ export const unknownVia = (json: Obj) => errors(check(json), "agent-reach-unknow
 
 /** The principals with destroy rights the agent comes to act as. */
 export const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource).sort();
+
+/**
+ * CodeBuild project `p` running as the admin role `build` (made here too), with `source` merged into its one source
+ * (a GitHub repository unless said) and `extra` into the project: the buildspec tests' stack.
+ */
+export const buildProject = (source: Obj, extra: Obj = {}) => ({
+  ...adminRole("build", "codebuild.amazonaws.com"),
+  "aws_codebuild_project.p": {
+    name: "p",
+    service_role: "${aws_iam_role.build.arn}",
+    artifacts: [{ type: "NO_ARTIFACTS" }],
+    source: [{ type: "GITHUB", location: "https://github.com/o/r.git", ...source }],
+    environment: [{ compute_type: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }],
+    ...extra,
+  },
+});

@@ -6,15 +6,8 @@
  * S3 endpoint host (virtual-hosted or path-style, a region or none, .amazonaws.com or .amazonaws.com.cn), no
  * userinfo or port, and exactly one non-empty versionId. Anything else counts at every update.
  */
-import { BLOCKED, judged, stack, tpl } from "./template-stacks";
-
-const V = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
-const nested = (url: string) => {
-  const t = tpl({ N: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url } } });
-  return judged([stack(t, t, [{}, {}], [{ tags: { a: "1" } }, { tags: { a: "2" } }])]);
-};
-const TABLE = tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" } } });
-const top = (url: string) => judged([stack(TABLE, TABLE, [{}, {}], [{ template_url: url, tags: { a: "1" } }, { template_url: url, tags: { a: "2" } }])]);
+import { BLOCKED } from "./template-stacks";
+import { nested, top, V } from "./template-pins";
 
 const NOT_PINNED: [string, string][] = [
   ["a tab in the parameter's name", `https://b.s3.amazonaws.com/t.json?version\tId=${V}`],

@@ -7,15 +7,8 @@
  * (S3 version IDs may hold `/`, `+` and `=`, which a URL encodes). Reserved bucket-name suffixes (access point,
  * Object Lambda, Multi-Region Access Point, S3 Tables aliases; directory buckets, which keep no versions) pin nothing.
  */
-import { BLOCKED, judged, stack, tpl } from "./template-stacks";
-
-const V = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
-const nested = (url: string) => {
-  const t = tpl({ N: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url } } });
-  return judged([stack(t, t, [{}, {}], [{ tags: { a: "1" } }, { tags: { a: "2" } }])]);
-};
-const TABLE = tpl({ T: { Type: "AWS::DynamoDB::Table", Properties: { TableName: "orders", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" } } });
-const top = (url: string) => judged([stack(TABLE, TABLE, [{}, {}], [{ template_url: url, tags: { a: "1" } }, { template_url: url, tags: { a: "2" } }])]);
+import { BLOCKED } from "./template-stacks";
+import { nested, top, V } from "./template-pins";
 
 const NOT_PINNED: [string, string][] = [
   ["an Object Lambda alias as the bucket", `https://my-olap-abcdefghij1234567890--ol-s3.s3.us-east-1.amazonaws.com/t.json?versionId=${V}`],
