@@ -199,7 +199,7 @@ function readApprovalFile(file: string, cwd: string): { value: unknown } | { ref
   // report; anything else stays bad input.
   let value: unknown;
   try {
-    value = parseJsonInput(file, text);
+    value = parseJsonInput(file, text, "a key written twice in one object; an approval is read as written, so blastwall refuses it");
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     let loose: unknown;
@@ -209,10 +209,7 @@ function readApprovalFile(file: string, cwd: string): { value: unknown } | { ref
       throw e;
     }
     if (approvalShapeProblem(loose) !== undefined) throw e;
-    // The JSON reader words a repeated key for Terraform files; an approval gets its own words (red-team round 68).
-    const repeated = /^(.*key .+ appears twice in the same object \(first at line \d+\))/.exec(e.problem);
-    const problem = repeated ? `${repeated[1]}: a key written twice in one object; an approval is read as written, so blastwall refuses it` : e.problem;
-    return { refused: `malformed: ${problem} (JSON keeps only the last of two equal keys, so what was signed and what a reader of the file sees may differ)` };
+    return { refused: `malformed: ${e.problem} (JSON keeps only the last of two equal keys, so what was signed and what a reader of the file sees may differ)` };
   }
   const problem = approvalShapeProblem(value);
   if (problem !== undefined) throw new InputError(file, `is not a blastwall approval (${problem}); make one with blastwall approve`);

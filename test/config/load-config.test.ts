@@ -174,6 +174,6 @@ describe("what a config must say plainly", () => {
   });
 
   it("rejects a key given twice (JSON.parse would keep the last), naming the line", () => {
-    expect(() => loadConfig(put('{\n"severity": {"agent-destroy-right": "error"},\n"severity": {"agent-destroy-right": "off"}\n}'))).toThrow(/line 3, column 1: key "severity" appears twice/);
+    expect(() => loadConfig(put('{\n"severity": {"agent-destroy-right": "error"},\n"severity": {"agent-destroy-right": "off"}\n}'))).toThrow(/line 3, column 1: key "severity" appears twice in the same object \(first at line 2\); JSON keeps only the last, so blastwall would judge less than the file says/);
   });
 });

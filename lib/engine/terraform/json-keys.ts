@@ -22,6 +22,8 @@ export interface JsonTextProblem {
   /** Offset in the text (UTF-16 code units) of the repeated key's opening quote, or of the bracket too deep. */
   readonly offset: number;
   readonly problem: string;
+  /** Set for a repeated key: why that matters depends on the kind of file, which the reader says (`checkJsonKeys`). */
+  readonly repeated?: true;
 }
 
 const QUOTE = 0x22;
@@ -150,7 +152,8 @@ function duplicate(text: string, key: string, offset: number, firstOffset: numbe
   const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
   return {
     offset,
-    problem: `key ${shown} appears twice in the same object (first at line ${lineOf(text, firstOffset)}); Terraform reads every one (or refuses a repeated argument), blastwall would see only the last. Merge them into one.`,
+    problem: `key ${shown} appears twice in the same object (first at line ${lineOf(text, firstOffset)})`,
+    repeated: true,
   };
 }
 

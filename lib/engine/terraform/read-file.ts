@@ -91,7 +91,7 @@ function describeReadError(e: unknown): string {
  * and nesting deeper than `MAX_JSON_DEPTH`. Throws `InputError`.
  */
 export function parseJsonText(file: string, text: string): unknown {
-  return parseJsonInput(file, text, () => {
+  return parseJsonInput(file, text, TERRAFORM_REPEATED_KEY, () => {
     if (isBlank(text)) throw new InputError(file, "file is empty; expected a Terraform JSON configuration");
     if (looksLikeHcl(text)) {
       throw new InputError(file, "is not JSON but HCL (Terraform's .tf syntax); pass the directory holding the .tf files instead");
@@ -110,9 +110,10 @@ export function locatedJsonProblem(text: string): string | undefined {
 /**
  * Parses JSON that is not a Terraform configuration (a plan, an approval): the same located errors as
  * `parseJsonText` (`is not valid JSON: PROBLEM at line L, column C`), and the same refusal of repeated keys and deep
- * nesting. `explain` may throw a more telling error for text that is not JSON at all. Throws `InputError`.
+ * nesting (`repeatedWhy` says why a repeated key matters in this kind of file). `explain` may throw a more telling
+ * error for text that is not JSON at all. Throws `InputError`.
  */
-export function parseJsonInput(file: string, text: string, explain?: () => void): unknown {
+export function parseJsonInput(file: string, text: string, repeatedWhy: string = REPEATED_KEY, explain?: () => void): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -121,19 +122,27 @@ export function parseJsonInput(file: string, text: string, explain?: () => void)
     const located = locatedJsonProblem(text);
     if (located) throw new InputError(file, `is not valid JSON: ${located}`);
     // Valid JSON that JSON.parse still could not take (an engine limit such as nesting): name it if we can.
-    checkJsonKeys(file, text);
+    checkJsonKeys(file, text, repeatedWhy);
     throw new InputError(file, `is not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}`);
   }
-  checkJsonKeys(file, text);
+  checkJsonKeys(file, text, repeatedWhy);
   return value;
 }
 
-/** Throws `InputError` on a key repeated in one object or too deep nesting (see `json-keys.ts`). `text` is valid JSON. */
-export function checkJsonKeys(file: string, text: string): void {
+/** Why a key written twice in a Terraform file is refused. */
+const TERRAFORM_REPEATED_KEY = "Terraform reads every one (or refuses a repeated argument), blastwall would see only the last. Merge them into one.";
+/** Why a key written twice in another JSON input (a plan, a config) is refused. */
+const REPEATED_KEY = "JSON keeps only the last, so blastwall would judge less than the file says. Merge them into one.";
+
+/**
+ * Throws `InputError` on a key repeated in one object (`repeatedWhy` says why that matters in this kind of file) or
+ * too deep nesting (see `json-keys.ts`). `text` is valid JSON.
+ */
+export function checkJsonKeys(file: string, text: string, repeatedWhy: string = TERRAFORM_REPEATED_KEY): void {
   const found = findJsonKeyProblem(text);
   if (found) {
     const { line, column } = lineColumn(text, found.offset);
-    throw new InputError(file, `line ${line}, column ${column}: ${found.problem}`);
+    throw new InputError(file, `line ${line}, column ${column}: ${found.problem}${found.repeated ? `; ${repeatedWhy}` : ""}`);
   }
 }
 
