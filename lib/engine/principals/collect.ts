@@ -360,20 +360,20 @@ class Collector {
     };
     for (const b of this.builders) {
       if (b.kind !== "role" || !b.trust || !trustMayNamePrincipals(b.resource.values["assume_role_policy"])) continue;
-      b.trustDoc ??= b.trust();
+      const trust = b.trust();
       const holder = `${b.resource.address}.assume_role_policy`;
-      name(holder, b.trustDoc);
+      name(holder, trust);
       // A trust that admits anyone, or a principal known only at apply time, names no one, yet within one account it
       // lets another checked stack's agent assume the role with no permission of its own: each such agent that may
       // share the role's account is mentioned, so that it is judged here as it would be were it the stack's own.
-      const open = b.trustDoc.statements.filter(admitsUnnamed);
+      const open = trust.statements.filter(admitsUnnamed);
       if (open.length > 0) {
         const account = resourceAccount(this.stack, b.resource);
         // A principal an agent can act as adds a path only where the trust may shut the agent itself out (a condition
         // on who calls, a NotPrincipal); otherwise the agent is admitted directly, and naming each of its principals
         // again would repeat one path per principal (red-team round 48).
         // A Deny of the trust may shut the agent out too, leaving the principals it acts as.
-        const mayShutOut = b.trustDoc.statements.some((st) => st.effect === "Deny") || open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
+        const mayShutOut = trust.statements.some((st) => st.effect === "Deny") || open.every((st) => st.notPrincipals !== undefined || st.conditions.some((c) => CALLER_KEYS.test(c.key)));
         const mayShare = (arn: string) => maySitIn(arn, account);
         // The agents the trust admits directly: a principal one of them acts as adds nothing, one of an agent in
         // another account (which the trust does not admit) does (red-team round 50).
@@ -463,13 +463,15 @@ class Collector {
       }
       const arp = v["assume_role_policy"];
       if (arp !== undefined && arp !== null) {
+        // Memoised on the builder: the principals are made before `mentionOutsiders` reads trusts, and must not
+        // parse them a second time.
         b.trust = () =>
-          policyFromValue(this.stack, arp, {
+          (b.trustDoc ??= policyFromValue(this.stack, arp, {
             address: r.address,
             via: `${r.address}.assume_role_policy`,
             constructPath: r.constructPath,
             managed: this.opts.managed,
-          });
+          }));
       }
     }
     if ((b.kind === "role" || b.kind === "user") && v["permissions_boundary"] !== undefined && v["permissions_boundary"] !== null) {
