@@ -122,9 +122,11 @@ export function parsePolicyJson(doc: unknown, opts: ParseOptions): PolicyDocumen
   if (!isObject(doc)) return unknownDocument(opts.address, "policy document is not a JSON object", opts.via, opts.constructPath);
   if (!("Statement" in doc)) return unknownDocument(opts.address, "policy document has no Statement", opts.via, opts.constructPath);
   const raw = doc.Statement;
-  const list: unknown[] = Array.isArray(raw) ? raw : [raw];
   const resolve = opts.resolve ?? defaultResolve;
-  return { address: opts.address, statements: list.map((s, index) => parseStatement(s, index, opts, resolve)) };
+  if (!Array.isArray(raw)) return { address: opts.address, statements: [parseStatement(raw, 0, opts, resolve)] };
+  const statements = new Array<Statement>(raw.length);
+  for (let index = 0; index < raw.length; index++) statements[index] = parseStatement(raw[index], index, opts, resolve);
+  return { address: opts.address, statements };
 }
 
 /** Thrown inside statement parsing; becomes the `unknown` reason. */
@@ -143,6 +145,8 @@ function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve
   }
 }
 
+// Statement reading runs for every statement of every policy of a stack: loops rather than closures per statement.
+
 function readStatement(raw: unknown, source: StatementSource, resolve: (s: string) => string, before?: readonly string[]): Statement {
   if (!isObject(raw)) throw new Unreadable("is not a JSON object");
   // An unknown key is most likely a misspelling ("Condtion", "Actions"); ignoring it could turn a narrow
@@ -152,43 +156,57 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
   if (effect === undefined) throw new Unreadable("missing Effect");
   if (effect !== "Allow" && effect !== "Deny") throw new Unreadable(`Effect ${JSON.stringify(effect)} is neither Allow nor Deny`);
 
-  if ("Action" in raw && "NotAction" in raw) throw new Unreadable("has both Action and NotAction");
-  if (!("Action" in raw) && !("NotAction" in raw)) throw new Unreadable("has neither Action nor NotAction");
-  if ("Resource" in raw && "NotResource" in raw) throw new Unreadable("has both Resource and NotResource");
+  const hasAction = "Action" in raw;
+  const hasResource = "Resource" in raw;
+  if (hasAction && "NotAction" in raw) throw new Unreadable("has both Action and NotAction");
+  if (!hasAction && !("NotAction" in raw)) throw new Unreadable("has neither Action nor NotAction");
+  if (hasResource && "NotResource" in raw) throw new Unreadable("has both Resource and NotResource");
   if ("Principal" in raw && "NotPrincipal" in raw) throw new Unreadable("has both Principal and NotPrincipal");
 
   // Action patterns are compared case-insensitively, so they are stored lower case. A `${...}` or `%{...}` in an
   // action can only be a Terraform template: it widens to `*` where that adds rights (an Allow's Action, a Deny's
   // NotAction), and matches nothing where widening would take rights away (a Deny's Action, an Allow's NotAction).
-  const narrowing = (effect === "Deny") === ("Action" in raw);
-  const actionOf = (s: string) => (narrowing && hasTemplate(s) ? `blastwall-unresolved:${s.toLowerCase()}` : replaceInterpolations(s).toLowerCase());
+  const narrowing = (effect === "Deny") === hasAction;
+  const written = hasAction ? stringList(raw.Action, "Action") : stringList(raw.NotAction, "NotAction");
+  const lowered = new Array<string>(written.length);
+  let relettered = false;
+  for (let i = 0; i < written.length; i++) {
+    const w = written[i];
+    const l = narrowing && hasTemplate(w) ? `blastwall-unresolved:${w.toLowerCase()}` : replaceInterpolations(w).toLowerCase();
+    lowered[i] = l;
+    if (l !== w) relettered = true;
+  }
+  const actions = hasAction ? lowered : undefined;
+  const notActions = hasAction ? undefined : lowered;
   // Which identifiers came from `${...}` tokens: resolve() widens them, so a Deny must not rely on them.
-  const approximate = { resources: [] as number[], principals: false };
-  const resourcesOf = (key: string) =>
-    stringList(raw[key], key).map((s, i) => {
-      if (hasTemplate(s)) approximate.resources.push(i);
-      return resolve(s);
-    });
-  const principalsOf = (key: string) =>
-    principalList(raw[key], key, (s) => {
-      if (hasTemplate(s)) approximate.principals = true;
-      return resolve(s);
-    });
-
-  const written = "Action" in raw ? stringList(raw.Action, "Action") : stringList(raw.NotAction, "NotAction");
-  const lowered = written.map(actionOf);
-  const actions = "Action" in raw ? lowered : undefined;
-  const notActions = "NotAction" in raw ? lowered : undefined;
-  const resources = "Resource" in raw ? resourcesOf("Resource") : undefined;
+  let approximateResources: number[] | undefined;
+  let resources: string[] | undefined;
+  if (hasResource) {
+    const list = stringList(raw.Resource, "Resource");
+    resources = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      if (hasTemplate(list[i])) (approximateResources ??= []).push(i);
+      resources[i] = resolve(list[i]);
+    }
+  }
   const writtenResources =
-    "Resource" in raw && before !== undefined && resources !== undefined && before.length === resources.length
+    hasResource && before !== undefined && resources !== undefined && before.length === resources.length
       ? before
-      : "Resource" in raw && approximate.resources.length > 0
+      : hasResource && approximateResources !== undefined
         ? stringList(raw.Resource, "Resource")
         : undefined;
-  const notResources = "NotResource" in raw ? resourcesOf("NotResource") : undefined;
-  const principals = "Principal" in raw ? principalsOf("Principal") : undefined;
-  const notPrincipals = "NotPrincipal" in raw ? principalsOf("NotPrincipal") : undefined;
+  let notResources: string[] | undefined;
+  if ("NotResource" in raw) {
+    const list = stringList(raw.NotResource, "NotResource");
+    notResources = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      if (hasTemplate(list[i])) (approximateResources ??= []).push(i);
+      notResources[i] = resolve(list[i]);
+    }
+  }
+  const principals = "Principal" in raw ? principalList(raw.Principal, "Principal", resolve) : undefined;
+  const notPrincipals = "NotPrincipal" in raw ? principalList(raw.NotPrincipal, "NotPrincipal", resolve) : undefined;
+  const approximatePrincipals = (principals !== undefined && anyTemplate(raw.Principal)) || (notPrincipals !== undefined && anyTemplate(raw.NotPrincipal));
   const conditions = "Condition" in raw ? conditionList(raw.Condition) : [];
   return makeStatement(
     source,
@@ -200,17 +218,21 @@ function readStatement(raw: unknown, source: StatementSource, resolve: (s: strin
     principals,
     notPrincipals,
     conditions,
-    approximate.resources.length > 0 ? approximate.resources : undefined,
-    approximate.principals ? true : undefined,
+    approximateResources,
+    approximatePrincipals ? true : undefined,
     undefined,
-    written.some((w, i) => w !== lowered[i]) ? written : undefined,
+    relettered ? written : undefined,
     writtenResources,
   );
 }
 
 function stringList(v: unknown, what: string): string[] {
   if (typeof v === "string") return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  if (Array.isArray(v)) {
+    let strings = true;
+    for (const x of v) if (typeof x !== "string") strings = false;
+    if (strings) return v as string[];
+  }
   throw new Unreadable(`${what} is neither a string nor an array of strings`);
 }
 
@@ -219,10 +241,29 @@ const PRINCIPAL_TYPES = new Set(["AWS", "Service", "Federated", "CanonicalUser"]
 function principalList(v: unknown, what: string, resolve: (s: string) => string): PrincipalSpec[] {
   if (v === "*") return [{ type: "*", identifiers: ["*"] }];
   if (!isObject(v)) throw new Unreadable(`${what} is neither "*" nor an object`);
-  return Object.entries(v).map(([type, ids]) => {
+  const out: PrincipalSpec[] = [];
+  for (const type of Object.keys(v)) {
     if (!PRINCIPAL_TYPES.has(type)) throw new Unreadable(`${what} has unknown principal type "${type}"`);
-    return { type, identifiers: stringList(ids, `${what}.${type}`).map(resolve) };
-  });
+    const ids = stringList(v[type], `${what}.${type}`);
+    const identifiers = new Array<string>(ids.length);
+    for (let i = 0; i < ids.length; i++) identifiers[i] = resolve(ids[i]);
+    out.push({ type, identifiers });
+  }
+  return out;
+}
+
+/** Whether a principal element `principalList` read holds a Terraform template (which `resolve` widened). */
+function anyTemplate(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  for (const type of Object.keys(v)) {
+    const ids = v[type];
+    if (typeof ids === "string") {
+      if (hasTemplate(ids)) return true;
+    } else {
+      for (const id of ids as string[]) if (hasTemplate(id)) return true;
+    }
+  }
+  return false;
 }
 
 function conditionValue(x: unknown, where: string): string {

@@ -126,7 +126,8 @@ export class OutsideMentions {
 
   /** An ARN (or pattern) a trust or resource policy names: a role session counts as its role. */
   named(kind: OutsideKind | undefined, identifier: string, holder: string): void {
-    const session = SESSION.exec(identifier);
+    // Most identifiers are plain ARNs: the session expression only runs where it may match.
+    const session = identifier.includes(":assumed-role/") ? SESSION.exec(identifier) : null;
     const pattern = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : identifier;
     const arn = ARN.exec(pattern);
     if (!arn || (kind !== undefined && arn[3] !== kind)) return;
@@ -215,8 +216,9 @@ export class OutsideMentions {
   }
 
   private mayBeThisAccount(pattern: string): boolean {
+    if (this.account === undefined) return true;
     const account = ARN.exec(pattern)?.[2] ?? "*";
-    return this.account === undefined || globsIntersect(account, this.account);
+    return globsIntersect(account, this.account);
   }
 }
 
@@ -253,13 +255,24 @@ function lastSegment(rest: string): string {
   return rest.slice(rest.lastIndexOf("/") + 1);
 }
 
-/** Lower case, any partition: how two mentions of one principal compare. */
+// Both normalisations run for every principal and mention of a stack: string scans, not regular expressions.
+
+/** Lower case, any partition: how two mentions of one principal compare (`^arn:[^:]*:` → `arn:*:`). */
 function normalise(arn: string): string {
-  return arn.toLowerCase().replace(/^arn:[^:]*:/, "arn:*:");
+  const lower = arn.toLowerCase();
+  if (!lower.startsWith("arn:")) return lower;
+  const colon = lower.indexOf(":", 4);
+  return colon < 0 ? lower : `arn:*:${lower.slice(colon + 1)}`;
 }
 
+/** Lower case, any partition and account (`^arn:[^:]*:iam::[^:]*:` → `arn:*:iam::*:`). */
 function normaliseAccountless(arn: string): string {
-  return arn.toLowerCase().replace(/^arn:[^:]*:iam::[^:]*:/, "arn:*:iam::*:");
+  const lower = arn.toLowerCase();
+  if (!lower.startsWith("arn:")) return lower;
+  const partitionEnd = lower.indexOf(":", 4);
+  if (partitionEnd < 0 || !lower.startsWith("iam::", partitionEnd + 1)) return lower;
+  const accountEnd = lower.indexOf(":", partitionEnd + 6);
+  return accountEnd < 0 ? lower : `arn:*:iam::*:${lower.slice(accountEnd + 1)}`;
 }
 
 /** An ARN pattern as a reader sees it: a part known only at apply time is `{computed}` (and `*` is never in an address an acknowledgement must name). */

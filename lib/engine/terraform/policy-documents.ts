@@ -69,10 +69,9 @@ export function policyFromValue(stack: TfStack, value: unknown, opts: PolicyFrom
 }
 
 function fromValue(ctx: Ctx, value: unknown, opts: PolicyFromValueOptions): PolicyDocument {
-  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
-  if (value === undefined || value === null) return unknown("policy is not set");
+  if (value === undefined || value === null) return unknownFor(opts, "policy is not set");
   if (isObject(value)) return parseDocumentObject(ctx, value, opts);
-  if (typeof value !== "string") return unknown(`policy is a ${Array.isArray(value) ? "list" : typeof value}, not a JSON document`);
+  if (typeof value !== "string") return unknownFor(opts, `policy is a ${Array.isArray(value) ? "list" : typeof value}, not a JSON document`);
 
   const one = soleInterpolation(value);
   if (one) return fromExpression(ctx, one.raw, one.expr, opts);
@@ -81,15 +80,16 @@ function fromValue(ctx: Ctx, value: unknown, opts: PolicyFromValueOptions): Poli
 
 /** A value that is exactly one `${...}`. */
 function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromValueOptions): PolicyDocument {
-  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
-  const shown = showExpr(raw);
+  const unknown = (reason: string) => unknownFor(opts, reason);
+  // Only reasons show the expression, and most references are read: not formatted up front.
+  const shown = () => showExpr(raw);
   const cls = classifyExpression(expr);
   if (cls.kind === "expression") {
     // cdktf's Fn.jsonencode writes `${jsonencode({...})}`: an object literal with references inside, readable as
     // the JSON text Terraform renders, references left as `${...}` (see encodedDocument).
     const text = /^\s*jsonencode\s*\(/.test(expr) ? encodedDocument(ctx.stack, raw) : undefined;
     if (text !== undefined) return parseDocumentText(ctx, text, opts);
-    return unknown(`policy is built by ${shown}, which blastwall cannot read`);
+    return unknown(`policy is built by ${shown()}, which blastwall cannot read`);
   }
   const ref = cls.ref;
   switch (ref.kind) {
@@ -100,18 +100,18 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
       if (!map.has(name) || ref.attribute !== undefined) {
         return unknown(
           ref.kind === "var"
-            ? `policy comes from ${shown}, which has no default value blastwall can read`
-            : `policy comes from ${shown}, which blastwall cannot read`,
+            ? `policy comes from ${shown()}, which has no default value blastwall can read`
+            : `policy comes from ${shown()}, which blastwall cannot read`,
         );
       }
       return guarded(ctx, ref.address, opts, () => fromValue(ctx, map.get(name), opts));
     }
     case "module":
-      return unknown(`policy comes from ${shown}, an output of ${ref.address}, whose contents blastwall cannot see`);
+      return unknown(`policy comes from ${shown()}, an output of ${ref.address}, whose contents blastwall cannot see`);
     case "resource":
     case "data": {
       const r = ctx.stack.byAddress.get(ref.address);
-      if (!r) return unknown(`policy comes from ${shown}, but ${ref.address} is not in this stack`);
+      if (!r) return unknown(`policy comes from ${shown()}, but ${ref.address} is not in this stack`);
       const attr = ref.attribute;
       if (r.mode === "data" && r.type === "aws_iam_policy_document" && (attr === "json" || attr === "minified_json") && ref.path.length === 0) {
         return withVia(documentOfDataSource(ctx, r), opts.via);
@@ -130,10 +130,10 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
           fromValue(ctx, r.values[attr], { ...opts, address: r.address, constructPath: r.constructPath }),
         );
       }
-      return unknown(`policy comes from ${shown}, which blastwall cannot read`);
+      return unknown(`policy comes from ${shown()}, which blastwall cannot read`);
     }
     default:
-      return unknown(`policy comes from ${shown}, which blastwall cannot read`);
+      return unknown(`policy comes from ${shown()}, which blastwall cannot read`);
   }
 }
 
@@ -269,13 +269,12 @@ const PH_RE = /\uE000(\d+)\uE001/g;
 const COMPLEX_INTERPOLATION = /[$%]\{[^}]*["\\{]/;
 
 function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
-  const unknown = (reason: string) => unknownDocument(opts.address, reason, opts.via, opts.constructPath);
   // Interpolations may contain quotes (`${lookup(m, "k")}`) that would break JSON.parse before Terraform
   // renders them: stand in a placeholder for each, parse, then put the expressions back into the strings.
   const raws: string[] = [];
   let jsonText = text;
   if (hasInterpolation(text)) {
-    if (text.includes(PH_OPEN)) return unknown("policy contains characters blastwall reserves (U+E000)");
+    if (text.includes(PH_OPEN)) return unknownFor(opts, "policy contains characters blastwall reserves (U+E000)");
     // Fast path: interpolations without quotes or backslashes (`${aws_iam_role.x.arn}`, nearly all of them) are
     // valid inside JSON strings as written, so the text parses as it is. One regular expression tells (a body with
     // a brace, a quote or a backslash before its first `}` takes the slow path): splitting every policy into parts
@@ -310,13 +309,13 @@ function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions)
     if (at && jsonText[at.offset] === PH_OPEN) {
       const m = /^\uE000(\d+)\uE001/.exec(jsonText.slice(at.offset));
       const raw = m ? raws[Number(m[1])] : "a ${...} expression";
-      return unknown(`policy JSON is assembled from ${showExpr(raw)} outside a JSON string, which blastwall cannot read`);
+      return unknownFor(opts, `policy JSON is assembled from ${showExpr(raw)} outside a JSON string, which blastwall cannot read`);
     }
     if (at) {
       const { line, column } = lineColumn(jsonText, at.offset);
-      return unknown(`policy is not valid JSON: ${at.problem} at line ${line}, column ${column}`);
+      return unknownFor(opts, `policy is not valid JSON: ${at.problem} at line ${line}, column ${column}`);
     }
-    return unknown(`policy is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
+    return unknownFor(opts, `policy is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
   }
   if (raws.length > 0) doc = restorePlaceholders(doc, raws);
   return parseDocumentObject(ctx, doc, opts);
@@ -333,20 +332,36 @@ function restorePlaceholders(v: unknown, raws: readonly string[]): unknown {
   return v;
 }
 
+function unknownFor(opts: PolicyFromValueOptions, reason: string): PolicyDocument {
+  return unknownDocument(opts.address, reason, opts.via, opts.constructPath);
+}
+
 /** A parsed IAM policy object whose strings may still hold `${...}`. */
 function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOptions): PolicyDocument {
   if (isObject(doc) && "Statement" in doc) {
     const st = doc["Statement"];
-    const prepared = Array.isArray(st) ? st.map((s) => prepareStatement(ctx.stack, s)) : prepareStatement(ctx.stack, st);
-    doc = { ...doc, Statement: prepared };
+    let prepared: unknown;
+    if (Array.isArray(st)) {
+      const list = new Array<unknown>(st.length);
+      for (let i = 0; i < st.length; i++) list[i] = prepareStatement(ctx.stack, st[i]);
+      prepared = list;
+    } else {
+      prepared = prepareStatement(ctx.stack, st);
+    }
+    // The parser reads nothing but the statements.
+    doc = { Statement: prepared };
   }
   return parsePolicyJson(doc, {
     address: opts.address,
     via: opts.via,
     constructPath: opts.constructPath,
     resolve: policyResolver(ctx.stack),
-    writtenResourcesOf: (st) => writtenBefore.get(st),
+    writtenResourcesOf,
   });
+}
+
+function writtenResourcesOf(st: object): readonly string[] | undefined {
+  return writtenBefore.get(st);
 }
 
 /**
@@ -377,19 +392,25 @@ export function policyPattern(stack: TfStack, s: string): PolicyPattern {
 }
 
 function policyResolver(stack: TfStack): (s: string) => string {
-  return (s) => policyPattern(stack, s).pattern;
+  let resolve = resolvers.get(stack);
+  // Most strings the parser asks about were substituted already and hold no token: they are their own pattern.
+  if (!resolve) resolvers.set(stack, (resolve = (s) => (s.indexOf("{") < 0 ? s : policyPattern(stack, s).pattern)));
+  return resolve;
 }
+
+/** One resolver per stack, not one per document. */
+const resolvers = new WeakMap<TfStack, (s: string) => string>();
 
 /** Substitutes exactly-resolvable tokens; leaves the rest for the parser to widen (see the file comment). */
 function exactOrRaw(stack: TfStack, s: string): string {
-  if (!s.includes("{")) return s;
+  if (s.indexOf("{") < 0) return s;
   const r = policyPattern(stack, s);
   return r.exact ? r.pattern : s;
 }
 
 /** For a position where widening takes rights away: exact value, or a name that matches nothing. */
 function exactOrNothing(stack: TfStack, s: string): string {
-  if (!s.includes("{")) return s;
+  if (s.indexOf("{") < 0) return s;
   const r = policyPattern(stack, s);
   if (r.exact) return r.pattern;
   const what = r.unresolved.length > 0 ? r.unresolved.map(stripBraces).join(",") : stripBraces(s);
@@ -400,10 +421,27 @@ function stripBraces(raw: string): string {
   return raw.replace(/[$%&]+\{/g, "(").replace(/\}/g, ")");
 }
 
-function mapStrings(v: unknown, f: (s: string) => string): unknown {
-  if (typeof v === "string") return f(v);
-  if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? f(x) : x));
-  return v;
+/**
+ * A string, or each string of a list, through `exactOrNothing` (`nothing`) or `exactOrRaw`; anything else as it is.
+ * A flag rather than a function: this runs for every element of every statement of a stack.
+ */
+function mapStrings(stack: TfStack, v: unknown, nothing: boolean): unknown {
+  if (typeof v === "string") return nothing ? exactOrNothing(stack, v) : exactOrRaw(stack, v);
+  if (!Array.isArray(v)) return v;
+  const out = new Array<unknown>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    out[i] = typeof x !== "string" ? x : nothing ? exactOrNothing(stack, x) : exactOrRaw(stack, x);
+  }
+  return out;
+}
+
+/** Whether `v` (a string or a list) holds a string with an interpolation. */
+function holdsInterpolation(v: unknown): boolean {
+  if (typeof v === "string") return v.indexOf("{") >= 0 && hasInterpolation(v);
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x === "string" && x.indexOf("{") >= 0 && hasInterpolation(x)) return true;
+  return false;
 }
 
 function prepareStatement(stack: TfStack, raw: unknown): unknown {
@@ -416,39 +454,43 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
   if (effect !== "Allow" && effect !== "Deny") return st; // the parser makes it unknown (a token Effect may be Allow)
   const deny = effect === "Deny";
   const out: Obj = { ...st };
-  const exact = (s: string) => exactOrRaw(stack, s);
-  const nothing = (s: string) => exactOrNothing(stack, s);
-  if ("Action" in st) out["Action"] = mapStrings(st["Action"], deny ? nothing : exact);
-  if ("NotAction" in st) out["NotAction"] = mapStrings(st["NotAction"], deny ? exact : nothing);
-  for (const k of ["Resource", "NotResource"]) if (k in st) out[k] = mapStrings(st[k], exact);
+  if ("Action" in st) out["Action"] = mapStrings(stack, st["Action"], deny);
+  if ("NotAction" in st) out["NotAction"] = mapStrings(stack, st["NotAction"], !deny);
+  if ("Resource" in st) out["Resource"] = mapStrings(stack, st["Resource"], false);
+  if ("NotResource" in st) out["NotResource"] = mapStrings(stack, st["NotResource"], false);
   const written = st["Resource"];
-  const list = typeof written === "string" ? [written] : Array.isArray(written) && written.every((x) => typeof x === "string") ? (written as string[]) : undefined;
-  if (list?.some((x) => x.includes("{") && hasInterpolation(x))) writtenBefore.set(out, list);
-  for (const k of ["Principal", "NotPrincipal"]) {
-    const p = st[k];
-    if (isObject(p)) {
-      const q: Obj = {};
-      for (const [t, ids] of Object.entries(p)) q[t] = mapStrings(ids, exact);
-      out[k] = q;
-    } else if (p !== undefined) {
-      out[k] = mapStrings(p, exact);
-    }
+  if ((typeof written === "string" || (Array.isArray(written) && written.every((x) => typeof x === "string"))) && holdsInterpolation(written)) {
+    writtenBefore.set(out, typeof written === "string" ? [written] : (written as string[]));
   }
+  preparePrincipal(stack, st, out, "Principal");
+  preparePrincipal(stack, st, out, "NotPrincipal");
   const cond = st["Condition"];
   if (isObject(cond)) {
     const c: Obj = {};
-    for (const [op, block] of Object.entries(cond)) {
+    for (const op of Object.keys(cond)) {
+      const block = cond[op];
       if (!isObject(block)) {
         c[op] = block;
         continue;
       }
       const b: Obj = {};
-      for (const [key, vals] of Object.entries(block)) b[key] = mapStrings(vals, exact);
+      for (const key of Object.keys(block)) b[key] = mapStrings(stack, block[key], false);
       c[op] = b;
     }
     out["Condition"] = c;
   }
   return out;
+}
+
+function preparePrincipal(stack: TfStack, st: Obj, out: Obj, k: string): void {
+  const p = st[k];
+  if (isObject(p)) {
+    const q: Obj = {};
+    for (const t of Object.keys(p)) q[t] = mapStrings(stack, p[t], false);
+    out[k] = q;
+  } else if (p !== undefined) {
+    out[k] = mapStrings(stack, p, false);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
