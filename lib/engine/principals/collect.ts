@@ -595,6 +595,11 @@ class Collector {
           this.keys.set(a, key);
           b.identity.push(a);
         };
+        // The common case: one principal of the stack, certainly in the attachment's account.
+        if (t.maybe.length === 0 && t.nodes.length === 1 && accountRelation(this.stack, att, t.nodes[0].resource) === "same") {
+          push(t.nodes[0], lazyAttached(att.address, viaDoc));
+          return;
+        }
         const { nodes, maybe, accounts } = this.inAttachmentAccount(att, kind, t.nodes, t.maybe);
         for (const b of nodes) push(b, lazyAttached(att.address, viaDoc));
         for (const b of maybe) {

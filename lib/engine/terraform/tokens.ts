@@ -354,7 +354,8 @@ interface Ctx {
   readonly stack: TfStack;
   readonly unresolved: string[];
   exact: boolean;
-  readonly active: Set<string>;
+  /** References being resolved (cycle guard); made on the first reference, which most names and ARNs never reach. */
+  active: Set<string> | undefined;
   depth: number;
 }
 
@@ -369,7 +370,7 @@ export function resolveToPattern(stack: TfStack, s: string): ResolvedPattern {
   if (!cache) patternCache.set(stack, (cache = new Map()));
   const hit = cache.get(s);
   if (hit) return hit; // shared: results are read-only
-  const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const ctx: Ctx = { stack, unresolved: [], exact: true, active: undefined, depth: 0 };
   const pattern = collapseStars(resolveString(ctx, s));
   const out: ResolvedPattern = { pattern, unresolved: ctx.unresolved, exact: ctx.exact };
   cache.set(s, out);
@@ -411,8 +412,9 @@ function resolveInterpolation(ctx: Ctx, raw: string, expr: string, directive: bo
 function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
   if (ctx.depth >= MAX_DEPTH) return undefined;
   const key = `${ref.address}.${ref.attribute ?? ""}.${ref.path.join(".")}`;
-  if (ctx.active.has(key)) return undefined;
-  ctx.active.add(key);
+  const active = (ctx.active ??= new Set());
+  if (active.has(key)) return undefined;
+  active.add(key);
   ctx.depth++;
   try {
     switch (ref.kind) {
@@ -440,7 +442,7 @@ function resolveReference(ctx: Ctx, ref: Reference): string | undefined {
     }
   } finally {
     ctx.depth--;
-    ctx.active.delete(key);
+    active.delete(key);
   }
 }
 
@@ -869,16 +871,16 @@ function attributeOf(ctx: Ctx, r: TfResource, attribute: string, path: readonly 
 export function principalPatterns(stack: TfStack, r: TfResource): { name: string; arn: string; nameExact: boolean; exact: boolean } {
   const table = COMPUTED[r.type];
   if (!table || !table["name"] || !table["arn"]) return { name: "*", arn: "*", nameExact: false, exact: false };
-  const nctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const nctx: Ctx = { stack, unresolved: [], exact: true, active: undefined, depth: 0 };
   const name = collapseStars(table["name"](nctx, r) ?? "*");
-  const actx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const actx: Ctx = { stack, unresolved: [], exact: true, active: undefined, depth: 0 };
   const arn = collapseStars(table["arn"](actx, r) ?? "*");
   return { name, arn, nameExact: nctx.exact, exact: nctx.exact && actx.exact };
 }
 
 /** The value of one attribute of `r` as a pattern (literal argument, or computed), like `${r.attribute}` would resolve. */
 export function attributePattern(stack: TfStack, r: TfResource, attribute: string): ResolvedPattern {
-  const ctx: Ctx = { stack, unresolved: [], exact: true, active: new Set(), depth: 0 };
+  const ctx: Ctx = { stack, unresolved: [], exact: true, active: undefined, depth: 0 };
   const v = attributeOf(ctx, r, attribute, []);
   if (v === undefined) return { pattern: "*", unresolved: [`\${${r.address}.${attribute}}`], exact: false };
   return { pattern: collapseStars(v), unresolved: ctx.unresolved, exact: ctx.exact };
