@@ -720,6 +720,8 @@ class Collector {
     for (const b of this.builders) {
       const inline = this.inlineManagers.get(b) ?? [];
       const managed = this.managedManagers.get(b) ?? [];
+      // Most principals have no manager and at most one inline policy: decided before building any list.
+      if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && this.inlineKeyCount(b) < 2) continue;
       const keyed = b.identity.map((a) => this.keys.get(a));
       const inlineKeys = keyed.filter((k): k is InlineKey => k?.kind === "inline");
       if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && inlineKeys.length < 2) continue;
@@ -730,6 +732,12 @@ class Collector {
         if (why !== undefined) b.identity[i] = lazyAttached(a.via, () => uncertainDenies(a.document, "blastwall:exclusive", why));
       });
     }
+  }
+
+  private inlineKeyCount(b: Builder): number {
+    let n = 0;
+    for (const a of b.identity) if (this.keys.get(a)?.kind === "inline") n++;
+    return n;
   }
 
   /** Why an inline policy may be deleted or rewritten by something else, or undefined when nothing does. */

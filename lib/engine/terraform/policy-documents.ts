@@ -361,7 +361,7 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
 }
 
 function writtenResourcesOf(st: object): readonly string[] | undefined {
-  return writtenBefore.get(st);
+  return (st as Prepared)[WRITTEN_BEFORE];
 }
 
 /**
@@ -369,7 +369,15 @@ function writtenResourcesOf(st: object): readonly string[] | undefined {
  * resolve exactly must not lose that a reference wrote them (red-team round 68: `function:${f.function_name}:*` with
  * every part exact read as a hand-written pattern reaching outside the stack).
  */
-const writtenBefore = new WeakMap<object, readonly string[]>();
+const WRITTEN_BEFORE = Symbol("written Resource");
+
+/**
+ * A prepared statement carries them under a symbol, which no JSON key can be and the parser's check of keys does not
+ * see: a WeakMap entry per statement cost more than reading the statement.
+ */
+interface Prepared {
+  [WRITTEN_BEFORE]?: readonly string[];
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Token resolution inside statements
@@ -460,7 +468,7 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
   if ("NotResource" in st) out["NotResource"] = mapStrings(stack, st["NotResource"], false);
   const written = st["Resource"];
   if ((typeof written === "string" || (Array.isArray(written) && written.every((x) => typeof x === "string"))) && holdsInterpolation(written)) {
-    writtenBefore.set(out, typeof written === "string" ? [written] : (written as string[]));
+    (out as Prepared)[WRITTEN_BEFORE] = typeof written === "string" ? [written] : (written as string[]);
   }
   preparePrincipal(stack, st, out, "Principal");
   preparePrincipal(stack, st, out, "NotPrincipal");
