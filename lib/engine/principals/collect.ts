@@ -724,7 +724,6 @@ class Collector {
       if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && this.inlineKeyCount(b) < 2) continue;
       const keyed = b.identity.map((a) => this.keys.get(a));
       const inlineKeys = keyed.filter((k): k is InlineKey => k?.kind === "inline");
-      if (inline.length === 0 && managed.length === 0 && this.exclusiveAttachments.length === 0 && inlineKeys.length < 2) continue;
       b.identity.forEach((a, i) => {
         const key = keyed[i];
         if (!key) return;
