@@ -363,6 +363,9 @@ export function storedCredentialEdges(
   const unknownReads: SecretRead[] = [];
   const databaseReads: DatabaseRead[] = [];
   for (const store of CREDENTIAL_STORES) {
+    // A read of a type the stack has no store of finds nothing here (wide reads are judged below): most stacks have
+    // few of these types, and every principal would ask about all of them.
+    if (!stack.byType.get(store.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of store.actions) {
       const gs = grants(a);

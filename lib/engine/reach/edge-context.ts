@@ -1,6 +1,6 @@
 /** What every edge family reads, built once per graph: the stack, its principals and trusts indexed, and the shared helpers. */
 import type { Statement } from "../iam/types";
-import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { EffectiveRights, Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfStack } from "../terraform/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { PrincipalIndex } from "./principal-index";
@@ -101,8 +101,16 @@ export class EdgeContext {
   grants(p: PrincipalNode, action: string): readonly Grant[] {
     // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
     // policy must not leave the paths of the next one unreported (red-team round 15).
-    return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
+    // The edge families ask about one principal some two hundred times in a row: look its rights up once.
+    if (this.rightsFor !== p) {
+      this.rights = this.analysis.rightsOf(p.address);
+      this.rightsFor = p;
+    }
+    return this.rights!.grants.get(lower(action)) ?? NO_GRANTS;
   }
+
+  private rightsFor: PrincipalNode | undefined;
+  private rights: EffectiveRights | undefined;
 
   /** Its own grants and those the stack's resource policies give it on the stores they guard (see resource-policy-grants.ts). */
   storeGrants(p: PrincipalNode, action: string): readonly Grant[] {
@@ -173,6 +181,8 @@ export class EdgeContext {
   publicLogins: readonly IdentityEdge[] | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
 }
+
+const NO_GRANTS: readonly Grant[] = Object.freeze([]);
 
 const lowered = new Map<string, string>();
 

@@ -81,6 +81,8 @@ function unmodelledPassRole(ctx: EdgeContext, p: PrincipalNode, role: PrincipalN
 
 export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   for (const t of HIJACK_TARGETS) {
+    // No compute of this type in the stack: nothing to hijack here (outsideComputeEdges judges the rest).
+    if (!ctx.stack.byType.get(t.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of t.actions) {
       const gs = ctx.grants(p, a);
@@ -140,14 +142,20 @@ export function sourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, al
  * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
  * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
  */
+/** Constant type lists, so the graph's index cache is hit by identity. */
+const OUTSIDE_SOURCE_KINDS = [
+  ["codecommit", ["aws_codecommit_repository"]],
+  ["ecr", ["aws_ecr_repository"]],
+] as const;
+
 function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
-  for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
+  for (const [kind, types] of OUTSIDE_SOURCE_KINDS) {
     // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
     // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
     // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
     // repository only when written as a reference to it; written by hand it names every repository it matches
     // (red-team round 66).
-    const index = ctx.resourcesOf([type]);
+    const index = ctx.resourcesOf(types);
     const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
     for (const action of SOURCE_WRITES[kind]) {
       if (allowed && !allowed(action)) continue;
