@@ -125,9 +125,13 @@ export class EdgeContext {
    * be any ARN its pattern covers, and a trust naming a computed ARN may name any principal its pattern covers:
    * every trust where the two meet counts.
    */
-  namedFor(pattern: string, external?: boolean): PrincipalNode[] {
-    const key = normaliseAccount(pattern);
-    const exact = this.namedInTrust.get(key) ?? [];
+  namedFor(pattern: string, external?: boolean): readonly PrincipalNode[] {
+    return this.namedForKey(normaliseAccount(pattern), external);
+  }
+
+  /** `namedFor` of a pattern already through `normaliseAccount`. */
+  namedForKey(key: string, external?: boolean): readonly PrincipalNode[] {
+    const exact = this.namedInTrust.get(key) ?? NO_PRINCIPALS;
     const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
     if (!wide && this.trustPatterns.length === 0) return exact;
     const out = new Set(exact);
@@ -183,6 +187,7 @@ export class EdgeContext {
 }
 
 const NO_GRANTS: readonly Grant[] = Object.freeze([]);
+const NO_PRINCIPALS: readonly PrincipalNode[] = Object.freeze([]);
 
 const lowered = new Map<string, string>();
 
