@@ -184,6 +184,8 @@ export class EdgeContext {
   stackRoles: readonly PrincipalNode[] | undefined;
   publicLogins: readonly IdentityEdge[] | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+  /** Whether a role's trust admits a service (edges-compute.ts). */
+  readonly serviceTrust = new Map<PrincipalNode, Map<string, boolean>>();
 }
 
 const NO_GRANTS: readonly Grant[] = Object.freeze([]);

@@ -29,7 +29,7 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
       for (const role of ctx.roles.matching(r)) {
         let passed = false;
         for (const s of usable) {
-          if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
+          if (!trustAdmitsService(ctx, role, s.service)) continue;
           const label = `iam:PassRole + ${s.sets[0].join(", ")}`;
           add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
           passed = true;
@@ -43,6 +43,18 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
       }
     }
   }
+}
+
+/** Whether the role's trust admits the service: the same answer for every principal that may pass it, so kept. */
+function trustAdmitsService(ctx: EdgeContext, role: PrincipalNode, service: string): boolean {
+  let byService = ctx.serviceTrust.get(role);
+  if (!byService) ctx.serviceTrust.set(role, (byService = new Map()));
+  let admits = byService.get(service);
+  if (admits === undefined) {
+    admits = !!role.trustPolicy && principalAdmits(role.trustPolicy.statements, { arnPattern: "", service }).length > 0;
+    byService.set(service, admits);
+  }
+  return admits;
 }
 
 /**
