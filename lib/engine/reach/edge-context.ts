@@ -184,6 +184,8 @@ export class EdgeContext {
   stackRoles: readonly PrincipalNode[] | undefined;
   publicLogins: readonly IdentityEdge[] | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+  /** Unknown compute nodes by action and pattern (edges-compute.ts). */
+  readonly outsideCompute = new Map<string, Map<string, string>>();
   /** Whether a role's trust admits a service (edges-compute.ts). */
   readonly serviceTrust = new Map<PrincipalNode, Map<string, boolean>>();
 }

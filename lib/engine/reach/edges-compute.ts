@@ -212,7 +212,7 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
         add(
-          ctx.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
+          outsideCompute(ctx, entry.action, r),
           "hijack",
           entry.action,
           () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
@@ -222,6 +222,18 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
       }
     }
   }
+}
+
+/**
+ * The unknown node of compute reached by `action` on `r`. Principal after principal reaches the same few: the id is
+ * kept per action and pattern, not spelt out and looked up again.
+ */
+function outsideCompute(ctx: EdgeContext, action: string, r: string): string {
+  let byPattern = ctx.outsideCompute.get(action);
+  if (!byPattern) ctx.outsideCompute.set(action, (byPattern = new Map()));
+  let id = byPattern.get(r);
+  if (id === undefined) byPattern.set(r, (id = ctx.unknown(`compute:${action}:${r}`, `compute reached by ${action} on ${r}, which may run as any role`)));
+  return id;
 }
 
 /** Service principals whose first label is not the IAM namespace of their actions. */
