@@ -186,6 +186,7 @@ export function globsIntersect(a: string, b: string, opts?: GlobOptions): boolea
   const aw = hasWildcard(a);
   const bw = hasWildcard(b);
   if (!aw && !bw) return ci && a.toLowerCase() === b.toLowerCase();
+  if (endApart(a, b, ci)) return false;
   if (!aw) return globMatch(b, a, opts);
   if (!bw) return globMatch(a, b, opts);
   const cache = intersectCache[ci ? 1 : 0];
@@ -193,6 +194,31 @@ export function globsIntersect(a: string, b: string, opts?: GlobOptions): boolea
   if (hit !== undefined) return hit;
   return cache.set(a, b, tokensIntersect(tokens(a), tokens(b), ci));
 }
+
+/**
+ * Whether the literal text the two patterns end with differs: no string then ends as both do. Most pairs reach asks
+ * about (one role's ARN against another's) differ there, which this tells for less than a cache lookup costs. False
+ * when unsure: at the first wildcard of either, or a character outside ASCII compared without case.
+ */
+function endApart(a: string, b: string, ci: boolean): boolean {
+  for (let i = a.length - 1, j = b.length - 1; i >= 0 && j >= 0; i--, j--) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isWildCode(ca) || isWildCode(cb)) return false;
+    if (ca === cb) continue;
+    if (!ci) return true;
+    if (ca >= 128 || cb >= 128) return false;
+    if (asciiLower(ca) !== asciiLower(cb)) return true;
+  }
+  return false;
+}
+
+const STAR = 42;
+const ONE = 63;
+const SEG_STAR_CODE = 0xe000;
+const SEG_ONE_CODE = 0xe001;
+const isWildCode = (c: number) => c === STAR || c === ONE || c === SEG_STAR_CODE || c === SEG_ONE_CODE;
+const asciiLower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /**
  * ARN patterns: after `tokens()` the first five segments hold no wildcard that can eat a colon, so the k-th

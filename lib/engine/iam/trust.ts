@@ -40,10 +40,11 @@ function identifierMightName(type: string, id: string, c: TrustCandidate): boole
   if (type === "Service") return c.service !== undefined && globMatch(id, c.service, CI);
   if (c.service !== undefined) return false; // an ARN or account names no service
   if (type === "AWS") {
-    const root = ROOT_ARN.exec(id);
+    // The tests before each pattern are what it requires: most identifiers are role ARNs, and skip all three.
+    const root = id.endsWith(":root") ? ROOT_ARN.exec(id) : null;
     if (root) return globsIntersect(root[1], accountOf(c));
-    if (ACCOUNT_ID.test(id)) return globsIntersect(id, accountOf(c));
-    const session = ASSUMED_ROLE.exec(id);
+    if (id.length <= 12 && ACCOUNT_ID.test(id)) return globsIntersect(id, accountOf(c));
+    const session = id.includes(":sts:") ? ASSUMED_ROLE.exec(id) : null;
     if (session) {
       // A role's session ARN drops the role path: compare it as the role, with or without a path.
       const [, partition, account, name] = session;
@@ -53,7 +54,23 @@ function identifierMightName(type: string, id: string, c: TrustCandidate): boole
     }
   }
   // The stack's principals carry the `aws` partition in their patterns, but the stack may run in any partition.
-  return globsIntersect(id.startsWith("arn:") ? id.replace(/^arn:[^:]*:/, "arn:*:") : id, c.arnPattern, CI);
+  return globsIntersect(anyPartition(id), c.arnPattern, CI);
+}
+
+const anyPartitions = new Map<string, string>();
+
+/**
+ * An ARN with `*` for its partition. Kept, so that each identifier of a policy, read for principal after principal,
+ * gives the same string, and the pattern caches hash it once.
+ */
+function anyPartition(id: string): string {
+  if (!id.startsWith("arn:")) return id;
+  let out = anyPartitions.get(id);
+  if (out === undefined) {
+    if (anyPartitions.size >= 20_000) anyPartitions.clear();
+    anyPartitions.set(id, (out = id.replace(/^arn:[^:]*:/, "arn:*:")));
+  }
+  return out;
 }
 
 /** Does an identifier certainly name the candidate (every principal the candidate pattern stands for)? */
@@ -69,18 +86,30 @@ function identifierCertainlyNames(type: string, id: string, c: TrustCandidate): 
   return globCovers(id, c.arnPattern, CI);
 }
 
-const mightName = (specs: readonly PrincipalSpec[], c: TrustCandidate) =>
-  specs.some((p) => p.identifiers.some((id) => identifierMightName(p.type, id, c)));
-const certainlyNames = (specs: readonly PrincipalSpec[], c: TrustCandidate) =>
-  specs.some((p) => p.identifiers.some((id) => identifierCertainlyNames(p.type, id, c)));
-
-function matchesAction(s: Statement, action: string): boolean {
-  const a = action.toLowerCase();
-  if (s.actions) return s.actions.some((p) => globMatch(p, a, CI));
-  if (s.notActions) return !s.notActions.some((p) => globMatch(p, a, CI));
+function mightName(specs: readonly PrincipalSpec[], c: TrustCandidate): boolean {
+  for (const p of specs) for (const id of p.identifiers) if (identifierMightName(p.type, id, c)) return true;
   return false;
 }
 
+function certainlyNames(specs: readonly PrincipalSpec[], c: TrustCandidate): boolean {
+  for (const p of specs) for (const id of p.identifiers) if (identifierCertainlyNames(p.type, id, c)) return true;
+  return false;
+}
+
+/** `a` is the action in lower case. */
+function matchesAction(s: Statement, a: string): boolean {
+  if (s.actions) {
+    for (const p of s.actions) if (globMatch(p, a, CI)) return true;
+    return false;
+  }
+  if (s.notActions) {
+    for (const p of s.notActions) if (globMatch(p, a, CI)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** `action` is in lower case. */
 function allowAdmits(s: Statement, c: TrustCandidate, action: string, resource: string | undefined): boolean {
   if (s.unknown !== undefined) return true; // unreadable: admits everyone to everything
   if (!matchesAction(s, action)) return false;
@@ -106,6 +135,7 @@ function isRoleCandidate(c: TrustCandidate): boolean {
   return c.service === undefined && /^arn:[^:]*:iam::[^:]*:role\//i.test(c.arnPattern);
 }
 
+/** `action` is in lower case. */
 function denyBlocks(s: Statement, c: TrustCandidate, action: string, resource: string | undefined): boolean {
   if (s.effect !== "Deny" || s.unknown !== undefined) return false;
   if (!conditionAlwaysTrue(s.conditions) || !matchesAction(s, action)) return false;
@@ -132,13 +162,17 @@ export function principalAdmits(
   action = "sts:AssumeRole",
   resourcePattern?: string,
 ): Statement[] {
-  if (statements.some((s) => denyBlocks(s, candidate, action, resourcePattern))) return [];
-  return statements.filter((s) => (s.unknown !== undefined || s.effect === "Allow") && allowAdmits(s, candidate, action, resourcePattern));
+  const a = action.toLowerCase();
+  for (const s of statements) if (denyBlocks(s, candidate, a, resourcePattern)) return [];
+  const out: Statement[] = [];
+  for (const s of statements) if ((s.unknown !== undefined || s.effect === "Allow") && allowAdmits(s, candidate, a, resourcePattern)) out.push(s);
+  return out;
 }
 
 /** Whether a Deny of the statements certainly blocks the candidate for `action` (its conditions always true). */
 export function denyCertainlyBlocks(statements: readonly Statement[], candidate: TrustCandidate, action = "sts:AssumeRole"): boolean {
-  return statements.some((s) => denyBlocks(s, candidate, action, undefined));
+  const a = action.toLowerCase();
+  return statements.some((s) => denyBlocks(s, candidate, a, undefined));
 }
 
 /** Condition operators (without `IfExists`) that hold when the key matches one of the values, and their negations. */

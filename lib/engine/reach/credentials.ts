@@ -363,6 +363,9 @@ export function storedCredentialEdges(
   const unknownReads: SecretRead[] = [];
   const databaseReads: DatabaseRead[] = [];
   for (const store of CREDENTIAL_STORES) {
+    // A read of a type the stack has no store of finds nothing here (wide reads are judged below): most stacks have
+    // few of these types, and every principal would ask about all of them.
+    if (!stack.byType.get(store.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of store.actions) {
       const gs = grants(a);
@@ -381,14 +384,13 @@ export function storedCredentialEdges(
       }
     }
     for (const [res, hit] of hits) {
-      const stored = storedValues(res, secretVersions(stack));
+      const held = storeContents(stack, res);
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
-      if (stored === undefined) {
+      if (held === undefined) {
         if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
         continue;
       }
-      const c = contents(stack, stored.values);
-      const databases = databasesIn(stack, storedStrings(stack, stored.values));
+      const { stored, c, databases } = held;
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
       for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
@@ -441,6 +443,28 @@ export function storedCredentialEdges(
     });
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/** What a store holds, read from the stack alone. */
+interface StoreContents {
+  readonly stored: Stored;
+  readonly c: ReturnType<typeof contents>;
+  readonly databases: readonly string[];
+}
+
+const contentsIndex = new WeakMap<TfStack, Map<TfResource, StoreContents | null>>();
+
+/** What a store shows (undefined: nothing), read once per stack: every principal that can read the store asks again. */
+function storeContents(stack: TfStack, res: TfResource): StoreContents | undefined {
+  let m = contentsIndex.get(stack);
+  if (!m) contentsIndex.set(stack, (m = new Map()));
+  let held = m.get(res);
+  if (held === undefined) {
+    const stored = storedValues(res, secretVersions(stack));
+    held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasesIn(stack, storedStrings(stack, stored.values)) };
+    m.set(res, held);
+  }
+  return held ?? undefined;
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;

@@ -1,6 +1,6 @@
 /** What every edge family reads, built once per graph: the stack, its principals and trusts indexed, and the shared helpers. */
 import type { Statement } from "../iam/types";
-import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { EffectiveRights, Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
 import type { TfStack } from "../terraform/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { PrincipalIndex } from "./principal-index";
@@ -101,8 +101,16 @@ export class EdgeContext {
   grants(p: PrincipalNode, action: string): readonly Grant[] {
     // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
     // policy must not leave the paths of the next one unreported (red-team round 15).
-    return this.analysis.rightsOf(p.address).grants.get(lower(action)) ?? [];
+    // The edge families ask about one principal some two hundred times in a row: look its rights up once.
+    if (this.rightsFor !== p) {
+      this.rights = this.analysis.rightsOf(p.address);
+      this.rightsFor = p;
+    }
+    return this.rights!.grants.get(lower(action)) ?? NO_GRANTS;
   }
+
+  private rightsFor: PrincipalNode | undefined;
+  private rights: EffectiveRights | undefined;
 
   /** Its own grants and those the stack's resource policies give it on the stores they guard (see resource-policy-grants.ts). */
   storeGrants(p: PrincipalNode, action: string): readonly Grant[] {
@@ -117,9 +125,13 @@ export class EdgeContext {
    * be any ARN its pattern covers, and a trust naming a computed ARN may name any principal its pattern covers:
    * every trust where the two meet counts.
    */
-  namedFor(pattern: string, external?: boolean): PrincipalNode[] {
-    const key = normaliseAccount(pattern);
-    const exact = this.namedInTrust.get(key) ?? [];
+  namedFor(pattern: string, external?: boolean): readonly PrincipalNode[] {
+    return this.namedForKey(normaliseAccount(pattern), external);
+  }
+
+  /** `namedFor` of a pattern already through `normaliseAccount`. */
+  namedForKey(key: string, external?: boolean): readonly PrincipalNode[] {
+    const exact = this.namedInTrust.get(key) ?? NO_PRINCIPALS;
     const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
     if (!wide && this.trustPatterns.length === 0) return exact;
     const out = new Set(exact);
@@ -172,7 +184,14 @@ export class EdgeContext {
   stackRoles: readonly PrincipalNode[] | undefined;
   publicLogins: readonly IdentityEdge[] | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
+  /** Unknown compute nodes by action and pattern (edges-compute.ts). */
+  readonly outsideCompute = new Map<string, Map<string, string>>();
+  /** Whether a role's trust admits a service (edges-compute.ts). */
+  readonly serviceTrust = new Map<PrincipalNode, Map<string, boolean>>();
 }
+
+const NO_GRANTS: readonly Grant[] = Object.freeze([]);
+const NO_PRINCIPALS: readonly PrincipalNode[] = Object.freeze([]);
 
 const lowered = new Map<string, string>();
 

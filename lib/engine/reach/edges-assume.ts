@@ -22,8 +22,9 @@ const PCA_TYPES = ["aws_acmpca_certificate_authority"] as const;
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const candidate = { arnPattern: p.arnPattern };
-  const named = ctx.namedFor(p.arnPattern, p.external);
-  const namedSet = new Set(named);
+  const key = normaliseAccount(p.arnPattern);
+  const named = ctx.namedForKey(key, p.external);
+  const isNamed = memberOf(named);
   const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
   // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
   // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
@@ -49,7 +50,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         : ctx.roles.matching(r);
       for (const role of roles) {
         // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
-        if (!namedSet.has(role) && !ctx.openSet.has(role)) continue;
+        if (!isNamed(role) && !ctx.openSet.has(role)) continue;
         const trust = admits(role);
         if (trust.length > 0) {
           add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`, g.statement.source.address);
@@ -62,7 +63,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     }
   }
   // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
-  const certain = new Set(ctx.namedInTrust.get(normaliseAccount(p.arnPattern)) ?? []);
+  const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
   // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
   // always tell that right reaches here (an ARN written with `*` for the account and the name of one of its own roles
@@ -71,14 +72,15 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   for (const role of named) {
     const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
     const trust = admits(role);
-    const whom = certain.has(role)
+    if (trust.length === 0) continue;
+    const whom = certain(role)
       ? p.address
       : ctx.sessionTrusts.has(role)
         ? `${p.address} or a session of it (an assumed-role ARN, or an ARN that may be its own)`
         : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
     // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
     const enough = !p.external || (peerAccount !== undefined && roleAccount === peerAccount) ? "which is enough within one account" : "and its own policies live outside this stack, so blastwall counts that they may allow the call";
-    if (trust.length > 0) add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
+    add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
   }
   // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
   // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account
@@ -89,7 +91,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
   if (p.external && p.peer === undefined) return;
   for (const role of ctx.openTrust) {
-    if (role === p || namedSet.has(role)) continue;
+    if (role === p || isNamed(role)) continue;
     const theirs = resourceAccount(ctx.stack, role.resource);
     if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
     const statements = role.trustPolicy?.statements ?? [];
@@ -102,6 +104,13 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
       add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission${unsure}`);
     }
   }
+}
+
+/** Membership in a list: most name a principal or two, where a set costs more to build than the list to search. */
+function memberOf<T>(list: readonly T[]): (x: T) => boolean {
+  if (list.length <= 8) return (x) => list.includes(x);
+  const set = new Set(list);
+  return (x) => set.has(x);
 }
 
 export function rewriteTrustEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {

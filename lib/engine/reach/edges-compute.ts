@@ -29,7 +29,7 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
       for (const role of ctx.roles.matching(r)) {
         let passed = false;
         for (const s of usable) {
-          if (!role.trustPolicy || principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: s.service }).length === 0) continue;
+          if (!trustAdmitsService(ctx, role, s.service)) continue;
           const label = `iam:PassRole + ${s.sets[0].join(", ")}`;
           add(role.address, "pass-role", label, () => `${grantText(g)} lets it pass ${role.address}, whose trust admits ${s.service}, to compute it can start`, g.statement.source.address);
           passed = true;
@@ -43,6 +43,18 @@ export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge):
       }
     }
   }
+}
+
+/** Whether the role's trust admits the service: the same answer for every principal that may pass it, so kept. */
+function trustAdmitsService(ctx: EdgeContext, role: PrincipalNode, service: string): boolean {
+  let byService = ctx.serviceTrust.get(role);
+  if (!byService) ctx.serviceTrust.set(role, (byService = new Map()));
+  let admits = byService.get(service);
+  if (admits === undefined) {
+    admits = !!role.trustPolicy && principalAdmits(role.trustPolicy.statements, { arnPattern: "", service }).length > 0;
+    byService.set(service, admits);
+  }
+  return admits;
 }
 
 /**
@@ -81,6 +93,8 @@ function unmodelledPassRole(ctx: EdgeContext, p: PrincipalNode, role: PrincipalN
 
 export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   for (const t of HIJACK_TARGETS) {
+    // No compute of this type in the stack: nothing to hijack here (outsideComputeEdges judges the rest).
+    if (!ctx.stack.byType.get(t.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of t.actions) {
       const gs = ctx.grants(p, a);
@@ -140,14 +154,20 @@ export function sourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, al
  * build and run what is there, as roles blastwall cannot see (the outside-compute reading of E10). Only code and
  * image repositories: an object write anywhere is judged by agent-overwrite-unprotected.
  */
+/** Constant type lists, so the graph's index cache is hit by identity. */
+const OUTSIDE_SOURCE_KINDS = [
+  ["codecommit", ["aws_codecommit_repository"]],
+  ["ecr", ["aws_ecr_repository"]],
+] as const;
+
 function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
-  for (const [kind, type] of [["codecommit", "aws_codecommit_repository"], ["ecr", "aws_ecr_repository"]] as const) {
+  for (const [kind, types] of OUTSIDE_SOURCE_KINDS) {
     // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
     // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
     // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
     // repository only when written as a reference to it; written by hand it names every repository it matches
     // (red-team round 66).
-    const index = ctx.resourcesOf([type]);
+    const index = ctx.resourcesOf(types);
     const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
     for (const action of SOURCE_WRITES[kind]) {
       if (allowed && !allowed(action)) continue;
@@ -192,7 +212,7 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
         add(
-          ctx.unknown(`compute:${entry.action}:${r}`, `compute reached by ${entry.action} on ${r}, which may run as any role`),
+          outsideCompute(ctx, entry.action, r),
           "hijack",
           entry.action,
           () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
@@ -202,6 +222,18 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
       }
     }
   }
+}
+
+/**
+ * The unknown node of compute reached by `action` on `r`. Principal after principal reaches the same few: the id is
+ * kept per action and pattern, not spelt out and looked up again.
+ */
+function outsideCompute(ctx: EdgeContext, action: string, r: string): string {
+  let byPattern = ctx.outsideCompute.get(action);
+  if (!byPattern) ctx.outsideCompute.set(action, (byPattern = new Map()));
+  let id = byPattern.get(r);
+  if (id === undefined) byPattern.set(r, (id = ctx.unknown(`compute:${action}:${r}`, `compute reached by ${action} on ${r}, which may run as any role`)));
+  return id;
 }
 
 /** Service principals whose first label is not the IAM namespace of their actions. */

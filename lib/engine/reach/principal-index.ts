@@ -57,13 +57,19 @@ export class PrincipalIndex {
     return part === undefined || hasWildcard(part);
   }
 
-  private readonly answers = new Map<string, readonly PrincipalNode[]>();
+  /** Answers per pattern, shared: every policy naming a role asks again, and each edge family asks more than one question. */
+  private readonly answers = new Map<string, { matching?: readonly PrincipalNode[]; outside?: boolean }>();
 
-  /** Principals of this kind the pattern may name (shared answers: every policy naming a role asks again). */
+  private answersFor(pattern: string): { matching?: readonly PrincipalNode[]; outside?: boolean } {
+    let a = this.answers.get(pattern);
+    if (!a) this.answers.set(pattern, (a = {}));
+    return a;
+  }
+
+  /** Principals of this kind the pattern may name. */
   matching(pattern: string): readonly PrincipalNode[] {
-    let hit = this.answers.get(pattern);
-    if (!hit) this.answers.set(pattern, (hit = this.search(pattern)));
-    return hit;
+    const a = this.answersFor(pattern);
+    return (a.matching ??= this.search(pattern));
   }
 
   /**
@@ -84,14 +90,12 @@ export class PrincipalIndex {
     const any = anyPartition(pattern);
     const part = resourcePart(pattern);
     if (part === undefined || hasWildcard(part)) return this.nodes.filter((p) => globsIntersect(any, p.arnPattern, { caseInsensitive: true }));
-    const out = [...(this.exact.get(part.toLowerCase()) ?? []), ...this.computed];
-    return out.filter((p) => globsIntersect(any, p.arnPattern, { caseInsensitive: true }));
+    const out: PrincipalNode[] = [];
+    for (const p of this.exact.get(part.toLowerCase()) ?? []) if (globsIntersect(any, p.arnPattern, { caseInsensitive: true })) out.push(p);
+    for (const p of this.computed) if (globsIntersect(any, p.arnPattern, { caseInsensitive: true })) out.push(p);
+    return out;
   }
 
-  /**
-   * Whether the pattern may also name principals that are not in this stack: any wildcard in the name part,
-   * or a literal name no principal here has. Those count as possibly granting everything.
-   */
   /**
    * The pattern names a literal account while the stack's account is unknown, and a principal of this stack by its
    * exact name: pinning the provider's account would tell whether the pattern names it. (A name no principal here
@@ -102,7 +106,16 @@ export class PrincipalIndex {
     return this.account === undefined && literalAccount(pattern) !== undefined && part !== undefined && !hasWildcard(part) && this.exact.has(part.toLowerCase());
   }
 
+  /**
+   * Whether the pattern may also name principals that are not in this stack: any wildcard in the name part,
+   * or a literal name no principal here has. Those count as possibly granting everything.
+   */
   reachesOutside(pattern: string): boolean {
+    const a = this.answersFor(pattern);
+    return (a.outside ??= this.outside(pattern));
+  }
+
+  private outside(pattern: string): boolean {
     const part = resourcePart(pattern);
     if (part === undefined || hasWildcard(part)) return true;
     const typePrefix = `${this.kind}/`;

@@ -1,6 +1,6 @@
 /** Which roles' trust policies may admit which principals, indexed once per graph (see edges-assume.ts). */
 import type { PrincipalNode } from "../analysis-types";
-import { globsIntersect } from "../iam/glob";
+import { globsIntersect, hasWildcard } from "../iam/glob";
 import { trustMayNamePrincipals } from "../principals/collect";
 
 /**
@@ -45,8 +45,10 @@ export function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string
             }
             continue;
           }
-          const computed = mayBeComputedPrincipal(id);
-          if (!computed && (!/:(role|user)\//.test(id) || /[*?]/.test(id.split(":").slice(5).join(":")))) {
+          // Most identifiers are literal ARNs: neither computed nor wild, which needs no closer look.
+          const wild = hasWildcard(id);
+          const computed = wild && mayBeComputedPrincipal(id);
+          if (!computed && (!/:(role|user)\//.test(id) || (wild && /[*?]/.test(id.split(":").slice(5).join(":"))))) {
             isOpen = true;
             continue;
           }
