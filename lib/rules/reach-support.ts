@@ -539,10 +539,22 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
  * The fix for the agent's own steps to principals blastwall cannot see, when they are all of one kind: a role named
  * exactly but not in the stack is checked where it lives; a wildcard is narrowed; compute elsewhere is named.
  */
-function directUnknownFix(edges: readonly ReachEdge[]): string | undefined {
-  const fixes = new Set(edges.map((e) => unknownFix(e.to)));
-  return fixes.size === 1 ? [...fixes][0] : undefined;
+function directUnknownFix(graph: ReachGraph, edges: readonly ReachEdge[]): string | undefined {
+  let known = fixes.get(graph);
+  if (!known) fixes.set(graph, (known = new Map()));
+  const fixOf = (id: string) => {
+    if (known.has(id)) return known.get(id);
+    const fix = unknownFix(id);
+    known.set(id, fix);
+    return fix;
+  };
+  const first = fixOf(edges[0].to);
+  for (let i = 1; i < edges.length; i++) if (fixOf(edges[i].to) !== first) return undefined;
+  return first;
 }
+
+/** The fix per unknown node, per reach graph: agents of a large stack reach the same few unknown nodes. */
+const fixes = new WeakMap<ReachGraph, Map<string, string | undefined>>();
 
 function unknownFix(id: string): string | undefined {
   const key = id.slice(UNKNOWN_PREFIX.length);
@@ -567,7 +579,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const first = graph.unknownDetail.get(firstId) ?? firstId;
-  const fix = directUnknownFix(edges);
+  const fix = directUnknownFix(graph, edges);
   return {
     ...(fix ? { fix } : {}),
     principal: agent.address,
