@@ -1,7 +1,7 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
-import { effectiveRights, statementSetKey } from "../engine/iam/evaluate";
+import { effectiveRights, statementEffectKey } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import type { ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
@@ -29,6 +29,7 @@ export const rule: Rule = {
   },
   check({ analysis }) {
     const out: FindingDraft[] = [];
+    const seen = new Map<string, Allowed>();
     for (const agent of ownAgentRoles(analysis.agents)) {
       if (agent.boundary) {
         // A boundary that allows destroy actions caps nothing that matters: AdministratorAccess, `Allow *`, or `Allow *`
@@ -41,8 +42,12 @@ export const rule: Rule = {
         // rest, which only a policy attached later would hand it.
         // (Held under a condition the catalogue knows to be harmless, such as ReadOnly sessions, is not held.)
         const grants = analysis.rightsOf(agent.address).grants;
-        const held = (a: string) => (grants.get(a.toLowerCase()) ?? []).some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)));
-        const allowed = boundaryAllows([...statements, ...identityDenies]).filter((a) => !held(a));
+        const allows = boundaryAllows([...statements, ...identityDenies], seen);
+        const allowed: string[] = [];
+        for (let i = 0; i < allows.actions.length; i++) {
+          const gs = grants.get(allows.lower[i]);
+          if (!gs || !gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) allowed.push(allows.actions[i]);
+        }
         if (allowed.length === 0) continue;
         const r = agent.resource;
         out.push({
@@ -76,21 +81,27 @@ export const rule: Rule = {
   },
 };
 
-/**
- * Agents share boundaries (one managed policy for a team's agents), and the answer depends only on which statements
- * are given: computed once per statement set. Statements are parsed per stack, so the cache goes with them.
- */
-const allowsBySet = new WeakMap<Statement, Map<string, readonly string[]>>();
+/** Destroy actions a boundary allows, in catalogue order, and the same lower case (the keys of effective rights). */
+interface Allowed {
+  readonly actions: readonly string[];
+  readonly lower: readonly string[];
+}
 
-/** Destroy actions the statements allow (their Denies applied), in catalogue order. */
-function boundaryAllows(statements: readonly Statement[]): readonly string[] {
-  if (statements.length === 0) return [];
-  // Held by the first statement, so the entry goes when the stack's documents do.
-  let bySet = allowsBySet.get(statements[0]);
-  if (!bySet) allowsBySet.set(statements[0], (bySet = new Map()));
-  const key = statementSetKey(statements);
-  let hit = bySet.get(key);
-  if (!hit) bySet.set(key, (hit = computeBoundaryAllows(statements)));
+const NONE: Allowed = { actions: [], lower: [] };
+
+/**
+ * Destroy actions the statements allow (their Denies applied), in catalogue order. Agents share boundaries (one
+ * policy for a team's agents, each agent holding its own parsed copy), and the answer depends only on what the
+ * statements do: `seen` keeps it per `statementEffectKey` for one stack.
+ */
+function boundaryAllows(statements: readonly Statement[], seen: Map<string, Allowed>): Allowed {
+  if (statements.length === 0) return NONE;
+  const key = statementEffectKey(statements, actionUniverse());
+  let hit = seen.get(key);
+  if (!hit) {
+    const actions = computeBoundaryAllows(statements);
+    seen.set(key, (hit = { actions, lower: actions.map((a) => a.toLowerCase()) }));
+  }
   return hit;
 }
 

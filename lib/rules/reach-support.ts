@@ -61,8 +61,11 @@ export function isDangerous(c: Capability): boolean {
  */
 const ANY_PRINCIPAL = ["arn:*:iam::*:role/*", "arn:*:iam::*:user/*", "arn:*:iam::*:group/*", "arn:*:iam::*:policy/*"];
 
-function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targets: readonly string[]): StatementGrants[] {
+/** `targets` is asked only when the holder has permission writes at all: most principals have none, and finding targets resolves references. */
+function iamWritesOn(ctx: RuleContext, holder: PrincipalNode, targetsFor: () => readonly string[]): StatementGrants[] {
+  if (!holdsPermissionWrites(ctx, holder)) return [];
   const cat = loadCatalogue();
+  const targets = targetsFor();
   return groupByStatement(
     ctx.analysis.rightsOf(holder.address),
     (g) => !g.statement.unknown && isPermissionWrite(g.action) && writesOn(g.action, g.resources, targets),
@@ -118,12 +121,12 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
       );
       for (const g of rewrites) destroy.push(g);
     }
-    let escalate = iamWritesOn(ctx, p, targetsOf(ctx, p));
+    let escalate = iamWritesOn(ctx, p, () => targetsOf(ctx, p));
     let onOthers = false;
     // Agents are left out: their writes on others are searched per agent (a principal matters when that agent can
     // rewrite it), and an agent's own rights are the direct rules' business.
     if (escalate.length === 0 && !p.isAgent) {
-      escalate = iamWritesOn(ctx, p, ANY_PRINCIPAL);
+      escalate = iamWritesOn(ctx, p, () => ANY_PRINCIPAL);
       onOthers = escalate.length > 0;
     }
     // Agents' own reads are the agent-database-password rule's; through another principal they are a chain.
@@ -170,7 +173,7 @@ function resourcePolicyGrantsTo(ctx: RuleContext, p: PrincipalNode): StatementGr
 export function capabilityOf(ctx: RuleContext, p: PrincipalNode, agent?: PrincipalNode, agentWrites = true): Capability {
   const own = ownCapability(ctx, p);
   if (own.escalate.length > 0 || !agent || !agentWrites) return own;
-  const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, p));
+  const byAgent = iamWritesOn(ctx, agent, () => targetsOf(ctx, p));
   return byAgent.length > 0 ? { ...own, escalate: byAgent, escalator: agent, onOthers: false } : own;
 }
 
@@ -201,7 +204,7 @@ function scopedCapability(ctx: RuleContext, s: ScopedUser, agent?: PrincipalNode
     c.own.set(s.id, own);
   }
   if (!agent || !agentWrites) return own;
-  const byAgent = iamWritesOn(ctx, agent, targetsOf(ctx, s.user));
+  const byAgent = iamWritesOn(ctx, agent, () => targetsOf(ctx, s.user));
   return byAgent.length > 0 ? { ...own, escalate: byAgent, escalator: agent, onOthers: false } : own;
 }
 
@@ -309,8 +312,9 @@ export function reachFindings(ctx: RuleContext): ReachResults {
   const regions = shared.length > 0 ? regionsOf(graph, starts, 3, classOf) : undefined;
   // Per component of the organisation: the actions of everything it reaches (the same for every agent).
   const behindCache = new Map<number, string[]>();
+  const reachedCache = new Map<string, Reached>();
   for (const agent of ctx.analysis.agents) {
-    const linked = regions && !writers.has(agent) && linkFindings(ctx, graph, regions, agent, out, behindCache);
+    const linked = regions && !writers.has(agent) && linkFindings(ctx, graph, regions, agent, out, behindCache, reachedCache);
     if (!linked) searchFindings(ctx, graph, kindOf, agent, writers.has(agent), out);
   }
   results.set(ctx.analysis, out);
@@ -322,22 +326,24 @@ export function reachFindings(ctx: RuleContext): ReachResults {
  * false, having reported nothing, in the one case the regions cannot answer: a link whose nearest dangerous
  * principals are all the agent itself, with more danger behind it; the caller then searches from the agent.
  */
-function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults, behindCache: Map<number, string[]>): boolean {
+function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, agent: PrincipalNode, out: ReachResults, behindCache: Map<number, string[]>, reachedCache: Map<string, Reached>): boolean {
   const s = graph.numberOf(agent.address);
   const { edges, targets } = graph.outOf(s);
-  // What the agent reaches in all, per kind of finding: read once, however many links lead on.
-  const reached = new Map<string, number[]>();
-  const reachedOf = (classes: readonly number[]) => {
-    const key = classes.join();
-    let all = reached.get(key);
-    if (!all) reached.set(key, (all = classes.flatMap((c) => regions.reachable(s, c)).filter((v) => v !== s)));
+  // What the agent reaches in all, per kind of finding: the same for every agent of its component, so read once
+  // per component, however many agents and links lead on. The agent itself is left out below.
+  const reachedOf = (classes: readonly number[]): Reached => {
+    const key = `${regions.componentOf(s)}|${classes.join()}`;
+    let all = reachedCache.get(key);
+    if (!all) reachedCache.set(key, (all = new Reached(classes.map((c) => regions.reachable(s, c)))));
     return all;
   };
   const more = (classes: readonly number[], first: number, name: (id: string) => string): More => {
     const all = reachedOf(classes);
     const names: string[] = [];
-    for (let i = 0; i < all.length && names.length < 4; i++) if (all[i] !== first) names.push(name(graph.idOf(all[i])));
-    return { count: all.length - (all.includes(first) ? 1 : 0), names, scope: "all" };
+    for (const list of all.lists) {
+      for (let i = 0; i < list.length && names.length < 4; i++) if (list[i] !== first && list[i] !== s) names.push(name(graph.idOf(list[i])));
+    }
+    return { count: all.size - (all.has(s) ? 1 : 0) - (first !== s && all.has(first) ? 1 : 0), names, scope: "all" };
   };
   const selfDanger = regions.classOf(s) === DANGER_AGENT;
   // Everything behind a link, not only its nearest principal: what an acknowledgement limited to actions is held to.
@@ -386,6 +392,30 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
   out.destroy.push(...destroy);
   out.unknown.push(...unknown);
   return true;
+}
+
+/** Nodes reached, per class: each list sorted, no node in two (a node has one class). */
+class Reached {
+  readonly size: number;
+  constructor(readonly lists: readonly (readonly number[])[]) {
+    this.size = lists.reduce((n, l) => n + l.length, 0);
+  }
+
+  has(v: number): boolean {
+    return this.lists.some((l) => sortedHas(l, v));
+  }
+}
+
+function sortedHas(list: readonly number[], v: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] === v) return true;
+    if (list[mid] < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /** Findings for one agent from its own breadth-first search (agents that can rewrite IAM policies, and see linkFindings). */
@@ -509,10 +539,22 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
  * The fix for the agent's own steps to principals blastwall cannot see, when they are all of one kind: a role named
  * exactly but not in the stack is checked where it lives; a wildcard is narrowed; compute elsewhere is named.
  */
-function directUnknownFix(edges: readonly ReachEdge[]): string | undefined {
-  const fixes = new Set(edges.map((e) => unknownFix(e.to)));
-  return fixes.size === 1 ? [...fixes][0] : undefined;
+function directUnknownFix(graph: ReachGraph, edges: readonly ReachEdge[]): string | undefined {
+  let known = fixes.get(graph);
+  if (!known) fixes.set(graph, (known = new Map()));
+  const fixOf = (id: string) => {
+    if (known.has(id)) return known.get(id);
+    const fix = unknownFix(id);
+    known.set(id, fix);
+    return fix;
+  };
+  const first = fixOf(edges[0].to);
+  for (let i = 1; i < edges.length; i++) if (fixOf(edges[i].to) !== first) return undefined;
+  return first;
 }
+
+/** The fix per unknown node, per reach graph: agents of a large stack reach the same few unknown nodes. */
+const fixes = new WeakMap<ReachGraph, Map<string, string | undefined>>();
 
 function unknownFix(id: string): string | undefined {
   const key = id.slice(UNKNOWN_PREFIX.length);
@@ -537,7 +579,7 @@ function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: re
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
   const first = graph.unknownDetail.get(firstId) ?? firstId;
-  const fix = directUnknownFix(edges);
+  const fix = directUnknownFix(graph, edges);
   return {
     ...(fix ? { fix } : {}),
     principal: agent.address,

@@ -1,4 +1,4 @@
-import { loadCatalogue } from "../engine/catalogue";
+import { loadCatalogue, type Catalogue } from "../engine/catalogue";
 import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { resolveToPattern } from "../engine/terraform/tokens";
@@ -29,10 +29,19 @@ export function selfTargets(stack: TfStack, analysis: StackAnalysis, p: Principa
  * edge (the group's rights), not a rewrite of the principal's own policies.
  */
 export function isPermissionWrite(action: string): boolean {
-  const entry = loadCatalogue().entryOf(action);
-  if (!entry || entry.category !== "escalation" || action.toLowerCase() === "iam:addusertogroup") return false;
-  return entry.patterns.some((p) => p === "E1" || p === "E2");
+  const cat = loadCatalogue();
+  // Asked of every escalation grant of every principal a rule or the reach search looks at: answered once per name.
+  if (permissionWrites?.of !== cat) permissionWrites = { of: cat, answers: new Map() };
+  let answer = permissionWrites.answers.get(action);
+  if (answer === undefined) {
+    const entry = cat.entryOf(action);
+    answer = !!entry && entry.category === "escalation" && action.toLowerCase() !== "iam:addusertogroup" && entry.patterns.some((p) => p === "E1" || p === "E2");
+    permissionWrites.answers.set(action, answer);
+  }
+  return answer;
 }
+
+let permissionWrites: { readonly of: Catalogue; readonly answers: Map<string, boolean> } | undefined;
 
 /** The kind of IAM resource an ARN pattern names (`role`, `user`, `group`, `policy`), when it says. */
 function kindOfTarget(pattern: string): string | undefined {

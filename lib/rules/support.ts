@@ -35,13 +35,25 @@ export function groupByStatement(
       e.add(g);
     }
   }
-  for (const e of groups.values()) {
-    // Rank each action once, not once per comparison: a NotAction statement gives a group hundreds of actions.
-    const ranked = e.actions.map((a) => ({ a, r: order(a) }));
-    ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
-    for (let i = 0; i < ranked.length; i++) e.actions[i] = ranked[i].a;
-  }
+  for (const e of groups.values()) sortActions(e.actions, order);
   return [...groups.values()];
+}
+
+/**
+ * Sorts by `order`, then by name. Each action is ranked once, not once per comparison (a NotAction statement gives a
+ * group hundreds of actions); grants come in universe order, which is nearly catalogue order, so most lists are
+ * already sorted and are only checked.
+ */
+function sortActions(actions: string[], order: (action: string) => number): void {
+  const ranks = actions.map(order);
+  let sorted = true;
+  for (let i = 1; i < actions.length && sorted; i++) {
+    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
+  }
+  if (sorted) return;
+  const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
+  ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
+  for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
 }
 
 /** A class, so every group has one shape; its resource set is collected when first read (most never are). */

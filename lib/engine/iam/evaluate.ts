@@ -198,6 +198,8 @@ interface Caches {
   readonly deny: WeakMap<Statement, DenyView | null>;
   /** Allow statement -> key naming the relevant deny / boundary statements -> what it yields. */
   readonly yields: WeakMap<Statement, Map<string, Yield>>;
+  /** Statement -> its part of `statementEffectKey`. */
+  readonly token: WeakMap<Statement, string>;
   /** Grants per action index while one principal's rights are built; all undefined between calls. */
   readonly scratch: (Grant[] | undefined)[];
 }
@@ -220,7 +222,7 @@ function idOf(s: Statement): number {
 
 function cachesFor(universe: ActionUniverse): Caches {
   let c = cachesByUniverse.get(universe);
-  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined) }));
+  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), token: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined) }));
   return c;
 }
 
@@ -288,9 +290,36 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   return { principal: input.principal, grants };
 }
 
-/** A key naming a set of statements by identity (order and repeats do not matter): for callers' own caches. */
-export function statementSetKey(statements: readonly Statement[]): string {
-  return [...new Set(statements.map(idOf))].sort((x, y) => x - y).join(",");
+/**
+ * A key naming what a list of statements gives as `effectiveRights` without a boundary, for callers' own caches:
+ * lists with the same key give the same actions with the same resources and conditions, from statements alike in
+ * all the evaluator reads (actions, resource patterns, conditions), which may be other copies of them. So a caller
+ * may share an answer under this key only when it reads no more of a grant's statement than its conditions. Agents
+ * each carry their own parsed copy of one boundary or guard policy: this lets them share. Order is kept, as the
+ * evaluator applies Denies in order; a statement that neither allows nor certainly denies adds nothing.
+ */
+export function statementEffectKey(statements: readonly Statement[], universe: ActionUniverse): string {
+  const c = cachesFor(universe);
+  const seen = new Set<Statement>();
+  let key = "";
+  for (const s of statements) {
+    if (seen.has(s)) continue;
+    seen.add(s);
+    let token = c.token.get(s);
+    if (token === undefined) {
+      token = "";
+      if (isAllow(s)) {
+        const a = cachedAllow(c, s, universe);
+        token = `${s.unknown === undefined ? "a" : "u"}${setIdOf(a.actions)}${JSON.stringify([a.resources, a.excluded, s.conditions])}`;
+      } else {
+        const d = cachedDeny(c, s, universe);
+        if (d) token = `d${setIdOf(d.actions)}${JSON.stringify([d.covers ?? null, d.except ?? null])}`;
+      }
+      c.token.set(s, token);
+    }
+    key += token + ";";
+  }
+  return key;
 }
 
 const setIds = new WeakMap<ActionSet, number>();
