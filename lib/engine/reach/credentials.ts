@@ -7,6 +7,7 @@ import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
+import { wildResourcePart } from "./resource-part";
 import { MANAGED_SECRET_PREFIX, databasesIn, managedSecretsReached } from "./database-passwords";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
@@ -433,7 +434,7 @@ export function storedCredentialEdges(
     // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
     // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
     const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
-    const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : r === "*" || /[*?]/.test(r.split(":").slice(5).join(":")));
+    const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
     const wide = held.find((g) => g.resources.some(outside(g)));
     if (!wide) continue;
     unknownReads.push({
@@ -532,7 +533,7 @@ class PatternIndex implements StoreIndex {
 
   reachesOutside(pattern: string, g?: Grant): boolean {
     // A reference to a store is `referenced`'s; a pattern equal to a store's ARN pattern, written by hand, is a pattern.
-    if (pattern === "*" || /[*?]/.test(pattern.split(":").slice(5).join(":"))) return true;
+    if (wildResourcePart(pattern)) return true;
     if (g && writtenWildPlace(this.stack, g, pattern)) return true;
     return this.matching(pattern).length === 0;
   }

@@ -7,6 +7,7 @@ import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { normaliseAccount } from "./trust-index";
+import { resourcePartOf } from "./resource-part";
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -20,7 +21,7 @@ function clusterNamedBy(r: string, c: Cluster): boolean {
 }
 
 function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
-  const resource = r.split(":").slice(5).join(":");
+  const resource = resourcePartOf(r);
   // The access entries of one named cluster (`access-entry/main/*`): outside only if that cluster is not the stack's.
   const entries = /^access-entry\/([^/*?]+)\//.exec(resource);
   if (entries) return !clusters.some((c) => c.arn.endsWith(`:cluster/${entries[1]}`));

@@ -1,7 +1,7 @@
 /** Edges into the roles compute runs as: passing a role to new compute, changing compute or the code it runs, and compute outside the stack. */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource } from "../terraform/types";
-import { globsIntersect, hasWildcard } from "../iam/glob";
+import { globsIntersect } from "../iam/glob";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { principalAdmits } from "../iam/trust";
 import { HIJACK_TARGETS, PASS_ROLE_SERVICES, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
@@ -10,6 +10,7 @@ import { isSessionAction } from "./sessions";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
+import { wildResourcePart } from "./resource-part";
 
 export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const passGrants = ctx.grants(p, "iam:PassRole");
@@ -168,7 +169,7 @@ function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, al
     // repository only when written as a reference to it; written by hand it names every repository it matches
     // (red-team round 66).
     const index = ctx.resourcesOf(types);
-    const outside = (g: Grant) => (r: string) => r === "*" || (hasWildcard(r.split(":").slice(5).join(":")) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
+    const outside = (g: Grant) => (r: string) => (wildResourcePart(r) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
     for (const action of SOURCE_WRITES[kind]) {
       if (allowed && !allowed(action)) continue;
       const g = ctx.grants(p, action).find((x) => x.resources.some(outside(x)));
