@@ -16,9 +16,6 @@ import { attributePattern, refTarget, resolveToPattern } from "../terraform/toke
 import { encodedDocument } from "../terraform/policy-documents";
 import { dynamicContents } from "./dynamic-blocks";
 
-/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
-export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
-
 /** The access policy that only reads, and Secrets not even that: the one association that gives no control. */
 const VIEW_ONLY_POLICY = /:cluster-access-policy\/AmazonEKSViewPolicy$/;
 

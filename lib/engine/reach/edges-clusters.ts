@@ -2,7 +2,8 @@
 import type { PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
-import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
+import { clustersOf, stackAccessOf, type Cluster } from "./clusters";
+import { CLUSTER_ADMIN_WRITES } from "./rare-actions";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
