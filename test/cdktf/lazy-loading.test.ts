@@ -9,12 +9,21 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { checkStacks } from "../../lib/check/run-check";
 import { buildStack } from "../../lib/engine/terraform/stack";
-import { anywhereRole, cognito, stack, type Obj } from "../helpers/cognito";
+import { DESTROY, anywhereRole, cognito, stack, type Obj } from "../helpers/cognito";
 
 const ROOT = join(__dirname, "..", "..");
 
 /** Modules a stack of plain service roles, buckets and volumes does not need. */
-const LAZY = ["check/peer-stacks", "engine/reach/identity-pools", "engine/reach/cognito-own-identity", "engine/reach/roles-anywhere"];
+const LAZY = [
+  "check/peer-stacks",
+  "engine/reach/identity-pools",
+  "engine/reach/cognito-own-identity",
+  "engine/reach/roles-anywhere",
+  "engine/reach/clusters",
+  "engine/reach/fetched-sources",
+  "engine/reach/emr-sources",
+  "engine/reach/database-passwords",
+];
 
 /** A stack as the synth bench writes it: roles trusting Lambda (every tenth an agent), with inline policies, buckets and volumes. */
 function plainStack(): Obj {
@@ -58,7 +67,14 @@ describe("the gate loads code for rarer resources on first use", () => {
   const pools = stack([], cognito({ adminOnly: false }));
   const anchor = { "aws_rolesanywhere_trust_anchor.a": { name: "a", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "-----BEGIN CERTIFICATE-----" } } } };
   const anywhere = stack([{ Effect: "Allow", Action: "rolesanywhere:UpdateTrustAnchor", Resource: "*" }], { ...anywhereRole, ...anchor });
-  const child = inChild([plain, pools, anywhere]);
+  const nodes = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const eks = stack([{ Effect: "Allow", Action: "eks:CreateAccessEntry", Resource: "*" }], {
+    "aws_eks_cluster.c": { name: "c", role_arn: "arn:aws:iam::111111111111:role/cluster" },
+    "aws_iam_role.nodes": { name: "nodes", assume_role_policy: nodes },
+    "aws_iam_role_policy.nodes": { role: "${aws_iam_role.nodes.name}", policy: DESTROY },
+    "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_role_arn: "${aws_iam_role.nodes.arn}" },
+  });
+  const child = inChild([plain, pools, anywhere, eks]);
 
   test("requiring the package root and checking a stack of service roles, buckets and volumes loads none of it", () => {
     expect(child.loaded[0]).toEqual([]);
@@ -78,5 +94,12 @@ describe("the gate loads code for rarer resources on first use", () => {
     const findings = child.findings[2] as { ruleId: string; severity: string; resource: string }[];
     expect(findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === "error").map((f) => f.resource)).toEqual(["aws_iam_role.onprem"]);
     expect(findings).toEqual(inProcess(anywhere));
+  });
+
+  test("a principal that may administer an EKS cluster loads the cluster code, and is judged as before", () => {
+    expect(child.loaded[4]).toContain("engine/reach/clusters");
+    const findings = child.findings[3] as { ruleId: string; severity: string; resource: string }[];
+    expect(findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === "error").map((f) => f.resource)).toEqual(["aws_iam_role.nodes"]);
+    expect(findings).toEqual(inProcess(eks));
   });
 });

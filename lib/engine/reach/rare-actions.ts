@@ -1,6 +1,6 @@
 /**
  * The actions the rarer paths look up: Cognito identity pools (identity-pools.ts), IAM Roles Anywhere
- * (roles-anywhere.ts) and EKS access (clusters.ts). compute.ts lists every action the edges ask about for each stack,
+ * (roles-anywhere.ts) and EKS access (clusters.ts), with the types EKS access is given through. compute.ts lists every action the edges ask about for each stack,
  * so these live apart from the code that reads them, which loads only for a stack that may need it (../lazy.ts).
  */
 
@@ -49,5 +49,12 @@ export function rolesAnywhereActions(): string[] {
   return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE, PCA_POLICY];
 }
 
-/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
+/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster (see clusters.ts). */
 export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
+
+/** Kubernetes resources that may write the aws-auth ConfigMap, in which older clusters map IAM principals to groups. */
+export const AWS_AUTH_CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
+/** Resources that write Kubernetes objects from a manifest: one that mentions aws-auth may write it, unreadably. */
+export const AWS_AUTH_MANIFEST_TYPES = ["kubernetes_manifest", "kubectl_manifest", "helm_release"];
+/** Every type through which the stack itself may give a principal access to a cluster (clusters.ts `stackAccessOf`). */
+export const CLUSTER_ACCESS_TYPES = ["aws_eks_access_entry", "aws_eks_access_policy_association", ...AWS_AUTH_CONFIG_MAP_TYPES, ...AWS_AUTH_MANIFEST_TYPES];
