@@ -6,7 +6,8 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
-import { StateIndex, agentsOfRun } from "../check/peer-stacks";
+import type * as PeerStacks from "../check/peer-stacks";
+import { lazy } from "../engine/lazy";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
 import { allRules } from "../rules";
@@ -14,6 +15,10 @@ import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
 import { framework } from "./framework";
 
 installAppGuard();
+
+// Only a stack that reads other stacks (a remote state) needs them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const peerStacks = lazy(() => require("../check/peer-stacks") as typeof PeerStacks);
 
 /** What the gate needs of a stack: the TerraformStack of cdktf and of CDK Terrain both are one. */
 export interface GuardedStack extends IConstruct {
@@ -228,6 +233,7 @@ export class BlastwallChecks implements Aspect {
     }
     if (everyStack) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
+    const { StateIndex, agentsOfRun } = peerStacks();
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);
     // This stack takes part in the run: a chain may leave it and come back (a role here trusts another stack's agent,

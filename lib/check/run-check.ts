@@ -6,7 +6,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { basename, dirname } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
-import { databasesWithPasswords } from "../engine/reach/database-passwords";
+import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
@@ -16,7 +16,14 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
-import { StateIndex, agentsOfRun, sameStack } from "./peer-stacks";
+import type * as PeerStacks from "./peer-stacks";
+import { lazy } from "../engine/lazy";
+
+// What links several stacks is not needed to check the one stack a synth validates.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const peerStacks = lazy(() => require("./peer-stacks") as typeof PeerStacks);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const databasePasswords = lazy(() => require("../engine/reach/database-passwords") as typeof DatabasePasswords);
 import type { StackInput } from "./expand-paths";
 
 export interface CheckOptions {
@@ -108,11 +115,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
-  const byState = stacks.length > 1 ? new StateIndex(stacks) : undefined;
-  const agentsOfStacks = byState ? agentsOfRun(stacks, byState, opts.config) : [];
+  const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
+  const agentsOfStacks = byState ? peerStacks().agentsOfRun(stacks, byState, opts.config) : [];
   for (const plain of stacks) {
     // Another reading of the same folder (Terraform's and OpenTofu's) is the same stack, not a peer.
-    const other = (s: TfStack) => !sameStack(s, plain);
+    const other = (s: TfStack) => !peerStacks().sameStack(s, plain);
     const peers = states.filter((x) => x.of !== plain).map((x) => x.state);
     const peerStores = stores.filter((x) => other(x.of)).flatMap((x) => x.stores);
     const peerAgents = agentsOfStacks.filter((x) => other(x.of)).flatMap((x) => x.agents);
@@ -192,7 +199,7 @@ function peerStates(stacks: readonly TfStack[]): { of: TfStack; state: PeerState
       state: {
         stack: s.name ?? s.file,
         backend: s.backend!,
-        credentials: [...stackCredentials(s).map((c) => `${c.what} of ${c.user ?? c.address}`), ...databasesWithPasswords(s).map((d) => `the master password of ${d}`)],
+        credentials: [...stackCredentials(s).map((c) => `${c.what} of ${c.user ?? c.address}`), ...databasePasswords().databasesWithPasswords(s).map((d) => `the master password of ${d}`)],
       },
     }));
 }

@@ -15,9 +15,7 @@ import { isObject } from "../json";
 import { attributePattern, refTarget, resolveToPattern } from "../terraform/tokens";
 import { encodedDocument } from "../terraform/policy-documents";
 import { dynamicContents } from "./dynamic-blocks";
-
-/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster. */
-export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
+import { AWS_AUTH_CONFIG_MAP_TYPES, AWS_AUTH_MANIFEST_TYPES } from "./rare-actions";
 
 /** The access policy that only reads, and Secrets not even that: the one association that gives no control. */
 const VIEW_ONLY_POLICY = /:cluster-access-policy\/AmazonEKSViewPolicy$/;
@@ -257,9 +255,6 @@ interface AwsAuthMapping {
 }
 
 const NODE_GROUPS = new Set(["system:bootstrappers", "system:nodes"]);
-const CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
-/** Resources that write Kubernetes objects from a manifest: one that mentions aws-auth may write it, unreadably. */
-const MANIFEST_TYPES = ["kubernetes_manifest", "kubectl_manifest", "helm_release"];
 
 const mappingCache = new WeakMap<TfStack, readonly AwsAuthMapping[]>();
 
@@ -272,7 +267,7 @@ export function awsAuthMappings(stack: TfStack): readonly AwsAuthMapping[] {
 
 function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
   const out: AwsAuthMapping[] = [];
-  for (const type of CONFIG_MAP_TYPES) {
+  for (const type of AWS_AUTH_CONFIG_MAP_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
       // A `dynamic "metadata"` is read as its content (a name it sets from the iterator reads as unknown).
       const dynMeta = dynamicContents(res.values, "metadata");
@@ -298,7 +293,7 @@ function readAwsAuth(stack: TfStack): AwsAuthMapping[] {
       }
     }
   }
-  for (const type of MANIFEST_TYPES) {
+  for (const type of AWS_AUTH_MANIFEST_TYPES) {
     for (const res of stack.byType.get(type) ?? []) {
       if (mayWriteAwsAuth(type, res)) out.push({ res, groups: [], nodes: false, unreadable: `${res.address} may write aws-auth from a manifest blastwall cannot read` });
     }

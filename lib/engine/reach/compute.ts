@@ -6,9 +6,7 @@
 import type { Condition } from "../iam/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { SOURCE_WRITES } from "./sources";
-import { CLUSTER_ADMIN_WRITES } from "./clusters";
-import { identityPoolActions } from "./identity-pools";
-import { rolesAnywhereActions } from "./roles-anywhere";
+import { CLUSTER_ADMIN_WRITES, identityPoolActions, rolesAnywhereActions } from "./rare-actions";
 import { sessionActions } from "./sessions";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";

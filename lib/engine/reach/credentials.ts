@@ -8,9 +8,15 @@ import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
-import { MANAGED_SECRET_PREFIX, databasesIn, managedSecretsReached } from "./database-passwords";
+import type * as DatabasePasswords from "./database-passwords";
+import { lazy } from "../lazy";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
+
+// Where database passwords are kept is read only when a store or secret that may hold one is read.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
+
 export interface CredentialEdge {
   readonly to?: string;
   readonly store: string;
@@ -407,7 +413,7 @@ export function storedCredentialEdges(
     for (const r of g.resources) {
       // `rds!` names only the secrets RDS keeps master passwords in: a read aimed at them reads databases' passwords,
       // of this stack or not.
-      if (MANAGED_SECRET_PREFIX.test(r) && !databaseReads.some((d) => d.store === r)) {
+      if (databasePasswords().MANAGED_SECRET_PREFIX.test(r) && !databaseReads.some((d) => d.store === r)) {
         databaseReads.push({
           store: r,
           database: "every database whose master password AWS manages (its rds! or redshift! secret)",
@@ -415,7 +421,7 @@ export function storedCredentialEdges(
           detail: `secretsmanager:GetSecretValue on ${r} (${g.statement.source.address} ${statementName(g.statement)}) reads the secrets RDS keeps master passwords in`,
         });
       }
-      for (const m of managedSecretsReached(stack, r, (a, b) => globsIntersect(a, b))) {
+      for (const m of databasePasswords().managedSecretsReached(stack, r, (a, b) => globsIntersect(a, b))) {
         if (databaseReads.some((d) => d.database === m.database && d.store === m.secret)) continue;
         databaseReads.push({
           store: m.secret,
@@ -462,7 +468,7 @@ function storeContents(stack: TfStack, res: TfResource): StoreContents | undefin
   let held = m.get(res);
   if (held === undefined) {
     const stored = storedValues(res, secretVersions(stack));
-    held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasesIn(stack, storedStrings(stack, stored.values)) };
+    held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasePasswords().databasesIn(stack, storedStrings(stack, stored.values)) };
     m.set(res, held);
   }
   return held ?? undefined;

@@ -10,6 +10,7 @@ import { ResourceIndex } from "./resource-index";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { UNKNOWN_PREFIX } from "./types";
 import type { IdentityEdge } from "./identity-pools";
+import type { LoginTrusts } from "./edges-assume";
 import { indexTrust, normaliseAccount } from "./trust-index";
 
 /**
@@ -183,6 +184,7 @@ export class EdgeContext {
   /** Caches of the edge families, filled on first use (edges-assume.ts, edges-sessions.ts). */
   stackRoles: readonly PrincipalNode[] | undefined;
   publicLogins: readonly IdentityEdge[] | undefined;
+  loginTrusts: LoginTrusts | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
   /** Unknown compute nodes by action and pattern (edges-compute.ts). */
   readonly outsideCompute = new Map<string, Map<string, string>>();

@@ -8,8 +8,12 @@ import { statementName } from "../describe";
 import { arnAccount, resourceAccount } from "../terraform/providers";
 import { grantsEveryone } from "../resource-policies";
 import { PROVIDER_REWRITE } from "./compute";
-import { identityRightsEdges, providerPoolRoles, publicIdentityEdges, type IdentityContext } from "./identity-pools";
-import { rolesAnywhereEdges, type AnywhereContext } from "./roles-anywhere";
+import type * as IdentityPools from "./identity-pools";
+import type * as RolesAnywhere from "./roles-anywhere";
+import type { IdentityContext } from "./identity-pools";
+import type { AnywhereContext } from "./roles-anywhere";
+import { trustMayAdmitService, trustMayNamePrincipals } from "../principals/collect";
+import { lazy } from "../lazy";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfValue } from "./role-of";
@@ -19,6 +23,31 @@ const USER_POOL_TYPES = ["aws_cognito_user_pool"] as const;
 const ANCHOR_TYPES = ["aws_rolesanywhere_trust_anchor"] as const;
 const IDENTITY_POOL_TYPES = ["aws_cognito_identity_pool"] as const;
 const PCA_TYPES = ["aws_acmpca_certificate_authority"] as const;
+
+// identity-pools.ts and roles-anywhere.ts (1,500 lines) load only for a stack with a role they may hand out.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("./identity-pools") as typeof IdentityPools);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rolesAnywhere = lazy(() => require("./roles-anywhere") as typeof RolesAnywhere);
+
+/**
+ * Whether some role of the stack may be handed out by a login path: an identity pool's token is a `Federated`
+ * principal, which a trust of services alone does not admit (identity-pools.ts reads no other role), and Roles
+ * Anywhere hands out only roles whose trust may admit its service (roles-anywhere.ts `rolesTrustingAnywhere`).
+ * Without such a role every edge of that path is empty, and its module is not loaded.
+ */
+export interface LoginTrusts {
+  readonly identityPools: boolean;
+  readonly rolesAnywhere: boolean;
+}
+
+function loginTrusts(roles: readonly PrincipalNode[]): LoginTrusts {
+  const trusts = roles.filter((r) => r.kind === "role").map((r) => r.resource.values["assume_role_policy"]);
+  return {
+    identityPools: trusts.some((t) => trustMayNamePrincipals(t)),
+    rolesAnywhere: trusts.some((t) => trustMayAdmitService(t, "rolesanywhere.amazonaws.com")),
+  };
+}
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const candidate = { arnPattern: p.arnPattern };
@@ -142,7 +171,7 @@ export function providerRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: Ad
             add(role.address, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}, which the trust policy of ${role.address} may admit as Federated (${statementName(statement)}): it can forge what ${w.assume} takes`, g.statement.source.address);
           }
           // An identity pool that accepts the provider hands its roles to the forged logins too.
-          for (const e of ctx.stack.byType.has("aws_cognito_identity_pool") ? providerPoolRoles(loginContext(ctx, p), w.kind, target) : []) {
+          for (const e of ctx.stack.byType.has("aws_cognito_identity_pool") && loginTrustsOf(ctx).identityPools ? identityPools().providerPoolRoles(loginContext(ctx, p), w.kind, target) : []) {
             if (reached.has(e.role)) continue;
             reached.add(e.role);
             add(e.role, "trust-rewrite", action, () => `${grantText(g)} lets it rewrite the identity provider ${r}; ${e.why()}. Take ${action} away from the principal, or the provider off the pool.`, g.statement.source.address);
@@ -164,17 +193,23 @@ export function providerRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: Ad
  */
 export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const login = loginContext(ctx, p);
-  for (const e of (ctx.publicLogins ??= publicIdentityEdges(login))) add(e.to, "assume-role", e.label, e.why);
-  for (const e of identityRightsEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
-  for (const e of rolesAnywhereEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+  const trusts = loginTrustsOf(ctx);
+  if (trusts.identityPools) {
+    for (const e of (ctx.publicLogins ??= identityPools().publicIdentityEdges(login))) add(e.to, "assume-role", e.label, e.why);
+    for (const e of identityPools().identityRightsEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+  }
+  if (trusts.rolesAnywhere) for (const e of rolesAnywhere().rolesAnywhereEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+}
+
+function loginTrustsOf(ctx: EdgeContext): LoginTrusts {
+  return (ctx.loginTrusts ??= loginTrusts(stackRoles(ctx)));
 }
 
 /** What the login paths (identity-pools.ts, roles-anywhere.ts) ask about the principal and the stack. */
 export function loginContext(ctx: EdgeContext, p: PrincipalNode): IdentityContext & AnywhereContext {
-  const roles = (ctx.stackRoles ??= ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external));
   return {
     stack: ctx.stack,
-    roles,
+    roles: stackRoles(ctx),
     principal: p,
     grants: (a: string) => ctx.grants(p, a),
     roleOf: (v: unknown) => roleOfValue(ctx, v),
@@ -183,6 +218,11 @@ export function loginContext(ctx: EdgeContext, p: PrincipalNode): IdentityContex
     identityPools: ctx.resourcesOf(IDENTITY_POOL_TYPES),
     privateCas: ctx.resourcesOf(PCA_TYPES),
   };
+}
+
+/** The roles of the stack itself, which the login paths may hand out. */
+function stackRoles(ctx: EdgeContext): readonly PrincipalNode[] {
+  return (ctx.stackRoles ??= ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external));
 }
 
 /** Whether a provider pattern (account-normalised) may name a provider of `kind` that the stack does not create. */

@@ -2,7 +2,10 @@
 import type { PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
-import { CLUSTER_ADMIN_WRITES, clustersOf, stackAccessOf, type Cluster } from "./clusters";
+import type * as Clusters from "./clusters";
+import type { Cluster } from "./clusters";
+import { CLUSTER_ACCESS_TYPES, CLUSTER_ADMIN_WRITES } from "./rare-actions";
+import { lazy } from "../lazy";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
@@ -11,6 +14,10 @@ import { resourcePartOf } from "./resource-part";
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
+
+// clusters.ts loads only for a principal that may administer a cluster (`clusterEdges`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const clusters = lazy(() => require("./clusters") as typeof Clusters);
 
 /**
  * Whether a resource pattern of an access-entry write may name the cluster: `eks:CreateAccessEntry` takes the
@@ -34,14 +41,17 @@ function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
  * stack gives. The principal then acts as every role the cluster's pods may take.
  */
 export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
-  const clusters = clustersOf(ctx.stack);
+  // With no right on access entries and no resource that gives access, the principal administers no cluster.
+  if (!CLUSTER_ADMIN_WRITES.some((a) => ctx.grants(p, a).length > 0) && !CLUSTER_ACCESS_TYPES.some((t) => ctx.stack.byType.has(t))) return;
+  const { clustersOf, stackAccessOf } = clusters();
+  const all = clustersOf(ctx.stack);
   const reached = new Set<string>();
   for (const action of CLUSTER_ADMIN_WRITES) {
     for (const g of ctx.grants(p, action)) {
       for (const r of g.resources) {
         const how = `${grantText(g)} lets it make itself an administrator of`;
-        for (const c of clusters) if (clusterNamedBy(r, c)) clusterWorkloadEdges(ctx, c, action, (what) => `${how} ${c.res.address}, and ${what}`, reached, add, g.statement.source.address);
-        if (clusterOutside(r, clusters) && !reached.has(`eks:${r}`)) {
+        for (const c of all) if (clusterNamedBy(r, c)) clusterWorkloadEdges(ctx, c, action, (what) => `${how} ${c.res.address}, and ${what}`, reached, add, g.statement.source.address);
+        if (clusterOutside(r, all) && !reached.has(`eks:${r}`)) {
           reached.add(`eks:${r}`);
           add(ctx.unknown(`eks:${r}`, `pods of EKS clusters matching ${r} that are not in this stack, which may run as any role`), "hijack", action, () => `${how} EKS clusters matching ${r}, which may lie outside this stack, and run pods there as roles blastwall cannot see`, g.statement.source.address);
         }

@@ -5,10 +5,15 @@ import type { PeerState, TfBackend } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { STATE_READS } from "./compute";
 import { stackCredentials, type DatabaseRead } from "./credentials";
-import { databasesWithPasswords } from "./database-passwords";
+import type * as DatabasePasswords from "./database-passwords";
+import { lazy } from "../lazy";
 import type { ReachEdge } from "./types";
 import { LazyEdge, grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
+
+// A stack with a database password loads what finds them (database-passwords.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
 
 export function stateEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, out: ReachEdge[], databaseReads: Map<string, DatabaseRead[]>): void {
   const own = ctx.stack.backend?.type === "s3" ? stateObjects(ctx.stack.backend) : undefined;
@@ -61,7 +66,7 @@ function ownStateEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, out: Re
     const stored: Evidence = { step: "stored-credential", address: "terraform.backend.s3", detail: `the Terraform state s3://${bucket}/${key} holds every secret of the stack in plain text` };
     // The master passwords of the stack's databases are in the state too.
     const reads = databaseReads.get(p.address) ?? [];
-    for (const database of databasesWithPasswords(ctx.stack)) {
+    for (const database of databasePasswords().databasesWithPasswords(ctx.stack)) {
       reads.push({ store: "terraform.backend.s3", database, action, detail: `${grantText(g)} reads the Terraform state (${objects[0]}), which holds the master password of ${database}` });
     }
     databaseReads.set(p.address, reads);

@@ -41,42 +41,20 @@ import { effectiveRights } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
 import { passRoleAllows } from "./compute";
 import { confinedToOwnIdentity } from "./cognito-own-identity";
-import { providerKeyOf, resourceAccount, resourceRegion } from "../terraform/providers";
-import type { LoginContext, ResourceLookup } from "./resource-index";
+import { resourceAccount, resourceRegion } from "../terraform/providers";
+import { samePlace, type LoginContext, type ResourceLookup } from "./resource-index";
+import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
 
 /** The Federated principal of identity pool tokens and its condition keys. */
 const ISSUER = "cognito-identity.amazonaws.com";
 const AUD = `${ISSUER}:aud`;
 const AMR = `${ISSUER}:amr`;
 
-/** Actions that let a principal log in as a user of a user pool (see the module comment). */
-export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateIdentityProvider", "cognito-idp:AdminLinkProviderForUser"] as const;
 /**
  * Login rights that take over a user who exists, and so its groups: its password or e-mail set, or an external
  * account of the caller's linked to it (`AdminLinkProviderForUser`: a federated sign-in then logs in as that user).
  */
 const TAKEOVER = new Set<string>(["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminLinkProviderForUser"]);
-/**
- * Enabling an identity provider on an app client (red-team round 66): a login right alone on a user pool that has a
- * federated provider anyone may sign in with (`federatedOpen`), which the caller turns on for the identity pool's client.
- */
-export const USER_POOL_CLIENT = "cognito-idp:UpdateUserPoolClient";
-/**
- * Rights that log a principal in only together, on the same user pool: an identity provider of its own
- * (`CreateIdentityProvider`, a SAML or OIDC IdP it controls) enabled on an app client (`UpdateUserPoolClient`).
- */
-export const USER_POOL_LOGIN_PAIRS = [["cognito-idp:CreateIdentityProvider", "cognito-idp:UpdateUserPoolClient"]] as const;
-/** Minting a token for any user of a pool's developer provider (developer-authenticated identities). */
-export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdentity";
-/** Actions that put a user of the principal's into a group (and so give it the group's role, where it is mapped). */
-export const USER_POOL_GROUP = ["cognito-idp:AdminAddUserToGroup"] as const;
-/** Rewriting an identity pool: unauthenticated identities, the basic flow, or a login provider of the writer's own. */
-export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as const;
-/**
- * Replacing an identity pool's roles (authenticated, unauthenticated) and role mappings; Cognito asks the caller for
- * iam:PassRole on each role named, with iam:PassedToService cognito-identity.amazonaws.com.
- */
-export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
 const PASS_ROLE = "iam:PassRole";
 const COGNITO_IDENTITY = "cognito-identity.amazonaws.com";
 
@@ -710,19 +688,6 @@ function triggerFunction(stack: TfStack, v: unknown, from: TfResource, depth = 0
   return named.length === 1 ? named[0] : undefined;
 }
 
-/**
- * Whether two resources certainly sit in one account and region: the same provider configuration and region argument,
- * or both pinned to one account with one literal region (a second provider configuration for deploys, red-team round
- * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
- */
-export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
-  const ra = resourceRegion(stack, a);
-  const rb = resourceRegion(stack, b);
-  if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;
-  const aa = resourceAccount(stack, a);
-  return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
-}
-
 function admitsPool(t: PoolTrust, pool: IdentityPool): boolean {
   return t.pools === "any" || t.pools.includes(pool.res);
 }
@@ -949,11 +914,6 @@ export function providerPoolRoles(ctx: IdentityContext, kind: ProviderKind, targ
     }
   }
   return out;
-}
-
-/** Every action the identity pool edges look up. */
-export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** A way the principal may log in to user pools: one grant (or a pair of rights on the same pools), the pattern, the pools. */

@@ -1,5 +1,5 @@
 import type { TfResource, TfStack } from "../terraform/types";
-import { resourceAccount, resourceRegion } from "../terraform/providers";
+import { providerKeyOf, resourceAccount, resourceRegion } from "../terraform/providers";
 import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
@@ -232,4 +232,17 @@ export interface LoginContext {
   readonly grants: (action: string) => readonly Grant[];
   /** The principal address a role value names; undefined when unresolvable. */
   readonly roleOf: (v: unknown) => string | undefined;
+}
+
+/**
+ * Whether two resources certainly sit in one account and region: the same provider configuration and region argument,
+ * or both pinned to one account with one literal region (a second provider configuration for deploys, red-team round
+ * 65). A region the resources set themselves (the provider's v6 `region` argument) counts.
+ */
+export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
+  const ra = resourceRegion(stack, a);
+  const rb = resourceRegion(stack, b);
+  if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;
+  const aa = resourceAccount(stack, a);
+  return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
 }

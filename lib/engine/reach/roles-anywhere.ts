@@ -26,16 +26,7 @@ import { attributePattern, parseReference, parseTemplate, refTarget, referencedR
 import { statementName } from "../describe";
 import type { LoginContext, ResourceLookup } from "./resource-index";
 import { resourcePolicyAllows } from "../resource-policies";
-
-export const ANCHOR_REWRITE = ["rolesanywhere:UpdateTrustAnchor"] as const;
-export const ANCHOR_CREATE = ["rolesanywhere:CreateTrustAnchor"] as const;
-export const PROFILE_WRITE = ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile"] as const;
-export const PCA_ISSUE = "acm-pca:IssueCertificate";
-/**
- * Writing a private CA's resource policy (red-team round 66): the caller allows its own sessions IssueCertificate
- * there, which its permission boundary does not cap (a grant to a session ARN), and issues as with the right itself.
- */
-export const PCA_POLICY = "acm-pca:PutPolicy";
+import { ANCHOR_CREATE, ANCHOR_REWRITE, PCA_ISSUE, PCA_POLICY, PROFILE_WRITE } from "./rare-actions";
 
 const SERVICE = "rolesanywhere.amazonaws.com";
 const NEW_ANCHOR = "arn:aws:rolesanywhere:*:*:trust-anchor/00000000-new-anchor";
@@ -170,10 +161,6 @@ export function rolesAnywhereEdges(ctx: AnywhereContext, grantText: (g: Grant) =
     }
   }
   return out;
-}
-
-export function rolesAnywhereActions(): string[] {
-  return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE, PCA_POLICY];
 }
 
 const PUT_CA = "put-ca";

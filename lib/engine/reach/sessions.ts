@@ -13,7 +13,7 @@ import type { Condition } from "../iam/types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { blocks, isObject } from "../json";
 import { attributePattern, refTarget } from "../terraform/tokens";
-import { samePlace } from "./identity-pools";
+import { samePlace } from "./resource-index";
 import { blocksWithDynamic } from "./dynamic-blocks";
 
 export interface SessionTarget {

@@ -10,9 +10,17 @@ import { parseReference, parseTemplate, referencedResource, refTarget, resolveTo
 import type { Grant } from "../analysis-types";
 import { writtenReferences } from "./resource-index";
 import { globsIntersect } from "../iam/glob";
-import { anyObject, fetchedByDocument, glueCrawlerDrivers, glueLibraries, s3Objects } from "./fetched-sources";
-import { emrClusterCode, emrInstanceRole } from "./emr-sources";
+import type * as FetchedSources from "./fetched-sources";
+import type * as EmrSources from "./emr-sources";
+import { lazy } from "../lazy";
 import { blocksWithDynamic, dynamicContents } from "./dynamic-blocks";
+
+
+// What Glue, SSM, EMR, GameLift and buildspecs fetch is read only for a stack that has them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fetched = lazy(() => require("./fetched-sources") as typeof FetchedSources);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emr = lazy(() => require("./emr-sources") as typeof EmrSources);
 
 export type SourceKind = "codecommit" | "s3" | "ecr" | "ssm-document" | "notebook-lifecycle" | "appsync" | "gamelift-script";
 
@@ -133,11 +141,11 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     }
     if (command.unread) list.push({ consumer: job, roleAttribute: "role_arn", ...s3("*", "*") });
     // And the libraries its arguments name (--extra-py-files, S3 wheels, --extra-jars) and its connections load.
-    for (const f of glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
+    for (const f of fetched().glueLibraries(stack, job)) list.push({ consumer: job, roleAttribute: "role_arn", ...f });
   }
   // A crawler runs the JDBC driver its target's connection brings in a Glue job, as the crawler's role.
   for (const crawler of stack.byType.get("aws_glue_crawler") ?? []) {
-    for (const f of glueCrawlerDrivers(stack, crawler)) list.push({ consumer: crawler, roleAttribute: "role", ...f });
+    for (const f of fetched().glueCrawlerDrivers(stack, crawler)) list.push({ consumer: crawler, roleAttribute: "role", ...f });
   }
   for (const env of stack.byType.get("aws_mwaa_environment") ?? []) {
     const bucket = exact(stack, env.values["source_bucket_arn"]);
@@ -151,7 +159,7 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
     const doc = repositoryName(stack, assoc.values["name"], "aws_ssm_document", "name") ?? "*";
     if (doc.startsWith("AWS-") || doc.startsWith("Amazon")) {
       // AWS-owned documents cannot be updated, but some fetch what they run from a location in the parameters.
-      for (const f of fetchedByDocument(stack, doc, assoc.values["parameters"])) list.push({ consumer: assoc, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
+      for (const f of fetched().fetchedByDocument(stack, doc, assoc.values["parameters"])) list.push({ consumer: assoc, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
       continue;
     }
     list.push({ consumer: assoc, roleAttribute: "-", kind: "ssm-document", arn: `arn:aws:ssm:*:*:document/${doc}`, shown: `SSM document ${doc}`, runsAsRoleAnyway: true });
@@ -175,7 +183,7 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
       const rcp = blocksWithDynamic(invocation, "run_command_parameters");
       const pb = blocksWithDynamic(rcp.blocks[0], "parameter");
       const params = inv.unread || rcp.unread || pb.unread ? UNREADABLE : pb.blocks.length > 0 ? pb.blocks : rcp.blocks[0]?.["parameter"];
-      for (const f of fetchedByDocument(stack, name, params)) list.push({ consumer: task, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
+      for (const f of fetched().fetchedByDocument(stack, name, params)) list.push({ consumer: task, roleAttribute: "-", ...f, runsAsRoleAnyway: true });
     }
     const doc = ownedDocument(stack, task.values["task_arn"]);
     if (!doc) continue;
@@ -197,9 +205,9 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   // An EMR cluster runs its bootstrap actions (on nodes added later too) and steps from S3 as its instance role.
   for (const c of stack.byType.get("aws_emr_cluster") ?? []) {
     if (c.mode !== "managed") continue;
-    const code = emrClusterCode(stack, c);
+    const code = emr().emrClusterCode(stack, c);
     if (code.length === 0) continue;
-    const role = emrInstanceRole(stack, c);
+    const role = emr().emrInstanceRole(stack, c);
     if (role === null) continue;
     for (const f of code) list.push({ consumer: c, roleAttribute: "-", ...f, ...(role ? { roleValue: role.role } : { runsAsRoleAnyway: true }) });
   }
@@ -250,12 +258,12 @@ function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" 
   if (!script || script.mode !== "managed" || script.type !== "aws_gamelift_script") {
     const id = ref ? "*" : (exact(stack, v) ?? "*");
     const arn = id.startsWith("arn:") ? id : `arn:aws:gamelift:*:*:script/${id}`;
-    return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
+    return [{ kind: "gamelift-script", arn, shown: `GameLift script ${ref ? ref.address : id}` }, fetched().anyObject(`the storage of GameLift script ${ref ? ref.address : id}, which blastwall cannot see`)];
   }
   const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [{ kind: "gamelift-script", arn: "arn:aws:gamelift:*:*:script/*", shown: `GameLift script ${script.address}`, source: script }];
   for (const loc of [...blocks(script.values["storage_location"]), ...dynamicContents(script.values, "storage_location")]) {
     if (!loc) {
-      out.push(anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
+      out.push(fetched().anyObject(`the storage of GameLift script ${script.address}, a dynamic block`));
       continue;
     }
     const version = loc["object_version"];
@@ -370,10 +378,10 @@ function buildspecObjects(stack: TfStack, v: unknown): Omit<SourceUse, "consumer
   if (pattern === "" || pattern.includes("\n")) return [];
   const arn = /^arn:[^:]*:s3:::([^/]+)\/(.+)$/.exec(pattern);
   if (arn) return [{ ...s3(arn[1], arn[2]), shown: `s3://${arn[1]}/${arn[2]} (the buildspec)` }];
-  const found = s3Objects(pattern, "the buildspec");
+  const found = fetched().s3Objects(pattern, "the buildspec");
   if (found.length > 0) return found;
   const mayBe = [S3_ARN, "s3://*"].some((x) => globsIntersect(pattern, x, { caseInsensitive: true }));
-  return mayBe ? [anyObject("the buildspec of a build project, which blastwall cannot read")] : [];
+  return mayBe ? [fetched().anyObject("the buildspec of a build project, which blastwall cannot read")] : [];
 }
 
 const S3_ARN = "arn:*:s3:::*/*";

@@ -1,0 +1,60 @@
+/**
+ * The actions the rarer paths look up: Cognito identity pools (identity-pools.ts), IAM Roles Anywhere
+ * (roles-anywhere.ts) and EKS access (clusters.ts), with the types EKS access is given through. compute.ts lists every action the edges ask about for each stack,
+ * so these live apart from the code that reads them, which loads only for a stack that may need it (../lazy.ts).
+ */
+
+/** Actions that let a principal log in as a user of a user pool (see identity-pools.ts). */
+export const USER_POOL_LOGIN = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool", "cognito-idp:UpdateIdentityProvider", "cognito-idp:AdminLinkProviderForUser"] as const;
+/**
+ * Enabling an identity provider on an app client (red-team round 66): a login right alone on a user pool that has a
+ * federated provider anyone may sign in with (`federatedOpen`), which the caller turns on for the identity pool's client.
+ */
+export const USER_POOL_CLIENT = "cognito-idp:UpdateUserPoolClient";
+/**
+ * Rights that log a principal in only together, on the same user pool: an identity provider of its own
+ * (`CreateIdentityProvider`, a SAML or OIDC IdP it controls) enabled on an app client (`UpdateUserPoolClient`).
+ */
+export const USER_POOL_LOGIN_PAIRS = [["cognito-idp:CreateIdentityProvider", "cognito-idp:UpdateUserPoolClient"]] as const;
+/** Minting a token for any user of a pool's developer provider (developer-authenticated identities). */
+export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdentity";
+/** Actions that put a user of the principal's into a group (and so give it the group's role, where it is mapped). */
+export const USER_POOL_GROUP = ["cognito-idp:AdminAddUserToGroup"] as const;
+/** Rewriting an identity pool: unauthenticated identities, the basic flow, or a login provider of the writer's own. */
+export const IDENTITY_POOL_REWRITE = ["cognito-identity:UpdateIdentityPool"] as const;
+/**
+ * Replacing an identity pool's roles (authenticated, unauthenticated) and role mappings; Cognito asks the caller for
+ * iam:PassRole on each role named, with iam:PassedToService cognito-identity.amazonaws.com.
+ */
+export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
+
+/** Every action the identity pool edges look up. */
+export function identityPoolActions(): string[] {
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
+}
+
+/** Putting a CA of the caller's into a trust anchor, listing a role in a profile, issuing from a private CA (see roles-anywhere.ts). */
+export const ANCHOR_REWRITE = ["rolesanywhere:UpdateTrustAnchor"] as const;
+export const ANCHOR_CREATE = ["rolesanywhere:CreateTrustAnchor"] as const;
+export const PROFILE_WRITE = ["rolesanywhere:CreateProfile", "rolesanywhere:UpdateProfile"] as const;
+export const PCA_ISSUE = "acm-pca:IssueCertificate";
+/**
+ * Writing a private CA's resource policy (red-team round 66): the caller allows its own sessions IssueCertificate
+ * there, which its permission boundary does not cap (a grant to a session ARN), and issues as with the right itself.
+ */
+export const PCA_POLICY = "acm-pca:PutPolicy";
+
+/** Every action the Roles Anywhere edges look up. */
+export function rolesAnywhereActions(): string[] {
+  return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE, PCA_POLICY];
+}
+
+/** IAM writes that make the caller (or a principal it controls) an administrator of a cluster (see clusters.ts). */
+export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
+
+/** Kubernetes resources that may write the aws-auth ConfigMap, in which older clusters map IAM principals to groups. */
+export const AWS_AUTH_CONFIG_MAP_TYPES = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
+/** Resources that write Kubernetes objects from a manifest: one that mentions aws-auth may write it, unreadably. */
+export const AWS_AUTH_MANIFEST_TYPES = ["kubernetes_manifest", "kubectl_manifest", "helm_release"];
+/** Every type through which the stack itself may give a principal access to a cluster (clusters.ts `stackAccessOf`). */
+export const CLUSTER_ACCESS_TYPES = ["aws_eks_access_entry", "aws_eks_access_policy_association", ...AWS_AUTH_CONFIG_MAP_TYPES, ...AWS_AUTH_MANIFEST_TYPES];
