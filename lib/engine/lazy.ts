@@ -6,7 +6,7 @@
  *     import type * as X from "./x";
  *     const x = lazy(() => require("./x") as typeof X);
  *
- * test/lazy-loading.test.ts pins which modules the gate leaves unloaded for a plain stack.
+ * test/cdktf/lazy-loading.test.ts pins which modules the gate leaves unloaded for a plain stack.
  */
 export function lazy<T>(load: () => T): () => T {
   let loaded: T | undefined;
