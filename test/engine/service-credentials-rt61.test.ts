@@ -104,7 +104,13 @@ describe("a service-specific credential is the user in CodeCommit git, Keyspaces
   test("a Bedrock API key is the user in Bedrock only: an administrator's EC2 and Keyspaces deletes are out of its reach", () => {
     const admin = { "aws_iam_user.ops": { name: "ops" }, "aws_iam_user_policy_attachment.ops": { user: "${aws_iam_user.ops.name}", policy_arn: ADMIN } };
     const bedrockOnly = on("iam:CreateServiceSpecificCredential", { Condition: { StringEquals: { "iam:ServiceSpecificCredentialServiceName": "bedrock.amazonaws.com" } } });
-    expect(errors(check(tf({ ...bedrockOnly, ...admin })))).toEqual([]);
+    // Catalogue 1.23.0 lists Bedrock actions (DeleteModelInvocationLoggingConfiguration, a Bedrock control-plane call an
+    // API key may make): those of the administrator are reached, and nothing outside Bedrock.
+    const reached = check(tf({ ...bedrockOnly, ...admin })).findings.filter((f) => !f.acknowledged);
+    expect(reached.map((f) => f.ruleId)).toEqual(["agent-transitive-destroy"]);
+    expect(reached[0].message).toContain("aws_iam_user.ops (Bedrock only)");
+    expect(reached[0].actions).toContain("bedrock:DeleteModelInvocationLoggingConfiguration");
+    expect(reached.flatMap((f) => f.actions).filter((a) => !a.startsWith("bedrock:"))).toEqual([]);
     // The control: a credential for any service reaches the administrator's Keyspaces drops and its pushes anywhere.
     const r = check(tf({ ...on("iam:CreateServiceSpecificCredential"), ...admin }));
     const [f] = errors(r, "agent-transitive-destroy");
