@@ -14,7 +14,7 @@ const BREAKGLASS = `arn:aws:iam::${BACKUP_ACCOUNT}:role/breakglass/*`;
 const ORG_ACCESS_ROLE = `arn:aws:iam::${BACKUP_ACCOUNT}:role/OrganizationAccountAccessRole`;
 
 const keyPolicy = (extra: Partial<OffsiteBackupVaultProps> = {}) => policyOf(only(synth((s) => new OffsiteBackupVault(s, "Offsite", { ...props, ...extra })).json, "aws_kms_key"));
-const custody = (policy: { Statement: any[] }) => policy.Statement.filter((s) => s.Sid === "OnlyKeyAdministratorsDestroyOrReassignKey");
+const custody = (policy: Record<string, any>) => (policy.Statement as any[]).filter((s) => s.Sid === "OnlyKeyAdministratorsDestroyOrReassignKey");
 
 /** iam-simulate (a devDependency, the oracle) evaluates the key policy for one call by one role of the backup account. */
 async function call(policy: object, principal: string, action: string): Promise<string> {
