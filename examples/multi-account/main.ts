@@ -64,15 +64,23 @@ const AGENT_RUNNER_ARN = "arn:aws:iam::333333333333:role/agent-runner";
 const ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";
 
 /**
+ * The break-glass role the backup stack deploys through (path and name, created once in the backup account by a
+ * human, trusted only by your human-approved deploy pipeline behind `blastwall gate`). The off-site vaults' keys
+ * deny deleting, disabling or re-policing them to everyone but `breakglass/` roles of the backup account
+ * (OffsiteBackupVault's keyAdministratorArns), and KMS refuses to create such a key as any other role.
+ */
+const BACKUP_DEPLOY_ROLE = "breakglass/backup-deploy";
+
+/**
  * The provider of one member account, declared in the stack that deploys there. EnvironmentAccounts builds the
  * same providers, but inside its own (management) stack, and a cdktf stack cannot use another stack's provider.
  */
-function accountProvider(stack: TerraformStack, env: Exclude<Environment, "log">, options: { region?: string; alias?: string } = {}): AwsProvider {
+function accountProvider(stack: TerraformStack, env: Exclude<Environment, "log">, options: { region?: string; alias?: string; role?: string } = {}): AwsProvider {
   const accountId = ACCOUNTS[env].accountId;
   return new AwsProvider(stack, options.alias ?? "aws", {
     alias: options.alias,
     region: options.region ?? REGION,
-    assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${ACCOUNT_ACCESS_ROLE}`, sessionName: `deploy-${env}` }],
+    assumeRole: [{ roleArn: `arn:aws:iam::${accountId}:role/${options.role ?? ACCOUNT_ACCESS_ROLE}`, sessionName: `deploy-${env}` }],
     allowedAccountIds: [accountId],
     defaultTags: [{ tags: { "blastwall:environment": env } }],
   });
@@ -100,6 +108,14 @@ export class ManagementStack extends TerraformStack {
       // and the role every stack here deploys through (creating a Vault Lock, Object Lock or an RDS change is such an
       // action). Run those deploys behind `blastwall gate` (a human-approved plan); the baseline SCP denies agents
       // this role.
+      //
+      // OrganizationAccountAccessRole stays exempt in the backup OU too: the list is one for every protected OU, and
+      // the production and log deploys go through it. But the management account (which no SCP binds) can assume it
+      // in every member account, so the SCP alone would let any admin or CI principal there schedule the deletion of
+      // the off-site vaults' keys and make every copy unreadable (the Vault Lock protects recovery points, not their
+      // key). The keys' own policies close that: they deny deleting, disabling or re-policing the key to every role
+      // but the backup account's breakglass/ roles, whatever the SCPs exempt; which is why BackupStack deploys through
+      // BACKUP_DEPLOY_ROLE, not this role.
       privilegedRoleArns: ["arn:aws:iam::*:role/breakglass/*", `arn:aws:iam::*:role/${ACCOUNT_ACCESS_ROLE}`],
       accounts: {
         production: ACCOUNTS.production,
@@ -131,8 +147,9 @@ export class ManagementStack extends TerraformStack {
  * Backup account: the vaults production's recovery points are copied to. Vault Lock in compliance mode with a
  * minimum of COPY_RETENTION_DAYS (after the 3-day cooling-off nobody, the account root included, can keep a copy
  * for less or delete a recovery point early),
- * a vault policy that admits copies from the organization only, a KMS key per vault. Agents may not act in this
- * account at all (SCP).
+ * a vault policy that admits copies from the organization only, a KMS key per vault whose policy lets only the
+ * backup account's break-glass roles delete, disable or re-police it (no admin of this or the management account
+ * can crypto-shred the copies with one call). Agents may not act in this account at all (SCP).
  *
  * Two vaults, because AWS Backup copies an RDS or Aurora snapshot either to another account or to another region
  * in one copy action, never both at once (their snapshots are encrypted with keys of the source region). So:
@@ -147,8 +164,10 @@ export class BackupStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    accountProvider(this, "backup");
-    const dr = accountProvider(this, "backup", { region: BACKUP_REGION, alias: "dr" });
+    // Through the break-glass deploy role: the vaults' keys may only be created and re-policed by their
+    // administrators (keyAdministratorArns, by default the backup account's breakglass/ roles).
+    accountProvider(this, "backup", { role: BACKUP_DEPLOY_ROLE });
+    const dr = accountProvider(this, "backup", { region: BACKUP_REGION, alias: "dr", role: BACKUP_DEPLOY_ROLE });
     const common = {
       accountId: ACCOUNTS.backup.accountId,
       organizationId: ORGANIZATION.id,

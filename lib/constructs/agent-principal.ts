@@ -8,6 +8,16 @@ const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
 const OIDC_HOST_PATH = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\\d{1,5})?(?:/[A-Za-z0-9._~%+=,@:-]+)*";
 
 /**
+ * One rule for every part of an OIDC subject: no `*` or `?`. The trust matches the subject with StringLike, where
+ * `*` and `?` also match `:` and `/`, so any wildcard can span the subject's segments: `project_path:acme/*` admits
+ * every project and branch of the group, `repo:acme/infra:ref:refs/heads/*` every branch, `release-*` every branch
+ * under `release-x/`. `githubActions` (branch, environment) and `oidc` (subject) both apply it.
+ */
+function requireNoWildcard(method: string, prop: string, value: string, instead: string): void {
+  if (/[*?]/.test(value)) fail("AgentPrincipal", `${method}(${prop})`, `must ${instead} (got "${value}")`);
+}
+
+/**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
  * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
  */
@@ -65,6 +75,10 @@ export abstract class AgentPrincipal {
     if (colon >= 0 && (onlyWildcards(props.subject.slice(0, colon)) || onlyWildcards(props.subject.slice(colon + 1)))) {
       fail("AgentPrincipal", "oidc(subject)", `must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "${props.subject}"): every token of that kind, or with that name, could assume the role`);
     }
+    // `repo:acme/infra:*`, `project_path:acme/*`: a wildcard after the name still spans every branch or project.
+    requireNoWildcard(method, "subject", props.subject,
+      'be one exact sub claim, without * or ?: the trust compares it with StringLike, where * and ? also match ":" and "/", so a pattern admits every project, repository, branch or environment it spans. ' +
+        "Write the whole claim (project_path:acme/infra:ref_type:branch:ref:main, repo:acme/infra:ref:refs/heads/main), and give AgentRole's assumedBy one AgentPrincipal per subject to admit several");
     return new OidcPrincipal(props.providerArn, host, props.subject, props.audience ?? "sts.amazonaws.com");
   }
 
@@ -85,7 +99,8 @@ export abstract class AgentPrincipal {
     }
     for (const key of ["branch", "environment"] as const) {
       const v = props[key];
-      if (v !== undefined && (v === "" || /[*?]/.test(v))) fail("AgentPrincipal", `githubActions(${key})`, `must name one ${key}, without * or ? (got "${v}"): a pattern lets every matching ${key} of the repository in`);
+      if (v === "") fail("AgentPrincipal", `githubActions(${key})`, `must name one ${key}, without * or ? (got ""): a pattern lets every matching ${key} of the repository in`);
+      if (v !== undefined) requireNoWildcard("githubActions", key, v, `name one ${key}, without * or ?: a pattern lets every matching ${key} of the repository in`);
       if (key === "branch" && v !== undefined && v.startsWith("refs/")) fail("AgentPrincipal", "githubActions(branch)", `is the branch name alone, like "main" (got "${v}"): the subject adds refs/heads/ itself`);
     }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
@@ -130,8 +145,10 @@ export interface OidcSubjectProps {
   /** Issuer host as IAM names its condition keys, e.g. `token.actions.githubusercontent.com`. */
   readonly issuerHost: string;
   /**
-   * Exact `sub` claim, or a pattern with `*` (`repo:acme/infra:ref:refs/heads/*`); not only wildcards, nor only
-   * wildcards before or after the first `:` (`*:x`, `repo:*`).
+   * The exact `sub` claim, like `repo:acme/infra:ref:refs/heads/main` or
+   * `project_path:acme/infra:ref_type:branch:ref:main`; no `*` or `?` (the trust's StringLike lets them match `:` and
+   * `/`, so any pattern spans repositories, projects or branches). For several subjects, give AgentRole's
+   * `assumedBy` one principal each.
    */
   readonly subject: string;
   /** `aud` claim. @default "sts.amazonaws.com" */

@@ -7,7 +7,7 @@ import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations
 import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organizations-organizational-unit";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
-import { baselinePolicies, denyAgentsPolicy, denyDestroyPolicies } from "./guardrail-policies";
+import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion } from "./validate";
 
@@ -70,6 +70,16 @@ export interface EnvironmentAccountsProps {
   readonly denyDestroyIn?: readonly Environment[];
   /** Environments agents may not act in at all; must include production, backup and, when it has an account, log. @default ["production", "backup", "log"] */
   readonly denyAgentsIn?: readonly Environment[];
+  /**
+   * Also attach a resource control policy to the `denyAgentsIn` OUs that denies agent principals (agent paths,
+   * `agent-*` source identity) every S3, STS, KMS, SQS and Secrets Manager call on those accounts' resources. The
+   * SCPs bind only the principals of their own accounts: an agent of staging that a bucket, key, queue, secret or role
+   * trust policy in production admits reaches it through that policy, and only an RCP stops it. Needs the
+   * organization's RESOURCE_CONTROL_POLICY type: enabled here with `createOrganization`, otherwise enable it yourself
+   * (`aws organizations enable-policy-type --policy-type RESOURCE_CONTROL_POLICY`). Turn it off only where RCPs are
+   * not available. @default true
+   */
+  readonly denyAgentsByResourcePolicy?: boolean;
   /** The admin role Organizations creates in each account, assumed by the environment providers. @default "OrganizationAccountAccessRole" */
   readonly accountAccessRoleName?: string;
   /** Provider of the management account. @default the scope's default AWS provider */
@@ -87,7 +97,10 @@ export class EnvironmentAccounts extends Construct {
   readonly providers: Partial<Record<Environment, AwsProvider>> & { readonly production: AwsProvider; readonly backup: AwsProvider };
   readonly accounts: Partial<Record<Environment, OrganizationsAccount>>;
   readonly organizationalUnits: Partial<Record<Environment, OrganizationsOrganizationalUnit>>;
+  /** The service control policies. */
   readonly policies: OrganizationsPolicy[] = [];
+  /** The resource control policy denying agents the protected accounts' resources (unless `denyAgentsByResourcePolicy` is false). */
+  readonly resourceControlPolicy?: OrganizationsPolicy;
   readonly organization?: OrganizationsOrganization;
 
   private readonly settings = new Map<Environment, { accountId?: string; region: string; roleName: string }>();
@@ -99,6 +112,10 @@ export class EnvironmentAccounts extends Construct {
     const region = requireRegion(C, "region", props.region);
     requireObject(C, "accounts", props.accounts, "one account per environment, { production, backup } at least");
     for (const e of ["production", "backup"] as const) requireObject(C, `accounts.${e}`, props.accounts[e], `the ${e} account, { name, email }`);
+    if (props.denyAgentsByResourcePolicy !== undefined && typeof props.denyAgentsByResourcePolicy !== "boolean") {
+      fail(C, "denyAgentsByResourcePolicy", `must be true or false (got ${JSON.stringify(props.denyAgentsByResourcePolicy)})`);
+    }
+    const rcp = props.denyAgentsByResourcePolicy !== false;
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
     // The organization, its accounts and their roles are all in the partition of the region.
     const partition = partitionOf(region);
@@ -149,7 +166,7 @@ export class EnvironmentAccounts extends Construct {
     if (props.createOrganization) {
       this.organization = new OrganizationsOrganization(this, "Organization", {
         featureSet: "ALL",
-        enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "BACKUP_POLICY", "TAG_POLICY"],
+        enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "BACKUP_POLICY", "TAG_POLICY", ...(rcp ? ["RESOURCE_CONTROL_POLICY"] : [])],
         awsServiceAccessPrincipals: ["backup.amazonaws.com", "cloudtrail.amazonaws.com"],
         lifecycle: { preventDestroy: true },
         provider: props.provider,
@@ -201,24 +218,26 @@ export class EnvironmentAccounts extends Construct {
     this.providers = providers as EnvironmentAccounts["providers"];
 
     const attachedTo = new Map<string, number>();
-    const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[]) => {
+    const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[], type = "SERVICE_CONTROL_POLICY") => {
       const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
         name,
         description,
-        type: "SERVICE_CONTROL_POLICY",
+        type,
         content: policyJson(statements),
         // A destroy drops the policy from state and leaves it in force: an agent-run destroy cannot lift guardrails.
         skipDestroy: true,
         dependsOn: this.organization ? [this.organization] : undefined,
         provider: props.provider,
       });
-      this.policies.push(policy);
+      if (type === "SERVICE_CONTROL_POLICY") this.policies.push(policy);
       for (const t of targets) {
-        const n = (attachedTo.get(t.key) ?? 0) + 1;
+        // AWS's limits are per policy type; blastwall attaches one RCP per target, well within them.
+        const n = type === "SERVICE_CONTROL_POLICY" ? (attachedTo.get(t.key) ?? 0) + 1 : 1;
         if (n > MAX_OWN_SCPS_PER_TARGET) throw new Error(`${C}: ${t.key} would get ${n} SCPs of blastwall; AWS allows ${MAX_OWN_SCPS_PER_TARGET} besides FullAWSAccess`);
-        attachedTo.set(t.key, n);
+        if (type === "SERVICE_CONTROL_POLICY") attachedTo.set(t.key, n);
         new OrganizationsPolicyAttachment(this, `Attach-${name}-${t.key}`, { policyId: policy.id, targetId: t.id, skipDestroy: true, provider: props.provider });
       }
+      return policy;
     };
     const ouTargets = (envs: readonly Environment[]) => envs.map((e) => ({ key: e, id: ous[e]!.id }));
 
@@ -229,6 +248,10 @@ export class EnvironmentAccounts extends Construct {
       attach(`blastwall-deny-destroy-${i + 1}`, s, "Destroy and protection-removing actions only for break-glass roles (blastwall)", ouTargets(denyDestroyIn)),
     );
     attach("blastwall-deny-agents", denyAgentsPolicy(), "AI agents may not act in this environment (blastwall)", ouTargets(denyAgentsIn));
+    if (rcp) {
+      this.resourceControlPolicy = attach("blastwall-deny-agents-resources", denyAgentsResourcePolicy(),
+        "AI agents of any account may not use this environment's S3, STS, KMS, SQS or Secrets Manager resources (blastwall)", ouTargets(denyAgentsIn), "RESOURCE_CONTROL_POLICY");
+    }
   }
 
   /**

@@ -83,6 +83,23 @@ export function denyAgentsPolicy(): StatementJson[] {
   ];
 }
 
+/** The services resource control policies apply to, of those an agent could reach another account's resources through. */
+export const RCP_SERVICES: readonly string[] = ["s3", "sts", "kms", "sqs", "secretsmanager"];
+
+/**
+ * A resource control policy for the accounts agents may not act in: SCPs bind only their own accounts' principals,
+ * so an agent of staging that a bucket, key, queue, secret or role trust policy there admits would not be stopped
+ * by them. The same two tests as denyAgentsPolicy (agent paths, `agent-*` source identity), on those accounts'
+ * resources, whoever's principal calls. RCPs take `Principal: "*"` and no `Action: "*"`.
+ */
+export function denyAgentsResourcePolicy(): StatementJson[] {
+  const actions = RCP_SERVICES.map((svc) => `${svc}:*`);
+  return [
+    { Sid: "DenyAgentPrincipals", Effect: "Deny", Principal: "*", Action: actions, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": AGENT_ARNS } } },
+    { Sid: "DenyAgentSessions", Effect: "Deny", Principal: "*", Action: actions, Resource: "*", Condition: { StringLike: { "aws:SourceIdentity": AGENT_SOURCE_IDENTITY } } },
+  ];
+}
+
 /**
  * For every account: only the privileged roles create or change roles matching their patterns, no leaving the
  * organization or loosening its policies, no switching off CloudTrail, AWS

@@ -7,7 +7,7 @@ import { BackupGlobalSettings } from "@cdktf/provider-aws/lib/backup-global-sett
 import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
-import { ProtectedKey } from "./protected-key";
+import { ProtectedKey, requireDeployerIsAdministrator, requireKeyAdministrators } from "./protected-key";
 import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
 
 export interface OffsiteBackupVaultProps {
@@ -42,10 +42,25 @@ export interface OffsiteBackupVaultProps {
    * The vault's key: a ProtectedKey of the backup account (`accountId`; checked, an imported key ARN is not
    * accepted). Whoever controls the key can make every copy unreadable, and the Vault Lock does not protect it,
    * so a key of the production account would hand the copies back to the account they must survive. It must be of
-   * the partition of `region`.
-   * @default a new ProtectedKey in the backup account
+   * the partition of `region`, and have `keyAdministratorArns` (checked): without them its policy lets any admin of
+   * the backup account delete or disable it.
+   * @default a new ProtectedKey in the backup account, administered by `keyAdministratorArns`
    */
   readonly kmsKey?: ProtectedKey;
+  /**
+   * The only roles that may schedule the vault key's deletion, disable it, rewrite its policy, or touch, replicate or
+   * move its key material (ProtectedKey's KEY_CUSTODY_ACTIONS). The Vault Lock protects the recovery points, not the
+   * key that encrypts them: the key policy denies those actions to every other principal, the backup account's root
+   * and its OrganizationAccountAccessRole (which the management account can assume, and which the SCPs may exempt)
+   * included. Copying in and restoring are not affected.
+   *
+   * Deploy the vault as one of these roles (a break-glass deploy role behind a human-approved plan): KMS refuses to
+   * create or update a key policy that would deny the caller kms:PutKeyPolicy. IAM role ARN patterns of the backup
+   * account (`accountId`), in the partition of `region`, narrower than every role. For the vault's own key only: a
+   * given `kmsKey` brings its own.
+   * @default ["arn:<partition of region>:iam::<accountId>:role/breakglass/*"] (EnvironmentAccounts' privilegedRoleArns default, in the backup account)
+   */
+  readonly keyAdministratorArns?: readonly string[];
   /**
    * Turn on cross-account backup for the organization (`aws_backup_global_settings`); AWS requires this in
    * the management account, so pass that account's provider as `managementProvider`.
@@ -92,12 +107,29 @@ export class OffsiteBackupVault extends Construct {
     if (givenKey !== undefined && givenKey.partition !== partition) {
       fail(C, "kmsKey", `is a key of partition ${givenKey.partition}, but the vault's region ${region} is in ${partition}: create the ProtectedKey with partition: "${partition}"`);
     }
+    if (givenKey !== undefined && props.keyAdministratorArns !== undefined) {
+      fail(C, "keyAdministratorArns", `is for the vault's own key, but kmsKey is given: create that ProtectedKey with keyAdministratorArns instead`);
+    }
+    if (givenKey !== undefined && givenKey.keyAdministratorArns === undefined) {
+      fail(C, "kmsKey", `must be a ProtectedKey with keyAdministratorArns (like ["arn:${partition}:iam::${account}:role/breakglass/*"]): the Vault Lock does not protect the key, and without them any admin of the backup account (the management account's too, through OrganizationAccountAccessRole) can schedule its deletion or disable it and make every off-site copy unreadable`);
+    }
+    const keyAdmins = givenKey === undefined
+      ? requireKeyAdministrators(C, "keyAdministratorArns", props.keyAdministratorArns ?? [`arn:${partition}:iam::${account}:role/breakglass/*`], account, partition)
+      : undefined;
+    if (keyAdmins !== undefined) requireDeployerIsAdministrator(C, "keyAdministratorArns", this, props.provider, keyAdmins);
     this.vaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${props.vaultName}`;
     registerOffsiteVault(this, this.vaultArn, { minRetentionDays: minRetention, maxRetentionDays: props.maxRetentionDays, path: this.node.path });
 
     this.key =
       givenKey ??
-      new ProtectedKey(this, "Key", { accountId: account, partition, description: `Off-site backup vault ${props.vaultName} (blastwall)`, tags: props.tags, provider: props.provider });
+      new ProtectedKey(this, "Key", {
+        accountId: account,
+        partition,
+        description: `Off-site backup vault ${props.vaultName} (blastwall)`,
+        keyAdministratorArns: keyAdmins,
+        tags: props.tags,
+        provider: props.provider,
+      });
     this.vault = new BackupVault(this, "Vault", {
       name: props.vaultName,
       kmsKeyArn: this.key.keyArn,

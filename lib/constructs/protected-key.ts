@@ -1,14 +1,34 @@
 import { Construct } from "constructs";
-import type { TerraformProvider } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { loadCatalogue } from "../engine/catalogue";
+import { globsIntersect } from "../engine/iam/glob";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, requireAccountId, requirePartition, requireString } from "./validate";
+import { fail, isToken, requireAccountId, requirePartition, requireString } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
+
+/**
+ * What only `keyAdministratorArns` may do to a key that has them: the calls that destroy the key or its material
+ * (ScheduleKeyDeletion, DisableKey, DeleteImportedKeyMaterial, ImportKeyMaterial, which can set the material to
+ * expire), rewrite the policy that says so (PutKeyPolicy), or hand the key to another region under a policy of its
+ * own (ReplicateKey, UpdatePrimaryRegion). Encrypting, decrypting and grants stay open: AWS Backup needs them to
+ * copy into a vault and restore from it, and they destroy nothing. CancelKeyDeletion and EnableKey stay open too:
+ * they undo a destruction.
+ */
+export const KEY_CUSTODY_ACTIONS: readonly string[] = [
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "kms:DeleteImportedKeyMaterial",
+  "kms:ImportKeyMaterial",
+  "kms:ReplicateKey",
+  "kms:UpdatePrimaryRegion",
+];
 
 export interface ProtectedKeyProps {
   /** The account the key lives in (its root administers the key through IAM); 12 digits. */
@@ -27,6 +47,19 @@ export interface ProtectedKeyProps {
    * of their region. @default "aws"
    */
   readonly partition?: string;
+  /**
+   * The only roles that may delete, disable or re-police the key ({@link KEY_CUSTODY_ACTIONS}): the key policy denies
+   * those actions to every other principal, the account's root and admin roles included (an `ArnNotLike` on
+   * `aws:PrincipalArn`), so an admin of the account, or of the management account through
+   * OrganizationAccountAccessRole, cannot make what the key encrypts unreadable with one call.
+   *
+   * IAM role ARN patterns of `accountId`, in `partition` (or `arn:*:`), narrower than every role and not covering
+   * agent roles, like `arn:aws:iam::555555555555:role/breakglass/*`. Terraform must deploy the key as one of them:
+   * KMS refuses a key policy that would deny its creator a later `kms:PutKeyPolicy` (the lockout safety check), and
+   * every later policy update is such a call. A literal `assumeRole` role of `provider` outside them is refused here.
+   * @default - no such Deny: the account's IAM policies decide who manages the key (agents are denied either way)
+   */
+  readonly keyAdministratorArns?: readonly string[];
   /** Alias without the `alias/` prefix. @default - no alias */
   readonly alias?: string;
   readonly tags?: Readonly<Record<string, string>>;
@@ -48,6 +81,8 @@ export class ProtectedKey extends Construct {
   readonly usableByAccounts: readonly string[];
   /** The partition of the key (and of the root ARNs in its policy). */
   readonly partition: string;
+  /** The roles that alone may use KEY_CUSTODY_ACTIONS on the key; undefined when the key has no such Deny. */
+  readonly keyAdministratorArns?: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
@@ -60,6 +95,9 @@ export class ProtectedKey extends Construct {
     this.partition = partition;
     const root = (a: string) => `arn:${partition}:iam::${a}:root`;
     if (props.alias !== undefined && !/^[\w/-]+$/.test(props.alias)) fail("ProtectedKey", "alias", `must be letters, digits, / _ - (got "${props.alias}")`);
+    const admins = props.keyAdministratorArns === undefined ? undefined : requireKeyAdministrators("ProtectedKey", "keyAdministratorArns", props.keyAdministratorArns, account, partition);
+    if (admins !== undefined) requireDeployerIsAdministrator("ProtectedKey", "keyAdministratorArns", this, props.provider, admins);
+    this.keyAdministratorArns = admins;
 
     const kmsDestroy = loadCatalogue().entries.filter((e) => e.action.startsWith("kms:")).map((e) => e.action);
     const statements: StatementJson[] = [
@@ -81,6 +119,20 @@ export class ProtectedKey extends Construct {
         Resource: "*",
         Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } },
       },
+      ...(admins === undefined
+        ? []
+        : [
+            {
+              // The account's kms:* above is IAM-delegated: any admin of the account (the management account's, through
+              // OrganizationAccountAccessRole) could otherwise crypto-shred the key, and with it everything it encrypts.
+              Sid: "OnlyKeyAdministratorsDestroyOrReassignKey",
+              Effect: "Deny",
+              Principal: "*",
+              Action: [...KEY_CUSTODY_ACTIONS],
+              Resource: "*",
+              Condition: { ArnNotLike: { "aws:PrincipalArn": [...admins] } },
+            } satisfies StatementJson,
+          ]),
       ...others.map(
         (a, i): StatementJson => ({
           // Cross-account copies (AWS Backup) re-encrypt in the other account and need to read with this key.
@@ -118,4 +170,47 @@ export class ProtectedKey extends Construct {
       new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId, provider: props.provider });
     }
   }
+}
+
+/**
+ * Checks `keyAdministratorArns`: literal IAM role ARN patterns of the key's account and partition, each narrower
+ * than every role and none covering agent roles. Returns them as given.
+ */
+export function requireKeyAdministrators(C: string, prop: string, arns: unknown, accountId: string, partition: string): readonly string[] {
+  const like = `arn:${partition}:iam::${accountId}:role/breakglass/*`;
+  if (!Array.isArray(arns)) fail(C, prop, `must be a list of IAM role ARN patterns like ["${like}"] (got ${JSON.stringify(arns)})`);
+  if (arns.length === 0) fail(C, prop, `must name at least one role, like ["${like}"]: with none, nobody could ever change the key's policy again, and KMS refuses such a policy`);
+  for (const p of arns as unknown[]) {
+    if (typeof p !== "string" || isToken(p)) fail(C, prop, `must be literal IAM role ARN patterns like "${like}" (got ${typeof p === "string" ? "a reference" : JSON.stringify(p)}): the key policy's exemption is checked here`);
+    const m = /^arn:([a-z*-]+):iam::([^:]*):role\/(.*)$/.exec(p);
+    // ArnNotLike's `*` and `?` cross `/`: a pattern starting with one (`*`, `*admin*`) exempts nearly every role.
+    if (!m || m[3] === "" || /^[*?]/.test(m[3])) {
+      fail(C, prop, `must be IAM role ARN patterns narrower than every role, starting with a literal path or name, like "${like}" (got "${p}")`);
+    }
+    if (m[1] !== partition && m[1] !== "*") fail(C, prop, `must be in the key's partition ${partition}, or name any with arn:*: (got "${p}"): a role of another partition never matches, so no one could administer the key`);
+    // Only roles of the key's account get its kms:* (the root statement): another account's role would be exempt from
+    // the Deny and still unable to administer the key.
+    if (m[2] !== accountId) fail(C, prop, `must be roles of the key's account ${accountId} (got "${p}"): only they are allowed to administer the key, through the account's IAM`);
+    if (globsIntersect(p, `arn:*:iam::*:role${AGENT_PATH}*`, { caseInsensitive: true })) fail(C, prop, `must not cover agent roles under ${AGENT_PATH} (got "${p}")`);
+  }
+  return [...(arns as string[])];
+}
+
+/**
+ * KMS's lockout safety check refuses a key policy that denies its creator `kms:PutKeyPolicy`: when the provider that
+ * deploys the key assumes a literal role, that role must be one of the administrators.
+ */
+export function requireDeployerIsAdministrator(C: string, prop: string, scope: Construct, provider: TerraformProvider | undefined, admins: readonly string[]): void {
+  const aws =
+    provider ??
+    TerraformStack.of(scope)
+      .node.findAll()
+      .find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+  if (!(aws instanceof AwsProvider)) return;
+  const roles = aws.assumeRole;
+  if (!Array.isArray(roles)) return;
+  const role = roles[roles.length - 1]?.roleArn;
+  if (typeof role !== "string" || isToken(role)) return;
+  if (admins.some((a) => globsIntersect(a, role, { caseInsensitive: false }))) return;
+  fail(C, prop, `does not cover the role the key is deployed with (${role}, the provider's assumeRole): KMS refuses a key policy that would deny its creator kms:PutKeyPolicy, and Terraform could never update it. Deploy the key through one of ${JSON.stringify(admins)} (a break-glass role that runs human-approved deploys). Adding the role instead leaves the key to whoever can assume it: OrganizationAccountAccessRole, say, to every admin of the management account`);
 }

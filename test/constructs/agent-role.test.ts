@@ -339,8 +339,36 @@ describe("AgentPrincipal", () => {
     expect(() => AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject })).toThrow(message);
   });
 
-  it("oidc still accepts a subject that names its repository, with a pattern after it", () => {
-    expect(() => AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, issuerHost: "token.actions.githubusercontent.com", subject: "repo:acme/infra:*" })).not.toThrow();
+  describe("oidc refuses a * or ? in the subject: StringLike lets it span ':' and '/' segments, as githubActions does", () => {
+    const gitlab = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`;
+    const github = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    const oidc = (subject: string, providerArn = gitlab, issuerHost = "gitlab.com") => () => AgentPrincipal.oidc({ providerArn, issuerHost, subject });
+    it.each([
+      "project_path:acme/*",
+      "project_path:acme/infra:ref_type:branch:ref:*",
+      "project_path:acme/infr?:ref_type:branch:ref:main",
+      "project_path:acme/*:ref_type:branch:ref:main",
+    ])("refuses %s, naming oidc(subject) and what to write instead", (subject) => {
+      expect(oidc(subject)).toThrow(
+        `AgentPrincipal: oidc(subject) must be one exact sub claim, without * or ?: the trust compares it with StringLike, where * and ? also match ":" and "/", so a pattern admits every project, repository, branch or environment it spans. Write the whole claim (project_path:acme/infra:ref_type:branch:ref:main, repo:acme/infra:ref:refs/heads/main), and give AgentRole's assumedBy one AgentPrincipal per subject to admit several (got "${subject}")`,
+      );
+    });
+    it.each(["repo:acme/infra:*", "repo:acme/infra:ref:refs/heads/*", "repo:acme/infra:ref:refs/heads/release-*", "repo:acme/*:environment:prod"])("refuses the GitHub subject %s", (subject) => {
+      expect(oidc(subject, github, "token.actions.githubusercontent.com")).toThrow(/^AgentPrincipal: oidc\(subject\) must be one exact sub claim, without \* or \?/);
+    });
+
+    it("control: exact subjects are trusted as given, and githubActions' subjects (built without wildcards) still pass", () => {
+      const exact = "project_path:acme/infra:ref_type:branch:ref:main";
+      const st = trustOf(oidc(exact)()).Statement[0];
+      expect(st.Condition.StringLike["gitlab.com:sub"]).toBe(exact);
+      expect(oidc("repo:acme/infra:ref:refs/heads/main", github, "token.actions.githubusercontent.com")).not.toThrow();
+      expect(oidc("agent-runner")).not.toThrow();
+      expect(() => AgentPrincipal.githubActions({ providerArn: github, repository: "acme/infra", branch: "release/1.2" })).not.toThrow();
+      expect(() => AgentPrincipal.githubActions({ providerArn: github, repository: "acme/infra", environment: "production" })).not.toThrow();
+    });
+  });
+
+  it("rejects malformed githubActions and identityCenterPermissionSet arguments", () => {
     expect(() => AgentPrincipal.githubActions({ providerArn: "p", repository: "acme" })).toThrow('githubActions(repository) must be "owner/name"');
     expect(() => AgentPrincipal.identityCenterPermissionSet({ accountId: "12345", permissionSetName: "x" })).toThrow("must be a 12-digit AWS account id");
   });

@@ -1,6 +1,6 @@
 import { EnvironmentAccounts, type EnvironmentAccountsProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
-import { APP_ACCOUNT, BACKUP_ACCOUNT, LOG_ACCOUNT, gateFindings, only, resources, synth } from "./helpers";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, LOG_ACCOUNT, gateFindings, loose, only, resources, synth } from "./helpers";
 
 const accounts = {
   production: { name: "prod", email: "aws-prod@example.com", accountId: APP_ACCOUNT },
@@ -16,7 +16,9 @@ const build = (extra: Partial<EnvironmentAccountsProps> = {}) => {
 };
 
 type Policy = { name: string; content: string; skip_destroy: boolean; type: string };
-const policies = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy") as Policy[];
+/** The SCPs (the resource control policy has tests of its own, below). */
+const policies = (json: Record<string, unknown>) => (resources(json, "aws_organizations_policy") as Policy[]).filter((p) => p.type === "SERVICE_CONTROL_POLICY");
+const rcps = (json: Record<string, unknown>) => (resources(json, "aws_organizations_policy") as Policy[]).filter((p) => p.type !== "SERVICE_CONTROL_POLICY");
 const attachments = (json: Record<string, unknown>) => resources(json, "aws_organizations_policy_attachment") as { policy_id: string; target_id: string; skip_destroy: boolean }[];
 
 const withLog = { ...accounts, log: { name: "log", email: "aws-log@example.com", accountId: LOG_ACCOUNT } };
@@ -61,7 +63,7 @@ describe("EnvironmentAccounts", () => {
       expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { ArnLike: { "aws:PrincipalArn": ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"] } } }),
       expect.objectContaining({ Effect: "Deny", Action: "*", Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } }),
     ]);
-    const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents")).map((a) => a.target_id);
+    const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents") && !a.policy_id.includes("blastwall-deny-agents-resources")).map((a) => a.target_id);
     expect(targets).toHaveLength(2);
     expect(targets.some((t) => t.includes("ProductionOu"))).toBe(true);
     expect(targets.some((t) => t.includes("BackupOu"))).toBe(true);
@@ -213,6 +215,78 @@ describe("EnvironmentAccounts", () => {
     const targets = (name: string) => attachments(json).filter((a) => a.policy_id.includes(name)).map((a) => a.target_id);
     expect(targets("blastwall-deny-agents").some((t) => t.includes("LogOu"))).toBe(true);
     expect(targets("deny-destroy").some((t) => t.includes("LogOu"))).toBe(true);
+  });
+
+  describe("a resource control policy keeps agents of other accounts off the protected accounts' resources", () => {
+    // SCPs bind only their own accounts' principals: a staging agent that a bucket, key, queue, secret or role trust in
+    // production admits was not stopped by them.
+    const AGENT_PATHS = ["arn:*:iam::*:role/agents/*", "arn:*:iam::*:user/agents/*"];
+    const ACTIONS = ["s3:*", "sts:*", "kms:*", "sqs:*", "secretsmanager:*"];
+
+    it("denies agent principals and agent sessions of any account S3, STS, KMS, SQS and Secrets Manager there", () => {
+      const { json, env } = build({ accounts: withLog });
+      const [rcp] = rcps(json);
+      expect(rcps(json)).toHaveLength(1);
+      expect(rcp).toMatchObject({ name: "blastwall-deny-agents-resources", type: "RESOURCE_CONTROL_POLICY", skip_destroy: true });
+      expect(rcp.content.length).toBeLessThanOrEqual(5120);
+      expect(JSON.parse(rcp.content).Statement).toEqual([
+        { Sid: "DenyAgentPrincipals", Effect: "Deny", Principal: "*", Action: ACTIONS, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": AGENT_PATHS } } },
+        { Sid: "DenyAgentSessions", Effect: "Deny", Principal: "*", Action: ACTIONS, Resource: "*", Condition: { StringLike: { "aws:SourceIdentity": "agent-*" } } },
+      ]);
+      expect(env.resourceControlPolicy).toBeDefined();
+      expect(env.policies.map((p) => p.type)).not.toContain("RESOURCE_CONTROL_POLICY");
+      const targets = attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents-resources"));
+      expect(targets.map((a) => a.target_id.match(/Env_(\w+)Ou_/)?.[1]).sort()).toEqual(["Backup", "Log", "Production"]);
+      for (const a of targets) expect(a.skip_destroy).toBe(true);
+    });
+
+    describe("evaluated (iam-simulate): a staging principal that a production bucket policy admits", () => {
+      const STAGING = "333333333333";
+      const bucket = "arn:aws:s3:::prod-orders/export.csv";
+      const read = async (principal: string, sourceIdentity: string | undefined, withRcp: boolean): Promise<string> => {
+        const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+        const policiesOf = withRcp ? rcps(build().json).map((p) => ({ name: p.name, policy: JSON.parse(p.content) })) : [];
+        const res = await runSimulation(
+          {
+            request: {
+              principal,
+              action: "s3:GetObject",
+              resource: { resource: bucket, accountId: APP_ACCOUNT },
+              contextVariables: { "aws:PrincipalArn": principal, ...(sourceIdentity ? { "aws:SourceIdentity": sourceIdentity } : {}) },
+            },
+            identityPolicies: [{ name: "read", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] } }],
+            serviceControlPolicies: [],
+            // iam-simulate stands in AWS's RCPFullAWSAccess itself (and refuses it as a policy: an RCP may only deny).
+            resourceControlPolicies: withRcp ? [{ orgIdentifier: "ou-prod", policies: policiesOf }] : [],
+            // The production bucket's policy admits the whole staging account: what the SCPs cannot stop.
+            resourcePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${STAGING}:root` }, Action: "s3:GetObject", Resource: bucket }] },
+          },
+          {},
+        );
+        return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+      };
+      it("an agent role, or an agent session of any role, is denied with the RCP (and was allowed without it)", async () => {
+        expect(await read(`arn:aws:iam::${STAGING}:role/agents/coding-agent`, "agent-claude", false)).toBe("Allowed");
+        expect(await read(`arn:aws:iam::${STAGING}:role/agents/coding-agent`, undefined, true)).toBe("ExplicitlyDenied");
+        expect(await read(`arn:aws:iam::${STAGING}:role/ci`, "agent-claude", true)).toBe("ExplicitlyDenied");
+      });
+      it("control: a person's role there is still admitted", async () => {
+        expect(await read(`arn:aws:iam::${STAGING}:role/ci`, undefined, true)).toBe("Allowed");
+      });
+    });
+
+    it("enables the policy type on an organization it creates", () => {
+      expect(only(build({ rootId: undefined, createOrganization: true }).json, "aws_organizations_organization").enabled_policy_types).toContain("RESOURCE_CONTROL_POLICY");
+    });
+
+    it("control: denyAgentsByResourcePolicy: false leaves it out, and the type unenabled", () => {
+      const { json, env } = build({ rootId: undefined, createOrganization: true, denyAgentsByResourcePolicy: false });
+      expect(rcps(json)).toEqual([]);
+      expect(env.resourceControlPolicy).toBeUndefined();
+      expect(attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents-resources"))).toEqual([]);
+      expect(only(json, "aws_organizations_organization").enabled_policy_types).not.toContain("RESOURCE_CONTROL_POLICY");
+      expect(() => build({ denyAgentsByResourcePolicy: loose<boolean>("no") })).toThrow('EnvironmentAccounts: denyAgentsByResourcePolicy must be true or false (got "no")');
+    });
   });
 
   describe("refuses misuse with the message a user needs", () => {

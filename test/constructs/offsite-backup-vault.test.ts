@@ -89,7 +89,13 @@ describe("a kmsKey of the caller's must live in the backup account (red-team rou
   // A key of the production account, usable by the backup account: what a plan's local vault key looks like.
   const withKey = (accountId: string) =>
     synth((s) => {
-      const key = new ProtectedKey(s, "GivenKey", { accountId, description: "given", usableByAccounts: accountId === BACKUP_ACCOUNT ? [] : [BACKUP_ACCOUNT] });
+      // Key administrators of its own account: a vault key needs them (offsite-vault-key-custody.test.ts).
+      const key = new ProtectedKey(s, "GivenKey", {
+        accountId,
+        description: "given",
+        usableByAccounts: accountId === BACKUP_ACCOUNT ? [] : [BACKUP_ACCOUNT],
+        keyAdministratorArns: [`arn:aws:iam::${accountId}:role/breakglass/*`],
+      });
       new OffsiteBackupVault(s, "Offsite", { ...props, kmsKey: key });
     }).json;
 
