@@ -18,6 +18,23 @@ function requireNoWildcard(method: string, prop: string, value: string, instead:
 }
 
 /**
+ * A claim the trust compares (subject, audience, or a part of one) must be written out. A cdktf token (a
+ * TerraformVariable, a reference, `Fn.rawString`) is known only at apply time, so its value (`repo:acme/*`) is never
+ * checked here; and `${...}` (written `${` or, escaped for Terraform, `$${`) reaches IAM as a policy variable, which
+ * IAM replaces with the request's own value: `"$${token.actions.githubusercontent.com:sub}"` as the subject matches
+ * every token of the issuer.
+ */
+function requireLiteralClaim(method: string, prop: string, value: string, like: string): void {
+  const why = "a variable or policy variable can widen it to every token of the issuer";
+  if (isToken(value)) {
+    fail("AgentPrincipal", `${method}(${prop})`, `must be written literally, not a reference or variable (got ${JSON.stringify(value)}): write the literal claim, like ${like}; ${why}, and its value is not known until apply, so it cannot be checked here`);
+  }
+  if (/\$\{/.test(value)) {
+    fail("AgentPrincipal", `${method}(${prop})`, `must not contain "\${" (got ${JSON.stringify(value)}): IAM reads \${...} (written \${ or, escaped for Terraform, $\${) as a policy variable and puts the request's own value in its place. Write the literal claim, like ${like}; ${why}`);
+  }
+}
+
+/**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
  * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
  */
@@ -62,6 +79,12 @@ export abstract class AgentPrincipal {
     }
     requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");
     requireString("AgentPrincipal", "oidc(subject)", props.subject, "the sub claim of the tokens admitted, like repo:acme/infra:ref:refs/heads/main");
+    requireLiteralClaim(method, "subject", props.subject, "repo:acme/infra:ref:refs/heads/main");
+    if (props.audience !== undefined) {
+      requireString("AgentPrincipal", `${method}(audience)`, props.audience, 'the aud claim of the tokens admitted, like "sts.amazonaws.com"');
+      if (props.audience === "") fail("AgentPrincipal", `${method}(audience)`, 'must name the aud claim, like "sts.amazonaws.com" (got "")');
+      requireLiteralClaim(method, "audience", props.audience, '"sts.amazonaws.com"');
+    }
     const host = props.issuerHost;
     if (!/^[a-z0-9.-]+(\/[\w./-]*)?$/.test(host)) {
       fail("AgentPrincipal", "oidc(issuerHost)", `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
@@ -91,6 +114,7 @@ export abstract class AgentPrincipal {
   static githubActions(props: GithubActionsProps): AgentPrincipal {
     requireString("AgentPrincipal", "githubActions(providerArn)", props?.providerArn, "the ARN of the token.actions.githubusercontent.com OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
     requireString("AgentPrincipal", "githubActions(repository)", props.repository, '"owner/name" of the repository whose workflows may start sessions');
+    requireLiteralClaim("githubActions", "repository", props.repository, '"acme/infra"');
     if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
       fail("AgentPrincipal", "githubActions(repository)", `must be "owner/name" (got "${props.repository}")`);
     }
@@ -99,6 +123,10 @@ export abstract class AgentPrincipal {
     }
     for (const key of ["branch", "environment"] as const) {
       const v = props[key];
+      if (v !== undefined) {
+        requireString("AgentPrincipal", `githubActions(${key})`, v, `the name of one ${key}, like "${key === "branch" ? "main" : "production"}"`);
+        requireLiteralClaim("githubActions", key, v, key === "branch" ? '"main"' : '"production"');
+      }
       if (v === "") fail("AgentPrincipal", `githubActions(${key})`, `must name one ${key}, without * or ? (got ""): a pattern lets every matching ${key} of the repository in`);
       if (v !== undefined) requireNoWildcard("githubActions", key, v, `name one ${key}, without * or ?: a pattern lets every matching ${key} of the repository in`);
       if (key === "branch" && v !== undefined && v.startsWith("refs/")) fail("AgentPrincipal", "githubActions(branch)", `is the branch name alone, like "main" (got "${v}"): the subject adds refs/heads/ itself`);
@@ -148,21 +176,22 @@ export interface OidcSubjectProps {
    * The exact `sub` claim, like `repo:acme/infra:ref:refs/heads/main` or
    * `project_path:acme/infra:ref_type:branch:ref:main`; no `*` or `?` (the trust's StringLike lets them match `:` and
    * `/`, so any pattern spans repositories, projects or branches). For several subjects, give AgentRole's
-   * `assumedBy` one principal each.
+   * `assumedBy` one principal each. Written literally: no reference or TerraformVariable and no `${` (or `$${`),
+   * which IAM would read as a policy variable (`${<issuer>:sub}` matches every token of the issuer).
    */
   readonly subject: string;
-  /** `aud` claim. @default "sts.amazonaws.com" */
+  /** `aud` claim, written literally like `subject`. @default "sts.amazonaws.com" */
   readonly audience?: string;
 }
 
 export interface GithubActionsProps {
   /** ARN of the `token.actions.githubusercontent.com` OIDC provider in the role's account, or a reference to it. */
   readonly providerArn: string;
-  /** `owner/name`. */
+  /** `owner/name`. Like `branch` and `environment`, written literally: no reference, variable or `${`. */
   readonly repository: string;
-  /** @default "main" (unless `environment` is given) */
+  /** One branch name, no `*`, `?` or `${`. @default "main" (unless `environment` is given) */
   readonly branch?: string;
-  /** A GitHub deployment environment instead of a branch. */
+  /** A GitHub deployment environment instead of a branch; no `*`, `?` or `${`. */
   readonly environment?: string;
 }
 
