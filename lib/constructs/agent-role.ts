@@ -15,6 +15,12 @@ import { fail, isToken, requireIamName, requireInteger, requireNonEmpty } from "
 /** IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). */
 export { AGENT_PATH };
 
+/**
+ * The path of the entry roles AgentRole puts between a principal that cannot set a source identity (a GitHub
+ * Actions workflow) and the agent role: whoever holds their sessions is an agent too.
+ */
+export const AGENT_ENTRY_PATH = "/agent-entry/";
+
 /** The one session length an agent role allows: IAM's minimum for a role is also the most an agent should get. */
 export const AGENT_MAX_SESSION_SECONDS = 3600;
 
@@ -161,7 +167,7 @@ export class AgentRole extends Construct {
       });
       const entry = new IamRole(this, `Entry${n}`, {
         name: `${name}-entry${n}`.slice(0, 64),
-        path: "/agent-entry/",
+        path: AGENT_ENTRY_PATH,
         description: `Entry to agent role ${name} for ${p.describe()}, which cannot set a source identity: it may only assume the agent role, with one (blastwall)`,
         assumeRolePolicy: policyJson(p.statements(`Entry${i}`, [], {}, tagSession)),
         maxSessionDuration: 3600,

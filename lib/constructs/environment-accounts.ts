@@ -102,6 +102,8 @@ export class EnvironmentAccounts extends Construct {
   /** The resource control policy denying agents the protected accounts' resources (unless `denyAgentsByResourcePolicy` is false). */
   readonly resourceControlPolicy?: OrganizationsPolicy;
   readonly organization?: OrganizationsOrganization;
+  /** The admin role Organizations creates in each account (`accountAccessRoleName`); ProtectedKey refuses it as a key administrator. */
+  readonly accountAccessRoleName: string;
 
   private readonly settings = new Map<Environment, { accountId?: string; region: string; roleName: string }>();
   private readonly partition: string;
@@ -117,6 +119,7 @@ export class EnvironmentAccounts extends Construct {
     }
     const rcp = props.denyAgentsByResourcePolicy !== false;
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
+    this.accountAccessRoleName = roleName;
     // The organization, its accounts and their roles are all in the partition of the region.
     const partition = partitionOf(region);
     this.partition = partition;

@@ -58,6 +58,10 @@ export interface OffsiteBackupVaultProps {
    * create or update a key policy that would deny the caller kms:PutKeyPolicy. IAM role ARN patterns of the backup
    * account (`accountId`), in the partition of `region`, narrower than every role. For the vault's own key only: a
    * given `kmsKey` brings its own.
+   * Refused too, case-insensitively, are patterns that may cover OrganizationAccountAccessRole (or the
+   * `accountAccessRoleName` of an EnvironmentAccounts of the app), `role/aws-reserved/*` (IAM Identity Center's roles),
+   * `role/aws-service-role/*` or the agent entry roles (`role/agent-entry/*`): the key would be in the hands of
+   * whoever can assume them.
    * @default ["arn:<partition of region>:iam::<accountId>:role/breakglass/*"] (EnvironmentAccounts' privilegedRoleArns default, in the backup account)
    */
   readonly keyAdministratorArns?: readonly string[];
@@ -114,7 +118,7 @@ export class OffsiteBackupVault extends Construct {
       fail(C, "kmsKey", `must be a ProtectedKey with keyAdministratorArns (like ["arn:${partition}:iam::${account}:role/breakglass/*"]): the Vault Lock does not protect the key, and without them any admin of the backup account (the management account's too, through OrganizationAccountAccessRole) can schedule its deletion or disable it and make every off-site copy unreadable`);
     }
     const keyAdmins = givenKey === undefined
-      ? requireKeyAdministrators(C, "keyAdministratorArns", props.keyAdministratorArns ?? [`arn:${partition}:iam::${account}:role/breakglass/*`], account, partition)
+      ? requireKeyAdministrators(C, "keyAdministratorArns", props.keyAdministratorArns ?? [`arn:${partition}:iam::${account}:role/breakglass/*`], account, partition, this)
       : undefined;
     if (keyAdmins !== undefined) requireDeployerIsAdministrator(C, "keyAdministratorArns", this, props.provider, keyAdmins);
     this.vaultArn = `arn:${partition}:backup:${region}:${account}:backup-vault:${props.vaultName}`;

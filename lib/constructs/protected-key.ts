@@ -5,7 +5,8 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { loadCatalogue } from "../engine/catalogue";
 import { globsIntersect } from "../engine/iam/glob";
-import { AGENT_PATH } from "./agent-role";
+import { AGENT_ENTRY_PATH, AGENT_PATH } from "./agent-role";
+import { EnvironmentAccounts } from "./environment-accounts";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, requireAccountId, requirePartition, requireString } from "./validate";
 
@@ -57,6 +58,10 @@ export interface ProtectedKeyProps {
    * agent roles, like `arn:aws:iam::555555555555:role/breakglass/*`. Terraform must deploy the key as one of them:
    * KMS refuses a key policy that would deny its creator a later `kms:PutKeyPolicy` (the lockout safety check), and
    * every later policy update is such a call. A literal `assumeRole` role of `provider` outside them is refused here.
+   * Refused too, case-insensitively, are patterns that may cover OrganizationAccountAccessRole (or the
+   * `accountAccessRoleName` of an EnvironmentAccounts of the app), `role/aws-reserved/*` (IAM Identity Center's roles),
+   * `role/aws-service-role/*` or the agent entry roles (`role/agent-entry/*`): the key would be in the hands of
+   * whoever can assume them.
    * @default - no such Deny: the account's IAM policies decide who manages the key (agents are denied either way)
    */
   readonly keyAdministratorArns?: readonly string[];
@@ -95,7 +100,7 @@ export class ProtectedKey extends Construct {
     this.partition = partition;
     const root = (a: string) => `arn:${partition}:iam::${a}:root`;
     if (props.alias !== undefined && !/^[\w/-]+$/.test(props.alias)) fail("ProtectedKey", "alias", `must be letters, digits, / _ - (got "${props.alias}")`);
-    const admins = props.keyAdministratorArns === undefined ? undefined : requireKeyAdministrators("ProtectedKey", "keyAdministratorArns", props.keyAdministratorArns, account, partition);
+    const admins = props.keyAdministratorArns === undefined ? undefined : requireKeyAdministrators("ProtectedKey", "keyAdministratorArns", props.keyAdministratorArns, account, partition, this);
     if (admins !== undefined) requireDeployerIsAdministrator("ProtectedKey", "keyAdministratorArns", this, props.provider, admins);
     this.keyAdministratorArns = admins;
 
@@ -172,11 +177,33 @@ export class ProtectedKey extends Construct {
   }
 }
 
+/** The role AWS Organizations creates in every account it creates, unless told another name. */
+const DEFAULT_ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";
+
+/**
+ * Roles a key administrator pattern must not cover, each with who can assume it: exempting one from the key's Deny
+ * hands the key to all of them.
+ */
+function excludedAdministrators(scope: Construct | undefined): { readonly pattern: string; readonly what: string }[] {
+  // The account-access role under the name an EnvironmentAccounts of the same app gives it, and the default.
+  const names = new Set([DEFAULT_ACCOUNT_ACCESS_ROLE]);
+  if (scope) {
+    for (const c of scope.node.root.node.findAll()) if (c instanceof EnvironmentAccounts) names.add(c.accountAccessRoleName);
+  }
+  return [
+    ...[...names].map((n) => ({ pattern: `arn:*:iam::*:role/${n}`, what: `${n}, the account-access role AWS Organizations creates, which every admin of the management account can assume` })),
+    { pattern: "arn:*:iam::*:role/aws-reserved/*", what: "roles under /aws-reserved/, IAM Identity Center's among them (every user a permission set of the account is assigned to)" },
+    { pattern: "arn:*:iam::*:role/aws-service-role/*", what: "service-linked roles under /aws-service-role/, which AWS services assume" },
+    { pattern: `arn:*:iam::*:role${AGENT_ENTRY_PATH}*`, what: `agent entry roles under ${AGENT_ENTRY_PATH}, which agent workflows (a GitHub Actions token) assume` },
+  ];
+}
+
 /**
  * Checks `keyAdministratorArns`: literal IAM role ARN patterns of the key's account and partition, each narrower
- * than every role and none covering agent roles. Returns them as given.
+ * than every role and none covering agent roles, agent entry roles, the account-access role (of `scope`'s app's
+ * EnvironmentAccounts too), AWS-reserved or service-linked roles. Returns them as given.
  */
-export function requireKeyAdministrators(C: string, prop: string, arns: unknown, accountId: string, partition: string): readonly string[] {
+export function requireKeyAdministrators(C: string, prop: string, arns: unknown, accountId: string, partition: string, scope?: Construct): readonly string[] {
   const like = `arn:${partition}:iam::${accountId}:role/breakglass/*`;
   if (!Array.isArray(arns)) fail(C, prop, `must be a list of IAM role ARN patterns like ["${like}"] (got ${JSON.stringify(arns)})`);
   if (arns.length === 0) fail(C, prop, `must name at least one role, like ["${like}"]: with none, nobody could ever change the key's policy again, and KMS refuses such a policy`);
@@ -192,6 +219,12 @@ export function requireKeyAdministrators(C: string, prop: string, arns: unknown,
     // the Deny and still unable to administer the key.
     if (m[2] !== accountId) fail(C, prop, `must be roles of the key's account ${accountId} (got "${p}"): only they are allowed to administer the key, through the account's IAM`);
     if (globsIntersect(p, `arn:*:iam::*:role${AGENT_PATH}*`, { caseInsensitive: true })) fail(C, prop, `must not cover agent roles under ${AGENT_PATH} (got "${p}")`);
+    // Case-insensitively: IAM role names are unique regardless of case, and a pattern like role/o* must not slip by.
+    for (const x of excludedAdministrators(scope)) {
+      if (globsIntersect(p, x.pattern, { caseInsensitive: true })) {
+        fail(C, prop, `must not cover ${x.what} (got "${p}"): the key would then be in the hands of whoever can assume that role, who could delete, disable or re-police it and make everything it encrypts unreadable. Name break-glass roles only, like "${like}"`);
+      }
+    }
   }
   return [...(arns as string[])];
 }
