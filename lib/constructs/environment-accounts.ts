@@ -1,7 +1,8 @@
 import { globsIntersect } from "../engine/iam/glob";
 import { Construct } from "constructs";
-import type { TerraformProvider } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
 import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organizations-organizational-unit";
@@ -74,10 +75,19 @@ export interface EnvironmentAccountsProps {
    * Also attach a resource control policy to the `denyAgentsIn` OUs that denies agent principals (agent paths,
    * `agent-*` source identity) every S3, STS, KMS, SQS and Secrets Manager call on those accounts' resources. The
    * SCPs bind only the principals of their own accounts: an agent of staging that a bucket, key, queue, secret or role
-   * trust policy in production admits reaches it through that policy, and only an RCP stops it. Needs the
-   * organization's RESOURCE_CONTROL_POLICY type: enabled here with `createOrganization`, otherwise enable it yourself
-   * (`aws organizations enable-policy-type --policy-type RESOURCE_CONTROL_POLICY`). Turn it off only where RCPs are
-   * not available. @default true
+   * trust policy in production admits reaches it through that policy, and only an RCP stops it.
+   *
+   * Needs the organization's RESOURCE_CONTROL_POLICY type. With `createOrganization` it is enabled here. With
+   * `rootId` (an existing organization) it is a mandatory one-time step before the first apply, in the management
+   * account: `aws organizations enable-policy-type --root-id r-xxxx --policy-type RESOURCE_CONTROL_POLICY`. The AWS
+   * provider (@cdktf/provider-aws 21) has no resource that enables a policy type on a root it does not manage, so
+   * blastwall cannot do it; instead the policy carries a precondition (read through the
+   * `aws_organizations_organization` data source) that stops the plan with that command when the type is not enabled,
+   * rather than AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException).
+   *
+   * It covers only those five services: an agent admitted by a resource policy of another service (DynamoDB,
+   * Lambda, SNS, ECR, Kinesis, EFS, a RAM share) is not stopped by the RCP or the SCPs; its own permission boundary
+   * still denies it destroy actions. Turn it off only where RCPs are not available. @default true
    */
   readonly denyAgentsByResourcePolicy?: boolean;
   /** The admin role Organizations creates in each account, assumed by the environment providers. @default "OrganizationAccountAccessRole" */
@@ -223,6 +233,7 @@ export class EnvironmentAccounts extends Construct {
     const attachedTo = new Map<string, number>();
     const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[], type = "SERVICE_CONTROL_POLICY") => {
       const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
+        ...(type === "RESOURCE_CONTROL_POLICY" && !this.organization ? { lifecycle: { precondition: [policyTypeEnabled(this, type, rootId, props.provider)] } } : {}),
         name,
         description,
         type,
@@ -282,4 +293,20 @@ export class EnvironmentAccounts extends Construct {
       defaultTags: [{ tags: { "blastwall:environment": env } }],
     });
   }
+}
+
+/**
+ * A precondition that `type` is enabled on the organization's root, for an organization this construct does not
+ * create (`rootId`): read at plan time, so a missing one-time step stops the plan before anything is attached. The
+ * expression is written out (a plain string, the data source named by its logical id), since cdktf would wrap a
+ * token inside it in a second interpolation.
+ */
+function policyTypeEnabled(scope: Construct, type: string, rootId: string, provider: TerraformProvider | undefined): { condition: string; errorMessage: string } {
+  const org = new DataAwsOrganizationsOrganization(scope, "ExistingOrganization", { provider });
+  const ref = `data.aws_organizations_organization.${TerraformStack.of(scope).getLogicalId(org)}`;
+  const root = isToken(rootId) ? "the root" : `root ${rootId}`;
+  return {
+    condition: `\${contains(flatten([for r in ${ref}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "${type}")}`,
+    errorMessage: `EnvironmentAccounts: denyAgentsByResourcePolicy needs the organization's ${type} policy type, which is not enabled on ${root}. Enable it once, in the management account: aws organizations enable-policy-type --root-id ${isToken(rootId) ? "r-xxxx" : rootId} --policy-type ${type} (or set denyAgentsByResourcePolicy: false where RCPs are not available).`,
+  };
 }
