@@ -16,7 +16,7 @@ const variable = (stack: TerraformStack, value: string) => new TerraformVariable
 
 /** The trust of an AgentRole that admits `principal`, as synthesized (the entry role's for a GitHub principal). */
 function trustConditions(principal: () => AgentPrincipal): Record<string, any>[] {
-  const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "ci", assumedBy: [principal()], allow: [{ actions: ["s3:GetObject"], resources: ["*"] }] }));
+  const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "ci", assumedBy: [principal()] }));
   return Object.values(json.resource.aws_iam_role as Record<string, any>)
     .map((r) => JSON.parse(r.assume_role_policy))
     .flatMap((p) => p.Statement)
@@ -147,5 +147,49 @@ describe("ProtectedKey / OffsiteBackupVault: keyAdministratorArns may not cover 
 
   it("control: OffsiteBackupVault's default (role/breakglass/*) is accepted", () => {
     expect(() => synth((s) => new OffsiteBackupVault(s, "Offsite", { vaultName: "offsite", accountId: BACKUP_ACCOUNT, region: "eu-west-1", organizationId: ORG_ID }))).not.toThrow();
+  });
+});
+
+describe("EnvironmentAccounts: the RCP on an existing organization (rootId)", () => {
+  const accounts = { production: { name: "p", email: "p@example.com" }, backup: { name: "b", email: "b@example.com" } };
+  const build = (extra: Record<string, unknown>) => synth((s) => new EnvironmentAccounts(s, "Env", { region: "eu-west-1", accounts, ...extra })).json;
+  const rcp = (json: Record<string, any>) => Object.values(json.resource.aws_organizations_policy as Record<string, any>).find((p) => p.type === "RESOURCE_CONTROL_POLICY");
+
+  it("stops the plan, with the one-time command, when RESOURCE_CONTROL_POLICY is not enabled on the root", () => {
+    const json = build({ rootId: "r-ab12" });
+    const [id] = Object.keys(json.data.aws_organizations_organization);
+    const [pre] = rcp(json).lifecycle.precondition;
+    expect(pre.condition).toBe(
+      `\${contains(flatten([for r in data.aws_organizations_organization.${id}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "RESOURCE_CONTROL_POLICY")}`,
+    );
+    expect(pre.error_message).toContain("aws organizations enable-policy-type --root-id r-ab12 --policy-type RESOURCE_CONTROL_POLICY");
+    expect(pre.error_message).toMatch(/^EnvironmentAccounts: denyAgentsByResourcePolicy needs/);
+  });
+
+  it("control: with createOrganization the organization enables the type, and no data source or precondition is added", () => {
+    const json = build({ createOrganization: true });
+    expect(only(json, "aws_organizations_organization").enabled_policy_types).toContain("RESOURCE_CONTROL_POLICY");
+    expect(json.data).toBeUndefined();
+    expect(rcp(json).lifecycle).toBeUndefined();
+  });
+
+  it("control: denyAgentsByResourcePolicy: false reads nothing", () => {
+    expect(build({ rootId: "r-ab12", denyAgentsByResourcePolicy: false }).data).toBeUndefined();
+  });
+
+  it("the docs carry the one-time step and the RCP's limits", () => {
+    const fs = require("fs") as typeof import("fs");
+    const root = fs.readFileSync(`${__dirname}/../../README.md`, "utf8");
+    const example = fs.readFileSync(`${__dirname}/../../examples/multi-account/README.md`, "utf8");
+    const source = fs.readFileSync(`${__dirname}/../../lib/constructs/environment-accounts.ts`, "utf8");
+    for (const text of [root, example, source]) {
+      expect(text).toMatch(/aws organizations enable-policy-type --root-id r-/);
+      expect(text).toMatch(/--policy-type RESOURCE_CONTROL_POLICY/);
+      expect(text).toMatch(/DynamoDB,[\s*]+Lambda,[\s*]+SNS,[\s*]+ECR,[\s*]+Kinesis,[\s*]+EFS/);
+    }
+    // The deploy order names the break-glass role the backup stack deploys through, and how it comes to exist.
+    const order = example.slice(example.indexOf("Deploy order"));
+    expect(order).toMatch(/breakglass\/backup-deploy/);
+    expect(order).toMatch(/OrganizationAccountAccessRole/);
   });
 });
