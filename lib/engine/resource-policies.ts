@@ -8,6 +8,7 @@ import { globCovers } from "./iam/glob";
 import { actionUniverse } from "./universe";
 import { policyFromValue } from "./terraform/policy-documents";
 import { publicWriteAcls } from "./s3-acl-grants";
+import { blocks } from "./json";
 
 /** Resources whose policy document grants rights to principals named in it, and the attribute holding it. */
 export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
@@ -39,7 +40,20 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_sqs_queue", "policy"],
   ["aws_codeartifact_domain_permissions_policy", "policy_document"],
   ["aws_codeartifact_repository_permissions_policy", "policy_document"],
+  ["aws_s3control_bucket_policy", "policy"],
+  ["aws_s3vectors_vector_bucket_policy", "policy"],
+  ["aws_cloudsearch_domain_service_access_policy", "access_policy"],
+  ["aws_ecrpublic_repository_policy", "policy"],
+  ["aws_media_store_container_policy", "policy"],
+  // A Multi-Region Access Point's policy sits in its `details` block: `block.argument` (see resourcePolicyValue).
+  ["aws_s3control_multi_region_access_point_policy", "details.policy"],
 ];
+
+/** The value a RESOURCE_POLICIES attribute names: a top-level argument, or `block.argument` in a nested block. */
+export function resourcePolicyValue(res: TfResource, attribute: string): unknown {
+  const [block, argument] = attribute.split(".");
+  return argument === undefined ? res.values[block] : blocks(res.values[block])[0]?.[argument];
+}
 
 const documents = new WeakMap<TfStack, Map<string, PolicyDocument>>();
 
@@ -52,7 +66,7 @@ export function resourcePolicyDocument(stack: TfStack, res: TfResource, attribut
   if (!m) documents.set(stack, (m = new Map()));
   const key = `${res.address}\u0000${attribute}`;
   let doc = m.get(key);
-  if (!doc) m.set(key, (doc = policyFromValue(stack, res.values[attribute], { address: res.address, constructPath: res.constructPath })));
+  if (!doc) m.set(key, (doc = policyFromValue(stack, resourcePolicyValue(res, attribute), { address: res.address, constructPath: res.constructPath })));
   return doc;
 }
 
@@ -95,7 +109,7 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
   const cat = loadCatalogue();
   for (const [type, attribute] of RESOURCE_POLICIES) {
     for (const res of stack.byType.get(type) ?? []) {
-      const value = res.values[attribute];
+      const value = resourcePolicyValue(res, attribute);
       if (value === undefined || value === null || value === "") continue;
       const doc = resourcePolicyDocument(stack, res, attribute);
       const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
