@@ -23,6 +23,8 @@ const rewrites: [string, Severity, string][] = [
   ["cloudsearch:UpdateServiceAccessPolicies", "error", "cloudsearch:DescribeServiceAccessPolicies"],
   ["ecr-public:SetRepositoryPolicy", "error", "ecr-public:GetRepositoryPolicy"],
   ["mediastore:PutContainerPolicy", "error", "mediastore:GetContainerPolicy"],
+  // The Outposts bucket policies the gate reads (aws_s3control_bucket_policy), rewritten as s3:PutBucketPolicy rewrites a bucket's.
+  ["s3-outposts:PutBucketPolicy", "error", "s3-outposts:GetBucketPolicy"],
 ];
 
 const outposts: [string, string][] = [
