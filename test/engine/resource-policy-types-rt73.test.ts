@@ -99,3 +99,15 @@ describe("resource-policy types of red-team round 73", () => {
     expect(found.map((f) => f.actions)).toEqual([["s3:DeleteObjectVersion"]]);
   });
 });
+
+describe("a Multi-Region Access Point policy names agents outside the stack too", () => {
+  test("an agent the config selects, named only in the policy's details block, is reported; a read grant is not", () => {
+    const doc = (action: string) => policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/ai-coder" }, Action: action, Resource: "*" });
+    const run = (action: string) =>
+      check(tf({ "aws_s3control_multi_region_access_point_policy.p": { details: [{ name: "mrap", policy: doc(action) }] } }, { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } }), { agents: { names: ["ai-*"] } })
+        .findings.filter((f) => f.ruleId === "resource-policy-grant")
+        .map((f) => f.principal);
+    expect(run("s3:DeleteObject")).toEqual(["outside:arn:aws:iam::111111111111:role/ai-coder"]);
+    expect(run("s3:GetObject")).toEqual([]);
+  });
+});

@@ -23,7 +23,7 @@ import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromVa
 import { maySitIn, providerAccount, providerKeyOf, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
-import { RESOURCE_POLICIES, resourcePolicyDocument } from "../resource-policies";
+import { RESOURCE_POLICIES, resourcePolicyDocument, resourcePolicyValue } from "../resource-policies";
 import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { agentOf } from "../agents";
 import { USER_CREDENTIALS } from "../user-credentials";
@@ -387,7 +387,8 @@ class Collector {
     }
     for (const [type, attribute] of RESOURCE_POLICIES) {
       for (const r of this.stack.byType.get(type) ?? []) {
-        const value = r.values[attribute];
+        // A policy may sit in a block (`details.policy` of a Multi-Region Access Point policy).
+        const value = resourcePolicyValue(r, attribute);
         if (value === undefined || value === null || value === "") continue;
         name(r.address, resourcePolicyDocument(this.stack, r, attribute));
       }
