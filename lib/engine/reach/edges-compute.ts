@@ -98,7 +98,8 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
     if (!ctx.stack.byType.get(t.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of t.actions) {
-      const gs = ctx.grants(p, a);
+      // A Lambda permission may grant the change on its own (red-team round 73).
+      const gs = ctx.computeGrants(p, a);
       if (gs.length > 0) held.push({ a, gs });
     }
     if (held.length === 0) continue;
