@@ -113,6 +113,14 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
     const actions = rightsLeft(acl.statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
     if (actions.length > 0) out.push({ resource: acl.resource, statement: acl.statement, actions, denies: [] });
   }
+  // A Lambda permission is one statement of the function's policy (red-team round 73): lambda:AddPermission to
+  // everyone lets anyone grant itself the function.
+  for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
+    const statement = lambdaPermissionStatement(stack, res);
+    if (!statement) continue;
+    const actions = rightsLeft(statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+    if (actions.length > 0) out.push({ resource: res, statement, actions, denies: [] });
+  }
   caches[kind].set(stack, out);
   return out;
 }
