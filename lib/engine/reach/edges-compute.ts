@@ -193,7 +193,8 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
   const role = found === null && t.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-  add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+  const how = action.toLowerCase() === "lambda:addpermission" ? `add a permission granting itself lambda:UpdateFunctionCode on ${res.address}, and so run its own code there` : `run its own code in ${res.address}`;
+  add(to, "hijack", action, () => `${grantText(g)} lets it ${how}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
 }
 
 /**
