@@ -1,6 +1,6 @@
 import type { PrincipalNode } from "./analysis-types";
 import type { TfResource, TfStack } from "./terraform/types";
-import type { PolicyDocument, Statement } from "./iam/types";
+import type { Condition, PolicyDocument, Statement } from "./iam/types";
 import { grantIsHarmless, loadCatalogue } from "./catalogue";
 import { effectiveRights } from "./iam/evaluate";
 import { principalAdmits, type TrustCandidate } from "./iam/trust";
@@ -9,6 +9,8 @@ import { actionUniverse } from "./universe";
 import { policyFromValue } from "./terraform/policy-documents";
 import { publicWriteAcls } from "./s3-acl-grants";
 import { blocks } from "./json";
+import { makeSource } from "./iam/policy-json";
+import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "./terraform/tokens";
 
 /** Resources whose policy document grants rights to principals named in it, and the attribute holding it. */
 export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
@@ -124,6 +126,14 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
   for (const acl of publicWriteAcls(stack)) {
     const actions = rightsLeft(acl.statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
     if (actions.length > 0) out.push({ resource: acl.resource, statement: acl.statement, actions, denies: [] });
+  }
+  // A Lambda permission is one statement of the function's policy (red-team round 73): lambda:AddPermission to
+  // everyone lets anyone grant itself the function.
+  for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
+    const statement = lambdaPermissionStatement(stack, res);
+    if (!statement) continue;
+    const actions = rightsLeft(statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+    if (actions.length > 0) out.push({ resource: res, statement, actions, denies: [] });
   }
   caches[kind].set(stack, out);
   return out;
@@ -284,4 +294,72 @@ export function mayName(s: Statement, candidate: TrustCandidate): boolean {
 /** The statement names principals by ARN (not an account root, an account id or `*`): it grants on its own. */
 export function namesPrincipals(s: Statement): boolean {
   return (s.principals ?? []).some((p) => p.type === "AWS" && p.identifiers.some((id) => id !== "*" && !isAccount(id)));
+}
+
+/**
+ * An `aws_lambda_permission` as the statement AWS adds to the function's policy: `principal` may call `action` on
+ * the function (the statement's source is the permission's address and its `statement_id`). What cannot be read
+ * exactly is read wide (fail closed): anyone, every Lambda action, any function. A service principal
+ * (`events.amazonaws.com`) is no role or user of the stack, so its permission is left out. An account id names the
+ * account root, which grants nothing on its own (see `mayName`).
+ */
+export function lambdaPermissionStatement(stack: TfStack, res: TfResource): Statement | undefined {
+  const v = res.values;
+  const principal = exactOr(stack, v.principal, "*");
+  if (isServicePrincipal(principal)) return undefined;
+  return {
+    source: makeSource(res.address, 0, typeof v.statement_id === "string" ? v.statement_id : undefined, undefined, res.constructPath),
+    effect: "Allow",
+    actions: [exactOr(stack, v.action, "lambda:*").toLowerCase()],
+    resources: [functionArn(stack, v.function_name)],
+    principals: [{ type: "AWS", identifiers: [principal] }],
+    conditions: permissionConditions(v),
+    // A principal resolved from a reference stands for the value it will take, as in a policy document.
+    ...(typeof v.principal === "string" && hasInterpolation(v.principal) ? { approximatePrincipals: true } : {}),
+  };
+}
+
+/** The value when it resolves exactly, else the wide reading given. */
+function exactOr(stack: TfStack, v: unknown, wide: string): string {
+  if (typeof v !== "string" || v === "") return wide;
+  const r = resolveToPattern(stack, v);
+  return r.exact ? r.pattern : wide;
+}
+
+/** `events.amazonaws.com`, `lambda.alexa-appkit.amazon.com`: a service, not an ARN, an account id or everyone. */
+const isServicePrincipal = (p: string) => p !== "*" && !p.startsWith("arn:") && !/^\d{12}$/.test(p) && p.includes(".");
+
+/**
+ * The ARN pattern of the function a permission is on: the function's own when `function_name` refers to one of the
+ * stack, else from the name, partial ARN or ARN written. A qualifier (`:prod`, a version) is read as the function:
+ * a version holds the environment the function had when it was published, which is what the stack shows.
+ */
+function functionArn(stack: TfStack, v: unknown): string {
+  const ref = refTarget(v);
+  const fn = ref && stack.byAddress.get(ref.address);
+  if (fn && fn.type === "aws_lambda_function") return attributePattern(stack, fn, "arn").pattern;
+  const written = exactOr(stack, v, "*");
+  if (written === "*") return "*";
+  if (written.startsWith("arn:")) return written.split(":").slice(0, 7).join(":");
+  const partial = /^([0-9]{12}):function:([^:]+)/.exec(written);
+  if (partial) return `arn:aws:lambda:*:${partial[1]}:function:${partial[2]}`;
+  return `arn:aws:lambda:*:*:function:${written.split(":")[0]}`;
+}
+
+/**
+ * The conditions AWS writes into the function's policy for `source_arn`, `source_account`, `principal_org_id` and
+ * `function_url_auth_type`. A conditional Allow still counts (its condition may hold); they are kept so the grant
+ * reads as conditional.
+ */
+function permissionConditions(v: Readonly<Record<string, unknown>>): Condition[] {
+  const out: Condition[] = [];
+  const add = (arg: string, operator: string, key: string) => {
+    const value = v[arg];
+    if (value !== undefined && value !== null && value !== "") out.push({ operator, key, values: [String(value)] });
+  };
+  add("source_arn", "ArnLike", "AWS:SourceArn");
+  add("source_account", "StringEquals", "AWS:SourceAccount");
+  add("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
+  add("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType");
+  return out;
 }

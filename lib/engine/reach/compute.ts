@@ -231,8 +231,9 @@ const NODE_RANGES = "node_properties.nodeRangeProperties[]";
 
 export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // New code runs as the function's role on the next invoke, provisioned concurrency allocation or SnapStart publish:
-  // UpdateFunctionCode alone counts, whoever starts it.
-  { type: "aws_lambda_function", actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], roleAttribute: "role" },
+  // UpdateFunctionCode alone counts, whoever starts it. AddPermission adds a statement to the function's policy that
+  // grants the caller (or everyone) UpdateFunctionCode, which no boundary caps (red-team round 73).
+  { type: "aws_lambda_function", actions: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission"], roleAttribute: "role" },
   {
     type: "aws_instance",
     // State Manager associations and maintenance window tasks run documents on instances as Run Command does.

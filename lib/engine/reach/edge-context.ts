@@ -7,7 +7,7 @@ import { PrincipalIndex } from "./principal-index";
 import { providerAccount } from "../terraform/providers";
 import { serviceScope, type ServiceScope } from "./compute";
 import { ResourceIndex } from "./resource-index";
-import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "./resource-policy-grants";
+import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "./resource-policy-grants";
 import { UNKNOWN_PREFIX } from "./types";
 import type { IdentityEdge } from "./identity-pools";
 import type { LoginTrusts } from "./edges-assume";
@@ -49,6 +49,8 @@ export class EdgeContext {
   readonly sessionTrusts: ReadonlySet<PrincipalNode>;
   /** The stack has resource policies on stores, which may grant reads on their own. */
   readonly storePolicies: boolean;
+  /** The stack has Lambda permissions naming principals, which may grant function changes on their own. */
+  readonly lambdaPermissions: boolean;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     // Agents outside the stack start chains but are never the end of one: a policy naming such a role reaches a
@@ -65,6 +67,7 @@ export class EdgeContext {
     this.openSet = new Set(trust.open);
     this.sessionTrusts = trust.sessions;
     this.storePolicies = hasStoreResourcePolicies(stack);
+    this.lambdaPermissions = hasLambdaPermissions(stack);
   }
 
   readonly scopedUsers = new Map<string, ScopedUser>();
@@ -118,6 +121,17 @@ export class EdgeContext {
     const own = this.grants(p, action);
     if (!this.storePolicies) return own;
     const granted = resourcePolicyGrantsTo(this.stack, p, action);
+    return granted.length === 0 ? own : [...own, ...granted];
+  }
+
+  /**
+   * Its own grants and those the stack's Lambda permissions give it on their functions (see resource-policy-grants.ts):
+   * for the compute edges, which change a function's code or configuration and so run as its role.
+   */
+  computeGrants(p: PrincipalNode, action: string): readonly Grant[] {
+    const own = this.grants(p, action);
+    if (!this.lambdaPermissions || !lower(action).startsWith("lambda:")) return own;
+    const granted = lambdaPermissionGrantsTo(this.stack, p, action);
     return granted.length === 0 ? own : [...own, ...granted];
   }
 

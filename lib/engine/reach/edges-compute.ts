@@ -98,7 +98,8 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
     if (!ctx.stack.byType.get(t.type)?.length) continue;
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of t.actions) {
-      const gs = ctx.grants(p, a);
+      // A Lambda permission may grant the change on its own (red-team round 73).
+      const gs = ctx.computeGrants(p, a);
       if (gs.length > 0) held.push({ a, gs });
     }
     if (held.length === 0) continue;
@@ -192,7 +193,8 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
   const role = found === null && t.runsAsRoleAnyway ? undefined : found;
   if (role === null) return;
   const to = role ?? ctx.unknown(`role-of:${res.address}`, `the role ${res.address} runs as, which blastwall cannot resolve`);
-  add(to, "hijack", action, () => `${grantText(g)} lets it run its own code in ${res.address}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
+  const how = action.toLowerCase() === "lambda:addpermission" ? `add a permission granting itself lambda:UpdateFunctionCode on ${res.address}, and so run its own code there` : `run its own code in ${res.address}`;
+  add(to, "hijack", action, () => `${grantText(g)} lets it ${how}, which runs as ${role ?? "a role blastwall cannot resolve"}`, g.statement.source.address);
 }
 
 /**

@@ -13,14 +13,13 @@
  * function's environment, so a permission naming the agent reads whatever credential that environment holds.
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
-import type { Condition, Statement } from "../iam/types";
+import type { Statement } from "../iam/types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { effectiveRights } from "../iam/evaluate";
-import { globCovers, globsIntersect } from "../iam/glob";
-import { makeSource } from "../iam/policy-json";
+import { globCovers, globMatch, globsIntersect } from "../iam/glob";
 import { actionUniverse } from "../universe";
-import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "../terraform/tokens";
-import { admittedAs, denyNames, grantsEveryone, mayName, resourcePolicyDocument } from "../resource-policies";
+import { attributePattern, hasInterpolation, resolveToPattern } from "../terraform/tokens";
+import { admittedAs, denyNames, grantsEveryone, lambdaPermissionStatement, mayName, resourcePolicyDocument } from "../resource-policies";
 import { publicWriteAcls } from "../s3-acl-grants";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
@@ -81,79 +80,19 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
       list.push({ arns: arns(stack, res), allows, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) });
     }
   }
-  for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
-    const pol = lambdaPermission(stack, res);
-    if (pol) list.push(pol);
-  }
+  list.push(...lambdaPermissions(stack));
   for (const acl of publicWriteAcls(stack)) list.push({ arns: acl.arns, allows: [acl.statement], denies: [] });
   policies.set(stack, (out = list));
   return out;
 }
 
 /**
- * An `aws_lambda_permission` as the statement AWS adds to the function's policy: `principal` may call `action` on
- * the function. What cannot be read exactly is read wide (fail closed): anyone, every Lambda action, any function.
- * A service principal (`events.amazonaws.com`) is no role or user of the stack, so its permission is left out.
+ * An `aws_lambda_permission` as the statement AWS adds to the function's policy, on the function it is on (see
+ * `lambdaPermissionStatement`); none for a permission to a service.
  */
 export function lambdaPermission(stack: TfStack, res: TfResource): AttachedPolicy | undefined {
-  const v = res.values;
-  const principal = exactOr(stack, v.principal, "*");
-  if (isServicePrincipal(principal)) return undefined;
-  const arns = [functionArn(stack, v.function_name)];
-  const statement: Statement = {
-    source: makeSource(res.address, 0, typeof v.statement_id === "string" ? v.statement_id : undefined, undefined, res.constructPath),
-    effect: "Allow",
-    actions: [exactOr(stack, v.action, "lambda:*").toLowerCase()],
-    resources: arns,
-    principals: [{ type: "AWS", identifiers: [principal] }],
-    conditions: permissionConditions(v),
-    // A principal resolved from a reference stands for the value it will take, as in a policy document.
-    ...(typeof v.principal === "string" && hasInterpolation(v.principal) ? { approximatePrincipals: true } : {}),
-  };
-  return { arns, allows: [statement], denies: [] };
-}
-
-/** The value when it resolves exactly, else the wide reading given. */
-function exactOr(stack: TfStack, v: unknown, wide: string): string {
-  if (typeof v !== "string" || v === "") return wide;
-  const r = resolveToPattern(stack, v);
-  return r.exact ? r.pattern : wide;
-}
-
-/** `events.amazonaws.com`, `lambda.alexa-appkit.amazon.com`: a service, not an ARN, an account id or everyone. */
-const isServicePrincipal = (p: string) => p !== "*" && !p.startsWith("arn:") && !/^\d{12}$/.test(p) && p.includes(".");
-
-/**
- * The ARN pattern of the function a permission is on: the function's own when `function_name` refers to one of the
- * stack, else from the name, partial ARN or ARN written. A qualifier (`:prod`, a version) is read as the function:
- * a version holds the environment the function had when it was published, which is what the stack shows.
- */
-function functionArn(stack: TfStack, v: unknown): string {
-  const ref = refTarget(v);
-  const fn = ref && stack.byAddress.get(ref.address);
-  if (fn && fn.type === "aws_lambda_function") return attributePattern(stack, fn, "arn").pattern;
-  const written = exactOr(stack, v, "*");
-  if (written === "*") return "*";
-  if (written.startsWith("arn:")) return written.split(":").slice(0, 7).join(":");
-  const partial = /^([0-9]{12}):function:([^:]+)/.exec(written);
-  if (partial) return `arn:aws:lambda:*:${partial[1]}:function:${partial[2]}`;
-  return `arn:aws:lambda:*:*:function:${written.split(":")[0]}`;
-}
-
-/**
- * The conditions AWS writes into the function's policy for `source_arn`, `source_account` and `principal_org_id`.
- * A conditional Allow still counts (its condition may hold); they are kept so the grant reads as conditional.
- */
-function permissionConditions(v: Readonly<Record<string, unknown>>): Condition[] {
-  const out: Condition[] = [];
-  const add = (arg: string, operator: string, key: string) => {
-    const value = v[arg];
-    if (value !== undefined && value !== null && value !== "") out.push({ operator, key, values: [String(value)] });
-  };
-  add("source_arn", "ArnLike", "AWS:SourceArn");
-  add("source_account", "StringEquals", "AWS:SourceAccount");
-  add("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
-  return out;
+  const statement = lambdaPermissionStatement(stack, res);
+  return statement && { arns: statement.resources ?? ["*"], allows: [statement], denies: [] };
 }
 
 /** Whether the stack holds any resource policy these grants read (most do not: then nothing is computed per principal). */
@@ -166,11 +105,46 @@ export function hasStoreResourcePolicies(stack: TfStack): boolean {
  * is attached to (a statement's `*` is that resource; a pattern that names something else grants nothing there).
  */
 export function resourcePolicyGrantsTo(stack: TfStack, p: PrincipalNode, action: string): Grant[] {
+  return grantsFrom(attachedPolicies(stack), p, action);
+}
+
+const permissions = new WeakMap<TfStack, readonly AttachedPolicy[]>();
+
+/** The stack's `aws_lambda_permission` resources as policies on their functions (those to a service left out). */
+function lambdaPermissions(stack: TfStack): readonly AttachedPolicy[] {
+  let out = permissions.get(stack);
+  if (out) return out;
+  const list: AttachedPolicy[] = [];
+  for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
+    const pol = lambdaPermission(stack, res);
+    if (pol) list.push(pol);
+  }
+  permissions.set(stack, (out = list));
+  return out;
+}
+
+/** Whether the stack holds a Lambda permission that may name a role or user (most do not). */
+export function hasLambdaPermissions(stack: TfStack): boolean {
+  return lambdaPermissions(stack).length > 0;
+}
+
+/**
+ * The grants of `action` that the stack's Lambda permissions give `p` on their functions: for the compute edges,
+ * where a permission letting the agent (or everyone) call lambda:UpdateFunctionCode hands it the function's role as
+ * surely as an identity Allow (red-team round 73). Same reading as `resourcePolicyGrantsTo`.
+ */
+export function lambdaPermissionGrantsTo(stack: TfStack, p: PrincipalNode, action: string): Grant[] {
+  return grantsFrom(lambdaPermissions(stack), p, action);
+}
+
+function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, action: string): Grant[] {
   const out: Grant[] = [];
   if (p.kind === "group") return out; // a group is no caller: its members are
   const lower = action.toLowerCase();
-  for (const pol of attachedPolicies(stack)) {
+  for (const pol of policies) {
     for (const allow of pol.allows) {
+      // Most statements do not grant the action at all: skip them before evaluating.
+      if (allow.unknown === undefined && allow.actions && !allow.actions.some((a) => globMatch(a, lower, CI))) continue;
       const candidate = { arnPattern: p.arnPattern };
       if (!mayName(allow, candidate)) continue;
       const boundary = p.kind === "role" && boundaryCaps(allow, p) ? p.boundary?.document.statements : undefined;
