@@ -58,12 +58,9 @@ const added: [string, Category, Severity][] = [
   ["storagegateway:ResetCache", "direct", "error"],
   ["lightsail:UpdateBucket", "protection", "error"],
   ["lightsail:CreateBucketAccessKey", "direct", "error"],
-  // 8: warnings. Deleting DNS records is a delete (as route53:DeleteHostedZone), not a protection.
+  // 8: warnings.
   ["fsx:UpdateVolume", "protection", "warning"],
   ["s3:PutBucketLogging", "protection", "warning"],
-  ["route53:ChangeResourceRecordSets", "direct", "warning"],
-  // 1.24.0 (the reference-environment review of round 72): 101 writes and a day lose a secret's original value.
-  ["secretsmanager:PutSecretValue", "direct", "warning"],
 ];
 
 describe("catalogue 1.23.0 (red-team round 72)", () => {
@@ -93,7 +90,6 @@ describe("catalogue 1.23.0 (red-team round 72)", () => {
     ["root sessions and account email", ["sts:GetCallerIdentity", "account:GetPrimaryEmail", "account:GetAccountInformation"]],
     ["Identity Center", ["sso:DescribePermissionSet", "sso:ListPermissionSets", "sso:ListAccountAssignments", "identitystore:ListGroupMemberships"]],
     ["Lake Formation settings", ["lakeformation:GetDataLakeSettings"]],
-    ["secret values", ["secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"]],
     ["KMS import", ["kms:DescribeKey", "kms:GetParametersForImport"]],
     ["Redshift snapshots and logging", ["redshift:DescribeClusterSnapshots", "redshift:DescribeLoggingStatus"]],
     ["RDS tenants, backups and activity streams", ["rds:DescribeDBInstances", "rds:DescribeTenantDatabases", "rds:DescribeDBInstanceAutomatedBackups", "rds:StartActivityStream"]],
@@ -112,6 +108,17 @@ describe("catalogue 1.23.0 (red-team round 72)", () => {
     const cat = loadCatalogue();
     for (const action of ["rds:ModifyDBClusterSnapshotAttribute", "ec2:ModifyImageAttribute"]) expect([action, cat.categoryOf(action)]).toEqual([action, undefined]);
     expect(findingsOf(["rds:ModifyDBClusterSnapshotAttribute", "ec2:ModifyImageAttribute"])).toEqual([]);
+  });
+
+  test("1.26.0: writing DNS records and secret values is excluded, as AgentRole's boundary denies every listed action", () => {
+    // A user's review: listed as warnings, they made every agent's DNS and secret writes impossible through AgentRole.
+    const cat = loadCatalogue();
+    for (const action of ["route53:ChangeResourceRecordSets", "secretsmanager:PutSecretValue"]) expect([action, cat.categoryOf(action)]).toEqual([action, undefined]);
+    expect(findingsOf(["route53:ChangeResourceRecordSets", "secretsmanager:PutSecretValue"])).toEqual([]);
+    const { boundary, guards } = agentGuardrails({ roleArn: "arn:*:iam::*:role/agents/claude", boundaryArn: "arn:*:iam::*:policy/agents/claude-boundary", guardArn: "arn:*:iam::*:policy/agents/claude-guard*" });
+    const text = JSON.stringify([boundary, guards]);
+    expect(text).not.toContain("ChangeResourceRecordSets");
+    expect(text).not.toContain("PutSecretValue");
   });
 
   test("AgentRole's boundary and guard policies deny every added action", () => {
