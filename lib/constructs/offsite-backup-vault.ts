@@ -59,7 +59,8 @@ export interface OffsiteBackupVaultProps {
    * account (`accountId`), in the partition of `region`, narrower than every role. For the vault's own key only: a
    * given `kmsKey` brings its own.
    * Refused too, case-insensitively, are patterns that may cover OrganizationAccountAccessRole (or the
-   * `accountAccessRoleName` of an EnvironmentAccounts of the app), `role/aws-reserved/*` (IAM Identity Center's roles),
+   * `accountAccessRoleName` of an EnvironmentAccounts of the app, made before or after this construct: checked again at
+   * synth), Control Tower's AWSControlTowerExecution, `role/aws-reserved/*` (IAM Identity Center's roles),
    * `role/aws-service-role/*` or the agent entry roles (`role/agent-entry/*`): the key would be in the hands of
    * whoever can assume them.
    * @default ["arn:<partition of region>:iam::<accountId>:role/breakglass/*"] (EnvironmentAccounts' privilegedRoleArns default, in the backup account)
