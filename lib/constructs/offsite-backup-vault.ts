@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey, requireDeployerIsAdministrator, requireKeyAdministrators } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -94,6 +94,7 @@ export class OffsiteBackupVault extends Construct {
 
   constructor(scope: Construct, id: string, props: OffsiteBackupVaultProps) {
     super(scope, id);
+    requireProps("OffsiteBackupVault", props, ["vaultName", "accountId", "region", "organizationId"]);
     const C = "OffsiteBackupVault";
     requireString(C, "vaultName", props.vaultName, "the vault's name, 2 to 50 letters, digits, _ or -");
     if (!/^[A-Za-z0-9_-]{2,50}$/.test(props.vaultName)) fail(C, "vaultName", `must be 2 to 50 letters, digits, _ or - (got "${props.vaultName}")`);

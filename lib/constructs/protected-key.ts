@@ -8,7 +8,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { AGENT_ENTRY_PATH, AGENT_PATH } from "./agent-role";
 import { EnvironmentAccounts } from "./environment-accounts";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, requireAccountId, requirePartition, requireString } from "./validate";
+import { fail, isToken, requireAccountId, requirePartition, requireString, requireProps } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -92,6 +92,7 @@ export class ProtectedKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
+    requireProps("ProtectedKey", props, ["accountId", "description"]);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
     requireString("ProtectedKey", "description", props.description, "what the key encrypts, shown in the KMS console");
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));
