@@ -11,7 +11,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps } from "./validate";
 
 /**
  * CloudTrail data event types (`resources.type`) recorded by default: what agents most often touch (S3 objects,
@@ -83,6 +83,7 @@ export class AgentAuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentAuditTrailProps) {
     super(scope, id);
+    requireProps("AgentAuditTrail", props, ["trailName", "bucketName", "organizationId", "managementAccountId", "logAccountId", "region", "logAccountProvider"]);
     const C = "AgentAuditTrail";
     requireString(C, "trailName", props.trailName, "the trail's name, 3 to 128 letters, digits, . _ -");
     requireString(C, "bucketName", props.bucketName, "the S3 bucket the trail writes to, in the log account");

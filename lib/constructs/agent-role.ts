@@ -10,7 +10,7 @@ import { iamActionProblem, iamServiceProblem } from "../engine/iam-actions";
 import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
 import { AgentPrincipal, mergeConditions } from "./agent-principal";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
-import { fail, isToken, requireIamName, requireInteger, requireNonEmpty } from "./validate";
+import { fail, isToken, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
 
 /** IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). */
 export { AGENT_PATH };
@@ -100,6 +100,7 @@ export class AgentRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentRoleProps) {
     super(scope, id);
+    requireProps("AgentRole", props, ["roleName", "assumedBy"]);
     const name = requireIamName("AgentRole", "roleName", props.roleName);
     requireNonEmpty("AgentRole", "assumedBy", props.assumedBy, "principal (e.g. AgentPrincipal.role(runnerRoleArn))");
     // Plain JavaScript can hand in an ARN string where an AgentPrincipal belongs.

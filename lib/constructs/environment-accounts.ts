@@ -10,7 +10,7 @@ import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion } from "./validate";
+import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps } from "./validate";
 
 export type Environment = "production" | "staging" | "sandbox" | "backup" | "log";
 
@@ -120,6 +120,7 @@ export class EnvironmentAccounts extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentAccountsProps) {
     super(scope, id);
+    requireProps("EnvironmentAccounts", props, ["region", "accounts (production and backup at least)", "rootId (or createOrganization: true)"]);
     const C = "EnvironmentAccounts";
     const region = requireRegion(C, "region", props.region);
     requireObject(C, "accounts", props.accounts, "one account per environment, { production, backup } at least");

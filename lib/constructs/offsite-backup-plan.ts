@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
-import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion, requireString, literalProviderRegion } from "./validate";
+import { fail, parseBackupVaultArn, partitionOf, requireAccountId, requireBackupSchedule, requireInteger, requireRegion, requireString, literalProviderRegion, requireProps } from "./validate";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;
@@ -92,6 +92,7 @@ export class OffsiteBackupPlan extends Construct {
 
   constructor(scope: Construct, id: string, props: OffsiteBackupPlanProps) {
     super(scope, id);
+    requireProps("OffsiteBackupPlan", props, ["name", "accountId", "region", "offsiteVaultArn"]);
     const C = "OffsiteBackupPlan";
     requireString(C, "name", props.name, "the plan's name, 2 to 40 letters, digits, _ or -");
     const o = validateOffsiteOptions(this, C, props, "", props.provider);

@@ -8,7 +8,7 @@ import { loadCatalogue } from "../engine/catalogue";
 import { DEFAULT_COPY_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, MIN_RETENTION_DAYS, registerOffsiteVault, requireVaultKey } from "./offsite-backup-plan";
 import { policyJson } from "./policy-document";
 import { ProtectedKey, requireDeployerIsAdministrator, requireKeyAdministrators } from "./protected-key";
-import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString } from "./validate";
+import { fail, partitionOf, requireAccountId, requireInteger, requireOrganizationId, requireRegion, requireString, requireProps } from "./validate";
 
 export interface OffsiteBackupVaultProps {
   /** Vault name, 2-50 letters, digits, _ or -. */
@@ -59,7 +59,8 @@ export interface OffsiteBackupVaultProps {
    * account (`accountId`), in the partition of `region`, narrower than every role. For the vault's own key only: a
    * given `kmsKey` brings its own.
    * Refused too, case-insensitively, are patterns that may cover OrganizationAccountAccessRole (or the
-   * `accountAccessRoleName` of an EnvironmentAccounts of the app), `role/aws-reserved/*` (IAM Identity Center's roles),
+   * `accountAccessRoleName` of an EnvironmentAccounts of the app, made before or after this construct: checked again at
+   * synth), Control Tower's AWSControlTowerExecution, `role/aws-reserved/*` (IAM Identity Center's roles),
    * `role/aws-service-role/*` or the agent entry roles (`role/agent-entry/*`): the key would be in the hands of
    * whoever can assume them.
    * @default ["arn:<partition of region>:iam::<accountId>:role/breakglass/*"] (EnvironmentAccounts' privilegedRoleArns default, in the backup account)
@@ -93,6 +94,7 @@ export class OffsiteBackupVault extends Construct {
 
   constructor(scope: Construct, id: string, props: OffsiteBackupVaultProps) {
     super(scope, id);
+    requireProps("OffsiteBackupVault", props, ["vaultName", "accountId", "region", "organizationId"]);
     const C = "OffsiteBackupVault";
     requireString(C, "vaultName", props.vaultName, "the vault's name, 2 to 50 letters, digits, _ or -");
     if (!/^[A-Za-z0-9_-]{2,50}$/.test(props.vaultName)) fail(C, "vaultName", `must be 2 to 50 letters, digits, _ or - (got "${props.vaultName}")`);

@@ -7,7 +7,7 @@ import type { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
-import { fail, requireInteger, requireString } from "./validate";
+import { fail, requireInteger, requireString, requireProps } from "./validate";
 
 /** RDS keeps automated backups 1-35 days; a week is the least that survives damage noticed late. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -84,6 +84,7 @@ export class ProtectedDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedDatabaseProps) {
     super(scope, id);
+    requireProps("ProtectedDatabase", props, ["identifier", "engine", "instanceClass", "backup"]);
     const C = "ProtectedDatabase";
     requireString(C, "identifier", props.identifier, "the DB instance or cluster identifier, like orders");
     if (!/^[a-z][a-z0-9-]{0,49}$/.test(props.identifier) || props.identifier.endsWith("-") || props.identifier.includes("--")) {

@@ -8,7 +8,7 @@ import { globsIntersect } from "../engine/iam/glob";
 import { AGENT_ENTRY_PATH, AGENT_PATH } from "./agent-role";
 import { EnvironmentAccounts } from "./environment-accounts";
 import { policyJson, type StatementJson } from "./policy-document";
-import { fail, isToken, requireAccountId, requirePartition, requireString } from "./validate";
+import { fail, isToken, requireAccountId, requirePartition, requireString, requireProps } from "./validate";
 
 /** KMS waits this many days before deleting a key: the longest it allows, the most time to notice and cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -59,7 +59,8 @@ export interface ProtectedKeyProps {
    * KMS refuses a key policy that would deny its creator a later `kms:PutKeyPolicy` (the lockout safety check), and
    * every later policy update is such a call. A literal `assumeRole` role of `provider` outside them is refused here.
    * Refused too, case-insensitively, are patterns that may cover OrganizationAccountAccessRole (or the
-   * `accountAccessRoleName` of an EnvironmentAccounts of the app), `role/aws-reserved/*` (IAM Identity Center's roles),
+   * `accountAccessRoleName` of an EnvironmentAccounts of the app, made before or after this construct: checked again at
+   * synth), Control Tower's AWSControlTowerExecution, `role/aws-reserved/*` (IAM Identity Center's roles),
    * `role/aws-service-role/*` or the agent entry roles (`role/agent-entry/*`): the key would be in the hands of
    * whoever can assume them.
    * @default - no such Deny: the account's IAM policies decide who manages the key (agents are denied either way)
@@ -91,6 +92,7 @@ export class ProtectedKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedKeyProps) {
     super(scope, id);
+    requireProps("ProtectedKey", props, ["accountId", "description"]);
     const account = requireAccountId("ProtectedKey", "accountId", props.accountId);
     requireString("ProtectedKey", "description", props.description, "what the key encrypts, shown in the KMS console");
     const others = (props.usableByAccounts ?? []).map((a) => requireAccountId("ProtectedKey", "usableByAccounts", a));
@@ -102,6 +104,10 @@ export class ProtectedKey extends Construct {
     if (props.alias !== undefined && !/^[\w/-]+$/.test(props.alias)) fail("ProtectedKey", "alias", `must be letters, digits, / _ - (got "${props.alias}")`);
     const admins = props.keyAdministratorArns === undefined ? undefined : requireKeyAdministrators("ProtectedKey", "keyAdministratorArns", props.keyAdministratorArns, account, partition, this);
     if (admins !== undefined) requireDeployerIsAdministrator("ProtectedKey", "keyAdministratorArns", this, props.provider, admins);
+    if (admins !== undefined) {
+      // Again at synth: an EnvironmentAccounts made after this key (its accountAccessRoleName) was not there to see.
+      this.node.addValidation({ validate: () => keyAdministratorProblems("ProtectedKey", "keyAdministratorArns", admins, account, partition, this) });
+    }
     this.keyAdministratorArns = admins;
 
     const kmsDestroy = loadCatalogue().entries.filter((e) => e.action.startsWith("kms:")).map((e) => e.action);
@@ -181,6 +187,12 @@ export class ProtectedKey extends Construct {
 const DEFAULT_ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";
 
 /**
+ * The role AWS Control Tower creates in every account it enrolls or vends (Account Factory): the management account,
+ * and whoever runs Control Tower there, assume it with administrator rights, as they do OrganizationAccountAccessRole.
+ */
+const CONTROL_TOWER_EXECUTION_ROLE = "AWSControlTowerExecution";
+
+/**
  * Roles a key administrator pattern must not cover, each with who can assume it: exempting one from the key's Deny
  * hands the key to all of them.
  */
@@ -192,6 +204,7 @@ function excludedAdministrators(scope: Construct | undefined): { readonly patter
   }
   return [
     ...[...names].map((n) => ({ pattern: `arn:*:iam::*:role/${n}`, what: `${n}, the account-access role AWS Organizations creates, which every admin of the management account can assume` })),
+    { pattern: `arn:*:iam::*:role/${CONTROL_TOWER_EXECUTION_ROLE}`, what: `${CONTROL_TOWER_EXECUTION_ROLE}, the role AWS Control Tower creates in every account it enrolls, which the management account (every admin of it, and Control Tower) can assume` },
     { pattern: "arn:*:iam::*:role/aws-reserved/*", what: "roles under /aws-reserved/, IAM Identity Center's among them (every user a permission set of the account is assigned to)" },
     { pattern: "arn:*:iam::*:role/aws-service-role/*", what: "service-linked roles under /aws-service-role/, which AWS services assume" },
     { pattern: `arn:*:iam::*:role${AGENT_ENTRY_PATH}*`, what: `agent entry roles under ${AGENT_ENTRY_PATH}, which agent workflows (a GitHub Actions token) assume` },
@@ -227,6 +240,20 @@ export function requireKeyAdministrators(C: string, prop: string, arns: unknown,
     }
   }
   return [...(arns as string[])];
+}
+
+/**
+ * The same checks at synth, when every construct of the app exists: an EnvironmentAccounts made after the key (or
+ * in a stack added later) renames the account-access role, and the check at construction could not see it.
+ * The messages of what fails now, none when the patterns pass.
+ */
+export function keyAdministratorProblems(C: string, prop: string, arns: readonly string[], accountId: string, partition: string, scope: Construct): string[] {
+  try {
+    requireKeyAdministrators(C, prop, arns, accountId, partition, scope);
+    return [];
+  } catch (e) {
+    return [(e as Error).message];
+  }
 }
 
 /**

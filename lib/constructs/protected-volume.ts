@@ -6,7 +6,7 @@ import type { OffsiteBackupPlan } from "./offsite-backup-plan";
 import { planAndKey, type OffsiteBackup } from "./offsite-backup-target";
 import type { ProtectedKey } from "./protected-key";
 import { RecycleBinLock, type RecycleBinLockProps } from "./recycle-bin-lock";
-import { fail, isToken, literalProviderRegion, REGION_NAME, requireInteger, requireString } from "./validate";
+import { fail, isToken, literalProviderRegion, REGION_NAME, requireInteger, requireString, requireProps } from "./validate";
 
 /** The volume types EBS takes (CreateVolume's VolumeType). */
 export const EBS_VOLUME_TYPES: readonly string[] = ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"];
@@ -64,6 +64,7 @@ export class ProtectedVolume extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedVolumeProps) {
     super(scope, id);
+    requireProps("ProtectedVolume", props, ["name", "availabilityZone", "sizeGiB", "backup"]);
     const C = "ProtectedVolume";
     requireString(C, "name", props.name, "the volume's Name tag, 2 to 34 letters, digits, _ or -");
     requireString(C, "availabilityZone", props.availabilityZone, "the availability zone of the volume, like eu-west-1a");

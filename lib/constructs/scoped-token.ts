@@ -6,7 +6,7 @@ import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
-import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion } from "./validate";
+import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps } from "./validate";
 
 /** STS issues credentials for at least 15 minutes; an agent token lives at most an hour (also the role-chaining cap). */
 export const SCOPED_TOKEN_MIN_SECONDS = 900;
@@ -85,6 +85,7 @@ export class ScopedToken extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopedTokenProps) {
     super(scope, id);
+    requireProps("ScopedToken", props, ["name", "assumedBy", "actions", "resources", "environment", "accountId", "region"]);
     const C = "ScopedToken";
     const name = requireIamName(C, "name", props.name, 64);
     const lifetime = requireInteger(C, "lifetimeSeconds", props.lifetimeSeconds ?? SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MIN_SECONDS,

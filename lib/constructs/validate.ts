@@ -139,6 +139,16 @@ export function requireString(construct: string, prop: string, value: unknown, w
   if (typeof value !== "string") fail(construct, prop, `is required: ${what} (got ${value === undefined ? "nothing" : JSON.stringify(value)})`);
 }
 
+/**
+ * The props block itself, which plain JavaScript may leave out (`new EnvironmentAccounts(scope, "E")`): named with
+ * the props it must hold, instead of a TypeError reading the first of them.
+ */
+export function requireProps(construct: string, props: unknown, required: readonly string[]): asserts props is object {
+  if (props === null || typeof props !== "object") {
+    fail(construct, "props", `are required: { ${required.join(", ")} } (got ${props === undefined ? "nothing" : JSON.stringify(props)})`);
+  }
+}
+
 /** An object prop (a props block, a construct, a provider) a plain-JavaScript caller may leave out. */
 export function requireObject(construct: string, prop: string, value: unknown, what: string): asserts value is object {
   if (value === null || typeof value !== "object") fail(construct, prop, `is required: ${what} (got ${value === undefined ? "nothing" : JSON.stringify(value)})`);

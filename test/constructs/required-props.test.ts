@@ -69,3 +69,32 @@ describe("every required prop, missing, is named", () => {
     expect(errorOf(make).message).toMatch(message);
   });
 });
+
+/**
+ * No props at all (a user review: `new EnvironmentAccounts(scope, "E")` crashed with a TypeError reading `region`): the
+ * message says the props are required and names what they must hold.
+ */
+describe("no props at all", () => {
+  const cases: [string, (s: Construct) => unknown, string[]][] = [
+    ["EnvironmentAccounts", (s) => new EnvironmentAccounts(s, "E", loose(undefined)), ["region", "accounts", "rootId", "createOrganization"]],
+    ["ProtectedKey", (s) => new ProtectedKey(s, "K", loose(undefined)), ["accountId", "description"]],
+    ["AgentRole", (s) => new AgentRole(s, "R", loose(undefined)), ["roleName", "assumedBy"]],
+    ["OffsiteBackupVault", (s) => new OffsiteBackupVault(s, "V", loose(undefined)), ["vaultName", "accountId", "region", "organizationId"]],
+    ["OffsiteBackupPlan", (s) => new OffsiteBackupPlan(s, "P", loose(undefined)), ["name", "accountId", "region", "offsiteVaultArn"]],
+    ["ProtectedVolume", (s) => new ProtectedVolume(s, "V", loose(undefined)), ["name", "availabilityZone", "sizeGiB", "backup"]],
+    ["ProtectedDatabase", (s) => new ProtectedDatabase(s, "D", loose(undefined)), ["identifier", "engine", "instanceClass", "backup"]],
+    ["AgentAuditTrail", (s) => new AgentAuditTrail(s, "T", loose(undefined)), ["trailName", "bucketName", "organizationId", "logAccountProvider"]],
+    ["ScopedToken", (s) => new ScopedToken(s, "T", loose(undefined)), ["name", "assumedBy", "actions", "resources", "environment", "accountId", "region"]],
+  ];
+  test.each(cases)("%s without props names the props it needs, not a TypeError", (c, make, names) => {
+    const message = errorOf(() => make(stackIn("eu-central-1"))).message;
+    expect(message).toMatch(new RegExp(`^${c}: props are required: \\{ .* \\} \\(got nothing\\)$`));
+    for (const n of names) expect(message).toContain(n);
+  });
+
+  test("EnvironmentAccounts with null props says so too", () => {
+    expect(errorOf(() => new EnvironmentAccounts(stackIn("eu-central-1"), "E", loose(null))).message).toBe(
+      "EnvironmentAccounts: props are required: { region, accounts (production and backup at least), rootId (or createOrganization: true) } (got null)",
+    );
+  });
+});
