@@ -205,7 +205,9 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
 export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
   for (const { entry, types, shapes } of outsideComputeEntries()) {
-    const grants = ctx.grants(p, entry.action);
+    // A Lambda permission on a function outside the stack (`function_name = "billing-cleanup"`, a full ARN) hands it
+    // over as the agent's own right does (red-team round 74).
+    const grants = ctx.computeGrants(p, entry.action);
     if (grants.length === 0) continue;
     const index = ctx.resourcesOf(types);
     for (const g of grants) {
