@@ -8,8 +8,8 @@ import { globCovers } from "./iam/glob";
 import { actionUniverse } from "./universe";
 import { policyFromValue } from "./terraform/policy-documents";
 import { publicWriteAcls } from "./s3-acl-grants";
-import { blocks } from "./json";
-import { makeSource } from "./iam/policy-json";
+import { makeSource, unknownDocument } from "./iam/policy-json";
+import { blocksWithDynamic } from "./reach/dynamic-blocks";
 import { attributePattern, hasInterpolation, refTarget, resolveToPattern } from "./terraform/tokens";
 
 /** Resources whose policy document grants rights to principals named in it, and the attribute holding it. */
@@ -51,10 +51,20 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   ["aws_s3control_multi_region_access_point_policy", "details.policy"],
 ];
 
-/** The value a RESOURCE_POLICIES attribute names: a top-level argument, or `block.argument` in a nested block. */
+/** Stands for a policy in a block blastwall cannot read: `resourcePolicyDocument` reads it as an unknown document. */
+const UNREAD_BLOCK: unique symbol = Symbol("unread block");
+
+/**
+ * The value a RESOURCE_POLICIES attribute names: a top-level argument, or `block.argument` in a nested block, static or
+ * the content of a `dynamic "block"` (red-team round 74: a dynamic `details` was read as no policy at all). A block
+ * blastwall cannot read as one (a dynamic content that is a token) leaves the policy unknown: fail closed.
+ */
 export function resourcePolicyValue(res: TfResource, attribute: string): unknown {
   const [block, argument] = attribute.split(".");
-  return argument === undefined ? res.values[block] : blocks(res.values[block])[0]?.[argument];
+  if (argument === undefined) return res.values[block];
+  const found = blocksWithDynamic(res.values, block);
+  const value = found.blocks[0]?.[argument];
+  return found.unread && (value === undefined || value === null || value === "") ? UNREAD_BLOCK : value;
 }
 
 const documents = new WeakMap<TfStack, Map<string, PolicyDocument>>();
@@ -68,7 +78,14 @@ export function resourcePolicyDocument(stack: TfStack, res: TfResource, attribut
   if (!m) documents.set(stack, (m = new Map()));
   const key = `${res.address}\u0000${attribute}`;
   let doc = m.get(key);
-  if (!doc) m.set(key, (doc = policyFromValue(stack, resourcePolicyValue(res, attribute), { address: res.address, constructPath: res.constructPath })));
+  if (!doc) {
+    const value = resourcePolicyValue(res, attribute);
+    doc =
+      value === UNREAD_BLOCK
+        ? unknownDocument(res.address, `${attribute.split(".")[0]} is a block blastwall cannot read (a dynamic block's content, or a token)`, undefined, res.constructPath)
+        : policyFromValue(stack, value, { address: res.address, constructPath: res.constructPath });
+    m.set(key, doc);
+  }
   return doc;
 }
 
@@ -312,6 +329,9 @@ export function lambdaPermissionStatement(stack: TfStack, res: TfResource): Stat
     effect: "Allow",
     actions: [exactOr(stack, v.action, "lambda:*").toLowerCase()],
     resources: [functionArn(stack, v.function_name)],
+    // On a function of the stack, the permission is on that function alone, whatever its ARN pattern may match
+    // (red-team round 74: read as a pattern, it reached `fn` functions of every region and account outside the stack).
+    ...(stackFunction(stack, v.function_name) ? { writtenResources: [`\${${stackFunction(stack, v.function_name)!.address}.arn}`] } : {}),
     principals: [{ type: "AWS", identifiers: [principal] }],
     conditions: permissionConditions(v),
     // A principal resolved from a reference stands for the value it will take, as in a policy document.
@@ -335,15 +355,21 @@ const isServicePrincipal = (p: string) => p !== "*" && !p.startsWith("arn:") && 
  * a version holds the environment the function had when it was published, which is what the stack shows.
  */
 function functionArn(stack: TfStack, v: unknown): string {
-  const ref = refTarget(v);
-  const fn = ref && stack.byAddress.get(ref.address);
-  if (fn && fn.type === "aws_lambda_function") return attributePattern(stack, fn, "arn").pattern;
+  const fn = stackFunction(stack, v);
+  if (fn) return attributePattern(stack, fn, "arn").pattern;
   const written = exactOr(stack, v, "*");
   if (written === "*") return "*";
   if (written.startsWith("arn:")) return written.split(":").slice(0, 7).join(":");
   const partial = /^([0-9]{12}):function:([^:]+)/.exec(written);
   if (partial) return `arn:aws:lambda:*:${partial[1]}:function:${partial[2]}`;
   return `arn:aws:lambda:*:*:function:${written.split(":")[0]}`;
+}
+
+/** The function of the stack (or a data source's) a permission's `function_name` refers to. */
+function stackFunction(stack: TfStack, v: unknown): TfResource | undefined {
+  const ref = refTarget(v);
+  const fn = ref && stack.byAddress.get(ref.address);
+  return fn && fn.type === "aws_lambda_function" ? fn : undefined;
 }
 
 /**

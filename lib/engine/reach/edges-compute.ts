@@ -1,5 +1,8 @@
 /** Edges into the roles compute runs as: passing a role to new compute, changing compute or the code it runs, and compute outside the stack. */
 import type { Grant, PrincipalNode } from "../analysis-types";
+import type { Statement } from "../iam/types";
+import { attributePattern } from "../terraform/tokens";
+import { certainlyDenied } from "./resource-policy-grants";
 import type { TfResource } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
@@ -99,7 +102,9 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
     const held: { a: string; gs: readonly Grant[] }[] = [];
     for (const a of t.actions) {
       // A Lambda permission may grant the change on its own (red-team round 73).
-      const gs = ctx.computeGrants(p, a);
+      let gs = ctx.computeGrants(p, a);
+      // An AddPermission Allow pinned to service principals adds no statement the agent can use (red-team round 74).
+      if (isAddPermission(a)) gs = gs.filter((g) => !pinnedToServices(g.statement));
       if (gs.length > 0) held.push({ a, gs });
     }
     if (held.length === 0) continue;
@@ -110,6 +115,9 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
         for (const r of g.resources) {
           for (const res of index.referenced(g, r) ?? index.matching(r)) {
             if (seen.has(res)) continue;
+            // A permission the agent adds to itself is worth nothing when its own Denies forbid every change it
+            // could grant (red-team round 74): an explicit Deny overrides the function policy's Allow.
+            if (isAddPermission(a) && followUpsDenied(ctx, p, t, res)) continue;
             seen.add(res);
             // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
             // any (red-team round 64: UpdateFunctionCode on ${data.aws_lambda_function.x.arn} reached nothing).
@@ -188,6 +196,39 @@ function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, al
   }
 }
 
+const isAddPermission = (a: string) => a.toLowerCase() === "lambda:addpermission";
+
+/**
+ * Condition operators that hold `lambda:Principal`, the principal an AddPermission call names, to their values: the
+ * single-valued ones only (`...IfExists`, set operators and negations may hold for any principal).
+ */
+const PINNING_OPERATORS: ReadonlySet<string> = new Set(["StringEquals", "StringEqualsIgnoreCase", "StringLike"]);
+
+/** A service principal written out: `apigateway.amazonaws.com`, `events.amazonaws.com.cn`; no wildcard or variable. */
+const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/i;
+
+/**
+ * Whether an AddPermission Allow certainly lets the caller add only permissions to AWS services (`lambda:Principal`
+ * pinned to service principals): such a permission cannot name the agent, its session or everyone, so it hands the
+ * agent nothing. Anything else (another key, a wildcard, an account, an unreadable statement) counts: fail closed.
+ */
+function pinnedToServices(s: Statement): boolean {
+  if (s.unknown !== undefined) return false;
+  return s.conditions.some((c) => PINNING_OPERATORS.has(c.operator) && c.key.toLowerCase() === "lambda:principal" && c.values.length > 0 && c.values.every((v) => SERVICE_PRINCIPAL.test(v)));
+}
+
+/**
+ * Whether the principal's own explicit Denies certainly forbid, on this compute, every hijacking change of the target
+ * besides AddPermission (for a function: UpdateFunctionCode and UpdateFunctionConfiguration). Then a permission it
+ * adds to itself or everyone lets it run nothing there.
+ */
+function followUpsDenied(ctx: EdgeContext, p: PrincipalNode, t: (typeof HIJACK_TARGETS)[number], res: TfResource): boolean {
+  const followUps = t.actions.filter((x) => !isAddPermission(x));
+  if (followUps.length === 0) return false;
+  const arn = attributePattern(ctx.stack, res, "arn").pattern;
+  return followUps.every((x) => certainlyDenied(p, x, arn));
+}
+
 function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {
   const found = roleOfCompute(ctx, res, t.roleAttribute, t.viaInstanceProfile === true);
   const role = found === null && t.runsAsRoleAnyway ? undefined : found;
@@ -205,7 +246,9 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
 export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
   for (const { entry, types, shapes } of outsideComputeEntries()) {
-    const grants = ctx.grants(p, entry.action);
+    // A Lambda permission on a function outside the stack (`function_name = "billing-cleanup"`, a full ARN) hands it
+    // over as the agent's own right does (red-team round 74).
+    const grants = ctx.computeGrants(p, entry.action);
     if (grants.length === 0) continue;
     const index = ctx.resourcesOf(types);
     for (const g of grants) {

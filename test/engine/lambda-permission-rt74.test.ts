@@ -1,0 +1,269 @@
+/**
+ * Red-team round 74, after Lambda permissions came to count for hijack edges (round 73): one bypass (a permission on
+ * a function outside the stack), three false alarms (an AddPermission pinned to service principals; AddPermission
+ * when the agent is explicitly denied every change it could grant itself; a permission to the agent's session when
+ * the agent is explicitly denied lambda:*) and a fail-open (a Multi-Region Access Point policy in a dynamic block).
+ *
+ * The agent is a clean one throughout: a boundary, a source-identity trust, a session limit, and only s3:GetObject
+ * of its own, so any error is the case's.
+ */
+import { adminKeyStack, agentRole, check, errors, policy, ruleIds, SAFE_TRUST, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+
+const SESSION = "arn:aws:sts::111111111111:assumed-role/agent/run";
+
+interface Opts {
+  /** The agent's identity statements (s3:GetObject alone by default). */
+  identity?: Obj[];
+  /** What the boundary allows, and what it denies. */
+  boundary?: string[];
+  boundaryDeny?: string[];
+  /** A permission (on the stack's function unless it names another). */
+  permission?: Obj;
+  /** Leave the function and its role out. */
+  noFunction?: boolean;
+  extra?: Record<string, Obj>;
+}
+
+function stack(o: Opts = {}): Obj {
+  const boundary: Obj[] = [{ Effect: "Allow", Action: o.boundary ?? ["s3:GetObject"], Resource: "*" }];
+  if (o.boundaryDeny) boundary.push({ Effect: "Deny", Action: o.boundaryDeny, Resource: "*" });
+  return tf({
+    "aws_iam_policy.boundary": { name: "agent-boundary", policy: policy(...boundary) },
+    "aws_iam_role.agent": agentRole({ assume_role_policy: SAFE_TRUST, permissions_boundary: "${aws_iam_policy.boundary.arn}", max_session_duration: 3600 }),
+    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy(...(o.identity ?? [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }])) },
+    ...(o.noFunction
+      ? {}
+      : {
+          "aws_iam_role.fnrole": {
+            name: "fnrole",
+            assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
+          },
+          "aws_iam_role_policy.fnrole": { role: "${aws_iam_role.fnrole.name}", policy: policy({ Effect: "Allow", Action: ["s3:DeleteObject"], Resource: "*" }) },
+          "aws_lambda_function.fn": { function_name: "fn", role: "${aws_iam_role.fnrole.arn}", handler: "index.handler", runtime: "nodejs20.x", filename: "f.zip" },
+        }),
+    ...(o.permission ? { "aws_lambda_permission.p": { function_name: "${aws_lambda_function.fn.function_name}", statement_id: "ci", ...o.permission } } : {}),
+    ...(o.extra ?? {}),
+  });
+}
+
+const addPermission = (extra: Obj = {}): Obj => ({ Effect: "Allow", Action: "lambda:AddPermission", Resource: "${aws_lambda_function.fn.arn}", ...extra });
+const onPrincipal = (operator: string, values: string | string[]) => ({ Condition: { [operator]: { "lambda:Principal": values } } });
+
+describe("the base stack is clean", () => {
+  test("no errors", () => {
+    expect(ruleIds(check(stack()))).toEqual([]);
+    expect(ruleIds(check(stack({ noFunction: true })))).toEqual([]);
+  });
+});
+
+describe("B1: a permission on a function outside the stack hands over a function blastwall cannot see", () => {
+  for (const [name, principal] of [
+    ["the agent's session", SESSION],
+    ["everyone", "*"],
+  ]) {
+    test(`UpdateFunctionCode to ${name}, function named by a literal`, () => {
+      const r = check(stack({ noFunction: true, permission: { function_name: "billing-cleanup", action: "lambda:UpdateFunctionCode", principal } }));
+      expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+      expect(JSON.stringify(errors(r, "agent-reach-unknown"))).toMatch(/aws_lambda_permission\.p/);
+    });
+    test(`UpdateFunctionCode to ${name}, function named by a full ARN`, () => {
+      const r = check(stack({ noFunction: true, permission: { function_name: "arn:aws:lambda:us-east-1:111111111111:function:other", action: "lambda:UpdateFunctionCode", principal } }));
+      expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+    });
+  }
+
+  test("as the agent's own right does (control)", () => {
+    const r = check(stack({ noFunction: true, identity: [{ Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "arn:aws:lambda:*:*:function:billing-cleanup" }], boundary: ["s3:GetObject", "lambda:UpdateFunctionCode"] }));
+    expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+  });
+
+  test("a permission outside the stack to InvokeFunction, or to another role, stays clean (control)", () => {
+    expect(ruleIds(check(stack({ noFunction: true, permission: { function_name: "billing-cleanup", action: "lambda:InvokeFunction", principal: SESSION } })))).toEqual([]);
+    expect(ruleIds(check(stack({ noFunction: true, permission: { function_name: "billing-cleanup", action: "lambda:UpdateFunctionCode", principal: "arn:aws:iam::111111111111:role/deployer" } })))).toEqual([]);
+  });
+
+  test("a permission on the stack's own function reaches that function alone, not same-named ones elsewhere", () => {
+    for (const function_name of ["${aws_lambda_function.fn.function_name}", "${aws_lambda_function.fn.arn}"]) {
+      expect(ruleIds(check(stack({ permission: { function_name, action: "lambda:UpdateFunctionCode", principal: SESSION } })))).toEqual(["agent-transitive-destroy"]);
+    }
+  });
+
+  test("a permission on a data-source function stays agent-reach-unknown (control)", () => {
+    const r = check(
+      stack({
+        noFunction: true,
+        extra: {
+          "data.aws_lambda_function.billing": { function_name: "billing-cleanup" },
+          "aws_lambda_permission.p": { function_name: "${data.aws_lambda_function.billing.function_name}", statement_id: "ci", action: "lambda:UpdateFunctionCode", principal: SESSION },
+        },
+      }),
+    );
+    expect(ruleIds(r)).toEqual(["agent-reach-unknown"]);
+  });
+});
+
+describe("F1: AddPermission pinned by lambda:Principal to service principals adds no grant to the agent", () => {
+  const boundary = ["s3:GetObject", "lambda:AddPermission"];
+  test.each([
+    ["StringEquals", "apigateway.amazonaws.com"],
+    ["StringEquals", ["apigateway.amazonaws.com", "events.amazonaws.com"]],
+    ["StringEqualsIgnoreCase", "S3.AmazonAWS.com"],
+    ["StringLike", "events.amazonaws.com"],
+    ["StringEquals", "apigateway.amazonaws.com.cn"],
+  ])("%s %j", (operator, values) => {
+    expect(ruleIds(check(stack({ boundary, identity: [addPermission(onPrincipal(operator, values))] })))).toEqual([]);
+  });
+
+  test.each([
+    ["StringLike", "*.amazonaws.com"],
+    ["StringLike", "*"],
+    ["StringEquals", "*"],
+    ["StringEquals", ["apigateway.amazonaws.com", SESSION]],
+    ["StringEquals", "111111111111"],
+    ["StringNotEquals", "apigateway.amazonaws.com"],
+    ["StringEqualsIfExists", "apigateway.amazonaws.com"],
+    ["ForAnyValue:StringEquals", "apigateway.amazonaws.com"],
+    ["ForAllValues:StringEquals", "apigateway.amazonaws.com"],
+    ["StringEquals", "amazonaws.com.evil.example"],
+  ])("still a path under %s %j (fail closed)", (operator, values) => {
+    expect(errors(check(stack({ boundary, identity: [addPermission(onPrincipal(operator, values))] })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("a condition on another key does not pin the principal", () => {
+    expect(errors(check(stack({ boundary, identity: [addPermission({ Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } })] })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("a pinned Allow beside an unpinned one still leaves the path", () => {
+    const identity = [addPermission(onPrincipal("StringEquals", "apigateway.amazonaws.com")), addPermission()];
+    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("control: AddPermission with only the implicit deny is still an error (tp_implicit)", () => {
+    const found = errors(check(stack({ boundary, identity: [addPermission()] })), "agent-transitive-destroy");
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence.find((e) => e.step === "hijack")?.detail).toMatch(/lambda:AddPermission/);
+  });
+
+  test("the Deny form (Allow, and Deny under StringNotLike lambda:Principal [services]) is still over-reported", () => {
+    const identity = [addPermission(), { Effect: "Deny", Action: "lambda:AddPermission", Resource: "*", ...onPrincipal("StringNotLike", ["s3.amazonaws.com", "apigateway.amazonaws.com"]) }];
+    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+});
+
+describe("F2: AddPermission when every change it could grant is explicitly denied to the agent", () => {
+  const boundary = ["s3:GetObject", "lambda:AddPermission"];
+  const updates = ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"];
+
+  test("the boundary denies both updates", () => {
+    expect(ruleIds(check(stack({ boundary, boundaryDeny: updates, identity: [addPermission()] })))).toEqual([]);
+  });
+
+  test("the identity policy denies both updates", () => {
+    expect(ruleIds(check(stack({ boundary, identity: [addPermission(), { Effect: "Deny", Action: updates, Resource: "*" }] })))).toEqual([]);
+  });
+
+  test("lambda:Update* denied on every function", () => {
+    expect(ruleIds(check(stack({ boundary, identity: [addPermission(), { Effect: "Deny", Action: "lambda:Update*", Resource: "arn:aws:lambda:*:*:function:*" }] })))).toEqual([]);
+  });
+
+  test("AddPermission through a Lambda permission to everyone, the boundary denying both updates", () => {
+    expect(ruleIds(check(stack({ boundaryDeny: updates, permission: { action: "lambda:AddPermission", principal: "*" } })))).toEqual([]);
+  });
+
+  test("still a path when only UpdateFunctionCode is denied", () => {
+    expect(errors(check(stack({ boundary, boundaryDeny: ["lambda:UpdateFunctionCode"], identity: [addPermission()] })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("still a path when the Deny is conditional", () => {
+    const identity = [addPermission(), { Effect: "Deny", Action: updates, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } }];
+    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("still a path when the Deny is on another function", () => {
+    const identity = [addPermission(), { Effect: "Deny", Action: updates, Resource: "arn:aws:lambda:*:*:function:other" }];
+    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+});
+
+describe("F3: a permission to the agent's session or everyone, when the agent is explicitly denied lambda:*", () => {
+  for (const [name, principal] of [
+    ["the agent's session", SESSION],
+    ["everyone", "*"],
+  ]) {
+    test(`the boundary denies lambda:*, UpdateFunctionCode to ${name}`, () => {
+      expect(ruleIds(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })))).toEqual([]);
+    });
+    test(`the identity policy denies lambda:*, UpdateFunctionCode to ${name}`, () => {
+      const identity = [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: "*" }];
+      expect(ruleIds(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal } })))).toEqual([]);
+    });
+  }
+
+  test("the boundary denies lambda:*, a permission outside the stack (B1's case) stays clean", () => {
+    expect(ruleIds(check(stack({ noFunction: true, boundaryDeny: ["lambda:*"], permission: { function_name: "billing-cleanup", action: "lambda:UpdateFunctionCode", principal: SESSION } })))).toEqual([]);
+  });
+
+  test("control: a permission to the agent's session with no Deny is still an error", () => {
+    expect(errors(check(stack({ permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("control: a conditional Deny removes nothing", () => {
+    const identity = [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }];
+    expect(errors(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+
+  test("control: a Deny of another action removes nothing", () => {
+    expect(errors(check(stack({ boundaryDeny: ["lambda:UpdateFunctionConfiguration"], permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
+  });
+});
+
+describe("F3 for the store reads the same grants serve: a secret policy granting everyone the admin's key", () => {
+  const secret = {
+    "aws_secretsmanager_secret.deploy": { name: "deploy-key" },
+    "aws_secretsmanager_secret_version.deploy": { secret_id: "${aws_secretsmanager_secret.deploy.id}", secret_string: "${aws_iam_access_key.admin.secret}" },
+    "aws_secretsmanager_secret_policy.deploy": {
+      secret_arn: "${aws_secretsmanager_secret.deploy.arn}",
+      policy: policy({ Effect: "Allow", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }),
+    },
+  };
+  const withBoundary = (deny: Obj) => ({
+    "aws_iam_policy.boundary": { name: "boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Resource: "*", ...deny }) },
+  });
+  const reaches = (deny: Obj) => errors(check(adminKeyStack({ ...secret, ...withBoundary(deny) }, { permissions_boundary: "${aws_iam_policy.boundary.arn}" })), "agent-transitive-destroy");
+
+  test("the agent's boundary denies secretsmanager:*: no read", () => {
+    expect(reaches({ Action: "secretsmanager:*" })).toEqual([]);
+  });
+
+  test("control: a conditional Deny, or one of another action, leaves the read", () => {
+    expect(reaches({ Action: "secretsmanager:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })).toHaveLength(1);
+    expect(reaches({ Action: "secretsmanager:DeleteSecret" })).toHaveLength(1);
+  });
+});
+
+describe("B2: a Multi-Region Access Point policy in a dynamic details block is read", () => {
+  const open = policy({ Effect: "Allow", Principal: "*", Action: "s3:DeleteObject", Resource: "*" });
+  const mrap = (body: Obj) => tf({ "aws_s3control_multi_region_access_point_policy.p": body });
+  const failing = (body: Obj) => errors(check(mrap(body))).length;
+
+  test("control: the static form errors", () => {
+    expect(failing({ details: { name: "m", policy: open } })).toBeGreaterThan(0);
+  });
+
+  test("dynamic details, one spec or a list of them", () => {
+    expect(failing({ dynamic: { details: { for_each: "${var.x}", content: { name: "m", policy: open } } } })).toBeGreaterThan(0);
+    expect(failing({ dynamic: { details: [{ for_each: "${var.x}", content: { name: "m", policy: open } }] } })).toBeGreaterThan(0);
+  });
+
+  test("dynamic content that cannot be read fails closed", () => {
+    expect(failing({ dynamic: { details: { for_each: "${var.x}", content: "${var.c}" } } })).toBeGreaterThan(0);
+    expect(failing({ dynamic: { details: { for_each: "${var.x}", content: { name: "m", policy: "${details.value.policy}" } } } })).toBeGreaterThan(0);
+  });
+
+  test("control: a dynamic details granting nothing destructive stays clean", () => {
+    const read = policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/reader" }, Action: "s3:GetObject", Resource: "*" });
+    expect(failing({ dynamic: { details: { for_each: "${var.x}", content: { name: "m", policy: read } } } })).toBe(0);
+  });
+});
