@@ -3,11 +3,13 @@
  * a function outside the stack), three false alarms (an AddPermission pinned to service principals; AddPermission
  * when the agent is explicitly denied every change it could grant itself; a permission to the agent's session when
  * the agent is explicitly denied lambda:*) and a fail-open (a Multi-Region Access Point policy in a dynamic block).
+ * Round 75 turned the last two false alarms back into reported paths (see below): the agent's own Denies do not
+ * certainly hold against a permission it can add for another principal, remove, or qualify.
  *
  * The agent is a clean one throughout: a boundary, a source-identity trust, a session limit, and only s3:GetObject
  * of its own, so any error is the case's.
  */
-import { adminKeyStack, agentRole, check, errors, policy, ruleIds, SAFE_TRUST, tf } from "../helpers/tf";
+import { agentRole, check, errors, policy, ruleIds, SAFE_TRUST, tf } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
 
@@ -152,94 +154,43 @@ describe("F1: AddPermission pinned by lambda:Principal to service principals add
   });
 });
 
-describe("F2: AddPermission when every change it could grant is explicitly denied to the agent", () => {
+// Round 74 first read the agent's own certain Denies against these grants (F2: AddPermission when both updates are
+// denied; F3: a permission or store policy granting what the agent's identity or boundary denies). Round 75 showed
+// each removal a bypass: the permission the agent adds may name another principal it can act as (a role it can
+// assume, whose session no Deny of the agent's binds); a Deny the agent can delete or detach protects nothing; a
+// permission with a qualifier is checked against the qualified ARN, which a Deny on the function's ARN does not
+// match. They are read as before: the path counts (fail closed).
+describe("round 75: the agent's own Denies do not cancel a Lambda permission path", () => {
   const boundary = ["s3:GetObject", "lambda:AddPermission"];
   const updates = ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"];
 
-  test("the boundary denies both updates", () => {
-    expect(ruleIds(check(stack({ boundary, boundaryDeny: updates, identity: [addPermission()] })))).toEqual([]);
+  test("AddPermission with both updates denied in the boundary or the identity policy is still a path", () => {
+    expect(errors(check(stack({ boundary, boundaryDeny: updates, identity: [addPermission()] })), "agent-transitive-destroy")).toHaveLength(1);
+    expect(errors(check(stack({ boundary, identity: [addPermission(), { Effect: "Deny", Action: updates, Resource: "*" }] })), "agent-transitive-destroy")).toHaveLength(1);
   });
 
-  test("the identity policy denies both updates", () => {
-    expect(ruleIds(check(stack({ boundary, identity: [addPermission(), { Effect: "Deny", Action: updates, Resource: "*" }] })))).toEqual([]);
+  test("AddPermission naming a role the agent can assume, with the agent's own updates denied, is still a path", () => {
+    const helper = {
+      "aws_iam_role.helper": { name: "helper", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy.helper": { role: "${aws_iam_role.helper.name}", policy: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) },
+    };
+    const identity = [addPermission(), { Effect: "Deny", Action: updates, Resource: "*" }, { Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.helper.arn}" }];
+    expect(errors(check(stack({ boundary: [...boundary, "sts:AssumeRole"], identity, extra: helper })), "agent-transitive-destroy").map((f) => f.resource)).toContain("aws_iam_role.fnrole");
   });
 
-  test("lambda:Update* denied on every function", () => {
-    expect(ruleIds(check(stack({ boundary, identity: [addPermission(), { Effect: "Deny", Action: "lambda:Update*", Resource: "arn:aws:lambda:*:*:function:*" }] })))).toEqual([]);
-  });
-
-  test("AddPermission through a Lambda permission to everyone, the boundary denying both updates", () => {
-    expect(ruleIds(check(stack({ boundaryDeny: updates, permission: { action: "lambda:AddPermission", principal: "*" } })))).toEqual([]);
-  });
-
-  test("still a path when only UpdateFunctionCode is denied", () => {
-    expect(errors(check(stack({ boundary, boundaryDeny: ["lambda:UpdateFunctionCode"], identity: [addPermission()] })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-
-  test("still a path when the Deny is conditional", () => {
-    const identity = [addPermission(), { Effect: "Deny", Action: updates, Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } }];
-    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-
-  test("still a path when the Deny is on another function", () => {
-    const identity = [addPermission(), { Effect: "Deny", Action: updates, Resource: "arn:aws:lambda:*:*:function:other" }];
-    expect(errors(check(stack({ boundary, identity })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-});
-
-describe("F3: a permission to the agent's session or everyone, when the agent is explicitly denied lambda:*", () => {
   for (const [name, principal] of [
     ["the agent's session", SESSION],
     ["everyone", "*"],
   ]) {
-    test(`the boundary denies lambda:*, UpdateFunctionCode to ${name}`, () => {
-      expect(ruleIds(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })))).toEqual([]);
-    });
-    test(`the identity policy denies lambda:*, UpdateFunctionCode to ${name}`, () => {
+    test(`a permission granting UpdateFunctionCode to ${name} is a path whatever the agent's own Denies`, () => {
+      expect(errors(check(stack({ boundaryDeny: ["lambda:*"], permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
       const identity = [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: "*" }];
-      expect(ruleIds(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal } })))).toEqual([]);
+      expect(errors(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal } })), "agent-transitive-destroy")).toHaveLength(1);
     });
   }
 
-  test("the boundary denies lambda:*, a permission outside the stack (B1's case) stays clean", () => {
-    expect(ruleIds(check(stack({ noFunction: true, boundaryDeny: ["lambda:*"], permission: { function_name: "billing-cleanup", action: "lambda:UpdateFunctionCode", principal: SESSION } })))).toEqual([]);
-  });
-
-  test("control: a permission to the agent's session with no Deny is still an error", () => {
+  test("control: a permission to the agent's session with no Deny is an error", () => {
     expect(errors(check(stack({ permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-
-  test("control: a conditional Deny removes nothing", () => {
-    const identity = [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Deny", Action: "lambda:*", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }];
-    expect(errors(check(stack({ identity, permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-
-  test("control: a Deny of another action removes nothing", () => {
-    expect(errors(check(stack({ boundaryDeny: ["lambda:UpdateFunctionConfiguration"], permission: { action: "lambda:UpdateFunctionCode", principal: SESSION } })), "agent-transitive-destroy")).toHaveLength(1);
-  });
-});
-
-describe("F3 for the store reads the same grants serve: a secret policy granting everyone the admin's key", () => {
-  const secret = {
-    "aws_secretsmanager_secret.deploy": { name: "deploy-key" },
-    "aws_secretsmanager_secret_version.deploy": { secret_id: "${aws_secretsmanager_secret.deploy.id}", secret_string: "${aws_iam_access_key.admin.secret}" },
-    "aws_secretsmanager_secret_policy.deploy": {
-      secret_arn: "${aws_secretsmanager_secret.deploy.arn}",
-      policy: policy({ Effect: "Allow", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }),
-    },
-  };
-  const withBoundary = (deny: Obj) => ({
-    "aws_iam_policy.boundary": { name: "boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Resource: "*", ...deny }) },
-  });
-  const reaches = (deny: Obj) => errors(check(adminKeyStack({ ...secret, ...withBoundary(deny) }, { permissions_boundary: "${aws_iam_policy.boundary.arn}" })), "agent-transitive-destroy");
-
-  test("the agent's boundary denies secretsmanager:*: no read", () => {
-    expect(reaches({ Action: "secretsmanager:*" })).toEqual([]);
-  });
-
-  test("control: a conditional Deny, or one of another action, leaves the read", () => {
-    expect(reaches({ Action: "secretsmanager:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })).toHaveLength(1);
-    expect(reaches({ Action: "secretsmanager:DeleteSecret" })).toHaveLength(1);
   });
 });
 

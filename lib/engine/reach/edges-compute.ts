@@ -1,8 +1,6 @@
 /** Edges into the roles compute runs as: passing a role to new compute, changing compute or the code it runs, and compute outside the stack. */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { Statement } from "../iam/types";
-import { attributePattern } from "../terraform/tokens";
-import { certainlyDenied } from "./resource-policy-grants";
 import type { TfResource } from "../terraform/types";
 import { globsIntersect } from "../iam/glob";
 import { loadCatalogue, type CatalogueEntry } from "../catalogue";
@@ -115,9 +113,6 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
         for (const r of g.resources) {
           for (const res of index.referenced(g, r) ?? index.matching(r)) {
             if (seen.has(res)) continue;
-            // A permission the agent adds to itself is worth nothing when its own Denies forbid every change it
-            // could grant (red-team round 74): an explicit Deny overrides the function policy's Allow.
-            if (isAddPermission(a) && followUpsDenied(ctx, p, t, res)) continue;
             seen.add(res);
             // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
             // any (red-team round 64: UpdateFunctionCode on ${data.aws_lambda_function.x.arn} reached nothing).
@@ -215,18 +210,6 @@ const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/i;
 function pinnedToServices(s: Statement): boolean {
   if (s.unknown !== undefined) return false;
   return s.conditions.some((c) => PINNING_OPERATORS.has(c.operator) && c.key.toLowerCase() === "lambda:principal" && c.values.length > 0 && c.values.every((v) => SERVICE_PRINCIPAL.test(v)));
-}
-
-/**
- * Whether the principal's own explicit Denies certainly forbid, on this compute, every hijacking change of the target
- * besides AddPermission (for a function: UpdateFunctionCode and UpdateFunctionConfiguration). Then a permission it
- * adds to itself or everyone lets it run nothing there.
- */
-function followUpsDenied(ctx: EdgeContext, p: PrincipalNode, t: (typeof HIJACK_TARGETS)[number], res: TfResource): boolean {
-  const followUps = t.actions.filter((x) => !isAddPermission(x));
-  if (followUps.length === 0) return false;
-  const arn = attributePattern(ctx.stack, res, "arn").pattern;
-  return followUps.every((x) => certainlyDenied(p, x, arn));
 }
 
 function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)[number], action: string, g: Grant, add: AddEdge): void {

@@ -151,9 +151,7 @@ function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, actio
       for (const c of admittedAs(allow, candidate)) {
         const rights = effectiveRights({
           principal: allow.source.address,
-          // The principal's own explicit Denies (identity policies and boundary) override any resource-policy Allow,
-          // whoever it names (red-team round 74); the evaluator relies on the certain ones only.
-          identity: [allow, ...pol.denies.filter((d) => denyNames(d, c)), ...ownDenies(p)],
+          identity: [allow, ...pol.denies.filter((d) => denyNames(d, c))],
           boundary,
           universe: actionUniverse(),
         });
@@ -168,33 +166,6 @@ function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, actio
 }
 
 const CI = { caseInsensitive: true } as const;
-
-const denies = new WeakMap<PrincipalNode, readonly Statement[]>();
-
-/**
- * The Deny statements of a principal's own identity policies (a user's groups' included) and permission boundary.
- * AWS applies an explicit Deny there to every request the principal makes, whatever a resource policy allows. Given to
- * `effectiveRights`, only those that certainly apply (no condition, covering the resource) take anything away.
- */
-export function ownDenies(p: PrincipalNode): readonly Statement[] {
-  let out = denies.get(p);
-  if (out) return out;
-  const all = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
-  denies.set(p, (out = all.filter((s) => s.effect === "Deny" && s.unknown === undefined)));
-  return out;
-}
-
-/**
- * Whether the principal's own explicit Denies certainly forbid `action` on every resource `arn` may be (the
- * evaluator's reading: an unconditional Deny whose resources cover the pattern).
- */
-export function certainlyDenied(p: PrincipalNode, action: string, arn: string): boolean {
-  const own = ownDenies(p);
-  if (own.length === 0) return false;
-  const probe: Statement = { source: { address: "blastwall", index: 0 }, effect: "Allow", actions: [action], resources: [arn], conditions: [] };
-  const rights = effectiveRights({ principal: p.address, identity: [probe, ...own], universe: actionUniverse() });
-  return (rights.grants.get(action.toLowerCase()) ?? []).length === 0;
-}
 
 /**
  * AWS caps a grant to the role's ARN by the role's permission boundary, but not one to everyone or to one of its
