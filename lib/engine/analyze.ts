@@ -100,7 +100,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
         actions: d.actions,
         evidence: located ? withLocations(stack, d.evidence) : d.evidence,
         message: d.message,
-        fix: d.fix ?? rule.meta.fix,
+        fix: withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta.severity),
         file: stack.file,
         constructPath,
         resourceConstructPath,
@@ -111,6 +111,15 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
   }
   // A finding that only stands because a policy cannot be read says so, and names the policy to fix first.
   return { findings: linkRootCauses(findings), analysis };
+}
+
+/**
+ * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
+ * says so, and how to keep the right on the record rather than leave it unexplained.
+ */
+function withWarningNote(fix: string, severity: Finding["severity"] | undefined, ruleSeverity: Finding["severity"]): string {
+  if (severity !== "warning" || ruleSeverity !== "error") return fix;
+  return `${fix} This finding is a warning: it does not fail the gate. If the agent needs the right, acknowledge the finding with a reason (blastwall.json acknowledgements, or acknowledge() next to the construct) so reviewers see why.`;
 }
 
 /** HCL input knows where each block is written: evidence then points at `file:line`. */

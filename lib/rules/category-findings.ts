@@ -52,7 +52,22 @@ export function categoryFindings(ctx: RuleContext, category: string, canWhat: st
     // groupByStatement reads only this category's grants; a delete that a versioned bucket keeps recoverable is no loss.
     keep: () => (g) => !isRecoverableDelete(ctx, g),
     says: (_a, g) => `${canWhat}: ${listActions(g.actions)}`,
-    step: (_a, g) => ({ step: `${category}-rights`, detail: listActions(g.actions) }),
+    // A warning's actions are each graded so for a reason of their own: the step says it.
+    step: (_a, g) => ({ step: `${category}-rights`, detail: `${listActions(g.actions)}${severityOf(g.actions) === "warning" ? catalogueReasons(g.actions) : ""}` }),
     categories: [category],
   });
+}
+
+/**
+ * Why the catalogue lists the first actions of a warning finding (up to three), after the list: the rule's own why
+ * speaks of volumes and databases, and an action the catalogue grades a warning (a log subscription, an S3 Tables
+ * replication) needs its own reason for a reviewer to judge it.
+ */
+function catalogueReasons(actions: readonly string[]): string {
+  const cat = loadCatalogue();
+  const reasons = actions
+    .slice(0, 3)
+    .map((a) => ({ a, why: cat.byAction.get(a.toLowerCase())?.why }))
+    .filter((x): x is { a: string; why: string } => typeof x.why === "string" && x.why !== "");
+  return reasons.length === 0 ? "" : `. Why: ${reasons.map((x) => `${x.a}: ${x.why.replace(/\.$/, "")}`).join("; ")}.`;
 }
