@@ -80,4 +80,9 @@ export interface PolicyDocument {
   readonly statements: readonly Statement[];
   /** Where the document itself lives (address of the policy resource / data source / managed ARN). */
   readonly address: string;
+  /**
+   * A lower bound of the characters IAM counts against its size quotas (whitespace not counted), when the document
+   * is JSON text blastwall read (see `minimumPolicyLength` in terraform/policy-documents.ts); undefined otherwise.
+   */
+  readonly minLength?: number;
 }

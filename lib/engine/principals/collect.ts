@@ -19,6 +19,7 @@ import type { AttachedPolicy, PeerMatch, PrincipalKind, PrincipalNode, Unresolve
 import type { PolicyDocument, Statement } from "../iam/types";
 import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
+import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "../iam/identity-validity";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { maySitIn, providerAccount, providerKeyOf, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
@@ -326,6 +327,7 @@ class Collector {
       each(`aws_iam_${kind}_policy_attachments_exclusive`, (r) => this.exclusiveResource(r, kind, "managed"));
     }
     // Before group policies are handed on, so members inherit the same reading.
+    this.applyInlineQuota();
     this.applyExclusiveManagers();
 
     // Group policies are complete now; pass them on to members.
@@ -528,12 +530,15 @@ class Collector {
       // `inline_policy {}` with no policy only says "no inline policies besides these".
       if (blk["policy"] === undefined || blk["policy"] === null || blk["policy"] === "") return;
       const a = lazyAttached(via, () =>
-        policyFromValue(this.stack, blk["policy"], {
-          address: r.address,
-          via,
-          constructPath: r.constructPath,
-          managed: this.opts.managed,
-        }),
+        identityChecked(
+          policyFromValue(this.stack, blk["policy"], {
+            address: r.address,
+            via,
+            constructPath: r.constructPath,
+            managed: this.opts.managed,
+          }),
+          INLINE_POLICY_MAX.role,
+        ),
       );
       this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), policy: blk["policy"] });
       b.identity.push(a);
@@ -547,12 +552,15 @@ class Collector {
   private inlineAttachment(att: TfResource, arg: string, kind: PrincipalKind): void {
     let doc: PolicyDocument | undefined;
     const document = () =>
-      (doc ??= policyFromValue(this.stack, att.values["policy"], {
-        address: att.address,
-        via: att.address,
-        constructPath: att.constructPath,
-        managed: this.opts.managed,
-      }));
+      (doc ??= identityChecked(
+        policyFromValue(this.stack, att.values["policy"], {
+          address: att.address,
+          via: att.address,
+          constructPath: att.constructPath,
+          managed: this.opts.managed,
+        }),
+        INLINE_POLICY_MAX[kind],
+      ));
     const key: PolicyKey = { kind: "inline", source: att.address, own: false, name: this.exactName(att.values["name"]), policy: att.values["policy"] };
     this.attach(att, kind, arg, this.resolveTarget(kind, att.values[arg]), document, key);
   }
@@ -730,6 +738,34 @@ class Collector {
         if (!key) return;
         const why = key.kind === "inline" ? this.inlineRemoval(b, key, inline, inlineKeys) : this.managedRemoval(b, key, managed);
         if (why !== undefined) b.identity[i] = lazyAttached(a.via, () => uncertainDenies(a.document, "blastwall:exclusive", why));
+      });
+    }
+  }
+
+  /**
+   * IAM's quota on a principal's inline policies together (whitespace not counted): when those blastwall can measure
+   * already exceed it, some put fails, and which one is not known, so none of their Denies is relied on.
+   */
+  private applyInlineQuota(): void {
+    for (const b of this.builders) {
+      if (this.inlineKeyCount(b) < 2) continue;
+      const inline = b.identity.filter((a) => this.keys.get(a)?.kind === "inline");
+      const max = INLINE_POLICY_MAX[b.kind];
+      let why: string | undefined | null = null;
+      const verdict = (): string | undefined => {
+        if (why !== null) return why;
+        let total = 0;
+        for (const a of inline) total += a.document.minLength ?? 0;
+        return (why = total > max ? `the inline policies of ${b.resource.address} have at least ${total} characters together (whitespace not counted), over IAM's quota of ${max} per ${b.kind}: some would not be created` : undefined);
+      };
+      b.identity.forEach((a, i) => {
+        if (!inline.includes(a)) return;
+        const wrapped = lazyAttached(a.via, () => {
+          const w = verdict();
+          return w === undefined ? a.document : uncertainDenies(a.document, "blastwall:invalid", w);
+        });
+        this.keys.set(wrapped, this.keys.get(a)!);
+        b.identity[i] = wrapped;
       });
     }
   }
@@ -1095,11 +1131,14 @@ class Collector {
   private policyDocument(r: TfResource): PolicyDocument {
     let d = this.policyDocs.get(r.address);
     if (!d) {
-      d = policyFromValue(this.stack, r.values["policy"], {
-        address: r.address,
-        constructPath: r.constructPath,
-        managed: this.opts.managed,
-      });
+      d = identityChecked(
+        policyFromValue(this.stack, r.values["policy"], {
+          address: r.address,
+          constructPath: r.constructPath,
+          managed: this.opts.managed,
+        }),
+        MANAGED_POLICY_MAX,
+      );
       this.policyDocs.set(r.address, d);
     }
     return d;
@@ -1166,6 +1205,12 @@ function typeOfAddress(address: string): string {
  * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
  * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
  */
+/** The document, its Denies not relied on when IAM would certainly refuse to create it as an identity policy. */
+function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument {
+  const why = identityPolicyProblem(doc, maxLength);
+  return why === undefined ? doc : uncertainDenies(doc, "blastwall:invalid", `${doc.address}: ${why}`);
+}
+
 function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
   return {

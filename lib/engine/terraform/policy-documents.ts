@@ -15,7 +15,7 @@
 import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
 import { globsIntersect } from "../iam/glob";
-import { makeSource, parsePolicyJson, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
+import { makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
@@ -254,7 +254,7 @@ function viaSource(s: StatementSource, via: string): StatementSource {
 export function withVia(doc: PolicyDocument, via: string | undefined): PolicyDocument {
   if (via === undefined) return doc;
   if (doc.statements.every((s) => s.source.via === via)) return doc;
-  return { address: doc.address, statements: doc.statements.map((s) => withSource(s, viaSource(s.source, via))) };
+  return { address: doc.address, statements: doc.statements.map((s) => withSource(s, viaSource(s.source, via))), minLength: doc.minLength };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -349,7 +349,16 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
       prepared = prepareStatement(ctx.stack, st);
     }
     // The parser reads nothing but the statements.
+    const minLength = minimumPolicyLength(doc);
     doc = { Statement: prepared };
+    const parsed = parsePolicyJson(doc, {
+      address: opts.address,
+      via: opts.via,
+      constructPath: opts.constructPath,
+      resolve: policyResolver(ctx.stack),
+      writtenResourcesOf,
+    });
+    return minLength === undefined ? parsed : { address: parsed.address, statements: parsed.statements, minLength };
   }
   return parsePolicyJson(doc, {
     address: opts.address,
@@ -358,6 +367,38 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
     resolve: policyResolver(ctx.stack),
     writtenResourcesOf,
   });
+}
+
+/**
+ * A lower bound of the characters IAM counts in a policy (its size quotas do not count whitespace), from the parsed
+ * JSON as written: re-serialised compactly (whatever Terraform sends is a serialisation of the same value), every
+ * whitespace character dropped, a character that JSON escapes counted once, code points counted, each `${...}`
+ * counted as nothing (it may render empty). Undefined when a string holds a `%{...}` directive, which may drop the
+ * text around it.
+ */
+export function minimumPolicyLength(doc: unknown): number | undefined {
+  let directive = false;
+  const strip = (s: string): string => {
+    if (s.includes("%{")) directive = true;
+    // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
+    // whitespace, and nothing JSON.stringify would escape.
+    return replaceInterpolations(s, "").replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return strip(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (isObject(v)) {
+      const out: Obj = {};
+      for (const [k, x] of Object.entries(v)) out[strip(k)] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  const text = JSON.stringify(walk(doc));
+  if (directive || text === undefined) return undefined;
+  let n = 0;
+  for (const _ of text.replace(/\s+/g, "")) n++;
+  return n;
 }
 
 function writtenResourcesOf(st: object): readonly string[] | undefined {
