@@ -536,6 +536,7 @@ class Collector {
             via,
             constructPath: r.constructPath,
             managed: this.opts.managed,
+            measure: true,
           }),
           INLINE_POLICY_MAX.role,
         ),
@@ -558,6 +559,7 @@ class Collector {
           via: att.address,
           constructPath: att.constructPath,
           managed: this.opts.managed,
+          measure: true,
         }),
         INLINE_POLICY_MAX[kind],
       ));
@@ -1136,6 +1138,7 @@ class Collector {
           address: r.address,
           constructPath: r.constructPath,
           managed: this.opts.managed,
+          measure: true,
         }),
         MANAGED_POLICY_MAX,
       );
@@ -1201,16 +1204,16 @@ function typeOfAddress(address: string): string {
   return parts[i] ?? "";
 }
 
-/**
- * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
- * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
- */
 /** The document, its Denies not relied on when IAM would certainly refuse to create it as an identity policy. */
 function identityChecked(doc: PolicyDocument, maxLength: number): PolicyDocument {
   const why = identityPolicyProblem(doc, maxLength);
   return why === undefined ? doc : uncertainDenies(doc, "blastwall:invalid", `${doc.address}: ${why}`);
 }
 
+/**
+ * The document with each of its Denies marked by a condition blastwall cannot evaluate: a Deny that may not apply
+ * (its policy may not exist, or may be attached to another principal) removes nothing, while its Allows still count.
+ */
 function uncertainDenies(doc: PolicyDocument, key: string, why: string): PolicyDocument {
   if (!doc.statements.some((st) => st.effect === "Deny" && st.unknown === undefined)) return doc;
   return {

@@ -32,6 +32,11 @@ export interface PolicyFromValueOptions {
   readonly constructPath?: string;
   /** AWS managed policies by ARN, for `data.aws_iam_policy` lookups of them. */
   readonly managed?: (arn: string) => PolicyDocument | undefined;
+  /**
+   * Measure the document for IAM's size quotas of identity policies (`minLength`). Only identity policies are judged
+   * by them, and measuring re-serialises the document: trust and resource policies, read far more often, skip it.
+   */
+  readonly measure?: boolean;
 }
 
 /** An action name no action matches: stands in for an unresolvable element where widening would be unsafe. */
@@ -349,7 +354,7 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
       prepared = prepareStatement(ctx.stack, st);
     }
     // The parser reads nothing but the statements.
-    const minLength = minimumPolicyLength(doc);
+    const minLength = opts.measure ? minimumPolicyLength(doc) : undefined;
     doc = { Statement: prepared };
     const parsed = parsePolicyJson(doc, {
       address: opts.address,
