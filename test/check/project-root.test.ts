@@ -1,15 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { cdktfManifest, safeAgentStack, agentRole, policy, tf } from "../helpers/tf";
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => new Date("2026-11-25T12:00:00Z") });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, new Date("2026-11-25T12:00:00Z"));
 
 const safe = safeAgentStack([{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }]);
 const unsafe = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } });

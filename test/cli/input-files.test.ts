@@ -5,19 +5,14 @@
 import { execFileSync, spawnSync } from "child_process";
 import { copyFileSync, existsSync, writeFileSync } from "fs";
 import { join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { INPUT_LIMITS, readInputFile } from "../../lib/engine/input-file";
 import { fixture, tempDir } from "../plan/helpers";
 
 const bin = join(__dirname, "..", "..", "bin", "blastwall.js");
 const linux = process.platform === "linux" && existsSync("/dev/zero");
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => new Date("2026-10-01T09:00:00Z") });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, new Date("2026-10-01T09:00:00Z"));
 
 (linux ? describe : describe.skip)("inputs that are no regular file", () => {
   test("a device as plan, approval, trusted key, config or Terraform JSON is refused at once", async () => {

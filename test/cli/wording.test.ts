@@ -1,18 +1,12 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import type { CliIO } from "../../lib/cli/io";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { agentRole, policy, tf } from "../helpers/tf";
 import { fixture } from "../plan/helpers";
 import { ed25519 } from "../plan/keys";
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => new Date("2026-10-01T09:00:00.000Z") };
-  return { code: await runCli(args, io), stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, new Date("2026-10-01T09:00:00.000Z"));
 
 describe("approve --expires with the unit as a word of its own", () => {
   const alice = ed25519();

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { APPROVE_USAGE } from "../../lib/cli/approve";
 import { GATE_USAGE, writableByTheRepository } from "../../lib/cli/gate";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { fixture } from "../plan/helpers";
 import { ed25519 } from "../plan/keys";
 
@@ -12,12 +12,7 @@ const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const planGate = readFileSync(join(ROOT, "docs", "plan-gate.md"), "utf8");
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 /** The code blocks (sh, yaml, untyped) of a Markdown text. */
 const codeBlocks = (md: string) => [...md.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]);

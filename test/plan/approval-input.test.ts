@@ -1,8 +1,7 @@
 import { spawnSync } from "child_process";
 import { copyFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import type { CliIO } from "../../lib/cli/io";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { createApproval } from "../../lib/plan/approval";
 import { fixture, tempDir } from "./helpers";
 import { ed25519 } from "./keys";
@@ -23,12 +22,7 @@ function workspace() {
   return dir;
 }
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW };
-  return { code: await runCli(args, io), stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 describe("gate --approval: a file that is not an approval is bad input (exit 2, one line)", () => {
   test.each<[string, string, RegExp]>([

@@ -6,8 +6,7 @@
  */
 import { copyFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import type { CliIO } from "../../lib/cli/io";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { createApproval, signApproval, type Approval } from "../../lib/plan/approval";
 import { fixture, tempDir } from "./helpers";
 import { ed25519 } from "./keys";
@@ -31,12 +30,7 @@ function workspace() {
   return { dir, good, resigned };
 }
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW };
-  return { code: await runCli(args, io), stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 const TRUST = ["--trust", "alice=alice.pub.pem", "--trust", "mallory.pub.pem"];
 

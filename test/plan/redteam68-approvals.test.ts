@@ -5,8 +5,7 @@
  */
 import { copyFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import type { CliIO } from "../../lib/cli/io";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { createApproval } from "../../lib/plan/approval";
 import { fixture, tempDir } from "./helpers";
 import { ed25519 } from "./keys";
@@ -14,12 +13,7 @@ import { ed25519 } from "./keys";
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 const alice = ed25519();
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW };
-  return { code: await runCli(args, io), stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 describe("RT68-B9: the repeated-key refusal of an approval speaks of approvals", () => {
   const dir = tempDir();

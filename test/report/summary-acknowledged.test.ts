@@ -1,19 +1,14 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runCli } from "../../lib/cli/main";
+import { runIn } from "../helpers/cli";
 import { safeAgentStack } from "../helpers/tf";
 import { fixture } from "../plan/helpers";
 import { ed25519 } from "../plan/keys";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 
-async function run(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {}, now: () => NOW });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], cwd: string) => runIn(args, cwd, NOW);
 
 const CONTRACT = ["errors", "warnings", "principals", "agentPrincipals", "resources", "files"];
 
