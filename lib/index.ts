@@ -44,6 +44,7 @@ export declare const MIN_BACKUP_RETENTION_DAYS: typeof Constructs.MIN_BACKUP_RET
 export declare const DEFAULT_DATA_EVENT_TYPES: typeof Constructs.DEFAULT_DATA_EVENT_TYPES;
 export type {
   GithubActionsProps,
+  GitlabCiProps,
   OidcSubjectProps,
   AgentRoleProps,
   AgentPermission,

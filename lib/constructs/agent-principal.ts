@@ -4,6 +4,9 @@ import type { ConditionBlock, StatementJson } from "./policy-document";
 /** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
 const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
 
+/** A DNS host name in lower case: labels of letters, digits and inner hyphens, at least two. */
+const DNS_HOST = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+";
+
 /** An OIDC provider's URL without `https://`: a DNS host, maybe a port, maybe a path of non-empty segments. */
 const OIDC_HOST_PATH = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\\d{1,5})?(?:/[A-Za-z0-9._~%+=,@:-]+)*";
 
@@ -61,15 +64,19 @@ export abstract class AgentPrincipal {
   }
 
   /**
-   * An OIDC subject. The identity provider must put the `https://aws.amazon.com/source_identity` claim in its
-   * tokens: AssumeRoleWithWebIdentity has no SourceIdentity parameter, and the trust always requires one.
+   * An OIDC subject. By default the identity provider must put the `https://aws.amazon.com/source_identity` claim in
+   * its tokens (AssumeRoleWithWebIdentity has no SourceIdentity parameter, and the trust always requires one); for an
+   * IdP that cannot (most CI systems), set `tokensCarrySourceIdentity: false` and AgentRole adds an entry role.
    */
   static oidc(props: OidcSubjectProps): AgentPrincipal {
     return AgentPrincipal.oidcFor("oidc", props);
   }
 
-  /** `oidc`, with the method the user called named in messages (`githubActions` passes its own props through). */
-  private static oidcFor(method: string, props: OidcSubjectProps): AgentPrincipal {
+  /**
+   * `oidc`, with the method the user called named in messages (`githubActions` and `gitlabCi` pass their own props
+   * through); `subjectOperator` is how the trust compares the subject (the same for an exact subject).
+   */
+  private static oidcFor(method: string, props: OidcSubjectProps, subjectOperator: "StringLike" | "StringEquals" = "StringLike"): AgentPrincipal {
     requireString("AgentPrincipal", `${method}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider in the role's account, like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
     // IAM refuses any other Federated principal at apply ("Invalid principal in policy").
     // Only a real partition, and a host (a port, a path) of printable ASCII with no whitespace or wildcard (red-team
@@ -102,7 +109,13 @@ export abstract class AgentPrincipal {
     requireNoWildcard(method, "subject", props.subject,
       'be one exact sub claim, without * or ?: the trust compares it with StringLike, where * and ? also match ":" and "/", so a pattern admits every project, repository, branch or environment it spans. ' +
         "Write the whole claim (project_path:acme/infra:ref_type:branch:ref:main, repo:acme/infra:ref:refs/heads/main), and give AgentRole's assumedBy one AgentPrincipal per subject to admit several");
-    return new OidcPrincipal(props.providerArn, host, props.subject, props.audience ?? "sts.amazonaws.com");
+    const carries = props.tokensCarrySourceIdentity;
+    // Plain JavaScript can hand in "false", which is truthy: the role would wait for a claim that never comes.
+    if (carries !== undefined && typeof carries !== "boolean") {
+      fail("AgentPrincipal", `${method}(tokensCarrySourceIdentity)`, `must be true or false (got ${JSON.stringify(carries)}): false when the identity provider cannot put the https://aws.amazon.com/source_identity claim in its tokens`);
+    }
+    const p = new OidcPrincipal(props.providerArn, host, props.subject, props.audience ?? "sts.amazonaws.com", subjectOperator);
+    return carries === false ? Object.assign(p, { carriesSourceIdentity: false }) : p;
   }
 
   /**
@@ -132,13 +145,91 @@ export abstract class AgentPrincipal {
       if (key === "branch" && v !== undefined && v.startsWith("refs/")) fail("AgentPrincipal", "githubActions(branch)", `is the branch name alone, like "main" (got "${v}"): the subject adds refs/heads/ itself`);
     }
     const scope = props.environment !== undefined ? `environment:${props.environment}` : `ref:refs/heads/${props.branch ?? "main"}`;
-    const p = AgentPrincipal.oidcFor("githubActions", {
+    return AgentPrincipal.oidcFor("githubActions", {
       providerArn: props.providerArn,
       issuerHost: "token.actions.githubusercontent.com",
       subject: `repo:${props.repository}:${scope}`,
+      // GitHub cannot add the source-identity claim to its tokens (see carriesSourceIdentity).
+      tokensCarrySourceIdentity: false,
     });
-    // GitHub cannot add the source-identity claim to its tokens (see carriesSourceIdentity).
-    return Object.assign(p, { carriesSourceIdentity: false });
+  }
+
+  /**
+   * A GitLab CI/CD job of one project, on one branch (or one tag), by its ID token (`id_tokens:` in .gitlab-ci.yml).
+   * The trust compares the token's `sub`, which GitLab writes `project_path:<project>:ref_type:branch:ref:<branch>`
+   * (`ref_type:tag` for a tag), with StringEquals, and its `aud`, which must be the job's `id_tokens: ... aud:`.
+   * GitLab's tokens cannot carry the source-identity claim, so AgentRole trusts the job through an entry role
+   * (`<roleName>-entry`, under `/agent-entry/`): the job assumes it with its token
+   * (`aws sts assume-role-with-web-identity`), then the agent role with `--source-identity agent-...`.
+   *
+   * No environment: GitLab never puts one in `sub`, and IAM offers no condition key for GitLab's `environment` claim
+   * (for an OIDC provider without its own keys only `aud`, `sub`, `amr`, `oaud` and `email`). A project that edits
+   * the sub claim's components (`ci_id_token_sub_claim_components`) issues other subjects: use `oidc` with
+   * `tokensCarrySourceIdentity: false` and the exact subject then.
+   */
+  static gitlabCi(props: GitlabCiProps): AgentPrincipal {
+    const m = "gitlabCi";
+    requireString("AgentPrincipal", `${m}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider for the GitLab instance in the role's account, like arn:aws:iam::111111111111:oidc-provider/gitlab.com");
+    const issuerHost = props.issuerHost ?? "gitlab.com";
+    requireString("AgentPrincipal", `${m}(issuerHost)`, issuerHost, 'the host of the GitLab instance as in its issuer URL, without https://, like "gitlab.com" or "gitlab.example.com"');
+    requireLiteralClaim(m, "issuerHost", issuerHost, '"gitlab.example.com"');
+    // IAM names the condition keys after the provider's URL without https:// (`gitlab.com:sub`); a self-managed
+    // instance under a relative URL root keeps its path (`example.com/gitlab`). Lower case: GitLab writes `iss` so.
+    if (!new RegExp(`^${DNS_HOST}(?:/[a-z0-9._-]+)*$`).test(issuerHost)) {
+      fail("AgentPrincipal", `${m}(issuerHost)`, `must be the host of the GitLab instance without https:// or a port, in lower case, maybe with the path it is served under, like "gitlab.com" or "gitlab.example.com" (got ${JSON.stringify(issuerHost)}): the trust's condition keys are named after it`);
+    }
+    if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/${OIDC_HOST_PATH}$`).test(props.providerArn)) {
+      fail("AgentPrincipal", `${m}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/${issuerHost} (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
+    }
+    const arnHost = /:oidc-provider\/(.*)$/.exec(props.providerArn)?.[1];
+    if (!isToken(props.providerArn) && arnHost !== undefined && arnHost !== issuerHost) {
+      fail("AgentPrincipal", `${m}(providerArn)`, `names the OIDC provider ${JSON.stringify(arnHost)}, not the GitLab instance ${JSON.stringify(issuerHost)} (issuerHost): IAM would look for ${issuerHost}:sub in tokens of another issuer, and no job could assume the role. Pass the provider of https://${issuerHost}, or set issuerHost to the instance the provider names`);
+    }
+
+    requireString("AgentPrincipal", `${m}(project)`, props.project, 'the full path of the GitLab project, "group/project" or "group/subgroup/project"');
+    requireLiteralClaim(m, "project", props.project, '"acme/infra"');
+    requireNoWildcard(m, "project", props.project, "name one project, without * or ?: a pattern lets every project it matches in");
+    if (props.project.endsWith(".git")) {
+      fail("AgentPrincipal", `${m}(project)`, `is the project's path, without .git (got "${props.project}"): GitLab's project_path claim never ends in it`);
+    }
+    // Groups nest (a/b/c); each segment starts with a letter, digit or _, and holds letters, digits, _, - and . (GitLab's path rule).
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/.test(props.project)) {
+      fail("AgentPrincipal", `${m}(project)`, `must be the full path of the project, "group/project" or "group/subgroup/project" (got ${JSON.stringify(props.project)}): the token's sub claim names the project by this path`);
+    }
+
+    const environment = (props as { readonly environment?: unknown }).environment;
+    if (environment !== undefined) {
+      fail("AgentPrincipal", `${m}(environment)`, `is not supported (got ${JSON.stringify(environment)}): GitLab never puts the environment in the sub claim, and IAM has no condition key for GitLab's environment claim, so the trust cannot check it. Name the branch (or tag) the deployment job runs on, and protect it in GitLab`);
+    }
+    if (props.branch !== undefined && props.tag !== undefined) {
+      fail("AgentPrincipal", `${m}(branch, tag)`, "take one of the two: a job runs for either a branch or a tag");
+    }
+    const refType = props.tag !== undefined ? "tag" : "branch";
+    const ref = props.tag ?? props.branch ?? "main";
+    requireString("AgentPrincipal", `${m}(${refType})`, ref, `the name of one ${refType}, like "${refType === "branch" ? "main" : "v1.2.0"}"`);
+    requireLiteralClaim(m, refType, ref, refType === "branch" ? '"main"' : '"v1.2.0"');
+    if (ref === "") fail("AgentPrincipal", `${m}(${refType})`, `must name one ${refType} (got ""): the token's sub claim always names one`);
+    requireNoWildcard(m, refType, ref, `name one ${refType}, without * or ?: a pattern lets every matching ${refType} of the project in`);
+    if (ref.startsWith("refs/")) {
+      fail("AgentPrincipal", `${m}(${refType})`, `is the ${refType} name alone, like "${refType === "branch" ? "main" : "v1.2.0"}" (got "${ref}"): GitLab's ref claim has no refs/heads/ or refs/tags/`);
+    }
+    // Git refuses these in a ref name; ":" would also end the subject's ref segment.
+    if (/[\s:~^\\[]|\.\.|@\{|^[-/.]|[/.]$|\/\/|\.lock$/.test(ref) || /[\u0000-\u001f\u007f]/.test(ref)) {
+      fail("AgentPrincipal", `${m}(${refType})`, `must be a Git ${refType} name, with no space, ":", "~", "^", "[", "\\", "..", "@{" or control character, not starting with "-", "/" or "." (got ${JSON.stringify(ref)}): no job ever runs for such a ${refType}`);
+    }
+
+    return AgentPrincipal.oidcFor(
+      m,
+      {
+        providerArn: props.providerArn,
+        issuerHost,
+        subject: `project_path:${props.project}:ref_type:${refType}:ref:${ref}`,
+        audience: props.audience ?? "sts.amazonaws.com",
+        // GitLab's ID tokens hold only GitLab's own claims (see carriesSourceIdentity).
+        tokensCarrySourceIdentity: false,
+      },
+      "StringEquals",
+    );
   }
 
   /**
@@ -181,6 +272,45 @@ export interface OidcSubjectProps {
    */
   readonly subject: string;
   /** `aud` claim, written literally like `subject`. @default "sts.amazonaws.com" */
+  readonly audience?: string;
+  /**
+   * Whether the identity provider's tokens carry the `https://aws.amazon.com/source_identity` claim, AWS's only
+   * source of a web identity's source identity. Most CI systems cannot add it (GitHub Actions, GitLab CI, Bitbucket
+   * Pipelines, CircleCI, Buildkite, Terraform Cloud): set `false`, and AgentRole trusts the subject through an entry
+   * role (under `/agent-entry/`) that may only assume the agent role with an `agent-` source identity.
+   *
+   * The default keeps the trust of roles deployed before this option: an IdP that does set the claim (Okta, Auth0,
+   * Keycloak with a claim mapper) keeps assuming the agent role directly. A wrong `true` trusts nobody (every session
+   * is refused at run time, never a session without a source identity); a wrong `false` only adds the entry role.
+   * @default true
+   */
+  readonly tokensCarrySourceIdentity?: boolean;
+}
+
+export interface GitlabCiProps {
+  /**
+   * ARN of the IAM OIDC provider for the GitLab instance in the role's account
+   * (`arn:<partition>:iam::<account>:oidc-provider/gitlab.com`), or a reference to it. Its client IDs must include
+   * `audience`.
+   */
+  readonly providerArn: string;
+  /** Full path of the project: `group/project`, or `group/subgroup/project`; literal, no `*`, `?` or `${`. */
+  readonly project: string;
+  /** One branch name, like `main` (not `refs/heads/main`); no `*`, `?` or `${`. @default "main" (unless `tag` is given) */
+  readonly branch?: string;
+  /** One tag name instead of a branch, like `v1.2.0`; no `*`, `?` or `${`. */
+  readonly tag?: string;
+  /**
+   * Host of the GitLab instance as in its issuer URL, without `https://` (a self-managed instance's own, like
+   * `gitlab.example.com`); IAM names the trust's condition keys after it (`gitlab.com:sub`).
+   * @default "gitlab.com"
+   */
+  readonly issuerHost?: string;
+  /**
+   * The `aud` claim: it must equal the `aud:` of the job's `id_tokens:` entry (GitLab has no default the job can
+   * rely on), and be a client ID of the OIDC provider.
+   * @default "sts.amazonaws.com"
+   */
   readonly audience?: string;
 }
 
@@ -240,6 +370,7 @@ class OidcPrincipal extends AgentPrincipal {
     private readonly host: string,
     private readonly subject: string,
     private readonly audience: string,
+    private readonly subjectOperator: "StringLike" | "StringEquals",
   ) {
     super();
   }
@@ -247,10 +378,13 @@ class OidcPrincipal extends AgentPrincipal {
     return `OIDC subject ${this.subject} of ${this.host}`;
   }
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
-    const c = mergeConditions(conditions, {
-      StringEquals: { [`${this.host}:aud`]: this.audience },
-      StringLike: { [`${this.host}:sub`]: this.subject },
-    });
+    const sub = { [`${this.host}:sub`]: this.subject };
+    const c = mergeConditions(
+      conditions,
+      this.subjectOperator === "StringEquals"
+        ? { StringEquals: { [`${this.host}:aud`]: this.audience, ...sub } }
+        : { StringEquals: { [`${this.host}:aud`]: this.audience }, StringLike: sub },
+    );
     return withTagSession({ Federated: this.providerArn }, sid, ["sts:AssumeRoleWithWebIdentity", ...extra], c, tagSession);
   }
 }

@@ -1,0 +1,263 @@
+/**
+ * GitLab CI jobs (and other OIDC issuers whose tokens cannot carry the source-identity claim) start agent sessions
+ * through an entry role: AgentPrincipal.gitlabCi and oidc({ tokensCarrySourceIdentity: false }), synthesized and judged
+ * by the gate.
+ */
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { TerraformVariable } from "cdktf";
+import { AgentPrincipal, AgentRole, ScopedToken, type GitlabCiProps } from "../../lib/constructs";
+import { APP_ACCOUNT, errorOf, gateFindings, loose, only, policyOf, resources, synth } from "./helpers";
+
+const PROVIDER = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`;
+const gitlab = (extra: Partial<GitlabCiProps> = {}) => AgentPrincipal.gitlabCi({ providerArn: PROVIDER, project: "acme/platform/infra", ...extra });
+type Obj = Record<string, any>;
+
+/** Synthesizes one AgentRole "a" trusting `principal`; returns the JSON with the agent role, its entry role and their logical ids. */
+function build(principal: AgentPrincipal) {
+  const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [principal] }));
+  const roles = Object.entries(json.resource.aws_iam_role as Record<string, Obj>);
+  const find = (name: string) => roles.find(([, r]) => r.name === name);
+  return { json, agent: find("a")?.[1], entry: find("a-entry")?.[1], entryId: find("a-entry")?.[0] };
+}
+
+describe("AgentPrincipal.gitlabCi", () => {
+  it("trusts the job's token in an entry role: provider, exact sub with StringEquals, aud, no source-identity condition", () => {
+    const { entry } = build(gitlab());
+    expect(entry).toBeDefined();
+    expect(entry!.path).toBe("/agent-entry/");
+    expect(entry!.tags).toEqual({ "blastwall:agent": "true" });
+    const trust = policyOf(entry!, "assume_role_policy").Statement;
+    expect(trust[0]).toEqual({
+      Sid: "Entry0",
+      Effect: "Allow",
+      Principal: { Federated: PROVIDER },
+      Action: ["sts:AssumeRoleWithWebIdentity"],
+      Condition: { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/platform/infra:ref_type:branch:ref:main" } },
+    });
+    // The session tags the agent role admits, with the same pinning.
+    expect(trust[1]).toMatchObject({ Action: "sts:TagSession", Principal: { Federated: PROVIDER }, Condition: { StringEquals: trust[0].Condition.StringEquals } });
+    expect(trust).toHaveLength(2);
+  });
+
+  it("the agent role trusts only the entry role, and only with an agent- source identity; the entry role may do nothing else", () => {
+    const { json, agent, entryId } = build(gitlab());
+    const trust = policyOf(agent!, "assume_role_policy").Statement;
+    for (const st of trust) {
+      expect(st.Principal).toEqual({ AWS: `\${aws_iam_role.${entryId}.arn}` });
+      expect(st.Condition.StringLike).toEqual({ "sts:SourceIdentity": "agent-*" });
+    }
+    expect(trust[0].Action).toEqual(["sts:AssumeRole", "sts:SetSourceIdentity"]);
+    expect(JSON.stringify(trust)).not.toContain("Federated");
+    const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "a-entry-boundary")!;
+    expect(policyOf(boundary).Statement).toEqual([{ Sid: "OnlyTheAgentRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:*:iam::*:role/agents/a" }]);
+    const [assume] = policyOf(only(json, "aws_iam_role_policy")).Statement;
+    expect(assume).toMatchObject({ Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } });
+  });
+
+  it.each([
+    [{ branch: "release/1.2" }, "project_path:acme/platform/infra:ref_type:branch:ref:release/1.2"],
+    [{ tag: "v1.2.0" }, "project_path:acme/platform/infra:ref_type:tag:ref:v1.2.0"],
+    [{ project: "acme/infra", branch: "main" }, "project_path:acme/infra:ref_type:branch:ref:main"],
+  ])("writes GitLab's sub claim for %j", (extra, sub) => {
+    const { entry } = build(gitlab(extra));
+    expect(policyOf(entry!, "assume_role_policy").Statement[0].Condition.StringEquals["gitlab.com:sub"]).toBe(sub);
+  });
+
+  it("names a self-managed instance's condition keys after its host, and takes the job's audience", () => {
+    const providerArn = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.example.com`;
+    const { entry } = build(AgentPrincipal.gitlabCi({ providerArn, project: "acme/infra", issuerHost: "gitlab.example.com", audience: "https://aws.example.com" }));
+    const st = policyOf(entry!, "assume_role_policy").Statement[0];
+    expect(st.Principal).toEqual({ Federated: providerArn });
+    expect(st.Condition).toEqual({ StringEquals: { "gitlab.example.com:aud": "https://aws.example.com", "gitlab.example.com:sub": "project_path:acme/infra:ref_type:branch:ref:main" } });
+  });
+
+  it("accepts a reference to the OIDC provider", () => {
+    const { json } = synth((s) => {
+      const provider = new IamOpenidConnectProvider(s, "GitLab", { url: "https://gitlab.com", clientIdList: ["sts.amazonaws.com"] });
+      new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.gitlabCi({ providerArn: provider.arn, project: "acme/infra" })] });
+    });
+    const entry = resources(json, "aws_iam_role").find((r) => r.name === "a-entry")!;
+    expect(policyOf(entry, "assume_role_policy").Statement[0].Principal).toEqual({ Federated: "${aws_iam_openid_connect_provider.GitLab.arn}" });
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  describe("refuses what would trust too much, or nobody, naming the prop", () => {
+    const stackVar = () => {
+      let v = "";
+      synth((s) => {
+        v = new TerraformVariable(s, "branch", { type: "string", default: "main" }).stringValue;
+      });
+      return v;
+    };
+    it.each<[string, Obj, string | RegExp]>([
+      ["a wildcard project", { project: "acme/*" }, 'AgentPrincipal: gitlabCi(project) must name one project, without * or ?: a pattern lets every project it matches in (got "acme/*")'],
+      ["a ? in the project", { project: "acme/infr?" }, "gitlabCi(project) must name one project, without * or ?"],
+      ["a project without group", { project: "infra" }, 'AgentPrincipal: gitlabCi(project) must be the full path of the project, "group/project" or "group/subgroup/project" (got "infra")'],
+      ["an empty segment", { project: "acme//infra" }, "gitlabCi(project) must be the full path of the project"],
+      ["a trailing slash", { project: "acme/infra/" }, "gitlabCi(project) must be the full path of the project"],
+      ["a URL", { project: "https://gitlab.com/acme/infra" }, "gitlabCi(project) must be the full path of the project"],
+      ["a clone path", { project: "acme/infra.git" }, 'gitlabCi(project) is the project\'s path, without .git (got "acme/infra.git")'],
+      ["a ${ in the project", { project: "acme/${x}" }, /^AgentPrincipal: gitlabCi\(project\) must not contain "\$\{"/],
+      ["an empty project", { project: "" }, "gitlabCi(project) must be the full path of the project"],
+      ["a missing project", { project: undefined }, /^AgentPrincipal: gitlabCi\(project\) is required/],
+      ["a wildcard branch", { branch: "*" }, 'AgentPrincipal: gitlabCi(branch) must name one branch, without * or ?: a pattern lets every matching branch of the project in (got "*")'],
+      ["a branch pattern", { branch: "release-*" }, "gitlabCi(branch) must name one branch, without * or ?"],
+      ["a wildcard tag", { tag: "v?" }, "gitlabCi(tag) must name one tag, without * or ?"],
+      ["a ref as the branch", { branch: "refs/heads/main" }, 'AgentPrincipal: gitlabCi(branch) is the branch name alone, like "main" (got "refs/heads/main"): GitLab\'s ref claim has no refs/heads/ or refs/tags/'],
+      ["a ref as the tag", { tag: "refs/tags/v1" }, "gitlabCi(tag) is the tag name alone"],
+      ["an empty branch", { branch: "" }, 'AgentPrincipal: gitlabCi(branch) must name one branch (got "")'],
+      ["a ${ in the branch", { branch: "${aws:username}" }, /^AgentPrincipal: gitlabCi\(branch\) must not contain "\$\{"/],
+      ["a $${ in the branch", { branch: "$${gitlab.com:sub}" }, /^AgentPrincipal: gitlabCi\(branch\) must not contain "\$\{"/],
+      ["a colon in the branch", { branch: "main:ref_type" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["a space in the branch", { branch: "my branch" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["branch and tag", { branch: "main", tag: "v1" }, "AgentPrincipal: gitlabCi(branch, tag) take one of the two"],
+      ["an environment", { environment: "production" }, /^AgentPrincipal: gitlabCi\(environment\) is not supported \(got "production"\): GitLab never puts the environment in the sub claim, and IAM has no condition key/],
+      ["a wildcard audience", { audience: "" }, 'gitlabCi(audience) must name the aud claim'],
+      ["a ${ in the audience", { audience: "${gitlab.com:aud}" }, /^AgentPrincipal: gitlabCi\(audience\) must not contain "\$\{"/],
+      ["an issuer URL", { issuerHost: "https://gitlab.com" }, 'AgentPrincipal: gitlabCi(issuerHost) must be the host of the GitLab instance without https:// or a port'],
+      ["a port", { issuerHost: "gitlab.example.com:8443", providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.example.com:8443` }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
+      ["a wildcard host", { issuerHost: "*.example.com" }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
+      ["an upper-case host", { issuerHost: "GitLab.example.com" }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
+      ["a single-label host", { issuerHost: "gitlab" }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
+      ["a host with a trailing slash", { issuerHost: "gitlab.com/" }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
+      ["a ${ in the host", { issuerHost: "${x}.example.com" }, /^AgentPrincipal: gitlabCi\(issuerHost\) must not contain "\$\{"/],
+      ["a bad ARN", { providerArn: "gitlab.com" }, /^AgentPrincipal: gitlabCi\(providerArn\) must be the ARN of an IAM OIDC provider/],
+      ["a role ARN", { providerArn: `arn:aws:iam::${APP_ACCOUNT}:role/gitlab` }, /^AgentPrincipal: gitlabCi\(providerArn\) must be the ARN of an IAM OIDC provider/],
+      ["a missing ARN", { providerArn: undefined }, /^AgentPrincipal: gitlabCi\(providerArn\) is required/],
+      ["another issuer's provider", { providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, 'AgentPrincipal: gitlabCi(providerArn) names the OIDC provider "token.actions.githubusercontent.com", not the GitLab instance "gitlab.com" (issuerHost)'],
+    ])("%s", (_name, extra, message) => {
+      expect(errorOf(() => AgentPrincipal.gitlabCi(loose({ providerArn: PROVIDER, project: "acme/infra", ...extra }))).message).toMatch(message);
+    });
+
+    it("a reference or variable as the branch or project", () => {
+      const v = stackVar();
+      expect(errorOf(() => gitlab({ branch: v })).message).toMatch(/^AgentPrincipal: gitlabCi\(branch\) must be written literally, not a reference or variable/);
+      expect(errorOf(() => gitlab({ project: v })).message).toMatch(/^AgentPrincipal: gitlabCi\(project\) must be written literally/);
+    });
+
+    it("no props at all", () => {
+      expect(errorOf(() => AgentPrincipal.gitlabCi(loose(undefined))).message).toMatch(/^AgentPrincipal: gitlabCi\(providerArn\) is required/);
+    });
+
+    it("control: ordinary names pass", () => {
+      for (const extra of [{ branch: "feature/JIRA-12_x.y" }, { tag: "v1.2.0-rc.1" }, { project: "a_b/c.d/e-f" }, { issuerHost: "example.com/gitlab", providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/example.com/gitlab` }]) {
+        expect(() => gitlab(extra)).not.toThrow();
+      }
+    });
+  });
+});
+
+describe("AgentPrincipal.oidc: tokensCarrySourceIdentity", () => {
+  const idp = { providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ci.example.com`, issuerHost: "ci.example.com", subject: "org:acme:project:infra" };
+
+  it("false: the subject enters through an entry role, which sets the source identity on the agent role", () => {
+    const { agent, entry, entryId } = build(AgentPrincipal.oidc({ ...idp, tokensCarrySourceIdentity: false }));
+    expect(entry!.path).toBe("/agent-entry/");
+    const [web] = policyOf(entry!, "assume_role_policy").Statement;
+    expect(web.Principal).toEqual({ Federated: idp.providerArn });
+    expect(web.Action).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(web.Condition).toEqual({ StringEquals: { "ci.example.com:aud": "sts.amazonaws.com" }, StringLike: { "ci.example.com:sub": idp.subject } });
+    const [st] = policyOf(agent!, "assume_role_policy").Statement;
+    expect(st.Principal).toEqual({ AWS: `\${aws_iam_role.${entryId}.arn}` });
+    expect(st.Condition).toEqual({ StringLike: { "sts:SourceIdentity": "agent-*" } });
+  });
+
+  it.each([[undefined], [true]])("%s: the agent role trusts the subject directly, exactly as before the option existed", (carries) => {
+    const { json, agent, entry } = build(AgentPrincipal.oidc({ ...idp, ...(carries === undefined ? {} : { tokensCarrySourceIdentity: carries }) }));
+    expect(entry).toBeUndefined();
+    expect(resources(json, "aws_iam_role")).toHaveLength(1);
+    const condition = '"Condition":{"StringLike":{"sts:SourceIdentity":"agent-*","ci.example.com:sub":"org:acme:project:infra"},"StringEquals":{"ci.example.com:aud":"sts.amazonaws.com"}}';
+    expect(agent!.assume_role_policy).toBe(
+      '{"Version":"2012-10-17","Statement":[' +
+        `{"Sid":"AgentSession0","Effect":"Allow","Principal":{"Federated":"${idp.providerArn}"},"Action":["sts:AssumeRoleWithWebIdentity","sts:SetSourceIdentity"],${condition}},` +
+        `{"Sid":"AgentSession0Tags","Effect":"Allow","Principal":{"Federated":"${idp.providerArn}"},"Action":"sts:TagSession","Condition":{"StringLike":{"sts:SourceIdentity":"agent-*","ci.example.com:sub":"org:acme:project:infra"},"StringEquals":{"ci.example.com:aud":"sts.amazonaws.com"},"ForAllValues:StringEquals":{"aws:TagKeys":["task","ticket"]}}}` +
+        "]}",
+    );
+  });
+
+  it("refuses a value that is not a boolean: \"false\" would be truthy", () => {
+    expect(errorOf(() => AgentPrincipal.oidc(loose({ ...idp, tokensCarrySourceIdentity: "false" }))).message).toBe(
+      'AgentPrincipal: oidc(tokensCarrySourceIdentity) must be true or false (got "false"): false when the identity provider cannot put the https://aws.amazon.com/source_identity claim in its tokens',
+    );
+  });
+
+  it("two principals without the claim get one entry role each", () => {
+    const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [gitlab(), AgentPrincipal.oidc({ ...idp, tokensCarrySourceIdentity: false })] }));
+    expect(resources(json, "aws_iam_role").map((r) => r.name).sort()).toEqual(["a", "a-entry", "a-entry2"]);
+    expect(gateFindings(json)).toEqual([]);
+  });
+});
+
+describe("the gate judges GitLab setups", () => {
+  it("finds nothing in an AgentRole trusted by a GitLab job, with or without grants", () => {
+    expect(gateFindings(build(gitlab()).json)).toEqual([]);
+    const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [gitlab({ tag: "v1" })] }).grantReadOnly("ec2"));
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  it("finds nothing in a ScopedToken for a GitLab job", () => {
+    const { json } = synth((s) => {
+      new ScopedToken(s, "Token", {
+        name: "deploy",
+        assumedBy: gitlab(),
+        actions: ["s3:GetObject"],
+        resources: ["arn:aws:s3:::acme-artifacts/*"],
+        environment: "staging",
+        accountId: APP_ACCOUNT,
+        region: "eu-central-1",
+      });
+    });
+    expect(resources(json, "aws_iam_role").map((r) => r.path).sort()).toEqual(["/agent-entry/", "/agents/scoped/"]);
+    expect(gateFindings(json)).toEqual([]);
+  });
+
+  const sub = { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/infra:ref_type:branch:ref:main" };
+  const webIdentity = { Effect: "Allow", Principal: { Federated: PROVIDER }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: sub } };
+
+  it("reports an agent role whose hand-written trust admits the GitLab job directly, without a source identity", () => {
+    const { json } = synth((s) => {
+      new IamRole(s, "Handmade", {
+        name: "handmade-agent",
+        path: "/agents/",
+        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [webIdentity] }),
+        tags: { "blastwall:agent": "true" },
+      });
+    });
+    const findings = gateFindings(json);
+    expect(findings.filter((f) => f.startsWith("agent-source-identity [error]"))).toHaveLength(1);
+    expect(findings.join("\n")).toContain(`lets Federated ${PROVIDER} call sts:AssumeRoleWithWebIdentity with no sts:SourceIdentity condition`);
+  });
+
+  it("reports an AgentRole whose trust is overridden to admit the GitLab job directly as well", () => {
+    const { json } = synth((s) => {
+      const a = new AgentRole(s, "Agent", { roleName: "a", assumedBy: [gitlab()] });
+      const viaEntry = { Sid: "ViaEntry", Effect: "Allow", Principal: { AWS: a.entryRoles[0].arn }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } };
+      a.role.addOverride("assume_role_policy", JSON.stringify({ Version: "2012-10-17", Statement: [viaEntry, { Sid: "Shortcut", ...webIdentity }] }));
+    });
+    const findings = gateFindings(json).filter((f) => f.startsWith("agent-source-identity [error]"));
+    expect(findings.find((f) => f.includes("aws_iam_role.Agent_Role_"))).toContain('statement Sid "Shortcut" (#1) of its trust policy lets Federated');
+    // The entry role is exempt only while the role it enters requires the source identity.
+    expect(findings.find((f) => f.includes("aws_iam_role.Agent_Entry_"))).toContain('statement Sid "Entry0" (#0)');
+    expect(findings).toHaveLength(2);
+  });
+
+  it("reports a hand-written entry role that may do more than start the agent role's session", () => {
+    const { json } = synth((s) => {
+      const a = new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`)] });
+      const entry = new IamRole(s, "Entry", {
+        name: "a-gitlab",
+        path: "/agent-entry/",
+        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [webIdentity] }),
+        tags: { "blastwall:agent": "true" },
+      });
+      new IamRolePolicy(s, "EntryPolicy", {
+        role: entry.name,
+        name: "p",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "s3:GetObject"], Resource: [a.roleArn, "*"] }] }),
+      });
+    });
+    expect(gateFindings(json).filter((f) => f.startsWith("agent-source-identity [error]: aws_iam_role.Entry "))).toHaveLength(1);
+  });
+});
