@@ -146,7 +146,7 @@ export const rule: Rule = {
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
       "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
-      "another role's session (AgentRole's, for GitHub Actions): the source identity is set and required there.",
+      "another role's session (AgentRole's, for GitHub Actions, GitLab CI and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does).",

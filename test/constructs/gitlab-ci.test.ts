@@ -243,6 +243,17 @@ describe("the gate judges GitLab setups", () => {
     expect(findings).toHaveLength(2);
   });
 
+  it("reports an entry role whose trust admits every GitLab job: no sub, any project of anyone on gitlab.com", () => {
+    const { json } = synth((s) => {
+      const a = new AgentRole(s, "Agent", { roleName: "a", assumedBy: [gitlab()] });
+      const everyJob = { ...webIdentity, Condition: { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com" } } };
+      a.entryRoles[0].addOverride("assume_role_policy", JSON.stringify({ Version: "2012-10-17", Statement: [everyJob] }));
+    });
+    const findings = gateFindings(json);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(/^agent-trust-open \[error\]: aws_iam_role\.Agent_Entry_\w+ is an AI agent role whose trust policy \(statement #0\) admits every token of the OIDC provider arn:aws:iam::111111111111:oidc-provider\/gitlab\.com/);
+  });
+
   it("reports a hand-written entry role that may do more than start the agent role's session", () => {
     const { json } = synth((s) => {
       const a = new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`)] });

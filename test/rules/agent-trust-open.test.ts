@@ -23,3 +23,39 @@ describe("agent-trust-open (red-team: any account could assume the agent role)",
     expect(run(rule, trust(statement))).toEqual([]);
   });
 });
+
+describe("agent-trust-open: an OIDC provider admitted without a subject (every token of the issuer)", () => {
+  const GITLAB = "arn:aws:iam::111111111111:oidc-provider/gitlab.com";
+  const web = (condition: Record<string, unknown>, principal: Record<string, unknown> = { Federated: GITLAB }) => ({
+    Effect: "Allow",
+    Principal: principal,
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: { ...SI, ...condition },
+  });
+  const AUD = { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com" } };
+
+  it.each([
+    ["only an audience", web(AUD)],
+    ["no condition but the source identity", web({})],
+    ["a sub of only wildcards", web({ StringLike: { "sts:SourceIdentity": "agent-*", "gitlab.com:sub": "*" } })],
+    ["a sub wildcard after the kind", web({ StringLike: { "sts:SourceIdentity": "agent-*", "gitlab.com:sub": "project_path:*" } })],
+    ["one wide sub among exact ones", web({ StringLike: { "sts:SourceIdentity": "agent-*", "gitlab.com:sub": ["project_path:acme/infra:ref_type:branch:ref:main", "*"] } })],
+    ["a sub only if it exists", web({ StringEqualsIfExists: { "gitlab.com:sub": "project_path:acme/infra:ref_type:branch:ref:main" } })],
+    ["a sub that must not match", web({ StringNotEquals: { "gitlab.com:sub": "project_path:evil/x:ref_type:branch:ref:main" } })],
+    ["an action pattern", { ...web(AUD), Action: "sts:AssumeRole*" }],
+  ])("fails %s", (_name, statement) => {
+    const [f, ...more] = run(rule, trust(statement));
+    expect(more).toEqual([]);
+    expect(f.message).toMatch(/admits every token of the OIDC provider arn:aws:iam::111111111111:oidc-provider\/gitlab\.com: no condition pins its sub claim/);
+  });
+
+  it.each([
+    ["an exact sub", web({ StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/infra:ref_type:branch:ref:main" } })],
+    ["a sub pattern within one group", web({ StringLike: { "sts:SourceIdentity": "agent-*", "gitlab.com:sub": "project_path:acme/*" } })],
+    ["a SAML provider", web({}, { Federated: "arn:aws:iam::111111111111:saml-provider/okta" })],
+    ["a Deny", { ...web(AUD), Effect: "Deny" }],
+    ["no web identity", { ...web(AUD), Action: "sts:TagSession" }],
+  ])("passes %s", (_name, statement) => {
+    expect(run(rule, trust(statement))).toEqual([]);
+  });
+});
