@@ -19,7 +19,7 @@ export interface ScopedTokenProps {
   readonly name: string;
   /**
    * The only principal that may get this token: an AgentRole (its session chains into this role, keeping its
-   * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions`).
+   * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions` / `gitlabCi`).
    */
   readonly assumedBy: AgentRole | AgentPrincipal;
   /**
@@ -61,7 +61,8 @@ export interface ScopedTokenProps {
   /**
    * Source identity to pass when the caller starts a fresh session (`agent-...`). Leave it out when chaining from
    * an AgentRole session: the source identity set there carries over and cannot be changed.
-   * @default - none (carried over from the calling session)
+   * @default - none (carried over from the calling session); `agent-<name>` for a subject that enters through an
+   * entry role (`githubActions`, `gitlabCi`), whose trust requires one
    */
   readonly sourceIdentity?: string;
   /** Provider (account) the role is created in. @default the scope's default AWS provider */
@@ -80,8 +81,13 @@ export class ScopedToken extends Construct {
   /** The session policy JSON (the same statement the role holds); pass it as `--policy`. */
   readonly sessionPolicy: string;
   readonly lifetimeSeconds: number;
-  /** Arguments for the AWS CLI after `aws`, e.g. `["sts", "assume-role", "--role-arn", ...]`. */
+  /**
+   * Arguments for the AWS CLI after `aws`, e.g. `["sts", "assume-role", "--role-arn", ...]`. For a subject that enters
+   * through an entry role (`githubActions`, `gitlabCi`), the `assume-role` to make with the entry role's session.
+   */
   readonly assumeRoleArgs: readonly string[];
+  /** The entry role's ARN (a token) when the principal's tokens cannot carry a source identity; else undefined. */
+  readonly entryRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: ScopedTokenProps) {
     super(scope, id);
@@ -187,13 +193,18 @@ export class ScopedToken extends Construct {
     this.roleArn = this.role.roleArn;
 
     const sessionName = `agent-${name}`.slice(0, 64);
+    // A subject whose tokens cannot carry a source identity (GitHub Actions, GitLab CI) may only assume the entry role
+    // with its token; these arguments are the second call, made with the entry role's session, which must set one.
+    const entry = principal.kind === "oidc" && !principal.carriesSourceIdentity ? this.role.entryRoles[0] : undefined;
+    const sourceIdentity = props.sourceIdentity ?? (entry ? sessionName : undefined);
     this.assumeRoleArgs =
-      principal.kind === "oidc"
+      principal.kind === "oidc" && !entry
         ? ["sts", "assume-role-with-web-identity", "--role-arn", this.roleArn, "--role-session-name", sessionName,
             "--duration-seconds", String(lifetime), "--policy", this.sessionPolicy]
         : ["sts", "assume-role", "--role-arn", this.roleArn, "--role-session-name", sessionName,
             "--duration-seconds", String(lifetime), "--policy", this.sessionPolicy,
-            ...(props.sourceIdentity ? ["--source-identity", props.sourceIdentity] : [])];
+            ...(sourceIdentity ? ["--source-identity", sourceIdentity] : [])];
+    this.entryRoleArn = entry?.arn;
 
     new TerraformOutput(this, "RoleArnOutput", { value: this.roleArn, description: `Role of scoped agent token ${name}` });
     new TerraformOutput(this, "SessionPolicyOutput", { value: this.sessionPolicy, description: `Session policy of scoped agent token ${name}` });
@@ -201,7 +212,10 @@ export class ScopedToken extends Construct {
       value: this.assumeRoleArgs,
       description:
         `aws CLI arguments for scoped agent token ${name} (${lifetime} s)` +
-        (principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : ""),
+        (entry
+          ? "; run them with the session of the entry role (EntryRoleArnOutput), which the caller gets with aws sts assume-role-with-web-identity and its OIDC token"
+          : principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : ""),
     });
+    if (entry) new TerraformOutput(this, "EntryRoleArnOutput", { value: entry.arn, description: `Entry role of scoped agent token ${name}: assume it with the OIDC token, then the token's role` });
   }
 }

@@ -213,6 +213,18 @@ describe("the gate judges GitLab setups", () => {
     expect(gateFindings(json)).toEqual([]);
   });
 
+  it("a ScopedToken for a GitLab job outputs the second call, made with the entry role's session and a source identity", () => {
+    let token!: ScopedToken;
+    const { json } = synth((s) => {
+      token = new ScopedToken(s, "Token", { name: "deploy", assumedBy: gitlab(), actions: ["s3:GetObject"], resources: ["arn:aws:s3:::acme-artifacts/*"], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" });
+    });
+    expect(token.assumeRoleArgs.slice(0, 2)).toEqual(["sts", "assume-role"]);
+    expect(token.assumeRoleArgs.slice(-2)).toEqual(["--source-identity", "agent-deploy"]);
+    const entryId = Object.entries(json.resource.aws_iam_role as Record<string, Obj>).find(([, r]) => r.path === "/agent-entry/")![0];
+    expect(token.entryRoleArn).toBeDefined();
+    expect(Object.values(json.output as Record<string, Obj>).map((o) => o.value)).toContain(`\${aws_iam_role.${entryId}.arn}`);
+  });
+
   const sub = { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/infra:ref_type:branch:ref:main" };
   const webIdentity = { Effect: "Allow", Principal: { Federated: PROVIDER }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: sub } };
 
