@@ -114,7 +114,7 @@ describe("AgentPrincipal.gitlabCi", () => {
       ["a space in the branch", { branch: "my branch" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
       ["branch and tag", { branch: "main", tag: "v1" }, "AgentPrincipal: gitlabCi(branch, tag) take one of the two"],
       ["an environment", { environment: "production" }, /^AgentPrincipal: gitlabCi\(environment\) is not supported \(got "production"\): GitLab never puts the environment in the sub claim, and IAM has no condition key/],
-      ["a wildcard audience", { audience: "" }, 'gitlabCi(audience) must name the aud claim'],
+      ["an empty audience", { audience: "" }, 'gitlabCi(audience) must name the aud claim'],
       ["a ${ in the audience", { audience: "${gitlab.com:aud}" }, /^AgentPrincipal: gitlabCi\(audience\) must not contain "\$\{"/],
       ["an issuer URL", { issuerHost: "https://gitlab.com" }, 'AgentPrincipal: gitlabCi(issuerHost) must be the host of the GitLab instance without https:// or a port'],
       ["a port", { issuerHost: "gitlab.example.com:8443", providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.example.com:8443` }, "gitlabCi(issuerHost) must be the host of the GitLab instance"],
