@@ -61,7 +61,15 @@ export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
   ];
   const [first, ...rest] = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
   const boundary = [...fixed, denyAll("DenyDestroyRights", first)];
-  // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny.
-  const guards = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll("DenyDestroyRights", g)]).map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
+  // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny. They
+  // are packed under a Sid as long as the longest they get (DenyDestroyRights2...): packed under a shorter one, a guard
+  // filled to the limit went over it once renamed, a policy IAM refuses to create.
+  let digits = 1;
+  let packed = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll(`DenyDestroyRights${"9".repeat(digits)}`, g)]);
+  while (String(packed.length + 1).length > digits) {
+    digits++;
+    packed = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll(`DenyDestroyRights${"9".repeat(digits)}`, g)]);
+  }
+  const guards = packed.map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
   return { boundary, guards };
 }
