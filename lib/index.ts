@@ -47,6 +47,7 @@ export type {
   OidcSubjectProps,
   AgentRoleProps,
   AgentPermission,
+  BoundaryExemption,
   ScopedTokenProps,
   Environment,
   AccountSpec,

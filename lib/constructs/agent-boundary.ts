@@ -1,4 +1,5 @@
 import { loadCatalogue } from "../engine/catalogue";
+import { globMatch } from "../engine/iam/glob";
 import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-document";
 
 /**
@@ -33,13 +34,18 @@ function denyAll(sid: string, actions: readonly string[]): StatementJson {
   return { Sid: sid, Effect: "Deny", Action: [...actions], Resource: "*" };
 }
 
-export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
+/**
+ * The boundary and guard policies. `exempt` are catalogue actions the Denies leave out (AgentRole's
+ * `boundaryExemptions`, checked there), which must then also check that no statement still denies them (`denyCovering`).
+ */
+export function agentGuardrails(targets: GuardrailTargets, exempt: readonly string[] = []): AgentGuardrails {
   const cat = loadCatalogue();
   const chain = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+  const left = new Set(exempt.map((a) => a.toLowerCase()));
   // Escalation first (it protects the guard policy), then what deletes, then what removes protection.
   const ordered = [...cat.escalation, ...cat.direct, ...cat.protection]
     .map((e) => e.action)
-    .filter((a) => !chain.has(a.toLowerCase()));
+    .filter((a) => !chain.has(a.toLowerCase()) && !left.has(a.toLowerCase()));
 
   const fixed: StatementJson[] = [
     // A boundary caps; it grants nothing. Allow * leaves the identity policies in charge of what is granted.
@@ -72,4 +78,18 @@ export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
   }
   const guards = packed.map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
   return { boundary, guards };
+}
+
+/**
+ * The first Deny of `statements` whose Action covers `action`, as `Sid ("pattern")`; undefined when none does. The
+ * NotAction Deny on the agent's own role and policies is not counted: it holds there whatever is exempted.
+ */
+export function denyCovering(statements: readonly StatementJson[], action: string): string | undefined {
+  for (const st of statements) {
+    if (st.Effect !== "Deny" || st.Action === undefined) continue;
+    const patterns = typeof st.Action === "string" ? [st.Action] : st.Action;
+    const hit = patterns.find((p) => globMatch(p, action, { caseInsensitive: true }));
+    if (hit !== undefined) return `${st.Sid ?? "(no Sid)"} ("${hit}")`;
+  }
+  return undefined;
 }
