@@ -4,7 +4,7 @@ import { join } from "path";
 import { App, Aspects, Lazy, TerraformStack, Testing, type TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { AgentPrincipal, AgentRole, type AgentRoleProps, type BoundaryExemption } from "../../lib/constructs";
+import { AgentPrincipal, AgentRole, ScopedToken, type AgentRoleProps, type BoundaryExemption } from "../../lib/constructs";
 import { agentGuardrails, denyCovering } from "../../lib/constructs/agent-boundary";
 import { policySize } from "../../lib/constructs/policy-document";
 import { BlastwallChecks } from "../../lib/cdktf";
@@ -293,5 +293,29 @@ describe("boundaryExemptions: the gate", () => {
     const [f] = report(json).findings;
     expect(f.resource).toBe("aws_iam_role_policy.agent_permissions");
     expect(f.acknowledged).toBeDefined();
+  });
+});
+
+describe("boundaryExemptions on ScopedToken", () => {
+  const base = { name: "ship-logs", assumedBy: AgentPrincipal.role(RUNNER), resources: [LOG_GROUPS], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" };
+
+  it("opens the token role's boundary for the exempted task action, acknowledged in the gate", () => {
+    const json = fullSynth((s) => new ScopedToken(s, "Token", { ...base, actions: [SIEM.action, "logs:DescribeLogGroups"], boundaryExemptions: [SIEM] }), true);
+    const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "ship-logs-boundary")!;
+    expect(boundary.policy).not.toContain("logs:PutSubscriptionFilter");
+    const r = report(json);
+    expect(r.summary.errors).toBe(0);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.acknowledged?.reason])).toEqual([
+      ["agent-protection-removal", "warning", "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (AgentRole boundaryExemptions)"],
+    ]);
+  });
+
+  it("refuses the action without the exemption, an exemption the task does not use, and an error-graded one, naming its props", () => {
+    const make = (extra: object) => () => synth((s) => new ScopedToken(s, "Token", { ...base, actions: [SIEM.action], ...extra }));
+    expect(make({})).toThrow(/^ScopedToken: actions: logs:PutSubscriptionFilter is in blastwall's destroy-rights catalogue.*list logs:PutSubscriptionFilter in boundaryExemptions/);
+    expect(make({ actions: ["logs:DescribeLogGroups"], boundaryExemptions: [SIEM] })).toThrow(
+      "ScopedToken: boundaryExemptions[0].action: logs:PutSubscriptionFilter is exempted from the token role's permission boundary but is not one of actions",
+    );
+    expect(make({ boundaryExemptions: [SIEM, { ...SIEM, action: "logs:DeleteLogGroup" }] })).toThrow(/^ScopedToken: boundaryExemptions\[1\]\.action: logs:DeleteLogGroup is graded error/);
   });
 });
