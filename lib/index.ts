@@ -48,6 +48,7 @@ export type {
   OidcSubjectProps,
   AgentRoleProps,
   AgentPermission,
+  BoundaryExemption,
   ScopedTokenProps,
   Environment,
   AccountSpec,

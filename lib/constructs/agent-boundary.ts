@@ -1,4 +1,5 @@
 import { loadCatalogue } from "../engine/catalogue";
+import { globMatch } from "../engine/iam/glob";
 import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-document";
 
 /**
@@ -33,13 +34,18 @@ function denyAll(sid: string, actions: readonly string[]): StatementJson {
   return { Sid: sid, Effect: "Deny", Action: [...actions], Resource: "*" };
 }
 
-export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
+/**
+ * The boundary and guard policies. `exempt` are catalogue actions the Denies leave out (AgentRole's
+ * `boundaryExemptions`, checked there), which must then also check that no statement still denies them (`denyCovering`).
+ */
+export function agentGuardrails(targets: GuardrailTargets, exempt: readonly string[] = []): AgentGuardrails {
   const cat = loadCatalogue();
   const chain = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+  const left = new Set(exempt.map((a) => a.toLowerCase()));
   // Escalation first (it protects the guard policy), then what deletes, then what removes protection.
   const ordered = [...cat.escalation, ...cat.direct, ...cat.protection]
     .map((e) => e.action)
-    .filter((a) => !chain.has(a.toLowerCase()));
+    .filter((a) => !chain.has(a.toLowerCase()) && !left.has(a.toLowerCase()));
 
   const fixed: StatementJson[] = [
     // A boundary caps; it grants nothing. Allow * leaves the identity policies in charge of what is granted.
@@ -61,7 +67,29 @@ export function agentGuardrails(targets: GuardrailTargets): AgentGuardrails {
   ];
   const [first, ...rest] = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
   const boundary = [...fixed, denyAll("DenyDestroyRights", first)];
-  // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny.
-  const guards = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll("DenyDestroyRights", g)]).map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
+  // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny. They
+  // are packed under a Sid as long as the longest they get (DenyDestroyRights2...): packed under a shorter one, a guard
+  // filled to the limit went over it once renamed, a policy IAM refuses to create.
+  let digits = 1;
+  let packed = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll(`DenyDestroyRights${"9".repeat(digits)}`, g)]);
+  while (String(packed.length + 1).length > digits) {
+    digits++;
+    packed = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll(`DenyDestroyRights${"9".repeat(digits)}`, g)]);
+  }
+  const guards = packed.map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
   return { boundary, guards };
+}
+
+/**
+ * The first Deny of `statements` whose Action covers `action`, as `Sid ("pattern")`; undefined when none does. The
+ * NotAction Deny on the agent's own role and policies is not counted: it holds there whatever is exempted.
+ */
+export function denyCovering(statements: readonly StatementJson[], action: string): string | undefined {
+  for (const st of statements) {
+    if (st.Effect !== "Deny" || st.Action === undefined) continue;
+    const patterns = typeof st.Action === "string" ? [st.Action] : st.Action;
+    const hit = patterns.find((p) => globMatch(p, action, { caseInsensitive: true }));
+    if (hit !== undefined) return `${st.Sid ?? "(no Sid)"} ("${hit}")`;
+  }
+  return undefined;
 }

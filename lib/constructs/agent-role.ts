@@ -7,7 +7,11 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { iamActionProblem, iamServiceProblem } from "../engine/iam-actions";
-import { agentGuardrails, CHAIN_ACTIONS } from "./agent-boundary";
+import { agentGuardrails, CHAIN_ACTIONS, denyCovering } from "./agent-boundary";
+import { resolveBoundaryExemptions, RULE_OF_CATEGORY, type BoundaryExemption, type ResolvedExemption } from "./boundary-exemptions";
+import { acknowledge } from "../cdktf/acknowledge";
+import { expiryInstant } from "../config/acknowledgements";
+import { globMatch } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions } from "./agent-principal";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { fail, isToken, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
@@ -55,7 +59,18 @@ export interface AgentRoleProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** Provider (account) the role lives in. @default the scope's default AWS provider */
   readonly provider?: TerraformProvider;
+  /**
+   * Warning-graded catalogue actions the boundary leaves to the identity policies, each with why the agent needs it
+   * (`logs:PutSubscriptionFilter` to ship logs to a SIEM). Each must be one exact action the catalogue grades
+   * `warning` in its direct or protection list: error-graded and escalation rights stay denied. `allow()` then accepts
+   * it, every exempted action must be granted by an `allow()` (synth fails otherwise), and the role carries an
+   * acknowledgement of the gate's warning for it with the reason (and expiry), limited to that action.
+   * @default none: the boundary denies every catalogue action
+   */
+  readonly boundaryExemptions?: readonly BoundaryExemption[];
 }
+
+export type { BoundaryExemption };
 
 /** One statement of access for the agent: named actions on named resources. */
 export interface AgentPermission {
@@ -70,7 +85,8 @@ export interface AgentPermission {
  * An IAM role for one AI agent (or agent runner): tagged `blastwall:agent = "true"`, under `/agents/`,
  * assumable only with an `agent-` source identity, one-hour sessions, and a permission boundary that denies
  * every destroy, protection and escalation action of the catalogue plus any change to the role's own
- * guardrails. Access is added with `allow`/`grantReadOnly`, which refuse catalogue actions outright.
+ * guardrails. Access is added with `allow`/`grantReadOnly`, which refuse catalogue actions outright, except the
+ * warning-graded ones named in `boundaryExemptions`.
  */
 export class AgentRole extends Construct {
   readonly role: IamRole;
@@ -94,6 +110,12 @@ export class AgentRole extends Construct {
   /** Every guard policy, attached to the role; empty when the boundary holds every Deny. */
   readonly guardPolicies: readonly IamPolicy[];
   readonly sourceIdentity: string;
+  /** The actions of `boundaryExemptions`, as the catalogue spells them; empty when there are none. */
+  readonly boundaryExemptions: readonly string[];
+  private readonly exemptions: readonly ResolvedExemption[];
+  private readonly exempt: ReadonlySet<string>;
+  /** Acknowledgements written so far, by rule and actions, so each is written once. */
+  private readonly acknowledged = new Set<string>();
   private readonly statements: StatementJson[] = [];
   private permissions?: IamRolePolicy;
   private readonly provider?: TerraformProvider;
@@ -128,6 +150,7 @@ export class AgentRole extends Construct {
     if (props.tags && Object.keys(props.tags).some((k) => k.toLowerCase() === AGENT_TAG)) {
       fail("AgentRole", "tags", `must not set ${AGENT_TAG}: AgentRole always sets it to "true"`);
     }
+    const exemptions = resolveBoundaryExemptions("AgentRole", props.boundaryExemptions);
 
     this.roleName = name;
     this.path = path;
@@ -136,11 +159,24 @@ export class AgentRole extends Construct {
     this.roleArnPattern = `arn:*:iam::*:role${path}${name}`;
     const policyArn = (suffix: string) => `arn:*:iam::*:policy${path}${name}-${suffix}`;
 
-    const rails = agentGuardrails({ roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard*") });
+    const rails = agentGuardrails(
+      { roleArn: this.roleArnPattern, boundaryArn: policyArn("boundary"), guardArn: policyArn("guard*") },
+      exemptions.map((x) => x.action),
+    );
+    for (const x of exemptions) {
+      // Leaving the action out of the Deny lists would then change nothing, and the grant would silently do nothing.
+      const deny = denyCovering([...rails.boundary, ...rails.guards.flat()], x.action);
+      if (deny) fail("AgentRole", `${x.at}.action:`, `${x.action} cannot be exempted: the boundary's statement ${deny} denies it through a pattern that cannot be narrowed to leave it out`);
+    }
+    this.exemptions = exemptions;
+    this.boundaryExemptions = exemptions.map((x) => x.action);
+    this.exempt = new Set(this.boundaryExemptions.map((a) => a.toLowerCase()));
     const tags = { ...(props.tags ?? {}), [AGENT_TAG]: "true" };
     this.boundary = new IamPolicy(this, "Boundary", {
       name: `${name}-boundary`,
       path,
+      // The same with exemptions: the provider replaces a policy whose description changes, and adding an exemption to
+      // a deployed role must not take its boundary away, even for a moment.
       description: `Permission boundary of agent role ${name}: denies every destroy, protection and escalation action (blastwall)`,
       policy: policyJson(rails.boundary),
       tags,
@@ -222,6 +258,18 @@ export class AgentRole extends Construct {
       return guard;
     });
     this.guardPolicy = this.guardPolicies[0];
+
+    // An open slot in the boundary that no grant of this role uses is a hole for the next policy someone attaches.
+    this.node.addValidation({
+      validate: () =>
+        this.exemptions
+          .filter((x) => !this.statements.some((st) => this.grants(st, x.action)))
+          .map(
+            (x) =>
+              `AgentRole: ${x.at}: ${x.action} is exempted from the permission boundary of ${name} but no allow() grants it: ` +
+              "remove the exemption, or grant it, so the boundary opens only for a right the agent holds",
+          ),
+    });
   }
 
   /**
@@ -240,7 +288,7 @@ export class AgentRole extends Construct {
       const problem = iamActionProblem(a, "IAM accepts it and grants nothing");
       if (problem) fail(who, `actions[${i}]`, problem);
     });
-    refuseDestroyActions(who, permission.actions);
+    refuseDestroyActions(who, permission.actions, this.exempt);
     if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
       fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);
     }
@@ -254,6 +302,7 @@ export class AgentRole extends Construct {
       Resource: [...permission.resources],
       ...(permission.conditions ? { Condition: permission.conditions } : {}),
     });
+    this.acknowledgeExemptions(this.statements[this.statements.length - 1]);
     return this;
   }
 
@@ -267,7 +316,9 @@ export class AgentRole extends Construct {
     if (typeof service !== "string" || !/^[a-z0-9-]+$/.test(service)) fail("AgentRole.grantReadOnly", "service", `must be an IAM service prefix like "ec2" (got ${JSON.stringify(service)})`);
     const unknown = iamServiceProblem(service, "IAM accepts its actions and grants nothing");
     if (unknown) fail("AgentRole.grantReadOnly", "service", unknown);
-    const patterns = ["Describe*", "List*", "Get*"].map((p) => `${service}:${p}`).filter((p) => catalogueMatches(p).length === 0);
+    const patterns = ["Describe*", "List*", "Get*"]
+      .map((p) => `${service}:${p}`)
+      .filter((p) => catalogueMatches(p).every((e) => this.exempt.has(e.action.toLowerCase())));
     if (patterns.length === 0) {
       fail("AgentRole.grantReadOnly", "service", `"${service}": every read pattern covers a destroy-rights catalogue action; grant exact actions with allow()`);
     }
@@ -285,6 +336,42 @@ export class AgentRole extends Construct {
     if (target === this) fail("AgentRole.allowAssume", "target", "must be another agent role");
     this.addStatement({ Sid: `AssumeAgentRole${this.statements.length}`, Effect: "Allow", Action: [...CHAIN_ACTIONS], Resource: [target.roleArn] });
     return this;
+  }
+
+  /** True when the statement's Action names `action` (exactly or by a pattern; IAM matches either case). */
+  private grants(st: StatementJson, action: string): boolean {
+    const actions = st.Action === undefined ? [] : typeof st.Action === "string" ? [st.Action] : st.Action;
+    return st.Effect === "Allow" && actions.some((a) => globMatch(a, action, { caseInsensitive: true }));
+  }
+
+  /**
+   * The gate reports the agent's exempted rights, one finding per statement and rule: each gets an acknowledgement
+   * with the reasons of exactly the exempted actions it grants, lapsing with the first of their expiries (a finding is
+   * acceptable only while every right it reports is), and limited to this role's permissions policy, so the same
+   * action granted by a policy attached elsewhere is still reported unacknowledged.
+   */
+  private acknowledgeExemptions(st: StatementJson): void {
+    const byRule = new Map<string, ResolvedExemption[]>();
+    for (const x of this.exemptions) {
+      if (!this.grants(st, x.action)) continue;
+      const rule = RULE_OF_CATEGORY[x.entry.category];
+      byRule.set(rule, [...(byRule.get(rule) ?? []), x]);
+    }
+    const permissions = this.permissions!;
+    for (const [ruleId, list] of byRule) {
+      const key = `${ruleId} ${list.map((x) => x.action).join(" ")}`;
+      if (this.acknowledged.has(key)) continue;
+      this.acknowledged.add(key);
+      const expiries = list.filter((x) => x.expires !== undefined).sort((a, b) => expiryInstant(a.expires!)! - expiryInstant(b.expires!)!);
+      acknowledge(this.role, {
+        ruleId,
+        reason: `${list.map((x) => `${x.action}: ${x.reason}`).join("; ")} (AgentRole boundaryExemptions)`,
+        ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
+        actions: list.map((x) => x.action),
+        // Resolved at synth: the address follows an overrideLogicalId made after this call.
+        resource: Lazy.stringValue({ produce: () => `${permissions.terraformResourceType}.${permissions.friendlyUniqueId}` }),
+      });
+    }
   }
 
   private addStatement(s: StatementJson): void {

@@ -49,12 +49,21 @@ const CHAINING = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagses
 
 /**
  * Throws when any action pattern covers a catalogue action. `who` is the method as the user called it
- * (`AgentRole.allow`), so the message starts where the user looks.
+ * (`AgentRole.allow`), so the message starts where the user looks. `exempt` (lower case) are the actions the agent's
+ * boundary leaves out (`boundaryExemptions`): a pattern covering only those passes, one covering others too does not.
  */
-export function refuseDestroyActions(who: string, actions: readonly string[]): void {
+export function refuseDestroyActions(who: string, actions: readonly string[], exempt: ReadonlySet<string> = new Set()): void {
   for (const action of actions) {
-    const hits = catalogueMatches(action);
+    const all = catalogueMatches(action);
+    const hits = all.filter((e) => !exempt.has(e.action.toLowerCase()));
     if (hits.length === 0) continue;
+    const spared = all.filter((e) => exempt.has(e.action.toLowerCase())).map((e) => e.action);
+    // A warning-graded right can be exempted from the boundary; when the user exempted part of what a pattern covers,
+    // they may think that opened it all.
+    const exemptable = hits.every((e) => e.severity === "warning" && e.category !== "escalation");
+    const note = exemptable && hits.length <= MAX_LISTED
+      ? ` The catalogue grades ${hits.length === 1 ? "it" : "them"} warning (damage limited or recoverable): if the agent needs ${hits.length === 1 ? "it" : "them"}, list ${hits.map((e) => e.action).join(", ")} in boundaryExemptions with the reason, and the gate reports the right as acknowledged.`
+      : spared.length > 0 ? ` Only ${spared.join(", ")} ${spared.length === 1 ? "is" : "are"} exempted (boundaryExemptions); name ${spared.length === 1 ? "it" : "them"} exactly instead of "${action}".` : "";
     const first = hits[0];
     const listed = hits.slice(0, MAX_LISTED).map((e) => e.action).join(", ");
     const more = hits.length > MAX_LISTED ? ` and ${hits.length - MAX_LISTED} more` : "";
@@ -69,7 +78,8 @@ export function refuseDestroyActions(who: string, actions: readonly string[]): v
       `${who}: ${what} ` +
         (chaining
           ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
-          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`),
+          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`) +
+        note,
     );
   }
 }

@@ -3,7 +3,7 @@
  * mistake made with raw provider resources is caught too.
  */
 export { AgentPrincipal, type GithubActionsProps, type GitlabCiProps, type OidcSubjectProps } from "./agent-principal";
-export { AgentRole, AGENT_PATH, AGENT_MAX_SESSION_SECONDS, type AgentRoleProps, type AgentPermission } from "./agent-role";
+export { AgentRole, AGENT_PATH, AGENT_MAX_SESSION_SECONDS, type AgentRoleProps, type AgentPermission, type BoundaryExemption } from "./agent-role";
 export { ScopedToken, SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MAX_SECONDS, type ScopedTokenProps } from "./scoped-token";
 export { EnvironmentAccounts, type Environment, type AccountSpec, type EnvironmentAccountsProps } from "./environment-accounts";
 export { ProtectedKey, KEY_DELETION_WINDOW_DAYS, type ProtectedKeyProps } from "./protected-key";

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, type TerraformProvider } from "cdktf";
 import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
+import { resolveBoundaryExemptions, type BoundaryExemption } from "./boundary-exemptions";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
@@ -67,6 +68,12 @@ export interface ScopedTokenProps {
   readonly sourceIdentity?: string;
   /** Provider (account) the role is created in. @default the scope's default AWS provider */
   readonly provider?: TerraformProvider;
+  /**
+   * Warning-graded catalogue actions of the task that the token role's boundary leaves open, each with why the task
+   * needs it (AgentRole's `boundaryExemptions`, same rules); each must also be one of `actions`.
+   * @default none: the boundary denies every catalogue action
+   */
+  readonly boundaryExemptions?: readonly BoundaryExemption[];
 }
 
 /**
@@ -108,8 +115,14 @@ export class ScopedToken extends Construct {
       const problem = iamActionProblem(a, "IAM accepts it and grants nothing");
       if (problem) fail(C, `actions[${i}]`, problem);
     });
+    const exemptions = resolveBoundaryExemptions(C, props.boundaryExemptions);
     // Refused here, before anything is created, so the message names this construct's prop.
-    refuseDestroyActions(`${C}: actions`, props.actions);
+    refuseDestroyActions(`${C}: actions`, props.actions, new Set(exemptions.map((x) => x.action.toLowerCase())));
+    for (const x of exemptions) {
+      if (!props.actions.some((a) => globMatch(a, x.action, { caseInsensitive: true }))) {
+        fail(C, `${x.at}.action:`, `${x.action} is exempted from the token role's permission boundary but is not one of actions: add it to actions, or remove the exemption, so the boundary opens only for a right the task uses`);
+      }
+    }
     // A pattern also grants whatever AWS adds under it later. Read-only families stay allowed with allowAnyResource:
     // that is what it is for (actions without resource-level permissions, `ec2:Describe*`).
     // In any case: IAM matches actions case-insensitively (red-team round 67).
@@ -163,6 +176,7 @@ export class ScopedToken extends Construct {
       sessionTagKeys: [],
       tags: { [tagKey]: props.environment },
       provider: props.provider,
+      ...(props.boundaryExemptions !== undefined ? { boundaryExemptions: props.boundaryExemptions } : {}),
     });
 
     const conditions: Record<string, Record<string, string>> = {
