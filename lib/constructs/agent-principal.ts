@@ -38,6 +38,24 @@ function requireLiteralClaim(method: string, prop: string, value: string, like: 
 }
 
 /**
+ * OIDC issuers of CI systems, whose tokens cannot carry the `https://aws.amazon.com/source_identity` claim, by host
+ * (and for GitHub Enterprise Cloud, a path below it). A self-managed GitLab or a GitHub Enterprise Server has a host
+ * of its own: `gitlabCi` takes it as `issuerHost`.
+ */
+const CI_ISSUERS: readonly { readonly host: RegExp; readonly name: string; readonly instead: string }[] = [
+  { host: /^token\.actions\.githubusercontent\.com(\/|$)/, name: "GitHub Actions", instead: "AgentPrincipal.githubActions({ providerArn, repository, branch })" },
+  { host: /^gitlab\.com$/, name: "GitLab CI", instead: "AgentPrincipal.gitlabCi({ providerArn, project, branch })" },
+  { host: /^oidc\.circleci\.com(\/|$)/, name: "CircleCI", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
+  { host: /^api\.bitbucket\.org\//, name: "Bitbucket Pipelines", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
+  { host: /^agent\.buildkite\.com$/, name: "Buildkite", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
+  { host: /^app\.terraform\.io$/, name: "HCP Terraform", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
+];
+
+function ciIssuerOf(host: unknown): (typeof CI_ISSUERS)[number] | undefined {
+  return typeof host === "string" ? CI_ISSUERS.find((c) => c.host.test(host)) : undefined;
+}
+
+/**
  * Who may start an agent session: the principals an AgentRole (or a ScopedToken role) trusts. Each kind
  * renders its own trust statements; AgentRole adds the source-identity requirement to every one of them.
  */
@@ -69,7 +87,19 @@ export abstract class AgentPrincipal {
    * IdP that cannot (most CI systems), set `tokensCarrySourceIdentity: false` and AgentRole adds an entry role.
    */
   static oidc(props: OidcSubjectProps): AgentPrincipal {
-    return AgentPrincipal.oidcFor("oidc", props);
+    const p = AgentPrincipal.oidcFor("oidc", props);
+    // A CI issuer's tokens never carry the claim: with the default, the role would be built, deployed, and refuse
+    // every session of the job (AccessDenied at run time, never at synth).
+    const ci = ciIssuerOf(props.issuerHost);
+    if (ci && props.tokensCarrySourceIdentity !== false) {
+      fail(
+        "AgentPrincipal",
+        "oidc(tokensCarrySourceIdentity)",
+        `must be false for ${props.issuerHost}: ${ci.name} tokens cannot carry the https://aws.amazon.com/source_identity claim, so a trust that waits for it refuses every session of the job. ` +
+          `Use ${ci.instead}, or set tokensCarrySourceIdentity: false so AgentRole trusts the subject through an entry role`,
+      );
+    }
+    return p;
   }
 
   /**
@@ -84,8 +114,8 @@ export abstract class AgentPrincipal {
     if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/${OIDC_HOST_PATH}$`).test(props.providerArn)) {
       fail("AgentPrincipal", `${method}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
     }
-    requireString("AgentPrincipal", "oidc(issuerHost)", props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");
-    requireString("AgentPrincipal", "oidc(subject)", props.subject, "the sub claim of the tokens admitted, like repo:acme/infra:ref:refs/heads/main");
+    requireString("AgentPrincipal", `${method}(issuerHost)`, props.issuerHost, "the issuer host without https://, like token.actions.githubusercontent.com");
+    requireString("AgentPrincipal", `${method}(subject)`, props.subject, "the sub claim of the tokens admitted, like repo:acme/infra:ref:refs/heads/main");
     requireLiteralClaim(method, "subject", props.subject, "repo:acme/infra:ref:refs/heads/main");
     if (props.audience !== undefined) {
       requireString("AgentPrincipal", `${method}(audience)`, props.audience, 'the aud claim of the tokens admitted, like "sts.amazonaws.com"');
@@ -94,16 +124,21 @@ export abstract class AgentPrincipal {
     }
     const host = props.issuerHost;
     if (!/^[a-z0-9.-]+(\/[\w./-]*)?$/.test(host)) {
-      fail("AgentPrincipal", "oidc(issuerHost)", `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
+      fail("AgentPrincipal", `${method}(issuerHost)`, `must be the issuer host without https://, like token.actions.githubusercontent.com (got "${host}")`);
+    }
+    // IAM names the trust's condition keys after the provider's URL: keys of another issuer are never in the token.
+    const arnHost = isToken(props.providerArn) ? undefined : /:oidc-provider\/(.*)$/.exec(props.providerArn)?.[1];
+    if (arnHost !== undefined && arnHost !== host) {
+      fail("AgentPrincipal", `${method}(providerArn)`, `names the OIDC provider ${JSON.stringify(arnHost)}, not the issuer ${JSON.stringify(host)} (issuerHost): the trust would compare ${host}:sub, a claim tokens of that provider never have, and no session could start. Pass the provider of https://${host}, or set issuerHost to the host the provider names`);
     }
     const onlyWildcards = (part: string) => /^[*?]+$/.test(part);
     if (!props.subject || onlyWildcards(props.subject)) {
-      fail("AgentPrincipal", "oidc(subject)", `must name the subject (a repository, branch or workload), not only wildcards (got ${JSON.stringify(props.subject)}): every token of the issuer could assume the role`);
+      fail("AgentPrincipal", `${method}(subject)`, `must name the subject (a repository, branch or workload), not only wildcards (got ${JSON.stringify(props.subject)}): every token of the issuer could assume the role`);
     }
     // StringLike's `*` crosses `:`, so a wildcard-only kind (`*:x`) or name (`repo:*`) is nearly as wide as `*`.
     const colon = props.subject.indexOf(":");
     if (colon >= 0 && (onlyWildcards(props.subject.slice(0, colon)) || onlyWildcards(props.subject.slice(colon + 1)))) {
-      fail("AgentPrincipal", "oidc(subject)", `must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "${props.subject}"): every token of that kind, or with that name, could assume the role`);
+      fail("AgentPrincipal", `${method}(subject)`, `must name the subject (a repository, branch or workload), not only wildcards before or after its first ":" (got "${props.subject}"): every token of that kind, or with that name, could assume the role`);
     }
     // `repo:acme/infra:*`, `project_path:acme/*`: a wildcard after the name still spans every branch or project.
     requireNoWildcard(method, "subject", props.subject,

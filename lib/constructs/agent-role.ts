@@ -21,7 +21,7 @@ export { AGENT_PATH };
 
 /**
  * The path of the entry roles AgentRole puts between a principal that cannot set a source identity (a GitHub
- * Actions workflow) and the agent role: whoever holds their sessions is an agent too.
+ * Actions workflow, a GitLab CI job) and the agent role: whoever holds their sessions is an agent too.
  */
 export const AGENT_ENTRY_PATH = "/agent-entry/";
 
@@ -94,8 +94,9 @@ export class AgentRole extends Construct {
   /** `${aws_iam_role.x.arn}` (a token). */
   readonly roleArn: string;
   /**
-   * Roles between the agent role and principals whose sessions cannot carry a source identity (GitHub Actions):
-   * each trusts its principal, may only assume the agent role with an `agent-` source identity, and is not an agent.
+   * Roles between the agent role and principals whose sessions cannot carry a source identity (GitHub Actions, GitLab
+   * CI, `oidc` with `tokensCarrySourceIdentity: false`): each trusts its principal and may only assume the agent role
+   * with an `agent-` source identity; it is tagged as an agent, since whoever holds its session is one.
    */
   readonly entryRoles: readonly IamRole[];
   /**
@@ -127,7 +128,7 @@ export class AgentRole extends Construct {
     requireNonEmpty("AgentRole", "assumedBy", props.assumedBy, "principal (e.g. AgentPrincipal.role(runnerRoleArn))");
     // Plain JavaScript can hand in an ARN string where an AgentPrincipal belongs.
     props.assumedBy.forEach((p, i) => {
-      if (!(p instanceof AgentPrincipal)) fail("AgentRole", `assumedBy[${i}]`, `must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .oidc(...), .identityCenterPermissionSet(...)), got ${JSON.stringify(p)}`);
+      if (!(p instanceof AgentPrincipal)) fail("AgentRole", `assumedBy[${i}]`, `must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .gitlabCi(...), .oidc(...), .identityCenterPermissionSet(...)), got ${JSON.stringify(p)}`);
     });
     const maxSession = props.maxSessionDuration ?? AGENT_MAX_SESSION_SECONDS;
     if (maxSession > AGENT_MAX_SESSION_SECONDS) {

@@ -104,7 +104,7 @@ export class ScopedToken extends Construct {
     const lifetime = requireInteger(C, "lifetimeSeconds", props.lifetimeSeconds ?? SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MIN_SECONDS,
       SCOPED_TOKEN_MAX_SECONDS, "seconds", "STS issues at least 15 minutes and an agent token must expire within the hour");
     if (!(props.assumedBy instanceof AgentRole) && !(props.assumedBy instanceof AgentPrincipal)) {
-      fail(C, "assumedBy", `is required: the AgentRole whose sessions chain into the token, or an AgentPrincipal (AgentPrincipal.githubActions(...), .oidc(...)) (got ${props.assumedBy === undefined ? "nothing" : JSON.stringify(props.assumedBy)})`);
+      fail(C, "assumedBy", `is required: the AgentRole whose sessions chain into the token, or an AgentPrincipal (AgentPrincipal.githubActions(...), .gitlabCi(...), .oidc(...)) (got ${props.assumedBy === undefined ? "nothing" : JSON.stringify(props.assumedBy)})`);
     }
     const accountId = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);

@@ -256,7 +256,7 @@ describe("AgentPrincipal", () => {
 
   it("names the prop when plain JavaScript hands in an ARN string instead of a principal", () => {
     expect(() => synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: ["arn:aws:iam::111111111111:role/runner"] as unknown as AgentPrincipal[] }))).toThrow(
-      'AgentRole: assumedBy[0] must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .oidc(...), .identityCenterPermissionSet(...)), got "arn:aws:iam::111111111111:role/runner"',
+      'AgentRole: assumedBy[0] must be an AgentPrincipal (AgentPrincipal.role(arn), .githubActions(...), .gitlabCi(...), .oidc(...), .identityCenterPermissionSet(...)), got "arn:aws:iam::111111111111:role/runner"',
     );
   });
 
@@ -342,7 +342,7 @@ describe("AgentPrincipal", () => {
   describe("oidc refuses a * or ? in the subject: StringLike lets it span ':' and '/' segments, as githubActions does", () => {
     const gitlab = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`;
     const github = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-    const oidc = (subject: string, providerArn = gitlab, issuerHost = "gitlab.com") => () => AgentPrincipal.oidc({ providerArn, issuerHost, subject });
+    const oidc = (subject: string, providerArn = gitlab, issuerHost = "gitlab.com") => () => AgentPrincipal.oidc({ providerArn, issuerHost, subject, tokensCarrySourceIdentity: false });
     it.each([
       "project_path:acme/*",
       "project_path:acme/infra:ref_type:branch:ref:*",
@@ -359,8 +359,9 @@ describe("AgentPrincipal", () => {
 
     it("control: exact subjects are trusted as given, and githubActions' subjects (built without wildcards) still pass", () => {
       const exact = "project_path:acme/infra:ref_type:branch:ref:main";
-      const st = trustOf(oidc(exact)()).Statement[0];
-      expect(st.Condition.StringLike["gitlab.com:sub"]).toBe(exact);
+      // An issuer whose tokens carry the source-identity claim, so the agent role itself trusts the subject.
+      const st = trustOf(AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject: exact })).Statement[0];
+      expect(st.Condition.StringLike["idp.example.com:sub"]).toBe(exact);
       expect(oidc("repo:acme/infra:ref:refs/heads/main", github, "token.actions.githubusercontent.com")).not.toThrow();
       expect(oidc("agent-runner")).not.toThrow();
       expect(() => AgentPrincipal.githubActions({ providerArn: github, repository: "acme/infra", branch: "release/1.2" })).not.toThrow();

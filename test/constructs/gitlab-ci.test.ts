@@ -183,6 +183,47 @@ describe("AgentPrincipal.oidc: tokensCarrySourceIdentity", () => {
     );
   });
 
+  it.each([
+    ["token.actions.githubusercontent.com", "repo:acme/infra:ref:refs/heads/main", "GitHub Actions", "AgentPrincipal.githubActions"],
+    ["token.actions.githubusercontent.com/acme", "repo:acme/infra:ref:refs/heads/main", "GitHub Actions", "AgentPrincipal.githubActions"],
+    ["gitlab.com", "project_path:acme/infra:ref_type:branch:ref:main", "GitLab CI", "AgentPrincipal.gitlabCi"],
+    ["oidc.circleci.com/org/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab", "org/0b1c2d3e/project/p1/user/u1", "CircleCI", "tokensCarrySourceIdentity: false"],
+    ["api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc", "{repo-uuid}:{step-uuid}", "Bitbucket Pipelines", "tokensCarrySourceIdentity: false"],
+    ["agent.buildkite.com", "organization:acme:pipeline:infra:ref:refs/heads/main:commit:abc:step:deploy", "Buildkite", "tokensCarrySourceIdentity: false"],
+    ["app.terraform.io", "organization:acme:project:infra:workspace:prod:run_phase:apply", "HCP Terraform", "tokensCarrySourceIdentity: false"],
+  ])("refuses the CI issuer %s unless told its tokens carry no source identity: the role would refuse every job", (issuerHost, subject, name, instead) => {
+    const providerArn = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/${issuerHost}`;
+    for (const carries of [undefined, true]) {
+      const message = errorOf(() => AgentPrincipal.oidc({ providerArn, issuerHost, subject, ...(carries === undefined ? {} : { tokensCarrySourceIdentity: carries }) })).message;
+      expect(message).toMatch(new RegExp(`^AgentPrincipal: oidc\\(tokensCarrySourceIdentity\\) must be false for ${issuerHost.replace(/[.*?{}()/]/g, "\\$&")}: ${name} tokens cannot carry`));
+      expect(message).toContain(instead);
+    }
+    // Told so, the job enters through an entry role.
+    expect(build(AgentPrincipal.oidc({ providerArn, issuerHost, subject, tokensCarrySourceIdentity: false })).entry).toBeDefined();
+  });
+
+  it("control: an issuer that only resembles a CI issuer's host is taken as told", () => {
+    for (const issuerHost of ["gitlab.example.com", "mygitlab.com", "token.actions.githubusercontent.com.example.com"]) {
+      const providerArn = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/${issuerHost}`;
+      expect(build(AgentPrincipal.oidc({ providerArn, issuerHost, subject: "agent:ci" })).entry).toBeUndefined();
+    }
+  });
+
+  it("refuses a provider ARN of another issuer than issuerHost: the trust's claim keys would never be in the token", () => {
+    expect(errorOf(() => AgentPrincipal.oidc({ ...idp, providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/other.example.com` })).message).toMatch(
+      /^AgentPrincipal: oidc\(providerArn\) names the OIDC provider "other\.example\.com", not the issuer "ci\.example\.com" \(issuerHost\)/,
+    );
+    // GitHub Enterprise Server has an issuer of its own: githubActions compares github.com's claim keys.
+    expect(errorOf(() => AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ghe.example.com/_services/token`, repository: "acme/infra" })).message).toMatch(
+      /^AgentPrincipal: githubActions\(providerArn\) names the OIDC provider "ghe\.example\.com\/_services\/token", not the issuer "token\.actions\.githubusercontent\.com"/,
+    );
+    // A reference to the provider is known at apply time only, and accepted.
+    expect(() => synth((s) => {
+      const p = new IamOpenidConnectProvider(s, "P", { url: "https://ci.example.com", clientIdList: ["sts.amazonaws.com"] });
+      new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.oidc({ ...idp, providerArn: p.arn })] });
+    })).not.toThrow();
+  });
+
   it("two principals without the claim get one entry role each", () => {
     const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "a", assumedBy: [gitlab(), AgentPrincipal.oidc({ ...idp, tokensCarrySourceIdentity: false })] }));
     expect(resources(json, "aws_iam_role").map((r) => r.name).sort()).toEqual(["a", "a-entry", "a-entry2"]);

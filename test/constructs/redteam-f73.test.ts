@@ -10,7 +10,7 @@ import { APP_ACCOUNT, BACKUP_ACCOUNT, ORG_ID, errorOf, only, policyOf, synth } f
 
 const PROVIDER = `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 const HOST = "token.actions.githubusercontent.com";
-const oidc = (extra: Record<string, unknown>) => () => AgentPrincipal.oidc({ providerArn: PROVIDER, issuerHost: HOST, subject: "repo:acme/infra:ref:refs/heads/main", ...extra } as never);
+const oidc = (extra: Record<string, unknown>) => () => AgentPrincipal.oidc({ providerArn: PROVIDER, issuerHost: HOST, subject: "repo:acme/infra:ref:refs/heads/main", tokensCarrySourceIdentity: false, ...extra } as never);
 const gha = (extra: Record<string, unknown>) => () => AgentPrincipal.githubActions({ providerArn: PROVIDER, repository: "acme/infra", ...extra } as never);
 const variable = (stack: TerraformStack, value: string) => new TerraformVariable(stack, `v${Math.random().toString(36).slice(2)}`, { type: "string", default: value }).stringValue;
 

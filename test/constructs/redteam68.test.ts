@@ -58,10 +58,13 @@ describe("RT68-B7: provider and role ARNs", () => {
     for (const arn of [
       `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
       `arn:aws-eusc:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-      `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789`,
-      `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ghe.example.com/_services/token`,
     ])
       expect(gha(arn)).not.toThrow();
+    // Providers of other issuers, taken by oidc with their own host (githubActions compares GitHub's own claim keys).
+    for (const arn of [`arn:aws:iam::${APP_ACCOUNT}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789`, `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ghe.example.com/_services/token`]) {
+      const issuerHost = arn.split(":oidc-provider/")[1];
+      expect(() => AgentPrincipal.oidc({ providerArn: arn, issuerHost, subject: "system:serviceaccount:ci:agent", tokensCarrySourceIdentity: false })).not.toThrow();
+    }
     for (const arn of [`arn:aws:iam::${APP_ACCOUNT}:role/runner`, `arn:aws:iam::${APP_ACCOUNT}:role/path/to/runner`, `arn:aws-iso-f:iam::${APP_ACCOUNT}:role/x`, `arn:aws:iam::${APP_ACCOUNT}:role/ci+deploy=a,b.c@d-e_${"r".repeat(40)}`]) {
       expect(() => AgentPrincipal.role(arn)).not.toThrow();
     }
