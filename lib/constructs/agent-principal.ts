@@ -49,10 +49,12 @@ const CI_ISSUERS: readonly { readonly host: RegExp; readonly name: string; reado
   { host: /^api\.bitbucket\.org\//, name: "Bitbucket Pipelines", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
   { host: /^agent\.buildkite\.com$/, name: "Buildkite", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
   { host: /^app\.terraform\.io$/, name: "HCP Terraform", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
+  { host: /^vstoken\.dev\.azure\.com(\/|$)/, name: "Azure Pipelines", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
 ];
 
 function ciIssuerOf(host: unknown): (typeof CI_ISSUERS)[number] | undefined {
-  return typeof host === "string" ? CI_ISSUERS.find((c) => c.host.test(host)) : undefined;
+  // `gitlab.com/` names the same issuer for this purpose (its claim keys would never match either way).
+  return typeof host === "string" ? CI_ISSUERS.find((c) => c.host.test(host.replace(/\/+$/, ""))) : undefined;
 }
 
 /**
@@ -204,6 +206,10 @@ export abstract class AgentPrincipal {
    */
   static gitlabCi(props: GitlabCiProps): AgentPrincipal {
     const m = "gitlabCi";
+    // Plain JavaScript's null is not "left out": `tag: null` would otherwise make a trust for the branch "main" a tag.
+    for (const key of ["issuerHost", "branch", "tag", "audience"] as const) {
+      if (props?.[key] === null) fail("AgentPrincipal", `${m}(${key})`, `must be a string or left out (got null)`);
+    }
     requireString("AgentPrincipal", `${m}(providerArn)`, props?.providerArn, "the ARN of the IAM OIDC provider for the GitLab instance in the role's account, like arn:aws:iam::111111111111:oidc-provider/gitlab.com");
     const issuerHost = props.issuerHost ?? "gitlab.com";
     requireString("AgentPrincipal", `${m}(issuerHost)`, issuerHost, 'the host of the GitLab instance as in its issuer URL, without https://, like "gitlab.com" or "gitlab.example.com"');
@@ -212,6 +218,10 @@ export abstract class AgentPrincipal {
     // instance under a relative URL root keeps its path (`example.com/gitlab`). Lower case: GitLab writes `iss` so.
     if (!new RegExp(`^${DNS_HOST}(?:/[a-z0-9._-]+)*$`).test(issuerHost)) {
       fail("AgentPrincipal", `${m}(issuerHost)`, `must be the host of the GitLab instance without https:// or a port, in lower case, maybe with the path it is served under, like "gitlab.com" or "gitlab.example.com" (got ${JSON.stringify(issuerHost)}): the trust's condition keys are named after it`);
+    }
+    const other = ciIssuerOf(issuerHost);
+    if (other && other.name !== "GitLab CI") {
+      fail("AgentPrincipal", `${m}(issuerHost)`, `is the issuer of ${other.name}, not of a GitLab instance (got ${JSON.stringify(issuerHost)}): its tokens' sub never has GitLab's form, so no job could assume the role. Use ${other.instead}`);
     }
     if (!isToken(props.providerArn) && !new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:oidc-provider/${OIDC_HOST_PATH}$`).test(props.providerArn)) {
       fail("AgentPrincipal", `${m}(providerArn)`, `must be the ARN of an IAM OIDC provider like arn:aws:iam::111111111111:oidc-provider/${issuerHost} (got "${props.providerArn}"), or a reference to one (aws_iam_openid_connect_provider's .arn): the role's trust names it as its Federated principal`);
@@ -224,6 +234,12 @@ export abstract class AgentPrincipal {
     requireString("AgentPrincipal", `${m}(project)`, props.project, 'the full path of the GitLab project, "group/project" or "group/subgroup/project"');
     requireLiteralClaim(m, "project", props.project, '"acme/infra"');
     requireNoWildcard(m, "project", props.project, "name one project, without * or ?: a pattern lets every project it matches in");
+    if (props.project.split("/").some((segment) => /\.(?:git|atom)$/.test(segment) && segment !== props.project.split("/").pop())) {
+      fail("AgentPrincipal", `${m}(project)`, `must not have a group ending in .git or .atom (got "${props.project}"): GitLab refuses such paths, so no job ever has this project_path`);
+    }
+    if (props.project.endsWith(".atom")) {
+      fail("AgentPrincipal", `${m}(project)`, `must not end in .atom (got "${props.project}"): GitLab refuses such paths, so no job ever has this project_path`);
+    }
     if (props.project.endsWith(".git")) {
       fail("AgentPrincipal", `${m}(project)`, `is the project's path, without .git (got "${props.project}"): GitLab's project_path claim never ends in it`);
     }
@@ -249,8 +265,8 @@ export abstract class AgentPrincipal {
       fail("AgentPrincipal", `${m}(${refType})`, `is the ${refType} name alone, like "${refType === "branch" ? "main" : "v1.2.0"}" (got "${ref}"): GitLab's ref claim has no refs/heads/ or refs/tags/`);
     }
     // Git refuses these in a ref name; ":" would also end the subject's ref segment.
-    if (/[\s:~^\\[]|\.\.|@\{|^[-/.]|[/.]$|\/\/|\.lock$/.test(ref) || /[\u0000-\u001f\u007f]/.test(ref)) {
-      fail("AgentPrincipal", `${m}(${refType})`, `must be a Git ${refType} name, with no space, ":", "~", "^", "[", "\\", "..", "@{" or control character, not starting with "-", "/" or "." (got ${JSON.stringify(ref)}): no job ever runs for such a ${refType}`);
+    if (/[\s:~^\\[]|\.\.|@\{|^[-/.]|[/.]$|\/\/|\.lock$|\/\.|\.lock\/|^@$|^HEAD$/.test(ref) || /[\u0000-\u001f\u007f]/.test(ref)) {
+      fail("AgentPrincipal", `${m}(${refType})`, `must be a Git ${refType} name, with no space, ":", "~", "^", "[", "\\", "..", "@{" or control character, no part starting with "." or ending in ".lock", not starting with "-" or "/", and not "@" or "HEAD" (got ${JSON.stringify(ref)}): no job ever runs for such a ${refType}`);
     }
 
     return AgentPrincipal.oidcFor(

@@ -193,6 +193,12 @@ export class AgentRole extends Construct {
       if (p.carriesSourceIdentity) return p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
       // Its sessions cannot carry a source identity: it enters through a role that can set one (see carriesSourceIdentity).
       const n = entries.length === 0 ? "" : String(entries.length + 1);
+      // Cut to IAM's 64 characters, two entry roles (or an entry role and the agent role) would share a name, and the
+      // apply would fail on the second: IAM role names are unique in an account whatever the path.
+      const entryName = `${name}-entry${n}`;
+      if (entryName.length > 64) {
+        fail("AgentRole", "roleName", `must be at most ${64 - "-entry".length - n.length} characters here (got ${name.length}, "${name}"): ${p.describe()} cannot set a source identity, so it enters through an entry role named ${entryName}, and IAM role names are at most 64 characters`);
+      }
       // Whoever holds its session is the agent too: it is tagged as one, and its boundary lets it do nothing but
       // start the agent role's session with a source identity, whatever is attached to it later.
       const entryBoundary = new IamPolicy(this, `EntryBoundary${n}`, {
@@ -204,7 +210,7 @@ export class AgentRole extends Construct {
         provider: props.provider,
       });
       const entry = new IamRole(this, `Entry${n}`, {
-        name: `${name}-entry${n}`.slice(0, 64),
+        name: entryName,
         path: AGENT_ENTRY_PATH,
         description: `Entry to agent role ${name} for ${p.describe()}, which cannot set a source identity: it may only assume the agent role, with one (blastwall)`,
         assumeRolePolicy: policyJson(p.statements(`Entry${i}`, [], {}, tagSession)),

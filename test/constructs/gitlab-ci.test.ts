@@ -6,7 +6,7 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformVariable } from "cdktf";
+import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { AgentPrincipal, AgentRole, ScopedToken, type GitlabCiProps } from "../../lib/constructs";
 import { APP_ACCOUNT, errorOf, gateFindings, loose, only, policyOf, resources, synth } from "./helpers";
 
@@ -127,6 +127,17 @@ describe("AgentPrincipal.gitlabCi", () => {
       ["a role ARN", { providerArn: `arn:aws:iam::${APP_ACCOUNT}:role/gitlab` }, /^AgentPrincipal: gitlabCi\(providerArn\) must be the ARN of an IAM OIDC provider/],
       ["a missing ARN", { providerArn: undefined }, /^AgentPrincipal: gitlabCi\(providerArn\) is required/],
       ["another issuer's provider", { providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, 'AgentPrincipal: gitlabCi(providerArn) names the OIDC provider "token.actions.githubusercontent.com", not the GitLab instance "gitlab.com" (issuerHost)'],
+      // Red-team round 76: values Git or GitLab refuse (no job ever has them), null from plain JavaScript, another CI's issuer.
+      ["a null tag (plain JavaScript): not a trust for the tag main", { tag: null }, "AgentPrincipal: gitlabCi(tag) must be a string or left out (got null)"],
+      ["a null branch", { branch: null }, "AgentPrincipal: gitlabCi(branch) must be a string or left out (got null)"],
+      ["a null audience", { audience: null }, "AgentPrincipal: gitlabCi(audience) must be a string or left out (got null)"],
+      ["the branch @", { branch: "@" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["the branch HEAD", { branch: "HEAD" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["a branch part starting with .", { branch: "a/.b" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["a branch part ending in .lock", { branch: "a.lock/b" }, /^AgentPrincipal: gitlabCi\(branch\) must be a Git branch name/],
+      ["a project ending in .atom", { project: "acme/infra.atom" }, 'AgentPrincipal: gitlabCi(project) must not end in .atom (got "acme/infra.atom")'],
+      ["a group ending in .git", { project: "acme.git/infra" }, /^AgentPrincipal: gitlabCi\(project\) must not have a group ending in \.git or \.atom/],
+      ["GitHub's issuer", { issuerHost: "token.actions.githubusercontent.com", providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, /^AgentPrincipal: gitlabCi\(issuerHost\) is the issuer of GitHub Actions, not of a GitLab instance .*Use AgentPrincipal\.githubActions/],
     ])("%s", (_name, extra, message) => {
       expect(errorOf(() => AgentPrincipal.gitlabCi(loose({ providerArn: PROVIDER, project: "acme/infra", ...extra }))).message).toMatch(message);
     });
@@ -222,6 +233,27 @@ describe("AgentPrincipal.oidc: tokensCarrySourceIdentity", () => {
       const p = new IamOpenidConnectProvider(s, "P", { url: "https://ci.example.com", clientIdList: ["sts.amazonaws.com"] });
       new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.oidc({ ...idp, providerArn: p.arn })] });
     })).not.toThrow();
+  });
+
+  it("refuses a roleName too long for its entry roles' names, which IAM would refuse or see twice (red-team round 76)", () => {
+    const name = "r".repeat(59);
+    expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", { roleName: name, assumedBy: [gitlab()] }))).message).toMatch(
+      new RegExp(`^AgentRole: roleName must be at most 58 characters here \\(got 59, "${name}"\\): OIDC subject project_path:acme/platform/infra:ref_type:branch:ref:main of gitlab.com cannot set a source identity, so it enters through an entry role named ${name}-entry, and IAM role names are at most 64 characters`),
+    );
+    // Two entry roles: the second is <name>-entry2.
+    expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", { roleName: "r".repeat(58), assumedBy: [gitlab(), gitlab({ branch: "release" })] }))).message).toMatch(/^AgentRole: roleName must be at most 57 characters here/);
+    // Control: the longest names that fit, and a 64-character name with no entry role.
+    const { json } = synth((s) => new AgentRole(s, "Agent", { roleName: "r".repeat(57), assumedBy: [gitlab(), gitlab({ branch: "release" })] }));
+    expect(resources(json, "aws_iam_role").map((r) => r.name).sort()).toEqual(["r".repeat(57), `${"r".repeat(57)}-entry`, `${"r".repeat(57)}-entry2`]);
+    expect(() => synth((s) => new AgentRole(s, "Agent", { roleName: "r".repeat(64), assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/runner`)] }))).not.toThrow();
+  });
+
+  it("refuses a CI issuer written with a trailing slash, and Azure Pipelines' issuer, with the default tokensCarrySourceIdentity", () => {
+    // A reference as the provider: its host is not known here, so only the issuer host is compared.
+    const providerArn = new TerraformVariable(new TerraformStack(new App(), "vars"), "provider", { type: "string" }).stringValue;
+    const at = (issuerHost: string) => errorOf(() => AgentPrincipal.oidc({ providerArn, issuerHost, subject: "sc://acme/infra/aws" })).message;
+    expect(at("gitlab.com/")).toMatch(/^AgentPrincipal: oidc\(tokensCarrySourceIdentity\) must be false for gitlab\.com\/: GitLab CI tokens/);
+    expect(at("vstoken.dev.azure.com/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab")).toMatch(/^AgentPrincipal: oidc\(tokensCarrySourceIdentity\) must be false for vstoken\.dev\.azure\.com\/.*: Azure Pipelines tokens/);
   });
 
   it("two principals without the claim get one entry role each", () => {
