@@ -213,6 +213,12 @@ export function unscopedFinding(ack: Acknowledgement, stacks: readonly string[],
  * The error for an expired acknowledgement. `named` are the findings it was written for (see `writtenFor`), whether
  * or not it would still cover them: one that outgrew its actions is still a finding it is about.
  */
+/**
+ * How an acknowledgement written by a construct's `boundaryExemptions` ends its reason: `(boundaryExemptions of PATH)`.
+ * Its expiry is renewed on the construct, and until then the boundary still leaves the action open.
+ */
+export const EXEMPTION_REASON = /\(boundaryExemptions of ([^()]+)\)$/;
+
 export function expiredFinding(ack: Acknowledgement, named: readonly Finding[]): Finding {
   const source = ack.source ?? DEFAULT_ACK_SOURCE;
   const readable = expiryInstant(ack.expires ?? "") !== undefined;
@@ -224,7 +230,9 @@ export function expiredFinding(ack: Acknowledgement, named: readonly Finding[]):
     detail: `${ack.ruleId} acknowledged in ${source} because "${ack.reason}"; ${when}`,
     message: `The acknowledgement of ${ack.ruleId} for ${ack.principal} (${source}) ${when}; ${scope}.`,
     fix: readable
-      ? "Fix what the finding reports, or renew the acknowledgement with a later expires date and a current reason; delete it if it matches nothing."
+      ? EXEMPTION_REASON.test(ack.reason)
+        ? `The exemption lapsed, but the boundary still leaves the action to the role's policies: renew boundaryExemptions[].expires of ${EXEMPTION_REASON.exec(ack.reason)![1]} with a current reason, or remove the exemption and the allow() that grants it.`
+        : "Fix what the finding reports, or renew the acknowledgement with a later expires date and a current reason; delete it if it matches nothing."
       : "Write expires as YYYY-MM-DD or an ISO date-time with an offset (2025-06-30T12:00:00Z).",
   });
 }

@@ -42,10 +42,13 @@ export function agentGuardrails(targets: GuardrailTargets, exempt: readonly stri
   const cat = loadCatalogue();
   const chain = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
   const left = new Set(exempt.map((a) => a.toLowerCase()));
-  // Escalation first (it protects the guard policy), then what deletes, then what removes protection.
-  const ordered = [...cat.escalation, ...cat.direct, ...cat.protection]
-    .map((e) => e.action)
-    .filter((a) => !chain.has(a.toLowerCase()) && !left.has(a.toLowerCase()));
+  // Escalation first (it protects the guard policy), then what deletes, then what removes protection. Packed with the
+  // exempted actions still in, which are taken out afterwards: an exemption added or dropped later then changes only
+  // the policy that held it, and no other action moves between policies. Terraform updates the boundary and the
+  // guards in parallel, and an action moving from one to another could be denied by neither for a moment
+  // (red-team round 76).
+  const ordered = [...cat.escalation, ...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !chain.has(a.toLowerCase()));
+  const kept = (group: readonly string[]) => group.filter((a) => !left.has(a.toLowerCase()));
 
   const fixed: StatementJson[] = [
     // A boundary caps; it grants nothing. Allow * leaves the identity policies in charge of what is granted.
@@ -66,7 +69,7 @@ export function agentGuardrails(targets: GuardrailTargets, exempt: readonly stri
     },
   ];
   const [first, ...rest] = packActions(ordered, MANAGED_POLICY_LIMIT, (g) => [...fixed, denyAll("DenyDestroyRights", g)]);
-  const boundary = [...fixed, denyAll("DenyDestroyRights", first)];
+  const boundary = [...fixed, denyAll("DenyDestroyRights", kept(first))];
   // What does not fit goes into as many guard policies as it takes (two with today's catalogue), each one Deny. They
   // are packed under a Sid as long as the longest they get (DenyDestroyRights2...): packed under a shorter one, a guard
   // filled to the limit went over it once renamed, a policy IAM refuses to create.
@@ -76,7 +79,8 @@ export function agentGuardrails(targets: GuardrailTargets, exempt: readonly stri
     digits++;
     packed = packActions(rest.flat(), MANAGED_POLICY_LIMIT, (g) => [denyAll(`DenyDestroyRights${"9".repeat(digits)}`, g)]);
   }
-  const guards = packed.map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
+  // A guard whose every action is exempted would be a Deny of nothing, which IAM refuses: it is left out.
+  const guards = packed.map(kept).filter((g) => g.length > 0).map((g, i) => [denyAll(`DenyDestroyRights${i + 2}`, g)]);
   return { boundary, guards };
 }
 

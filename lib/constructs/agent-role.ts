@@ -372,7 +372,8 @@ export class AgentRole extends Construct {
       const expiries = list.filter((x) => x.expires !== undefined).sort((a, b) => expiryInstant(a.expires!)! - expiryInstant(b.expires!)!);
       acknowledge(this.role, {
         ruleId,
-        reason: `${list.map((x) => `${x.action}: ${x.reason}`).join("; ")} (AgentRole boundaryExemptions)`,
+        // The construct's path, not its class: a ScopedToken's exemptions are set on the ScopedToken (red-team round 76).
+        reason: `${list.map((x) => `${x.action}: ${x.reason}`).join("; ")} (boundaryExemptions of ${exemptionsOwner(this)})`,
         ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
         actions: list.map((x) => x.action),
         // Resolved at synth: the address follows an overrideLogicalId made after this call.
@@ -392,4 +393,10 @@ export class AgentRole extends Construct {
       });
     }
   }
+}
+
+/** Where the user set the exemptions: the ScopedToken that made this role, or the AgentRole itself. */
+function exemptionsOwner(role: AgentRole): string {
+  const parent = role.node.scope;
+  return parent !== undefined && (parent as { readonly isScopedToken?: boolean }).isScopedToken === true ? parent.node.path : role.node.path;
 }

@@ -4,6 +4,7 @@ import { iamActionProblem } from "../engine/iam-actions";
 import { MIN_REASON, visibleLength } from "../engine/text";
 import { CHAIN_ACTIONS } from "./agent-boundary";
 import { fail, isToken } from "./validate";
+import { identityPoolActions, rolesAnywhereActions } from "../engine/reach/rare-actions";
 
 /**
  * Warning-graded catalogue actions a team lets its agent hold: the permission boundary leaves them to the identity
@@ -39,6 +40,45 @@ const NOT_AN_AGENT_TASK =
   "move that task to a principal that is not an agent (a deploy role behind `blastwall gate`, or a break-glass role)";
 
 /**
+ * Why a catalogue entry cannot be exempted, or undefined when it can: only warning-graded direct and protection
+ * actions that give no way into another principal's rights. `allow()`'s refusal asks the same before it suggests an
+ * exemption.
+ */
+export function exemptionProblem(entry: CatalogueEntry): string | undefined {
+  const name = entry.action;
+  if (entry.category === "escalation" || CHAIN.has(name.toLowerCase())) {
+    return `${name} is an escalation right (${entry.why}): the boundary always denies escalation, since a right to obtain other rights is every right; grant the rights the task needs directly, or create a ScopedToken for the task`;
+  }
+  // The boundary's statement on the role, its boundary and guard policies denies every IAM write there whatever is
+  // exempted; no IAM or STS action is exempted at all, so that an exemption can never be read as reaching them.
+  if (/^(iam|sts):/i.test(name)) {
+    return `${name} is an IAM or STS action: the agent's own role, boundary and guard policies stay out of its reach, and no exemption changes that`;
+  }
+  if (entry.severity !== "warning") {
+    return (
+      `${name} is graded error in the catalogue (${entry.category === "direct" ? "it destroys data" : "it removes the protection around data"}: ${entry.why}): ` +
+      `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
+    );
+  }
+  // A right that also lets the agent act as someone else (log in as a user pool's user and take an identity pool's
+  // role) is escalation in effect, whatever its catalogue grade (red-team round 76).
+  if (reachActions().has(name.toLowerCase())) {
+    return `${name} also lets the agent act as another principal (blastwall follows it as a path to that principal's rights), so an exemption would open that path: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
+  }
+  return undefined;
+}
+
+const CHAIN = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+
+let reachSet: ReadonlySet<string> | undefined;
+
+/** Actions the engine follows as a way into another principal: the catalogue's reach list and the login paths. */
+function reachActions(): ReadonlySet<string> {
+  reachSet ??= new Set([...loadCatalogue().reachActions.map((e) => e.action), ...identityPoolActions(), ...rolesAnywhereActions()].map((a) => a.toLowerCase()));
+  return reachSet;
+}
+
+/**
  * Checks `boundaryExemptions` as given (plain JavaScript included) and returns them in the catalogue's spelling.
  * `who` is the construct the user called (`AgentRole`, `ScopedToken`), so the message names the prop where it was set.
  */
@@ -47,7 +87,6 @@ export function resolveBoundaryExemptions(who: string, value: unknown): Resolved
   const prop = "boundaryExemptions";
   if (!Array.isArray(value)) fail(who, prop, `must be an array of { action, reason, expires? } (got ${JSON.stringify(value)})`);
   const cat = loadCatalogue();
-  const chain = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
   const seen = new Map<string, string>();
   return value.map((raw: unknown, i): ResolvedExemption => {
     const at = `${prop}[${i}]`;
@@ -67,22 +106,8 @@ export function resolveBoundaryExemptions(who: string, value: unknown): Resolved
       fail(who, `${at}.action:`, `${action} is not in blastwall's destroy-rights catalogue, so the boundary does not deny it: there is nothing to exempt; grant it with allow()`);
     }
     const name = entry.action;
-    if (entry.category === "escalation" || chain.has(name.toLowerCase())) {
-      fail(who, `${at}.action:`, `${name} is an escalation right (${entry.why}): the boundary always denies escalation, since a right to obtain other rights is every right; grant the rights the task needs directly, or create a ScopedToken for the task`);
-    }
-    // The boundary's statement on the role, its boundary and guard policies denies every IAM write there whatever is
-    // exempted; no IAM or STS action is exempted at all, so that an exemption can never be read as reaching them.
-    if (/^(iam|sts):/i.test(name)) {
-      fail(who, `${at}.action:`, `${name} is an IAM or STS action: the agent's own role, boundary and guard policies stay out of its reach, and no exemption changes that`);
-    }
-    if (entry.severity !== "warning") {
-      fail(
-        who,
-        `${at}.action:`,
-        `${name} is graded error in the catalogue (${entry.category === "direct" ? "it destroys data" : "it removes the protection around data"}: ${entry.why}): ` +
-          `only warning-graded actions, whose damage is limited or recoverable, can be exempted; the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`,
-      );
-    }
+    const problem = exemptionProblem(entry);
+    if (problem) fail(who, `${at}.action:`, problem);
     const earlier = seen.get(name.toLowerCase());
     if (earlier !== undefined) fail(who, `${at}.action:`, `${name} is already exempted by ${earlier}: give each action once`);
     seen.set(name.toLowerCase(), at);

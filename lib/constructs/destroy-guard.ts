@@ -1,3 +1,4 @@
+import { exemptionProblem } from "./boundary-exemptions";
 import { loadCatalogue, type CatalogueCategory, type CatalogueEntry } from "../engine/catalogue";
 import { globMatch, hasWildcard } from "../engine/iam/glob";
 
@@ -60,9 +61,9 @@ export function refuseDestroyActions(who: string, actions: readonly string[], ex
     const spared = all.filter((e) => exempt.has(e.action.toLowerCase())).map((e) => e.action);
     // A warning-graded right can be exempted from the boundary; when the user exempted part of what a pattern covers,
     // they may think that opened it all.
-    const exemptable = hits.every((e) => e.severity === "warning" && e.category !== "escalation");
-    const note = exemptable && hits.length <= MAX_LISTED
-      ? ` The catalogue grades ${hits.length === 1 ? "it" : "them"} warning (damage limited or recoverable): if the agent needs ${hits.length === 1 ? "it" : "them"}, list ${hits.map((e) => e.action).join(", ")} in boundaryExemptions with the reason, and the gate reports the right as acknowledged.`
+    const exemptable = hits.every((e) => exemptionProblem(e) === undefined) && hits.length <= MAX_LISTED;
+    const note = exemptable
+      ? ` The catalogue grades ${hits.length === 1 ? "it" : "them"} warning: the damage is limited, recoverable, or depends on facts blastwall cannot see. If the agent's task truly needs ${hits.length === 1 ? "it" : "them"}, list ${hits.map((e) => e.action).join(", ")} in boundaryExemptions with the reason, and the gate reports the right as a warning acknowledged with that reason.`
       : spared.length > 0 ? ` Only ${spared.join(", ")} ${spared.length === 1 ? "is" : "are"} exempted (boundaryExemptions); name ${spared.length === 1 ? "it" : "them"} exactly instead of "${action}".` : "";
     const first = hits[0];
     const listed = hits.slice(0, MAX_LISTED).map((e) => e.action).join(", ");
@@ -78,7 +79,7 @@ export function refuseDestroyActions(who: string, actions: readonly string[], ex
       `${who}: ${what} ` +
         (chaining
           ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
-          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that. ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`) +
+          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that.${exemptable ? "" : ` ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`}`) +
         note,
     );
   }

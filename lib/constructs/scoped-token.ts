@@ -83,6 +83,8 @@ export interface ScopedTokenProps {
  * the exact `aws sts` parameters (asking for 15 minutes by default; IAM caps a session at the role's hour).
  */
 export class ScopedToken extends Construct {
+  /** Marks the AgentRole it makes as its own: the gate's messages then send the user to the ScopedToken's props. */
+  readonly isScopedToken = true;
   readonly role: AgentRole;
   readonly roleArn: string;
   /** The session policy JSON (the same statement the role holds); pass it as `--policy`. */

@@ -110,6 +110,24 @@ describe("boundaryExemptions: the boundary", () => {
     expect(problems).toEqual([]);
   });
 
+  it("an exemption moves no other action between the boundary and the guards (red-team round 76: Terraform updates them in parallel)", () => {
+    const targets = { roleArn: "arn:*:iam::*:role/agents/claude", boundaryArn: "arn:*:iam::*:policy/agents/claude-boundary", guardArn: "arn:*:iam::*:policy/agents/claude-guard*" };
+    /** Which policy (0 the boundary, 1.. the guards) denies each action. */
+    const placed = (exempt: string[]) => {
+      const { boundary, guards } = agentGuardrails(targets, exempt);
+      const where = new Map<string, number>();
+      [boundary, ...guards].forEach((policy, i) => policy.forEach((st) => (st.Effect === "Deny" && st.Resource === "*" ? [st.Action].flat() : []).forEach((a) => where.set(String(a), i))));
+      return where;
+    };
+    const before = placed([]);
+    for (const exempt of [["ec2:AttachVolume"], ["logs:PutSubscriptionFilter", "s3:PutBucketLogging", "sqs:PurgeQueue"], loadCatalogue().entries.filter((e) => e.severity === "warning" && e.category === "direct").map((e) => e.action)]) {
+      const after = placed(exempt);
+      const moved = [...after].filter(([a, i]) => before.get(a) !== i).map(([a]) => a);
+      expect(moved).toEqual([]);
+      expect([...before.keys()].filter((a) => !after.has(a)).sort()).toEqual([...exempt].sort());
+    }
+  });
+
   it("denyCovering finds a Deny whose pattern covers the action (which could not be narrowed), not the guardrails' NotAction", () => {
     const statements = [
       { Sid: "Own", Effect: "Deny" as const, NotAction: ["iam:Get*"], Resource: ["arn:*:iam::*:role/agents/claude"] },
@@ -234,7 +252,7 @@ describe("boundaryExemptions: the gate", () => {
     expect(f).toMatchObject({ ruleId: "agent-protection-removal", severity: "warning", actions: ["logs:PutSubscriptionFilter"] });
     expect(f.resource).toMatch(/^aws_iam_role_policy\.Agent_Permissions_\w+$/);
     expect(f.acknowledged).toEqual({
-      reason: "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (AgentRole boundaryExemptions)",
+      reason: "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (boundaryExemptions of test/Agent)",
       source: "construct test/Agent/Role",
       expires: "2099-12-31",
       actions: ["logs:PutSubscriptionFilter"],
@@ -248,13 +266,36 @@ describe("boundaryExemptions: the gate", () => {
     expect(r.findings.map((f) => [f.ruleId, f.severity, Boolean(f.acknowledged)])).toEqual([["agent-destroy-right", "warning", true]]);
   });
 
+  it("refuses an action that is also a way into another principal, whatever its grade (red-team round 76)", () => {
+    expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action: "cognito-idp:UpdateUserPool", reason: "tunes the pool's password policy" }] }))).message).toBe(
+      "AgentRole: boundaryExemptions[0].action: cognito-idp:UpdateUserPool also lets the agent act as another principal (blastwall follows it as a path to that principal's rights), so an exemption would open that path: grant the rights the task needs directly, or move the task to a principal that is not an agent",
+    );
+  });
+
+  it("allow()'s refusal of a warning right suggests the exemption without calling it an agent's task never to do, and suggests none for a reach action", () => {
+    const refusal = (action: string) => errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message;
+    const eks = refusal("eks:DeleteCluster");
+    expect(eks).toContain("The catalogue grades it warning: the damage is limited, recoverable, or depends on facts blastwall cannot see. If the agent's task truly needs it, list eks:DeleteCluster in boundaryExemptions");
+    expect(eks).not.toContain("never an agent session");
+    expect(refusal("eks:DeleteCluster")).not.toContain("limited or recoverable)");
+    const pool = refusal("cognito-idp:UpdateUserPool");
+    expect(pool).not.toContain("boundaryExemptions");
+    expect(pool).toContain("Protection settings change through a reviewed deploy");
+    // Error-graded: no exemption offered.
+    expect(refusal("ec2:DeleteVolume")).not.toContain("boundaryExemptions");
+  });
+
   it("fails again once the exemption expires: an acknowledgement-expired error and the finding unacknowledged", () => {
     const json = granted([{ ...SIEM, expires: "2030-06-30" }], [SIEM.action]);
     expect(report(json, new Date("2030-06-30T23:00:00Z")).summary.errors).toBe(0);
     const later = report(json, new Date("2030-07-01T00:00:01Z"));
     expect(later.summary.errors).toBeGreaterThan(0);
     expect(later.findings.find((f) => f.ruleId === "agent-protection-removal")?.acknowledged).toBeUndefined();
-    expect(later.findings.some((f) => f.ruleId === "acknowledgement-expired" && f.severity === "error")).toBe(true);
+    const expired = later.findings.find((f) => f.ruleId === "acknowledgement-expired" && f.severity === "error");
+    // Its fix sends the user to the exemption, which still leaves the boundary open (red-team round 76).
+    expect(expired?.fix).toBe(
+      "The exemption lapsed, but the boundary still leaves the action to the role's policies: renew boundaryExemptions[].expires of test/Agent with a current reason, or remove the exemption and the allow() that grants it.",
+    );
     // The synth-time gate runs today: an exemption already past its date fails synth.
     expect(() => granted([{ ...SIEM, expires: "2020-01-01" }], [SIEM.action], true)).toThrow(/acknowledgement-expired/);
   });
@@ -268,7 +309,7 @@ describe("boundaryExemptions: the gate", () => {
     expect(r.summary.errors).toBe(0);
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0].acknowledged?.reason).toBe(
-      "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142); s3:PutBucketLogging: moves access logs to the log archive (AgentRole boundaryExemptions)",
+      "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142); s3:PutBucketLogging: moves access logs to the log archive (boundaryExemptions of test/Agent)",
     );
     expect(report(json, new Date("2031-06-01")).summary.errors).toBeGreaterThan(0);
   });
@@ -306,7 +347,8 @@ describe("boundaryExemptions on ScopedToken", () => {
     const r = report(json);
     expect(r.summary.errors).toBe(0);
     expect(r.findings.map((f) => [f.ruleId, f.severity, f.acknowledged?.reason])).toEqual([
-      ["agent-protection-removal", "warning", "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (AgentRole boundaryExemptions)"],
+      // The ScopedToken's path, where the user set the exemption (red-team round 76: it named AgentRole).
+      ["agent-protection-removal", "warning", "logs:PutSubscriptionFilter: ships the audit log groups to the SIEM (SEC-142) (boundaryExemptions of test/Token)"],
     ]);
   });
 
