@@ -380,6 +380,21 @@ export class AgentRole extends Construct {
         resource: Lazy.stringValue({ produce: () => `${permissions.terraformResourceType}.${permissions.friendlyUniqueId}` }),
       });
     }
+    // An entry role reaches the agent role, so the gate reports the exempted rights on it too, as one transitive
+    // finding naming all of them: each entry role gets an acknowledgement of every exempted right granted so far,
+    // limited to the path into this role (red-team round 76: it was left unacknowledged).
+    const granted = this.exemptions.filter((x) => this.statements.some((s) => this.grants(s, x.action)));
+    if (byRule.size === 0 || this.entryRoles.length === 0) return;
+    const expiries = granted.filter((x) => x.expires !== undefined).sort((a, b) => expiryInstant(a.expires!)! - expiryInstant(b.expires!)!);
+    for (const entry of this.entryRoles) {
+      acknowledge(entry, {
+        ruleId: "agent-transitive-destroy",
+        reason: `${granted.map((x) => `${x.action}: ${x.reason}`).join("; ")}, held by the agent role this entry role leads to (boundaryExemptions of ${exemptionsOwner(this)})`,
+        ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
+        actions: granted.map((x) => x.action),
+        resource: Lazy.stringValue({ produce: () => `${this.role.terraformResourceType}.${this.role.friendlyUniqueId}` }),
+      });
+    }
   }
 
   private addStatement(s: StatementJson): void {

@@ -4,6 +4,7 @@ import { join } from "path";
 import { App, Aspects, Lazy, TerraformStack, Testing, type TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AgentPrincipal, AgentRole, ScopedToken, type AgentRoleProps, type BoundaryExemption } from "../../lib/constructs";
 import { agentGuardrails, denyCovering } from "../../lib/constructs/agent-boundary";
 import { policySize } from "../../lib/constructs/policy-document";
@@ -334,6 +335,40 @@ describe("boundaryExemptions: the gate", () => {
     const [f] = report(json).findings;
     expect(f.resource).toBe("aws_iam_role_policy.agent_permissions");
     expect(f.acknowledged).toBeDefined();
+  });
+});
+
+describe("boundaryExemptions: an agent role with an entry role (CI principals)", () => {
+  const gitlab = AgentPrincipal.gitlabCi({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`, project: "acme/infra" });
+  const LOGGING: BoundaryExemption = { action: "s3:PutBucketLogging", reason: "moves access logs to the log archive", expires: "2030-01-31" };
+
+  it("the entry role's path to the exempted rights is acknowledged too, with all of them, across several allow() calls (red-team round 76)", () => {
+    const json = fullSynth((s) => {
+      const role = new AgentRole(s, "Agent", { ...props, assumedBy: [gitlab], boundaryExemptions: [SIEM, LOGGING] });
+      role.allow({ actions: [SIEM.action], resources: ["*"] });
+      role.allow({ actions: [LOGGING.action], resources: ["*"] });
+    });
+    const r = report(json, new Date("2029-12-31T00:00:00Z"));
+    const entry = r.findings.filter((f) => f.principal.includes("Entry"));
+    expect(entry.map((f) => [f.ruleId, f.severity, [...f.actions].sort(), Boolean(f.acknowledged)])).toEqual([
+      ["agent-transitive-destroy", "warning", [LOGGING.action, SIEM.action].sort(), true],
+    ]);
+    expect(entry[0].acknowledged?.reason).toContain("held by the agent role this entry role leads to (boundaryExemptions of test/Agent)");
+    expect(r.findings.every((f) => f.acknowledged)).toBe(true);
+    // It lapses with the earliest expiry, as the role's own.
+    const later = report(json, new Date("2030-02-01T00:00:00Z"));
+    expect(later.findings.find((f) => f.principal.includes("Entry") && f.ruleId === "agent-transitive-destroy")?.acknowledged).toBeUndefined();
+  });
+
+  it("control: a right the exemptions do not name, reached through the entry role, is not acknowledged", () => {
+    const json = fullSynth((s) => {
+      const role = new AgentRole(s, "Agent", { ...props, assumedBy: [gitlab], boundaryExemptions: [SIEM] });
+      role.allow({ actions: [SIEM.action], resources: ["*"] });
+      new IamRolePolicyAttachment(s, "Extra", { role: role.role.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    });
+    const entry = report(json).findings.filter((f) => f.principal.includes("Entry") && f.ruleId === "agent-transitive-destroy");
+    expect(entry.length).toBeGreaterThan(0);
+    expect(entry.some((f) => f.acknowledged)).toBe(false);
   });
 });
 
