@@ -260,8 +260,8 @@ function unpinnedMessage(role: string, s: Statement, provider: Provider, found: 
   }
   const keys = found.map((x) => `${provider.host}:${x.claim} (${x.what})`).join(" and ");
   return (
-    `${role} is an AI agent role whose trust policy (${statementName(s)}) admits tokens of the web identity provider ${provider.shown} without pinning ${keys} (${why}), ` +
-    "so a token that anyone, or any app, obtains from the provider may start a session. " +
+    `${role} is an AI agent role whose trust policy (${statementName(s)}) admits tokens of the web identity provider ${provider.shown} without pinning ${keys}: ${why}. ` +
+    "A token that anyone, or any app, obtains from the provider may start a session. " +
     `Add StringEquals ${found.map((x) => `${provider.host}:${x.claim}`).join(" and ")} with the exact values, or trust the agent's runner instead.`
   );
 }
