@@ -126,7 +126,7 @@ const IAM_VARIABLE = /^[\w.\/-]+:[\w.\/-]+(?:\s*,\s*'[^']*')?$/;
 /**
  * Where a condition value stops being literal, and why: a wildcard, an IAM policy variable (IAM puts the request's
  * own value there: `${gitlab.com:sub}` matches every token), or a Terraform expression whose value is not known
- * until apply (fail closed: it may be anything). `${*}`, `${?}` and `${$}` are IAM's escapes for the character.
+ * until apply. `${*}`, `${?}` and `${$}` are IAM's escapes for the character.
  */
 function firstHole(value: string): { prefix: string; hole?: "wildcard" | "policy variable" | "after apply"; text?: string } {
   let prefix = "";
@@ -164,6 +164,7 @@ const OWNER_CLOSED = /^[^:\/]+[:\/][^:\/]+[:\/]/;
 function valueFault(f: Provider, claim: string, value: string): string | undefined {
   const { prefix, hole, text } = firstHole(value);
   if (hole === undefined) return undefined;
+  // A token pins nothing wherever it sits, after the owner too: blastwall does not guess what it turns into.
   if (hole === "after apply") return `${value === text ? `"${value}"` : `"${value}" holds ${text}`}: its value is not known until apply, so blastwall cannot tell which tokens it admits`;
   if (hole === "policy variable") return `"${value}" holds the IAM policy variable ${text}, which IAM fills in from the request itself, not a value you chose`;
   // An app or user id is one value; only a CI subject has owners to stay within.
@@ -181,8 +182,8 @@ function actsOnWebIdentity(s: Statement): boolean {
 /**
  * A Deny in the same trust that certainly refuses every other value of the claim: its one condition is a negated
  * string operator on the provider's own key (true when the value is not listed, and when the key is absent), with
- * literal values that would pin it in an Allow; it covers the web identity action and names the provider (or `*`). A
- * Deny with a further condition denies only when that holds too, and one with a `${...}` value may deny nothing.
+ * values that would pin it in an Allow (so none holds a `${...}` token); it covers the web identity action and names the
+ * provider (or `*`). A Deny with a further condition denies only when that holds too.
  */
 function deniedOtherwise(trust: readonly Statement[], f: Provider, claim: string): boolean {
   return trust.some((d) => {
@@ -190,7 +191,7 @@ function deniedOtherwise(trust: readonly Statement[], f: Provider, claim: string
     if (d.conditions.length !== 1) return false;
     const [c] = d.conditions;
     if (!/^String(?:NotEquals|NotLike|NotEqualsIgnoreCase)(?:IfExists)?$/i.test(c.operator) || !ownKey(f, claim, c.key)) return false;
-    if (c.values.some((v) => v.includes("{")) || !pinningValues(f, claim, c.values)) return false;
+    if (!pinningValues(f, claim, c.values)) return false;
     return (d.principals ?? []).some(
       (p) =>
         p.type === "*" ||

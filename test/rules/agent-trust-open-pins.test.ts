@@ -56,6 +56,9 @@ describe("agent-trust-open: a sub value that is not a value you chose", () => {
     ["the policy variable of the sub itself (StringEquals)", { StringEquals: { "gitlab.com:sub": "${gitlab.com:sub}" } }, "holds the IAM policy variable ${gitlab.com:sub}"],
     ["the Terraform-escaped policy variable", { StringEquals: { "gitlab.com:sub": "$${gitlab.com:sub}" } }, "holds the IAM policy variable $${gitlab.com:sub}"],
     ["a policy variable in the owner's place", { StringLike: { "gitlab.com:sub": "project_path:${aws:username}/infra:ref_type:branch:ref:main" } }, "holds the IAM policy variable ${aws:username}"],
+    // Fail closed wherever it sits: blastwall does not guess what a token turns into.
+    ["a policy variable after the owner", { StringEquals: { "gitlab.com:sub": "project_path:acme/${aws:username}" } }, "holds the IAM policy variable ${aws:username}"],
+    ["a Terraform token after the owner", { StringEquals: { "gitlab.com:sub": "project_path:acme/${var.project}" } }, '"project_path:acme/${var.project}" holds ${var.project}: its value is not known until apply'],
   ])("fails %s", (_name, condition, why) => {
     const [m, ...more] = messages(trust(web(condition)));
     expect(more).toEqual([]);
@@ -183,6 +186,7 @@ describe("agent-trust-open: a Deny of every other subject pins", () => {
     ["a Deny with a further condition (it denies only when that holds too)", deny({ Condition: { StringNotEquals: { "gitlab.com:sub": SUB }, Bool: { "aws:SecureTransport": "false" } } })],
     ["a Deny of a pattern that crosses owners", deny({ Condition: { StringNotLike: { "gitlab.com:sub": "project_path:*" } } })],
     ["a Deny with a value not known until apply", deny({ Condition: { StringNotEquals: { "gitlab.com:sub": "${var.sub}" } } })],
+    ["a Deny with a token after the owner", deny({ Condition: { StringNotLike: { "gitlab.com:sub": "project_path:acme/${var.project}" } } })],
     ["a Deny on another action", deny({ Action: "sts:TagSession" })],
     ["a Deny of another provider", deny({ Principal: { Federated: GH } })],
     ["a Deny on another issuer's key", deny({ Condition: { StringNotEquals: { "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main" } } })],
