@@ -274,7 +274,7 @@ function unpinnedMessage(role: string, s: Statement, provider: Provider, found: 
 export const rule: Rule = {
   meta: {
     id: "agent-trust-open",
-    title: "AI agent role assumable by any AWS principal or any token of an OIDC issuer",
+    title: "AI agent role assumable by any AWS principal, or by web identity tokens not pinned to your own subjects",
     why:
       "A trust policy that admits `*` lets a principal in any AWS account assume the agent role; the caller sets its own source " +
       "identity, so an `agent-*` condition is no barrier. An OIDC provider admitted without a condition that pins its `sub` claim lets " +
