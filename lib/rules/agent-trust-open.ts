@@ -3,6 +3,8 @@ import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
+import type { TfStack } from "../engine/terraform/types";
+import { referencedResource, resolveToPattern } from "../engine/terraform/tokens";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
 
@@ -20,33 +22,249 @@ function admitsAnyone(s: Statement): boolean {
 
 const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
 const OIDC_PROVIDERS = "arn:*:iam::*:oidc-provider/*";
+const CI = { caseInsensitive: true };
 
-/** `*`, or a kind with nothing but wildcards after it (`project_path:*`, `repo:*`): any subject of the issuer. */
-function anySubject(value: string): boolean {
-  const colon = value.indexOf(":");
-  return /^[*?]*$/.test(value) || (colon >= 0 && /^[*?]+$/.test(value.slice(colon + 1))) || (colon >= 0 && /^[*?]+$/.test(value.slice(0, colon)));
+/**
+ * AWS's own web identity providers, named without an ARN, and the claims that must be pinned (condition keys
+ * `<name>:<claim>`, as the IAM documentation lists them). The app key says the token was issued to your app: without it,
+ * a token any app obtained works. Google, Facebook and Amazon accounts are anyone's, so the user is pinned too; an
+ * identity pool is your own, and its id (`aud`) is what keeps out the identities of every other pool.
+ */
+const WEB_IDENTITY_PROVIDERS: ReadonlyMap<string, readonly { claim: string; what: string }[]> = new Map([
+  ["accounts.google.com", [{ claim: "aud", what: "the OAuth client the token was issued to" }, { claim: "sub", what: "the Google account" }]],
+  ["cognito-identity.amazonaws.com", [{ claim: "aud", what: "the identity pool (without it, an identity of any pool, in any account)" }]],
+  ["graph.facebook.com", [{ claim: "app_id", what: "the Facebook app" }, { claim: "id", what: "the Facebook user" }]],
+  ["www.amazon.com", [{ claim: "app_id", what: "the Login with Amazon app" }, { claim: "user_id", what: "the Amazon user" }]],
+]);
+
+/** One Federated principal of a statement: which issuer's tokens it admits, and what the report calls it. */
+interface Provider {
+  /** The identifier after token resolution (`*` for a reference blastwall cannot resolve). */
+  readonly id: string;
+  /** The identifier as written, when it held a `${...}` token. */
+  readonly written?: string;
+  readonly shown: string;
+  /** Lower-case prefix of its condition keys (`gitlab.com`); undefined when unknown, and then any key of the claim may be its own. */
+  readonly host?: string;
+  readonly builtin: boolean;
+  readonly claims: readonly { claim: string; what: string }[];
+}
+
+const SUB = [{ claim: "sub", what: "the subject" }];
+const OIDC_ARN = /^arn:[^:]*:iam::[^:]*:oidc-provider\/([^*?]+)$/i;
+
+function providersOf(stack: TfStack, s: Statement): Provider[] {
+  const out: Provider[] = [];
+  for (const p of s.principals ?? []) {
+    if (p.type !== "Federated") continue;
+    p.identifiers.forEach((id, i) => {
+      const written = p.written?.[i];
+      const builtin = WEB_IDENTITY_PROVIDERS.get(id.toLowerCase());
+      if (builtin) {
+        out.push({ id, shown: id, host: id.toLowerCase(), builtin: true, claims: builtin });
+        return;
+      }
+      if (!globsIntersect(id, OIDC_PROVIDERS, CI)) return;
+      const host = OIDC_ARN.exec(id)?.[1];
+      if (host !== undefined || written === undefined) {
+        out.push({ id, ...(written !== undefined ? { written } : {}), shown: written ?? id, ...(host !== undefined ? { host: host.toLowerCase() } : {}), builtin: false, claims: SUB });
+        return;
+      }
+      out.push({ id, written, ...referencedProvider(stack, written), builtin: false, claims: SUB });
+    });
+  }
+  return out;
+}
+
+/** A provider given by reference: the resource's address, and its host when its `url` is known before apply. */
+function referencedProvider(stack: TfStack, written: string): { shown: string; host?: string } {
+  // The resource or the data source (same type): either names one provider.
+  const r = referencedResource(stack, written, ["aws_iam_openid_connect_provider"]);
+  if (!r) return { shown: written };
+  const url = r.values["url"];
+  const resolved = typeof url === "string" ? resolveToPattern(stack, url) : undefined;
+  if (!resolved?.exact || /[*?]/.test(resolved.pattern)) return { shown: `${r.address} (its url is not known until apply)` };
+  // IAM names the provider, and its condition keys, after the issuer URL without its scheme.
+  const host = resolved.pattern.replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  return { shown: `${r.address} (${host})`, host };
+}
+
+/** Whether `key` is the provider's own key of `claim` (IAM compares key names case-insensitively). */
+function ownKey(f: Provider, claim: string, key: string): boolean {
+  const k = key.toLowerCase();
+  return f.host !== undefined ? k === `${f.host}:${claim}` : k.endsWith(`:${claim}`);
+}
+
+/** Issuer of a claim key (`gitlab.com` of `gitlab.com:sub`); undefined for the global and service keys (`aws:`, `sts:`). */
+function issuerOf(key: string): string | undefined {
+  const at = key.lastIndexOf(":");
+  const host = at > 0 ? key.slice(0, at).toLowerCase() : "";
+  return host.includes(".") ? host : undefined;
+}
+
+/** Operators that are false when the key is absent from the request (a ForAllValues or IfExists form is true then). */
+const MUST_HOLD =
+  /^(?:ForAnyValue:)?(?:String(?:Equals|EqualsIgnoreCase|Like)|Arn(?:Equals|Like)|Numeric(?:Equals|LessThan|LessThanEquals|GreaterThan|GreaterThanEquals)|Date(?:Equals|LessThan|LessThanEquals|GreaterThan|GreaterThanEquals)|Bool|BinaryEquals|IpAddress)$/i;
+/**
+ * Operators that pin a claim to the values listed. ForAnyValue holds only when the key is present with a listed value;
+ * ForAllValues holds when the key is absent, so it never pins; an IfExists form holds without the key either.
+ */
+const PIN = /^(?:ForAnyValue:)?String(?:Equals|Like|EqualsIgnoreCase)$/i;
+
+/**
+ * A condition that must hold on another issuer's claim: the provider's tokens never carry that key, so the statement
+ * admits none of them (nothing to report for it).
+ */
+function excluded(s: Statement, f: Provider): boolean {
+  if (f.host === undefined) return false;
+  return s.conditions.some((c) => MUST_HOLD.test(c.operator) && issuerOf(c.key) !== undefined && issuerOf(c.key) !== f.host);
+}
+
+/** IAM policy variable in `${...}`: a condition key, with an optional default (`${aws:username, 'x'}`). */
+const IAM_VARIABLE = /^[\w.\/-]+:[\w.\/-]+(?:\s*,\s*'[^']*')?$/;
+
+/**
+ * Where a condition value stops being literal, and why: a wildcard, an IAM policy variable (IAM puts the request's
+ * own value there: `${gitlab.com:sub}` matches every token), or a Terraform expression whose value is not known
+ * until apply. `${*}`, `${?}` and `${$}` are IAM's escapes for the character.
+ */
+function firstHole(value: string): { prefix: string; hole?: "wildcard" | "policy variable" | "after apply"; text?: string } {
+  let prefix = "";
+  for (let i = 0; i < value.length; ) {
+    const ch = value[i];
+    if (ch === "*" || ch === "?") return { prefix, hole: "wildcard", text: ch };
+    const t = /^(\$?)([$%])\{([^}]*)\}?/.exec(value.slice(i));
+    if (t) {
+      const inner = t[3].trim();
+      if (t[2] === "$" && (inner === "*" || inner === "?" || inner === "$")) {
+        prefix += inner;
+        i += t[0].length;
+        continue;
+      }
+      // `$${...}` is Terraform's escape: IAM receives `${...}`, a policy variable.
+      const variable = t[2] === "$" && (t[1] === "$" || IAM_VARIABLE.test(inner));
+      return { prefix, hole: variable ? "policy variable" : "after apply", text: t[0] };
+    }
+    prefix += ch;
+    i++;
+  }
+  return { prefix };
 }
 
 /**
- * The OIDC providers (`Federated`) a statement admits with no condition that pins the token's `sub`: every token of
- * the issuer may start a session, and for a public one (gitlab.com, GitHub's) that is anyone's CI job. Only a
- * positive string operator pins; an IfExists form holds without the key (a key of another issuer is never present).
+ * The tenant boundary of a subject: its kind and its owner, each closed by `:` or `/` (`project_path:acme/`,
+ * `repo:acme/`, `organization:acme:`). A wildcard after it stays within one owner: `repo:acme/*` is every repository
+ * of acme, an organisation its user controls (the constructs still refuse it, for least privilege). One in it or
+ * before it crosses into other owners' subjects: `project_path:acme*` matches the group acmeevil, which anyone can
+ * register, and `project_path:*:ref_type:branch:ref:main` every project's main.
  */
-function unpinnedProviders(s: Statement): string[] {
-  if (s.effect !== "Allow" || s.unknown !== undefined) return [];
-  const ci = { caseInsensitive: true };
-  const acts = s.actions ? s.actions.some((a) => globMatch(a, WEB_IDENTITY, ci)) : (s.notActions ?? []).every((a) => !globMatch(a, WEB_IDENTITY, ci));
-  if (!acts) return [];
-  const providers = (s.principals ?? []).filter((p) => p.type === "Federated").flatMap((p) => p.identifiers).filter((id) => globsIntersect(id, OIDC_PROVIDERS, ci));
-  if (providers.length === 0) return [];
-  const pinned = s.conditions.some(
-    (c) =>
-      c.key.toLowerCase().endsWith(":sub") &&
-      /^(?:For(?:Any|All)Values:)?String(?:Equals|Like|EqualsIgnoreCase)$/i.test(c.operator) &&
-      c.values.length > 0 &&
-      !c.values.some(anySubject),
+const OWNER_CLOSED = /^[^:\/]+[:\/][^:\/]+[:\/]/;
+
+/** Why `value` fails to pin `claim` of `f`, or undefined when it pins it. */
+function valueFault(f: Provider, claim: string, value: string): string | undefined {
+  const { prefix, hole, text } = firstHole(value);
+  if (hole === undefined) return undefined;
+  // A token pins nothing wherever it sits, after the owner too: blastwall does not guess what it turns into.
+  if (hole === "after apply") return `${value === text ? `"${value}"` : `"${value}" holds ${text}`}: its value is not known until apply, so blastwall cannot tell which tokens it admits`;
+  if (hole === "policy variable") return `"${value}" holds the IAM policy variable ${text}, which IAM fills in from the request itself, not a value you chose`;
+  // An app or user id is one value; only a CI subject has owners to stay within.
+  if (f.builtin || claim !== "sub") return `"${value}" is a pattern: it matches ids of others`;
+  if (OWNER_CLOSED.test(prefix)) return undefined;
+  return `"${value}" puts a wildcard in or before the owner's name, where it matches other owners' subjects: groups and organisations anyone can register`;
+}
+
+const pinningValues = (f: Provider, claim: string, values: readonly string[]) => values.length > 0 && values.every((v) => valueFault(f, claim, v) === undefined);
+
+function actsOnWebIdentity(s: Statement): boolean {
+  return s.actions ? s.actions.some((a) => globMatch(a, WEB_IDENTITY, CI)) : (s.notActions ?? []).every((a) => !globMatch(a, WEB_IDENTITY, CI));
+}
+
+/**
+ * A Deny in the same trust that certainly refuses every other value of the claim: its one condition is a negated
+ * string operator on the provider's own key (true when the value is not listed, and when the key is absent), with
+ * values that would pin it in an Allow (so none holds a `${...}` token); it covers the web identity action and names the
+ * provider (or `*`). A Deny with a further condition denies only when that holds too.
+ */
+function deniedOtherwise(trust: readonly Statement[], f: Provider, claim: string): boolean {
+  return trust.some((d) => {
+    if (d.effect !== "Deny" || d.unknown !== undefined || d.notPrincipals !== undefined || !actsOnWebIdentity(d)) return false;
+    if (d.conditions.length !== 1) return false;
+    const [c] = d.conditions;
+    if (!/^String(?:NotEquals|NotLike|NotEqualsIgnoreCase)(?:IfExists)?$/i.test(c.operator) || !ownKey(f, claim, c.key)) return false;
+    if (!pinningValues(f, claim, c.values)) return false;
+    return (d.principals ?? []).some(
+      (p) =>
+        p.type === "*" ||
+        (p.type === "Federated" &&
+          p.identifiers.some((id, i) => {
+            const w = p.written?.[i];
+            if (w !== undefined || f.written !== undefined) return w === f.written;
+            return globMatch(id, f.id, CI);
+          })),
+    );
+  });
+}
+
+/** Why each claim the provider needs pinned is not, by the statement or a Deny of the trust; empty when all are. */
+function faults(s: Statement, trust: readonly Statement[], f: Provider): { claim: string; what: string; why: string[] }[] {
+  const out: { claim: string; what: string; why: string[] }[] = [];
+  for (const { claim, what } of f.claims) {
+    const own = s.conditions.filter((c) => ownKey(f, claim, c.key));
+    if (own.some((c) => PIN.test(c.operator) && pinningValues(f, claim, c.values))) continue;
+    if (deniedOtherwise(trust, f, claim)) continue;
+    const why: string[] = [];
+    for (const c of own) {
+      const where = `${c.operator} ${c.key}`;
+      if (/^ForAllValues:/i.test(c.operator)) why.push(`${where} holds for a token without the key, so it never pins`);
+      else if (/IfExists$/i.test(c.operator)) why.push(`${where} holds for a token without the key`);
+      else if (!PIN.test(c.operator)) why.push(`${where} does not name the value that may`);
+      else if (c.values.length === 0) why.push(`${where} lists no value`);
+      else for (const v of c.values) {
+        const fault = valueFault(f, claim, v);
+        if (fault) why.push(`${where} ${fault}`);
+      }
+    }
+    for (const c of s.conditions) {
+      if (!own.includes(c) && c.key.toLowerCase().endsWith(`:${claim}`) && issuerOf(c.key) !== undefined) why.push(`${c.operator} ${c.key} is another issuer's key, and holds for a token without it`);
+    }
+    if (why.length === 0) why.push(`no condition on ${f.host !== undefined ? `${f.host}:${claim}` : `its ${claim} key`}`);
+    out.push({ claim, what, why });
+  }
+  return out;
+}
+
+/**
+ * The web identity providers (`Federated`) a statement admits without pinning the claims that say whose token it is:
+ * the `sub` of an OIDC provider (every token of the issuer may start a session, and for a public one, gitlab.com or
+ * GitHub's, that is anyone's CI job), the app and user of AWS's built-in providers.
+ */
+function unpinnedProviders(stack: TfStack, s: Statement, trust: readonly Statement[]): { provider: Provider; faults: ReturnType<typeof faults> }[] {
+  if (s.effect !== "Allow" || s.unknown !== undefined || !actsOnWebIdentity(s)) return [];
+  const out: { provider: Provider; faults: ReturnType<typeof faults> }[] = [];
+  for (const provider of providersOf(stack, s)) {
+    if (excluded(s, provider)) continue;
+    const found = faults(s, trust, provider);
+    if (found.length > 0) out.push({ provider, faults: found });
+  }
+  return out;
+}
+
+function unpinnedMessage(role: string, s: Statement, provider: Provider, found: ReturnType<typeof faults>): string {
+  const why = found.flatMap((x) => x.why).join("; ");
+  if (!provider.builtin) {
+    const key = provider.host !== undefined ? `${provider.host}:sub` : "<issuer>:sub";
+    return (
+      `${role} is an AI agent role whose trust policy (${statementName(s)}) admits every token of the OIDC provider ${provider.shown}: no condition pins its sub claim to one subject (${why}), ` +
+      "so every job or workload the issuer gives a token to may start a session (for gitlab.com or GitHub's issuer: any project or repository of anyone). " +
+      `Add a condition on ${key} with the exact subject, as AgentPrincipal.gitlabCi and githubActions write it; a wildcard may only follow the owner's name and its / (project_path:group/..., repo:owner/...).`
+    );
+  }
+  const keys = found.map((x) => `${provider.host}:${x.claim} (${x.what})`).join(" and ");
+  return (
+    `${role} is an AI agent role whose trust policy (${statementName(s)}) admits tokens of the web identity provider ${provider.shown} without pinning ${keys}: ${why}. ` +
+    "A token that anyone, or any app, obtains from the provider may start a session. " +
+    `Add StringEquals ${found.map((x) => `${provider.host}:${x.claim}`).join(" and ")} with the exact values, or trust the agent's runner instead.`
   );
-  return pinned ? [] : providers;
 }
 
 /**
@@ -56,31 +274,37 @@ function unpinnedProviders(s: Statement): string[] {
 export const rule: Rule = {
   meta: {
     id: "agent-trust-open",
-    title: "AI agent role assumable by any AWS principal or any token of an OIDC issuer",
+    title: "AI agent role assumable by any AWS principal, or by web identity tokens not pinned to your own subjects",
     why:
       "A trust policy that admits `*` lets a principal in any AWS account assume the agent role; the caller sets its own source " +
-      "identity, so an `agent-*` condition is no barrier. An OIDC provider admitted without a condition on its `sub` claim lets " +
-      "every token of the issuer in: for gitlab.com or GitHub's issuer, any project's CI job. Whatever the agent may do, strangers may do.",
+      "identity, so an `agent-*` condition is no barrier. An OIDC provider admitted without a condition that pins its `sub` claim lets " +
+      "every token of the issuer in: for gitlab.com or GitHub's issuer, any project's CI job. A pin is a StringEquals, StringLike or " +
+      "ForAnyValue condition on the provider's own `<host>:sub` key (ForAllValues and IfExists hold for a token without the key), or " +
+      "a Deny of every other subject; a wildcard in or before the owner's name (`project_path:acme*` matches the group acmeevil), an IAM " +
+      "policy variable (`${gitlab.com:sub}` is the token's own subject) or a value not known until apply pins nothing. A wildcard after " +
+      "the owner's `/` (`repo:acme/*`) stays within one organisation and passes, though any of its repositories may then run as the agent. " +
+      "AWS's built-in providers need their app pinned (`accounts.google.com:aud`, `cognito-identity.amazonaws.com:aud`, " +
+      "`graph.facebook.com:app_id`, `www.amazon.com:app_id`) and, for Google, Facebook and Amazon, whose accounts are anyone's, the user. " +
+      "Whatever the agent may do, strangers may do.",
     fix:
-      "Name the principals that run the agent (the CI role, the OIDC provider with a StringEquals condition on its exact `sub`), " +
-      "or add a condition on aws:PrincipalAccount / aws:PrincipalOrgID that pins them to your organisation.",
+      "Name the principals that run the agent: the CI role, or the OIDC provider with a condition on its `sub` holding the exact subject, " +
+      "as AgentPrincipal.gitlabCi and githubActions write it; for a built-in provider, StringEquals on its app and user keys. Or add a " +
+      "condition on aws:PrincipalAccount / aws:PrincipalOrgID that pins the callers to your organisation.",
     severity: "error",
     category: "protection",
   },
-  check({ analysis }) {
+  check({ analysis, stack }) {
     const out: FindingDraft[] = [];
     for (const agent of ownAgentRoles(analysis.agents)) {
-      for (const s of agent.trustPolicy?.statements ?? []) {
-        for (const provider of unpinnedProviders(s)) {
+      const trust = agent.trustPolicy?.statements ?? [];
+      for (const s of trust) {
+        for (const { provider, faults: found } of unpinnedProviders(stack, s, trust)) {
           out.push({
             principal: agent.address,
             resource: s.source.address,
             actions: [],
-            message:
-              `${describe(agent.resource)} is an AI agent role whose trust policy (${statementName(s)}) admits every token of the OIDC provider ${provider}: no condition pins its sub claim to one subject, ` +
-              "so every job or workload the issuer gives a token to may start a session (for gitlab.com or GitHub's issuer: any project or repository of anyone). " +
-              "Add StringEquals <issuer>:sub = the exact subject (AgentPrincipal.gitlabCi and githubActions write it).",
-            evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Federated ${provider}, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}` }],
+            message: unpinnedMessage(describe(agent.resource), s, provider, found),
+            evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Federated ${provider.shown}, ${s.conditions.length ? s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") : "no conditions"}` }],
             ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
           });
         }

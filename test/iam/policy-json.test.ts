@@ -117,7 +117,7 @@ describe("parsePolicyJson: tokens", () => {
     );
     const s = doc.statements[0];
     expect(s.notResources).toEqual(["arn:aws:s3:::b/*"]);
-    expect(s.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::*:role/r"] }]);
+    expect(s.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::*:role/r"], written: ["${aws_iam_role.r.arn}"] }]); // written: what a report names
     expect(s.approximatePrincipals).toBe(true);
     expect(s.approximateResources).toEqual([0]);
     expect(s.actions).toEqual(["s3:*"]); // an action token widens to * (fail closed for an Allow)

@@ -246,8 +246,12 @@ function principalList(v: unknown, what: string, resolve: (s: string) => string)
     if (!PRINCIPAL_TYPES.has(type)) throw new Unreadable(`${what} has unknown principal type "${type}"`);
     const ids = stringList(v[type], `${what}.${type}`);
     const identifiers = new Array<string>(ids.length);
-    for (let i = 0; i < ids.length; i++) identifiers[i] = resolve(ids[i]);
-    out.push({ type, identifiers });
+    let templated = false;
+    for (let i = 0; i < ids.length; i++) {
+      identifiers[i] = resolve(ids[i]);
+      if (hasTemplate(ids[i])) templated = true;
+    }
+    out.push(templated ? { type, identifiers, written: ids } : { type, identifiers });
   }
   return out;
 }

@@ -34,6 +34,11 @@ export interface PrincipalSpec {
   readonly type: string;
   /** Identifiers after token resolution (ARN patterns, account ids, service names, `*`). */
   readonly identifiers: readonly string[];
+  /**
+   * The identifiers as written (index for index), only when some held a `${...}` token: a reference names one resource
+   * (`${aws_iam_openid_connect_provider.g.arn}`) where its pattern is `*`, which is what a report should show.
+   */
+  readonly written?: readonly string[];
 }
 
 export interface Statement {
