@@ -189,6 +189,7 @@ describe("the controls", () => {
   test("a role trusting the agent's token without destroy rights is no finding", () => {
     const json = tf({ ...entry(), "aws_iam_role.reader": { name: "reader", assume_role_policy: webTrust(GITLAB, { StringEquals: { "gitlab.com:sub": SUB } }) } });
     expect(errors(check(json))).toEqual([]);
+    expect(webEdges(json)).toEqual(["aws_iam_role.reader"]);
   });
 
   test("a role trusting the token reached by sts:AssumeRole gives no token: only the agent entered with one holds it", () => {
