@@ -18,10 +18,10 @@ const webTrust = (provider: string, condition?: Obj, extra: Obj[] = []) =>
   policy({ Effect: "Allow", Principal: { Federated: provider }, Action: "sts:AssumeRoleWithWebIdentity", ...(condition ? { Condition: condition } : {}) }, ...extra);
 
 /** The agent as AgentPrincipal.gitlabCi's entry role is: tagged, trusting the job's token (aud and sub pinned). */
-const entry = (trust = webTrust(GITLAB, { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": SUB } })): Obj => ({
+const entry = (trust = webTrust(GITLAB, { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": SUB } })): Record<string, Obj> => ({
   "aws_iam_role.entry": { name: "deployer-entry", path: "/agent-entry/", assume_role_policy: trust, tags: { "blastwall:agent": "true" } },
 });
-const admin = (name: string, trust: string): Obj => ({
+const admin = (name: string, trust: string): Record<string, Obj> => ({
   [`aws_iam_role.${name}`]: { name, assume_role_policy: trust },
   [`aws_iam_role_policy_attachment.${name}`]: { role: `\${aws_iam_role.${name}.name}`, policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
 });
