@@ -140,6 +140,14 @@ describe("a second role trusting the agent's token", () => {
     expect(webStep(json)?.detail).toContain("with any sub (its trust pins none)");
   });
 
+  test("an agent whose trust cannot be read, or admits all but some by NotPrincipal, may hold any token", () => {
+    const unread = tf({ ...entry('${file("trust.json")}'), ...admin("ci", webTrust(GITLAB, { StringEquals: { "gitlab.com:sub": SUB } })) });
+    expect(targets(unread)).toEqual(["aws_iam_role.ci"]);
+    expect(webStep(unread)?.detail).toContain("with any sub (the statement cannot be read");
+    const notPrincipal = entry(policy({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRoleWithWebIdentity" }));
+    expect(webEdges(tf({ ...notPrincipal, ...admin("ci", webTrust(GITHUB, { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } })) }))).toEqual(["aws_iam_role.ci"]);
+  });
+
   test("Google's built-in provider: by accounts.google.com:sub", () => {
     const agent = entry(webTrust("accounts.google.com", { StringEquals: { "accounts.google.com:sub": "1234567890" } }));
     expect(targets(tf({ ...agent, ...admin("ci", webTrust("accounts.google.com", { StringEquals: { "accounts.google.com:sub": "1234567890" } })) }))).toEqual(["aws_iam_role.ci"]);

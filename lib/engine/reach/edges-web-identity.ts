@@ -314,13 +314,17 @@ function webIdentityTrusts(ctx: EdgeContext): readonly WebIdentityTrust[] {
 /**
  * The tokens an agent is entered with: its trust's Allows of AssumeRoleWithWebIdentity naming a provider (or `*`).
  * Only an agent's: a role reached by sts:AssumeRole is entered with no token, and its trust says nothing of what the
- * agent holds. A trust blastwall cannot read, or an Allow with NotPrincipal, says nothing of a token either: it is
- * agent-trust-open's business.
+ * agent holds. A statement blastwall cannot read (an entry role's trust whose claim keys are built by `replace()`),
+ * or an Allow with NotPrincipal, may admit any token: its holder may hold one of any provider and subject.
  */
 function tokensOf(ctx: EdgeContext, p: PrincipalNode): Token[] {
   const out: Token[] = [];
   for (const s of p.trustPolicy?.statements ?? []) {
-    if (s.unknown !== undefined || s.effect !== "Allow" || s.notPrincipals !== undefined || !namesAssume(s)) continue;
+    if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && namesAssume(s))) {
+      out.push({ trust: { role: p, statement: s }, claims: readClaims(ctx, s) });
+      continue;
+    }
+    if (s.effect !== "Allow" || !namesAssume(s)) continue;
     const providers = webProviders(s);
     if (providers.length > 0) out.push({ trust: { role: p, statement: s, providers }, claims: readClaims(ctx, s) });
   }
@@ -361,7 +365,8 @@ function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIden
   const provider = a.host ?? "an identity provider blastwall cannot pin down";
   const claim = a.host ? barrierClaims(a.host).join(" and ") : "sub";
   const mine = a.own.filter((x) => !x.negated);
-  const sub = mine.length > 0 ? `with ${testsText(mine)}` : `with any ${claim} (its trust pins none)`;
+  const unread = t.trust.statement.unknown;
+  const sub = mine.length > 0 ? `with ${testsText(mine)}` : unread !== undefined ? `with any ${claim} (the statement cannot be read: ${unread})` : `with any ${claim} (its trust pins none)`;
   const theirs = r.statement.unknown !== undefined ? `cannot be read (${r.statement.unknown}), so it may admit any token` : r.statement.notPrincipals !== undefined ? "admits every caller but those its NotPrincipal names" : `admits ${provider}`;
   const how = a.theirs.length > 0 ? `, and its condition ${testsText(a.theirs)} does not exclude that token` : r.statement.unknown === undefined && r.statement.notPrincipals === undefined ? ` with no condition on ${claim}` : "";
   const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
