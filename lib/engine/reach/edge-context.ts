@@ -11,6 +11,7 @@ import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsT
 import { UNKNOWN_PREFIX } from "./types";
 import type { IdentityEdge } from "./identity-pools";
 import type { LoginTrusts } from "./edges-assume";
+import type { WebIdentityTrust } from "./edges-web-identity";
 import { indexTrust, normaliseAccount } from "./trust-index";
 
 /**
@@ -199,6 +200,8 @@ export class EdgeContext {
   stackRoles: readonly PrincipalNode[] | undefined;
   publicLogins: readonly IdentityEdge[] | undefined;
   loginTrusts: LoginTrusts | undefined;
+  /** Trust statements that may admit a web identity token, of any provider (edges-web-identity.ts). */
+  webIdentityTrusts: readonly WebIdentityTrust[] | undefined;
   readonly assumable = new Map<string, ReadonlyMap<string, string>>();
   /** Unknown compute nodes by action and pattern (edges-compute.ts). */
   readonly outsideCompute = new Map<string, Map<string, string>>();

@@ -5,7 +5,7 @@ import { statementName, statementSummary } from "../describe";
 import type { ReachEdge } from "./types";
 
 /** The evidence step names of edges; reporters use them to draw the reach graph. */
-export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write", "create-principal"] as const;
+export const EDGE_STEPS = ["assume-role", "trust-rewrite", "become-user", "join-group", "pass-role", "hijack", "credential", "state-write", "create-principal", "web-identity"] as const;
 export type EdgeStep = (typeof EDGE_STEPS)[number];
 
 export function grantText(g: Grant): string {

@@ -12,6 +12,7 @@ import { hijackEdges, outsideComputeEdges, passRoleEdges, sourceEdges } from "./
 import { clusterEdges } from "./edges-clusters";
 import { sessionEdges } from "./edges-sessions";
 import { stateEdges } from "./edges-state";
+import { webIdentityEdges } from "./edges-web-identity";
 
 export { EDGE_STEPS, edgeEvidence, grantText, type EdgeStep } from "./edge";
 export type { ScopedUser } from "./edge-context";
@@ -201,6 +202,7 @@ export class ReachGraph {
     rewriteTrustEdges(this.ctx, p, add);
     providerRewriteEdges(this.ctx, p, add);
     federatedLoginEdges(this.ctx, p, add);
+    webIdentityEdges(this.ctx, p, add);
     becomeUserEdges(this.ctx, p, add);
     passRoleEdges(this.ctx, p, add);
     hijackEdges(this.ctx, p, add);

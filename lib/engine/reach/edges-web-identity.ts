@@ -1,0 +1,379 @@
+/**
+ * Edges a web identity token opens: an agent entered through a web identity (a CI job's OIDC token, a pod's service
+ * account token, a Google or Cognito token) is run by whoever holds that token, and the holder can present it to any
+ * other role whose trust admits it (red-team round 76: a GitLab job's agent, confined to its entry role and agent
+ * role, called AssumeRoleWithWebIdentity on an admin role trusting gitlab.com for the same project and branch).
+ */
+import type { Statement } from "../iam/types";
+import type { PrincipalNode } from "../analysis-types";
+import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
+import { statementName } from "../describe";
+import { resolveToPattern } from "../terraform/tokens";
+import { trustMayNamePrincipals } from "../principals/collect";
+import type { AddEdge } from "./edge";
+import type { EdgeContext } from "./edge-context";
+import { normaliseAccount } from "./trust-index";
+
+const ASSUME = "sts:assumerolewithwebidentity";
+const CI = { caseInsensitive: true } as const;
+
+/**
+ * A trust statement that may admit a web identity token. `providers`: its Federated identifiers (OIDC provider ARNs
+ * through `normaliseAccount`, built-in provider names, `*`), lower case; absent: any provider (a statement blastwall
+ * cannot read, an Allow with NotPrincipal).
+ */
+export interface WebIdentityTrust {
+  readonly role: PrincipalNode;
+  readonly statement: Statement;
+  readonly providers?: readonly string[];
+}
+
+/**
+ * The claims that tell one holder's tokens from another's, by provider host: the subject, which the issuer writes
+ * and the holder cannot choose. `aud` is no barrier for an OIDC issuer: a GitLab job names any audience in its
+ * `id_tokens` (`aud: anything`) and a GitHub job passes any audience to its token request, so a condition on it is
+ * met by a token asked for that audience (an EKS pod's projected token does fix it, but failing closed costs nothing
+ * there: its subject still has to match). A Cognito identity's token carries its identity pool as `aud`, which the
+ * holder cannot change. Login with Amazon's and Facebook's `app_id` are left out (fail closed): blastwall does not
+ * know that a holder cannot get a token of another app for the same user.
+ */
+function barrierClaims(host: string): readonly string[] {
+  switch (host) {
+    case "cognito-identity.amazonaws.com":
+      return ["sub", "aud"];
+    case "www.amazon.com":
+      return ["user_id"];
+    case "graph.facebook.com":
+      return ["id"];
+    default:
+      return ["sub"];
+  }
+}
+
+/** How IAM names a provider of this host in a trust, as `providers` holds it. */
+function providerIdOf(host: string): string {
+  return BUILT_IN.has(host) ? host : `arn:*:iam::*:oidc-provider/${host}`;
+}
+
+/** Web identity providers IAM knows by name, with no provider resource (their keys are `accounts.google.com:sub`...). */
+const BUILT_IN: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com"]);
+
+/** A string condition on one claim of the token, read. */
+interface ClaimTest {
+  readonly host: string;
+  readonly claim: string;
+  readonly negated: boolean;
+  /** StringEquals and its kin compare literally: their `*` and `?` are characters. */
+  readonly literal: boolean;
+  readonly ci: boolean;
+  /** The values blastwall can read (see `readClaims`). */
+  readonly values: readonly string[];
+  /** The condition as written, for the report. */
+  readonly text: string;
+}
+
+/** What a statement's conditions say about the tokens it admits. */
+interface Claims {
+  readonly tests: readonly ClaimTest[];
+  /**
+   * Hosts a non-negated string condition without IfExists names a claim of: a token of any other provider lacks the
+   * key, and such a condition on a missing key is false, so the statement admits tokens of these hosts only.
+   */
+  readonly hosts: readonly string[];
+  /** Hosts of conditions on `aud`: reported, since a reader may take them for a barrier. */
+  readonly audiences: readonly string[];
+}
+
+const POSITIVE: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
+const NEGATED: ReadonlySet<string> = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike"]);
+const LITERAL: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringnotequals", "stringnotequalsignorecase"]);
+
+const claimsCache = new WeakMap<Statement, Claims>();
+
+/**
+ * A statement's conditions on claims of a web identity token (`HOST:CLAIM`, HOST a provider's URL without https://,
+ * which holds a dot, unlike `aws:` or `sts:` keys). A key known only at apply time, a set operator (ForAnyValue...),
+ * another operator, or a positive condition with a value blastwall cannot read (a `${var.x}` without default, an IAM
+ * policy variable, which IAM fills from the request) may be met by any token: it is left out. A negated condition
+ * keeps the values it can read, which it certainly excludes.
+ */
+function readClaims(ctx: EdgeContext, s: Statement): Claims {
+  let out = claimsCache.get(s);
+  if (out) return out;
+  const tests: ClaimTest[] = [];
+  const hosts = new Set<string>();
+  const audiences = new Set<string>();
+  for (const c of s.conditions) {
+    let key = c.key;
+    if (key.includes("${")) {
+      const r = resolveToPattern(ctx.stack, key);
+      if (!r.exact || hasWildcard(r.pattern)) continue;
+      key = r.pattern;
+    }
+    key = key.toLowerCase();
+    const i = key.lastIndexOf(":");
+    const host = key.slice(0, i);
+    if (i < 0 || !host.includes(".") || hasWildcard(key)) continue;
+    const claim = key.slice(i + 1);
+    if (claim === "aud") audiences.add(host);
+    const op = c.operator.toLowerCase();
+    if (op.includes(":")) continue;
+    const ifExists = op.endsWith("ifexists");
+    const base = ifExists ? op.slice(0, -"ifexists".length) : op;
+    const negated = NEGATED.has(base);
+    if (!negated && !POSITIVE.has(base)) continue;
+    if (!negated && !ifExists) hosts.add(host);
+    const known = c.values.filter((v) => !v.includes("${"));
+    if (known.length === 0 || (!negated && known.length < c.values.length)) continue;
+    const text = `${c.operator} ${c.key} ${c.values.length === 1 ? c.values[0] : `[${c.values.join(", ")}]`}`;
+    tests.push({ host, claim, negated, literal: LITERAL.has(base), ci: base.endsWith("ignorecase"), values: known, text });
+  }
+  out = { tests, hosts: [...hosts], audiences: [...audiences] };
+  claimsCache.set(s, out);
+  return out;
+}
+
+/** Whether some string is both a value `v` stands for and one `w` stands for. */
+function valuesMeet(v: string, vLiteral: boolean, w: string, wLiteral: boolean, ci: boolean): boolean {
+  const vWild = !vLiteral && hasWildcard(v);
+  const wWild = !wLiteral && hasWildcard(w);
+  if (!vWild && !wWild) return ci ? v.toLowerCase() === w.toLowerCase() : v === w;
+  if (!vWild) return globMatch(w, v, { caseInsensitive: ci });
+  if (!wWild) return globMatch(v, w, { caseInsensitive: ci });
+  return globsIntersect(v, w, { caseInsensitive: ci });
+}
+
+function testsMeet(a: ClaimTest, b: ClaimTest): boolean {
+  const ci = a.ci || b.ci;
+  return a.values.some((v) => b.values.some((w) => valuesMeet(v, a.literal, w, b.literal, ci)));
+}
+
+/** Whether the value `n` of `by` matches every string the value `v` of `t` stands for. May say no when unsure. */
+function valueCovers(by: ClaimTest, n: string, t: ClaimTest, v: string): boolean {
+  // A case-insensitive test admits every spelling of v; a case-sensitive one matches only some of them.
+  if (t.ci && !by.ci) return false;
+  const vWild = !t.literal && hasWildcard(v);
+  const nWild = !by.literal && hasWildcard(n);
+  if (!nWild) return !vWild && (by.ci ? n.toLowerCase() === v.toLowerCase() : n === v);
+  return vWild ? globCovers(n, v, { caseInsensitive: by.ci }) : globMatch(n, v, { caseInsensitive: by.ci });
+}
+
+/** Whether the test `by` matches every value the positive test `t` admits. */
+function testCovers(by: ClaimTest, t: ClaimTest): boolean {
+  return t.values.every((v) => by.values.some((n) => valueCovers(by, n, t, v)));
+}
+
+/** Whether a provider list may name the provider of `host`. */
+function mayName(providers: readonly string[] | undefined, host: string): boolean {
+  if (!providers) return true;
+  const id = providerIdOf(host);
+  return providers.some((p) => p === "*" || globsIntersect(p, id, CI));
+}
+
+/** Whether a provider list may name a provider of none of the hosts asked about: one with a wildcard in it. */
+function mayNameOther(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return (a ?? b ?? ["*"]).some(hasWildcard);
+  return a.some((p) => hasWildcard(p) && b.some((q) => hasWildcard(q) && globsIntersect(p, q, CI)));
+}
+
+/** The host of a literal provider identifier (an OIDC provider ARN, a built-in name); undefined for a pattern. */
+function hostOf(id: string): string | undefined {
+  if (hasWildcard(id.replace(/^arn:\*:iam::\*:/, ""))) return undefined;
+  const m = /^arn:\*:iam::\*:oidc-provider\/(.+)$/.exec(id);
+  return m ? m[1] : id.startsWith("arn:") ? undefined : id;
+}
+
+/** What an agent's token is: the statement of its trust that admits it, and the token's conditions as read. */
+interface Token {
+  readonly trust: WebIdentityTrust;
+  readonly claims: Claims;
+}
+
+/** Why a role admits the token at one host, for the report. */
+interface Admission {
+  readonly host: string | undefined;
+  readonly own: readonly ClaimTest[];
+  readonly theirs: readonly ClaimTest[];
+}
+
+/**
+ * Whether some token the agent's trust admits is also admitted by the other role's Allow `r`, and by which provider.
+ * The token is one provider's (host): tried for every host either statement names, and for a provider neither names
+ * when both may admit one by a pattern. At a host, each side's non-negated tests on a barrier claim must meet each of
+ * the other's (several tests on one claim are read pairwise: an over-estimate, which fails closed), and no negated
+ * test of one side may exclude every value a non-negated test of the other admits.
+ */
+function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: readonly Statement[]): Admission | undefined {
+  const theirs = readClaims(ctx, r.statement);
+  const hosts = new Set<string>([...t.claims.hosts, ...theirs.hosts]);
+  for (const p of [...(t.trust.providers ?? []), ...(r.providers ?? [])]) {
+    const h = hostOf(p);
+    if (h !== undefined) hosts.add(h);
+  }
+  for (const host of hosts) {
+    if (!mayName(t.trust.providers, host) || !mayName(r.providers, host)) continue;
+    if (t.claims.hosts.some((h) => h !== host) || theirs.hosts.some((h) => h !== host)) continue;
+    const own: ClaimTest[] = [];
+    const other: ClaimTest[] = [];
+    let admits = true;
+    for (const claim of barrierClaims(host)) {
+      const mine = t.claims.tests.filter((x) => x.host === host && x.claim === claim);
+      const yours = theirs.tests.filter((x) => x.host === host && x.claim === claim);
+      own.push(...mine);
+      other.push(...yours);
+      const pos = (l: readonly ClaimTest[]) => l.filter((x) => !x.negated);
+      const neg = (l: readonly ClaimTest[]) => l.filter((x) => x.negated);
+      if (!pos(mine).every((a) => pos(yours).every((b) => testsMeet(a, b)))) admits = false;
+      else if (neg(yours).some((n) => pos(mine).some((a) => testCovers(n, a)))) admits = false;
+      else if (neg(mine).some((n) => pos(yours).some((b) => testCovers(n, b)))) admits = false;
+      if (!admits) break;
+    }
+    if (!admits || denies.some((d) => denyCertainlyApplies(ctx, d, host, t, r))) continue;
+    return { host, own, theirs: other };
+  }
+  // A provider neither statement names (both by a pattern, and no claim key pins a host): no barrier claim can be
+  // read for it, and a Deny is never certain.
+  if (t.claims.hosts.length === 0 && theirs.hosts.length === 0 && mayNameOther(t.trust.providers, r.providers)) return { host: undefined, own: [], theirs: [] };
+  return undefined;
+}
+
+/**
+ * Whether a Deny of the other role's trust certainly refuses every token of `host` the agent's trust admits: it
+ * names AssumeRoleWithWebIdentity, every caller (`*`) or the very provider identifier the Allow names, and only
+ * conditions on barrier claims that hold for all of them (a StringEquals listing the agent's subject, a
+ * StringNotEquals listing none it may have). Any other condition (`aud` too, which the holder chooses) may be false.
+ */
+function denyCertainlyApplies(ctx: EdgeContext, d: Statement, host: string, t: Token, r: WebIdentityTrust): boolean {
+  if (d.unknown !== undefined || d.notPrincipals !== undefined || d.approximatePrincipals) return false;
+  if (d.resources !== undefined ? !d.resources.includes("*") : d.notResources !== undefined) return false;
+  if (!(d.actions ? d.actions.some((a) => globMatch(a, ASSUME, CI)) : (d.notActions ?? []).every((a) => !globMatch(a, ASSUME, CI)))) return false;
+  const named = (r.statement.principals ?? []).flatMap((p) => (p.type === "Federated" ? p.identifiers : []));
+  const id = providerIdOf(host);
+  const everyone = (d.principals ?? []).some(
+    // Only `"*"` or a Federated principal covers a web identity (an `AWS` `*` names IAM principals). A literal
+    // identifier counts only as the Allow writes it: a provider ARN of another account names another provider,
+    // which normalised ARNs no longer tell apart.
+    (p) => (p.type === "*" || p.type === "Federated") && (p.identifiers.includes("*") || p.identifiers.some((x) => named.includes(x) && !hasWildcard(x) && normalised(x) === id)),
+  );
+  if (!everyone) return false;
+  const claims = readClaims(ctx, d);
+  // Every condition must be one read as a barrier test at this host, and hold.
+  if (d.conditions.length === 0) return true;
+  if (claims.tests.length !== d.conditions.length) return false;
+  const barriers = barrierClaims(host);
+  return claims.tests.every((c) => {
+    if (c.host !== host || !barriers.includes(c.claim)) return false;
+    if (c.negated && d.conditions.some((x) => x.key.toLowerCase() === `${host}:${c.claim}` && x.values.some((v) => v.includes("${")))) return false;
+    const admitted = t.claims.tests.filter((x) => x.host === host && x.claim === c.claim && !x.negated);
+    return c.negated ? admitted.some((a) => !testsMeet(a, c)) : admitted.some((a) => testCovers(c, a));
+  });
+}
+
+function normalised(id: string): string {
+  return id === "*" ? id : id.startsWith("arn:") ? normaliseAccount(id) : id.toLowerCase();
+}
+
+/** Whether a statement names AssumeRoleWithWebIdentity (by Action, or by leaving it out of NotAction). */
+function namesAssume(s: Statement): boolean {
+  return s.actions ? s.actions.some((a) => globMatch(a, ASSUME, CI)) : (s.notActions ?? []).every((a) => !globMatch(a, ASSUME, CI));
+}
+
+/** Federated identifiers of a statement that may be web identity providers (not SAML ones), as `providers` holds them. */
+function webProviders(s: Statement): string[] {
+  const out: string[] = [];
+  for (const ps of s.principals ?? []) {
+    if (ps.type !== "Federated" && ps.type !== "*") continue;
+    for (const raw of ps.identifiers) {
+      const id = normalised(raw);
+      if (id.startsWith("arn:") ? globsIntersect(id, "arn:*:iam::*:oidc-provider/*", CI) : true) out.push(id);
+    }
+  }
+  return out;
+}
+
+/** The stack's trust statements that may admit a web identity, indexed once per graph. */
+function webIdentityTrusts(ctx: EdgeContext): readonly WebIdentityTrust[] {
+  if (ctx.webIdentityTrusts) return ctx.webIdentityTrusts;
+  const out: WebIdentityTrust[] = [];
+  for (const role of ctx.analysis.principals) {
+    // A trust of services alone admits no token; its text shows it, and most trusts of a large stack are such.
+    if (role.kind !== "role" || role.external || !trustMayNamePrincipals(role.resource.values["assume_role_policy"])) continue;
+    for (const s of role.trustPolicy?.statements ?? []) {
+      if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && namesAssume(s))) {
+        out.push({ role, statement: s });
+        continue;
+      }
+      if (s.effect !== "Allow" || !namesAssume(s)) continue;
+      const providers = webProviders(s);
+      if (providers.length > 0) out.push({ role, statement: s, providers });
+    }
+  }
+  return (ctx.webIdentityTrusts = out);
+}
+
+/**
+ * The tokens an agent is entered with: its trust's Allows of AssumeRoleWithWebIdentity naming a provider (or `*`).
+ * Only an agent's: a role reached by sts:AssumeRole is entered with no token, and its trust says nothing of what the
+ * agent holds. A statement blastwall cannot read (an entry role's trust whose claim keys are built by `replace()`),
+ * or an Allow with NotPrincipal, may admit any token: its holder may hold one of any provider and subject.
+ */
+function tokensOf(ctx: EdgeContext, p: PrincipalNode): Token[] {
+  const out: Token[] = [];
+  for (const s of p.trustPolicy?.statements ?? []) {
+    if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && namesAssume(s))) {
+      out.push({ trust: { role: p, statement: s }, claims: readClaims(ctx, s) });
+      continue;
+    }
+    if (s.effect !== "Allow" || !namesAssume(s)) continue;
+    const providers = webProviders(s);
+    if (providers.length > 0) out.push({ trust: { role: p, statement: s, providers }, claims: readClaims(ctx, s) });
+  }
+  return out;
+}
+
+function testsText(tests: readonly ClaimTest[]): string {
+  return tests.map((x) => x.text).join(" and ");
+}
+
+/**
+ * From an agent entered with a web identity token to every role of the stack whose trust admits a token its holder
+ * has: AssumeRoleWithWebIdentity asks for no AWS permission, so neither the agent's boundary nor its policies stand
+ * in the way, and the job (or pod) can ask its issuer for another token at any time. Roles outside the stack that
+ * trust the same issuer are not counted: every CI agent would otherwise reach an unknown node.
+ */
+export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  if (!p.isAgent || p.kind !== "role" || p.external) return;
+  const tokens = tokensOf(ctx, p);
+  if (tokens.length === 0) return;
+  const reached = new Set<PrincipalNode>();
+  const deniesOf = new Map<PrincipalNode, Statement[]>();
+  for (const r of webIdentityTrusts(ctx)) {
+    if (r.role === p || reached.has(r.role)) continue;
+    let denies = deniesOf.get(r.role);
+    if (!denies) deniesOf.set(r.role, (denies = (r.role.trustPolicy?.statements ?? []).filter((s) => s.effect === "Deny")));
+    for (const t of tokens) {
+      const a = admission(ctx, t, r, denies);
+      if (!a) continue;
+      reached.add(r.role);
+      add(r.role.address, "web-identity", "sts:AssumeRoleWithWebIdentity", () => webIdentityWhy(ctx, p, t, r, a));
+      break;
+    }
+  }
+}
+
+function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIdentityTrust, a: Admission): string {
+  const provider = a.host ?? "an identity provider blastwall cannot pin down";
+  const claim = a.host ? barrierClaims(a.host).join(" and ") : "sub";
+  const mine = a.own.filter((x) => !x.negated);
+  const unread = t.trust.statement.unknown;
+  const sub = mine.length > 0 ? `with ${testsText(mine)}` : unread !== undefined ? `with any ${claim} (the statement cannot be read: ${unread})` : `with any ${claim} (its trust pins none)`;
+  const theirs = r.statement.unknown !== undefined ? `cannot be read (${r.statement.unknown}), so it may admit any token` : r.statement.notPrincipals !== undefined ? "admits every caller but those its NotPrincipal names" : `admits ${provider}`;
+  const how = a.theirs.length > 0 ? `, and its condition ${testsText(a.theirs)} does not exclude that token` : r.statement.unknown === undefined && r.statement.notPrincipals === undefined ? ` with no condition on ${claim}` : "";
+  const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
+  const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
+  return (
+    `${holder} that holds the token of ${provider} ${sub} (which ${p.address} trusts, ${statementName(t.trust.statement)}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
+    `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${p.address} stands in the way. ` +
+    `Pin the trust of ${r.role.address} to a ${claim} no agent's token has, or remove that statement`
+  );
+}
