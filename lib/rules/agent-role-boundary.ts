@@ -4,7 +4,7 @@ import type { Statement } from "../engine/iam/types";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { effectiveRights, grantsFor, statementEffectKey } from "../engine/iam/evaluate";
-import { globCovers } from "../engine/iam/glob";
+import { globCovers, globMatch } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
 import { ActionUniverse, type ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engine/catalogue";
@@ -228,6 +228,25 @@ function selfChanges(capping: readonly Statement[], roleArn: string): string[] {
     resources: [roleArn],
     conditions: [],
   };
-  const rights = effectiveRights({ principal: "boundary", identity: [later], boundary: capping, universe: selfUniverse });
+  // Statements that cannot name these actions are left out: the evaluator would otherwise read every Deny of the
+  // catalogue again, once per role (AgentRole's boundary and guards are copies of their own), in a universe of three.
+  const rights = effectiveRights({ principal: "boundary", identity: [later], boundary: capping.filter(mayNameSelf), universe: selfUniverse });
   return SELF.filter((a) => grantsFor(rights, a, roleArn).length > 0);
+}
+
+const selfLower = SELF.map((a) => a.toLowerCase());
+const namesSelf = new Map<string, boolean>();
+
+/** Could the statement's Action / NotAction name one of SELF? An unreadable or Allow statement always may. */
+function mayNameSelf(s: Statement): boolean {
+  if (s.effect === "Allow" || s.unknown !== undefined || !s.actions) return true;
+  return s.actions.some((p) => {
+    // Most patterns name another service outright (`ec2:deletevolume`): one that starts with a letter other than i
+    // cannot match `iam:...`, and needs no lookup.
+    const c = p[0];
+    if (c !== "i" && c !== "*" && c !== "?") return false;
+    let hit = namesSelf.get(p);
+    if (hit === undefined) namesSelf.set(p, (hit = selfLower.some((a) => globMatch(p, a, { caseInsensitive: true }))));
+    return hit;
+  });
 }
