@@ -22,14 +22,15 @@ const props: AgentRoleProps = { roleName: "claude", assumedBy: [AgentPrincipal.r
 
 /**
  * The same actions as a Deny can list them within IAM's size limit: `service:*` where the whole service is listed, but
- * IAM's one by one (`iam:*` would also deny the changes to the role itself that the catalogue does not list).
+ * IAM's and STS's one by one (`iam:*` would also deny the changes to the role itself that the catalogue does not list, `sts:*`
+ * the chain actions besides sts:AssumeRole).
  */
 function compact(actions: readonly string[]): string[] {
   const service = (a: string) => a.slice(0, a.indexOf(":"));
   const out: string[] = [];
   for (const svc of new Set(actions.map(service))) {
     const all = ALL.filter((a) => service(a) === svc);
-    if (svc !== "iam" && all.every((a) => actions.includes(a))) out.push(`${svc}:*`);
+    if (svc !== "iam" && svc !== "sts" && all.every((a) => actions.includes(a))) out.push(`${svc}:*`);
     else out.push(...actions.filter((a) => service(a) === svc));
   }
   return out;
@@ -230,6 +231,19 @@ describe("agent-role-boundary: AgentRole", () => {
     expect(f).toMatchObject({ severity: "error", actions: SELF });
     expect(f.message).toContain("changes to the role itself, arn:aws:iam::*:role/agents/claude (iam:UpdateRole, iam:TagRole, iam:UntagRole)");
     expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails statement (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
+  });
+
+  it("a boundary named `<role>-boundary` of a role from a construct is AgentRole's even with its Sids overridden away", () => {
+    const json = (path?: string) =>
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...(path ? { "//": { metadata: { path } } } : {}) }),
+        "aws_iam_policy.b": { name: "agent-boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE) },
+      });
+    const [f] = run(rule, json("test/A/Role"));
+    expect(f.constructPath).toBe("test/A/Role");
+    expect(f.fix).toContain("removed s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies); remove the override.");
+    // The same name without a construct is a team's own naming.
+    expect(run(rule, json())[0].fix).toBeUndefined();
   });
 
   it("a hand-written boundary gets the general fix, not AgentRole's", () => {
