@@ -1,13 +1,42 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
-import { effectiveRights, statementEffectKey } from "../engine/iam/evaluate";
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { TfStack } from "../engine/terraform/types";
+import { effectiveRights, grantsFor, statementEffectKey } from "../engine/iam/evaluate";
+import { globCovers, globMatch } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
-import type { ActionSet } from "../engine/iam/actions";
-import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
+import { ActionUniverse, type ActionSet } from "../engine/iam/actions";
+import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { grantsByCategory, principalEvidence, ownAgentRoles } from "./support";
+import { principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
+
+/**
+ * Role chaining: with these allowed on a role outside `/agents/`, a policy attached later lets the agent take up any
+ * role that trusts the account. Only `sts:AssumeRole` chains; the other two matter only beside it (a trust that
+ * requires a source identity or session tags), and no role calls them for anything else.
+ */
+const ASSUME = "sts:AssumeRole";
+const CHAIN = [ASSUME, "sts:SetSourceIdentity", "sts:TagSession"] as const;
+/** Where chaining stays among agent roles, which carry a boundary like this one (AgentRole's NotResource; every partition). */
+const AGENT_ROLES = "arn:*:iam::*:role/agents/*";
+
+/**
+ * Changes to the agent's own role that no catalogue entry names: with the escalation list denied, these are what is
+ * left once a boundary stops denying changes to the role itself (AgentRole's DenyChangesToOwnGuardrails).
+ * `iam:UpdateRole` lifts the role's session limit from one hour to twelve; `iam:TagRole` / `iam:UntagRole` rewrite the
+ * tags that mark it an agent (`blastwall:agent`) and that tag-keyed conditions (an SCP's `aws:PrincipalTag`) read. The
+ * rest of a change to itself, its policies and its boundary, is in the escalation list.
+ */
+const SELF = ["iam:UpdateRole", "iam:TagRole", "iam:UntagRole"] as const;
+/** iam:UpdateRole is not in the analysis universe (nothing else asks about it): the own-role question has its own. */
+const selfUniverse = new ActionUniverse([...SELF]);
+
+const AGENT_ROLE_FIX =
+  "Set `permissions_boundary` to a managed policy that denies the destroy-rights catalogue (direct, protection and escalation " +
+  "actions), role chaining outside `role/agents/*` and changes to the role itself (AgentRole creates one), and keep it readable " +
+  "by blastwall (a policy in the stack or a known AWS managed policy).";
 
 /**
  * A permission boundary is the one cap on an agent role that a policy attached later cannot lift. Without one
@@ -18,47 +47,68 @@ export const rule: Rule = {
     id: "agent-role-boundary",
     title: "AI agent role without a permission boundary",
     why:
-      "Identity policies change over time and are edited by many people; a permission boundary that denies every destroy and " +
-      "escalation action keeps holding when someone later attaches a broad policy to the agent. Without one, the agent is " +
-      "exactly as safe as the broadest policy anyone ever attaches.",
-    fix:
-      "Set `permissions_boundary` to a managed policy that denies the destroy-rights catalogue and changes to itself " +
-      "(AgentRole creates one), and keep it readable by blastwall (a policy in the stack or a known AWS managed policy).",
+      "Identity policies change over time and are edited by many people; a permission boundary that denies every destroy, " +
+      "protection-removal and escalation action, role chaining out of the agent roles, and changes to the agent's own role keeps " +
+      "holding when someone later attaches a broad policy to the agent. Without one, or with one that leaves any of those " +
+      "allowed, the agent is exactly as safe as the broadest policy anyone ever attaches.",
+    fix: AGENT_ROLE_FIX,
     severity: "error",
     category: "protection",
   },
-  check({ analysis }) {
+  check({ analysis, stack }) {
     const out: FindingDraft[] = [];
     const seen = new Map<string, Allowed>();
     for (const agent of ownAgentRoles(analysis.agents)) {
       if (agent.boundary) {
         // A boundary that allows destroy actions caps nothing that matters: AdministratorAccess, `Allow *`, or `Allow *`
-        // with a Deny of something else (red-team round 42). What it allows, less what a certain Deny of the role's own
-        // policies takes away (AgentRole's guard policies hold the Denies that do not fit in a boundary), is what a
-        // policy attached later can hand the agent.
+        // with a Deny of something else (red-team round 42), or AgentRole's with one action overridden away (round 76).
+        // What it allows, less what a certain Deny of the role's own policies takes away (AgentRole's guard policies hold
+        // the Denies that do not fit in a boundary), is what a policy attached later can hand the agent.
         const statements = agent.boundary.document.statements;
         const identityDenies = agent.identityPolicies.flatMap((a) => a.document.statements).filter((st) => st.effect === "Deny");
+        const capping = [...statements, ...identityDenies];
         // What the agent holds already is reported (and acknowledged) by the rules on its rights; this one is about the
         // rest, which only a policy attached later would hand it.
         // (Held under a condition the catalogue knows to be harmless, such as ReadOnly sessions, is not held.)
         const grants = analysis.rightsOf(agent.address).grants;
-        const allows = boundaryAllows([...statements, ...identityDenies], seen);
-        const allowed: string[] = [];
+        const allows = boundaryAllows(capping, seen);
+        const byCategory: Record<CatalogueCategory, string[]> = { direct: [], protection: [], escalation: [] };
         for (let i = 0; i < allows.actions.length; i++) {
           const gs = grants.get(allows.lower[i]);
-          if (!gs || !gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) allowed.push(allows.actions[i]);
+          if (!gs || !gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) byCategory[allows.categories[i]].push(allows.actions[i]);
         }
-        if (allowed.length === 0) continue;
+        // Chaining held beyond the agent roles already is the rights rules' to report; held only into agent roles
+        // (a ScopedToken's) it says nothing about what a later policy could add.
+        const chain = allows.chain.some((a) => a === ASSUME) && !beyondAgents(grants.get(ASSUME.toLowerCase()) ?? []) ? allows.chain : [];
+        const self = selfChanges(capping, agent.arnPattern);
+        const listed = [...byCategory.direct, ...byCategory.protection, ...byCategory.escalation];
+        if (listed.length === 0 && chain.length === 0 && self.length === 0) continue;
+        const actions = [...listed, ...chain.filter((a) => !listed.includes(a)), ...self];
+        const parts = [
+          byCategory.direct.length > 0 ? `direct destroy actions (${listActions(byCategory.direct)})` : "",
+          byCategory.protection.length > 0 ? `protection actions (${listActions(byCategory.protection)})` : "",
+          byCategory.escalation.length > 0 ? `escalation actions (${listActions(byCategory.escalation)})` : "",
+          chain.length > 0 ? `role chaining into roles outside ${AGENT_ROLES} (${chain.join(", ")})` : "",
+          self.length > 0 ? `changes to the role itself, ${agent.arnPattern} (${self.join(", ")})` : "",
+        ].filter((p) => p !== "");
+        // A boundary denying only warning-graded actions short of the catalogue lets a later policy hand the agent
+        // damage the catalogue calls limited or recoverable; any escalation, chaining or change to the role itself
+        // undoes the boundary, whatever the catalogue's grade for the action as a right held.
+        const severity = byCategory.escalation.length > 0 || chain.length > 0 || self.length > 0 ? "error" : severityOf(listed);
         const r = agent.resource;
+        const doc = agent.boundary.document.address;
+        const policy = stack.byAddress.get(doc);
         out.push({
           principal: agent.address,
           resource: agent.boundary.via,
-          actions: allowed,
+          actions,
+          severity,
           message:
-            `${describe(r)} is an AI agent role whose permission boundary ${agent.boundary.document.address} allows destroy actions ` +
-            `that neither it nor a Deny of the role's own policies takes away (${listActions(allowed)}): a policy attached to the role ` +
-            `later can hand it those. A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.`,
-          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${agent.boundary.document.address} allows ${listActions(allowed)}` }],
+            `${describe(r)} is an AI agent role whose permission boundary ${policy ? describe(policy) : doc} allows actions that neither it nor a Deny of the ` +
+            `role's own policies takes away: ${parts.join("; ")}. A policy attached to the role later can hand it those. ` +
+            `A boundary must leave them out: deny them (here or in a policy of the role), or allow only what the agent needs.`,
+          evidence: [principalEvidence(agent), { step: "boundary", address: agent.boundary.via, detail: `${doc} allows ${parts.join("; ")}` }],
+          ...(isAgentRoleBoundary(agent, stack) ? { fix: agentRoleFix(doc, byCategory, chain, self) } : {}),
           ...(r.constructPath ? { constructPath: r.constructPath } : {}),
         });
         continue;
@@ -81,40 +131,122 @@ export const rule: Rule = {
   },
 };
 
-/** Destroy actions a boundary allows, in catalogue order, and the same lower case (the keys of effective rights). */
+/**
+ * AgentRole's boundary (`<role>-boundary`, from a construct) or one built like it (its `DenyDestroyRights` Deny): what it
+ * allows was taken out of the Deny after AgentRole wrote it, by an addOverride or an edit of the synthesized JSON.
+ */
+function isAgentRoleBoundary(agent: PrincipalNode, stack: TfStack): boolean {
+  const policy = stack.byAddress.get(agent.boundary!.document.address);
+  if (policy && agent.resource.constructPath && policy.values.name === `${agent.name}-boundary`) return true;
+  return agent.boundary!.document.statements.some((s) => s.effect === "Deny" && /^DenyDestroyRights\d*$/.test(s.source.sid ?? ""));
+}
+
+function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[]>, chain: readonly string[], self: readonly string[]): string {
+  const cat = loadCatalogue();
+  const listed = [...byCategory.direct, ...byCategory.protection, ...byCategory.escalation];
+  const removed = [
+    ...(listed.length > 0 ? [`${listActions(listed)} from the boundary's Deny (${doc} or its guard policies)`] : []),
+    ...(chain.length > 0 ? [`its DenyRoleChainingOutsideAgents statement (${chain.join(", ")} outside ${AGENT_ROLES})`] : []),
+    ...(self.length > 0 ? [`its DenyChangesToOwnGuardrails statement (${self.join(", ")} on the role itself)`] : []),
+  ];
+  // boundaryExemptions takes warning-graded direct and protection actions only; an escalation action never.
+  const exemptable = [...byCategory.direct, ...byCategory.protection].filter((a) => cat.entryOf(a)?.severity === "warning");
+  const them = exemptable.length === 1 ? "it" : "them";
+  return (
+    `This is AgentRole's boundary: an addOverride or an edit removed ${removed.join(" and ")}; remove the override` +
+    (exemptable.length > 0 ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow()` : "") +
+    "."
+  );
+}
+
+/** What a boundary leaves open, in catalogue order; the same lower case (the keys of effective rights); the category of each. */
 interface Allowed {
   readonly actions: readonly string[];
   readonly lower: readonly string[];
+  readonly categories: readonly CatalogueCategory[];
+  /** Chain actions it allows on some role outside `/agents/` (sts:AssumeRole first). */
+  readonly chain: readonly string[];
 }
 
-const NONE: Allowed = { actions: [], lower: [] };
+const NONE: Allowed = { actions: [], lower: [], categories: [], chain: [] };
 
 /**
- * Destroy actions the statements allow (their Denies applied), in catalogue order. Agents share boundaries (one
- * policy for a team's agents, each agent holding its own parsed copy), and the answer depends only on what the
- * statements do: `seen` keeps it per `statementEffectKey` for one stack.
+ * Catalogue actions the statements allow (their Denies applied), in catalogue order, and chain actions allowed beyond
+ * the agent roles. Agents share boundaries (one policy for a team's agents, each agent holding its own parsed copy), and
+ * the answer depends only on what the statements do: `seen` keeps it per `statementEffectKey` for one stack.
  */
 function boundaryAllows(statements: readonly Statement[], seen: Map<string, Allowed>): Allowed {
   if (statements.length === 0) return NONE;
   const key = statementEffectKey(statements, actionUniverse());
   let hit = seen.get(key);
-  if (!hit) {
-    const actions = computeBoundaryAllows(statements);
-    seen.set(key, (hit = { actions, lower: actions.map((a) => a.toLowerCase()) }));
-  }
+  if (!hit) seen.set(key, (hit = computeBoundaryAllows(statements)));
   return hit;
 }
 
-let directActions: ActionSet | undefined;
+let askedActions: ActionSet | undefined;
 
-function computeBoundaryAllows(statements: readonly Statement[]): string[] {
+function computeBoundaryAllows(statements: readonly Statement[]): Allowed {
   const universe = actionUniverse();
   const cat = loadCatalogue();
-  // Only the direct destroy actions are asked about: an `Allow *` boundary would otherwise yield the whole universe per agent.
-  directActions ??= universe.actionSet(cat.direct.map((e) => e.action));
-  const rights = effectiveRights({ principal: "boundary", identity: statements, universe, only: directActions });
-  // A conditional Allow the catalogue knows to be harmless (ReadOnlyAccess's s3express:CreateSession limited to
-  // ReadOnly sessions) allows no destruction: the same reading as the agent rules'.
-  const direct = [...new Set((grantsByCategory(rights).get("direct") ?? []).filter((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions))).map((g) => g.action))];
-  return direct.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+  // Only the catalogue and the chain actions are asked about: an `Allow *` boundary would otherwise yield the whole
+  // universe per agent.
+  askedActions ??= universe.actionSet([...cat.entries.map((e) => e.action), ...CHAIN]);
+  const rights = effectiveRights({ principal: "boundary", identity: statements, universe, only: askedActions });
+  const chainKeys = new Set(CHAIN.map((a) => a.toLowerCase()));
+  const found: string[] = [];
+  const chain: string[] = [];
+  for (const [lower, gs] of rights.grants) {
+    if (chainKeys.has(lower)) {
+      if (beyondAgents(gs)) chain.push(gs[0].action);
+      continue;
+    }
+    // A conditional Allow the catalogue knows to be harmless (ReadOnlyAccess's s3express:CreateSession limited to
+    // ReadOnly sessions) allows no destruction: the same reading as the agent rules'.
+    if (gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) found.push(gs[0].action);
+  }
+  found.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+  chain.sort((a, b) => CHAIN.indexOf(a as (typeof CHAIN)[number]) - CHAIN.indexOf(b as (typeof CHAIN)[number]));
+  return { actions: found, lower: found.map((a) => a.toLowerCase()), categories: found.map((a) => cat.categoryOf(a)!), chain };
+}
+
+/** True when some grant reaches a role outside `/agents/` (a resource pattern not inside it). */
+function beyondAgents(grants: readonly Grant[]): boolean {
+  return grants.some((g) => g.resources.some((r) => !globCovers(AGENT_ROLES, r)));
+}
+
+/**
+ * The changes to the role itself that the boundary (with the role's own Denies) leaves to a later policy. Asked as
+ * "what would a policy granting them on the role's own ARN keep": a Deny of the role's ARN takes nothing from an Allow
+ * on `*` (evaluate.ts keeps `*` as written), so the boundary's own rights would report every correct AgentRole.
+ * Nothing held is taken off: no rule on rights reports these.
+ */
+function selfChanges(capping: readonly Statement[], roleArn: string): string[] {
+  const later: Statement = {
+    source: { address: "a policy attached later", index: 0 },
+    effect: "Allow",
+    actions: SELF.map((a) => a.toLowerCase()),
+    resources: [roleArn],
+    conditions: [],
+  };
+  // Statements that cannot name these actions are left out: the evaluator would otherwise read every Deny of the
+  // catalogue again, once per role (AgentRole's boundary and guards are copies of their own), in a universe of three.
+  const rights = effectiveRights({ principal: "boundary", identity: [later], boundary: capping.filter(mayNameSelf), universe: selfUniverse });
+  return SELF.filter((a) => grantsFor(rights, a, roleArn).length > 0);
+}
+
+const selfLower = SELF.map((a) => a.toLowerCase());
+const namesSelf = new Map<string, boolean>();
+
+/** Could the statement's Action / NotAction name one of SELF? An unreadable or Allow statement always may. */
+function mayNameSelf(s: Statement): boolean {
+  if (s.effect === "Allow" || s.unknown !== undefined || !s.actions) return true;
+  return s.actions.some((p) => {
+    // Most patterns name another service outright (`ec2:deletevolume`): one that starts with a letter other than i
+    // cannot match `iam:...`, and needs no lookup.
+    const c = p[0];
+    if (c !== "i" && c !== "*" && c !== "?") return false;
+    let hit = namesSelf.get(p);
+    if (hit === undefined) namesSelf.set(p, (hit = selfLower.some((a) => globMatch(p, a, { caseInsensitive: true }))));
+    return hit;
+  });
 }

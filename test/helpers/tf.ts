@@ -59,11 +59,25 @@ export const SAFE_TRUST = JSON.stringify({
 
 /**
  * An agent role set up as AgentRole would be: boundary denying destroy rights, source identity, one-hour sessions, and
- * (as AgentRole's guard policies do) a Deny of the other actions that delete data, but for those `statements` allow.
+ * (as AgentRole's guard policies do) a Deny of the rest of the catalogue and of changes to the role itself, but for
+ * what those `statements` allow.
  */
 export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*", "ec2:Terminate*", "rds:Delete*", "s3:Delete*", "iam:*"]): Obj {
   const allowed = statements.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? s.Action : s.Action === undefined ? [] : [s.Action]) as string[]);
-  const guarded = loadCatalogue().direct.map((e) => e.action).filter((a) => !allowed.some((p) => globMatch(p, a, { caseInsensitive: true })));
+  const unallowed = (actions: readonly string[]) => actions.filter((a) => !allowed.some((p) => globMatch(p, a, { caseInsensitive: true })));
+  const cat = loadCatalogue();
+  const guarded = unallowed(cat.direct.map((e) => e.action));
+  // Changes to the role itself no catalogue entry names (agent-role-boundary asks for them to be denied).
+  const self = unallowed(["iam:UpdateRole", "iam:TagRole", "iam:UntagRole"]);
+  // The protection and escalation lists (sts:AssumeRole among them: no role chaining) go into managed policies: with
+  // the direct list they are over IAM's 10,240 characters of inline policy per role, and each fits in 6,144.
+  const more = { protection: unallowed(cat.protection.map((e) => e.action)), escalation: unallowed(cat.escalation.map((e) => e.action)) };
+  const managed: Record<string, Obj> = {};
+  for (const [name, actions] of Object.entries(more)) {
+    if (actions.length === 0) continue;
+    managed[`aws_iam_policy.guard_${name}`] = { name: `agent-guard-${name}`, policy: policy({ Effect: "Deny", Action: actions, Resource: "*" }) };
+    managed[`aws_iam_role_policy_attachment.guard_${name}`] = { role: "${aws_iam_role.agent.name}", policy_arn: `\${aws_iam_policy.guard_${name}.arn}` };
+  }
   return tf({
     "aws_iam_policy.boundary": {
       name: "agent-boundary",
@@ -71,7 +85,11 @@ export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*
     },
     "aws_iam_role.agent": { ...agentRole({ assume_role_policy: SAFE_TRUST, permissions_boundary: "${aws_iam_policy.boundary.arn}", max_session_duration: 3600 }) },
     "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy(...statements) },
-    "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: guarded, Resource: "*" }) },
+    "aws_iam_role_policy.guard": {
+      role: "${aws_iam_role.agent.name}",
+      policy: policy({ Effect: "Deny", Action: guarded, Resource: "*" }, ...(self.length > 0 ? [{ Effect: "Deny", Action: self, Resource: "arn:*:iam::*:role/agents/agent" }] : [])),
+    },
+    ...managed,
   });
 }
 

@@ -4,7 +4,8 @@ import { rule } from "../../lib/rules/agent-role-boundary";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 
 const DIRECT = loadCatalogue().direct.map((e) => e.action);
-/** Allow *, less a Deny of every action that deletes data: a boundary that caps. */
+/** Every catalogue action: direct, protection and escalation. */
+const ALL = loadCatalogue().entries.map((e) => e.action);
 /**
  * Destroy actions as a boundary can deny them: `service:*` for a service whose every catalogued action is listed, else the
  * actions. Every catalogued action listed one by one is over IAM's 6,144 characters for a managed policy, which IAM
@@ -14,13 +15,17 @@ function compact(actions: readonly string[]): string[] {
   const service = (a: string) => a.slice(0, a.indexOf(":"));
   const out: string[] = [];
   for (const svc of new Set(actions.map(service))) {
-    const all = DIRECT.filter((a) => service(a) === svc);
+    const all = ALL.filter((a) => service(a) === svc);
     if (all.every((a) => actions.includes(a))) out.push(`${svc}:*`);
     else out.push(...actions.filter((a) => service(a) === svc));
   }
   return out;
 }
-const DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(DIRECT), Resource: "*" });
+/**
+ * Allow *, less a Deny of the whole catalogue: a boundary that caps. (`iam:*` and `sts:*` among them also take changes to
+ * the role itself and role chaining.)
+ */
+const DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(ALL), Resource: "*" });
 
 describe("agent-role-boundary", () => {
   it("fails an agent role without a permission boundary", () => {
@@ -49,12 +54,16 @@ describe("agent-role-boundary", () => {
 describe("a boundary that caps nothing (red-team)", () => {
   it("AdministratorAccess as the boundary is a finding naming the destroy actions it leaves open", () => {
     const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/AdministratorAccess" }) }));
-    expect(f.message).toMatch(/allows destroy actions that neither it nor a Deny of the role's own policies takes away \(.*A boundary must leave them out: deny them \(here or in a policy of the role\), or allow only what the agent needs/);
+    expect(f.message).toMatch(/allows actions that neither it nor a Deny of the role's own policies takes away: direct destroy actions \(.*A boundary must leave them out: deny them \(here or in a policy of the role\), or allow only what the agent needs/);
     expect(f.actions).toContain("ec2:DeleteVolume");
   });
 
-  it("ReadOnlyAccess as the boundary caps: its only destroy-shaped Allow (s3express:CreateSession) is limited to ReadOnly sessions", () => {
-    expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) }))).toEqual([]);
+  it("ReadOnlyAccess as the boundary caps destruction: its only destroy-shaped Allow (s3express:CreateSession) is limited to ReadOnly sessions", () => {
+    // It leaves the escalation list's reads of secrets and credentials (ssm:GetParameter...) to a later policy, and nothing else.
+    const [f, ...rest] = run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) }));
+    expect(rest).toEqual([]);
+    expect(f.actions).toContain("ssm:GetParameter");
+    expect(f.actions.filter((a) => loadCatalogue().categoryOf(a) !== "escalation")).toEqual([]);
     // The control: the same action allowed without that condition leaves a destroy right open.
     const open = policy({ Effect: "Allow", Action: ["s3:Get*", "s3express:CreateSession"], Resource: "*" });
     expect(run(rule, tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }), "aws_iam_policy.b": { name: "b", policy: open } })).map((f) => f.actions)).toEqual([["s3express:CreateSession"]]);
@@ -78,7 +87,7 @@ describe("a boundary that caps nothing (red-team)", () => {
   });
 
   it("what the agent already holds is left to the rules on its rights: the boundary finding is about what a later policy could add", () => {
-    const leaves = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(DIRECT.filter((a) => a !== "ec2:DeleteVolume")), Resource: "*" });
+    const leaves = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(ALL.filter((a) => a !== "ec2:DeleteVolume")), Resource: "*" });
     const json = (grant: string) =>
       tf({
         "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
@@ -88,7 +97,7 @@ describe("a boundary that caps nothing (red-team)", () => {
     expect(run(rule, json("ec2:DeleteVolume"))).toEqual([]);
     expect(run(rule, json("ec2:DescribeVolumes")).map((f) => f.actions)).toEqual([["ec2:DeleteVolume"]]);
     // Held only in a harmless form (ReadOnly sessions) is not held: the boundary still leaves ReadWrite sessions open.
-    const sessions = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(DIRECT.filter((a) => a !== "s3express:CreateSession")), Resource: "*" });
+    const sessions = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: compact(ALL.filter((a) => a !== "s3express:CreateSession")), Resource: "*" });
     const readOnly = tf({
       "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
       "aws_iam_policy.b": { name: "b", policy: sessions },
@@ -100,7 +109,7 @@ describe("a boundary that caps nothing (red-team)", () => {
   it("a Deny in a policy of the role takes away what the boundary leaves (AgentRole's guard policies)", () => {
     const half = Math.floor(DIRECT.length / 2);
     const boundary = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.slice(0, half), Resource: "*" });
-    const guard = policy({ Effect: "Deny", Action: DIRECT.slice(half), Resource: "*" });
+    const guard = policy({ Effect: "Deny", Action: [...DIRECT.slice(half), ...compact(ALL.filter((a) => !DIRECT.includes(a)))], Resource: "*" });
     const json = (withGuard: boolean) =>
       tf({
         "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),

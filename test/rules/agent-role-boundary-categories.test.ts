@@ -1,0 +1,253 @@
+import type { TerraformResource } from "cdktf";
+import { agentRole, policy, tf } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/agent-role-boundary";
+import { loadCatalogue } from "../../lib/engine/catalogue";
+import { AgentPrincipal, AgentRole, type AgentRoleProps } from "../../lib/constructs";
+import { APP_ACCOUNT, synth } from "../constructs/helpers";
+
+/**
+ * Red-team round 76 (A1): the boundary rule asked only about the catalogue's direct list, so a boundary that no longer
+ * denied a protection or escalation action, role chaining outside the agent roles, or changes to the role itself was
+ * reported by nothing.
+ */
+
+type Obj = Record<string, any>;
+
+const cat = loadCatalogue();
+const ALL = cat.entries.map((e) => e.action);
+const SELF = ["iam:UpdateRole", "iam:TagRole", "iam:UntagRole"];
+const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
+const props: AgentRoleProps = { roleName: "claude", assumedBy: [AgentPrincipal.role(RUNNER)] };
+
+/**
+ * The same actions as a Deny can list them within IAM's size limit: `service:*` where the whole service is listed, but
+ * IAM's and STS's one by one (`iam:*` would also deny the changes to the role itself that the catalogue does not list, `sts:*`
+ * the chain actions besides sts:AssumeRole).
+ */
+function compact(actions: readonly string[]): string[] {
+  const service = (a: string) => a.slice(0, a.indexOf(":"));
+  const out: string[] = [];
+  for (const svc of new Set(actions.map(service))) {
+    const all = ALL.filter((a) => service(a) === svc);
+    if (svc !== "iam" && svc !== "sts" && all.every((a) => actions.includes(a))) out.push(`${svc}:*`);
+    else out.push(...actions.filter((a) => service(a) === svc));
+  }
+  return out;
+}
+
+/** A hand-written boundary: Allow *, then the given Denies. */
+function handWritten(denies: Obj[], grant?: Obj): Obj {
+  return tf({
+    "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+    "aws_iam_policy.b": { name: "team-boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, ...denies) },
+    ...(grant ? { "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy(grant) } } : {}),
+  });
+}
+
+/** Every catalogue action but `leave` (the catalogue lists sts:AssumeRole, so chaining is denied everywhere too). */
+const catalogueBut = (...leave: string[]): Obj => ({ Effect: "Deny", Action: compact(ALL.filter((a) => !leave.includes(a))), Resource: "*" });
+/** AgentRole's Deny of changes to the role itself, for a role named `agent` under /agents/. */
+const OWN_ROLE: Obj = { Effect: "Deny", NotAction: ["iam:Get*", "iam:List*"], Resource: "arn:*:iam::*:role/agents/agent" };
+
+/** Each AgentRole policy holding `action` in a Deny, without it: what an addOverride("policy", ...) leaves. */
+function overrideAway(r: AgentRole, action: string): void {
+  let found = false;
+  for (const p of [r.boundary, ...r.guardPolicies]) {
+    const doc = JSON.parse(p.policyInput!);
+    const before = JSON.stringify(doc);
+    for (const st of doc.Statement) if (Array.isArray(st.Action)) st.Action = st.Action.filter((a: string) => a !== action);
+    if (JSON.stringify(doc) !== before) {
+      p.addOverride("policy", JSON.stringify(doc));
+      found = true;
+    }
+  }
+  if (!found) throw new Error(`no AgentRole policy denies ${action}`);
+}
+
+/** AgentRole's boundary without the statement `sid`. */
+function dropStatement(r: AgentRole, sid: string): void {
+  const doc = JSON.parse(r.boundary.policyInput!);
+  doc.Statement = doc.Statement.filter((st: Obj) => st.Sid !== sid);
+  r.boundary.addOverride("policy", JSON.stringify(doc));
+}
+
+const agentRoleStack = (edit?: (r: AgentRole) => void, extra: Partial<AgentRoleProps> = {}, grant: string[] = ["sqs:ListQueues"]) =>
+  synth((s) => {
+    const r = new AgentRole(s, "A", { ...props, ...extra }).allow({ actions: grant, resources: ["*"] });
+    edit?.(r);
+  }).json;
+
+describe("agent-role-boundary: protection and escalation actions (red-team round 76)", () => {
+  it("a boundary leaving a protection action open is an error naming it as one", () => {
+    const [f, ...rest] = run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE]));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: "error", actions: ["rds:ModifyDBInstance"], principal: "aws_iam_role.agent" });
+    expect(f.message).toContain("permission boundary aws_iam_policy.b allows actions that neither it nor a Deny of the role's own policies takes away: protection actions (rds:ModifyDBInstance)");
+  });
+
+  it("a boundary leaving an escalation action open is an error, even one the catalogue grades warning", () => {
+    const [f] = run(rule, handWritten([catalogueBut("iam:PutRolePolicy"), OWN_ROLE]));
+    expect(f).toMatchObject({ severity: "error", actions: ["iam:PutRolePolicy"] });
+    expect(f.message).toContain("escalation actions (iam:PutRolePolicy)");
+    // iam:DetachRolePolicy is a warning as a right held; in a boundary it takes an agent's guard policies off.
+    expect(cat.entryOf("iam:DetachRolePolicy")?.severity).toBe("warning");
+    expect(run(rule, handWritten([catalogueBut("iam:DetachRolePolicy"), OWN_ROLE])).map((x) => [x.severity, x.actions])).toEqual([["error", ["iam:DetachRolePolicy"]]]);
+  });
+
+  it("only warning-graded actions left open make a warning; one error-graded action beside them an error", () => {
+    expect(cat.entryOf("logs:PutSubscriptionFilter")?.severity).toBe("warning");
+    expect(cat.entryOf("sqs:PurgeQueue")?.severity).toBe("warning");
+    const [w] = run(rule, handWritten([catalogueBut("logs:PutSubscriptionFilter", "sqs:PurgeQueue"), OWN_ROLE]));
+    expect(w).toMatchObject({ severity: "warning", actions: ["sqs:PurgeQueue", "logs:PutSubscriptionFilter"] });
+    expect(w.message).toContain("direct destroy actions (sqs:PurgeQueue); protection actions (logs:PutSubscriptionFilter)");
+    const [e] = run(rule, handWritten([catalogueBut("logs:PutSubscriptionFilter", "s3:PutBucketVersioning"), OWN_ROLE]));
+    expect(e).toMatchObject({ severity: "error", actions: ["s3:PutBucketVersioning", "logs:PutSubscriptionFilter"] });
+  });
+
+  it("lists by category, the first few by name then a count", () => {
+    const [f] = run(rule, handWritten([OWN_ROLE]));
+    const n = (list: readonly unknown[]) => `and ${list.length - 4} more (${list.length} in all)`;
+    // sts:AssumeRole is the escalation list's, and reported with the other chain actions.
+    const escalation = cat.escalation.filter((e) => e.action !== "sts:AssumeRole");
+    expect(f.message).toContain(
+      `takes away: direct destroy actions (ec2:DeleteVolume, ec2:DeleteSnapshot, ec2:TerminateInstances, ec2:DeleteFleets ${n(cat.direct)}); ` +
+        `protection actions (rds:ModifyDBInstance, rds:ModifyTenantDatabase, rds:ModifyDBCluster, rds:ModifyGlobalCluster ${n(cat.protection)}); ` +
+        `escalation actions (iam:PutRolePolicy, iam:PutUserPolicy, iam:PutGroupPolicy, iam:AttachRolePolicy ${n(escalation)}); ` +
+        "role chaining into roles outside arn:*:iam::*:role/agents/* (sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession). A policy attached",
+    );
+    expect(f.actions).toHaveLength(ALL.length + 2);
+  });
+
+  it("a Deny of everything that held (hand-written: the catalogue and changes to the role itself) passes", () => {
+    expect(run(rule, handWritten([catalogueBut(), OWN_ROLE]))).toEqual([]);
+  });
+
+  it("what the agent holds already is the rights rules' to report", () => {
+    const grant = { Effect: "Allow", Action: "rds:ModifyDBInstance", Resource: "*" };
+    expect(run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE], grant))).toEqual([]);
+    expect(run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE], { ...grant, Action: "rds:DescribeDBInstances" }))).toHaveLength(1);
+  });
+});
+
+describe("agent-role-boundary: role chaining", () => {
+  const chainOnly = (chain: Obj) => handWritten([catalogueBut("sts:AssumeRole"), OWN_ROLE, ...(Object.keys(chain).length ? [chain] : [])]);
+
+  it("sts:AssumeRole allowed on `*` is an error, the other chain actions beside it", () => {
+    const [f] = run(rule, chainOnly({}));
+    expect(f).toMatchObject({ severity: "error", actions: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] });
+    expect(f.message).toContain("role chaining into roles outside arn:*:iam::*:role/agents/* (sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession)");
+  });
+
+  it("allowed only on role/agents/* (AgentRole's NotResource Deny, or an Allow of agent roles only) passes", () => {
+    expect(run(rule, chainOnly({ Effect: "Deny", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], NotResource: "arn:*:iam::*:role/agents/*" }))).toEqual([]);
+    // The aws partition only: what is left is still inside the agent roles.
+    expect(run(rule, chainOnly({ Effect: "Deny", Action: "sts:AssumeRole", NotResource: "arn:aws:iam::*:role/agents/*" }))).toEqual([]);
+    const onlyAgents = tf({
+      "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
+      "aws_iam_policy.b": { name: "b", policy: policy({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "arn:aws:iam::111111111111:role/agents/*" }) },
+    });
+    expect(run(rule, onlyAgents)).toEqual([]);
+  });
+
+  it("a NotResource wider than the agent roles, or a Deny of a few roles only, leaves chaining open", () => {
+    const wide = run(rule, chainOnly({ Effect: "Deny", Action: "sts:AssumeRole", NotResource: "arn:*:iam::*:role/*" }));
+    expect(wide.map((f) => f.actions)).toEqual([["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]]);
+    const few = run(rule, chainOnly({ Effect: "Deny", Action: "sts:AssumeRole", Resource: "arn:*:iam::*:role/admin*" }));
+    expect(few.map((f) => f.actions[0])).toEqual(["sts:AssumeRole"]);
+  });
+
+  it("the session-tag and source-identity actions alone chain nothing: not reported while sts:AssumeRole is denied", () => {
+    expect(run(rule, handWritten([catalogueBut(), OWN_ROLE]))).toEqual([]);
+  });
+
+  it("chaining the agent holds already beyond the agent roles is left to the rights rules; held only into agent roles it is not", () => {
+    const held = (resource: string) => run(rule, handWritten([catalogueBut("sts:AssumeRole"), OWN_ROLE], { Effect: "Allow", Action: "sts:AssumeRole", Resource: resource }));
+    expect(held("*")).toEqual([]);
+    expect(held("arn:aws:iam::111111111111:role/agents/scoped-*").map((f) => f.actions[0])).toEqual(["sts:AssumeRole"]);
+  });
+});
+
+describe("agent-role-boundary: changes to the role itself", () => {
+  it("a boundary that does not deny iam:UpdateRole, iam:TagRole and iam:UntagRole on the role is an error naming them and the role's ARN", () => {
+    const [f] = run(rule, handWritten([catalogueBut()]));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain("changes to the role itself, arn:aws:iam::*:role/agents/agent (iam:UpdateRole, iam:TagRole, iam:UntagRole)");
+  });
+
+  it("a Deny of another role's ARN does not count; one of iam:UpdateRole alone leaves the tags", () => {
+    const other = { ...OWN_ROLE, Resource: "arn:*:iam::*:role/agents/someone-else" };
+    expect(run(rule, handWritten([catalogueBut(), other])).map((f) => f.actions)).toEqual([SELF]);
+    expect(run(rule, handWritten([catalogueBut(), { Effect: "Deny", Action: "iam:UpdateRole", Resource: "*" }])).map((f) => f.actions)).toEqual([["iam:TagRole", "iam:UntagRole"]]);
+  });
+});
+
+describe("agent-role-boundary: AgentRole", () => {
+  it("an intact AgentRole passes, with boundaryExemptions granted too", () => {
+    expect(run(rule, agentRoleStack())).toEqual([]);
+    const exempt = agentRoleStack(undefined, { boundaryExemptions: [{ action: "logs:PutSubscriptionFilter", reason: "ships the audit log groups to the SIEM (SEC-142)" }] }, [
+      "logs:PutSubscriptionFilter",
+    ]);
+    // The boundary and guards leave it out: only the grant keeps it from being reported.
+    expect(Object.values(exempt.resource.aws_iam_policy as Obj).filter((p) => p.policy.includes("logs:PutSubscriptionFilter"))).toEqual([]);
+    expect(run(rule, exempt)).toEqual([]);
+  });
+
+  it("one protection action overridden out of its Deny is an error whose fix names the override", () => {
+    const [f, ...rest] = run(rule, agentRoleStack((r) => overrideAway(r, "rds:ModifyDBInstance")));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: "error", actions: ["rds:ModifyDBInstance"] });
+    expect(f.fix).toMatch(/^This is AgentRole's boundary: an addOverride or an edit removed rds:ModifyDBInstance from the boundary's Deny \(aws_iam_policy\.A_Boundary_\w+ or its guard policies\); remove the override\.$/);
+  });
+
+  it("an escalation action overridden away is an error, with no boundaryExemptions in the fix", () => {
+    const [f] = run(rule, agentRoleStack((r) => overrideAway(r, "iam:CreatePolicyVersion")));
+    expect(f).toMatchObject({ severity: "error", actions: ["iam:CreatePolicyVersion"] });
+    expect(f.fix).not.toContain("boundaryExemptions");
+  });
+
+  it("an exempted warning action whose grant was overridden away is a warning; the fix offers boundaryExemptions and allow()", () => {
+    const json = synth((s) => {
+      new AgentRole(s, "A", { ...props, boundaryExemptions: [{ action: "logs:PutSubscriptionFilter", reason: "ships the audit log groups to the SIEM (SEC-142)" }] }).allow({
+        actions: ["logs:PutSubscriptionFilter"],
+        resources: [`arn:aws:logs:eu-central-1:${APP_ACCOUNT}:log-group:/app/*`],
+      });
+      const permissions = s.node.findAll().find((c) => c.node.path.endsWith("/A/Permissions")) as TerraformResource;
+      permissions.addOverride("policy", policy({ Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" }));
+    }).json;
+    const [f] = run(rule, json);
+    expect(f).toMatchObject({ severity: "warning", actions: ["logs:PutSubscriptionFilter"] });
+    expect(f.fix).toContain("remove the override, or, if the agent needs logs:PutSubscriptionFilter, exempt it with boundaryExemptions and grant it with allow().");
+  });
+
+  it("DenyRoleChainingOutsideAgents dropped: chaining is reported and the fix names the statement", () => {
+    const [f] = run(rule, agentRoleStack((r) => dropStatement(r, "DenyRoleChainingOutsideAgents")));
+    expect(f).toMatchObject({ severity: "error", actions: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] });
+    expect(f.fix).toContain("removed its DenyRoleChainingOutsideAgents statement (sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession outside arn:*:iam::*:role/agents/*)");
+  });
+
+  it("DenyChangesToOwnGuardrails dropped: the escalation list still guards policies and boundary, not the role's session limit and tags", () => {
+    const [f] = run(rule, agentRoleStack((r) => dropStatement(r, "DenyChangesToOwnGuardrails")));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain("changes to the role itself, arn:aws:iam::*:role/agents/claude (iam:UpdateRole, iam:TagRole, iam:UntagRole)");
+    expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails statement (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
+  });
+
+  it("a boundary named `<role>-boundary` of a role from a construct is AgentRole's even with its Sids overridden away", () => {
+    const json = (path?: string) =>
+      tf({
+        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...(path ? { "//": { metadata: { path } } } : {}) }),
+        "aws_iam_policy.b": { name: "agent-boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE) },
+      });
+    const [f] = run(rule, json("test/A/Role"));
+    expect(f.constructPath).toBe("test/A/Role");
+    expect(f.fix).toContain("removed s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies); remove the override.");
+    // The same name without a construct is a team's own naming.
+    expect(run(rule, json())[0].fix).toBeUndefined();
+  });
+
+  it("a hand-written boundary gets the general fix, not AgentRole's", () => {
+    const [f] = run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE]));
+    expect(f.fix).toBeUndefined();
+  });
+});
