@@ -1,5 +1,7 @@
 import { fail, isToken, PARTITION_NAMES, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
+import type { IConstruct } from "constructs";
 
 /** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
 const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
@@ -307,6 +309,14 @@ export abstract class AgentPrincipal {
    * form is chosen here), `conditions` the conditions every statement must carry.
    */
   abstract statements(sid: string, extraActions: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[];
+
+  /**
+   * Problems only the synthesized app shows (a provider given by reference names another issuer), checked when the
+   * role that trusts this principal is validated at synth. None by default.
+   */
+  problemsIn(_scope: IConstruct): string[] {
+    return [];
+  }
 }
 
 export interface OidcSubjectProps {
@@ -427,6 +437,29 @@ class OidcPrincipal extends AgentPrincipal {
   }
   describe(): string {
     return `OIDC subject ${this.subject} of ${this.host}`;
+  }
+  /**
+   * A provider given by reference is checked here, once its resource is known: one whose literal url names another
+   * host than the trust's condition keys would admit no token, so no job could ever start a session (red-team round
+   * 77: a self-managed GitLab's provider passed to gitlabCi without its issuerHost). Nothing to check for a literal
+   * ARN (compared when the principal was made) or a provider outside this stack.
+   */
+  problemsIn(scope: IConstruct): string[] {
+    if (!isToken(this.providerArn)) return [];
+    const stack = TerraformStack.of(scope);
+    const ref = Tokenization.resolve(this.providerArn, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) as unknown;
+    const provider = scope.node.root.node.findAll().find((c) => {
+      const r = c as { terraformResourceType?: string; friendlyUniqueId?: string };
+      return r.terraformResourceType === "aws_iam_openid_connect_provider" && TerraformStack.of(c) === stack && ref === `\${${r.terraformResourceType}.${r.friendlyUniqueId}.arn}`;
+    }) as { readonly urlInput?: unknown; readonly node: IConstruct["node"] } | undefined;
+    const url = provider?.urlInput;
+    if (typeof url !== "string" || isToken(url)) return [];
+    const host = url.replace(/^https:\/\//i, "").replace(/\/+$/, "");
+    if (host === this.host) return [];
+    return [
+      `AgentPrincipal: the OIDC provider ${provider!.node.path} has url ${JSON.stringify(url)}, but the trust compares ${this.host}:sub and ${this.host}:aud: ` +
+        `tokens of ${host} never carry those claims, so no job could start a session. Set issuerHost to "${host}" (gitlabCi and oidc take it), or pass the provider of https://${this.host}`,
+    ];
   }
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
     const sub = { [`${this.host}:sub`]: this.subject };

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Lazy, type TerraformProvider } from "cdktf";
+import { Lazy, TerraformStack, type TerraformProvider } from "cdktf";
+import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -268,14 +269,17 @@ export class AgentRole extends Construct {
 
     // An open slot in the boundary that no grant of this role uses is a hole for the next policy someone attaches.
     this.node.addValidation({
-      validate: () =>
-        this.exemptions
+      validate: () => [
+        ...this.exemptions
           .filter((x) => !this.statements.some((st) => this.grants(st, x.action)))
           .map(
             (x) =>
               `AgentRole: ${x.at}: ${x.action} is exempted from the permission boundary of ${name} but no allow() grants it: ` +
               "remove the exemption, or grant it, so the boundary opens only for a right the agent holds",
           ),
+        ...props.assumedBy.flatMap((p) => p.problemsIn(this)),
+        ...this.nameClashes(),
+      ],
     });
   }
 
@@ -343,6 +347,35 @@ export class AgentRole extends Construct {
     if (target === this) fail("AgentRole.allowAssume", "target", "must be another agent role");
     this.addStatement({ Sid: `AssumeAgentRole${this.statements.length}`, Effect: "Allow", Action: [...CHAIN_ACTIONS], Resource: [target.roleArn] });
     return this;
+  }
+
+  /**
+   * IAM role and policy names are unique in an account whatever their path: another role or policy of the stack with a
+   * literal name this role, its entry roles or its policies also use would fail the apply (red-team round 77: an
+   * AgentRole named "x-entry" beside the entry role of AgentRole "x"). Names given as references are not compared.
+   */
+  private nameClashes(): string[] {
+    const stack = TerraformStack.of(this);
+    const mine = new Set<IConstruct>([this.role, ...this.entryRoles, this.boundary, ...this.guardPolicies, ...this.node.findAll()]);
+    const names = new Map<string, string>();
+    for (const c of stack.node.findAll()) {
+      const r = c as { terraformResourceType?: string; nameInput?: unknown };
+      if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") continue;
+      if (typeof r.nameInput !== "string" || isToken(r.nameInput)) continue;
+      const key = `${r.terraformResourceType} ${r.nameInput}`;
+      if (mine.has(c)) names.set(key, c.node.path);
+    }
+    const out: string[] = [];
+    for (const c of stack.node.findAll()) {
+      const r = c as { terraformResourceType?: string; nameInput?: unknown };
+      if (mine.has(c) || typeof r.nameInput !== "string") continue;
+      const ours = names.get(`${r.terraformResourceType} ${r.nameInput}`);
+      if (ours) {
+        const kind = r.terraformResourceType === "aws_iam_role" ? "role" : "managed policy";
+        out.push(`AgentRole: roleName "${this.roleName}" gives ${ours} the IAM ${kind} name "${r.nameInput}", which ${c.node.path} also has: IAM ${kind} names are unique in an account whatever the path, so the apply would fail on the second. Rename one of them`);
+      }
+    }
+    return out;
   }
 
   /** True when the statement's Action names `action` (exactly or by a pattern; IAM matches either case). */

@@ -60,6 +60,10 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
       `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
     );
   }
+  const handsOver = HANDS_OVER.get(name.toLowerCase());
+  if (handsOver) {
+    return `${name} ${handsOver}, which is escalation in effect whatever its catalogue grade: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
+  }
   // A right that also lets the agent act as someone else (log in as a user pool's user and take an identity pool's
   // role) is escalation in effect, whatever its catalogue grade (red-team round 76).
   if (reachActions().has(name.toLowerCase())) {
@@ -69,6 +73,20 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
 }
 
 const CHAIN = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+
+/**
+ * Warning-graded actions whose grade is for one effect, but which also hand over an identity or a resource policy
+ * (red-team round 77): the exemption's acknowledgement would name a log or retention change while the agent could
+ * take over a database user, or rewrite who may use the resource.
+ */
+const HANDS_OVER: ReadonlyMap<string, string> = new Map([
+  ["sqs:setqueueattributes", "also sets a queue's Policy attribute, its resource policy (as sqs:AddPermission, an escalation right, does)"],
+  ["elasticache:modifyuser", "sets a cache user's password, so the agent can connect as that user"],
+  ["memorydb:updateuser", "sets a MemoryDB user's password, so the agent can connect as that user"],
+  ["fsx:updatestoragevirtualmachine", "resets a storage virtual machine's admin password, handing the ONTAP CLI to the agent"],
+  ["elasticache:modifyusergroup", "adds users to a cache's user group, one whose password the agent knows included"],
+  ["memorydb:updateacl", "adds users to a MemoryDB ACL, one whose password the agent knows included"],
+]);
 
 let reachSet: ReadonlySet<string> | undefined;
 

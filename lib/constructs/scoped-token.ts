@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { TerraformOutput, type TerraformProvider } from "cdktf";
+import { Lazy, TerraformOutput, type TerraformProvider } from "cdktf";
+import { acknowledge } from "../cdktf/acknowledge";
+import { expiryInstant } from "../config/acknowledgements";
 import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
 import { resolveBoundaryExemptions, type BoundaryExemption } from "./boundary-exemptions";
@@ -169,6 +171,10 @@ export class ScopedToken extends Construct {
     }
 
     const principal = props.assumedBy instanceof AgentRole ? AgentPrincipal.role(props.assumedBy.roleArn) : props.assumedBy;
+    // Checked here, so the message names this construct's prop: AgentRole would name its own roleName (red-team round 77).
+    if (!principal.carriesSourceIdentity && name.length > 64 - "-entry".length) {
+      fail(C, "name", `must be at most ${64 - "-entry".length} characters here (got ${name.length}, "${name}"): ${principal.describe()} cannot set a source identity, so it enters through an entry role named ${name}-entry, and IAM role names are at most 64 characters`);
+    }
     this.role = new AgentRole(this, "Role", {
       roleName: name,
       path: "/agents/scoped/",
@@ -191,7 +197,23 @@ export class ScopedToken extends Construct {
     // The role's own policy and the session policy are the same statement: the session cannot exceed the role,
     // and the role stays narrow even when a caller forgets the session policy.
     this.role.allow({ sid: "Task", actions: props.actions, resources: props.resources, conditions: conditions as ConditionBlock });
-    if (props.assumedBy instanceof AgentRole) props.assumedBy.allowAssume(this.role);
+    if (props.assumedBy instanceof AgentRole) {
+      props.assumedBy.allowAssume(this.role);
+      // The parent agent reaches the token role, so the gate reports the exempted rights on it too, as one transitive
+      // finding: acknowledged there with the same reasons, limited to the path into this token's role (red-team round 77).
+      const granted = exemptions.filter((x) => props.actions.some((a) => globMatch(a, x.action, { caseInsensitive: true })));
+      if (granted.length > 0) {
+        const expiries = granted.filter((x) => x.expires !== undefined).sort((a, b) => expiryInstant(a.expires!)! - expiryInstant(b.expires!)!);
+        const role = this.role.role;
+        acknowledge(props.assumedBy.role, {
+          ruleId: "agent-transitive-destroy",
+          reason: `${granted.map((x) => `${x.action}: ${x.reason}`).join("; ")}, held by the token role this agent may assume (boundaryExemptions of ${this.node.path})`,
+          ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
+          actions: granted.map((x) => x.action),
+          resource: Lazy.stringValue({ produce: () => `${role.terraformResourceType}.${role.friendlyUniqueId}` }),
+        });
+      }
+    }
 
     const statement: StatementJson = {
       Sid: "Task",

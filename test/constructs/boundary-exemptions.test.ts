@@ -273,6 +273,21 @@ describe("boundaryExemptions: the gate", () => {
     );
   });
 
+  it.each([
+    ["sqs:SetQueueAttributes", "also sets a queue's Policy attribute"],
+    ["elasticache:ModifyUser", "sets a cache user's password"],
+    ["memorydb:UpdateUser", "sets a MemoryDB user's password"],
+    ["fsx:UpdateStorageVirtualMachine", "resets a storage virtual machine's admin password"],
+    ["elasticache:ModifyUserGroup", "adds users to a cache's user group"],
+    ["memorydb:UpdateAcl", "adds users to a MemoryDB ACL"],
+  ])("refuses %s: graded warning for one effect, it also hands over an identity or a resource policy (red-team round 77)", (action, what) => {
+    const message = errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action, reason: "the task needs it, says the team" }] }))).message;
+    expect(message).toContain(`AgentRole: boundaryExemptions[0].action: ${action} ${what}`);
+    expect(message).toContain("which is escalation in effect whatever its catalogue grade");
+    // allow() offers no exemption for it either.
+    expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message).not.toContain("boundaryExemptions");
+  });
+
   it("allow()'s refusal of a warning right suggests the exemption without calling it an agent's task never to do, and suggests none for a reach action", () => {
     const refusal = (action: string) => errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message;
     const eks = refusal("eks:DeleteCluster");

@@ -5,6 +5,7 @@
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { AgentPrincipal, AgentRole, ScopedToken, type GitlabCiProps } from "../../lib/constructs";
@@ -357,3 +358,54 @@ describe("the gate judges GitLab setups", () => {
     expect(gateFindings(json).filter((f) => f.startsWith("agent-source-identity [error]: aws_iam_role.Entry "))).toHaveLength(1);
   });
 });
+
+describe("red-team round 77: what only the synthesized app shows", () => {
+  it("refuses a provider given by reference whose url names another host than issuerHost: no job could start a session", () => {
+    const run = (issuerHost?: string) => () =>
+      fullAppSynth((s) => {
+        const corp = new IamOpenidConnectProvider(s, "Corp", { url: "https://gitlab.corp.example/gitlab", clientIdList: ["sts.amazonaws.com"] });
+        new AgentRole(s, "Agent", { roleName: "corp-deployer", assumedBy: [AgentPrincipal.gitlabCi({ providerArn: corp.arn, project: "acme/infra", ...(issuerHost ? { issuerHost } : {}) })] });
+      });
+    expect(run()).toThrow(
+      /AgentPrincipal: the OIDC provider test\/Corp has url "https:\/\/gitlab\.corp\.example\/gitlab", but the trust compares gitlab\.com:sub and gitlab\.com:aud: tokens of gitlab\.corp\.example\/gitlab never carry those claims, so no job could start a session\. Set issuerHost to "gitlab\.corp\.example\/gitlab"/,
+    );
+    expect(run("gitlab.corp.example/gitlab")).not.toThrow();
+  });
+
+  it("control: a provider whose url is itself a reference, or one in another stack, is not judged", () => {
+    expect(() =>
+      fullAppSynth((s) => {
+        const url = new TerraformVariable(s, "url", { type: "string" }).stringValue;
+        const p = new IamOpenidConnectProvider(s, "Corp", { url, clientIdList: ["sts.amazonaws.com"] });
+        new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.gitlabCi({ providerArn: p.arn, project: "acme/infra" })] });
+      }),
+    ).not.toThrow();
+  });
+
+  it("refuses IAM names another role or policy of the stack already has: the apply would fail on the second", () => {
+    const run = (second: string) => () =>
+      fullAppSynth((s) => {
+        new AgentRole(s, "X", { roleName: "x", assumedBy: [gitlab()] });
+        new AgentRole(s, "Y", { roleName: second, assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/runner`)] });
+      });
+    expect(run("x-entry")).toThrow(/AgentRole: roleName "x" gives test\/X\/Entry the IAM role name "x-entry", which test\/Y\/Role also has: IAM role names are unique in an account whatever the path/);
+    expect(run("x-entry")).toThrow(/IAM managed policy name "x-entry-boundary"/);
+    expect(run("y")).not.toThrow();
+    // A hand-written role with the same name.
+    expect(() =>
+      fullAppSynth((s) => {
+        new AgentRole(s, "X", { roleName: "x", assumedBy: [gitlab()] });
+        new IamRole(s, "Other", { name: "x", assumeRolePolicy: "{}" });
+      }),
+    ).toThrow(/gives test\/X\/Role the IAM role name "x", which test\/Other also has/);
+  });
+});
+
+/** A full synth, validations included (Testing.synth skips them). */
+function fullAppSynth(build: (s: import("cdktf").TerraformStack) => void): void {
+  const app = new App({ outdir: require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "bw-rt77-")) });
+  const s = new TerraformStack(app, "test");
+  new AwsProvider(s, "aws", { region: "eu-central-1" });
+  build(s);
+  app.synth();
+}
