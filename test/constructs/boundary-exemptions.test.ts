@@ -390,6 +390,28 @@ describe("boundaryExemptions: an agent role with an entry role (CI principals)",
 describe("boundaryExemptions on ScopedToken", () => {
   const base = { name: "ship-logs", assumedBy: AgentPrincipal.role(RUNNER), resources: [LOG_GROUPS], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" };
 
+  it("a token assumed by an AgentRole: the parent's transitive warning for the exempted right is acknowledged too (red-team round 77)", () => {
+    const PURGE: BoundaryExemption = { action: "sqs:PurgeQueue", reason: "drains the staging dead-letter queue", expires: "2030-01-31" };
+    const QUEUE = `arn:aws:sqs:eu-central-1:${APP_ACCOUNT}:staging-dlq`;
+    const json = fullSynth((s) => {
+      const parent = new AgentRole(s, "Agent", props);
+      new ScopedToken(s, "Purge", { ...base, name: "purge", assumedBy: parent, actions: ["sqs:PurgeQueue"], resources: [QUEUE], boundaryExemptions: [PURGE] });
+    });
+    const r = report(json, new Date("2029-12-31T00:00:00Z"));
+    const parent = r.findings.filter((f) => f.principal.includes("Agent_Role"));
+    expect(parent.map((f) => [f.ruleId, f.severity, f.actions, Boolean(f.acknowledged)])).toEqual([["agent-transitive-destroy", "warning", ["sqs:PurgeQueue"], true]]);
+    expect(parent[0].acknowledged?.reason).toBe("sqs:PurgeQueue: drains the staging dead-letter queue, held by the token role this agent may assume (boundaryExemptions of test/Purge)");
+    expect(r.findings.every((f) => f.acknowledged)).toBe(true);
+    expect(report(json, new Date("2030-02-01T00:00:00Z")).summary.errors).toBeGreaterThan(0);
+  });
+
+  it("names ScopedToken's own prop when its name leaves no room for the entry role's (red-team round 77)", () => {
+    const gitlab = AgentPrincipal.gitlabCi({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`, project: "acme/infra" });
+    const make = (name: string) => () => synth((s) => new ScopedToken(s, "Token", { ...base, name, assumedBy: gitlab, actions: ["logs:DescribeLogGroups"] }));
+    expect(make("t".repeat(59))).toThrow(/^ScopedToken: name must be at most 58 characters here \(got 59, "t{59}"\): OIDC subject .* cannot set a source identity, so it enters through an entry role named t{59}-entry/);
+    expect(make("t".repeat(58))).not.toThrow();
+  });
+
   it("opens the token role's boundary for the exempted task action, acknowledged in the gate", () => {
     const json = fullSynth((s) => new ScopedToken(s, "Token", { ...base, actions: [SIEM.action, "logs:DescribeLogGroups"], boundaryExemptions: [SIEM] }), true);
     const boundary = resources(json, "aws_iam_policy").find((p) => p.name === "ship-logs-boundary")!;
