@@ -16,8 +16,31 @@ function admitsAnyone(s: Statement): boolean {
   if (s.effect !== "Allow" || s.unknown !== undefined) return false;
   const everyone = s.notPrincipals !== undefined || (s.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"));
   if (!everyone) return false;
-  // Only a condition that must hold counts: an IfExists operator holds when the key is absent.
-  return !s.conditions.some((c) => PINNING_KEYS.has(c.key.toLowerCase()) && !/IfExists$/i.test(c.operator) && !/^Null$/i.test(c.operator));
+  return !s.conditions.some(pinsCaller);
+}
+
+/**
+ * A condition that keeps callers to your own accounts or organisation: a positive operator that must hold (not
+ * IfExists, which holds without the key; not ForAllValues, true without it; not a negation, true for every account but
+ * the ones named), with values that name one account, organisation or ARN within a known account. Red-team round 77:
+ * `StringNotEquals aws:PrincipalAccount 999999999999` and `StringLike aws:PrincipalArn *` counted as pins.
+ */
+function pinsCaller(c: Statement["conditions"][number]): boolean {
+  const key = c.key.toLowerCase();
+  if (!PINNING_KEYS.has(key)) return false;
+  if (!/^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i.test(c.operator)) return false;
+  return c.values.length > 0 && c.values.every((v) => pinningValue(key, v));
+}
+
+function pinningValue(key: string, value: string): boolean {
+  // A policy variable is the request's own value; a value not known until apply may be anything.
+  if (value.includes("${") || /^[*?]*$/.test(value)) return false;
+  if (key === "aws:principalaccount" || key === "aws:sourceaccount") return /^\d{12}$/.test(value);
+  if (key === "aws:principalorgid" || key === "aws:sourceorgid") return !/[*?]/.test(value);
+  // An ARN pins only with its account written out: `arn:aws:iam::*:role/x` is that role name in every account.
+  if (key === "aws:principalarn") return /^arn:[^:*?]+:[^:*?]*:[^:*?]*:\d{12}:/.test(value);
+  // aws:PrincipalOrgPaths: the organisation's id comes first (`o-abc/r-xyz/ou-...`).
+  return /^o-[a-z0-9]+\//.test(value);
 }
 
 const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
@@ -160,6 +183,24 @@ function firstHole(value: string): { prefix: string; hole?: "wildcard" | "policy
  */
 const OWNER_CLOSED = /^[^:\/]+[:\/][^:\/]+[:\/]/;
 
+/**
+ * Issuers that give tokens to anyone's projects, with the subject kinds that name an owner. On these the shape is not
+ * enough (red-team round 77): GitHub lets every repository choose its subject's claims (`include_claim_keys`), so
+ * `environment:production:*` matches a stranger's repository with an environment of that name; only a subject that
+ * starts with its owner stays within it. Other issuers (a self-managed GitLab, GitHub Enterprise's own issuer path, an
+ * EKS cluster, CircleCI's and Bitbucket's per-organisation issuers) are one organisation's already.
+ */
+const SHARED_ISSUERS: readonly { readonly host: RegExp; readonly owner: RegExp }[] = [
+  { host: /^token\.actions\.githubusercontent\.com$/, owner: /^(?:repo:[^:/]+\/|repository_owner:[^:/]+:|repository_owner_id:[^:/]+:)/ },
+  { host: /^gitlab\.com$/, owner: /^project_path:[^:/]+\// },
+  { host: /^(?:app\.terraform\.io|agent\.buildkite\.com)$/, owner: /^organization:[^:/]+:/ },
+];
+
+function ownerClosed(host: string | undefined, prefix: string): boolean {
+  const shared = host === undefined ? undefined : SHARED_ISSUERS.find((i) => i.host.test(host));
+  return shared ? shared.owner.test(prefix) : OWNER_CLOSED.test(prefix);
+}
+
 /** Why `value` fails to pin `claim` of `f`, or undefined when it pins it. */
 function valueFault(f: Provider, claim: string, value: string): string | undefined {
   const { prefix, hole, text } = firstHole(value);
@@ -169,7 +210,7 @@ function valueFault(f: Provider, claim: string, value: string): string | undefin
   if (hole === "policy variable") return `"${value}" holds the IAM policy variable ${text}, which IAM fills in from the request itself, not a value you chose`;
   // An app or user id is one value; only a CI subject has owners to stay within.
   if (f.builtin || claim !== "sub") return `"${value}" is a pattern: it matches ids of others`;
-  if (OWNER_CLOSED.test(prefix)) return undefined;
+  if (ownerClosed(f.host, prefix)) return undefined;
   return `"${value}" puts a wildcard in or before the owner's name, where it matches other owners' subjects: groups and organisations anyone can register`;
 }
 

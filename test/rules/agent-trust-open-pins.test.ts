@@ -217,3 +217,51 @@ describe("agent-trust-open: the constructs' trusts pass the gate", () => {
     expect(gateFindings(json)).toEqual([expect.stringMatching(/^agent-trust-open \[error\]: .* admits every token of the OIDC provider arn:aws:iam::\d+:oidc-provider\/gitlab\.com: .*"project_path:\*:ref_type:branch:ref:main" puts a wildcard in or before the owner's name/)]);
   });
 });
+
+describe("agent-trust-open: on issuers shared by everyone, only a subject that starts with its owner stays within it (red-team round 77)", () => {
+  const gh = (sub: string) => messages(trust(web({ StringLike: { "token.actions.githubusercontent.com:sub": sub } }, { Federated: GH })));
+  it.each([
+    ["an environment of any repository (GitHub lets each repository choose its subject's claims)", "environment:production:*"],
+    ["a ref of any repository", "ref:refs/heads/*"],
+    ["a job workflow of anyone", "job_workflow_ref:*"],
+  ])("fails %s", (_n, sub) => {
+    const [m, ...more] = gh(sub);
+    expect(more).toEqual([]);
+    expect(m).toContain(`puts a wildcard in or before the owner's name`);
+  });
+
+  it.each([["repo:acme/*"], ["repository_owner:acme:*"], ["repository_owner_id:123456:*"], ["repo:acme/infra:environment:*"]])("control: %s stays within one owner", (sub) => {
+    expect(gh(sub)).toEqual([]);
+  });
+
+  it("control: a single organisation's issuer (GitHub Enterprise's issuer path, a self-managed GitLab) keeps the shape rule", () => {
+    const ghe = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com/acme";
+    expect(messages(trust(web({ StringLike: { "token.actions.githubusercontent.com/acme:sub": "environment:production:*" } }, { Federated: ghe })))).toEqual([]);
+    const corp = "arn:aws:iam::111111111111:oidc-provider/gitlab.corp.example";
+    expect(messages(trust(web({ StringLike: { "gitlab.corp.example:sub": "project_path:platform/*" } }, { Federated: corp })))).toEqual([]);
+  });
+});
+
+describe("agent-trust-open: a condition pins the caller only with a positive operator and values naming your own (red-team round 77)", () => {
+  const open = (condition: Obj) => messages(trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition }));
+  it.each([
+    ["a negated account", { StringNotEquals: { "aws:PrincipalAccount": "999999999999" } }],
+    ["an ARN pattern of anyone", { StringLike: { "aws:PrincipalArn": "*" } }],
+    ["a role name in every account", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/deployer" } }],
+    ["an account pattern", { StringLike: { "aws:PrincipalAccount": "1111*" } }],
+    ["a policy variable", { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalAccount}" } }],
+    ["ForAllValues (true without the key)", { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } }],
+    ["an org path of anyone", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "*" } }],
+  ])("fails %s", (_n, condition) => {
+    expect(open(condition)).toHaveLength(1);
+  });
+
+  it.each([
+    ["one account", { StringEquals: { "aws:PrincipalAccount": "111111111111" } }],
+    ["the organisation", { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }],
+    ["roles of one account", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci-*" } }],
+    ["an OU path", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123/r-ab12/ou-ab12-11111111/*" } }],
+  ])("control: %s pins", (_n, condition) => {
+    expect(open(condition)).toEqual([]);
+  });
+});
