@@ -91,10 +91,11 @@ export const rule: Rule = {
           chain.length > 0 ? `role chaining into roles outside ${AGENT_ROLES} (${chain.join(", ")})` : "",
           self.length > 0 ? `changes to the role itself, ${agent.arnPattern} (${self.join(", ")})` : "",
         ].filter((p) => p !== "");
-        // A boundary denying only warning-graded actions short of the catalogue lets a later policy hand the agent
-        // damage the catalogue calls limited or recoverable; any escalation, chaining or change to the role itself
-        // undoes the boundary, whatever the catalogue's grade for the action as a right held.
-        const severity = byCategory.escalation.length > 0 || chain.length > 0 || self.length > 0 ? "error" : severityOf(listed);
+        // An action left open is as bad as the catalogue grades it as a right held (ReadOnlyAccess's secret reads are
+        // warnings, red-team round 77), but for what undoes the boundary itself: chaining out of it, changes to the role,
+        // and escalation entries aimed at the agent or a managed policy (its boundary, its guard policies), which the
+        // catalogue may grade warning as a right (iam:DetachRolePolicy) and which here take the cap off everything.
+        const severity = chain.length > 0 || self.length > 0 || byCategory.escalation.some(undoesBoundary) ? "error" : severityOf(listed);
         const r = agent.resource;
         const doc = agent.boundary.document.address;
         const policy = stack.byAddress.get(doc);
@@ -157,6 +158,17 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[
     (exemptable.length > 0 ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow()` : "") +
     "."
   );
+}
+
+/**
+ * Escalation targets that are the boundary's own undoing: `self` (the agent's policies and boundary) and `policy` (a
+ * managed policy: the boundary or a guard policy rewritten). Read from the catalogue, so a new entry of either is an error.
+ */
+const UNDOING_TARGETS: ReadonlySet<string> = new Set(["self", "policy"]);
+
+function undoesBoundary(action: string): boolean {
+  const target = loadCatalogue().entryOf(action)?.target;
+  return target !== undefined && UNDOING_TARGETS.has(target);
 }
 
 /** What a boundary leaves open, in catalogue order; the same lower case (the keys of effective rights); the category of each. */

@@ -86,7 +86,7 @@ describe("agent-role-boundary: protection and escalation actions (red-team round
     expect(f.message).toContain("permission boundary aws_iam_policy.b allows actions that neither it nor a Deny of the role's own policies takes away: protection actions (rds:ModifyDBInstance)");
   });
 
-  it("a boundary leaving an escalation action open is an error, even one the catalogue grades warning", () => {
+  it("a boundary leaving an escalation action open on the agent itself is an error, even one the catalogue grades warning", () => {
     const [f] = run(rule, handWritten([catalogueBut("iam:PutRolePolicy"), OWN_ROLE]));
     expect(f).toMatchObject({ severity: "error", actions: ["iam:PutRolePolicy"] });
     expect(f.message).toContain("escalation actions (iam:PutRolePolicy)");
@@ -249,5 +249,42 @@ describe("agent-role-boundary: AgentRole", () => {
   it("a hand-written boundary gets the general fix, not AgentRole's", () => {
     const [f] = run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE]));
     expect(f.fix).toBeUndefined();
+  });
+});
+
+describe("agent-role-boundary: escalation graded by the catalogue (red-team round 77)", () => {
+  const managed = (arn: string) => tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: arn }) });
+
+  it("a read-only boundary is reported, as a warning, for the secret reads a later policy could grant (B9, B9b, B24)", () => {
+    for (const name of ["ReadOnlyAccess", "job-function/ViewOnlyAccess", "SecurityAudit"]) {
+      const [f, ...rest] = run(rule, managed(`arn:aws:iam::aws:policy/${name}`));
+      expect(rest).toEqual([]);
+      expect(f.severity).toBe("warning");
+      // Reads of secrets and credentials (ReadOnlyAccess's gamelift access reads are the compute target's), each a warning as a right held.
+      expect(f.actions.map((a) => [cat.categoryOf(a), cat.entryOf(a)?.severity])).toEqual(f.actions.map(() => ["escalation", "warning"]));
+      expect(f.actions.filter((a) => !["secret", "compute"].includes(cat.entryOf(a)!.target!))).toEqual([]);
+    }
+    const [ro] = run(rule, managed("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+    expect(ro.actions).toEqual(expect.arrayContaining(["ssm:GetParameter", "lambda:GetFunction", "ecs:DescribeTaskDefinition"]));
+    expect(ro.message).toContain("takes away: escalation actions (ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory and ");
+    expect(run(rule, managed("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")).map((f) => [f.severity, f.actions])).toEqual([["warning", ["ecs:DescribeTaskDefinition"]]]);
+  });
+
+  it("an escalation entry aimed at the agent itself or a managed policy (its boundary, its guards) is an error whatever its grade; the rest as graded", () => {
+    const warned = cat.escalation.filter((e) => e.severity === "warning");
+    const undoing = warned.filter((e) => e.target === "self" || e.target === "policy").map((e) => e.action);
+    // The catalogue's own: iam:DetachRolePolicy and iam:DeletePolicyVersion among them, no secret read.
+    expect(undoing).toEqual(expect.arrayContaining(["iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeletePolicyVersion"]));
+    for (const e of warned) {
+      const fs = run(rule, handWritten([catalogueBut(e.action), OWN_ROLE]));
+      expect([e.action, fs.map((f) => [f.severity, f.actions])]).toEqual([e.action, [[undoing.includes(e.action) ? "error" : "warning", [e.action]]]]);
+    }
+  });
+
+  it("error-graded escalation stays an error, the boundary's undoing or not; a warning beside an undoing one is an error", () => {
+    for (const action of ["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:CreatePolicyVersion", "ssm:SendCommand"]) {
+      expect(run(rule, handWritten([catalogueBut(action), OWN_ROLE])).map((f) => [f.severity, f.actions])).toEqual([["error", [action]]]);
+    }
+    expect(run(rule, handWritten([catalogueBut("ssm:GetParameter", "iam:DeletePolicyVersion"), OWN_ROLE])).map((f) => f.severity)).toEqual(["error"]);
   });
 });
