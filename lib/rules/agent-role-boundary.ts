@@ -11,6 +11,7 @@ import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engin
 import { listActions } from "../report/summarize";
 import { principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
+import { resourceAccount } from "../engine/terraform/providers";
 
 /**
  * Role chaining: with these allowed on a role outside `/agents/`, a policy attached later lets the agent take up any
@@ -80,7 +81,11 @@ export const rule: Rule = {
         // Chaining held beyond the agent roles already is the rights rules' to report; held only into agent roles
         // (a ScopedToken's) it says nothing about what a later policy could add.
         const chain = allows.chain.some((a) => a === ASSUME) && !beyondAgents(grants.get(ASSUME.toLowerCase()) ?? []) ? allows.chain : [];
-        const self = selfChanges(capping, agent.arnPattern);
+        // A Deny naming the role by its real ARN holds only in that account: asked on `*`, it would take nothing away.
+        const account = resourceAccount(stack, agent.resource);
+        const roleArn = account ? inAccount(agent.arnPattern, account) : agent.arnPattern;
+        const self = selfChanges(capping, roleArn);
+        const unpinned = account || self.length === 0 ? undefined : accountThatWouldCover(capping, agent.arnPattern, self.length);
         const listed = [...byCategory.direct, ...byCategory.protection, ...byCategory.escalation];
         if (listed.length === 0 && chain.length === 0 && self.length === 0) continue;
         const actions = [...listed, ...chain.filter((a) => !listed.includes(a)), ...self];
@@ -89,7 +94,13 @@ export const rule: Rule = {
           byCategory.protection.length > 0 ? `protection actions (${listActions(byCategory.protection)})` : "",
           byCategory.escalation.length > 0 ? `escalation actions (${listActions(byCategory.escalation)})` : "",
           chain.length > 0 ? `role chaining into roles outside ${AGENT_ROLES} (${chain.join(", ")})` : "",
-          self.length > 0 ? `changes to the role itself, ${agent.arnPattern} (${self.join(", ")})` : "",
+          self.length > 0
+            ? `changes to the role itself, ${roleArn} (${self.join(", ")})` +
+              (unpinned
+                ? ` (a Deny names the role in account ${unpinned}, but the role's aws provider is not pinned to an account, so blastwall cannot tell ` +
+                  `that the role is created there: set allowed_account_ids = ["${unpinned}"] on that provider if it is)`
+                : "")
+            : "",
         ].filter((p) => p !== "");
         // An action left open is as bad as the catalogue grades it as a right held (ReadOnlyAccess's secret reads are
         // warnings, red-team round 77), but for what undoes the boundary itself: chaining out of it, changes to the role,
@@ -244,6 +255,27 @@ function selfChanges(capping: readonly Statement[], roleArn: string): string[] {
   // catalogue again, once per role (AgentRole's boundary and guards are copies of their own), in a universe of three.
   const rights = effectiveRights({ principal: "boundary", identity: [later], boundary: capping.filter(mayNameSelf), universe: selfUniverse });
   return SELF.filter((a) => grantsFor(rights, a, roleArn).length > 0);
+}
+
+/** The role's ARN pattern in `account` (AgentRole's and the engine's leave the account `*`). */
+function inAccount(arnPattern: string, account: string): string {
+  return arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`);
+}
+
+/**
+ * An account named literally in a Deny that, were the role known to be in it, would leave fewer than `open` changes to
+ * the role itself: what pinning the provider to it would settle.
+ */
+function accountThatWouldCover(capping: readonly Statement[], arnPattern: string, open: number): string | undefined {
+  const accounts = new Set<string>();
+  for (const s of capping) {
+    if (s.effect !== "Deny" || !mayNameSelf(s)) continue;
+    for (const r of [...(s.resources ?? []), ...(s.notResources ?? [])]) {
+      const m = /^arn:[^:]*:iam::(\d{12}):/.exec(r);
+      if (m) accounts.add(m[1]);
+    }
+  }
+  return [...accounts].find((a) => selfChanges(capping, inAccount(arnPattern, a)).length < open);
 }
 
 const selfLower = SELF.map((a) => a.toLowerCase());

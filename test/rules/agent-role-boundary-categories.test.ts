@@ -288,3 +288,34 @@ describe("agent-role-boundary: escalation graded by the catalogue (red-team roun
     expect(run(rule, handWritten([catalogueBut("ssm:GetParameter", "iam:DeletePolicyVersion"), OWN_ROLE])).map((f) => f.severity)).toEqual(["error"]);
   });
 });
+
+describe("agent-role-boundary: a Deny naming the role in its account (red-team round 77)", () => {
+  const LITERAL = { ...OWN_ROLE, Resource: "arn:aws:iam::111111111111:role/agents/agent" };
+  const pinned = (json: Obj, account: string) => ({ ...json, provider: { aws: [{ region: "eu-central-1", allowed_account_ids: [account] }] } });
+
+  it("covers the role when its provider is pinned to that account (B22)", () => {
+    expect(run(rule, pinned(handWritten([catalogueBut(), LITERAL]), "111111111111"))).toEqual([]);
+  });
+
+  it("pinned to another account it does not, and the message names the role's ARN there", () => {
+    const [f] = run(rule, pinned(handWritten([catalogueBut(), LITERAL]), "222222222222"));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain("changes to the role itself, arn:aws:iam::222222222222:role/agents/agent (iam:UpdateRole, iam:TagRole, iam:UntagRole). A policy");
+  });
+
+  it("unpinned, it may miss the role: reported, saying the account is not known and how to pin it (B21)", () => {
+    const [f] = run(rule, handWritten([catalogueBut(), LITERAL]));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain(
+      "changes to the role itself, arn:aws:iam::*:role/agents/agent (iam:UpdateRole, iam:TagRole, iam:UntagRole) (a Deny names the role in account 111111111111, " +
+        "but the role's aws provider is not pinned to an account, so blastwall cannot tell that the role is created there: " +
+        'set allowed_account_ids = ["111111111111"] on that provider if it is). A policy',
+    );
+    // Only where pinning would settle it: no Deny of the role in any account, or one of another role's ARN, says nothing of accounts.
+    for (const deny of [[], [{ ...LITERAL, Resource: "arn:aws:iam::111111111111:role/agents/someone-else" }]]) {
+      const [g] = run(rule, handWritten([catalogueBut(), ...deny]));
+      expect(g.actions).toEqual(SELF);
+      expect(g.message).not.toContain("allowed_account_ids");
+    }
+  });
+});
