@@ -12,6 +12,8 @@ import { listActions } from "../report/summarize";
 import { principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 import { resourceAccount } from "../engine/terraform/providers";
+import { isObject } from "../engine/json";
+import { AGENT_TAG } from "../engine/agent-tags";
 
 /**
  * Role chaining: with these allowed on a role outside `/agents/`, a policy attached later lets the agent take up any
@@ -144,14 +146,23 @@ export const rule: Rule = {
 };
 
 /**
- * AgentRole's boundary (`<role>-boundary`, from a construct) or one built like it (its `DenyDestroyRights` Deny): what it
- * allows was taken out of the Deny after AgentRole wrote it, by an addOverride or an edit of the synthesized JSON.
+ * AgentRole's boundary, with what it allows taken out of the Deny after AgentRole wrote it (an addOverride or an edit of
+ * the synthesized JSON). Told by what AgentRole alone writes: the role `<X>/Role` and its boundary `<X>/Boundary` of
+ * one construct, the role under /agents/ and tagged an agent. A name (`<role>-boundary`) or a Sid (`DenyDestroyRights`)
+ * is as easily a team's own, whose fix is not AgentRole's (red-team round 77).
  */
 function isAgentRoleBoundary(agent: PrincipalNode, stack: TfStack): boolean {
+  const role = agent.resource;
   const policy = stack.byAddress.get(agent.boundary!.document.address);
-  if (policy && agent.resource.constructPath && policy.values.name === `${agent.name}-boundary`) return true;
-  return agent.boundary!.document.statements.some((s) => s.effect === "Deny" && /^DenyDestroyRights\d*$/.test(s.source.sid ?? ""));
+  const rolePath = role.constructPath;
+  if (!policy || !rolePath?.endsWith("/Role")) return false;
+  if (policy.constructPath !== `${rolePath.slice(0, -"Role".length)}Boundary`) return false;
+  const tags = role.values["tags"];
+  return typeof role.values["path"] === "string" && AGENT_ROLE_PATH.test(role.values["path"]) && isObject(tags) && tags[AGENT_TAG] === "true";
 }
+
+/** The paths AgentRole accepts: /agents/ or below. */
+const AGENT_ROLE_PATH = /^\/agents\/([\w+=,.@-]+\/)*$/;
 
 function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[]>, chain: readonly string[], self: readonly string[]): string {
   const cat = loadCatalogue();

@@ -50,6 +50,22 @@ const catalogueBut = (...leave: string[]): Obj => ({ Effect: "Deny", Action: com
 /** AgentRole's Deny of changes to the role itself, for a role named `agent` under /agents/. */
 const OWN_ROLE: Obj = { Effect: "Deny", NotAction: ["iam:Get*", "iam:List*"], Resource: "arn:*:iam::*:role/agents/agent" };
 
+/**
+ * A hand-written role and boundary with the construct paths, path and tag AgentRole gives them (`test/A/Role`,
+ * `test/A/Boundary`); `null` leaves a construct path out. The boundary leaves s3:PutLifecycleConfiguration open.
+ */
+function constructLike(o: { rolePath?: string | null; boundaryPath?: string | null; role?: Obj } = {}): Obj {
+  const meta = (path: string | null | undefined, dflt: string) => (path === null ? {} : { "//": { metadata: { path: path ?? dflt } } });
+  return tf({
+    "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...meta(o.rolePath, "test/A/Role"), ...o.role }),
+    "aws_iam_policy.b": {
+      name: "agent-boundary",
+      policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE),
+      ...meta(o.boundaryPath, "test/A/Boundary"),
+    },
+  });
+}
+
 /** Each AgentRole policy holding `action` in a Deny, without it: what an addOverride("policy", ...) leaves. */
 function overrideAway(r: AgentRole, action: string): void {
   let found = false;
@@ -72,11 +88,17 @@ function dropStatement(r: AgentRole, sid: string): void {
   r.boundary.addOverride("policy", JSON.stringify(doc));
 }
 
+/**
+ * The stack's JSON as `blastwall check` and the cdktf checks read it: with the `"//"` construct paths that
+ * Testing.synth leaves out, and by which AgentRole's boundary is told from a hand-written one.
+ */
+const withPaths = (build: Parameters<typeof synth>[0]): Obj => JSON.parse(JSON.stringify(synth(build).stack.toTerraform()));
+
 const agentRoleStack = (edit?: (r: AgentRole) => void, extra: Partial<AgentRoleProps> = {}, grant: string[] = ["sqs:ListQueues"]) =>
-  synth((s) => {
+  withPaths((s) => {
     const r = new AgentRole(s, "A", { ...props, ...extra }).allow({ actions: grant, resources: ["*"] });
     edit?.(r);
-  }).json;
+  });
 
 describe("agent-role-boundary: protection and escalation actions (red-team round 76)", () => {
   it("a boundary leaving a protection action open is an error naming it as one", () => {
@@ -207,14 +229,14 @@ describe("agent-role-boundary: AgentRole", () => {
   });
 
   it("an exempted warning action whose grant was overridden away is a warning; the fix offers boundaryExemptions and allow()", () => {
-    const json = synth((s) => {
+    const json = withPaths((s) => {
       new AgentRole(s, "A", { ...props, boundaryExemptions: [{ action: "logs:PutSubscriptionFilter", reason: "ships the audit log groups to the SIEM (SEC-142)" }] }).allow({
         actions: ["logs:PutSubscriptionFilter"],
         resources: [`arn:aws:logs:eu-central-1:${APP_ACCOUNT}:log-group:/app/*`],
       });
       const permissions = s.node.findAll().find((c) => c.node.path.endsWith("/A/Permissions")) as TerraformResource;
       permissions.addOverride("policy", policy({ Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" }));
-    }).json;
+    });
     const [f] = run(rule, json);
     expect(f).toMatchObject({ severity: "warning", actions: ["logs:PutSubscriptionFilter"] });
     expect(f.fix).toContain("remove the override, or, if the agent needs logs:PutSubscriptionFilter, exempt it with boundaryExemptions and grant it with allow().");
@@ -233,17 +255,40 @@ describe("agent-role-boundary: AgentRole", () => {
     expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails statement (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
   });
 
-  it("a boundary named `<role>-boundary` of a role from a construct is AgentRole's even with its Sids overridden away", () => {
-    const json = (path?: string) =>
-      tf({
-        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...(path ? { "//": { metadata: { path } } } : {}) }),
-        "aws_iam_policy.b": { name: "agent-boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE) },
-      });
-    const [f] = run(rule, json("test/A/Role"));
+  it("a role `<X>/Role` under /agents/, tagged an agent, whose boundary is `<X>/Boundary` is AgentRole's even with its Sids overridden away", () => {
+    const [f] = run(rule, constructLike());
     expect(f.constructPath).toBe("test/A/Role");
     expect(f.fix).toContain("removed s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies); remove the override.");
-    // The same name without a construct is a team's own naming.
-    expect(run(rule, json())[0].fix).toBeUndefined();
+    // Below /agents/ too (AgentRole's `path`).
+    expect(run(rule, constructLike({ role: { path: "/agents/team/" } }))[0].fix).toContain("This is AgentRole's boundary");
+  });
+
+  it("short of any of those it is a team's own: the general fix (red-team round 77, B18)", () => {
+    const general = (json: Obj) => {
+      const [f, ...rest] = run(rule, json);
+      expect(rest).toEqual([]);
+      // (Outside /agents/, OWN_ROLE no longer names the role: its changes to itself are listed too.)
+      expect(f.actions[0]).toBe("s3:PutLifecycleConfiguration");
+      return f.fix;
+    };
+    // B18: a hand-written IamRole of a cdktf app (its own construct path) with a boundary named `<role>-boundary`.
+    expect(general(constructLike({ boundaryPath: null, rolePath: "test/agent" }))).toBeUndefined();
+    expect(general(constructLike({ boundaryPath: null }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: null }))).toBeUndefined();
+    // Siblings of another parent, or not the ids AgentRole gives them.
+    expect(general(constructLike({ boundaryPath: "test/B/Boundary" }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: "test/A/Agent", boundaryPath: "test/A/Boundary" }))).toBeUndefined();
+    expect(general(constructLike({ boundaryPath: "test/A/TeamBoundary" }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: "test/A/TeamRole", boundaryPath: "test/A/TeamBoundary" }))).toBeUndefined();
+    // A role AgentRole would not write: outside /agents/ (an agent by its tag), or untagged (an agent by its path).
+    expect(general(constructLike({ role: { path: "/" } }))).toBeUndefined();
+    expect(general(constructLike({ role: { tags: { team: "data" } } }))).toBeUndefined();
+  });
+
+  it("a hand-written Deny with AgentRole's Sid is not AgentRole's boundary (red-team round 77, B19)", () => {
+    const [f] = run(rule, handWritten([{ ...catalogueBut("sqs:PurgeQueue"), Sid: "DenyDestroyRights" }, OWN_ROLE]));
+    expect(f).toMatchObject({ severity: "warning", actions: ["sqs:PurgeQueue"] });
+    expect(f.fix).toBeUndefined();
   });
 
   it("a hand-written boundary gets the general fix, not AgentRole's", () => {
