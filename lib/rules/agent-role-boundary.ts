@@ -11,6 +11,9 @@ import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engin
 import { listActions } from "../report/summarize";
 import { principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
+import { resourceAccount } from "../engine/terraform/providers";
+import { isObject } from "../engine/json";
+import { AGENT_TAG } from "../engine/agent-tags";
 
 /**
  * Role chaining: with these allowed on a role outside `/agents/`, a policy attached later lets the agent take up any
@@ -80,7 +83,11 @@ export const rule: Rule = {
         // Chaining held beyond the agent roles already is the rights rules' to report; held only into agent roles
         // (a ScopedToken's) it says nothing about what a later policy could add.
         const chain = allows.chain.some((a) => a === ASSUME) && !beyondAgents(grants.get(ASSUME.toLowerCase()) ?? []) ? allows.chain : [];
-        const self = selfChanges(capping, agent.arnPattern);
+        // A Deny naming the role by its real ARN holds only in that account: asked on `*`, it would take nothing away.
+        const account = resourceAccount(stack, agent.resource);
+        const roleArn = account ? inAccount(agent.arnPattern, account) : agent.arnPattern;
+        const self = selfChanges(capping, roleArn);
+        const unpinned = account || self.length === 0 ? undefined : accountThatWouldCover(capping, agent.arnPattern, self.length);
         const listed = [...byCategory.direct, ...byCategory.protection, ...byCategory.escalation];
         if (listed.length === 0 && chain.length === 0 && self.length === 0) continue;
         const actions = [...listed, ...chain.filter((a) => !listed.includes(a)), ...self];
@@ -89,12 +96,19 @@ export const rule: Rule = {
           byCategory.protection.length > 0 ? `protection actions (${listActions(byCategory.protection)})` : "",
           byCategory.escalation.length > 0 ? `escalation actions (${listActions(byCategory.escalation)})` : "",
           chain.length > 0 ? `role chaining into roles outside ${AGENT_ROLES} (${chain.join(", ")})` : "",
-          self.length > 0 ? `changes to the role itself, ${agent.arnPattern} (${self.join(", ")})` : "",
+          self.length > 0
+            ? `changes to the role itself, ${roleArn} (${self.join(", ")})` +
+              (unpinned
+                ? ` (a Deny names the role in account ${unpinned}, but the role's aws provider is not pinned to an account, so blastwall cannot tell ` +
+                  `that the role is created there: set allowed_account_ids = ["${unpinned}"] on that provider if it is)`
+                : "")
+            : "",
         ].filter((p) => p !== "");
-        // A boundary denying only warning-graded actions short of the catalogue lets a later policy hand the agent
-        // damage the catalogue calls limited or recoverable; any escalation, chaining or change to the role itself
-        // undoes the boundary, whatever the catalogue's grade for the action as a right held.
-        const severity = byCategory.escalation.length > 0 || chain.length > 0 || self.length > 0 ? "error" : severityOf(listed);
+        // An action left open is as bad as the catalogue grades it as a right held (ReadOnlyAccess's secret reads are
+        // warnings, red-team round 77), but for what undoes the boundary itself: chaining out of it, changes to the role,
+        // and escalation entries aimed at the agent or a managed policy (its boundary, its guard policies), which the
+        // catalogue may grade warning as a right (iam:DetachRolePolicy) and which here take the cap off everything.
+        const severity = chain.length > 0 || self.length > 0 || byCategory.escalation.some(undoesBoundary) ? "error" : severityOf(listed);
         const r = agent.resource;
         const doc = agent.boundary.document.address;
         const policy = stack.byAddress.get(doc);
@@ -132,14 +146,23 @@ export const rule: Rule = {
 };
 
 /**
- * AgentRole's boundary (`<role>-boundary`, from a construct) or one built like it (its `DenyDestroyRights` Deny): what it
- * allows was taken out of the Deny after AgentRole wrote it, by an addOverride or an edit of the synthesized JSON.
+ * AgentRole's boundary, with what it allows taken out of the Deny after AgentRole wrote it (an addOverride or an edit of
+ * the synthesized JSON). Told by what AgentRole alone writes: the role `<X>/Role` and its boundary `<X>/Boundary` of
+ * one construct, the role under /agents/ and tagged an agent. A name (`<role>-boundary`) or a Sid (`DenyDestroyRights`)
+ * is as easily a team's own, whose fix is not AgentRole's (red-team round 77).
  */
 function isAgentRoleBoundary(agent: PrincipalNode, stack: TfStack): boolean {
+  const role = agent.resource;
   const policy = stack.byAddress.get(agent.boundary!.document.address);
-  if (policy && agent.resource.constructPath && policy.values.name === `${agent.name}-boundary`) return true;
-  return agent.boundary!.document.statements.some((s) => s.effect === "Deny" && /^DenyDestroyRights\d*$/.test(s.source.sid ?? ""));
+  const rolePath = role.constructPath;
+  if (!policy || !rolePath?.endsWith("/Role")) return false;
+  if (policy.constructPath !== `${rolePath.slice(0, -"Role".length)}Boundary`) return false;
+  const tags = role.values["tags"];
+  return typeof role.values["path"] === "string" && AGENT_ROLE_PATH.test(role.values["path"]) && isObject(tags) && tags[AGENT_TAG] === "true";
 }
+
+/** The paths AgentRole accepts: /agents/ or below. */
+const AGENT_ROLE_PATH = /^\/agents\/([\w+=,.@-]+\/)*$/;
 
 function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[]>, chain: readonly string[], self: readonly string[]): string {
   const cat = loadCatalogue();
@@ -157,6 +180,17 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[
     (exemptable.length > 0 ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow()` : "") +
     "."
   );
+}
+
+/**
+ * Escalation targets that are the boundary's own undoing: `self` (the agent's policies and boundary) and `policy` (a
+ * managed policy: the boundary or a guard policy rewritten). Read from the catalogue, so a new entry of either is an error.
+ */
+const UNDOING_TARGETS: ReadonlySet<string> = new Set(["self", "policy"]);
+
+function undoesBoundary(action: string): boolean {
+  const target = loadCatalogue().entryOf(action)?.target;
+  return target !== undefined && UNDOING_TARGETS.has(target);
 }
 
 /** What a boundary leaves open, in catalogue order; the same lower case (the keys of effective rights); the category of each. */
@@ -232,6 +266,27 @@ function selfChanges(capping: readonly Statement[], roleArn: string): string[] {
   // catalogue again, once per role (AgentRole's boundary and guards are copies of their own), in a universe of three.
   const rights = effectiveRights({ principal: "boundary", identity: [later], boundary: capping.filter(mayNameSelf), universe: selfUniverse });
   return SELF.filter((a) => grantsFor(rights, a, roleArn).length > 0);
+}
+
+/** The role's ARN pattern in `account` (AgentRole's and the engine's leave the account `*`). */
+function inAccount(arnPattern: string, account: string): string {
+  return arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`);
+}
+
+/**
+ * An account named literally in a Deny that, were the role known to be in it, would leave fewer than `open` changes to
+ * the role itself: what pinning the provider to it would settle.
+ */
+function accountThatWouldCover(capping: readonly Statement[], arnPattern: string, open: number): string | undefined {
+  const accounts = new Set<string>();
+  for (const s of capping) {
+    if (s.effect !== "Deny" || !mayNameSelf(s)) continue;
+    for (const r of [...(s.resources ?? []), ...(s.notResources ?? [])]) {
+      const m = /^arn:[^:]*:iam::(\d{12}):/.exec(r);
+      if (m) accounts.add(m[1]);
+    }
+  }
+  return [...accounts].find((a) => selfChanges(capping, inAccount(arnPattern, a)).length < open);
 }
 
 const selfLower = SELF.map((a) => a.toLowerCase());

@@ -50,6 +50,22 @@ const catalogueBut = (...leave: string[]): Obj => ({ Effect: "Deny", Action: com
 /** AgentRole's Deny of changes to the role itself, for a role named `agent` under /agents/. */
 const OWN_ROLE: Obj = { Effect: "Deny", NotAction: ["iam:Get*", "iam:List*"], Resource: "arn:*:iam::*:role/agents/agent" };
 
+/**
+ * A hand-written role and boundary with the construct paths, path and tag AgentRole gives them (`test/A/Role`,
+ * `test/A/Boundary`); `null` leaves a construct path out. The boundary leaves s3:PutLifecycleConfiguration open.
+ */
+function constructLike(o: { rolePath?: string | null; boundaryPath?: string | null; role?: Obj } = {}): Obj {
+  const meta = (path: string | null | undefined, dflt: string) => (path === null ? {} : { "//": { metadata: { path: path ?? dflt } } });
+  return tf({
+    "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...meta(o.rolePath, "test/A/Role"), ...o.role }),
+    "aws_iam_policy.b": {
+      name: "agent-boundary",
+      policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE),
+      ...meta(o.boundaryPath, "test/A/Boundary"),
+    },
+  });
+}
+
 /** Each AgentRole policy holding `action` in a Deny, without it: what an addOverride("policy", ...) leaves. */
 function overrideAway(r: AgentRole, action: string): void {
   let found = false;
@@ -72,11 +88,17 @@ function dropStatement(r: AgentRole, sid: string): void {
   r.boundary.addOverride("policy", JSON.stringify(doc));
 }
 
+/**
+ * The stack's JSON as `blastwall check` and the cdktf checks read it: with the `"//"` construct paths that
+ * Testing.synth leaves out, and by which AgentRole's boundary is told from a hand-written one.
+ */
+const withPaths = (build: Parameters<typeof synth>[0]): Obj => JSON.parse(JSON.stringify(synth(build).stack.toTerraform()));
+
 const agentRoleStack = (edit?: (r: AgentRole) => void, extra: Partial<AgentRoleProps> = {}, grant: string[] = ["sqs:ListQueues"]) =>
-  synth((s) => {
+  withPaths((s) => {
     const r = new AgentRole(s, "A", { ...props, ...extra }).allow({ actions: grant, resources: ["*"] });
     edit?.(r);
-  }).json;
+  });
 
 describe("agent-role-boundary: protection and escalation actions (red-team round 76)", () => {
   it("a boundary leaving a protection action open is an error naming it as one", () => {
@@ -86,7 +108,7 @@ describe("agent-role-boundary: protection and escalation actions (red-team round
     expect(f.message).toContain("permission boundary aws_iam_policy.b allows actions that neither it nor a Deny of the role's own policies takes away: protection actions (rds:ModifyDBInstance)");
   });
 
-  it("a boundary leaving an escalation action open is an error, even one the catalogue grades warning", () => {
+  it("a boundary leaving an escalation action open on the agent itself is an error, even one the catalogue grades warning", () => {
     const [f] = run(rule, handWritten([catalogueBut("iam:PutRolePolicy"), OWN_ROLE]));
     expect(f).toMatchObject({ severity: "error", actions: ["iam:PutRolePolicy"] });
     expect(f.message).toContain("escalation actions (iam:PutRolePolicy)");
@@ -207,14 +229,14 @@ describe("agent-role-boundary: AgentRole", () => {
   });
 
   it("an exempted warning action whose grant was overridden away is a warning; the fix offers boundaryExemptions and allow()", () => {
-    const json = synth((s) => {
+    const json = withPaths((s) => {
       new AgentRole(s, "A", { ...props, boundaryExemptions: [{ action: "logs:PutSubscriptionFilter", reason: "ships the audit log groups to the SIEM (SEC-142)" }] }).allow({
         actions: ["logs:PutSubscriptionFilter"],
         resources: [`arn:aws:logs:eu-central-1:${APP_ACCOUNT}:log-group:/app/*`],
       });
       const permissions = s.node.findAll().find((c) => c.node.path.endsWith("/A/Permissions")) as TerraformResource;
       permissions.addOverride("policy", policy({ Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" }));
-    }).json;
+    });
     const [f] = run(rule, json);
     expect(f).toMatchObject({ severity: "warning", actions: ["logs:PutSubscriptionFilter"] });
     expect(f.fix).toContain("remove the override, or, if the agent needs logs:PutSubscriptionFilter, exempt it with boundaryExemptions and grant it with allow().");
@@ -233,21 +255,112 @@ describe("agent-role-boundary: AgentRole", () => {
     expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails statement (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
   });
 
-  it("a boundary named `<role>-boundary` of a role from a construct is AgentRole's even with its Sids overridden away", () => {
-    const json = (path?: string) =>
-      tf({
-        "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...(path ? { "//": { metadata: { path } } } : {}) }),
-        "aws_iam_policy.b": { name: "agent-boundary", policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE) },
-      });
-    const [f] = run(rule, json("test/A/Role"));
+  it("a role `<X>/Role` under /agents/, tagged an agent, whose boundary is `<X>/Boundary` is AgentRole's even with its Sids overridden away", () => {
+    const [f] = run(rule, constructLike());
     expect(f.constructPath).toBe("test/A/Role");
     expect(f.fix).toContain("removed s3:PutLifecycleConfiguration from the boundary's Deny (aws_iam_policy.b or its guard policies); remove the override.");
-    // The same name without a construct is a team's own naming.
-    expect(run(rule, json())[0].fix).toBeUndefined();
+    // Below /agents/ too (AgentRole's `path`).
+    expect(run(rule, constructLike({ role: { path: "/agents/team/" } }))[0].fix).toContain("This is AgentRole's boundary");
+  });
+
+  it("short of any of those it is a team's own: the general fix (red-team round 77, B18)", () => {
+    const general = (json: Obj) => {
+      const [f, ...rest] = run(rule, json);
+      expect(rest).toEqual([]);
+      // (Outside /agents/, OWN_ROLE no longer names the role: its changes to itself are listed too.)
+      expect(f.actions[0]).toBe("s3:PutLifecycleConfiguration");
+      return f.fix;
+    };
+    // B18: a hand-written IamRole of a cdktf app (its own construct path) with a boundary named `<role>-boundary`.
+    expect(general(constructLike({ boundaryPath: null, rolePath: "test/agent" }))).toBeUndefined();
+    expect(general(constructLike({ boundaryPath: null }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: null }))).toBeUndefined();
+    // Siblings of another parent, or not the ids AgentRole gives them.
+    expect(general(constructLike({ boundaryPath: "test/B/Boundary" }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: "test/A/Agent", boundaryPath: "test/A/Boundary" }))).toBeUndefined();
+    expect(general(constructLike({ boundaryPath: "test/A/TeamBoundary" }))).toBeUndefined();
+    expect(general(constructLike({ rolePath: "test/A/TeamRole", boundaryPath: "test/A/TeamBoundary" }))).toBeUndefined();
+    // A role AgentRole would not write: outside /agents/ (an agent by its tag), or untagged (an agent by its path).
+    expect(general(constructLike({ role: { path: "/" } }))).toBeUndefined();
+    expect(general(constructLike({ role: { tags: { team: "data" } } }))).toBeUndefined();
+  });
+
+  it("a hand-written Deny with AgentRole's Sid is not AgentRole's boundary (red-team round 77, B19)", () => {
+    const [f] = run(rule, handWritten([{ ...catalogueBut("sqs:PurgeQueue"), Sid: "DenyDestroyRights" }, OWN_ROLE]));
+    expect(f).toMatchObject({ severity: "warning", actions: ["sqs:PurgeQueue"] });
+    expect(f.fix).toBeUndefined();
   });
 
   it("a hand-written boundary gets the general fix, not AgentRole's", () => {
     const [f] = run(rule, handWritten([catalogueBut("rds:ModifyDBInstance"), OWN_ROLE]));
     expect(f.fix).toBeUndefined();
+  });
+});
+
+describe("agent-role-boundary: escalation graded by the catalogue (red-team round 77)", () => {
+  const managed = (arn: string) => tf({ "aws_iam_role.agent": agentRole({ permissions_boundary: arn }) });
+
+  it("a read-only boundary is reported, as a warning, for the secret reads a later policy could grant (B9, B9b, B24)", () => {
+    for (const name of ["ReadOnlyAccess", "job-function/ViewOnlyAccess", "SecurityAudit"]) {
+      const [f, ...rest] = run(rule, managed(`arn:aws:iam::aws:policy/${name}`));
+      expect(rest).toEqual([]);
+      expect(f.severity).toBe("warning");
+      // Reads of secrets and credentials (ReadOnlyAccess's gamelift access reads are the compute target's), each a warning as a right held.
+      expect(f.actions.map((a) => [cat.categoryOf(a), cat.entryOf(a)?.severity])).toEqual(f.actions.map(() => ["escalation", "warning"]));
+      expect(f.actions.filter((a) => !["secret", "compute"].includes(cat.entryOf(a)!.target!))).toEqual([]);
+    }
+    const [ro] = run(rule, managed("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+    expect(ro.actions).toEqual(expect.arrayContaining(["ssm:GetParameter", "lambda:GetFunction", "ecs:DescribeTaskDefinition"]));
+    expect(ro.message).toContain("takes away: escalation actions (ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory and ");
+    expect(run(rule, managed("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")).map((f) => [f.severity, f.actions])).toEqual([["warning", ["ecs:DescribeTaskDefinition"]]]);
+  });
+
+  it("an escalation entry aimed at the agent itself or a managed policy (its boundary, its guards) is an error whatever its grade; the rest as graded", () => {
+    const warned = cat.escalation.filter((e) => e.severity === "warning");
+    const undoing = warned.filter((e) => e.target === "self" || e.target === "policy").map((e) => e.action);
+    // The catalogue's own: iam:DetachRolePolicy and iam:DeletePolicyVersion among them, no secret read.
+    expect(undoing).toEqual(expect.arrayContaining(["iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeletePolicyVersion"]));
+    for (const e of warned) {
+      const fs = run(rule, handWritten([catalogueBut(e.action), OWN_ROLE]));
+      expect([e.action, fs.map((f) => [f.severity, f.actions])]).toEqual([e.action, [[undoing.includes(e.action) ? "error" : "warning", [e.action]]]]);
+    }
+  });
+
+  it("error-graded escalation stays an error, the boundary's undoing or not; a warning beside an undoing one is an error", () => {
+    for (const action of ["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:CreatePolicyVersion", "ssm:SendCommand"]) {
+      expect(run(rule, handWritten([catalogueBut(action), OWN_ROLE])).map((f) => [f.severity, f.actions])).toEqual([["error", [action]]]);
+    }
+    expect(run(rule, handWritten([catalogueBut("ssm:GetParameter", "iam:DeletePolicyVersion"), OWN_ROLE])).map((f) => f.severity)).toEqual(["error"]);
+  });
+});
+
+describe("agent-role-boundary: a Deny naming the role in its account (red-team round 77)", () => {
+  const LITERAL = { ...OWN_ROLE, Resource: "arn:aws:iam::111111111111:role/agents/agent" };
+  const pinned = (json: Obj, account: string) => ({ ...json, provider: { aws: [{ region: "eu-central-1", allowed_account_ids: [account] }] } });
+
+  it("covers the role when its provider is pinned to that account (B22)", () => {
+    expect(run(rule, pinned(handWritten([catalogueBut(), LITERAL]), "111111111111"))).toEqual([]);
+  });
+
+  it("pinned to another account it does not, and the message names the role's ARN there", () => {
+    const [f] = run(rule, pinned(handWritten([catalogueBut(), LITERAL]), "222222222222"));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain("changes to the role itself, arn:aws:iam::222222222222:role/agents/agent (iam:UpdateRole, iam:TagRole, iam:UntagRole). A policy");
+  });
+
+  it("unpinned, it may miss the role: reported, saying the account is not known and how to pin it (B21)", () => {
+    const [f] = run(rule, handWritten([catalogueBut(), LITERAL]));
+    expect(f).toMatchObject({ severity: "error", actions: SELF });
+    expect(f.message).toContain(
+      "changes to the role itself, arn:aws:iam::*:role/agents/agent (iam:UpdateRole, iam:TagRole, iam:UntagRole) (a Deny names the role in account 111111111111, " +
+        "but the role's aws provider is not pinned to an account, so blastwall cannot tell that the role is created there: " +
+        'set allowed_account_ids = ["111111111111"] on that provider if it is). A policy',
+    );
+    // Only where pinning would settle it: no Deny of the role in any account, or one of another role's ARN, says nothing of accounts.
+    for (const deny of [[], [{ ...LITERAL, Resource: "arn:aws:iam::111111111111:role/agents/someone-else" }]]) {
+      const [g] = run(rule, handWritten([catalogueBut(), ...deny]));
+      expect(g.actions).toEqual(SELF);
+      expect(g.message).not.toContain("allowed_account_ids");
+    }
   });
 });
