@@ -201,3 +201,27 @@ describe("web identity edges between a reference and a literal provider", () => 
     expect(webEdges(json)).toEqual([]);
   });
 });
+
+describe("agent-trust-open reads the host from the resolved provider ARN", () => {
+  const messages = (federated: string, entries: Record<string, Obj> = {}) =>
+    gate(
+      tf(
+        { ...entries, "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com" } } }) }) },
+        { variable: { account: { type: "string" } } },
+      ),
+    )
+      .filter((f) => f.ruleId === "agent-trust-open")
+      .map((f) => f.message);
+
+  test("an ARN built around an unknown account: the provider as written, its host still known", () => {
+    const [m, ...more] = messages("arn:aws:iam::${var.account}:oidc-provider/gitlab.com");
+    expect(more).toEqual([]);
+    expect(m).toContain("the OIDC provider arn:aws:iam::${var.account}:oidc-provider/gitlab.com: no condition pins its sub claim to one subject (no condition on gitlab.com:sub)");
+  });
+
+  test("a data source looked up by url: named by its address and host", () => {
+    const [m, ...more] = messages("${data.aws_iam_openid_connect_provider.g.arn}", { "data.aws_iam_openid_connect_provider.g": { url: "https://gitlab.com" } });
+    expect(more).toEqual([]);
+    expect(m).toContain("the OIDC provider data.aws_iam_openid_connect_provider.g (gitlab.com): no condition pins its sub claim to one subject (no condition on gitlab.com:sub)");
+  });
+});
