@@ -225,3 +225,19 @@ describe("agent-trust-open reads the host from the resolved provider ARN", () =>
     expect(m).toContain("the OIDC provider data.aws_iam_openid_connect_provider.g (gitlab.com): no condition pins its sub claim to one subject (no condition on gitlab.com:sub)");
   });
 });
+
+describe("rewriting a provider given by reference", () => {
+  const stack = (url: string) =>
+    tf({
+      "aws_iam_openid_connect_provider.gitlab": { url, client_id_list: ["sts.amazonaws.com"] },
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "iam:UpdateOpenIDConnectProviderThumbprint", Resource: "${aws_iam_openid_connect_provider.gitlab.arn}" }) },
+      "aws_iam_role.ci": { name: "ci", assume_role_policy: policy({ Effect: "Allow", Principal: { Federated: "${aws_iam_openid_connect_provider.gitlab.arn}" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: PIN }) },
+    });
+
+  test("reaches the roles trusting that provider; the stack makes it, so no role outside is counted (a trailing slash in the url too)", () => {
+    for (const url of ["https://gitlab.com", "https://gitlab.com/"]) {
+      expect(edges(stack(url), "aws_iam_role.agent").filter((e) => e.startsWith("iam:UpdateOpenIDConnectProviderThumbprint"))).toEqual(["iam:UpdateOpenIDConnectProviderThumbprint -> aws_iam_role.ci"]);
+    }
+  });
+});
