@@ -44,7 +44,7 @@ function fullSynth(build: (stack: TerraformStack) => void): Obj {
   }
 }
 
-function gate(json: Obj): Finding[] {
+function gate(json: Obj): readonly Finding[] {
   return checkStacks([buildStack(json, "cdk.tf.json")], { config: {}, rules: gateRules() }).findings;
 }
 
