@@ -4,7 +4,7 @@ import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfStack } from "../engine/terraform/types";
-import { referencedResource, resolveToPattern } from "../engine/terraform/tokens";
+import { referencedResource } from "../engine/terraform/tokens";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
 
@@ -88,27 +88,24 @@ function providersOf(stack: TfStack, s: Statement): Provider[] {
         return;
       }
       if (!globsIntersect(id, OIDC_PROVIDERS, CI)) return;
-      const host = OIDC_ARN.exec(id)?.[1];
-      if (host !== undefined || written === undefined) {
-        out.push({ id, ...(written !== undefined ? { written } : {}), shown: written ?? id, ...(host !== undefined ? { host: host.toLowerCase() } : {}), builtin: false, claims: SUB });
+      // IAM names the provider, and its condition keys, after the issuer URL without its scheme: a reference to a
+      // provider resolves to that ARN (tokens.ts), its host left open when the url is not known before apply.
+      const host = OIDC_ARN.exec(id)?.[1]?.toLowerCase();
+      if (written === undefined) {
+        out.push({ id, shown: id, ...(host !== undefined ? { host } : {}), builtin: false, claims: SUB });
         return;
       }
-      out.push({ id, written, ...referencedProvider(stack, written), builtin: false, claims: SUB });
+      out.push({ id, written, ...referencedProvider(stack, written, host), builtin: false, claims: SUB });
     });
   }
   return out;
 }
 
-/** A provider given by reference: the resource's address, and its host when its `url` is known before apply. */
-function referencedProvider(stack: TfStack, written: string): { shown: string; host?: string } {
-  // The resource or the data source (same type): either names one provider.
+/** A provider given by reference: the resource's address (the data source's too: either names one provider), and its host. */
+function referencedProvider(stack: TfStack, written: string, host: string | undefined): { shown: string; host?: string } {
   const r = referencedResource(stack, written, ["aws_iam_openid_connect_provider"]);
-  if (!r) return { shown: written };
-  const url = r.values["url"];
-  const resolved = typeof url === "string" ? resolveToPattern(stack, url) : undefined;
-  if (!resolved?.exact || /[*?]/.test(resolved.pattern)) return { shown: `${r.address} (its url is not known until apply)` };
-  // IAM names the provider, and its condition keys, after the issuer URL without its scheme.
-  const host = resolved.pattern.replace(/^https:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  if (!r) return { shown: written, ...(host !== undefined ? { host } : {}) };
+  if (host === undefined) return { shown: `${r.address} (its url is not known until apply)` };
   return { shown: `${r.address} (${host})`, host };
 }
 

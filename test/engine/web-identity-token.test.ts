@@ -28,8 +28,8 @@ const admin = (name: string, trust: string): Record<string, Obj> => ({
 const reached = (json: Obj) => errors(check(json), "agent-transitive-destroy");
 const targets = (json: Obj) => reached(json).map((f) => f.resource);
 /**
- * The web-identity edges out of the agent, whatever path a finding shows: a trust whose provider is a reference (read
- * as any provider) or Cognito's is also an identity pool path (edges-assume.ts), which comes first.
+ * The web-identity edges out of the agent, whatever path a finding shows: a trust whose provider is a reference to no
+ * provider of the stack (read as any provider) or Cognito's is also an identity pool path (edges-assume.ts), which comes first.
  */
 const webEdges = (json: Obj, from = "aws_iam_role.entry") =>
   new ReachGraph(buildStack(json, "test.tf.json"), buildAnalysis(buildStack(json, "test.tf.json"), {})).edgesFrom(from).filter((e) => e.evidence.some((x) => x.step === "web-identity")).map((e) => e.to);

@@ -230,10 +230,10 @@ function providersReachOutside(ctx: EdgeContext, kind: string, pattern: string):
   const head = "arn:*:iam::*:";
   if (!pattern.startsWith(head) || /[*?]/.test(pattern.slice(head.length))) return true;
   const saml = kind === "saml-provider";
-  return !(ctx.stack.byType.get(saml ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider") ?? []).some((res) => {
-    const name = attributePattern(ctx.stack, res, saml ? "name" : "url").pattern.replace(/^https:\/\//i, "");
-    return globsIntersect(normaliseAccount(`arn:aws:iam::*:${kind}/${name}`), pattern, { caseInsensitive: true });
-  });
+  // The ARN a reference to the provider resolves to (tokens.ts), so a grant written as one names a provider of the stack.
+  return !(ctx.stack.byType.get(saml ? "aws_iam_saml_provider" : "aws_iam_openid_connect_provider") ?? []).some((res) =>
+    globsIntersect(normaliseAccount(attributePattern(ctx.stack, res, "arn").pattern), pattern, { caseInsensitive: true }),
+  );
 }
 
 /** How a trust statement admits anyone, for the report. */

@@ -662,7 +662,21 @@ const KMS_KEY: Record<string, AttrFn> = {
   key_id: (ctx) => inexact(ctx, "*"),
 };
 
+/**
+ * An IAM identity provider's ARN (its id too), which holds its issuer URL without the scheme (OIDC) or its name
+ * (SAML). Inexact: IAM may fold the URL's case or trailing slash, and a Deny must not count on the spelling. A
+ * `Federated` trust naming the provider by reference is then that provider, never `*`, which would admit the
+ * built-in ones (`cognito-identity.amazonaws.com`, `accounts.google.com`) too (red-team round 77).
+ */
+const oidcProviderArn: AttrFn = (ctx, r) => inexact(ctx, `arn:aws:iam::*:oidc-provider/${nameFrom(ctx, r, "url").replace(/^https:\/\//i, "").replace(/\/+$/, "") || "*"}`);
+const samlProviderArn: AttrFn = (ctx, r) => inexact(ctx, `arn:aws:iam::*:saml-provider/${nameFrom(ctx, r, "name")}`);
+const IDENTITY_PROVIDERS: Record<string, Record<string, AttrFn>> = {
+  aws_iam_openid_connect_provider: { arn: oidcProviderArn, id: oidcProviderArn },
+  aws_iam_saml_provider: { arn: samlProviderArn, id: samlProviderArn },
+};
+
 const COMPUTED: Record<string, Record<string, AttrFn>> = {
+  ...IDENTITY_PROVIDERS,
   aws_iam_role: iamNamed("role", "name_prefix"),
   aws_iam_user: iamNamed("user"),
   aws_iam_group: iamNamed("group"),
@@ -825,6 +839,8 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamLookup("role"),
   aws_iam_user: iamLookup("user"),
   aws_iam_group: iamLookup("group"),
+  // Looked up by `arn` (an argument, read as written) or by `url`.
+  ...IDENTITY_PROVIDERS,
   // Account ids are `*` everywhere in a stack; that is not counted as inexact (see `ResolvedPattern.exact`). Its
   // provider pinned to one account (`allowed_account_ids`), the caller's account is that one.
   aws_caller_identity: { account_id: (ctx, r) => callerAccount(ctx, r), id: (ctx, r) => callerAccount(ctx, r) },
