@@ -4,8 +4,13 @@
  * ForAnyValue or by a Deny of every other sub was read as no pin; ForAnyValue on the other role's side was read as
  * no barrier; a Deny negating another provider's key did not cut.
  */
+import { join } from "path";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
 import type { Report } from "../../lib/report/types";
-import { check, errors, policy, tf } from "../helpers/tf";
+import { check, errors, policy, tf, cdktfManifest } from "../helpers/tf";
+import { tree } from "../helpers/files";
+import { runIn } from "../helpers/cli";
 
 type Obj = Record<string, unknown>;
 const GITLAB = "arn:aws:iam::111111111111:oidc-provider/gitlab.com";
@@ -107,5 +112,56 @@ describe("the other role's conditions", () => {
     // A positive condition on a key the token lacks is false; so is a Deny of an AWS principal.
     expect(deny({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } })).toEqual(["aws_iam_role.ci"]);
     expect(deny({ StringNotLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } }, { AWS: "*" })).toEqual(["aws_iam_role.ci"]);
+  });
+});
+
+describe("a role of another stack checked in the same run", () => {
+  const run = (...stacks: [string, Obj][]) => checkStacks(stacks.map(([name, json]) => buildStack(json, `cdktf.out/stacks/${name}/cdk.tf.json`, name)), { config: {} });
+
+  test("trusting the agent's token is reached from the agent of the other stack (the red-team's repro)", () => {
+    const r = run(["a", tf(pinned())], ["b", tf(ci(SUB))]);
+    const [f] = reached(r);
+    expect(f.resource).toBe("aws_iam_role.ci");
+    expect(f.principal).toMatch(/^outside:.*role\/agent-entry\/deployer-entry$/);
+    expect(webStep(r)?.detail).toContain(`the job that holds the token of gitlab.com with StringEquals gitlab.com:sub ${SUB} (which aws_iam_role.entry of stack a trusts`);
+  });
+
+  test("controls: pinned to another branch, a role of another project against the agent's ForAnyValue or Deny pin", () => {
+    expect(reached(run(["a", tf(pinned())], ["b", tf(ci(DEV))]))).toEqual([]);
+    const fav = entry(webTrust(GITLAB, { "ForAnyValue:StringEquals": { "gitlab.com:sub": SUB } }));
+    expect(reached(run(["a", tf(fav)], ["b", tf(ci(OTHER))]))).toEqual([]);
+    const denied = entry(policy(allow(GITLAB), { Effect: "Deny", Principal: { Federated: GITLAB }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringNotEquals: { "gitlab.com:sub": SUB } } }));
+    expect(reached(run(["a", tf(denied)], ["b", tf(ci(OTHER))]))).toEqual([]);
+  });
+
+  test("an agent whose trust pins no sub, or cannot be read, holds any sub there too", () => {
+    expect(reached(run(["a", tf(entry(webTrust(GITLAB)))], ["b", tf(ci(OTHER))])).map((f) => f.resource)).toEqual(["aws_iam_role.ci"]);
+    const unread = run(["a", tf(entry('${file("trust.json")}'))], ["b", tf(ci(OTHER))]);
+    expect(reached(unread).map((f) => f.resource)).toEqual(["aws_iam_role.ci"]);
+    expect(webStep(unread)?.detail).toContain("with any sub (the statement cannot be read");
+  });
+
+  test("ForAnyValue and ForAllValues on that role's side, across stacks", () => {
+    expect(reached(run(["a", tf(pinned())], ["b", tf(ci(OTHER, "ForAnyValue:StringEquals"))]))).toEqual([]);
+    expect(reached(run(["a", tf(pinned())], ["b", tf(ci(OTHER, "ForAllValues:StringEquals"))])).map((f) => f.resource)).toEqual(["aws_iam_role.ci"]);
+  });
+
+  test("a third stack's admin role trusting that role by ARN is reached through it", () => {
+    const hop = { "aws_iam_role.hop": { name: "hop", assume_role_policy: webTrust(GITLAB, { StringEquals: { "gitlab.com:sub": SUB } }) } };
+    const third = admin("boss", policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/hop" }, Action: "sts:AssumeRole" }));
+    const r = run(["a", tf(pinned())], ["b", tf(hop)], ["c", tf(third)]);
+    expect(reached(r).map((f) => f.resource)).toEqual(["aws_iam_role.boss"]);
+  });
+
+  test("through the CLI, on a cdktf.out folder", async () => {
+    const dir = tree({
+      "cdktf.out/manifest.json": cdktfManifest(["a", "b"]),
+      "cdktf.out/stacks/a/cdk.tf.json": JSON.stringify(tf(pinned())),
+      "cdktf.out/stacks/b/cdk.tf.json": JSON.stringify(tf(ci(SUB))),
+    });
+    const out = await runIn(["check", "--format", "json", join(dir, "cdktf.out")], dir);
+    const report = JSON.parse(out.stdout) as Report;
+    expect(reached(report).map((f) => f.resource)).toEqual(["aws_iam_role.ci"]);
+    expect(out.code).not.toBe(0);
   });
 });
