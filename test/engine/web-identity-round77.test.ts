@@ -19,7 +19,7 @@ const SUB = "project_path:acme/infra:ref_type:branch:ref:main";
 const OTHER = "project_path:other/x:ref_type:branch:ref:main";
 const DEV = "project_path:acme/infra:ref_type:branch:ref:dev";
 
-const allow = (provider: string, condition?: Obj): Obj => ({ Effect: "Allow", Principal: { Federated: provider }, Action: "sts:AssumeRoleWithWebIdentity", ...(condition ? { Condition: condition } : {}) });
+const allow = (provider: string | string[], condition?: Obj): Obj => ({ Effect: "Allow", Principal: { Federated: provider }, Action: "sts:AssumeRoleWithWebIdentity", ...(condition ? { Condition: condition } : {}) });
 const webTrust = (provider: string, condition?: Obj) => policy(allow(provider, condition));
 const entry = (trust: string): Record<string, Obj> => ({
   "aws_iam_role.entry": { name: "deployer-entry", path: "/agent-entry/", assume_role_policy: trust, tags: { "blastwall:agent": "true" } },
@@ -78,7 +78,7 @@ describe("the agent's own pin, as agent-trust-open reads it", () => {
     expect(targets(tf({ ...agent, ...admin("gh", webTrust(GITHUB)) }))).toEqual([]);
     expect(targets(tf({ ...agent, ...ci(SUB) }))).toEqual(["aws_iam_role.ci"]);
     // Named by one provider only, the Deny leaves the others' tokens alone.
-    const one = denyPin({ Federated: GITLAB }, { StringNotEquals: { "gitlab.com:sub": SUB } }, allow("*"));
+    const one = denyPin({ Federated: GITLAB }, { StringNotEquals: { "gitlab.com:sub": SUB } }, allow([GITLAB, GITHUB]));
     expect(targets(tf({ ...one, ...admin("gh", webTrust(GITHUB)) }))).toEqual(["aws_iam_role.gh"]);
   });
 
