@@ -16,6 +16,7 @@ import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
+import { webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
@@ -260,7 +261,9 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   for (const { a } of starts) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
-    if (x) out.push(x);
+    if (!x) continue;
+    const tokens = a.kind === "role" ? webIdentityTokens(stack, a) : [];
+    out.push(tokens.length > 0 ? { ...x, webIdentity: tokens } : x);
   }
   if (starts.length === 0) return out;
   const graph = reachOf({ stack, analysis, config, strict: false });
@@ -350,7 +353,10 @@ export function agentsOfRun(
         const v = names?.(...m.q);
         return v?.peer !== undefined && v.peer.agent !== m.agent;
       };
-      if ((names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
+      // An agent entered with a web identity token reaches any role of a stack whose trust admits the token, though
+      // that stack names no agent: such a stack is judged again, so what its roles reach goes on to a third one.
+      const tokens = fresh.some((a) => a.webIdentity !== undefined) && mayTrustWebIdentity(x.of);
+      if (tokens || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }
@@ -372,6 +378,17 @@ export function agentsOfRun(
     passOn(x, fresh, x.renamed++ < MAX_RENAMES ? renamed : []);
   }
   return found.map(({ of, agents }) => ({ of, agents }));
+}
+
+/**
+ * Whether a role of the stack may trust a web identity provider, by its trust's text: one that names neither
+ * AssumeRoleWithWebIdentity nor a wildcard nor NotAction, and holds no expression or escape, does not.
+ */
+function mayTrustWebIdentity(stack: TfStack): boolean {
+  return (stack.byType.get("aws_iam_role") ?? []).some((r) => {
+    const raw = r.values["assume_role_policy"];
+    return typeof raw !== "string" || /webidentity|\*|notaction|\$\{|\\/i.test(raw);
+  });
 }
 
 /** How often a stack passes on a change of names alone: names may go back and forth between stacks that name each other. */

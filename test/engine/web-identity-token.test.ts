@@ -131,7 +131,7 @@ describe("a second role trusting the agent's token", () => {
   });
 
   test("conditions blastwall does not read on the token may be met", () => {
-    expect(targets(tf({ ...entry(), ...admin("ci", webTrust(GITLAB, { "ForAnyValue:StringEquals": { "gitlab.com:sub": "nobody" }, Bool: { "aws:SecureTransport": "true" } })) }))).toEqual(["aws_iam_role.ci"]);
+    expect(targets(tf({ ...entry(), ...admin("ci", webTrust(GITLAB, { "ForAllValues:StringEquals": { "gitlab.com:sub": "nobody" }, Bool: { "aws:SecureTransport": "true" } })) }))).toEqual(["aws_iam_role.ci"]);
   });
 
   test("an agent whose trust pins no sub: any job of the issuer may be it, every role trusting the issuer is reached", () => {

@@ -386,6 +386,11 @@ class Collector {
           outside.named(peer.kind, peer.arnPattern, holder);
         }
       }
+      // A web identity token works with any account's provider of its issuer: a trust that may admit one lets in the
+      // holder of another checked stack's agent's token, wherever that agent is. Each such agent is mentioned, and
+      // edges-web-identity.ts decides whether its token fits (red-team round 77).
+      const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
+      if (holders.length > 0 && trust.statements.some(mayAdmitWebIdentity)) for (const peer of holders) outside.named(peer.kind, peer.arnPattern, holder);
     }
     for (const [type, attribute] of RESOURCE_POLICIES) {
       for (const r of this.stack.byType.get(type) ?? []) {
@@ -1266,6 +1271,14 @@ function admitsUnnamed(st: Statement): boolean {
   if (st.notPrincipals !== undefined) return true;
   // An ARN whose kind is itself unknown (`arn:aws:iam::A:*`): a name known only in part is mentioned as it is.
   return (st.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.some((id) => id === "*" || /^arn:[^:]*:iam::[^:]*:[*?]/i.test(id)));
+}
+
+/** Whether a trust statement may admit a web identity token: by a Federated principal or `*`, or one not read. */
+function mayAdmitWebIdentity(st: Statement): boolean {
+  if (st.unknown !== undefined) return true;
+  if (st.effect !== "Allow") return false;
+  const action = st.actions ? st.actions.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity", { caseInsensitive: true })) : (st.notActions ?? []).every((a) => !globMatch(a, "sts:AssumeRoleWithWebIdentity", { caseInsensitive: true }));
+  return action && (st.notPrincipals !== undefined || (st.principals ?? []).some((p) => p.type === "*" || p.type === "Federated"));
 }
 
 export function trustMayNamePrincipals(raw: unknown): boolean {

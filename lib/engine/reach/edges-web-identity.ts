@@ -5,6 +5,7 @@
  * role, called AssumeRoleWithWebIdentity on an admin role trusting gitlab.com for the same project and branch).
  */
 import type { Statement } from "../iam/types";
+import type { TfStack } from "../terraform/types";
 import type { PrincipalNode } from "../analysis-types";
 import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { statementName } from "../describe";
@@ -59,7 +60,7 @@ function providerIdOf(host: string): string {
 const BUILT_IN: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com"]);
 
 /** A string condition on one claim of the token, read. */
-interface ClaimTest {
+export interface ClaimTest {
   readonly host: string;
   readonly claim: string;
   readonly negated: boolean;
@@ -73,7 +74,7 @@ interface ClaimTest {
 }
 
 /** What a statement's conditions say about the tokens it admits. */
-interface Claims {
+export interface Claims {
   readonly tests: readonly ClaimTest[];
   /**
    * Hosts a non-negated string condition without IfExists names a claim of: a token of any other provider lacks the
@@ -82,6 +83,8 @@ interface Claims {
   readonly hosts: readonly string[];
   /** Hosts of conditions on `aud`: reported, since a reader may take them for a barrier. */
   readonly audiences: readonly string[];
+  /** Conditions on a barrier claim read as no test (ForAllValues, a value not known): the report says why none pins. */
+  readonly loose: readonly { readonly host: string; readonly text: string }[];
 }
 
 const POSITIVE: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
@@ -92,21 +95,25 @@ const claimsCache = new WeakMap<Statement, Claims>();
 
 /**
  * A statement's conditions on claims of a web identity token (`HOST:CLAIM`, HOST a provider's URL without https://,
- * which holds a dot, unlike `aws:` or `sts:` keys). A key known only at apply time, a set operator (ForAnyValue...),
- * another operator, or a positive condition with a value blastwall cannot read (a `${var.x}` without default, an IAM
- * policy variable, which IAM fills from the request) may be met by any token: it is left out. A negated condition
- * keeps the values it can read, which it certainly excludes.
+ * which holds a dot, unlike `aws:` or `sts:` keys). A key known only at apply time, ForAllValues (true for a token
+ * without the key), another operator, or a positive condition with a value blastwall cannot read (a `${var.x}`
+ * without default, an IAM policy variable, which IAM fills from the request) may be met by any token: it is left out.
+ * A negated condition keeps the values it can read, which it certainly excludes. The claims read are single-valued,
+ * so ForAnyValue with a positive operator holds exactly when the plain operator does (red-team round 77, as
+ * agent-trust-open reads a pin); with a negated one it is left out (false without the key, unlike the plain one).
  */
-function readClaims(ctx: EdgeContext, s: Statement): Claims {
+function readClaims(stack: TfStack, s: Statement): Claims {
   let out = claimsCache.get(s);
   if (out) return out;
   const tests: ClaimTest[] = [];
   const hosts = new Set<string>();
   const audiences = new Set<string>();
+  const loose: { host: string; text: string }[] = [];
   for (const c of s.conditions) {
+    const text = `${c.operator} ${c.key} ${c.values.length === 1 ? c.values[0] : `[${c.values.join(", ")}]`}`;
     let key = c.key;
     if (key.includes("${")) {
-      const r = resolveToPattern(ctx.stack, key);
+      const r = resolveToPattern(stack, key);
       if (!r.exact || hasWildcard(r.pattern)) continue;
       key = r.pattern;
     }
@@ -116,19 +123,26 @@ function readClaims(ctx: EdgeContext, s: Statement): Claims {
     if (i < 0 || !host.includes(".") || hasWildcard(key)) continue;
     const claim = key.slice(i + 1);
     if (claim === "aud") audiences.add(host);
-    const op = c.operator.toLowerCase();
-    if (op.includes(":")) continue;
+    const barrier = barrierClaims(host).includes(claim);
+    let op = c.operator.toLowerCase();
+    const anyValue = op.startsWith("foranyvalue:");
+    if (anyValue) op = op.slice("foranyvalue:".length);
     const ifExists = op.endsWith("ifexists");
     const base = ifExists ? op.slice(0, -"ifexists".length) : op;
     const negated = NEGATED.has(base);
-    if (!negated && !POSITIVE.has(base)) continue;
+    if (op.includes(":") || (!negated && !POSITIVE.has(base)) || (anyValue && negated)) {
+      if (barrier) loose.push({ host, text });
+      continue;
+    }
     if (!negated && !ifExists) hosts.add(host);
     const known = c.values.filter((v) => !v.includes("${"));
-    if (known.length === 0 || (!negated && known.length < c.values.length)) continue;
-    const text = `${c.operator} ${c.key} ${c.values.length === 1 ? c.values[0] : `[${c.values.join(", ")}]`}`;
+    if (known.length === 0 || (!negated && known.length < c.values.length)) {
+      if (barrier) loose.push({ host, text });
+      continue;
+    }
     tests.push({ host, claim, negated, literal: LITERAL.has(base), ci: base.endsWith("ignorecase"), values: known, text });
   }
-  out = { tests, hosts: [...hosts], audiences: [...audiences] };
+  out = { tests, hosts: [...hosts], audiences: [...audiences], loose };
   claimsCache.set(s, out);
   return out;
 }
@@ -183,11 +197,20 @@ function hostOf(id: string): string | undefined {
   return m ? m[1] : id.startsWith("arn:") ? undefined : id;
 }
 
-/** What an agent's token is: the statement of its trust that admits it, and the token's conditions as read. */
-interface Token {
-  readonly trust: WebIdentityTrust;
+/**
+ * A token an agent is entered with, as its trust admits it. Plain data: another stack of the run is told it with the
+ * agent (`PeerAgent.webIdentity`), since there the agent's trust cannot be seen.
+ */
+export interface WebIdentityToken {
+  /** The statement of the agent's trust that admits it, as the report names it. */
+  readonly statement: string;
+  /** As `WebIdentityTrust.providers`: absent, any provider. */
+  readonly providers?: readonly string[];
   readonly claims: Claims;
+  /** Why blastwall cannot read that statement, when it cannot: the holder may hold a token of any subject. */
+  readonly unread?: string;
 }
+type Token = WebIdentityToken;
 
 /** Why a role admits the token at one host, for the report. */
 interface Admission {
@@ -204,14 +227,14 @@ interface Admission {
  * test of one side may exclude every value a non-negated test of the other admits.
  */
 function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: readonly Statement[]): Admission | undefined {
-  const theirs = readClaims(ctx, r.statement);
+  const theirs = readClaims(ctx.stack, r.statement);
   const hosts = new Set<string>([...t.claims.hosts, ...theirs.hosts]);
-  for (const p of [...(t.trust.providers ?? []), ...(r.providers ?? [])]) {
+  for (const p of [...(t.providers ?? []), ...(r.providers ?? [])]) {
     const h = hostOf(p);
     if (h !== undefined) hosts.add(h);
   }
   for (const host of hosts) {
-    if (!mayName(t.trust.providers, host) || !mayName(r.providers, host)) continue;
+    if (!mayName(t.providers, host) || !mayName(r.providers, host)) continue;
     if (t.claims.hosts.some((h) => h !== host) || theirs.hosts.some((h) => h !== host)) continue;
     const own: ClaimTest[] = [];
     const other: ClaimTest[] = [];
@@ -233,7 +256,7 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
   }
   // A provider neither statement names (both by a pattern, and no claim key pins a host): no barrier claim can be
   // read for it, and a Deny is never certain.
-  if (t.claims.hosts.length === 0 && theirs.hosts.length === 0 && mayNameOther(t.trust.providers, r.providers)) return { host: undefined, own: [], theirs: [] };
+  if (t.claims.hosts.length === 0 && theirs.hosts.length === 0 && mayNameOther(t.providers, r.providers)) return { host: undefined, own: [], theirs: [] };
   return undefined;
 }
 
@@ -241,7 +264,8 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
  * Whether a Deny of the other role's trust certainly refuses every token of `host` the agent's trust admits: it
  * names AssumeRoleWithWebIdentity, every caller (`*`) or the very provider identifier the Allow names, and only
  * conditions on barrier claims that hold for all of them (a StringEquals listing the agent's subject, a
- * StringNotEquals listing none it may have). Any other condition (`aud` too, which the holder chooses) may be false.
+ * StringNotEquals listing none it may have), or negated ones on another provider's keys, which hold for a token
+ * without them. Any other condition (`aud` too, which the holder chooses) may be false.
  */
 function denyCertainlyApplies(ctx: EdgeContext, d: Statement, host: string, t: Token, r: WebIdentityTrust): boolean {
   if (d.unknown !== undefined || d.notPrincipals !== undefined || d.approximatePrincipals) return false;
@@ -256,13 +280,14 @@ function denyCertainlyApplies(ctx: EdgeContext, d: Statement, host: string, t: T
     (p) => (p.type === "*" || p.type === "Federated") && (p.identifiers.includes("*") || p.identifiers.some((x) => named.includes(x) && !hasWildcard(x) && normalised(x) === id)),
   );
   if (!everyone) return false;
-  const claims = readClaims(ctx, d);
+  const claims = readClaims(ctx.stack, d);
   // Every condition must be one read as a barrier test at this host, and hold.
   if (d.conditions.length === 0) return true;
   if (claims.tests.length !== d.conditions.length) return false;
   const barriers = barrierClaims(host);
   return claims.tests.every((c) => {
-    if (c.host !== host || !barriers.includes(c.claim)) return false;
+    if (c.host !== host) return c.negated;
+    if (!barriers.includes(c.claim)) return false;
     if (c.negated && d.conditions.some((x) => x.key.toLowerCase() === `${host}:${c.claim}` && x.values.some((v) => v.includes("${")))) return false;
     const admitted = t.claims.tests.filter((x) => x.host === host && x.claim === c.claim && !x.negated);
     return c.negated ? admitted.some((a) => !testsMeet(a, c)) : admitted.some((a) => testCovers(c, a));
@@ -315,20 +340,51 @@ function webIdentityTrusts(ctx: EdgeContext): readonly WebIdentityTrust[] {
  * The tokens an agent is entered with: its trust's Allows of AssumeRoleWithWebIdentity naming a provider (or `*`).
  * Only an agent's: a role reached by sts:AssumeRole is entered with no token, and its trust says nothing of what the
  * agent holds. A statement blastwall cannot read (an entry role's trust whose claim keys are built by `replace()`),
- * or an Allow with NotPrincipal, may admit any token: its holder may hold one of any provider and subject.
+ * or an Allow with NotPrincipal, may admit any token: its holder may hold one of any provider and subject. A Deny of
+ * the same trust that certainly refuses every other subject pins the token as an Allow's condition would.
  */
-function tokensOf(ctx: EdgeContext, p: PrincipalNode): Token[] {
-  const out: Token[] = [];
-  for (const s of p.trustPolicy?.statements ?? []) {
+export function webIdentityTokens(stack: TfStack, p: PrincipalNode): WebIdentityToken[] {
+  const out: WebIdentityToken[] = [];
+  const statements = p.trustPolicy?.statements ?? [];
+  for (const s of statements) {
     if (s.unknown !== undefined || (s.effect === "Allow" && s.notPrincipals !== undefined && namesAssume(s))) {
-      out.push({ trust: { role: p, statement: s }, claims: readClaims(ctx, s) });
+      out.push({ statement: statementName(s), claims: readClaims(stack, s), ...(s.unknown !== undefined ? { unread: s.unknown } : {}) });
       continue;
     }
     if (s.effect !== "Allow" || !namesAssume(s)) continue;
     const providers = webProviders(s);
-    if (providers.length > 0) out.push({ trust: { role: p, statement: s, providers }, claims: readClaims(ctx, s) });
+    if (providers.length === 0) continue;
+    const claims = readClaims(stack, s);
+    const denied = statements.flatMap((d) => ownDeny(stack, d, s));
+    out.push({
+      statement: statementName(s),
+      providers,
+      claims: denied.length === 0 ? claims : { ...claims, tests: [...claims.tests, ...denied.map((x) => x.test)], hosts: [...new Set([...claims.hosts, ...denied.flatMap((x) => x.host ?? [])])] },
+    });
   }
   return out;
+}
+
+/**
+ * What a Deny of an agent's own trust certainly refuses of the tokens its Allow `s` admits, as a test the tokens
+ * left pass: agent-trust-open takes such a Deny for a pin. Only one of a single condition on a barrier claim whose
+ * values are all known, naming AssumeRoleWithWebIdentity and `*` or a provider as the Allow writes it (any other
+ * Deny may not apply, and leaving it out fails closed). A negated condition also holds for a token without the key:
+ * with `*` as principal, it refuses every other provider's token.
+ */
+function ownDeny(stack: TfStack, d: Statement, s: Statement): { test: ClaimTest; host?: string }[] {
+  if (d.effect !== "Deny" || d.unknown !== undefined || d.notPrincipals !== undefined || d.approximatePrincipals || d.conditions.length !== 1) return [];
+  if (d.resources !== undefined ? !d.resources.includes("*") : d.notResources !== undefined) return [];
+  if (!namesAssume(d)) return [];
+  const [test] = readClaims(stack, d).tests;
+  if (!test || !barrierClaims(test.host).includes(test.claim) || d.conditions[0].values.some((v) => v.includes("${"))) return [];
+  const named = (s.principals ?? []).flatMap((x) => (x.type === "Federated" ? x.identifiers : []));
+  const everyone = (d.principals ?? []).some((x) => (x.type === "*" || x.type === "Federated") && x.identifiers.includes("*"));
+  const id = providerIdOf(test.host);
+  const same = (d.principals ?? []).some((x) => x.type === "Federated" && x.identifiers.some((i) => named.includes(i) && !hasWildcard(i) && normalised(i) === id));
+  if (!everyone && !same) return [];
+  const kept = `the ${test.claim} its Deny (${test.text}) leaves`;
+  return [{ test: { ...test, negated: !test.negated, text: kept }, ...(everyone && test.negated ? { host: test.host } : {}) }];
 }
 
 function testsText(tests: readonly ClaimTest[]): string {
@@ -339,10 +395,12 @@ function testsText(tests: readonly ClaimTest[]): string {
  * From an agent entered with a web identity token to every role of the stack whose trust admits a token its holder
  * has: AssumeRoleWithWebIdentity asks for no AWS permission, so neither the agent's boundary nor its policies stand
  * in the way, and the job (or pod) can ask its issuer for another token at any time. Roles outside the stack that
- * trust the same issuer are not counted: every CI agent would otherwise reach an unknown node.
+ * trust the same issuer are not counted: every CI agent would otherwise reach an unknown node. Those of the other
+ * stacks checked in the same run are: a token works with any account's provider of its issuer, so an agent of
+ * another stack that the run passes in (collect.ts names it here) starts these edges too (red-team round 77).
  */
 export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
-  if (!p.isAgent || p.kind !== "role" || p.external) return;
+  if (!p.isAgent || p.kind !== "role" || (p.external && p.peer === undefined)) return;
   const tokens = tokensOf(ctx, p);
   if (tokens.length === 0) return;
   const reached = new Set<PrincipalNode>();
@@ -361,19 +419,30 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
   }
 }
 
+/**
+ * An agent's tokens: as its own trust admits them, or for another stack's agent, as that stack read them (a node whose
+ * name is known only at apply time may be several agents: each one's count).
+ */
+function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
+  if (!p.external) return webIdentityTokens(ctx.stack, p);
+  return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
+}
+
 function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIdentityTrust, a: Admission): string {
   const provider = a.host ?? "an identity provider blastwall cannot pin down";
   const claim = a.host ? barrierClaims(a.host).join(" and ") : "sub";
   const mine = a.own.filter((x) => !x.negated);
-  const unread = t.trust.statement.unknown;
-  const sub = mine.length > 0 ? `with ${testsText(mine)}` : unread !== undefined ? `with any ${claim} (the statement cannot be read: ${unread})` : `with any ${claim} (its trust pins none)`;
+  const loose = t.claims.loose.filter((x) => a.host === undefined || x.host === a.host).map((x) => x.text);
+  const none = loose.length > 0 ? `its trust pins none: ${loose.join(" and ")} may hold for any token` : "its trust pins none";
+  const sub = mine.length > 0 ? `with ${testsText(mine)}` : t.unread !== undefined ? `with any ${claim} (the statement cannot be read: ${t.unread})` : `with any ${claim} (${none})`;
+  const agent = p.peer?.is ?? p.address;
   const theirs = r.statement.unknown !== undefined ? `cannot be read (${r.statement.unknown}), so it may admit any token` : r.statement.notPrincipals !== undefined ? "admits every caller but those its NotPrincipal names" : `admits ${provider}`;
   const how = a.theirs.length > 0 ? `, and its condition ${testsText(a.theirs)} does not exclude that token` : r.statement.unknown === undefined && r.statement.notPrincipals === undefined ? ` with no condition on ${claim}` : "";
   const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
-  const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
+  const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx.stack, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
   return (
-    `${holder} that holds the token of ${provider} ${sub} (which ${p.address} trusts, ${statementName(t.trust.statement)}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
-    `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${p.address} stands in the way. ` +
+    `${holder} that holds the token of ${provider} ${sub} (which ${agent} trusts, ${t.statement}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
+    `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${agent} stands in the way. ` +
     `Pin the trust of ${r.role.address} to a ${claim} no agent's token has, or remove that statement`
   );
 }

@@ -4,6 +4,8 @@
  * format converts into them and nothing else.
  */
 
+import type { WebIdentityToken } from "../reach/edges-web-identity";
+
 export interface TfResource {
   readonly mode: "managed" | "data";
   readonly type: string;
@@ -114,6 +116,11 @@ export interface PeerAgent {
    * `aoss:DashboardsAccessAll`): a data access policy of another stack that names it then decides what it may delete.
    */
   readonly serverlessData?: string;
+  /**
+   * An agent's own (not set with `actsFor`): the web identity tokens its trust admits, as that stack reads them. Its
+   * holder can present them to this stack's roles, in any account, with no AWS permission (edges-web-identity.ts).
+   */
+  readonly webIdentity?: readonly WebIdentityToken[];
 }
 
 
