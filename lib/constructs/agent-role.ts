@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformStack, type TerraformProvider } from "cdktf";
+import { Lazy, TerraformDataSource, TerraformStack, type TerraformProvider } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -350,29 +350,28 @@ export class AgentRole extends Construct {
   }
 
   /**
-   * IAM role and policy names are unique in an account whatever their path: another role or policy of the stack with a
-   * literal name this role, its entry roles or its policies also use would fail the apply (red-team round 77: an
-   * AgentRole named "x-entry" beside the entry role of AgentRole "x"). Names given as references are not compared.
+   * IAM role and policy names are unique in an account whatever their path and case: another role or policy of the
+   * stack, made by the same aws provider, with a literal name this role, its entry roles or its policies also use
+   * would fail the apply (red-team round 77: an AgentRole named "x-entry" beside the entry role of AgentRole "x").
+   * Names given as references, data sources (they create nothing) and resources of another provider (another account,
+   * as `EnvironmentAccounts.providerFor` makes) are not compared.
    */
   private nameClashes(): string[] {
-    const stack = TerraformStack.of(this);
-    const mine = new Set<IConstruct>([this.role, ...this.entryRoles, this.boundary, ...this.guardPolicies, ...this.node.findAll()]);
-    const names = new Map<string, string>();
-    for (const c of stack.node.findAll()) {
-      const r = c as { terraformResourceType?: string; nameInput?: unknown };
-      if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") continue;
-      if (typeof r.nameInput !== "string" || isToken(r.nameInput)) continue;
-      const key = `${r.terraformResourceType} ${r.nameInput}`;
-      if (mine.has(c)) names.set(key, c.node.path);
-    }
+    const index = namesOf(TerraformStack.of(this));
+    const mine = new Set<IConstruct>(this.node.findAll());
     const out: string[] = [];
-    for (const c of stack.node.findAll()) {
-      const r = c as { terraformResourceType?: string; nameInput?: unknown };
-      if (mine.has(c) || typeof r.nameInput !== "string") continue;
-      const ours = names.get(`${r.terraformResourceType} ${r.nameInput}`);
-      if (ours) {
+    for (const c of mine) {
+      const key = nameKey(c);
+      if (key === undefined) continue;
+      for (const other of index.get(key) ?? []) {
+        if (mine.has(other)) continue;
+        const r = c as unknown as { terraformResourceType: string; nameInput: string };
         const kind = r.terraformResourceType === "aws_iam_role" ? "role" : "managed policy";
-        out.push(`AgentRole: roleName "${this.roleName}" gives ${ours} the IAM ${kind} name "${r.nameInput}", which ${c.node.path} also has: IAM ${kind} names are unique in an account whatever the path, so the apply would fail on the second. Rename one of them`);
+        const theirs = (other as unknown as { nameInput: string }).nameInput;
+        out.push(
+          `AgentRole: roleName "${this.roleName}" gives ${c.node.path} the IAM ${kind} name "${r.nameInput}", which ${other.node.path} also has${theirs === r.nameInput ? "" : ` (as "${theirs}")`}: ` +
+            `IAM ${kind} names are unique in an account whatever the path and case, so the apply would fail on the second. Rename one of them`,
+        );
       }
     }
     return out;
@@ -447,4 +446,28 @@ export class AgentRole extends Construct {
 function exemptionsOwner(role: AgentRole): string {
   const parent = role.node.scope;
   return parent !== undefined && (parent as { readonly isScopedToken?: boolean }).isScopedToken === true ? parent.node.path : role.node.path;
+}
+
+const nameIndexes = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+
+/** The stack's IAM roles and managed policies by `nameKey`, read once per stack (every AgentRole asks). */
+function namesOf(stack: IConstruct): Map<string, IConstruct[]> {
+  let index = nameIndexes.get(stack);
+  if (!index) {
+    index = new Map();
+    for (const c of stack.node.findAll()) {
+      const key = nameKey(c);
+      if (key !== undefined) index.set(key, [...(index.get(key) ?? []), c]);
+    }
+    nameIndexes.set(stack, index);
+  }
+  return index;
+}
+
+/** Type, provider and lower-case literal name of an IAM role or managed policy resource; undefined for anything else. */
+function nameKey(c: IConstruct): string | undefined {
+  const r = c as { terraformResourceType?: string; nameInput?: unknown; provider?: { node?: { path?: string } }; fqn?: string };
+  if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") return undefined;
+  if (c instanceof TerraformDataSource || typeof r.nameInput !== "string" || isToken(r.nameInput)) return undefined;
+  return `${r.terraformResourceType} ${r.provider?.node?.path ?? "default"} ${r.nameInput.toLowerCase()}`;
 }

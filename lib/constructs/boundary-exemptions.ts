@@ -86,6 +86,23 @@ const HANDS_OVER: ReadonlyMap<string, string> = new Map([
   ["fsx:updatestoragevirtualmachine", "resets a storage virtual machine's admin password, handing the ONTAP CLI to the agent"],
   ["elasticache:modifyusergroup", "adds users to a cache's user group, one whose password the agent knows included"],
   ["memorydb:updateacl", "adds users to a MemoryDB ACL, one whose password the agent knows included"],
+  // The same effects through a parameter of a wider call (red-team round 78).
+  ["fsx:updatefilesystem", "resets the fsxadmin password of an ONTAP file system (FsxAdminPassword), handing the ONTAP CLI to the agent"],
+  ["elasticache:modifyreplicationgroup", "sets a replication group's AUTH token and adds user groups to it"],
+  ["elasticache:modifycachecluster", "sets a cache cluster's AUTH token"],
+  ["elasticache:modifyserverlesscache", "switches a serverless cache to another user group, one whose passwords the agent knows included"],
+  ["memorydb:updatecluster", "switches a MemoryDB cluster to another ACL (open-access included)"],
+  ["docdb-elastic:updatecluster", "sets an elastic cluster's admin password"],
+  ["secretsmanager:deleteresourcepolicy", "removes a secret's resource policy, and with it the Denies that keep agents out"],
+  ["glacier:deletevaultaccesspolicy", "removes a vault's access policy, and with it the Denies that keep agents out"],
+  // They act with another principal's access: DataSync's role, a DMS endpoint's credentials, a product's launch role.
+  ["datasync:createtask", "makes a task that DataSync runs with its own access to both locations"],
+  ["datasync:starttaskexecution", "runs a DataSync task with DataSync's access to both locations"],
+  ["datasync:updatetask", "changes what a DataSync task, run with DataSync's access, copies and deletes"],
+  ["dms:startreplicationtask", "runs a replication with the endpoints' database credentials"],
+  ["dms:startreplication", "runs a serverless replication with the endpoints' database credentials"],
+  ["servicecatalog:updateprovisionedproduct", "updates a provisioned product with its launch role's rights"],
+  ["servicecatalog:terminateprovisionedproduct", "deletes a provisioned product's resources with its launch role's rights"],
 ]);
 
 let reachSet: ReadonlySet<string> | undefined;
