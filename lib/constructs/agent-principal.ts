@@ -1,6 +1,6 @@
 import { fail, isToken, PARTITION_NAMES, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
-import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformStack, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
 /** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
@@ -448,19 +448,24 @@ class OidcPrincipal extends AgentPrincipal {
     if (!isToken(this.providerArn)) return [];
     const stack = TerraformStack.of(scope);
     const ref = Tokenization.resolve(this.providerArn, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) as unknown;
-    const provider = scope.node.root.node.findAll().find((c) => {
-      const r = c as { terraformResourceType?: string; friendlyUniqueId?: string };
-      return r.terraformResourceType === "aws_iam_openid_connect_provider" && TerraformStack.of(c) === stack && ref === `\${${r.terraformResourceType}.${r.friendlyUniqueId}.arn}`;
-    }) as { readonly urlInput?: unknown; readonly node: IConstruct["node"] } | undefined;
+    const provider = typeof ref === "string" ? providersOf(scope.node.root).get(ref) : undefined;
     const url = provider?.urlInput;
     if (typeof url !== "string" || isToken(url)) return [];
-    const host = url.replace(/^https:\/\//i, "").replace(/\/+$/, "");
-    if (host === this.host) return [];
+    const host = url.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+    // IAM compares condition key names without case.
+    if (host.toLowerCase() === this.host.toLowerCase() && /^https:\/\//i.test(url)) return [];
+    const where = `the OIDC provider ${provider!.node.path} has url ${JSON.stringify(url)}`;
+    if (!/^https:\/\//i.test(url)) {
+      return [`AgentPrincipal: ${where}: IAM takes only an https:// issuer URL, and the trust compares ${this.host}:sub. Give the provider the issuer's https:// URL`];
+    }
     return [
-      `AgentPrincipal: the OIDC provider ${provider!.node.path} has url ${JSON.stringify(url)}, but the trust compares ${this.host}:sub and ${this.host}:aud: ` +
-        `tokens of ${host} never carry those claims, so no job could start a session. Set issuerHost to "${host}" (gitlabCi and oidc take it), or pass the provider of https://${this.host}`,
+      `AgentPrincipal: ${where}, but the trust compares ${this.host}:sub and ${this.host}:aud: tokens of ${host} never carry those claims, so no job could start a session. ` +
+        (/:\d+(\/|$)/.test(host)
+          ? `An issuer on a port cannot be trusted this way (gitlabCi refuses one): serve it on the default port, or pass the provider of https://${this.host}`
+          : `Set issuerHost to "${host.toLowerCase()}" (gitlabCi and oidc take it), or pass the provider of https://${this.host}`),
     ];
   }
+
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
     const sub = { [`${this.host}:sub`]: this.subject };
     const c = mergeConditions(
@@ -492,4 +497,25 @@ class PermissionSetPrincipal extends AgentPrincipal {
     const c = mergeConditions(conditions, { ArnLike: { "aws:PrincipalArn": [`${base}/${role}`, `${base}/*/${role}`] } });
     return withTagSession({ AWS: `arn:${this.partition}:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
   }
+}
+
+const providerIndexes = new WeakMap<IConstruct, Map<string, { readonly urlInput?: unknown; readonly node: IConstruct["node"] }>>();
+
+/**
+ * The app's OIDC providers (resources and data sources) by the reference their `arn` resolves to, read once per app:
+ * every principal of every AgentRole asks.
+ */
+function providersOf(root: IConstruct): Map<string, { readonly urlInput?: unknown; readonly node: IConstruct["node"] }> {
+  let index = providerIndexes.get(root);
+  if (!index) {
+    index = new Map();
+    for (const c of root.node.findAll()) {
+      const r = c as { terraformResourceType?: string; friendlyUniqueId?: string; urlInput?: unknown };
+      if (r.terraformResourceType !== "aws_iam_openid_connect_provider") continue;
+      const data = c instanceof TerraformDataSource ? "data." : "";
+      index.set(`\${${data}${r.terraformResourceType}.${r.friendlyUniqueId}.arn}`, c as { urlInput?: unknown; node: IConstruct["node"] });
+    }
+    providerIndexes.set(root, index);
+  }
+  return index;
 }

@@ -205,13 +205,16 @@ export class ScopedToken extends Construct {
       if (granted.length > 0) {
         const expiries = granted.filter((x) => x.expires !== undefined).sort((a, b) => expiryInstant(a.expires!)! - expiryInstant(b.expires!)!);
         const role = this.role.role;
-        acknowledge(props.assumedBy.role, {
-          ruleId: "agent-transitive-destroy",
-          reason: `${granted.map((x) => `${x.action}: ${x.reason}`).join("; ")}, held by the token role this agent may assume (boundaryExemptions of ${this.node.path})`,
-          ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
-          actions: granted.map((x) => x.action),
-          resource: Lazy.stringValue({ produce: () => `${role.terraformResourceType}.${role.friendlyUniqueId}` }),
-        });
+        // The parent's entry roles (a CI job's) reach the token role through the parent: the same finding there.
+        for (const holder of [props.assumedBy.role, ...props.assumedBy.entryRoles]) {
+          acknowledge(holder, {
+            ruleId: "agent-transitive-destroy",
+            reason: `${granted.map((x) => `${x.action}: ${x.reason}`).join("; ")}, held by the token role this agent may assume (boundaryExemptions of ${this.node.path})`,
+            ...(expiries.length > 0 ? { expires: expiries[0].expires } : {}),
+            actions: granted.map((x) => x.action),
+            resource: Lazy.stringValue({ produce: () => `${role.terraformResourceType}.${role.friendlyUniqueId}` }),
+          });
+        }
       }
     }
 

@@ -157,6 +157,10 @@ function isAgentRoleBoundary(agent: PrincipalNode, stack: TfStack): boolean {
   const rolePath = role.constructPath;
   if (!policy || !rolePath?.endsWith("/Role")) return false;
   if (policy.constructPath !== `${rolePath.slice(0, -"Role".length)}Boundary`) return false;
+  // A team's own construct may use the same ids (red-team round 78): AgentRole also writes its boundary's description,
+  // which an edit of the policy's statements leaves as it was.
+  const description = policy.values["description"];
+  if (typeof description !== "string" || !/^Permission boundary of agent role .* \(blastwall\)$/.test(description)) return false;
   const tags = role.values["tags"];
   return typeof role.values["path"] === "string" && AGENT_ROLE_PATH.test(role.values["path"]) && isObject(tags) && tags[AGENT_TAG] === "true";
 }

@@ -280,6 +280,14 @@ describe("boundaryExemptions: the gate", () => {
     ["fsx:UpdateStorageVirtualMachine", "resets a storage virtual machine's admin password"],
     ["elasticache:ModifyUserGroup", "adds users to a cache's user group"],
     ["memorydb:UpdateAcl", "adds users to a MemoryDB ACL"],
+    // Round 78: the same effects through a parameter of a wider call, and rights used with another principal's access.
+    ["fsx:UpdateFileSystem", "resets the fsxadmin password"],
+    ["elasticache:ModifyReplicationGroup", "sets a replication group's AUTH token"],
+    ["memorydb:UpdateCluster", "switches a MemoryDB cluster to another ACL"],
+    ["secretsmanager:DeleteResourcePolicy", "removes a secret's resource policy"],
+    ["glacier:DeleteVaultAccessPolicy", "removes a vault's access policy"],
+    ["datasync:StartTaskExecution", "runs a DataSync task with DataSync's access"],
+    ["servicecatalog:UpdateProvisionedProduct", "updates a provisioned product with its launch role's rights"],
   ])("refuses %s: graded warning for one effect, it also hands over an identity or a resource policy (red-team round 77)", (action, what) => {
     const message = errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action, reason: "the task needs it, says the team" }] }))).message;
     expect(message).toContain(`AgentRole: boundaryExemptions[0].action: ${action} ${what}`);
@@ -403,6 +411,18 @@ describe("boundaryExemptions on ScopedToken", () => {
     expect(parent[0].acknowledged?.reason).toBe("sqs:PurgeQueue: drains the staging dead-letter queue, held by the token role this agent may assume (boundaryExemptions of test/Purge)");
     expect(r.findings.every((f) => f.acknowledged)).toBe(true);
     expect(report(json, new Date("2030-02-01T00:00:00Z")).summary.errors).toBeGreaterThan(0);
+  });
+
+  it("a token assumed by an AgentRole that a CI job enters: the parent's entry role's transitive warning is acknowledged too (red-team round 78)", () => {
+    const gitlab = AgentPrincipal.gitlabCi({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/gitlab.com`, project: "acme/infra" });
+    const json = fullSynth((s) => {
+      const parent = new AgentRole(s, "Parent", { ...props, assumedBy: [gitlab] });
+      new ScopedToken(s, "T1", { ...base, name: "t1", assumedBy: parent, actions: [SIEM.action], boundaryExemptions: [SIEM] });
+    });
+    const r = report(json);
+    const entry = r.findings.filter((f) => f.principal.includes("Parent_Entry"));
+    expect(entry.map((f) => [f.ruleId, f.actions, Boolean(f.acknowledged)])).toEqual([["agent-transitive-destroy", [SIEM.action], true]]);
+    expect(r.findings.every((f) => f.acknowledged)).toBe(true);
   });
 
   it("names ScopedToken's own prop when its name leaves no room for the entry role's (red-team round 77)", () => {

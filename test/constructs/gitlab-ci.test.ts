@@ -5,6 +5,8 @@
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
+import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { App, TerraformStack, TerraformVariable } from "cdktf";
@@ -370,6 +372,38 @@ describe("red-team round 77: what only the synthesized app shows", () => {
       /AgentPrincipal: the OIDC provider test\/Corp has url "https:\/\/gitlab\.corp\.example\/gitlab", but the trust compares gitlab\.com:sub and gitlab\.com:aud: tokens of gitlab\.corp\.example\/gitlab never carry those claims, so no job could start a session\. Set issuerHost to "gitlab\.corp\.example\/gitlab"/,
     );
     expect(run("gitlab.corp.example/gitlab")).not.toThrow();
+  });
+
+  it("the url check: case is no mismatch, a scheme other than https and a port get advice that can be followed, a data source is checked too (red-team round 78)", () => {
+    const run = (url: string, issuerHost?: string, data = false) => () =>
+      fullAppSynth((s) => {
+        const arn = data ? new DataAwsIamOpenidConnectProvider(s, "Corp", { url }).arn : new IamOpenidConnectProvider(s, "Corp", { url, clientIdList: ["sts.amazonaws.com"] }).arn;
+        new AgentRole(s, "Agent", { roleName: "a", assumedBy: [AgentPrincipal.gitlabCi({ providerArn: arn, project: "acme/infra", ...(issuerHost ? { issuerHost } : {}) })] });
+      });
+    expect(run("https://GitLab.com")).not.toThrow();
+    expect(run("http://gitlab.com")).toThrow(/has url "http:\/\/gitlab\.com": IAM takes only an https:\/\/ issuer URL/);
+    expect(run("https://gitlab.example.com:8443")).toThrow(/An issuer on a port cannot be trusted this way/);
+    expect(run("https://gitlab.example.com", undefined, true)).toThrow(/the OIDC provider test\/Corp has url "https:\/\/gitlab\.example\.com", but the trust compares gitlab\.com:sub/);
+    expect(run("https://gitlab.example.com", "gitlab.example.com", true)).not.toThrow();
+  });
+
+  it("IAM names clash without regard to case, per provider; data sources create nothing (red-team round 78)", () => {
+    const runner = AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/runner`);
+    expect(() => fullAppSynth((s) => {
+      new AgentRole(s, "A", { roleName: "claude", assumedBy: [runner] });
+      new IamRole(s, "Raw", { name: "Claude", assumeRolePolicy: "{}" });
+    })).toThrow(/gives test\/A\/Role the IAM role name "claude", which test\/Raw also has \(as "Claude"\): IAM role names are unique in an account whatever the path and case/);
+    // Two accounts, one provider each (EnvironmentAccounts.providerFor): no clash.
+    expect(() => fullAppSynth((s) => {
+      const staging = new AwsProvider(s, "staging", { alias: "staging", region: "eu-central-1", allowedAccountIds: ["222222222222"] });
+      const prod = new AwsProvider(s, "prod", { alias: "prod", region: "eu-central-1", allowedAccountIds: ["333333333333"] });
+      new AgentRole(s, "StagingAgent", { roleName: "claude", assumedBy: [runner], provider: staging });
+      new AgentRole(s, "ProdAgent", { roleName: "claude", assumedBy: [runner], provider: prod });
+    })).not.toThrow();
+    expect(() => fullAppSynth((s) => {
+      new AgentRole(s, "A", { roleName: "deployer", assumedBy: [runner] });
+      new DataAwsIamRole(s, "Lookup", { name: "deployer" });
+    })).not.toThrow();
   });
 
   it("control: a provider whose url is itself a reference, or one in another stack, is not judged", () => {

@@ -54,12 +54,14 @@ const OWN_ROLE: Obj = { Effect: "Deny", NotAction: ["iam:Get*", "iam:List*"], Re
  * A hand-written role and boundary with the construct paths, path and tag AgentRole gives them (`test/A/Role`,
  * `test/A/Boundary`); `null` leaves a construct path out. The boundary leaves s3:PutLifecycleConfiguration open.
  */
-function constructLike(o: { rolePath?: string | null; boundaryPath?: string | null; role?: Obj } = {}): Obj {
+function constructLike(o: { rolePath?: string | null; boundaryPath?: string | null; role?: Obj; description?: string | null } = {}): Obj {
   const meta = (path: string | null | undefined, dflt: string) => (path === null ? {} : { "//": { metadata: { path: path ?? dflt } } });
   return tf({
     "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}", ...meta(o.rolePath, "test/A/Role"), ...o.role }),
     "aws_iam_policy.b": {
       name: "agent-boundary",
+      // What AgentRole writes (it leaves the description alone when exemptions or overrides change the statements).
+      ...(o.description === null ? {} : { description: o.description ?? "Permission boundary of agent role agent: denies every destroy, protection and escalation action (blastwall)" }),
       policy: policy({ Effect: "Allow", Action: "*", Resource: "*" }, catalogueBut("s3:PutLifecycleConfiguration"), OWN_ROLE),
       ...meta(o.boundaryPath, "test/A/Boundary"),
     },
@@ -283,6 +285,9 @@ describe("agent-role-boundary: AgentRole", () => {
     // A role AgentRole would not write: outside /agents/ (an agent by its tag), or untagged (an agent by its path).
     expect(general(constructLike({ role: { path: "/" } }))).toBeUndefined();
     expect(general(constructLike({ role: { tags: { team: "data" } } }))).toBeUndefined();
+    // A team's own construct with AgentRole's ids, path and tag, but its own boundary (red-team round 78).
+    expect(general(constructLike({ description: null }))).toBeUndefined();
+    expect(general(constructLike({ description: "Boundary for our agents" }))).toBeUndefined();
   });
 
   it("a hand-written Deny with AgentRole's Sid is not AgentRole's boundary (red-team round 77, B19)", () => {
