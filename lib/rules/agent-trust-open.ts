@@ -193,13 +193,18 @@ const SHARED_ISSUERS: readonly { readonly host: RegExp; readonly owner: RegExp }
   { host: /^(?:app\.terraform\.io|agent\.buildkite\.com)$/, owner: /^organization:[^:/]+:/ },
 ];
 
+/**
+ * `host`: the provider's, else the issuer the condition's key names (red-team round 78: a provider given by a
+ * variable, or whose url is known only at apply time, is still GitHub's when its key is
+ * `token.actions.githubusercontent.com:sub`, and such a key holds only for that issuer's tokens).
+ */
 function ownerClosed(host: string | undefined, prefix: string): boolean {
   const shared = host === undefined ? undefined : SHARED_ISSUERS.find((i) => i.host.test(host));
   return shared ? shared.owner.test(prefix) : OWNER_CLOSED.test(prefix);
 }
 
-/** Why `value` fails to pin `claim` of `f`, or undefined when it pins it. */
-function valueFault(f: Provider, claim: string, value: string): string | undefined {
+/** Why `value`, in a condition on `key`, fails to pin `claim` of `f`, or undefined when it pins it. */
+function valueFault(f: Provider, claim: string, key: string, value: string): string | undefined {
   const { prefix, hole, text } = firstHole(value);
   if (hole === undefined) return undefined;
   // A token pins nothing wherever it sits, after the owner too: blastwall does not guess what it turns into.
@@ -207,11 +212,11 @@ function valueFault(f: Provider, claim: string, value: string): string | undefin
   if (hole === "policy variable") return `"${value}" holds the IAM policy variable ${text}, which IAM fills in from the request itself, not a value you chose`;
   // An app or user id is one value; only a CI subject has owners to stay within.
   if (f.builtin || claim !== "sub") return `"${value}" is a pattern: it matches ids of others`;
-  if (ownerClosed(f.host, prefix)) return undefined;
+  if (ownerClosed(f.host ?? issuerOf(key), prefix)) return undefined;
   return `"${value}" puts a wildcard in or before the owner's name, where it matches other owners' subjects: groups and organisations anyone can register`;
 }
 
-const pinningValues = (f: Provider, claim: string, values: readonly string[]) => values.length > 0 && values.every((v) => valueFault(f, claim, v) === undefined);
+const pinningValues = (f: Provider, claim: string, c: Statement["conditions"][number]) => c.values.length > 0 && c.values.every((v) => valueFault(f, claim, c.key, v) === undefined);
 
 function actsOnWebIdentity(s: Statement): boolean {
   return s.actions ? s.actions.some((a) => globMatch(a, WEB_IDENTITY, CI)) : (s.notActions ?? []).every((a) => !globMatch(a, WEB_IDENTITY, CI));
@@ -229,7 +234,7 @@ function deniedOtherwise(trust: readonly Statement[], f: Provider, claim: string
     if (d.conditions.length !== 1) return false;
     const [c] = d.conditions;
     if (!/^String(?:NotEquals|NotLike|NotEqualsIgnoreCase)(?:IfExists)?$/i.test(c.operator) || !ownKey(f, claim, c.key)) return false;
-    if (!pinningValues(f, claim, c.values)) return false;
+    if (!pinningValues(f, claim, c)) return false;
     return (d.principals ?? []).some(
       (p) =>
         p.type === "*" ||
@@ -248,7 +253,7 @@ function faults(s: Statement, trust: readonly Statement[], f: Provider): { claim
   const out: { claim: string; what: string; why: string[] }[] = [];
   for (const { claim, what } of f.claims) {
     const own = s.conditions.filter((c) => ownKey(f, claim, c.key));
-    if (own.some((c) => PIN.test(c.operator) && pinningValues(f, claim, c.values))) continue;
+    if (own.some((c) => PIN.test(c.operator) && pinningValues(f, claim, c))) continue;
     if (deniedOtherwise(trust, f, claim)) continue;
     const why: string[] = [];
     for (const c of own) {
@@ -258,7 +263,7 @@ function faults(s: Statement, trust: readonly Statement[], f: Provider): { claim
       else if (!PIN.test(c.operator)) why.push(`${where} does not name the value that may`);
       else if (c.values.length === 0) why.push(`${where} lists no value`);
       else for (const v of c.values) {
-        const fault = valueFault(f, claim, v);
+        const fault = valueFault(f, claim, c.key, v);
         if (fault) why.push(`${where} ${fault}`);
       }
     }

@@ -265,3 +265,32 @@ describe("agent-trust-open: a condition pins the caller only with a positive ope
     expect(open(condition)).toEqual([]);
   });
 });
+
+describe("agent-trust-open: a provider whose host is not known takes its issuer from the pinning key (red-team round 78)", () => {
+  const GHK = "token.actions.githubusercontent.com:sub";
+  const envSub = { StringLike: { [GHK]: "environment:production:*" } };
+  const variable = { variable: { prov: { type: "string" }, u: { type: "string" }, a: { type: "string" } } };
+  const by = (federated: string, condition: Obj, extra: Obj = {}) =>
+    messages(tf({ ...extra, "aws_iam_role.agent": agentRole({ assume_role_policy: policy(web(condition, { Federated: federated })) }) }, variable));
+  const unknownHost: [string, string, Obj][] = [
+    ["a variable without default", "${var.prov}", {}],
+    ["a provider whose url is a variable", "${aws_iam_openid_connect_provider.gh.arn}", { "aws_iam_openid_connect_provider.gh": { url: "${var.u}", client_id_list: ["sts.amazonaws.com"] } }],
+    ["a data source looked up by a variable ARN", "${data.aws_iam_openid_connect_provider.gh.arn}", { "data.aws_iam_openid_connect_provider.gh": { arn: "${var.a}" } }],
+    ["another stack's output (a cross-stack reference checked alone)", "${data.terraform_remote_state.base.outputs.gh_arn}", { "data.terraform_remote_state.base": { backend: "local", config: { path: "base.tfstate" } } }],
+  ];
+
+  it.each(unknownHost)("fails GitHub's environment subject through %s", (_n, federated, extra) => {
+    const [m, ...more] = by(federated, envSub, extra);
+    expect(more).toEqual([]);
+    expect(m).toContain(`StringLike ${GHK} "environment:production:*" puts a wildcard in or before the owner's name`);
+  });
+
+  it.each(unknownHost)("control: one owner's repositories through %s pass", (_n, federated, extra) => {
+    expect(by(federated, { StringLike: { [GHK]: "repo:acme/*" } }, extra)).toEqual([]);
+  });
+
+  it("fails gitlab.com's key with a subject that starts with no project, and keeps the shape rule for another issuer's key", () => {
+    expect(by("${var.prov}", { StringLike: { "gitlab.com:sub": "ref_type:branch:ref:*" } })).toEqual([expect.stringContaining("puts a wildcard in or before the owner's name")]);
+    expect(by("${var.prov}", { StringLike: { "gitlab.corp.example:sub": "ref_type:branch:ref:*" } })).toEqual([]);
+  });
+});
