@@ -4,43 +4,99 @@ import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfStack } from "../engine/terraform/types";
-import { referencedResource } from "../engine/terraform/tokens";
+import { parseReference, referencedResource } from "../engine/terraform/tokens";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
 
 /** Condition keys that pin the caller to known accounts or principals: with one, `*` is no longer everyone. */
 const PINNING_KEYS = new Set(["aws:principalaccount", "aws:principalorgid", "aws:principalarn", "aws:principalorgpaths", "aws:sourceaccount", "aws:sourceorgid"]);
 
-/** The statement admits every AWS principal (`*`, `AWS: *`, or NotPrincipal) with nothing that pins the caller. */
-function admitsAnyone(s: Statement): boolean {
-  if (s.effect !== "Allow" || s.unknown !== undefined) return false;
+/**
+ * Whether the statement admits every AWS principal (`*`, `AWS: *`, or NotPrincipal) with nothing that pins the caller:
+ * undefined when it does not, else why each condition on a pinning key pins nothing (empty: there is none).
+ */
+function admitsAnyone(stack: TfStack, s: Statement): string[] | undefined {
+  if (s.effect !== "Allow" || s.unknown !== undefined) return undefined;
   const everyone = s.notPrincipals !== undefined || (s.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"));
-  if (!everyone) return false;
-  return !s.conditions.some(pinsCaller);
+  if (!everyone) return undefined;
+  const why: string[] = [];
+  for (const c of s.conditions) {
+    const fault = callerFault(stack, c);
+    if (fault === undefined) return undefined;
+    if (fault !== "") why.push(`${c.operator} ${c.key} ${fault}`);
+  }
+  return why;
 }
 
 /**
- * A condition that keeps callers to your own accounts or organisation: a positive operator that must hold (not
- * IfExists, which holds without the key; not ForAllValues, true without it; not a negation, true for every account but
- * the ones named), with values that name one account, organisation or ARN within a known account. Red-team round 77:
- * `StringNotEquals aws:PrincipalAccount 999999999999` and `StringLike aws:PrincipalArn *` counted as pins.
+ * Why a condition does not keep callers to your own accounts or organisation: "" when its key is no pinning key,
+ * undefined when it pins. A pin is a positive operator that must hold (not IfExists, which holds without the key; not
+ * ForAllValues, true without it; not a negation, true for every account but the ones named), with values that name one
+ * account, organisation or ARN within a known account. Red-team round 77: `StringNotEquals aws:PrincipalAccount
+ * 999999999999` and `StringLike aws:PrincipalArn *` counted as pins.
  */
-function pinsCaller(c: Statement["conditions"][number]): boolean {
+function callerFault(stack: TfStack, c: Statement["conditions"][number]): string | undefined {
   const key = c.key.toLowerCase();
-  if (!PINNING_KEYS.has(key)) return false;
-  if (!/^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i.test(c.operator)) return false;
-  return c.values.length > 0 && c.values.every((v) => pinningValue(key, v));
+  if (!PINNING_KEYS.has(key)) return "";
+  if (/^ForAllValues:/i.test(c.operator)) return "holds for a request without the key, so it never pins";
+  if (/IfExists$/i.test(c.operator)) return "holds for a caller without the key";
+  if (!/^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i.test(c.operator)) return "does not name the callers that may";
+  if (c.values.length === 0) return "lists no value";
+  const faults = c.values.map((v, i) => pinningFault(stack, key, v, c.written?.[i])).filter((f): f is string => f !== undefined);
+  return faults.length === 0 ? undefined : faults.join("; ");
 }
 
-function pinningValue(key: string, value: string): boolean {
-  // A policy variable is the request's own value; a value not known until apply may be anything.
-  if (value.includes("${") || /^[*?]*$/.test(value)) return false;
-  if (key === "aws:principalaccount" || key === "aws:sourceaccount") return /^\d{12}$/.test(value);
-  if (key === "aws:principalorgid" || key === "aws:sourceorgid") return !/[*?]/.test(value);
+/**
+ * Values Terraform gives that are one value known to be your own (red-team round 78): the deploying account, your
+ * organisation, the partition. Each stands in for its value, so the value is read as if written out.
+ */
+function ownValue(stack: TfStack, expr: string): string | undefined {
+  const ref = parseReference(expr);
+  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
+  const r = stack.byAddress.get(ref.address);
+  if (!r) return undefined;
+  const data = r.mode === "data";
+  if (data && r.type === "aws_caller_identity" && ref.attribute === "account_id") return "000000000000";
+  if (r.type === "aws_organizations_organization" && ref.attribute === "id") return "o-own";
+  if (data && r.type === "aws_partition" && ref.attribute === "partition") return "aws";
+  return undefined;
+}
+
+/**
+ * Why `value` does not pin the caller by `key`, or undefined when it does. `written`: the value before the Terraform
+ * layer substituted its tokens, where it did (the deploying account's id becomes `*`, like every account of a stack).
+ */
+function pinningFault(stack: TfStack, key: string, value: string, written?: string): string | undefined {
+  const fault = shapeFault(key, value);
+  if (fault === undefined) return undefined;
+  // `$${` is Terraform's escape (IAM receives a policy variable): left alone.
+  const own = (written ?? value).replace(/(^|[^$])\$\{([^{}]*)\}/g, (all, before: string, expr: string) => {
+    const v = ownValue(stack, expr);
+    return v === undefined ? all : before + v;
+  });
+  const left = shapeFault(key, own);
+  if (left === undefined) return undefined;
+  return written === undefined ? `"${value}" ${left}` : `"${written}" (read as "${value}") ${fault}`;
+}
+
+/** Why a value, its own references read as what they stand for, does not pin the caller by `key`. */
+function shapeFault(key: string, read: string): string | undefined {
+  // Anywhere in the value, after a wildcard too: blastwall does not guess what a token turns into.
+  let rest = read;
+  let { hole, text, prefix } = firstHole(rest);
+  while (hole === "wildcard") {
+    rest = rest.slice(prefix.length + 1);
+    ({ hole, text, prefix } = firstHole(rest));
+  }
+  if (hole === "after apply") return `${read === text ? "is" : `holds ${text}, which is`} not known until apply, so blastwall cannot tell whose callers it admits`;
+  if (hole === "policy variable") return `holds the IAM policy variable ${text}, which IAM fills in from the request itself`;
+  if (/^[*?]*$/.test(read)) return `matches every caller`;
+  if (key === "aws:principalaccount" || key === "aws:sourceaccount") return /^\d{12}$/.test(read) ? undefined : `is not one account id`;
+  if (key === "aws:principalorgid" || key === "aws:sourceorgid") return /[*?]/.test(read) ? `is a pattern: it matches other organisations` : undefined;
   // An ARN pins only with its account written out: `arn:aws:iam::*:role/x` is that role name in every account.
-  if (key === "aws:principalarn") return /^arn:[^:*?]+:[^:*?]*:[^:*?]*:\d{12}:/.test(value);
+  if (key === "aws:principalarn") return /^arn:[^:*?]+:[^:*?]*:[^:*?]*:\d{12}:/.test(read) ? undefined : `does not write out one account`;
   // aws:PrincipalOrgPaths: the organisation's id comes first (`o-abc/r-xyz/ou-...`).
-  return /^o-[a-z0-9]+\//.test(value);
+  return /^o-[a-z0-9]+\//.test(read) ? undefined : `does not start with one organisation's id`;
 }
 
 const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
@@ -193,13 +249,18 @@ const SHARED_ISSUERS: readonly { readonly host: RegExp; readonly owner: RegExp }
   { host: /^(?:app\.terraform\.io|agent\.buildkite\.com)$/, owner: /^organization:[^:/]+:/ },
 ];
 
+/**
+ * `host`: the provider's, else the issuer the condition's key names (red-team round 78: a provider given by a
+ * variable, or whose url is known only at apply time, is still GitHub's when its key is
+ * `token.actions.githubusercontent.com:sub`, and such a key holds only for that issuer's tokens).
+ */
 function ownerClosed(host: string | undefined, prefix: string): boolean {
   const shared = host === undefined ? undefined : SHARED_ISSUERS.find((i) => i.host.test(host));
   return shared ? shared.owner.test(prefix) : OWNER_CLOSED.test(prefix);
 }
 
-/** Why `value` fails to pin `claim` of `f`, or undefined when it pins it. */
-function valueFault(f: Provider, claim: string, value: string): string | undefined {
+/** Why `value`, in a condition on `key`, fails to pin `claim` of `f`, or undefined when it pins it. */
+function valueFault(f: Provider, claim: string, key: string, value: string): string | undefined {
   const { prefix, hole, text } = firstHole(value);
   if (hole === undefined) return undefined;
   // A token pins nothing wherever it sits, after the owner too: blastwall does not guess what it turns into.
@@ -207,11 +268,11 @@ function valueFault(f: Provider, claim: string, value: string): string | undefin
   if (hole === "policy variable") return `"${value}" holds the IAM policy variable ${text}, which IAM fills in from the request itself, not a value you chose`;
   // An app or user id is one value; only a CI subject has owners to stay within.
   if (f.builtin || claim !== "sub") return `"${value}" is a pattern: it matches ids of others`;
-  if (ownerClosed(f.host, prefix)) return undefined;
+  if (ownerClosed(f.host ?? issuerOf(key), prefix)) return undefined;
   return `"${value}" puts a wildcard in or before the owner's name, where it matches other owners' subjects: groups and organisations anyone can register`;
 }
 
-const pinningValues = (f: Provider, claim: string, values: readonly string[]) => values.length > 0 && values.every((v) => valueFault(f, claim, v) === undefined);
+const pinningValues = (f: Provider, claim: string, c: Statement["conditions"][number]) => c.values.length > 0 && c.values.every((v) => valueFault(f, claim, c.key, v) === undefined);
 
 function actsOnWebIdentity(s: Statement): boolean {
   return s.actions ? s.actions.some((a) => globMatch(a, WEB_IDENTITY, CI)) : (s.notActions ?? []).every((a) => !globMatch(a, WEB_IDENTITY, CI));
@@ -229,7 +290,7 @@ function deniedOtherwise(trust: readonly Statement[], f: Provider, claim: string
     if (d.conditions.length !== 1) return false;
     const [c] = d.conditions;
     if (!/^String(?:NotEquals|NotLike|NotEqualsIgnoreCase)(?:IfExists)?$/i.test(c.operator) || !ownKey(f, claim, c.key)) return false;
-    if (!pinningValues(f, claim, c.values)) return false;
+    if (!pinningValues(f, claim, c)) return false;
     return (d.principals ?? []).some(
       (p) =>
         p.type === "*" ||
@@ -248,7 +309,7 @@ function faults(s: Statement, trust: readonly Statement[], f: Provider): { claim
   const out: { claim: string; what: string; why: string[] }[] = [];
   for (const { claim, what } of f.claims) {
     const own = s.conditions.filter((c) => ownKey(f, claim, c.key));
-    if (own.some((c) => PIN.test(c.operator) && pinningValues(f, claim, c.values))) continue;
+    if (own.some((c) => PIN.test(c.operator) && pinningValues(f, claim, c))) continue;
     if (deniedOtherwise(trust, f, claim)) continue;
     const why: string[] = [];
     for (const c of own) {
@@ -258,7 +319,7 @@ function faults(s: Statement, trust: readonly Statement[], f: Provider): { claim
       else if (!PIN.test(c.operator)) why.push(`${where} does not name the value that may`);
       else if (c.values.length === 0) why.push(`${where} lists no value`);
       else for (const v of c.values) {
-        const fault = valueFault(f, claim, v);
+        const fault = valueFault(f, claim, c.key, v);
         if (fault) why.push(`${where} ${fault}`);
       }
     }
@@ -346,13 +407,18 @@ export const rule: Rule = {
             ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
           });
         }
-        if (!admitsAnyone(s)) continue;
+        const why = admitsAnyone(stack, s);
+        if (why === undefined) continue;
+        const open = `${describe(agent.resource)} is an AI agent role whose trust policy (${statementName(s)}) admits any AWS principal, in any account`;
         out.push({
           principal: agent.address,
           resource: s.source.address,
           actions: [],
-          message: `${describe(agent.resource)} is an AI agent role whose trust policy (${statementName(s)}) admits any AWS principal, in any account, with no condition that pins the caller.`,
-          evidence: [principalEvidence(agent), { step: "trust", address: s.source.address, detail: `${statementName(s)}: Principal * with no aws:PrincipalAccount / aws:PrincipalOrgID condition` }],
+          message: why.length === 0 ? `${open}, with no condition that pins the caller.` : `${open}: its conditions on the caller pin none (${why.join("; ")}).`,
+          evidence: [
+            principalEvidence(agent),
+            { step: "trust", address: s.source.address, detail: `${statementName(s)}: Principal * with ${why.length === 0 ? "no aws:PrincipalAccount / aws:PrincipalOrgID condition" : "no condition that pins the caller to your own accounts"}` },
+          ],
           ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
         });
       }

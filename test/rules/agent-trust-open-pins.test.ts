@@ -265,3 +265,83 @@ describe("agent-trust-open: a condition pins the caller only with a positive ope
     expect(open(condition)).toEqual([]);
   });
 });
+
+describe("agent-trust-open: a provider whose host is not known takes its issuer from the pinning key (red-team round 78)", () => {
+  const GHK = "token.actions.githubusercontent.com:sub";
+  const envSub = { StringLike: { [GHK]: "environment:production:*" } };
+  const variable = { variable: { prov: { type: "string" }, u: { type: "string" }, a: { type: "string" } } };
+  const by = (federated: string, condition: Obj, extra: Obj = {}) =>
+    messages(tf({ ...extra, "aws_iam_role.agent": agentRole({ assume_role_policy: policy(web(condition, { Federated: federated })) }) }, variable));
+  const unknownHost: [string, string, Obj][] = [
+    ["a variable without default", "${var.prov}", {}],
+    ["a provider whose url is a variable", "${aws_iam_openid_connect_provider.gh.arn}", { "aws_iam_openid_connect_provider.gh": { url: "${var.u}", client_id_list: ["sts.amazonaws.com"] } }],
+    ["a data source looked up by a variable ARN", "${data.aws_iam_openid_connect_provider.gh.arn}", { "data.aws_iam_openid_connect_provider.gh": { arn: "${var.a}" } }],
+    ["another stack's output (a cross-stack reference checked alone)", "${data.terraform_remote_state.base.outputs.gh_arn}", { "data.terraform_remote_state.base": { backend: "local", config: { path: "base.tfstate" } } }],
+  ];
+
+  it.each(unknownHost)("fails GitHub's environment subject through %s", (_n, federated, extra) => {
+    const [m, ...more] = by(federated, envSub, extra);
+    expect(more).toEqual([]);
+    expect(m).toContain(`StringLike ${GHK} "environment:production:*" puts a wildcard in or before the owner's name`);
+  });
+
+  it.each(unknownHost)("control: one owner's repositories through %s pass", (_n, federated, extra) => {
+    expect(by(federated, { StringLike: { [GHK]: "repo:acme/*" } }, extra)).toEqual([]);
+  });
+
+  it("fails gitlab.com's key with a subject that starts with no project, and keeps the shape rule for another issuer's key", () => {
+    expect(by("${var.prov}", { StringLike: { "gitlab.com:sub": "ref_type:branch:ref:*" } })).toEqual([expect.stringContaining("puts a wildcard in or before the owner's name")]);
+    expect(by("${var.prov}", { StringLike: { "gitlab.corp.example:sub": "ref_type:branch:ref:*" } })).toEqual([]);
+  });
+});
+
+describe("agent-trust-open: a reference to your own account or organisation pins the caller (red-team round 78)", () => {
+  const data = { "data.aws_caller_identity.current": {}, "data.aws_organizations_organization.o": {}, "data.aws_partition.p": {}, "data.terraform_remote_state.base": { backend: "local", config: { path: "b.tfstate" } } };
+  const variable = { variable: { acct: { type: "string" }, org: { type: "string", default: "*" } } };
+  const open = (operator: string, key: string, value: string, extra: Obj = {}) =>
+    messages(tf({ ...data, ...extra, "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { [operator]: { [key]: value } } }) }) }, variable));
+
+  it.each([
+    ["the deploying account", "StringEquals", "aws:PrincipalAccount", "${data.aws_caller_identity.current.account_id}"],
+    ["the deploying account as the source account", "StringEquals", "aws:SourceAccount", "${data.aws_caller_identity.current.account_id}"],
+    ["the organisation (data source)", "StringEquals", "aws:PrincipalOrgID", "${data.aws_organizations_organization.o.id}"],
+    ["the organisation (resource)", "StringEquals", "aws:PrincipalOrgID", "${aws_organizations_organization.org.id}"],
+    ["a role of the deploying account", "ArnLike", "aws:PrincipalArn", "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/runner"],
+    ["a role of the deploying account in its partition", "ArnLike", "aws:PrincipalArn", "arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.current.account_id}:role/runner"],
+    ["an OU path of the organisation", "ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "${data.aws_organizations_organization.o.id}/r-ab12/*"],
+  ])("passes %s", (_n, operator, key, value) => {
+    expect(open(operator, key, value, { "aws_organizations_organization.org": { feature_set: "ALL" } })).toEqual([]);
+  });
+
+  it.each([
+    ["a variable without default", "StringEquals", "aws:PrincipalAccount", "${var.acct}", '"${var.acct}" is not known until apply'],
+    ["another stack's output", "StringEquals", "aws:PrincipalOrgID", "${data.terraform_remote_state.base.outputs.org}", "is not known until apply"],
+    ["a variable whose default is *", "StringEquals", "aws:PrincipalOrgID", "${var.org}", '"${var.org}" (read as "*") matches every caller'],
+    ["the deploying account's id as a role name, not its account", "ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:role/${data.aws_caller_identity.current.account_id}", "does not write out one account"],
+    ["the deploying account behind another token", "ArnLike", "aws:PrincipalArn", "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/${var.acct}", "holds ${var.acct}, which is not known until apply"],
+    ["a token after a wildcard", "ArnLike", "aws:PrincipalArn", "arn:aws:iam::111111111111:role/ci-*/${var.acct}", "holds ${var.acct}, which is not known until apply"],
+    ["the caller identity negated", "StringNotEquals", "aws:PrincipalAccount", "${data.aws_caller_identity.current.account_id}", "StringNotEquals aws:PrincipalAccount does not name the callers that may"],
+    ["a caller identity IfExists", "StringEqualsIfExists", "aws:PrincipalAccount", "${data.aws_caller_identity.current.account_id}", "holds for a caller without the key"],
+    ["a data source the stack does not hold", "StringEquals", "aws:PrincipalAccount", "${data.aws_caller_identity.elsewhere.account_id}", "is not known until apply"],
+  ])("fails %s, and says which condition and why", (_n, operator, key, value, why) => {
+    const [m, ...more] = open(operator, key, value);
+    expect(more).toEqual([]);
+    expect(m).toContain(`admits any AWS principal, in any account: its conditions on the caller pin none (${operator} ${key} `);
+    expect(m).toContain(why);
+    expect(m).not.toContain("no condition");
+  });
+
+  it("without a condition on the caller, says there is none", () => {
+    const [m] = messages(trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } }));
+    expect(m).toContain("admits any AWS principal, in any account, with no condition that pins the caller.");
+  });
+
+  it("reads a policy document data source's condition the same way", () => {
+    const doc = (value: string) => ({
+      statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }], condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [value] }] }],
+    });
+    const stack = (value: string) => tf({ ...data, "data.aws_iam_policy_document.t": doc(value), "aws_iam_role.agent": agentRole({ assume_role_policy: "${data.aws_iam_policy_document.t.json}" }) }, variable);
+    expect(messages(stack("${data.aws_caller_identity.current.account_id}"))).toEqual([]);
+    expect(messages(stack("${var.acct}"))).toEqual([expect.stringContaining('"${var.acct}" is not known until apply')]);
+  });
+});

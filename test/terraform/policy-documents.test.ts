@@ -78,7 +78,9 @@ describe("policyFromValue: JSON strings", () => {
     const st = only(
       from(s, doc([{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/env": ["${var.env}", "${var.nodefault}"] } } }])),
     );
-    expect(st.conditions).toEqual([{ operator: "StringEquals", key: "aws:PrincipalTag/env", values: ["prod", "${var.nodefault}"] }]);
+    expect(st.conditions).toEqual([{ operator: "StringEquals", key: "aws:PrincipalTag/env", values: ["prod", "${var.nodefault}"], written: ["${var.env}", "${var.nodefault}"] }]);
+    const plain = only(from(s, doc([{ Effect: "Deny", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/env": ["${var.nodefault}", "x"] } } }])));
+    expect(plain.conditions).toEqual([{ operator: "StringEquals", key: "aws:PrincipalTag/env", values: ["${var.nodefault}", "x"] }]);
   });
 
   test("principals resolve like resources", () => {

@@ -275,6 +275,9 @@ function conditionValue(x: unknown, where: string): string {
   throw new Unreadable(`Condition ${where} has a value that is not a string, number or boolean`);
 }
 
+/** Where the Terraform layer keeps a condition block's values as written, by key (see `Condition.written`). */
+export const WRITTEN_CONDITION_VALUES = Symbol("written Condition values");
+
 function conditionList(v: unknown): Condition[] {
   if (!isObject(v)) throw new Unreadable("Condition is not an object");
   const out: Condition[] = [];
@@ -283,7 +286,8 @@ function conditionList(v: unknown): Condition[] {
     for (const [key, value] of Object.entries(block)) {
       const where = `${operator} ${key}`;
       const values = Array.isArray(value) ? value.map((x) => conditionValue(x, where)) : [conditionValue(value, where)];
-      out.push({ operator, key, values });
+      const written = (block as { [WRITTEN_CONDITION_VALUES]?: Record<string, readonly string[]> })[WRITTEN_CONDITION_VALUES]?.[key];
+      out.push(written !== undefined && written.length === values.length ? { operator, key, values, written } : { operator, key, values });
     }
   }
   return out;

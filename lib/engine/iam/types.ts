@@ -27,6 +27,11 @@ export interface Condition {
   readonly operator: string;
   readonly key: string;
   readonly values: readonly string[];
+  /**
+   * The values as written (index for index), only where the Terraform layer substituted a `${...}` token: a reference
+   * to the deploying account is `*` in `values`, like every account id of a stack, yet one account (red-team round 78).
+   */
+  readonly written?: readonly string[];
 }
 
 export interface PrincipalSpec {

@@ -4,12 +4,12 @@
  * other role whose trust admits it (red-team round 76: a GitLab job's agent, confined to its entry role and agent
  * role, called AssumeRoleWithWebIdentity on an admin role trusting gitlab.com for the same project and branch).
  */
-import type { Statement } from "../iam/types";
+import type { PrincipalSpec, Statement } from "../iam/types";
 import type { TfStack } from "../terraform/types";
 import type { PrincipalNode } from "../analysis-types";
 import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { statementName } from "../describe";
-import { resolveToPattern } from "../terraform/tokens";
+import { referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import { trustMayNamePrincipals } from "../principals/collect";
 import type { AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
@@ -268,18 +268,10 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
  * without them. Any other condition (`aud` too, which the holder chooses) may be false.
  */
 function denyCertainlyApplies(ctx: EdgeContext, d: Statement, host: string, t: Token, r: WebIdentityTrust): boolean {
-  if (d.unknown !== undefined || d.notPrincipals !== undefined || d.approximatePrincipals) return false;
+  if (d.unknown !== undefined || d.notPrincipals !== undefined) return false;
   if (d.resources !== undefined ? !d.resources.includes("*") : d.notResources !== undefined) return false;
   if (!(d.actions ? d.actions.some((a) => globMatch(a, ASSUME, CI)) : (d.notActions ?? []).every((a) => !globMatch(a, ASSUME, CI)))) return false;
-  const named = (r.statement.principals ?? []).flatMap((p) => (p.type === "Federated" ? p.identifiers : []));
-  const id = providerIdOf(host);
-  const everyone = (d.principals ?? []).some(
-    // Only `"*"` or a Federated principal covers a web identity (an `AWS` `*` names IAM principals). A literal
-    // identifier counts only as the Allow writes it: a provider ARN of another account names another provider,
-    // which normalised ARNs no longer tell apart.
-    (p) => (p.type === "*" || p.type === "Federated") && (p.identifiers.includes("*") || p.identifiers.some((x) => named.includes(x) && !hasWildcard(x) && normalised(x) === id)),
-  );
-  if (!everyone) return false;
+  if (!(d.principals ?? []).some((p) => namesEveryone(p) || namesProvider(ctx.stack, p, host, r.statement, r.role))) return false;
   const claims = readClaims(ctx.stack, d);
   // Every condition must be one read as a barrier test at this host, and hold.
   if (d.conditions.length === 0) return true;
@@ -291,6 +283,35 @@ function denyCertainlyApplies(ctx: EdgeContext, d: Statement, host: string, t: T
     if (c.negated && d.conditions.some((x) => x.key.toLowerCase() === `${host}:${c.claim}` && x.values.some((v) => v.includes("${")))) return false;
     const admitted = t.claims.tests.filter((x) => x.host === host && x.claim === c.claim && !x.negated);
     return c.negated ? admitted.some((a) => !testsMeet(a, c)) : admitted.some((a) => testCovers(c, a));
+  });
+}
+
+/** Whether a Deny's principal is `*` as written: a `*` a token was widened to (a variable without default) may be one provider. */
+function namesEveryone(p: PrincipalSpec): boolean {
+  return (p.type === "*" || p.type === "Federated") && p.identifiers.some((x, i) => x === "*" && !(p.written?.[i] ?? "").includes("${"));
+}
+
+/**
+ * Whether a Deny's principal certainly names the provider through which the Allow `allow` of `role`'s trust admits
+ * tokens of `host` (only a Federated principal covers a web identity; an `AWS` `*` names IAM principals). IAM holds one
+ * provider per issuer in an account, and a trust admits only its own account's. So: a literal ARN the Allow names too
+ * (a provider ARN of another account names another provider, which normalised ARNs no longer tell apart); the very
+ * reference the Allow writes, where it is of this host or the Allow's only provider; or a provider of this stack with
+ * this host, in the role's account (its ARN resolves with `*` for the account: red-team round 78, such a Deny was
+ * ignored). Anything else (a variable, another stack's output, a function call) may name another provider.
+ */
+function namesProvider(stack: TfStack, p: PrincipalSpec, host: string, allow: Statement, role: PrincipalNode): boolean {
+  if (p.type !== "Federated") return false;
+  const id = providerIdOf(host);
+  const named = (allow.principals ?? []).flatMap((a) => (a.type === "Federated" ? a.identifiers.map((x, i) => ({ x, w: a.written?.[i] })) : []));
+  return p.identifiers.some((x, i) => {
+    const w = p.written?.[i];
+    if (w === undefined || !w.includes("${")) return named.some((a) => a.x === x) && !hasWildcard(x) && normalised(x) === id;
+    if (refTarget(w) === undefined) return false;
+    if (named.some((a) => a.w === w) && (normalised(x) === id || named.length === 1)) return true;
+    if (!/^arn:[^:*?]+:iam::\*:oidc-provider\/[^*?]+$/i.test(x) || normalised(x) !== id) return false;
+    const provider = referencedResource(stack, w, ["aws_iam_openid_connect_provider"]);
+    return provider !== undefined && (provider.values["provider"] ?? null) === (role.resource.values["provider"] ?? null);
   });
 }
 
@@ -355,7 +376,7 @@ export function webIdentityTokens(stack: TfStack, p: PrincipalNode): WebIdentity
     const providers = webProviders(s);
     if (providers.length === 0) continue;
     const claims = readClaims(stack, s);
-    const denied = statements.flatMap((d) => ownDeny(stack, d, s));
+    const denied = statements.flatMap((d) => ownDeny(stack, p, d, s));
     out.push({
       statement: statementName(s),
       providers,
@@ -372,16 +393,14 @@ export function webIdentityTokens(stack: TfStack, p: PrincipalNode): WebIdentity
  * Deny may not apply, and leaving it out fails closed). A negated condition also holds for a token without the key:
  * with `*` as principal, it refuses every other provider's token.
  */
-function ownDeny(stack: TfStack, d: Statement, s: Statement): { test: ClaimTest; host?: string }[] {
-  if (d.effect !== "Deny" || d.unknown !== undefined || d.notPrincipals !== undefined || d.approximatePrincipals || d.conditions.length !== 1) return [];
+function ownDeny(stack: TfStack, p: PrincipalNode, d: Statement, s: Statement): { test: ClaimTest; host?: string }[] {
+  if (d.effect !== "Deny" || d.unknown !== undefined || d.notPrincipals !== undefined || d.conditions.length !== 1) return [];
   if (d.resources !== undefined ? !d.resources.includes("*") : d.notResources !== undefined) return [];
   if (!namesAssume(d)) return [];
   const [test] = readClaims(stack, d).tests;
   if (!test || !barrierClaims(test.host).includes(test.claim) || d.conditions[0].values.some((v) => v.includes("${"))) return [];
-  const named = (s.principals ?? []).flatMap((x) => (x.type === "Federated" ? x.identifiers : []));
-  const everyone = (d.principals ?? []).some((x) => (x.type === "*" || x.type === "Federated") && x.identifiers.includes("*"));
-  const id = providerIdOf(test.host);
-  const same = (d.principals ?? []).some((x) => x.type === "Federated" && x.identifiers.some((i) => named.includes(i) && !hasWildcard(i) && normalised(i) === id));
+  const everyone = (d.principals ?? []).some(namesEveryone);
+  const same = (d.principals ?? []).some((x) => namesProvider(stack, x, test.host, s, p));
   if (!everyone && !same) return [];
   const kept = `the ${test.claim} its Deny (${test.text}) leaves`;
   return [{ test: { ...test, negated: !test.negated, text: kept }, ...(everyone && test.negated ? { host: test.host } : {}) }];

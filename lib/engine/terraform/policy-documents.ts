@@ -15,7 +15,7 @@
 import type { Env } from "../../hcl/evaluate";
 import type { PolicyDocument, Statement, StatementSource } from "../iam/types";
 import { globsIntersect } from "../iam/glob";
-import { makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
+import { WRITTEN_CONDITION_VALUES, makeSource, parsePolicyJson, replaceInterpolations, unknownDocument, unknownStatement, withSource } from "../iam/policy-json";
 import { locateJsonError, lineColumn } from "./read-file";
 import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
@@ -528,7 +528,13 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
         continue;
       }
       const b: Obj = {};
-      for (const key of Object.keys(block)) b[key] = mapStrings(stack, block[key], false);
+      let written: Record<string, readonly string[]> | undefined;
+      for (const key of Object.keys(block)) {
+        const v = block[key];
+        b[key] = mapStrings(stack, v, false);
+        if (holdsInterpolation(v) && JSON.stringify(b[key]) !== JSON.stringify(v)) (written ??= {})[key] = typeof v === "string" ? [v] : (v as unknown[]).map(String);
+      }
+      if (written) (b as { [WRITTEN_CONDITION_VALUES]?: Record<string, readonly string[]> })[WRITTEN_CONDITION_VALUES] = written;
       c[op] = b;
     }
     out["Condition"] = c;
