@@ -181,7 +181,10 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[
   const them = exemptable.length === 1 ? "it" : "them";
   return (
     `This is AgentRole's boundary: an addOverride or an edit removed ${removed.join(" and ")}; remove the override` +
-    (exemptable.length > 0 ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow()` : "") +
+    (exemptable.length > 0
+      ? `, or, if the agent needs ${listActions(exemptable)}, exempt ${them} with boundaryExemptions and grant ${them} with allow(). ` +
+        `If boundaryExemptions already names ${them}, no allow() grants ${them} (a synth that skips validations lets that through): grant ${them}, or remove the exemption`
+      : "") +
     "."
   );
 }

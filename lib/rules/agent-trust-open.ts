@@ -3,7 +3,7 @@ import type { FindingDraft } from "../engine/findings";
 import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
-import type { TfStack } from "../engine/terraform/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
 import { parseReference, referencedResource } from "../engine/terraform/tokens";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
@@ -15,13 +15,13 @@ const PINNING_KEYS = new Set(["aws:principalaccount", "aws:principalorgid", "aws
  * Whether the statement admits every AWS principal (`*`, `AWS: *`, or NotPrincipal) with nothing that pins the caller:
  * undefined when it does not, else why each condition on a pinning key pins nothing (empty: there is none).
  */
-function admitsAnyone(stack: TfStack, s: Statement): string[] | undefined {
+function admitsAnyone(stack: TfStack, s: Statement, role: TfResource): string[] | undefined {
   if (s.effect !== "Allow" || s.unknown !== undefined) return undefined;
   const everyone = s.notPrincipals !== undefined || (s.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*"));
   if (!everyone) return undefined;
   const why: string[] = [];
   for (const c of s.conditions) {
-    const fault = callerFault(stack, c);
+    const fault = callerFault(stack, c, role);
     if (fault === undefined) return undefined;
     if (fault !== "") why.push(`${c.operator} ${c.key} ${fault}`);
   }
@@ -35,14 +35,14 @@ function admitsAnyone(stack: TfStack, s: Statement): string[] | undefined {
  * account, organisation or ARN within a known account. Red-team round 77: `StringNotEquals aws:PrincipalAccount
  * 999999999999` and `StringLike aws:PrincipalArn *` counted as pins.
  */
-function callerFault(stack: TfStack, c: Statement["conditions"][number]): string | undefined {
+function callerFault(stack: TfStack, c: Statement["conditions"][number], role: TfResource): string | undefined {
   const key = c.key.toLowerCase();
   if (!PINNING_KEYS.has(key)) return "";
   if (/^ForAllValues:/i.test(c.operator)) return "holds for a request without the key, so it never pins";
   if (/IfExists$/i.test(c.operator)) return "holds for a caller without the key";
   if (!/^(?:ForAnyValue:)?(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i.test(c.operator)) return "does not name the callers that may";
   if (c.values.length === 0) return "lists no value";
-  const faults = c.values.map((v, i) => pinningFault(stack, key, v, c.written?.[i])).filter((f): f is string => f !== undefined);
+  const faults = c.values.map((v, i) => pinningFault(stack, key, v, c.written?.[i], role)).filter((f): f is string => f !== undefined);
   return faults.length === 0 ? undefined : faults.join("; ");
 }
 
@@ -50,11 +50,14 @@ function callerFault(stack: TfStack, c: Statement["conditions"][number]): string
  * Values Terraform gives that are one value known to be your own (red-team round 78): the deploying account, your
  * organisation, the partition. Each stands in for its value, so the value is read as if written out.
  */
-function ownValue(stack: TfStack, expr: string): string | undefined {
+function ownValue(stack: TfStack, expr: string, role: TfResource): string | undefined {
   const ref = parseReference(expr);
   if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
   const r = stack.byAddress.get(ref.address);
   if (!r) return undefined;
+  // Read through another aws provider it is that provider's account or organisation (a vendor's, a shared one), not
+  // the role's (red-team round 79).
+  if (providerOf(r) !== providerOf(role)) return undefined;
   const data = r.mode === "data";
   if (data && r.type === "aws_caller_identity" && ref.attribute === "account_id") return "000000000000";
   if (r.type === "aws_organizations_organization" && ref.attribute === "id") return "o-own";
@@ -66,12 +69,23 @@ function ownValue(stack: TfStack, expr: string): string | undefined {
  * Why `value` does not pin the caller by `key`, or undefined when it does. `written`: the value before the Terraform
  * layer substituted its tokens, where it did (the deploying account's id becomes `*`, like every account of a stack).
  */
-function pinningFault(stack: TfStack, key: string, value: string, written?: string): string | undefined {
+function pinningFault(stack: TfStack, key: string, value: string, written: string | undefined, role: TfResource): string | undefined {
   const fault = shapeFault(key, value);
   if (fault === undefined) return undefined;
+  // An ARN whose account is the deploying account's: the rest as the engine read it (a role of the stack by its
+  // name), the account as written (red-team round 79: the role name's reference left the whole value unread).
+  if (key === "aws:principalarn" && written !== undefined) {
+    const w = written.split(":");
+    const v = value.split(":");
+    const account = /^\$\{([^{}]*)\}$/.exec(w[4] ?? "")?.[1];
+    if (w.length >= 6 && v.length >= 6 && account !== undefined && ownValue(stack, account, role) === "000000000000") {
+      v[4] = "000000000000";
+      if (shapeFault(key, v.join(":")) === undefined) return undefined;
+    }
+  }
   // `$${` is Terraform's escape (IAM receives a policy variable): left alone.
   const own = (written ?? value).replace(/(^|[^$])\$\{([^{}]*)\}/g, (all, before: string, expr: string) => {
-    const v = ownValue(stack, expr);
+    const v = ownValue(stack, expr, role);
     return v === undefined ? all : before + v;
   });
   const left = shapeFault(key, own);
@@ -142,6 +156,15 @@ function providersOf(stack: TfStack, s: Statement): Provider[] {
       if (builtin) {
         out.push({ id, shown: id, host: id.toLowerCase(), builtin: true, claims: builtin });
         return;
+      }
+      // A provider blastwall cannot read (a variable, a remote state's output) may be a built-in one, and the statement's
+      // keys say which: judged as that provider too, with its own claims (red-team round 79: a Google token pinned only
+      // by sub passed when the provider came from a variable).
+      if (id === "*") {
+        for (const issuer of new Set(s.conditions.map((c) => issuerOf(c.key)))) {
+          const claims = issuer === undefined ? undefined : WEB_IDENTITY_PROVIDERS.get(issuer);
+          if (issuer !== undefined && claims) out.push({ id, shown: `${written ?? id} (${issuer}, as its condition keys name it)`, host: issuer, builtin: true, claims });
+        }
       }
       if (!globsIntersect(id, OIDC_PROVIDERS, CI)) return;
       // IAM names the provider, and its condition keys, after the issuer URL without its scheme: a reference to a
@@ -407,7 +430,7 @@ export const rule: Rule = {
             ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
           });
         }
-        const why = admitsAnyone(stack, s);
+        const why = admitsAnyone(stack, s, agent.resource);
         if (why === undefined) continue;
         const open = `${describe(agent.resource)} is an AI agent role whose trust policy (${statementName(s)}) admits any AWS principal, in any account`;
         out.push({
@@ -426,3 +449,9 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The aws provider configuration a resource is made by (`aws`, `aws.alias`). */
+function providerOf(r: TfResource): string {
+  const p = r.values["provider"];
+  return typeof p === "string" ? p.replace(/^\$\{(.*)\}$/, "$1") : "aws";
+}

@@ -238,6 +238,19 @@ describe("boundaryExemptions: an exemption no allow() grants fails synth", () =>
     const { json } = synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action: "sqs:PurgeQueue", reason: "the janitor agent drains dead-letter queues" }] }));
     expect(gateFindings(json)).toEqual([expect.stringMatching(/^agent-role-boundary \[warning\]: .*allows actions .*direct destroy actions \(sqs:PurgeQueue\)/)]);
   });
+
+  it("with validations skipped, blastwall check's fix names the exemption without a grant, not only an override (red-team round 79)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "blastwall-exempt-"));
+    const app = new App({ outdir: dir, skipValidation: true });
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-central-1" });
+    new AgentRole(stack, "Agent", { ...props, boundaryExemptions: [{ action: "sqs:PurgeQueue", reason: "the janitor agent drains dead-letter queues" }] });
+    app.synth();
+    const r = report(JSON.parse(readFileSync(join(dir, "stacks", "test", "cdk.tf.json"), "utf8")));
+    const f = r.findings.find((x) => x.ruleId === "agent-role-boundary");
+    expect(f?.fix).toContain("This is AgentRole's boundary");
+    expect(f?.fix).toContain("If boundaryExemptions already names it, no allow() grants it (a synth that skips validations lets that through): grant it, or remove the exemption.");
+  });
 });
 
 describe("boundaryExemptions: the gate", () => {

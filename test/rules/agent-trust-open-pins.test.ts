@@ -345,3 +345,43 @@ describe("agent-trust-open: a reference to your own account or organisation pins
     expect(messages(stack("${var.acct}"))).toEqual([expect.stringContaining('"${var.acct}" is not known until apply')]);
   });
 });
+
+describe("agent-trust-open: red-team round 79", () => {
+  const roleTrust = (condition: Obj) => policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition });
+  const withOther = (agent: Obj, extra: Obj = {}) =>
+    messages(
+      tf(
+        { "data.aws_caller_identity.mine": {}, "data.aws_caller_identity.vendor": { provider: "aws.other" }, "data.aws_organizations_organization.theirs": { provider: "aws.other" }, ...extra, "aws_iam_role.agent": agentRole(agent) },
+        // The other provider's account is not known here (with an assume_role ARN or allowed_account_ids it would be read
+        // as that literal account, which pins to one account like any account written out).
+        { provider: { aws: [{ region: "us-east-1" }, { alias: "other", region: "us-east-1", profile: "vendor" }] } },
+      ),
+    );
+
+  it("the account or organisation of another aws provider is not the role's own", () => {
+    expect(withOther({ assume_role_policy: roleTrust({ StringEquals: { "aws:PrincipalAccount": "${data.aws_caller_identity.vendor.account_id}" } }) })).toHaveLength(1);
+    expect(withOther({ assume_role_policy: roleTrust({ StringEquals: { "aws:PrincipalOrgID": "${data.aws_organizations_organization.theirs.id}" } }) })).toHaveLength(1);
+    // Control: the role's own provider's caller identity.
+    expect(withOther({ assume_role_policy: roleTrust({ StringEquals: { "aws:PrincipalAccount": "${data.aws_caller_identity.mine.account_id}" } }) })).toEqual([]);
+    // Control: both made by the other provider.
+    expect(withOther({ provider: "aws.other", assume_role_policy: roleTrust({ StringEquals: { "aws:PrincipalAccount": "${data.aws_caller_identity.vendor.account_id}" } }) })).toEqual([]);
+  });
+
+  it("an ARN of the deploying account with a role of the stack by reference pins; the whole value is not taken as unknown", () => {
+    const runner = { "aws_iam_role.runner": { name: "runner", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) } };
+    expect(withOther({ assume_role_policy: roleTrust({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::${data.aws_caller_identity.mine.account_id}:role/${aws_iam_role.runner.name}" } }) }, runner)).toEqual([]);
+    // Control: the account of the other provider, with the same role reference.
+    expect(withOther({ assume_role_policy: roleTrust({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::${data.aws_caller_identity.vendor.account_id}:role/${aws_iam_role.runner.name}" } }) }, runner)).toHaveLength(1);
+  });
+
+  it("a provider blastwall cannot read is judged as the built-in provider its keys name: a Google token pinned by sub only fails", () => {
+    const viaVariable = (condition: Obj) =>
+      messages(tf({ "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { Federated: "${var.p}" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }) }) }, { variable: { p: { type: "string" } } }));
+    const [m, ...more] = viaVariable({ StringEquals: { "accounts.google.com:sub": "112233445566778899000" } });
+    expect(more).toEqual([]);
+    expect(m).toContain("(accounts.google.com, as its condition keys name it)");
+    expect(m).toContain("accounts.google.com:aud");
+    // Control: app and user pinned.
+    expect(viaVariable({ StringEquals: { "accounts.google.com:sub": "112233445566778899000", "accounts.google.com:aud": "123-abc.apps.googleusercontent.com" } })).toEqual([]);
+  });
+});
