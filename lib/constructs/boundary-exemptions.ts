@@ -60,6 +60,10 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
       `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
     );
   }
+  const bulk = BULK_LOSS.get(name.toLowerCase());
+  if (bulk) {
+    return `${name} ${bulk}: graded warning because the damage depends on facts blastwall cannot see, it can still take a whole data store, which no exemption should open; ${NOT_AN_AGENT_TASK}`;
+  }
   const handsOver = HANDS_OVER.get(name.toLowerCase());
   if (handsOver) {
     return `${name} ${handsOver}, which is escalation in effect whatever its catalogue grade: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
@@ -73,6 +77,18 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
 }
 
 const CHAIN = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
+
+/**
+ * Warning-graded actions whose worst case is the loss of a whole data store (red-team round 80): graded warning for
+ * what usually happens, refused as exemptions for what can.
+ */
+const BULK_LOSS: ReadonlyMap<string, string> = new Map([
+  ["dynamodb:updatetimetolive", "turns on TTL on an attribute that may hold past timestamps, so DynamoDB deletes those items, a delayed bulk delete like an S3 lifecycle rule (an error)"],
+  ["eks:deletecluster", "deletes a cluster and every Kubernetes object it stores"],
+  ["sagemaker:deletedomain", "deletes a domain and, with its retention policy set so, every user's home directory"],
+  ["kms:revokegrant", "cuts a database or volume off from its key, so its data becomes unreadable"],
+  ["kms:retiregrant", "cuts a database or volume off from its key, so its data becomes unreadable"],
+]);
 
 /**
  * Warning-graded actions whose grade is for one effect, but which also hand over an identity or a resource policy

@@ -309,12 +309,23 @@ describe("boundaryExemptions: the gate", () => {
     expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message).not.toContain("boundaryExemptions");
   });
 
+  it.each([["dynamodb:UpdateTimeToLive"], ["eks:DeleteCluster"], ["sagemaker:DeleteDomain"], ["kms:RevokeGrant"], ["kms:RetireGrant"]])(
+    "refuses %s: a warning whose worst case is a whole data store (red-team round 80)",
+    (action) => {
+      const message = errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action, reason: "the task needs it, says the team" }] }))).message;
+      expect(message).toContain(`AgentRole: boundaryExemptions[0].action: ${action} `);
+      expect(message).toContain("which no exemption should open");
+    },
+  );
+
   it("allow()'s refusal of a warning right suggests the exemption without calling it an agent's task never to do, and suggests none for a reach action", () => {
     const refusal = (action: string) => errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message;
-    const eks = refusal("eks:DeleteCluster");
-    expect(eks).toContain("The catalogue grades it warning: the damage is limited, recoverable, or depends on facts blastwall cannot see. If the agent's task truly needs it, list eks:DeleteCluster in boundaryExemptions");
-    expect(eks).not.toContain("never an agent session");
-    expect(refusal("eks:DeleteCluster")).not.toContain("limited or recoverable)");
+    const purge = refusal("sqs:PurgeQueue");
+    expect(purge).toContain("The catalogue grades it warning: the damage is limited, recoverable, or depends on facts blastwall cannot see. If the agent's task truly needs it, list sqs:PurgeQueue in boundaryExemptions");
+    expect(purge).not.toContain("never an agent session");
+    expect(purge).not.toContain("limited or recoverable)");
+    // A warning whose worst case is a whole data store: no exemption offered (red-team round 80).
+    expect(refusal("eks:DeleteCluster")).not.toContain("boundaryExemptions");
     const pool = refusal("cognito-idp:UpdateUserPool");
     expect(pool).not.toContain("boundaryExemptions");
     expect(pool).toContain("Protection settings change through a reviewed deploy");
