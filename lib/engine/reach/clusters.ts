@@ -4,7 +4,8 @@
  * instance's credentials), every pod identity association's role, and every IRSA role (an administrator creates
  * the service account the trust asks for). Administration comes from IAM (creating an access entry and giving it
  * an access policy, on a cluster the resource pattern may name), from an access entry the stack itself gives, or
- * from the aws-auth ConfigMap (older clusters' mapping of IAM principals to Kubernetes groups).
+ * from the aws-auth ConfigMap (older clusters' mapping of IAM principals to Kubernetes groups), or from an OIDC
+ * identity provider of the cluster whose issuer signs a token an agent holds (a CI job's: edges-clusters.ts).
  *
  * What the cluster's RBAC grants a Kubernetes group is not in Terraform: an entry or mapping with groups counts as
  * an administrator, and so does any access policy except the view-only one. Whatever blastwall cannot read (a
