@@ -6,7 +6,6 @@
 import { check, errors, policy, tf } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
-const GITLAB = "arn:aws:iam::111111111111:oidc-provider/gitlab.com";
 const SUB = "project_path:acme/infra:ref_type:branch:ref:agent";
 
 /** The agent as AgentPrincipal.gitlabCi's entry role is: tagged, trusting the job's token (aud and sub pinned). */
