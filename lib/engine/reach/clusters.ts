@@ -4,7 +4,8 @@
  * instance's credentials), every pod identity association's role, and every IRSA role (an administrator creates
  * the service account the trust asks for). Administration comes from IAM (creating an access entry and giving it
  * an access policy, on a cluster the resource pattern may name), from an access entry the stack itself gives, or
- * from the aws-auth ConfigMap (older clusters' mapping of IAM principals to Kubernetes groups).
+ * from the aws-auth ConfigMap (older clusters' mapping of IAM principals to Kubernetes groups), or from an OIDC
+ * identity provider of the cluster whose issuer signs a token an agent holds (a CI job's: edges-clusters.ts).
  *
  * What the cluster's RBAC grants a Kubernetes group is not in Terraform: an entry or mapping with groups counts as
  * an administrator, and so does any access policy except the view-only one. Whatever blastwall cannot read (a
@@ -228,6 +229,65 @@ export function stackAccessOf(stack: TfStack, address: string, mayBe: (arn: stri
     for (const t of targets) out.push({ res: m.res, ...t, why });
   }
   return out;
+}
+
+/**
+ * An OIDC identity provider of a cluster (`aws_eks_identity_provider_config`): the API server takes a token of its
+ * issuer as the Kubernetes user `<username_prefix><username_claim>`, whoever asked the issuer for it. `client_id`
+ * is no barrier for a CI issuer (the job names the token's audience), so only the issuer and `required_claims` tell
+ * whose tokens log in.
+ */
+export interface ClusterIssuer {
+  readonly res: TfResource;
+  /** The issuer URL without its scheme (`gitlab.com`), as a glob pattern: `*` when blastwall cannot read it. */
+  readonly issuer: string;
+  /** The `required_claims` blastwall can read as literal values; one it cannot read is left out (any token may pass). */
+  readonly required: Readonly<Record<string, string>>;
+  /** The Kubernetes user a token becomes, for the report (`gitlab:<sub>`). */
+  readonly user: string;
+  /** Where the config came from when blastwall could not read it all (a dynamic block), for the report. */
+  readonly unread?: string;
+}
+
+/**
+ * The stack's cluster identity providers. A `dynamic "oidc"`, or an oidc block blastwall cannot read, may name any
+ * issuer (fail closed).
+ */
+export function clusterIssuersOf(stack: TfStack): ClusterIssuer[] {
+  const out: ClusterIssuer[] = [];
+  for (const res of stack.byType.get("aws_eks_identity_provider_config") ?? []) {
+    if (res.mode !== "managed") continue;
+    const block = first(res.values["oidc"]);
+    const dynamic = dynamicContents(res.values, "oidc");
+    const bodies: { body?: Record<string, unknown>; unread?: string }[] = [];
+    if (isObject(block)) bodies.push({ body: block });
+    else if (block !== undefined && block !== null) bodies.push({ unread: `its oidc block is ${JSON.stringify(block).slice(0, 80)}` });
+    for (const d of dynamic) bodies.push(d ? { body: d, unread: "a dynamic oidc block" } : { unread: "a dynamic oidc block blastwall cannot read" });
+    if (bodies.length === 0) bodies.push({ unread: "no oidc block blastwall can read" });
+    for (const { body, unread } of bodies) {
+      const url = body?.["issuer_url"];
+      const written = typeof url === "string" ? (url.includes("${") ? resolveToPattern(stack, url).pattern : url) : "*";
+      const issuer = written.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "").toLowerCase() || "*";
+      const required: Record<string, string> = {};
+      const claims = body?.["required_claims"];
+      if (isObject(claims)) for (const [k, v] of Object.entries(claims)) if (typeof v === "string" && !v.includes("${") && !k.includes("${")) required[k] = v;
+      const claim = typeof body?.["username_claim"] === "string" ? (body["username_claim"] as string) : "sub";
+      const prefix = typeof body?.["username_prefix"] === "string" ? (body["username_prefix"] as string) : "";
+      out.push({ res, issuer, required, user: `${prefix}<${claim}>`, ...(unread !== undefined ? { unread } : {}) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The clusters an identity provider config lets a token log in to: its cluster when it is the stack's, else the
+ * cluster it names outside the stack.
+ */
+export function issuerClusters(stack: TfStack, res: TfResource): { cluster?: Cluster; name: string }[] {
+  const mine = clustersOf(stack).filter((c) => inCluster(stack, res, c.res));
+  if (mine.length > 0) return mine.map((c) => ({ cluster: c, name: c.res.address }));
+  const k = clusterKey(stack, res);
+  return [{ name: k?.literal ?? k?.ref ?? `a cluster ${res.address} names` }];
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Edges through EKS: administering a cluster reaches every role its pods may take. */
 import type { PrincipalNode } from "../analysis-types";
-import { globsIntersect } from "../iam/glob";
+import { globMatch, globsIntersect, hasWildcard } from "../iam/glob";
 import { statementName } from "../describe";
 import type * as Clusters from "./clusters";
 import type { Cluster } from "./clusters";
@@ -11,6 +11,7 @@ import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { normaliseAccount } from "./trust-index";
 import { resourcePartOf } from "./resource-part";
+import { webIdentityTokens, type WebIdentityToken } from "./edges-web-identity";
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -42,7 +43,8 @@ function clusterOutside(r: string, clusters: readonly Cluster[]): boolean {
  */
 export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   // With no right on access entries and no resource that gives access, the principal administers no cluster.
-  if (!CLUSTER_ADMIN_WRITES.some((a) => ctx.grants(p, a).length > 0) && !CLUSTER_ACCESS_TYPES.some((t) => ctx.stack.byType.has(t))) return;
+  const issuers = ctx.stack.byType.has("aws_eks_identity_provider_config");
+  if (!CLUSTER_ADMIN_WRITES.some((a) => ctx.grants(p, a).length > 0) && !CLUSTER_ACCESS_TYPES.some((t) => ctx.stack.byType.has(t)) && !issuers) return;
   const { clustersOf, stackAccessOf } = clusters();
   const all = clustersOf(ctx.stack);
   const reached = new Set<string>();
@@ -67,6 +69,78 @@ export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
       add(ctx.unknown(`eks:${a.name}`, `pods of the EKS cluster ${a.name}, which is not in this stack and may run as any role`), "hijack", "EKS access", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see`, a.res.address);
     }
   }
+  if (issuers) issuerEdges(ctx, p, reached, add);
+}
+
+/**
+ * An agent logs in to a cluster with its own web identity token when the cluster takes tokens of that issuer
+ * (red-team round 80: a GitLab job's token, through an `aws_eks_identity_provider_config` of gitlab.com, was
+ * cluster-admin by a ClusterRoleBinding, and nothing read the config). What the user may do is the cluster's RBAC,
+ * which bindings outside Terraform may grant as well: it counts as an administrator, as a Kubernetes group of an
+ * access entry does.
+ */
+function issuerEdges(ctx: EdgeContext, p: PrincipalNode, reached: Set<string>, add: AddEdge): void {
+  if (!p.isAgent || p.kind !== "role" || (p.external && p.peer === undefined)) return;
+  const tokens = tokensOf(ctx, p);
+  if (tokens.length === 0) return;
+  const { clusterIssuersOf, issuerClusters } = clusters();
+  const agent = p.peer?.is ?? p.address;
+  for (const i of clusterIssuersOf(ctx.stack)) {
+    const t = tokens.find((t) => tokenLogsIn(t, i));
+    if (!t) continue;
+    const issuer = i.issuer === "*" ? `an issuer blastwall cannot read (${i.unread ?? "issuer_url"})` : `the issuer ${i.issuer}${i.unread !== undefined ? ` (from ${i.unread})` : ""}`;
+    const subs = t.claims.tests.filter((x) => !x.negated && x.claim === "sub").map((x) => x.text);
+    const held = subs.length > 0 ? `${agent}'s token (${t.statement}: ${subs.join(" and ")})` : `${agent}'s token (${t.statement})`;
+    const how =
+      `${i.res.address} lets ${issuer} log users in to the cluster, and the job that holds ${held} can call the Kubernetes API with it ` +
+      `as the user ${i.user} (the job picks the token's audience, so client_id is no barrier), whatever RBAC binds that user or its groups to (bindings outside Terraform may make it cluster-admin)`;
+    const fix = `Remove ${i.res.address}, or require (required_claims) and bind only subjects no agent's token has`;
+    for (const w of issuerClusters(ctx.stack, i.res)) {
+      if (w.cluster) clusterWorkloadEdges(ctx, w.cluster, "EKS OIDC login", (what) => `${how}; ${what}. ${fix}`, reached, add, i.res.address);
+      else if (!reached.has(`eks:${w.name}`)) {
+        reached.add(`eks:${w.name}`);
+        add(ctx.unknown(`eks:${w.name}`, `pods of the EKS cluster ${w.name}, which is not in this stack and may run as any role`), "hijack", "EKS OIDC login", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see. ${fix}`, i.res.address);
+      }
+    }
+  }
+}
+
+/** An agent's tokens: its own trust's, or for another stack's agent, as that stack read them (as webIdentityEdges takes them). */
+function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
+  if (!p.external) return webIdentityTokens(ctx.stack, p);
+  return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
+}
+
+const CI = { caseInsensitive: true };
+
+/**
+ * The issuers a token may come from: the hosts its conditions pin, else its providers' (a provider ARN's host, a
+ * built-in provider's name); `*` for a pattern, a statement blastwall cannot read, or one naming no provider.
+ */
+function tokenIssuers(t: WebIdentityToken): string[] {
+  if (t.unread !== undefined || !t.providers) return ["*"];
+  if (t.claims.hosts.length > 0) return [...t.claims.hosts];
+  return t.providers.map((id) => {
+    const m = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/i.exec(id);
+    const host = m ? m[1] : id.startsWith("arn:") ? "*" : id;
+    return hasWildcard(host) ? "*" : host.toLowerCase();
+  });
+}
+
+/**
+ * Whether a token may log in through an identity provider config: it may come from the config's issuer, and may
+ * carry each required claim the agent's trust pins (only `sub` is read there: the issuer writes it, unlike `aud`).
+ */
+function tokenLogsIn(t: WebIdentityToken, i: Clusters.ClusterIssuer): boolean {
+  return tokenIssuers(t).some((host) => {
+    if (!globsIntersect(host, i.issuer, CI)) return false;
+    const sub = i.required["sub"];
+    if (sub === undefined || hasWildcard(host)) return true;
+    return t.claims.tests.filter((x) => x.host === host && x.claim === "sub").every((x) => {
+      const hit = x.values.some((v) => (x.literal || !hasWildcard(v) ? (x.ci ? v.toLowerCase() === sub.toLowerCase() : v === sub) : globMatch(v, sub, { caseInsensitive: x.ci })));
+      return x.negated ? !hit : hit;
+    });
+  });
 }
 
 function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string): void {
