@@ -59,6 +59,34 @@ function providerIdOf(host: string): string {
 /** Web identity providers IAM knows by name, with no provider resource (their keys are `accounts.google.com:sub`...). */
 const BUILT_IN: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com"]);
 
+/**
+ * Issuers whose tokens never carry the `https://aws.amazon.com/source_identity` claim, the only source identity
+ * AssumeRoleWithWebIdentity takes: the CI services AgentPrincipal refuses a source identity for (CI_ISSUERS of
+ * lib/constructs/agent-principal.ts, kept here since the engine reads plain JSON and loads no construct). Any other
+ * issuer (a pod's, a self-hosted one) may write the claim.
+ */
+const NO_SOURCE_IDENTITY: readonly RegExp[] = [
+  /^token\.actions\.githubusercontent\.com(\/|$)/,
+  /^gitlab\.com$/,
+  /^oidc\.circleci\.com(\/|$)/,
+  /^api\.bitbucket\.org\//,
+  /^agent\.buildkite\.com$/,
+  /^app\.terraform\.io$/,
+  /^vstoken\.dev\.azure\.com(\/|$)/,
+];
+
+/**
+ * Whether a statement admits only sessions with a source identity: a positive string condition on
+ * sts:SourceIdentity without IfExists is false when the request has none (ForAllValues, IfExists and negated ones
+ * hold then).
+ */
+function requiresSourceIdentity(s: Statement): boolean {
+  return s.conditions.some((c) => {
+    const op = c.operator.toLowerCase().replace(/^foranyvalue:/, "");
+    return c.key.toLowerCase() === "sts:sourceidentity" && POSITIVE.has(op);
+  });
+}
+
 /** A string condition on one claim of the token, read. */
 export interface ClaimTest {
   readonly host: string;
@@ -233,8 +261,10 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
     const h = hostOf(p);
     if (h !== undefined) hosts.add(h);
   }
+  const sourceIdentity = requiresSourceIdentity(r.statement);
   for (const host of hosts) {
     if (!mayName(t.providers, host) || !mayName(r.providers, host)) continue;
+    if (sourceIdentity && NO_SOURCE_IDENTITY.some((x) => x.test(host))) continue;
     if (t.claims.hosts.some((h) => h !== host) || theirs.hosts.some((h) => h !== host)) continue;
     const own: ClaimTest[] = [];
     const other: ClaimTest[] = [];
