@@ -46,3 +46,28 @@ describe("a role whose trust requires a source identity, and a token whose issue
     expect(targets(tf({ ...provider(), ...pinnedAgent, ...admin("deploy", web(REF, { StringEquals: { "gitlab.com:aud": "deploy" } })) }))).toEqual(["aws_iam_role.deploy"]);
   });
 });
+
+describe("a role that takes a token and starts the agent's sessions gives the agent's holder its token", () => {
+  const agent = (runner = "${aws_iam_role.runner.arn}") => ({
+    "aws_iam_role.agent": { name: "agent", path: "/agents/", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: runner }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } }), tags: { "blastwall:agent": "true" } },
+  });
+  const runner = (trust: string) => ({ "aws_iam_role.runner": { name: "runner", assume_role_policy: trust } });
+  const runnerFor = (sub: string) => runner(policy(web(REF, { StringEquals: { "gitlab.com:sub": sub } })));
+  const deploy = (sub: string) => admin("deploy", web(REF, { StringLike: { "gitlab.com:sub": sub } }));
+
+  it("reaches a role trusting the runner's subject", () => {
+    expect(targets(tf({ ...provider(), ...agent(), ...runnerFor(SUB), ...deploy("project_path:acme/infra:*") }))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  it("fails closed on a runner whose trust cannot be read", () => {
+    expect(targets(tf({ ...provider(), ...agent(), ...runner("${jsonencode(var.trust)}"), ...deploy(SUB) }, { variable: { trust: { type: "any" } } }))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  it("control: no path when the runner trusts another branch", () => {
+    expect(targets(tf({ ...provider(), ...agent(), ...runnerFor("project_path:acme/infra:ref_type:branch:ref:main"), ...deploy(SUB) }))).toEqual([]);
+  });
+
+  it("control: no path when the role taking the token does not start the agent's sessions", () => {
+    expect(targets(tf({ ...provider(), ...agent("arn:aws:iam::111111111111:role/elsewhere"), ...runnerFor(SUB), ...deploy(SUB) }))).toEqual([]);
+  });
+});

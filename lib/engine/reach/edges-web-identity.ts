@@ -14,6 +14,7 @@ import { trustMayNamePrincipals } from "../principals/collect";
 import type { AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { normaliseAccount } from "./trust-index";
+import { assumeRoleEdges } from "./edges-assume";
 
 const ASSUME = "sts:assumerolewithwebidentity";
 const CI = { caseInsensitive: true } as const;
@@ -237,6 +238,8 @@ export interface WebIdentityToken {
   readonly claims: Claims;
   /** Why blastwall cannot read that statement, when it cannot: the holder may hold a token of any subject. */
   readonly unread?: string;
+  /** The role whose trust admits the token, when it is not the agent but one that starts the agent's sessions. */
+  readonly via?: string;
 }
 type Token = WebIdentityToken;
 
@@ -473,8 +476,36 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
  * name is known only at apply time may be several agents: each one's count).
  */
 function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
-  if (!p.external) return webIdentityTokens(ctx.stack, p);
+  if (!p.external) return [...webIdentityTokens(ctx.stack, p), ...startersTokens(ctx, p)];
   return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
+}
+
+const assumeTargets = new WeakMap<EdgeContext, Map<PrincipalNode, ReadonlySet<string>>>();
+
+/**
+ * The tokens of the roles that start the agent's sessions: a role of the stack whose own trust admits a web identity
+ * and that may assume the agent (its trust admits the role, and the role may call sts:AssumeRole on it, as the
+ * assume-role edges read it) is run by whoever holds its token, and that holder runs the agent (red-team round 80: a
+ * runner role taking the job's token, then assuming the agent). One hop up only: a role that starts the runner's
+ * sessions is the runner's agent-like holder, and no CI layout puts two roles between the token and the agent.
+ */
+function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] {
+  let targets = assumeTargets.get(ctx);
+  if (!targets) assumeTargets.set(ctx, (targets = new Map()));
+  const out: WebIdentityToken[] = [];
+  const seen = new Set<PrincipalNode>();
+  for (const { role } of webIdentityTrusts(ctx)) {
+    if (role === p || seen.has(role)) continue;
+    seen.add(role);
+    let to = targets.get(role);
+    if (!to) {
+      const set = new Set<string>();
+      assumeRoleEdges(ctx, role, (x) => set.add(x));
+      targets.set(role, (to = set));
+    }
+    if (to.has(p.address)) out.push(...webIdentityTokens(ctx.stack, role).map((t) => ({ ...t, via: role.address })));
+  }
+  return out;
 }
 
 function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIdentityTrust, a: Admission): string {
@@ -490,7 +521,7 @@ function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIden
   const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
   const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx.stack, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
   return (
-    `${holder} that holds the token of ${provider} ${sub} (which ${agent} trusts, ${t.statement}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
+    `${holder} that holds the token of ${provider} ${sub} (${t.via !== undefined ? `which ${t.via} trusts, ${t.statement}, and ${t.via} may assume ${agent}, whose trust admits it` : `which ${agent} trusts, ${t.statement}`}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
     `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${agent} stands in the way. ` +
     `Pin the trust of ${r.role.address} to a ${claim} no agent's token has, or remove that statement`
   );
