@@ -14,7 +14,14 @@ import { trustMayNamePrincipals } from "../principals/collect";
 import type { AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { normaliseAccount } from "./trust-index";
-import { assumeRoleEdges } from "./edges-assume";
+import { assumeRoleEdges, loginContext } from "./edges-assume";
+import type * as IdentityPools from "./identity-pools";
+import type { HeldToken } from "./identity-pools";
+import { lazy } from "../lazy";
+
+// identity-pools.ts loads only for a stack with an identity pool.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("./identity-pools") as typeof IdentityPools);
 
 const ASSUME = "sts:assumerolewithwebidentity";
 const CI = { caseInsensitive: true } as const;
@@ -469,6 +476,40 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
       break;
     }
   }
+  if (p.external || !(ctx.stack.byType.get("aws_cognito_identity_pool") ?? []).some((x) => x.mode !== "data")) return;
+  const login = loginContext(ctx, p);
+  const done = new Set([...reached].map((r) => r.address));
+  for (const t of tokens) {
+    for (const e of identityPools().heldTokenPoolRoles(login, heldToken(t))) {
+      if (done.has(e.to)) continue;
+      done.add(e.to);
+      add(e.to, "web-identity", "cognito-identity:GetCredentialsForIdentity", () => `${tokenText(p, t)} can present it to GetId and GetCredentialsForIdentity, which need no AWS credential: ${e.why}. Map that issuer's logins to no role its subject may match`);
+    }
+  }
+}
+
+function tokenText(p: PrincipalNode, t: Token): string {
+  const agent = p.peer?.is ?? p.address;
+  const mine = t.claims.tests.filter((x) => !x.negated);
+  const sub = mine.length > 0 ? ` with ${testsText(mine)}` : t.unread !== undefined ? ` of any subject (the statement cannot be read: ${t.unread})` : " of any subject";
+  return t.via !== undefined ? `the holder of the token${sub} that ${t.via} trusts (${t.statement}), which may assume ${agent},` : `the holder of the token${sub} that ${agent} trusts (${t.statement})`;
+}
+
+/** The token as the pool paths ask about it (identity-pools.ts). */
+function heldToken(t: Token): HeldToken {
+  return {
+    mayBeOf: (issuer) => mayName(t.providers, issuer) && t.claims.hosts.every((h) => h === issuer),
+    subMayMatch: (issuer, type, value) => {
+      const mine = t.claims.tests.filter((x) => x.host === issuer && x.claim === "sub");
+      const pos = mine.filter((x) => !x.negated);
+      // Cognito compares case-sensitively; a case-insensitive test of the trust admits other spellings.
+      if (type === "NotEqual") return !pos.some((a) => !a.ci && a.values.every((v) => (a.literal || !hasWildcard(v)) && v === value));
+      // A `*` or `?` in a StartsWith or Contains value reads as a wildcard here: a wider rule, which fails closed.
+      const values = type === "Equals" ? [value] : type === "StartsWith" ? [`${value}*`] : type === "Contains" ? [`*${value}*`] : ["*"];
+      const rule: ClaimTest = { host: issuer, claim: "sub", negated: false, literal: type === "Equals", ci: false, values, text: `sub ${type} ${value}` };
+      return pos.every((a) => testsMeet(a, rule)) && !mine.some((n) => n.negated && testCovers(n, rule));
+    },
+  };
 }
 
 /**
@@ -495,7 +536,9 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
   const out: WebIdentityToken[] = [];
   const seen = new Set<PrincipalNode>();
   for (const { role } of webIdentityTrusts(ctx)) {
-    if (role === p || seen.has(role)) continue;
+    // A starter that is an agent itself (an AgentRole's entry role) has these edges of its own, and its findings show
+    // the same reach: counting them for the agent too would report every such path twice.
+    if (role === p || role.isAgent || seen.has(role)) continue;
     seen.add(role);
     let to = targets.get(role);
     if (!to) {
