@@ -200,9 +200,11 @@ describe("the controls", () => {
     expect(webEdges(json)).toEqual(["aws_iam_role.reader"]);
   });
 
+  // The agent trusts another role than the one it assumes: a role that takes the token and may start the agent's
+  // sessions does give its token (red-team round 80, web-identity-round80.test.ts).
   test("a role trusting the token reached by sts:AssumeRole gives no token: only the agent entered with one holds it", () => {
     const json = tf({
-      "aws_iam_role.agent": { name: "agent", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/runner" }, Action: "sts:AssumeRole" }), tags: { "blastwall:agent": "true" } },
+      "aws_iam_role.agent": { name: "agent", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/launcher" }, Action: "sts:AssumeRole" }), tags: { "blastwall:agent": "true" } },
       "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.runner.arn}" }) },
       "aws_iam_role.runner": {
         name: "runner",

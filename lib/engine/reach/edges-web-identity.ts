@@ -14,6 +14,14 @@ import { trustMayNamePrincipals } from "../principals/collect";
 import type { AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { normaliseAccount } from "./trust-index";
+import { assumeRoleEdges, loginContext } from "./edges-assume";
+import type * as IdentityPools from "./identity-pools";
+import type { HeldToken } from "./identity-pools";
+import { lazy } from "../lazy";
+
+// identity-pools.ts loads only for a stack with an identity pool.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const identityPools = lazy(() => require("./identity-pools") as typeof IdentityPools);
 
 const ASSUME = "sts:assumerolewithwebidentity";
 const CI = { caseInsensitive: true } as const;
@@ -58,6 +66,34 @@ function providerIdOf(host: string): string {
 
 /** Web identity providers IAM knows by name, with no provider resource (their keys are `accounts.google.com:sub`...). */
 const BUILT_IN: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com"]);
+
+/**
+ * Issuers whose tokens never carry the `https://aws.amazon.com/source_identity` claim, the only source identity
+ * AssumeRoleWithWebIdentity takes: the CI services AgentPrincipal refuses a source identity for (CI_ISSUERS of
+ * lib/constructs/agent-principal.ts, kept here since the engine reads plain JSON and loads no construct). Any other
+ * issuer (a pod's, a self-hosted one) may write the claim.
+ */
+const NO_SOURCE_IDENTITY: readonly RegExp[] = [
+  /^token\.actions\.githubusercontent\.com(\/|$)/,
+  /^gitlab\.com$/,
+  /^oidc\.circleci\.com(\/|$)/,
+  /^api\.bitbucket\.org\//,
+  /^agent\.buildkite\.com$/,
+  /^app\.terraform\.io$/,
+  /^vstoken\.dev\.azure\.com(\/|$)/,
+];
+
+/**
+ * Whether a statement admits only sessions with a source identity: a positive string condition on
+ * sts:SourceIdentity without IfExists is false when the request has none (ForAllValues, IfExists and negated ones
+ * hold then).
+ */
+function requiresSourceIdentity(s: Statement): boolean {
+  return s.conditions.some((c) => {
+    const op = c.operator.toLowerCase().replace(/^foranyvalue:/, "");
+    return c.key.toLowerCase() === "sts:sourceidentity" && POSITIVE.has(op);
+  });
+}
 
 /** A string condition on one claim of the token, read. */
 export interface ClaimTest {
@@ -209,6 +245,8 @@ export interface WebIdentityToken {
   readonly claims: Claims;
   /** Why blastwall cannot read that statement, when it cannot: the holder may hold a token of any subject. */
   readonly unread?: string;
+  /** The role whose trust admits the token, when it is not the agent but one that starts the agent's sessions. */
+  readonly via?: string;
 }
 type Token = WebIdentityToken;
 
@@ -233,8 +271,10 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
     const h = hostOf(p);
     if (h !== undefined) hosts.add(h);
   }
+  const sourceIdentity = requiresSourceIdentity(r.statement);
   for (const host of hosts) {
     if (!mayName(t.providers, host) || !mayName(r.providers, host)) continue;
+    if (sourceIdentity && NO_SOURCE_IDENTITY.some((x) => x.test(host))) continue;
     if (t.claims.hosts.some((h) => h !== host) || theirs.hosts.some((h) => h !== host)) continue;
     const own: ClaimTest[] = [];
     const other: ClaimTest[] = [];
@@ -436,6 +476,40 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
       break;
     }
   }
+  if (p.external || !(ctx.stack.byType.get("aws_cognito_identity_pool") ?? []).some((x) => x.mode !== "data")) return;
+  const login = loginContext(ctx, p);
+  const done = new Set([...reached].map((r) => r.address));
+  for (const t of tokens) {
+    for (const e of identityPools().heldTokenPoolRoles(login, heldToken(t))) {
+      if (done.has(e.to)) continue;
+      done.add(e.to);
+      add(e.to, "web-identity", "cognito-identity:GetCredentialsForIdentity", () => `${tokenText(p, t)} can present it to GetId and GetCredentialsForIdentity, which need no AWS credential: ${e.why}. Map that issuer's logins to no role its subject may match`);
+    }
+  }
+}
+
+function tokenText(p: PrincipalNode, t: Token): string {
+  const agent = p.peer?.is ?? p.address;
+  const mine = t.claims.tests.filter((x) => !x.negated);
+  const sub = mine.length > 0 ? ` with ${testsText(mine)}` : t.unread !== undefined ? ` of any subject (the statement cannot be read: ${t.unread})` : " of any subject";
+  return t.via !== undefined ? `the holder of the token${sub} that ${t.via} trusts (${t.statement}), which may assume ${agent},` : `the holder of the token${sub} that ${agent} trusts (${t.statement})`;
+}
+
+/** The token as the pool paths ask about it (identity-pools.ts). */
+function heldToken(t: Token): HeldToken {
+  return {
+    mayBeOf: (issuer) => mayName(t.providers, issuer) && t.claims.hosts.every((h) => h === issuer),
+    subMayMatch: (issuer, type, value) => {
+      const mine = t.claims.tests.filter((x) => x.host === issuer && x.claim === "sub");
+      const pos = mine.filter((x) => !x.negated);
+      // Cognito compares case-sensitively; a case-insensitive test of the trust admits other spellings.
+      if (type === "NotEqual") return !pos.some((a) => !a.ci && a.values.every((v) => (a.literal || !hasWildcard(v)) && v === value));
+      // A `*` or `?` in a StartsWith or Contains value reads as a wildcard here: a wider rule, which fails closed.
+      const values = type === "Equals" ? [value] : type === "StartsWith" ? [`${value}*`] : type === "Contains" ? [`*${value}*`] : ["*"];
+      const rule: ClaimTest = { host: issuer, claim: "sub", negated: false, literal: type === "Equals", ci: false, values, text: `sub ${type} ${value}` };
+      return pos.every((a) => testsMeet(a, rule)) && !mine.some((n) => n.negated && testCovers(n, rule));
+    },
+  };
 }
 
 /**
@@ -443,8 +517,38 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
  * name is known only at apply time may be several agents: each one's count).
  */
 function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
-  if (!p.external) return webIdentityTokens(ctx.stack, p);
+  if (!p.external) return [...webIdentityTokens(ctx.stack, p), ...startersTokens(ctx, p)];
   return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
+}
+
+const assumeTargets = new WeakMap<EdgeContext, Map<PrincipalNode, ReadonlySet<string>>>();
+
+/**
+ * The tokens of the roles that start the agent's sessions: a role of the stack whose own trust admits a web identity
+ * and that may assume the agent (its trust admits the role, and the role may call sts:AssumeRole on it, as the
+ * assume-role edges read it) is run by whoever holds its token, and that holder runs the agent (red-team round 80: a
+ * runner role taking the job's token, then assuming the agent). One hop up only: a role that starts the runner's
+ * sessions is the runner's agent-like holder, and no CI layout puts two roles between the token and the agent.
+ */
+function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] {
+  let targets = assumeTargets.get(ctx);
+  if (!targets) assumeTargets.set(ctx, (targets = new Map()));
+  const out: WebIdentityToken[] = [];
+  const seen = new Set<PrincipalNode>();
+  for (const { role } of webIdentityTrusts(ctx)) {
+    // A starter that is an agent itself (an AgentRole's entry role) has these edges of its own, and its findings show
+    // the same reach: counting them for the agent too would report every such path twice.
+    if (role === p || role.isAgent || seen.has(role)) continue;
+    seen.add(role);
+    let to = targets.get(role);
+    if (!to) {
+      const set = new Set<string>();
+      assumeRoleEdges(ctx, role, (x) => set.add(x));
+      targets.set(role, (to = set));
+    }
+    if (to.has(p.address)) out.push(...webIdentityTokens(ctx.stack, role).map((t) => ({ ...t, via: role.address })));
+  }
+  return out;
 }
 
 function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIdentityTrust, a: Admission): string {
@@ -460,7 +564,7 @@ function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIden
   const holder = a.host !== undefined && /^oidc\.eks\./.test(a.host) ? "the pod" : "the job";
   const aud = a.host !== "cognito-identity.amazonaws.com" && readClaims(ctx.stack, r.statement).audiences.length > 0 ? ` (its aud condition is no barrier: ${holder} names the audience its token is issued for)` : "";
   return (
-    `${holder} that holds the token of ${provider} ${sub} (which ${agent} trusts, ${t.statement}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
+    `${holder} that holds the token of ${provider} ${sub} (${t.via !== undefined ? `which ${t.via} trusts, ${t.statement}, and ${t.via} may assume ${agent}, whose trust admits it` : `which ${agent} trusts, ${t.statement}`}) can call AssumeRoleWithWebIdentity on ${r.role.address} directly, ` +
     `whose trust ${theirs} (${statementName(r.statement)})${how}${aud}; no AWS permission is needed, so no boundary or policy of ${agent} stands in the way. ` +
     `Pin the trust of ${r.role.address} to a ${claim} no agent's token has, or remove that statement`
   );

@@ -961,3 +961,86 @@ function loginWays(ctx: IdentityContext): LoginWay[] {
 function unresolved(v: unknown): boolean {
   return typeof v !== "string" || v.includes("${");
 }
+
+/**
+ * A web identity token an agent's holder has (edges-web-identity.ts reads it off the agent's trust): which issuers
+ * it may be of, and which role mapping rules on `sub` it may match.
+ */
+export interface HeldToken {
+  /** Whether it may be a token of this issuer (as an OIDC provider's URL, lower case, without https://). */
+  readonly mayBeOf: (issuer: string) => boolean;
+  /** Whether its `sub` may match a Rules mapping rule of this match type and value. */
+  readonly subMayMatch: (issuer: string, matchType: string, value: string) => boolean;
+}
+
+/** A role a pool may hand a held token, and why. */
+export interface HeldTokenRole {
+  readonly to: string;
+  readonly why: string;
+}
+
+/**
+ * Roles an identity pool hands the holder of a token of an OpenID Connect provider it lists: GetId and
+ * GetCredentialsForIdentity take the token itself, no AWS credential (red-team round 80: a GitLab job's agent got a
+ * pool's admin role through a role mapping whose one rule was an Equals on the job's own sub, which `pinnedBySub`
+ * rightly calls not public). Which role it gets is the roles attachment's: a Rules mapping's rules on `sub` its
+ * subject may match (a rule on another claim may match: its meaning is the issuer's), the authenticated role unless
+ * `ambiguous_role_resolution` is `Deny` (a token no rule matches gets it), and any role trusting the pool for a Token
+ * mapping (the token's role claims choose) or one blastwall cannot read. A provider whose issuer blastwall cannot
+ * read, or that is a user pool, is left to the public paths, which count such a pool as open to anyone.
+ */
+export function heldTokenPoolRoles(ctx: IdentityContext, token: HeldToken): HeldTokenRole[] {
+  const m = model(ctx.stack, ctx.roles);
+  const out: HeldTokenRole[] = [];
+  for (const pool of m.pools) {
+    for (const o of listOf(pool.res.values["openid_connect_provider_arns"]).map((x) => oidcOf(ctx.stack, x))) {
+      if (o.issuer === undefined || o.userPool || !token.mayBeOf(o.issuer)) continue;
+      for (const t of m.trusts) {
+        if (!admitsPool(t, pool) || !t.modes.has("authenticated") || out.some((x) => x.to === t.role.address)) continue;
+        // As for a public login: an identity of its own gives it nothing of anyone else's (round 59 #17).
+        if (confinedToOwnIdentity(ctx, t.role)) continue;
+        const how = heldTokenHandsOut(ctx, pool, o.issuer, token, t.role);
+        if (how) out.push({ to: t.role.address, why: `${pool.res.address} accepts logins of ${o.shown} (openid_connect_provider_arns), the OpenID Connect issuer ${o.issuer}, and ${how}; the trust policy of ${t.role.address} admits its authenticated identities (${statementName(t.statement)})` });
+      }
+    }
+  }
+  return out;
+}
+
+const RULE_MATCH_TYPES = new Set(["Equals", "Contains", "StartsWith", "NotEqual"]);
+
+function heldTokenHandsOut(ctx: IdentityContext, pool: IdentityPool, issuer: string, token: HeldToken, role: PrincipalNode): string | undefined {
+  if (pool.classic) return `its basic flow (allow_classic_flow) lets the token be used on any role that trusts the pool`;
+  if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
+  const names = (v: unknown) => {
+    if (v === undefined || v === null) return undefined;
+    const to = ctx.roleOf(v);
+    return to === role.address ? "it" : to === undefined && unresolved(v) ? "a role blastwall cannot resolve, which may be this one" : undefined;
+  };
+  for (const a of pool.attachments) {
+    if (isObject(a.values["dynamic"]) && a.values["dynamic"]["role_mapping"] !== undefined) return `${a.address} builds its role mappings with a dynamic block, which blastwall does not read, so it may hand out this one`;
+    // A mapping keyed by a value blastwall cannot read may be this issuer's.
+    const mappings = blocks(a.values["role_mapping"]).filter((rm) => {
+      const key = rm["identity_provider"];
+      return typeof key !== "string" || key.includes("${") || issuerOf(key) === issuer;
+    });
+    const fallback = names((blocks(a.values["roles"])[0] ?? {})["authenticated"]);
+    if (mappings.length === 0) {
+      if (fallback) return `${a.address} maps no role for that issuer, so its token gets the authenticated role, ${fallback}`;
+      continue;
+    }
+    for (const rm of mappings) {
+      if ((isObject(rm["dynamic"]) && rm["dynamic"]["mapping_rule"] !== undefined) || rm["type"] !== "Rules") return `${a.address} maps the roles of that issuer's logins from the token (type ${String(rm["type"])}) or in a way blastwall cannot read, so the token may name this one`;
+      for (const rule of blocks(rm["mapping_rule"])) {
+        const to = names(rule["role_arn"]);
+        if (!to) continue;
+        const { claim, match_type: type, value } = rule;
+        const read = claim === "sub" && typeof type === "string" && RULE_MATCH_TYPES.has(type) && typeof value === "string" && !value.includes("${");
+        if (!read) return `${a.address} gives ${to} by a rule (claim ${String(claim)}, ${String(type)} ${String(value)}) that blastwall cannot tell the token does not match`;
+        if (token.subMayMatch(issuer, type, value)) return `${a.address} gives ${to} by a rule (sub ${type} ${value}) that the token's subject may match`;
+      }
+      if (rm["ambiguous_role_resolution"] !== "Deny" && fallback) return `${a.address} gives a token no rule matches the authenticated role (ambiguous_role_resolution ${String(rm["ambiguous_role_resolution"])}), ${fallback}`;
+    }
+  }
+  return undefined;
+}
