@@ -11,7 +11,7 @@ import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { normaliseAccount } from "./trust-index";
 import { resourcePartOf } from "./resource-part";
-import { webIdentityTokens, type WebIdentityToken } from "./edges-web-identity";
+import { agentTokens, type WebIdentityToken } from "./edges-web-identity";
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -81,7 +81,7 @@ export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
  */
 function issuerEdges(ctx: EdgeContext, p: PrincipalNode, reached: Set<string>, add: AddEdge): void {
   if (!p.isAgent || p.kind !== "role" || (p.external && p.peer === undefined)) return;
-  const tokens = tokensOf(ctx, p);
+  const tokens = agentTokens(ctx, p);
   if (tokens.length === 0) return;
   const { clusterIssuersOf, issuerClusters } = clusters();
   const agent = p.peer?.is ?? p.address;
@@ -103,12 +103,6 @@ function issuerEdges(ctx: EdgeContext, p: PrincipalNode, reached: Set<string>, a
       }
     }
   }
-}
-
-/** An agent's tokens: its own trust's, or for another stack's agent, as that stack read them (as webIdentityEdges takes them). */
-function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
-  if (!p.external) return webIdentityTokens(ctx.stack, p);
-  return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
 }
 
 const CI = { caseInsensitive: true };

@@ -460,7 +460,7 @@ function testsText(tests: readonly ClaimTest[]): string {
  */
 export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   if (!p.isAgent || p.kind !== "role" || (p.external && p.peer === undefined)) return;
-  const tokens = tokensOf(ctx, p);
+  const tokens = agentTokens(ctx, p);
   if (tokens.length === 0) return;
   const reached = new Set<PrincipalNode>();
   const deniesOf = new Map<PrincipalNode, Statement[]>();
@@ -476,7 +476,9 @@ export function webIdentityEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdg
       break;
     }
   }
-  if (p.external || !(ctx.stack.byType.get("aws_cognito_identity_pool") ?? []).some((x) => x.mode !== "data")) return;
+  // A peer agent's token works with this stack's pools as with its roles (red-team round 81: a pool in another stack
+  // than the agent was never reached).
+  if (!(ctx.stack.byType.get("aws_cognito_identity_pool") ?? []).some((x) => x.mode !== "data")) return;
   const login = loginContext(ctx, p);
   const done = new Set([...reached].map((r) => r.address));
   for (const t of tokens) {
@@ -516,7 +518,7 @@ function heldToken(t: Token): HeldToken {
  * An agent's tokens: as its own trust admits them, or for another stack's agent, as that stack read them (a node whose
  * name is known only at apply time may be several agents: each one's count).
  */
-function tokensOf(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
+export function agentTokens(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
   if (!p.external) return [...webIdentityTokens(ctx.stack, p), ...startersTokens(ctx, p)];
   return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
 }
@@ -540,6 +542,10 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
     // the same reach: counting them for the agent too would report every such path twice.
     if (role === p || role.isAgent || seen.has(role)) continue;
     seen.add(role);
+    // Being able to become the agent does not put the agent in the runner's job: only a role the agent's trust names
+    // for itself is one that starts its sessions (red-team round 81: a release role allowed sts:AssumeRole on
+    // role/agents/*, trusted through the account root, was taken for the agent's runner).
+    if (!trustNamesRole(p, role) || deniesAssume(role, p)) continue;
     let to = targets.get(role);
     if (!to) {
       const set = new Set<string>();
@@ -549,6 +555,41 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
     if (to.has(p.address)) out.push(...webIdentityTokens(ctx.stack, role).map((t) => ({ ...t, via: role.address })));
   }
   return out;
+}
+
+/**
+ * Whether the agent's trust admits `role` by name: its ARN written out, or a reference to that role of the stack
+ * (which resolves to its ARN with `*` for an account the stack does not pin). An account root, `*` or a pattern
+ * admits it too, but says nothing of who runs the agent.
+ */
+function trustNamesRole(p: PrincipalNode, role: PrincipalNode): boolean {
+  return (p.trustPolicy?.statements ?? []).some(
+    (s) =>
+      s.effect === "Allow" &&
+      s.unknown === undefined &&
+      (s.principals ?? []).some(
+        (ps) =>
+          ps.type === "AWS" &&
+          ps.identifiers.some((x) => {
+            const m = /^arn:[^:*?]+:iam::[^:]*:(role\/.+)$/.exec(x);
+            return m !== null && !hasWildcard(m[1]) && globsIntersect(role.arnPattern, x, CI);
+          }),
+      ),
+  );
+}
+
+/** Whether an identity policy of `role` refuses sts:AssumeRole on the agent whatever the request: a Deny with no condition. */
+function deniesAssume(role: PrincipalNode, p: PrincipalNode): boolean {
+  return role.identityPolicies.some((a) =>
+    a.document.statements.some(
+      (d) =>
+        d.effect === "Deny" &&
+        d.unknown === undefined &&
+        d.conditions.length === 0 &&
+        (d.actions ? d.actions.some((x) => globMatch(x, "sts:assumerole", CI)) : (d.notActions ?? []).every((x) => !globMatch(x, "sts:assumerole", CI))) &&
+        (d.resources ?? []).some((r) => globCovers(r, p.arnPattern, CI)),
+    ),
+  );
 }
 
 function webIdentityWhy(ctx: EdgeContext, p: PrincipalNode, t: Token, r: WebIdentityTrust, a: Admission): string {

@@ -12,7 +12,7 @@ import { hijackEdges, outsideComputeEdges, passRoleEdges, sourceEdges } from "./
 import { clusterEdges } from "./edges-clusters";
 import { sessionEdges } from "./edges-sessions";
 import { stateEdges } from "./edges-state";
-import { webIdentityEdges } from "./edges-web-identity";
+import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
 
 export { EDGE_STEPS, edgeEvidence, grantText, type EdgeStep } from "./edge";
 export type { ScopedUser } from "./edge-context";
@@ -41,6 +41,11 @@ export class ReachGraph {
       this.edges.set(id, out);
     }
     return out;
+  }
+
+  /** The web identity tokens whoever runs agent `p` holds: its own and its runners' (edges-web-identity.ts). */
+  agentTokens(p: PrincipalNode): readonly WebIdentityToken[] {
+    return agentTokens(this.ctx, p);
   }
 
   /** The user and services a node of a user's service credentials stands for; undefined for other nodes. */
