@@ -16,7 +16,6 @@ import { SEVERAL, peerMatcher } from "../engine/agents";
 import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
-import { webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { isObject } from "../engine/json";
 import { resourceAccount } from "../engine/terraform/providers";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
@@ -258,15 +257,16 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   const rank = (a: PrincipalNode) => (!a.external ? 0 : /[*?]/.test(a.arnPattern.slice(a.arnPattern.lastIndexOf(":"))) ? 2 : 1);
   const starts = analysis.agents.map((a) => ({ a, rank: rank(a), agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}` }));
   starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
+  if (starts.length === 0) return out;
+  const graph = reachOf({ stack, analysis, config, strict: false });
   for (const { a } of starts) {
     seen.add(a.address);
     const x = peer(a, `an agent there by ${a.agentReason ?? "selection"}`);
     if (!x) continue;
-    const tokens = a.kind === "role" ? webIdentityTokens(stack, a) : [];
-    out.push(tokens.length > 0 ? { ...x, webIdentity: tokens } : x);
+    // A runner's token goes with the agent as its own does (red-team round 81: it crossed no stack boundary).
+    const tokens = a.kind === "role" ? graph.agentTokens(a) : [];
+    out.push(tokens.length > 0 ? { ...x, webIdentity: [...tokens] } : x);
   }
-  if (starts.length === 0) return out;
-  const graph = reachOf({ stack, analysis, config, strict: false });
   for (const { a, agent } of starts) {
     const start = a.address;
     // A path that starts at a principal of another stack the agent can act as runs through it.
@@ -381,10 +381,13 @@ export function agentsOfRun(
 }
 
 /**
- * Whether a role of the stack may trust a web identity provider, by its trust's text: one that names neither
- * AssumeRoleWithWebIdentity nor a wildcard nor NotAction, and holds no expression or escape, does not.
+ * Whether the stack may take a web identity token: a role by its trust's text (one that names neither
+ * AssumeRoleWithWebIdentity nor a wildcard nor NotAction, and holds no expression or escape, does not), or any identity
+ * pool or EKS identity provider config.
  */
 function mayTrustWebIdentity(stack: TfStack): boolean {
+  // An identity pool or a cluster's identity provider config takes the token with no role's trust (red-team round 81).
+  if (["aws_cognito_identity_pool", "aws_eks_identity_provider_config"].some((t) => (stack.byType.get(t) ?? []).length > 0)) return true;
   return (stack.byType.get("aws_iam_role") ?? []).some((r) => {
     const raw = r.values["assume_role_policy"];
     return typeof raw !== "string" || /webidentity|\*|notaction|\$\{|\\/i.test(raw);

@@ -392,6 +392,14 @@ class Collector {
       const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
       if (holders.length > 0 && trust.statements.some(mayAdmitWebIdentity)) for (const peer of holders) outside.named(peer.kind, peer.arnPattern, holder);
     }
+    // An identity pool or a cluster's identity provider config takes the token with no role's trust in between
+    // (red-team round 81: another stack's agent never logged in to a cluster here).
+    const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
+    for (const type of ["aws_cognito_identity_pool", "aws_eks_identity_provider_config"]) {
+      for (const r of holders.length > 0 ? (this.stack.byType.get(type) ?? []) : []) {
+        if (r.mode !== "data") for (const peer of holders) outside.named(peer.kind, peer.arnPattern, r.address);
+      }
+    }
     for (const [type, attribute] of RESOURCE_POLICIES) {
       for (const r of this.stack.byType.get(type) ?? []) {
         // A policy may sit in a block (`details.policy` of a Multi-Region Access Point policy).
