@@ -60,13 +60,10 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
       `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
     );
   }
-  const bulk = BULK_LOSS.get(name.toLowerCase());
-  if (bulk) {
-    return `${name} ${bulk}: graded warning because the damage depends on facts blastwall cannot see, it can still take a whole data store, which no exemption should open; ${NOT_AN_AGENT_TASK}`;
-  }
-  const handsOver = HANDS_OVER.get(name.toLowerCase());
-  if (handsOver) {
-    return `${name} ${handsOver}, which is escalation in effect whatever its catalogue grade: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
+  // The catalogue says which warnings hand over an identity, a resource policy or another principal's access, or can
+  // take a whole data store (red-team rounds 77 to 80): their grade is for what usually happens.
+  if (entry.notExemptable !== undefined) {
+    return `${name} ${entry.notExemptable}: whatever its catalogue grade, no exemption may open it (the catalogue's notExemptable); ${NOT_AN_AGENT_TASK}`;
   }
   // A right that also lets the agent act as someone else (log in as a user pool's user and take an identity pool's
   // role) is escalation in effect, whatever its catalogue grade (red-team round 76).
@@ -78,48 +75,6 @@ export function exemptionProblem(entry: CatalogueEntry): string | undefined {
 
 const CHAIN = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
 
-/**
- * Warning-graded actions whose worst case is the loss of a whole data store (red-team round 80): graded warning for
- * what usually happens, refused as exemptions for what can.
- */
-const BULK_LOSS: ReadonlyMap<string, string> = new Map([
-  ["dynamodb:updatetimetolive", "turns on TTL on an attribute that may hold past timestamps, so DynamoDB deletes those items, a delayed bulk delete like an S3 lifecycle rule (an error)"],
-  ["eks:deletecluster", "deletes a cluster and every Kubernetes object it stores"],
-  ["sagemaker:deletedomain", "deletes a domain and, with its retention policy set so, every user's home directory"],
-  ["kms:revokegrant", "cuts a database or volume off from its key, so its data becomes unreadable"],
-  ["kms:retiregrant", "cuts a database or volume off from its key, so its data becomes unreadable"],
-]);
-
-/**
- * Warning-graded actions whose grade is for one effect, but which also hand over an identity or a resource policy
- * (red-team round 77): the exemption's acknowledgement would name a log or retention change while the agent could
- * take over a database user, or rewrite who may use the resource.
- */
-const HANDS_OVER: ReadonlyMap<string, string> = new Map([
-  ["sqs:setqueueattributes", "also sets a queue's Policy attribute, its resource policy (as sqs:AddPermission, an escalation right, does)"],
-  ["elasticache:modifyuser", "sets a cache user's password, so the agent can connect as that user"],
-  ["memorydb:updateuser", "sets a MemoryDB user's password, so the agent can connect as that user"],
-  ["fsx:updatestoragevirtualmachine", "resets a storage virtual machine's admin password, handing the ONTAP CLI to the agent"],
-  ["elasticache:modifyusergroup", "adds users to a cache's user group, one whose password the agent knows included"],
-  ["memorydb:updateacl", "adds users to a MemoryDB ACL, one whose password the agent knows included"],
-  // The same effects through a parameter of a wider call (red-team round 78).
-  ["fsx:updatefilesystem", "resets the fsxadmin password of an ONTAP file system (FsxAdminPassword), handing the ONTAP CLI to the agent"],
-  ["elasticache:modifyreplicationgroup", "sets a replication group's AUTH token and adds user groups to it"],
-  ["elasticache:modifycachecluster", "sets a cache cluster's AUTH token"],
-  ["elasticache:modifyserverlesscache", "switches a serverless cache to another user group, one whose passwords the agent knows included"],
-  ["memorydb:updatecluster", "switches a MemoryDB cluster to another ACL (open-access included)"],
-  ["docdb-elastic:updatecluster", "sets an elastic cluster's admin password"],
-  ["secretsmanager:deleteresourcepolicy", "removes a secret's resource policy, and with it the Denies that keep agents out"],
-  ["glacier:deletevaultaccesspolicy", "removes a vault's access policy, and with it the Denies that keep agents out"],
-  // They act with another principal's access: DataSync's role, a DMS endpoint's credentials, a product's launch role.
-  ["datasync:createtask", "makes a task that DataSync runs with its own access to both locations"],
-  ["datasync:starttaskexecution", "runs a DataSync task with DataSync's access to both locations"],
-  ["datasync:updatetask", "changes what a DataSync task, run with DataSync's access, copies and deletes"],
-  ["dms:startreplicationtask", "runs a replication with the endpoints' database credentials"],
-  ["dms:startreplication", "runs a serverless replication with the endpoints' database credentials"],
-  ["servicecatalog:updateprovisionedproduct", "updates a provisioned product with its launch role's rights"],
-  ["servicecatalog:terminateprovisionedproduct", "deletes a provisioned product's resources with its launch role's rights"],
-]);
 
 let reachSet: ReadonlySet<string> | undefined;
 

@@ -32,6 +32,8 @@ export interface CatalogueEntry {
   readonly patterns: readonly EscalationPattern[];
   /** Conditions under which an Allow of the action does no damage (see `grantIsHarmless`). */
   readonly harmlessWhen?: readonly { readonly key: string; readonly values: readonly string[] }[];
+  /** Why AgentRole's `boundaryExemptions` may not open this warning-graded action (see the schema). */
+  readonly notExemptable?: string;
 }
 
 /** An action the reach analysis needs that is not a destroy right on its own. */
@@ -122,7 +124,7 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
     const list = doc[category];
     if (!Array.isArray(list)) fail(file, `"${category}" must be an array`);
     list.forEach((raw, i) => {
-      const e = raw as { action?: unknown; why?: unknown; severity?: unknown; target?: unknown; patterns?: unknown; harmlessWhen?: unknown };
+      const e = raw as { action?: unknown; why?: unknown; severity?: unknown; target?: unknown; patterns?: unknown; harmlessWhen?: unknown; notExemptable?: unknown };
       const action = claim(e.action, `${category}[${i}]`);
       const entry: CatalogueEntry = {
         action,
@@ -132,6 +134,7 @@ export function parseCatalogue(json: unknown, file = "destroy-rights.json"): Cat
         ...(typeof e.target === "string" ? { target: e.target as EscalationTarget } : {}),
         patterns: Array.isArray(e.patterns) ? (e.patterns as EscalationPattern[]) : [],
         ...(Array.isArray(e.harmlessWhen) ? { harmlessWhen: e.harmlessWhen as CatalogueEntry["harmlessWhen"] } : {}),
+        ...(typeof e.notExemptable === "string" ? { notExemptable: e.notExemptable } : {}),
       };
       if (category === "escalation" && !entry.target) fail(file, `escalation[${i}] (${action}) has no "target"`);
       entries.push(entry);

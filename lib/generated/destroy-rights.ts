@@ -29,6 +29,10 @@ export type HarmlessWhen = {
   values: string[];
 }[];
 /**
+ * Why `boundaryExemptions` of AgentRole and ScopedToken may not leave this warning-graded action out of the agent's permission boundary: the grade is for what usually happens, but the action also hands over an identity, a resource policy or another principal's access, or its worst case is the loss of a whole data store. Read as the end of a sentence that starts with the action's name.
+ */
+export type NotExemptable = string;
+/**
  * What the action must be allowed on to matter: `self` (the principal itself or a policy attached to it), `role`, `user`, `group`, `policy` (a customer managed policy), `compute` (something that runs with a role), `secret` (something that may hold credentials), `resource-policy` (a resource whose policy grants access), `any` (the resource does not matter).
  */
 export type EscalationTarget =
@@ -80,6 +84,7 @@ export interface DestroyRight {
   why: Why;
   severity?: EntrySeverity;
   harmlessWhen?: HarmlessWhen;
+  notExemptable?: NotExemptable;
 }
 export interface EscalationRight {
   action: ActionName;

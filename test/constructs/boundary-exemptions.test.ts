@@ -304,7 +304,7 @@ describe("boundaryExemptions: the gate", () => {
   ])("refuses %s: graded warning for one effect, it also hands over an identity or a resource policy (red-team round 77)", (action, what) => {
     const message = errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action, reason: "the task needs it, says the team" }] }))).message;
     expect(message).toContain(`AgentRole: boundaryExemptions[0].action: ${action} ${what}`);
-    expect(message).toContain("which is escalation in effect whatever its catalogue grade");
+    expect(message).toContain("whatever its catalogue grade, no exemption may open it (the catalogue's notExemptable)");
     // allow() offers no exemption for it either.
     expect(errorOf(() => synth((s) => new AgentRole(s, "Agent", props).allow({ actions: [action], resources: ["*"] }))).message).not.toContain("boundaryExemptions");
   });
@@ -314,7 +314,7 @@ describe("boundaryExemptions: the gate", () => {
     (action) => {
       const message = errorOf(() => synth((s) => new AgentRole(s, "Agent", { ...props, boundaryExemptions: [{ action, reason: "the task needs it, says the team" }] }))).message;
       expect(message).toContain(`AgentRole: boundaryExemptions[0].action: ${action} `);
-      expect(message).toContain("which no exemption should open");
+      expect(message).toContain("whatever its catalogue grade, no exemption may open it (the catalogue's notExemptable)");
     },
   );
 

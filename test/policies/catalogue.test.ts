@@ -88,7 +88,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.26.0");
+    expect(raw.version).toBe("1.27.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -218,10 +218,19 @@ describe("lib/engine/catalogue", () => {
     expect(policiesDir()).toBe(join(root, "policies"));
   });
 
+  it("1.27.0: notExemptable marks warnings of the direct and protection lists that boundaryExemptions may not open, each with its reason", () => {
+    const marked = loadCatalogue().entries.filter((e) => e.notExemptable !== undefined);
+    expect(marked.length).toBeGreaterThanOrEqual(26);
+    // Only where an exemption could otherwise apply: error-graded and escalation entries are refused anyway.
+    expect(marked.filter((e) => e.severity !== "warning" || e.category === "escalation").map((e) => e.action)).toEqual([]);
+    expect(loadCatalogue().entryOf("dynamodb:UpdateTimeToLive")?.notExemptable).toMatch(/delayed bulk delete/);
+    expect(loadCatalogue().entryOf("sqs:PurgeQueue")?.notExemptable).toBeUndefined();
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.26.0");
+    expect(a.version).toBe("1.27.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });
