@@ -230,6 +230,17 @@ describe("agent-role-boundary: AgentRole", () => {
     expect(f.fix).not.toContain("boundaryExemptions");
   });
 
+  it("a warning AgentRole refuses to exempt (notExemptable, a way into another principal) gets no boundaryExemptions advice (red-team round 82)", () => {
+    for (const action of ["dynamodb:UpdateTimeToLive", "cognito-idp:UpdateUserPool"]) {
+      const [f] = run(rule, agentRoleStack((r) => overrideAway(r, action)));
+      expect(f.actions).toEqual([action]);
+      expect(f.fix).toContain("remove the override");
+      expect(f.fix).not.toContain("boundaryExemptions");
+    }
+    // Control: one it accepts.
+    expect(run(rule, agentRoleStack((r) => overrideAway(r, "sqs:PurgeQueue")))[0].fix).toContain("exempt it with boundaryExemptions");
+  });
+
   it("an exempted warning action whose grant was overridden away is a warning; the fix offers boundaryExemptions and allow()", () => {
     const json = withPaths((s) => {
       new AgentRole(s, "A", { ...props, boundaryExemptions: [{ action: "logs:PutSubscriptionFilter", reason: "ships the audit log groups to the SIEM (SEC-142)" }] }).allow({
