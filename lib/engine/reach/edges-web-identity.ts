@@ -545,7 +545,7 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
     // Being able to become the agent does not put the agent in the runner's job: only a role the agent's trust names
     // for itself is one that starts its sessions (red-team round 81: a release role allowed sts:AssumeRole on
     // role/agents/*, trusted through the account root, was taken for the agent's runner).
-    if (!trustNamesRole(p, role) || deniesAssume(role, p)) continue;
+    if (!trustNamesRole(ctx.stack, p, role) || deniesAssume(role, p)) continue;
     let to = targets.get(role);
     if (!to) {
       const set = new Set<string>();
@@ -558,27 +558,71 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
 }
 
 /**
- * Whether the agent's trust admits `role` by name: its ARN written out, or a reference to that role of the stack
- * (which resolves to its ARN with `*` for an account the stack does not pin). An account root, `*` or a pattern
- * admits it too, but says nothing of who runs the agent.
+ * Whether the agent's trust admits `role` by name (red-team rounds 81 and 82): an identifier or a positive
+ * `aws:PrincipalArn` condition on an account root or `*` that names it (`namesRole`). An account root, `*` or a
+ * pattern alone admits it too, but says nothing of who runs the agent.
  */
-function trustNamesRole(p: PrincipalNode, role: PrincipalNode): boolean {
+function trustNamesRole(stack: TfStack, p: PrincipalNode, role: PrincipalNode): boolean {
   return (p.trustPolicy?.statements ?? []).some(
     (s) =>
       s.effect === "Allow" &&
       s.unknown === undefined &&
       (s.principals ?? []).some(
         (ps) =>
-          ps.type === "AWS" &&
-          ps.identifiers.some((x) => {
-            const m = /^arn:[^:*?]+:iam::[^:]*:(role\/.+)$/.exec(x);
-            return m !== null && !hasWildcard(m[1]) && globsIntersect(role.arnPattern, x, CI);
-          }),
+          (ps.type === "AWS" || ps.type === "*") &&
+          ps.identifiers.some((x, i) => namesRole(stack, x, ps.written?.[i], role) || (admitsAccountOf(x, role) && principalArnNames(stack, s, role))),
       ),
   );
 }
 
-/** Whether an identity policy of `role` refuses sts:AssumeRole on the agent whatever the request: a Deny with no condition. */
+/**
+ * Whether a value names `role`: a reference to the role's own resource, whatever its ARN resolves to (a `name_prefix`
+ * or no name leaves a wildcard); a reference to an `aws_iam_role` data source whose literal name is the role's; the
+ * role's ARN written out with no wildcard in its path and name (which resolves to it with `*` for an account the stack
+ * does not pin); or the ARN of a session of the role (`assumed-role/NAME/SESSION`).
+ */
+function namesRole(stack: TfStack, x: string, written: string | undefined, role: PrincipalNode): boolean {
+  if (written !== undefined && written.includes("${")) {
+    const res = referencedResource(stack, written, ["aws_iam_role"]);
+    if (res === role.resource) return true;
+    if (res?.mode === "data" && role.resource.mode === "managed") {
+      const a = res.values["name"];
+      const b = role.resource.values["name"];
+      if (typeof a === "string" && typeof b === "string" && !a.includes("${") && !b.includes("${") && a.toLowerCase() === b.toLowerCase()) return true;
+    }
+  }
+  const m = /^arn:[^:*?]+:iam::[^:]*:(role\/.+)$/.exec(x);
+  if (m !== null) return !hasWildcard(m[1]) && globsIntersect(role.arnPattern, x, CI);
+  const session = /^arn:([^:*?]+):sts::([^:]*):assumed-role\/([^/]+)\/.+$/.exec(x);
+  if (session !== null && !hasWildcard(session[3])) {
+    const [, partition, account, name] = session;
+    return [`arn:${partition}:iam::${account}:role/${name}`, `arn:${partition}:iam::${account}:role/*/${name}`].some((a) => globsIntersect(role.arnPattern, a, CI));
+  }
+  return false;
+}
+
+/** Whether an identifier is `*` or an account (its root or its id) that `role` may be of. */
+function admitsAccountOf(x: string, role: PrincipalNode): boolean {
+  if (x === "*") return true;
+  const m = /^arn:[^:]+:iam::([^:]*):root$/.exec(x) ?? /^(\d{12}|\*)$/.exec(x);
+  return m !== null && globsIntersect(role.arnPattern, `arn:*:iam::${m[1]}:role/*`, CI);
+}
+
+/** Whether a statement has a positive ARN or string condition on `aws:PrincipalArn` some value of which names `role`. */
+function principalArnNames(stack: TfStack, s: Statement, role: PrincipalNode): boolean {
+  return s.conditions.some((c) => {
+    const op = c.operator.toLowerCase().replace(/^foranyvalue:/, "").replace(/ifexists$/, "");
+    if (c.key.toLowerCase() !== "aws:principalarn" || !PRINCIPAL_ARN_OPS.has(op)) return false;
+    return c.values.some((v, i) => namesRole(stack, v, c.written?.[i], role));
+  });
+}
+
+const PRINCIPAL_ARN_OPS: ReadonlySet<string> = new Set(["arnequals", "arnlike", "stringequals", "stringlike", "stringequalsignorecase"]);
+
+/**
+ * Whether an identity policy of `role` refuses sts:AssumeRole on the agent whatever the request: a Deny with no
+ * condition whose Resource covers the agent, or whose NotResource cannot match it (red-team round 82).
+ */
 function deniesAssume(role: PrincipalNode, p: PrincipalNode): boolean {
   return role.identityPolicies.some((a) =>
     a.document.statements.some(
@@ -587,7 +631,7 @@ function deniesAssume(role: PrincipalNode, p: PrincipalNode): boolean {
         d.unknown === undefined &&
         d.conditions.length === 0 &&
         (d.actions ? d.actions.some((x) => globMatch(x, "sts:assumerole", CI)) : (d.notActions ?? []).every((x) => !globMatch(x, "sts:assumerole", CI))) &&
-        (d.resources ?? []).some((r) => globCovers(r, p.arnPattern, CI)),
+        (d.notResources !== undefined ? !d.notResources.some((r) => globsIntersect(r, p.arnPattern, CI)) : (d.resources ?? []).some((r) => globCovers(r, p.arnPattern, CI))),
     ),
   );
 }
