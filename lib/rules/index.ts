@@ -5,6 +5,7 @@ import { rule as agentSelfEscalation } from "./agent-self-escalation";
 import { rule as unanalysablePolicy } from "./unanalysable-policy";
 import { rule as unresolvedAttachment } from "./unresolved-attachment";
 import { rule as agentTransitiveDestroy } from "./agent-transitive-destroy";
+import { rule as agentRunnerRights } from "./agent-runner-rights";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentAccountAmbiguous } from "./agent-account-ambiguous";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
@@ -39,6 +40,7 @@ export const agentRules: readonly Rule[] = [
   agentSelfEscalation,
   agentResourcePolicyRewrite,
   agentTransitiveDestroy,
+  agentRunnerRights,
   agentReachUnknown,
   agentAccountAmbiguous,
   agentStoredSecret,

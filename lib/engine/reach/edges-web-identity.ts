@@ -562,7 +562,7 @@ function startersTokens(ctx: EdgeContext, p: PrincipalNode): WebIdentityToken[] 
  * `aws:PrincipalArn` condition on an account root or `*` that names it (`namesRole`). An account root, `*` or a
  * pattern alone admits it too, but says nothing of who runs the agent.
  */
-function trustNamesRole(stack: TfStack, p: PrincipalNode, role: PrincipalNode): boolean {
+export function trustNamesRole(stack: TfStack, p: PrincipalNode, role: PrincipalNode): boolean {
   return (p.trustPolicy?.statements ?? []).some(
     (s) =>
       s.effect === "Allow" &&

@@ -1,0 +1,67 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import { loadCatalogue } from "../engine/catalogue";
+import { trustNamesRole } from "../engine/reach/edges-web-identity";
+import { listActions } from "../report/summarize";
+import { grantsByCategory, ownAgentRoles, principalEvidence } from "./support";
+import { describe } from "./protection-support";
+
+/**
+ * An agent runs where its sessions are started (red-team round 83): on the runner's instance, in its task or CI job.
+ * The runner's own credentials there (an instance role through the metadata service, a task role, a job's token) are
+ * within the agent's reach, around its boundary. The reach analysis follows a runner's web identity token; its role's
+ * rights are this rule's, as a warning: a broker on another host starts sessions without sharing its credentials.
+ */
+const SESSION_ACTIONS = new Set(["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"]);
+
+export const rule: Rule = {
+  meta: {
+    id: "agent-runner-rights",
+    title: "The role that starts an AI agent's sessions may destroy data",
+    why:
+      "An agent runs where its sessions are started: on the runner's instance, in its task or CI job. The runner's own credentials " +
+      "there (an instance role through the metadata service, a task role, a job's token) are within the agent's reach, around the " +
+      "agent's permission boundary, so a runner that may delete data makes the agent's least privilege the runner's.",
+    fix:
+      "Give the runner only what starting agent sessions needs (sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession on the agent " +
+      "roles), or run the agent where the runner's credentials are out of its reach (another host or task; IMDSv2 with a hop limit of 1 " +
+      "keeps containers from the instance role) and acknowledge the finding with that reason.",
+    severity: "warning",
+    category: "reach",
+  },
+  check({ stack, analysis }) {
+    const out: FindingDraft[] = [];
+    const cat = loadCatalogue();
+    const runners = analysis.principals.filter((r) => r.kind === "role" && !r.isAgent && !r.external);
+    if (runners.length === 0) return out;
+    for (const agent of ownAgentRoles(analysis.agents)) {
+      for (const runner of runners) {
+        if (!trustNamesRole(stack, agent, runner)) continue;
+        const byCategory = grantsByCategory(analysis.rightsOf(runner.address));
+        // What would be an error on the agent itself: error-graded destroy and protection rights, and escalation, but
+        // for the session actions every runner needs to start the agent's sessions.
+        const actions = [...new Set(
+          (["direct", "protection", "escalation"] as const).flatMap((c) =>
+            (byCategory.get(c) ?? []).filter((g) => (c === "escalation" ? !SESSION_ACTIONS.has(g.action.toLowerCase()) : cat.entryOf(g.action)?.severity !== "warning")).map((g) => g.action),
+          ),
+        )].sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
+        if (actions.length === 0) continue;
+        out.push({
+          principal: agent.address,
+          resource: runner.address,
+          actions,
+          message:
+            `${describe(agent.resource)} is an AI agent role whose sessions ${runner.address} starts (its trust names that role), and ${runner.address} ` +
+            `may itself ${listActions(actions)}: an agent running where that role's credentials are (its instance, task or job) holds them too, around its own boundary.`,
+          evidence: [
+            principalEvidence(agent),
+            { step: "trust", address: agent.address, detail: `the trust policy names ${runner.address}, which starts the agent's sessions` },
+            { step: "runner-rights", address: runner.address, detail: `may ${listActions(actions)}` },
+          ],
+          ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
+        });
+      }
+    }
+    return out;
+  },
+};

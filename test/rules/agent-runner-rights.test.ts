@@ -1,0 +1,62 @@
+/**
+ * agent-runner-rights (red-team round 83): the role that starts an agent's sessions, named by the agent's trust, is
+ * where the agent runs; its own rights (an instance role through the metadata service) are within the agent's reach.
+ */
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { agentRole, policy, tf } from "../helpers/tf";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/agent-runner-rights";
+import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import { synth } from "../constructs/helpers";
+
+type Obj = Record<string, unknown>;
+const EC2_TRUST = policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
+const startsAgents = { Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: "arn:aws:iam::111111111111:role/agents/*" };
+
+/** An agent whose trust admits `principal`, and a runner role with `runnerPolicy`. */
+function stack(principal: unknown, runnerPolicy: Obj[]): Obj {
+  return tf({
+    "aws_iam_role.runner": { name: "runner", assume_role_policy: EC2_TRUST },
+    "aws_iam_role_policy.runner": { role: "${aws_iam_role.runner.name}", policy: policy(...runnerPolicy) },
+    "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" }) }),
+  });
+}
+
+describe("agent-runner-rights", () => {
+  it("warns when the role the agent's trust names may itself delete data", () => {
+    const [f, ...more] = run(rule, stack("${aws_iam_role.runner.arn}", [startsAgents, { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }]));
+    expect(more).toEqual([]);
+    expect(f).toMatchObject({ principal: "aws_iam_role.agent", resource: "aws_iam_role.runner", actions: ["ec2:DeleteVolume"] });
+    expect(f.severity).toBeUndefined(); // the rule's own: warning
+    expect(rule.meta.severity).toBe("warning");
+    expect(f.message).toContain("whose sessions aws_iam_role.runner starts (its trust names that role), and aws_iam_role.runner may itself ec2:DeleteVolume");
+  });
+
+  it("names escalation too, but not the session actions every runner needs", () => {
+    const [f] = run(rule, stack("arn:aws:iam::111111111111:role/runner", [startsAgents, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]));
+    expect(f.actions).toEqual(["iam:PassRole"]);
+  });
+
+  it.each([
+    ["a runner that only starts agent sessions", "${aws_iam_role.runner.arn}", [startsAgents]],
+    ["a runner with a warning-graded right only", "${aws_iam_role.runner.arn}", [startsAgents, { Effect: "Allow", Action: "sqs:PurgeQueue", Resource: "*" }]],
+    ["an agent trusting the account root (no runner named)", "arn:aws:iam::111111111111:root", [startsAgents, { Effect: "Allow", Action: "*", Resource: "*" }]],
+  ])("control: %s", (_n, principal, runnerPolicy) => {
+    expect(run(rule, stack(principal, runnerPolicy as Obj[]))).toEqual([]);
+  });
+
+  it("sees an AgentRole assumed by an EC2 runner with AdministratorAccess (the red-team's setup)", () => {
+    const { json } = synth((s) => {
+      const runner = new IamRole(s, "Runner", { name: "agent-runner", assumeRolePolicy: EC2_TRUST });
+      new IamInstanceProfile(s, "Profile", { name: "agent-runner", role: runner.name });
+      new IamRolePolicyAttachment(s, "Admin", { role: runner.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+      new AgentRole(s, "Agent", { roleName: "claude", assumedBy: [AgentPrincipal.role(runner.arn)] }).grantReadOnly("ec2");
+    });
+    const found = run(rule, json as Obj);
+    expect(found).toHaveLength(1);
+    expect(found[0].resource).toMatch(/^aws_iam_role\.Runner/);
+    expect(found[0].actions.length).toBeGreaterThan(100);
+  });
+});
