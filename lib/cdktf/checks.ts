@@ -233,7 +233,7 @@ export class BlastwallChecks implements Aspect {
     }
     if (everyStack) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
-    const { StateIndex, agentsOfRun } = peerStacks();
+    const { StateIndex, agentsOfRun, peerFields } = peerStacks();
     const index = new StateIndex([model, ...peers]);
     const remoteOutputs = index.remoteStatesOf(model);
     // This stack takes part in the run: a chain may leave it and come back (a role here trusts another stack's agent,
@@ -241,7 +241,7 @@ export class BlastwallChecks implements Aspect {
     const peerAgents = agentsOfRun([model, ...peers], index, config)
       .filter((x) => x.of !== model)
       .flatMap((x) => x.agents);
-    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...(peerAgents.length > 0 ? { peerAgents } : {}) };
+    return { ...model, ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}), ...peerFields(peerAgents) };
   }
 
   private validateStack(stack: GuardedStack): string[] {

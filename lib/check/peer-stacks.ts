@@ -17,7 +17,9 @@ import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
+import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { resourceAccount } from "../engine/terraform/providers";
+import { globsIntersect } from "../engine/iam/glob";
 import { hasInterpolation, refTarget, resolveToPattern, stepKey, walk } from "../engine/terraform/tokens";
 
 /** Backend settings that say which state a backend holds; the rest (a region, credentials, a lock table) do not. */
@@ -257,7 +259,8 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
   const rank = (a: PrincipalNode) => (!a.external ? 0 : /[*?]/.test(a.arnPattern.slice(a.arnPattern.lastIndexOf(":"))) ? 2 : 1);
   const starts = analysis.agents.map((a) => ({ a, rank: rank(a), agent: a.peer?.agent ?? `the AI agent ${a.address} of stack ${label}` }));
   starts.sort((x, y) => x.rank - y.rank || (x.agent < y.agent ? -1 : x.agent > y.agent ? 1 : 0));
-  if (starts.length === 0) return out;
+  const runners = runnersOf(stack, analysis.principals, label);
+  if (starts.length === 0) return runners;
   const graph = reachOf({ stack, analysis, config, strict: false });
   for (const { a } of starts) {
     seen.add(a.address);
@@ -265,8 +268,14 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     if (!x) continue;
     // A runner's token goes with the agent as its own does (red-team round 81: it crossed no stack boundary).
     const tokens = a.kind === "role" ? graph.agentTokens(a) : [];
-    out.push(tokens.length > 0 ? { ...x, webIdentity: [...tokens] } : x);
+    // The roles its trust names go with it: another stack's role of that ARN is its runner (red-team round 83).
+    const names = a.kind === "role" && !a.external ? namedRoleArns(a) : [];
+    out.push({ ...x, ...(tokens.length > 0 && { webIdentity: [...tokens] }), ...(names.length > 0 && { names }) });
   }
+  out.push(...runners);
+  // An agent's runner is the agent's already (its holder runs the agent): reached back through the runner's own token,
+  // it is passed on as a runner only, or the stack naming it in the agent's trust would start the agent's paths twice.
+  const ownRunner = new Set(runners.map((r) => `${r.address}|${r.runs}`));
   for (const { a, agent } of starts) {
     const start = a.address;
     // A path that starts at a principal of another stack the agent can act as runs through it.
@@ -284,6 +293,10 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
           continue;
         }
         const via = [through, id === start ? undefined : id].filter((v) => v !== undefined);
+        if (a.peer !== undefined && ownRunner.has(`${p.address}|${a.peer.is}`)) {
+          queue.push(e.to);
+          continue;
+        }
         const x = peer(p, `which ${agent} can act as (${e.label}${via.length > 0 ? `, through ${via.join(" and ")}` : ""})`, agent);
         if (x) out.push(x);
         queue.push(e.to);
@@ -291,6 +304,39 @@ export function agentsOf(stack: TfStack, config: BlastwallConfig, outsideAsked?:
     }
   }
   return out;
+}
+
+/**
+ * The roles of `stack` that run another stack's agent: a role whose ARN the agent's trust names (same name, and the
+ * same account or one the stack leaves open) and whose own trust admits a web identity token. Whoever holds that token
+ * starts the agent's sessions, so the agent's tokens include the runner's (red-team round 83: the runner in a platform
+ * stack, the agent and a deploy role trusting the same repository in the app stack, passed).
+ */
+function runnersOf(stack: TfStack, principals: readonly PrincipalNode[], label: string): PeerAgent[] {
+  const agents = (stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.kind === "role" && (a.names ?? []).length > 0);
+  if (agents.length === 0) return [];
+  const out: PeerAgent[] = [];
+  for (const r of principals) {
+    if (r.external || r.kind !== "role" || r.isAgent) continue;
+    const account = resourceAccount(stack, r.resource);
+    const arnPattern = account ? r.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : r.arnPattern;
+    const named = agents.filter((a) => a.names!.some((n) => globsIntersect(arnPattern, n, { caseInsensitive: true })));
+    if (named.length === 0) continue;
+    const tokens = webIdentityTokens(stack, r).map((t) => ({ ...t, via: `${r.address} of stack ${label}` }));
+    if (tokens.length === 0) continue;
+    for (const a of named) {
+      const agent = `${a.address} of stack ${a.stack}`;
+      out.push({ stack: label, address: r.address, kind: "role", arnPattern, reason: `which runs the AI agent ${agent} (its trust names it)`, runs: agent, webIdentity: tokens });
+    }
+  }
+  return out;
+}
+
+/** A run's principals of other stacks as a stack takes them: the agents and those they act as, and the runners apart. */
+export function peerFields(list: readonly PeerAgent[]): { peerAgents?: PeerAgent[]; peerRunners?: PeerAgent[] } {
+  const peerAgents = list.filter((a) => a.runs === undefined);
+  const peerRunners = list.filter((a) => a.runs !== undefined);
+  return { ...(peerAgents.length > 0 && { peerAgents }), ...(peerRunners.length > 0 && { peerRunners }) };
 }
 
 /**
@@ -328,7 +374,7 @@ export function agentsOfRun(
     // A mention matched to another stack's principal starts the same paths whatever else another stack finds (a
     // name known only at apply time may be any of them): only the others can change what this stack passes on, and
     // a principal of another agent which the name may also be, what it is named after.
-    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), peerAgents: peers } : index.linked(x.of), config, (kind, literal, accounts, peersOnly, verdict) => {
+    const agents = agentsOf(peers.length > 0 ? { ...index.linked(x.of), ...peerFields(peers) } : index.linked(x.of), config, (kind, literal, accounts, peersOnly, verdict) => {
       if (verdict?.peer === undefined) unmatched.push([kind, literal, accounts, peersOnly]);
       else {
         matched.add(verdict.peer.is);
@@ -355,8 +401,11 @@ export function agentsOfRun(
       };
       // An agent entered with a web identity token reaches any role of a stack whose trust admits the token, though
       // that stack names no agent: such a stack is judged again, so what its roles reach goes on to a third one.
-      const tokens = fresh.some((a) => a.webIdentity !== undefined) && mayTrustWebIdentity(x.of);
-      if (tokens || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
+      const tokens = fresh.some((a) => a.webIdentity !== undefined || a.names !== undefined) && mayTrustWebIdentity(x.of);
+      // A runner found in another stack lends its token to an agent of this one, which carries it on.
+      const label = ` of stack ${stackLabel(x.of)}`;
+      const runs = fresh.some((a) => a.runs?.endsWith(label) === true);
+      if (tokens || runs || (names && (x.unmatched.some((q) => names(...q) !== undefined) || x.single.some(other))) || [...named].some((n) => x.matched.has(n))) {
         x.queued = true;
         queue.push(x);
       }
@@ -368,11 +417,13 @@ export function agentsOfRun(
     x.queued = false;
     const peers = found.filter((y) => y !== x && !sameStack(y.of, x.of)).flatMap((y) => y.agents);
     const now = judge(x, peers);
-    const before = new Map(x.agents.map((a) => [a.address, a]));
-    const fresh = now.filter((a) => !before.has(a.address));
+    const keyOf = (a: PeerAgent) => `${a.runs ?? ""}|${a.address}`;
+    const before = new Map(x.agents.map((a) => [keyOf(a), a]));
+    // An agent that a runner found in another stack lent more tokens is passed on again, as a new one would be.
+    const fresh = now.filter((a) => !before.has(keyOf(a)) || (before.get(keyOf(a))!.webIdentity?.length ?? 0) !== (a.webIdentity?.length ?? 0));
     // The agent a principal is named after changes when a stack is judged with more of the others: the report of a
     // stack that names that principal names the agent anew.
-    const renamed = now.filter((a) => before.has(a.address) && before.get(a.address)!.actsFor !== a.actsFor);
+    const renamed = now.filter((a) => before.has(keyOf(a)) && before.get(keyOf(a))!.actsFor !== a.actsFor);
     if (fresh.length === 0 && renamed.length === 0) continue;
     x.agents = now;
     passOn(x, fresh, x.renamed++ < MAX_RENAMES ? renamed : []);

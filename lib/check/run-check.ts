@@ -130,7 +130,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
           ...plain,
           ...(peers.length > 0 ? { peerStates: peers } : {}),
           ...(peerStores.length > 0 ? { peerStores } : {}),
-          ...(peerAgents.length > 0 ? { peerAgents } : {}),
+          ...peerStacks().peerFields(peerAgents),
           ...(remoteOutputs.size > 0 ? { remoteOutputs } : {}),
         }
       : plain;

@@ -519,8 +519,32 @@ function heldToken(t: Token): HeldToken {
  * name is known only at apply time may be several agents: each one's count).
  */
 export function agentTokens(ctx: EdgeContext, p: PrincipalNode): readonly WebIdentityToken[] {
-  if (!p.external) return [...webIdentityTokens(ctx.stack, p), ...startersTokens(ctx, p)];
+  if (!p.external) return [...webIdentityTokens(ctx.stack, p), ...startersTokens(ctx, p), ...peerRunnersTokens(ctx.stack, p)];
   return (ctx.stack.peerAgents ?? []).filter((a) => a.actsFor === undefined && a.webIdentity !== undefined && a.kind === p.kind && globsIntersect(a.arnPattern, p.arnPattern, CI)).flatMap((a) => a.webIdentity!);
+}
+
+/**
+ * The tokens of the agent's runners in the other stacks of the run (red-team round 83: a runner in a platform stack,
+ * named by the agent's trust in the app stack, lent the agent no token): that stack read them (peer-stacks.ts).
+ */
+function peerRunnersTokens(stack: TfStack, p: PrincipalNode): WebIdentityToken[] {
+  const runners = stack.peerRunners ?? [];
+  if (runners.length === 0) return [];
+  const key = `${p.address} of stack ${stack.name ?? stack.file}`;
+  return runners.filter((r) => r.runs === key).flatMap((r) => r.webIdentity ?? []);
+}
+
+/** The role ARNs an agent's trust names, written out with no wildcard (account, path and name): its runners, in whatever stack. */
+export function namedRoleArns(p: PrincipalNode): string[] {
+  const out = new Set<string>();
+  for (const s of p.trustPolicy?.statements ?? []) {
+    if (s.effect !== "Allow" || s.unknown !== undefined) continue;
+    for (const ps of s.principals ?? []) {
+      if (ps.type !== "AWS" && ps.type !== "*") continue;
+      for (const x of ps.identifiers) if (/^arn:[^:*?]+:iam::\d{12}:role\/[^*?]+$/.test(x)) out.add(x);
+    }
+  }
+  return [...out];
 }
 
 const assumeTargets = new WeakMap<EdgeContext, Map<PrincipalNode, ReadonlySet<string>>>();

@@ -79,6 +79,12 @@ export interface TfStack {
    * stack names one, it names an agent.
    */
   readonly peerAgents?: readonly PeerAgent[];
+  /**
+   * The roles of the other stacks of the run that run an agent of this stack or another (its trust names them by ARN,
+   * `runs` set): whoever holds their web identity token runs the agent, so the agent's tokens include theirs. Kept
+   * apart from `peerAgents`: a runner is no agent, and no principal an agent can act as.
+   */
+  readonly peerRunners?: readonly PeerAgent[];
 }
 
 export interface RemoteState {
@@ -121,6 +127,13 @@ export interface PeerAgent {
    * holder can present them to this stack's roles, in any account, with no AWS permission (edges-web-identity.ts).
    */
   readonly webIdentity?: readonly WebIdentityToken[];
+  /** An agent's own (not set with `actsFor`): the role ARNs its trust names, written out with no wildcard. */
+  readonly names?: readonly string[];
+  /**
+   * Set on a runner only (see `peerRunners`): the agent whose trust names it (`aws_iam_role.agent of stack app`). Its
+   * `webIdentity` holds the tokens its own trust admits, which the agent's holder has.
+   */
+  readonly runs?: string;
 }
 
 
