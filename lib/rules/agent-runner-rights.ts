@@ -1,5 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
+import type { PrincipalNode } from "../engine/analysis-types";
 import { loadCatalogue } from "../engine/catalogue";
 import { trustNamesRole } from "../engine/reach/edges-web-identity";
 import { listActions } from "../report/summarize";
@@ -34,8 +35,12 @@ export const rule: Rule = {
     const cat = loadCatalogue();
     const runners = analysis.principals.filter((r) => r.kind === "role" && !r.isAgent && !r.external);
     if (runners.length === 0) return out;
+    const index = indexRunners(runners);
     for (const agent of ownAgentRoles(analysis.agents)) {
-      for (const runner of runners) {
+      // Only the roles its trust may name are asked about (by name in an ARN, a session ARN or an aws:PrincipalArn
+      // value, or by a reference to their address), which keeps the rule linear in large stacks; a trust blastwall
+      // cannot read, or one that refers to a data source, asks them all.
+      for (const runner of candidates(agent, runners, index)) {
         if (!trustNamesRole(stack, agent, runner)) continue;
         const byCategory = grantsByCategory(analysis.rightsOf(runner.address));
         // What would be an error on the agent itself: error-graded destroy and protection rights, and escalation, but
@@ -65,3 +70,44 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The roles among `runners` that the agent's trust may name (see `trustNamesRole`, which decides). */
+interface RunnerIndex {
+  readonly byAddress: ReadonlyMap<string, PrincipalNode>;
+  readonly byName: ReadonlyMap<string, readonly PrincipalNode[]>;
+}
+
+function indexRunners(runners: readonly PrincipalNode[]): RunnerIndex {
+  const byName = new Map<string, PrincipalNode[]>();
+  for (const r of runners) byName.set(r.name.toLowerCase(), [...(byName.get(r.name.toLowerCase()) ?? []), r]);
+  return { byAddress: new Map(runners.map((r) => [r.address, r])), byName };
+}
+
+function candidates(agent: PrincipalNode, runners: readonly PrincipalNode[], index: RunnerIndex): readonly PrincipalNode[] {
+  const found = new Set<PrincipalNode>();
+  let all = false;
+  const collect = (id: string, written: string | undefined) => {
+    for (const m of (written ?? "").matchAll(/\$\{([^{}]*)\}/g)) {
+      const expr = m[1].trim();
+      if (expr.startsWith("data.")) all = true;
+      const address = /^([a-z0-9_]+\.[\w-]+)/i.exec(expr)?.[1];
+      const r = address === undefined ? undefined : index.byAddress.get(address);
+      if (r) found.add(r);
+    }
+    const name = /:role\/(?:.*\/)?([^/]+)$/.exec(id)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(id)?.[1];
+    if (name === undefined) return;
+    if (/[*?]/.test(name)) {
+      // A pattern may name many; without the reference it came from, every role is asked.
+      if (written === undefined) all = true;
+      return;
+    }
+    for (const r of index.byName.get(name.toLowerCase()) ?? []) found.add(r);
+  };
+  for (const s of agent.trustPolicy?.statements ?? []) {
+    if (s.unknown !== undefined) all = true;
+    for (const p of s.principals ?? []) p.identifiers.forEach((id, i) => collect(id, p.written?.[i]));
+    for (const c of s.conditions) if (c.key.toLowerCase() === "aws:principalarn") c.values.forEach((v, i) => collect(v, c.written?.[i]));
+  }
+  if (!agent.trustPolicy) all = true;
+  return all ? runners : [...found];
+}

@@ -34,6 +34,24 @@ describe("agent-runner-rights", () => {
     expect(f.message).toContain("whose sessions aws_iam_role.runner starts (its trust names that role), and aws_iam_role.runner may itself ec2:DeleteVolume");
   });
 
+  it("finds the runner however the trust names it: an aws:PrincipalArn condition, a data source of its name, a session ARN", () => {
+    const admin = [startsAgents, { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }];
+    const viaCondition = tf({
+      "aws_iam_role.runner": { name: "runner", assume_role_policy: EC2_TRUST },
+      "aws_iam_role_policy.runner": { role: "${aws_iam_role.runner.name}", policy: policy(...admin) },
+      "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole", Condition: { ArnEquals: { "aws:PrincipalArn": "${aws_iam_role.runner.arn}" } } }) }),
+    });
+    expect(run(rule, viaCondition).map((f) => f.resource)).toEqual(["aws_iam_role.runner"]);
+    const viaData = tf({
+      "aws_iam_role.runner": { name: "runner", assume_role_policy: EC2_TRUST },
+      "aws_iam_role_policy.runner": { role: "${aws_iam_role.runner.name}", policy: policy(...admin) },
+      "data.aws_iam_role.r": { name: "runner" },
+      "aws_iam_role.agent": agentRole({ assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${data.aws_iam_role.r.arn}" }, Action: "sts:AssumeRole" }) }),
+    });
+    expect(run(rule, viaData).map((f) => f.resource)).toEqual(["aws_iam_role.runner"]);
+    expect(run(rule, stack("arn:aws:sts::111111111111:assumed-role/runner/ci-job", admin)).map((f) => f.resource)).toEqual(["aws_iam_role.runner"]);
+  });
+
   it("names escalation too, but not the session actions every runner needs", () => {
     const [f] = run(rule, stack("arn:aws:iam::111111111111:role/runner", [startsAgents, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]));
     expect(f.actions).toEqual(["iam:PassRole"]);
