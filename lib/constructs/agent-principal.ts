@@ -1,5 +1,6 @@
 import { fail, isToken, PARTITION_NAMES, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
+import { ciIssuerOf as engineCiIssuerOf } from "../engine/ci-issuers";
 import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformStack, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 
@@ -39,24 +40,15 @@ function requireLiteralClaim(method: string, prop: string, value: string, like: 
   }
 }
 
-/**
- * OIDC issuers of CI systems, whose tokens cannot carry the `https://aws.amazon.com/source_identity` claim, by host
- * (and for GitHub Enterprise Cloud, a path below it). A self-managed GitLab or a GitHub Enterprise Server has a host
- * of its own: `gitlabCi` takes it as `issuerHost`.
- */
-const CI_ISSUERS: readonly { readonly host: RegExp; readonly name: string; readonly instead: string }[] = [
-  { host: /^token\.actions\.githubusercontent\.com(\/|$)/, name: "GitHub Actions", instead: "AgentPrincipal.githubActions({ providerArn, repository, branch })" },
-  { host: /^gitlab\.com$/, name: "GitLab CI", instead: "AgentPrincipal.gitlabCi({ providerArn, project, branch })" },
-  { host: /^oidc\.circleci\.com(\/|$)/, name: "CircleCI", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
-  { host: /^api\.bitbucket\.org\//, name: "Bitbucket Pipelines", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
-  { host: /^agent\.buildkite\.com$/, name: "Buildkite", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
-  { host: /^app\.terraform\.io$/, name: "HCP Terraform", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
-  { host: /^vstoken\.dev\.azure\.com(\/|$)/, name: "Azure Pipelines", instead: "oidc({ ..., tokensCarrySourceIdentity: false })" },
-];
+/** What to use instead of `oidc` for a CI issuer (ci-issuers.ts lists them, for the engine too). */
+const CI_INSTEAD: Readonly<Record<string, string>> = {
+  "GitHub Actions": "AgentPrincipal.githubActions({ providerArn, repository, branch })",
+  "GitLab CI": "AgentPrincipal.gitlabCi({ providerArn, project, branch })",
+};
 
-function ciIssuerOf(host: unknown): (typeof CI_ISSUERS)[number] | undefined {
-  // `gitlab.com/` names the same issuer for this purpose (its claim keys would never match either way).
-  return typeof host === "string" ? CI_ISSUERS.find((c) => c.host.test(host.replace(/\/+$/, ""))) : undefined;
+function ciIssuerOf(host: unknown): { readonly name: string; readonly instead: string } | undefined {
+  const ci = engineCiIssuerOf(host);
+  return ci && { name: ci.name, instead: CI_INSTEAD[ci.name] ?? "oidc({ ..., tokensCarrySourceIdentity: false })" };
 }
 
 /**

@@ -5,6 +5,7 @@
  * role, called AssumeRoleWithWebIdentity on an admin role trusting gitlab.com for the same project and branch).
  */
 import type { PrincipalSpec, Statement } from "../iam/types";
+import { ciIssuerOf } from "../ci-issuers";
 import type { TfStack } from "../terraform/types";
 import type { PrincipalNode } from "../analysis-types";
 import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
@@ -67,21 +68,6 @@ function providerIdOf(host: string): string {
 /** Web identity providers IAM knows by name, with no provider resource (their keys are `accounts.google.com:sub`...). */
 const BUILT_IN: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com"]);
 
-/**
- * Issuers whose tokens never carry the `https://aws.amazon.com/source_identity` claim, the only source identity
- * AssumeRoleWithWebIdentity takes: the CI services AgentPrincipal refuses a source identity for (CI_ISSUERS of
- * lib/constructs/agent-principal.ts, kept here since the engine reads plain JSON and loads no construct). Any other
- * issuer (a pod's, a self-hosted one) may write the claim.
- */
-const NO_SOURCE_IDENTITY: readonly RegExp[] = [
-  /^token\.actions\.githubusercontent\.com(\/|$)/,
-  /^gitlab\.com$/,
-  /^oidc\.circleci\.com(\/|$)/,
-  /^api\.bitbucket\.org\//,
-  /^agent\.buildkite\.com$/,
-  /^app\.terraform\.io$/,
-  /^vstoken\.dev\.azure\.com(\/|$)/,
-];
 
 /**
  * Whether a statement admits only sessions with a source identity: a positive string condition on
@@ -274,7 +260,7 @@ function admission(ctx: EdgeContext, t: Token, r: WebIdentityTrust, denies: read
   const sourceIdentity = requiresSourceIdentity(r.statement);
   for (const host of hosts) {
     if (!mayName(t.providers, host) || !mayName(r.providers, host)) continue;
-    if (sourceIdentity && NO_SOURCE_IDENTITY.some((x) => x.test(host))) continue;
+    if (sourceIdentity && ciIssuerOf(host)) continue;
     if (t.claims.hosts.some((h) => h !== host) || theirs.hosts.some((h) => h !== host)) continue;
     const own: ClaimTest[] = [];
     const other: ClaimTest[] = [];
