@@ -5,6 +5,7 @@ import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { parseReference, referencedResource } from "../engine/terraform/tokens";
+import { providerKeyOf } from "../engine/terraform/providers";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
 
@@ -57,7 +58,7 @@ function ownValue(stack: TfStack, expr: string, role: TfResource): string | unde
   if (!r) return undefined;
   // Read through another aws provider it is that provider's account or organisation (a vendor's, a shared one), not
   // the role's (red-team round 79).
-  if (providerOf(r) !== providerOf(role)) return undefined;
+  if (providerKeyOf(r) !== providerKeyOf(role)) return undefined;
   const data = r.mode === "data";
   if (data && r.type === "aws_caller_identity" && ref.attribute === "account_id") return "000000000000";
   if (r.type === "aws_organizations_organization" && ref.attribute === "id") return "o-own";
@@ -450,8 +451,3 @@ export const rule: Rule = {
   },
 };
 
-/** The aws provider configuration a resource is made by (`aws`, `aws.alias`). */
-function providerOf(r: TfResource): string {
-  const p = r.values["provider"];
-  return typeof p === "string" ? p.replace(/^\$\{(.*)\}$/, "$1") : "aws";
-}
