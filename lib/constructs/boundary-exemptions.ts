@@ -2,9 +2,8 @@ import { loadCatalogue, type CatalogueEntry } from "../engine/catalogue";
 import { expiryInstant } from "../config/acknowledgements";
 import { iamActionProblem } from "../engine/iam-actions";
 import { MIN_REASON, visibleLength } from "../engine/text";
-import { CHAIN_ACTIONS } from "./agent-boundary";
 import { fail, isToken } from "./validate";
-import { identityPoolActions, rolesAnywhereActions } from "../engine/reach/rare-actions";
+import { exemptionBlock } from "../engine/exemptable";
 
 /**
  * Warning-graded catalogue actions a team lets its agent hold: the permission boundary leaves them to the identity
@@ -46,43 +45,27 @@ const NOT_AN_AGENT_TASK =
  */
 export function exemptionProblem(entry: CatalogueEntry): string | undefined {
   const name = entry.action;
-  if (entry.category === "escalation" || CHAIN.has(name.toLowerCase())) {
-    return `${name} is an escalation right (${entry.why}): the boundary always denies escalation, since a right to obtain other rights is every right; grant the rights the task needs directly, or create a ScopedToken for the task`;
+  switch (exemptionBlock(entry)) {
+    case "escalation":
+      return `${name} is an escalation right (${entry.why}): the boundary always denies escalation, since a right to obtain other rights is every right; grant the rights the task needs directly, or create a ScopedToken for the task`;
+    case "iam-sts":
+      return `${name} is an IAM or STS action: the agent's own role, boundary and guard policies stay out of its reach, and no exemption changes that`;
+    case "error":
+      return (
+        `${name} is graded error in the catalogue (${entry.category === "direct" ? "it destroys data" : "it removes the protection around data"}: ${entry.why}): ` +
+        `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
+      );
+    case "catalogue":
+      return `${name} ${entry.notExemptable}: whatever its catalogue grade, no exemption may open it (the catalogue's notExemptable); ${NOT_AN_AGENT_TASK}`;
+    case "reach":
+      return `${name} also lets the agent act as another principal (blastwall follows it as a path to that principal's rights), so an exemption would open that path: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
+    default:
+      return undefined;
   }
-  // The boundary's statement on the role, its boundary and guard policies denies every IAM write there whatever is
-  // exempted; no IAM or STS action is exempted at all, so that an exemption can never be read as reaching them.
-  if (/^(iam|sts):/i.test(name)) {
-    return `${name} is an IAM or STS action: the agent's own role, boundary and guard policies stay out of its reach, and no exemption changes that`;
-  }
-  if (entry.severity !== "warning") {
-    return (
-      `${name} is graded error in the catalogue (${entry.category === "direct" ? "it destroys data" : "it removes the protection around data"}: ${entry.why}): ` +
-      `only warning-graded actions can be exempted (their damage is limited, recoverable, or depends on facts blastwall cannot see); the boundary keeps denying ${name}, so ${NOT_AN_AGENT_TASK}`
-    );
-  }
-  // The catalogue says which warnings hand over an identity, a resource policy or another principal's access, or can
-  // take a whole data store (red-team rounds 77 to 80): their grade is for what usually happens.
-  if (entry.notExemptable !== undefined) {
-    return `${name} ${entry.notExemptable}: whatever its catalogue grade, no exemption may open it (the catalogue's notExemptable); ${NOT_AN_AGENT_TASK}`;
-  }
-  // A right that also lets the agent act as someone else (log in as a user pool's user and take an identity pool's
-  // role) is escalation in effect, whatever its catalogue grade (red-team round 76).
-  if (reachActions().has(name.toLowerCase())) {
-    return `${name} also lets the agent act as another principal (blastwall follows it as a path to that principal's rights), so an exemption would open that path: grant the rights the task needs directly, or move the task to a principal that is not an agent`;
-  }
-  return undefined;
 }
 
-const CHAIN = new Set(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
 
 
-let reachSet: ReadonlySet<string> | undefined;
-
-/** Actions the engine follows as a way into another principal: the catalogue's reach list and the login paths. */
-function reachActions(): ReadonlySet<string> {
-  reachSet ??= new Set([...loadCatalogue().reachActions.map((e) => e.action), ...identityPoolActions(), ...rolesAnywhereActions()].map((a) => a.toLowerCase()));
-  return reachSet;
-}
 
 /**
  * Checks `boundaryExemptions` as given (plain JavaScript included) and returns them in the catalogue's spelling.

@@ -9,7 +9,7 @@ import { actionUniverse } from "../engine/universe";
 import { ActionUniverse, type ActionSet } from "../engine/iam/actions";
 import { grantIsHarmless, loadCatalogue, type CatalogueCategory } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
-import { identityPoolActions, rolesAnywhereActions } from "../engine/reach/rare-actions";
+import { exemptionBlock } from "../engine/exemptable";
 import { principalEvidence, ownAgentRoles, severityOf } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
 import { resourceAccount } from "../engine/terraform/providers";
@@ -178,12 +178,10 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[
     ...(self.length > 0 ? [`its DenyChangesToOwnGuardrails statement (${self.join(", ")} on the role itself)`] : []),
   ];
   // boundaryExemptions takes warning-graded direct and protection actions only; an escalation action never.
-  // What AgentRole's boundaryExemptions accepts (lib/constructs/boundary-exemptions.ts asks the same of the catalogue):
-  // a warning that is not marked notExemptable, not an IAM or STS action, and no way into another principal.
-  const reach = new Set([...cat.reachActions.map((e) => e.action), ...identityPoolActions(), ...rolesAnywhereActions()].map((a) => a.toLowerCase()));
+  // What AgentRole's boundaryExemptions accepts (the constructs refuse the rest by the same judgement).
   const exemptable = [...byCategory.direct, ...byCategory.protection].filter((a) => {
     const e = cat.entryOf(a);
-    return e?.severity === "warning" && e.notExemptable === undefined && !/^(iam|sts):/i.test(a) && !reach.has(a.toLowerCase());
+    return e !== undefined && exemptionBlock(e) === undefined;
   });
   const them = exemptable.length === 1 ? "it" : "them";
   return (
