@@ -60,7 +60,8 @@ function ownValue(stack: TfStack, expr: string, role: TfResource): string | unde
   // the role's (red-team round 79).
   if (providerKeyOf(r) !== providerKeyOf(role)) return undefined;
   const data = r.mode === "data";
-  if (data && r.type === "aws_caller_identity" && ref.attribute === "account_id") return "000000000000";
+  // The provider documents the caller identity's `id` as the account id too.
+  if (data && r.type === "aws_caller_identity" && (ref.attribute === "account_id" || ref.attribute === "id")) return "000000000000";
   if (r.type === "aws_organizations_organization" && ref.attribute === "id") return "o-own";
   if (data && r.type === "aws_partition" && ref.attribute === "partition") return "aws";
   return undefined;
