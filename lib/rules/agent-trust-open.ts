@@ -4,7 +4,7 @@ import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { parseReference, referencedResource } from "../engine/terraform/tokens";
+import { parseReference, referencedResource, soleInterpolation } from "../engine/terraform/tokens";
 import { providerKeyOf } from "../engine/terraform/providers";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
@@ -47,13 +47,28 @@ function callerFault(stack: TfStack, c: Statement["conditions"][number], role: T
   return faults.length === 0 ? undefined : faults.join("; ");
 }
 
+/** Locals `ownValue` follows: a chain of a few is common, a long one is no idiom worth the risk. */
+const OWN_DEPTH = 4;
+
 /**
  * Values Terraform gives that are one value known to be your own (red-team round 78): the deploying account, your
- * organisation, the partition. Each stands in for its value, so the value is read as if written out.
+ * organisation, the partition. Each stands in for its value, so the value is read as if written out. `depth`: locals
+ * followed so far (a cycle of locals ends there).
  */
-function ownValue(stack: TfStack, expr: string, role: TfResource): string | undefined {
+function ownValue(stack: TfStack, expr: string, role: TfResource, depth = 0): string | undefined {
+  if (depth > OWN_DEPTH) return undefined;
   const ref = parseReference(expr);
-  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
+  if (!ref) return undefined;
+  if (ref.kind === "local") {
+    // The HCL reader substitutes locals itself; a `locals` block of Terraform JSON (cdktf's TerraformLocal) keeps them.
+    // A local that is one interpolation and nothing else is that value; text, a function or a conditional around it
+    // may make it anything.
+    if (ref.attribute !== undefined || ref.path.length > 0) return undefined;
+    const v = stack.locals.get(ref.address.slice("local.".length));
+    const one = typeof v === "string" ? soleInterpolation(v) : undefined;
+    return one ? ownValue(stack, one.expr, role, depth + 1) : undefined;
+  }
+  if ((ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
   const r = stack.byAddress.get(ref.address);
   if (!r) return undefined;
   // Read through another aws provider it is that provider's account or organisation (a vendor's, a shared one), not

@@ -8,6 +8,7 @@ import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-trust-open";
 
 type Obj = Record<string, unknown>;
+const ME = "${data.aws_caller_identity.current.account_id}";
 const OPEN = "admits any AWS principal, in any account";
 
 /** The agent's trust admits `*` under one condition; the stack holds the own and a vendor's caller identity, `locals`. */
@@ -38,5 +39,47 @@ describe("agent-trust-open: the caller identity's id is the deploying account", 
     expect(more).toEqual([]);
     expect(m).toContain(OPEN);
     expect(m).toContain(why);
+  });
+});
+
+describe("agent-trust-open: a local that is exactly an own value (Terraform JSON; cdktf's TerraformLocal)", () => {
+  const own = { account_id: ME };
+
+  it.each([
+    ["the account", "StringEquals", "aws:PrincipalAccount", "${local.account_id}", own],
+    ["the account in an ARN", "ArnLike", "aws:PrincipalArn", "arn:aws:iam::${local.account_id}:role/runner", own],
+    ["the account in an ARN naming a role of the stack", "ArnEquals", "aws:PrincipalArn", "arn:aws:iam::${local.account_id}:role/${aws_iam_role.agent.name}", own],
+    ["the caller identity's id", "StringEquals", "aws:PrincipalAccount", "${local.account_id}", { account_id: "${data.aws_caller_identity.current.id}" }],
+    ["a chain of locals", "StringEquals", "aws:PrincipalAccount", "${local.c}", { ...own, b: "${local.account_id}", c: "${local.b}" }],
+    // The longest chain read: four locals; one more is "at the end of a long chain" below.
+    ["a chain of four locals", "StringEquals", "aws:PrincipalAccount", "${local.l3}", { l0: ME, l1: "${local.l0}", l2: "${local.l1}", l3: "${local.l2}" }],
+    ["in a policy document's condition", "StringEquals", "aws:PrincipalAccount", "${local.account_id}", own, true],
+  ])("passes %s", (_name, operator, key, value, locals, asDocument = false) => {
+    expect(messages(operator, key, value, locals, asDocument)).toEqual([]);
+  });
+
+  it.each([
+    ["holding a variable", "${local.a}", { a: "${var.acct}" }, "is not known until apply"],
+    ["holding another provider's caller identity", "${local.a}", { a: "${data.aws_caller_identity.vendor.account_id}" }, "is not known until apply"],
+    ["holding *", "${local.a}", { a: "*" }, "matches every caller"],
+    ["holding a function of the account", "${local.a}", { a: "${lower(data.aws_caller_identity.current.account_id)}" }, "is not known until apply"],
+    ["holding a conditional", "${local.a}", { a: '${var.flag == "" ? data.aws_caller_identity.current.account_id : var.acct}' }, "is not known until apply"],
+    ["holding the account with text around it", "${local.a}", { a: "1${data.aws_caller_identity.current.account_id}" }, 'read as "1*") is not one account id'],
+    ["of a map, by key", "${local.m.acct}", { m: { acct: ME } }, 'read as "*") matches every caller'],
+    ["not in the stack", "${local.missing}", {}, "is not known until apply"],
+    ["in a cycle", "${local.a}", { a: "${local.b}", b: "${local.a}" }, "is not known until apply"],
+    ["at the end of a long chain", "${local.l5}", { l0: ME, l1: "${local.l0}", l2: "${local.l1}", l3: "${local.l2}", l4: "${local.l3}", l5: "${local.l4}" }, 'read as "*") matches every caller'],
+  ])("fails a local %s", (_name, value, locals, why) => {
+    const [m, ...more] = messages("StringEquals", "aws:PrincipalAccount", value, locals);
+    expect(more).toEqual([]);
+    expect(m).toContain(OPEN);
+    expect(m).toContain(`StringEquals aws:PrincipalAccount "${value}"`);
+    expect(m).toContain(why);
+  });
+
+  it("fails an ARN whose account is a local of another provider's caller identity", () => {
+    const [m, ...more] = messages("ArnLike", "aws:PrincipalArn", "arn:aws:iam::${local.a}:role/runner", { a: "${data.aws_caller_identity.vendor.account_id}" });
+    expect(more).toEqual([]);
+    expect(m).toContain('"arn:aws:iam::${local.a}:role/runner" holds ${local.a}, which is not known until apply');
   });
 });
