@@ -83,3 +83,32 @@ describe("agent-trust-open: a local that is exactly an own value (Terraform JSON
     expect(m).toContain('"arn:aws:iam::${local.a}:role/runner" holds ${local.a}, which is not known until apply');
   });
 });
+
+describe("agent-trust-open: tostring and format of an own value (cdktf's Fn.tostring, Fn.format)", () => {
+  it.each([
+    ["tostring of the account", "StringEquals", "aws:PrincipalAccount", "${tostring(data.aws_caller_identity.current.account_id)}"],
+    ["tostring of a local of the account", "StringEquals", "aws:PrincipalAccount", "${tostring(local.account_id)}"],
+    ["format of the account's root", "ArnEquals", "aws:PrincipalArn", '${format("arn:aws:iam::%s:root", data.aws_caller_identity.current.account_id)}'],
+    ["format of a role by the caller identity's id", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%s:role/runner", data.aws_caller_identity.current.id)}'],
+    ["format with %v and %%", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%v:role/100%%", local.account_id)}'],
+  ])("passes %s", (_name, operator, key, value) => {
+    expect(messages(operator, key, value, { account_id: ME }, true)).toEqual([]);
+  });
+
+  it.each([
+    ["tostring of a variable", "StringEquals", "aws:PrincipalAccount", "${tostring(var.acct)}"],
+    ["tostring of another provider's caller identity", "StringEquals", "aws:PrincipalAccount", "${tostring(data.aws_caller_identity.vendor.account_id)}"],
+    ["another function of the account", "StringEquals", "aws:PrincipalAccount", "${lower(data.aws_caller_identity.current.account_id)}"],
+    ["format of another provider's caller identity", "ArnEquals", "aws:PrincipalArn", '${format("arn:aws:iam::%s:root", data.aws_caller_identity.vendor.account_id)}'],
+    ["format of the account as a role name", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::*:role/%s", data.aws_caller_identity.current.account_id)}', "does not write out one account"],
+    ["format with a second value", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%s:role/%s", data.aws_caller_identity.current.account_id, var.acct)}'],
+    ["format with a verb it does not evaluate", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%q:root", data.aws_caller_identity.current.account_id)}'],
+    ["format of a variable", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%s:root", var.acct)}'],
+    ["format whose text is not an ARN", "ArnLike", "aws:PrincipalArn", '${format("%s", data.aws_caller_identity.current.account_id)}', "does not write out one account"],
+  ])("fails %s", (_name, operator, key, value, why = "is not known until apply") => {
+    const [m, ...more] = messages(operator, key, value, {}, true);
+    expect(more).toEqual([]);
+    expect(m).toContain(OPEN);
+    expect(m).toContain(why);
+  });
+});
