@@ -3,9 +3,18 @@
  * only where it is certainly the deploying account (the role's provider, nothing else mixed in); every other form stays
  * reported, as a value blastwall does not know.
  */
+import { Fn, TerraformLocal } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { agentRole, policy, tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-trust-open";
+import { synth } from "../constructs/helpers";
+import { dir } from "../hcl/helpers";
+import { loadHclStack } from "../../lib/hcl/load-hcl";
+import { buildAnalysis } from "../../lib/engine/analyze";
 
 type Obj = Record<string, unknown>;
 const ME = "${data.aws_caller_identity.current.account_id}";
@@ -110,5 +119,84 @@ describe("agent-trust-open: tostring and format of an own value (cdktf's Fn.tost
     expect(more).toEqual([]);
     expect(m).toContain(OPEN);
     expect(m).toContain(why);
+  });
+});
+
+describe("agent-trust-open: the idioms end to end", () => {
+  /** A synthesized stack whose agent trusts `*` pinned by `value(account id token, local)`. */
+  const synthesized = (value: (account: string, local: TerraformLocal) => string, vendor = false) =>
+    synth((s) => {
+      const other = new AwsProvider(s, "vendor", { alias: "vendor", profile: "vendor" });
+      const me = new DataAwsCallerIdentity(s, "me", vendor ? { provider: other } : {});
+      const local = new TerraformLocal(s, "account_id", me.accountId);
+      const trust = new DataAwsIamPolicyDocument(s, "trust", {
+        statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }], condition: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: [value(me.accountId, local)] }] }],
+      });
+      new IamRole(s, "agent", { name: "agent", assumeRolePolicy: trust.json, tags: { "blastwall:agent": "true" } });
+    }).json;
+
+  it.each([
+    ["a TerraformLocal in an ARN", (_a: string, l: TerraformLocal) => `arn:aws:iam::${l.asString}:role/runner`, "arn:aws:iam::${local.account_id}:role/runner"],
+    ["Fn.format", (a: string) => Fn.format("arn:aws:iam::%s:role/runner", [a]), '${format("arn:aws:iam::%s:role/runner", data.aws_caller_identity.me.account_id)}'],
+    ["Fn.tostring in an ARN", (a: string) => `arn:aws:iam::${Fn.tostring(a)}:role/runner`, "arn:aws:iam::${tostring(data.aws_caller_identity.me.account_id)}:role/runner"],
+  ])("cdktf: passes %s of the deploying account, fails it of another provider's", (_name, value, written) => {
+    const own = synthesized(value);
+    const doc = (own.data as { aws_iam_policy_document: { trust: { statement: { condition: { values: string[] }[] }[] } } }).aws_iam_policy_document.trust;
+    expect(doc.statement[0].condition[0].values).toEqual([written]);
+    expect(run(rule, own)).toEqual([]);
+    const [m, ...more] = run(rule, synthesized(value, true)).map((f) => f.message);
+    expect(more).toEqual([]);
+    expect(m).toContain(OPEN);
+  });
+
+  /** `pin` written as the condition's value, in HCL with the own and a vendor's caller identity. */
+  const hcl = async (pin: string, locals: string) => {
+    const stack = await loadHclStack(
+      dir({
+        "main.tf": `provider "aws" {
+  alias = "vendor"
+}
+data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "vendor" {
+  provider = aws.vendor
+}
+variable "acct" {
+  type = string
+}
+locals {
+${locals}
+}
+resource "aws_iam_role" "agent" {
+  name = "agent"
+  tags = { "blastwall:agent" = "true" }
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" }, Condition = { StringEquals = { "aws:PrincipalAccount" = ${pin} } } }]
+  })
+}
+`,
+      }),
+    );
+    return rule.check({ stack, analysis: buildAnalysis(stack, {}), config: {}, strict: false }).map((f) => f.message);
+  };
+
+  it.each([
+    ["the caller identity's id", "data.aws_caller_identity.current.id", ""],
+    ["a local of the account", "local.account_id", "  account_id = data.aws_caller_identity.current.account_id"],
+    ["a chain of locals of the id", "local.b", "  a = data.aws_caller_identity.current.id\n  b = local.a"],
+    ["tostring of a local", "tostring(local.account_id)", "  account_id = data.aws_caller_identity.current.account_id"],
+  ])("HCL: passes %s", async (_name, pin, locals) => {
+    expect(await hcl(pin, locals)).toEqual([]);
+  });
+
+  it.each([
+    ["a local of another provider's caller identity", "local.a", "  a = data.aws_caller_identity.vendor.account_id"],
+    ["a local of a variable", "local.a", "  a = var.acct"],
+    ["a local of *", "local.a", '  a = "*"'],
+    ["another provider's caller identity's id", "data.aws_caller_identity.vendor.id", ""],
+  ])("HCL: fails %s", async (_name, pin, locals) => {
+    const [m, ...more] = await hcl(pin, locals);
+    expect(more).toEqual([]);
+    expect(m).toContain(OPEN);
   });
 });
