@@ -4,7 +4,9 @@ import type { Statement } from "../engine/iam/types";
 import { statementName } from "../engine/describe";
 import { globMatch, globsIntersect } from "../engine/iam/glob";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { parseReference, referencedResource } from "../engine/terraform/tokens";
+import { parseReference, referencedResource, soleInterpolation } from "../engine/terraform/tokens";
+import type { Expr } from "../hcl/expr";
+import type { FnCtx } from "../hcl/functions";
 import { providerKeyOf } from "../engine/terraform/providers";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe } from "./protection-support";
@@ -47,23 +49,84 @@ function callerFault(stack: TfStack, c: Statement["conditions"][number], role: T
   return faults.length === 0 ? undefined : faults.join("; ");
 }
 
+const OWN_ACCOUNT = "000000000000";
+/** Locals and calls `ownValue` follows: a chain of a few locals is common, a long one is no idiom worth the risk. */
+const OWN_DEPTH = 4;
+
 /**
  * Values Terraform gives that are one value known to be your own (red-team round 78): the deploying account, your
- * organisation, the partition. Each stands in for its value, so the value is read as if written out.
+ * organisation, the partition. Each stands in for its value, so the value is read as if written out. `depth`: locals
+ * and calls followed so far (a cycle of locals ends there).
  */
-function ownValue(stack: TfStack, expr: string, role: TfResource): string | undefined {
+function ownValue(stack: TfStack, expr: string, role: TfResource, depth = 0): string | undefined {
+  if (depth > OWN_DEPTH) return undefined;
   const ref = parseReference(expr);
-  if (!ref || (ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
+  if (!ref) return ownCall(stack, expr, role, depth);
+  if (ref.kind === "local") {
+    // The HCL reader substitutes locals itself; a `locals` block of Terraform JSON (cdktf's TerraformLocal) keeps them.
+    // A local that is one interpolation and nothing else is that value; text, a function or a conditional around it
+    // may make it anything.
+    if (ref.attribute !== undefined || ref.path.length > 0) return undefined;
+    const v = stack.locals.get(ref.address.slice("local.".length));
+    const one = typeof v === "string" ? soleInterpolation(v) : undefined;
+    return one ? ownValue(stack, one.expr, role, depth + 1) : undefined;
+  }
+  if ((ref.kind !== "resource" && ref.kind !== "data") || ref.splat || ref.path.length > 0) return undefined;
   const r = stack.byAddress.get(ref.address);
   if (!r) return undefined;
   // Read through another aws provider it is that provider's account or organisation (a vendor's, a shared one), not
   // the role's (red-team round 79).
   if (providerKeyOf(r) !== providerKeyOf(role)) return undefined;
   const data = r.mode === "data";
-  if (data && r.type === "aws_caller_identity" && ref.attribute === "account_id") return "000000000000";
+  // The provider documents the caller identity's `id` as the account id too.
+  if (data && r.type === "aws_caller_identity" && (ref.attribute === "account_id" || ref.attribute === "id")) return OWN_ACCOUNT;
   if (r.type === "aws_organizations_organization" && ref.attribute === "id") return "o-own";
   if (data && r.type === "aws_partition" && ref.attribute === "partition") return "aws";
   return undefined;
+}
+
+/**
+ * `tostring(X)` and `format("...%s...", X)` of an own value X: what cdktf's Fn.tostring and Fn.format write into
+ * Terraform JSON, where the HCL reader would have evaluated them. `format` is the HCL reader's own (its verbs, `%%`),
+ * given the value X stands for; anything else about the call (more arguments, a template in the format, `...`) is
+ * not read.
+ */
+function ownCall(stack: TfStack, expr: string, role: TfResource, depth: number): string | undefined {
+  // Loaded only for such a value: most trusts never hold a call.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parseExpression } = require("../hcl/expr") as typeof import("../hcl/expr");
+  const { callFunction, NOPE } = require("../hcl/functions") as typeof import("../hcl/functions");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  let e: Expr;
+  try {
+    e = parseExpression(expr);
+  } catch {
+    return undefined;
+  }
+  if (e.k !== "call" || e.expand) return undefined;
+  const own = (x: Expr) => {
+    const t = traversalText(x);
+    return t === undefined ? undefined : ownValue(stack, t, role, depth + 1);
+  };
+  if (e.name === "tostring" && e.args.length === 1) return own(e.args[0]);
+  if (e.name !== "format" || e.args.length !== 2) return undefined;
+  const f = e.args[0];
+  const text = f.k === "lit" ? f.v : f.k === "tmpl" && f.parts.every((p) => typeof p === "string") ? f.parts.join("") : undefined;
+  const value = own(e.args[1]);
+  if (typeof text !== "string" || value === undefined) return undefined;
+  const out = callFunction("format", [text, value], { readFile: () => null, templateFile: (() => NOPE) as FnCtx["templateFile"] });
+  return typeof out === "string" ? out : undefined;
+}
+
+/** `root.a.b` of a traversal by attribute names only (what `parseReference` reads), else undefined. */
+function traversalText(x: Expr): string | undefined {
+  if (x.k !== "trav" || typeof x.root !== "string") return undefined;
+  let out = x.root;
+  for (const op of x.ops) {
+    if (op.k !== "attr") return undefined;
+    out += `.${op.name}`;
+  }
+  return out;
 }
 
 /**
@@ -79,8 +142,8 @@ function pinningFault(stack: TfStack, key: string, value: string, written: strin
     const w = written.split(":");
     const v = value.split(":");
     const account = /^\$\{([^{}]*)\}$/.exec(w[4] ?? "")?.[1];
-    if (w.length >= 6 && v.length >= 6 && account !== undefined && ownValue(stack, account, role) === "000000000000") {
-      v[4] = "000000000000";
+    if (w.length >= 6 && v.length >= 6 && account !== undefined && ownValue(stack, account, role) === OWN_ACCOUNT) {
+      v[4] = OWN_ACCOUNT;
       if (shapeFault(key, v.join(":")) === undefined) return undefined;
     }
   }
