@@ -572,6 +572,13 @@ function unknownFix(id: string): string | undefined {
     return `Name the exact resources of this stack the agent may run code in (a reference such as \`\${aws_lambda_function.x.arn}\`), ` +
       `not \`${c[2]}\`: compute elsewhere runs as roles blastwall cannot see. If it is known to be harmless, acknowledge with a reason.`;
   }
+  const s = /^state-roots:(s3:\/\/([^/]+)\/.*)$/.exec(key);
+  if (s) {
+    // Checked in the same run, the root whose state it is resolves to its deploy role and what that role may do.
+    return `Keep the agent out of the Terraform state bucket ${s[2]}: every object there (${s[1]}) is taken to be some root's state. ` +
+      `If it is the state of a root you have, check that root in the same run (blastwall check with both paths, or the cdktf.out that holds both) ` +
+      `so blastwall follows the write to that root's deploy role; if the objects are known to hold no state, acknowledge with a reason.`;
+  }
   return undefined;
 }
 

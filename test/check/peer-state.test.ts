@@ -37,8 +37,13 @@ describe("another stack's Terraform state", () => {
     expect(m).toMatch(/the state of stack prod holds \(an access key of aws_iam_user\.deploy\)/);
   });
 
-  test("the controls: reading a state that holds no credential, or writing another prefix, is no path", () => {
+  test("the controls: reading a state that holds no credential, or writing another bucket, is no path", () => {
     expect(unknown(run(["s3:GetObject"], "arn:aws:s3:::acme-tfstate/prod/*"))).toEqual([]);
-    expect(unknown(run(["s3:PutObject"], "arn:aws:s3:::acme-tfstate/scratch/*"))).toEqual([]);
+    expect(unknown(run(["s3:PutObject"], "arn:aws:s3:::acme-scratch/*"))).toEqual([]);
+  });
+
+  test("another prefix of the shared bucket is the state of a root the run does not check (red-team round 84)", () => {
+    const [m] = unknown(run(["s3:PutObject"], "arn:aws:s3:::acme-tfstate/scratch/*"));
+    expect(m).toMatch(/the deploy role of another Terraform root whose state is in s3:\/\/acme-tfstate\/scratch\/\*/);
   });
 });

@@ -226,7 +226,7 @@ export class ReachGraph {
     }
     this.secretReads.set(p.address, creds.unknownReads);
     this.databaseReads.set(p.address, creds.databaseReads);
-    stateEdges(this.ctx, p, add, out, this.databaseReads);
+    stateEdges(this.ctx, p, add, out, this.databaseReads, creds.unknownReads);
     // A user in some services beside the whole user adds nothing: the same link, found twice.
     const scoped = this.ctx.scopedUsers.size > 0 ? out.filter((e) => this.ctx.scopedUsers.has(e.to)) : [];
     const whole = scoped.length > 0 ? new Set(out.map((e) => e.to)) : undefined;
