@@ -1,5 +1,8 @@
 import type { Rule } from "../engine/rule";
-import { categoryFindings } from "./category-findings";
+import { catalogueReasons, categoryRule, statementFindings } from "./category-findings";
+import { CONNECT, MASTER_CONNECT_FIX, masterConnectClause, masterConnects } from "./database-master-connect";
+import { listActions } from "../report/summarize";
+import { severityOf } from "./support";
 
 /**
  * The heart of the gate: an agent whose effective policies (identity ∩ boundary, minus certain denies) allow
@@ -19,5 +22,31 @@ export const rule: Rule = {
     severity: "error",
     category: "agent-rights",
   },
-  check: (ctx) => categoryFindings(ctx, "direct", "delete data"),
+  check(ctx) {
+    const base = categoryRule(ctx, "direct", "delete data");
+    // The catalogue grades rds-db:connect a warning, as a user's SQL grants decide what it may drop; as the master user
+    // of a database of the stack it may drop everything, and that statement is an error (database-master-connect.ts).
+    const masters = (agent: Parameters<typeof base.says>[0], g: Parameters<typeof base.says>[1]) =>
+      g.actions.some((a) => a.toLowerCase() === CONNECT)
+        ? masterConnects(ctx.stack, (ctx.analysis.rightsOf(agent.address).grants.get(CONNECT) ?? []).filter((x) => x.statement === g.statement))
+        : [];
+    return statementFindings(ctx, {
+      ...base,
+      severity: (agent, g) => (masters(agent, g).length > 0 ? "error" : undefined),
+      says: (agent, g) => {
+        const m = masters(agent, g);
+        return m.length === 0 ? base.says(agent, g) : `${base.says(agent, g)} (${m.map(masterConnectClause).join("; and ")})`;
+      },
+      step: (agent, g) => {
+        const m = masters(agent, g);
+        if (m.length === 0) return base.step(agent, g);
+        // The catalogue's reason for the warning ("grants the engine cannot see") does not hold for the master user.
+        const others = g.actions.filter((a) => a.toLowerCase() !== CONNECT);
+        const why = others.length > 0 && severityOf(others) === "warning" ? catalogueReasons(others) : "";
+        const master = `${CONNECT}: ${m.map(masterConnectClause).join("; and ")}.`;
+        return { step: "direct-rights", detail: others.length === 0 ? master : `${listActions(g.actions)}${why}. ${master}` };
+      },
+      fix: (agent, g) => (masters(agent, g).length > 0 ? `${MASTER_CONNECT_FIX} ${rule.meta.fix}` : undefined),
+    });
+  },
 };

@@ -4,6 +4,7 @@ import type { RuleContext } from "../engine/rule";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { isRecoverableDelete } from "./agent-overwrite-unprotected";
+import { UNKNOWN_ACTIONS_FIX, unknownActionsClause, unknownActionsOf } from "./unknown-actions";
 import { agentCan, boundaryEvidence, groupByStatement, principalEvidence, severityOf, statementEvidence, unreliedDenyEvidence, where, type StatementGrants } from "./support";
 
 /** What one rule over an agent's own grants decides: which grants count, how to say it, and the closing step. */
@@ -18,6 +19,13 @@ export interface StatementRule {
   readonly categories: readonly string[];
   /** A severity that depends on more than the actions (undefined: the catalogue's, by `severityOf`). */
   severity?(agent: PrincipalNode, g: StatementGrants): "error" | "warning" | undefined;
+  /** A fix that depends on the grants (undefined: the rule's). */
+  fix?(agent: PrincipalNode, g: StatementGrants): string | undefined;
+}
+
+/** `agentCan` for rights blastwall only counts because it cannot read what the policy grants. */
+function agentMay(agent: PrincipalNode): string {
+  return agentCan(agent).replace(/ can$/, " may be able to");
 }
 
 /**
@@ -31,15 +39,22 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
     const keep = rule.keep(agent);
     for (const g of groupByStatement(ctx.analysis.rightsOf(agent.address), (x) => !x.statement.unknown && keep(x), (a) => cat.rank(a), rule.categories)) {
       const last = rule.step(agent, g);
+      const conditions = g.conditional ? " (the Allow has conditions, which still count as a right)" : "";
+      // Rights read from an Action blastwall could not evaluate are possible, not seen: the finding says which
+      // expression and why, and its fix asks for actions it can read (removing "the destroy actions" cannot be done
+      // to a policy that may not name them).
+      const unknown = unknownActionsOf(g.statement, ctx.stack);
       out.push({
         principal: agent.address,
         resource: g.statement.source.address,
         actions: g.actions,
         severity: rule.severity?.(agent, g) ?? severityOf(g.actions),
-        message:
-          `${agentCan(agent)} ${rule.says(agent, g)}` +
-          `${g.conditional ? " (the Allow has conditions, which still count as a right)" : ""}; granted by ${where(g.statement)}.`,
+        message: unknown
+          ? `${agentMay(agent)} ${rule.says(agent, g)}${conditions}, because ${unknownActionsClause(unknown, where(g.statement))}; ` +
+            `blastwall counts actions it cannot read as every action.`
+          : `${agentCan(agent)} ${rule.says(agent, g)}${conditions}; granted by ${where(g.statement)}.`,
         evidence: [principalEvidence(agent), ...statementEvidence(agent, g.statement), ...boundaryEvidence(agent), ...unreliedDenyEvidence(agent, g.actions), { step: last.step, address: agent.address, detail: last.detail }],
+        ...(unknown ? { fix: UNKNOWN_ACTIONS_FIX } : rule.fix ? { fix: rule.fix(agent, g) } : {}),
       });
     }
   }
@@ -48,14 +63,19 @@ export function statementFindings(ctx: RuleContext, rule: StatementRule): Findin
 
 /** Grants of one catalogue category (direct deletion, protection removal). */
 export function categoryFindings(ctx: RuleContext, category: string, canWhat: string): FindingDraft[] {
-  return statementFindings(ctx, {
+  return statementFindings(ctx, categoryRule(ctx, category, canWhat));
+}
+
+/** The rule `categoryFindings` applies, for a rule that says more about some of its grants. */
+export function categoryRule(ctx: RuleContext, category: string, canWhat: string): StatementRule {
+  return {
     // groupByStatement reads only this category's grants; a delete that a versioned bucket keeps recoverable is no loss.
     keep: () => (g) => !isRecoverableDelete(ctx, g),
     says: (_a, g) => `${canWhat}: ${listActions(g.actions)}`,
     // A warning's actions are each graded so for a reason of their own: the step says it.
     step: (_a, g) => ({ step: `${category}-rights`, detail: `${listActions(g.actions)}${severityOf(g.actions) === "warning" ? catalogueReasons(g.actions) : ""}` }),
     categories: [category],
-  });
+  };
 }
 
 /**
@@ -63,7 +83,7 @@ export function categoryFindings(ctx: RuleContext, category: string, canWhat: st
  * speaks of volumes and databases, and an action the catalogue grades a warning (a log subscription, an S3 Tables
  * replication) needs its own reason for a reviewer to judge it.
  */
-function catalogueReasons(actions: readonly string[]): string {
+export function catalogueReasons(actions: readonly string[]): string {
   const cat = loadCatalogue();
   const reasons = actions
     .slice(0, 3)

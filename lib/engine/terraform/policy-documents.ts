@@ -21,6 +21,7 @@ import { constructPathOf, isObject } from "./stack";
 import { classifyExpression, hasInterpolation, parseTemplate, refTarget, resolveToPattern, soleInterpolation } from "./tokens";
 import type { TfResource, TfStack } from "./types";
 import { followReferences } from "../agent-tags";
+import { whyUnknown } from "./unknown-why";
 
 type Obj = Record<string, unknown>;
 
@@ -800,7 +801,8 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
     if (typeof x === "string" && hasInterpolation(x)) x = stringListOf(stack, x) ?? x;
     if (Array.isArray(x)) return x.map((e) => ampersandVariables(typeof e === "string" ? e : String(e)));
     if (typeof x === "string" && !hasInterpolation(x)) return [ampersandVariables(x)];
-    unreadable.push(`${where}.${key} is ${typeof x === "string" ? showExpr(x) : "not a list"}`);
+    // Which reference or function left it unknown: "write the actions out" is then a fix the reader can follow.
+    unreadable.push(`${where}.${key} is ${typeof x === "string" ? `${showExpr(x)} (${whyUnknown(x, (name) => stack.variables.has(name))})` : "not a list"}`);
     return "token";
   };
 
