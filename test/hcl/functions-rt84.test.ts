@@ -18,7 +18,7 @@ const AGENT = `resource "aws_iam_role" "agent" {
 
 const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
 
-async function findings(d: string): Promise<{ ruleId: string; actions: readonly string[]; message: string }[]> {
+async function findings(d: string): Promise<readonly { ruleId: string; actions: readonly string[]; message: string }[]> {
   return (await checkPaths([d], { config: {}, rules: agentRules })).findings;
 }
 
@@ -199,5 +199,26 @@ describe("regex, regexall, replace with a pattern (RE2 read where JavaScript agr
 
   test("yamldecode stays unknown (no YAML parser among the runtime dependencies)", () => {
     expect(outcome('yamldecode("a: 1")')).toBe("UNKNOWN");
+  });
+});
+
+describe("finding 2 through HCL: a blastwall:agent value other than true or false", () => {
+  const role = (value: string) =>
+    dir({
+      "main.tf": AGENT.replace('"blastwall:agent" = "true"', `"blastwall:agent" = "${value}"`),
+      "policy.tf": `resource "aws_iam_role_policy" "ops" {\n  role   = aws_iam_role.agent.id\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "rds:DeleteDBInstance", Resource = "*" }] })\n}\n`,
+    });
+
+  test('"yes" fails the gate: the tag error, and the role checked as an agent', async () => {
+    const fs = await findings(role("yes"));
+    expect(fs.filter((f) => f.ruleId === "agent-tags-unreadable").map((f) => f.message)).toEqual([expect.stringContaining('tag blastwall:agent = "yes"; blastwall reads only "true" or "false"')]);
+    expect(fs.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions)).toEqual(["rds:DeleteDBInstance"]);
+  });
+
+  test('control: "True" is an agent without a tag finding, "false" is no agent', async () => {
+    const t = await findings(role("True"));
+    expect(t.some((f) => f.ruleId === "agent-tags-unreadable")).toBe(false);
+    expect(t.some((f) => f.ruleId === "agent-destroy-right")).toBe(true);
+    expect(await findings(role("false"))).toEqual([]);
   });
 });
