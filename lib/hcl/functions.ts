@@ -6,6 +6,7 @@
 import { STRING, NUMBER, UNKNOWN, collectionOf, objectOf, sameType, tupleOf, type Ty } from "./ty";
 import { fileset as globFiles, goBase, goClean, goDir, type ListDir } from "./fileset";
 import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2 } from "./re2";
+import { yamlDecode } from "./yaml";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
   ModRef,
@@ -460,6 +461,13 @@ function jsondecode(args: Value[]): Result {
   }
 }
 
+function yamldecode(args: Value[]): Result {
+  const s = args[0];
+  if (args.length !== 1 || !isStr(s)) return NOPE;
+  const v = yamlDecode(s);
+  return v === undefined ? NOPE : v;
+}
+
 function jsonencodeFn(args: Value[]): Result {
   const v = args[0];
   if (args.length !== 1 || v instanceof Unk || v === undefined) return NOPE;
@@ -684,6 +692,7 @@ function chomp(s: string): string {
 const FUNCTIONS: Record<string, Fn> = {
   jsonencode: jsonencodeFn,
   jsondecode,
+  yamldecode,
   tostring,
   tonumber,
   tobool,

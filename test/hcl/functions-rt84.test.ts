@@ -197,8 +197,49 @@ describe("regex, regexall, replace with a pattern (RE2 read where JavaScript agr
     expect((await findings(d)).filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions)).toEqual(["ec2:DeleteSnapshot"]);
   });
 
-  test("yamldecode stays unknown (no YAML parser among the runtime dependencies)", () => {
-    expect(outcome('yamldecode("a: 1")')).toBe("UNKNOWN");
+});
+
+describe("yamldecode, for YAML whose reading is not in doubt", () => {
+  test.each([
+    ['yamldecode("a: 1\\nb: [x, \\"y\\"]\\nc: true\\nd: ~\\n")', '{"a":1,"b":["x","y"],"c":true,"d":null}'],
+    ['yamldecode("- ec2:DescribeInstances\\n- s3:GetObject\\n")', '["ec2:DescribeInstances","s3:GetObject"]'],
+    ['yamldecode("text: |\\n  one\\n  two\\n")', '{"text":"one\\ntwo\\n"}'],
+    ['yamldecode("")', "null"],
+    ['yamldecode("a: \\"yes\\"")', '{"a":"yes"}'],
+  ])("%s is %s", (expr, want) => {
+    expect(outcome(expr)).toBe(want);
+  });
+
+  test.each([
+    // YAML 1.1 booleans, numbers other than plain whole ones, timestamps: the two readers' tables differ.
+    'yamldecode("a: yes")',
+    'yamldecode("a: 0x1F")',
+    'yamldecode("a: 1.5")',
+    'yamldecode("a: 2024-01-01")',
+    // Anchors, aliases, merge keys, explicit tags, several documents.
+    'yamldecode("a: &x 1\\nb: *x\\n")',
+    'yamldecode("<<: {a: 1}")',
+    'yamldecode("a: !!str 1")',
+    'yamldecode("a: 1\\n---\\nb: 2\\n")',
+    'yamldecode("a: 1\\na: 2\\n")',
+    "yamldecode(var.x)",
+  ])("%s stays unknown", (expr) => {
+    expect(outcome(expr)).toBe("UNKNOWN");
+  });
+
+  test("a policy read from a YAML file is analysed", async () => {
+    const d = dir({
+      "main.tf": AGENT,
+      "policy.tf": `resource "aws_iam_role_policy" "ops" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = yamldecode(file("actions.yaml")), Resource = "*" }] })
+}
+`,
+      "actions.yaml": "- logs:GetLogEvents\n- ec2:DeleteSnapshot\n",
+    });
+    const fs = await findings(d);
+    expect(fs.filter((f) => f.ruleId === "unanalysable-policy")).toEqual([]);
+    expect(fs.filter((f) => f.ruleId === "agent-destroy-right").flatMap((f) => f.actions)).toEqual(["ec2:DeleteSnapshot"]);
   });
 });
 
