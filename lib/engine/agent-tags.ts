@@ -16,7 +16,16 @@ export const AGENT_TAG = "blastwall:agent";
 type Obj = Record<string, unknown>;
 
 export type AgentTag =
-  | { readonly state: "yes"; readonly reason: string }
+  | {
+      readonly state: "yes";
+      readonly reason: string;
+      /**
+       * The tag has a value that is neither "true" nor "false" (`"yes"`, `"1"`, `" true"`): counted as an agent (someone
+       * meant something, and most likely that), and reported by `agent-tags-unreadable`, since AWS policies keyed on
+       * the tag (the guardrails compare it with "true") will not treat the principal as one.
+       */
+      readonly unexpected?: { readonly where: string; readonly key: string; readonly value: string };
+    }
   | { readonly state: "no" }
   /** The tags cannot be read and do not visibly name the agent tag: they may still set it. */
   | { readonly state: "unreadable"; readonly where: string; readonly expression: string };
@@ -66,6 +75,14 @@ function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
 }
 
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
+const isFalse = (v: unknown) => v === false || (typeof v === "string" && v.toLowerCase() === "false");
+
+/** A known tag value other than true or false (either in any case), as JSON; undefined for those, null and expressions. */
+function unexpectedValue(v: unknown): string | undefined {
+  if (v === undefined || v === null || isTrue(v) || isFalse(v)) return undefined;
+  if (typeof v === "string" && hasInterpolation(v)) return undefined;
+  return JSON.stringify(v);
+}
 
 /** What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. */
 function readMap(stack: TfStack | undefined, raw: unknown, where: string): AgentTag {
@@ -86,6 +103,14 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string): Agent
       const shown = name === AGENT_TAG ? AGENT_TAG : `${name} (IAM reads it as ${AGENT_TAG})`;
       if (isTrue(value)) return { state: "yes", reason: where === "tags" ? `tag ${shown} = "true"` : `tag ${shown} = "true" (${where})` };
       if (typeof value === "string" && hasInterpolation(value)) return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${value}\`, which may be "true"` };
+      const odd = unexpectedValue(value);
+      if (odd !== undefined) {
+        return {
+          state: "yes",
+          reason: `${where === "tags" ? "tag" : `${where} tag`} ${shown} = ${odd}, which is neither "true" nor "false": counted as an agent`,
+          unexpected: { where, key: name, value: odd },
+        };
+      }
       // A variable may be set to "true" at apply time, whatever its default.
       if (typeof raw === "string" && refTarget(raw)?.kind === "var") return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${raw}\`, which -var or a tfvars file may set to "true"` };
       return { state: "no" };

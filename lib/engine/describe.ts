@@ -10,7 +10,8 @@ function list(xs: readonly string[]): string {
 
 /** `Statement Sid "Ops" (#1)` or `statement #1`: the name a reviewer searches the policy for. */
 export function statementName(s: Statement): string {
-  return s.source.sid ? `statement Sid "${s.source.sid}" (#${s.source.index})` : `statement #${s.source.index}`;
+  const name = s.source.sid ? `statement Sid "${s.source.sid}" (#${s.source.index})` : `statement #${s.source.index}`;
+  return s.source.inlinePolicy ? `${s.source.inlinePolicy} ${name}` : name;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { HclExprError, parseTemplate, type Expr, type ForExpr, type Op, type TmplPart } from "./expr";
 import { callFunction, FAIL, NOPE } from "./functions";
+import type { DirEntry } from "./fileset";
 import { ANY, type Ty } from "./ty";
 import { DOUBT, NIL, convertValue, doubt, doubtCount, typedEqual, unifyTypes, valueType } from "./unify";
 import {
@@ -55,6 +56,8 @@ export interface Env {
   /** Contents of a file (relative paths from the root directory), or undefined when unreadable. */
   /** A file's text; undefined when no file is there; null when something is there that Terraform would not read as text (a directory, bytes that are not UTF-8) or that blastwall cannot see. */
   readFile(path: string): string | undefined | null;
+  /** Entries of a directory, read as `readFile` reads (for `fileset`); without it `fileset` is not known. */
+  listDir?(path: string): readonly DirEntry[] | undefined | null;
   /**
    * The type a null value of variable `name` has (its declared type; the dynamic type when it has none and the
    * value is a literal), undefined when not known. Terraform converts by it: `true ? 1 : var.s` is "1" when
@@ -593,6 +596,8 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
   const r = callFunction(name, args, {
     nullTypes,
     readFile: (p) => scope.env.readFile(p),
+    listDir: scope.env.listDir ? (p) => scope.env.listDir!(p) : undefined,
+    rootDir: scope.env.rootDir,
     templateFile: (text, vars) => {
       let parts: TmplPart[];
       try {

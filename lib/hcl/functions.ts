@@ -3,7 +3,10 @@
  * returns `NOPE` when it cannot tell the result (an argument is unknown, it is not implemented, it would fail
  * in Terraform); the caller then keeps the call as an unknown expression. Nothing here guesses.
  */
-import { STRING, NUMBER, UNKNOWN, collectionOf, sameType, type Ty } from "./ty";
+import { STRING, NUMBER, UNKNOWN, collectionOf, objectOf, sameType, tupleOf, type Ty } from "./ty";
+import { fileset as globFiles, goBase, goClean, goDir, type ListDir } from "./fileset";
+import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2 } from "./re2";
+import { yamlDecode } from "./yaml";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
   ModRef,
@@ -45,6 +48,10 @@ export interface FnCtx {
    * variable's null of that type), by argument position: `coalesce` unifies its arguments' types.
    */
   readonly nullTypes?: readonly (Ty | undefined)[];
+  /** Entries of a directory (path relative to the root directory, as `readFile`), for `fileset`. */
+  readonly listDir?: ListDir;
+  /** The absolute root directory, where Terraform runs: what `abspath` resolves against. */
+  readonly rootDir?: string;
 }
 
 
@@ -428,7 +435,10 @@ function one(args: Value[]): Result {
 function replace(args: Value[]): Result {
   const [s, a, b] = args;
   if (!isStr(s) || !isStr(a) || !isStr(b)) return NOPE;
-  if (a.length >= 2 && a.startsWith("/") && a.endsWith("/")) return NOPE; // regular expression
+  if (a.length >= 2 && a.startsWith("/") && a.endsWith("/")) {
+    const re = translateRe2(a.slice(1, -1));
+    return (re && replaceAll(re, s, b)) ?? NOPE;
+  }
   if (a === "") return NOPE;
   return s.split(a).join(b);
 }
@@ -449,6 +459,13 @@ function jsondecode(args: Value[]): Result {
   } catch {
     return NOPE;
   }
+}
+
+function yamldecode(args: Value[]): Result {
+  const s = args[0];
+  if (args.length !== 1 || !isStr(s)) return NOPE;
+  const v = yamlDecode(s);
+  return v === undefined ? NOPE : v;
 }
 
 function jsonencodeFn(args: Value[]): Result {
@@ -517,6 +534,73 @@ function fileexists(args: Value[], ctx: FnCtx): Result {
   // Terraform raises an error for a path that is there but no file (a directory): unknown here, never `false`.
   const text = ctx.readFile(p);
   return text === null ? NOPE : text !== undefined;
+}
+
+/**
+ * `fileset`: the glob read like `file()` reads (relative to the root directory); a set of strings. Unknown where
+ * blastwall's listing could differ from Terraform's (see fileset.ts).
+ */
+function filesetFn(args: Value[], ctx: FnCtx): Result {
+  const [p, pattern] = args;
+  if (args.length !== 2 || !isStr(p) || !isStr(pattern) || !ctx.listDir) return NOPE;
+  const found = globFiles(p, pattern, ctx.listDir);
+  if (!found) return NOPE;
+  return typed(found.sort(byteOrder), collectionOf("set", STRING));
+}
+
+function abspath(args: Value[], ctx: FnCtx): Result {
+  const p = args[0];
+  if (args.length !== 1 || !isStr(p) || ctx.rootDir === undefined || !ctx.rootDir.startsWith("/")) return NOPE;
+  return goClean(p.startsWith("/") ? p : `${ctx.rootDir}/${p}`);
+}
+
+/**
+ * What `regex` gives for one match, by the pattern's groups: the match without groups, a tuple of the groups without
+ * names, an object of the named ones (both kinds at once is an error); a group that took no part is null.
+ */
+function regexShape(re: Re2): { ty: Ty; of: (m: Match) => Value } | typeof FAIL {
+  const named = re.groups.filter((g) => g !== undefined) as string[];
+  const unnamed = re.groups.length - named.length;
+  if (named.length > 0 && unnamed > 0) return FAIL;
+  if (re.groups.length === 0) return { ty: STRING, of: (m) => m.texts[0] ?? "" };
+  if (unnamed > 0) {
+    const ty = tupleOf(re.groups.map(() => STRING));
+    return { ty, of: (m) => typed(m.texts.slice(1), ty) };
+  }
+  const ty = objectOf(new Map(named.map((n) => [n, STRING])));
+  return {
+    ty,
+    of: (m) => {
+      const o: ObjValue = {};
+      named.forEach((n, i) => setKey(o, n, m.texts[i + 1] ?? null));
+      return typed(o, ty);
+    },
+  };
+}
+
+function regex(args: Value[]): Result {
+  const [p, s] = args;
+  if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
+  const re = translateRe2(p);
+  if (!re) return NOPE;
+  const shape = regexShape(re);
+  if (shape === FAIL) return FAIL;
+  const m = matchAt(re, s, 0);
+  if (m === "timeout") return NOPE;
+  // "pattern did not match any part of the given string": an error, which `can` turns into false.
+  return m === undefined ? FAIL : shape.of(m);
+}
+
+function regexall(args: Value[]): Result {
+  const [p, s] = args;
+  if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
+  const re = translateRe2(p);
+  if (!re) return NOPE;
+  const shape = regexShape(re);
+  if (shape === FAIL) return FAIL;
+  const all = matchAll(re, s);
+  if (!all) return NOPE;
+  return typed(all.map(shape.of), collectionOf("list", shape.ty));
 }
 
 function minmax(pick: (a: number, b: number) => number): Fn {
@@ -608,6 +692,7 @@ function chomp(s: string): string {
 const FUNCTIONS: Record<string, Fn> = {
   jsonencode: jsonencodeFn,
   jsondecode,
+  yamldecode,
   tostring,
   tonumber,
   tobool,
@@ -673,6 +758,12 @@ const FUNCTIONS: Record<string, Fn> = {
   file,
   templatefile,
   fileexists,
+  fileset: filesetFn,
+  basename: strFn((s) => goBase(s)),
+  dirname: strFn((s) => goDir(s)),
+  abspath,
+  regex,
+  regexall,
 };
 
 /**

@@ -8,6 +8,8 @@
  */
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { isAbsolute, join } from "path";
+import { readdirSync } from "fs";
+import type { DirEntry } from "./fileset";
 import { evalJson, evalString, truth, type Env, type Scope } from "./evaluate";
 import { BAD_TYPE, DOUBT, MISMATCH, convert, parseType } from "./types";
 import { ANY, hasAny, type Ty } from "./ty";
@@ -325,6 +327,19 @@ export class ModuleInstance implements Env {
       return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       return null;
+    }
+  }
+
+  /** Entries of a directory, by what each is itself (a link is not followed), for `fileset`. */
+  listDir(path: string): readonly DirEntry[] | undefined | null {
+    try {
+      return readdirSync(isAbsolute(path) ? path : join(this.rootDir, path), { withFileTypes: true }).map((e) => ({
+        name: e.name,
+        kind: e.isSymbolicLink() ? "link" : e.isDirectory() ? "dir" : e.isFile() ? "file" : "other",
+      }));
+    } catch (e) {
+      const code = (e as { code?: unknown } | undefined)?.code;
+      return code === "ENOENT" ? undefined : null;
     }
   }
 

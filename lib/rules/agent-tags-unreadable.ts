@@ -9,6 +9,10 @@ import { grantsByCategory } from "./support";
  * A role or user whose tags blastwall cannot read may carry `blastwall:agent = "true"` when Terraform applies them,
  * and then none of the agent rules would have looked at it. An error when it can delete data itself (or with
  * --strict), else a warning: the tags must become readable, or the config must say who the agents are.
+ *
+ * A tag blastwall reads but whose value is neither "true" nor "false" (`"yes"`, `"1"`, `" true"`) is always an
+ * error: the principal is checked as an agent (fail closed), but AWS policies keyed on the tag compare it with
+ * "true" and do not treat it as one, and silently reading it as "not an agent" would pass an agent unchecked.
  */
 export const rule: Rule = {
   meta: {
@@ -17,10 +21,12 @@ export const rule: Rule = {
     why:
       "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable " +
       "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
-      "destroy rights nobody checked.",
+      "destroy rights nobody checked. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
+      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (the guardrails) do not.",
     fix:
       "Write the tags as a literal map or from locals blastwall can read, or name the agents in blastwall.json " +
-      "(`agents.addresses` / `agents.names`). If the principal is not an agent, acknowledge this finding with the reason.",
+      "(`agents.addresses` / `agents.names`). Set blastwall:agent to \"true\" for an agent and to \"false\" (or leave it out) " +
+      "for anything else. If the principal is not an agent, acknowledge this finding with the reason.",
     severity: "warning",
     category: "input",
   },
@@ -28,9 +34,26 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     const cat = loadCatalogue();
     for (const p of ctx.analysis.principals) {
-      if (p.isAgent || (p.kind !== "role" && p.kind !== "user")) continue;
+      if (p.kind !== "role" && p.kind !== "user") continue;
       const t = readAgentTag(p.resource, ctx.stack);
-      if (t.state !== "unreadable") continue;
+      if (t.state === "yes" && t.unexpected) {
+        const u = t.unexpected;
+        const at = u.where === "tags" ? "tag" : `${u.where} tag`;
+        out.push({
+          principal: p.address,
+          resource: p.address,
+          actions: [],
+          severity: "error",
+          message:
+            `${p.address} has ${at} ${u.key} = ${u.value}; blastwall reads only "true" or "false" (in any case) there. It checks ` +
+            `${p.address} as an AI agent, since a value was clearly meant, but AWS policies that compare the tag with "true" ` +
+            `(blastwall's guardrails do) will not treat it as one. Set it to "true" if ${p.address} is an agent, else to "false" ` +
+            `or leave it out.`,
+          evidence: [{ step: "tags", address: p.address, detail: `${u.where}: ${u.key} = ${u.value}` }],
+        });
+        continue;
+      }
+      if (p.isAgent || t.state !== "unreadable") continue;
       const destroy = [...new Set((grantsByCategory(ctx.analysis.rightsOf(p.address)).get("direct") ?? []).map((g) => g.action))];
       destroy.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
       const error = destroy.length > 0 || ctx.strict;

@@ -140,7 +140,9 @@ export function agentCan(agent: PrincipalNode): string {
 export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
   const out: Evidence[] = [];
   const via = s.source.via;
-  if (via && via !== s.source.address && via !== p.address) {
+  // A block written in the principal's own resource (`inline_policy`) attaches nothing: the statement's name says which.
+  const own = s.source.address === p.address && via?.startsWith(`${p.address}.`);
+  if (via && via !== s.source.address && via !== p.address && !own) {
     out.push({ step: "attachment", address: via, detail: `attaches ${s.source.address} to ${p.address}` });
   }
   out.push({

@@ -106,3 +106,44 @@ describe("the /agents/ path", () => {
     expect(agentsOf(stack({ team: "x" }, {}, DELETE, { path: "/service/" }))).toBe(0);
   });
 });
+
+describe("a blastwall:agent value other than true or false (red-team round 84)", () => {
+  const tagFindings = (json: Obj) => errors(check(json), "agent-tags-unreadable");
+
+  test.each(["yes", "1", "enabled", " true", "TRUE ", ""])("%j: an error naming the value, and the role is checked as an agent", (value) => {
+    const json = stack({ "blastwall:agent": value });
+    const [f] = tagFindings(json);
+    expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.r" });
+    expect(f.message).toContain(`tag blastwall:agent = ${JSON.stringify(value)}; blastwall reads only "true" or "false"`);
+    expect(f.message).toMatch(/Set it to "true" if aws_iam_role\.r is an agent, else to "false"/);
+    expect(f.evidence[0].detail).toBe(`tags: blastwall:agent = ${JSON.stringify(value)}`);
+    // Fail closed: the value most likely means "agent", so its destroy rights are checked too.
+    expect(destroyFindings(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a number is no true either", () => {
+    expect(tagFindings(stack({ "blastwall:agent": 1 })).map((f) => f.evidence[0].detail)).toEqual(["tags: blastwall:agent = 1"]);
+  });
+
+  test("the key in another case is the same tag", () => {
+    expect(tagFindings(stack({ "Blastwall:Agent": "yes" })).map((f) => f.principal)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("through a local, in tags_all and in provider default_tags alike", () => {
+    expect(tagFindings(stack("${local.t}", { locals: { t: { "blastwall:agent": "yes" } } }))).toHaveLength(1);
+    const all = tagFindings(stack(undefined, {}, DELETE, { tags_all: { "blastwall:agent": "on" } }));
+    expect(all.map((f) => f.evidence[0].detail)).toEqual(['tags_all: blastwall:agent = "on"']);
+    expect(all[0].message).toContain('tags_all tag blastwall:agent = "on"');
+    const dt = tagFindings(stack(undefined, { provider: { aws: [{ default_tags: [{ tags: { "blastwall:agent": "yes" } }] }] } }));
+    expect(dt.map((f) => f.evidence[0].detail)).toEqual(['provider default_tags: blastwall:agent = "yes"']);
+  });
+
+  test("controls: true and false in any case, a missing tag and a null value are no finding", () => {
+    for (const value of ["true", "True", "TRUE", "false", "False", true, false, null]) {
+      expect(tagFindings(stack({ "blastwall:agent": value }))).toEqual([]);
+    }
+    expect(tagFindings(stack({ team: "x" }))).toEqual([]);
+    expect(destroyFindings(stack({ "blastwall:agent": "True" }))).toEqual(["aws_iam_role.r"]);
+    expect(agentsOf(stack({ "blastwall:agent": "FALSE" }))).toBe(0);
+  });
+});

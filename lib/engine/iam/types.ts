@@ -20,6 +20,11 @@ export interface StatementSource {
   readonly constructPath?: string;
   /** Source location (`file:line`) when known. */
   readonly location?: string;
+  /**
+   * Which of the role's or user's own `inline_policy` blocks holds the statement (`inline_policy "ops"`), where
+   * `address` names only the principal: several blocks would read alike without it.
+   */
+  readonly inlinePolicy?: string;
 }
 
 export interface Condition {

@@ -180,6 +180,11 @@ function attached(document: PolicyDocument, via: string): AttachedPolicy {
   return new Attached(via, undefined, document);
 }
 
+/** The document with each statement marked as one of the principal's own `inline_policy` blocks (`label`). */
+function inlineLabelled(doc: PolicyDocument, label: string): PolicyDocument {
+  return { ...doc, statements: doc.statements.map((st) => ({ ...st, source: { ...st.source, inlinePolicy: label } })) };
+}
+
 /** One class for every attached policy, lazy or not, so reads of `document` stay fast across thousands of them. */
 class Attached implements AttachedPolicy {
   constructor(
@@ -514,7 +519,7 @@ class Collector {
     const dynamic = isObject(dyn) && "inline_policy" in dyn;
     if (dynamic) {
       const via = `${r.address}.dynamic.inline_policy`;
-      b.identity.push(attached(unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath), via));
+      b.identity.push(attached(inlineLabelled(unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath), 'dynamic "inline_policy"'), via));
     }
     // Any inline_policy block, even an empty one, makes the role the only keeper of its inline policies: the
     // provider deletes every other one on apply. Only names it certainly lists are kept.
@@ -542,16 +547,20 @@ class Collector {
       }
       // `inline_policy {}` with no policy only says "no inline policies besides these".
       if (blk["policy"] === undefined || blk["policy"] === null || blk["policy"] === "") return;
+      const name = this.exactName(blk["name"]);
       const a = lazyAttached(via, () =>
-        identityChecked(
-          policyFromValue(this.stack, blk["policy"], {
-            address: r.address,
-            via,
-            constructPath: r.constructPath,
-            managed: this.opts.managed,
-            measure: true,
-          }),
-          INLINE_POLICY_MAX.role,
+        inlineLabelled(
+          identityChecked(
+            policyFromValue(this.stack, blk["policy"], {
+              address: r.address,
+              via,
+              constructPath: r.constructPath,
+              managed: this.opts.managed,
+              measure: true,
+            }),
+            INLINE_POLICY_MAX.role,
+          ),
+          name !== undefined ? `inline_policy ${JSON.stringify(name)}` : `inline_policy[${i}]`,
         ),
       );
       this.keys.set(a, { kind: "inline", source: via, own: true, name: this.exactName(blk["name"]), policy: blk["policy"] });
