@@ -113,7 +113,7 @@ export function unknownCauses(expr: string, hasDefault?: (variable: string) => b
   }
   if (out.length === 0) {
     const calls = [...new Set([...code.matchAll(CALL)].map((m) => m[1]).filter((f) => f !== "for" && f !== "if"))];
-    if (calls.length > 0) add(`blastwall does not evaluate ${calls.map((f) => `${f}(...)`).join(", ")} here`);
+    if (calls.length > 0) add(`blastwall cannot evaluate ${calls.map((f) => `${f}(...)`).join(", ")} here`);
   }
   return out.length > MAX_REASONS ? [...out.slice(0, MAX_REASONS), "and more"] : out;
 }
