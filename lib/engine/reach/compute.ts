@@ -240,7 +240,12 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"],
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
-    actionShapes: { "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"] },
+    // StartSession is authorised on the session document too (`document/SSM-SessionManagerRunShell` in AWS's own
+    // Session Manager policy), which names no compute (red-team round 84); an ECS task is a target of its own.
+    actionShapes: {
+      "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"],
+      "ssm:startsession": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*", "arn:*:ecs:*:*:task/*"],
+    },
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
