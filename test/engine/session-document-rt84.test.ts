@@ -34,6 +34,11 @@ describe("84. ssm:StartSession on the session document", () => {
     expect(unknown(stack("ssm:SendCommand", ["${aws_instance.db.arn}", "arn:aws:ssm:eu-central-1::document/AWS-RunShellScript"]))).toEqual([]);
   });
 
+  test("an instance connect key goes to an instance only: a document beside it names no compute", () => {
+    expect(unknown(stack("ec2-instance-connect:SendSSHPublicKey", ["${aws_instance.db.arn}", DOC]))).toEqual([]);
+    expect(unknown(stack("ec2-instance-connect:SendSSHPublicKey", ["arn:aws:ec2:*:111111111111:instance/*"]))).toHaveLength(1);
+  });
+
   test("the controls: instances outside the stack, managed instances, ECS tasks and wildcards still count", () => {
     for (const r of ["*", "arn:aws:ec2:eu-central-1:111111111111:instance/*", "arn:aws:ssm:eu-central-1:111111111111:managed-instance/mi-*", "arn:aws:ecs:eu-central-1:111111111111:task/prod/*"]) {
       const found = unknown(stack("ssm:StartSession", [r, DOC]));

@@ -241,10 +241,12 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
     // StartSession is authorised on the session document too (`document/SSM-SessionManagerRunShell` in AWS's own
-    // Session Manager policy), which names no compute (red-team round 84); an ECS task is a target of its own.
+    // Session Manager policy), which names no compute (red-team round 84); an ECS task is a target of its own. An
+    // instance connect key goes to an instance only.
     actionShapes: {
       "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"],
       "ssm:startsession": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*", "arn:*:ecs:*:*:task/*"],
+      "ec2-instance-connect:sendsshpublickey": ["arn:*:ec2:*:*:instance/*"],
     },
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
