@@ -472,7 +472,7 @@ function moreText(m: More, what: string): string {
 }
 
 /** The destroy and escalation actions a capability gives, in the order its grants list them. */
-function capabilityActions(cap: Capability): string[] {
+export function capabilityActions(cap: Capability): string[] {
   return [
     ...new Set([
       ...[...cap.destroy, ...cap.escalate].flatMap((g) => g.actions),

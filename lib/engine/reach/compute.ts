@@ -594,6 +594,12 @@ export const PROVIDER_REWRITE = [
 /** Reads of the Terraform state object, which holds every secret of the stack in plain text. */
 export const STATE_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 
+/**
+ * Invoking a function runs its code, not the caller's, as its role: no edge of the graph, but a function whose role
+ * can delete data does what the caller's payload asks (rules/function-invokes.ts).
+ */
+export const FUNCTION_INVOKES = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"] as const;
+
 /** Every action the reach tables look up, so the action universe tracks them all. */
 export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
@@ -606,6 +612,7 @@ export function reachActions(): string[] {
   SERVICE_CREDENTIAL_ACTIONS.forEach((c) => out.add(c.action));
   CLUSTER_ADMIN_WRITES.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
+  FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
   [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
