@@ -23,7 +23,8 @@ export const rule: Rule = {
       "commands as root on an instance, where `dd`, `mkfs` or `rm -rf` destroy every attached volume without any AWS delete call, so " +
       "denying ec2:DeleteVolume, prevent_destroy and deletion protection do not stop it. An instance with a data volume (an " +
       "aws_volume_attachment, a non-root ebs_block_device, an instance store) is an error; one with only its root volume a warning " +
-      "(an error under --strict). A right on `*` or on instances outside the stack is an error when the stack has data volumes.",
+      "(an error under --strict). A right on `*` or on instances outside the stack is an error when the stack has data volumes. " +
+      "A principal the agent can come to act as that holds such a shell on data volumes is reported by agent-transitive-destroy.",
     fix:
       "Scope the shell and command rights to instances that hold no data (their ARNs, or a condition on ssm:resourceTag/...), give " +
       "Session Manager a session document that runs only the commands the agent needs (ssm:StartSession on that document with " +
@@ -180,12 +181,13 @@ function reached(m: Map<string, Reached>, key: string, g: Grant): void {
 
 const OUTSIDE = "*";
 
-function shellFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
-  const rights = ctx.analysis.rightsOf(agent.address).grants;
+/** The instances a principal can open a shell on, by address (`*` for instances outside the stack). */
+function shellTargets(ctx: RuleContext, p: PrincipalNode): Map<string, Reached> {
+  const rights = ctx.analysis.rightsOf(p.address).grants;
   const held = [...ON_INSTANCES, ...BY_TARGETS].filter((a) => (rights.get(a.toLowerCase())?.length ?? 0) > 0);
-  if (held.length === 0) return [];
-  const ix = shellIndex(ctx);
   const byInstance = new Map<string, Reached>();
+  if (held.length === 0) return byInstance;
+  const ix = shellIndex(ctx);
   for (const action of held) {
     const byTargets = BY_TARGETS.includes(action);
     for (const g of rights.get(action.toLowerCase())!) {
@@ -210,6 +212,37 @@ function shellFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
       }
     }
   }
+  return byInstance;
+}
+
+/** A shell of a principal that wipes data volumes: on an instance of the stack, or on instances outside it (`*`). */
+export interface DataShell {
+  readonly instance: string;
+  readonly actions: readonly string[];
+  readonly statements: readonly Statement[];
+  readonly volumes: readonly string[];
+}
+
+/**
+ * The error-grade shells of a principal an agent can come to act as (reach-support.ts): those in reach of data
+ * volumes. Root volumes alone are left to the agents' own findings, as a warning there.
+ */
+export function dataShells(ctx: RuleContext, p: PrincipalNode): DataShell[] {
+  const byInstance = shellTargets(ctx, p);
+  if (byInstance.size === 0) return [];
+  const ix = shellIndex(ctx);
+  const out: DataShell[] = [];
+  for (const [address, r] of byInstance) {
+    const disks = address === OUTSIDE ? ix.stackData : (ix.disks.get(ctx.stack.byAddress.get(address)!)?.data ?? []);
+    if (disks.length > 0) out.push({ instance: address === OUTSIDE ? "instances outside this stack" : address, actions: [...r.actions], statements: r.statements, volumes: [...new Set(disks.map((d) => d.address))] });
+  }
+  return out;
+}
+
+function shellFindings(ctx: RuleContext, agent: PrincipalNode): FindingDraft[] {
+  const byInstance = shellTargets(ctx, agent);
+  if (byInstance.size === 0) return [];
+  const ix = shellIndex(ctx);
   const out: FindingDraft[] = [];
   for (const [address, r] of byInstance) {
     if (address === OUTSIDE) continue;

@@ -139,3 +139,25 @@ resource "aws_iam_role_policy" "agent" {
     expect(r.findings.filter((f) => f.ruleId === "agent-reach-unknown")).toEqual([]);
   });
 });
+
+describe("84. a shell of a principal the agent can come to act as", () => {
+  const opsTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] });
+  const viaOps = (instance: string, extra: Record<string, Record<string, unknown>>) => {
+    const json = stackWith(["sts:AssumeRole"], ["${aws_iam_role.ops.arn}"], {
+      "aws_iam_role.ops": { name: "ops", assume_role_policy: opsTrust },
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.ops.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: instance }] }) },
+      ...extra,
+    });
+    return check(json).findings.filter((f) => f.ruleId === "agent-transitive-destroy" || f.ruleId === "agent-instance-shell");
+  };
+
+  test("a role with a shell on an instance with a data volume is a chain to a destroy right", () => {
+    const found = viaOps("${aws_instance.db.arn}", VOLUME);
+    expect(found.map((f) => [f.ruleId, f.severity, f.resource])).toEqual([["agent-transitive-destroy", "error", "aws_iam_role.ops"]]);
+    expect(found[0].message).toContain("can open a shell or run commands on aws_instance.db (ssm:StartSession) and so wipe the data volumes there with no AWS delete call: aws_ebs_volume.pgdata");
+  });
+
+  test("the control: a role with a shell on an instance with its root volume only is no chain", () => {
+    expect(viaOps("${aws_instance.web.arn}", { ...VOLUME, ...WEB })).toEqual([]);
+  });
+});
