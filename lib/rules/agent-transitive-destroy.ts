@@ -1,5 +1,6 @@
 import type { Rule } from "../engine/rule";
 import { reachFindings } from "./reach-support";
+import { invokeFindings } from "./function-invokes";
 
 /**
  * The April 2026 lesson: the agent's own policy is not the whole story. Following every path by which it can
@@ -13,12 +14,15 @@ export const rule: Rule = {
     why:
       "An agent that can assume a deploy role, pass an admin role to a Lambda, run commands on an instance or read a stored " +
       "token holds every right of that principal. In April 2026 an agent found a broad token and deleted a production volume and its backups. " +
-      "A chain is as severe as what it ends in: one that reaches only rights the catalogue rates a warning is a warning.",
+      "A chain is as severe as what it ends in: one that reaches only rights the catalogue rates a warning is a warning. " +
+      "Invoking a function whose role can delete data (lambda:InvokeFunction, InvokeFunctionUrl) is a warning, an error under --strict: " +
+      "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
-      "resources it needs, tighten the target's trust policy, or take the destroy rights off the target.",
+      "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
+      "take the destroy rights off its role, scope what it may delete, or take the invoke right away.",
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => reachFindings(ctx).destroy,
+  check: (ctx) => [...reachFindings(ctx).destroy, ...invokeFindings(ctx)],
 };

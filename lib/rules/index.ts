@@ -11,6 +11,7 @@ import { rule as agentAccountAmbiguous } from "./agent-account-ambiguous";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
+import { rule as agentInstanceShell } from "./agent-instance-shell";
 import { rule as resourcePolicyGrant } from "./resource-policy-grant";
 import { rule as agentServerlessDataDelete } from "./agent-serverless-data-delete";
 import { rule as agentResourcePolicyRewrite } from "./agent-resource-policy-rewrite";
@@ -36,6 +37,7 @@ import { rule as unmodelledIam } from "./unmodelled-iam";
 export const agentRules: readonly Rule[] = [
   agentDestroyRight,
   agentOverwriteUnprotected,
+  agentInstanceShell,
   agentProtectionRemoval,
   agentSelfEscalation,
   agentResourcePolicyRewrite,

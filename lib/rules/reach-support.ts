@@ -14,6 +14,7 @@ import { namesPrincipals, resourcePolicyGrants } from "../engine/resource-polici
 import { isRecoverableDelete, overwrittenText, unprotectedOverwrites, type Overwrite } from "./agent-overwrite-unprotected";
 import { principalAdmits } from "../engine/iam/trust";
 import { serverlessDeletesOf } from "./agent-serverless-data-delete";
+import { dataShells, type DataShell } from "./agent-instance-shell";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -47,11 +48,13 @@ export interface Capability {
   readonly passwords?: readonly DatabaseRead[];
   /** Its writes on stores of the stack that keep no earlier version: an overwrite there is a delete. */
   readonly overwrites?: readonly Overwrite[];
+  /** Its shells on instances with data volumes: a root shell wipes them with no delete call. */
+  readonly shells?: readonly DataShell[];
 }
 
 /** Whether the capability holds anything that destroys data (or hands out the rights to). */
 export function isDangerous(c: Capability): boolean {
-  return c.destroy.length > 0 || c.escalate.length > 0 || (c.passwords?.length ?? 0) > 0 || (c.overwrites?.length ?? 0) > 0;
+  return c.destroy.length > 0 || c.escalate.length > 0 || (c.passwords?.length ?? 0) > 0 || (c.overwrites?.length ?? 0) > 0 || (c.shells?.length ?? 0) > 0;
 }
 
 /**
@@ -133,7 +136,17 @@ function ownCapability(ctx: RuleContext, p: PrincipalNode): Capability {
     const passwords = p.isAgent ? [] : reachOf(ctx).databaseReadsOf(p.address);
     // Agents' own overwrites are agent-overwrite-unprotected's; through another principal they are a chain.
     const overwrites = p.isAgent ? [] : unprotectedOverwrites(ctx, p);
-    cap = { destroy, escalate, escalator: p, onOthers, ...(passwords.length > 0 ? { passwords } : {}), ...(overwrites.length > 0 ? { overwrites } : {}) };
+    // Agents' own shells are agent-instance-shell's; through another principal they are a chain.
+    const shells = p.isAgent ? [] : dataShells(ctx, p);
+    cap = {
+      destroy,
+      escalate,
+      escalator: p,
+      onOthers,
+      ...(passwords.length > 0 ? { passwords } : {}),
+      ...(overwrites.length > 0 ? { overwrites } : {}),
+      ...(shells.length > 0 ? { shells } : {}),
+    };
     c.own.set(p.address, cap);
   }
   return cap;
@@ -235,7 +248,11 @@ export function capabilityEvidence(p: PrincipalNode, c: Capability): Evidence[] 
     ...(shown.has(o.statement) ? [] : (shown.add(o.statement), statementEvidence(p, o.statement))),
     ...o.shown.slice(0, 2).map((x) => ({ step: "resource", address: x.resource.address, detail: x.lacks })),
   ]);
-  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2)), ...reads, ...overwritten];
+  const shells = (c.shells ?? []).slice(0, 2).flatMap((x) => [
+    ...x.statements.slice(0, 1).flatMap((st) => (shown.has(st) ? [] : (shown.add(st), statementEvidence(p, st)))),
+    { step: "shell", address: x.instance, detail: `${x.actions.join(", ")}: a shell as root beside ${listActions(x.volumes)}` },
+  ]);
+  return [...once(p, c.destroy.slice(0, 3)), ...once(c.escalator ?? p, c.escalate.slice(0, 2)), ...reads, ...overwritten, ...shells];
 }
 
 function holdsPermissionWrites(ctx: RuleContext, p: PrincipalNode): boolean {
@@ -472,12 +489,13 @@ function moreText(m: More, what: string): string {
 }
 
 /** The destroy and escalation actions a capability gives, in the order its grants list them. */
-function capabilityActions(cap: Capability): string[] {
+export function capabilityActions(cap: Capability): string[] {
   return [
     ...new Set([
       ...[...cap.destroy, ...cap.escalate].flatMap((g) => g.actions),
       ...(cap.passwords ?? []).map((r) => r.action),
       ...(cap.overwrites ?? []).flatMap((o) => o.grants.map((g) => g.action)),
+      ...(cap.shells ?? []).flatMap((x) => x.actions),
     ]),
   ];
 }
@@ -509,7 +527,10 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   const unseen = behind.includes("*") ? " Through the same first link it also reaches principals whose rights blastwall cannot see, which counts as every right." : "";
   const password = cap.passwords?.[0];
   const overwrite = cap.overwrites?.[0];
-  const what = cap.destroy.length === 0 && cap.escalate.length === 0 && password
+  const shell = cap.shells?.[0];
+  const what = cap.destroy.length === 0 && cap.escalate.length === 0 && !password && !overwrite && shell
+    ? `can open a shell or run commands on ${shell.instance} (${listActions(actions)}) and so wipe the data volumes there with no AWS delete call: ${listActions(shell.volumes)}`
+    : cap.destroy.length === 0 && cap.escalate.length === 0 && password
     ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
     : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
     ? `can overwrite ${overwrittenText(overwrite.shown, overwrite.count)} (${listActions(actions)}): an overwrite there loses the old data for good`

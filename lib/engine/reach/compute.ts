@@ -240,7 +240,14 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
     actions: ["ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey", "ssm:StartAutomationExecution", "ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"],
     roleAttribute: "iam_instance_profile",
     viaInstanceProfile: true,
-    actionShapes: { "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"] },
+    // StartSession is authorised on the session document too (`document/SSM-SessionManagerRunShell` in AWS's own
+    // Session Manager policy), which names no compute (red-team round 84); an ECS task is a target of its own. An
+    // instance connect key goes to an instance only.
+    actionShapes: {
+      "ssm:sendcommand": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"],
+      "ssm:startsession": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*", "arn:*:ecs:*:*:task/*"],
+      "ec2-instance-connect:sendsshpublickey": ["arn:*:ec2:*:*:instance/*"],
+    },
   },
   { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
@@ -587,6 +594,12 @@ export const PROVIDER_REWRITE = [
 /** Reads of the Terraform state object, which holds every secret of the stack in plain text. */
 export const STATE_READS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 
+/**
+ * Invoking a function runs its code, not the caller's, as its role: no edge of the graph, but a function whose role
+ * can delete data does what the caller's payload asks (rules/function-invokes.ts).
+ */
+export const FUNCTION_INVOKES = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"] as const;
+
 /** Every action the reach tables look up, so the action universe tracks them all. */
 export function reachActions(): string[] {
   const out = new Set<string>(["sts:AssumeRole", "iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "kms:Decrypt", "s3:PutObject", "s3:DeleteObject", "dynamodb:PutItem", "dynamodb:DeleteItem", ...STATE_READS]);
@@ -599,6 +612,7 @@ export function reachActions(): string[] {
   SERVICE_CREDENTIAL_ACTIONS.forEach((c) => out.add(c.action));
   CLUSTER_ADMIN_WRITES.forEach((a) => out.add(a));
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
+  FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
   [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));

@@ -1,6 +1,7 @@
 import type { Evidence } from "../findings";
-import type { PrincipalNode, StackAnalysis } from "../analysis-types";
-import type { TfStack } from "../terraform/types";
+import type { Grant, PrincipalNode, StackAnalysis } from "../analysis-types";
+import type { TfResource, TfStack } from "../terraform/types";
+import { roleOfCompute } from "./role-of";
 import { storedCredentialEdges, type DatabaseRead, type SecretRead } from "./credentials";
 import type { ResourceIndex } from "./resource-index";
 import { UNKNOWN_PREFIX, type ReachEdge } from "./types";
@@ -41,6 +42,19 @@ export class ReachGraph {
       this.edges.set(id, out);
     }
     return out;
+  }
+
+  /**
+   * The role compute of the stack runs as (`roleAttribute` as in HIJACK_TARGETS): its address, null for none, undefined
+   * when blastwall cannot resolve it; for rules that judge compute the agent only starts (rules/function-invokes.ts).
+   */
+  roleOfCompute(res: TfResource, roleAttribute: string): string | null | undefined {
+    return roleOfCompute(this.ctx, res, roleAttribute, false);
+  }
+
+  /** A principal's own grants of an action and those the stack's Lambda permissions give it. */
+  computeGrants(p: PrincipalNode, action: string): readonly Grant[] {
+    return this.ctx.computeGrants(p, action);
   }
 
   /** The web identity tokens whoever runs agent `p` holds: its own and its runners' (edges-web-identity.ts). */
