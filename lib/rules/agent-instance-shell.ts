@@ -108,7 +108,9 @@ function shellIndex(ctx: RuleContext): ShellIndex {
   }
   anywhere.forEach(add);
   // Volumes the stack makes but does not attach, or attaches elsewhere: an instance outside it may hold them.
-  for (const v of stack.byType.get("aws_ebs_volume") ?? []) if (v.mode === "managed" && !stackData.some((d) => d.address === unindexed(v.address))) add({ address: v.address, how: "made in this stack" });
+  // (A set of addresses: a stack of thousands of volumes must not compare each with every disk.)
+  const known = new Set(stackData.map((d) => d.address));
+  for (const v of stack.byType.get("aws_ebs_volume") ?? []) if (v.mode === "managed" && !known.has(unindexed(v.address))) add({ address: v.address, how: "made in this stack" });
   // Instances of an Auto Scaling group, a fleet or a node group are not in the stack: their templates say what disks they get.
   for (const t of [...(stack.byType.get("aws_launch_template") ?? []), ...(stack.byType.get("aws_launch_configuration") ?? [])]) {
     if (t.mode === "managed") templateDevices(t).forEach(add);
