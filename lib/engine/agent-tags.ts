@@ -139,9 +139,11 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where);
     if (t.state === "yes") return t;
-    // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here: a plan's
-    // unknown `tags_all` (every new role has one) says nothing they do not.
-    if (t.state === "unreadable" && where !== "tags_all") unreadable ??= t;
+    // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
+    // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
+    // tags are an expression (plan-to-stack.ts), and may hold the agent tag (red-team round 85).
+    const readsDefaults = stack === undefined || stack.providers !== undefined;
+    if (t.state === "unreadable" && (where !== "tags_all" || !readsDefaults)) unreadable ??= t;
   }
   return unreadable ?? { state: "no" };
 }

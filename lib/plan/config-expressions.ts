@@ -110,6 +110,27 @@ export function providerAccount(plan: PlanJson | undefined, address: string): st
   return typeof id === "string" && /^\d{12}$/.test(id) ? id : undefined;
 }
 
+/**
+ * What the provider of `address` adds to every resource's `tags_all` (`default_tags { tags = ... }`): `"none"` when its
+ * configuration sets no default tags, the map when it sets literal ones, `"unknown"` when they come from an expression
+ * (a local, a variable) or the plan has no configuration for the resource.
+ */
+export function providerDefaultTags(plan: PlanJson | undefined, address: string): "none" | "unknown" | Record<string, unknown> {
+  const key = configOf(plan, address)?.providerKey;
+  const config = (plan as { configuration?: unknown } | undefined)?.configuration;
+  if (key === undefined || !isObject(config) || !isObject(config.provider_config)) return "unknown";
+  const provider = config.provider_config[key];
+  if (!isObject(provider)) return "unknown";
+  const dt = isObject(provider.expressions) ? provider.expressions.default_tags : undefined;
+  if (dt === undefined) return "none";
+  const blocks = Array.isArray(dt) ? dt : [dt];
+  if (blocks.length === 0) return "none";
+  if (blocks.length !== 1 || !isObject(blocks[0])) return "unknown";
+  const tags = blocks[0].tags;
+  if (tags === undefined) return "none";
+  return isObject(tags) && Object.keys(tags).length === 1 && isObject(tags.constant_value) ? tags.constant_value : "unknown";
+}
+
 /** The expression at `path` (argument, then block index and argument: `["target", 0, "arn"]`). */
 export function expressionAt(config: ConfigResource | undefined, path: readonly (string | number)[]): unknown {
   let v: unknown = config?.expressions;

@@ -8,7 +8,7 @@ import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } fro
 import { isObject } from "./values";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { AFTER_APPLY } from "../engine/terraform/policy-documents";
-import { configOf } from "./config-expressions";
+import { configOf, providerDefaultTags } from "./config-expressions";
 
 export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
@@ -18,14 +18,14 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     if (rc.deposed || rc.change.after_unknown === undefined) continue;
     const config = configOf(plan, rc.address);
     const configured = config?.expressions && new Set(Object.keys(config.expressions));
-    unknownByAddress.set(rc.address, withoutComputedPolicies(rc.type, rc.change.after_unknown, configured));
+    unknownByAddress.set(rc.address, withoutReadableTagsAll(plan, rc.address, withoutComputedPolicies(rc.type, rc.change.after_unknown, configured)));
   }
   const resources: TfResource[] = [];
   const seen = new Set<string>();
   for (const r of moduleResources(plan.planned_values?.root_module)) {
     if (seen.has(r.address)) continue;
     seen.add(r.address);
-    resources.push(toResource(r, unknownByAddress.get(r.address)));
+    resources.push(withDefaultTags(plan, toResource(r, unknownByAddress.get(r.address))));
   }
   // A forgotten resource leaves the state, not the account: it is still there after apply.
   for (const rc of plan.resource_changes) {
@@ -66,6 +66,31 @@ function withoutComputedPolicies(type: string, unknown: unknown, configured: Rea
   return rest;
 }
 
+
+/**
+ * `tags_all` is the resource's `tags` over its provider's `default_tags`. Unknown in a plan (older providers leave it
+ * unknown on every new resource), it hides nothing when the provider sets no default tags or literal ones (those
+ * are read from `tags`, and from the provider below); when the default tags come from an expression, it may hold the
+ * agent tag, and stays unknown for the engine to fail closed on (red-team round 85).
+ */
+function withoutReadableTagsAll(plan: PlanJson, address: string, unknown: unknown): unknown {
+  if (!isObject(unknown) || unknown["tags_all"] !== true) return unknown;
+  if (providerDefaultTags(plan, address) === "unknown") return unknown;
+  const { tags_all: _known, ...rest } = unknown;
+  return rest;
+}
+
+/**
+ * A plan's stack has no provider blocks to read default tags from: where `tags_all` is left unknown and the provider's
+ * default tags are literal, `tags_all` is what the provider will make of them, so the agent tag there is seen.
+ */
+function withDefaultTags(plan: PlanJson, r: TfResource): TfResource {
+  if (r.values["tags_all"] !== undefined && r.values["tags_all"] !== null) return r;
+  const defaults = providerDefaultTags(plan, r.address);
+  if (typeof defaults !== "object") return r;
+  const own = isObject(r.values["tags"]) ? r.values["tags"] : {};
+  return { ...r, values: { ...r.values, tags_all: { ...(escapeTemplates(defaults) as Record<string, unknown>), ...own } } };
+}
 
 /** A `TfStack` of resources read from a plan, indexed by address and type. */
 function stackOf(file: string, resources: TfResource[], variables: Map<string, unknown>): TfStack {
