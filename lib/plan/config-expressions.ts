@@ -116,11 +116,13 @@ export function providerAccount(plan: PlanJson | undefined, address: string): st
  * (a local, a variable) or the plan has no configuration for the resource.
  */
 export function providerDefaultTags(plan: PlanJson | undefined, address: string): "none" | "unknown" | Record<string, unknown> {
-  const key = configOf(plan, address)?.providerKey;
+  const resource = configOf(plan, address);
+  if (resource === undefined) return "unknown";
+  // A provider with no block of its own (none in provider_config) is configured by the environment alone: no default tags.
+  const key = resource.providerKey;
   const config = (plan as { configuration?: unknown } | undefined)?.configuration;
-  if (key === undefined || !isObject(config) || !isObject(config.provider_config)) return "unknown";
-  const provider = config.provider_config[key];
-  if (!isObject(provider)) return "unknown";
+  const provider = key !== undefined && isObject(config) && isObject(config.provider_config) ? config.provider_config[key] : undefined;
+  if (!isObject(provider)) return "none";
   const dt = isObject(provider.expressions) ? provider.expressions.default_tags : undefined;
   if (dt === undefined) return "none";
   const blocks = Array.isArray(dt) ? dt : [dt];
