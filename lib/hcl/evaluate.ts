@@ -8,6 +8,7 @@
 import { HclExprError, parseTemplate, type Expr, type ForExpr, type Op, type TmplPart } from "./expr";
 import { callFunction, FAIL, NOPE } from "./functions";
 import type { DirEntry } from "./fileset";
+import type { RegexBudget } from "./re2";
 import { ANY, type Ty } from "./ty";
 import { DOUBT, NIL, convertValue, doubt, doubtCount, typedEqual, unifyTypes, valueType } from "./unify";
 import {
@@ -58,6 +59,8 @@ export interface Env {
   readFile(path: string): string | undefined | null;
   /** Entries of a directory, read as `readFile` reads (for `fileset`); without it `fileset` is not known. */
   listDir?(path: string): readonly DirEntry[] | undefined | null;
+  /** The regular-expression time left for the whole configuration (one budget for every module of it). */
+  readonly regexBudget?: RegexBudget;
   /**
    * The type a null value of variable `name` has (its declared type; the dynamic type when it has none and the
    * value is a literal), undefined when not known. Terraform converts by it: `true ? 1 : var.s` is "1" when
@@ -598,6 +601,7 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
     readFile: (p) => scope.env.readFile(p),
     listDir: scope.env.listDir ? (p) => scope.env.listDir!(p) : undefined,
     rootDir: scope.env.rootDir,
+    regexBudget: scope.env.regexBudget,
     templateFile: (text, vars) => {
       let parts: TmplPart[];
       try {

@@ -5,7 +5,7 @@
  */
 import { STRING, NUMBER, UNKNOWN, collectionOf, objectOf, sameType, tupleOf, type Ty } from "./ty";
 import { fileset as globFiles, goBase, goClean, goDir, type ListDir } from "./fileset";
-import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2 } from "./re2";
+import { matchAll, matchAt, replaceAll, translateRe2, type Match, type Re2, type RegexBudget } from "./re2";
 import { yamlDecode } from "./yaml";
 import { DOUBT, NIL, convertValue, setOrder, typed, typedEqual, unifyTypes, valueType } from "./unify";
 import {
@@ -50,6 +50,8 @@ export interface FnCtx {
   readonly nullTypes?: readonly (Ty | undefined)[];
   /** Entries of a directory (path relative to the root directory, as `readFile`), for `fileset`. */
   readonly listDir?: ListDir;
+  /** The regular-expression time left for the configuration being read (re2.ts); without it, each match has its own limit only. */
+  readonly regexBudget?: RegexBudget;
   /** The absolute root directory, where Terraform runs: what `abspath` resolves against. */
   readonly rootDir?: string;
 }
@@ -432,12 +434,12 @@ function one(args: Value[]): Result {
   return l.length === 0 ? null : l[0];
 }
 
-function replace(args: Value[]): Result {
+function replace(args: Value[], ctx: FnCtx): Result {
   const [s, a, b] = args;
   if (!isStr(s) || !isStr(a) || !isStr(b)) return NOPE;
   if (a.length >= 2 && a.startsWith("/") && a.endsWith("/")) {
     const re = translateRe2(a.slice(1, -1));
-    return (re && replaceAll(re, s, b)) ?? NOPE;
+    return (re && replaceAll(re, s, b, ctx.regexBudget)) ?? NOPE;
   }
   if (a === "") return NOPE;
   return s.split(a).join(b);
@@ -578,27 +580,27 @@ function regexShape(re: Re2): { ty: Ty; of: (m: Match) => Value } | typeof FAIL 
   };
 }
 
-function regex(args: Value[]): Result {
+function regex(args: Value[], ctx: FnCtx): Result {
   const [p, s] = args;
   if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
   const re = translateRe2(p);
   if (!re) return NOPE;
   const shape = regexShape(re);
   if (shape === FAIL) return FAIL;
-  const m = matchAt(re, s, 0);
+  const m = matchAt(re, s, 0, ctx.regexBudget);
   if (m === "timeout") return NOPE;
   // "pattern did not match any part of the given string": an error, which `can` turns into false.
   return m === undefined ? FAIL : shape.of(m);
 }
 
-function regexall(args: Value[]): Result {
+function regexall(args: Value[], ctx: FnCtx): Result {
   const [p, s] = args;
   if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
   const re = translateRe2(p);
   if (!re) return NOPE;
   const shape = regexShape(re);
   if (shape === FAIL) return FAIL;
-  const all = matchAll(re, s);
+  const all = matchAll(re, s, ctx.regexBudget);
   if (!all) return NOPE;
   return typed(all.map(shape.of), collectionOf("list", shape.ty));
 }

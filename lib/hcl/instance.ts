@@ -6,6 +6,7 @@
  * Variables, locals, outputs and expansions are evaluated lazily and once; a cycle (Terraform would reject
  * it) yields an unknown value instead of looping.
  */
+import { regexBudget, type RegexBudget } from "./re2";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { isAbsolute, join } from "path";
 import { readdirSync } from "fs";
@@ -91,9 +92,13 @@ function instanceKey(k: string | number): string {
   return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
 
+/** One regular-expression budget for every module instance of one reading of a configuration (re2.ts). */
+const budgets = new WeakMap<object, RegexBudget>();
+
 export class ModuleInstance implements Env {
   readonly pathModule: string;
   readonly rootDir: string;
+  readonly regexBudget: RegexBudget;
   private readonly vars = new Map<string, Value>();
   private readonly localValues = new Map<string, Value>();
   private readonly outputs = new Map<string, Value>();
@@ -119,6 +124,12 @@ export class ModuleInstance implements Env {
   ) {
     this.pathModule = def.relDir;
     this.rootDir = tree.rootAbs;
+    // Keyed by the tree's table of child modules, which a copy of the tree (`{ ...tree, settable }`) shares: every
+    // instance of one reading draws on one budget.
+    const key = tree.children;
+    let budget = budgets.get(key);
+    if (!budget) budgets.set(key, (budget = regexBudget()));
+    this.regexBudget = budget;
     const map = new Map(inherited);
     if (!this.isRoot) for (const p of def.providers) map.set(this.providerRef(p), this.ownProviderKey(p));
     this.providerMap = map;

@@ -201,21 +201,39 @@ export interface Match {
 const LIMIT_MS = 100;
 let sandbox: object | undefined;
 
-/** The first match at or after `pos`; undefined when none; "timeout" when the match ran out of time. */
-export function matchAt(r: Re2, s: string, pos: number): Match | undefined | "timeout" {
+/**
+ * The time left for all the matching of one configuration's reading. Each match has its own limit, but a
+ * configuration may ask for thousands of them (`for` over a `range`), and whoever writes the repository could then
+ * hold the gate until CI kills it (red-team round 85): once the budget is spent, every match is unknown.
+ */
+export interface RegexBudget {
+  remainingMs: number;
+}
+
+/** The budget of one reading of a configuration: generous for any real use, which takes microseconds a match. */
+export function regexBudget(): RegexBudget {
+  return { remainingMs: 1000 };
+}
+
+/** The first match at or after `pos`; undefined when none; "timeout" when the match ran out of time or budget. */
+export function matchAt(r: Re2, s: string, pos: number, budget?: RegexBudget): Match | undefined | "timeout" {
+  if (budget !== undefined && budget.remainingMs <= 0) return "timeout";
+  const limit = budget === undefined ? LIMIT_MS : Math.max(1, Math.min(LIMIT_MS, Math.ceil(budget.remainingMs)));
   sandbox ??= createContext(Object.create(null));
   const box = sandbox as { re?: RegExp; s?: string };
   r.re.lastIndex = pos;
   box.re = r.re;
   box.s = s;
   let m: RegExpExecArray | null;
+  const started = performance.now();
   try {
-    m = runInContext("re.exec(s)", sandbox, { timeout: LIMIT_MS }) as RegExpExecArray | null;
+    m = runInContext("re.exec(s)", sandbox, { timeout: limit }) as RegExpExecArray | null;
   } catch {
     return "timeout";
   } finally {
     box.re = undefined;
     box.s = undefined;
+    if (budget !== undefined) budget.remainingMs -= performance.now() - started;
   }
   if (m === null) return undefined;
   return { start: m.index, end: m.index + m[0].length, texts: [...m].map((x) => (x === undefined ? null : x)) };
@@ -225,12 +243,12 @@ export function matchAt(r: Re2, s: string, pos: number): Match | undefined | "ti
  * Go's `FindAll`: every match left to right, where an empty match right after the previous match is skipped (Go's
  * rule, which JavaScript's global matching does not have). Undefined when a match ran out of time.
  */
-export function matchAll(r: Re2, s: string): Match[] | undefined {
+export function matchAll(r: Re2, s: string, budget?: RegexBudget): Match[] | undefined {
   const out: Match[] = [];
   let pos = 0;
   let prevEnd = -1;
   while (pos <= s.length) {
-    const m = matchAt(r, s, pos);
+    const m = matchAt(r, s, pos, budget);
     if (m === "timeout") return undefined;
     if (m === undefined) break;
     let accept = true;
@@ -258,13 +276,13 @@ function width(s: string, i: number): number {
  * and `_`, so `$1x` is the group named `1x`, which gives ""), `$$` a `$`. Undefined when a match ran out of time or
  * the template has a `$` before a character other than ASCII (Go's letters are Unicode ones).
  */
-export function replaceAll(r: Re2, s: string, template: string): string | undefined {
+export function replaceAll(r: Re2, s: string, template: string, budget?: RegexBudget): string | undefined {
   if (/\$\{?[^\x00-\x7f]/.test(template)) return undefined;
   let buf = "";
   let lastEnd = 0;
   let pos = 0;
   while (pos <= s.length) {
-    const m = matchAt(r, s, pos);
+    const m = matchAt(r, s, pos, budget);
     if (m === "timeout") return undefined;
     if (m === undefined) break;
     buf += s.slice(lastEnd, m.start);
