@@ -2,10 +2,13 @@
  * Red-team round 85 (constructs): trust policies over IAM's role trust policy quota, grantReadOnly on services without
  * one of its read verbs, io1/io2 volumes without iops.
  */
-import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import type { Construct } from "constructs";
+import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
+import { catalogueMatches } from "../../lib/constructs/destroy-guard";
+import { iamActionProblem } from "../../lib/engine/iam-actions";
 import { mergePrincipals } from "../../lib/constructs/agent-principal";
 import type { StatementJson } from "../../lib/constructs/policy-document";
-import { APP_ACCOUNT, errorOf, gateFindings, policyOf, resources, synth } from "./helpers";
+import { APP_ACCOUNT, errorOf, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 type Obj = Record<string, any>;
 
@@ -111,5 +114,48 @@ describe("AgentRole's trust policy fits IAM's quota (red-team round 85)", () => 
     expect(errorOf(() => trustOf([runner(0), gitlab(long)])).message).toMatch(/^AgentRole: assumedBy\[1\] makes a trust policy for its entry role coding-agent-entry of \d{4} characters, over IAM's default role trust policy quota of 2048; IAM refuses the role at apply \(LimitExceeded, ACLSizePerRole\)\. Shorten what the principal names/);
     expect(() => trustOf([runner(0), gitlab(long)], { trustPolicySizeLimit: 4096 })).not.toThrow();
     expect(gateFindings(trustOf([gitlab("main")]).json)).toEqual([]);
+  });
+});
+
+describe("grantReadOnly grants the read verbs a service has (red-team round 85)", () => {
+  const agent = (s: Construct) => new AgentRole(s, "A", { roleName: "a", assumedBy: [runner(0)] });
+  const readOnly = (service: string): string[] => {
+    const { json } = synth((s) => agent(s).grantReadOnly(service));
+    return policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action;
+  };
+  const THREW = "lambda apigateway rds sqs sns eks iam xray elasticloadbalancing autoscaling route53 codepipeline sts elasticache athena firehose bedrock organizations health".split(" ");
+
+  it.each(THREW)("%s: only patterns that match one of its actions, none covering a catalogue action", (service) => {
+    const actions = readOnly(service);
+    expect(actions.length).toBeGreaterThan(0);
+    for (const a of actions) {
+      expect(iamActionProblem(a, "")).toBeUndefined();
+      expect(catalogueMatches(a)).toEqual([]);
+    }
+  });
+
+  it("keeps the verbs each has, and still leaves out reads of secrets", () => {
+    // lambda:Get* covers GetFunction, which returns the environment variables: left out, as before.
+    expect(readOnly("lambda")).toEqual(["lambda:List*"]);
+    expect(readOnly("rds")).toEqual(["rds:Describe*", "rds:List*"]);
+    expect(readOnly("sqs")).toEqual(["sqs:List*", "sqs:Get*"]);
+    // Controls: a service with all three, and ones whose Get* reads secrets.
+    expect(readOnly("cloudwatch")).toEqual(["cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*"]);
+    expect(readOnly("ec2")).toEqual(["ec2:Describe*", "ec2:List*"]);
+    expect(readOnly("ssm")).toEqual(["ssm:Describe*", "ssm:List*"]);
+    expect(readOnly("secretsmanager")).not.toContain("secretsmanager:Get*");
+  });
+
+  it("refuses a service with none of the verbs, or none left, naming grantReadOnly and service", () => {
+    expect(errorOf(() => synth((s) => agent(s).grantReadOnly("ec2-instance-connect"))).message).toBe(
+      'AgentRole.grantReadOnly: service "ec2-instance-connect" has no Describe, List or Get action: grant its read actions by name with allow()',
+    );
+    expect(errorOf(() => synth((s) => agent(s).grantReadOnly("lightsail"))).message).toMatch(/^AgentRole\.grantReadOnly: service "lightsail": every read pattern \(lightsail:Get\*\) covers a destroy-rights catalogue action; grant exact actions with allow\(\)$/);
+  });
+
+  it("ScopedToken takes read patterns as written and names its own prop for one that matches nothing", () => {
+    const token = (actions: string[]) => synth((s) => new ScopedToken(s, "T", { name: "t", assumedBy: agent(s), actions, resources: ["*"], allowAnyResource: true, environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" }));
+    expect(errorOf(() => token(["lambda:List*", "lambda:Describe*"])).message).toMatch(/^ScopedToken: actions\[1\] "lambda:Describe\*" matches no action of lambda/);
+    expect(() => token(["lambda:List*"])).not.toThrow();
   });
 });
