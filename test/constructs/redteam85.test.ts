@@ -3,12 +3,13 @@
  * one of its read verbs, io1/io2 volumes without iops.
  */
 import type { Construct } from "constructs";
-import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
+import { TerraformStack, Testing } from "cdktf";
+import { AgentPrincipal, AgentRole, ProtectedDatabase, ProtectedVolume, ScopedToken } from "../../lib/constructs";
 import { catalogueMatches } from "../../lib/constructs/destroy-guard";
 import { iamActionProblem } from "../../lib/engine/iam-actions";
 import { mergePrincipals } from "../../lib/constructs/agent-principal";
 import type { StatementJson } from "../../lib/constructs/policy-document";
-import { APP_ACCOUNT, errorOf, gateFindings, only, policyOf, resources, synth } from "./helpers";
+import { APP_ACCOUNT, OFFSITE_ARN, errorOf, gateFindings, only, policyOf, resources, stackIn, synth } from "./helpers";
 
 type Obj = Record<string, any>;
 
@@ -157,5 +158,45 @@ describe("grantReadOnly grants the read verbs a service has (red-team round 85)"
     const token = (actions: string[]) => synth((s) => new ScopedToken(s, "T", { name: "t", assumedBy: agent(s), actions, resources: ["*"], allowAnyResource: true, environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" }));
     expect(errorOf(() => token(["lambda:List*", "lambda:Describe*"])).message).toMatch(/^ScopedToken: actions\[1\] "lambda:Describe\*" matches no action of lambda/);
     expect(() => token(["lambda:List*"])).not.toThrow();
+  });
+});
+
+describe("ProtectedVolume: iops and throughput EC2 refuses at apply (red-team round 85)", () => {
+  const volumeBackup = { accountId: APP_ACCOUNT, region: "eu-west-1", offsiteVaultArn: OFFSITE_ARN.replace(":eu-west-1:", ":eu-central-1:") };
+  const volume = (extra: Obj) => new ProtectedVolume(stackIn("eu-west-1"), "V", { name: "data", availabilityZone: "eu-west-1a", sizeGiB: 100, backup: volumeBackup, recycleBin: false, ...extra });
+
+  it.each([
+    [{ volumeType: "io2" }, 'ProtectedVolume: iops is required for volumeType "io2": EC2 refuses an io2 volume without provisioned IOPS at apply. Set iops (100 to 256,000 for io2), or use gp3, which has a baseline of 3,000'],
+    [{ volumeType: "io1" }, 'ProtectedVolume: iops is required for volumeType "io1": EC2 refuses an io1 volume without provisioned IOPS at apply. Set iops (100 to 64,000 for io1)'],
+    [{ volumeType: "io2", iops: 50 }, "ProtectedVolume: iops must be between 100 and 256000 IOPS (got 50): what EC2 takes for io2"],
+    [{ volumeType: "io1", iops: 100000 }, "ProtectedVolume: iops must be between 100 and 64000 IOPS (got 100000)"],
+    [{ iops: 1000 }, "ProtectedVolume: iops must be between 3000 and 80000 IOPS (got 1000): what EC2 takes for gp3"],
+    [{ volumeType: "gp2", iops: 3000 }, 'ProtectedVolume: iops applies to gp3, io1 and io2 volumes only (volumeType is "gp2", got iops 3000): EC2 refuses it for gp2 at apply'],
+    [{ volumeType: "io2", iops: 3000, throughput: 250 }, 'ProtectedVolume: throughput applies to gp3 volumes only (volumeType is "io2", got throughput 250)'],
+    [{ throughput: 100 }, "ProtectedVolume: throughput must be between 125 and 2000 MiB/s (got 100): what EC2 takes for gp3"],
+  ])("refuses %j", (extra, message) => {
+    expect(errorOf(() => volume(extra)).message.startsWith(message)).toBe(true);
+  });
+
+  it.each([
+    [{}, {}],
+    [{ volumeType: "io2", iops: 3000 }, { type: "io2", iops: 3000 }],
+    [{ volumeType: "io1", iops: 100 }, { type: "io1", iops: 100 }],
+    [{ iops: 6000, throughput: 250 }, { type: "gp3", iops: 6000, throughput: 250 }],
+    [{ volumeType: "st1" }, { type: "st1" }],
+  ])("control: accepts %j", (extra, expected) => {
+    const v = volume(extra);
+    const body = only(JSON.parse(Testing.synth(TerraformStack.of(v))), "aws_ebs_volume");
+    expect(body).toMatchObject(expected);
+  });
+});
+
+describe("ProtectedDatabase: SQL Server Express (red-team round 85)", () => {
+  it("stays encrypted with the construct's key: RDS encrypts storage at rest for every engine, Express Edition included", () => {
+    const backup = { accountId: APP_ACCOUNT, region: "eu-central-1", offsiteVaultArn: OFFSITE_ARN.replace(/^arn:aws:backup:[^:]+:/, "arn:aws:backup:eu-central-1:") };
+    const { json } = synth((s) => new ProtectedDatabase(s, "Db", { identifier: "orders", engine: "sqlserver-ex", instanceClass: "db.t3.small", allocatedStorage: 20, backup }));
+    const db = only(json, "aws_db_instance");
+    expect(db).toMatchObject({ engine: "sqlserver-ex", storage_encrypted: true });
+    expect(db.kms_key_id).toMatch(/aws_kms_key\.Db_Key_\w+\.arn/);
   });
 });
