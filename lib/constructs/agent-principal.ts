@@ -388,6 +388,47 @@ export function mergeConditions(...blocks: (ConditionBlock | undefined)[]): Cond
   return out;
 }
 
+/** JSON with object keys sorted: two condition blocks that differ only in key order compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Trust statements with one principal each, merged where only the principal differs: `{"AWS": [a, b]}` admits exactly
+ * what a statement for `a` and one for `b` admit, with the same actions and conditions, in about a tenth of the
+ * characters (red-team round 85: three runner roles and a permission set made a 2,504-character trust, over IAM's
+ * 2,048). Statements whose principal has more than one kind, or a list, are kept as they are; a merged statement
+ * keeps the place and Sid of its first, and a principal given twice is named once.
+ */
+export function mergePrincipals(statements: readonly StatementJson[]): StatementJson[] {
+  const out: StatementJson[] = [];
+  const byShape = new Map<string, { readonly index: number; readonly kind: string; readonly values: string[] }>();
+  for (const st of statements) {
+    const p = st.Principal;
+    const kinds = p !== undefined && p !== "*" ? Object.keys(p) : [];
+    const value = kinds.length === 1 ? (p as Readonly<Record<string, unknown>>)[kinds[0]] : undefined;
+    if (typeof value !== "string") {
+      out.push(st);
+      continue;
+    }
+    const { Sid: _sid, Principal: _principal, ...rest } = st;
+    const shape = `${kinds[0]} ${canonical(rest)}`;
+    const group = byShape.get(shape);
+    if (!group) {
+      byShape.set(shape, { index: out.length, kind: kinds[0], values: [value] });
+      out.push(st);
+    } else if (!group.values.includes(value)) {
+      group.values.push(value);
+      out[group.index] = { ...out[group.index], Principal: { [group.kind]: [...group.values] } };
+    }
+  }
+  return out;
+}
+
 function withTagSession(
   principal: StatementJson["Principal"],
   sid: string,

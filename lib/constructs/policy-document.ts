@@ -1,3 +1,6 @@
+import { Tokenization } from "cdktf";
+import { fail } from "./validate";
+
 /**
  * IAM policy documents as plain data. The constructs write policies as JSON strings (not
  * `aws_iam_policy_document` data sources) so the synthesized stack carries the exact text AWS will
@@ -35,6 +38,38 @@ export function policyJson(statements: readonly StatementJson[]): string {
 /** Size as IAM counts it (whitespace excluded; `JSON.stringify` without spacing emits none outside strings). */
 export function policySize(statements: readonly StatementJson[]): number {
   return policyJson(statements).replace(/\s/g, "").length;
+}
+
+/**
+ * The size of a policy's JSON text as AWS counts it, when it may hold cdktf tokens (a role's `.arn`): each token in
+ * `known` counts as its shortest literal value, any other as nothing, so a text with tokens gives a lower bound
+ * (`exact` false), never a size the apply would not reach. IAM leaves whitespace out of its count; STS counts a session
+ * policy's plain text as it is (`whitespace: "counted"`).
+ */
+export function policyTextSize(
+  json: string,
+  options: { readonly known?: ReadonlyMap<string, string>; readonly whitespace?: "ignored" | "counted" } = {},
+): { readonly size: number; readonly exact: boolean } {
+  const exact = Tokenization.reverseString(json).tokens.length === 0;
+  let text = json;
+  for (const [token, literal] of options.known ?? []) text = text.split(token).join(literal);
+  const literal = Tokenization.reverseString(text).literals.join("");
+  return { size: (options.whitespace === "counted" ? literal : literal.replace(/\s/g, "")).length, exact };
+}
+
+/**
+ * Refuses a policy AWS would refuse at apply (or at session start) for its size. One wording for every construct:
+ * `<Construct>: <prop> <makes> a <what> of <size> characters, over <quota> <limit>; <remedy>`.
+ */
+export function requirePolicyWithin(
+  construct: string,
+  prop: string,
+  policy: { readonly makes: string; readonly what: string; readonly size: number; readonly exact: boolean },
+  limit: { readonly quota: string; readonly value: number },
+  remedy: string,
+): void {
+  if (policy.size <= limit.value) return;
+  fail(construct, prop, `${policy.makes} a ${policy.what} of ${policy.exact ? "" : "at least "}${policy.size} characters, over ${limit.quota} ${limit.value}; ${remedy}`);
 }
 
 /** IAM's size limits, in characters without whitespace. */

@@ -6,7 +6,7 @@ import { AgentPrincipal } from "./agent-principal";
 import { AgentRole } from "./agent-role";
 import { resolveBoundaryExemptions, type BoundaryExemption } from "./boundary-exemptions";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
-import { policyJson, type ConditionBlock, type StatementJson } from "./policy-document";
+import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
 import { fail, isToken, requireAccountId, requireIamName, requireInteger, requireNonEmpty, requireRegion, requireProps } from "./validate";
@@ -226,10 +226,9 @@ export class ScopedToken extends Construct {
       Condition: conditions,
     };
     this.sessionPolicy = policyJson([statement]);
-    // Only checkable when no ARN is a reference (a reference's length is unknown until apply).
-    if (!isToken(this.sessionPolicy) && this.sessionPolicy.length > SESSION_POLICY_LIMIT) {
-      fail(C, "actions", `and resources make a session policy of ${this.sessionPolicy.length} characters, over STS's ${SESSION_POLICY_LIMIT}; split the task into two tokens`);
-    }
+    // A reference's length is unknown until apply: a policy with one is measured without it, a lower bound.
+    requirePolicyWithin(C, "actions", { makes: "and resources make", what: "session policy", ...policyTextSize(this.sessionPolicy, { whitespace: "counted" }) },
+      { quota: "STS's", value: SESSION_POLICY_LIMIT }, "split the task into two tokens");
     this.lifetimeSeconds = lifetime;
     this.roleArn = this.role.roleArn;
 
