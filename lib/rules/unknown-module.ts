@@ -23,7 +23,7 @@ function isLocalSource(source: string): boolean {
  * the stack supplies) or a JSON file judged apart from its folder.
  */
 const NOT_WRITTEN_YET =
-  "It is a local path in the stack's folder, which is not on disk where this was checked: at synth, cdktf writes it into the stack folder only after this gate runs.";
+  "It is a local path blastwall did not read here: at synth, cdktf writes it into the stack folder only after this gate runs (and a JSON file checked apart from its folder is judged as itself).";
 const LOCAL_FIX =
   "Run `blastwall check cdktf.out` after synth (or check the stack's folder, not its JSON file alone): it reads the module there. " +
   "Acknowledging this finding lets synth pass with the synth-time gate blind to what the module creates. " +
