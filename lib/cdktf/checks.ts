@@ -7,6 +7,7 @@ import { buildStack } from "../engine/terraform/stack";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
 import type * as PeerStacks from "../check/peer-stacks";
+import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
@@ -126,6 +127,22 @@ function hclEquivalentJson(stack: GuardedStack): unknown {
   }
 }
 
+/**
+ * The stack as the gate judges it: its JSON, and the modules it calls from this machine read with it (an absolute
+ * folder, or a local folder cdktf copies in as an asset), as `blastwall check cdktf.out` reads them after synth.
+ */
+function modelOf(stack: GuardedStack, json: unknown): TfStack {
+  const plain = buildStack(json, stackFile(stack), stack.node.id);
+  if (!plain.modules || plain.modules.length === 0) return plain;
+  const m = modules();
+  if (!m.callsModuleOnDisk(plain)) return plain;
+  return m.withModulesOnDisk(stack, json, stackFile(stack), stack.node.id) ?? plain;
+}
+
+// The module loader (and its HCL parser) is needed only by a stack that calls a module from disk.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const modules = lazy(() => require("./modules") as typeof Modules);
+
 function stackFile(stack: GuardedStack): string {
   let outdir = "cdktf.out";
   try {
@@ -181,7 +198,7 @@ export class BlastwallChecks implements Aspect {
 
   private findingsOf(stack: GuardedStack, json: unknown): Finding[] {
     const config = this.config();
-    const model = this.withReadStacks(stack, buildStack(json, stackFile(stack), stack.node.id), config);
+    const model = this.withReadStacks(stack, modelOf(stack, json), config);
     return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
   }
 

@@ -44,10 +44,12 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
   const name = input.name ?? stackNameOf(input.path);
   const stack = buildStack(readTerraformJson(input.path), input.path, name, values);
   if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
-    // A local module (cdktf copies them into the stack folder as `./assets/...`) is on disk: read it with the stack,
-    // as Terraform does, rather than leave what it creates to a finding that it cannot be seen.
-    const { isLocalSource } = loadHclModule();
-    if (stack.modules.some((m) => typeof m.source === "string" && isLocalSource(m.source))) return loadHclFolder(dirname(input.path), name, values);
+    // A local module (cdktf copies them into the stack folder as `./assets/...`), or a folder named by its absolute
+    // path, is on disk: read it with the stack, as Terraform does, rather than leave what it creates to a finding
+    // that it cannot be seen.
+    const { isAbsoluteSource, isLocalSource } = loadHclModule();
+    const onDisk = (s: string) => isLocalSource(s) || isAbsoluteSource(s);
+    if (stack.modules.some((m) => typeof m.source === "string" && onDisk(m.source))) return loadHclFolder(dirname(input.path), name, values);
   }
   // Any other file is judged as itself: its modules stay `unknown-module` errors (the folder reader would not read it).
   return [stack];

@@ -77,6 +77,54 @@ function hcl2json(): Hcl2JsonParse {
   return hclParse;
 }
 
+/**
+ * A file handed to the HCL parser. The readers below are generators that yield one per `.tf` file and resume with
+ * its parsed JSON (or an exception thrown into them), so the same code reads a folder asynchronously (`blastwall
+ * check`, through hcl2json's own bridge) and synchronously (the synth-time gate, inside cdktf's synchronous
+ * validations, through `hcl2json-sync.ts`).
+ */
+export interface ParseRequest {
+  readonly file: string;
+  readonly text: string;
+}
+export type HclReader<T> = Generator<ParseRequest, T, Record<string, unknown>>;
+
+/** The parser itself cannot run (not a file it rejects): the caller is told, not the file blamed. */
+export class ParserUnavailable extends Error {}
+
+/** Runs a reader with hcl2json's asynchronous parser. */
+export async function readAsync<T>(reader: HclReader<T>): Promise<T> {
+  let step = reader.next();
+  while (!step.done) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = await hcl2json()(step.value.file, step.value.text);
+    } catch (e) {
+      step = reader.throw(e);
+      continue;
+    }
+    step = reader.next(parsed);
+  }
+  return step.value;
+}
+
+/** Runs a reader with a synchronous parser. */
+export function readSync<T>(reader: HclReader<T>, parse: (file: string, text: string) => Record<string, unknown>): T {
+  let step = reader.next();
+  while (!step.done) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = parse(step.value.file, step.value.text);
+    } catch (e) {
+      if (e instanceof ParserUnavailable) throw e;
+      step = reader.throw(e);
+      continue;
+    }
+    step = reader.next(parsed);
+  }
+  return step.value;
+}
+
 export function resourceKey(mode: "managed" | "data", type: string, name: string): string {
   return `${mode === "data" ? "data." : ""}${type}.${name}`;
 }
@@ -361,9 +409,23 @@ export function isIgnoredFile(name: string): boolean {
  * @param displayOf turns a root-relative file into the path shown in errors (prefixed with the directory as given)
  */
 export async function readModuleDir(absDir: string, rootAbs: string, displayOf: (file: string) => string, tool: ConfigTool = "terraform"): Promise<ModuleDef> {
+  return readAsync(moduleDirReader(absDir, rootAbs, displayOf, tool));
+}
+
+/**
+ * `readModuleDir` as a reader. `virtualFiles`, when given, are the directory's configuration files instead of those
+ * on disk (the synth-time gate reads the stack it is about to write, which is not on disk yet).
+ */
+export function* moduleDirReader(
+  absDir: string,
+  rootAbs: string,
+  displayOf: (file: string) => string,
+  tool: ConfigTool = "terraform",
+  virtualFiles?: ReadonlyMap<string, string>,
+): HclReader<ModuleDef> {
   const relDir = toPosix(relative(rootAbs, absDir)) || ".";
-  const names = configFiles(absDir, displayOf(relDir), tool);
-  const hasTofu = tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, displayOf(relDir), "opentofu").some(isTofuName);
+  const names = virtualFiles ? [...virtualFiles.keys()] : configFiles(absDir, displayOf(relDir), tool);
+  const hasTofu = virtualFiles ? false : tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, displayOf(relDir), "opentofu").some(isTofuName);
   const main = emptyBlocks();
   const over = emptyBlocks();
   const files: string[] = [];
@@ -371,7 +433,7 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
     const file = relDir === "." ? name : `${relDir}/${name}`;
     files.push(file);
     const display = displayOf(file);
-    const text = readText(join(absDir, name));
+    const text = virtualFiles?.get(name) ?? readText(join(absDir, name));
     const isJson = name.endsWith(".json");
     let parsed: unknown;
     if (isJson) {
@@ -379,7 +441,7 @@ export async function readModuleDir(absDir: string, rootAbs: string, displayOf: 
       if (!isObject(parsed)) throw new InputError(display, "is not a Terraform configuration: the top level must be an object");
     } else {
       try {
-        parsed = await hcl2json()(file, text);
+        parsed = yield { file, text };
       } catch (e) {
         throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
       }
@@ -449,6 +511,10 @@ export function literalJson(v: unknown): unknown {
 
 /** Parses a tfvars file (HCL attributes) or a `.tfvars.json` file into a plain object. */
 export async function readTfvars(absFile: string, file: string, display: string): Promise<Obj> {
+  return readAsync(tfvarsReader(absFile, file, display));
+}
+
+export function* tfvarsReader(absFile: string, file: string, display: string): HclReader<Obj> {
   const text = readText(absFile);
   if (file.endsWith(".json")) {
     const parsed = parseJsonText(display, text);
@@ -456,7 +522,7 @@ export async function readTfvars(absFile: string, file: string, display: string)
     return literalJson(markInexact(parsed, text)) as Obj;
   }
   try {
-    return markInexact(await hcl2json()(file, text), text);
+    return markInexact(yield { file, text }, text);
   } catch (e) {
     throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
   }

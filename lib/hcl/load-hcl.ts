@@ -10,16 +10,31 @@
  * - Local modules (`source = "./..."`) are loaded and inlined: their resources get addresses
  *   `module.NAME.TYPE.RNAME`, their `var.*` the inputs given, and `module.NAME.OUTPUT` in the caller the
  *   output's value.
+ * - A module named by an absolute path (Terraform installs a copy of that folder) is read the same way when the
+ *   folder is on this machine; one that is not fails closed like a remote one.
  * - Other module sources (registry, git, ...) fail closed: a pseudo resource of type
  *   `blastwall_unknown_module` at `module.NAME` stands for whatever they create.
  * - Anything else stays a `${...}` token the engine treats as unresolved.
  */
 import { existsSync, readdirSync, statSync } from "fs";
-import { join, resolve } from "path";
+import { isAbsolute, join, resolve } from "path";
 import { buildStack } from "../engine/terraform/stack";
 import { classifyExpression } from "../engine/terraform/tokens";
 import { AddressMap, InputError, type TfResource, type TfStack } from "../engine/terraform/types";
-import { byteOrder, isIgnoredFile, isTofuName, readModuleDir, readTfvars, type ConfigTool, type ModuleDef, type NamedDecl, type Obj } from "./config";
+import {
+  byteOrder,
+  isIgnoredFile,
+  isTofuName,
+  moduleDirReader,
+  readAsync,
+  readSync,
+  tfvarsReader,
+  type ConfigTool,
+  type HclReader,
+  type ModuleDef,
+  type NamedDecl,
+  type Obj,
+} from "./config";
 import { clearTemplateCache, evalJson } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, hasKey, setKey, toTfJson } from "./values";
@@ -74,6 +89,33 @@ export function isLocalSource(source: string): boolean {
   return /^\.\.?([/\\]|$)/.test(source);
 }
 
+/**
+ * True for an absolute filesystem path (`/srv/modules/iam`, `C:\modules\iam`). Terraform accepts one as a module
+ * source and installs it as a copy of the folder, like a remote package; the files it copies are on this machine,
+ * so blastwall reads them where they are.
+ */
+export function isAbsoluteSource(source: string): boolean {
+  return isAbsolute(source) || /^[A-Za-z]:[/\\]/.test(source);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How a caller that is not reading a folder on disk (the synth-time gate, before cdktf writes the stack) reads it.
+ * `files` are the root's configuration files by name; `moduleSource` says where a module the root calls is: a
+ * folder to read, the reason it stays unknown, or undefined for the usual reading of its source.
+ */
+export interface VirtualRoot {
+  readonly files: ReadonlyMap<string, string>;
+  readonly moduleSource?: (source: string) => { readonly dir: string } | { readonly unknown: string } | undefined;
+}
+
 function describeSource(source: string): string {
   if (/^(git::|git@|github\.com\/|bitbucket\.org\/)/.test(source) || /\.git($|\?|\/\/)/.test(source)) return "a git repository";
   if (/^(s3::|gcs::|https?:\/\/)/.test(source)) return "a remote archive";
@@ -88,33 +130,74 @@ function describeSource(source: string): string {
  * local module or a module cycle.
  */
 export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>, tool: ConfigTool = "terraform"): Promise<HclLoad> {
+  return readAsync(hclLoader(dir, values, tool));
+}
+
+/**
+ * `loadHcl` without waiting: the synth-time gate runs inside cdktf's synchronous validations. `parse` is a
+ * synchronous hcl2json (`hcl2json-sync.ts`); `root`, when given, stands for the folder's own files.
+ */
+export function loadHclSync(
+  dir: string,
+  parse: (file: string, text: string) => Record<string, unknown>,
+  root?: VirtualRoot,
+  values?: ReadonlyMap<string, unknown>,
+): HclLoad {
+  return readSync(hclLoader(dir, values, "terraform", root), parse);
+}
+
+function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefined, tool: ConfigTool, virtual?: VirtualRoot): HclReader<HclLoad> {
   const rootAbs = resolve(dir);
-  if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
-  if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
+  if (!virtual) {
+    if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
+    if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
+  }
   const displayOf = (file: string) => (file === "." ? dir : join(dir, file));
   clearTemplateCache();
 
   const children = new Map<ModuleDef, Map<string, ChildDef>>();
-  const defs = new Map<string, Promise<ModuleDef>>();
-  const load = async (absDir: string, chain: readonly string[]): Promise<ModuleDef> => {
-    let p = defs.get(absDir);
-    if (!p) {
-      p = readModuleDir(absDir, rootAbs, displayOf, tool);
-      defs.set(absDir, p);
+  const defs = new Map<string, ModuleDef>();
+  const load = function* (absDir: string, chain: readonly string[]): HclReader<ModuleDef> {
+    let def = defs.get(absDir);
+    if (!def) {
+      def = yield* moduleDirReader(absDir, rootAbs, displayOf, tool, absDir === rootAbs ? virtual?.files : undefined);
+      defs.set(absDir, def);
     }
-    const def = await p;
     if (!children.has(def)) {
       const kids = new Map<string, ChildDef>();
       children.set(def, kids);
-      for (const call of def.modules) kids.set(call.name, await resolveChild(def, call, chain));
+      for (const call of def.modules) kids.set(call.name, yield* resolveChild(def, call, chain));
     }
     return def;
   };
-  const resolveChild = async (def: ModuleDef, call: NamedDecl, chain: readonly string[]): Promise<ChildDef> => {
+  const within = function* (childAbs: string, display: string, call: NamedDecl, raw: string, chain: readonly string[]): HclReader<ModuleDef> {
+    if (chain.includes(childAbs)) {
+      throw new InputError(display, `line ${call.line}: module "${call.name}" includes itself (source "${raw}")`);
+    }
+    if (chain.length >= MAX_MODULE_DEPTH) {
+      throw new InputError(display, `line ${call.line}: modules are nested more than ${MAX_MODULE_DEPTH} deep`);
+    }
+    return yield* load(childAbs, [...chain, childAbs]);
+  };
+  const resolveChild = function* (def: ModuleDef, call: NamedDecl, chain: readonly string[]): HclReader<ChildDef> {
     const raw = call.body["source"];
     const display = displayOf(call.file);
     if (typeof raw !== "string" || raw.includes("${")) {
       throw new InputError(display, `line ${call.line}: module "${call.name}" needs a literal source string`);
+    }
+    const given = virtual?.moduleSource && def.absDir === rootAbs ? virtual.moduleSource(raw) : undefined;
+    if (given && "unknown" in given) return { unknown: true, source: raw, reason: given.unknown } satisfies UnknownSource;
+    if (given) return yield* within(resolve(given.dir), display, call, raw, chain);
+    if (isAbsoluteSource(raw)) {
+      // Terraform copies the folder at `init`; one that is not on this machine may be on the one that applies it.
+      if (!isDirectory(raw)) {
+        return {
+          unknown: true,
+          source: raw,
+          reason: `module source "${raw}" is an absolute path that is not a folder on this machine; blastwall reads only modules on disk, so what this module creates is unknown`,
+        } satisfies UnknownSource;
+      }
+      return yield* within(resolve(raw), display, call, raw, chain);
     }
     if (!isLocalSource(raw)) {
       const what = describeSource(raw);
@@ -129,18 +212,13 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
     if (!existsSync(childAbs) || !statSync(childAbs).isDirectory()) {
       throw new InputError(display, `line ${call.line}: module "${call.name}" has source "${raw}", which is not a directory`);
     }
-    if (chain.includes(childAbs)) {
-      throw new InputError(display, `line ${call.line}: module "${call.name}" includes itself (source "${raw}")`);
-    }
-    if (chain.length >= MAX_MODULE_DEPTH) {
-      throw new InputError(display, `line ${call.line}: modules are nested more than ${MAX_MODULE_DEPTH} deep`);
-    }
-    return load(childAbs, [...chain, childAbs]);
+    return yield* within(childAbs, display, call, raw, chain);
   };
-  const rootDef = await load(rootAbs, [rootAbs]);
+  const rootDef = yield* load(rootAbs, [rootAbs]);
   if (rootDef.files.length === 0) throw new InputError(dir, tool === "opentofu" ? "holds no .tf, .tf.json, .tofu or .tofu.json files" : "holds no .tf or .tf.json files");
 
-  const tfvars = await readRootTfvars(rootAbs, displayOf);
+  // The synth-time gate reads what cdktf is about to write: no tfvars file is written with it.
+  const tfvars = virtual ? new Map<string, unknown>() : yield* readRootTfvars(rootAbs, displayOf);
   // `--var-file` values come last, as -var-file does after the files Terraform loads by itself.
   for (const [k, v] of values ?? []) tfvars.set(k, v);
   const tree: Tree = { rootAbs, children, tfvars };
@@ -152,8 +230,7 @@ export async function loadHcl(dir: string, values?: ReadonlyMap<string, unknown>
   const stack = toStack(json, dir, emitted);
   const files: string[] = [];
   let hasTofu = false;
-  for (const p of defs.values()) {
-    const d = await p;
+  for (const d of defs.values()) {
     files.push(...d.files);
     hasTofu ||= d.hasTofu;
   }
@@ -207,7 +284,7 @@ export async function loadHclStack(dir: string, values?: ReadonlyMap<string, unk
  * terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order: later files win. Terraform picks
  * auto files by their suffix alone, so a hidden `.x.auto.tfvars` is loaded too (unlike a hidden `.tf` file).
  */
-async function readRootTfvars(rootAbs: string, displayOf: (f: string) => string): Promise<Map<string, unknown>> {
+function* readRootTfvars(rootAbs: string, displayOf: (f: string) => string): HclReader<Map<string, unknown>> {
   const names = readdirSync(rootAbs);
   const order = [
     ...["terraform.tfvars", "terraform.tfvars.json"].filter((n) => names.includes(n)),
@@ -217,7 +294,7 @@ async function readRootTfvars(rootAbs: string, displayOf: (f: string) => string)
   for (const name of order) {
     const abs = join(rootAbs, name);
     if (!statSync(abs).isFile()) continue;
-    const values = await readTfvars(abs, name, displayOf(name));
+    const values = yield* tfvarsReader(abs, name, displayOf(name));
     for (const [k, v] of Object.entries(values)) out.set(k, v);
   }
   return out;

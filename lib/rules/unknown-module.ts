@@ -12,6 +12,23 @@ interface ModuleCall {
   readonly constructPath?: string;
 }
 
+/** `./x`, `../x`: only a local module blastwall could not read reaches this rule (see `LOCAL_FIX`). */
+function isLocalSource(source: string): boolean {
+  return /^\.\.?[/\\]/.test(source);
+}
+
+/**
+ * A local module is read wherever its folder is on disk: `blastwall check` of a folder, or of cdktf's output, reads
+ * it. One left unread is a stack judged before cdktf wrote its folder (the synth-time gate, for a path no asset of
+ * the stack supplies) or a JSON file judged apart from its folder.
+ */
+const NOT_WRITTEN_YET =
+  "It is a local path blastwall did not read here: at synth, cdktf writes it into the stack folder only after this gate runs (and a JSON file checked apart from its folder is judged as itself).";
+const LOCAL_FIX =
+  "Run `blastwall check cdktf.out` after synth (or check the stack's folder, not its JSON file alone): it reads the module there. " +
+  "Acknowledging this finding lets synth pass with the synth-time gate blind to what the module creates. " +
+  "A module created by cdktf from a local folder (`new TerraformHclModule(this, id, { source: \"./modules/x\" })`) or from an absolute path is read at synth.";
+
 function modulesOf(stack: TfStack): ModuleCall[] {
   const out: ModuleCall[] = (stack.modules ?? []).map((m) => ({ address: m.address, source: m.source ?? "(no source)", inputs: m.values, constructPath: m.constructPath }));
   for (const r of stack.byType.get(UNKNOWN_MODULE_TYPE) ?? []) {
@@ -55,9 +72,13 @@ export const rule: Rule = {
         // Fail closed either way: what a module creates may be an agent role with every right, and that is as
         // dangerous as an agent it is handed. A reviewed module is acknowledged with the reason.
         severity: "error",
-        message: agentsPassed.length
-          ? `${m.address} (source ${m.source}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
-          : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`,
+        message:
+          (agentsPassed.length
+            ? `${m.address} (source ${m.source}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
+            : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`) +
+          (isLocalSource(m.source) ? ` ${NOT_WRITTEN_YET}` : ""),
+        // Vendoring it as a local module is what was done: the advice for a remote module would send the user in a circle.
+        ...(isLocalSource(m.source) ? { fix: LOCAL_FIX } : {}),
         evidence: [
           { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },
           ...passed.map((p) => ({ step: "input", address: p, detail: `${m.address} receives ${p}` })),
