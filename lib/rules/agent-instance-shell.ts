@@ -50,6 +50,13 @@ const ON_INSTANCES = ["ssm:StartSession", "ssm:SendCommand", "ec2-instance-conne
  */
 const BY_TARGETS = ["ssm:CreateAssociation", "ssm:CreateAssociationBatch", "ssm:UpdateAssociation", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTask"];
 
+/**
+ * Targets of a maintenance window: whoever adds instances to a window that has a Run Command or Automation task
+ * (red-team round 85) runs that task on them as root. A window blastwall cannot see may have such a task.
+ */
+const WINDOW_TARGETS = ["ssm:RegisterTargetWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTarget"];
+const WINDOW_SHAPE = "arn:*:ssm:*:*:maintenancewindow/*";
+
 const INSTANCE_SHAPES = ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"];
 const EC2_INSTANCE = "arn:*:ec2:*:*:instance/*";
 
@@ -69,6 +76,11 @@ interface Disks {
 
 interface ShellIndex {
   readonly instances: ResourceIndex;
+  readonly windows: ResourceIndex;
+  /** Windows of the stack with a Run Command or Automation task (or a task of a type blastwall cannot read). */
+  readonly commandWindows: ReadonlySet<TfResource>;
+  /** A command task whose window blastwall cannot resolve: it may be any window's. */
+  readonly commandTaskAnywhere: boolean;
   readonly disks: ReadonlyMap<TfResource, Disks>;
   /** Every data volume of the stack, attached where blastwall can see or not: what an instance outside it may hold. */
   readonly stackData: readonly Disk[];
@@ -115,7 +127,18 @@ function shellIndex(ctx: RuleContext): ShellIndex {
   for (const t of [...(stack.byType.get("aws_launch_template") ?? []), ...(stack.byType.get("aws_launch_configuration") ?? [])]) {
     if (t.mode === "managed") templateDevices(t).forEach(add);
   }
-  indexes.set(ctx.analysis, (ix = { instances: new ResourceIndex(stack, ["aws_instance"]), disks, stackData }));
+  const commandWindows = new Set<TfResource>();
+  let commandTaskAnywhere = false;
+  for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {
+    const type = task.values["task_type"];
+    if (typeof type === "string" && !/^\$\{/.test(type) && type !== "RUN_COMMAND" && type !== "AUTOMATION") continue;
+    const to = refTarget(task.values["window_id"]);
+    const w = to ? stack.byAddress.get(to.address) : undefined;
+    if (w && w.type === "aws_ssm_maintenance_window") commandWindows.add(w);
+    else commandTaskAnywhere = true;
+  }
+  const windows = new ResourceIndex(stack, ["aws_ssm_maintenance_window"]);
+  indexes.set(ctx.analysis, (ix = { instances: new ResourceIndex(stack, ["aws_instance"]), windows, commandWindows, commandTaskAnywhere, disks, stackData }));
   return ix;
 }
 
@@ -186,14 +209,23 @@ const OUTSIDE = "*";
 /** The instances a principal can open a shell on, by address (`*` for instances outside the stack). */
 function shellTargets(ctx: RuleContext, p: PrincipalNode): Map<string, Reached> {
   const rights = ctx.analysis.rightsOf(p.address).grants;
-  const held = [...ON_INSTANCES, ...BY_TARGETS].filter((a) => (rights.get(a.toLowerCase())?.length ?? 0) > 0);
+  const held = [...ON_INSTANCES, ...BY_TARGETS, ...WINDOW_TARGETS].filter((a) => (rights.get(a.toLowerCase())?.length ?? 0) > 0);
   const byInstance = new Map<string, Reached>();
   if (held.length === 0) return byInstance;
   const ix = shellIndex(ctx);
   for (const action of held) {
     const byTargets = BY_TARGETS.includes(action);
+    const windowTargets = WINDOW_TARGETS.includes(action);
     for (const g of rights.get(action.toLowerCase())!) {
       for (const r of g.resources) {
+        if (windowTargets) {
+          // Any instance of the account may be added; only a window with a command task runs anything on it.
+          if (windowRunsCommands(ix, g, r)) {
+            for (const i of ix.instances.matching("*")) reached(byInstance, i.address, g);
+            reached(byInstance, OUTSIDE, g);
+          }
+          continue;
+        }
         const isInstance = INSTANCE_SHAPES.some((s) => globsIntersect(r, s, { caseInsensitive: true }));
         if (!isInstance) {
           // A document, association or window picks its instances by targets: any instance of the account.
@@ -215,6 +247,16 @@ function shellTargets(ctx: RuleContext, p: PrincipalNode): Map<string, Reached> 
     }
   }
   return byInstance;
+}
+
+/** Whether a grant on `r` may reach a maintenance window that runs commands: one of the stack's, or one outside it. */
+function windowRunsCommands(ix: ShellIndex, g: Grant, r: string): boolean {
+  if (!globsIntersect(r, WINDOW_SHAPE, { caseInsensitive: true })) return false;
+  const named = ix.windows.referenced(g, r);
+  const inStack = named ?? ix.windows.matching(r);
+  if (inStack.some((w) => ix.commandWindows.has(w))) return true;
+  if (ix.commandTaskAnywhere && inStack.length > 0) return true;
+  return named === undefined && ix.windows.reachesOutside(r, g);
 }
 
 /** A shell of a principal that wipes data volumes: on an instance of the stack, or on instances outside it (`*`). */

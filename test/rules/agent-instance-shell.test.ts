@@ -161,3 +161,33 @@ describe("84. a shell of a principal the agent can come to act as", () => {
     expect(viaOps("${aws_instance.web.arn}", { ...VOLUME, ...WEB })).toEqual([]);
   });
 });
+
+describe("85. adding instances to a maintenance window that runs commands", () => {
+  const WINDOW = {
+    "aws_ssm_maintenance_window.w": { name: "w", schedule: "rate(1 hour)", duration: 2, cutoff: 1 },
+    "aws_ssm_document.d": { name: "d", document_type: "Command", content: "{}" },
+  };
+  const task = (type: string, windowId = "${aws_ssm_maintenance_window.w.id}") => ({
+    "aws_ssm_maintenance_window_task.t": { window_id: windowId, task_type: type, task_arn: "${aws_ssm_document.d.name}", targets: [{ key: "WindowTargetIds", values: ["x"] }] },
+  });
+  const ACTIONS = ["ssm:RegisterTargetWithMaintenanceWindow", "ssm:UpdateMaintenanceWindowTarget"];
+
+  test("a window of the stack with a Run Command or Automation task runs it on whatever instances the agent adds: the data instance is in reach", () => {
+    for (const type of ["RUN_COMMAND", "AUTOMATION"]) {
+      for (const a of ACTIONS) {
+        const found = shells(stackWith([a], ["${aws_ssm_maintenance_window.w.arn}"], { ...VOLUME, ...WINDOW, ...task(type) }));
+        expect([type, a, found.map((f) => [f.severity, f.resource]).sort()]).toEqual([type, a, [["error", "aws_iam_role_policy.agent"], ["error", "aws_instance.db"]]]);
+      }
+    }
+  });
+
+  test("a window outside the stack may have such a task: fail closed", () => {
+    const found = shells(stackWith(["ssm:RegisterTargetWithMaintenanceWindow"], ["arn:aws:ssm:eu-central-1:111111111111:maintenancewindow/*"], { ...VOLUME }));
+    expect(found.map((f) => f.severity)).toContain("error");
+  });
+
+  test("control: a window whose only task is a Lambda, or a right on a document rather than a window, reaches no instance", () => {
+    expect(shells(stackWith(["ssm:RegisterTargetWithMaintenanceWindow"], ["${aws_ssm_maintenance_window.w.arn}"], { ...VOLUME, ...WINDOW, ...task("LAMBDA") }))).toEqual([]);
+    expect(shells(stackWith(["ssm:RegisterTargetWithMaintenanceWindow"], ["arn:aws:ssm:eu-central-1:111111111111:document/d"], { ...VOLUME, ...WINDOW, ...task("RUN_COMMAND") }))).toEqual([]);
+  });
+});
