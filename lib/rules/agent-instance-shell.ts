@@ -127,6 +127,9 @@ function shellIndex(ctx: RuleContext): ShellIndex {
   for (const t of [...(stack.byType.get("aws_launch_template") ?? []), ...(stack.byType.get("aws_launch_configuration") ?? [])]) {
     if (t.mode === "managed") templateDevices(t).forEach(add);
   }
+  // A spot request's instance is not an aws_instance of the stack (its ARN is known only once it is fulfilled), but
+  // the request says what disks it gets (red-team round 85).
+  for (const r of stack.byType.get("aws_spot_instance_request") ?? []) if (r.mode === "managed") ownDevices(stack, r).forEach(add);
   const commandWindows = new Set<TfResource>();
   let commandTaskAnywhere = false;
   for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {

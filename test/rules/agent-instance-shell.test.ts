@@ -191,3 +191,15 @@ describe("85. adding instances to a maintenance window that runs commands", () =
     expect(shells(stackWith(["ssm:RegisterTargetWithMaintenanceWindow"], ["arn:aws:ssm:eu-central-1:111111111111:document/d"], { ...VOLUME, ...WINDOW, ...task("RUN_COMMAND") }))).toEqual([]);
   });
 });
+
+test("85. a spot instance request's non-root device is a data volume an instance outside the stack holds", () => {
+  const spot = { "aws_spot_instance_request.s": { ami: "ami-1", instance_type: "t3.micro", spot_price: "0.01", ebs_block_device: [{ device_name: "/dev/sdf", volume_size: 500 }] } };
+  // The finding about instances outside the stack names the statement; the stack's own instance (root volume only) has its own.
+  const outside = (json: Record<string, unknown>) => shells(json).filter((f) => f.resource === "aws_iam_role_policy.agent");
+  const found = outside(stackWith(["ssm:StartSession"], ["arn:aws:ec2:eu-central-1:111111111111:instance/*"], spot));
+  expect(found.map((f) => f.severity)).toEqual(["error"]);
+  expect(found[0].message).toContain("aws_spot_instance_request.s (ebs_block_device /dev/sdf)");
+  // Without the device, only root volumes are certain there: a warning.
+  const bare = outside(stackWith(["ssm:StartSession"], ["arn:aws:ec2:eu-central-1:111111111111:instance/*"], { "aws_spot_instance_request.s": { ami: "ami-1", instance_type: "t3.micro" } }));
+  expect(bare.map((f) => f.severity)).toEqual(["warning"]);
+});
