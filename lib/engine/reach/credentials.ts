@@ -1,4 +1,4 @@
-import { stringsIn } from "../json";
+import { isObject, stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -10,6 +10,7 @@ import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
+import { dynamicContents } from "./dynamic-blocks";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -221,8 +222,19 @@ function fromBase64(v: unknown): string | undefined {
   return Buffer.from(v, "base64").toString("latin1");
 }
 
-/** The stored values of a store resource: secret versions, parameter values, function environments. */
-function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): Stored | undefined {
+/** The blocks `name` of a store, static and dynamic (`dynamic "setting"`): what AWS is given either way. */
+function blocksOf(store: TfResource, name: string): unknown[] {
+  return [store.values[name] ?? [], ...dynamicContents(store.values, name).filter((c) => c !== undefined)];
+}
+
+/** Where an EventBridge target keeps what it sends: ListTargetsByRule returns every one of these. */
+const EVENT_TARGET_VALUES = ["input", "input_transformer", "http_target", "run_command_targets", "ecs_target", "batch_target", "sqs_target", "kinesis_target", "redshift_target", "sagemaker_pipeline_target", "appsync_target"];
+
+/**
+ * The stored values of a store resource: secret versions, parameter values, function environments. `view` is the
+ * part one set of reads returns, for a type whose reads return different parts (a stack's parameters, its template).
+ */
+function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, view?: string): Stored | undefined {
   switch (store.type) {
     case "aws_secretsmanager_secret": {
       const links = versions.get(store.address) ?? [];
@@ -268,6 +280,23 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
       return { values: [store.values.item ?? ""], unseen: false };
     case "aws_batch_job_definition":
       return { values: ["container_properties", "node_properties", "ecs_properties", "eks_properties"].map((a) => store.values[a] ?? ""), unseen: false };
+    case "aws_elastic_beanstalk_environment":
+    case "aws_elastic_beanstalk_configuration_template":
+      return { values: blocksOf(store, "setting"), unseen: false };
+    case "aws_scheduler_schedule":
+      return { values: blocksOf(store, "target"), unseen: false };
+    case "aws_cloudwatch_event_target":
+      return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
+    case "aws_cloudformation_stack":
+      return { values: view === "parameters" ? [echoedParameters(store)] : [store.values.template_body ?? ""], unseen: false };
+    case "aws_ssm_document":
+      return { values: [store.values.content ?? ""], unseen: false };
+    case "aws_sfn_state_machine":
+      return { values: [store.values.definition ?? ""], unseen: false };
+    case "aws_sagemaker_model":
+      return { values: [...blocksOf(store, "primary_container"), ...blocksOf(store, "container")], unseen: false };
+    case "aws_sagemaker_notebook_instance_lifecycle_configuration":
+      return { values: [decodeBase64(store.values.on_create), decodeBase64(store.values.on_start)], unseen: false };
     case "aws_s3_object": {
       // An object uploaded from a file (`source`) holds what the file holds, which the stack does not show.
       const values = [store.values.content ?? "", decodeBase64(store.values.content_base64)];
@@ -276,6 +305,28 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
     default:
       return undefined;
   }
+}
+
+/**
+ * A stack's parameters as DescribeStacks shows them: CloudFormation masks the values of parameters its template
+ * declares `NoEcho`. Only a template written out as JSON is read for that; any other shows every value (fail closed).
+ */
+function echoedParameters(store: TfResource): unknown {
+  const params = store.values.parameters;
+  if (!isObject(params)) return params ?? {};
+  const body = store.values.template_body;
+  let declared: unknown;
+  try {
+    declared = typeof body === "string" && !body.includes("${") ? (JSON.parse(body) as Record<string, unknown>).Parameters : undefined;
+  } catch {
+    declared = undefined;
+  }
+  if (!isObject(declared)) return params;
+  const noEcho = (name: string) => {
+    const d = declared[name];
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true");
+  };
+  return Object.fromEntries(Object.entries(params).filter(([name]) => !noEcho(name)));
 }
 
 /** A secret version, and whether it certainly writes the secret (a reference to it, or its exact name). */
@@ -391,7 +442,7 @@ export function storedCredentialEdges(
       }
     }
     for (const [res, hit] of hits) {
-      const held = storeContents(stack, res);
+      const held = storeContents(stack, res, "view" in store ? store.view : undefined);
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (held === undefined) {
         if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
@@ -459,17 +510,19 @@ interface StoreContents {
   readonly databases: readonly string[];
 }
 
-const contentsIndex = new WeakMap<TfStack, Map<TfResource, StoreContents | null>>();
+const contentsIndex = new WeakMap<TfStack, Map<TfResource, Map<string | undefined, StoreContents | null>>>();
 
 /** What a store shows (undefined: nothing), read once per stack: every principal that can read the store asks again. */
-function storeContents(stack: TfStack, res: TfResource): StoreContents | undefined {
+function storeContents(stack: TfStack, res: TfResource, view?: string): StoreContents | undefined {
   let m = contentsIndex.get(stack);
   if (!m) contentsIndex.set(stack, (m = new Map()));
-  let held = m.get(res);
+  let views = m.get(res);
+  if (!views) m.set(res, (views = new Map()));
+  let held = views.get(view);
   if (held === undefined) {
-    const stored = storedValues(res, secretVersions(stack));
+    const stored = storedValues(res, secretVersions(stack), view);
     held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasePasswords().databasesIn(stack, storedStrings(stack, stored.values)) };
-    m.set(res, held);
+    views.set(view, held);
   }
   return held ?? undefined;
 }
@@ -510,6 +563,28 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
     const profile = attributePattern(stack, r, "configuration_profile_id").pattern;
     return [`arn:aws:appconfig:*:*:application/${app}/configurationprofile/${profile}`, `arn:aws:appconfig:*:*:application/${app}/environment/*/configuration/${profile}`];
   },
+  // Option settings are authorised on the environment or configuration template, under its application.
+  aws_elastic_beanstalk_environment: (stack, r) => [`arn:aws:elasticbeanstalk:*:*:environment/${attributePattern(stack, r, "application").pattern}/${attributePattern(stack, r, "name").pattern}`],
+  aws_elastic_beanstalk_configuration_template: (stack, r) => [
+    `arn:aws:elasticbeanstalk:*:*:configurationtemplate/${attributePattern(stack, r, "application").pattern}/${attributePattern(stack, r, "name").pattern}`,
+  ],
+  aws_scheduler_schedule: (stack, r) => [`arn:aws:scheduler:*:*:schedule/${r.values.group_name === undefined ? "default" : attributePattern(stack, r, "group_name").pattern}/${attributePattern(stack, r, "name").pattern}`],
+  // A target is read through its rule: `rule/NAME` on the default bus, `rule/BUS/NAME` on another.
+  aws_cloudwatch_event_target: (stack, r) => {
+    const rule = attributePattern(stack, r, "rule").pattern;
+    const bus = r.values.event_bus_name === undefined ? "default" : attributePattern(stack, r, "event_bus_name").pattern;
+    return bus === "default" ? [`arn:aws:events:*:*:rule/${rule}`, `arn:aws:events:*:*:rule/default/${rule}`] : [`arn:aws:events:*:*:rule/${bus.replace(/^arn:.*:event-bus\//, "")}/${rule}`];
+  },
+  // The stack id is AWS's to choose.
+  aws_cloudformation_stack: (stack, r) => [`arn:aws:cloudformation:*:*:stack/${attributePattern(stack, r, "name").pattern}/*`],
+  aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
+  // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
+  aws_sfn_state_machine: (stack, r) => {
+    const name = attributePattern(stack, r, "name").pattern;
+    return [`arn:aws:states:*:*:stateMachine:${name}`, `arn:aws:states:*:*:stateMachine:${name}:*`, `arn:aws:states:*:*:execution:${name}:*`];
+  },
+  aws_sagemaker_model: (stack, r) => [`arn:aws:sagemaker:*:*:model/${attributePattern(stack, r, "name").pattern}`],
+  aws_sagemaker_notebook_instance_lifecycle_configuration: (stack, r) => [`arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/${attributePattern(stack, r, "name").pattern}`],
   aws_dynamodb_table_item: (stack, r) => {
     const table = attributePattern(stack, r, "table_name").pattern;
     return [`arn:aws:dynamodb:*:*:table/${table}`, `arn:aws:dynamodb:*:*:table/${table}/index/*`];
@@ -587,6 +662,15 @@ const CONFIGURATION_STORES = new Set([
   "aws_amplify_app",
   "aws_amplify_branch",
   "aws_appconfig_hosted_configuration_version",
+  "aws_elastic_beanstalk_environment",
+  "aws_elastic_beanstalk_configuration_template",
+  "aws_scheduler_schedule",
+  "aws_cloudwatch_event_target",
+  "aws_cloudformation_stack",
+  "aws_ssm_document",
+  "aws_sfn_state_machine",
+  "aws_sagemaker_model",
+  "aws_sagemaker_notebook_instance_lifecycle_configuration",
 ]);
 
 /** A literal base64 value decoded (launch template user data, `*_base64` arguments); expressions as they are. */
@@ -599,3 +683,4 @@ function decodeBase64(v: unknown): string {
     return v;
   }
 }
+
