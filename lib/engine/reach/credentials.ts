@@ -11,6 +11,7 @@ import { wildResourcePart } from "./resource-part";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
+import { USER_CREDENTIALS } from "../user-credentials";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -164,8 +165,8 @@ function literalCredentials(stack: TfStack): readonly { value: string; user?: st
  * which, so the caller fails closed. A user outside the stack (a data source, an unknown name) is not a node
  * of the graph: naming its address would be an edge to nothing.
  */
-function userOf(stack: TfStack, cred: TfResource): string | undefined {
-  const user = cred.values.user;
+function userOf(stack: TfStack, cred: TfResource, argument = "user"): string | undefined {
+  const user = cred.values[argument];
   const ref = refTarget(user);
   if (ref?.kind === "resource") {
     const target = stack.byAddress.get(ref.address);
@@ -684,3 +685,112 @@ function decodeBase64(v: unknown): string {
   }
 }
 
+/**
+ * The attributes of each credential resource that are the secret half (an access key's id alone signs nothing; a
+ * PGP-encrypted copy is no use without the private key). A reference to the whole resource holds them too.
+ */
+const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_access_key: ["secret", "ses_smtp_password_v4"],
+  aws_iam_user_login_profile: ["password"],
+  aws_iam_service_specific_credential: ["service_password", "service_credential_secret"],
+};
+
+const SECRET_REF = /(?<![A-Za-z0-9_.-])(aws_iam_access_key|aws_iam_user_login_profile|aws_iam_service_specific_credential)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\]|\.\*)*)(?:\.([A-Za-z0-9_]+))?/g;
+
+/** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
+const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
+
+/**
+ * Types that put nothing they are given where AWS shows it: the credential resources themselves, and a ciphertext
+ * whose plaintext only Terraform's state keeps (the state is its own path, edges-state.ts).
+ */
+const HOLDS_NOTHING = new Set([...Object.keys(USER_CREDENTIALS), "aws_kms_ciphertext"]);
+
+/** A credential of a user written into a resource's configuration, where blastwall does not model who reads it. */
+export interface WrittenCredential {
+  readonly resource: TfResource;
+  /** The top-level argument or block that holds it (`setting`, `tags`). */
+  readonly attribute: string;
+  /** The credential resource (`aws_iam_access_key.deploy`). */
+  readonly credential: string;
+  readonly what: string;
+  /** The user it signs as; undefined when blastwall cannot tell which (the caller fails closed). */
+  readonly user?: string;
+}
+
+/**
+ * Credentials (an access key's secret, a console or service password) that flow into resources of the stack in
+ * arguments no modelled store read covers (red-team round 85: an Elastic Beanstalk environment's settings were read
+ * as holding nothing). AWS keeps configuration to show it back, so whoever may describe the resource may hold the
+ * key: fail closed, whatever the type. Only AWS resources count (aws, awscc): another provider's resource is outside
+ * what AWS rights read, and the state holding every value is reported through the state's own readers.
+ */
+export function writtenCredentials(stack: TfStack): WrittenCredential[] {
+  const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
+  if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
+  const literals = secretLiterals(stack);
+  const out: WrittenCredential[] = [];
+  for (const [type, list] of stack.byType) {
+    if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
+    for (const r of list) {
+      if (r.mode !== "managed") continue;
+      const modelled = modelledStrings(stack, r);
+      for (const [attribute, value] of Object.entries(r.values)) {
+        if (META.has(attribute) || value === undefined || value === null) continue;
+        const seen = new Set<string>();
+        for (const str of storedStrings(stack, value)) {
+          if (modelled.has(str)) continue;
+          const add = (credential: string, what: string, user: string | undefined) => {
+            if (seen.has(credential)) return;
+            seen.add(credential);
+            out.push({ resource: r, attribute, credential, what, user });
+          };
+          if (str.includes("${")) {
+            for (const m of str.matchAll(SECRET_REF)) {
+              if (m[4] !== undefined && !SECRET_ATTRIBUTES[m[1]].includes(m[4])) continue;
+              const address = `${m[1]}.${m[2]}`;
+              const cred = stack.byAddress.get(address);
+              add(address, USER_CREDENTIALS[m[1]].what, cred ? userOf(stack, cred, USER_CREDENTIALS[m[1]].user) : undefined);
+            }
+          }
+          for (const l of literals) if (str.includes(l.value)) add(l.credential, l.what, l.user);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The secret values a plan writes out, with whose they are. */
+function secretLiterals(stack: TfStack): { value: string; credential: string; what: string; user?: string }[] {
+  const out: { value: string; credential: string; what: string; user?: string }[] = [];
+  for (const [type, attrs] of Object.entries(SECRET_ATTRIBUTES)) {
+    for (const r of stack.byType.get(type) ?? []) {
+      for (const a of attrs) {
+        const v = r.values[a];
+        if (typeof v === "string" && v.length >= 16 && !v.includes("${")) out.push({ value: v, credential: r.address, what: USER_CREDENTIALS[type].what, user: userOf(stack, r, USER_CREDENTIALS[type].user) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The strings of a resource that a modelled store read covers: what its reads return (every view of it), a secret
+ * version's value (read through its secret), and a stack's NoEcho parameters (masked by DescribeStacks, returned by
+ * no read). A credential there is the reach graph's to judge, by who can read the store.
+ */
+function modelledStrings(stack: TfStack, r: TfResource): Set<string> {
+  const out = new Set<string>();
+  if (r.type === "aws_secretsmanager_secret_version") {
+    for (const v of valuesOf(r, SECRET_VALUES)) storedStrings(stack, v).forEach((x) => out.add(x));
+    return out;
+  }
+  for (const store of CREDENTIAL_STORES) {
+    if (store.type !== r.type) continue;
+    const stored = storedValues(r, secretVersions(stack), "view" in store ? store.view : undefined);
+    if (stored) storedStrings(stack, stored.values).forEach((x) => out.add(x));
+  }
+  if (r.type === "aws_cloudformation_stack") storedStrings(stack, r.values.parameters ?? {}).forEach((x) => out.add(x));
+  return out;
+}
