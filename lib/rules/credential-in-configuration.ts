@@ -51,13 +51,14 @@ export const rule: Rule = {
         actions,
         severity: dangerous || ctx.strict ? "error" : "warning",
         message:
-          `${describe(w.resource)} holds ${w.what} of ${whose} (${w.credential}) in its ${w.attribute}, ${can}. ` +
+          `${describe(w.resource)} holds ${w.what} of ${whose} (${w.credential}) in its ${w.attribute} argument, ${can}. ` +
           `blastwall does not know which read action of ${w.resource.type} returns ${w.attribute}, so any agent with read rights ` +
           `in that service (${names}) may read the credential and act as ${whose}.`,
         evidence: [
           resourceEvidence(w.resource, `${w.attribute} holds ${w.credential}`),
           { step: "credential", address: w.credential, detail: `${w.what} of ${whose}` },
-          ...(owner && cap ? [principalEvidence(owner), ...capabilityEvidence(owner, cap)] : []),
+          // The owner is no agent (principalEvidence would call it one): it is whose rights the credential carries.
+          ...(owner && cap ? [{ step: "principal", address: owner.address, detail: `${owner.kind} ${owner.name}, whose credential it is` }, ...capabilityEvidence(owner, cap)] : []),
           ...agents.slice(0, 3).map((a) => principalEvidence(a)),
         ],
         ...(w.resource.constructPath ? { constructPath: w.resource.constructPath } : {}),

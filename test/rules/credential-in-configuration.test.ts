@@ -35,6 +35,7 @@ describe("a credential in a resource blastwall does not model as a store", () =>
     expect(f[0].actions).toContain("ec2:DeleteVolume");
     expect(f[0].message).toMatch(/aws_mq_broker\.q holds an access key of aws_iam_user\.ops \(aws_iam_access_key\.k\) in its user/);
     expect(f[0].message).toMatch(/does not know which read action of aws_mq_broker returns user/);
+    expect(f[0].evidence.find((e) => e.address === "aws_iam_user.ops")?.detail).toBe("user ops, whose credential it is");
     expect(f[0].fix).toMatch(/out of resource configuration[\s\S]*Secrets Manager under a resource policy/);
   });
 
