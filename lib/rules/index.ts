@@ -9,6 +9,7 @@ import { rule as agentRunnerRights } from "./agent-runner-rights";
 import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentAccountAmbiguous } from "./agent-account-ambiguous";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
+import { rule as credentialInConfiguration } from "./credential-in-configuration";
 import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
 import { rule as agentInstanceShell } from "./agent-instance-shell";
@@ -46,6 +47,7 @@ export const agentRules: readonly Rule[] = [
   agentReachUnknown,
   agentAccountAmbiguous,
   agentStoredSecret,
+  credentialInConfiguration,
   agentDatabasePassword,
   resourcePolicyGrant,
   agentServerlessDataDelete,

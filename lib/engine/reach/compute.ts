@@ -565,7 +565,27 @@ export const CREDENTIAL_STORES = [
   { type: "aws_launch_configuration", actions: ["autoscaling:DescribeLaunchConfigurations"] },
   // Hosted AppConfig content, read as a version or as the configuration an environment deploys.
   { type: "aws_appconfig_hosted_configuration_version", actions: ["appconfig:GetHostedConfigurationVersion", "appconfig:GetLatestConfiguration"] },
-] as const;
+  // Red-team round 85: configuration AWS hands back to whoever may describe it. An environment's or a configuration
+  // template's option settings (environment properties among them) come back in DescribeConfigurationSettings;
+  // DescribeConfigurationOptions and DescribeEnvironments describe the options and the environment, not their values.
+  { type: "aws_elastic_beanstalk_environment", actions: ["elasticbeanstalk:DescribeConfigurationSettings"] },
+  { type: "aws_elastic_beanstalk_configuration_template", actions: ["elasticbeanstalk:DescribeConfigurationSettings"] },
+  // A schedule's target, its input included (ListSchedules returns summaries without it).
+  { type: "aws_scheduler_schedule", actions: ["scheduler:GetSchedule"] },
+  // A rule's targets with their Input, InputTransformer and HTTP parameters; authorised on the rule.
+  { type: "aws_cloudwatch_event_target", actions: ["events:ListTargetsByRule"] },
+  // DescribeStacks returns parameter values (NoEcho ones masked); GetTemplate the template, and GetTemplateSummary its
+  // parameter declarations with their defaults (read as the whole template: fail closed).
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:DescribeStacks"], view: "parameters" },
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:GetTemplate", "cloudformation:GetTemplateSummary"], view: "template" },
+  // GetDocument returns the content; DescribeDocument its parameters' default values (read as the whole content: fail closed).
+  { type: "aws_ssm_document", actions: ["ssm:GetDocument", "ssm:DescribeDocument"] },
+  // The definition, through the state machine (a version or alias too) or any execution of it.
+  { type: "aws_sfn_state_machine", actions: ["states:DescribeStateMachine", "states:DescribeStateMachineForExecution"] },
+  // A model's container environment, and a notebook's lifecycle scripts.
+  { type: "aws_sagemaker_model", actions: ["sagemaker:DescribeModel"] },
+  { type: "aws_sagemaker_notebook_instance_lifecycle_configuration", actions: ["sagemaker:DescribeNotebookInstanceLifecycleConfig"] },
+] as const satisfies readonly { readonly type: string; readonly actions: readonly string[]; readonly view?: string }[];
 
 /**
  * A principal the agent creates and fills with policies is as strong as it likes: a role whose trust names the

@@ -1,4 +1,4 @@
-import { stringsIn } from "../json";
+import { isObject, stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -10,6 +10,8 @@ import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
+import { dynamicContents } from "./dynamic-blocks";
+import { USER_CREDENTIALS } from "../user-credentials";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -163,8 +165,8 @@ function literalCredentials(stack: TfStack): readonly { value: string; user?: st
  * which, so the caller fails closed. A user outside the stack (a data source, an unknown name) is not a node
  * of the graph: naming its address would be an edge to nothing.
  */
-function userOf(stack: TfStack, cred: TfResource): string | undefined {
-  const user = cred.values.user;
+function userOf(stack: TfStack, cred: TfResource, argument = "user"): string | undefined {
+  const user = cred.values[argument];
   const ref = refTarget(user);
   if (ref?.kind === "resource") {
     const target = stack.byAddress.get(ref.address);
@@ -221,8 +223,19 @@ function fromBase64(v: unknown): string | undefined {
   return Buffer.from(v, "base64").toString("latin1");
 }
 
-/** The stored values of a store resource: secret versions, parameter values, function environments. */
-function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): Stored | undefined {
+/** The blocks `name` of a store, static and dynamic (`dynamic "setting"`): what AWS is given either way. */
+function blocksOf(store: TfResource, name: string): unknown[] {
+  return [store.values[name] ?? [], ...dynamicContents(store.values, name).filter((c) => c !== undefined)];
+}
+
+/** Where an EventBridge target keeps what it sends: ListTargetsByRule returns every one of these. */
+const EVENT_TARGET_VALUES = ["input", "input_transformer", "http_target", "run_command_targets", "ecs_target", "batch_target", "sqs_target", "kinesis_target", "redshift_target", "sagemaker_pipeline_target", "appsync_target"];
+
+/**
+ * The stored values of a store resource: secret versions, parameter values, function environments. `view` is the
+ * part one set of reads returns, for a type whose reads return different parts (a stack's parameters, its template).
+ */
+function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, view?: string): Stored | undefined {
   switch (store.type) {
     case "aws_secretsmanager_secret": {
       const links = versions.get(store.address) ?? [];
@@ -268,6 +281,23 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
       return { values: [store.values.item ?? ""], unseen: false };
     case "aws_batch_job_definition":
       return { values: ["container_properties", "node_properties", "ecs_properties", "eks_properties"].map((a) => store.values[a] ?? ""), unseen: false };
+    case "aws_elastic_beanstalk_environment":
+    case "aws_elastic_beanstalk_configuration_template":
+      return { values: blocksOf(store, "setting"), unseen: false };
+    case "aws_scheduler_schedule":
+      return { values: blocksOf(store, "target"), unseen: false };
+    case "aws_cloudwatch_event_target":
+      return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
+    case "aws_cloudformation_stack":
+      return { values: view === "parameters" ? [echoedParameters(store)] : [store.values.template_body ?? ""], unseen: false };
+    case "aws_ssm_document":
+      return { values: [store.values.content ?? ""], unseen: false };
+    case "aws_sfn_state_machine":
+      return { values: [store.values.definition ?? ""], unseen: false };
+    case "aws_sagemaker_model":
+      return { values: [...blocksOf(store, "primary_container"), ...blocksOf(store, "container")], unseen: false };
+    case "aws_sagemaker_notebook_instance_lifecycle_configuration":
+      return { values: [decodeBase64(store.values.on_create), decodeBase64(store.values.on_start)], unseen: false };
     case "aws_s3_object": {
       // An object uploaded from a file (`source`) holds what the file holds, which the stack does not show.
       const values = [store.values.content ?? "", decodeBase64(store.values.content_base64)];
@@ -276,6 +306,28 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>): 
     default:
       return undefined;
   }
+}
+
+/**
+ * A stack's parameters as DescribeStacks shows them: CloudFormation masks the values of parameters its template
+ * declares `NoEcho`. Only a template written out as JSON is read for that; any other shows every value (fail closed).
+ */
+function echoedParameters(store: TfResource): unknown {
+  const params = store.values.parameters;
+  if (!isObject(params)) return params ?? {};
+  const body = store.values.template_body;
+  let declared: unknown;
+  try {
+    declared = typeof body === "string" && !body.includes("${") ? (JSON.parse(body) as Record<string, unknown>).Parameters : undefined;
+  } catch {
+    declared = undefined;
+  }
+  if (!isObject(declared)) return params;
+  const noEcho = (name: string) => {
+    const d = declared[name];
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true");
+  };
+  return Object.fromEntries(Object.entries(params).filter(([name]) => !noEcho(name)));
 }
 
 /** A secret version, and whether it certainly writes the secret (a reference to it, or its exact name). */
@@ -391,7 +443,7 @@ export function storedCredentialEdges(
       }
     }
     for (const [res, hit] of hits) {
-      const held = storeContents(stack, res);
+      const held = storeContents(stack, res, "view" in store ? store.view : undefined);
       const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (held === undefined) {
         if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
@@ -459,17 +511,19 @@ interface StoreContents {
   readonly databases: readonly string[];
 }
 
-const contentsIndex = new WeakMap<TfStack, Map<TfResource, StoreContents | null>>();
+const contentsIndex = new WeakMap<TfStack, Map<TfResource, Map<string | undefined, StoreContents | null>>>();
 
 /** What a store shows (undefined: nothing), read once per stack: every principal that can read the store asks again. */
-function storeContents(stack: TfStack, res: TfResource): StoreContents | undefined {
+function storeContents(stack: TfStack, res: TfResource, view?: string): StoreContents | undefined {
   let m = contentsIndex.get(stack);
   if (!m) contentsIndex.set(stack, (m = new Map()));
-  let held = m.get(res);
+  let views = m.get(res);
+  if (!views) m.set(res, (views = new Map()));
+  let held = views.get(view);
   if (held === undefined) {
-    const stored = storedValues(res, secretVersions(stack));
+    const stored = storedValues(res, secretVersions(stack), view);
     held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasePasswords().databasesIn(stack, storedStrings(stack, stored.values)) };
-    m.set(res, held);
+    views.set(view, held);
   }
   return held ?? undefined;
 }
@@ -510,6 +564,28 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
     const profile = attributePattern(stack, r, "configuration_profile_id").pattern;
     return [`arn:aws:appconfig:*:*:application/${app}/configurationprofile/${profile}`, `arn:aws:appconfig:*:*:application/${app}/environment/*/configuration/${profile}`];
   },
+  // Option settings are authorised on the environment or configuration template, under its application.
+  aws_elastic_beanstalk_environment: (stack, r) => [`arn:aws:elasticbeanstalk:*:*:environment/${attributePattern(stack, r, "application").pattern}/${attributePattern(stack, r, "name").pattern}`],
+  aws_elastic_beanstalk_configuration_template: (stack, r) => [
+    `arn:aws:elasticbeanstalk:*:*:configurationtemplate/${attributePattern(stack, r, "application").pattern}/${attributePattern(stack, r, "name").pattern}`,
+  ],
+  aws_scheduler_schedule: (stack, r) => [`arn:aws:scheduler:*:*:schedule/${r.values.group_name === undefined ? "default" : attributePattern(stack, r, "group_name").pattern}/${attributePattern(stack, r, "name").pattern}`],
+  // A target is read through its rule: `rule/NAME` on the default bus, `rule/BUS/NAME` on another.
+  aws_cloudwatch_event_target: (stack, r) => {
+    const rule = attributePattern(stack, r, "rule").pattern;
+    const bus = r.values.event_bus_name === undefined ? "default" : attributePattern(stack, r, "event_bus_name").pattern;
+    return bus === "default" ? [`arn:aws:events:*:*:rule/${rule}`, `arn:aws:events:*:*:rule/default/${rule}`] : [`arn:aws:events:*:*:rule/${bus.replace(/^arn:.*:event-bus\//, "")}/${rule}`];
+  },
+  // The stack id is AWS's to choose.
+  aws_cloudformation_stack: (stack, r) => [`arn:aws:cloudformation:*:*:stack/${attributePattern(stack, r, "name").pattern}/*`],
+  aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
+  // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
+  aws_sfn_state_machine: (stack, r) => {
+    const name = attributePattern(stack, r, "name").pattern;
+    return [`arn:aws:states:*:*:stateMachine:${name}`, `arn:aws:states:*:*:stateMachine:${name}:*`, `arn:aws:states:*:*:execution:${name}:*`];
+  },
+  aws_sagemaker_model: (stack, r) => [`arn:aws:sagemaker:*:*:model/${attributePattern(stack, r, "name").pattern}`],
+  aws_sagemaker_notebook_instance_lifecycle_configuration: (stack, r) => [`arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/${attributePattern(stack, r, "name").pattern}`],
   aws_dynamodb_table_item: (stack, r) => {
     const table = attributePattern(stack, r, "table_name").pattern;
     return [`arn:aws:dynamodb:*:*:table/${table}`, `arn:aws:dynamodb:*:*:table/${table}/index/*`];
@@ -587,6 +663,15 @@ const CONFIGURATION_STORES = new Set([
   "aws_amplify_app",
   "aws_amplify_branch",
   "aws_appconfig_hosted_configuration_version",
+  "aws_elastic_beanstalk_environment",
+  "aws_elastic_beanstalk_configuration_template",
+  "aws_scheduler_schedule",
+  "aws_cloudwatch_event_target",
+  "aws_cloudformation_stack",
+  "aws_ssm_document",
+  "aws_sfn_state_machine",
+  "aws_sagemaker_model",
+  "aws_sagemaker_notebook_instance_lifecycle_configuration",
 ]);
 
 /** A literal base64 value decoded (launch template user data, `*_base64` arguments); expressions as they are. */
@@ -598,4 +683,114 @@ function decodeBase64(v: unknown): string {
   } catch {
     return v;
   }
+}
+
+/**
+ * The attributes of each credential resource that are the secret half (an access key's id alone signs nothing; a
+ * PGP-encrypted copy is no use without the private key). A reference to the whole resource holds them too.
+ */
+const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_access_key: ["secret", "ses_smtp_password_v4"],
+  aws_iam_user_login_profile: ["password"],
+  aws_iam_service_specific_credential: ["service_password", "service_credential_secret"],
+};
+
+const SECRET_REF = /(?<![A-Za-z0-9_.-])(aws_iam_access_key|aws_iam_user_login_profile|aws_iam_service_specific_credential)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\]|\.\*)*)(?:\.([A-Za-z0-9_]+))?/g;
+
+/** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
+const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
+
+/**
+ * Types that put nothing they are given where AWS shows it: the credential resources themselves, and a ciphertext
+ * whose plaintext only Terraform's state keeps (the state is its own path, edges-state.ts).
+ */
+const HOLDS_NOTHING = new Set([...Object.keys(USER_CREDENTIALS), "aws_kms_ciphertext"]);
+
+/** A credential of a user written into a resource's configuration, where blastwall does not model who reads it. */
+export interface WrittenCredential {
+  readonly resource: TfResource;
+  /** The top-level argument or block that holds it (`setting`, `tags`). */
+  readonly attribute: string;
+  /** The credential resource (`aws_iam_access_key.deploy`). */
+  readonly credential: string;
+  readonly what: string;
+  /** The user it signs as; undefined when blastwall cannot tell which (the caller fails closed). */
+  readonly user?: string;
+}
+
+/**
+ * Credentials (an access key's secret, a console or service password) that flow into resources of the stack in
+ * arguments no modelled store read covers (red-team round 85: an Elastic Beanstalk environment's settings were read
+ * as holding nothing). AWS keeps configuration to show it back, so whoever may describe the resource may hold the
+ * key: fail closed, whatever the type. Only AWS resources count (aws, awscc): another provider's resource is outside
+ * what AWS rights read, and the state holding every value is reported through the state's own readers.
+ */
+export function writtenCredentials(stack: TfStack): WrittenCredential[] {
+  const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
+  if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
+  const literals = secretLiterals(stack);
+  const out: WrittenCredential[] = [];
+  for (const [type, list] of stack.byType) {
+    if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
+    for (const r of list) {
+      if (r.mode !== "managed") continue;
+      const modelled = modelledStrings(stack, r);
+      for (const [attribute, value] of Object.entries(r.values)) {
+        if (META.has(attribute) || value === undefined || value === null) continue;
+        const seen = new Set<string>();
+        for (const str of storedStrings(stack, value)) {
+          if (modelled.has(str)) continue;
+          const add = (credential: string, what: string, user: string | undefined) => {
+            if (seen.has(credential)) return;
+            seen.add(credential);
+            out.push({ resource: r, attribute, credential, what, user });
+          };
+          if (str.includes("${")) {
+            for (const m of str.matchAll(SECRET_REF)) {
+              if (m[4] !== undefined && !SECRET_ATTRIBUTES[m[1]].includes(m[4])) continue;
+              const address = `${m[1]}.${m[2]}`;
+              const cred = stack.byAddress.get(address);
+              add(address, USER_CREDENTIALS[m[1]].what, cred ? userOf(stack, cred, USER_CREDENTIALS[m[1]].user) : undefined);
+            }
+          }
+          for (const l of literals) if (str.includes(l.value)) add(l.credential, l.what, l.user);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The secret values a plan writes out, with whose they are. */
+function secretLiterals(stack: TfStack): { value: string; credential: string; what: string; user?: string }[] {
+  const out: { value: string; credential: string; what: string; user?: string }[] = [];
+  for (const [type, attrs] of Object.entries(SECRET_ATTRIBUTES)) {
+    for (const r of stack.byType.get(type) ?? []) {
+      for (const a of attrs) {
+        const v = r.values[a];
+        if (typeof v === "string" && v.length >= 16 && !v.includes("${")) out.push({ value: v, credential: r.address, what: USER_CREDENTIALS[type].what, user: userOf(stack, r, USER_CREDENTIALS[type].user) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The strings of a resource that a modelled store read covers: what its reads return (every view of it), a secret
+ * version's value (read through its secret), and a stack's NoEcho parameters (masked by DescribeStacks, returned by
+ * no read). A credential there is the reach graph's to judge, by who can read the store.
+ */
+function modelledStrings(stack: TfStack, r: TfResource): Set<string> {
+  const out = new Set<string>();
+  if (r.type === "aws_secretsmanager_secret_version") {
+    for (const v of valuesOf(r, SECRET_VALUES)) storedStrings(stack, v).forEach((x) => out.add(x));
+    return out;
+  }
+  for (const store of CREDENTIAL_STORES) {
+    if (store.type !== r.type) continue;
+    const stored = storedValues(r, secretVersions(stack), "view" in store ? store.view : undefined);
+    if (stored) storedStrings(stack, stored.values).forEach((x) => out.add(x));
+  }
+  if (r.type === "aws_cloudformation_stack") storedStrings(stack, r.values.parameters ?? {}).forEach((x) => out.add(x));
+  return out;
 }
