@@ -34,12 +34,13 @@ const cache = new WeakMap<TfStack, Map<string, readonly string[]>>();
  * bucket.
  */
 export function accessPointBuckets(stack: TfStack, pattern: string, wildPlace = false): readonly string[] {
-  if (pattern === "*" || !pattern.includes(":") || !globsIntersect(pattern, ANY_ACCESS_POINT)) return NONE;
+  if (pattern === "*" || !pattern.includes(":")) return NONE;
+  // Asked of every S3 pattern of every principal's grants: most are bucket ARNs, answered from the cache.
   let m = cache.get(stack);
   if (!m) cache.set(stack, (m = new Map()));
   const key = wildPlace ? `${pattern}\u0000wild` : pattern;
   let out = m.get(key);
-  if (!out) m.set(key, (out = compute(stack, pattern, wildPlace)));
+  if (!out) m.set(key, (out = globsIntersect(pattern, ANY_ACCESS_POINT) ? compute(stack, pattern, wildPlace) : NONE));
   return out;
 }
 
