@@ -13,6 +13,7 @@ import { parsePolicyJson } from "./iam/policy-json";
 import { loadCatalogue } from "./catalogue";
 import { resolveManagedPolicy } from "./managed-policies";
 import { actionUniverse } from "./universe";
+import { withAccessPointBuckets } from "./s3-access-points";
 import { MIN_REASON, visibleLength } from "./text";
 
 const managedCache = new Map<string, PolicyDocument | undefined>();
@@ -66,6 +67,8 @@ export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?:
           boundary: p.boundary?.document.statements,
           universe,
         });
+        // A grant through an S3 access point is one on the bucket behind it: every check matching grants to buckets sees it.
+        r = withAccessPointBuckets(stack, r);
         cache.set(address, r);
       }
       return r;

@@ -6,6 +6,9 @@ import { effectiveRights } from "./iam/evaluate";
 import { principalAdmits, type TrustCandidate } from "./iam/trust";
 import { globCovers } from "./iam/glob";
 import { actionUniverse } from "./universe";
+import { ActionUniverse } from "./iam/actions";
+import { accessPointNamed, accessPointsOn, throughAccessPoint } from "./s3-access-points";
+import { resourceAccount } from "./terraform/providers";
 import { policyFromValue } from "./terraform/policy-documents";
 import { publicWriteAcls } from "./s3-acl-grants";
 import { makeSource, unknownDocument } from "./iam/policy-json";
@@ -50,6 +53,170 @@ export const RESOURCE_POLICIES: readonly [type: string, attribute: string][] = [
   // A Multi-Region Access Point's policy sits in its `details` block: `block.argument` (see resourcePolicyValue).
   ["aws_s3control_multi_region_access_point_policy", "details.policy"],
 ];
+
+/**
+ * The services whose actions a resource policy of each type can grant: AWS evaluates a resource policy only for
+ * requests on its resource, so `Action: "*"` in a bucket policy is every S3 action, never ec2:TerminateInstances
+ * (red-team round 85). Each as the service's documentation of its resource-based policies has it; a directory bucket's
+ * policy takes S3 Express actions, an Outposts bucket's or access point's S3 on Outposts ones. A type missing here is
+ * read as granting any action (fail closed).
+ */
+const ACCESS_POINT = "s3 through an access point";
+
+const POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
+  aws_s3_bucket_policy: ["s3", "s3express"],
+  aws_s3_bucket: ["s3"],
+  aws_s3_bucket_acl: ["s3"],
+  // An access point's policy grants what can be done through it (see `throughAccessPoint`).
+  aws_s3_access_point: [ACCESS_POINT],
+  aws_s3control_access_point_policy: [ACCESS_POINT, "s3-outposts"],
+  aws_s3control_multi_region_access_point_policy: [ACCESS_POINT],
+  aws_s3control_bucket_policy: ["s3-outposts"],
+  aws_s3tables_table_bucket_policy: ["s3tables"],
+  aws_s3tables_table_policy: ["s3tables"],
+  aws_s3vectors_vector_bucket_policy: ["s3vectors"],
+  aws_backup_vault_policy: ["backup"],
+  aws_kms_key: ["kms"],
+  aws_kms_key_policy: ["kms"],
+  aws_kms_external_key: ["kms"],
+  aws_kms_replica_key: ["kms"],
+  aws_kms_replica_external_key: ["kms"],
+  aws_secretsmanager_secret_policy: ["secretsmanager"],
+  aws_secretsmanager_secret: ["secretsmanager"],
+  aws_dynamodb_resource_policy: ["dynamodb"],
+  aws_glacier_vault: ["glacier"],
+  aws_efs_file_system_policy: ["elasticfilesystem"],
+  aws_ecr_repository_policy: ["ecr"],
+  aws_ecrpublic_repository_policy: ["ecr-public"],
+  aws_opensearch_domain_policy: ["es"],
+  aws_opensearch_domain: ["es"],
+  aws_elasticsearch_domain_policy: ["es"],
+  aws_elasticsearch_domain: ["es"],
+  aws_glue_resource_policy: ["glue"],
+  aws_sqs_queue_policy: ["sqs"],
+  aws_sqs_queue: ["sqs"],
+  aws_codeartifact_domain_permissions_policy: ["codeartifact"],
+  aws_codeartifact_repository_permissions_policy: ["codeartifact"],
+  aws_cloudsearch_domain_service_access_policy: ["cloudsearch"],
+  aws_media_store_container_policy: ["mediastore"],
+  aws_lambda_permission: ["lambda"],
+};
+
+const universes = new Map<string, ActionUniverse>();
+
+/**
+ * The actions a resource policy of `type` can grant, as the universe its statements are evaluated over: every reader
+ * of resource policies evaluates them over this one, so `*` means the same everywhere.
+ */
+export function resourcePolicyUniverse(type: string): ActionUniverse {
+  return universeOf(POLICY_SERVICES[type]);
+}
+
+function universeOf(services: readonly string[] | undefined): ActionUniverse {
+  if (!services) return actionUniverse();
+  const key = services.join(",");
+  let u = universes.get(key);
+  if (!u) universes.set(key, (u = new ActionUniverse(actionUniverse().names.filter((a) => inServices(services, a)))));
+  return u;
+}
+
+function inServices(services: readonly string[], action: string): boolean {
+  return services.includes(action.slice(0, action.indexOf(":")).toLowerCase()) || (services.includes(ACCESS_POINT) && throughAccessPoint(action));
+}
+
+/** Whether a resource policy of `type` can grant `action` at all (see `resourcePolicyUniverse`). */
+export function resourcePolicyCanGrant(type: string, action: string): boolean {
+  const services = POLICY_SERVICES[type];
+  return !services || inServices(services, action);
+}
+
+/** A bucket policy statement that holds only for requests made through access points, and which (see `accessPointDelegation`). */
+export interface AccessPointDelegation {
+  /** What the condition names, for messages: `the access points of account 111111111111`. */
+  readonly named: string;
+  /**
+   * Access points it may name that the stack does not make (another account's, any of an account the stack makes
+   * none in on this bucket, a pattern): whom their policies admit cannot be seen.
+   */
+  readonly unseen: boolean;
+}
+
+const BUCKET_POLICIES = new Set(["aws_s3_bucket_policy", "aws_s3_bucket"]);
+const POSITIVE = /^(?:StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+
+/**
+ * AWS's delegation of a bucket to its access points (red-team round 85): an Allow conditioned on
+ * s3:DataAccessPointAccount or s3:DataAccessPointArn (with an operator that needs the key, or Null = false) holds
+ * only for requests through access points, which must allow the request themselves (their policy, or the caller's
+ * identity policy on the access point's ARN). So it grants no one anything on its own: the access points' policies,
+ * when the stack makes them, are judged as resource policies of their own, and identity grants on them reach the
+ * bucket (see s3-access-points.ts). Undefined for any other statement.
+ */
+export function accessPointDelegation(stack: TfStack, res: TfResource, s: Statement): AccessPointDelegation | undefined {
+  if (!BUCKET_POLICIES.has(res.type) || s.unknown !== undefined || s.effect !== "Allow") return undefined;
+  const keyed = (k: string) => s.conditions.filter((c) => c.key.toLowerCase() === k && (POSITIVE.test(c.operator) || (/^Null$/i.test(c.operator) && c.values.every((v) => v === "false"))));
+  const accounts = keyed("s3:dataaccesspointaccount");
+  const arns = keyed("s3:dataaccesspointarn");
+  if (accounts.length === 0 && arns.length === 0) return undefined;
+  const bucket = res.type === "aws_s3_bucket" ? attributePattern(stack, res, "bucket").pattern : bucketName(stack, res.values["bucket"]);
+  const pinned = resourceAccount(stack, res);
+  const aps = accessPointsOn(stack, bucket);
+  const values = (cs: readonly Condition[]) => (cs.some((c) => /^Null$/i.test(c.operator)) ? ["*"] : cs.flatMap((c) => c.values));
+  // Every condition must hold: the narrowest of them says which access points.
+  if (arns.length > 0) {
+    const named = values(arns);
+    const unseen = named.some((a) => {
+      const m = /^arn:[^:]*:s3:[^:]*:([^:]*):accesspoint\/([^/]+)$/.exec(a);
+      return !m || (pinned !== undefined && /^\d{12}$/.test(m[1]) && m[1] !== pinned) || accessPointNamed(stack, m[2], bucket) === undefined;
+    });
+    return { named: `the access point${named.length > 1 ? "s" : ""} ${named.join(", ")}`, unseen };
+  }
+  const named = values(accounts);
+  const other = named.some((a) => !/^\d{12}$/.test(a) || (pinned !== undefined && a !== pinned));
+  const whose = named.length === 1 && named[0] !== "*" ? `account ${named[0]}` : `accounts ${named.join(", ")}`;
+  return { named: `the access points of ${whose}`, unseen: other || aps.length === 0 };
+}
+
+/** A bucket policy's `bucket`: a name, an ARN's name, or a pattern blastwall resolves it to. */
+function bucketName(stack: TfStack, v: unknown): string {
+  if (typeof v !== "string" || v === "") return "*";
+  const p = resolveToPattern(stack, v).pattern;
+  return p.startsWith("arn:") ? p.replace(/^arn:[^:]*:s3:::/, "") : p;
+}
+
+/** A delegation whose access points blastwall cannot all see, with what it would let their policies hand on. */
+export interface UnseenDelegation extends AccessPointDelegation {
+  readonly resource: TfResource;
+  readonly statement: Statement;
+  readonly actions: readonly string[];
+}
+
+const delegations = new WeakMap<TfStack, readonly UnseenDelegation[]>();
+
+/** The stack's bucket policy statements that delegate destroy rights to access points it does not make. */
+export function unseenDelegations(stack: TfStack): readonly UnseenDelegation[] {
+  let out = delegations.get(stack) as UnseenDelegation[] | undefined;
+  if (out) return out;
+  out = [];
+  const cat = loadCatalogue();
+  for (const [type, attribute] of RESOURCE_POLICIES) {
+    if (!BUCKET_POLICIES.has(type)) continue;
+    for (const res of stack.byType.get(type) ?? []) {
+      const value = resourcePolicyValue(res, attribute);
+      if (value === undefined || value === null || value === "") continue;
+      const doc = resourcePolicyDocument(stack, res, attribute);
+      const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
+      for (const statement of doc.statements) {
+        const d = accessPointDelegation(stack, res, statement);
+        if (!d?.unseen) continue;
+        const actions = rightsLeft(statement, denies, ANY_CALLER, "destroy", "aws_s3_access_point").sort((a, b) => cat.rank(a) - cat.rank(b));
+        if (actions.length > 0) out.push({ ...d, resource: res, statement, actions });
+      }
+    }
+  }
+  delegations.set(stack, out);
+  return out;
+}
 
 /** Stands for a policy in a block blastwall cannot read: `resourcePolicyDocument` reads it as an unknown document. */
 const UNREAD_BLOCK: unique symbol = Symbol("unread block");
@@ -134,14 +301,16 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
       const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
       for (const statement of doc.statements) {
         if (statement.effect !== "Allow" && statement.unknown === undefined) continue;
-        const actions = rightsLeft(statement, denies, ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+        // Grants through access points only: see `unseenDelegations`.
+        if (accessPointDelegation(stack, res, statement)) continue;
+        const actions = rightsLeft(statement, denies, ANY_CALLER, kind, res.type).sort((a, b) => cat.rank(a) - cat.rank(b));
         if (actions.length > 0) out.push({ resource: res, statement, actions, denies });
       }
     }
   }
   // A bucket ACL that lets everyone write grants as a bucket policy would (see s3-acl-grants.ts).
   for (const acl of publicWriteAcls(stack)) {
-    const actions = rightsLeft(acl.statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+    const actions = rightsLeft(acl.statement, [], ANY_CALLER, kind, "aws_s3_bucket_acl").sort((a, b) => cat.rank(a) - cat.rank(b));
     if (actions.length > 0) out.push({ resource: acl.resource, statement: acl.statement, actions, denies: [] });
   }
   // A Lambda permission is one statement of the function's policy (red-team round 73): lambda:AddPermission to
@@ -149,7 +318,7 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
   for (const res of stack.byType.get("aws_lambda_permission") ?? []) {
     const statement = lambdaPermissionStatement(stack, res);
     if (!statement) continue;
-    const actions = rightsLeft(statement, [], ANY_CALLER, kind).sort((a, b) => cat.rank(a) - cat.rank(b));
+    const actions = rightsLeft(statement, [], ANY_CALLER, kind, res.type).sort((a, b) => cat.rank(a) - cat.rank(b));
     if (actions.length > 0) out.push({ resource: res, statement, actions, denies: [] });
   }
   caches[kind].set(stack, out);
@@ -201,7 +370,7 @@ const boundaryRights = new WeakMap<PolicyDocument, ReturnType<typeof effectiveRi
  */
 export function resourcePolicyAllows(stack: TfStack, res: TfResource, attribute: string, principal: PrincipalNode, action: string): Statement | undefined {
   const value = res.values[attribute];
-  if (value === undefined || value === null || value === "") return undefined;
+  if (value === undefined || value === null || value === "" || !resourcePolicyCanGrant(res.type, action)) return undefined;
   const candidate = { arnPattern: principal.arnPattern };
   const statements = resourcePolicyDocument(stack, res, attribute).statements.map((s) =>
     s.effect !== "Allow" || s.unknown !== undefined || !s.principals ? s : { ...s, principals: s.principals.map((p) => ({ ...p, identifiers: p.identifiers.filter((id) => p.type !== "AWS" || !isAccount(id)) })) },
@@ -216,7 +385,7 @@ export function resourcePolicyAllows(stack: TfStack, res: TfResource, attribute:
 export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
   const cat = loadCatalogue();
   const out = new Set<string>();
-  for (const c of admittedAs(g.statement, candidate)) for (const a of rightsLeft(g.statement, g.denies, c, kind)) out.add(a);
+  for (const c of admittedAs(g.statement, candidate)) for (const a of rightsLeft(g.statement, g.denies, c, kind, g.resource.type)) out.add(a);
   return [...out].sort((a, b) => cat.rank(a) - cat.rank(b));
 }
 
@@ -250,11 +419,11 @@ function admittingIdentifiers(s: Statement, candidate: TrustCandidate): { readon
   return out;
 }
 
-function rightsLeft(allow: Statement, denies: readonly Statement[], candidate: TrustCandidate, kind: GrantKind): string[] {
+function rightsLeft(allow: Statement, denies: readonly Statement[], candidate: TrustCandidate, kind: GrantKind, type: string): string[] {
   // A resource policy's Deny binds only the principals it names, so the evaluator, which reads identity policies
   // (where every Deny binds the holder), is given only those Denies.
   const applying = denies.filter((d) => denyNames(d, candidate));
-  const rights = effectiveRights({ principal: allow.source.address, identity: [allow, ...applying], universe: actionUniverse() });
+  const rights = effectiveRights({ principal: allow.source.address, identity: [allow, ...applying], universe: resourcePolicyUniverse(type) });
   const actions: string[] = [];
   for (const [action, grants] of rights.grants) {
     // Harmless under its conditions (a KMS grant only through a service, kms:ViaService): as for identity policies.

@@ -1,6 +1,6 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
-import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants } from "../engine/resource-policies";
+import { agentsGranted, grantsEveryone, namesPrincipals, resourcePolicyGrants, unseenDelegations } from "../engine/resource-policies";
 import { statementName, statementSummary } from "../engine/describe";
 import { listActions } from "../report/summarize";
 import { agentNoun, principalEvidence } from "./support";
@@ -26,7 +26,7 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check({ stack, analysis }) {
+  check({ stack, analysis, strict }) {
     const isAclGrant = (s: Statement) => s.source.sid?.startsWith("ACL: ") === true && publicWriteAcls(stack).some((a) => a.statement === s);
     const out: FindingDraft[] = [];
     for (const g of resourcePolicyGrants(stack)) {
@@ -65,6 +65,22 @@ export const rule: Rule = {
           evidence: [principalEvidence(agent), { step: "resource-policy", address: res.address, detail: where }],
         });
       }
+    }
+    for (const d of unseenDelegations(stack)) {
+      const { resource: res, statement: s } = d;
+      out.push({
+        principal: res.address,
+        resource: res.address,
+        actions: d.actions,
+        severity: strict ? "error" : "warning",
+        message:
+          `${res.address} lets ${d.named} hand on ${listActions(d.actions)} to whoever their policies admit (${statementName(s)} holds only for ` +
+          `requests through access points); blastwall cannot see ${d.named.startsWith("the access points of") ? "those access points" : "them"} in this stack, nor so whom they admit, AI agents perhaps included.`,
+        evidence: [{ step: "resource-policy", address: res.address, detail: `${statementName(s)}: ${statementSummary(s)}` }],
+        fix:
+          `Make the access points in this stack (aws_s3_access_point with a policy, or aws_s3control_access_point_policy) so their policies are judged, ` +
+          `or name them exactly in s3:DataAccessPointArn; keep destroy actions out of what they grant agents.`,
+      });
     }
     return out;
   },

@@ -17,9 +17,9 @@ import type { Statement } from "../iam/types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { effectiveRights } from "../iam/evaluate";
 import { globCovers, globMatch, globsIntersect } from "../iam/glob";
-import { actionUniverse } from "../universe";
 import { attributePattern, hasInterpolation, resolveToPattern } from "../terraform/tokens";
-import { admittedAs, denyNames, grantsEveryone, lambdaPermissionStatement, mayName, resourcePolicyDocument } from "../resource-policies";
+import { accessPointBuckets } from "../s3-access-points";
+import { accessPointDelegation, admittedAs, denyNames, grantsEveryone, lambdaPermissionStatement, mayName, resourcePolicyDocument, resourcePolicyUniverse } from "../resource-policies";
 import { publicWriteAcls } from "../s3-acl-grants";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
@@ -28,6 +28,9 @@ const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly a
   aws_secretsmanager_secret_policy: { attribute: "policy", arns: (stack, r) => [secretArnPattern(stack, r.values.secret_arn)] },
   aws_s3_bucket: { attribute: "policy", arns: (stack, r) => bucketArns(attributePattern(stack, r, "bucket").pattern) },
   aws_s3_bucket_policy: { attribute: "policy", arns: (stack, r) => bucketArns(patternOf(stack, r.values.bucket)) },
+  // An access point's policy grants on the access point, which stands for its bucket (see s3-access-points.ts).
+  aws_s3_access_point: { attribute: "policy", arns: (stack, r) => accessPointArns(attributePattern(stack, r, "arn").pattern) },
+  aws_s3control_access_point_policy: { attribute: "policy", arns: (stack, r) => accessPointArns(patternOf(stack, r.values.access_point_arn)) },
   aws_dynamodb_resource_policy: {
     attribute: "policy",
     arns: (stack, r) => {
@@ -52,6 +55,10 @@ function secretArnPattern(stack: TfStack, v: unknown): string {
   return literal && !pattern.endsWith("*") ? `${pattern}*` : pattern;
 }
 
+function accessPointArns(ap: string): string[] {
+  return [ap, `${ap}/object/*`];
+}
+
 /** A bucket policy's `bucket` is a name (an ARN is accepted too): the bucket and its objects. */
 function bucketArns(bucket: string): string[] {
   const arn = bucket.startsWith("arn:") ? bucket : `arn:aws:s3:::${bucket}`;
@@ -59,6 +66,8 @@ function bucketArns(bucket: string): string[] {
 }
 
 export interface AttachedPolicy {
+  /** The resource type whose policy this is: what it can grant (see `resourcePolicyUniverse`). */
+  readonly type: string;
   readonly arns: readonly string[];
   readonly allows: readonly Statement[];
   readonly denies: readonly Statement[];
@@ -75,13 +84,14 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
       const value = res.values[attribute];
       if (value === undefined || value === null || value === "") continue;
       const doc = resourcePolicyDocument(stack, res, attribute);
-      const allows = doc.statements.filter((s) => s.effect === "Allow" || s.unknown !== undefined);
+      // A bucket's delegation to its access points grants no one on its own (see `accessPointDelegation`).
+      const allows = doc.statements.filter((s) => (s.effect === "Allow" || s.unknown !== undefined) && !accessPointDelegation(stack, res, s));
       if (allows.length === 0) continue;
-      list.push({ arns: arns(stack, res), allows, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) });
+      list.push({ type, arns: arns(stack, res), allows, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) });
     }
   }
   list.push(...lambdaPermissions(stack));
-  for (const acl of publicWriteAcls(stack)) list.push({ arns: acl.arns, allows: [acl.statement], denies: [] });
+  for (const acl of publicWriteAcls(stack)) list.push({ type: "aws_s3_bucket_acl", arns: acl.arns, allows: [acl.statement], denies: [] });
   policies.set(stack, (out = list));
   return out;
 }
@@ -92,7 +102,7 @@ function attachedPolicies(stack: TfStack): readonly AttachedPolicy[] {
  */
 export function lambdaPermission(stack: TfStack, res: TfResource): AttachedPolicy | undefined {
   const statement = lambdaPermissionStatement(stack, res);
-  return statement && { arns: statement.resources ?? ["*"], allows: [statement], denies: [] };
+  return statement && { type: res.type, arns: statement.resources ?? ["*"], allows: [statement], denies: [] };
 }
 
 /** Whether the stack holds any resource policy these grants read (most do not: then nothing is computed per principal). */
@@ -105,7 +115,12 @@ export function hasStoreResourcePolicies(stack: TfStack): boolean {
  * is attached to (a statement's `*` is that resource; a pattern that names something else grants nothing there).
  */
 export function resourcePolicyGrantsTo(stack: TfStack, p: PrincipalNode, action: string): Grant[] {
-  return grantsFrom(attachedPolicies(stack), p, action);
+  const out = grantsFrom(attachedPolicies(stack), p, action);
+  // What an access point's policy grants lands on its bucket's objects.
+  return out.map((g) => {
+    const extra = g.resources.flatMap((r) => accessPointBuckets(stack, r)).filter((b, i, all) => all.indexOf(b) === i && !g.resources.some((r) => globCovers(r, b)));
+    return extra.length === 0 ? g : { ...g, resources: [...g.resources, ...extra] };
+  });
 }
 
 const permissions = new WeakMap<TfStack, readonly AttachedPolicy[]>();
@@ -153,7 +168,7 @@ function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, actio
           principal: allow.source.address,
           identity: [allow, ...pol.denies.filter((d) => denyNames(d, c))],
           boundary,
-          universe: actionUniverse(),
+          universe: resourcePolicyUniverse(pol.type),
         });
         for (const g of rights.grants.get(lower) ?? []) {
           const resources = onAttached(g.resources, pol.arns);

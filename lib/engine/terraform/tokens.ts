@@ -686,6 +686,8 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
     arn: policyArn,
     id: policyArn,
   },
+  // An access point's ARN stands for its bucket (see s3-access-points.ts): a grant written around it must name it.
+  aws_s3_access_point: { arn: (ctx, r) => inexact(ctx, `arn:aws:s3:*:*:accesspoint/${nameFrom(ctx, r, "name")}`) },
   aws_s3_bucket: {
     bucket: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
     id: (ctx, r) => nameFrom(ctx, r, "bucket", "bucket_prefix"),
