@@ -1,7 +1,7 @@
 /**
  * Ways to make a function of the stack run with a payload the caller chooses, other than invoking it by name
  * (red-team round 85): a queue, stream or table stream an event source mapping feeds it, a topic it subscribes to, a
- * bucket that notifies it, an EventBridge permission that lets any rule (the caller's own among them) target it, an
+ * bucket that notifies it, a bus whose rule targets it with the event as input, an EventBridge permission that lets any rule (the caller's own among them) target it, an
  * API it backs, and a function URL that asks for no IAM auth at all. Each is read from the wiring in the stack; the
  * Lambda permission the service needs is not required, as it may be granted outside the stack. What cannot be
  * resolved is read wide: a function no reference names is every function of the stack, a source no reference names
@@ -38,6 +38,7 @@ const STREAMS = ["aws_kinesis_stream"];
 const TABLES = ["aws_dynamodb_table"];
 const TOPICS = ["aws_sns_topic"];
 const RULES = ["aws_cloudwatch_event_rule"];
+const BUSES = ["aws_cloudwatch_event_bus"];
 const APIS = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
 
 const SEND = ["sqs:SendMessage"];
@@ -50,7 +51,7 @@ const routeCache = new WeakMap<TfStack, Route[]>();
 /** Every route of the stack, read once per stack. */
 export function routesOf(stack: TfStack): readonly Route[] {
   let out = routeCache.get(stack);
-  if (!out) routeCache.set(stack, (out = [...mappingRoutes(stack), ...subscriptionRoutes(stack), ...notificationRoutes(stack), ...ruleRoutes(stack), ...apiRoutes(stack), ...urlRoutes(stack)]));
+  if (!out) routeCache.set(stack, (out = [...mappingRoutes(stack), ...subscriptionRoutes(stack), ...notificationRoutes(stack), ...ruleRoutes(stack), ...eventRoutes(stack), ...apiRoutes(stack), ...urlRoutes(stack)]));
   return out;
 }
 
@@ -285,6 +286,52 @@ function ruleRoutes(stack: TfStack): Route[] {
     });
   }
   return out;
+}
+
+/**
+ * A rule that targets the function with the event itself (no constant `input`) runs it with whatever event the
+ * caller puts on the rule's bus, when the rule's pattern can match an event the caller writes: not a schedule, not a
+ * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`).
+ */
+function eventRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    const functions = targetFunctions(stack, t.values["arn"]);
+    if (functions.length === 0) continue;
+    const rule = targetIn(stack, t.values["rule"], RULES);
+    if (rule && !forgeable(stack, rule)) continue;
+    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    const bus = targetIn(stack, busValue, BUSES);
+    const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
+    const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const text = bus?.address ?? `the ${busName} event bus`;
+    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+  }
+  return out;
+}
+
+/** A target's function: none when it names something else (a queue, a state machine); every function when unreadable. */
+function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
+  const refs = refsIn(stack, arn);
+  if (refs.some((r) => r.type.startsWith("aws_lambda_"))) return functionsOf(stack, arn);
+  if (refs.length > 0) return [];
+  const p = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
+  if (p?.exact && !/:lambda:/.test(p.pattern)) return [];
+  return functionsOf(stack, arn);
+}
+
+function forgeable(stack: TfStack, rule: TfResource): boolean {
+  const written = rule.values["event_pattern"];
+  if (written === undefined || written === null) return false;
+  const text = exactly(stack, written);
+  if (text === undefined) return true;
+  try {
+    const source = (JSON.parse(text) as { source?: unknown }).source;
+    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && x.startsWith("aws.")));
+  } catch {
+    return true;
+  }
 }
 
 function busPart(stack: TfStack, rule: TfResource): string {

@@ -114,6 +114,26 @@ describe("85. routes to a function whose role can delete data", () => {
     expect(found(stack([allow("events:PutRule", "*")], open))).toEqual([]);
   });
 
+  test("EventBridge: a source_arn pattern the agent's rules can match", () => {
+    const pattern = { "aws_lambda_permission.ev": { action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal: "events.amazonaws.com", source_arn: "arn:aws:events:eu-central-1:111111111111:rule/ops-*" } };
+    expect(graded(stack([allow("events:PutTargets", "arn:aws:events:eu-central-1:111111111111:rule/ops-agent")], pattern))).toEqual(REPORTED);
+    expect(found(stack([allow("events:PutTargets", "arn:aws:events:eu-central-1:111111111111:rule/agent-*")], pattern))).toEqual([]);
+  });
+
+  test("an event put on a bus whose rule sends it to the function; not a constant input, not a pattern only AWS services match", () => {
+    const bus = (pattern: Obj, target: Obj = {}) => ({
+      "aws_cloudwatch_event_bus.b": { name: "orders" },
+      "aws_cloudwatch_event_rule.r": { name: "order-placed", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", event_pattern: JSON.stringify(pattern) },
+      "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", event_bus_name: "${aws_cloudwatch_event_bus.b.name}", arn: "${aws_lambda_function.cleanup.arn}", ...target },
+    });
+    const put = allow("events:PutEvents", "${aws_cloudwatch_event_bus.b.arn}");
+    expect(graded(stack([put], bus({ source: ["shop.orders"] })))).toEqual(REPORTED);
+    expect(found(stack([put], bus({ source: ["shop.orders"] })))[0].message).toContain("put events on aws_cloudwatch_event_bus.b (events:PutEvents");
+    expect(found(stack([put], bus({ source: ["shop.orders"] }, { input: "{}" })))).toEqual([]);
+    expect(found(stack([put], bus({ source: ["aws.s3"] })))).toEqual([]);
+    expect(found(stack([allow("events:PutEvents", "arn:aws:events:eu-central-1:111111111111:event-bus/default")], bus({ source: ["shop.orders"] })))).toEqual([]);
+  });
+
   test("an API whose AWS_PROXY integration is the function; REST and HTTP APIs", () => {
     const rest = {
       "aws_api_gateway_rest_api.api": { name: "api" },
