@@ -100,6 +100,30 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   return out;
 }
 
+const holdersCache = new WeakMap<object, { holders: Map<string, PrincipalNode>; usable: Set<TfResource> }>();
+
+/** The principals of the stack that can make some function run, and every function any of them can. */
+function holdersOf(ctx: RuleContext): { holders: Map<string, PrincipalNode>; usable: Set<TfResource> } {
+  let h = holdersCache.get(ctx.analysis);
+  if (!h) {
+    h = { holders: new Map(), usable: new Set() };
+    for (const p of ctx.analysis.principals) {
+      const uses = usesOf(ctx, p);
+      if (uses.size === 0) continue;
+      h.holders.set(p.address, p);
+      for (const fn of uses.keys()) h.usable.add(fn);
+    }
+    holdersCache.set(ctx.analysis, h);
+  }
+  return h;
+}
+
+function countIn(m: ReadonlyMap<TfResource, unknown>, s: ReadonlySet<TfResource>): number {
+  let n = 0;
+  for (const k of m.keys()) if (s.has(k)) n++;
+  return n;
+}
+
 export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   if (!ctx.stack.byType.get("aws_lambda_function")?.length) return [];
   const graph = reachOf(ctx);
@@ -118,17 +142,26 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
     }
     // What the agent already comes to act as (a function it can also update or replace, a role it can assume): the
     // chain findings report those, as errors.
+    const { holders, usable } = holdersOf(ctx);
+    if (byFunction.size === 0 && (holders.size === 0 || (holders.size === 1 && holders.has(agent.address)))) continue;
     const reach = graph.search(agent.address);
-    const reachedSet = new Set(reach.order);
-    // Through a principal it can act as, nearest first: the first chain to a function is the one shown.
-    for (let k = 1; k < reach.order.length; k++) {
-      const holder = ctx.analysis.byAddress.get(reach.order[k]);
+    // A set of every id reached would cost more than the rest: the search knows the edge into each node it reached.
+    const reaches = (id: string) => id === agent.address || reach.edgeInto(id) != null;
+    // Through a principal it can act as, nearest first: the first chain to a function is the one shown. Agents of a
+    // large stack reach hundreds of principals that can invoke every function: stop once none is left to find.
+    let left = usable.size - countIn(byFunction, usable);
+    for (let k = 1; k < reach.order.length && left > 0; k++) {
+      const holder = holders.get(reach.order[k]);
       if (!holder || holder === agent) continue;
-      for (const [fn, uses] of usesOf(ctx, holder)) if (!byFunction.has(fn)) byFunction.set(fn, { uses, holder, path: reach.pathTo(holder.address) });
+      for (const [fn, uses] of usesOf(ctx, holder)) {
+        if (byFunction.has(fn)) continue;
+        byFunction.set(fn, { uses, holder, path: reach.pathTo(holder.address) });
+        left--;
+      }
     }
     if (byFunction.size === 0) continue;
     // The unknown role of a function it can change (`role-of:`), or of one a data source reads (`compute:ACTION:`).
-    const reachesRoleOf = (fn: TfResource) => [...reachedSet].some((id) => id.startsWith(UNKNOWN_PREFIX) && id.endsWith(`:${fn.address}`));
+    const reachesRoleOf = (fn: TfResource) => reach.order.some((id) => id.startsWith(UNKNOWN_PREFIX) && id.endsWith(`:${fn.address}`));
     for (const [fn, v] of byFunction) {
       const role = fn.mode === "data" ? undefined : graph.roleOfCompute(fn, "role");
       if (role === null) continue;
@@ -137,7 +170,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
         out.push(unknownRoleFinding(ctx, agent, fn, v));
         continue;
       }
-      if (role === agent.address || reachedSet.has(role)) continue;
+      if (reaches(role)) continue;
       const holder = ctx.analysis.byAddress.get(role);
       if (!holder) continue;
       const cap = capabilityOf(ctx, holder);
