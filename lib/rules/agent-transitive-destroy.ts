@@ -19,13 +19,14 @@ export const rule: Rule = {
       "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted. That is invoking it " +
       "(lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync), and every route that ends in it: a message, record or item written to a queue, " +
       "stream or table stream an event source mapping feeds it, a publish to a topic it subscribes to, an object written to a bucket that " +
-      "notifies it, a target added to a rule its EventBridge permission admits, a call to an API it backs, a function URL with no auth " +
+      "notifies it, an event put on a bus whose rule sends it there, a target added to a rule its EventBridge permission admits, " +
+      "a call to an API it backs, a function URL with no auth " +
       "(which every agent can call), and each of these held by a principal the agent can act as, shown with the chain.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutTargets, execute-api:Invoke... on what leads to it), or require IAM auth on its function URL.",
+      "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke... on what leads to it), or require IAM auth on its function URL.",
     severity: "error",
     category: "reach",
   },
