@@ -15,12 +15,18 @@ export const rule: Rule = {
       "An agent that can assume a deploy role, pass an admin role to a Lambda, run commands on an instance or read a stored " +
       "token holds every right of that principal. In April 2026 an agent found a broad token and deleted a production volume and its backups. " +
       "A chain is as severe as what it ends in: one that reaches only rights the catalogue rates a warning is a warning. " +
-      "Invoking a function whose role can delete data (lambda:InvokeFunction, InvokeFunctionUrl) is a warning, an error under --strict: " +
-      "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted.",
+      "Making a function whose role can delete data run with the agent's payload is a warning, an error under --strict: " +
+      "its code is not in the stack and the agent chooses the payload, so it may choose what is deleted. That is invoking it " +
+      "(lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync), and every route that ends in it: a message, record or item written to a queue, " +
+      "stream or table stream an event source mapping feeds it, a publish to a topic it subscribes to, an object written to a bucket that " +
+      "notifies it, an event put on a bus whose rule sends it there, a target added to a rule its EventBridge permission admits, " +
+      "a call to an API it backs, a function URL with no auth " +
+      "(which every agent can call), and each of these held by a principal the agent can act as, shown with the chain.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
-      "take the destroy rights off its role, scope what it may delete, or take the invoke right away.",
+      "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
+      "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke... on what leads to it), or require IAM auth on its function URL.",
     severity: "error",
     category: "reach",
   },

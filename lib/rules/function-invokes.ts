@@ -4,10 +4,15 @@
  * the payload, so it may choose what the role deletes. Reported by agent-transitive-destroy as a warning (an error
  * under --strict), as a fixed state machine it may start would be an error: a state machine's definition is in the
  * stack, a function's code is not, and most invoked functions do what their input asks within limits of their own.
+ *
+ * The same holds for every other way to make the function run with a payload of the caller's (invoke-routes.ts: a
+ * queue, stream, topic, bucket, rule, API or open function URL that leads to it), and for each of these held by a
+ * principal the agent can come to act as (red-team round 85), reported with the chain.
  */
 import type { RuleContext } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
 import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { ReachEdge } from "../engine/reach/types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
@@ -16,7 +21,8 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { FUNCTION_INVOKES } from "../engine/reach/compute";
 import { listActions } from "../report/summarize";
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
-import { capabilityActions, capabilityEvidence, capabilityOf, isDangerous, reachOf } from "./reach-support";
+import { capabilityActions, capabilityEvidence, capabilityOf, chainText, isDangerous, pathEvidence, reachOf } from "./reach-support";
+import { grantUses, routesOf, type Route } from "./invoke-routes";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
 const QUALIFIED = /^(arn:[^:]*:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/;
@@ -39,39 +45,123 @@ function functionsNamed(ix: ResourceIndex, g: Grant, r: string): readonly TfReso
   return [...new Set([...ix.matching(r), ...(ix.referenced(g, q[1]) ?? ix.matching(q[1]))])];
 }
 
-interface Invoked {
+/** Invoking by name: InvokeAsync is deprecated but still in the API and the service authorization reference. */
+const INVOKES = [...FUNCTION_INVOKES, "lambda:InvokeAsync"];
+
+/** One way a principal makes a function run: by name (no route) or by a route, with the actions and statements. */
+interface Use {
+  readonly route?: Route;
   readonly actions: Set<string>;
   readonly statements: Statement[];
+}
+
+/** What the agent reaches a function through: its own uses, or those of a principal it can act as, and the chain. */
+interface Invoked {
+  readonly uses: Use[];
+  readonly holder?: PrincipalNode;
+  readonly path?: readonly ReachEdge[];
+}
+
+const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
+
+/** The functions a principal can make run with its payload, and how; once per principal per analysed stack. */
+function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
+  let byPrincipal = usesCache.get(ctx.analysis);
+  if (!byPrincipal) usesCache.set(ctx.analysis, (byPrincipal = new Map()));
+  let out = byPrincipal.get(p.address);
+  if (out) return out;
+  byPrincipal.set(p.address, (out = new Map()));
+  const graph = reachOf(ctx);
+  const ix = functionIndex(ctx);
+  const use = (fn: TfResource, route: Route | undefined, action: string, g: Grant) => {
+    let list = out!.get(fn);
+    if (!list) out!.set(fn, (list = []));
+    let u = list.find((x) => x.route === route);
+    if (!u) list.push((u = { route, actions: new Set(), statements: [] }));
+    u.actions.add(action);
+    if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
+  };
+  for (const action of INVOKES) {
+    for (const g of graph.computeGrants(p, action)) {
+      for (const r of g.resources) {
+        if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", { caseInsensitive: true })) continue;
+        for (const fn of functionsNamed(ix, g, r)) use(fn, undefined, action, g);
+      }
+    }
+  }
+  for (const route of routesOf(ctx.stack)) {
+    if (route.functions.length === 0) continue;
+    for (const action of route.actions) {
+      for (const g of graph.computeGrants(p, action)) {
+        if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
+      }
+    }
+  }
+  return out;
+}
+
+const holdersCache = new WeakMap<object, { holders: Map<string, PrincipalNode>; usable: Set<TfResource> }>();
+
+/** The principals of the stack that can make some function run, and every function any of them can. */
+function holdersOf(ctx: RuleContext): { holders: Map<string, PrincipalNode>; usable: Set<TfResource> } {
+  let h = holdersCache.get(ctx.analysis);
+  if (!h) {
+    h = { holders: new Map(), usable: new Set() };
+    for (const p of ctx.analysis.principals) {
+      const uses = usesOf(ctx, p);
+      if (uses.size === 0) continue;
+      h.holders.set(p.address, p);
+      for (const fn of uses.keys()) h.usable.add(fn);
+    }
+    holdersCache.set(ctx.analysis, h);
+  }
+  return h;
+}
+
+function countIn(m: ReadonlyMap<TfResource, unknown>, s: ReadonlySet<TfResource>): number {
+  let n = 0;
+  for (const k of m.keys()) if (s.has(k)) n++;
+  return n;
 }
 
 export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   if (!ctx.stack.byType.get("aws_lambda_function")?.length) return [];
   const graph = reachOf(ctx);
-  const ix = functionIndex(ctx);
+  // Open function URLs need no right: every agent can call them.
+  const open = routesOf(ctx.stack).filter((r) => r.actions.length === 0);
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
     const byFunction = new Map<TfResource, Invoked>();
-    for (const action of FUNCTION_INVOKES) {
-      for (const g of graph.computeGrants(agent, action)) {
-        for (const r of g.resources) {
-          if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", { caseInsensitive: true })) continue;
-          for (const fn of functionsNamed(ix, g, r)) {
-            let v = byFunction.get(fn);
-            if (!v) byFunction.set(fn, (v = { actions: new Set(), statements: [] }));
-            v.actions.add(action);
-            if (!v.statements.includes(g.statement)) v.statements.push(g.statement);
-          }
-        }
+    for (const [fn, uses] of usesOf(ctx, agent)) byFunction.set(fn, { uses: [...uses] });
+    for (const route of open) {
+      for (const fn of route.functions) {
+        const v = byFunction.get(fn) ?? { uses: [] };
+        v.uses.push({ route, actions: new Set(["lambda:InvokeFunctionUrl"]), statements: [] });
+        byFunction.set(fn, v);
+      }
+    }
+    // What the agent already comes to act as (a function it can also update or replace, a role it can assume): the
+    // chain findings report those, as errors.
+    const { holders, usable } = holdersOf(ctx);
+    if (byFunction.size === 0 && (holders.size === 0 || (holders.size === 1 && holders.has(agent.address)))) continue;
+    const reach = graph.search(agent.address);
+    // A set of every id reached would cost more than the rest: the search knows the edge into each node it reached.
+    const reaches = (id: string) => id === agent.address || reach.edgeInto(id) != null;
+    // Through a principal it can act as, nearest first: the first chain to a function is the one shown. Agents of a
+    // large stack reach hundreds of principals that can invoke every function: stop once none is left to find.
+    let left = usable.size - countIn(byFunction, usable);
+    for (let k = 1; k < reach.order.length && left > 0; k++) {
+      const holder = holders.get(reach.order[k]);
+      if (!holder || holder === agent) continue;
+      for (const [fn, uses] of usesOf(ctx, holder)) {
+        if (byFunction.has(fn)) continue;
+        byFunction.set(fn, { uses, holder, path: reach.pathTo(holder.address) });
+        left--;
       }
     }
     if (byFunction.size === 0) continue;
-    // What the agent already comes to act as (a function it can also update or replace, a role it can assume): the
-    // chain findings report those, as errors.
-    let reached: ReadonlySet<string> | undefined;
-    const reachedSet = () => (reached ??= new Set(graph.search(agent.address).order));
-    const reaches = (id: string) => reachedSet().has(id);
     // The unknown role of a function it can change (`role-of:`), or of one a data source reads (`compute:ACTION:`).
-    const reachesRoleOf = (fn: TfResource) => [...reachedSet()].some((id) => id.startsWith(UNKNOWN_PREFIX) && id.endsWith(`:${fn.address}`));
+    const reachesRoleOf = (fn: TfResource) => reach.order.some((id) => id.startsWith(UNKNOWN_PREFIX) && id.endsWith(`:${fn.address}`));
     for (const [fn, v] of byFunction) {
       const role = fn.mode === "data" ? undefined : graph.roleOfCompute(fn, "role");
       if (role === null) continue;
@@ -80,7 +170,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
         out.push(unknownRoleFinding(ctx, agent, fn, v));
         continue;
       }
-      if (role === agent.address || reaches(role)) continue;
+      if (reaches(role)) continue;
       const holder = ctx.analysis.byAddress.get(role);
       if (!holder) continue;
       const cap = capabilityOf(ctx, holder);
@@ -91,54 +181,89 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   return out;
 }
 
-function statementsText(v: Invoked): string {
-  const names = v.statements.map(where);
+function statementsText(statements: readonly Statement[]): string {
+  const names = statements.map(where);
   return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+}
+
+/** `invoke F (lambda:InvokeFunction, through S)`, `send messages to Q (sqs:SendMessage, through S), which M feeds to F`. */
+function useText(fn: TfResource, u: Use): string {
+  const acts = [...u.actions].join(", ");
+  if (!u.route) return `invoke ${fn.address} (${acts}, through ${statementsText(u.statements)})`;
+  if (u.route.actions.length === 0) return `invoke ${fn.address} with no IAM right at all through ${u.route.via.address} (a function URL with authorization_type NONE, which anyone can call)`;
+  return `${u.route.verb} (${acts}, through ${statementsText(u.statements)})${u.route.how} ${fn.address}`;
+}
+
+/** The arrows from the agent to the function: `A --sts:AssumeRole--> B --sqs:SendMessage--> Q --M--> F`. */
+function arrows(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
+  const start = v.path ? chainText(agent.address, v.path) : agent.address;
+  const u = v.uses[0];
+  const first = [...u.actions][0];
+  if (!u.route) return `${start} --${first}--> ${fn.address}`;
+  if (u.route.actions.length === 0) return `${start} --${u.route.via.address} (no auth)--> ${fn.address}`;
+  return `${start} --${first}--> ${u.route.targetText} --${u.route.via.address}--> ${fn.address}`;
+}
+
+function opening(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
+  const uses = v.uses.map((u) => useText(fn, u)).join("; it can also ");
+  return v.holder ? `${agentCan(agent)} act as ${v.holder.address}, which can ${uses}` : `${agentCan(agent)} ${uses}`;
+}
+
+/** What to take away from the agent (or the principal it acts as) for each route. */
+function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
+  const who = v.holder ? `${v.holder.address} (or cut the chain from ${agent.address} to it)` : "the agent";
+  const rights = v.uses.filter((u) => u.route?.actions.length !== 0).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
+  const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => `require IAM auth on ${u.route!.via.address} (authorization_type = "AWS_IAM")`);
+  return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...urls].join(", or ");
+}
+
+function allActions(v: Invoked): string[] {
+  return [...new Set(v.uses.flatMap((u) => [...u.actions]))];
+}
+
+function useEvidence(agent: PrincipalNode, fn: TfResource, v: Invoked, runsAs: string): Evidence[] {
+  const who = v.holder ?? agent;
+  return [
+    principalEvidence(agent),
+    ...(v.path ? pathEvidence(v.path) : []),
+    ...v.uses.flatMap((u) => u.statements.flatMap((s) => statementEvidence(who, s))),
+    ...v.uses.map((u) => ({
+      step: "invoke",
+      address: u.route?.via.address ?? fn.address,
+      detail: `${[...u.actions].join(", ")}${u.route ? ` via ${u.route.targetText}` : ""}: runs ${fn.address} with the caller's payload, as ${runsAs}`,
+    })),
+  ];
 }
 
 const WHY = "blastwall cannot see the function's code, and the agent chooses the payload, so it may choose what is deleted";
 
 function roleFinding(ctx: RuleContext, agent: PrincipalNode, fn: TfResource, role: PrincipalNode, actions: readonly string[], capEvidence: readonly Evidence[], v: Invoked): FindingDraft {
-  const invokes = [...v.actions];
   return {
     principal: agent.address,
     resource: fn.address,
-    actions: [...new Set([...invokes, ...actions])],
+    actions: [...new Set([...allActions(v), ...actions])],
     severity: ctx.strict ? "error" : "warning",
     message:
-      `${agentCan(agent)} invoke ${fn.address} (${invokes.join(", ")}, through ${statementsText(v)}), which runs as ${role.address}, a role that can delete data or remove its protection ` +
-      `(${listActions(actions, 5)}): ${WHY}: ${agent.address} --${invokes[0]}--> ${fn.address} --runs as--> ${role.address}. A warning (an error under --strict).`,
+      `${opening(agent, fn, v)}, which runs as ${role.address}, a role that can delete data or remove its protection ` +
+      `(${listActions(actions, 5)}): ${WHY}: ${arrows(agent, fn, v)} --runs as--> ${role.address}. A warning (an error under --strict).`,
     fix:
-      `Take the destroy rights off ${role.address}, or scope what it may delete to what ${fn.address} is for (exact resource ARNs, conditions), or take ` +
-      `${invokes.join(" and ")} on ${fn.address} away from the agent. If the function deletes only what it should whatever its input, acknowledge with a reason.`,
-    evidence: [
-      principalEvidence(agent),
-      ...v.statements.flatMap((s) => statementEvidence(agent, s)),
-      { step: "invoke", address: fn.address, detail: `${invokes.join(", ")}: runs ${fn.address} with the agent's payload, as ${role.address}` },
-      ...capEvidence,
-      { step: "destroy-rights", address: role.address, detail: listActions(actions) },
-    ],
+      `Take the destroy rights off ${role.address}, or scope what it may delete to what ${fn.address} is for (exact resource ARNs, conditions), or ` +
+      `${cutText(agent, fn, v)}. If the function deletes only what it should whatever its input, acknowledge with a reason.`,
+    evidence: [...useEvidence(agent, fn, v, role.address), ...capEvidence, { step: "destroy-rights", address: role.address, detail: listActions(actions) }],
   };
 }
 
 function unknownRoleFinding(ctx: RuleContext, agent: PrincipalNode, fn: TfResource, v: Invoked): FindingDraft {
-  const invokes = [...v.actions];
   const where = fn.mode === "data" ? "a function this stack reads but does not make" : "a function whose role blastwall cannot resolve";
   return {
     principal: agent.address,
     resource: fn.address,
-    actions: [...invokes, "*"],
+    actions: [...allActions(v), "*"],
     severity: ctx.strict ? "error" : "warning",
     message:
-      `${agentCan(agent)} invoke ${fn.address} (${invokes.join(", ")}, through ${statementsText(v)}), ${where}: its role may hold any destroy right, and ${WHY}: ` +
-      `${agent.address} --${invokes[0]}--> ${fn.address} --runs as--> a role blastwall cannot see. A warning (an error under --strict).`,
-    fix:
-      `Name the function's role in the stack (a reference to an aws_iam_role of it) so blastwall can check its rights, or take ${invokes.join(" and ")} on ${fn.address} ` +
-      `away from the agent. If the role is known to hold no destroy right, acknowledge with a reason.`,
-    evidence: [
-      principalEvidence(agent),
-      ...v.statements.flatMap((s) => statementEvidence(agent, s)),
-      { step: "invoke", address: fn.address, detail: `${invokes.join(", ")}: runs ${fn.address} with the agent's payload, as a role blastwall cannot see` },
-    ],
+      `${opening(agent, fn, v)}, ${where}: its role may hold any destroy right, and ${WHY}: ` +
+      `${arrows(agent, fn, v)} --runs as--> a role blastwall cannot see. A warning (an error under --strict).`,
+    fix: `Name the function's role in the stack (a reference to an aws_iam_role of it) so blastwall can check its rights, or ${cutText(agent, fn, v)}. If the role is known to hold no destroy right, acknowledge with a reason.`,
+    evidence: useEvidence(agent, fn, v, "a role blastwall cannot see"),
   };
 }

@@ -1,0 +1,16 @@
+/**
+ * Actions that make a function of the stack run with a payload the caller chooses without naming the function
+ * (rules/invoke-routes.ts): a message to a queue a mapping feeds it, a record on a stream, a publish to a topic it
+ * subscribes to, an event to a bus whose rule targets it, a call to an API it backs, the deprecated InvokeAsync. Kept here so the action universe tracks them;
+ * the rest (events:PutTargets, s3:PutObject, dynamodb:PutItem...) the reach tables track already.
+ */
+export const INVOKE_ROUTE_ACTIONS = [
+  "lambda:InvokeAsync",
+  "sqs:SendMessage",
+  "kinesis:PutRecord",
+  "kinesis:PutRecords",
+  "dynamodb:PartiQLInsert",
+  "sns:Publish",
+  "execute-api:Invoke",
+  "events:PutEvents",
+] as const;

@@ -1,0 +1,371 @@
+/**
+ * Ways to make a function of the stack run with a payload the caller chooses, other than invoking it by name
+ * (red-team round 85): a queue, stream or table stream an event source mapping feeds it, a topic it subscribes to, a
+ * bucket that notifies it, a bus whose rule targets it with the event as input, an EventBridge permission that lets any rule (the caller's own among them) target it, an
+ * API it backs, and a function URL that asks for no IAM auth at all. Each is read from the wiring in the stack; the
+ * Lambda permission the service needs is not required, as it may be granted outside the stack. What cannot be
+ * resolved is read wide: a function no reference names is every function of the stack, a source no reference names
+ * is any queue, stream or table.
+ */
+import type { Grant } from "../engine/analysis-types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { globsIntersect } from "../engine/iam/glob";
+import { writtenReferences } from "../engine/reach/resource-index";
+import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+
+export interface Route {
+  /** The resource that wires the route (the mapping, subscription, notification, permission, integration, URL). */
+  readonly via: TfResource;
+  /** What the caller acts on (a queue, topic, bucket, rule, API), when the stack makes it. */
+  readonly target?: TfResource;
+  /** How the target is named in messages: its address, or the ARN pattern read. */
+  readonly targetText: string;
+  /** Any one of these on `pattern` uses the route; none: the route asks for no IAM right. */
+  readonly actions: readonly string[];
+  /** The ARN pattern of what the caller acts on. */
+  readonly pattern: string;
+  /** The resource types a grant written as a reference names `target` by. */
+  readonly types: readonly string[];
+  readonly functions: readonly TfResource[];
+  /** `send messages to aws_sqs_queue.q`: what the caller does, for messages. */
+  readonly verb: string;
+  /** `, which aws_lambda_event_source_mapping.m feeds to`: how that reaches the function. */
+  readonly how: string;
+}
+
+const QUEUES = ["aws_sqs_queue"];
+const STREAMS = ["aws_kinesis_stream"];
+const TABLES = ["aws_dynamodb_table"];
+const TOPICS = ["aws_sns_topic"];
+const RULES = ["aws_cloudwatch_event_rule"];
+const BUSES = ["aws_cloudwatch_event_bus"];
+const APIS = ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"];
+
+const SEND = ["sqs:SendMessage"];
+const PUT_RECORD = ["kinesis:PutRecord", "kinesis:PutRecords"];
+// A delete writes a stream record too, but of the old item: the writes are where the caller picks the payload.
+const TABLE_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"];
+
+const routeCache = new WeakMap<TfStack, Route[]>();
+
+/** Every route of the stack, read once per stack. */
+export function routesOf(stack: TfStack): readonly Route[] {
+  let out = routeCache.get(stack);
+  if (!out) routeCache.set(stack, (out = [...mappingRoutes(stack), ...subscriptionRoutes(stack), ...notificationRoutes(stack), ...ruleRoutes(stack), ...eventRoutes(stack), ...apiRoutes(stack), ...urlRoutes(stack)]));
+  return out;
+}
+
+/** Whether a grant's resource pattern `r` names what the route's caller acts on. */
+export function grantUses(stack: TfStack, route: Route, g: Grant, r: string): boolean {
+  if (route.target) {
+    const named = writtenReferences(g, r, (w) => referenceIn(stack, w, route.types));
+    if (named) return named.includes(route.target);
+  }
+  return globsIntersect(r, route.pattern, { caseInsensitive: true });
+}
+
+/** The one resource of `types` a written ARN is built on, with no wildcard written before it (`${aws_x.y.arn}/*`). */
+function referenceIn(stack: TfStack, written: string, types: readonly string[]): TfResource | undefined {
+  let found: TfResource | undefined;
+  let wildBefore = false;
+  for (const p of parseTemplate(written)) {
+    if (p.kind === "literal") {
+      if (!found && /[*?]/.test(p.text)) wildBefore = true;
+      continue;
+    }
+    const ref = parseReference(p.expr);
+    const res = ref && (ref.kind === "resource" || ref.kind === "data") && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    if (!res || !types.includes(res.type)) continue;
+    if (found && found !== res) return undefined;
+    found = res;
+  }
+  return found && !wildBefore ? found : undefined;
+}
+
+function refsIn(stack: TfStack, v: unknown): TfResource[] {
+  if (typeof v !== "string") return [];
+  const out: TfResource[] = [];
+  for (const p of parseTemplate(v)) {
+    if (p.kind !== "interpolation") continue;
+    const ref = parseReference(p.expr);
+    const res = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+    if (res && !out.includes(res)) out.push(res);
+  }
+  return out;
+}
+
+function allFunctions(stack: TfStack): TfResource[] {
+  return [...(stack.byType.get("aws_lambda_function") ?? [])];
+}
+
+/**
+ * The functions of the stack a function argument names: by a reference to the function or to an alias or version of
+ * it (any attribute: `arn`, `invoke_arn`, `function_name`), or by a literal name, ARN or invoke ARN matching a
+ * function's name. A value that names none of them that way (a variable, a module output) is every function.
+ */
+export function functionsOf(stack: TfStack, v: unknown, depth = 0): TfResource[] {
+  const all = allFunctions(stack);
+  if (typeof v !== "string" || v === "") return all;
+  const out = new Set<TfResource>();
+  for (const res of refsIn(stack, v)) {
+    if (res.type === "aws_lambda_function") out.add(res);
+    else if ((res.type === "aws_lambda_alias" || res.type === "aws_lambda_function_version") && depth === 0) functionsOf(stack, res.values["function_name"], 1).forEach((f) => out.add(f));
+  }
+  if (out.size > 0) return [...out];
+  const p = resolveToPattern(stack, v);
+  if (!p.exact) return all;
+  // An invoke ARN wraps the function's ARN: `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`.
+  const inner = /\/functions\/(arn:[^/]+)\/invocations$/.exec(p.pattern)?.[1] ?? p.pattern;
+  const name = inner.startsWith("arn:") ? inner.split(":")[6] : /^\d{12}:function:([^:]+)/.exec(inner)?.[1] ?? inner.split(":")[0];
+  if (!name) return all;
+  return all.filter((f) => globsIntersect(attributePattern(stack, f, "function_name").pattern, name));
+}
+
+/** The one resource a reference in `v` names among `types`. */
+function targetIn(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  const hits = refsIn(stack, v).filter((r) => types.includes(r.type));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+function nameOf(stack: TfStack, res: TfResource, ...attrs: string[]): string {
+  for (const a of attrs) {
+    if (res.values[a] === undefined || res.values[a] === null) continue;
+    const p = attributePattern(stack, res, a).pattern;
+    return a.endsWith("prefix") ? `${p}*` : p;
+  }
+  return "*";
+}
+
+/** An argument's value, `*` where it cannot be read exactly. */
+function patternOf(stack: TfStack, v: unknown): string {
+  if (typeof v !== "string" || v === "") return "*";
+  return resolveToPattern(stack, v).pattern;
+}
+
+function exactly(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const p = resolveToPattern(stack, v);
+  return p.exact ? p.pattern : undefined;
+}
+
+/** Nested blocks as written: a list of objects (HCL, JSON), or one object. */
+function blocks(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null);
+  return typeof v === "object" && v !== null ? [v as Record<string, unknown>] : [];
+}
+
+function mappingRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const m of stack.byType.get("aws_lambda_event_source_mapping") ?? []) {
+    const src = m.values["event_source_arn"];
+    // Self-managed Kafka names no ARN: its brokers are outside AWS IAM.
+    if (src === undefined || src === null) continue;
+    const functions = functionsOf(stack, m.values["function_name"]);
+    const how = `, which ${m.address} feeds to`;
+    const queue = targetIn(stack, src, QUEUES);
+    const stream = targetIn(stack, src, STREAMS);
+    const table = targetIn(stack, src, TABLES);
+    const queueRoute = (target: TfResource | undefined, pattern: string): Route => ({
+      via: m,
+      target,
+      targetText: target?.address ?? pattern,
+      actions: SEND,
+      pattern,
+      types: QUEUES,
+      functions,
+      verb: `send messages to ${target?.address ?? pattern}`,
+      how,
+    });
+    const streamRoute = (target: TfResource | undefined, pattern: string): Route => ({
+      via: m,
+      target,
+      targetText: target?.address ?? pattern,
+      actions: PUT_RECORD,
+      pattern,
+      types: STREAMS,
+      functions,
+      verb: `put records on ${target?.address ?? pattern}`,
+      how,
+    });
+    const tableRoute = (target: TfResource | undefined, pattern: string): Route => ({
+      via: m,
+      target,
+      targetText: target?.address ?? pattern,
+      actions: TABLE_WRITES,
+      pattern,
+      types: TABLES,
+      functions,
+      verb: `write items to ${target?.address ?? pattern} (its stream)`,
+      how,
+    });
+    if (queue) out.push(queueRoute(queue, `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`));
+    else if (stream) out.push(streamRoute(stream, `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`));
+    else if (table) out.push(tableRoute(table, `arn:*:dynamodb:*:*:table/${nameOf(stack, table, "name")}`));
+    else {
+      const arn = patternOf(stack, src);
+      const service = arn.startsWith("arn:") ? arn.split(":")[2] : "*";
+      if (service === "sqs") out.push(queueRoute(undefined, arn));
+      else if (service === "kinesis") out.push(streamRoute(undefined, arn.replace(/\/consumer\/.*$/, "")));
+      else if (service === "dynamodb") out.push(tableRoute(undefined, arn.replace(/\/stream\/.*$/, "")));
+      else if (/[*?]/.test(service)) {
+        // A source that cannot be read may be any queue, stream or table.
+        out.push(queueRoute(undefined, "arn:*:sqs:*:*:*"), streamRoute(undefined, "arn:*:kinesis:*:*:stream/*"), tableRoute(undefined, "arn:*:dynamodb:*:*:table/*"));
+      }
+    }
+  }
+  return out;
+}
+
+function subscriptionRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const s of stack.byType.get("aws_sns_topic_subscription") ?? []) {
+    const protocol = exactly(stack, s.values["protocol"]);
+    if (protocol !== undefined && protocol.toLowerCase() !== "lambda") continue;
+    const topic = targetIn(stack, s.values["topic_arn"], TOPICS);
+    const pattern = topic ? `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}` : patternOf(stack, s.values["topic_arn"]);
+    const text = topic?.address ?? pattern;
+    out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to` });
+  }
+  return out;
+}
+
+function notificationRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const n of stack.byType.get("aws_s3_bucket_notification") ?? []) {
+    const bucket = targetIn(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
+    for (const b of blocks(n.values["lambda_function"])) {
+      const events = Array.isArray(b["events"]) ? b["events"].map((e) => exactly(stack, e) ?? "*") : ["*"];
+      const actions = [
+        ...(events.some((e) => globsIntersect(e, "s3:ObjectCreated:*")) ? ["s3:PutObject"] : []),
+        ...(events.some((e) => globsIntersect(e, "s3:ObjectRemoved:*")) ? ["s3:DeleteObject", "s3:DeleteObjectVersion"] : []),
+      ];
+      if (actions.length === 0) continue;
+      const prefix = b["filter_prefix"] === undefined ? "" : patternOf(stack, b["filter_prefix"]);
+      const suffix = b["filter_suffix"] === undefined ? "" : patternOf(stack, b["filter_suffix"]);
+      const pattern = `arn:*:s3:::${name}/${prefix}*${suffix}`;
+      const text = bucket?.address ?? `bucket ${name}`;
+      // A bucket's ARN is its name, known: the object pattern decides, not a reference to the bucket.
+      out.push({ via: n, target: bucket, targetText: text, actions, pattern, types: [], functions: functionsOf(stack, b["lambda_function_arn"]), verb: `write objects to ${text}`, how: `, which ${n.address} notifies` });
+    }
+  }
+  return out;
+}
+
+/**
+ * A Lambda permission for EventBridge lets every rule its `source_arn` matches (every rule of every account, with
+ * none) invoke the function: a rule the caller makes or targets, with a constant input of its choosing, does. A rule
+ * that already fires takes new targets, so events:PutTargets is enough (as compute.ts has it for roles).
+ */
+function ruleRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const p of stack.byType.get("aws_lambda_permission") ?? []) {
+    const principal = exactly(stack, p.values["principal"]);
+    if (principal !== undefined && principal !== "events.amazonaws.com" && principal !== "*") continue;
+    const action = exactly(stack, p.values["action"]);
+    if (action !== undefined && !globsIntersect(action, "lambda:InvokeFunction", { caseInsensitive: true })) continue;
+    const src = p.values["source_arn"];
+    const rule = targetIn(stack, src, RULES);
+    const pattern = rule
+      ? `arn:*:events:*:*:rule/${busPart(stack, rule)}${nameOf(stack, rule, "name", "name_prefix")}`
+      : src === undefined || src === null
+        ? "arn:*:events:*:*:rule/*"
+        : patternOf(stack, src);
+    if (!globsIntersect(pattern, "arn:*:events:*:*:rule/*")) continue;
+    const text = rule?.address ?? (src === undefined || src === null ? "any EventBridge rule" : `rules matching ${pattern}`);
+    out.push({
+      via: p,
+      target: rule,
+      targetText: text,
+      actions: ["events:PutTargets"],
+      pattern,
+      types: RULES,
+      functions: functionsOf(stack, p.values["function_name"]),
+      verb: `add targets with an input of its choosing to ${text}`,
+      how: `, which ${p.address} lets invoke`,
+    });
+  }
+  return out;
+}
+
+/**
+ * A rule that targets the function with the event itself (no constant `input`) runs it with whatever event the
+ * caller puts on the rule's bus, when the rule's pattern can match an event the caller writes: not a schedule, not a
+ * pattern whose `source` is only AWS services (PutEvents refuses a source starting with `aws.`).
+ */
+function eventRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    const functions = targetFunctions(stack, t.values["arn"]);
+    if (functions.length === 0) continue;
+    const rule = targetIn(stack, t.values["rule"], RULES);
+    if (rule && !forgeable(stack, rule)) continue;
+    const busValue = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    const bus = targetIn(stack, busValue, BUSES);
+    const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
+    const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
+    const text = bus?.address ?? `the ${busName} event bus`;
+    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+  }
+  return out;
+}
+
+/** A target's function: none when it names something else (a queue, a state machine); every function when unreadable. */
+function targetFunctions(stack: TfStack, arn: unknown): TfResource[] {
+  const refs = refsIn(stack, arn);
+  if (refs.some((r) => r.type.startsWith("aws_lambda_"))) return functionsOf(stack, arn);
+  if (refs.length > 0) return [];
+  const p = typeof arn === "string" ? resolveToPattern(stack, arn) : undefined;
+  if (p?.exact && !/:lambda:/.test(p.pattern)) return [];
+  return functionsOf(stack, arn);
+}
+
+function forgeable(stack: TfStack, rule: TfResource): boolean {
+  const written = rule.values["event_pattern"];
+  if (written === undefined || written === null) return false;
+  const text = exactly(stack, written);
+  if (text === undefined) return true;
+  try {
+    const source = (JSON.parse(text) as { source?: unknown }).source;
+    return !(Array.isArray(source) && source.length > 0 && source.every((x) => typeof x === "string" && x.startsWith("aws.")));
+  } catch {
+    return true;
+  }
+}
+
+function busPart(stack: TfStack, rule: TfResource): string {
+  const bus = rule.values["event_bus_name"];
+  if (bus === undefined || bus === null) return "";
+  const name = exactly(stack, bus);
+  return name === "default" ? "" : `${name ?? "*"}/`;
+}
+
+function apiRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  const add = (i: TfResource, type: unknown, uri: unknown, apiRef: unknown) => {
+    const t = exactly(stack, type);
+    if (t !== undefined && t !== "AWS_PROXY" && t !== "AWS") return;
+    // An AWS integration may call another service; its URI then names no function.
+    const u = typeof uri === "string" ? resolveToPattern(stack, uri) : undefined;
+    const lambda = refsIn(stack, uri).some((r) => r.type.startsWith("aws_lambda_")) || (u !== undefined && (!u.exact || /:lambda:/.test(u.pattern)));
+    if (!lambda && t === "AWS") return;
+    if (!lambda && u?.exact) return;
+    const api = targetIn(stack, apiRef, APIS);
+    const text = api?.address ?? "an API";
+    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes` });
+  };
+  for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], i.values["rest_api_id"]);
+  for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) add(i, i.values["integration_type"], i.values["integration_uri"], i.values["api_id"]);
+  return out;
+}
+
+/** A function URL with authorization_type NONE: anyone who knows the URL invokes the function, with no IAM right. */
+function urlRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const u of stack.byType.get("aws_lambda_function_url") ?? []) {
+    if (exactly(stack, u.values["authorization_type"]) === "AWS_IAM") continue;
+    out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of` });
+  }
+  return out;
+}
