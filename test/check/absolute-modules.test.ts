@@ -73,7 +73,12 @@ describe("modules named by an absolute path", () => {
 
   test("a synthesized stack (cdk.tf.json) calling the folder is read with it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "blastwall-absjson-"));
-    const json = safeAgentStack([{ Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" }]) as { resource: { aws_iam_role: Record<string, unknown> } };
+    // The safe agent's guard denies sts:AssumeRole unless it is allowed, and an explicit Deny wins over a trust naming
+    // the agent: the agent may assume the module's role by name.
+    const json = safeAgentStack([
+      { Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" },
+      { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/mod-admin" },
+    ]) as { resource: { aws_iam_role: Record<string, unknown> } };
     const agent = Object.keys(json.resource.aws_iam_role)[0];
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...json, module: { adm: { source: moduleFolder(ADMIN_MODULE), trusted: `\${aws_iam_role.${agent}.arn}` } } }));
     const r = await runIn(["check", "--format", "json", "cdk.tf.json"], dir);

@@ -36,6 +36,20 @@ function stack(statements: Obj[], resources: Record<string, Obj>, agent: Obj = {
   return { ...more, ...doc };
 }
 
+/**
+ * The same, with the guard's Deny of sts:AssumeRole taken out: the trust alone must admit the agent. (An explicit Deny
+ * of the caller's own wins over a trust naming it: red-team round 85, and the test below.)
+ */
+function stackWithoutAssumeDeny(statements: Obj[], resources: Record<string, Obj>, agent: Obj = {}, extra: Obj = {}): Obj {
+  const doc = stack(statements, resources, agent, extra) as { resource: Record<string, Record<string, Obj>> } & Obj;
+  for (const p of Object.values(doc.resource.aws_iam_policy ?? {})) {
+    const d = JSON.parse(String(p.policy)) as { Statement: { Effect: string; Action: string[] | string }[] };
+    for (const st of d.Statement) if (st.Effect === "Deny" && Array.isArray(st.Action)) st.Action = st.Action.filter((a) => a !== "sts:AssumeRole");
+    p.policy = JSON.stringify(d);
+  }
+  return doc;
+}
+
 const chains = (r: Report, rule = "agent-transitive-destroy") => errors(r, rule).map((f) => f.evidence.map((e) => `${e.step}:${e.address}`));
 const reached = (r: Report) => errors(r, "agent-transitive-destroy").map((f) => f.resource);
 const detail = (r: Report, step: string) => errors(r).flatMap((f) => f.evidence).find((e) => e.step === step)?.detail ?? "";
@@ -44,14 +58,14 @@ describe("1. a trust naming an ARN computed at apply time", () => {
   const namesAgent = trustOf({ AWS: "${aws_iam_role.agent.arn}" });
 
   test("name_prefix: a trust naming the agent's ARN admits it with no identity Allow", () => {
-    const r = check(stack([], destroyer("deploy", namesAgent), { name: undefined, name_prefix: "agent-" }));
+    const r = check(stackWithoutAssumeDeny([], destroyer("deploy", namesAgent), { name: undefined, name_prefix: "agent-" }));
     expect(chains(r)).toEqual([expect.arrayContaining(["assume-role:aws_iam_role.deploy"])]);
     expect(detail(r, "assume-role")).toMatch(/trust policy of aws_iam_role\.deploy names aws_iam_role\.agent/);
   });
 
   test("no name at all (Terraform makes one up), through an aws_iam_policy_document", () => {
     const r = check(
-      stack(
+      stackWithoutAssumeDeny(
         [],
         {
           ...destroyer("deploy", "${data.aws_iam_policy_document.trust.json}"),
@@ -65,9 +79,27 @@ describe("1. a trust naming an ARN computed at apply time", () => {
 
   test("a trust naming a role whose name is a variable may name an agent with a literal name", () => {
     const trust = trustOf({ AWS: `arn:aws:iam::${ACCOUNT}:role/\${var.trusted}` });
-    const r = check(stack([], destroyer("deploy", trust), {}, { variable: { trusted: { type: "string" } } }));
+    const r = check(stackWithoutAssumeDeny([], destroyer("deploy", trust), {}, { variable: { trusted: { type: "string" } } }));
     expect(reached(r)).toEqual(["aws_iam_role.deploy"]);
     expect(detail(r, "assume-role")).toMatch(/an ARN that may be that of aws_iam_role\.agent/);
+  });
+
+  test("85. an explicit Deny of sts:AssumeRole of the agent's own wins over a trust naming it (the guard, or a boundary's Deny outside role/agents/*)", () => {
+    expect(reached(check(stack([], destroyer("deploy", namesAgent), { name: undefined, name_prefix: "agent-" })))).toEqual([]);
+    const boundaryDeny = stackWithoutAssumeDeny([], destroyer("deploy", namesAgent));
+    const doc = boundaryDeny as { resource: Record<string, Record<string, Obj>> };
+    const b = doc.resource.aws_iam_policy.boundary;
+    const d = JSON.parse(String(b.policy)) as { Statement: Obj[] };
+    d.Statement.push({ Effect: "Deny", Action: "sts:AssumeRole", NotResource: "arn:*:iam::*:role/agents/*" });
+    b.policy = JSON.stringify(d);
+    expect(reached(check(boundaryDeny))).toEqual([]);
+    // A conditional Deny, or one that leaves the role's ARN out, removes nothing.
+    d.Statement[d.Statement.length - 1] = { Effect: "Deny", Action: "sts:AssumeRole", NotResource: "arn:*:iam::*:role/*", Condition: {} };
+    b.policy = JSON.stringify(d);
+    expect(reached(check(boundaryDeny))).toEqual(["aws_iam_role.deploy"]);
+    d.Statement[d.Statement.length - 1] = { Effect: "Deny", Action: "sts:AssumeRole", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } };
+    b.policy = JSON.stringify(d);
+    expect(reached(check(boundaryDeny))).toEqual(["aws_iam_role.deploy"]);
   });
 
   test("a computed ARN whose pattern cannot be the agent's names no agent", () => {

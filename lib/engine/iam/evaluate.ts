@@ -238,6 +238,22 @@ function cachedDeny(c: Caches, s: Statement, universe: ActionUniverse): DenyView
   return v ?? undefined;
 }
 
+/**
+ * Whether a certain Deny among `statements` (an identity policy's or a permission boundary's) covers `action` on every
+ * resource `resource` may stand for: an explicit Deny of the caller wins over any Allow, a trust policy naming it
+ * included. Conditional Denies, and patterns only partly covered, remove nothing.
+ */
+export function denyCertainlyCovers(statements: readonly Statement[], universe: ActionUniverse, action: string, resource: string): boolean {
+  const i = universe.indexOf(action);
+  if (i === undefined) return false;
+  const c = cachesFor(universe);
+  for (const s of statements) {
+    const d = cachedDeny(c, s, universe);
+    if (d && d.actions.has(i) && applyDeny([resource], d).length === 0) return true;
+  }
+  return false;
+}
+
 export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   const { universe } = input;
   const c = cachesFor(universe);

@@ -7,6 +7,8 @@ import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { arnAccount, resourceAccount } from "../terraform/providers";
 import { grantsEveryone } from "../resource-policies";
+import { denyCertainlyCovers } from "../iam/evaluate";
+import { actionUniverse } from "../universe";
 import { PROVIDER_REWRITE } from "./compute";
 import type * as IdentityPools from "./identity-pools";
 import type * as RolesAnywhere from "./roles-anywhere";
@@ -91,7 +93,11 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
       }
     }
   }
-  // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all.
+  // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all, but an
+  // explicit Deny of the caller's own (an identity policy's, or its permission boundary's, as AgentRole's denies
+  // chaining out of `/agents/`) still wins (red-team round 85). A principal outside the stack shows no policies here.
+  const callerDenies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
+  const callerDenied = (role: PrincipalNode) => callerDenies.length > 0 && denyCertainlyCovers(callerDenies, actionUniverse(), "sts:AssumeRole", role.arnPattern);
   const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
   // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
@@ -101,7 +107,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   for (const role of named) {
     const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
     const trust = admits(role);
-    if (trust.length === 0) continue;
+    if (trust.length === 0 || callerDenied(role)) continue;
     const whom = certain(role)
       ? p.address
       : ctx.sessionTrusts.has(role)
@@ -120,7 +126,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // mentions it for such a trust when it may share the role's account (collect.ts). Other outsiders are not.
   if (p.external && p.peer === undefined) return;
   for (const role of ctx.openTrust) {
-    if (role === p || isNamed(role)) continue;
+    if (role === p || isNamed(role) || callerDenied(role)) continue;
     const theirs = resourceAccount(ctx.stack, role.resource);
     if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
     const statements = role.trustPolicy?.statements ?? [];
