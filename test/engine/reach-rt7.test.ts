@@ -102,6 +102,20 @@ describe("1. a trust naming an ARN computed at apply time", () => {
     expect(reached(check(boundaryDeny))).toEqual(["aws_iam_role.deploy"]);
   });
 
+  test("86. the caller's Deny holds only in the partition it names: arn:aws: holds nothing back in aws-cn, or where the region is not known", () => {
+    const withDeny = (region: string | undefined, resource: string) => {
+      const doc = stackWithoutAssumeDeny([], destroyer("deploy", namesAgent), {}, region === undefined ? {} : { provider: { aws: [{ region }] } }) as { resource: Record<string, Record<string, Obj>> } & Obj;
+      doc.resource.aws_iam_role_policy.deny = { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: "sts:AssumeRole", Resource: resource }) };
+      return reached(check(doc));
+    };
+    expect(withDeny("us-east-1", "arn:aws:iam::*:role/deploy")).toEqual([]);
+    expect(withDeny("cn-north-1", "arn:aws:iam::*:role/deploy")).toEqual(["aws_iam_role.deploy"]);
+    expect(withDeny("us-gov-west-1", "arn:aws:iam::*:role/deploy")).toEqual(["aws_iam_role.deploy"]);
+    expect(withDeny(undefined, "arn:aws:iam::*:role/deploy")).toEqual(["aws_iam_role.deploy"]);
+    expect(withDeny("cn-north-1", "arn:aws-cn:iam::*:role/deploy")).toEqual([]);
+    expect(withDeny(undefined, "arn:*:iam::*:role/deploy")).toEqual([]);
+  });
+
   test("a computed ARN whose pattern cannot be the agent's names no agent", () => {
     const ci = { "aws_iam_role.ci": { name_prefix: "ci-", assume_role_policy: trustOf({ Service: "codebuild.amazonaws.com" }) } };
     expect(errors(check(stack([], { ...ci, ...destroyer("deploy", trustOf({ AWS: "${aws_iam_role.ci.arn}" })) })))).toEqual([]);

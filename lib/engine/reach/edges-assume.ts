@@ -5,7 +5,7 @@ import { globsIntersect } from "../iam/glob";
 import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
-import { arnAccount, resourceAccount } from "../terraform/providers";
+import { arnAccount, resourceAccount, resourceRegion } from "../terraform/providers";
 import { grantsEveryone } from "../resource-policies";
 import { denyCertainlyCovers } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
@@ -49,6 +49,21 @@ function loginTrusts(roles: readonly PrincipalNode[]): LoginTrusts {
     identityPools: trusts.some((t) => trustMayNamePrincipals(t)),
     rolesAnywhere: trusts.some((t) => trustMayAdmitService(t, "rolesanywhere.amazonaws.com")),
   };
+}
+
+/**
+ * A role's ARN pattern in the partition its provider's region puts it in, or in any partition when the region is not
+ * known: a Deny written for `arn:aws:` holds nothing back in aws-cn or GovCloud (red-team round 86).
+ */
+function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
+  const region = role.external ? undefined : resourceRegion(ctx.stack, role.resource);
+  const partition =
+    region === undefined ? "*"
+    : region.startsWith("cn-") ? "aws-cn"
+    : region.startsWith("us-gov-") ? "aws-us-gov"
+    : /^[a-z]{2}-iso/.test(region) ? "*"
+    : "aws";
+  return role.arnPattern.replace(/^arn:[^:]*:/, `arn:${partition}:`);
 }
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
@@ -97,7 +112,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // explicit Deny of the caller's own (an identity policy's, or its permission boundary's, as AgentRole's denies
   // chaining out of `/agents/`) still wins (red-team round 85). A principal outside the stack shows no policies here.
   const callerDenies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
-  const callerDenied = (role: PrincipalNode) => callerDenies.length > 0 && denyCertainlyCovers(callerDenies, actionUniverse(), "sts:AssumeRole", role.arnPattern);
+  const callerDenied = (role: PrincipalNode) => callerDenies.length > 0 && denyCertainlyCovers(callerDenies, actionUniverse(), "sts:AssumeRole", inPartition(ctx, role));
   const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
   // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
