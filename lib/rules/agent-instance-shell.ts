@@ -130,6 +130,17 @@ function shellIndex(ctx: RuleContext): ShellIndex {
   // A spot request's instance is not an aws_instance of the stack (its ARN is known only once it is fulfilled), but
   // the request says what disks it gets (red-team round 85).
   for (const r of stack.byType.get("aws_spot_instance_request") ?? []) if (r.mode === "managed") ownDevices(stack, r).forEach(add);
+  // A spot fleet's launch specifications and an EMR cluster's (or instance group's) EBS configuration give the
+  // instances they start data disks too (red-team round 86).
+  for (const r of stack.byType.get("aws_spot_fleet_request") ?? []) {
+    if (r.mode !== "managed") continue;
+    const specs = blocksWithDynamic(r.values, "launch_specification");
+    if (specs.unread) add({ address: r.address, how: "launch_specification blocks blastwall cannot read" });
+    for (const spec of specs.blocks) ownDevices(stack, { ...r, values: spec }).forEach(add);
+  }
+  for (const r of [...(stack.byType.get("aws_emr_cluster") ?? []), ...(stack.byType.get("aws_emr_instance_group") ?? []), ...(stack.byType.get("aws_emr_instance_fleet") ?? [])]) {
+    if (r.mode === "managed") emrDisks(r).forEach(add);
+  }
   const commandWindows = new Set<TfResource>();
   let commandTaskAnywhere = false;
   for (const task of stack.byType.get("aws_ssm_maintenance_window_task") ?? []) {
@@ -159,6 +170,23 @@ function ownDevices(stack: TfStack, i: TfResource): Disk[] {
     const ref = refTarget(b["id"] ?? b["name"]);
     const t = ref ? stack.byAddress.get(ref.address) : undefined;
     if (t && t.type === "aws_launch_template" && t.mode === "managed") out.push(...templateDevices(t));
+  }
+  return out;
+}
+
+/** The EBS volumes an EMR cluster's instance groups or fleets, or an instance group of its own, give each instance. */
+function emrDisks(r: TfResource): Disk[] {
+  const out: Disk[] = [];
+  const groups = r.type === "aws_emr_cluster" ? ["master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet"] : [];
+  const holders = groups.length === 0 ? [r.values] : groups.flatMap((g) => blocksWithDynamic(r.values, g).blocks);
+  // Fleets name their EBS configuration per instance type.
+  const configs = (h: Record<string, unknown>) => [h, ...blocksWithDynamic(h, "instance_type_configs").blocks];
+  for (const h of holders) {
+    for (const c of configs(h)) {
+      const ebs = blocksWithDynamic(c, "ebs_config");
+      if (ebs.unread) out.push({ address: r.address, how: "ebs_config blocks blastwall cannot read" });
+      for (const b of ebs.blocks) out.push({ address: r.address, how: `ebs_config ${typeof b["size"] === "number" ? `${b["size"]} GiB` : "(size unknown)"}` });
+    }
   }
   return out;
 }

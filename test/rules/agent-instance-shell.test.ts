@@ -203,3 +203,16 @@ test("85. a spot instance request's non-root device is a data volume an instance
   const bare = outside(stackWith(["ssm:StartSession"], ["arn:aws:ec2:eu-central-1:111111111111:instance/*"], { "aws_spot_instance_request.s": { ami: "ami-1", instance_type: "t3.micro" } }));
   expect(bare.map((f) => f.severity)).toEqual(["warning"]);
 });
+
+test("86. a spot fleet's launch specification and an EMR cluster's EBS configuration give their instances data disks", () => {
+  const outside = (json: Record<string, unknown>) => shells(json).filter((f) => f.resource === "aws_iam_role_policy.agent");
+  const wildcard = ["arn:aws:ec2:eu-central-1:111111111111:instance/*"];
+  const fleet = { "aws_spot_fleet_request.f": { iam_fleet_role: "arn:aws:iam::111111111111:role/fleet", target_capacity: 1, launch_specification: [{ instance_type: "m5.large", ami: "ami-1", ebs_block_device: [{ device_name: "/dev/sdf", volume_size: 500 }] }] } };
+  const emr = { "aws_emr_cluster.c": { name: "c", release_label: "emr-7.0.0", service_role: "emr", core_instance_group: [{ instance_type: "m5.xlarge", ebs_config: [{ size: 500, type: "gp3" }] }] } };
+  expect(outside(stackWith(["ssm:StartSession"], wildcard, fleet)).map((f) => [f.severity, f.message.includes("aws_spot_fleet_request.f (ebs_block_device /dev/sdf)")])).toEqual([["error", true]]);
+  expect(outside(stackWith(["ssm:StartSession"], wildcard, emr)).map((f) => [f.severity, f.message.includes("aws_emr_cluster.c (ebs_config 500 GiB)")])).toEqual([["error", true]]);
+  // Controls: a fleet and a cluster without data disks leave root volumes only.
+  const bareFleet = { "aws_spot_fleet_request.f": { iam_fleet_role: "r", target_capacity: 1, launch_specification: [{ instance_type: "m5.large", ami: "ami-1" }] } };
+  const bareEmr = { "aws_emr_cluster.c": { name: "c", release_label: "emr-7.0.0", service_role: "emr", core_instance_group: [{ instance_type: "m5.xlarge" }] } };
+  expect(outside(stackWith(["ssm:StartSession"], wildcard, { ...bareFleet, ...bareEmr })).map((f) => f.severity)).toEqual(["warning"]);
+});
