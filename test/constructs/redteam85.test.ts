@@ -183,7 +183,7 @@ describe("ProtectedVolume: iops and throughput EC2 refuses at apply (red-team ro
     [{ volumeType: "io2", iops: 3000 }, { type: "io2", iops: 3000 }],
     [{ volumeType: "io1", iops: 100 }, { type: "io1", iops: 100 }],
     [{ iops: 6000, throughput: 250 }, { type: "gp3", iops: 6000, throughput: 250 }],
-    [{ volumeType: "st1" }, { type: "st1" }],
+    [{ volumeType: "st1", sizeGiB: 125 }, { type: "st1", size: 125 }],
   ])("control: accepts %j", (extra, expected) => {
     const v = volume(extra);
     const body = only(JSON.parse(Testing.synth(TerraformStack.of(v))), "aws_ebs_volume");

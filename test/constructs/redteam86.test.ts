@@ -3,13 +3,13 @@
  * references nothing is known of, the partition of entry roles), messages that blame the prop that makes a trust long,
  * and EBS volume sizes and performance ratios EC2 refuses.
  */
-import { App, TerraformStack, TerraformVariable } from "cdktf";
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { AgentPrincipal, AgentRole } from "../../lib/constructs";
-import { errorOf } from "./helpers";
+import { AgentPrincipal, AgentRole, ProtectedVolume } from "../../lib/constructs";
+import { APP_ACCOUNT, OFFSITE_ARN, errorOf, only, stackIn } from "./helpers";
 
 const SERVICE_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
@@ -145,5 +145,63 @@ describe("AgentRole's trust size message names what makes the trust long (red-te
     expect(outcome(long, "eu-west-1", { sessionTagKeys: keys(3) })).toMatch(/^AgentRole: assumedBy\[0\] makes a trust policy for its entry role coder-entry of \d+ characters \(3 sessionTagKeys: \d+; assumedBy\[0\] \(OIDC subject .*\): \d+\), .*Shorten what the principal names/);
     const many = () => Array.from({ length: 40 }, (_, i) => AgentPrincipal.role(`arn:aws:iam::111111111111:role/runner-${i}`));
     expect(outcome(many, "eu-west-1", { sessionTagKeys: keys(3) })).toMatch(/^AgentRole: assumedBy makes .*Give the role fewer principals/);
+  });
+});
+
+describe("ProtectedVolume: sizes and performance ratios EC2 refuses at apply (red-team round 86)", () => {
+  // CreateVolume's Size: gp2 1-16,384, gp3 1-65,536, io1 4-16,384, io2 4-65,536, st1/sc1 125-16,384, standard 1-1,024
+  // GiB. EBS volume types: io1 at most 50 IOPS per GiB, io2 1,000, gp3 500; gp3 throughput at most 0.25 MiB/s per IOPS.
+  const backup = { accountId: APP_ACCOUNT, region: "eu-west-1", offsiteVaultArn: OFFSITE_ARN.replace(":eu-west-1:", ":eu-central-1:") };
+  const volume = (extra: Record<string, unknown>) =>
+    new ProtectedVolume(stackIn("eu-west-1"), "V", { name: "data", availabilityZone: "eu-west-1a", sizeGiB: 100, backup, recycleBin: false, ...extra });
+
+  it.each([
+    [{ volumeType: "st1", sizeGiB: 1 }, 'ProtectedVolume: sizeGiB must be between 125 and 16,384 GiB for volumeType "st1" (got 1): EC2 refuses any other size of st1 at apply. Change the size, or use a type that takes 1 GiB (standard, gp2, gp3)'],
+    [{ volumeType: "sc1", sizeGiB: 124 }, 'ProtectedVolume: sizeGiB must be between 125 and 16,384 GiB for volumeType "sc1" (got 124)'],
+    [{ volumeType: "st1", sizeGiB: 16385 }, 'ProtectedVolume: sizeGiB must be between 125 and 16,384 GiB for volumeType "st1" (got 16385): EC2 refuses any other size of st1 at apply. Change the size, or use a type that takes 16385 GiB (gp3, io2)'],
+    [{ volumeType: "standard", sizeGiB: 1025 }, 'ProtectedVolume: sizeGiB must be between 1 and 1,024 GiB for volumeType "standard" (got 1025)'],
+    [{ volumeType: "gp2", sizeGiB: 16385 }, 'ProtectedVolume: sizeGiB must be between 1 and 16,384 GiB for volumeType "gp2" (got 16385)'],
+    [{ volumeType: "io1", sizeGiB: 3, iops: 100 }, 'ProtectedVolume: sizeGiB must be between 4 and 16,384 GiB for volumeType "io1" (got 3)'],
+    [{ volumeType: "io1", sizeGiB: 16385, iops: 1000 }, 'ProtectedVolume: sizeGiB must be between 4 and 16,384 GiB for volumeType "io1" (got 16385)'],
+    [{ volumeType: "io2", sizeGiB: 3, iops: 100 }, 'ProtectedVolume: sizeGiB must be between 4 and 65,536 GiB for volumeType "io2" (got 3)'],
+    [{ sizeGiB: 1, iops: 80000 }, "ProtectedVolume: iops must be at most 500 per GiB for gp3 (or its baseline of 3,000), 3,000 for 1 GiB (got 80,000): EC2 refuses the volume at apply. Give it at least 160 GiB (sizeGiB), or at most 3,000 IOPS"],
+    [{ sizeGiB: 100, iops: 50001 }, "ProtectedVolume: iops must be at most 500 per GiB for gp3 (or its baseline of 3,000), 50,000 for 100 GiB (got 50,001)"],
+    [{ volumeType: "io1", sizeGiB: 100, iops: 5001 }, "ProtectedVolume: iops must be at most 50 per GiB for io1, 5,000 for 100 GiB (got 5,001): EC2 refuses the volume at apply. Give it at least 101 GiB (sizeGiB), or at most 5,000 IOPS"],
+    [{ volumeType: "io2", sizeGiB: 4, iops: 4001 }, "ProtectedVolume: iops must be at most 1,000 per GiB for io2, 4,000 for 4 GiB (got 4,001)"],
+    [{ throughput: 2000 }, "ProtectedVolume: throughput must be at most 0.25 MiB/s per provisioned IOPS for gp3, 750 with 3,000 IOPS (gp3's baseline: iops is not set) (got 2,000): EC2 refuses the volume at apply. Set iops to at least 8,000, or throughput to at most 750"],
+    [{ iops: 4000, throughput: 1001 }, "ProtectedVolume: throughput must be at most 0.25 MiB/s per provisioned IOPS for gp3, 1,000 with 4,000 IOPS (got 1,001)"],
+  ])("refuses %j", (extra, message) => {
+    expect(errorOf(() => volume(extra)).message.startsWith(message)).toBe(true);
+  });
+
+  it.each([
+    [{ sizeGiB: 65536 }, { type: "gp3", size: 65536 }],
+    [{ sizeGiB: 1 }, { type: "gp3", size: 1 }],
+    [{ sizeGiB: 1, iops: 3000, throughput: 125 }, { iops: 3000, throughput: 125 }],
+    [{ sizeGiB: 100, iops: 3000, throughput: 125 }, { iops: 3000, throughput: 125 }],
+    [{ sizeGiB: 160, iops: 80000, throughput: 2000 }, { iops: 80000, throughput: 2000 }],
+    [{ throughput: 750 }, { throughput: 750 }],
+    [{ iops: 8000, throughput: 2000 }, { iops: 8000, throughput: 2000 }],
+    [{ volumeType: "io2", sizeGiB: 4, iops: 4000 }, { type: "io2", iops: 4000 }],
+    [{ volumeType: "io2", sizeGiB: 256, iops: 256000 }, { type: "io2", iops: 256000 }],
+    [{ volumeType: "io2", sizeGiB: 65536, iops: 256000 }, { size: 65536 }],
+    [{ volumeType: "io1", sizeGiB: 4, iops: 200 }, { type: "io1", iops: 200 }],
+    [{ volumeType: "io1", sizeGiB: 1280, iops: 64000 }, { type: "io1", iops: 64000 }],
+    [{ volumeType: "io1", sizeGiB: 16384, iops: 100 }, { size: 16384 }],
+    [{ volumeType: "st1", sizeGiB: 125 }, { type: "st1" }],
+    [{ volumeType: "sc1", sizeGiB: 16384 }, { type: "sc1" }],
+    [{ volumeType: "standard", sizeGiB: 1024 }, { type: "standard" }],
+    [{ volumeType: "gp2", sizeGiB: 16384 }, { type: "gp2" }],
+  ])("control: accepts %j", (extra, expected) => {
+    const v = volume(extra);
+    expect(only(JSON.parse(Testing.synth(TerraformStack.of(v))), "aws_ebs_volume")).toMatchObject(expected);
+  });
+
+  it("leaves what is given by reference unchecked", () => {
+    const stack = stackIn("eu-west-1");
+    const v = (n: string) => new TerraformVariable(stack, n, { type: "number" }).numberValue;
+    const t = new TerraformVariable(stack, "type", { type: "string" }).stringValue;
+    expect(() => new ProtectedVolume(stack, "A", { name: "a1", availabilityZone: "eu-west-1a", sizeGiB: 1, iops: v("i"), throughput: 2000, backup, recycleBin: false })).not.toThrow();
+    expect(() => new ProtectedVolume(stack, "B", { name: "b1", availabilityZone: "eu-west-1a", sizeGiB: 1, volumeType: t, backup, recycleBin: false })).not.toThrow();
   });
 });
