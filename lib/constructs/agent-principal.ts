@@ -1,8 +1,9 @@
-import { fail, isToken, PARTITION_NAMES, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
+import { fail, isToken, literalProviderRegion, PARTITION_NAMES, partitionOf, requireAccountId, requireIamName, requirePartition, requireString } from "./validate";
 import type { ConditionBlock, StatementJson } from "./policy-document";
 import { ciIssuerOf as engineCiIssuerOf } from "../engine/ci-issuers";
 import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformStack, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 
 /** The partitions an ARN may name (aws, aws-cn, aws-us-gov, the ISO partitions, aws-eusc), as a regular expression. */
 const PARTITION_PATTERN = `(?:${PARTITION_NAMES.join("|")})`;
@@ -309,6 +310,20 @@ export abstract class AgentPrincipal {
   problemsIn(_scope: IConstruct): string[] {
     return [];
   }
+
+  /** The partition its literal ARN names (a trust can only name principals of the role's own partition). */
+  get partition(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * The shortest literal each reference in its statements can be at apply, for sizing a trust before IAM does: IAM
+   * counts the ARN a reference becomes, not the reference (red-team round 86: 20 runner roles of the stack, passed by
+   * `.arn`, counted as nothing, and a 2,368-character trust was accepted). `partition` is the role's, when known.
+   */
+  arnEstimates(_scope: IConstruct, _partition: string | undefined): ReadonlyMap<string, string> {
+    return new Map();
+  }
 }
 
 export interface OidcSubjectProps {
@@ -448,6 +463,12 @@ class RolePrincipal extends AgentPrincipal {
   constructor(private readonly arn: string, private readonly externalId?: string) {
     super();
   }
+  get partition(): string | undefined {
+    return isToken(this.arn) ? undefined : /^arn:([^:]+):/.exec(this.arn)?.[1];
+  }
+  arnEstimates(scope: IConstruct, partition: string | undefined): ReadonlyMap<string, string> {
+    return isToken(this.arn) ? new Map([[this.arn, shortestRoleArn(scope, this.arn, partition)]]) : new Map();
+  }
   describe(): string {
     return `role ${this.arn}`;
   }
@@ -470,6 +491,18 @@ class OidcPrincipal extends AgentPrincipal {
   }
   describe(): string {
     return `OIDC subject ${this.subject} of ${this.host}`;
+  }
+  get partition(): string | undefined {
+    return isToken(this.providerArn) ? undefined : /^arn:([^:]+):/.exec(this.providerArn)?.[1];
+  }
+  arnEstimates(scope: IConstruct, partition: string | undefined): ReadonlyMap<string, string> {
+    if (!isToken(this.providerArn)) return new Map();
+    // Its url names the host; one given by reference (or a provider outside the app) could be any, so one character.
+    const provider = referenced(scope, this.providerArn, "aws_iam_openid_connect_provider") as { urlInput?: unknown; provider?: TerraformProvider } | undefined;
+    const url = provider?.urlInput;
+    const host = typeof url === "string" && !isToken(url) ? url.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "") || "x" : "x";
+    const p = (provider && providerPartition(provider as unknown as IConstruct)) ?? partition ?? "aws";
+    return new Map([[this.providerArn, atLeast(this.providerArn, `arn:${p}:iam::000000000000:oidc-provider/${host}`)]]);
   }
   /**
    * A provider given by reference is checked here, once its resource is known: one whose literal url names another
@@ -513,11 +546,14 @@ class OidcPrincipal extends AgentPrincipal {
 
 class PermissionSetPrincipal extends AgentPrincipal {
   readonly kind = "permission-set";
-  constructor(private readonly accountId: string, private readonly name: string, private readonly partition: string) {
+  constructor(private readonly accountId: string, private readonly name: string, private readonly partition_: string) {
     super();
   }
   describe(): string {
     return `Identity Center permission set ${this.name} in ${this.accountId}`;
+  }
+  get partition(): string | undefined {
+    return this.partition_;
   }
   statements(sid: string, extra: readonly string[], conditions: ConditionBlock, tagSession?: ConditionBlock): StatementJson[] {
     // A Principal cannot hold a wildcard, and the role name ends in a random suffix: trust the account and pin the
@@ -526,9 +562,9 @@ class PermissionSetPrincipal extends AgentPrincipal {
     // name or for the suffix would also admit permission sets named <name>_<anything> (names may hold `_`): the
     // suffix is 16 `?`, and the path is written out twice, without and with one segment (role names hold no `/`).
     const role = `AWSReservedSSO_${this.name}_${"?".repeat(16)}`;
-    const base = `arn:${this.partition}:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
+    const base = `arn:${this.partition_}:iam::${this.accountId}:role/aws-reserved/sso.amazonaws.com`;
     const c = mergeConditions(conditions, { ArnLike: { "aws:PrincipalArn": [`${base}/${role}`, `${base}/*/${role}`] } });
-    return withTagSession({ AWS: `arn:${this.partition}:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
+    return withTagSession({ AWS: `arn:${this.partition_}:iam::${this.accountId}:root` }, sid, ["sts:AssumeRole", ...extra], c, tagSession);
   }
 }
 
@@ -551,4 +587,80 @@ function providersOf(root: IConstruct): Map<string, { readonly urlInput?: unknow
     providerIndexes.set(root, index);
   }
   return index;
+}
+
+/** The shortest IAM role ARN: the `aws` partition, a 12-digit account, path `/` and a one-character name. */
+export const SHORTEST_ROLE_ARN = "arn:aws:iam::000000000000:role/x";
+
+/** Length of the suffix the AWS provider adds to a `name_prefix` (or to `terraform-` when neither name is set). */
+const GENERATED_SUFFIX_LENGTH = 26;
+
+/**
+ * The shortest ARN a role given by reference can have at apply: an `aws_iam_role` of the app (resource or data
+ * source) is read for its literal name and path (a `name_prefix` gets the provider's 26-character suffix, no name at
+ * all `terraform-` and one), and for its provider's region, which names the partition (else `partition`, else `aws`);
+ * anything else counts as the shortest role ARN there is.
+ */
+export function shortestRoleArn(scope: IConstruct, arn: string, partition: string | undefined): string {
+  const role = referenced(scope, arn, "aws_iam_role") as
+    | { nameInput?: unknown; namePrefixInput?: unknown; pathInput?: unknown }
+    | undefined;
+  if (!role) return atLeast(arn, partition ? SHORTEST_ROLE_ARN.replace(":aws:", `:${partition}:`) : SHORTEST_ROLE_ARN);
+  const data = role instanceof TerraformDataSource;
+  const literal = (v: unknown) => (typeof v === "string" && !isToken(v) ? v : undefined);
+  const prefix = literal(role.namePrefixInput);
+  const name =
+    literal(role.nameInput) ??
+    (data || isToken(role.nameInput) || isToken(role.namePrefixInput)
+      ? "x"
+      : `${prefix ?? "terraform-"}${"0".repeat(GENERATED_SUFFIX_LENGTH)}`);
+  // A data source's path is not an input: `/` is the shortest.
+  const path = (data ? undefined : literal(role.pathInput)) ?? "/";
+  const p = providerPartition(role as unknown as IConstruct) ?? partition ?? "aws";
+  return `arn:${p}:iam::000000000000:role${path}${name}`;
+}
+
+/** The partition of a resource's AWS provider, when its region is literal. */
+function providerPartition(resource: IConstruct): string | undefined {
+  let region: string | undefined;
+  try {
+    region = literalProviderRegion(resource, (resource as { provider?: TerraformProvider }).provider);
+  } catch {
+    return undefined;
+  }
+  return region === undefined ? undefined : partitionOf(region);
+}
+
+/** `estimate`, unless the literal text around the references in `value` is already longer. */
+function atLeast(value: string, estimate: string): string {
+  const literal = Tokenization.reverseString(value).literals.join("");
+  return literal.length > estimate.length ? literal : estimate;
+}
+
+/**
+ * The resource or data source of type `type` that `value`, a single reference to one of its attributes
+ * (`${aws_iam_role.x.arn}`), points to, in the stack the reference was made in or else in the scope's.
+ */
+function referenced(scope: IConstruct, value: string, type: string): IConstruct | undefined {
+  const parts = Tokenization.reverseString(value);
+  if (parts.tokens.length !== 1 || parts.literals.some((l) => String(l) !== "")) return undefined;
+  let stack: TerraformStack;
+  try {
+    stack = TerraformStack.of(scope);
+  } catch {
+    return undefined;
+  }
+  const ref = Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) as unknown;
+  const m = typeof ref === "string" ? /^\$\{(data\.)?([\w-]+)\.([\w-]+)\.[\w-]+\}$/.exec(ref) : null;
+  if (!m || m[2] !== type) return undefined;
+  const origin = (parts.tokens[0] as { originStack?: unknown }).originStack;
+  const stacks = [origin instanceof TerraformStack ? origin : undefined, stack].filter((s): s is TerraformStack => s !== undefined);
+  for (const s of stacks) {
+    const found = s.node.findAll().find((c) => {
+      const r = c as { terraformResourceType?: string; friendlyUniqueId?: string };
+      return r.terraformResourceType === type && r.friendlyUniqueId === m[3] && (c instanceof TerraformDataSource) === (m[1] !== undefined);
+    });
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformDataSource, TerraformStack, type TerraformProvider } from "cdktf";
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformDataSource, TerraformStack, Tokenization, type TerraformProvider } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -15,7 +15,7 @@ import { expiryInstant } from "../config/acknowledgements";
 import { globMatch } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions, mergePrincipals } from "./agent-principal";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
-import { fail, isToken, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
+import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
 
 /** IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). */
 export { AGENT_PATH };
@@ -171,14 +171,6 @@ export class AgentRole extends Construct {
     const trustLimit = requireInteger("AgentRole", "trustPolicySizeLimit", props.trustPolicySizeLimit ?? TRUST_POLICY_DEFAULT_LIMIT,
       TRUST_POLICY_DEFAULT_LIMIT, TRUST_POLICY_MAX_LIMIT, "characters",
       `IAM's quota for a role trust policy is ${TRUST_POLICY_DEFAULT_LIMIT} characters by default and at most ${TRUST_POLICY_MAX_LIMIT} after a Service Quotas increase; set it to the account's raised quota`);
-    // Refused here, not at apply, where IAM fails CreateRole with LimitExceeded (ACLSizePerRole) and the rest of the
-    // stack stops half-deployed (red-team round 85).
-    const requireTrustWithin = (prop: string, whose: string, json: string, instead: string, known?: ReadonlyMap<string, string>) =>
-      requirePolicyWithin("AgentRole", prop, { makes: "makes", what: `trust policy for ${whose}`, ...policyTextSize(json, { known }) },
-        { quota: props.trustPolicySizeLimit === undefined ? "IAM's default role trust policy quota of" : "trustPolicySizeLimit", value: trustLimit },
-        `IAM refuses the role at apply (LimitExceeded, ACLSizePerRole). ${instead}, or raise the account's "Role trust policy length" quota in Service Quotas ` +
-          `(at most ${TRUST_POLICY_MAX_LIMIT}) and set trustPolicySizeLimit to it`);
-
     this.roleName = name;
     this.path = path;
     this.sourceIdentity = sourceIdentity;
@@ -214,11 +206,59 @@ export class AgentRole extends Construct {
     const conditions: ConditionBlock = { StringLike: { "sts:SourceIdentity": sourceIdentity } };
     const tagSession: ConditionBlock | undefined =
       tagKeys.length > 0 ? { "ForAllValues:StringEquals": { "aws:TagKeys": [...tagKeys] } } : undefined;
+    // Refused here, not at apply, where IAM fails CreateRole with LimitExceeded (ACLSizePerRole) and the rest of the
+    // stack stops half-deployed (red-team round 85). A reference counts as the shortest ARN it can become (round 86:
+    // as nothing, 20 runner roles passed by `.arn` made a trust of 2,368 characters that was accepted). The partition
+    // is the one a principal's literal ARN names (a trust names principals of its role's partition only), else that of
+    // the provider's literal region, else `aws`, the shortest: an estimate must never exceed what IAM counts.
+    const region = literalProviderRegion(this, props.provider);
+    const partition = props.assumedBy.map((p) => p.partition).find((x) => x !== undefined) ?? (region === undefined ? undefined : partitionOf(region));
+    const known = new Map<string, string>();
+    for (const p of props.assumedBy) for (const [ref, estimate] of p.arnEstimates(this, partition)) known.set(ref, estimate);
+    const quota = { quota: props.trustPolicySizeLimit === undefined ? "IAM's default role trust policy quota of" : "trustPolicySizeLimit", value: trustLimit };
+    const raise = `raise the account's "Role trust policy length" quota in Service Quotas (at most ${TRUST_POLICY_MAX_LIMIT}) and set trustPolicySizeLimit to it`;
+    /**
+     * The message names what makes the trust long: the session tag keys (written in every TagSession statement) or the
+     * principals, whichever takes more of it, with the largest principal when there are several (round 86: 60 tag keys
+     * were blamed on a principal's subject).
+     */
+    const requireTrustWithin = (prop: string, whose: string, render: (tags?: ConditionBlock, without?: number) => string, principals: readonly number[], instead: string) => {
+      const full = policyTextSize(render(tagSession), { known });
+      if (full.size <= trustLimit) return;
+      // The keys alone: the TagSession statements that hold them name the principals, whose characters those are.
+      const noKeys: ConditionBlock = { "ForAllValues:StringEquals": { "aws:TagKeys": [] } };
+      const bare = tagSession ? policyTextSize(render(noKeys), { known }).size : full.size;
+      const tags = full.size - bare;
+      const largest = principals.length < 2 ? undefined : principals
+        .map((i) => ({ i, size: full.size - policyTextSize(render(tagSession, i), { known }).size }))
+        .reduce((a, b) => (b.size > a.size ? b : a));
+      const stack = TerraformStack.of(this);
+      // A reference reads as what it names (`${aws_iam_role.runner.arn}`), not as a cdktf token.
+      const label = (i: number) => `assumedBy[${i}] (${Tokenization.resolve(props.assumedBy[i].describe(), { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) })})`;
+      const parts = [
+        ...(tags > 0 ? [`${tagKeys.length} sessionTagKeys: ${tags}`] : []),
+        principals.length === 1
+          ? `${label(principals[0])}: ${bare}`
+          : `${principals.length} principals: ${bare}${largest ? `, the most ${label(largest.i)}: ${largest.size}` : ""}`,
+      ];
+      const byTags = tags > bare;
+      requirePolicyWithin("AgentRole", byTags ? "sessionTagKeys" : prop,
+        { makes: byTags ? `(${tagKeys.length} keys) with ${prop} make` : "makes", what: `trust policy for ${whose}`, ...full, parts: parts.join("; ") },
+        quota,
+        `IAM refuses the role at apply (LimitExceeded, ACLSizePerRole). ` +
+          (byTags
+            ? "Give the role fewer or shorter sessionTagKeys (every key is written in each TagSession statement of the trust)"
+            : instead) +
+          `, or ${raise}`);
+    };
     const entries: IamRole[] = [];
-    // An entry role's ARN is a reference until apply; its length is known but for the partition and account.
-    const entryArns = new Map<string, string>();
-    const trust = props.assumedBy.flatMap((p, i) => {
-      if (p.carriesSourceIdentity) return p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
+    // Each principal's statements in the agent role's trust, by the session tag condition.
+    const renders: ((tags?: ConditionBlock) => StatementJson[])[] = [];
+    props.assumedBy.forEach((p, i) => {
+      if (p.carriesSourceIdentity) {
+        renders.push((tags) => p.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tags));
+        return;
+      }
       // Its sessions cannot carry a source identity: it enters through a role that can set one (see carriesSourceIdentity).
       const n = entries.length === 0 ? "" : String(entries.length + 1);
       // Cut to IAM's 64 characters, two entry roles (or an entry role and the agent role) would share a name, and the
@@ -238,7 +278,8 @@ export class AgentRole extends Construct {
         provider: props.provider,
       });
       const entryTrust = policyJson(p.statements(`Entry${i}`, [], {}, tagSession));
-      requireTrustWithin(`assumedBy[${i}]`, `its entry role ${entryName}`, entryTrust, "Shorten what the principal names (its subject, branch or project path)");
+      requireTrustWithin(`assumedBy[${i}]`, `its entry role ${entryName}`, (tags) => policyJson(p.statements(`Entry${i}`, [], {}, tags)), [i],
+        "Shorten what the principal names (its subject, branch or project path)");
       const entry = new IamRole(this, `Entry${n}`, {
         name: entryName,
         path: AGENT_ENTRY_PATH,
@@ -250,16 +291,19 @@ export class AgentRole extends Construct {
         provider: props.provider,
       });
       entries.push(entry);
-      // Read once: each read of a resource's attribute is a new token.
+      // Read once: each read of a resource's attribute is a new token. In the role's partition, like the agent role (round
+      // 86: arn:aws: made a GovCloud trust 50 characters short).
       const entryArn = entry.arn;
-      entryArns.set(entryArn, `arn:aws:iam::000000000000:role${AGENT_ENTRY_PATH}${entryName}`);
-      return AgentPrincipal.role(entryArn).statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tagSession);
+      known.set(entryArn, `arn:${partition ?? "aws"}:iam::000000000000:role${AGENT_ENTRY_PATH}${entryName}`);
+      const entryPrincipal = AgentPrincipal.role(entryArn);
+      renders.push((tags) => entryPrincipal.statements(`AgentSession${i}`, ["sts:SetSourceIdentity"], conditions, tags));
     });
 
-    const trustJson = policyJson(mergePrincipals(trust));
-    requireTrustWithin("assumedBy", `role ${name}`, trustJson,
-      "Give the role fewer principals (an identityCenterPermissionSet or an OIDC subject costs about 500 characters, another runner role about 60), or split them over two AgentRoles",
-      entryArns);
+    const trustOf = (tags?: ConditionBlock, without?: number) =>
+      policyJson(mergePrincipals(renders.flatMap((render, i) => (i === without ? [] : render(tags)))));
+    const trustJson = trustOf(tagSession);
+    requireTrustWithin("assumedBy", `role ${name}`, trustOf, props.assumedBy.map((_, i) => i),
+      "Give the role fewer principals (an identityCenterPermissionSet or an OIDC subject costs about 500 characters, another runner role about 60), or split them over two AgentRoles");
     this.role = new IamRole(this, "Role", {
       name,
       path,

@@ -59,17 +59,19 @@ export function policyTextSize(
 
 /**
  * Refuses a policy AWS would refuse at apply (or at session start) for its size. One wording for every construct:
- * `<Construct>: <prop> <makes> a <what> of <size> characters, over <quota> <limit>; <remedy>`.
+ * `<Construct>: <prop> <makes> a <what> of <size> characters (<parts>), over <quota> <limit>; <remedy>`, where `parts`
+ * says what the characters come from, when more than one prop makes them.
  */
 export function requirePolicyWithin(
   construct: string,
   prop: string,
-  policy: { readonly makes: string; readonly what: string; readonly size: number; readonly exact: boolean },
+  policy: { readonly makes: string; readonly what: string; readonly size: number; readonly exact: boolean; readonly parts?: string },
   limit: { readonly quota: string; readonly value: number },
   remedy: string,
 ): void {
   if (policy.size <= limit.value) return;
-  fail(construct, prop, `${policy.makes} a ${policy.what} of ${policy.exact ? "" : "at least "}${policy.size} characters, over ${limit.quota} ${limit.value}; ${remedy}`);
+  const parts = policy.parts ? ` (${policy.parts})` : "";
+  fail(construct, prop, `${policy.makes} a ${policy.what} of ${policy.exact ? "" : "at least "}${policy.size} characters${parts}, over ${limit.quota} ${limit.value}; ${remedy}`);
 }
 
 /** IAM's size limits, in characters without whitespace. */

@@ -20,6 +20,26 @@ const IOPS_RANGE: Readonly<Record<string, readonly [number, number]>> = { gp3: [
 /** gp3's provisioned throughput in MiB/s, the only type that takes one (upper bound as for IOPS_RANGE). */
 const GP3_THROUGHPUT: readonly [number, number] = [125, 2000];
 
+/** The sizes CreateVolume takes, in GiB, by volume type (its Size parameter's documented ranges). */
+const SIZE_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  standard: [1, 1024],
+  gp2: [1, 16384],
+  gp3: [1, 65536],
+  io1: [4, 16384],
+  io2: [4, 65536],
+  st1: [125, 16384],
+  sc1: [125, 16384],
+};
+
+/**
+ * The most provisioned IOPS per GiB EC2 takes (EBS volume types: io1 50, io2 1,000, gp3 500). gp3's 3,000 are its
+ * baseline at any size, so they are always taken.
+ */
+const IOPS_PER_GIB: Readonly<Record<string, number>> = { gp3: 500, io1: 50, io2: 1000 };
+const GP3_BASELINE_IOPS = 3000;
+/** gp3's most throughput per provisioned IOPS, in MiB/s: 750 with the 3,000 baseline, 2,000 from 8,000 IOPS. */
+const GP3_MIBS_PER_IOPS = 0.25;
+
 export interface ProtectedVolumeProps {
   /** Name tag, and the base of the backup plan's name when one is created. 2-34 letters, digits, _ or -. */
   readonly name: string;
@@ -28,17 +48,24 @@ export interface ProtectedVolumeProps {
    * when that is written literally.
    */
   readonly availabilityZone: string;
-  /** Size in GiB. */
+  /**
+   * Size in GiB, in the range EC2 takes for the volume type: gp2 1 to 16,384, gp3 1 to 65,536, io1 4 to 16,384, io2 4
+   * to 65,536, st1 and sc1 125 to 16,384, standard 1 to 1,024.
+   */
   readonly sizeGiB: number;
   /** One of standard, gp2, gp3, io1, io2, sc1, st1. @default "gp3" */
   readonly volumeType?: string;
   /**
-   * Provisioned IOPS: required for io1 (100 to 64,000) and io2 (100 to 256,000), optional for gp3 (from 3,000),
-   * refused for the other types, as EC2 does.
+   * Provisioned IOPS: required for io1 (100 to 64,000, at most 50 per GiB) and io2 (100 to 256,000, at most 1,000 per
+   * GiB), optional for gp3 (3,000 to 80,000, above 3,000 at most 500 per GiB), refused for the other types, as EC2 does.
    * @default none (gp3's baseline of 3,000)
    */
   readonly iops?: number;
-  /** Provisioned throughput in MiB/s, gp3 only (from 125). @default none (gp3's baseline of 125) */
+  /**
+   * Provisioned throughput in MiB/s, gp3 only: 125 to 2,000, and above 125 at most 0.25 per provisioned IOPS (750 with
+   * the baseline 3,000).
+   * @default none (gp3's baseline of 125)
+   */
   readonly throughput?: number;
   /**
    * The off-site backup: a plan to share with other resources, or the options of a plan made for this volume
@@ -119,6 +146,30 @@ export class ProtectedVolume extends Construct {
       if (props.throughput !== undefined && !isToken(props.throughput)) {
         if (volumeType !== "gp3") fail(C, "throughput", `applies to gp3 volumes only (volumeType is "${volumeType}", got throughput ${JSON.stringify(props.throughput)}): EC2 refuses it for ${volumeType} at apply. Leave throughput out, or use gp3`);
         requireInteger(C, "throughput", props.throughput, GP3_THROUGHPUT[0], GP3_THROUGHPUT[1], "MiB/s", "what EC2 takes for gp3");
+      }
+      // Red-team round 86: st1 of 1 GiB, gp2 of 64 TiB, gp3 of 1 GiB with 80,000 IOPS and 2,000 MiB/s on the baseline
+      // IOPS were accepted, and failed at apply. Each limit is EC2's for the type; what is not known here is not checked.
+      const [minSize, maxSize] = SIZE_RANGE[volumeType];
+      if (props.sizeGiB < minSize || props.sizeGiB > maxSize) {
+        const fits = EBS_VOLUME_TYPES.filter((t) => props.sizeGiB >= SIZE_RANGE[t][0] && props.sizeGiB <= SIZE_RANGE[t][1]);
+        fail(C, "sizeGiB", `must be between ${minSize.toLocaleString("en-US")} and ${maxSize.toLocaleString("en-US")} GiB for volumeType "${volumeType}" (got ${props.sizeGiB}): EC2 refuses any other size of ${volumeType} at apply. ` +
+          `Change the size, or use a type that takes ${props.sizeGiB} GiB (${fits.join(", ")})`);
+      }
+      const perGiB = IOPS_PER_GIB[volumeType];
+      if (perGiB !== undefined && props.iops !== undefined && !isToken(props.iops)) {
+        const most = Math.max(perGiB * props.sizeGiB, volumeType === "gp3" ? GP3_BASELINE_IOPS : 0);
+        if (props.iops > most) {
+          fail(C, "iops", `must be at most ${perGiB.toLocaleString("en-US")} per GiB for ${volumeType}${volumeType === "gp3" ? ` (or its baseline of ${GP3_BASELINE_IOPS.toLocaleString("en-US")})` : ""}, ${most.toLocaleString("en-US")} for ${props.sizeGiB} GiB (got ${props.iops.toLocaleString("en-US")}): EC2 refuses the volume at apply. ` +
+            `Give it at least ${Math.ceil(props.iops / perGiB).toLocaleString("en-US")} GiB (sizeGiB), or at most ${most.toLocaleString("en-US")} IOPS`);
+        }
+      }
+      if (volumeType === "gp3" && props.throughput !== undefined && !isToken(props.throughput) && !isToken(props.iops)) {
+        const iops = props.iops ?? GP3_BASELINE_IOPS;
+        const most = Math.max(GP3_THROUGHPUT[0], Math.floor(iops * GP3_MIBS_PER_IOPS));
+        if (props.throughput > most) {
+          fail(C, "throughput", `must be at most ${GP3_MIBS_PER_IOPS} MiB/s per provisioned IOPS for gp3, ${most.toLocaleString("en-US")} with ${iops.toLocaleString("en-US")} IOPS${props.iops === undefined ? " (gp3's baseline: iops is not set)" : ""} (got ${props.throughput.toLocaleString("en-US")}): EC2 refuses the volume at apply. ` +
+            `Set iops to at least ${Math.ceil(props.throughput / GP3_MIBS_PER_IOPS).toLocaleString("en-US")}, or throughput to at most ${most.toLocaleString("en-US")}`);
+        }
       }
     }
     const { plan, key } = planAndKey(this, C, props.name, props.backup, props.kmsKey, props.tags, props.provider);

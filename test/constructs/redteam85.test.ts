@@ -80,16 +80,16 @@ describe("AgentRole's trust policy fits IAM's quota (red-team round 85)", () => 
   it("refuses a trust policy over 2,048 characters, naming assumedBy, the size, the quota and what to do", () => {
     // Three permission sets cannot share a statement (each pins its own role ARN): 3,554 characters.
     const message = errorOf(() => trustOf([...runners(2), permissionSet("222222222221"), permissionSet("222222222222"), permissionSet("222222222223")])).message;
-    expect(message).toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of 3554 characters, over IAM's default role trust policy quota of 2048; IAM refuses the role at apply \(LimitExceeded, ACLSizePerRole\)\. Give the role fewer principals .*split them over two AgentRoles, or raise the account's "Role trust policy length" quota in Service Quotas \(at most 4096\) and set trustPolicySizeLimit to it$/);
+    expect(message).toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of 3554 characters \(2 sessionTagKeys: 60; 5 principals: 3494, the most assumedBy\[2\] \(Identity Center permission set AgentOperators in 222222222221\): 966\), over IAM's default role trust policy quota of 2048; IAM refuses the role at apply \(LimitExceeded, ACLSizePerRole\)\. Give the role fewer principals .*split them over two AgentRoles, or raise the account's "Role trust policy length" quota in Service Quotas \(at most 4096\) and set trustPolicySizeLimit to it$/);
     // Six runners and a permission set are 2,078 characters: 30 over.
-    expect(errorOf(() => trustOf([...runners(6), permissionSet()])).message).toMatch(/of 2078 characters, over IAM's default role trust policy quota of 2048/);
+    expect(errorOf(() => trustOf([...runners(6), permissionSet()])).message).toMatch(/of 2078 characters \(.*\), over IAM's default role trust policy quota of 2048/);
     // Controls: five runners and the permission set fit; with the quota raised, so do the six and the three sets.
     expect(() => trustOf([...runners(5), permissionSet()])).not.toThrow();
     expect(() => trustOf([...runners(6), permissionSet()], { trustPolicySizeLimit: 4096 })).not.toThrow();
     const raised = trustOf([...runners(2), permissionSet("222222222221"), permissionSet("222222222222"), permissionSet("222222222223")], { trustPolicySizeLimit: 4096 });
     expect(gateFindings(raised.json)).toEqual([]);
     expect(errorOf(() => trustOf([...runners(6), permissionSet(), permissionSet("222222222223"), permissionSet("222222222224"), permissionSet("222222222225"), permissionSet("222222222226"), permissionSet("222222222227"), permissionSet("222222222228")], { trustPolicySizeLimit: 4096 })).message)
-      .toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of \d{4} characters, over trustPolicySizeLimit 4096; /);
+      .toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of \d{4} characters \(.*\), over trustPolicySizeLimit 4096; /);
   });
 
   it("validates trustPolicySizeLimit: an integer from 2048 to 4096", () => {
@@ -105,14 +105,14 @@ describe("AgentRole's trust policy fits IAM's quota (red-team round 85)", () => 
   it("counts an entry role's ARN at its shortest, and checks the entry roles' own trust", () => {
     // Entry roles' ARNs are references until apply: each counts as arn:aws:iam::<12 digits>:role/agent-entry/<name>.
     const branches = (n: number) => Array.from({ length: n }, (_, i) => gitlab(`release-${i}`));
-    expect(errorOf(() => trustOf(branches(16))).message).toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of at least 2\d{3} characters, over IAM's default role trust policy quota of 2048; /);
+    expect(errorOf(() => trustOf(branches(16))).message).toMatch(/^AgentRole: assumedBy makes a trust policy for role coding-agent of at least 2\d{3} characters \(.*\), over IAM's default role trust policy quota of 2048; /);
     const fits = trustOf(branches(10));
     expect(resources(fits.json, "aws_iam_role")).toHaveLength(11);
     expect(fits.trust.Statement).toHaveLength(2);
     expect(fits.trust.Statement[0].Principal.AWS).toHaveLength(10);
     // An entry role trusts one principal; only a very long claim makes it too long.
     const long = "b".repeat(1300);
-    expect(errorOf(() => trustOf([runner(0), gitlab(long)])).message).toMatch(/^AgentRole: assumedBy\[1\] makes a trust policy for its entry role coding-agent-entry of \d{4} characters, over IAM's default role trust policy quota of 2048; IAM refuses the role at apply \(LimitExceeded, ACLSizePerRole\)\. Shorten what the principal names/);
+    expect(errorOf(() => trustOf([runner(0), gitlab(long)])).message).toMatch(/^AgentRole: assumedBy\[1\] makes a trust policy for its entry role coding-agent-entry of \d{4} characters \(.*\), over IAM's default role trust policy quota of 2048; IAM refuses the role at apply \(LimitExceeded, ACLSizePerRole\)\. Shorten what the principal names/);
     expect(() => trustOf([runner(0), gitlab(long)], { trustPolicySizeLimit: 4096 })).not.toThrow();
     expect(gateFindings(trustOf([gitlab("main")]).json)).toEqual([]);
   });
@@ -183,7 +183,7 @@ describe("ProtectedVolume: iops and throughput EC2 refuses at apply (red-team ro
     [{ volumeType: "io2", iops: 3000 }, { type: "io2", iops: 3000 }],
     [{ volumeType: "io1", iops: 100 }, { type: "io1", iops: 100 }],
     [{ iops: 6000, throughput: 250 }, { type: "gp3", iops: 6000, throughput: 250 }],
-    [{ volumeType: "st1" }, { type: "st1" }],
+    [{ volumeType: "st1", sizeGiB: 125 }, { type: "st1", size: 125 }],
   ])("control: accepts %j", (extra, expected) => {
     const v = volume(extra);
     const body = only(JSON.parse(Testing.synth(TerraformStack.of(v))), "aws_ebs_volume");
