@@ -1,0 +1,52 @@
+/**
+ * How a credential of the stack is named inside a value: the reference patterns the stored-credential path (E8) and
+ * `credential-in-configuration` match, and the references a plan's configuration shows where its values cannot.
+ */
+import type { TfResource, TfStack } from "../terraform/types";
+
+/**
+ * The module path an address may start with (`module.a.`, `module.a["x"].module.b[0].`). The HCL reader and plans name
+ * a module's resources by their full address, so a pattern that refuses a match right after a `.` without allowing
+ * this prefix misses every credential inside a module (red-team round 86).
+ */
+export const MODULE_PATH = String.raw`(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*`;
+
+/** Nothing of an address may come right before a reference: `xaws_iam_access_key.k` and `a.aws_iam_access_key.k` are no reference to one. */
+const START = String.raw`(?<![A-Za-z0-9_.-])`;
+
+/**
+ * A reference to a resource of `types`: groups are the module path, the type, the name, the instance keys and splats
+ * (`[0]`, `["a"]`, `.*`, `[*]`), and the attribute when one is written.
+ */
+export function referencePattern(types: readonly string[], data = false): RegExp {
+  return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+}
+
+/**
+ * The addresses a reference may stand for: the instance it names when the stack has it, else the resource as written,
+ * else every instance of it (`aws_iam_access_key.k[each.key]` may be any of them). Empty when the stack has none.
+ */
+export function addressesOf(stack: TfStack, prefix: string, type: string, name: string, keys: string, data = false): string[] {
+  const base = `${prefix}${data ? "data." : ""}${type}.${name}`;
+  const key = /^\[[^\]]*\]/.exec(keys)?.[0];
+  if (key !== undefined && stack.byAddress.has(`${base}${key}`)) return [`${base}${key}`];
+  if (stack.byAddress.has(base)) return [base];
+  return (stack.byType.get(type) ?? []).filter((r) => r.address.startsWith(`${base}[`)).map((r) => r.address);
+}
+
+/**
+ * References a plan's configuration makes from each argument of a resource (`tags` → `aws_iam_access_key.k.secret`),
+ * module paths and module outputs resolved: where the plan cannot show a value (unknown until apply) or shows it
+ * transformed (`base64encode`), the configuration still says what it was made from. Keyed by the resource object,
+ * which the plan reader builds once per plan.
+ */
+const configured = new WeakMap<TfResource, ReadonlyMap<string, readonly string[]>>();
+
+export function setConfiguredReferences(r: TfResource, byArgument: ReadonlyMap<string, readonly string[]>): void {
+  if (byArgument.size > 0) configured.set(r, byArgument);
+}
+
+/** The configured references of a resource's arguments, each written as an interpolation (`${aws_iam_access_key.k.secret}`). */
+export function configuredReferences(r: TfResource): ReadonlyMap<string, readonly string[]> | undefined {
+  return configured.get(r);
+}
