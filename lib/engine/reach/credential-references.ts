@@ -11,6 +11,20 @@ import type { TfResource, TfStack } from "../terraform/types";
  */
 export const MODULE_PATH = String.raw`(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*`;
 
+/** Resources that are a credential of a user, whose references the credential paths match. */
+export const CREDENTIAL_TYPES = ["aws_iam_access_key", "aws_iam_user_login_profile", "aws_iam_service_specific_credential"] as const;
+
+/** Data sources that read a store of the stack back, and so carry what it holds. */
+export const STORE_READ_TYPES = [
+  "aws_secretsmanager_secret_version",
+  "aws_secretsmanager_secret_versions",
+  "aws_ssm_parameter",
+  "aws_ssm_parameters_by_path",
+  "aws_s3_object",
+  "aws_s3_bucket_object",
+  "aws_dynamodb_table_item",
+] as const;
+
 /** Nothing of an address may come right before a reference: `xaws_iam_access_key.k` and `a.aws_iam_access_key.k` are no reference to one. */
 const START = String.raw`(?<![A-Za-z0-9_.-])`;
 
@@ -20,6 +34,13 @@ const START = String.raw`(?<![A-Za-z0-9_.-])`;
  */
 export function referencePattern(types: readonly string[], data = false): RegExp {
   return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+}
+
+const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
+
+/** Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow. */
+export function carriesCredential(ref: string): boolean {
+  return CARRIES.test(ref);
 }
 
 /**

@@ -12,7 +12,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, configuredReferences, referencePattern } from "./credential-references";
+import { addressesOf, configuredReferences, referencePattern, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -139,7 +139,7 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
       if (values.has(m[2])) stringsIn(values.get(m[2]), out);
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
-      const read = STORE_READS[m[2]];
+      const read = STORE_READS[m[2] as (typeof STORE_READ_TYPES)[number]];
       if (m[5] !== undefined && !read.attributes.includes(m[5])) continue;
       for (const address of addressesOf(stack, m[1], m[2], m[3], m[4], true)) {
         if (followed.has(address)) continue;
@@ -162,7 +162,7 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
  * store of the type, so the data source carries what any of them holds; a store outside the stack is not the stack's
  * credential to follow (its reads are judged as reads of stores outside the stack).
  */
-const STORE_READS: Readonly<Record<string, { readonly attributes: readonly string[]; readonly stores: (stack: TfStack, source: TfResource) => readonly TfResource[] }>> = {
+const STORE_READS: Readonly<Record<(typeof STORE_READ_TYPES)[number], { readonly attributes: readonly string[]; readonly stores: (stack: TfStack, source: TfResource) => readonly TfResource[] }>> = {
   aws_secretsmanager_secret_version: { attributes: ["secret_string", "secret_binary"], stores: secretsRead },
   aws_secretsmanager_secret_versions: { attributes: ["versions"], stores: secretsRead },
   aws_ssm_parameter: { attributes: ["value", "insecure_value"], stores: (stack, d) => parametersNamed(stack, d, "name", (n) => [n]) },
@@ -172,7 +172,7 @@ const STORE_READS: Readonly<Record<string, { readonly attributes: readonly strin
   aws_dynamodb_table_item: { attributes: ["item"], stores: (stack, d) => sameName(stack, d, "aws_dynamodb_table_item", "table_name") },
 };
 
-const STORE_READ_REF = referencePattern(Object.keys(STORE_READS), true);
+const STORE_READ_REF = referencePattern(STORE_READ_TYPES, true);
 
 /** The secrets of the stack a secret-reading data source may read: those its `secret_id` is linked to. */
 function secretsRead(stack: TfStack, d: TfResource): TfResource[] {
