@@ -116,6 +116,14 @@ describe("a key the plan creates, written where the plan shows only an unknown v
     expect(inside.written.map((w) => w[0])).toEqual(["module.keys.aws_sns_topic.t"]);
   });
 
+  test("in a keyed module, which the configuration names without its key: every instance's user", async () => {
+    const p = plan([...base("sns:ListTopics", "new", "module.keys."), topic(undefined, REFS, "module.keys.aws_sns_topic.t")]);
+    // The plan's addresses carry the module key; its configuration does not.
+    const keyed = JSON.parse(JSON.stringify({ ...p, configuration: undefined }).split('"module.keys.').join('"module.keys[\\"a\\"].')) as Record<string, unknown>;
+    const r = await gate({ ...keyed, configuration: p.configuration });
+    expect(r.written).toEqual([['module.keys["a"].aws_sns_topic.t', expect.stringMatching(/access key of module\.keys\["a"\]\.aws_iam_user\.deploy \(module\.keys\["a"\]\.aws_iam_access_key\.k\)/)]]);
+  });
+
   test("through a local, which the configuration does not show: fail closed while the argument is unknown", async () => {
     const r = await gate(plan([...base("sns:ListTopics", "new"), topic(undefined, { references: ["local.creds"] })]));
     expect(r.written).toEqual([["aws_sns_topic.t", MESSAGE]]);

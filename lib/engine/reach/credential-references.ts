@@ -3,6 +3,7 @@
  * `credential-in-configuration` match, and the references a plan's configuration shows where its values cannot.
  */
 import type { TfResource, TfStack } from "../terraform/types";
+import { withoutInstanceKeys } from "../agents";
 
 /**
  * The module path an address may start with (`module.a.`, `module.a["x"].module.b[0].`). The HCL reader and plans name
@@ -45,14 +46,17 @@ export function carriesCredential(ref: string): boolean {
 
 /**
  * The addresses a reference may stand for: the instance it names when the stack has it, else the resource as written,
- * else every instance of it (`aws_iam_access_key.k[each.key]` may be any of them). Empty when the stack has none.
+ * else every instance of it, module keys included (`aws_iam_access_key.k[each.key]` may be any of them). Empty when
+ * the stack has none.
  */
 export function addressesOf(stack: TfStack, prefix: string, type: string, name: string, keys: string, data = false): string[] {
   const base = `${prefix}${data ? "data." : ""}${type}.${name}`;
   const key = /^\[[^\]]*\]/.exec(keys)?.[0];
   if (key !== undefined && stack.byAddress.has(`${base}${key}`)) return [`${base}${key}`];
   if (stack.byAddress.has(base)) return [base];
-  return (stack.byType.get(type) ?? []).filter((r) => r.address.startsWith(`${base}[`)).map((r) => r.address);
+  // A plan's configuration names a resource of a keyed module without its key (`module.m.`), as the HCL reader may.
+  const bare = withoutInstanceKeys(base);
+  return (stack.byType.get(type) ?? []).filter((r) => r.mode === (data ? "data" : "managed") && withoutInstanceKeys(r.address) === bare).map((r) => r.address);
 }
 
 /**
