@@ -9,6 +9,9 @@ import { isObject } from "./values";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { AFTER_APPLY } from "../engine/terraform/policy-documents";
 import { configOf, providerDefaultTags } from "./config-expressions";
+import { configuredCredentialReferences } from "./credential-references";
+import { setConfiguredReferences } from "../engine/reach/credential-references";
+import { withoutInstanceKeys } from "../engine/agents";
 
 export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
@@ -43,6 +46,14 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     if (seen.has(r.address) || (r.mode !== "data" && deleted.has(r.address))) continue;
     seen.add(r.address);
     resources.push(toResource(r, undefined));
+  }
+  // What the configuration shows flowing into each argument, where the values hide it (unknown, or transformed).
+  const credentialRefs = configuredCredentialReferences(plan);
+  if (credentialRefs.size > 0) {
+    for (const r of resources) {
+      const refs = credentialRefs.get(withoutInstanceKeys(r.address));
+      if (refs) setConfiguredReferences(r, refs);
+    }
   }
   const variables = new Map<string, unknown>();
   for (const [name, v] of Object.entries(plan.variables ?? {})) {

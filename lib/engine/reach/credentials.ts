@@ -12,6 +12,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
+import { addressesOf, configuredReferences, referencePattern, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -57,8 +58,8 @@ const TOKEN_SHAPES: readonly [string, RegExp][] = [
  * password signs in as the user with all its rights, so it is as good as a key.
  */
 const CREDENTIAL_REFS: readonly { readonly type: string; readonly what: string; readonly re: RegExp }[] = [
-  { type: "aws_iam_access_key", what: "an access key", re: /(?<![A-Za-z0-9_.-])aws_iam_access_key\.([A-Za-z0-9_-]+)/g },
-  { type: "aws_iam_user_login_profile", what: "the console password", re: /(?<![A-Za-z0-9_.-])aws_iam_user_login_profile\.([A-Za-z0-9_-]+)/g },
+  { type: "aws_iam_access_key", what: "an access key", re: referencePattern(["aws_iam_access_key"]) },
+  { type: "aws_iam_user_login_profile", what: "the console password", re: referencePattern(["aws_iam_user_login_profile"]) },
 ];
 
 /** Attributes of those resources that are the credential itself; a plan shows them as plain values once they exist. */
@@ -99,8 +100,9 @@ function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?
       computed = true;
       for (const c of CREDENTIAL_REFS) {
         for (const m of s.matchAll(c.re)) {
-          const r = stack.byAddress.get(`${c.type}.${m[1]}`);
-          add(r ? userOf(stack, r) : undefined, c.what);
+          const addresses = addressesOf(stack, m[1], c.type, m[3], m[4]);
+          if (addresses.length === 0) add(undefined, c.what);
+          for (const a of addresses) add(userOf(stack, stack.byAddress.get(a)!), c.what);
         }
       }
     }
@@ -136,8 +138,83 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
       const values = m[1] === "local" ? stack.locals : stack.variables;
       if (values.has(m[2])) stringsIn(values.get(m[2]), out);
     }
+    for (const m of out[i].matchAll(STORE_READ_REF)) {
+      const read = STORE_READS[m[2] as (typeof STORE_READ_TYPES)[number]];
+      if (m[5] !== undefined && !read.attributes.includes(m[5])) continue;
+      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4], true)) {
+        if (followed.has(address)) continue;
+        followed.add(address);
+        const source = stack.byAddress.get(address)!;
+        for (const store of read.stores(stack, source)) {
+          const stored = storedValues(store, secretVersions(stack));
+          if (stored) stringsIn(stored.values, out);
+        }
+      }
+    }
   }
   return out;
+}
+
+/**
+ * Data sources that read a store of the stack back (red-team round 86: a key put in a secret, read back through
+ * `data.aws_secretsmanager_secret_version`, then written into tags): the attributes that hold what the store holds,
+ * and the stores of the stack the data source may read. A name blastwall cannot resolve is a pattern that meets every
+ * store of the type, so the data source carries what any of them holds; a store outside the stack is not the stack's
+ * credential to follow (its reads are judged as reads of stores outside the stack).
+ */
+const STORE_READS: Readonly<Record<(typeof STORE_READ_TYPES)[number], { readonly attributes: readonly string[]; readonly stores: (stack: TfStack, source: TfResource) => readonly TfResource[] }>> = {
+  aws_secretsmanager_secret_version: { attributes: ["secret_string", "secret_binary"], stores: secretsRead },
+  aws_secretsmanager_secret_versions: { attributes: ["versions"], stores: secretsRead },
+  aws_ssm_parameter: { attributes: ["value", "insecure_value"], stores: (stack, d) => parametersNamed(stack, d, "name", (n) => [n]) },
+  aws_ssm_parameters_by_path: { attributes: ["values"], stores: (stack, d) => parametersNamed(stack, d, "path", (n) => [n.endsWith("/") ? `${n}*` : `${n}/*`]) },
+  aws_s3_object: { attributes: ["body"], stores: (stack, d) => objectsRead(stack, d, "aws_s3_object") },
+  aws_s3_bucket_object: { attributes: ["body"], stores: (stack, d) => objectsRead(stack, d, "aws_s3_object") },
+  aws_dynamodb_table_item: { attributes: ["item"], stores: (stack, d) => sameName(stack, d, "aws_dynamodb_table_item", "table_name") },
+};
+
+const STORE_READ_REF = referencePattern(STORE_READ_TYPES, true);
+
+/** The secrets of the stack a secret-reading data source may read: those its `secret_id` is linked to. */
+function secretsRead(stack: TfStack, d: TfResource): TfResource[] {
+  const out: TfResource[] = [];
+  for (const [secret, links] of secretVersions(stack)) if (links.some((l) => l.version === d)) out.push(stack.byAddress.get(secret)!);
+  if (d.type === "aws_secretsmanager_secret_versions") {
+    // The plural data source is no version, so the index does not link it: its `secret_id` names the secret as a version's does.
+    const ref = refTarget(d.values.secret_id);
+    const direct = ref && (ref.kind === "resource" || ref.kind === "data") ? stack.byAddress.get(ref.address) : undefined;
+    if (direct?.type === "aws_secretsmanager_secret") return [direct];
+    const id = typeof d.values.secret_id === "string" ? namesOfId(resolveToPattern(stack, d.values.secret_id)) : { names: ["*"], exact: false };
+    for (const s of stack.byType.get("aws_secretsmanager_secret") ?? []) if (namesMeet(id, namesOfSecret(stack, s))) out.push(s);
+  }
+  return out;
+}
+
+/** Managed parameters whose name meets what the data source's `argument` names (a name, or its ARN). */
+function parametersNamed(stack: TfStack, d: TfResource, argument: string, patterns: (name: string) => string[]): TfResource[] {
+  const ref = refTarget(d.values[argument]);
+  const direct = ref?.kind === "resource" ? stack.byAddress.get(ref.address) : undefined;
+  if (direct?.type === "aws_ssm_parameter" && argument === "name") return [direct];
+  const written = attributePattern(stack, d, argument).pattern;
+  const arn = /^arn:[^:]*:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(written);
+  // A parameter's ARN drops the leading `/` of its name only when the name has none: `parameter/x` is `x` or `/x`.
+  const names = arn ? [arn[1], arn[1].slice(1)] : [written];
+  const wanted = names.flatMap(patterns);
+  return (stack.byType.get("aws_ssm_parameter") ?? []).filter((p) => p.mode === "managed" && wanted.some((w) => globsIntersect(w, attributePattern(stack, p, "name").pattern)));
+}
+
+/** Objects of the stack in the bucket and under the key the data source reads. */
+function objectsRead(stack: TfStack, d: TfResource, type: string): TfResource[] {
+  const bucket = attributePattern(stack, d, "bucket").pattern;
+  const key = attributePattern(stack, d, "key").pattern;
+  return (stack.byType.get(type) ?? []).filter(
+    (o) => o.mode === "managed" && globsIntersect(bucket, attributePattern(stack, o, "bucket").pattern) && globsIntersect(key, attributePattern(stack, o, "key").pattern),
+  );
+}
+
+/** Managed resources of `type` whose `argument` meets the data source's (a table item by its table: any key of it, fail closed). */
+function sameName(stack: TfStack, d: TfResource, type: string, argument: string): TfResource[] {
+  const want = attributePattern(stack, d, argument).pattern;
+  return (stack.byType.get(type) ?? []).filter((r) => r.mode === "managed" && globsIntersect(want, attributePattern(stack, r, argument).pattern));
 }
 
 const literalIndex = new WeakMap<TfStack, readonly { value: string; user?: string; what: string }[]>();
@@ -236,10 +313,46 @@ const EVENT_TARGET_VALUES = ["input", "input_transformer", "http_target", "run_c
  * part one set of reads returns, for a type whose reads return different parts (a stack's parameters, its template).
  */
 function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, view?: string): Stored | undefined {
+  const stored = storedAsWritten(store, versions, view);
+  const refs = configuredReferences(store);
+  if (!refs) return stored;
+  // A plan shows an unknown or transformed value; what its configuration made it from is stored all the same.
+  const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a)).flatMap(([, r]) => r);
+  if (extra.length === 0) return stored;
+  return { values: [...(stored?.values ?? []), extra], unseen: stored?.unseen ?? false };
+}
+
+/** The configured references of `attrs` of a resource, as interpolations. */
+function configuredStrings(r: TfResource, attrs: readonly string[]): string[] {
+  const refs = configuredReferences(r);
+  return refs ? attrs.flatMap((a) => refs.get(a) ?? []) : [];
+}
+
+const modelledCache = new Map<string, boolean>();
+
+/**
+ * Whether a read of a store type (`view`) returns `argument`, found by asking `storedAsWritten` about a resource that
+ * sets only that argument, to a marker: what the switch below reads, without a second list to keep in step with it.
+ * The marker is an interpolation, which the base64 decoding leaves as it is.
+ */
+function modelledArgument(type: string, view: string | undefined, argument: string): boolean {
+  const key = `${type}|${view ?? ""}|${argument}`;
+  let hit = modelledCache.get(key);
+  if (hit === undefined) {
+    const marker = `\${blastwall-marker:${argument}}`;
+    const probe = { mode: "managed", type, name: "probe", address: `${type}.probe`, values: { [argument]: marker } } as unknown as TfResource;
+    const stored = storedAsWritten(probe, new Map(), view);
+    hit = stored !== undefined && stringsIn(stored.values).some((x) => x.includes(marker));
+    modelledCache.set(key, hit);
+  }
+  return hit;
+}
+
+function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>, view?: string): Stored | undefined {
   switch (store.type) {
     case "aws_secretsmanager_secret": {
       const links = versions.get(store.address) ?? [];
-      const values = links.flatMap((l) => valuesOf(l.version, SECRET_VALUES));
+      const values = links.flatMap((l) => [...valuesOf(l.version, SECRET_VALUES), ...configuredStrings(l.version, SECRET_VALUES)]);
       // Only a version certain to write this secret shows what it holds: a data source reads it, and a version
       // that may belong to another secret proves nothing about this one (its values still count, fail closed).
       const writers = links.filter((l) => l.certain && l.version.mode === "managed");
@@ -695,7 +808,7 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_iam_service_specific_credential: ["service_password", "service_credential_secret"],
 };
 
-const SECRET_REF = /(?<![A-Za-z0-9_.-])(aws_iam_access_key|aws_iam_user_login_profile|aws_iam_service_specific_credential)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\]|\.\*)*)(?:\.([A-Za-z0-9_]+))?/g;
+const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
 
 /** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
 const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
@@ -735,22 +848,31 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
     for (const r of list) {
       if (r.mode !== "managed") continue;
       const modelled = modelledStrings(stack, r);
-      for (const [attribute, value] of Object.entries(r.values)) {
-        if (META.has(attribute) || value === undefined || value === null) continue;
-        const seen = new Set<string>();
-        for (const str of storedStrings(stack, value)) {
-          if (modelled.has(str)) continue;
-          const add = (credential: string, what: string, user: string | undefined) => {
-            if (seen.has(credential)) return;
-            seen.add(credential);
-            out.push({ resource: r, attribute, credential, what, user });
-          };
+      const refs = configuredReferences(r);
+      // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
+      const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
+      const seen = new Set<string>();
+      for (const attribute of attributes) {
+        if (META.has(attribute)) continue;
+        const value = r.values[attribute];
+        const add = (credential: string, what: string, user: string | undefined) => {
+          if (seen.has(credential)) return;
+          seen.add(credential);
+          out.push({ resource: r, attribute, credential, what, user });
+        };
+        const strings = value === undefined || value === null ? [] : storedStrings(stack, value).filter((str) => !modelled.has(str));
+        // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
+        if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
+        for (const str of strings) {
           if (str.includes("${")) {
             for (const m of str.matchAll(SECRET_REF)) {
-              if (m[4] !== undefined && !SECRET_ATTRIBUTES[m[1]].includes(m[4])) continue;
-              const address = `${m[1]}.${m[2]}`;
-              const cred = stack.byAddress.get(address);
-              add(address, USER_CREDENTIALS[m[1]].what, cred ? userOf(stack, cred, USER_CREDENTIALS[m[1]].user) : undefined);
+              const [, prefix, credType, name, keys, attr] = m;
+              if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
+              if (attr === undefined && keys === "" && picksNoSecret(str, m.index, m[0].length)) continue;
+              const { what, user: userArgument } = USER_CREDENTIALS[credType];
+              const addresses = addressesOf(stack, prefix, credType, name, keys);
+              if (addresses.length === 0) add(`${prefix}${credType}.${name}`, what, undefined);
+              for (const a of addresses) add(a, what, userOf(stack, stack.byAddress.get(a)!, userArgument));
             }
           }
           for (const l of literals) if (str.includes(l.value)) add(l.credential, l.what, l.user);
@@ -759,6 +881,20 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
     }
   }
   return out;
+}
+
+/**
+ * `lookup(aws_iam_access_key.k, "id", ...)` takes one attribute of the whole key: only a literal key naming an
+ * attribute that is no secret (red-team round 86) leaves the secret out; anything else may be the secret.
+ */
+function picksNoSecret(str: string, at: number, length: number): boolean {
+  return /\blookup\(\s*$/.test(str.slice(0, at)) && /^\s*,\s*"(?:id|user|status|create_date)"\s*[,)]/.test(str.slice(at + length));
+}
+
+/** Whether a modelled store read returns `argument` of `r` (a secret version's value is read through its secret). */
+function modelledArgumentOf(r: TfResource, argument: string): boolean {
+  if (r.type === "aws_secretsmanager_secret_version") return (SECRET_VALUES as readonly string[]).includes(argument);
+  return CREDENTIAL_STORES.some((store) => store.type === r.type && modelledArgument(r.type, "view" in store ? store.view : undefined, argument));
 }
 
 /** The secret values a plan writes out, with whose they are. */

@@ -1,0 +1,116 @@
+/**
+ * The credentials a plan's configuration shows flowing into each argument of a resource (red-team round 86). A key the
+ * plan creates has its secret unknown until apply, and so has the argument it is written into; a key that exists is
+ * shown as a literal, but a copy made with `base64encode` matches nothing. The configuration still names the key: its
+ * references, with module paths, module outputs and module variables resolved, are what the credential paths read.
+ */
+import { isObject } from "../engine/json";
+import { carriesCredential } from "../engine/reach/credential-references";
+import type { PlanJson } from "./types";
+import { withoutInstanceKeys } from "../engine/agents";
+
+/** What `resolve` gives for a reference the configuration does not show the expression of (a local). */
+const UNSEEN = "?";
+
+/** Credential attributes Terraform knows only after apply when the plan creates the credential. */
+const SECRETS = ["secret", "ses_smtp_password_v4", "password", "service_password", "service_credential_secret"];
+
+interface Module {
+  readonly prefix: string;
+  readonly outputs: Record<string, unknown>;
+  /** The module that calls this one, and the expressions of the call (what each variable is given). */
+  readonly caller?: { readonly module: Module; readonly expressions: Record<string, unknown> };
+}
+
+const MAX_DEPTH = 20;
+
+/**
+ * By resource address (module path kept, instance keys left out), then argument: the references that carry a
+ * credential, written as interpolations (`${aws_iam_access_key.k.secret}`). Empty when the plan has no configuration.
+ */
+export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  const config = (plan as { configuration?: unknown }).configuration;
+  if (!isObject(config) || !isObject(config.root_module)) return out;
+  const modules = new Map<string, Module>();
+  // Arguments unknown until apply, by resource (instance keys left out), and the credentials this plan creates.
+  const unknown = new Map<string, Set<string>>();
+  const created: string[] = [];
+  for (const rc of plan.resource_changes) {
+    const u = rc.change.after_unknown;
+    if (rc.deposed || !isObject(u)) continue;
+    const bare = withoutInstanceKeys(rc.address);
+    const set = unknown.get(bare) ?? new Set<string>();
+    for (const [k, v] of Object.entries(u)) if (v !== false && !(Array.isArray(v) && v.length === 0) && !(isObject(v) && Object.keys(v).length === 0)) set.add(k);
+    unknown.set(bare, set);
+    if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true)) created.push(`\${${rc.address}}`);
+  }
+  const walk = (body: Record<string, unknown>, mod: Module, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    modules.set(mod.prefix, mod);
+    for (const r of Array.isArray(body.resources) ? body.resources : []) {
+      if (!isObject(r) || typeof r.address !== "string" || !isObject(r.expressions)) continue;
+      const byArgument = new Map<string, string[]>();
+      for (const [argument, expression] of Object.entries(r.expressions)) {
+        const refs = new Set<string>();
+        for (const ref of referencesIn(expression)) {
+          for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
+            if (carriesCredential(x)) refs.add(`\${${x}}`);
+            // A local hides what it was made from: an argument unknown until apply that names one may hold any
+            // credential this plan creates (also unknown until apply). A known argument is matched by its value.
+            else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));
+          }
+        }
+        if (refs.size > 0) byArgument.set(argument, [...refs]);
+      }
+      if (byArgument.size > 0) out.set(`${mod.prefix}${r.address}`, byArgument);
+    }
+    if (!isObject(body.module_calls)) return;
+    for (const [name, call] of Object.entries(body.module_calls)) {
+      if (!isObject(call) || !isObject(call.module)) continue;
+      const outputs: Record<string, unknown> = {};
+      if (isObject(call.module.outputs)) for (const [o, v] of Object.entries(call.module.outputs)) if (isObject(v)) outputs[o] = v.expression;
+      walk(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } }, depth + 1);
+    }
+  };
+  const rootOutputs: Record<string, unknown> = {};
+  walk(config.root_module, { prefix: "", outputs: rootOutputs }, 0);
+  return out;
+}
+
+/**
+ * Every reference an expression makes, nested blocks included. Terraform lists `aws_iam_access_key.k` beside
+ * `aws_iam_access_key.k.secret`: the shorter one stands for the whole object only when nothing longer names it.
+ */
+function referencesIn(expression: unknown, out: string[] = []): string[] {
+  if (Array.isArray(expression)) {
+    for (const e of expression) referencesIn(e, out);
+  } else if (isObject(expression)) {
+    if (Array.isArray(expression.references)) {
+      const refs = expression.references.filter((r): r is string => typeof r === "string");
+      for (const r of refs) if (!refs.some((o) => o !== r && (o.startsWith(`${r}.`) || o.startsWith(`${r}[`)))) out.push(r);
+    }
+    for (const [k, v] of Object.entries(expression)) if (k !== "references" && k !== "constant_value") referencesIn(v, out);
+  }
+  return out;
+}
+
+/** What a reference made in module `mod` stands for, as absolute references to resources and data sources. */
+function resolve(modules: ReadonlyMap<string, Module>, mod: Module, ref: string, forEach: unknown, depth: number): string[] {
+  if (depth > MAX_DEPTH) return [];
+  const again = (m: Module, expression: unknown) => referencesIn(expression).flatMap((r) => resolve(modules, m, r, undefined, depth + 1));
+  const call = /^module\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?(?:\.([A-Za-z_][A-Za-z0-9_-]*))?/.exec(ref);
+  if (call) {
+    const inner = modules.get(`${mod.prefix}module.${call[1]}.`);
+    if (!inner) return [UNSEEN];
+    // A whole module object (`module.keys`) holds every output; an output holds what its expression refers to.
+    const names = call[2] !== undefined ? [call[2]] : Object.keys(inner.outputs);
+    return names.flatMap((n) => (n in inner.outputs ? again(inner, inner.outputs[n]) : [UNSEEN]));
+  }
+  const variable = /^var\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(ref);
+  if (variable) return mod.caller ? again(mod.caller.module, mod.caller.expressions[variable[1]]) : [];
+  if (/^local\./.test(ref)) return [UNSEEN];
+  if (/^each\.value(\.|\[|$)/.test(ref)) return again(mod, forEach);
+  if (/^(local|each|count|path|terraform|self)\./.test(ref)) return [];
+  return [`${mod.prefix}${ref}`];
+}

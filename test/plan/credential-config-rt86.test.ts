@@ -1,0 +1,154 @@
+/**
+ * A plan hides a credential's flow where the configuration shows it (red-team round 86): a key the plan creates has its
+ * secret unknown, and so has the argument it is written into; an existing key's secret, copied with `base64encode`,
+ * matches no literal. The configuration's references name the key. `tags_all` repeating `tags` is one finding.
+ */
+import { runCli } from "../../lib/cli/main";
+import { minimalPlan, tempDir, writeTemp } from "./helpers";
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }] });
+const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+
+interface Res {
+  readonly address: string;
+  readonly values: Record<string, unknown>;
+  /** after_unknown of a resource this plan creates; undefined: it exists and does not change. */
+  readonly unknown?: Record<string, unknown>;
+  readonly expressions?: Record<string, unknown>;
+}
+
+/** `module.m.aws_sns_topic.t` → its module path, type and name. */
+function parts(address: string) {
+  const m = /^((?:module\.[^.]+\.)*)([a-z0-9_]+)\.([^.]+)$/.exec(address)!;
+  return { prefix: m[1], type: m[2], name: m[3] };
+}
+
+function plan(resources: readonly Res[], withConfiguration = true, outputs: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  const p = (r: Res) => ({ address: r.address, mode: "managed", type: parts(r.address).type, name: parts(r.address).name, provider_name: "registry.terraform.io/hashicorp/aws", values: r.values });
+  const changes = resources.map((r) => ({
+    ...p(r),
+    change: r.unknown
+      ? { actions: ["create"], before: null, after: r.values, after_unknown: r.unknown, before_sensitive: false, after_sensitive: {} }
+      : { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+  }));
+  // Module paths of the configuration, each with its resources and outputs.
+  const modules = new Map<string, { resources: unknown[]; outputs: Record<string, unknown> }>([["", { resources: [], outputs: {} }]]);
+  const moduleOf = (prefix: string) => {
+    if (!modules.has(prefix)) modules.set(prefix, { resources: [], outputs: outputs[prefix] ?? {} });
+    return modules.get(prefix)!;
+  };
+  for (const r of resources) {
+    const { prefix, type, name } = parts(r.address);
+    moduleOf(prefix).resources.push({ address: `${type}.${name}`, mode: "managed", type, name, provider_config_key: "aws", expressions: r.expressions ?? {} });
+  }
+  const build = (prefix: string): Record<string, unknown> => {
+    const calls: Record<string, unknown> = {};
+    for (const other of modules.keys()) {
+      const m = new RegExp(`^${prefix.replace(/\./g, "\\.")}module\\.([^.]+)\\.$`).exec(other);
+      if (m) calls[m[1]] = { source: `./${m[1]}`, module: build(other) };
+    }
+    const mod = modules.get(prefix)!;
+    return { resources: mod.resources, outputs: Object.fromEntries(Object.entries(mod.outputs).map(([k, e]) => [k, { expression: e }])), module_calls: calls };
+  };
+  const root = (list: readonly Res[]) => {
+    const byPrefix = new Map<string, unknown[]>();
+    for (const r of list) byPrefix.set(parts(r.address).prefix, [...(byPrefix.get(parts(r.address).prefix) ?? []), p(r)]);
+    const mod = (prefix: string): Record<string, unknown> => ({
+      resources: byPrefix.get(prefix) ?? [],
+      child_modules: [...byPrefix.keys()].filter((k) => k !== prefix && k.startsWith(prefix) && /^module\.[^.]+\.$/.test(k.slice(prefix.length))).map((k) => ({ address: k.slice(0, -1), ...mod(k) })),
+    });
+    return mod("");
+  };
+  return minimalPlan(changes, {
+    planned_values: { root_module: root(resources) },
+    prior_state: { format_version: "1.0", values: { root_module: root(resources.filter((r) => !r.unknown)) } },
+    ...(withConfiguration ? { configuration: { provider_config: { aws: { name: "aws" } }, root_module: build("") } } : {}),
+  });
+}
+
+/** The agent, allowed `action` on everything; a user that can delete anything, and its key (`prefix` puts user and key in a module). */
+function base(action: string, key: "new" | "existing", prefix = ""): Res[] {
+  return [
+    { address: "aws_iam_role.agent", values: { name: "agent", assume_role_policy: TRUST, path: "/", tags: { "blastwall:agent": "true" }, tags_all: { "blastwall:agent": "true" }, max_session_duration: 3600 } },
+    { address: "aws_iam_role_policy.agent", values: { name: "agent", role: "agent", policy: doc(action) } },
+    { address: `${prefix}aws_iam_user.deploy`, values: { name: "deploy", path: "/", tags: {}, tags_all: {} } },
+    { address: `${prefix}aws_iam_user_policy.admin`, values: { name: "admin", user: "deploy", policy: doc("*") } },
+    key === "new"
+      ? { address: `${prefix}aws_iam_access_key.k`, values: { user: "deploy", status: "Active" }, unknown: { id: true, secret: true, ses_smtp_password_v4: true }, expressions: { user: { references: [`aws_iam_user.deploy.name`, `aws_iam_user.deploy`] } } }
+      : { address: `${prefix}aws_iam_access_key.k`, values: { user: "deploy", status: "Active", id: "AKIAIOSFODNN7EXAMPLE", secret: SECRET } },
+  ];
+}
+
+const REFS = { references: ["aws_iam_access_key.k.secret", "aws_iam_access_key.k"] };
+const topic = (tags: unknown, expressions: unknown = REFS, address = "aws_sns_topic.t"): Res =>
+  tags === undefined ? { address, values: { name: "t" }, unknown: { arn: true, tags: true, tags_all: true }, expressions: { name: { constant_value: "t" }, tags: expressions } } : { address, values: { name: "t", tags, tags_all: tags }, unknown: { arn: true }, expressions: { name: { constant_value: "t" }, tags: expressions } };
+
+async function gate(p: Record<string, unknown>) {
+  const dir = tempDir();
+  writeTemp(dir, "plan.json", JSON.stringify(p));
+  let stdout = "";
+  const code = await runCli(["gate", "--format", "json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-11-27T09:00:00Z") });
+  const report = JSON.parse(stdout) as { findings: { ruleId: string; severity: string; resource: string; message: string }[] };
+  const errors = report.findings.filter((f) => f.severity === "error");
+  return { code, written: errors.filter((f) => f.ruleId === "credential-in-configuration").map((f) => [f.resource, f.message]), chains: errors.filter((f) => f.ruleId === "agent-transitive-destroy").map((f) => f.resource) };
+}
+
+const MESSAGE = expect.stringMatching(/holds an access key of aws_iam_user\.deploy \(aws_iam_access_key\.k\) in its tags/);
+
+describe("a key the plan creates, written where the plan shows only an unknown value", () => {
+  test("tags unknown, the configuration naming the key's secret: credential-in-configuration", async () => {
+    const r = await gate(plan([...base("sns:ListTopics", "new"), topic(undefined)]));
+    expect([r.code, r.written]).toEqual([1, [["aws_sns_topic.t", MESSAGE]]]);
+  });
+
+  test("a rule target's input, a modelled store: the agent that may list the rule's targets acts as the user", async () => {
+    const target: Res = { address: "aws_cloudwatch_event_target.t", values: { rule: "r", arn: "arn:aws:sns:us-east-1:111111111111:x", target_id: "t" }, unknown: { input: true }, expressions: { rule: { constant_value: "r" }, input: REFS } };
+    expect((await gate(plan([...base("events:ListTargetsByRule", "new"), target]))).chains).toEqual(["aws_iam_user.deploy"]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), target]))).chains).toEqual([]);
+  });
+
+  test("through a module's output, into a module's resource", async () => {
+    const outputs = { "module.keys.": { secret: { references: ["aws_iam_access_key.k.secret", "aws_iam_access_key.k"] } } };
+    const r = await gate(plan([...base("sns:ListTopics", "new", "module.keys."), topic(undefined, { references: ["module.keys.secret", "module.keys"] })], true, outputs));
+    expect(r.written).toEqual([["aws_sns_topic.t", expect.stringMatching(/access key of module\.keys\.aws_iam_user\.deploy \(module\.keys\.aws_iam_access_key\.k\)/)]]);
+    const inside = await gate(plan([...base("sns:ListTopics", "new", "module.keys."), topic(undefined, REFS, "module.keys.aws_sns_topic.t")]));
+    expect(inside.written.map((w) => w[0])).toEqual(["module.keys.aws_sns_topic.t"]);
+  });
+
+  test("in a keyed module, which the configuration names without its key: every instance's user", async () => {
+    const p = plan([...base("sns:ListTopics", "new", "module.keys."), topic(undefined, REFS, "module.keys.aws_sns_topic.t")]);
+    // The plan's addresses carry the module key; its configuration does not.
+    const keyed = JSON.parse(JSON.stringify({ ...p, configuration: undefined }).split('"module.keys.').join('"module.keys[\\"a\\"].')) as Record<string, unknown>;
+    const r = await gate({ ...keyed, configuration: p.configuration });
+    expect(r.written).toEqual([['module.keys["a"].aws_sns_topic.t', expect.stringMatching(/access key of module\.keys\["a"\]\.aws_iam_user\.deploy \(module\.keys\["a"\]\.aws_iam_access_key\.k\)/)]]);
+  });
+
+  test("through a local, which the configuration does not show: fail closed while the argument is unknown", async () => {
+    const r = await gate(plan([...base("sns:ListTopics", "new"), topic(undefined, { references: ["local.creds"] })]));
+    expect(r.written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("controls: the key's id, a known argument through a local, and no credential", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), topic(undefined, { references: ["aws_iam_access_key.k.id", "aws_iam_access_key.k"] })]))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), topic({ team: "ops" }, { references: ["local.tags"] })]))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), topic(undefined, { references: ["var.team"] })]))).written).toEqual([]);
+  });
+});
+
+describe("an existing key's secret, transformed", () => {
+  const b64 = { k: Buffer.from(SECRET).toString("base64") };
+  test("base64encode: the configuration's references show the key", async () => {
+    const r = await gate(plan([...base("sns:ListTopics", "existing"), topic(b64, { references: ["aws_iam_access_key.k.secret", "aws_iam_access_key.k"] })]));
+    expect([r.code, r.written]).toEqual([1, [["aws_sns_topic.t", MESSAGE]]]);
+  });
+
+  test("the raw secret in tags and tags_all: one finding", async () => {
+    const r = await gate(plan([...base("sns:ListTopics", "existing"), topic({ k: SECRET }, { constant_value: {} })]));
+    expect(r.written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("control: without a configuration a transformed copy is not recognised (a plan from terraform show -json always has one)", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "existing"), topic(b64)], false))).written).toEqual([]);
+  });
+});
