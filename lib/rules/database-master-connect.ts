@@ -7,6 +7,7 @@
  * password does (agent-database-password), and is an error like it (red-team round 84).
  */
 import type { Grant } from "../engine/analysis-types";
+import { MODULE_PATH } from "../engine/reach/credential-references";
 import type { Statement } from "../engine/iam/types";
 import type { TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
@@ -95,7 +96,8 @@ function referencedDatabases(s: Statement): ReadonlySet<string> | undefined {
   for (const w of written) {
     let named = false;
     for (const [type, , id] of DATABASES) {
-      for (const m of w.matchAll(new RegExp(`(?<![\\w.])(${type}\\.[A-Za-z_][\\w-]*)(?:\\[[^\\]]*\\])?\\.${id}\\b`, "g"))) {
+      // A database of a module is named with the module's path (`module.m.aws_db_instance.main`, red-team round 86).
+      for (const m of w.matchAll(new RegExp(`(?<![\\w.-])(${MODULE_PATH}${type}\\.[A-Za-z_][\\w-]*)(?:\\[[^\\]]*\\])?\\.${id}\\b`, "g"))) {
         out.add(m[1]);
         named = true;
       }

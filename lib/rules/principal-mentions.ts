@@ -2,6 +2,7 @@ import { stringsIn } from "../engine/json";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { parseTemplate, parseReference } from "../engine/terraform/tokens";
+import { MODULE_PATH } from "../engine/reach/credential-references";
 
 /** Principals by lower-case name (IAM names do not tell case apart), for `principalsNamedIn`. */
 export function principalNameIndex(principals: readonly PrincipalNode[]): Map<string, string> {
@@ -12,7 +13,8 @@ export function principalNameIndex(principals: readonly PrincipalNode[]): Map<st
 
 const PRINCIPAL_TYPES = new Set(["aws_iam_role", "aws_iam_user", "aws_iam_group"]);
 /** A principal named anywhere inside an expression, function arguments included: `replace(aws_iam_role.a.arn, ...)`. */
-const PRINCIPAL_IN_EXPRESSION = /(?<![A-Za-z0-9_.-])((?:data\.)?aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)/g;
+// A principal of a module is named with the module's path (`module.m.aws_iam_role.r`, red-team round 86).
+const PRINCIPAL_IN_EXPRESSION = new RegExp(String.raw`(?<![A-Za-z0-9_.-])(${MODULE_PATH}(?:data\.)?aws_iam_(?:role|user|group)\.[A-Za-z0-9_-]+)`, "g");
 
 /**
  * IAM principals of the stack that a value refers to (a module's inputs, the arguments of a resource blastwall does

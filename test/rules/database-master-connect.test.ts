@@ -124,3 +124,30 @@ resource "aws_iam_role_policy" "agent" {
     expect(f.message).toMatch(MASTER);
   });
 });
+
+test("86. a database of a module named by its output: only that database's master user counts", async () => {
+  const db = (name: string, user: string) =>
+    `resource "aws_db_instance" "${name}" {\n  identifier = "${name}"\n  engine = "postgres"\n  instance_class = "db.t3.micro"\n  username = "${user}"\n  manage_master_user_password = true\n  iam_database_authentication_enabled = true\n}\n`;
+  const root = (user: string) => `resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/runner" } }] })
+  tags               = { "blastwall:agent" = "true" }
+}
+${db("root", "app")}
+module "m" {
+  source = "./m"
+}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "rds-db:connect", Resource = "${ARN}:\${module.m.rid}/${user}" }] })
+}
+`;
+  const severityFor = async (user: string) => {
+    const d = dir({ "main.tf": root(user), "m/main.tf": `${db("main", "other")}output "rid" {\n  value = aws_db_instance.main.resource_id\n}\n` });
+    const found = (await checkPaths([d], { config: {}, rules: agentRules })).findings.filter((f) => f.ruleId === "agent-destroy-right");
+    return found.map((f) => f.severity);
+  };
+  // `app` is the root database's master, not the module's: the statement names the module's database only.
+  expect(await severityFor("app")).toEqual(["warning"]);
+  expect(await severityFor("other")).toEqual(["error"]);
+});
