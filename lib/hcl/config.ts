@@ -532,15 +532,18 @@ export function* moduleDirReader(
   displayOf: (file: string) => string,
   tool: ConfigTool = "terraform",
   virtualFiles?: ReadonlyMap<string, string>,
+  shownDir?: string,
 ): HclReader<ModuleDef> {
   const relDir = toPosix(relative(rootAbs, absDir)) || ".";
-  const names = virtualFiles ? [...virtualFiles.keys()] : configFiles(absDir, displayOf(relDir), tool);
-  const hasTofu = virtualFiles ? false : tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, displayOf(relDir), "opentofu").some(isTofuName);
+  // A folder read from a copy (cdktf's module asset) is named after the folder the user wrote, in locations and errors.
+  const dirShown = shownDir ?? displayOf(relDir);
+  const names = virtualFiles ? [...virtualFiles.keys()] : configFiles(absDir, dirShown, tool);
+  const hasTofu = virtualFiles ? false : tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, dirShown, "opentofu").some(isTofuName);
   const main = emptyBlocks();
   const over = emptyBlocks();
   const files: string[] = [];
   for (const name of names) {
-    const file = relDir === "." ? name : `${relDir}/${name}`;
+    const file = shownDir !== undefined ? `${shownDir}/${name}` : relDir === "." ? name : `${relDir}/${name}`;
     files.push(file);
     const display = displayOf(file);
     const text = virtualFiles?.get(name) ?? readText(join(absDir, name));
