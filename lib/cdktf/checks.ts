@@ -11,6 +11,7 @@ import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
 import { loadConfig, parseConfig } from "../config/load-config";
 import { renderFinding as renderOne } from "../report/text";
+import { findingLocation } from "../report/summarize";
 import { allRules } from "../rules";
 import { INHERIT_FROM_APP, installAppGuard, type Aspect } from "./app-guard";
 import { framework } from "./framework";
@@ -131,12 +132,25 @@ function hclEquivalentJson(stack: GuardedStack): unknown {
  * The stack as the gate judges it: its JSON, and the modules it calls from this machine read with it (an absolute
  * folder, or a local folder cdktf copies in as an asset), as `blastwall check cdktf.out` reads them after synth.
  */
-function modelOf(stack: GuardedStack, json: unknown): TfStack {
+function modelOf(stack: GuardedStack, json: unknown): Modules.ModulesRead {
   const plain = buildStack(json, stackFile(stack), stack.node.id);
-  if (!plain.modules || plain.modules.length === 0) return plain;
+  if (!plain.modules || plain.modules.length === 0) return { readings: [plain], shownDirs: [] };
   const m = modules();
-  if (!m.callsModuleOnDisk(plain)) return plain;
-  return m.withModulesOnDisk(stack, json, stackFile(stack), stack.node.id) ?? plain;
+  if (!m.callsModuleOnDisk(plain)) return { readings: [plain], shownDirs: [] };
+  return m.withModulesOnDisk(stack, json, stackFile(stack), stack.node.id);
+}
+
+/**
+ * A finding located in a module folder named as the user wrote it (relative to the working directory, or absolute)
+ * rather than relative to the stack's folder: its `file` is that location, not a path under the stack.
+ */
+/** The `file` of a finding located in a module folder: its location alone names the file (see `findingLocation`). */
+const IN_MODULE = "";
+
+function locatedInModule(f: Finding, shownDirs: readonly string[]): boolean {
+  if (shownDirs.length === 0) return false;
+  const at = findingLocation({ ...f, file: "" }).path;
+  return shownDirs.some((d) => at.startsWith(`${join("", d)}/`));
 }
 
 // The module loader (and its HCL parser) is needed only by a stack that calls a module from disk.
@@ -193,13 +207,14 @@ export class BlastwallChecks implements Aspect {
 
   /** Findings for one stack, acknowledgements applied. Exposed for tests and custom pipelines. */
   findingsFor(stack: GuardedStack): Finding[] {
-    return this.findingsOf(stack, stack.toTerraform());
+    return this.findingsOf(stack, stack.toTerraform()).findings;
   }
 
-  private findingsOf(stack: GuardedStack, json: unknown): Finding[] {
+  private findingsOf(stack: GuardedStack, json: unknown): { findings: Finding[]; shownDirs: readonly string[] } {
     const config = this.config();
-    const model = this.withReadStacks(stack, modelOf(stack, json), config);
-    return [...checkStacks([model], { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings];
+    const { readings, shownDirs } = modelOf(stack, json);
+    const models = readings.map((r) => this.withReadStacks(stack, r, config));
+    return { findings: [...checkStacks(models, { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings], shownDirs };
   }
 
   /**
@@ -267,14 +282,15 @@ export class BlastwallChecks implements Aspect {
     thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
-    const findings = this.findingsOf(stack, json);
+    const { findings, shownDirs } = this.findingsOf(stack, json);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
     // Synth stops before it writes this stack when an error stands: its cdk.tf.json does not exist then, so the
     // findings name the stack instead of a file that is not there.
     const notWritten = `stack "${stack.node.id}" (not written: synth stopped)`;
-    const where = (f: Finding): Finding => (errors.length > 0 ? { ...f, file: notWritten } : f);
+    // A location in a module folder is relative to the working directory (or absolute), not to the stack's folder.
+    const where = (f: Finding): Finding => (locatedInModule(f, shownDirs) ? { ...f, file: IN_MODULE } : errors.length > 0 ? { ...f, file: notWritten } : f);
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
       framework().Annotations.of(stack).addWarning(renderFinding(where(w)));
     }

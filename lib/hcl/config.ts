@@ -92,14 +92,123 @@ export type HclReader<T> = Generator<ParseRequest, T, Record<string, unknown>>;
 /** The parser itself cannot run (not a file it rejects): the caller is told, not the file blamed. */
 export class ParserUnavailable extends Error {}
 
+/** A file nested deeper than the parser can take: refused before it reaches the parser. */
+export class NestedTooDeep extends Error {}
+
+/**
+ * How deep a file may nest before the parser is not handed it. hcl2json's parser recurses once per level in the
+ * WebAssembly stack, which is the JavaScript stack: about a thousand brackets overflow it, and the Go program behind it
+ * is left broken for every later file of the process (`Go program has already exited`, or a `fatal error: malloc
+ * deadlock` once idle). Real configurations nest a few dozen levels at most.
+ */
+export const MAX_NESTING = 256;
+
+/**
+ * The line where `text` nests deeper than `MAX_NESTING`, or undefined. An upper bound on the parser's recursion, in
+ * one pass: every bracket (and template interpolation) opens a level, and every `!`, `-` and `?` in it (each a unary
+ * or conditional operator the parser may recurse on) adds one until a comma or line ends that item. Strings and
+ * comments add nothing, but an interpolation inside a string does, so nesting cannot hide in a template.
+ */
+export function tooDeepAt(text: string): number | undefined {
+  type Frame = { ops: number; close: "code" | "string" | "heredoc" };
+  const frames: Frame[] = [{ ops: 0, close: "code" }];
+  const modes: ({ kind: "code" } | { kind: "string" } | { kind: "heredoc"; marker: string })[] = [{ kind: "code" }];
+  let total = 1;
+  let line = 1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    const mode = modes[modes.length - 1];
+    if (mode.kind === "code") {
+      const top = frames[frames.length - 1];
+      if (c === "#" || (c === "/" && text[i + 1] === "/")) {
+        while (i + 1 < n && text[i + 1] !== "\n") i++;
+      } else if (c === "/" && text[i + 1] === "*") {
+        const end = text.indexOf("*/", i + 2);
+        const stop = end < 0 ? n : end + 1;
+        for (let j = i; j < stop; j++) if (text[j] === "\n") line++;
+        i = stop;
+      } else if (c === '"') {
+        modes.push({ kind: "string" });
+      } else if (c === "<" && text[i + 1] === "<") {
+        const m = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 300));
+        if (m) {
+          modes.push({ kind: "heredoc", marker: m[1] });
+          // The newline is read in heredoc mode, which checks the next line for the marker.
+          i += m[0].length - 2;
+        }
+      } else if (c === "[" || c === "(" || c === "{") {
+        frames.push({ ops: 0, close: "code" });
+        total++;
+      } else if (c === "]" || c === ")" || c === "}") {
+        if (frames.length > 1) {
+          const f = frames.pop()!;
+          total -= 1 + f.ops;
+          if (f.close !== "code") modes.pop();
+        }
+      } else if (c === "!" || c === "-" || c === "?") {
+        top.ops++;
+        total++;
+      } else if (c === "," || c === "\n") {
+        total -= top.ops;
+        top.ops = 0;
+      }
+    } else {
+      if (mode.kind === "string" && c === "\\") {
+        i++;
+        continue;
+      }
+      if (mode.kind === "string" && c === '"') {
+        modes.pop();
+        continue;
+      }
+      if (mode.kind === "heredoc" && c === "\n") {
+        const eol = text.indexOf("\n", i + 1);
+        if (text.slice(i + 1, eol < 0 ? n : eol).trim() === mode.marker) {
+          modes.pop();
+          i = (eol < 0 ? n : eol) - 1;
+        }
+        continue;
+      }
+      if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
+        i += 2;
+        continue;
+      }
+      if ((c === "$" || c === "%") && text[i + 1] === "{") {
+        i++;
+        frames.push({ ops: 0, close: mode.kind });
+        modes.push({ kind: "code" });
+        total++;
+      }
+    }
+    if (total > MAX_NESTING) return line;
+  }
+  return undefined;
+}
+
+function refuseTooDeep(text: string): void {
+  const at = tooDeepAt(text);
+  if (at !== undefined) {
+    throw new NestedTooDeep(
+      `line ${at}: nested more than ${MAX_NESTING} levels deep (brackets, templates, or operators such as ! - ?); the HCL parser blastwall uses cannot read it safely, so nothing in this file is judged: split the expression up`,
+    );
+  }
+}
+
+/** The parser's own instance has stopped: every later file would be blamed for it. */
+const GO_EXITED = /Go program has already exited/;
+
 /** Runs a reader with hcl2json's asynchronous parser. */
 export async function readAsync<T>(reader: HclReader<T>): Promise<T> {
   let step = reader.next();
   while (!step.done) {
     let parsed: Record<string, unknown>;
     try {
+      refuseTooDeep(step.value.text);
       parsed = await hcl2json()(step.value.file, step.value.text);
     } catch (e) {
+      if (e instanceof Error && GO_EXITED.test(e.message)) throw new ParserUnavailable(`the HCL parser is unavailable in this process (@cdktf/hcl2json: ${e.message})`);
       step = reader.throw(e);
       continue;
     }
@@ -114,6 +223,7 @@ export function readSync<T>(reader: HclReader<T>, parse: (file: string, text: st
   while (!step.done) {
     let parsed: Record<string, unknown>;
     try {
+      refuseTooDeep(step.value.text);
       parsed = parse(step.value.file, step.value.text);
     } catch (e) {
       if (e instanceof ParserUnavailable) throw e;
@@ -422,15 +532,18 @@ export function* moduleDirReader(
   displayOf: (file: string) => string,
   tool: ConfigTool = "terraform",
   virtualFiles?: ReadonlyMap<string, string>,
+  shownDir?: string,
 ): HclReader<ModuleDef> {
   const relDir = toPosix(relative(rootAbs, absDir)) || ".";
-  const names = virtualFiles ? [...virtualFiles.keys()] : configFiles(absDir, displayOf(relDir), tool);
-  const hasTofu = virtualFiles ? false : tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, displayOf(relDir), "opentofu").some(isTofuName);
+  // A folder read from a copy (cdktf's module asset) is named after the folder the user wrote, in locations and errors.
+  const dirShown = shownDir ?? displayOf(relDir);
+  const names = virtualFiles ? [...virtualFiles.keys()] : configFiles(absDir, dirShown, tool);
+  const hasTofu = virtualFiles ? false : tool === "opentofu" ? names.some(isTofuName) : configFiles(absDir, dirShown, "opentofu").some(isTofuName);
   const main = emptyBlocks();
   const over = emptyBlocks();
   const files: string[] = [];
   for (const name of names) {
-    const file = relDir === "." ? name : `${relDir}/${name}`;
+    const file = shownDir !== undefined ? `${shownDir}/${name}` : relDir === "." ? name : `${relDir}/${name}`;
     files.push(file);
     const display = displayOf(file);
     const text = virtualFiles?.get(name) ?? readText(join(absDir, name));
@@ -443,7 +556,7 @@ export function* moduleDirReader(
       try {
         parsed = yield { file, text };
       } catch (e) {
-        throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
+        throw new InputError(display, e instanceof NestedTooDeep ? e.message : describeHclError(e instanceof Error ? e.message : String(e), file));
       }
     }
     // JSON rounds numbers to doubles: one that stood for another number in the file is marked unknown.
@@ -524,6 +637,6 @@ export function* tfvarsReader(absFile: string, file: string, display: string): H
   try {
     return markInexact(yield { file, text }, text);
   } catch (e) {
-    throw new InputError(display, describeHclError(e instanceof Error ? e.message : String(e), file));
+    throw new InputError(display, e instanceof NestedTooDeep ? e.message : describeHclError(e instanceof Error ? e.message : String(e), file));
   }
 }

@@ -21,9 +21,28 @@ interface Wasm {
 }
 const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 type Bridge = { parse?: (file: string, text: string, cb: Callback) => void };
+/** The members of wasm_exec.js's `Go` this file uses. */
+type GoRuntime = { importObject: object; run(i: object): Promise<void>; exited?: boolean; _scheduledTimeouts?: Map<number, ReturnType<typeof setTimeout>> };
 
 const GLOBAL = "__parse_terraform_config_wasm__";
 let bridge: Bridge | undefined;
+let runtime: GoRuntime | undefined;
+let compiled: object | undefined;
+
+/**
+ * Drops an instance whose Go program stopped or was broken by an exception thrown through it (a stack overflow): its
+ * timers would wake the broken program once idle (`fatal error: malloc deadlock`), and every later call would fail.
+ * The next call starts a fresh instance.
+ */
+function drop(): void {
+  const go = runtime;
+  bridge = undefined;
+  runtime = undefined;
+  if (!go) return;
+  for (const t of go._scheduledTimeouts?.values() ?? []) clearTimeout(t);
+  go._scheduledTimeouts?.clear();
+  go.exited = true;
+}
 
 function start(): Bridge {
   const g = globalThis as unknown as Record<string, unknown>;
@@ -35,10 +54,12 @@ function start(): Bridge {
   } catch (e) {
     throw new ParserUnavailable(`@cdktf/hcl2json cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const Go = g["Go"] as (new () => { importObject: object; run(i: object): Promise<void> }) | undefined;
+  const Go = g["Go"] as (new () => GoRuntime) | undefined;
   if (typeof Go !== "function") throw new ParserUnavailable("@cdktf/hcl2json did not define its Go runtime");
   const go = new Go();
-  const instance = new wasm.Instance(new wasm.Module(gunzipSync(readFileSync(join(root, "main.wasm.gz")))), go.importObject);
+  // Compiled once: an instance dropped after a failure is replaced without compiling the program again.
+  compiled ??= new wasm.Module(gunzipSync(readFileSync(join(root, "main.wasm.gz"))));
+  const instance = new wasm.Instance(compiled, go.importObject);
   const own: Bridge = {};
   // The program registers its functions on this global when it starts, synchronously: the package's own instance
   // (if any) keeps its object, which is put back at once.
@@ -52,6 +73,7 @@ function start(): Bridge {
     else delete g[GLOBAL];
   }
   if (typeof own.parse !== "function") throw new ParserUnavailable("@cdktf/hcl2json registered no parse function");
+  runtime = go;
   return own;
 }
 
@@ -65,12 +87,24 @@ export function parseHclSync(file: string, text: string): Record<string, unknown
   let done = false;
   let error: unknown;
   let result: string | undefined;
-  bridge.parse!(file, text, (err, res) => {
-    done = true;
-    error = err;
-    result = res;
-  });
-  if (!done) throw new ParserUnavailable("@cdktf/hcl2json did not answer synchronously");
+  try {
+    bridge.parse!(file, text, (err, res) => {
+      done = true;
+      error = err;
+      result = res;
+    });
+  } catch (e) {
+    drop();
+    throw new ParserUnavailable(`the HCL parser failed inside @cdktf/hcl2json (${e instanceof Error ? e.message : String(e)}); it is restarted for the next file`);
+  }
+  if (runtime?.exited) {
+    drop();
+    throw new ParserUnavailable("the HCL parser's Go program stopped; it is restarted for the next file");
+  }
+  if (!done) {
+    drop();
+    throw new ParserUnavailable("@cdktf/hcl2json did not answer synchronously");
+  }
   if (error) throw new Error(String(error));
   return JSON.parse(result!) as Record<string, unknown>;
 }

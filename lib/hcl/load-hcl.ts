@@ -114,6 +114,12 @@ function isDirectory(p: string): boolean {
 export interface VirtualRoot {
   readonly files: ReadonlyMap<string, string>;
   readonly moduleSource?: (source: string) => { readonly dir: string } | { readonly unknown: string } | undefined;
+  /**
+   * The folder to name, in locations and errors, for a module folder read from somewhere else than the user wrote
+   * (cdktf's temporary copy of a relative module): undefined names it relative to the root, as usual. The name is
+   * shown as is (relative to the working directory, or absolute).
+   */
+  readonly shownDir?: (absDir: string) => string | undefined;
 }
 
 function describeSource(source: string): string {
@@ -142,8 +148,9 @@ export function loadHclSync(
   parse: (file: string, text: string) => Record<string, unknown>,
   root?: VirtualRoot,
   values?: ReadonlyMap<string, unknown>,
+  tool: ConfigTool = "terraform",
 ): HclLoad {
-  return readSync(hclLoader(dir, values, "terraform", root), parse);
+  return readSync(hclLoader(dir, values, tool, root), parse);
 }
 
 function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefined, tool: ConfigTool, virtual?: VirtualRoot): HclReader<HclLoad> {
@@ -152,7 +159,9 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
     if (!existsSync(rootAbs)) throw new InputError(dir, "no such directory");
     if (!statSync(rootAbs).isDirectory()) throw new InputError(dir, "is not a directory of .tf files");
   }
-  const displayOf = (file: string) => (file === "." ? dir : join(dir, file));
+  const shown: string[] = [];
+  const copies = new Set<string>();
+  const displayOf = (file: string) => (file === "." ? dir : shown.some((d) => file.startsWith(`${d}/`)) ? file : join(dir, file));
   clearTemplateCache();
 
   const children = new Map<ModuleDef, Map<string, ChildDef>>();
@@ -160,7 +169,12 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
   const load = function* (absDir: string, chain: readonly string[]): HclReader<ModuleDef> {
     let def = defs.get(absDir);
     if (!def) {
-      def = yield* moduleDirReader(absDir, rootAbs, displayOf, tool, absDir === rootAbs ? virtual?.files : undefined);
+      const shownDir = absDir === rootAbs ? undefined : virtual?.shownDir?.(absDir);
+      if (shownDir !== undefined) {
+        shown.push(shownDir);
+        copies.add(absDir);
+      }
+      def = yield* moduleDirReader(absDir, rootAbs, displayOf, tool, absDir === rootAbs ? virtual?.files : undefined, shownDir);
       defs.set(absDir, def);
     }
     if (!children.has(def)) {
@@ -210,7 +224,12 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
     }
     const childAbs = resolve(def.absDir, raw);
     if (!existsSync(childAbs) || !statSync(childAbs).isDirectory()) {
-      throw new InputError(display, `line ${call.line}: module "${call.name}" has source "${raw}", which is not a directory`);
+      // Read from a copy (cdktf's module asset), the folder may exist beside the original and still be missing where
+      // Terraform will look: the copy holds only what was copied.
+      const copied = copies.has(def.absDir)
+        ? "; cdktf copies into the stack only the folders its `cdktfRelativeModules` context lists, so Terraform will not find it either: list that folder there too"
+        : "";
+      throw new InputError(display, `line ${call.line}: module "${call.name}" has source "${raw}", which is not a directory${copied}`);
     }
     return yield* within(childAbs, display, call, raw, chain);
   };

@@ -10,7 +10,12 @@ interface ModuleCall {
   readonly inputs: unknown;
   readonly location?: string;
   readonly constructPath?: string;
+  /** Why blastwall left it unread, when that is not the usual reason for its kind of source. */
+  readonly reason?: string;
 }
+
+/** Opens the reason a module stays unread when the HCL parser could not run: the module is not to blame. */
+export const PARSER_UNAVAILABLE = "parser unavailable: the HCL parser could not run in this process";
 
 /** `./x`, `../x`: only a local module blastwall could not read reaches this rule (see `LOCAL_FIX`). */
 function isLocalSource(source: string): boolean {
@@ -29,10 +34,15 @@ const LOCAL_FIX =
   "Acknowledging this finding lets synth pass with the synth-time gate blind to what the module creates. " +
   "A module created by cdktf from a local folder (`new TerraformHclModule(this, id, { source: \"./modules/x\" })`) or from an absolute path is read at synth.";
 
+const PARSER_FIX =
+  "Run synth again in a fresh process, or `blastwall check cdktf.out` after synth, which reads the module with a parser of its own. " +
+  "Acknowledging this finding lets synth pass with the synth-time gate blind to what the module creates.";
+
 function modulesOf(stack: TfStack): ModuleCall[] {
   const out: ModuleCall[] = (stack.modules ?? []).map((m) => ({ address: m.address, source: m.source ?? "(no source)", inputs: m.values, constructPath: m.constructPath }));
   for (const r of stack.byType.get(UNKNOWN_MODULE_TYPE) ?? []) {
-    out.push({ address: r.address, source: String(r.values.source ?? "(no source)"), inputs: r.values.inputs ?? r.values, location: r.location, constructPath: r.constructPath });
+    const reason = typeof r.values.reason === "string" && r.values.reason.startsWith(PARSER_UNAVAILABLE) ? r.values.reason : undefined;
+    out.push({ address: r.address, source: String(r.values.source ?? "(no source)"), inputs: r.values.inputs ?? r.values, location: r.location, constructPath: r.constructPath, ...(reason ? { reason } : {}) });
   }
   return out;
 }
@@ -76,9 +86,9 @@ export const rule: Rule = {
           (agentsPassed.length
             ? `${m.address} (source ${m.source}) is given ${agentsPassed.map((a) => agentNoun(analysis.byAddress.get(a)!)).join(", ")} and creates resources blastwall cannot see: it may attach any right to it.`
             : `${m.address} (source ${m.source}) creates resources blastwall cannot see: it may create an AI agent with any right, or write the policies of this stack's principals, and none of that is checked.`) +
-          (isLocalSource(m.source) ? ` ${NOT_WRITTEN_YET}` : ""),
+          (m.reason ? ` It was not read: ${m.reason}.` : isLocalSource(m.source) ? ` ${NOT_WRITTEN_YET}` : ""),
         // Vendoring it as a local module is what was done: the advice for a remote module would send the user in a circle.
-        ...(isLocalSource(m.source) ? { fix: LOCAL_FIX } : {}),
+        ...(m.reason ? { fix: PARSER_FIX } : isLocalSource(m.source) ? { fix: LOCAL_FIX } : {}),
         evidence: [
           { step: "module", address: m.address, detail: `source ${m.source}`, ...(m.location ? { location: m.location } : {}) },
           ...passed.map((p) => ({ step: "input", address: p, detail: `${m.address} receives ${p}` })),
