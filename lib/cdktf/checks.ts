@@ -141,10 +141,9 @@ function modelOf(stack: GuardedStack, json: unknown): Modules.ModulesRead {
 }
 
 /**
- * A finding located in a module folder named as the user wrote it (relative to the working directory, or absolute)
- * rather than relative to the stack's folder: its `file` is that location, not a path under the stack.
+ * The `file` of a finding located in a module folder: its location alone names the file (see `findingLocation`), as
+ * the user wrote the folder (relative to the working directory, or absolute), not a path under the stack's folder.
  */
-/** The `file` of a finding located in a module folder: its location alone names the file (see `findingLocation`). */
 const IN_MODULE = "";
 
 function locatedInModule(f: Finding, shownDirs: readonly string[]): boolean {

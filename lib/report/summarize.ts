@@ -1,4 +1,5 @@
-import { join } from "path";
+import { statSync } from "fs";
+import { basename, dirname, join } from "path";
 import type { Finding } from "../engine/findings";
 import { ROOT_CAUSE_RULES } from "../engine/root-causes";
 
@@ -7,6 +8,15 @@ import { ROOT_CAUSE_RULES } from "../engine/root-causes";
  * resource at fault), else of its principal. Only the HCL reader attaches `file:line` locations, relative to the
  * directory it read (the finding's `file`); a finding from Terraform JSON has none and points at its file.
  */
+function entryKind(path: string): "file" | "folder" | undefined {
+  if (path === "") return undefined;
+  try {
+    return statSync(path).isDirectory() ? "folder" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
 export function findingLocation(f: Finding): { path: string; line?: number } {
   const located =
     f.evidence.find((e) => e.location && e.address === f.resource) ??
@@ -14,7 +24,14 @@ export function findingLocation(f: Finding): { path: string; line?: number } {
     f.evidence.find((e) => e.location);
   const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
   if (!at) return { path: f.file };
-  return { path: join(f.file, at[1]), line: Math.max(1, Number(at[2])) };
+  const line = Math.max(1, Number(at[2]));
+  // Locations are relative to the folder read: an HCL root's own folder, or a single file's folder (a cdk.tf.json and
+  // the modules beside it). Joined to the file itself, a stack's own location named cdk.tf.json twice (red-team round
+  // 86). Whether the file is a folder is asked of the disk (an HCL folder may be named `infra.json`); a stack not
+  // written yet (synth) is known by its location naming the file itself.
+  const kind = entryKind(f.file);
+  if (kind === undefined && at[1] === basename(f.file)) return { path: f.file, line };
+  return { path: join(kind === "file" ? dirname(f.file) : f.file, at[1]), line };
 }
 
 /** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
