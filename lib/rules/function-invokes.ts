@@ -23,6 +23,8 @@ import { listActions } from "../report/summarize";
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
 import { capabilityActions, capabilityEvidence, capabilityOf, chainText, isDangerous, pathEvidence, reachOf } from "./reach-support";
 import { grantUses, routesOf, type Route } from "./invoke-routes";
+import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
+import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
 const QUALIFIED = /^(arn:[^:]*:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/;
@@ -62,6 +64,18 @@ interface Invoked {
   readonly path?: readonly ReachEdge[];
 }
 
+const functionAsks = new WeakMap<TfResource, readonly DenyAsk[]>();
+
+/** A function and its versions and aliases: a Deny must refuse both to close invoking it (as `functionsNamed` reads grants). */
+function asksOf(ctx: RuleContext, fn: TfResource): readonly DenyAsk[] {
+  let out = functionAsks.get(fn);
+  if (!out) {
+    const arn = attributePattern(ctx.stack, fn, "arn").pattern;
+    functionAsks.set(fn, (out = [{ pattern: arn, target: fn, suffix: "" }, { pattern: `${arn}:*`, target: fn, suffix: ":*" }]));
+  }
+  return out;
+}
+
 const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
 
 /** The functions a principal can make run with its payload, and how; once per principal per analysed stack. */
@@ -81,17 +95,19 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     u.actions.add(action);
     if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
   };
+  const denies = ownDenies(p);
   for (const action of INVOKES) {
     for (const g of graph.computeGrants(p, action)) {
       for (const r of g.resources) {
         if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", { caseInsensitive: true })) continue;
-        for (const fn of functionsNamed(ix, g, r)) use(fn, undefined, action, g);
+        for (const fn of functionsNamed(ix, g, r)) if (!deniedOnAll(denies, action, asksOf(ctx, fn))) use(fn, undefined, action, g);
       }
     }
   }
   for (const route of routesOf(ctx.stack)) {
     if (route.functions.length === 0) continue;
     for (const action of route.actions) {
+      if (deniedOnAll(denies, action, route.denyAsks)) continue;
       for (const g of graph.computeGrants(p, action)) {
         if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
       }

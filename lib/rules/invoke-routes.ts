@@ -12,6 +12,12 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+import type { DenyAsk } from "./invoke-denies";
+
+/** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
+function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
+  return [{ pattern, target, suffix: target ? suffix : undefined }];
+}
 
 export interface Route {
   /** The resource that wires the route (the mapping, subscription, notification, permission, integration, URL). */
@@ -31,6 +37,8 @@ export interface Route {
   readonly verb: string;
   /** `, which aws_lambda_event_source_mapping.m feeds to`: how that reaches the function. */
   readonly how: string;
+  /** What a Deny of the caller's own must refuse every action on to close the route (invoke-denies.ts); none: it cannot. */
+  readonly denyAsks: readonly DenyAsk[];
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -175,6 +183,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `send messages to ${target?.address ?? pattern}`,
       how,
+      denyAsks: asks(pattern, target),
     });
     const streamRoute = (target: TfResource | undefined, pattern: string): Route => ({
       via: m,
@@ -186,6 +195,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `put records on ${target?.address ?? pattern}`,
       how,
+      denyAsks: asks(pattern, target),
     });
     const tableRoute = (target: TfResource | undefined, pattern: string): Route => ({
       via: m,
@@ -197,6 +207,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `write items to ${target?.address ?? pattern} (its stream)`,
       how,
+      denyAsks: asks(pattern, target),
     });
     if (queue) out.push(queueRoute(queue, `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`));
     else if (stream) out.push(streamRoute(stream, `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`));
@@ -224,7 +235,7 @@ function subscriptionRoutes(stack: TfStack): Route[] {
     const topic = targetIn(stack, s.values["topic_arn"], TOPICS);
     const pattern = topic ? `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}` : patternOf(stack, s.values["topic_arn"]);
     const text = topic?.address ?? pattern;
-    out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to` });
+    out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to`, denyAsks: asks(pattern, topic) });
   }
   return out;
 }
@@ -246,7 +257,7 @@ function notificationRoutes(stack: TfStack): Route[] {
       const pattern = `arn:*:s3:::${name}/${prefix}*${suffix}`;
       const text = bucket?.address ?? `bucket ${name}`;
       // A bucket's ARN is its name, known: the object pattern decides, not a reference to the bucket.
-      out.push({ via: n, target: bucket, targetText: text, actions, pattern, types: [], functions: functionsOf(stack, b["lambda_function_arn"]), verb: `write objects to ${text}`, how: `, which ${n.address} notifies` });
+      out.push({ via: n, target: bucket, targetText: text, actions, pattern, types: [], functions: functionsOf(stack, b["lambda_function_arn"]), verb: `write objects to ${text}`, how: `, which ${n.address} notifies`, denyAsks: asks(pattern, bucket, `/${prefix}*${suffix}`) });
     }
   }
   return out;
@@ -283,6 +294,7 @@ function ruleRoutes(stack: TfStack): Route[] {
       functions: functionsOf(stack, p.values["function_name"]),
       verb: `add targets with an input of its choosing to ${text}`,
       how: `, which ${p.address} lets invoke`,
+      denyAsks: asks(pattern, rule),
     });
   }
   return out;
@@ -306,7 +318,7 @@ function eventRoutes(stack: TfStack): Route[] {
     const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
     const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const text = bus?.address ?? `the ${busName} event bus`;
-    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, denyAsks: asks(pattern, bus) });
   }
   return out;
 }
@@ -353,7 +365,7 @@ function apiRoutes(stack: TfStack): Route[] {
     if (!lambda && u?.exact) return;
     const api = targetIn(stack, apiRef, APIS);
     const text = api?.address ?? "an API";
-    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes` });
+    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes`, denyAsks: asks("arn:*:execute-api:*:*:*", undefined) });
   };
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], i.values["rest_api_id"]);
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) add(i, i.values["integration_type"], i.values["integration_uri"], i.values["api_id"]);
@@ -365,7 +377,7 @@ function urlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const u of stack.byType.get("aws_lambda_function_url") ?? []) {
     if (exactly(stack, u.values["authorization_type"]) === "AWS_IAM") continue;
-    out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of` });
+    out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of`, denyAsks: [] });
   }
   return out;
 }
