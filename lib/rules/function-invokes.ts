@@ -77,6 +77,13 @@ function asksOf(ctx: RuleContext, fn: TfResource): readonly DenyAsk[] {
   return out;
 }
 
+/**
+ * The ways kept per function and principal. A finding names a few, and a principal that can act as the holder needs
+ * one; a role that can write to every bucket of a stack whose buckets all send their events to one rule has as many
+ * ways as buckets, and keeping each made this quadratic (red-team round 86).
+ */
+const MAX_USES = 4;
+
 const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
 
 /** The functions a principal can make run with its payload, and how; once per principal per analysed stack. */
@@ -92,15 +99,24 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     let list = out!.get(fn);
     if (!list) out!.set(fn, (list = []));
     let u = list.find((x) => x.route === route);
-    if (!u) list.push((u = { route, actions: new Set(), statements: [] }));
+    if (!u) {
+      if (list.length >= MAX_USES) return;
+      list.push((u = { route, actions: new Set(), statements: [] }));
+    }
     u.actions.add(action);
     if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
   };
   const denies = ownDenies(p);
   // A resource policy naming the principal grants with no Allow of its own (invoke-policies.ts).
+  // Asked once per action: many routes share one (every queue's is sqs:SendMessage).
+  const byAction = new Map<string, readonly Grant[]>();
   const grantsOf = (action: string): readonly Grant[] => {
-    const extra = policyGrants(ctx.stack, p, action);
-    return extra.length === 0 ? graph.computeGrants(p, action) : [...graph.computeGrants(p, action), ...extra];
+    let gs = byAction.get(action);
+    if (!gs) {
+      const extra = policyGrants(ctx.stack, p, action);
+      byAction.set(action, (gs = extra.length === 0 ? graph.computeGrants(p, action) : [...graph.computeGrants(p, action), ...extra]));
+    }
+    return gs;
   };
   for (const action of INVOKES) {
     for (const g of grantsOf(action)) {
@@ -110,8 +126,12 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
       }
     }
   }
+  const full = (fn: TfResource) => (out!.get(fn)?.length ?? 0) >= MAX_USES;
+  // Uses only grow, so a list of functions once full stays full; routes share their lists where they can.
+  const fullLists = new Set<readonly TfResource[]>();
+  const allFull = (fns: readonly TfResource[]) => fullLists.has(fns) || (fns.every(full) && fullLists.add(fns) !== undefined);
   for (const route of routesOf(ctx.stack)) {
-    if (route.functions.length === 0) continue;
+    if (route.functions.length === 0 || allFull(route.functions)) continue;
     for (const action of route.actions) {
       if (deniedOnAll(denies, action, route.denyAsks)) continue;
       for (const g of grantsOf(action)) {

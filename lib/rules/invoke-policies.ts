@@ -28,6 +28,53 @@ const HOLDERS: readonly { readonly type: string; readonly on?: string; readonly 
   { type: "aws_sns_topic_policy", on: "arn", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
 ];
 
+/** The statements of the attached policies, by the IAM name (`role/path/name`) they name; `wide` for the rest. */
+interface Indexed {
+  readonly byName: ReadonlyMap<string, readonly { readonly a: Attached; readonly s: Statement }[]>;
+  readonly wide: readonly { readonly a: Attached; readonly s: Statement }[];
+  readonly all: readonly { readonly a: Attached; readonly s: Statement }[];
+}
+
+const indexCache = new WeakMap<TfStack, Indexed>();
+
+/**
+ * Indexed once per stack: a stack of many queues whose policies each name one role would otherwise ask every
+ * principal against every statement. A statement naming only IAM ARNs with no wildcard in the name is filed under
+ * those names; any other (everyone, a pattern, a session, one blastwall cannot read) is asked of every principal.
+ */
+function indexed(stack: TfStack): Indexed {
+  let ix = indexCache.get(stack);
+  if (ix) return ix;
+  const byName = new Map<string, { a: Attached; s: Statement }[]>();
+  const wide: { a: Attached; s: Statement }[] = [];
+  const all: { a: Attached; s: Statement }[] = [];
+  for (const a of attached(stack)) {
+    for (const s of a.allows) {
+      const e = { a, s };
+      all.push(e);
+      const ids = s.unknown === undefined && !s.notPrincipals && !s.approximatePrincipals && s.principals ? s.principals.flatMap((p) => (p.type === "AWS" ? p.identifiers : [])) : undefined;
+      const names = ids?.map(iamName);
+      if (!names || names.length === 0 || names.some((n) => n === undefined)) {
+        wide.push(e);
+        continue;
+      }
+      for (const n of new Set(names as string[])) {
+        const l = byName.get(n);
+        if (l) l.push(e);
+        else byName.set(n, [e]);
+      }
+    }
+  }
+  indexCache.set(stack, (ix = { byName, wide, all }));
+  return ix;
+}
+
+/** `role/path/name` of an IAM role or user ARN with no wildcard in it; undefined for anything else. */
+function iamName(arn: string): string | undefined {
+  const m = /^arn:[^:]*:iam::[^:]*:((?:role|user)\/.*)$/i.exec(arn);
+  return m && !/[*?]/.test(m[1]) ? m[1].toLowerCase() : undefined;
+}
+
 const cache = new WeakMap<TfStack, readonly Attached[]>();
 
 function attached(stack: TfStack): readonly Attached[] {
@@ -85,12 +132,14 @@ export function policyGrants(stack: TfStack, p: PrincipalNode, action: string): 
   if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
   if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
   if (!lower.startsWith("sqs:") && !lower.startsWith("sns:")) return [];
+  const ix = indexed(stack);
+  if (ix.all.length === 0) return [];
+  const own = iamName(p.arnPattern);
+  const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
   const out: Grant[] = [];
-  for (const a of attached(stack)) {
-    for (const s of a.allows) {
-      if (!grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
-      out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
-    }
+  for (const { a, s } of candidates) {
+    if (!grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
+    out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
   }
   return out;
 }

@@ -474,15 +474,22 @@ function bucketEventRoutes(stack: TfStack): Route[] {
     targets.push({ t, rule, functions });
   }
   const out: Route[] = [];
+  const shared = new Map<string, TfResource[]>();
   for (const n of notifications) {
     const bucket = targetIn(stack, n.values["bucket"], ["aws_s3_bucket"]);
     const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
     const pattern = `arn:*:s3:::${name}/*`;
     const text = bucket?.address ?? `bucket ${name}`;
-    for (const { t, rule, functions } of targets) {
-      if (rule && !matchesBucketEvents(stack, rule, name)) continue;
-      out.push({ via: n, target: bucket, targetText: text, actions: ["s3:PutObject"], pattern, types: [], functions, verb: `write objects to ${text}`, how: `, whose events ${n.address} sends to EventBridge, where ${rule?.address ?? "a rule"} sends them through ${t.address} to`, denyAsks: asks(pattern, bucket, "/*") });
-    }
+    // One route per bucket, to every function a rule that can match its events sends them to: a rule for `aws.s3`
+    // with no bucket named matches every bucket, and a route per bucket and rule would be their product.
+    const hits = targets.filter(({ rule }) => !rule || matchesBucketEvents(stack, rule, name));
+    if (hits.length === 0) continue;
+    const key = hits.map((h) => h.t.address).join("\u0000");
+    let functions = shared.get(key);
+    if (!functions) shared.set(key, (functions = [...new Set(hits.flatMap((h) => h.functions))]));
+    const first = hits[0];
+    const more = hits.length > 1 ? ` (and ${hits.length - 1} more rule target${hits.length > 2 ? "s" : ""})` : "";
+    out.push({ via: n, target: bucket, targetText: text, actions: ["s3:PutObject"], pattern, types: [], functions, verb: `write objects to ${text}`, how: `, whose events ${n.address} sends to EventBridge, where ${first.rule?.address ?? "a rule"} sends them through ${first.t.address}${more} to`, denyAsks: asks(pattern, bucket, "/*") });
   }
   return out;
 }

@@ -81,6 +81,18 @@ describe("86. more routes to a function whose role can delete data", () => {
     expect(found(stack([allow("s3:GetObject", "*")], eb({ source: ["aws.s3"] })))).toEqual([]);
   });
 
+  test("many buckets sending their events to one rule: one finding, a few of the ways named, not every one", () => {
+    const many: Obj = { "aws_cloudwatch_event_rule.r": { name: "r", event_pattern: JSON.stringify({ source: ["aws.s3"] }) }, "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: FN } };
+    for (let i = 0; i < 12; i++) {
+      many[`aws_s3_bucket.b${i}`] = { bucket: `in-${i}` };
+      many[`aws_s3_bucket_versioning.v${i}`] = { bucket: `\${aws_s3_bucket.b${i}.id}`, versioning_configuration: [{ status: "Enabled" }] };
+      many[`aws_s3_bucket_notification.n${i}`] = { bucket: `\${aws_s3_bucket.b${i}.id}`, eventbridge: true };
+    }
+    const f = found(stack([allow("s3:PutObject", "*")], many));
+    expect(f.map((x) => x.resource)).toEqual(["aws_lambda_function.cleanup"]);
+    expect(f[0].message.split("; it can also ").length).toBe(4);
+  });
+
   test("an asynchronous invoke of a function whose destination is the deleting one (the record carries the payload)", () => {
     const dest = (destination = FN) => ({
       ...role("fn2", LAMBDA, HARMLESS),
