@@ -20,13 +20,20 @@ export const rule: Rule = {
       "(lambda:InvokeFunction, InvokeFunctionUrl, InvokeAsync), and every route that ends in it: a message, record or item written to a queue, " +
       "stream or table stream an event source mapping feeds it, a publish to a topic it subscribes to, an object written to a bucket that " +
       "notifies it, an event put on a bus whose rule sends it there, a target added to a rule its EventBridge permission admits, " +
-      "a call to an API it backs, a function URL with no auth " +
-      "(which every agent can call), and each of these held by a principal the agent can act as, shown with the chain.",
+      "a call to an API it backs, log events written to a group whose subscription filter sends them to it, a publish to an IoT topic a rule " +
+      "sends to it, an object written to a bucket that sends its events to EventBridge where a rule sends them to it, an asynchronous invoke " +
+      "of a function whose destination it is, a new event source mapping, records put on a delivery stream it processes, " +
+      "a function URL with no auth, an SES receipt rule's Lambda action and a user pool's triggers where anyone may sign up " +
+      "(which every agent can use), a grant by a queue or topic policy, a bucket policy or a Lambda permission naming the agent, " +
+      "and each of these held by a principal the agent can act as, shown with the chain. A Deny of the agent's own (its policies or " +
+      "boundary) that certainly covers the route's action on the function or resource closes that route.",
     fix:
       "Cut the weakest link of the chain shown: narrow the agent's sts:AssumeRole / iam:PassRole / secret reads to the exact " +
       "resources it needs, tighten the target's trust policy, or take the destroy rights off the target. For an invoked function: " +
       "take the destroy rights off its role, scope what it may delete, or take the route away (the invoke right, " +
-      "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke... on what leads to it), or require IAM auth on its function URL.",
+      "sqs:SendMessage, events:PutEvents, events:PutTargets, execute-api:Invoke, logs:PutLogEvents, iot:Publish, firehose:PutRecord, " +
+      "lambda:CreateEventSourceMapping... on what leads to it, or an explicit Deny of it), require IAM auth on its function URL, " +
+      "or close a route anyone can use (an SES Lambda action, a user pool's self sign-up).",
     severity: "error",
     category: "reach",
   },

@@ -23,6 +23,9 @@ import { listActions } from "../report/summarize";
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
 import { capabilityActions, capabilityEvidence, capabilityOf, chainText, isDangerous, pathEvidence, reachOf } from "./reach-support";
 import { grantUses, routesOf, type Route } from "./invoke-routes";
+import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
+import { policyGrants } from "./invoke-policies";
+import { attributePattern } from "../engine/terraform/tokens";
 
 /** A qualified function ARN (`function:NAME:alias`, `:7`, `:*`): the function it is a version or alias of. */
 const QUALIFIED = /^(arn:[^:]*:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/;
@@ -62,6 +65,25 @@ interface Invoked {
   readonly path?: readonly ReachEdge[];
 }
 
+const functionAsks = new WeakMap<TfResource, readonly DenyAsk[]>();
+
+/** A function and its versions and aliases: a Deny must refuse both to close invoking it (as `functionsNamed` reads grants). */
+function asksOf(ctx: RuleContext, fn: TfResource): readonly DenyAsk[] {
+  let out = functionAsks.get(fn);
+  if (!out) {
+    const arn = attributePattern(ctx.stack, fn, "arn").pattern;
+    functionAsks.set(fn, (out = [{ pattern: arn, target: fn, suffix: "" }, { pattern: `${arn}:*`, target: fn, suffix: ":*" }]));
+  }
+  return out;
+}
+
+/**
+ * The ways kept per function and principal. A finding names a few, and a principal that can act as the holder needs
+ * one; a role that can write to every bucket of a stack whose buckets all send their events to one rule has as many
+ * ways as buckets, and keeping each made this quadratic (red-team round 86).
+ */
+const MAX_USES = 4;
+
 const usesCache = new WeakMap<object, Map<string, Map<TfResource, Use[]>>>();
 
 /** The functions a principal can make run with its payload, and how; once per principal per analysed stack. */
@@ -77,22 +99,42 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     let list = out!.get(fn);
     if (!list) out!.set(fn, (list = []));
     let u = list.find((x) => x.route === route);
-    if (!u) list.push((u = { route, actions: new Set(), statements: [] }));
+    if (!u) {
+      if (list.length >= MAX_USES) return;
+      list.push((u = { route, actions: new Set(), statements: [] }));
+    }
     u.actions.add(action);
     if (!u.statements.includes(g.statement)) u.statements.push(g.statement);
   };
+  const denies = ownDenies(p);
+  // A resource policy naming the principal grants with no Allow of its own (invoke-policies.ts).
+  // Asked once per action: many routes share one (every queue's is sqs:SendMessage).
+  const byAction = new Map<string, readonly Grant[]>();
+  const grantsOf = (action: string): readonly Grant[] => {
+    let gs = byAction.get(action);
+    if (!gs) {
+      const extra = policyGrants(ctx.stack, p, action);
+      byAction.set(action, (gs = extra.length === 0 ? graph.computeGrants(p, action) : [...graph.computeGrants(p, action), ...extra]));
+    }
+    return gs;
+  };
   for (const action of INVOKES) {
-    for (const g of graph.computeGrants(p, action)) {
+    for (const g of grantsOf(action)) {
       for (const r of g.resources) {
         if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", { caseInsensitive: true })) continue;
-        for (const fn of functionsNamed(ix, g, r)) use(fn, undefined, action, g);
+        for (const fn of functionsNamed(ix, g, r)) if (!deniedOnAll(denies, action, asksOf(ctx, fn))) use(fn, undefined, action, g);
       }
     }
   }
+  const full = (fn: TfResource) => (out!.get(fn)?.length ?? 0) >= MAX_USES;
+  // Uses only grow, so a list of functions once full stays full; routes share their lists where they can.
+  const fullLists = new Set<readonly TfResource[]>();
+  const allFull = (fns: readonly TfResource[]) => fullLists.has(fns) || (fns.every(full) && fullLists.add(fns) !== undefined);
   for (const route of routesOf(ctx.stack)) {
-    if (route.functions.length === 0) continue;
+    if (route.functions.length === 0 || allFull(route.functions)) continue;
     for (const action of route.actions) {
-      for (const g of graph.computeGrants(p, action)) {
+      if (deniedOnAll(denies, action, route.denyAsks)) continue;
+      for (const g of grantsOf(action)) {
         if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
       }
     }
@@ -127,7 +169,7 @@ function countIn(m: ReadonlyMap<TfResource, unknown>, s: ReadonlySet<TfResource>
 export function invokeFindings(ctx: RuleContext): FindingDraft[] {
   if (!ctx.stack.byType.get("aws_lambda_function")?.length) return [];
   const graph = reachOf(ctx);
-  // Open function URLs need no right: every agent can call them.
+  // Open routes (a function URL with no auth, a mail rule, a user pool's triggers) need no right: every agent has them.
   const open = routesOf(ctx.stack).filter((r) => r.actions.length === 0);
   const out: FindingDraft[] = [];
   for (const agent of ctx.analysis.agents) {
@@ -190,7 +232,7 @@ function statementsText(statements: readonly Statement[]): string {
 function useText(fn: TfResource, u: Use): string {
   const acts = [...u.actions].join(", ");
   if (!u.route) return `invoke ${fn.address} (${acts}, through ${statementsText(u.statements)})`;
-  if (u.route.actions.length === 0) return `invoke ${fn.address} with no IAM right at all through ${u.route.via.address} (a function URL with authorization_type NONE, which anyone can call)`;
+  if (u.route.actions.length === 0) return `invoke ${fn.address} with no IAM right at all ${u.route.open?.text ?? `through ${u.route.via.address}`}`;
   return `${u.route.verb} (${acts}, through ${statementsText(u.statements)})${u.route.how} ${fn.address}`;
 }
 
@@ -201,6 +243,7 @@ function arrows(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const first = [...u.actions][0];
   if (!u.route) return `${start} --${first}--> ${fn.address}`;
   if (u.route.actions.length === 0) return `${start} --${u.route.via.address} (no auth)--> ${fn.address}`;
+  if (u.route.anyFunction) return `${start} --${first}--> ${fn.address}`;
   return `${start} --${first}--> ${u.route.targetText} --${u.route.via.address}--> ${fn.address}`;
 }
 
@@ -213,7 +256,7 @@ function opening(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
 function cutText(agent: PrincipalNode, fn: TfResource, v: Invoked): string {
   const who = v.holder ? `${v.holder.address} (or cut the chain from ${agent.address} to it)` : "the agent";
   const rights = v.uses.filter((u) => u.route?.actions.length !== 0).map((u) => `${[...u.actions].join(" and ")} on ${u.route ? u.route.targetText : fn.address}`);
-  const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => `require IAM auth on ${u.route!.via.address} (authorization_type = "AWS_IAM")`);
+  const urls = v.uses.filter((u) => u.route?.actions.length === 0).map((u) => u.route!.open?.fix ?? `close ${u.route!.via.address}`);
   return [...(rights.length ? [`take ${rights.join(", ")} away from ${who}`] : []), ...urls].join(", or ");
 }
 
@@ -229,7 +272,7 @@ function useEvidence(agent: PrincipalNode, fn: TfResource, v: Invoked, runsAs: s
     ...v.uses.flatMap((u) => u.statements.flatMap((s) => statementEvidence(who, s))),
     ...v.uses.map((u) => ({
       step: "invoke",
-      address: u.route?.via.address ?? fn.address,
+      address: u.route && !u.route.anyFunction ? u.route.via.address : fn.address,
       detail: `${[...u.actions].join(", ")}${u.route ? ` via ${u.route.targetText}` : ""}: runs ${fn.address} with the caller's payload, as ${runsAs}`,
     })),
   ];

@@ -12,6 +12,12 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { globsIntersect } from "../engine/iam/glob";
 import { writtenReferences } from "../engine/reach/resource-index";
 import { attributePattern, parseReference, parseTemplate, resolveToPattern } from "../engine/terraform/tokens";
+import type { DenyAsk } from "./invoke-denies";
+
+/** The route's pattern, and the target's `arn` followed by `suffix` when the stack makes the target. */
+function asks(pattern: string, target: TfResource | undefined, suffix = ""): DenyAsk[] {
+  return [{ pattern, target, suffix: target ? suffix : undefined }];
+}
 
 export interface Route {
   /** The resource that wires the route (the mapping, subscription, notification, permission, integration, URL). */
@@ -31,6 +37,12 @@ export interface Route {
   readonly verb: string;
   /** `, which aws_lambda_event_source_mapping.m feeds to`: how that reaches the function. */
   readonly how: string;
+  /** What a Deny of the caller's own must refuse every action on to close the route (invoke-denies.ts); none: it cannot. */
+  readonly denyAsks: readonly DenyAsk[];
+  /** The route is no resource of the stack but a right over every function (`via` is nominal): shown on the function. */
+  readonly anyFunction?: boolean;
+  /** For a route that asks no IAM right (`actions` empty): how anyone uses it, and how to close it. */
+  readonly open?: { readonly text: string; readonly fix: string };
 }
 
 const QUEUES = ["aws_sqs_queue"];
@@ -51,7 +63,27 @@ const routeCache = new WeakMap<TfStack, Route[]>();
 /** Every route of the stack, read once per stack. */
 export function routesOf(stack: TfStack): readonly Route[] {
   let out = routeCache.get(stack);
-  if (!out) routeCache.set(stack, (out = [...mappingRoutes(stack), ...subscriptionRoutes(stack), ...notificationRoutes(stack), ...ruleRoutes(stack), ...eventRoutes(stack), ...apiRoutes(stack), ...urlRoutes(stack)]));
+  if (!out)
+    routeCache.set(
+      stack,
+      (out = [
+        ...mappingRoutes(stack),
+        ...subscriptionRoutes(stack),
+        ...notificationRoutes(stack),
+        ...ruleRoutes(stack),
+        ...eventRoutes(stack),
+        ...apiRoutes(stack),
+        ...urlRoutes(stack),
+        ...logRoutes(stack),
+        ...iotRoutes(stack),
+        ...bucketEventRoutes(stack),
+        ...destinationRoutes(stack),
+        ...newMappingRoutes(stack),
+        ...firehoseRoutes(stack),
+        ...mailRoutes(stack),
+        ...userPoolRoutes(stack),
+      ]),
+    );
   return out;
 }
 
@@ -175,6 +207,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `send messages to ${target?.address ?? pattern}`,
       how,
+      denyAsks: asks(pattern, target),
     });
     const streamRoute = (target: TfResource | undefined, pattern: string): Route => ({
       via: m,
@@ -186,6 +219,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `put records on ${target?.address ?? pattern}`,
       how,
+      denyAsks: asks(pattern, target),
     });
     const tableRoute = (target: TfResource | undefined, pattern: string): Route => ({
       via: m,
@@ -197,6 +231,7 @@ function mappingRoutes(stack: TfStack): Route[] {
       functions,
       verb: `write items to ${target?.address ?? pattern} (its stream)`,
       how,
+      denyAsks: asks(pattern, target),
     });
     if (queue) out.push(queueRoute(queue, `arn:*:sqs:*:*:${nameOf(stack, queue, "name", "name_prefix")}`));
     else if (stream) out.push(streamRoute(stream, `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}`));
@@ -224,7 +259,7 @@ function subscriptionRoutes(stack: TfStack): Route[] {
     const topic = targetIn(stack, s.values["topic_arn"], TOPICS);
     const pattern = topic ? `arn:*:sns:*:*:${nameOf(stack, topic, "name", "name_prefix")}` : patternOf(stack, s.values["topic_arn"]);
     const text = topic?.address ?? pattern;
-    out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to` });
+    out.push({ via: s, target: topic, targetText: text, actions: ["sns:Publish"], pattern, types: TOPICS, functions: functionsOf(stack, s.values["endpoint"]), verb: `publish to ${text}`, how: `, which ${s.address} delivers to`, denyAsks: asks(pattern, topic) });
   }
   return out;
 }
@@ -246,7 +281,7 @@ function notificationRoutes(stack: TfStack): Route[] {
       const pattern = `arn:*:s3:::${name}/${prefix}*${suffix}`;
       const text = bucket?.address ?? `bucket ${name}`;
       // A bucket's ARN is its name, known: the object pattern decides, not a reference to the bucket.
-      out.push({ via: n, target: bucket, targetText: text, actions, pattern, types: [], functions: functionsOf(stack, b["lambda_function_arn"]), verb: `write objects to ${text}`, how: `, which ${n.address} notifies` });
+      out.push({ via: n, target: bucket, targetText: text, actions, pattern, types: [], functions: functionsOf(stack, b["lambda_function_arn"]), verb: `write objects to ${text}`, how: `, which ${n.address} notifies`, denyAsks: asks(pattern, bucket, `/${prefix}*${suffix}`) });
     }
   }
   return out;
@@ -283,6 +318,7 @@ function ruleRoutes(stack: TfStack): Route[] {
       functions: functionsOf(stack, p.values["function_name"]),
       verb: `add targets with an input of its choosing to ${text}`,
       how: `, which ${p.address} lets invoke`,
+      denyAsks: asks(pattern, rule),
     });
   }
   return out;
@@ -306,7 +342,7 @@ function eventRoutes(stack: TfStack): Route[] {
     const busName = bus ? nameOf(stack, bus, "name") : busValue === undefined || busValue === null ? "default" : patternOf(stack, busValue);
     const pattern = busName.startsWith("arn:") ? busName : `arn:*:events:*:*:event-bus/${busName}`;
     const text = bus?.address ?? `the ${busName} event bus`;
-    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to` });
+    out.push({ via: t, target: bus, targetText: text, actions: ["events:PutEvents"], pattern, types: BUSES, functions, verb: `put events on ${text}`, how: `, which ${rule?.address ?? "a rule"} sends through ${t.address} to`, denyAsks: asks(pattern, bus) });
   }
   return out;
 }
@@ -353,7 +389,7 @@ function apiRoutes(stack: TfStack): Route[] {
     if (!lambda && u?.exact) return;
     const api = targetIn(stack, apiRef, APIS);
     const text = api?.address ?? "an API";
-    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes` });
+    out.push({ via: i, target: api, targetText: text, actions: ["execute-api:Invoke"], pattern: "arn:*:execute-api:*:*:*", types: APIS, functions: functionsOf(stack, uri), verb: `call ${text}`, how: `, whose integration ${i.address} invokes`, denyAsks: asks("arn:*:execute-api:*:*:*", undefined) });
   };
   for (const i of stack.byType.get("aws_api_gateway_integration") ?? []) add(i, i.values["type"], i.values["uri"], i.values["rest_api_id"]);
   for (const i of stack.byType.get("aws_apigatewayv2_integration") ?? []) add(i, i.values["integration_type"], i.values["integration_uri"], i.values["api_id"]);
@@ -365,7 +401,270 @@ function urlRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const u of stack.byType.get("aws_lambda_function_url") ?? []) {
     if (exactly(stack, u.values["authorization_type"]) === "AWS_IAM") continue;
-    out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of` });
+    out.push({ via: u, targetText: u.address, actions: [], pattern: "*", types: [], functions: functionsOf(stack, u.values["function_name"]), verb: `call ${u.address}`, how: `, the URL of`, denyAsks: [], open: { text: `through ${u.address} (a function URL with authorization_type NONE, which anyone can call)`, fix: `require IAM auth on ${u.address} (authorization_type = "AWS_IAM")` } });
+  }
+  return out;
+}
+
+const isFalse = (v: unknown) => v === false || v === "false";
+const isTrue = (v: unknown) => v === true || v === "true";
+
+/**
+ * A subscription filter whose destination is the function hands it the log events written to its log group, and
+ * the writer chooses those: logs:PutLogEvents on the group's streams is a payload of the caller's. A filter pattern
+ * only asks that the events match it, which the writer can make them do.
+ */
+function logRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const f of stack.byType.get("aws_cloudwatch_log_subscription_filter") ?? []) {
+    const functions = targetFunctions(stack, f.values["destination_arn"]);
+    if (functions.length === 0) continue;
+    const group = targetIn(stack, f.values["log_group_name"], ["aws_cloudwatch_log_group"]);
+    const name = group ? nameOf(stack, group, "name", "name_prefix") : patternOf(stack, f.values["log_group_name"]);
+    const pattern = `arn:*:logs:*:*:log-group:${name}:log-stream:*`;
+    const text = group?.address ?? `log group ${name}`;
+    out.push({ via: f, target: group, targetText: text, actions: ["logs:PutLogEvents"], pattern, types: ["aws_cloudwatch_log_group"], functions, verb: `write log events to ${text}`, how: `, whose subscription filter ${f.address} sends them to`, denyAsks: asks(pattern, group, ":log-stream:*") });
+  }
+  return out;
+}
+
+/**
+ * An IoT topic rule with a Lambda action runs the function with each message published to a topic its SQL reads
+ * (`SELECT ... FROM 'cmd/#'`): iot:Publish there is a payload of the caller's. MQTT's `+` and `#` are read as `*`;
+ * a SQL that cannot be read is any topic.
+ */
+function iotRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const r of stack.byType.get("aws_iot_topic_rule") ?? []) {
+    if (isFalse(r.values["enabled"])) continue;
+    const sql = exactly(stack, r.values["sql"]);
+    const from = sql === undefined ? undefined : /\bFROM\s+'([^']*)'/i.exec(sql)?.[1];
+    const topic = from === undefined ? "*" : from.replace(/[+#]/g, "*");
+    const pattern = `arn:*:iot:*:*:topic/${topic}`;
+    for (const b of blocks(r.values["lambda"])) {
+      const functions = targetFunctions(stack, b["function_arn"]);
+      if (functions.length === 0) continue;
+      const text = from === undefined ? "any IoT topic" : `IoT topic ${from}`;
+      out.push({ via: r, targetText: text, actions: ["iot:Publish"], pattern, types: [], functions, verb: `publish to ${text}`, how: `, which topic rule ${r.address} sends to`, denyAsks: asks(pattern, undefined) });
+    }
+  }
+  return out;
+}
+
+/**
+ * A bucket whose notification sends every event to EventBridge (`eventbridge = true`) puts an event on the default
+ * bus for each object written, the key the writer's; a rule there that can match it (its `source` admits `aws.s3`,
+ * its `detail.bucket.name` this bucket) and sends the event itself to the function runs it with that payload.
+ */
+function bucketEventRoutes(stack: TfStack): Route[] {
+  const notifications = (stack.byType.get("aws_s3_bucket_notification") ?? []).filter((n) => isTrue(n.values["eventbridge"]));
+  if (notifications.length === 0) return [];
+  const targets: { t: TfResource; rule?: TfResource; functions: TfResource[] }[] = [];
+  for (const t of stack.byType.get("aws_cloudwatch_event_target") ?? []) {
+    if (t.values["input"] !== undefined && t.values["input"] !== null) continue;
+    const functions = targetFunctions(stack, t.values["arn"]);
+    if (functions.length === 0) continue;
+    const rule = targetIn(stack, t.values["rule"], RULES);
+    const bus = t.values["event_bus_name"] ?? rule?.values["event_bus_name"];
+    if (bus !== undefined && bus !== null) {
+      const name = exactly(stack, bus);
+      if (name !== undefined && name !== "default" && !/:event-bus\/default$/.test(name)) continue;
+    }
+    if (rule && (rule.values["event_pattern"] === undefined || rule.values["event_pattern"] === null)) continue;
+    targets.push({ t, rule, functions });
+  }
+  const out: Route[] = [];
+  const shared = new Map<string, TfResource[]>();
+  for (const n of notifications) {
+    const bucket = targetIn(stack, n.values["bucket"], ["aws_s3_bucket"]);
+    const name = bucket ? nameOf(stack, bucket, "bucket", "bucket_prefix") : patternOf(stack, n.values["bucket"]);
+    const pattern = `arn:*:s3:::${name}/*`;
+    const text = bucket?.address ?? `bucket ${name}`;
+    // One route per bucket, to every function a rule that can match its events sends them to: a rule for `aws.s3`
+    // with no bucket named matches every bucket, and a route per bucket and rule would be their product.
+    const hits = targets.filter(({ rule }) => !rule || matchesBucketEvents(stack, rule, name));
+    if (hits.length === 0) continue;
+    const key = hits.map((h) => h.t.address).join("\u0000");
+    let functions = shared.get(key);
+    if (!functions) shared.set(key, (functions = [...new Set(hits.flatMap((h) => h.functions))]));
+    const first = hits[0];
+    const more = hits.length > 1 ? ` (and ${hits.length - 1} more rule target${hits.length > 2 ? "s" : ""})` : "";
+    out.push({ via: n, target: bucket, targetText: text, actions: ["s3:PutObject"], pattern, types: [], functions, verb: `write objects to ${text}`, how: `, whose events ${n.address} sends to EventBridge, where ${first.rule?.address ?? "a rule"} sends them through ${first.t.address}${more} to`, denyAsks: asks(pattern, bucket, "/*") });
+  }
+  return out;
+}
+
+function matchesBucketEvents(stack: TfStack, rule: TfResource, bucket: string): boolean {
+  const text = exactly(stack, rule.values["event_pattern"]);
+  if (text === undefined) return true;
+  try {
+    const p = JSON.parse(text) as { source?: unknown; detail?: { bucket?: { name?: unknown } } };
+    const admits = (list: unknown, value: string) => !Array.isArray(list) || list.some((x) => typeof x !== "string" || globsIntersect(x, value));
+    return admits(p.source, "aws.s3") && admits(p.detail?.bucket?.name, bucket);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A function's asynchronous-invocation destination that is another function gets an invocation record holding the
+ * request payload (`requestPayload`): invoking the first function (asynchronously, which lambda:InvokeFunction
+ * allows) runs the destination with a payload of the caller's. A config with a `qualifier` is that version's or alias's.
+ */
+function destinationRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const c of stack.byType.get("aws_lambda_function_event_invoke_config") ?? []) {
+    const destinations: TfResource[] = [];
+    for (const d of blocks(c.values["destination_config"])) {
+      for (const key of ["on_success", "on_failure"]) for (const b of blocks(d[key])) for (const fn of targetFunctions(stack, b["destination"])) if (!destinations.includes(fn)) destinations.push(fn);
+    }
+    if (destinations.length === 0) continue;
+    const qualifier = c.values["qualifier"] === undefined || c.values["qualifier"] === null ? "" : `:${patternOf(stack, c.values["qualifier"])}`;
+    for (const front of functionsOf(stack, c.values["function_name"])) {
+      const pattern = `${attributePattern(stack, front, "arn").pattern}${qualifier}`;
+      const rest = destinations.filter((d) => d !== front);
+      if (rest.length === 0) continue;
+      out.push({ via: c, target: front, targetText: front.address, actions: ["lambda:InvokeFunction", "lambda:InvokeAsync"], pattern, types: ["aws_lambda_function"], functions: rest, verb: `invoke ${front.address} asynchronously`, how: `, whose destination in ${c.address} gets the invocation record with its payload: it is`, denyAsks: asks(pattern, front, qualifier) });
+    }
+  }
+  return out;
+}
+
+/**
+ * lambda:CreateEventSourceMapping (or UpdateEventSourceMapping, which can repoint a mapping) takes a function and a
+ * source the caller picks: a queue or stream it writes to, or Kafka brokers of its own, which need no AWS right at
+ * all. The function is named only in a lambda:FunctionArn condition, read here as met: every function of the stack.
+ */
+function newMappingRoutes(stack: TfStack): Route[] {
+  const functions = allFunctions(stack);
+  if (functions.length === 0) return [];
+  const pattern = "arn:*:lambda:*:*:*";
+  return [
+    {
+      via: functions[0],
+      targetText: "an event source mapping",
+      actions: ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping"],
+      pattern,
+      types: [],
+      functions,
+      verb: "map a source it writes to (a queue, a stream, Kafka brokers of its own) to a function",
+      how: ": that can be",
+      denyAsks: asks(pattern, undefined),
+      anyFunction: true,
+    },
+  ];
+}
+
+/**
+ * A delivery stream with a Lambda processor runs the function on every batch of records put on it: firehose:PutRecord
+ * is a payload of the caller's. A stream fed by a Kinesis stream takes no direct puts: that stream's writers are the
+ * callers then. One fed by MSK is left out (Kafka writes are not IAM actions on the delivery stream).
+ */
+function firehoseRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const d of stack.byType.get("aws_kinesis_firehose_delivery_stream") ?? []) {
+    const functions = [...new Set(processorValues(d.values).flatMap((v) => targetFunctions(stack, v)))];
+    if (functions.length === 0) continue;
+    if (blocks(d.values["msk_source_configuration"]).length > 0) continue;
+    const source = blocks(d.values["kinesis_source_configuration"])[0];
+    if (source) {
+      const stream = targetIn(stack, source["kinesis_stream_arn"], STREAMS);
+      const pattern = stream ? `arn:*:kinesis:*:*:stream/${nameOf(stack, stream, "name")}` : patternOf(stack, source["kinesis_stream_arn"]);
+      const text = stream?.address ?? pattern;
+      out.push({ via: d, target: stream, targetText: text, actions: PUT_RECORD, pattern, types: STREAMS, functions, verb: `put records on ${text}`, how: `, which feeds ${d.address}, whose processor is`, denyAsks: asks(pattern, stream) });
+      continue;
+    }
+    const pattern = `arn:*:firehose:*:*:deliverystream/${nameOf(stack, d, "name")}`;
+    out.push({ via: d, target: d, targetText: d.address, actions: ["firehose:PutRecord", "firehose:PutRecordBatch"], pattern, types: ["aws_kinesis_firehose_delivery_stream"], functions, verb: `put records on ${d.address}`, how: `, whose processor is`, denyAsks: asks(pattern, d) });
+  }
+  return out;
+}
+
+/** The `LambdaArn` parameters of every enabled Lambda processor, in whichever destination's configuration they sit. */
+function processorValues(v: unknown, out: unknown[] = [], depth = 0): unknown[] {
+  if (depth > 6 || typeof v !== "object" || v === null) return out;
+  if (Array.isArray(v)) {
+    for (const x of v) processorValues(x, out, depth + 1);
+    return out;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k !== "processing_configuration") {
+      processorValues(x, out, depth + 1);
+      continue;
+    }
+    for (const pc of blocks(x)) {
+      if (isFalse(pc["enabled"])) continue;
+      for (const pr of blocks(pc["processors"])) {
+        if (typeof pr["type"] === "string" && pr["type"] !== "Lambda" && !pr["type"].includes("${")) continue;
+        for (const par of blocks(pr["parameters"])) if (par["parameter_name"] === "LambdaArn" || typeof par["parameter_name"] !== "string") out.push(par["parameter_value"]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * An SES receipt rule with a Lambda action runs the function with every mail it accepts, and anyone can send mail:
+ * no IAM right at all. Only the active rule set's enabled rules run; one set is active per region, which may be set outside
+ * the stack: a rule is left out only when the stack activates another set for certain.
+ */
+function mailRoutes(stack: TfStack): Route[] {
+  const rules = stack.byType.get("aws_ses_receipt_rule") ?? [];
+  if (rules.length === 0) return [];
+  const active = (stack.byType.get("aws_ses_active_receipt_rule_set") ?? []).map((a) => exactly(stack, a.values["rule_set_name"]));
+  const out: Route[] = [];
+  for (const r of rules) {
+    // A rule is created disabled unless `enabled` says otherwise (the API's default is false).
+    const enabled = r.values["enabled"];
+    if (enabled === undefined || enabled === null || isFalse(enabled)) continue;
+    const set = exactly(stack, r.values["rule_set_name"]);
+    if (set !== undefined && active.length > 0 && active.every((a) => a !== undefined && a !== set)) continue;
+    const functions = [...new Set(blocks(r.values["lambda_action"]).flatMap((b) => targetFunctions(stack, b["function_arn"])))];
+    if (functions.length === 0) continue;
+    out.push({ via: r, targetText: r.address, actions: [], pattern: "*", types: [], functions, verb: `send mail to ${r.address}`, how: ", the receipt rule of", denyAsks: [], open: { text: `by sending mail to an address ${r.address} receives for (an SES receipt rule with a Lambda action; anyone can send mail)`, fix: `take the lambda_action off ${r.address}, or have it call a function whose role cannot delete` } });
+  }
+  return out;
+}
+
+/** The triggers of a user pool that run before any sign-in: an unknown user's sign-in asks the migration trigger. */
+const UNAUTHENTICATED = ["user_migration"];
+
+/**
+ * A user pool's Lambda triggers run with attributes the caller sends, and a pool that allows self sign-up lets
+ * anyone (with the app client ID, which is public) sign up and sign in: every trigger then, with no IAM right. A
+ * pool that allows only admins to create users still runs the migration trigger for an unknown user's sign-in.
+ */
+function userPoolRoutes(stack: TfStack): Route[] {
+  const out: Route[] = [];
+  for (const p of stack.byType.get("aws_cognito_user_pool") ?? []) {
+    const config = blocks(p.values["lambda_config"])[0];
+    if (!config) continue;
+    const adminOnly = blocks(p.values["admin_create_user_config"]).some((c) => isTrue(c["allow_admin_create_user_only"]));
+    const triggers: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(config)) {
+      if (k === "kms_key_id") continue;
+      if (typeof v === "string") triggers.push([k, v]);
+      else for (const b of blocks(v)) triggers.push([k, b["lambda_arn"]]);
+    }
+    const open = triggers.filter(([k]) => !adminOnly || UNAUTHENTICATED.includes(k));
+    const functions = [...new Set(open.flatMap(([, v]) => targetFunctions(stack, v)))];
+    if (functions.length === 0) continue;
+    const names = open.map(([k]) => k).join(", ");
+    out.push({
+      via: p,
+      targetText: p.address,
+      actions: [],
+      pattern: "*",
+      types: [],
+      functions,
+      verb: `sign up to ${p.address}`,
+      how: ", whose trigger is",
+      denyAsks: [],
+      open: {
+        text: `through the ${names} trigger of ${p.address}, a user pool ${adminOnly ? "whose sign-in of an unknown user runs it" : "that lets anyone sign up"} with attributes of the caller's`,
+        fix: adminOnly ? `take the user_migration trigger off ${p.address}` : `set admin_create_user_config { allow_admin_create_user_only = true } on ${p.address}, or take its triggers off`,
+      },
+    });
   }
   return out;
 }

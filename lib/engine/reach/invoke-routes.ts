@@ -13,4 +13,10 @@ export const INVOKE_ROUTE_ACTIONS = [
   "sns:Publish",
   "execute-api:Invoke",
   "events:PutEvents",
+  "logs:PutLogEvents",
+  "iot:Publish",
+  "firehose:PutRecord",
+  "firehose:PutRecordBatch",
+  "lambda:CreateEventSourceMapping",
+  "lambda:UpdateEventSourceMapping",
 ] as const;

@@ -1,0 +1,76 @@
+/**
+ * A principal's own explicit Deny of what a route asks (red-team round 86): "Allow lambda:InvokeFunction on `*`, Deny
+ * it on the function that deletes" is what teams write. The effective grant stays `*` (a Deny of a part cannot be
+ * cut out of a pattern), so each function and each route's resource is asked on its own whether a certain Deny of
+ * the principal's identity policies or boundary covers it. A conditional Deny, one that covers only part of the
+ * ARN, or one whose entry is a reference blastwall cannot tie to the resource removes nothing.
+ */
+import type { PrincipalNode } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import type { TfResource } from "../engine/terraform/types";
+import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
+import { globCovers } from "../engine/iam/glob";
+import { actionUniverse } from "../engine/universe";
+import { parseReference, parseTemplate } from "../engine/terraform/tokens";
+
+const ownCache = new WeakMap<PrincipalNode, readonly Statement[]>();
+
+/** The Deny statements of the principal's own policies and boundary; none for one outside the stack (its policies are not here). */
+export function ownDenies(p: PrincipalNode): readonly Statement[] {
+  let out = ownCache.get(p);
+  if (!out) {
+    out = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((s) => s.effect === "Deny" && s.unknown === undefined);
+    ownCache.set(p, out);
+  }
+  return out;
+}
+
+/** One ARN the action must be refused on: as a pattern, and (for a resource of the stack) as the part after its `arn`. */
+export interface DenyAsk {
+  readonly pattern: string;
+  readonly target?: TfResource;
+  /** What follows `${target.arn}` in this ARN: `` for the resource itself, `:*` for a function's versions, `/*` for objects. */
+  readonly suffix?: string;
+}
+
+/** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */
+export function deniedOnAll(denies: readonly Statement[], action: string, asks: readonly DenyAsk[]): boolean {
+  if (denies.length === 0 || asks.length === 0) return false;
+  return asks.every((a) => deniedOn(denies, action, a));
+}
+
+function deniedOn(denies: readonly Statement[], action: string, ask: DenyAsk): boolean {
+  const universe = actionUniverse();
+  // The engine reads a stack's ARNs in the aws partition (tokens.ts writes `arn:aws:` for every attribute): a route
+  // pattern left open on the partition is asked there, as a function's ARN is.
+  const pattern = ask.pattern.startsWith("arn:*:") ? `arn:aws:${ask.pattern.slice(6)}` : ask.pattern;
+  if (denyCertainlyCovers(denies, universe, action, pattern)) return true;
+  if (!ask.target || ask.suffix === undefined) return false;
+  const i = universe.indexOf(action);
+  if (i === undefined) return false;
+  for (const s of denies) {
+    if (s.notResources || !s.writtenResources || !conditionAlwaysTrue(s.conditions)) continue;
+    if (!universe.statementActions(s).has(i)) continue;
+    if (s.writtenResources.some((w) => suffixAfter(w, ask.target!) !== undefined && globCovers(suffixAfter(w, ask.target!)!, ask.suffix!, { caseInsensitive: true }))) return true;
+  }
+  return false;
+}
+
+/**
+ * `:*` for `${aws_lambda_function.f.arn}:*`: what a written entry adds after the target's own ARN, when it begins
+ * with that ARN and adds only literal text. A counted resource's one instance is not all of them: none then.
+ */
+function suffixAfter(written: string, target: TfResource): string | undefined {
+  const parts = parseTemplate(written);
+  const first = parts[0];
+  if (!first || first.kind !== "interpolation" || first.directive) return undefined;
+  const ref = parseReference(first.expr);
+  if (!ref || ref.address !== target.address || ref.attribute !== "arn" || ref.path.length > 0 || ref.splat || ref.index !== undefined) return undefined;
+  if (target.values["count"] !== undefined || target.values["for_each"] !== undefined) return undefined;
+  let rest = "";
+  for (const p of parts.slice(1)) {
+    if (p.kind !== "literal") return undefined;
+    rest += p.text;
+  }
+  return rest;
+}

@@ -1,0 +1,145 @@
+/**
+ * Routes granted by a resource policy rather than the caller's own (red-team round 86): within one account a queue
+ * policy, a topic policy, a bucket policy or a Lambda permission naming the agent's ARN (or everyone) lets it send,
+ * publish, write or invoke with no identity Allow at all. Bucket policies and Lambda permissions are read as the
+ * store reads of the reach graph read them (resource-policy-grants.ts); queue and topic policies here, on the queue
+ * or topic they are attached to. Naming the account root grants nothing on its own: the account's identity
+ * policies decide, and those are the caller's own grants.
+ */
+import type { Grant, PrincipalNode } from "../engine/analysis-types";
+import type { Statement } from "../engine/iam/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { globMatch } from "../engine/iam/glob";
+import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
+import { mayName, resourcePolicyDocument } from "../engine/resource-policies";
+import { attributePattern, parseReference, parseTemplate } from "../engine/terraform/tokens";
+
+interface Attached {
+  readonly target: TfResource;
+  readonly pattern: string;
+  readonly allows: readonly Statement[];
+}
+
+/** Policy-holding resource types: the attribute naming what they are attached to (none: the resource itself). */
+const HOLDERS: readonly { readonly type: string; readonly on?: string; readonly targets: readonly string[]; readonly arn: (name: string) => string }[] = [
+  { type: "aws_sqs_queue", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
+  { type: "aws_sqs_queue_policy", on: "queue_url", targets: ["aws_sqs_queue"], arn: (n) => `arn:*:sqs:*:*:${n}` },
+  { type: "aws_sns_topic", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
+  { type: "aws_sns_topic_policy", on: "arn", targets: ["aws_sns_topic"], arn: (n) => `arn:*:sns:*:*:${n}` },
+];
+
+/** The statements of the attached policies, by the IAM name (`role/path/name`) they name; `wide` for the rest. */
+interface Indexed {
+  readonly byName: ReadonlyMap<string, readonly { readonly a: Attached; readonly s: Statement }[]>;
+  readonly wide: readonly { readonly a: Attached; readonly s: Statement }[];
+  readonly all: readonly { readonly a: Attached; readonly s: Statement }[];
+}
+
+const indexCache = new WeakMap<TfStack, Indexed>();
+
+/**
+ * Indexed once per stack: a stack of many queues whose policies each name one role would otherwise ask every
+ * principal against every statement. A statement naming only IAM ARNs with no wildcard in the name is filed under
+ * those names; any other (everyone, a pattern, a session, one blastwall cannot read) is asked of every principal.
+ */
+function indexed(stack: TfStack): Indexed {
+  let ix = indexCache.get(stack);
+  if (ix) return ix;
+  const byName = new Map<string, { a: Attached; s: Statement }[]>();
+  const wide: { a: Attached; s: Statement }[] = [];
+  const all: { a: Attached; s: Statement }[] = [];
+  for (const a of attached(stack)) {
+    for (const s of a.allows) {
+      const e = { a, s };
+      all.push(e);
+      const ids = s.unknown === undefined && !s.notPrincipals && !s.approximatePrincipals && s.principals ? s.principals.flatMap((p) => (p.type === "AWS" ? p.identifiers : [])) : undefined;
+      const names = ids?.map(iamName);
+      if (!names || names.length === 0 || names.some((n) => n === undefined)) {
+        wide.push(e);
+        continue;
+      }
+      for (const n of new Set(names as string[])) {
+        const l = byName.get(n);
+        if (l) l.push(e);
+        else byName.set(n, [e]);
+      }
+    }
+  }
+  indexCache.set(stack, (ix = { byName, wide, all }));
+  return ix;
+}
+
+/** `role/path/name` of an IAM role or user ARN with no wildcard in it; undefined for anything else. */
+function iamName(arn: string): string | undefined {
+  const m = /^arn:[^:]*:iam::[^:]*:((?:role|user)\/.*)$/i.exec(arn);
+  return m && !/[*?]/.test(m[1]) ? m[1].toLowerCase() : undefined;
+}
+
+const cache = new WeakMap<TfStack, readonly Attached[]>();
+
+function attached(stack: TfStack): readonly Attached[] {
+  let out = cache.get(stack);
+  if (out) return out;
+  const list: Attached[] = [];
+  for (const h of HOLDERS) {
+    for (const res of stack.byType.get(h.type) ?? []) {
+      const v = res.values["policy"];
+      if (v === undefined || v === null || v === "") continue;
+      const target = h.on ? referenced(stack, res.values[h.on], h.targets) : res;
+      // A policy on a queue or topic no reference names may be on any: it is read on none (its grants cannot be placed).
+      if (!target) continue;
+      const allows = resourcePolicyDocument(stack, res, "policy").statements.filter((s) => (s.effect === "Allow" || s.unknown !== undefined) && !fromServiceOnly(s));
+      if (allows.length === 0) continue;
+      list.push({ target, pattern: h.arn(attributePattern(stack, target, "name").pattern), allows });
+    }
+  }
+  cache.set(stack, (out = list));
+  return out;
+}
+
+function referenced(stack: TfStack, v: unknown, types: readonly string[]): TfResource | undefined {
+  if (typeof v !== "string") return undefined;
+  for (const p of parseTemplate(v)) {
+    if (p.kind !== "interpolation") continue;
+    const ref = parseReference(p.expr);
+    const res = ref && ref.kind === "resource" && !ref.splat ? stack.byAddress.get(ref.address) : undefined;
+    if (res && types.includes(res.type)) return res;
+  }
+  return undefined;
+}
+
+/**
+ * A statement bound to a calling service's resource or account (aws:SourceArn, aws:SourceAccount, aws:SourceOwner,
+ * not IfExists): a principal's own call carries none of these keys, so it never applies to one. That is the
+ * usual `Principal: "*"` statement letting a topic or bucket send to a queue.
+ */
+function fromServiceOnly(s: Statement): boolean {
+  return s.conditions.some((c) => /^aws:source(arn|account|owner)$/i.test(c.key) && !/IfExists$/i.test(c.operator) && !/^Null$/i.test(c.operator));
+}
+
+const CI = { caseInsensitive: true } as const;
+
+function grantsAction(s: Statement, lower: string): boolean {
+  if (s.unknown !== undefined) return true;
+  if (s.actions) return s.actions.some((a) => globMatch(a, lower, CI));
+  return !(s.notActions ?? []).some((a) => globMatch(a, lower, CI));
+}
+
+/** The grants of `action` the stack's resource policies give `p` on their own resources, for the invoke routes. */
+export function policyGrants(stack: TfStack, p: PrincipalNode, action: string): readonly Grant[] {
+  if (p.kind === "group") return [];
+  const lower = action.toLowerCase();
+  if (lower.startsWith("lambda:invoke")) return hasLambdaPermissions(stack) ? lambdaPermissionGrantsTo(stack, p, action) : [];
+  if (lower.startsWith("s3:")) return hasStoreResourcePolicies(stack) ? resourcePolicyGrantsTo(stack, p, action) : [];
+  if (!lower.startsWith("sqs:") && !lower.startsWith("sns:")) return [];
+  const ix = indexed(stack);
+  if (ix.all.length === 0) return [];
+  const own = iamName(p.arnPattern);
+  const candidates = own === undefined ? ix.all : [...ix.wide, ...(ix.byName.get(own) ?? [])];
+  const out: Grant[] = [];
+  for (const { a, s } of candidates) {
+    if (!grantsAction(s, lower) || !mayName(s, { arnPattern: p.arnPattern })) continue;
+    out.push({ action, statement: s, resources: [a.pattern], conditional: s.conditions.length > 0 });
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Red-team round 86: "Allow lambda:InvokeFunction on *, Deny it on the function that deletes" still warned, as the
+ * grant stays `*`. Each function and each route's resource is asked whether a certain Deny of the principal's own
+ * (identity policies, boundary) covers it; a conditional Deny, or one covering part of it, removes nothing.
+ */
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, role, type Obj } from "../helpers/sessions";
+import { dir } from "../hcl/helpers";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const LAMBDA = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+const stack = (statements: Obj[], extra: Obj = {}): Obj =>
+  tf(
+    {
+      ...agentCan(...statements),
+      ...role("fn", LAMBDA, DESTROY),
+      "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+      "aws_lambda_function.other": { function_name: "other", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+      ...extra,
+    },
+    PINNED,
+  );
+const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
+const deny = (action: string | string[], resource: unknown, extra: Obj = {}) => ({ Effect: "Deny", Action: action, Resource: resource, ...extra });
+const reported = (json: Obj) =>
+  check(json, {}, { strict: true })
+    .findings.filter((f) => f.ruleId === "agent-transitive-destroy")
+    .map((f) => f.resource)
+    .sort();
+const BOTH = ["aws_lambda_function.cleanup", "aws_lambda_function.other"];
+const OTHER = ["aws_lambda_function.other"];
+const FN = "${aws_lambda_function.cleanup.arn}";
+const INVOKE = allow("lambda:InvokeFunction", "*");
+
+describe("86. the caller's own Deny of a route", () => {
+  test("a Deny of invoking the function and its versions, by reference or by a literal pattern, takes it out", () => {
+    expect(reported(stack([INVOKE]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", [FN, `${FN}:*`])]))).toEqual(OTHER);
+    expect(reported(stack([INVOKE, deny("lambda:Invoke*", "arn:aws:lambda:*:*:function:db-cleanup*")]))).toEqual(OTHER);
+    expect(reported(stack([INVOKE, deny("lambda:*", `${FN}*`)]))).toEqual(OTHER);
+  });
+
+  test("controls: a conditional Deny, a Deny of the function but not its versions, a Deny of another action or function", () => {
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", [FN, `${FN}:*`], { Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } })]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", FN)]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", "arn:aws:lambda:*:*:function:db-cleanup")]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:GetFunction", [FN, `${FN}:*`])]))).toEqual(BOTH);
+    expect(reported(stack([INVOKE, deny("lambda:InvokeFunction", "${aws_lambda_function.other.arn}*")]))).toEqual(["aws_lambda_function.cleanup"]);
+    // InvokeAsync is another way in: denying only InvokeFunction leaves it.
+    expect(reported(stack([allow(["lambda:InvokeFunction", "lambda:InvokeAsync"], "*"), deny("lambda:InvokeFunction", `${FN}*`)]))).toEqual(BOTH);
+  });
+
+  test("a route's action denied on its resource: a queue the mapping feeds, by reference or pattern", () => {
+    const queue = {
+      "aws_sqs_queue.q": { name: "jobs" },
+      "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: FN },
+    };
+    const send = allow("sqs:SendMessage", "*");
+    expect(reported(stack([send], queue))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(reported(stack([send, deny("sqs:SendMessage", "${aws_sqs_queue.q.arn}")], queue))).toEqual([]);
+    expect(reported(stack([send, deny("sqs:*", "arn:aws:sqs:*:*:jobs")], queue))).toEqual([]);
+    expect(reported(stack([send, deny("sqs:SendMessage", "arn:aws:sqs:*:*:other")], queue))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(reported(stack([send, deny("sqs:SendMessage", "${aws_sqs_queue.q.arn}", { Condition: { Bool: { "aws:SecureTransport": "false" } } })], queue))).toEqual(["aws_lambda_function.cleanup"]);
+  });
+
+  test("a bucket notification: the Deny must cover the objects that notify", () => {
+    const bucket = {
+      "aws_s3_bucket.b": { bucket: "uploads-x" },
+      "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.b.id}", versioning_configuration: [{ status: "Enabled" }] },
+      "aws_s3_bucket_notification.n": { bucket: "${aws_s3_bucket.b.id}", lambda_function: [{ lambda_function_arn: FN, events: ["s3:ObjectCreated:*"], filter_prefix: "in/" }] },
+    };
+    const put = allow("s3:PutObject", "*");
+    expect(reported(stack([put], bucket))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(reported(stack([put, deny("s3:PutObject", "${aws_s3_bucket.b.arn}/*")], bucket))).toEqual([]);
+    expect(reported(stack([put, deny("s3:PutObject", "${aws_s3_bucket.b.arn}/in/*")], bucket))).toEqual([]);
+    expect(reported(stack([put, deny("s3:PutObject", "${aws_s3_bucket.b.arn}")], bucket))).toEqual(["aws_lambda_function.cleanup"]);
+    expect(reported(stack([put, deny("s3:PutObject", "${aws_s3_bucket.b.arn}/out/*")], bucket))).toEqual(["aws_lambda_function.cleanup"]);
+  });
+
+  test("a chain: the role the agent acts as is judged by its own Deny", () => {
+    const trust = policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" });
+    const assume = allow("sts:AssumeRole", "${aws_iam_role.mid.arn}");
+    expect(reported(stack([assume], role("mid", trust, policy(INVOKE))))).toEqual(BOTH);
+    expect(reported(stack([assume], role("mid", trust, policy(INVOKE, deny("lambda:InvokeFunction", `${FN}*`)))))).toEqual(OTHER);
+  });
+});
+
+test("86. through HCL: Allow invoke on *, Deny it on the deleting function and its versions; a boundary's Deny too", async () => {
+  const main = (agentExtra: string) => `
+resource "aws_iam_role" "agent" {
+  name                 = "ai-ops-agent"
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/agent-runner" } }] })
+  tags                 = { "blastwall:agent" = "true" }
+  ${agentExtra}
+}
+resource "aws_iam_policy" "bound" {
+  name   = "bound"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = "*", Resource = "*" },
+    { Effect = "Deny", Action = "lambda:InvokeFunction", Resource = [aws_lambda_function.cleanup.arn, "\${aws_lambda_function.cleanup.arn}:*"] },
+  ] })
+}
+resource "aws_iam_role" "fn" {
+  name               = "cleanup-fn"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "fn" {
+  role   = aws_iam_role.fn.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
+}
+resource "aws_lambda_function" "cleanup" {
+  function_name = "db-cleanup"
+  role          = aws_iam_role.fn.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "cleanup.zip"
+}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = "*" }] })
+}
+`;
+  const found = async (text: string) => (await checkPaths([dir({ "main.tf": text })], { config: {}, rules: agentRules, strict: true })).findings.filter((x) => x.ruleId === "agent-transitive-destroy").map((x) => x.resource);
+  expect(await found(main(""))).toEqual(["aws_lambda_function.cleanup"]);
+  expect(await found(main("permissions_boundary = aws_iam_policy.bound.arn"))).toEqual([]);
+  const ownDeny = `
+resource "aws_iam_role_policy" "agentdeny" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "lambda:Invoke*", Resource = "arn:aws:lambda:*:*:function:db-cleanup*" }] })
+}`;
+  expect(await found(main("") + ownDeny)).toEqual([]);
+});

@@ -1,0 +1,258 @@
+/**
+ * Red-team round 86: routes to a function whose role can delete data that passed with no finding. Log events to a
+ * group a subscription filter sends to it, an IoT topic a rule sends to it, objects in a bucket whose events go to
+ * EventBridge and a rule there, an asynchronous invoke of a function whose destination it is, a new event source
+ * mapping, records on a delivery stream it processes, mail to an SES rule, sign-up to a user pool it is a trigger
+ * of, and grants of a queue policy, a topic policy, a bucket policy or a Lambda permission. Same grade as the
+ * other routes: a warning, an error under --strict.
+ */
+import { checkPaths } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import { check, policy, tf } from "../helpers/tf";
+import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
+import { dir } from "../hcl/helpers";
+
+const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
+const LAMBDA = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+const FN = "${aws_lambda_function.cleanup.arn}";
+const AGENT_ARN = "arn:aws:iam::111111111111:role/agents/agent";
+
+const stack = (statements: Obj[], extra: Obj = {}, rights = DESTROY): Obj =>
+  tf(
+    {
+      ...agentCan(...statements),
+      ...role("fn", LAMBDA, rights),
+      "aws_lambda_function.cleanup": { function_name: "db-cleanup", role: "${aws_iam_role.fn.arn}", handler: "index.handler", runtime: "python3.12", filename: "x.zip" },
+      ...extra,
+    },
+    PINNED,
+  );
+const allow = (action: string | string[], resource: unknown) => ({ Effect: "Allow", Action: action, Resource: resource });
+const NOTHING = allow("s3:GetObject", "*");
+const found = (json: Obj, strict = false) =>
+  check(json, {}, { strict })
+    .findings.filter((f) => f.ruleId === "agent-transitive-destroy")
+    .map((f) => ({ severity: f.severity, resource: f.resource, message: f.message, fix: f.fix ?? "" }));
+const graded = (json: Obj) => [...found(json).map((x) => [x.severity, x.resource]), ...found(json, true).map((x) => [x.severity, x.resource])];
+const REPORTED = [
+  ["warning", "aws_lambda_function.cleanup"],
+  ["error", "aws_lambda_function.cleanup"],
+];
+
+describe("86. more routes to a function whose role can delete data", () => {
+  test("log events written to a group whose subscription filter sends them to the function", () => {
+    const logs = (destination = FN) => ({
+      "aws_cloudwatch_log_group.g": { name: "app" },
+      "aws_cloudwatch_log_group.other": { name: "other" },
+      "aws_kinesis_stream.s": { name: "logs" },
+      "aws_cloudwatch_log_subscription_filter.s": { name: "s", log_group_name: "${aws_cloudwatch_log_group.g.name}", filter_pattern: "ERROR", destination_arn: destination },
+    });
+    const put = allow("logs:PutLogEvents", "${aws_cloudwatch_log_group.g.arn}:*");
+    expect(graded(stack([put], logs()))).toEqual(REPORTED);
+    expect(found(stack([put], logs()))[0].message).toContain("write log events to aws_cloudwatch_log_group.g (logs:PutLogEvents, through aws_iam_role_policy.agent statement #0), whose subscription filter aws_cloudwatch_log_subscription_filter.s sends them to aws_lambda_function.cleanup");
+    expect(found(stack([allow("logs:PutLogEvents", "${aws_cloudwatch_log_group.other.arn}:*")], logs()))).toEqual([]);
+    expect(found(stack([put], logs("${aws_kinesis_stream.s.arn}")))).toEqual([]);
+    expect(found(stack([allow("logs:GetLogEvents", "*")], logs()))).toEqual([]);
+  });
+
+  test("a publish to an IoT topic an enabled topic rule with a Lambda action reads", () => {
+    const rule = (extra: Obj = {}) => ({ "aws_iot_topic_rule.r": { name: "r", enabled: true, sql: "SELECT * FROM 'cmd/#'", sql_version: "2016-03-23", lambda: [{ function_arn: FN }], ...extra } });
+    expect(graded(stack([allow("iot:Publish", "arn:aws:iot:eu-central-1:111111111111:topic/cmd/reboot")], rule()))).toEqual(REPORTED);
+    expect(found(stack([allow("iot:Publish", "*")], rule()))[0].message).toContain("publish to IoT topic cmd/# (iot:Publish");
+    expect(found(stack([allow("iot:Publish", "arn:aws:iot:eu-central-1:111111111111:topic/telemetry/*")], rule()))).toEqual([]);
+    expect(found(stack([allow("iot:Publish", "*")], rule({ enabled: false })))).toEqual([]);
+    expect(found(stack([allow("iot:Subscribe", "*")], rule()))).toEqual([]);
+  });
+
+  test("objects written to a bucket that sends its events to EventBridge, where a rule sends them to the function", () => {
+    const eb = (pattern: Obj, eventbridge: unknown = true) => ({
+      "aws_s3_bucket.in": { bucket: "inbox" },
+      "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.in.id}", versioning_configuration: [{ status: "Enabled" }] },
+      "aws_s3_bucket_notification.n": { bucket: "${aws_s3_bucket.in.id}", eventbridge },
+      "aws_cloudwatch_event_rule.r": { name: "r", event_pattern: JSON.stringify(pattern) },
+      "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: FN },
+    });
+    const put = allow("s3:PutObject", "${aws_s3_bucket.in.arn}/*");
+    expect(graded(stack([put], eb({ source: ["aws.s3"] })))).toEqual(REPORTED);
+    expect(found(stack([put], eb({ source: ["aws.s3"], detail: { bucket: { name: ["inbox"] } } })))[0].message).toContain("whose events aws_s3_bucket_notification.n sends to EventBridge, where aws_cloudwatch_event_rule.r sends them through aws_cloudwatch_event_target.t to aws_lambda_function.cleanup");
+    expect(found(stack([put], eb({ source: ["aws.s3"] }, false)))).toEqual([]);
+    expect(found(stack([put], eb({ source: ["aws.ec2"] })))).toEqual([]);
+    expect(found(stack([put], eb({ source: ["aws.s3"], detail: { bucket: { name: ["other"] } } })))).toEqual([]);
+    expect(found(stack([allow("s3:GetObject", "*")], eb({ source: ["aws.s3"] })))).toEqual([]);
+  });
+
+  test("many buckets sending their events to one rule: one finding, a few of the ways named, not every one", () => {
+    const many: Obj = { "aws_cloudwatch_event_rule.r": { name: "r", event_pattern: JSON.stringify({ source: ["aws.s3"] }) }, "aws_cloudwatch_event_target.t": { rule: "${aws_cloudwatch_event_rule.r.name}", arn: FN } };
+    for (let i = 0; i < 12; i++) {
+      many[`aws_s3_bucket.b${i}`] = { bucket: `in-${i}` };
+      many[`aws_s3_bucket_versioning.v${i}`] = { bucket: `\${aws_s3_bucket.b${i}.id}`, versioning_configuration: [{ status: "Enabled" }] };
+      many[`aws_s3_bucket_notification.n${i}`] = { bucket: `\${aws_s3_bucket.b${i}.id}`, eventbridge: true };
+    }
+    const f = found(stack([allow("s3:PutObject", "*")], many));
+    expect(f.map((x) => x.resource)).toEqual(["aws_lambda_function.cleanup"]);
+    expect(f[0].message.split("; it can also ").length).toBe(4);
+  });
+
+  test("an asynchronous invoke of a function whose destination is the deleting one (the record carries the payload)", () => {
+    const dest = (destination = FN) => ({
+      ...role("fn2", LAMBDA, HARMLESS),
+      "aws_sqs_queue.dlq": { name: "dlq" },
+      "aws_lambda_function.front": { function_name: "front", role: "${aws_iam_role.fn2.arn}", handler: "i.h", runtime: "python3.12", filename: "f.zip" },
+      "aws_lambda_function_event_invoke_config.c": { function_name: "${aws_lambda_function.front.function_name}", destination_config: [{ on_failure: [{ destination }] }] },
+    });
+    const invokeFront = allow("lambda:InvokeFunction", "arn:aws:lambda:*:*:function:front");
+    expect(graded(stack([invokeFront], dest()))).toEqual(REPORTED);
+    expect(found(stack([invokeFront], dest()))[0].message).toContain("invoke aws_lambda_function.front asynchronously (lambda:InvokeFunction");
+    expect(found(stack([invokeFront], dest("${aws_sqs_queue.dlq.arn}")))).toEqual([]);
+    expect(found(stack([allow("lambda:InvokeFunction", "arn:aws:lambda:*:*:function:other")], dest()))).toEqual([]);
+  });
+
+  test("creating (or repointing) an event source mapping: every function can be the target", () => {
+    expect(graded(stack([allow("lambda:CreateEventSourceMapping", "*")]))).toEqual(REPORTED);
+    expect(graded(stack([allow("lambda:UpdateEventSourceMapping", "arn:aws:lambda:*:*:event-source-mapping:*")]))).toEqual(REPORTED);
+    expect(found(stack([allow("lambda:CreateEventSourceMapping", "*")]))[0].message).toContain("map a source it writes to (a queue, a stream, Kafka brokers of its own) to a function (lambda:CreateEventSourceMapping");
+    expect(found(stack([allow("lambda:GetEventSourceMapping", "*")]))).toEqual([]);
+    expect(found(stack([allow("lambda:CreateEventSourceMapping", "*"), { Effect: "Deny", Action: "lambda:*EventSourceMapping", Resource: "*" }]))).toEqual([]);
+  });
+
+  test("records put on a delivery stream whose Lambda processor is the function; a Kinesis-fed stream's writers", () => {
+    const processing = (enabled: unknown) => [{ enabled, processors: [{ type: "Lambda", parameters: [{ parameter_name: "LambdaArn", parameter_value: `${FN}:$LATEST` }] }] }];
+    const firehose = (enabled: unknown = true, extra: Obj = {}) => ({
+      "aws_kinesis_stream.src": { name: "src" },
+      "aws_kinesis_firehose_delivery_stream.d": { name: "d", destination: "extended_s3", extended_s3_configuration: [{ role_arn: "x", bucket_arn: "arn:aws:s3:::x", processing_configuration: processing(enabled) }], ...extra },
+    });
+    expect(graded(stack([allow("firehose:PutRecordBatch", "${aws_kinesis_firehose_delivery_stream.d.arn}")], firehose()))).toEqual(REPORTED);
+    expect(found(stack([allow("firehose:PutRecord", "*")], firehose()))[0].message).toContain("put records on aws_kinesis_firehose_delivery_stream.d (firehose:PutRecord");
+    expect(found(stack([allow("firehose:PutRecord", "*")], firehose(false)))).toEqual([]);
+    expect(found(stack([allow("firehose:PutRecord", "arn:aws:firehose:*:*:deliverystream/other")], firehose()))).toEqual([]);
+    const fed = firehose(true, { kinesis_source_configuration: [{ kinesis_stream_arn: "${aws_kinesis_stream.src.arn}", role_arn: "x" }] });
+    expect(graded(stack([allow("kinesis:PutRecord", "${aws_kinesis_stream.src.arn}")], fed))).toEqual(REPORTED);
+    expect(found(stack([allow("firehose:PutRecord", "*")], fed))).toEqual([]);
+  });
+
+  test("an enabled SES receipt rule with a Lambda action: anyone can send mail, unless the stack activates another rule set", () => {
+    const ses = (enabled: unknown, active?: string) => ({
+      "aws_ses_receipt_rule_set.s": { rule_set_name: "inbound" },
+      "aws_ses_receipt_rule.r": { name: "r", rule_set_name: "${aws_ses_receipt_rule_set.s.rule_set_name}", enabled, lambda_action: [{ function_arn: FN, position: 1 }] },
+      ...(active ? { "aws_ses_active_receipt_rule_set.a": { rule_set_name: active } } : {}),
+    });
+    expect(graded(stack([NOTHING], ses(true)))).toEqual(REPORTED);
+    const f = found(stack([NOTHING], ses(true)))[0];
+    expect(f.message).toContain("with no IAM right at all by sending mail to an address aws_ses_receipt_rule.r receives for");
+    expect(f.fix).toContain("take the lambda_action off aws_ses_receipt_rule.r");
+    expect(graded(stack([NOTHING], ses(true, "inbound")))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], ses(true, "other")))).toEqual([]);
+    expect(found(stack([NOTHING], ses(undefined)))).toEqual([]);
+    expect(found(stack([NOTHING], ses(true), HARMLESS))).toEqual([]);
+  });
+
+  test("a user pool trigger: any trigger when anyone may sign up; only user migration when admins alone create users", () => {
+    const pool = (config: Obj, adminOnly?: boolean) => ({
+      "aws_cognito_user_pool.p": { name: "p", lambda_config: [config], ...(adminOnly === undefined ? {} : { admin_create_user_config: [{ allow_admin_create_user_only: adminOnly }] }) },
+    });
+    expect(graded(stack([NOTHING], pool({ pre_sign_up: FN })))).toEqual(REPORTED);
+    const f = found(stack([NOTHING], pool({ pre_sign_up: FN })))[0];
+    expect(f.message).toContain("through the pre_sign_up trigger of aws_cognito_user_pool.p, a user pool that lets anyone sign up");
+    expect(f.fix).toContain("allow_admin_create_user_only = true");
+    expect(graded(stack([NOTHING], pool({ custom_email_sender: [{ lambda_arn: FN, lambda_version: "V1_0" }] }, false)))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], pool({ pre_sign_up: FN }, true)))).toEqual([]);
+    expect(graded(stack([NOTHING], pool({ user_migration: FN }, true)))).toEqual(REPORTED);
+  });
+
+  test("resource policies: a queue policy, a topic policy, a bucket policy or a Lambda permission naming the agent", () => {
+    const queue = (principal: unknown, condition?: Obj) => ({
+      "aws_sqs_queue.q": { name: "jobs" },
+      "aws_sqs_queue_policy.qp": { queue_url: "${aws_sqs_queue.q.id}", policy: policy({ Effect: "Allow", Principal: principal, Action: "sqs:SendMessage", Resource: "${aws_sqs_queue.q.arn}", ...(condition ? { Condition: condition } : {}) }) },
+      "aws_lambda_event_source_mapping.m": { event_source_arn: "${aws_sqs_queue.q.arn}", function_name: FN },
+    });
+    expect(graded(stack([NOTHING], queue({ AWS: AGENT_ARN })))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], queue({ AWS: AGENT_ARN })))[0].message).toContain("send messages to aws_sqs_queue.q (sqs:SendMessage, through aws_sqs_queue_policy.qp statement #0)");
+    expect(graded(stack([NOTHING], queue("*")))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], queue({ AWS: "arn:aws:iam::111111111111:role/other" })))).toEqual([]);
+    expect(found(stack([NOTHING], queue({ AWS: "arn:aws:iam::111111111111:root" })))).toEqual([]);
+    expect(found(stack([NOTHING], queue("*", { ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-central-1:111111111111:t" } })))).toEqual([]);
+    expect(found(stack([NOTHING], queue({ Service: "sns.amazonaws.com" })))).toEqual([]);
+
+    const topic = (principal: unknown) => ({
+      "aws_sns_topic.t": { name: "alerts", policy: policy({ Effect: "Allow", Principal: principal, Action: "SNS:Publish", Resource: "${aws_sns_topic.t.arn}" }) },
+      "aws_sns_topic_subscription.s": { topic_arn: "${aws_sns_topic.t.arn}", protocol: "lambda", endpoint: FN },
+    });
+    expect(graded(stack([NOTHING], topic({ AWS: AGENT_ARN })))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], topic({ AWS: "arn:aws:iam::111111111111:role/other" })))).toEqual([]);
+
+    const permission = (principal: string) => ({ "aws_lambda_permission.p": { statement_id: "agent", action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.cleanup.function_name}", principal } });
+    expect(graded(stack([NOTHING], permission(AGENT_ARN)))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], permission("arn:aws:iam::111111111111:role/other")))).toEqual([]);
+
+    const bucket = (principal: unknown) => ({
+      "aws_s3_bucket.b": { bucket: "uploads-x" },
+      "aws_s3_bucket_versioning.v": { bucket: "${aws_s3_bucket.b.id}", versioning_configuration: [{ status: "Enabled" }] },
+      "aws_s3_bucket_policy.bp": { bucket: "${aws_s3_bucket.b.id}", policy: policy({ Effect: "Allow", Principal: principal, Action: "s3:PutObject", Resource: "${aws_s3_bucket.b.arn}/*" }) },
+      "aws_s3_bucket_notification.n": { bucket: "${aws_s3_bucket.b.id}", lambda_function: [{ lambda_function_arn: FN, events: ["s3:ObjectCreated:*"] }] },
+    });
+    expect(graded(stack([NOTHING], bucket({ AWS: AGENT_ARN })))).toEqual(REPORTED);
+    expect(found(stack([NOTHING], bucket({ AWS: "arn:aws:iam::111111111111:role/other" })))).toEqual([]);
+  });
+});
+
+test("86. through HCL: a log subscription filter and a queue policy naming the agent", async () => {
+  const d = dir({
+    "main.tf": `
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  path               = "/agents/"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/agent-runner" } }] })
+  tags               = { "blastwall:agent" = "true" }
+}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["logs:PutLogEvents", "logs:CreateLogStream"], Resource = "\${aws_cloudwatch_log_group.app.arn}:*" }] })
+}
+resource "aws_iam_role" "fn" {
+  name               = "cleanup-fn"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "fn" {
+  role   = aws_iam_role.fn.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
+}
+resource "aws_lambda_function" "logs" {
+  function_name = "log-shipper"
+  role          = aws_iam_role.fn.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "logs.zip"
+}
+resource "aws_lambda_function" "jobs" {
+  function_name = "jobs"
+  role          = aws_iam_role.fn.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "jobs.zip"
+}
+resource "aws_cloudwatch_log_group" "app" { name = "app" }
+resource "aws_cloudwatch_log_subscription_filter" "ship" {
+  name            = "ship"
+  log_group_name  = aws_cloudwatch_log_group.app.name
+  filter_pattern  = ""
+  destination_arn = aws_lambda_function.logs.arn
+}
+resource "aws_sqs_queue" "jobs" { name = "jobs" }
+resource "aws_sqs_queue_policy" "jobs" {
+  queue_url = aws_sqs_queue.jobs.id
+  policy    = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = aws_iam_role.agent.arn }, Action = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn }] })
+}
+resource "aws_lambda_event_source_mapping" "jobs" {
+  event_source_arn = aws_sqs_queue.jobs.arn
+  function_name    = aws_lambda_function.jobs.arn
+}
+`,
+  });
+  const r = await checkPaths([d], { config: {}, rules: agentRules, strict: true });
+  const f = r.findings.filter((x) => x.ruleId === "agent-transitive-destroy");
+  expect(f.map((x) => [x.severity, x.resource]).sort()).toEqual([
+    ["error", "aws_lambda_function.jobs"],
+    ["error", "aws_lambda_function.logs"],
+  ]);
+  expect(f.find((x) => x.resource === "aws_lambda_function.jobs")!.message).toContain("through aws_sqs_queue_policy.jobs statement #0");
+});
