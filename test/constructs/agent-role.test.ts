@@ -147,7 +147,7 @@ describe("AgentRole", () => {
     expect(st.Action.slice(0, 2)).toEqual(["ssm:Describe*", "ssm:List*"]);
     expect(st.Action).not.toContain("ssm:Get*");
     // The secret reads, and GetDocument, which the reach analysis reads credentials in, stay out.
-    expect(granted(st.Action, ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory", "ssm:GetDocument"])).toEqual([]);
+    expect(granted(st.Action, ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory", "ssm:GetDocument", "ssm:GetAccessToken"])).toEqual([]);
     // Control: the other Get reads are granted.
     expect(granted(st.Action, ["ssm:GetInventory", "ssm:GetPatchBaseline", "ssm:GetMaintenanceWindow", "ssm:GetServiceSetting"])).toHaveLength(4);
   });

