@@ -37,6 +37,8 @@ const SECRET_READS: Record<string, string[]> = {
   datazone: ["datazone:GetDomainExecutionRoleCredentials", "datazone:GetEnvironmentCredentials"],
   storagegateway: ["storagegateway:DescribeChapCredentials"],
   ssm: ["ssm:GetAccessToken", "ssm:GetParameter", "ssm:GetDocument"],
+  // Its Get* was dropped whole before: the narrower patterns must not bring the container environments back.
+  lightsail: ["lightsail:GetContainerServiceDeployments", "lightsail:GetContainerServices", "lightsail:GetRelationalDatabaseMasterUserPassword", "lightsail:GetInstanceAccessDetails"],
 };
 
 /** Ordinary reads of the same services that must stay granted (controls). */
@@ -56,6 +58,7 @@ const KEPT: Record<string, string[]> = {
   datazone: ["datazone:GetDomain", "datazone:GetEnvironment", "datazone:ListProjects"],
   storagegateway: ["storagegateway:DescribeGatewayInformation", "storagegateway:ListVolumes"],
   ssm: ["ssm:DescribeInstanceInformation", "ssm:GetInventory", "ssm:ListCommands"],
+  lightsail: ["lightsail:GetInstances", "lightsail:GetContainerImages", "lightsail:GetRelationalDatabases"],
 };
 
 describe("grantReadOnly leaves out reads that return secrets or mint credentials (red-team round 86)", () => {

@@ -293,6 +293,8 @@ describe("lib/engine/catalogue", () => {
       ["datazone:GetDomainExecutionRoleCredentials", "warning"],
       ["ssm:GetAccessToken", "warning"],
       ["storagegateway:DescribeChapCredentials", "warning"],
+      ["lightsail:GetContainerServiceDeployments", "warning"],
+      ["lightsail:GetContainerServices", "warning"],
     ];
     // Reach actions until 1.28.0: escalation rights now, so the constructs refuse them too.
     const moved = ["apprunner:DescribeService", "amplify:GetApp", "amplify:ListApps", "amplify:GetBranch", "amplify:ListBranches", "batch:DescribeJobDefinitions"];
