@@ -8,6 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { iamActionProblem, iamServiceProblem } from "../engine/iam-actions";
+import { credentialReads, readPatternsWithout } from "./read-patterns";
 import { agentGuardrails, CHAIN_ACTIONS, denyCovering } from "./agent-boundary";
 import { resolveBoundaryExemptions, RULE_OF_CATEGORY, type BoundaryExemption, type ResolvedExemption } from "./boundary-exemptions";
 import { acknowledge } from "../cdktf/acknowledge";
@@ -399,9 +400,10 @@ export class AgentRole extends Construct {
 
   /**
    * Read-only access to one service: those of `Describe*`, `List*` and `Get*` that match an action of the service
-   * (Lambda has no `Describe` action, RDS no `Get`) on `resources`. A pattern that would cover a catalogue action is
-   * left out (`ssm:Get*` covers `ssm:GetParameter`, which reads secrets); grant the exact reads you need with `allow`
-   * then. Throws when nothing is left, and for a service prefix IAM does not know (`s3x`).
+   * (Lambda has no `Describe` action, RDS no `Get`) on `resources`. A pattern that would cover a catalogue action
+   * gives way to patterns for the verb's other actions (`ssm:Get*` covers `ssm:GetParameter`, which reads secrets:
+   * `ssm:GetA*`, `ssm:GetC*`, ... are granted instead); grant the catalogued reads you need with `allow`, where the
+   * catalogue lets you. Throws when nothing is left, and for a service prefix IAM does not know (`s3x`).
    */
   grantReadOnly(service: string, resources: readonly string[] = ["*"]): this {
     const who = "AgentRole.grantReadOnly";
@@ -414,7 +416,17 @@ export class AgentRole extends Construct {
     if (existing.length === 0) {
       fail(who, "service", `"${service}" has no Describe, List or Get action: grant its read actions by name with allow()`);
     }
-    const patterns = existing.filter((p) => catalogueMatches(p).every((e) => this.exempt.has(e.action.toLowerCase())));
+    // A verb pattern that covers a catalogue action (`ec2:Describe*` covers ec2:DescribeInstanceAttribute, which
+    // returns user data) is replaced by patterns for the verb's other actions, so the service's other reads stay
+    // granted (red-team round 86: dropping the whole pattern would leave ec2 without a single Describe).
+    // The replacements also leave out the reads the reach analysis knows return stored credentials (glue:GetJob,
+    // ssm:GetDocument), which the dropped pattern kept out before.
+    const patterns = existing.flatMap((p) => {
+      const listed = catalogueMatches(p).filter((e) => !this.exempt.has(e.action.toLowerCase()));
+      if (listed.length === 0) return [p];
+      const leaveOut = new Set([...listed.map((e) => e.action), ...credentialReads()].map((a) => a.toLowerCase()));
+      return readPatternsWithout(service, p.slice(service.length + 1, -1), leaveOut);
+    });
     if (patterns.length === 0) {
       fail(who, "service", `"${service}": every read pattern (${existing.join(", ")}) covers a destroy-rights catalogue action; grant exact actions with allow()`);
     }

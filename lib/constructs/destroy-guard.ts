@@ -75,12 +75,16 @@ export function refuseDestroyActions(who: string, actions: readonly string[], ex
         : `"${action}" covers ${listed}${more}, which ${hits.length === 1 ? "is" : "are"} in blastwall's destroy-rights catalogue ` +
           `(${first.action}, ${article} ${first.category} right: ${first.why})`;
     const chaining = hits.length === 1 && CHAINING.has(first.action.toLowerCase());
+    // A whole read verb of a service (`ec2:Describe*`): grantReadOnly grants its other reads without these.
+    const verb = who === "AgentRole.allow" ? /^([A-Za-z0-9-]+):(describe|list|get)\*$/i.exec(action) : null;
+    const readOnly = verb ? ` To grant the service's other reads, call grantReadOnly("${verb[1].toLowerCase()}"), which leaves these out.` : "";
     throw new Error(
       `${who}: ${what} ` +
         (chaining
           ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
           : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that.${exemptable ? "" : ` ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`}`) +
-        note,
+        note +
+        readOnly,
     );
   }
 }

@@ -109,3 +109,9 @@ export function iamActionProblem(action: string, consequence: string): string | 
   const near = nearest(name, namesOf(service)).map((n) => `${service.prefix}:${n}`);
   return `"${action}" is not an action of ${service.prefix}, so ${consequence}${didYouMean(near)}`;
 }
+
+/** Every action name of a service, canonical casing (empty for a prefix IAM does not know). */
+export function iamActionsOf(prefix: string): readonly string[] {
+  const service = table().get(prefix.toLowerCase());
+  return service ? namesOf(service) : [];
+}

@@ -16,7 +16,8 @@ async function run(args: string[], cwd = process.cwd()) {
 
 const dir = mkdtempSync(join(tmpdir(), "blastwall-cli-"));
 const unsafe = tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Sid: "Ops", Effect: "Allow", Action: "ec2:*", Resource: "*" }) } });
-const safe = safeAgentStack([{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }]);
+// Not ec2:Describe*: since catalogue 1.29.0 it covers DescribeInstanceAttribute (user data), a stored-secret warning.
+const safe = safeAgentStack([{ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeVolumes"], Resource: "*" }]);
 const file = (name: string, content: string | Buffer) => {
   const p = join(dir, name);
   writeFileSync(p, content);

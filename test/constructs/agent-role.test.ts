@@ -2,6 +2,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AgentPrincipal, AgentRole } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
+import { globMatch } from "../../lib/engine/iam/glob";
 import { APP_ACCOUNT, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
 const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
@@ -137,15 +138,26 @@ describe("AgentRole", () => {
     );
   });
 
-  it("grantReadOnly leaves out read patterns that cover catalogue actions (ssm:Get* reads secrets)", () => {
+  /** Which of `actions` the granted patterns match (IAM compares names case-insensitively). */
+  const granted = (patterns: string[], actions: string[]) => actions.filter((a) => patterns.some((p) => globMatch(p, a, { caseInsensitive: true })));
+
+  it("grantReadOnly leaves out the catalogue actions a read pattern covers, and grants the verb's other reads (ssm:Get* reads secrets)", () => {
     const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("ssm"));
     const st = policyOf(only(json, "aws_iam_role_policy")).Statement[0];
-    expect(st.Action).toEqual(["ssm:Describe*", "ssm:List*"]);
+    expect(st.Action.slice(0, 2)).toEqual(["ssm:Describe*", "ssm:List*"]);
+    expect(st.Action).not.toContain("ssm:Get*");
+    // The secret reads, and GetDocument, which the reach analysis reads credentials in, stay out.
+    expect(granted(st.Action, ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory", "ssm:GetDocument", "ssm:GetAccessToken"])).toEqual([]);
+    // Control: the other Get reads are granted.
+    expect(granted(st.Action, ["ssm:GetInventory", "ssm:GetPatchBaseline", "ssm:GetMaintenanceWindow", "ssm:GetServiceSetting"])).toHaveLength(4);
   });
 
   it("grantReadOnly leaves out reads that mint credentials (cognito-identity:Get* covers GetOpenIdTokenForDeveloperIdentity)", () => {
     const { json } = synth((s) => new AgentRole(s, "Agent", props).grantReadOnly("cognito-identity"));
-    expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(["cognito-identity:Describe*", "cognito-identity:List*"]);
+    const actions = policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action;
+    expect(actions.slice(0, 2)).toEqual(["cognito-identity:Describe*", "cognito-identity:List*"]);
+    expect(granted(actions, ["cognito-identity:GetOpenIdTokenForDeveloperIdentity"])).toEqual([]);
+    expect(granted(actions, ["cognito-identity:GetIdentityPoolRoles"])).toEqual(["cognito-identity:GetIdentityPoolRoles"]);
   });
 
   describe("calls that hand out another principal's credentials or a shell (red-team round 60 F3)", () => {
@@ -161,8 +173,13 @@ describe("AgentRole", () => {
     const readOnly = (service: string) => policyOf(only(synth((s) => new AgentRole(s, "Agent", props).grantReadOnly(service)).json, "aws_iam_role_policy")).Statement[0].Action;
 
     it("grantReadOnly no longer hands out EMR session credentials or GameLift remote access as reads", () => {
-      expect(readOnly("elasticmapreduce")).toEqual(["elasticmapreduce:Describe*", "elasticmapreduce:List*"]);
-      expect(readOnly("gamelift")).toEqual(["gamelift:Describe*", "gamelift:List*"]);
+      const emr = readOnly("elasticmapreduce");
+      expect(emr.slice(0, 2)).toEqual(["elasticmapreduce:Describe*", "elasticmapreduce:List*"]);
+      expect(granted(emr, ["elasticmapreduce:GetClusterSessionCredentials"])).toEqual([]);
+      expect(granted(emr, ["elasticmapreduce:GetBlockPublicAccessConfiguration"])).toHaveLength(1);
+      const gamelift = readOnly("gamelift");
+      expect(gamelift.slice(0, 2)).toEqual(["gamelift:Describe*", "gamelift:List*"]);
+      expect(granted(gamelift, ["gamelift:GetComputeAccess", "gamelift:GetInstanceAccess"])).toEqual([]);
     });
 
     it("control: a service with no such call keeps all three read patterns", () => {

@@ -25,7 +25,7 @@ describe("AgentRole.allow: actions must name real IAM actions", () => {
   test.each([
     ["exact actions", ["s3:GetObject", "logs:GetLogEvents"]],
     ["another casing of the name (IAM compares names case-insensitively)", ["s3:getobject"]],
-    ["a pattern that matches actions", ["s3:Get*", "ec2:Describe*"]],
+    ["a pattern that matches actions", ["s3:Get*", "rds:Describe*"]],
     ["a service-wide pattern", ["cloudwatch:*"]],
     ["? patterns", ["s3:GetObjec?"]],
   ])("control: accepts %s", (_name, actions) => {

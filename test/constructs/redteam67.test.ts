@@ -15,13 +15,13 @@ const token = (actions: string[], extra: Record<string, unknown> = {}) => {
 };
 
 describe("RT67-B5: IAM action case", () => {
-  test.each([["S3:getobject"], ["S3:GetObject"], ["Logs:GetLogEvents"], ["EC2:Describe*"]])("AgentRole.allow accepts %s (IAM compares case-insensitively)", (a) => {
+  test.each([["S3:getobject"], ["S3:GetObject"], ["Logs:GetLogEvents"], ["RDS:Describe*"]])("AgentRole.allow accepts %s (IAM compares case-insensitively)", (a) => {
     expect(() => role().allow({ actions: [a], resources: ["*"] })).not.toThrow();
   });
 
   test("ScopedToken accepts S3:GetObject, and a read-only pattern in any case with allowAnyResource", () => {
     expect(() => token(["S3:GetObject"])).not.toThrow();
-    for (const a of ["EC2:Describe*", "ec2:describe*", "s3:LIST*"]) expect(() => token([a], { resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
+    for (const a of ["RDS:Describe*", "rds:describe*", "s3:LIST*"]) expect(() => token([a], { resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
   });
 
   test("controls: still refused, whatever the case: a destroy right, a typo, no colon, a write pattern", () => {
@@ -30,7 +30,7 @@ describe("RT67-B5: IAM action case", () => {
     expect(errorOf(() => role().allow({ actions: ["s3GetObject"], resources: ["*"] })).message).toMatch(/is not an IAM action; write service:Action/);
     expect(errorOf(() => role().allow({ actions: ["s3 :GetObject"], resources: ["*"] })).message).toMatch(/is not an IAM action; write service:Action/);
     expect(errorOf(() => token(["ECS:Update*"], { resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).message).toMatch(/without \* or \?/);
-    expect(errorOf(() => token(["EC2:Describe*"])).message).toMatch(/without \* or \?/);
+    expect(errorOf(() => token(["RDS:Describe*"])).message).toMatch(/without \* or \?/);
   });
 });
 

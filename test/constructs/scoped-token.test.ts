@@ -110,7 +110,7 @@ describe("ScopedToken", () => {
     });
 
     it("accepts read-only Describe*, List* and Get* patterns only with allowAnyResource, as documented", () => {
-      expect(() => build({ actions: ["ec2:Describe*", "cloudwatch:Get*", "ecs:List*"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
+      expect(() => build({ actions: ["rds:Describe*", "cloudwatch:Get*", "ecs:List*"], resources: ["*"], allowAnyResource: true, requireEnvironmentTag: false })).not.toThrow();
     });
 
     it("still accepts a resource whose first segment names something, with wildcards after it", () => {

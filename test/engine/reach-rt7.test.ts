@@ -267,8 +267,10 @@ describe("4. credential stores that were not read", () => {
     expectReadsAdmin(reads(["batch:DescribeJobDefinitions"], "*", jobDefinition(env)), "aws_batch_job_definition.j");
   });
 
-  test("a job definition whose environment holds no credential is no path, and no warning", () => {
+  test("a job definition whose environment holds no credential is no path, and no warning about it", () => {
     const r = check(stack([{ Effect: "Allow", Action: "batch:DescribeJobDefinitions", Resource: "*" }], { ...admin, ...jobDefinition([{ name: "BUCKET", value: "${aws_iam_user.admin.arn}" }]) }), {}, { strict: true });
-    expect(errors(r)).toEqual([]);
+    // Since catalogue 1.29.0 the read is a stored-secret right: it takes no resource, so it reads the job definitions
+    // outside the stack too, which is all the one finding says (red-team round 86).
+    expect(errors(r).map((f) => [f.ruleId, f.resource])).toEqual([["agent-stored-secret", "*"]]);
   });
 });

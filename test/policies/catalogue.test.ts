@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.28.0");
+    expect(raw.version).toBe("1.29.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -268,10 +268,58 @@ describe("lib/engine/catalogue", () => {
     expect(cat.entries.filter((e) => e.notExemptable !== undefined).length).toBe(39);
   });
 
+  it("1.29.0: reads that return stored secrets or mint credentials are escalation rights (grantReadOnly leaves them out, the gate reports them); tokens of the caller's own rights are excluded (red-team round 86)", () => {
+    const cat = loadCatalogue();
+    const added: [string, string][] = [
+      ["appsync:ListApiKeys", "warning"],
+      ["cognito-idp:DescribeUserPoolClient", "warning"],
+      ["elasticbeanstalk:DescribeConfigurationSettings", "warning"],
+      ["batch:DescribeJobs", "warning"],
+      ["ec2:DescribeInstanceAttribute", "warning"],
+      ["ec2:DescribeLaunchTemplateVersions", "warning"],
+      ["codepipeline:GetJobDetails", "warning"],
+      ["codepipeline:PollForJobs", "warning"],
+      ["codepipeline:GetThirdPartyJobDetails", "warning"],
+      ["connect:GetFederationToken", "warning"],
+      ["lakeformation:GetTemporaryGlueTableCredentials", "warning"],
+      ["lakeformation:GetTemporaryGluePartitionCredentials", "warning"],
+      ["bedrock-agentcore:GetResourceApiKey", "warning"],
+      ["bedrock-agentcore:GetResourceOauth2Token", "warning"],
+      ["bedrock-agentcore:GetWorkloadAccessToken", "warning"],
+      ["bedrock-agentcore:GetWorkloadAccessTokenForJWT", "warning"],
+      ["bedrock-agentcore:GetWorkloadAccessTokenForUserId", "warning"],
+      ["quicksight:GetSessionEmbedUrl", "warning"],
+      ["quicksight:GenerateEmbedUrlForRegisteredUser", "warning"],
+      ["datazone:GetDomainExecutionRoleCredentials", "warning"],
+      ["ssm:GetAccessToken", "warning"],
+      ["storagegateway:DescribeChapCredentials", "warning"],
+      ["lightsail:GetContainerServiceDeployments", "warning"],
+      ["lightsail:GetContainerServices", "warning"],
+    ];
+    // Reach actions until 1.28.0: escalation rights now, so the constructs refuse them too.
+    const moved = ["apprunner:DescribeService", "amplify:GetApp", "amplify:ListApps", "amplify:GetBranch", "amplify:ListBranches", "batch:DescribeJobDefinitions"];
+    for (const [action, severity] of [...added, ...moved.map((a): [string, string] => [a, "warning"])]) {
+      const e = cat.entryOf(action);
+      expect([action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, "escalation", "secret", severity, ["E8"]]);
+      expect([action, cat.isReach(action)]).toEqual([action, false]);
+    }
+    // An agent holding one of them on * is told it can read stored secrets (an error with strict), nothing else.
+    for (const action of [...added.map(([a]) => a), ...moved]) {
+      const found = check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged);
+      expect([action, found.map((f) => [f.ruleId, f.severity, f.actions])]).toEqual([action, [["agent-stored-secret", "warning", [action]]]]);
+    }
+    // Judged and excluded: out of the universe, no finding.
+    const excluded = ["ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken", "codeartifact:GetAuthorizationToken", "sts:GetWebIdentityToken", "ivs:GetStreamKey", "ivs:BatchGetStreamKey", "apigateway:GET"];
+    for (const action of excluded) {
+      expect([action, cat.categoryOf(action), cat.isReach(action), (raw.excluded ?? []).some((e) => e.action === action)]).toEqual([action, undefined, false, true]);
+    }
+    expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.28.0");
+    expect(a.version).toBe("1.29.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

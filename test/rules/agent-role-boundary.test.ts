@@ -107,9 +107,11 @@ describe("a boundary that caps nothing (red-team)", () => {
   });
 
   it("a Deny in a policy of the role takes away what the boundary leaves (AgentRole's guard policies)", () => {
-    const half = Math.floor(DIRECT.length / 2);
-    const boundary = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.slice(0, half), Resource: "*" });
-    const guard = policy({ Effect: "Deny", Action: [...DIRECT.slice(half), ...compact(ALL.filter((a) => !DIRECT.includes(a)))], Resource: "*" });
+    // Two thirds of the direct actions in the boundary, the rest in the guard: each within IAM's size quota (6,144 for
+    // the managed boundary, 10,240 for the role's inline policies) as the catalogue grows (1.29.0 passed 10,240 at half).
+    const split = Math.floor((DIRECT.length * 2) / 3);
+    const boundary = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: DIRECT.slice(0, split), Resource: "*" });
+    const guard = policy({ Effect: "Deny", Action: [...DIRECT.slice(split), ...compact(ALL.filter((a) => !DIRECT.includes(a)))], Resource: "*" });
     const json = (withGuard: boolean) =>
       tf({
         "aws_iam_role.agent": agentRole({ permissions_boundary: "${aws_iam_policy.b.arn}" }),
