@@ -809,6 +809,8 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
+/** A cheap first look for SECRET_REF: a string that names none of these types holds no reference to one. */
+const CREDENTIAL_NAMED = new RegExp(Object.keys(SECRET_ATTRIBUTES).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 
 /** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
 const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
@@ -847,7 +849,9 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
     for (const r of list) {
       if (r.mode !== "managed") continue;
-      const modelled = modelledStrings(stack, r);
+      // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
+      let modelledSet: Set<string> | undefined;
+      const modelled = () => (modelledSet ??= modelledStrings(stack, r));
       const refs = configuredReferences(r);
       // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
@@ -860,7 +864,9 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
           seen.add(credential);
           out.push({ resource: r, attribute, credential, what, user });
         };
-        const strings = value === undefined || value === null ? [] : storedStrings(stack, value).filter((str) => !modelled.has(str));
+        const named = (str: string) => (str.includes("${") && CREDENTIAL_NAMED.test(str)) || literals.some((l) => str.includes(l.value));
+        const written = value === undefined || value === null ? [] : storedStrings(stack, value).filter(named);
+        const strings = written.length === 0 ? written : written.filter((str) => !modelled().has(str));
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
         for (const str of strings) {
