@@ -295,6 +295,12 @@ describe("lib/engine/catalogue", () => {
       ["storagegateway:DescribeChapCredentials", "warning"],
       ["lightsail:GetContainerServiceDeployments", "warning"],
       ["lightsail:GetContainerServices", "warning"],
+      // Found by a sweep of what grantReadOnly's narrower patterns grant: tokens of code connections and a CA's enrolment secret.
+      ["codestar-connections:GetConnectionToken", "warning"],
+      ["codeconnections:GetConnectionToken", "warning"],
+      ["codestar-connections:GetIndividualAccessToken", "warning"],
+      ["codeconnections:GetIndividualAccessToken", "warning"],
+      ["pca-connector-scep:GetChallengePassword", "warning"],
     ];
     // Reach actions until 1.28.0: escalation rights now, so the constructs refuse them too.
     const moved = ["apprunner:DescribeService", "amplify:GetApp", "amplify:ListApps", "amplify:GetBranch", "amplify:ListBranches", "batch:DescribeJobDefinitions"];
