@@ -844,6 +844,7 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
   if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
   const literals = secretLiterals(stack);
+  const hint = credentialHint(stack, literals);
   const out: WrittenCredential[] = [];
   for (const [type, list] of stack.byType) {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
@@ -865,7 +866,11 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
           out.push({ resource: r, attribute, credential, what, user });
         };
         const named = (str: string) => (str.includes("${") && CREDENTIAL_NAMED.test(str)) || literals.some((l) => str.includes(l.value));
-        const written = value === undefined || value === null ? [] : storedStrings(stack, value).filter(named);
+        // The value's own strings first: only one that may name a credential (or a local, variable or data source
+        // holding one) is worth following into what it names.
+        const raw = value === undefined || value === null ? [] : stringsIn(value);
+        const mayHold = raw.some((str) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value))));
+        const written = mayHold ? storedStrings(stack, value).filter(named) : [];
         const strings = written.length === 0 ? written : written.filter((str) => !modelled().has(str));
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
@@ -901,6 +906,25 @@ function picksNoSecret(str: string, at: number, length: number): boolean {
 function modelledArgumentOf(r: TfResource, argument: string): boolean {
   if (r.type === "aws_secretsmanager_secret_version") return (SECRET_VALUES as readonly string[]).includes(argument);
   return CREDENTIAL_STORES.some((store) => store.type === r.type && modelledArgument(r.type, "view" in store ? store.view : undefined, argument));
+}
+
+/**
+ * What a string must mention to hold a credential of the stack, for a first look before following it: a credential
+ * resource, a data source that reads a store back, or a local or variable whose value holds one (followed as
+ * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
+ */
+function credentialHint(stack: TfStack, literals: readonly { value: string }[]): RegExp {
+  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`)];
+  const baseRe = new RegExp(base.map(escapeRe).join("|"));
+  const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
+  const tainted: string[] = [];
+  for (const [name, v] of stack.locals) if (holds(v)) tainted.push(`local.${name}`);
+  for (const [name, v] of stack.variables) if (holds(v)) tainted.push(`var.${name}`);
+  return new RegExp([...base, ...tainted].map(escapeRe).join("|"));
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The secret values a plan writes out, with whose they are. */
