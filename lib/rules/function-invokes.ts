@@ -122,7 +122,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
     for (const g of grantsOf(action)) {
       for (const r of g.resources) {
         if (!globsIntersect(r, "arn:*:lambda:*:*:function:*", { caseInsensitive: true })) continue;
-        for (const fn of functionsNamed(ix, g, r)) if (!deniedOnAll(denies, action, asksOf(ctx, fn))) use(fn, undefined, action, g);
+        for (const fn of functionsNamed(ix, g, r)) if (!deniedOnAll(ctx.stack, denies, action, asksOf(ctx, fn))) use(fn, undefined, action, g);
       }
     }
   }
@@ -133,7 +133,7 @@ function usesOf(ctx: RuleContext, p: PrincipalNode): Map<TfResource, Use[]> {
   for (const route of routesOf(ctx.stack)) {
     if (route.functions.length === 0 || allFull(route.functions)) continue;
     for (const action of route.actions) {
-      if (deniedOnAll(denies, action, route.denyAsks)) continue;
+      if (deniedOnAll(ctx.stack, denies, action, route.denyAsks)) continue;
       for (const g of grantsOf(action)) {
         if (g.resources.some((r) => grantUses(ctx.stack, route, g, r))) for (const fn of route.functions) use(fn, route, action, g);
       }

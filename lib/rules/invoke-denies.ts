@@ -7,7 +7,8 @@
  */
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
-import type { TfResource } from "../engine/terraform/types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { regionPartition, resourceRegion } from "../engine/terraform/providers";
 import { conditionAlwaysTrue, denyCertainlyCovers } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
@@ -34,16 +35,18 @@ export interface DenyAsk {
 }
 
 /** Whether `denies` certainly refuse `action` on every ARN asked: all must be refused, or the route stays open. */
-export function deniedOnAll(denies: readonly Statement[], action: string, asks: readonly DenyAsk[]): boolean {
+export function deniedOnAll(stack: TfStack, denies: readonly Statement[], action: string, asks: readonly DenyAsk[]): boolean {
   if (denies.length === 0 || asks.length === 0) return false;
-  return asks.every((a) => deniedOn(denies, action, a));
+  return asks.every((a) => deniedOn(stack, denies, action, a));
 }
 
-function deniedOn(denies: readonly Statement[], action: string, ask: DenyAsk): boolean {
+function deniedOn(stack: TfStack, denies: readonly Statement[], action: string, ask: DenyAsk): boolean {
   const universe = actionUniverse();
-  // The engine reads a stack's ARNs in the aws partition (tokens.ts writes `arn:aws:` for every attribute): a route
-  // pattern left open on the partition is asked there, as a function's ARN is.
-  const pattern = ask.pattern.startsWith("arn:*:") ? `arn:aws:${ask.pattern.slice(6)}` : ask.pattern;
+  // The engine writes a stack's ARNs in the aws partition (tokens.ts), but a Deny written for `arn:aws:` names nothing
+  // in China or GovCloud (red-team round 87): the pattern is asked in the partition the resource's region puts it in,
+  // and in any partition when that is not known.
+  const region = ask.target ? resourceRegion(stack, ask.target) : undefined;
+  const pattern = ask.pattern.replace(/^arn:[^:]*:/, `arn:${regionPartition(region)}:`);
   if (denyCertainlyCovers(denies, universe, action, pattern)) return true;
   if (!ask.target || ask.suffix === undefined) return false;
   const i = universe.indexOf(action);

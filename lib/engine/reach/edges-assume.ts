@@ -5,7 +5,7 @@ import { globsIntersect } from "../iam/glob";
 import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
-import { arnAccount, resourceAccount, resourceRegion } from "../terraform/providers";
+import { arnAccount, regionPartition, resourceAccount, resourceRegion } from "../terraform/providers";
 import { grantsEveryone } from "../resource-policies";
 import { denyCertainlyCovers } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
@@ -56,13 +56,7 @@ function loginTrusts(roles: readonly PrincipalNode[]): LoginTrusts {
  * known: a Deny written for `arn:aws:` holds nothing back in aws-cn or GovCloud (red-team round 86).
  */
 function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
-  const region = role.external ? undefined : resourceRegion(ctx.stack, role.resource);
-  const partition =
-    region === undefined ? "*"
-    : region.startsWith("cn-") ? "aws-cn"
-    : region.startsWith("us-gov-") ? "aws-us-gov"
-    : /^[a-z]{2}-iso/.test(region) ? "*"
-    : "aws";
+  const partition = regionPartition(role.external ? undefined : resourceRegion(ctx.stack, role.resource));
   return role.arnPattern.replace(/^arn:[^:]*:/, `arn:${partition}:`);
 }
 

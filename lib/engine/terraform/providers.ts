@@ -64,3 +64,14 @@ export function maySitIn(arn: string, account: string | undefined): boolean {
   const theirs = arnAccount(arn);
   return account === undefined || theirs === undefined || theirs === account;
 }
+
+/**
+ * The partition a region puts its resources in (`cn-` regions aws-cn, `us-gov-` aws-us-gov, the isolated regions and
+ * an unknown region any partition, every other region aws): an ARN written for `arn:aws:` names nothing elsewhere.
+ */
+export function regionPartition(region: string | undefined): string {
+  if (region === undefined || /^[a-z]{2}-iso/.test(region)) return "*";
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
