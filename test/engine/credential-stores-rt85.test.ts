@@ -70,3 +70,12 @@ test("a template parameter's default is read by GetTemplateSummary, and not by D
   expect(reaches(stack(s, "cloudformation:GetTemplateSummary", "*"))).toEqual(["aws_iam_user.ops"]);
   expect(reaches(stack(s, "cloudformation:DescribeStacks", "*"))).toEqual([]);
 });
+
+test("87. Lambda's list reads return each function's environment: ListFunctions on *, ListVersionsByFunction on the function", () => {
+  const fn = (value: string) => ({ "aws_lambda_function.f": { function_name: "job", role: "arn:aws:iam::111111111111:role/fn", handler: "i.h", runtime: "python3.12", filename: "f.zip", environment: [{ variables: { AWS_SECRET_ACCESS_KEY: value } }] } });
+  expect(reaches(stack(fn(KEY), "lambda:ListFunctions", "*"))).toEqual(["aws_iam_user.ops"]);
+  expect(reaches(stack(fn(KEY), "lambda:ListVersionsByFunction", `${A}lambda:eu-west-1:111111111111:function:job`))).toEqual(["aws_iam_user.ops"]);
+  expect(reaches(stack(fn(KEY), "lambda:ListVersionsByFunction", `${A}lambda:eu-west-1:111111111111:function:other`))).toEqual([]);
+  // The control: a list read that returns no configuration.
+  expect(reaches(stack(fn(KEY), "lambda:ListTags", "*"))).toEqual([]);
+});

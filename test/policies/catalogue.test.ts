@@ -301,6 +301,9 @@ describe("lib/engine/catalogue", () => {
       ["codestar-connections:GetIndividualAccessToken", "warning"],
       ["codeconnections:GetIndividualAccessToken", "warning"],
       ["pca-connector-scep:GetChallengePassword", "warning"],
+      // Lambda's list reads return each function's environment, as GetFunctionConfiguration does (red-team round 87).
+      ["lambda:ListFunctions", "warning"],
+      ["lambda:ListVersionsByFunction", "warning"],
     ];
     // Reach actions until 1.28.0: escalation rights now, so the constructs refuse them too.
     const moved = ["apprunner:DescribeService", "amplify:GetApp", "amplify:ListApps", "amplify:GetBranch", "amplify:ListBranches", "batch:DescribeJobDefinitions"];

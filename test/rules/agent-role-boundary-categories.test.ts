@@ -329,7 +329,10 @@ describe("agent-role-boundary: escalation graded by the catalogue (red-team roun
     expect(ro.actions).toEqual(expect.arrayContaining(["ssm:GetParameter", "lambda:GetFunction", "ecs:DescribeTaskDefinition"]));
     expect(ro.message).toContain("takes away: escalation actions (ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, ssm:GetParameterHistory and ");
     // ViewOnlyAccess names ec2:DescribeInstanceAttribute, which returns user data (catalogue 1.29.0).
-    expect(run(rule, managed("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")).map((f) => [f.severity, f.actions])).toEqual([["warning", ["ecs:DescribeTaskDefinition", "ec2:DescribeInstanceAttribute"]]]);
+    // And lambda:ListFunctions / ListVersionsByFunction, which return each function's environment (round 87).
+    expect(run(rule, managed("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")).map((f) => [f.severity, f.actions])).toEqual([
+      ["warning", ["lambda:ListFunctions", "lambda:ListVersionsByFunction", "ecs:DescribeTaskDefinition", "ec2:DescribeInstanceAttribute"]],
+    ]);
   });
 
   it("an escalation entry aimed at the agent itself or a managed policy (its boundary, its guards) is an error whatever its grade; the rest as graded", () => {

@@ -538,7 +538,8 @@ export const CREDENTIAL_STORES = [
   { type: "aws_secretsmanager_secret", actions: ["secretsmanager:GetSecretValue"] },
   // A parameter's history holds every value it has had, the current one included.
   { type: "aws_ssm_parameter", actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"] },
-  { type: "aws_lambda_function", actions: ["lambda:GetFunctionConfiguration", "lambda:GetFunction"] },
+  // ListFunctions and ListVersionsByFunction return each function's configuration with its environment (red-team round 87).
+  { type: "aws_lambda_function", actions: ["lambda:GetFunctionConfiguration", "lambda:GetFunction", "lambda:ListFunctions", "lambda:ListVersionsByFunction"] },
   // Plain-text settings that show credentials to whoever can describe them: container and build environments,
   // instance user data, and objects written by the stack.
   { type: "aws_ecs_task_definition", actions: ["ecs:DescribeTaskDefinition"] },
