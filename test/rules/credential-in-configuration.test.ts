@@ -164,3 +164,13 @@ resource "aws_iam_role" "agent" {
     expect(r.findings.filter((x) => x.ruleId === ID).map((x) => [x.resource, x.severity])).toEqual([["aws_codepipeline_webhook.hook", "error"]]);
   });
 });
+
+test("87. the same key in a modelled argument and in another argument of one resource: the other argument is reported", () => {
+  const param = (tags?: Record<string, string>) => ({ "aws_ssm_parameter.p": { name: "/x/key", type: "SecureString", value: KEY, ...(tags ? { tags } : {}) } });
+  const fn = (tags?: Record<string, string>) => ({ "aws_lambda_function.f": { function_name: "f", role: "arn:aws:iam::111111111111:role/r", environment: [{ variables: { K: KEY } }], ...(tags ? { tags } : {}) } });
+  expect(found(stack(param({ k: KEY }), "s3:GetObject", "arn:aws:s3:::b/*")).map((f) => f.message)).toEqual([expect.stringMatching(/aws_ssm_parameter\.p holds .* in its tags/)]);
+  expect(found(stack(fn({ k: KEY }), "s3:GetObject", "arn:aws:s3:::b/*")).map((f) => f.message)).toEqual([expect.stringMatching(/aws_lambda_function\.f holds .* in its tags/)]);
+  // The controls: the key in the modelled argument alone is the reach graph's to judge.
+  expect(found(stack(param(), "s3:GetObject", "arn:aws:s3:::b/*"))).toEqual([]);
+  expect(found(stack(fn(), "s3:GetObject", "arn:aws:s3:::b/*"))).toEqual([]);
+});

@@ -871,7 +871,9 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
         const raw = value === undefined || value === null ? [] : stringsIn(value);
         const mayHold = raw.some((str) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value))));
         const written = mayHold ? storedStrings(stack, value).filter(named) : [];
-        const strings = written.length === 0 ? written : written.filter((str) => !modelled().has(str));
+        // Left to the reach graph only in an argument a modelled read returns: the same key copied into another argument
+        // (tags beside a parameter's value) is read there by other actions (red-team round 87).
+        const strings = written.length === 0 || !modelledArgumentOf(r, attribute) ? written : written.filter((str) => !modelled().has(str));
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
         for (const str of strings) {
