@@ -174,3 +174,13 @@ test("87. the same key in a modelled argument and in another argument of one res
   expect(found(stack(param(), "s3:GetObject", "arn:aws:s3:::b/*"))).toEqual([]);
   expect(found(stack(fn(), "s3:GetObject", "arn:aws:s3:::b/*"))).toEqual([]);
 });
+
+test("87. a managed store's value copied into another resource carries the key it holds", () => {
+  const param = { "aws_ssm_parameter.p": { name: "/x/key", type: "SecureString", value: KEY } };
+  const topic = (ref: string) => ({ "aws_sns_topic.t": { name: "t", tags: { k: `\${aws_ssm_parameter.p.${ref}}` } } });
+  expect(found(stack({ ...param, ...topic("value") }, "s3:GetObject", "arn:aws:s3:::b/*")).map((f) => f.resource)).toEqual(["aws_sns_topic.t"]);
+  const secret = { "aws_secretsmanager_secret_version.v": { secret_id: "s", secret_string: KEY }, "aws_sns_topic.t": { name: "t", tags: { k: "${aws_secretsmanager_secret_version.v.secret_string}" } } };
+  expect(found(stack(secret, "s3:GetObject", "arn:aws:s3:::b/*")).map((f) => f.resource)).toEqual(["aws_sns_topic.t"]);
+  // The control: the parameter's name holds no key.
+  expect(found(stack({ ...param, ...topic("name") }, "s3:GetObject", "arn:aws:s3:::b/*"))).toEqual([]);
+});

@@ -119,6 +119,15 @@ function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?
   return { found: [...found.values()], tokenShape, computed };
 }
 
+/** Managed stores whose value attribute a reference may copy elsewhere, with those attributes. */
+const MANAGED_VALUES: Readonly<Record<string, readonly string[]>> = {
+  aws_ssm_parameter: ["value", "insecure_value"],
+  aws_secretsmanager_secret_version: ["secret_string", "secret_binary"],
+  aws_s3_object: ["content", "content_base64"],
+  aws_dynamodb_table_item: ["item"],
+};
+const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
+
 /** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
@@ -137,6 +146,17 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
       followed.add(key);
       const values = m[1] === "local" ? stack.locals : stack.variables;
       if (values.has(m[2])) stringsIn(values.get(m[2]), out);
+    }
+    // A managed store's own value named elsewhere (`tags = { k = aws_ssm_parameter.p.value }`) holds what it holds
+    // (red-team round 87), as a data source reading it back does.
+    for (const m of out[i].matchAll(MANAGED_VALUE_REF)) {
+      if (m[5] === undefined || !MANAGED_VALUES[m[2]].includes(m[5])) continue;
+      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
+        const key = `${address}.${m[5]}`;
+        if (followed.has(key)) continue;
+        followed.add(key);
+        stringsIn(stack.byAddress.get(address)!.values[m[5]], out);
+      }
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
       const read = STORE_READS[m[2] as (typeof STORE_READ_TYPES)[number]];
@@ -916,7 +936,7 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
  * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
 function credentialHint(stack: TfStack, literals: readonly { value: string }[]): RegExp {
-  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`)];
+  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
