@@ -191,6 +191,19 @@ export interface UnseenDelegation extends AccessPointDelegation {
   readonly actions: readonly string[];
 }
 
+/** The resource policies the stack writes (of the types `only` keeps), each read once, with its certain Denies. */
+function* writtenPolicies(stack: TfStack, only?: (type: string) => boolean): Generator<{ res: TfResource; doc: PolicyDocument; denies: Statement[] }> {
+  for (const [type, attribute] of RESOURCE_POLICIES) {
+    if (only && !only(type)) continue;
+    for (const res of stack.byType.get(type) ?? []) {
+      const value = resourcePolicyValue(res, attribute);
+      if (value === undefined || value === null || value === "") continue;
+      const doc = resourcePolicyDocument(stack, res, attribute);
+      yield { res, doc, denies: doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined) };
+    }
+  }
+}
+
 const delegations = new WeakMap<TfStack, readonly UnseenDelegation[]>();
 
 /** The stack's bucket policy statements that delegate destroy rights to access points it does not make. */
@@ -199,19 +212,12 @@ export function unseenDelegations(stack: TfStack): readonly UnseenDelegation[] {
   if (out) return out;
   out = [];
   const cat = loadCatalogue();
-  for (const [type, attribute] of RESOURCE_POLICIES) {
-    if (!BUCKET_POLICIES.has(type)) continue;
-    for (const res of stack.byType.get(type) ?? []) {
-      const value = resourcePolicyValue(res, attribute);
-      if (value === undefined || value === null || value === "") continue;
-      const doc = resourcePolicyDocument(stack, res, attribute);
-      const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
-      for (const statement of doc.statements) {
-        const d = accessPointDelegation(stack, res, statement);
-        if (!d?.unseen) continue;
-        const actions = rightsLeft(statement, denies, ANY_CALLER, "destroy", "aws_s3_access_point").sort((a, b) => cat.rank(a) - cat.rank(b));
-        if (actions.length > 0) out.push({ ...d, resource: res, statement, actions });
-      }
+  for (const { res, doc, denies } of writtenPolicies(stack, (type) => BUCKET_POLICIES.has(type))) {
+    for (const statement of doc.statements) {
+      const d = accessPointDelegation(stack, res, statement);
+      if (!d?.unseen) continue;
+      const actions = rightsLeft(statement, denies, ANY_CALLER, "destroy", "aws_s3_access_point").sort((a, b) => cat.rank(a) - cat.rank(b));
+      if (actions.length > 0) out.push({ ...d, resource: res, statement, actions });
     }
   }
   delegations.set(stack, out);
@@ -293,19 +299,13 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
   if (out) return out;
   out = [];
   const cat = loadCatalogue();
-  for (const [type, attribute] of RESOURCE_POLICIES) {
-    for (const res of stack.byType.get(type) ?? []) {
-      const value = resourcePolicyValue(res, attribute);
-      if (value === undefined || value === null || value === "") continue;
-      const doc = resourcePolicyDocument(stack, res, attribute);
-      const denies = doc.statements.filter((s) => s.effect === "Deny" && s.unknown === undefined);
-      for (const statement of doc.statements) {
-        if (statement.effect !== "Allow" && statement.unknown === undefined) continue;
-        // Grants through access points only: see `unseenDelegations`.
-        if (accessPointDelegation(stack, res, statement)) continue;
-        const actions = rightsLeft(statement, denies, ANY_CALLER, kind, res.type).sort((a, b) => cat.rank(a) - cat.rank(b));
-        if (actions.length > 0) out.push({ resource: res, statement, actions, denies });
-      }
+  for (const { res, doc, denies } of writtenPolicies(stack)) {
+    for (const statement of doc.statements) {
+      if (statement.effect !== "Allow" && statement.unknown === undefined) continue;
+      // Grants through access points only: see `unseenDelegations`.
+      if (accessPointDelegation(stack, res, statement)) continue;
+      const actions = rightsLeft(statement, denies, ANY_CALLER, kind, res.type).sort((a, b) => cat.rank(a) - cat.rank(b));
+      if (actions.length > 0) out.push({ resource: res, statement, actions, denies });
     }
   }
   // A bucket ACL that lets everyone write grants as a bucket policy would (see s3-acl-grants.ts).
@@ -325,10 +325,6 @@ export function resourcePolicyGrants(stack: TfStack, kind: GrantKind = "destroy"
   return out;
 }
 
-/**
- * The actions of `g` the candidate keeps once the Denies of the same policy that certainly name it are applied
- * (empty when they take everything). Whether the Allow names the candidate at all is `mayName`'s question.
- */
 /** The agents a resource policy statement may name, each with the actions (of `kind`) it leaves them. */
 export function agentsGranted(g: ResourcePolicyGrant, agents: readonly PrincipalNode[], kind: GrantKind = "destroy"): { readonly agent: PrincipalNode; readonly held: string[] }[] {
   const out: { agent: PrincipalNode; held: string[] }[] = [];
@@ -382,6 +378,10 @@ export function resourcePolicyAllows(stack: TfStack, res: TfResource, attribute:
   return undefined;
 }
 
+/**
+ * The actions of `g` the candidate keeps once the Denies of the same policy that certainly name it are applied
+ * (empty when they take everything). Whether the Allow names the candidate at all is `mayName`'s question.
+ */
 export function actionsGrantedTo(g: ResourcePolicyGrant, candidate: TrustCandidate, kind: GrantKind = "destroy"): string[] {
   const cat = loadCatalogue();
   const out = new Set<string>();

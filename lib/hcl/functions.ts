@@ -580,29 +580,31 @@ function regexShape(re: Re2): { ty: Ty; of: (m: Match) => Value } | typeof FAIL 
   };
 }
 
-function regex(args: Value[], ctx: FnCtx): Result {
+/** The pattern and string of `regex(pattern, string)` / `regexall`, translated, with the shape of a match; else why not. */
+function regexArgs(args: Value[]): { re: Re2; s: string; shape: Exclude<ReturnType<typeof regexShape>, typeof FAIL> } | typeof NOPE | typeof FAIL {
   const [p, s] = args;
   if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
   const re = translateRe2(p);
   if (!re) return NOPE;
   const shape = regexShape(re);
-  if (shape === FAIL) return FAIL;
-  const m = matchAt(re, s, 0, ctx.regexBudget);
+  return shape === FAIL ? FAIL : { re, s, shape };
+}
+
+function regex(args: Value[], ctx: FnCtx): Result {
+  const a = regexArgs(args);
+  if (a === NOPE || a === FAIL) return a;
+  const m = matchAt(a.re, a.s, 0, ctx.regexBudget);
   if (m === "timeout") return NOPE;
   // "pattern did not match any part of the given string": an error, which `can` turns into false.
-  return m === undefined ? FAIL : shape.of(m);
+  return m === undefined ? FAIL : a.shape.of(m);
 }
 
 function regexall(args: Value[], ctx: FnCtx): Result {
-  const [p, s] = args;
-  if (args.length !== 2 || !isStr(p) || !isStr(s)) return NOPE;
-  const re = translateRe2(p);
-  if (!re) return NOPE;
-  const shape = regexShape(re);
-  if (shape === FAIL) return FAIL;
-  const all = matchAll(re, s, ctx.regexBudget);
+  const a = regexArgs(args);
+  if (a === NOPE || a === FAIL) return a;
+  const all = matchAll(a.re, a.s, ctx.regexBudget);
   if (!all) return NOPE;
-  return typed(all.map(shape.of), collectionOf("list", shape.ty));
+  return typed(all.map(a.shape.of), collectionOf("list", a.shape.ty));
 }
 
 function minmax(pick: (a: number, b: number) => number): Fn {
