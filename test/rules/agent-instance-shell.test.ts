@@ -6,6 +6,7 @@ import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { check, stackWith } from "./agent-instance-shell.fixtures";
 import { dir } from "../hcl/helpers";
+import { HCL_AGENT } from "../helpers/hcl-stacks";
 
 const shells = (json: Record<string, unknown>, strict = false) =>
   check(json, {}, { strict })
@@ -92,12 +93,7 @@ describe("84. shell and command rights on an instance wipe its volumes", () => {
 describe("84. through HCL, the red team's stack", () => {
   const files = (action: string) => ({
     "main.tf": `
-resource "aws_iam_role" "agent" {
-  name               = "ai-ops-agent"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/agent-runner" } }] })
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role" "ec2" {
+${HCL_AGENT}resource "aws_iam_role" "ec2" {
   name               = "app-instance"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
 }

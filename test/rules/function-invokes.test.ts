@@ -8,6 +8,7 @@ import { agentRules } from "../../lib/rules";
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
 import { dir } from "../hcl/helpers";
+import { HCL_AGENT } from "../helpers/hcl-stacks";
 
 const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
 const LAMBDA = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
@@ -82,12 +83,7 @@ describe("84. invoking a function whose role can delete data", () => {
 test("84. through HCL: the red team's function", async () => {
   const d = dir({
     "main.tf": `
-resource "aws_iam_role" "agent" {
-  name               = "ai-ops-agent"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/agent-runner" } }] })
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role" "fn" {
+${HCL_AGENT}resource "aws_iam_role" "fn" {
   name               = "cleanup-fn"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
 }

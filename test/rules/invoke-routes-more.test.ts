@@ -11,6 +11,7 @@ import { agentRules } from "../../lib/rules";
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
 import { dir } from "../hcl/helpers";
+import { HCL_DELETING_FN_ROLE } from "../helpers/hcl-stacks";
 
 const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
 const LAMBDA = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
@@ -208,15 +209,7 @@ resource "aws_iam_role_policy" "agent" {
   role   = aws_iam_role.agent.id
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["logs:PutLogEvents", "logs:CreateLogStream"], Resource = "\${aws_cloudwatch_log_group.app.arn}:*" }] })
 }
-resource "aws_iam_role" "fn" {
-  name               = "cleanup-fn"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
-}
-resource "aws_iam_role_policy" "fn" {
-  role   = aws_iam_role.fn.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
-}
-resource "aws_lambda_function" "logs" {
+${HCL_DELETING_FN_ROLE}resource "aws_lambda_function" "logs" {
   function_name = "log-shipper"
   role          = aws_iam_role.fn.arn
   handler       = "index.handler"

@@ -9,6 +9,7 @@ import { agentRules } from "../../lib/rules";
 import { check, policy, tf } from "../helpers/tf";
 import { agentCan, DESTROY, HARMLESS, role, type Obj } from "../helpers/sessions";
 import { dir } from "../hcl/helpers";
+import { HCL_AGENT, HCL_DELETING_FN_ROLE } from "../helpers/hcl-stacks";
 
 const PINNED = { provider: { aws: [{ region: "eu-central-1", allowed_account_ids: ["111111111111"] }] } };
 const LAMBDA = policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
@@ -187,20 +188,7 @@ describe("85. routes to a function whose role can delete data", () => {
 test("85. through HCL: a queue mapped to the function, and a scheduler role the agent can pass that invokes it", async () => {
   const d = dir({
     "main.tf": `
-resource "aws_iam_role" "agent" {
-  name               = "ai-ops-agent"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:role/agent-runner" } }] })
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role" "fn" {
-  name               = "cleanup-fn"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
-}
-resource "aws_iam_role_policy" "fn" {
-  role   = aws_iam_role.fn.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
-}
-resource "aws_lambda_function" "cleanup" {
+${HCL_AGENT}${HCL_DELETING_FN_ROLE}resource "aws_lambda_function" "cleanup" {
   function_name = "db-cleanup"
   role          = aws_iam_role.fn.arn
   handler       = "index.handler"
