@@ -635,3 +635,14 @@ export function parseExpression(text: string): Expr {
   if (p.i < text.length) p.fail(`unexpected ${JSON.stringify(text[p.i])} after the expression`);
   return e;
 }
+
+/** `root.a.b` of a traversal by attribute names only (what `parseReference` reads), else undefined. */
+export function traversalText(x: Expr): string | undefined {
+  if (x.k !== "trav" || typeof x.root !== "string") return undefined;
+  let out = x.root;
+  for (const op of x.ops) {
+    if (op.k !== "attr") return undefined;
+    out += `.${op.name}`;
+  }
+  return out;
+}

@@ -94,7 +94,7 @@ function ownValue(stack: TfStack, expr: string, role: TfResource, depth = 0): st
 function ownCall(stack: TfStack, expr: string, role: TfResource, depth: number): string | undefined {
   // Loaded only for such a value: most trusts never hold a call.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { parseExpression } = require("../hcl/expr") as typeof import("../hcl/expr");
+  const { parseExpression, traversalText } = require("../hcl/expr") as typeof import("../hcl/expr");
   const { callFunction, NOPE } = require("../hcl/functions") as typeof import("../hcl/functions");
   /* eslint-enable @typescript-eslint/no-require-imports */
   let e: Expr;
@@ -116,17 +116,6 @@ function ownCall(stack: TfStack, expr: string, role: TfResource, depth: number):
   if (typeof text !== "string" || value === undefined) return undefined;
   const out = callFunction("format", [text, value], { readFile: () => null, templateFile: (() => NOPE) as FnCtx["templateFile"] });
   return typeof out === "string" ? out : undefined;
-}
-
-/** `root.a.b` of a traversal by attribute names only (what `parseReference` reads), else undefined. */
-function traversalText(x: Expr): string | undefined {
-  if (x.k !== "trav" || typeof x.root !== "string") return undefined;
-  let out = x.root;
-  for (const op of x.ops) {
-    if (op.k !== "attr") return undefined;
-    out += `.${op.name}`;
-  }
-  return out;
 }
 
 /**

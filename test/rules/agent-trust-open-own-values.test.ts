@@ -113,7 +113,8 @@ describe("agent-trust-open: tostring and format of an own value (cdktf's Fn.tost
     ["format with a second value", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%s:role/%s", data.aws_caller_identity.current.account_id, var.acct)}'],
     ["format with a verb it does not evaluate", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%q:root", data.aws_caller_identity.current.account_id)}'],
     ["format of a variable", "ArnLike", "aws:PrincipalArn", '${format("arn:aws:iam::%s:root", var.acct)}'],
-    ["format whose text is not an ARN", "ArnLike", "aws:PrincipalArn", '${format("%s", data.aws_caller_identity.current.account_id)}', "does not write out one account"],
+    // The engine reads the format as the account id alone, which is `*` like every account of a stack.
+    ["format whose text is not an ARN", "ArnLike", "aws:PrincipalArn", '${format("%s", data.aws_caller_identity.current.account_id)}', '(read as "*") matches every caller'],
   ])("fails %s", (_name, operator, key, value, why = "is not known until apply") => {
     const [m, ...more] = messages(operator, key, value, {}, true);
     expect(more).toEqual([]);

@@ -176,6 +176,38 @@ describe("resolveToPattern", () => {
     });
     expect(r("arn:aws:kms:${data.aws_region.r.name}:*:key/1")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/1", exact: false });
   });
+  describe("format and tostring (cdktf's Fn.format, Fn.tostring)", () => {
+    test("the format's text with each value read as a reference anywhere is", () => {
+      expect(r('${format("arn:aws:iam::%s:role/%s", data.aws_caller_identity.me.account_id, aws_iam_user.u.name)}')).toEqual({
+        pattern: "arn:aws:iam::*:role/alice",
+        unresolved: [],
+        exact: true,
+      });
+      expect(r('${format("%v-%d%%", var.env, 7)}')).toEqual({ pattern: "prod-7%", unresolved: [], exact: true });
+      expect(r("${tostring(local.bucket)}")).toEqual({ pattern: "prod-data", unresolved: [], exact: true });
+      expect(r('arn:aws:s3:::${format("%s-logs", var.env)}/*').pattern).toBe("arn:aws:s3:::prod-logs/*");
+    });
+    test("a value it cannot know is a wildcard in its place, and the pattern is inexact", () => {
+      expect(r('${format("arn:aws:iam::%s:role/ci", var.nodefault)}')).toEqual({ pattern: "arn:aws:iam::*:role/ci", unresolved: ["${var.nodefault}"], exact: false });
+      expect(r('${format("role/%s", aws_iam_role.prefixed.name)}')).toMatchObject({ pattern: "role/ai-*", exact: false });
+    });
+    test.each([
+      ["a verb with a width", '${format("role/%5s", var.env)}'],
+      ["an indexed verb", '${format("role/%[1]s", var.env)}'],
+      ["a verb it does not read", '${format("role/%q", var.env)}'],
+      ["a trailing %", '${format("role/%s%", var.env)}'],
+      ["fewer values than verbs", '${format("%s/%s", var.env)}'],
+      ["more values than verbs", '${format("%s", var.env, var.env)}'],
+      ["the format as a reference", "${format(var.env, var.env)}"],
+      ["a value that is a call", '${format("role/%s", lower(var.env))}'],
+      ["a value that is a template", '${format("role/%s", "${var.env}-x")}'],
+      ["an expanded list", '${format("role/%s", var.list...)}'],
+      ["tostring of two values", "${tostring(var.env, var.env)}"],
+      ["unparseable text", '${format("role/%s", var.env}'],
+    ])("leaves the whole call unknown for %s", (_name, text) => {
+      expect(r(text)).toMatchObject({ pattern: "*", exact: false, unresolved: [text] });
+    });
+  });
   test("the caller's account is the one the data source's provider is pinned to", () => {
     const pinned = buildStack(
       {

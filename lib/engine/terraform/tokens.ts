@@ -403,9 +403,59 @@ function unknown(ctx: Ctx, raw: string): string {
 function resolveInterpolation(ctx: Ctx, raw: string, expr: string, directive: boolean): string {
   if (directive) return unknown(ctx, raw);
   const ref = parseReference(expr);
-  if (!ref) return unknown(ctx, raw);
+  if (!ref) return (FORMAT_CALL.test(expr) ? resolveFormat(ctx, expr) : undefined) ?? unknown(ctx, raw);
   const v = resolveReference(ctx, ref);
   return v === undefined ? unknown(ctx, raw) : v;
+}
+
+const FORMAT_CALL = /^\s*(?:format|tostring)\s*\(/;
+
+/**
+ * `format("...%s...", X, ...)` and `tostring(X)`: what cdktf's Fn.format and Fn.tostring write into Terraform JSON
+ * (the HCL reader evaluates them itself). A trust principal or a resource built as `Fn.format("arn:aws:iam::%s:role/ci",
+ * [account])` is that ARN with the account a wildcard, not `*`. Each argument is a literal or a reference, resolved
+ * as a reference anywhere is (an unknown one is `*`); the format takes Terraform's plain verbs `%s`, `%d`, `%v` and
+ * `%%`. Anything else (a flag, a width, an indexed verb, an argument that is itself a call or a template, a count
+ * that does not match) leaves the whole call unknown, undefined here.
+ */
+function resolveFormat(ctx: Ctx, expr: string): string | undefined {
+  // Loaded only for such a call: most stacks never hold one.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parseExpression, traversalText } = require("../../hcl/expr") as typeof import("../../hcl/expr");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  let e: ReturnType<typeof parseExpression>;
+  try {
+    e = parseExpression(expr);
+  } catch {
+    return undefined;
+  }
+  if (e.k !== "call" || e.expand) return undefined;
+  const value = (x: (typeof e.args)[number]): string | undefined => {
+    if (x.k === "lit") return typeof x.v === "string" ? x.v : typeof x.v === "number" && x.inexact === undefined ? String(x.v) : undefined;
+    if (x.k === "tmpl") return x.parts.every((p) => typeof p === "string") ? x.parts.join("") : undefined;
+    const t = traversalText(x);
+    const ref = t === undefined ? undefined : parseReference(t);
+    if (!ref) return undefined;
+    return resolveReference(ctx, ref) ?? unknown(ctx, `\${${t}}`);
+  };
+  if (e.name === "tostring") return e.args.length === 1 ? value(e.args[0]) : undefined;
+  const [f, ...rest] = e.args;
+  // The format itself must be known text: a wildcard there could stand for verbs.
+  const text = f === undefined || f.k === "trav" ? undefined : value(f);
+  if (text === undefined) return undefined;
+  const args = rest.map(value);
+  if (args.some((a) => a === undefined)) return undefined;
+  let i = 0;
+  let bad = false;
+  const out = text.replace(/%(.)?/g, (_, verb: string | undefined) => {
+    if (verb === "%") return "%";
+    if ((verb !== "s" && verb !== "d" && verb !== "v") || i >= args.length) {
+      bad = true;
+      return "";
+    }
+    return args[i++]!;
+  });
+  return bad || i !== args.length ? undefined : out;
 }
 
 /** A value of a reference as a pattern, or undefined when it cannot be known. */
