@@ -32,6 +32,7 @@ const SECRET_READS: Record<string, string[]> = {
     "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
     "bedrock-agentcore:GetResourceApiKey",
     "bedrock-agentcore:GetResourceOauth2Token",
+    "bedrock-agentcore:GetResourcePaymentToken",
   ],
   quicksight: ["quicksight:GetSessionEmbedUrl"],
   datazone: ["datazone:GetDomainExecutionRoleCredentials", "datazone:GetEnvironmentCredentials"],
@@ -39,6 +40,12 @@ const SECRET_READS: Record<string, string[]> = {
   ssm: ["ssm:GetAccessToken", "ssm:GetParameter", "ssm:GetDocument"],
   // Its Get* was dropped whole before: the narrower patterns must not bring the container environments back.
   lightsail: ["lightsail:GetContainerServiceDeployments", "lightsail:GetContainerServices", "lightsail:GetRelationalDatabaseMasterUserPassword", "lightsail:GetInstanceAccessDetails"],
+  // Catalogue 1.30.0: Spark Connect endpoints with their token, and an ACME binding's MAC key.
+  athena: ["athena:GetSessionEndpoint"],
+  glue: ["glue:GetSessionEndpoint", "glue:GetConnection"],
+  elasticmapreduce: ["elasticmapreduce:GetSessionEndpoint"],
+  "emr-serverless": ["emr-serverless:GetSessionEndpoint"],
+  acm: ["acm:GetAcmeExternalAccountBindingCredentials"],
 };
 
 /** Ordinary reads of the same services that must stay granted (controls). */
@@ -59,6 +66,12 @@ const KEPT: Record<string, string[]> = {
   storagegateway: ["storagegateway:DescribeGatewayInformation", "storagegateway:ListVolumes"],
   ssm: ["ssm:DescribeInstanceInformation", "ssm:GetInventory", "ssm:ListCommands"],
   lightsail: ["lightsail:GetInstances", "lightsail:GetContainerImages", "lightsail:GetRelationalDatabases"],
+  athena: ["athena:GetWorkGroup", "athena:GetQueryExecution", "athena:GetSession", "athena:ListWorkGroups"],
+  glue: ["glue:GetTable", "glue:GetDatabases", "glue:GetSession", "glue:ListSessions"],
+  elasticmapreduce: ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListClusters", "elasticmapreduce:GetManagedScalingPolicy"],
+  // GetDashboardForJobRun (a Spark UI) was reviewed and excluded: it stays granted.
+  "emr-serverless": ["emr-serverless:GetApplication", "emr-serverless:GetSession", "emr-serverless:ListJobRuns", "emr-serverless:GetDashboardForJobRun"],
+  acm: ["acm:GetCertificate", "acm:DescribeCertificate", "acm:ListCertificates", "acm:DescribeAcmeExternalAccountBinding"],
 };
 
 describe("grantReadOnly leaves out reads that return secrets or mint credentials (red-team round 86)", () => {
@@ -93,7 +106,8 @@ describe("grantReadOnly leaves out reads that return secrets or mint credentials
       const role = new AgentRole(s, "A", props);
       for (const service of Object.keys(SECRET_READS)) role.grantReadOnly(service);
     });
-    expect(only(json, "aws_iam_role_policy").policy.replace(/\s/g, "").length).toBeLessThan(6000);
+    // Under 6,000 for the 16 services of 1.29.0; 1.30.0's five more (glue's 30 patterns the most) bring it to about 7,100.
+    expect(only(json, "aws_iam_role_policy").policy.replace(/\s/g, "").length).toBeLessThan(8000);
   });
 
   it("the gate finds no stored-secret read in what grantReadOnly granted", () => {

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.29.0");
+    expect(raw.version).toBe("1.30.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -325,10 +325,52 @@ describe("lib/engine/catalogue", () => {
     expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
   });
 
+  it("1.30.0: session endpoints and tokens that run code or act as another role, and stored credentials of other principals, are escalation rights; tokens and credentials of the caller's own rights are excluded", () => {
+    const cat = loadCatalogue();
+    const added = [
+      // Spark Connect endpoints with their token: the caller's code runs in the session, as its role.
+      "athena:GetSessionEndpoint",
+      "glue:GetSessionEndpoint",
+      "elasticmapreduce:GetSessionEndpoint",
+      "emr-serverless:GetSessionEndpoint",
+      // Notebooks and shells that run the caller's code as another role.
+      "athena:CreatePresignedNotebookUrl",
+      "kinesisanalytics:CreateApplicationPresignedUrl",
+      "lambda:CreateMicrovmShellAuthToken",
+      // Credentials and keys of another principal, account or stored provider.
+      "finspace-api:GetProgrammaticAccessCredentials",
+      "acm:GetAcmeExternalAccountBindingCredentials",
+      "bedrock-agentcore:GetResourcePaymentToken",
+      "grafana:CreateWorkspaceApiKey",
+      "grafana:CreateWorkspaceServiceAccountToken",
+      "appsync:CreateApiKey",
+    ];
+    for (const action of added) {
+      const e = cat.entryOf(action);
+      expect([action, e?.action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, action, "escalation", "secret", "warning", ["E8"]]);
+      expect([action, cat.isReach(action)]).toEqual([action, false]);
+    }
+    // An agent holding one of them on * is told it can read stored secrets, nothing else.
+    for (const action of added) {
+      const found = check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged);
+      expect([action, found.map((f) => [f.ruleId, f.severity, f.actions])]).toEqual([action, [["agent-stored-secret", "warning", [action]]]]);
+    }
+    // Reviewed and excluded: out of the universe, no finding.
+    const excluded = [
+      "lakeformation:GetDataAccess", "finspace:GetKxConnectionString", "cloudwatch:GetSpaceCredentials", "cloudwatch:GetSpaceCredentialsForOrganization", "emr-serverless:GetDashboardForJobRun",
+      "wafv2:GetDecryptedAPIKey", "amplifybackend:GetToken", "aws-external-anthropic:GetKey", "cognito-idp:ListUserPoolClientSecrets",
+      "events:RetrieveConnectionCredentials", "sts:GetSessionToken", "sts:GetServiceBearerToken", "geo:DescribeKey",
+    ];
+    for (const action of excluded) {
+      expect([action, cat.categoryOf(action), cat.isReach(action), (raw.excluded ?? []).some((e) => e.action === action)]).toEqual([action, undefined, false, true]);
+    }
+    expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.29.0");
+    expect(a.version).toBe("1.30.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });
