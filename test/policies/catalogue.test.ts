@@ -344,6 +344,7 @@ describe("lib/engine/catalogue", () => {
       "grafana:CreateWorkspaceApiKey",
       "grafana:CreateWorkspaceServiceAccountToken",
       "appsync:CreateApiKey",
+      "aws-external-anthropic:GetVault",
     ];
     for (const action of added) {
       const e = cat.entryOf(action);
