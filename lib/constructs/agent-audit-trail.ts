@@ -70,7 +70,8 @@ export interface AgentAuditTrailProps {
  * management event (control-plane call) in every account and region of the organization, and the data events of
  * the resource types in `dataEventResourceTypes` (by default the object, item, invocation and query calls through
  * which the catalogue's data-plane destroy actions run), each with the caller's source identity; denied attempts
- * included. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
+ * included. Writes of objects to the trail's own bucket (CloudTrail's deliveries) are left out, so that the trail
+ * does not log its own log files; every other call on them is recorded. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
  * added, and what CloudTrail never logs (SQL over a database connection, OpenSearch HTTP requests) is not either. No
  * one, agent or admin, can erase the record.
  */
@@ -203,13 +204,24 @@ export class AgentAuditTrail extends Construct {
       // With advanced selectors, management events are recorded only when selected explicitly.
       advancedEventSelector: [
         { name: "Management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
-        ...types.map((t) => ({
-          name: `Data events ${t}`,
-          fieldSelector: [
-            { field: "eventCategory", equalTo: ["Data"] },
-            { field: "resources.type", equalTo: [t] },
-          ],
-        })),
+        ...types.flatMap((t) => {
+          const selector = (name: string, more: { field: string; notStartsWith?: string[]; startsWith?: string[]; notEquals?: string[] }[] = []) => ({
+            name,
+            fieldSelector: [{ field: "eventCategory", equalTo: ["Data"] }, { field: "resources.type", equalTo: [t] }, ...more],
+          });
+          if (t !== "AWS::S3::Object") return [selector(`Data events ${t}`)];
+          // Not CloudTrail's own deliveries: each log file it writes to the bucket is an S3 data event (PutObject),
+          // which would be logged and delivered in turn: cost and noise, no agent's doing. Selectors are ORed and the
+          // fields of one ANDed, and resources.ARN takes StartsWith and NotStartsWith, eventName NotEquals (CloudTrail
+          // User Guide, "Filtering data events by using advanced event selectors"): every object outside the bucket,
+          // and in it every call but PutObject, so deletes, retention changes and reads of the log files stay on
+          // record. A forged log file is what log file validation shows.
+          const objects = `${bucketArn}/`;
+          return [
+            selector(`Data events ${t}`, [{ field: "resources.ARN", notStartsWith: [objects] }]),
+            selector(`Data events ${t} of the trail's bucket`, [{ field: "resources.ARN", startsWith: [objects] }, { field: "eventName", notEquals: ["PutObject"] }]),
+          ];
+        }),
       ],
       tags: props.tags,
       lifecycle: { preventDestroy: true },

@@ -32,8 +32,40 @@ describe("AgentAuditTrail", () => {
     const selectors = only(json, "aws_cloudtrail").advanced_event_selector as { field_selector: { field: string; equals: string[] }[] }[];
     expect(selectors[0].field_selector).toEqual([{ field: "eventCategory", equals: ["Management"] }]);
     for (const s of selectors.slice(1)) expect(s.field_selector.find((f) => f.field === "eventCategory")!.equals).toEqual(["Data"]);
-    return selectors.slice(1).map((s) => s.field_selector.find((f) => f.field === "resources.type")!.equals[0]);
+    return [...new Set(selectors.slice(1).map((s) => s.field_selector.find((f) => f.field === "resources.type")!.equals[0]))];
   };
+
+  /** Whether the trail records a data event: selectors are ORed, the field selectors of one ANDed (CloudTrail's semantics). */
+  type FieldSelector = { field: string; equals?: string[]; not_equals?: string[]; starts_with?: string[]; not_starts_with?: string[] };
+  const records = (json: Record<string, unknown>, event: { type: string; arn: string; eventName: string }) => {
+    const value = (field: string) => (field === "eventCategory" ? "Data" : field === "resources.type" ? event.type : field === "resources.ARN" ? event.arn : field === "eventName" ? event.eventName : undefined);
+    const holds = (f: FieldSelector) => {
+      const v = value(f.field);
+      if (v === undefined) throw new Error(`no test value for ${f.field}`);
+      return (
+        (!f.equals || f.equals.includes(v)) &&
+        (!f.not_equals || !f.not_equals.includes(v)) &&
+        (!f.starts_with || f.starts_with.some((p) => v.startsWith(p))) &&
+        (!f.not_starts_with || !f.not_starts_with.some((p) => v.startsWith(p)))
+      );
+    };
+    const selectors = only(json, "aws_cloudtrail").advanced_event_selector as { field_selector: FieldSelector[] }[];
+    return selectors.some((s) => s.field_selector.every(holds));
+  };
+
+  it("does not log CloudTrail's own deliveries to its bucket; every other call on the log files stays on record", () => {
+    const json = build();
+    const logFile = `arn:aws:s3:::acme-agent-trail/AWSLogs/${ORG_ID}/${MGMT_ACCOUNT}/CloudTrail/eu-central-1/2026/11/27/x.json.gz`;
+    const object = (arn: string, eventName: string) => ({ type: "AWS::S3::Object", arn, eventName });
+    expect(records(json, object(logFile, "PutObject"))).toBe(false);
+    // Control: deletes, retention changes and reads of the log files, and every other bucket's writes, are recorded.
+    expect(records(json, object(logFile, "DeleteObject"))).toBe(true);
+    expect(records(json, object(logFile, "PutObjectRetention"))).toBe(true);
+    expect(records(json, object(logFile, "GetObject"))).toBe(true);
+    expect(records(json, object("arn:aws:s3:::orders/export.csv", "PutObject"))).toBe(true);
+    expect(records(json, object("arn:aws:s3:::acme-agent-trail-copy/x", "PutObject"))).toBe(true);
+    expect(records(json, { type: "AWS::DynamoDB::Table", arn: "arn:aws:dynamodb:eu-central-1:111111111111:table/orders", eventName: "DeleteItem" })).toBe(true);
+  });
 
   it("records management events and data events for the services agents touch", () => {
     expect(dataTypesOf(build()).slice(0, 3)).toEqual(["AWS::S3::Object", "AWS::DynamoDB::Table", "AWS::Lambda::Function"]);
