@@ -130,6 +130,18 @@ export class AgentAuditTrail extends Construct {
           Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
         },
         { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+        // The bucket uses an S3 Bucket Key, and then "kms:Decrypt permissions are required to create or update a trail
+        // with SSE-KMS encryption enabled" (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"):
+        // the trail is created in the management account, whose principals the log account's key admitted for nothing.
+        // Only for CloudTrail's log files, by the condition AWS's default CloudTrail key policy uses.
+        {
+          Sid: "TrailAccountDecryptsLogs",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partition}:iam::${mgmt}:root` },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
+        },
       ],
     });
 

@@ -114,6 +114,29 @@ describe("AgentAuditTrail", () => {
     expect(st.find((s) => s.Sid === "DenyInsecureTransport")!.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
   });
 
+  describe("the management account, which creates the trail, may decrypt its log files (S3 Bucket Key)", () => {
+    // iam-simulate ignores kms:EncryptionContext:<key> (it only knows variable keys with a `/`): the statements are read.
+    type St = { Sid: string; Effect: string; Principal: unknown; Action: string | string[]; Condition?: Record<string, Record<string, string>> };
+    const statements = () => policyOf(only(build(), "aws_kms_key")).Statement as St[];
+    const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, "\\$&")).join(".*")}$`);
+    const decrypts = (st: St) => st.Effect === "Allow" && [st.Action].flat().some((a) => a === "kms:Decrypt" || a === "kms:*");
+
+    it("a principal of the management account decrypts what this trail's CloudTrail encrypted, nothing else", () => {
+      const st = statements().find((x) => decrypts(x) && JSON.stringify(x.Principal) === JSON.stringify({ AWS: `arn:aws:iam::${MGMT_ACCOUNT}:root` }))!;
+      expect(st).toBeDefined();
+      expect(st.Action).toBe("kms:Decrypt");
+      const context = st.Condition!.StringLike["kms:EncryptionContext:aws:cloudtrail:arn"];
+      expect(glob(context).test(`arn:aws:cloudtrail:eu-central-1:${MGMT_ACCOUNT}:trail/agents`)).toBe(true);
+      expect(glob(context).test("arn:aws:cloudtrail:eu-central-1:999999999999:trail/agents")).toBe(false);
+      expect(Object.keys(st.Condition!)).toEqual(["StringLike"]);
+    });
+
+    it("control: no other account may decrypt; the log account keeps its own root only", () => {
+      const principals = statements().filter(decrypts).map((x) => JSON.stringify(x.Principal)).sort();
+      expect(principals).toEqual([JSON.stringify({ AWS: `arn:aws:iam::${LOG_ACCOUNT}:root` }), JSON.stringify({ AWS: `arn:aws:iam::${MGMT_ACCOUNT}:root` })].sort());
+    });
+  });
+
   it("passes the gate with zero findings", () => {
     expect(gateFindings(build())).toEqual([]);
   });
