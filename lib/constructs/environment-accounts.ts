@@ -1,6 +1,6 @@
 import { globsIntersect } from "../engine/iam/glob";
 import { Construct } from "constructs";
-import { TerraformStack, type TerraformProvider } from "cdktf";
+import { TerraformStack, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
@@ -46,7 +46,17 @@ export interface EnvironmentAccountsProps {
   readonly region: string;
   /** Create the organization itself (all features, SCPs enabled). @default false */
   readonly createOrganization?: boolean;
-  /** Id of the organization root (`r-...`); required unless `createOrganization`. */
+  /**
+   * Id of the organization root (`r-...`) of an existing organization; required unless `createOrganization`.
+   *
+   * Joining an existing organization takes one-time steps in its management account, which the AWS provider
+   * (@cdktf/provider-aws 21) cannot take for a root it does not manage: enable the SERVICE_CONTROL_POLICY type,
+   * `aws organizations enable-policy-type --root-id r-xxxx --policy-type SERVICE_CONTROL_POLICY`, and the
+   * RESOURCE_CONTROL_POLICY type (see `denyAgentsByResourcePolicy`). Each policy carries a precondition, read through
+   * the `aws_organizations_organization` data source, that stops the plan with the command while its type is not
+   * enabled, rather than AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException). An
+   * AgentAuditTrail (an organization trail) also needs trusted access for CloudTrail, and checks it the same way.
+   */
   readonly rootId?: string;
   /**
    * Roles that may still use destroy and protection-changing actions in the protected environments, and rewrite
@@ -232,9 +242,12 @@ export class EnvironmentAccounts extends Construct {
     this.providers = providers as EnvironmentAccounts["providers"];
 
     const attachedTo = new Map<string, number>();
+    let orgRef: string | undefined;
     const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[], type = "SERVICE_CONTROL_POLICY") => {
       const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
-        ...(type === "RESOURCE_CONTROL_POLICY" && !this.organization ? { lifecycle: { precondition: [policyTypeEnabled(this, type, rootId, props.provider)] } } : {}),
+        // On an organization it does not create, each policy type must already be enabled on the root: the plan stops
+        // with the one-time command instead of AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException).
+        ...(!this.organization ? { lifecycle: { precondition: [policyTypeEnabled((orgRef ??= existingOrganization(this, props.provider)), type, rootId)] } } : {}),
         name,
         description,
         type,
@@ -296,18 +309,32 @@ export class EnvironmentAccounts extends Construct {
   }
 }
 
+/** What needs each policy type, named in the precondition's message. */
+const POLICY_TYPE_USERS: Record<string, { what: string; otherwise: string }> = {
+  SERVICE_CONTROL_POLICY: { what: "EnvironmentAccounts: its service control policies need", otherwise: "" },
+  RESOURCE_CONTROL_POLICY: { what: "EnvironmentAccounts: denyAgentsByResourcePolicy needs", otherwise: " (or set denyAgentsByResourcePolicy: false where RCPs are not available)" },
+};
+
+/**
+ * The `aws_organizations_organization` data source of the management account, one per scope: what the preconditions
+ * on an organization this construct or AgentAuditTrail does not create read (its roots' enabled policy types, its
+ * trusted services). Its reference is written out (a plain string, the data source named by its logical id), since
+ * cdktf would wrap a token inside a precondition's expression in a second interpolation.
+ */
+export function existingOrganization(scope: Construct, provider: TerraformProvider | undefined, dependsOn?: ITerraformDependable[]): string {
+  const org = new DataAwsOrganizationsOrganization(scope, "ExistingOrganization", { provider, dependsOn });
+  return `data.aws_organizations_organization.${TerraformStack.of(scope).getLogicalId(org)}`;
+}
+
 /**
  * A precondition that `type` is enabled on the organization's root, for an organization this construct does not
- * create (`rootId`): read at plan time, so a missing one-time step stops the plan before anything is attached. The
- * expression is written out (a plain string, the data source named by its logical id), since cdktf would wrap a
- * token inside it in a second interpolation.
+ * create (`rootId`): read at plan time, so a missing one-time step stops the plan before anything is attached.
  */
-function policyTypeEnabled(scope: Construct, type: string, rootId: string, provider: TerraformProvider | undefined): { condition: string; errorMessage: string } {
-  const org = new DataAwsOrganizationsOrganization(scope, "ExistingOrganization", { provider });
-  const ref = `data.aws_organizations_organization.${TerraformStack.of(scope).getLogicalId(org)}`;
+function policyTypeEnabled(ref: string, type: string, rootId: string): { condition: string; errorMessage: string } {
   const root = isToken(rootId) ? "the root" : `root ${rootId}`;
+  const users = POLICY_TYPE_USERS[type] ?? { what: "EnvironmentAccounts needs", otherwise: "" };
   return {
     condition: `\${contains(flatten([for r in ${ref}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "${type}")}`,
-    errorMessage: `EnvironmentAccounts: denyAgentsByResourcePolicy needs the organization's ${type} policy type, which is not enabled on ${root}. Enable it once, in the management account: aws organizations enable-policy-type --root-id ${isToken(rootId) ? "r-xxxx" : rootId} --policy-type ${type} (or set denyAgentsByResourcePolicy: false where RCPs are not available).`,
+    errorMessage: `${users.what} the organization's ${type} policy type, which is not enabled on ${root}. Enable it once, in the management account: aws organizations enable-policy-type --root-id ${isToken(rootId) ? "r-xxxx" : rootId} --policy-type ${type}${users.otherwise}.`,
   };
 }

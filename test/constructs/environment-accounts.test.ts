@@ -198,6 +198,34 @@ describe("EnvironmentAccounts", () => {
     });
   });
 
+  describe("on an existing organization (rootId), the SCPs need the SERVICE_CONTROL_POLICY type enabled on the root", () => {
+    // AttachPolicy fails with PolicyTypeNotEnabledException otherwise, halfway through an apply; the plan stops first.
+    it("every SCP carries a precondition that stops the plan with the one-time command", () => {
+      const { json } = build();
+      const [id] = Object.keys((json.data as Record<string, Record<string, unknown>>).aws_organizations_organization);
+      const scps = resources(json, "aws_organizations_policy").filter((p) => p.type === "SERVICE_CONTROL_POLICY");
+      expect(scps.length).toBeGreaterThan(0);
+      for (const p of scps) {
+        expect(p.lifecycle.precondition).toEqual([
+          {
+            condition: `\${contains(flatten([for r in data.aws_organizations_organization.${id}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "SERVICE_CONTROL_POLICY")}`,
+            error_message: expect.stringContaining("aws organizations enable-policy-type --root-id r-ab12 --policy-type SERVICE_CONTROL_POLICY"),
+          },
+        ]);
+        expect(p.lifecycle.precondition[0].error_message).toMatch(/^EnvironmentAccounts: its service control policies need the organization's SERVICE_CONTROL_POLICY policy type, which is not enabled on root r-ab12\./);
+      }
+      // One data source for every precondition.
+      expect(Object.keys((json.data as Record<string, Record<string, unknown>>).aws_organizations_organization)).toHaveLength(1);
+    });
+
+    it("control: on an organization it creates, the type is enabled there and nothing is read", () => {
+      const { json } = build({ rootId: undefined, createOrganization: true });
+      expect(only(json, "aws_organizations_organization").enabled_policy_types).toContain("SERVICE_CONTROL_POLICY");
+      expect(json.data).toBeUndefined();
+      for (const p of resources(json, "aws_organizations_policy")) expect(p.lifecycle).toBeUndefined();
+    });
+  });
+
   it("can create the organization itself, with SCPs enabled", () => {
     const { json } = build({ rootId: undefined, createOrganization: true });
     const org = only(json, "aws_organizations_organization");
