@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { Lazy, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
@@ -8,6 +8,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { loadCatalogue } from "../engine/catalogue";
+import { existingOrganization } from "./organization";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
@@ -41,7 +42,14 @@ export interface AgentAuditTrailProps {
   readonly bucketName: string;
   /** The organization whose accounts the trail records. */
   readonly organizationId: string;
-  /** The management account, where an organization trail must be created. */
+  /**
+   * The management account, where an organization trail must be created. The organization must trust CloudTrail
+   * (trusted access, which `EnvironmentAccounts` with `createOrganization` enables). For an existing organization it
+   * is a one-time step there before the first apply: `aws organizations enable-aws-service-access --service-principal
+   * cloudtrail.amazonaws.com`. The trail carries a precondition, read through the `aws_organizations_organization` data
+   * source with `provider` (the management account's), that stops the plan with this command until it is done, rather
+   * than CreateTrail failing with CloudTrailAccessNotEnabledException halfway through an apply.
+   */
   readonly managementAccountId: string;
   /** The log (or backup) account the bucket and its key live in. */
   readonly logAccountId: string;
@@ -204,6 +212,31 @@ export class AgentAuditTrail extends Construct {
       provider: log,
     });
 
+    // An organization trail needs trusted access between CloudTrail and Organizations; without it CreateTrail fails
+    // with CloudTrailAccessNotEnabledException ("trusted access has not been enabled between CloudTrail and
+    // Organizations", CloudTrail API Reference). An organization created with `createOrganization` has it; one joined
+    // by `rootId` may not, and the AWS provider cannot enable it there without owning the organization's whole list of
+    // trusted services. So the plan stops with the one-time command, read through the organization's
+    // `aws_service_access_principals`. An organization created in this stack is read once it exists.
+    const organization = existingOrganization(this, "Organization", props.provider);
+    const stack = TerraformStack.of(this);
+    organization.data.dependsOn = Lazy.listValue(
+      {
+        produce: () =>
+          stack.node
+            .findAll()
+            .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === "aws_organizations_organization")
+            .map((r) => `aws_organizations_organization.${stack.getLogicalId(r)}`),
+      },
+      { omitEmpty: true },
+    );
+    const trustedAccess = {
+      condition: `\${contains(${organization.ref}.aws_service_access_principals, "cloudtrail.amazonaws.com")}`,
+      errorMessage:
+        "AgentAuditTrail: an organization trail needs trusted access for CloudTrail in the organization, which is not enabled. " +
+        "Enable it once, in the management account: aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com",
+    };
+
     this.trail = new Cloudtrail(this, "Trail", {
       name: props.trailName,
       s3BucketName: this.bucket.bucket,
@@ -236,7 +269,7 @@ export class AgentAuditTrail extends Construct {
         }),
       ],
       tags: props.tags,
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: true, precondition: [trustedAccess] },
       dependsOn: [policy],
       provider: props.provider,
     });

@@ -1,13 +1,13 @@
 import { globsIntersect } from "../engine/iam/glob";
 import { Construct } from "constructs";
-import { TerraformStack, type ITerraformDependable, type TerraformProvider } from "cdktf";
+import { type TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
 import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organizations-organizational-unit";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
+import { existingOrganization } from "./organization";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps } from "./validate";
@@ -55,7 +55,8 @@ export interface EnvironmentAccountsProps {
    * RESOURCE_CONTROL_POLICY type (see `denyAgentsByResourcePolicy`). Each policy carries a precondition, read through
    * the `aws_organizations_organization` data source, that stops the plan with the command while its type is not
    * enabled, rather than AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException). An
-   * AgentAuditTrail (an organization trail) also needs trusted access for CloudTrail, and checks it the same way.
+   * AgentAuditTrail (an organization trail) also needs trusted access for CloudTrail, `aws organizations
+   * enable-aws-service-access --service-principal cloudtrail.amazonaws.com`, and checks it the same way.
    */
   readonly rootId?: string;
   /**
@@ -247,7 +248,7 @@ export class EnvironmentAccounts extends Construct {
       const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
         // On an organization it does not create, each policy type must already be enabled on the root: the plan stops
         // with the one-time command instead of AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException).
-        ...(!this.organization ? { lifecycle: { precondition: [policyTypeEnabled((orgRef ??= existingOrganization(this, props.provider)), type, rootId)] } } : {}),
+        ...(!this.organization ? { lifecycle: { precondition: [policyTypeEnabled((orgRef ??= existingOrganization(this, "ExistingOrganization", props.provider).ref), type, rootId)] } } : {}),
         name,
         description,
         type,
@@ -314,17 +315,6 @@ const POLICY_TYPE_USERS: Record<string, { what: string; otherwise: string }> = {
   SERVICE_CONTROL_POLICY: { what: "EnvironmentAccounts: its service control policies need", otherwise: "" },
   RESOURCE_CONTROL_POLICY: { what: "EnvironmentAccounts: denyAgentsByResourcePolicy needs", otherwise: " (or set denyAgentsByResourcePolicy: false where RCPs are not available)" },
 };
-
-/**
- * The `aws_organizations_organization` data source of the management account, one per scope: what the preconditions
- * on an organization this construct or AgentAuditTrail does not create read (its roots' enabled policy types, its
- * trusted services). Its reference is written out (a plain string, the data source named by its logical id), since
- * cdktf would wrap a token inside a precondition's expression in a second interpolation.
- */
-export function existingOrganization(scope: Construct, provider: TerraformProvider | undefined, dependsOn?: ITerraformDependable[]): string {
-  const org = new DataAwsOrganizationsOrganization(scope, "ExistingOrganization", { provider, dependsOn });
-  return `data.aws_organizations_organization.${TerraformStack.of(scope).getLogicalId(org)}`;
-}
 
 /**
  * A precondition that `type` is enabled on the organization's root, for an organization this construct does not

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { AgentAuditTrail, type AgentAuditTrailProps } from "../../lib/constructs";
+import { AgentAuditTrail, EnvironmentAccounts, type AgentAuditTrailProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { LOG_ACCOUNT, MGMT_ACCOUNT, ORG_ID, gateFindings, only, policyOf, resources, synth } from "./helpers";
 
@@ -134,6 +134,40 @@ describe("AgentAuditTrail", () => {
     it("control: no other account may decrypt; the log account keeps its own root only", () => {
       const principals = statements().filter(decrypts).map((x) => JSON.stringify(x.Principal)).sort();
       expect(principals).toEqual([JSON.stringify({ AWS: `arn:aws:iam::${LOG_ACCOUNT}:root` }), JSON.stringify({ AWS: `arn:aws:iam::${MGMT_ACCOUNT}:root` })].sort());
+    });
+  });
+
+  describe("an organization trail needs CloudTrail's trusted access in the organization (CloudTrailAccessNotEnabledException)", () => {
+    const precondition = (json: Record<string, any>) => {
+      const [id] = Object.keys(json.data.aws_organizations_organization);
+      return { id, data: json.data.aws_organizations_organization[id], pre: only(json, "aws_cloudtrail").lifecycle.precondition };
+    };
+
+    it("stops the plan with the one-time command while cloudtrail.amazonaws.com is not a trusted service", () => {
+      const { id, data, pre } = precondition(build());
+      expect(pre).toEqual([
+        {
+          condition: `\${contains(data.aws_organizations_organization.${id}.aws_service_access_principals, "cloudtrail.amazonaws.com")}`,
+          error_message: expect.stringContaining("aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com"),
+        },
+      ]);
+      expect(pre[0].error_message).toMatch(/^AgentAuditTrail: an organization trail needs trusted access for CloudTrail/);
+      // Read in the management account (the trail's provider), at plan time: nothing in the stack creates the organization.
+      expect(data).toEqual({});
+    });
+
+    it("control: an organization created in the same stack is read once it exists, whichever construct comes first", () => {
+      const accounts = { production: { name: "p", email: "p@example.com" }, backup: { name: "b", email: "b@example.com" } };
+      const json = synth((s) => {
+        const log = new AwsProvider(s, "log", { region: "eu-central-1", alias: "log" });
+        new AgentAuditTrail(s, "Trail", { ...props, logAccountProvider: log });
+        new EnvironmentAccounts(s, "Env", { region: "eu-central-1", createOrganization: true, accounts });
+      }).json;
+      const [org] = Object.keys((json.resource as Record<string, Record<string, unknown>>).aws_organizations_organization);
+      const { data, pre } = precondition(json);
+      expect(data.depends_on).toEqual([`aws_organizations_organization.${org}`]);
+      expect(only(json, "aws_organizations_organization").aws_service_access_principals).toContain("cloudtrail.amazonaws.com");
+      expect(pre).toHaveLength(1);
     });
   });
 

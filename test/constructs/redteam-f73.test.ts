@@ -189,6 +189,7 @@ describe("EnvironmentAccounts: the RCP on an existing organization (rootId)", ()
       expect(text).toMatch(/aws organizations enable-policy-type --root-id r-/);
       expect(text).toMatch(/--policy-type RESOURCE_CONTROL_POLICY/);
       expect(text).toMatch(/--policy-type SERVICE_CONTROL_POLICY/);
+      expect(text).toMatch(/aws organizations(\s+\*)?\s+enable-aws-service-access --service-principal(\s+\*)?\s+cloudtrail\.amazonaws\.com/);
       expect(text).toMatch(/DynamoDB,[\s*]+Lambda,[\s*]+SNS,[\s*]+ECR,[\s*]+Kinesis,[\s*]+EFS/);
     }
     // The deploy order names the break-glass role the backup stack deploys through, and how it comes to exist.
