@@ -80,6 +80,21 @@ export interface EnvironmentAccountsProps {
    * when it has an account, log. @default ["production", "backup", "log"]
    */
   readonly denyDestroyIn?: readonly Environment[];
+  /**
+   * Also deny, in the `denyDestroyIn` environments, the catalogue actions that are an application's ordinary data
+   * work or routine operations (`WORKLOAD_ACTIONS`: deleting S3 objects and DynamoDB items, database logins and
+   * Data API statements, EFS and OpenSearch writes, Keyspaces row writes, S3 Tables commits, purging a queue, attaching
+   * a volume, scaling an Auto Scaling group, ...), to every principal but `privilegedRoleArns`.
+   *
+   * By default the deny-destroy SCPs leave them to workloads: they bind every role of those accounts, application
+   * roles included, and denying them breaks production applications at runtime (and only there, staging is not under
+   * the SCP). What they change is recovered through the protections the other constructs keep on (versioning, point-
+   * in-time recovery, snapshots, backups), whose switches stay denied; agents are denied them anyway (`denyAgentsIn`
+   * denies agents everything). Everything else stays denied: deleting a bucket, table, volume, database, snapshot,
+   * backup, vault or key, `s3:DeleteObjectVersion`, terminating instances, turning a protection off. Set it to true
+   * where production workloads never delete data. @default false
+   */
+  readonly denyWorkloadActions?: boolean;
   /** Environments agents may not act in at all; must include production, backup and, when it has an account, log. @default ["production", "backup", "log"] */
   readonly denyAgentsIn?: readonly Environment[];
   /**
@@ -110,7 +125,7 @@ export interface EnvironmentAccountsProps {
 /**
  * Separated AWS accounts under AWS Organizations: one OU and account per environment, SCPs that keep agents out
  * of production and the backup account entirely, deny destroy rights outside break-glass roles (which only
- * break-glass roles may create or change), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
+ * break-glass roles may create or change; an application's ordinary data work stays open, see `denyWorkloadActions`), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
  * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
  */
 export class EnvironmentAccounts extends Construct {
@@ -140,6 +155,9 @@ export class EnvironmentAccounts extends Construct {
       fail(C, "denyAgentsByResourcePolicy", `must be true or false (got ${JSON.stringify(props.denyAgentsByResourcePolicy)})`);
     }
     const rcp = props.denyAgentsByResourcePolicy !== false;
+    if (props.denyWorkloadActions !== undefined && typeof props.denyWorkloadActions !== "boolean") {
+      fail(C, "denyWorkloadActions", `must be true or false (got ${JSON.stringify(props.denyWorkloadActions)})`);
+    }
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
     this.accountAccessRoleName = roleName;
     // The organization, its accounts and their roles are all in the partition of the region.
@@ -273,7 +291,7 @@ export class EnvironmentAccounts extends Construct {
     baselinePolicies(privileged, roleName).forEach((s, i) =>
       attach(`blastwall-baseline-${i + 1}`, s, "No leaving the organization, no disabling audit or backup, no agent access keys (blastwall)", [{ key: "root", id: rootId }]),
     );
-    denyDestroyPolicies(privileged).forEach((s, i) =>
+    denyDestroyPolicies(privileged, { denyWorkloadActions: props.denyWorkloadActions === true }).forEach((s, i) =>
       attach(`blastwall-deny-destroy-${i + 1}`, s, "Destroy and protection-removing actions only for break-glass roles (blastwall)", ouTargets(denyDestroyIn)),
     );
     attach("blastwall-deny-agents", denyAgentsPolicy(), "AI agents may not act in this environment (blastwall)", ouTargets(denyAgentsIn));
