@@ -42,6 +42,7 @@ export declare const SCOPED_TOKEN_MAX_SECONDS: typeof Constructs.SCOPED_TOKEN_MA
 export declare const KEY_DELETION_WINDOW_DAYS: typeof Constructs.KEY_DELETION_WINDOW_DAYS;
 export declare const MIN_BACKUP_RETENTION_DAYS: typeof Constructs.MIN_BACKUP_RETENTION_DAYS;
 export declare const DEFAULT_DATA_EVENT_TYPES: typeof Constructs.DEFAULT_DATA_EVENT_TYPES;
+export declare const WORKLOAD_ACTIONS: typeof Constructs.WORKLOAD_ACTIONS;
 export type {
   GithubActionsProps,
   GitlabCiProps,
@@ -84,6 +85,7 @@ const LAZY_CONSTRUCT_EXPORTS = [
   "KEY_DELETION_WINDOW_DAYS",
   "MIN_BACKUP_RETENTION_DAYS",
   "DEFAULT_DATA_EVENT_TYPES",
+  "WORKLOAD_ACTIONS",
 ] as const;
 
 for (const name of LAZY_CONSTRUCT_EXPORTS) {

@@ -245,8 +245,20 @@ export class SingleAccountStack extends TerraformStack {
           fieldSelector: [
             { field: "eventCategory", equalTo: ["Data"] },
             { field: "resources.type", equalTo: [type] },
+            // Not the trail's own deliveries (each log file written is an S3 data event); the next selector keeps
+            // every other call on the log files (deletes, retention changes, reads) on record.
+            ...(type === "AWS::S3::Object" ? [{ field: "resources.ARN", notStartsWith: [`${bucketArn}/`] }] : []),
           ],
         })),
+        {
+          name: "Data events AWS::S3::Object of the trail's bucket",
+          fieldSelector: [
+            { field: "eventCategory", equalTo: ["Data"] },
+            { field: "resources.type", equalTo: ["AWS::S3::Object"] },
+            { field: "resources.ARN", startsWith: [`${bucketArn}/`] },
+            { field: "eventName", notEquals: ["PutObject"] },
+          ],
+        },
       ],
       lifecycle: { preventDestroy: true },
       dependsOn: [bucketPolicy],

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { Lazy, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
@@ -8,6 +8,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { loadCatalogue } from "../engine/catalogue";
+import { existingOrganization } from "./organization";
 import { AGENT_PATH } from "./agent-role";
 import { policyJson, type StatementJson } from "./policy-document";
 import { ProtectedKey } from "./protected-key";
@@ -41,7 +42,14 @@ export interface AgentAuditTrailProps {
   readonly bucketName: string;
   /** The organization whose accounts the trail records. */
   readonly organizationId: string;
-  /** The management account, where an organization trail must be created. */
+  /**
+   * The management account, where an organization trail must be created. The organization must trust CloudTrail
+   * (trusted access, which `EnvironmentAccounts` with `createOrganization` enables). For an existing organization it
+   * is a one-time step there before the first apply: `aws organizations enable-aws-service-access --service-principal
+   * cloudtrail.amazonaws.com`. The trail carries a precondition, read through the `aws_organizations_organization` data
+   * source with `provider` (the management account's), that stops the plan with this command until it is done, rather
+   * than CreateTrail failing with CloudTrailAccessNotEnabledException halfway through an apply.
+   */
   readonly managementAccountId: string;
   /** The log (or backup) account the bucket and its key live in. */
   readonly logAccountId: string;
@@ -70,7 +78,8 @@ export interface AgentAuditTrailProps {
  * management event (control-plane call) in every account and region of the organization, and the data events of
  * the resource types in `dataEventResourceTypes` (by default the object, item, invocation and query calls through
  * which the catalogue's data-plane destroy actions run), each with the caller's source identity; denied attempts
- * included. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
+ * included. Writes of objects to the trail's own bucket (CloudTrail's deliveries) are left out, so that the trail
+ * does not log its own log files; every other call on them is recorded. Data events of other types (SQS messages, Kinesis records, ...) are not recorded unless their type is
  * added, and what CloudTrail never logs (SQL over a database connection, OpenSearch HTTP requests) is not either. No
  * one, agent or admin, can erase the record.
  */
@@ -129,6 +138,18 @@ export class AgentAuditTrail extends Construct {
           Condition: { ...fromTrail, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
         },
         { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+        // The bucket uses an S3 Bucket Key, and then "kms:Decrypt permissions are required to create or update a trail
+        // with SSE-KMS encryption enabled" (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"):
+        // the trail is created in the management account, whose principals the log account's key admitted for nothing.
+        // Only for CloudTrail's log files, by the condition AWS's default CloudTrail key policy uses.
+        {
+          Sid: "TrailAccountDecryptsLogs",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partition}:iam::${mgmt}:root` },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${mgmt}:trail/*` } },
+        },
       ],
     });
 
@@ -191,6 +212,31 @@ export class AgentAuditTrail extends Construct {
       provider: log,
     });
 
+    // An organization trail needs trusted access between CloudTrail and Organizations; without it CreateTrail fails
+    // with CloudTrailAccessNotEnabledException ("trusted access has not been enabled between CloudTrail and
+    // Organizations", CloudTrail API Reference). An organization created with `createOrganization` has it; one joined
+    // by `rootId` may not, and the AWS provider cannot enable it there without owning the organization's whole list of
+    // trusted services. So the plan stops with the one-time command, read through the organization's
+    // `aws_service_access_principals`. An organization created in this stack is read once it exists.
+    const organization = existingOrganization(this, "Organization", props.provider);
+    const stack = TerraformStack.of(this);
+    organization.data.dependsOn = Lazy.listValue(
+      {
+        produce: () =>
+          stack.node
+            .findAll()
+            .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === "aws_organizations_organization")
+            .map((r) => `aws_organizations_organization.${stack.getLogicalId(r)}`),
+      },
+      { omitEmpty: true },
+    );
+    const trustedAccess = {
+      condition: `\${contains(${organization.ref}.aws_service_access_principals, "cloudtrail.amazonaws.com")}`,
+      errorMessage:
+        "AgentAuditTrail: an organization trail needs trusted access for CloudTrail in the organization, which is not enabled. " +
+        "Enable it once, in the management account: aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com",
+    };
+
     this.trail = new Cloudtrail(this, "Trail", {
       name: props.trailName,
       s3BucketName: this.bucket.bucket,
@@ -203,16 +249,27 @@ export class AgentAuditTrail extends Construct {
       // With advanced selectors, management events are recorded only when selected explicitly.
       advancedEventSelector: [
         { name: "Management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
-        ...types.map((t) => ({
-          name: `Data events ${t}`,
-          fieldSelector: [
-            { field: "eventCategory", equalTo: ["Data"] },
-            { field: "resources.type", equalTo: [t] },
-          ],
-        })),
+        ...types.flatMap((t) => {
+          const selector = (name: string, more: { field: string; notStartsWith?: string[]; startsWith?: string[]; notEquals?: string[] }[] = []) => ({
+            name,
+            fieldSelector: [{ field: "eventCategory", equalTo: ["Data"] }, { field: "resources.type", equalTo: [t] }, ...more],
+          });
+          if (t !== "AWS::S3::Object") return [selector(`Data events ${t}`)];
+          // Not CloudTrail's own deliveries: each log file it writes to the bucket is an S3 data event (PutObject),
+          // which would be logged and delivered in turn: cost and noise, no agent's doing. Selectors are ORed and the
+          // fields of one ANDed, and resources.ARN takes StartsWith and NotStartsWith, eventName NotEquals (CloudTrail
+          // User Guide, "Filtering data events by using advanced event selectors"): every object outside the bucket,
+          // and in it every call but PutObject, so deletes, retention changes and reads of the log files stay on
+          // record. A forged log file is what log file validation shows.
+          const objects = `${bucketArn}/`;
+          return [
+            selector(`Data events ${t}`, [{ field: "resources.ARN", notStartsWith: [objects] }]),
+            selector(`Data events ${t} of the trail's bucket`, [{ field: "resources.ARN", startsWith: [objects] }, { field: "eventName", notEquals: ["PutObject"] }]),
+          ];
+        }),
       ],
       tags: props.tags,
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: true, precondition: [trustedAccess] },
       dependsOn: [policy],
       provider: props.provider,
     });

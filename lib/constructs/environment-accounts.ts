@@ -1,13 +1,13 @@
 import { globsIntersect } from "../engine/iam/glob";
 import { Construct } from "constructs";
-import { TerraformStack, type TerraformProvider } from "cdktf";
+import { type TerraformProvider } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
 import { OrganizationsOrganization } from "@cdktf/provider-aws/lib/organizations-organization";
 import { OrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/organizations-organizational-unit";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
+import { existingOrganization } from "./organization";
 import { baselinePolicies, denyAgentsPolicy, denyAgentsResourcePolicy, denyDestroyPolicies } from "./guardrail-policies";
 import { policyJson, type StatementJson } from "./policy-document";
 import { fail, isToken, partitionOf, requireAccountId, requireIamName, requireObject, requireRegion, requireProps } from "./validate";
@@ -46,7 +46,18 @@ export interface EnvironmentAccountsProps {
   readonly region: string;
   /** Create the organization itself (all features, SCPs enabled). @default false */
   readonly createOrganization?: boolean;
-  /** Id of the organization root (`r-...`); required unless `createOrganization`. */
+  /**
+   * Id of the organization root (`r-...`) of an existing organization; required unless `createOrganization`.
+   *
+   * Joining an existing organization takes one-time steps in its management account, which the AWS provider
+   * (@cdktf/provider-aws 21) cannot take for a root it does not manage: enable the SERVICE_CONTROL_POLICY type,
+   * `aws organizations enable-policy-type --root-id r-xxxx --policy-type SERVICE_CONTROL_POLICY`, and the
+   * RESOURCE_CONTROL_POLICY type (see `denyAgentsByResourcePolicy`). Each policy carries a precondition, read through
+   * the `aws_organizations_organization` data source, that stops the plan with the command while its type is not
+   * enabled, rather than AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException). An
+   * AgentAuditTrail (an organization trail) also needs trusted access for CloudTrail, `aws organizations
+   * enable-aws-service-access --service-principal cloudtrail.amazonaws.com`, and checks it the same way.
+   */
   readonly rootId?: string;
   /**
    * Roles that may still use destroy and protection-changing actions in the protected environments, and rewrite
@@ -69,6 +80,21 @@ export interface EnvironmentAccountsProps {
    * when it has an account, log. @default ["production", "backup", "log"]
    */
   readonly denyDestroyIn?: readonly Environment[];
+  /**
+   * Also deny, in the `denyDestroyIn` environments, the catalogue actions that are an application's ordinary data
+   * work or routine operations (`WORKLOAD_ACTIONS`: deleting S3 objects and DynamoDB items, database logins and
+   * Data API statements, EFS and OpenSearch writes, Keyspaces row writes, S3 Tables commits, purging a queue, attaching
+   * a volume, scaling an Auto Scaling group, ...), to every principal but `privilegedRoleArns`.
+   *
+   * By default the deny-destroy SCPs leave them to workloads: they bind every role of those accounts, application
+   * roles included, and denying them breaks production applications at runtime (and only there, staging is not under
+   * the SCP). What they change is recovered through the protections the other constructs keep on (versioning, point-
+   * in-time recovery, snapshots, backups), whose switches stay denied; agents are denied them anyway (`denyAgentsIn`
+   * denies agents everything). Everything else stays denied: deleting a bucket, table, volume, database, snapshot,
+   * backup, vault or key, `s3:DeleteObjectVersion`, terminating instances, turning a protection off. Set it to true
+   * where production workloads never delete data. @default false
+   */
+  readonly denyWorkloadActions?: boolean;
   /** Environments agents may not act in at all; must include production, backup and, when it has an account, log. @default ["production", "backup", "log"] */
   readonly denyAgentsIn?: readonly Environment[];
   /**
@@ -99,7 +125,7 @@ export interface EnvironmentAccountsProps {
 /**
  * Separated AWS accounts under AWS Organizations: one OU and account per environment, SCPs that keep agents out
  * of production and the backup account entirely, deny destroy rights outside break-glass roles (which only
- * break-glass roles may create or change), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
+ * break-glass roles may create or change; an application's ordinary data work stays open, see `denyWorkloadActions`), protect the audit trail and backups and forbid agent access keys; one `AwsProvider` per environment (assume role into it).
  * Accounts are never closed by a destroy and policies survive one (`skip_destroy`).
  */
 export class EnvironmentAccounts extends Construct {
@@ -129,6 +155,9 @@ export class EnvironmentAccounts extends Construct {
       fail(C, "denyAgentsByResourcePolicy", `must be true or false (got ${JSON.stringify(props.denyAgentsByResourcePolicy)})`);
     }
     const rcp = props.denyAgentsByResourcePolicy !== false;
+    if (props.denyWorkloadActions !== undefined && typeof props.denyWorkloadActions !== "boolean") {
+      fail(C, "denyWorkloadActions", `must be true or false (got ${JSON.stringify(props.denyWorkloadActions)})`);
+    }
     const roleName = requireIamName(C, "accountAccessRoleName", props.accountAccessRoleName ?? "OrganizationAccountAccessRole");
     this.accountAccessRoleName = roleName;
     // The organization, its accounts and their roles are all in the partition of the region.
@@ -232,9 +261,12 @@ export class EnvironmentAccounts extends Construct {
     this.providers = providers as EnvironmentAccounts["providers"];
 
     const attachedTo = new Map<string, number>();
+    let orgRef: string | undefined;
     const attach = (name: string, statements: StatementJson[], description: string, targets: { key: string; id: string }[], type = "SERVICE_CONTROL_POLICY") => {
       const policy = new OrganizationsPolicy(this, `Policy-${name}`, {
-        ...(type === "RESOURCE_CONTROL_POLICY" && !this.organization ? { lifecycle: { precondition: [policyTypeEnabled(this, type, rootId, props.provider)] } } : {}),
+        // On an organization it does not create, each policy type must already be enabled on the root: the plan stops
+        // with the one-time command instead of AttachPolicy failing halfway through an apply (PolicyTypeNotEnabledException).
+        ...(!this.organization ? { lifecycle: { precondition: [policyTypeEnabled((orgRef ??= existingOrganization(this, "ExistingOrganization", props.provider).ref), type, rootId)] } } : {}),
         name,
         description,
         type,
@@ -259,7 +291,7 @@ export class EnvironmentAccounts extends Construct {
     baselinePolicies(privileged, roleName).forEach((s, i) =>
       attach(`blastwall-baseline-${i + 1}`, s, "No leaving the organization, no disabling audit or backup, no agent access keys (blastwall)", [{ key: "root", id: rootId }]),
     );
-    denyDestroyPolicies(privileged).forEach((s, i) =>
+    denyDestroyPolicies(privileged, { denyWorkloadActions: props.denyWorkloadActions === true }).forEach((s, i) =>
       attach(`blastwall-deny-destroy-${i + 1}`, s, "Destroy and protection-removing actions only for break-glass roles (blastwall)", ouTargets(denyDestroyIn)),
     );
     attach("blastwall-deny-agents", denyAgentsPolicy(), "AI agents may not act in this environment (blastwall)", ouTargets(denyAgentsIn));
@@ -296,18 +328,21 @@ export class EnvironmentAccounts extends Construct {
   }
 }
 
+/** What needs each policy type, named in the precondition's message. */
+const POLICY_TYPE_USERS: Record<string, { what: string; otherwise: string }> = {
+  SERVICE_CONTROL_POLICY: { what: "EnvironmentAccounts: its service control policies need", otherwise: "" },
+  RESOURCE_CONTROL_POLICY: { what: "EnvironmentAccounts: denyAgentsByResourcePolicy needs", otherwise: " (or set denyAgentsByResourcePolicy: false where RCPs are not available)" },
+};
+
 /**
  * A precondition that `type` is enabled on the organization's root, for an organization this construct does not
- * create (`rootId`): read at plan time, so a missing one-time step stops the plan before anything is attached. The
- * expression is written out (a plain string, the data source named by its logical id), since cdktf would wrap a
- * token inside it in a second interpolation.
+ * create (`rootId`): read at plan time, so a missing one-time step stops the plan before anything is attached.
  */
-function policyTypeEnabled(scope: Construct, type: string, rootId: string, provider: TerraformProvider | undefined): { condition: string; errorMessage: string } {
-  const org = new DataAwsOrganizationsOrganization(scope, "ExistingOrganization", { provider });
-  const ref = `data.aws_organizations_organization.${TerraformStack.of(scope).getLogicalId(org)}`;
+function policyTypeEnabled(ref: string, type: string, rootId: string): { condition: string; errorMessage: string } {
   const root = isToken(rootId) ? "the root" : `root ${rootId}`;
+  const users = POLICY_TYPE_USERS[type] ?? { what: "EnvironmentAccounts needs", otherwise: "" };
   return {
     condition: `\${contains(flatten([for r in ${ref}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "${type}")}`,
-    errorMessage: `EnvironmentAccounts: denyAgentsByResourcePolicy needs the organization's ${type} policy type, which is not enabled on ${root}. Enable it once, in the management account: aws organizations enable-policy-type --root-id ${isToken(rootId) ? "r-xxxx" : rootId} --policy-type ${type} (or set denyAgentsByResourcePolicy: false where RCPs are not available).`,
+    errorMessage: `${users.what} the organization's ${type} policy type, which is not enabled on ${root}. Enable it once, in the management account: aws organizations enable-policy-type --root-id ${isToken(rootId) ? "r-xxxx" : rootId} --policy-type ${type}${users.otherwise}.`,
   };
 }

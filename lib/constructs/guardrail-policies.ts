@@ -63,12 +63,60 @@ export function resourcePolicyRewrites(): string[] {
 }
 
 /**
- * Deny every catalogue `direct` and `protection` action, and the resource-policy rewrites, outside the privileged
- * (break-glass) roles; split to fit.
+ * Catalogue actions that are an application's ordinary data work or routine operations, each with why, and what
+ * recovers what it changes. The deny-destroy SCPs bind every principal of the protected accounts but the privileged
+ * roles, workload roles included (agents are denied everything there by denyAgentsPolicy anyway): denying these
+ * would break production applications at runtime, and only in production, since staging is not under the SCP. So
+ * they are left out unless `denyWorkloadActions`. Everything that deletes a resource or its recovery (buckets,
+ * tables, volumes, databases, snapshots, backups, vaults, keys), deletes for good (s3:DeleteObjectVersion), wipes a
+ * whole database (neptune-db:ResetDatabase), terminates instances, or turns a protection off stays denied.
  */
-export function denyDestroyPolicies(privileged: readonly string[]): StatementJson[][] {
+export const WORKLOAD_ACTIONS: Readonly<Record<string, string>> = {
+  "s3:DeleteObject": "deleting objects is application work; on a versioned bucket it leaves a delete marker (PutBucketVersioning and DeleteObjectVersion stay denied)",
+  "s3express:CreateSession": "every read or write of a directory bucket starts with it",
+  "dynamodb:DeleteItem": "item deletes are application work; point-in-time recovery restores them (UpdateContinuousBackups stays denied)",
+  "dynamodb:BatchWriteItem": "the batch form of PutItem and DeleteItem; PITR restores",
+  "dynamodb:PartiQLDelete": "PartiQL's DELETE of items; PITR restores",
+  "dax:DeleteItem": "DeleteItem through the DAX cache, written through to the table; PITR restores",
+  "dax:BatchWriteItem": "BatchWriteItem through DAX; PITR restores",
+  "rds-db:connect": "IAM database authentication: how an application logs in; snapshots and automated backups restore",
+  "rds-data:ExecuteStatement": "the RDS Data API: how a serverless application runs SQL; snapshots and backups restore",
+  "rds-data:BatchExecuteStatement": "the Data API's batch form; snapshots and backups restore",
+  "dsql:DbConnect": "an application's (non-admin) login to Aurora DSQL; DbConnectAdmin stays denied",
+  "neptune-db:connect": "IAM authentication to a Neptune cluster: every query of the application; snapshots restore",
+  "neptune-db:DeleteDataViaQuery": "deleting vertices and edges in queries is application work (ResetDatabase stays denied); snapshots restore",
+  "neptune-graph:DeleteDataViaQuery": "the same on a Neptune Analytics graph (ResetGraph stays denied); graph snapshots restore",
+  "redshift-data:ExecuteStatement": "the Redshift Data API: how an application or ETL job runs SQL; cluster snapshots restore",
+  "redshift-data:BatchExecuteStatement": "the Data API's batch form; snapshots restore",
+  "redshift:GetClusterCredentials": "temporary database credentials: how an application logs in to Redshift",
+  "redshift:GetClusterCredentialsWithIAM": "the same, as the IAM identity",
+  "redshift-serverless:GetCredentials": "the same for Redshift Serverless",
+  "elasticache:Connect": "IAM authentication to a Valkey or Redis OSS cache: every connection of the application",
+  "memorydb:Connect": "IAM authentication to MemoryDB: every connection of the application; snapshots restore",
+  "elasticfilesystem:ClientWrite": "writing to a mounted EFS file system; EFS backups restore",
+  "es:ESHttpPost": "indexing and searching an OpenSearch domain; its automated snapshots restore",
+  "es:ESHttpPut": "indexing documents and mappings; automated snapshots restore",
+  "es:ESHttpDelete": "deleting documents; automated snapshots restore (DeleteDomain stays denied)",
+  "aoss:APIAccessAll": "every data-plane call to an OpenSearch Serverless collection; its data access policy decides the rest",
+  "cassandra:Modify": "INSERT, UPDATE and DELETE on Amazon Keyspaces rows; point-in-time recovery restores (Drop stays denied)",
+  "cassandra:ModifyMultiRegionResource": "the same on a multi-Region keyspace",
+  "s3tables:UpdateTableMetadataLocation": "the commit of every Iceberg write to an S3 table; earlier snapshots stay (maintenance settings stay denied)",
+  "sqs:PurgeQueue": "draining a queue is routine operation; messages are transient and their producers resend",
+  "ec2:AttachVolume": "attaching a data volume at boot is routine; snapshots and the Recycle Bin keep the volume's data",
+  "autoscaling:SetDesiredCapacity": "scaling a group, by the application or its autoscaler",
+  "autoscaling:UpdateAutoScalingGroup": "changing a group's size limits, routine scaling",
+  "autoscaling:ExecutePolicy": "running a scaling policy",
+  "autoscaling:SetInstanceProtection": "a worker protecting its own instance from scale-in while it works",
+};
+
+/**
+ * Deny every catalogue `direct` and `protection` action, and the resource-policy rewrites, outside the privileged
+ * (break-glass) roles; split to fit. WORKLOAD_ACTIONS are left out unless `denyWorkloadActions`.
+ */
+export function denyDestroyPolicies(privileged: readonly string[], options: { readonly denyWorkloadActions?: boolean } = {}): StatementJson[][] {
   const cat = loadCatalogue();
-  const actions = [...[...cat.direct, ...cat.protection].map((e) => e.action), ...resourcePolicyRewrites()];
+  const denied = [...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => options.denyWorkloadActions || !Object.hasOwn(WORKLOAD_ACTIONS, a));
+  const actions = [...denied, ...resourcePolicyRewrites()];
   const render = (g: readonly string[]): StatementJson[] => [
     { Sid: "DenyDestroyOutsideBreakGlass", Effect: "Deny", Action: [...g], Resource: "*", Condition: exceptPrivileged(privileged) },
   ];

@@ -6,6 +6,7 @@ export { AgentPrincipal, type GithubActionsProps, type GitlabCiProps, type OidcS
 export { AgentRole, AGENT_PATH, AGENT_MAX_SESSION_SECONDS, type AgentRoleProps, type AgentPermission, type BoundaryExemption } from "./agent-role";
 export { ScopedToken, SCOPED_TOKEN_MIN_SECONDS, SCOPED_TOKEN_MAX_SECONDS, type ScopedTokenProps } from "./scoped-token";
 export { EnvironmentAccounts, type Environment, type AccountSpec, type EnvironmentAccountsProps } from "./environment-accounts";
+export { WORKLOAD_ACTIONS } from "./guardrail-policies";
 export { ProtectedKey, KEY_DELETION_WINDOW_DAYS, type ProtectedKeyProps } from "./protected-key";
 export { OffsiteBackupPlan, type OffsiteBackupOptions, type OffsiteBackupPlanProps } from "./offsite-backup-plan";
 export type { OffsiteBackup } from "./offsite-backup-target";

@@ -1,4 +1,4 @@
-import { EnvironmentAccounts, type EnvironmentAccountsProps } from "../../lib/constructs";
+import { EnvironmentAccounts, WORKLOAD_ACTIONS, type EnvironmentAccountsProps } from "../../lib/constructs";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { APP_ACCOUNT, BACKUP_ACCOUNT, LOG_ACCOUNT, gateFindings, loose, only, resources, synth } from "./helpers";
 
@@ -80,13 +80,90 @@ describe("EnvironmentAccounts", () => {
     return denied;
   };
 
-  it("denies every direct and protection catalogue action outside break-glass roles in the protected environments", () => {
+  it("denies every direct and protection catalogue action but the workload actions outside break-glass roles in the protected environments", () => {
     const { json } = build();
     const denied = deniedByDestroyPolicies(json);
     const cat = loadCatalogue();
-    expect([...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !denied.has(a))).toEqual([]);
+    expect([...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !denied.has(a)).sort()).toEqual(Object.keys(WORKLOAD_ACTIONS).sort());
     const targets = attachments(json).filter((a) => a.policy_id.includes("deny-destroy")).map((a) => a.target_id);
     expect(targets.every((t) => /ProductionOu|BackupOu/.test(t))).toBe(true);
+  });
+
+  describe("workload actions: an application's ordinary data work stays open to its roles, unless denyWorkloadActions", () => {
+    const PROD = APP_ACCOUNT;
+    const FULL_ACCESS = { name: "FullAWSAccess", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+    /** iam-simulate with the protected OU's SCPs as synthesized, for a production application role allowed everything. */
+    const decide = async (extra: Partial<EnvironmentAccountsProps>, action: string, resource: string): Promise<string> => {
+      const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+      const principal = `arn:aws:iam::${PROD}:role/orders-api`;
+      const ou = policies(build(extra).json).filter((p) => !p.name.startsWith("blastwall-baseline-")).map((p) => ({ name: p.name, policy: JSON.parse(p.content) }));
+      const res = await runSimulation(
+        {
+          request: { principal, action, resource: { resource, accountId: PROD }, contextVariables: { "aws:PrincipalArn": principal } },
+          identityPolicies: [{ name: "app", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
+          serviceControlPolicies: [{ orgIdentifier: "ou-prod", policies: [FULL_ACCESS, ...ou] }],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+    };
+    const WORK: [string, string][] = [
+      ["s3:DeleteObject", "arn:aws:s3:::orders/2026/invoice.pdf"],
+      ["dynamodb:DeleteItem", `arn:aws:dynamodb:eu-central-1:${PROD}:table/orders`],
+      ["dynamodb:BatchWriteItem", `arn:aws:dynamodb:eu-central-1:${PROD}:table/orders`],
+      ["rds-db:connect", `arn:aws:rds-db:eu-central-1:${PROD}:dbuser:db-ABCDEFGHIJKL01234/orders_app`],
+      ["sqs:PurgeQueue", `arn:aws:sqs:eu-central-1:${PROD}:jobs`],
+      ["elasticfilesystem:ClientWrite", `arn:aws:elasticfilesystem:eu-central-1:${PROD}:file-system/fs-0123456789abcdef0`],
+    ];
+    const DESTROY: [string, string][] = [
+      ["s3:DeleteObjectVersion", "arn:aws:s3:::orders/2026/invoice.pdf"],
+      ["s3:DeleteBucket", "arn:aws:s3:::orders"],
+      ["dynamodb:DeleteTable", `arn:aws:dynamodb:eu-central-1:${PROD}:table/orders`],
+      ["dynamodb:UpdateContinuousBackups", `arn:aws:dynamodb:eu-central-1:${PROD}:table/orders`],
+      ["s3:PutBucketVersioning", "arn:aws:s3:::orders"],
+      ["sqs:DeleteQueue", `arn:aws:sqs:eu-central-1:${PROD}:jobs`],
+    ];
+
+    it.each(WORK)("by default, a production application role may %s", async (action, resource) => {
+      expect(await decide({}, action, resource)).toBe("Allowed");
+    });
+    it.each(DESTROY)("control: it may still not %s", async (action, resource) => {
+      expect(await decide({}, action, resource)).toBe("ExplicitlyDenied");
+    });
+    it.each(WORK)("with denyWorkloadActions: true, it may not %s", async (action, resource) => {
+      expect(await decide({ denyWorkloadActions: true }, action, resource)).toBe("ExplicitlyDenied");
+    });
+
+    it("with denyWorkloadActions: true, every direct and protection catalogue action is denied again", () => {
+      const denied = deniedByDestroyPolicies(build({ denyWorkloadActions: true }).json);
+      const cat = loadCatalogue();
+      expect([...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !denied.has(a))).toEqual([]);
+    });
+
+    it("every workload action is a catalogue direct or protection action, with its reason (the list cannot go stale)", () => {
+      const cat = loadCatalogue();
+      const listed = new Set([...cat.direct, ...cat.protection].map((e) => e.action));
+      expect(Object.keys(WORKLOAD_ACTIONS).filter((a) => !listed.has(a))).toEqual([]);
+      for (const why of Object.values(WORKLOAD_ACTIONS)) expect(why.length).toBeGreaterThan(20);
+      // Control: what destroys a resource or its recovery is not among them.
+      for (const a of ["s3:DeleteObjectVersion", "s3:DeleteBucket", "dynamodb:DeleteTable", "neptune-db:ResetDatabase", "ec2:TerminateInstances", "kms:ScheduleKeyDeletion", "rds:DeleteDBInstance", "backup:DeleteRecoveryPoint"]) {
+        expect(Object.hasOwn(WORKLOAD_ACTIONS, a)).toBe(false);
+      }
+    });
+
+    it.each([{}, { denyWorkloadActions: true }])("SCPs fit AWS's limits with %o: 5,120 characters each, 5 per target with FullAWSAccess", (extra) => {
+      const { json } = build({ accounts: withLog, ...extra });
+      for (const p of policies(json)) expect(p.content.length).toBeLessThanOrEqual(5120);
+      const scpIds = new Set(Object.entries((json.resource as Record<string, Record<string, { type: string }>>).aws_organizations_policy).filter(([, p]) => p.type === "SERVICE_CONTROL_POLICY").map(([id]) => id));
+      const perTarget = new Map<string, number>();
+      for (const a of attachments(json)) {
+        if (![...scpIds].some((id) => a.policy_id.includes(`.${id}.`))) continue;
+        perTarget.set(a.target_id, (perTarget.get(a.target_id) ?? 0) + 1);
+      }
+      expect(perTarget.size).toBeGreaterThan(0);
+      for (const n of perTarget.values()) expect(n + 1).toBeLessThanOrEqual(5);
+    });
   });
 
   it("denies rewriting bucket, key, vault, secret and table policies outside break-glass roles there too (red-team round 60 F2)", () => {
@@ -198,6 +275,34 @@ describe("EnvironmentAccounts", () => {
     });
   });
 
+  describe("on an existing organization (rootId), the SCPs need the SERVICE_CONTROL_POLICY type enabled on the root", () => {
+    // AttachPolicy fails with PolicyTypeNotEnabledException otherwise, halfway through an apply; the plan stops first.
+    it("every SCP carries a precondition that stops the plan with the one-time command", () => {
+      const { json } = build();
+      const [id] = Object.keys((json.data as Record<string, Record<string, unknown>>).aws_organizations_organization);
+      const scps = resources(json, "aws_organizations_policy").filter((p) => p.type === "SERVICE_CONTROL_POLICY");
+      expect(scps.length).toBeGreaterThan(0);
+      for (const p of scps) {
+        expect(p.lifecycle.precondition).toEqual([
+          {
+            condition: `\${contains(flatten([for r in data.aws_organizations_organization.${id}.roots : [for t in r.policy_types : t.type if t.status == "ENABLED"]]), "SERVICE_CONTROL_POLICY")}`,
+            error_message: expect.stringContaining("aws organizations enable-policy-type --root-id r-ab12 --policy-type SERVICE_CONTROL_POLICY"),
+          },
+        ]);
+        expect(p.lifecycle.precondition[0].error_message).toMatch(/^EnvironmentAccounts: its service control policies need the organization's SERVICE_CONTROL_POLICY policy type, which is not enabled on root r-ab12\./);
+      }
+      // One data source for every precondition.
+      expect(Object.keys((json.data as Record<string, Record<string, unknown>>).aws_organizations_organization)).toHaveLength(1);
+    });
+
+    it("control: on an organization it creates, the type is enabled there and nothing is read", () => {
+      const { json } = build({ rootId: undefined, createOrganization: true });
+      expect(only(json, "aws_organizations_organization").enabled_policy_types).toContain("SERVICE_CONTROL_POLICY");
+      expect(json.data).toBeUndefined();
+      for (const p of resources(json, "aws_organizations_policy")) expect(p.lifecycle).toBeUndefined();
+    });
+  });
+
   it("can create the organization itself, with SCPs enabled", () => {
     const { json } = build({ rootId: undefined, createOrganization: true });
     const org = only(json, "aws_organizations_organization");
@@ -286,6 +391,7 @@ describe("EnvironmentAccounts", () => {
       expect(attachments(json).filter((a) => a.policy_id.includes("blastwall-deny-agents-resources"))).toEqual([]);
       expect(only(json, "aws_organizations_organization").enabled_policy_types).not.toContain("RESOURCE_CONTROL_POLICY");
       expect(() => build({ denyAgentsByResourcePolicy: loose<boolean>("no") })).toThrow('EnvironmentAccounts: denyAgentsByResourcePolicy must be true or false (got "no")');
+      expect(() => build({ denyWorkloadActions: loose<boolean>("yes") })).toThrow('EnvironmentAccounts: denyWorkloadActions must be true or false (got "yes")');
     });
   });
 

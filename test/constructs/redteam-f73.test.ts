@@ -173,8 +173,11 @@ describe("EnvironmentAccounts: the RCP on an existing organization (rootId)", ()
     expect(rcp(json).lifecycle).toBeUndefined();
   });
 
-  it("control: denyAgentsByResourcePolicy: false reads nothing", () => {
-    expect(build({ rootId: "r-ab12", denyAgentsByResourcePolicy: false }).data).toBeUndefined();
+  it("control: denyAgentsByResourcePolicy: false asks for no RESOURCE_CONTROL_POLICY (the SCPs still need theirs)", () => {
+    const json = build({ rootId: "r-ab12", denyAgentsByResourcePolicy: false });
+    const conditions = Object.values(json.resource.aws_organizations_policy as Record<string, any>).flatMap((p) => p.lifecycle.precondition.map((c: any) => c.condition));
+    expect(conditions.filter((c: string) => c.includes("RESOURCE_CONTROL_POLICY"))).toEqual([]);
+    expect(conditions.length).toBeGreaterThan(0);
   });
 
   it("the docs carry the one-time step and the RCP's limits", () => {
@@ -185,6 +188,8 @@ describe("EnvironmentAccounts: the RCP on an existing organization (rootId)", ()
     for (const text of [root, example, source]) {
       expect(text).toMatch(/aws organizations enable-policy-type --root-id r-/);
       expect(text).toMatch(/--policy-type RESOURCE_CONTROL_POLICY/);
+      expect(text).toMatch(/--policy-type SERVICE_CONTROL_POLICY/);
+      expect(text).toMatch(/aws organizations(\s+\*)?\s+enable-aws-service-access --service-principal(\s+\*)?\s+cloudtrail\.amazonaws\.com/);
       expect(text).toMatch(/DynamoDB,[\s*]+Lambda,[\s*]+SNS,[\s*]+ECR,[\s*]+Kinesis,[\s*]+EFS/);
     }
     // The deploy order names the break-glass role the backup stack deploys through, and how it comes to exist.

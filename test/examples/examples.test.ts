@@ -38,6 +38,24 @@ function offsiteRetention(outdir: string, vaultStack: string, planStack: string)
   };
 }
 
+/**
+ * Whether the stack's trail records an S3 object data event on its own bucket: selectors ORed, the field selectors of
+ * one ANDed (CloudTrail's semantics; equals, not_equals, starts_with and not_starts_with are the operators used).
+ */
+function trailRecordsOwnBucket(outdir: string, stack: string, eventName: string): boolean {
+  type Field = { field: string; equals?: string[]; not_equals?: string[]; starts_with?: string[]; not_starts_with?: string[] };
+  const tf = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  const [trail] = Object.values(tf.resource.aws_cloudtrail) as { s3_bucket_name: string; advanced_event_selector: { field_selector: Field[] }[] }[];
+  const bucketRef = /^\$\{aws_s3_bucket\.(\w+)\.bucket\}$/.exec(trail.s3_bucket_name)![1];
+  const bucket = tf.resource.aws_s3_bucket[bucketRef].bucket as string;
+  const event: Record<string, string> = { eventCategory: "Data", "resources.type": "AWS::S3::Object", "resources.ARN": `arn:aws:s3:::${bucket}/AWSLogs/111111111111/CloudTrail/x.json.gz`, eventName };
+  const holds = (f: Field) => {
+    const v = event[f.field];
+    return (!f.equals || f.equals.includes(v)) && (!f.not_equals || !f.not_equals.includes(v)) && (!f.starts_with || f.starts_with.some((p) => v.startsWith(p))) && (!f.not_starts_with || !f.not_starts_with.some((p) => v.startsWith(p)));
+  };
+  return trail.advanced_event_selector.some((sel) => sel.field_selector.every(holds));
+}
+
 function stacksIn(outdir: string): string[] {
   const dir = join(outdir, "stacks");
   return readdirSync(dir).filter((s) => existsSync(join(dir, s, "cdk.tf.json"))).sort();
@@ -76,6 +94,8 @@ describe("reference environments pass with zero errors", () => {
     expect(r.report.summary.agentPrincipals).toBe(6);
     // The off-site locks guarantee every day the production plans keep their copies (red-team round 60 F5).
     expect(offsiteRetention(r.outdir, "backup", "production")).toEqual({ locks: [35, 35], copies: [35, 35] });
+    // The trail does not log its own deliveries; a delete of a log file is still on record.
+    expect([trailRecordsOwnBucket(r.outdir, "management", "PutObject"), trailRecordsOwnBucket(r.outdir, "management", "DeleteObject")]).toEqual([false, true]);
   });
 
   test("single-account: passes, with the same-account backup copy acknowledged, not hidden", async () => {
@@ -87,6 +107,7 @@ describe("reference environments pass with zero errors", () => {
     expect(acknowledged.map((f) => f.ruleId)).toEqual(["backup-offsite-copy"]);
     // The DR vault's lock guarantees the copies' whole retention (red-team round 60 F5).
     expect(offsiteRetention(r.outdir, "single-account", "single-account")).toEqual({ locks: [35], copies: [35] });
+    expect([trailRecordsOwnBucket(r.outdir, "single-account", "PutObject"), trailRecordsOwnBucket(r.outdir, "single-account", "DeleteObject")]).toEqual([false, true]);
   });
 });
 
