@@ -1,0 +1,48 @@
+/**
+ * Red-team round 88: destroys and weakenings of data the plan gate let through. Each plan is the red-team's shape
+ * reduced to the change that matters, beside a control that must still pass.
+ */
+import { evaluatePlan } from "../../lib/plan/evaluate";
+import { readPlan } from "../../lib/plan/read-plan";
+import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+
+type Obj = Record<string, unknown>;
+
+/** The errors of a plan of these changes, as `ruleId address`. */
+function errors(changes: unknown[], extra: Obj = {}): string[] {
+  const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes, extra)))), { config: {} });
+  return ev.judged.map((j) => j.finding).filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.resource}`).sort();
+}
+
+/** The messages of the errors of a plan of these changes. */
+function messages(changes: unknown[]): string[] {
+  const ev = evaluatePlan(readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(minimalPlan(changes)))), { config: {} });
+  return ev.judged.map((j) => j.finding).filter((f) => f.severity === "error").map((f) => f.message);
+}
+
+/** A change of the Cloud Control provider. */
+function cc(address: string, actions: string[], before: unknown, after: unknown, extra: Obj = {}): Obj {
+  return { ...change(address, actions, before, after, extra), provider_name: "registry.terraform.io/hashicorp/awscc" };
+}
+
+const PROTECTED = [{ key: "blastwall:protected", value: "true" }];
+
+describe("the blastwall:protected tag in the Cloud Control provider's list of { key, value } (finding 1)", () => {
+  // awscc_ec2_instance is no protected type: only the tag protects it.
+  const vm = (tags: unknown) => ({ instance_type: "t3.micro", tags });
+
+  test("a destroy of a resource tagged in the list is a protected delete", () => {
+    expect(errors([cc("awscc_ec2_instance.db", ["delete"], vm([{ key: "team", value: "a" }, ...PROTECTED]), null)])).toEqual(["plan-protected-delete awscc_ec2_instance.db"]);
+    expect(messages([cc("awscc_ec2_instance.db", ["delete"], vm(PROTECTED), null)])[0]).toContain('Protected because it is tagged blastwall:protected = "true"');
+  });
+
+  test("an update that takes the tag out of the list (or the list away) removes the protection", () => {
+    expect(errors([cc("awscc_ec2_instance.db", ["update"], vm(PROTECTED), vm(null))])).toEqual(["plan-protected-tag-removed awscc_ec2_instance.db"]);
+    expect(errors([cc("awscc_ec2_instance.db", ["update"], vm(PROTECTED), vm([{ key: "blastwall:protected", value: "false" }]))])).toEqual(["plan-protected-tag-removed awscc_ec2_instance.db"]);
+  });
+
+  test("control: the tag kept in the list, another tag changed, or an untagged resource destroyed, passes", () => {
+    expect(errors([cc("awscc_ec2_instance.db", ["update"], vm([...PROTECTED, { key: "team", value: "a" }]), vm([{ key: "team", value: "b" }, ...PROTECTED]))])).toEqual([]);
+    expect(errors([cc("awscc_ec2_instance.db", ["delete"], vm([{ key: "team", value: "a" }]), null)])).toEqual([]);
+  });
+});
