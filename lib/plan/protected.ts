@@ -115,6 +115,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_route53_zone", "a hosted zone holds DNS records; a zone created again gets new name servers, so delegations break"],
   ["aws_acmpca_certificate_authority", "a private CA issues the certificates services trust; once deleted its key is gone and cannot be recreated"],
   ["aws_cloudformation_stack", "destroying a CloudFormation stack deletes every resource in it"],
+  ["aws_serverlessapplicationrepository_cloudformation_stack", "a Serverless Application Repository stack is a CloudFormation stack: destroying it deletes every resource in it"],
   ["aws_backup_vault", "a backup vault holds the recovery points that restore lost data"],
   ["aws_backup_logically_air_gapped_vault", "an air-gapped backup vault holds the last-resort recovery points"],
   ["aws_backup_vault_lock_configuration", "the vault lock keeps recovery points from being deleted early"],

@@ -46,3 +46,36 @@ describe("the blastwall:protected tag in the Cloud Control provider's list of { 
     expect(errors([cc("awscc_ec2_instance.db", ["delete"], vm([{ key: "team", value: "a" }]), null)])).toEqual([]);
   });
 });
+
+describe("a Serverless Application Repository stack is a CloudFormation stack (finding 2)", () => {
+  const SAR = "aws_serverlessapplicationrepository_cloudformation_stack.db";
+  const stack = (version: string, parameters: Obj, app = "orders-db") => ({
+    name: "serverlessrepo-orders-db",
+    application_id: `arn:aws:serverlessrepo:us-east-1:123456789012:applications/${app}`,
+    semantic_version: version,
+    capabilities: ["CAPABILITY_IAM"],
+    parameters,
+    tags: {},
+  });
+
+  test("its destroy, and a replace, delete every resource of the stack", () => {
+    expect(errors([change(SAR, ["delete"], stack("1.0.0", {}), null)])).toEqual([`plan-protected-delete ${SAR}`]);
+    expect(errors([change(SAR, ["delete", "create"], stack("1.0.0", {}), stack("1.0.0", {}, "other"), { action_reason: "replace_because_cannot_update" })])).toEqual([`plan-protected-delete ${SAR}`]);
+  });
+
+  test("an update to another semantic_version or parameters deploys a template blastwall cannot read", () => {
+    const id = `plan-stack-template-drops-data ${SAR}`;
+    expect(errors([change(SAR, ["update"], stack("1.0.0", { TableName: "orders" }), stack("2.0.0", { TableName: "orders" }))])).toEqual([id]);
+    expect(errors([change(SAR, ["update"], stack("1.0.0", { TableName: "orders" }), stack("1.0.0", { TableName: "orders-v2" }))])).toEqual([id]);
+    const unknown = change(SAR, ["update"], stack("1.0.0", {}), { ...stack("1.0.0", {}), semantic_version: null });
+    (unknown.change as Obj).after_unknown = { semantic_version: true };
+    expect(errors([unknown])).toEqual([id]);
+    const [message] = messages([change(SAR, ["update"], stack("1.0.0", {}), stack("2.0.0", {}))]);
+    expect(message).toContain(`The plan updates the Serverless Application Repository stack ${SAR} to another application version or parameters (semantic_version "1.0.0" → "2.0.0")`);
+    expect(message).toContain("blastwall cannot read that template");
+  });
+
+  test("control: an update of its tags or capabilities alone keeps the version and parameters, and passes", () => {
+    expect(errors([change(SAR, ["update"], stack("1.0.0", { TableName: "orders" }), { ...stack("1.0.0", { TableName: "orders" }), tags: { team: "a" }, capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] })])).toEqual([]);
+  });
+});
