@@ -128,6 +128,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_kms_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
   ["aws_kms_replica_key", "a KMS replica key decrypts data in its region"],
   ["aws_kms_external_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
+  ["aws_paymentcryptography_key", "a Payment Cryptography key encrypts payment data; once deleted, everything encrypted under it is unreadable"],
   ["aws_kms_key_policy", "the key policy decides who can use, disable or schedule deletion of a KMS key"],
   ["aws_cloudtrail", "a CloudTrail trail is the audit record of who destroyed what"],
   ["aws_cloudtrail_event_data_store", "a CloudTrail event data store holds the audit record"],
@@ -238,6 +239,25 @@ function awsccTypes(): [string, string][] {
     ["awscc_bedrockagentcore_memory", "aws_bedrockagentcore_memory"],
     ["awscc_memorydb_multi_region_cluster", "aws_memorydb_multi_region_cluster"],
     ["awscc_ses_contact_list", "aws_sesv2_contact_list"],
+    // Red-team round 88: the twins that were missing, each checked against the provider's resource documentation.
+    ["awscc_lightsail_disk", "aws_lightsail_disk"],
+    ["awscc_lightsail_instance", "aws_lightsail_instance"],
+    ["awscc_codeartifact_repository", "aws_codeartifact_repository"],
+    ["awscc_codecommit_repository", "aws_codecommit_repository"],
+    ["awscc_ecr_public_repository", "aws_ecrpublic_repository"],
+    ["awscc_aps_workspace", "aws_prometheus_workspace"],
+    ["awscc_neptunegraph_graph", "aws_neptunegraph_graph"],
+    ["awscc_timestream_influx_db_instance", "aws_timestreaminfluxdb_db_instance"],
+    ["awscc_timestream_influx_db_cluster", "aws_timestreaminfluxdb_db_cluster"],
+    ["awscc_directoryservice_simple_ad", "aws_directory_service_directory"],
+    ["awscc_directoryservice_microsoft_ad", "aws_directory_service_directory"],
+    ["awscc_sagemaker_notebook_instance", "aws_sagemaker_notebook_instance"],
+    ["awscc_logs_log_stream", "aws_cloudwatch_log_stream"],
+    ["awscc_redshiftserverless_snapshot", "aws_redshiftserverless_snapshot"],
+    ["awscc_s3outposts_bucket", "aws_s3control_bucket"],
+    ["awscc_secretsmanager_resource_policy", "aws_secretsmanager_secret_policy"],
+    ["awscc_servicecatalog_cloudformation_provisioned_product", "aws_servicecatalog_provisioned_product"],
+    ["awscc_paymentcryptography_key", "aws_paymentcryptography_key"],
   ];
   return same.map(([cc, aws]) => {
     const why = AWS_REASONS.get(aws);

@@ -79,3 +79,47 @@ describe("a Serverless Application Repository stack is a CloudFormation stack (f
     expect(errors([change(SAR, ["update"], stack("1.0.0", { TableName: "orders" }), { ...stack("1.0.0", { TableName: "orders" }), tags: { team: "a" }, capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] })])).toEqual([]);
   });
 });
+
+describe("the Cloud Control twins of protected aws types (finding 3), and Payment Cryptography keys (finding 4)", () => {
+  const twins: [string, string][] = [
+    ["awscc_lightsail_disk", "aws_lightsail_disk"],
+    ["awscc_lightsail_instance", "aws_lightsail_instance"],
+    ["awscc_codeartifact_repository", "aws_codeartifact_repository"],
+    ["awscc_codecommit_repository", "aws_codecommit_repository"],
+    ["awscc_ecr_public_repository", "aws_ecrpublic_repository"],
+    ["awscc_aps_workspace", "aws_prometheus_workspace"],
+    ["awscc_neptunegraph_graph", "aws_neptunegraph_graph"],
+    ["awscc_timestream_influx_db_instance", "aws_timestreaminfluxdb_db_instance"],
+    ["awscc_timestream_influx_db_cluster", "aws_timestreaminfluxdb_db_cluster"],
+    ["awscc_directoryservice_simple_ad", "aws_directory_service_directory"],
+    ["awscc_directoryservice_microsoft_ad", "aws_directory_service_directory"],
+    ["awscc_sagemaker_notebook_instance", "aws_sagemaker_notebook_instance"],
+    ["awscc_logs_log_stream", "aws_cloudwatch_log_stream"],
+    ["awscc_redshiftserverless_snapshot", "aws_redshiftserverless_snapshot"],
+    ["awscc_s3outposts_bucket", "aws_s3control_bucket"],
+    ["awscc_secretsmanager_resource_policy", "aws_secretsmanager_secret_policy"],
+    ["awscc_servicecatalog_cloudformation_provisioned_product", "aws_servicecatalog_provisioned_product"],
+    ["awscc_paymentcryptography_key", "aws_paymentcryptography_key"],
+  ];
+
+  test.each(twins)("a destroy of %s is a protected delete, as of %s", (type, aws) => {
+    const changes = [cc(`${type}.x`, ["delete"], { id: "x" }, null, { action_reason: "delete_because_no_resource_config" })];
+    expect(errors(changes)).toEqual([`plan-protected-delete ${type}.x`]);
+    expect(messages(changes)[0]).toContain(`Protected because ${type} is a protected type`);
+    expect(errors([change(`${aws}.x`, ["delete"], { id: "x" }, null)])).toEqual([`plan-protected-delete ${aws}.x`]);
+  });
+
+  test("a replace inside a module counts the same (the red-team's Lightsail disk)", () => {
+    const disk = { disk_name: "data", size_in_gb: 512, availability_zone: "us-east-1a" };
+    expect(errors([cc("module.app.awscc_lightsail_disk.data", ["delete", "create"], disk, { ...disk, availability_zone: "us-east-1b" }, { replace_paths: [["availability_zone"]] })])).toEqual([
+      "plan-protected-delete module.app.awscc_lightsail_disk.data",
+    ]);
+  });
+
+  test("control: an in-place update of one, and a destroy of an awscc type that holds no data, pass", () => {
+    const disk = { disk_name: "data", size_in_gb: 512 };
+    expect(errors([cc("awscc_lightsail_disk.data", ["update"], disk, { ...disk, size_in_gb: 1024 })])).toEqual([]);
+    expect(errors([cc("awscc_lightsail_static_ip.ip", ["delete"], { static_ip_name: "ip" }, null)])).toEqual([]);
+    expect(errors([change("aws_paymentcryptography_key.k", ["update"], { enabled: true, deletion_window_in_days: 7, tags: {} }, { enabled: true, deletion_window_in_days: 7, tags: { team: "a" } })])).toEqual([]);
+  });
+});
