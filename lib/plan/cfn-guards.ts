@@ -539,9 +539,18 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
       effect: "the key policy decides who can use, disable or schedule deletion of the key",
       twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`, `${GC} aws_kms_key_policy`, `${GC} aws_kms_external_key`] : [`${GC} aws_kms_replica_key`],
     },
-    { type, path: "Enabled", kind: "off", unset: true, effect: "everything encrypted under the key is unreadable while it is disabled", twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`] : [`${GC} aws_kms_replica_key`] },
+    {
+      type,
+      path: "Enabled",
+      kind: "off",
+      unset: true,
+      effect: "everything encrypted under the key is unreadable while it is disabled",
+      twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`, `${GC} awscc_kms_key`] : [`${GC} aws_kms_replica_key`, `${GC} awscc_kms_replica_key`],
+    },
     { type, path: "PendingWindowInDays", kind: "lowered", unset: 30, effect: "a scheduled deletion of the key, after which all it encrypted is unreadable, comes sooner", twins: [] },
   ]),
+  // CreateKey enables a Payment Cryptography key unless told otherwise.
+  { type: "AWS::PaymentCryptography::Key", path: "Enabled", kind: "off", unset: true, effect: "what the key encrypts cannot be decrypted or verified while it is disabled", twins: [`${GC} aws_paymentcryptography_key`] },
   ...["EventSelectors", "AdvancedEventSelectors", "S3BucketName", "S3KeyPrefix"].map(
     (path): TemplateGuard => ({ type: "AWS::CloudTrail::Trail", path, kind: "changed", effect: "the trail's event selectors and destination decide which actions are recorded, and where", twins: [`${GC} aws_cloudtrail`] }),
   ),

@@ -123,3 +123,50 @@ describe("the Cloud Control twins of protected aws types (finding 3), and Paymen
     expect(errors([change("aws_paymentcryptography_key.k", ["update"], { enabled: true, deletion_window_in_days: 7, tags: {} }, { enabled: true, deletion_window_in_days: 7, tags: { team: "a" } })])).toEqual([]);
   });
 });
+
+describe("deletion windows of Payment Cryptography keys, Cloud Control KMS keys and private CAs (findings 4, 6, 7)", () => {
+  const WINDOW = "plan-kms-deletion-window-shortened";
+  const cases: [string, string, number, number, boolean][] = [
+    // type, attribute, before, after, Cloud Control
+    ["aws_paymentcryptography_key", "deletion_window_in_days", 30, 3, false],
+    ["awscc_kms_key", "pending_window_in_days", 30, 7, true],
+    ["awscc_kms_replica_key", "pending_window_in_days", 30, 7, true],
+    ["aws_acmpca_certificate_authority", "permanent_deletion_time_in_days", 30, 7, false],
+  ];
+
+  test.each(cases)("%s: %s lowered is a shortened deletion window", (type, attribute, from, to, isCc) => {
+    const make = isCc ? cc : change;
+    const rc = make(`${type}.k`, ["update"], { [attribute]: from }, { [attribute]: to });
+    expect(errors([rc])).toEqual([`${WINDOW} ${type}.k`]);
+    expect(messages([rc])[0]).toBe(`The plan shortens the deletion window of ${type}.k: ${attribute} ${from} → ${to}, so a later destroy deletes it, and leaves what it protects unrecoverable, sooner.`);
+  });
+
+  test("unset counts as the service default: a Payment Cryptography key's 7 days, a Cloud Control KMS key's 30", () => {
+    expect(errors([change("aws_paymentcryptography_key.k", ["update"], { deletion_window_in_days: null }, { deletion_window_in_days: 3 })])).toEqual([`${WINDOW} aws_paymentcryptography_key.k`]);
+    expect(errors([cc("awscc_kms_key.k", ["update"], { pending_window_in_days: null }, { pending_window_in_days: 10 })])).toEqual([`${WINDOW} awscc_kms_key.k`]);
+  });
+
+  test("a key switched off in place is a guardrail change: the Cloud Control KMS key and the Payment Cryptography key", () => {
+    expect(errors([cc("awscc_kms_key.k", ["update"], { enabled: true, pending_window_in_days: 30 }, { enabled: false, pending_window_in_days: 30 })])).toEqual(["plan-guardrail-changed awscc_kms_key.k"]);
+    expect(errors([change("aws_paymentcryptography_key.k", ["update"], { enabled: true }, { enabled: false })])).toEqual(["plan-guardrail-changed aws_paymentcryptography_key.k"]);
+  });
+
+  test("control: a window raised or kept, and a key switched on, pass", () => {
+    expect(errors([change("aws_paymentcryptography_key.k", ["update"], { deletion_window_in_days: 7, enabled: false }, { deletion_window_in_days: 30, enabled: true })])).toEqual([]);
+    expect(errors([cc("awscc_kms_key.k", ["update"], { pending_window_in_days: 7, enabled: true, description: "a" }, { pending_window_in_days: 30, enabled: true, description: "b" })])).toEqual([]);
+    expect(errors([change("aws_acmpca_certificate_authority.ca", ["update"], { permanent_deletion_time_in_days: 30, enabled: true }, { permanent_deletion_time_in_days: 30, enabled: true, tags: { a: "b" } })])).toEqual([]);
+  });
+});
+
+describe("a Payment Cryptography key switched off in a CloudFormation template (finding 4's template twin)", () => {
+  const tpl = (enabled: boolean) => JSON.stringify({ Resources: { Pin: { Type: "AWS::PaymentCryptography::Key", Properties: { Enabled: enabled, Exportable: true } } } });
+  const stack = (before: boolean, after: boolean) => change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: tpl(before), parameters: {} }, { name: "app", template_body: tpl(after), parameters: {} });
+
+  test("Enabled true → false weakens the key in place", () => {
+    expect(errors([stack(true, false)])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack.app"]);
+  });
+
+  test("control: Enabled false → true passes", () => {
+    expect(errors([stack(false, true)])).toEqual([]);
+  });
+});
