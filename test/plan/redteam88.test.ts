@@ -170,3 +170,24 @@ describe("a Payment Cryptography key switched off in a CloudFormation template (
     expect(errors([stack(false, true)])).toEqual([]);
   });
 });
+
+describe("an EMR cluster's termination protection (finding 5)", () => {
+  const emr = (on: boolean) => ({ name: "hdfs", termination_protection: on, keep_job_flow_alive_when_no_steps: true, tags: {} });
+
+  test("termination_protection true → false turns deletion protection off", () => {
+    expect(errors([change("aws_emr_cluster.hdfs", ["update"], emr(true), emr(false))])).toEqual(["plan-deletion-protection-off aws_emr_cluster.hdfs"]);
+    expect(messages([change("aws_emr_cluster.hdfs", ["update"], emr(true), emr(false))])[0]).toBe("The plan turns deletion protection off on aws_emr_cluster.hdfs: termination_protection true → false.");
+  });
+
+  test("in a template, Instances.TerminationProtected true → false counts the same", () => {
+    const tpl = (on: boolean) => JSON.stringify({ Resources: { Hdfs: { Type: "AWS::EMR::Cluster", Properties: { Name: "hdfs", Instances: { TerminationProtected: on } } } } });
+    const stack = (a: boolean, b: boolean) => change("aws_cloudformation_stack.app", ["update"], { name: "app", template_body: tpl(a), parameters: {} }, { name: "app", template_body: tpl(b), parameters: {} });
+    expect(errors([stack(true, false)])).toEqual(["plan-stack-template-drops-data aws_cloudformation_stack.app"]);
+    expect(errors([stack(false, true)])).toEqual([]);
+  });
+
+  test("control: termination protection turned on, or kept on, passes", () => {
+    expect(errors([change("aws_emr_cluster.hdfs", ["update"], emr(false), emr(true))])).toEqual([]);
+    expect(errors([change("aws_emr_cluster.hdfs", ["update"], emr(true), { ...emr(true), tags: { a: "b" } })])).toEqual([]);
+  });
+});
