@@ -347,7 +347,7 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
       twins: [`${BR} automatic_backup_retention_days`],
     }),
   ),
-  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
+  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`, `${BR} awscc_dynamodb_table`] },
   {
     type: "AWS::DynamoDB::Table",
     path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays",

@@ -191,3 +191,25 @@ describe("an EMR cluster's termination protection (finding 5)", () => {
     expect(errors([change("aws_emr_cluster.hdfs", ["update"], emr(true), { ...emr(true), tags: { a: "b" } })])).toEqual([]);
   });
 });
+
+describe("in-place weakening through the Cloud Control provider (finding 6)", () => {
+  test("awscc_s3_bucket versioning_configuration.status Enabled → Suspended suspends versioning", () => {
+    const bucket = (status: string) => ({ bucket_name: "b", versioning_configuration: { status } });
+    expect(errors([cc("awscc_s3_bucket.b", ["update"], bucket("Enabled"), bucket("Suspended"))])).toEqual(["plan-versioning-suspended awscc_s3_bucket.b"]);
+    expect(messages([cc("awscc_s3_bucket.b", ["update"], bucket("Enabled"), bucket("Suspended"))])[0]).toBe('The plan suspends versioning protection on awscc_s3_bucket.b: versioning_configuration.status "Enabled" → "Suspended".');
+    expect(errors([cc("awscc_s3_bucket.b", ["update"], bucket("Suspended"), bucket("Enabled"))])).toEqual([]);
+  });
+
+  test("awscc_dynamodb_table point-in-time recovery true → false lowers backup retention", () => {
+    const table = (on: boolean) => ({ table_name: "t", deletion_protection_enabled: true, point_in_time_recovery_specification: { point_in_time_recovery_enabled: on } });
+    expect(errors([cc("awscc_dynamodb_table.t", ["update"], table(true), table(false))])).toEqual(["plan-backup-retention-lowered awscc_dynamodb_table.t"]);
+    expect(messages([cc("awscc_dynamodb_table.t", ["update"], table(true), table(false))])[0]).toContain("point_in_time_recovery_specification.point_in_time_recovery_enabled true → false");
+    expect(errors([cc("awscc_dynamodb_table.t", ["update"], table(false), table(true))])).toEqual([]);
+  });
+
+  test("the red-team's Cloud Control KMS key: the window shortened and the key switched off", () => {
+    const key = (days: number, enabled: boolean) => ({ pending_window_in_days: days, enabled, key_policy: "{}" });
+    expect(errors([cc("awscc_kms_key.x", ["update"], key(30, true), key(7, false))])).toEqual(["plan-guardrail-changed awscc_kms_key.x", "plan-kms-deletion-window-shortened awscc_kms_key.x"]);
+    expect(errors([cc("awscc_kms_key.x", ["update"], key(7, false), key(30, true))])).toEqual([]);
+  });
+});
