@@ -301,7 +301,56 @@ const DELETES_WHEN: Readonly<Record<string, { readonly when: (before: unknown) =
     setting: 'retention_policy home_efs_file_system = "Delete"',
     why: "destroying a SageMaker domain deletes the EFS file system that holds its users' home directories",
   },
+  // Red-team round 88. A knowledge base data source's DELETE policy (AWS's default when none is set) deletes the
+  // vector embeddings made from it in the vector store when the data source is deleted.
+  aws_bedrockagent_data_source: {
+    when: (before) => !isValue(getPath(before, ["data_deletion_policy"]), "RETAIN"),
+    setting: 'data_deletion_policy "DELETE", AWS\'s default',
+    why: "destroying a knowledge base data source deletes the vector embeddings made from it from the vector store",
+  },
+  awscc_bedrock_data_source: {
+    when: (before) => !isValue(getPath(before, ["data_deletion_policy"]), "RETAIN"),
+    setting: 'data_deletion_policy "DELETE", AWS\'s default',
+    why: "destroying a knowledge base data source deletes the vector embeddings made from it from the vector store",
+  },
+  // An environment with a coupled RDS database terminates it with the environment: deleted, with DBDeletionPolicy
+  // Delete (the default, Snapshot, keeps a snapshot; Retain keeps the database).
+  aws_elastic_beanstalk_environment: {
+    when: (before) => {
+      const option = (name: string) => ["setting", "all_settings"].flatMap((k) => asArray(getPath(before, [k]))).find((o) => isObject(o) && o.namespace === "aws:rds:dbinstance" && o.name === name);
+      const value = (name: string) => (isObject(option(name)) ? (option(name) as Record<string, unknown>).value : undefined);
+      return isValue(value("DBDeletionPolicy"), "DELETE") && !isValue(value("HasCoupledDatabase"), "FALSE");
+    },
+    setting: 'setting aws:rds:dbinstance DBDeletionPolicy = "Delete"',
+    why: "terminating an Elastic Beanstalk environment deletes the RDS database coupled to it, without a final snapshot",
+  },
+  // A Studio space of JupyterLab or Code Editor keeps its files on an EBS volume of its own, which DeleteSpace deletes
+  // ("If you delete a space, you lose access to the data in that space").
+  aws_sagemaker_space: {
+    when: (before) => spaceHoldsVolume(getPath(before, ["space_settings", 0, "app_type"]), getPath(before, ["space_settings", 0, "space_storage_settings", 0, "ebs_storage_settings"])),
+    setting: "app_type JupyterLab or CodeEditor, or EBS space storage",
+    why: "destroying a SageMaker Studio space deletes the EBS volume that holds its files",
+  },
+  awscc_sagemaker_space: {
+    when: (before) => spaceHoldsVolume(getPath(before, ["space_settings", "app_type"]), getPath(before, ["space_settings", "space_storage_settings", "ebs_storage_settings"])),
+    setting: "app_type JupyterLab or CodeEditor, or EBS space storage",
+    why: "destroying a SageMaker Studio space deletes the EBS volume that holds its files",
+  },
 };
+
+function isValue(v: unknown, value: string): boolean {
+  return typeof v === "string" && v.trim().toUpperCase() === value;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** A space whose app keeps its files on an EBS volume of the space: JupyterLab or Code Editor, or storage set. */
+function spaceHoldsVolume(appType: unknown, ebs: unknown): boolean {
+  const hasEbs = Array.isArray(ebs) ? ebs.length > 0 : isObject(ebs);
+  return isValue(appType, "JUPYTERLAB") || isValue(appType, "CODEEDITOR") || hasEbs;
+}
 
 export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {
   const builtin = KEPT_WHEN[rc.type]?.(rc.change.before) === true ? undefined : PROTECTED_TYPES.get(rc.type);

@@ -213,3 +213,48 @@ describe("in-place weakening through the Cloud Control provider (finding 6)", ()
     expect(errors([cc("awscc_kms_key.x", ["update"], key(7, false), key(30, true))])).toEqual([]);
   });
 });
+
+describe("destroys that delete data elsewhere (finding 7)", () => {
+  const ds = (policy: string | null) => ({ name: "docs", knowledge_base_id: "KB123", data_deletion_policy: policy, data_source_id: "DS1" });
+  const eb = (settings: Obj[]) => ({ name: "prod", setting: settings.map((s) => ({ resource: "", ...s })) });
+  const rds = (name: string, value: string) => ({ namespace: "aws:rds:dbinstance", name, value });
+  const space = (settings: Obj) => ({ domain_id: "d-1", space_name: "s", space_settings: [settings] });
+
+  test("a knowledge base data source with data_deletion_policy DELETE (or unset, AWS's default): its destroy deletes the vectors", () => {
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["delete"], ds("DELETE"), null)])).toEqual(["plan-protected-delete aws_bedrockagent_data_source.docs"]);
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["delete"], ds(null), null)])).toEqual(["plan-protected-delete aws_bedrockagent_data_source.docs"]);
+    expect(errors([cc("awscc_bedrock_data_source.docs", ["delete"], ds("DELETE"), null)])).toEqual(["plan-protected-delete awscc_bedrock_data_source.docs"]);
+    expect(messages([change("aws_bedrockagent_data_source.docs", ["delete"], ds("DELETE"), null)])[0]).toContain('Protected because its destroy deletes data (with data_deletion_policy "DELETE", AWS\'s default)');
+  });
+
+  test("an Elastic Beanstalk environment with DBDeletionPolicy Delete: its destroy deletes the coupled database", () => {
+    const env = eb([rds("HasCoupledDatabase", "true"), rds("DBDeletionPolicy", "Delete")]);
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["delete"], env, null)])).toEqual(["plan-protected-delete aws_elastic_beanstalk_environment.prod"]);
+    // Read from all_settings too, where the provider keeps what the environment holds.
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["delete"], { name: "prod", setting: [], all_settings: [rds("DBDeletionPolicy", "Delete")] }, null)])).toEqual(["plan-protected-delete aws_elastic_beanstalk_environment.prod"]);
+  });
+
+  test("a SageMaker Studio space of JupyterLab or Code Editor, or with EBS storage: its destroy deletes the space's volume", () => {
+    expect(errors([change("aws_sagemaker_space.s", ["delete"], space({ app_type: "JupyterLab" }), null)])).toEqual(["plan-protected-delete aws_sagemaker_space.s"]);
+    expect(errors([change("aws_sagemaker_space.s", ["delete"], space({ space_storage_settings: [{ ebs_storage_settings: [{ ebs_volume_size_in_gb: 100 }] }] }), null)])).toEqual(["plan-protected-delete aws_sagemaker_space.s"]);
+    expect(errors([cc("awscc_sagemaker_space.s", ["delete"], { domain_id: "d-1", space_name: "s", space_settings: { app_type: "CodeEditor" } }, null)])).toEqual(["plan-protected-delete awscc_sagemaker_space.s"]);
+  });
+
+  test("the settings turned that way in place let the next destroy delete the data", () => {
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["update"], ds("RETAIN"), ds("DELETE"))])).toEqual(["plan-force-destroy-on aws_bedrockagent_data_source.docs"]);
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["update"], eb([rds("DBDeletionPolicy", "Snapshot")]), eb([rds("DBDeletionPolicy", "Delete")]))])).toEqual(["plan-force-destroy-on aws_elastic_beanstalk_environment.prod"]);
+    expect(messages([change("aws_elastic_beanstalk_environment.prod", ["update"], eb([rds("DBDeletionPolicy", "Snapshot")]), eb([rds("DBDeletionPolicy", "Delete")]))])[0]).toBe(
+      'The plan lets a destroy of aws_elastic_beanstalk_environment.prod take its contents with it: setting aws:rds:dbinstance DBDeletionPolicy "Snapshot" → "Delete".',
+    );
+  });
+
+  test("control: RETAIN, Snapshot (EB's default) or Retain, no coupled database, a Studio Classic space, or a forget, pass", () => {
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["delete"], ds("RETAIN"), null)])).toEqual([]);
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["delete"], eb([rds("HasCoupledDatabase", "true")]), null)])).toEqual([]);
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["delete"], eb([rds("DBDeletionPolicy", "Retain")]), null)])).toEqual([]);
+    expect(errors([change("aws_elastic_beanstalk_environment.prod", ["delete"], eb([rds("HasCoupledDatabase", "false"), rds("DBDeletionPolicy", "Delete")]), null)])).toEqual([]);
+    expect(errors([change("aws_sagemaker_space.s", ["delete"], space({ app_type: "JupyterServer" }), null)])).toEqual([]);
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["forget"], ds("DELETE"), null)])).toEqual([]);
+    expect(errors([change("aws_bedrockagent_data_source.docs", ["update"], ds("DELETE"), ds("RETAIN"))])).toEqual([]);
+  });
+});
