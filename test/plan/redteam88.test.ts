@@ -258,3 +258,50 @@ describe("destroys that delete data elsewhere (finding 7)", () => {
     expect(errors([change("aws_bedrockagent_data_source.docs", ["update"], ds("DELETE"), ds("RETAIN"))])).toEqual([]);
   });
 });
+
+describe("a resource of the prior state missing from planned_values, whatever else the plan changes (finding 8)", () => {
+  const res = (address: string, values: Obj) => {
+    const [type, name] = address.split(".");
+    return { address, mode: "managed", type, name, provider_name: "registry.terraform.io/hashicorp/aws", values };
+  };
+  const db = res("aws_db_instance.orders", { identifier: "orders", deletion_protection: false });
+  const other = res("null_resource.n", { id: "1" });
+  const created = res("null_resource.m", { triggers: null });
+  const plan = (planned: Obj[], changes: Obj[], extra: Obj = {}) =>
+    minimalPlan(changes, { prior_state: { values: { root_module: { resources: [db, other] } } }, planned_values: { root_module: { resources: planned } }, ...extra });
+  const read = (p: Obj) => () => readPlan(writeTemp(tempDir(), "plan.json", JSON.stringify(p)));
+  const create = change("null_resource.m", ["create"], null, { triggers: null });
+
+  test("a database gone from planned_values beside an unrelated create is refused", () => {
+    expect(read(plan([other, created], [create]))).toThrow(
+      /aws_db_instance.orders of the prior state is missing from planned_values, and no change in resource_changes deletes, forgets or moves it/,
+    );
+  });
+
+  test("control: the database kept, deleted, forgotten or moved by a change the plan shows passes", () => {
+    expect(read(plan([db, other, created], [create]))).not.toThrow();
+    expect(read(plan([other, created], [create, change("aws_db_instance.orders", ["delete"], db.values, null)]))).not.toThrow();
+    expect(read(plan([other, created], [create, change("aws_db_instance.orders", ["forget"], db.values, null)]))).not.toThrow();
+    const moved = { ...res("aws_db_instance.renamed", db.values) };
+    expect(read(plan([moved, other], [change("aws_db_instance.renamed", ["no-op"], db.values, db.values, { previous_address: "aws_db_instance.orders" })]))).not.toThrow();
+  });
+
+  test("control: a plan that does not say it is complete (Terraform before 1.8) may be targeted, and is judged only when it lists no change", () => {
+    expect(read(plan([other, created], [create], { complete: undefined, format_version: "1.1" }))).not.toThrow();
+  });
+
+  test("Terraform 0.12's prior_state addresses (no index, no module prefix) are read as the instances they are", () => {
+    const old = minimalPlan([change("null_resource.n", ["no-op"], { id: "1" }, { id: "1" })], {
+      prior_state: {
+        values: {
+          root_module: {
+            resources: [{ ...res("null_resource.baz", { id: "b" }), index: 0 }, other],
+            child_modules: [{ address: "module.m", resources: [res("null_resource.foo", { id: "f" })] }],
+          },
+        },
+      },
+      planned_values: { root_module: { resources: [{ ...res("null_resource.baz[0]", { id: "b" }), index: 0 }, other], child_modules: [{ address: "module.m", resources: [res("module.m.null_resource.foo", { id: "f" })] }] } },
+    });
+    expect(read(old)).not.toThrow();
+  });
+});
