@@ -218,6 +218,7 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
   { type: "AWS::Cognito::UserPool", path: "DeletionProtection", kind: "off", unset: false, isOn: (v) => typeof v === "string" && v.trim().toUpperCase() === "ACTIVE", effect: "a delete of the user pool, and its users, is no longer refused", twins: [`${DP} deletion_protection`] },
   { type: "AWS::NeptuneGraph::Graph", path: "DeletionProtection", kind: "off", unset: "unknown", effect: "a delete of the graph is no longer refused", twins: [`${DP} deletion_protection`] },
   { type: "AWS::DSQL::Cluster", path: "DeletionProtectionEnabled", kind: "off", unset: "unknown", effect: "a delete of the cluster is no longer refused", twins: [`${DP} deletion_protection_enabled`] },
+  { type: "AWS::EMR::Cluster", path: "Instances.TerminationProtected", kind: "off", unset: false, effect: "a termination of the cluster, and of the data on its HDFS volumes, is no longer refused", twins: [`${DP} termination_protection`] },
   { type: "AWS::DynamoDB::Table", path: "DeletionProtectionEnabled", kind: "off", unset: false, effect: "a delete of the table is no longer refused", twins: [`${DP} deletion_protection_enabled`] },
   { type: "AWS::DynamoDB::GlobalTable", path: "Replicas[Region].DeletionProtectionEnabled", kind: "off", unset: false, effect: "a delete of that replica table is no longer refused", twins: [`${DP} deletion_protection_enabled`] },
   { type: "AWS::EC2::Instance", path: "DisableApiTermination", kind: "off", unset: false, effect: "a termination of the instance is no longer refused", twins: [`${DP} disable_api_termination`] },
@@ -346,7 +347,7 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
       twins: [`${BR} automatic_backup_retention_days`],
     }),
   ),
-  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`] },
+  { type: "AWS::DynamoDB::Table", path: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", kind: "off", unset: false, effect: "the table can no longer be restored to a point in time", twins: [`${BR} aws_dynamodb_table`, `${BR} awscc_dynamodb_table`] },
   {
     type: "AWS::DynamoDB::Table",
     path: "PointInTimeRecoverySpecification.RecoveryPeriodInDays",
@@ -539,9 +540,18 @@ export const TEMPLATE_GUARDS: readonly TemplateGuard[] = [
       effect: "the key policy decides who can use, disable or schedule deletion of the key",
       twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`, `${GC} aws_kms_key_policy`, `${GC} aws_kms_external_key`] : [`${GC} aws_kms_replica_key`],
     },
-    { type, path: "Enabled", kind: "off", unset: true, effect: "everything encrypted under the key is unreadable while it is disabled", twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`] : [`${GC} aws_kms_replica_key`] },
+    {
+      type,
+      path: "Enabled",
+      kind: "off",
+      unset: true,
+      effect: "everything encrypted under the key is unreadable while it is disabled",
+      twins: type === "AWS::KMS::Key" ? [`${GC} aws_kms_key`, `${GC} awscc_kms_key`] : [`${GC} aws_kms_replica_key`, `${GC} awscc_kms_replica_key`],
+    },
     { type, path: "PendingWindowInDays", kind: "lowered", unset: 30, effect: "a scheduled deletion of the key, after which all it encrypted is unreadable, comes sooner", twins: [] },
   ]),
+  // CreateKey enables a Payment Cryptography key unless told otherwise.
+  { type: "AWS::PaymentCryptography::Key", path: "Enabled", kind: "off", unset: true, effect: "what the key encrypts cannot be decrypted or verified while it is disabled", twins: [`${GC} aws_paymentcryptography_key`] },
   ...["EventSelectors", "AdvancedEventSelectors", "S3BucketName", "S3KeyPrefix"].map(
     (path): TemplateGuard => ({ type: "AWS::CloudTrail::Trail", path, kind: "changed", effect: "the trail's event selectors and destination decide which actions are recorded, and where", twins: [`${GC} aws_cloudtrail`] }),
   ),

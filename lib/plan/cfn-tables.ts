@@ -111,6 +111,9 @@ export const PROTECTED_TWINS: Readonly<Record<string, readonly string[] | string
   aws_route53_zone: ["AWS::Route53::HostedZone"],
   aws_acmpca_certificate_authority: ["AWS::ACMPCA::CertificateAuthority"],
   aws_cloudformation_stack: ["AWS::CloudFormation::Stack"],
+  aws_paymentcryptography_key: ["AWS::PaymentCryptography::Key"],
+  aws_serverlessapplicationrepository_cloudformation_stack:
+    "its template twin is SAM's AWS::Serverless::Application, a transform's type rather than a CloudFormation resource type; STATEFUL counts it when it leaves a template",
   aws_backup_vault: ["AWS::Backup::BackupVault"],
   aws_backup_logically_air_gapped_vault: ["AWS::Backup::LogicallyAirGappedBackupVault"],
   // A vault's lock and access policy are its LockConfiguration and AccessPolicy.

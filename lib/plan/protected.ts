@@ -115,6 +115,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_route53_zone", "a hosted zone holds DNS records; a zone created again gets new name servers, so delegations break"],
   ["aws_acmpca_certificate_authority", "a private CA issues the certificates services trust; once deleted its key is gone and cannot be recreated"],
   ["aws_cloudformation_stack", "destroying a CloudFormation stack deletes every resource in it"],
+  ["aws_serverlessapplicationrepository_cloudformation_stack", "a Serverless Application Repository stack is a CloudFormation stack: destroying it deletes every resource in it"],
   ["aws_backup_vault", "a backup vault holds the recovery points that restore lost data"],
   ["aws_backup_logically_air_gapped_vault", "an air-gapped backup vault holds the last-resort recovery points"],
   ["aws_backup_vault_lock_configuration", "the vault lock keeps recovery points from being deleted early"],
@@ -127,6 +128,7 @@ const AWS_REASONS: ReadonlyMap<string, string> = new Map([
   ["aws_kms_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
   ["aws_kms_replica_key", "a KMS replica key decrypts data in its region"],
   ["aws_kms_external_key", "a KMS key encrypts data; once deleted, everything encrypted under it is unreadable"],
+  ["aws_paymentcryptography_key", "a Payment Cryptography key encrypts payment data; once deleted, everything encrypted under it is unreadable"],
   ["aws_kms_key_policy", "the key policy decides who can use, disable or schedule deletion of a KMS key"],
   ["aws_cloudtrail", "a CloudTrail trail is the audit record of who destroyed what"],
   ["aws_cloudtrail_event_data_store", "a CloudTrail event data store holds the audit record"],
@@ -237,6 +239,25 @@ function awsccTypes(): [string, string][] {
     ["awscc_bedrockagentcore_memory", "aws_bedrockagentcore_memory"],
     ["awscc_memorydb_multi_region_cluster", "aws_memorydb_multi_region_cluster"],
     ["awscc_ses_contact_list", "aws_sesv2_contact_list"],
+    // Red-team round 88: the twins that were missing, each checked against the provider's resource documentation.
+    ["awscc_lightsail_disk", "aws_lightsail_disk"],
+    ["awscc_lightsail_instance", "aws_lightsail_instance"],
+    ["awscc_codeartifact_repository", "aws_codeartifact_repository"],
+    ["awscc_codecommit_repository", "aws_codecommit_repository"],
+    ["awscc_ecr_public_repository", "aws_ecrpublic_repository"],
+    ["awscc_aps_workspace", "aws_prometheus_workspace"],
+    ["awscc_neptunegraph_graph", "aws_neptunegraph_graph"],
+    ["awscc_timestream_influx_db_instance", "aws_timestreaminfluxdb_db_instance"],
+    ["awscc_timestream_influx_db_cluster", "aws_timestreaminfluxdb_db_cluster"],
+    ["awscc_directoryservice_simple_ad", "aws_directory_service_directory"],
+    ["awscc_directoryservice_microsoft_ad", "aws_directory_service_directory"],
+    ["awscc_sagemaker_notebook_instance", "aws_sagemaker_notebook_instance"],
+    ["awscc_logs_log_stream", "aws_cloudwatch_log_stream"],
+    ["awscc_redshiftserverless_snapshot", "aws_redshiftserverless_snapshot"],
+    ["awscc_s3outposts_bucket", "aws_s3control_bucket"],
+    ["awscc_secretsmanager_resource_policy", "aws_secretsmanager_secret_policy"],
+    ["awscc_servicecatalog_cloudformation_provisioned_product", "aws_servicecatalog_provisioned_product"],
+    ["awscc_paymentcryptography_key", "aws_paymentcryptography_key"],
   ];
   return same.map(([cc, aws]) => {
     const why = AWS_REASONS.get(aws);
@@ -280,7 +301,56 @@ const DELETES_WHEN: Readonly<Record<string, { readonly when: (before: unknown) =
     setting: 'retention_policy home_efs_file_system = "Delete"',
     why: "destroying a SageMaker domain deletes the EFS file system that holds its users' home directories",
   },
+  // Red-team round 88. A knowledge base data source's DELETE policy (AWS's default when none is set) deletes the
+  // vector embeddings made from it in the vector store when the data source is deleted.
+  aws_bedrockagent_data_source: {
+    when: (before) => !isValue(getPath(before, ["data_deletion_policy"]), "RETAIN"),
+    setting: 'data_deletion_policy "DELETE", AWS\'s default',
+    why: "destroying a knowledge base data source deletes the vector embeddings made from it from the vector store",
+  },
+  awscc_bedrock_data_source: {
+    when: (before) => !isValue(getPath(before, ["data_deletion_policy"]), "RETAIN"),
+    setting: 'data_deletion_policy "DELETE", AWS\'s default',
+    why: "destroying a knowledge base data source deletes the vector embeddings made from it from the vector store",
+  },
+  // An environment with a coupled RDS database terminates it with the environment: deleted, with DBDeletionPolicy
+  // Delete (the default, Snapshot, keeps a snapshot; Retain keeps the database).
+  aws_elastic_beanstalk_environment: {
+    when: (before) => {
+      const option = (name: string) => ["setting", "all_settings"].flatMap((k) => asArray(getPath(before, [k]))).find((o) => isObject(o) && o.namespace === "aws:rds:dbinstance" && o.name === name);
+      const value = (name: string) => (isObject(option(name)) ? (option(name) as Record<string, unknown>).value : undefined);
+      return isValue(value("DBDeletionPolicy"), "DELETE") && !isValue(value("HasCoupledDatabase"), "FALSE");
+    },
+    setting: 'setting aws:rds:dbinstance DBDeletionPolicy = "Delete"',
+    why: "terminating an Elastic Beanstalk environment deletes the RDS database coupled to it, without a final snapshot",
+  },
+  // A Studio space of JupyterLab or Code Editor keeps its files on an EBS volume of its own, which DeleteSpace deletes
+  // ("If you delete a space, you lose access to the data in that space").
+  aws_sagemaker_space: {
+    when: (before) => spaceHoldsVolume(getPath(before, ["space_settings", 0, "app_type"]), getPath(before, ["space_settings", 0, "space_storage_settings", 0, "ebs_storage_settings"])),
+    setting: "app_type JupyterLab or CodeEditor, or EBS space storage",
+    why: "destroying a SageMaker Studio space deletes the EBS volume that holds its files",
+  },
+  awscc_sagemaker_space: {
+    when: (before) => spaceHoldsVolume(getPath(before, ["space_settings", "app_type"]), getPath(before, ["space_settings", "space_storage_settings", "ebs_storage_settings"])),
+    setting: "app_type JupyterLab or CodeEditor, or EBS space storage",
+    why: "destroying a SageMaker Studio space deletes the EBS volume that holds its files",
+  },
 };
+
+function isValue(v: unknown, value: string): boolean {
+  return typeof v === "string" && v.trim().toUpperCase() === value;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** A space whose app keeps its files on an EBS volume of the space: JupyterLab or Code Editor, or storage set. */
+function spaceHoldsVolume(appType: unknown, ebs: unknown): boolean {
+  const hasEbs = Array.isArray(ebs) ? ebs.length > 0 : isObject(ebs);
+  return isValue(appType, "JUPYTERLAB") || isValue(appType, "CODEEDITOR") || hasEbs;
+}
 
 export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}): Protection | undefined {
   const builtin = KEPT_WHEN[rc.type]?.(rc.change.before) === true ? undefined : PROTECTED_TYPES.get(rc.type);

@@ -146,8 +146,8 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
   // Terraform leaves resource_changes out when nothing changes; it never writes null.
   const raw = doc.resource_changes === undefined ? [] : doc.resource_changes;
   if (!Array.isArray(raw)) throw new InputError(file, "malformed plan: resource_changes is not an array");
-  if (raw.length === 0) checkNothingGoes(doc, file);
   const changes = raw.map((rc, i) => checkResourceChange(rc, i, file));
+  checkNothingGoes(doc, changes, file);
   checkActionInvocations(doc, changes, file);
   checkUnknownArrays(doc, file);
   return { ...(doc as object), format_version: version, resource_changes: changes } as PlanJson;
@@ -210,24 +210,49 @@ function checkActionInvocations(doc: Record<string, unknown>, changes: readonly 
 }
 
 /**
- * A plan that lists no change must leave every managed resource of the prior state in the planned values: one that is
- * gone from them is destroyed (or forgotten) by a change the plan does not list.
+ * Every managed resource of the prior state must stay in the planned values, or have a change that takes it away: a
+ * delete or forget of its address, or a move from it (`previous_address`). One that is gone without such a change is
+ * destroyed (or forgotten) by a change the plan does not list, whatever else the plan lists (red-team round 88: the
+ * check ran only when resource_changes was empty, so one unrelated create hid the missing database).
  */
-function checkNothingGoes(doc: Record<string, unknown>, file: string): void {
+function checkNothingGoes(doc: Record<string, unknown>, changes: readonly PlanResourceChange[], file: string): void {
   const prior = isObject(doc.prior_state) && isObject(doc.prior_state.values) ? managedAddresses(doc.prior_state.values.root_module) : [];
   if (prior.length === 0) return;
-  // A refresh-only plan (`terraform plan -refresh-only`) plans no change, so its planned values hold no resource at all.
   const planned = new Set(isObject(doc.planned_values) ? managedAddresses(doc.planned_values.root_module) : []);
-  if (planned.size === 0) return;
-  const gone = prior.filter((a) => !planned.has(a));
-  if (gone.length > 0) {
-    throw new InputError(file, `malformed plan: it lists no resource changes, but ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""} of the prior state ${gone.length === 1 ? "is" : "are"} missing from planned_values (a change the plan does not show)`);
+  // A refresh-only plan (`terraform plan -refresh-only`) plans no change, so its planned values hold no resource at all.
+  if (planned.size === 0 && changes.length === 0) return;
+  // Only a plan that says it is complete (Terraform 1.8 and later) plans an action, a no-op's included, for every
+  // resource instance of the prior state. An older plan made with -target leaves the others out of planned_values and
+  // resource_changes alike, and says nothing of it: there a missing resource is judged only when nothing changes.
+  if (changes.length > 0 && doc.complete !== true) return;
+  const accounted = new Set<string>();
+  for (const rc of changes) {
+    if (rc.change.actions.includes("delete") || rc.change.actions.includes("forget")) accounted.add(rc.address);
+    if (rc.previous_address) accounted.add(rc.previous_address);
   }
+  const gone = prior.filter((a) => !planned.has(a) && !accounted.has(a));
+  if (gone.length === 0) return;
+  const names = `${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""} of the prior state ${gone.length === 1 ? "is" : "are"} missing from planned_values`;
+  if (changes.length === 0) throw new InputError(file, `malformed plan: it lists no resource changes, but ${names} (a change the plan does not show)`);
+  throw new InputError(
+    file,
+    `malformed plan: ${names}, and no change in resource_changes deletes, forgets or moves ${gone.length === 1 ? "it" : "them"} (a change the plan does not show); the gate refuses a plan that does not show everything apply will do`,
+  );
 }
 
 function managedAddresses(m: unknown): string[] {
   if (!isObject(m)) return [];
-  const own = (Array.isArray(m.resources) ? m.resources : []).filter((r) => isObject(r) && r.mode !== "data" && typeof r.address === "string" && !isDataAddress(r.address)).map((r) => (r as { address: string }).address);
+  // Terraform 0.12's prior_state wrote an instance's address without its index, and a child module's resources
+  // without the module's address: both are restored, so each instance is one address as in planned_values.
+  const prefix = typeof m.address === "string" && m.address !== "" ? `${m.address}.` : "";
+  const own = (Array.isArray(m.resources) ? m.resources : [])
+    .filter((r) => isObject(r) && r.mode !== "data" && typeof r.address === "string" && !isDataAddress(r.address))
+    .map((r) => {
+      const { address, index } = r as { address: string; index?: unknown };
+      const full = prefix !== "" && !address.startsWith(prefix) ? `${prefix}${address}` : address;
+      const key = typeof index === "number" ? `[${index}]` : typeof index === "string" ? `[${JSON.stringify(index)}]` : "";
+      return key !== "" && !full.endsWith(key) ? `${full}${key}` : full;
+    });
   const children = Array.isArray(m.child_modules) ? m.child_modules.flatMap(managedAddresses) : [];
   return [...own, ...children];
 }

@@ -1,7 +1,7 @@
 /** Plan rules: one check per file under lib/plan/rules, each judging one resource change at a time. */
 import type { Evidence, FindingDraft, RuleMeta } from "../engine/findings";
 import type { ChangeKey, PlanGateConfig, PlanJson, PlanResourceChange } from "./types";
-import { afterValue, getPath, show, tagValue, truthy, num, type Path } from "./values";
+import { afterValue, getPath, listedTag, show, tagValue, truthy, num, type Path } from "./values";
 
 export interface PlanRuleContext {
   readonly file: string;
@@ -132,6 +132,9 @@ export function tagDropped(rc: PlanResourceChange, key: string): boolean {
   for (const field of ["tags", "tags_all"]) {
     const v = afterValue(rc.change, [field, key]);
     if (v.state === "known" && truthy(v.value)) return false;
+    // The Cloud Control provider's list of `{ key, value }` objects.
+    const list = afterValue(rc.change, [field]);
+    if (list.state === "known" && truthy(listedTag(list.value, key))) return false;
   }
   if (rc.type === "aws_autoscaling_group") {
     const blocks = afterValue(rc.change, ["tag"]);

@@ -65,16 +65,28 @@ export function num(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The value of tag `key` in `tags` or `tags_all` of an object, if any. */
+/**
+ * The value of tag `key` in `tags` or `tags_all` of an object, if any: a map (the aws provider), or a list of
+ * `{ key, value }` objects (the Cloud Control provider, awscc, writes most resources' tags so).
+ */
 export function tagValue(values: unknown, key: string, type?: string): unknown {
   if (!isObject(values)) return undefined;
   for (const field of ["tags", "tags_all"]) {
     const tags = values[field];
     if (isObject(tags) && key in tags) return tags[key];
+    const listed = listedTag(tags, key);
+    if (listed !== undefined) return listed;
   }
   // An Auto Scaling group writes its tags as `tag` blocks of key and value.
   const blocks = type === "aws_autoscaling_group" ? values["tag"] : undefined;
   if (Array.isArray(blocks)) for (const b of blocks) if (isObject(b) && b["key"] === key) return b["value"];
+  return undefined;
+}
+
+/** The value of tag `key` in a list of `{ key, value }` objects (awscc), if it is one and holds the key. */
+export function listedTag(tags: unknown, key: string): unknown {
+  if (!Array.isArray(tags)) return undefined;
+  for (const t of tags) if (isObject(t) && t["key"] === key) return t["value"];
   return undefined;
 }
 

@@ -272,6 +272,9 @@ describe("plan-guardrail-changed: an in-place change of a guardrail's content is
     ],
     ["aws_kms_replica_key.eu", { enabled: true, policy: "{}" }, { enabled: false, policy: "{}" }, "enabled true → false"],
     ["aws_kms_external_key.imported", { enabled: true, policy: "{}" }, { enabled: false, policy: "{}" }, "enabled true → false"],
+    ["awscc_kms_key.cc", { enabled: true, key_policy: "{}" }, { enabled: false, key_policy: "{}" }, "enabled true → false"],
+    ["awscc_kms_replica_key.cc", { enabled: true, key_policy: "{}" }, { enabled: false, key_policy: "{}" }, "enabled true → false"],
+    ["aws_paymentcryptography_key.pin", { enabled: true, exportable: true }, { enabled: false, exportable: true }, "enabled true → false"],
     ["aws_backup_global_settings.account", { global_settings: { isCrossAccountBackupEnabled: "true" } }, { global_settings: { isCrossAccountBackupEnabled: "false" } }, 'global_settings.isCrossAccountBackupEnabled "true" → "false"'],
     ["aws_backup_region_settings.eu", { resource_type_opt_in_preference: { RDS: true, EBS: true } }, { resource_type_opt_in_preference: { RDS: false, EBS: true } }, "resource_type_opt_in_preference.RDS true → false"],
     [

@@ -98,7 +98,7 @@ function glueOptimizerWeakened(rc: PlanResourceChange, plan?: PlanJson): Weakeni
 }
 
 /** The types whose own retention this rule reads (beside the attributes of RETENTION, which any type may have). */
-export const RETENTION_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_backup_plan", ...TYPED_RETENTION.keys()];
+export const RETENTION_TYPES: readonly string[] = ["aws_dynamodb_table", "awscc_dynamodb_table", "aws_backup_plan", ...TYPED_RETENTION.keys()];
 
 /** `ENABLED` (Keyspaces writes point-in-time recovery as a status). */
 function enabled(v: unknown): boolean {
@@ -224,7 +224,7 @@ export const backupRetentionLowered: PlanRule = {
     title: "Plan lowers backup retention",
     why:
       "Lower retention deletes existing restore points at once and shortens how far back data can be recovered; 0 turns automated backups off. " +
-      "Point-in-time recovery off, a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
+      "Point-in-time recovery off (an awscc_dynamodb_table's point_in_time_recovery_specification too), a backup plan or Data Lifecycle Manager policy that keeps recovery points or snapshots for less time (or no longer makes them) do the same, " +
       "and a log group (0: never expire) or CloudTrail event data store with shorter retention deletes the older logs, often the audit record, at once; " +
       "a Kinesis stream, SQS queue or Timestream table with shorter retention drops the records, messages and time series older than the new period. " +
       "Keyspaces point-in-time recovery off, Lightsail database backups off, and a shorter default retention of a Redshift cluster's manual snapshots (-1 keeps them) count too; " +
@@ -250,6 +250,11 @@ export const backupRetentionLowered: PlanRule = {
     }
     if (rc.type === "aws_dynamodb_table") {
       const w = switchedOff(rc, ["point_in_time_recovery", 0, "enabled"]);
+      if (w) ws.push(w);
+    }
+    if (rc.type === "awscc_dynamodb_table") {
+      // CloudFormation's PointInTimeRecoverySpecification, an object in the Cloud Control provider (red-team round 88).
+      const w = switchedOff(rc, ["point_in_time_recovery_specification", "point_in_time_recovery_enabled"]);
       if (w) ws.push(w);
     }
     if (rc.type === "aws_backup_plan") ws.push(...backupPlanWeakenings(rc));

@@ -17,6 +17,9 @@ export const SWITCHES: readonly string[] = [
   "disable_api_termination", // EC2 instance termination protection
   "skip_destroy", // Organizations policies and others: destroy only drops the object from state
   "termination_protection_enabled", // CloudTrail event data stores
+  // EMR cluster termination protection: while on, EMR refuses to terminate the cluster, and the data on its HDFS
+  // volumes with it (red-team round 88).
+  "termination_protection",
   "retain_stack", // CloudFormation stack set instances: destroy keeps the stack and what it holds
   "retain_stacks", // CloudFormation stack instances: destroy, or removing a region, account or OU, keeps the stacks
   // CloudFormation stack termination protection (awscc_cloudformation_stack; the aws provider's stack has no such
@@ -56,7 +59,7 @@ export const deletionProtectionOff: PlanRule = {
       "and an FSx for ONTAP SnapLock volume's privileged delete (ENABLED lets an administrator delete WORM files before their retention ends), " +
       "and the retain flags of CloudFormation stack set instances (retain_stack, retain_stacks, and a stack set's auto_deployment retain_stacks_on_account_removal): " +
       "turned off, the next removal of an instance, region, account or OU member deletes its stacks and every resource in them. " +
-      "So does a CloudFormation stack's termination protection (enable_termination_protection of a Cloud Control stack): off, DeleteStack deletes the stack and every resource it made.",
+      "So does an EMR cluster's termination_protection (off, the cluster and the data on its HDFS volumes can be terminated), and a CloudFormation stack's termination protection (enable_termination_protection of a Cloud Control stack): off, DeleteStack deletes the stack and every resource it made.",
     fix: "Keep deletion protection on. If the resource really must go, have a human approve this exact plan with `blastwall approve`.",
     severity: "error",
     category: "plan",

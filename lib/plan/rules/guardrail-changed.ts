@@ -104,6 +104,11 @@ const GUARDRAILS: ReadonlyMap<string, Guardrail> = new Map<string, Guardrail>([
   ["aws_kms_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_replica_key", { guards: "A KMS replica key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it in its region is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
   ["aws_kms_external_key", { guards: "A KMS key's policy and state decide who can use, disable or delete it; disabled or deleted, everything encrypted under it is unreadable", attributes: "all", judgedElsewhere: ["deletion_window_in_days"], routine: KEY_ROTATION }],
+  // A disabled key decrypts nothing until enabled again; its key policy and the rest of its settings are not judged
+  // (red-team round 88: the Cloud Control KMS keys and Payment Cryptography keys, switched off in place, passed).
+  ["awscc_kms_key", { guards: "A KMS key's state decides whether anything can use it; disabled, everything encrypted under it is unreadable", attributes: [], compare: (rc) => switchDiffs(rc, ["enabled"]) }],
+  ["awscc_kms_replica_key", { guards: "A KMS replica key's state decides whether anything can use it; disabled, everything encrypted under it in its region is unreadable", attributes: [], compare: (rc) => switchDiffs(rc, ["enabled"]) }],
+  ["aws_paymentcryptography_key", { guards: "A Payment Cryptography key's state decides whether anything can use it; disabled, what it encrypts cannot be decrypted or verified", attributes: [], compare: (rc) => switchDiffs(rc, ["enabled"]) }],
   ["aws_kms_key_policy", { guards: "The key policy decides who can use, disable or schedule deletion of a KMS key", attributes: "all", created: policyWritten, parent: { attribute: "key_id", types: ["aws_kms_key"], names: ["key_id"] } }],
   ["aws_ecr_lifecycle_policy", { guards: "An ECR lifecycle policy expires (deletes) images by itself, including images still deployed", attributes: "all", created: ecrExpiries, parent: { attribute: "repository", types: ["aws_ecr_repository"], names: ["name"] } }],
   ["aws_cloudtrail", { guards: "The trail's event selectors and destination decide which actions are recorded, and where", attributes: ["event_selector", "advanced_event_selector", "s3_bucket_name", "s3_key_prefix"] }],
@@ -143,7 +148,7 @@ export const guardrailChanged: PlanRule = {
     id: "plan-guardrail-changed",
     title: "Plan changes a guardrail's content",
     why:
-      "An SCP, a bucket, table bucket or vault policy (a Glacier vault's inline access policy too), a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content. " +
+      "An SCP, a bucket, table bucket or vault policy (a Glacier vault's inline access policy too), a backup plan or selection, a lifecycle or object lock configuration, a Recycle Bin rule or a KMS key protects data only through its content (a Cloud Control KMS key or a Payment Cryptography key is judged only for being switched off: disabled, nothing encrypted under it can be read). " +
       "Emptied or loosened in place, it still exists and no delete is planned, but it protects nothing: as bad as deleting it. Whether new policy text is weaker cannot be judged from the plan, " +
       "so any change of that content needs a human. Creating a bucket lifecycle configuration, a bucket, table bucket, table or vector bucket policy, a key policy or an ECR lifecycle policy overwrites the setting AWS already holds, which the plan does not show: " +
       "a created policy, an expiration rule or an image expiry counts as such a change, unless the configuration names by reference a bucket, repository, key or vault " +

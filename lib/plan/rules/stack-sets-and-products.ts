@@ -107,6 +107,43 @@ function productContentChanged(rc: PlanResourceChange): FindingDraft[] {
   ];
 }
 
+/**
+ * A Serverless Application Repository stack (`aws_serverlessapplicationrepository_cloudformation_stack`) is a
+ * CloudFormation stack of an application version's template, which the plan does not hold: an update to another
+ * `semantic_version` or other `parameters` makes the provider create and execute a change set of that version's
+ * template with those parameters, and CloudFormation deletes every resource it drops, or replaces through the new
+ * parameters (red-team round 88). Judged as a template blastwall cannot read, fail closed.
+ */
+export const SAR_STACKS: ReadonlySet<string> = new Set(["aws_serverlessapplicationrepository_cloudformation_stack"]);
+
+const SAR_CONTENT: readonly string[] = ["application_id", "semantic_version", "parameters"];
+
+export function sarStackChanged(rc: PlanResourceChange): FindingDraft[] {
+  if (!rc.change.actions.includes("update")) return [];
+  const changed: string[] = [];
+  for (const k of SAR_CONTENT) {
+    const before = getPath(rc.change.before, [k]);
+    const after = afterValue(rc.change, [k]);
+    if (after.state === "known" && canonicalJson(before ?? null) === canonicalJson(after.value ?? null)) continue;
+    changed.push(`${k} ${shownValue(rc, k, before, false)} → ${shownValue(rc, k, after.state === "known" ? after.value : undefined, after.state === "unknown")}`);
+  }
+  if (changed.length === 0) return [];
+  const detail =
+    "the provider updates the application's CloudFormation stack with a change set of that version's template and these parameters; blastwall cannot read that template, " +
+    "and CloudFormation deletes every resource it drops, or replaces through the new parameters, unless its DeletionPolicy keeps it";
+  return [
+    {
+      ...changeFinding(rc, `The plan updates the Serverless Application Repository stack ${rc.address} to another application version or parameters (${changed.join("; ")}): ${detail}.`, [
+        ...changed.map((d) => ({ step: "changed", address: rc.address, detail: d })),
+        { step: "template", address: rc.address, detail },
+      ]),
+      fix:
+        `Keep ${rc.address} on its current semantic_version and parameters, or have a human read the new version's template (and what the new parameters replace in it) ` +
+        "and approve this exact plan with `blastwall approve`.",
+    },
+  ];
+}
+
 function shownValue(rc: PlanResourceChange, k: string, v: unknown, unknown: boolean): string {
   if (unknown) return "(known after apply)";
   if (isSensitive(rc.change, [k])) return "(sensitive)";

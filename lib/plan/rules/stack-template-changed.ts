@@ -11,7 +11,7 @@ import { conditionsOf, deletionPolicy, forEachLoops, holdsData, propertyOf, repl
 import { conditionText, evaluatedText, feedingProperties, mentions } from "../cfn-references";
 import { NOTIFICATIONS, notificationsChange, type NotificationsChange, notificationsUnread, OVERRIDES, parameterMap, parametersAfter, parametersChanged, parameterSides, knownPseudo, sidePseudo, type Sides, stackPseudo, TEMPLATE, type KnownPseudo } from "./stack-sides";
 import { nestedTemplatesReread, resolvedAtDeploy, topTemplateReread, transformsReread } from "./stack-rereads";
-import { awsccInstancesChanged, contentMoved, productChanged, PRODUCTS } from "./stack-sets-and-products";
+import { awsccInstancesChanged, contentMoved, productChanged, PRODUCTS, SAR_STACKS, sarStackChanged } from "./stack-sets-and-products";
 
 /**
  * An in-place update of a CloudFormation stack or stack set changes what CloudFormation deploys: a resource dropped
@@ -33,6 +33,7 @@ export const stackTemplateChanged: PlanRule = {
       "parameters (a stack set instance's parameter overrides too) where the template's conditions, policies or replacing properties depend on them, " +
       "directly or through another resource of the template, or an Fn::ForEach loop's collection reads them (the resources a loop makes are judged as written out), and other parameters for a nested stack, whose template blastwall cannot read. " +
       "So does a Service Catalog provisioned product updated to another product, version (provisioning artifact) or parameters, whose template blastwall cannot read, " +
+      "and a Serverless Application Repository stack (aws_serverlessapplicationrepository_cloudformation_stack) updated to another application, semantic_version or parameters, for the same reason, " +
       "and a stack set or provisioned product of a template whose template, URL, version, parameters or instances move, as written or as each side's parameters evaluate them (a parameter alone too), " +
       "or with a stack set operation of DELETE in its provisioning preferences (of awscc, or in a template), which deletes the stack set's instances in the accounts and regions it names. " +
       "So do names read from SSM at deploy time, at any update of the stack, and resources of the template that run calls (schedules, rules, state machines, " +
@@ -60,6 +61,7 @@ export const stackTemplateChanged: PlanRule = {
   check(rc, ctx) {
     if (OVERRIDES.has(rc.type)) return overridesChanged(rc, ctx.plan);
     if (PRODUCTS.has(rc.type)) return productChanged(rc);
+    if (SAR_STACKS.has(rc.type)) return sarStackChanged(rc);
     const attribute = TEMPLATE[rc.type];
     if (attribute === undefined) return [];
     if (!rc.change.actions.includes("update")) return rc.change.actions.includes("create") ? newStackRunners(rc, attribute) : [];

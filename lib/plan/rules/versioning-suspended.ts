@@ -13,7 +13,7 @@ export const versioningSuspended: PlanRule = {
     title: "Plan suspends S3 versioning or MFA delete",
     why:
       "Versioning keeps every overwritten and deleted object recoverable; MFA delete keeps versions from being deleted without a second factor. " +
-      "Suspended, the next delete or overwrite is final. Creating an aws_s3_bucket_versioning for a bucket that already exists sets its versioning " +
+      "Suspended, the next delete or overwrite is final. A Cloud Control awscc_s3_bucket's versioning_configuration.status counts the same. Creating an aws_s3_bucket_versioning for a bucket that already exists sets its versioning " +
       "whatever it was before (the plan does not show that), so a create with any status but Enabled counts too.",
     fix: "Keep versioning (and MFA delete) enabled on buckets that hold data. If intended, have a human approve this exact plan.",
     severity: "error",
@@ -29,6 +29,9 @@ export const versioningSuspended: PlanRule = {
     } else if (rc.type === "aws_s3_bucket") {
       ws.push(switchedOff(rc, ["versioning", 0, "enabled"], enabled));
       ws.push(switchedOff(rc, ["versioning", 0, "mfa_delete"], enabled));
+    } else if (rc.type === "awscc_s3_bucket") {
+      // CloudFormation's VersioningConfiguration.Status, an object in the Cloud Control provider (it has no MFA delete).
+      ws.push(switchedOff(rc, ["versioning_configuration", "status"], enabled));
     }
     const found = ws.filter((w): w is Weakening => !!w);
     if (found.length === 0) return [];
