@@ -130,11 +130,19 @@ function format(args: Value[]): Result {
     if (ai >= args.length) return NOPE;
     const a = args[ai++];
     if (verb === "d" && typeof a !== "number" && !(a instanceof Unk)) return NOPE;
+    // `%d` takes whole numbers only; `%v` prints a number as Go's `%g` does (1e+06, 1.23456789012e+11), which equals
+    // the plain form only for a whole number under a million (red-team round 89).
+    if (typeof a === "number" && (verb === "d" ? !Number.isInteger(a) : verb === "v" && !plainUnderG(a))) return NOPE;
     const tp = toTemplatePart(a);
     if (!tp) return NOPE;
     parts.push(...tp);
   }
   return ai === args.length ? concat(parts) : NOPE;
+}
+
+/** Whether Go's `%g` (shortest) prints `n` as its plain decimal form: a whole number of at most six digits. */
+export function plainUnderG(n: number): boolean {
+  return Number.isInteger(n) && Math.abs(n) < 1e6 && !Object.is(n, -0);
 }
 
 /**

@@ -18,7 +18,7 @@ const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", 
  * An agent allowed to assume `deployer`, which can delete volumes. `trusted(account, agentName)` is the principal the
  * deployer's trust names; `deny(account)`, when given, the resource of a Deny of sts:AssumeRole in the agent's policy.
  */
-function transitive(trusted: (account: string, agent: string) => string, deny?: (account: string) => string): string[] {
+function transitive(trusted: (account: string, agent: string) => string, deny?: (account: string) => string, deployerName = "deployer"): string[] {
   const { json } = synth((s: Construct) => {
     const me = new DataAwsCallerIdentity(s, "me");
     const agent = new IamRole(s, "agent", {
@@ -27,7 +27,7 @@ function transitive(trusted: (account: string, agent: string) => string, deny?: 
       tags: { "blastwall:agent": "true" },
     });
     const deployer = new IamRole(s, "deployer", {
-      name: "deployer",
+      name: deployerName,
       assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: trusted(me.accountId, agent.name) }, Action: "sts:AssumeRole" }),
     });
     new IamRolePolicy(s, "deletes", { role: deployer.name, policy: doc({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) });
@@ -60,5 +60,12 @@ describe("Fn.format and Fn.tostring in trust and identity policies", () => {
     const trusted = (_a: string, agent: string) => Fn.format("arn:aws:iam::%s:role/%s", ["111111111111", agent]);
     expect(transitive(trusted, (account) => Fn.format("arn:aws:iam::%s:role/deployer", [account]))).toEqual([]);
     expect(transitive(trusted, () => Fn.format("arn:aws:iam::%s:role/deployer", [Fn.lower("X")]))).toHaveLength(1);
+  });
+
+  it("a Deny whose format prints a number as Terraform does not (%v of a million: 1e+06) does not certainly apply (red-team round 89)", () => {
+    const trusted = (_a: string, agent: string) => Fn.format("arn:aws:iam::%s:role/%s", ["111111111111", agent]);
+    const deny = (verb: string) => (account: string) => Fn.format(`arn:aws:iam::%s:role/deployer-${verb}`, [account, 1000000]);
+    expect(transitive(trusted, deny("%v"), "deployer-1000000")).toHaveLength(1);
+    expect(transitive(trusted, deny("%d"), "deployer-1000000")).toEqual([]);
   });
 });

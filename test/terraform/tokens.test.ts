@@ -109,7 +109,7 @@ describe("references", () => {
 describe("resolveToPattern", () => {
   const s = buildStack(
     {
-      variable: { env: { default: "prod" }, nodefault: {}, list: { default: ["a", "b"] } },
+      variable: { env: { default: "prod" }, nodefault: {}, list: { default: ["a", "b"] }, acct: { default: "012345678901" } },
       locals: { bucket: "${var.env}-data", self: "${local.self}" },
       resource: {
         aws_iam_role: {
@@ -186,6 +186,7 @@ describe("resolveToPattern", () => {
       expect(r('${format("%v-%d%%", var.env, 7)}')).toEqual({ pattern: "prod-7%", unresolved: [], exact: true });
       expect(r("${tostring(local.bucket)}")).toEqual({ pattern: "prod-data", unresolved: [], exact: true });
       expect(r('arn:aws:s3:::${format("%s-logs", var.env)}/*').pattern).toBe("arn:aws:s3:::prod-logs/*");
+      expect(r('${format("%v-%d-%d", 123456, 123456789012, var.nodefault)}')).toMatchObject({ pattern: "123456-123456789012-*", exact: false });
     });
     test("a value it cannot know is a wildcard in its place, and the pattern is inexact", () => {
       expect(r('${format("arn:aws:iam::%s:role/ci", var.nodefault)}')).toEqual({ pattern: "arn:aws:iam::*:role/ci", unresolved: ["${var.nodefault}"], exact: false });
@@ -203,6 +204,13 @@ describe("resolveToPattern", () => {
       ["a value that is a template", '${format("role/%s", "${var.env}-x")}'],
       ["an expanded list", '${format("role/%s", var.list...)}'],
       ["tostring of two values", "${tostring(var.env, var.env)}"],
+      // Terraform prints numbers its own way (red-team round 89): %v as Go's %g, %d after converting a string.
+      ["%v of a number from a million up", '${format("arn:aws:iam::%v:root", 123456789012)}'],
+      ["%v of text that may be such a number", '${format("arn:aws:iam::%v:root", var.acct)}'],
+      ["%v of a fraction", '${format("%v", 1.5)}'],
+      ["%d of a string with a leading zero", '${format("arn:aws:iam::%d:root", "012345678901")}'],
+      ["%d of a word", '${format("%d", var.env)}'],
+      ["-0, which Terraform prints as -0", '${format("%s", -0)}'],
       ["unparseable text", '${format("role/%s", var.env}'],
     ])("leaves the whole call unknown for %s", (_name, text) => {
       expect(r(text)).toMatchObject({ pattern: "*", exact: false, unresolved: [text] });

@@ -411,6 +411,21 @@ function resolveInterpolation(ctx: Ctx, raw: string, expr: string, directive: bo
 const FORMAT_CALL = /^\s*(?:format|tostring)\s*\(/;
 
 /**
+ * Whether `format`'s verb prints the value as the text it stands for. A reference's text does not say whether it is a
+ * string or a number, and Terraform prints numbers its own way (red-team round 89): `%d` converts a string to a number
+ * first (`"0123"` prints `123`), so only a plain whole number, or a value not known at all (`*`), prints as written;
+ * `%v` prints a number as Go's `%g` (`1.23456789012e+11`), so text that may be a number prints as written only as a
+ * plain whole number under a million.
+ */
+function formatsAsWritten(verb: string, text: string): boolean {
+  if (verb === "d") return text === "*" || /^-?(?:0|[1-9][0-9]{0,14})$/.test(text) && text !== "-0";
+  if (verb === "v" && /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text)) {
+    return /^-?(?:0|[1-9][0-9]{0,5})$/.test(text) && text !== "-0";
+  }
+  return true;
+}
+
+/**
  * `format("...%s...", X, ...)` and `tostring(X)`: what cdktf's Fn.format and Fn.tostring write into Terraform JSON
  * (the HCL reader evaluates them itself). A trust principal or a resource built as `Fn.format("arn:aws:iam::%s:role/ci",
  * [account])` is that ARN with the account a wildcard, not `*`. Each argument is a literal or a reference, resolved
@@ -431,7 +446,8 @@ function resolveFormat(ctx: Ctx, expr: string): string | undefined {
   }
   if (e.k !== "call" || e.expand) return undefined;
   const value = (x: (typeof e.args)[number]): string | undefined => {
-    if (x.k === "lit") return typeof x.v === "string" ? x.v : typeof x.v === "number" && x.inexact === undefined ? String(x.v) : undefined;
+    // A number as Terraform turns it into text: exactly so for a whole number a double holds (not -0, which stays "-0").
+    if (x.k === "lit") return typeof x.v === "string" ? x.v : typeof x.v === "number" && Number.isSafeInteger(x.v) && !Object.is(x.v, -0) ? String(x.v) : undefined;
     if (x.k === "tmpl") return x.parts.every((p) => typeof p === "string") ? x.parts.join("") : undefined;
     const t = traversalText(x);
     const ref = t === undefined ? undefined : parseReference(t);
@@ -449,11 +465,12 @@ function resolveFormat(ctx: Ctx, expr: string): string | undefined {
   let bad = false;
   const out = text.replace(/%(.)?/g, (_, verb: string | undefined) => {
     if (verb === "%") return "%";
-    if ((verb !== "s" && verb !== "d" && verb !== "v") || i >= args.length) {
+    const arg = args[i++];
+    if ((verb !== "s" && verb !== "d" && verb !== "v") || arg === undefined || !formatsAsWritten(verb, arg)) {
       bad = true;
       return "";
     }
-    return args[i++]!;
+    return arg;
   });
   return bad || i !== args.length ? undefined : out;
 }
