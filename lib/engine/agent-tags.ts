@@ -10,6 +10,8 @@
 import type { TfResource, TfStack } from "./terraform/types";
 import { isObject } from "./json";
 import { hasInterpolation, refTarget } from "./terraform/tokens";
+import type { Env } from "../hcl/evaluate";
+import type { Value } from "../hcl/values";
 
 export const AGENT_TAG = "blastwall:agent";
 
@@ -84,10 +86,16 @@ function unexpectedValue(v: unknown): string | undefined {
   return JSON.stringify(v);
 }
 
-/** What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. */
-function readMap(stack: TfStack | undefined, raw: unknown, where: string): AgentTag {
+/**
+ * What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. `r`: the resource the map
+ * belongs to (its `for_each`), when it is the resource's own.
+ */
+function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: TfResource): AgentTag {
   const tags = stack ? followReferences(stack, raw) : raw;
   if (typeof tags === "string" && hasInterpolation(tags)) {
+    // An expression: evaluated where its value is known (red-team round 89: `merge(local.agent_tags, {...})`).
+    const evaluated = stack ? evaluateTags(stack, raw, where, r) : undefined;
+    if (evaluated) return evaluated;
     return tags.includes(AGENT_TAG)
       ? { state: "yes", reason: `${where} \`${tags}\` may set ${AGENT_TAG} = "true"` }
       : { state: "unreadable", where, expression: tags };
@@ -137,7 +145,7 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   ];
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
-    const t = readMap(stack, raw, where);
+    const t = readMap(stack, raw, where, where === "provider default_tags" ? undefined : r);
     if (t.state === "yes") return t;
     // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
     // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
@@ -155,4 +163,123 @@ export function tagValue(stack: TfStack | undefined, r: TfResource, key: string)
     if (isObject(t) && key in t) return stack ? followReferences(stack, t[key]) : t[key];
   }
   return undefined;
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Tags that are an expression (cdktf's Fn.merge, Fn.tomap, Fn.lookup, a conditional, `each.value.tags`)
+
+/** How variables read: by their default (or --var-file value), or all unknown (what -var may set at apply). */
+type VarMode = "defaults" | "settable";
+
+const envs = new WeakMap<TfStack, Record<VarMode, Env>>();
+
+/**
+ * The HCL reader's evaluator over a Terraform JSON stack: locals evaluated (recursively, a cycle is unknown),
+ * variables by their default or unknown, resources, data sources, modules and files unknown.
+ */
+function envOf(stack: TfStack, mode: VarMode): Env {
+  let pair = envs.get(stack);
+  if (!pair) envs.set(stack, (pair = { defaults: makeEnv(stack, "defaults"), settable: makeEnv(stack, "settable") }));
+  return pair[mode];
+}
+
+function makeEnv(stack: TfStack, mode: VarMode): Env {
+  // Loaded only for tags that are an expression: the HCL evaluator is large, and most stacks never need it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalJson } = require("../hcl/evaluate") as typeof import("../hcl/evaluate");
+  const { Unk, fromJson } = require("../hcl/values") as typeof import("../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const locals = new Map<string, Value>();
+  const active = new Set<string>();
+  const env: Env = {
+    prefix: "",
+    pathModule: ".",
+    rootDir: ".",
+    // A variable without a default may be set to anything at apply; a default is taken literally, as Terraform does.
+    variable: (name) => (mode === "defaults" && stack.variables.has(name) ? fromJson(stack.variables.get(name)) : new Unk(`var.${name}`)),
+    local: (name) => {
+      const known = locals.get(name);
+      if (known !== undefined) return known;
+      if (!stack.locals.has(name) || active.has(name)) return new Unk(`local.${name}`);
+      active.add(name);
+      try {
+        const v = evalJson(stack.locals.get(name), { env });
+        locals.set(name, v);
+        return v;
+      } finally {
+        active.delete(name);
+      }
+    },
+    resource: () => undefined,
+    module: () => undefined,
+    // Files are not in Terraform JSON: whether one is there is not known.
+    readFile: () => null,
+  };
+  return env;
+}
+
+function evaluate(stack: TfStack, raw: unknown, mode: VarMode, each?: { key: Value; value: Value }): Value | undefined {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalJson } = require("../hcl/evaluate") as typeof import("../hcl/evaluate");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  try {
+    return evalJson(raw, { env: envOf(stack, mode), ...(each ? { each } : {}) });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tags written as an expression, evaluated: undefined when their value is not a map with known keys (the caller
+ * then reads them as unreadable). A resource with `for_each` whose tags read `each.key` / `each.value` is evaluated
+ * per instance when its `for_each` is known, and is an agent when any instance is (the engine models the resource as
+ * one principal for all its instances).
+ */
+function evaluateTags(stack: TfStack, raw: unknown, where: string, r?: TfResource): AgentTag | undefined {
+  if (!/\beach\./.test(JSON.stringify(raw))) return evaluateOnce(stack, raw, where);
+  if (r === undefined || r.values["for_each"] === undefined) return undefined;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { entriesOf } = require("../hcl/evaluate") as typeof import("../hcl/evaluate");
+  const { isKnown } = require("../hcl/values") as typeof import("../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const forEach = evaluate(stack, r.values["for_each"], "defaults");
+  if (forEach === undefined || !isKnown(forEach)) return undefined;
+  const entries = entriesOf(forEach);
+  if (!entries) return undefined;
+  for (const [key, value] of entries) {
+    const t = evaluateOnce(stack, raw, where, { key, value });
+    if (t === undefined) return undefined;
+    if (t.state === "yes") return { ...t, reason: `instance ${JSON.stringify(key)} of its for_each: ${t.reason}` };
+  }
+  return { state: "no" };
+}
+
+function evaluateOnce(stack: TfStack, raw: unknown, where: string, each?: { key: Value; value: Value }): AgentTag | undefined {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isKnown, isObj, toHcl } = require("../hcl/values") as typeof import("../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const tags = evaluate(stack, raw, "defaults", each);
+  if (tags === undefined || !isObj(tags)) return undefined;
+  const written = typeof raw === "string" ? raw : JSON.stringify(raw);
+  const key = Object.keys(tags).find((k) => k.toLowerCase() === AGENT_TAG);
+  if (key === undefined) return { state: "no" };
+  const shown = key === AGENT_TAG ? AGENT_TAG : `${key} (IAM reads it as ${AGENT_TAG})`;
+  const value = tags[key];
+  if (!isKnown(value)) return { state: "yes", reason: `${where} \`${written}\` sets ${shown} to \`${toHcl(value)}\`, which may be "true"` };
+  if (isTrue(value)) return { state: "yes", reason: `${where} \`${written}\` sets ${shown} = "true"` };
+  if (value !== null && !isFalse(value)) {
+    const odd = typeof value === "string" ? JSON.stringify(value) : toHcl(value);
+    return {
+      state: "yes",
+      reason: `${where} \`${written}\` sets ${shown} = ${odd}, which is neither "true" nor "false": counted as an agent`,
+      unexpected: { where, key, value: odd },
+    };
+  }
+  // False (or null) by the variables' defaults: a value that comes from a variable may be "true" at apply.
+  const settable = evaluate(stack, raw, "settable", each);
+  const there = settable !== undefined && isObj(settable) ? settable[key] : undefined;
+  if (there === undefined || !isKnown(there)) {
+    return { state: "yes", reason: `${where} \`${written}\` sets ${shown} from a variable, which -var or a tfvars file may set to "true"` };
+  }
+  return { state: "no" };
 }

@@ -4,11 +4,13 @@ import { AGENT_TAG, readAgentTag } from "../engine/agent-tags";
 import { loadCatalogue } from "../engine/catalogue";
 import { listActions } from "../report/summarize";
 import { grantsByCategory } from "./support";
+import { chainText, pathEvidence, possibleAgentReach } from "./reach-support";
 
 /**
  * A role or user whose tags blastwall cannot read may carry `blastwall:agent = "true"` when Terraform applies them,
- * and then none of the agent rules would have looked at it. An error when it can delete data itself (or with
- * --strict), else a warning: the tags must become readable, or the config must say who the agents are.
+ * and then none of the agent rules would have looked at it. An error when it can delete data itself or come to act
+ * as a principal that can, by the chains agent-transitive-destroy follows for an agent (or with --strict), else a
+ * warning: the tags must become readable, or the config must say who the agents are.
  *
  * A tag blastwall reads but whose value is neither "true" nor "false" (`"yes"`, `"1"`, `" true"`) is always an
  * error: the principal is checked as an agent (fail closed), but AWS policies keyed on the tag compare it with
@@ -21,10 +23,12 @@ export const rule: Rule = {
     why:
       "blastwall finds agents by the blastwall:agent tag. Tags built from a variable without a value, a merge() of unreadable " +
       "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
-      "destroy rights nobody checked. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
+      "destroy rights nobody checked. It is an error when the principal can delete data itself or come to act, by the " +
+      "chains blastwall follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
       "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (the guardrails) do not.",
     fix:
-      "Write the tags as a literal map or from locals blastwall can read, or name the agents in blastwall.json " +
+      "Write the tags as a literal map, or from locals and variable defaults blastwall can evaluate (merge, tomap, lookup... " +
+      "of known values; give the variable a default), or name the agents in blastwall.json " +
       "(`agents.addresses` / `agents.names`). Set blastwall:agent to \"true\" for an agent and to \"false\" (or leave it out) " +
       "for anything else. If the principal is not an agent, acknowledge this finding with the reason.",
     severity: "warning",
@@ -56,17 +60,29 @@ export const rule: Rule = {
       if (p.isAgent || t.state !== "unreadable") continue;
       const destroy = [...new Set((grantsByCategory(ctx.analysis.rightsOf(p.address)).get("direct") ?? []).map((g) => g.action))];
       destroy.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
-      const error = destroy.length > 0 || ctx.strict;
+      // Not only its own rights: as an agent it would hold every right of what it can come to act as (red-team round
+      // 89: a role tagged through merge() whose only right was sts:AssumeRole on a deploy role passed the gate).
+      const reach = destroy.length > 0 ? undefined : possibleAgentReach(ctx, p);
+      const error = destroy.length > 0 || reach?.severity === "error" || ctx.strict;
+      const where = p.resource.constructPath ? ` (construct ${p.resource.constructPath})` : "";
+      const what =
+        destroy.length > 0
+          ? `, one that can delete data: ${listActions(destroy)}.`
+          : reach === undefined
+            ? ". Nothing it can reach deletes data, as far as blastwall sees, so this is a warning."
+            : reach.path.length === 0
+              ? `, one that can delete data: ${listActions([...reach.actions])}.`
+              : `, one that can come to act as ${reach.id}, which ${reach.actions.includes("*") ? "blastwall counts as holding every right" : `can delete data (${listActions([...reach.actions])})`}: ${chainText(p.address, reach.path)}.`;
       out.push({
         principal: p.address,
         resource: p.address,
-        actions: destroy,
+        actions: destroy.length > 0 ? destroy : [...(reach?.actions ?? [])],
         severity: error ? "error" : "warning",
         message:
-          `${p.address} has ${t.where} \`${t.expression}\`, which blastwall cannot read: it may set ${AGENT_TAG} = "true" when ` +
-          `Terraform applies it, and then ${p.address} is an AI agent blastwall did not check` +
-          (destroy.length > 0 ? `, one that can delete data: ${listActions(destroy)}.` : "."),
-        evidence: [{ step: "tags", address: p.address, detail: `${t.where}: ${t.expression}` }],
+          `${p.address}${where} may be an AI agent: its ${t.where} are \`${t.expression}\`, which blastwall cannot read. They may set ${AGENT_TAG} = "true" when ` +
+          `Terraform applies them, and then ${p.address} is an AI agent blastwall did not check` +
+          what,
+        evidence: [{ step: "tags", address: p.address, detail: `${t.where}: ${t.expression}` }, ...(reach ? pathEvidence(reach.path) : [])],
       });
     }
     return out;

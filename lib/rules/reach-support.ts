@@ -638,3 +638,43 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, pat
     evidence: [principalEvidence(agent), ...pathEvidence(path), { step: "unknown", address: id, detail: `${detail}: possibly every action` }],
   };
 }
+
+/** What a principal that may be an agent reaches: the nearest principal that can destroy data, with the chain. */
+export interface PossibleReach {
+  readonly id: string;
+  readonly path: readonly ReachEdge[];
+  /** Its destroy rights, or `*` for a principal blastwall cannot see. */
+  readonly actions: readonly string[];
+  readonly severity: "error" | "warning";
+}
+
+/**
+ * For a principal that is not a known agent but may be one (tags blastwall cannot read): the nearest principal it
+ * can come to act as, by the links agent-transitive-destroy and agent-reach-unknown follow for an agent, that can
+ * destroy data or whose rights blastwall cannot see (every right); undefined when there is none. Its severity is
+ * what those rules give the chain.
+ */
+export function possibleAgentReach(ctx: RuleContext, p: PrincipalNode): PossibleReach | undefined {
+  const graph = reachOf(ctx);
+  const writes = holdsPermissionWrites(ctx, p);
+  const reach = graph.search(p.address);
+  let found: PossibleReach | undefined;
+  // From the principal itself: what it holds beyond its direct destroy rights (credential reads, overwrites, shells,
+  // IAM writes) is what the agent rules would report of an agent.
+  for (let k = 0; k < reach.orderIdx.length; k++) {
+    const id = graph.idOf(reach.orderIdx[k]);
+    let actions: string[];
+    if (id.startsWith(UNKNOWN_PREFIX)) actions = ["*"];
+    else {
+      const cap = nodeCapability(ctx, id, p, writes);
+      if (!cap || !isDangerous(cap)) continue;
+      actions = capabilityActions(cap);
+    }
+    const path = reach.pathTo(id);
+    const severity = weakChain(ctx, path) ? "warning" : chainSeverity(actions);
+    const shown = id.startsWith(UNKNOWN_PREFIX) ? (graph.unknownDetail.get(id) ?? id) : id;
+    if (severity === "error") return { id: shown, path, actions, severity };
+    found ??= { id: shown, path, actions, severity };
+  }
+  return found;
+}

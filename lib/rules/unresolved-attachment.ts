@@ -7,10 +7,13 @@ import { listActions } from "../report/summarize";
 import { maySitIn, providerAccount } from "../engine/terraform/providers";
 import { globsIntersect } from "../engine/iam/glob";
 import type { UnresolvedAttachment } from "../engine/analysis-types";
+import { readAgentTag } from "../engine/agent-tags";
 
 /**
  * An attachment whose target cannot be resolved (`role = var.role_name`, a computed name) may attach to an agent.
- * When what it attaches holds destroy rights, the gate cannot prove the agent safe, so it says so.
+ * When what it attaches holds destroy rights, the gate cannot prove the agent safe, so it says so: an error when the
+ * stack has an agent, another checked stack's agent may share its account, or a principal's tags cannot be read (it
+ * may be an agent); else a warning.
  */
 export const rule: Rule = {
   meta: {
@@ -40,6 +43,16 @@ export const rule: Rule = {
         const peerName = p.arnPattern.slice(p.arnPattern.lastIndexOf("/") + 1);
         return !/^[*?]*$/.test(name) && globsIntersect(name, peerName, { caseInsensitive: true });
       });
+    // A principal whose tags blastwall cannot read may be an agent (red-team round 89: roles tagged through
+    // merge() or each.value, attached through join() or each.value.name): the target may be that one.
+    let possible: string | null | undefined;
+    const possibleAgent = (): string | undefined => {
+      if (possible === undefined) {
+        const p = analysis.principals.find((x) => !x.isAgent && (x.kind === "role" || x.kind === "user") && readAgentTag(x.resource, stack).state === "unreadable");
+        possible = p ? p.address : null;
+      }
+      return possible ?? undefined;
+    };
     for (const u of analysis.unresolved) {
       let actions: string[] = ["*"];
       if (u.document) {
@@ -49,8 +62,16 @@ export const rule: Rule = {
         if (actions.length === 0) continue;
       }
       const peer = peerFor(u);
-      const mayBeAgent = analysis.agents.length > 0 || peer !== undefined;
-      const whose = analysis.agents.length === 0 && peer !== undefined ? ` (${peer.address} of stack ${peer.stack}, ${peer.reason}, may share this stack's account)` : "";
+      const maybe = analysis.agents.length === 0 && peer === undefined ? possibleAgent() : undefined;
+      const mayBeAgent = analysis.agents.length > 0 || peer !== undefined || maybe !== undefined;
+      const whose =
+        analysis.agents.length > 0
+          ? ""
+          : peer !== undefined
+            ? ` (${peer.address} of stack ${peer.stack}, ${peer.reason}, may share this stack's account)`
+            : maybe !== undefined
+              ? ` (${maybe}: its tags are an expression blastwall cannot read, so it may be one and may be the target)`
+              : "";
       out.push({
         principal: u.address,
         resource: u.address,

@@ -54,7 +54,7 @@ describe("plan gate: an unknown tags_all beside the provider's default tags (red
     expect(code).toBe(1);
     expect(ids).toContain("agent-tags-unreadable");
     const f = report.findings.find((x) => x.ruleId === "agent-tags-unreadable")!;
-    expect(f.message).toContain("aws_iam_role.agent has tags_all");
+    expect(f.message).toContain("aws_iam_role.agent may be an AI agent: its tags_all are");
     expect(f.message).toContain("s3:DeleteBucket");
   });
 

@@ -71,7 +71,7 @@ describe("agent-tags-unreadable", () => {
   test("tags blastwall cannot read, on a role that can delete data: an error naming the expression and the rights", () => {
     const [f] = unreadable(DELETE);
     expect(f).toMatchObject({ severity: "error", principal: "aws_iam_role.r", actions: ["ec2:DeleteVolume"] });
-    expect(f.message).toMatch(/tags `\$\{var\.tags\}`, which blastwall cannot read: it may set blastwall:agent = "true"[\s\S]*ec2:DeleteVolume/);
+    expect(f.message).toMatch(/may be an AI agent: its tags are `\$\{var\.tags\}`, which blastwall cannot read\. They may set blastwall:agent = "true"[\s\S]*ec2:DeleteVolume/);
     expect(f.fix).toMatch(/agents\.addresses/);
   });
 
