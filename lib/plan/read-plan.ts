@@ -250,11 +250,34 @@ function managedAddresses(m: unknown): string[] {
     .map((r) => {
       const { address, index } = r as { address: string; index?: unknown };
       const full = prefix !== "" && !address.startsWith(prefix) ? `${prefix}${address}` : address;
-      const key = typeof index === "number" ? `[${index}]` : typeof index === "string" ? `[${JSON.stringify(index)}]` : "";
-      return key !== "" && !full.endsWith(key) ? `${full}${key}` : full;
+      // An address ends in its resource's name (an identifier) or in its instance key: one ending in `]` already has
+      // it, written by Terraform's own quoting, which is not JSON's (red-team round 89: a key with `${` or a
+      // non-printing character was appended a second time, and the resource read as missing).
+      if (index === undefined || index === null || full.endsWith("]")) return full;
+      return typeof index === "number" ? `${full}[${index}]` : typeof index === "string" ? `${full}[${goQuoted(index)}]` : full;
     });
   const children = Array.isArray(m.child_modules) ? m.child_modules.flatMap(managedAddresses) : [];
   return [...own, ...children];
+}
+
+/**
+ * A string instance key as the Terraform versions that wrote prior_state addresses without their key (0.12) quote it
+ * in planned_values addresses: Go's `%q` (hashicorp/terraform addrs/instance_key.go, StringKey.String, before
+ * toHCLQuotedString replaced it), i.e. strconv.Quote. Printable characters are Go's unicode.IsPrint (letters, marks,
+ * numbers, punctuation, symbols, ASCII space), approximated by the Unicode classes of this runtime.
+ */
+function goQuoted(s: string): string {
+  const named: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\" };
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (named[ch] !== undefined) out += named[ch];
+    else if (ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) out += ch;
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+  }
+  return `${out}"`;
 }
 
 /** `resources` (objects) and `child_modules` (modules) of a planned or prior module, when present. */
