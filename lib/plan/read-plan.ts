@@ -127,6 +127,11 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
   if (doc.errored === true) {
     throw new InputError(file, "plan is errored (terraform plan failed, so the plan does not show everything apply would do); fix the errors and plan again");
   }
+  // Terraform writes a list (or leaves it out); a list in another shape would hide the deferred changes it holds.
+  for (const key of ["deferred_changes", "deferred_action_invocations"] as const) {
+    const v = doc[key];
+    if (v !== undefined && v !== null && !Array.isArray(v)) throw new InputError(file, `malformed plan: ${key} is not an array (terraform show -json writes a list of deferred changes); run terraform show -json again`);
+  }
   if (doc.complete === false) {
     throw new InputError(file, "plan is incomplete (complete: false: some changes were deferred to a later plan/apply round); the gate refuses a plan that does not show everything apply will do");
   }
@@ -181,7 +186,6 @@ function checkUnknownArrays(doc: Record<string, unknown>, file: string): void {
  */
 function checkActionInvocations(doc: Record<string, unknown>, changes: readonly PlanResourceChange[], file: string): void {
   const deferred = doc.deferred_action_invocations;
-  if (deferred !== undefined && deferred !== null && !Array.isArray(deferred)) throw new InputError(file, "malformed plan: deferred_action_invocations is not an array");
   if (Array.isArray(deferred) && deferred.length > 0) {
     throw new InputError(file, `plan is incomplete (${deferred.length} deferred action invocation(s) in deferred_action_invocations); the gate refuses a plan that does not show everything apply will do`);
   }

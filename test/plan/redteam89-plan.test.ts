@@ -68,3 +68,17 @@ describe("Terraform 0.12's prior_state addresses without their key (finding 1)",
     expect(read(old('null_resource.baz["ab"]'))).toThrow('malformed plan: it lists no resource changes, but null_resource.baz["a\\u00a0b\\n"] of the prior state is missing');
   });
 });
+
+describe("deferred_changes that is not a list (finding 4)", () => {
+  test("an object is refused, as deferred_action_invocations is", () => {
+    const entry = { reason: "provider_config_unknown", resource_change: change("aws_db_instance.main", ["delete"], { identifier: "orders" }, null) };
+    expect(read(minimalPlan([], { deferred_changes: { 0: entry } }))).toThrow("malformed plan: deferred_changes is not an array");
+    expect(read(minimalPlan([], { deferred_changes: "x" }))).toThrow("malformed plan: deferred_changes is not an array");
+    expect(read(minimalPlan([], { deferred_action_invocations: {} }))).toThrow("malformed plan: deferred_action_invocations is not an array");
+  });
+
+  test("control: an empty list (or none) is read", () => {
+    expect(read(minimalPlan([], { deferred_changes: [] }))).not.toThrow();
+    expect(read(minimalPlan([], { deferred_changes: null }))).not.toThrow();
+  });
+});
