@@ -99,6 +99,14 @@ export function parsePlanText(text: string, file: string): PlanJson {
   return checkPlan(doc, file);
 }
 
+/**
+ * A plan that says `complete: false` with nothing deferred (the reader refuses one with deferred changes): made with
+ * -target by Terraform 1.8+. It applies what it lists and nothing else; the resources it leaves out are not judged.
+ */
+export function isPartialPlan(plan: PlanJson): boolean {
+  return plan.complete === false;
+}
+
 /** Checks a parsed document is a plan the gate can judge, and returns it typed. */
 export function checkPlan(doc: unknown, file: string): PlanJson {
   if (!isObject(doc)) throw new InputError(file, `not a Terraform plan (the JSON is not an object); ${SHOW_JSON}`);
@@ -132,11 +140,14 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
     const v = doc[key];
     if (v !== undefined && v !== null && !Array.isArray(v)) throw new InputError(file, `malformed plan: ${key} is not an array (terraform show -json writes a list of deferred changes); run terraform show -json again`);
   }
-  if (doc.complete === false) {
-    throw new InputError(file, "plan is incomplete (complete: false: some changes were deferred to a later plan/apply round); the gate refuses a plan that does not show everything apply will do");
-  }
+  // Terraform 1.8+ writes complete: false for a plan with deferred changes, and for every plan made with -target
+  // (context_plan.go: Complete only when there are no targets and no deferrals). A deferred change is left to a later
+  // round the plan does not show: refused. A targeted plan lists all it applies (an older Terraform writes the same
+  // plan with no complete field): judged as such, and the report says it is partial (`isPartialPlan`).
   if (Array.isArray(doc.deferred_changes) && doc.deferred_changes.length > 0) {
-    throw new InputError(file, `plan is incomplete (${doc.deferred_changes.length} deferred change(s)); the gate refuses a plan that does not show everything apply will do`);
+    const n = doc.deferred_changes.length;
+    const marked = doc.complete === false ? "complete: false, " : "";
+    throw new InputError(file, `plan is incomplete (${marked}${n} deferred change(s) in deferred_changes, left to a later plan/apply round); the gate refuses a plan that does not show everything apply will do`);
   }
   if (hasPlanned && doc.planned_values !== null && !isObject(doc.planned_values)) {
     throw new InputError(file, "malformed plan: planned_values is not an object");
@@ -226,8 +237,9 @@ function checkNothingGoes(doc: Record<string, unknown>, changes: readonly PlanRe
   // A refresh-only plan (`terraform plan -refresh-only`) plans no change, so its planned values hold no resource at all.
   if (planned.size === 0 && changes.length === 0) return;
   // Only a plan that says it is complete (Terraform 1.8 and later) plans an action, a no-op's included, for every
-  // resource instance of the prior state. An older plan made with -target leaves the others out of planned_values and
-  // resource_changes alike, and says nothing of it: there a missing resource is judged only when nothing changes.
+  // resource instance of the prior state. A plan made with -target leaves the others out of planned_values and
+  // resource_changes alike (Terraform 1.8+ says complete: false, an older one nothing): there a missing resource is
+  // judged only when nothing changes.
   if (changes.length > 0 && doc.complete !== true) return;
   const accounted = new Set<string>();
   for (const rc of changes) {

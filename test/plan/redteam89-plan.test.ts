@@ -3,8 +3,14 @@
  * way, targeted plans of Terraform 1.8+), a deferred_changes list in another shape, and a move out of a protected
  * type. Each plan is the red-team's shape reduced to what matters, beside a control.
  */
+import { writeFileSync } from "fs";
+import { join } from "path";
+import { createApproval } from "../../lib/plan/approval";
+import { gateFails, runGate } from "../../lib/plan/gate";
 import { readPlan } from "../../lib/plan/read-plan";
+import { renderText } from "../../lib/report/text";
 import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { ed25519 } from "./keys";
 
 type Obj = Record<string, unknown>;
 
@@ -66,6 +72,68 @@ describe("Terraform 0.12's prior_state addresses without their key (finding 1)",
 
   test("control: an instance of another key is missing", () => {
     expect(read(old('null_resource.baz["ab"]'))).toThrow('malformed plan: it lists no resource changes, but null_resource.baz["a\\u00a0b\\n"] of the prior state is missing');
+  });
+});
+
+describe("complete: false with nothing deferred: a targeted plan of Terraform 1.8+ (finding 2)", () => {
+  const PROTECTED = { "blastwall:protected": "true" };
+  const db = res("aws_db_instance.main", { identifier: "orders", deletion_protection: true, tags: PROTECTED });
+  const bucket = (tag: string) => res("aws_s3_bucket.logs", { bucket: "l", tags: { a: tag } });
+  const prior = { values: { root_module: { resources: [db, bucket("1")] } } };
+  // -target aws_s3_bucket.logs: the database is left out of planned_values and resource_changes alike.
+  const tagUpdate = minimalPlan([change("aws_s3_bucket.logs", ["update"], bucket("1").values, bucket("2").values)], {
+    complete: false,
+    planned_values: { root_module: { resources: [bucket("2")] } },
+    prior_state: prior,
+  });
+  // -target aws_db_instance.main with its block removed.
+  const dbDelete = minimalPlan([change("aws_db_instance.main", ["delete"], db.values, null, { action_reason: "delete_because_no_resource_config" })], {
+    complete: false,
+    planned_values: { root_module: { resources: [] } },
+    prior_state: { values: { root_module: { resources: [db] } } },
+  });
+
+  const gate = (doc: Obj, approvals: string[] = []) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(doc));
+    const key = ed25519();
+    writeFileSync(join(dir, "alice.pub.pem"), key.publicKeyPem);
+    const now = new Date("2026-10-01T09:00:00.000Z");
+    const files = approvals.map((name) => {
+      writeFileSync(join(dir, name), JSON.stringify(createApproval("plan.json", { privateKeyPem: key.privateKeyPem, by: "alice", expiresIn: "1h", now, cwd: dir })));
+      return name;
+    });
+    return runGate({ planFile: "plan.json", cwd: dir, now, trustedKeys: ["alice.pub.pem"], approvals: files });
+  };
+
+  test("the tag update passes, and the report says the plan is partial", () => {
+    const r = gate(tagUpdate);
+    expect(r.findings).toEqual([]);
+    expect(gateFails(r)).toBe(false);
+    expect(r.notes).toEqual([expect.stringMatching(/^partial plan: it says complete: false with nothing deferred, as Terraform 1\.8\+ writes every plan made with -target/)]);
+    expect(renderText(r)).toMatch(/^NOTE partial plan: .*\n\nblastwall gate: PASS/);
+  });
+
+  test("the delete of a protected database is blocked, and an approval of this exact plan lets it through", () => {
+    const r = gate(dbDelete);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual(["plan-protected-delete aws_db_instance.main"]);
+    expect(gateFails(r)).toBe(true);
+    const approved = gate(dbDelete, ["a.json"]);
+    expect(approved.findings[0].acknowledged?.source).toBe("a.json");
+    expect(gateFails(approved)).toBe(false);
+  });
+
+  test("control: a complete plan carries no note", () => {
+    expect(gate({ ...tagUpdate, complete: true, prior_state: { values: { root_module: { resources: [bucket("1")] } } } }).notes).toBeUndefined();
+  });
+
+  test("control: a plan with deferred changes is still refused, and says so", () => {
+    const deferred = [{ reason: "provider_config_unknown", resource_change: change("aws_db_instance.main", ["delete"], db.values, null) }];
+    expect(read({ ...tagUpdate, deferred_changes: deferred })).toThrow(
+      /plan is incomplete \(complete: false, 1 deferred change\(s\) in deferred_changes, left to a later plan\/apply round\)/,
+    );
+    const action = { reason: "resource_config_unknown", action_invocation: { address: "action.aws_lambda_invoke.x", type: "aws_lambda_invoke", name: "x" } };
+    expect(read({ ...tagUpdate, deferred_action_invocations: [action] })).toThrow(/plan is incomplete \(1 deferred action invocation\(s\) in deferred_action_invocations\)/);
   });
 });
 
