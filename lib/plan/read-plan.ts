@@ -406,7 +406,8 @@ function isDataAddress(address: string): boolean {
   return parts[i] === "data";
 }
 
-function typeFromAddress(address: string): string | undefined {
+/** The resource type an address names (`module.a.aws_db_instance.x[0]` → `aws_db_instance`). */
+export function typeFromAddress(address: string): string | undefined {
   const parts = withoutInstanceKeys(address).split(".");
   // module.a.module.b.[data.]type.name
   let i = 0;

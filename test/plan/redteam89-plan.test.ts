@@ -6,6 +6,7 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { createApproval } from "../../lib/plan/approval";
+import { evaluatePlan } from "../../lib/plan/evaluate";
 import { gateFails, runGate } from "../../lib/plan/gate";
 import { readPlan } from "../../lib/plan/read-plan";
 import { renderText } from "../../lib/report/text";
@@ -134,6 +135,34 @@ describe("complete: false with nothing deferred: a targeted plan of Terraform 1.
     );
     const action = { reason: "resource_config_unknown", action_invocation: { address: "action.aws_lambda_invoke.x", type: "aws_lambda_invoke", name: "x" } };
     expect(read({ ...tagUpdate, deferred_action_invocations: [action] })).toThrow(/plan is incomplete \(1 deferred action invocation\(s\) in deferred_action_invocations\)/);
+  });
+});
+
+describe("a move out of a protected type (finding 3)", () => {
+  const values = { identifier: "orders", engine: "postgres" };
+  const moved = (from: string, to: string, after: Obj = values) => change(to, ["no-op"], after, after, { previous_address: from });
+  const judge = (rc: Obj, config: Obj = {}) =>
+    evaluatePlan(readPlan(write(minimalPlan([rc]))), { config })
+      .judged.map((j) => j.finding)
+      .filter((f) => f.severity === "error");
+
+  test("aws_db_instance moved to aws_rds_cluster_instance (no protected type) is blocked", () => {
+    const [f, ...more] = judge(moved("aws_db_instance.main", "aws_rds_cluster_instance.main"));
+    expect(more).toEqual([]);
+    expect(f).toMatchObject({ ruleId: "plan-protected-moved", principal: "aws_rds_cluster_instance.main" });
+    expect(f.message).toBe(
+      "The plan moves aws_db_instance.main (aws_db_instance, a protected type) to aws_rds_cluster_instance.main, of type aws_rds_cluster_instance, which is not protected, so later plans could destroy it without approval.",
+    );
+    // A type the config protects counts as a built-in one.
+    expect(judge(moved("aws_sns_topic.jobs", "aws_instance.jobs"), { protected: { types: ["aws_sns_*"] } }).map((x) => x.ruleId)).toEqual(["plan-protected-moved"]);
+  });
+
+  test("control: a same-type move, a move to another protected type, or to a resource still protected passes", () => {
+    expect(judge(moved("aws_db_instance.main", "aws_db_instance.orders"))).toEqual([]);
+    expect(judge(moved("aws_db_instance.main", "awscc_rds_db_instance.main"))).toEqual([]);
+    expect(judge(moved("aws_db_instance.main", "aws_rds_cluster_instance.main", { ...values, tags: { "blastwall:protected": "true" } }))).toEqual([]);
+    expect(judge(moved("aws_db_instance.main", "aws_rds_cluster_instance.main"), { protected: { types: ["aws_rds_cluster_instance"] } })).toEqual([]);
+    expect(judge(moved("aws_sns_topic.jobs", "aws_instance.jobs"))).toEqual([]);
   });
 });
 
