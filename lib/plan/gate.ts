@@ -10,7 +10,7 @@ import { InputError, type TfStack } from "../engine/terraform/types";
 import type { ApprovalVerdict, Report } from "../report/types";
 import { approvalShapeProblem, readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
 import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from "./evaluate";
-import { decodePlanBytes, fileProblem, readPlan } from "./read-plan";
+import { decodePlanBytes, fileProblem, isPartialPlan, readPlan } from "./read-plan";
 import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
 import { PLAN_RULES } from "./rules";
@@ -84,10 +84,12 @@ export function runGate(options: GateOptions): Report {
   }
 
   const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
+  const notes = isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : [];
   return {
     tool: "gate",
     findings,
     approvals: verdicts,
+    ...(notes.length > 0 ? { notes } : {}),
     rules: [...PLAN_RULES.map((r) => r.meta), ...(options.engineRules ?? [])],
     summary: {
       errors: findings.filter((f) => f.severity === "error" && !f.acknowledged).length,
@@ -99,6 +101,11 @@ export function runGate(options: GateOptions): Report {
     },
   };
 }
+
+/** Said of a plan that says `complete: false` with nothing deferred (the reader refuses one with deferred changes). */
+export const PARTIAL_PLAN_NOTE =
+  "partial plan: it says complete: false with nothing deferred, as Terraform 1.8+ writes every plan made with -target. " +
+  "The gate judged the changes it lists, which are all that applying this saved plan does; resources it leaves out are not judged (the plan does not change them).";
 
 /**
  * A key given as `--trust NAME=KEY.pem` belongs to NAME: an approval it signs under another name is refused, so the

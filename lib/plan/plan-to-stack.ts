@@ -37,8 +37,8 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     resources.push(toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values: rc.change.before } as PlanModuleResource, undefined));
   }
   // Data sources read during planning are in prior_state only. Managed resources there are in planned_values unless
-  // they are destroyed (not part of the end state), or the plan is targeted: Terraform before 1.8 writes such a plan
-  // without `complete: false`, and leaves the resources it does not target out of planned_values. They still exist.
+  // they are destroyed (not part of the end state), or the plan is targeted: Terraform leaves the resources it does not
+  // target out of planned_values (1.8+ says complete: false, with nothing deferred; before 1.8 nothing). They still exist.
   // Gone from the end state under their prior address: destroyed, or moved (`previous_address`) to another one.
   const deleted = new Set(plan.resource_changes.filter((rc) => !rc.deposed && rc.change.actions.includes("delete")).map((rc) => rc.address));
   for (const rc of plan.resource_changes) if (typeof rc.previous_address === "string") deleted.add(rc.previous_address);

@@ -99,6 +99,14 @@ export function parsePlanText(text: string, file: string): PlanJson {
   return checkPlan(doc, file);
 }
 
+/**
+ * A plan that says `complete: false` with nothing deferred (the reader refuses one with deferred changes): made with
+ * -target by Terraform 1.8+. It applies what it lists and nothing else; the resources it leaves out are not judged.
+ */
+export function isPartialPlan(plan: PlanJson): boolean {
+  return plan.complete === false;
+}
+
 /** Checks a parsed document is a plan the gate can judge, and returns it typed. */
 export function checkPlan(doc: unknown, file: string): PlanJson {
   if (!isObject(doc)) throw new InputError(file, `not a Terraform plan (the JSON is not an object); ${SHOW_JSON}`);
@@ -127,11 +135,19 @@ export function checkPlan(doc: unknown, file: string): PlanJson {
   if (doc.errored === true) {
     throw new InputError(file, "plan is errored (terraform plan failed, so the plan does not show everything apply would do); fix the errors and plan again");
   }
-  if (doc.complete === false) {
-    throw new InputError(file, "plan is incomplete (complete: false: some changes were deferred to a later plan/apply round); the gate refuses a plan that does not show everything apply will do");
+  // Terraform writes a list (or leaves it out); a list in another shape would hide the deferred changes it holds.
+  for (const key of ["deferred_changes", "deferred_action_invocations"] as const) {
+    const v = doc[key];
+    if (v !== undefined && v !== null && !Array.isArray(v)) throw new InputError(file, `malformed plan: ${key} is not an array (terraform show -json writes a list of deferred changes); run terraform show -json again`);
   }
+  // Terraform 1.8+ writes complete: false for a plan with deferred changes, and for every plan made with -target
+  // (context_plan.go: Complete only when there are no targets and no deferrals). A deferred change is left to a later
+  // round the plan does not show: refused. A targeted plan lists all it applies (an older Terraform writes the same
+  // plan with no complete field): judged as such, and the report says it is partial (`isPartialPlan`).
   if (Array.isArray(doc.deferred_changes) && doc.deferred_changes.length > 0) {
-    throw new InputError(file, `plan is incomplete (${doc.deferred_changes.length} deferred change(s)); the gate refuses a plan that does not show everything apply will do`);
+    const n = doc.deferred_changes.length;
+    const marked = doc.complete === false ? "complete: false, " : "";
+    throw new InputError(file, `plan is incomplete (${marked}${n} deferred change(s) in deferred_changes, left to a later plan/apply round); the gate refuses a plan that does not show everything apply will do`);
   }
   if (hasPlanned && doc.planned_values !== null && !isObject(doc.planned_values)) {
     throw new InputError(file, "malformed plan: planned_values is not an object");
@@ -181,7 +197,6 @@ function checkUnknownArrays(doc: Record<string, unknown>, file: string): void {
  */
 function checkActionInvocations(doc: Record<string, unknown>, changes: readonly PlanResourceChange[], file: string): void {
   const deferred = doc.deferred_action_invocations;
-  if (deferred !== undefined && deferred !== null && !Array.isArray(deferred)) throw new InputError(file, "malformed plan: deferred_action_invocations is not an array");
   if (Array.isArray(deferred) && deferred.length > 0) {
     throw new InputError(file, `plan is incomplete (${deferred.length} deferred action invocation(s) in deferred_action_invocations); the gate refuses a plan that does not show everything apply will do`);
   }
@@ -222,8 +237,9 @@ function checkNothingGoes(doc: Record<string, unknown>, changes: readonly PlanRe
   // A refresh-only plan (`terraform plan -refresh-only`) plans no change, so its planned values hold no resource at all.
   if (planned.size === 0 && changes.length === 0) return;
   // Only a plan that says it is complete (Terraform 1.8 and later) plans an action, a no-op's included, for every
-  // resource instance of the prior state. An older plan made with -target leaves the others out of planned_values and
-  // resource_changes alike, and says nothing of it: there a missing resource is judged only when nothing changes.
+  // resource instance of the prior state. A plan made with -target leaves the others out of planned_values and
+  // resource_changes alike (Terraform 1.8+ says complete: false, an older one nothing): there a missing resource is
+  // judged only when nothing changes.
   if (changes.length > 0 && doc.complete !== true) return;
   const accounted = new Set<string>();
   for (const rc of changes) {
@@ -250,11 +266,34 @@ function managedAddresses(m: unknown): string[] {
     .map((r) => {
       const { address, index } = r as { address: string; index?: unknown };
       const full = prefix !== "" && !address.startsWith(prefix) ? `${prefix}${address}` : address;
-      const key = typeof index === "number" ? `[${index}]` : typeof index === "string" ? `[${JSON.stringify(index)}]` : "";
-      return key !== "" && !full.endsWith(key) ? `${full}${key}` : full;
+      // An address ends in its resource's name (an identifier) or in its instance key: one ending in `]` already has
+      // it, written by Terraform's own quoting, which is not JSON's (red-team round 89: a key with `${` or a
+      // non-printing character was appended a second time, and the resource read as missing).
+      if (index === undefined || index === null || full.endsWith("]")) return full;
+      return typeof index === "number" ? `${full}[${index}]` : typeof index === "string" ? `${full}[${goQuoted(index)}]` : full;
     });
   const children = Array.isArray(m.child_modules) ? m.child_modules.flatMap(managedAddresses) : [];
   return [...own, ...children];
+}
+
+/**
+ * A string instance key as the Terraform versions that wrote prior_state addresses without their key (0.12) quote it
+ * in planned_values addresses: Go's `%q` (hashicorp/terraform addrs/instance_key.go, StringKey.String, before
+ * toHCLQuotedString replaced it), i.e. strconv.Quote. Printable characters are Go's unicode.IsPrint (letters, marks,
+ * numbers, punctuation, symbols, ASCII space), approximated by the Unicode classes of this runtime.
+ */
+function goQuoted(s: string): string {
+  const named: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\" };
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (named[ch] !== undefined) out += named[ch];
+    else if (ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) out += ch;
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+  }
+  return `${out}"`;
 }
 
 /** `resources` (objects) and `child_modules` (modules) of a planned or prior module, when present. */
@@ -367,7 +406,8 @@ function isDataAddress(address: string): boolean {
   return parts[i] === "data";
 }
 
-function typeFromAddress(address: string): string | undefined {
+/** The resource type an address names (`module.a.aws_db_instance.x[0]` → `aws_db_instance`). */
+export function typeFromAddress(address: string): string | undefined {
   const parts = withoutInstanceKeys(address).split(".");
   // module.a.module.b.[data.]type.name
   let i = 0;

@@ -24,5 +24,6 @@ export function renderJson(report: Report): string {
     summary: report.summary,
   };
   if (report.approvals) out.approvals = report.approvals;
+  if (report.notes && report.notes.length > 0) out.notes = report.notes;
   return JSON.stringify(out, null, 2) + "\n";
 }

@@ -72,6 +72,8 @@ export function renderText(report: Report): string {
     for (const c of shared) out.push(`  ${d(c.where)} — ${c.findings} findings, ${c.principals} agents`);
     out.push("");
   }
+  for (const n of report.notes ?? []) out.push(`NOTE ${d(n)}`);
+  if ((report.notes ?? []).length > 0) out.push("");
   const verdict = s.errors > 0 ? "FAIL" : "PASS";
   const acked = s.acknowledged;
   out.push(

@@ -29,6 +29,8 @@ export interface Report {
   readonly findings: readonly Finding[];
   readonly summary: ReportSummary;
   readonly approvals?: readonly ApprovalVerdict[];
+  /** What the reader should know of the input as a whole (the gate: a partial, targeted plan). */
+  readonly notes?: readonly string[];
   /** Metadata of the rules that ran (SARIF lists them; text and JSON do not need it). */
   readonly rules?: readonly RuleMeta[];
 }
