@@ -35,6 +35,7 @@ export const rule: Rule = {
           resource: s.source.address,
           actions: ["*"],
           message: `${s.source.address} reaches ${agentNoun(agent)} but ${s.unknown}; blastwall counts it as granting every action.`,
+          ...fixFor(s.unknown ?? ""),
           evidence: [principalEvidence(agent), ...statementEvidence(agent, s)],
         });
       }
@@ -42,3 +43,16 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** A fix for the routes that have a specific one: a dynamic block. */
+function fixFor(reason: string): { fix?: string } {
+  if (/dynamic "[a-z_]+" block blastwall cannot expand/.test(reason)) {
+    return {
+      fix:
+        "Make the dynamic block's for_each a literal list or map (or a local or variable default that is one) " +
+        "and use only its iterator's key and value in the content, or write the statements out; if you have reviewed " +
+        "the policy, acknowledge this finding with a reason.",
+    };
+  }
+  return {};
+}

@@ -283,7 +283,7 @@ describe("data.aws_iam_policy_document", () => {
     expect(d.statements.map((st) => st.unknown ?? st.actions![0])).toEqual([
       'data.aws_iam_policy_document.d.dynamic.statement cannot be read and may replace statement "NoDelete"',
       "ec2:describe*",
-      'data.aws_iam_policy_document.d builds statements with a dynamic "statement" block, which blastwall cannot read',
+      'data.aws_iam_policy_document.d builds statements with a dynamic "statement" block blastwall cannot expand: its for_each ${var.s} is not known (make it a literal list or map, or write the statements out)',
     ]);
     expect(d.statements[2].source.index).toBe(1);
   });
