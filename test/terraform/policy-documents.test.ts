@@ -145,9 +145,12 @@ describe("policyFromValue: whole-value references and expressions", () => {
   });
 
   test("functions and other references are unknown, and say which expression", () => {
-    expect(only(from(s, '${file("policy.json")}')).unknown).toBe('policy is built by ${file("policy.json")}, which blastwall cannot read');
+    // Files are read only for a stack read from disk (see test/cli/templatefile-assets.test.ts): the reason says so.
+    expect(only(from(s, '${file("policy.json")}')).unknown).toBe(
+      'policy is built by ${file("policy.json")}, which blastwall cannot read: "policy.json" is read only when blastwall check reads the stack\'s Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)',
+    );
     expect(only(from(s, '${templatefile("p.tpl", {b = var.b})}')).unknown).toBe(
-      'policy is built by ${templatefile("p.tpl", {b = var.b})}, which blastwall cannot read',
+      'policy is built by ${templatefile("p.tpl", {b = var.b})}, which blastwall cannot read: "p.tpl" is read only when blastwall check reads the stack\'s Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)',
     );
     // jsonencode of a literal is read as the JSON it renders (test/terraform/jsonencode-policies.test.ts): here, one without statements.
     expect(only(from(s, '${jsonencode({Version = "2012-10-17"})}')).unknown).toBe("policy document has no Statement");

@@ -95,6 +95,9 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
     // the JSON text Terraform renders, references left as `${...}` (see encodedDocument).
     const text = /^\s*jsonencode\s*\(/.test(expr) ? encodedDocument(ctx.stack, raw) : undefined;
     if (text !== undefined) return parseDocumentText(ctx, text, opts);
+    // `templatefile(...)` / `file(...)` (cdktf's Fn.templatefile over a TerraformAsset): the file as Terraform reads it,
+    // from the stack's folder, rendered with variables blastwall knows exactly, or not at all.
+    if (/^\s*(?:templatefile|file)\s*\(/.test(expr)) return fileDocument(ctx, raw, opts);
     return unknown(`policy is built by ${shown()}, which blastwall cannot read`);
   }
   const ref = cls.ref;
@@ -167,11 +170,21 @@ function primitive(v: unknown, type: "string" | "number" | "bool"): string | num
   return v === "true" ? true : v === "false" ? false : undefined;
 }
 
+/** What went wrong reading a file a policy expression names (`templatefile`, `file`), for reasons. */
+export interface FileNotes {
+  /** Why a file was not read, one line each. */
+  readonly refused: string[];
+  /** Files read. */
+  readonly read: string[];
+}
+
 /**
  * The HCL evaluator's view of a stack: variables (their defaults, converted to their declared types) and locals as
- * written; references to resources, data sources and modules stay unknown.
+ * written; references to resources, data sources and modules stay unknown. Files are read only for a configuration
+ * read from disk (`filesDir`: the folder Terraform runs in, a cdktf stack's folder, where cdktf copies its assets),
+ * and only inside that folder: a gate must not be steered into reading any file of the machine it runs on.
  */
-export function stackEnv(stack: TfStack): Env {
+export function stackEnv(stack: TfStack, notes?: FileNotes): Env {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { Unk, fromJson } = require("../../hcl/values") as typeof import("../../hcl/values");
   const { BAD_TYPE, convert, parseType } = require("../../hcl/types") as typeof import("../../hcl/types");
@@ -203,19 +216,77 @@ export function stackEnv(stack: TfStack): Env {
     local: (name) => literal(stack.locals, name, `local.${name}`),
     resource: () => undefined,
     module: () => undefined,
-    // Files are not in Terraform JSON: whether one is there is not known.
-    readFile: () => null,
+    readFile: (p) => readStackFile(stack, p, notes),
   };
   return env;
 }
 
-export function encodedDocument(stack: TfStack, raw: string): string | undefined {
+/**
+ * A file of the stack's folder, as `file()` / `templatefile()` read it: a relative path, inside the folder (no `..`
+ * out of it, no link leading out), a regular file within the HCL reader's size limit, UTF-8 as Terraform requires.
+ * `undefined` when nothing is there; `null` (not known) for anything else, and for every path when the stack was not
+ * read from a file (at synth the assets cdktf copies are not written yet).
+ */
+function readStackFile(stack: TfStack, p: string, notes: FileNotes | undefined): string | undefined | null {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isAbsolute, join, relative, sep, win32 } = require("path") as typeof import("path");
+  const { realpathSync } = require("fs") as typeof import("fs");
+  const { INPUT_LIMITS, readInputFile, readProblem } = require("../input-file") as typeof import("../input-file");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const refuse = (why: string) => {
+    notes?.refused.push(`${JSON.stringify(p)} ${why}`);
+    return null;
+  };
+  const dir = stack.filesDir;
+  if (dir === undefined) {
+    return refuse("is read only when blastwall check reads the stack's Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)");
+  }
+  if (p === "" || p.includes("\0")) return refuse("is not a file name");
+  if (isAbsolute(p) || win32.isAbsolute(p) || /^~/.test(p)) {
+    return refuse("is an absolute path: blastwall reads only files inside the stack's directory, where cdktf copies its assets");
+  }
+  if (p.split(/[\\/]/).includes("..")) {
+    return refuse("goes up with \"..\": blastwall reads only files inside the stack's directory, where cdktf copies its assets");
+  }
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(dir);
+    real = realpathSync(join(dir, p));
+  } catch (e) {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      notes?.refused.push(`${JSON.stringify(p)} is not in the stack's directory ${dir}`);
+      return undefined;
+    }
+    return refuse(`cannot be read: ${readProblem(e)}`);
+  }
+  const rel = relative(root, real);
+  if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) {
+    return refuse("leads out of the stack's directory through a symbolic link: blastwall reads only files inside it");
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readInputFile(real, INPUT_LIMITS.terraform);
+  } catch (e) {
+    return refuse(`cannot be read: ${readProblem(e)}`);
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    notes?.read.push(p);
+    return text;
+  } catch {
+    return refuse("is not UTF-8 text, which Terraform refuses");
+  }
+}
+
+export function encodedDocument(stack: TfStack, raw: string, notes?: FileNotes): string | undefined {
   // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
   const { Tmpl, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const env = stackEnv(stack);
+  const env = stackEnv(stack, notes);
   try {
     const v = evalString(raw, { env });
     if (typeof v !== "string" && !(v instanceof Tmpl)) return undefined;
@@ -224,6 +295,46 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A policy that is a file's text (`${file("...")}`) or a rendered template (`${templatefile("...", {...})}`): read only
+ * when the file is in the stack's folder and every value the template uses is known, so the text is the exact one
+ * Terraform renders. Anything else is unknown, and the reason says which file or value is missing.
+ */
+function fileDocument(ctx: Ctx, raw: string, opts: PolicyFromValueOptions): PolicyDocument {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const notes: FileNotes = { refused: [], read: [] };
+  const unknowns: string[] = [];
+  let v: unknown;
+  try {
+    v = evalString(raw, { env: stackEnv(ctx.stack, notes) });
+  } catch {
+    v = undefined;
+  }
+  const shown = showExpr(raw);
+  if (typeof v === "string") {
+    // The rendered text is final: a `${aws:username}` in it is IAM's, not Terraform's (escaped for the parser).
+    const text = toTfJson(v);
+    if (typeof text === "string") return parseDocumentText(ctx, text, opts);
+  } else if (v !== undefined) {
+    toTfJson(v as import("../../hcl/values").Value, { unknown: (src) => unknowns.push(src) });
+  }
+  if (notes.refused.length > 0) {
+    return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read: ${[...new Set(notes.refused)].join("; ")}`);
+  }
+  const parts = unknowns.filter((u) => !/^(?:templatefile|file)\s*\(/.test(u));
+  if (unknowns.length > 0 && parts.length === 0) {
+    return unknownFor(opts, `policy is built by ${shown}, whose file path or template variables blastwall cannot know (they must be literal values, locals or variable defaults)`);
+  }
+  if (parts.length > 0) {
+    const names = [...new Set(parts)].slice(0, 3).map(showExpr).join(", ");
+    return unknownFor(opts, `policy is built by ${shown}, whose template uses ${names}, which blastwall cannot know (template variables must be literal values, locals or variable defaults)`);
+  }
+  return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read`);
 }
 
 function guarded(ctx: Ctx, key: string, opts: PolicyFromValueOptions, f: () => PolicyDocument): PolicyDocument {
