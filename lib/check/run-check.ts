@@ -3,7 +3,7 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { basename, dirname } from "path";
+import { basename, dirname, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
 import type * as DatabasePasswords from "../engine/reach/database-passwords";
@@ -42,7 +42,8 @@ export interface CheckOptions {
 export async function loadStacks(input: StackInput, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
   const name = input.name ?? stackNameOf(input.path);
-  const stack = buildStack(readTerraformJson(input.path), input.path, name, values);
+  // Terraform runs in the file's folder: `templatefile("assets/...")` (a cdktf TerraformAsset) is read there.
+  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values), filesDir: dirname(resolve(input.path)) };
   if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`), or a folder named by its absolute
     // path, is on disk: read it with the stack, as Terraform does, rather than leave what it creates to a finding

@@ -35,6 +35,7 @@ export const rule: Rule = {
           resource: s.source.address,
           actions: ["*"],
           message: `${s.source.address} reaches ${agentNoun(agent)} but ${s.unknown}; blastwall counts it as granting every action.`,
+          ...fixFor(s.unknown ?? ""),
           evidence: [principalEvidence(agent), ...statementEvidence(agent, s)],
         });
       }
@@ -42,3 +43,24 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** A fix for the routes that have a specific one: a dynamic statement block, a policy read from a file. */
+function fixFor(reason: string): { fix?: string } {
+  if (/dynamic "[a-z_]+" block blastwall cannot expand/.test(reason)) {
+    return {
+      fix:
+        "Make the dynamic block's for_each a literal list or map (or a local or variable default that is one) " +
+        "and use only its iterator's key and value in the content, or write the statements out; if you have reviewed " +
+        "the policy, acknowledge this finding with a reason.",
+    };
+  }
+  if (/policy is built by \$\{(?:templatefile|file)\s*\(/.test(reason)) {
+    return {
+      fix:
+        "Keep the policy file inside the stack's directory (a cdktf TerraformAsset, referred to by its relative asset.path), " +
+        "give templatefile variables literal values, locals or variable defaults, and run blastwall check on the synthesized " +
+        "output (at synth the assets are not written yet); or write the policy in the stack, or acknowledge this finding with a reason.",
+    };
+  }
+  return {};
+}

@@ -145,9 +145,12 @@ describe("policyFromValue: whole-value references and expressions", () => {
   });
 
   test("functions and other references are unknown, and say which expression", () => {
-    expect(only(from(s, '${file("policy.json")}')).unknown).toBe('policy is built by ${file("policy.json")}, which blastwall cannot read');
+    // Files are read only for a stack read from disk (see test/cli/templatefile-assets.test.ts): the reason says so.
+    expect(only(from(s, '${file("policy.json")}')).unknown).toBe(
+      'policy is built by ${file("policy.json")}, which blastwall cannot read: "policy.json" is read only when blastwall check reads the stack\'s Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)',
+    );
     expect(only(from(s, '${templatefile("p.tpl", {b = var.b})}')).unknown).toBe(
-      'policy is built by ${templatefile("p.tpl", {b = var.b})}, which blastwall cannot read',
+      'policy is built by ${templatefile("p.tpl", {b = var.b})}, which blastwall cannot read: "p.tpl" is read only when blastwall check reads the stack\'s Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)',
     );
     // jsonencode of a literal is read as the JSON it renders (test/terraform/jsonencode-policies.test.ts): here, one without statements.
     expect(only(from(s, '${jsonencode({Version = "2012-10-17"})}')).unknown).toBe("policy document has no Statement");
@@ -283,7 +286,7 @@ describe("data.aws_iam_policy_document", () => {
     expect(d.statements.map((st) => st.unknown ?? st.actions![0])).toEqual([
       'data.aws_iam_policy_document.d.dynamic.statement cannot be read and may replace statement "NoDelete"',
       "ec2:describe*",
-      'data.aws_iam_policy_document.d builds statements with a dynamic "statement" block, which blastwall cannot read',
+      'data.aws_iam_policy_document.d builds statements with a dynamic "statement" block blastwall cannot expand: its for_each ${var.s} is not known (make it a literal list or map, or write the statements out)',
     ]);
     expect(d.statements[2].source.index).toBe(1);
   });

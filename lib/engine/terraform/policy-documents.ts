@@ -95,6 +95,9 @@ function fromExpression(ctx: Ctx, raw: string, expr: string, opts: PolicyFromVal
     // the JSON text Terraform renders, references left as `${...}` (see encodedDocument).
     const text = /^\s*jsonencode\s*\(/.test(expr) ? encodedDocument(ctx.stack, raw) : undefined;
     if (text !== undefined) return parseDocumentText(ctx, text, opts);
+    // `templatefile(...)` / `file(...)` (cdktf's Fn.templatefile over a TerraformAsset): the file as Terraform reads it,
+    // from the stack's folder, rendered with variables blastwall knows exactly, or not at all.
+    if (/^\s*(?:templatefile|file)\s*\(/.test(expr)) return fileDocument(ctx, raw, opts);
     return unknown(`policy is built by ${shown()}, which blastwall cannot read`);
   }
   const ref = cls.ref;
@@ -167,11 +170,23 @@ function primitive(v: unknown, type: "string" | "number" | "bool"): string | num
   return v === "true" ? true : v === "false" ? false : undefined;
 }
 
-export function encodedDocument(stack: TfStack, raw: string): string | undefined {
-  // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
+/** What went wrong reading a file a policy expression names (`templatefile`, `file`), for reasons. */
+export interface FileNotes {
+  /** Why a file was not read, one line each. */
+  readonly refused: string[];
+  /** Files read. */
+  readonly read: string[];
+}
+
+/**
+ * The HCL evaluator's view of a stack: variables (their defaults, converted to their declared types) and locals as
+ * written; references to resources, data sources and modules stay unknown. Files are read only for a configuration
+ * read from disk (`filesDir`: the folder Terraform runs in, a cdktf stack's folder, where cdktf copies its assets),
+ * and only inside that folder: a gate must not be steered into reading any file of the machine it runs on.
+ */
+export function stackEnv(stack: TfStack, notes?: FileNotes): Env {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
-  const { Tmpl, Unk, fromJson, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  const { Unk, fromJson } = require("../../hcl/values") as typeof import("../../hcl/values");
   const { BAD_TYPE, convert, parseType } = require("../../hcl/types") as typeof import("../../hcl/types");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const literal = (map: ReadonlyMap<string, unknown>, name: string, src: string, type?: string) => {
@@ -201,9 +216,77 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
     local: (name) => literal(stack.locals, name, `local.${name}`),
     resource: () => undefined,
     module: () => undefined,
-    // Files are not in Terraform JSON: whether one is there is not known.
-    readFile: () => null,
+    readFile: (p) => readStackFile(stack, p, notes),
   };
+  return env;
+}
+
+/**
+ * A file of the stack's folder, as `file()` / `templatefile()` read it: a relative path, inside the folder (no `..`
+ * out of it, no link leading out), a regular file within the HCL reader's size limit, UTF-8 as Terraform requires.
+ * `undefined` when nothing is there; `null` (not known) for anything else, and for every path when the stack was not
+ * read from a file (at synth the assets cdktf copies are not written yet).
+ */
+function readStackFile(stack: TfStack, p: string, notes: FileNotes | undefined): string | undefined | null {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isAbsolute, join, relative, sep, win32 } = require("path") as typeof import("path");
+  const { realpathSync } = require("fs") as typeof import("fs");
+  const { INPUT_LIMITS, readInputFile, readProblem } = require("../input-file") as typeof import("../input-file");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const refuse = (why: string) => {
+    notes?.refused.push(`${JSON.stringify(p)} ${why}`);
+    return null;
+  };
+  const dir = stack.filesDir;
+  if (dir === undefined) {
+    return refuse("is read only when blastwall check reads the stack's Terraform JSON from disk (not at synth, where cdktf has not yet copied its assets, nor from a plan)");
+  }
+  if (p === "" || p.includes("\0")) return refuse("is not a file name");
+  if (isAbsolute(p) || win32.isAbsolute(p) || /^~/.test(p)) {
+    return refuse("is an absolute path: blastwall reads only files inside the stack's directory, where cdktf copies its assets");
+  }
+  if (p.split(/[\\/]/).includes("..")) {
+    return refuse("goes up with \"..\": blastwall reads only files inside the stack's directory, where cdktf copies its assets");
+  }
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(dir);
+    real = realpathSync(join(dir, p));
+  } catch (e) {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      notes?.refused.push(`${JSON.stringify(p)} is not in the stack's directory ${dir}`);
+      return undefined;
+    }
+    return refuse(`cannot be read: ${readProblem(e)}`);
+  }
+  const rel = relative(root, real);
+  if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) {
+    return refuse("leads out of the stack's directory through a symbolic link: blastwall reads only files inside it");
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readInputFile(real, INPUT_LIMITS.terraform);
+  } catch (e) {
+    return refuse(`cannot be read: ${readProblem(e)}`);
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    notes?.read.push(p);
+    return text;
+  } catch {
+    return refuse("is not UTF-8 text, which Terraform refuses");
+  }
+}
+
+export function encodedDocument(stack: TfStack, raw: string, notes?: FileNotes): string | undefined {
+  // Loaded only for such a policy: the HCL evaluator is large, and most stacks never need it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { Tmpl, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const env = stackEnv(stack, notes);
   try {
     const v = evalString(raw, { env });
     if (typeof v !== "string" && !(v instanceof Tmpl)) return undefined;
@@ -212,6 +295,46 @@ export function encodedDocument(stack: TfStack, raw: string): string | undefined
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A policy that is a file's text (`${file("...")}`) or a rendered template (`${templatefile("...", {...})}`): read only
+ * when the file is in the stack's folder and every value the template uses is known, so the text is the exact one
+ * Terraform renders. Anything else is unknown, and the reason says which file or value is missing.
+ */
+function fileDocument(ctx: Ctx, raw: string, opts: PolicyFromValueOptions): PolicyDocument {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const notes: FileNotes = { refused: [], read: [] };
+  const unknowns: string[] = [];
+  let v: unknown;
+  try {
+    v = evalString(raw, { env: stackEnv(ctx.stack, notes) });
+  } catch {
+    v = undefined;
+  }
+  const shown = showExpr(raw);
+  if (typeof v === "string") {
+    // The rendered text is final: a `${aws:username}` in it is IAM's, not Terraform's (escaped for the parser).
+    const text = toTfJson(v);
+    if (typeof text === "string") return parseDocumentText(ctx, text, opts);
+  } else if (v !== undefined) {
+    toTfJson(v as import("../../hcl/values").Value, { unknown: (src) => unknowns.push(src) });
+  }
+  if (notes.refused.length > 0) {
+    return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read: ${[...new Set(notes.refused)].join("; ")}`);
+  }
+  const parts = unknowns.filter((u) => !/^(?:templatefile|file)\s*\(/.test(u));
+  if (unknowns.length > 0 && parts.length === 0) {
+    return unknownFor(opts, `policy is built by ${shown}, whose file path or template variables blastwall cannot know (they must be literal values, locals or variable defaults)`);
+  }
+  if (parts.length > 0) {
+    const names = [...new Set(parts)].slice(0, 3).map(showExpr).join(", ");
+    return unknownFor(opts, `policy is built by ${shown}, whose template uses ${names}, which blastwall cannot know (template variables must be literal values, locals or variable defaults)`);
+  }
+  return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read`);
 }
 
 function guarded(ctx: Ctx, key: string, opts: PolicyFromValueOptions, f: () => PolicyDocument): PolicyDocument {
@@ -603,18 +726,21 @@ function convertDataSource(ctx: Ctx, r: TfResource): Statement[] {
   }
   for (const s of sources) mergeStatements(ctx.stack, merged, embeddedDocument(ctx, r, s.value, s.where).statements, s.where);
 
-  const own = ownStatements(ctx, r);
   const dyn = v["dynamic"];
-  if (isObject(dyn) && "statement" in dyn) {
+  if (dyn !== undefined && dyn !== null) {
+    // `dynamic "statement"` (cdktf's iterator.dynamic): expanded as Terraform expands it when its for_each is known.
     const where = `${r.address}.dynamic.statement`;
-    own.push(
-      unknownStatement(
-        makeSource(r.address, own.length, undefined, undefined, r.constructPath),
-        `${r.address} builds statements with a dynamic "statement" block, which blastwall cannot read`,
-      ),
-    );
-    mergeUnreadable(ctx.stack, merged, own, where);
+    const expanded = expandDynamicStatements(ctx.stack, r.address, dyn);
+    if ("blocks" in expanded) {
+      const own = ownStatements(ctx, r, expanded.blocks);
+      mergeStatements(ctx.stack, merged, own, `${r.address}.statement`, false);
+    } else {
+      const own = ownStatements(ctx, r);
+      own.push(unknownStatement(makeSource(r.address, own.length, undefined, undefined, r.constructPath), expanded.unknown));
+      mergeUnreadable(ctx.stack, merged, own, where);
+    }
   } else {
+    const own = ownStatements(ctx, r);
     mergeStatements(ctx.stack, merged, own, `${r.address}.statement`, false);
   }
 
@@ -708,19 +834,141 @@ function embeddedDocument(ctx: Ctx, r: TfResource, value: unknown, where: string
   };
 }
 
-/** The `statement` blocks of the data source itself. */
-function ownStatements(ctx: Ctx, r: TfResource): Statement[] {
+/**
+ * The `statement` blocks a data source's `dynamic "statement"` blocks make, as Terraform expands them: for each
+ * element of a `for_each` blastwall knows exactly (a literal collection, a local or variable default that is one, what
+ * the HCL reader's functions make of them), the content with `<iterator>.key` / `.value` substituted (the iterator is
+ * the block's label unless `iterator` names another). Nested `dynamic` blocks (principals, condition) expand the same
+ * way; one that does not stays, and the statement reads as unknown. References to resources stay `${...}` for the
+ * policy parser, as in a statement written out. Anything else (a for_each not known, a content naming an iterator
+ * that is not there, an evaluation error) is unknown, with the reason.
+ */
+function expandDynamicStatements(stack: TfStack, address: string, dyn: unknown): { blocks: Obj[] } | { unknown: string } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalJson, evalString } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { ErrUnk, Tmpl, Unk, isUnknown, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const cannot = (why: string) => ({ unknown: `${address} builds statements with a dynamic "statement" block blastwall cannot expand: ${why}` });
+  // Terraform JSON writes `dynamic` as an object of labels, or a list of such objects.
+  const specs: Obj[] = [];
+  for (const d of Array.isArray(dyn) ? dyn : [dyn]) {
+    if (!isObject(d)) return cannot("it is not an object");
+    for (const [label, spec] of Object.entries(d)) {
+      if (label === "//") continue;
+      if (label !== "statement") return cannot(`a dynamic "${label}" block is beside it`);
+      for (const one of Array.isArray(spec) ? spec : [spec]) {
+        if (!isObject(one) || !("content" in one) || !("for_each" in one)) return cannot("it has no for_each or no content");
+        specs.push(one);
+      }
+    }
+  }
+  const env = stackEnv(stack);
+  const iterOf = (spec: Obj) => {
+    const it = spec["iterator"];
+    if (it === undefined || it === null) return "statement";
+    const m = typeof it === "string" ? (/^\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/.exec(it) ?? /^([A-Za-z_][A-Za-z0-9_-]*)$/.exec(it)) : null;
+    return m ? m[1] : undefined;
+  };
+  const blocks: Obj[] = [];
+  for (const spec of specs) {
+    const iter = iterOf(spec);
+    if (iter === undefined) return cannot(`its iterator ${showExpr(JSON.stringify(spec["iterator"]))} is not a name`);
+    const forEach = spec["for_each"];
+    let each: unknown;
+    try {
+      each = typeof forEach === "string" ? evalString(forEach, { env }) : undefined;
+    } catch {
+      each = undefined;
+    }
+    // A list, set or map whose elements (keys, for a map) are all there; elements may hold references.
+    if (each === undefined || isUnknown(each as never) || each === null || typeof each !== "object") {
+      return cannot(`its for_each ${showExpr(typeof forEach === "string" ? forEach : JSON.stringify(forEach))} is not known (make it a literal list or map, or write the statements out)`);
+    }
+    let value: unknown;
+    try {
+      value = evalJson({ dynamic: { statement: [spec] } }, { env }, true);
+    } catch {
+      value = undefined;
+    }
+    if (!isObject(value) || "dynamic" in value) {
+      return cannot(`its for_each ${showExpr(typeof forEach === "string" ? forEach : JSON.stringify(forEach))} is not known (make it a literal list or map, or write the statements out)`);
+    }
+    const made = value["statement"];
+    if (made === undefined) continue; // an empty for_each makes no statement
+    if (!Array.isArray(made)) return cannot("it does not make a list of blocks");
+    // What Terraform would refuse (an attribute of nothing, a wrong type) or what names an iterator that is not
+    // there (`statement.value` with `iterator = "each"`) is not read as a reference to resolve later.
+    let bad: string | undefined;
+    const walk = (x: unknown): void => {
+      if (bad !== undefined) return;
+      if (x instanceof ErrUnk) bad = `its content fails to evaluate: ${showExpr(x.src)}`;
+      else if (x instanceof Unk) {
+        if (/^(?:statement|each|count|self|path|terraform)\b/.test(x.src) || new RegExp(`^${iter}\\b`).test(x.src)) {
+          bad = `its content uses ${showExpr(x.src)}, which is not known there (the iterator is \"${iter}\")`;
+        }
+      } else if (x instanceof Tmpl) x.parts.forEach(walk);
+      else if (Array.isArray(x)) x.forEach(walk);
+      else if (x !== null && typeof x === "object") Object.values(x).forEach(walk);
+    };
+    walk(made);
+    if (bad !== undefined) return cannot(bad);
+    for (const b of made) {
+      const json = toTfJson(b as never);
+      if (!isObject(json)) return cannot("its content is not a block");
+      blocks.push(json);
+    }
+  }
+  return { blocks };
+}
+
+/**
+ * A statement block whose nested `dynamic` blocks (principals, not_principals, condition) all expand, expanded, as
+ * Terraform JSON; undefined when one does not (unknown for_each, a content Terraform would refuse), for the caller
+ * to read the block as written (its `dynamic` unreadable).
+ */
+function expandNestedDynamic(stack: TfStack, b: Obj): Obj | undefined {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { evalJson } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
+  const { ErrUnk, Tmpl, Unk, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const dyn = b["dynamic"];
+  if (!isObject(dyn) || Object.keys(dyn).some((k) => k !== "//" && !["principals", "not_principals", "condition"].includes(k))) return undefined;
+  let value: unknown;
+  try {
+    value = evalJson(b, { env: stackEnv(stack) }, true);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || "dynamic" in value) return undefined;
+  let bad = false;
+  const walk = (x: unknown): void => {
+    if (bad) return;
+    if (x instanceof ErrUnk) bad = true;
+    else if (x instanceof Unk) bad = /^(?:statement|principals|not_principals|condition|each|count|self)\b/.test(x.src);
+    else if (x instanceof Tmpl) x.parts.forEach(walk);
+    else if (Array.isArray(x)) x.forEach(walk);
+    else if (x !== null && typeof x === "object") Object.values(x).forEach(walk);
+  };
+  walk(value);
+  if (bad) return undefined;
+  const json = toTfJson(value as never);
+  return isObject(json) ? json : undefined;
+}
+
+/** The `statement` blocks of the data source itself (then those its dynamic blocks make, when expanded). */
+function ownStatements(ctx: Ctx, r: TfResource, dynamic: readonly Obj[] = []): Statement[] {
   const raw = r.values["statement"];
   const cp = r.constructPath ?? constructPathOf(r.values);
-  if (raw === undefined || raw === null) return [];
-  if (typeof raw === "string" || !(isObject(raw) || Array.isArray(raw))) {
+  if ((raw === undefined || raw === null) && dynamic.length === 0) return [];
+  if (typeof raw === "string" || !(raw === undefined || raw === null || isObject(raw) || Array.isArray(raw))) {
     return [unknownStatement(makeSource(r.address, 0, undefined, undefined, cp), `${r.address}.statement is ${showExpr(String(raw))}, which blastwall cannot read`)];
   }
-  const blocks: unknown[] = Array.isArray(raw) ? raw : [raw];
+  const blocks: unknown[] = [...(raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw]), ...dynamic];
   const json: unknown[] = [];
   const unknowns = new Map<number, string>();
   blocks.forEach((b, i) => {
-    const c = blockToJson(ctx.stack, b, `${r.address}.statement[${i}]`);
+    // A statement written out with `dynamic "condition"` / `dynamic "principals"` inside: expanded the same way.
+    const c = blockToJson(ctx.stack, isObject(b) && b["dynamic"] !== undefined ? (expandNestedDynamic(ctx.stack, b) ?? b) : b, `${r.address}.statement[${i}]`);
     if ("unknown" in c) {
       unknowns.set(i, c.unknown);
       json.push({ Effect: "Allow", Action: "*", Resource: "*" });
@@ -791,7 +1039,9 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
   const dyn = b["dynamic"];
   if (dyn !== undefined) {
     const names = isObject(dyn) ? Object.keys(dyn).filter((k) => k !== "//") : [];
-    unreadable.push(`${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block`.replace("dynamic  block", "dynamic block"));
+    unreadable.push(
+      `${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block blastwall cannot expand (its for_each is not known, or its content uses values that are not)`.replace("dynamic  block", "dynamic block"),
+    );
   }
 
   /** A list argument: strings (policy variables written `&{...}` as the provider allows). */

@@ -69,6 +69,12 @@ export interface TfStack {
   /** `output` blocks: name → value as written. */
   readonly outputs?: ReadonlyMap<string, unknown>;
   /**
+   * The folder Terraform runs in for this configuration, when it was read from a Terraform JSON file on disk (a cdktf
+   * stack's folder, where cdktf copies its assets): relative paths of `file()` / `templatefile()` are read there,
+   * and nothing outside it is. Unset at synth and for plans: such files are then not known.
+   */
+  readonly filesDir?: string;
+  /**
    * What the other stacks checked in the same run give this one through `data.terraform_remote_state` (a cdktf
    * cross-stack reference is one), by the data source's address: the stack whose state it reads and its outputs,
    * each resolved in that stack.
