@@ -1,0 +1,38 @@
+/**
+ * What a resource policy's grant to an agent leaves once AWS's other rules are applied (red-team round 90):
+ *
+ * - An explicit Deny in any policy that applies to the request wins over an Allow in a resource policy (IAM policy
+ *   evaluation logic: identity policies and the permission boundary are among them). So an action a certain Deny of the
+ *   agent's own identity policies or boundary covers, on the resource the policy is attached to, is not handed over. A
+ *   conditional Deny, one that covers only part of that resource, or one whose entry blastwall cannot tie to it removes
+ *   nothing (see `deniedOnAll`). Only a KMS key's ARN is asked for now; a policy on anything else (a bucket, whose
+ *   grants may be on its objects, a vault, a secret) is asked as every resource: only a Deny of `*` then counts.
+ */
+import type { PrincipalNode } from "../engine/analysis-types";
+import type { TfResource, TfStack } from "../engine/terraform/types";
+import { attributePattern, refTarget } from "../engine/terraform/tokens";
+import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
+
+/** Key types whose own policy the grant is in, and key policies naming their key: asked as that key's ARN. */
+const KEYS = new Set(["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]);
+
+const EVERY_RESOURCE: readonly DenyAsk[] = [{ pattern: "*" }];
+
+/** The ARNs a Deny must cover for the requests a policy on `res` can allow; every resource when not known. */
+function asksOf(stack: TfStack, res: TfResource): readonly DenyAsk[] {
+  let key: TfResource | undefined = KEYS.has(res.type) ? res : undefined;
+  if (res.type === "aws_kms_key_policy") {
+    const ref = refTarget(res.values["key_id"]);
+    const target = ref && stack.byAddress.get(ref.address);
+    if (target && KEYS.has(target.type) && (ref.attribute === "id" || ref.attribute === "arn" || ref.attribute === "key_id")) key = target;
+  }
+  return key ? [{ pattern: attributePattern(stack, key, "arn").pattern, target: key, suffix: "" }] : EVERY_RESOURCE;
+}
+
+/** The actions of `held` (granted to `agent` by a policy on `res`) that no certain Deny of the agent's own takes away. */
+export function notOwnDenied(stack: TfStack, agent: PrincipalNode, res: TfResource, held: readonly string[]): string[] {
+  const denies = ownDenies(agent);
+  if (denies.length === 0) return [...held];
+  const asks = asksOf(stack, res);
+  return held.filter((a) => !deniedOnAll(stack, denies, a, asks));
+}

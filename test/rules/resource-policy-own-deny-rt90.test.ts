@@ -1,0 +1,68 @@
+/**
+ * Red-team round 90: an explicit Deny in any policy that applies to a request wins over an Allow in a resource policy
+ * (IAM policy evaluation logic), the agent's own identity policies included, not only its permission boundary. A key
+ * policy granting the agent kms:ScheduleKeyDeletion was reported although the agent's guard policy denied it on `*`.
+ * The Deny must certainly apply: no conditions, and a Resource covering the key.
+ */
+import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+
+const AGENT_ARN = "arn:aws:iam::333333333333:role/agents/agent";
+const KEY_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey"];
+
+const keyPolicy = (principal: string) =>
+  policy(
+    { Sid: "root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "kms:*", Resource: "*" },
+    { Sid: "agent", Effect: "Allow", Principal: { AWS: principal }, Action: KEY_ACTIONS, Resource: "*" },
+  );
+
+const stack = (deny: Record<string, unknown> | undefined, opts: { keyProvider?: string; providers?: unknown[]; principal?: string; keyPolicyResource?: boolean } = {}) =>
+  tf(
+    {
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }) },
+      ...(deny ? { "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: KEY_ACTIONS, ...deny }) } } : {}),
+      "aws_kms_key.other": { description: "other", enable_key_rotation: true },
+      ...(opts.keyPolicyResource
+        ? {
+            "aws_kms_key.k": { description: "data", enable_key_rotation: true },
+            "aws_kms_key_policy.kp": { key_id: "${aws_kms_key.k.id}", policy: keyPolicy(opts.principal ?? AGENT_ARN) },
+          }
+        : { "aws_kms_key.k": { description: "data", enable_key_rotation: true, policy: keyPolicy(opts.principal ?? AGENT_ARN), ...(opts.keyProvider ? { provider: opts.keyProvider } : {}) } }),
+    },
+    opts.providers ? { provider: { aws: opts.providers } } : {},
+  );
+
+const grants = (json: Record<string, unknown>) => errors(check(json), "resource-policy-grant").map((f) => f.actions);
+
+describe("a Deny of the agent's own identity policy that certainly covers the key", () => {
+  test.each([
+    ["on *", { Resource: "*" }],
+    ["on every key of every partition", { Resource: "arn:*:kms:*:*:key/*" }],
+    ["on the key by reference", { Resource: "${aws_kms_key.k.arn}" }],
+  ])("takes the grant away (%s)", (_, deny) => {
+    expect(grants(stack(deny))).toEqual([]);
+  });
+
+  test("takes it away from a grant in an aws_kms_key_policy too", () => {
+    expect(grants(stack({ Resource: "${aws_kms_key.k.arn}" }, { keyPolicyResource: true }))).toEqual([]);
+  });
+
+  test("takes it away from a grant naming a session of the agent", () => {
+    expect(grants(stack({ Resource: "*" }, { principal: "arn:aws:sts::333333333333:assumed-role/agent/nightly" }))).toEqual([]);
+  });
+
+  test("takes away only what it denies", () => {
+    expect(grants(stack({ Action: "kms:DisableKey", Resource: "*" }))).toEqual([["kms:ScheduleKeyDeletion"]]);
+  });
+});
+
+describe("the grant is still reported when", () => {
+  test.each([
+    ["there is no Deny", undefined],
+    ["the Deny has a condition", { Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }],
+    ["the Deny is on another key", { Resource: "${aws_kms_key.other.arn}" }],
+    ["the Deny covers only keys of one region (the key's may differ)", { Resource: "arn:aws:kms:eu-west-1:*:key/*" }],
+  ])("%s", (_, deny) => {
+    expect(grants(stack(deny as Record<string, unknown> | undefined))).toEqual([KEY_ACTIONS]);
+  });
+});
