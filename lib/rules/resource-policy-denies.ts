@@ -7,9 +7,13 @@
  *   conditional Deny, one that covers only part of that resource, or one whose entry blastwall cannot tie to it removes
  *   nothing (see `deniedOnAll`). Only a KMS key's ARN is asked for now; a policy on anything else (a bucket, whose
  *   grants may be on its objects, a vault, a secret) is asked as every resource: only a Deny of `*` then counts.
+ * - Across accounts a resource policy grants nothing on its own: the caller's identity policies must allow the call too,
+ *   and those the agent rules already judge. Only when both the agent's and the resource's providers are pinned, each to
+ *   one account by a literal `allowed_account_ids`, and the two differ, is the grant left to them.
  */
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
+import { providerKeyOf } from "../engine/terraform/providers";
 import { attributePattern, refTarget } from "../engine/terraform/tokens";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 
@@ -35,4 +39,18 @@ export function notOwnDenied(stack: TfStack, agent: PrincipalNode, res: TfResour
   if (denies.length === 0) return [...held];
   const asks = asksOf(stack, res);
   return held.filter((a) => !deniedOnAll(stack, denies, a, asks));
+}
+
+/** The one account a resource's provider is pinned to by a literal `allowed_account_ids`, if it is. */
+function pinnedAccount(stack: TfStack, r: TfResource): string | undefined {
+  const ids = stack.providers?.get(providerKeyOf(r))?.["allowed_account_ids"];
+  return Array.isArray(ids) && ids.length === 1 && typeof ids[0] === "string" && /^\d{12}$/.test(ids[0]) ? ids[0] : undefined;
+}
+
+/** Whether the agent (of this stack) certainly sits in another account than `res`. */
+export function certainlyOtherAccount(stack: TfStack, agent: PrincipalNode, res: TfResource): boolean {
+  if (agent.external) return false;
+  const mine = pinnedAccount(stack, agent.resource);
+  const theirs = pinnedAccount(stack, res);
+  return mine !== undefined && theirs !== undefined && mine !== theirs;
 }

@@ -6,14 +6,14 @@ import { listActions } from "../report/summarize";
 import { agentNoun, principalEvidence } from "./support";
 import { publicWriteAcls } from "../engine/s3-acl-grants";
 import type { Statement } from "../engine/iam/types";
-import { notOwnDenied } from "./resource-policy-denies";
+import { certainlyOtherAccount, notOwnDenied } from "./resource-policy-denies";
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
  * everyone (`*`) hands the right over no matter what the agent's own policies say. A policy naming only an
  * account root delegates to that account's identity policies, which the agent rules already judge. An explicit Deny of
- * the agent's own (identity policies or boundary) that certainly covers an action on that resource still wins (see
- * resource-policy-denies.ts).
+ * the agent's own (identity policies or boundary) that certainly covers an action on that resource still wins, and an
+ * agent certainly in another account gets nothing from the policy alone (see resource-policy-denies.ts).
  */
 export const rule: Rule = {
   meta: {
@@ -24,7 +24,8 @@ export const rule: Rule = {
       "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by its " +
       "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not. " +
       "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no conditions, " +
-      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN).",
+      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN). Across accounts (the agent's and the " +
+      "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge.",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
       "Deny for the agents (AgentRole's path `/agents/`) on delete actions, or deny the actions in the agent's own identity policy or " +
@@ -62,6 +63,7 @@ export const rule: Rule = {
       if (!namesPrincipals(s)) continue;
       for (const granted of agentsGranted(g, analysis.agents)) {
         const { agent } = granted;
+        if (certainlyOtherAccount(stack, agent, res)) continue;
         const held = notOwnDenied(stack, agent, res, granted.held);
         if (held.length === 0) continue;
         // Say why a Deny in the same policy did not help: it binds only the principals it names.

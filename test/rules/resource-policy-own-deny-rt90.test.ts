@@ -2,7 +2,8 @@
  * Red-team round 90: an explicit Deny in any policy that applies to a request wins over an Allow in a resource policy
  * (IAM policy evaluation logic), the agent's own identity policies included, not only its permission boundary. A key
  * policy granting the agent kms:ScheduleKeyDeletion was reported although the agent's guard policy denied it on `*`.
- * The Deny must certainly apply: no conditions, and a Resource covering the key.
+ * The Deny must certainly apply: no conditions, and a Resource covering the key. And across accounts (both providers
+ * pinned, to different accounts) a key policy grants nothing without an identity Allow, which the agent rules judge.
  */
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
@@ -64,5 +65,25 @@ describe("the grant is still reported when", () => {
     ["the Deny covers only keys of one region (the key's may differ)", { Resource: "arn:aws:kms:eu-west-1:*:key/*" }],
   ])("%s", (_, deny) => {
     expect(grants(stack(deny as Record<string, unknown> | undefined))).toEqual([KEY_ACTIONS]);
+  });
+});
+
+describe("an agent certainly in another account", () => {
+  const pinned = (agentAccount: string, keyAccount: string) => [
+    { region: "us-east-1", allowed_account_ids: [agentAccount] },
+    { alias: "prod", region: "us-east-1", allowed_account_ids: [keyAccount] },
+  ];
+
+  test("gets nothing from the key policy alone", () => {
+    expect(grants(stack(undefined, { keyProvider: "aws.prod", providers: pinned("333333333333", "222222222222") }))).toEqual([]);
+  });
+
+  test.each([
+    ["both are pinned to one account", pinned("333333333333", "333333333333")],
+    ["the key's provider is not pinned", [{ region: "us-east-1", allowed_account_ids: ["333333333333"] }, { alias: "prod", region: "us-east-1", profile: "prod" }]],
+    ["the key's provider may be in either account", [{ region: "us-east-1", allowed_account_ids: ["333333333333"] }, { alias: "prod", region: "us-east-1", allowed_account_ids: ["222222222222", "333333333333"] }]],
+    ["the agent's provider is not pinned", [{ region: "us-east-1" }, { alias: "prod", region: "us-east-1", allowed_account_ids: ["222222222222"] }]],
+  ])("is still reported when %s", (_, providers) => {
+    expect(grants(stack(undefined, { keyProvider: "aws.prod", providers }))).toEqual([KEY_ACTIONS]);
   });
 });
