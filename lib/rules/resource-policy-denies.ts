@@ -15,7 +15,8 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { providerKeyOf } from "../engine/terraform/providers";
 import { attributePattern, refTarget } from "../engine/terraform/tokens";
-import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
+import { ownDenies } from "../engine/own-denies";
+import { deniedOnAll, type DenyAsk } from "./invoke-denies";
 
 /** Key types whose own policy the grant is in, and key policies naming their key: asked as that key's ARN. */
 const KEYS = new Set(["aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]);
