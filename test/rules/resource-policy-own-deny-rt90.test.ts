@@ -87,3 +87,28 @@ describe("an agent certainly in another account", () => {
     expect(grants(stack(undefined, { keyProvider: "aws.prod", providers }))).toEqual([KEY_ACTIONS]);
   });
 });
+
+describe("agent-resource-policy-rewrite reads the key policy so too", () => {
+  const rewrite = (deny: Record<string, unknown> | undefined) =>
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      ...(deny ? { "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: "kms:PutKeyPolicy", ...deny }) } } : {}),
+      "aws_kms_key.k": {
+        description: "data",
+        enable_key_rotation: true,
+        policy: policy({ Sid: "agent", Effect: "Allow", Principal: { AWS: AGENT_ARN }, Action: "kms:PutKeyPolicy", Resource: "*" }),
+      },
+    });
+  const found = (json: Record<string, unknown>) => check(json).findings.filter((f) => f.ruleId === "agent-resource-policy-rewrite" && f.resource === "aws_kms_key.k").map((f) => f.actions);
+
+  test("a certain Deny of kms:PutKeyPolicy in the agent's own policy takes the grant away", () => {
+    expect(found(rewrite({ Resource: "*" }))).toEqual([]);
+  });
+
+  test.each([
+    ["there is no Deny", undefined],
+    ["the Deny has a condition", { Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }],
+  ])("the grant is still reported when %s", (_, deny) => {
+    expect(found(rewrite(deny as Record<string, unknown> | undefined))).toEqual([["kms:PutKeyPolicy"]]);
+  });
+});
