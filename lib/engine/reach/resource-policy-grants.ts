@@ -7,8 +7,8 @@
  * Naming the account root grants nothing on its own (the account's identity policies decide), so it is left out.
  * A policy naming a role's ARN is capped by that role's permission boundary (AWS applies the boundary's implicit
  * deny to grants made to the role ARN); one naming a user's ARN, everyone, or a session of the role
- * (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is not. An explicit Deny of the principal's own identity policies
- * or boundary that certainly covers the call wins over any of them (red-team round 90).
+ * (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is not. The principal's own Denies are not read here: red-team
+ * round 75 showed each reading of them a bypass (test/engine/lambda-permission-rt74.test.ts).
  *
  * An `aws_lambda_permission` is a resource policy too, of one statement: `lambda:GetFunction` returns the
  * function's environment, so a permission naming the agent reads whatever credential that environment holds.
@@ -22,7 +22,6 @@ import { attributePattern, hasInterpolation, resolveToPattern } from "../terrafo
 import { accessPointBuckets } from "../s3-access-points";
 import { accessPointDelegation, admittedAs, denyNames, grantsEveryone, lambdaPermissionStatement, mayName, resourcePolicyDocument, resourcePolicyUniverse } from "../resource-policies";
 import { publicWriteAcls } from "../s3-acl-grants";
-import { ownDenies } from "../own-denies";
 
 /** The store-holding resources a policy type is attached to, as ARN patterns (the bucket's objects included). */
 const ATTACHED: Readonly<Record<string, { readonly attribute: string; readonly arns: (stack: TfStack, r: TfResource) => readonly string[] }>> = {
@@ -166,11 +165,9 @@ function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, actio
       if (!mayName(allow, candidate)) continue;
       const boundary = p.kind === "role" && boundaryCaps(allow, p) ? p.boundary?.document.statements : undefined;
       for (const c of admittedAs(allow, candidate)) {
-        // An explicit Deny of the principal's own identity policies or boundary wins over the resource policy's Allow
-        // (red-team round 90); effectiveRights applies only those that certainly hold (no conditions, exact resources).
         const rights = effectiveRights({
           principal: allow.source.address,
-          identity: [allow, ...pol.denies.filter((d) => denyNames(d, c)), ...ownDenies(p)],
+          identity: [allow, ...pol.denies.filter((d) => denyNames(d, c))],
           boundary,
           universe: resourcePolicyUniverse(pol.type),
         });
