@@ -49,7 +49,8 @@ export const rule: Rule = {
  * there, a certain Deny of the agent's own policies or boundary wins, and an agent certainly in another account gets
  * nothing from the policy alone (resource-policy-denies.ts).
  */
-function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]>[0]): FindingDraft[] {
+function grantedByResourcePolicies(ctx: Parameters<Rule["check"]>[0]): FindingDraft[] {
+  const { stack, analysis } = ctx;
   const out: FindingDraft[] = [];
   for (const g of resourcePolicyGrants(stack, "rewrite")) {
     const { resource: res, statement: s } = g;
@@ -57,7 +58,7 @@ function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]
     for (const granted of agentsGranted(g, analysis.agents, "rewrite")) {
       const { agent } = granted;
       if (certainlyOtherAccount(stack, agent, res)) continue;
-      const held = notOwnDenied(stack, agent, res, granted.held);
+      const held = notOwnDenied(ctx, agent, res, granted.held);
       if (held.length === 0) continue;
       const conditional = s.conditions.length > 0 ? " (the Allow has conditions, which still count as a right)" : "";
       out.push({

@@ -33,7 +33,8 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check({ stack, analysis, strict }) {
+  check(ctx) {
+    const { stack, analysis, strict } = ctx;
     const isAclGrant = (s: Statement) => s.source.sid?.startsWith("ACL: ") === true && publicWriteAcls(stack).some((a) => a.statement === s);
     const out: FindingDraft[] = [];
     for (const g of resourcePolicyGrants(stack)) {
@@ -64,7 +65,7 @@ export const rule: Rule = {
       for (const granted of agentsGranted(g, analysis.agents)) {
         const { agent } = granted;
         if (certainlyOtherAccount(stack, agent, res)) continue;
-        const held = notOwnDenied(stack, agent, res, granted.held);
+        const held = notOwnDenied(ctx, agent, res, granted.held);
         if (held.length === 0) continue;
         // Say why a Deny in the same policy did not help: it binds only the principals it names.
         const denies = g.denies.length > 0 ? " (none of its Deny statements certainly names the agent, and a resource policy's Deny binds only the principals it names)" : "";

@@ -16,11 +16,15 @@ const keyPolicy = (principal: string) =>
     { Sid: "agent", Effect: "Allow", Principal: { AWS: principal }, Action: KEY_ACTIONS, Resource: "*" },
   );
 
-const stack = (deny: Record<string, unknown> | undefined, opts: { keyProvider?: string; providers?: unknown[]; principal?: string; keyPolicyResource?: boolean } = {}) =>
+const stack = (
+  deny: Record<string, unknown> | undefined,
+  opts: { keyProvider?: string; providers?: unknown[]; principal?: string; keyPolicyResource?: boolean; ops?: Record<string, unknown>[]; extra?: Record<string, Record<string, unknown>> } = {},
+) =>
   tf(
     {
       "aws_iam_role.agent": agentRole(),
-      "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }) },
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }, ...(opts.ops ?? [])) },
+      ...(opts.extra ?? {}),
       ...(deny ? { "aws_iam_role_policy.guard": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Deny", Action: KEY_ACTIONS, ...deny }) } } : {}),
       "aws_kms_key.other": { description: "other", enable_key_rotation: true },
       ...(opts.keyPolicyResource
@@ -54,6 +58,31 @@ describe("a Deny of the agent's own identity policy that certainly covers the ke
 
   test("takes away only what it denies", () => {
     expect(grants(stack({ Action: "kms:DisableKey", Resource: "*" }))).toEqual([["kms:ScheduleKeyDeletion"]]);
+  });
+});
+
+// A Deny the agent can take away protects nothing (red-team round 75): it counts only when neither the agent nor any
+// principal it can act as can delete, detach, rewrite or leave the policy holding it.
+describe("a Deny the agent can take away", () => {
+  const helper = (actions: string[]) => ({
+    "aws_iam_role.helper": { name: "helper", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }) },
+    "aws_iam_role_policy.helper": { role: "${aws_iam_role.helper.name}", policy: policy({ Effect: "Allow", Action: actions, Resource: "*" }) },
+  });
+  const assume = { Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.helper.arn}" };
+
+  test.each([
+    ["the agent may delete its own inline policies", [{ Effect: "Allow", Action: "iam:DeleteRolePolicy", Resource: "${aws_iam_role.agent.arn}" }]],
+    ["the agent may, under a condition, detach its policies", [{ Effect: "Allow", Action: "iam:DetachRolePolicy", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }]],
+  ])("leaves the grant reported when %s", (_, ops) => {
+    expect(grants(stack({ Resource: "*" }, { ops }))).toEqual([KEY_ACTIONS]);
+  });
+
+  test("leaves the grant reported when a role the agent can assume may delete the agent's policies", () => {
+    expect(grants(stack({ Resource: "*" }, { ops: [assume], extra: helper(["iam:DeleteRolePolicy"]) }))).toEqual([KEY_ACTIONS]);
+  });
+
+  test("control: a role the agent can assume that cannot touch its policies leaves the Deny standing", () => {
+    expect(grants(stack({ Resource: "*" }, { ops: [assume], extra: helper(["s3:ListBucket"]) }))).toEqual([]);
   });
 });
 
