@@ -24,7 +24,8 @@ export const rule: Rule = {
       "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by its " +
       "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not. " +
       "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no conditions, " +
-      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN). Across accounts (the agent's and the " +
+      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent nor anyone it can act as " +
+      "may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the " +
       "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge.",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
