@@ -7,6 +7,7 @@ import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
 import { agentsGranted, resourcePolicyGrants } from "../engine/resource-policies";
 import { agentCan, principalEvidence, severityOf } from "./support";
+import { certainlyOtherAccount, notOwnDenied } from "./resource-policy-denies";
 
 /**
  * E7: the right to rewrite a resource policy (bucket, key, vault, secret, table) is the right to grant oneself
@@ -44,14 +45,21 @@ export const rule: Rule = {
 /**
  * The same right handed over by a resource policy in the stack (a key policy allowing the agent kms:PutKeyPolicy):
  * within an account, a policy naming the agent's ARN, or everyone, grants it with no identity policy involved.
- * Statements blastwall cannot read are left to resource-policy-grant, which reports them as granting everything.
+ * Statements blastwall cannot read are left to resource-policy-grant, which reports them as granting everything. As
+ * there, a certain Deny of the agent's own policies or boundary wins, and an agent certainly in another account gets
+ * nothing from the policy alone (resource-policy-denies.ts).
  */
-function grantedByResourcePolicies({ stack, analysis }: Parameters<Rule["check"]>[0]): FindingDraft[] {
+function grantedByResourcePolicies(ctx: Parameters<Rule["check"]>[0]): FindingDraft[] {
+  const { stack, analysis } = ctx;
   const out: FindingDraft[] = [];
   for (const g of resourcePolicyGrants(stack, "rewrite")) {
     const { resource: res, statement: s } = g;
     if (s.unknown !== undefined) continue;
-    for (const { agent, held } of agentsGranted(g, analysis.agents, "rewrite")) {
+    for (const granted of agentsGranted(g, analysis.agents, "rewrite")) {
+      const { agent } = granted;
+      if (certainlyOtherAccount(stack, agent, res)) continue;
+      const held = notOwnDenied(ctx, agent, res, granted.held);
+      if (held.length === 0) continue;
       const conditional = s.conditions.length > 0 ? " (the Allow has conditions, which still count as a right)" : "";
       out.push({
         principal: agent.address,

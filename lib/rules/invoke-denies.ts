@@ -5,7 +5,6 @@
  * the principal's identity policies or boundary covers it. A conditional Deny, one that covers only part of the
  * ARN, or one whose entry is a reference blastwall cannot tie to the resource removes nothing.
  */
-import type { PrincipalNode } from "../engine/analysis-types";
 import type { Statement } from "../engine/iam/types";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import { regionPartition, resourceRegion } from "../engine/terraform/providers";
@@ -14,17 +13,8 @@ import { globCovers } from "../engine/iam/glob";
 import { actionUniverse } from "../engine/universe";
 import { parseReference, parseTemplate } from "../engine/terraform/tokens";
 
-const ownCache = new WeakMap<PrincipalNode, readonly Statement[]>();
-
-/** The Deny statements of the principal's own policies and boundary; none for one outside the stack (its policies are not here). */
-export function ownDenies(p: PrincipalNode): readonly Statement[] {
-  let out = ownCache.get(p);
-  if (!out) {
-    out = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((s) => s.effect === "Deny" && s.unknown === undefined);
-    ownCache.set(p, out);
-  }
-  return out;
-}
+/** The Deny statements of the principal's own policies and boundary (see own-denies.ts). */
+export { ownDenies } from "../engine/own-denies";
 
 /** One ARN the action must be refused on: as a pattern, and (for a resource of the stack) as the part after its `arn`. */
 export interface DenyAsk {

@@ -6,11 +6,14 @@ import { listActions } from "../report/summarize";
 import { agentNoun, principalEvidence } from "./support";
 import { publicWriteAcls } from "../engine/s3-acl-grants";
 import type { Statement } from "../engine/iam/types";
+import { certainlyOtherAccount, notOwnDenied } from "./resource-policy-denies";
 
 /**
  * Resource policies (E7): a bucket, vault, key or secret policy that grants a destroy right to an agent or to
  * everyone (`*`) hands the right over no matter what the agent's own policies say. A policy naming only an
- * account root delegates to that account's identity policies, which the agent rules already judge.
+ * account root delegates to that account's identity policies, which the agent rules already judge. An explicit Deny of
+ * the agent's own (identity policies or boundary) that certainly covers an action on that resource still wins, and an
+ * agent certainly in another account gets nothing from the policy alone (see resource-policy-denies.ts).
  */
 export const rule: Rule = {
   meta: {
@@ -19,14 +22,20 @@ export const rule: Rule = {
     why:
       "Within an account a resource policy grants on its own: an S3 bucket policy, backup vault policy or KMS key policy that lets " +
       "an agent (or `*`) delete gives it that right even when its role has no such permission. A grant that names an agent role by its " +
-      "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not.",
+      "role ARN is capped by the role's permission boundary, as AWS caps it; one that names its sessions, `*` or a user is not. " +
+      "An explicit Deny in the agent's own identity policies or permission boundary still wins, when it certainly applies: no conditions, " +
+      "and a Resource that covers the resource whose policy it is (`*`, or that resource's ARN), and neither the agent nor anyone it can act as " +
+      "may delete, detach or rewrite the policy holding it. Across accounts (the agent's and the " +
+      "resource's providers pinned by allowed_account_ids to different accounts) the policy grants nothing without an identity Allow, which the agent rules judge.",
     fix:
       "Grant destroy actions in resource policies to no one but a break-glass or deploy role by exact ARN, and add an explicit " +
-      "Deny for the agents (AgentRole's path `/agents/`) on delete actions. OffsiteBackupVault's policy denies deletion to everyone.",
+      "Deny for the agents (AgentRole's path `/agents/`) on delete actions, or deny the actions in the agent's own identity policy or " +
+      "permission boundary (unconditionally, on `*` or on that resource). OffsiteBackupVault's policy denies deletion to everyone.",
     severity: "error",
     category: "reach",
   },
-  check({ stack, analysis, strict }) {
+  check(ctx) {
+    const { stack, analysis, strict } = ctx;
     const isAclGrant = (s: Statement) => s.source.sid?.startsWith("ACL: ") === true && publicWriteAcls(stack).some((a) => a.statement === s);
     const out: FindingDraft[] = [];
     for (const g of resourcePolicyGrants(stack)) {
@@ -54,7 +63,11 @@ export const rule: Rule = {
         continue;
       }
       if (!namesPrincipals(s)) continue;
-      for (const { agent, held } of agentsGranted(g, analysis.agents)) {
+      for (const granted of agentsGranted(g, analysis.agents)) {
+        const { agent } = granted;
+        if (certainlyOtherAccount(stack, agent, res)) continue;
+        const held = notOwnDenied(ctx, agent, res, granted.held);
+        if (held.length === 0) continue;
         // Say why a Deny in the same policy did not help: it binds only the principals it names.
         const denies = g.denies.length > 0 ? " (none of its Deny statements certainly names the agent, and a resource policy's Deny binds only the principals it names)" : "";
         out.push({

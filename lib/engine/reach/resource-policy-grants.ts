@@ -7,7 +7,8 @@
  * Naming the account root grants nothing on its own (the account's identity policies decide), so it is left out.
  * A policy naming a role's ARN is capped by that role's permission boundary (AWS applies the boundary's implicit
  * deny to grants made to the role ARN); one naming a user's ARN, everyone, or a session of the role
- * (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is not.
+ * (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`) is not. The principal's own Denies are not read here: red-team
+ * round 75 showed each reading of them a bypass (test/engine/lambda-permission-rt74.test.ts).
  *
  * An `aws_lambda_permission` is a resource policy too, of one statement: `lambda:GetFunction` returns the
  * function's environment, so a permission naming the agent reads whatever credential that environment holds.
