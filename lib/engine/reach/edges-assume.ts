@@ -61,14 +61,18 @@ function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
 }
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
-  const candidate = { arnPattern: p.arnPattern };
+  // The stack's principals carry `arn:aws:` in their patterns; aws:PrincipalArn holds the ARN in the partition the
+  // principal's provider region puts it in, any partition when the region is not known: a condition naming
+  // `arn:aws-us-gov:` may admit a GovCloud agent, and a Deny naming `arn:aws:` does not hold it back there (red-team
+  // round 90). An outsider's pattern is as written where the stack names it.
+  const candidate = { arnPattern: p.external ? p.arnPattern : inPartition(ctx, p) };
   const key = normaliseAccount(p.arnPattern);
   const named = ctx.namedForKey(key, p.external);
   const isNamed = memberOf(named);
   const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
   // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
   // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
-  const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
+  const exact = mine ? { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
   const admitted = new Map<PrincipalNode, Statement[]>();
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'

@@ -1,0 +1,81 @@
+/**
+ * Red-team round 90: the partition and account a principal of the stack calls from, as a trust policy sees it.
+ * The agent is set up as AgentRole would set it up (its own sts:AssumeRole reaches only a harmless helper), so the
+ * trust of a role that may delete data alone decides whether the agent reaches it.
+ */
+import { check, errors, policy, safeAgentStack, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+
+const DESTROY = policy({ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" });
+
+/** The safe agent (on provider `agentProvider`), a helper it may assume, and a role `deploy` with trust `trust`. */
+function stack(providers: Obj[], trust: Obj[], more: { agentProvider?: string; deployProvider?: string; statements?: Obj[]; variable?: Obj } = {}): Obj {
+  const statements = more.statements ?? [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.helper.arn}" }];
+  const doc = safeAgentStack(statements) as { resource: Record<string, Record<string, Obj>> } & Obj;
+  if (more.agentProvider) for (const byName of Object.values(doc.resource)) for (const body of Object.values(byName)) body.provider = more.agentProvider;
+  const on = (body: Obj) => (more.deployProvider ? { ...body, provider: more.deployProvider } : body);
+  const extra = tf({
+    "aws_iam_role.helper": { name: "helper", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }) },
+    "aws_iam_role.deploy": on({ name: "deploy", assume_role_policy: policy(...trust) }),
+    "aws_iam_role_policy.deploy": on({ role: "${aws_iam_role.deploy.name}", policy: DESTROY }),
+  }) as { resource: Record<string, Record<string, Obj>> };
+  for (const [type, byName] of Object.entries(extra.resource)) doc.resource[type] = { ...doc.resource[type], ...byName };
+  return { ...doc, provider: { aws: providers }, ...(more.variable ? { variable: more.variable } : {}) };
+}
+
+const reached = (doc: Obj) => [...new Set(errors(check(doc), "agent-transitive-destroy").map((f) => f.resource))];
+const pinned = (region: string | undefined, account = "111111111111"): Obj => ({ ...(region ? { region } : {}), allowed_account_ids: [account] });
+const ARN = (partition: string) => `arn:${partition}:iam::111111111111:role/agents/agent`;
+
+describe("1. aws:PrincipalArn in a trust is compared with the agent's ARN in its own partition", () => {
+  const openTo = (arn: string, operator = "ArnEquals") => [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { [operator]: { "aws:PrincipalArn": arn } } }];
+  const allButAgent = (arn: string) => [
+    { Effect: "Allow", Principal: { AWS: arn }, Action: "sts:AssumeRole" },
+    { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:PrincipalArn": arn } } },
+  ];
+
+  test.each([
+    ["us-east-1", "aws"],
+    ["us-gov-west-1", "aws-us-gov"],
+    ["cn-north-1", "aws-cn"],
+  ])("a trust open to the agent's %s ARN, or denying everyone but it, admits it", (region, partition) => {
+    expect(reached(stack([pinned(region)], openTo(ARN(partition))))).toEqual(["aws_iam_role.deploy"]);
+    expect(reached(stack([pinned(region)], openTo(`arn:${partition}:iam::*:role/agents/*`, "ArnLike")))).toEqual(["aws_iam_role.deploy"]);
+    expect(reached(stack([pinned(region)], allButAgent(ARN(partition))))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  test("where the region is not known, the agent's ARN may be in any partition: a GovCloud ARN may be its own", () => {
+    expect(reached(stack([pinned(undefined)], openTo(ARN("aws-us-gov"))))).toEqual(["aws_iam_role.deploy"]);
+    expect(reached(stack([pinned(undefined)], allButAgent(ARN("aws-us-gov"))))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  test("a Deny copied from a commercial template holds nothing back in GovCloud, or where the partition is not known", () => {
+    const deny = (extra: Obj[]) => [
+      { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } },
+      { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/*" } } },
+      ...extra,
+    ];
+    expect(reached(stack([pinned("us-gov-west-1")], deny([])))).toEqual(["aws_iam_role.deploy"]);
+    expect(reached(stack([pinned(undefined)], deny([])))).toEqual(["aws_iam_role.deploy"]);
+    // Control: in the commercial partition it holds the agent (and the helper it may act as) back, and a principal Deny
+    // naming them does too.
+    expect(reached(stack([pinned("us-east-1")], deny([])))).toEqual([]);
+    const principalDeny = [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }, { Effect: "Deny", Principal: { AWS: "arn:aws:iam::111111111111:role/*" }, Action: "sts:AssumeRole" }];
+    expect(reached(stack([pinned("us-east-1")], principalDeny))).toEqual([]);
+    expect(reached(stack([pinned("us-gov-west-1")], principalDeny))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  test("control: a trust open to another partition's ARN, or to another role, admits no agent of a known region", () => {
+    expect(reached(stack([pinned("us-east-1")], openTo(ARN("aws-us-gov"))))).toEqual([]);
+    expect(reached(stack([pinned("us-gov-west-1")], openTo(ARN("aws"))))).toEqual([]);
+    expect(reached(stack([pinned("us-gov-west-1")], openTo("arn:aws-us-gov:iam::111111111111:role/ci")))).toEqual([]);
+  });
+
+  test("data.aws_partition is the partition of its provider's region", () => {
+    const doc = stack([pinned("us-gov-west-1")], allButAgent("arn:${data.aws_partition.p.partition}:iam::111111111111:role/agents/agent"));
+    expect(reached({ ...doc, data: { aws_partition: { p: {} } } })).toEqual(["aws_iam_role.deploy"]);
+    const other = stack([pinned("us-gov-west-1")], openTo("arn:${data.aws_partition.p.partition}:iam::111111111111:role/ci"));
+    expect(reached({ ...other, data: { aws_partition: { p: {} } } })).toEqual([]);
+  });
+});
