@@ -79,3 +79,19 @@ describe("1. aws:PrincipalArn in a trust is compared with the agent's ARN in its
     expect(reached({ ...other, data: { aws_partition: { p: {} } } })).toEqual([]);
   });
 });
+
+describe("4. an account read from a variable's default does not prove two providers' accounts different", () => {
+  const orgOpen = [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }];
+  const variable = { prod_role: { type: "string", default: "arn:aws:iam::222222222222:role/deploy" }, stg_role: { type: "string", default: "arn:aws:iam::111111111111:role/deploy" } };
+  const prod = (how: Obj) => ({ alias: "prod", region: "us-east-1", ...how });
+
+  test("a role_arn from a variable, on the role's provider or the agent's, leaves the account open: a trust of anyone there may admit the agent", () => {
+    expect(reached(stack([pinned("us-east-1"), prod({ assume_role: [{ role_arn: "${var.prod_role}" }] })], orgOpen, { deployProvider: "aws.prod", variable }))).toEqual(["aws_iam_role.deploy"]);
+    expect(reached(stack([{ region: "us-east-1", assume_role: [{ role_arn: "${var.stg_role}" }] }, prod({ allowed_account_ids: ["222222222222"] })], orgOpen, { deployProvider: "aws.prod", variable }))).toEqual(["aws_iam_role.deploy"]);
+  });
+
+  test("control: the same accounts written literally are two accounts, and the trust admits no one of the other", () => {
+    expect(reached(stack([pinned("us-east-1"), prod({ assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/deploy" }] })], orgOpen, { deployProvider: "aws.prod" }))).toEqual([]);
+    expect(reached(stack([{ region: "us-east-1", assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/deploy" }] }, prod({ allowed_account_ids: ["222222222222"] })], orgOpen, { deployProvider: "aws.prod" }))).toEqual([]);
+  });
+});
