@@ -95,3 +95,21 @@ describe("4. an account read from a variable's default does not prove two provid
     expect(reached(stack([{ region: "us-east-1", assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/deploy" }] }, prod({ allowed_account_ids: ["222222222222"] })], orgOpen, { deployProvider: "aws.prod" }))).toEqual([]);
   });
 });
+
+describe("3. a trust of an account root admits the agent only if it may be the agent's account", () => {
+  const hubSpoke = [pinned("us-east-1", "333333333333"), { alias: "prod", region: "us-east-1", allowed_account_ids: ["222222222222"] }];
+  const grant = [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deploy.arn}" }];
+  const root = (account: string) => [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }];
+
+  test("the root of another account, the role's own or a third, admits no agent pinned to its own", () => {
+    for (const account of ["222222222222", "444444444444"]) expect([account, reached(stack(hubSpoke, root(account), { deployProvider: "aws.prod", statements: grant }))]).toEqual([account, []]);
+  });
+
+  test("control: the agent's own account root, its bare id, or any root where the agent is not pinned, admits it with the grant", () => {
+    for (const trust of [root("333333333333"), [{ Effect: "Allow", Principal: { AWS: "333333333333" }, Action: "sts:AssumeRole" }]]) {
+      expect(reached(stack(hubSpoke, trust, { deployProvider: "aws.prod", statements: grant }))).toEqual(["aws_iam_role.deploy"]);
+    }
+    const agentUnpinned = [{ region: "us-east-1" }, hubSpoke[1]];
+    expect(reached(stack(agentUnpinned, root("222222222222"), { deployProvider: "aws.prod", statements: grant }))).toEqual(["aws_iam_role.deploy"]);
+  });
+});

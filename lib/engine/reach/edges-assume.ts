@@ -70,15 +70,17 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   const named = ctx.namedForKey(key, p.external);
   const isNamed = memberOf(named);
   const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
-  // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
-  // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
+  // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds, and a
+  // trust of another account's root, or of a role ARN there, does not admit it (red-team round 90: a trust of
+  // `arn:aws:iam::222222222222:root` was read as admitting an agent pinned to 333333333333). A NotPrincipal listing a
+  // role ARN still does not leave out the role's sessions (allowAdmits).
   const exact = mine ? { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
   const admitted = new Map<PrincipalNode, Statement[]>();
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
   // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
   const admittedBy = (statements: readonly Statement[]) =>
-    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
+    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, exact).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
   const admits = (role: PrincipalNode) => {
     let a = admitted.get(role);
     // A Deny of the trust whose conditions on who calls certainly hold for p blocks it on every path, its own
