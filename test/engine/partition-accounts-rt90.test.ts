@@ -113,3 +113,31 @@ describe("3. a trust of an account root admits the agent only if it may be the a
     expect(reached(stack(agentUnpinned, root("222222222222"), { deployProvider: "aws.prod", statements: grant }))).toEqual(["aws_iam_role.deploy"]);
   });
 });
+
+describe("2. a literal role ARN names the roles whose own provider may be in its account", () => {
+  const hubSpoke = (prod: Obj = { allowed_account_ids: ["222222222222"] }) => [pinned("us-east-1", "333333333333"), { alias: "prod", region: "us-east-1", ...prod }];
+  const namesAgent = [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:role/agents/agent" }, Action: "sts:AssumeRole" }];
+  const grantOn = (arn: string) => [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: arn }];
+  const found = (doc: Obj) => {
+    const r = check(doc);
+    return { unknown: errors(r, "agent-reach-unknown").map((f) => f.message.match(/roles matching (\S+),/)?.[1]), reached: [...new Set(errors(r, "agent-transitive-destroy").map((f) => f.resource))] };
+  };
+
+  test("a role of an alias pinned to the ARN's account is that role, not one outside the stack", () => {
+    const harmless = stack(hubSpoke(), namesAgent, { deployProvider: "aws.prod", statements: grantOn("arn:aws:iam::222222222222:role/deploy") }) as { resource: Record<string, Record<string, Obj>> };
+    harmless.resource.aws_iam_role_policy.deploy.policy = policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" });
+    expect(found(harmless)).toEqual({ unknown: [], reached: [] });
+    expect(found(stack(hubSpoke(), namesAgent, { deployProvider: "aws.prod", statements: grantOn("arn:aws:iam::222222222222:role/deploy") }))).toEqual({ unknown: [], reached: ["aws_iam_role.deploy"] });
+  });
+
+  test("an ARN in the default provider's account names no role of that name an alias puts in another: that one may lie outside", () => {
+    expect(found(stack(hubSpoke(), namesAgent, { deployProvider: "aws.prod", statements: grantOn("arn:aws:iam::333333333333:role/deploy") }))).toEqual({ unknown: ["arn:aws:iam::333333333333:role/deploy"], reached: [] });
+  });
+
+  test("control: a role of an alias whose account is not known may be the one named, or not", () => {
+    expect(found(stack(hubSpoke({ profile: "prod" }), namesAgent, { deployProvider: "aws.prod", statements: grantOn("arn:aws:iam::222222222222:role/deploy") }))).toEqual({
+      unknown: ["arn:aws:iam::222222222222:role/deploy"],
+      reached: ["aws_iam_role.deploy"],
+    });
+  });
+});

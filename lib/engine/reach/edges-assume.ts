@@ -92,7 +92,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     for (const r of g.resources) {
       // Only roles whose trust may admit p matter: test those against r rather than r against every role.
       const roles = ctx.roles.isWide(r)
-        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
+        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(r)) && globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
         : ctx.roles.matching(r);
       for (const role of roles) {
         // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
@@ -103,7 +103,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         }
       }
       if (ctx.roles.reachesOutside(r)) {
-        const pin = ctx.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
+        const pin = ctx.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider of a role of that name is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
         add(ctx.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see${pin}`, g.statement.source.address);
       }
     }
@@ -121,6 +121,12 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   const peerAccount = p.external ? p.peer?.account : undefined;
   for (const role of named) {
     const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    // A role whose provider is pinned to another account than the principal's: the trust alone is not enough there,
+    // the principal's own sts:AssumeRole grant is (above; red-team round 90).
+    if (!p.external && mine !== undefined) {
+      const theirs = resourceAccount(ctx.stack, role.resource);
+      if (theirs !== undefined && theirs !== mine) continue;
+    }
     const trust = admits(role);
     if (trust.length === 0 || callerDenied(role)) continue;
     const whom = certain(role)
