@@ -9,7 +9,7 @@ import type { TfResource, TfStack } from "../engine/terraform/types";
 import { isObject } from "../engine/terraform/stack";
 import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
 import { providerDefaultTags } from "../engine/agent-tags";
-import { providerAccount } from "../engine/terraform/providers";
+import { providerAccountAsDefaulted as providerAccount } from "../engine/terraform/providers";
 
 export { providerAccount };
 

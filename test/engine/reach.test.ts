@@ -65,7 +65,9 @@ describe("1. assume role", () => {
     // The controls: the account root leaves the call to the agent's own policies, and an explicit Deny of the agent holds.
     expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", anyone) })), "agent-transitive-destroy")).toEqual([]);
     const denied = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }, { Effect: "Deny", Principal: { AWS: "${aws_iam_role.agent.arn}" }, Action: "sts:AssumeRole" }] });
-    expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", denied) })), "agent-transitive-destroy")).toEqual([]);
+    // (In a commercial region: without one the agent's ARN may be in any partition, and the reference, read as
+    // `arn:aws:`, need not name it for certain; red-team round 90.)
+    expect(errors(check(tf({ "aws_iam_role.agent": agentRole(), ...adminRole("deployer", denied) }, { provider: { aws: [{ region: "eu-west-1" }] } })), "agent-transitive-destroy")).toEqual([]);
   });
 
   test("a trust of anyone that shuts the agent out by its conditions, a Deny, or another account admits it not (red-team round 43)", () => {

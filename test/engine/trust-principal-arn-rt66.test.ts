@@ -17,8 +17,12 @@ function stack(principal: unknown, condition: Obj | undefined, agent: Obj = {}):
     "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" }) },
     "aws_iam_role.deployer": { name: "deployer", assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }) },
     "aws_iam_role_policy.deployer": { role: "${aws_iam_role.deployer.name}", policy: policy({ Effect: "Allow", Action: ["s3:DeleteObject", "dynamodb:DeleteTable"], Resource: "*" }) },
-  });
+  }, REGION);
 }
+
+// A commercial region: the agent's ARN is `arn:aws:`, which the `arn:aws:` values below name (without a region it may
+// be in any partition, and a negated condition naming `arn:aws:` need not exclude it: red-team round 90).
+const REGION = { provider: { aws: [{ region: "eu-west-1" }] } };
 
 const reached = (doc: Obj) => errors(check(doc), "agent-transitive-destroy").map((f) => f.resource);
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;

@@ -216,7 +216,7 @@ describe("role attachments: every reference form reaches the right role", () => 
           byLiteral: { role: "agent", policy_arn: "arn:aws:iam::${data.aws_caller_identity.me.account_id}:policy/deletes" },
           tok: { role: "agent", policy_arn: "${var.nodefault}" },
         },
-      }, { data: { aws_partition: { p: {} }, aws_caller_identity: { me: {} } } }),
+      }, { provider: { aws: [{ region: "eu-west-1" }] }, data: { aws_partition: { p: {} }, aws_caller_identity: { me: {} } } }),
     );
     const agent = node(res, "aws_iam_role.agent");
     expect(grants(agent)).toEqual([

@@ -168,12 +168,19 @@ describe("resolveToPattern", () => {
     expect(r("${aws_ebs_volume.v.arn}").pattern).toBe("arn:aws:ec2:*:*:volume/vol-*");
     expect(r("${aws_dynamodb_table.t.arn}").pattern).toBe("arn:aws:dynamodb:*:*:table/orders");
   });
-  test("account ids are * (not counted as inexact), partition is aws, region is *", () => {
+  test("account ids are * (not counted as inexact), partition is its provider region's (any, inexact, when not known), region is *", () => {
     expect(r("arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.me.account_id}:policy/x")).toEqual({
-      pattern: "arn:aws:iam::*:policy/x",
+      pattern: "arn:*:iam::*:policy/x",
       unresolved: [],
-      exact: true,
+      exact: false,
     });
+    // red-team round 90: a GovCloud or China region's partition, not `aws`, so an aws:PrincipalArn condition or Deny
+    // written with it is read in the partition the stack runs in.
+    for (const [region, partition] of [["us-east-1", "aws"], ["us-gov-west-1", "aws-us-gov"], ["cn-north-1", "aws-cn"]]) {
+      const placed = buildStack({ provider: { aws: [{ region }, { alias: "x" }] }, data: { aws_partition: { p: {}, other: { provider: "aws.x" } } } }, "p");
+      expect(resolveToPattern(placed, "arn:${data.aws_partition.p.partition}:iam::*:role/a")).toEqual({ pattern: `arn:${partition}:iam::*:role/a`, unresolved: [], exact: true });
+      expect(resolveToPattern(placed, "${data.aws_partition.other.partition}")).toMatchObject({ pattern: "*", exact: false });
+    }
     expect(r("arn:aws:kms:${data.aws_region.r.name}:*:key/1")).toMatchObject({ pattern: "arn:aws:kms:*:*:key/1", exact: false });
   });
   describe("format and tostring (cdktf's Fn.format, Fn.tostring)", () => {
@@ -233,7 +240,8 @@ describe("resolveToPattern", () => {
     );
     expect(resolveToPattern(chained, "${data.aws_caller_identity.me.account_id}").pattern).toBe("111111111111");
     // A provider that may run elsewhere without saying where (an alias, a role blastwall cannot read): the account is
-    // not known, and nothing may count on it (red-team round 51). A role read from a variable's default pins it.
+    // not known, and nothing may count on it (red-team round 51). A role read from a variable's default pins nothing:
+    // -var may name another account (red-team round 90).
     const elsewhere = buildStack(
       {
         variable: { deploy: { default: "arn:aws:iam::222222222222:role/tf" }, other: {} },
@@ -244,7 +252,7 @@ describe("resolveToPattern", () => {
     );
     expect(resolveToPattern(elsewhere, "${data.aws_caller_identity.plain.account_id}")).toMatchObject({ pattern: "*", exact: true });
     expect(resolveToPattern(elsewhere, "${data.aws_caller_identity.y.account_id}")).toMatchObject({ pattern: "*", exact: false });
-    expect(resolveToPattern(elsewhere, "${data.aws_caller_identity.v.account_id}").pattern).toBe("222222222222");
+    expect(resolveToPattern(elsewhere, "${data.aws_caller_identity.v.account_id}")).toMatchObject({ pattern: "*", exact: false });
   });
   test("everything else is * and listed", () => {
     expect(r("${var.nodefault}")).toEqual({ pattern: "*", unresolved: ["${var.nodefault}"], exact: false });

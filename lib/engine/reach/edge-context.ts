@@ -4,7 +4,7 @@ import type { EffectiveRights, Grant, PrincipalNode, StackAnalysis } from "../an
 import type { TfStack } from "../terraform/types";
 import { globMatch, globsIntersect } from "../iam/glob";
 import { PrincipalIndex } from "./principal-index";
-import { providerAccount } from "../terraform/providers";
+import { resourceAccount } from "../terraform/providers";
 import { serviceScope, type ServiceScope } from "./compute";
 import { ResourceIndex } from "./resource-index";
 import { hasLambdaPermissions, hasStoreResourcePolicies, lambdaPermissionGrantsTo, resourcePolicyGrantsTo } from "./resource-policy-grants";
@@ -57,7 +57,8 @@ export class EdgeContext {
     // Agents outside the stack start chains but are never the end of one: a policy naming such a role reaches a
     // principal whose own rights lie outside the stack (an unknown node), not the little this stack gives it.
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k && !p.external);
-    const account = providerAccount(stack, "aws");
+    // Each principal in the account its own provider is pinned to (red-team round 90), not the default provider's.
+    const account = (p: PrincipalNode) => resourceAccount(stack, p.resource);
     this.roles = new PrincipalIndex(of("role"), "role", account);
     this.users = new PrincipalIndex(of("user"), "user", account);
     this.groups = new PrincipalIndex(of("group"), "group", account);

@@ -61,20 +61,26 @@ function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
 }
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
-  const candidate = { arnPattern: p.arnPattern };
+  // The stack's principals carry `arn:aws:` in their patterns; aws:PrincipalArn holds the ARN in the partition the
+  // principal's provider region puts it in, any partition when the region is not known: a condition naming
+  // `arn:aws-us-gov:` may admit a GovCloud agent, and a Deny naming `arn:aws:` does not hold it back there (red-team
+  // round 90). An outsider's pattern is as written where the stack names it.
+  const candidate = { arnPattern: p.external ? p.arnPattern : inPartition(ctx, p) };
   const key = normaliseAccount(p.arnPattern);
   const named = ctx.namedForKey(key, p.external);
   const isNamed = memberOf(named);
   const mine = p.external ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
-  // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds. (The
-  // Allows are read as before: a NotPrincipal listing a role ARN may not leave out the role's sessions.)
-  const exact = mine ? { arnPattern: p.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
+  // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds, and a
+  // trust of another account's root, or of a role ARN there, does not admit it (red-team round 90: a trust of
+  // `arn:aws:iam::222222222222:root` was read as admitting an agent pinned to 333333333333). A NotPrincipal listing a
+  // role ARN still does not leave out the role's sessions (allowAdmits).
+  const exact = mine ? { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
   const admitted = new Map<PrincipalNode, Statement[]>();
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
   // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
   const admittedBy = (statements: readonly Statement[]) =>
-    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, candidate).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
+    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, exact).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
   const admits = (role: PrincipalNode) => {
     let a = admitted.get(role);
     // A Deny of the trust whose conditions on who calls certainly hold for p blocks it on every path, its own
@@ -86,7 +92,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     for (const r of g.resources) {
       // Only roles whose trust may admit p matter: test those against r rather than r against every role.
       const roles = ctx.roles.isWide(r)
-        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
+        ? [...new Set([...named, ...ctx.openTrust])].filter((role) => ctx.roles.maySitIn(role, arnAccount(r)) && globsIntersect(r, role.arnPattern, { caseInsensitive: true }))
         : ctx.roles.matching(r);
       for (const role of roles) {
         // Only a trust that names p, or admits more than exact ARNs, can admit it: skip the rest unevaluated.
@@ -97,7 +103,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         }
       }
       if (ctx.roles.reachesOutside(r)) {
-        const pin = ctx.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
+        const pin = ctx.roles.unpinnedAccount(r) ? " (it names an account, and the aws provider of a role of that name is not pinned to one: set allowed_account_ids so blastwall knows which roles are the stack's)" : "";
         add(ctx.unknown(`roles:${r}`, `roles matching ${r}, which may lie outside this stack`), "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows assuming ${r}, which may name roles outside this stack whose rights blastwall cannot see${pin}`, g.statement.source.address);
       }
     }
@@ -115,6 +121,12 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   const peerAccount = p.external ? p.peer?.account : undefined;
   for (const role of named) {
     const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    // A role whose provider is pinned to another account than the principal's: the trust alone is not enough there,
+    // the principal's own sts:AssumeRole grant is (above; red-team round 90).
+    if (!p.external && mine !== undefined) {
+      const theirs = resourceAccount(ctx.stack, role.resource);
+      if (theirs !== undefined && theirs !== mine) continue;
+    }
     const trust = admits(role);
     if (trust.length === 0 || callerDenied(role)) continue;
     const whom = certain(role)

@@ -26,9 +26,12 @@ function anyPartition(arn: string): string {
  * Finds the principals a resource pattern may name without testing every principal: patterns with a literal
  * `role/path/name` part are looked up; only wildcard patterns scan. Keeps reach linear in principals + edges.
  *
- * Accounts: the stack's principals live in `account` when its provider is pinned to one, else in an account
- * blastwall does not know. A pattern naming another literal account names none of them; a pattern naming a
- * literal account while the stack's is unknown may name one of them, or a principal of the same name elsewhere.
+ * Accounts: each principal lives in the account its own provider is pinned to (`accountOf`), else in an account
+ * blastwall does not know. A pattern naming a literal account names those of the first kind pinned to it and those
+ * of the second, and is in the stack only where a principal of its exact name is pinned to that account; else it
+ * may name a principal of the same name elsewhere (red-team round 90: one account for the whole stack, the default
+ * provider's, read a literal ARN in an alias's account as outside the stack, and one in the default's account as a
+ * role of that name that an alias puts in another).
  */
 export class PrincipalIndex {
   private readonly exact = new Map<string, PrincipalNode[]>();
@@ -37,7 +40,7 @@ export class PrincipalIndex {
   constructor(
     private readonly nodes: readonly PrincipalNode[],
     readonly kind: PrincipalKind,
-    private readonly account?: string,
+    private readonly accountOf: (p: PrincipalNode) => string | undefined = () => undefined,
   ) {
     for (const p of nodes) {
       const part = resourcePart(p.arnPattern);
@@ -84,26 +87,34 @@ export class PrincipalIndex {
     return this.matching(arn).filter((p) => resourcePart(p.arnPattern)?.toLowerCase() === key);
   }
 
+  /** Whether `p` may sit in the account `account` (a literal one, or undefined for any). */
+  maySitIn(p: PrincipalNode, account: string | undefined): boolean {
+    if (account === undefined) return true;
+    const mine = this.accountOf(p);
+    return mine === undefined || mine === account;
+  }
+
   private search(pattern: string): readonly PrincipalNode[] {
     const account = literalAccount(pattern);
-    if (account !== undefined && this.account !== undefined && account !== this.account) return [];
     const any = anyPartition(pattern);
     const part = resourcePart(pattern);
-    if (part === undefined || hasWildcard(part)) return this.nodes.filter((p) => globsIntersect(any, p.arnPattern, { caseInsensitive: true }));
+    const names = (p: PrincipalNode) => this.maySitIn(p, account) && globsIntersect(any, p.arnPattern, { caseInsensitive: true });
+    if (part === undefined || hasWildcard(part)) return this.nodes.filter(names);
     const out: PrincipalNode[] = [];
-    for (const p of this.exact.get(part.toLowerCase()) ?? []) if (globsIntersect(any, p.arnPattern, { caseInsensitive: true })) out.push(p);
-    for (const p of this.computed) if (globsIntersect(any, p.arnPattern, { caseInsensitive: true })) out.push(p);
+    for (const p of this.exact.get(part.toLowerCase()) ?? []) if (names(p)) out.push(p);
+    for (const p of this.computed) if (names(p)) out.push(p);
     return out;
   }
 
   /**
-   * The pattern names a literal account while the stack's account is unknown, and a principal of this stack by its
-   * exact name: pinning the provider's account would tell whether the pattern names it. (A name no principal here
-   * has is outside the stack whatever the account.)
+   * The pattern names a literal account, and a principal of this stack by its exact name whose provider's account is
+   * unknown: pinning that provider's account would tell whether the pattern names it. (A name no principal here has
+   * is outside the stack whatever the account.)
    */
   unpinnedAccount(pattern: string): boolean {
     const part = resourcePart(pattern);
-    return this.account === undefined && literalAccount(pattern) !== undefined && part !== undefined && !hasWildcard(part) && this.exact.has(part.toLowerCase());
+    if (literalAccount(pattern) === undefined || part === undefined || hasWildcard(part)) return false;
+    return (this.exact.get(part.toLowerCase()) ?? []).some((p) => this.accountOf(p) === undefined);
   }
 
   /**
@@ -120,9 +131,9 @@ export class PrincipalIndex {
     if (part === undefined || hasWildcard(part)) return true;
     const typePrefix = `${this.kind}/`;
     if (!part.toLowerCase().startsWith(typePrefix)) return false; // another resource type: names no principal of this kind
-    // A literal account other than the stack's, or any literal account while the stack's is not pinned.
+    // A literal account: in the stack only where a principal of that name is pinned to it.
     const account = literalAccount(pattern);
-    if (account !== undefined && account !== this.account) return true;
-    return !this.exact.has(part.toLowerCase());
+    const named = this.exact.get(part.toLowerCase()) ?? [];
+    return account === undefined ? named.length === 0 : !named.some((p) => this.accountOf(p) === account);
   }
 }

@@ -3,9 +3,23 @@ import type { TfResource, TfStack } from "./types";
 
 /**
  * The account a provider configuration is pinned to, when the configuration says so literally: a single
- * `allowed_account_ids` entry, or the account in the (last) `assume_role.role_arn`.
+ * `allowed_account_ids` entry, or the account in the (last) `assume_role.role_arn`. A variable's default proves
+ * nothing about the account a deploy uses (`-var` overrides it), and a pinned account proves two providers' accounts
+ * different and a Deny naming it certain: one read from a variable leaves the provider unpinned (red-team round 90).
  */
 export function providerAccount(stack: TfStack, key: string): string | undefined {
+  return pinnedAccount(stack, key, (v) => v);
+}
+
+/**
+ * The same, reading a `role_arn` that is a variable (`${var.x}`) as its default: for a rule to which an account it
+ * may run in is cause to report (a backup copy that may stay in the plan's own account), never to report less.
+ */
+export function providerAccountAsDefaulted(stack: TfStack, key: string): string | undefined {
+  return pinnedAccount(stack, key, (v) => literalOf(stack, v));
+}
+
+function pinnedAccount(stack: TfStack, key: string, read: (v: unknown) => unknown): string | undefined {
   const body = stack.providers?.get(key);
   if (!body) return undefined;
   const allowed = body["allowed_account_ids"];
@@ -14,7 +28,7 @@ export function providerAccount(stack: TfStack, key: string): string | undefined
   const assume = body["assume_role"];
   const chain = Array.isArray(assume) ? assume.filter(isObject) : isObject(assume) ? [assume] : [];
   const last = chain[chain.length - 1];
-  const arn = literalOf(stack, last?.["role_arn"]);
+  const arn = read(last?.["role_arn"]);
   const m = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(arn) : null;
   return m ? m[1] : undefined;
 }

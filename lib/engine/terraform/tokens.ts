@@ -13,7 +13,7 @@
  *   pattern would take rights away (a Deny's Resource, an Allow's NotResource).
  */
 import type { RemoteState, TfResource, TfStack } from "./types";
-import { providerElsewhere, providerKeyOf, resourceAccount } from "./providers";
+import { providerElsewhere, providerKeyOf, regionPartition, resourceAccount, resourceRegion } from "./providers";
 
 export type TemplatePart =
   | { readonly kind: "literal"; readonly text: string }
@@ -914,13 +914,21 @@ const COMPUTED_DATA: Record<string, Record<string, AttrFn>> = {
   // provider pinned to one account (`allowed_account_ids`), the caller's account is that one.
   aws_caller_identity: { account_id: (ctx, r) => callerAccount(ctx, r), id: (ctx, r) => callerAccount(ctx, r) },
   aws_region: { name: (ctx) => inexact(ctx, "*"), id: (ctx) => inexact(ctx, "*"), region: (ctx) => inexact(ctx, "*") },
-  aws_partition: { partition: () => "aws", id: () => "aws", dns_suffix: () => "amazonaws.com" },
+  // The partition of the data source's provider region; any partition, inexact, when the region is not known: a Deny
+  // or aws:PrincipalArn condition written with it must not be read as `arn:aws:` in GovCloud (red-team round 90).
+  aws_partition: { partition: (ctx, r) => dataPartition(ctx, r), id: (ctx, r) => dataPartition(ctx, r), dns_suffix: () => "amazonaws.com" },
   aws_s3_bucket: {
     id: (ctx, r) => nameFrom(ctx, r, "bucket"),
     arn: (ctx, r) => `arn:aws:s3:::${nameFrom(ctx, r, "bucket")}`,
     ...BUCKET_DOMAINS,
   },
 };
+
+/** The partition `aws_partition` reports: its provider region's, or `*` (inexact) when that region is not known. */
+function dataPartition(ctx: Ctx, r: TfResource): string {
+  const partition = regionPartition(resourceRegion(ctx.stack, r));
+  return partition === "*" ? inexact(ctx, "*") : partition;
+}
 
 /**
  * The account `aws_caller_identity` reports: the one its provider is pinned to; else that of the stack's plain default
