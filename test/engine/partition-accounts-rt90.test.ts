@@ -141,3 +141,25 @@ describe("2. a literal role ARN names the roles whose own provider may be in its
     });
   });
 });
+
+describe("an AWS managed policy ARN built with data.aws_partition when the region is not written", () => {
+  /** The safe agent with `policy_arn` attached, its provider's region `region` (a variable, or none). */
+  const attached = (policyArn: string, region?: string) => {
+    const doc = safeAgentStack([]) as { resource: Record<string, Record<string, Obj>> } & Obj;
+    doc.resource["aws_iam_role_policy_attachment"] = { ro: { role: "${aws_iam_role.agent.name}", policy_arn: policyArn } };
+    return { ...doc, provider: { aws: [region ? { region } : {}] }, variable: { region: { default: "eu-west-1" }, p: {} }, data: { aws_partition: { p: {} } } };
+  };
+  const unreadable = (doc: Obj) => errors(check(doc), "unanalysable-policy").map((f) => f.message);
+
+  test.each([["a variable", "${var.region}"], ["none", undefined]])("is read by its name, in every partition (region %s)", (_name, region) => {
+    expect(unreadable(attached("arn:${data.aws_partition.p.partition}:iam::aws:policy/ReadOnlyAccess", region))).toEqual([]);
+    // What it grants is judged: AdministratorAccess reaches every role, which the boundary does not stop.
+    const admin = errors(check(attached("arn:${data.aws_partition.p.partition}:iam::aws:policy/AdministratorAccess", region)));
+    expect(admin.some((f) => f.evidence.some((e) => e.address === "arn:aws:iam::aws:policy/AdministratorAccess"))).toBe(true);
+  });
+
+  test("a partition blastwall cannot know from a variable, or a name it cannot know, stays unreadable", () => {
+    expect(unreadable(attached("arn:${var.p}:iam::aws:policy/ReadOnlyAccess", "${var.region}"))).toHaveLength(1);
+    expect(unreadable(attached("arn:${data.aws_partition.p.partition}:iam::aws:policy/${var.p}", "${var.region}"))).toHaveLength(1);
+  });
+});

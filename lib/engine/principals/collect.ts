@@ -1084,8 +1084,12 @@ class Collector {
       let arn = v;
       if (hasInterpolation(v)) {
         const rp = resolveToPattern(this.stack, v);
-        if (!rp.exact) return unknown(`policy ARN is ${shownOriginal()}, which blastwall cannot resolve`);
-        arn = rp.pattern;
+        // `arn:${data.aws_partition.p.partition}:iam::aws:policy/X` where the provider's region, so the partition, is
+        // not written: an AWS managed policy has its name in every partition, and is read by it (as a literal GovCloud
+        // or China ARN of one is).
+        const managedAnyPartition = rp.unresolved.length === 0 && /^arn:\*:iam::aws:policy\/[^*?]+$/.test(rp.pattern);
+        if (!rp.exact && !managedAnyPartition) return unknown(`policy ARN is ${shownOriginal()}, which blastwall cannot resolve`);
+        arn = managedAnyPartition ? rp.pattern.replace(/^arn:\*:/, "arn:aws:") : rp.pattern;
       }
       const own = this.stackPolicyOfArn(arn, holder);
       return own ? { kind: "policy", policy: own } : { kind: "literal", arn };
