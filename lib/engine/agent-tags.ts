@@ -9,6 +9,7 @@
  */
 import type { TfResource, TfStack } from "./terraform/types";
 import { isObject } from "./json";
+import { dynamicContents } from "./reach/dynamic-blocks";
 import { hasInterpolation, refTarget } from "./terraform/tokens";
 import type { Env } from "../hcl/evaluate";
 import type { Value } from "../hcl/values";
@@ -68,12 +69,14 @@ function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   const dt = body["default_tags"];
   const block = Array.isArray(dt) ? dt[0] : dt;
   if (isObject(block)) return block["tags"];
-  // A `dynamic "default_tags"` left unexpanded (its for_each is not known): the tags its content would set may apply.
-  const dyn = isObject(body["dynamic"]) ? body["dynamic"]["default_tags"] : undefined;
-  const dynBlock = Array.isArray(dyn) ? dyn[0] : dyn;
-  if (!isObject(dynBlock)) return undefined;
-  const content = Array.isArray(dynBlock["content"]) ? dynBlock["content"][0] : dynBlock["content"];
-  return isObject(content) ? content["tags"] : "${dynamic default_tags}";
+  // A `dynamic "default_tags"` (its for_each not read: it may make the block): the tags its content would set may
+  // apply. Terraform JSON writes `dynamic` as an object of labels or a list of them, and each label's blocks as an
+  // object or a list (red-team round 91: the list form read as no default tags). The first content that may set the
+  // agent tag is the one read; one blastwall cannot read may set anything.
+  const contents = dynamicContents(body, "default_tags");
+  if (contents.length === 0) return undefined;
+  const tagMaps = contents.map((c) => (c === undefined ? "${dynamic default_tags}" : c["tags"]));
+  return tagMaps.find((t) => t !== undefined && t !== null && !(isObject(t) && Object.keys(t).every((k) => k.toLowerCase() !== AGENT_TAG && !hasInterpolation(k)))) ?? tagMaps[0];
 }
 
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
