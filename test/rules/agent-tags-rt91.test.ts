@@ -51,3 +51,45 @@ describe('a dynamic "inline_policy" block in Terraform JSON\'s list form (round 
     expect(errors(check(role(undefined)))).toEqual([]);
   });
 });
+
+describe("tags a variable may set so that they hold the agent tag (round 91: counted only when the key was there)", () => {
+  const unreadable = (json: Obj) => errors(check(json), "agent-tags-unreadable").map((f) => f.principal);
+
+  test("a conditional on a variable whose default leaves the tag out", () => {
+    const json = stack('${var.is_agent ? {"blastwall:agent" = "true"} : {}}', { variable: { is_agent: { type: "bool", default: false } } });
+    expect(flagged(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("each.value of a for_each from a variable whose default is false", () => {
+    const json = stack('${{"blastwall:agent" = each.value}}', { variable: { roles: { type: "map(string)", default: { a: "false" } } } }, { for_each: "${var.roles}" });
+    expect(flagged(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a merge() of a variable's map, empty by default: it may hold the tag, so the tags are unreadable", () => {
+    const json = stack('${merge({"x" = "y"}, var.extra)}', { variable: { extra: { type: "map(string)", default: {} } } });
+    expect(unreadable(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("controls: tags that do not depend on a variable, a variable that only sets another tag, a literal for_each", () => {
+    expect(agentsOf(stack('${merge({"x" = "y"}, {"blastwall:agent" = "false"})}'))).toBe(0);
+    expect(agentsOf(stack('${merge({"blastwall:agent" = "false"}, {"team" = var.team})}', { variable: { team: { default: "data" } } }))).toBe(0);
+    expect(agentsOf(stack('${{"blastwall:agent" = each.value}}', {}, { for_each: '${{"a" = "false"}}' }))).toBe(0);
+    const json = stack('${merge({"x" = "y"}, {"team" = var.team})}', { variable: { team: { default: "data" } } });
+    expect([agentsOf(json), unreadable(json)]).toEqual([0, []]);
+  });
+});
+
+describe("agent tag keys that differ only in case (round 91: the first one decided)", () => {
+  test("a literal map with a false and a true variant is an agent", () => {
+    expect(flagged(stack({ "Blastwall:Agent": "false", "blastwall:agent": "true" }))).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a merge() with a false and a true variant is an agent", () => {
+    expect(flagged(stack('${merge({"Blastwall:Agent" = "false"}, {"blastwall:agent" = "true"})}'))).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("control: variants that are all false make no agent", () => {
+    expect(agentsOf(stack({ "Blastwall:Agent": "false", "blastwall:agent": "false" }))).toBe(0);
+    expect(agentsOf(stack('${merge({"Blastwall:Agent" = "false"}, {"blastwall:agent" = "FALSE"})}'))).toBe(0);
+  });
+});
