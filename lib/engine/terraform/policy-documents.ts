@@ -876,7 +876,9 @@ function expandDynamicStatements(stack: TfStack, address: string, dyn: unknown):
     const forEach = spec["for_each"];
     let each: unknown;
     try {
-      each = typeof forEach === "string" ? evalString(forEach, { env }) : undefined;
+      // A string is an expression; anything else is Terraform JSON's literal (cdktf's `TerraformIterator.fromMap({...})`
+      // writes the map as a JSON object, red-team round 91), evaluated the same way (its strings may interpolate).
+      each = typeof forEach === "string" ? evalString(forEach, { env }) : evalJson(forEach, { env });
     } catch {
       each = undefined;
     }
