@@ -610,11 +610,42 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
         if (e instanceof HclExprError) return NOPE;
         throw e;
       }
+      // Terraform refuses a template that refers to a name its vars do not set, before rendering it, and names it.
+      const missing = [...templateNames(parts)].filter((n) => !Object.prototype.hasOwnProperty.call(vars, n));
+      if (missing.length > 0) return new ErrUnk(`${MISSING_TEMPLATE_VARS} ${missing.map((n) => JSON.stringify(n)).join(", ")}`);
       return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true });
     },
   });
   if (r === FAIL) return new ErrUnk(render().src);
   return r === NOPE ? render() : r;
+}
+
+/** How an ErrUnk from `templatefile` begins when its vars lack names its template uses (Terraform's words). */
+export const MISSING_TEMPLATE_VARS = "vars map does not contain key";
+
+/**
+ * The names a template refers to that its own `for` directives and expressions do not bind (what Terraform's
+ * templatefile requires its vars to set).
+ */
+function templateNames(node: unknown, bound: ReadonlySet<string> = new Set(), out = new Set<string>()): Set<string> {
+  if (node === null || typeof node !== "object") return out;
+  if (Array.isArray(node)) {
+    for (const x of node) templateNames(x, bound, out);
+    return out;
+  }
+  const n = node as Record<string, unknown>;
+  if (n["k"] === "trav" && typeof n["root"] === "string") {
+    if (!bound.has(n["root"])) out.add(n["root"]);
+    return templateNames(n["ops"], bound, out);
+  }
+  if (n["k"] === "for" && typeof n["valVar"] === "string") {
+    templateNames(n["coll"], bound, out);
+    const inner = new Set([...bound, n["valVar"], ...(typeof n["keyVar"] === "string" ? [n["keyVar"]] : [])]);
+    for (const [key, v] of Object.entries(n)) if (key !== "coll") templateNames(v, inner, out);
+    return out;
+  }
+  for (const v of Object.values(n)) templateNames(v, bound, out);
+  return out;
 }
 
 /** A number operand; a string converts as Terraform converts it, claimed only when exact (see `exactInteger`). */

@@ -326,6 +326,12 @@ function fileDocument(ctx: Ctx, raw: string, opts: PolicyFromValueOptions): Poli
   if (notes.refused.length > 0) {
     return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read: ${[...new Set(notes.refused)].join("; ")}`);
   }
+  const { MISSING_TEMPLATE_VARS } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate"); // eslint-disable-line @typescript-eslint/no-require-imports
+  const missing = [...new Set(unknowns.filter((u) => u.startsWith(MISSING_TEMPLATE_VARS)).map((u) => u.slice(MISSING_TEMPLATE_VARS.length).trim()))];
+  if (missing.length > 0) {
+    // Terraform fails on it, naming the variable (red-team round 91: the reason quoted the template's text instead).
+    return unknownFor(opts, `policy is built by ${shown}, whose template uses ${missing.join(", ")}, which its vars do not set (Terraform fails: ${MISSING_TEMPLATE_VARS} ${missing.join(", ")}); pass them in templatefile's vars`);
+  }
   const parts = unknowns.filter((u) => !/^(?:templatefile|file)\s*\(/.test(u));
   if (unknowns.length > 0 && parts.length === 0) {
     return unknownFor(opts, `policy is built by ${shown}, whose file path or template variables blastwall cannot know (they must be literal values, locals or variable defaults)`);
