@@ -209,7 +209,10 @@ export function evalJson(v: unknown, scope: Scope, body = false): Value {
     if (typeof ks === "string") setKey(out, ks, value);
     else unknownKeys.push([ks, value]);
   }
-  if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) expandDynamic(o["dynamic"] as Record<string, unknown>, scope, out);
+  if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) {
+    const dyn = o["dynamic"];
+    expandDynamic(Array.isArray(dyn) ? dyn.reduce((all: Record<string, unknown>, d: Record<string, unknown>) => mergeLabels(all, d), {}) : (dyn as Record<string, unknown>), scope, out);
+  }
   if (unknownKeys.length > 0) {
     const items = [
       ...Object.keys(out).map((k) => `${toHcl(k)} = ${toHcl(out[k])}`),
@@ -228,12 +231,21 @@ function asList(v: unknown): Record<string, unknown>[] {
 
 /** `dynamic` as hcl2json and Terraform JSON write it: `{ LABEL: [{ for_each, iterator?, content }] }`. */
 function isDynamicSpec(v: unknown): boolean {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  // Terraform JSON writes `dynamic` as an object of labels or a list of such objects (red-team round 91).
+  if (Array.isArray(v)) return v.length > 0 && v.every(isDynamicSpec);
+  if (v === null || typeof v !== "object") return false;
   const labels = Object.values(v as Record<string, unknown>);
   return labels.length > 0 && labels.every((specs) => {
     const list = asList(specs);
     return list.length > 0 && list.every((s) => "content" in s || "for_each" in s);
   });
+}
+
+/** The labels of two `dynamic` objects in one (a label in both: its blocks in order). */
+function mergeLabels(all: Record<string, unknown>, d: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...all };
+  for (const [label, specs] of Object.entries(d)) out[label] = label in out ? [...asList(out[label]), ...asList(specs)] : specs;
+  return out;
 }
 
 function iteratorName(v: unknown, fallback: string): string {

@@ -145,3 +145,21 @@ describe("a for_each written as Terraform JSON (an object or an array), not an e
     expect(ids(unknown)).toEqual(expect.arrayContaining(["agent-destroy-right", "agent-reach-unknown"]));
   });
 });
+
+// Red-team round 91: Terraform JSON's list form of `dynamic` inside a statement (and in a content) read as unexpandable.
+describe("nested dynamic blocks in Terraform JSON's list form", () => {
+  const condition = (forEach: string) => [{ condition: [{ for_each: forEach, content: [{ test: "StringEquals", variable: "aws:PrincipalTag/team", values: ["${condition.value}"] }] }] }];
+
+  test("a statement written out with a list-form dynamic condition over a literal list is read", () => {
+    expect(ids(stack({ statement: [{ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"], dynamic: condition('${["x", "y"]}') }] }))).toEqual([]);
+  });
+
+  test("inside a dynamic statement's content too", () => {
+    expect(ids(stack(dynamic('${["arn:aws:s3:::a/*"]}', { effect: "Allow", actions: ["s3:GetObject"], resources: ["${statement.value}"], dynamic: condition('${["x"]}') })))).toEqual([]);
+  });
+
+  test("control: over an unknown list it is not read, and the reason names the block", () => {
+    const [m, ...more] = unreadable(stack({ statement: [{ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"], dynamic: condition("${var.teams}") }] }, { variable: { teams: {} } }));
+    expect([m, more]).toEqual([expect.stringContaining('has a dynamic "condition" block blastwall cannot expand'), []]);
+  });
+});

@@ -939,8 +939,11 @@ function expandNestedDynamic(stack: TfStack, b: Obj): Obj | undefined {
   const { evalJson } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
   const { ErrUnk, Tmpl, Unk, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // `dynamic` as an object of labels or Terraform JSON's list of them (red-team round 91).
   const dyn = b["dynamic"];
-  if (!isObject(dyn) || Object.keys(dyn).some((k) => k !== "//" && !["principals", "not_principals", "condition"].includes(k))) return undefined;
+  const labelObjects = Array.isArray(dyn) ? dyn : [dyn];
+  if (labelObjects.length === 0 || !labelObjects.every(isObject)) return undefined;
+  if (labelObjects.some((d) => Object.keys(d as Obj).some((k) => k !== "//" && !["principals", "not_principals", "condition"].includes(k)))) return undefined;
   let value: unknown;
   try {
     value = evalJson(b, { env: stackEnv(stack) }, true);
@@ -1046,7 +1049,7 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
 
   const dyn = b["dynamic"];
   if (dyn !== undefined) {
-    const names = isObject(dyn) ? Object.keys(dyn).filter((k) => k !== "//") : [];
+    const names = [...new Set((Array.isArray(dyn) ? dyn : [dyn]).flatMap((d) => (isObject(d) ? Object.keys(d).filter((k) => k !== "//") : [])))];
     unreadable.push(
       `${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block blastwall cannot expand (its for_each is not known, or its content uses values that are not)`.replace("dynamic  block", "dynamic block"),
     );
