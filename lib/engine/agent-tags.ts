@@ -9,6 +9,7 @@
  */
 import type { TfResource, TfStack } from "./terraform/types";
 import { isObject } from "./json";
+import { dynamicContents } from "./reach/dynamic-blocks";
 import { hasInterpolation, refTarget } from "./terraform/tokens";
 import type { Env } from "../hcl/evaluate";
 import type { Value } from "../hcl/values";
@@ -68,12 +69,14 @@ function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   const dt = body["default_tags"];
   const block = Array.isArray(dt) ? dt[0] : dt;
   if (isObject(block)) return block["tags"];
-  // A `dynamic "default_tags"` left unexpanded (its for_each is not known): the tags its content would set may apply.
-  const dyn = isObject(body["dynamic"]) ? body["dynamic"]["default_tags"] : undefined;
-  const dynBlock = Array.isArray(dyn) ? dyn[0] : dyn;
-  if (!isObject(dynBlock)) return undefined;
-  const content = Array.isArray(dynBlock["content"]) ? dynBlock["content"][0] : dynBlock["content"];
-  return isObject(content) ? content["tags"] : "${dynamic default_tags}";
+  // A `dynamic "default_tags"` (its for_each not read: it may make the block): the tags its content would set may
+  // apply. Terraform JSON writes `dynamic` as an object of labels or a list of them, and each label's blocks as an
+  // object or a list (red-team round 91: the list form read as no default tags). The first content that may set the
+  // agent tag is the one read; one blastwall cannot read may set anything.
+  const contents = dynamicContents(body, "default_tags");
+  if (contents.length === 0) return undefined;
+  const tagMaps = contents.map((c) => (c === undefined ? "${dynamic default_tags}" : c["tags"]));
+  return tagMaps.find((t) => t !== undefined && t !== null && !(isObject(t) && Object.keys(t).every((k) => k.toLowerCase() !== AGENT_TAG && !hasInterpolation(k)))) ?? tagMaps[0];
 }
 
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
@@ -121,7 +124,9 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: Tf
       }
       // A variable may be set to "true" at apply time, whatever its default.
       if (typeof raw === "string" && refTarget(raw)?.kind === "var") return { state: "yes", reason: `${where} ${AGENT_TAG} is \`${raw}\`, which -var or a tfvars file may set to "true"` };
-      return { state: "no" };
+      // Certainly false here; Terraform keeps a key that differs only in case as another key, which may be "true"
+      // (red-team round 91: `{"Blastwall:Agent" = "false", "blastwall:agent" = "true"}` read as no agent).
+      continue;
     }
     if (typeof name === "string" && hasInterpolation(name) && (isTrue(value) || (typeof value === "string" && hasInterpolation(value)))) {
       return { state: "yes", reason: `${where} key \`${name}\` may be ${AGENT_TAG}, and its value may be "true"` };
@@ -233,14 +238,15 @@ function evaluate(stack: TfStack, raw: unknown, mode: VarMode, each?: { key: Val
  * Tags written as an expression, evaluated: undefined when their value is not a map with known keys (the caller
  * then reads them as unreadable). A resource with `for_each` whose tags read `each.key` / `each.value` is evaluated
  * per instance when its `for_each` is known, and is an agent when any instance is (the engine models the resource as
- * one principal for all its instances).
+ * one principal for all its instances). Read by the variables' defaults, then again with every variable unknown
+ * (what -var or a tfvars file may set at apply, red-team round 91): tags that may then hold the agent tag count.
  */
 function evaluateTags(stack: TfStack, raw: unknown, where: string, r?: TfResource): AgentTag | undefined {
   if (!/\beach\./.test(JSON.stringify(raw))) return evaluateOnce(stack, raw, where);
   if (r === undefined || r.values["for_each"] === undefined) return undefined;
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { entriesOf } = require("../hcl/evaluate") as typeof import("../hcl/evaluate");
-  const { isKnown } = require("../hcl/values") as typeof import("../hcl/values");
+  const { Unk, isKnown } = require("../hcl/values") as typeof import("../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const forEach = evaluate(stack, r.values["for_each"], "defaults");
   if (forEach === undefined || !isKnown(forEach)) return undefined;
@@ -249,37 +255,71 @@ function evaluateTags(stack: TfStack, raw: unknown, where: string, r?: TfResourc
   for (const [key, value] of entries) {
     const t = evaluateOnce(stack, raw, where, { key, value });
     if (t === undefined) return undefined;
-    if (t.state === "yes") return { ...t, reason: `instance ${JSON.stringify(key)} of its for_each: ${t.reason}` };
+    if (t.state !== "no") return t.state === "yes" ? { ...t, reason: `instance ${JSON.stringify(key)} of its for_each: ${t.reason}` } : t;
+  }
+  // A for_each from a variable (or a local built from one) may have other instances at apply, with any key and value.
+  const settable = evaluate(stack, r.values["for_each"], "settable");
+  if (settable === undefined || !isKnown(settable)) {
+    const any = { key: new Unk("each.key"), value: new Unk("each.value") };
+    const t = evaluateOnce(stack, raw, where, any);
+    const shown = typeof r.values["for_each"] === "string" ? r.values["for_each"] : JSON.stringify(r.values["for_each"]);
+    if (t === undefined) return undefined;
+    if (t.state === "yes") return { ...t, reason: `its for_each \`${shown}\` comes from a variable, which -var or a tfvars file may give other instances: ${t.reason}` };
+    return t;
   }
   return { state: "no" };
 }
 
 function evaluateOnce(stack: TfStack, raw: unknown, where: string, each?: { key: Value; value: Value }): AgentTag | undefined {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { isKnown, isObj, toHcl } = require("../hcl/values") as typeof import("../hcl/values");
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const tags = evaluate(stack, raw, "defaults", each);
-  if (tags === undefined || !isObj(tags)) return undefined;
+  if (tags === undefined) return undefined;
   const written = typeof raw === "string" ? raw : JSON.stringify(raw);
-  const key = Object.keys(tags).find((k) => k.toLowerCase() === AGENT_TAG);
-  if (key === undefined) return { state: "no" };
-  const shown = key === AGENT_TAG ? AGENT_TAG : `${key} (IAM reads it as ${AGENT_TAG})`;
-  const value = tags[key];
-  if (!isKnown(value)) return { state: "yes", reason: `${where} \`${written}\` sets ${shown} to \`${toHcl(value)}\`, which may be "true"` };
-  if (isTrue(value)) return { state: "yes", reason: `${where} \`${written}\` sets ${shown} = "true"` };
-  if (value !== null && !isFalse(value)) {
-    const odd = typeof value === "string" ? JSON.stringify(value) : toHcl(value);
-    return {
-      state: "yes",
-      reason: `${where} \`${written}\` sets ${shown} = ${odd}, which is neither "true" nor "false": counted as an agent`,
-      unexpected: { where, key, value: odd },
-    };
-  }
-  // False (or null) by the variables' defaults: a value that comes from a variable may be "true" at apply.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isObj } = require("../hcl/values") as typeof import("../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (!isObj(tags)) return undefined;
+  const byDefaults = agentIn(tags, where, written, "");
+  if (byDefaults.state === "yes") return byDefaults;
+  // Not an agent by the variables' defaults: -var or a tfvars file may set any variable to anything at apply. Tags
+  // that do not depend on one read the same; tags that then hold the agent tag, with a value that may be "true",
+  // count, and tags whose keys are then unknown (a conditional on a variable, a merge() of a variable's map) may hold
+  // it: read as the caller reads an expression it cannot evaluate.
   const settable = evaluate(stack, raw, "settable", each);
-  const there = settable !== undefined && isObj(settable) ? settable[key] : undefined;
-  if (there === undefined || !isKnown(there)) {
-    return { state: "yes", reason: `${where} \`${written}\` sets ${shown} from a variable, which -var or a tfvars file may set to "true"` };
+  if (settable === undefined || !isObj(settable)) {
+    return written.includes(AGENT_TAG)
+      ? { state: "yes", reason: `${where} \`${written}\` depends on a variable, which -var or a tfvars file may set so that it sets ${AGENT_TAG} = "true"` }
+      : { state: "unreadable", where, expression: written };
+  }
+  return agentIn(settable, where, written, " from a variable, which -var or a tfvars file may set to \"true\"");
+}
+
+/**
+ * What an evaluated tag map says of the agent tag. Every key equal to it without case counts (Terraform keeps
+ * `Blastwall:Agent` and `blastwall:agent` as two keys, red-team round 91): one whose value is not certainly false is
+ * enough, whatever the others say.
+ */
+function agentIn(tags: Readonly<Record<string, Value>>, where: string, written: string, fromVariable: string): AgentTag {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { isKnown, toHcl } = require("../hcl/values") as typeof import("../hcl/values");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  for (const key of Object.keys(tags).filter((k) => k.toLowerCase() === AGENT_TAG)) {
+    const shown = key === AGENT_TAG ? AGENT_TAG : `${key} (IAM reads it as ${AGENT_TAG})`;
+    const value = tags[key];
+    if (!isKnown(value)) {
+      return {
+        state: "yes",
+        reason: fromVariable !== "" ? `${where} \`${written}\` sets ${shown}${fromVariable}` : `${where} \`${written}\` sets ${shown} to \`${toHcl(value)}\`, which may be "true"`,
+      };
+    }
+    if (isTrue(value)) return { state: "yes", reason: `${where} \`${written}\` sets ${shown} = "true"` };
+    if (value !== null && !isFalse(value)) {
+      const odd = typeof value === "string" ? JSON.stringify(value) : toHcl(value);
+      return {
+        state: "yes",
+        reason: `${where} \`${written}\` sets ${shown} = ${odd}, which is neither "true" nor "false": counted as an agent`,
+        unexpected: { where, key, value: odd },
+      };
+    }
   }
   return { state: "no" };
 }

@@ -209,7 +209,10 @@ export function evalJson(v: unknown, scope: Scope, body = false): Value {
     if (typeof ks === "string") setKey(out, ks, value);
     else unknownKeys.push([ks, value]);
   }
-  if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) expandDynamic(o["dynamic"] as Record<string, unknown>, scope, out);
+  if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) {
+    const dyn = o["dynamic"];
+    expandDynamic(Array.isArray(dyn) ? dyn.reduce((all: Record<string, unknown>, d: Record<string, unknown>) => mergeLabels(all, d), {}) : (dyn as Record<string, unknown>), scope, out);
+  }
   if (unknownKeys.length > 0) {
     const items = [
       ...Object.keys(out).map((k) => `${toHcl(k)} = ${toHcl(out[k])}`),
@@ -228,12 +231,21 @@ function asList(v: unknown): Record<string, unknown>[] {
 
 /** `dynamic` as hcl2json and Terraform JSON write it: `{ LABEL: [{ for_each, iterator?, content }] }`. */
 function isDynamicSpec(v: unknown): boolean {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  // Terraform JSON writes `dynamic` as an object of labels or a list of such objects (red-team round 91).
+  if (Array.isArray(v)) return v.length > 0 && v.every(isDynamicSpec);
+  if (v === null || typeof v !== "object") return false;
   const labels = Object.values(v as Record<string, unknown>);
   return labels.length > 0 && labels.every((specs) => {
     const list = asList(specs);
     return list.length > 0 && list.every((s) => "content" in s || "for_each" in s);
   });
+}
+
+/** The labels of two `dynamic` objects in one (a label in both: its blocks in order). */
+function mergeLabels(all: Record<string, unknown>, d: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...all };
+  for (const [label, specs] of Object.entries(d)) out[label] = label in out ? [...asList(out[label]), ...asList(specs)] : specs;
+  return out;
 }
 
 function iteratorName(v: unknown, fallback: string): string {
@@ -610,11 +622,42 @@ function evalCall(name: string, argExprs: readonly Expr[], expand: boolean, scop
         if (e instanceof HclExprError) return NOPE;
         throw e;
       }
+      // Terraform refuses a template that refers to a name its vars do not set, before rendering it, and names it.
+      const missing = [...templateNames(parts)].filter((n) => !Object.prototype.hasOwnProperty.call(vars, n));
+      if (missing.length > 0) return new ErrUnk(`${MISSING_TEMPLATE_VARS} ${missing.map((n) => JSON.stringify(n)).join(", ")}`);
       return evalTemplate(parts, { env: scope.env, vars: new Map(Object.entries(vars)), isolated: true });
     },
   });
   if (r === FAIL) return new ErrUnk(render().src);
   return r === NOPE ? render() : r;
+}
+
+/** How an ErrUnk from `templatefile` begins when its vars lack names its template uses (Terraform's words). */
+export const MISSING_TEMPLATE_VARS = "vars map does not contain key";
+
+/**
+ * The names a template refers to that its own `for` directives and expressions do not bind (what Terraform's
+ * templatefile requires its vars to set).
+ */
+function templateNames(node: unknown, bound: ReadonlySet<string> = new Set(), out = new Set<string>()): Set<string> {
+  if (node === null || typeof node !== "object") return out;
+  if (Array.isArray(node)) {
+    for (const x of node) templateNames(x, bound, out);
+    return out;
+  }
+  const n = node as Record<string, unknown>;
+  if (n["k"] === "trav" && typeof n["root"] === "string") {
+    if (!bound.has(n["root"])) out.add(n["root"]);
+    return templateNames(n["ops"], bound, out);
+  }
+  if (n["k"] === "for" && typeof n["valVar"] === "string") {
+    templateNames(n["coll"], bound, out);
+    const inner = new Set([...bound, n["valVar"], ...(typeof n["keyVar"] === "string" ? [n["keyVar"]] : [])]);
+    for (const [key, v] of Object.entries(n)) if (key !== "coll") templateNames(v, inner, out);
+    return out;
+  }
+  for (const v of Object.values(n)) templateNames(v, bound, out);
+  return out;
 }
 
 /** A number operand; a string converts as Terraform converts it, claimed only when exact (see `exactInteger`). */

@@ -86,6 +86,18 @@ describe("templatefile over a TerraformAsset, read from the stack's folder", () 
     expect(r.code).toBe(1);
   });
 
+  // Red-team round 91: the reason quoted the template's text; Terraform names the variable its vars do not set.
+  test("fails closed: a name the template uses that its vars do not set is named (not the names its for binds)", async () => {
+    const loop = '{"Version":"2012-10-17","Statement":[%{ for i, a in actions ~}%{ if i > 0 },%{ endif }{"Effect":"Allow","Action":"${a}","Resource":"*"}%{ endfor ~}]}';
+    const missing = await check(out(templated(ASSET, "{}"), { [`cdktf.out/stacks/prod/${ASSET}`]: loop }));
+    expect(missing.stdout).toContain('whose template uses "actions", which its vars do not set (Terraform fails: vars map does not contain key "actions")');
+    expect(missing.stdout).not.toContain('"i"');
+    expect(missing.code).toBe(1);
+    // The control: with actions set, the loop renders and its read-only right passes.
+    const passed = await check(out(templated(ASSET, '{"actions" = ["s3:GetObject"]}'), { [`cdktf.out/stacks/prod/${ASSET}`]: loop }));
+    expect([passed.stdout.includes("unanalysable-policy"), passed.code]).toEqual([false, 0]);
+  });
+
   test("fails closed: the variables as a whole from a variable without a default", async () => {
     const root = out(templated(ASSET, "var.vars"), { [`cdktf.out/stacks/prod/${ASSET}`]: TEMPLATE("s3:GetObject") }, { variable: { vars: {} } });
     const r = await check(root);

@@ -280,6 +280,23 @@ describe("61. a user pool trigger that may add every user to a group writes the 
     expect(details(check(stack([], dynamicRule)))).toMatch(/builds its role mappings with a dynamic block/);
   });
 
+  // Red-team round 91: Terraform JSON may write `dynamic` as a list of label objects; that form was read as no block.
+  test("the same dynamic blocks in Terraform JSON's list form fail closed too", () => {
+    const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];
+    const base = app(undefined, logs);
+    const ra = base["aws_cognito_identity_pool_roles_attachment.ra"] as Obj;
+    const dynamicMapping = { ...base, "aws_cognito_identity_pool_roles_attachment.ra": { identity_pool_id: ra.identity_pool_id, roles: { authenticated: "${aws_iam_role.app_member.arn}" }, dynamic: [{ role_mapping: [{ for_each: "${var.mappings}", content: [{ identity_provider: "x", type: "Rules" }] }] }] } };
+    expect(details(check(stack([], dynamicMapping)))).toMatch(/builds its role mappings with a dynamic block, which blastwall does not read/);
+    const rm = (ra.role_mapping as Obj[])[0];
+    const dynamicRule = { ...base, "aws_cognito_identity_pool_roles_attachment.ra": { ...ra, role_mapping: [{ identity_provider: rm.identity_provider, type: "Rules", ambiguous_role_resolution: "Deny", dynamic: [{ mapping_rule: [{ for_each: "${var.rules}", content: [{ claim: "x", match_type: "Equals", value: "y", role_arn: "${mapping_rule.value.role}" }] }] }] }] } };
+    expect(details(check(stack([], dynamicRule)))).toMatch(/builds its role mappings with a dynamic block/);
+    const dyn = app(undefined, logs);
+    dyn["aws_cognito_user_pool.users"] = { ...dyn["aws_cognito_user_pool.users"], dynamic: [{ lambda_config: [{ for_each: [1], content: [{ post_confirmation: "arn:aws:lambda:us-east-1:111111111111:function:other" }] }] }] };
+    expect(details(check(stack([], dyn)))).toMatch(/its lambda_config is a dynamic block, whose triggers blastwall does not read/);
+    // The control: without the dynamic blocks, the app's own mapping hands out nothing that destroys.
+    expect(errors(check(stack([], base)))).toEqual([]);
+  });
+
   // Red-team round 64: a function name is one function per account and region, and a dynamic block is a block too.
   test("a trigger in another region or through another provider than the stack's function of that name is not that function; a dynamic lambda_config fails closed", () => {
     const logs = [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }];

@@ -114,3 +114,52 @@ describe("dynamic statement blocks synthesized by cdktf (TerraformIterator.dynam
     expect(unreadable(build(["ec2:DeleteVolume"]))).toEqual([]);
   });
 });
+
+// Red-team round 91: cdktf 0.21 writes `TerraformIterator.fromMap({...literal...})`'s for_each as a JSON object (a list
+// may be a JSON array), not a string; only a string was evaluated, so read-only rights read as unanalysable-policy.
+describe("a for_each written as Terraform JSON (an object or an array), not an expression", () => {
+  const fromMap = (map: Record<string, string>) =>
+    synth((s) => {
+      const role = new IamRole(s, "agent", { name: "agent", path: "/agents/", assumeRolePolicy: SAFE_TRUST, tags: { "blastwall:agent": "true" } });
+      const it = TerraformIterator.fromMap(map);
+      const doc = new DataAwsIamPolicyDocument(s, "doc", { statement: it.dynamic({ effect: "Allow", actions: [it.key], resources: [it.value] }) });
+      new IamRolePolicy(s, "agent-doc", { role: role.name, policy: doc.json });
+    }).json as Obj;
+
+  test("cdktf's fromMap of a literal map: read-only rights read as such", () => {
+    const json = fromMap({ "ec2:DescribeVolumes": "*" });
+    expect(JSON.stringify(json)).toContain('"for_each":{"ec2:DescribeVolumes":"*"}');
+    expect(ids(json)).toEqual([]);
+  });
+
+  test("cdktf's fromMap of a literal map granting ec2:DeleteVolume is an agent-destroy-right", () => {
+    const json = fromMap({ "ec2:DeleteVolume": "*" });
+    expect(errors(check(json), "agent-destroy-right").flatMap((f) => f.actions)).toContain("ec2:DeleteVolume");
+    expect(unreadable(json)).toEqual([]);
+  });
+
+  test("a JSON array reads the same; a JSON object whose value is a variable without a default is not known", () => {
+    const array = stack({ dynamic: { statement: [{ for_each: ["ec2:DeleteVolume"], content: [{ effect: "Allow", actions: ["${statement.value}"], resources: ["*"] }] }] } });
+    expect([ids(array), unreadable(array)]).toEqual([["agent-destroy-right"], []]);
+    const unknown = stack(dynamic({ a: "${var.acts}" } as never, { effect: "Allow", actions: ["${each.value}"], resources: ["*"] }, "each"), { variable: { acts: {} } });
+    expect(ids(unknown)).toEqual(expect.arrayContaining(["agent-destroy-right", "agent-reach-unknown"]));
+  });
+});
+
+// Red-team round 91: Terraform JSON's list form of `dynamic` inside a statement (and in a content) read as unexpandable.
+describe("nested dynamic blocks in Terraform JSON's list form", () => {
+  const condition = (forEach: string) => [{ condition: [{ for_each: forEach, content: [{ test: "StringEquals", variable: "aws:PrincipalTag/team", values: ["${condition.value}"] }] }] }];
+
+  test("a statement written out with a list-form dynamic condition over a literal list is read", () => {
+    expect(ids(stack({ statement: [{ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"], dynamic: condition('${["x", "y"]}') }] }))).toEqual([]);
+  });
+
+  test("inside a dynamic statement's content too", () => {
+    expect(ids(stack(dynamic('${["arn:aws:s3:::a/*"]}', { effect: "Allow", actions: ["s3:GetObject"], resources: ["${statement.value}"], dynamic: condition('${["x"]}') })))).toEqual([]);
+  });
+
+  test("control: over an unknown list it is not read, and the reason names the block", () => {
+    const [m, ...more] = unreadable(stack({ statement: [{ effect: "Allow", actions: ["s3:GetObject"], resources: ["*"], dynamic: condition("${var.teams}") }] }, { variable: { teams: {} } }));
+    expect([m, more]).toEqual([expect.stringContaining('has a dynamic "condition" block blastwall cannot expand'), []]);
+  });
+});

@@ -23,6 +23,7 @@ import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "..
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
 import { maySitIn, providerAccount, providerKeyOf, resourceAccount } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
+import { hasDynamic } from "../reach/dynamic-blocks";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { RESOURCE_POLICIES, resourcePolicyDocument, resourcePolicyValue } from "../resource-policies";
 import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
@@ -515,8 +516,8 @@ class Collector {
   private inlinePolicyBlocks(b: Builder): void {
     const r = b.resource;
     const ip = r.values["inline_policy"];
-    const dyn = r.values["dynamic"];
-    const dynamic = isObject(dyn) && "inline_policy" in dyn;
+    // Terraform JSON's `dynamic` is an object of labels or a list of them (red-team round 91: the list form was missed).
+    const dynamic = hasDynamic(r.values, "inline_policy");
     if (dynamic) {
       const via = `${r.address}.dynamic.inline_policy`;
       b.identity.push(attached(inlineLabelled(unknownDocument(r.address, `inline policies are built by a dynamic "inline_policy" block, which blastwall cannot read`, via, r.constructPath), 'dynamic "inline_policy"'), via));

@@ -28,7 +28,7 @@
  * of any pool, one anyone can create in an account of their own: fail closed, anyone. A trust naming a pool
  * outside the stack may name one that allows unauthenticated identities: fail closed, anyone, when it admits them.
  */
-import { blocksWithDynamic } from "./dynamic-blocks";
+import { blocksWithDynamic, hasDynamic } from "./dynamic-blocks";
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
@@ -519,7 +519,7 @@ function handsOut(ctx: IdentityContext, pool: IdentityPool, role: PrincipalNode,
   if (pool.attachments.length === 0) return `no roles attachment of the stack says which roles it hands out, so it may be this one`;
   for (const a of pool.attachments) {
     // Mappings a `dynamic` block makes are not read: they may hand out any role (red-team round 65: they read as none).
-    const dynamicOf = (x: Readonly<Record<string, unknown>>, block: string) => isObject(x["dynamic"]) && x["dynamic"][block] !== undefined;
+    const dynamicOf = (x: Readonly<Record<string, unknown>>, block: string) => hasDynamic(x, block);
     if (mode === "authenticated" && (dynamicOf(a.values, "role_mapping") || blocks(a.values["role_mapping"]).some((rm) => dynamicOf(rm, "mapping_rule")))) {
       return `${a.address} builds its role mappings with a dynamic block, which blastwall does not read, so it may hand out this one`;
     }
@@ -616,8 +616,7 @@ function groupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
 
 function computeGroupTrigger(ctx: IdentityContext, pool: TfResource): string | false {
   // A `dynamic "lambda_config"` block is the same block, made at plan time: its triggers are not read (red-team round 64).
-  const dyn = pool.values["dynamic"];
-  if (isObject(dyn) && dyn["lambda_config"] !== undefined) return "its lambda_config is a dynamic block, whose triggers blastwall does not read, which may name any trigger";
+  if (hasDynamic(pool.values, "lambda_config")) return "its lambda_config is a dynamic block, whose triggers blastwall does not read, which may name any trigger";
   const cfg = pool.values["lambda_config"];
   if (cfg === undefined || cfg === null) return false;
   if (!isObject(cfg) && !Array.isArray(cfg)) return "its lambda_config is a value blastwall cannot read, which may name any trigger";
@@ -1018,7 +1017,7 @@ function heldTokenHandsOut(ctx: IdentityContext, pool: IdentityPool, issuer: str
     return to === role.address ? "it" : to === undefined && unresolved(v) ? "a role blastwall cannot resolve, which may be this one" : undefined;
   };
   for (const a of pool.attachments) {
-    if (isObject(a.values["dynamic"]) && a.values["dynamic"]["role_mapping"] !== undefined) return `${a.address} builds its role mappings with a dynamic block, which blastwall does not read, so it may hand out this one`;
+    if (hasDynamic(a.values, "role_mapping")) return `${a.address} builds its role mappings with a dynamic block, which blastwall does not read, so it may hand out this one`;
     // A mapping keyed by a value blastwall cannot read may be this issuer's.
     const mappings = blocks(a.values["role_mapping"]).filter((rm) => {
       const key = rm["identity_provider"];
@@ -1030,7 +1029,7 @@ function heldTokenHandsOut(ctx: IdentityContext, pool: IdentityPool, issuer: str
       continue;
     }
     for (const rm of mappings) {
-      if ((isObject(rm["dynamic"]) && rm["dynamic"]["mapping_rule"] !== undefined) || rm["type"] !== "Rules") return `${a.address} maps the roles of that issuer's logins from the token (type ${String(rm["type"])}) or in a way blastwall cannot read, so the token may name this one`;
+      if (hasDynamic(rm, "mapping_rule") || rm["type"] !== "Rules") return `${a.address} maps the roles of that issuer's logins from the token (type ${String(rm["type"])}) or in a way blastwall cannot read, so the token may name this one`;
       for (const rule of blocks(rm["mapping_rule"])) {
         const to = names(rule["role_arn"]);
         if (!to) continue;

@@ -326,6 +326,12 @@ function fileDocument(ctx: Ctx, raw: string, opts: PolicyFromValueOptions): Poli
   if (notes.refused.length > 0) {
     return unknownFor(opts, `policy is built by ${shown}, which blastwall cannot read: ${[...new Set(notes.refused)].join("; ")}`);
   }
+  const { MISSING_TEMPLATE_VARS } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate"); // eslint-disable-line @typescript-eslint/no-require-imports
+  const missing = [...new Set(unknowns.filter((u) => u.startsWith(MISSING_TEMPLATE_VARS)).map((u) => u.slice(MISSING_TEMPLATE_VARS.length).trim()))];
+  if (missing.length > 0) {
+    // Terraform fails on it, naming the variable (red-team round 91: the reason quoted the template's text instead).
+    return unknownFor(opts, `policy is built by ${shown}, whose template uses ${missing.join(", ")}, which its vars do not set (Terraform fails: ${MISSING_TEMPLATE_VARS} ${missing.join(", ")}); pass them in templatefile's vars`);
+  }
   const parts = unknowns.filter((u) => !/^(?:templatefile|file)\s*\(/.test(u));
   if (unknowns.length > 0 && parts.length === 0) {
     return unknownFor(opts, `policy is built by ${shown}, whose file path or template variables blastwall cannot know (they must be literal values, locals or variable defaults)`);
@@ -876,7 +882,9 @@ function expandDynamicStatements(stack: TfStack, address: string, dyn: unknown):
     const forEach = spec["for_each"];
     let each: unknown;
     try {
-      each = typeof forEach === "string" ? evalString(forEach, { env }) : undefined;
+      // A string is an expression; anything else is Terraform JSON's literal (cdktf's `TerraformIterator.fromMap({...})`
+      // writes the map as a JSON object, red-team round 91), evaluated the same way (its strings may interpolate).
+      each = typeof forEach === "string" ? evalString(forEach, { env }) : evalJson(forEach, { env });
     } catch {
       each = undefined;
     }
@@ -931,8 +939,11 @@ function expandNestedDynamic(stack: TfStack, b: Obj): Obj | undefined {
   const { evalJson } = require("../../hcl/evaluate") as typeof import("../../hcl/evaluate");
   const { ErrUnk, Tmpl, Unk, toTfJson } = require("../../hcl/values") as typeof import("../../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // `dynamic` as an object of labels or Terraform JSON's list of them (red-team round 91).
   const dyn = b["dynamic"];
-  if (!isObject(dyn) || Object.keys(dyn).some((k) => k !== "//" && !["principals", "not_principals", "condition"].includes(k))) return undefined;
+  const labelObjects = Array.isArray(dyn) ? dyn : [dyn];
+  if (labelObjects.length === 0 || !labelObjects.every(isObject)) return undefined;
+  if (labelObjects.some((d) => Object.keys(d as Obj).some((k) => k !== "//" && !["principals", "not_principals", "condition"].includes(k)))) return undefined;
   let value: unknown;
   try {
     value = evalJson(b, { env: stackEnv(stack) }, true);
@@ -1038,7 +1049,7 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
 
   const dyn = b["dynamic"];
   if (dyn !== undefined) {
-    const names = isObject(dyn) ? Object.keys(dyn).filter((k) => k !== "//") : [];
+    const names = [...new Set((Array.isArray(dyn) ? dyn : [dyn]).flatMap((d) => (isObject(d) ? Object.keys(d).filter((k) => k !== "//") : [])))];
     unreadable.push(
       `${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block blastwall cannot expand (its for_each is not known, or its content uses values that are not)`.replace("dynamic  block", "dynamic block"),
     );
