@@ -5,7 +5,7 @@
  * (@cloud-copilot/iam-simulate, a devDependency) on the synthesized boundary and guard policies, under an identity
  * policy that allows everything (a broad policy someone attaches later).
  */
-import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
 import { APP_ACCOUNT, errorOf, policyOf, resources, synth } from "./helpers";
 
 type Obj = Record<string, any>;
@@ -115,5 +115,79 @@ describe("AgentRole.allow refuses changes to agent identities, which the boundar
     [["iam:Get*", "iam:List*"], `arn:aws:iam::${APP_ACCOUNT}:role/agents/other`],
   ])("control: accepts %j on %s (it grants something there)", (actions, resource) => {
     expect(() => role().allow({ actions, resources: [resource] })).not.toThrow();
+  });
+});
+
+describe("ScopedToken is assumable by one AgentRole or one OIDC subject only, as documented (red-team round 92)", () => {
+  const task = { name: "t1", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" };
+
+  it.each([
+    ["a role that is not an AgentRole", () => AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/Admin`), "role arn:aws:iam::111111111111:role/Admin"],
+    ["a role under /agents/ given by ARN", () => AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/agents/claude`), "role arn:aws:iam::111111111111:role/agents/claude"],
+    ["an Identity Center permission set", () => AgentPrincipal.identityCenterPermissionSet({ accountId: APP_ACCOUNT, permissionSetName: "AdministratorAccess" }), "Identity Center permission set AdministratorAccess"],
+  ])("refuses %s, naming assumedBy and what to pass instead", (_what, principal, shown) => {
+    const message = errorOf(() => synth((s) => new ScopedToken(s, "Tok", { ...task, assumedBy: principal() }))).message;
+    expect(message.startsWith(`ScopedToken: assumedBy must be an AgentRole or an OIDC subject (AgentPrincipal.githubActions(...), .gitlabCi(...), .oidc(...)), not ${shown}`)).toBe(true);
+    expect(message).toContain("Make an AgentRole that it assumes");
+  });
+
+  it("control: accepts an AgentRole, a GitHub Actions subject and an OIDC subject", () => {
+    expect(() => synth((s) => {
+      const agent = new AgentRole(s, "A", { roleName: "claude", assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/Admin`)] });
+      new ScopedToken(s, "T1", { ...task, assumedBy: agent });
+      new ScopedToken(s, "T2", { ...task, name: "t2", assumedBy: AgentPrincipal.githubActions({ providerArn: GITHUB, repository: "acme/infra", branch: "main" }) });
+      new ScopedToken(s, "T3", { ...task, name: "t3", assumedBy: AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject: "agent:ci" }) });
+    })).not.toThrow();
+  });
+
+  /** The token role's trust, with the references to the in-stack roles written out as the ARNs they become. */
+  async function admits(trust: Obj, principal: string, sourceIdentity?: string): Promise<string> {
+    const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+    const res = await runSimulation(
+      {
+        request: {
+          principal,
+          action: "sts:AssumeRole",
+          resource: { resource: `arn:aws:iam::${APP_ACCOUNT}:role/agents/scoped/t1`, accountId: APP_ACCOUNT },
+          contextVariables: { "aws:PrincipalArn": principal, ...(sourceIdentity ? { "sts:SourceIdentity": sourceIdentity } : {}) },
+        },
+        identityPolicies: [{ name: "p", policy: ALLOW_ALL }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: trust,
+      },
+      {},
+    );
+    return res.resultType === "error" ? `error: ${JSON.stringify(res.errors)}` : res.overallResult;
+  }
+  const literal = (json: Obj, ref: RegExp, arn: string) => JSON.parse(JSON.stringify(json).replace(new RegExp(`\\$\\{aws_iam_role\\.${ref.source}\\.arn\\}`, "g"), arn));
+  const sourceIdentityOf = (args: readonly string[]) => (args.includes("--source-identity") ? args[args.indexOf("--source-identity") + 1] : undefined);
+
+  it("the documented command is admitted: an AgentRole's session chains in with the source identity it carries", async () => {
+    let token!: ScopedToken;
+    const { json } = synth((s) => {
+      const agent = new AgentRole(s, "A", { roleName: "claude", assumedBy: [AgentPrincipal.role(`arn:aws:iam::${APP_ACCOUNT}:role/runner`)] });
+      token = new ScopedToken(s, "Tok", { ...task, assumedBy: agent });
+    });
+    const claude = `arn:aws:iam::${APP_ACCOUNT}:role/agents/claude`;
+    const trust = literal(policyOf(resources(json, "aws_iam_role").find((r) => r.name === "t1")!, "assume_role_policy"), /A_Role_\w+/, claude);
+    // Passing another source identity in a chained call fails: the one set when the agent's session started carries over.
+    expect(sourceIdentityOf(token.assumeRoleArgs)).toBeUndefined();
+    expect(await admits(trust, claude, "agent-claude")).toBe("Allowed");
+    // Control: a session without one (an agent role that never had one) is refused, and so is any other role.
+    expect(await admits(trust, claude)).toBe("ImplicitlyDenied");
+    expect(await admits(trust, `arn:aws:iam::${APP_ACCOUNT}:role/Admin`, "agent-claude")).toBe("ImplicitlyDenied");
+  });
+
+  it("the documented command is admitted: a GitHub Actions job's entry role session sets the source identity assumeRoleArgs passes", async () => {
+    let token!: ScopedToken;
+    const { json } = synth((s) => {
+      token = new ScopedToken(s, "Tok", { ...task, assumedBy: AgentPrincipal.githubActions({ providerArn: GITHUB, repository: "acme/infra", branch: "main" }) });
+    });
+    const entry = `arn:aws:iam::${APP_ACCOUNT}:role/agent-entry/t1-entry`;
+    const trust = literal(policyOf(resources(json, "aws_iam_role").find((r) => r.name === "t1")!, "assume_role_policy"), /Tok_Role_Entry_\w+/, entry);
+    expect(sourceIdentityOf(token.assumeRoleArgs)).toBe("agent-t1");
+    expect(await admits(trust, entry, sourceIdentityOf(token.assumeRoleArgs))).toBe("Allowed");
+    expect(await admits(trust, entry)).toBe("ImplicitlyDenied");
   });
 });
