@@ -1,3 +1,4 @@
+import { AGENT_ENTRY_PATH, AGENT_PATH } from "../engine/agents";
 import { loadCatalogue } from "../engine/catalogue";
 import { globMatch } from "../engine/iam/glob";
 import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-document";
@@ -15,6 +16,17 @@ import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-
 
 /** Actions an agent needs to chain into another agent role (a ScopedToken's), which the boundary allows only there. */
 export const CHAIN_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] as const;
+
+/**
+ * Every agent identity and its guardrails, in every partition: agent roles (ScopedToken roles included), entry roles
+ * (GitHub Actions, GitLab CI), and the boundaries, guard policies and entry boundaries, all of which AgentRole puts
+ * under the agent role's path. An agent must not change any of them (red-team round 92: iam:UpdateRole on its entry
+ * role gave whoever holds that session 12 hours of re-chaining into the agent role, and iam:UntagRole took its
+ * `blastwall:agent` tag away), only read them, and chain into agent roles (DenyRoleChainingOutsideAgents).
+ */
+export const AGENT_IDENTITY_ARNS = [`arn:*:iam::*:role${AGENT_PATH}*`, `arn:*:iam::*:role${AGENT_ENTRY_PATH}*`, `arn:*:iam::*:policy${AGENT_PATH}*`] as const;
+/** What an agent may still do to those: read them, and chain into an agent role. */
+export const AGENT_IDENTITY_READS = ["iam:Get*", "iam:List*", ...CHAIN_ACTIONS] as const;
 
 export interface AgentGuardrails {
   readonly boundary: StatementJson[];
@@ -58,6 +70,14 @@ export function agentGuardrails(targets: GuardrailTargets, exempt: readonly stri
       Effect: "Deny",
       NotAction: ["iam:Get*", "iam:List*"],
       Resource: [targets.roleArn, targets.boundaryArn, targets.guardArn],
+    },
+    {
+      // The other agents' roles and policies, and the agent's entry roles: the statement above also denies chaining
+      // into the role itself, which this one leaves to DenyRoleChainingOutsideAgents (ScopedToken roles are there).
+      Sid: "DenyChangesToAgentIdentities",
+      Effect: "Deny",
+      NotAction: [...AGENT_IDENTITY_READS],
+      Resource: [...AGENT_IDENTITY_ARNS],
     },
     {
       // Role chaining only into other agent roles, which carry a boundary like this one (ScopedToken roles).

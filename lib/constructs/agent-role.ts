@@ -5,27 +5,24 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { AGENT_PATH, AGENT_TAG } from "../engine/agents";
+import { AGENT_ENTRY_PATH, AGENT_PATH, AGENT_TAG } from "../engine/agents";
 import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
-import { iamActionProblem, iamServiceProblem } from "../engine/iam-actions";
+import { iamActionProblem, iamActionsOf, iamServiceProblem } from "../engine/iam-actions";
 import { credentialReads, readPatternsWithout } from "./read-patterns";
-import { agentGuardrails, CHAIN_ACTIONS, denyCovering } from "./agent-boundary";
+import { AGENT_IDENTITY_ARNS, AGENT_IDENTITY_READS, agentGuardrails, CHAIN_ACTIONS, denyCovering } from "./agent-boundary";
 import { resolveBoundaryExemptions, RULE_OF_CATEGORY, type BoundaryExemption, type ResolvedExemption } from "./boundary-exemptions";
 import { acknowledge } from "../cdktf/acknowledge";
 import { expiryInstant } from "../config/acknowledgements";
-import { globMatch } from "../engine/iam/glob";
+import { globCovers, globMatch, hasWildcard } from "../engine/iam/glob";
 import { AgentPrincipal, mergeConditions, mergePrincipals } from "./agent-principal";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
 import { fail, isToken, literalProviderRegion, partitionOf, requireIamName, requireInteger, requireNonEmpty, requireProps } from "./validate";
 
-/** IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). */
-export { AGENT_PATH };
-
 /**
- * The path of the entry roles AgentRole puts between a principal that cannot set a source identity (a GitHub
- * Actions workflow, a GitLab CI job) and the agent role: whoever holds their sessions is an agent too.
+ * IAM path every agent principal lives under; SCPs and the gate recognise agents by it (one constant for both). Entry
+ * roles (GitHub Actions, GitLab CI) live under AGENT_ENTRY_PATH.
  */
-export const AGENT_ENTRY_PATH = "/agent-entry/";
+export { AGENT_ENTRY_PATH, AGENT_PATH };
 
 /**
  * IAM's default quota for a role trust policy ("Role trust policy length"), in characters without whitespace, and the
@@ -381,6 +378,7 @@ export class AgentRole extends Construct {
       if (problem) fail(who, `actions[${i}]`, problem);
     });
     refuseDestroyActions(who, permission.actions, this.exempt);
+    refuseAgentIdentityChanges(who, permission);
     if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
       fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);
     }
@@ -537,6 +535,29 @@ export class AgentRole extends Construct {
       });
     }
   }
+}
+
+/**
+ * Refuses a grant the boundary's DenyChangesToAgentIdentities makes void: an action other than a read or role chaining
+ * on a resource that lies wholly in an agent role, entry role or agent policy path (`iam:UpdateRole` on
+ * `role/agents/other`). A resource that also covers other roles (`role/*`) is kept: the grant holds for those.
+ */
+function refuseAgentIdentityChanges(who: string, permission: AgentPermission): void {
+  const read = (a: string) => AGENT_IDENTITY_READS.some((p) => globMatch(p, a, { caseInsensitive: true }));
+  permission.resources.forEach((r, i) => {
+    if (isToken(r) || !AGENT_IDENTITY_ARNS.some((p) => globCovers(p, r))) return;
+    permission.actions.forEach((a, j) => {
+      const [prefix = ""] = a.split(":");
+      // A pattern is refused when every action it names is denied there (`iam:Update*`), not when some are reads (`iam:*`).
+      const named = hasWildcard(a) ? iamActionsOf(prefix).map((x) => `${prefix}:${x}`).filter((x) => globMatch(a, x, { caseInsensitive: true })) : [a];
+      if (named.length === 0 || named.some(read)) return;
+      fail(who, `actions[${j}]`,
+        `"${a}" on resources[${i}] ("${r}") grants nothing: that is an agent role, an agent entry role or an agent's policy ` +
+          `(${AGENT_IDENTITY_ARNS.join(", ")}), and every agent's permission boundary denies all but ${AGENT_IDENTITY_READS.join(", ")} on them ` +
+          "(DenyChangesToAgentIdentities), so that no agent can lengthen its sessions, untag or re-policy itself or another agent. " +
+          "Change agent roles from outside the agent (the pipeline that deploys them), or grant the action on the roles the agent may change");
+    });
+  });
 }
 
 /** Where the user set the exemptions: the ScopedToken that made this role, or the AgentRole itself. */

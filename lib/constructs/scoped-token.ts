@@ -22,7 +22,9 @@ export interface ScopedTokenProps {
   readonly name: string;
   /**
    * The only principal that may get this token: an AgentRole (its session chains into this role, keeping its
-   * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions` / `gitlabCi`).
+   * source identity) or an OIDC subject (`AgentPrincipal.oidc` / `githubActions` / `gitlabCi`). Any other principal
+   * (`AgentPrincipal.role`, even of a role under `/agents/`, or `identityCenterPermissionSet`) is refused: make an
+   * AgentRole it assumes and pass that.
    */
   readonly assumedBy: AgentRole | AgentPrincipal;
   /**
@@ -63,7 +65,8 @@ export interface ScopedTokenProps {
   readonly lifetimeSeconds?: number;
   /**
    * Source identity to pass when the caller starts a fresh session (`agent-...`). Leave it out when chaining from
-   * an AgentRole session: the source identity set there carries over and cannot be changed.
+   * an AgentRole session: the source identity set there carries over and cannot be changed, and it is what the token
+   * role's trust (`sts:SourceIdentity` = `agent-*`) reads.
    * @default - none (carried over from the calling session); `agent-<name>` for a subject that enters through an
    * entry role (`githubActions`, `gitlabCi`), whose trust requires one
    */
@@ -93,8 +96,12 @@ export class ScopedToken extends Construct {
   readonly sessionPolicy: string;
   readonly lifetimeSeconds: number;
   /**
-   * Arguments for the AWS CLI after `aws`, e.g. `["sts", "assume-role", "--role-arn", ...]`. For a subject that enters
-   * through an entry role (`githubActions`, `gitlabCi`), the `assume-role` to make with the entry role's session.
+   * Arguments for the AWS CLI after `aws`, e.g. `["sts", "assume-role", "--role-arn", ...]`. For an AgentRole, the
+   * call to make with the agent role's session: they pass no `--source-identity`, since the one that session carries
+   * (every agent session has one: its trust requires it) passes to the token role and satisfies its trust. For a subject
+   * that enters through an entry role (`githubActions`, `gitlabCi`), the `assume-role` to make with the entry role's
+   * session, with `--source-identity agent-<name>` (or `sourceIdentity`). For an OIDC subject whose tokens carry a source
+   * identity, `assume-role-with-web-identity`: append `--web-identity-token`.
    */
   readonly assumeRoleArgs: readonly string[];
   /** The entry role's ARN (a token) when the principal's tokens cannot carry a source identity; else undefined. */
@@ -109,6 +116,15 @@ export class ScopedToken extends Construct {
       SCOPED_TOKEN_MAX_SECONDS, "seconds", "STS issues at least 15 minutes and an agent token must expire within the hour");
     if (!(props.assumedBy instanceof AgentRole) && !(props.assumedBy instanceof AgentPrincipal)) {
       fail(C, "assumedBy", `is required: the AgentRole whose sessions chain into the token, or an AgentPrincipal (AgentPrincipal.githubActions(...), .gitlabCi(...), .oidc(...)) (got ${props.assumedBy === undefined ? "nothing" : JSON.stringify(props.assumedBy)})`);
+    }
+    // The token role trusts this principal alone. A role that is not an AgentRole has no agent boundary and need not be an
+    // agent's at all (`role/Admin`), nor is a permission set's: whoever holds it would get the token, which the
+    // docs promise to one AgentRole or one OIDC subject (red-team round 92).
+    if (props.assumedBy instanceof AgentPrincipal && props.assumedBy.kind !== "oidc") {
+      fail(C, "assumedBy", `must be an AgentRole or an OIDC subject (AgentPrincipal.githubActions(...), .gitlabCi(...), .oidc(...)), not ${props.assumedBy.describe()}: ` +
+        "the token is for one agent, and that principal is none (it has no agent boundary, and its sessions need not carry an agent- source identity). " +
+        "Make an AgentRole that it assumes (assumedBy: [AgentPrincipal.role(...)] or [AgentPrincipal.identityCenterPermissionSet(...)]) and pass that AgentRole here: " +
+        "its sessions chain into the token role with their source identity");
     }
     const accountId = requireAccountId(C, "accountId", props.accountId);
     const region = requireRegion(C, "region", props.region);
@@ -254,7 +270,7 @@ export class ScopedToken extends Construct {
         `aws CLI arguments for scoped agent token ${name} (${lifetime} s)` +
         (entry
           ? "; run them with the session of the entry role (EntryRoleArnOutput), which the caller gets with aws sts assume-role-with-web-identity and its OIDC token"
-          : principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : ""),
+          : principal.kind === "oidc" ? "; append --web-identity-token with the caller's OIDC token" : "; run them with the agent role's session, whose source identity carries over"),
     });
     if (entry) new TerraformOutput(this, "EntryRoleArnOutput", { value: entry.arn, description: `Entry role of scoped agent token ${name}: assume it with the OIDC token, then the token's role` });
   }

@@ -8,6 +8,12 @@ import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
 export const AGENT_PATH = "/agents/";
 
+/**
+ * The path of the entry roles AgentRole puts between a principal that cannot set a source identity (a GitHub
+ * Actions workflow, a GitLab CI job) and the agent role: whoever holds their sessions is an agent too.
+ */
+export const AGENT_ENTRY_PATH = "/agent-entry/";
+
 export { AGENT_TAG };
 
 /** `module.m["a"].aws_iam_role.r[0]` → `module.m.aws_iam_role.r`. */

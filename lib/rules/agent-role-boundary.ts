@@ -175,7 +175,8 @@ function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[
   const removed = [
     ...(listed.length > 0 ? [`${listActions(listed)} from the boundary's Deny (${doc} or its guard policies)`] : []),
     ...(chain.length > 0 ? [`its DenyRoleChainingOutsideAgents statement (${chain.join(", ")} outside ${AGENT_ROLES})`] : []),
-    ...(self.length > 0 ? [`its DenyChangesToOwnGuardrails statement (${self.join(", ")} on the role itself)`] : []),
+    // Either one alone still denies them: DenyChangesToAgentIdentities covers every agent role (red-team round 92).
+    ...(self.length > 0 ? [`its DenyChangesToOwnGuardrails and DenyChangesToAgentIdentities statements (${self.join(", ")} on the role itself)`] : []),
   ];
   // boundaryExemptions takes warning-graded direct and protection actions only; an escalation action never.
   // What AgentRole's boundaryExemptions accepts (the constructs refuse the rest by the same judgement).

@@ -425,7 +425,9 @@ describe("boundaryExemptions: an agent role with an entry role (CI principals)",
 });
 
 describe("boundaryExemptions on ScopedToken", () => {
-  const base = { name: "ship-logs", assumedBy: AgentPrincipal.role(RUNNER), resources: [LOG_GROUPS], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" };
+  // An OIDC subject: a ScopedToken refuses a plain role (red-team round 92); an AgentRole parent has tests of its own below.
+  const subject = AgentPrincipal.oidc({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/idp.example.com`, issuerHost: "idp.example.com", subject: "agent:ship-logs" });
+  const base = { name: "ship-logs", assumedBy: subject, resources: [LOG_GROUPS], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" };
 
   it("a token assumed by an AgentRole: the parent's transitive warning for the exempted right is acknowledged too (red-team round 77)", () => {
     const PURGE: BoundaryExemption = { action: "sqs:PurgeQueue", reason: "drains the staging dead-letter queue", expires: "2030-01-31" };

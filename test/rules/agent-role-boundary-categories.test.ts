@@ -84,9 +84,9 @@ function overrideAway(r: AgentRole, action: string): void {
 }
 
 /** AgentRole's boundary without the statement `sid`. */
-function dropStatement(r: AgentRole, sid: string): void {
+function dropStatement(r: AgentRole, ...sids: string[]): void {
   const doc = JSON.parse(r.boundary.policyInput!);
-  doc.Statement = doc.Statement.filter((st: Obj) => st.Sid !== sid);
+  doc.Statement = doc.Statement.filter((st: Obj) => !sids.includes(st.Sid));
   r.boundary.addOverride("policy", JSON.stringify(doc));
 }
 
@@ -261,11 +261,16 @@ describe("agent-role-boundary: AgentRole", () => {
     expect(f.fix).toContain("removed its DenyRoleChainingOutsideAgents statement (sts:AssumeRole, sts:SetSourceIdentity, sts:TagSession outside arn:*:iam::*:role/agents/*)");
   });
 
-  it("DenyChangesToOwnGuardrails dropped: the escalation list still guards policies and boundary, not the role's session limit and tags", () => {
-    const [f] = run(rule, agentRoleStack((r) => dropStatement(r, "DenyChangesToOwnGuardrails")));
+  it("DenyChangesToOwnGuardrails and DenyChangesToAgentIdentities dropped: the escalation list still guards policies and boundary, not the role's session limit and tags", () => {
+    const [f] = run(rule, agentRoleStack((r) => dropStatement(r, "DenyChangesToOwnGuardrails", "DenyChangesToAgentIdentities")));
     expect(f).toMatchObject({ severity: "error", actions: SELF });
     expect(f.message).toContain("changes to the role itself, arn:aws:iam::*:role/agents/claude (iam:UpdateRole, iam:TagRole, iam:UntagRole)");
-    expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails statement (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
+    expect(f.fix).toContain("removed its DenyChangesToOwnGuardrails and DenyChangesToAgentIdentities statements (iam:UpdateRole, iam:TagRole, iam:UntagRole on the role itself)");
+  });
+
+  it("either of them alone still denies the changes to the role itself (red-team round 92)", () => {
+    expect(run(rule, agentRoleStack((r) => dropStatement(r, "DenyChangesToOwnGuardrails")))).toEqual([]);
+    expect(run(rule, agentRoleStack((r) => dropStatement(r, "DenyChangesToAgentIdentities")))).toEqual([]);
   });
 
   it("a role `<X>/Role` under /agents/, tagged an agent, whose boundary is `<X>/Boundary` is AgentRole's even with its Sids overridden away", () => {
