@@ -73,10 +73,24 @@ export function safeAgentStack(statements: Obj[], boundaryDenies = ["ec2:Delete*
   // the direct list they are over IAM's 10,240 characters of inline policy per role, and each fits in 6,144.
   const more = { protection: unallowed(cat.protection.map((e) => e.action)), escalation: unallowed(cat.escalation.map((e) => e.action)) };
   const managed: Record<string, Obj> = {};
-  for (const [name, actions] of Object.entries(more)) {
+  // Each list is split into managed policies that fit IAM's 6,144 characters, as AgentRole's guards are (the escalation
+  // list passed it at catalogue 1.31.0): the engine reads a larger one as a policy IAM would refuse.
+  const parts = (actions: string[]): string[][] => {
+    const out: string[][] = [[]];
+    for (const a of actions) {
+      const next = [...out[out.length - 1], a];
+      if (policy({ Effect: "Deny", Action: next, Resource: "*" }).length > 6000 && next.length > 1) out.push([a]);
+      else out[out.length - 1] = next;
+    }
+    return out;
+  };
+  for (const [list, actions] of Object.entries(more)) {
     if (actions.length === 0) continue;
-    managed[`aws_iam_policy.guard_${name}`] = { name: `agent-guard-${name}`, policy: policy({ Effect: "Deny", Action: actions, Resource: "*" }) };
-    managed[`aws_iam_role_policy_attachment.guard_${name}`] = { role: "${aws_iam_role.agent.name}", policy_arn: `\${aws_iam_policy.guard_${name}.arn}` };
+    parts(actions).forEach((part, i) => {
+      const name = i === 0 ? list : `${list}_${i + 1}`;
+      managed[`aws_iam_policy.guard_${name}`] = { name: `agent-guard-${name}`, policy: policy({ Effect: "Deny", Action: part, Resource: "*" }) };
+      managed[`aws_iam_role_policy_attachment.guard_${name}`] = { role: "${aws_iam_role.agent.name}", policy_arn: `\${aws_iam_policy.guard_${name}.arn}` };
+    });
   }
   return tf({
     "aws_iam_policy.boundary": {

@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.30.0");
+    expect(raw.version).toBe("1.31.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -368,10 +368,70 @@ describe("lib/engine/catalogue", () => {
     expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
   });
 
+  it("1.31.0: calls that run the caller's code, a command or a shell in compute that has a role are escalation rights on compute; EKS access entry writes too; shells that expose a session's data are secret reads (red-team round 92)", () => {
+    const cat = loadCatalogue();
+    const compute: [string, string][] = [
+      // CodeBuild sandboxes run as the project's service role, as StartBuild's builds do.
+      ["codebuild:StartSandbox", "warning"],
+      ["codebuild:StartCommandExecution", "error"],
+      ["codebuild:StartSandboxConnection", "error"],
+      // The Airflow REST API as an Airflow role, as CreateCliToken and CreateWebLoginToken.
+      ["airflow:InvokeRestApi", "warning"],
+      // Shells and sessions in compute that runs as a role.
+      ["sagemaker:StartSession", "error"],
+      ["elasticmapreduce:StartSession", "warning"],
+      ["elasticmapreduce:StartNotebookExecution", "warning"],
+      ["elasticmapreduce:OpenEditorInConsole", "warning"],
+      ["bedrock-agentcore:InvokeAgentRuntimeCommandShell", "error"],
+      ["glue:RunStatement", "error"],
+      ["sagemaker:UpdateNotebookInstanceLifecycleConfig", "warning"],
+      // EKS access entries: the caller administers the cluster (the engine's CLUSTER_ADMIN_WRITES).
+      ["eks:CreateAccessEntry", "error"],
+      ["eks:AssociateAccessPolicy", "error"],
+      ["eks:UpdateAccessEntry", "warning"],
+    ];
+    const secret: [string, string][] = [
+      ["gameliftstreams:CreateStreamSessionAdminShell", "warning"],
+      ["lightsail:StartGUISession", "error"],
+    ];
+    for (const [action, severity] of compute) {
+      const e = cat.entryOf(action);
+      expect([action, e?.action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, action, "escalation", "compute", severity, ["E6"]]);
+      expect([action, cat.isReach(action)]).toEqual([action, false]);
+    }
+    for (const [action, severity] of secret) {
+      const e = cat.entryOf(action);
+      expect([action, e?.action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, action, "escalation", "secret", severity, ["E8"]]);
+    }
+    // An agent holding one on * reaches compute whose role blastwall cannot see (the EKS writes: pods of clusters outside
+    // the stack, clusterEdges' node, not a second one of the generic compute edges); a secret shell is a stored-secret read.
+    const findings = (action: string) => check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged);
+    for (const [action] of compute) {
+      const found = findings(action);
+      expect([action, found.map((f) => [f.ruleId, f.severity])]).toEqual([action, [["agent-reach-unknown", "error"]]]);
+      expect([action, found[0].message.includes(`in 1 way(s) (${action})`)]).toEqual([action, true]);
+      expect([action, found[0].message.includes("pods of EKS clusters")]).toEqual([action, action.startsWith("eks:")]);
+    }
+    for (const [action] of secret) {
+      const found = findings(action);
+      expect([action, found.map((f) => [f.ruleId, f.severity, f.actions])]).toEqual([action, [["agent-stored-secret", "warning", [action]]]]);
+    }
+    // Reviewed and excluded: out of the universe, no finding.
+    const excluded = [
+      "emr-serverless:StartSession", "ssm:ResumeSession", "glue:StartNotebook", "glue:GlueNotebookAuthorize", "glue:GlueNotebookRefreshCredentials", "datazone:StartNotebookRun",
+      "datazone:StartNotebookCompute", "bedrock-agentcore:StartBrowserSession", "cloudshell:CreateSession", "athena:UpdateNotebook", "athena:ImportNotebook",
+      "aws-external-anthropic:CreateSession", "gameliftstreams:StartStreamSession", "iot:StartCommandExecution", "nimble:StartStreamingSession",
+    ];
+    for (const action of excluded) {
+      expect([action, cat.categoryOf(action), cat.isReach(action), (raw.excluded ?? []).some((e) => e.action === action)]).toEqual([action, undefined, false, true]);
+    }
+    expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.30.0");
+    expect(a.version).toBe("1.31.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

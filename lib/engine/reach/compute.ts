@@ -249,7 +249,9 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
       "ec2-instance-connect:sendsshpublickey": ["arn:*:ec2:*:*:instance/*"],
     },
   },
-  { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject"], roleAttribute: "service_role" },
+  // A sandbox (catalogue 1.31.0) runs as the project's service role too; StartSandbox is authorised on the project, the
+  // commands and connections in it on the sandbox (sandbox/<project>:<id>), which names no resource of the stack.
+  { type: "aws_codebuild_project", actions: ["codebuild:StartBuild", "codebuild:StartBuildBatch", "codebuild:UpdateProject", "codebuild:StartSandbox"], roleAttribute: "service_role" },
   { type: "aws_sfn_state_machine", actions: ["states:StartExecution", "states:StartSyncExecution", "states:UpdateStateMachine"], roleAttribute: "role_arn" },
   { type: "aws_codepipeline", actions: ["codepipeline:StartPipelineExecution", "codepipeline:UpdatePipeline"], roleAttribute: "role_arn" },
   { type: "aws_cloudformation_stack", actions: ["cloudformation:UpdateStack", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteStack"], roleAttribute: "iam_role_arn" },

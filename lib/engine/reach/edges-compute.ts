@@ -8,6 +8,7 @@ import { principalAdmits } from "../iam/trust";
 import { HIJACK_TARGETS, PASS_ROLE_SERVICES, isModelledPassRoleService, passRoleAllows, passedToService, unaccountedStart } from "./compute";
 import { SOURCE_WRITES, sourceNamedBy, sourceUses } from "./sources";
 import { isSessionAction } from "./sessions";
+import { CLUSTER_ADMIN_WRITES } from "./rare-actions";
 import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
@@ -333,9 +334,13 @@ let computeList: ComputeEntry[] | undefined;
 
 let outsideComputeList: readonly ComputeEntry[] | undefined;
 
-/** The compute actions outsideComputeEdges asks about for every principal: all but the sessions. */
+/**
+ * The compute actions outsideComputeEdges asks about for every principal: all but the sessions, and the EKS access
+ * entry writes (catalogue 1.31.0), whose edges are clusterEdges' (the clusters they name, in the stack or not).
+ */
 function outsideComputeEntries(): readonly ComputeEntry[] {
-  return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action)));
+  const clusterWrites = new Set<string>(CLUSTER_ADMIN_WRITES.map((a) => a.toLowerCase()));
+  return (outsideComputeList ??= computeEntries().filter(({ entry }) => !isSessionAction(entry.action) && !clusterWrites.has(entry.action.toLowerCase())));
 }
 
 /** The catalogue's compute actions, each with the resource types that run code for it (built once). */
