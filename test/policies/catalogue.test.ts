@@ -385,6 +385,10 @@ describe("lib/engine/catalogue", () => {
       ["bedrock-agentcore:InvokeAgentRuntimeCommandShell", "error"],
       ["glue:RunStatement", "error"],
       ["sagemaker:UpdateNotebookInstanceLifecycleConfig", "warning"],
+      // AppStream 2.0 streaming sessions: the instance's IAM role is in its appstream_machine_role profile.
+      ["appstream:CreateStreamingURL", "warning"],
+      ["appstream:CreateImageBuilderStreamingURL", "warning"],
+      ["appstream:CreateAppBlockBuilderStreamingURL", "warning"],
       // EKS access entries: the caller administers the cluster (the engine's CLUSTER_ADMIN_WRITES).
       ["eks:CreateAccessEntry", "error"],
       ["eks:AssociateAccessPolicy", "error"],
