@@ -74,7 +74,10 @@ import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;
 
-const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
+const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "lifecycle", "//"]);
+
+/** Why a module instance, and everything in it, may not exist: the call's `count` / `for_each` or `lifecycle.enabled`. */
+type Uncertain = { readonly meta: "count" | "for_each" | "enabled"; readonly value: Value };
 
 /** `${ref}` as written in meta-arguments (`provider`, `depends_on`, `ignore_changes`) → `ref`. */
 function rawRef(v: unknown): unknown {
@@ -118,7 +121,7 @@ export class ModuleInstance implements Env {
      * The `count` / `for_each` of a module call on the way here that blastwall cannot evaluate: this instance may
      * not exist, and neither may anything it creates.
      */
-    private readonly uncertain?: { readonly meta: "count" | "for_each"; readonly value: Value },
+    private readonly uncertain?: Uncertain,
     /** The instance and module call this one was made by (none for the root). */
     private readonly origin?: { readonly parent: ModuleInstance; readonly call: NamedDecl },
   ) {
@@ -445,6 +448,11 @@ export class ModuleInstance implements Env {
       this.instances.set(call.name, []);
       return [];
     }
+    const enabled = this.moduleEnabled(call);
+    if (enabled === false) {
+      this.instances.set(call.name, []);
+      return [];
+    }
     const exp = this.expansion(`module.${call.name}`, call.body);
     const list = this.instancesOf(exp).map(({ suffix, scope }) => {
       const inputs = new Map<string, () => Value>();
@@ -452,7 +460,8 @@ export class ModuleInstance implements Env {
         if (MODULE_META.has(k)) continue;
         inputs.set(k, () => evalJson(v, scope));
       }
-      const uncertain = exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
+      const uncertain: Uncertain | undefined =
+        enabled !== true ? { meta: "enabled", value: enabled } : exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
       return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call), uncertain, {
         parent: this,
         call,
@@ -460,6 +469,23 @@ export class ModuleInstance implements Env {
     });
     this.instances.set(call.name, list);
     return list;
+  }
+
+  /**
+   * OpenTofu's `lifecycle { enabled = ... }` on a module call (1.11+): false creates no instance (as `count = 0`),
+   * and the module's value is null; true (or none) one instance. Any other value is not known here: returned as it
+   * is, and the instance and what it creates may not exist (a Deny in it is not relied on, an Allow still counts).
+   */
+  private moduleEnabled(call: NamedDecl): boolean | Value {
+    const lc = call.body["lifecycle"];
+    let raw: unknown;
+    for (const o of Array.isArray(lc) ? lc : [lc]) {
+      if (o !== null && typeof o === "object" && !Array.isArray(o) && "enabled" in o) raw = (o as Obj)["enabled"];
+    }
+    if (raw === undefined || raw === null) return true;
+    const v = typeof raw === "string" ? evalString(raw, this.scope()) : evalJson(raw, this.scope());
+    const t = truth(v);
+    return t === undefined ? (isKnown(v) ? new Unk(`${toHclOperand(v)}`) : v) : t;
   }
 
   /**
@@ -493,7 +519,11 @@ export class ModuleInstance implements Env {
     const address = `${this.prefix}module.${name}`;
     const child = this.tree.children.get(this.def)?.get(name);
     let v: Value;
-    if (!child || "unknown" in child) {
+    const enabled = this.moduleEnabled(call);
+    if (enabled === false) {
+      v = null;
+    } else if (!child || "unknown" in child || enabled !== true) {
+      // Where `lifecycle.enabled` is not known the module is null or not: its outputs are not known either.
       v = new Unk(address);
     } else {
       const exp = this.expansion(`module.${name}`, call.body);
@@ -530,6 +560,7 @@ export class ModuleInstance implements Env {
         // A module block with no instances (`count = 0`, an empty `for_each`) creates nothing.
         const exp = this.expansion(`module.${call.name}`, call.body);
         if ((exp.kind === "count" && exp.n === 0) || (exp.kind === "each" && exp.entries.length === 0)) continue;
+        if (this.moduleEnabled(call) === false) continue;
         out.push(this.unknownModule(call, child));
         continue;
       }
@@ -579,6 +610,14 @@ export class ModuleInstance implements Env {
    */
   private markUncertain(values: Record<string, unknown>, unknowns: { attribute: string; expression: string }[]): void {
     const u = this.uncertain;
+    if (u?.meta === "enabled") {
+      // Carried as the resource's own `lifecycle.enabled`, which the engine reads the same way (unless that is false).
+      const lc = values["lifecycle"] !== null && typeof values["lifecycle"] === "object" && !Array.isArray(values["lifecycle"]) ? (values["lifecycle"] as Record<string, unknown>) : {};
+      if (lc["enabled"] === false) return;
+      const enabled = toTfJson(u.value, { unknown: (s) => void unknowns.push({ attribute: "lifecycle", expression: s }) });
+      values["lifecycle"] = assignKeys({ ...lc }, { enabled });
+      return;
+    }
     if (!u || values["count"] !== undefined || values["for_each"] !== undefined) return;
     values[u.meta] = toTfJson(u.value, { unknown: (s) => void unknowns.push({ attribute: u.meta, expression: s }) });
   }

@@ -151,3 +151,49 @@ resource "aws_iam_role_policy" "guard" {
   });
 });
 
+
+describe("OpenTofu's lifecycle { enabled } on a module call (red-team round 93)", () => {
+  const GUARD = `
+variable "role" { type = string }
+resource "aws_iam_role_policy" "deny" {
+  role   = var.role
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+  const call = (enabled: string, pre = "") => `${pre}
+module "guard" {
+  source = "./guard"
+  role   = aws_iam_role.agent.name
+  lifecycle {
+    enabled = ${enabled}
+  }
+}
+`;
+  const guarded = (enabled: string, pre = "") => dir({ "main.tofu": AGENT + DELETE + call(enabled, pre), "guard/main.tf": GUARD });
+
+  test("a disabled module's Deny denies nothing", async () => {
+    expect(await destroy(guarded("false"))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("the control: an enabled module's Deny denies", async () => {
+    expect(await destroy(guarded("true"))).toEqual([]);
+  });
+
+  test("a module that may not be enabled (a variable without a value) denies nothing either", async () => {
+    expect(await destroy(guarded("var.on", `variable "on" { type = bool }`))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(guarded("var.on", `variable "on" {\n  type    = bool\n  default = true\n}`))).toEqual([]);
+  });
+
+  test("a disabled module's Allow grants nothing, and one that may be enabled still grants", async () => {
+    const grant = `
+variable "role" { type = string }
+resource "aws_iam_role_policy" "p" {
+  role   = var.role
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+    const d = (enabled: string, pre = "") => dir({ "main.tofu": AGENT + call(enabled, pre), "guard/main.tf": grant });
+    expect(await destroy(d("false"))).toEqual([]);
+    expect(await destroy(d("var.on", `variable "on" { type = bool }`))).toEqual(["ec2:DeleteVolume"]);
+  });
+});
