@@ -189,6 +189,10 @@ export class ModuleInstance implements Env {
         return block !== null && typeof block === "object" && !Array.isArray(block) ? (block as Record<string, unknown>)["tags"] : undefined;
       };
       settableAgentTag(tagsOf(body), (tagsOf(alt) ?? alt) as Value);
+      // OpenTofu's provider `for_each` (1.9+) from a variable `-var` may set: other instances may exist, whose default
+      // tags the engine reads with `each` unknown. Kept as the expression (the engine reads its default as well).
+      const fe = isObj(alt) ? alt["for_each"] : undefined;
+      if ("for_each" in p.body && fe !== undefined && !isKnown(fe)) body["for_each"] = toTfJson(fe);
     }
     return body;
   }
@@ -462,7 +466,7 @@ export class ModuleInstance implements Env {
       }
       const uncertain: Uncertain | undefined =
         enabled !== true ? { meta: "enabled", value: enabled } : exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
-      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call), uncertain, {
+      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call, scope), uncertain, {
         parent: this,
         call,
       });
@@ -492,15 +496,15 @@ export class ModuleInstance implements Env {
    * What a module call's `providers = { aws = aws.agents }` passes down, in root terms. Without the argument the
    * child gets this module's default (unaliased) providers, as Terraform passes them implicitly.
    */
-  private childProviders(call: NamedDecl): Map<string, string> {
+  private childProviders(call: NamedDecl, scope: Scope): Map<string, string> {
     const out = new Map<string, string>();
     for (const [k, v] of this.providerMap) if (!k.includes(".")) out.set(k, v);
     const given = call.body["providers"];
     const block = Array.isArray(given) ? given[0] : given;
     if (block && typeof block === "object") {
       for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
-        const ref = typeof v === "string" ? v.replace(/^\$\{\s*(.*?)\s*\}$/, "$1") : undefined;
-        if (ref) out.set(k, this.rootProvider(ref));
+        const ref = typeof v === "string" ? providerInstance(v.replace(/^\$\{\s*(.*?)\s*\}$/, "$1"), scope) : undefined;
+        if (typeof ref === "string" && ref !== "") out.set(k, this.rootProvider(ref));
       }
     }
     return out;
@@ -508,7 +512,11 @@ export class ModuleInstance implements Env {
 
   /** The root provider configuration a provider reference of this module (`aws`, `aws.x`) stands for. */
   rootProvider(ref: string): string {
-    return this.providerMap.get(ref) ?? ref;
+    // An instance of a provider with `for_each` (`aws.by_region["a"]`): the block it is an instance of, mapped.
+    const i = ref.indexOf("[");
+    if (i < 0) return this.providerMap.get(ref) ?? ref;
+    const base = ref.slice(0, i).trim();
+    return (this.providerMap.get(base) ?? base) + ref.slice(i);
   }
 
   module(name: string): Value | undefined {
@@ -705,7 +713,7 @@ export function renderBody(
         if (exp.kind === "unknown") meta[k] = toTfJson(exp.value, sink);
         break;
       case "provider":
-        meta[k] = rawRef(v);
+        meta[k] = providerInstance(rawRef(v), scope);
         break;
       case "depends_on":
         meta[k] = Array.isArray(v) ? v.map(rawRef) : rawRef(v);
@@ -735,6 +743,19 @@ export function renderBody(
     }
   }
   return assignKeys(out, meta);
+}
+
+/**
+ * A provider reference with its instance key evaluated: OpenTofu's provider `for_each` (1.9+) makes instances that a
+ * resource or a module call names as `aws.by_region[each.key]`; in the instance's scope that is
+ * `aws.by_region["use1"]`. A key that is not known stays as written.
+ */
+export function providerInstance(ref: unknown, scope: Scope): unknown {
+  if (typeof ref !== "string") return ref;
+  const m = /^\s*([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)?)\s*\[([\s\S]*)\]\s*$/.exec(ref);
+  if (!m) return ref;
+  const key = evalString("${" + m[2] + "}", scope);
+  return typeof key === "string" || typeof key === "number" ? `${m[1]}[${JSON.stringify(String(key))}]` : `${m[1]}[${m[2].trim()}]`;
 }
 
 function renderLifecycle(v: unknown, scope: Scope): Record<string, unknown> {
