@@ -300,3 +300,25 @@ describe("provider references with an instance key (red-team round 93)", () => {
     expect(resourceAccount(stack, res("amazon"))).toBeUndefined();
   });
 });
+
+describe("OpenTofu's early evaluation of a module source (red-team round 93)", () => {
+  const MODULE = AGENT + DELETE;
+  const call = (source: string, pre = "") => `${pre}\nmodule "agent" {\n  source = ${source}\n}\n`;
+
+  test("a source from a variable's default or a tfvars value, or a local, is read as OpenTofu reads it", async () => {
+    const v = `variable "dir" {\n  type    = string\n  default = "./agent"\n}\n`;
+    expect(await destroy(dir({ "main.tofu": call("var.dir", v), "agent/main.tf": MODULE }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": call("var.dir", v.replace("./agent", "./other")), "terraform.tfvars": `dir = "./agent"\n`, "agent/main.tf": MODULE, "other/main.tf": "" }))).toEqual(["ec2:DeleteVolume"]);
+    const l = `variable "name" {\n  default = "agent"\n}\nlocals {\n  dir = "./\${var.name}"\n}\n`;
+    expect(await destroy(dir({ "main.tofu": call("local.dir", l), "agent/main.tf": MODULE }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a source whose value is not known, one in a child module, and one Terraform reads stay refused", async () => {
+    const refused = /needs a literal source string/;
+    await expect(findings(dir({ "main.tofu": call("var.dir", `variable "dir" { type = string }`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+    await expect(findings(dir({ "main.tofu": call("aws_s3_bucket.b.bucket", `resource "aws_s3_bucket" "b" { bucket = "./agent" }`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+    const nested = dir({ "main.tofu": call(`"./outer"`), "outer/main.tf": call("var.dir", `variable "dir" {\n  default = "./agent"\n}`), "outer/agent/main.tf": MODULE });
+    await expect(findings(nested)).rejects.toThrow(refused);
+    await expect(findings(dir({ "main.tf": call("var.dir", `variable "dir" {\n  default = "./agent"\n}`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+  });
+});
