@@ -11,6 +11,7 @@ import type { TfResource, TfStack } from "./terraform/types";
 import { isObject } from "./json";
 import { dynamicContents } from "./reach/dynamic-blocks";
 import { hasInterpolation, refTarget } from "./terraform/tokens";
+import { providerConfigKey, providerRef } from "./terraform/providers";
 import type { Env } from "../hcl/evaluate";
 import type { Value } from "../hcl/values";
 
@@ -60,11 +61,24 @@ export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefi
   return isObject(tags) ? tags : undefined;
 }
 
+/**
+ * The provider block a resource uses, and the reference it is named by. OpenTofu's provider `for_each` (1.9+):
+ * `aws.by_region["a"]` / `aws.by_region[each.key]` name instances of the block `aws.by_region`. `missing`: the
+ * resource names a configuration blastwall did not read (an alias or instance with no block, a reference it cannot
+ * parse); only a provider's default configuration may be left unwritten (Terraform then uses an empty one).
+ */
+function providerBlock(stack: TfStack, r: TfResource): { readonly ref: string; readonly body?: Obj; readonly missing?: true } {
+  const ref = providerRef(r.values["provider"]) ?? r.type.split("_")[0];
+  const key = providerConfigKey(ref);
+  const body = stack.providers?.get(key);
+  if (body) return { ref, body };
+  return !stack.providers || (key === ref && /^[a-z][a-z0-9_-]*$/i.test(ref)) ? { ref } : { ref, missing: true };
+}
+
 /** The same, unread: it may be an expression. */
 function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   if (!stack.providers) return undefined;
-  const p = typeof r.values["provider"] === "string" ? (r.values["provider"] as string).replace(/^\$\{(.*)\}$/, "$1") : r.type.split("_")[0];
-  const body = stack.providers.get(p);
+  const body = providerBlock(stack, r).body;
   if (!body) return undefined;
   const dt = body["default_tags"];
   const block = Array.isArray(dt) ? dt[0] : dt;
@@ -148,9 +162,12 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
     [r.values["tags_all"], "tags_all"],
     [stack ? providerDefaultTagsValue(stack, r) : undefined, "provider default_tags"],
   ];
+  // The provider block with `for_each` (OpenTofu 1.9+): its default tags are read for each of its instances.
+  const provider = stack ? providerBlock(stack, r) : undefined;
+  const instances = provider?.body?.["for_each"] !== undefined ? ({ ...r, values: { for_each: provider.body["for_each"] } } as TfResource) : undefined;
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
-    const t = readMap(stack, raw, where, where === "provider default_tags" ? undefined : r);
+    const t = readMap(stack, raw, where, where === "provider default_tags" ? instances : r);
     if (t.state === "yes") return t;
     // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
     // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
@@ -158,6 +175,9 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
     const readsDefaults = stack === undefined || stack.providers !== undefined;
     if (t.state === "unreadable" && (where !== "tags_all" || !readsDefaults)) unreadable ??= t;
   }
+  // A provider configuration blastwall did not read may set the tag in its default_tags (red-team round 93: an
+  // instance of a provider with for_each, `aws.by_region[each.key]`, read as one without default tags).
+  if (provider?.missing) unreadable ??= { state: "unreadable", where: "provider default_tags", expression: `${provider.ref} (no provider configuration of that name was read)` };
   return unreadable ?? { state: "no" };
 }
 

@@ -74,7 +74,10 @@ import { UNKNOWN_MODULE_TYPE } from "../engine/terraform/types";
 /** Module block arguments that are not inputs. */
 const MAX_COUNT = 10_000;
 
-const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
+const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "lifecycle", "//"]);
+
+/** Why a module instance, and everything in it, may not exist: the call's `count` / `for_each` or `lifecycle.enabled`. */
+type Uncertain = { readonly meta: "count" | "for_each" | "enabled"; readonly value: Value };
 
 /** `${ref}` as written in meta-arguments (`provider`, `depends_on`, `ignore_changes`) → `ref`. */
 function rawRef(v: unknown): unknown {
@@ -118,7 +121,7 @@ export class ModuleInstance implements Env {
      * The `count` / `for_each` of a module call on the way here that blastwall cannot evaluate: this instance may
      * not exist, and neither may anything it creates.
      */
-    private readonly uncertain?: { readonly meta: "count" | "for_each"; readonly value: Value },
+    private readonly uncertain?: Uncertain,
     /** The instance and module call this one was made by (none for the root). */
     private readonly origin?: { readonly parent: ModuleInstance; readonly call: NamedDecl },
   ) {
@@ -186,6 +189,10 @@ export class ModuleInstance implements Env {
         return block !== null && typeof block === "object" && !Array.isArray(block) ? (block as Record<string, unknown>)["tags"] : undefined;
       };
       settableAgentTag(tagsOf(body), (tagsOf(alt) ?? alt) as Value);
+      // OpenTofu's provider `for_each` (1.9+) from a variable `-var` may set: other instances may exist, whose default
+      // tags the engine reads with `each` unknown. Kept as the expression (the engine reads its default as well).
+      const fe = isObj(alt) ? alt["for_each"] : undefined;
+      if ("for_each" in p.body && fe !== undefined && !isKnown(fe)) body["for_each"] = toTfJson(fe);
     }
     return body;
   }
@@ -445,6 +452,11 @@ export class ModuleInstance implements Env {
       this.instances.set(call.name, []);
       return [];
     }
+    const enabled = this.moduleEnabled(call);
+    if (enabled === false) {
+      this.instances.set(call.name, []);
+      return [];
+    }
     const exp = this.expansion(`module.${call.name}`, call.body);
     const list = this.instancesOf(exp).map(({ suffix, scope }) => {
       const inputs = new Map<string, () => Value>();
@@ -452,8 +464,9 @@ export class ModuleInstance implements Env {
         if (MODULE_META.has(k)) continue;
         inputs.set(k, () => evalJson(v, scope));
       }
-      const uncertain = exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
-      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call), uncertain, {
+      const uncertain: Uncertain | undefined =
+        enabled !== true ? { meta: "enabled", value: enabled } : exp.kind === "unknown" ? { meta: exp.meta, value: exp.value } : this.uncertain;
+      return new ModuleInstance(child, `${this.prefix}module.${call.name}${suffix}.`, inputs, this.tree, this.childProviders(call, scope), uncertain, {
         parent: this,
         call,
       });
@@ -463,18 +476,35 @@ export class ModuleInstance implements Env {
   }
 
   /**
+   * OpenTofu's `lifecycle { enabled = ... }` on a module call (1.11+): false creates no instance (as `count = 0`),
+   * and the module's value is null; true (or none) one instance. Any other value is not known here: returned as it
+   * is, and the instance and what it creates may not exist (a Deny in it is not relied on, an Allow still counts).
+   */
+  private moduleEnabled(call: NamedDecl): boolean | Value {
+    const lc = call.body["lifecycle"];
+    let raw: unknown;
+    for (const o of Array.isArray(lc) ? lc : [lc]) {
+      if (o !== null && typeof o === "object" && !Array.isArray(o) && "enabled" in o) raw = (o as Obj)["enabled"];
+    }
+    if (raw === undefined || raw === null) return true;
+    const v = typeof raw === "string" ? evalString(raw, this.scope()) : evalJson(raw, this.scope());
+    const t = truth(v);
+    return t === undefined ? (isKnown(v) ? new Unk(`${toHclOperand(v)}`) : v) : t;
+  }
+
+  /**
    * What a module call's `providers = { aws = aws.agents }` passes down, in root terms. Without the argument the
    * child gets this module's default (unaliased) providers, as Terraform passes them implicitly.
    */
-  private childProviders(call: NamedDecl): Map<string, string> {
+  private childProviders(call: NamedDecl, scope: Scope): Map<string, string> {
     const out = new Map<string, string>();
     for (const [k, v] of this.providerMap) if (!k.includes(".")) out.set(k, v);
     const given = call.body["providers"];
     const block = Array.isArray(given) ? given[0] : given;
     if (block && typeof block === "object") {
       for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
-        const ref = typeof v === "string" ? v.replace(/^\$\{\s*(.*?)\s*\}$/, "$1") : undefined;
-        if (ref) out.set(k, this.rootProvider(ref));
+        const ref = typeof v === "string" ? providerInstance(v.replace(/^\$\{\s*(.*?)\s*\}$/, "$1"), scope) : undefined;
+        if (typeof ref === "string" && ref !== "") out.set(k, this.rootProvider(ref));
       }
     }
     return out;
@@ -482,7 +512,11 @@ export class ModuleInstance implements Env {
 
   /** The root provider configuration a provider reference of this module (`aws`, `aws.x`) stands for. */
   rootProvider(ref: string): string {
-    return this.providerMap.get(ref) ?? ref;
+    // An instance of a provider with `for_each` (`aws.by_region["a"]`): the block it is an instance of, mapped.
+    const i = ref.indexOf("[");
+    if (i < 0) return this.providerMap.get(ref) ?? ref;
+    const base = ref.slice(0, i).trim();
+    return (this.providerMap.get(base) ?? base) + ref.slice(i);
   }
 
   module(name: string): Value | undefined {
@@ -493,7 +527,11 @@ export class ModuleInstance implements Env {
     const address = `${this.prefix}module.${name}`;
     const child = this.tree.children.get(this.def)?.get(name);
     let v: Value;
-    if (!child || "unknown" in child) {
+    const enabled = this.moduleEnabled(call);
+    if (enabled === false) {
+      v = null;
+    } else if (!child || "unknown" in child || enabled !== true) {
+      // Where `lifecycle.enabled` is not known the module is null or not: its outputs are not known either.
       v = new Unk(address);
     } else {
       const exp = this.expansion(`module.${name}`, call.body);
@@ -530,6 +568,7 @@ export class ModuleInstance implements Env {
         // A module block with no instances (`count = 0`, an empty `for_each`) creates nothing.
         const exp = this.expansion(`module.${call.name}`, call.body);
         if ((exp.kind === "count" && exp.n === 0) || (exp.kind === "each" && exp.entries.length === 0)) continue;
+        if (this.moduleEnabled(call) === false) continue;
         out.push(this.unknownModule(call, child));
         continue;
       }
@@ -579,6 +618,14 @@ export class ModuleInstance implements Env {
    */
   private markUncertain(values: Record<string, unknown>, unknowns: { attribute: string; expression: string }[]): void {
     const u = this.uncertain;
+    if (u?.meta === "enabled") {
+      // Carried as the resource's own `lifecycle.enabled`, which the engine reads the same way (unless that is false).
+      const lc = values["lifecycle"] !== null && typeof values["lifecycle"] === "object" && !Array.isArray(values["lifecycle"]) ? (values["lifecycle"] as Record<string, unknown>) : {};
+      if (lc["enabled"] === false) return;
+      const enabled = toTfJson(u.value, { unknown: (s) => void unknowns.push({ attribute: "lifecycle", expression: s }) });
+      values["lifecycle"] = assignKeys({ ...lc }, { enabled });
+      return;
+    }
     if (!u || values["count"] !== undefined || values["for_each"] !== undefined) return;
     values[u.meta] = toTfJson(u.value, { unknown: (s) => void unknowns.push({ attribute: u.meta, expression: s }) });
   }
@@ -666,7 +713,7 @@ export function renderBody(
         if (exp.kind === "unknown") meta[k] = toTfJson(exp.value, sink);
         break;
       case "provider":
-        meta[k] = rawRef(v);
+        meta[k] = providerInstance(rawRef(v), scope);
         break;
       case "depends_on":
         meta[k] = Array.isArray(v) ? v.map(rawRef) : rawRef(v);
@@ -696,6 +743,19 @@ export function renderBody(
     }
   }
   return assignKeys(out, meta);
+}
+
+/**
+ * A provider reference with its instance key evaluated: OpenTofu's provider `for_each` (1.9+) makes instances that a
+ * resource or a module call names as `aws.by_region[each.key]`; in the instance's scope that is
+ * `aws.by_region["use1"]`. A key that is not known stays as written.
+ */
+export function providerInstance(ref: unknown, scope: Scope): unknown {
+  if (typeof ref !== "string") return ref;
+  const m = /^\s*([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)?)\s*\[([\s\S]*)\]\s*$/.exec(ref);
+  if (!m) return ref;
+  const key = evalString("${" + m[2] + "}", scope);
+  return typeof key === "string" || typeof key === "number" ? `${m[1]}[${JSON.stringify(String(key))}]` : `${m[1]}[${m[2].trim()}]`;
 }
 
 function renderLifecycle(v: unknown, scope: Scope): Record<string, unknown> {

@@ -35,7 +35,7 @@ import {
   type NamedDecl,
   type Obj,
 } from "./config";
-import { clearTemplateCache, evalJson } from "./evaluate";
+import { clearTemplateCache, evalJson, evalString } from "./evaluate";
 import { ModuleInstance, type ChildDef, type EmittedResource, type Tree, type UnknownSource } from "./instance";
 import { Unk, hasKey, setKey, toTfJson } from "./values";
 
@@ -193,11 +193,42 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
     }
     return yield* load(childAbs, [...chain, childAbs]);
   };
+  // Root variable values from tfvars files and `--var-file`, read once, when first needed.
+  let rootValues: Map<string, unknown> | undefined;
+  const readValues = function* (): HclReader<Map<string, unknown>> {
+    if (!rootValues) {
+      // The synth-time gate reads what cdktf is about to write: no tfvars file is written with it.
+      const read = virtual ? new Map<string, unknown>() : yield* readRootTfvars(rootAbs, displayOf);
+      // `--var-file` values come last, as -var-file does after the files Terraform loads by itself.
+      for (const [k, v] of values ?? []) read.set(k, v);
+      rootValues = read;
+    }
+    return rootValues;
+  };
+  /**
+   * OpenTofu 1.8+ evaluates a module source early (at init): from variables (tfvars, `--var-file`, defaults) and locals,
+   * never from resources, data sources or module outputs. Read so in the root module; a value not known there, or a
+   * source in a child module (its variables come from its caller's arguments), stays refused.
+   */
+  const earlySource = function* (def: ModuleDef, raw: unknown): HclReader<string | undefined> {
+    if (tool !== "opentofu" || def.absDir !== rootAbs || typeof raw !== "string") return undefined;
+    const tfvars = yield* readValues();
+    const early = new ModuleInstance(def, "", undefined, { rootAbs, children: new Map(), tfvars });
+    const v = evalString(raw, { env: early });
+    return typeof v === "string" ? v : undefined;
+  };
   const resolveChild = function* (def: ModuleDef, call: NamedDecl, chain: readonly string[]): HclReader<ChildDef> {
-    const raw = call.body["source"];
+    const written = call.body["source"];
     const display = displayOf(call.file);
-    if (typeof raw !== "string" || raw.includes("${")) {
-      throw new InputError(display, `line ${call.line}: module "${call.name}" needs a literal source string`);
+    const raw = typeof written === "string" && !written.includes("${") ? written : yield* earlySource(def, written);
+    if (raw === undefined) {
+      const early =
+        tool === "opentofu"
+          ? def.absDir === rootAbs
+            ? ", or one OpenTofu reads early from variables and locals with values blastwall knows (a default, a tfvars file, --var-file)"
+            : " (OpenTofu's early evaluation of variables and locals is read only in the root module)"
+          : " (Terraform reads no expression there; a folder with .tofu files is read as OpenTofu reads it, which evaluates variables and locals there)";
+      throw new InputError(display, `line ${call.line}: module "${call.name}" needs a literal source string${early}`);
     }
     const given = virtual?.moduleSource && def.absDir === rootAbs ? virtual.moduleSource(raw) : undefined;
     if (given && "unknown" in given) return { unknown: true, source: raw, reason: given.unknown } satisfies UnknownSource;
@@ -236,10 +267,7 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
   const rootDef = yield* load(rootAbs, [rootAbs]);
   if (rootDef.files.length === 0) throw new InputError(dir, tool === "opentofu" ? "holds no .tf, .tf.json, .tofu or .tofu.json files" : "holds no .tf or .tf.json files");
 
-  // The synth-time gate reads what cdktf is about to write: no tfvars file is written with it.
-  const tfvars = virtual ? new Map<string, unknown>() : yield* readRootTfvars(rootAbs, displayOf);
-  // `--var-file` values come last, as -var-file does after the files Terraform loads by itself.
-  for (const [k, v] of values ?? []) tfvars.set(k, v);
+  const tfvars = yield* readValues();
   const tree: Tree = { rootAbs, children, tfvars };
   const root = new ModuleInstance(rootDef, "", undefined, tree);
   const emitted: EmittedResource[] = [];

@@ -18,7 +18,7 @@
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { RuleContext } from "../engine/rule";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { providerKeyOf } from "../engine/terraform/providers";
+import { providerConfigKey, providerKeyOf } from "../engine/terraform/providers";
 import { attributePattern, refTarget } from "../engine/terraform/tokens";
 import { ownDenies } from "../engine/own-denies";
 import { deniedOnAll, type DenyAsk } from "./invoke-denies";
@@ -84,7 +84,7 @@ export function notOwnDenied(ctx: RuleContext, agent: PrincipalNode, res: TfReso
 
 /** The one account a resource's provider is pinned to by a literal `allowed_account_ids`, if it is. */
 function pinnedAccount(stack: TfStack, r: TfResource): string | undefined {
-  const ids = stack.providers?.get(providerKeyOf(r))?.["allowed_account_ids"];
+  const ids = stack.providers?.get(providerConfigKey(providerKeyOf(r)))?.["allowed_account_ids"];
   return Array.isArray(ids) && ids.length === 1 && typeof ids[0] === "string" && /^\d{12}$/.test(ids[0]) ? ids[0] : undefined;
 }
 

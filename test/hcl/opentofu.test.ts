@@ -8,6 +8,8 @@ import { agentRules, allRules } from "../../lib/rules";
 import { mkdirSync } from "fs";
 import { join } from "path";
 import { dir, destroy } from "./helpers";
+import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../../lib/engine/terraform/providers";
+import type { TfResource, TfStack } from "../../lib/engine/terraform/types";
 
 const AGENT = `
 resource "aws_iam_role" "agent" {
@@ -151,3 +153,172 @@ resource "aws_iam_role_policy" "guard" {
   });
 });
 
+
+describe("OpenTofu's lifecycle { enabled } on a module call (red-team round 93)", () => {
+  const GUARD = `
+variable "role" { type = string }
+resource "aws_iam_role_policy" "deny" {
+  role   = var.role
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+  const call = (enabled: string, pre = "") => `${pre}
+module "guard" {
+  source = "./guard"
+  role   = aws_iam_role.agent.name
+  lifecycle {
+    enabled = ${enabled}
+  }
+}
+`;
+  const guarded = (enabled: string, pre = "") => dir({ "main.tofu": AGENT + DELETE + call(enabled, pre), "guard/main.tf": GUARD });
+
+  test("a disabled module's Deny denies nothing", async () => {
+    expect(await destroy(guarded("false"))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("the control: an enabled module's Deny denies", async () => {
+    expect(await destroy(guarded("true"))).toEqual([]);
+  });
+
+  test("a module that may not be enabled (a variable without a value) denies nothing either", async () => {
+    expect(await destroy(guarded("var.on", `variable "on" { type = bool }`))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(guarded("var.on", `variable "on" {\n  type    = bool\n  default = true\n}`))).toEqual([]);
+  });
+
+  test("a disabled module's Allow grants nothing, and one that may be enabled still grants", async () => {
+    const grant = `
+variable "role" { type = string }
+resource "aws_iam_role_policy" "p" {
+  role   = var.role
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+    const d = (enabled: string, pre = "") => dir({ "main.tofu": AGENT + call(enabled, pre), "guard/main.tf": grant });
+    expect(await destroy(d("false"))).toEqual([]);
+    expect(await destroy(d("var.on", `variable "on" { type = bool }`))).toEqual(["ec2:DeleteVolume"]);
+  });
+});
+
+describe("OpenTofu's provider for_each: default_tags of a provider instance (red-team round 93)", () => {
+  const role = (provider: string, extra = "") => `
+resource "aws_iam_role" "agent" {
+  for_each           = toset(["a"])
+  provider           = ${provider}
+  name               = "agent-\${each.key}"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "p" {
+  for_each = toset(["a"])
+  role     = aws_iam_role.agent[each.key].name
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+${extra}`;
+  const provider = (forEach: string, tags: string) => `
+provider "aws" {
+  alias    = "by_region"
+  for_each = ${forEach}
+  region   = "us-east-1"
+  default_tags {
+    tags = ${tags}
+  }
+}
+`;
+  const AGENT_TAGS = `{ "blastwall:agent" = "true" }`;
+
+  test("a resource on an instance of a provider whose default_tags tag agents is an agent", async () => {
+    expect(await destroy(dir({ "main.tofu": provider(`toset(["a"])`, AGENT_TAGS) + role("aws.by_region[each.key]") }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("the control: default_tags without the agent tag make no agent", async () => {
+    expect(await destroy(dir({ "main.tofu": provider(`toset(["a"])`, `{ team = "x" }`) + role("aws.by_region[each.key]") }))).toEqual([]);
+  });
+
+  test("a module given an instance of the provider: its resources carry the instance's default_tags", async () => {
+    const mod = `
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DeleteVolume", Resource = "*" }] })
+}
+`;
+    const root = (tags: string) => `${provider(`toset(["a"])`, tags)}
+module "agent" {
+  source    = "./agent"
+  providers = { aws = aws.by_region["a"] }
+}
+`;
+    expect(await destroy(dir({ "main.tofu": root(AGENT_TAGS), "agent/main.tf": mod }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": root(`{ team = "x" }`), "agent/main.tf": mod }))).toEqual([]);
+  });
+
+  test("default tags read per instance: any instance tagging agents makes an agent", async () => {
+    const fe = `{ a = { "blastwall:agent" = "false" }, b = { "blastwall:agent" = "true" } }`;
+    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role("aws.by_region[each.key]") }))).toEqual(["ec2:DeleteVolume"]);
+    const none = `{ a = { "blastwall:agent" = "false" }, b = { team = "x" } }`;
+    expect(await destroy(dir({ "main.tofu": provider(none, "each.value") + role("aws.by_region[each.key]") }))).toEqual([]);
+  });
+
+  test("a provider for_each from a variable -var may set may have instances that tag agents", async () => {
+    const v = `variable "sets" {\n  default = { a = { team = "x" } }\n}\n`;
+    const f = (await findings(dir({ "main.tofu": v + provider("var.sets", "each.value") + role("aws.by_region[each.key]") }))).filter((x) => x.ruleId === "agent-tags-unreadable");
+    expect(f.map((x) => x.severity)).toEqual(["error"]);
+    const g = (await findings(dir({ "main.tofu": v + provider(`{ a = { team = "x" } }`, "each.value") + role("aws.by_region[each.key]") }))).filter((x) => x.ruleId.startsWith("agent-"));
+    expect(g).toEqual([]);
+  });
+
+  test("a provider reference that names no configuration blastwall read may tag an agent", async () => {
+    const f = (await findings(dir({ "main.tofu": role("aws.nowhere[each.key]") }))).filter((x) => x.ruleId === "agent-tags-unreadable");
+    expect(f.map((x) => [x.severity, x.actions])).toEqual([["error", ["ec2:DeleteVolume"]]]);
+    const g = (await findings(dir({ "main.tofu": role("aws.nowhere") }))).filter((x) => x.ruleId === "agent-tags-unreadable");
+    expect(g.map((x) => x.severity)).toEqual(["error"]);
+    // The control: the default configuration may be left unwritten (Terraform uses an empty one).
+    expect((await findings(dir({ "main.tofu": role("aws") }))).filter((x) => x.ruleId === "agent-tags-unreadable")).toEqual([]);
+  });
+});
+
+describe("provider references with an instance key (red-team round 93)", () => {
+  const res = (provider: unknown): TfResource => ({ mode: "managed", type: "aws_s3_bucket", name: "b", address: "aws_s3_bucket.b", values: { provider } });
+  test("two references name one configuration only where the key is literal", () => {
+    expect(sameProvider('aws.by_region["a"]', 'aws.by_region["a"]')).toBe(true);
+    expect(sameProvider('aws.by_region["a"]', 'aws.by_region["b"]')).toBe(false);
+    expect(sameProvider("aws.by_region[each.key]", "aws.by_region[each.key]")).toBe(false);
+    expect(sameProvider("aws.x", "aws.x")).toBe(true);
+  });
+  test("an instance reads the account and region of its block; a wrapped or other-named reference is not the default", () => {
+    const providers = new Map<string, Record<string, unknown>>([
+      ["aws", { region: "us-east-1", allowed_account_ids: ["111111111111"] }],
+      ["aws.by_region", { region: "eu-west-1", allowed_account_ids: ["222222222222"], for_each: ["a"] }],
+    ]);
+    const stack = { providers, variables: new Map(), locals: new Map() } as unknown as TfStack;
+    expect(resourceAccount(stack, res('aws.by_region["a"]'))).toBe("222222222222");
+    expect(resourceRegion(stack, res("aws.by_region[each.key]"))).toBe("eu-west-1");
+    expect(providerKeyOf(res("${aws.by_region}"))).toBe("aws.by_region");
+    expect(resourceAccount(stack, res("amazon"))).toBeUndefined();
+  });
+});
+
+describe("OpenTofu's early evaluation of a module source (red-team round 93)", () => {
+  const MODULE = AGENT + DELETE;
+  const call = (source: string, pre = "") => `${pre}\nmodule "agent" {\n  source = ${source}\n}\n`;
+
+  test("a source from a variable's default or a tfvars value, or a local, is read as OpenTofu reads it", async () => {
+    const v = `variable "dir" {\n  type    = string\n  default = "./agent"\n}\n`;
+    expect(await destroy(dir({ "main.tofu": call("var.dir", v), "agent/main.tf": MODULE }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": call("var.dir", v.replace("./agent", "./other")), "terraform.tfvars": `dir = "./agent"\n`, "agent/main.tf": MODULE, "other/main.tf": "" }))).toEqual(["ec2:DeleteVolume"]);
+    const l = `variable "name" {\n  default = "agent"\n}\nlocals {\n  dir = "./\${var.name}"\n}\n`;
+    expect(await destroy(dir({ "main.tofu": call("local.dir", l), "agent/main.tf": MODULE }))).toEqual(["ec2:DeleteVolume"]);
+  });
+
+  test("a source whose value is not known, one in a child module, and one Terraform reads stay refused", async () => {
+    const refused = /needs a literal source string/;
+    await expect(findings(dir({ "main.tofu": call("var.dir", `variable "dir" { type = string }`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+    await expect(findings(dir({ "main.tofu": call("aws_s3_bucket.b.bucket", `resource "aws_s3_bucket" "b" { bucket = "./agent" }`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+    const nested = dir({ "main.tofu": call(`"./outer"`), "outer/main.tf": call("var.dir", `variable "dir" {\n  default = "./agent"\n}`), "outer/agent/main.tf": MODULE });
+    await expect(findings(nested)).rejects.toThrow(refused);
+    await expect(findings(dir({ "main.tf": call("var.dir", `variable "dir" {\n  default = "./agent"\n}`), "agent/main.tf": MODULE }))).rejects.toThrow(refused);
+  });
+});

@@ -21,7 +21,7 @@ import { globMatch } from "../iam/glob";
 import { unknownDocument } from "../iam/policy-json";
 import { INLINE_POLICY_MAX, MANAGED_POLICY_MAX, identityPolicyProblem } from "../iam/identity-validity";
 import { UNREADABLE_CONDITION, isAwsManagedArn, normalisePartition, policyFromValue, showExpr, withVia } from "../terraform/policy-documents";
-import { maySitIn, providerAccount, providerKeyOf, resourceAccount } from "../terraform/providers";
+import { maySitIn, providerAccount, providerKeyOf, resourceAccount, sameProvider } from "../terraform/providers";
 import { isObject } from "../terraform/stack";
 import { hasDynamic } from "../reach/dynamic-blocks";
 import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
@@ -1137,9 +1137,7 @@ class Collector {
 
   /** The account the provider of `r` is literally pinned to, if any. */
   private pinnedAccount(r: TfResource): string | undefined {
-    const p = r.values["provider"];
-    const key = typeof p === "string" && p !== "" ? p.replace(/^\$\{(.*)\}$/, "$1").trim() : "aws";
-    return providerAccount(this.stack, key);
+    return providerAccount(this.stack, providerKeyOf(r));
   }
 
   private policyIndex(): Map<string, TfResource[]> {
@@ -1329,7 +1327,7 @@ export function trustMayAdmitService(raw: unknown, service: string): boolean {
 function accountRelation(stack: TfStack, a: TfResource, b: TfResource): "same" | "other" | "unknown" {
   const ka = providerKeyOf(a);
   const kb = providerKeyOf(b);
-  if (ka === kb) return "same";
+  if (sameProvider(ka, kb)) return "same";
   const x = providerAccount(stack, ka);
   const y = providerAccount(stack, kb);
   if (x !== undefined && y !== undefined) return x === y ? "same" : "other";

@@ -6,7 +6,7 @@
  */
 import type { PrincipalSpec, Statement } from "../iam/types";
 import { ciIssuerOf } from "../ci-issuers";
-import { providerKeyOf } from "../terraform/providers";
+import { providerKeyOf, sameProvider } from "../terraform/providers";
 import type { TfStack } from "../terraform/types";
 import type { PrincipalNode } from "../analysis-types";
 import { globCovers, globMatch, globsIntersect, hasWildcard } from "../iam/glob";
@@ -338,7 +338,7 @@ function namesProvider(stack: TfStack, p: PrincipalSpec, host: string, allow: St
     if (named.some((a) => a.w === w) && (normalised(x) === id || named.length === 1)) return true;
     if (!/^arn:[^:*?]+:iam::\*:oidc-provider\/[^*?]+$/i.test(x) || normalised(x) !== id) return false;
     const provider = referencedResource(stack, w, ["aws_iam_openid_connect_provider"]);
-    return provider !== undefined && providerKeyOf(provider) === providerKeyOf(role.resource);
+    return provider !== undefined && sameProvider(providerKeyOf(provider), providerKeyOf(role.resource));
   });
 }
 

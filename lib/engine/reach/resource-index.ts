@@ -1,5 +1,5 @@
 import type { TfResource, TfStack } from "../terraform/types";
-import { providerKeyOf, resourceAccount, resourceRegion } from "../terraform/providers";
+import { providerKeyOf, resourceAccount, resourceRegion, sameProvider } from "../terraform/providers";
 import { globCovers, globsIntersect } from "../iam/glob";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { attributePattern, mayHoldWrittenWildcard, parseReference, parseTemplate, referencedResource, resolveToPattern } from "../terraform/tokens";
@@ -242,7 +242,7 @@ export interface LoginContext {
 export function samePlace(stack: TfStack, a: TfResource, b: TfResource): boolean {
   const ra = resourceRegion(stack, a);
   const rb = resourceRegion(stack, b);
-  if (providerKeyOf(a) === providerKeyOf(b)) return ra === undefined || rb === undefined || ra === rb;
+  if (sameProvider(providerKeyOf(a), providerKeyOf(b))) return ra === undefined || rb === undefined || ra === rb;
   const aa = resourceAccount(stack, a);
   return aa !== undefined && aa === resourceAccount(stack, b) && ra !== undefined && ra === rb;
 }

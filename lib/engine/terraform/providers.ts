@@ -20,7 +20,7 @@ export function providerAccountAsDefaulted(stack: TfStack, key: string): string 
 }
 
 function pinnedAccount(stack: TfStack, key: string, read: (v: unknown) => unknown): string | undefined {
-  const body = stack.providers?.get(key);
+  const body = stack.providers?.get(providerConfigKey(key));
   if (!body) return undefined;
   const allowed = body["allowed_account_ids"];
   if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return allowed[0];
@@ -49,10 +49,38 @@ export function providerElsewhere(stack: TfStack, key: string): boolean {
   return body !== undefined && (body["assume_role"] !== undefined || body["assume_role_with_web_identity"] !== undefined || body["profile"] !== undefined);
 }
 
-/** The provider configuration key of a resource (its `provider` argument, else the default `aws`). */
+/** A `provider` argument as a reference (`aws.x`, `aws.by_region["a"]`), without the `${ }` JSON may wrap it in. */
+export function providerRef(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const ref = v.replace(/^\$\{\s*([\s\S]*?)\s*\}$/, "$1").trim();
+  return ref === "" ? undefined : ref;
+}
+
+/**
+ * The provider block a reference names: the reference without an instance key. OpenTofu's provider `for_each` (1.9+)
+ * makes instances of one block (`aws.by_region["a"]`): the block's arguments that do not depend on `each` hold for all
+ * of them, and those that do are not literal there.
+ */
+export function providerConfigKey(ref: string): string {
+  const i = ref.indexOf("[");
+  return i < 0 ? ref : ref.slice(0, i).trim();
+}
+
+/**
+ * Whether two provider references certainly name one configuration: the same text, naming no instance or an instance
+ * by a literal key (`aws.by_region[each.key]` written by two resources may be two instances).
+ */
+export function sameProvider(a: string, b: string): boolean {
+  return a === b && /^[^[]*(\["(?:[^"\\]|\\.)*"\])?$/.test(a);
+}
+
+/**
+ * The provider configuration key of a resource (its `provider` argument, else the default `aws`). A reference to a
+ * provider of another local name (`required_providers { amazon = { source = "hashicorp/aws" } }`) is that
+ * configuration, never silently the default one.
+ */
 export function providerKeyOf(r: TfResource): string {
-  const p = r.values["provider"];
-  return typeof p === "string" && /^aws(\.|$)/.test(p) ? p : "aws";
+  return providerRef(r.values["provider"]) ?? "aws";
 }
 
 /** The account a resource's provider (its `provider` argument, else the default `aws`) is pinned to, when it is. */
@@ -64,7 +92,7 @@ export function resourceAccount(stack: TfStack, r: TfResource): string | undefin
 export function resourceRegion(stack: TfStack, r: TfResource): string | undefined {
   const own = r.values["region"];
   if (typeof own === "string" && !own.includes("${")) return own;
-  const region = stack.providers?.get(providerKeyOf(r))?.["region"];
+  const region = stack.providers?.get(providerConfigKey(providerKeyOf(r)))?.["region"];
   return typeof region === "string" && !region.includes("${") ? region : undefined;
 }
 
