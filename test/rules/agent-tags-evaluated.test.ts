@@ -9,26 +9,10 @@ import { Fn, TerraformLocal } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { check, policy, tf } from "../helpers/tf";
+import { chain, DELETE, RUNNER, trustOf } from "../helpers/tag-chain";
 import { synth } from "../constructs/helpers";
 
 type Obj = Record<string, unknown>;
-
-const DELETE = policy({ Effect: "Allow", Action: ["ec2:DeleteVolume", "rds:DeleteDBInstance", "s3:DeleteBucket"], Resource: "*" });
-const trustOf = (aws: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: aws }, Action: "sts:AssumeRole" }] });
-const RUNNER = trustOf("arn:aws:iam::111111111111:role/runner");
-
-/** t11 reduced: `coder` (tagged by `tags`) can only assume `deployer`, which can delete data. */
-function chain(tags: unknown, extra: Obj = {}): Obj {
-  return tf(
-    {
-      "aws_iam_role.coder": { name: "coder", assume_role_policy: RUNNER, tags },
-      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trustOf("${aws_iam_role.coder.arn}") },
-      "aws_iam_role_policy.deployer-ops": { role: "${aws_iam_role.deployer.name}", policy: DELETE },
-      "aws_iam_role_policy.coder-assume": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" }) },
-    },
-    extra,
-  );
-}
 
 const AGENT_LOCAL = { locals: { agent_tags: { "blastwall:agent": "true" } } };
 const MERGED = '${merge(local.agent_tags, {"Name" = "coder"})}';

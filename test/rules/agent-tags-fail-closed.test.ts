@@ -4,26 +4,10 @@
  * chain blastwall models for agents, not only by its own rights; and an attachment blastwall cannot resolve is an
  * error when such a principal exists, not only when a known agent does.
  */
-import { check, policy, tf } from "../helpers/tf";
+import { check, tf } from "../helpers/tf";
+import { chain, DELETE, RUNNER } from "../helpers/tag-chain";
 
 type Obj = Record<string, unknown>;
-
-const DELETE = policy({ Effect: "Allow", Action: ["ec2:DeleteVolume", "rds:DeleteDBInstance", "s3:DeleteBucket"], Resource: "*" });
-const trustOf = (aws: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: aws }, Action: "sts:AssumeRole" }] });
-const RUNNER = trustOf("arn:aws:iam::111111111111:role/runner");
-
-/** t11 reduced: `coder` (tagged by `tags`) can only assume `deployer`, which can delete data. */
-function chain(tags: unknown, extra: Obj = {}): Obj {
-  return tf(
-    {
-      "aws_iam_role.coder": { name: "coder", assume_role_policy: RUNNER, tags },
-      "aws_iam_role.deployer": { name: "deployer", assume_role_policy: trustOf("${aws_iam_role.coder.arn}") },
-      "aws_iam_role_policy.deployer-ops": { role: "${aws_iam_role.deployer.name}", policy: DELETE },
-      "aws_iam_role_policy.coder-assume": { role: "${aws_iam_role.coder.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "${aws_iam_role.deployer.arn}" }) },
-    },
-    extra,
-  );
-}
 
 describe("for_each roles blastwall cannot expand (t05/t04 with the for_each from a variable)", () => {
   const iterated = (forEach: unknown, role: string, extra: Obj = {}) =>
