@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { sep } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
@@ -50,6 +51,35 @@ function locate(f: Finding): { uri: string; line: number } {
   return { uri: artifactUri(at.path), line: at.line ?? 1 };
 }
 
+/**
+ * What a finding says, without what varies from run to run or with the rest of the stack: parenthesized asides
+ * (action lists, counts, construct paths, what else the stack holds), numbers and absolute paths go.
+ */
+export function messageSkeleton(message: string): string {
+  let s = message;
+  for (let prev = ""; prev !== s; ) {
+    prev = s;
+    s = s.replace(/\([^()]*\)/g, "");
+  }
+  return s
+    .replace(/(^|\s)(\/|[A-Za-z]:\\|\\\\)\S*/g, "$1<path>")
+    .replace(/\d+/g, "#")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * The finding's identity for code scanning, which shows one alert per fingerprint: the rule, the stack file, the
+ * principal and resource, and what the finding says with the volatile parts out (messageSkeleton). One rule may
+ * report two findings on the same principal and resource (an overwrite of a bucket in the stack as an error, and of
+ * stores outside it as a warning, review round 94): the message tells them apart. Hashed, so the parts (a JSON
+ * array: a `|` in an address cannot make two findings look alike) keep no length limit.
+ */
+export function findingFingerprint(f: Finding, file: string): string {
+  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, messageSkeleton(f.message)];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
 export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string): string {
   const findings = sortFindings(report.findings);
@@ -78,9 +108,8 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
           logicalLocations: [{ fullyQualifiedName: f.principal, kind: "resource" }],
         },
       ],
-      // The same principal and resource in two stacks are two findings; a JSON array keeps a `|` inside an address
-      // from making two different findings look alike.
-      partialFingerprints: { "blastwallFinding/v2": JSON.stringify([f.ruleId, f.file.split(SEPARATOR).join("/"), f.principal, f.resource]) },
+      // The same principal and resource in two stacks are two findings, and so are two findings of one rule there.
+      partialFingerprints: { "blastwallFinding/v3": findingFingerprint(f, f.file) },
       properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath },
       ...(f.acknowledged ? { suppressions: [suppression(f.acknowledged)] } : {}),
     };
