@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, type Stats } from "fs";
+import { accessSync, constants, readdirSync, realpathSync, statSync, type Stats } from "fs";
 import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
@@ -251,7 +251,22 @@ function layoutName(folder: string): string | undefined {
   return basename(dirname(folder)) === "stacks" ? basename(folder) : undefined;
 }
 
+/**
+ * A directory blastwall may list and enter, or an error naming it: a mode-000 folder was reported as
+ * `noperm/manifest.json: cannot be read`, a file it does not hold (review round 94).
+ */
+function enterable(dir: string): void {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new InputError(dir, "is a directory blastwall may not list or enter: permission denied");
+    throw new InputError(dir, describeFsError(e));
+  }
+}
+
 function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()): StackInput[] {
+  enterable(p);
   const manifest = join(p, "manifest.json");
   // Another tool's manifest.json (a browser extension's, a web app's) beside no stacks/ folder is not cdktf's: the
   // folder is read without it (red-team round 69: a Terraform folder holding one was refused as "not a cdktf
