@@ -322,7 +322,28 @@ function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()):
     );
   }
   const out = synthOutputOf(p);
-  throw new InputError(p, `directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files${out ? `; check ${out} (the synthesized stacks) instead` : ""}`);
+  const project = out === undefined || isEmptyDir(out) ? unsynthesizedProject(p) : undefined;
+  const hint = project !== undefined ? `; ${project}` : out ? `; check ${out} (the synthesized stacks) instead` : "";
+  throw new InputError(p, `directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files${hint}`);
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a cdktf project root (it holds cdktf.json) whose output folder is missing or empty: what to run and what to
+ * check then, as the README says (review round 94: `check .` before synth said only "holds no cdk.tf.json").
+ */
+function unsynthesizedProject(p: string): string | undefined {
+  if (!exists(join(p, "cdktf.json"))) return undefined;
+  const dir = under(p, outputName(p));
+  const state = exists(dir) ? `its output folder ${dir} is empty` : `it has no ${dir} yet`;
+  return `it is a cdktf project (cdktf.json) and ${state}: run cdktf synth, then check ${dir}`;
 }
 
 /**
@@ -330,19 +351,23 @@ function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()):
  * `blastwall check .` run where `cdktf synth` runs is a common slip: the report then names the folder to check.
  */
 function synthOutputOf(p: string): string | undefined {
-  let output = "cdktf.out";
-  try {
-    const named = (JSON.parse(readText(join(p, "cdktf.json"))) as { output?: unknown }).output;
-    if (typeof named === "string" && named !== "") output = named;
-  } catch {
-    // no cdktf.json, or one that cannot be read: cdktf's default folder
-  }
-  const dir = under(p, output);
+  const dir = under(p, outputName(p));
   try {
     return statSync(dir).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The output folder a project's cdktf.json names, else cdktf's default, `cdktf.out`. */
+function outputName(p: string): string {
+  try {
+    const named = (JSON.parse(readText(join(p, "cdktf.json"))) as { output?: unknown }).output;
+    if (typeof named === "string" && named !== "") return named;
+  } catch {
+    // no cdktf.json, or one that cannot be read: cdktf's default folder
+  }
+  return "cdktf.out";
 }
 
 /**
