@@ -161,6 +161,10 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
         // Where %SRCROOT% lay on this machine (SARIF 2.1.0, 3.14.14), for viewers that open the files; code scanning
         // resolves relative URIs against the repository root itself.
         originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(site.root).href.replace(/\/?$/, "/")}` } },
+        // What the reader should know of the run as a whole (an acknowledgement that matches no stack checked).
+        ...((report.notes ?? []).length > 0
+          ? { invocations: [{ executionSuccessful: true, toolConfigurationNotifications: (report.notes ?? []).map((n) => ({ level: "warning", message: { text: shown(n) } })) }] }
+          : {}),
         results,
       },
     ],
