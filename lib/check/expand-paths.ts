@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, type Stats } from "fs";
+import { accessSync, constants, readdirSync, realpathSync, statSync, type Stats } from "fs";
 import { basename, dirname, isAbsolute, join, resolve } from "path";
 import { InputError } from "../engine/terraform/types";
 import { parseJsonText, readText } from "../engine/terraform/read-file";
@@ -251,7 +251,22 @@ function layoutName(folder: string): string | undefined {
   return basename(dirname(folder)) === "stacks" ? basename(folder) : undefined;
 }
 
+/**
+ * A directory blastwall may list and enter, or an error naming it: a mode-000 folder was reported as
+ * `noperm/manifest.json: cannot be read`, a file it does not hold (review round 94).
+ */
+function enterable(dir: string): void {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new InputError(dir, "is a directory blastwall may not list or enter: permission denied");
+    throw new InputError(dir, describeFsError(e));
+  }
+}
+
 function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()): StackInput[] {
+  enterable(p);
   const manifest = join(p, "manifest.json");
   // Another tool's manifest.json (a browser extension's, a web app's) beside no stacks/ folder is not cdktf's: the
   // folder is read without it (red-team round 69: a Terraform folder holding one was refused as "not a cdktf
@@ -307,7 +322,28 @@ function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()):
     );
   }
   const out = synthOutputOf(p);
-  throw new InputError(p, `directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files${out ? `; check ${out} (the synthesized stacks) instead` : ""}`);
+  const project = out === undefined || isEmptyDir(out) ? unsynthesizedProject(p) : undefined;
+  const hint = project !== undefined ? `; ${project}` : out ? `; check ${out} (the synthesized stacks) instead` : "";
+  throw new InputError(p, `directory holds no cdk.tf.json, no stacks/*/cdk.tf.json and no .tf files${hint}`);
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a cdktf project root (it holds cdktf.json) whose output folder is missing or empty: what to run and what to
+ * check then, as the README says (review round 94: `check .` before synth said only "holds no cdk.tf.json").
+ */
+function unsynthesizedProject(p: string): string | undefined {
+  if (!exists(join(p, "cdktf.json"))) return undefined;
+  const dir = under(p, outputName(p));
+  const state = exists(dir) ? `its output folder ${dir} is empty` : `it has no ${dir} yet`;
+  return `it is a cdktf project (cdktf.json) and ${state}: run cdktf synth, then check ${dir}`;
 }
 
 /**
@@ -315,19 +351,23 @@ function directoryArgument(p: string, reading: ReadonlySet<string> = new Set()):
  * `blastwall check .` run where `cdktf synth` runs is a common slip: the report then names the folder to check.
  */
 function synthOutputOf(p: string): string | undefined {
-  let output = "cdktf.out";
-  try {
-    const named = (JSON.parse(readText(join(p, "cdktf.json"))) as { output?: unknown }).output;
-    if (typeof named === "string" && named !== "") output = named;
-  } catch {
-    // no cdktf.json, or one that cannot be read: cdktf's default folder
-  }
-  const dir = under(p, output);
+  const dir = under(p, outputName(p));
   try {
     return statSync(dir).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The output folder a project's cdktf.json names, else cdktf's default, `cdktf.out`. */
+function outputName(p: string): string {
+  try {
+    const named = (JSON.parse(readText(join(p, "cdktf.json"))) as { output?: unknown }).output;
+    if (typeof named === "string" && named !== "") return named;
+  } catch {
+    // no cdktf.json, or one that cannot be read: cdktf's default folder
+  }
+  return "cdktf.out";
 }
 
 /**

@@ -177,14 +177,38 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     if (isExpired(ack, now)) findings.push(expiredFinding(ack, m?.findings ?? []));
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
+  const notes = unknownStackNotes(acks, stacks);
   const { errors, warnings, acknowledged } = countFindings(findings);
   return {
     tool: "check",
     findings,
     summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size, acknowledged },
+    ...(notes.length > 0 ? { notes } : {}),
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/**
+ * A warning for each config acknowledgement whose `stack` names no stack checked: it covers nothing, and a misspelt
+ * name (or a stack renamed since) looked exactly like an acknowledgement doing its work (review round 94).
+ */
+function unknownStackNotes(acks: readonly Acknowledgement[], stacks: readonly TfStack[]): string[] {
+  const names = [...new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined))].sort();
+  const unnamed = [...new Set(stacks.filter((s) => s.name === undefined).map((s) => s.file))];
+  const checked = [
+    ...(names.length > 0 ? [names.map((n) => JSON.stringify(n)).join(", ")] : []),
+    ...(unnamed.length > 0 ? [`${unnamed.length} without a name (${unnamed.join(", ")}: a stack is named by its folder, cdktf.out/stacks/NAME)`] : []),
+  ].join("; and ");
+  const out: string[] = [];
+  for (const a of acks) {
+    if (a.stack === undefined || names.includes(a.stack)) continue;
+    out.push(
+      `warning: the acknowledgement of ${a.ruleId} for ${a.principal} in ${a.source ?? "blastwall.json"} is for stack ${JSON.stringify(a.stack)}, ` +
+        `which no stack checked is (stacks checked: ${checked || "none"}), so it covers nothing here; correct the name or remove the entry.`,
+    );
+  }
+  return out;
 }
 
 /** How many of `ps` are the stack's own: a principal of another stack checked in the same run is counted there, once. */

@@ -9,6 +9,14 @@ export interface FlagSpec {
   readonly booleans?: readonly string[];
 }
 
+/** What `-h` or `--help` among other arguments means: never help (a file named `-h` from a glob must not pass the gate). */
+export function helpAmongArguments(flag: string): UsageError {
+  return new UsageError(
+    `${flag} was given with other arguments (paths or options), so it asks for no help and checks nothing; ` +
+      `for help run the command with ${flag} alone, and check a file named ${flag} as ./${flag} or after --`,
+  );
+}
+
 export interface ParsedArgs {
   readonly values: Map<string, string[]>;
   readonly booleans: Set<string>;
@@ -28,6 +36,9 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
       positionals.push(...args.slice(i + 1));
       break;
     }
+    // Help is `blastwall COMMAND --help` alone (lib/cli/main.ts); here it came with other arguments, such as a
+    // file named -h that `check *` expanded to: checking nothing and passing would fail open (review round 94).
+    if (a === "-h" || a === "--help") throw helpAmongArguments(a);
     if (!a.startsWith("--") || a === "-") {
       positionals.push(a);
       continue;

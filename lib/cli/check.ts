@@ -27,7 +27,7 @@ export const checkCommand: Command = async (args, io) => {
     now: io.now(),
     varFiles: (parsed.values.get("var-file") ?? []).map((f) => (isAbsolute(f) ? f : relative(process.cwd(), resolve(io.cwd, f)))),
   });
-  io.stdout(renderReport(report, format));
+  io.stdout(renderReport(report, format, { cwd: io.cwd }));
   return report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
 };
 

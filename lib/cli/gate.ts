@@ -81,7 +81,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       const at = writableByTheRepository(resolve(io.cwd, file), io.cwd, io.env);
       if (at !== undefined) io.stderr(`blastwall gate: warning: --trust ${display(file)} lies inside ${display(at)}; whoever writes the repository (an agent too) can replace it with their own key: give CI the approvers' keys from a place agents cannot write\n`);
     }
-    io.stdout(renderReport(report, format as GateFormat));
+    io.stdout(renderReport(report, format as GateFormat, { cwd: io.cwd }));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };
 }

@@ -61,18 +61,24 @@ export function processIO(): CliIO {
  */
 export async function runCli(args: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  const isHelp = (a: string | undefined) => a === "--help" || a === "-h";
+  // Help only when asked for alone: `blastwall --help`, `blastwall help`, `blastwall COMMAND --help`. Anywhere else
+  // `-h` is a usage error (args.ts), never help with exit 0: `blastwall check *` in a folder holding a file named -h
+  // must not pass without checking (review round 94).
+  if (name === undefined || ((isHelp(name) || name === "help") && rest.length === 0)) {
     (name === undefined ? io.stderr : io.stdout)(HELP);
     return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  if (isHelp(name) || name === "help") {
+    io.stderr(`blastwall: ${name} takes nothing after it (got ${rest.length} more argument${rest.length === 1 ? "" : "s"}); for help run blastwall ${name} alone\n`);
+    return EXIT_BAD_INPUT;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${packageVersion()}\n`);
     return EXIT_OK;
   }
   const command = commandFor(name);
-  // `blastwall check --help` is where a user looks first; before `--`, it asks for help, not a path.
-  const options = rest.indexOf("--") < 0 ? rest : rest.slice(0, rest.indexOf("--"));
-  if (command && (options.includes("--help") || options.includes("-h"))) {
+  if (command && rest.length === 1 && isHelp(rest[0])) {
     io.stdout(HELP);
     return EXIT_OK;
   }

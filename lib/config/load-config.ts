@@ -3,7 +3,7 @@
  * fix is an InputError naming the file, the key (`acknowledgements[0].reason`) and what is wrong, on one line.
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
-import { parseJsonInput } from "../engine/terraform/read-file";
+import { decodeText, parseJsonInput } from "../engine/terraform/read-file";
 import { existsSync, statSync } from "fs";
 import { INPUT_LIMITS, readInputFile, readProblem } from "../engine/input-file";
 import { join, resolve } from "path";
@@ -162,13 +162,14 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
     if (!existsSync(path)) throw new InputError(shown, "config file not found");
   }
   if (statSync(path).isDirectory()) throw new InputError(shown, "is a directory, not a config file");
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readInputFile(path, INPUT_LIMITS.config).toString("utf8");
+    bytes = readInputFile(path, INPUT_LIMITS.config);
   } catch (err) {
     throw new InputError(shown, `cannot read the config file: ${readProblem(err)}`);
   }
-  const body = text.replace(/^\uFEFF/, "");
+  // Decoded as every other input is: UTF-8, or UTF-16 as PowerShell's `>` writes it (review round 94).
+  const body = decodeText(shown, bytes).replace(/^\uFEFF/, "");
   // Located (line, column) as every JSON input is. JSON.parse keeps the last of two "severity" keys: a config must
   // say one thing, so a repeated key is refused too.
   const json = parseJsonInput(shown, body);

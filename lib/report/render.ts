@@ -12,14 +12,15 @@ export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-export function renderReport(report: Report, format: Format): string {
+/** `cwd`: the directory blastwall runs in, from which SARIF finds the repository root its URIs are relative to. */
+export function renderReport(report: Report, format: Format, options: { cwd?: string } = {}): string {
   switch (format) {
     case "text":
       return renderText(report);
     case "json":
       return renderJson(report);
     case "sarif":
-      return renderSarif(report, new Map((report.rules ?? []).map((m) => [m.id, m])), packageVersion());
+      return renderSarif(report, new Map((report.rules ?? []).map((m) => [m.id, m])), packageVersion(), options.cwd);
     case "mermaid":
       return renderMermaid(report);
   }

@@ -1,4 +1,7 @@
-import { sep } from "path";
+import { createHash } from "crypto";
+import { existsSync } from "fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
+import { pathToFileURL } from "url";
 import type { Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
 import { display } from "./display";
@@ -44,14 +47,78 @@ export function artifactUri(path: string): string {
   return absolute ? `file:///${encoded}` : encoded;
 }
 
+/**
+ * The repository root code scanning resolves relative URIs against (GitHub: "relative to the root of the repository
+ * analyzed"): the nearest directory from `cwd` up that holds `.git` (a folder, or a file in a worktree or submodule),
+ * else `cwd` itself.
+ */
+export function repositoryRoot(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+/** Where the SARIF's paths are resolved from: paths in findings are relative to `pathsFrom`, URIs to `root`. */
+export interface SarifSite {
+  /** The directory finding paths are relative to (the process's working directory: lib/cli/check.ts). */
+  readonly pathsFrom: string;
+  /** The repository root: `%SRCROOT%`. */
+  readonly root: string;
+}
+
+export const SRCROOT = "%SRCROOT%";
+
+/**
+ * A finding's path as code scanning needs it: relative to the repository root, with uriBaseId %SRCROOT%, whatever
+ * directory blastwall ran in (`working-directory: infra` in a monorepo, `check ../cdktf.out`: review round 94). A
+ * file outside the root is an absolute `file:` URI without a base, never a `..` path into another folder.
+ */
+export function artifactLocation(path: string, site: SarifSite): { uri: string; uriBaseId?: string } {
+  const absolute = resolve(site.pathsFrom, path);
+  const rel = relative(site.root, absolute);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { uri: artifactUri(absolute) };
+  return { uri: artifactUri(rel), uriBaseId: SRCROOT };
+}
+
 /** The artifact a finding points at: the file and line of the block to edit (see `findingLocation`). */
-function locate(f: Finding): { uri: string; line: number } {
+function locate(f: Finding, site: SarifSite): { location: { uri: string; uriBaseId?: string }; line: number } {
   const at = findingLocation(f);
-  return { uri: artifactUri(at.path), line: at.line ?? 1 };
+  return { location: artifactLocation(at.path, site), line: at.line ?? 1 };
+}
+
+/**
+ * What a finding says, without what varies from run to run or with the rest of the stack: parenthesized asides
+ * (action lists, counts, construct paths, what else the stack holds), numbers and absolute paths go.
+ */
+export function messageSkeleton(message: string): string {
+  let s = message;
+  for (let prev = ""; prev !== s; ) {
+    prev = s;
+    s = s.replace(/\([^()]*\)/g, "");
+  }
+  return s
+    .replace(/(^|\s)(\/|[A-Za-z]:\\|\\\\)\S*/g, "$1<path>")
+    .replace(/\d+/g, "#")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * The finding's identity for code scanning, which shows one alert per fingerprint: the rule, the stack file, the
+ * principal and resource, and what the finding says with the volatile parts out (messageSkeleton). One rule may
+ * report two findings on the same principal and resource (an overwrite of a bucket in the stack as an error, and of
+ * stores outside it as a warning, review round 94): the message tells them apart. Hashed, so the parts (a JSON
+ * array: a `|` in an address cannot make two findings look alike) keep no length limit.
+ */
+export function findingFingerprint(f: Finding, file: string): string {
+  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, messageSkeleton(f.message)];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
-export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string): string {
+export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string, cwd: string = process.cwd()): string {
+  const site: SarifSite = { pathsFrom: process.cwd(), root: repositoryRoot(cwd) };
   const findings = sortFindings(report.findings);
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
   const rules = ids.map((id) => {
@@ -66,7 +133,7 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
     };
   });
   const results = findings.map((f) => {
-    const { uri, line } = locate(f);
+    const { location, line } = locate(f, site);
     return {
       ruleId: f.ruleId,
       ruleIndex: ids.indexOf(f.ruleId),
@@ -74,13 +141,13 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
       message: { text: shown(`${f.message} Fix: ${f.fix}`) },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri }, region: { startLine: line } },
+          physicalLocation: { artifactLocation: location, region: { startLine: line } },
           logicalLocations: [{ fullyQualifiedName: f.principal, kind: "resource" }],
         },
       ],
-      // The same principal and resource in two stacks are two findings; a JSON array keeps a `|` inside an address
-      // from making two different findings look alike.
-      partialFingerprints: { "blastwallFinding/v2": JSON.stringify([f.ruleId, f.file.split(SEPARATOR).join("/"), f.principal, f.resource]) },
+      // The same principal and resource in two stacks are two findings, and so are two findings of one rule there.
+      // The file as the repository names it, so a run from another directory keeps the fingerprint.
+      partialFingerprints: { "blastwallFinding/v3": findingFingerprint(f, artifactLocation(f.file, site).uri) },
       properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath },
       ...(f.acknowledged ? { suppressions: [suppression(f.acknowledged)] } : {}),
     };
@@ -88,7 +155,19 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{ tool: { driver: { name: "blastwall", version, informationUri: "https://www.npmjs.com/package/blastwall", rules } }, results }],
+    runs: [
+      {
+        tool: { driver: { name: "blastwall", version, informationUri: "https://www.npmjs.com/package/blastwall", rules } },
+        // Where %SRCROOT% lay on this machine (SARIF 2.1.0, 3.14.14), for viewers that open the files; code scanning
+        // resolves relative URIs against the repository root itself.
+        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(site.root).href.replace(/\/?$/, "/")}` } },
+        // What the reader should know of the run as a whole (an acknowledgement that matches no stack checked).
+        ...((report.notes ?? []).length > 0
+          ? { invocations: [{ executionSuccessful: true, toolConfigurationNotifications: (report.notes ?? []).map((n) => ({ level: "warning", message: { text: shown(n) } })) }] }
+          : {}),
+        results,
+      },
+    ],
   };
   return JSON.stringify(sarif, null, 2) + "\n";
 }

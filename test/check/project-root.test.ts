@@ -44,6 +44,25 @@ describe("check in a cdktf project root", () => {
     expect(r.stderr).not.toMatch(/cdktf\.out/);
   });
 
+  // Review round 94: before synth (cdktf.json, no output yet) the README's promise held only once cdktf.out existed.
+  test.each([
+    [{}, "cdktf.out"],
+    [{ output: "build/synth" }, "build/synth"],
+  ])("`check .` in a cdktf project before synth (cdktf.json %j) says to run cdktf synth and check %s", async (extra, out) => {
+    const root = mkdtempSync(join(tmpdir(), "blastwall-unsynth-"));
+    writeFileSync(join(root, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", ...extra }));
+    writeFileSync(join(root, "main.ts"), "// the app\n");
+    const r = await run(["check", "."], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    const at = out.replace("/", "[\\\\/]");
+    expect(r.stderr).toMatch(new RegExp(`cdktf project \\(cdktf\\.json\\) and it has no \\S*${at} yet: run cdktf synth, then check \\S*${at}\n$`));
+    // and with an empty output folder, which checking would refuse too
+    mkdirSync(join(root, out), { recursive: true });
+    const e = await run(["check", "."], root);
+    expect(e.stderr).toMatch(new RegExp(`its output folder \\S*${at} is empty: run cdktf synth, then check \\S*${at}\n$`));
+  });
+
   test("`check cdktf.out/stacks` reads every stack, as `check cdktf.out` does", async () => {
     const root = project();
     const viaOut = await run(["check", "--format", "json", "cdktf.out"], root);

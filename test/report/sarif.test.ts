@@ -2,7 +2,7 @@ import { sep } from "path";
 import type { Finding } from "../../lib/engine/findings";
 import type { Report } from "../../lib/report/types";
 import { artifactUri, renderSarif } from "../../lib/report/sarif";
-import { check, safeAgentStack } from "../helpers/tf";
+import { agentRole, check, policy, safeAgentStack, tf, TRUST } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
 type Result = {
@@ -118,5 +118,54 @@ describe("SARIF message text", () => {
     expect(r.message.text).not.toMatch(/[\p{Cc}\p{Cf}]/u);
     expect(r.message.text).toContain("\\u001b\\[2J\\nforged \\[click\\](https://example.invalid)");
     expect(r.message.text).toContain("fix\\u202e");
+  });
+});
+
+describe("SARIF fingerprints tell two findings of one rule apart (review round 94)", () => {
+  // An agent that may write any object, and an unversioned bucket: one error about the bucket, one warning about
+  // stores outside the stack, both on the same principal and the same policy.
+  const stackWith = (extra: Record<string, Obj> = {}) =>
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }) },
+      "aws_s3_bucket.b": { bucket: "b" },
+      ...extra,
+    });
+  const overwrites = (r: Report) => r.findings.filter((f) => f.ruleId === "agent-overwrite-unprotected");
+  // Each overwrite finding by its level, with its fingerprint.
+  const fps = (r: Report) =>
+    new Map<string, string>(
+      JSON.parse(renderSarif({ ...r, findings: overwrites(r) }, new Map(), "0")).runs[0].results.map((x: { level: string; partialFingerprints: Record<string, string> }) => [
+        x.level,
+        Object.values(x.partialFingerprints)[0],
+      ]),
+    );
+
+  test("the error about the bucket and the warning about stores outside the stack differ", () => {
+    const r = check(stackWith());
+    const two = overwrites(r);
+    expect(two.map((f) => f.severity).sort()).toEqual(["error", "warning"]);
+    expect(two[0].principal).toBe(two[1].principal);
+    expect(two[0].resource).toBe(two[1].resource);
+    const results = sarifOf({ ...r, findings: two });
+    expect(results).toHaveLength(2);
+    expect(results[0].partialFingerprints).not.toEqual(results[1].partialFingerprints);
+    // control: no two results of the whole report share one
+    const all = sarifOf(r).map((x) => JSON.stringify(x.partialFingerprints));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  test("a finding keeps its fingerprint when an unrelated resource is added", () => {
+    const before = fps(check(stackWith()));
+    const after = fps(check(stackWith({ "aws_sns_topic.unrelated": { name: "t" }, "aws_iam_role.ci": { name: "ci", assume_role_policy: TRUST } })));
+    expect(before.size).toBe(2);
+    for (const [key, fp] of before) expect(after.get(key)).toBe(fp);
+  });
+
+  test("counts, action lists and absolute paths in the message do not change it; what it says does", () => {
+    const fp1 = (message: string) => Object.values(sarifOf(reportOf(finding({ message })))[0].partialFingerprints)[0];
+    expect(fp1("can act as principals in 73 way(s) (sts:AssumeRole and 72 more)")).toBe(fp1("can act as principals in 74 way(s) (sts:AssumeRole and 73 more)"));
+    expect(fp1('"p.json" is not in the stack\'s directory /tmp/a/rich')).toBe(fp1('"p.json" is not in the stack\'s directory /home/runner/work/rich'));
+    expect(fp1("can overwrite what aws_s3_bucket.b holds")).not.toBe(fp1("can overwrite data in stores outside this stack"));
   });
 });
