@@ -88,31 +88,17 @@ function locate(f: Finding, site: SarifSite): { location: { uri: string; uriBase
 }
 
 /**
- * What a finding says, without what varies from run to run or with the rest of the stack: parenthesized asides
- * (action lists, counts, construct paths, what else the stack holds), numbers and absolute paths go.
- */
-export function messageSkeleton(message: string): string {
-  let s = message;
-  for (let prev = ""; prev !== s; ) {
-    prev = s;
-    s = s.replace(/\([^()]*\)/g, "");
-  }
-  return s
-    .replace(/(^|\s)(\/|[A-Za-z]:\\|\\\\)\S*/g, "$1<path>")
-    .replace(/\d+/g, "#")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/**
  * The finding's identity for code scanning, which shows one alert per fingerprint: the rule, the stack file, the
- * principal and resource, and what the finding says with the volatile parts out (messageSkeleton). One rule may
- * report two findings on the same principal and resource (an overwrite of a bucket in the stack as an error, and of
- * stores outside it as a warning, review round 94): the message tells them apart. Hashed, so the parts (a JSON
+ * principal and resource, and the addresses along its evidence path. One rule may report two findings on the same
+ * principal and resource (an overwrite of a bucket in the stack as an error, and of stores outside it as a warning,
+ * review round 94): their paths tell them apart. Hashed, so the parts (a JSON
  * array: a `|` in an address cannot make two findings look alike) keep no length limit.
  */
 export function findingFingerprint(f: Finding, file: string): string {
-  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, messageSkeleton(f.message)];
+  // What the finding is about, not how it is worded: its path (each step's kind and address, never its detail text),
+  // so rewording a rule's message in a later release does not reopen every alert.
+  const path = f.evidence.map((e) => `${e.step} ${e.address}`);
+  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, path];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
