@@ -55,6 +55,16 @@ export function listActions(actions: readonly string[], first = 4): string {
 }
 
 /**
+ * A finding's actions in words: `*` among them stands for principals on the way whose rights blastwall cannot see,
+ * counted as every right and said so rather than counted as one more action. `shown` escapes each name for the report.
+ */
+export function reachText(list: readonly string[], first = 4, shown: (s: string) => string = (s) => s): string {
+  if (!list.includes("*")) return listActions(list.map(shown), first);
+  const named = list.filter((a) => a !== "*").map(shown);
+  return `every action (it reaches principals whose rights blastwall cannot see)${named.length > 0 ? `, among them ${listActions(named, first)}` : ""}`;
+}
+
+/**
  * Stable order: errors first, then by file, principal and rule; for a principal, input blastwall cannot read (the root
  * cause of what follows from it) comes before the rest, whatever its severity.
  */
