@@ -10,7 +10,7 @@ import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
@@ -142,7 +142,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
-    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now);
+    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? atPrincipal(f, [], [stack]) : f));
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
@@ -174,7 +174,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   for (const [ruleId, to] of lowered) findings.push(loweredFinding(ruleId, to, hidden.get(ruleId) ?? 0, opts.configSource ?? "blastwall.json"));
   for (const ack of acks) {
     const m = matched.get(ack);
-    if (isExpired(ack, now)) findings.push(expiredFinding(ack, m?.findings ?? []));
+    if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
   const notes = unknownStackNotes(acks, stacks);
@@ -209,6 +209,21 @@ function unknownStackNotes(acks: readonly Acknowledgement[], stacks: readonly Tf
     );
   }
   return out;
+}
+
+/**
+ * A finding about an acknowledgement, with the construct path of the principal it names, as every finding about a
+ * principal has: from the findings it was written for, else from the stacks it may be in, when they agree on one.
+ */
+function atPrincipal(f: Finding, covered: readonly Finding[], stacks: readonly TfStack[]): Finding {
+  if (f.constructPath !== undefined) return f;
+  const paths = new Set<string>();
+  for (const c of covered) if (c.principal === f.principal && c.constructPath !== undefined) paths.add(c.constructPath);
+  if (paths.size === 0) for (const s of stacks) {
+    const at = s.byAddress.get(f.principal)?.constructPath;
+    if (at !== undefined) paths.add(at);
+  }
+  return paths.size === 1 ? { ...f, constructPath: [...paths][0] } : f;
 }
 
 /** How many of `ps` are the stack's own: a principal of another stack checked in the same run is counted there, once. */

@@ -2,7 +2,8 @@ import type { Finding } from "../engine/findings";
 import { EDGE_STEPS } from "../engine/reach/graph";
 import type { Report } from "./types";
 import { display } from "./display";
-import { listActions } from "./summarize";
+import { reachText } from "./summarize";
+import { UNKNOWN_PREFIX } from "../engine/reach/types";
 
 const EDGES = new Set<string>(EDGE_STEPS);
 
@@ -27,34 +28,59 @@ interface Ids {
 }
 
 /**
+ * Whether a finding is about an agent: agent findings open their path with the agent (the `principal` step). Other
+ * findings that reach destroy rights name a policy, a resource or a principal that may be an agent
+ * (unresolved-attachment, a resource policy open to everyone, tags blastwall cannot read): no agent subgraph for them.
+ */
+export function isAgentFinding(f: Finding): boolean {
+  return f.evidence[0]?.step === "principal";
+}
+
+/** The words the text report uses for a principal blastwall cannot see (the detail of the `unknown` step), not its id. */
+function unknownLabels(findings: readonly Finding[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of findings) {
+    for (const e of f.evidence) {
+      if (e.step === "unknown" && e.address.startsWith(UNKNOWN_PREFIX) && !out.has(e.address)) out.set(e.address, e.detail.replace(/: possibly every action$/, ""));
+    }
+  }
+  return out;
+}
+
+/**
  * The reach graph of one failing agent as a subgraph of the one diagram: principals as nodes, edges labelled with the
  * right used, destroy rights as leaves. Ids are unique in the diagram, and a principal two agents reach is drawn in
- * each agent's subgraph.
+ * each agent's subgraph. `agent` false: the findings of a policy or resource that is no agent, drawn from it, which
+ * is not called an agent.
  */
-function agentSubgraph(agent: string, findings: readonly Finding[], title: string, index: number, ids: Ids): string[] {
+function agentSubgraph(from: string, findings: readonly Finding[], title: string, index: number, ids: Ids, agent = true): string[] {
   const id = (address: string) => {
     const key = `${index}\u0000${address}`;
     let v = ids.nodes.get(key);
     if (!v) ids.nodes.set(key, (v = `n${ids.nodes.size}`));
     return v;
   };
+  const unknown = unknownLabels(findings);
   const nodes = new Map<string, string>();
   const edges = new Set<string>();
-  nodes.set(id(agent), `${id(agent)}[${q(`${agent} (agent)`)}]`);
+  nodes.set(id(from), `${id(from)}[${q(agent ? `${from} (agent)` : from)}]`);
   for (const f of findings) {
-    let current = agent;
+    let current = from;
     for (const e of f.evidence) {
       if (!EDGES.has(e.step)) continue;
       const label = e.detail.split(":").slice(0, 2).join(":").trim();
-      const shape = e.address.startsWith("unknown:") ? `${id(e.address)}{{${q(e.address.slice(8))}}}` : `${id(e.address)}[${q(e.address)}]`;
+      const shape = e.address.startsWith(UNKNOWN_PREFIX)
+        ? `${id(e.address)}{{${q(unknown.get(e.address) ?? "principals whose rights blastwall cannot see")}}}`
+        : `${id(e.address)}[${q(e.address)}]`;
       nodes.set(id(e.address), shape);
       edges.add(`  ${id(current)} -->|${q(label)}| ${id(e.address)}`);
       current = e.address;
     }
     const leaf = `leaf${ids.leaves++}`;
-    const what = f.acknowledged ? `acknowledged: ${listActions(f.actions, 3)}` : listActions(f.actions, 3);
+    const reached = reachText(f.actions, 3);
+    const what = f.acknowledged ? `acknowledged: ${reached}` : reached;
     nodes.set(leaf, `${leaf}([${q(what || f.ruleId)}])`);
-    const via = f.resource !== current && !f.resource.startsWith("unknown:") ? f.resource : f.ruleId;
+    const via = f.resource !== current && !f.resource.startsWith(UNKNOWN_PREFIX) ? f.resource : f.ruleId;
     edges.add(`  ${id(current)} -->|${q(via)}| ${leaf}`);
   }
   return [`  subgraph s${index}[${q(title)}]`, ...[...nodes.values()].map((n) => `    ${n}`), "  end", ...edges];
@@ -67,24 +93,31 @@ export function agentGraph(agent: string, findings: readonly Finding[]): string 
 
 /**
  * `--format mermaid`: one flowchart (a Mermaid block renders one diagram) with a subgraph per agent with error
- * findings, titled with the agent and its file, so a reviewer can look instead of read.
+ * findings, titled with the agent and its file, so a reviewer can look instead of read. An error finding that reaches
+ * destroy rights but is about no agent (a policy whose role blastwall cannot resolve) gets a subgraph of its own,
+ * titled with its rule, its address and its file, and no node called an agent.
  */
 export function renderMermaid(report: Report): string {
-  // Keyed by file, then agent: any character may be in either, so none can serve as a separator.
-  const byFile = new Map<string, Map<string, Finding[]>>();
+  // Keyed by file, then principal: any character may be in either, so none can serve as a separator.
+  const byFile = new Map<string, { agents: Map<string, Finding[]>; others: Map<string, Finding[]> }>();
   for (const f of report.findings) {
     // Only findings about rights reached are drawn; setup findings (a missing boundary) have no actions.
     if (f.severity !== "error" || f.acknowledged || f.actions.length === 0) continue;
-    let byAgent = byFile.get(f.file);
-    if (!byAgent) byFile.set(f.file, (byAgent = new Map()));
-    byAgent.set(f.principal, [...(byAgent.get(f.principal) ?? []), f]);
+    let file = byFile.get(f.file);
+    if (!file) byFile.set(f.file, (file = { agents: new Map(), others: new Map() }));
+    const group = isAgentFinding(f) ? file.agents : file.others;
+    group.set(f.principal, [...(group.get(f.principal) ?? []), f]);
   }
   if (byFile.size === 0) return "%% blastwall: no failing agent, nothing to draw\n";
   const lines = ["flowchart LR"];
   const ids: Ids = { nodes: new Map(), leaves: 0 };
   let index = 0;
-  for (const [file, byAgent] of byFile) {
-    for (const [agent, fs] of byAgent) lines.push(...agentSubgraph(agent, fs, `${agent} in ${file}`, index++, ids));
+  for (const [file, { agents, others }] of byFile) {
+    for (const [agent, fs] of agents) lines.push(...agentSubgraph(agent, fs, `${agent} in ${file}`, index++, ids));
+    for (const [from, fs] of others) {
+      const rules = [...new Set(fs.map((f) => f.ruleId))].join(", ");
+      lines.push(...agentSubgraph(from, fs, `${rules}: ${from} in ${file}`, index++, ids, false));
+    }
   }
   return lines.join("\n") + "\n";
 }

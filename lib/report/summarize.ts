@@ -22,16 +22,24 @@ export function findingLocation(f: Finding): { path: string; line?: number } {
     f.evidence.find((e) => e.location && e.address === f.resource) ??
     f.evidence.find((e) => e.location && e.address === f.principal) ??
     f.evidence.find((e) => e.location);
-  const at = /^(.*):(\d+)$/.exec(located?.location ?? "");
-  if (!at) return { path: f.file };
+  return resolveLocation(f.file, located?.location) ?? { path: f.file };
+}
+
+/**
+ * An evidence `location` (`main.tf:6`, relative to the folder read) as a path from where blastwall ran, with its
+ * line: undefined when it names no line.
+ */
+export function resolveLocation(file: string, location: string | undefined): { path: string; line: number } | undefined {
+  const at = /^(.*):(\d+)$/.exec(location ?? "");
+  if (!at) return undefined;
   const line = Math.max(1, Number(at[2]));
   // Locations are relative to the folder read: an HCL root's own folder, or a single file's folder (a cdk.tf.json and
   // the modules beside it). Joined to the file itself, a stack's own location named cdk.tf.json twice (red-team round
   // 86). Whether the file is a folder is asked of the disk (an HCL folder may be named `infra.json`); a stack not
   // written yet (synth) is known by its location naming the file itself.
-  const kind = entryKind(f.file);
-  if (kind === undefined && at[1] === basename(f.file)) return { path: f.file, line };
-  return { path: join(kind === "file" ? dirname(f.file) : f.file, at[1]), line };
+  const kind = entryKind(file);
+  if (kind === undefined && at[1] === basename(file)) return { path: file, line };
+  return { path: join(kind === "file" ? dirname(file) : file, at[1]), line };
 }
 
 /** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
@@ -52,6 +60,16 @@ export function listActions(actions: readonly string[], first = 4): string {
   if (actions.length === 0) return "";
   if (actions.length <= first) return actions.join(", ");
   return `${actions.slice(0, first).join(", ")} and ${actions.length - first} more (${actions.length} in all)`;
+}
+
+/**
+ * A finding's actions in words: `*` among them stands for principals on the way whose rights blastwall cannot see,
+ * counted as every right and said so rather than counted as one more action. `shown` escapes each name for the report.
+ */
+export function reachText(list: readonly string[], first = 4, shown: (s: string) => string = (s) => s): string {
+  if (!list.includes("*")) return listActions(list.map(shown), first);
+  const named = list.filter((a) => a !== "*").map(shown);
+  return `every action (it reaches principals whose rights blastwall cannot see)${named.length > 0 ? `, among them ${listActions(named, first)}` : ""}`;
 }
 
 /**

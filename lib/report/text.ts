@@ -1,22 +1,12 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
-import { findingLocation, listActions, sortFindings } from "./summarize";
+import { findingLocation, reachText, sortFindings } from "./summarize";
 
 const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
 // printed line starts with anything but the renderer's fixed prefixes (a GitHub `::` command cannot be forged).
 const field = (name: string, value: string) => `  ${(name + ":").padEnd(LABEL)} ${value}`;
-/**
- * `*` among a finding's actions stands for principals on the way whose rights blastwall cannot see: counted as every
- * right, and said so rather than counted as one more action.
- */
-const actions = (list: readonly string[]) => {
-  if (!list.includes("*")) return listActions(list.map(d));
-  const named = list.filter((a) => a !== "*").map(d);
-  return `every action (it reaches principals whose rights blastwall cannot see)${named.length > 0 ? `, among them ${listActions(named)}` : ""}`;
-};
-
 /**
  * A `where` that is a Resource pattern, not a Terraform address (`*`, `arn:aws:secretsmanager:*:*:secret:*`): what
  * it means, since there is no block of that name to edit.
@@ -33,7 +23,7 @@ export function renderFinding(f: Finding, why?: string): string {
   const lines = [`${head} ${d(f.ruleId)}  ${d(f.principal)}${f.constructPath ? `  (${d(f.constructPath)})` : ""}`];
   lines.push(field("what", d(f.message)));
   if (why) lines.push(field("why", d(why)));
-  if (f.actions.length > 0) lines.push(field("reaches", actions(f.actions)));
+  if (f.actions.length > 0) lines.push(field("reaches", reachText(f.actions, 4, d)));
   if (f.resource && f.resource !== f.principal) lines.push(field("where", d(f.resource) + patternNote(f.resource) + (f.resourceConstructPath ? `  (${d(f.resourceConstructPath)})` : "")));
   // HCL input: the .tf file and line of the block to edit, not the folder read.
   const at = findingLocation(f);

@@ -61,7 +61,8 @@ export const rule: Rule = {
             `${describe(cred)} gives AI agent user ${user.address} ${what}, which does not expire: a copy in a log or a prompt keeps working. ` +
             "Delete it and give the agent temporary credentials (AgentRole, ScopedToken).",
           evidence: [principalEvidence(user), resourceEvidence(cred, `${type} for ${user.address}`)],
-          ...(cred.constructPath ? { constructPath: cred.constructPath } : {}),
+          // The finding is the user's (its principal): the key's own path is the resourceConstructPath the runner adds.
+          ...(user.resource.constructPath ? { constructPath: user.resource.constructPath } : {}),
         });
       }
     }

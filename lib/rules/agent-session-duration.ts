@@ -23,13 +23,20 @@ export const rule: Rule = {
       const r = agent.resource;
       const v = readNumber(stack, r.values["max_session_duration"]);
       if (v.state === "unset" || (v.state === "set" && v.value <= MAX_SECONDS)) continue;
-      const state = v.state === "set" ? `allows sessions of ${v.value} seconds (${(v.value / 3600).toFixed(1)} h)` : `sets max_session_duration to ${unknownText(v)}`;
+      // A literal too large for a number (1e400 reads as Infinity) is no duration: say so, not "Infinity seconds".
+      const state =
+        v.state !== "set"
+          ? `sets max_session_duration to ${unknownText(v)}`
+          : Number.isFinite(v.value)
+            ? `allows sessions of ${v.value} seconds (${(v.value / 3600).toFixed(1)} h)`
+            : `sets max_session_duration to a number too large to read, which is not a valid number of seconds (IAM takes ${MAX_SECONDS} to 43200), so it counts as the longest IAM allows`;
+      const shown = v.state !== "set" ? v.raw : Number.isFinite(v.value) ? String(v.value) : "not a valid number of seconds (too large to read)";
       out.push({
         principal: agent.address,
         resource: agent.address,
         actions: [],
-        message: `${describe(r)} is an AI agent role and ${state}: leaked credentials would stay valid that long. Set max_session_duration = ${MAX_SECONDS}.`,
-        evidence: [principalEvidence(agent), resourceEvidence(r, `max_session_duration: ${v.state === "set" ? v.value : v.raw}`)],
+        message: `${describe(r)} is an AI agent role and ${state}: leaked credentials would stay valid ${v.state === "set" && !Number.isFinite(v.value) ? "up to 12 hours" : "that long"}. Set max_session_duration = ${MAX_SECONDS}.`,
+        evidence: [principalEvidence(agent), resourceEvidence(r, `max_session_duration: ${shown}`)],
         ...(r.constructPath ? { constructPath: r.constructPath } : {}),
       });
     }

@@ -66,6 +66,30 @@ describe("HCL findings point at the .tf file and line of the resource to edit", 
     expect(boundary.locations[0].physicalLocation.artifactLocation.uri).toMatch(/infra\/main\.tf$/);
   });
 
+  test("json: file is the .tf file of the policy, with its line, and evidence locations are paths from where blastwall ran", async () => {
+    const r = await run(["check", "--format", "json", hcl]);
+    type F = { ruleId: string; file: string; line?: number; evidence: { address: string; location?: string }[] };
+    const findings = JSON.parse(r.stdout).findings as F[];
+    const destroy = findings.find((f) => f.ruleId === "agent-destroy-right")!;
+    expect(destroy.file).toBe(join(hcl, "policy.tf"));
+    expect(destroy.line).toBe(3);
+    expect(destroy.evidence.find((e) => e.address === "aws_iam_role_policy.work")!.location).toBe(`${join(hcl, "policy.tf")}:3`);
+    expect(destroy.evidence.find((e) => e.address === "aws_iam_role.agent")!.location).toBe(`${join(hcl, "main.tf")}:1`);
+    const boundary = findings.find((f) => f.ruleId === "agent-role-boundary")!;
+    expect([boundary.file, boundary.line]).toEqual([join(hcl, "main.tf"), 1]);
+  });
+
+  test("control: Terraform JSON input keeps naming its file in the JSON report, with no line", async () => {
+    const file = join(root, "stack2.tf.json");
+    writeFileSync(
+      file,
+      JSON.stringify(tf({ "aws_iam_role.agent": agentRole(), "aws_iam_role_policy.ops": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) } })),
+    );
+    const destroy = (JSON.parse((await run(["check", "--format", "json", file])).stdout).findings as { ruleId: string; file: string; line?: number }[]).find((f) => f.ruleId === "agent-destroy-right")!;
+    expect(destroy.file).toBe(file);
+    expect(destroy).not.toHaveProperty("line");
+  });
+
   test("control: Terraform JSON input keeps naming its file, with no line", async () => {
     const file = join(root, "stack.tf.json");
     writeFileSync(

@@ -16,7 +16,8 @@ test("--format mermaid draws each failing agent's chain: nodes, labelled edges, 
   expect(m).toMatch(/n0 -->\|"sts:AssumeRole"\| n1/);
   expect(m).toMatch(/n1\["aws_iam_role\.deployer"\]/);
   expect(m).toMatch(/n1 -->\|"agent-transitive-destroy"\| leaf0/);
-  expect(m).toMatch(/leaf0\(\["ec2:DeleteVolume/);
+  // AdministratorAccess reaches roles outside the stack too: the leaf says so as the text report does.
+  expect(m).toMatch(/leaf0\(\["every action \(it reaches principals whose rights blastwall cannot see\), among them ec2:DeleteVolume/);
 });
 
 test("unknown principals are drawn as hexagons", () => {
@@ -26,7 +27,42 @@ test("unknown principals are drawn as hexagons", () => {
       "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }) },
     }),
   );
-  expect(renderMermaid(r)).toMatch(/n1\{\{"roles:\*"\}\}/);
+  const m = renderMermaid(r);
+  // Named as the text report names them, not by blastwall's internal node ids (roles:*), and "every action", not `*`.
+  expect(m).toMatch(/n1\{\{"roles matching \*, which may lie outside this stack"\}\}/);
+  expect(m).toMatch(/leaf0\(\["every action \(it reaches principals whose rights blastwall cannot see\)"\]\)/);
+  expect(m).not.toMatch(/roles:\*|\(\["\*"\]\)/);
+});
+
+test("a policy whose role blastwall cannot resolve is drawn under its rule, and not called an agent", () => {
+  const r = check(
+    tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy.ops": { name: "ops", role: "${var.role_name}", policy: policy({ Effect: "Allow", Action: "ec2:*", Resource: "*" }) },
+      },
+      { variable: { role_name: { type: "string" } } },
+    ),
+  );
+  expect(r.findings.some((f) => f.ruleId === "unresolved-attachment" && f.principal === "aws_iam_role_policy.ops")).toBe(true);
+  const m = renderMermaid(r);
+  expect(m).toMatch(/^ {2}subgraph s\d+\["unresolved-attachment: aws_iam_role_policy\.ops in test\.tf\.json"\]$/m);
+  expect(m).toMatch(/^ {4}n\d+\["aws_iam_role_policy\.ops"\]$/m);
+  expect(m).not.toContain("aws_iam_role_policy.ops (agent)");
+  expect(m).not.toMatch(/subgraph s\d+\["aws_iam_role_policy\.ops in/);
+});
+
+test("control: an agent's own finding is still drawn in the agent's subgraph, as the agent", () => {
+  const r = check(
+    tf({
+      "aws_iam_role.agent": agentRole(),
+      "aws_iam_role_policy.ops": { name: "ops", role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:*", Resource: "*" }) },
+    }),
+  );
+  const m = renderMermaid(r);
+  expect(m).toMatch(/^ {2}subgraph s0\["aws_iam_role\.agent in test\.tf\.json"\]$/m);
+  expect(m).toMatch(/^ {4}n0\["aws_iam_role\.agent \(agent\)"\]$/m);
+  expect(m).not.toContain("unresolved-attachment");
 });
 
 test("no failing agent: a comment, not an empty diagram", () => {

@@ -8,7 +8,8 @@ const finding = (principal: string, over: Partial<Finding> = {}): Finding => ({
   principal,
   resource: "aws_iam_role_policy.p",
   actions: ["ec2:DeleteVolume"],
-  evidence: [{ step: "assume-role", address: "aws_iam_role.deployer", detail: "sts:AssumeRole: trusted" }],
+  // An agent's finding opens its path with the agent, as every agent rule's does.
+  evidence: [{ step: "principal", address: principal, detail: "role is an AI agent" }, { step: "assume-role", address: "aws_iam_role.deployer", detail: "sts:AssumeRole: trusted" }],
   message: "can delete",
   fix: "remove it",
   file: "cdk.tf.json",

@@ -10,7 +10,9 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   principal: "aws_iam_role.agent",
   resource: "aws_iam_role_policy.p",
   actions: ["ec2:DeleteVolume"],
+  // An agent's finding opens its path with the agent, as every agent rule's does.
   evidence: [
+    { step: "principal", address: "aws_iam_role.agent", detail: "role agent is an AI agent" },
     { step: "assume-role", address: "aws_iam_role.deployer", detail: "sts:AssumeRole: trusted" },
   ],
   message: "can delete",
@@ -37,7 +39,7 @@ describe("mermaid output", () => {
 
   test("labels cannot close their quotes, brackets or edge text, nor carry HTML or a Markdown fence", () => {
     const hostile = 'x"] --> evil["<img src=x onerror=alert(1)>"]|```|#quot;%%{init}%%\u2028\u202e';
-    const out = render(finding({ principal: hostile, resource: hostile, actions: [hostile], evidence: [{ step: "assume-role", address: hostile, detail: hostile }] }));
+    const out = render(finding({ principal: hostile, resource: hostile, actions: [hostile], evidence: [{ step: "principal", address: hostile, detail: hostile }, { step: "assume-role", address: hostile, detail: hostile }] }));
     for (const line of out.split("\n")) {
       expect(line).toMatch(STATEMENT);
       if (!line.startsWith("  ") || line === "  end") continue;

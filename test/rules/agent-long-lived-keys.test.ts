@@ -1,6 +1,8 @@
 import { AGENT, tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/agent-long-lived-keys";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { analyzeStack } from "../../lib/engine/analyze";
 
 describe("agent-long-lived-keys", () => {
   it("fails an agent IAM user, and each access key or password given to it (by reference or by name)", () => {
@@ -32,5 +34,20 @@ describe("agent-long-lived-keys", () => {
   it("ignores users and keys that are not agents'", () => {
     const json = tf({ "aws_iam_user.ci": { name: "ci" }, "aws_iam_access_key.k": { user: "${aws_iam_user.ci.name}" }, "aws_iam_access_key.ext": { user: "someone-else" } });
     expect(run(rule, json)).toEqual([]);
+  });
+
+  it("gives a key's finding the user's construct path, and the key's as resourceConstructPath (as every principal finding does)", () => {
+    const json = tf({
+      "aws_iam_user.bot": { name: "agent-bot", tags: AGENT, "//": { metadata: { path: "rich/bot" } } },
+      "aws_iam_access_key.bot": { user: "${aws_iam_user.bot.name}", "//": { metadata: { path: "rich/bot-key" } } },
+    });
+    const { findings } = analyzeStack(buildStack(json, "test.tf.json"), { config: {}, rules: [rule] });
+    const key = findings.find((f) => f.resource === "aws_iam_access_key.bot")!;
+    expect(key.constructPath).toBe("rich/bot");
+    expect(key.resourceConstructPath).toBe("rich/bot-key");
+    // Control: the user's own finding is at the user, with no second path.
+    const user = findings.find((f) => f.resource === "aws_iam_user.bot")!;
+    expect(user.constructPath).toBe("rich/bot");
+    expect(user.resourceConstructPath).toBeUndefined();
   });
 });

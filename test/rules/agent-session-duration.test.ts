@@ -22,4 +22,16 @@ describe("agent-session-duration", () => {
     });
     expect(run(rule, json)).toEqual([]);
   });
+
+  it("a literal too large to read (1e400 is Infinity) is not a valid number of seconds, not \"Infinity seconds\"", () => {
+    for (const huge of [Number.POSITIVE_INFINITY, "1" + "0".repeat(400)]) {
+      const [f] = run(rule, tf({ "aws_iam_role.agent": agentRole({ max_session_duration: huge }) }));
+      expect(f.message).toContain("sets max_session_duration to a number too large to read, which is not a valid number of seconds");
+      expect(f.message).not.toContain("Infinity");
+      expect(f.evidence.map((e) => e.detail).join(" ")).not.toContain("Infinity");
+    }
+    // Control: a large number that is still a number keeps its value and hours.
+    const [g] = run(rule, tf({ "aws_iam_role.agent": agentRole({ max_session_duration: 86400 }) }));
+    expect(g.message).toContain("allows sessions of 86400 seconds (24.0 h)");
+  });
 });

@@ -9,10 +9,11 @@ export const protectedDelete: PlanRule = {
   meta: {
     id: "plan-protected-delete",
     title: "Plan destroys a protected resource",
+    // Printed with every finding of the rule: about destroys in general. What a stack-instances update deletes (the
+    // stacks of the regions, accounts or OUs it drops) is said in that finding's own message and evidence.
     why:
-      "Destroying a database, volume, bucket, backup vault, KMS key, trail or Organizations guardrail loses data or the protection around it, " +
-      "and cannot be undone by the next apply. prevent_destroy does not stop it when the resource block is removed, and a replace destroys as surely as a delete. " +
-      "An in-place update of aws_cloudformation_stack_instances that drops a region, account or organizational unit deletes the stacks there, and every resource in them, unless retain_stacks is true.",
+      "Destroying a database, volume, bucket, backup vault, KMS key, trail, Organizations guardrail or the stacks a stack set deploys loses data or the protection around it, " +
+      "and cannot be undone by the next apply. prevent_destroy does not stop it when the resource block is removed, and a replace destroys as surely as a delete.",
     fix:
       "If the destroy is not intended, restore the resource block, fix the attribute that forces replacement (see replace_paths), or use a moved block for renames. " +
       "If it is intended, a human with the approval key runs `blastwall approve` on this exact plan.",
