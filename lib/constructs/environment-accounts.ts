@@ -84,7 +84,7 @@ export interface EnvironmentAccountsProps {
    * Also deny, in the `denyDestroyIn` environments, the catalogue actions that are an application's ordinary data
    * work or routine operations (`WORKLOAD_ACTIONS`: deleting S3 objects and DynamoDB items, database logins and
    * Data API statements, EFS and OpenSearch writes, Keyspaces row writes, S3 Tables commits, purging a queue, attaching
-   * a volume, scaling an Auto Scaling group, ...), to every principal but `privilegedRoleArns`.
+   * a volume, ...), to every principal but `privilegedRoleArns`.
    *
    * By default the deny-destroy SCPs leave them to workloads: they bind every role of those accounts, application
    * roles included, and denying them breaks production applications at runtime (and only there, staging is not under

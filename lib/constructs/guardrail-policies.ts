@@ -69,7 +69,9 @@ export function resourcePolicyRewrites(): string[] {
  * would break production applications at runtime, and only in production, since staging is not under the SCP. So
  * they are left out unless `denyWorkloadActions`. Everything that deletes a resource or its recovery (buckets,
  * tables, volumes, databases, snapshots, backups, vaults, keys), deletes for good (s3:DeleteObjectVersion), wipes a
- * whole database (neptune-db:ResetDatabase), terminates instances, or turns a protection off stays denied.
+ * whole database (neptune-db:ResetDatabase), terminates instances (a group's capacity lowered to zero does, with its
+ * root volumes and instance store: red-team round 95), or turns a protection off stays denied. Auto Scaling's own
+ * scaling runs as its service-linked role, which no SCP binds.
  */
 export const WORKLOAD_ACTIONS: Readonly<Record<string, string>> = {
   "s3:DeleteObject": "deleting objects is application work; on a versioned bucket it leaves a delete marker (PutBucketVersioning and DeleteObjectVersion stay denied)",
@@ -103,9 +105,6 @@ export const WORKLOAD_ACTIONS: Readonly<Record<string, string>> = {
   "s3tables:UpdateTableMetadataLocation": "the commit of every Iceberg write to an S3 table; earlier snapshots stay (maintenance settings stay denied)",
   "sqs:PurgeQueue": "draining a queue is routine operation; messages are transient and their producers resend",
   "ec2:AttachVolume": "attaching a data volume at boot is routine; snapshots and the Recycle Bin keep the volume's data",
-  "autoscaling:SetDesiredCapacity": "scaling a group, by the application or its autoscaler",
-  "autoscaling:UpdateAutoScalingGroup": "changing a group's size limits, routine scaling",
-  "autoscaling:ExecutePolicy": "running a scaling policy",
   "autoscaling:SetInstanceProtection": "a worker protecting its own instance from scale-in while it works",
 };
 

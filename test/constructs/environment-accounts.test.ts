@@ -123,6 +123,9 @@ describe("EnvironmentAccounts", () => {
       ["dynamodb:UpdateContinuousBackups", `arn:aws:dynamodb:eu-central-1:${PROD}:table/orders`],
       ["s3:PutBucketVersioning", "arn:aws:s3:::orders"],
       ["sqs:DeleteQueue", `arn:aws:sqs:eu-central-1:${PROD}:jobs`],
+      // Lowering a group's capacity terminates instances, root volumes and instance store with them (red-team round 95).
+      ["autoscaling:SetDesiredCapacity", `arn:aws:autoscaling:eu-central-1:${PROD}:autoScalingGroup:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0:autoScalingGroupName/workers`],
+      ["autoscaling:UpdateAutoScalingGroup", `arn:aws:autoscaling:eu-central-1:${PROD}:autoScalingGroup:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0:autoScalingGroupName/workers`],
     ];
 
     it.each(WORK)("by default, a production application role may %s", async (action, resource) => {
@@ -147,7 +150,7 @@ describe("EnvironmentAccounts", () => {
       expect(Object.keys(WORKLOAD_ACTIONS).filter((a) => !listed.has(a))).toEqual([]);
       for (const why of Object.values(WORKLOAD_ACTIONS)) expect(why.length).toBeGreaterThan(20);
       // Control: what destroys a resource or its recovery is not among them.
-      for (const a of ["s3:DeleteObjectVersion", "s3:DeleteBucket", "dynamodb:DeleteTable", "neptune-db:ResetDatabase", "ec2:TerminateInstances", "kms:ScheduleKeyDeletion", "rds:DeleteDBInstance", "backup:DeleteRecoveryPoint"]) {
+      for (const a of ["s3:DeleteObjectVersion", "s3:DeleteBucket", "dynamodb:DeleteTable", "neptune-db:ResetDatabase", "ec2:TerminateInstances", "kms:ScheduleKeyDeletion", "rds:DeleteDBInstance", "backup:DeleteRecoveryPoint", "autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup", "autoscaling:ExecutePolicy"]) {
         expect(Object.hasOwn(WORKLOAD_ACTIONS, a)).toBe(false);
       }
     });
