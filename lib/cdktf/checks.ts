@@ -64,33 +64,61 @@ function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned
   process.nextTick(() => dropPins(stack));
 }
 
-/** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
 /**
- * Another stack of the app, as its validation would read it. Every stack of a synth is validated in one go, after
- * all aspects ran: a stack many others read (the agents stack, or every stack when one reads a state written by hand)
- * is synthesized once for all of them, and read afresh by the next synth.
+ * Another stack of the app, as its validation would read it. A stack this synth already validated is read as it was
+ * judged, which is what was written. Any other stack is synthesized afresh at every read: its aspects run in its own
+ * synthesize step, so a read taken before that step (by a stack synthesized earlier) or by an earlier synth is not
+ * what will be written, and is never reused. A hand-over an earlier synth left on it is dropped first.
  */
 function readStack(other: GuardedStack): TfStack {
-  const reads = thisSynth().reads;
-  let m = reads.get(other);
-  if (!m) reads.set(other, (m = buildStack(other.toTerraform(), stackFile(other), other.node.id)));
-  return m;
+  const judged = current?.judged.get(other);
+  if (judged) return (judged.model ??= buildStack(judged.json, stackFile(other), other.node.id));
+  dropPins(other);
+  return buildStack(other.toTerraform(), stackFile(other), other.node.id);
 }
 
-/** What one synth has read so far, and which stacks it validated: a stack validated again means a new synth began. */
-function thisSynth(validating?: GuardedStack): { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } {
-  if (!current || (validating !== undefined && current.validated.has(validating))) {
-    const fresh = (current = { reads: new Map(), validated: new Set<GuardedStack>() });
+interface Synth {
+  /** The stacks this synth validated (and passed) so far: the JSON each was judged on. */
+  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack }>;
+  /** Where the last stack validated stands in the app's stacks: cdktf validates them in that order, once a synth. */
+  last: number;
+  readonly app?: IConstruct;
+  /** The app's stacks in synth order, as last listed (listed again when a stack is not in it). */
+  stacks?: readonly IConstruct[];
+}
+
+let current: Synth | undefined;
+
+/**
+ * The synth a stack's validation belongs to. cdktf synthesizes the stacks of an app one after the other, in the order
+ * of `app.node.findAll()`: a stack before the last one validated starts a new synth (`app.synth()` called again in
+ * the same tick), which reads nothing the earlier one judged. (The same stack again is a second gate on it.)
+ */
+function thisSynth(validating: GuardedStack): Synth {
+  let at = -1;
+  let app: IConstruct | undefined;
+  let stacks: readonly IConstruct[] | undefined;
+  try {
+    const fw = framework();
+    app = fw.App.of(validating);
+    stacks = current?.app === app ? current.stacks : undefined;
+    if (!stacks?.includes(validating)) stacks = app.node.findAll().filter((c) => fw.TerraformStack.isStack(c));
+    at = stacks.indexOf(validating);
+  } catch {
+    // a stack outside an App (tests): each validation is a synth of its own
+  }
+  if (!current || at < 0 || at < current.last || app !== current.app) {
+    const fresh: Synth = (current = { judged: new Map(), last: -1, app, stacks: undefined });
     process.nextTick(() => {
       if (current === fresh) current = undefined;
     });
   }
-  if (validating !== undefined) current.validated.add(validating);
+  current.last = at;
+  current.stacks = stacks;
   return current;
 }
 
-let current: { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } | undefined;
-
+/** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
 function dropPins(stack: GuardedStack): void {
   const mine = pins.get(stack);
   if (!mine) return;
@@ -278,7 +306,7 @@ export class BlastwallChecks implements Aspect {
   private validateStack(stack: GuardedStack): string[] {
     // A hand-over left by an earlier synth in the same tick would make this one judge (and write) the old stack.
     dropPins(stack);
-    thisSynth(stack);
+    const synth = thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
     const { findings, shownDirs } = this.findingsOf(stack, json);
@@ -296,6 +324,7 @@ export class BlastwallChecks implements Aspect {
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
+      synth.judged.set(stack, { json: deepFreeze(json) });
       return [];
     }
     return [
