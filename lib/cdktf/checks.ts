@@ -78,8 +78,8 @@ function readStack(other: GuardedStack): TfStack {
 }
 
 interface Synth {
-  /** The stacks this synth validated (and passed) so far: the JSON each was judged on. */
-  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack }>;
+  /** The stacks this synth validated (and passed) so far, in order: the JSON each was judged on, and what it read. */
+  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack; reads: ReadonlySet<GuardedStack> }>;
   /** Where the last stack validated stands in the app's stacks: cdktf validates them in that order, once a synth. */
   last: number;
   readonly app?: IConstruct;
@@ -237,10 +237,10 @@ export class BlastwallChecks implements Aspect {
     return this.findingsOf(stack, stack.toTerraform()).findings;
   }
 
-  private findingsOf(stack: GuardedStack, json: unknown): { findings: Finding[]; shownDirs: readonly string[] } {
+  private findingsOf(stack: GuardedStack, json: unknown, reads = new Set<GuardedStack>()): { findings: Finding[]; shownDirs: readonly string[] } {
     const config = this.config();
     const { readings, shownDirs } = modelOf(stack, json);
-    const models = readings.map((r) => this.withReadStacks(stack, r, config));
+    const models = readings.map((r) => this.withReadStacks(stack, r, config, reads));
     return { findings: [...checkStacks(models, { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings], shownDirs };
   }
 
@@ -250,7 +250,7 @@ export class BlastwallChecks implements Aspect {
    * role that trusts another stack's agent by reference would pass otherwise. Other stacks are not read: each costs
    * a synthesis of its own.
    */
-  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig): TfStack {
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     if (sourcesOf(model).length === 0) return model;
     const fw = framework();
@@ -274,6 +274,7 @@ export class BlastwallChecks implements Aspect {
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
       loaded.add(other);
+      reads.add(other);
       const m = readStack(other);
       peers.push(m);
       return m;
@@ -309,7 +310,8 @@ export class BlastwallChecks implements Aspect {
     const synth = thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
-    const { findings, shownDirs } = this.findingsOf(stack, json);
+    const reads = new Set<GuardedStack>();
+    const { findings, shownDirs } = this.findingsOf(stack, json, reads);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
@@ -324,13 +326,36 @@ export class BlastwallChecks implements Aspect {
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
-      synth.judged.set(stack, { json: deepFreeze(json) });
-      return [];
+      synth.judged.set(stack, { json: deepFreeze(json), reads });
+      return this.judgeAgainReaders(stack, synth);
     }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
         errors.map((f) => renderFinding(where(f))).join("\n\n"),
     ];
+  }
+
+  /**
+   * The stacks this synth already wrote that read this one (directly or through others): each was judged on a read of
+   * this stack taken before its aspects ran (cdktf runs a stack's aspects in its own synthesize step), so each is
+   * judged again now, as written, with this stack as it will be written. Whichever of two linked stacks is
+   * synthesized last judges both in their final state. Nothing already written is changed: synth stops here.
+   */
+  private judgeAgainReaders(stack: GuardedStack, synth: Synth): string[] {
+    const failures: string[] = [];
+    for (const [reader, judged] of [...synth.judged]) {
+      if (reader === stack || !judged.reads.has(stack)) continue;
+      const reads = new Set<GuardedStack>();
+      const errors = this.findingsOf(reader, judged.json, reads).findings.filter((f) => f.severity === "error" && !f.acknowledged);
+      judged.reads = reads;
+      if (errors.length === 0) continue;
+      const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
+      failures.push(
+        `blastwall: ${errors.length} error finding(s) in stack "${reader.node.id}", written before stack "${stack.node.id}" it reads was synthesized; synth stops here.\n` +
+          errors.map((f) => renderOne(f, whys.get(f.ruleId))).join("\n\n"),
+      );
+    }
+    return failures;
   }
 
   private config(): BlastwallConfig {

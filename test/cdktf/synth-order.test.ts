@@ -1,7 +1,7 @@
 /**
  * cdktf runs a stack's aspects in that stack's own synthesize step, one stack after the other (red-team, round 96). A
  * stack read by another before its aspects ran, or by an earlier synth, is not the stack written: the gate reads
- * other stacks afresh each time.
+ * other stacks afresh each time, and the stack synthesized last of two linked ones judges both as they are written.
  */
 import { existsSync, mkdtempSync } from "fs";
 import { tmpdir } from "os";
@@ -57,6 +57,13 @@ function build(order: ("agents" | "deploy" | "early")[], action: string, marked:
 const DESTROYS = /agent-transitive-destroy[\s\S]*aws_iam_role\.deployer/;
 
 describe("an agent marked by an aspect of its own stack, trusted by another stack's deleting role", () => {
+  test("fails synth when the deploy stack is synthesized first, in the agents stack's step", () => {
+    const { app, written } = build(["deploy", "agents"], DESTROY);
+    expect(() => app.synth()).toThrow(/\[agents\] blastwall: 1 error finding\(s\) in stack "deploy", written before stack "agents"[\s\S]*agent-transitive-destroy[\s\S]*role\/agents\/coder/);
+    // deploy was judged clean first and written as judged; the agents stack is not written.
+    expect([written("deploy"), written("agents")]).toEqual([true, false]);
+  });
+
   test("fails synth when the agents stack is synthesized first", () => {
     expect(() => build(["agents", "deploy"], DESTROY).app.synth()).toThrow(DESTROYS);
   });
