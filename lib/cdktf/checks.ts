@@ -64,33 +64,61 @@ function writeWhatWasChecked(stack: GuardedStack, outputs: Partial<Record<Pinned
   process.nextTick(() => dropPins(stack));
 }
 
-/** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
 /**
- * Another stack of the app, as its validation would read it. Every stack of a synth is validated in one go, after
- * all aspects ran: a stack many others read (the agents stack, or every stack when one reads a state written by hand)
- * is synthesized once for all of them, and read afresh by the next synth.
+ * Another stack of the app, as its validation would read it. A stack this synth already validated is read as it was
+ * judged, which is what was written. Any other stack is synthesized afresh at every read: its aspects run in its own
+ * synthesize step, so a read taken before that step (by a stack synthesized earlier) or by an earlier synth is not
+ * what will be written, and is never reused. A hand-over an earlier synth left on it is dropped first.
  */
 function readStack(other: GuardedStack): TfStack {
-  const reads = thisSynth().reads;
-  let m = reads.get(other);
-  if (!m) reads.set(other, (m = buildStack(other.toTerraform(), stackFile(other), other.node.id)));
-  return m;
+  const judged = current?.judged.get(other);
+  if (judged) return (judged.model ??= buildStack(judged.json, stackFile(other), other.node.id));
+  dropPins(other);
+  return buildStack(other.toTerraform(), stackFile(other), other.node.id);
 }
 
-/** What one synth has read so far, and which stacks it validated: a stack validated again means a new synth began. */
-function thisSynth(validating?: GuardedStack): { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } {
-  if (!current || (validating !== undefined && current.validated.has(validating))) {
-    const fresh = (current = { reads: new Map(), validated: new Set<GuardedStack>() });
+interface Synth {
+  /** The stacks this synth validated (and passed) so far, in order: the JSON each was judged on, and what it read. */
+  readonly judged: Map<GuardedStack, { readonly json: unknown; model?: TfStack; reads: ReadonlySet<GuardedStack> }>;
+  /** Where the last stack validated stands in the app's stacks: cdktf validates them in that order, once a synth. */
+  last: number;
+  readonly app?: IConstruct;
+  /** The app's stacks in synth order, as last listed (listed again when a stack is not in it). */
+  stacks?: readonly IConstruct[];
+}
+
+let current: Synth | undefined;
+
+/**
+ * The synth a stack's validation belongs to. cdktf synthesizes the stacks of an app one after the other, in the order
+ * of `app.node.findAll()`: a stack before the last one validated starts a new synth (`app.synth()` called again in
+ * the same tick), which reads nothing the earlier one judged. (The same stack again is a second gate on it.)
+ */
+function thisSynth(validating: GuardedStack): Synth {
+  let at = -1;
+  let app: IConstruct | undefined;
+  let stacks: readonly IConstruct[] | undefined;
+  try {
+    const fw = framework();
+    app = fw.App.of(validating);
+    stacks = current?.app === app ? current.stacks : undefined;
+    if (!stacks?.includes(validating)) stacks = app.node.findAll().filter((c) => fw.TerraformStack.isStack(c));
+    at = stacks.indexOf(validating);
+  } catch {
+    // a stack outside an App (tests): each validation is a synth of its own
+  }
+  if (!current || at < 0 || at < current.last || app !== current.app) {
+    const fresh: Synth = (current = { judged: new Map(), last: -1, app, stacks: undefined });
     process.nextTick(() => {
       if (current === fresh) current = undefined;
     });
   }
-  if (validating !== undefined) current.validated.add(validating);
+  current.last = at;
+  current.stacks = stacks;
   return current;
 }
 
-let current: { reads: Map<GuardedStack, TfStack>; validated: Set<GuardedStack> } | undefined;
-
+/** Removes the gate's own hand-over from a stack (another library's override of the same method is left alone). */
 function dropPins(stack: GuardedStack): void {
   const mine = pins.get(stack);
   if (!mine) return;
@@ -209,10 +237,10 @@ export class BlastwallChecks implements Aspect {
     return this.findingsOf(stack, stack.toTerraform()).findings;
   }
 
-  private findingsOf(stack: GuardedStack, json: unknown): { findings: Finding[]; shownDirs: readonly string[] } {
+  private findingsOf(stack: GuardedStack, json: unknown, reads = new Set<GuardedStack>()): { findings: Finding[]; shownDirs: readonly string[] } {
     const config = this.config();
     const { readings, shownDirs } = modelOf(stack, json);
-    const models = readings.map((r) => this.withReadStacks(stack, r, config));
+    const models = readings.map((r) => this.withReadStacks(stack, r, config, reads));
     return { findings: [...checkStacks(models, { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings], shownDirs };
   }
 
@@ -222,7 +250,7 @@ export class BlastwallChecks implements Aspect {
    * role that trusts another stack's agent by reference would pass otherwise. Other stacks are not read: each costs
    * a synthesis of its own.
    */
-  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig): TfStack {
+  private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
     if (sourcesOf(model).length === 0) return model;
     const fw = framework();
@@ -246,6 +274,7 @@ export class BlastwallChecks implements Aspect {
     const load = (other: GuardedStack) => {
       if (loaded.has(other)) return undefined;
       loaded.add(other);
+      reads.add(other);
       const m = readStack(other);
       peers.push(m);
       return m;
@@ -278,10 +307,11 @@ export class BlastwallChecks implements Aspect {
   private validateStack(stack: GuardedStack): string[] {
     // A hand-over left by an earlier synth in the same tick would make this one judge (and write) the old stack.
     dropPins(stack);
-    thisSynth(stack);
+    const synth = thisSynth(stack);
     const hcl = writesHcl(stack);
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
-    const { findings, shownDirs } = this.findingsOf(stack, json);
+    const reads = new Set<GuardedStack>();
+    const { findings, shownDirs } = this.findingsOf(stack, json, reads);
     const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
     const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
@@ -296,12 +326,36 @@ export class BlastwallChecks implements Aspect {
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
-      return [];
+      synth.judged.set(stack, { json: deepFreeze(json), reads });
+      return this.judgeAgainReaders(stack, synth);
     }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
         errors.map((f) => renderFinding(where(f))).join("\n\n"),
     ];
+  }
+
+  /**
+   * The stacks this synth already wrote that read this one (directly or through others): each was judged on a read of
+   * this stack taken before its aspects ran (cdktf runs a stack's aspects in its own synthesize step), so each is
+   * judged again now, as written, with this stack as it will be written. Whichever of two linked stacks is
+   * synthesized last judges both in their final state. Nothing already written is changed: synth stops here.
+   */
+  private judgeAgainReaders(stack: GuardedStack, synth: Synth): string[] {
+    const failures: string[] = [];
+    for (const [reader, judged] of [...synth.judged]) {
+      if (reader === stack || !judged.reads.has(stack)) continue;
+      const reads = new Set<GuardedStack>();
+      const errors = this.findingsOf(reader, judged.json, reads).findings.filter((f) => f.severity === "error" && !f.acknowledged);
+      judged.reads = reads;
+      if (errors.length === 0) continue;
+      const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
+      failures.push(
+        `blastwall: ${errors.length} error finding(s) in stack "${reader.node.id}", written before stack "${stack.node.id}" it reads was synthesized; synth stops here.\n` +
+          errors.map((f) => renderOne(f, whys.get(f.ruleId))).join("\n\n"),
+      );
+    }
+    return failures;
   }
 
   private config(): BlastwallConfig {
