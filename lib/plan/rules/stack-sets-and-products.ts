@@ -82,14 +82,7 @@ function stackInstancesDeleted(rc: PlanResourceChange): FindingDraft[] {
 }
 
 function productContentChanged(rc: PlanResourceChange): FindingDraft[] {
-  const changed: string[] = [];
-  for (const k of PRODUCT_CONTENT) {
-    const before = getPath(rc.change.before, [k]);
-    const after = afterValue(rc.change, [k]);
-    const norm = k === "provisioning_parameters" ? productParameters : (v: unknown) => v ?? null;
-    if (after.state === "known" && canonicalJson(norm(before)) === canonicalJson(norm(after.value))) continue;
-    changed.push(`${k} ${shownValue(rc, k, before, false)} → ${shownValue(rc, k, after.state === "known" ? after.value : undefined, after.state === "unknown")}`);
-  }
+  const changed = changedArguments(rc, PRODUCT_CONTENT, (k) => (k === "provisioning_parameters" ? productParameters : undefined));
   if (changed.length === 0) return [];
   const detail =
     "Service Catalog updates the product's CloudFormation stack with the template of that product version and these parameters; blastwall cannot read that template, " +
@@ -120,13 +113,7 @@ const SAR_CONTENT: readonly string[] = ["application_id", "semantic_version", "p
 
 export function sarStackChanged(rc: PlanResourceChange): FindingDraft[] {
   if (!rc.change.actions.includes("update")) return [];
-  const changed: string[] = [];
-  for (const k of SAR_CONTENT) {
-    const before = getPath(rc.change.before, [k]);
-    const after = afterValue(rc.change, [k]);
-    if (after.state === "known" && canonicalJson(before ?? null) === canonicalJson(after.value ?? null)) continue;
-    changed.push(`${k} ${shownValue(rc, k, before, false)} → ${shownValue(rc, k, after.state === "known" ? after.value : undefined, after.state === "unknown")}`);
-  }
+  const changed = changedArguments(rc, SAR_CONTENT);
   if (changed.length === 0) return [];
   const detail =
     "the provider updates the application's CloudFormation stack with a change set of that version's template and these parameters; blastwall cannot read that template, " +
@@ -290,4 +277,20 @@ function overridesOf(r: Resource): Map<string, string> {
     for (const target of targets.length > 0 ? targets : [null]) for (const region of regions) out.set(`${canonicalJson(target ?? null)}${filter}@${canonicalJson(region ?? null)}`, overrides);
   }
   return out;
+}
+
+/**
+ * Each of `keys` whose planned value differs from its prior one, or is known only after apply, as `key before → after`.
+ * `normalise` gives an argument its own reading (an unset one is null by default).
+ */
+function changedArguments(rc: PlanResourceChange, keys: readonly string[], normalise: (k: string) => ((v: unknown) => unknown) | undefined = () => undefined): string[] {
+  const changed: string[] = [];
+  for (const k of keys) {
+    const before = getPath(rc.change.before, [k]);
+    const after = afterValue(rc.change, [k]);
+    const norm = normalise(k) ?? ((v: unknown) => v ?? null);
+    if (after.state === "known" && canonicalJson(norm(before)) === canonicalJson(norm(after.value))) continue;
+    changed.push(`${k} ${shownValue(rc, k, before, false)} → ${shownValue(rc, k, after.state === "known" ? after.value : undefined, after.state === "unknown")}`);
+  }
+  return changed;
 }
