@@ -73,7 +73,12 @@ export async function runCli(args: readonly string[], io: CliIO = processIO()): 
     io.stderr(`blastwall: ${name} takes nothing after it (got ${rest.length} more argument${rest.length === 1 ? "" : "s"}); for help run blastwall ${name} alone\n`);
     return EXIT_BAD_INPUT;
   }
+  // The version, like help, only alone: `blastwall -v check x.json` exited 0 having checked nothing (red-team round 97).
   if (name === "--version" || name === "-v") {
+    if (rest.length > 0) {
+      io.stderr(`blastwall: ${name} takes nothing after it (got ${rest.length} more argument${rest.length === 1 ? "" : "s"}); for the version run blastwall ${name} alone\n`);
+      return EXIT_BAD_INPUT;
+    }
     io.stdout(`${packageVersion()}\n`);
     return EXIT_OK;
   }

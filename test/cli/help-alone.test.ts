@@ -92,3 +92,23 @@ describe("an option's value that reads --help is the value", () => {
     expect(r.stdout).toMatch(/FAIL/);
   });
 });
+
+describe("the version, like help, only alone (red-team round 97)", () => {
+  const dir = tree({ "agent.tf.json": AGENT_STACK });
+
+  test.each([[["-v"]], [["--version"]]])("blastwall %j prints the version and exits 0", async (args) => {
+    const r = await runIn(args, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test.each([[["-v", "check", "agent.tf.json"]], [["--version", "check", "agent.tf.json"]], [["-v", "gate", "plan.json"]]])(
+    "blastwall %j checks nothing, so it exits 2 with one line, never 0",
+    async (args) => {
+      const r = await runIn(args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^blastwall: (-v|--version) takes nothing after it .*\n$/);
+    },
+  );
+});
