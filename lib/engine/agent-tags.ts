@@ -75,6 +75,17 @@ function providerBlock(stack: TfStack, r: TfResource): { readonly ref: string; r
   return !stack.providers || (key === ref && /^[a-z][a-z0-9_-]*$/i.test(ref)) ? { ref } : { ref, missing: true };
 }
 
+/**
+ * The instances of a provider's `for_each` a reference names: `aws.acct["prod"]` names one, when the `for_each` is a
+ * map written out that has that key (red-team round 97: every instance was read, so another instance's agent tag made
+ * the resource an agent). Anything else (`[each.key]`, a `for_each` from a variable) may be any instance.
+ */
+function namedInstance(ref: string, forEach: unknown): unknown {
+  const key = /\[\s*"((?:[^"\\]|\\.)*)"\s*\]$/.exec(ref)?.[1];
+  if (key === undefined || !isObject(forEach) || !Object.hasOwn(forEach, key)) return forEach;
+  return { [key]: forEach[key] };
+}
+
 /** The same, unread: it may be an expression. */
 function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   if (!stack.providers) return undefined;
@@ -164,7 +175,7 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   ];
   // The provider block with `for_each` (OpenTofu 1.9+): its default tags are read for each of its instances.
   const provider = stack ? providerBlock(stack, r) : undefined;
-  const instances = provider?.body?.["for_each"] !== undefined ? ({ ...r, values: { for_each: provider.body["for_each"] } } as TfResource) : undefined;
+  const instances = provider?.body?.["for_each"] !== undefined ? ({ ...r, values: { for_each: namedInstance(provider.ref, provider.body["for_each"]) } } as TfResource) : undefined;
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where, where === "provider default_tags" ? instances : r);

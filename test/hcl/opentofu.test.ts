@@ -255,11 +255,23 @@ module "agent" {
     expect(await destroy(dir({ "main.tofu": root(`{ team = "x" }`), "agent/main.tf": mod }))).toEqual([]);
   });
 
-  test("default tags read per instance: any instance tagging agents makes an agent", async () => {
+  test("default tags read per instance: the instance a resource is on decides", async () => {
+    // The role's one instance, "a", is on the provider's instance "a" (round 97: reading every instance of the
+    // provider made it an agent by instance "b"'s tags).
     const fe = `{ a = { "blastwall:agent" = "false" }, b = { "blastwall:agent" = "true" } }`;
-    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role("aws.by_region[each.key]") }))).toEqual(["ec2:DeleteVolume"]);
+    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role("aws.by_region[each.key]") }))).toEqual([]);
+    const onA = `{ a = { "blastwall:agent" = "true" }, b = { team = "x" } }`;
+    expect(await destroy(dir({ "main.tofu": provider(onA, "each.value") + role("aws.by_region[each.key]") }))).toEqual(["ec2:DeleteVolume"]);
     const none = `{ a = { "blastwall:agent" = "false" }, b = { team = "x" } }`;
     expect(await destroy(dir({ "main.tofu": provider(none, "each.value") + role("aws.by_region[each.key]") }))).toEqual([]);
+  });
+
+  test("a literal instance key names that instance only: another instance's agent tag does not make an agent (red-team round 97)", async () => {
+    const fe = `{ prod = { team = "data" }, dev = { "blastwall:agent" = "true" } }`;
+    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role(`aws.by_region["prod"]`) }))).toEqual([]);
+    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role(`aws.by_region["dev"]`) }))).toEqual(["ec2:DeleteVolume"]);
+    // A key the map does not have, or [each.key], may be any instance.
+    expect(await destroy(dir({ "main.tofu": provider(fe, "each.value") + role(`aws.by_region["staging"]`) }))).toEqual(["ec2:DeleteVolume"]);
   });
 
   test("a provider for_each from a variable -var may set may have instances that tag agents", async () => {
