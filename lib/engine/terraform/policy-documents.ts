@@ -1051,7 +1051,7 @@ function blockToJson(stack: TfStack, b: unknown, where: string): { json: Obj } |
   if (dyn !== undefined) {
     const names = [...new Set((Array.isArray(dyn) ? dyn : [dyn]).flatMap((d) => (isObject(d) ? Object.keys(d).filter((k) => k !== "//") : [])))];
     unreadable.push(
-      `${where} has a dynamic ${names.length > 0 ? names.map((n) => `"${n}"`).join(", ") : ""} block blastwall cannot expand (its for_each is not known, or its content uses values that are not)`.replace("dynamic  block", "dynamic block"),
+      `${where} has a dynamic ${names.length > 0 ? `${names.map((n) => `"${n}"`).join(", ")} ` : ""}block blastwall cannot expand (its for_each is not known, or its content uses values that are not)`,
     );
   }
 
