@@ -207,6 +207,7 @@ export class BlastwallChecks implements Aspect {
   readonly [INHERIT_FROM_APP] = true;
   private readonly guarded = new WeakSet<GuardedStack>();
   private configCache?: BlastwallConfig;
+  private whys?: ReadonlyMap<string, string>;
 
   constructor(private readonly props: BlastwallChecksProps = {}) {
     // A config given in code is checked like blastwall.json: a misspelt severity must not drop findings unseen.
@@ -312,8 +313,7 @@ export class BlastwallChecks implements Aspect {
     const json = hcl ? hclEquivalentJson(stack) : stack.toTerraform();
     const reads = new Set<GuardedStack>();
     const { findings, shownDirs } = this.findingsOf(stack, json, reads);
-    const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
-    const renderFinding = (f: Finding) => renderOne(f, whys.get(f.ruleId));
+    const renderFinding = (f: Finding) => this.render(f);
     const errors = findings.filter((f) => f.severity === "error" && !f.acknowledged);
     // Synth stops before it writes this stack when an error stands: its cdk.tf.json does not exist then, so the
     // findings name the stack instead of a file that is not there.
@@ -349,13 +349,18 @@ export class BlastwallChecks implements Aspect {
       const errors = this.findingsOf(reader, judged.json, reads).findings.filter((f) => f.severity === "error" && !f.acknowledged);
       judged.reads = reads;
       if (errors.length === 0) continue;
-      const whys = new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
       failures.push(
         `blastwall: ${errors.length} error finding(s) in stack "${reader.node.id}", written before stack "${stack.node.id}" it reads was synthesized; synth stops here.\n` +
-          errors.map((f) => renderOne(f, whys.get(f.ruleId))).join("\n\n"),
+          errors.map((f) => this.render(f)).join("\n\n"),
       );
     }
     return failures;
+  }
+
+  /** One finding as the synth error shows it, with its rule's reason. */
+  private render(f: Finding): string {
+    this.whys ??= new Map((this.props.rules ?? allRules).map((r) => [r.meta.id, r.meta.why]));
+    return renderOne(f, this.whys.get(f.ruleId));
   }
 
   private config(): BlastwallConfig {
