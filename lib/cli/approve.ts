@@ -4,7 +4,7 @@ import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
-import { loadConfig } from "../config/load-config";
+import { chooseConfig, loadConfig } from "../config/load-config";
 import { createApprovalFor, PASSPHRASE_ENV } from "../plan/approval";
 import { showChangeKey } from "../plan/evaluate";
 import { fileProblem, readPlan } from "../plan/read-plan";
@@ -48,14 +48,14 @@ export function makeApproveCommand(deps: ApproveCommandDeps = {}): Command {
 
     const planFile = parsed.positionals[0];
     const plan = readPlan(planFile, { cwd: io.cwd });
+    // The config the gate will read (give both the same --config), so the approval lists exactly what the gate blocks.
+    const { config } = chooseConfig(parsed.values.get("config")?.[0], [planFile], io.cwd, "approve");
     let privateKeyPem: string;
     try {
       privateKeyPem = readInputFile(resolve(io.cwd, keyFile), INPUT_LIMITS.key).toString("utf8");
     } catch (e) {
       throw new InputError(keyFile, fileProblem(e));
     }
-    // The config the gate will read (give both the same --config), so the approval lists exactly what the gate blocks.
-    const config = loadConfig(parsed.values.get("config")?.[0], io.cwd);
     const approval = createApprovalFor(plan, {
       privateKeyPem,
       keyFile,

@@ -3,7 +3,7 @@ import { existsSync, realpathSync } from "fs";
 import { dirname, join, resolve, sep } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
-import { loadConfig } from "../config/load-config";
+import { chooseConfig, loadConfig } from "../config/load-config";
 import { gateFails, runGate } from "../plan/gate";
 import { APPROVER_NAME_RULE, isApproverName } from "../plan/approval";
 import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
@@ -37,7 +37,9 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       throw new UsageError(`gate takes exactly one PLAN_JSON (the output of terraform show -json PLANFILE), got ${parsed.positionals.length}; ${GATE_USAGE}`);
     }
     const configFile = parsed.values.get("config")?.[0];
-    const config = loadConfig(configFile, io.cwd);
+    // A blastwall.json beside the plan that would not be read refuses the run; one found is never read unasked, so
+    // the trust rules below (keys only from a config named with --config) hold as before.
+    const { config, source } = chooseConfig(configFile, parsed.positionals, io.cwd, "gate");
     const trust = (parsed.values.get("trust") ?? []).map(trustArg);
     const gateConfig = planGateConfig(config);
     // The repository's own blastwall.json is writable by whoever writes the repository, agents included: keys in it
@@ -81,7 +83,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       const at = writableByTheRepository(resolve(io.cwd, file), io.cwd, io.env);
       if (at !== undefined) io.stderr(`blastwall gate: warning: --trust ${display(file)} lies inside ${display(at)}; whoever writes the repository (an agent too) can replace it with their own key: give CI the approvers' keys from a place agents cannot write\n`);
     }
-    io.stdout(renderReport(report, format as GateFormat, { cwd: io.cwd }));
+    io.stdout(renderReport({ ...report, config: source }, format as GateFormat, { cwd: io.cwd }));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };
 }

@@ -4,9 +4,9 @@
  */
 import { MIN_REASON, visibleLength } from "../engine/text";
 import { decodeText, parseJsonInput } from "../engine/terraform/read-file";
-import { existsSync, statSync } from "fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "fs";
 import { INPUT_LIMITS, readInputFile, readProblem } from "../engine/input-file";
-import { join, resolve } from "path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "path";
 import type { ErrorObject } from "ajv";
 import type { BlastwallConfig } from "../generated/blastwall-config";
 import type { Acknowledgement } from "../engine/findings";
@@ -174,6 +174,104 @@ export function loadConfig(file?: string, cwd: string = process.cwd()): Blastwal
   // say one thing, so a repeated key is refused too.
   const json = parseJsonInput(shown, body);
   return parseConfig(json, shown);
+}
+
+/** The config a command runs with, and where it came from as reports name it. */
+export interface ChosenConfig {
+  readonly config: BlastwallConfig;
+  /** The file as the user wrote it (`--config`), `blastwall.json` for the working directory's; null: no config. */
+  readonly source: string | null;
+}
+
+/** The folder that cdktf writes its output into by default. */
+const CDKTF_OUT = "cdktf.out";
+
+/**
+ * Where the blastwall.json of a checked path would be: for a path in (or naming) a `cdktf.out` folder, the folder
+ * holding that `cdktf.out` (the cdktf project, where `cdktf.json` and the synth gate's config are); else a checked
+ * folder itself, or a file's folder. `beside` names what the config sits beside (or in), for messages. Undefined for
+ * a path that cannot be read: reading it fails later with its own error.
+ */
+export function configFolderOf(path: string): { folder: string; beside: string; inside: boolean } | undefined {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return undefined;
+  }
+  const start = isDir ? path : dirname(path);
+  for (let d = start; dirname(d) !== d; d = dirname(d)) {
+    if (basename(d) === CDKTF_OUT) return { folder: dirname(d), beside: d, inside: false };
+  }
+  return { folder: start, beside: path, inside: isDir };
+}
+
+/**
+ * The config of a `check`, `gate` or `approve` run. `--config FILE` is read as given. Without it, only the working
+ * directory's blastwall.json is ever read; but when a blastwall.json lies beside a checked path (see
+ * `configFolderOf`) that is not that file, the run is refused: a monorepo's CI runs at the repository root, and
+ * silently dropping `infra/blastwall.json` (its agent selectors, its protected resources) passed what the synth gate,
+ * run in `infra/`, fails (red-team round 98). Nor is the file beside the output read instead: which config applies
+ * to a security gate is said on the command line, never guessed from where the inputs lie (a config may also loosen
+ * checks, with acknowledgements and severities, and two outputs may each hold one).
+ */
+export function chooseConfig(file: string | undefined, inputs: readonly string[], cwd: string, command: string): ChosenConfig {
+  if (file !== undefined) return { config: loadConfig(file, cwd), source: file };
+  const here = join(cwd, DEFAULT_CONFIG_FILE);
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  // lstat, not exists: a link that leads nowhere, or a file blastwall may not read, is still a config someone wrote.
+  const present = (p: string) => {
+    try {
+      lstatSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const hereExists = present(here);
+  const found: { file: string; beside: string; inside: boolean }[] = [];
+  for (const input of inputs) {
+    const at = configFolderOf(resolve(cwd, input));
+    if (at === undefined) continue;
+    const candidate = join(at.folder, DEFAULT_CONFIG_FILE);
+    if (!present(candidate) || real(candidate) === real(here) || found.some((f) => real(f.file) === real(candidate))) continue;
+    found.push({ file: candidate, beside: at.beside, inside: at.inside });
+  }
+  if (found.length > 0) throw besideError(found, hereExists, cwd, command);
+  return { config: loadConfig(undefined, cwd), source: hereExists ? DEFAULT_CONFIG_FILE : null };
+}
+
+/** The refusal of a run that would drop the blastwall.json beside what it checks: what was found, what would apply. */
+function besideError(found: readonly { file: string; beside: string; inside: boolean }[], hereExists: boolean, cwd: string, command: string): InputError {
+  // As --config takes it: relative to the working directory.
+  const shown = (p: string) => {
+    const r = relative(cwd, p);
+    return r === "" ? "." : isAbsolute(r) ? p : r;
+  };
+  const where = (f: (typeof found)[number]) => `${f.inside ? "in" : "beside"} ${shown(f.beside)}`;
+  const instead = hereExists ? `read ./${DEFAULT_CONFIG_FILE} of the working directory instead` : `run with no config (the working directory holds no ${DEFAULT_CONFIG_FILE})`;
+  const [first, ...more] = found;
+  if (more.length === 0) {
+    return new InputError(
+      shown(first.file),
+      `sits ${where(first)}, but no --config was given, so blastwall ${command} would ${instead} and drop this one; ` +
+        `pass --config ${shown(first.file)}` +
+        (hereExists ? ` (or --config ${DEFAULT_CONFIG_FILE} to keep the working directory's)` : "") +
+        ` to say which config applies`,
+    );
+  }
+  return new InputError(
+    shown(first.file),
+    `sits ${where(first)}, and ${more.map((f) => `${shown(f.file)} ${where(f)}`).join(", ")}; no --config was given, so blastwall ${command} ` +
+      `would ${instead} and drop them; one run reads one config: check each with its own --config in a run of its own ` +
+      `(--config ${shown(first.file)} ${shown(first.beside)}), or name the one config for all with --config`,
+  );
 }
 
 /** The config's acknowledgements in the engine's shape, each naming where it was given. */

@@ -25,6 +25,7 @@ export function renderJson(report: Report): string {
       ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
     })),
     summary: report.summary,
+    ...(report.config !== undefined ? { config: report.config } : {}),
   };
   if (report.approvals) out.approvals = report.approvals;
   if (report.notes && report.notes.length > 0) out.notes = report.notes;

@@ -108,7 +108,9 @@ export function renderMermaid(report: Report): string {
     const group = isAgentFinding(f) ? file.agents : file.others;
     group.set(f.principal, [...(group.get(f.principal) ?? []), f]);
   }
-  if (byFile.size === 0) return "%% blastwall: no failing agent, nothing to draw\n";
+  // The config the run was judged with, as a comment (escaped like every name, so it cannot end the comment).
+  const config = report.config === undefined ? "" : `%% config: ${report.config === null ? "none" : mermaidText(report.config)}\n`;
+  if (byFile.size === 0) return "%% blastwall: no failing agent, nothing to draw\n" + config;
   const lines = ["flowchart LR"];
   const ids: Ids = { nodes: new Map(), leaves: 0 };
   let index = 0;
@@ -119,5 +121,5 @@ export function renderMermaid(report: Report): string {
       lines.push(...agentSubgraph(from, fs, `${rules}: ${from} in ${file}`, index++, ids, false));
     }
   }
-  return lines.join("\n") + "\n";
+  return lines.join("\n") + "\n" + config;
 }

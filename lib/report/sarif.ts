@@ -152,6 +152,8 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
           ? { invocations: [{ executionSuccessful: true, toolConfigurationNotifications: (report.notes ?? []).map((n) => ({ level: "warning", message: { text: shown(n) } })) }] }
           : {}),
         results,
+        // The config the run was judged with (null: none), so an upload says which blastwall.json it followed.
+        ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
       },
     ],
   };

@@ -64,6 +64,8 @@ export function renderText(report: Report): string {
   }
   for (const n of report.notes ?? []) out.push(`NOTE ${d(n)}`);
   if ((report.notes ?? []).length > 0) out.push("");
+  // Above the verdict, which stays the last line: a run with the wrong config (or none) passes what it should not.
+  if (report.config !== undefined) out.push(`config: ${report.config === null ? "none" : d(report.config)}`);
   const verdict = s.errors > 0 ? "FAIL" : "PASS";
   const acked = s.acknowledged;
   out.push(

@@ -31,6 +31,11 @@ export interface Report {
   readonly approvals?: readonly ApprovalVerdict[];
   /** What the reader should know of the input as a whole (the gate: a partial, targeted plan). */
   readonly notes?: readonly string[];
+  /**
+   * The config the run was judged with, as the user named it (`infra/blastwall.json`, `blastwall.json` for the
+   * working directory's); null: none. Undefined where no config file is involved (the synth gate's own report).
+   */
+  readonly config?: string | null;
   /** Metadata of the rules that ran (SARIF lists them; text and JSON do not need it). */
   readonly rules?: readonly RuleMeta[];
 }

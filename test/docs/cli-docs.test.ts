@@ -49,7 +49,7 @@ describe("the docs say what the CLI does", () => {
     await run(["approve", "plan.json", "--key", "alice.pem", "--by", "alice", "--out", "approval.json"], dir);
     const r = await run(["gate", "--format", "json", "--trust", `alice=${join(keys, "alice.pub.pem")}`, "--approval", "approval.json", "plan.json"], dir);
     const json = JSON.parse(r.stdout);
-    expect(Object.keys(json).sort()).toEqual(["approvals", "findings", "summary"]);
+    expect(Object.keys(json).sort()).toEqual(["approvals", "config", "findings", "summary"]);
     const documented = (key: string) => new RegExp("`" + key + "`|\"" + key + "\"").test(planGate);
     for (const key of [...Object.keys(json), ...Object.keys(json.summary), ...Object.keys(json.approvals[0])]) expect([key, documented(key)]).toEqual([key, true]);
     // The README's JSON sample has the summary's every key.
