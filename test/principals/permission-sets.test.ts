@@ -212,3 +212,48 @@ describe("session duration", () => {
     expect(ids(stack("8 hours"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
   });
 });
+
+describe("reach: a permission set acts as its reserved role in the accounts it is assigned to", () => {
+  const trust = (principal: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
+  const stack = (roleTrust: string, targetId: string | undefined, assume = "arn:aws:iam::111111111111:role/deployer") =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_permission_set_inline_policy.p": inline(policy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: assume })),
+        ...(targetId !== undefined
+          ? { "aws_ssoadmin_account_assignment.dev": { instance_arn: INSTANCE, permission_set_arn: PS, principal_id: "g-1", principal_type: "GROUP", target_id: targetId, target_type: "AWS_ACCOUNT" } }
+          : {}),
+        "aws_iam_role.deployer": { name: "deployer", assume_role_policy: roleTrust },
+        "aws_iam_role_policy.d": { role: "${aws_iam_role.deployer.name}", policy: DELETE },
+      },
+      { provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] } },
+    );
+  const chained = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.principal);
+
+  test("a trust of the account root it is assigned to admits it: a chain to the role's destroy right", () => {
+    expect(chained(stack(trust({ AWS: "arn:aws:iam::111111111111:root" }), "111111111111"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+  });
+
+  test("a trust naming AWSReservedSSO_<name>_* admits it", () => {
+    const t = trust({ AWS: "arn:aws:iam::111111111111:root" });
+    const named = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ ...JSON.parse(t).Statement[0], Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentDev_*" } } }],
+    });
+    expect(chained(stack(named, "111111111111"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    // Another permission set's role, by its full ARN, is not this one's. (A pattern with a wildcard before the name may
+    // be read as admitting it: the region segment is a wildcard in its pattern, which leans to admitting.)
+    const other = named.replace("/*AWSReservedSSO_AgentDev_*", "/AWSReservedSSO_Other_0123456789abcdef");
+    expect(chained(stack(other, "111111111111"))).toEqual([]);
+  });
+
+  test("control: a trust of another, pinned account does not admit it", () => {
+    expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual([]);
+  });
+
+  test("without an assignment, or with one blastwall cannot resolve, it may be in any account", () => {
+    const t = trust({ AWS: "arn:aws:iam::222222222222:root" });
+    expect(chained(stack(t, undefined, "arn:aws:iam::*:role/deployer"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(chained(stack(t, "${var.account}", "arn:aws:iam::*:role/deployer"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+  });
+});
