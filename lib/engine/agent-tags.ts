@@ -161,12 +161,18 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: Tf
 }
 
 /**
- * Whether an IAM role or user carries `blastwall:agent = "true"` in `tags` (which wins), `tags_all`, or the
- * provider's `default_tags` (AWS applies those to the role just the same). Without the stack, only literal maps are
- * read.
+ * The resource types that are principals an agent may run as: IAM roles and users, and IAM Identity Center
+ * permission sets (an agent run with a developer's Identity Center session holds the set's rights).
+ */
+export const AGENT_PRINCIPAL_TYPES: ReadonlySet<string> = new Set(["aws_iam_role", "aws_iam_user", "aws_ssoadmin_permission_set"]);
+
+/**
+ * Whether an IAM role or user, or an Identity Center permission set, carries `blastwall:agent = "true"` in `tags`
+ * (which wins), `tags_all`, or the provider's `default_tags` (AWS applies those to it just the same). Without the
+ * stack, only literal maps are read.
  */
 export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
-  if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return { state: "no" };
+  if (!AGENT_PRINCIPAL_TYPES.has(r.type)) return { state: "no" };
   let unreadable: AgentTag | undefined;
   const sources: [unknown, string][] = [
     [r.values["tags"], "tags"],

@@ -1,6 +1,6 @@
 import type { BlastwallConfig } from "./config-types";
 import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
-import { AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
+import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
 import { globMatch, globsIntersect } from "./iam/glob";
 import type { OutsideAgentTest } from "./principals/outsiders";
 import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
@@ -14,7 +14,7 @@ export const AGENT_PATH = "/agents/";
  */
 export const AGENT_ENTRY_PATH = "/agent-entry/";
 
-export { AGENT_TAG };
+export { AGENT_PRINCIPAL_TYPES, AGENT_TAG };
 
 /** `module.m["a"].aws_iam_role.r[0]` → `module.m.aws_iam_role.r`. */
 export function withoutInstanceKeys(address: string): string {
@@ -41,8 +41,9 @@ function isExpression(v: unknown): boolean {
 }
 
 /**
- * Decides whether an IAM role or user is an AI agent: the `blastwall:agent = "true"` tag the constructs set,
- * or a selector in the config (address, name glob, tag). Returns the reason, for the report.
+ * Decides whether an IAM role or user, or an Identity Center permission set, is an AI agent: the
+ * `blastwall:agent = "true"` tag the constructs set, or a selector in the config (address, name glob, tag; a
+ * permission set's name is its Identity Center name). Returns the reason, for the report.
  */
 export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfResource) => string | undefined {
   const sel = config.agents ?? {};
@@ -50,7 +51,7 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
   const names = sel.names ?? [];
   const tags = Object.entries(sel.tags ?? {});
   return (r) => {
-    if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return undefined;
+    if (!AGENT_PRINCIPAL_TYPES.has(r.type)) return undefined;
     const tagged = readAgentTag(r, stack);
     if (tagged.state === "yes") return tagged.reason;
     // AgentRole puts agents under /agents/, and the guardrail SCPs deny by that path: the gate follows the same

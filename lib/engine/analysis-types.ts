@@ -9,7 +9,8 @@ export interface AttachedPolicy {
   readonly via: string;
 }
 
-export type PrincipalKind = "role" | "user" | "group";
+/** `permission-set`: an IAM Identity Center permission set, which acts as the roles it is provisioned as (permission-sets.ts). */
+export type PrincipalKind = "role" | "user" | "group" | "permission-set";
 
 export interface PrincipalNode {
   readonly kind: PrincipalKind;
@@ -26,7 +27,7 @@ export interface PrincipalNode {
   readonly identityPolicies: readonly AttachedPolicy[];
   /** Permission boundary: undefined when none is set. An unreadable boundary is left undefined (it caps nothing) and noted in `notes`. */
   readonly boundary?: AttachedPolicy;
-  /** Roles only: the trust (assume role) policy. */
+  /** Roles only: the trust (assume role) policy. A permission set's roles trust only Identity Center's SAML provider. */
   readonly trustPolicy?: PolicyDocument;
   /** Users: addresses of the groups they belong to. Groups: addresses of their members. */
   readonly groups: readonly string[];

@@ -345,7 +345,8 @@ export function agentsGranted(g: ResourcePolicyGrant, agents: readonly Principal
  * grant is capped by what the boundary allows (its own Denies applied); undefined when it is not capped.
  */
 function boundaryCap(s: Statement, agent: PrincipalNode, candidate: TrustCandidate): ((action: string) => boolean) | undefined {
-  if (agent.kind !== "role" || !agent.boundary || s.unknown !== undefined || !s.principals || s.approximatePrincipals) return undefined;
+  // A permission set's sessions are its reserved role's, which carry the boundary it is provisioned with.
+  if ((agent.kind !== "role" && agent.kind !== "permission-set") || !agent.boundary || s.unknown !== undefined || !s.principals || s.approximatePrincipals) return undefined;
   if (!admittingIdentifiers(s, candidate).every((p) => p.type === "AWS" && /^arn:[^:*?]+:iam::[^:]*:role\//i.test(p.id))) return undefined;
   let rights = boundaryRights.get(agent.boundary.document);
   if (!rights) boundaryRights.set(agent.boundary.document, (rights = effectiveRights({ principal: "boundary", identity: agent.boundary.document.statements, universe: actionUniverse() })));

@@ -4,7 +4,7 @@
  */
 import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
-import { AGENT_TAG } from "../engine/agent-tags";
+import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
@@ -142,7 +142,7 @@ function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgen
   const names = new Map<string, string>();
   const nameKey = (type: string, name: string) => `${type}|${name.toLowerCase()}`;
   for (const rc of plan.resource_changes) {
-    if (rc.deposed || (rc.type !== "aws_iam_role" && rc.type !== "aws_iam_user") || !isAgent(rc)) continue;
+    if (rc.deposed || !AGENT_PRINCIPAL_TYPES.has(rc.type) || !isAgent(rc)) continue;
     for (const side of [rc.change.before, rc.change.after]) {
       const name = typeof side === "object" && side !== null ? (side as Record<string, unknown>).name : undefined;
       if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), rc.previous_address ?? rc.address);

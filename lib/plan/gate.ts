@@ -2,6 +2,7 @@
  * `blastwall gate`: judges a plan, checks the approvals given, and reports. A blocked change passes only when an
  * accepted approval lists its address with the exact action list.
  */
+import { AGENT_PRINCIPAL_TYPES } from "../engine/agent-tags";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
@@ -223,9 +224,9 @@ function readApprovalFile(file: string, cwd: string): { value: unknown } | { ref
   return { value };
 }
 
-/** IAM roles and users this plan touches (any change), and how many of them are agents. */
+/** IAM roles and users, and Identity Center permission sets, this plan touches (any change), and how many of them are agents. */
 function principalCounts(changes: readonly PlanResourceChange[], isAgent: (rc: PlanResourceChange) => boolean): { principals: number; agentPrincipals: number } {
-  const principals = changes.filter((rc) => rc.mode === "managed" && (rc.type === "aws_iam_role" || rc.type === "aws_iam_user"));
+  const principals = changes.filter((rc) => rc.mode === "managed" && AGENT_PRINCIPAL_TYPES.has(rc.type));
   const agents = principals.filter(isAgent);
   return { principals: principals.length, agentPrincipals: agents.length };
 }

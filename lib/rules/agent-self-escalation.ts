@@ -3,7 +3,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { globsIntersect } from "../engine/iam/glob";
 import { listActions } from "../report/summarize";
 import { statementFindings } from "./category-findings";
-import { isPermissionWrite, selfTargets } from "./self-targets";
+import { isPermissionSetWrite, isPermissionWrite, selfTargets, writesOn } from "./self-targets";
 import { effectiveRights } from "../engine/iam/evaluate";
 import { actionUniverse } from "../engine/universe";
 import { loadCatalogue } from "../engine/catalogue";
@@ -61,9 +61,14 @@ export const rule: Rule = {
       return h;
     };
     const onlyRemovals = (g: { actions: readonly string[] }) => g.actions.every((a) => REMOVALS.has(a.toLowerCase()));
+    // A permission set changes its rights through sso: calls on itself, which the catalogue files under protection.
+    const permissionSets = ctx.analysis.agents.some((a) => a.kind === "permission-set");
     return statementFindings(ctx, {
-      categories: ["escalation"],
-      keep: (agent) => (g) => isPermissionWrite(g.action) && g.resources.some((r) => targetsOf(agent).some((t) => globsIntersect(r, t))),
+      categories: permissionSets ? ["escalation", "protection"] : ["escalation"],
+      keep: (agent) =>
+        agent.kind === "permission-set"
+          ? (g) => (isPermissionWrite(g.action) || isPermissionSetWrite(g.action)) && writesOn(g.action, g.resources, targetsOf(agent))
+          : (g) => isPermissionWrite(g.action) && g.resources.some((r) => targetsOf(agent).some((t) => globsIntersect(r, t))),
       says: (agent, g) =>
         onlyRemovals(g) && heldOf(agent).length > 0
           ? `remove policies from itself (${listActions(g.actions)}) on ${[...g.resources].join(", ")}, and with them the Denies that now keep it ` +

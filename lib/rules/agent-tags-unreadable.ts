@@ -38,7 +38,7 @@ export const rule: Rule = {
     const out: FindingDraft[] = [];
     const cat = loadCatalogue();
     for (const p of ctx.analysis.principals) {
-      if (p.kind !== "role" && p.kind !== "user") continue;
+      if (p.kind === "group") continue;
       const t = readAgentTag(p.resource, ctx.stack);
       if (t.state === "yes" && t.unexpected) {
         const u = t.unexpected;

@@ -112,7 +112,10 @@ export function grantsByCategory(rights: EffectiveRights): Map<string, Grant[]> 
 
 /**
  * The agent roles the stack defines. One outside the stack keeps its own boundary, trust and sessions elsewhere: only
- * what this stack grants it is judged here, so the rules about those settings skip it.
+ * what this stack grants it is judged here, so the rules about those settings skip it. A permission set is no role
+ * here either: its roles trust only Identity Center's SAML provider (no trust, source identity or runner of the
+ * stack's), AWS refuses changes to them, and AgentRole's boundary conventions are a role's; its session length is
+ * judged by agent-session-duration on its own.
  */
 export function ownAgentRoles(agents: readonly PrincipalNode[]): PrincipalNode[] {
   return agents.filter((a) => !a.external && a.kind === "role");
@@ -120,7 +123,7 @@ export function ownAgentRoles(agents: readonly PrincipalNode[]): PrincipalNode[]
 
 export function principalEvidence(p: PrincipalNode): Evidence {
   const what = p.peer?.reached ? `is no AI agent itself, but ${p.peer.agent} can act as it` : "is an AI agent";
-  return { step: "principal", address: p.address, detail: `${p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
+  return { step: "principal", address: p.address, detail: `${p.kind === "permission-set" ? "Identity Center permission set" : p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
 }
 
 /** `agent` as the object of a sentence: `the AI agent X`, or `X (which the AI agent Y can act as)`. */

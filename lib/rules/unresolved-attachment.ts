@@ -23,7 +23,8 @@ export const rule: Rule = {
       "If the target of an attachment is computed (a variable, a data source, a value known only at apply time), it may be an " +
       "AI agent. A gate that assumed otherwise would pass the exact setup that lets an agent delete data.",
     fix:
-      "Name the target by reference to the role, user or group in the stack (`${aws_iam_role.x.name}`) or by its literal name, " +
+      "Name the target by reference to the role, user, group or permission set in the stack (`${aws_iam_role.x.name}`, " +
+      "`${aws_ssoadmin_permission_set.x.arn}`) or by its literal name, " +
       "or acknowledge the finding with a reason once you have checked that no agent can be the target.",
     severity: "error",
     category: "input",
@@ -48,7 +49,7 @@ export const rule: Rule = {
     let possible: string | null | undefined;
     const possibleAgent = (): string | undefined => {
       if (possible === undefined) {
-        const p = analysis.principals.find((x) => !x.isAgent && (x.kind === "role" || x.kind === "user") && readAgentTag(x.resource, stack).state === "unreadable");
+        const p = analysis.principals.find((x) => !x.isAgent && x.kind !== "group" && readAgentTag(x.resource, stack).state === "unreadable");
         possible = p ? p.address : null;
       }
       return possible ?? undefined;

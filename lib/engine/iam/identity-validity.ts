@@ -13,7 +13,9 @@ import { replaceInterpolations } from "./policy-json";
 import type { PolicyDocument } from "./types";
 
 export const MANAGED_POLICY_MAX = 6144;
-export const INLINE_POLICY_MAX = { role: 10240, group: 5120, user: 2048 } as const;
+// A permission set's inline policy is provisioned as an inline policy of its reserved role: the role's quota is the
+// lowest it may meet, and the lower one is the side that relies on fewer Denies.
+export const INLINE_POLICY_MAX = { role: 10240, group: 5120, user: 2048, "permission-set": 10240 } as const;
 
 const SID = /^[0-9A-Za-z]*$/;
 

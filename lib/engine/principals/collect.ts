@@ -28,6 +28,15 @@ import { foreignPrincipalArns, hasInterpolation, principalPatterns, refTarget, r
 import { RESOURCE_POLICIES, resourcePolicyDocument, resourcePolicyValue } from "../resource-policies";
 import { OutsideMentions, type AmbiguousMention, type OutsideAgent, type OutsideAgentTest } from "./outsiders";
 import { agentOf } from "../agents";
+import {
+  ACCOUNT_ASSIGNMENT_TYPE,
+  PERMISSION_SET,
+  PERMISSION_SET_ARN,
+  PERMISSION_SET_BOUNDARY_TYPE,
+  PERMISSION_SET_POLICY_TYPES,
+  permissionSetName,
+  reservedRolePattern,
+} from "./permission-sets";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 
@@ -110,7 +119,8 @@ interface Builder {
   readonly resource: TfResource;
   readonly name: string;
   readonly nameExact: boolean;
-  readonly arnPattern: string;
+  /** Not readonly for permission sets: their ARN's account is known once the stack's assignments are read. */
+  arnPattern: string;
   readonly agentReason?: string;
   readonly identity: AttachedPolicy[];
   boundary?: AttachedPolicy;
@@ -219,6 +229,12 @@ type Target =
       readonly pattern?: string;
     };
 
+/** What a `permission_set_arn` names (see `Collector.resolvePermissionSet`); `why` says why the `maybe` ones may be it. */
+type PermissionSetTarget =
+  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly why: string }
+  | { readonly kind: "outside" }
+  | { readonly kind: "unresolved"; readonly shown: string };
+
 /** What a policy ARN stands for: an `aws_iam_policy` of the stack, a literal ARN of something else, or neither. */
 type ArnResolution =
   | { readonly kind: "policy"; readonly policy: TfResource }
@@ -270,6 +286,7 @@ class Collector {
     role: new KindIndex(),
     user: new KindIndex(),
     group: new KindIndex(),
+    "permission-set": new KindIndex(),
   };
   private readonly builders: Builder[] = [];
   private readonly unresolved: UnresolvedAttachment[] = [];
@@ -304,6 +321,12 @@ class Collector {
         this.index[b.kind].add(b);
       }
     }
+    for (const r of s.byType.get(PERMISSION_SET) ?? []) {
+      if (r.mode !== "managed") continue;
+      const b = this.permissionSet(r);
+      this.builders.push(b);
+      this.index[b.kind].add(b);
+    }
     for (const b of this.builders) this.ownPolicies(b);
 
     const each = (type: string, f: (r: TfResource) => void) => {
@@ -331,6 +354,9 @@ class Collector {
     for (const kind of ["role", "user", "group"] as const) {
       each(`aws_iam_${kind}_policies_exclusive`, (r) => this.exclusiveResource(r, kind, "inline"));
       each(`aws_iam_${kind}_policy_attachments_exclusive`, (r) => this.exclusiveResource(r, kind, "managed"));
+    }
+    if (this.index["permission-set"].byAddress.size > 0 || PERMISSION_SET_POLICY_TYPES.some((t) => s.byType.has(t)) || s.byType.has(PERMISSION_SET_BOUNDARY_TYPE)) {
+      this.permissionSetPolicies(each);
     }
     // Before group policies are handed on, so members inherit the same reading.
     this.applyInlineQuota();
@@ -499,17 +525,7 @@ class Collector {
     if ((b.kind === "role" || b.kind === "user") && v["permissions_boundary"] !== undefined && v["permissions_boundary"] !== null) {
       const via = `${r.address}.permissions_boundary`;
       const pb = v["permissions_boundary"];
-      const doc = this.documentForArn(pb, via, r);
-      const unreadable = doc.statements.filter((s) => s.unknown !== undefined);
-      const shown = typeof pb === "string" ? showExpr(pb) : "(not a string)";
-      if (doc.statements.length === 0 || unreadable.length === doc.statements.length) {
-        b.notes.push(`boundary ${shown} cannot be read, so it caps nothing: ${unreadable[0]?.unknown ?? "it has no statements"}`);
-      } else {
-        if (unreadable.length > 0) {
-          b.notes.push(`boundary ${shown} has statements blastwall cannot read, which cap nothing: ${unreadable[0].unknown}`);
-        }
-        b.boundary = attached(doc, via);
-      }
+      this.setBoundary(b, this.documentForArn(pb, via, r), typeof pb === "string" ? showExpr(pb) : "(not a string)", via);
     }
   }
 
@@ -570,6 +586,273 @@ class Collector {
   }
 
   // ---------------------------------------------------------------------------------------------------
+  // IAM Identity Center permission sets (see permission-sets.ts)
+
+  private permissionSet(r: TfResource): Builder {
+    const b = this.principal(r, "permission-set");
+    const n = permissionSetName(this.stack, r);
+    return { ...b, name: n.name, nameExact: n.exact, arnPattern: reservedRolePattern(n.name, undefined) };
+  }
+
+  /** The policies, boundaries and accounts the stack's Identity Center resources give its permission sets. */
+  private permissionSetPolicies(each: (type: string, f: (r: TfResource) => void) => void): void {
+    const inlineBy = new Map<Builder, TfResource[]>();
+    each("aws_ssoadmin_permission_set_inline_policy", (att) => {
+      let doc: PolicyDocument | undefined;
+      const document = () =>
+        (doc ??= identityChecked(
+          policyFromValue(this.stack, att.values["inline_policy"], { address: att.address, via: att.address, constructPath: att.constructPath, managed: this.opts.managed, measure: true }),
+          INLINE_POLICY_MAX["permission-set"],
+        ));
+      for (const b of this.attachToPermissionSet(att, document)) push(inlineBy, b, att);
+    });
+    each("aws_ssoadmin_managed_policy_attachment", (att) => {
+      let doc: PolicyDocument | undefined;
+      this.attachToPermissionSet(att, () => (doc ??= this.documentForArn(att.values["managed_policy_arn"], att.address, att)));
+    });
+    each("aws_ssoadmin_customer_managed_policy_attachment", (att) => {
+      let doc: PolicyDocument | undefined;
+      this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`)));
+    });
+    // A permission set has one inline policy: two resources writing it undo each other on every apply.
+    for (const [b, atts] of inlineBy) {
+      if (atts.length < 2) continue;
+      const why = `${atts.map((a) => a.address).join(" and ")} each write the one inline policy of ${b.resource.address}: each apply may undo the other`;
+      b.notes.push(why);
+      b.identity.forEach((a, i) => {
+        if (atts.some((x) => x.address === a.via)) b.identity[i] = lazyAttached(a.via, () => uncertainDenies(a.document, "blastwall:exclusive", why));
+      });
+    }
+
+    const boundaries = new Map<Builder, TfResource[]>();
+    each(PERMISSION_SET_BOUNDARY_TYPE, (att) => {
+      // A boundary that may sit on another permission set is not certainly this one's: it caps nothing here.
+      const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
+      if (t.kind !== "found") return;
+      for (const b of t.nodes) push(boundaries, b, att);
+      for (const b of t.maybe) if (!t.nodes.includes(b)) b.notes.push(`${att.address} sets a permissions boundary on a permission set that may be this one (${t.why}), so it caps nothing here`);
+    });
+    for (const [b, atts] of boundaries) {
+      const via = `${atts[0].address}.permissions_boundary`;
+      if (atts.length > 1) {
+        b.notes.push(`boundary: ${atts.map((a) => a.address).join(" and ")} each set the one permissions boundary of ${b.resource.address}, so which one holds is not known and none caps anything`);
+        continue;
+      }
+      const e = this.mayNotExist.get(atts[0].address);
+      if (e !== undefined) {
+        b.notes.push(`boundary ${atts[0].address} ${e}, so it may not exist and caps nothing`);
+        continue;
+      }
+      this.setBoundary(b, this.permissionSetBoundary(atts[0], via), atts[0].address, via);
+    }
+
+    // The accounts each permission set is provisioned in, which its reserved roles' ARNs hold.
+    const all = [...this.index["permission-set"].byAddress.values()];
+    const accounts = new Map<Builder, Set<string> | "any">();
+    each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
+      const t = this.resolvePermissionSet(a.values["permission_set_arn"]);
+      const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
+      const account = this.exactName(a.values["target_id"]);
+      for (const b of targets) {
+        const known = accounts.get(b);
+        if (account === undefined || !/^\d{12}$/.test(account)) accounts.set(b, "any");
+        else if (known === undefined) accounts.set(b, new Set([account]));
+        else if (known !== "any") known.add(account);
+      }
+    });
+    for (const b of all) {
+      const a = accounts.get(b);
+      if (a === undefined) b.notes.push(`no aws_ssoadmin_account_assignment of this stack assigns it, so it is judged as provisioned in any account`);
+      else if (a === "any") b.notes.push(`an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve, so it is judged as provisioned in any account`);
+      else if (a.size > 1) b.notes.push(`assigned to the accounts ${[...a].sort().join(", ")}: judged as in any account, so a trust of one of them admits it`);
+      const one = a instanceof Set && a.size === 1 ? [...a][0] : undefined;
+      b.arnPattern = reservedRolePattern(b.name, one);
+    }
+  }
+
+  /** Hangs a policy on the permission set(s) an attachment names; returns those it certainly reaches. */
+  private attachToPermissionSet(att: TfResource, getDocument: () => PolicyDocument): Builder[] {
+    const document = () => this.existenceAdjusted(att, getDocument());
+    const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
+    if (t.kind === "outside") return [];
+    if (t.kind === "unresolved") {
+      this.unresolved.push({
+        address: att.address,
+        detail: `${att.address} attaches a policy to the permission set ${t.shown} (permission_set_arn), which blastwall cannot resolve: it may reach any permission set, agents included`,
+        document: document(),
+      });
+      return [];
+    }
+    for (const b of t.nodes) b.identity.push(lazyAttached(att.address, () => withVia(document(), att.address)));
+    for (const b of t.maybe) {
+      if (t.nodes.includes(b)) continue;
+      // It may be another permission set: what it allows counts, what it denies cannot be relied on.
+      b.identity.push(lazyAttached(att.address, () => uncertainDenies(withVia(document(), att.address), "blastwall:target", t.why)));
+      b.notes.push(t.why);
+    }
+    return [...t.nodes];
+  }
+
+  /**
+   * The permission set a `permission_set_arn` names: a reference to one of the stack's (`.arn`; `.id` is
+   * "<permission set ARN>,<instance ARN>", which AWS refuses, so the attachment may be corrected and is counted as
+   * uncertain), a data source reading one by name, or a literal ARN. AWS assigns a permission set's ARN, so a literal
+   * ARN may be that of any of the stack's permission sets whose ARN is not known here.
+   */
+  private resolvePermissionSet(value: unknown): PermissionSetTarget {
+    const index = this.index["permission-set"];
+    const shownOriginal = () => (typeof value === "string" ? showExpr(value) : JSON.stringify(value) ?? "(nothing)");
+    const unresolved = (): PermissionSetTarget => ({ kind: "unresolved", shown: shownOriginal() });
+    let v = value;
+    for (let step = 0; step < MAX_CHASE; step++) {
+      if (typeof v !== "string") return unresolved();
+      const t = refTarget(v);
+      if (t) {
+        if (t.kind === "resource") {
+          const b = index.byAddress.get(t.address);
+          if (b && t.path.length === 0 && t.attribute === "arn") return { kind: "found", nodes: [b], maybe: [], why: "" };
+          if (b && t.path.length === 0 && t.attribute === "id") {
+            return { kind: "found", nodes: [], maybe: [b], why: `${showExpr(v)} is "<permission set ARN>,<instance ARN>", not an ARN, which AWS refuses: use ${b.resource.address}.arn` };
+          }
+          if (typeOfAddress(t.address) === PERMISSION_SET) return unresolved();
+        }
+        if (t.kind === "var" || t.kind === "local") {
+          const map = t.kind === "var" ? this.stack.variables : this.stack.locals;
+          const name = t.address.slice(t.kind === "var" ? 4 : 6);
+          if (!map.has(name) || t.attribute !== undefined) return unresolved();
+          v = map.get(name);
+          continue;
+        }
+        const r = t.kind === "resource" || t.kind === "data" ? this.stack.byAddress.get(t.address) : undefined;
+        if (r && r.mode === "data" && r.type === PERMISSION_SET && (t.attribute === "arn" || t.attribute === "id") && t.path.length === 0) {
+          if (typeof r.values["arn"] === "string") {
+            v = r.values["arn"];
+            continue;
+          }
+          // Names are unique within an instance: the lookup by name finds the stack's own permission set of that name.
+          const n = this.exactName(r.values["name"]);
+          if (n === undefined) return unresolved();
+          const hit = index.lookup(n);
+          if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside" };
+          return { kind: "found", nodes: [...hit.exact], maybe: [...hit.maybe], why: `${r.address} reads the permission set named "${n}", which may be this one` };
+        }
+        if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
+          const rp = resolveToPattern(this.stack, v);
+          if (!rp.exact) return unresolved();
+          v = rp.pattern;
+          continue;
+        }
+        if (r && t.attribute !== undefined && t.path.length === 0 && r.values[t.attribute] !== undefined && r.type !== PERMISSION_SET) {
+          v = r.values[t.attribute];
+          continue;
+        }
+        return unresolved();
+      }
+      let literal = v;
+      if (hasInterpolation(v)) {
+        const rp = resolveToPattern(this.stack, v);
+        if (!rp.exact) return unresolved();
+        literal = rp.pattern;
+      }
+      const m = PERMISSION_SET_ARN.exec(literal);
+      // Not a permission set ARN: AWS refuses the call, and nothing is attached.
+      if (!m) return { kind: "outside" };
+      const nodes: Builder[] = [];
+      const maybe: Builder[] = [];
+      for (const b of index.byAddress.values()) {
+        const arn = b.resource.values["arn"];
+        if (typeof arn === "string" && !hasInterpolation(arn)) {
+          if (arn === literal) nodes.push(b);
+          continue;
+        }
+        const instance = b.resource.values["instance_arn"];
+        const rp = typeof instance === "string" ? resolveToPattern(this.stack, instance) : undefined;
+        if (rp?.exact && !rp.pattern.endsWith(`/${m[1]}`)) continue;
+        maybe.push(b);
+      }
+      if (nodes.length === 0 && maybe.length === 0) return { kind: "outside" };
+      return { kind: "found", nodes, maybe, why: `"${literal}" may be the ARN of this permission set, which AWS assigns and blastwall does not know (name it by reference, \${...arn})` };
+    }
+    return unresolved();
+  }
+
+  /** The document of a permissions boundary attachment's `permissions_boundary` block. */
+  private permissionSetBoundary(att: TfResource, via: string): PolicyDocument {
+    const raw = att.values["permissions_boundary"];
+    const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
+    if (!isObject(blk)) return unknownDocument(att.address, `permissions_boundary of ${att.address} cannot be read`, via, att.constructPath);
+    const arn = blk["managed_policy_arn"];
+    const ref = blk["customer_managed_policy_reference"];
+    const hasRef = ref !== undefined && ref !== null && !(Array.isArray(ref) && ref.length === 0);
+    if (arn !== undefined && arn !== null && arn !== "") {
+      if (hasRef) return unknownDocument(att.address, `permissions_boundary of ${att.address} gives both managed_policy_arn and customer_managed_policy_reference, which AWS refuses`, via, att.constructPath);
+      return this.documentForArn(arn, via, att);
+    }
+    if (hasRef) return this.customerManagedReference(att, ref, `${via}.customer_managed_policy_reference`);
+    return unknownDocument(att.address, `permissions_boundary of ${att.address} names no policy`, via, att.constructPath);
+  }
+
+  /**
+   * A `customer_managed_policy_reference { name, path }`: the policy of that name and path in each account the
+   * permission set is provisioned in. The stack's own `aws_iam_policy` of that name and path is read when exactly one
+   * may be it; otherwise it is a policy blastwall cannot read, which may grant anything.
+   */
+  private customerManagedReference(holder: TfResource, raw: unknown, via: string): PolicyDocument {
+    const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
+    const unknown = (why: string) => unknownDocument(holder.address, why, via, holder.constructPath);
+    if (!isObject(blk)) return unknown(`${via} cannot be read, so the customer managed policy it names is unknown`);
+    const nameRaw = blk["name"];
+    const pathRaw = blk["path"] === undefined || blk["path"] === null ? "/" : blk["path"];
+    const name = this.exactName(nameRaw);
+    const path = this.exactName(pathRaw);
+    const shown = `"${name ?? (typeof nameRaw === "string" ? showExpr(nameRaw) : "(not a string)")}" (path ${path !== undefined ? `"${path}"` : typeof pathRaw === "string" ? showExpr(pathRaw) : "(not a string)"})`;
+    const elsewhere = "the policy of that name in each account the permission set is assigned to is managed outside this stack, and may grant anything";
+    const ref = typeof nameRaw === "string" ? refTarget(nameRaw) : undefined;
+    const named = ref && ref.kind === "resource" && ref.attribute === "name" && ref.path.length === 0 ? this.stack.byAddress.get(ref.address) : undefined;
+    let policy: TfResource | undefined = named && named.mode === "managed" && named.type === "aws_iam_policy" ? named : undefined;
+    if (policy === undefined) {
+      if (name === undefined || path === undefined) return unknown(`${via} names the customer managed policy ${shown}, which blastwall cannot resolve: ${elsewhere}`);
+      const candidates = (this.stack.byType.get("aws_iam_policy") ?? []).filter((p) => p.mode === "managed" && this.policyMayBe(p, name, path));
+      if (candidates.length !== 1) {
+        return unknown(
+          candidates.length === 0
+            ? `${via} names the customer managed policy ${shown}, and no aws_iam_policy of this stack has that name and path: ${elsewhere}`
+            : `${via} names the customer managed policy ${shown}, which ${candidates.length} aws_iam_policy resources of this stack may be (${candidates.map((p) => p.address).join(", ")}): blastwall cannot tell which one each account holds`,
+        );
+      }
+      policy = candidates[0];
+    } else if (path !== undefined && !this.policyMayBe(policy, undefined, path)) {
+      return unknown(`${via} names ${policy.address} by its name but with the path "${path}", which that policy does not have: ${elsewhere}`);
+    }
+    const e = existence(this.stack, policy);
+    if (e !== "yes") return unknown(`${via} names ${policy.address}, which ${e === "no" ? "is not created" : `may not be created (it ${e.maybe})`}: ${elsewhere}`);
+    return withVia(this.policyDocument(policy), via);
+  }
+
+  /** Whether an `aws_iam_policy` may have the name (when given) and path: literally, or by a part known only at apply. */
+  private policyMayBe(p: TfResource, name: string | undefined, path: string): boolean {
+    const pp = p.values["path"];
+    const ownPath = typeof pp === "string" ? resolveToPattern(this.stack, pp) : { pattern: "/", exact: true };
+    if (!(ownPath.exact ? ownPath.pattern === path : globMatch(ownPath.pattern, path))) return false;
+    if (name === undefined) return true;
+    const n = p.values["name"];
+    const prefix = p.values["name_prefix"];
+    const pattern = typeof n === "string" ? resolveToPattern(this.stack, n).pattern : typeof prefix === "string" ? `${resolveToPattern(this.stack, prefix).pattern}*` : "terraform-*";
+    return globMatch(pattern, name);
+  }
+
+  /** A permissions boundary, unless it cannot be read (then it caps nothing, and a note says why). */
+  private setBoundary(b: Builder, doc: PolicyDocument, shown: string, via: string): void {
+    const unreadable = doc.statements.filter((s) => s.unknown !== undefined);
+    if (doc.statements.length === 0 || unreadable.length === doc.statements.length) {
+      b.notes.push(`boundary ${shown} cannot be read, so it caps nothing: ${unreadable[0]?.unknown ?? "it has no statements"}`);
+      return;
+    }
+    if (unreadable.length > 0) b.notes.push(`boundary ${shown} has statements blastwall cannot read, which cap nothing: ${unreadable[0].unknown}`);
+    b.boundary = attached(doc, via);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
   // Attachments
 
   /** `aws_iam_{role,user,group}_policy`: a policy document written on the attachment. */
@@ -613,7 +896,7 @@ class Collector {
     switch (t.kind) {
       case "outside":
         // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
-        if (kind !== "group") this.outside?.attach(kind, t.literal, lazyAttached(att.address, () => withVia(document(), att.address)), att.address, resourceAccount(this.stack, att));
+        if (kind === "role" || kind === "user") this.outside?.attach(kind, t.literal, lazyAttached(att.address, () => withVia(document(), att.address)), att.address, resourceAccount(this.stack, att));
         return;
       case "unresolved":
         this.unresolved.push({

@@ -9,7 +9,7 @@
 import type { AttachedPolicy, PeerMatch, PrincipalKind } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 
-export type OutsideKind = Exclude<PrincipalKind, "group">;
+export type OutsideKind = Exclude<PrincipalKind, "group" | "permission-set">;
 
 /**
  * Whether a principal outside the stack, known by an ARN (pattern) or a bare name, is an AI agent: why (for the

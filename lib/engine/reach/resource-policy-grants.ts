@@ -163,7 +163,7 @@ function grantsFrom(policies: readonly AttachedPolicy[], p: PrincipalNode, actio
       if (allow.unknown === undefined && allow.actions && !allow.actions.some((a) => globMatch(a, lower, CI))) continue;
       const candidate = { arnPattern: p.arnPattern };
       if (!mayName(allow, candidate)) continue;
-      const boundary = p.kind === "role" && boundaryCaps(allow, p) ? p.boundary?.document.statements : undefined;
+      const boundary = (p.kind === "role" || p.kind === "permission-set") && boundaryCaps(allow, p) ? p.boundary?.document.statements : undefined;
       for (const c of admittedAs(allow, candidate)) {
         const rights = effectiveRights({
           principal: allow.source.address,
