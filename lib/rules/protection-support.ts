@@ -142,7 +142,8 @@ export function protectedEvidence(r: TfResource, config?: BlastwallConfig): Evid
 
 /** Config-protected resources of `types`, for a rule that reads an attribute only some types have. */
 export function configProtectedOfTypes(stack: TfStack, config: BlastwallConfig, types: readonly string[]): TfResource[] {
-  return configProtectedResources(stack, config).filter((r) => types.includes(r.type));
+  // Built-in types never appear in `types`, so the cached list is the config's resources of them.
+  return statefulResources(stack, config).filter((r) => types.includes(r.type) && configProtectionOf(r, config) !== undefined);
 }
 
 /** A read replica holds a copy of another database: its source is what must be kept and backed up. */
