@@ -16,6 +16,7 @@ import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
+import { protectedEntryNotes } from "./protected-notes";
 import type * as PeerStacks from "./peer-stacks";
 import { lazy } from "../engine/lazy";
 
@@ -177,7 +178,7 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
-  const notes = unknownStackNotes(acks, stacks);
+  const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
   const { errors, warnings, acknowledged } = countFindings(findings);
   return {
     tool: "check",

@@ -107,17 +107,19 @@ const schema11 = {
     protected: {
       title: "ProtectedSelector",
       description:
-        "Resources that hold data which must survive: the protection rules check them in addition to the data-bearing types they know.",
+        "Resources that hold data which must survive, in addition to the data-bearing types blastwall knows. `blastwall check` (and the synth-time checks) require lifecycle.prevent_destroy on each; an AWS Backup selection that covers it where AWS Backup can back up its type (one whose AWS Backup support blastwall does not know counts as not covered, and the finding says so); deletion protection on DocumentDB and Neptune clusters and a final snapshot on those and Redshift clusters. `blastwall gate` blocks their destroy and forget. An entry that matches no resource gets a note naming near matches.",
       type: "object",
       additionalProperties: false,
       properties: {
         addresses: {
-          description: "Exact Terraform addresses, e.g. `aws_db_instance.main`.",
+          description:
+            'Terraform addresses (case-sensitive; `*` globs), e.g. `aws_db_instance.main`. An address covers its instances (`x[0]`, `x["k"]`) and, for a module, everything in it. `blastwall check` reads blocks: there an entry naming one instance covers its whole block.',
           type: "array",
           items: { type: "string", minLength: 1 },
         },
         types: {
-          description: "Terraform resource types, e.g. `aws_rds_cluster`.",
+          description:
+            "Terraform resource types (case-sensitive; `*` globs), e.g. `aws_docdb_cluster`, `aws_elasticache_*`.",
           type: "array",
           items: { type: "string", minLength: 1 },
         },

@@ -14,6 +14,7 @@ import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from
 import { decodePlanBytes, fileProblem, isPartialPlan, readPlan } from "./read-plan";
 import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
+import { IN_PLAN, planResources, unmatchedProtectedNotes } from "./protected-notes";
 import { PLAN_RULES } from "./rules";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
 
@@ -85,7 +86,7 @@ export function runGate(options: GateOptions): Report {
   }
 
   const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
-  const notes = isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : [];
+  const notes = [...(isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : []), ...unmatchedProtectedNotes(config, planResources(plan.plan), { where: IN_PLAN })];
   return {
     tool: "gate",
     findings,

@@ -359,19 +359,8 @@ export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}
   if (deletes && rc.change.actions.includes("delete") && deletes.when(rc.change.before)) {
     return { source: "type", detail: `${rc.type} is protected when its destroy deletes data: with ${deletes.setting}, ${deletes.why}`, summary: `its destroy deletes data (with ${deletes.setting})` };
   }
-  const typeGlob = (config.protected?.types ?? []).find((t) => globMatch(t, rc.type));
-  if (typeGlob) {
-    const detail = `config protected.types lists ${JSON.stringify(typeGlob)}`;
-    return { source: "config-type", detail, summary: detail };
-  }
-  const addresses = [rc.address, rc.previous_address].filter((a): a is string => !!a);
-  for (const pattern of config.protected?.addresses ?? []) {
-    const hit = addresses.find((a) => addressMatch(pattern, a));
-    if (hit) {
-      const detail = `config protected.addresses lists ${JSON.stringify(pattern)}`;
-      return { source: "config-address", detail, summary: detail };
-    }
-  }
+  const byConfig = configProtection(rc.type, [rc.address, rc.previous_address].filter((a): a is string => !!a), config);
+  if (byConfig) return byConfig;
   for (const side of ["before", "after"] as const) {
     if (truthy(tagValue(rc.change[side], PROTECTED_TAG, rc.type))) {
       return {
@@ -382,6 +371,58 @@ export function protectionOf(rc: PlanResourceChange, config: PlanGateConfig = {}
     }
   }
   return undefined;
+}
+
+/**
+ * Why the config's `protected` names a resource of `type` at one of `addresses` (a move has two), or undefined.
+ * `match` decides whether an address entry covers an address: the gate's own `addressMatch` by default.
+ */
+export function configProtection(
+  type: string,
+  addresses: readonly string[],
+  config: Pick<PlanGateConfig, "protected">,
+  match: (pattern: string, address: string) => boolean = addressMatch,
+): Protection | undefined {
+  const typeGlob = (config.protected?.types ?? []).find((t) => globMatch(t, type));
+  if (typeGlob) {
+    const detail = `config protected.types lists ${JSON.stringify(typeGlob)}`;
+    return { source: "config-type", detail, summary: detail };
+  }
+  for (const pattern of config.protected?.addresses ?? []) {
+    if (addresses.some((a) => match(pattern, a))) {
+      const detail = `config protected.addresses lists ${JSON.stringify(pattern)}`;
+      return { source: "config-address", detail, summary: detail };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `addressMatch` for a configuration read as blocks (`blastwall check`): an entry naming one instance
+ * (`aws_ebs_volume.data[0]`, `module.app["a"].aws_db_instance.db`) covers the block that makes it, since
+ * `lifecycle` and a backup selection's reference are written once per block and hold for all its instances.
+ */
+export function blockAddressMatch(pattern: string, address: string): boolean {
+  return addressMatch(pattern, address) || addressMatch(withoutKeys(pattern), withoutKeys(address));
+}
+
+/** An address without its instance keys: `module.a["x"].aws_b.c[0]` → `module.a.aws_b.c`. Quoted keys may hold `]`. */
+export function withoutKeys(address: string): string {
+  let out = "";
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < address.length; i++) {
+    const ch = address[i];
+    if (depth === 0) {
+      if (ch === "[") depth = 1;
+      else out += ch;
+    } else if (quoted) {
+      if (ch === "\\") i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === "]") depth = 0;
+  }
+  return out;
 }
 
 /** `*` matches any run of characters; everything else literally. */

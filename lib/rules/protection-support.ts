@@ -10,6 +10,8 @@ import { isObject } from "../engine/terraform/stack";
 import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
 import { providerDefaultTags } from "../engine/agent-tags";
 import { providerAccountAsDefaulted as providerAccount } from "../engine/terraform/providers";
+import type { BlastwallConfig } from "../engine/config-types";
+import { blockAddressMatch, configProtection } from "../plan/protected";
 
 export { providerAccount };
 
@@ -97,14 +99,52 @@ export const STATEFUL_TYPES = [
   "aws_s3_bucket",
 ] as const;
 
-export function statefulResources(stack: TfStack): readonly TfResource[] {
-  let list = stateful.get(stack);
-  if (!list) stateful.set(stack, (list = STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"))));
+/**
+ * The resources the protection rules judge: the managed resources of `STATEFUL_TYPES`, and those the config's
+ * `protected.types` and `protected.addresses` name (matched as the plan gate matches them; an entry naming one
+ * instance covers its block, see `blockAddressMatch`).
+ */
+export function statefulResources(stack: TfStack, config?: BlastwallConfig): readonly TfResource[] {
+  let byConfig = stateful.get(stack);
+  if (!byConfig) stateful.set(stack, (byConfig = new Map()));
+  const key = config?.protected;
+  let list = byConfig.get(key);
+  if (!list) {
+    const builtIn = STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"));
+    const known = new Set<TfResource>(builtIn);
+    list = [...builtIn, ...configProtectedResources(stack, config).filter((r) => !known.has(r))];
+    byConfig.set(key, list);
+  }
   return list;
 }
 
-/** Several rules walk the same stateful resources: listed once per stack. */
-const stateful = new WeakMap<TfStack, readonly TfResource[]>();
+/** Several rules walk the same stateful resources: listed once per stack and `protected` section. */
+const stateful = new WeakMap<TfStack, Map<unknown, readonly TfResource[]>>();
+
+/** Managed resources the config's `protected` names, in stack order. */
+export function configProtectedResources(stack: TfStack, config?: BlastwallConfig): TfResource[] {
+  if (!config?.protected?.types?.length && !config?.protected?.addresses?.length) return [];
+  return stack.resources.filter((r) => r.mode === "managed" && configProtectionOf(r, config) !== undefined);
+}
+
+/** Why the config protects `r` ("config protected.types lists \"aws_docdb_cluster\""), or undefined. */
+export function configProtectionOf(r: TfResource, config?: BlastwallConfig): string | undefined {
+  if (!config?.protected) return undefined;
+  return configProtection(r.type, [r.address], config, blockAddressMatch)?.detail;
+}
+
+/** The evidence that a resource is judged because the config protects it: none for the types the rules know. */
+export function protectedEvidence(r: TfResource, config?: BlastwallConfig): Evidence[] {
+  if ((STATEFUL_TYPES as readonly string[]).includes(r.type)) return [];
+  const why = configProtectionOf(r, config);
+  return why ? [{ step: "protected", address: r.address, detail: why }] : [];
+}
+
+/** Config-protected resources of `types`, for a rule that reads an attribute only some types have. */
+export function configProtectedOfTypes(stack: TfStack, config: BlastwallConfig, types: readonly string[]): TfResource[] {
+  // Built-in types never appear in `types`, so the cached list is the config's resources of them.
+  return statefulResources(stack, config).filter((r) => types.includes(r.type) && configProtectionOf(r, config) !== undefined);
+}
 
 /** A read replica holds a copy of another database: its source is what must be kept and backed up. */
 export function isReadReplica(r: TfResource): boolean {
@@ -154,10 +194,13 @@ export interface BoolSetting {
   readonly skip?: (r: TfResource) => boolean;
 }
 
-/** Findings for every managed resource of `types` whose boolean setting is not certainly the safe value. */
-export function boolSettingFindings(stack: TfStack, s: BoolSetting): FindingDraft[] {
+/**
+ * Findings for every managed resource of `types` whose boolean setting is not certainly the safe value, and for
+ * each of `also` (resources of other types the config protects that have the same setting with the same meaning).
+ */
+export function boolSettingFindings(stack: TfStack, s: BoolSetting, also: readonly TfResource[] = [], config?: BlastwallConfig): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const r of s.types.flatMap((t) => stack.byType.get(t) ?? [])) {
+  for (const r of [...s.types.flatMap((t) => stack.byType.get(t) ?? []), ...also]) {
     if (r.mode !== "managed" || s.skip?.(r)) continue;
     const v = readBool(stack, r.values[s.attribute]);
     if (v.state === "set" && v.value === s.safe) continue;
@@ -167,7 +210,7 @@ export function boolSettingFindings(stack: TfStack, s: BoolSetting): FindingDraf
       : v.state === "set" ? `sets ${s.attribute} = ${v.value}`
       : `sets ${s.attribute} to ${unknownText(v)} (the safe value is ${s.safe})`;
     const shown = v.state === "set" ? String(v.value) : v.state === "unset" ? "not set" : v.raw;
-    out.push(resourceFinding(r, `${describe(r)} ${state}: ${s.consequence}. ${s.fix}`, [resourceEvidence(r, `${r.type}.${s.attribute}: ${shown}`)]));
+    out.push(resourceFinding(r, `${describe(r)} ${state}: ${s.consequence}. ${s.fix}`, [resourceEvidence(r, `${r.type}.${s.attribute}: ${shown}`), ...protectedEvidence(r, config)]));
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import type { Rule } from "../engine/rule";
-import { boolSettingFindings, isReadReplica } from "./protection-support";
+import { boolSettingFindings, configProtectedOfTypes, isReadReplica } from "./protection-support";
 
 const TYPES = ["aws_db_instance", "aws_rds_cluster"];
+/** Judged when blastwall.json `protected` names them: DocumentDB, Neptune and Redshift clusters (the same `skip_final_snapshot`). */
+const PROTECTED_TYPES = ["aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster"];
 
 /** With `skip_final_snapshot = true` a destroy leaves no snapshot behind. Read replicas cannot take one and are skipped. */
 export const rule: Rule = {
@@ -10,18 +12,23 @@ export const rule: Rule = {
     title: "RDS instance or cluster is deleted without a final snapshot",
     why:
       "`skip_final_snapshot = true` lets a destroy delete the database without taking a last snapshot, so nothing written since " +
-      "the previous backup survives it.",
+      "the previous backup survives it. DocumentDB, Neptune and Redshift clusters that blastwall.json `protected` names are judged the same way.",
     fix: "Remove `skip_final_snapshot` or set it to false, and set `final_snapshot_identifier` (ProtectedDatabase does).",
     severity: "error",
     category: "protection",
   },
-  check: ({ stack }) =>
-    boolSettingFindings(stack, {
-      types: TYPES,
-      attribute: "skip_final_snapshot",
-      safe: false,
-      consequence: "a destroy would leave no final snapshot",
-      fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
-      skip: isReadReplica,
-    }),
+  check: ({ stack, config }) =>
+    boolSettingFindings(
+      stack,
+      {
+        types: TYPES,
+        attribute: "skip_final_snapshot",
+        safe: false,
+        consequence: "a destroy would leave no final snapshot",
+        fix: "Set skip_final_snapshot = false and a final_snapshot_identifier.",
+        skip: isReadReplica,
+      },
+      configProtectedOfTypes(stack, config, PROTECTED_TYPES),
+      config,
+    ),
 };

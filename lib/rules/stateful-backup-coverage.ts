@@ -14,7 +14,11 @@ import {
   resourceEvidence,
   resourceFinding,
   statefulResources,
+  STATEFUL_TYPES,
+  protectedEvidence,
+  configProtectionOf,
 } from "./protection-support";
+import type { BlastwallConfig } from "../engine/config-types";
 
 /**
  * Is every stateful resource in some `aws_backup_selection`? A selection covers a resource when all of its
@@ -140,27 +144,96 @@ function complianceLock(stack: TfStack, bucket: TfResource): string | undefined 
   return undefined;
 }
 
+/**
+ * Types beyond STATEFUL_TYPES that the config may protect and that AWS Backup can back up (its "supported
+ * resources" list): a selection covering one is judged as for the built-in types.
+ */
+const BACKUP_COVERS: ReadonlySet<string> = new Set([
+  "aws_docdb_cluster",
+  "aws_neptune_cluster",
+  "aws_redshift_cluster",
+  "aws_instance",
+  "aws_fsx_windows_file_system",
+  "aws_fsx_openzfs_file_system",
+  "aws_fsx_ontap_volume",
+  "aws_timestreamwrite_table",
+  "aws_storagegateway_cached_iscsi_volume",
+  "aws_storagegateway_stored_iscsi_volume",
+  "aws_cloudformation_stack",
+]);
+
+/**
+ * Types the config may protect that AWS Backup cannot back up: no selection can cover them, so the rule does not
+ * ask for one (prevent_destroy is still required). An Aurora instance is backed up with its cluster, which is
+ * judged itself.
+ */
+const BACKUP_CANNOT: ReadonlySet<string> = new Set([
+  "aws_rds_cluster_instance",
+  "aws_elasticache_cluster",
+  "aws_elasticache_replication_group",
+  "aws_elasticache_serverless_cache",
+  "aws_memorydb_cluster",
+  "aws_opensearch_domain",
+  "aws_elasticsearch_domain",
+  "aws_kinesis_stream",
+  "aws_msk_cluster",
+  "aws_sqs_queue",
+  "aws_sns_topic",
+  "aws_secretsmanager_secret",
+  "aws_ssm_parameter",
+  "aws_kms_key",
+  "aws_cloudwatch_log_group",
+  "aws_ecr_repository",
+  "aws_route53_zone",
+  "aws_cognito_user_pool",
+]);
+
+/**
+ * A config-protected resource of a type blastwall does not know AWS Backup's support for: no selection can be
+ * shown to cover it, so it counts as not covered (fail closed), and the message says why and what to do.
+ */
+function unknownTypeFinding(r: TfResource, config: BlastwallConfig | undefined): FindingDraft {
+  return resourceFinding(
+    r,
+    `${describe(r)} is protected by the config (${configProtectionOf(r, config)}), and blastwall does not know whether AWS Backup can back up ${r.type}, so it cannot ` +
+      `tell whether any backup selection covers it: it counts as having no copy outside the account. If AWS Backup supports ${r.type}, ` +
+      `select it in a backup plan that copies to another account (resources = [${r.address}.arn]); otherwise keep a copy another way ` +
+      `(its service's own snapshots, copied to another account). Then acknowledge this finding with that reason.`,
+    [resourceEvidence(r, `${r.type}: AWS Backup support not known to blastwall`), ...protectedEvidence(r, config)],
+  );
+}
+
 export const rule: Rule = {
   meta: {
     id: "stateful-backup-coverage",
     title: "Stateful resource not covered by an AWS Backup selection",
     why:
       "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
-      "brings data back after everything else failed. A resource that no backup selection covers has no such copy.",
+      "brings data back after everything else failed. A resource that no backup selection covers has no such copy. Resources " +
+      "blastwall.json `protected` names are judged too where AWS Backup can back up their type; one whose type blastwall does not " +
+      "know AWS Backup's support for counts as not covered.",
     fix:
       "Add the resource to an `aws_backup_selection` (by `resources = [<resource>.arn]` or a `selection_tag` it carries) of a plan " +
       "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do.",
     severity: "error",
     category: "protection",
   },
-  check({ stack }) {
+  check({ stack, config }) {
     const out: FindingDraft[] = [];
     const selections = (stack.byType.get("aws_backup_selection") ?? []).filter((s) => s.mode === "managed");
-    for (const r of statefulResources(stack)) {
+    for (const r of statefulResources(stack, config)) {
       if (isReadReplica(r)) continue;
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r)) continue;
+      const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
+      if (!builtIn && BACKUP_CANNOT.has(r.type)) continue;
+      if (!builtIn && !BACKUP_COVERS.has(r.type)) {
+        out.push(unknownTypeFinding(r, config));
+        continue;
+      }
       const arn = attributePattern(stack, r, "arn").pattern;
       const notes: Evidence[] = [];
+      // Without the ARN's form only a reference to this resource, a tag, or `*` can be seen to select it.
+      if (!builtIn && arn === "*") notes.push({ step: "arn", address: r.address, detail: `blastwall does not know the ARN form of ${r.type}: an ARN pattern in resources is not read as covering it; select it by reference (${r.address}.arn) or by a tag` });
       let covered = false;
       // Tags only matter to a selection; a stack without any need not read them.
       const tags = selections.length > 0 ? literalTags(stack, r) : {};
@@ -180,7 +253,7 @@ export const rule: Rule = {
           `${describe(r)} is not covered by any AWS Backup selection (${why}): no copy of it is kept outside the account, where ` +
             `whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
             `Select it in a backup plan that copies to another account (resources = [${r.address}.arn]).`,
-          [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes],
+          [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)],
         ),
       );
     }
