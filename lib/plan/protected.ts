@@ -9,7 +9,7 @@ import { formatPath, getPath, isObject, tagValue, truthy } from "./values";
 
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
-import { agentSelector } from "../engine/agents";
+import { agentSelector, withoutInstanceKeys } from "../engine/agents";
 
 export { AGENT_TAG };
 
@@ -403,26 +403,7 @@ export function configProtection(
  * `lifecycle` and a backup selection's reference are written once per block and hold for all its instances.
  */
 export function blockAddressMatch(pattern: string, address: string): boolean {
-  return addressMatch(pattern, address) || addressMatch(withoutKeys(pattern), withoutKeys(address));
-}
-
-/** An address without its instance keys: `module.a["x"].aws_b.c[0]` → `module.a.aws_b.c`. Quoted keys may hold `]`. */
-export function withoutKeys(address: string): string {
-  let out = "";
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < address.length; i++) {
-    const ch = address[i];
-    if (depth === 0) {
-      if (ch === "[") depth = 1;
-      else out += ch;
-    } else if (quoted) {
-      if (ch === "\\") i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === "]") depth = 0;
-  }
-  return out;
+  return addressMatch(pattern, address) || addressMatch(withoutInstanceKeys(pattern), address);
 }
 
 /** `*` matches any run of characters; everything else literally. */
@@ -432,10 +413,18 @@ export function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-/** A config address covers itself, its instances (`x[0]`, `x["k"]`), and, for a module, everything inside it. */
+/**
+ * A config address covers itself, its instances (`x[0]`, `x["k"]`), and, for a module, everything inside it. It is
+ * written as the configuration names it, so an address inside instances of a module (`module.db["prod"].aws_db_instance.main`)
+ * is covered by the entry without keys (`module.db.aws_db_instance.main`), as `agents.addresses` is read: matched only
+ * as the plan writes it, a `for_each` module's database was not protected at all.
+ */
 export function addressMatch(pattern: string, address: string): boolean {
-  if (pattern.includes("*")) return globMatch(pattern, address);
-  return address === pattern || address.startsWith(`${pattern}[`) || address.startsWith(`${pattern}.`);
+  const covers = (a: string) =>
+    pattern.includes("*") ? globMatch(pattern, a) : a === pattern || a.startsWith(`${pattern}[`) || a.startsWith(`${pattern}.`);
+  if (covers(address)) return true;
+  const bare = withoutInstanceKeys(address);
+  return bare !== address && covers(bare);
 }
 
 function escapeRe(s: string): string {

@@ -102,6 +102,19 @@ describe("plan-protected-delete: pure deletes", () => {
     );
     expect(e.judged.map((j) => j.finding.resource)).toEqual(["aws_sns_topic.q[0]", "module.jobs.aws_sns_topic.q"]);
   });
+
+  test("a config address written without keys covers the resource in every instance of a for_each module", () => {
+    const e = judgeInline(
+      [
+        change('module.db["prod"].aws_sns_topic.q', ["delete"], { name: "q-prod" }, null),
+        change("module.db[1].aws_sns_topic.q", ["delete"], { name: "q-1" }, null),
+        change('module.db["prod"].aws_sns_topic.other', ["delete"], { name: "other" }, null),
+        change('module.cache["prod"].aws_sns_topic.q', ["delete"], { name: "q-cache" }, null),
+      ],
+      { protected: { addresses: ["module.db.aws_sns_topic.q"] } },
+    );
+    expect(e.judged.map((j) => j.finding.resource)).toEqual(['module.db["prod"].aws_sns_topic.q', "module.db[1].aws_sns_topic.q"]);
+  });
 });
 
 describe("plan-protected-delete: replaces, both orders", () => {
