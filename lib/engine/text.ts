@@ -44,8 +44,8 @@ export function nearest(word: string, candidates: Iterable<string>): string[] {
 
 /**
  * The known key an unknown one was most likely meant as: a slip of a few letters or of case (`expiry`, `Strict`), or
- * failing that the one it shares a start of at least four letters with (`configPath` for `configFile`). A key with
- * no such neighbour gets none: the caller lists the known keys instead.
+ * failing that the one it shares the longest start of at least four letters with, nearest in length (`configFile`
+ * for `configPath`). A key with no such neighbour gets none: the caller lists the known keys instead.
  */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
   const [close] = nearest(key, known);
@@ -56,5 +56,7 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
     return n;
   };
   const best = Math.max(0, ...known.map(shared));
-  return best >= 4 ? known.find((k) => shared(k) === best) : undefined;
+  if (best < 4) return undefined;
+  // Of those sharing as much, the one as long: `configPath` is a path like `configFile`, not `config` itself.
+  return known.filter((k) => shared(k) === best).sort((a, b) => Math.abs(a.length - key.length) - Math.abs(b.length - key.length))[0];
 }
