@@ -4,6 +4,14 @@
  * AWS does not treat it as one either (the guardrails key on aws:PrincipalTag/blastwall:agent), but an agent was
  * clearly meant: blastwall checks it as one and reports the key as an error, as it does an unexpected value.
  */
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App, Aspects, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { BlastwallChecks } from "../../lib/cdktf";
 import { runCli } from "../../lib/cli/main";
 import { nearAgentKey } from "../../lib/engine/agent-tags";
 import { check, errors, policy, TRUST, tf } from "../helpers/tf";
@@ -111,5 +119,25 @@ describe("the plan gate reads the same keys", () => {
     const { report } = await gate(plan({ team: "ops" }));
     expect(report.summary.agentPrincipals).toBe(0);
     expect(report.findings.map((f) => f.ruleId)).not.toContain("agent-tags-unreadable");
+  });
+});
+
+describe("the synth gate reads the same keys", () => {
+  const synth = (tags: Record<string, string>) => () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-near-")) });
+    const s = new TerraformStack(app, "prod");
+    new AwsProvider(s, "aws", { region: "us-east-1" });
+    const role = new IamRole(s, "coder", { name: "coder", assumeRolePolicy: TRUST, tags });
+    new IamRolePolicy(s, "p", { role: role.name, policy: DELETE });
+    Aspects.of(app).add(new BlastwallChecks({ config: {} }));
+    app.synth();
+  };
+
+  test("a near-miss key stops synth with the key named", () => {
+    expect(synth({ "blastwall-agent": "true" })).toThrow(/agent-tags-unreadable[\s\S]*tag "blastwall-agent" = "true", which looks like blastwall:agent/);
+  });
+
+  test("control: another tag synthesizes", () => {
+    expect(synth({ team: "ops" })).not.toThrow();
   });
 });
