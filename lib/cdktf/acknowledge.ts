@@ -1,8 +1,8 @@
 import type { TerraformModule, TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
-import { MIN_REASON, visibleLength } from "../engine/text";
-import { ACK_ACTION } from "../engine/findings";
+import { MIN_REASON, nearestKey, visibleLength } from "../engine/text";
+import { ACK_ACTION, IN_CODE_ACK_KEYS } from "../engine/findings";
 import { expiryInstant } from "../config/acknowledgements";
 import { isRuleId } from "../config/load-config";
 
@@ -34,6 +34,7 @@ export { ACK_ACTION };
 export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void {
   if (!scope || typeof scope !== "object" || !("node" in scope)) throw new Error("acknowledge: scope is required: the construct whose findings are acknowledged");
   if (!ack || typeof ack !== "object") throw new Error("acknowledge: the acknowledgement { ruleId, reason, expires? } is required");
+  unknownKeyCheck(scope, ack);
   if (!ack.ruleId || typeof ack.ruleId !== "string") throw new Error("acknowledge: ruleId is required");
   // A misspelt id would acknowledge nothing, silently: the config refuses it the same way.
   if (!isRuleId(ack.ruleId)) throw new Error(`acknowledge: ruleId ${JSON.stringify(ack.ruleId)} is not a rule id (docs/rules.md lists them) (at ${scope.node.path})`);
@@ -76,6 +77,34 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
     if (r instanceof fw.TerraformModule) carryOnModule(r, list);
     else r.addOverride("//.blastwall.acknowledgements", list);
   }
+}
+
+/**
+ * Refuses a key acknowledge() does not read. TypeScript only checks the keys of an object literal: an entry from a
+ * variable, a loop over blastwall.json entries or plain JavaScript reaches here with whatever it holds, and an unread
+ * `actions` or `expires` leaves the acknowledgement wider or longer-lived than written. blastwall.json refuses the
+ * same keys.
+ */
+function unknownKeyCheck(scope: IConstruct, ack: object): void {
+  const given = ack as Record<string, unknown>;
+  const unknown = Object.keys(given).find((k) => !IN_CODE_ACK_KEYS.includes(k) && given[k] !== undefined);
+  if (unknown === undefined) return;
+  const rule = typeof given.ruleId === "string" ? `rule ${given.ruleId} at ` : "at ";
+  const at = `${rule}${scope.node.path}`;
+  if (unknown === "principal" || unknown === "stack") {
+    // The blastwall.json fields that say what an entry covers: in code, the construct it is given on says that.
+    const named = typeof given[unknown] === "string" ? ` ${JSON.stringify(given[unknown])}` : "";
+    throw new Error(
+      `acknowledge: ${unknown} is not an acknowledge() key: the acknowledgement covers the construct it is given on (${scope.node.path}) ` +
+        `and everything under it, not the ${unknown}${named} the entry names. Acknowledge that construct itself: ` +
+        `acknowledge(role, { ruleId, reason }) with the role or user construct as the scope (${at})`,
+    );
+  }
+  const near = nearestKey(unknown, IN_CODE_ACK_KEYS);
+  throw new Error(
+    `acknowledge: unknown key ${JSON.stringify(unknown)}${near ? ` (did you mean ${near}?)` : ""}: acknowledge() reads only ` +
+      `${IN_CODE_ACK_KEYS.join(", ")}, and a key it does not read leaves the acknowledgement wider or longer-lived than written (${at})`,
+  );
 }
 
 /**

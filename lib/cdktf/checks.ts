@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
-import { join } from "path";
+import { existsSync } from "fs";
+import { join, resolve } from "path";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
@@ -9,7 +10,9 @@ import { checkStacks } from "../check/run-check";
 import type * as PeerStacks from "../check/peer-stacks";
 import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
-import { loadConfig, parseConfig } from "../config/load-config";
+import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from "../config/load-config";
+import { canonicalJson } from "../plan/canonical-json";
+import { nearestKey } from "../engine/text";
 import { renderFinding as renderOne } from "../report/text";
 import { findingLocation } from "../report/summarize";
 import { allRules } from "../rules";
@@ -207,9 +210,12 @@ export class BlastwallChecks implements Aspect {
   readonly [INHERIT_FROM_APP] = true;
   private readonly guarded = new WeakSet<GuardedStack>();
   private configCache?: BlastwallConfig;
+  /** Set when `blastwall check` here would read another config (see `otherConfigHere`). */
+  private otherConfig?: string;
   private whys?: ReadonlyMap<string, string>;
 
   constructor(private readonly props: BlastwallChecksProps = {}) {
+    checkProps(props);
     // A config given in code is checked like blastwall.json: a misspelt severity must not drop findings unseen.
     if (props.config !== undefined) parseConfig(props.config, "BlastwallChecks config");
     // The app has loaded its framework by now, even when it imported blastwall first.
@@ -323,6 +329,7 @@ export class BlastwallChecks implements Aspect {
     for (const w of findings.filter((f) => f.severity === "warning" && !f.acknowledged)) {
       framework().Annotations.of(stack).addWarning(renderFinding(where(w)));
     }
+    if (this.otherConfig) framework().Annotations.of(stack).addWarning(this.otherConfig);
     if (errors.length === 0) {
       const own = stack as unknown as { toHclTerraform?: () => unknown };
       writeWhatWasChecked(stack, hcl && typeof own.toHclTerraform === "function" ? { toHclTerraform: own.toHclTerraform() } : { toTerraform: json });
@@ -331,7 +338,9 @@ export class BlastwallChecks implements Aspect {
     }
     return [
       `blastwall: ${errors.length} error finding(s) in stack "${stack.node.id}"; synth stops here.\n` +
-        errors.map((f) => renderFinding(where(f))).join("\n\n"),
+        errors.map((f) => renderFinding(where(f))).join("\n\n") +
+        // A failed synth shows no warnings: the other config is said here too.
+        (this.otherConfig ? `\n\n${this.otherConfig}` : ""),
     ];
   }
 
@@ -364,7 +373,77 @@ export class BlastwallChecks implements Aspect {
   }
 
   private config(): BlastwallConfig {
-    if (!this.configCache) this.configCache = this.props.config ?? loadConfig(this.props.configFile);
+    if (!this.configCache) {
+      this.configCache = this.props.config ?? loadConfig(this.props.configFile);
+      this.otherConfig = otherConfigHere(this.props, this.configCache);
+    }
     return this.configCache;
   }
+}
+
+const PROPS: readonly (keyof BlastwallChecksProps)[] = ["config", "configFile", "strict", "rules"];
+
+/**
+ * The props as plain JavaScript, a spread of options or an `as any` object may pass them: the compiler checks the keys
+ * of an object literal only, and a prop the gate does not read (`configfile`, `configPath`, `Strict`) leaves it running
+ * without the agents, severities or strictness the user asked for, while synth passes as if they applied.
+ */
+function checkProps(props: unknown): void {
+  const fail = (prop: string, problem: string): never => {
+    throw new Error(`BlastwallChecks: ${prop} ${problem}`);
+  };
+  if (props === null || typeof props !== "object" || Array.isArray(props)) {
+    throw new Error(`BlastwallChecks: props must be an object such as { configFile: "blastwall.json" } (got ${JSON.stringify(props) ?? String(props)})`);
+  }
+  const given = props as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if ((PROPS as readonly string[]).includes(key) || given[key] === undefined) continue;
+    const near = nearestKey(key, PROPS);
+    fail(
+      key,
+      `is not a BlastwallChecks prop${near ? ` (did you mean ${near}?)` : ""}: it reads only ${PROPS.join(", ")}, and a prop it does not read ` +
+        "changes nothing, so synth would pass without what it asks for",
+    );
+  }
+  if (given.config !== undefined && given.configFile !== undefined) {
+    fail(
+      "config",
+      "and configFile are both given, and only one can be the gate's config. Keep configFile to read that file (the one `blastwall check --config` " +
+        "reads in CI), or config alone for settings given in code",
+    );
+  }
+  if (given.configFile !== undefined && (typeof given.configFile !== "string" || given.configFile === "")) {
+    fail("configFile", `must be the path of a blastwall config file (got ${JSON.stringify(given.configFile)})`);
+  }
+  if (given.strict !== undefined && typeof given.strict !== "boolean") fail("strict", `must be true or false (got ${JSON.stringify(given.strict)})`);
+  if (given.rules !== undefined && !Array.isArray(given.rules)) fail("rules", "must be a list of rules, such as allRules from blastwall");
+}
+
+/**
+ * Why `blastwall check` run in this folder would judge the stacks by another config than this gate: a blastwall.json
+ * here, which it reads when given no --config, differs from the config given in code or the configFile named.
+ * Undefined when the gate reads that very file, there is none, or it says the same. A warning, not a refusal: the
+ * file may be there for the plan gate (`protected`, `trustedKeys`), and each of the two checks still fails on what
+ * its own config finds, so the difference surprises, but lets nothing through that both would stop.
+ */
+function otherConfigHere(props: BlastwallChecksProps, used: BlastwallConfig): string | undefined {
+  const here = resolve(DEFAULT_CONFIG_FILE);
+  if (!existsSync(here)) return undefined;
+  if (props.config === undefined && (props.configFile === undefined || resolve(props.configFile) === here)) return undefined;
+  let same: boolean;
+  try {
+    same = canonicalJson(loadConfig(DEFAULT_CONFIG_FILE)) === canonicalJson(used);
+  } catch {
+    same = false; // unreadable: blastwall check would refuse it, which differs too
+  }
+  if (same) return undefined;
+  const ours = props.config !== undefined ? "the config given in code (BlastwallChecks config)" : `configFile ${JSON.stringify(props.configFile)}`;
+  const fix =
+    props.config !== undefined
+      ? `move the settings into ${DEFAULT_CONFIG_FILE} and drop config (the gate then reads the file), or remove ${DEFAULT_CONFIG_FILE} if nothing uses it`
+      : `run blastwall check with --config ${props.configFile}, or make ${DEFAULT_CONFIG_FILE} the one config`;
+  return (
+    `blastwall: this synth gate judges the stacks by ${ours}, but ${here} says something else, and \`blastwall check\` run in this folder ` +
+    `(as CI runs it) reads that file when given no --config: the two may pass or fail different findings. Keep one config: ${fix}.`
+  );
 }

@@ -28,7 +28,17 @@ export type AgentTag =
        * meant something, and most likely that), and reported by `agent-tags-unreadable`, since AWS policies keyed on
        * the tag (the guardrails compare it with "true") will not treat the principal as one.
        */
-      readonly unexpected?: { readonly where: string; readonly key: string; readonly value: string };
+      readonly unexpected?: {
+        readonly where: string;
+        readonly key: string;
+        readonly value: string;
+        /**
+         * The key is not the tag but looks like it (`blastwall_agent`, `blastwall:agents`, `"blastwall:agent "`): AWS
+         * and the guardrails read only the exact key, so the principal is not an agent there, while someone meant it
+         * as one.
+         */
+        readonly nearKey?: true;
+      };
     }
   | { readonly state: "no" }
   /** The tags cannot be read and do not visibly name the agent tag: they may still set it. */
@@ -104,6 +114,24 @@ function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   return tagMaps.find((t) => t !== undefined && t !== null && !(isObject(t) && Object.keys(t).every((k) => k.toLowerCase() !== AGENT_TAG && !hasInterpolation(k)))) ?? tagMaps[0];
 }
 
+/**
+ * A key that is not the agent tag but reads as it once case, blanks, separators (`_`, `-`, `.`, `/`, a space or none
+ * for `:`) and a plural are set aside. Only the exact key (in any case) is a tag to IAM and aws:PrincipalTag.
+ */
+export function nearAgentKey(key: string): boolean {
+  if (key.toLowerCase() === AGENT_TAG) return false;
+  return key.toLowerCase().replace(/[\s:_\-./]/g, "").replace(/s$/, "") === "blastwallagent";
+}
+
+/** The agent tag a near-miss key was meant as: counted as an agent (fail closed), and reported. */
+function nearMiss(where: string, key: string, value: string): AgentTag {
+  return {
+    state: "yes",
+    reason: `${where === "tags" ? "tag" : `${where} tag`} ${JSON.stringify(key)} = ${value}, which looks like ${AGENT_TAG} but is not that key: counted as an agent`,
+    unexpected: { where, key, value, nearKey: true },
+  };
+}
+
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
 const isFalse = (v: unknown) => v === false || (typeof v === "string" && v.toLowerCase() === "false");
 
@@ -129,10 +157,17 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: Tf
       : { state: "unreadable", where, expression: tags };
   }
   if (!isObject(tags)) return { state: "no" };
+  // The exact key wins over a near miss of it: only if none makes an agent does the near miss count.
+  let near: AgentTag | undefined;
   for (const key of Object.keys(tags)) {
     const name = stack && hasInterpolation(key) ? followReferences(stack, key) : key;
     const raw = tags[key];
     const value = stack ? followReferences(stack, raw) : raw;
+    // A value certainly false or null says "not an agent" under either key; anything else was meant as one.
+    if (typeof name === "string" && nearAgentKey(name)) {
+      if (value !== null && !isFalse(value)) near ??= nearMiss(where, name, typeof value === "string" && hasInterpolation(value) ? `\`${value}\`` : String(JSON.stringify(value)));
+      continue;
+    }
     // IAM compares the tag keys of users and roles without case (it keeps `Blastwall:Agent` and `blastwall:agent` as
     // one key), and so do aws:PrincipalTag conditions: a key written in another case is the same tag.
     if (typeof name === "string" && name.toLowerCase() === AGENT_TAG) {
@@ -157,7 +192,7 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: Tf
       return { state: "yes", reason: `${where} key \`${name}\` may be ${AGENT_TAG}, and its value may be "true"` };
     }
   }
-  return { state: "no" };
+  return near ?? { state: "no" };
 }
 
 /**
@@ -174,6 +209,7 @@ export const AGENT_PRINCIPAL_TYPES: ReadonlySet<string> = new Set(["aws_iam_role
 export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   if (!AGENT_PRINCIPAL_TYPES.has(r.type)) return { state: "no" };
   let unreadable: AgentTag | undefined;
+  let near: AgentTag | undefined;
   const sources: [unknown, string][] = [
     [r.values["tags"], "tags"],
     [r.values["tags_all"], "tags_all"],
@@ -185,7 +221,9 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where, where === "provider default_tags" ? instances : r);
-    if (t.state === "yes") return t;
+    // A near miss in `tags` is another key than the default tags' blastwall:agent: that one, if set, makes the agent.
+    if (t.state === "yes" && t.unexpected?.nearKey) near ??= t;
+    else if (t.state === "yes") return t;
     // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
     // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
     // tags are an expression (plan-to-stack.ts), and may hold the agent tag (red-team round 85).
@@ -195,7 +233,7 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   // A provider configuration blastwall did not read may set the tag in its default_tags (red-team round 93: an
   // instance of a provider with for_each, `aws.by_region[each.key]`, read as one without default tags).
   if (provider?.missing) unreadable ??= { state: "unreadable", where: "provider default_tags", expression: `${provider.ref} (no provider configuration of that name was read)` };
-  return unreadable ?? { state: "no" };
+  return near ?? unreadable ?? { state: "no" };
 }
 
 /** The literal (or followed) value of one tag, for config tag selectors; undefined when absent or unreadable. */
@@ -339,6 +377,13 @@ function agentIn(tags: Readonly<Record<string, Value>>, where: string, written: 
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { isKnown, toHcl } = require("../hcl/values") as typeof import("../hcl/values");
   /* eslint-enable @typescript-eslint/no-require-imports */
+  let near: AgentTag | undefined;
+  for (const key of Object.keys(tags).filter(nearAgentKey)) {
+    const value = tags[key];
+    if (value !== null && (!isKnown(value) || !isFalse(value))) {
+      near ??= nearMiss(where, key, !isKnown(value) ? `\`${toHcl(value)}\`` : typeof value === "string" ? JSON.stringify(value) : toHcl(value));
+    }
+  }
   for (const key of Object.keys(tags).filter((k) => k.toLowerCase() === AGENT_TAG)) {
     const shown = key === AGENT_TAG ? AGENT_TAG : `${key} (IAM reads it as ${AGENT_TAG})`;
     const value = tags[key];
@@ -358,5 +403,5 @@ function agentIn(tags: Readonly<Record<string, Value>>, where: string, written: 
       };
     }
   }
-  return { state: "no" };
+  return near ?? { state: "no" };
 }

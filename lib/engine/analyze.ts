@@ -1,6 +1,6 @@
 import type { BlastwallConfig } from "./config-types";
 import { linkRootCauses } from "./root-causes";
-import { ACK_ACTION, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
+import { ACK_ACTION, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument } from "./iam/types";
@@ -150,6 +150,9 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
       // An acknowledgement travels on the resource it was given for and covers that resource only, with a reason
       // a reader can see: anything else in the JSON (another principal, an empty reason) is not one.
       if (typeof a?.reason !== "string" || visibleLength(a.reason) < MIN_REASON) continue;
+      // JSON edited by hand may carry keys acknowledge() refuses (`action`, `expiry`, `principal`): what its author
+      // meant by them is not read, so the entry is not taken as a wider or lasting acknowledgement either.
+      if (Object.keys(a).some((k) => !IN_CODE_ACK_KEYS.includes(k))) continue;
       // A limit that cannot be read is not widened to no limit: the acknowledgement is not one. An item the config
       // schema would refuse (`DeleteVolume`, `ec2 :Delete*`) is such a limit too.
       const actions = a.actions as unknown;

@@ -24,6 +24,13 @@ export interface Evidence {
  */
 export const ACK_ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
 
+/**
+ * The keys an acknowledgement given in code has: `acknowledge()` refuses any other, and the reader of the synthesized
+ * JSON takes an entry with any other for no acknowledgement. A key nobody reads (`action`, `expiry`, `principal`)
+ * would leave the acknowledgement wider or longer-lived than its author wrote it.
+ */
+export const IN_CODE_ACK_KEYS: readonly string[] = ["ruleId", "reason", "expires", "actions", "resource"];
+
 export interface Acknowledgement {
   readonly ruleId: string;
   /** Terraform address of the principal (or resource) the finding is about; `*` is not accepted. */

@@ -14,3 +14,49 @@ export function visibleLength(s: string): number {
 
 /** The fewest visible characters an acknowledgement's reason must have. */
 export const MIN_REASON = 10;
+
+/** Levenshtein distance, case-insensitive. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The candidates closest to `word` (at most 3, all as close), when close enough to be a slip: a third of its length, at least 1. */
+export function nearest(word: string, candidates: Iterable<string>): string[] {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  const scored: [number, string][] = [];
+  for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > limit) continue;
+    const d = distance(word, c);
+    if (d <= limit) scored.push([d, c]);
+  }
+  // Only the closest: a second name further off is noise beside a one-letter slip.
+  const best = Math.min(...scored.map(([d]) => d));
+  return scored.filter(([d]) => d === best).sort((x, y) => x[1].localeCompare(y[1])).slice(0, 3).map(([, c]) => c);
+}
+
+/**
+ * The known key an unknown one was most likely meant as: a slip of a few letters or of case (`expiry`, `Strict`), or
+ * failing that the one it shares the longest start of at least four letters with, nearest in length (`configFile`
+ * for `configPath`). A key with no such neighbour gets none: the caller lists the known keys instead.
+ */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const [close] = nearest(key, known);
+  if (close !== undefined) return close;
+  const shared = (k: string) => {
+    let n = 0;
+    while (n < key.length && n < k.length && key[n].toLowerCase() === k[n].toLowerCase()) n++;
+    return n;
+  };
+  const best = Math.max(0, ...known.map(shared));
+  if (best < 4) return undefined;
+  // Of those sharing as much, the one as long: `configPath` is a path like `configFile`, not `config` itself.
+  return known.filter((k) => shared(k) === best).sort((a, b) => Math.abs(a.length - key.length) - Math.abs(b.length - key.length))[0];
+}

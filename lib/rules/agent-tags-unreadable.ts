@@ -14,7 +14,8 @@ import { chainText, pathEvidence, possibleAgentReach } from "./reach-support";
  *
  * A tag blastwall reads but whose value is neither "true" nor "false" (`"yes"`, `"1"`, `" true"`) is always an
  * error: the principal is checked as an agent (fail closed), but AWS policies keyed on the tag compare it with
- * "true" and do not treat it as one, and silently reading it as "not an agent" would pass an agent unchecked.
+ * "true" and do not treat it as one, and silently reading it as "not an agent" would pass an agent unchecked. A
+ * key that is not the tag but looks like it (`blastwall_agent`) is an error for the same reason.
  */
 export const rule: Rule = {
   meta: {
@@ -25,12 +26,14 @@ export const rule: Rule = {
       "maps or another expression may set that tag at apply time, and an agent blastwall does not know of is an agent whose " +
       "destroy rights nobody checked. It is an error when the principal can delete data itself or come to act, by the " +
       "chains blastwall follows for agents (assume role, pass role, stored credentials...), as a principal that can; else a warning. A tag value other than \"true\" or \"false\" (\"yes\", \"1\", \" true\") is always an " +
-      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (the guardrails) do not.",
+      "error: blastwall checks the principal as an agent, but policies that compare the tag with \"true\" (the guardrails) do not. " +
+      "So is a key that looks like the tag but is another one (blastwall_agent, blastwall-agent, blastwall:agents, \"blastwall:agent \"): " +
+      "the guardrails read only the exact key.",
     fix:
       "Write the tags as a literal map, or from locals and variable defaults blastwall can evaluate (merge, tomap, lookup... " +
       "of known values; give the variable a default), or name the agents in blastwall.json " +
       "(`agents.addresses` / `agents.names`). Set blastwall:agent to \"true\" for an agent and to \"false\" (or leave it out) " +
-      "for anything else. If the principal is not an agent, acknowledge this finding with the reason.",
+      "for anything else, under that exact key. If the principal is not an agent, acknowledge this finding with the reason.",
     severity: "warning",
     category: "input",
   },
@@ -43,6 +46,21 @@ export const rule: Rule = {
       if (t.state === "yes" && t.unexpected) {
         const u = t.unexpected;
         const at = u.where === "tags" ? "tag" : `${u.where} tag`;
+        if (u.nearKey) {
+          out.push({
+            principal: p.address,
+            resource: p.address,
+            actions: [],
+            severity: "error",
+            message:
+              `${p.address} has ${at} ${JSON.stringify(u.key)} = ${u.value}, which looks like ${AGENT_TAG} but is another key: blastwall and the ` +
+              `guardrail SCPs (aws:PrincipalTag/${AGENT_TAG}) read only the exact key ${AGENT_TAG} (in any case), so AWS does not treat ` +
+              `${p.address} as an AI agent. blastwall checks it as one, since an agent was clearly meant. Rename the key to ${AGENT_TAG} ` +
+              `(value "true") if ${p.address} is an agent, else remove it.`,
+            evidence: [{ step: "tags", address: p.address, detail: `${u.where}: ${JSON.stringify(u.key)} = ${u.value} (not the key ${AGENT_TAG})` }],
+          });
+          continue;
+        }
         out.push({
           principal: p.address,
           resource: p.address,
