@@ -29,6 +29,11 @@ export type AgentTag =
        * the tag (the guardrails compare it with "true") will not treat the principal as one.
        */
       readonly unexpected?: { readonly where: string; readonly key: string; readonly value: string };
+      /**
+       * The map that set it, from `readAgentMark`: a resource's own `tags`, or what it inherits (`tags_all`, which a
+       * plan fills from the provider's default tags, and the provider's `default_tags`).
+       */
+      readonly source?: "tags" | "tags_all" | "provider default_tags";
     }
   | { readonly state: "no" }
   /** The tags cannot be read and do not visibly name the agent tag: they may still set it. */
@@ -167,8 +172,16 @@ function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: Tf
  */
 export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   if (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") return { state: "no" };
+  return readAgentMark(r, stack);
+}
+
+/**
+ * The agent tag read as `readAgentTag` reads it, on a resource of any type: users tag what they think of as the agent
+ * (a function, a task definition, an instance), which blastwall does not judge (rule agent-marked-not-principal).
+ */
+export function readAgentMark(r: TfResource, stack?: TfStack): AgentTag {
   let unreadable: AgentTag | undefined;
-  const sources: [unknown, string][] = [
+  const sources: [unknown, "tags" | "tags_all" | "provider default_tags"][] = [
     [r.values["tags"], "tags"],
     [r.values["tags_all"], "tags_all"],
     [stack ? providerDefaultTagsValue(stack, r) : undefined, "provider default_tags"],
@@ -179,7 +192,7 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where, where === "provider default_tags" ? instances : r);
-    if (t.state === "yes") return t;
+    if (t.state === "yes") return { ...t, source: where };
     // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
     // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
     // tags are an expression (plan-to-stack.ts), and may hold the agent tag (red-team round 85).
