@@ -187,6 +187,16 @@ function locatedInModule(f: Finding, shownDirs: readonly string[]): boolean {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const modules = lazy(() => require("./modules") as typeof Modules);
 
+/** Whether the stack is the only one of its app (or outside any app, as in tests). */
+function onlyStackOfItsApp(stack: GuardedStack): boolean {
+  try {
+    const fw = framework();
+    return fw.App.of(stack).node.findAll().filter((c) => fw.TerraformStack.isStack(c)).length === 1;
+  } catch {
+    return true;
+  }
+}
+
 function stackFile(stack: GuardedStack): string {
   let outdir = "cdktf.out";
   try {
@@ -248,7 +258,10 @@ export class BlastwallChecks implements Aspect {
     const config = this.config();
     const { readings, shownDirs } = modelOf(stack, json);
     const models = readings.map((r) => this.withReadStacks(stack, r, config, reads));
-    return { findings: [...checkStacks(models, { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules }).findings], shownDirs };
+    // An agents.addresses entry no stack has is reported where every stack the config is for is judged: an app of one
+    // stack here, `blastwall check cdktf.out` otherwise (each validation sees its own stack only).
+    const wholeRun = onlyStackOfItsApp(stack);
+    return { findings: [...checkStacks(models, { config, strict: this.props.strict ?? config.strict ?? false, rules: this.props.rules, wholeRun }).findings], shownDirs };
   }
 
   /**

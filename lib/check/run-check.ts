@@ -6,6 +6,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { basename, dirname, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
+import { withoutInstanceKeys } from "../engine/agents";
 import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
@@ -34,6 +35,11 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Where the config came from, named in acknowledged findings. @default "blastwall.json" */
   readonly configSource?: string;
+  /**
+   * Whether the stacks are every stack the config is for, so an `agents.addresses` entry that none of them has is
+   * reported (`config-address-unmatched`). The synth-time gate judges one stack of an app at a time. @default true
+   */
+  readonly wholeRun?: boolean;
 }
 
 /**
@@ -178,6 +184,9 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
+  if (opts.wholeRun !== false) {
+    for (const f of unmatchedAddresses(opts.config, stacks, opts.configSource ?? "blastwall.json", opts.strict ?? opts.config.strict ?? false)) findings.push(f);
+  }
   const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
   const { errors, warnings, acknowledged } = countFindings(findings);
   return {
@@ -188,6 +197,48 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/** The files named in a finding about the whole run: a few, and how many more. */
+function filesChecked(stacks: readonly TfStack[]): string {
+  const files = [...new Set(stacks.map((s) => s.file))];
+  return files.length <= 5 ? files.join(", ") : `${files.slice(0, 5).join(", ")} and ${files.length - 5} more`;
+}
+
+/**
+ * An `agents.addresses` entry that names no resource of any stack checked selects nothing: a misspelt address
+ * (`aws_iam_role.agnet`) leaves the agent it meant unjudged, and the gate passes it. A warning, since a config may be
+ * shared by stacks checked in other runs; an error under --strict, whose purpose is to fail on what may hide a path.
+ */
+function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[], source: string, strict: boolean): Finding[] {
+  const entries = config.agents?.addresses ?? [];
+  if (entries.length === 0) return [];
+  const known = new Set<string>();
+  for (const s of stacks) {
+    for (const r of s.resources) {
+      known.add(r.address);
+      known.add(withoutInstanceKeys(r.address));
+    }
+  }
+  const files = filesChecked(stacks);
+  return entries
+    .filter((entry) => !known.has(entry))
+    .map((entry) => ({
+      ruleId: "config-address-unmatched",
+      severity: strict ? "error" : "warning",
+      principal: entry,
+      resource: entry,
+      actions: [],
+      evidence: [{ step: "config", address: source, detail: `agents.addresses lists ${JSON.stringify(entry)}; no resource of the files checked has that address` }],
+      message:
+        `${source} lists ${entry} in agents.addresses, but no resource of the files checked has that address (files checked: ${files || "none"}). ` +
+        `If it is a misspelt address, the agent it meant is not judged: none of its rights, chains or trust were checked, and the gate passes it. ` +
+        (strict ? "An error under --strict." : "A warning, since a config may be shared by stacks checked elsewhere; --strict makes it an error."),
+      fix:
+        `Correct the entry to the Terraform address of the agent's role or user (as \`terraform state list\` or the synthesized JSON names it, ` +
+        `\`module.NAME.aws_iam_role.NAME\` inside a module), or remove it; check the stack that has it in the same run.`,
+      file: source,
+    }));
 }
 
 /**

@@ -39,6 +39,11 @@ export type AgentTag =
          */
         readonly nearKey?: true;
       };
+      /**
+       * The map that set it, from `readAgentMark`: a resource's own `tags`, or what it inherits (`tags_all`, which a
+       * plan fills from the provider's default tags, and the provider's `default_tags`).
+       */
+      readonly source?: "tags" | "tags_all" | "provider default_tags";
     }
   | { readonly state: "no" }
   /** The tags cannot be read and do not visibly name the agent tag: they may still set it. */
@@ -208,9 +213,17 @@ export const AGENT_PRINCIPAL_TYPES: ReadonlySet<string> = new Set(["aws_iam_role
  */
 export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
   if (!AGENT_PRINCIPAL_TYPES.has(r.type)) return { state: "no" };
+  return readAgentMark(r, stack);
+}
+
+/**
+ * The agent tag read as `readAgentTag` reads it, on a resource of any type: users tag what they think of as the agent
+ * (a function, a task definition, an instance), which blastwall does not judge (rule agent-marked-not-principal).
+ */
+export function readAgentMark(r: TfResource, stack?: TfStack): AgentTag {
   let unreadable: AgentTag | undefined;
   let near: AgentTag | undefined;
-  const sources: [unknown, string][] = [
+  const sources: [unknown, "tags" | "tags_all" | "provider default_tags"][] = [
     [r.values["tags"], "tags"],
     [r.values["tags_all"], "tags_all"],
     [stack ? providerDefaultTagsValue(stack, r) : undefined, "provider default_tags"],
@@ -222,8 +235,8 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
     if (raw === undefined || raw === null) continue;
     const t = readMap(stack, raw, where, where === "provider default_tags" ? instances : r);
     // A near miss in `tags` is another key than the default tags' blastwall:agent: that one, if set, makes the agent.
-    if (t.state === "yes" && t.unexpected?.nearKey) near ??= t;
-    else if (t.state === "yes") return t;
+    if (t.state === "yes" && t.unexpected?.nearKey) near ??= { ...t, source: where };
+    else if (t.state === "yes") return { ...t, source: where };
     // `tags_all` is computed by the provider from `tags` and the provider's default_tags, both read here from a
     // configuration. A plan's stack has no provider blocks: an unknown `tags_all` is left in it only where the default
     // tags are an expression (plan-to-stack.ts), and may hold the agent tag (red-team round 85).

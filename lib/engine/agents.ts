@@ -1,6 +1,7 @@
 import type { BlastwallConfig } from "./config-types";
 import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
-import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentTag, tagValue } from "./agent-tags";
+import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentMark, readAgentTag, tagValue } from "./agent-tags";
+import { isObject } from "./json";
 import { globMatch, globsIntersect } from "./iam/glob";
 import type { OutsideAgentTest } from "./principals/outsiders";
 import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
@@ -41,15 +42,53 @@ function isExpression(v: unknown): boolean {
 }
 
 /**
+ * The config's selectors that mark any resource, principal or not: `agents.addresses` and `agents.tags`. An address
+ * names every instance of it (`x[0]`, `module.m["a"].x`), as the configuration writes it. Every listed tag must hold,
+ * as the config schema documents (and the plan gate reads it); a tag whose value is an expression may hold the listed
+ * value when applied, and so may a tag map blastwall cannot read when `unreadableMaps` (fail closed, for principals).
+ */
+function configMarks(config: BlastwallConfig, stack: TfStack | undefined) {
+  const sel = config.agents ?? {};
+  const addresses = new Set(sel.addresses ?? []);
+  const tags = Object.entries(sel.tags ?? {});
+  const byAddress = (r: TfResource): string | undefined => {
+    if (addresses.size === 0) return undefined;
+    const bare = withoutInstanceKeys(r.address);
+    if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
+    return undefined;
+  };
+  const byTags = (r: TfResource, unreadableMaps: boolean): { readonly reason: string; readonly own: boolean } | undefined => {
+    if (tags.length === 0) return undefined;
+    const unreadableMap = unreadableMaps && stack !== undefined && isExpression(followReferences(stack, r.values["tags"]));
+    const own = stack ? followReferences(stack, r.values["tags"]) : r.values["tags"];
+    const maybe: string[] = [];
+    const all = tags.every(([k, v]) => {
+      const t = tagValue(stack, r, k);
+      if (t === v) return true;
+      if (isExpression(t) || (t === undefined && unreadableMap)) {
+        maybe.push(k);
+        return true;
+      }
+      return false;
+    });
+    if (!all) return undefined;
+    const listed = tags.map(([k, v]) => `${k} = "${v}"`).join(", ");
+    return {
+      reason: maybe.length === 0 ? `config agents.tags ${listed}` : `config agents.tags ${listed} (${maybe.join(", ")} may have that value: blastwall cannot evaluate it)`,
+      own: isObject(own) && tags.every(([k]) => k in own),
+    };
+  };
+  return { byAddress, byTags };
+}
+
+/**
  * Decides whether an IAM role or user, or an Identity Center permission set, is an AI agent: the
  * `blastwall:agent = "true"` tag the constructs set, or a selector in the config (address, name glob, tag; a
  * permission set's name is its Identity Center name). Returns the reason, for the report.
  */
 export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfResource) => string | undefined {
-  const sel = config.agents ?? {};
-  const addresses = new Set(sel.addresses ?? []);
-  const names = sel.names ?? [];
-  const tags = Object.entries(sel.tags ?? {});
+  const names = config.agents?.names ?? [];
+  const marks = configMarks(config, stack);
   return (r) => {
     if (!AGENT_PRINCIPAL_TYPES.has(r.type)) return undefined;
     const tagged = readAgentTag(r, stack);
@@ -63,9 +102,8 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
       const pattern = resolveToPattern(stack, path).pattern;
       if (globsIntersect(pattern.toLowerCase(), `${AGENT_PATH}*`)) return `path ${path}, which may be under ${AGENT_PATH} when applied (blastwall cannot evaluate it)`;
     }
-    // An address in the config names every instance of it (`x[0]`, `module.m["a"].x`), as the configuration writes it.
-    const bare = withoutInstanceKeys(r.address);
-    if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
+    const listed = marks.byAddress(r);
+    if (listed !== undefined) return listed;
     if (names.length > 0) {
       const name = namePattern(stack, r);
       // IAM names are unique regardless of case (`Agent-1` and `agent-1` cannot both exist in one account), so a glob
@@ -75,27 +113,38 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
         return name.exact ? `config agents.names "${hit}" matches name "${name.pattern}"` : `config agents.names "${hit}" may match its name ${name.shown}, which blastwall cannot know before apply`;
       }
     }
-    // Every listed tag, as the config schema documents (and the plan gate reads it). A tag whose value is an
-    // expression, or a tag map blastwall cannot read, may hold the listed value when applied: fail closed.
-    if (tags.length > 0) {
-      const unreadableMap = stack !== undefined && isExpression(followReferences(stack, r.values["tags"]));
-      const maybe: string[] = [];
-      const all = tags.every(([k, v]) => {
-        const t = tagValue(stack, r, k);
-        if (t === v) return true;
-        if (isExpression(t) || (t === undefined && unreadableMap)) {
-          maybe.push(k);
-          return true;
-        }
-        return false;
-      });
-      if (all) {
-        const listed = tags.map(([k, v]) => `${k} = "${v}"`).join(", ");
-        return maybe.length === 0 ? `config agents.tags ${listed}` : `config agents.tags ${listed} (${maybe.join(", ")} may have that value: blastwall cannot evaluate it)`;
-      }
-    }
+    const tagged2 = marks.byTags(r, true);
+    if (tagged2 !== undefined) return tagged2.reason;
     // The plan gate keeps a principal that was an agent before the plan an agent after it, whatever the plan changes.
     return stack?.keptAgents?.get(r.address);
+  };
+}
+
+/** The agent mark on a resource of any type, and whether the resource carries it itself or inherits it. */
+export interface AgentMark {
+  readonly reason: string;
+  /**
+   * The mark comes from what the provider adds to every resource it makes (`default_tags`, and `tags_all` in a plan),
+   * not from the resource's own tags or the config naming it.
+   */
+  readonly inherited: boolean;
+}
+
+/**
+ * Whether a resource of any type carries the mark that makes an IAM role or user an AI agent: the agent tag (read as
+ * for principals, "may be true" included), or the config's `agents.addresses` or `agents.tags`. A name glob and the
+ * `/agents/` path are not marks here: they are how principals are named, and select policies, profiles and groups of
+ * agents that nobody meant as one. A tag map blastwall cannot read marks nothing here: that is no sign of intent.
+ */
+export function agentMarkSelector(config: BlastwallConfig, stack: TfStack): (r: TfResource) => AgentMark | undefined {
+  const marks = configMarks(config, stack);
+  return (r) => {
+    const tagged = readAgentMark(r, stack);
+    if (tagged.state === "yes") return { reason: tagged.reason, inherited: tagged.source !== "tags" };
+    const listed = marks.byAddress(r);
+    if (listed !== undefined) return { reason: listed, inherited: false };
+    const byTags = marks.byTags(r, false);
+    return byTags === undefined ? undefined : { reason: byTags.reason, inherited: !byTags.own };
   };
 }
 

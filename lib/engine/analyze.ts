@@ -4,7 +4,8 @@ import { ACK_ACTION, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type 
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
 import type { PolicyDocument } from "./iam/types";
-import { AddressMap, type TfStack } from "./terraform/types";
+import { AddressMap, type TfResource, type TfStack } from "./terraform/types";
+import { rolesOfMarked } from "./agent-marks";
 import { agentSelector, outsideAgentSelector } from "./agents";
 import { collectPrincipals } from "./principals/collect";
 import type { OutsideAgentTest } from "./principals/outsiders";
@@ -36,17 +37,35 @@ export type OutsideAsked = (...args: [...Parameters<OutsideAgentTest>, ReturnTyp
 export function buildAnalysis(stack: TfStack, config: BlastwallConfig, observe?: { outsideAsked?: OutsideAsked }): StackAnalysis {
   const test = outsideAgentSelector(config, stack.peerAgents);
   const asked = observe?.outsideAsked;
-  const { principals, unresolved, ambiguous } = collectPrincipals(stack, {
-    isAgent: agentSelector(config, stack),
-    isOutsideAgent: asked
-      ? (kind, literal, accounts, peersOnly) => {
-          const verdict = test(kind, literal, accounts, peersOnly);
-          asked(kind, literal, accounts, peersOnly, verdict);
-          return verdict;
-        }
-      : test,
-    managed: managedPolicyDocument,
-  });
+  const selector = agentSelector(config, stack);
+  const collect = (isAgent: (r: TfResource) => string | undefined, tell: OutsideAsked | undefined) =>
+    collectPrincipals(stack, {
+      isAgent,
+      isOutsideAgent: tell
+        ? (kind, literal, accounts, peersOnly) => {
+            const verdict = test(kind, literal, accounts, peersOnly);
+            tell(kind, literal, accounts, peersOnly, verdict);
+            return verdict;
+          }
+        : test,
+      managed: managedPolicyDocument,
+    });
+  // The observer hears the reading that stands: the first is read again when a marked resource makes its role an agent.
+  const heard: Parameters<OutsideAsked>[] = [];
+  let collected = collect(selector, asked ? (...args) => heard.push(args) : undefined);
+  const first = analysisOf(stack, collected);
+  // A function, task or instance marked as the agent runs as a role of the stack: that role is judged as the agent.
+  const promoted = rolesOfMarked(stack, config, first);
+  if (promoted.size === 0) {
+    for (const args of heard) asked!(...args);
+    return first;
+  }
+  collected = collect((r) => selector(r) ?? promoted.get(r.address), asked);
+  return analysisOf(stack, collected);
+}
+
+function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipals>): StackAnalysis {
+  const { principals, unresolved, ambiguous } = collected;
   const byAddress = new AddressMap<PrincipalNode>(principals.map((p) => [p.address, p]));
   const universe = actionUniverse();
   const cache = new Map<string, EffectiveRights>();
@@ -103,7 +122,7 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
         actions: d.actions,
         evidence: located ? withLocations(stack, d.evidence) : d.evidence,
         message: d.message,
-        fix: withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta.severity),
+        fix: withWarningNote(d.fix ?? rule.meta.fix, d.severity, rule.meta),
         file: stack.file,
         constructPath,
         resourceConstructPath,
@@ -120,8 +139,10 @@ export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: 
  * A finding an error rule reports as a warning (the catalogue grades its actions so) does not fail the gate: its fix
  * says so, and how to keep the right on the record rather than leave it unexplained.
  */
-function withWarningNote(fix: string, severity: Finding["severity"] | undefined, ruleSeverity: Finding["severity"]): string {
-  if (severity !== "warning" || ruleSeverity !== "error") return fix;
+function withWarningNote(fix: string, severity: Finding["severity"] | undefined, meta: Rule["meta"]): string {
+  if (severity !== "warning" || meta.severity !== "error") return fix;
+  // A rule about the input (what blastwall could not read or judge) holds no right to keep on the record.
+  if (meta.category === "input") return `${fix} This finding is a warning: it does not fail the gate.`;
   return `${fix} This finding is a warning: it does not fail the gate. If the agent needs the right, acknowledge the finding with a reason (blastwall.json acknowledgements, or acknowledge() next to the construct) so reviewers see why.`;
 }
 

@@ -33,6 +33,7 @@ import { rule as auditTrailOff } from "./audit-trail-off";
 import { rule as unknownModule } from "./unknown-module";
 import { rule as agentTagsUnreadable } from "./agent-tags-unreadable";
 import { rule as unmodelledIam } from "./unmodelled-iam";
+import { rule as agentMarkedNotPrincipal } from "./agent-marked-not-principal";
 
 /** Rules over what agents can do: their own rights, and what they reach through others. */
 export const agentRules: readonly Rule[] = [
@@ -55,6 +56,7 @@ export const agentRules: readonly Rule[] = [
   unresolvedAttachment,
   unknownModule,
   unmodelledIam,
+  agentMarkedNotPrincipal,
   agentTagsUnreadable,
 ];
 

@@ -21,6 +21,17 @@ export const INPUT_METAS: readonly RuleMeta[] = [
     category: "input",
   },
   {
+    id: "config-address-unmatched",
+    title: "An agents.addresses entry of the config names no resource of the files checked",
+    why:
+      "blastwall.json names agents by Terraform address. An address that matches nothing (a typo, a resource renamed or moved into a " +
+      "module) selects no agent, and the agent it meant is checked by nothing: the gate passes it. A warning, since one config may " +
+      "serve stacks checked in other runs; an error with --strict.",
+    fix: "Correct the address to the role's or user's Terraform address, or remove the entry; check the stack that has it in the same run.",
+    severity: "warning",
+    category: "input",
+  },
+  {
     id: "acknowledgement-unscoped",
     title: "An acknowledgement without a stack covered findings in several stacks",
     why:

@@ -1,0 +1,111 @@
+import type { Rule } from "../engine/rule";
+import type { FindingDraft } from "../engine/findings";
+import type { TfResource } from "../engine/terraform/types";
+import { agentSelector } from "../engine/agents";
+import { iamPlumbing, markedResources, roleLookup, rolesRunAs, type RunsAs } from "../engine/agent-marks";
+
+const CONFIG = "or select it in blastwall.json (`agents.addresses`, `agents.names` or `agents.tags`)";
+
+function shownValue(x: RunsAs): string {
+  if (x.value === undefined) return x.attribute;
+  return `${x.attribute} = ${typeof x.value === "string" ? x.value : JSON.stringify(x.value)}`;
+}
+
+/**
+ * The agent mark (the `blastwall:agent` tag, or the config's `agents.addresses` / `agents.tags`) on a resource that
+ * is no agent principal: a function, task definition, agent runtime, instance, instance profile or group. blastwall
+ * judges credentials, so the mark alone checks nothing, and the gate would pass an agent it never looked at. What is
+ * a principal is the analysis's answer, not a list of types here: a kind of principal blastwall learns to judge drops
+ * out of this rule by itself.
+ *
+ * Where the resource runs as a role of the stack, that role is judged as the agent (lib/engine/agent-marks.ts): a
+ * warning, since every agent rule then checks the credentials the agent holds, but the guardrails that key on the tag
+ * or the /agents/ path do not see the role. An error where no role can be resolved, or the resource is a group.
+ */
+export const rule: Rule = {
+  meta: {
+    id: "agent-marked-not-principal",
+    title: "Something marked as an AI agent is not credentials blastwall judges",
+    why:
+      "blastwall judges the credentials an agent acts with: IAM roles and users. A blastwall:agent tag (or a config selector) on a " +
+      "Lambda function, a task definition, an agent runtime, an instance or a group marks nothing blastwall checks, so the gate " +
+      "would pass that agent without looking at any of its rights. Where the resource runs as a role of the stack, that role is " +
+      "judged as the agent instead, but the guardrails that key on the tag or the /agents/ path (the SCPs, the resource control " +
+      "policy) do not see it until the role itself carries the tag.",
+    fix:
+      "Tag the role (or user) the agent runs as with blastwall:agent = \"true\", or select it in blastwall.json " +
+      "(`agents.addresses`, `agents.names`, `agents.tags`); for a group, tag its users. Remove the mark from the resource if it " +
+      "is not the agent.",
+    severity: "error",
+    category: "input",
+  },
+  check({ stack, analysis, config }) {
+    const out: FindingDraft[] = [];
+    const isAgent = (address: string) => analysis.byAddress.get(address)?.isAgent === true;
+    const lookup = roleLookup(stack, analysis);
+    const marked = markedResources(stack, config, isAgent, () => lookup);
+    if (marked.length === 0) return out;
+    // A role the analysis judges as an agent only because a marked resource runs as it (agent-marks.ts).
+    const selector = agentSelector(config, stack);
+    const onItsOwn = (address: string) => {
+      const p = analysis.byAddress.get(address);
+      return p !== undefined && selector(p.resource) !== undefined;
+    };
+    // The policies of the stack's principals, and what attaches them: the constructs give them the agent's tags. Their
+    // mark says whose policy they are; what they grant is judged on the principal they attach to, agent or not.
+    const plumbing = iamPlumbing(analysis);
+    for (const { resource: r, mark } of marked) {
+      if (plumbing.has(r.address)) continue;
+      const at = r.constructPath ? ` (construct ${r.constructPath})` : "";
+      const head = `${r.address}${at} is marked as an AI agent (${mark.reason}), but it is not credentials blastwall judges (an IAM role or user)`;
+      const evidence: FindingDraft["evidence"][number][] = [{ step: "mark", address: r.address, detail: mark.reason }];
+      const group = analysis.byAddress.get(r.address);
+      if (group?.kind === "group") {
+        const members = group.groups;
+        if (members.length > 0 && members.every(isAgent)) continue;
+        const users = members.length > 0 ? `its users (${members.join(", ")})` : "the users that are agents (the stack adds none to it)";
+        out.push(finding(r, "error", evidence,
+          `${head}: a group cannot sign a request, so nothing about the agent was checked, and the gate passes it unseen. ` +
+            `Tag ${users} with blastwall:agent = "true", ${CONFIG.replace("select it", "select them")}; then every right the group gives them is judged.`,
+          `Tag ${users} with blastwall:agent = "true", ${CONFIG.replace("select it", "select them")}, and remove the mark from ${r.address}.`));
+        continue;
+      }
+      const runs = rolesRunAs(lookup, r);
+      for (const x of runs) evidence.push({ step: "runs-as", address: x.role ?? r.address, detail: `${r.address} ${shownValue(x)}${x.role ? "" : ": no role of this stack blastwall can identify"}` });
+      const resolved = [...new Set(runs.map((x) => x.role).filter((x): x is string => x !== undefined))];
+      const unresolved = runs.filter((x) => x.role === undefined);
+      if (r.mode === "data") {
+        out.push(finding(r, "error", evidence,
+          `${head}: it is read from outside this configuration, so this stack does not judge it, and the agent passes unseen.`,
+          `Select the role or user by name in blastwall.json (\`agents.names\`): every stack that names it then judges it as an agent. Judge the stack that makes it there.`));
+        continue;
+      }
+      if (runs.length === 0) {
+        out.push(finding(r, "error", evidence,
+          `${head}, and it names no role it runs as: nothing about the agent was checked, and the gate passes it unseen.`,
+          `Tag the role or user the agent acts with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}; remove the mark from ${r.address} if it is not the agent.`));
+        continue;
+      }
+      if (unresolved.length > 0) {
+        const judged = resolved.length > 0 ? ` blastwall judges ${resolved.join(", ")} as the agent, but not the rest.` : "";
+        out.push(finding(r, "error", evidence,
+          `${head}. It runs as ${unresolved.map(shownValue).join(", ")}, which names no role of this stack blastwall can identify (a role made elsewhere, or a value known only at apply time): ` +
+            `the credentials the agent acts with were not checked, and the gate passes them unseen.${judged}`,
+          `Make the role the agent runs as a role of this stack, referenced from ${r.address} (\`\${aws_iam_role.NAME.arn}\`), and tag it with blastwall:agent = "true", ${CONFIG}; ` +
+            `or judge the stack that makes it, where it must be tagged or selected.`));
+        continue;
+      }
+      const promoted = resolved.filter((a) => !onItsOwn(a));
+      if (promoted.length === 0) continue;
+      const role = promoted.join(" and ");
+      out.push(finding(r, "warning", evidence,
+        `${head}. It runs as ${role}: blastwall judges ${promoted.length === 1 ? "that role" : "those roles"} as the agent instead, but the guardrails that treat agents by the blastwall:agent tag or the /agents/ path (the SCPs, the resource control policy) do not, until the role carries the mark.`,
+        `It runs as ${role}: tag that role with blastwall:agent = "true", ${CONFIG}. Remove the mark from ${r.address}, or keep it: it does no harm once the role is marked.`));
+    }
+    return out;
+  },
+};
+
+function finding(r: TfResource, severity: "error" | "warning", evidence: FindingDraft["evidence"], message: string, fix: string): FindingDraft {
+  return { principal: r.address, resource: r.address, actions: [], severity, evidence, message, fix };
+}

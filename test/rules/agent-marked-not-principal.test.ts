@@ -1,0 +1,180 @@
+/**
+ * The agent mark on something that is no credentials blastwall judges (a function, a task definition, an agent
+ * runtime, an instance, a group), by tag or by the config: the gate passed such an agent with "0 agent principal(s)".
+ * The role it runs as is judged as the agent, with a warning; without such a role, an error.
+ */
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { checkStacks } from "../../lib/check/run-check";
+import { agentRules } from "../../lib/rules";
+import type { BlastwallConfig } from "../../lib/engine/config-types";
+import { AGENT, check, errors, tf } from "../helpers/tf";
+
+type Obj = Record<string, unknown>;
+
+const LAMBDA_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/** Role `r` with administrator rights, and whatever else the case needs. */
+function withAdminRole(entries: Record<string, Obj>, role: Obj = {}): Obj {
+  return tf({
+    "aws_iam_role.r": { name: "r", assume_role_policy: LAMBDA_TRUST, ...role },
+    "aws_iam_role_policy_attachment.a": { role: "${aws_iam_role.r.name}", policy_arn: ADMIN },
+    ...entries,
+  });
+}
+
+const marked = (json: Obj, config: BlastwallConfig = {}) => check(json, config).findings.filter((f) => f.ruleId === "agent-marked-not-principal");
+const destroyers = (json: Obj, config: BlastwallConfig = {}) => errors(check(json, config), "agent-destroy-right").map((f) => f.principal);
+
+describe("agent-marked-not-principal", () => {
+  test("a tagged Lambda whose role the stack makes: that role is judged as the agent, and a warning names it", () => {
+    const json = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}", tags: AGENT } });
+    const [f, ...rest] = marked(json);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.principal, f.resource]).toEqual(["warning", "aws_lambda_function.f", "aws_lambda_function.f"]);
+    expect(f.message).toContain("is marked as an AI agent");
+    expect(f.message).toContain("It runs as aws_iam_role.r");
+    expect(f.fix).toContain("tag that role");
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    expect(check(json).summary.agentPrincipals).toBe(1);
+  });
+
+  test("the same Lambda untagged: no finding, and its role is no agent", () => {
+    const json = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}" } });
+    expect(marked(json)).toEqual([]);
+    expect(destroyers(json)).toEqual([]);
+  });
+
+  test("a tagged Lambda whose role is made elsewhere: an error naming the role it runs as", () => {
+    const json = tf({ "aws_lambda_function.f": { function_name: "f", role: "arn:aws:iam::111111111111:role/elsewhere", tags: AGENT } });
+    const [f] = marked(json);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("role = arn:aws:iam::111111111111:role/elsewhere");
+    expect(f.message).toContain("names no role of this stack");
+  });
+
+  test("a tag value that may be true marks it too", () => {
+    const json = withAdminRole(
+      { "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}", tags: { "blastwall:agent": "${var.is_agent}" } } },
+    );
+    expect(marked({ ...json, variable: { is_agent: { default: "false" } } }).map((f) => f.severity)).toEqual(["warning"]);
+  });
+
+  test("a resource type blastwall does not model, with a role_arn of the stack: the role is named and judged", () => {
+    const json = withAdminRole({ "aws_bedrockagentcore_agent_runtime.rt": { agent_runtime_name: "rt", role_arn: "${aws_iam_role.r.arn}", tags: AGENT } });
+    const [f] = marked(json);
+    expect([f.severity, f.message.includes("It runs as aws_iam_role.r")]).toEqual(["warning", true]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("an ECS task definition (its task role) and an instance (through its profile) name their roles", () => {
+    const task = withAdminRole({ "aws_ecs_task_definition.t": { family: "t", container_definitions: "[]", task_role_arn: "${aws_iam_role.r.arn}", tags: AGENT } });
+    expect(marked(task).map((f) => f.message.includes("It runs as aws_iam_role.r"))).toEqual([true]);
+    const instance = withAdminRole({
+      "aws_iam_instance_profile.p": { name: "p", role: "${aws_iam_role.r.name}" },
+      "aws_instance.i": { ami: "ami-1", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.p.name}", tags: AGENT },
+    });
+    expect(marked(instance).map((f) => f.message.includes("It runs as aws_iam_role.r"))).toEqual([true]);
+    expect(destroyers(instance)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a tagged resource that names no role: an error", () => {
+    const [f] = marked(tf({ "aws_s3_bucket.b": { bucket: "b", tags: AGENT } }));
+    expect([f.severity, f.message.includes("names no role it runs as")]).toEqual(["error", true]);
+  });
+
+  test("a tagged group: an error that says to tag its users; none once its users are agents", () => {
+    const group = (userTags: Obj | undefined) =>
+      tf({
+        "aws_iam_group.g": { name: "g", tags: AGENT },
+        "aws_iam_user.u": { name: "u", ...(userTags ? { tags: userTags } : {}) },
+        "aws_iam_group_membership.m": { name: "m", group: "${aws_iam_group.g.name}", users: ["${aws_iam_user.u.name}"] },
+      });
+    const [f] = marked(group(undefined));
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("a group cannot sign a request");
+    expect(f.message).toContain("its users (aws_iam_user.u)");
+    expect(marked(group(AGENT))).toEqual([]);
+  });
+
+  test("a tagged role, and a tagged Lambda running as a tagged role: nothing from this rule", () => {
+    expect(marked(withAdminRole({}, { tags: AGENT }))).toEqual([]);
+    const json = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}", tags: AGENT } }, { tags: AGENT });
+    expect(marked(json)).toEqual([]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("provider default tags mark what runs as a role, not every bucket", () => {
+    const json = {
+      ...withAdminRole({ "aws_s3_bucket.b": { provider: "aws.other", bucket: "b" }, "aws_lambda_function.f": { provider: "aws.other", function_name: "f", role: "${aws_iam_role.r.arn}" } }, { provider: "aws.plain" }),
+      provider: { aws: [{ alias: "other", default_tags: { tags: AGENT } }, { alias: "plain" }] },
+    };
+    expect(marked(json).map((f) => [f.resource, f.severity])).toEqual([["aws_lambda_function.f", "warning"]]);
+  });
+
+  test("config agents.addresses naming a Lambda or a bucket: the same findings as the tag", () => {
+    const json = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}" }, "aws_s3_bucket.b": { bucket: "b" } });
+    const config = { agents: { addresses: ["aws_lambda_function.f", "aws_s3_bucket.b"] } };
+    expect(marked(json, config).map((f) => [f.resource, f.severity])).toEqual([
+      ["aws_lambda_function.f", "warning"],
+      ["aws_s3_bucket.b", "error"],
+    ]);
+    expect(marked(json, config)[0].message).toContain("config agents.addresses lists aws_lambda_function.f");
+    expect(destroyers(json, config)).toEqual(["aws_iam_role.r"]);
+  });
+});
+
+describe("config-address-unmatched", () => {
+  const a = buildStack(tf({ "aws_iam_role.agent": { name: "agent", assume_role_policy: LAMBDA_TRUST } }), "a.tf.json");
+  const b = buildStack(tf({ "aws_iam_role.other": { name: "other", assume_role_policy: LAMBDA_TRUST } }), "b.tf.json");
+  const run = (stacks: Parameters<typeof checkStacks>[0], addresses: string[], strict = false) =>
+    checkStacks(stacks, { config: { agents: { addresses } }, configSource: "infra/blastwall.json", strict, rules: agentRules }).findings.filter((f) => f.ruleId === "config-address-unmatched");
+
+  test("a misspelt address across two files: a warning naming the config, the entry and both files", () => {
+    const [f, ...rest] = run([a, b], ["aws_iam_role.agnet"]);
+    expect(rest).toEqual([]);
+    expect([f.severity, f.principal, f.resource, f.file]).toEqual(["warning", "aws_iam_role.agnet", "aws_iam_role.agnet", "infra/blastwall.json"]);
+    expect(f.message).toContain("infra/blastwall.json lists aws_iam_role.agnet");
+    expect(f.message).toContain("files checked: a.tf.json, b.tf.json");
+    expect(f.evidence[0].address).toBe("infra/blastwall.json");
+  });
+
+  test("an address only the second file has: no warning", () => {
+    expect(run([a, b], ["aws_iam_role.other"])).toEqual([]);
+  });
+
+  test("--strict makes it an error", () => {
+    expect(run([a, b], ["aws_iam_role.agnet"], true).map((f) => f.severity)).toEqual(["error"]);
+  });
+
+  test("a run that is not every stack the config is for (the synth gate of an app of several) says nothing", () => {
+    const found = checkStacks([a], { config: { agents: { addresses: ["aws_iam_role.agnet"] } }, rules: agentRules, wholeRun: false }).findings;
+    expect(found.filter((f) => f.ruleId === "config-address-unmatched")).toEqual([]);
+  });
+});
+
+describe("the agent's own policies carry its tags", () => {
+  test("a tagged policy attached to a role (as AgentRole tags its boundary and guards): judged on the role, no finding here; unattached, an error", () => {
+    const json = (attached: boolean) =>
+      tf({
+        "aws_iam_policy.boundary": { name: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }] }), tags: AGENT },
+        "aws_iam_policy.guard": { name: "g", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }), tags: AGENT },
+        "aws_iam_role.agent": { name: "agent", assume_role_policy: LAMBDA_TRUST, ...(attached ? { permissions_boundary: "${aws_iam_policy.boundary.arn}" } : {}) },
+        ...(attached ? { "aws_iam_role_policy_attachment.g": { role: "${aws_iam_role.agent.name}", policy_arn: "${aws_iam_policy.guard.arn}" } } : {}),
+      });
+    expect(marked(json(true))).toEqual([]);
+    expect(marked(json(false)).map((f) => [f.resource, f.severity])).toEqual([
+      ["aws_iam_policy.boundary", "error"],
+      ["aws_iam_policy.guard", "error"],
+    ]);
+  });
+});
+
+test("a marked role policy names the role it attaches to, not one it runs as: the role is no agent by it", () => {
+  const json = tf({
+    "aws_iam_role.r": { name: "r", assume_role_policy: LAMBDA_TRUST },
+    "aws_iam_role_policy.p": { name: "p", role: "${aws_iam_role.r.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }] }), tags_all: AGENT },
+  });
+  expect(destroyers(json)).toEqual([]);
+  expect(marked(json)).toEqual([]);
+});
