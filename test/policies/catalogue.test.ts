@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.31.0");
+    expect(raw.version).toBe("1.32.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -432,10 +432,43 @@ describe("lib/engine/catalogue", () => {
     expect(check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: excluded, Resource: "*" }])).findings.filter((f) => !f.acknowledged)).toEqual([]);
   });
 
+  it("1.32.0: services that run code or API calls as a role they already hold are escalation rights; IoT certificates and S3 Access Grants hand out roles; an FIS experiment is a destroy warning (red-team round 98)", () => {
+    const cat = loadCatalogue();
+    const compute: [string, string][] = [
+      ["bedrock-agentcore:CreateGatewayTarget", "error"],
+      ["bedrock-agentcore:UpdateGatewayTarget", "error"],
+      ["budgets:UpdateBudgetAction", "error"],
+      ["fis:UpdateExperimentTemplate", "error"],
+      ["glue:UpdateTrigger", "error"],
+      ["sagemaker:UpdatePipeline", "error"],
+      ["sagemaker:UpdateUserProfile", "warning"],
+      ["sagemaker:UpdateDomain", "warning"],
+      ["sagemaker:UpdateSpace", "warning"],
+      ["transfer:StartFileTransfer", "warning"],
+      ["transfer:UpdateConnector", "warning"],
+    ];
+    for (const [action, severity] of compute) {
+      const e = cat.entryOf(action);
+      expect([action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, "escalation", "compute", severity, ["E6"]]);
+    }
+    // A trigger was a reach action (a pass-role start with CreateJob); alone it runs the caller's arguments as a job's role.
+    expect([cat.entryOf("glue:CreateTrigger")?.target, cat.isReach("glue:CreateTrigger")]).toEqual(["compute", false]);
+    for (const action of ["iot:AttachPolicy", "iot:AttachPrincipalPolicy", "s3:CreateAccessGrant"]) {
+      expect([action, cat.entryOf(action)?.target, cat.entryOf(action)?.patterns]).toEqual([action, "role", ["E3"]]);
+    }
+    for (const action of ["iot:CreateKeysAndCertificate", "iot:CreateCertificateFromCsr", "iot:RegisterCertificate", "iot:RegisterCertificateWithoutCA", "iot:AttachThingPrincipal", "s3:GetDataAccess", "budgets:ExecuteBudgetAction"]) {
+      expect([action, cat.isReach(action), cat.isDestroy(action)]).toEqual([action, true, false]);
+    }
+    expect([cat.categoryOf("fis:StartExperiment"), cat.entryOf("fis:StartExperiment")?.severity]).toEqual(["direct", "warning"]);
+    // On * they reach compute (or gateways, pipelines, connectors) blastwall cannot see.
+    const findings = (action: string) => check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged);
+    for (const [action] of compute) expect([action, findings(action).map((f) => [f.ruleId, f.severity])]).toEqual([action, [["agent-reach-unknown", "error"]]]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.31.0");
+    expect(a.version).toBe("1.32.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

@@ -8,6 +8,7 @@ import { globMatch, globsIntersect } from "../iam/glob";
 import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES, identityPoolActions, rolesAnywhereActions } from "./rare-actions";
 import { sessionActions } from "./sessions";
+import { vendingActions } from "./edges-vending";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";
 import { encodedDocument } from "../terraform/policy-documents";
@@ -259,15 +260,63 @@ export const HIJACK_TARGETS: readonly HijackTarget[] = [
   // roles in every target account, which blastwall cannot see.
   { type: "aws_cloudformation_stack_set", actions: ["cloudformation:UpdateStackSet", "cloudformation:CreateStackInstances", "cloudformation:UpdateStackInstances"], roleAttribute: "administration_role_arn", runsAsRoleAnyway: true },
   { type: "aws_ecs_task_definition", actions: ["ecs:RunTask", "ecs:StartTask", "ecs:ExecuteCommand"], roleAttribute: "task_role_arn" },
-  { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob"], roleAttribute: "role_arn" },
+  // A trigger's actions are a job name and the arguments it starts the job with, the same channel as StartJobRun's
+  // (`--extra-py-files`, `--additional-python-modules`): a new trigger, or a scheduled one rewritten, runs the caller's
+  // code as the job's role with no StartJobRun (red-team round 98). CreateTrigger is authorised on the trigger, which
+  // names no job, so it reaches every job; UpdateTrigger too (fail closed: the trigger's actions may be changed to
+  // any job). An ON_DEMAND trigger needs glue:StartTrigger as well, which is not asked for.
+  { type: "aws_glue_job", actions: ["glue:StartJobRun", "glue:UpdateJob", "glue:CreateTrigger", "glue:UpdateTrigger"], roleAttribute: "role_arn" },
   // New application code runs with the service execution role on the next start.
   { type: "aws_kinesisanalyticsv2_application", actions: ["kinesisanalytics:UpdateApplication"], roleAttribute: "service_execution_role" },
   { type: "aws_sagemaker_notebook_instance", actions: ["sagemaker:CreatePresignedNotebookInstanceUrl", "sagemaker:UpdateNotebookInstance"], roleAttribute: "role_arn" },
   // Studio apps run as the user profile's execution role, or the domain's default when the profile sets none.
-  { type: "aws_sagemaker_user_profile", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "user_settings.execution_role", runsAsRoleAnyway: true },
-  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_user_settings.execution_role", runsAsRoleAnyway: true },
+  // UpdateUserProfile, UpdateDomain and UpdateSpace add Studio lifecycle configurations (LifecycleConfigArns and a
+  // default) without naming the execution role again, so with no iam:PassRole: the next app started there, by the
+  // caller (CreateApp) or by anyone, runs the script with the execution role's credentials (red-team round 98). A
+  // profile without a role of its own runs as the domain's default, so UpdateUserProfile reaches that one too.
+  { type: "aws_sagemaker_user_profile", actions: ["sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateUserProfile"], roleAttribute: "user_settings.execution_role", runsAsRoleAnyway: true },
+  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateDomain", "sagemaker:UpdateUserProfile"], roleAttribute: "default_user_settings.execution_role", runsAsRoleAnyway: true },
   // Shared spaces run as the domain's space execution role.
-  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl"], roleAttribute: "default_space_settings.execution_role" },
+  { type: "aws_sagemaker_domain", actions: ["sagemaker:CreatePresignedDomainUrl", "sagemaker:UpdateDomain", "sagemaker:UpdateSpace"], roleAttribute: "default_space_settings.execution_role" },
+  // A pipeline's Processing and Training steps run the caller's image and entry point; UpdatePipeline replaces the
+  // definition and takes RoleArn as optional, so no iam:PassRole. The pipeline may run on a schedule or be started
+  // by anyone, so UpdatePipeline alone counts, with no StartPipelineExecution (red-team round 98).
+  { type: "aws_sagemaker_pipeline", actions: ["sagemaker:UpdatePipeline"], roleAttribute: "role_arn", shape: "arn:*:sagemaker:*:*:pipeline/*" },
+  // An AgentCore gateway's Smithy model target turns MCP tool calls into calls to the AWS service the model
+  // describes, signed with the gateway's role (GATEWAY_IAM_ROLE); a target names no role, so no iam:PassRole. The
+  // gateway's invoke is open to whoever its authorizer admits (a JWT, often), so InvokeGateway is not asked for
+  // (red-team round 98). Both actions are authorised on the gateway.
+  { type: "aws_bedrockagentcore_gateway", actions: ["bedrock-agentcore:CreateGatewayTarget", "bedrock-agentcore:UpdateGatewayTarget"], roleAttribute: "role_arn", shape: "arn:*:bedrock-agentcore:*:*:gateway/*" },
+  // An AWS-type REST integration calls the service its URI names as its `credentials` role: PATCH (UpdateIntegration)
+  // replaces the URI and method and leaves the credentials, so no iam:PassRole; PUT replaces a whole API
+  // (PutRestApi, mode overwrite) with integrations of the caller's. POST (CreateDeployment) publishes it, but a
+  // deploy pipeline may do that later: not asked for. An HTTP API's AWS_PROXY integration (`credentials_arn`) takes
+  // an integration subtype that fixes the service action (SQS, Kinesis, Step Functions, EventBridge, AppConfig), and
+  // an update may change both: read as the whole role, fail closed (red-team round 98).
+  {
+    type: "aws_api_gateway_integration",
+    actions: ["apigateway:PATCH", "apigateway:PUT"],
+    roleAttribute: "credentials",
+    actionShapes: {
+      "apigateway:patch": ["arn:*:apigateway:*::/restapis/*/resources/*/methods/*/integration"],
+      "apigateway:put": ["arn:*:apigateway:*::/restapis/*"],
+    },
+  },
+  { type: "aws_apigatewayv2_integration", actions: ["apigateway:PATCH"], roleAttribute: "credentials_arn", shape: "arn:*:apigateway:*::/apis/*/integrations/*" },
+  // UpdateBudgetAction rewrites an action's definition (the policy and the principals it applies it to), threshold and
+  // approval model without naming the execution role again: the budget then attaches a policy of the caller's choice
+  // (AdministratorAccess to the caller's own role) as the execution role, automatically or at ExecuteBudgetAction.
+  // The role's IAM rights are what counts; read as the whole role (red-team round 98).
+  { type: "aws_budgets_budget_action", actions: ["budgets:UpdateBudgetAction"], roleAttribute: "execution_role_arn", shape: "arn:*:budgets::*:budget/*/action/*" },
+  // UpdateExperimentTemplate replaces a template's actions and targets and takes roleArn as optional: FIS actions
+  // (instance terminations, aws:ssm:send-command, an Automation runbook whose steps run as the template's role) then
+  // run as its role at the next StartExperiment, the caller's or anyone's (red-team round 98).
+  { type: "aws_fis_experiment_template", actions: ["fis:UpdateExperimentTemplate"], roleAttribute: "role_arn", shape: "arn:*:fis:*:*:experiment-template/*" },
+  // A Transfer Family SFTP connector writes the files it retrieves into S3 as its access role (StartFileTransfer with
+  // RetrieveFilePaths and a LocalDirectoryPath of the caller's choice), and UpdateConnector points it at a server of
+  // the caller's without passing the role again. That overwrites objects the role may write, rather than deleting
+  // them; read as the whole role, fail closed (red-team round 98).
+  { type: "aws_transfer_connector", actions: ["transfer:StartFileTransfer", "transfer:UpdateConnector"], roleAttribute: "access_role", shape: "arn:*:transfer:*:*:connector/*" },
   // An Amplify build runs its build spec (the app's, which UpdateApp rewrites, or the repository's) as the app's service role.
   { type: "aws_amplify_app", actions: ["amplify:StartJob", "amplify:UpdateApp", "amplify:UpdateBranch"], roleAttribute: "iam_service_role_arn" },
   // A Transfer Family user's SFTP session acts as the user's role: an SSH key the caller adds logs the caller in.
@@ -637,7 +686,7 @@ export function reachActions(): string[] {
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

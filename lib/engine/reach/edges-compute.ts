@@ -112,7 +112,7 @@ export function hijackEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): v
     for (const { a, gs } of held) {
       for (const g of gs) {
         for (const r of g.resources) {
-          for (const res of index.referenced(g, r) ?? index.matching(r)) {
+          for (const res of index.referenced(g, r) ?? (namesComputeOf(t, a, r) ? index.matching(r) : [])) {
             if (seen.has(res)) continue;
             seen.add(res);
             // A data source reads compute that exists outside this stack: its role is not in the plan, and may be
@@ -193,6 +193,16 @@ function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, al
 }
 
 const isAddPermission = (a: string) => a.toLowerCase() === "lambda:addpermission";
+
+/**
+ * Whether a pattern the action is granted on may be an ARN of the target's compute (`shape`, `actionShapes`), for
+ * types whose ARN blastwall does not compute (every pattern meets `*`): apigateway:PATCH on a usage plan changes no
+ * integration (red-team round 98). A target with no shapes: any pattern may.
+ */
+function namesComputeOf(t: (typeof HIJACK_TARGETS)[number], action: string, r: string): boolean {
+  const shapes = t.actionShapes?.[action.toLowerCase()] ?? (t.shape !== undefined ? [t.shape] : undefined);
+  return shapes === undefined || shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }));
+}
 
 /**
  * Condition operators that hold `lambda:Principal`, the principal an AddPermission call names, to their values: the

@@ -12,6 +12,7 @@ import { becomeUserEdges, createPrincipalEdges } from "./edges-principals";
 import { hijackEdges, outsideComputeEdges, passRoleEdges, sourceEdges } from "./edges-compute";
 import { clusterEdges } from "./edges-clusters";
 import { sessionEdges } from "./edges-sessions";
+import { vendingEdges } from "./edges-vending";
 import { stateEdges } from "./edges-state";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
 
@@ -230,6 +231,7 @@ export class ReachGraph {
     createPrincipalEdges(this.ctx, p, add);
     clusterEdges(this.ctx, p, add);
     sessionEdges(this.ctx, p, add);
+    vendingEdges(this.ctx, p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, e.detail);
