@@ -6,18 +6,19 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { basename, dirname, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
-import { withoutInstanceKeys } from "../engine/agents";
+import { configSelectorHits, nearAgentTagMatches, withoutInstanceKeys } from "../engine/agents";
 import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
 import { protectedEntryNotes } from "./protected-notes";
+import { unusedAcknowledgementNotes, unusedSelectorNotes } from "./config-notes";
 import type * as PeerStacks from "./peer-stacks";
 import { lazy } from "../engine/lazy";
 
@@ -123,6 +124,10 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   // both report shown once (see `mergeReadings`).
   const readings = new Map<string, { reading: string; findings: Finding[] }[]>();
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
+  // What the config's selectors and acknowledgements were about in some stack: the rest gets a note.
+  const selecting = (opts.config.agents?.names?.length ?? 0) > 0 || Object.keys(opts.config.agents?.tags ?? {}).length > 0;
+  const selected = { names: new Set<string>(), tags: false, nearTags: [] as string[], principalNames: [] as string[] };
+  const acknowledging = new Set<Acknowledgement>();
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
@@ -145,6 +150,13 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
         }
       : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
+    if (selecting) {
+      const hits = configSelectorHits(opts.config, stack, r.analysis.principals.filter((p) => p.external));
+      for (const g of hits.names) selected.names.add(g);
+      selected.tags ||= hits.tags;
+      if (!hits.tags) for (const n of nearAgentTagMatches(opts.config, stack)) selected.nearTags.push(`${n}${stack.name ? ` (stack ${stack.name})` : ""}`);
+      for (const p of r.analysis.principals) if (!p.external && !/[*?]/.test(p.name)) selected.principalNames.push(p.name);
+    }
     // Decided per finding, by its severity before the override: a warning rule reports errors too (a tag map it cannot
     // read on a role with destroy rights, a weak path under --strict), and its "off" drops exactly those.
     for (const f of r.findings) {
@@ -162,6 +174,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
+    // Before severities: an acknowledgement of a rule set to "off" is still about its findings.
+    for (const a of scoped) if (!acknowledging.has(a) && r.findings.some((f) => isAbout(a, f))) acknowledging.add(a);
     own = markAcknowledged(own, scoped, now, (ack, hits) => {
       let m = matched.get(ack);
       if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));
@@ -202,7 +216,18 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   if (opts.wholeRun !== false) {
     for (const f of unmatchedAddresses(opts.config, stacks, opts.configSource ?? "blastwall.json", opts.strict ?? opts.config.strict ?? false)) findings.push(f);
   }
+  const source = opts.configSource ?? "blastwall.json";
   const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
+  // The synth-time gate judges one stack of an app at a time: what the config selects or acknowledges may be in another.
+  if (opts.wholeRun !== false) {
+    const names = new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined));
+    // Expired ones are findings already; one naming a stack not checked has its own note.
+    const skip = (a: Acknowledgement) => isExpired(a, now) || (a.stack !== undefined && !names.has(a.stack));
+    notes.push(
+      ...unusedSelectorNotes(opts.config, selected, source, filesChecked(stacks)),
+      ...unusedAcknowledgementNotes(opts.config, acks, acknowledging, skip, source, stacksChecked(stacks)),
+    );
+  }
   const { errors, warnings, acknowledged } = countFindings(findings);
   return {
     tool: "check",
@@ -212,6 +237,12 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/** The stacks of a run as a note names them: by name, else by file. */
+function stacksChecked(stacks: readonly TfStack[]): string {
+  const named = [...new Set(stacks.map((s) => (s.name !== undefined ? `stack ${JSON.stringify(s.name)}` : s.file)))];
+  return named.length <= 5 ? named.join(", ") : `${named.slice(0, 5).join(", ")} and ${named.length - 5} more`;
 }
 
 /** The files named in a finding about the whole run: a few, and how many more. */
