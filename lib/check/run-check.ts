@@ -6,18 +6,19 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { basename, dirname, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
-import { withoutInstanceKeys } from "../engine/agents";
+import { configSelectorHits, nearAgentTagMatches, withoutInstanceKeys } from "../engine/agents";
 import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
 import { buildStack } from "../engine/terraform/stack";
-import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
+import { ACKNOWLEDGEMENT_EXPIRED, applyAcknowledgements, applySeverity, expiredFinding, isAbout, isExpired, markAcknowledged, unscopedFinding } from "../config/acknowledgements";
 import { configAcknowledgements } from "../config/load-config";
 import { countFindings } from "../report/summarize";
 import { allRules } from "../rules";
 import { unprotectedStores } from "../rules/agent-overwrite-unprotected";
 import { INPUT_METAS } from "../rules/input-metas";
 import { protectedEntryNotes } from "./protected-notes";
+import { unusedAcknowledgementNotes, unusedSelectorNotes } from "./config-notes";
 import type * as PeerStacks from "./peer-stacks";
 import { lazy } from "../engine/lazy";
 
@@ -116,13 +117,17 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   const acks: Acknowledgement[] = configAcknowledgements(opts.config, opts.configSource);
   // Per acknowledgement of the config: the findings it matched, and in which stacks.
   const matched = new Map<Acknowledgement, { stacks: string[]; findings: Finding[] }>();
-  // Severities the config lowers below a rule's own: each is reported, with what it hides, so the report shows it.
-  const lowered = loweredSeverities(opts.config, rules);
-  const hidden = new Map<string, number>();
+  // Severities the config lowers: each is reported, with the errors it hides, so the report shows it.
+  const lowered = loweredSeverities(opts.config);
+  const hidden = new Map<string, Hidden>();
   // Two readings of one folder (Terraform's and OpenTofu's) are one stack to the reader: counted once, and a finding
   // both report shown once (see `mergeReadings`).
   const readings = new Map<string, { reading: string; findings: Finding[] }[]>();
   const counted = new Map<string, { principals: number; agents: number; resources: number }>();
+  // What the config's selectors and acknowledgements were about in some stack: the rest gets a note.
+  const selecting = (opts.config.agents?.names?.length ?? 0) > 0 || Object.keys(opts.config.agents?.tags ?? {}).length > 0;
+  const selected = { names: new Set<string>(), tags: false, nearTags: [] as string[], principalNames: [] as string[] };
+  const acknowledging = new Set<Acknowledgement>();
   const states = peerStates(stacks);
   const stores = stacks.length > 1 ? stacks.map((s) => ({ of: s, stores: unprotectedStores(s, s.name ?? s.file) })) : [];
   const byState = stacks.length > 1 ? new (peerStacks().StateIndex)(stacks) : undefined;
@@ -145,7 +150,23 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
         }
       : plain;
     const r = analyzeStack(stack, { config: opts.config, rules, strict: opts.strict });
-    for (const f of r.findings) if (lowered.has(f.ruleId) && f.severity === "error") hidden.set(f.ruleId, (hidden.get(f.ruleId) ?? 0) + 1);
+    if (selecting) {
+      const hits = configSelectorHits(opts.config, stack, r.analysis.principals.filter((p) => p.external));
+      for (const g of hits.names) selected.names.add(g);
+      selected.tags ||= hits.tags;
+      if (!hits.tags) for (const n of nearAgentTagMatches(opts.config, stack)) selected.nearTags.push(`${n}${stack.name ? ` (stack ${stack.name})` : ""}`);
+      for (const p of r.analysis.principals) if (!p.external && !/[*?]/.test(p.name)) selected.principalNames.push(p.name);
+    }
+    // Decided per finding, by its severity before the override: a warning rule reports errors too (a tag map it cannot
+    // read on a role with destroy rights, a weak path under --strict), and its "off" drops exactly those.
+    for (const f of r.findings) {
+      if (!lowered.has(f.ruleId) || f.severity !== "error") continue;
+      let h = hidden.get(f.ruleId);
+      if (!h) hidden.set(f.ruleId, (h = { findings: new Set(), principals: new Set() }));
+      // Two readings of one folder report the same finding twice: it is one finding hidden.
+      h.findings.add(JSON.stringify([stack.name ?? "", stack.file, f.principal, f.resource, f.actions, f.message]));
+      h.principals.add(f.principal);
+    }
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
@@ -153,6 +174,8 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
+    // Before severities: an acknowledgement of a rule set to "off" is still about its findings.
+    for (const a of scoped) if (!acknowledging.has(a) && r.findings.some((f) => isAbout(a, f))) acknowledging.add(a);
     own = markAcknowledged(own, scoped, now, (ack, hits) => {
       let m = matched.get(ack);
       if (!m) matched.set(ack, (m = { stacks: [], findings: [] }));
@@ -178,7 +201,13 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     agents += c.agents;
     resources += c.resources;
   }
-  for (const [ruleId, to] of lowered) findings.push(loweredFinding(ruleId, to, hidden.get(ruleId) ?? 0, opts.configSource ?? "blastwall.json"));
+  for (const [ruleId, to] of lowered) {
+    const meta = rules.find((r) => r.meta.id === ruleId)?.meta;
+    const at = hidden.get(ruleId);
+    // An error rule's override is reported every time (the gate is partly off whatever this run finds); another
+    // rule's when it hid an error here.
+    if (meta?.severity === "error" || at !== undefined) findings.push(loweredFinding(ruleId, to, at, meta, opts.configSource ?? "blastwall.json"));
+  }
   for (const ack of acks) {
     const m = matched.get(ack);
     if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
@@ -187,7 +216,18 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   if (opts.wholeRun !== false) {
     for (const f of unmatchedAddresses(opts.config, stacks, opts.configSource ?? "blastwall.json", opts.strict ?? opts.config.strict ?? false)) findings.push(f);
   }
+  const source = opts.configSource ?? "blastwall.json";
   const notes = [...unknownStackNotes(acks, stacks), ...protectedEntryNotes(opts.config, stacks)];
+  // The synth-time gate judges one stack of an app at a time: what the config selects or acknowledges may be in another.
+  if (opts.wholeRun !== false) {
+    const names = new Set(stacks.map((s) => s.name).filter((n): n is string => n !== undefined));
+    // Expired ones are findings already; one naming a stack not checked has its own note.
+    const skip = (a: Acknowledgement) => isExpired(a, now) || (a.stack !== undefined && !names.has(a.stack));
+    notes.push(
+      ...unusedSelectorNotes(opts.config, selected, source, filesChecked(stacks)),
+      ...unusedAcknowledgementNotes(opts.config, acks, acknowledging, skip, source, stacksChecked(stacks)),
+    );
+  }
   const { errors, warnings, acknowledged } = countFindings(findings);
   return {
     tool: "check",
@@ -197,6 +237,12 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/** The stacks of a run as a note names them: by name, else by file. */
+function stacksChecked(stacks: readonly TfStack[]): string {
+  const named = [...new Set(stacks.map((s) => (s.name !== undefined ? `stack ${JSON.stringify(s.name)}` : s.file)))];
+  return named.length <= 5 ? named.join(", ") : `${named.slice(0, 5).join(", ")} and ${named.length - 5} more`;
 }
 
 /** The files named in a finding about the whole run: a few, and how many more. */
@@ -333,16 +379,33 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   return checkStacks(stacks, opts);
 }
 
-/** Rules the config sets to `warning` or `off` although they report errors. */
-function loweredSeverities(config: BlastwallConfig, rules: readonly Rule[]): Map<string, "warning" | "off"> {
+/** Rules the config sets to `warning` or `off`: whether that hides an error is decided per finding. */
+function loweredSeverities(config: BlastwallConfig): Map<string, "warning" | "off"> {
   const out = new Map<string, "warning" | "off">();
-  for (const [id, to] of Object.entries(config.severity ?? {})) {
-    if ((to === "warning" || to === "off") && rules.some((r) => r.meta.id === id && r.meta.severity === "error")) out.set(id, to);
-  }
+  for (const [id, to] of Object.entries(config.severity ?? {})) if (to === "warning" || to === "off") out.set(id, to);
   return out;
 }
 
-function loweredFinding(ruleId: string, to: "warning" | "off", count: number, source: string): Finding {
+/** The error findings of a rule a severity override hid: how many, and the principals they were about. */
+interface Hidden {
+  readonly findings: Set<string>;
+  readonly principals: Set<string>;
+}
+
+const SHOWN_PRINCIPALS = 3;
+
+function loweredFinding(ruleId: string, to: "warning" | "off", hidden: Hidden | undefined, meta: Rule["meta"] | undefined, source: string): Finding {
+  const principals = [...(hidden?.principals ?? [])];
+  const count = hidden?.findings.size ?? 0;
+  const where =
+    principals.length === 0
+      ? ""
+      : ` (on ${principals.slice(0, SHOWN_PRINCIPALS).join(", ")}${principals.length > SHOWN_PRINCIPALS ? ` and ${principals.length - SHOWN_PRINCIPALS} more` : ""})`;
+  // A rule listed as a warning rule is the one a team silences as noise: say that what it hid here were errors.
+  const listed =
+    meta !== undefined && meta.severity !== "error"
+      ? ` ${ruleId} is listed as a warning rule, but these findings were errors (it reports an error where what it finds may let an agent destroy data, or under --strict), and "${to}" ${to === "off" ? "drops" : "downgrades"} them too.`
+      : "";
   return {
     ruleId: "config-severity-lowered",
     severity: "warning",
@@ -351,8 +414,8 @@ function loweredFinding(ruleId: string, to: "warning" | "off", count: number, so
     actions: [],
     evidence: [{ step: "config", address: source, detail: `severity.${ruleId} = "${to}"` }],
     message:
-      `${source} sets ${ruleId} to "${to}": ${count} error finding${count === 1 ? "" : "s"} of it ` +
-      `${to === "off" ? "are dropped from" : "no longer fail"} this report.`,
+      `${source} sets ${ruleId} to "${to}": ${count} error finding${count === 1 ? "" : "s"} of it${where} ` +
+      `${to === "off" ? `${count === 1 ? "is" : "are"} dropped from this report` : `${count === 1 ? "is reported as a warning" : "are reported as warnings"} and no longer fail${count === 1 ? "s" : ""} the run`}.${listed}`,
     fix: `Remove the override and acknowledge the findings one by one, with a reason and an expiry, if they are intended.`,
     file: source,
   };

@@ -3,7 +3,8 @@ import { existsSync, realpathSync } from "fs";
 import { dirname, join, resolve, sep } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
 import { InputError, type TfStack } from "../engine/terraform/types";
-import { chooseConfig, loadConfig } from "../config/load-config";
+import { chooseConfig, DEFAULT_CONFIG_FILE, loadConfig } from "../config/load-config";
+import { gateIgnoredConfigNotes } from "../check/config-notes";
 import { gateFails, runGate } from "../plan/gate";
 import { APPROVER_NAME_RULE, isApproverName } from "../plan/approval";
 import type { PlanGateConfig, PlanResourceChange } from "../plan/types";
@@ -83,7 +84,9 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       const at = writableByTheRepository(resolve(io.cwd, file), io.cwd, io.env);
       if (at !== undefined) io.stderr(`blastwall gate: warning: --trust ${display(file)} lies inside ${display(at)}; whoever writes the repository (an agent too) can replace it with their own key: give CI the approvers' keys from a place agents cannot write\n`);
     }
-    io.stdout(renderReport({ ...report, config: source }, format as GateFormat, { cwd: io.cwd }));
+    // Acknowledgements and severities of the gate's own rules are what a config's author relies on the gate to read.
+    const notes = [...(report.notes ?? []), ...gateIgnoredConfigNotes(config, source ?? DEFAULT_CONFIG_FILE)];
+    io.stdout(renderReport({ ...report, config: source, ...(notes.length > 0 ? { notes } : {}) }, format as GateFormat, { cwd: io.cwd }));
     return gateFails(report) ? EXIT_FINDINGS : EXIT_OK;
   };
 }

@@ -46,8 +46,11 @@ export function isExpired(ack: Pick<Acknowledgement, "expires">, now: Date): boo
   return until === undefined || now.getTime() > until;
 }
 
-/** Same rule, same principal and, when the acknowledgement names one, the same resource (exact addresses). */
-const names = (ack: Acknowledgement, f: Finding): boolean =>
+/**
+ * Same rule, same principal and, when the acknowledgement names one, the same resource (exact addresses): the finding
+ * is the one the acknowledgement is about, whether or not its actions still fit.
+ */
+export const isAbout = (ack: Acknowledgement, f: Finding): boolean =>
   ack.ruleId === f.ruleId && ack.principal === f.principal && (ack.resource === undefined || ack.resource === f.resource);
 
 /**
@@ -64,7 +67,7 @@ export function unacceptedActions(ack: Pick<Acknowledgement, "actions">, f: Pick
   return reported.filter((a) => !accepted.some((p) => globCovers(p, a, { caseInsensitive: true })));
 }
 
-const matches = (ack: Acknowledgement, f: Finding): boolean => names(ack, f) && unacceptedActions(ack, f).length === 0;
+const matches = (ack: Acknowledgement, f: Finding): boolean => isAbout(ack, f) && unacceptedActions(ack, f).length === 0;
 
 /**
  * The acknowledgement names the finding and, when limited to actions, accepted some of what it reports: it was
@@ -72,7 +75,7 @@ const matches = (ack: Acknowledgement, f: Finding): boolean => names(ack, f) && 
  * never saw (another policy's `rds:DeleteDBInstance`) is not one it was written for.
  */
 const writtenFor = (ack: Acknowledgement, f: Finding): boolean =>
-  names(ack, f) &&
+  isAbout(ack, f) &&
   (ack.actions === undefined ||
     (f.actions.length > 0 ? f.actions : ["*"]).some((a) => ack.actions!.some((p) => globsIntersect(p, a, { caseInsensitive: true }))));
 
@@ -125,7 +128,7 @@ export function markAcknowledged(
     if (f.acknowledged) return f;
     const ack = live.find((a) => matches(a, f));
     if (!ack) {
-      const outgrown = live.find((a) => names(a, f));
+      const outgrown = live.find((a) => isAbout(a, f));
       return outgrown ? withOutgrown(f, outgrown) : f;
     }
     return {

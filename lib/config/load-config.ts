@@ -84,10 +84,26 @@ export function describeError(e: ErrorObject): string {
       if (/\/actions\/\d+$/.test(e.instancePath)) {
         return `${keyPath(e.instancePath)}: must be an IAM action name or glob such as ec2:DeleteSnapshot or ec2:Delete* (got ${JSON.stringify(e.data)})`;
       }
+      if (/^\/agents\/names\/\d+$/.test(e.instancePath)) return agentNameProblem(keyPath(e.instancePath), String(e.data));
       return `${keyPath(e.instancePath)}: must match ${String(p.pattern)} (got ${JSON.stringify(e.data)})`;
     default:
       return `${keyPath(e.instancePath)}: ${e.message ?? "is invalid"}`;
   }
+}
+
+/**
+ * Why an `agents.names` entry is refused: the glob is matched against bare IAM names, which never hold `/` or `:`, so
+ * an ARN or a path (what people copy from the console) selects nothing and the agent it meant goes unjudged.
+ */
+function agentNameProblem(key: string, entry: string): string {
+  const at = entry.lastIndexOf("/");
+  const tail = at >= 0 ? entry.slice(at + 1) : entry.slice(entry.lastIndexOf(":") + 1);
+  const suggestion = /^[A-Za-z0-9_+=,.@*?-]+$/.test(tail) ? tail : "ai-*";
+  const what = /[/:]/.test(entry) ? "matches names, not ARNs or paths" : "matches names, which hold only letters, digits and _+=,.@- (and the globs * and ?)";
+  return (
+    `${key}: ${JSON.stringify(entry)} can match no principal: agents.names ${what}: use ${JSON.stringify(suggestion)} ` +
+    `(IAM role and user names and Identity Center permission set names hold only letters, digits and _+=,.@-; a role under a path is matched by its name alone, and one under /agents/ is an agent anyway)`
+  );
 }
 
 /** Validates parsed JSON as a config; throws InputError(file, one-line problem) on the first problem. */

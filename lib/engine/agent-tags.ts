@@ -251,11 +251,18 @@ export function readAgentMark(r: TfResource, stack?: TfStack): AgentTag {
 
 /** The literal (or followed) value of one tag, for config tag selectors; undefined when absent or unreadable. */
 export function tagValue(stack: TfStack | undefined, r: TfResource, key: string): unknown {
+  for (const t of tagMaps(stack, r)) if (key in t) return stack ? followReferences(stack, t[key]) : t[key];
+  return undefined;
+}
+
+/** The resource's tag maps blastwall can read, in the order `tagValue` looks a key up: `tags`, `tags_all`, the provider's `default_tags`. */
+export function tagMaps(stack: TfStack | undefined, r: TfResource): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
   for (const raw of [r.values["tags"], r.values["tags_all"], stack ? providerDefaultTagsValue(stack, r) : undefined]) {
     const t = stack ? followReferences(stack, raw) : raw;
-    if (isObject(t) && key in t) return stack ? followReferences(stack, t[key]) : t[key];
+    if (isObject(t)) out.push(t);
   }
-  return undefined;
+  return out;
 }
 
 // -----------------------------------------------------------------------------------------------------------

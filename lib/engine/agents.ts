@@ -1,6 +1,6 @@
 import type { BlastwallConfig } from "./config-types";
 import type { PeerAgent, TfResource, TfStack } from "./terraform/types";
-import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentMark, readAgentTag, tagValue } from "./agent-tags";
+import { AGENT_PRINCIPAL_TYPES, AGENT_TAG, followReferences, readAgentMark, readAgentTag, tagMaps, tagValue } from "./agent-tags";
 import { isObject } from "./json";
 import { globMatch, globsIntersect } from "./iam/glob";
 import type { OutsideAgentTest } from "./principals/outsiders";
@@ -118,6 +118,68 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
     // The plan gate keeps a principal that was an agent before the plan an agent after it, whatever the plan changes.
     return stack?.keptAgents?.get(r.address);
   };
+}
+
+/**
+ * Which of the config's `agents.names` globs select a principal of the stack (tested as `agentSelector` tests them) or
+ * one outside it that the stack names (`outside`, tested as `outsideAgentSelector` tests them), and whether its
+ * `agents.tags` select any resource (as `agentSelector` and `agentMarkSelector` do). A selector that selects nothing
+ * in any stack of a run is noted: a misspelt glob or tag leaves the agent it meant unjudged.
+ */
+export function configSelectorHits(
+  config: BlastwallConfig,
+  stack: TfStack,
+  outside: readonly { readonly kind: string; readonly name: string }[],
+): { readonly names: ReadonlySet<string>; readonly tags: boolean } {
+  const globs = config.agents?.names ?? [];
+  const names = new Set<string>();
+  const marks = configMarks(config, stack);
+  let tags = false;
+  const hasTags = Object.keys(config.agents?.tags ?? {}).length > 0;
+  for (const r of stack.resources) {
+    const principal = AGENT_PRINCIPAL_TYPES.has(r.type);
+    if (hasTags && !tags) tags = marks.byTags(r, principal) !== undefined;
+    if (!principal || names.size === globs.length) continue;
+    const name = namePattern(stack, r);
+    for (const g of globs) {
+      if (names.has(g)) continue;
+      if (name.exact ? globMatch(g, name.pattern, { caseInsensitive: true }) : globsIntersect(g, name.pattern, { caseInsensitive: true })) names.add(g);
+    }
+  }
+  for (const o of outside) {
+    if (o.kind !== "role" && o.kind !== "user") continue;
+    const wild = /[*?]/.test(o.name);
+    for (const g of globs) if (wild ? globsIntersect(g, o.name, { caseInsensitive: true }) : globMatch(g, o.name, { caseInsensitive: true })) names.add(g);
+  }
+  return { names, tags };
+}
+
+/**
+ * Principals of the stack whose tags hold every tag of the config's `agents.tags` but in another case (`Role = "Agent"`
+ * for `role = "agent"`): AWS tag keys and values are case-sensitive, so they are not selected, and rightly; the note
+ * that the selector selects nothing names them, since that is most often what was meant.
+ */
+export function nearAgentTagMatches(config: BlastwallConfig, stack: TfStack): string[] {
+  const wanted = Object.entries(config.agents?.tags ?? {}).filter((e): e is [string, string] => typeof e[1] === "string");
+  if (wanted.length === 0) return [];
+  const out: string[] = [];
+  for (const r of stack.resources) {
+    if (!AGENT_PRINCIPAL_TYPES.has(r.type)) continue;
+    const maps = tagMaps(stack, r);
+    const found: string[] = [];
+    const all = wanted.every(([k, v]) => {
+      for (const m of maps) {
+        for (const [key, value] of Object.entries(m)) {
+          if (key.toLowerCase() !== k.toLowerCase() || typeof value !== "string" || value.toLowerCase() !== v.toLowerCase()) continue;
+          if (key !== k || value !== v) found.push(`${key} = ${JSON.stringify(value)}`);
+          return true;
+        }
+      }
+      return false;
+    });
+    if (all && found.length > 0) out.push(`${r.address} has ${found.join(", ")}`);
+  }
+  return out;
 }
 
 /** The agent mark on a resource of any type, and whether the resource carries it itself or inherits it. */

@@ -39,7 +39,7 @@ export interface AgentSelector {
    */
   addresses?: string[];
   /**
-   * Glob patterns (`*`, `?`) matched against the IAM name of the role or user, regardless of case (IAM names are unique regardless of case), e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN).
+   * Glob patterns (`*`, `?`) matched against the IAM name of the role or user, regardless of case (IAM names are unique regardless of case), e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN). A name, not an ARN or path: IAM role and user names and Identity Center permission set names hold only letters, digits and `_+=,.@-`, so an entry with `/` or `:` (or a blank) could match no principal and is refused.
    */
   names?: string[];
   /**

@@ -38,9 +38,9 @@ const schema11 = {
         },
         names: {
           description:
-            "Glob patterns (`*`, `?`) matched against the IAM name of the role or user, regardless of case (IAM names are unique regardless of case), e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN).",
+            "Glob patterns (`*`, `?`) matched against the IAM name of the role or user, regardless of case (IAM names are unique regardless of case), e.g. `ai-*`; also against roles and users outside the stack that it names (a policy attached by name, a trust or resource policy naming an ARN). A name, not an ARN or path: IAM role and user names and Identity Center permission set names hold only letters, digits and `_+=,.@-`, so an entry with `/` or `:` (or a blank) could match no principal and is refused.",
           type: "array",
-          items: { type: "string", minLength: 1 },
+          items: { type: "string", minLength: 1, pattern: "^[A-Za-z0-9_+=,.@*?-]+$" },
         },
         tags: {
           description: "Tags that mark a principal as an agent: every listed key must be present with the given value.",
@@ -133,8 +133,9 @@ const schema11 = {
   },
 };
 const func2 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("^[^*?]+$", "u");
-const pattern1 = new RegExp("^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$", "u");
+const pattern0 = new RegExp("^[A-Za-z0-9_+=,.@*?-]+$", "u");
+const pattern1 = new RegExp("^[^*?]+$", "u");
+const pattern2 = new RegExp("^(\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://github.com/blastwall/blastwall/policies/blastwall-config.schema.json" */ let vErrors = null;
   let errors = 0;
@@ -311,6 +312,22 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     },
                                   ];
                                   return false;
+                                } else {
+                                  if (!pattern0.test(data5)) {
+                                    validate10.errors = [
+                                      {
+                                        instancePath: instancePath + "/agents/names/" + i1,
+                                        schemaPath: "#/properties/agents/properties/names/items/pattern",
+                                        keyword: "pattern",
+                                        params: { pattern: "^[A-Za-z0-9_+=,.@*?-]+$" },
+                                        message: 'must match pattern "' + "^[A-Za-z0-9_+=,.@*?-]+$" + '"',
+                                        schema: "^[A-Za-z0-9_+=,.@*?-]+$",
+                                        parentSchema: schema11.properties.agents.properties.names.items,
+                                        data: data5,
+                                      },
+                                    ];
+                                    return false;
+                                  }
                                 }
                               } else {
                                 validate10.errors = [
@@ -614,7 +631,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         ];
                                         return false;
                                       } else {
-                                        if (!pattern0.test(data13)) {
+                                        if (!pattern1.test(data13)) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/acknowledgements/" + i2 + "/principal",
@@ -748,7 +765,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                                 const _errs40 = errors;
                                                 if (errors === _errs40) {
                                                   if (typeof data17 === "string") {
-                                                    if (!pattern1.test(data17)) {
+                                                    if (!pattern2.test(data17)) {
                                                       validate10.errors = [
                                                         {
                                                           instancePath:
@@ -845,7 +862,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                                 ];
                                                 return false;
                                               } else {
-                                                if (!pattern0.test(data18)) {
+                                                if (!pattern1.test(data18)) {
                                                   validate10.errors = [
                                                     {
                                                       instancePath:

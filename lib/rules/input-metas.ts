@@ -15,7 +15,8 @@ export const INPUT_METAS: readonly RuleMeta[] = [
     title: "The config lowers a rule that reports errors to warning or off",
     why:
       "A severity override silences every finding of a rule at once, with no reason and no expiry: a gate that is quietly " +
-      "switched off looks exactly like one that passes. The report says so every time.",
+      "switched off looks exactly like one that passes. The report says so every time for a rule listed as an error rule, and " +
+      "for any other rule whose findings were errors in the run (a warning rule reports errors where the case is serious, or under --strict).",
     fix: "Remove the override; acknowledge intended findings one by one, with a reason and an expiry.",
     severity: "warning",
     category: "input",

@@ -23,7 +23,7 @@ describe("a severity lowered in the config", () => {
     expect(r.summary.errors).toBe(0);
     const [w] = r.findings.filter((f) => f.ruleId === "config-severity-lowered");
     expect(w).toMatchObject({ severity: "warning", principal: "blastwall.json" });
-    expect(w.message).toMatch(/sets agent-destroy-right to "off": 1 error finding of it are dropped/);
+    expect(w.message).toMatch(/sets agent-destroy-right to "off": 1 error finding of it \(on aws_iam_role\.agent\) is dropped/);
   });
 
   test("raising a severity is not reported", () => {

@@ -112,6 +112,21 @@ describe("loadConfig", () => {
     expect(problem([])).toBe("(top level): must be an object, not an array");
   });
 
+  // Red-team round 98, r3 #8: an ARN or path in agents.names matched no IAM name, so the agent it meant passed unjudged.
+  it("refuses agents.names entries that are ARNs or paths, naming the name to write", () => {
+    expect(problem({ agents: { names: ["arn:aws:iam::*:role/ai-*"] } })).toMatch(
+      /^agents\.names\[0\]: "arn:aws:iam::\*:role\/ai-\*" can match no principal: agents\.names matches names, not ARNs or paths: use "ai-\*" \(IAM role and user names/,
+    );
+    expect(problem({ agents: { names: ["ai-*", "role/ai-*"] } })).toMatch(/^agents\.names\[1\]: "role\/ai-\*" can match no principal: .* use "ai-\*"/);
+    expect(problem({ agents: { names: ["/agents/coder"] } })).toMatch(/use "coder"/);
+    expect(problem({ agents: { names: ["ai coder"] } })).toMatch(/^agents\.names\[0\]: "ai coder" can match no principal: agents\.names matches names, which hold only letters/);
+  });
+
+  it("accepts every character an IAM or Identity Center name may hold, and the globs * and ?", () => {
+    const config: BlastwallConfig = { agents: { names: ["ai-*", "Agent_?", "a+b=c,d.e@f-g", "*"] } };
+    expect(loadConfig(write("ok.json", config))).toEqual(config);
+  });
+
   it("refuses wildcard principals in acknowledgements", () => {
     expect(problem({ acknowledgements: [{ ruleId: "r", principal: "aws_iam_role.*", reason: "all agents are fine" }] })).toBe(
       'acknowledgements[0].principal: must be one exact Terraform address, without * or ? (got "aws_iam_role.*")',
