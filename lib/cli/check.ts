@@ -15,8 +15,8 @@ export const checkCommand: Command = async (args, io) => {
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
   if (parsed.positionals.length === 0) throw new UsageError("check needs at least one PATH (a cdk.tf.json, *.tf.json, cdktf.out or .tf directory)");
   const configFile = parsed.values.get("config")?.[0];
-  // Resolved against io.cwd, and named in errors as the user wrote it; a blastwall.json beside a checked path that
-  // would not be read refuses the run (chooseConfig).
+  // Resolved against io.cwd, and named in errors as the user wrote it; a blastwall.json at or above a checked path
+  // that would not be read refuses the run (chooseConfig).
   const { config, source } = chooseConfig(configFile, parsed.positionals, io.cwd, "check");
   // Paths stay as the user wrote them (relative to where blastwall runs), so reports and SARIF point at them.
   const paths = parsed.positionals.map((p) => (isAbsolute(p) ? p : relative(process.cwd(), resolve(io.cwd, p)) || "."));

@@ -38,7 +38,7 @@ export function makeGateCommand(deps: GateCommandDeps = {}): Command {
       throw new UsageError(`gate takes exactly one PLAN_JSON (the output of terraform show -json PLANFILE), got ${parsed.positionals.length}; ${GATE_USAGE}`);
     }
     const configFile = parsed.values.get("config")?.[0];
-    // A blastwall.json beside the plan that would not be read refuses the run; one found is never read unasked, so
+    // A blastwall.json at or above the plan that would not be read refuses the run; one found is never read unasked, so
     // the trust rules below (keys only from a config named with --config) hold as before.
     const { config, source } = chooseConfig(configFile, parsed.positionals, io.cwd, "gate");
     const trust = (parsed.values.get("trust") ?? []).map(trustArg);

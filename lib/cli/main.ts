@@ -13,8 +13,9 @@ usage:
   blastwall gate [--format text|json|sarif] [--config FILE] [--approval FILE]... [--trust [NAME=]KEY.pem]... PLAN_JSON
   blastwall approve PLAN_JSON --key PRIVATE.pem --by NAME [--expires DURATION] [--out FILE] [--config FILE]
 
-config: --config FILE, else blastwall.json in the working directory; a blastwall.json beside a checked path (for a
-  cdktf.out, in the folder holding it) that is not that one refuses the run (exit 2): name it with --config
+config: --config FILE, else blastwall.json in the working directory; another blastwall.json in a checked path's
+  folder or above it (up to the working directory, or the repository root for a path outside it) refuses the run
+  (exit 2): name it with --config
 
 exit codes: 0 pass, 1 at least one error finding (or blocked change), 2 bad input or usage
 `;

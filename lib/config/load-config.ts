@@ -6,7 +6,7 @@ import { MIN_REASON, visibleLength } from "../engine/text";
 import { decodeText, parseJsonInput } from "../engine/terraform/read-file";
 import { existsSync, lstatSync, realpathSync, statSync } from "fs";
 import { INPUT_LIMITS, readInputFile, readProblem } from "../engine/input-file";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import type { ErrorObject } from "ajv";
 import type { BlastwallConfig } from "../generated/blastwall-config";
 import type { Acknowledgement } from "../engine/findings";
@@ -199,16 +199,38 @@ export interface ChosenConfig {
   readonly source: string | null;
 }
 
-/** The folder that cdktf writes its output into by default. */
-const CDKTF_OUT = "cdktf.out";
+/** `p` is `dir` or lies inside it. */
+function within(p: string, dir: string): boolean {
+  const r = relative(dir, p);
+  return r === "" || (r !== ".." && !r.startsWith(`..${sep}`) && !isAbsolute(r));
+}
+
+// lstat, not exists: a link that leads nowhere, or a file blastwall may not read, is still a file someone wrote.
+function present(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function realOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
 
 /**
- * Where the blastwall.json of a checked path would be: for a path in (or naming) a `cdktf.out` folder, the folder
- * holding that `cdktf.out` (the cdktf project, where `cdktf.json` and the synth gate's config are); else a checked
- * folder itself, or a file's folder. `beside` names what the config sits beside (or in), for messages. Undefined for
- * a path that cannot be read: reading it fails later with its own error.
+ * The nearest blastwall.json at or above a checked path (its folder, or a file's folder, then each parent). The walk
+ * ends at the working directory (`cwds`, as written and resolved) when the path lies inside it, whose own file is
+ * the one a run reads anyway; otherwise at the repository root (the first folder holding `.git`, a folder or a
+ * worktree's file), whose file is still looked at, or at the filesystem root. Undefined for none, and for a path
+ * that cannot be read: reading it fails later with its own error.
  */
-export function configFolderOf(path: string): { folder: string; beside: string; inside: boolean } | undefined {
+export function nearestConfigAbove(path: string, cwds: readonly string[]): string | undefined {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -216,61 +238,68 @@ export function configFolderOf(path: string): { folder: string; beside: string; 
     return undefined;
   }
   const start = isDir ? path : dirname(path);
-  for (let d = start; dirname(d) !== d; d = dirname(d)) {
-    if (basename(d) === CDKTF_OUT) return { folder: dirname(d), beside: d, inside: false };
+  const inside = cwds.some((c) => within(start, c));
+  for (let d = start; ; d = dirname(d)) {
+    if (inside && cwds.includes(d)) return undefined;
+    const file = join(d, DEFAULT_CONFIG_FILE);
+    if (present(file)) return file;
+    if ((!inside && present(join(d, ".git"))) || dirname(d) === d) return undefined;
   }
-  return { folder: start, beside: path, inside: isDir };
+}
+
+/** A blastwall.json a run would drop: the file, and the checked path (real, as given) it was found from. */
+interface Dropped {
+  readonly file: string;
+  readonly checked: string;
+  readonly given: string;
+  readonly isDir: boolean;
 }
 
 /**
  * The config of a `check`, `gate` or `approve` run. `--config FILE` is read as given. Without it, only the working
- * directory's blastwall.json is ever read; but when a blastwall.json lies beside a checked path (see
- * `configFolderOf`) that is not that file, the run is refused: a monorepo's CI runs at the repository root, and
- * silently dropping `infra/blastwall.json` (its agent selectors, its protected resources) passed what the synth gate,
- * run in `infra/`, fails (red-team round 98). Nor is the file beside the output read instead: which config applies
- * to a security gate is said on the command line, never guessed from where the inputs lie (a config may also loosen
- * checks, with acknowledgements and severities, and two outputs may each hold one).
+ * directory's blastwall.json is ever read; but when another blastwall.json lies at or above a checked path (see
+ * `nearestConfigAbove`), the run is refused: a monorepo's CI runs at the repository root, and silently dropping
+ * `infra/blastwall.json` (its agent selectors, its protected resources) passed what the synth gate, run in `infra/`,
+ * fails (red-team rounds 98 and 99). The walk starts from where the path really is (links resolved: a link to
+ * `infra/cdktf.out` belongs to `infra`) and from where it is written (a link inside `infra/` leading elsewhere still
+ * belongs to `infra`), and goes up past any folder name (cdktf's `output` is an option, a root module may sit in
+ * `infra/envs/prod`). Nor is the file found read instead: which config applies to a security gate is said on the
+ * command line, never guessed from where the inputs lie (a config may also loosen checks, with acknowledgements and
+ * severities, and two outputs may each hold one).
  */
 export function chooseConfig(file: string | undefined, inputs: readonly string[], cwd: string, command: string): ChosenConfig {
   if (file !== undefined) return { config: loadConfig(file, cwd), source: file };
   const here = join(cwd, DEFAULT_CONFIG_FILE);
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  // lstat, not exists: a link that leads nowhere, or a file blastwall may not read, is still a config someone wrote.
-  const present = (p: string) => {
-    try {
-      lstatSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const hereExists = present(here);
-  const found: { file: string; beside: string; inside: boolean }[] = [];
+  const cwds = [...new Set([resolve(cwd), realOr(cwd)])];
+  const found: Dropped[] = [];
   for (const input of inputs) {
-    const at = configFolderOf(resolve(cwd, input));
-    if (at === undefined) continue;
-    const candidate = join(at.folder, DEFAULT_CONFIG_FILE);
-    if (!present(candidate) || real(candidate) === real(here) || found.some((f) => real(f.file) === real(candidate))) continue;
-    found.push({ file: candidate, beside: at.beside, inside: at.inside });
+    const given = resolve(cwd, input);
+    const real = realOr(given);
+    for (const checked of real === given ? [real] : [real, given]) {
+      const candidate = nearestConfigAbove(checked, cwds);
+      if (candidate === undefined || realOr(candidate) === realOr(here) || found.some((f) => realOr(f.file) === realOr(candidate))) continue;
+      found.push({ file: candidate, checked, given: input, isDir: statSync(checked).isDirectory() });
+    }
   }
   if (found.length > 0) throw besideError(found, hereExists, cwd, command);
   return { config: loadConfig(undefined, cwd), source: hereExists ? DEFAULT_CONFIG_FILE : null };
 }
 
-/** The refusal of a run that would drop the blastwall.json beside what it checks: what was found, what would apply. */
-function besideError(found: readonly { file: string; beside: string; inside: boolean }[], hereExists: boolean, cwd: string, command: string): InputError {
+/** The refusal of a run that would drop a blastwall.json found from what it checks: what was found, what would apply. */
+function besideError(found: readonly Dropped[], hereExists: boolean, cwd: string, command: string): InputError {
   // As --config takes it: relative to the working directory.
   const shown = (p: string) => {
     const r = relative(cwd, p);
     return r === "" ? "." : isAbsolute(r) ? p : r;
   };
-  const where = (f: (typeof found)[number]) => `${f.inside ? "in" : "beside"} ${shown(f.beside)}`;
+  const where = (f: Dropped) => {
+    const folder = dirname(f.file);
+    const how = f.isDir && folder === f.checked ? "in" : folder === dirname(f.checked) ? "beside" : "above";
+    // Found from where a link leads: name both, the link as written and the real path the walk started from.
+    const via = resolve(cwd, f.given) === f.checked ? "" : ` (where ${f.given} leads)`;
+    return `${how} ${shown(f.checked)}${via}`;
+  };
   const instead = hereExists ? `read ./${DEFAULT_CONFIG_FILE} of the working directory instead` : `run with no config (the working directory holds no ${DEFAULT_CONFIG_FILE})`;
   const [first, ...more] = found;
   if (more.length === 0) {
@@ -286,7 +315,7 @@ function besideError(found: readonly { file: string; beside: string; inside: boo
     shown(first.file),
     `sits ${where(first)}, and ${more.map((f) => `${shown(f.file)} ${where(f)}`).join(", ")}; no --config was given, so blastwall ${command} ` +
       `would ${instead} and drop them; one run reads one config: check each with its own --config in a run of its own ` +
-      `(--config ${shown(first.file)} ${shown(first.beside)}), or name the one config for all with --config`,
+      `(--config ${shown(first.file)} ${first.given}), or name the one config for all with --config`,
   );
 }
 

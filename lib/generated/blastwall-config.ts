@@ -86,11 +86,11 @@ export interface ConfigAcknowledgement {
  */
 export interface ProtectedSelector {
   /**
-   * Terraform addresses (case-sensitive; `*` globs), e.g. `aws_db_instance.main`. An address covers its instances (`x[0]`, `x["k"]`) and, for a module, everything in it. `blastwall check` reads blocks: there an entry naming one instance covers its whole block.
+   * Terraform addresses (case-sensitive; `*` globs), e.g. `aws_db_instance.main`. An address covers its instances (`x[0]`, `x["k"]`) and, for a module, everything in it: `blastwall gate` blocks the destroy of every resource in a listed module. `blastwall check` reads blocks: there an entry naming one instance covers its whole block; and a module address or a glob has check judge only the types it knows to hold data (the built-in ones and those whose AWS Backup support it knows), not a module's security, subnet or parameter groups; list a resource's own address (or its type in `types`) to have check judge it whatever its type.
    */
   addresses?: string[];
   /**
-   * Terraform resource types (case-sensitive; `*` globs), e.g. `aws_docdb_cluster`, `aws_elasticache_*`.
+   * Terraform resource types (case-sensitive; `*` globs), e.g. `aws_docdb_cluster`, `aws_elasticache_*`. `blastwall check` judges every type listed exactly; through a glob, only the types it knows to hold data, as for module addresses.
    */
   types?: string[];
 }

@@ -11,7 +11,8 @@ import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
 import { providerDefaultTags } from "../engine/agent-tags";
 import { providerAccountAsDefaulted as providerAccount } from "../engine/terraform/providers";
 import type { BlastwallConfig } from "../engine/config-types";
-import { blockAddressMatch, configProtection } from "../plan/protected";
+import { blockAddressMatch, globMatch } from "../plan/protected";
+import { withoutInstanceKeys } from "../engine/agents";
 
 export { providerAccount };
 
@@ -100,9 +101,62 @@ export const STATEFUL_TYPES = [
 ] as const;
 
 /**
+ * Types beyond STATEFUL_TYPES that the config may protect and that AWS Backup can back up (its "supported
+ * resources" list): a selection covering one is judged as for the built-in types.
+ */
+export const BACKUP_COVERS: ReadonlySet<string> = new Set([
+  "aws_docdb_cluster",
+  "aws_neptune_cluster",
+  "aws_redshift_cluster",
+  "aws_instance",
+  "aws_fsx_windows_file_system",
+  "aws_fsx_openzfs_file_system",
+  "aws_fsx_ontap_volume",
+  "aws_timestreamwrite_table",
+  "aws_storagegateway_cached_iscsi_volume",
+  "aws_storagegateway_stored_iscsi_volume",
+  "aws_cloudformation_stack",
+]);
+
+/**
+ * Types the config may protect that AWS Backup cannot back up: no selection can cover them, so the rule does not
+ * ask for one (prevent_destroy is still required). An Aurora instance is backed up with its cluster, which is
+ * judged itself.
+ */
+export const BACKUP_CANNOT: ReadonlySet<string> = new Set([
+  "aws_rds_cluster_instance",
+  "aws_elasticache_cluster",
+  "aws_elasticache_replication_group",
+  "aws_elasticache_serverless_cache",
+  "aws_memorydb_cluster",
+  "aws_opensearch_domain",
+  "aws_elasticsearch_domain",
+  "aws_kinesis_stream",
+  "aws_msk_cluster",
+  "aws_sqs_queue",
+  "aws_sns_topic",
+  "aws_secretsmanager_secret",
+  "aws_ssm_parameter",
+  "aws_kms_key",
+  "aws_cloudwatch_log_group",
+  "aws_ecr_repository",
+  "aws_route53_zone",
+  "aws_cognito_user_pool",
+]);
+
+/**
+ * The types that hold data as far as the protection rules know: the built-in ones and those whose AWS Backup
+ * support is known. A config entry that reaches a resource only through a module prefix or a glob judges these
+ * alone (red-team round 99): `module.db` holds its subnet, security and parameter groups too, and asking each of
+ * them for prevent_destroy and a backup buried the database's own findings under acknowledgements.
+ */
+const DATA_TYPES: ReadonlySet<string> = new Set([...STATEFUL_TYPES, ...BACKUP_COVERS, ...BACKUP_CANNOT]);
+
+/**
  * The resources the protection rules judge: the managed resources of `STATEFUL_TYPES`, and those the config's
  * `protected.types` and `protected.addresses` name (matched as the plan gate matches them; an entry naming one
- * instance covers its block, see `blockAddressMatch`).
+ * instance covers its block, see `blockAddressMatch`): any type when an entry names the resource or its type
+ * exactly, the `DATA_TYPES` when only a module prefix or a glob reaches it (see `configNaming`).
  */
 export function statefulResources(stack: TfStack, config?: BlastwallConfig): readonly TfResource[] {
   let byConfig = stateful.get(stack);
@@ -121,16 +175,44 @@ export function statefulResources(stack: TfStack, config?: BlastwallConfig): rea
 /** Several rules walk the same stateful resources: listed once per stack and `protected` section. */
 const stateful = new WeakMap<TfStack, Map<unknown, readonly TfResource[]>>();
 
-/** Managed resources the config's `protected` names, in stack order. */
+/** Managed resources the config's `protected` has check judge, in stack order. */
 export function configProtectedResources(stack: TfStack, config?: BlastwallConfig): TfResource[] {
   if (!config?.protected?.types?.length && !config?.protected?.addresses?.length) return [];
   return stack.resources.filter((r) => r.mode === "managed" && configProtectionOf(r, config) !== undefined);
 }
 
-/** Why the config protects `r` ("config protected.types lists \"aws_docdb_cluster\""), or undefined. */
+/**
+ * How the config's `protected` reaches `r`: `exact` when an entry names it (its address, an instance of it, the
+ * address without module keys) or its type, without `*`; otherwise through a module prefix or a glob. An exact
+ * entry wins over a broad one, whatever their order; among each, types before addresses, as the plan gate reads.
+ */
+export function configNaming(r: TfResource, config?: BlastwallConfig): { readonly detail: string; readonly exact: boolean } | undefined {
+  const p = config?.protected;
+  if (!p) return undefined;
+  let broad: string | undefined;
+  for (const t of p.types ?? []) {
+    if (!globMatch(t, r.type)) continue;
+    const detail = `config protected.types lists ${JSON.stringify(t)}`;
+    if (!t.includes("*")) return { detail, exact: true };
+    broad ??= detail;
+  }
+  for (const a of p.addresses ?? []) {
+    if (!blockAddressMatch(a, r.address)) continue;
+    const detail = `config protected.addresses lists ${JSON.stringify(a)}`;
+    if (!a.includes("*") && withoutInstanceKeys(a) === withoutInstanceKeys(r.address)) return { detail, exact: true };
+    broad ??= detail;
+  }
+  return broad === undefined ? undefined : { detail: broad, exact: false };
+}
+
+/**
+ * Why the config has check judge `r` ("config protected.types lists \"aws_docdb_cluster\""), or undefined: also
+ * for a resource a module prefix or glob reaches whose type is not one of the `DATA_TYPES` (the plan gate still
+ * blocks its destroy, which `configProtection` decides).
+ */
 export function configProtectionOf(r: TfResource, config?: BlastwallConfig): string | undefined {
-  if (!config?.protected) return undefined;
-  return configProtection(r.type, [r.address], config, blockAddressMatch)?.detail;
+  const n = configNaming(r, config);
+  return n !== undefined && (n.exact || DATA_TYPES.has(r.type)) ? n.detail : undefined;
 }
 
 /** The evidence that a resource is judged because the config protects it: none for the types the rules know. */

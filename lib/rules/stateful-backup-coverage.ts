@@ -17,6 +17,8 @@ import {
   STATEFUL_TYPES,
   protectedEvidence,
   configProtectionOf,
+  BACKUP_CANNOT,
+  BACKUP_COVERS,
 } from "./protection-support";
 import type { BlastwallConfig } from "../engine/config-types";
 
@@ -145,50 +147,6 @@ function complianceLock(stack: TfStack, bucket: TfResource): string | undefined 
 }
 
 /**
- * Types beyond STATEFUL_TYPES that the config may protect and that AWS Backup can back up (its "supported
- * resources" list): a selection covering one is judged as for the built-in types.
- */
-const BACKUP_COVERS: ReadonlySet<string> = new Set([
-  "aws_docdb_cluster",
-  "aws_neptune_cluster",
-  "aws_redshift_cluster",
-  "aws_instance",
-  "aws_fsx_windows_file_system",
-  "aws_fsx_openzfs_file_system",
-  "aws_fsx_ontap_volume",
-  "aws_timestreamwrite_table",
-  "aws_storagegateway_cached_iscsi_volume",
-  "aws_storagegateway_stored_iscsi_volume",
-  "aws_cloudformation_stack",
-]);
-
-/**
- * Types the config may protect that AWS Backup cannot back up: no selection can cover them, so the rule does not
- * ask for one (prevent_destroy is still required). An Aurora instance is backed up with its cluster, which is
- * judged itself.
- */
-const BACKUP_CANNOT: ReadonlySet<string> = new Set([
-  "aws_rds_cluster_instance",
-  "aws_elasticache_cluster",
-  "aws_elasticache_replication_group",
-  "aws_elasticache_serverless_cache",
-  "aws_memorydb_cluster",
-  "aws_opensearch_domain",
-  "aws_elasticsearch_domain",
-  "aws_kinesis_stream",
-  "aws_msk_cluster",
-  "aws_sqs_queue",
-  "aws_sns_topic",
-  "aws_secretsmanager_secret",
-  "aws_ssm_parameter",
-  "aws_kms_key",
-  "aws_cloudwatch_log_group",
-  "aws_ecr_repository",
-  "aws_route53_zone",
-  "aws_cognito_user_pool",
-]);
-
-/**
  * A config-protected resource of a type blastwall does not know AWS Backup's support for: no selection can be
  * shown to cover it, so it counts as not covered (fail closed), and the message says why and what to do.
  */
@@ -226,6 +184,8 @@ export const rule: Rule = {
       if (r.type === "aws_s3_bucket" && complianceLock(stack, r)) continue;
       const builtIn = (STATEFUL_TYPES as readonly string[]).includes(r.type);
       if (!builtIn && BACKUP_CANNOT.has(r.type)) continue;
+      // Only an entry naming the resource or its type exactly reaches here: a module prefix or a glob judges
+      // the known types alone (statefulResources), so a security group in a protected module asks for nothing.
       if (!builtIn && !BACKUP_COVERS.has(r.type)) {
         out.push(unknownTypeFinding(r, config));
         continue;

@@ -9,6 +9,11 @@ import { rule as finalSnapshot } from "../../lib/rules/rds-final-snapshot";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { runIn } from "../helpers/cli";
+import { change, minimalPlan } from "../plan/helpers";
 
 const LOCKED = { lifecycle: { prevent_destroy: true } };
 const docdb = (extra: Record<string, unknown> = {}) => ({ cluster_identifier: "main", master_username: "u", skip_final_snapshot: true, deletion_protection: false, ...extra });
@@ -82,5 +87,80 @@ describe("config protected in the check-time protection rules", () => {
     const report = checkStacks([stack], { config: { protected: { types: ["aws_docdb_cluster"], addresses: ["aws_ebs_volume.data"] } } });
     const docdbRules = report.findings.filter((f) => f.resource === "aws_docdb_cluster.main").map((f) => f.ruleId).sort();
     expect(docdbRules).toEqual(["rds-deletion-protection", "rds-final-snapshot", "stateful-backup-coverage", "stateful-prevent-destroy"]);
+  });
+});
+
+// Red-team round 99 (N2): `protected.addresses: ["module.db"]` made check ask every resource of the module (subnet,
+// security and parameter groups) for prevent_destroy and an AWS Backup selection: 9 errors where the database had 3.
+describe("config protected: a module prefix or a glob judges only the types that hold data", () => {
+  const LOCKED_DB = { identifier: "main", engine: "postgres", instance_class: "db.t3.micro", allocated_storage: 20, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: "final", backup_retention_period: 7, delete_automated_backups: false, lifecycle: { prevent_destroy: true } };
+  /** The red-team input: a local module with a database and its supporting resources; `db` overrides the instance. */
+  function project(config: BlastwallConfig, db: Record<string, unknown> = LOCKED_DB, more: Record<string, Record<string, unknown>> = {}): string {
+    const root = mkdtempSync(join(tmpdir(), "blastwall-protected-"));
+    const module = tf({
+      "aws_db_subnet_group.this": { name: "db", subnet_ids: ["subnet-1", "subnet-2"] },
+      "aws_security_group.db": { name: "db" },
+      "aws_db_parameter_group.pg": { name: "pg", family: "postgres16" },
+      "aws_db_instance.main": db,
+      ...more,
+    });
+    mkdirSync(join(root, "modules", "db"), { recursive: true });
+    writeFileSync(join(root, "modules", "db", "main.tf.json"), JSON.stringify(module));
+    writeFileSync(join(root, "main.tf.json"), JSON.stringify({ provider: { aws: [{ region: "us-east-1" }] }, module: { db: { source: "./modules/db" } } }));
+    writeFileSync(join(root, "blastwall.json"), JSON.stringify(config));
+    return root;
+  }
+  const PROTECTION = ["stateful-prevent-destroy", "stateful-backup-coverage", "rds-deletion-protection", "rds-final-snapshot"];
+  /** `resource ruleId` of each protection finding of `check .`, sorted. */
+  async function judged(root: string): Promise<string[]> {
+    const r = await runIn(["check", "--format", "json", "."], root);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; resource: string; message: string }[] };
+    return report.findings.filter((f) => PROTECTION.includes(f.ruleId)).map((f) => `${f.resource} ${f.ruleId}`).sort();
+  }
+
+  it("module.db: the subnet, security and parameter groups are not judged; the database is, as without the config", async () => {
+    const root = project({ protected: { addresses: ["module.db"] } });
+    expect(await judged(root)).toEqual(["module.db.aws_db_instance.main stateful-backup-coverage"]);
+  });
+
+  it("module.db still judges what holds data in it: a database without prevent_destroy, a DocumentDB cluster only the config knows", async () => {
+    const { lifecycle: _, ...unlocked } = LOCKED_DB;
+    const root = project({ protected: { addresses: ["module.db"] } }, unlocked, {
+      "aws_docdb_cluster.docs": { cluster_identifier: "docs", master_username: "u", skip_final_snapshot: false, deletion_protection: true, lifecycle: { prevent_destroy: true } },
+    });
+    expect(await judged(root)).toEqual([
+      "module.db.aws_db_instance.main stateful-backup-coverage",
+      "module.db.aws_db_instance.main stateful-prevent-destroy",
+      "module.db.aws_docdb_cluster.docs stateful-backup-coverage",
+    ]);
+  });
+
+  it("globs are broad too: module.db.* and protected.types aws_* judge no security group", async () => {
+    expect(await judged(project({ protected: { addresses: ["module.db.*"] } }))).toEqual(["module.db.aws_db_instance.main stateful-backup-coverage"]);
+    expect(await judged(project({ protected: { types: ["aws_*"] } }))).toEqual(["module.db.aws_db_instance.main stateful-backup-coverage"]);
+  });
+
+  it("an entry naming the security group exactly, by address or type, still judges it, with the unknown-backup finding", async () => {
+    const expected = ["module.db.aws_db_instance.main stateful-backup-coverage", "module.db.aws_security_group.db stateful-backup-coverage", "module.db.aws_security_group.db stateful-prevent-destroy"];
+    expect(await judged(project({ protected: { addresses: ["module.db.aws_security_group.db"] } }))).toEqual(expected);
+    expect(await judged(project({ protected: { types: ["aws_security_group"] } }))).toEqual(expected);
+    // An entry naming one instance names its block, as everywhere in check.
+    expect(await judged(project({ protected: { addresses: ['module.db.aws_security_group.db["a"]'] } }))).toEqual(expected);
+  });
+
+  it("an exact entry wins over a broad one listed first: the finding names the exact entry", async () => {
+    const r = await runIn(["check", "--format", "json", "."], project({ protected: { addresses: ["module.db", "module.db.aws_security_group.db"] } }));
+    const f = (JSON.parse(r.stdout) as { findings: { ruleId: string; resource: string; message: string }[] }).findings.find(
+      (x) => x.ruleId === "stateful-backup-coverage" && x.resource === "module.db.aws_security_group.db",
+    );
+    expect(f?.message).toContain('(config protected.addresses lists "module.db.aws_security_group.db"), and blastwall does not know whether AWS Backup can back up aws_security_group');
+  });
+
+  it("the plan gate is unchanged: module.db still blocks the delete of its security group", async () => {
+    const root = project({ protected: { addresses: ["module.db"] } });
+    writeFileSync(join(root, "plan.json"), JSON.stringify(minimalPlan([change("module.db.aws_security_group.db", ["delete"], { id: "sg-1" }, null)])));
+    const r = await runIn(["gate", "--format", "json", "plan.json"], root);
+    expect(r.code).toBe(1);
+    expect(JSON.stringify(JSON.parse(r.stdout).findings)).toContain('config protected.addresses lists \\"module.db\\"');
   });
 });
