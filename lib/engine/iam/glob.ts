@@ -158,7 +158,7 @@ function segmentCuts(s: string): number[] | undefined {
  * Going back to the last star only is enough, since any way an earlier star could take more text, the last one can
  * take it instead. Each backtrack moves the resume point on by one, so O(|p|·|t|) at worst and linear for most texts.
  */
-export function wildScan(p: string, ps: number, pe: number, t: string, ts: number, te: number, ci: boolean, iam: boolean): boolean {
+function wildScan(p: string, ps: number, pe: number, t: string, ts: number, te: number, ci: boolean, iam: boolean): boolean {
   let i = ps;
   let j = ts;
   let star = -1;
@@ -183,6 +183,14 @@ export function wildScan(p: string, ps: number, pe: number, t: string, ts: numbe
   }
   while (i < pe && (p.charCodeAt(i) === STAR || (iam && p.charCodeAt(i) === SEG_STAR_CODE))) i++;
   return i === pe;
+}
+
+/**
+ * `*` matches any run of characters, everything else (`?` included) only itself, case-sensitively: the globs of
+ * blastwall.json's `protected` entries over Terraform addresses and types. Linear like `globMatch`.
+ */
+export function starMatch(pattern: string, text: string): boolean {
+  return wildScan(pattern, 0, pattern.length, text, 0, text.length, false, false);
 }
 
 /** `sameChar` on UTF-16 code units, without building strings for the common (ASCII) case. */
