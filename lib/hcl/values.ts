@@ -228,9 +228,18 @@ export function isUnknown(v: Value | undefined): v is Unk | Tmpl | ModRef {
 export function isKnown(v: Value): boolean {
   if (v === null || typeof v !== "object") return true;
   if (isUnknown(v)) return false;
-  if (Array.isArray(v)) return v.every(isKnown);
-  for (const k in v) if (!isKnown(v[k])) return false;
-  return true;
+  // Each shared part once: `[local.l1, local.l1]` chains are DAGs of a few nodes and trees of 2^N (red-team round 98).
+  const seen = new Set<object>();
+  const known = (x: Value): boolean => {
+    if (x === null || typeof x !== "object") return true;
+    if (isUnknown(x)) return false;
+    if (seen.has(x)) return true;
+    seen.add(x);
+    if (Array.isArray(x)) return x.every(known);
+    for (const k in x) if (!known(x[k])) return false;
+    return true;
+  };
+  return known(v);
 }
 
 export function modRefUnk(m: ModRef): Unk {
@@ -331,33 +340,56 @@ export interface RenderSink {
   unknown?(src: string): void;
 }
 
-/** The Terraform JSON form of a value. */
+/**
+ * At most this many values (elements, attributes, leaves) are written out for one value. Values share their parts
+ * (`l2 = [local.l1, local.l1]`), so a few lines of locals can stand for a tree of 2^N leaves: written out it took
+ * gigabytes and then the process (red-team round 98), where Terraform keeps the shared parts shared. Past the budget
+ * the value is unknown to the engine, which reads it as any value, and the source shown says why.
+ */
+export const RENDER_BUDGET = 100_000;
+/** What a value past `RENDER_BUDGET` is shown as: a call of no Terraform function, so every reader counts it unknown. */
+export const TOO_LARGE = "too_large_to_evaluate()";
+
+class TooLarge extends Error {}
+
+/** The Terraform JSON form of a value; `${too_large_to_evaluate()}` past `RENDER_BUDGET` values. */
 export function toTfJson(v: Value, sink?: RenderSink): unknown {
-  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
-  if (typeof v === "string") return escapeTemplate(v);
-  if (v instanceof Unk) {
-    sink?.unknown?.(v.src);
-    return "${" + v.src + "}";
-  }
-  if (v instanceof ModRef) {
-    sink?.unknown?.(v.address);
-    return "${" + v.address + "}";
-  }
-  if (v instanceof Tmpl) {
-    let out = "";
-    for (const p of v.parts) {
-      if (typeof p === "string") out += escapeTemplate(p);
-      else {
-        sink?.unknown?.(p.src);
-        out += "${" + p.src + "}";
-      }
+  let left = RENDER_BUDGET;
+  const render = (v: Value): unknown => {
+    if (--left < 0) throw new TooLarge();
+    if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+    if (typeof v === "string") return escapeTemplate(v);
+    if (v instanceof Unk) {
+      sink?.unknown?.(v.src);
+      return "${" + v.src + "}";
     }
+    if (v instanceof ModRef) {
+      sink?.unknown?.(v.address);
+      return "${" + v.address + "}";
+    }
+    if (v instanceof Tmpl) {
+      let out = "";
+      for (const p of v.parts) {
+        if (typeof p === "string") out += escapeTemplate(p);
+        else {
+          sink?.unknown?.(p.src);
+          out += "${" + p.src + "}";
+        }
+      }
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(render);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) setKey(out, k, render(v[k]));
     return out;
+  };
+  try {
+    return render(v);
+  } catch (e) {
+    if (!(e instanceof TooLarge)) throw e;
+    sink?.unknown?.(TOO_LARGE);
+    return "${" + TOO_LARGE + "}";
   }
-  if (Array.isArray(v)) return v.map((x) => toTfJson(x, sink));
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) setKey(out, k, toTfJson(v[k], sink));
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -379,9 +411,21 @@ function goEscapes(json: string): string {
 }
 
 export function jsonencode(v: Value): string | Tmpl {
-  if (isKnown(v)) return goEscapes(JSON.stringify(canonical(v)));
+  try {
+    return encodeWithin(v);
+  } catch (e) {
+    if (!(e instanceof TooLarge)) throw e;
+    return new Tmpl([new Unk(TOO_LARGE)]);
+  }
+}
+
+/** `jsonencode`, throwing `TooLarge` past `RENDER_BUDGET` values (the text would be as large as the tree). */
+function encodeWithin(v: Value): string | Tmpl {
+  if (isKnown(v)) return goEscapes(JSON.stringify(canonical(v, { left: RENDER_BUDGET })));
+  let left = RENDER_BUDGET;
   const parts: (string | Unk)[] = [];
   const enc = (x: Value): void => {
+    if (--left < 0) throw new TooLarge();
     if (x === null || typeof x === "number" || typeof x === "boolean" || typeof x === "string") {
       parts.push(goEscapes(JSON.stringify(x)));
     } else if (x instanceof Unk || x instanceof ModRef) {
@@ -411,11 +455,12 @@ export function jsonencode(v: Value): string | Tmpl {
   return concat(parts);
 }
 
-function canonical(v: Value): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
+function canonical(v: Value, budget: { left: number }): unknown {
+  if (--budget.left < 0) throw new TooLarge();
+  if (Array.isArray(v)) return v.map((x) => canonical(x, budget));
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of sortedKeys(v)) setKey(out, k, canonical(v[k]));
+    for (const k of sortedKeys(v)) setKey(out, k, canonical(v[k], budget));
     return out;
   }
   return v;

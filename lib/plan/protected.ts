@@ -10,6 +10,7 @@ import { formatPath, getPath, isObject, tagValue, truthy } from "./values";
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
 import { agentSelector, withoutInstanceKeys } from "../engine/agents";
+import { starMatch } from "../engine/iam/glob";
 
 export { AGENT_TAG };
 
@@ -406,11 +407,13 @@ export function blockAddressMatch(pattern: string, address: string): boolean {
   return addressMatch(pattern, address) || addressMatch(withoutInstanceKeys(pattern), address);
 }
 
-/** `*` matches any run of characters; everything else literally. */
+/**
+ * `*` matches any run of characters (line breaks included: a `for_each` key may hold one); everything else literally
+ * and case-sensitively, as Terraform addresses compare. Not a RegExp: one built from a pattern with many stars
+ * backtracks for minutes on a long key (red-team round 98).
+ */
 export function globMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes("*")) return pattern === value;
-  const re = new RegExp(`^${pattern.split("*").map(escapeRe).join(".*")}$`);
-  return re.test(value);
+  return pattern.includes("*") ? starMatch(pattern, value) : pattern === value;
 }
 
 /**
@@ -425,10 +428,6 @@ export function addressMatch(pattern: string, address: string): boolean {
   if (covers(address)) return true;
   const bare = withoutInstanceKeys(address);
   return bare !== address && covers(bare);
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** True when the role or user is tagged as an AI agent (`blastwall:agent` = "true"), before or after the change. */

@@ -69,6 +69,14 @@ describe("stateful-backup-coverage", () => {
     expect(run(rule, tf({ "aws_ebs_volume.data": vol({ tags: { env: "dev" } }), "aws_backup_selection.s": cond("prod") }))).toHaveLength(1);
   });
 
+  it("answers string_like with several stars against a long tag value (red-team round 98: minutes with a backtracking RegExp)", () => {
+    const like = (value: string) => sel({ resources: ["*"], condition: [{ string_like: [{ key: "aws:ResourceTag/tier", value }] }] });
+    const tagged = (tier: string) => vol({ tags: { tier } });
+    const long = "a".repeat(4000);
+    expect(run(rule, tf({ "aws_ebs_volume.data": tagged(long), "aws_backup_selection.s": like("*a*a*a*b?") }))).toHaveLength(1);
+    expect(run(rule, tf({ "aws_ebs_volume.data": tagged(long + "bc"), "aws_backup_selection.s": like("*a*a*a*b?") }))).toEqual([]);
+  });
+
   it("fails closed when not_resources may exclude the resource or resources is an expression", () => {
     const excluded = run(rule, tf({ "aws_ebs_volume.data": vol(), "aws_backup_selection.s": sel({ resources: ["*"], not_resources: ["arn:aws:ec2:*:*:volume/vol-0abc"] }) }));
     expect(excluded[0].evidence.map((e) => e.detail)).toContain("not_resources may exclude aws_ebs_volume.data");

@@ -107,12 +107,6 @@ type Matcher = (text: string) => boolean;
 
 const matcherCache: [Map<string, Matcher>, Map<string, Matcher>] = [new Map(), new Map()];
 
-/**
- * Regexes with many stars can backtrack exponentially on adversarial text; above this many stars a dynamic
- * programming matcher (O(|p|·|t|), never exponential) is used instead.
- */
-const MAX_REGEX_STARS = 4;
-
 function compile(pattern: string, caseInsensitive: boolean): Matcher {
   const p = tokens(pattern);
   if (p === "*") return () => true;
@@ -121,20 +115,90 @@ function compile(pattern: string, caseInsensitive: boolean): Matcher {
     const lower = p.toLowerCase();
     return (t) => t.length === lower.length && t.toLowerCase() === lower;
   }
-  let stars = 0;
-  for (const c of p) if (isStar(c)) stars++;
-  if (stars > MAX_REGEX_STARS) return (t) => dpMatch(p, t, caseInsensitive);
-  let source = "^";
-  for (const ch of p) {
-    if (ch === "*") source += "[\\s\\S]*";
-    else if (ch === "?") source += "[\\s\\S]";
-    else if (ch === SEG_STAR) source += "[^:]*";
-    else if (ch === SEG_ONE) source += "[^:]";
-    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
+  // No RegExp: a backtracking engine takes O(|t|^k) on a pattern with k stars (`*a*a*a*b?` against a 256-character tag
+  // value took seconds, 512 characters most of a minute: red-team round 98). The scan below is O(|p|·|t|) at worst.
+  if (!p.includes(SEG_STAR) && !p.includes(SEG_ONE)) return (t) => wildScan(p, 0, p.length, t, 0, t.length, caseInsensitive, true);
+  const cuts = segmentCuts(p);
+  if (!cuts) return (t) => dpMatch(p, t, caseInsensitive);
+  return (t) => {
+    const at = segmentCuts(t);
+    if (!at) return false;
+    for (let s = 0; s <= at.length; s++) {
+      const ps = s === 0 ? 0 : cuts[s - 1] + 1;
+      const pe = s < cuts.length ? cuts[s] : p.length;
+      const ts = s === 0 ? 0 : at[s - 1] + 1;
+      const te = s < at.length ? at[s] : t.length;
+      if (!wildScan(p, ps, pe, t, ts, te, caseInsensitive, true)) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * Where the first five colons of `s` are, or undefined when it has fewer. In a pattern from `tokens()` that holds segment
+ * wildcards, no token before the fifth colon can produce a colon, so a matching text has its first five colons exactly
+ * where the pattern has them and the six segments match one by one; inside a head segment the text has no colon, so
+ * a segment wildcard there is an ordinary one. Undefined for a pattern whose segment wildcards are not all in the
+ * head (private-use characters written in the input itself): the caller then uses `dpMatch`, which knows them anywhere.
+ */
+function segmentCuts(s: string): number[] | undefined {
+  const cuts: number[] = [];
+  for (let i = 0; i < s.length && cuts.length < 5; i++) if (s.charCodeAt(i) === COLON) cuts.push(i);
+  if (cuts.length < 5) return undefined;
+  for (let i = cuts[4] + 1; i < s.length; i++) if (s.charCodeAt(i) === SEG_STAR_CODE || s.charCodeAt(i) === SEG_ONE_CODE) return undefined;
+  return cuts;
+}
+
+/**
+ * Does pattern `p[ps, pe)` match text `t[ts, te)`, where a star matches any run and a one-wildcard any single character?
+ * `iam`: `?` and the segment tokens are wildcards too (IAM patterns); otherwise only `*` is and the rest is literal.
+ * Callers give the segment tokens only text without a colon (where they are plain wildcards).
+ *
+ * Greedy, remembering the last star: on a mismatch that star takes one more character and the scan resumes after it.
+ * Going back to the last star only is enough, since any way an earlier star could take more text, the last one can
+ * take it instead. Each backtrack moves the resume point on by one, so O(|p|·|t|) at worst and linear for most texts.
+ */
+function wildScan(p: string, ps: number, pe: number, t: string, ts: number, te: number, ci: boolean, iam: boolean): boolean {
+  let i = ps;
+  let j = ts;
+  let star = -1;
+  let resume = ts;
+  while (j < te) {
+    if (i < pe) {
+      const c = p.charCodeAt(i);
+      if (c === STAR || (iam && c === SEG_STAR_CODE)) {
+        star = i++;
+        resume = j;
+        continue;
+      }
+      if ((iam && (c === ONE || c === SEG_ONE_CODE)) || sameCode(c, t.charCodeAt(j), ci)) {
+        i++;
+        j++;
+        continue;
+      }
+    }
+    if (star < 0) return false;
+    i = star + 1;
+    j = ++resume;
   }
-  source += "$";
-  const re = new RegExp(source, caseInsensitive ? "i" : "");
-  return (t) => re.test(t);
+  while (i < pe && (p.charCodeAt(i) === STAR || (iam && p.charCodeAt(i) === SEG_STAR_CODE))) i++;
+  return i === pe;
+}
+
+/**
+ * `*` matches any run of characters, everything else (`?` included) only itself, case-sensitively: the globs of
+ * blastwall.json's `protected` entries over Terraform addresses and types. Linear like `globMatch`.
+ */
+export function starMatch(pattern: string, text: string): boolean {
+  return wildScan(pattern, 0, pattern.length, text, 0, text.length, false, false);
+}
+
+/** `sameChar` on UTF-16 code units, without building strings for the common (ASCII) case. */
+function sameCode(a: number, b: number, ci: boolean): boolean {
+  if (a === b) return true;
+  if (!ci) return false;
+  if (a < 128 && b < 128) return asciiLower(a) === asciiLower(b);
+  return sameChar(String.fromCharCode(a), String.fromCharCode(b), true);
 }
 
 /** Pattern tokens `p` against literal text `t`, one row at a time. */
@@ -215,6 +279,7 @@ function endApart(a: string, b: string, ci: boolean): boolean {
 
 const STAR = 42;
 const ONE = 63;
+const COLON = 58;
 const SEG_STAR_CODE = 0xe000;
 const SEG_ONE_CODE = 0xe001;
 const isWildCode = (c: number) => c === STAR || c === ONE || c === SEG_STAR_CODE || c === SEG_ONE_CODE;

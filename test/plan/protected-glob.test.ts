@@ -1,0 +1,64 @@
+/**
+ * blastwall.json `protected` globs over Terraform addresses and types (red-team round 98, item 3): they were compiled to
+ * a RegExp with one `.*` per star and no limit, so a 7-star entry against an 80-character `for_each` key took 20 s.
+ */
+import { prng } from "../../scripts/bench-fixtures";
+import { addressMatch, configProtection, globMatch } from "../../lib/plan/protected";
+
+/** The matcher as it was before, kept as the reference (short inputs only). */
+function reference(pattern: string, value: string): boolean {
+  if (!pattern.includes("*")) return pattern === value;
+  const esc = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${pattern.split("*").map(esc).join(".*")}$`).test(value);
+}
+
+function pick(rand: () => number, alphabet: string, maxLen: number): string {
+  const n = Math.floor(rand() * (maxLen + 1));
+  let s = "";
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+  return s;
+}
+
+describe("protected globs", () => {
+  it("answer a many-star entry against a long for_each key (minutes with a RegExp)", () => {
+    const key = "a".repeat(3000);
+    const address = `aws_s3_object.o["${key}"]`;
+    const entry = "aws_s3_object.*a*a*a*a*a*a*b";
+    expect(addressMatch(entry, address)).toBe(false);
+    expect(configProtection("aws_s3_object", [address], { protected: { addresses: [entry] } })).toBeUndefined();
+    expect(addressMatch("aws_s3_object.*a*a*a*a*a*a*\"]", address)).toBe(true);
+    expect(configProtection("aws_s3_object", [address], { protected: { addresses: ["aws_s3_object.*a*a*a*a*a*a*\"]"] } })?.source).toBe("config-address");
+  });
+
+  it("keep their reading: only * is a wildcard, case counts, the whole value must match", () => {
+    expect(globMatch("aws_s3_object.o[\"?\"]", 'aws_s3_object.o["x"]')).toBe(false);
+    expect(globMatch("aws_s3_object.o[\"?\"]", 'aws_s3_object.o["?"]')).toBe(true);
+    expect(globMatch("aws_s3_object.*[\"?\"]", 'aws_s3_object.o["x"]')).toBe(false);
+    expect(globMatch("aws_s3_object.*[\"?\"]", 'aws_s3_object.o["?"]')).toBe(true);
+    expect(globMatch("aws_db_*", "AWS_DB_INSTANCE")).toBe(false);
+    expect(globMatch("aws_db_*", "aws_db_instance")).toBe(true);
+    expect(globMatch("*_instance", "aws_db_instance.x")).toBe(false);
+    expect(globMatch("a.c*", "abc")).toBe(false);
+    expect(globMatch("*", "")).toBe(true);
+  });
+
+  it("let * take a line break in a for_each key (the RegExp's `.` did not, leaving such a key unprotected)", () => {
+    expect(globMatch("aws_s3_object.o*", 'aws_s3_object.o["a\nb"]')).toBe(true);
+    expect(reference("aws_s3_object.o*", 'aws_s3_object.o["a\nb"]')).toBe(false);
+  });
+
+  it("give the old answers on thousands of random pairs without line breaks", () => {
+    const rand = prng(3);
+    const wrong: string[] = [];
+    let yes = 0;
+    for (let k = 0; k < 8000; k++) {
+      const p = pick(rand, "aA.*?[\"*", 7);
+      const t = pick(rand, "aA.?[\"*", 9);
+      const want = reference(p, t);
+      if (want) yes++;
+      if (globMatch(p, t) !== want) wrong.push(`${JSON.stringify(p)} ${JSON.stringify(t)} want ${want}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(yes).toBeGreaterThan(400);
+  });
+});
