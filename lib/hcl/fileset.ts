@@ -79,7 +79,7 @@ export function fileset(path: string, pattern: string, list: ListDir): string[] 
       const entries = list(rel === "" ? base : `${base}/${rel}`);
       if (entries === undefined || entries === null) return false;
       for (const e of entries) {
-        const hit = m === "**" || (m as RegExp).test(e.name);
+        const hit = m === "**" || (m as (name: string) => boolean)(e.name);
         if (!hit) continue;
         // Whether doublestar follows a link, and into what, is not modelled.
         if (e.kind === "link") return false;
@@ -120,31 +120,70 @@ function expandBraces(pattern: string): string[] | undefined {
   return outs;
 }
 
-/** A path component as a RegExp: `*`, `?`, `[...]`, `[^...]`; undefined for what is not modelled. */
-function componentMatcher(c: string): RegExp | undefined {
-  let re = "";
-  for (let i = 0; i < c.length; i++) {
-    const ch = c[i];
-    if (ch === "*") re += "[^/]*";
-    else if (ch === "?") re += "[^/]";
+/** One token of a path component pattern: any run, any one character, a character class, or a literal. */
+type ComponentToken = { readonly kind: "star" } | { readonly kind: "one" } | { readonly kind: "class"; readonly chars: ReadonlySet<string>; readonly ranges: readonly (readonly [number, number])[]; readonly negate: boolean } | { readonly kind: "literal"; readonly ch: string };
+
+/**
+ * A path component pattern (`*`, `?`, `[...]`, `[^...]`) as a matcher of one file name; undefined for what is not
+ * modelled. Matched by a table over pattern and name (time in the product of their lengths), not a RegExp: a
+ * component with many stars against a long name backtracked for hours (red-team round 98).
+ */
+function componentMatcher(c: string): ((name: string) => boolean) | undefined {
+  const tokens: ComponentToken[] = [];
+  const cps = [...c];
+  for (let i = 0; i < cps.length; i++) {
+    const ch = cps[i];
+    if (ch === "*") tokens.push({ kind: "star" });
+    else if (ch === "?") tokens.push({ kind: "one" });
     else if (ch === "[") {
-      const close = c.indexOf("]", i + 1);
+      const close = cps.indexOf("]", i + 1);
       if (close < 0) return undefined;
-      let body = c.slice(i + 1, close);
+      let body = cps.slice(i + 1, close);
       let negate = false;
-      if (body.startsWith("^")) {
+      if (body[0] === "^") {
         negate = true;
         body = body.slice(1);
       }
       // `[!...]`, an empty class, or a class holding `[` are read differently by different globs.
-      if (body === "" || body.startsWith("!") || body.includes("[")) return undefined;
-      re += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
+      if (body.length === 0 || body[0] === "!" || body.includes("[")) return undefined;
+      const chars = new Set<string>();
+      const ranges: [number, number][] = [];
+      for (let k = 0; k < body.length; k++) {
+        // `a-z` is a range, as in the RegExp class this replaces; a `-` first or last is itself.
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          const lo = body[k].codePointAt(0)!;
+          const hi = body[k + 2].codePointAt(0)!;
+          if (lo > hi) return undefined;
+          ranges.push([lo, hi]);
+          k += 2;
+        } else chars.add(body[k]);
+      }
+      tokens.push({ kind: "class", chars, ranges, negate });
       i = close;
-    } else re += ch.replace(/[.+^${}()|\\/\]]/g, "\\$&");
+    } else tokens.push({ kind: "literal", ch });
   }
-  try {
-    return new RegExp(`^${re}$`, "u");
-  } catch {
-    return undefined;
-  }
+  const takes = (t: ComponentToken, ch: string): boolean => {
+    if (ch === "/") return false;
+    if (t.kind === "star" || t.kind === "one") return true;
+    if (t.kind === "literal") return t.ch === ch;
+    const cp = ch.codePointAt(0)!;
+    const inClass = t.chars.has(ch) || t.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+    return inClass !== t.negate;
+  };
+  return (name) => {
+    const text = [...name];
+    let row = new Uint8Array(text.length + 1);
+    row[0] = 1;
+    for (const t of tokens) {
+      const next = new Uint8Array(text.length + 1);
+      if (t.kind === "star") {
+        next[0] = row[0];
+        for (let j = 1; j <= text.length; j++) next[j] = row[j] || (next[j - 1] && takes(t, text[j - 1])) ? 1 : 0;
+      } else {
+        for (let j = 1; j <= text.length; j++) if (row[j - 1] && takes(t, text[j - 1])) next[j] = 1;
+      }
+      row = next;
+    }
+    return row[text.length] === 1;
+  };
 }
