@@ -46,33 +46,18 @@ export const rule: Rule = {
       if (t.state === "yes" && t.unexpected) {
         const u = t.unexpected;
         const at = u.where === "tags" ? "tag" : `${u.where} tag`;
-        if (u.nearKey) {
-          out.push({
-            principal: p.address,
-            resource: p.address,
-            actions: [],
-            severity: "error",
-            message:
-              `${p.address} has ${at} ${JSON.stringify(u.key)} = ${u.value}, which looks like ${AGENT_TAG} but is another key: blastwall and the ` +
-              `guardrail SCPs (aws:PrincipalTag/${AGENT_TAG}) read only the exact key ${AGENT_TAG} (in any case), so AWS does not treat ` +
-              `${p.address} as an AI agent. blastwall checks it as one, since an agent was clearly meant. Rename the key to ${AGENT_TAG} ` +
-              `(value "true") if ${p.address} is an agent, else remove it.`,
-            evidence: [{ step: "tags", address: p.address, detail: `${u.where}: ${JSON.stringify(u.key)} = ${u.value} (not the key ${AGENT_TAG})` }],
-          });
-          continue;
-        }
-        out.push({
-          principal: p.address,
-          resource: p.address,
-          actions: [],
-          severity: "error",
-          message:
-            `${p.address} has ${at} ${u.key} = ${u.value}; blastwall reads only "true" or "false" (in any case) there. It checks ` +
+        // A key that only looks like the tag, or the tag with a value blastwall does not read: an agent was meant either way.
+        const message = u.nearKey
+          ? `${p.address} has ${at} ${JSON.stringify(u.key)} = ${u.value}, which looks like ${AGENT_TAG} but is another key: blastwall and the ` +
+            `guardrail SCPs (aws:PrincipalTag/${AGENT_TAG}) read only the exact key ${AGENT_TAG} (in any case), so AWS does not treat ` +
+            `${p.address} as an AI agent. blastwall checks it as one, since an agent was clearly meant. Rename the key to ${AGENT_TAG} ` +
+            `(value "true") if ${p.address} is an agent, else remove it.`
+          : `${p.address} has ${at} ${u.key} = ${u.value}; blastwall reads only "true" or "false" (in any case) there. It checks ` +
             `${p.address} as an AI agent, since a value was clearly meant, but AWS policies that compare the tag with "true" ` +
             `(blastwall's guardrails do) will not treat it as one. Set it to "true" if ${p.address} is an agent, else to "false" ` +
-            `or leave it out.`,
-          evidence: [{ step: "tags", address: p.address, detail: `${u.where}: ${u.key} = ${u.value}` }],
-        });
+            `or leave it out.`;
+        const detail = u.nearKey ? `${u.where}: ${JSON.stringify(u.key)} = ${u.value} (not the key ${AGENT_TAG})` : `${u.where}: ${u.key} = ${u.value}`;
+        out.push({ principal: p.address, resource: p.address, actions: [], severity: "error", message, evidence: [{ step: "tags", address: p.address, detail }] });
         continue;
       }
       if (p.isAgent || t.state !== "unreadable") continue;
