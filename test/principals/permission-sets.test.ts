@@ -192,6 +192,32 @@ describe("self-escalation through Identity Center", () => {
     expect(errors(check(stack("arn:aws:sso:::permissionSet/ssoins-2222222222222222/*")), "agent-self-escalation")).toEqual([]);
   });
 
+  // Red-team round 99: the sso: calls that take a policy off the set removed its Denies unseen.
+  const REMOVALS = ["sso:DeleteInlinePolicyFromPermissionSet", "sso:DetachManagedPolicyFromPermissionSet", "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet"];
+  const removal = (action: string, resource: string) => {
+    const doc = policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Allow", Action: action, Resource: resource }, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" });
+    const json = tf({ "aws_ssoadmin_permission_set.agent": permissionSet(), "aws_ssoadmin_permission_set_inline_policy.p": inline(doc) });
+    return check(json).findings.filter((f) => f.ruleId === "agent-self-escalation" && !f.acknowledged);
+  };
+
+  test.each(REMOVALS)("%s on its own permission set removes its Denies: an error that names what they hold back", (action) => {
+    const f = removal(action, "arn:aws:sso:::permissionSet/ssoins-1111111111111111/*");
+    expect(f.map((x) => [x.principal, x.severity])).toEqual([["aws_ssoadmin_permission_set.agent", "error"]]);
+    expect(f[0].message).toContain("and with them the Denies that now keep it from deleting data: ec2:DeleteVolume");
+  });
+
+  test.each(REMOVALS)("%s on another instance's permission sets is no path to itself", (action) => {
+    expect(removal(action, "arn:aws:sso:::permissionSet/ssoins-2222222222222222/*")).toEqual([]);
+  });
+
+  test("without a Deny of its own, a removal is a warning; removing its boundary lifts a cap: an error", () => {
+    const stack = (action: string) =>
+      tf({ "aws_ssoadmin_permission_set.agent": permissionSet(), "aws_ssoadmin_permission_set_inline_policy.p": inline(policy({ Effect: "Allow", Action: action, Resource: "*" })) });
+    const sev = (action: string) => check(stack(action)).findings.filter((f) => f.ruleId === "agent-self-escalation").map((f) => f.severity);
+    expect(sev("sso:DeleteInlinePolicyFromPermissionSet")).toEqual(["warning"]);
+    expect(sev("sso:DeletePermissionsBoundaryFromPermissionSet")).toEqual(["error"]);
+  });
+
   test("iam:PutRolePolicy is no path to itself: AWS refuses IAM calls on its reserved roles", () => {
     const json = tf({
       "aws_ssoadmin_permission_set.agent": permissionSet(),
