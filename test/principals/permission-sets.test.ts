@@ -239,7 +239,7 @@ describe("session duration", () => {
   });
 });
 
-describe("reach: a permission set acts as its reserved role in the accounts it is assigned to", () => {
+describe("reach: a permission set acts as its reserved role in any account, whatever the stack assigns it to", () => {
   const trust = (principal: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
   const stack = (roleTrust: string, targetId: string | undefined, assume = "arn:aws:iam::111111111111:role/deployer") =>
     tf(
@@ -273,8 +273,30 @@ describe("reach: a permission set acts as its reserved role in the accounts it i
     expect(chained(stack(other, "111111111111"))).toEqual([]);
   });
 
-  test("control: a trust of another, pinned account does not admit it", () => {
-    expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual([]);
+  // Red-team round 99: assignments add up across stacks, the console and sso:CreateAccountAssignment, so the stack's
+  // assignment to one account does not keep the set out of another (this was a "pinned-account control" that passed).
+  test("a trust of another account admits it too: the stack's assignment is not the only one there may be", () => {
+    expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    const p = analysisOf(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111")).byAddress.get("aws_ssoadmin_permission_set.agent")!;
+    expect(p.arnPattern).toBe("arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentDev_????????????????");
+    const f = errors(check(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer")), "agent-transitive-destroy")[0];
+    expect(f.evidence[0].detail).toContain("; this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it");
+    expect(p.notes.join(" ")).toContain("accounts: this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it in any other");
+  });
+
+  test("control: a trust of another account narrowed to another permission set's role does not admit it", () => {
+    const t = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::222222222222:root" },
+          Action: "sts:AssumeRole",
+          Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Other_????????????????" } },
+        },
+      ],
+    });
+    expect(chained(stack(t, "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual([]);
   });
 
   test("without an assignment, or with one blastwall cannot resolve, it may be in any account", () => {

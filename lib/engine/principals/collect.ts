@@ -31,6 +31,7 @@ import { agentOf } from "../agents";
 import {
   ACCOUNT_ASSIGNMENT_TYPE,
   PERMISSION_SET,
+  PERMISSION_SET_ACCOUNTS_NOTE,
   PERMISSION_SET_ARN,
   PERMISSION_SET_BOUNDARY_TYPE,
   PERMISSION_SET_POLICY_TYPES,
@@ -119,8 +120,7 @@ interface Builder {
   readonly resource: TfResource;
   readonly name: string;
   readonly nameExact: boolean;
-  /** Not readonly for permission sets: their ARN's account is known once the stack's assignments are read. */
-  arnPattern: string;
+  readonly arnPattern: string;
   readonly agentReason?: string;
   readonly identity: AttachedPolicy[];
   boundary?: AttachedPolicy;
@@ -646,7 +646,9 @@ class Collector {
       this.setBoundary(b, this.permissionSetBoundary(atts[0], via), atts[0].address, via);
     }
 
-    // The accounts each permission set is provisioned in, which its reserved roles' ARNs hold.
+    // The accounts the stack's assignments name, for messages only: assignments add up across stacks, the console and
+    // sso:CreateAccountAssignment, so they prove where a set is, never where it is not (red-team round 99: a grant on
+    // another account's admin role worked the day anyone assigned the set there). Its reserved roles may be in any account.
     const all = [...this.index["permission-set"].byAddress.values()];
     const accounts = new Map<Builder, Set<string> | "any">();
     each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
@@ -660,13 +662,16 @@ class Collector {
         else if (known !== "any") known.add(account);
       }
     });
+    const elsewhere = "and other stacks, the console or sso:CreateAccountAssignment may assign it in any other, so it is judged as provisioned in any account";
     for (const b of all) {
       const a = accounts.get(b);
-      if (a === undefined) b.notes.push(`no aws_ssoadmin_account_assignment of this stack assigns it, so it is judged as provisioned in any account`);
-      else if (a === "any") b.notes.push(`an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve, so it is judged as provisioned in any account`);
-      else if (a.size > 1) b.notes.push(`assigned to the accounts ${[...a].sort().join(", ")}: judged as in any account, so a trust of one of them admits it`);
-      const one = a instanceof Set && a.size === 1 ? [...a][0] : undefined;
-      b.arnPattern = reservedRolePattern(b.name, one);
+      const where =
+        a === undefined
+          ? "no aws_ssoadmin_account_assignment of this stack assigns it"
+          : a === "any"
+            ? "an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve"
+            : `this stack assigns it to ${a.size > 1 ? "the accounts" : "the account"} ${[...a].sort().join(", ")}`;
+      b.notes.push(`${PERMISSION_SET_ACCOUNTS_NOTE}${where}, ${elsewhere}`);
     }
   }
 
