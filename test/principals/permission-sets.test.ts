@@ -137,6 +137,64 @@ describe("customer managed policy reference", () => {
   });
 });
 
+// Red-team round 99: a policy of the management account was read as the boundary of a set assigned to another account.
+describe("a customer managed reference is read from the stack only when the stack places neither it nor the set in an account", () => {
+  const BOUNDARY_DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: ["ec2:Delete*"], Resource: "*" });
+  const assignment = (account: string) => ({ instance_arn: INSTANCE, permission_set_arn: PS, principal_id: "g-1", principal_type: "GROUP", target_id: account, target_type: "AWS_ACCOUNT" });
+  const pin = (account: string) => ({ provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const boundary = (assigned: string | undefined, extra: Obj = {}) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_permission_set_inline_policy.p": inline(DELETE),
+        "aws_ssoadmin_permissions_boundary_attachment.b": { instance_arn: INSTANCE, permission_set_arn: PS, permissions_boundary: { customer_managed_policy_reference: { name: "agent-boundary" } } },
+        "aws_iam_policy.boundary": { name: "agent-boundary", policy: BOUNDARY_DENY },
+        ...(assigned !== undefined ? { "aws_ssoadmin_account_assignment.a": assignment(assigned) } : {}),
+      },
+      extra,
+    );
+  const identity = (assigned: string | undefined, extra: Obj = {}) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_customer_managed_policy_attachment.c": { instance_arn: INSTANCE, permission_set_arn: PS, customer_managed_policy_reference: { name: "agent-ops" } },
+        "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE },
+        ...(assigned !== undefined ? { "aws_ssoadmin_account_assignment.a": assignment(assigned) } : {}),
+      },
+      extra,
+    );
+  const boundaryNote = (json: Obj) => analysisOf(json).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.find((n) => n.startsWith("boundary "));
+
+  test("neither placed (no pinned provider, no assignment with a literal account): the stack's policy caps the set", () => {
+    expect(destroyOf(boundary(undefined))).toEqual([]);
+    expect(destroyOf(boundary("${var.account}", { variable: { account: { type: "string" } } }))).toEqual([]);
+    expect(destroyOf(identity(undefined))).toEqual([]);
+  });
+
+  test("the policy pinned to one account caps nothing, whichever account the stack assigns the set to", () => {
+    for (const assigned of ["222222222222", "111111111111", undefined]) {
+      const json = boundary(assigned, pin("111111111111"));
+      expect([assigned, destroyOf(json)]).toEqual([assigned, ["aws_ssoadmin_permission_set.agent"]]);
+      expect(boundaryNote(json)).toContain("which this stack creates in the account 111111111111 only, but the permission set may be provisioned in any account");
+    }
+    expect(boundaryNote(boundary("222222222222", pin("111111111111")))).toContain("(this stack assigns it to 222222222222; assignments add up");
+  });
+
+  test("the policy's account unknown, the set assigned to a literal account: caps nothing", () => {
+    const json = boundary("222222222222");
+    expect(destroyOf(json)).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(boundaryNote(json)).toContain("whose provider names no account, while this stack assigns the permission set to 222222222222");
+  });
+
+  test("as an identity policy, the same reference may grant anything: an error that says why", () => {
+    for (const [assigned, extra] of [["222222222222", pin("111111111111")], ["222222222222", {}], [undefined, pin("111111111111")]] as const) {
+      const f = errors(check(identity(assigned, extra)), "unanalysable-policy");
+      expect([assigned, f.map((x) => x.principal)]).toEqual([assigned, ["aws_ssoadmin_permission_set.agent"]]);
+      expect(f[0].message).toContain("use an AWS managed policy, the same in every account, or the inline policy");
+    }
+  });
+});
+
 describe("attachments naming the permission set", () => {
   test("by a variable blastwall cannot resolve: unresolved-attachment", () => {
     const json = tf(

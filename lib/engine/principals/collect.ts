@@ -292,6 +292,8 @@ class Collector {
   private readonly unresolved: UnresolvedAttachment[] = [];
   /** `aws_iam_policy` documents by address (without `via`). */
   private readonly policyDocs = new Map<string, PolicyDocument>();
+  /** The accounts the stack's assignments give each permission set (`any` for one it cannot resolve); see permissionSetPolicies. */
+  private readonly setAccounts = new Map<Builder, Set<string> | "any">();
   /** Attachment / membership resources whose `count` / `for_each` blastwall cannot read, with the expression. */
   private readonly mayNotExist = new Map<string, string>();
   /** In-stack `aws_iam_policy` resources by literal name, for literal customer-managed ARNs. */
@@ -596,6 +598,35 @@ class Collector {
 
   /** The policies, boundaries and accounts the stack's Identity Center resources give its permission sets. */
   private permissionSetPolicies(each: (type: string, f: (r: TfResource) => void) => void): void {
+    // The accounts the stack's assignments name, for messages and customerManagedReference only: assignments add up
+    // across stacks, the console and sso:CreateAccountAssignment, so they prove where a set is, never where it is not
+    // (red-team round 99: a grant on another account's admin role worked the day anyone assigned the set there). Its
+    // reserved roles may be in any account.
+    const all = [...this.index["permission-set"].byAddress.values()];
+    const accounts = this.setAccounts;
+    each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
+      const t = this.resolvePermissionSet(a.values["permission_set_arn"]);
+      const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
+      const account = this.exactName(a.values["target_id"]);
+      for (const b of targets) {
+        const known = accounts.get(b);
+        if (account === undefined || !/^\d{12}$/.test(account)) accounts.set(b, "any");
+        else if (known === undefined) accounts.set(b, new Set([account]));
+        else if (known !== "any") known.add(account);
+      }
+    });
+    const elsewhere = "and other stacks, the console or sso:CreateAccountAssignment may assign it in any other, so it is judged as provisioned in any account";
+    for (const b of all) {
+      const a = accounts.get(b);
+      const where =
+        a === undefined
+          ? "no aws_ssoadmin_account_assignment of this stack assigns it"
+          : a === "any"
+            ? "an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve"
+            : `this stack assigns it to ${a.size > 1 ? "the accounts" : "the account"} ${[...a].sort().join(", ")}`;
+      b.notes.push(`${PERMISSION_SET_ACCOUNTS_NOTE}${where}, ${elsewhere}`);
+    }
+
     const inlineBy = new Map<Builder, TfResource[]>();
     each("aws_ssoadmin_permission_set_inline_policy", (att) => {
       let doc: PolicyDocument | undefined;
@@ -612,7 +643,11 @@ class Collector {
     });
     each("aws_ssoadmin_customer_managed_policy_attachment", (att) => {
       let doc: PolicyDocument | undefined;
-      this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`)));
+      const sets = () => {
+        const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
+        return t.kind === "found" ? [...t.nodes, ...t.maybe] : [];
+      };
+      this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`, sets())));
     });
     // A permission set has one inline policy: two resources writing it undo each other on every apply.
     for (const [b, atts] of inlineBy) {
@@ -643,36 +678,9 @@ class Collector {
         b.notes.push(`boundary ${atts[0].address} ${e}, so it may not exist and caps nothing`);
         continue;
       }
-      this.setBoundary(b, this.permissionSetBoundary(atts[0], via), atts[0].address, via);
+      this.setBoundary(b, this.permissionSetBoundary(atts[0], via, b), atts[0].address, via);
     }
 
-    // The accounts the stack's assignments name, for messages only: assignments add up across stacks, the console and
-    // sso:CreateAccountAssignment, so they prove where a set is, never where it is not (red-team round 99: a grant on
-    // another account's admin role worked the day anyone assigned the set there). Its reserved roles may be in any account.
-    const all = [...this.index["permission-set"].byAddress.values()];
-    const accounts = new Map<Builder, Set<string> | "any">();
-    each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
-      const t = this.resolvePermissionSet(a.values["permission_set_arn"]);
-      const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
-      const account = this.exactName(a.values["target_id"]);
-      for (const b of targets) {
-        const known = accounts.get(b);
-        if (account === undefined || !/^\d{12}$/.test(account)) accounts.set(b, "any");
-        else if (known === undefined) accounts.set(b, new Set([account]));
-        else if (known !== "any") known.add(account);
-      }
-    });
-    const elsewhere = "and other stacks, the console or sso:CreateAccountAssignment may assign it in any other, so it is judged as provisioned in any account";
-    for (const b of all) {
-      const a = accounts.get(b);
-      const where =
-        a === undefined
-          ? "no aws_ssoadmin_account_assignment of this stack assigns it"
-          : a === "any"
-            ? "an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve"
-            : `this stack assigns it to ${a.size > 1 ? "the accounts" : "the account"} ${[...a].sort().join(", ")}`;
-      b.notes.push(`${PERMISSION_SET_ACCOUNTS_NOTE}${where}, ${elsewhere}`);
-    }
   }
 
   /** Hangs a policy on the permission set(s) an attachment names; returns those it certainly reaches. */
@@ -782,7 +790,7 @@ class Collector {
   }
 
   /** The document of a permissions boundary attachment's `permissions_boundary` block. */
-  private permissionSetBoundary(att: TfResource, via: string): PolicyDocument {
+  private permissionSetBoundary(att: TfResource, via: string, set: Builder): PolicyDocument {
     const raw = att.values["permissions_boundary"];
     const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
     if (!isObject(blk)) return unknownDocument(att.address, `permissions_boundary of ${att.address} cannot be read`, via, att.constructPath);
@@ -793,16 +801,19 @@ class Collector {
       if (hasRef) return unknownDocument(att.address, `permissions_boundary of ${att.address} gives both managed_policy_arn and customer_managed_policy_reference, which AWS refuses`, via, att.constructPath);
       return this.documentForArn(arn, via, att);
     }
-    if (hasRef) return this.customerManagedReference(att, ref, `${via}.customer_managed_policy_reference`);
+    if (hasRef) return this.customerManagedReference(att, ref, `${via}.customer_managed_policy_reference`, [set]);
     return unknownDocument(att.address, `permissions_boundary of ${att.address} names no policy`, via, att.constructPath);
   }
 
   /**
    * A `customer_managed_policy_reference { name, path }`: the policy of that name and path in each account the
    * permission set is provisioned in. The stack's own `aws_iam_policy` of that name and path is read when exactly one
-   * may be it; otherwise it is a policy blastwall cannot read, which may grant anything.
+   * may be it and the stack places neither it nor the set (`sets`, the ones the reference may be on) in an account:
+   * a set may be provisioned in any account (its assignments add up across stacks), so a policy pinned to one
+   * account is not the one of that name in the others, and one whose account is not known is not known to be in the
+   * accounts the stack assigns the set to. Otherwise it is a policy blastwall cannot read, which may grant anything.
    */
-  private customerManagedReference(holder: TfResource, raw: unknown, via: string): PolicyDocument {
+  private customerManagedReference(holder: TfResource, raw: unknown, via: string, sets: readonly Builder[]): PolicyDocument {
     const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
     const unknown = (why: string) => unknownDocument(holder.address, why, via, holder.constructPath);
     if (!isObject(blk)) return unknown(`${via} cannot be read, so the customer managed policy it names is unknown`);
@@ -831,6 +842,23 @@ class Collector {
     }
     const e = existence(this.stack, policy);
     if (e !== "yes") return unknown(`${via} names ${policy.address}, which ${e === "no" ? "is not created" : `may not be created (it ${e.maybe})`}: ${elsewhere}`);
+    // Red-team round 99: a policy of the management account was read as the boundary of a set assigned to another.
+    const pinned = resourceAccount(this.stack, policy);
+    const assigned = [...new Set(sets.flatMap((b) => { const a = this.setAccounts.get(b); return a instanceof Set ? [...a] : []; }))].sort();
+    const instead = "use an AWS managed policy, the same in every account, or the inline policy";
+    if (pinned !== undefined) {
+      const byStack = assigned.length > 0 ? ` (this stack assigns it to ${assigned.join(", ")}; assignments add up across stacks and the console)` : "";
+      return unknown(
+        `${via} names ${policy.address}, which this stack creates in the account ${pinned} only, but the permission set may be provisioned in any ` +
+          `account${byStack}, and each account's own policy of that name applies there: elsewhere it is managed outside this stack and may grant anything (${instead})`,
+      );
+    }
+    if (assigned.length > 0) {
+      return unknown(
+        `${via} names ${policy.address}, whose provider names no account, while this stack assigns the permission set to ${assigned.join(", ")}: the ` +
+          `policy of that name there is not known to be ${policy.address}, and may grant anything (${instead})`,
+      );
+    }
     return withVia(this.policyDocument(policy), via);
   }
 
