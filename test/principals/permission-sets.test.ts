@@ -223,6 +223,33 @@ describe("attachments naming the permission set", () => {
   });
 });
 
+// Red-team round 99: a data source reading another instance's set of the same name capped the agent with its boundary.
+describe("a data.aws_ssoadmin_permission_set by name is the set of that name in the instance it names", () => {
+  const OTHER = "arn:aws:sso:::instance/ssoins-2222222222222222";
+  const stack = (instance: string) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_permission_set_inline_policy.p": inline(DELETE),
+        "data.aws_ssoadmin_permission_set.ps": { instance_arn: instance, name: "AgentDev" },
+        "aws_ssoadmin_permissions_boundary_attachment.b": { instance_arn: instance, permission_set_arn: "${data.aws_ssoadmin_permission_set.ps.arn}", permissions_boundary: { managed_policy_arn: READ_ONLY } },
+      },
+      { variable: { instance: { type: "string" } } },
+    );
+  test("the same instance: its boundary caps the agent", () => {
+    expect(destroyOf(stack(INSTANCE))).toEqual([]);
+  });
+  test("another instance: not the agent, whose boundary it is not", () => {
+    expect(destroyOf(stack(OTHER))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(analysisOf(stack(OTHER)).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.join(" ")).not.toContain("aws_ssoadmin_permissions_boundary_attachment.b");
+  });
+  test("an instance blastwall cannot resolve: it may be the agent, so the boundary is not relied on", () => {
+    const json = stack("${var.instance}");
+    expect(destroyOf(json)).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(analysisOf(json).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.join(" ")).toContain('reads the permission set named "AgentDev" in an instance blastwall cannot resolve, which may be this one');
+  });
+});
+
 describe("config selectors", () => {
   const json = tf({ "aws_ssoadmin_permission_set.agent": permissionSet({ tags: { team: "ai" } }), "aws_ssoadmin_permission_set_inline_policy.p": inline(DELETE) });
   test.each<[string, BlastwallConfig]>([

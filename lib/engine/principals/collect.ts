@@ -746,8 +746,24 @@ class Collector {
           const n = this.exactName(r.values["name"]);
           if (n === undefined) return unresolved();
           const hit = index.lookup(n);
-          if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside" };
-          return { kind: "found", nodes: [...hit.exact], maybe: [...hit.maybe], why: `${r.address} reads the permission set named "${n}", which may be this one` };
+          // ...within the instance the data source names (red-team round 99: another instance's set of the same name
+          // was taken for the agent, its boundary relied on): one of another instance is not it, and with either
+          // instance unknown it only may be.
+          const wanted = this.instanceOf(r.values["instance_arn"]);
+          const nodes: Builder[] = [];
+          const maybe: Builder[] = [...hit.maybe];
+          for (const b of hit.exact) {
+            const own = this.instanceOf(b.resource.values["instance_arn"]);
+            if (wanted !== undefined && own !== undefined && wanted !== own) continue;
+            (wanted !== undefined && own === wanted ? nodes : maybe).push(b);
+          }
+          for (let i = maybe.length - 1; i >= 0; i--) {
+            const own = this.instanceOf(maybe[i].resource.values["instance_arn"]);
+            if (wanted !== undefined && own !== undefined && wanted !== own) maybe.splice(i, 1);
+          }
+          if (nodes.length === 0 && maybe.length === 0) return { kind: "outside" };
+          const where = wanted === undefined ? "in an instance blastwall cannot resolve" : `in ${wanted}`;
+          return { kind: "found", nodes, maybe, why: `${r.address} reads the permission set named "${n}" ${where}, which may be this one` };
         }
         if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
           const rp = resolveToPattern(this.stack, v);
@@ -778,15 +794,20 @@ class Collector {
           if (arn === literal) nodes.push(b);
           continue;
         }
-        const instance = b.resource.values["instance_arn"];
-        const rp = typeof instance === "string" ? resolveToPattern(this.stack, instance) : undefined;
-        if (rp?.exact && !rp.pattern.endsWith(`/${m[1]}`)) continue;
+        const own = this.instanceOf(b.resource.values["instance_arn"]);
+        if (own !== undefined && own !== m[1]) continue;
         maybe.push(b);
       }
       if (nodes.length === 0 && maybe.length === 0) return { kind: "outside" };
       return { kind: "found", nodes, maybe, why: `"${literal}" may be the ARN of this permission set, which AWS assigns and blastwall does not know (name it by reference, \${...arn})` };
     }
     return unresolved();
+  }
+
+  /** The instance id (`ssoins-...`) an `instance_arn` value names literally, if it does. */
+  private instanceOf(value: unknown): string | undefined {
+    const rp = typeof value === "string" ? resolveToPattern(this.stack, value) : undefined;
+    return rp?.exact ? /^arn:[^:]*:sso:::instance\/(ssoins-[^/*?]+)$/.exec(rp.pattern)?.[1] : undefined;
   }
 
   /** The document of a permissions boundary attachment's `permissions_boundary` block. */
