@@ -12,6 +12,7 @@ import { configOf, providerDefaultTags } from "./config-expressions";
 import { configuredCredentialReferences } from "./credential-references";
 import { setConfiguredReferences } from "../engine/reach/credential-references";
 import { withoutInstanceKeys } from "../engine/agents";
+import { setConfiguredTarget } from "../engine/terraform/configured-targets";
 
 export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
@@ -47,6 +48,8 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     seen.add(r.address);
     resources.push(toResource(r, undefined));
   }
+  const addresses = new Set(resources.filter((r) => r.mode === "managed").map((r) => r.address));
+  resources.forEach((r, i) => (resources[i] = withConfiguredTarget(plan, r, addresses)));
   // What the configuration shows flowing into each argument, where the values hide it (unknown, or transformed).
   const credentialRefs = configuredCredentialReferences(plan);
   if (credentialRefs.size > 0) {
@@ -60,6 +63,51 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     if (isObject(v) && "value" in v) variables.set(name, v.value);
   }
   return stackOf(file, resources, variables);
+}
+
+/**
+ * The argument that names the principal an attachment acts on, by attachment type. A value the plan does not know
+ * there (a permission set's ARN, always so for a new set; a role with `name_prefix`) is read from the configuration
+ * when its references name one resource of the stack and one attribute of it, and only as "may be" (see
+ * configured-targets.ts); anything else stays unknown, an unresolved attachment.
+ */
+const TARGET_ARGUMENTS: Readonly<Record<string, string>> = {
+  aws_ssoadmin_permission_set_inline_policy: "permission_set_arn",
+  aws_ssoadmin_managed_policy_attachment: "permission_set_arn",
+  aws_ssoadmin_customer_managed_policy_attachment: "permission_set_arn",
+  aws_ssoadmin_permissions_boundary_attachment: "permission_set_arn",
+  aws_ssoadmin_account_assignment: "permission_set_arn",
+  aws_iam_role_policy: "role",
+  aws_iam_role_policy_attachment: "role",
+  aws_iam_user_policy: "user",
+  aws_iam_user_policy_attachment: "user",
+  aws_iam_group_policy: "group",
+  aws_iam_group_policy_attachment: "group",
+};
+
+function withConfiguredTarget(plan: PlanJson, r: TfResource, addresses: ReadonlySet<string>): TfResource {
+  const argument = TARGET_ARGUMENTS[r.type];
+  if (argument === undefined || r.mode !== "managed" || r.values[argument] !== UNKNOWN_AFTER_APPLY) return r;
+  const config = configOf(plan, r.address);
+  const expression = config?.expressions?.[argument];
+  if (!isObject(expression) || !Array.isArray(expression.references)) return r;
+  // `aws_x.y.arn` with the bare `aws_x.y` Terraform lists beside it, and nothing else: no index, no variable.
+  const refs = new Set(expression.references);
+  const attrs = [...refs].filter((x): x is string => typeof x === "string" && /^[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/.test(x));
+  if (attrs.length !== 1) return r;
+  const resource = attrs[0].slice(0, attrs[0].lastIndexOf("."));
+  if ([...refs].some((x) => x !== attrs[0] && x !== resource)) return r;
+  // The same module instance as the attachment: its address up to its own `type.name`.
+  const own = r.address.lastIndexOf(`${r.type}.${r.name}`);
+  const target = `${own > 0 ? r.address.slice(0, own) : ""}${resource}`;
+  if (!addresses.has(target)) return r;
+  const out = { ...r, values: { ...r.values, [argument]: `\${${target}${attrs[0].slice(resource.length)}}` } };
+  setConfiguredTarget(
+    out,
+    argument,
+    `the plan does not know ${r.address}.${argument} until apply, and its configuration refers to ${attrs[0]} only: blastwall cannot tell that expression from a function of it naming another one`,
+  );
+  return out;
 }
 
 /**

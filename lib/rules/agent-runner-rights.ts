@@ -2,7 +2,7 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { PrincipalNode } from "../engine/analysis-types";
 import { loadCatalogue } from "../engine/catalogue";
-import { trustNamesRole } from "../engine/reach/edges-web-identity";
+import { reservedRoleSetName, trustNamesRole } from "../engine/reach/edges-web-identity";
 import { listActions } from "../report/summarize";
 import { grantsByCategory, ownAgentRoles, principalEvidence } from "./support";
 import { describe } from "./protection-support";
@@ -20,9 +20,10 @@ export const rule: Rule = {
     id: "agent-runner-rights",
     title: "The role that starts an AI agent's sessions may destroy data",
     why:
-      "An agent runs where its sessions are started: on the runner's instance, in its task or CI job. The runner's own credentials " +
-      "there (an instance role through the metadata service, a task role, a job's token) are within the agent's reach, around the " +
-      "agent's permission boundary, so a runner that may delete data makes the agent's least privilege the runner's.",
+      "An agent runs where its sessions are started: on the runner's instance, in its task or CI job, or beside a developer's IAM " +
+      "Identity Center session. The runner's own credentials there (an instance role through the metadata service, a task role, a " +
+      "job's token, the SSO token cache that gets credentials for every permission set the user is assigned) are within the agent's " +
+      "reach, around the agent's permission boundary, so a runner that may delete data makes the agent's least privilege the runner's.",
     fix:
       "Give the runner only what starting agent sessions needs (sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession on the agent " +
       "roles), or run the agent where the runner's credentials are out of its reach (another host or task; IMDSv2 with a hop limit of 1 " +
@@ -33,7 +34,9 @@ export const rule: Rule = {
   check({ stack, analysis }) {
     const out: FindingDraft[] = [];
     const cat = loadCatalogue();
-    const runners = analysis.principals.filter((r) => r.kind === "role" && !r.isAgent && !r.external);
+    // A permission set starts sessions too (red-team round 99): its users' sessions, beside which the agent runs on a
+    // developer's machine, where the SSO token cache gets credentials for every set the user is assigned.
+    const runners = analysis.principals.filter((r) => (r.kind === "role" || r.kind === "permission-set") && !r.isAgent && !r.external);
     if (runners.length === 0) return out;
     const index = indexRunners(runners);
     for (const agent of ownAgentRoles(analysis.agents)) {
@@ -51,16 +54,20 @@ export const rule: Rule = {
           ),
         )].sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
         if (actions.length === 0) continue;
+        const set = runner.kind === "permission-set";
         out.push({
           principal: agent.address,
           resource: runner.address,
           actions,
-          message:
-            `${describe(agent.resource)} is an AI agent role whose sessions ${runner.address} starts (its trust names that role), and ${runner.address} ` +
-            `may itself ${listActions(actions)}: an agent running where that role's credentials are (its instance, task or job) holds them too, around its own boundary.`,
+          message: set
+            ? `${describe(agent.resource)} is an AI agent role whose sessions users of the Identity Center permission set ${runner.address} (${runner.name}) ` +
+              `start (its trust names the set's AWSReservedSSO_${runner.name}_ roles), and that set may itself ${listActions(actions)}: an agent running ` +
+              `beside such a session (a developer's machine, whose SSO token cache gets credentials for every set the user is assigned) holds them too, around its own boundary.`
+            : `${describe(agent.resource)} is an AI agent role whose sessions ${runner.address} starts (its trust names that role), and ${runner.address} ` +
+              `may itself ${listActions(actions)}: an agent running where that role's credentials are (its instance, task or job) holds them too, around its own boundary.`,
           evidence: [
             principalEvidence(agent),
-            { step: "trust", address: agent.address, detail: `the trust policy names ${runner.address}, which starts the agent's sessions` },
+            { step: "trust", address: agent.address, detail: `the trust policy names ${set ? `the roles of the permission set ${runner.address}` : runner.address}, which starts the agent's sessions` },
             { step: "runner-rights", address: runner.address, detail: `may ${listActions(actions)}` },
           ],
           ...(agent.resource.constructPath ? { constructPath: agent.resource.constructPath } : {}),
@@ -96,6 +103,12 @@ function candidates(agent: PrincipalNode, runners: readonly PrincipalNode[], ind
     }
     const name = /:role\/(?:.*\/)?([^/]+)$/.exec(id)?.[1] ?? /:assumed-role\/([^/]+)\//.exec(id)?.[1];
     if (name === undefined) return;
+    // A permission set's role, its suffix a wildcard or not, is the set of that name.
+    const set = reservedRoleSetName(name);
+    if (set !== undefined) {
+      for (const r of index.byName.get(set.toLowerCase()) ?? []) if (r.kind === "permission-set") found.add(r);
+      if (/[*?]/.test(name)) return;
+    }
     if (/[*?]/.test(name)) {
       // A pattern may name many; without the reference it came from, every role is asked.
       if (written === undefined) all = true;

@@ -10,8 +10,19 @@ import { loadCatalogue } from "../engine/catalogue";
 import { grantsByCategory } from "./support";
 import type { RuleContext } from "../engine/rule";
 
-/** Removing a policy from the agent only matters for the Denies it holds: those IAM actions do nothing else. */
-const REMOVALS = new Set(["iam:deleterolepolicy", "iam:detachrolepolicy", "iam:deleteuserpolicy", "iam:detachuserpolicy"]);
+/**
+ * Removing a policy from the agent only matters for the Denies it holds: those actions do nothing else. A permission
+ * set's are the sso: calls that take a policy off it (the boundary's removal lifts a cap, so it is not one of them).
+ */
+const REMOVALS = new Set([
+  "iam:deleterolepolicy",
+  "iam:detachrolepolicy",
+  "iam:deleteuserpolicy",
+  "iam:detachuserpolicy",
+  "sso:deleteinlinepolicyfrompermissionset",
+  "sso:detachmanagedpolicyfrompermissionset",
+  "sso:detachcustomermanagedpolicyreferencefrompermissionset",
+]);
 
 /**
  * Destroy rights the agent's own Denies hold back: what it could delete once it removed the policies (inline or

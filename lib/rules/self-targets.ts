@@ -51,8 +51,8 @@ let permissionWrites: { readonly of: Catalogue; readonly answers: Map<string, bo
 
 /**
  * The Identity Center calls that change a permission set's own policies or boundary (the catalogue lists them as
- * protection removals, for any holder): on the agent's own permission set they are what iam:PutRolePolicy is to a
- * role. The change reaches the roles once the set is provisioned again, which the next apply or sso:ProvisionPermissionSet
+ * protection removals, for any holder): on the agent's own permission set they are what iam:PutRolePolicy (and the
+ * removals iam:DeleteRolePolicy, iam:DetachRolePolicy) are to a role. The change reaches the roles once the set is provisioned again, which the next apply or sso:ProvisionPermissionSet
  * does: counted without it.
  */
 const PERMISSION_SET_WRITES: ReadonlySet<string> = new Set(
@@ -60,6 +60,9 @@ const PERMISSION_SET_WRITES: ReadonlySet<string> = new Set(
     "sso:PutInlinePolicyToPermissionSet",
     "sso:AttachManagedPolicyToPermissionSet",
     "sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+    "sso:DeleteInlinePolicyFromPermissionSet",
+    "sso:DetachManagedPolicyFromPermissionSet",
+    "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
     "sso:DeletePermissionsBoundaryFromPermissionSet",
     "sso:PutPermissionsBoundaryToPermissionSet",
   ].map((a) => a.toLowerCase()),

@@ -5,6 +5,7 @@ import { statementName, statementSummary } from "../engine/describe";
 import { grantIsHarmless, loadCatalogue } from "../engine/catalogue";
 import { actionUniverse } from "../engine/universe";
 import { UNREADABLE_CONDITION } from "../engine/terraform/policy-documents";
+import { PERMISSION_SET_ACCOUNTS_NOTE } from "../engine/principals/permission-sets";
 
 /** The grants of one statement, with the actions they give: the unit a finding is reported in. */
 export interface StatementGrants {
@@ -123,7 +124,10 @@ export function ownAgentRoles(agents: readonly PrincipalNode[]): PrincipalNode[]
 
 export function principalEvidence(p: PrincipalNode): Evidence {
   const what = p.peer?.reached ? `is no AI agent itself, but ${p.peer.agent} can act as it` : "is an AI agent";
-  return { step: "principal", address: p.address, detail: `${p.kind === "permission-set" ? "Identity Center permission set" : p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})` };
+  // Where a permission set is provisioned is what a trust of an account admits it by: the finding says how it was judged.
+  const accounts = p.kind === "permission-set" ? p.notes.find((n) => n.startsWith(PERMISSION_SET_ACCOUNTS_NOTE)) : undefined;
+  const where = accounts ? `; ${accounts.slice(PERMISSION_SET_ACCOUNTS_NOTE.length)}` : "";
+  return { step: "principal", address: p.address, detail: `${p.kind === "permission-set" ? "Identity Center permission set" : p.kind} ${p.name} ${what} (${p.agentReason ?? "selected"})${where}` };
 }
 
 /** `agent` as the object of a sentence: `the AI agent X`, or `X (which the AI agent Y can act as)`. */

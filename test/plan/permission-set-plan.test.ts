@@ -31,3 +31,77 @@ describe("plan JSON", () => {
     expect(destroyOf(plan({}))).toEqual([]);
   });
 });
+
+/**
+ * Red-team round 99: AWS assigns a permission set's ARN, so the first plan of every set has each attachment's
+ * permission_set_arn unknown; the configuration's references name the set, which then may be the target (Allows
+ * count, Denies and boundaries are not relied on: the expression may be a function of the reference).
+ */
+describe("an attachment whose target the plan does not know, named by the configuration", () => {
+  type Att = { address: string; values: Record<string, unknown>; refs: string[]; arg?: string };
+  const newSetPlan = (atts: Att[], principal: { address: string; values: Record<string, unknown>; unknown: Record<string, boolean> }) => {
+    const planned = (address: string, values: unknown) => ({ address, mode: "managed", type: address.split(".")[0], name: address.split(".")[1], provider_name: "registry.terraform.io/hashicorp/aws", values });
+    const changes = [
+      { ...change(principal.address, ["create"], null, principal.values), change: { actions: ["create"], before: null, after: principal.values, after_unknown: principal.unknown } },
+      ...atts.map((a) => {
+        const c = change(a.address, ["create"], null, a.values);
+        return { ...c, change: { ...(c.change as object), after_unknown: { [a.arg ?? "permission_set_arn"]: true, id: true } } };
+      }),
+    ];
+    const configResources = atts.map((a) => ({
+      address: a.address,
+      mode: "managed",
+      type: a.address.split(".")[0],
+      name: a.address.split(".")[1],
+      expressions: { [a.arg ?? "permission_set_arn"]: { references: a.refs } },
+    }));
+    return minimalPlan(changes, {
+      planned_values: { root_module: { resources: [planned(principal.address, principal.values), ...atts.map((a) => planned(a.address, a.values))] } },
+      configuration: { root_module: { resources: configResources } },
+    }) as unknown as PlanJson;
+  };
+  const set = { address: "aws_ssoadmin_permission_set.agent", values: { name: "AgentDev", instance_arn: INSTANCE, tags: { "blastwall:agent": "true" } }, unknown: { arn: true, id: true } };
+  const REFS = ["aws_ssoadmin_permission_set.agent.arn", "aws_ssoadmin_permission_set.agent"];
+  const managedAtt = (policy: string, refs = REFS): Att => ({ address: "aws_ssoadmin_managed_policy_attachment.m", values: { instance_arn: INSTANCE, managed_policy_arn: policy }, refs });
+  const findings = (p: PlanJson) => analyzeStack(planToStack(p, "plan.json"), { config: {}, rules: agentRules }).findings.filter((f) => f.severity !== "warning" && !f.acknowledged);
+  const ids = (p: PlanJson) => findings(p).map((f) => [f.ruleId, f.principal]);
+
+  test("a harmless policy on a new set passes (it was an unresolved-attachment error)", () => {
+    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], set))).toEqual([]);
+  });
+
+  test("AdministratorAccess on it fails as the agent's own", () => {
+    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AdministratorAccess")], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
+  });
+
+  test("its Denies and its boundary are not relied on: the expression may name another set", () => {
+    const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    const allow = { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" };
+    const inline = (d: string): Att => ({ address: "aws_ssoadmin_permission_set_inline_policy.p", values: { instance_arn: INSTANCE, inline_policy: d }, refs: REFS });
+    const boundary: Att = { address: "aws_ssoadmin_permissions_boundary_attachment.b", values: { instance_arn: INSTANCE, permissions_boundary: [{ managed_policy_arn: "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess" }] }, refs: REFS };
+    expect(ids(newSetPlan([inline(doc(allow, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }))], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
+    expect(ids(newSetPlan([inline(doc(allow)), boundary], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
+  });
+
+  test.each([
+    ["a variable beside the reference", [...REFS, "var.other"]],
+    ["an indexed reference", ["aws_ssoadmin_permission_set.agent[0].arn", "aws_ssoadmin_permission_set.agent[0]", "aws_ssoadmin_permission_set.agent"]],
+    ["two sets", [...REFS, "aws_ssoadmin_permission_set.other.arn", "aws_ssoadmin_permission_set.other"]],
+    ["a data source", ["data.aws_ssoadmin_permission_set.x.arn", "data.aws_ssoadmin_permission_set.x"]],
+  ])("control: %s stays an unresolved attachment", (_n, refs) => {
+    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", refs as string[])], set))).toEqual([["unresolved-attachment", "aws_ssoadmin_managed_policy_attachment.m"]]);
+  });
+
+  test("one mechanism: a role with name_prefix, whose name the plan does not know, is read the same way", () => {
+    const role = {
+      address: "aws_iam_role.agent",
+      values: { name_prefix: "agent-", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags: { "blastwall:agent": "true" } },
+      unknown: { name: true, arn: true, id: true },
+    };
+    const att = (policy: string, refs = ["aws_iam_role.agent.name", "aws_iam_role.agent"]): Att => ({ address: "aws_iam_role_policy_attachment.a", values: { policy_arn: policy }, refs, arg: "role" });
+    const rules = (p: PlanJson) => ids(p).filter(([r]) => r === "unresolved-attachment" || r === "agent-destroy-right");
+    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], role))).toEqual([]);
+    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AdministratorAccess")], role))).toEqual([["agent-destroy-right", "aws_iam_role.agent"]]);
+    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", ["var.role"])], role))).toEqual([["unresolved-attachment", "aws_iam_role_policy_attachment.a"]]);
+  });
+});

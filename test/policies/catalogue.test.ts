@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.32.0");
+    expect(raw.version).toBe("1.33.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -465,10 +465,29 @@ describe("lib/engine/catalogue", () => {
     for (const [action] of compute) expect([action, findings(action).map((f) => [f.ruleId, f.severity])]).toEqual([action, [["agent-reach-unknown", "error"]]]);
   });
 
+  it("1.33.0: the sso: calls that take a policy off a permission set sit beside the ones that put one on it; Identity Center directory writes that hand over a user's sets (red-team round 99)", () => {
+    const cat = loadCatalogue();
+    for (const action of ["sso:DeleteInlinePolicyFromPermissionSet", "sso:DetachManagedPolicyFromPermissionSet", "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet"]) {
+      // A warning for any holder, as iam:DeleteRolePolicy is: it matters for the Denies the policy held.
+      expect([action, cat.entryOf(action)?.category, cat.entryOf(action)?.severity]).toEqual([action, "protection", "warning"]);
+    }
+    expect([cat.entryOf("sso:DeletePermissionsBoundaryFromPermissionSet")?.category, cat.entryOf("sso:DeletePermissionsBoundaryFromPermissionSet")?.severity]).toEqual(["protection", "error"]);
+    // The console's group membership call is graded as its SDK twin; a user's password or attributes hand over its sets.
+    const graded = (action: string) => [action, cat.entryOf(action)?.category, cat.entryOf(action)?.severity];
+    expect(graded("sso-directory:AddMemberToGroup")).toEqual(graded("identitystore:CreateGroupMembership").map((x, i) => (i === 0 ? "sso-directory:AddMemberToGroup" : x)));
+    expect(graded("sso-directory:UpdatePassword")).toEqual(["sso-directory:UpdatePassword", "protection", "warning"]);
+    expect(graded("identitystore:UpdateUser")).toEqual(["identitystore:UpdateUser", "protection", "warning"]);
+    const found = (action: string) =>
+      check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged).map((f) => [f.ruleId, f.severity]);
+    expect(found("sso-directory:AddMemberToGroup")).toEqual([["agent-protection-removal", "error"]]);
+    expect(found("sso-directory:UpdatePassword")).toEqual([["agent-protection-removal", "warning"]]);
+    expect(found("identitystore:DescribeUser")).toEqual([]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.32.0");
+    expect(a.version).toBe("1.33.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

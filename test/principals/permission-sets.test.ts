@@ -137,6 +137,64 @@ describe("customer managed policy reference", () => {
   });
 });
 
+// Red-team round 99: a policy of the management account was read as the boundary of a set assigned to another account.
+describe("a customer managed reference is read from the stack only when the stack places neither it nor the set in an account", () => {
+  const BOUNDARY_DENY = policy({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: ["ec2:Delete*"], Resource: "*" });
+  const assignment = (account: string) => ({ instance_arn: INSTANCE, permission_set_arn: PS, principal_id: "g-1", principal_type: "GROUP", target_id: account, target_type: "AWS_ACCOUNT" });
+  const pin = (account: string) => ({ provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [account] }] } });
+  const boundary = (assigned: string | undefined, extra: Obj = {}) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_permission_set_inline_policy.p": inline(DELETE),
+        "aws_ssoadmin_permissions_boundary_attachment.b": { instance_arn: INSTANCE, permission_set_arn: PS, permissions_boundary: { customer_managed_policy_reference: { name: "agent-boundary" } } },
+        "aws_iam_policy.boundary": { name: "agent-boundary", policy: BOUNDARY_DENY },
+        ...(assigned !== undefined ? { "aws_ssoadmin_account_assignment.a": assignment(assigned) } : {}),
+      },
+      extra,
+    );
+  const identity = (assigned: string | undefined, extra: Obj = {}) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_customer_managed_policy_attachment.c": { instance_arn: INSTANCE, permission_set_arn: PS, customer_managed_policy_reference: { name: "agent-ops" } },
+        "aws_iam_policy.ops": { name: "agent-ops", policy: DESCRIBE },
+        ...(assigned !== undefined ? { "aws_ssoadmin_account_assignment.a": assignment(assigned) } : {}),
+      },
+      extra,
+    );
+  const boundaryNote = (json: Obj) => analysisOf(json).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.find((n) => n.startsWith("boundary "));
+
+  test("neither placed (no pinned provider, no assignment with a literal account): the stack's policy caps the set", () => {
+    expect(destroyOf(boundary(undefined))).toEqual([]);
+    expect(destroyOf(boundary("${var.account}", { variable: { account: { type: "string" } } }))).toEqual([]);
+    expect(destroyOf(identity(undefined))).toEqual([]);
+  });
+
+  test("the policy pinned to one account caps nothing, whichever account the stack assigns the set to", () => {
+    for (const assigned of ["222222222222", "111111111111", undefined]) {
+      const json = boundary(assigned, pin("111111111111"));
+      expect([assigned, destroyOf(json)]).toEqual([assigned, ["aws_ssoadmin_permission_set.agent"]]);
+      expect(boundaryNote(json)).toContain("which this stack creates in the account 111111111111 only, but the permission set may be provisioned in any account");
+    }
+    expect(boundaryNote(boundary("222222222222", pin("111111111111")))).toContain("(this stack assigns it to 222222222222; assignments add up");
+  });
+
+  test("the policy's account unknown, the set assigned to a literal account: caps nothing", () => {
+    const json = boundary("222222222222");
+    expect(destroyOf(json)).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(boundaryNote(json)).toContain("whose provider names no account, while this stack assigns the permission set to 222222222222");
+  });
+
+  test("as an identity policy, the same reference may grant anything: an error that says why", () => {
+    for (const [assigned, extra] of [["222222222222", pin("111111111111")], ["222222222222", {}], [undefined, pin("111111111111")]] as const) {
+      const f = errors(check(identity(assigned, extra)), "unanalysable-policy");
+      expect([assigned, f.map((x) => x.principal)]).toEqual([assigned, ["aws_ssoadmin_permission_set.agent"]]);
+      expect(f[0].message).toContain("use an AWS managed policy, the same in every account, or the inline policy");
+    }
+  });
+});
+
 describe("attachments naming the permission set", () => {
   test("by a variable blastwall cannot resolve: unresolved-attachment", () => {
     const json = tf(
@@ -162,6 +220,33 @@ describe("attachments naming the permission set", () => {
     // Known to be another permission set's ARN (a plan's values): not the agent.
     const other = "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222";
     expect(destroyOf(tf({ "aws_ssoadmin_permission_set.agent": permissionSet({ arn }), "aws_ssoadmin_managed_policy_attachment.admin": managed(ADMIN, other) }))).toEqual([]);
+  });
+});
+
+// Red-team round 99: a data source reading another instance's set of the same name capped the agent with its boundary.
+describe("a data.aws_ssoadmin_permission_set by name is the set of that name in the instance it names", () => {
+  const OTHER = "arn:aws:sso:::instance/ssoins-2222222222222222";
+  const stack = (instance: string) =>
+    tf(
+      {
+        "aws_ssoadmin_permission_set.agent": permissionSet(),
+        "aws_ssoadmin_permission_set_inline_policy.p": inline(DELETE),
+        "data.aws_ssoadmin_permission_set.ps": { instance_arn: instance, name: "AgentDev" },
+        "aws_ssoadmin_permissions_boundary_attachment.b": { instance_arn: instance, permission_set_arn: "${data.aws_ssoadmin_permission_set.ps.arn}", permissions_boundary: { managed_policy_arn: READ_ONLY } },
+      },
+      { variable: { instance: { type: "string" } } },
+    );
+  test("the same instance: its boundary caps the agent", () => {
+    expect(destroyOf(stack(INSTANCE))).toEqual([]);
+  });
+  test("another instance: not the agent, whose boundary it is not", () => {
+    expect(destroyOf(stack(OTHER))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(analysisOf(stack(OTHER)).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.join(" ")).not.toContain("aws_ssoadmin_permissions_boundary_attachment.b");
+  });
+  test("an instance blastwall cannot resolve: it may be the agent, so the boundary is not relied on", () => {
+    const json = stack("${var.instance}");
+    expect(destroyOf(json)).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    expect(analysisOf(json).byAddress.get("aws_ssoadmin_permission_set.agent")!.notes.join(" ")).toContain('reads the permission set named "AgentDev" in an instance blastwall cannot resolve, which may be this one');
   });
 });
 
@@ -192,6 +277,32 @@ describe("self-escalation through Identity Center", () => {
     expect(errors(check(stack("arn:aws:sso:::permissionSet/ssoins-2222222222222222/*")), "agent-self-escalation")).toEqual([]);
   });
 
+  // Red-team round 99: the sso: calls that take a policy off the set removed its Denies unseen.
+  const REMOVALS = ["sso:DeleteInlinePolicyFromPermissionSet", "sso:DetachManagedPolicyFromPermissionSet", "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet"];
+  const removal = (action: string, resource: string) => {
+    const doc = policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }, { Effect: "Allow", Action: action, Resource: resource }, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" });
+    const json = tf({ "aws_ssoadmin_permission_set.agent": permissionSet(), "aws_ssoadmin_permission_set_inline_policy.p": inline(doc) });
+    return check(json).findings.filter((f) => f.ruleId === "agent-self-escalation" && !f.acknowledged);
+  };
+
+  test.each(REMOVALS)("%s on its own permission set removes its Denies: an error that names what they hold back", (action) => {
+    const f = removal(action, "arn:aws:sso:::permissionSet/ssoins-1111111111111111/*");
+    expect(f.map((x) => [x.principal, x.severity])).toEqual([["aws_ssoadmin_permission_set.agent", "error"]]);
+    expect(f[0].message).toContain("and with them the Denies that now keep it from deleting data: ec2:DeleteVolume");
+  });
+
+  test.each(REMOVALS)("%s on another instance's permission sets is no path to itself", (action) => {
+    expect(removal(action, "arn:aws:sso:::permissionSet/ssoins-2222222222222222/*")).toEqual([]);
+  });
+
+  test("without a Deny of its own, a removal is a warning; removing its boundary lifts a cap: an error", () => {
+    const stack = (action: string) =>
+      tf({ "aws_ssoadmin_permission_set.agent": permissionSet(), "aws_ssoadmin_permission_set_inline_policy.p": inline(policy({ Effect: "Allow", Action: action, Resource: "*" })) });
+    const sev = (action: string) => check(stack(action)).findings.filter((f) => f.ruleId === "agent-self-escalation").map((f) => f.severity);
+    expect(sev("sso:DeleteInlinePolicyFromPermissionSet")).toEqual(["warning"]);
+    expect(sev("sso:DeletePermissionsBoundaryFromPermissionSet")).toEqual(["error"]);
+  });
+
   test("iam:PutRolePolicy is no path to itself: AWS refuses IAM calls on its reserved roles", () => {
     const json = tf({
       "aws_ssoadmin_permission_set.agent": permissionSet(),
@@ -213,7 +324,7 @@ describe("session duration", () => {
   });
 });
 
-describe("reach: a permission set acts as its reserved role in the accounts it is assigned to", () => {
+describe("reach: a permission set acts as its reserved role in any account, whatever the stack assigns it to", () => {
   const trust = (principal: Obj) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
   const stack = (roleTrust: string, targetId: string | undefined, assume = "arn:aws:iam::111111111111:role/deployer") =>
     tf(
@@ -247,8 +358,30 @@ describe("reach: a permission set acts as its reserved role in the accounts it i
     expect(chained(stack(other, "111111111111"))).toEqual([]);
   });
 
-  test("control: a trust of another, pinned account does not admit it", () => {
-    expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual([]);
+  // Red-team round 99: assignments add up across stacks, the console and sso:CreateAccountAssignment, so the stack's
+  // assignment to one account does not keep the set out of another (this was a "pinned-account control" that passed).
+  test("a trust of another account admits it too: the stack's assignment is not the only one there may be", () => {
+    expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
+    const p = analysisOf(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111")).byAddress.get("aws_ssoadmin_permission_set.agent")!;
+    expect(p.arnPattern).toBe("arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentDev_????????????????");
+    const f = errors(check(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer")), "agent-transitive-destroy")[0];
+    expect(f.evidence[0].detail).toContain("; this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it");
+    expect(p.notes.join(" ")).toContain("accounts: this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it in any other");
+  });
+
+  test("control: a trust of another account narrowed to another permission set's role does not admit it", () => {
+    const t = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::222222222222:root" },
+          Action: "sts:AssumeRole",
+          Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Other_????????????????" } },
+        },
+      ],
+    });
+    expect(chained(stack(t, "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual([]);
   });
 
   test("without an assignment, or with one blastwall cannot resolve, it may be in any account", () => {

@@ -65,6 +65,56 @@ describe("agent-runner-rights", () => {
     expect(run(rule, stack(principal, runnerPolicy as Obj[]))).toEqual([]);
   });
 
+  // Red-team round 99: the developer's Identity Center session the agent runs beside is its runner too.
+  describe("a permission set that starts the agent's sessions", () => {
+    const INSTANCE = "arn:aws:sso:::instance/ssoins-1111111111111111";
+    const base = "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com";
+    const setStack = (principalArns: string[], managed = "arn:aws:iam::aws:policy/AdministratorAccess", principal = "arn:aws:iam::222222222222:root") =>
+      tf({
+        "aws_ssoadmin_permission_set.dev": { name: "Developer", instance_arn: INSTANCE },
+        ...(managed.startsWith("{")
+          ? { "aws_ssoadmin_permission_set_inline_policy.p": { instance_arn: INSTANCE, permission_set_arn: "${aws_ssoadmin_permission_set.dev.arn}", inline_policy: managed } }
+          : { "aws_ssoadmin_managed_policy_attachment.m": { instance_arn: INSTANCE, permission_set_arn: "${aws_ssoadmin_permission_set.dev.arn}", managed_policy_arn: managed } }),
+        "aws_iam_role.agent": agentRole({
+          assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:PrincipalArn": principalArns } } }),
+        }),
+      });
+
+    it("warns when its roles, named as AgentPrincipal.identityCenterPermissionSet writes them, may delete data", () => {
+      const [f, ...more] = run(rule, setStack([`${base}/AWSReservedSSO_Developer_????????????????`, `${base}/*/AWSReservedSSO_Developer_????????????????`]));
+      expect(more).toEqual([]);
+      expect(f).toMatchObject({ principal: "aws_iam_role.agent", resource: "aws_ssoadmin_permission_set.dev" });
+      expect(f.actions).toContain("ec2:DeleteVolume");
+      expect(f.message).toContain("whose sessions users of the Identity Center permission set aws_ssoadmin_permission_set.dev (Developer) start");
+    });
+
+    it("by its reserved role's full ARN, or a session of it", () => {
+      expect(run(rule, setStack([`${base}/eu-west-1/AWSReservedSSO_Developer_0123456789abcdef`])).map((f) => f.resource)).toEqual(["aws_ssoadmin_permission_set.dev"]);
+      expect(run(rule, setStack([], undefined, "arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_Developer_0123456789abcdef/alice")).map((f) => f.resource)).toEqual([
+        "aws_ssoadmin_permission_set.dev",
+      ]);
+    });
+
+    it.each([
+      ["another set's roles", [`${base}/AWSReservedSSO_Other_????????????????`], undefined],
+      ["a longer name that starts with its name", [`${base}/AWSReservedSSO_Developer_Contractors_????????????????`], undefined],
+      ["every set's roles (AWSReservedSSO_*): names no runner", [`${base}/AWSReservedSSO_*`], undefined],
+      ["a set that may only describe volumes", [`${base}/AWSReservedSSO_Developer_????????????????`], policy({ Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" })],
+    ])("control: %s", (_n, arns, managed) => {
+      expect(run(rule, setStack(arns as string[], managed as string | undefined))).toEqual([]);
+    });
+
+    it("an AgentRole assumed through AgentPrincipal.identityCenterPermissionSet", () => {
+      const { json } = synth((s) => {
+        new AgentRole(s, "Agent", { roleName: "claude", assumedBy: [AgentPrincipal.identityCenterPermissionSet({ accountId: "222222222222", permissionSetName: "Developer" })] }).grantReadOnly("ec2");
+      });
+      const res = (json as Obj).resource as Record<string, Obj>;
+      res["aws_ssoadmin_permission_set"] = { dev: { name: "Developer", instance_arn: INSTANCE } };
+      res["aws_ssoadmin_managed_policy_attachment"] = { m: { instance_arn: INSTANCE, permission_set_arn: "${aws_ssoadmin_permission_set.dev.arn}", managed_policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } };
+      expect(run(rule, json as Obj).map((f) => f.resource)).toEqual(["aws_ssoadmin_permission_set.dev"]);
+    });
+  });
+
   it("sees an AgentRole assumed by an EC2 runner with AdministratorAccess (the red-team's setup)", () => {
     const { json } = synth((s) => {
       const runner = new IamRole(s, "Runner", { name: "agent-runner", assumeRolePolicy: EC2_TRUST });

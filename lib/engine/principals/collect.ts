@@ -31,6 +31,7 @@ import { agentOf } from "../agents";
 import {
   ACCOUNT_ASSIGNMENT_TYPE,
   PERMISSION_SET,
+  PERMISSION_SET_ACCOUNTS_NOTE,
   PERMISSION_SET_ARN,
   PERMISSION_SET_BOUNDARY_TYPE,
   PERMISSION_SET_POLICY_TYPES,
@@ -39,6 +40,7 @@ import {
 } from "./permission-sets";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
+import { configuredTarget } from "../terraform/configured-targets";
 
 export interface CollectOptions {
   /** Why `r` is an AI agent (for the report), or undefined when it is not one. */
@@ -119,8 +121,7 @@ interface Builder {
   readonly resource: TfResource;
   readonly name: string;
   readonly nameExact: boolean;
-  /** Not readonly for permission sets: their ARN's account is known once the stack's assignments are read. */
-  arnPattern: string;
+  readonly arnPattern: string;
   readonly agentReason?: string;
   readonly identity: AttachedPolicy[];
   boundary?: AttachedPolicy;
@@ -220,7 +221,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 type Target =
-  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
+  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string; readonly why?: string }
   | { readonly kind: "outside"; readonly name: string; readonly literal: string }
   | {
       readonly kind: "unresolved";
@@ -292,6 +293,8 @@ class Collector {
   private readonly unresolved: UnresolvedAttachment[] = [];
   /** `aws_iam_policy` documents by address (without `via`). */
   private readonly policyDocs = new Map<string, PolicyDocument>();
+  /** The accounts the stack's assignments give each permission set (`any` for one it cannot resolve); see permissionSetPolicies. */
+  private readonly setAccounts = new Map<Builder, Set<string> | "any">();
   /** Attachment / membership resources whose `count` / `for_each` blastwall cannot read, with the expression. */
   private readonly mayNotExist = new Map<string, string>();
   /** In-stack `aws_iam_policy` resources by literal name, for literal customer-managed ARNs. */
@@ -596,6 +599,35 @@ class Collector {
 
   /** The policies, boundaries and accounts the stack's Identity Center resources give its permission sets. */
   private permissionSetPolicies(each: (type: string, f: (r: TfResource) => void) => void): void {
+    // The accounts the stack's assignments name, for messages and customerManagedReference only: assignments add up
+    // across stacks, the console and sso:CreateAccountAssignment, so they prove where a set is, never where it is not
+    // (red-team round 99: a grant on another account's admin role worked the day anyone assigned the set there). Its
+    // reserved roles may be in any account.
+    const all = [...this.index["permission-set"].byAddress.values()];
+    const accounts = this.setAccounts;
+    each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
+      const t = this.permissionSetOf(a);
+      const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
+      const account = this.exactName(a.values["target_id"]);
+      for (const b of targets) {
+        const known = accounts.get(b);
+        if (account === undefined || !/^\d{12}$/.test(account)) accounts.set(b, "any");
+        else if (known === undefined) accounts.set(b, new Set([account]));
+        else if (known !== "any") known.add(account);
+      }
+    });
+    const elsewhere = "and other stacks, the console or sso:CreateAccountAssignment may assign it in any other, so it is judged as provisioned in any account";
+    for (const b of all) {
+      const a = accounts.get(b);
+      const where =
+        a === undefined
+          ? "no aws_ssoadmin_account_assignment of this stack assigns it"
+          : a === "any"
+            ? "an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve"
+            : `this stack assigns it to ${a.size > 1 ? "the accounts" : "the account"} ${[...a].sort().join(", ")}`;
+      b.notes.push(`${PERMISSION_SET_ACCOUNTS_NOTE}${where}, ${elsewhere}`);
+    }
+
     const inlineBy = new Map<Builder, TfResource[]>();
     each("aws_ssoadmin_permission_set_inline_policy", (att) => {
       let doc: PolicyDocument | undefined;
@@ -612,7 +644,11 @@ class Collector {
     });
     each("aws_ssoadmin_customer_managed_policy_attachment", (att) => {
       let doc: PolicyDocument | undefined;
-      this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`)));
+      const sets = () => {
+        const t = this.permissionSetOf(att);
+        return t.kind === "found" ? [...t.nodes, ...t.maybe] : [];
+      };
+      this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`, sets())));
     });
     // A permission set has one inline policy: two resources writing it undo each other on every apply.
     for (const [b, atts] of inlineBy) {
@@ -627,7 +663,7 @@ class Collector {
     const boundaries = new Map<Builder, TfResource[]>();
     each(PERMISSION_SET_BOUNDARY_TYPE, (att) => {
       // A boundary that may sit on another permission set is not certainly this one's: it caps nothing here.
-      const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
+      const t = this.permissionSetOf(att);
       if (t.kind !== "found") return;
       for (const b of t.nodes) push(boundaries, b, att);
       for (const b of t.maybe) if (!t.nodes.includes(b)) b.notes.push(`${att.address} sets a permissions boundary on a permission set that may be this one (${t.why}), so it caps nothing here`);
@@ -643,37 +679,15 @@ class Collector {
         b.notes.push(`boundary ${atts[0].address} ${e}, so it may not exist and caps nothing`);
         continue;
       }
-      this.setBoundary(b, this.permissionSetBoundary(atts[0], via), atts[0].address, via);
+      this.setBoundary(b, this.permissionSetBoundary(atts[0], via, b), atts[0].address, via);
     }
 
-    // The accounts each permission set is provisioned in, which its reserved roles' ARNs hold.
-    const all = [...this.index["permission-set"].byAddress.values()];
-    const accounts = new Map<Builder, Set<string> | "any">();
-    each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
-      const t = this.resolvePermissionSet(a.values["permission_set_arn"]);
-      const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
-      const account = this.exactName(a.values["target_id"]);
-      for (const b of targets) {
-        const known = accounts.get(b);
-        if (account === undefined || !/^\d{12}$/.test(account)) accounts.set(b, "any");
-        else if (known === undefined) accounts.set(b, new Set([account]));
-        else if (known !== "any") known.add(account);
-      }
-    });
-    for (const b of all) {
-      const a = accounts.get(b);
-      if (a === undefined) b.notes.push(`no aws_ssoadmin_account_assignment of this stack assigns it, so it is judged as provisioned in any account`);
-      else if (a === "any") b.notes.push(`an aws_ssoadmin_account_assignment of this stack assigns it to an account blastwall cannot resolve, so it is judged as provisioned in any account`);
-      else if (a.size > 1) b.notes.push(`assigned to the accounts ${[...a].sort().join(", ")}: judged as in any account, so a trust of one of them admits it`);
-      const one = a instanceof Set && a.size === 1 ? [...a][0] : undefined;
-      b.arnPattern = reservedRolePattern(b.name, one);
-    }
   }
 
   /** Hangs a policy on the permission set(s) an attachment names; returns those it certainly reaches. */
   private attachToPermissionSet(att: TfResource, getDocument: () => PolicyDocument): Builder[] {
     const document = () => this.existenceAdjusted(att, getDocument());
-    const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
+    const t = this.permissionSetOf(att);
     if (t.kind === "outside") return [];
     if (t.kind === "unresolved") {
       this.unresolved.push({
@@ -691,6 +705,13 @@ class Collector {
       b.notes.push(t.why);
     }
     return [...t.nodes];
+  }
+
+  /** The permission set(s) a resource's `permission_set_arn` names; one a plan's configuration names only may be it. */
+  private permissionSetOf(r: TfResource): PermissionSetTarget {
+    const t = this.resolvePermissionSet(r.values["permission_set_arn"]);
+    const guess = configuredTarget(r, "permission_set_arn");
+    return guess !== undefined && t.kind === "found" ? { kind: "found", nodes: [], maybe: [...t.nodes, ...t.maybe], why: guess } : t;
   }
 
   /**
@@ -733,8 +754,24 @@ class Collector {
           const n = this.exactName(r.values["name"]);
           if (n === undefined) return unresolved();
           const hit = index.lookup(n);
-          if (hit.exact.length === 0 && hit.maybe.length === 0) return { kind: "outside" };
-          return { kind: "found", nodes: [...hit.exact], maybe: [...hit.maybe], why: `${r.address} reads the permission set named "${n}", which may be this one` };
+          // ...within the instance the data source names (red-team round 99: another instance's set of the same name
+          // was taken for the agent, its boundary relied on): one of another instance is not it, and with either
+          // instance unknown it only may be.
+          const wanted = this.instanceOf(r.values["instance_arn"]);
+          const nodes: Builder[] = [];
+          const maybe: Builder[] = [...hit.maybe];
+          for (const b of hit.exact) {
+            const own = this.instanceOf(b.resource.values["instance_arn"]);
+            if (wanted !== undefined && own !== undefined && wanted !== own) continue;
+            (wanted !== undefined && own === wanted ? nodes : maybe).push(b);
+          }
+          for (let i = maybe.length - 1; i >= 0; i--) {
+            const own = this.instanceOf(maybe[i].resource.values["instance_arn"]);
+            if (wanted !== undefined && own !== undefined && wanted !== own) maybe.splice(i, 1);
+          }
+          if (nodes.length === 0 && maybe.length === 0) return { kind: "outside" };
+          const where = wanted === undefined ? "in an instance blastwall cannot resolve" : `in ${wanted}`;
+          return { kind: "found", nodes, maybe, why: `${r.address} reads the permission set named "${n}" ${where}, which may be this one` };
         }
         if (t.kind === "data" && t.attribute === "outputs" && remoteStateAt(this.stack, t.address)) {
           const rp = resolveToPattern(this.stack, v);
@@ -765,9 +802,8 @@ class Collector {
           if (arn === literal) nodes.push(b);
           continue;
         }
-        const instance = b.resource.values["instance_arn"];
-        const rp = typeof instance === "string" ? resolveToPattern(this.stack, instance) : undefined;
-        if (rp?.exact && !rp.pattern.endsWith(`/${m[1]}`)) continue;
+        const own = this.instanceOf(b.resource.values["instance_arn"]);
+        if (own !== undefined && own !== m[1]) continue;
         maybe.push(b);
       }
       if (nodes.length === 0 && maybe.length === 0) return { kind: "outside" };
@@ -776,8 +812,14 @@ class Collector {
     return unresolved();
   }
 
+  /** The instance id (`ssoins-...`) an `instance_arn` value names literally, if it does. */
+  private instanceOf(value: unknown): string | undefined {
+    const rp = typeof value === "string" ? resolveToPattern(this.stack, value) : undefined;
+    return rp?.exact ? /^arn:[^:]*:sso:::instance\/(ssoins-[^/*?]+)$/.exec(rp.pattern)?.[1] : undefined;
+  }
+
   /** The document of a permissions boundary attachment's `permissions_boundary` block. */
-  private permissionSetBoundary(att: TfResource, via: string): PolicyDocument {
+  private permissionSetBoundary(att: TfResource, via: string, set: Builder): PolicyDocument {
     const raw = att.values["permissions_boundary"];
     const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
     if (!isObject(blk)) return unknownDocument(att.address, `permissions_boundary of ${att.address} cannot be read`, via, att.constructPath);
@@ -788,16 +830,19 @@ class Collector {
       if (hasRef) return unknownDocument(att.address, `permissions_boundary of ${att.address} gives both managed_policy_arn and customer_managed_policy_reference, which AWS refuses`, via, att.constructPath);
       return this.documentForArn(arn, via, att);
     }
-    if (hasRef) return this.customerManagedReference(att, ref, `${via}.customer_managed_policy_reference`);
+    if (hasRef) return this.customerManagedReference(att, ref, `${via}.customer_managed_policy_reference`, [set]);
     return unknownDocument(att.address, `permissions_boundary of ${att.address} names no policy`, via, att.constructPath);
   }
 
   /**
    * A `customer_managed_policy_reference { name, path }`: the policy of that name and path in each account the
    * permission set is provisioned in. The stack's own `aws_iam_policy` of that name and path is read when exactly one
-   * may be it; otherwise it is a policy blastwall cannot read, which may grant anything.
+   * may be it and the stack places neither it nor the set (`sets`, the ones the reference may be on) in an account:
+   * a set may be provisioned in any account (its assignments add up across stacks), so a policy pinned to one
+   * account is not the one of that name in the others, and one whose account is not known is not known to be in the
+   * accounts the stack assigns the set to. Otherwise it is a policy blastwall cannot read, which may grant anything.
    */
-  private customerManagedReference(holder: TfResource, raw: unknown, via: string): PolicyDocument {
+  private customerManagedReference(holder: TfResource, raw: unknown, via: string, sets: readonly Builder[]): PolicyDocument {
     const blk = Array.isArray(raw) ? (raw.length === 1 ? raw[0] : undefined) : raw;
     const unknown = (why: string) => unknownDocument(holder.address, why, via, holder.constructPath);
     if (!isObject(blk)) return unknown(`${via} cannot be read, so the customer managed policy it names is unknown`);
@@ -826,6 +871,23 @@ class Collector {
     }
     const e = existence(this.stack, policy);
     if (e !== "yes") return unknown(`${via} names ${policy.address}, which ${e === "no" ? "is not created" : `may not be created (it ${e.maybe})`}: ${elsewhere}`);
+    // Red-team round 99: a policy of the management account was read as the boundary of a set assigned to another.
+    const pinned = resourceAccount(this.stack, policy);
+    const assigned = [...new Set(sets.flatMap((b) => { const a = this.setAccounts.get(b); return a instanceof Set ? [...a] : []; }))].sort();
+    const instead = "use an AWS managed policy, the same in every account, or the inline policy";
+    if (pinned !== undefined) {
+      const byStack = assigned.length > 0 ? ` (this stack assigns it to ${assigned.join(", ")}; assignments add up across stacks and the console)` : "";
+      return unknown(
+        `${via} names ${policy.address}, which this stack creates in the account ${pinned} only, but the permission set may be provisioned in any ` +
+          `account${byStack}, and each account's own policy of that name applies there: elsewhere it is managed outside this stack and may grant anything (${instead})`,
+      );
+    }
+    if (assigned.length > 0) {
+      return unknown(
+        `${via} names ${policy.address}, whose provider names no account, while this stack assigns the permission set to ${assigned.join(", ")}: the ` +
+          `policy of that name there is not known to be ${policy.address}, and may grant anything (${instead})`,
+      );
+    }
     return withVia(this.policyDocument(policy), via);
   }
 
@@ -891,8 +953,10 @@ class Collector {
     if (exclusive) this.exclusiveAttachments.push({ address: att.address, policy: this.policyIdentity(att.values["policy_arn"], att), targets: exclusive });
   }
 
-  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
+  private attach(att: TfResource, kind: PrincipalKind, arg: string, target: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
     const document = () => this.existenceAdjusted(att, getDocument());
+    const guess = configuredTarget(att, arg);
+    const t: Target = guess !== undefined && target.kind === "found" ? { ...target, nodes: [], maybe: [...target.nodes, ...target.maybe], why: guess } : target;
     switch (t.kind) {
       case "outside":
         // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
@@ -923,9 +987,9 @@ class Collector {
           if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
-          const why = unsure ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          const why = unsure ?? t.why ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
           push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
-          b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
+          b.notes.push(unsure ?? t.why ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
       }

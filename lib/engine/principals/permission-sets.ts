@@ -20,6 +20,9 @@ export const PERMISSION_SET_POLICY_TYPES = [
 export const PERMISSION_SET_BOUNDARY_TYPE = "aws_ssoadmin_permissions_boundary_attachment";
 export const ACCOUNT_ASSIGNMENT_TYPE = "aws_ssoadmin_account_assignment";
 
+/** How the note on the accounts a permission set is judged in starts (findings show it beside the principal). */
+export const PERMISSION_SET_ACCOUNTS_NOTE = "accounts: ";
+
 /** A permission set's ARN: `arn:aws:sso:::permissionSet/ssoins-<instance>/ps-<id>`. */
 export const PERMISSION_SET_ARN = /^arn:[^:]*:sso:::permissionSet\/(ssoins-[^/]+)\/(ps-[^/]+)$/;
 

@@ -69,8 +69,8 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   const key = normaliseAccount(p.arnPattern);
   const named = ctx.namedForKey(key, p.external);
   const isNamed = memberOf(named);
-  // A permission set acts in the accounts it is assigned to, not its provider's (Identity Center's): its pattern holds
-  // the one account when the stack's assignments name one (collect.ts), else any.
+  // A permission set acts in the accounts it is assigned to, not its provider's (Identity Center's); assignments add up
+  // across stacks, so its pattern names any account (collect.ts) and this is undefined.
   const mine = p.external || p.kind === "permission-set" ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
   // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds, and a
   // trust of another account's root, or of a role ARN there, does not admit it (red-team round 90: a trust of

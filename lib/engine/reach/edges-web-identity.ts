@@ -603,13 +603,31 @@ function namesRole(stack: TfStack, x: string, written: string | undefined, role:
     }
   }
   const m = /^arn:[^:*?]+:iam::[^:]*:(role\/.+)$/.exec(x);
-  if (m !== null) return !hasWildcard(m[1]) && globsIntersect(role.arnPattern, x, CI);
+  if (m !== null) return (!hasWildcard(m[1]) || namesPermissionSet(m[1], role)) && globsIntersect(role.arnPattern, x, CI);
   const session = /^arn:([^:*?]+):sts::([^:]*):assumed-role\/([^/]+)\/.+$/.exec(x);
   if (session !== null && !hasWildcard(session[3])) {
     const [, partition, account, name] = session;
     return [`arn:${partition}:iam::${account}:role/${name}`, `arn:${partition}:iam::${account}:role/*/${name}`].some((a) => globsIntersect(role.arnPattern, a, CI));
   }
   return false;
+}
+
+/**
+ * Whether a role path and name written with wildcards names the roles of the permission set `role`: Identity Center
+ * appends a suffix of 16 characters AWS chooses, so a trust spells it as wildcards
+ * (`AWSReservedSSO_<name>_????????????????`, as AgentPrincipal.identityCenterPermissionSet writes it) and the set's
+ * name in full is what names it. A wildcard in the name (`AWSReservedSSO_*`) names no one set.
+ */
+export function namesPermissionSet(rolePart: string, role: PrincipalNode): boolean {
+  if (role.kind !== "permission-set" || hasWildcard(role.name)) return false;
+  const name = reservedRoleSetName(rolePart);
+  return name !== undefined && name.toLowerCase() === role.name.toLowerCase();
+}
+
+/** The permission set name a role name `AWSReservedSSO_<name>_<suffix>` spells (suffix hex or wildcards), if it spells one. */
+export function reservedRoleSetName(rolePart: string): string | undefined {
+  const m = /(?:^|\/)AWSReservedSSO_([^/]+)_[0-9a-f?*]+$/i.exec(rolePart);
+  return m === null || hasWildcard(m[1]) ? undefined : m[1];
 }
 
 /** Whether an identifier is `*` or an account (its root or its id) that `role` may be of. */
