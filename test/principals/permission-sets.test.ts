@@ -4,6 +4,7 @@
  */
 import { AGENT, check, errors, policy, tf } from "../helpers/tf";
 import { allRules } from "../../lib/rules";
+import { globMatch } from "../../lib/engine/iam/glob";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { buildAnalysis } from "../../lib/engine/analyze";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
@@ -358,12 +359,20 @@ describe("reach: a permission set acts as its reserved role in any account, what
     expect(chained(stack(other, "111111111111"))).toEqual([]);
   });
 
+  test("its roles are those of any partition: a GovCloud or China instance's reserved roles fit the pattern", () => {
+    const p = analysisOf(stack(trust({ AWS: "arn:aws:iam::111111111111:root" }), "111111111111")).byAddress.get("aws_ssoadmin_permission_set.agent")!;
+    for (const partition of ["aws", "aws-us-gov", "aws-cn"]) {
+      expect(globMatch(p.arnPattern, `arn:${partition}:iam::111111111111:role/aws-reserved/sso.amazonaws.com/us-gov-west-1/AWSReservedSSO_AgentDev_0123456789abcdef`)).toBe(true);
+    }
+    expect(globMatch(p.arnPattern, "arn:aws-us-gov:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AgentDevOps_0123456789abcdef")).toBe(false);
+  });
+
   // Red-team round 99: assignments add up across stacks, the console and sso:CreateAccountAssignment, so the stack's
   // assignment to one account does not keep the set out of another (this was a "pinned-account control" that passed).
   test("a trust of another account admits it too: the stack's assignment is not the only one there may be", () => {
     expect(chained(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer"))).toEqual(["aws_ssoadmin_permission_set.agent"]);
     const p = analysisOf(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111")).byAddress.get("aws_ssoadmin_permission_set.agent")!;
-    expect(p.arnPattern).toBe("arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentDev_????????????????");
+    expect(p.arnPattern).toBe("arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AgentDev_????????????????");
     const f = errors(check(stack(trust({ AWS: "arn:aws:iam::222222222222:root" }), "111111111111", "arn:aws:iam::*:role/deployer")), "agent-transitive-destroy")[0];
     expect(f.evidence[0].detail).toContain("; this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it");
     expect(p.notes.join(" ")).toContain("accounts: this stack assigns it to the account 111111111111, and other stacks, the console or sso:CreateAccountAssignment may assign it in any other");

@@ -594,7 +594,7 @@ class Collector {
   private permissionSet(r: TfResource): Builder {
     const b = this.principal(r, "permission-set");
     const n = permissionSetName(this.stack, r);
-    return { ...b, name: n.name, nameExact: n.exact, arnPattern: reservedRolePattern(n.name, undefined) };
+    return { ...b, name: n.name, nameExact: n.exact, arnPattern: reservedRolePattern(n.name) };
   }
 
   /** The policies, boundaries and accounts the stack's Identity Center resources give its permission sets. */

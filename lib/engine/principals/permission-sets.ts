@@ -27,13 +27,15 @@ export const PERMISSION_SET_ACCOUNTS_NOTE = "accounts: ";
 export const PERMISSION_SET_ARN = /^arn:[^:]*:sso:::permissionSet\/(ssoins-[^/]+)\/(ps-[^/]+)$/;
 
 /**
- * The ARN pattern of the roles a permission set named `name` (a glob when computed) becomes, in `account` (`*` when
- * blastwall cannot tell which). `*` before the role name stands for the optional region segment; the 16 `?` are the
- * suffix Identity Center appends, so `Agent` does not stand for `Agent_Dev`'s roles.
+ * The ARN pattern of the roles a permission set named `name` (a glob when computed) becomes: in any account (its
+ * assignments add up across stacks and the console) and any partition (a GovCloud or China instance's roles are
+ * `arn:aws-us-gov:` / `arn:aws-cn:`; a pattern pinned to `arn:aws:` was never admitted by such a trust). `*` before the
+ * role name stands for the optional region segment; the 16 `?` are the suffix Identity Center appends, so `Agent`
+ * does not stand for `Agent_Dev`'s roles.
  */
-export function reservedRolePattern(name: string, account: string | undefined): string {
+export function reservedRolePattern(name: string): string {
   const role = /^[*?]*$/.test(name) ? "AWSReservedSSO_*" : `AWSReservedSSO_${name}_${"?".repeat(16)}`;
-  return `arn:aws:iam::${account ?? "*"}:role/aws-reserved/sso.amazonaws.com/*${role}`;
+  return `arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*${role}`;
 }
 
 /** The permission set's name as written: the literal, or a pattern for one known only at apply time. */
