@@ -178,3 +178,29 @@ test("a marked role policy names the role it attaches to, not one it runs as: th
   expect(destroyers(json)).toEqual([]);
   expect(marked(json)).toEqual([]);
 });
+
+describe("the role a marked resource names, however it is written (red-team round 99, N3)", () => {
+  const lambda = (role: string) => ({ "aws_lambda_function.f": { function_name: "f", role, tags: AGENT } });
+
+  test("`aws_iam_role.r[0].arn` and `aws_iam_role.r[\"k\"].arn`: the role, judged as the agent", () => {
+    for (const [meta, ref] of [[{ count: 1 }, "${aws_iam_role.r[0].arn}"], [{ for_each: { k: "k" } }, '${aws_iam_role.r["k"].arn}']] as const) {
+      const json = withAdminRole(lambda(ref), meta);
+      expect(marked(json).map((f) => [f.severity, f.message.includes("It runs as aws_iam_role.r:")])).toEqual([["warning", true]]);
+    }
+    const json = withAdminRole(lambda("${aws_iam_role.r[0].arn}"), { count: 1 });
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a local that holds the reference: the role; a variable whose default names it: still unresolved (-var may change it)", () => {
+    const local = { ...withAdminRole(lambda("${local.role}")), locals: { role: "${aws_iam_role.r.arn}" } };
+    expect(marked(local).map((f) => f.severity)).toEqual(["warning"]);
+    expect(destroyers(local)).toEqual(["aws_iam_role.r"]);
+    const variable = { ...withAdminRole(lambda("${var.role}")), variable: { role: { default: "arn:aws:iam::111111111111:role/r" } } };
+    expect(marked(variable).map((f) => [f.severity, f.message.includes("names no role of this stack")])).toEqual([["error", true]]);
+  });
+
+  test("an index of another resource's instances names no role of the stack", () => {
+    const json = withAdminRole(lambda("${aws_iam_role.other[0].arn}"));
+    expect(marked(json).map((f) => f.severity)).toEqual(["error"]);
+  });
+});
