@@ -6,9 +6,12 @@
 import type { BlastwallConfig } from "./config-types";
 import type { StackAnalysis } from "./analysis-types";
 import type { TfResource, TfStack } from "./terraform/types";
-import { AGENT_TAG, agentMarkSelector, type AgentMark } from "./agents";
+import { AGENT_TAG, agentMarkSelector, withoutInstanceKeys, type AgentMark } from "./agents";
 import { HIJACK_TARGETS, roleValueAt } from "./reach/compute";
-import { roleOfCompute, type RoleLookup } from "./reach/role-of";
+import { roleOfCompute, roleOfValue, type RoleLookup } from "./reach/role-of";
+import { clustersOf } from "./reach/clusters";
+import { blocksWithDynamic } from "./reach/dynamic-blocks";
+import { refTarget } from "./terraform/tokens";
 import { PrincipalIndex } from "./reach/principal-index";
 import { resourceAccount } from "./terraform/providers";
 
@@ -18,9 +21,31 @@ export interface MarkedResource {
 }
 
 /**
- * Where a resource of a type the reach graph does not model says the role it runs as. Types it models
- * (HIJACK_TARGETS) are read as it reads them; any other type by these attributes, so a new kind of compute (an agent
- * runtime with `role_arn`) is named without a table of its own.
+ * Where a resource of a type the reach graph does not model names the role its code runs as: known attributes, each a
+ * path `roleValueAt` reads (alternatives split by `|`). Types the reach graph models (HIJACK_TARGETS) are read as it
+ * reads them; the types with a function in RUNS_AS_VIA lead to the resource that runs the code.
+ */
+const WORKLOAD_ROLES: Readonly<Record<string, { readonly attribute: string; readonly viaProfile?: true; readonly anyway?: true }>> = {
+  aws_bedrockagentcore_agent_runtime: { attribute: "role_arn" },
+  aws_bedrockagentcore_code_interpreter: { attribute: "execution_role_arn" },
+  aws_bedrockagentcore_browser: { attribute: "execution_role_arn" },
+  aws_bedrockagent_agent: { attribute: "agent_resource_role_arn" },
+  aws_apprunner_service: { attribute: "instance_configuration.instance_role_arn" },
+  aws_mwaa_environment: { attribute: "execution_role_arn" },
+  aws_sagemaker_model: { attribute: "execution_role_arn" },
+  aws_iam_instance_profile: { attribute: "role" },
+  aws_launch_configuration: { attribute: "iam_instance_profile", viaProfile: true },
+  aws_launch_template: { attribute: "iam_instance_profile.arn|iam_instance_profile.name", viaProfile: true },
+  // A managed environment's jobs run as their job role, or else as the instances' role (an instance profile); the
+  // service role is what Batch manages the environment with. Fargate has no instance role: its jobs run as roles
+  // of job definitions blastwall does not tie to the environment.
+  aws_batch_compute_environment: { attribute: "compute_resources.instance_role", viaProfile: true, anyway: true },
+};
+
+/**
+ * Attributes that name a role on resources blastwall knows nothing about: a candidate only. On many types such a role
+ * is the one the service manages the resource with, not one any code runs as (an ECS service's `iam_role` calls the
+ * load balancer, an EKS cluster's `role_arn` is the control plane's, a Batch environment's `service_role` is Batch's).
  */
 const ROLE_ATTRIBUTES = ["role", "role_arn", "task_role_arn", "execution_role_arn", "service_role", "service_role_arn", "iam_role_arn", "iam_role", "execution_role", "service_execution_role"];
 
@@ -31,6 +56,13 @@ export interface RunsAs {
   readonly value?: unknown;
   /** The principal's address; undefined when it names no principal of the stack blastwall can identify. */
   readonly role?: string;
+  /**
+   * A role of the stack that an attribute of a type blastwall does not know names: it may be a role the service
+   * manages the resource with, so it is not judged as the agent (`role` is undefined), and the finding names it.
+   */
+  readonly candidate?: string;
+  /** Why the role cannot be told, where the standard words do not say it. */
+  readonly note?: string;
 }
 
 function isSet(v: unknown): boolean {
@@ -58,24 +90,28 @@ export function iamPlumbing(analysis: StackAnalysis): ReadonlySet<string> {
   return set;
 }
 
-/** Every role a resource says it runs as (attributes it leaves unset are not listed). */
+/** Every role a resource says its code runs as (attributes it leaves unset are not listed). */
 export function rolesRunAs(lookup: RoleLookup, r: TfResource): RunsAs[] {
-  const out: RunsAs[] = [];
-  if (iamPlumbing(lookup.analysis).has(r.address)) return out;
+  if (iamPlumbing(lookup.analysis).has(r.address)) return [];
+  const via = RUNS_AS_VIA[r.type];
+  if (via) return via(lookup, r);
   const modelled = HIJACK_TARGETS.filter((t) => t.type === r.type && t.roleAttribute !== "-");
-  const places: { attribute: string; viaProfile: boolean; anyway: boolean }[] = modelled.map((t) => ({ attribute: t.roleAttribute, viaProfile: t.viaInstanceProfile === true, anyway: t.runsAsRoleAnyway === true }));
-  if (modelled.length === 0) {
-    for (const a of new Set(ROLE_ATTRIBUTES)) if (isSet(r.values[a])) places.push({ attribute: a, viaProfile: false, anyway: false });
-    // A string names the profile (an instance); a block carries its ARN or name (a launch template).
+  const places: { attribute: string; viaProfile: boolean; anyway: boolean; generic?: true }[] = modelled.map((t) => ({ attribute: t.roleAttribute, viaProfile: t.viaInstanceProfile === true, anyway: t.runsAsRoleAnyway === true }));
+  const known = WORKLOAD_ROLES[r.type];
+  if (known) places.push({ attribute: known.attribute, viaProfile: known.viaProfile === true, anyway: known.anyway === true });
+  if (places.length === 0) {
+    for (const a of new Set(ROLE_ATTRIBUTES)) if (isSet(r.values[a])) places.push({ attribute: a, viaProfile: false, anyway: false, generic: true });
+    // A profile is always what an instance runs as: a string names it (an instance), a block its ARN or name.
     const profile = r.values["iam_instance_profile"];
     if (typeof profile === "string") places.push({ attribute: "iam_instance_profile", viaProfile: true, anyway: false });
-    else if (isSet(profile)) for (const a of ["iam_instance_profile.arn", "iam_instance_profile.name"]) places.push({ attribute: a, viaProfile: true, anyway: false });
+    else if (isSet(profile)) places.push({ attribute: "iam_instance_profile.arn|iam_instance_profile.name", viaProfile: true, anyway: false });
   }
+  const out: RunsAs[] = [];
   const shown = new Set<string>();
   for (const p of places) {
     const role = roleOfCompute(lookup, r, p.attribute, p.viaProfile);
     const at = roleValueAt(lookup.stack, r.values, p.attribute);
-    const attribute = p.attribute.split("|")[0];
+    const attribute = p.attribute.split("|").find((a) => isSet(roleValueAt(lookup.stack, r.values, a)?.value)) ?? p.attribute.split("|")[0];
     if (role === null) {
       // Not set: a resource of this kind may still run as a role AWS picks outside the stack.
       if (p.anyway) out.push({ attribute });
@@ -84,10 +120,118 @@ export function rolesRunAs(lookup: RoleLookup, r: TfResource): RunsAs[] {
     const key = `${attribute}\u0000${role ?? ""}`;
     if (shown.has(key)) continue;
     shown.add(key);
-    out.push({ attribute, ...(at && isSet(at.value) ? { value: at.value } : {}), ...(role !== undefined ? { role } : {}) });
+    const value = at && isSet(at.value) ? { value: at.value } : {};
+    if (p.generic && role !== undefined) out.push({ attribute, ...value, candidate: role });
+    else out.push({ attribute, ...value, ...(role !== undefined ? { role } : {}) });
   }
   return out;
 }
+
+/** What a resource that leads to the compute runs as, its attributes named from the resource (`task_definition → ...`). */
+function through(lookup: RoleLookup, attribute: string, target: TfResource): RunsAs[] {
+  return rolesRunAs(lookup, target).map((x) => ({ ...x, attribute: `${attribute} → ${target.address}.${x.attribute}` }));
+}
+
+/** A managed resource of `type` a value names: by reference, or by the literal its `key` attribute has (one only). */
+function namedResource(stack: TfStack, v: unknown, type: string, key: string, literal: (v: string, name: string) => boolean): TfResource | undefined {
+  const ref = refTarget(v);
+  if (ref) {
+    const r = stack.byAddress.get(ref.address) ?? stack.byAddress.get(withoutInstanceKeys(ref.address));
+    return r?.type === type && r.mode === "managed" ? r : undefined;
+  }
+  if (typeof v !== "string" || v.includes("${")) return undefined;
+  const hits = (stack.byType.get(type) ?? []).filter((x) => x.mode === "managed" && typeof x.values[key] === "string" && literal(v, x.values[key] as string));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** Containers of an ECS service run as its task definition's task role; the service's own `iam_role` calls the load balancer. */
+function ecsServiceRoles(lookup: RoleLookup, r: TfResource): RunsAs[] {
+  const v = r.values["task_definition"];
+  const td = namedResource(lookup.stack, v, "aws_ecs_task_definition", "family", (s, family) => s === family || new RegExp(`(^|:task-definition/)${escape(family)}(:\\d+)?$`).test(s));
+  if (td) return through(lookup, "task_definition", td);
+  return [{ attribute: "task_definition", ...(isSet(v) ? { value: v } : {}), note: "a task definition blastwall cannot find in this stack, whose task role its containers run as" }];
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Pods of an EKS cluster run as its nodes' role (any pod can read the instance's credentials unless the nodes block
+ * it), as pod identity roles, or as IRSA roles; `role_arn` is the control plane's. Nodes blastwall cannot see, or an
+ * OIDC provider of the cluster (whose roles are chosen by service account), leave the agent's role open: an error.
+ */
+function eksClusterRoles(lookup: RoleLookup, r: TfResource): RunsAs[] {
+  const cluster = clustersOf(lookup.stack).find((c) => c.res.address === r.address);
+  const out: RunsAs[] = [];
+  for (const w of cluster?.workloads ?? []) {
+    // A capability's controllers run outside the nodes, as its role: no pod runs as it.
+    if (w.res.type === "aws_eks_capability") continue;
+    const role = w.value !== undefined ? roleOfValue(lookup, w.value) : roleOfCompute(lookup, w.res, w.attribute, false);
+    if (role === null) continue;
+    const value = w.value ?? roleValueAt(lookup.stack, w.res.values, w.attribute)?.value;
+    out.push({ attribute: `${w.attribute === "-" ? "the role" : w.attribute} of ${w.what}`, ...(isSet(value) ? { value } : {}), ...(role !== undefined ? { role } : {}) });
+  }
+  if (!cluster || cluster.unseenNodes) out.push({ attribute: "its nodes", note: "no node group or Auto Mode nodes of it in this stack, or an aws-auth mapping blastwall cannot read: its pods may run as roles it cannot see" });
+  const text = (x: TfResource) => JSON.stringify(x.values["url"] ?? null);
+  for (const p of lookup.stack.byType.get("aws_iam_openid_connect_provider") ?? []) {
+    if (p.mode !== "managed" || !(text(p).includes(`${r.address}.`) || text(p).includes("oidc.eks."))) continue;
+    out.push({ attribute: `its OIDC provider ${p.address}`, note: "a pod takes any role whose trust names the provider by its service account (IRSA), and blastwall cannot tell which the agent's pods use" });
+  }
+  return out;
+}
+
+/**
+ * Instances of an Auto Scaling group or a fleet run as the profile of their launch templates (each of a mixed
+ * instances policy's, overrides included) or launch configuration.
+ */
+function launchedRoles(lookup: RoleLookup, r: TfResource): RunsAs[] {
+  const stack = lookup.stack;
+  const specs: { attribute: string; block: Record<string, unknown>; id: string; name: string }[] = [];
+  let unread = false;
+  const each = (body: unknown, path: string[], id: string, name: string, attribute: string) => {
+    let level: unknown[] = [body];
+    for (const k of path) {
+      const next: unknown[] = [];
+      for (const b of level) {
+        const found = blocksWithDynamic(b, k);
+        if (found.unread || found.dynamic.length > 0) unread = true;
+        next.push(...found.blocks);
+      }
+      level = next;
+    }
+    for (const b of level) specs.push({ attribute, block: b as Record<string, unknown>, id, name });
+  };
+  each(r.values, ["launch_template"], "id", "name", "launch_template");
+  each(r.values, ["mixed_instances_policy", "launch_template", "launch_template_specification"], "launch_template_id", "launch_template_name", "mixed_instances_policy");
+  each(r.values, ["mixed_instances_policy", "launch_template", "override", "launch_template_specification"], "launch_template_id", "launch_template_name", "mixed_instances_policy override");
+  const fleet = r.type === "aws_ec2_fleet" ? ["launch_template_id", "launch_template_name"] : ["id", "name"];
+  each(r.values, ["launch_template_config", "launch_template_specification"], fleet[0], fleet[1], "launch_template_config");
+  const out: RunsAs[] = [];
+  for (const s of specs) {
+    const v = s.block[s.id] ?? s.block[s.name];
+    const template = namedResource(stack, v, "aws_launch_template", "name", (x, name) => x === name);
+    if (template) out.push(...through(lookup, s.attribute, template));
+    else out.push({ attribute: s.attribute, ...(isSet(v) ? { value: v } : {}), note: "a launch template blastwall cannot find in this stack, whose instance profile its instances run as" });
+  }
+  const lc = r.values["launch_configuration"];
+  if (isSet(lc)) {
+    const config = namedResource(stack, lc, "aws_launch_configuration", "name", (x, name) => x === name);
+    if (config) out.push(...through(lookup, "launch_configuration", config));
+    else out.push({ attribute: "launch_configuration", value: lc, note: "a launch configuration blastwall cannot find in this stack" });
+  }
+  if (unread) out.push({ attribute: "launch_template", note: "launch template blocks blastwall cannot read (dynamic)" });
+  return out;
+}
+
+/** Types whose code runs in other resources, followed there: what they lead to runs as the role. */
+const RUNS_AS_VIA: Readonly<Record<string, (lookup: RoleLookup, r: TfResource) => RunsAs[]>> = {
+  aws_ecs_service: ecsServiceRoles,
+  aws_eks_cluster: eksClusterRoles,
+  aws_autoscaling_group: launchedRoles,
+  aws_ec2_fleet: launchedRoles,
+  aws_spot_fleet_request: launchedRoles,
+};
 
 /** The stack's roles, as the reach graph indexes them, for `rolesRunAs` before a graph exists. */
 export function roleLookup(stack: TfStack, analysis: StackAnalysis): RoleLookup {

@@ -204,3 +204,86 @@ describe("the role a marked resource names, however it is written (red-team roun
     expect(marked(json).map((f) => f.severity)).toEqual(["error"]);
   });
 });
+
+describe("the role the workload's code runs as, not a service role (red-team round 99, F1 and N4)", () => {
+  const TRUST = (svc: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: svc }, Action: "sts:AssumeRole" }] });
+  /** `svc`: a role with no rights, for the service itself. */
+  const serviceRole = (svc: string) => ({ "aws_iam_role.svc": { name: "svc", assume_role_policy: TRUST(svc) } });
+  const promoted = (json: Obj) => marked(json).filter((f) => f.severity === "warning").map((f) => f.evidence.filter((e) => e.step === "runs-as").map((e) => e.address));
+
+  test("an ECS service: its task definition's task role, not its iam_role (load balancer calls); without iam_role too", () => {
+    const service = (iam: boolean) =>
+      withAdminRole({
+        ...serviceRole("ecs.amazonaws.com"),
+        "aws_ecs_task_definition.t": { family: "t", container_definitions: "[]", task_role_arn: "${aws_iam_role.r.arn}" },
+        "aws_ecs_service.s": { name: "s", task_definition: "${aws_ecs_task_definition.t.arn}", ...(iam ? { iam_role: "${aws_iam_role.svc.arn}" } : {}), tags: AGENT },
+      });
+    for (const iam of [true, false]) {
+      expect(promoted(service(iam))).toEqual([["aws_iam_role.r"]]);
+      expect(destroyers(service(iam))).toEqual(["aws_iam_role.r"]);
+    }
+    expect(marked(service(true))[0].evidence.map((e) => e.detail)).toContain("aws_ecs_service.s task_definition → aws_ecs_task_definition.t.task_role_arn = ${aws_iam_role.r.arn}");
+  });
+
+  test("an ECS service whose task definition is not in the stack: an error that says so", () => {
+    const json = withAdminRole({ ...serviceRole("ecs.amazonaws.com"), "aws_ecs_service.s": { name: "s", task_definition: "arn:aws:ecs:us-east-1:111111111111:task-definition/other:3", iam_role: "${aws_iam_role.svc.arn}", tags: AGENT } });
+    const [f] = marked(json);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("a task definition blastwall cannot find in this stack");
+  });
+
+  test("an EKS cluster: its node group's role, not the control plane's; with no nodes in the stack, an error", () => {
+    const cluster = (nodes: boolean) =>
+      withAdminRole({
+        ...serviceRole("eks.amazonaws.com"),
+        "aws_eks_cluster.c": { name: "c", role_arn: "${aws_iam_role.svc.arn}", vpc_config: { subnet_ids: ["subnet-1"] }, tags: AGENT },
+        ...(nodes ? { "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_group_name: "ng", node_role_arn: "${aws_iam_role.r.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } } } : {}),
+      });
+    expect(promoted(cluster(true))).toEqual([["aws_iam_role.r"]]);
+    expect(destroyers(cluster(true))).toEqual(["aws_iam_role.r"]);
+    const [f] = marked(cluster(false));
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("its pods may run as roles it cannot see");
+    expect(destroyers(cluster(false))).toEqual([]);
+  });
+
+  test("an EKS cluster with an IRSA OIDC provider: the node role is judged, and an error says the pods' roles cannot be told", () => {
+    const json = withAdminRole({
+      "aws_eks_cluster.c": { name: "c", role_arn: "arn:aws:iam::111111111111:role/eks", vpc_config: { subnet_ids: ["subnet-1"] }, tags: AGENT },
+      "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_group_name: "ng", node_role_arn: "${aws_iam_role.r.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+      "aws_iam_openid_connect_provider.oidc": { url: "${aws_eks_cluster.c.identity[0].oidc[0].issuer}", client_id_list: ["sts.amazonaws.com"] },
+    });
+    const [f] = marked(json);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("IRSA");
+    expect(f.message).toContain("blastwall judges aws_iam_role.r as the agent, but not the rest");
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a Batch compute environment: its instance role (through the instance profile), not its service role", () => {
+    const json = withAdminRole({
+      ...serviceRole("batch.amazonaws.com"),
+      "aws_iam_instance_profile.p": { name: "p", role: "${aws_iam_role.r.name}" },
+      "aws_batch_compute_environment.ce": { type: "MANAGED", service_role: "${aws_iam_role.svc.arn}", compute_resources: { type: "EC2", instance_role: "${aws_iam_instance_profile.p.arn}", max_vcpus: 4, subnets: ["subnet-1"], security_group_ids: ["sg-1"], instance_type: ["m5.large"] }, tags: AGENT },
+    });
+    expect(promoted(json)).toEqual([["aws_iam_role.r"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    const fargate = withAdminRole({
+      ...serviceRole("batch.amazonaws.com"),
+      "aws_batch_compute_environment.ce": { type: "MANAGED", service_role: "${aws_iam_role.svc.arn}", compute_resources: { type: "FARGATE", max_vcpus: 4, subnets: ["subnet-1"], security_group_ids: ["sg-1"] }, tags: AGENT },
+    });
+    expect(marked(fargate).map((f) => f.severity)).toEqual(["error"]);
+    expect(destroyers(fargate)).toEqual([]);
+  });
+
+  test("a type blastwall does not know, whose role attribute names a stack role: an error naming the role, which is not judged", () => {
+    const json = withAdminRole({ "aws_flow_log.l": { iam_role_arn: "${aws_iam_role.r.arn}", log_destination: "arn:aws:logs:us-east-1:111111111111:log-group:x", traffic_type: "ALL", tags: AGENT } });
+    const [f, ...rest] = marked(json);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("iam_role_arn = ${aws_iam_role.r.arn} names aws_iam_role.r");
+    expect(f.message).toContain("does not know whether aws_flow_log runs its code as that role");
+    expect(f.fix).toContain("aws_iam_role.r, if that is it");
+    expect(destroyers(json)).toEqual([]);
+  });
+});
