@@ -6,6 +6,8 @@
 import type { BlastwallConfig } from "./config-types";
 import type { StackAnalysis } from "./analysis-types";
 import type { TfResource, TfStack } from "./terraform/types";
+import { readMap } from "./agent-tags";
+import { blocks, isObject } from "./json";
 import { AGENT_TAG, agentMarkSelector, withoutInstanceKeys, type AgentMark } from "./agents";
 import { HIJACK_TARGETS, roleValueAt } from "./reach/compute";
 import { roleOfCompute, roleOfValue, type RoleLookup } from "./reach/role-of";
@@ -25,7 +27,8 @@ export interface MarkedResource {
  * path `roleValueAt` reads (alternatives split by `|`). Types the reach graph models (HIJACK_TARGETS) are read as it
  * reads them; the types with a function in RUNS_AS_VIA lead to the resource that runs the code.
  */
-const WORKLOAD_ROLES: Readonly<Record<string, { readonly attribute: string; readonly viaProfile?: true; readonly anyway?: true }>> = {
+type Place = { readonly attribute: string; readonly viaProfile?: true; readonly anyway?: true };
+const WORKLOAD_ROLES: Readonly<Record<string, Place | readonly Place[]>> = {
   aws_bedrockagentcore_agent_runtime: { attribute: "role_arn" },
   aws_bedrockagentcore_code_interpreter: { attribute: "execution_role_arn" },
   aws_bedrockagentcore_browser: { attribute: "execution_role_arn" },
@@ -35,7 +38,8 @@ const WORKLOAD_ROLES: Readonly<Record<string, { readonly attribute: string; read
   aws_sagemaker_model: { attribute: "execution_role_arn" },
   aws_iam_instance_profile: { attribute: "role" },
   aws_launch_configuration: { attribute: "iam_instance_profile", viaProfile: true },
-  aws_launch_template: { attribute: "iam_instance_profile.arn|iam_instance_profile.name", viaProfile: true },
+  // The block carries the profile's ARN or its name.
+  aws_launch_template: [{ attribute: "iam_instance_profile.arn", viaProfile: true }, { attribute: "iam_instance_profile.name", viaProfile: true }],
   // A managed environment's jobs run as their job role, or else as the instances' role (an instance profile); the
   // service role is what Batch manages the environment with. Fargate has no instance role: its jobs run as roles
   // of job definitions blastwall does not tie to the environment.
@@ -98,20 +102,20 @@ export function rolesRunAs(lookup: RoleLookup, r: TfResource): RunsAs[] {
   const modelled = HIJACK_TARGETS.filter((t) => t.type === r.type && t.roleAttribute !== "-");
   const places: { attribute: string; viaProfile: boolean; anyway: boolean; generic?: true }[] = modelled.map((t) => ({ attribute: t.roleAttribute, viaProfile: t.viaInstanceProfile === true, anyway: t.runsAsRoleAnyway === true }));
   const known = WORKLOAD_ROLES[r.type];
-  if (known) places.push({ attribute: known.attribute, viaProfile: known.viaProfile === true, anyway: known.anyway === true });
+  for (const k of known === undefined ? [] : Array.isArray(known) ? known : [known as Place]) places.push({ attribute: k.attribute, viaProfile: k.viaProfile === true, anyway: k.anyway === true });
   if (places.length === 0) {
     for (const a of new Set(ROLE_ATTRIBUTES)) if (isSet(r.values[a])) places.push({ attribute: a, viaProfile: false, anyway: false, generic: true });
     // A profile is always what an instance runs as: a string names it (an instance), a block its ARN or name.
     const profile = r.values["iam_instance_profile"];
     if (typeof profile === "string") places.push({ attribute: "iam_instance_profile", viaProfile: true, anyway: false });
-    else if (isSet(profile)) places.push({ attribute: "iam_instance_profile.arn|iam_instance_profile.name", viaProfile: true, anyway: false });
+    else if (isSet(profile)) for (const a of ["iam_instance_profile.arn", "iam_instance_profile.name"]) places.push({ attribute: a, viaProfile: true, anyway: false });
   }
   const out: RunsAs[] = [];
   const shown = new Set<string>();
   for (const p of places) {
     const role = roleOfCompute(lookup, r, p.attribute, p.viaProfile);
     const at = roleValueAt(lookup.stack, r.values, p.attribute);
-    const attribute = p.attribute.split("|").find((a) => isSet(roleValueAt(lookup.stack, r.values, a)?.value)) ?? p.attribute.split("|")[0];
+    const attribute = p.attribute.split("|")[0];
     if (role === null) {
       // Not set: a resource of this kind may still run as a role AWS picks outside the stack.
       if (p.anyway) out.push({ attribute });
@@ -239,6 +243,69 @@ export function roleLookup(stack: TfStack, analysis: StackAnalysis): RoleLookup 
   return { stack, analysis, roles: new PrincipalIndex(roles, "role", (p) => resourceAccount(stack, p.resource)) };
 }
 
+const launchMarksOf = new WeakMap<TfStack, ReadonlyMap<string, AgentMark>>();
+
+/**
+ * The agent tag where EC2 puts it on instances rather than in `tags`: an Auto Scaling group's `tag` blocks (the
+ * group's only tags; `propagate_at_launch` copies them to its instances) and `aws_autoscaling_group_tag`, a launch
+ * template's (or fleet's) `tag_specifications` for instances, and `aws_ec2_tag` on a resource of the stack. By the
+ * address of the resource that runs as the role; an `aws_ec2_tag` on something blastwall cannot find marks itself.
+ * A dynamic block is a mark only where it names the tag: read as `tags` are, an unreadable map is no sign of intent.
+ */
+export function launchMarks(stack: TfStack): ReadonlyMap<string, AgentMark> {
+  let out = launchMarksOf.get(stack) as Map<string, AgentMark> | undefined;
+  if (out) return out;
+  out = new Map();
+  const put = (address: string, reason: string) => {
+    if (!out!.has(address)) out!.set(address, { reason, inherited: false });
+  };
+  const tagBlocks = (list: Record<string, unknown>[], where: (b: Record<string, unknown>) => string): string | undefined => {
+    for (const b of list) {
+      const t = readMap(stack, { [String(b["key"])]: b["value"] }, where(b));
+      if (t.state === "yes") return t.reason;
+    }
+    return undefined;
+  };
+  const propagated = (b: Record<string, unknown>) => (b["propagate_at_launch"] === false || b["propagate_at_launch"] === "false" ? "a tag block" : "a tag block, propagated to its instances");
+  const dynamicNames = (body: unknown, name: string) => {
+    const dyn = isObject(body) ? body["dynamic"] : undefined;
+    return dyn !== undefined && mayNameTag(JSON.stringify(Array.isArray(dyn) ? dyn.map((d) => (isObject(d) ? d[name] : undefined)) : isObject(dyn) ? dyn[name] : undefined));
+  };
+  for (const r of stack.resources) {
+    if (r.mode !== "managed") continue;
+    if (r.type === "aws_autoscaling_group") {
+      const reason = tagBlocks(blocks(r.values["tag"]), propagated) ?? (dynamicNames(r.values, "tag") ? `a dynamic tag block that may set ${AGENT_TAG}` : undefined);
+      if (reason) put(r.address, reason);
+    }
+    if (r.type === "aws_autoscaling_group_tag") {
+      const group = namedResource(stack, r.values["autoscaling_group_name"], "aws_autoscaling_group", "name", (x, name) => x === name);
+      const reason = tagBlocks(blocks(r.values["tag"]), (b) => `${r.address}${propagated(b).slice("a tag block".length)}`);
+      if (reason) put(group?.address ?? r.address, reason);
+    }
+    if (r.type === "aws_ec2_tag") {
+      const ref = refTarget(r.values["resource_id"]);
+      const target = ref ? (stack.byAddress.get(ref.address) ?? stack.byAddress.get(withoutInstanceKeys(ref.address))) : undefined;
+      const reason = tagBlocks([r.values], () => (target ? `${r.address} on it` : `${r.address} on resource_id = ${JSON.stringify(r.values["resource_id"])}, which blastwall cannot find in this stack`));
+      if (reason) put(target?.address ?? r.address, reason);
+    }
+    // Instances a template, an instance or a fleet launches carry these tags (volumes and the rest are no agent).
+    const specs = blocksWithDynamic(r.values, "tag_specifications");
+    for (const spec of specs.blocks) {
+      const type = spec["resource_type"];
+      if (typeof type === "string" && !type.includes("${") && type !== "instance") continue;
+      const t = readMap(stack, spec["tags"], `tag_specifications for instances`);
+      if (t.state === "yes") put(r.address, t.reason);
+    }
+    if (specs.dynamic.length > 0 && dynamicNames(r.values, "tag_specifications")) put(r.address, `a dynamic tag_specifications block that may set ${AGENT_TAG} on its instances`);
+  }
+  launchMarksOf.set(stack, out);
+  return out;
+}
+
+function mayNameTag(text: string | undefined): boolean {
+  return text !== undefined && text.toLowerCase().includes(AGENT_TAG);
+}
+
 /** Whether a value may hold the agent tag: it names it, or is (or holds) an expression that may. */
 function mayHoldTag(v: unknown): boolean {
   if (v === undefined || v === null) return false;
@@ -258,14 +325,15 @@ export function markedResources(stack: TfStack, config: BlastwallConfig, isAgent
   const byConfig = (sel.addresses?.length ?? 0) > 0 || Object.keys(sel.tags ?? {}).length > 0;
   // Reading every resource's tags costs in large stacks: only where the tag may be, in the resource or its provider.
   const inherited = stack.providers !== undefined && [...stack.providers.values()].some((b) => mayHoldTag(b["default_tags"]) || mayHoldTag(b["dynamic"]));
+  const launched = launchMarks(stack);
   const out: MarkedResource[] = [];
   for (const r of stack.resources) {
     if (isAgent(r.address)) continue;
     // Cloud Control roles and users are judged as agents by unmodelled-iam, which reads their list of tags.
     if (/^awscc_iam_(role|user)$/.test(r.type)) continue;
     const own = mayHoldTag(r.values["tags"]) || mayHoldTag(r.values["tags_all"]);
-    if (!own && !inherited && !byConfig) continue;
-    const mark = select(r);
+    if (!own && !inherited && !byConfig && !launched.has(r.address)) continue;
+    const mark = select(r) ?? launched.get(r.address);
     if (mark === undefined) continue;
     // A data source is marked only by the config naming it: its tags are read, not set.
     if (r.mode !== "managed" && !mark.reason.startsWith("config agents.addresses")) continue;

@@ -154,7 +154,7 @@ function unexpectedValue(v: unknown): string | undefined {
  * What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. `r`: the resource the map
  * belongs to (its `for_each`), when it is the resource's own.
  */
-function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: TfResource): AgentTag {
+export function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: TfResource): AgentTag {
   const tags = stack ? followReferences(stack, raw) : raw;
   if (typeof tags === "string" && hasInterpolation(tags)) {
     // An expression: evaluated where its value is known (red-team round 89: `merge(local.agent_tags, {...})`).

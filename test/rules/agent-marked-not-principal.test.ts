@@ -287,3 +287,63 @@ describe("the role the workload's code runs as, not a service role (red-team rou
     expect(destroyers(json)).toEqual([]);
   });
 });
+
+describe("marks EC2 puts on instances (red-team round 99, F4)", () => {
+  const EC2_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const base = (entries: Record<string, Obj>, profile: Obj = { name: "${aws_iam_instance_profile.p.name}" }) =>
+    withAdminRole(
+      {
+        "aws_iam_instance_profile.p": { name: "p", role: "${aws_iam_role.r.name}" },
+        "aws_launch_template.lt": { name: "lt", image_id: "ami-1", instance_type: "t3.micro", iam_instance_profile: profile },
+        ...entries,
+      },
+      { assume_role_policy: EC2_TRUST },
+    );
+  const group = (extra: Obj) => ({ name: "g", max_size: 1, min_size: 1, vpc_zone_identifier: ["subnet-1"], launch_template: { id: "${aws_launch_template.lt.id}", version: "$Latest" }, ...extra });
+  const tagBlock = (value: string, propagate = true) => ({ key: "blastwall:agent", value, propagate_at_launch: propagate });
+  const judged = (json: Obj) => marked(json).map((f) => [f.resource, f.severity]);
+
+  test("an Auto Scaling group's tag block: its launch template's role is judged as the agent", () => {
+    const json = base({ "aws_autoscaling_group.g": group({ tag: [tagBlock("true")] }) });
+    expect(judged(json)).toEqual([["aws_autoscaling_group.g", "warning"]]);
+    expect(marked(json)[0].message).toContain("propagated to its instances");
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    expect(judged(base({ "aws_autoscaling_group.g": group({ tag: [tagBlock("false")] }) }))).toEqual([]);
+    expect(judged(base({ "aws_autoscaling_group.g": group({ tag: [{ key: "team", value: "true", propagate_at_launch: true }] }) }))).toEqual([]);
+  });
+
+  test("aws_autoscaling_group_tag marks its group; a mixed instances policy's template is followed", () => {
+    const json = base({
+      "aws_autoscaling_group.g": { name: "g", max_size: 1, min_size: 1, mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: "${aws_launch_template.lt.id}" } } } },
+      "aws_autoscaling_group_tag.t": { autoscaling_group_name: "${aws_autoscaling_group.g.name}", tag: tagBlock("true") },
+    });
+    expect(judged(json)).toEqual([["aws_autoscaling_group.g", "warning"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a launch template's tag_specifications for instances mark it; for volumes, not", () => {
+    const lt = (type: string) => base({ "aws_launch_template.lt": { name: "lt", image_id: "ami-1", iam_instance_profile: { arn: "${aws_iam_instance_profile.p.arn}" }, tag_specifications: [{ resource_type: type, tags: AGENT }] } });
+    expect(judged(lt("instance"))).toEqual([["aws_launch_template.lt", "warning"]]);
+    expect(destroyers(lt("instance"))).toEqual(["aws_iam_role.r"]);
+    expect(judged(lt("volume"))).toEqual([]);
+  });
+
+  test("a launch template's own tags, its profile given by name or ARN: its role (control)", () => {
+    for (const profile of [{ name: "${aws_iam_instance_profile.p.name}" }, { arn: "${aws_iam_instance_profile.p.arn}" }]) {
+      const json = base({ "aws_launch_template.lt": { name: "lt", image_id: "ami-1", iam_instance_profile: profile, tags: AGENT } });
+      expect(judged(json)).toEqual([["aws_launch_template.lt", "warning"]]);
+    }
+  });
+
+  test("aws_ec2_tag on an instance marks the instance; on an id blastwall cannot find, an error on the tag", () => {
+    const json = base({
+      "aws_instance.i": { ami: "ami-1", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.p.name}" },
+      "aws_ec2_tag.t": { resource_id: "${aws_instance.i.id}", key: "blastwall:agent", value: "true" },
+    });
+    expect(judged(json)).toEqual([["aws_instance.i", "warning"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    const elsewhere = base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "blastwall:agent", value: "true" } });
+    expect(judged(elsewhere)).toEqual([["aws_ec2_tag.t", "error"]]);
+    expect(judged(base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "team", value: "true" } }))).toEqual([]);
+  });
+});
