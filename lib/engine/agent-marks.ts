@@ -316,8 +316,9 @@ function mayHoldTag(v: unknown): boolean {
 
 /**
  * Every resource (managed, or any a config address names) that carries the agent mark and is not an agent principal
- * of `isAgent`. A mark inherited from the provider's default tags lands on every resource the provider makes; it is
- * kept only for resources that run as a role, the rest (buckets, keys, logs) were never meant as agents.
+ * of `isAgent`. A mark inherited from the provider's default tags lands on every resource the provider makes, and the
+ * config's `agents.tags` select by tags a team puts on all its resources: such marks are kept only for resources that
+ * run as a role, the rest (buckets, keys, logs) were never meant as agents.
  */
 export function markedResources(stack: TfStack, config: BlastwallConfig, isAgent: (address: string) => boolean, lookup: () => RoleLookup): MarkedResource[] {
   const select = agentMarkSelector(config, stack);
@@ -337,7 +338,9 @@ export function markedResources(stack: TfStack, config: BlastwallConfig, isAgent
     if (mark === undefined) continue;
     // A data source is marked only by the config naming it: its tags are read, not set.
     if (r.mode !== "managed" && !mark.reason.startsWith("config agents.addresses")) continue;
-    if (mark.inherited && !rolesRunAs(lookup(), r).some((x) => x.role !== undefined || x.value !== undefined)) continue;
+    // A role an attribute of a type blastwall does not know names is no sign the resource runs as it (a flow log's).
+    const runsAsRole = () => rolesRunAs(lookup(), r).some((x) => x.role !== undefined || (x.value !== undefined && x.candidate === undefined));
+    if ((mark.inherited || mark.bySelectorTags) && !runsAsRole()) continue;
     out.push({ resource: r, mark });
   }
   return out;

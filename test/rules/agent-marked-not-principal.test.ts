@@ -347,3 +347,20 @@ describe("marks EC2 puts on instances (red-team round 99, F4)", () => {
     expect(judged(base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "team", value: "true" } }))).toEqual([]);
   });
 });
+
+test("config agents.tags: a team tag on buckets and log groups marks nothing; on a Lambda, its role is judged (red-team round 99, N1)", () => {
+  const TEAM = { team: "agents" };
+  const config = { agents: { tags: TEAM } };
+  const json = withAdminRole({
+    "aws_s3_bucket.b": { bucket: "b", tags: TEAM },
+    "aws_cloudwatch_log_group.l": { name: "l", tags: TEAM },
+    "aws_flow_log.f": { iam_role_arn: "${aws_iam_role.r.arn}", log_destination: "${aws_cloudwatch_log_group.l.arn}", traffic_type: "ALL", tags: TEAM },
+  });
+  expect(marked(json, config)).toEqual([]);
+  expect(destroyers(json, config)).toEqual([]);
+  const lambda = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}", tags: TEAM } });
+  expect(marked(lambda, config).map((f) => [f.resource, f.severity])).toEqual([["aws_lambda_function.f", "warning"]]);
+  expect(destroyers(lambda, config)).toEqual(["aws_iam_role.r"]);
+  // The agent tag itself on a bucket is still a mark (someone meant it as the agent).
+  expect(marked(tf({ "aws_s3_bucket.b": { bucket: "b", tags: AGENT } }), config).map((f) => f.severity)).toEqual(["error"]);
+});
