@@ -149,7 +149,9 @@ export function agentMarkSelector(config: BlastwallConfig, stack: TfStack): (r: 
     const listed = marks.byAddress(r);
     if (listed !== undefined) return { reason: listed, inherited: false };
     const byTags = marks.byTags(r, false);
-    return byTags === undefined ? undefined : { reason: byTags.reason, inherited: !byTags.own, bySelectorTags: true };
+    if (byTags !== undefined) return { reason: byTags.reason, inherited: !byTags.own, bySelectorTags: true };
+    // The plan gate keeps a resource marked before the plan marked after it (lib/plan/evaluate.ts).
+    return stack.keptMarks?.get(r.address);
   };
 }
 
