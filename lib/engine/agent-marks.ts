@@ -11,7 +11,8 @@ import { blocks, isObject } from "./json";
 import { AGENT_TAG, agentMarkSelector, withoutInstanceKeys, type AgentMark } from "./agents";
 import { HIJACK_TARGETS, roleValueAt } from "./reach/compute";
 import { roleOfCompute, roleOfValue, type RoleLookup } from "./reach/role-of";
-import { clustersOf } from "./reach/clusters";
+import type * as Clusters from "./reach/clusters";
+import { lazy } from "./lazy";
 import { blocksWithDynamic } from "./reach/dynamic-blocks";
 import { refTarget } from "./terraform/tokens";
 import { PrincipalIndex } from "./reach/principal-index";
@@ -160,13 +161,17 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+// clusters.ts loads only for a marked EKS cluster.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const clusters = lazy(() => require("./reach/clusters") as typeof Clusters);
+
 /**
  * Pods of an EKS cluster run as its nodes' role (any pod can read the instance's credentials unless the nodes block
  * it), as pod identity roles, or as IRSA roles; `role_arn` is the control plane's. Nodes blastwall cannot see, or an
  * OIDC provider of the cluster (whose roles are chosen by service account), leave the agent's role open: an error.
  */
 function eksClusterRoles(lookup: RoleLookup, r: TfResource): RunsAs[] {
-  const cluster = clustersOf(lookup.stack).find((c) => c.res.address === r.address);
+  const cluster = clusters().clustersOf(lookup.stack).find((c) => c.res.address === r.address);
   const out: RunsAs[] = [];
   for (const w of cluster?.workloads ?? []) {
     // A capability's controllers run outside the nodes, as its role: no pod runs as it.
