@@ -51,11 +51,14 @@ export type AgentTag =
 
 const MAX_DEPTH = 8;
 
-/** A value with references to locals and variables followed (`${local.tags}` → the map); anything else as it is. */
-export function followReferences(stack: TfStack, v: unknown): unknown {
+/**
+ * A value with references to locals and variables followed (`${local.tags}` → the map); anything else as it is.
+ * `localsOnly`: stop at a variable, whose default -var may replace.
+ */
+export function followReferences(stack: TfStack, v: unknown, localsOnly = false): unknown {
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const ref = typeof v === "string" ? refTarget(v) : undefined;
-    if (!ref || (ref.kind !== "local" && ref.kind !== "var")) return v;
+    if (!ref || (ref.kind !== "local" && (ref.kind !== "var" || localsOnly))) return v;
     const map = ref.kind === "var" ? stack.variables : stack.locals;
     const name = ref.address.slice(ref.kind === "var" ? 4 : 6);
     if (!map.has(name)) return v;
@@ -151,7 +154,7 @@ function unexpectedValue(v: unknown): string | undefined {
  * What one tag map (`tags`, `tags_all`, provider `default_tags`) says about the agent tag. `r`: the resource the map
  * belongs to (its `for_each`), when it is the resource's own.
  */
-function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: TfResource): AgentTag {
+export function readMap(stack: TfStack | undefined, raw: unknown, where: string, r?: TfResource): AgentTag {
   const tags = stack ? followReferences(stack, raw) : raw;
   if (typeof tags === "string" && hasInterpolation(tags)) {
     // An expression: evaluated where its value is known (red-team round 89: `merge(local.agent_tags, {...})`).

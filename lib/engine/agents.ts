@@ -190,6 +190,11 @@ export interface AgentMark {
    * not from the resource's own tags or the config naming it.
    */
   readonly inherited: boolean;
+  /**
+   * The config's `agents.tags` matched: a selector for principals, whose tags (a team's) the team's buckets and logs
+   * carry too. Like an inherited mark, it counts only on resources that run as a role.
+   */
+  readonly bySelectorTags?: true;
 }
 
 /**
@@ -206,7 +211,9 @@ export function agentMarkSelector(config: BlastwallConfig, stack: TfStack): (r: 
     const listed = marks.byAddress(r);
     if (listed !== undefined) return { reason: listed, inherited: false };
     const byTags = marks.byTags(r, false);
-    return byTags === undefined ? undefined : { reason: byTags.reason, inherited: !byTags.own };
+    if (byTags !== undefined) return { reason: byTags.reason, inherited: !byTags.own, bySelectorTags: true };
+    // The plan gate keeps a resource marked before the plan marked after it (lib/plan/evaluate.ts).
+    return stack.keptMarks?.get(r.address);
   };
 }
 

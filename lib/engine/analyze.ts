@@ -6,6 +6,7 @@ import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-t
 import type { PolicyDocument } from "./iam/types";
 import { AddressMap, type TfResource, type TfStack } from "./terraform/types";
 import { rolesOfMarked } from "./agent-marks";
+import { recordJudgedAgents } from "./judged-agents";
 import { agentSelector, outsideAgentSelector } from "./agents";
 import { collectPrincipals } from "./principals/collect";
 import type { OutsideAgentTest } from "./principals/outsiders";
@@ -105,6 +106,7 @@ export interface AnalyzeOptions {
 export function analyzeStack(stack: TfStack, opts: AnalyzeOptions): { findings: Finding[]; analysis: StackAnalysis } {
   loadCatalogue();
   const analysis = buildAnalysis(stack, opts.config);
+  recordJudgedAgents(stack, analysis.agents.map((a) => a.address));
   const ctx = { stack, analysis, config: opts.config, strict: opts.strict ?? opts.config.strict ?? false };
   const findings: Finding[] = [];
   const located = stack.resources.length > 0 && stack.resources[0].location !== undefined;

@@ -5,6 +5,7 @@
 import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
+import { agentMarkSelector, type AgentMark } from "../engine/agents";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
@@ -78,7 +79,7 @@ export function evaluatePlan(plan: LoadedPlan, options: EvaluateOptions = {}): P
   }
   let stack: TfStack | undefined;
   if (options.analyzeStack) {
-    stack = keepAgents(planToStack(plan.plan, plan.file), plan.plan, ctx.isAgent);
+    stack = keepAgents(planToStack(plan.plan, plan.file), plan.plan, ctx.isAgent, config);
     const prior = priorStateToStack(plan.plan, plan.file);
     const before = prior ? errorsByKey(options.analyzeStack(prior)) : undefined;
     for (const f of options.analyzeStack(stack)) judged.push(engineFinding(f, changes, plan.file, before));
@@ -135,8 +136,10 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
  * the agent checks (move it away from a configured address, rename it out of a name glob, drop a selector tag,
  * forget it) in the same breath as it gives the role destroy rights. It is judged as an agent in the end state.
  */
-function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean): TfStack {
+function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgent: (rc: PlanResourceChange) => boolean, config: PlanGateConfig): TfStack {
   const kept = new Map<string, string>();
+  const marks = keptMarks(stack, plan, config);
+  if (marks.size > 0) stack = { ...stack, keptMarks: marks };
   // IAM names of agents, by type: a role deleted and created again under the same name (another address, no tag)
   // has the same ARN, so whatever runs as the agent assumes it.
   const names = new Map<string, string>();
@@ -159,6 +162,30 @@ function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgen
     }
   }
   return kept.size > 0 ? { ...stack, keptAgents: kept } : stack;
+}
+
+/**
+ * A function, task or instance marked as the agent before the plan stays marked after it (red-team round 99: a
+ * `moved` Lambda left `agents.addresses`, and the same plan gave its role administrator rights, which the gate
+ * passed): the role it runs as is judged as the agent in the end state, as for a principal kept above. The mark is
+ * read on the object before the plan, at its address then (its tags, the config's addresses and tags).
+ */
+function keptMarks(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], config: PlanGateConfig): Map<string, AgentMark> {
+  const kept = new Map<string, AgentMark>();
+  const sel = config.agents;
+  const marked = agentMarkSelector({ agents: sel && { addresses: sel.addresses && [...sel.addresses], tags: sel.tags && { ...sel.tags } } }, stack);
+  for (const rc of plan.resource_changes) {
+    if (rc.deposed || rc.mode !== "managed" || AGENT_PRINCIPAL_TYPES.has(rc.type) || !stack.byAddress.has(rc.address)) continue;
+    const before = rc.change.before;
+    if (typeof before !== "object" || before === null) continue;
+    const was = rc.previous_address ?? rc.address;
+    const mark = marked({ mode: "managed", type: rc.type, name: rc.name, address: was, values: before as Record<string, unknown> });
+    if (mark === undefined) continue;
+    const moved = was !== rc.address ? ` (as ${was})` : "";
+    // As it was read: an inherited or selector-tag mark still counts only where the resource runs as a role.
+    kept.set(rc.address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+  }
+  return kept;
 }
 
 /** Error findings by rule, principal and resource, with the actions each names. */

@@ -14,6 +14,7 @@ import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from
 import { decodePlanBytes, fileProblem, isPartialPlan, readPlan } from "./read-plan";
 import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
+import { judgedAgents } from "../engine/judged-agents";
 import { IN_PLAN, planResources, unmatchedProtectedNotes } from "./protected-notes";
 import { PLAN_RULES } from "./rules";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
@@ -96,7 +97,8 @@ export function runGate(options: GateOptions): Report {
     summary: {
       errors: findings.filter((f) => f.severity === "error" && !f.acknowledged).length,
       warnings: findings.filter((f) => f.severity === "warning" && !f.acknowledged).length,
-      ...principalCounts(evaluation.plan.plan.resource_changes, (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false)),
+      // Roles the engine judged as agents because a marked function or instance runs as them count as well.
+      ...principalCounts(evaluation.plan.plan.resource_changes, (rc) => isAgentChange(rc, config) || (options.isAgent?.(rc) ?? false) || (judgedAgents(evaluation.stack)?.has(rc.address) ?? false)),
       resources: evaluation.plan.plan.resource_changes.filter((rc) => rc.mode === "managed").length,
       files: 1,
       acknowledged: findings.filter((f) => f.acknowledged).length,

@@ -71,7 +71,7 @@ export const rule: Rule = {
         continue;
       }
       const runs = rolesRunAs(lookup, r);
-      for (const x of runs) evidence.push({ step: "runs-as", address: x.role ?? r.address, detail: `${r.address} ${shownValue(x)}${x.role ? "" : ": no role of this stack blastwall can identify"}` });
+      for (const x of runs) evidence.push({ step: "runs-as", address: x.role ?? x.candidate ?? r.address, detail: `${r.address} ${shownValue(x)}${x.role ? "" : `: ${unresolvedWhy(x)}`}` });
       const resolved = [...new Set(runs.map((x) => x.role).filter((x): x is string => x !== undefined))];
       const unresolved = runs.filter((x) => x.role === undefined);
       if (r.mode === "data") {
@@ -88,11 +88,20 @@ export const rule: Rule = {
       }
       if (unresolved.length > 0) {
         const judged = resolved.length > 0 ? ` blastwall judges ${resolved.join(", ")} as the agent, but not the rest.` : "";
+        const plain = unresolved.filter((x) => x.candidate === undefined && x.note === undefined);
+        const candidates = unresolved.filter((x) => x.candidate !== undefined);
+        const said = [
+          ...(plain.length > 0 ? [`It runs as ${plain.map(shownValue).join(", ")}, which names no role of this stack blastwall can identify (a role made elsewhere, or a value known only at apply time)`] : []),
+          ...unresolved.filter((x) => x.note !== undefined).map((x) => `It runs as ${shownValue(x)}: ${x.note}`),
+          ...(candidates.length > 0 ? [`${candidates.map((x) => `${shownValue(x)} names ${x.candidate}`).join(", ")}, but ${GENERIC(r.type)}`] : []),
+        ];
+        const named = [...new Set(candidates.map((x) => x.candidate!))];
         out.push(finding(r, "error", evidence,
-          `${head}. It runs as ${unresolved.map(shownValue).join(", ")}, which names no role of this stack blastwall can identify (a role made elsewhere, or a value known only at apply time): ` +
-            `the credentials the agent acts with were not checked, and the gate passes them unseen.${judged}`,
-          `Make the role the agent runs as a role of this stack, referenced from ${r.address} (\`\${aws_iam_role.NAME.arn}\`), and tag it with blastwall:agent = "true", ${CONFIG}; ` +
-            `or judge the stack that makes it, where it must be tagged or selected.`));
+          `${head}. ${said.join(". ")}: the credentials the agent acts with were not checked, and the gate passes them unseen.${judged}`,
+          named.length > 0
+            ? `Tag the role the agent's code runs as with blastwall:agent = "true", ${CONFIG} (${named.join(" or ")}, if that is it). Remove the mark from ${r.address} if it is not the agent.`
+            : `Make the role the agent runs as a role of this stack, referenced from ${r.address} (\`\${aws_iam_role.NAME.arn}\`), and tag it with blastwall:agent = "true", ${CONFIG}; ` +
+              `or judge the stack that makes it, where it must be tagged or selected.`));
         continue;
       }
       const promoted = resolved.filter((a) => !onItsOwn(a));
@@ -105,6 +114,16 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** Why blastwall does not judge a role an attribute of a type it does not know names. */
+const GENERIC = (type: string) =>
+  `blastwall does not know whether ${type} runs its code as that role or the service manages it with the role (as an ECS service's iam_role is ` +
+  `the role ECS calls the load balancer with, and an EKS cluster's role_arn is its control plane's), so it does not judge the role as the agent`;
+
+function unresolvedWhy(x: RunsAs): string {
+  if (x.candidate !== undefined) return `names ${x.candidate}, which blastwall does not know to be the role its code runs as`;
+  return x.note ?? "no role of this stack blastwall can identify";
+}
 
 function finding(r: TfResource, severity: "error" | "warning", evidence: FindingDraft["evidence"], message: string, fix: string): FindingDraft {
   return { principal: r.address, resource: r.address, actions: [], severity, evidence, message, fix };

@@ -178,3 +178,189 @@ test("a marked role policy names the role it attaches to, not one it runs as: th
   expect(destroyers(json)).toEqual([]);
   expect(marked(json)).toEqual([]);
 });
+
+describe("the role a marked resource names, however it is written (red-team round 99, N3)", () => {
+  const lambda = (role: string) => ({ "aws_lambda_function.f": { function_name: "f", role, tags: AGENT } });
+
+  test("`aws_iam_role.r[0].arn` and `aws_iam_role.r[\"k\"].arn`: the role, judged as the agent", () => {
+    for (const [meta, ref] of [[{ count: 1 }, "${aws_iam_role.r[0].arn}"], [{ for_each: { k: "k" } }, '${aws_iam_role.r["k"].arn}']] as const) {
+      const json = withAdminRole(lambda(ref), meta);
+      expect(marked(json).map((f) => [f.severity, f.message.includes("It runs as aws_iam_role.r:")])).toEqual([["warning", true]]);
+    }
+    const json = withAdminRole(lambda("${aws_iam_role.r[0].arn}"), { count: 1 });
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a local that holds the reference: the role; a variable whose default names it: still unresolved (-var may change it)", () => {
+    const local = { ...withAdminRole(lambda("${local.role}")), locals: { role: "${aws_iam_role.r.arn}" } };
+    expect(marked(local).map((f) => f.severity)).toEqual(["warning"]);
+    expect(destroyers(local)).toEqual(["aws_iam_role.r"]);
+    const variable = { ...withAdminRole(lambda("${var.role}")), variable: { role: { default: "arn:aws:iam::111111111111:role/r" } } };
+    expect(marked(variable).map((f) => [f.severity, f.message.includes("names no role of this stack")])).toEqual([["error", true]]);
+  });
+
+  test("an index of another resource's instances names no role of the stack", () => {
+    const json = withAdminRole(lambda("${aws_iam_role.other[0].arn}"));
+    expect(marked(json).map((f) => f.severity)).toEqual(["error"]);
+  });
+});
+
+describe("the role the workload's code runs as, not a service role (red-team round 99, F1 and N4)", () => {
+  const TRUST = (svc: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: svc }, Action: "sts:AssumeRole" }] });
+  /** `svc`: a role with no rights, for the service itself. */
+  const serviceRole = (svc: string) => ({ "aws_iam_role.svc": { name: "svc", assume_role_policy: TRUST(svc) } });
+  const promoted = (json: Obj) => marked(json).filter((f) => f.severity === "warning").map((f) => f.evidence.filter((e) => e.step === "runs-as").map((e) => e.address));
+
+  test("an ECS service: its task definition's task role, not its iam_role (load balancer calls); without iam_role too", () => {
+    const service = (iam: boolean) =>
+      withAdminRole({
+        ...serviceRole("ecs.amazonaws.com"),
+        "aws_ecs_task_definition.t": { family: "t", container_definitions: "[]", task_role_arn: "${aws_iam_role.r.arn}" },
+        "aws_ecs_service.s": { name: "s", task_definition: "${aws_ecs_task_definition.t.arn}", ...(iam ? { iam_role: "${aws_iam_role.svc.arn}" } : {}), tags: AGENT },
+      });
+    for (const iam of [true, false]) {
+      expect(promoted(service(iam))).toEqual([["aws_iam_role.r"]]);
+      expect(destroyers(service(iam))).toEqual(["aws_iam_role.r"]);
+    }
+    expect(marked(service(true))[0].evidence.map((e) => e.detail)).toContain("aws_ecs_service.s task_definition → aws_ecs_task_definition.t.task_role_arn = ${aws_iam_role.r.arn}");
+  });
+
+  test("an ECS service whose task definition is not in the stack: an error that says so", () => {
+    const json = withAdminRole({ ...serviceRole("ecs.amazonaws.com"), "aws_ecs_service.s": { name: "s", task_definition: "arn:aws:ecs:us-east-1:111111111111:task-definition/other:3", iam_role: "${aws_iam_role.svc.arn}", tags: AGENT } });
+    const [f] = marked(json);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("a task definition blastwall cannot find in this stack");
+  });
+
+  test("an EKS cluster: its node group's role, not the control plane's; with no nodes in the stack, an error", () => {
+    const cluster = (nodes: boolean) =>
+      withAdminRole({
+        ...serviceRole("eks.amazonaws.com"),
+        "aws_eks_cluster.c": { name: "c", role_arn: "${aws_iam_role.svc.arn}", vpc_config: { subnet_ids: ["subnet-1"] }, tags: AGENT },
+        ...(nodes ? { "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_group_name: "ng", node_role_arn: "${aws_iam_role.r.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } } } : {}),
+      });
+    expect(promoted(cluster(true))).toEqual([["aws_iam_role.r"]]);
+    expect(destroyers(cluster(true))).toEqual(["aws_iam_role.r"]);
+    const [f] = marked(cluster(false));
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("its pods may run as roles it cannot see");
+    expect(destroyers(cluster(false))).toEqual([]);
+  });
+
+  test("an EKS cluster with an IRSA OIDC provider: the node role is judged, and an error says the pods' roles cannot be told", () => {
+    const json = withAdminRole({
+      "aws_eks_cluster.c": { name: "c", role_arn: "arn:aws:iam::111111111111:role/eks", vpc_config: { subnet_ids: ["subnet-1"] }, tags: AGENT },
+      "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_group_name: "ng", node_role_arn: "${aws_iam_role.r.arn}", subnet_ids: ["subnet-1"], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 } },
+      "aws_iam_openid_connect_provider.oidc": { url: "${aws_eks_cluster.c.identity[0].oidc[0].issuer}", client_id_list: ["sts.amazonaws.com"] },
+    });
+    const [f] = marked(json);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("IRSA");
+    expect(f.message).toContain("blastwall judges aws_iam_role.r as the agent, but not the rest");
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a Batch compute environment: its instance role (through the instance profile), not its service role", () => {
+    const json = withAdminRole({
+      ...serviceRole("batch.amazonaws.com"),
+      "aws_iam_instance_profile.p": { name: "p", role: "${aws_iam_role.r.name}" },
+      "aws_batch_compute_environment.ce": { type: "MANAGED", service_role: "${aws_iam_role.svc.arn}", compute_resources: { type: "EC2", instance_role: "${aws_iam_instance_profile.p.arn}", max_vcpus: 4, subnets: ["subnet-1"], security_group_ids: ["sg-1"], instance_type: ["m5.large"] }, tags: AGENT },
+    });
+    expect(promoted(json)).toEqual([["aws_iam_role.r"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    const fargate = withAdminRole({
+      ...serviceRole("batch.amazonaws.com"),
+      "aws_batch_compute_environment.ce": { type: "MANAGED", service_role: "${aws_iam_role.svc.arn}", compute_resources: { type: "FARGATE", max_vcpus: 4, subnets: ["subnet-1"], security_group_ids: ["sg-1"] }, tags: AGENT },
+    });
+    expect(marked(fargate).map((f) => f.severity)).toEqual(["error"]);
+    expect(destroyers(fargate)).toEqual([]);
+  });
+
+  test("a type blastwall does not know, whose role attribute names a stack role: an error naming the role, which is not judged", () => {
+    const json = withAdminRole({ "aws_flow_log.l": { iam_role_arn: "${aws_iam_role.r.arn}", log_destination: "arn:aws:logs:us-east-1:111111111111:log-group:x", traffic_type: "ALL", tags: AGENT } });
+    const [f, ...rest] = marked(json);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("iam_role_arn = ${aws_iam_role.r.arn} names aws_iam_role.r");
+    expect(f.message).toContain("does not know whether aws_flow_log runs its code as that role");
+    expect(f.fix).toContain("aws_iam_role.r, if that is it");
+    expect(destroyers(json)).toEqual([]);
+  });
+});
+
+describe("marks EC2 puts on instances (red-team round 99, F4)", () => {
+  const EC2_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const base = (entries: Record<string, Obj>, profile: Obj = { name: "${aws_iam_instance_profile.p.name}" }) =>
+    withAdminRole(
+      {
+        "aws_iam_instance_profile.p": { name: "p", role: "${aws_iam_role.r.name}" },
+        "aws_launch_template.lt": { name: "lt", image_id: "ami-1", instance_type: "t3.micro", iam_instance_profile: profile },
+        ...entries,
+      },
+      { assume_role_policy: EC2_TRUST },
+    );
+  const group = (extra: Obj) => ({ name: "g", max_size: 1, min_size: 1, vpc_zone_identifier: ["subnet-1"], launch_template: { id: "${aws_launch_template.lt.id}", version: "$Latest" }, ...extra });
+  const tagBlock = (value: string, propagate = true) => ({ key: "blastwall:agent", value, propagate_at_launch: propagate });
+  const judged = (json: Obj) => marked(json).map((f) => [f.resource, f.severity]);
+
+  test("an Auto Scaling group's tag block: its launch template's role is judged as the agent", () => {
+    const json = base({ "aws_autoscaling_group.g": group({ tag: [tagBlock("true")] }) });
+    expect(judged(json)).toEqual([["aws_autoscaling_group.g", "warning"]]);
+    expect(marked(json)[0].message).toContain("propagated to its instances");
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    expect(judged(base({ "aws_autoscaling_group.g": group({ tag: [tagBlock("false")] }) }))).toEqual([]);
+    expect(judged(base({ "aws_autoscaling_group.g": group({ tag: [{ key: "team", value: "true", propagate_at_launch: true }] }) }))).toEqual([]);
+  });
+
+  test("aws_autoscaling_group_tag marks its group; a mixed instances policy's template is followed", () => {
+    const json = base({
+      "aws_autoscaling_group.g": { name: "g", max_size: 1, min_size: 1, mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: "${aws_launch_template.lt.id}" } } } },
+      "aws_autoscaling_group_tag.t": { autoscaling_group_name: "${aws_autoscaling_group.g.name}", tag: tagBlock("true") },
+    });
+    expect(judged(json)).toEqual([["aws_autoscaling_group.g", "warning"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
+
+  test("a launch template's tag_specifications for instances mark it; for volumes, not", () => {
+    const lt = (type: string) => base({ "aws_launch_template.lt": { name: "lt", image_id: "ami-1", iam_instance_profile: { arn: "${aws_iam_instance_profile.p.arn}" }, tag_specifications: [{ resource_type: type, tags: AGENT }] } });
+    expect(judged(lt("instance"))).toEqual([["aws_launch_template.lt", "warning"]]);
+    expect(destroyers(lt("instance"))).toEqual(["aws_iam_role.r"]);
+    expect(judged(lt("volume"))).toEqual([]);
+  });
+
+  test("a launch template's own tags, its profile given by name or ARN: its role (control)", () => {
+    for (const profile of [{ name: "${aws_iam_instance_profile.p.name}" }, { arn: "${aws_iam_instance_profile.p.arn}" }]) {
+      const json = base({ "aws_launch_template.lt": { name: "lt", image_id: "ami-1", iam_instance_profile: profile, tags: AGENT } });
+      expect(judged(json)).toEqual([["aws_launch_template.lt", "warning"]]);
+    }
+  });
+
+  test("aws_ec2_tag on an instance marks the instance; on an id blastwall cannot find, an error on the tag", () => {
+    const json = base({
+      "aws_instance.i": { ami: "ami-1", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.p.name}" },
+      "aws_ec2_tag.t": { resource_id: "${aws_instance.i.id}", key: "blastwall:agent", value: "true" },
+    });
+    expect(judged(json)).toEqual([["aws_instance.i", "warning"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+    const elsewhere = base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "blastwall:agent", value: "true" } });
+    expect(judged(elsewhere)).toEqual([["aws_ec2_tag.t", "error"]]);
+    expect(judged(base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "team", value: "true" } }))).toEqual([]);
+  });
+});
+
+test("config agents.tags: a team tag on buckets and log groups marks nothing; on a Lambda, its role is judged (red-team round 99, N1)", () => {
+  const TEAM = { team: "agents" };
+  const config = { agents: { tags: TEAM } };
+  const json = withAdminRole({
+    "aws_s3_bucket.b": { bucket: "b", tags: TEAM },
+    "aws_cloudwatch_log_group.l": { name: "l", tags: TEAM },
+    "aws_flow_log.f": { iam_role_arn: "${aws_iam_role.r.arn}", log_destination: "${aws_cloudwatch_log_group.l.arn}", traffic_type: "ALL", tags: TEAM },
+  });
+  expect(marked(json, config)).toEqual([]);
+  expect(destroyers(json, config)).toEqual([]);
+  const lambda = withAdminRole({ "aws_lambda_function.f": { function_name: "f", role: "${aws_iam_role.r.arn}", tags: TEAM } });
+  expect(marked(lambda, config).map((f) => [f.resource, f.severity])).toEqual([["aws_lambda_function.f", "warning"]]);
+  expect(destroyers(lambda, config)).toEqual(["aws_iam_role.r"]);
+  // The agent tag itself on a bucket is still a mark (someone meant it as the agent).
+  expect(marked(tf({ "aws_s3_bucket.b": { bucket: "b", tags: AGENT } }), config).map((f) => f.severity)).toEqual(["error"]);
+});

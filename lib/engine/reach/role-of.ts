@@ -2,6 +2,8 @@
 import type { StackAnalysis } from "../analysis-types";
 import type { TfResource, TfStack } from "../terraform/types";
 import { refTarget } from "../terraform/tokens";
+import { followReferences } from "../agent-tags";
+import { withoutInstanceKeys } from "../agents";
 import type { PrincipalIndex } from "./principal-index";
 import { launchTemplateProfile, roleValueAt } from "./compute";
 
@@ -37,9 +39,16 @@ export function roleOfCompute(ctx: RoleLookup, res: TfResource, attribute: strin
 
 /** The principal address a role value (reference, ARN or name) names; undefined when unresolvable. */
 export function roleOfValue(ctx: RoleLookup, v: unknown): string | undefined {
+  // A local that holds the reference (`local.role = aws_iam_role.r.arn`) names that role; a variable does not: -var
+  // may set it to any role, whatever its default says.
+  v = followReferences(ctx.stack, v, true);
   const ref = refTarget(v);
-  if (ref && ctx.analysis.byAddress.has(ref.address)) return ref.address;
-  if (ref) return undefined;
+  if (ref) {
+    // `aws_iam_role.r[0]`, `aws_iam_role.r["k"]`: an instance of a role the stack reads as one principal, whose
+    // address carries no key (a count or for_each it does not expand); one it expands is found by its own address.
+    const p = ctx.analysis.byAddress.get(ref.address) ?? ctx.analysis.byAddress.get(withoutInstanceKeys(ref.address));
+    return p?.address;
+  }
   if (typeof v === "string") {
     // Only a role whose name is certainly the one written: a computed name (unnamed, name_prefix) merely may match,
     // and the value may name a role outside the stack (red-team round 68). Names are unique within an account.

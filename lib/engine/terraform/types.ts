@@ -52,6 +52,11 @@ export interface TfStack {
    */
   readonly keptAgents?: ReadonlyMap<string, string>;
   /**
+   * Resources that are no principal and carried the agent mark before a plan (the plan gate), by address: marked
+   * after it whatever their values say, as the mark read then (its reason says so).
+   */
+  readonly keptMarks?: ReadonlyMap<string, { readonly reason: string; readonly inherited: boolean; readonly bySelectorTags?: true }>;
+  /**
    * Which tool's reading of the folder this is, when the tools read it differently (`.tofu` files: "as OpenTofu
    * reads it"); every finding of the stack says so.
    */
