@@ -156,3 +156,28 @@ describe("4. Amplify: a push to the CodeCommit repository an app builds from run
     expect(errors(check(stack(AMP, app("https://github.com/example/site"), ["codecommit:GitPush"], "${aws_codecommit_repository.r.arn}")))).toEqual([]);
   });
 });
+
+describe("5. IoT topic rules write what is published, as their role", () => {
+  const IOT = "iot.amazonaws.com";
+  const rule = (actions: Obj) => ({
+    "aws_s3_bucket.data": { bucket: "prod-data" },
+    "aws_dynamodb_table.t": { name: "t", hash_key: "id", billing_mode: "PAY_PER_REQUEST", attribute: [{ name: "id", type: "S" }] },
+    "aws_dynamodb_table.safe": { name: "safe", hash_key: "id", billing_mode: "PAY_PER_REQUEST", attribute: [{ name: "id", type: "S" }], point_in_time_recovery: [{ enabled: true }] },
+    "aws_iot_topic_rule.r": { name: "r", enabled: true, sql: "SELECT * FROM 'ingest/#'", sql_version: "2016-03-23", ...actions },
+  });
+  const overwrites = (json: Obj) => errors(check(json), "agent-overwrite-unprotected").map((f) => f.message);
+  const s3 = { s3: [{ role_arn: "${aws_iam_role.strong.arn}", bucket_name: "${aws_s3_bucket.data.bucket}", key: "$${topic(2)}" }] };
+  test("iot:Publish to the rule's topic overwrites an unversioned bucket (S3 action) or a table without PITR (dynamodbv2)", () => {
+    const json = stack(IOT, rule(s3), ["iot:Publish"], "arn:aws:iot:us-east-1:111111111111:topic/ingest/*");
+    expect(overwrites(json).join("\n")).toContain("can overwrite what aws_s3_bucket.data holds");
+    expect(overwrites(json).join("\n")).toContain("topic rule aws_iot_topic_rule.r writes each published message as its role");
+    const v2 = stack(IOT, rule({ dynamodbv2: [{ role_arn: "${aws_iam_role.strong.arn}", put_item: [{ table_name: "${aws_dynamodb_table.t.name}" }] }] }), ["iot:Publish"]);
+    expect(overwrites(v2).join("\n")).toContain("aws_dynamodb_table.t");
+    const v1 = stack(IOT, rule({ dynamodb: [{ role_arn: "${aws_iam_role.strong.arn}", table_name: "t", hash_key_field: "id", hash_key_value: "${topic(2)}" }] }), ["iot:Publish"]);
+    expect(overwrites(v1).join("\n")).toContain("aws_dynamodb_table.t");
+  });
+  test("control: a publish to another topic, or a table with point-in-time recovery, is no overwrite", () => {
+    expect(overwrites(stack(IOT, rule(s3), ["iot:Publish"], "arn:aws:iot:us-east-1:111111111111:topic/telemetry/*"))).toEqual([]);
+    expect(overwrites(stack(IOT, rule({ dynamodbv2: [{ role_arn: "${aws_iam_role.strong.arn}", put_item: [{ table_name: "${aws_dynamodb_table.safe.name}" }] }] }), ["iot:Publish"]))).toEqual([]);
+  });
+});
