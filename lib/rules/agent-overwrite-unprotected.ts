@@ -12,6 +12,7 @@ import { refTarget } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
 import { withoutInstanceKeys } from "../engine/agents";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
+import { iotRuleTopic } from "./invoke-routes";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -124,7 +125,52 @@ function versionedNames(objects: readonly string[]): ReadonlySet<string> {
 function rightsWithStorePolicies(ctx: RuleContext, p: PrincipalNode): { readonly grants: ReadonlyMap<string, readonly Grant[]> } {
   const own = ctx.analysis.rightsOf(p.address);
   // A bucket policy naming the principal grants on its own within one account, as an identity policy would.
-  return hasStoreResourcePolicies(ctx.stack) ? { grants: withResourcePolicies(ctx, p, own.grants) } : own;
+  const granted = hasStoreResourcePolicies(ctx.stack) ? withResourcePolicies(ctx, p, own.grants) : own.grants;
+  const published = withIotRuleWrites(ctx.stack, granted);
+  return published === own.grants ? own : { grants: published };
+}
+
+/** Grants that are a publish to a topic rule's topic, with the rule that writes what is published. */
+const IOT_RULE_WRITES = new WeakMap<Grant, string>();
+
+/**
+ * An IoT topic rule's S3 and DynamoDB actions write each message published to a topic its SQL reads, as the rule's
+ * role (red-team round 100): iot:Publish there overwrites an object (at a key the publisher chooses where the key is a
+ * substitution template such as `${topic(2)}`, read as any key) or replaces an item (`dynamodb`, `dynamodbv2`, read
+ * as PutItem on the table). The rule's role is assumed to hold the write (fail closed): the publish counts as the
+ * write itself, shown as iot:Publish with the rule that turns it into one.
+ */
+function withIotRuleWrites(stack: TfStack, grants: ReadonlyMap<string, readonly Grant[]>): ReadonlyMap<string, readonly Grant[]> {
+  const publishes = grants.get("iot:publish");
+  const rules = stack.byType.get("aws_iot_topic_rule") ?? [];
+  if (!publishes || rules.length === 0) return grants;
+  const extra = new Map<string, Grant[]>();
+  const add = (action: string, g: Grant, resource: string, rule: TfResource) => {
+    const grant: Grant = { action: "iot:Publish", statement: g.statement, resources: [resource], conditional: g.conditional };
+    IOT_RULE_WRITES.set(grant, rule.address);
+    extra.set(action, [...(extra.get(action) ?? []), grant]);
+  };
+  const named = (v: unknown) => (typeof v !== "string" || v === "" || v.includes("${topic") || v.includes("$${") ? "*" : (resolveToPattern(stack, v).pattern ?? "*"));
+  for (const rule of rules) {
+    if (rule.mode !== "managed") continue;
+    const topic = iotRuleTopic(stack, rule);
+    if (!topic) continue;
+    const g = publishes.find((x) => x.resources.some((r) => globsIntersect(r, topic.pattern, { caseInsensitive: true })));
+    if (!g) continue;
+    for (const b of blocks(rule.values["s3"])) add("s3:putobject", g, `arn:aws:s3:::${named(b["bucket_name"])}/${named(b["key"])}`, rule);
+    for (const b of blocks(rule.values["dynamodb"])) add("dynamodb:putitem", g, `arn:aws:dynamodb:*:*:table/${named(b["table_name"])}`, rule);
+    for (const b of blocks(rule.values["dynamodbv2"])) for (const put of blocks(b["put_item"])) add("dynamodb:putitem", g, `arn:aws:dynamodb:*:*:table/${named(put["table_name"])}`, rule);
+  }
+  if (extra.size === 0) return grants;
+  const out = new Map(grants);
+  for (const [action, list] of extra) out.set(action, [...(grants.get(action) ?? []), ...list]);
+  return out;
+}
+
+/** `; iot:Publish to aws_iot_topic_rule.r's topic writes as its role` for grants that are a publish, else nothing. */
+function throughRules(grants: readonly Grant[]): string {
+  const rules = [...new Set(grants.map((g) => IOT_RULE_WRITES.get(g)).filter((r): r is string => r !== undefined))];
+  return rules.length === 0 ? "" : `; iot:Publish there is a write: topic rule ${rules.join(", ")} writes each published message as its role, at the key or item it says`;
 }
 
 /** Overwrites of the stack's stores that keep no earlier version, one per granting statement. */
@@ -542,7 +588,7 @@ function finding(agent: PrincipalNode, stores: readonly Store[], count: number, 
     principal: agent.address,
     resource: statement.source.address,
     actions,
-    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}): an overwrite there loses the old data for good.`,
+    message: `${agentCan(agent)} overwrite ${what} (${actions.join(", ")}; granted by ${where(statement)}${throughRules(grants)}): an overwrite there loses the old data for good.`,
     evidence: [principalEvidence(agent), ...statementEvidence(agent, statement), ...stores.slice(0, 5).map((x) => resourceEvidence(x.resource, x.lacks))],
   };
 }

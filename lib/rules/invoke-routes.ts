@@ -436,19 +436,28 @@ function logRoutes(stack: TfStack): Route[] {
 function iotRoutes(stack: TfStack): Route[] {
   const out: Route[] = [];
   for (const r of stack.byType.get("aws_iot_topic_rule") ?? []) {
-    if (isFalse(r.values["enabled"])) continue;
-    const sql = exactly(stack, r.values["sql"]);
-    const from = sql === undefined ? undefined : /\bFROM\s+'([^']*)'/i.exec(sql)?.[1];
-    const topic = from === undefined ? "*" : from.replace(/[+#]/g, "*");
-    const pattern = `arn:*:iot:*:*:topic/${topic}`;
+    const topic = iotRuleTopic(stack, r);
+    if (!topic) continue;
+    const { pattern, text } = topic;
     for (const b of blocks(r.values["lambda"])) {
       const functions = targetFunctions(stack, b["function_arn"]);
       if (functions.length === 0) continue;
-      const text = from === undefined ? "any IoT topic" : `IoT topic ${from}`;
       out.push({ via: r, targetText: text, actions: ["iot:Publish"], pattern, types: [], functions, verb: `publish to ${text}`, how: `, which topic rule ${r.address} sends to`, denyAsks: asks(pattern, undefined) });
     }
   }
   return out;
+}
+
+/**
+ * The topics an enabled IoT topic rule reads, as an ARN pattern and as messages name them; undefined for a disabled
+ * rule. MQTT's `+` and `#` are read as `*`; a SQL that cannot be read is any topic.
+ */
+export function iotRuleTopic(stack: TfStack, r: TfResource): { pattern: string; text: string } | undefined {
+  if (isFalse(r.values["enabled"])) return undefined;
+  const sql = exactly(stack, r.values["sql"]);
+  const from = sql === undefined ? undefined : /\bFROM\s+'([^']*)'/i.exec(sql)?.[1];
+  const topic = from === undefined ? "*" : from.replace(/[+#]/g, "*");
+  return { pattern: `arn:*:iot:*:*:topic/${topic}`, text: from === undefined ? "any IoT topic" : `IoT topic ${from}` };
 }
 
 /**

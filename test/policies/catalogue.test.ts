@@ -90,7 +90,7 @@ describe("policies/destroy-rights.json", () => {
   });
 
   it("keeps the breadth of the research draft", () => {
-    expect(raw.version).toBe("1.33.0");
+    expect(raw.version).toBe("1.34.0");
     expect(raw.direct.length).toBeGreaterThanOrEqual(100);
     expect(raw.protection.length).toBeGreaterThanOrEqual(60);
     expect(raw.escalation.length).toBeGreaterThanOrEqual(60);
@@ -484,10 +484,40 @@ describe("lib/engine/catalogue", () => {
     expect(found("identitystore:DescribeUser")).toEqual([]);
   });
 
+  it("1.34.0: launch constraints, Greengrass deployments, inference components and Studio image versions are escalation rights; knowledge base data source deletes and syncs destroy vectors (red-team round 100)", () => {
+    const cat = loadCatalogue();
+    const compute: [string, string][] = [
+      ["servicecatalog:CreateProvisioningArtifact", "error"],
+      ["servicecatalog:ProvisionProduct", "warning"],
+      ["sagemaker:CreateInferenceComponent", "warning"],
+      ["sagemaker:UpdateInferenceComponent", "warning"],
+      ["sagemaker:CreateImageVersion", "warning"],
+    ];
+    for (const [action, severity] of compute) {
+      const e = cat.entryOf(action);
+      expect([action, e?.category, e?.target, e?.severity, e?.patterns]).toEqual([action, "escalation", "compute", severity, ["E6"]]);
+    }
+    expect([cat.entryOf("greengrass:CreateDeployment")?.target, cat.entryOf("greengrass:CreateDeployment")?.patterns]).toEqual(["role", ["E3"]]);
+    expect([cat.isReach("greengrass:CreateComponentVersion"), cat.isDestroy("greengrass:CreateComponentVersion")]).toEqual([true, false]);
+    const direct: [string, string][] = [
+      ["bedrock:DeleteDataSource", "error"],
+      ["bedrock:UpdateDataSource", "error"],
+      ["bedrock:StartIngestionJob", "warning"],
+      ["bedrock:DeleteKnowledgeBase", "warning"],
+    ];
+    for (const [action, severity] of direct) expect([action, cat.categoryOf(action), cat.entryOf(action)?.severity]).toEqual([action, "direct", severity]);
+    // UpdateProvisionedProduct stays a direct warning; with CreateProvisioningArtifact it launches the caller's template.
+    expect([cat.categoryOf("servicecatalog:UpdateProvisionedProduct"), cat.entryOf("servicecatalog:UpdateProvisionedProduct")?.severity]).toEqual(["direct", "warning"]);
+    const findings = (action: string) => check(safeAgentStack([{ Sid: "Ops", Effect: "Allow", Action: action, Resource: "*" }])).findings.filter((f) => !f.acknowledged);
+    for (const [action] of compute) expect([action, findings(action).map((f) => [f.ruleId, f.severity])]).toEqual([action, [["agent-reach-unknown", "error"]]]);
+    expect(findings("greengrass:CreateDeployment").map((f) => [f.ruleId, f.severity])).toEqual([["agent-reach-unknown", "error"]]);
+    expect(findings("bedrock:DeleteDataSource").map((f) => [f.ruleId, f.severity])).toEqual([["agent-destroy-right", "error"]]);
+  });
+
   it("loads once and caches", () => {
     const a = loadCatalogue();
     expect(loadCatalogue()).toBe(a);
-    expect(a.version).toBe("1.33.0");
+    expect(a.version).toBe("1.34.0");
     expect(a.entries.length).toBe(raw.direct.length + raw.protection.length + raw.escalation.length);
     expect(a.entries.map((e) => e.category).filter((c, i, all) => c !== all[i - 1])).toEqual([...CATEGORIES]);
   });

@@ -9,6 +9,7 @@ import { SOURCE_WRITES } from "./sources";
 import { CLUSTER_ADMIN_WRITES, identityPoolActions, rolesAnywhereActions } from "./rare-actions";
 import { sessionActions } from "./sessions";
 import { vendingActions } from "./edges-vending";
+import { launchActions } from "./edges-launch";
 import { blocksWithDynamic } from "./dynamic-blocks";
 import { isObject } from "../json";
 import { encodedDocument } from "../terraform/policy-documents";
@@ -686,7 +687,7 @@ export function reachActions(): string[] {
   for (const c of CREDENTIAL_STORES) c.actions.forEach((a) => out.add(a));
   FUNCTION_INVOKES.forEach((a) => out.add(a));
   for (const r of PROVIDER_REWRITE) r.actions.forEach((a) => out.add(a));
-  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions()].forEach((a) => out.add(a));
+  [...identityPoolActions(), ...rolesAnywhereActions(), ...sessionActions(), ...vendingActions(), ...launchActions()].forEach((a) => out.add(a));
   for (const list of Object.values(SOURCE_WRITES)) list.forEach((a) => out.add(a));
   return [...out];
 }

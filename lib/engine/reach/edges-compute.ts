@@ -13,6 +13,7 @@ import { grantText, type AddEdge } from "./edge";
 import type { EdgeContext } from "./edge-context";
 import { roleOfCompute, roleOfValue } from "./role-of";
 import { wildResourcePart } from "./resource-part";
+import { LAUNCH_COMPUTE } from "./edges-launch";
 
 export function passRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   const passGrants = ctx.grants(p, "iam:PassRole");
@@ -360,6 +361,8 @@ function computeEntries(): readonly ComputeEntry[] {
       const targets = HIJACK_TARGETS.filter((t) => t.actions.some((a) => a.toLowerCase() === entry.action.toLowerCase()));
       const action = entry.action.toLowerCase();
       const shapeOf = (t: (typeof targets)[number]) => t.actionShapes?.[action] ?? (t.shape !== undefined ? [t.shape] : undefined);
+      const launch = LAUNCH_COMPUTE[action];
+      if (launch && targets.length === 0) return { entry, types: launch.types, shapes: launch.shapes };
       const shapes = targets.every((t) => shapeOf(t) !== undefined) ? targets.flatMap((t) => shapeOf(t)!) : [];
       return { entry, types: targets.map((t) => t.type), shapes };
     });

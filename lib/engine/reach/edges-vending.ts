@@ -8,6 +8,10 @@
  *   groups have one) gets those credentials; PassRole is checked only when an alias is made or changed.
  * - S3 Access Grants: `s3:GetDataAccess` returns credentials of a location's IAM role, scoped to a grant the caller
  *   holds. `s3:CreateAccessGrant` makes such a grant for the caller itself.
+ * - Greengrass v2 (red-team round 100): a core device takes its credentials from the IoT credential provider through
+ *   its role alias (the token exchange role), and runs the components a deployment sends it, their lifecycle scripts
+ *   as root: a deployment of the caller's (CreateDeployment, with a component of its own from CreateComponentVersion)
+ *   runs its code with the token exchange role, and can read the device's certificate and call the provider itself.
  */
 import type { Grant, PrincipalNode } from "../analysis-types";
 import type { TfResource } from "../terraform/types";
@@ -34,12 +38,16 @@ export const ACCESS_GRANT_DATA = "s3:GetDataAccess";
 
 const IOT_CREDENTIALS = "credentials.iot.amazonaws.com";
 
+export const GREENGRASS_DEPLOY = "greengrass:CreateDeployment";
+export const GREENGRASS_COMPONENT = "greengrass:CreateComponentVersion";
+
 export function vendingActions(): string[] {
-  return [...CERTIFICATE_MAKERS, ...POLICY_ATTACHERS, ACCESS_GRANT_CREATE, ACCESS_GRANT_DATA];
+  return [...CERTIFICATE_MAKERS, ...POLICY_ATTACHERS, ACCESS_GRANT_CREATE, ACCESS_GRANT_DATA, GREENGRASS_DEPLOY, GREENGRASS_COMPONENT];
 }
 
 export function vendingEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
   iotRoleAliasEdges(ctx, p, add);
+  greengrassEdges(ctx, p, add);
   accessGrantEdges(ctx, p, add);
 }
 
@@ -62,24 +70,40 @@ function iotRoleAliasEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   const attach = first(ctx, p, POLICY_ATTACHERS);
   if (!attach) return;
   const how = `${grantText(make)} makes a certificate whose key it holds and ${grantText(attach)} gives it an IoT policy`;
+  aliasEdges(ctx, attach, add, (alias, role) => `${how}: the IoT credential provider then returns credentials of ${role}, which role alias ${alias} names (iot:AssumeRoleWithCertificate, no iam:PassRole)`, (named) => `${how}: the IoT credential provider returns credentials of the role any role alias of the account names, and aliases this stack does not make may name any role${named}`);
+}
+
+/**
+ * A Greengrass v2 deployment runs on the core devices it targets, which take their credentials through a role alias:
+ * every role alias of the stack leads to its role, and aliases outside it to roles blastwall cannot see. The targets
+ * (things, thing groups) and the alias each core uses are set on the device, not in the stack, so any deployment may
+ * reach any alias. CreateDeployment alone counts too (fail closed): a deployment may run public components, and merge
+ * configuration into them, that run commands of the caller's.
+ */
+function greengrassEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const deploy = ctx.grants(p, GREENGRASS_DEPLOY)[0];
+  if (!deploy) return;
+  const component = ctx.grants(p, GREENGRASS_COMPONENT)[0];
+  const how = component
+    ? `${grantText(component)} makes a Greengrass component whose lifecycle scripts are its own and ${grantText(deploy)} deploys it to core devices`
+    : `${grantText(deploy)} deploys Greengrass components to core devices (public ones, with configuration of its own, may run its commands: fail closed)`;
+  aliasEdges(ctx, deploy, add, (alias, role) => `${how}: they run the scripts as root with the token exchange role's credentials, ${role}, which role alias ${alias} names (no iam:PassRole)`, (named) => `${how}: they run the scripts as root with the credentials of the role their role alias names, and aliases this stack does not make may name any role${named}`);
+}
+
+/** Edges to the role of every role alias of the stack, and to the unknown roles of aliases made outside it. */
+function aliasEdges(ctx: EdgeContext, g: Grant, add: AddEdge, inStack: (alias: string, role: string) => string, outside: (named: string) => string): void {
   const aliased = new Set<string>();
   for (const alias of ctx.stack.byType.get("aws_iot_role_alias") ?? []) {
     if (alias.mode !== "managed") continue;
     const role = roleOfValue(ctx, alias.values["role_arn"]);
     if (role) aliased.add(role);
     const to = role ?? ctx.unknown(`role-of:${alias.address}`, `the role ${alias.address} hands out, which blastwall cannot resolve`);
-    add(to, "credential", attach.action, () => `${how}: the IoT credential provider then returns credentials of ${role ?? "a role blastwall cannot resolve"}, which role alias ${alias.address} names (iot:AssumeRoleWithCertificate, no iam:PassRole)`, attach.statement.source.address);
+    add(to, "credential", g.action, () => inStack(alias.address, role ?? "a role blastwall cannot resolve"), g.statement.source.address);
   }
   // Aliases made outside the stack (by hand, by another stack) may name any role, this stack's among them.
   const trusting = ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external && !aliased.has(r.address) && !!r.trustPolicy && principalAdmits(r.trustPolicy.statements, { arnPattern: "", service: IOT_CREDENTIALS }).length > 0);
   const named = trusting.length > 0 ? ` (this stack's ${trusting.map((r) => r.address).join(", ")} trust ${IOT_CREDENTIALS} with no alias here)` : "";
-  add(
-    ctx.unknown("iot-role-aliases", `roles that IoT role aliases made outside this stack hand out${named}`),
-    "credential",
-    attach.action,
-    () => `${how}: the IoT credential provider returns credentials of the role any role alias of the account names, and aliases this stack does not make may name any role${named}`,
-    attach.statement.source.address,
-  );
+  add(ctx.unknown("iot-role-aliases", `roles that IoT role aliases made outside this stack hand out${named}`), "credential", g.action, () => outside(named), g.statement.source.address);
 }
 
 /**

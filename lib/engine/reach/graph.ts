@@ -13,6 +13,7 @@ import { hijackEdges, outsideComputeEdges, passRoleEdges, sourceEdges } from "./
 import { clusterEdges } from "./edges-clusters";
 import { sessionEdges } from "./edges-sessions";
 import { vendingEdges } from "./edges-vending";
+import { launchEdges } from "./edges-launch";
 import { stateEdges } from "./edges-state";
 import { agentTokens, webIdentityEdges, type WebIdentityToken } from "./edges-web-identity";
 
@@ -232,6 +233,7 @@ export class ReachGraph {
     clusterEdges(this.ctx, p, add);
     sessionEdges(this.ctx, p, add);
     vendingEdges(this.ctx, p, add);
+    launchEdges(this.ctx, p, add);
     const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a));
     for (const e of creds.edges) {
       const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, e.detail);

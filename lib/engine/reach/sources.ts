@@ -235,6 +235,15 @@ export function sourceUses(stack: TfStack): readonly SourceUse[] {
   for (const model of stack.byType.get("aws_sagemaker_model") ?? []) {
     const containers = [blocksWithDynamic(model.values, "primary_container"), blocksWithDynamic(model.values, "container")];
     for (const repo of blockImages(stack, containers)) list.push({ consumer: model, roleAttribute: "execution_role_arn", ...ecr(repo) });
+    for (const f of modelData(stack, containers)) list.push({ consumer: model, roleAttribute: "execution_role_arn", ...f });
+  }
+  // An Amplify app that builds from a CodeCommit repository builds each push (auto-build) with the repository's
+  // amplify.yml and package scripts, as its service role; an SSR app's server code runs as its compute role.
+  for (const app of stack.byType.get("aws_amplify_app") ?? []) {
+    if (app.mode !== "managed") continue;
+    const repo = amplifyRepository(stack, app.values["repository"]);
+    if (repo === undefined) continue;
+    for (const roleAttribute of ["iam_service_role_arn", "compute_role_arn"]) list.push({ consumer: app, roleAttribute, ...codecommit(repo) });
   }
   for (const td of stack.byType.get("aws_ecs_task_definition") ?? []) {
     for (const repo of imageRepositories(stack, td.values["container_definitions"])) list.push({ consumer: td, roleAttribute: "task_role_arn", ...ecr(repo) });
@@ -271,6 +280,63 @@ function gameliftScript(stack: TfStack, v: unknown): Omit<SourceUse, "consumer" 
     out.push(s3(exact(stack, loc["bucket"]) ?? "*", exact(stack, loc["key"]) ?? "*"));
   }
   return out;
+}
+
+/**
+ * The S3 objects a SageMaker model's containers load at every instance start (creation, scale-out, replacement,
+ * UpdateEndpoint) and whose code runs as the model's execution role (red-team round 100): `model_data_url` (a
+ * model.tar.gz whose `code/inference.py` the AWS framework containers run), `model_data_source.s3_data_source` and
+ * `additional_model_data_source.s3_data_source` (`s3_uri`, a prefix unless `s3_data_type` is `S3Object`), and the
+ * `SAGEMAKER_SUBMIT_DIRECTORY` tarball of the environment. The model names the key, not a version: versioning keeps
+ * nothing from running. Locations blastwall cannot read may be any object.
+ */
+function modelData(stack: TfStack, lists: readonly { blocks: Record<string, unknown>[]; unread: boolean }[]): Omit<SourceUse, "consumer" | "roleAttribute">[] {
+  const out: Omit<SourceUse, "consumer" | "roleAttribute">[] = [];
+  const location = (v: unknown, prefix: boolean, via: string) => {
+    if (v === undefined || v === null || v === "") return;
+    const loc = exact(stack, v) ?? "*";
+    const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(loc);
+    if (!m) {
+      if (globsIntersect(loc, "s3://*", { caseInsensitive: true })) out.push(fetched().anyObject(via));
+      return;
+    }
+    const key = prefix ? `${m[2].replace(/\*+$/, "")}*` : m[2] === "" ? "*" : m[2];
+    out.push({ ...s3(m[1], key), shown: `s3://${m[1]}/${key} (${via})` });
+  };
+  const source = (blocksOf: unknown, via: string) => {
+    for (const b of blocksWithDynamic({ b: blocksOf }, "b").blocks) {
+      const src = blocksWithDynamic(b, "s3_data_source");
+      if (src.unread) out.push(fetched().anyObject(via));
+      for (const d of src.blocks) location(d["s3_uri"], d["s3_data_type"] !== "S3Object", via);
+    }
+  };
+  for (const l of lists) {
+    if (l.unread) out.push(fetched().anyObject("the model data of a SageMaker model's dynamic container"));
+    for (const c of l.blocks) {
+      location(c["model_data_url"], false, "the model data a SageMaker model loads");
+      source(c["model_data_source"], "the model data a SageMaker model loads");
+      source(c["additional_model_data_source"], "additional model data a SageMaker model loads");
+      const env = c["environment"];
+      if (typeof env === "string") out.push(fetched().anyObject("the environment of a SageMaker model, which blastwall cannot read"));
+      else if (env && typeof env === "object") location((env as Record<string, unknown>)["SAGEMAKER_SUBMIT_DIRECTORY"], false, "the SAGEMAKER_SUBMIT_DIRECTORY of a SageMaker model");
+    }
+  }
+  return out;
+}
+
+/**
+ * The CodeCommit repository an Amplify app builds from: a reference to a clone URL of the stack's repository, or a
+ * `git-codecommit` URL's name; `*` for a value blastwall cannot read that may be such a URL; undefined for another
+ * provider (GitHub, Bitbucket, GitLab), which CodeCommit rights do not write.
+ */
+function amplifyRepository(stack: TfStack, v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  const ref = /\$\{aws_codecommit_repository\.([A-Za-z0-9_-]+)\.clone_url/.exec(v);
+  if (ref) return repositoryName(stack, `\${aws_codecommit_repository.${ref[1]}.repository_name}`, "aws_codecommit_repository", "repository_name") ?? "*";
+  const url = exact(stack, v) ?? "*";
+  const m = /git-codecommit\.[^/]+\/v1\/repos\/([^/?#]+)/.exec(url);
+  if (m) return m[1];
+  return globsIntersect(url, "*git-codecommit.*/v1/repos/*", { caseInsensitive: true }) ? "*" : undefined;
 }
 
 /** Stands for parameters blastwall cannot read (fetchedByDocument then takes them as naming any object). */
