@@ -10,9 +10,9 @@ import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { AFTER_APPLY } from "../engine/terraform/policy-documents";
 import { configOf, providerDefaultTags } from "./config-expressions";
 import { configuredCredentialReferences } from "./credential-references";
+import { setTargetHint } from "../engine/terraform/configured-targets";
 import { setConfiguredReferences } from "../engine/reach/credential-references";
 import { withoutInstanceKeys } from "../engine/agents";
-import { setConfiguredTarget } from "../engine/terraform/configured-targets";
 
 export const UNKNOWN_AFTER_APPLY = AFTER_APPLY;
 
@@ -49,7 +49,7 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
     resources.push(toResource(r, undefined));
   }
   const addresses = new Set(resources.filter((r) => r.mode === "managed").map((r) => r.address));
-  resources.forEach((r, i) => (resources[i] = withConfiguredTarget(plan, r, addresses)));
+  for (const r of resources) noteConfiguredTarget(plan, r, addresses);
   // What the configuration shows flowing into each argument, where the values hide it (unknown, or transformed).
   const credentialRefs = configuredCredentialReferences(plan);
   if (credentialRefs.size > 0) {
@@ -67,9 +67,9 @@ export function planToStack(plan: PlanJson, file: string): TfStack {
 
 /**
  * The argument that names the principal an attachment acts on, by attachment type. A value the plan does not know
- * there (a permission set's ARN, always so for a new set; a role with `name_prefix`) is read from the configuration
- * when its references name one resource of the stack and one attribute of it, and only as "may be" (see
- * configured-targets.ts); anything else stays unknown, an unresolved attachment.
+ * there (a permission set's ARN, always so for a new set; a role with `name_prefix`) stays unknown, an unresolved
+ * attachment; when the configuration refers to one resource of the plan and one attribute of it, the finding says so
+ * and how to plan it readably (configured-targets.ts).
  */
 const TARGET_ARGUMENTS: Readonly<Record<string, string>> = {
   aws_ssoadmin_permission_set_inline_policy: "permission_set_arn",
@@ -85,29 +85,30 @@ const TARGET_ARGUMENTS: Readonly<Record<string, string>> = {
   aws_iam_group_policy_attachment: "group",
 };
 
-function withConfiguredTarget(plan: PlanJson, r: TfResource, addresses: ReadonlySet<string>): TfResource {
+function noteConfiguredTarget(plan: PlanJson, r: TfResource, addresses: ReadonlySet<string>): void {
   const argument = TARGET_ARGUMENTS[r.type];
-  if (argument === undefined || r.mode !== "managed" || r.values[argument] !== UNKNOWN_AFTER_APPLY) return r;
+  if (argument === undefined || r.mode !== "managed" || r.values[argument] !== UNKNOWN_AFTER_APPLY) return;
   const config = configOf(plan, r.address);
   const expression = config?.expressions?.[argument];
-  if (!isObject(expression) || !Array.isArray(expression.references)) return r;
+  if (!isObject(expression) || !Array.isArray(expression.references)) return;
   // `aws_x.y.arn` with the bare `aws_x.y` Terraform lists beside it, and nothing else: no index, no variable.
   const refs = new Set(expression.references);
   const attrs = [...refs].filter((x): x is string => typeof x === "string" && /^[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/.test(x));
-  if (attrs.length !== 1) return r;
+  if (attrs.length !== 1) return;
   const resource = attrs[0].slice(0, attrs[0].lastIndexOf("."));
-  if ([...refs].some((x) => x !== attrs[0] && x !== resource)) return r;
+  if ([...refs].some((x) => x !== attrs[0] && x !== resource)) return;
   // The same module instance as the attachment: its address up to its own `type.name`.
   const own = r.address.lastIndexOf(`${r.type}.${r.name}`);
   const target = `${own > 0 ? r.address.slice(0, own) : ""}${resource}`;
-  if (!addresses.has(target)) return r;
-  const out = { ...r, values: { ...r.values, [argument]: `\${${target}${attrs[0].slice(resource.length)}}` } };
-  setConfiguredTarget(
-    out,
+  if (!addresses.has(target)) return;
+  const kind = argument === "permission_set_arn" ? "permission set" : argument;
+  setTargetHint(
+    r,
     argument,
-    `the plan does not know ${r.address}.${argument} until apply, and its configuration refers to ${attrs[0]} only: blastwall cannot tell that expression from a function of it naming another one`,
+    `its configuration refers to ${attrs[0]} only, but a plan shows what an expression refers to, not the expression, which may name ` +
+      `another ${kind} (a conditional, a function of it), so blastwall cannot take it for ${target}: create ${target} in a plan of its own ` +
+      `first (terraform apply -target=${target}), then plan the attachment, or have this plan approved`,
   );
-  return out;
 }
 
 /**

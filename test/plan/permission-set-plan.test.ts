@@ -33,9 +33,11 @@ describe("plan JSON", () => {
 });
 
 /**
- * Red-team round 99: AWS assigns a permission set's ARN, so the first plan of every set has each attachment's
- * permission_set_arn unknown; the configuration's references name the set, which then may be the target (Allows
- * count, Denies and boundaries are not relied on: the expression may be a function of the reference).
+ * AWS assigns a permission set's ARN, so the first plan of every set has each attachment's permission_set_arn unknown.
+ * The configuration lists the expression's references, not the expression: red-team round 101 gave an agent
+ * s3:DeleteBucket through `aws_iam_role.helper.arn != "" ? "agent-bot" : "helper"`, which lists only the helper, when
+ * round 99's reading took such an attachment for the referenced principal's. It stays an unresolved attachment; the
+ * finding names the reference and how to plan it readably.
  */
 describe("an attachment whose target the plan does not know, named by the configuration", () => {
   type Att = { address: string; values: Record<string, unknown>; refs: string[]; arg?: string };
@@ -66,21 +68,30 @@ describe("an attachment whose target the plan does not know, named by the config
   const findings = (p: PlanJson) => analyzeStack(planToStack(p, "plan.json"), { config: {}, rules: agentRules }).findings.filter((f) => f.severity !== "warning" && !f.acknowledged);
   const ids = (p: PlanJson) => findings(p).map((f) => [f.ruleId, f.principal]);
 
-  test("a harmless policy on a new set passes (it was an unresolved-attachment error)", () => {
-    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], set))).toEqual([]);
+  const unresolved = (p: PlanJson) => findings(p).filter((f) => f.ruleId === "unresolved-attachment");
+
+  test("a policy on a new set is an unresolved attachment whose finding names the set and how to plan it readably", () => {
+    const [f, ...more] = unresolved(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], set));
+    expect(more).toEqual([]);
+    expect(f.resource).toBe("aws_ssoadmin_managed_policy_attachment.m");
+    expect(f.message).toContain("its configuration refers to aws_ssoadmin_permission_set.agent.arn only");
+    expect(f.message).toContain("create aws_ssoadmin_permission_set.agent in a plan of its own first (terraform apply -target=aws_ssoadmin_permission_set.agent)");
   });
 
-  test("AdministratorAccess on it fails as the agent's own", () => {
-    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AdministratorAccess")], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
-  });
-
-  test("its Denies and its boundary are not relied on: the expression may name another set", () => {
-    const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-    const allow = { Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" };
-    const inline = (d: string): Att => ({ address: "aws_ssoadmin_permission_set_inline_policy.p", values: { instance_arn: INSTANCE, inline_policy: d }, refs: REFS });
-    const boundary: Att = { address: "aws_ssoadmin_permissions_boundary_attachment.b", values: { instance_arn: INSTANCE, permissions_boundary: [{ managed_policy_arn: "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess" }] }, refs: REFS };
-    expect(ids(newSetPlan([inline(doc(allow, { Effect: "Deny", Action: "ec2:DeleteVolume", Resource: "*" }))], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
-    expect(ids(newSetPlan([inline(doc(allow)), boundary], set))).toContainEqual(["agent-destroy-right", "aws_ssoadmin_permission_set.agent"]);
+  test("red-team round 101: a conditional that names the agent while referring only to another role is not read as that role's", () => {
+    const assume = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    const helper = { address: "aws_iam_role.helper", values: { name_prefix: "helper-", assume_role_policy: assume }, unknown: { name: true, arn: true, id: true } };
+    const agent = { address: "aws_iam_role.agent", values: { name: "agent-bot", assume_role_policy: assume, tags: { "blastwall:agent": "true" } } };
+    const deleteBucket: Att = {
+      address: "aws_iam_role_policy.p",
+      values: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:DeleteBucket", Resource: "*" }] }) },
+      refs: ["aws_iam_role.helper.arn", "aws_iam_role.helper"],
+      arg: "role",
+    };
+    const p = newSetPlan([deleteBucket], helper) as unknown as { resource_changes: unknown[]; planned_values: { root_module: { resources: unknown[] } } };
+    p.resource_changes.push(change(agent.address, ["create"], null, agent.values));
+    p.planned_values.root_module.resources.push({ address: agent.address, mode: "managed", type: "aws_iam_role", name: "agent", provider_name: "registry.terraform.io/hashicorp/aws", values: agent.values });
+    expect(ids(p as unknown as PlanJson)).toContainEqual(["unresolved-attachment", "aws_iam_role_policy.p"]);
   });
 
   test.each([
@@ -88,20 +99,22 @@ describe("an attachment whose target the plan does not know, named by the config
     ["an indexed reference", ["aws_ssoadmin_permission_set.agent[0].arn", "aws_ssoadmin_permission_set.agent[0]", "aws_ssoadmin_permission_set.agent"]],
     ["two sets", [...REFS, "aws_ssoadmin_permission_set.other.arn", "aws_ssoadmin_permission_set.other"]],
     ["a data source", ["data.aws_ssoadmin_permission_set.x.arn", "data.aws_ssoadmin_permission_set.x"]],
-  ])("control: %s stays an unresolved attachment", (_n, refs) => {
-    expect(ids(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", refs as string[])], set))).toEqual([["unresolved-attachment", "aws_ssoadmin_managed_policy_attachment.m"]]);
+  ])("%s: an unresolved attachment whose finding names no single reference", (_n, refs) => {
+    const [f, ...more] = unresolved(newSetPlan([managedAtt("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", refs as string[])], set));
+    expect(more).toEqual([]);
+    expect(f.message).not.toContain("its configuration refers to");
   });
 
-  test("one mechanism: a role with name_prefix, whose name the plan does not know, is read the same way", () => {
+  test("a role with name_prefix, whose name the plan does not know, is told the same way", () => {
     const role = {
       address: "aws_iam_role.agent",
       values: { name_prefix: "agent-", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags: { "blastwall:agent": "true" } },
       unknown: { name: true, arn: true, id: true },
     };
     const att = (policy: string, refs = ["aws_iam_role.agent.name", "aws_iam_role.agent"]): Att => ({ address: "aws_iam_role_policy_attachment.a", values: { policy_arn: policy }, refs, arg: "role" });
-    const rules = (p: PlanJson) => ids(p).filter(([r]) => r === "unresolved-attachment" || r === "agent-destroy-right");
-    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], role))).toEqual([]);
-    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AdministratorAccess")], role))).toEqual([["agent-destroy-right", "aws_iam_role.agent"]]);
-    expect(rules(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", ["var.role"])], role))).toEqual([["unresolved-attachment", "aws_iam_role_policy_attachment.a"]]);
+    const [f] = unresolved(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")], role));
+    expect(f.message).toContain("its configuration refers to aws_iam_role.agent.name only");
+    const [g] = unresolved(newSetPlan([att("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", ["var.role"])], role));
+    expect(g.message).not.toContain("its configuration refers to");
   });
 });

@@ -40,7 +40,7 @@ import {
 } from "./permission-sets";
 import { USER_CREDENTIALS } from "../user-credentials";
 import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
-import { configuredTarget } from "../terraform/configured-targets";
+import { targetHint } from "../terraform/configured-targets";
 
 export interface CollectOptions {
   /** Why `r` is an AI agent (for the report), or undefined when it is not one. */
@@ -214,6 +214,12 @@ class Attached implements AttachedPolicy {
   }
 }
 
+/** What a plan's configuration shows of an attachment's unknown target, as a clause for its finding (configured-targets.ts). */
+function hintOf(att: TfResource, argument: string): string {
+  const hint = targetHint(att, argument);
+  return hint === undefined ? "" : `; ${hint}`;
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
   if (l) l.push(v);
@@ -221,7 +227,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 type Target =
-  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string; readonly why?: string }
+  | { readonly kind: "found"; readonly nodes: readonly Builder[]; readonly maybe: readonly Builder[]; readonly shown: string }
   | { readonly kind: "outside"; readonly name: string; readonly literal: string }
   | {
       readonly kind: "unresolved";
@@ -606,7 +612,7 @@ class Collector {
     const all = [...this.index["permission-set"].byAddress.values()];
     const accounts = this.setAccounts;
     each(ACCOUNT_ASSIGNMENT_TYPE, (a) => {
-      const t = this.permissionSetOf(a);
+      const t = this.resolvePermissionSet(a.values["permission_set_arn"]);
       const targets = t.kind === "found" ? [...t.nodes, ...t.maybe] : t.kind === "unresolved" ? all : [];
       const account = this.exactName(a.values["target_id"]);
       for (const b of targets) {
@@ -645,7 +651,7 @@ class Collector {
     each("aws_ssoadmin_customer_managed_policy_attachment", (att) => {
       let doc: PolicyDocument | undefined;
       const sets = () => {
-        const t = this.permissionSetOf(att);
+        const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
         return t.kind === "found" ? [...t.nodes, ...t.maybe] : [];
       };
       this.attachToPermissionSet(att, () => (doc ??= this.customerManagedReference(att, att.values["customer_managed_policy_reference"], `${att.address}.customer_managed_policy_reference`, sets())));
@@ -663,7 +669,7 @@ class Collector {
     const boundaries = new Map<Builder, TfResource[]>();
     each(PERMISSION_SET_BOUNDARY_TYPE, (att) => {
       // A boundary that may sit on another permission set is not certainly this one's: it caps nothing here.
-      const t = this.permissionSetOf(att);
+      const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
       if (t.kind !== "found") return;
       for (const b of t.nodes) push(boundaries, b, att);
       for (const b of t.maybe) if (!t.nodes.includes(b)) b.notes.push(`${att.address} sets a permissions boundary on a permission set that may be this one (${t.why}), so it caps nothing here`);
@@ -687,12 +693,12 @@ class Collector {
   /** Hangs a policy on the permission set(s) an attachment names; returns those it certainly reaches. */
   private attachToPermissionSet(att: TfResource, getDocument: () => PolicyDocument): Builder[] {
     const document = () => this.existenceAdjusted(att, getDocument());
-    const t = this.permissionSetOf(att);
+    const t = this.resolvePermissionSet(att.values["permission_set_arn"]);
     if (t.kind === "outside") return [];
     if (t.kind === "unresolved") {
       this.unresolved.push({
         address: att.address,
-        detail: `${att.address} attaches a policy to the permission set ${t.shown} (permission_set_arn), which blastwall cannot resolve: it may reach any permission set, agents included`,
+        detail: `${att.address} attaches a policy to the permission set ${t.shown} (permission_set_arn), which blastwall cannot resolve: it may reach any permission set, agents included${hintOf(att, "permission_set_arn")}`,
         document: document(),
       });
       return [];
@@ -705,13 +711,6 @@ class Collector {
       b.notes.push(t.why);
     }
     return [...t.nodes];
-  }
-
-  /** The permission set(s) a resource's `permission_set_arn` names; one a plan's configuration names only may be it. */
-  private permissionSetOf(r: TfResource): PermissionSetTarget {
-    const t = this.resolvePermissionSet(r.values["permission_set_arn"]);
-    const guess = configuredTarget(r, "permission_set_arn");
-    return guess !== undefined && t.kind === "found" ? { kind: "found", nodes: [], maybe: [...t.nodes, ...t.maybe], why: guess } : t;
   }
 
   /**
@@ -953,10 +952,8 @@ class Collector {
     if (exclusive) this.exclusiveAttachments.push({ address: att.address, policy: this.policyIdentity(att.values["policy_arn"], att), targets: exclusive });
   }
 
-  private attach(att: TfResource, kind: PrincipalKind, arg: string, target: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
+  private attach(att: TfResource, kind: PrincipalKind, arg: string, t: Target, getDocument: () => PolicyDocument, key: PolicyKey): void {
     const document = () => this.existenceAdjusted(att, getDocument());
-    const guess = configuredTarget(att, arg);
-    const t: Target = guess !== undefined && target.kind === "found" ? { ...target, nodes: [], maybe: [...target.nodes, ...target.maybe], why: guess } : target;
     switch (t.kind) {
       case "outside":
         // A principal elsewhere; when it is an agent, what this stack hands it is judged like an agent's own.
@@ -965,7 +962,7 @@ class Collector {
       case "unresolved":
         this.unresolved.push({
           address: att.address,
-          detail: `${att.address} attaches a policy to the ${kind} ${t.shown} (${arg}), which blastwall cannot resolve: it may reach any ${kind}, agents included`,
+          detail: `${att.address} attaches a policy to the ${kind} ${t.shown} (${arg}), which blastwall cannot resolve: it may reach any ${kind}, agents included${hintOf(att, arg)}`,
           document: document(),
           ...(t.pattern !== undefined ? { pattern: t.pattern } : {}),
         });
@@ -987,9 +984,9 @@ class Collector {
           if (nodes.includes(b)) continue;
           // It may be another principal: what it allows counts, what it denies cannot be relied on.
           const unsure = accounts.get(b);
-          const why = unsure ?? t.why ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
+          const why = unsure ?? `${att.address} names the ${kind} ${t.shown}, which may not be this ${kind} (name ${b.name})`;
           push(b, lazyAttached(att.address, () => uncertainDenies(viaDoc(), "blastwall:target", why)));
-          b.notes.push(unsure ?? t.why ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
+          b.notes.push(unsure ?? `${att.address} attaches a policy to the ${kind} named ${t.shown}, which may be this ${kind} (name ${b.name})`);
         }
         return;
       }
