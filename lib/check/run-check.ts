@@ -268,7 +268,8 @@ function unmatchedAddresses(config: BlastwallConfig, stacks: readonly TfStack[],
   }
   const files = filesChecked(stacks);
   return entries
-    .filter((entry) => !known.has(entry))
+    // An instance's address selects the block a configuration writes once (agents.ts).
+    .filter((entry) => !known.has(entry) && !known.has(withoutInstanceKeys(entry)))
     .map((entry) => ({
       ruleId: "config-address-unmatched",
       severity: strict ? "error" : "warning",

@@ -51,10 +51,16 @@ function configMarks(config: BlastwallConfig, stack: TfStack | undefined) {
   const sel = config.agents ?? {};
   const addresses = new Set(sel.addresses ?? []);
   const tags = Object.entries(sel.tags ?? {});
+  // An entry copied from `terraform state list` names one instance (`aws_iam_role.agent[0]`); a configuration writes the
+  // block once, and blastwall judges a `count`/`for_each` block as one principal: the entry selects it (red-team round
+  // 101: it selected nothing, and the role with AdministratorAccess passed).
+  const blocks = new Map([...addresses].map((a) => [withoutInstanceKeys(a), a]));
   const byAddress = (r: TfResource): string | undefined => {
     if (addresses.size === 0) return undefined;
     const bare = withoutInstanceKeys(r.address);
     if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
+    const instance = r.address === bare ? blocks.get(bare) : undefined;
+    if (instance !== undefined) return `config agents.addresses lists ${instance}, an instance of ${bare}, which blastwall judges as one principal`;
     return undefined;
   };
   const byTags = (r: TfResource, unreadableMaps: boolean): { readonly reason: string; readonly own: boolean } | undefined => {

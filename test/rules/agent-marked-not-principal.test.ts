@@ -139,6 +139,18 @@ describe("config-address-unmatched", () => {
     expect(f.evidence[0].address).toBe("infra/blastwall.json");
   });
 
+  test("red-team round 101: an instance's address, as terraform state list gives it, selects the count block and is no typo", () => {
+    const json = tf({ "aws_iam_role.agent": { count: 1, name: "agent", assume_role_policy: LAMBDA_TRUST }, "aws_iam_role_policy_attachment.admin": { role: "${aws_iam_role.agent[0].name}", policy_arn: ADMIN } });
+    const stack = buildStack(json, "c.tf.json");
+    const found = checkStacks([stack], { config: { agents: { addresses: ["aws_iam_role.agent[0]"] } }, rules: agentRules }).findings;
+    expect(found.filter((f) => f.ruleId === "agent-destroy-right").map((f) => f.principal)).toEqual(["aws_iam_role.agent"]);
+    expect(found.filter((f) => f.ruleId === "config-address-unmatched")).toEqual([]);
+    // Control: another block's instance selects nothing, and is reported.
+    const other = checkStacks([stack], { config: { agents: { addresses: ["aws_iam_role.agnet[0]"] } }, rules: agentRules }).findings;
+    expect(other.filter((f) => f.ruleId === "agent-destroy-right")).toEqual([]);
+    expect(other.filter((f) => f.ruleId === "config-address-unmatched").map((f) => f.principal)).toEqual(["aws_iam_role.agnet[0]"]);
+  });
+
   test("an address only the second file has: no warning", () => {
     expect(run([a, b], ["aws_iam_role.other"])).toEqual([]);
   });
