@@ -283,3 +283,23 @@ test("hasInterpolation reads escapes like parseTemplate", () => {
     expect([s, hasInterpolation(s)]).toEqual([s, parseTemplate(s).some((p) => p.kind === "interpolation")]);
   }
 });
+
+describe("templates nested to any depth", () => {
+  // Red-team round 101: 10,000 nested `${"${"...` overflowed the recursive scan, an internal error instead of a reading.
+  test("10,000 levels are one interpolation, read without overflowing the stack", () => {
+    const deep = `${'${"'.repeat(10000)}x${'"}'.repeat(10000)}`;
+    const parts = parseTemplate(deep);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toMatchObject({ kind: "interpolation", raw: deep });
+  });
+
+  test.each([
+    ['a${"}"}b', ["literal", "interpolation", "literal"]],
+    ['${"${x}"}', ["interpolation"]],
+    ['${"unclosed', ["interpolation"]],
+    ['${x "y}', ["interpolation"]],
+    ['$${x}${y}', ["literal", "interpolation"]],
+  ])("%s", (s, kinds) => {
+    expect(parseTemplate(s).map((p) => p.kind)).toEqual(kinds);
+  });
+});

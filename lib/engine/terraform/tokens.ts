@@ -89,40 +89,53 @@ function cleanExpr(inner: string): string {
  * never closed. Braces nest; quoted strings are skipped, including their own interpolations.
  */
 function scanExpressionEnd(s: string, start: number): number {
-  let depth = 0;
-  let i = start;
-  const n = s.length;
-  while (i < n) {
-    const c = s[i];
-    if (c === '"') {
-      i = scanQuotedEnd(s, i + 1);
-      continue;
-    }
-    if (c === "{") depth++;
-    else if (c === "}") {
-      if (depth === 0) return i + 1;
-      depth--;
-    }
-    i++;
-  }
-  return -1;
+  return scanNested(s, start, EXPRESSION);
 }
 
-/** Index just past the closing quote of a quoted template string whose content starts at `start`. */
-function scanQuotedEnd(s: string, start: number): number {
-  let i = start;
+/**
+ * On the scanner's stack: a quoted template string, or an expression as its brace depth (0 or more). A quoted string
+ * in an expression is skipped, including its own interpolations.
+ */
+const QUOTED = -1;
+const EXPRESSION = 0;
+
+/**
+ * The scan behind both: expressions and the quoted strings inside them nest to any depth, kept on a stack rather than
+ * the call stack (10,000 nested `${"${"...` made the recursive scan overflow it: an internal error instead of a
+ * reading). Unclosed input ends an expression scan with -1 and a quoted one with the end of the text.
+ */
+function scanNested(s: string, start: number, first: number): number {
   const n = s.length;
+  const stack: number[] = [first];
+  let i = start;
   while (i < n) {
     const c = s[i];
+    const top = stack.length - 1;
+    if (stack[top] !== QUOTED) {
+      if (c === '"') stack.push(QUOTED);
+      else if (c === "{") stack[top]++;
+      else if (c === "}") {
+        if (stack[top] === 0) {
+          stack.pop();
+          if (stack.length === 0) return i + 1;
+        } else stack[top]--;
+      }
+      i++;
+      continue;
+    }
     if (c === "\\") {
       i += 2;
       continue;
     }
-    if (c === '"') return i + 1;
+    if (c === '"') {
+      stack.pop();
+      if (stack.length === 0) return i + 1;
+      i++;
+      continue;
+    }
     if ((c === "$" || c === "%") && s[i + 1] === "{") {
-      const close = scanExpressionEnd(s, i + 2);
-      if (close < 0) return n;
-      i = close;
+      stack.push(EXPRESSION);
+      i += 2;
       continue;
     }
     if ((c === "$" || c === "%") && s[i + 1] === c && s[i + 2] === "{") {
@@ -131,7 +144,7 @@ function scanQuotedEnd(s: string, start: number): number {
     }
     i++;
   }
-  return n;
+  return first === QUOTED ? n : -1;
 }
 
 export type ReferenceKind = "resource" | "data" | "var" | "local" | "module" | "other";
