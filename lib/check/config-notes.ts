@@ -21,7 +21,7 @@ export const isPlanRuleId = (id: string): boolean => id.startsWith("plan-");
 export interface SelectorUse {
   /** The `agents.names` globs that selected a principal in some stack checked. */
   readonly names: ReadonlySet<string>;
-  /** Whether `agents.tags` selected anything in some stack checked. */
+  /** Whether `agents.tags` selected a role, user or permission set in some stack checked. */
   readonly tags: boolean;
   /** Principals whose tags hold the selector's in another case (`aws_iam_role.a has Role = "Agent"`). */
   readonly nearTags: readonly string[];
@@ -50,7 +50,7 @@ export function unusedSelectorNotes(config: BlastwallConfig, use: SelectorUse, s
     const listed = tags.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ");
     const near = use.nearTags.length > 0 ? ` Near match${use.nearTags.length === 1 ? "" : "es"} in another case: ${someOf(use.nearTags)}.` : "";
     out.push(
-      `${source} sets agents.tags ${listed}, which selects no resource in any stack checked (files checked: ${files || "none"}): every listed tag ` +
+      `${source} sets agents.tags ${listed}, which selects no role, user or permission set in any stack checked (files checked: ${files || "none"}): every listed tag ` +
         `must be present with exactly that value, and AWS tag keys and values are case-sensitive. ${consequence}${near} ` +
         `Correct the key or value to what the agent's tags say, or remove the selector. ${shared}`,
     );

@@ -98,10 +98,11 @@ export function describeError(e: ErrorObject): string {
 function agentNameProblem(key: string, entry: string): string {
   const at = entry.lastIndexOf("/");
   const tail = at >= 0 ? entry.slice(at + 1) : entry.slice(entry.lastIndexOf(":") + 1);
-  const suggestion = /^[A-Za-z0-9_+=,.@*?-]+$/.test(tail) ? tail : "ai-*";
+  // Only a name the entry itself holds is suggested: a stock example (`ai-*`) would select other roles than the one meant.
+  const suggestion = /^[A-Za-z0-9_+=,.@*?-]+$/.test(tail) ? `: use ${JSON.stringify(tail)}` : ": write the principal's name as IAM shows it";
   const what = /[/:]/.test(entry) ? "matches names, not ARNs or paths" : "matches names, which hold only letters, digits and _+=,.@- (and the globs * and ?)";
   return (
-    `${key}: ${JSON.stringify(entry)} can match no principal: agents.names ${what}: use ${JSON.stringify(suggestion)} ` +
+    `${key}: ${JSON.stringify(entry)} can match no principal: agents.names ${what}${suggestion} ` +
     `(IAM role and user names and Identity Center permission set names hold only letters, digits and _+=,.@-; a role under a path is matched by its name alone, and one under /agents/ is an agent anyway)`
   );
 }

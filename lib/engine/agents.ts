@@ -129,7 +129,7 @@ export function agentSelector(config: BlastwallConfig, stack?: TfStack): (r: TfR
 /**
  * Which of the config's `agents.names` globs select a principal of the stack (tested as `agentSelector` tests them) or
  * one outside it that the stack names (`outside`, tested as `outsideAgentSelector` tests them), and whether its
- * `agents.tags` select any resource (as `agentSelector` and `agentMarkSelector` do). A selector that selects nothing
+ * `agents.tags` select any role, user or permission set (as `agentSelector` does). A selector that selects nothing
  * in any stack of a run is noted: a misspelt glob or tag leaves the agent it meant unjudged.
  */
 export function configSelectorHits(
@@ -144,7 +144,9 @@ export function configSelectorHits(
   const hasTags = Object.keys(config.agents?.tags ?? {}).length > 0;
   for (const r of stack.resources) {
     const principal = AGENT_PRINCIPAL_TYPES.has(r.type);
-    if (hasTags && !tags) tags = marks.byTags(r, principal) !== undefined;
+    // Only a principal counts: the selector marks principals, and a bucket or log group that shares the team's tags is
+    // no agent (red-team round 102: such a bucket hid the note for a selector no role matched).
+    if (hasTags && !tags && principal) tags = marks.byTags(r, true) !== undefined;
     if (!principal || names.size === globs.length) continue;
     const name = namePattern(stack, r);
     for (const g of globs) {

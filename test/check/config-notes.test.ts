@@ -66,7 +66,7 @@ describe("agents.tags selectors that select nothing", () => {
     const r = run({ agents: { tags: { role: "agent" } } });
     expect(r.summary.agentPrincipals).toBe(0);
     const [n] = r.notes!;
-    expect(n).toMatch(/^infra\/blastwall\.json sets agents\.tags role = "agent", which selects no resource in any stack checked/);
+    expect(n).toMatch(/^infra\/blastwall\.json sets agents\.tags role = "agent", which selects no role, user or permission set in any stack checked/);
     expect(n).toContain("AWS tag keys and values are case-sensitive");
     expect(n).toContain('Near match in another case: aws_iam_role.coder has Role = "Agent".');
   });
@@ -75,6 +75,20 @@ describe("agents.tags selectors that select nothing", () => {
     const r = run({ agents: { tags: { Role: "Agent" } } });
     expect(r.summary.agentPrincipals).toBe(1);
     expect(r.notes).toBeUndefined();
+  });
+
+  test("red-team round 102: a bucket that shares the selector's tags does not hide the note (the selector marks principals)", () => {
+    const withBucket = buildStack(
+      tf({
+        "aws_iam_role.coder": { name: "ai-coder", assume_role_policy: TRUST, tags: { Team: "ai" } },
+        "aws_iam_role_policy.p": { role: "${aws_iam_role.coder.id}", policy: policy(destroy) },
+        "aws_s3_bucket.b": { bucket: "b", tags: { team: "ai" } },
+      }),
+      "s.tf.json",
+    );
+    const r = run({ agents: { tags: { team: "ai" } } }, { stacks: [withBucket] });
+    expect(r.summary.agentPrincipals).toBe(0);
+    expect(r.notes?.join(" ")).toContain('Near match in another case: aws_iam_role.coder has Team = "ai".');
   });
 
   test("without a near match the note has no near-match clause", () => {
