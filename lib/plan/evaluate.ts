@@ -6,6 +6,7 @@ import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
 import { agentMarkSelector, type AgentMark } from "../engine/agents";
+import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
@@ -115,6 +116,20 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     };
     return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(changes.map(changeKeyOf)) };
   }
+  if (touched.length === 0 && f.ruleId === MARKED_NOT_PRINCIPAL) {
+    // The agent's credentials are not known (a role blastwall cannot identify, a group's users): any role may be
+    // them, so a change that can give a role rights may be giving them to the agent (red-team round 101b: a plan gave
+    // the instance role of an unchanged, marked Auto Scaling group AdministratorAccess and passed).
+    const iam = changes.filter((rc) => mayGrantRights(rc.type));
+    if (iam.length > 0) {
+      const note: Evidence = {
+        step: "plan",
+        address: iam[0].address,
+        detail: `the agent's credentials cannot be told, and this plan changes what rights principals have (${iam.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")}): any of these may give them to the agent`,
+      };
+      return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(iam.map(changeKeyOf)) };
+    }
+  }
   if (touched.length === 0) {
     const note: Evidence = {
       step: "plan",
@@ -129,6 +144,14 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     detail: `introduced or kept by ${touched.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
   };
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+const MARKED_NOT_PRINCIPAL = "agent-marked-not-principal";
+const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set(RESOURCE_POLICIES.map(([type]) => type));
+
+/** Resources whose change can give a principal rights: IAM and Identity Center, resource policies, SCPs and RCPs. */
+function mayGrantRights(type: string): boolean {
+  return /^aws_(iam|ssoadmin)_/.test(type) || type.startsWith("aws_organizations_policy") || RESOURCE_POLICY_TYPES.has(type);
 }
 
 /**

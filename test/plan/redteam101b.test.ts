@@ -1,0 +1,80 @@
+/**
+ * Red-team round 101b: real `terraform show -json` plans (Terraform 1.11, hashicorp/aws 5.100; values trimmed of nulls)
+ * in which the plan gate passed a plan that gives an agent's credentials AdministratorAccess.
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { runCli } from "../../lib/cli/main";
+import { FIXTURES, tempDir, writeTemp } from "./helpers";
+
+type Plan = Record<string, any>;
+type Report = { findings: { ruleId: string; severity: string; principal: string; message: string; evidence: { detail: string }[] }[] };
+
+const load = (name: string): Plan => JSON.parse(readFileSync(join(FIXTURES, "rt101b", `${name}.json`), "utf8"));
+
+async function gate(p: Plan) {
+  const dir = tempDir();
+  writeTemp(dir, "plan.json", JSON.stringify(p));
+  let stdout = "";
+  const code = await runCli(["gate", "--format", "json", "plan.json"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: dir, env: {}, now: () => new Date("2026-10-01T09:00:00Z") });
+  const report = JSON.parse(stdout) as Report;
+  const errors = report.findings.filter((f) => f.severity === "error");
+  return { code, report, errors: errors.map((f) => `${f.ruleId} ${f.principal}`) };
+}
+
+/** Every object of the plan (prior state, planned values, changes) that `match` picks, rewritten by `edit`. */
+function rewrite(p: unknown, match: (o: Record<string, unknown>) => boolean, edit: (o: Record<string, unknown>) => void): void {
+  if (Array.isArray(p)) p.forEach((x) => rewrite(x, match, edit));
+  else if (typeof p === "object" && p !== null) {
+    const o = p as Record<string, unknown>;
+    if (match(o)) edit(o);
+    Object.values(o).forEach((x) => rewrite(x, match, edit));
+  }
+}
+
+describe("finding 1: an Auto Scaling group's launch template given by its literal id in the plan", () => {
+  // Prior state: role agent-node, its instance profile, launch template agent-node with that profile, and the group
+  // `agents` with a blastwall:agent tag block. The plan only attaches AdministratorAccess to the role.
+  test("the template is found by its id, and the role the group's instances run as is judged as the agent: FAIL", async () => {
+    const r = await gate(load("asg-template-id"));
+    expect(r.code).toBe(1);
+    expect(r.errors).toContain("agent-destroy-right aws_iam_role.node");
+  });
+
+  test("a template given by its id only is found by its id", async () => {
+    const p = load("asg-template-id");
+    rewrite(p, (o) => o.version === "$Latest", (o) => delete o.name);
+    const r = await gate(p);
+    expect(r.errors).toContain("agent-destroy-right aws_iam_role.node");
+  });
+
+  test("a template given by name only is found by its name, as before", async () => {
+    const p = load("asg-template-id");
+    rewrite(p, (o) => o.version === "$Latest", (o) => delete o.id);
+    const r = await gate(p);
+    expect(r.errors).toContain("agent-destroy-right aws_iam_role.node");
+  });
+
+  const elsewhere = () => {
+    const p = load("asg-template-id");
+    rewrite(p, (o) => o.version === "$Latest", (o) => Object.assign(o, { id: "lt-0fffffffffffffff0", name: "made-elsewhere" }));
+    return p;
+  };
+
+  test("a template blastwall cannot identify: the marked group stays an error, though the group does not change, as the plan changes IAM", async () => {
+    const r = await gate(elsewhere());
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(["agent-marked-not-principal aws_autoscaling_group.agents"]);
+    const f = r.report.findings.find((x) => x.ruleId === "agent-marked-not-principal")!;
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("aws_iam_role_policy_attachment.admin [create]");
+  });
+
+  test("the control: the same group, and a plan that changes no IAM: already true of the current state, a warning", async () => {
+    const p = elsewhere();
+    p.resource_changes = p.resource_changes.filter((rc: Plan) => rc.address !== "aws_iam_role_policy_attachment.admin");
+    p.planned_values.root_module.resources = p.planned_values.root_module.resources.filter((x: Plan) => x.address !== "aws_iam_role_policy_attachment.admin");
+    const r = await gate(p);
+    expect(r.code).toBe(0);
+    expect(r.report.findings.find((x) => x.ruleId === "agent-marked-not-principal")?.severity).toBe("warning");
+  });
+});
