@@ -6,6 +6,7 @@ import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
 import { agentMarkSelector, type AgentMark } from "../engine/agents";
+import { launchMarks } from "../engine/agent-marks";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
@@ -207,6 +208,19 @@ function keptMarks(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], config:
     const moved = was !== rc.address ? ` (as ${was})` : "";
     // As it was read: an inherited or selector-tag mark still counts only where the resource runs as a role.
     kept.set(rc.address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+  }
+  // Marks EC2 puts on instances (a group's tag blocks, aws_autoscaling_group_tag, a template's tag_specifications,
+  // aws_ec2_tag), read as the engine reads them, on the state before the plan: the instances launched with the tag
+  // keep running the agent after it is dropped (red-team round 101b).
+  const prior = priorStateToStack(plan, stack.file);
+  if (prior) {
+    const now = new Map(plan.resource_changes.filter((rc) => !rc.deposed && typeof rc.previous_address === "string").map((rc) => [rc.previous_address as string, rc.address]));
+    for (const [was, mark] of launchMarks(prior)) {
+      const address = now.get(was) ?? was;
+      if (kept.has(address) || !stack.byAddress.has(address)) continue;
+      const moved = was !== address ? ` (as ${was})` : "";
+      kept.set(address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+    }
   }
   return kept;
 }

@@ -156,6 +156,17 @@ function withDefaultTags(plan: PlanJson, r: TfResource): TfResource {
   return { ...r, values: { ...r.values, tags_all: { ...(escapeTemplates(defaults) as Record<string, unknown>), ...own } } };
 }
 
+/**
+ * One side of a change (`before`, or `after` with its unknowns) as a stack of that resource alone, for the engine's
+ * readers of a single resource (the agent marks EC2 puts on instances). Undefined when that side has no object.
+ */
+export function changeSideStack(rc: PlanResourceChange, side: "before" | "after", file: string): TfStack | undefined {
+  const values = rc.change[side];
+  if (!isObject(values)) return undefined;
+  const r = toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values } as PlanModuleResource, side === "after" ? rc.change.after_unknown : undefined);
+  return stackOf(file, [r], new Map());
+}
+
 /** A `TfStack` of resources read from a plan, indexed by address and type. */
 function stackOf(file: string, resources: TfResource[], variables: Map<string, unknown>): TfStack {
   const byAddress = new AddressMap<TfResource>(resources.map((r) => [r.address, r] as const));

@@ -78,3 +78,42 @@ describe("finding 1: an Auto Scaling group's launch template given by its litera
     expect(r.report.findings.find((x) => x.ruleId === "agent-marked-not-principal")?.severity).toBe("warning");
   });
 });
+
+describe("finding 2: marks EC2 puts on instances are kept across the plan, and their removal is reported", () => {
+  // Prior state: a launch template with tag_specifications for instances carrying blastwall:agent, its profile's role.
+  test("the control: the template keeps its tag_specifications, and the plan gives the role admin: FAIL", async () => {
+    const r = await gate(load("template-mark-kept"));
+    expect(r.errors).toContain("agent-destroy-right aws_iam_role.node");
+    expect(r.errors).not.toContain("plan-agent-tag-removed aws_launch_template.node");
+  });
+
+  test("the plan drops tag_specifications in the same breath: the mark is kept (FAIL), and its removal is reported", async () => {
+    const r = await gate(load("template-mark-dropped"));
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(expect.arrayContaining(["agent-destroy-right aws_iam_role.node", "plan-agent-tag-removed aws_launch_template.node"]));
+    const f = r.report.findings.find((x) => x.ruleId === "agent-destroy-right")!;
+    expect(f.evidence.map((e) => e.detail).join("\n")).toContain("a mark before this plan");
+  });
+
+  test("the plan deletes the aws_autoscaling_group_tag that marks the group: kept, and reported", async () => {
+    const r = await gate(load("asg-tag-deleted"));
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(expect.arrayContaining(["agent-destroy-right aws_iam_role.node", "plan-agent-tag-removed aws_autoscaling_group_tag.agent"]));
+  });
+
+  const ec2Tag = (key: string): Plan => ({
+    format_version: "1.2",
+    terraform_version: "1.11.4",
+    planned_values: { root_module: {} },
+    resource_changes: [{ address: "aws_ec2_tag.agent", mode: "managed", type: "aws_ec2_tag", name: "agent", change: { actions: ["delete"], before: { resource_id: "i-0123456789abcdef0", key, value: "true" }, after: null, after_unknown: {} } }],
+    configuration: { root_module: {} },
+    applyable: true,
+    complete: true,
+    errored: false,
+  });
+
+  test("deleting an aws_ec2_tag with the agent key is a tag removal; one with another key is not", async () => {
+    expect((await gate(ec2Tag("blastwall:agent"))).errors).toEqual(["plan-agent-tag-removed aws_ec2_tag.agent"]);
+    expect((await gate(ec2Tag("team"))).errors).toEqual([]);
+  });
+});
