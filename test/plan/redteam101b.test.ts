@@ -117,3 +117,22 @@ describe("finding 2: marks EC2 puts on instances are kept across the plan, and t
     expect((await gate(ec2Tag("team"))).errors).toEqual([]);
   });
 });
+
+describe("finding 4: an agent permission set deleted and created again under its name at another address", () => {
+  // Prior: aws_ssoadmin_permission_set.agent, AgentDev, tagged blastwall:agent. The plan destroys it, creates
+  // aws_ssoadmin_permission_set.dev named AgentDev with no tag, and attaches AdministratorAccess to the new set.
+  test("the new set is still an agent: the attachment that may reach it fails the gate", async () => {
+    const r = await gate(load("permission-set-recreated"));
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(["unresolved-attachment aws_ssoadmin_managed_policy_attachment.admin"]);
+  });
+
+  test("the control: the same name in another Identity Center instance is another set, not the agent", async () => {
+    const p = load("permission-set-recreated");
+    const other = "arn:aws:sso:::instance/ssoins-2222222222222222";
+    for (const rc of p.resource_changes) if (rc.address === "aws_ssoadmin_permission_set.dev") rc.change.after.instance_arn = other;
+    for (const x of p.planned_values.root_module.resources) if (x.address === "aws_ssoadmin_permission_set.dev") x.values.instance_arn = other;
+    const r = await gate(p);
+    expect(r.errors).toEqual([]);
+  });
+});
