@@ -218,8 +218,12 @@ function launchedRoles(lookup: RoleLookup, r: TfResource): RunsAs[] {
   each(r.values, ["launch_template_config", "launch_template_specification"], fleet[0], fleet[1], "launch_template_config");
   const out: RunsAs[] = [];
   for (const s of specs) {
-    const v = s.block[s.id] ?? s.block[s.name];
-    const template = namedResource(stack, v, "aws_launch_template", "name", (x, name) => x === name);
+    // A plan writes both the literal id and name of the template (the configuration one of them): the id is matched
+    // with the templates' ids, the name with their names (red-team round 101b: an id compared with names never matched).
+    const id = s.block[s.id];
+    const v = id ?? s.block[s.name];
+    const same = (x: string, y: string) => x === y;
+    const template = (isSet(id) ? namedResource(stack, id, "aws_launch_template", "id", same) : undefined) ?? (isSet(s.block[s.name]) ? namedResource(stack, s.block[s.name], "aws_launch_template", "name", same) : undefined);
     if (template) out.push(...through(lookup, s.attribute, template));
     else out.push({ attribute: s.attribute, ...(isSet(v) ? { value: v } : {}), note: "a launch template blastwall cannot find in this stack, whose instance profile its instances run as" });
   }

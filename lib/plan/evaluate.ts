@@ -6,6 +6,8 @@ import type { Evidence, Finding, FindingDraft } from "../engine/findings";
 import type { TfStack } from "../engine/terraform/types";
 import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
 import { agentMarkSelector, type AgentMark } from "../engine/agents";
+import { launchMarks } from "../engine/agent-marks";
+import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
@@ -115,6 +117,20 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     };
     return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(changes.map(changeKeyOf)) };
   }
+  if (touched.length === 0 && f.ruleId === MARKED_NOT_PRINCIPAL) {
+    // The agent's credentials are not known (a role blastwall cannot identify, a group's users): any role may be
+    // them, so a change that can give a role rights may be giving them to the agent (red-team round 101b: a plan gave
+    // the instance role of an unchanged, marked Auto Scaling group AdministratorAccess and passed).
+    const iam = changes.filter((rc) => mayGrantRights(rc.type));
+    if (iam.length > 0) {
+      const note: Evidence = {
+        step: "plan",
+        address: iam[0].address,
+        detail: `the agent's credentials cannot be told, and this plan changes what rights principals have (${iam.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")}): any of these may give them to the agent`,
+      };
+      return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(iam.map(changeKeyOf)) };
+    }
+  }
   if (touched.length === 0) {
     const note: Evidence = {
       step: "plan",
@@ -131,6 +147,17 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
 }
 
+const MARKED_NOT_PRINCIPAL = "agent-marked-not-principal";
+const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set(RESOURCE_POLICIES.map(([type]) => type));
+
+/** Resources whose change can give a principal rights: IAM and Identity Center, resource policies, SCPs and RCPs. */
+function mayGrantRights(type: string): boolean {
+  return /^aws_(iam|ssoadmin)_/.test(type) || type.startsWith("aws_organizations_policy") || RESOURCE_POLICY_TYPES.has(type);
+}
+
+/** Principals another of the same name stands in for: the same ARN (roles, users), the same set to pick by name. */
+const RENAMEABLE: ReadonlySet<string> = new Set(["aws_iam_role", "aws_iam_user", "aws_ssoadmin_permission_set"]);
+
 /**
  * A principal that is an agent before the plan stays one after it: a plan must not be able to take a role out of
  * the agent checks (move it away from a configured address, rename it out of a name glob, drop a selector tag,
@@ -142,24 +169,31 @@ function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgen
   if (marks.size > 0) stack = { ...stack, keptMarks: marks };
   // IAM names of agents, by type: a role deleted and created again under the same name (another address, no tag)
   // has the same ARN, so whatever runs as the agent assumes it.
-  const names = new Map<string, string>();
+  const names = new Map<string, { address: string; instance: unknown }>();
   const nameKey = (type: string, name: string) => `${type}|${name.toLowerCase()}`;
   for (const rc of plan.resource_changes) {
     if (rc.deposed || !AGENT_PRINCIPAL_TYPES.has(rc.type) || !isAgent(rc)) continue;
     for (const side of [rc.change.before, rc.change.after]) {
       const name = typeof side === "object" && side !== null ? (side as Record<string, unknown>).name : undefined;
-      if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), rc.previous_address ?? rc.address);
+      if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), { address: rc.previous_address ?? rc.address, instance: (side as Record<string, unknown>).instance_arn });
     }
     if (!stack.byAddress.has(rc.address)) continue;
     const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address ? ` (as ${rc.previous_address})` : "";
     kept.set(rc.address, `an agent before this plan${moved} by its ${AGENT_TAG} tag, /agents/ path or a blastwall.json selector; a plan cannot take it out of the checks`);
   }
   for (const r of stack.resources) {
-    if (kept.has(r.address) || (r.type !== "aws_iam_role" && r.type !== "aws_iam_user") || typeof r.values.name !== "string") continue;
+    if (kept.has(r.address) || !RENAMEABLE.has(r.type) || typeof r.values.name !== "string") continue;
     const was = names.get(nameKey(r.type, r.values.name));
-    if (was !== undefined && was !== r.address) {
-      kept.set(r.address, `has the IAM name "${r.values.name}" of the agent ${was} before this plan, so the same ARN: whatever runs as that agent can use it`);
+    if (was === undefined || was.address === r.address) continue;
+    if (r.type === "aws_ssoadmin_permission_set") {
+      // Users and the AWS CLI (sso_role_name) pick a set by its name in its Identity Center instance; an instance
+      // either side does not know may be the same one.
+      const known = (v: unknown) => typeof v === "string" && !v.includes("${");
+      if (known(r.values.instance_arn) && known(was.instance) && r.values.instance_arn !== was.instance) continue;
+      kept.set(r.address, `has the name "${r.values.name}" of the agent permission set ${was.address} before this plan, in the same Identity Center instance: the users and sessions that chose that set by name get this one`);
+      continue;
     }
+    kept.set(r.address, `has the IAM name "${r.values.name}" of the agent ${was.address} before this plan, so the same ARN: whatever runs as that agent can use it`);
   }
   return kept.size > 0 ? { ...stack, keptAgents: kept } : stack;
 }
@@ -184,6 +218,19 @@ function keptMarks(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], config:
     const moved = was !== rc.address ? ` (as ${was})` : "";
     // As it was read: an inherited or selector-tag mark still counts only where the resource runs as a role.
     kept.set(rc.address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+  }
+  // Marks EC2 puts on instances (a group's tag blocks, aws_autoscaling_group_tag, a template's tag_specifications,
+  // aws_ec2_tag), read as the engine reads them, on the state before the plan: the instances launched with the tag
+  // keep running the agent after it is dropped (red-team round 101b).
+  const prior = priorStateToStack(plan, stack.file);
+  if (prior) {
+    const now = new Map(plan.resource_changes.filter((rc) => !rc.deposed && typeof rc.previous_address === "string").map((rc) => [rc.previous_address as string, rc.address]));
+    for (const [was, mark] of launchMarks(prior)) {
+      const address = now.get(was) ?? was;
+      if (kept.has(address) || !stack.byAddress.has(address)) continue;
+      const moved = was !== address ? ` (as ${was})` : "";
+      kept.set(address, { ...mark, reason: `a mark before this plan${moved}: ${mark.reason}; a plan cannot take it out of the checks` });
+    }
   }
   return kept;
 }

@@ -117,13 +117,17 @@ function noteConfiguredTarget(plan: PlanJson, r: TfResource, addresses: Readonly
  * Only when the configuration does not set the argument (and the plan says which arguments it sets) is the unknown
  * dropped; a configured policy that is unknown stays unknown, and fails closed.
  */
-const COMPUTED_POLICY_ARGUMENTS: Readonly<Record<string, string>> = Object.fromEntries(RESOURCE_POLICIES);
+const COMPUTED_POLICY_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(RESOURCE_POLICIES.map(([type]) => [type, RESOURCE_POLICIES.filter(([t]) => t === type).map(([, a]) => a)])),
+  // Optional+Computed in the AWS provider 5.x/6.x: unknown on every new role that does not set them, though the
+  // provider leaves them empty then (attachments are separate resources, read as such) (red-team round 101b).
+  aws_iam_role: ["inline_policy", "managed_policy_arns"],
+};
 
 function withoutComputedPolicies(type: string, unknown: unknown, configured: ReadonlySet<string> | undefined): unknown {
-  const argument = COMPUTED_POLICY_ARGUMENTS[type];
-  if (!argument || configured === undefined || configured.has(argument) || !isObject(unknown) || unknown[argument] !== true) return unknown;
-  const { [argument]: _dropped, ...rest } = unknown;
-  return rest;
+  const dropped = (COMPUTED_POLICY_ARGUMENTS[type] ?? []).filter((a) => configured !== undefined && !configured.has(a) && isObject(unknown) && unknown[a] === true);
+  if (dropped.length === 0 || !isObject(unknown)) return unknown;
+  return Object.fromEntries(Object.entries(unknown).filter(([k]) => !dropped.includes(k)));
 }
 
 
@@ -150,6 +154,17 @@ function withDefaultTags(plan: PlanJson, r: TfResource): TfResource {
   if (typeof defaults !== "object") return r;
   const own = isObject(r.values["tags"]) ? r.values["tags"] : {};
   return { ...r, values: { ...r.values, tags_all: { ...(escapeTemplates(defaults) as Record<string, unknown>), ...own } } };
+}
+
+/**
+ * One side of a change (`before`, or `after` with its unknowns) as a stack of that resource alone, for the engine's
+ * readers of a single resource (the agent marks EC2 puts on instances). Undefined when that side has no object.
+ */
+export function changeSideStack(rc: PlanResourceChange, side: "before" | "after", file: string): TfStack | undefined {
+  const values = rc.change[side];
+  if (!isObject(values)) return undefined;
+  const r = toResource({ address: rc.address, mode: rc.mode, type: rc.type, name: rc.name, values } as PlanModuleResource, side === "after" ? rc.change.after_unknown : undefined);
+  return stackOf(file, [r], new Map());
 }
 
 /** A `TfStack` of resources read from a plan, indexed by address and type. */

@@ -427,7 +427,27 @@ export function addressMatch(pattern: string, address: string): boolean {
     pattern.includes("*") ? globMatch(pattern, a) : a === pattern || a.startsWith(`${pattern}[`) || a.startsWith(`${pattern}.`);
   if (covers(address)) return true;
   const bare = withoutInstanceKeys(address);
-  return bare !== address && covers(bare);
+  if (bare !== address && covers(bare)) return true;
+  // Keys on some steps only (`module.a["x"].module.b.aws_db_instance.d`): a step the entry writes without a key
+  // stands for every instance there, and one with a key for that instance only (red-team round 101b).
+  if (pattern.includes("*") || !pattern.includes("[") || bare === address) return false;
+  const want = addressSteps(pattern);
+  const have = addressSteps(address);
+  if (!want || !have || want.length > have.length) return false;
+  return want.every((w, i) => w.name === have[i].name && (w.key === undefined || w.key === have[i].key));
+}
+
+/** `module.a["x"].aws_s3_bucket.b` → module, a ["x"], aws_s3_bucket, b; undefined where it is no address. */
+function addressSteps(address: string): { name: string; key?: string }[] | undefined {
+  const step = /([^.[\]"]+)(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?(?:\.|$)/y;
+  const out: { name: string; key?: string }[] = [];
+  while (step.lastIndex < address.length) {
+    const at = step.lastIndex;
+    const m = step.exec(address);
+    if (!m || step.lastIndex === at) return undefined;
+    out.push(m[2] === undefined ? { name: m[1] } : { name: m[1], key: m[2] });
+  }
+  return out;
 }
 
 /** True when the role or user is tagged as an AI agent (`blastwall:agent` = "true"), before or after the change. */

@@ -3,8 +3,9 @@
  * role's tags_all, a KMS key's or secret's policy the configuration does not write. A configured policy that is
  * unknown still fails closed.
  */
+import { readFileSync } from "fs";
 import { join } from "path";
-import { change, minimalPlan, tempDir, writeTemp } from "./helpers";
+import { change, fixture, minimalPlan, tempDir, writeTemp } from "./helpers";
 import { runIn } from "../helpers/cli";
 
 function plan(keyExpressions: Record<string, unknown>, roleUnknown: Record<string, unknown> = {}) {
@@ -66,4 +67,24 @@ test("a target known only after apply is named so in the finding, not by blastwa
   const f = JSON.parse(r.stdout).findings.find((x: { ruleId: string }) => x.ruleId === "unresolved-attachment");
   expect(f.message).toContain("attaches a policy to the role (a value known only after apply)");
   expect(r.stdout).not.toContain("unknown_after_apply");
+});
+
+describe("a new role's inline_policy and managed_policy_arns (Optional+Computed in the AWS provider 5.x/6.x)", () => {
+  // A real plan (Terraform 1.11, hashicorp/aws 5.100): a new agent role that sets neither, and an s3:GetObject inline policy.
+  const real = () => JSON.parse(readFileSync(fixture("new-agent-role-aws5.json"), "utf8")) as Record<string, any>;
+
+  test("unknown only because the configuration does not set them: no error, the gate passes", async () => {
+    const findings = (await gate(real())).findings;
+    expect(findings.filter((f) => f.severity === "error").map((f) => f.ruleId)).toEqual([]);
+  });
+
+  test.each([
+    ["inline_policy", [{ name: { constant_value: "p" }, policy: { references: ["data.aws_iam_policy_document.p.json"] } }]],
+    ["managed_policy_arns", { references: ["var.arns"] }],
+  ])("the control: %s set in the configuration and unknown in the plan stays unknown, and fails closed", async (argument, expression) => {
+    const p = real();
+    p.configuration.root_module.resources[0].expressions[argument] = expression;
+    const findings = (await gate(p)).findings;
+    expect(findings.filter((f) => f.severity === "error").map((f) => f.ruleId)).toEqual(expect.arrayContaining(["unanalysable-policy", "agent-reach-unknown"]));
+  });
 });

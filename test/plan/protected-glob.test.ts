@@ -62,3 +62,33 @@ describe("protected globs", () => {
     expect(yes).toBeGreaterThan(400);
   });
 });
+
+describe("an entry with keys on some module steps only (red-team round 101b)", () => {
+  const address = 'module.a["x"].module.b["y"].aws_db_instance.d';
+  test.each([
+    ['module.a["x"].module.b.aws_db_instance.d', true],
+    ['module.a.module.b["y"].aws_db_instance.d', true],
+    ['module.a["x"].module.b["y"].aws_db_instance.d', true],
+    ["module.a.module.b.aws_db_instance.d", true],
+    ['module.a["x"].module.b', true],
+    ['module.a["x"]', true],
+    ['module.a["z"].module.b.aws_db_instance.d', false],
+    ['module.a.module.b["z"].aws_db_instance.d', false],
+    ['module.a["x"].module.b.aws_db_instance.e', false],
+    ['module.a["x"].module.bb.aws_db_instance.d', false],
+    ['module.a["x"].module.b.aws_db_instance.d[0]', false],
+  ])("%s covers it: %s", (entry, covered) => {
+    expect(addressMatch(entry, address)).toBe(covered);
+  });
+
+  test("keys of count and for_each, and a key holding dots and brackets", () => {
+    expect(addressMatch("module.a[0].module.b.aws_route53_record.q", 'module.a[0].module.b[1].aws_route53_record.q')).toBe(true);
+    expect(addressMatch('module.a["x.y[1]"].module.b.aws_route53_record.q', 'module.a["x.y[1]"].module.b["z"].aws_route53_record.q')).toBe(true);
+    expect(addressMatch('module.a["x.y[1]"].module.b.aws_route53_record.q', 'module.a["x"].module.b["z"].aws_route53_record.q')).toBe(false);
+  });
+
+  test("the gate blocks the delete of an instance such an entry covers", () => {
+    expect(configProtection("aws_route53_record", ['module.a["x"].module.b[0].aws_route53_record.q'], { protected: { addresses: ['module.a["x"].module.b.aws_route53_record.q'] } })?.source).toBe("config-address");
+    expect(configProtection("aws_route53_record", ['module.a["w"].module.b[0].aws_route53_record.q'], { protected: { addresses: ['module.a["x"].module.b.aws_route53_record.q'] } })).toBeUndefined();
+  });
+});
