@@ -5,7 +5,7 @@
  */
 import type { BlastwallConfig } from "../engine/config-types";
 import type { TfStack } from "../engine/terraform/types";
-import { blockAddressMatch } from "../plan/protected";
+import { blockAddressMatch } from "../engine/config-addresses";
 import { unmatchedProtectedNotes } from "../plan/protected-notes";
 
 export function protectedEntryNotes(config: BlastwallConfig, stacks: readonly TfStack[]): string[] {

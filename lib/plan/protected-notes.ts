@@ -4,7 +4,7 @@
  * Shared by the plan gate (over every resource the plan lists) and `blastwall check` (over the files checked).
  */
 import type { PlanGateConfig, PlanJson, PlanModule } from "./types";
-import { addressMatch, globMatch } from "./protected";
+import { addressMatch, globMatch } from "../engine/config-addresses";
 
 /** A resource as the notes compare it: its address and type. */
 export interface NamedResource {

@@ -11,7 +11,7 @@ import { hasInterpolation, refTarget } from "../engine/terraform/tokens";
 import { providerDefaultTags } from "../engine/agent-tags";
 import { providerAccountAsDefaulted as providerAccount } from "../engine/terraform/providers";
 import type { BlastwallConfig } from "../engine/config-types";
-import { blockAddressMatch, globMatch } from "../plan/protected";
+import { blockAddressMatch, globMatch } from "../engine/config-addresses";
 import { withoutInstanceKeys } from "../engine/agents";
 
 export { providerAccount };
