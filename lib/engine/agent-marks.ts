@@ -298,6 +298,8 @@ export function launchMarks(stack: TfStack): ReadonlyMap<string, AgentMark> {
       if (reason) put(target?.address ?? r.address, reason);
     }
     // Instances a template, an instance or a fleet launches carry these tags (volumes and the rest are no agent).
+    // Most resources have neither the block nor a dynamic one: they are passed over without reading (large stacks).
+    if (r.values["tag_specifications"] === undefined && r.values["dynamic"] === undefined) continue;
     const specs = blocksWithDynamic(r.values, "tag_specifications");
     for (const spec of specs.blocks) {
       const type = spec["resource_type"];
