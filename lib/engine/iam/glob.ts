@@ -117,7 +117,18 @@ function compile(pattern: string, caseInsensitive: boolean): Matcher {
   }
   // No RegExp: a backtracking engine takes O(|t|^k) on a pattern with k stars (`*a*a*a*b?` against a 256-character tag
   // value took seconds, 512 characters most of a minute: red-team round 98). The scan below is O(|p|·|t|) at worst.
-  if (!p.includes(SEG_STAR) && !p.includes(SEG_ONE)) return (t) => wildScan(p, 0, p.length, t, 0, t.length, caseInsensitive, true);
+  if (!p.includes(SEG_STAR) && !p.includes(SEG_ONE)) {
+    // The most common shape by far (`ec2:Delete*`, `arn:aws:s3:::b/*`): a literal prefix, then one star.
+    const last = p.length - 1;
+    if (p.charCodeAt(last) === STAR && p.indexOf("*") === last && !p.includes("?")) {
+      return (t) => {
+        if (t.length < last) return false;
+        for (let k = 0; k < last; k++) if (!sameCode(p.charCodeAt(k), t.charCodeAt(k), caseInsensitive)) return false;
+        return true;
+      };
+    }
+    return (t) => wildScan(p, 0, p.length, t, 0, t.length, caseInsensitive, true);
+  }
   const cuts = segmentCuts(p);
   if (!cuts) return (t) => dpMatch(p, t, caseInsensitive);
   return (t) => {

@@ -90,19 +90,34 @@ function greengrassEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void
   aliasEdges(ctx, deploy, add, (alias, role) => `${how}: they run the scripts as root with the token exchange role's credentials, ${role}, which role alias ${alias} names (no iam:PassRole)`, (named) => `${how}: they run the scripts as root with the credentials of the role their role alias names, and aliases this stack does not make may name any role${named}`);
 }
 
-/** Edges to the role of every role alias of the stack, and to the unknown roles of aliases made outside it. */
-function aliasEdges(ctx: EdgeContext, g: Grant, add: AddEdge, inStack: (alias: string, role: string) => string, outside: (named: string) => string): void {
-  const aliased = new Set<string>();
-  for (const alias of ctx.stack.byType.get("aws_iot_role_alias") ?? []) {
-    if (alias.mode !== "managed") continue;
-    const role = roleOfValue(ctx, alias.values["role_arn"]);
-    if (role) aliased.add(role);
-    const to = role ?? ctx.unknown(`role-of:${alias.address}`, `the role ${alias.address} hands out, which blastwall cannot resolve`);
-    add(to, "credential", g.action, () => inStack(alias.address, role ?? "a role blastwall cannot resolve"), g.statement.source.address);
-  }
+/** The stack's role aliases and the roles they name, and the clause naming roles that trust IoT with no alias here. */
+interface Aliases {
+  readonly aliases: readonly { readonly address: string; readonly role: string | undefined }[];
+  readonly named: string;
+}
+
+/** Once per graph: every principal holding the rights asks, and a scan of every trust each time was quadratic. */
+const aliasesOf = new WeakMap<EdgeContext, Aliases>();
+
+function stackAliases(ctx: EdgeContext): Aliases {
+  let a = aliasesOf.get(ctx);
+  if (a) return a;
+  const aliases = (ctx.stack.byType.get("aws_iot_role_alias") ?? []).filter((x) => x.mode === "managed").map((x) => ({ address: x.address, role: roleOfValue(ctx, x.values["role_arn"]) }));
+  const aliased = new Set(aliases.map((x) => x.role).filter((r): r is string => r !== undefined));
   // Aliases made outside the stack (by hand, by another stack) may name any role, this stack's among them.
   const trusting = ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external && !aliased.has(r.address) && !!r.trustPolicy && principalAdmits(r.trustPolicy.statements, { arnPattern: "", service: IOT_CREDENTIALS }).length > 0);
   const named = trusting.length > 0 ? ` (this stack's ${trusting.map((r) => r.address).join(", ")} trust ${IOT_CREDENTIALS} with no alias here)` : "";
+  aliasesOf.set(ctx, (a = { aliases, named }));
+  return a;
+}
+
+/** Edges to the role of every role alias of the stack, and to the unknown roles of aliases made outside it. */
+function aliasEdges(ctx: EdgeContext, g: Grant, add: AddEdge, inStack: (alias: string, role: string) => string, outside: (named: string) => string): void {
+  const { aliases, named } = stackAliases(ctx);
+  for (const { address, role } of aliases) {
+    const to = role ?? ctx.unknown(`role-of:${address}`, `the role ${address} hands out, which blastwall cannot resolve`);
+    add(to, "credential", g.action, () => inStack(address, role ?? "a role blastwall cannot resolve"), g.statement.source.address);
+  }
   add(ctx.unknown("iot-role-aliases", `roles that IoT role aliases made outside this stack hand out${named}`), "credential", g.action, () => outside(named), g.statement.source.address);
 }
 
