@@ -340,11 +340,11 @@ export function markedResources(stack: TfStack, config: BlastwallConfig, isAgent
   const launched = launchMarks(stack);
   const out: MarkedResource[] = [];
   for (const r of stack.resources) {
-    if (isAgent(r.address)) continue;
-    // Cloud Control roles and users are judged as agents by unmodelled-iam, which reads their list of tags.
-    if (/^awscc_iam_(role|user)$/.test(r.type)) continue;
     const own = mayHoldTag(r.values["tags"]) || mayHoldTag(r.values["tags_all"]);
     if (!own && !inherited && !byConfig && !launched.has(r.address) && !stack.keptMarks?.has(r.address)) continue;
+    // Cloud Control roles and users are judged as agents by unmodelled-iam, which reads their list of tags.
+    if (r.type === "awscc_iam_role" || r.type === "awscc_iam_user") continue;
+    if (isAgent(r.address)) continue;
     const mark = select(r) ?? launched.get(r.address);
     if (mark === undefined) continue;
     // A data source is marked only by the config naming it: its tags are read, not set.
