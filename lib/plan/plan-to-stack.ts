@@ -119,9 +119,11 @@ function noteConfiguredTarget(plan: PlanJson, r: TfResource, addresses: Readonly
  */
 const COMPUTED_POLICY_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(RESOURCE_POLICIES.map(([type]) => [type, RESOURCE_POLICIES.filter(([t]) => t === type).map(([, a]) => a)])),
-  // Optional+Computed in the AWS provider 5.x/6.x: unknown on every new role that does not set them, though the
-  // provider leaves them empty then (attachments are separate resources, read as such) (red-team round 101b).
-  aws_iam_role: ["inline_policy", "managed_policy_arns"],
+  // Optional+Computed in the AWS provider 5.x/6.x: unknown on every new role that does not set it, though the provider
+  // leaves it empty then (attachments are separate resources, read as such) (red-team round 101b). Not `inline_policy`:
+  // a plan's configuration never lists `dynamic` blocks, so its absence there does not show the role sets none, and a
+  // `dynamic "inline_policy"` whose for_each is known only at apply hid an agent's s3:* (red-team round 103).
+  aws_iam_role: ["managed_policy_arns"],
 };
 
 function withoutComputedPolicies(type: string, unknown: unknown, configured: ReadonlySet<string> | undefined): unknown {
