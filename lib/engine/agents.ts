@@ -52,14 +52,16 @@ function configMarks(config: BlastwallConfig, stack: TfStack | undefined) {
   const addresses = new Set(sel.addresses ?? []);
   const tags = Object.entries(sel.tags ?? {});
   // An entry copied from `terraform state list` names one instance (`aws_iam_role.agent[0]`); a configuration writes the
-  // block once, and blastwall judges a `count`/`for_each` block as one principal: the entry selects it (red-team round
-  // 101: it selected nothing, and the role with AdministratorAccess passed).
+  // block once, and blastwall judges a `count`/`for_each` block as one principal: the entry selects it, every instance
+  // of it (red-team round 101: it selected nothing, and the role with AdministratorAccess passed).
   const blocks = new Map([...addresses].map((a) => [withoutInstanceKeys(a), a]));
   const byAddress = (r: TfResource): string | undefined => {
     if (addresses.size === 0) return undefined;
     const bare = withoutInstanceKeys(r.address);
     if (addresses.has(r.address) || addresses.has(bare)) return `config agents.addresses lists ${addresses.has(r.address) ? r.address : bare}`;
-    const instance = r.address === bare ? blocks.get(bare) : undefined;
+    // The plan gate's addresses carry keys: every instance of the block, as `blastwall check` reads it (red-team round
+    // 103: `agent[0]` listed, `agent[1]` given s3:DeleteBucket, and the gate passed what check fails).
+    const instance = blocks.get(bare);
     if (instance !== undefined) return `config agents.addresses lists ${instance}, an instance of ${bare}, which blastwall judges as one principal`;
     return undefined;
   };

@@ -5,6 +5,7 @@
  */
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
+import { agentSelector } from "../../lib/engine/agents";
 import { agentRules } from "../../lib/rules";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import { AGENT, check, errors, tf } from "../helpers/tf";
@@ -149,6 +150,14 @@ describe("config-address-unmatched", () => {
     const other = checkStacks([stack], { config: { agents: { addresses: ["aws_iam_role.agnet[0]"] } }, rules: agentRules }).findings;
     expect(other.filter((f) => f.ruleId === "agent-destroy-right")).toEqual([]);
     expect(other.filter((f) => f.ruleId === "config-address-unmatched").map((f) => f.principal)).toEqual(["aws_iam_role.agnet[0]"]);
+  });
+
+  test("red-team round 103: in a plan, whose addresses carry keys, the instance entry selects every instance of the block, as check does", () => {
+    const select = agentSelector({ agents: { addresses: ["aws_iam_role.agent[0]"] } });
+    const role = (address: string) => ({ mode: "managed" as const, type: "aws_iam_role", name: "agent", address, values: { name: "x" } });
+    expect(select(role("aws_iam_role.agent[1]"))).toContain("lists aws_iam_role.agent[0], an instance of aws_iam_role.agent");
+    expect(select(role("aws_iam_role.agent[0]"))).toBe("config agents.addresses lists aws_iam_role.agent[0]");
+    expect(select(role("aws_iam_role.agents[1]"))).toBeUndefined();
   });
 
   test("an address only the second file has: no warning", () => {
