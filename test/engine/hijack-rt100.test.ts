@@ -5,19 +5,12 @@
  * agent holding exactly the rights named, a role `strong` that can delete data and whose trust admits the service,
  * and the resource that runs as it.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { check, errors } from "../helpers/tf";
+import { hijackStack } from "../helpers/hijack-stack";
 
 type Obj = Record<string, unknown>;
 
-function stack(service: string, target: Record<string, Obj>, actions: string[], resource: string | string[] = "*") {
-  return tf({
-    "aws_iam_role.agent": agentRole(),
-    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: actions, Resource: resource }) },
-    "aws_iam_role.strong": { name: "strong", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
-    "aws_iam_role_policy.strong": { role: "${aws_iam_role.strong.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::uploads/*" }) },
-    ...target,
-  });
-}
+const stack = hijackStack;
 
 const transitive = (json: Obj, severity = "error", strict = false) => check(json, {}, { strict }).findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === severity && !f.acknowledged);
 const reaches = (json: Obj, severity = "error") => [...new Set(transitive(json, severity).flatMap((f) => f.evidence.filter((e) => e.address === "aws_iam_role.strong").map((e) => e.address)))];

@@ -2,17 +2,10 @@
  * Existing compute that runs the caller's code as its role (red-team 11, 12): a Transfer Family user whose SSH keys
  * the agent can add, an Athena Spark workgroup whose sessions run the agent's PySpark code.
  */
-import { agentRole, check, errors, policy, tf } from "../helpers/tf";
+import { check, errors } from "../helpers/tf";
+import { hijackStack } from "../helpers/hijack-stack";
 
-function stack(service: string, target: Record<string, Record<string, unknown>>, actions: string[], resource = "*") {
-  return tf({
-    "aws_iam_role.agent": agentRole(),
-    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: actions, Resource: resource }) },
-    "aws_iam_role.strong": { name: "strong", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }) },
-    "aws_iam_role_policy.strong": { role: "${aws_iam_role.strong.name}", policy: policy({ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::uploads/*" }) },
-    ...target,
-  });
-}
+const stack = hijackStack;
 
 const reaches = (json: Record<string, unknown>) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
 const hijackStep = (json: Record<string, unknown>) => errors(check(json), "agent-transitive-destroy")[0]?.evidence.find((e) => e.step === "hijack");
