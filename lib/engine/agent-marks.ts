@@ -292,8 +292,16 @@ export function launchMarks(stack: TfStack): ReadonlyMap<string, AgentMark> {
       if (reason) put(group?.address ?? r.address, reason);
     }
     if (r.type === "aws_ec2_tag") {
-      const ref = refTarget(r.values["resource_id"]);
-      const target = ref ? (stack.byAddress.get(ref.address) ?? stack.byAddress.get(withoutInstanceKeys(ref.address))) : undefined;
+      const id = r.values["resource_id"];
+      const ref = refTarget(id);
+      // A plan writes the literal id (`i-0abc...`) where the configuration wrote a reference: the resource whose `id`
+      // it is (red-team round 104: a mark on an instance by id stayed on the tag, and the instance's profile was
+      // switched to an admin one unseen).
+      const target = ref
+        ? (stack.byAddress.get(ref.address) ?? stack.byAddress.get(withoutInstanceKeys(ref.address)))
+        : typeof id === "string" && id !== "" && !id.includes("${")
+          ? stack.resources.find((x) => x.mode === "managed" && x !== r && x.values["id"] === id)
+          : undefined;
       const reason = tagBlocks([r.values], () => (target ? `${r.address} on it` : `${r.address} on resource_id = ${JSON.stringify(r.values["resource_id"])}, which blastwall cannot find in this stack`));
       if (reason) put(target?.address ?? r.address, reason);
     }

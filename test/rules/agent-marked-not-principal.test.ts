@@ -367,6 +367,15 @@ describe("marks EC2 puts on instances (red-team round 99, F4)", () => {
     expect(judged(elsewhere)).toEqual([["aws_ec2_tag.t", "error"]]);
     expect(judged(base({ "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "team", value: "true" } }))).toEqual([]);
   });
+
+  test("red-team round 104: aws_ec2_tag by the literal id a plan writes marks the instance whose id it is", () => {
+    const json = base({
+      "aws_instance.i": { id: "i-0123456789abcdef0", ami: "ami-1", instance_type: "t3.micro", iam_instance_profile: "${aws_iam_instance_profile.p.name}" },
+      "aws_ec2_tag.t": { resource_id: "i-0123456789abcdef0", key: "blastwall:agent", value: "true" },
+    });
+    expect(judged(json)).toEqual([["aws_instance.i", "warning"]]);
+    expect(destroyers(json)).toEqual(["aws_iam_role.r"]);
+  });
 });
 
 test("config agents.tags: a team tag on buckets and log groups marks nothing; on a Lambda, its role is judged (red-team round 99, N1)", () => {
