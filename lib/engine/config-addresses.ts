@@ -38,10 +38,18 @@ export function addressMatch(pattern: string, address: string): boolean {
   if (bare !== address && covers(bare)) return true;
   // Keys on some steps only (`module.a["x"].module.b.aws_db_instance.d`): a step the entry writes without a key
   // stands for every instance there, and one with a key for that instance only (red-team round 101b).
-  if (pattern.includes("*") || !pattern.includes("[") || bare === address) return false;
+  if (!pattern.includes("[") || bare === address) return false;
   const want = addressSteps(pattern);
   const have = addressSteps(address);
-  if (!want || !have || want.length > have.length) return false;
+  if (!want || !have) return false;
+  if (pattern.includes("*")) {
+    // A glob with keys on some steps (`module.a["x"].module.b.aws_route53_record.*`, red-team round 104): the address
+    // with its keys kept only where the entry writes one, then the glob. A `*` spanning steps may shift them: that only
+    // drops more keys, which covers more.
+    const projected = have.map((h, i) => (i < want.length && want[i].key === undefined ? h.name : `${h.name}${h.key ?? ""}`)).join(".");
+    return globMatch(pattern, projected);
+  }
+  if (want.length > have.length) return false;
   return want.every((w, i) => w.name === have[i].name && (w.key === undefined || w.key === have[i].key));
 }
 

@@ -85,6 +85,12 @@ describe("an entry with keys on some module steps only (red-team round 101b)", (
     expect(addressMatch("module.a[0].module.b.aws_route53_record.q", 'module.a[0].module.b[1].aws_route53_record.q')).toBe(true);
     expect(addressMatch('module.a["x.y[1]"].module.b.aws_route53_record.q', 'module.a["x.y[1]"].module.b["z"].aws_route53_record.q')).toBe(true);
     expect(addressMatch('module.a["x.y[1]"].module.b.aws_route53_record.q', 'module.a["x"].module.b["z"].aws_route53_record.q')).toBe(false);
+    // Red-team round 104: a glob with keys on some steps returned early and protected nothing.
+    const glob = 'module.a["x"].module.b.aws_route53_record.*';
+    expect(addressMatch(glob, 'module.a["x"].module.b[0].aws_route53_record.r')).toBe(true);
+    expect(addressMatch(glob, 'module.a["x"].module.b.aws_route53_record.r["k"]')).toBe(true);
+    expect(addressMatch(glob, 'module.a["y"].module.b[0].aws_route53_record.r')).toBe(false);
+    expect(addressMatch(glob, 'module.a["x"].module.c[0].aws_route53_record.r')).toBe(false);
   });
 
   test("the gate blocks the delete of an instance such an entry covers", () => {
