@@ -5,6 +5,7 @@
  */
 import { prng } from "../../scripts/bench-fixtures";
 import { globMatch, globsIntersect } from "../../lib/engine/iam/glob";
+import { pick } from "../helpers/random-text";
 
 const CI = { caseInsensitive: true };
 
@@ -34,13 +35,6 @@ function reference(pattern: string, text: string, ci: boolean): boolean {
     else source += ch.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
   }
   return new RegExp(source + "$", ci ? "i" : "").test(text);
-}
-
-function pick(rand: () => number, alphabet: string, maxLen: number): string {
-  const n = Math.floor(rand() * (maxLen + 1));
-  let s = "";
-  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-  return s;
 }
 
 describe("globMatch is linear on repeated literals", () => {

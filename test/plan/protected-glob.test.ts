@@ -4,19 +4,13 @@
  */
 import { prng } from "../../scripts/bench-fixtures";
 import { addressMatch, configProtection, globMatch } from "../../lib/plan/protected";
+import { pick } from "../helpers/random-text";
 
 /** The matcher as it was before, kept as the reference (short inputs only). */
 function reference(pattern: string, value: string): boolean {
   if (!pattern.includes("*")) return pattern === value;
   const esc = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^${pattern.split("*").map(esc).join(".*")}$`).test(value);
-}
-
-function pick(rand: () => number, alphabet: string, maxLen: number): string {
-  const n = Math.floor(rand() * (maxLen + 1));
-  let s = "";
-  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-  return s;
 }
 
 describe("protected globs", () => {
