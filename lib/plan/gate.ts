@@ -15,7 +15,7 @@ import { decodePlanBytes, fileProblem, isPartialPlan, readPlan } from "./read-pl
 import { nameSkeleton } from "./name-skeleton";
 import { isAgentChange } from "./protected";
 import { judgedAgents } from "../engine/judged-agents";
-import { IN_PLAN, planResources, unmatchedProtectedNotes } from "./protected-notes";
+import { IN_PLAN, planResources, unmatchedAgentAddressNotes, unmatchedProtectedNotes } from "./protected-notes";
 import { PLAN_RULES } from "./rules";
 import type { PlanGateConfig, PlanResourceChange } from "./types";
 
@@ -87,7 +87,12 @@ export function runGate(options: GateOptions): Report {
   }
 
   const findings = evaluation.judged.map((j) => acknowledge(j, coveredBy));
-  const notes = [...(isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : []), ...unmatchedProtectedNotes(config, planResources(plan.plan), { where: IN_PLAN })];
+  const listed = planResources(plan.plan);
+  const notes = [
+    ...(isPartialPlan(plan.plan) ? [PARTIAL_PLAN_NOTE] : []),
+    ...unmatchedProtectedNotes(config, listed, { where: IN_PLAN }),
+    ...unmatchedAgentAddressNotes(config, listed, IN_PLAN),
+  ];
   return {
     tool: "gate",
     findings,

@@ -5,6 +5,7 @@
  */
 import type { PlanGateConfig, PlanJson, PlanModule } from "./types";
 import { addressMatch, globMatch } from "../engine/config-addresses";
+import { withoutInstanceKeys } from "../engine/agents";
 
 /** A resource as the notes compare it: its address and type. */
 export interface NamedResource {
@@ -110,6 +111,28 @@ export function planResources(plan: PlanJson): NamedResource[] {
     if (rc.previous_address) out.push({ address: rc.previous_address, type: splitModules(rc.previous_address).rest.split(".")[0] });
   }
   return out;
+}
+
+/**
+ * A note for each `agents.addresses` entry that names no resource of the plan: the agent a misspelt entry meant is not
+ * judged in the gate (none of its rights, chains or trust), which `blastwall check` reports as
+ * `config-address-unmatched`; the gate said nothing (nineteenth session's note). An instance address (`agent[0]`)
+ * selects its block, as in check (engine/agents.ts).
+ */
+export function unmatchedAgentAddressNotes(config: Pick<PlanGateConfig, "agents">, resources: readonly NamedResource[], where: string): string[] {
+  const known = new Set<string>();
+  for (const r of resources) {
+    known.add(r.address);
+    known.add(withoutInstanceKeys(r.address));
+  }
+  return [...new Set(config.agents?.addresses ?? [])]
+    .filter((entry) => !known.has(entry) && !known.has(withoutInstanceKeys(entry)))
+    .map(
+      (entry) =>
+        `config agents.addresses lists ${JSON.stringify(entry)}, which matches no resource ${where}: if it is a misspelt address, ` +
+        "the agent it meant is not judged (none of its rights, chains or trust were checked) and the gate passes it. " +
+        "Correct the entry to the Terraform address of the agent's role or user (as `terraform state list` names it), or remove it if the agent is gone.",
+    );
 }
 
 /** Where the gate looked, for its notes. */

@@ -74,3 +74,23 @@ describe("check: protected entries that match no resource of any file checked", 
     expect(r.notes).toBeUndefined();
   });
 });
+
+// Nineteenth session's note: `blastwall check` reports an agents.addresses entry that names no resource
+// (config-address-unmatched), the gate said nothing, and the agent a misspelt entry meant went unjudged there.
+describe("plan gate: agents.addresses entries that match nothing", () => {
+  const role = change("aws_iam_role.agent", ["update"], { name: "agent", tags: {} }, { name: "agent", tags: {} });
+  const module = change("module.team[\"a\"].aws_iam_role.agent[0]", ["no-op"], { name: "a" }, { name: "a" });
+  const plan = minimalPlan([cacheDelete, role, module]);
+
+  test("a misspelt address gets a note naming it; a correct one, an instance address and a module instance do not", () => {
+    const r = gate({ agents: { addresses: ["aws_iam_role.agnet", "aws_iam_role.agent", "aws_iam_role.agent[0]", 'module.team["a"].aws_iam_role.agent[0]', "module.team.aws_iam_role.agent"] } }, plan);
+    expect(r.notes).toEqual([expect.stringContaining('config agents.addresses lists "aws_iam_role.agnet", which matches no resource in this plan')]);
+    expect(r.notes![0]).toContain("the agent it meant is not judged");
+    expect(renderReport(r, "text")).toMatch(/^NOTE config agents\.addresses lists "aws_iam_role\.agnet"/m);
+  });
+
+  test("control: a config whose entries all name resources of the plan carries no note", () => {
+    const r = gate({ agents: { addresses: ["aws_iam_role.agent"] } }, plan);
+    expect(r.notes).toBeUndefined();
+  });
+});
