@@ -42,16 +42,29 @@ export function groupByStatement(
 
 /**
  * Sorts by `order`, then by name. Each action is ranked once, not once per comparison (a NotAction statement gives a
- * group hundreds of actions); grants come in universe order, which is nearly catalogue order, so most lists are
- * already sorted and are only checked.
+ * group hundreds of actions); grants come in universe order, which is catalogue order but for the warnings (ranked
+ * after the errors of their category), so an insertion sort moves a few actions and is done. One that would move
+ * many leaves the rest to a full sort: an insertion sort never reorders actions that compare equal, so the stable
+ * sort after it gives what it would have given alone.
  */
 function sortActions(actions: string[], order: (action: string) => number): void {
   const ranks = actions.map(order);
-  let sorted = true;
-  for (let i = 1; i < actions.length && sorted; i++) {
-    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
+  let budget = 8 * actions.length + 64;
+  for (let i = 1; i < actions.length; i++) {
+    const a = actions[i];
+    const r = ranks[i];
+    let j = i - 1;
+    while (j >= 0 && (ranks[j] > r || (ranks[j] === r && actions[j].localeCompare(a) > 0))) {
+      if (--budget < 0) break;
+      actions[j + 1] = actions[j];
+      ranks[j + 1] = ranks[j];
+      j--;
+    }
+    actions[j + 1] = a;
+    ranks[j + 1] = r;
+    if (budget < 0) break;
   }
-  if (sorted) return;
+  if (budget >= 0) return;
   const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
   ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
   for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
@@ -155,10 +168,19 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
   out.push({
     step: "statement",
     address: s.source.address,
-    detail: `${statementName(s)}: ${statementSummary(s)}`,
+    detail: statementDetail(s),
     ...(s.source.location ? { location: s.source.location } : {}),
   });
   return out;
+}
+
+const details = new WeakMap<Statement, string>();
+
+/** `statement Sid "X" (#0): Allow ... on ...`, once per statement: every finding on a statement shows it, for each agent it reaches. */
+function statementDetail(s: Statement): string {
+  let d = details.get(s);
+  if (d === undefined) details.set(s, (d = `${statementName(s)}: ${statementSummary(s)}`));
+  return d;
 }
 
 export function boundaryEvidence(p: PrincipalNode): Evidence[] {
@@ -177,11 +199,7 @@ export function boundaryEvidence(p: PrincipalNode): Evidence[] {
 export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[]): Evidence[] {
   const out: Evidence[] = [];
   const universe = actionUniverse();
-  const statements = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
-  for (const st of statements) {
-    if (st.effect !== "Deny" || st.unknown !== undefined) continue;
-    const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
-    if (why === undefined) continue;
+  for (const { st, why } of unreliedDenies(p)) {
     // Read as the evaluator reads the Deny: its Action or NotAction over the action universe.
     const covered = universe.statementActions(st);
     const denied = actions.filter((a) => {
@@ -193,6 +211,23 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
     if (out.length === 2) break;
   }
   return out;
+}
+
+const unrelied = new WeakMap<PrincipalNode, readonly { readonly st: Statement; readonly why: string }[]>();
+
+/** The principal's Denies with a part blastwall cannot read, and why, in policy order; found once per principal (most have none). */
+function unreliedDenies(p: PrincipalNode): readonly { readonly st: Statement; readonly why: string }[] {
+  let list = unrelied.get(p);
+  if (!list) {
+    const found: { st: Statement; why: string }[] = [];
+    for (const st of [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])]) {
+      if (st.effect !== "Deny" || st.unknown !== undefined) continue;
+      const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
+      if (why !== undefined) found.push({ st, why });
+    }
+    unrelied.set(p, (list = found));
+  }
+  return list;
 }
 
 export function where(s: Statement): string {
