@@ -42,32 +42,43 @@ export function groupByStatement(
 
 /**
  * Sorts by `order`, then by name. Each action is ranked once, not once per comparison (a NotAction statement gives a
- * group hundreds of actions); grants come in universe order, which is catalogue order but for the warnings (ranked
- * after the errors of their category), so an insertion sort moves a few actions and is done. One that would move
- * many leaves the rest to a full sort: an insertion sort never reorders actions that compare equal, so the stable
- * sort after it gives what it would have given alone.
+ * group hundreds of actions); grants come in universe order, which is nearly catalogue order, so most lists are
+ * already sorted and are only checked.
  */
 function sortActions(actions: string[], order: (action: string) => number): void {
   const ranks = actions.map(order);
-  let budget = 8 * actions.length + 64;
-  for (let i = 1; i < actions.length; i++) {
-    const a = actions[i];
-    const r = ranks[i];
-    let j = i - 1;
-    while (j >= 0 && (ranks[j] > r || (ranks[j] === r && actions[j].localeCompare(a) > 0))) {
-      if (--budget < 0) break;
-      actions[j + 1] = actions[j];
-      ranks[j + 1] = ranks[j];
-      j--;
-    }
-    actions[j + 1] = a;
-    ranks[j + 1] = r;
-    if (budget < 0) break;
+  let sorted = true;
+  for (let i = 1; i < actions.length && sorted; i++) {
+    sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
   }
-  if (budget >= 0) return;
+  if (sorted || placeByRank(actions, ranks)) return;
   const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
   ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
   for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
+}
+
+/** Ranks above this are not the catalogue's (each of its and the reach actions' ranks is its place in the list). */
+const PLACED_RANKS = 4096;
+
+/**
+ * Orders `actions` by their ranks when those are distinct small integers, as catalogue ranks are: each is put in its
+ * rank's slot and read back in one pass, with no comparison (names only break ties, and there are none). False, with
+ * `actions` untouched, when two share a rank or one is ranked beyond the catalogue.
+ */
+function placeByRank(actions: string[], ranks: readonly number[]): boolean {
+  let max = -1;
+  for (const r of ranks) {
+    if (!Number.isInteger(r) || r < 0 || r >= PLACED_RANKS) return false;
+    if (r > max) max = r;
+  }
+  const slots: (string | undefined)[] = new Array<string | undefined>(max + 1).fill(undefined);
+  for (let i = 0; i < actions.length; i++) {
+    if (slots[ranks[i]] !== undefined) return false;
+    slots[ranks[i]] = actions[i];
+  }
+  let k = 0;
+  for (const a of slots) if (a !== undefined) actions[k++] = a;
+  return true;
 }
 
 /** A class, so every group has one shape; its resource set is collected when first read (most never are). */
