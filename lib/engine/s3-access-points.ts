@@ -44,6 +44,23 @@ export function accessPointBuckets(stack: TfStack, pattern: string, wildPlace = 
   return out;
 }
 
+/** Whether a resource pattern may name an access point at all (`accessPointBuckets` gives none otherwise). */
+function mayNameAccessPoint(pattern: string): boolean {
+  return pattern !== "*" && pattern.includes(":") && globsIntersect(pattern, ANY_ACCESS_POINT);
+}
+
+/**
+ * Resource lists by whether some pattern of theirs may name an access point: the grants of one statement share one list
+ * (evaluate.ts), and the answer depends on the patterns alone.
+ */
+const mayNameList = new WeakMap<readonly string[], boolean>();
+
+function mayNameAnyAccessPoint(resources: readonly string[]): boolean {
+  let may = mayNameList.get(resources);
+  if (may === undefined) mayNameList.set(resources, (may = resources.some(mayNameAccessPoint)));
+  return may;
+}
+
 const NONE: readonly string[] = [];
 
 function compute(stack: TfStack, pattern: string, wildPlace: boolean): readonly string[] {
@@ -132,20 +149,37 @@ export function withAccessPointBuckets(stack: TfStack, rights: EffectiveRights):
   let grants: Map<string, readonly Grant[]> | undefined;
   for (const [action, list] of rights.grants) {
     if (!action.startsWith("s3:")) continue;
-    let changed = false;
-    const next = list.map((g) => {
-      const extra = g.resources.flatMap((r) => accessPointBuckets(stack, r, writtenWildPlace(stack, g, r))).filter((b, i, all) => all.indexOf(b) === i && !g.resources.some((r) => globCovers(r, b)));
-      if (extra.length === 0) return g;
-      changed = true;
-      return { ...g, resources: [...g.resources, ...extra] };
-    });
-    if (!changed) continue;
+    // Copied only when a grant changes: most S3 grants name no access point, and every agent's rights come through here.
+    let next: Grant[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i];
+      const extra = extraBuckets(stack, g);
+      if (extra === undefined) continue;
+      next ??= list.slice();
+      next[i] = { ...g, resources: [...g.resources, ...extra] };
+    }
+    if (!next) continue;
     grants ??= new Map(rights.grants);
     grants.set(action, next);
   }
   const out = grants ? { ...rights, grants } : rights;
   withBuckets.set(rights, out);
   return out;
+}
+
+/** The bucket ARNs a grant's access point patterns reach that none of its patterns covers, first seen first; undefined for none. */
+function extraBuckets(stack: TfStack, g: Grant): string[] | undefined {
+  if (!mayNameAnyAccessPoint(g.resources)) return undefined;
+  let extra: string[] | undefined;
+  for (const r of g.resources) {
+    // Where a pattern naming no access point writes its wildcards does not matter: it reaches no bucket through one.
+    if (!mayNameAccessPoint(r)) continue;
+    for (const b of accessPointBuckets(stack, r, writtenWildPlace(stack, g, r))) {
+      if (extra?.includes(b) || g.resources.some((x) => globCovers(x, b))) continue;
+      (extra ??= []).push(b);
+    }
+  }
+  return extra;
 }
 
 /**

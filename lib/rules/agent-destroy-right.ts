@@ -26,10 +26,18 @@ export const rule: Rule = {
     const base = categoryRule(ctx, "direct", "delete data");
     // The catalogue grades rds-db:connect a warning, as a user's SQL grants decide what it may drop; as the master user
     // of a database of the stack it may drop everything, and that statement is an error (database-master-connect.ts).
-    const masters = (agent: Parameters<typeof base.says>[0], g: Parameters<typeof base.says>[1]) =>
-      g.actions.some((a) => a.toLowerCase() === CONNECT)
-        ? masterConnects(ctx.stack, (ctx.analysis.rightsOf(agent.address).grants.get(CONNECT) ?? []).filter((x) => x.statement === g.statement))
-        : [];
+    // Asked four times per finding (severity, sentence, step, fix), of groups that may hold hundreds of actions: once.
+    const known = new WeakMap<Parameters<typeof base.says>[1], ReturnType<typeof masterConnects>>();
+    const masters = (agent: Parameters<typeof base.says>[0], g: Parameters<typeof base.says>[1]) => {
+      let m = known.get(g);
+      if (!m) {
+        m = g.actions.some((a) => a.toLowerCase() === CONNECT)
+          ? masterConnects(ctx.stack, (ctx.analysis.rightsOf(agent.address).grants.get(CONNECT) ?? []).filter((x) => x.statement === g.statement))
+          : [];
+        known.set(g, m);
+      }
+      return m;
+    };
     return statementFindings(ctx, {
       ...base,
       severity: (agent, g) => (masters(agent, g).length > 0 ? "error" : undefined),

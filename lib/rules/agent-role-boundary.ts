@@ -76,11 +76,7 @@ export const rule: Rule = {
         // (Held under a condition the catalogue knows to be harmless, such as ReadOnly sessions, is not held.)
         const grants = analysis.rightsOf(agent.address).grants;
         const allows = boundaryAllows(capping, seen);
-        const byCategory: Record<CatalogueCategory, string[]> = { direct: [], protection: [], escalation: [] };
-        for (let i = 0; i < allows.actions.length; i++) {
-          const gs = grants.get(allows.lower[i]);
-          if (!gs || !gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) byCategory[allows.categories[i]].push(allows.actions[i]);
-        }
+        const byCategory = notHeld(allows, grants);
         // Chaining held beyond the agent roles already is the rights rules' to report; held only into agent roles
         // (a ScopedToken's) it says nothing about what a later policy could add.
         const chain = allows.chain.some((a) => a === ASSUME) && !beyondAgents(grants.get(ASSUME.toLowerCase()) ?? []) ? allows.chain : [];
@@ -169,7 +165,7 @@ function isAgentRoleBoundary(agent: PrincipalNode, stack: TfStack): boolean {
 /** The paths AgentRole accepts: /agents/ or below. */
 const AGENT_ROLE_PATH = /^\/agents\/([\w+=,.@-]+\/)*$/;
 
-function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, string[]>, chain: readonly string[], self: readonly string[]): string {
+function agentRoleFix(doc: string, byCategory: Record<CatalogueCategory, readonly string[]>, chain: readonly string[], self: readonly string[]): string {
   const cat = loadCatalogue();
   const listed = [...byCategory.direct, ...byCategory.protection, ...byCategory.escalation];
   const removed = [
@@ -213,9 +209,39 @@ interface Allowed {
   readonly categories: readonly CatalogueCategory[];
   /** Chain actions it allows on some role outside `/agents/` (sts:AssumeRole first). */
   readonly chain: readonly string[];
+  /** Index in `actions` by lower case. */
+  readonly position: ReadonlyMap<string, number>;
+  /** `notHeld` answers, by the positions held (agents sharing a boundary mostly hold the same few of its actions). */
+  readonly open: Map<string, Record<CatalogueCategory, readonly string[]>>;
 }
 
-const NONE: Allowed = { actions: [], lower: [], categories: [], chain: [] };
+const NONE: Allowed = { actions: [], lower: [], categories: [], chain: [], position: new Map(), open: new Map() };
+
+/**
+ * The actions `allows` leaves open that the agent does not hold already, by category, in catalogue order. (Held under a
+ * condition the catalogue knows to be harmless is not held.) Found from the agent's grants, a few dozen, rather than by
+ * looking up each of the hundreds an `Allow *` boundary leaves open; the lists are shared, and never changed.
+ */
+function notHeld(allows: Allowed, grants: ReadonlyMap<string, readonly Grant[]>): Record<CatalogueCategory, readonly string[]> {
+  if (allows.actions.length === 0) return { direct: [], protection: [], escalation: [] };
+  const held: number[] = [];
+  for (const [lower, gs] of grants) {
+    const i = allows.position.get(lower);
+    if (i !== undefined && gs.some((g) => !(g.conditional && grantIsHarmless(g.action, g.statement.conditions)))) held.push(i);
+  }
+  held.sort((x, y) => x - y);
+  const key = held.join(",");
+  let hit = allows.open.get(key);
+  if (!hit) {
+    const byCategory: Record<CatalogueCategory, string[]> = { direct: [], protection: [], escalation: [] };
+    for (let i = 0, h = 0; i < allows.actions.length; i++) {
+      if (h < held.length && held[h] === i) h++;
+      else byCategory[allows.categories[i]].push(allows.actions[i]);
+    }
+    allows.open.set(key, (hit = byCategory));
+  }
+  return hit;
+}
 
 /**
  * Catalogue actions the statements allow (their Denies applied), in catalogue order, and chain actions allowed beyond
@@ -253,7 +279,8 @@ function computeBoundaryAllows(statements: readonly Statement[]): Allowed {
   }
   found.sort((a, b) => cat.rank(a) - cat.rank(b) || a.localeCompare(b));
   chain.sort((a, b) => CHAIN.indexOf(a as (typeof CHAIN)[number]) - CHAIN.indexOf(b as (typeof CHAIN)[number]));
-  return { actions: found, lower: found.map((a) => a.toLowerCase()), categories: found.map((a) => cat.categoryOf(a)!), chain };
+  const lower = found.map((a) => a.toLowerCase());
+  return { actions: found, lower, categories: found.map((a) => cat.categoryOf(a)!), chain, position: new Map(lower.map((l, i) => [l, i])), open: new Map() };
 }
 
 /** True when some grant reaches a role outside `/agents/` (a resource pattern not inside it). */

@@ -165,8 +165,13 @@ export function statefulResources(stack: TfStack, config?: BlastwallConfig): rea
   let list = byConfig.get(key);
   if (!list) {
     const builtIn = STATEFUL_TYPES.flatMap((t) => (stack.byType.get(t) ?? []).filter((r) => r.mode === "managed"));
-    const known = new Set<TfResource>(builtIn);
-    list = [...builtIn, ...configProtectedResources(stack, config).filter((r) => !known.has(r))];
+    // Most configs protect nothing more: then the built-in list is all, with no set of thousands to build.
+    const more = configProtectedResources(stack, config);
+    if (more.length === 0) list = builtIn;
+    else {
+      const known = new Set<TfResource>(builtIn);
+      list = [...builtIn, ...more.filter((r) => !known.has(r))];
+    }
     byConfig.set(key, list);
   }
   return list;

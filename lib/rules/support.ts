@@ -51,10 +51,34 @@ function sortActions(actions: string[], order: (action: string) => number): void
   for (let i = 1; i < actions.length && sorted; i++) {
     sorted = ranks[i - 1] < ranks[i] || (ranks[i - 1] === ranks[i] && actions[i - 1].localeCompare(actions[i]) <= 0);
   }
-  if (sorted) return;
+  if (sorted || placeByRank(actions, ranks)) return;
   const ranked = actions.map((a, i) => ({ a, r: ranks[i] }));
   ranked.sort((x, y) => x.r - y.r || x.a.localeCompare(y.a));
   for (let i = 0; i < ranked.length; i++) actions[i] = ranked[i].a;
+}
+
+/** Ranks above this are not the catalogue's (each of its and the reach actions' ranks is its place in the list). */
+const PLACED_RANKS = 4096;
+
+/**
+ * Orders `actions` by their ranks when those are distinct small integers, as catalogue ranks are: each is put in its
+ * rank's slot and read back in one pass, with no comparison (names only break ties, and there are none). False, with
+ * `actions` untouched, when two share a rank or one is ranked beyond the catalogue.
+ */
+function placeByRank(actions: string[], ranks: readonly number[]): boolean {
+  let max = -1;
+  for (const r of ranks) {
+    if (!Number.isInteger(r) || r < 0 || r >= PLACED_RANKS) return false;
+    if (r > max) max = r;
+  }
+  const slots: (string | undefined)[] = new Array<string | undefined>(max + 1).fill(undefined);
+  for (let i = 0; i < actions.length; i++) {
+    if (slots[ranks[i]] !== undefined) return false;
+    slots[ranks[i]] = actions[i];
+  }
+  let k = 0;
+  for (const a of slots) if (a !== undefined) actions[k++] = a;
+  return true;
 }
 
 /** A class, so every group has one shape; its resource set is collected when first read (most never are). */
@@ -155,10 +179,19 @@ export function statementEvidence(p: PrincipalNode, s: Statement): Evidence[] {
   out.push({
     step: "statement",
     address: s.source.address,
-    detail: `${statementName(s)}: ${statementSummary(s)}`,
+    detail: statementDetail(s),
     ...(s.source.location ? { location: s.source.location } : {}),
   });
   return out;
+}
+
+const details = new WeakMap<Statement, string>();
+
+/** `statement Sid "X" (#0): Allow ... on ...`, once per statement: every finding on a statement shows it, for each agent it reaches. */
+function statementDetail(s: Statement): string {
+  let d = details.get(s);
+  if (d === undefined) details.set(s, (d = `${statementName(s)}: ${statementSummary(s)}`));
+  return d;
 }
 
 export function boundaryEvidence(p: PrincipalNode): Evidence[] {
@@ -177,11 +210,7 @@ export function boundaryEvidence(p: PrincipalNode): Evidence[] {
 export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[]): Evidence[] {
   const out: Evidence[] = [];
   const universe = actionUniverse();
-  const statements = [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])];
-  for (const st of statements) {
-    if (st.effect !== "Deny" || st.unknown !== undefined) continue;
-    const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
-    if (why === undefined) continue;
+  for (const { st, why } of unreliedDenies(p)) {
     // Read as the evaluator reads the Deny: its Action or NotAction over the action universe.
     const covered = universe.statementActions(st);
     const denied = actions.filter((a) => {
@@ -193,6 +222,23 @@ export function unreliedDenyEvidence(p: PrincipalNode, actions: readonly string[
     if (out.length === 2) break;
   }
   return out;
+}
+
+const unrelied = new WeakMap<PrincipalNode, readonly { readonly st: Statement; readonly why: string }[]>();
+
+/** The principal's Denies with a part blastwall cannot read, and why, in policy order; found once per principal (most have none). */
+function unreliedDenies(p: PrincipalNode): readonly { readonly st: Statement; readonly why: string }[] {
+  let list = unrelied.get(p);
+  if (!list) {
+    const found: { st: Statement; why: string }[] = [];
+    for (const st of [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])]) {
+      if (st.effect !== "Deny" || st.unknown !== undefined) continue;
+      const why = st.conditions.find((c) => c.operator === UNREADABLE_CONDITION)?.values[0];
+      if (why !== undefined) found.push({ st, why });
+    }
+    unrelied.set(p, (list = found));
+  }
+  return list;
 }
 
 export function where(s: Statement): string {

@@ -125,6 +125,13 @@ function denyView(s: Statement, universe: ActionUniverse): DenyView | undefined 
 
 const isAllow = (s: Statement) => s.unknown !== undefined || s.effect === "Allow";
 
+/** The statements without repeats, first kept; the list itself when it has none (most principals have a handful). */
+function unique(statements: readonly Statement[]): readonly Statement[] {
+  if (statements.length > 16) return [...new Set(statements)];
+  for (let i = 1; i < statements.length; i++) if (statements.lastIndexOf(statements[i], i - 1) >= 0) return [...new Set(statements)];
+  return statements;
+}
+
 function pushUnique(list: string[], p: string): void {
   if (!list.includes(p)) list.push(p);
 }
@@ -202,6 +209,8 @@ interface Caches {
   readonly token: WeakMap<Statement, string>;
   /** Grants per action index while one principal's rights are built; all undefined between calls. */
   readonly scratch: (Grant[] | undefined)[];
+  /** The bit sets of `signatures`, cleared before each use (one universe-sized array per Allow was most of what yieldOf allocated). */
+  readonly bits: Int32Array;
 }
 
 /** The grants one Allow yields, as parallel arrays (action index, grant). */
@@ -222,7 +231,7 @@ function idOf(s: Statement): number {
 
 function cachesFor(universe: ActionUniverse): Caches {
   let c = cachesByUniverse.get(universe);
-  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), token: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined) }));
+  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), token: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined), bits: new Int32Array(universe.size) }));
   return c;
 }
 
@@ -258,8 +267,8 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   const { universe } = input;
   const c = cachesFor(universe);
   // The same statement reaching a principal twice (two attachments of one policy) grants nothing more.
-  const identity = [...new Set(input.identity)];
-  const boundary = input.boundary && [...new Set(input.boundary)];
+  const identity = unique(input.identity);
+  const boundary = input.boundary && unique(input.boundary);
   const allows = identity.filter(isAllow).map((s) => cachedAllow(c, s, universe));
   const denies: DenyView[] = [];
   for (const s of boundary ? [...identity, ...boundary] : identity) {
@@ -278,7 +287,7 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     let perStatement = c.yields.get(a.statement);
     if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
     let y = perStatement.get(key);
-    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only)));
+    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits)));
     yields.push(y);
   }
   // Gathered per action index in a scratch array kept per universe (one universe-sized array per principal would
@@ -348,6 +357,9 @@ function setIdOf(set: ActionSet): number {
 }
 
 function keyOf(views: readonly { readonly statement: Statement }[]): string {
+  // Most Allows meet no Deny, or one.
+  if (views.length === 0) return "";
+  if (views.length === 1) return String(idOf(views[0].statement));
   return views
     .map((v) => idOf(v.statement))
     .sort((x, y) => x - y)
@@ -355,12 +367,12 @@ function keyOf(views: readonly { readonly statement: Statement }[]): string {
 }
 
 /** The grants of one Allow under the denies and boundary statements that may touch its actions. */
-function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined): Yield {
+function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined, bits: Int32Array): Yield {
   const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
   // Actions to which the same denies / boundary statements apply get the same resources: memoise per such
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
   const memo = new Map<string | number, GrantShape | null>();
-  const signature = signatures(relevant, universe.size);
+  const signature = signatures(relevant, bits);
   const indices: number[] = [];
   const grants: Grant[] = [];
   for (const i of a.actions.indices) {
@@ -383,15 +395,16 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
 /**
  * For each action index, which of `sets` contain it, as a number (bit k = sets[k]) when there are at most 30
  * sets, else as a string. Bits are laid down by walking each set's own indices once, so the per-action
- * question is an array read instead of one membership test per set.
+ * question is an array read instead of one membership test per set. `bits` is the universe's scratch: the answer
+ * holds only until the next call.
  */
-function signatures(sets: readonly { readonly actions: ActionSet }[], size: number): (i: number) => string | number {
+function signatures(sets: readonly { readonly actions: ActionSet }[], bits: Int32Array): (i: number) => string | number {
   if (sets.length === 0) return () => 0;
   if (sets.length > 30) {
     return (i) => sets.map((s, k) => (s.actions.has(i) ? k : "")).join(",");
   }
   let always = 0;
-  const bits = new Int32Array(size);
+  bits.fill(0);
   sets.forEach((s, k) => {
     if (s.actions.isAll) always |= 1 << k;
     else for (const i of s.actions.indices) bits[i] |= 1 << k;
