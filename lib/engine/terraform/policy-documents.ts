@@ -512,28 +512,99 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
  * text around it.
  */
 export function minimumPolicyLength(doc: unknown): number | undefined {
-  let directive = false;
-  const strip = (s: string): string => {
-    if (s.includes("%{")) directive = true;
-    // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
-    // whitespace, and nothing JSON.stringify would escape.
-    return replaceInterpolations(s, "").replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return strip(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) {
-      const out: Obj = {};
-      for (const [k, x] of Object.entries(v)) out[strip(k)] = walk(x);
-      return out;
-    }
-    return v;
-  };
-  const text = JSON.stringify(walk(doc));
-  if (directive || text === undefined) return undefined;
-  let n = 0;
-  for (const _ of text.replace(/\s+/g, "")) n++;
+  // Counted as it is walked rather than by building the stripped copy and serialising it: this runs for every
+  // identity policy of a stack, and the copy cost as much as parsing the policy. `measured` gives exactly the length
+  // of that serialisation.
+  const seen = { directive: false };
+  const n = measured(doc, seen);
+  if (seen.directive || n < 0) return undefined;
   return n;
+}
+
+/** A string as the measure keeps it: no whitespace, no `${...}`, `"` and `\\` as one character each. */
+function stripForLength(s: string, seen: { directive: boolean }): string {
+  if (s.includes("%{")) seen.directive = true;
+  // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
+  // whitespace, and nothing JSON.stringify would escape.
+  return replaceInterpolations(s, "").replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
+}
+
+/** Code points of `s` as JSON.stringify writes it (a lone surrogate is written as a 6-character escape). */
+function serialisedLength(s: string): number {
+  let n = 0;
+  for (const _ of JSON.stringify(s)) n++;
+  return n;
+}
+
+/**
+ * Length of a string that `stripForLength` leaves as it is and JSON.stringify writes with nothing but its quotes:
+ * printable ASCII with no brace, quote or backslash (nearly every key and value of a policy). -1 for any other.
+ */
+function plainLength(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c || c === 0x7b) return -1;
+  }
+  return s.length + 2;
+}
+
+/**
+ * The length of `JSON.stringify` of `v` with every string (key or value) through `stripForLength`; -1 where it
+ * writes nothing (undefined, a function: omitted from an object, `null` in an array).
+ */
+function measured(v: unknown, seen: { directive: boolean }): number {
+  if (typeof v === "string") {
+    const plain = plainLength(v);
+    return plain >= 0 ? plain : serialisedLength(stripForLength(v, seen));
+  }
+  if (Array.isArray(v)) {
+    // Brackets and the commas between items; a hole is written `null`.
+    let n = v.length === 0 ? 2 : v.length + 1;
+    for (let i = 0; i < v.length; i++) {
+      const m = measured(v[i], seen);
+      n += m < 0 ? 4 : m;
+    }
+    return n;
+  }
+  if (isObject(v)) {
+    const keys = Object.keys(v);
+    let n = 1;
+    let entries = 0;
+    let plainKeys = true;
+    for (const k of keys) {
+      // A key that stripping changes may collide with another (`"a b"` and `"ab"`: the later value wins); `__proto__`
+      // is never an own key of the copy.
+      if (plainLength(k) < 0 || k === "__proto__") {
+        plainKeys = false;
+        break;
+      }
+    }
+    if (plainKeys) {
+      for (const k of keys) {
+        const m = measured(v[k], seen);
+        if (m < 0) continue;
+        n += k.length + 3 + m;
+        entries++;
+      }
+    } else {
+      const copy = new Map<string, number>();
+      for (const k of keys) {
+        const key = stripForLength(k, seen);
+        copy.set(key, measured(v[k], seen));
+      }
+      for (const [key, m] of copy) {
+        if (m < 0 || key === "__proto__") continue;
+        n += serialisedLength(key) + 1 + m;
+        entries++;
+      }
+    }
+    // Braces and the commas between entries.
+    return n + (entries === 0 ? 1 : entries);
+  }
+  if (v === null) return 4;
+  if (v === undefined || typeof v === "function" || typeof v === "symbol") return -1;
+  // Numbers and booleans as written (a BigInt throws, as serialising it did).
+  return JSON.stringify(v).length;
 }
 
 function writtenResourcesOf(st: object): readonly string[] | undefined {
