@@ -403,7 +403,34 @@ const PH_RE = /\uE000(\d+)\uE001/g;
 /** An interpolation or directive whose body, up to its first `}`, holds a quote, a backslash or a nested brace. */
 const COMPLEX_INTERPOLATION = /[$%]\{[^}]*["\\{]/;
 
+/**
+ * Documents read from a text, per stack, unmeasured and measured. One policy text recurs across a stack (every Lambda
+ * role's trust, one policy attached by many `aws_iam_role_policy`s), and what is read from it depends on the stack
+ * and the text alone: only the statements' sources differ (the holder's address, via and construct path), and each
+ * later use gets its own statements with its own sources (`resourced`).
+ */
+const textDocuments = new WeakMap<TfStack, readonly [Map<string, PolicyDocument>, Map<string, PolicyDocument>]>();
+
 function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
+  let caches = textDocuments.get(ctx.stack);
+  if (!caches) textDocuments.set(ctx.stack, (caches = [new Map(), new Map()]));
+  const cache = caches[opts.measure ? 1 : 0];
+  const hit = cache.get(text);
+  if (hit) return resourced(hit, opts);
+  const doc = readDocumentText(ctx, text, opts);
+  cache.set(text, doc);
+  return doc;
+}
+
+/** A document read for another holder, with the sources `opts` gives (every source the reader makes has this form). */
+function resourced(doc: PolicyDocument, opts: PolicyFromValueOptions): PolicyDocument {
+  const statements = doc.statements.map((s) =>
+    withSource(s, makeSource(opts.address, s.source.index, s.source.sid, opts.via, opts.constructPath, s.source.location)),
+  );
+  return doc.minLength === undefined ? { address: opts.address, statements } : { address: opts.address, statements, minLength: doc.minLength };
+}
+
+function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
   // Interpolations may contain quotes (`${lookup(m, "k")}`) that would break JSON.parse before Terraform
   // renders them: stand in a placeholder for each, parse, then put the expressions back into the strings.
   const raws: string[] = [];
@@ -526,7 +553,8 @@ function stripForLength(s: string, seen: { directive: boolean }): string {
   if (s.includes("%{")) seen.directive = true;
   // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
   // whitespace, and nothing JSON.stringify would escape.
-  return replaceInterpolations(s, "").replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
+  const r = replaceInterpolations(s, "");
+  return plainLength(r) >= 0 ? r : r.replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
 }
 
 /** Code points of `s` as JSON.stringify writes it (a lone surrogate is written as a 6-character escape). */
@@ -555,7 +583,11 @@ function plainLength(s: string): number {
 function measured(v: unknown, seen: { directive: boolean }): number {
   if (typeof v === "string") {
     const plain = plainLength(v);
-    return plain >= 0 ? plain : serialisedLength(stripForLength(v, seen));
+    if (plain >= 0) return plain;
+    // Most others are plain but for a reference (`${aws_iam_role.r.arn}`), which counts as nothing.
+    const t = stripForLength(v, seen);
+    const stripped = plainLength(t);
+    return stripped >= 0 ? stripped : serialisedLength(t);
   }
   if (Array.isArray(v)) {
     // Brackets and the commas between items; a hole is written `null`.
