@@ -506,12 +506,19 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
   if (isObject(doc) && "Statement" in doc) {
     const st = doc["Statement"];
     let prepared: unknown;
+    let writtenResources: (readonly string[] | undefined)[] | undefined;
     if (Array.isArray(st)) {
       const list = new Array<unknown>(st.length);
-      for (let i = 0; i < st.length; i++) list[i] = prepareStatement(ctx.stack, st[i]);
+      for (let i = 0; i < st.length; i++) {
+        list[i] = prepareStatement(ctx.stack, st[i]);
+        const written = writtenBefore(st[i]);
+        if (written !== undefined) (writtenResources ??= [])[i] = written;
+      }
       prepared = list;
     } else {
       prepared = prepareStatement(ctx.stack, st);
+      const written = writtenBefore(st);
+      if (written !== undefined) writtenResources = [written];
     }
     // The parser reads nothing but the statements.
     const minLength = opts.measure ? minimumPolicyLength(doc) : undefined;
@@ -521,7 +528,7 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
       via: opts.via,
       constructPath: opts.constructPath,
       resolve: policyResolver(ctx.stack),
-      writtenResourcesOf,
+      writtenResources,
     });
     return minLength === undefined ? parsed : { address: parsed.address, statements: parsed.statements, minLength };
   }
@@ -530,7 +537,6 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
     via: opts.via,
     constructPath: opts.constructPath,
     resolve: policyResolver(ctx.stack),
-    writtenResourcesOf,
   });
 }
 
@@ -642,23 +648,22 @@ function measured(v: unknown, seen: { directive: boolean }): number {
   return JSON.stringify(v).length;
 }
 
-function writtenResourcesOf(st: object): readonly string[] | undefined {
-  return (st as Prepared)[WRITTEN_BEFORE];
-}
-
 /**
- * The `Resource` entries of a prepared statement as written, where some held an interpolation: substituting those that
- * resolve exactly must not lose that a reference wrote them (red-team round 68: `function:${f.function_name}:*` with
- * every part exact read as a hand-written pattern reaching outside the stack).
+ * The `Resource` entries of a statement as written, where some held an interpolation and `prepareStatement` prepares
+ * it: substituting those that resolve exactly must not lose that a reference wrote them (red-team round 68:
+ * `function:${f.function_name}:*` with every part exact read as a hand-written pattern reaching outside the stack).
+ * Handed to the parser by statement index: a symbol property added to each prepared statement, or a WeakMap entry
+ * per statement, cost more than reading the statement.
  */
-const WRITTEN_BEFORE = Symbol("written Resource");
-
-/**
- * A prepared statement carries them under a symbol, which no JSON key can be and the parser's check of keys does not
- * see: a WeakMap entry per statement cost more than reading the statement.
- */
-interface Prepared {
-  [WRITTEN_BEFORE]?: readonly string[];
+function writtenBefore(raw: unknown): readonly string[] | undefined {
+  if (!isObject(raw)) return undefined;
+  const effect = raw["Effect"];
+  if (effect !== "Allow" && effect !== "Deny") return undefined; // not prepared (see prepareStatement)
+  const written = raw["Resource"];
+  if (typeof written === "string") return holdsInterpolation(written) ? [written] : undefined;
+  if (!Array.isArray(written)) return undefined;
+  for (const x of written) if (typeof x !== "string") return undefined;
+  return holdsInterpolation(written) ? (written as string[]) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -748,10 +753,6 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
   if ("NotAction" in st) out["NotAction"] = mapStrings(stack, st["NotAction"], !deny);
   if ("Resource" in st) out["Resource"] = mapStrings(stack, st["Resource"], false);
   if ("NotResource" in st) out["NotResource"] = mapStrings(stack, st["NotResource"], false);
-  const written = st["Resource"];
-  if ((typeof written === "string" || (Array.isArray(written) && written.every((x) => typeof x === "string"))) && holdsInterpolation(written)) {
-    (out as Prepared)[WRITTEN_BEFORE] = typeof written === "string" ? [written] : (written as string[]);
-  }
   preparePrincipal(stack, st, out, "Principal");
   preparePrincipal(stack, st, out, "NotPrincipal");
   const cond = st["Condition"];
