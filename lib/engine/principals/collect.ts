@@ -1662,9 +1662,12 @@ export function trustMayNamePrincipals(raw: unknown): boolean {
   return !servicesOnly;
 }
 
-/** Trust texts by whether they admit AWS services alone (see trustMayNamePrincipals); a function of the text only. */
+/**
+ * Trust texts by whether they admit AWS services alone (see trustMayNamePrincipals); a function of the text only.
+ * Bounded: it outlives the stacks, and trust policies are short (IAM's default quota is 2,048 characters).
+ */
 const serviceOnlyTrusts = new Map<string, boolean>();
-const TRUST_CACHE_LIMIT = 20_000;
+const TRUST_CACHE_LIMIT = 10_000;
 
 /**
  * Whether a trust policy may admit the AWS service `service`. Only a literal policy that admits nothing but services
