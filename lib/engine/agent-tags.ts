@@ -86,11 +86,17 @@ export function providerDefaultTags(stack: TfStack, r: TfResource): Obj | undefi
  * parse); only a provider's default configuration may be left unwritten (Terraform then uses an empty one).
  */
 function providerBlock(stack: TfStack, r: TfResource): { readonly ref: string; readonly body?: Obj; readonly missing?: true } {
-  const ref = providerRef(r.values["provider"]) ?? r.type.split("_")[0];
+  const ref = providerRef(r.values["provider"]) ?? defaultProviderName(r.type);
   const key = providerConfigKey(ref);
   const body = stack.providers?.get(key);
   if (body) return { ref, body };
   return !stack.providers || (key === ref && /^[a-z][a-z0-9_-]*$/i.test(ref)) ? { ref } : { ref, missing: true };
+}
+
+/** The provider a resource type belongs to when it names none: `aws` for `aws_iam_role`. */
+function defaultProviderName(type: string): string {
+  const i = type.indexOf("_");
+  return i < 0 ? type : type.slice(0, i);
 }
 
 /**
@@ -108,7 +114,11 @@ function namedInstance(ref: string, forEach: unknown): unknown {
 function providerDefaultTagsValue(stack: TfStack, r: TfResource): unknown {
   if (!stack.providers) return undefined;
   const body = providerBlock(stack, r).body;
-  if (!body) return undefined;
+  return body ? defaultTagsOf(body) : undefined;
+}
+
+/** `default_tags.tags` of a provider block, unread (see `providerDefaultTagsValue`). */
+function defaultTagsOf(body: Obj): unknown {
   const dt = body["default_tags"];
   const block = Array.isArray(dt) ? dt[0] : dt;
   if (isObject(block)) return block["tags"];
@@ -226,13 +236,20 @@ export function readAgentTag(r: TfResource, stack?: TfStack): AgentTag {
 export function readAgentMark(r: TfResource, stack?: TfStack): AgentTag {
   let unreadable: AgentTag | undefined;
   let near: AgentTag | undefined;
+  const provider = stack ? providerBlock(stack, r) : undefined;
+  const tags = r.values["tags"];
+  const tagsAll = r.values["tags_all"];
+  const defaults = provider?.body ? defaultTagsOf(provider.body) : undefined;
+  // Most resources of a large stack have no tags at all: nothing to read (every principal and resource is asked).
+  if ((tags === undefined || tags === null) && (tagsAll === undefined || tagsAll === null) && (defaults === undefined || defaults === null)) {
+    return provider?.missing ? missingProvider(provider.ref) : { state: "no" };
+  }
   const sources: [unknown, "tags" | "tags_all" | "provider default_tags"][] = [
-    [r.values["tags"], "tags"],
-    [r.values["tags_all"], "tags_all"],
-    [stack ? providerDefaultTagsValue(stack, r) : undefined, "provider default_tags"],
+    [tags, "tags"],
+    [tagsAll, "tags_all"],
+    [defaults, "provider default_tags"],
   ];
   // The provider block with `for_each` (OpenTofu 1.9+): its default tags are read for each of its instances.
-  const provider = stack ? providerBlock(stack, r) : undefined;
   const instances = provider?.body?.["for_each"] !== undefined ? ({ ...r, values: { for_each: namedInstance(provider.ref, provider.body["for_each"]) } } as TfResource) : undefined;
   for (const [raw, where] of sources) {
     if (raw === undefined || raw === null) continue;
@@ -248,8 +265,12 @@ export function readAgentMark(r: TfResource, stack?: TfStack): AgentTag {
   }
   // A provider configuration blastwall did not read may set the tag in its default_tags (red-team round 93: an
   // instance of a provider with for_each, `aws.by_region[each.key]`, read as one without default tags).
-  if (provider?.missing) unreadable ??= { state: "unreadable", where: "provider default_tags", expression: `${provider.ref} (no provider configuration of that name was read)` };
+  if (provider?.missing) unreadable ??= missingProvider(provider.ref);
   return near ?? unreadable ?? { state: "no" };
+}
+
+function missingProvider(ref: string): AgentTag {
+  return { state: "unreadable", where: "provider default_tags", expression: `${ref} (no provider configuration of that name was read)` };
 }
 
 /** The literal (or followed) value of one tag, for config tag selectors; undefined when absent or unreadable. */

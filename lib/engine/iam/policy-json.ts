@@ -19,11 +19,11 @@ export interface ParseOptions {
    */
   readonly resolve?: (s: string) => string;
   /**
-   * A statement's `Resource` as written, where the Terraform layer substituted interpolations that resolve exactly
-   * before parsing (`function:${aws_lambda_function.f.function_name}:*`): kept as `writtenResources`, so the
-   * reference still decides which resource the entry names (red-team round 68).
+   * Each statement's `Resource` as written (by the statement's index), where the Terraform layer substituted
+   * interpolations that resolve exactly before parsing (`function:${aws_lambda_function.f.function_name}:*`): kept as
+   * `writtenResources`, so the reference still decides which resource the entry names (red-team round 68).
    */
-  readonly writtenResourcesOf?: (statement: object) => readonly string[] | undefined;
+  readonly writtenResources?: readonly (readonly string[] | undefined)[];
 }
 
 /** Where a Terraform template sequence starts: an interpolation `${` or a directive `%{` (`%{ if x }...%{ endif }`). */
@@ -138,7 +138,7 @@ function parseStatement(raw: unknown, index: number, opts: ParseOptions, resolve
   const sid = isObject(raw) && (typeof raw.Sid === "string" || typeof raw.Sid === "number") ? String(raw.Sid) : undefined;
   const source = makeSource(opts.address, index, sid === "" ? undefined : sid, opts.via, opts.constructPath);
   try {
-    return readStatement(raw, source, resolve, isObject(raw) ? opts.writtenResourcesOf?.(raw) : undefined);
+    return readStatement(raw, source, resolve, isObject(raw) ? opts.writtenResources?.[index] : undefined);
   } catch (e) {
     if (e instanceof Unreadable) return unknownStatement(source, `statement ${index}${sid ? ` (${sid})` : ""}: ${e.message}`);
     throw e;

@@ -1646,15 +1646,28 @@ function mayAdmitWebIdentity(st: Statement): boolean {
 }
 
 export function trustMayNamePrincipals(raw: unknown): boolean {
-  return !(
-    typeof raw === "string" &&
+  if (typeof raw !== "string") return true;
+  // Asked of every role by the collector and by several reach indexes: each trust text is scanned once (the text is the
+  // stack's own string, whose hash is kept once computed, so a repeated lookup costs less than one scan).
+  const hit = serviceOnlyTrusts.get(raw);
+  if (hit !== undefined) return !hit;
+  const servicesOnly =
     /"Statement"/.test(raw) &&
     /"Service"/.test(raw) &&
     !raw.includes("${") &&
     !raw.includes("\\") &&
-    !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw)
-  );
+    !/"AWS"|"Federated"|"CanonicalUser"|NotPrincipal|"Principal"\s*:\s*"\*"/i.test(raw);
+  if (serviceOnlyTrusts.size >= TRUST_CACHE_LIMIT) serviceOnlyTrusts.clear();
+  serviceOnlyTrusts.set(raw, servicesOnly);
+  return !servicesOnly;
 }
+
+/**
+ * Trust texts by whether they admit AWS services alone (see trustMayNamePrincipals); a function of the text only.
+ * Bounded: it outlives the stacks, and trust policies are short (IAM's default quota is 2,048 characters).
+ */
+const serviceOnlyTrusts = new Map<string, boolean>();
+const TRUST_CACHE_LIMIT = 10_000;
 
 /**
  * Whether a trust policy may admit the AWS service `service`. Only a literal policy that admits nothing but services

@@ -403,7 +403,37 @@ const PH_RE = /\uE000(\d+)\uE001/g;
 /** An interpolation or directive whose body, up to its first `}`, holds a quote, a backslash or a nested brace. */
 const COMPLEX_INTERPOLATION = /[$%]\{[^}]*["\\{]/;
 
+/**
+ * Documents read from a text, per stack, unmeasured and measured. One policy text recurs across a stack (every Lambda
+ * role's trust, one deny-list policy written into many roles), and what is read from it depends on the stack
+ * and the text alone: only the statements' sources differ (the holder's address, via and construct path), and each
+ * later use gets its own statements with its own sources (`resourced`).
+ */
+const textDocuments = new WeakMap<TfStack, readonly [Map<string, PolicyDocument>, Map<string, PolicyDocument>]>();
+
 function parseDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
+  // A text with references names resources of its own and seldom recurs: looking it up would cost a hash of the whole
+  // text for nothing (the reach bench's 4,000 policies are all such).
+  if (text.includes("${")) return readDocumentText(ctx, text, opts);
+  let caches = textDocuments.get(ctx.stack);
+  if (!caches) textDocuments.set(ctx.stack, (caches = [new Map(), new Map()]));
+  const cache = caches[opts.measure ? 1 : 0];
+  const hit = cache.get(text);
+  if (hit) return resourced(hit, opts);
+  const doc = readDocumentText(ctx, text, opts);
+  cache.set(text, doc);
+  return doc;
+}
+
+/** A document read for another holder, with the sources `opts` gives (every source the reader makes has this form). */
+function resourced(doc: PolicyDocument, opts: PolicyFromValueOptions): PolicyDocument {
+  const statements = doc.statements.map((s) =>
+    withSource(s, makeSource(opts.address, s.source.index, s.source.sid, opts.via, opts.constructPath, s.source.location)),
+  );
+  return doc.minLength === undefined ? { address: opts.address, statements } : { address: opts.address, statements, minLength: doc.minLength };
+}
+
+function readDocumentText(ctx: Ctx, text: string, opts: PolicyFromValueOptions): PolicyDocument {
   // Interpolations may contain quotes (`${lookup(m, "k")}`) that would break JSON.parse before Terraform
   // renders them: stand in a placeholder for each, parse, then put the expressions back into the strings.
   const raws: string[] = [];
@@ -476,12 +506,19 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
   if (isObject(doc) && "Statement" in doc) {
     const st = doc["Statement"];
     let prepared: unknown;
+    let writtenResources: (readonly string[] | undefined)[] | undefined;
     if (Array.isArray(st)) {
       const list = new Array<unknown>(st.length);
-      for (let i = 0; i < st.length; i++) list[i] = prepareStatement(ctx.stack, st[i]);
+      for (let i = 0; i < st.length; i++) {
+        list[i] = prepareStatement(ctx.stack, st[i]);
+        const written = writtenBefore(st[i]);
+        if (written !== undefined) (writtenResources ??= [])[i] = written;
+      }
       prepared = list;
     } else {
       prepared = prepareStatement(ctx.stack, st);
+      const written = writtenBefore(st);
+      if (written !== undefined) writtenResources = [written];
     }
     // The parser reads nothing but the statements.
     const minLength = opts.measure ? minimumPolicyLength(doc) : undefined;
@@ -491,7 +528,7 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
       via: opts.via,
       constructPath: opts.constructPath,
       resolve: policyResolver(ctx.stack),
-      writtenResourcesOf,
+      writtenResources,
     });
     return minLength === undefined ? parsed : { address: parsed.address, statements: parsed.statements, minLength };
   }
@@ -500,7 +537,6 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
     via: opts.via,
     constructPath: opts.constructPath,
     resolve: policyResolver(ctx.stack),
-    writtenResourcesOf,
   });
 }
 
@@ -512,47 +548,122 @@ function parseDocumentObject(ctx: Ctx, doc: unknown, opts: PolicyFromValueOption
  * text around it.
  */
 export function minimumPolicyLength(doc: unknown): number | undefined {
-  let directive = false;
-  const strip = (s: string): string => {
-    if (s.includes("%{")) directive = true;
-    // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
-    // whitespace, and nothing JSON.stringify would escape.
-    return replaceInterpolations(s, "").replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return strip(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) {
-      const out: Obj = {};
-      for (const [k, x] of Object.entries(v)) out[strip(k)] = walk(x);
-      return out;
-    }
-    return v;
-  };
-  const text = JSON.stringify(walk(doc));
-  if (directive || text === undefined) return undefined;
-  let n = 0;
-  for (const _ of text.replace(/\s+/g, "")) n++;
+  // Counted as it is walked rather than by building the stripped copy and serialising it: this runs for every
+  // identity policy of a stack, and the copy cost as much as parsing the policy. `measured` gives exactly the length
+  // of that serialisation.
+  const seen = { directive: false };
+  const n = measured(doc, seen);
+  if (seen.directive || n < 0) return undefined;
   return n;
 }
 
-function writtenResourcesOf(st: object): readonly string[] | undefined {
-  return (st as Prepared)[WRITTEN_BEFORE];
+/** A string as the measure keeps it: no whitespace, no `${...}`, `"` and `\\` as one character each. */
+function stripForLength(s: string, seen: { directive: boolean }): string {
+  if (s.includes("%{")) seen.directive = true;
+  // Whether IAM measures the text or the value it holds, a character inside a string counts at most once: no
+  // whitespace, and nothing JSON.stringify would escape.
+  const r = replaceInterpolations(s, "");
+  return plainLength(r) >= 0 ? r : r.replace(/[\s\u0000-\u001f]+/g, "").replace(/["\\]/g, "x");
+}
+
+/** Code points of `s` as JSON.stringify writes it (a lone surrogate is written as a 6-character escape). */
+function serialisedLength(s: string): number {
+  let n = 0;
+  for (const _ of JSON.stringify(s)) n++;
+  return n;
 }
 
 /**
- * The `Resource` entries of a prepared statement as written, where some held an interpolation: substituting those that
- * resolve exactly must not lose that a reference wrote them (red-team round 68: `function:${f.function_name}:*` with
- * every part exact read as a hand-written pattern reaching outside the stack).
+ * Length of a string that `stripForLength` leaves as it is and JSON.stringify writes with nothing but its quotes:
+ * printable ASCII with no brace, quote or backslash (nearly every key and value of a policy). -1 for any other.
  */
-const WRITTEN_BEFORE = Symbol("written Resource");
+function plainLength(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c || c === 0x7b) return -1;
+  }
+  return s.length + 2;
+}
 
 /**
- * A prepared statement carries them under a symbol, which no JSON key can be and the parser's check of keys does not
- * see: a WeakMap entry per statement cost more than reading the statement.
+ * The length of `JSON.stringify` of `v` with every string (key or value) through `stripForLength`; -1 where it
+ * writes nothing (undefined, a function: omitted from an object, `null` in an array).
  */
-interface Prepared {
-  [WRITTEN_BEFORE]?: readonly string[];
+function measured(v: unknown, seen: { directive: boolean }): number {
+  if (typeof v === "string") {
+    const plain = plainLength(v);
+    if (plain >= 0) return plain;
+    // Most others are plain but for a reference (`${aws_iam_role.r.arn}`), which counts as nothing.
+    const t = stripForLength(v, seen);
+    const stripped = plainLength(t);
+    return stripped >= 0 ? stripped : serialisedLength(t);
+  }
+  if (Array.isArray(v)) {
+    // Brackets and the commas between items; a hole is written `null`.
+    let n = v.length === 0 ? 2 : v.length + 1;
+    for (let i = 0; i < v.length; i++) {
+      const m = measured(v[i], seen);
+      n += m < 0 ? 4 : m;
+    }
+    return n;
+  }
+  if (isObject(v)) {
+    const keys = Object.keys(v);
+    let n = 1;
+    let entries = 0;
+    let plainKeys = true;
+    for (const k of keys) {
+      // A key that stripping changes may collide with another (`"a b"` and `"ab"`: the later value wins); `__proto__`
+      // is never an own key of the copy.
+      if (plainLength(k) < 0 || k === "__proto__") {
+        plainKeys = false;
+        break;
+      }
+    }
+    if (plainKeys) {
+      for (const k of keys) {
+        const m = measured(v[k], seen);
+        if (m < 0) continue;
+        n += k.length + 3 + m;
+        entries++;
+      }
+    } else {
+      const copy = new Map<string, number>();
+      for (const k of keys) {
+        const key = stripForLength(k, seen);
+        copy.set(key, measured(v[k], seen));
+      }
+      for (const [key, m] of copy) {
+        if (m < 0 || key === "__proto__") continue;
+        n += serialisedLength(key) + 1 + m;
+        entries++;
+      }
+    }
+    // Braces and the commas between entries.
+    return n + (entries === 0 ? 1 : entries);
+  }
+  if (v === null) return 4;
+  if (v === undefined || typeof v === "function" || typeof v === "symbol") return -1;
+  // Numbers and booleans as written (a BigInt throws, as serialising it did).
+  return JSON.stringify(v).length;
+}
+
+/**
+ * The `Resource` entries of a statement as written, where some held an interpolation and `prepareStatement` prepares
+ * it: substituting those that resolve exactly must not lose that a reference wrote them (red-team round 68:
+ * `function:${f.function_name}:*` with every part exact read as a hand-written pattern reaching outside the stack).
+ * Handed to the parser by statement index: a symbol property added to each prepared statement, or a WeakMap entry
+ * per statement, cost more than reading the statement.
+ */
+function writtenBefore(raw: unknown): readonly string[] | undefined {
+  if (!isObject(raw)) return undefined;
+  const effect = raw["Effect"];
+  if (effect !== "Allow" && effect !== "Deny") return undefined; // not prepared (see prepareStatement)
+  const written = raw["Resource"];
+  if (typeof written === "string") return holdsInterpolation(written) ? [written] : undefined;
+  if (!Array.isArray(written)) return undefined;
+  for (const x of written) if (typeof x !== "string") return undefined;
+  return holdsInterpolation(written) ? (written as string[]) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -642,10 +753,6 @@ function prepareStatement(stack: TfStack, raw: unknown): unknown {
   if ("NotAction" in st) out["NotAction"] = mapStrings(stack, st["NotAction"], !deny);
   if ("Resource" in st) out["Resource"] = mapStrings(stack, st["Resource"], false);
   if ("NotResource" in st) out["NotResource"] = mapStrings(stack, st["NotResource"], false);
-  const written = st["Resource"];
-  if ((typeof written === "string" || (Array.isArray(written) && written.every((x) => typeof x === "string"))) && holdsInterpolation(written)) {
-    (out as Prepared)[WRITTEN_BEFORE] = typeof written === "string" ? [written] : (written as string[]);
-  }
   preparePrincipal(stack, st, out, "Principal");
   preparePrincipal(stack, st, out, "NotPrincipal");
   const cond = st["Condition"];
