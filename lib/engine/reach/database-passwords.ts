@@ -137,6 +137,30 @@ export function databasesWithPasswords(stack: TfStack): string[] {
   return [...new Set(index(stack).passwords.filter((p) => !p.writeOnly).map((p) => p.database))];
 }
 
+/** Every master password of the stack's databases, as `databasesIn` recognises them. */
+export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
+  return index(stack).passwords;
+}
+
+/** The top-level arguments (or blocks) a `type` resource takes its own master password in; none for other types. */
+export function passwordArguments(type: string): string[] {
+  return PASSWORD_ARGUMENTS.filter(([t]) => t === type).map(([, path]) => path[0]);
+}
+
+/** A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). */
+export function mentionPattern(ref: string): RegExp {
+  return new RegExp(mentionSource(ref), "g");
+}
+
+/** The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. */
+function mentionSource(ref: string): string {
+  const parts = ref.split(".");
+  const cut = parts[0] === "data" ? 3 : 2;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = parts.length > cut ? `${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}` : esc(ref);
+  return `(?<![A-Za-z0-9_.-])${body}(?![A-Za-z0-9_-])`;
+}
+
 /** The databases whose master password the stored strings hold. */
 export function databasesIn(stack: TfStack, strings: readonly string[]): string[] {
   const { passwords } = index(stack);
@@ -157,10 +181,8 @@ function mentions(s: string, ref: string): boolean {
   // `random_password.db[0].result` names `random_password.db.result` too.
   let re = refPatterns.get(ref);
   if (re === undefined) {
-    const parts = ref.split(".");
-    const cut = parts[0] === "data" ? 3 : 2;
-    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    re = parts.length > cut ? new RegExp(`(?<![A-Za-z0-9_.-])${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])`) : null;
+    // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
+    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? new RegExp(mentionSource(ref)) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }
