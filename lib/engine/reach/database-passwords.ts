@@ -10,28 +10,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
-
-/** Database types and where each takes its master password (a path of nested attributes). */
-const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly string[]])[] = [
-  ["aws_db_instance", ["password"]],
-  ["aws_db_instance", ["password_wo"]],
-  ["aws_rds_cluster", ["master_password"]],
-  ["aws_rds_cluster", ["master_password_wo"]],
-  ["aws_redshift_cluster", ["master_password_wo"]],
-  ["aws_docdb_cluster", ["master_password_wo"]],
-  // Redis / Valkey ACL users (ElastiCache, MemoryDB) can FLUSHALL like the AUTH token.
-  ["aws_elasticache_user", ["passwords"]],
-  ["aws_memorydb_user", ["authentication_mode", "passwords"]],
-  ["aws_docdb_cluster", ["master_password"]],
-  ["aws_redshift_cluster", ["master_password"]],
-  ["aws_redshiftserverless_namespace", ["admin_user_password"]],
-  ["aws_opensearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
-  ["aws_elasticsearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
-  ["aws_lightsail_database", ["master_password"]],
-  ["aws_docdbelastic_cluster", ["admin_user_password"]],
-  // A Redis or Valkey AUTH token lets its holder FLUSHALL.
-  ["aws_elasticache_replication_group", ["auth_token"]],
-];
+import { PASSWORD_ARGUMENTS } from "./password-arguments";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string }>> = {
@@ -140,11 +119,6 @@ export function databasesWithPasswords(stack: TfStack): string[] {
 /** Every master password of the stack's databases, as `databasesIn` recognises them. */
 export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
   return index(stack).passwords;
-}
-
-/** The top-level arguments (or blocks) a `type` resource takes its own master password in; none for other types. */
-export function passwordArguments(type: string): string[] {
-  return PASSWORD_ARGUMENTS.filter(([t]) => t === type).map(([, path]) => path[0]);
 }
 
 /** A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). */

@@ -13,7 +13,9 @@ import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
 import { isObject, stringsIn } from "../json";
 import { writtenCredentials } from "./credentials";
 import { addressesOf, configuredReferences, referencePattern, setConfiguredReferences } from "./credential-references";
-import { databasePasswords, mentionPattern, passwordArguments } from "./database-passwords";
+import type * as DatabasePasswords from "./database-passwords";
+import { lazy } from "../lazy";
+import { PASSWORD_TYPES, passwordArguments } from "./password-arguments";
 import type { PrincipalNode, StackAnalysis } from "../analysis-types";
 import { principalAdmits } from "../iam/trust";
 import { trustMayAdmitService } from "../principals/collect";
@@ -50,6 +52,10 @@ const KEY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   aws_iam_server_certificate: ["private_key"],
 };
 
+// Loaded only for a stack with a database that takes a password, or a trust anchor.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
+
 const PROBE = "blastwall_written_secret_";
 
 const cache = new WeakMap<TfStack, readonly WrittenSecret[]>();
@@ -57,55 +63,68 @@ const cache = new WeakMap<TfStack, readonly WrittenSecret[]>();
 export function writtenSecrets(stack: TfStack): readonly WrittenSecret[] {
   let hit = cache.get(stack);
   if (hit) return hit;
-  const known = [...passwordsOf(stack), ...caKeysOf(stack)];
+  const any = (types: Iterable<string>) => [...types].some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"));
+  const known = [...(any(PASSWORD_TYPES) ? passwordsOf(stack) : []), ...caKeysOf(stack)];
   hit = known.length === 0 ? [] : find(stack, known);
   cache.set(stack, hit);
   return hit;
 }
 
 function passwordsOf(stack: TfStack): Known[] {
-  return databasePasswords(stack).map((p) => ({ secret: { kind: "database-password", database: p.database }, refs: p.refs, ...(p.literal !== undefined ? { literal: p.literal } : {}) }));
+  return databasePasswords().databasePasswords(stack).map((p) => ({ secret: { kind: "database-password", database: p.database }, refs: p.refs, ...(p.literal !== undefined ? { literal: p.literal } : {}) }));
 }
 
 function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
   // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
   const swaps = known.map((k, i) => ({
-    refs: k.refs.map((r) => ({ needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: mentionPattern(r) })),
+    refs: k.refs.map((r) => ({ needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })),
     literal: k.literal,
     to: `aws_iam_access_key.${PROBE}${i}.secret`,
     value: `${PROBE}${i}_value`,
   }));
+  // One look per string decides whether any secret may be in it: most strings of a stack name none.
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const anyRef = new RegExp(swaps.flatMap((w) => w.refs.map((r) => escape(r.needle))).join("|") || "(?!)");
+  const literals = swaps.flatMap((w) => (w.literal !== undefined ? [w.literal] : []));
   let changed = 0;
   const swap = (v: unknown): unknown => {
     if (typeof v === "string") {
+      const refs = v.includes("${") && anyRef.test(v);
+      if (!refs && !literals.some((l) => v.includes(l))) return v;
       let s = v;
       for (const w of swaps) {
-        if (s.includes("${")) for (const r of w.refs) if (s.includes(r.needle)) s = s.replace(r.re, w.to);
+        if (refs) for (const r of w.refs) if (s.includes(r.needle)) s = s.replace(r.re, w.to);
         if (w.literal !== undefined && s.includes(w.literal)) s = s.split(w.literal).join(w.value);
       }
       if (s !== v) changed++;
       return s;
     }
     if (Array.isArray(v)) {
-      const out = v.map(swap);
-      return out.some((x, i) => x !== v[i]) ? out : v;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = swap(v[i]);
+        if (x !== v[i]) (out ??= [...v])[i] = x;
+      }
+      return out ?? v;
     }
     if (isObject(v)) {
-      let differs = false;
-      const out: Record<string, unknown> = {};
+      let out: Record<string, unknown> | undefined;
       for (const k in v) {
-        out[k] = swap(v[k]);
-        if (out[k] !== v[k]) differs = true;
+        const x = swap(v[k]);
+        if (x !== v[k]) (out ??= { ...v })[k] = x;
       }
-      return differs ? out : v;
+      return out ?? v;
     }
     return v;
   };
+  const ownArguments = new Map<string, readonly string[]>();
   const resources: TfResource[] = stack.resources.map((r) => {
     // A database's own password argument is where its password belongs (another database given the same one holds its
     // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
     // would otherwise stop at that argument and pass over the resource's tags.
-    const own = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])].filter((a) => a in r.values || configuredReferences(r)?.has(a));
+    let ownOfType = ownArguments.get(r.type);
+    if (!ownOfType) ownArguments.set(r.type, (ownOfType = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
+    const own = ownOfType.length === 0 ? ownOfType : ownOfType.filter((a) => a in r.values || configuredReferences(r)?.has(a));
     const kept = own.length === 0 ? r.values : Object.fromEntries(Object.entries(r.values).filter(([a]) => !own.includes(a)));
     const values = swap(kept) as Record<string, unknown>;
     const refs = configuredReferences(r);
