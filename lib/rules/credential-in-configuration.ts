@@ -1,6 +1,8 @@
 import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import { writtenCredentials } from "../engine/reach/credentials";
+import { anchorRoles, writtenSecrets, type WrittenSecret } from "../engine/reach/written-secrets";
+import type { RuleContext } from "../engine/rule";
 import { listActions } from "../report/summarize";
 import { principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
@@ -11,6 +13,16 @@ const FIX =
   "Give the workload a role instead of a key (an instance profile, a task or execution role); if a long-lived key is unavoidable, " +
   "keep it in Secrets Manager under a resource policy that names only the workload, and pass the secret's ARN.";
 
+const PASSWORD_FIX =
+  "Keep the master password out of resource configuration (write connection details without it): let RDS manage it " +
+  "(manage_master_user_password) or keep it in Secrets Manager under a resource policy that names only the workload, and pass " +
+  "the secret's ARN. Change the password: configuration already shown to readers is no secret.";
+
+const CA_FIX =
+  "Keep the CA's private key out of resource configuration: sign with an ACM Private CA (its key never leaves it) or keep the key " +
+  "off AWS, and give workloads only the certificates they need. Replace the CA and the trust anchor's certificate: a key " +
+  "already shown to readers is no longer the CA's alone.";
+
 /**
  * Fail closed where the stored-credential path (E8) has no model: a key written into the configuration of a resource
  * blastwall does not know the read actions of is taken to be readable by the agents, not by no one (red-team round 85).
@@ -18,12 +30,14 @@ const FIX =
 export const rule: Rule = {
   meta: {
     id: "credential-in-configuration",
-    title: "A user's credential is written into a resource's configuration blastwall cannot tell the readers of",
+    title: "A user's credential, a database password or a CA key is written into a resource's configuration blastwall cannot tell the readers of",
     why:
       "The April 2026 agent found a broad token and used it. AWS returns most configuration (settings, targets, parameters, " +
       "definitions, tags) to whoever may describe the resource, and blastwall does not know which read action returns this " +
       "attribute, so any agent with read rights in that service may hold the credential and act as its user. It is an error when " +
-      "that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with --strict).",
+      "that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with --strict). A database's " +
+      "master password written there is an error (its holder connects and drops the data); so is the private key of a CA a Roles " +
+      "Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall cannot tell which roles they are.",
     fix: FIX,
     severity: "error",
     category: "reach",
@@ -64,6 +78,61 @@ export const rule: Rule = {
         ...(w.resource.constructPath ? { constructPath: w.resource.constructPath } : {}),
       });
     }
+    for (const w of writtenSecrets(ctx.stack)) out.push(secretFinding(ctx, w, names));
     return out;
   },
 };
+
+/** A database password or CA key in configuration: what it opens, who may read it, and how bad that is. */
+function secretFinding(ctx: RuleContext, w: WrittenSecret, names: string): FindingDraft {
+  const agents = ctx.analysis.agents;
+  const where = `${describe(w.resource)} holds`;
+  const unknownRead = `blastwall does not know which read action of ${w.resource.type} returns ${w.attribute}, so any agent with read rights in that service (${names})`;
+  const base = {
+    principal: w.resource.address,
+    resource: w.resource.address,
+    ...(w.resource.constructPath ? { constructPath: w.resource.constructPath } : {}),
+  };
+  const readers = agents.slice(0, 3).map((a) => principalEvidence(a));
+  if (w.secret.kind === "database-password") {
+    const db = w.secret.database;
+    return {
+      ...base,
+      actions: [],
+      severity: "error",
+      fix: PASSWORD_FIX,
+      message:
+        `${where} the master password of ${db} in its ${w.attribute} argument. ${unknownRead} may read it, connect to ${db} as the ` +
+        `master user and drop the data, which no IAM Deny prevents.`,
+      evidence: [resourceEvidence(w.resource, `${w.attribute} holds the master password of ${db}`), { step: "database", address: db, detail: "whose master password it is" }, ...readers],
+    };
+  }
+  const { key, anchors } = w.secret;
+  const found = anchors.map((a) => ({ anchor: a, ...anchorRoles(ctx.stack, ctx.analysis, a) }));
+  const unknown = found.find((f) => f.unknown)?.unknown;
+  const roles = [...new Map(found.flatMap((f) => f.roles).map((r) => [r.address, r])).values()];
+  const caps = roles.map((r) => ({ r, cap: capabilityOf(ctx, r) }));
+  const dangerous = caps.filter((c) => isDangerous(c.cap));
+  const actions = unknown ? ["*"] : [...new Set(dangerous.flatMap((c) => capabilityActions(c.cap)))];
+  const behind = anchors.join(", ");
+  const served =
+    roles.length === 0
+      ? "no role of the stack"
+      : roles.map((r) => r.address).join(", ") + (dangerous.length > 0 ? `, of which ${dangerous.map((c) => c.r.address).join(", ")} can delete data or remove its protection (${listActions(actions)})` : ", none of which holds a destroy right blastwall sees");
+  const also = unknown ? `; blastwall cannot tell every role: ${unknown}, which counts as every right` : "";
+  return {
+    ...base,
+    actions,
+    severity: unknown || dangerous.length > 0 || ctx.strict ? "error" : "warning",
+    fix: CA_FIX,
+    message:
+      `${where} the private key of the CA behind ${behind} (${key}) in its ${w.attribute} argument. ${unknownRead} may read it, sign a ` +
+      `client certificate the anchor trusts and take a Roles Anywhere session of any role its profiles serve: ${served}${also}.`,
+    evidence: [
+      resourceEvidence(w.resource, `${w.attribute} holds the private key ${key}`),
+      ...anchors.map((a) => ({ step: "trust-anchor", address: a, detail: `trusts the CA whose key is ${key}` })),
+      ...caps.flatMap(({ r, cap }) => [{ step: "principal", address: r.address, detail: `${r.kind} ${r.name}, which a session through the anchor may take` }, ...capabilityEvidence(r, cap)]),
+      ...readers,
+    ],
+  };
+}

@@ -10,28 +10,7 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
-
-/** Database types and where each takes its master password (a path of nested attributes). */
-const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly string[]])[] = [
-  ["aws_db_instance", ["password"]],
-  ["aws_db_instance", ["password_wo"]],
-  ["aws_rds_cluster", ["master_password"]],
-  ["aws_rds_cluster", ["master_password_wo"]],
-  ["aws_redshift_cluster", ["master_password_wo"]],
-  ["aws_docdb_cluster", ["master_password_wo"]],
-  // Redis / Valkey ACL users (ElastiCache, MemoryDB) can FLUSHALL like the AUTH token.
-  ["aws_elasticache_user", ["passwords"]],
-  ["aws_memorydb_user", ["authentication_mode", "passwords"]],
-  ["aws_docdb_cluster", ["master_password"]],
-  ["aws_redshift_cluster", ["master_password"]],
-  ["aws_redshiftserverless_namespace", ["admin_user_password"]],
-  ["aws_opensearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
-  ["aws_elasticsearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
-  ["aws_lightsail_database", ["master_password"]],
-  ["aws_docdbelastic_cluster", ["admin_user_password"]],
-  // A Redis or Valkey AUTH token lets its holder FLUSHALL.
-  ["aws_elasticache_replication_group", ["auth_token"]],
-];
+import { PASSWORD_ARGUMENTS } from "./password-arguments";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string }>> = {
@@ -137,6 +116,25 @@ export function databasesWithPasswords(stack: TfStack): string[] {
   return [...new Set(index(stack).passwords.filter((p) => !p.writeOnly).map((p) => p.database))];
 }
 
+/** Every master password of the stack's databases, as `databasesIn` recognises them. */
+export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
+  return index(stack).passwords;
+}
+
+/** A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). */
+export function mentionPattern(ref: string): RegExp {
+  return new RegExp(mentionSource(ref), "g");
+}
+
+/** The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. */
+function mentionSource(ref: string): string {
+  const parts = ref.split(".");
+  const cut = parts[0] === "data" ? 3 : 2;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = parts.length > cut ? `${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}` : esc(ref);
+  return `(?<![A-Za-z0-9_.-])${body}(?![A-Za-z0-9_-])`;
+}
+
 /** The databases whose master password the stored strings hold. */
 export function databasesIn(stack: TfStack, strings: readonly string[]): string[] {
   const { passwords } = index(stack);
@@ -157,10 +155,8 @@ function mentions(s: string, ref: string): boolean {
   // `random_password.db[0].result` names `random_password.db.result` too.
   let re = refPatterns.get(ref);
   if (re === undefined) {
-    const parts = ref.split(".");
-    const cut = parts[0] === "data" ? 3 : 2;
-    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    re = parts.length > cut ? new RegExp(`(?<![A-Za-z0-9_.-])${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])`) : null;
+    // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
+    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? new RegExp(mentionSource(ref)) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }

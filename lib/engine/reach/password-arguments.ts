@@ -1,0 +1,34 @@
+/**
+ * Where each kind of database takes its master password: the table database-passwords.ts reads passwords by, kept
+ * apart so that a caller can tell whether a stack has any such database without loading that module (lib/engine/lazy.ts).
+ */
+
+/** Database types and where each takes its master password (a path of nested attributes). */
+export const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonly string[]])[] = [
+  ["aws_db_instance", ["password"]],
+  ["aws_db_instance", ["password_wo"]],
+  ["aws_rds_cluster", ["master_password"]],
+  ["aws_rds_cluster", ["master_password_wo"]],
+  ["aws_redshift_cluster", ["master_password_wo"]],
+  ["aws_docdb_cluster", ["master_password_wo"]],
+  // Redis / Valkey ACL users (ElastiCache, MemoryDB) can FLUSHALL like the AUTH token.
+  ["aws_elasticache_user", ["passwords"]],
+  ["aws_memorydb_user", ["authentication_mode", "passwords"]],
+  ["aws_docdb_cluster", ["master_password"]],
+  ["aws_redshift_cluster", ["master_password"]],
+  ["aws_redshiftserverless_namespace", ["admin_user_password"]],
+  ["aws_opensearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
+  ["aws_elasticsearch_domain", ["advanced_security_options", "master_user_options", "master_user_password"]],
+  ["aws_lightsail_database", ["master_password"]],
+  ["aws_docdbelastic_cluster", ["admin_user_password"]],
+  // A Redis or Valkey AUTH token lets its holder FLUSHALL.
+  ["aws_elasticache_replication_group", ["auth_token"]],
+];
+
+/** The types of database that take a master password. */
+export const PASSWORD_TYPES: ReadonlySet<string> = new Set(PASSWORD_ARGUMENTS.map(([type]) => type));
+
+/** The top-level arguments (or blocks) a `type` resource takes its own master password in; none for other types. */
+export function passwordArguments(type: string): string[] {
+  return PASSWORD_ARGUMENTS.filter(([t]) => t === type).map(([, path]) => path[0]);
+}

@@ -1,0 +1,281 @@
+/**
+ * Secrets other than a user's key written into a resource's configuration where no modelled read returns them
+ * (red-team round 105): a database's master password (connect and drop the data) and the private key of a CA a
+ * Roles Anywhere trust anchor of the stack trusts (sign a client certificate, take the roles its profiles serve).
+ *
+ * `writtenCredentials` already knows where configuration hides a value (locals, variables, stores read back, a plan's
+ * configured references) and which arguments a modelled store read returns (those stay the reach graph's, judged by
+ * who can read the store). Rather than keep a second copy of that walk, each secret is stood in for by an access key
+ * of its own: the stack is copied with every reference to the secret (and its value, where a plan writes it out)
+ * replaced by a reference to that key, and the walk's findings for those keys are the secret's.
+ */
+import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
+import { isObject, stringsIn } from "../json";
+import { writtenCredentials } from "./credentials";
+import { addressesOf, configuredReferences, referencePattern, setConfiguredReferences } from "./credential-references";
+import type * as DatabasePasswords from "./database-passwords";
+import { lazy } from "../lazy";
+import { PASSWORD_TYPES, passwordArguments } from "./password-arguments";
+import type { PrincipalNode, StackAnalysis } from "../analysis-types";
+import { principalAdmits } from "../iam/trust";
+import { trustMayAdmitService } from "../principals/collect";
+import { referencedResource, refTarget } from "../terraform/tokens";
+import { PrincipalIndex } from "./principal-index";
+import { roleOfValue } from "./role-of";
+
+/** A secret of the stack, by what it opens. */
+export type Secret =
+  | { readonly kind: "database-password"; readonly database: string }
+  | { readonly kind: "ca-key"; readonly key: string; readonly anchors: readonly string[] };
+
+/** A secret written into a resource's configuration, where blastwall does not model who reads it. */
+export interface WrittenSecret {
+  readonly resource: TfResource;
+  /** The top-level argument or block that holds it (`tags`, `dashboard_body`). */
+  readonly attribute: string;
+  readonly secret: Secret;
+}
+
+/** What a secret is written as: references to it, and its value where the stack shows it. */
+interface Known {
+  readonly secret: Secret;
+  readonly refs: readonly string[];
+  readonly literal?: string;
+}
+
+/**
+ * Arguments AWS takes a private key in and never shows back (an imported certificate's key): holding the CA key
+ * there is how it is meant to be given, not a copy anyone may describe.
+ */
+const KEY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  aws_acm_certificate: ["private_key"],
+  aws_iam_server_certificate: ["private_key"],
+};
+
+// Loaded only for a stack with a database that takes a password, or a trust anchor.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
+
+const PROBE = "blastwall_written_secret_";
+
+const cache = new WeakMap<TfStack, readonly WrittenSecret[]>();
+
+export function writtenSecrets(stack: TfStack): readonly WrittenSecret[] {
+  let hit = cache.get(stack);
+  if (hit) return hit;
+  const any = (types: Iterable<string>) => [...types].some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"));
+  const known = [...(any(PASSWORD_TYPES) ? passwordsOf(stack) : []), ...caKeysOf(stack)];
+  hit = known.length === 0 ? [] : find(stack, known);
+  cache.set(stack, hit);
+  return hit;
+}
+
+function passwordsOf(stack: TfStack): Known[] {
+  return databasePasswords().databasePasswords(stack).map((p) => ({ secret: { kind: "database-password", database: p.database }, refs: p.refs, ...(p.literal !== undefined ? { literal: p.literal } : {}) }));
+}
+
+function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
+  // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
+  const swaps = known.map((k, i) => ({
+    refs: k.refs.map((r) => ({ needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })),
+    literal: k.literal,
+    to: `aws_iam_access_key.${PROBE}${i}.secret`,
+    value: `${PROBE}${i}_value`,
+  }));
+  // One look per string decides whether any secret may be in it: most strings of a stack name none.
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const anyRef = new RegExp(swaps.flatMap((w) => w.refs.map((r) => escape(r.needle))).join("|") || "(?!)");
+  const literals = swaps.flatMap((w) => (w.literal !== undefined ? [w.literal] : []));
+  let changed = 0;
+  const swap = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      const refs = v.includes("${") && anyRef.test(v);
+      if (!refs && !literals.some((l) => v.includes(l))) return v;
+      let s = v;
+      for (const w of swaps) {
+        if (refs) for (const r of w.refs) if (s.includes(r.needle)) s = s.replace(r.re, w.to);
+        if (w.literal !== undefined && s.includes(w.literal)) s = s.split(w.literal).join(w.value);
+      }
+      if (s !== v) changed++;
+      return s;
+    }
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = swap(v[i]);
+        if (x !== v[i]) (out ??= [...v])[i] = x;
+      }
+      return out ?? v;
+    }
+    if (isObject(v)) {
+      let out: Record<string, unknown> | undefined;
+      for (const k in v) {
+        const x = swap(v[k]);
+        if (x !== v[k]) (out ??= { ...v })[k] = x;
+      }
+      return out ?? v;
+    }
+    return v;
+  };
+  const ownArguments = new Map<string, readonly string[]>();
+  const resources: TfResource[] = stack.resources.map((r) => {
+    // A database's own password argument is where its password belongs (another database given the same one holds its
+    // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
+    // would otherwise stop at that argument and pass over the resource's tags.
+    let ownOfType = ownArguments.get(r.type);
+    if (!ownOfType) ownArguments.set(r.type, (ownOfType = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
+    const own = ownOfType.length === 0 ? ownOfType : ownOfType.filter((a) => a in r.values || configuredReferences(r)?.has(a));
+    const kept = own.length === 0 ? r.values : Object.fromEntries(Object.entries(r.values).filter(([a]) => !own.includes(a)));
+    const values = swap(kept) as Record<string, unknown>;
+    const refs = configuredReferences(r);
+    const swappedRefs = refs && new Map([...refs].filter(([a]) => !own.includes(a)).map(([a, list]) => [a, list.map((x) => swap(x) as string)]));
+    if (own.length === 0 && values === r.values && !(swappedRefs && [...swappedRefs].some(([a, list]) => list.some((x, i) => x !== refs!.get(a)![i])))) return r;
+    const copy: TfResource = { ...r, values };
+    if (swappedRefs) setConfiguredReferences(copy, swappedRefs);
+    return copy;
+  });
+  const swapMap = (m: ReadonlyMap<string, unknown>) => new Map([...m].map(([k, v]) => [k, swap(v)]));
+  const locals = swapMap(stack.locals);
+  const variables = swapMap(stack.variables);
+  // No value names a secret: nothing to find (a store read back holds one only if its own value was swapped).
+  if (changed === 0) return [];
+  swaps.forEach((w, i) => resources.push({ mode: "managed", type: "aws_iam_access_key", name: `${PROBE}${i}`, address: `aws_iam_access_key.${PROBE}${i}`, values: { secret: w.value } }));
+  const byType = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  const probe: TfStack = { ...stack, resources, byAddress: new AddressMap(resources.map((r) => [r.address, r])), byType, locals, variables };
+  const out: WrittenSecret[] = [];
+  const seen = new Set<string>();
+  for (const w of writtenCredentials(probe)) {
+    if (!w.credential.startsWith(`aws_iam_access_key.${PROBE}`)) continue;
+    const k = known[Number(w.credential.slice(`aws_iam_access_key.${PROBE}`.length))];
+    const resource = stack.byAddress.get(w.resource.address) ?? w.resource;
+    const id = `${resource.address}|${w.attribute}|${k.secret.kind === "database-password" ? k.secret.database : k.secret.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ resource, attribute: w.attribute, secret: k.secret });
+  }
+  return out;
+}
+
+const CERT_REF = referencePattern(["tls_self_signed_cert", "tls_locally_signed_cert"]);
+const REQUEST_REF = referencePattern(["tls_cert_request"]);
+const KEY_REF = referencePattern(["tls_private_key"]);
+/** The attributes of a `tls_private_key` that are the private key. */
+const PRIVATE_ATTRIBUTES = ["private_key_pem", "private_key_pem_pkcs8", "private_key_openssh"];
+const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
+
+/**
+ * The private keys of the CAs the stack's trust anchors hold the certificates of: a `tls_self_signed_cert` (its
+ * `private_key_pem`) or a `tls_locally_signed_cert` (the key of its certificate request, the intermediate's own) named
+ * in the anchor's source, through locals and variables. A CA key given as a variable counts by that variable.
+ */
+function caKeysOf(stack: TfStack): Known[] {
+  const anchors = stack.byType.get("aws_rolesanywhere_trust_anchor") ?? [];
+  if (anchors.length === 0) return [];
+  const byKey = new Map<string, { refs: Set<string>; anchors: Set<string>; literal?: string }>();
+  for (const anchor of anchors) {
+    if (anchor.mode !== "managed") continue;
+    for (const cert of referenced(stack, followed(stack, anchor.values.source).strings, CERT_REF)) {
+      const keyValue = cert.type === "tls_self_signed_cert" ? [cert.values.private_key_pem] : referenced(stack, followed(stack, cert.values.cert_request_pem).strings, REQUEST_REF).map((r) => r.values.private_key_pem);
+      const { strings, names } = followed(stack, keyValue);
+      const keys = referenced(stack, strings, KEY_REF);
+      const add = (id: string, refs: readonly string[], literal?: string) => {
+        let k = byKey.get(id);
+        if (!k) byKey.set(id, (k = { refs: new Set(), anchors: new Set(), ...(literal !== undefined ? { literal } : {}) }));
+        refs.forEach((r) => k!.refs.add(r));
+        k.anchors.add(anchor.address);
+      };
+      for (const key of keys) {
+        const v = key.values.private_key_pem;
+        add(key.address, PRIVATE_ATTRIBUTES.map((a) => `${key.address}.${a}`), typeof v === "string" && v.length >= 16 && !v.includes("${") ? v : undefined);
+      }
+      // A key the configuration is given rather than makes: the variable or local that holds it.
+      if (keys.length === 0) for (const n of names) add(n, [n]);
+    }
+  }
+  return [...byKey].map(([key, k]) => ({ secret: { kind: "ca-key", key, anchors: [...k.anchors] }, refs: [...k.refs], ...(k.literal !== undefined ? { literal: k.literal } : {}) }));
+}
+
+/** The strings of a value and of the locals and variables it names (followed once each), with those names. */
+function followed(stack: TfStack, value: unknown): { strings: string[]; names: string[] } {
+  const strings = stringsIn(value);
+  const names: string[] = [];
+  for (let i = 0; i < strings.length; i++) {
+    if (!strings[i].includes("${")) continue;
+    for (const m of strings[i].matchAll(VALUE_REF)) {
+      const name = `${m[1]}.${m[2]}`;
+      if (names.includes(name)) continue;
+      names.push(name);
+      const values = m[1] === "local" ? stack.locals : stack.variables;
+      if (values.has(m[2])) stringsIn(values.get(m[2]), strings);
+    }
+  }
+  return { strings, names };
+}
+
+/** The managed resources of a pattern's types that the strings name. */
+function referenced(stack: TfStack, strings: readonly string[], re: RegExp): TfResource[] {
+  const out = new Set<TfResource>();
+  for (const s of strings) {
+    if (!s.includes("${")) continue;
+    for (const m of s.matchAll(re)) {
+      for (const a of addressesOf(stack, m[1], m[2], m[3], m[4])) {
+        const r = stack.byAddress.get(a);
+        if (r?.mode === "managed") out.add(r);
+      }
+    }
+  }
+  return [...out];
+}
+
+const SERVICE = "rolesanywhere.amazonaws.com";
+
+/** The roles a session through a trust anchor may take, and why blastwall cannot tell them all (undefined: it can). */
+export interface AnchorRoles {
+  readonly roles: readonly PrincipalNode[];
+  readonly unknown?: string;
+}
+
+/**
+ * The roles a certificate the anchor trusts opens: those a profile of the stack lists whose trust admits Roles Anywhere
+ * and does not pin `aws:SourceArn` to another anchor. A profile naming a role blastwall cannot resolve, or a stack
+ * with no profile (one outside it may list any role), leaves it unknown.
+ */
+export function anchorRoles(stack: TfStack, analysis: StackAnalysis, anchor: string): AnchorRoles {
+  const profiles = (stack.byType.get("aws_rolesanywhere_profile") ?? []).filter((p) => p.mode === "managed");
+  let unknown = profiles.length === 0 ? "no profile of this stack says which roles its sessions may take, and a profile outside it may list any role" : undefined;
+  const lookup = { stack, analysis, roles: new PrincipalIndex(analysis.principals.filter((p) => p.kind === "role"), "role") };
+  const listed = new Set<string>();
+  for (const p of profiles) {
+    const arns = p.values.role_arns;
+    for (const v of Array.isArray(arns) ? arns : [arns]) {
+      if (v === undefined || v === null) continue;
+      const role = roleOfValue(lookup, v);
+      if (role) listed.add(role);
+      else unknown ??= `${p.address} lists a role blastwall cannot resolve (${typeof v === "string" ? v : JSON.stringify(v)})`;
+    }
+  }
+  const target = stack.byAddress.get(anchor);
+  const roles = [...listed].map((a) => analysis.byAddress.get(a)!).filter((r) => r && trustMayAdmitService(r.resource.values.assume_role_policy, SERVICE) && admitsAnchor(stack, r, target));
+  return { roles, ...(unknown ? { unknown } : {}) };
+}
+
+/** Whether a role's trust admits Roles Anywhere sessions through the anchor: an `aws:SourceArn` naming another anchor of the stack shuts it out. */
+function admitsAnchor(stack: TfStack, role: PrincipalNode, anchor: TfResource | undefined): boolean {
+  // A trust blastwall cannot read may admit anything.
+  if (!role.trustPolicy) return true;
+  return principalAdmits(role.trustPolicy.statements, { arnPattern: "", service: SERVICE }).some((st) => {
+    const c = st.conditions.find((x) => x.key.toLowerCase() === "aws:sourcearn" && /^(foranyvalue:)?(arn|string)(equals|like)$/.test(x.operator.toLowerCase()));
+    if (!c) return true;
+    return c.values.some((v) => {
+      const ref = refTarget(v);
+      const named = ref?.address.startsWith("aws_rolesanywhere_trust_anchor.") ? stack.byAddress.get(ref.address) : referencedResource(stack, v, ["aws_rolesanywhere_trust_anchor"]);
+      // A literal ARN may be this anchor's (its id is known only once it exists): fail closed.
+      return named === undefined || named === anchor;
+    });
+  });
+}
