@@ -621,12 +621,8 @@ export function storedCredentialEdges(
   for (const { entry, storeType } of secretEntries()) {
     const held = grants(entry.action);
     if (held.length === 0) continue;
-    // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
-    // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
-    // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
-    const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
-    const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
-    const wide = held.find((g) => g.resources.some(outside(g)));
+    // In a function of its own: the closures it makes would otherwise cost every principal a context per entry.
+    const wide = wideRead(stack, indexOf, storeType, held);
     if (!wide) continue;
     unknownReads.push({
       store: wide.resources.join(", "),
@@ -635,6 +631,16 @@ export function storedCredentialEdges(
     });
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/** The first grant whose read may reach stores outside the stack, if any. */
+function wideRead(stack: TfStack, indexOf: (types: readonly string[]) => ResourceIndex, storeType: string | undefined, held: readonly Grant[]): Grant | undefined {
+  // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
+  // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
+  // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
+  const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
+  const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
+  return held.find((g) => g.resources.some(outside(g)));
 }
 
 /** What a store holds, read from the stack alone. */
