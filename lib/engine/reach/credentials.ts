@@ -2,6 +2,7 @@ import { isObject, stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
+import type { Statement } from "../iam/types";
 import { attributePattern, principalPatterns, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
@@ -577,19 +578,20 @@ export function storedCredentialEdges(
     }
     for (const [res, hit] of hits) {
       const held = storeContents(stack, res, "view" in store ? store.view : undefined);
-      const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (held === undefined) {
-        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
+        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show what it holds"));
         continue;
       }
       const { stored, c, databases } = held;
+      // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
+      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})` : "";
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
       for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
-        unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
+        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": its value is computed, so blastwall cannot tell whether it is a credential"));
       } else if (c.found.length === 0 && stored.unseen) {
-        unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show all it holds (no version surely writing it shows its value)` });
+        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show all it holds (no version surely writing it shows its value)"));
       }
     }
   }
@@ -624,13 +626,30 @@ export function storedCredentialEdges(
     // In a function of its own: the closures it makes would otherwise cost every principal a context per entry.
     const wide = wideRead(stack, indexOf, storeType, held);
     if (!wide) continue;
-    unknownReads.push({
-      store: wide.resources.join(", "),
-      action: entry.action,
-      detail: `${entry.action} on ${wide.resources.join(", ")} (${wide.statement.source.address} ${statementName(wide.statement)}) reaches stored secrets outside this stack, which may hold broad credentials`,
-    });
+    const patterns = wide.resources.join(", ");
+    unknownReads.push(new StoreRead(patterns, entry.action, patterns, wide.statement, " reaches stored secrets outside this stack, which may hold broad credentials"));
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/**
+ * A read of a store whose contents the stack does not show, its detail written only when read: a principal with a
+ * wide read reaches every store of a type, the reads of every principal are kept as long as the graph, and few are
+ * ever reported (the detail spelt out for each was most of what a large stack's graph kept).
+ */
+class StoreRead implements SecretRead {
+  constructor(
+    readonly store: string,
+    readonly action: string,
+    /** What the action is granted on, as the detail names it: the store, or the patterns of a wide read. */
+    private readonly on: string,
+    private readonly statement: Statement,
+    private readonly tail: string,
+  ) {}
+
+  get detail(): string {
+    return `${this.action} on ${this.on} (${this.statement.source.address} ${statementName(this.statement)})${this.tail}`;
+  }
 }
 
 /** The first grant whose read may reach stores outside the stack, if any. */
