@@ -890,15 +890,19 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
   const literals = secretLiterals(stack);
   const hint = credentialHint(stack, literals);
+  const mayName = (str: string) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
   const out: WrittenCredential[] = [];
   for (const [type, list] of stack.byType) {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
     for (const r of list) {
       if (r.mode !== "managed") continue;
+      const refs = configuredReferences(r);
+      // Most resources hold no string that may name a credential (the test below, on every string of the resource):
+      // they are passed over before their attributes are listed.
+      if (refs === undefined && !someString(r.values, mayName)) continue;
       // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
       let modelledSet: Set<string> | undefined;
       const modelled = () => (modelledSet ??= modelledStrings(stack, r));
-      const refs = configuredReferences(r);
       // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
       const seen = new Set<string>();
@@ -914,7 +918,7 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
         // The value's own strings first: only one that may name a credential (or a local, variable or data source
         // holding one) is worth following into what it names.
         const raw = value === undefined || value === null ? [] : stringsIn(value);
-        const mayHold = raw.some((str) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value))));
+        const mayHold = raw.some(mayName);
         const written = mayHold ? storedStrings(stack, value).filter(named) : [];
         // Left to the reach graph only in an argument a modelled read returns: the same key copied into another argument
         // (tags beside a parameter's value) is read there by other actions (red-team round 87).
@@ -939,6 +943,17 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
     }
   }
   return out;
+}
+
+/** Whether a string of the value (as `stringsIn` finds them) passes the test, found without listing them. */
+function someString(v: unknown, test: (str: string) => boolean): boolean {
+  if (typeof v === "string") return test(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (someString(x, test)) return true;
+  } else if (isObject(v)) {
+    for (const k in v) if (k !== "//" && someString(v[k], test)) return true;
+  }
+  return false;
 }
 
 /**
