@@ -169,28 +169,35 @@ const OUTSIDE_SOURCE_KINDS = [
 
 function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
   for (const [kind, types] of OUTSIDE_SOURCE_KINDS) {
-    // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
-    // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
-    // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
-    // repository only when written as a reference to it; written by hand it names every repository it matches
-    // (red-team round 66).
-    const index = ctx.resourcesOf(types);
-    const outside = (g: Grant) => (r: string) => (wildResourcePart(r) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
     for (const action of SOURCE_WRITES[kind]) {
       if (allowed && !allowed(action)) continue;
-      const g = ctx.grants(p, action).find((x) => x.resources.some(outside(x)));
-      if (!g) continue;
-      const r = g.resources.find(outside(g))!;
-      add(
-        ctx.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
-        "hijack",
-        action,
-        () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
-        g.statement.source.address,
-      );
-      break;
+      // Most principals hold none of these writes: only those that do are judged (and pay for the closures it makes).
+      const gs = ctx.grants(p, action);
+      if (gs.length > 0 && outsideSourceEdge(ctx, kind, types, action, gs, add)) break;
     }
   }
+}
+
+/** The edge of a push by `action` to repositories of `kind` that may lie outside the stack, if a grant allows one. */
+function outsideSourceEdge(ctx: EdgeContext, kind: string, types: readonly string[], action: string, gs: readonly Grant[], add: AddEdge): boolean {
+  // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
+  // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
+  // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
+  // repository only when written as a reference to it; written by hand it names every repository it matches
+  // (red-team round 66).
+  const index = ctx.resourcesOf(types);
+  const outside = (g: Grant) => (r: string) => (wildResourcePart(r) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
+  const g = gs.find((x) => x.resources.some(outside(x)));
+  if (!g) return false;
+  const r = g.resources.find(outside(g))!;
+  add(
+    ctx.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
+    "hijack",
+    action,
+    () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
+    g.statement.source.address,
+  );
+  return true;
 }
 
 const isAddPermission = (a: string) => a.toLowerCase() === "lambda:addpermission";
