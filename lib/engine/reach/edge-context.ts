@@ -37,7 +37,8 @@ export interface FederatedTrust {
  * and the helpers they share. Built once per graph; it also holds the caches those helpers fill.
  */
 export class EdgeContext {
-  readonly unknownDetail = new Map<string, string>();
+  /** What each unknown node stands for, or how to write it (see `unknown`). */
+  private readonly unknownDetail = new Map<string, string | (() => string)>();
   readonly roles: PrincipalIndex;
   readonly users: PrincipalIndex;
   readonly groups: PrincipalIndex;
@@ -113,10 +114,20 @@ export class EdgeContext {
 
   private readonly indexByList = new WeakMap<readonly string[], ResourceIndex>();
 
-  unknown(key: string, detail: string): string {
+  /** The id of an unknown node; its detail is the first given, and one given as a function is written when first read. */
+  unknown(key: string, detail: string | (() => string)): string {
     const id = `${UNKNOWN_PREFIX}${key}`;
     if (!this.unknownDetail.has(id)) this.unknownDetail.set(id, detail);
     return id;
+  }
+
+  /** What an unknown node stands for; undefined for an id no edge family made. */
+  unknownDetailOf(id: string): string | undefined {
+    const d = this.unknownDetail.get(id);
+    if (typeof d !== "function") return d;
+    const text = d();
+    this.unknownDetail.set(id, text);
+    return text;
   }
 
   grants(p: PrincipalNode, action: string): readonly Grant[] {

@@ -27,11 +27,14 @@ export class ReachGraph {
   private readonly databaseReads = new Map<string, DatabaseRead[]>();
   /** The stack, its indexes and the helpers every edge family reads (edge-context.ts), built once per graph. */
   private readonly ctx: EdgeContext;
-  readonly unknownDetail: Map<string, string>;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     this.ctx = new EdgeContext(stack, analysis);
-    this.unknownDetail = this.ctx.unknownDetail;
+  }
+
+  /** What an unknown node stands for, for reports; undefined for an id the graph did not make. */
+  unknownDetailOf(id: string): string | undefined {
+    return this.ctx.unknownDetailOf(id);
   }
 
   edgesFrom(id: string): ReachEdge[] {
