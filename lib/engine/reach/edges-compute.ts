@@ -259,17 +259,24 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
         if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
-        add(
-          outsideCompute(ctx, entry.action, r),
-          "hijack",
-          entry.action,
-          () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
-          g.statement.source.address,
-        );
+        add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, outsideComputeText(g), g.statement.source.address);
         break;
       }
     }
   }
+}
+
+const outsideComputeTexts = new WeakMap<Grant, () => string>();
+
+/**
+ * Why a grant reaches compute outside the stack: the same words for every action and pattern it allows, so one
+ * function per grant, made out here (a closure made in the loop above would keep the loop's scope for each edge, and
+ * a large stack keeps tens of thousands of these edges as long as the graph).
+ */
+function outsideComputeText(g: Grant): () => string {
+  let text = outsideComputeTexts.get(g);
+  if (!text) outsideComputeTexts.set(g, (text = () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`));
+  return text;
 }
 
 /**
