@@ -551,6 +551,8 @@ export function storedCredentialEdges(
   indexOf: (types: readonly string[]) => ResourceIndex,
   p: PrincipalNode,
   grants: (action: string) => readonly Grant[],
+  /** Whether `grants` may give any of these actions (lower case); true when it cannot tell. */
+  mayHold: (actions: ReadonlySet<string>) => boolean = () => true,
 ): { edges: CredentialEdge[]; unknownReads: SecretRead[]; databaseReads: DatabaseRead[] } {
   const edges: CredentialEdge[] = [];
   const unknownReads: SecretRead[] = [];
@@ -620,7 +622,8 @@ export function storedCredentialEdges(
     }
   }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
-  for (const { entry, storeType } of secretEntries()) {
+  // Most principals hold none of them: asked of the principal's few rights at once before each is asked.
+  for (const { entry, storeType } of mayHold(secretActions()) ? secretEntries() : []) {
     const held = grants(entry.action);
     if (held.length === 0) continue;
     // In a function of its own: the closures it makes would otherwise cost every principal a context per entry.
@@ -687,6 +690,12 @@ function storeContents(stack: TfStack, res: TfResource, view?: string): StoreCon
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;
+let secretSet: ReadonlySet<string> | undefined;
+
+/** The actions of `secretEntries`, lower case (the keys of effective rights). */
+function secretActions(): ReadonlySet<string> {
+  return (secretSet ??= new Set(secretEntries().map(({ entry }) => entry.action.toLowerCase())));
+}
 
 /** The catalogue's credential-reading actions, each with the store type that holds what it reads (built once). */
 function secretEntries(): readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] {

@@ -246,6 +246,8 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
  * everything.
  */
 export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // Most principals hold none of the list's actions (a Lambda permission may give one on its own: then each is asked).
+  if (!ctx.lambdaPermissions && !ctx.holdsAny(p, outsideComputeActions())) return;
   // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
   for (const { entry, types, shapes } of outsideComputeEntries()) {
     // A Lambda permission on a function outside the stack (`function_name = "billing-cleanup"`, a full ARN) hands it
@@ -358,6 +360,12 @@ type ComputeEntry = { readonly entry: CatalogueEntry; readonly types: readonly s
 let computeList: ComputeEntry[] | undefined;
 
 let outsideComputeList: readonly ComputeEntry[] | undefined;
+let outsideComputeSet: ReadonlySet<string> | undefined;
+
+/** The actions of `outsideComputeEntries`, lower case (the keys of effective rights). */
+function outsideComputeActions(): ReadonlySet<string> {
+  return (outsideComputeSet ??= new Set(outsideComputeEntries().map(({ entry }) => entry.action.toLowerCase())));
+}
 
 /**
  * The compute actions outsideComputeEdges asks about for every principal: all but the sessions, and the EKS access

@@ -237,7 +237,8 @@ export class ReachGraph {
     sessionEdges(this.ctx, p, add);
     vendingEdges(this.ctx, p, add);
     launchEdges(this.ctx, p, add);
-    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a));
+    // Resource policies may grant a read on their own: then every action is asked.
+    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));
     for (const e of creds.edges) {
       const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, e.detail);
       if (to === p.address) continue;
