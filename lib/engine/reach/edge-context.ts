@@ -59,7 +59,7 @@ export class EdgeContext {
     // principal whose own rights lie outside the stack (an unknown node), not the little this stack gives it.
     const of = (k: string) => analysis.principals.filter((p) => p.kind === k && !p.external);
     // Each principal in the account its own provider is pinned to (red-team round 90), not the default provider's.
-    const account = (p: PrincipalNode) => this.accountOf(p);
+    const account = (p: PrincipalNode) => resourceAccount(stack, p.resource);
     this.roles = new PrincipalIndex(of("role"), "role", account);
     this.users = new PrincipalIndex(of("user"), "user", account);
     this.groups = new PrincipalIndex(of("group"), "group", account);
@@ -74,21 +74,6 @@ export class EdgeContext {
   }
 
   readonly scopedUsers = new Map<string, ScopedUser>();
-
-  private readonly accounts = new Map<PrincipalNode, string | undefined>();
-
-  /**
-   * The account the principal's provider is pinned to (`resourceAccount` of its resource), read once per principal:
-   * the edge families ask it of every role a principal may assume, for every principal.
-   */
-  accountOf(p: PrincipalNode): string | undefined {
-    let a = this.accounts.get(p);
-    if (a === undefined && !this.accounts.has(p)) this.accounts.set(p, (a = resourceAccount(this.stack, p.resource)));
-    return a;
-  }
-
-  /** Per principal, its ARN pattern in its partition (edges-assume.ts `inPartition`), built once. */
-  readonly partitionArns = new Map<PrincipalNode, string>();
 
   /** The node of `user` as the holder of credentials for `services` (made on first use). */
   scopedUserId(user: PrincipalNode, services: readonly string[]): string {

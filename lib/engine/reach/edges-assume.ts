@@ -5,7 +5,7 @@ import { globsIntersect } from "../iam/glob";
 import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
-import { arnAccount, regionPartition, resourceRegion } from "../terraform/providers";
+import { arnAccount, regionPartition, resourceAccount, resourceRegion } from "../terraform/providers";
 import { grantsEveryone } from "../resource-policies";
 import { denyCertainlyCovers } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
@@ -56,13 +56,8 @@ function loginTrusts(roles: readonly PrincipalNode[]): LoginTrusts {
  * known: a Deny written for `arn:aws:` holds nothing back in aws-cn or GovCloud (red-team round 86).
  */
 function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
-  // Asked of every principal and of every role a denying principal may assume: built once per principal.
-  let arn = ctx.partitionArns.get(role);
-  if (arn === undefined) {
-    const partition = regionPartition(role.external ? undefined : resourceRegion(ctx.stack, role.resource));
-    ctx.partitionArns.set(role, (arn = role.arnPattern.replace(/^arn:[^:]*:/, `arn:${partition}:`)));
-  }
-  return arn;
+  const partition = regionPartition(role.external ? undefined : resourceRegion(ctx.stack, role.resource));
+  return role.arnPattern.replace(/^arn:[^:]*:/, `arn:${partition}:`);
 }
 
 export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
@@ -76,7 +71,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   const isNamed = memberOf(named);
   // A permission set acts in the accounts it is assigned to, not its provider's (Identity Center's); assignments add up
   // across stacks, so its pattern names any account (collect.ts) and this is undefined.
-  const mine = p.external || p.kind === "permission-set" ? arnAccount(p.arnPattern) : ctx.accountOf(p);
+  const mine = p.external || p.kind === "permission-set" ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
   // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds, and a
   // trust of another account's root, or of a role ARN there, does not admit it (red-team round 90: a trust of
   // `arn:aws:iam::222222222222:root` was read as admitting an agent pinned to 333333333333). A NotPrincipal listing a
@@ -118,7 +113,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all, but an
   // explicit Deny of the caller's own (an identity policy's, or its permission boundary's, as AgentRole's denies
   // chaining out of `/agents/`) still wins (red-team round 85). A principal outside the stack shows no policies here.
-  const callerDenies = p.external ? [] : denialsOf(p);
+  const callerDenies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
   const callerDenied = (role: PrincipalNode) => callerDenies.length > 0 && denyCertainlyCovers(callerDenies, actionUniverse(), "sts:AssumeRole", inPartition(ctx, role));
   const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
@@ -127,11 +122,11 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // reads as that role there), so the path counts here, as the agent's policies may allow it (red-team round 49).
   const peerAccount = p.external ? p.peer?.account : undefined;
   for (const role of named) {
-    const roleAccount = peerAccount !== undefined ? ctx.accountOf(role) : undefined;
+    const roleAccount = peerAccount !== undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
     // A role whose provider is pinned to another account than the principal's: the trust alone is not enough there,
     // the principal's own sts:AssumeRole grant is (above; red-team round 90).
     if (!p.external && mine !== undefined) {
-      const theirs = ctx.accountOf(role);
+      const theirs = resourceAccount(ctx.stack, role.resource);
       if (theirs !== undefined && theirs !== mine) continue;
     }
     const trust = admits(role);
@@ -155,7 +150,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   if (p.external && p.peer === undefined) return;
   for (const role of ctx.openTrust) {
     if (role === p || isNamed(role) || callerDenied(role)) continue;
-    const theirs = ctx.accountOf(role);
+    const theirs = resourceAccount(ctx.stack, role.resource);
     if (mine !== undefined && theirs !== undefined && mine !== theirs) continue;
     const statements = role.trustPolicy?.statements ?? [];
     if (statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine))) continue;
@@ -178,14 +173,6 @@ function grantAdmitsText(g: Grant, role: PrincipalNode, p: PrincipalNode, statem
 
 function trustNamesText(role: PrincipalNode, whom: string, statement: Statement, enough: string): () => string {
   return () => `the trust policy of ${role.address} names ${whom} (${statementName(statement)}), ${enough}`;
-}
-
-/** The Deny statements of the principal's own policies and boundary, in that order (most principals have none). */
-function denialsOf(p: PrincipalNode): Statement[] {
-  const out: Statement[] = [];
-  for (const a of p.identityPolicies) for (const st of a.document.statements) if (st.effect === "Deny") out.push(st);
-  for (const st of p.boundary?.document.statements ?? []) if (st.effect === "Deny") out.push(st);
-  return out;
 }
 
 /** Membership in a list: most name a principal or two, where a set costs more to build than the list to search. */
