@@ -403,7 +403,7 @@ function linkFindings(ctx: RuleContext, graph: ReachGraph, regions: Regions, age
     // Unknown principals the agent reaches in one step (roles by wildcard, compute outside the stack) are one
     // finding: they come from the agent's own statements, which is where the fix is.
     if (u.path.length === 0) direct.push(edges[k]);
-    else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetail.get(x) ?? x), ctx.strict));
+    else unknown.push(unknownFinding(graph, agent, graph.idOf(u.target), [edges[k], ...u.path], more([UNKNOWN], u.target, (x) => graph.unknownDetailOf(x) ?? x), ctx.strict));
   }
   if (direct.length > 0) unknown.push(directUnknownFinding(graph, agent, direct));
   out.destroy.push(...destroy);
@@ -468,7 +468,7 @@ function searchFindings(ctx: RuleContext, graph: ReachGraph, kindOf: (i: number)
         const e = reach.pathTo(h.id)[0];
         if (e) direct.push(e);
       }
-    } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetail.get(x) ?? x), ctx.strict));
+    } else out.unknown.push(unknownFinding(graph, agent, hits[0].id, reach.pathTo(hits[0].id), rest(hits, (x) => graph.unknownDetailOf(x) ?? x), ctx.strict));
   }
   if (direct.length > 0) out.unknown.push(directUnknownFinding(graph, agent, direct));
 }
@@ -606,7 +606,7 @@ function unknownFix(id: string): string | undefined {
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
   const labels = [...new Set(edges.map((e) => e.label))];
   const firstId = edges[0].to;
-  const first = graph.unknownDetail.get(firstId) ?? firstId;
+  const first = graph.unknownDetailOf(firstId) ?? firstId;
   const fix = directUnknownFix(graph, edges);
   return {
     ...(fix ? { fix } : {}),
@@ -626,7 +626,7 @@ function addressOf(graph: ReachGraph, id: string): string {
 }
 
 function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More, strict = false): FindingDraft {
-  const detail = graph.unknownDetail.get(id) ?? id;
+  const detail = graph.unknownDetailOf(id) ?? id;
   return {
     ...(!strict && path.some((e) => e.weak) ? { severity: "warning" as const } : {}),
     principal: agent.address,
@@ -672,7 +672,7 @@ export function possibleAgentReach(ctx: RuleContext, p: PrincipalNode): Possible
     }
     const path = reach.pathTo(id);
     const severity = weakChain(ctx, path) ? "warning" : chainSeverity(actions);
-    const shown = id.startsWith(UNKNOWN_PREFIX) ? (graph.unknownDetail.get(id) ?? id) : id;
+    const shown = id.startsWith(UNKNOWN_PREFIX) ? (graph.unknownDetailOf(id) ?? id) : id;
     if (severity === "error") return { id: shown, path, actions, severity };
     found ??= { id: shown, path, actions, severity };
   }

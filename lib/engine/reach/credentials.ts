@@ -2,6 +2,7 @@ import { isObject, stringsIn } from "../json";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
+import type { Statement } from "../iam/types";
 import { attributePattern, principalPatterns, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
@@ -550,6 +551,8 @@ export function storedCredentialEdges(
   indexOf: (types: readonly string[]) => ResourceIndex,
   p: PrincipalNode,
   grants: (action: string) => readonly Grant[],
+  /** Whether `grants` may give any of these actions (lower case); true when it cannot tell. */
+  mayHold: (actions: ReadonlySet<string>) => boolean = () => true,
 ): { edges: CredentialEdge[]; unknownReads: SecretRead[]; databaseReads: DatabaseRead[] } {
   const edges: CredentialEdge[] = [];
   const unknownReads: SecretRead[] = [];
@@ -577,19 +580,20 @@ export function storedCredentialEdges(
     }
     for (const [res, hit] of hits) {
       const held = storeContents(stack, res, "view" in store ? store.view : undefined);
-      const how = `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})`;
       if (held === undefined) {
-        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show what it holds` });
+        if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show what it holds"));
         continue;
       }
       const { stored, c, databases } = held;
+      // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
+      const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})` : "";
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
       for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
-        unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: its value is computed, so blastwall cannot tell whether it is a credential` });
+        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": its value is computed, so blastwall cannot tell whether it is a credential"));
       } else if (c.found.length === 0 && stored.unseen) {
-        unknownReads.push({ store: res.address, action: hit.a, detail: `${how}: the stack does not show all it holds (no version surely writing it shows its value)` });
+        unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show all it holds (no version surely writing it shows its value)"));
       }
     }
   }
@@ -618,23 +622,47 @@ export function storedCredentialEdges(
     }
   }
   // A read on a wildcard reaches stores outside the stack too: every credential-reading action of the catalogue.
-  for (const { entry, storeType } of secretEntries()) {
+  // Most principals hold none of them: asked of the principal's few rights at once before each is asked.
+  for (const { entry, storeType } of mayHold(secretActions()) ? secretEntries() : []) {
     const held = grants(entry.action);
     if (held.length === 0) continue;
-    // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
-    // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
-    // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
-    const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
-    const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
-    const wide = held.find((g) => g.resources.some(outside(g)));
+    // In a function of its own: the closures it makes would otherwise cost every principal a context per entry.
+    const wide = wideRead(stack, indexOf, storeType, held);
     if (!wide) continue;
-    unknownReads.push({
-      store: wide.resources.join(", "),
-      action: entry.action,
-      detail: `${entry.action} on ${wide.resources.join(", ")} (${wide.statement.source.address} ${statementName(wide.statement)}) reaches stored secrets outside this stack, which may hold broad credentials`,
-    });
+    const patterns = wide.resources.join(", ");
+    unknownReads.push(new StoreRead(patterns, entry.action, patterns, wide.statement, " reaches stored secrets outside this stack, which may hold broad credentials"));
   }
   return { edges, unknownReads, databaseReads };
+}
+
+/**
+ * A read of a store whose contents the stack does not show, its detail written only when read: a principal with a
+ * wide read reaches every store of a type, the reads of every principal are kept as long as the graph, and few are
+ * ever reported (the detail spelt out for each was most of what a large stack's graph kept).
+ */
+class StoreRead implements SecretRead {
+  constructor(
+    readonly store: string,
+    readonly action: string,
+    /** What the action is granted on, as the detail names it: the store, or the patterns of a wide read. */
+    private readonly on: string,
+    private readonly statement: Statement,
+    private readonly tail: string,
+  ) {}
+
+  get detail(): string {
+    return `${this.action} on ${this.on} (${this.statement.source.address} ${statementName(this.statement)})${this.tail}`;
+  }
+}
+
+/** The first grant whose read may reach stores outside the stack, if any. */
+function wideRead(stack: TfStack, indexOf: (types: readonly string[]) => ResourceIndex, storeType: string | undefined, held: readonly Grant[]): Grant | undefined {
+  // Any wildcard in the resource part (`secret:prod/*`, `secret:rds!db-*`) may name secrets outside the stack,
+  // unless the grant was written as a reference to a store of the stack (its random suffix is a wildcard too); a
+  // hand-written pattern that merely equals a store's ARN pattern is a pattern (red-team round 66).
+  const index = storeType ? storeIndex(stack, storeType, indexOf) : undefined;
+  const outside = (g: Grant) => (r: string) => (index ? !index.referenced(g, r) && index.reachesOutside(r, g) : wildResourcePart(r));
+  return held.find((g) => g.resources.some(outside(g)));
 }
 
 /** What a store holds, read from the stack alone. */
@@ -662,6 +690,12 @@ function storeContents(stack: TfStack, res: TfResource, view?: string): StoreCon
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;
+let secretSet: ReadonlySet<string> | undefined;
+
+/** The actions of `secretEntries`, lower case (the keys of effective rights). */
+function secretActions(): ReadonlySet<string> {
+  return (secretSet ??= new Set(secretEntries().map(({ entry }) => entry.action.toLowerCase())));
+}
 
 /** The catalogue's credential-reading actions, each with the store type that holds what it reads (built once). */
 function secretEntries(): readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] {
@@ -865,15 +899,19 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
   const literals = secretLiterals(stack);
   const hint = credentialHint(stack, literals);
+  const mayName = (str: string) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
   const out: WrittenCredential[] = [];
   for (const [type, list] of stack.byType) {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
     for (const r of list) {
       if (r.mode !== "managed") continue;
+      const refs = configuredReferences(r);
+      // Most resources hold no string that may name a credential (the test below, on every string of the resource):
+      // they are passed over before their attributes are listed.
+      if (refs === undefined && !someString(r.values, mayName)) continue;
       // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
       let modelledSet: Set<string> | undefined;
       const modelled = () => (modelledSet ??= modelledStrings(stack, r));
-      const refs = configuredReferences(r);
       // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
       const seen = new Set<string>();
@@ -889,7 +927,7 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
         // The value's own strings first: only one that may name a credential (or a local, variable or data source
         // holding one) is worth following into what it names.
         const raw = value === undefined || value === null ? [] : stringsIn(value);
-        const mayHold = raw.some((str) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value))));
+        const mayHold = raw.some(mayName);
         const written = mayHold ? storedStrings(stack, value).filter(named) : [];
         // Left to the reach graph only in an argument a modelled read returns: the same key copied into another argument
         // (tags beside a parameter's value) is read there by other actions (red-team round 87).
@@ -914,6 +952,17 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
     }
   }
   return out;
+}
+
+/** Whether a string of the value (as `stringsIn` finds them) passes the test, found without listing them. */
+function someString(v: unknown, test: (str: string) => boolean): boolean {
+  if (typeof v === "string") return test(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (someString(x, test)) return true;
+  } else if (isObject(v)) {
+    for (const k in v) if (k !== "//" && someString(v[k], test)) return true;
+  }
+  return false;
 }
 
 /**

@@ -37,7 +37,8 @@ export interface FederatedTrust {
  * and the helpers they share. Built once per graph; it also holds the caches those helpers fill.
  */
 export class EdgeContext {
-  readonly unknownDetail = new Map<string, string>();
+  /** What each unknown node stands for, or how to write it (see `unknown`). */
+  private readonly unknownDetail = new Map<string, string | (() => string)>();
   readonly roles: PrincipalIndex;
   readonly users: PrincipalIndex;
   readonly groups: PrincipalIndex;
@@ -98,21 +99,49 @@ export class EdgeContext {
 
   private readonly indexByList = new WeakMap<readonly string[], ResourceIndex>();
 
-  unknown(key: string, detail: string): string {
+  /** The id of an unknown node; its detail is the first given, and one given as a function is written when first read. */
+  unknown(key: string, detail: string | (() => string)): string {
     const id = `${UNKNOWN_PREFIX}${key}`;
     if (!this.unknownDetail.has(id)) this.unknownDetail.set(id, detail);
     return id;
   }
 
+  /** What an unknown node stands for; undefined for an id no edge family made. */
+  unknownDetailOf(id: string): string | undefined {
+    const d = this.unknownDetail.get(id);
+    if (typeof d !== "function") return d;
+    const text = d();
+    this.unknownDetail.set(id, text);
+    return text;
+  }
+
   grants(p: PrincipalNode, action: string): readonly Grant[] {
     // An agent's own unreadable statements open paths too, reported with them: an acknowledgement of one unreadable
     // policy must not leave the paths of the next one unreported (red-team round 15).
+    return this.rightsOf(p).grants.get(lower(action)) ?? NO_GRANTS;
+  }
+
+  /**
+   * Whether `grants` gives the principal any of `actions` (lower case). The catalogue lists some families walk hold
+   * dozens of actions and most principals a few: testing the few it holds answers for the whole list at once.
+   */
+  holdsAny(p: PrincipalNode, actions: ReadonlySet<string>): boolean {
+    const held = this.rightsOf(p).grants;
+    if (held.size > actions.size) {
+      for (const a of actions) if ((held.get(a)?.length ?? 0) > 0) return true;
+      return false;
+    }
+    for (const a of held.keys()) if (actions.has(a) && held.get(a)!.length > 0) return true;
+    return false;
+  }
+
+  private rightsOf(p: PrincipalNode): EffectiveRights {
     // The edge families ask about one principal some two hundred times in a row: look its rights up once.
     if (this.rightsFor !== p) {
       this.rights = this.analysis.rightsOf(p.address);
       this.rightsFor = p;
     }
-    return this.rights!.grants.get(lower(action)) ?? NO_GRANTS;
+    return this.rights!;
   }
 
   private rightsFor: PrincipalNode | undefined;

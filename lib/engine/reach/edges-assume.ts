@@ -1,6 +1,6 @@
 /** Edges into roles by their trust: sts:AssumeRole, rewriting a trust policy or an identity provider it names, and logins that ask for no IAM right. */
 import type { Statement } from "../iam/types";
-import type { PrincipalNode } from "../analysis-types";
+import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
 import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
 import { attributePattern } from "../terraform/tokens";
@@ -101,7 +101,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         if (!isNamed(role) && !ctx.openSet.has(role)) continue;
         const trust = admits(role);
         if (trust.length > 0) {
-          add(role.address, "assume-role", "sts:AssumeRole", () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(trust[0])})`, g.statement.source.address);
+          add(role.address, "assume-role", "sts:AssumeRole", grantAdmitsText(g, role, p, trust[0]), g.statement.source.address);
         }
       }
       if (ctx.roles.reachesOutside(r)) {
@@ -138,7 +138,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
     // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
     const enough = !p.external || (peerAccount !== undefined && roleAccount === peerAccount) ? "which is enough within one account" : "and its own policies live outside this stack, so blastwall counts that they may allow the call";
-    add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} names ${whom} (${statementName(trust[0])}), ${enough}`);
+    add(role.address, "assume-role", "sts:AssumeRole", trustNamesText(role, whom, trust[0], enough));
   }
   // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
   // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account
@@ -162,6 +162,17 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
       add(role.address, "assume-role", "sts:AssumeRole", () => `the trust policy of ${role.address} admits anyone (${statementName(anyone)}: ${anyoneText(anyone)}), which within one account lets ${p.address} assume it with no identity permission${unsure}`);
     }
   }
+}
+
+// The texts of the edges above, made out here: a closure made inside assumeRoleEdges would keep its whole scope (the
+// trusts it judged, the caller's Denies) for as long as the graph keeps the edge, for every principal of the stack.
+
+function grantAdmitsText(g: Grant, role: PrincipalNode, p: PrincipalNode, statement: Statement): () => string {
+  return () => `${grantText(g)} allows it and the trust policy of ${role.address} admits ${p.address} (${statementName(statement)})`;
+}
+
+function trustNamesText(role: PrincipalNode, whom: string, statement: Statement, enough: string): () => string {
+  return () => `the trust policy of ${role.address} names ${whom} (${statementName(statement)}), ${enough}`;
 }
 
 /** Membership in a list: most name a principal or two, where a set costs more to build than the list to search. */

@@ -169,28 +169,35 @@ const OUTSIDE_SOURCE_KINDS = [
 
 function outsideSourceEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge, allowed?: (action: string) => boolean): void {
   for (const [kind, types] of OUTSIDE_SOURCE_KINDS) {
-    // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
-    // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
-    // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
-    // repository only when written as a reference to it; written by hand it names every repository it matches
-    // (red-team round 66).
-    const index = ctx.resourcesOf(types);
-    const outside = (g: Grant) => (r: string) => (wildResourcePart(r) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
     for (const action of SOURCE_WRITES[kind]) {
       if (allowed && !allowed(action)) continue;
-      const g = ctx.grants(p, action).find((x) => x.resources.some(outside(x)));
-      if (!g) continue;
-      const r = g.resources.find(outside(g))!;
-      add(
-        ctx.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
-        "hijack",
-        action,
-        () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
-        g.statement.source.address,
-      );
-      break;
+      // Most principals hold none of these writes: only those that do are judged (and pay for the closures it makes).
+      const gs = ctx.grants(p, action);
+      if (gs.length > 0 && outsideSourceEdge(ctx, kind, types, action, gs, add)) break;
     }
   }
+}
+
+/** The edge of a push by `action` to repositories of `kind` that may lie outside the stack, if a grant allows one. */
+function outsideSourceEdge(ctx: EdgeContext, kind: string, types: readonly string[], action: string, gs: readonly Grant[], add: AddEdge): boolean {
+  // The stack's own repositories (a data source looks one up elsewhere). A push to one exact repository is the
+  // ordinary work of a coding agent; a wildcard may reach the one a deploy pipeline builds from.
+  // A pattern equal to a repository's partly unknown ARN pattern (`repository/app-*` beside `app-${var.env}`) is that
+  // repository only when written as a reference to it; written by hand it names every repository it matches
+  // (red-team round 66).
+  const index = ctx.resourcesOf(types);
+  const outside = (g: Grant) => (r: string) => (wildResourcePart(r) && !(index.referenced(g, r) ?? []).some((x) => x.mode === "managed"));
+  const g = gs.find((x) => x.resources.some(outside(x)));
+  if (!g) return false;
+  const r = g.resources.find(outside(g))!;
+  add(
+    ctx.unknown(`source:${kind}:${r}`, `pipelines, builds and services that may run what is pushed to ${r}, as roles blastwall cannot see`),
+    "hijack",
+    action,
+    () => `${grantText(g)} lets it push to ${r}, which may name ${kind === "ecr" ? "image" : "code"} repositories outside this stack that pipelines or services elsewhere run`,
+    g.statement.source.address,
+  );
+  return true;
 }
 
 const isAddPermission = (a: string) => a.toLowerCase() === "lambda:addpermission";
@@ -239,6 +246,8 @@ function hijackOne(ctx: EdgeContext, res: TfResource, t: (typeof HIJACK_TARGETS)
  * everything.
  */
 export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // Most principals hold none of the list's actions (a Lambda permission may give one on its own: then each is asked).
+  if (!ctx.lambdaPermissions && !ctx.holdsAny(p, outsideComputeActions())) return;
   // Sessions in EMR clusters and GameLift fleets are sessionEdges', outside the stack too (left out of the list once).
   for (const { entry, types, shapes } of outsideComputeEntries()) {
     // A Lambda permission on a function outside the stack (`function_name = "billing-cleanup"`, a full ARN) hands it
@@ -252,17 +261,24 @@ export function outsideComputeEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
         // cannot be an ARN of the compute (a Batch job queue beside the job definition) names none.
         if (index.referenced(g, r) || !index.reachesOutside(r, g)) continue;
         if (shapes.length > 0 && !shapes.some((x) => globsIntersect(r, x, { caseInsensitive: true }))) continue;
-        add(
-          outsideCompute(ctx, entry.action, r),
-          "hijack",
-          entry.action,
-          () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`,
-          g.statement.source.address,
-        );
+        add(outsideCompute(ctx, entry.action, r), "hijack", entry.action, outsideComputeText(g), g.statement.source.address);
         break;
       }
     }
   }
+}
+
+const outsideComputeTexts = new WeakMap<Grant, () => string>();
+
+/**
+ * Why a grant reaches compute outside the stack: the same words for every action and pattern it allows, so one
+ * function per grant, made out here (a closure made in the loop above would keep the loop's scope for each edge, and
+ * a large stack keeps tens of thousands of these edges as long as the graph).
+ */
+function outsideComputeText(g: Grant): () => string {
+  let text = outsideComputeTexts.get(g);
+  if (!text) outsideComputeTexts.set(g, (text = () => `${grantText(g)} lets it run its own code in compute or pipelines that may lie outside this stack, under roles blastwall cannot see`));
+  return text;
 }
 
 /**
@@ -344,6 +360,12 @@ type ComputeEntry = { readonly entry: CatalogueEntry; readonly types: readonly s
 let computeList: ComputeEntry[] | undefined;
 
 let outsideComputeList: readonly ComputeEntry[] | undefined;
+let outsideComputeSet: ReadonlySet<string> | undefined;
+
+/** The actions of `outsideComputeEntries`, lower case (the keys of effective rights). */
+function outsideComputeActions(): ReadonlySet<string> {
+  return (outsideComputeSet ??= new Set(outsideComputeEntries().map(({ entry }) => entry.action.toLowerCase())));
+}
 
 /**
  * The compute actions outsideComputeEdges asks about for every principal: all but the sessions, and the EKS access

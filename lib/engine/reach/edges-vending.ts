@@ -93,7 +93,8 @@ function greengrassEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void
 /** The stack's role aliases and the roles they name, and the clause naming roles that trust IoT with no alias here. */
 interface Aliases {
   readonly aliases: readonly { readonly address: string; readonly role: string | undefined }[];
-  readonly named: string;
+  /** Written when first read (only a report reads it): it parses the trust of every role of the stack. */
+  readonly named: () => string;
 }
 
 /** Once per graph: every principal holding the rights asks, and a scan of every trust each time was quadratic. */
@@ -104,9 +105,13 @@ function stackAliases(ctx: EdgeContext): Aliases {
   if (a) return a;
   const aliases = (ctx.stack.byType.get("aws_iot_role_alias") ?? []).filter((x) => x.mode === "managed").map((x) => ({ address: x.address, role: roleOfValue(ctx, x.values["role_arn"]) }));
   const aliased = new Set(aliases.map((x) => x.role).filter((r): r is string => r !== undefined));
-  // Aliases made outside the stack (by hand, by another stack) may name any role, this stack's among them.
-  const trusting = ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external && !aliased.has(r.address) && !!r.trustPolicy && principalAdmits(r.trustPolicy.statements, { arnPattern: "", service: IOT_CREDENTIALS }).length > 0);
-  const named = trusting.length > 0 ? ` (this stack's ${trusting.map((r) => r.address).join(", ")} trust ${IOT_CREDENTIALS} with no alias here)` : "";
+  let text: string | undefined;
+  const named = () => {
+    if (text !== undefined) return text;
+    // Aliases made outside the stack (by hand, by another stack) may name any role, this stack's among them.
+    const trusting = ctx.analysis.principals.filter((r) => r.kind === "role" && !r.external && !aliased.has(r.address) && !!r.trustPolicy && principalAdmits(r.trustPolicy.statements, { arnPattern: "", service: IOT_CREDENTIALS }).length > 0);
+    return (text = trusting.length > 0 ? ` (this stack's ${trusting.map((r) => r.address).join(", ")} trust ${IOT_CREDENTIALS} with no alias here)` : "");
+  };
   aliasesOf.set(ctx, (a = { aliases, named }));
   return a;
 }
@@ -118,7 +123,7 @@ function aliasEdges(ctx: EdgeContext, g: Grant, add: AddEdge, inStack: (alias: s
     const to = role ?? ctx.unknown(`role-of:${address}`, `the role ${address} hands out, which blastwall cannot resolve`);
     add(to, "credential", g.action, () => inStack(address, role ?? "a role blastwall cannot resolve"), g.statement.source.address);
   }
-  add(ctx.unknown("iot-role-aliases", `roles that IoT role aliases made outside this stack hand out${named}`), "credential", g.action, () => outside(named), g.statement.source.address);
+  add(ctx.unknown("iot-role-aliases", () => `roles that IoT role aliases made outside this stack hand out${named()}`), "credential", g.action, () => outside(named()), g.statement.source.address);
 }
 
 /**

@@ -27,11 +27,14 @@ export class ReachGraph {
   private readonly databaseReads = new Map<string, DatabaseRead[]>();
   /** The stack, its indexes and the helpers every edge family reads (edge-context.ts), built once per graph. */
   private readonly ctx: EdgeContext;
-  readonly unknownDetail: Map<string, string>;
 
   constructor(readonly stack: TfStack, readonly analysis: StackAnalysis) {
     this.ctx = new EdgeContext(stack, analysis);
-    this.unknownDetail = this.ctx.unknownDetail;
+  }
+
+  /** What an unknown node stands for, for reports; undefined for an id the graph did not make. */
+  unknownDetailOf(id: string): string | undefined {
+    return this.ctx.unknownDetailOf(id);
   }
 
   edgesFrom(id: string): ReachEdge[] {
@@ -234,7 +237,8 @@ export class ReachGraph {
     sessionEdges(this.ctx, p, add);
     vendingEdges(this.ctx, p, add);
     launchEdges(this.ctx, p, add);
-    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a));
+    // Resource policies may grant a read on their own: then every action is asked.
+    const creds = storedCredentialEdges(this.stack, (types) => this.ctx.resourcesOf(types), p, (a) => this.ctx.storeGrants(p, a), (actions) => this.ctx.storePolicies || this.ctx.holdsAny(p, actions));
     for (const e of creds.edges) {
       const to = e.to ?? this.ctx.unknown(`credential:${e.store}`, e.detail);
       if (to === p.address) continue;

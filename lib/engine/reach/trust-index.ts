@@ -47,8 +47,10 @@ export function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string
           }
           // Most identifiers are literal ARNs: neither computed nor wild, which needs no closer look.
           const wild = hasWildcard(id);
-          const computed = wild && mayBeComputedPrincipal(id);
-          if (!computed && (!/:(role|user)\//.test(id) || (wild && /[*?]/.test(id.split(":").slice(5).join(":"))))) {
+          // A wildcard in the account alone (`arn:aws:iam::*:role/x`, a reference's pattern) leaves the name literal.
+          const wildName = wild && hasWildcard(afterFifthColon(id));
+          const computed = wildName && mayBeComputedPrincipal(id);
+          if (!computed && (!/:(role|user)\//.test(id) || wildName)) {
             isOpen = true;
             continue;
           }
@@ -66,6 +68,16 @@ export function indexTrust(roles: readonly PrincipalNode[]): { named: Map<string
     if (isOpen) open.push(role);
   }
   return { named, patterns: [...patterns], open, sessions };
+}
+
+/** What follows the fifth colon of an ARN (its resource part), or "" when it has fewer. */
+function afterFifthColon(arn: string): string {
+  let i = -1;
+  for (let n = 0; n < 5; n++) {
+    i = arn.indexOf(":", i + 1);
+    if (i < 0) return "";
+  }
+  return arn.slice(i + 1);
 }
 
 /**
