@@ -26,6 +26,16 @@ export const STORE_READ_TYPES = [
   "aws_dynamodb_table_item",
 ] as const;
 
+/**
+ * Resources that hand back what they are given (red-team round 105), by attribute: the arguments whose value it is.
+ * `terraform_data`'s `output` is its `input` once applied, and its `input` and `triggers_replace` read back as
+ * written; `null_resource.triggers` is the map it is configured with. A key passed through one is still the key.
+ */
+export const PASS_THROUGH: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  terraform_data: { input: ["input"], output: ["input"], triggers_replace: ["triggers_replace"] },
+  null_resource: { triggers: ["triggers"] },
+};
+
 /** Nothing of an address may come right before a reference: `xaws_iam_access_key.k` and `a.aws_iam_access_key.k` are no reference to one. */
 const START = String.raw`(?<![A-Za-z0-9_.-])`;
 
@@ -37,7 +47,7 @@ export function referencePattern(types: readonly string[], data = false): RegExp
   return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 }
 
-const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
+const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${[...CREDENTIAL_TYPES, ...Object.keys(PASS_THROUGH)].join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
 
 /** Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow. */
 export function carriesCredential(ref: string): boolean {

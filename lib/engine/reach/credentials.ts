@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, configuredReferences, referencePattern, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, configuredReferences, PASS_THROUGH, referencePattern, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -129,12 +129,15 @@ const MANAGED_VALUES: Readonly<Record<string, readonly string[]>> = {
 };
 const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
 
+const PASS_THROUGH_REF = referencePattern(Object.keys(PASS_THROUGH));
+
 /** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
  * Every string of a stored value, and of the locals and variables (defaults, `--var-file` values, a plan's
- * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds.
+ * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds. So are the
+ * stores it names and the resources that hand back what they are given (`terraform_data.k.output`, PASS_THROUGH).
  */
 function storedStrings(stack: TfStack, value: unknown): string[] {
   const out = stringsIn(value);
@@ -157,6 +160,26 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
         if (followed.has(key)) continue;
         followed.add(key);
         stringsIn(stack.byAddress.get(address)!.values[m[5]], out);
+      }
+    }
+    for (const m of out[i].matchAll(PASS_THROUGH_REF)) {
+      const given = m[5] === undefined ? [...new Set(Object.values(PASS_THROUGH[m[2]]).flat())] : PASS_THROUGH[m[2]][m[5]];
+      if (given === undefined) continue;
+      // `terraform_data.k.output.secret` (or `["secret"]`) of a literal object input is that key's value alone.
+      const key = m[5] === undefined ? undefined : /^(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\])/.exec(out[i].slice(m.index + m[0].length));
+      const field = key ? (key[1] ?? key[2]) : undefined;
+      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
+        const r = stack.byAddress.get(address)!;
+        for (const a of given) {
+          const v = r.values[a];
+          const picked = field !== undefined && isObject(v) && field in v ? v[field] : v;
+          const seen = `${address}.${a}${picked === v ? "" : `.${field}`}`;
+          if (followed.has(seen)) continue;
+          followed.add(seen);
+          if (picked !== undefined && picked !== null) stringsIn(picked, out);
+          // A plan shows the value unknown until apply; its configuration names what it was made from.
+          out.push(...(configuredReferences(r)?.get(a) ?? []));
+        }
       }
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
@@ -908,7 +931,7 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
       const refs = configuredReferences(r);
       // Most resources hold no string that may name a credential (the test below, on every string of the resource):
       // they are passed over before their attributes are listed.
-      if (refs === undefined && !someString(r.values, mayName)) continue;
+      if (refs === undefined && !someArgument(r, mayName)) continue;
       // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
       let modelledSet: Set<string> | undefined;
       const modelled = () => (modelledSet ??= modelledStrings(stack, r));
@@ -954,13 +977,19 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   return out;
 }
 
-/** Whether a string of the value (as `stringsIn` finds them) passes the test, found without listing them. */
+/** Whether a string of the resource's arguments passes the test; the body's own `"//"` (cdktf's metadata) is no argument. */
+function someArgument(r: TfResource, test: (str: string) => boolean): boolean {
+  for (const k in r.values) if (k !== "//" && someString(r.values[k], test)) return true;
+  return false;
+}
+
+/** Whether a string of the value (as `stringsIn` finds them, nested `"//"` keys included) passes the test, found without listing them. */
 function someString(v: unknown, test: (str: string) => boolean): boolean {
   if (typeof v === "string") return test(v);
   if (Array.isArray(v)) {
     for (const x of v) if (someString(x, test)) return true;
   } else if (isObject(v)) {
-    for (const k in v) if (k !== "//" && someString(v[k], test)) return true;
+    for (const k in v) if (someString(v[k], test)) return true;
   }
   return false;
 }
@@ -985,7 +1014,7 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
  * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
 function credentialHint(stack: TfStack, literals: readonly { value: string }[]): RegExp {
-  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES)];
+  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES), ...Object.keys(PASS_THROUGH)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
