@@ -886,8 +886,6 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
-/** A cheap first look for SECRET_REF: a string that names none of these types holds no reference to one. */
-const CREDENTIAL_NAMED = new RegExp(Object.keys(SECRET_ATTRIBUTES).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 
 /** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
 const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
@@ -911,6 +909,23 @@ export interface WrittenCredential {
 }
 
 /**
+ * What counts as a credential for `writtenWalk`: a user's key here, a database's password or a CA's key for
+ * written-secrets.ts. `T` is what a finding names.
+ */
+export interface WrittenMatcher<T> {
+  /** Text an interpolation must mention to name one (a reference's address, a local or variable holding one). */
+  readonly names: readonly string[];
+  /** What an interpolation that mentions one of `names` names. */
+  readonly named: (str: string) => Iterable<T>;
+  /** Values the stack writes out (a plan's), each with what it stands for; long enough not to match by chance. */
+  readonly literals: readonly { readonly value: string; readonly found: T }[];
+  /** One finding per resource and key. */
+  readonly key: (found: T) => string;
+  /** Arguments of a resource where the credential belongs rather than a copy of it (a database's own password). */
+  readonly own?: (r: TfResource) => readonly string[];
+}
+
+/**
  * Credentials (an access key's secret, a console or service password) that flow into resources of the stack in
  * arguments no modelled store read covers (red-team round 85: an Elastic Beanstalk environment's settings were read
  * as holding nothing). AWS keeps configuration to show it back, so whoever may describe the resource may hold the
@@ -920,10 +935,43 @@ export interface WrittenCredential {
 export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
   if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
-  const literals = secretLiterals(stack);
-  const hint = credentialHint(stack, literals);
+  return writtenWalk(stack, userCredentials(stack)).map(({ resource, attribute, found }) => ({ resource, attribute, ...found }));
+}
+
+type UserCredential = Pick<WrittenCredential, "credential" | "what" | "user">;
+
+/** The keys and passwords of the stack's users, by the references that name them and the values a plan writes out. */
+function userCredentials(stack: TfStack): WrittenMatcher<UserCredential> {
+  return {
+    names: Object.keys(SECRET_ATTRIBUTES),
+    named: function* (str) {
+      for (const m of str.matchAll(SECRET_REF)) {
+        const [, prefix, credType, name, keys, attr] = m;
+        if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
+        if (attr === undefined && keys === "" && picksNoSecret(str, m.index, m[0].length)) continue;
+        const { what, user: userArgument } = USER_CREDENTIALS[credType];
+        const addresses = addressesOf(stack, prefix, credType, name, keys);
+        if (addresses.length === 0) yield { credential: `${prefix}${credType}.${name}`, what, user: undefined };
+        for (const a of addresses) yield { credential: a, what, user: userOf(stack, stack.byAddress.get(a)!, userArgument) };
+      }
+    },
+    literals: secretLiterals(stack).map(({ value, ...found }) => ({ value, found })),
+    key: (c) => c.credential,
+  };
+}
+
+/**
+ * The walk `writtenCredentials` makes, for any kind of credential (`matcher`): each AWS resource's arguments, through
+ * the locals, variables, stores read back and pass-through resources they name, and a plan's configured references,
+ * less what a modelled store read returns (the reach graph's to judge, by who can read the store).
+ */
+export function writtenWalk<T>(stack: TfStack, matcher: WrittenMatcher<T>): { readonly resource: TfResource; readonly attribute: string; readonly found: T }[] {
+  const literals = matcher.literals;
+  const hint = credentialHint(stack, matcher.names, literals);
+  const namesRe = new RegExp(matcher.names.map(escapeRe).join("|") || "(?!)");
   const mayName = (str: string) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
-  const out: WrittenCredential[] = [];
+  const named = (str: string) => (str.includes("${") && namesRe.test(str)) || literals.some((l) => str.includes(l.value));
+  const out: { resource: TfResource; attribute: string; found: T }[] = [];
   for (const [type, list] of stack.byType) {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
     for (const r of list) {
@@ -935,18 +983,19 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
       // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
       let modelledSet: Set<string> | undefined;
       const modelled = () => (modelledSet ??= modelledStrings(stack, r));
+      const own = matcher.own?.(r) ?? [];
       // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
       const seen = new Set<string>();
       for (const attribute of attributes) {
-        if (META.has(attribute)) continue;
+        if (META.has(attribute) || own.includes(attribute)) continue;
         const value = r.values[attribute];
-        const add = (credential: string, what: string, user: string | undefined) => {
-          if (seen.has(credential)) return;
-          seen.add(credential);
-          out.push({ resource: r, attribute, credential, what, user });
+        const add = (found: T) => {
+          const key = matcher.key(found);
+          if (seen.has(key)) return;
+          seen.add(key);
+          out.push({ resource: r, attribute, found });
         };
-        const named = (str: string) => (str.includes("${") && CREDENTIAL_NAMED.test(str)) || literals.some((l) => str.includes(l.value));
         // The value's own strings first: only one that may name a credential (or a local, variable or data source
         // holding one) is worth following into what it names.
         const raw = value === undefined || value === null ? [] : stringsIn(value);
@@ -958,18 +1007,8 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
         for (const str of strings) {
-          if (str.includes("${")) {
-            for (const m of str.matchAll(SECRET_REF)) {
-              const [, prefix, credType, name, keys, attr] = m;
-              if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
-              if (attr === undefined && keys === "" && picksNoSecret(str, m.index, m[0].length)) continue;
-              const { what, user: userArgument } = USER_CREDENTIALS[credType];
-              const addresses = addressesOf(stack, prefix, credType, name, keys);
-              if (addresses.length === 0) add(`${prefix}${credType}.${name}`, what, undefined);
-              for (const a of addresses) add(a, what, userOf(stack, stack.byAddress.get(a)!, userArgument));
-            }
-          }
-          for (const l of literals) if (str.includes(l.value)) add(l.credential, l.what, l.user);
+          if (str.includes("${")) for (const found of matcher.named(str)) add(found);
+          for (const l of literals) if (str.includes(l.value)) add(l.found);
         }
       }
     }
@@ -1009,12 +1048,12 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
 }
 
 /**
- * What a string must mention to hold a credential of the stack, for a first look before following it: a credential
- * resource, a data source that reads a store back, or a local or variable whose value holds one (followed as
+ * What a string must mention to hold a credential of the stack, for a first look before following it: what the
+ * matcher names (a credential resource), a data source that reads a store back, or a local or variable whose value holds one (followed as
  * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
-function credentialHint(stack: TfStack, literals: readonly { value: string }[]): RegExp {
-  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES), ...Object.keys(PASS_THROUGH)];
+function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): RegExp {
+  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES), ...Object.keys(PASS_THROUGH)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
