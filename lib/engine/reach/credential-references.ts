@@ -2,7 +2,7 @@
  * How a credential of the stack is named inside a value: the reference patterns the stored-credential path (E8) and
  * `credential-in-configuration` match, and the references a plan's configuration shows where its values cannot.
  */
-import type { TfResource, TfStack } from "../terraform/types";
+import type { RemoteState, TfResource, TfStack } from "../terraform/types";
 import { withoutInstanceKeys } from "../agents";
 
 /**
@@ -84,4 +84,26 @@ export function setConfiguredReferences(r: TfResource, byArgument: ReadonlyMap<s
 /** The configured references of a resource's arguments, each written as an interpolation (`${aws_iam_access_key.k.secret}`). */
 export function configuredReferences(r: TfResource): ReadonlyMap<string, readonly string[]> | undefined {
   return configured.get(r);
+}
+
+/** An output of another stack of the run as that stack writes it: the stack (its remote states linked) and the value. */
+export interface RemoteSource {
+  readonly stack: TfStack;
+  readonly value: unknown;
+}
+
+/**
+ * What each remote state's outputs are made of, by output name (undefined: every output), as lib/check/peer-stacks.ts
+ * finds them: `RemoteState` gives an output resolved to a pattern, which says nothing of a key passed through it
+ * (red-team round 105, F4). Kept beside the remote state rather than in it: only the credential readers ask.
+ */
+const remoteSources = new WeakMap<RemoteState, (name: string | undefined) => readonly RemoteSource[]>();
+
+export function setRemoteSources(state: RemoteState, sources: (name: string | undefined) => readonly RemoteSource[]): void {
+  remoteSources.set(state, sources);
+}
+
+/** The expressions another stack gives a remote state's output; empty when blastwall does not know them. */
+export function remoteSourcesOf(state: RemoteState, name: string | undefined): readonly RemoteSource[] {
+  return remoteSources.get(state)?.(name) ?? [];
 }

@@ -3,7 +3,7 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
 import type { Statement } from "../iam/types";
-import { attributePattern, principalPatterns, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, configuredReferences, PASS_THROUGH, referencePattern, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, configuredReferences, MODULE_PATH, PASS_THROUGH, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -99,6 +99,7 @@ function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?
   for (const s of storedStrings(stack, value)) {
     if (s.includes("${")) {
       computed = true;
+      for (const c of remoteCredentials(stack, s)) tokenShape = tokenShape ?? `${c.what} (${c.label})`;
       for (const c of CREDENTIAL_REFS) {
         for (const m of s.matchAll(c.re)) {
           const addresses = addressesOf(stack, m[1], c.type, m[3], m[4]);
@@ -934,17 +935,65 @@ export interface WrittenMatcher<T> {
  */
 export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
-  if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
+  // A stack that reads another's outputs may be handed that stack's keys.
+  if (!stack.remoteOutputs && !credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
   return writtenWalk(stack, userCredentials(stack)).map(({ resource, attribute, found }) => ({ resource, attribute, ...found }));
 }
 
 type UserCredential = Pick<WrittenCredential, "credential" | "what" | "user">;
 
+const REMOTE_STATE = "data.terraform_remote_state.";
+/** `data.terraform_remote_state.X.outputs.NAME` (or `["NAME"]`, or the whole `outputs`): groups module path, name, keys, output. */
+const REMOTE_REF = new RegExp(String.raw`(?<![A-Za-z0-9_.-])(${MODULE_PATH})data\.terraform_remote_state\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)\.outputs(?:\.([A-Za-z0-9_-]+)|\[\s*"([^"]*)"\s*\])?`, "g");
+/** Stacks passing a key on to one another are followed this far (a cycle of remote states ends there). */
+const MAX_REMOTE = 8;
+let remoteDepth = 0;
+
+/** A credential of another stack of the run, handed over by a remote state's output (a cdktf cross-stack reference). */
+interface RemoteCredential {
+  /** The credential and its stack, with its user there when known: `aws_iam_access_key.k of stack identity, user aws_iam_user.ci there`. */
+  readonly label: string;
+  readonly what: string;
+}
+
+/**
+ * The credentials of other stacks an interpolation reads through `data.terraform_remote_state` (red-team round 105,
+ * F4): the expression the other stack gives the output, read there as that stack's own values are. Only for a remote
+ * state blastwall tied to a stack of the run (`remoteOutputs`); the user is that stack's, whose rights this stack's
+ * analysis does not hold.
+ */
+function remoteCredentials(stack: TfStack, str: string): RemoteCredential[] {
+  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE) || remoteDepth >= MAX_REMOTE) return [];
+  const out: RemoteCredential[] = [];
+  remoteDepth++;
+  try {
+    for (const m of str.matchAll(REMOTE_REF)) {
+      const state = remoteStateAt(stack, `${m[1]}${REMOTE_STATE}${m[2]}${m[3]}`);
+      if (!state) continue;
+      for (const source of remoteSourcesOf(state, m[4] ?? m[5])) {
+        const matcher = userCredentials(source.stack);
+        for (const s of storedStrings(source.stack, source.value)) {
+          const found = [...(s.includes("${") ? matcher.named(s) : []), ...matcher.literals.filter((l) => s.includes(l.value)).map((l) => l.found)];
+          for (const c of found) {
+            const label = `${c.credential} of stack ${state.stack}${c.user ? `, user ${c.user} there` : ""}`;
+            if (!out.some((o) => o.label === label)) out.push({ label, what: c.what });
+          }
+        }
+      }
+    }
+  } finally {
+    remoteDepth--;
+  }
+  return out;
+}
+
 /** The keys and passwords of the stack's users, by the references that name them and the values a plan writes out. */
 function userCredentials(stack: TfStack): WrittenMatcher<UserCredential> {
   return {
-    names: Object.keys(SECRET_ATTRIBUTES),
+    names: stack.remoteOutputs ? [...Object.keys(SECRET_ATTRIBUTES), REMOTE_STATE] : Object.keys(SECRET_ATTRIBUTES),
     named: function* (str) {
+      // Another stack's key: its rights are that stack's, which this stack's analysis does not hold (fail closed).
+      for (const c of remoteCredentials(stack, str)) yield { credential: c.label, what: c.what, user: undefined };
       for (const m of str.matchAll(SECRET_REF)) {
         const [, prefix, credType, name, keys, attr] = m;
         if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
