@@ -17,6 +17,7 @@ import type { OutsideAgentTest } from "../engine/principals/outsiders";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { reachOf } from "../rules/reach-support";
 import { isObject } from "../engine/json";
+import { setRemoteSources } from "../engine/reach/credential-references";
 import { namedRoleArns, webIdentityTokens } from "../engine/reach/edges-web-identity";
 import { resourceAccount } from "../engine/terraform/providers";
 import { globsIntersect } from "../engine/iam/glob";
@@ -127,7 +128,7 @@ export class StateIndex {
 
   private remoteState(readings: readonly TfStack[]): RemoteState {
     const memo = new Map<string, { pattern: string; exact: boolean } | undefined>();
-    return {
+    const state: RemoteState = {
       stack: stackLabel(readings[0]),
       has: (name) => readings.some((r) => r.outputs?.has(name) === true),
       output: (steps) => {
@@ -164,6 +165,14 @@ export class StateIndex {
         return out;
       },
     };
+    // What the output is written as there, for the credential readers: a key passed by a cross-stack reference.
+    setRemoteSources(state, (name) =>
+      readings.flatMap((plain) => {
+        const s = this.linked(plain);
+        return [...(s.outputs ?? [])].filter(([o]) => name === undefined || o === name).map(([, value]) => ({ stack: s, value }));
+      }),
+    );
+    return state;
   }
 }
 

@@ -2,7 +2,7 @@
  * How a credential of the stack is named inside a value: the reference patterns the stored-credential path (E8) and
  * `credential-in-configuration` match, and the references a plan's configuration shows where its values cannot.
  */
-import type { TfResource, TfStack } from "../terraform/types";
+import type { RemoteState, TfResource, TfStack } from "../terraform/types";
 import { withoutInstanceKeys } from "../agents";
 
 /**
@@ -26,6 +26,16 @@ export const STORE_READ_TYPES = [
   "aws_dynamodb_table_item",
 ] as const;
 
+/**
+ * Resources that hand back what they are given (red-team round 105), by attribute: the arguments whose value it is.
+ * `terraform_data`'s `output` is its `input` once applied, and its `input` and `triggers_replace` read back as
+ * written; `null_resource.triggers` is the map it is configured with. A key passed through one is still the key.
+ */
+export const PASS_THROUGH: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  terraform_data: { input: ["input"], output: ["input"], triggers_replace: ["triggers_replace"] },
+  null_resource: { triggers: ["triggers"] },
+};
+
 /** Nothing of an address may come right before a reference: `xaws_iam_access_key.k` and `a.aws_iam_access_key.k` are no reference to one. */
 const START = String.raw`(?<![A-Za-z0-9_.-])`;
 
@@ -37,7 +47,7 @@ export function referencePattern(types: readonly string[], data = false): RegExp
   return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 }
 
-const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
+const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${[...CREDENTIAL_TYPES, ...Object.keys(PASS_THROUGH)].join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
 
 /** Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow. */
 export function carriesCredential(ref: string): boolean {
@@ -74,4 +84,26 @@ export function setConfiguredReferences(r: TfResource, byArgument: ReadonlyMap<s
 /** The configured references of a resource's arguments, each written as an interpolation (`${aws_iam_access_key.k.secret}`). */
 export function configuredReferences(r: TfResource): ReadonlyMap<string, readonly string[]> | undefined {
   return configured.get(r);
+}
+
+/** An output of another stack of the run as that stack writes it: the stack (its remote states linked) and the value. */
+export interface RemoteSource {
+  readonly stack: TfStack;
+  readonly value: unknown;
+}
+
+/**
+ * What each remote state's outputs are made of, by output name (undefined: every output), as lib/check/peer-stacks.ts
+ * finds them: `RemoteState` gives an output resolved to a pattern, which says nothing of a key passed through it
+ * (red-team round 105, F4). Kept beside the remote state rather than in it: only the credential readers ask.
+ */
+const remoteSources = new WeakMap<RemoteState, (name: string | undefined) => readonly RemoteSource[]>();
+
+export function setRemoteSources(state: RemoteState, sources: (name: string | undefined) => readonly RemoteSource[]): void {
+  remoteSources.set(state, sources);
+}
+
+/** The expressions another stack gives a remote state's output; empty when blastwall does not know them. */
+export function remoteSourcesOf(state: RemoteState, name: string | undefined): readonly RemoteSource[] {
+  return remoteSources.get(state)?.(name) ?? [];
 }

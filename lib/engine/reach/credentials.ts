@@ -3,7 +3,7 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
 import type { Statement } from "../iam/types";
-import { attributePattern, principalPatterns, referencedResource, refTarget, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, configuredReferences, referencePattern, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, configuredReferences, MODULE_PATH, PASS_THROUGH, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -99,6 +99,7 @@ function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?
   for (const s of storedStrings(stack, value)) {
     if (s.includes("${")) {
       computed = true;
+      for (const c of remoteCredentials(stack, s)) tokenShape = tokenShape ?? `${c.what} (${c.label})`;
       for (const c of CREDENTIAL_REFS) {
         for (const m of s.matchAll(c.re)) {
           const addresses = addressesOf(stack, m[1], c.type, m[3], m[4]);
@@ -129,12 +130,15 @@ const MANAGED_VALUES: Readonly<Record<string, readonly string[]>> = {
 };
 const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
 
+const PASS_THROUGH_REF = referencePattern(Object.keys(PASS_THROUGH));
+
 /** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
  * Every string of a stored value, and of the locals and variables (defaults, `--var-file` values, a plan's
- * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds.
+ * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds. So are the
+ * stores it names and the resources that hand back what they are given (`terraform_data.k.output`, PASS_THROUGH).
  */
 function storedStrings(stack: TfStack, value: unknown): string[] {
   const out = stringsIn(value);
@@ -157,6 +161,26 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
         if (followed.has(key)) continue;
         followed.add(key);
         stringsIn(stack.byAddress.get(address)!.values[m[5]], out);
+      }
+    }
+    for (const m of out[i].matchAll(PASS_THROUGH_REF)) {
+      const given = m[5] === undefined ? [...new Set(Object.values(PASS_THROUGH[m[2]]).flat())] : PASS_THROUGH[m[2]][m[5]];
+      if (given === undefined) continue;
+      // `terraform_data.k.output.secret` (or `["secret"]`) of a literal object input is that key's value alone.
+      const key = m[5] === undefined ? undefined : /^(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\])/.exec(out[i].slice(m.index + m[0].length));
+      const field = key ? (key[1] ?? key[2]) : undefined;
+      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
+        const r = stack.byAddress.get(address)!;
+        for (const a of given) {
+          const v = r.values[a];
+          const picked = field !== undefined && isObject(v) && field in v ? v[field] : v;
+          const seen = `${address}.${a}${picked === v ? "" : `.${field}`}`;
+          if (followed.has(seen)) continue;
+          followed.add(seen);
+          if (picked !== undefined && picked !== null) stringsIn(picked, out);
+          // A plan shows the value unknown until apply; its configuration names what it was made from.
+          out.push(...(configuredReferences(r)?.get(a) ?? []));
+        }
       }
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
@@ -863,8 +887,6 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
-/** A cheap first look for SECRET_REF: a string that names none of these types holds no reference to one. */
-const CREDENTIAL_NAMED = new RegExp(Object.keys(SECRET_ATTRIBUTES).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 
 /** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
 const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
@@ -888,6 +910,23 @@ export interface WrittenCredential {
 }
 
 /**
+ * What counts as a credential for `writtenWalk`: a user's key here, a database's password or a CA's key for
+ * written-secrets.ts. `T` is what a finding names.
+ */
+export interface WrittenMatcher<T> {
+  /** Text an interpolation must mention to name one (a reference's address, a local or variable holding one). */
+  readonly names: readonly string[];
+  /** What an interpolation that mentions one of `names` names. */
+  readonly named: (str: string) => Iterable<T>;
+  /** Values the stack writes out (a plan's), each with what it stands for; long enough not to match by chance. */
+  readonly literals: readonly { readonly value: string; readonly found: T }[];
+  /** One finding per resource and key. */
+  readonly key: (found: T) => string;
+  /** Arguments of a resource where the credential belongs rather than a copy of it (a database's own password). */
+  readonly own?: (r: TfResource) => readonly string[];
+}
+
+/**
  * Credentials (an access key's secret, a console or service password) that flow into resources of the stack in
  * arguments no modelled store read covers (red-team round 85: an Elastic Beanstalk environment's settings were read
  * as holding nothing). AWS keeps configuration to show it back, so whoever may describe the resource may hold the
@@ -896,11 +935,92 @@ export interface WrittenCredential {
  */
 export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   const credentialTypes = Object.keys(SECRET_ATTRIBUTES);
-  if (!credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
-  const literals = secretLiterals(stack);
-  const hint = credentialHint(stack, literals);
+  // A stack that reads another's outputs may be handed that stack's keys.
+  if (!stack.remoteOutputs && !credentialTypes.some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"))) return [];
+  return writtenWalk(stack, userCredentials(stack)).map(({ resource, attribute, found }) => ({ resource, attribute, ...found }));
+}
+
+type UserCredential = Pick<WrittenCredential, "credential" | "what" | "user">;
+
+const REMOTE_STATE = "data.terraform_remote_state.";
+/** `data.terraform_remote_state.X.outputs.NAME` (or `["NAME"]`, or the whole `outputs`): groups module path, name, keys, output. */
+const REMOTE_REF = new RegExp(String.raw`(?<![A-Za-z0-9_.-])(${MODULE_PATH})data\.terraform_remote_state\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)\.outputs(?:\.([A-Za-z0-9_-]+)|\[\s*"([^"]*)"\s*\])?`, "g");
+/** Stacks passing a key on to one another are followed this far (a cycle of remote states ends there). */
+const MAX_REMOTE = 8;
+let remoteDepth = 0;
+
+/** A credential of another stack of the run, handed over by a remote state's output (a cdktf cross-stack reference). */
+interface RemoteCredential {
+  /** The credential and its stack, with its user there when known: `aws_iam_access_key.k of stack identity, user aws_iam_user.ci there`. */
+  readonly label: string;
+  readonly what: string;
+}
+
+/**
+ * The credentials of other stacks an interpolation reads through `data.terraform_remote_state` (red-team round 105,
+ * F4): the expression the other stack gives the output, read there as that stack's own values are. Only for a remote
+ * state blastwall tied to a stack of the run (`remoteOutputs`); the user is that stack's, whose rights this stack's
+ * analysis does not hold.
+ */
+function remoteCredentials(stack: TfStack, str: string): RemoteCredential[] {
+  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE) || remoteDepth >= MAX_REMOTE) return [];
+  const out: RemoteCredential[] = [];
+  remoteDepth++;
+  try {
+    for (const m of str.matchAll(REMOTE_REF)) {
+      const state = remoteStateAt(stack, `${m[1]}${REMOTE_STATE}${m[2]}${m[3]}`);
+      if (!state) continue;
+      for (const source of remoteSourcesOf(state, m[4] ?? m[5])) {
+        const matcher = userCredentials(source.stack);
+        for (const s of storedStrings(source.stack, source.value)) {
+          const found = [...(s.includes("${") ? matcher.named(s) : []), ...matcher.literals.filter((l) => s.includes(l.value)).map((l) => l.found)];
+          for (const c of found) {
+            const label = `${c.credential} of stack ${state.stack}${c.user ? `, user ${c.user} there` : ""}`;
+            if (!out.some((o) => o.label === label)) out.push({ label, what: c.what });
+          }
+        }
+      }
+    }
+  } finally {
+    remoteDepth--;
+  }
+  return out;
+}
+
+/** The keys and passwords of the stack's users, by the references that name them and the values a plan writes out. */
+function userCredentials(stack: TfStack): WrittenMatcher<UserCredential> {
+  return {
+    names: stack.remoteOutputs ? [...Object.keys(SECRET_ATTRIBUTES), REMOTE_STATE] : Object.keys(SECRET_ATTRIBUTES),
+    named: function* (str) {
+      // Another stack's key: its rights are that stack's, which this stack's analysis does not hold (fail closed).
+      for (const c of remoteCredentials(stack, str)) yield { credential: c.label, what: c.what, user: undefined };
+      for (const m of str.matchAll(SECRET_REF)) {
+        const [, prefix, credType, name, keys, attr] = m;
+        if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
+        if (attr === undefined && keys === "" && picksNoSecret(str, m.index, m[0].length)) continue;
+        const { what, user: userArgument } = USER_CREDENTIALS[credType];
+        const addresses = addressesOf(stack, prefix, credType, name, keys);
+        if (addresses.length === 0) yield { credential: `${prefix}${credType}.${name}`, what, user: undefined };
+        for (const a of addresses) yield { credential: a, what, user: userOf(stack, stack.byAddress.get(a)!, userArgument) };
+      }
+    },
+    literals: secretLiterals(stack).map(({ value, ...found }) => ({ value, found })),
+    key: (c) => c.credential,
+  };
+}
+
+/**
+ * The walk `writtenCredentials` makes, for any kind of credential (`matcher`): each AWS resource's arguments, through
+ * the locals, variables, stores read back and pass-through resources they name, and a plan's configured references,
+ * less what a modelled store read returns (the reach graph's to judge, by who can read the store).
+ */
+export function writtenWalk<T>(stack: TfStack, matcher: WrittenMatcher<T>): { readonly resource: TfResource; readonly attribute: string; readonly found: T }[] {
+  const literals = matcher.literals;
+  const hint = credentialHint(stack, matcher.names, literals);
+  const namesRe = new RegExp(matcher.names.map(escapeRe).join("|") || "(?!)");
   const mayName = (str: string) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
-  const out: WrittenCredential[] = [];
+  const named = (str: string) => (str.includes("${") && namesRe.test(str)) || literals.some((l) => str.includes(l.value));
+  const out: { resource: TfResource; attribute: string; found: T }[] = [];
   for (const [type, list] of stack.byType) {
     if (!/^aws(cc)?_/.test(type) || HOLDS_NOTHING.has(type)) continue;
     for (const r of list) {
@@ -908,22 +1028,23 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
       const refs = configuredReferences(r);
       // Most resources hold no string that may name a credential (the test below, on every string of the resource):
       // they are passed over before their attributes are listed.
-      if (refs === undefined && !someString(r.values, mayName)) continue;
+      if (refs === undefined && !someArgument(r, mayName)) continue;
       // Built only for a resource whose strings name a credential: most name none, and this reads every store read.
       let modelledSet: Set<string> | undefined;
       const modelled = () => (modelledSet ??= modelledStrings(stack, r));
+      const own = matcher.own?.(r) ?? [];
       // One finding per credential and resource: `tags_all` repeats `tags` (red-team round 86), so it comes last.
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
       const seen = new Set<string>();
       for (const attribute of attributes) {
-        if (META.has(attribute)) continue;
+        if (META.has(attribute) || own.includes(attribute)) continue;
         const value = r.values[attribute];
-        const add = (credential: string, what: string, user: string | undefined) => {
-          if (seen.has(credential)) return;
-          seen.add(credential);
-          out.push({ resource: r, attribute, credential, what, user });
+        const add = (found: T) => {
+          const key = matcher.key(found);
+          if (seen.has(key)) return;
+          seen.add(key);
+          out.push({ resource: r, attribute, found });
         };
-        const named = (str: string) => (str.includes("${") && CREDENTIAL_NAMED.test(str)) || literals.some((l) => str.includes(l.value));
         // The value's own strings first: only one that may name a credential (or a local, variable or data source
         // holding one) is worth following into what it names.
         const raw = value === undefined || value === null ? [] : stringsIn(value);
@@ -935,18 +1056,8 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
         for (const str of strings) {
-          if (str.includes("${")) {
-            for (const m of str.matchAll(SECRET_REF)) {
-              const [, prefix, credType, name, keys, attr] = m;
-              if (attr !== undefined && !SECRET_ATTRIBUTES[credType].includes(attr)) continue;
-              if (attr === undefined && keys === "" && picksNoSecret(str, m.index, m[0].length)) continue;
-              const { what, user: userArgument } = USER_CREDENTIALS[credType];
-              const addresses = addressesOf(stack, prefix, credType, name, keys);
-              if (addresses.length === 0) add(`${prefix}${credType}.${name}`, what, undefined);
-              for (const a of addresses) add(a, what, userOf(stack, stack.byAddress.get(a)!, userArgument));
-            }
-          }
-          for (const l of literals) if (str.includes(l.value)) add(l.credential, l.what, l.user);
+          if (str.includes("${")) for (const found of matcher.named(str)) add(found);
+          for (const l of literals) if (str.includes(l.value)) add(l.found);
         }
       }
     }
@@ -954,13 +1065,19 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
   return out;
 }
 
-/** Whether a string of the value (as `stringsIn` finds them) passes the test, found without listing them. */
+/** Whether a string of the resource's arguments passes the test; the body's own `"//"` (cdktf's metadata) is no argument. */
+function someArgument(r: TfResource, test: (str: string) => boolean): boolean {
+  for (const k in r.values) if (k !== "//" && someString(r.values[k], test)) return true;
+  return false;
+}
+
+/** Whether a string of the value (as `stringsIn` finds them, nested `"//"` keys included) passes the test, found without listing them. */
 function someString(v: unknown, test: (str: string) => boolean): boolean {
   if (typeof v === "string") return test(v);
   if (Array.isArray(v)) {
     for (const x of v) if (someString(x, test)) return true;
   } else if (isObject(v)) {
-    for (const k in v) if (k !== "//" && someString(v[k], test)) return true;
+    for (const k in v) if (someString(v[k], test)) return true;
   }
   return false;
 }
@@ -980,12 +1097,12 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
 }
 
 /**
- * What a string must mention to hold a credential of the stack, for a first look before following it: a credential
- * resource, a data source that reads a store back, or a local or variable whose value holds one (followed as
+ * What a string must mention to hold a credential of the stack, for a first look before following it: what the
+ * matcher names (a credential resource), a data source that reads a store back, or a local or variable whose value holds one (followed as
  * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
-function credentialHint(stack: TfStack, literals: readonly { value: string }[]): RegExp {
-  const base = [...Object.keys(SECRET_ATTRIBUTES), ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES)];
+function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): RegExp {
+  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES), ...Object.keys(PASS_THROUGH)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];

@@ -3,16 +3,15 @@
  * (red-team round 105): a database's master password (connect and drop the data) and the private key of a CA a
  * Roles Anywhere trust anchor of the stack trusts (sign a client certificate, take the roles its profiles serve).
  *
- * `writtenCredentials` already knows where configuration hides a value (locals, variables, stores read back, a plan's
- * configured references) and which arguments a modelled store read returns (those stay the reach graph's, judged by
- * who can read the store). Rather than keep a second copy of that walk, each secret is stood in for by an access key
- * of its own: the stack is copied with every reference to the secret (and its value, where a plan writes it out)
- * replaced by a reference to that key, and the walk's findings for those keys are the secret's.
+ * `writtenCredentials` already knows where configuration hides a value (locals, variables, stores read back,
+ * pass-through resources, a plan's configured references) and which arguments a modelled store read returns (those
+ * stay the reach graph's, judged by who can read the store). Its walk (`writtenWalk`) is run on the stack as it is,
+ * with a matcher of these secrets: the references each is written as, and its value where a plan writes it out.
  */
-import { AddressMap, type TfResource, type TfStack } from "../terraform/types";
-import { isObject, stringsIn } from "../json";
-import { writtenCredentials } from "./credentials";
-import { addressesOf, configuredReferences, referencePattern, setConfiguredReferences } from "./credential-references";
+import type { TfResource, TfStack } from "../terraform/types";
+import { stringsIn } from "../json";
+import { writtenWalk, type WrittenMatcher } from "./credentials";
+import { addressesOf, referencePattern } from "./credential-references";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { PASSWORD_TYPES, passwordArguments } from "./password-arguments";
@@ -56,8 +55,6 @@ const KEY_IMPORTS: Readonly<Record<string, readonly string[]>> = {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const databasePasswords = lazy(() => require("./database-passwords") as typeof DatabasePasswords);
 
-const PROBE = "blastwall_written_secret_";
-
 const cache = new WeakMap<TfStack, readonly WrittenSecret[]>();
 
 export function writtenSecrets(stack: TfStack): readonly WrittenSecret[] {
@@ -76,89 +73,24 @@ function passwordsOf(stack: TfStack): Known[] {
 
 function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
   // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
-  const swaps = known.map((k, i) => ({
-    refs: k.refs.map((r) => ({ needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })),
-    literal: k.literal,
-    to: `aws_iam_access_key.${PROBE}${i}.secret`,
-    value: `${PROBE}${i}_value`,
-  }));
-  // One look per string decides whether any secret may be in it: most strings of a stack name none.
-  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const anyRef = new RegExp(swaps.flatMap((w) => w.refs.map((r) => escape(r.needle))).join("|") || "(?!)");
-  const literals = swaps.flatMap((w) => (w.literal !== undefined ? [w.literal] : []));
-  let changed = 0;
-  const swap = (v: unknown): unknown => {
-    if (typeof v === "string") {
-      const refs = v.includes("${") && anyRef.test(v);
-      if (!refs && !literals.some((l) => v.includes(l))) return v;
-      let s = v;
-      for (const w of swaps) {
-        if (refs) for (const r of w.refs) if (s.includes(r.needle)) s = s.replace(r.re, w.to);
-        if (w.literal !== undefined && s.includes(w.literal)) s = s.split(w.literal).join(w.value);
-      }
-      if (s !== v) changed++;
-      return s;
-    }
-    if (Array.isArray(v)) {
-      let out: unknown[] | undefined;
-      for (let i = 0; i < v.length; i++) {
-        const x = swap(v[i]);
-        if (x !== v[i]) (out ??= [...v])[i] = x;
-      }
-      return out ?? v;
-    }
-    if (isObject(v)) {
-      let out: Record<string, unknown> | undefined;
-      for (const k in v) {
-        const x = swap(v[k]);
-        if (x !== v[k]) (out ??= { ...v })[k] = x;
-      }
-      return out ?? v;
-    }
-    return v;
-  };
-  const ownArguments = new Map<string, readonly string[]>();
-  const resources: TfResource[] = stack.resources.map((r) => {
+  const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
+  const own = new Map<string, readonly string[]>();
+  const matcher: WrittenMatcher<Secret> = {
+    names: [...new Set(refs.map((r) => r.needle))],
+    // `search` ignores the global pattern's lastIndex.
+    named: (str) => new Set(refs.filter((r) => str.includes(r.needle) && str.search(r.re) >= 0).map((r) => r.secret)),
+    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: k.secret }] : [])),
+    key: (secret) => (secret.kind === "database-password" ? secret.database : secret.key),
     // A database's own password argument is where its password belongs (another database given the same one holds its
     // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
     // would otherwise stop at that argument and pass over the resource's tags.
-    let ownOfType = ownArguments.get(r.type);
-    if (!ownOfType) ownArguments.set(r.type, (ownOfType = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
-    const own = ownOfType.length === 0 ? ownOfType : ownOfType.filter((a) => a in r.values || configuredReferences(r)?.has(a));
-    const kept = own.length === 0 ? r.values : Object.fromEntries(Object.entries(r.values).filter(([a]) => !own.includes(a)));
-    const values = swap(kept) as Record<string, unknown>;
-    const refs = configuredReferences(r);
-    const swappedRefs = refs && new Map([...refs].filter(([a]) => !own.includes(a)).map(([a, list]) => [a, list.map((x) => swap(x) as string)]));
-    if (own.length === 0 && values === r.values && !(swappedRefs && [...swappedRefs].some(([a, list]) => list.some((x, i) => x !== refs!.get(a)![i])))) return r;
-    const copy: TfResource = { ...r, values };
-    if (swappedRefs) setConfiguredReferences(copy, swappedRefs);
-    return copy;
-  });
-  const swapMap = (m: ReadonlyMap<string, unknown>) => new Map([...m].map(([k, v]) => [k, swap(v)]));
-  const locals = swapMap(stack.locals);
-  const variables = swapMap(stack.variables);
-  // No value names a secret: nothing to find (a store read back holds one only if its own value was swapped).
-  if (changed === 0) return [];
-  swaps.forEach((w, i) => resources.push({ mode: "managed", type: "aws_iam_access_key", name: `${PROBE}${i}`, address: `aws_iam_access_key.${PROBE}${i}`, values: { secret: w.value } }));
-  const byType = new Map<string, TfResource[]>();
-  for (const r of resources) {
-    const list = byType.get(r.type);
-    if (list) list.push(r);
-    else byType.set(r.type, [r]);
-  }
-  const probe: TfStack = { ...stack, resources, byAddress: new AddressMap(resources.map((r) => [r.address, r])), byType, locals, variables };
-  const out: WrittenSecret[] = [];
-  const seen = new Set<string>();
-  for (const w of writtenCredentials(probe)) {
-    if (!w.credential.startsWith(`aws_iam_access_key.${PROBE}`)) continue;
-    const k = known[Number(w.credential.slice(`aws_iam_access_key.${PROBE}`.length))];
-    const resource = stack.byAddress.get(w.resource.address) ?? w.resource;
-    const id = `${resource.address}|${w.attribute}|${k.secret.kind === "database-password" ? k.secret.database : k.secret.key}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push({ resource, attribute: w.attribute, secret: k.secret });
-  }
-  return out;
+    own: (r) => {
+      let list = own.get(r.type);
+      if (!list) own.set(r.type, (list = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
+      return list;
+    },
+  };
+  return writtenWalk(stack, matcher).map(({ resource, attribute, found }) => ({ resource, attribute, secret: found }));
 }
 
 const CERT_REF = referencePattern(["tls_self_signed_cert", "tls_locally_signed_cert"]);
