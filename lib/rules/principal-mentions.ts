@@ -1,4 +1,4 @@
-import { stringsIn } from "../engine/json";
+import { bodyStrings, isObject, stringsIn } from "../engine/json";
 import type { PrincipalNode } from "../engine/analysis-types";
 import type { TfStack } from "../engine/terraform/types";
 import { parseTemplate, parseReference } from "../engine/terraform/tokens";
@@ -33,7 +33,9 @@ export function principalsNamedIn(stack: TfStack, byName: ReadonlyMap<string, st
       if (hit) found.add(hit);
     }
   };
-  for (const s of stringsIn(inputs)) {
+  // An object is a resource or module body, whose own `"//"` is cdktf's metadata (construct path, unique id): not a
+  // value the resource is given. A `"//"` deeper down is an ordinary key (red-team round 105).
+  for (const s of isObject(inputs) ? bodyStrings(inputs) : stringsIn(inputs)) {
     if (!s.includes("${")) {
       // A literal name or ARN of a principal of the stack.
       const name = s.includes(":") ? s.slice(s.lastIndexOf("/") + 1) : s;

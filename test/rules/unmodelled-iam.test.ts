@@ -90,3 +90,17 @@ describe("IAM inside a CloudFormation stack's template", () => {
     expect(findings(tf({ "aws_cloudformation_stack.s": { name: "s", template_body: "${var.template}" } }))[0]).toMatchObject({ severity: "error" });
   });
 });
+
+// Red-team round 105 (F2's fix): strings under a nested "//" key are values now; a resource body's own "//" is cdktf's
+// metadata, whose unique id or construct path may equal an agent's name without the resource naming the agent.
+describe("unmodelled-iam: cdktf metadata is not a value", () => {
+  test("an awscc policy whose metadata id is the agent's name is not read as naming the agent", () => {
+    const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.other": { role_name: "worker", policy_name: "p", policy_document: ALL, "//": { metadata: { path: "s/agent", uniqueId: "agent" } } } }));
+    expect(f).toMatchObject({ severity: "warning", principal: "awscc_iam_role_policy.other" });
+  });
+
+  test("control: the agent's name under a nested \"//\" key of a value is read as naming it", () => {
+    const [f] = findings(tf({ "aws_iam_role.agent": agentRole(), "awscc_iam_role_policy.other": { role_name: "worker", policy_name: "p", policy_document: ALL, tags: [{ key: "//", value: "agent" }], extra: { "//": "agent" } } }));
+    expect(f).toMatchObject({ severity: "error", principal: "awscc_iam_role_policy.other" });
+  });
+});
