@@ -3,7 +3,7 @@ import { linkRootCauses } from "./root-causes";
 import { ACK_ACTION, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
-import type { PolicyDocument } from "./iam/types";
+import type { PolicyDocument, Statement } from "./iam/types";
 import { AddressMap, type TfResource, type TfStack } from "./terraform/types";
 import { rolesOfMarked } from "./agent-marks";
 import { recordJudgedAgents } from "./judged-agents";
@@ -83,7 +83,7 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
         if (!p) throw new Error(`blastwall: no principal ${address} in ${stack.file}`);
         r = effectiveRights({
           principal: address,
-          identity: p.identityPolicies.flatMap((a) => a.document.statements),
+          identity: identityStatements(p),
           boundary: p.boundary?.document.statements,
           universe,
         });
@@ -94,6 +94,13 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
       return r;
     },
   };
+}
+
+/** A principal's identity statements in order; most principals have one policy, whose own list serves (read only). */
+function identityStatements(p: PrincipalNode): readonly Statement[] {
+  const policies = p.identityPolicies;
+  if (policies.length === 1) return policies[0].document.statements;
+  return policies.flatMap((a) => a.document.statements);
 }
 
 export interface AnalyzeOptions {

@@ -201,16 +201,25 @@ function applyDeny(patterns: readonly string[], d: DenyView): readonly string[] 
  * of denies / boundary statements, are computed once and shared (Grants are immutable).
  */
 interface Caches {
-  readonly allow: WeakMap<Statement, AllowView>;
-  readonly deny: WeakMap<Statement, DenyView | null>;
-  /** Allow statement -> key naming the relevant deny / boundary statements -> what it yields. */
-  readonly yields: WeakMap<Statement, Map<string, Yield>>;
-  /** Statement -> its part of `statementEffectKey`. */
-  readonly token: WeakMap<Statement, string>;
+  /** What is known of each statement, in one entry: a WeakMap insertion costs far more than a lookup, and most statements are read once. */
+  readonly statements: WeakMap<Statement, StatementCache>;
   /** Grants per action index while one principal's rights are built; all undefined between calls. */
   readonly scratch: (Grant[] | undefined)[];
   /** The bit sets of `signatures`, cleared before each use (one universe-sized array per Allow was most of what yieldOf allocated). */
   readonly bits: Int32Array;
+}
+
+/** One statement's views, filled on first use. */
+interface StatementCache {
+  allow?: AllowView;
+  /** null: not a Deny that certainly applies. */
+  deny?: DenyView | null;
+  /** Key naming the relevant deny / boundary statements -> what the Allow yields under them. */
+  yields?: Map<string, Yield>;
+  /** Its part of `statementEffectKey`. */
+  token?: string;
+  /** A number naming the statement in the keys of `yields`. */
+  id?: number;
 }
 
 /** The grants one Allow yields, as parallel arrays (action index, grant). */
@@ -220,31 +229,34 @@ interface Yield {
 }
 
 const cachesByUniverse = new WeakMap<ActionUniverse, Caches>();
-const statementIds = new WeakMap<Statement, number>();
 let nextStatementId = 0;
 
-function idOf(s: Statement): number {
-  let id = statementIds.get(s);
-  if (id === undefined) statementIds.set(s, (id = nextStatementId++));
-  return id;
+function entryOf(c: Caches, s: Statement): StatementCache {
+  let e = c.statements.get(s);
+  if (!e) c.statements.set(s, (e = {}));
+  return e;
+}
+
+function idOf(c: Caches, s: Statement): number {
+  const e = entryOf(c, s);
+  return (e.id ??= nextStatementId++);
 }
 
 function cachesFor(universe: ActionUniverse): Caches {
   let c = cachesByUniverse.get(universe);
-  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), token: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined), bits: new Int32Array(universe.size) }));
+  if (!c) cachesByUniverse.set(universe, (c = { statements: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined), bits: new Int32Array(universe.size) }));
   return c;
 }
 
 function cachedAllow(c: Caches, s: Statement, universe: ActionUniverse): AllowView {
-  let v = c.allow.get(s);
-  if (!v) c.allow.set(s, (v = allowView(s, universe)));
-  return v;
+  const e = entryOf(c, s);
+  return (e.allow ??= allowView(s, universe));
 }
 
 function cachedDeny(c: Caches, s: Statement, universe: ActionUniverse): DenyView | undefined {
-  let v = c.deny.get(s);
-  if (v === undefined) c.deny.set(s, (v = denyView(s, universe) ?? null));
-  return v ?? undefined;
+  const e = entryOf(c, s);
+  if (e.deny === undefined) e.deny = denyView(s, universe) ?? null;
+  return e.deny ?? undefined;
 }
 
 /**
@@ -283,9 +295,8 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
     if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
-    const key = keyOf(relDenies) + (relBoundary ? "|" + keyOf(relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
-    let perStatement = c.yields.get(a.statement);
-    if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
+    const key = keyOf(c, relDenies) + (relBoundary ? "|" + keyOf(c, relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
+    const perStatement = (entryOf(c, a.statement).yields ??= new Map());
     let y = perStatement.get(key);
     if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits)));
     yields.push(y);
@@ -306,13 +317,19 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     }
   }
   // In universe order, as before; most principals hold a few dozen of the universe's actions, so only those are visited.
-  held.sort((x, y) => x - y);
+  // (Already so when one Allow, or Allows of ascending actions, gave them all: sorting allocates, checking does not.)
+  if (!ascending(held)) held.sort((x, y) => x - y);
   const grants = new Map<string, Grant[]>();
   for (const i of held) {
     grants.set(universe.lowerName(i), byIndex[i]!);
     byIndex[i] = undefined;
   }
   return { principal: input.principal, grants };
+}
+
+function ascending(xs: readonly number[]): boolean {
+  for (let k = 1; k < xs.length; k++) if (xs[k - 1] > xs[k]) return false;
+  return true;
 }
 
 /**
@@ -330,7 +347,8 @@ export function statementEffectKey(statements: readonly Statement[], universe: A
   for (const s of statements) {
     if (seen.has(s)) continue;
     seen.add(s);
-    let token = c.token.get(s);
+    const e = entryOf(c, s);
+    let token = e.token;
     if (token === undefined) {
       token = "";
       if (isAllow(s)) {
@@ -340,7 +358,7 @@ export function statementEffectKey(statements: readonly Statement[], universe: A
         const d = cachedDeny(c, s, universe);
         if (d) token = `d${setIdOf(d.actions)}${JSON.stringify([d.covers ?? null, d.except ?? null])}`;
       }
-      c.token.set(s, token);
+      e.token = token;
     }
     key += token + ";";
   }
@@ -356,12 +374,12 @@ function setIdOf(set: ActionSet): number {
   return id;
 }
 
-function keyOf(views: readonly { readonly statement: Statement }[]): string {
+function keyOf(c: Caches, views: readonly { readonly statement: Statement }[]): string {
   // Most Allows meet no Deny, or one.
   if (views.length === 0) return "";
-  if (views.length === 1) return String(idOf(views[0].statement));
+  if (views.length === 1) return String(idOf(c, views[0].statement));
   return views
-    .map((v) => idOf(v.statement))
+    .map((v) => idOf(c, v.statement))
     .sort((x, y) => x - y)
     .join(",");
 }
@@ -369,6 +387,8 @@ function keyOf(views: readonly { readonly statement: Statement }[]): string {
 /** The grants of one Allow under the denies and boundary statements that may touch its actions. */
 function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined, bits: Int32Array): Yield {
   const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
+  // Most Allows meet no Deny and no boundary: every action then keeps the Allow's own resources, with no memo to keep.
+  if (relevant.length === 0) return plainYield(a, universe, only);
   // Actions to which the same denies / boundary statements apply get the same resources: memoise per such
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
   const memo = new Map<string | number, GrantShape | null>();
@@ -389,6 +409,15 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
     indices.push(i);
     grants.push({ action: universe.name(i), statement: a.statement, resources: shape.resources, conditional: shape.conditional });
   }
+  return { indices, grants };
+}
+
+/** `yieldOf` for an Allow no Deny or boundary statement touches (what `resourcesFor` gives it without them). */
+function plainYield(a: AllowView, universe: ActionUniverse, only: ActionSet | undefined): Yield {
+  // Without `only` every action of the Allow is held: its own index list serves (both are read only).
+  const indices = only ? a.actions.indices.filter((i) => only.has(i)) : a.actions.indices;
+  const grants: Grant[] = [];
+  for (const i of indices) grants.push({ action: universe.name(i), statement: a.statement, resources: a.resources, conditional: a.conditional });
   return { indices, grants };
 }
 
