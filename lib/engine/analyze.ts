@@ -171,8 +171,9 @@ function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): Find
 export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   // Module blocks carry them too (a module blastwall cannot read is a finding on the block).
-  const carriers: { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[] = [...stack.resources, ...(stack.modules ?? [])];
-  for (const r of carriers) {
+  // (Both lists walked in place: a stack of 20,000 resources is not copied to read the few that carry any.)
+  const carriers: readonly (readonly { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[])[] = [stack.resources, stack.modules ?? []];
+  for (const list of carriers) for (const r of list) {
     const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
     const acks = meta?.blastwall?.acknowledgements;
     if (!Array.isArray(acks)) continue;

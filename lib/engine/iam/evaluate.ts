@@ -209,17 +209,22 @@ interface Caches {
   readonly bits: Int32Array;
 }
 
-/** One statement's views, filled on first use. */
+/** One statement's views, filled on first use (every field present from the start: one object shape for all). */
 interface StatementCache {
-  allow?: AllowView;
+  allow: AllowView | undefined;
   /** null: not a Deny that certainly applies. */
-  deny?: DenyView | null;
-  /** Key naming the relevant deny / boundary statements -> what the Allow yields under them. */
-  yields?: Map<string, Yield>;
+  deny: DenyView | null | undefined;
+  /**
+   * What the Allow yields under the relevant deny / boundary statements, by a key naming them: the first key and
+   * yield in place (most statements meet one set, and a Map each was much of what a principal cost), the rest in `yields`.
+   */
+  yieldKey: string | undefined;
+  yield: Yield | undefined;
+  yields: Map<string, Yield> | undefined;
   /** Its part of `statementEffectKey`. */
-  token?: string;
+  token: string | undefined;
   /** A number naming the statement in the keys of `yields`. */
-  id?: number;
+  id: number | undefined;
 }
 
 /** The grants one Allow yields, as parallel arrays (action index, grant). */
@@ -233,7 +238,7 @@ let nextStatementId = 0;
 
 function entryOf(c: Caches, s: Statement): StatementCache {
   let e = c.statements.get(s);
-  if (!e) c.statements.set(s, (e = {}));
+  if (!e) c.statements.set(s, (e = { allow: undefined, deny: undefined, yieldKey: undefined, yield: undefined, yields: undefined, token: undefined, id: undefined }));
   return e;
 }
 
@@ -281,24 +286,39 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   // The same statement reaching a principal twice (two attachments of one policy) grants nothing more.
   const identity = unique(input.identity);
   const boundary = input.boundary && unique(input.boundary);
-  const allows = identity.filter(isAllow).map((s) => cachedAllow(c, s, universe));
+  // Allows in order, then the certain Denies of the identity and then of the boundary, in order (a statement that is
+  // not an Allow is the only kind `denyView` may keep).
+  const allows: AllowView[] = [];
   const denies: DenyView[] = [];
-  for (const s of boundary ? [...identity, ...boundary] : identity) {
-    const d = cachedDeny(c, s, universe);
-    if (d) denies.push(d);
+  for (const s of identity) {
+    if (isAllow(s)) allows.push(cachedAllow(c, s, universe));
+    else pushDeny(denies, cachedDeny(c, s, universe));
   }
-  const boundaryAllows = boundary?.filter(isAllow).map((s) => cachedAllow(c, s, universe));
+  let boundaryAllows: AllowView[] | undefined;
+  if (boundary) {
+    boundaryAllows = [];
+    for (const s of boundary) {
+      if (isAllow(s)) boundaryAllows.push(cachedAllow(c, s, universe));
+      else pushDeny(denies, cachedDeny(c, s, universe));
+    }
+  }
 
   const yields: Yield[] = [];
   for (const a of allows) {
     if (a.resources.length === 0 || a.actions.size === 0) continue;
-    const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
+    const relDenies = denies.length === 0 ? NO_DENIES : denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
     if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
     const key = keyOf(c, relDenies) + (relBoundary ? "|" + keyOf(c, relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
-    const perStatement = (entryOf(c, a.statement).yields ??= new Map());
-    let y = perStatement.get(key);
-    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits)));
+    const e = entryOf(c, a.statement);
+    let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
+    if (!y) {
+      y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits);
+      if (e.yieldKey === undefined) {
+        e.yieldKey = key;
+        e.yield = y;
+      } else (e.yields ??= new Map()).set(key, y);
+    }
     yields.push(y);
   }
   // Gathered per action index in a scratch array kept per universe (one universe-sized array per principal would
@@ -317,17 +337,24 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     }
   }
   // In universe order, as before; most principals hold a few dozen of the universe's actions, so only those are visited.
-  // (Already so when one Allow, or Allows of ascending actions, gave them all: sorting allocates, checking does not.)
-  if (!ascending(held)) held.sort((x, y) => x - y);
+  // (Already so when one Allow, or Allows of ascending actions, gave them all. A typed array sorts numbers natively,
+  // without calling a comparator for each pair.)
+  const order = ascending(held) ? held : Int32Array.from(held).sort();
   const grants = new Map<string, Grant[]>();
-  for (const i of held) {
+  for (const i of order) {
     grants.set(universe.lowerName(i), byIndex[i]!);
     byIndex[i] = undefined;
   }
   return { principal: input.principal, grants };
 }
 
-function ascending(xs: readonly number[]): boolean {
+const NO_DENIES: readonly DenyView[] = Object.freeze([]);
+
+function pushDeny(denies: DenyView[], d: DenyView | undefined): void {
+  if (d) denies.push(d);
+}
+
+function ascending(xs: readonly number[] | Int32Array): boolean {
   for (let k = 1; k < xs.length; k++) if (xs[k - 1] > xs[k]) return false;
   return true;
 }
