@@ -3,7 +3,7 @@ import { linkRootCauses } from "./root-causes";
 import { ACK_ACTION, IN_CODE_ACK_KEYS, type Acknowledgement, type Finding, type FindingDraft } from "./findings";
 import type { Rule } from "./rule";
 import type { EffectiveRights, PrincipalNode, StackAnalysis } from "./analysis-types";
-import type { PolicyDocument } from "./iam/types";
+import type { PolicyDocument, Statement } from "./iam/types";
 import { AddressMap, type TfResource, type TfStack } from "./terraform/types";
 import { rolesOfMarked } from "./agent-marks";
 import { recordJudgedAgents } from "./judged-agents";
@@ -83,7 +83,7 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
         if (!p) throw new Error(`blastwall: no principal ${address} in ${stack.file}`);
         r = effectiveRights({
           principal: address,
-          identity: p.identityPolicies.flatMap((a) => a.document.statements),
+          identity: identityStatements(p),
           boundary: p.boundary?.document.statements,
           universe,
         });
@@ -94,6 +94,13 @@ function analysisOf(stack: TfStack, collected: ReturnType<typeof collectPrincipa
       return r;
     },
   };
+}
+
+/** A principal's identity statements in order; most principals have one policy, whose own list serves (read only). */
+function identityStatements(p: PrincipalNode): readonly Statement[] {
+  const policies = p.identityPolicies;
+  if (policies.length === 1) return policies[0].document.statements;
+  return policies.flatMap((a) => a.document.statements);
 }
 
 export interface AnalyzeOptions {
@@ -164,8 +171,9 @@ function withLocations(stack: TfStack, evidence: FindingDraft["evidence"]): Find
 export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   // Module blocks carry them too (a module blastwall cannot read is a finding on the block).
-  const carriers: { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[] = [...stack.resources, ...(stack.modules ?? [])];
-  for (const r of carriers) {
+  // (Both lists walked in place: a stack of 20,000 resources is not copied to read the few that carry any.)
+  const carriers: readonly (readonly { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[])[] = [stack.resources, stack.modules ?? []];
+  for (const list of carriers) for (const r of list) {
     const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
     const acks = meta?.blastwall?.acknowledgements;
     if (!Array.isArray(acks)) continue;

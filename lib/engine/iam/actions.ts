@@ -44,6 +44,9 @@ export class ActionSet {
   }
 }
 
+/** Pattern lists up to this long are looked up by their joined text alone (see `cachedSet`). */
+const SHORT_LIST = 4;
+
 export class ActionUniverse {
   /** Canonical names, e.g. `ec2:DeleteVolume`. */
   readonly names: readonly string[];
@@ -161,7 +164,8 @@ export class ActionUniverse {
       set = indices.length === this.size ? this.everything : new ActionSet(indices, this.size);
       this.setCache.set(key, set);
     }
-    byArray.set(patterns, set);
+    // Only long lists are worth a WeakMap entry: a short one (most inline statements, each read once) joins for less.
+    if (patterns.length > SHORT_LIST) byArray.set(patterns, set);
     return set;
   }
 

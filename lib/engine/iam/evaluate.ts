@@ -201,16 +201,30 @@ function applyDeny(patterns: readonly string[], d: DenyView): readonly string[] 
  * of denies / boundary statements, are computed once and shared (Grants are immutable).
  */
 interface Caches {
-  readonly allow: WeakMap<Statement, AllowView>;
-  readonly deny: WeakMap<Statement, DenyView | null>;
-  /** Allow statement -> key naming the relevant deny / boundary statements -> what it yields. */
-  readonly yields: WeakMap<Statement, Map<string, Yield>>;
-  /** Statement -> its part of `statementEffectKey`. */
-  readonly token: WeakMap<Statement, string>;
+  /** What is known of each statement, in one entry: a WeakMap insertion costs far more than a lookup, and most statements are read once. */
+  readonly statements: WeakMap<Statement, StatementCache>;
   /** Grants per action index while one principal's rights are built; all undefined between calls. */
   readonly scratch: (Grant[] | undefined)[];
   /** The bit sets of `signatures`, cleared before each use (one universe-sized array per Allow was most of what yieldOf allocated). */
   readonly bits: Int32Array;
+}
+
+/** One statement's views, filled on first use (every field present from the start: one object shape for all). */
+interface StatementCache {
+  allow: AllowView | undefined;
+  /** null: not a Deny that certainly applies. */
+  deny: DenyView | null | undefined;
+  /**
+   * What the Allow yields under the relevant deny / boundary statements, by a key naming them: the first key and
+   * yield in place (most statements meet one set, and a Map each was much of what a principal cost), the rest in `yields`.
+   */
+  yieldKey: string | undefined;
+  yield: Yield | undefined;
+  yields: Map<string, Yield> | undefined;
+  /** Its part of `statementEffectKey`. */
+  token: string | undefined;
+  /** A number naming the statement in the keys of `yields`. */
+  id: number | undefined;
 }
 
 /** The grants one Allow yields, as parallel arrays (action index, grant). */
@@ -220,31 +234,34 @@ interface Yield {
 }
 
 const cachesByUniverse = new WeakMap<ActionUniverse, Caches>();
-const statementIds = new WeakMap<Statement, number>();
 let nextStatementId = 0;
 
-function idOf(s: Statement): number {
-  let id = statementIds.get(s);
-  if (id === undefined) statementIds.set(s, (id = nextStatementId++));
-  return id;
+function entryOf(c: Caches, s: Statement): StatementCache {
+  let e = c.statements.get(s);
+  if (!e) c.statements.set(s, (e = { allow: undefined, deny: undefined, yieldKey: undefined, yield: undefined, yields: undefined, token: undefined, id: undefined }));
+  return e;
+}
+
+function idOf(c: Caches, s: Statement): number {
+  const e = entryOf(c, s);
+  return (e.id ??= nextStatementId++);
 }
 
 function cachesFor(universe: ActionUniverse): Caches {
   let c = cachesByUniverse.get(universe);
-  if (!c) cachesByUniverse.set(universe, (c = { allow: new WeakMap(), deny: new WeakMap(), yields: new WeakMap(), token: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined), bits: new Int32Array(universe.size) }));
+  if (!c) cachesByUniverse.set(universe, (c = { statements: new WeakMap(), scratch: new Array<Grant[] | undefined>(universe.size).fill(undefined), bits: new Int32Array(universe.size) }));
   return c;
 }
 
 function cachedAllow(c: Caches, s: Statement, universe: ActionUniverse): AllowView {
-  let v = c.allow.get(s);
-  if (!v) c.allow.set(s, (v = allowView(s, universe)));
-  return v;
+  const e = entryOf(c, s);
+  return (e.allow ??= allowView(s, universe));
 }
 
 function cachedDeny(c: Caches, s: Statement, universe: ActionUniverse): DenyView | undefined {
-  let v = c.deny.get(s);
-  if (v === undefined) c.deny.set(s, (v = denyView(s, universe) ?? null));
-  return v ?? undefined;
+  const e = entryOf(c, s);
+  if (e.deny === undefined) e.deny = denyView(s, universe) ?? null;
+  return e.deny ?? undefined;
 }
 
 /**
@@ -269,25 +286,39 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
   // The same statement reaching a principal twice (two attachments of one policy) grants nothing more.
   const identity = unique(input.identity);
   const boundary = input.boundary && unique(input.boundary);
-  const allows = identity.filter(isAllow).map((s) => cachedAllow(c, s, universe));
+  // Allows in order, then the certain Denies of the identity and then of the boundary, in order (a statement that is
+  // not an Allow is the only kind `denyView` may keep).
+  const allows: AllowView[] = [];
   const denies: DenyView[] = [];
-  for (const s of boundary ? [...identity, ...boundary] : identity) {
-    const d = cachedDeny(c, s, universe);
-    if (d) denies.push(d);
+  for (const s of identity) {
+    if (isAllow(s)) allows.push(cachedAllow(c, s, universe));
+    else pushDeny(denies, cachedDeny(c, s, universe));
   }
-  const boundaryAllows = boundary?.filter(isAllow).map((s) => cachedAllow(c, s, universe));
+  let boundaryAllows: AllowView[] | undefined;
+  if (boundary) {
+    boundaryAllows = [];
+    for (const s of boundary) {
+      if (isAllow(s)) boundaryAllows.push(cachedAllow(c, s, universe));
+      else pushDeny(denies, cachedDeny(c, s, universe));
+    }
+  }
 
   const yields: Yield[] = [];
   for (const a of allows) {
     if (a.resources.length === 0 || a.actions.size === 0) continue;
-    const relDenies = denies.filter((d) => d.actions.overlaps(a.actions));
+    const relDenies = denies.length === 0 ? NO_DENIES : denies.filter((d) => d.actions.overlaps(a.actions));
     const relBoundary = boundaryAllows?.filter((b) => b.resources.length > 0 && b.actions.overlaps(a.actions));
     if (relBoundary && relBoundary.length === 0) continue; // the boundary allows none of these actions
-    const key = keyOf(relDenies) + (relBoundary ? "|" + keyOf(relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
-    let perStatement = c.yields.get(a.statement);
-    if (!perStatement) c.yields.set(a.statement, (perStatement = new Map()));
-    let y = perStatement.get(key);
-    if (!y) perStatement.set(key, (y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits)));
+    const key = keyOf(c, relDenies) + (relBoundary ? "|" + keyOf(c, relBoundary) : "") + (input.only ? "#" + setIdOf(input.only) : "");
+    const e = entryOf(c, a.statement);
+    let y = e.yieldKey === key ? e.yield : e.yields?.get(key);
+    if (!y) {
+      y = yieldOf(a, relDenies, relBoundary, universe, input.only, c.bits);
+      if (e.yieldKey === undefined) {
+        e.yieldKey = key;
+        e.yield = y;
+      } else (e.yields ??= new Map()).set(key, y);
+    }
     yields.push(y);
   }
   // Gathered per action index in a scratch array kept per universe (one universe-sized array per principal would
@@ -306,13 +337,26 @@ export function effectiveRights(input: EffectiveRightsInput): EffectiveRights {
     }
   }
   // In universe order, as before; most principals hold a few dozen of the universe's actions, so only those are visited.
-  held.sort((x, y) => x - y);
+  // (Already so when one Allow, or Allows of ascending actions, gave them all. A typed array sorts numbers natively,
+  // without calling a comparator for each pair.)
+  const order = ascending(held) ? held : Int32Array.from(held).sort();
   const grants = new Map<string, Grant[]>();
-  for (const i of held) {
+  for (const i of order) {
     grants.set(universe.lowerName(i), byIndex[i]!);
     byIndex[i] = undefined;
   }
   return { principal: input.principal, grants };
+}
+
+const NO_DENIES: readonly DenyView[] = Object.freeze([]);
+
+function pushDeny(denies: DenyView[], d: DenyView | undefined): void {
+  if (d) denies.push(d);
+}
+
+function ascending(xs: readonly number[] | Int32Array): boolean {
+  for (let k = 1; k < xs.length; k++) if (xs[k - 1] > xs[k]) return false;
+  return true;
 }
 
 /**
@@ -330,7 +374,8 @@ export function statementEffectKey(statements: readonly Statement[], universe: A
   for (const s of statements) {
     if (seen.has(s)) continue;
     seen.add(s);
-    let token = c.token.get(s);
+    const e = entryOf(c, s);
+    let token = e.token;
     if (token === undefined) {
       token = "";
       if (isAllow(s)) {
@@ -340,7 +385,7 @@ export function statementEffectKey(statements: readonly Statement[], universe: A
         const d = cachedDeny(c, s, universe);
         if (d) token = `d${setIdOf(d.actions)}${JSON.stringify([d.covers ?? null, d.except ?? null])}`;
       }
-      c.token.set(s, token);
+      e.token = token;
     }
     key += token + ";";
   }
@@ -356,12 +401,12 @@ function setIdOf(set: ActionSet): number {
   return id;
 }
 
-function keyOf(views: readonly { readonly statement: Statement }[]): string {
+function keyOf(c: Caches, views: readonly { readonly statement: Statement }[]): string {
   // Most Allows meet no Deny, or one.
   if (views.length === 0) return "";
-  if (views.length === 1) return String(idOf(views[0].statement));
+  if (views.length === 1) return String(idOf(c, views[0].statement));
   return views
-    .map((v) => idOf(v.statement))
+    .map((v) => idOf(c, v.statement))
     .sort((x, y) => x - y)
     .join(",");
 }
@@ -369,6 +414,8 @@ function keyOf(views: readonly { readonly statement: Statement }[]): string {
 /** The grants of one Allow under the denies and boundary statements that may touch its actions. */
 function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: readonly AllowView[] | undefined, universe: ActionUniverse, only: ActionSet | undefined, bits: Int32Array): Yield {
   const relevant: readonly { readonly actions: ActionSet }[] = relBoundary ? [...relDenies, ...relBoundary] : relDenies;
+  // Most Allows meet no Deny and no boundary: every action then keeps the Allow's own resources, with no memo to keep.
+  if (relevant.length === 0) return plainYield(a, universe, only);
   // Actions to which the same denies / boundary statements apply get the same resources: memoise per such
   // signature (a bit set over `relevant`), so the pattern work is done once per signature, not per action.
   const memo = new Map<string | number, GrantShape | null>();
@@ -389,6 +436,15 @@ function yieldOf(a: AllowView, relDenies: readonly DenyView[], relBoundary: read
     indices.push(i);
     grants.push({ action: universe.name(i), statement: a.statement, resources: shape.resources, conditional: shape.conditional });
   }
+  return { indices, grants };
+}
+
+/** `yieldOf` for an Allow no Deny or boundary statement touches (what `resourcesFor` gives it without them). */
+function plainYield(a: AllowView, universe: ActionUniverse, only: ActionSet | undefined): Yield {
+  // Without `only` every action of the Allow is held: its own index list serves (both are read only).
+  const indices = only ? a.actions.indices.filter((i) => only.has(i)) : a.actions.indices;
+  const grants: Grant[] = [];
+  for (const i of indices) grants.push({ action: universe.name(i), statement: a.statement, resources: a.resources, conditional: a.conditional });
   return { indices, grants };
 }
 

@@ -401,6 +401,8 @@ class Collector {
         }
       }
     };
+    // Other checked stacks' agents that hold a web identity token (asked of every role below, so gathered once).
+    const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
     for (const b of this.builders) {
       if (b.kind !== "role" || !b.trust || !trustMayNamePrincipals(b.resource.values["assume_role_policy"])) continue;
       const trust = b.trust();
@@ -430,12 +432,10 @@ class Collector {
       // A web identity token works with any account's provider of its issuer: a trust that may admit one lets in the
       // holder of another checked stack's agent's token, wherever that agent is. Each such agent is mentioned, and
       // edges-web-identity.ts decides whether its token fits (red-team round 77).
-      const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
       if (holders.length > 0 && trust.statements.some(mayAdmitWebIdentity)) for (const peer of holders) outside.named(peer.kind, peer.arnPattern, holder);
     }
     // An identity pool or a cluster's identity provider config takes the token with no role's trust in between
     // (red-team round 81: another stack's agent never logged in to a cluster here).
-    const holders = (this.stack.peerAgents ?? []).filter((x) => x.webIdentity !== undefined && x.actsFor === undefined);
     for (const type of ["aws_cognito_identity_pool", "aws_eks_identity_provider_config"]) {
       for (const r of holders.length > 0 ? (this.stack.byType.get(type) ?? []) : []) {
         if (r.mode !== "data") for (const peer of holders) outside.named(peer.kind, peer.arnPattern, r.address);

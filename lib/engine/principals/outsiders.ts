@@ -129,11 +129,11 @@ export class OutsideMentions {
     // Most identifiers are plain ARNs: the session expression only runs where it may match.
     const session = identifier.includes(":assumed-role/") ? SESSION.exec(identifier) : null;
     const pattern = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : identifier;
-    const arn = ARN.exec(pattern);
-    if (!arn || (kind !== undefined && arn[3] !== kind)) return;
+    const arnKind = kindOfArn(pattern);
+    if (arnKind === undefined || (kind !== undefined && arnKind !== kind)) return;
     const key = normalise(pattern);
     let m = this.arns.get(key);
-    if (!m) this.arns.set(key, (m = { kind: arn[3] as OutsideKind, pattern, mentions: [], session: false }));
+    if (!m) this.arns.set(key, (m = { kind: arnKind, pattern, mentions: [], session: false }));
     if (session) m.session = true;
     m.mentions.push(holder);
   }
@@ -249,6 +249,26 @@ class InStack {
 function anyPath(pattern: string): string {
   const at = pattern.lastIndexOf("/");
   return `${pattern.slice(0, at)}/*${pattern.slice(at)}`;
+}
+
+/**
+ * `ARN.exec(arn)?.[3]`, without the match: the trusts of a large stack name thousands of ARNs, and each is asked. A
+ * scan of the same grammar: `arn:`, a partition and an account without colons around `iam::`, then `role/` or `user/`
+ * and a rest with no line terminator (what `.*$` admits).
+ */
+function kindOfArn(arn: string): OutsideKind | undefined {
+  if (!arn.startsWith("arn:")) return undefined;
+  const partitionEnd = arn.indexOf(":", 4);
+  if (partitionEnd < 0 || !arn.startsWith("iam::", partitionEnd + 1)) return undefined;
+  const accountEnd = arn.indexOf(":", partitionEnd + 6);
+  if (accountEnd < 0) return undefined;
+  const kind = arn.startsWith("role/", accountEnd + 1) ? "role" : arn.startsWith("user/", accountEnd + 1) ? "user" : undefined;
+  if (kind === undefined) return undefined;
+  for (let i = accountEnd + 6; i < arn.length; i++) {
+    const c = arn.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return undefined;
+  }
+  return kind;
 }
 
 function lastSegment(rest: string): string {

@@ -178,7 +178,7 @@ export class EdgeContext {
   /** `namedFor` of a pattern already through `normaliseAccount`. */
   namedForKey(key: string, external?: boolean): readonly PrincipalNode[] {
     const exact = this.namedInTrust.get(key) ?? NO_PRINCIPALS;
-    const wide = /[*?]/.test(key.slice("arn:*:iam::*:".length));
+    const wide = wildcardFrom(key, "arn:*:iam::*:".length);
     if (!wide && this.trustPatterns.length === 0) return exact;
     const out = new Set(exact);
     const meet = (arn: string) => {
@@ -241,6 +241,15 @@ export class EdgeContext {
 
 const NO_GRANTS: readonly Grant[] = Object.freeze([]);
 const NO_PRINCIPALS: readonly PrincipalNode[] = Object.freeze([]);
+
+/** Whether `s` holds `*` or `?` at or after `from` (asked for every principal: no copy, no expression). */
+function wildcardFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42 || c === 63) return true;
+  }
+  return false;
+}
 
 const lowered = new Map<string, string>();
 
