@@ -1616,19 +1616,14 @@ function outsiderBuilder(a: OutsideAgent): Builder {
   };
 }
 
-/**
- * Whether a trust policy may name IAM principals: anything but a well-formed trust of AWS services alone, which
- * most roles have and which need not be parsed. Unreadable text, escapes (`"\u0041WS"` spells "AWS" unseen) and
- * references are parsed.
- */
+/** Condition keys that say who calls: a trust conditioned on them may admit one principal and not another. */
+const CALLER_KEYS = /^aws:(principalarn|principalaccount|principalisawsservice|principaltag\/.*|principaltype|userid|username|source[a-z]*)$/i;
+
 /**
  * An Allow of a trust that may admit a principal it does not name: everyone (`*`), all but a NotPrincipal, a statement
  * blastwall cannot read, or an ARN whose kind and name are known only at apply time (`${var.caller}`). An account
  * root is not one: it leaves the call to the caller's own policies.
  */
-/** Condition keys that say who calls: a trust conditioned on them may admit one principal and not another. */
-const CALLER_KEYS = /^aws:(principalarn|principalaccount|principalisawsservice|principaltag\/.*|principaltype|userid|username|source[a-z]*)$/i;
-
 function admitsUnnamed(st: Statement): boolean {
   if (st.unknown !== undefined) return true;
   if (st.effect !== "Allow") return false;
@@ -1645,6 +1640,11 @@ function mayAdmitWebIdentity(st: Statement): boolean {
   return action && (st.notPrincipals !== undefined || (st.principals ?? []).some((p) => p.type === "*" || p.type === "Federated"));
 }
 
+/**
+ * Whether a trust policy may name IAM principals: anything but a well-formed trust of AWS services alone, which
+ * most roles have and which need not be parsed. Unreadable text, escapes (`"\u0041WS"` spells "AWS" unseen) and
+ * references are parsed.
+ */
 export function trustMayNamePrincipals(raw: unknown): boolean {
   if (typeof raw !== "string") return true;
   // Asked of every role by the collector and by several reach indexes: each trust text is scanned once (the text is the
