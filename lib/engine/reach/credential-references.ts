@@ -107,9 +107,14 @@ export const HANDS_BACK_REF = new RegExp(
   "g",
 );
 
-const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${[...CREDENTIAL_TYPES, "terraform_data", "null_resource"].join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
+const CARRIES = new RegExp(
+  `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
+);
 
-/** Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow. */
+/**
+ * Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow: a
+ * credential, a store read back, or anything outside AWS, which hands back what it is given.
+ */
 export function carriesCredential(ref: string): boolean {
   return CARRIES.test(ref);
 }
