@@ -67,3 +67,12 @@ describe("A1: a key handed through a resource or data source outside AWS", () =>
   });
 });
 
+describe("a whole managed store named elsewhere holds its value", () => {
+  const q = { "aws_ssm_parameter.q": { name: "/ci/key", type: "SecureString", value: KEY } };
+  test.each([["jsonencode", "${jsonencode(aws_ssm_parameter.q)}"], ["lookup of its value", '${lookup(aws_ssm_parameter.q, "value", "")}']])("%s: an error", (_, expr) => {
+    expect(found(tagged({ k: expr }, q)).map((f) => f.resource)).toEqual(["aws_ssm_parameter.p"]);
+  });
+  test("control: a lookup of its name", () => {
+    expect(found(tagged({ k: '${lookup(aws_ssm_parameter.q, "name", "")}' }, q))).toEqual([]);
+  });
+});

@@ -167,12 +167,16 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
     // A managed store's own value named elsewhere (`tags = { k = aws_ssm_parameter.p.value }`) holds what it holds
     // (red-team round 87), as a data source reading it back does.
     for (const m of out[i].matchAll(MANAGED_VALUE_REF)) {
-      if (m[5] === undefined || !MANAGED_VALUES[m[2]].includes(m[5])) continue;
+      // The whole store (`jsonencode(aws_ssm_parameter.p)`, `lookup(aws_ssm_parameter.p, "value", "")`) holds its value too.
+      if (m[5] !== undefined && !MANAGED_VALUES[m[2]].includes(m[5])) continue;
       for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
-        const key = `${address}.${m[5]}`;
-        if (followed.has(key)) continue;
-        followed.add(key);
-        stringsIn(stack.byAddress.get(address)!.values[m[5]], out);
+        const picked = m[5] ?? (m[4] === "" ? lookupKey(out[i], m.index, m[0].length) : undefined);
+        for (const a of picked === undefined ? MANAGED_VALUES[m[2]] : MANAGED_VALUES[m[2]].filter((v) => v === picked)) {
+          const key = `${address}.${a}`;
+          if (followed.has(key)) continue;
+          followed.add(key);
+          stringsIn(stack.byAddress.get(address)!.values[a], out);
+        }
       }
     }
     for (const m of out[i].matchAll(HANDS_BACK_REF)) {
@@ -1097,7 +1101,16 @@ function someString(v: unknown, test: (str: string) => boolean): boolean {
  * attribute that is no secret (red-team round 86) leaves the secret out; anything else may be the secret.
  */
 function picksNoSecret(str: string, at: number, length: number): boolean {
-  return /\blookup\(\s*$/.test(str.slice(0, at)) && /^\s*,\s*"(?:id|user|status|create_date)"\s*[,)]/.test(str.slice(at + length));
+  return ["id", "user", "status", "create_date"].includes(lookupKey(str, at, length) ?? "");
+}
+
+/**
+ * The attribute a `lookup` takes of a whole object written at `at` (`lookup(tls_private_key.ca, "private_key_pem", "")`),
+ * when a literal names it; undefined when the object is not looked up that way, and so counts as every attribute.
+ */
+export function lookupKey(str: string, at: number, length: number): string | undefined {
+  if (!/\blookup\(\s*$/.test(str.slice(0, at))) return undefined;
+  return /^\s*,\s*"([^"]*)"\s*[,)]/.exec(str.slice(at + length))?.[1];
 }
 
 /** Whether a modelled store read returns `argument` of `r` (a secret version's value is read through its secret). */
