@@ -27,13 +27,63 @@ export const STORE_READ_TYPES = [
 ] as const;
 
 /**
- * Resources that hand back what they are given (red-team round 105), by attribute: the arguments whose value it is.
- * `terraform_data`'s `output` is its `input` once applied, and its `input` and `triggers_replace` read back as
- * written; `null_resource.triggers` is the map it is configured with. A key passed through one is still the key.
+ * Arguments of types outside AWS that reach no attribute but their own (and those listed): a `random_*`'s `keepers`,
+ * a `time_*`'s `triggers`, a certificate's private key (its `cert_pem` holds only the public half). Every other
+ * argument of a type outside AWS may reach any attribute of it (red-team round 106): `terraform_data.output` is its
+ * `input`, `random_shuffle.result` its `input`, `data.template_file.rendered` its `vars`, and blastwall knows no list
+ * of every provider's types, so an unknown type hands back all it is given (fail closed).
  */
-export const PASS_THROUGH: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  terraform_data: { input: ["input"], output: ["input"], triggers_replace: ["triggers_replace"] },
-  null_resource: { triggers: ["triggers"] },
+const KEPT: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  terraform_data: { input: ["output"], triggers_replace: [] },
+  null_resource: { triggers: [] },
+  random_id: { keepers: [] },
+  random_integer: { keepers: [] },
+  // A plan shows the made-up value itself: `bcrypt_hash` is no copy of `result`.
+  random_password: { keepers: [], result: [] },
+  random_pet: { keepers: [] },
+  random_shuffle: { keepers: [] },
+  random_string: { keepers: [], result: [] },
+  random_uuid: { keepers: [] },
+  time_offset: { triggers: [] },
+  time_rotating: { triggers: [] },
+  time_sleep: { triggers: [] },
+  time_static: { triggers: [] },
+  tls_cert_request: { private_key_pem: [] },
+  tls_locally_signed_cert: { ca_private_key_pem: [] },
+  tls_self_signed_cert: { private_key_pem: [] },
+};
+
+/** Blocks and meta-arguments Terraform keeps to itself: no attribute reads them back. */
+const NOT_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
+
+/** Whether a type is outside AWS: its resources and data sources hand back what they are given (`carriedArguments`). */
+export function handsBack(type: string): boolean {
+  return !/^aws(cc)?_/.test(type);
+}
+
+/**
+ * The arguments of a resource or data source outside AWS that `attribute` (undefined: the whole object) may hold,
+ * among `args` (what its values and a plan's configured references name). `exact`: the attribute is that argument as
+ * given (`output` of `terraform_data`'s `input`), so a field picked out of it is that field of the argument.
+ */
+export function carriedArguments(type: string, attribute: string | undefined, args: Iterable<string>): { readonly argument: string; readonly exact: boolean }[] {
+  const kept = KEPT[type] ?? {};
+  const out: { argument: string; exact: boolean }[] = [];
+  for (const a of args) {
+    if (NOT_ARGUMENTS.has(a)) continue;
+    const exact = attribute !== undefined && (a === attribute || (kept[a]?.includes(attribute) ?? false));
+    if (exact || attribute === undefined || !(a in kept)) out.push({ argument: a, exact });
+  }
+  return out;
+}
+
+/**
+ * Data sources that read back a file a resource of the stack writes (`data.local_file` after `local_file`), with
+ * the types that write one: the file holds what the writer was given.
+ */
+export const FILE_READS: Readonly<Record<string, readonly string[]>> = {
+  local_file: ["local_file", "local_sensitive_file"],
+  local_sensitive_file: ["local_file", "local_sensitive_file"],
 };
 
 /** Nothing of an address may come right before a reference: `xaws_iam_access_key.k` and `a.aws_iam_access_key.k` are no reference to one. */
@@ -47,9 +97,24 @@ export function referencePattern(types: readonly string[], data = false): RegExp
   return new RegExp(`${START}(${MODULE_PATH})${data ? String.raw`data\.` : ""}(${types.join("|")})\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 }
 
-const CARRIES = new RegExp(`^${MODULE_PATH}(?:(?:${[...CREDENTIAL_TYPES, ...Object.keys(PASS_THROUGH)].join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")}))\\.`);
+/**
+ * A reference to a resource or data source outside AWS (`random_id.r.keepers`, `data.template_file.t.rendered`):
+ * groups are the module path, `data.` when a data source, the type, the name, the instance keys and splats, and the
+ * attribute. A type is `provider_name`; `var.`, `local.` and the like have no `_` before their first dot.
+ */
+export const HANDS_BACK_REF = new RegExp(
+  `${START}(${MODULE_PATH})(data\\.)?((?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`,
+  "g",
+);
 
-/** Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow. */
+const CARRIES = new RegExp(
+  `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
+);
+
+/**
+ * Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow: a
+ * credential, a store read back, or anything outside AWS, which hands back what it is given.
+ */
 export function carriesCredential(ref: string): boolean {
   return CARRIES.test(ref);
 }

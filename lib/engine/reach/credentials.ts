@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, configuredReferences, MODULE_PATH, PASS_THROUGH, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -130,19 +130,31 @@ const MANAGED_VALUES: Readonly<Record<string, readonly string[]>> = {
 };
 const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
 
-const PASS_THROUGH_REF = referencePattern(Object.keys(PASS_THROUGH));
-
 /** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
  * Every string of a stored value, and of the locals and variables (defaults, `--var-file` values, a plan's
  * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds. So are the
- * stores it names and the resources that hand back what they are given (`terraform_data.k.output`, PASS_THROUGH).
+ * stores it names and the resources and data sources outside AWS, which hand back what they are given
+ * (`terraform_data.k.output`, `random_id.r.keepers`, `data.template_file.t.rendered`: `carriedArguments`).
  */
 function storedStrings(stack: TfStack, value: unknown): string[] {
   const out = stringsIn(value);
   const followed = new Set<string>();
+  const handBack = (r: TfResource, attribute: string | undefined, field: string | undefined) => {
+    const refs = configuredReferences(r);
+    for (const { argument: a, exact } of carriedArguments(r.type, attribute, new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])]))) {
+      const v = r.values[a];
+      const picked = exact && field !== undefined && isObject(v) && field in v ? v[field] : v;
+      const seen = `${r.address}.${a}${picked === v ? "" : `.${field}`}`;
+      if (followed.has(seen)) continue;
+      followed.add(seen);
+      if (picked !== undefined && picked !== null) stringsIn(picked, out);
+      // A plan shows the value unknown until apply; its configuration names what it was made from.
+      out.push(...(refs?.get(a) ?? []));
+    }
+  };
   for (let i = 0; i < out.length; i++) {
     if (!out[i].includes("${")) continue;
     for (const m of out[i].matchAll(VALUE_REF)) {
@@ -155,32 +167,28 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
     // A managed store's own value named elsewhere (`tags = { k = aws_ssm_parameter.p.value }`) holds what it holds
     // (red-team round 87), as a data source reading it back does.
     for (const m of out[i].matchAll(MANAGED_VALUE_REF)) {
-      if (m[5] === undefined || !MANAGED_VALUES[m[2]].includes(m[5])) continue;
+      // The whole store (`jsonencode(aws_ssm_parameter.p)`, `lookup(aws_ssm_parameter.p, "value", "")`) holds its value too.
+      if (m[5] !== undefined && !MANAGED_VALUES[m[2]].includes(m[5])) continue;
       for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
-        const key = `${address}.${m[5]}`;
-        if (followed.has(key)) continue;
-        followed.add(key);
-        stringsIn(stack.byAddress.get(address)!.values[m[5]], out);
+        const picked = m[5] ?? (m[4] === "" ? lookupKey(out[i], m.index, m[0].length) : undefined);
+        for (const a of picked === undefined ? MANAGED_VALUES[m[2]] : MANAGED_VALUES[m[2]].filter((v) => v === picked)) {
+          const key = `${address}.${a}`;
+          if (followed.has(key)) continue;
+          followed.add(key);
+          stringsIn(stack.byAddress.get(address)!.values[a], out);
+        }
       }
     }
-    for (const m of out[i].matchAll(PASS_THROUGH_REF)) {
-      const given = m[5] === undefined ? [...new Set(Object.values(PASS_THROUGH[m[2]]).flat())] : PASS_THROUGH[m[2]][m[5]];
-      if (given === undefined) continue;
+    for (const m of out[i].matchAll(HANDS_BACK_REF)) {
+      const [, prefix, data, type, name, keys, attribute] = m;
       // `terraform_data.k.output.secret` (or `["secret"]`) of a literal object input is that key's value alone.
-      const key = m[5] === undefined ? undefined : /^(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\])/.exec(out[i].slice(m.index + m[0].length));
+      const key = attribute === undefined ? undefined : /^(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\])/.exec(out[i].slice(m.index + m[0].length));
       const field = key ? (key[1] ?? key[2]) : undefined;
-      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
+      for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
         const r = stack.byAddress.get(address)!;
-        for (const a of given) {
-          const v = r.values[a];
-          const picked = field !== undefined && isObject(v) && field in v ? v[field] : v;
-          const seen = `${address}.${a}${picked === v ? "" : `.${field}`}`;
-          if (followed.has(seen)) continue;
-          followed.add(seen);
-          if (picked !== undefined && picked !== null) stringsIn(picked, out);
-          // A plan shows the value unknown until apply; its configuration names what it was made from.
-          out.push(...(configuredReferences(r)?.get(a) ?? []));
-        }
+        handBack(r, attribute, field);
+        // A file read back holds what the resource writing it was given; a name blastwall cannot resolve meets every one.
+        if (r.mode === "data" && FILE_READS[type]) for (const w of filesWritten(stack, r)) handBack(w, undefined, undefined);
       }
     }
     for (const m of out[i].matchAll(STORE_READ_REF)) {
@@ -198,6 +206,12 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
     }
   }
   return out;
+}
+
+/** The resources of the stack that may write the file a data source reads (`data.local_file`), by its `filename`. */
+function filesWritten(stack: TfStack, d: TfResource): TfResource[] {
+  const want = attributePattern(stack, d, "filename").pattern;
+  return FILE_READS[d.type].flatMap((t) => stack.byType.get(t) ?? []).filter((w) => w.mode === "managed" && globsIntersect(want, attributePattern(stack, w, "filename").pattern));
 }
 
 /**
@@ -1087,7 +1101,16 @@ function someString(v: unknown, test: (str: string) => boolean): boolean {
  * attribute that is no secret (red-team round 86) leaves the secret out; anything else may be the secret.
  */
 function picksNoSecret(str: string, at: number, length: number): boolean {
-  return /\blookup\(\s*$/.test(str.slice(0, at)) && /^\s*,\s*"(?:id|user|status|create_date)"\s*[,)]/.test(str.slice(at + length));
+  return ["id", "user", "status", "create_date"].includes(lookupKey(str, at, length) ?? "");
+}
+
+/**
+ * The attribute a `lookup` takes of a whole object written at `at` (`lookup(tls_private_key.ca, "private_key_pem", "")`),
+ * when a literal names it; undefined when the object is not looked up that way, and so counts as every attribute.
+ */
+export function lookupKey(str: string, at: number, length: number): string | undefined {
+  if (!/\blookup\(\s*$/.test(str.slice(0, at))) return undefined;
+  return /^\s*,\s*"([^"]*)"\s*[,)]/.exec(str.slice(at + length))?.[1];
 }
 
 /** Whether a modelled store read returns `argument` of `r` (a secret version's value is read through its secret). */
@@ -1098,14 +1121,20 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
 
 /**
  * What a string must mention to hold a credential of the stack, for a first look before following it: what the
- * matcher names (a credential resource), a data source that reads a store back, or a local or variable whose value holds one (followed as
- * `storedStrings` follows them). Most strings of a stack (policies, names) mention none, and are not followed.
+ * matcher names (a credential resource), a data source that reads a store back, or a local, variable or resource
+ * outside AWS whose value holds one (followed as `storedStrings` follows them). Most strings of a stack (policies,
+ * names) mention none, and are not followed.
  */
 function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): RegExp {
-  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES), ...Object.keys(PASS_THROUGH)];
+  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
+  // Only a resource outside AWS that is handed a credential is worth following: most (`random_id` for a name) are not.
+  for (const [type, list] of stack.byType) {
+    if (!handsBack(type)) continue;
+    for (const r of list) if (holds(`\${${r.address}}`)) tainted.push(`${r.mode === "data" ? "data." : ""}${type}.${r.name}`);
+  }
   for (const [name, v] of stack.locals) if (holds(v)) tainted.push(`local.${name}`);
   for (const [name, v] of stack.variables) if (holds(v)) tainted.push(`var.${name}`);
   return new RegExp([...base, ...tainted].map(escapeRe).join("|"));
