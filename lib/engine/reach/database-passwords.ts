@@ -121,18 +121,41 @@ export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
   return index(stack).passwords;
 }
 
-/** A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). */
+/**
+ * A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). For a
+ * reference with an attribute, group 1 is set where the address is named as a whole object (`jsonencode(random_password.db)`).
+ */
 export function mentionPattern(ref: string): RegExp {
   return new RegExp(mentionSource(ref), "g");
 }
 
-/** The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. */
+/**
+ * The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. The
+ * address alone (no attribute after it, an instance key at most) is the whole object, which holds the attribute too
+ * (red-team round 106, A4 and A5); another attribute after it (`.endpoint`, `.public_key_pem`) is not the secret.
+ */
 function mentionSource(ref: string): string {
   const parts = ref.split(".");
   const cut = parts[0] === "data" ? 3 : 2;
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const body = parts.length > cut ? `${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}` : esc(ref);
-  return `(?<![A-Za-z0-9_.-])${body}(?![A-Za-z0-9_-])`;
+  if (parts.length <= cut) return `(?<![A-Za-z0-9_.-])${esc(ref)}(?![A-Za-z0-9_-])`;
+  const address = esc(parts.slice(0, cut).join("."));
+  return `(?<![A-Za-z0-9_.-])${address}(?:\\[[^\\]]*\\])?(?:\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])|()(?![A-Za-z0-9_.[-]))`;
+}
+
+/**
+ * Whether `s` names `ref` (as `mentionPattern` finds it): a whole object counts unless `lookup` picks another
+ * attribute of it by a literal name (`lookup(random_password.db, "id", "")`).
+ */
+export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(ref)): boolean {
+  const attribute = ref.split(".")[ref.startsWith("data.") ? 3 : 2];
+  for (const m of s.matchAll(re)) {
+    if (m[1] === undefined || attribute === undefined) return true;
+    const before = s.slice(0, m.index);
+    const picked = /^\s*,\s*"([^"]*)"\s*[,)]/.exec(s.slice(m.index + m[0].length));
+    if (!(/\blookup\(\s*$/.test(before) && picked && picked[1] !== attribute)) return true;
+  }
+  return false;
 }
 
 /** The databases whose master password the stored strings hold. */
@@ -156,11 +179,11 @@ function mentions(s: string, ref: string): boolean {
   let re = refPatterns.get(ref);
   if (re === undefined) {
     // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
-    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? new RegExp(mentionSource(ref)) : null;
+    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? mentionPattern(ref) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }
-  if (re) return re.test(s);
+  if (re) return mentionsRef(s, ref, re);
   let i = s.indexOf(ref);
   while (i >= 0) {
     const before = i === 0 ? "" : s[i - 1];

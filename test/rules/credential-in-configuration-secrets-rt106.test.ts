@@ -1,0 +1,92 @@
+/**
+ * Red-team round 106 (A4 to A6, B1): database passwords and CA keys that credential-in-configuration missed (the
+ * certificate resources' own key arguments, whole objects, the RDS-managed secret read back, the admin passwords of
+ * more data services), and a literal password matched inside unrelated text.
+ */
+import { agentRole, check, policy, tf } from "../helpers/tf";
+
+const ID = "credential-in-configuration";
+type Obj = Record<string, unknown>;
+const found = (json: Obj) => check(json).findings.filter((f) => f.ruleId === ID);
+const where = (json: Obj) => found(json).map((f) => `${f.resource} ${f.message.match(/in its (\w+) argument/)?.[1]}`);
+
+const agent = {
+  "aws_iam_role.agent": agentRole(),
+  "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: ["ssm:ListTagsForResource", "cloudwatch:GetDashboard"], Resource: "*" }) },
+};
+const tagged = (value: string) => ({ "aws_ssm_parameter.p": { name: "/orders/endpoint", type: "String", value: "x", tags: { auth: value } } });
+
+/** A CA made with the tls provider, an anchor trusting `anchorCert`, and a profile serving an administrator. */
+function caStack(extra: Record<string, Obj>, anchorCert = "${tls_self_signed_cert.ca.cert_pem}"): Obj {
+  return tf({
+    ...agent,
+    "tls_private_key.ca": { algorithm: "ECDSA", ecdsa_curve: "P256" },
+    "tls_private_key.int": { algorithm: "ECDSA", ecdsa_curve: "P256" },
+    "tls_private_key.leaf": { algorithm: "ECDSA", ecdsa_curve: "P256" },
+    "tls_self_signed_cert.ca": { private_key_pem: "${tls_private_key.ca.private_key_pem}", is_ca_certificate: true, validity_period_hours: 8760, allowed_uses: ["cert_signing"], subject: [{ common_name: "ca" }] },
+    "tls_cert_request.int": { private_key_pem: "${tls_private_key.int.private_key_pem}", subject: [{ common_name: "int" }] },
+    "tls_locally_signed_cert.int": { cert_request_pem: "${tls_cert_request.int.cert_request_pem}", ca_private_key_pem: "${tls_private_key.ca.private_key_pem}", ca_cert_pem: "${tls_self_signed_cert.ca.cert_pem}", is_ca_certificate: true, validity_period_hours: 8760, allowed_uses: ["cert_signing"] },
+    "tls_cert_request.leaf": { private_key_pem: "${tls_private_key.leaf.private_key_pem}", subject: [{ common_name: "job" }] },
+    "tls_locally_signed_cert.leaf": { cert_request_pem: "${tls_cert_request.leaf.cert_request_pem}", ca_private_key_pem: "${tls_private_key.int.private_key_pem}", ca_cert_pem: "${tls_locally_signed_cert.int.cert_pem}", validity_period_hours: 24, allowed_uses: ["client_auth"] },
+    "aws_rolesanywhere_trust_anchor.onprem": { name: "onprem", enabled: true, source: [{ source_type: "CERTIFICATE_BUNDLE", source_data: [{ x509_certificate_data: anchorCert }] }] },
+    "aws_iam_role.ops": { name: "onprem-ops", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }) },
+    "aws_iam_role_policy_attachment.ops": { role: "${aws_iam_role.ops.name}", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+    "aws_rolesanywhere_profile.ops": { name: "ops", enabled: true, role_arns: ["${aws_iam_role.ops.arn}"] },
+    ...extra,
+  });
+}
+const dashboard = (value: string) => ({ "aws_cloudwatch_dashboard.pki": { dashboard_name: "pki", dashboard_body: `\${jsonencode({ widgets = [{ type = "text", properties = { markdown = "CA:\\n${value}" } }] })}` } });
+const INTERMEDIATE = "${tls_locally_signed_cert.int.cert_pem}";
+
+describe("A5: every attribute of the tls resources that holds the CA's key is the key", () => {
+  test("the self-signed certificate's private_key_pem, and a certificate the root signs (its ca_private_key_pem)", () => {
+    expect(found(caStack(dashboard("${tls_self_signed_cert.ca.private_key_pem}"))).map((f) => f.message)).toEqual([
+      expect.stringMatching(/aws_cloudwatch_dashboard\.pki holds the private key of the CA behind aws_rolesanywhere_trust_anchor\.onprem \(tls_private_key\.ca\) in its dashboard_body argument/),
+    ]);
+    expect(where(caStack(tagged("${tls_locally_signed_cert.int.ca_private_key_pem}")))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("an intermediate anchor: its certificate request's private_key_pem, and what the intermediate signs", () => {
+    expect(where(caStack(dashboard("${tls_cert_request.int.private_key_pem}"), INTERMEDIATE))).toEqual(["aws_cloudwatch_dashboard.pki dashboard_body"]);
+    expect(where(caStack(tagged("${tls_locally_signed_cert.leaf.ca_private_key_pem}"), INTERMEDIATE))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("a CA key blastwall cannot trace to a tls_private_key still counts by the argument that echoes it", () => {
+    const json = caStack(dashboard("${tls_self_signed_cert.ca.private_key_pem}"));
+    ((json.resource as Obj).tls_self_signed_cert as Record<string, Obj>).ca.private_key_pem = "${file(\"ca.key\")}";
+    expect(where(json)).toEqual(["aws_cloudwatch_dashboard.pki dashboard_body"]);
+  });
+
+  test("controls: certificates, the root's key behind an intermediate anchor, a leaf's own key", () => {
+    expect(found(caStack(dashboard("${tls_self_signed_cert.ca.cert_pem}")))).toEqual([]);
+    expect(found(caStack(dashboard("${tls_cert_request.int.cert_request_pem}"), INTERMEDIATE))).toEqual([]);
+    // A certificate signed by the root does not chain to an anchor that holds only the intermediate.
+    expect(found(caStack(dashboard("${tls_locally_signed_cert.int.ca_private_key_pem}"), INTERMEDIATE))).toEqual([]);
+    expect(found(caStack(dashboard("${tls_cert_request.leaf.private_key_pem}")))).toEqual([]);
+  });
+});
+
+describe("A4, A5: a secret's resource named as a whole object holds the secret", () => {
+  test("jsonencode and lookup of the key's object; another attribute picked is no key", () => {
+    expect(where(caStack(dashboard("${jsonencode(tls_private_key.ca)}")))).toEqual(["aws_cloudwatch_dashboard.pki dashboard_body"]);
+    expect(where(caStack(dashboard('${lookup(tls_private_key.ca, "private_key_pem", "")}')))).toEqual(["aws_cloudwatch_dashboard.pki dashboard_body"]);
+    expect(found(caStack(dashboard('${lookup(tls_private_key.ca, "public_key_pem", "")}')))).toEqual([]);
+    expect(found(caStack(dashboard("${tls_private_key.ca.public_key_pem}")))).toEqual([]);
+  });
+
+  const db = (extra: Record<string, Obj>) =>
+    tf({ ...agent, "random_password.db": { length: 32 }, "aws_db_instance.orders": { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", username: "app", password: "${random_password.db.result}" }, ...extra });
+
+  test("a database password: the generated password's object, the database's object", () => {
+    expect(where(db(tagged("${jsonencode(random_password.db)}")))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(db(tagged('${lookup(random_password.db, "result", "")}')))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(db(tagged("${jsonencode(aws_db_instance.orders)}")))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(db(tagged("${random_password.db[0]}")))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("controls: another attribute, a lookup of another attribute", () => {
+    expect(found(db(tagged("${aws_db_instance.orders.endpoint}")))).toEqual([]);
+    expect(found(db(tagged('${lookup(random_password.db, "id", "")}')))).toEqual([]);
+    expect(found(db(tagged("${random_password.db.bcrypt_hash}")))).toEqual([]);
+  });
+});
