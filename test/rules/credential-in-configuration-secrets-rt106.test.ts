@@ -90,3 +90,37 @@ describe("A4, A5: a secret's resource named as a whole object holds the secret",
     expect(found(db(tagged("${random_password.db.bcrypt_hash}")))).toEqual([]);
   });
 });
+
+describe("A6: the admin passwords of more data services", () => {
+  const service: Record<string, Obj> = {
+    "aws_timestreaminfluxdb_db_instance.db": { name: "metrics", allocated_storage: 20, bucket: "b", db_instance_type: "db.influx.medium", organization: "o", username: "admin", password: "${var.pw}" },
+    "aws_timestreaminfluxdb_db_cluster.db": { name: "metrics", allocated_storage: 20, bucket: "b", db_instance_type: "db.influx.medium", organization: "o", username: "admin", password: "${var.pw}" },
+    "aws_fsx_ontap_file_system.fs": { storage_capacity: 1024, subnet_ids: ["subnet-1"], deployment_type: "SINGLE_AZ_1", throughput_capacity: 128, fsx_admin_password: "${var.pw}" },
+    "aws_fsx_ontap_storage_virtual_machine.svm": { name: "svm1", file_system_id: "fs-1", svm_admin_password: "${var.pw}" },
+    "aws_mq_broker.mq": { broker_name: "jobs", engine_type: "RabbitMQ", host_instance_type: "mq.m5.large", user: [{ username: "app", password: "${var.other}" }, { username: "admin", password: "${var.pw}" }] },
+    "aws_dms_endpoint.src": { endpoint_id: "src", endpoint_type: "source", engine_name: "postgres", username: "postgres", password: "${var.pw}" },
+  };
+  const vars = { variable: { pw: { type: "string", sensitive: true }, other: { type: "string" } } };
+
+  test.each(Object.keys(service))("%s: its password in a parameter's tags is an error naming it", (address) => {
+    const f = found(tf({ ...agent, [address]: service[address], ...tagged("${var.pw}") }, vars));
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(new RegExp(`aws_ssm_parameter\\.p holds the master password of ${address.replace(".", "\\.")} in its tags`))]);
+  });
+
+  test("controls: the password only in the service's own argument, and a value no service takes", () => {
+    for (const address of Object.keys(service)) expect(found(tf({ ...agent, [address]: service[address], ...tagged("${var.unrelated}") }, vars))).toEqual([]);
+  });
+
+  test("the password in a store the agent reads is agent-database-password's", () => {
+    const json = tf(
+      {
+        "aws_iam_role.agent": agentRole(),
+        "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }) },
+        "aws_fsx_ontap_file_system.fs": service["aws_fsx_ontap_file_system.fs"],
+        "aws_ssm_parameter.pw": { name: "/fsx/admin", type: "SecureString", value: "${var.pw}" },
+      },
+      vars,
+    );
+    expect(check(json).findings.filter((f) => f.ruleId === "agent-database-password").map((f) => f.resource)).toEqual(["aws_fsx_ontap_file_system.fs"]);
+  });
+});

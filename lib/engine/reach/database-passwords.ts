@@ -48,9 +48,7 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
   for (const [type, path] of PASSWORD_ARGUMENTS) {
     for (const db of stack.byType.get(type) ?? []) {
       if (db.mode !== "managed") continue;
-      const raw = at(db, path);
-      // ACL users take a list of passwords; each is one.
-      for (const v of Array.isArray(raw) ? raw : [raw]) {
+      for (const v of at(db, path)) {
         if (typeof v !== "string" || v === "") continue;
         // The database's own attribute holds the password too (`aws_db_instance.prod.password`, plain text in state).
         const refs = new Set<string>([`${db.address}.${path[path.length - 1]}`]);
@@ -101,14 +99,11 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
   return out;
 }
 
-function at(r: TfResource, path: readonly string[]): unknown {
-  let v: unknown = r.values;
-  for (const k of path) {
-    if (Array.isArray(v)) v = v[0];
-    if (!v || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
+/** The values at `path`, in every block of a repeated one (an MQ broker's users); a list at the end (ACL users' passwords) gives each. */
+function at(r: TfResource, path: readonly string[]): unknown[] {
+  let values: unknown[] = [r.values];
+  for (const k of path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((v) => (v && typeof v === "object" ? [(v as Record<string, unknown>)[k]] : []));
+  return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
 /** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
