@@ -124,3 +124,41 @@ describe("A6: the admin passwords of more data services", () => {
     expect(check(json).findings.filter((f) => f.ruleId === "agent-database-password").map((f) => f.resource)).toEqual(["aws_fsx_ontap_file_system.fs"]);
   });
 });
+
+describe("A4: the secret RDS manages a master password in, read back by a data source", () => {
+  const managed = (extra: Record<string, Obj>, more: Obj = {}) =>
+    tf({ ...agent, "aws_db_instance.orders": { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", username: "app", manage_master_user_password: true }, ...extra }, more);
+  const read = (secretId: string, type = "aws_secretsmanager_secret_version") => ({ [`data.${type}.db`]: { secret_id: secretId } });
+  const VALUE = '${jsondecode(data.aws_secretsmanager_secret_version.db.secret_string).password}';
+
+  test("by the instance's master_user_secret, directly and through a local: an error naming the database", () => {
+    expect(found(managed({ ...read("${aws_db_instance.orders.master_user_secret[0].secret_arn}"), ...tagged(VALUE) })).map((f) => f.message)).toEqual([
+      expect.stringMatching(/aws_ssm_parameter\.p holds the master password of aws_db_instance\.orders in its tags argument/),
+    ]);
+    expect(where(managed({ ...read("${local.db_secret}"), ...tagged(VALUE) }, { locals: { db_secret: "${aws_db_instance.orders.master_user_secret[0].secret_arn}" } }))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("through a data.aws_secretsmanager_secret, the plural data source, a literal rds! id, and Redshift's secret", () => {
+    const viaSecret = { "data.aws_secretsmanager_secret.db": { arn: "${aws_db_instance.orders.master_user_secret[0].secret_arn}" }, ...read("${data.aws_secretsmanager_secret.db.id}") };
+    expect(where(managed({ ...viaSecret, ...tagged(VALUE) }))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(managed({ ...read("${aws_db_instance.orders.master_user_secret[0].secret_arn}", "aws_secretsmanager_secret_versions"), ...tagged("${jsonencode(data.aws_secretsmanager_secret_versions.db.versions)}") }))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(managed({ ...read("rds!db-0a1b2c3d"), ...tagged(VALUE) }))).toEqual(["aws_ssm_parameter.p tags"]);
+    const redshift = tf({ ...agent, "aws_redshift_cluster.dw": { cluster_identifier: "dw", node_type: "ra3.xlplus", master_username: "admin", manage_master_password: true }, ...read("${aws_redshift_cluster.dw.master_password_secret_arn}"), ...tagged(VALUE) });
+    expect(found(redshift).map((f) => f.message)).toEqual([expect.stringMatching(/master password of aws_redshift_cluster\.dw/)]);
+  });
+
+  test("in a store the agent reads: agent-database-password", () => {
+    const json = managed({ ...read("${aws_db_instance.orders.master_user_secret[0].secret_arn}"), "aws_ssm_parameter.copy": { name: "/orders/pw", type: "SecureString", value: VALUE } });
+    ((json.resource as Obj).aws_iam_role_policy as Record<string, Obj>).agent.policy = policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" });
+    expect(check(json).findings.filter((f) => f.ruleId === "agent-database-password").map((f) => f.resource)).toEqual(["aws_db_instance.orders"]);
+  });
+
+  test("controls: another secret, an id that is no RDS secret, a database RDS does not manage the password of", () => {
+    const other = { "aws_secretsmanager_secret.app": { name: "app/config" }, ...read("${aws_secretsmanager_secret.app.arn}"), ...tagged(VALUE) };
+    expect(found(managed(other))).toEqual([]);
+    expect(found(managed({ ...read("app/db-config"), ...tagged(VALUE) }))).toEqual([]);
+    const unmanaged = managed({ ...read("${aws_db_instance.orders.master_user_secret[0].secret_arn}"), ...tagged(VALUE) });
+    ((unmanaged.resource as Obj).aws_db_instance as Record<string, Obj>).orders.manage_master_user_password = false;
+    expect(found(unmanaged)).toEqual([]);
+  });
+});

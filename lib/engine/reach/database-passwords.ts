@@ -10,15 +10,16 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
+import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS } from "./password-arguments";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
-const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string }>> = {
-  aws_db_instance: { secret: "arn:aws:secretsmanager:*:*:secret:rds!db-*", flag: "manage_master_user_password" },
-  aws_rds_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
+const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
+  aws_db_instance: { secret: "arn:aws:secretsmanager:*:*:secret:rds!db-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
+  aws_rds_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
   // DocumentDB keeps its managed password in an rds!cluster secret too; Redshift in a redshift! one.
-  aws_docdb_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
-  aws_redshift_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:redshift!*", flag: "manage_master_password" },
+  aws_docdb_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
+  aws_redshift_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:redshift!*", flag: "manage_master_password", attribute: "master_password_secret_arn" },
 };
 
 /** Secret name prefixes AWS reserves for the master passwords it manages. */
@@ -38,13 +39,21 @@ export interface DatabasePassword {
 /** `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`: an address and, when written, the attribute (an instance key between them is dropped). */
 const REF = /(?<![A-Za-z0-9_.-])((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
 
-const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly { database: string; secret: string }[] }>();
+/** A database whose master password RDS (or Redshift) keeps in a secret: the secret's ARN pattern, and the attribute naming it. */
+export interface ManagedPassword {
+  readonly database: string;
+  readonly secret: string;
+  /** `master_user_secret` (its `secret_arn`), or Redshift's `master_password_secret_arn`. */
+  readonly attribute: string;
+}
 
-function index(stack: TfStack): { passwords: readonly DatabasePassword[]; managed: readonly { database: string; secret: string }[] } {
+const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] }>();
+
+function index(stack: TfStack): { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] } {
   let c = cache.get(stack);
   if (c) return c;
   const passwords: DatabasePassword[] = [];
-  const managed: { database: string; secret: string }[] = [];
+  const managed: ManagedPassword[] = [];
   for (const [type, path] of PASSWORD_ARGUMENTS) {
     for (const db of stack.byType.get(type) ?? []) {
       if (db.mode !== "managed") continue;
@@ -63,14 +72,63 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
       }
     }
   }
-  for (const [type, { secret, flag }] of Object.entries(MANAGED_SECRET)) {
+  for (const [type, { secret, flag, attribute }] of Object.entries(MANAGED_SECRET)) {
     for (const db of stack.byType.get(type) ?? []) {
       const m = db.values[flag];
-      if (db.mode === "managed" && (m === true || m === "true" || (typeof m === "string" && m.includes("${")))) managed.push({ database: db.address, secret });
+      if (db.mode === "managed" && (m === true || m === "true" || (typeof m === "string" && m.includes("${")))) managed.push({ database: db.address, secret, attribute });
     }
+  }
+  for (const m of managed) {
+    // Read back into the stack, the password is the data source's attribute, in state in plain text.
+    const refs = managedReads(stack, m);
+    if (refs.length > 0) passwords.push({ database: m.database, writeOnly: false, refs });
   }
   cache.set(stack, (c = { passwords, managed }));
   return c;
+}
+
+/** Data sources that read a secret's value back, and the attributes that hold it. */
+const SECRET_READS: Readonly<Record<string, readonly string[]>> = {
+  aws_secretsmanager_secret_version: ["secret_string", "secret_binary"],
+  aws_secretsmanager_secret_versions: ["versions"],
+};
+/** A secret name AWS reserves for the master passwords it manages (`rds!db-...`, `rds!cluster-...`, `redshift!...`). */
+const MANAGED_NAME = /(?:^|:secret:)(?:rds|redshift)!/;
+
+/**
+ * The data sources that read back the secret RDS (or Redshift) keeps a database's master password in (red-team round
+ * 106, A4); its value is JSON holding the password. One counts whose `secret_id` names the database's secret attribute
+ * (`aws_db_instance.db.master_user_secret[0].secret_arn`), directly, through locals and variables or through a
+ * `data.aws_secretsmanager_secret` naming it, or is an ARN or name of a secret AWS keeps for that kind of database.
+ */
+function managedReads(stack: TfStack, m: ManagedPassword): string[] {
+  const names = (v: unknown, refs: readonly string[]) => {
+    const strings = typeof v === "string" ? [v] : [];
+    // The locals and variables the id names, followed once each (refsIn lists them).
+    for (const r of refsIn(stack, v, new Set())) {
+      const [kind, name] = r.split(".");
+      if (kind === "local" && stack.locals.has(name)) stringsIn(stack.locals.get(name), strings);
+      if (kind === "var" && stack.variables.has(name)) stringsIn(stack.variables.get(name), strings);
+    }
+    return strings.some((s) => s.includes("${") && refs.some((r) => mentions(s, r)));
+  };
+  const secret = [`${m.database}.${m.attribute}`];
+  for (const s of stack.byType.get("aws_secretsmanager_secret") ?? []) if (s.mode === "data" && (names(s.values.arn, secret) || names(s.values.name, secret))) secret.push(s.address);
+  const out: string[] = [];
+  for (const [type, attributes] of Object.entries(SECRET_READS)) {
+    for (const d of stack.byType.get(type) ?? []) {
+      if (d.mode === "data" && (names(d.values.secret_id, secret) || managedId(stack, d.values.secret_id, m.secret))) out.push(...attributes.map((a) => `${d.address}.${a}`));
+    }
+  }
+  return out;
+}
+
+/** Whether a secret id is written as (or resolves to) a secret AWS keeps for the kind of database `secret` is the pattern of. */
+function managedId(stack: TfStack, id: unknown, secret: string): boolean {
+  if (typeof id !== "string") return false;
+  const { pattern } = resolveToPattern(stack, id);
+  if (!MANAGED_NAME.test(pattern)) return false;
+  return globsIntersect(pattern.startsWith("arn:") ? pattern : `arn:aws:secretsmanager:*:*:secret:${pattern}*`, secret);
 }
 
 /**
@@ -114,6 +172,11 @@ export function databasesWithPasswords(stack: TfStack): string[] {
 /** Every master password of the stack's databases, as `databasesIn` recognises them. */
 export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
   return index(stack).passwords;
+}
+
+/** The databases of the stack whose master password RDS or Redshift manages in a secret. */
+export function managedPasswords(stack: TfStack): readonly ManagedPassword[] {
+  return index(stack).managed;
 }
 
 /**
@@ -190,6 +253,6 @@ function mentions(s: string, ref: string): boolean {
 }
 
 /** Databases of the stack whose RDS-managed master secret a read on `pattern` may reach. */
-export function managedSecretsReached(stack: TfStack, pattern: string, intersects: (a: string, b: string) => boolean): { database: string; secret: string }[] {
+export function managedSecretsReached(stack: TfStack, pattern: string, intersects: (a: string, b: string) => boolean): ManagedPassword[] {
   return index(stack).managed.filter((m) => intersects(pattern, m.secret));
 }
