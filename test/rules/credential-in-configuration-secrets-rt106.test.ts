@@ -162,3 +162,34 @@ describe("A4: the secret RDS manages a master password in, read back by a data s
     expect(found(unmanaged)).toEqual([]);
   });
 });
+
+describe("B1: a short literal password counts as a whole value or a delimited token", () => {
+  const db = (password: string, extra: Record<string, Obj>, tags?: Obj) =>
+    tf({ ...agent, "aws_db_instance.orders": { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", username: "app", password, ...(tags ? { tags } : {}) }, ...extra }, { variable: { pw: { type: "string", default: "postgres" } } });
+
+  test("the password as a whole tag value, in a connection string, in the database's own tags, through a variable", () => {
+    expect(where(db("postgres", tagged("postgres")))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(db("postgres", tagged("postgres://app:postgres@orders.internal:5432/orders")))).toEqual(["aws_ssm_parameter.p tags"]);
+    expect(where(db("postgres", {}, { pw: "postgres" }))).toEqual(["aws_db_instance.orders tags"]);
+    expect(where(db("${var.pw}", tagged("user=app password=postgres")))).toEqual(["aws_ssm_parameter.p tags"]);
+    // Through a pass-through resource the walk follows and the token check cannot see into: counted, fail closed.
+    expect(where(db("postgres", { "terraform_data.t": { input: "postgres" }, ...tagged("${terraform_data.t.output}") }))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("controls: the database's engine, a word it is part of; a long literal still counts inside other text", () => {
+    expect(found(db("postgres", {}))).toEqual([]);
+    expect(found(db("${var.pw}", tagged("postgres-15-primary")))).toEqual([]);
+    expect(found(db("postgres", tagged("orders.postgres.internal")))).toEqual([]);
+    expect(where(db("correct-horse-battery-staple", tagged("xcorrect-horse-battery-staplex")))).toEqual(["aws_ssm_parameter.p tags"]);
+  });
+
+  test("in a store the agent reads: agent-database-password only for the password as a token", () => {
+    const stored = (value: string) => {
+      const json = db("postgres", { "aws_ssm_parameter.s": { name: "/orders/conn", type: "SecureString", value } });
+      ((json.resource as Obj).aws_iam_role_policy as Record<string, Obj>).agent.policy = policy({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" });
+      return check(json).findings.filter((f) => f.ruleId === "agent-database-password").map((f) => f.resource);
+    };
+    expect(stored("postgres://app:postgres@db")).toEqual(["aws_db_instance.orders"]);
+    expect(stored("engine=postgres-15")).toEqual([]);
+  });
+});

@@ -216,6 +216,28 @@ export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(
   return false;
 }
 
+/**
+ * A literal password this short may be a word of other text (`postgres`, `changeme`): it counts only as a whole value
+ * or a delimited token (red-team round 106, B1). A longer one (a generated password written out, a plan's value) is
+ * not found by chance, and counts anywhere.
+ */
+export function shortLiteral(literal: string): boolean {
+  return literal.length < 16;
+}
+
+/**
+ * Whether `s` holds the literal password: anywhere for a long one; for a short one as the whole string or a token no
+ * letter, digit, `_`, `.` or `-` runs on from (`postgres://app:PASS@db` holds PASS, `PASS-15-primary` does not).
+ */
+export function holdsLiteral(s: string, literal: string): boolean {
+  if (!shortLiteral(literal)) return s.includes(literal);
+  const word = /[A-Za-z0-9_.-]/;
+  for (let i = s.indexOf(literal); i >= 0; i = s.indexOf(literal, i + 1)) {
+    if ((i === 0 || !word.test(s[i - 1])) && (i + literal.length === s.length || !word.test(s[i + literal.length]))) return true;
+  }
+  return false;
+}
+
 /** The databases whose master password the stored strings hold. */
 export function databasesIn(stack: TfStack, strings: readonly string[]): string[] {
   const { passwords } = index(stack);
@@ -223,7 +245,7 @@ export function databasesIn(stack: TfStack, strings: readonly string[]): string[
   const out = new Set<string>();
   for (const s of strings) {
     for (const p of passwords) {
-      if (p.literal !== undefined ? s.includes(p.literal) : s.includes("${") && p.refs.some((r) => mentions(s, r))) out.add(p.database);
+      if (p.literal !== undefined ? holdsLiteral(s, p.literal) : s.includes("${") && p.refs.some((r) => mentions(s, r))) out.add(p.database);
     }
   }
   return [...out];

@@ -75,11 +75,15 @@ function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
   // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
   const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, ref: r, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
   const own = new Map<string, readonly string[]>();
-  const matcher: WrittenMatcher<Secret> = {
+  // A short literal is judged after the walk (`wholeLiteral`), in every argument it is found in: the walk reports a
+  // secret once per resource, and would stop at an argument the literal is only part of a word in.
+  let each = 0;
+  const keyOf = (secret: Secret) => (secret.kind === "database-password" ? secret.database : secret.key);
+  const matcher: WrittenMatcher<Secret | ShortLiteral> = {
     names: [...new Set(refs.map((r) => r.needle))],
     named: (str) => new Set(refs.filter((r) => str.includes(r.needle) && databasePasswords().mentionsRef(str, r.ref, r.re)).map((r) => r.secret)),
-    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: k.secret }] : [])),
-    key: (secret) => (secret.kind === "database-password" ? secret.database : secret.key),
+    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: databasePasswords().shortLiteral(k.literal) ? { literal: k.literal, secret: k.secret } : k.secret }] : [])),
+    key: (found) => ("literal" in found ? `${each++} literal` : keyOf(found)),
     // A database's own password argument is where its password belongs (another database given the same one holds its
     // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
     // would otherwise stop at that argument and pass over the resource's tags.
@@ -89,7 +93,37 @@ function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
       return list;
     },
   };
-  return writtenWalk(stack, matcher).map(({ resource, attribute, found }) => ({ resource, attribute, secret: found }));
+  const out: WrittenSecret[] = [];
+  const seen = new Set<string>();
+  for (const { resource, attribute, found } of writtenWalk(stack, matcher)) {
+    if ("literal" in found && !wholeLiteral(stack, resource, attribute, found)) continue;
+    const secret = "literal" in found ? found.secret : found;
+    const key = `${resource.address} ${keyOf(secret)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ resource, attribute, secret });
+  }
+  return out;
+}
+
+/** A literal short enough to be a word of other text (`postgres`, `changeme1`), with the secret it is. */
+interface ShortLiteral {
+  readonly literal: string;
+  readonly secret: Secret;
+}
+
+/**
+ * Whether an argument holds a short literal as the secret (red-team round 106, B1: a database whose password is
+ * `postgres` matched its own `engine` and a tag `postgres-15-primary`): as a whole value or a delimited token
+ * (`postgres://app:PASS@db`), and not in the database's own settings (its tags excepted), which are its configuration
+ * and not a copy of its password. Where the argument's own strings (through locals and variables) do not show the
+ * literal, it came through what the walk follows further (a pass-through, a store read back, a plan's configuration):
+ * counted, fail closed.
+ */
+function wholeLiteral(stack: TfStack, r: TfResource, attribute: string, found: ShortLiteral): boolean {
+  if (found.secret.kind === "database-password" && found.secret.database === r.address && attribute !== "tags" && attribute !== "tags_all") return false;
+  const strings = followed(stack, r.values[attribute]).strings.filter((s) => s.includes(found.literal));
+  return strings.length === 0 || strings.some((s) => databasePasswords().holdsLiteral(s, found.literal));
 }
 
 const CERT_REF = referencePattern(["tls_self_signed_cert", "tls_locally_signed_cert"]);
