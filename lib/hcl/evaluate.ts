@@ -219,6 +219,15 @@ export function evalJson(v: unknown, scope: Scope, body = false): Value {
   // one that is cannot be told here (red-team round 105). Unknown, unless every value is the same.
   for (const [k, values] of collided) {
     if (values.every((x) => x === values[0] && (x === null || typeof x !== "object"))) continue;
+    // Primitives with one string form (`false` and `"false"`, `1` and `"1"`, red-team round 106 B2) are one value
+    // whichever is kept: Terraform converts between a string and a bool or number losslessly, so a map(string)
+    // (tags) holds that string, and a bool or number argument converts either spelling to the same value. The
+    // string is kept, as a map(string) holds it.
+    const text = values.map((x) => (typeof x === "string" ? x : typeof x === "boolean" || typeof x === "number" ? String(x) : undefined));
+    if (text[0] !== undefined && text.every((t) => t === text[0])) {
+      setKey(out, k, text[0]);
+      continue;
+    }
     setKey(out, k, new Unk(`${DUPLICATE_KEY}(${values.map(toHcl).join(", ")})`));
   }
   if (hasKey(o, "dynamic") && isDynamicSpec(o["dynamic"])) {

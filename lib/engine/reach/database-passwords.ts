@@ -10,15 +10,16 @@
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
+import { globsIntersect } from "../iam/glob";
 import { PASSWORD_ARGUMENTS } from "./password-arguments";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
-const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string }>> = {
-  aws_db_instance: { secret: "arn:aws:secretsmanager:*:*:secret:rds!db-*", flag: "manage_master_user_password" },
-  aws_rds_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
+const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
+  aws_db_instance: { secret: "arn:aws:secretsmanager:*:*:secret:rds!db-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
+  aws_rds_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
   // DocumentDB keeps its managed password in an rds!cluster secret too; Redshift in a redshift! one.
-  aws_docdb_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password" },
-  aws_redshift_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:redshift!*", flag: "manage_master_password" },
+  aws_docdb_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:rds!cluster-*", flag: "manage_master_user_password", attribute: "master_user_secret" },
+  aws_redshift_cluster: { secret: "arn:aws:secretsmanager:*:*:secret:redshift!*", flag: "manage_master_password", attribute: "master_password_secret_arn" },
 };
 
 /** Secret name prefixes AWS reserves for the master passwords it manages. */
@@ -38,19 +39,25 @@ export interface DatabasePassword {
 /** `random_password.db.result`, `data.aws_secretsmanager_secret_version.db.secret_string`, `var.pw`, `local.x`: an address and, when written, the attribute (an instance key between them is dropped). */
 const REF = /(?<![A-Za-z0-9_.-])((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?((?:\.[A-Za-z0-9_-]+)?)/g;
 
-const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly { database: string; secret: string }[] }>();
+/** A database whose master password RDS (or Redshift) keeps in a secret: the secret's ARN pattern, and the attribute naming it. */
+export interface ManagedPassword {
+  readonly database: string;
+  readonly secret: string;
+  /** `master_user_secret` (its `secret_arn`), or Redshift's `master_password_secret_arn`. */
+  readonly attribute: string;
+}
 
-function index(stack: TfStack): { passwords: readonly DatabasePassword[]; managed: readonly { database: string; secret: string }[] } {
+const cache = new WeakMap<TfStack, { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] }>();
+
+function index(stack: TfStack): { passwords: readonly DatabasePassword[]; managed: readonly ManagedPassword[] } {
   let c = cache.get(stack);
   if (c) return c;
   const passwords: DatabasePassword[] = [];
-  const managed: { database: string; secret: string }[] = [];
+  const managed: ManagedPassword[] = [];
   for (const [type, path] of PASSWORD_ARGUMENTS) {
     for (const db of stack.byType.get(type) ?? []) {
       if (db.mode !== "managed") continue;
-      const raw = at(db, path);
-      // ACL users take a list of passwords; each is one.
-      for (const v of Array.isArray(raw) ? raw : [raw]) {
+      for (const v of at(db, path)) {
         if (typeof v !== "string" || v === "") continue;
         // The database's own attribute holds the password too (`aws_db_instance.prod.password`, plain text in state).
         const refs = new Set<string>([`${db.address}.${path[path.length - 1]}`]);
@@ -65,14 +72,63 @@ function index(stack: TfStack): { passwords: readonly DatabasePassword[]; manage
       }
     }
   }
-  for (const [type, { secret, flag }] of Object.entries(MANAGED_SECRET)) {
+  for (const [type, { secret, flag, attribute }] of Object.entries(MANAGED_SECRET)) {
     for (const db of stack.byType.get(type) ?? []) {
       const m = db.values[flag];
-      if (db.mode === "managed" && (m === true || m === "true" || (typeof m === "string" && m.includes("${")))) managed.push({ database: db.address, secret });
+      if (db.mode === "managed" && (m === true || m === "true" || (typeof m === "string" && m.includes("${")))) managed.push({ database: db.address, secret, attribute });
     }
+  }
+  for (const m of managed) {
+    // Read back into the stack, the password is the data source's attribute, in state in plain text.
+    const refs = managedReads(stack, m);
+    if (refs.length > 0) passwords.push({ database: m.database, writeOnly: false, refs });
   }
   cache.set(stack, (c = { passwords, managed }));
   return c;
+}
+
+/** Data sources that read a secret's value back, and the attributes that hold it. */
+const SECRET_READS: Readonly<Record<string, readonly string[]>> = {
+  aws_secretsmanager_secret_version: ["secret_string", "secret_binary"],
+  aws_secretsmanager_secret_versions: ["versions"],
+};
+/** A secret name AWS reserves for the master passwords it manages (`rds!db-...`, `rds!cluster-...`, `redshift!...`). */
+const MANAGED_NAME = /(?:^|:secret:)(?:rds|redshift)!/;
+
+/**
+ * The data sources that read back the secret RDS (or Redshift) keeps a database's master password in (red-team round
+ * 106, A4); its value is JSON holding the password. One counts whose `secret_id` names the database's secret attribute
+ * (`aws_db_instance.db.master_user_secret[0].secret_arn`), directly, through locals and variables or through a
+ * `data.aws_secretsmanager_secret` naming it, or is an ARN or name of a secret AWS keeps for that kind of database.
+ */
+function managedReads(stack: TfStack, m: ManagedPassword): string[] {
+  const names = (v: unknown, refs: readonly string[]) => {
+    const strings = typeof v === "string" ? [v] : [];
+    // The locals and variables the id names, followed once each (refsIn lists them).
+    for (const r of refsIn(stack, v, new Set())) {
+      const [kind, name] = r.split(".");
+      if (kind === "local" && stack.locals.has(name)) stringsIn(stack.locals.get(name), strings);
+      if (kind === "var" && stack.variables.has(name)) stringsIn(stack.variables.get(name), strings);
+    }
+    return strings.some((s) => s.includes("${") && refs.some((r) => mentions(s, r)));
+  };
+  const secret = [`${m.database}.${m.attribute}`];
+  for (const s of stack.byType.get("aws_secretsmanager_secret") ?? []) if (s.mode === "data" && (names(s.values.arn, secret) || names(s.values.name, secret))) secret.push(s.address);
+  const out: string[] = [];
+  for (const [type, attributes] of Object.entries(SECRET_READS)) {
+    for (const d of stack.byType.get(type) ?? []) {
+      if (d.mode === "data" && (names(d.values.secret_id, secret) || managedId(stack, d.values.secret_id, m.secret))) out.push(...attributes.map((a) => `${d.address}.${a}`));
+    }
+  }
+  return out;
+}
+
+/** Whether a secret id is written as (or resolves to) a secret AWS keeps for the kind of database `secret` is the pattern of. */
+function managedId(stack: TfStack, id: unknown, secret: string): boolean {
+  if (typeof id !== "string") return false;
+  const { pattern } = resolveToPattern(stack, id);
+  if (!MANAGED_NAME.test(pattern)) return false;
+  return globsIntersect(pattern.startsWith("arn:") ? pattern : `arn:aws:secretsmanager:*:*:secret:${pattern}*`, secret);
 }
 
 /**
@@ -101,14 +157,11 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
   return out;
 }
 
-function at(r: TfResource, path: readonly string[]): unknown {
-  let v: unknown = r.values;
-  for (const k of path) {
-    if (Array.isArray(v)) v = v[0];
-    if (!v || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
+/** The values at `path`, in every block of a repeated one (an MQ broker's users); a list at the end (ACL users' passwords) gives each. */
+function at(r: TfResource, path: readonly string[]): unknown[] {
+  let values: unknown[] = [r.values];
+  for (const k of path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((v) => (v && typeof v === "object" ? [(v as Record<string, unknown>)[k]] : []));
+  return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
 /** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
@@ -121,18 +174,68 @@ export function databasePasswords(stack: TfStack): readonly DatabasePassword[] {
   return index(stack).passwords;
 }
 
-/** A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). */
+/** The databases of the stack whose master password RDS or Redshift manages in a secret. */
+export function managedPasswords(stack: TfStack): readonly ManagedPassword[] {
+  return index(stack).managed;
+}
+
+/**
+ * A global pattern matching `ref` wherever `mentions` sees it (an instance key after the address included). For a
+ * reference with an attribute, group 1 is set where the address is named as a whole object (`jsonencode(random_password.db)`).
+ */
 export function mentionPattern(ref: string): RegExp {
   return new RegExp(mentionSource(ref), "g");
 }
 
-/** The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. */
+/**
+ * The pattern of `ref` as a whole reference: an instance key may follow its address when an attribute comes after. The
+ * address alone (no attribute after it, an instance key at most) is the whole object, which holds the attribute too
+ * (red-team round 106, A4 and A5); another attribute after it (`.endpoint`, `.public_key_pem`) is not the secret.
+ */
 function mentionSource(ref: string): string {
   const parts = ref.split(".");
   const cut = parts[0] === "data" ? 3 : 2;
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const body = parts.length > cut ? `${esc(parts.slice(0, cut).join("."))}(?:\\[[^\\]]*\\])?\\.${esc(parts.slice(cut).join("."))}` : esc(ref);
-  return `(?<![A-Za-z0-9_.-])${body}(?![A-Za-z0-9_-])`;
+  if (parts.length <= cut) return `(?<![A-Za-z0-9_.-])${esc(ref)}(?![A-Za-z0-9_-])`;
+  const address = esc(parts.slice(0, cut).join("."));
+  return `(?<![A-Za-z0-9_.-])${address}(?:\\[[^\\]]*\\])?(?:\\.${esc(parts.slice(cut).join("."))}(?![A-Za-z0-9_-])|()(?![A-Za-z0-9_.[-]))`;
+}
+
+/**
+ * Whether `s` names `ref` (as `mentionPattern` finds it): a whole object counts unless `lookup` picks another
+ * attribute of it by a literal name (`lookup(random_password.db, "id", "")`).
+ */
+export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(ref)): boolean {
+  const attribute = ref.split(".")[ref.startsWith("data.") ? 3 : 2];
+  for (const m of s.matchAll(re)) {
+    if (m[1] === undefined || attribute === undefined) return true;
+    const before = s.slice(0, m.index);
+    const picked = /^\s*,\s*"([^"]*)"\s*[,)]/.exec(s.slice(m.index + m[0].length));
+    if (!(/\blookup\(\s*$/.test(before) && picked && picked[1] !== attribute)) return true;
+  }
+  return false;
+}
+
+/**
+ * A literal password this short may be a word of other text (`postgres`, `changeme`): it counts only as a whole value
+ * or a delimited token (red-team round 106, B1). A longer one (a generated password written out, a plan's value) is
+ * not found by chance, and counts anywhere.
+ */
+export function shortLiteral(literal: string): boolean {
+  return literal.length < 16;
+}
+
+/**
+ * Whether `s` holds the literal password: anywhere for a long one; for a short one as the whole string or a token no
+ * letter, digit, `_`, `.` or `-` runs on from (`postgres://app:PASS@db` holds PASS, `PASS-15-primary` does not).
+ */
+export function holdsLiteral(s: string, literal: string): boolean {
+  if (!shortLiteral(literal)) return s.includes(literal);
+  const word = /[A-Za-z0-9_.-]/;
+  for (let i = s.indexOf(literal); i >= 0; i = s.indexOf(literal, i + 1)) {
+    if ((i === 0 || !word.test(s[i - 1])) && (i + literal.length === s.length || !word.test(s[i + literal.length]))) return true;
+  }
+  return false;
 }
 
 /** The databases whose master password the stored strings hold. */
@@ -142,7 +245,7 @@ export function databasesIn(stack: TfStack, strings: readonly string[]): string[
   const out = new Set<string>();
   for (const s of strings) {
     for (const p of passwords) {
-      if (p.literal !== undefined ? s.includes(p.literal) : s.includes("${") && p.refs.some((r) => mentions(s, r))) out.add(p.database);
+      if (p.literal !== undefined ? holdsLiteral(s, p.literal) : s.includes("${") && p.refs.some((r) => mentions(s, r))) out.add(p.database);
     }
   }
   return [...out];
@@ -156,11 +259,11 @@ function mentions(s: string, ref: string): boolean {
   let re = refPatterns.get(ref);
   if (re === undefined) {
     // A bare address (`var.pw`) is found with indexOf, the cheaper test; one with an attribute needs the pattern.
-    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? new RegExp(mentionSource(ref)) : null;
+    re = ref.split(".").length > (ref.startsWith("data.") ? 3 : 2) ? mentionPattern(ref) : null;
     if (refPatterns.size >= 10_000) refPatterns.clear(); // references are a stack's: a long-lived process sees many
     refPatterns.set(ref, re);
   }
-  if (re) return re.test(s);
+  if (re) return mentionsRef(s, ref, re);
   let i = s.indexOf(ref);
   while (i >= 0) {
     const before = i === 0 ? "" : s[i - 1];
@@ -172,6 +275,6 @@ function mentions(s: string, ref: string): boolean {
 }
 
 /** Databases of the stack whose RDS-managed master secret a read on `pattern` may reach. */
-export function managedSecretsReached(stack: TfStack, pattern: string, intersects: (a: string, b: string) => boolean): { database: string; secret: string }[] {
+export function managedSecretsReached(stack: TfStack, pattern: string, intersects: (a: string, b: string) => boolean): ManagedPassword[] {
   return index(stack).managed.filter((m) => intersects(pattern, m.secret));
 }

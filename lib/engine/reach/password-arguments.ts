@@ -23,6 +23,15 @@ export const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonl
   ["aws_docdbelastic_cluster", ["admin_user_password"]],
   // A Redis or Valkey AUTH token lets its holder FLUSHALL.
   ["aws_elasticache_replication_group", ["auth_token"]],
+  // Admins of data services outside IAM (red-team round 106, A6): the InfluxDB operator deletes buckets over its API,
+  // fsxadmin and an SVM's vsadmin delete volumes on the ONTAP endpoint, an MQ user may delete queues and their messages.
+  ["aws_timestreaminfluxdb_db_instance", ["password"]],
+  ["aws_timestreaminfluxdb_db_cluster", ["password"]],
+  ["aws_fsx_ontap_file_system", ["fsx_admin_password"]],
+  ["aws_fsx_ontap_storage_virtual_machine", ["svm_admin_password"]],
+  ["aws_mq_broker", ["user", "password"]],
+  // The database user a DMS endpoint connects as (often its master): it may drop what it migrates.
+  ["aws_dms_endpoint", ["password"]],
 ];
 
 /** The types of database that take a master password. */

@@ -73,14 +73,17 @@ function passwordsOf(stack: TfStack): Known[] {
 
 function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
   // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
-  const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
+  const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, ref: r, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
   const own = new Map<string, readonly string[]>();
-  const matcher: WrittenMatcher<Secret> = {
+  // A short literal is judged after the walk (`wholeLiteral`), in every argument it is found in: the walk reports a
+  // secret once per resource, and would stop at an argument the literal is only part of a word in.
+  let each = 0;
+  const keyOf = (secret: Secret) => (secret.kind === "database-password" ? secret.database : secret.key);
+  const matcher: WrittenMatcher<Secret | ShortLiteral> = {
     names: [...new Set(refs.map((r) => r.needle))],
-    // `search` ignores the global pattern's lastIndex.
-    named: (str) => new Set(refs.filter((r) => str.includes(r.needle) && str.search(r.re) >= 0).map((r) => r.secret)),
-    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: k.secret }] : [])),
-    key: (secret) => (secret.kind === "database-password" ? secret.database : secret.key),
+    named: (str) => new Set(refs.filter((r) => str.includes(r.needle) && databasePasswords().mentionsRef(str, r.ref, r.re)).map((r) => r.secret)),
+    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: databasePasswords().shortLiteral(k.literal) ? { literal: k.literal, secret: k.secret } : k.secret }] : [])),
+    key: (found) => ("literal" in found ? `${each++} literal` : keyOf(found)),
     // A database's own password argument is where its password belongs (another database given the same one holds its
     // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
     // would otherwise stop at that argument and pass over the resource's tags.
@@ -90,7 +93,37 @@ function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
       return list;
     },
   };
-  return writtenWalk(stack, matcher).map(({ resource, attribute, found }) => ({ resource, attribute, secret: found }));
+  const out: WrittenSecret[] = [];
+  const seen = new Set<string>();
+  for (const { resource, attribute, found } of writtenWalk(stack, matcher)) {
+    if ("literal" in found && !wholeLiteral(stack, resource, attribute, found)) continue;
+    const secret = "literal" in found ? found.secret : found;
+    const key = `${resource.address} ${keyOf(secret)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ resource, attribute, secret });
+  }
+  return out;
+}
+
+/** A literal short enough to be a word of other text (`postgres`, `changeme1`), with the secret it is. */
+interface ShortLiteral {
+  readonly literal: string;
+  readonly secret: Secret;
+}
+
+/**
+ * Whether an argument holds a short literal as the secret (red-team round 106, B1: a database whose password is
+ * `postgres` matched its own `engine` and a tag `postgres-15-primary`): as a whole value or a delimited token
+ * (`postgres://app:PASS@db`), and not in the database's own settings (its tags excepted), which are its configuration
+ * and not a copy of its password. Where the argument's own strings (through locals and variables) do not show the
+ * literal, it came through what the walk follows further (a pass-through, a store read back, a plan's configuration):
+ * counted, fail closed.
+ */
+function wholeLiteral(stack: TfStack, r: TfResource, attribute: string, found: ShortLiteral): boolean {
+  if (found.secret.kind === "database-password" && found.secret.database === r.address && attribute !== "tags" && attribute !== "tags_all") return false;
+  const strings = followed(stack, r.values[attribute]).strings.filter((s) => s.includes(found.literal));
+  return strings.length === 0 || strings.some((s) => databasePasswords().holdsLiteral(s, found.literal));
 }
 
 const CERT_REF = referencePattern(["tls_self_signed_cert", "tls_locally_signed_cert"]);
@@ -112,8 +145,9 @@ function caKeysOf(stack: TfStack): Known[] {
   for (const anchor of anchors) {
     if (anchor.mode !== "managed") continue;
     for (const cert of referenced(stack, followed(stack, anchor.values.source).strings, CERT_REF)) {
-      const keyValue = cert.type === "tls_self_signed_cert" ? [cert.values.private_key_pem] : referenced(stack, followed(stack, cert.values.cert_request_pem).strings, REQUEST_REF).map((r) => r.values.private_key_pem);
-      const { strings, names } = followed(stack, keyValue);
+      // The resource that takes the CA's key: the self-signed certificate, or the intermediate's certificate request.
+      const holders = cert.type === "tls_self_signed_cert" ? [cert] : referenced(stack, followed(stack, cert.values.cert_request_pem).strings, REQUEST_REF);
+      const { strings, names } = followed(stack, holders.map((h) => h.values.private_key_pem));
       const keys = referenced(stack, strings, KEY_REF);
       const add = (id: string, refs: readonly string[], literal?: string) => {
         let k = byKey.get(id);
@@ -121,15 +155,47 @@ function caKeysOf(stack: TfStack): Known[] {
         refs.forEach((r) => k!.refs.add(r));
         k.anchors.add(anchor.address);
       };
+      // Its `private_key_pem` argument reads back as an attribute holding the same key (red-team round 106, A5).
+      const echoes = holders.map((h) => `${h.address}.private_key_pem`);
       for (const key of keys) {
         const v = key.values.private_key_pem;
-        add(key.address, PRIVATE_ATTRIBUTES.map((a) => `${key.address}.${a}`), typeof v === "string" && v.length >= 16 && !v.includes("${") ? v : undefined);
+        add(key.address, [...PRIVATE_ATTRIBUTES.map((a) => `${key.address}.${a}`), ...echoes], typeof v === "string" && v.length >= 16 && !v.includes("${") ? v : undefined);
       }
-      // A key the configuration is given rather than makes: the variable or local that holds it.
-      if (keys.length === 0) for (const n of names) add(n, [n]);
+      // A key the configuration is given rather than makes: the variable or local that holds it; a key blastwall
+      // cannot trace still counts by the arguments that echo it.
+      if (keys.length === 0) for (const n of names) add(n, [n, ...echoes]);
+      if (keys.length === 0 && names.length === 0) for (const h of holders) add(h.address, [`${h.address}.private_key_pem`]);
     }
   }
+  for (const k of byKey.values()) echoesOf(stack, k.refs);
   return [...byKey].map(([key, k]) => ({ secret: { kind: "ca-key", key, anchors: [...k.anchors] }, refs: [...k.refs], ...(k.literal !== undefined ? { literal: k.literal } : {}) }));
+}
+
+/** tls resources whose argument takes a private key, and reads back as an attribute holding it. */
+const KEY_ARGUMENTS: readonly (readonly [type: string, argument: string])[] = [
+  ["tls_self_signed_cert", "private_key_pem"],
+  ["tls_cert_request", "private_key_pem"],
+  // The signer's key: every certificate the CA signs carries it in state.
+  ["tls_locally_signed_cert", "ca_private_key_pem"],
+];
+
+/** Adds to `refs` every argument of the stack's tls resources given the key, until no more is found (one echoes another). */
+function echoesOf(stack: TfStack, refs: Set<string>): void {
+  for (let grown = true; grown; ) {
+    grown = false;
+    const patterns = [...refs].map((r) => ({ r, re: databasePasswords().mentionPattern(r) }));
+    for (const [type, argument] of KEY_ARGUMENTS) {
+      for (const r of stack.byType.get(type) ?? []) {
+        const ref = `${r.address}.${argument}`;
+        if (r.mode !== "managed" || refs.has(ref)) continue;
+        const strings = followed(stack, r.values[argument]).strings;
+        if (strings.some((s) => s.includes("${") && patterns.some((p) => databasePasswords().mentionsRef(s, p.r, p.re)))) {
+          refs.add(ref);
+          grown = true;
+        }
+      }
+    }
+  }
 }
 
 /** The strings of a value and of the locals and variables it names (followed once each), with those names. */
