@@ -3,6 +3,9 @@ import type { FindingDraft } from "../engine/findings";
 import { writtenCredentials } from "../engine/reach/credentials";
 import { anchorRoles, writtenSecrets, type WrittenSecret } from "../engine/reach/written-secrets";
 import type { RuleContext } from "../engine/rule";
+import type { Evidence } from "../engine/findings";
+import type { PeerAgent, TfResource } from "../engine/terraform/types";
+import { maySitIn, resourceAccount } from "../engine/terraform/providers";
 import { listActions } from "../report/summarize";
 import { principalEvidence } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
@@ -37,18 +40,27 @@ export const rule: Rule = {
       "attribute, so any agent with read rights in that service may hold the credential and act as its user. It is an error when " +
       "that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with --strict). A database's " +
       "master password written there is an error (its holder connects and drops the data); so is the private key of a CA a Roles " +
-      "Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall cannot tell which roles they are.",
+      "Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall cannot tell which roles they are. " +
+      "Checked with the other stacks of a run, their agents read it too unless their stacks are pinned to another account, and a secret " +
+      "another stack hands over by a cross-stack reference counts as written here.",
     fix: FIX,
     severity: "error",
     category: "reach",
   },
   check(ctx) {
     const agents = ctx.analysis.agents;
+    // The agents of the other stacks of the run read configuration in their account whichever stack wrote it
+    // (red-team round 106, A2: a key tagged in an "identity" stack with no agent passed). One this stack names, and
+    // so counts among its own agents, is said once.
+    const own = new Set(agents.flatMap((a) => (a.peer ? [a.peer.is] : [])));
+    const peers = (ctx.stack.peerAgents ?? []).filter((p) => !own.has(`${p.address} of stack ${p.stack}`)).sort((x, y) => Number(x.actsFor !== undefined) - Number(y.actsFor !== undefined));
     // Who may read it is the question; without an agent principal there is no one the gate is about.
-    if (agents.length === 0) return [];
+    if (agents.length === 0 && peers.length === 0) return [];
     const out: FindingDraft[] = [];
-    const names = agents.slice(0, 3).map((a) => a.address).join(", ") + (agents.length > 3 ? ` and ${agents.length - 3} more` : "");
     for (const w of writtenCredentials(ctx.stack)) {
+      const readers = readersOf(ctx, peers, w.resource);
+      if (!readers) continue;
+      const names = readers.names;
       const owner = w.user ? ctx.analysis.byAddress.get(w.user) : undefined;
       const cap = owner ? capabilityOf(ctx, owner) : undefined;
       const actions = cap ? capabilityActions(cap) : ["*"];
@@ -73,19 +85,46 @@ export const rule: Rule = {
           { step: "credential", address: w.credential, detail: `${w.what} of ${whose}` },
           // The owner is no agent (principalEvidence would call it one): it is whose rights the credential carries.
           ...(owner && cap ? [{ step: "principal", address: owner.address, detail: `${owner.kind} ${owner.name}, whose credential it is` }, ...capabilityEvidence(owner, cap)] : []),
-          ...agents.slice(0, 3).map((a) => principalEvidence(a)),
+          ...readers.evidence,
         ],
         ...(w.resource.constructPath ? { constructPath: w.resource.constructPath } : {}),
       });
     }
-    for (const w of writtenSecrets(ctx.stack)) out.push(secretFinding(ctx, w, names));
+    for (const w of writtenSecrets(ctx.stack)) {
+      const readers = readersOf(ctx, peers, w.resource);
+      if (readers) out.push(secretFinding(ctx, w, readers));
+    }
     return out;
   },
 };
 
-/** A database password or CA key in configuration: what it opens, who may read it, and how bad that is. */
-function secretFinding(ctx: RuleContext, w: WrittenSecret, names: string): FindingDraft {
+/** The agents that may read a resource's configuration, as a message names them and as evidence. */
+interface Readers {
+  readonly names: string;
+  readonly evidence: readonly Evidence[];
+}
+
+/**
+ * The stack's agents, and the other stacks' agents (and the principals they can act as) that may share the resource's
+ * account: only a provider pinned to another account than the one the agent's ARN names keeps them apart, as for the
+ * trusts another stack's agent may assume (principals/collect.ts). Undefined when there are none.
+ */
+function readersOf(ctx: RuleContext, peers: readonly PeerAgent[], r: TfResource): Readers | undefined {
   const agents = ctx.analysis.agents;
+  const account = peers.length > 0 ? resourceAccount(ctx.stack, r) : undefined;
+  const others = peers.filter((p) => maySitIn(p.arnPattern, account));
+  const all = [...agents.map((a) => a.address), ...others.map((p) => `${p.address} of stack ${p.stack}`)];
+  if (all.length === 0) return undefined;
+  const names = all.slice(0, 3).join(", ") + (all.length > 3 ? ` and ${all.length - 3} more` : "");
+  const evidence: Evidence[] = agents.slice(0, 3).map((a) => principalEvidence(a));
+  for (const p of others.slice(0, Math.max(0, 3 - evidence.length))) evidence.push({ step: "principal", address: `${p.address} of stack ${p.stack}`, detail: `${p.kind} of stack ${p.stack}, ${p.reason}, which may share the account of ${r.address}` });
+  return { names, evidence };
+}
+
+/** A database password or CA key in configuration: what it opens, who may read it, and how bad that is. */
+function secretFinding(ctx: RuleContext, w: WrittenSecret, { names, evidence: readers }: Readers): FindingDraft {
+  // Another stack's secret, handed over by a cross-stack reference, is named as that stack's.
+  const of = w.secret.stack !== undefined ? ` of stack ${w.secret.stack}` : "";
   const where = `${describe(w.resource)} holds`;
   const unknownRead = `blastwall does not know which read action of ${w.resource.type} returns ${w.attribute}, so any agent with read rights in that service (${names})`;
   const base = {
@@ -93,9 +132,8 @@ function secretFinding(ctx: RuleContext, w: WrittenSecret, names: string): Findi
     resource: w.resource.address,
     ...(w.resource.constructPath ? { constructPath: w.resource.constructPath } : {}),
   };
-  const readers = agents.slice(0, 3).map((a) => principalEvidence(a));
   if (w.secret.kind === "database-password") {
-    const db = w.secret.database;
+    const db = `${w.secret.database}${of}`;
     return {
       ...base,
       actions: [],
@@ -107,8 +145,11 @@ function secretFinding(ctx: RuleContext, w: WrittenSecret, names: string): Findi
       evidence: [resourceEvidence(w.resource, `${w.attribute} holds the master password of ${db}`), { step: "database", address: db, detail: "whose master password it is" }, ...readers],
     };
   }
-  const { key, anchors } = w.secret;
-  const found = anchors.map((a) => ({ anchor: a, ...anchorRoles(ctx.stack, ctx.analysis, a) }));
+  const key = `${w.secret.key}${of}`;
+  const anchors = w.secret.anchors.map((a) => `${a}${of}`);
+  // Another stack's anchor serves that stack's profiles and roles, which this stack's analysis does not hold: fail closed.
+  const other = w.secret.stack;
+  const found = other !== undefined ? [{ roles: [], unknown: `the anchors are of stack ${other}, whose profiles and roles this stack's analysis does not hold` }] : w.secret.anchors.map((a) => anchorRoles(ctx.stack, ctx.analysis, a));
   const unknown = found.find((f) => f.unknown)?.unknown;
   const roles = [...new Map(found.flatMap((f) => f.roles).map((r) => [r.address, r])).values()];
   const caps = roles.map((r) => ({ r, cap: capabilityOf(ctx, r) }));

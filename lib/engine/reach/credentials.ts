@@ -956,7 +956,7 @@ export function writtenCredentials(stack: TfStack): WrittenCredential[] {
 
 type UserCredential = Pick<WrittenCredential, "credential" | "what" | "user">;
 
-const REMOTE_STATE = "data.terraform_remote_state.";
+export const REMOTE_STATE = "data.terraform_remote_state.";
 /** `data.terraform_remote_state.X.outputs.NAME` (or `["NAME"]`, or the whole `outputs`): groups module path, name, keys, output. */
 const REMOTE_REF = new RegExp(String.raw`(?<![A-Za-z0-9_.-])(${MODULE_PATH})data\.terraform_remote_state\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)\.outputs(?:\.([A-Za-z0-9_-]+)|\[\s*"([^"]*)"\s*\])?`, "g");
 /** Stacks passing a key on to one another are followed this far (a cycle of remote states ends there). */
@@ -977,21 +977,33 @@ interface RemoteCredential {
  * analysis does not hold.
  */
 function remoteCredentials(stack: TfStack, str: string): RemoteCredential[] {
-  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE) || remoteDepth >= MAX_REMOTE) return [];
   const out: RemoteCredential[] = [];
+  for (const { stack: label, found: c } of remoteFound(stack, str, userCredentials)) {
+    const full = `${c.credential} of stack ${label}${c.user ? `, user ${c.user} there` : ""}`;
+    if (!out.some((o) => o.label === full)) out.push({ label: full, what: c.what });
+  }
+  return out;
+}
+
+/**
+ * What `matcherOf` (built for the other stack) finds in the outputs of other stacks of the run that an interpolation
+ * reads through `data.terraform_remote_state`, with that stack's name and the string of its output it was found in (a
+ * caller that matches short literals as whole words checks it). A user's key here; a database password or CA key for
+ * written-secrets.ts (red-team round 106, A3).
+ */
+export function remoteFound<T>(stack: TfStack, str: string, matcherOf: (s: TfStack) => WrittenMatcher<T>): { readonly stack: string; readonly found: T; readonly str: string }[] {
+  if (!stack.remoteOutputs || !str.includes(REMOTE_STATE) || remoteDepth >= MAX_REMOTE) return [];
+  const out: { stack: string; found: T; str: string }[] = [];
   remoteDepth++;
   try {
     for (const m of str.matchAll(REMOTE_REF)) {
       const state = remoteStateAt(stack, `${m[1]}${REMOTE_STATE}${m[2]}${m[3]}`);
       if (!state) continue;
       for (const source of remoteSourcesOf(state, m[4] ?? m[5])) {
-        const matcher = userCredentials(source.stack);
+        const matcher = matcherOf(source.stack);
         for (const s of storedStrings(source.stack, source.value)) {
-          const found = [...(s.includes("${") ? matcher.named(s) : []), ...matcher.literals.filter((l) => s.includes(l.value)).map((l) => l.found)];
-          for (const c of found) {
-            const label = `${c.credential} of stack ${state.stack}${c.user ? `, user ${c.user} there` : ""}`;
-            if (!out.some((o) => o.label === label)) out.push({ label, what: c.what });
-          }
+          for (const found of s.includes("${") ? matcher.named(s) : []) out.push({ stack: state.stack, found, str: s });
+          for (const l of matcher.literals) if (s.includes(l.value)) out.push({ stack: state.stack, found: l.found, str: s });
         }
       }
     }

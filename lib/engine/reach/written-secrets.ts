@@ -10,7 +10,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
-import { writtenWalk, type WrittenMatcher } from "./credentials";
+import { REMOTE_STATE, remoteFound, writtenWalk, type WrittenMatcher } from "./credentials";
 import { addressesOf, referencePattern } from "./credential-references";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
@@ -22,10 +22,13 @@ import { referencedResource, refTarget } from "../terraform/tokens";
 import { PrincipalIndex } from "./principal-index";
 import { roleOfValue } from "./role-of";
 
-/** A secret of the stack, by what it opens. */
+/**
+ * A secret of the stack, by what it opens. `stack`: another stack of the run, whose secret a cdktf cross-stack
+ * reference hands over (red-team round 106, A3); its database, key and anchors are named as in that stack.
+ */
 export type Secret =
-  | { readonly kind: "database-password"; readonly database: string }
-  | { readonly kind: "ca-key"; readonly key: string; readonly anchors: readonly string[] };
+  | { readonly kind: "database-password"; readonly database: string; readonly stack?: string }
+  | { readonly kind: "ca-key"; readonly key: string; readonly anchors: readonly string[]; readonly stack?: string };
 
 /** A secret written into a resource's configuration, where blastwall does not model who reads it. */
 export interface WrittenSecret {
@@ -60,39 +63,47 @@ const cache = new WeakMap<TfStack, readonly WrittenSecret[]>();
 export function writtenSecrets(stack: TfStack): readonly WrittenSecret[] {
   let hit = cache.get(stack);
   if (hit) return hit;
-  const any = (types: Iterable<string>) => [...types].some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"));
-  const known = [...(any(PASSWORD_TYPES) ? passwordsOf(stack) : []), ...caKeysOf(stack)];
-  hit = known.length === 0 ? [] : find(stack, known);
+  const known = knownOf(stack);
+  // A stack that reads another's outputs may be handed that stack's secrets.
+  hit = known.length === 0 && !stack.remoteOutputs ? [] : find(stack);
   cache.set(stack, hit);
   return hit;
+}
+
+const knownCache = new WeakMap<TfStack, readonly Known[]>();
+
+/** The stack's own secrets: its databases' passwords and the keys of the CAs its trust anchors trust. */
+function knownOf(stack: TfStack): readonly Known[] {
+  let hit = knownCache.get(stack);
+  if (!hit) {
+    const any = (types: Iterable<string>) => [...types].some((t) => stack.byType.get(t)?.some((r) => r.mode === "managed"));
+    knownCache.set(stack, (hit = [...(any(PASSWORD_TYPES) ? passwordsOf(stack) : []), ...caKeysOf(stack)]));
+  }
+  return hit;
+}
+
+/**
+ * The secrets of other stacks of the run an interpolation reads through `data.terraform_remote_state` (red-team round
+ * 106, A3: a database password handed over by a cdktf cross-stack reference passed both gates): the output's
+ * expression there, matched as that stack's own configuration would be, and named as that stack's.
+ */
+function remoteSecrets(stack: TfStack, str: string): Secret[] {
+  const out: Secret[] = [];
+  for (const { stack: label, found, str: s } of remoteFound(stack, str, matcherOf)) {
+    if ("literal" in found && !databasePasswords().holdsLiteral(s, found.literal)) continue;
+    const secret = "literal" in found ? found.secret : found;
+    // One a third stack passed on is named there already.
+    out.push(secret.stack !== undefined ? secret : { ...secret, stack: label });
+  }
+  return out;
 }
 
 function passwordsOf(stack: TfStack): Known[] {
   return databasePasswords().databasePasswords(stack).map((p) => ({ secret: { kind: "database-password", database: p.database }, refs: p.refs, ...(p.literal !== undefined ? { literal: p.literal } : {}) }));
 }
 
-function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
-  // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
-  const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, ref: r, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
-  const own = new Map<string, readonly string[]>();
-  // A short literal is judged after the walk (`wholeLiteral`), in every argument it is found in: the walk reports a
-  // secret once per resource, and would stop at an argument the literal is only part of a word in.
-  let each = 0;
-  const keyOf = (secret: Secret) => (secret.kind === "database-password" ? secret.database : secret.key);
-  const matcher: WrittenMatcher<Secret | ShortLiteral> = {
-    names: [...new Set(refs.map((r) => r.needle))],
-    named: (str) => new Set(refs.filter((r) => str.includes(r.needle) && databasePasswords().mentionsRef(str, r.ref, r.re)).map((r) => r.secret)),
-    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: databasePasswords().shortLiteral(k.literal) ? { literal: k.literal, secret: k.secret } : k.secret }] : [])),
-    key: (found) => ("literal" in found ? `${each++} literal` : keyOf(found)),
-    // A database's own password argument is where its password belongs (another database given the same one holds its
-    // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
-    // would otherwise stop at that argument and pass over the resource's tags.
-    own: (r) => {
-      let list = own.get(r.type);
-      if (!list) own.set(r.type, (list = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
-      return list;
-    },
-  };
+function find(stack: TfStack): WrittenSecret[] {
+  const matcher = matcherOf(stack);
   const out: WrittenSecret[] = [];
   const seen = new Set<string>();
   for (const { resource, attribute, found } of writtenWalk(stack, matcher)) {
@@ -104,6 +115,43 @@ function find(stack: TfStack, known: readonly Known[]): WrittenSecret[] {
     out.push({ resource, attribute, secret });
   }
   return out;
+}
+
+/** How a secret is told apart from others: what it opens, and the stack it is another's of. */
+function keyOf(secret: Secret): string {
+  return `${secret.kind === "database-password" ? secret.database : secret.key}${secret.stack !== undefined ? ` of stack ${secret.stack}` : ""}`;
+}
+
+const matchers = new WeakMap<TfStack, WrittenMatcher<Secret | ShortLiteral>>();
+
+/** The matcher of a stack's secrets, and of those its remote states hand over (built once: another stack asks per string). */
+function matcherOf(stack: TfStack): WrittenMatcher<Secret | ShortLiteral> {
+  let hit = matchers.get(stack);
+  if (!hit) matchers.set(stack, (hit = newMatcher(stack, knownOf(stack))));
+  return hit;
+}
+
+function newMatcher(stack: TfStack, known: readonly Known[]): WrittenMatcher<Secret | ShortLiteral> {
+  // Each reference with the text it must contain (its address without an instance key), a cheap look before the pattern.
+  const refs = known.flatMap((k) => k.refs.map((r) => ({ secret: k.secret, ref: r, needle: r.split(".").slice(0, r.startsWith("data.") ? 3 : 2).join("."), re: databasePasswords().mentionPattern(r) })));
+  const own = new Map<string, readonly string[]>();
+  // A short literal is judged after the walk (`wholeLiteral`), in every argument it is found in: the walk reports a
+  // secret once per resource, and would stop at an argument the literal is only part of a word in.
+  let each = 0;
+  return {
+    names: [...new Set([...refs.map((r) => r.needle), ...(stack.remoteOutputs ? [REMOTE_STATE] : [])])],
+    named: (str) => new Set([...refs.filter((r) => str.includes(r.needle) && databasePasswords().mentionsRef(str, r.ref, r.re)).map((r) => r.secret), ...remoteSecrets(stack, str)]),
+    literals: known.flatMap((k) => (k.literal !== undefined ? [{ value: k.literal, found: databasePasswords().shortLiteral(k.literal) ? { literal: k.literal, secret: k.secret } : k.secret }] : [])),
+    key: (found) => ("literal" in found ? `${each++} literal` : keyOf(found)),
+    // A database's own password argument is where its password belongs (another database given the same one holds its
+    // own), as an imported certificate's key is: left out of the walk, which reports a secret once per resource and
+    // would otherwise stop at that argument and pass over the resource's tags.
+    own: (r) => {
+      let list = own.get(r.type);
+      if (!list) own.set(r.type, (list = [...passwordArguments(r.type), ...(KEY_IMPORTS[r.type] ?? [])]));
+      return list;
+    },
+  };
 }
 
 /** A literal short enough to be a word of other text (`postgres`, `changeme1`), with the secret it is. */
