@@ -7,6 +7,8 @@ import type { Rule } from "../engine/rule";
 import { buildStack } from "../engine/terraform/stack";
 import type { TfStack } from "../engine/terraform/types";
 import { checkStacks } from "../check/run-check";
+import { writtenCredentials } from "../engine/reach/credentials";
+import { writtenSecrets } from "../engine/reach/written-secrets";
 import type * as PeerStacks from "../check/peer-stacks";
 import type * as Modules from "./modules";
 import { lazy } from "../engine/lazy";
@@ -267,12 +269,15 @@ export class BlastwallChecks implements Aspect {
   /**
    * The stacks this one reads through cdktf cross-stack references (a `cross-stack-reference-input-PATH` remote state):
    * their outputs resolve here, and their agents are agents here, as `blastwall check cdktf.out` judges them. A deploy
-   * role that trusts another stack's agent by reference would pass otherwise. Other stacks are not read: each costs
-   * a synthesis of its own.
+   * role that trusts another stack's agent by reference would pass otherwise. Other stacks are read only for a stack
+   * whose configuration holds a credential or a database password or CA key: any agent of the app in its account may
+   * read that, also one in a stack this one never references (red-team round 106, A2: an "identity" stack's tagged key
+   * passed the synth gate). Each read costs a synthesis of its own, so other stacks pay nothing.
    */
   private withReadStacks(stack: GuardedStack, model: TfStack, config: BlastwallConfig, reads: Set<GuardedStack>): TfStack {
     const sourcesOf = (m: TfStack) => (m.byType.get("terraform_remote_state") ?? []).filter((r) => r.mode === "data").map((r) => r.name);
-    if (sourcesOf(model).length === 0) return model;
+    const holdsSecrets = writtenCredentials(model).length > 0 || writtenSecrets(model).length > 0;
+    if (sourcesOf(model).length === 0 && !holdsSecrets) return model;
     const fw = framework();
     let app: IConstruct;
     try {
@@ -311,7 +316,7 @@ export class BlastwallChecks implements Aspect {
       const m = load(other);
       if (m) queue.push(...sourcesOf(m));
     }
-    if (everyStack) for (const s of byName.values()) load(s);
+    if (everyStack || holdsSecrets) for (const s of byName.values()) load(s);
     if (peers.length === 0) return model;
     const { StateIndex, agentsOfRun, peerFields } = peerStacks();
     const index = new StateIndex([model, ...peers]);

@@ -12,6 +12,9 @@ import { App, Aspects, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
+import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
@@ -149,4 +152,31 @@ test("the synth gate fails the stack a database password is handed to", () => {
   // The agent rules only: the database's own protection is not what this is about.
   Aspects.of(a).add(new BlastwallChecks({ config: {}, rules: agentRules }));
   expect(() => a.synth()).toThrow(/stack "prod"[\s\S]*credential-in-configuration[\s\S]*master password of aws_db_instance\.orders of stack data/);
+});
+
+// A2, the synth gate's half: an "identity" stack that references no other stack was judged alone at synth, so its
+// tagged key passed there although the agent of "prod" (same account) may read the tag.
+describe("the synth gate reads the app's other stacks for a stack that holds a written secret", () => {
+  const app = (withAgent: boolean) => {
+    const a = new App({ outdir: mkdtempSync(join(tmpdir(), "blastwall-xid-")) });
+    const id = new TerraformStack(a, "identity");
+    new AwsProvider(id, "aws", { region: "eu-west-1", allowedAccountIds: ["111111111111"] });
+    const user = new IamUser(id, "ci", { name: "ci" });
+    new IamUserPolicyAttachment(id, "admin", { user: user.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    const key = new IamAccessKey(id, "key", { user: user.name });
+    new SsmParameter(id, "note", { name: "/ci/note", type: "String", value: "see tags", tags: { k: key.secret } });
+    const p = new TerraformStack(a, "prod");
+    new AwsProvider(p, "aws", { region: "eu-west-1", allowedAccountIds: ["111111111111"] });
+    if (withAgent) new AgentRole(p, "Coder", { roleName: "coder", assumedBy: [AgentPrincipal.role("arn:aws:iam::111111111111:role/agent-runner")] }).grantReadOnly("ssm");
+    Aspects.of(a).add(new BlastwallChecks({ config: {}, rules: agentRules }));
+    return a;
+  };
+
+  test("the identity stack fails, naming the agent of prod", () => {
+    expect(() => app(true).synth()).toThrow(/stack "identity"[\s\S]*credential-in-configuration[\s\S]*of stack prod/);
+  });
+
+  test("control: with no agent in the app, synth passes", () => {
+    expect(() => app(false).synth()).not.toThrow();
+  });
 });
