@@ -76,3 +76,19 @@ describe("a whole managed store named elsewhere holds its value", () => {
     expect(found(tagged({ k: '${lookup(aws_ssm_parameter.q, "name", "")}' }, q))).toEqual([]);
   });
 });
+
+// Red-team round 107 (F2): an attribute that is an argument the resource was given reads back as that argument only.
+// A helm_release given a password through set_sensitive made every reference to it (its namespace, in an EKS role's
+// trust) "hold" the password: a false error on a common pattern.
+describe("an argument read back is that argument, not the others", () => {
+  const helm = { "helm_release.app": { name: "app", chart: "app", namespace: "apps", set_sensitive: [{ name: "key", value: KEY }] } };
+  test("control: helm_release's namespace, written into tags, holds no key", () => {
+    expect(found(tagged({ k: "${helm_release.app.namespace}" }, helm))).toEqual([]);
+  });
+  test("an attribute the provider computes (its metadata) may hold what any argument was given: an error", () => {
+    expect(found(tagged({ k: "${helm_release.app.metadata[0].values}" }, helm)).map((f) => f.message)).toEqual([expect.stringMatching(MESSAGE)]);
+  });
+  test("the argument that holds the key, read back, is still the key", () => {
+    expect(found(tagged({ k: "${jsonencode(helm_release.app.set_sensitive)}" }, helm)).map((f) => f.message)).toEqual([expect.stringMatching(MESSAGE)]);
+  });
+});

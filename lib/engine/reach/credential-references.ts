@@ -68,11 +68,16 @@ export function handsBack(type: string): boolean {
  */
 export function carriedArguments(type: string, attribute: string | undefined, args: Iterable<string>): { readonly argument: string; readonly exact: boolean }[] {
   const kept = KEPT[type] ?? {};
+  const list = [...args];
+  // An attribute that is itself an argument the resource was given reads back as that argument (`helm_release.x.namespace`
+  // is its `namespace`, not the passwords its `set_sensitive` holds: red-team round 107, a false error on a common EKS
+  // trust). Only an attribute the provider computes may hold what any argument was given.
+  const own = attribute !== undefined && !NOT_ARGUMENTS.has(attribute) && list.includes(attribute);
   const out: { argument: string; exact: boolean }[] = [];
-  for (const a of args) {
+  for (const a of list) {
     if (NOT_ARGUMENTS.has(a)) continue;
     const exact = attribute !== undefined && (a === attribute || (kept[a]?.includes(attribute) ?? false));
-    if (exact || attribute === undefined || !(a in kept)) out.push({ argument: a, exact });
+    if (exact || attribute === undefined || (!own && !(a in kept))) out.push({ argument: a, exact });
   }
   return out;
 }
