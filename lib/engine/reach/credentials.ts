@@ -134,6 +134,21 @@ const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
+ * Appends to `out` the strings of each local and variable (defaults, `--var-file` values, a plan's values) that `s`
+ * names and `followed` does not hold yet, adding their names (`local.x`, `var.y`) to it: `secret_string =
+ * local.creds` holds what `local.creds` holds. A caller looping over `out` follows them in turn.
+ */
+export function followValueNames(stack: TfStack, s: string, followed: Set<string>, out: string[]): void {
+  for (const m of s.matchAll(VALUE_REF)) {
+    const key = `${m[1]}.${m[2]}`;
+    if (followed.has(key)) continue;
+    followed.add(key);
+    const values = m[1] === "local" ? stack.locals : stack.variables;
+    if (values.has(m[2])) stringsIn(values.get(m[2]), out);
+  }
+}
+
+/**
  * Every string of a stored value, and of the locals and variables (defaults, `--var-file` values, a plan's
  * values) it names, followed once each: `secret_string = local.creds` stores what `local.creds` holds. So are the
  * stores it names and the resources and data sources outside AWS, which hand back what they are given
@@ -157,13 +172,7 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
   };
   for (let i = 0; i < out.length; i++) {
     if (!out[i].includes("${")) continue;
-    for (const m of out[i].matchAll(VALUE_REF)) {
-      const key = `${m[1]}.${m[2]}`;
-      if (followed.has(key)) continue;
-      followed.add(key);
-      const values = m[1] === "local" ? stack.locals : stack.variables;
-      if (values.has(m[2])) stringsIn(values.get(m[2]), out);
-    }
+    followValueNames(stack, out[i], followed, out);
     // A managed store's own value named elsewhere (`tags = { k = aws_ssm_parameter.p.value }`) holds what it holds
     // (red-team round 87), as a data source reading it back does.
     for (const m of out[i].matchAll(MANAGED_VALUE_REF)) {

@@ -10,7 +10,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
-import { REMOTE_STATE, remoteFound, writtenWalk, type WrittenMatcher } from "./credentials";
+import { REMOTE_STATE, followValueNames, remoteFound, writtenWalk, type WrittenMatcher } from "./credentials";
 import { addressesOf, referencePattern } from "./credential-references";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
@@ -179,7 +179,6 @@ const REQUEST_REF = referencePattern(["tls_cert_request"]);
 const KEY_REF = referencePattern(["tls_private_key"]);
 /** The attributes of a `tls_private_key` that are the private key. */
 const PRIVATE_ATTRIBUTES = ["private_key_pem", "private_key_pem_pkcs8", "private_key_openssh"];
-const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
  * The private keys of the CAs the stack's trust anchors hold the certificates of: a `tls_self_signed_cert` (its
@@ -249,18 +248,9 @@ function echoesOf(stack: TfStack, refs: Set<string>): void {
 /** The strings of a value and of the locals and variables it names (followed once each), with those names. */
 function followed(stack: TfStack, value: unknown): { strings: string[]; names: string[] } {
   const strings = stringsIn(value);
-  const names: string[] = [];
-  for (let i = 0; i < strings.length; i++) {
-    if (!strings[i].includes("${")) continue;
-    for (const m of strings[i].matchAll(VALUE_REF)) {
-      const name = `${m[1]}.${m[2]}`;
-      if (names.includes(name)) continue;
-      names.push(name);
-      const values = m[1] === "local" ? stack.locals : stack.variables;
-      if (values.has(m[2])) stringsIn(values.get(m[2]), strings);
-    }
-  }
-  return { strings, names };
+  const names = new Set<string>();
+  for (let i = 0; i < strings.length; i++) if (strings[i].includes("${")) followValueNames(stack, strings[i], names, strings);
+  return { strings, names: [...names] };
 }
 
 /** The managed resources of a pattern's types that the strings name. */
