@@ -53,8 +53,11 @@ const KEPT: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>
   tls_self_signed_cert: { private_key_pem: [] },
 };
 
-/** Blocks and meta-arguments Terraform keeps to itself: no attribute reads them back. */
-const NOT_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
+/**
+ * Blocks and meta-arguments Terraform keeps to itself (and cdktf's `"//"` metadata): no attribute reads them back, and
+ * AWS never returns them to a reader.
+ */
+export const NOT_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
 
 /** Whether a type is outside AWS: its resources and data sources hand back what they are given (`carriedArguments`). */
 export function handsBack(type: string): boolean {

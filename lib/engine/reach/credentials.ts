@@ -13,7 +13,7 @@ import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
 import { dynamicContents } from "./dynamic-blocks";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, NOT_ARGUMENTS, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -911,9 +911,6 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 
 const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
 
-/** Meta-arguments and blocks Terraform keeps to itself: nothing in them reaches AWS. */
-const META = new Set(["depends_on", "lifecycle", "provider", "provisioner", "connection", "count", "for_each", "//"]);
-
 /**
  * Types that put nothing they are given where AWS shows it: the credential resources themselves, and a ciphertext
  * whose plaintext only Terraform's state keeps (the state is its own path, edges-state.ts).
@@ -1072,7 +1069,7 @@ export function writtenWalk<T>(stack: TfStack, matcher: WrittenMatcher<T>): { re
       const attributes = [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])].sort((a, b) => Number(a === "tags_all") - Number(b === "tags_all"));
       const seen = new Set<string>();
       for (const attribute of attributes) {
-        if (META.has(attribute) || own.includes(attribute)) continue;
+        if (NOT_ARGUMENTS.has(attribute) || own.includes(attribute)) continue;
         const value = r.values[attribute];
         const add = (found: T) => {
           const key = matcher.key(found);
