@@ -158,11 +158,15 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
 }
 
 /** The values at `path`, in every block of a repeated one (an MQ broker's users); a list at the end (ACL users' passwords) gives each. */
-function at(r: TfResource, path: readonly string[]): unknown[] {
+function at(r: TfResource, path: readonly string[]): readonly unknown[] {
+  // Asked of every database for each of its password arguments, and most have none: answer that without building lists.
+  if (path.length === 1 && !Array.isArray(r.values[path[0]])) return r.values[path[0]] === undefined ? NONE : [r.values[path[0]]];
   let values: unknown[] = [r.values];
   for (const k of path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((v) => (v && typeof v === "object" ? [(v as Record<string, unknown>)[k]] : []));
   return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
+
+const NONE: readonly unknown[] = Object.freeze([]);
 
 /** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
 export function databasesWithPasswords(stack: TfStack): string[] {
