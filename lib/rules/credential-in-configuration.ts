@@ -36,8 +36,9 @@ export const rule: Rule = {
     title: "A user's credential, a database password or a CA key is written into a resource's configuration blastwall cannot tell the readers of",
     why:
       "The April 2026 agent found a broad token and used it. AWS returns most configuration (settings, targets, parameters, " +
-      "definitions, tags) to whoever may describe the resource, and blastwall does not know which read action returns this " +
-      "attribute, so any agent with read rights in that service may hold the credential and act as its user. It is an error when " +
+      "definitions) to whoever may describe the resource, tags to any service's tag reads and tag:GetResources, and the Terraform " +
+      "state holds all of it; blastwall does not know which read action returns this attribute, so it does not weigh the agents' read " +
+      "rights: any agent may hold the credential and act as its user. It is an error when " +
       "that user can delete data (or when blastwall cannot tell whose it is), a warning otherwise (an error with --strict). A database's " +
       "master password written there is an error (its holder connects and drops the data); so is the private key of a CA a Roles " +
       "Anywhere trust anchor of the stack trusts, when a role its profiles serve can delete data or blastwall cannot tell which roles they are. " +
@@ -60,7 +61,6 @@ export const rule: Rule = {
     for (const w of writtenCredentials(ctx.stack)) {
       const readers = readersOf(ctx, peers, w.resource);
       if (!readers) continue;
-      const names = readers.names;
       const owner = w.user ? ctx.analysis.byAddress.get(w.user) : undefined;
       const cap = owner ? capabilityOf(ctx, owner) : undefined;
       const actions = cap ? capabilityActions(cap) : ["*"];
@@ -78,8 +78,7 @@ export const rule: Rule = {
         severity: dangerous || ctx.strict ? "error" : "warning",
         message:
           `${describe(w.resource)} holds ${w.what} of ${whose} (${w.credential}) in its ${w.attribute} argument, ${can}. ` +
-          `blastwall does not know which read action of ${w.resource.type} returns ${w.attribute}, so any agent with read rights ` +
-          `in that service (${names}) may read the credential and act as ${whose}.`,
+          `${unknownRead(w.resource, w.attribute, readers)} may read the credential and act as ${whose}.`,
         evidence: [
           resourceEvidence(w.resource, `${w.attribute} holds ${w.credential}`),
           { step: "credential", address: w.credential, detail: `${w.what} of ${whose}` },
@@ -100,6 +99,8 @@ export const rule: Rule = {
 
 /** The agents that may read a resource's configuration, as a message names them and as evidence. */
 interface Readers {
+  /** `any agent of this stack or of stack prod`: whose agents they are. */
+  readonly who: string;
   readonly names: string;
   readonly evidence: readonly Evidence[];
 }
@@ -116,17 +117,34 @@ function readersOf(ctx: RuleContext, peers: readonly PeerAgent[], r: TfResource)
   const all = [...agents.map((a) => a.address), ...others.map((p) => `${p.address} of stack ${p.stack}`)];
   if (all.length === 0) return undefined;
   const names = all.slice(0, 3).join(", ") + (all.length > 3 ? ` and ${all.length - 3} more` : "");
+  const stacks = [...new Set(others.map((p) => p.stack))];
+  const where = [...(agents.length > 0 ? ["this stack"] : []), ...(stacks.length > 0 ? [`stack ${stacks.join(", ")}`] : [])];
+  // A principal of another stack an agent there can act as is named among them, and is no agent itself.
+  const who = `any agent of ${where.join(" or of ")}${others.some((p) => p.actsFor !== undefined) ? " or principal one can act as" : ""}`;
   const evidence: Evidence[] = agents.slice(0, 3).map((a) => principalEvidence(a));
   for (const p of others.slice(0, Math.max(0, 3 - evidence.length))) evidence.push({ step: "principal", address: `${p.address} of stack ${p.stack}`, detail: `${p.kind} of stack ${p.stack}, ${p.reason}, which may share the account of ${r.address}` });
-  return { names, evidence };
+  return { who, names, evidence };
+}
+
+/**
+ * Why the readers named may read an attribute of configuration. Whoever reads the resource, its tags (any service's tag
+ * reads, `tag:GetResources`) or the state reads it, and blastwall does not know which action returns it: the agents'
+ * rights are not weighed (red-team round 107, F5: the message said they held read rights in the service they lacked).
+ */
+function unknownRead(r: TfResource, attribute: string, { who, names }: Readers): string {
+  const what = attribute === "tags" || attribute === "tags_all" ? "its tags" : "the resource";
+  return (
+    `blastwall does not know which read action of ${r.type} returns ${attribute}, and whoever reads ${what} or the ` +
+    `Terraform state reads the value, so, whatever its read rights, ${who} (${names})`
+  );
 }
 
 /** A database password or CA key in configuration: what it opens, who may read it, and how bad that is. */
-function secretFinding(ctx: RuleContext, w: WrittenSecret, { names, evidence: readers }: Readers): FindingDraft {
+function secretFinding(ctx: RuleContext, w: WrittenSecret, readers: Readers): FindingDraft {
   // Another stack's secret, handed over by a cross-stack reference, is named as that stack's.
   const of = w.secret.stack !== undefined ? ` of stack ${w.secret.stack}` : "";
   const where = `${describe(w.resource)} holds`;
-  const unknownRead = `blastwall does not know which read action of ${w.resource.type} returns ${w.attribute}, so any agent with read rights in that service (${names})`;
+  const reads = unknownRead(w.resource, w.attribute, readers);
   const base = {
     principal: w.resource.address,
     resource: w.resource.address,
@@ -140,9 +158,9 @@ function secretFinding(ctx: RuleContext, w: WrittenSecret, { names, evidence: re
       severity: "error",
       fix: PASSWORD_FIX,
       message:
-        `${where} the master password of ${db} in its ${w.attribute} argument. ${unknownRead} may read it, connect to ${db} as the ` +
+        `${where} the master password of ${db} in its ${w.attribute} argument. ${reads} may read it, connect to ${db} as the ` +
         `master user and drop the data, which no IAM Deny prevents.`,
-      evidence: [resourceEvidence(w.resource, `${w.attribute} holds the master password of ${db}`), { step: "database", address: db, detail: "whose master password it is" }, ...readers],
+      evidence: [resourceEvidence(w.resource, `${w.attribute} holds the master password of ${db}`), { step: "database", address: db, detail: "whose master password it is" }, ...readers.evidence],
     };
   }
   const key = `${w.secret.key}${of}`;
@@ -167,13 +185,13 @@ function secretFinding(ctx: RuleContext, w: WrittenSecret, { names, evidence: re
     severity: unknown || dangerous.length > 0 || ctx.strict ? "error" : "warning",
     fix: CA_FIX,
     message:
-      `${where} the private key of the CA behind ${behind} (${key}) in its ${w.attribute} argument. ${unknownRead} may read it, sign a ` +
+      `${where} the private key of the CA behind ${behind} (${key}) in its ${w.attribute} argument. ${reads} may read it, sign a ` +
       `client certificate the anchor trusts and take a Roles Anywhere session of any role its profiles serve: ${served}${also}.`,
     evidence: [
       resourceEvidence(w.resource, `${w.attribute} holds the private key ${key}`),
       ...anchors.map((a) => ({ step: "trust-anchor", address: a, detail: `trusts the CA whose key is ${key}` })),
       ...caps.flatMap(({ r, cap }) => [{ step: "principal", address: r.address, detail: `${r.kind} ${r.name}, which a session through the anchor may take` }, ...capabilityEvidence(r, cap)]),
-      ...readers,
+      ...readers.evidence,
     ],
   };
 }

@@ -35,7 +35,7 @@ describe("a database's master password in configuration", () => {
     expect(f[0].severity).toBe("error");
     expect(f[0].resource).toBe("aws_ssm_parameter.p");
     expect(f[0].message).toMatch(/aws_ssm_parameter\.p holds the master password of aws_db_instance\.orders in its tags argument/);
-    expect(f[0].message).toMatch(/read rights in that service \(aws_iam_role\.agent\)[\s\S]*drop the data/);
+    expect(f[0].message).toMatch(/any agent of this stack \(aws_iam_role\.agent\) may read it[\s\S]*drop the data/);
     expect(f[0].evidence.map((e) => e.address)).toEqual(["aws_ssm_parameter.p", "aws_db_instance.orders", "aws_iam_role.agent"]);
     expect(f[0].fix).toMatch(/manage_master_user_password/);
   });

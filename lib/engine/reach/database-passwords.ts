@@ -221,25 +221,47 @@ export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(
 }
 
 /**
- * A literal password this short may be a word of other text (`postgres`, `changeme`): it counts only as a whole value
- * or a delimited token (red-team round 106, B1). A longer one (a generated password written out, a plan's value) is
- * not found by chance, and counts anywhere.
+ * A literal password this short may be a word of other text (`postgres`, `changeme`, `password`): it counts only where
+ * the text gives it as a credential (red-team rounds 106, B1, and 107, F3). A longer one (a generated password written
+ * out, a plan's value) is not found by chance, and counts anywhere.
  */
 export function shortLiteral(literal: string): boolean {
   return literal.length < 16;
 }
 
 /**
- * Whether `s` holds the literal password: anywhere for a long one; for a short one as the whole string or a token no
- * letter, digit, `_`, `.` or `-` runs on from (`postgres://app:PASS@db` holds PASS, `PASS-15-primary` does not).
+ * Whether `s` holds the literal password: anywhere for a long one. A short one counts as a token no letter, digit,
+ * `_`, `.` or `-` runs on from (`PASS-15-primary` does not hold PASS), and then only where a credential is written:
+ * the whole value or a whole line, a quoted string (`"PASS"`, JSON's `{"password":"PASS"}`), a URL's user part
+ * (`postgres://app:PASS@db`), the value of an assignment (`PASSWORD=PASS`, `password = PASS`), or after a password
+ * key or option (`db_password: PASS`, `--password PASS`). A word of a sentence ("the password is in Secrets Manager")
+ * or of a path (`/app/db/password`) is not the password.
  */
 export function holdsLiteral(s: string, literal: string): boolean {
   if (!shortLiteral(literal)) return s.includes(literal);
   const word = /[A-Za-z0-9_.-]/;
   for (let i = s.indexOf(literal); i >= 0; i = s.indexOf(literal, i + 1)) {
-    if ((i === 0 || !word.test(s[i - 1])) && (i + literal.length === s.length || !word.test(s[i + literal.length]))) return true;
+    const end = i + literal.length;
+    if ((i > 0 && word.test(s[i - 1])) || (end < s.length && word.test(s[end]))) continue;
+    if (givenAsCredential(s, i, end)) return true;
   }
   return false;
+}
+
+/** Whether the text around `s[i, end)` gives it as a credential (`holdsLiteral`); a key is read back a short way only. */
+function givenAsCredential(s: string, i: number, end: number): boolean {
+  const from = Math.max(0, i - 80);
+  const before = s.slice(from, i);
+  const after = s.slice(end, end + 80);
+  const lineStart = /\n[ \t]*$/.test(before) || (from === 0 && /^[ \t]*$/.test(before));
+  const lineEnd = /^[ \t]*\r?\n/.test(after) || (end + 80 >= s.length && /^[ \t]*$/.test(after));
+  if (lineStart && lineEnd) return true;
+  const open = before.slice(-1);
+  // A quote inside an encoded string (`\"PASS\"`) closes with its backslash before it.
+  if (/["'`]/.test(open) && (after[0] === open || (after[0] === "\\" && after[1] === open))) return true;
+  if (after[0] === "@" && /(:|\/\/)$/.test(before)) return true;
+  if (/=[ \t]*$/.test(before)) return true;
+  return /(pass|pwd|secret)[A-Za-z0-9_-]*["']?[ \t]*:[ \t]*$/i.test(before) || /(^|\s)--?[A-Za-z0-9-]*(pass|pwd)[A-Za-z0-9-]*[ \t]+$/i.test(before);
 }
 
 /** The databases whose master password the stored strings hold. */

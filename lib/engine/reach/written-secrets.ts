@@ -162,11 +162,11 @@ interface ShortLiteral {
 
 /**
  * Whether an argument holds a short literal as the secret (red-team round 106, B1: a database whose password is
- * `postgres` matched its own `engine` and a tag `postgres-15-primary`): as a whole value or a delimited token
- * (`postgres://app:PASS@db`), and not in the database's own settings (its tags excepted), which are its configuration
- * and not a copy of its password. Where the argument's own strings (through locals and variables) do not show the
- * literal, it came through what the walk follows further (a pass-through, a store read back, a plan's configuration):
- * counted, fail closed.
+ * `postgres` matched its own `engine` and a tag `postgres-15-primary`): where text gives it as a credential
+ * (`holdsLiteral`: `postgres://app:PASS@db`, not a word of a sentence), and not in the database's own settings (its
+ * tags excepted), which are its configuration and not a copy of its password. Where the argument's own strings
+ * (through locals and variables) do not show the literal, it came through what the walk follows further (a
+ * pass-through, a store read back, a plan's configuration): counted, fail closed.
  */
 function wholeLiteral(stack: TfStack, r: TfResource, attribute: string, found: ShortLiteral): boolean {
   if (found.secret.kind === "database-password" && found.secret.database === r.address && attribute !== "tags" && attribute !== "tags_all") return false;
