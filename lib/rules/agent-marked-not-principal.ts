@@ -3,6 +3,9 @@ import type { FindingDraft } from "../engine/findings";
 import type { TfResource } from "../engine/terraform/types";
 import { agentSelector } from "../engine/agents";
 import { iamPlumbing, markedResources, roleLookup, rolesRunAs, type RunsAs } from "../engine/agent-marks";
+import type { TfStack } from "../engine/terraform/types";
+import { refTarget } from "../engine/terraform/tokens";
+import { ACCOUNT_ASSIGNMENT_TYPE } from "../engine/principals/permission-sets";
 
 const CONFIG = "or select it in blastwall.json (`agents.addresses`, `agents.names` or `agents.tags`)";
 
@@ -27,15 +30,16 @@ export const rule: Rule = {
     id: "agent-marked-not-principal",
     title: "Something marked as an AI agent is not credentials blastwall judges",
     why:
-      "blastwall judges the credentials an agent acts with: IAM roles and users. A blastwall:agent tag (or a config selector) on a " +
-      "Lambda function, a task definition, an agent runtime, an instance or a group marks nothing blastwall checks, so the gate " +
+      "blastwall judges the credentials an agent acts with: IAM roles and users, and Identity Center permission sets. A blastwall:agent " +
+      "tag (or a config selector) on a Lambda function, a task definition, an agent runtime, an instance, a group, an Identity Center " +
+      "user or a service-linked role (which only its service can assume) marks nothing blastwall checks: without this finding the gate " +
       "would pass that agent without looking at any of its rights. Where the resource runs as a role of the stack, that role is " +
       "judged as the agent instead, but the guardrails that key on the tag or the /agents/ path (the SCPs, the resource control " +
       "policy) do not see it until the role itself carries the tag.",
     fix:
       "Tag the role (or user) the agent runs as with blastwall:agent = \"true\", or select it in blastwall.json " +
-      "(`agents.addresses`, `agents.names`, `agents.tags`); for a group, tag its users. Remove the mark from the resource if it " +
-      "is not the agent.",
+      "(`agents.addresses`, `agents.names`, `agents.tags`); for a group, tag its users; for an Identity Center user, the permission " +
+      "sets assigned to it. Remove the mark from the resource if it is not the agent.",
     severity: "error",
     category: "input",
   },
@@ -57,15 +61,45 @@ export const rule: Rule = {
     for (const { resource: r, mark } of marked) {
       if (plumbing.has(r.address)) continue;
       const at = r.constructPath ? ` (construct ${r.constructPath})` : "";
-      const head = `${r.address}${at} is marked as an AI agent (${mark.reason}), but it is not credentials blastwall judges (an IAM role or user)`;
+      const markText = `${r.address}${at} is marked as an AI agent (${mark.reason})`;
+      const head = `${markText}, but it is not credentials blastwall judges (an IAM role or user, or an Identity Center permission set)`;
       const evidence: FindingDraft["evidence"][number][] = [{ step: "mark", address: r.address, detail: mark.reason }];
+      if (r.type === SERVICE_LINKED_ROLE) {
+        const service = typeof r.values["aws_service_name"] === "string" ? ` (${r.values["aws_service_name"]})` : "";
+        out.push(finding(r, "error", evidence,
+          `${markText}, but it is a service-linked role: only its service${service} can assume it, so no agent can hold its credentials, and ` +
+            `the mark is misplaced and checks nothing about any agent. This error fails the gate until the mark is on the role or user the agent acts ` +
+            "with (or gone, if no agent was meant).",
+          `Remove the mark from ${r.address}, and tag the role or user the agent acts with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}.`));
+        continue;
+      }
+      if (IDENTITY_CENTER.includes(r.type)) {
+        const sets = assignedPermissionSets(stack, r);
+        for (const a of sets) evidence.push({ step: "assignment", address: a.assignment, detail: `${a.assignment} assigns ${a.permissionSet}${a.via ? ` to ${a.via}, which ${r.address} is a member of` : ` to ${r.address}`}` });
+        const kind = r.type === "aws_identitystore_group" ? "an Identity Center group" : "an Identity Center user";
+        const why = `${markText}, but it is ${kind}: it signs in and acts through the permission sets assigned to it, which blastwall judges, not as itself`;
+        // As for a group whose users are all marked: the credentials are judged, and the mark on the user adds nothing.
+        const all = [...new Set(sets.map((a) => a.permissionSet))];
+        const named = all.filter((a) => !isAgent(a));
+        if (all.length > 0 && named.length === 0) continue;
+        const them = named.length === 1 ? "that permission set" : "those permission sets";
+        out.push(finding(r, "error", evidence,
+          named.length > 0
+            ? `${why}. This stack assigns it ${named.join(", ")}, which ${named.length === 1 ? "is" : "are"} not marked as an agent, so nothing about the agent was checked: ${IN_ITS_PLACE}.`
+            : `${why}, and this stack assigns it none (aws_ssoadmin_account_assignment), so nothing about the agent was checked: ${IN_ITS_PLACE}.`,
+          named.length > 0
+            ? `Tag ${named.join(" and ")} with blastwall:agent = "true", ${CONFIG.replace("select it", `select ${them}`)}: then every right ${them} give${named.length === 1 ? "s" : ""} is judged. ` +
+              `If people sign in with ${them} too, give the agent a permission set of its own and mark that one. Remove the mark from ${r.address}.`
+            : `Tag the permission set assigned to the agent (aws_ssoadmin_permission_set) with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}, in the stack that makes it. Remove the mark from ${r.address}.`));
+        continue;
+      }
       const group = analysis.byAddress.get(r.address);
       if (group?.kind === "group") {
         const members = group.groups;
         if (members.length > 0 && members.every(isAgent)) continue;
         const users = members.length > 0 ? `its users (${members.join(", ")})` : "the users that are agents (the stack adds none to it)";
         out.push(finding(r, "error", evidence,
-          `${head}: a group cannot sign a request, so nothing about the agent was checked, and the gate passes it unseen. ` +
+          `${head}: a group cannot sign a request, so nothing about the agent was checked: ${IN_ITS_PLACE}. ` +
             `Tag ${users} with blastwall:agent = "true", ${CONFIG.replace("select it", "select them")}; then every right the group gives them is judged.`,
           `Tag ${users} with blastwall:agent = "true", ${CONFIG.replace("select it", "select them")}, and remove the mark from ${r.address}.`));
         continue;
@@ -76,13 +110,13 @@ export const rule: Rule = {
       const unresolved = runs.filter((x) => x.role === undefined);
       if (r.mode === "data") {
         out.push(finding(r, "error", evidence,
-          `${head}: it is read from outside this configuration, so this stack does not judge it, and the agent passes unseen.`,
+          `${head}: it is read from outside this configuration, so this stack does not judge it: ${IN_ITS_PLACE}.`,
           `Select the role or user by name in blastwall.json (\`agents.names\`): every stack that names it then judges it as an agent. Judge the stack that makes it there.`));
         continue;
       }
       if (runs.length === 0) {
         out.push(finding(r, "error", evidence,
-          `${head}, and it names no role it runs as: nothing about the agent was checked, and the gate passes it unseen.`,
+          `${head}, and it names no role it runs as, so nothing about the agent was checked: ${IN_ITS_PLACE}.`,
           `Tag the role or user the agent acts with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}; remove the mark from ${r.address} if it is not the agent.`));
         continue;
       }
@@ -97,7 +131,7 @@ export const rule: Rule = {
         ];
         const named = [...new Set(candidates.map((x) => x.candidate!))];
         out.push(finding(r, "error", evidence,
-          `${head}. ${said.join(". ")}: the credentials the agent acts with were not checked, and the gate passes them unseen.${judged}`,
+          `${head}. ${said.join(". ")}: the credentials the agent acts with were not checked, and ${IN_ITS_PLACE}.${judged}`,
           named.length > 0
             ? `Tag the role the agent's code runs as with blastwall:agent = "true", ${CONFIG} (${named.join(" or ")}, if that is it). Remove the mark from ${r.address} if it is not the agent.`
             : `Make the role the agent runs as a role of this stack, referenced from ${r.address} (\`\${aws_iam_role.NAME.arn}\`), and tag it with blastwall:agent = "true", ${CONFIG}; ` +
@@ -114,6 +148,48 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * What an error of this rule stands for: the gate would otherwise pass the agent having judged nothing, so the finding
+ * itself fails it (rounds before 108 said "the gate passes it unseen" inside the very error that failed the gate).
+ */
+const IN_ITS_PLACE = "this error fails the gate instead, until the credentials the agent acts with are marked where blastwall judges them";
+
+const SERVICE_LINKED_ROLE = "aws_iam_service_linked_role";
+
+/** Identity Center users and groups: they act through the permission sets assigned to them. */
+const IDENTITY_CENTER: readonly string[] = ["aws_identitystore_user", "aws_identitystore_group"];
+
+/** The resource a value names by reference (`${aws_identitystore_user.bot.user_id}`), when it is exactly one. */
+function addressOf(v: unknown): string | undefined {
+  const t = refTarget(v);
+  return t && (t.kind === "resource" || t.kind === "data") && t.path.length === 0 ? t.address : undefined;
+}
+
+/**
+ * The permission sets the stack's account assignments give an Identity Center user or group: directly, and, for a
+ * user, through the groups `aws_identitystore_group_membership` puts it in. A permission set named by anything but a
+ * reference to one of the stack's is shown as written.
+ */
+function assignedPermissionSets(stack: TfStack, r: TfResource): { assignment: string; permissionSet: string; via?: string }[] {
+  const principals = new Map<string, string | undefined>([[r.address, undefined]]);
+  if (r.type === "aws_identitystore_user") {
+    for (const m of stack.byType.get("aws_identitystore_group_membership") ?? []) {
+      const group = addressOf(m.values["group_id"]);
+      if (addressOf(m.values["member_id"]) === r.address && group !== undefined) principals.set(group, group);
+    }
+  }
+  const out: { assignment: string; permissionSet: string; via?: string }[] = [];
+  for (const a of stack.byType.get(ACCOUNT_ASSIGNMENT_TYPE) ?? []) {
+    const to = addressOf(a.values["principal_id"]);
+    if (to === undefined || !principals.has(to)) continue;
+    const written = a.values["permission_set_arn"];
+    const set = addressOf(written);
+    const via = principals.get(to);
+    out.push({ assignment: a.address, permissionSet: set ?? `the permission set ${typeof written === "string" ? written : JSON.stringify(written)}`, ...(via ? { via } : {}) });
+  }
+  return out;
+}
 
 /** Why blastwall does not judge a role an attribute of a type it does not know names. */
 const GENERIC = (type: string) =>

@@ -6,6 +6,7 @@ import type { PrincipalNode } from "../engine/analysis-types";
 import { statementName } from "../engine/describe";
 import { principalEvidence, ownAgentRoles } from "./support";
 import { describe, resourceEvidence } from "./protection-support";
+import { ciIssuerOf } from "../engine/ci-issuers";
 
 /** The calls that start a session on a role; each must carry an `agent-` source identity. */
 const ASSUME = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
@@ -127,6 +128,45 @@ function onlyStartsSessions(statements: readonly Statement[] | undefined): boole
   );
 }
 
+/**
+ * The CI services whose OIDC tokens a web-identity statement admits: by its Federated provider ARNs, or, where those
+ * are not literal, by the issuer its conditions' keys name (`token.actions.githubusercontent.com:sub`). Their tokens
+ * never carry the `https://aws.amazon.com/source_identity` claim (ci-issuers.ts), the only source identity
+ * AssumeRoleWithWebIdentity takes, so a trust can require one of them only by refusing every job.
+ */
+function ciIssuersAdmitted(s: Statement): string[] {
+  if (s.unknown !== undefined || !covers(s, "sts:AssumeRoleWithWebIdentity")) return [];
+  const hosts = (s.principals ?? []).filter((p) => p.type === "Federated").flatMap((p) => p.identifiers.map((i) => /:oidc-provider\/(.+)$/i.exec(i)?.[1]));
+  for (const c of s.conditions) {
+    const i = c.key.lastIndexOf(":");
+    if (i > 0 && c.key.slice(0, i).includes(".")) hosts.push(c.key.slice(0, i));
+  }
+  const names = hosts.filter((h): h is string => h !== undefined && !/[*?$]/.test(h)).map((h) => ciIssuerOf(h.toLowerCase())?.name);
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
+}
+
+/** The AgentPrincipal that builds the entry role for a CI service (the constructs refuse to trust one directly). */
+function entryConstruct(names: readonly string[]): string {
+  const one = (n: string) =>
+    n === "GitHub Actions" ? "AgentPrincipal.githubActions" : n === "GitLab CI" ? "AgentPrincipal.gitlabCi" : "AgentPrincipal.oidc({ ..., tokensCarrySourceIdentity: false })";
+  return [...new Set(names.map(one))].join(" / ");
+}
+
+/** The entry role in one sentence, for the message; `entryRoleFix` spells it out. */
+function entryRoleHint(names: readonly string[]): string {
+  return `Trust the job through an entry role instead, which starts this role's sessions with a source identity (README "Agents in CI"; ${entryConstruct(names)} builds one).`;
+}
+
+/** How to trust a CI job through an entry role: the fix for a CI trust, open or locked. */
+function entryRoleFix(agent: string, names: readonly string[]): string {
+  return (
+    `Trust the job through an entry role (README "Agents in CI"; ${entryConstruct(names)} builds one): a role that trusts the ${names.join(" / ")} ` +
+    `provider with the job's exact sub and may do nothing but sts:AssumeRole and sts:SetSourceIdentity on ${agent}, while the trust of ${agent} ` +
+    "admits only that role, with StringLike sts:SourceIdentity = agent-*; the job assumes the entry role with its token, then this role with " +
+    "--source-identity agent-<job id>."
+  );
+}
+
 function principalsOf(s: Statement): string {
   const ids = (s.principals ?? []).flatMap((p) => p.identifiers.map((i) => (p.type === "*" ? "*" : `${p.type} ${i}`)));
   return ids.length ? ids.join(", ") : s.notPrincipals ? "every principal but a few (NotPrincipal)" : "no principal named";
@@ -138,6 +178,40 @@ function principalsOf(s: Statement): string {
  * policies recognise agent sessions (`aws:SourceIdentity` = `agent-*`). A trust that lets a session start
  * without one loses all of that.
  */
+/**
+ * Statements that admit a CI service's web identities only with a source identity, which their tokens never carry: the
+ * role cannot be entered that way at all. Nothing is at risk, but the job fails at its first call; a warning, with the
+ * entry role that gives those sessions a source identity.
+ */
+function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open: readonly { statement: Statement; open: string[] }[]): FindingDraft[] {
+  const r = agent.resource;
+  const out: FindingDraft[] = [];
+  for (const s of statements) {
+    if (s.effect !== "Allow" || open.some((o) => o.statement === s && o.open.includes("sts:AssumeRoleWithWebIdentity"))) continue;
+    const ci = ciIssuersAdmitted(s);
+    if (ci.length === 0) continue;
+    const how = s.conditions.some(requiresSourceIdentity) ? "it requires an sts:SourceIdentity" : "a Deny of the trust refuses sessions without an sts:SourceIdentity";
+    out.push({
+      principal: agent.address,
+      resource: s.source.address,
+      actions: [],
+      severity: "warning",
+      message:
+        `${describe(r)} is an AI agent role that no ${ci.join(" or ")} job can assume: ${statementName(s)} of its trust policy admits ` +
+        `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how}, which AssumeRoleWithWebIdentity takes only from the token's ` +
+        `https://aws.amazon.com/source_identity claim, and ${ci.join(" and ")} tokens never carry it: every job is refused. ` +
+        entryRoleHint(ci),
+      fix: entryRoleFix(r.address, ci),
+      evidence: [
+        principalEvidence(agent),
+        { step: "trust", address: s.source.address, detail: `${statementName(s)}: ${s.conditions.map((c) => `${c.operator} ${c.key}`).join(", ") || "no conditions"}` },
+      ],
+      ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+    });
+  }
+  return out;
+}
+
 export const rule: Rule = {
   meta: {
     id: "agent-source-identity",
@@ -146,22 +220,28 @@ export const rule: Rule = {
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
       "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
-      "another role's session (AgentRole's, for GitHub Actions, GitLab CI and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there.",
+      "another role's session (AgentRole's, for GitHub Actions, GitLab CI and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
+      "A trust that admits such a CI issuer's web identities only with a source identity is a role no job can assume: a warning.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
-      "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does).",
+      "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
+      "token (GitHub Actions, GitLab CI, CircleCI...) never carries one: trust the job through an entry role instead, which may only " +
+      "assume the agent role with a source identity (README \"Agents in CI\"; AgentPrincipal.githubActions, gitlabCi or oidc with " +
+      "tokensCarrySourceIdentity: false build it).",
     severity: "error",
     category: "protection",
   },
   check({ analysis }) {
     const out: FindingDraft[] = [];
     for (const agent of ownAgentRoles(analysis.agents)) {
-      // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
-      // start another role's session, which is where the source identity is set and required.
-      if (isEntryRole(agent, analysis.principals)) continue;
       const r = agent.resource;
       const extra = r.constructPath ? { constructPath: r.constructPath } : {};
       const trust = agent.trustPolicy;
+      const open = trust ? openStatements(trust.statements) : [];
+      if (trust) out.push(...lockedOut(agent, trust.statements, open));
+      // An entry role (AgentRole's, for principals whose sessions cannot carry a source identity) can do nothing but
+      // start another role's session, which is where the source identity is set and required.
+      if (isEntryRole(agent, analysis.principals)) continue;
       if (!trust) {
         out.push({
           principal: agent.address, resource: agent.address, actions: [],
@@ -171,22 +251,28 @@ export const rule: Rule = {
         });
         continue;
       }
-      for (const { statement: s, open } of openStatements(trust.statements)) {
+      for (const { statement: s, open: calls } of open) {
         const where = `${statementName(s)} of its trust policy`;
         const what = s.unknown
           ? `${where} cannot be read (${s.unknown}), so it may let a session start without one`
           : s.conditions.some((c) => c.key.toLowerCase() === KEY)
-            ? `${where} lets ${principalsOf(s)} call ${open.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
-            : `${where} lets ${principalsOf(s)} call ${open.join(", ")} with no sts:SourceIdentity condition`;
+            ? `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
+            : `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with no sts:SourceIdentity condition`;
+        // A CI job cannot meet the condition this rule asks for: say so, and how its sessions get a source identity.
+        const ci = calls.includes("sts:AssumeRoleWithWebIdentity") ? ciIssuersAdmitted(s) : [];
+        const cure = ci.length
+          ? `Do not require one in this statement: AssumeRoleWithWebIdentity takes a source identity only from the token's ` +
+            `https://aws.amazon.com/source_identity claim, which ${ci.join(" and ")} tokens never carry, so the role would refuse every job. ` +
+            entryRoleHint(ci)
+          : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*.";
         out.push({
           principal: agent.address,
           resource: s.source.address,
           actions: [],
           message:
             `${describe(r)} is an AI agent role assumable without a source identity: ${what}. Its sessions could not be told apart ` +
-            "from others in CloudTrail or by the aws:SourceIdentity guardrails. " +
-            (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") +
-            " StringLike sts:SourceIdentity = agent-*.",
+            "from others in CloudTrail or by the aws:SourceIdentity guardrails. " + cure,
+          ...(ci.length ? { fix: entryRoleFix(r.address, ci) } : {}),
           evidence: [
             principalEvidence(agent),
             {

@@ -394,3 +394,81 @@ test("config agents.tags: a team tag on buckets and log groups marks nothing; on
   // The agent tag itself on a bucket is still a mark (someone meant it as the agent).
   expect(marked(tf({ "aws_s3_bucket.b": { bucket: "b", tags: AGENT } }), config).map((f) => f.severity)).toEqual(["error"]);
 });
+
+describe("what the errors say (red-team round 108, F5a and F5b)", () => {
+  test("a service-linked role: only its service can assume it, the mark is misplaced; an error all the same", () => {
+    const [f, ...rest] = marked(tf({ "aws_iam_service_linked_role.es": { aws_service_name: "opensearchservice.amazonaws.com", tags: AGENT } }));
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("but it is a service-linked role: only its service (opensearchservice.amazonaws.com) can assume it, so no agent can hold its credentials");
+    expect(f.message).toContain("the mark is misplaced");
+    expect(f.message).not.toContain("not credentials blastwall judges (an IAM role or user");
+    expect(f.fix).toContain("Remove the mark from aws_iam_service_linked_role.es");
+  });
+
+  test("no error says the gate passes what it fails: each says the error fails the gate instead", () => {
+    const cases = [
+      tf({ "aws_s3_bucket.b": { bucket: "b", tags: AGENT } }),
+      tf({ "aws_iam_group.g": { name: "g", tags: AGENT } }),
+      tf({ "aws_lambda_function.f": { function_name: "f", role: "arn:aws:iam::111111111111:role/elsewhere", tags: AGENT } }),
+      tf({ "data.aws_lambda_function.f": { function_name: "f" } }),
+      tf({ "aws_iam_service_linked_role.es": { aws_service_name: "opensearchservice.amazonaws.com", tags: AGENT } }),
+    ];
+    const found = cases.flatMap((json, i) => marked(json, i === 3 ? { agents: { addresses: ["data.aws_lambda_function.f"] } } : {}));
+    expect(found.map((f) => f.severity)).toEqual(["error", "error", "error", "error", "error"]);
+    for (const f of found) {
+      expect(f.message).not.toMatch(/passes (it|them)? ?unseen/);
+      expect(f.message).toMatch(/this error fails the gate|This error fails the gate/i);
+    }
+  });
+
+  const IC = "${tolist(data.aws_ssoadmin_instances.this.arns)[0]}";
+  /** An Identity Center user `bot`, assigned permission set `power` directly or through group `g`. */
+  const identityCenter = (opts: { viaGroup?: boolean; setTags?: Obj; assign?: boolean } = {}) =>
+    tf({
+      "data.aws_ssoadmin_instances.this": {},
+      "aws_identitystore_user.bot": { identity_store_id: "d-1234567890", display_name: "Coding Agent", user_name: "coding-agent", name: [{ given_name: "Coding", family_name: "Agent" }] },
+      "aws_identitystore_group.g": { identity_store_id: "d-1234567890", display_name: "agents" },
+      "aws_identitystore_group_membership.m": { identity_store_id: "d-1234567890", group_id: "${aws_identitystore_group.g.group_id}", member_id: "${aws_identitystore_user.bot.user_id}" },
+      "aws_ssoadmin_permission_set.power": { instance_arn: IC, name: "PowerUser", session_duration: "PT8H", ...(opts.setTags ? { tags: opts.setTags } : {}) },
+      "aws_ssoadmin_managed_policy_attachment.power": { instance_arn: IC, permission_set_arn: "${aws_ssoadmin_permission_set.power.arn}", managed_policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess" },
+      ...(opts.assign === false
+        ? {}
+        : {
+            "aws_ssoadmin_account_assignment.bot": {
+              instance_arn: IC,
+              permission_set_arn: "${aws_ssoadmin_permission_set.power.arn}",
+              principal_id: opts.viaGroup ? "${aws_identitystore_group.g.group_id}" : "${aws_identitystore_user.bot.user_id}",
+              principal_type: opts.viaGroup ? "GROUP" : "USER",
+              target_id: "111111111111",
+              target_type: "AWS_ACCOUNT",
+            },
+          }),
+    });
+  const BOT = { agents: { addresses: ["aws_identitystore_user.bot"] } };
+
+  test("an Identity Center user: the fix names the permission set the stack assigns it, directly or through a group", () => {
+    for (const viaGroup of [false, true]) {
+      const [f, ...rest] = marked(identityCenter({ viaGroup }), BOT);
+      expect(rest).toEqual([]);
+      expect(f.severity).toBe("error");
+      expect(f.message).toContain("but it is an Identity Center user: it signs in and acts through the permission sets assigned to it");
+      expect(f.message).toContain("This stack assigns it aws_ssoadmin_permission_set.power, which is not marked as an agent");
+      expect(f.fix).toContain('Tag aws_ssoadmin_permission_set.power with blastwall:agent = "true", or select that permission set in blastwall.json');
+      expect(f.fix).not.toContain("Tag the role or user");
+      expect(f.evidence.map((e) => e.detail)).toContain(
+        viaGroup
+          ? "aws_ssoadmin_account_assignment.bot assigns aws_ssoadmin_permission_set.power to aws_identitystore_group.g, which aws_identitystore_user.bot is a member of"
+          : "aws_ssoadmin_account_assignment.bot assigns aws_ssoadmin_permission_set.power to aws_identitystore_user.bot",
+      );
+    }
+  });
+
+  test("the controls: no assignment in the stack says so; the permission set marked too, nothing from this rule", () => {
+    const [none] = marked(identityCenter({ assign: false }), BOT);
+    expect(none.message).toContain("this stack assigns it none (aws_ssoadmin_account_assignment)");
+    expect(none.fix).toContain("Tag the permission set assigned to the agent (aws_ssoadmin_permission_set)");
+    expect(marked(identityCenter({ setTags: AGENT }), BOT)).toEqual([]);
+    expect(marked(identityCenter(), { agents: { addresses: ["aws_identitystore_user.bot", "aws_ssoadmin_permission_set.power"] } })).toEqual([]);
+  });
+});

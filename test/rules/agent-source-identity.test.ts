@@ -124,3 +124,72 @@ describe("agent-source-identity: entry roles", () => {
     expect(run(rule, withPolicy({ Effect: "Allow", Action: "sts:*", Resource: "${aws_iam_role.a.arn}" }))).toHaveLength(1);
   });
 });
+
+describe("agent-source-identity: CI issuers, whose tokens never carry a source identity (red-team round 108)", () => {
+  const GITHUB = { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" };
+  const SUB = { "token.actions.githubusercontent.com:sub": "repo:acme/app:pull_request" };
+  const SI = { "sts:SourceIdentity": "agent-*" };
+  const web = (condition: Record<string, unknown>, principal: unknown = GITHUB) => allow(condition, "sts:AssumeRoleWithWebIdentity", principal);
+
+  it("an open GitHub Actions trust: the fix is an entry role, not a condition no job can meet", () => {
+    const found = run(rule, tf({ "aws_iam_role.agent": trust(web({ StringLike: SUB })) }));
+    expect(found).toHaveLength(1);
+    const [f] = found;
+    expect(f.severity).toBeUndefined();
+    expect(f.message).toContain("call sts:AssumeRoleWithWebIdentity with no sts:SourceIdentity condition");
+    expect(f.message).toContain("Do not require one in this statement");
+    expect(f.message).toContain("which GitHub Actions tokens never carry, so the role would refuse every job");
+    expect(f.message).toContain('entry role instead, which starts this role\'s sessions with a source identity (README "Agents in CI"; AgentPrincipal.githubActions builds one)');
+    expect(f.message).not.toContain("Require StringLike");
+    expect(f.fix).toContain("may do nothing but sts:AssumeRole and sts:SetSourceIdentity on aws_iam_role.agent");
+    expect(f.fix).toContain("with StringLike sts:SourceIdentity = agent-*");
+  });
+
+  it("a GitHub Actions trust that requires a source identity is a role no job can assume: a warning that says so", () => {
+    const found = run(rule, tf({ "aws_iam_role.agent": trust(web({ StringLike: { ...SUB, ...SI } })) }));
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe("warning");
+    expect(found[0].message).toContain("aws_iam_role.agent is an AI agent role that no GitHub Actions job can assume: statement Sid \"Runner\" (#0)");
+    expect(found[0].message).toContain("but it requires an sts:SourceIdentity");
+    expect(found[0].message).toContain("every job is refused");
+    expect(found[0].fix).toContain("entry role");
+  });
+
+  it("so is one a Deny of missing source identities guards", () => {
+    const deny = { Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity", Condition: { Null: { "sts:SourceIdentity": "true" } } };
+    const found = run(rule, tf({ "aws_iam_role.agent": trust(web({ StringLike: SUB }), deny) }));
+    expect(found.map((f) => [f.severity, f.message.includes("a Deny of the trust refuses sessions without an sts:SourceIdentity")])).toEqual([["warning", true]]);
+  });
+
+  it("the issuer is read from a condition key when the provider is not literal (GitLab CI)", () => {
+    const gitlab = web({ StringEquals: { "gitlab.com:sub": "project_path:acme/app:ref_type:branch:ref:main" } }, { Federated: "${var.provider_arn}" });
+    const [open] = run(rule, tf({ "aws_iam_role.agent": trust(gitlab) }));
+    expect(open.message).toContain("which GitLab CI tokens never carry");
+    expect(open.message).toContain("AgentPrincipal.gitlabCi builds one");
+  });
+
+  it("the controls: an issuer that may carry the claim keeps the plain fix, and requiring it there passes", () => {
+    const idp = { Federated: "arn:aws:iam::111111111111:oidc-provider/idp.example.com" };
+    const [f] = run(rule, tf({ "aws_iam_role.agent": trust(web({ StringEquals: { "idp.example.com:sub": "agent" } }, idp)) }));
+    expect(f.message).toContain("Require StringLike sts:SourceIdentity = agent-*");
+    expect(f.message).not.toContain("entry role");
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(web({ StringEquals: { "idp.example.com:sub": "agent" }, StringLike: SI }, idp)) }))).toEqual([]);
+    // An AssumeRole trust of a runner with the condition, and a GitHub one with IfExists (a token without the claim gets in).
+    expect(run(rule, tf({ "aws_iam_role.agent": trust(allow({ StringLike: SI })) }))).toEqual([]);
+    const [ifExists] = run(rule, tf({ "aws_iam_role.agent": trust(web({ StringLike: SUB, StringLikeIfExists: SI })) }));
+    expect(ifExists.severity).toBeUndefined();
+    expect(ifExists.message).toContain("GitHub Actions tokens never carry");
+  });
+
+  it("the entry role written in plain Terraform passes: open to the job, its target requiring the source identity", () => {
+    const json = tf({
+      "aws_iam_role.entry": trust(web({ StringLike: SUB })),
+      "aws_iam_role_policy.entry": {
+        role: "${aws_iam_role.entry.name}",
+        policy: policy({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity"], Resource: "${aws_iam_role.a.arn}" }),
+      },
+      "aws_iam_role.a": agentRole({ name: "a", assume_role_policy: policy(allow({ StringLike: SI }, ["sts:AssumeRole", "sts:SetSourceIdentity"], { AWS: "${aws_iam_role.entry.arn}" })) }),
+    });
+    expect(run(rule, json)).toEqual([]);
+  });
+});

@@ -81,8 +81,8 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
   // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
-  const admittedBy = (statements: readonly Statement[]) =>
-    statements.some((s) => denyOnCallerCertainlyApplies(s, exact.arnPattern, mine)) ? [] : principalAdmits(statements, exact).filter((s) => callerMayMeet(s, exact.arnPattern, mine));
+  const admittedBy = (statements: readonly Statement[], as: { arnPattern: string } = exact, account = mine) =>
+    statements.some((s) => denyOnCallerCertainlyApplies(s, as.arnPattern, account)) ? [] : principalAdmits(statements, as).filter((s) => callerMayMeet(s, as.arnPattern, account));
   const admits = (role: PrincipalNode) => {
     let a = admitted.get(role);
     // A Deny of the trust whose conditions on who calls certainly hold for p blocks it on every path, its own
@@ -129,6 +129,12 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
       const theirs = resourceAccount(ctx.stack, role.resource);
       if (theirs !== undefined && theirs !== mine) continue;
     }
+    // The principal's account unknown, the role's known: the trust alone is enough only if it names the principal as
+    // it would be in the role's account. One that names it by an ARN of another account (`111111111111:role/agents/
+    // coder` on a role placed in 222222222222) either names another principal, or the principal across accounts,
+    // where its own sts:AssumeRole grant is needed (above; red-team round 108, F4).
+    const placed = !p.external && mine === undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
+    if (placed !== undefined && role.trustPolicy && admittedBy(role.trustPolicy.statements, { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${placed}:`) }, placed).length === 0) continue;
     const trust = admits(role);
     if (trust.length === 0 || callerDenied(role)) continue;
     const whom = certain(role)
@@ -138,7 +144,9 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
         : `an ARN that may be that of ${p.address} (a name computed at apply time)`;
     // An agent outside the stack may sit in another account, where its own policies (not visible here) must allow the call too.
     const enough = !p.external || (peerAccount !== undefined && roleAccount === peerAccount) ? "which is enough within one account" : "and its own policies live outside this stack, so blastwall counts that they may allow the call";
-    add(role.address, "assume-role", "sts:AssumeRole", trustNamesText(role, whom, trust[0], enough));
+    // Pinned, a principal named by another account's ARN drops out above; say so where that is what is missing.
+    const pin = !p.external && mine === undefined ? ` (the aws provider of ${p.address} is not pinned to an account, so blastwall counts it in the role's account: set allowed_account_ids so blastwall knows which account it is in)` : "";
+    add(role.address, "assume-role", "sts:AssumeRole", trustNamesText(role, whom, trust[0], enough + pin));
   }
   // A trust that admits anyone (`*`, an Allow with NotPrincipal, or one blastwall cannot read) grants the call to the
   // stack's own principals as a trust naming them does: within one account no identity Allow is needed. (An account

@@ -12,6 +12,9 @@ import { roleOfCompute, roleOfValue } from "./role-of";
 import { normaliseAccount } from "./trust-index";
 import { resourcePartOf } from "./resource-part";
 import { agentTokens, type WebIdentityToken } from "./edges-web-identity";
+import type { Statement } from "../iam/types";
+import type { TfResource } from "../terraform/types";
+import { isObject } from "../json";
 
 /** Any EKS cluster's OIDC issuer as an IAM identity provider (`oidc.eks.REGION.amazonaws.com/id/ID`). */
 const EKS_OIDC_PROVIDER = "arn:*:iam::*:oidc-provider/oidc.eks.*";
@@ -61,9 +64,11 @@ export function clusterEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): 
     }
   }
   const mayBe = (arn: string | undefined) => arn === undefined || globsIntersect(normaliseAccount(arn), normaliseAccount(p.arnPattern), { caseInsensitive: true });
-  for (const a of stackAccessOf(ctx.stack, p.address, mayBe)) {
+  // Cluster-wide access first: each role is told once, by the widest route to it.
+  const accesses = [...stackAccessOf(ctx.stack, p.address, mayBe)].sort((a, b) => Number(accessNamespaces(a.res) !== undefined) - Number(accessNamespaces(b.res) !== undefined));
+  for (const a of accesses) {
     const how = `${a.res.address} administers ${a.cluster?.res.address ?? a.name} for it: ${a.why}`;
-    if (a.cluster) clusterWorkloadEdges(ctx, a.cluster, "EKS access", (what) => `${how}; ${what}`, reached, add, a.res.address);
+    if (a.cluster) clusterWorkloadEdges(ctx, a.cluster, "EKS access", (what) => `${how}; ${what}`, reached, add, a.res.address, accessNamespaces(a.res));
     else if (!reached.has(`eks:${a.name}`)) {
       reached.add(`eks:${a.name}`);
       add(ctx.unknown(`eks:${a.name}`, `pods of the EKS cluster ${a.name}, which is not in this stack and may run as any role`), "hijack", "EKS access", () => `${how}; that cluster is not in this stack, and its pods may run as roles blastwall cannot see`, a.res.address);
@@ -137,7 +142,47 @@ function tokenLogsIn(t: WebIdentityToken, i: Clusters.ClusterIssuer): boolean {
   });
 }
 
-function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string): void {
+/**
+ * The namespaces an access policy association is scoped to (`access_scope { type = "namespace" }`), when written out;
+ * undefined for cluster scope or one blastwall cannot read (read as the whole cluster).
+ */
+function accessNamespaces(res: TfResource): readonly string[] | undefined {
+  if (res.type !== "aws_eks_access_policy_association") return undefined;
+  const raw = res.values["access_scope"];
+  const blocks = Array.isArray(raw) ? raw : [raw];
+  const scope = blocks.length === 1 && isObject(blocks[0]) ? blocks[0] : undefined;
+  const ns = scope?.["type"] === "namespace" ? scope["namespaces"] : undefined;
+  return Array.isArray(ns) && ns.length > 0 && ns.every((n) => typeof n === "string" && !n.includes("${")) ? (ns as string[]) : undefined;
+}
+
+const SUB_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike"]);
+
+/**
+ * The `sub` values of an IRSA trust statement when every one names a service account of a namespace outside `scope`
+ * (`system:serviceaccount:kube-system:ebs-csi-controller-sa` for an access scoped to `app`): an administrator of
+ * those namespaces cannot create the service account the trust asks for. Undefined when some value may name a
+ * namespace in scope, or blastwall cannot read it.
+ */
+function subsOutside(s: Statement, scope: readonly string[]): string[] | undefined {
+  if (s.unknown !== undefined) return undefined;
+  for (const c of s.conditions) {
+    const op = c.operator.toLowerCase().replace(/^foranyvalue:/, "");
+    if (!c.key.toLowerCase().endsWith(":sub") || !SUB_OPERATORS.has(op) || c.values.length === 0) continue;
+    const like = op === "stringlike";
+    const outside = c.values.every((v) => {
+      // Kubernetes names hold no `:`, so a StringLike `*` before the last one stays within the namespace.
+      const ns = /^system:serviceaccount:([^:]+):[^:]+$/.exec(v)?.[1];
+      if (ns === undefined || ns.includes("${")) return false;
+      // StringEquals compares literally; no namespace holds `*` or `?`, so such a value names none.
+      const written = like ? ns : ns.replace(/[*?]/g, "_");
+      return !scope.some((n) => globsIntersect(n, written, { caseInsensitive: op.endsWith("ignorecase") }));
+    });
+    if (outside) return [...c.values];
+  }
+  return undefined;
+}
+
+function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: (what: string) => string, reached: Set<string>, add: AddEdge, via: string, namespaces?: readonly string[]): void {
   const once = (key: string) => !reached.has(key) && (reached.add(key), true);
   for (const w of c.workloads) {
     const role = w.value !== undefined ? roleOfValue(ctx, w.value) : roleOfCompute(ctx, w.res, w.attribute, false);
@@ -148,7 +193,17 @@ function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: 
   // IRSA: an administrator creates whatever service account a trust asks for, and the cluster's OIDC issuer signs its tokens.
   for (const { role, statement, providers } of ctx.federatedTrusts("oidc-provider", "sts:AssumeRoleWithWebIdentity")) {
     if (providers && !providers.some((id) => globsIntersect(id, EKS_OIDC_PROVIDER, { caseInsensitive: true }))) continue;
-    if (once(role.address)) add(role.address, "hijack", label, () => why(`a service account it creates there can assume ${role.address}, whose trust admits web identities of an EKS cluster's OIDC issuer (${statementName(statement)})`), via);
+    if (!once(role.address)) continue;
+    const admits = `${role.address}, whose trust admits web identities of an EKS cluster's OIDC issuer (${statementName(statement)})`;
+    // Scoped to namespaces the trust's service accounts are not in, it cannot create them; a pod of its own still
+    // shares nodes with theirs, and blastwall reads no pod security or scheduling rule that would keep it off.
+    const outside = namespaces && subsOutside(statement, namespaces);
+    const text = outside
+      ? `it cannot create the service account the trust of ${role.address} asks for (sub ${outside.join(", ")}), outside its access scope (namespace ${namespaces!.join(", ")}), ` +
+        `but a privileged pod it runs in ${namespaces!.join(", ")}, on a node where that service account's pods run, can read their tokens (blastwall does not judge pod ` +
+        `security or scheduling) and so assume ${admits}`
+      : `a service account it creates there can assume ${admits}`;
+    add(role.address, "hijack", label, () => why(text), via);
   }
   if (c.unseenNodes && once(`eks-nodes:${c.res.address}`)) {
     add(ctx.unknown(`eks-nodes:${c.res.address}`, `the nodes of ${c.res.address}, which are not in this stack and run as roles blastwall cannot see`), "hijack", label, () => why(`a pod it schedules there can take the role of its nodes, which this stack does not show`), via);
