@@ -68,3 +68,31 @@ describe("an access policy scoped to namespaces, and an IRSA trust's sub (red-te
     expect(route(stack(APP, undefined))).toContain(CREATES);
   });
 });
+
+describe("an access policy scoped to namespaces, and a pod identity association's namespace", () => {
+  /** The stack above with role `pia`, which can delete volumes, given to pods of `namespace` by a pod identity association. */
+  const withAssociation = (scope: Obj, namespace: string) => {
+    const json = stack(scope, KUBE_SYSTEM) as { resource: Record<string, Record<string, Obj>> };
+    json.resource["aws_iam_role"]["pia"] = {
+      name: "pia",
+      assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }),
+      inline_policy: [{ name: "p", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) }],
+    };
+    json.resource["aws_eks_pod_identity_association"] = {
+      pia: { cluster_name: "${aws_eks_cluster.main.name}", namespace, service_account: "worker", role_arn: "${aws_iam_role.pia.arn}" },
+    };
+    const f = errors(check(json), "agent-transitive-destroy").find((x) => x.resource === "aws_iam_role.pia");
+    return f?.evidence.find((e) => e.step === "hijack")?.detail;
+  };
+
+  test("an association for a namespace outside the scope: still a path, through a pod on the node, and the text says so", () => {
+    const text = withAssociation(APP, "kube-system");
+    expect(text).toContain("it cannot run pods in namespace kube-system, where its pod identity association aws_eks_pod_identity_association.pia gives pods its role");
+    expect(text).toContain("a privileged pod it runs in app, on a node where those pods run, can read their credentials");
+  });
+
+  test("the controls: the association's namespace in scope, or cluster scope", () => {
+    expect(withAssociation(APP, "app")).toContain("a pod it schedules there can take the role of its pod identity association aws_eks_pod_identity_association.pia");
+    expect(withAssociation({ type: "cluster" }, "kube-system")).toContain("a pod it schedules there can take the role of its pod identity association");
+  });
+});

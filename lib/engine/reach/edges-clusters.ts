@@ -188,7 +188,18 @@ function clusterWorkloadEdges(ctx: EdgeContext, c: Cluster, label: string, why: 
     const role = w.value !== undefined ? roleOfValue(ctx, w.value) : roleOfCompute(ctx, w.res, w.attribute, false);
     if (role === null) continue;
     const to = role ?? ctx.unknown(`role-of:${w.res.address}`, `the role ${w.res.address} runs as, which blastwall cannot resolve`);
-    if (once(to)) add(to, "hijack", label, () => why(`a pod it schedules there can take the role of ${w.what} (${role ?? "a role blastwall cannot resolve"})`), via);
+    if (!once(to)) continue;
+    const runsAs = `${w.what} (${role ?? "a role blastwall cannot resolve"})`;
+    // An association for a namespace outside the access scope: its pods are not ones the agent may create (the same
+    // node route as an IRSA trust's service account outside the scope, below).
+    const ns = namespaces && w.res.type === "aws_eks_pod_identity_association" ? w.res.values["namespace"] : undefined;
+    const outside = typeof ns === "string" && !ns.includes("${") && !namespaces!.some((n) => globsIntersect(n, ns)) ? ns : undefined;
+    const text = outside
+      ? `it cannot run pods in namespace ${outside}, where ${w.what} gives pods its role, outside its access scope (namespace ${namespaces!.join(", ")}), ` +
+        `but a privileged pod it runs in ${namespaces!.join(", ")}, on a node where those pods run, can read their credentials (blastwall does not judge pod ` +
+        `security or scheduling) and so take the role of ${runsAs}`
+      : `a pod it schedules there can take the role of ${runsAs}`;
+    add(to, "hijack", label, () => why(text), via);
   }
   // IRSA: an administrator creates whatever service account a trust asks for, and the cluster's OIDC issuer signs its tokens.
   for (const { role, statement, providers } of ctx.federatedTrusts("oidc-provider", "sts:AssumeRoleWithWebIdentity")) {
