@@ -173,12 +173,6 @@ function principalsOf(s: Statement): string {
 }
 
 /**
- * `sts:SourceIdentity` is set once, at the first AssumeRole, cannot be changed for the session, survives role
- * chaining and is logged with every call: it is how an agent's actions stay attributable and how SCPs and key
- * policies recognise agent sessions (`aws:SourceIdentity` = `agent-*`). A trust that lets a session start
- * without one loses all of that.
- */
-/**
  * Statements that admit a CI service's web identities only with a source identity, which their tokens never carry: the
  * role cannot be entered that way at all. Nothing is at risk, but the job fails at its first call; a warning, with the
  * entry role that gives those sessions a source identity.
@@ -212,6 +206,12 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
   return out;
 }
 
+/**
+ * `sts:SourceIdentity` is set once, at the first AssumeRole, cannot be changed for the session, survives role
+ * chaining and is logged with every call: it is how an agent's actions stay attributable and how SCPs and key
+ * policies recognise agent sessions (`aws:SourceIdentity` = `agent-*`). A trust that lets a session start
+ * without one loses all of that.
+ */
 export const rule: Rule = {
   meta: {
     id: "agent-source-identity",
