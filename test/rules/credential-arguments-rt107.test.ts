@@ -3,6 +3,9 @@
  * environment, a task definition, a stack's parameters, a ciphertext's plaintext), then copied by reference from that
  * argument into a tag the agent can read. In Terraform a reference to a configured argument is the value it was
  * given, whatever the type; an attribute AWS makes (`arn`, `id`) and the resource's other arguments are not.
+ *
+ * F4: a one-way hash of a strong generated secret (a redeploy trigger `substr(sha256(random_password.db.result), 0, 12)`)
+ * is not the secret; a hash of one that may be weak still is (cracked offline).
  */
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
@@ -144,5 +147,89 @@ output "name" { value = aws_lambda_function.f.function_name }
   test("the module's output of the variable holding the key: an error; its other variable and the function's name: none", async () => {
     expect(await run("{ k = module.fn.s }")).toEqual([expect.stringMatching(/aws_ssm_parameter\.p holds an access key of aws_iam_user\.deploy \(aws_iam_access_key\.k\) in its tags/)]);
     expect(await run("{ t = module.fn.t, n = module.fn.name }")).toEqual([]);
+  });
+});
+
+describe("F4: a one-way hash of a generated secret", () => {
+  const agent = {
+    "aws_iam_role.agent": agentRole(),
+    "aws_iam_role_policy.agent": { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: ["ssm:ListTagsForResource"], Resource: "*" }) },
+  };
+  const param = (value: string) => ({ "aws_ssm_parameter.p": { name: "/orders/endpoint", type: "String", value: "x", tags: { rev: value } } });
+  const db = (value: string, password?: Obj, dbPassword?: string) =>
+    found(
+      tf(
+        {
+          ...agent,
+          "random_password.db": password ?? { length: 32 },
+          "aws_db_instance.orders": { identifier: "orders", engine: "postgres", instance_class: "db.t4g.micro", username: "app", password: dbPassword ?? "${random_password.db.result}" },
+          ...param(value),
+        },
+        { variable: { pw: { type: "string", sensitive: true }, len: { type: "number" } } },
+      ),
+    ).map((f) => f.message);
+  const PASSWORD = /aws_ssm_parameter\.p holds the master password of aws_db_instance\.orders in its tags argument/;
+
+  test.each([
+    ["a prefix of its sha256", "${substr(sha256(random_password.db.result), 0, 12)}"],
+    ["md5, sha1, sha512, base64sha256, bcrypt", "${md5(random_password.db.result)}-${sha1(random_password.db.result)}-${sha512(random_password.db.result)}-${base64sha256(random_password.db.result)}-${bcrypt(random_password.db.result)}"],
+    ["uuidv5, with a quoted namespace", '${uuidv5("dns", random_password.db.result)}'],
+    ["a nested template inside the hash", '${sha256("rev-${random_password.db.result}")}'],
+  ])("a 32-character random_password, %s: no finding", (_, value) => {
+    expect(db(value)).toEqual([]);
+  });
+
+  test("an access key's secret, hashed: no finding; unhashed beside the hash: an error", () => {
+    expect(found(tagged({ rev: "${sha256(aws_iam_access_key.k.secret)}" }, {}))).toEqual([]);
+    expect(found(tagged({ rev: "${sha256(aws_iam_access_key.k.secret)}-${aws_iam_access_key.k.secret}" }, {})).map((f) => f.message)).toEqual([expect.stringMatching(KEY_IN_TAGS)]);
+  });
+
+  // Every row has all four columns: jest hands a missing one to the test as its `done` callback.
+  test.each<[string, string, Obj | undefined, string | undefined]>([
+    ["a password shorter than 16 characters", "${sha256(random_password.db.result)}", { length: 12 }, undefined],
+    ["a length blastwall cannot read", "${sha256(random_password.db.result)}", { length: "${var.len}" }, undefined],
+    ["16 digits only (53 bits)", "${sha256(random_password.db.result)}", { length: 16, upper: false, lower: false, special: false }, undefined],
+    ["a variable password", "${sha256(var.pw)}", { length: 32 }, "${var.pw}"],
+    ["a literal password", '${sha256("correct-horse-battery-staple")}', { length: 32 }, "correct-horse-battery-staple"],
+    ["base64encode (no hash)", "${base64encode(random_password.db.result)}", undefined, undefined],
+    ["substr alone", "${substr(random_password.db.result, 0, 12)}", undefined, undefined],
+    ["the name of a hash written as text, outside the interpolation", "sha256(${random_password.db.result})", undefined, undefined],
+    ["the password beside its hash", "${sha256(random_password.db.result)}:${random_password.db.result}", undefined, undefined],
+  ])("still an error: %s", (_, value, password, dbPassword) => {
+    expect(db(value, password, dbPassword)).toEqual([expect.stringMatching(PASSWORD)]);
+  });
+
+  test("HCL: a redeploy trigger hashing the password passes; the password itself fails", async () => {
+    const main = (tag: string) => `
+resource "aws_iam_role" "agent" {
+  name               = "agent"
+  assume_role_policy = ${JSON.stringify(TRUST)}
+  tags               = { "blastwall:agent" = "true" }
+}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
+}
+resource "random_password" "db" {
+  length  = 32
+  special = false
+}
+resource "aws_db_instance" "orders" {
+  identifier     = "orders"
+  engine         = "postgres"
+  instance_class = "db.t4g.micro"
+  username       = "app"
+  password       = random_password.db.result
+}
+resource "aws_ssm_parameter" "p" {
+  name  = "/orders/endpoint"
+  type  = "String"
+  value = "x"
+  tags  = { rev = ${tag} }
+}
+`;
+    const run = async (tag: string) => (await checkPaths([dir({ "main.tf": main(tag) })], { config: {}, rules: agentRules, strict: true })).findings.filter((f) => f.ruleId === ID).map((f) => f.message);
+    expect(await run("substr(sha256(random_password.db.result), 0, 12)")).toEqual([]);
+    expect(await run("substr(random_password.db.result, 0, 12)")).toEqual([expect.stringMatching(PASSWORD)]);
   });
 });
