@@ -1199,15 +1199,29 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   for (const [name, v] of stack.locals) if (holds(v)) tainted.push(`local.${name}`);
   for (const [name, v] of stack.variables) if (holds(v)) tainted.push(`var.${name}`);
   const re = new RegExp([...base, ...tainted].map(escapeRe).join("|"));
-  // Arguments of AWS resources are many and few hold a credential: each is asked once, when a string names it.
+  // Arguments of AWS resources are many and few hold a credential: each is asked once, when a string names it, and
+  // only when it holds a reference or a literal at all (most, a name or an ARN AWS makes, hold neither).
   const given = new Map<string, boolean>();
+  const mayHold = (address: string, attribute: string | undefined): boolean => {
+    const r = stack.byAddress.get(address)!;
+    // A plan's argument unknown until apply shows what it was made from only in its configuration.
+    if (configuredReferences(r) !== undefined) return true;
+    for (const a of attribute === undefined ? Object.keys(r.values) : argumentsReadBack(r.type, attribute)) {
+      if (NOT_ARGUMENTS.has(a)) continue;
+      if (hasDynamic(r.values, a)) return true;
+      const v = r.values[a];
+      if (v === undefined || v === null) continue;
+      for (const str of typeof v === "string" ? [v] : stringsIn(v)) if (str.includes("${") || literals.some((l) => str.includes(l.value))) return true;
+    }
+    return false;
+  };
   const namesGiven = (str: string) => {
     for (const m of str.matchAll(AWS_REF)) {
       const [, prefix, type, name, keys, attribute] = m;
       for (const address of addressesOf(stack, prefix, type, name, keys)) {
         const ref = attribute === undefined ? address : `${address}.${attribute}`;
         let hit = given.get(ref);
-        if (hit === undefined) given.set(ref, (hit = holds(`\${${ref}}`)));
+        if (hit === undefined) given.set(ref, (hit = mayHold(address, attribute) && holds(`\${${ref}}`)));
         if (hit) return true;
       }
     }
