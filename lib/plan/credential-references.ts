@@ -5,7 +5,7 @@
  * references, with module paths, module outputs and module variables resolved, are what the credential paths read.
  */
 import { isObject } from "../engine/json";
-import { carriesCredential } from "../engine/reach/credential-references";
+import { carriesCredential, NOT_ARGUMENTS } from "../engine/reach/credential-references";
 import type { PlanJson } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
 
@@ -45,9 +45,28 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     unknown.set(bare, set);
     if (rc.mode === "managed" && carriesCredential(rc.address) && SECRETS.some((a) => u[a] === true)) created.push(`\${${rc.address}}`);
   }
-  const walk = (body: Record<string, unknown>, mod: Module, depth: number) => {
+  // Every module and what each resource is given first: a reference may name a module's output, or an argument of a
+  // resource (red-team round 107, F1: what that argument was given), that comes later in the configuration.
+  const bodies: [Record<string, unknown>, Module][] = [];
+  const given = new Map<string, Set<string>>();
+  const index = (body: Record<string, unknown>, mod: Module, depth: number) => {
     if (depth > MAX_DEPTH) return;
     modules.set(mod.prefix, mod);
+    bodies.push([body, mod]);
+    for (const r of Array.isArray(body.resources) ? body.resources : []) {
+      if (isObject(r) && typeof r.address === "string" && isObject(r.expressions)) given.set(`${mod.prefix}${r.address}`, new Set(Object.keys(r.expressions).filter((a) => !NOT_ARGUMENTS.has(a))));
+    }
+    if (!isObject(body.module_calls)) return;
+    for (const [name, call] of Object.entries(body.module_calls)) {
+      if (!isObject(call) || !isObject(call.module)) continue;
+      const outputs: Record<string, unknown> = {};
+      if (isObject(call.module.outputs)) for (const [o, v] of Object.entries(call.module.outputs)) if (isObject(v)) outputs[o] = v.expression;
+      index(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } }, depth + 1);
+    }
+  };
+  index(config.root_module, { prefix: "", outputs: {} }, 0);
+  const configured = (resource: string) => given.get(resource);
+  for (const [body, mod] of bodies) {
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
       if (!isObject(r) || typeof r.address !== "string" || !isObject(r.expressions)) continue;
       const byArgument = new Map<string, string[]>();
@@ -55,7 +74,7 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
         const refs = new Set<string>();
         for (const ref of referencesIn(expression)) {
           for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
-            if (carriesCredential(x)) refs.add(`\${${x}}`);
+            if (carriesCredential(x, configured)) refs.add(`\${${x}}`);
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
             else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));
@@ -65,16 +84,7 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       }
       if (byArgument.size > 0) out.set(`${mod.prefix}${r.address}`, byArgument);
     }
-    if (!isObject(body.module_calls)) return;
-    for (const [name, call] of Object.entries(body.module_calls)) {
-      if (!isObject(call) || !isObject(call.module)) continue;
-      const outputs: Record<string, unknown> = {};
-      if (isObject(call.module.outputs)) for (const [o, v] of Object.entries(call.module.outputs)) if (isObject(v)) outputs[o] = v.expression;
-      walk(call.module, { prefix: `${mod.prefix}module.${name}.`, outputs, caller: { module: mod, expressions: isObject(call.expressions) ? call.expressions : {} } }, depth + 1);
-    }
-  };
-  const rootOutputs: Record<string, unknown> = {};
-  walk(config.root_module, { prefix: "", outputs: rootOutputs }, 0);
+  }
   return out;
 }
 

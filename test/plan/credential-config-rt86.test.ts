@@ -152,3 +152,35 @@ describe("an existing key's secret, transformed", () => {
     expect((await gate(plan([...base("sns:ListTopics", "existing"), topic(b64)], false))).written).toEqual([]);
   });
 });
+
+// Red-team round 107 (F1): the configuration names an argument of an AWS resource (a Lambda's environment variable, a
+// ciphertext's plaintext), which is what that argument was given: the key, for the plan gate as for check.
+describe("a key copied out of an AWS resource's own argument", () => {
+  const lambda = (prefix = ""): Res => ({
+    address: `${prefix}aws_lambda_function.f`,
+    values: { function_name: "helper", role: "arn:aws:iam::111111111111:role/helper", runtime: "python3.12", handler: "index.handler", filename: "fn.zip", environment: [{}] },
+    unknown: { arn: true, environment: [{ variables: true }] },
+    expressions: { function_name: { constant_value: "helper" }, environment: [{ variables: REFS }] },
+  });
+  const env = (name: string, prefix = "") => [`${prefix}aws_lambda_function.f.environment[0].variables["${name}"]`, `${prefix}aws_lambda_function.f.environment[0].variables`, `${prefix}aws_lambda_function.f.environment[0]`, `${prefix}aws_lambda_function.f.environment`, `${prefix}aws_lambda_function.f`];
+
+  test("a Lambda's environment variable, and a ciphertext's plaintext, written into tags: credential-in-configuration", async () => {
+    const r = await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: env("S") })]));
+    expect([r.code, r.written]).toEqual([1, [["aws_sns_topic.t", MESSAGE]]]);
+    const kms: Res = { address: "aws_kms_ciphertext.c", values: { key_id: "alias/aws/ssm" }, unknown: { plaintext: true, ciphertext_blob: true }, expressions: { key_id: { constant_value: "alias/aws/ssm" }, plaintext: REFS } };
+    expect((await gate(plan([...base("sns:ListTopics", "new"), kms, topic(undefined, { references: ["aws_kms_ciphertext.c.plaintext", "aws_kms_ciphertext.c"] })]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("through a module's output of the function's variable; its output of the function's name is no key", async () => {
+    const outputs = { "module.fn.": { s: { references: env("S") }, name: { references: ["aws_lambda_function.f.function_name", "aws_lambda_function.f"] } } };
+    const through = (output: string) => gate(plan([...base("sns:ListTopics", "new", "module.fn."), lambda("module.fn."), topic(undefined, { references: [`module.fn.${output}`, "module.fn"] })], true, outputs));
+    expect((await through("s")).written).toEqual([["aws_sns_topic.t", expect.stringMatching(/access key of module\.fn\.aws_iam_user\.deploy \(module\.fn\.aws_iam_access_key\.k\)/)]]);
+    // The module comes after the tags in the configuration: its output is read all the same, not taken as unseen.
+    expect((await through("name")).written).toEqual([]);
+  });
+
+  test("controls: the function's name and its ARN (another argument, an attribute AWS makes)", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: ["aws_lambda_function.f.function_name", "aws_lambda_function.f"] })]))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: ["aws_lambda_function.f.arn", "aws_lambda_function.f"] })]))).written).toEqual([]);
+  });
+});

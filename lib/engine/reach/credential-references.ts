@@ -115,16 +115,52 @@ export const HANDS_BACK_REF = new RegExp(
   "g",
 );
 
+/**
+ * A reference to a managed AWS resource (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`): groups
+ * are the module path, the type, the name, the instance keys and splats, and the attribute when one is written.
+ */
+export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+
+/**
+ * Attributes of AWS resources that read back more than the argument of their name: a parameter's `value` is what
+ * `insecure_value` was given, an object's `content` what `content_base64` was, and `tags_all` holds the `tags`.
+ */
+const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  aws_ssm_parameter: [["value", "insecure_value"]],
+  aws_secretsmanager_secret_version: [["secret_string", "secret_binary"]],
+  aws_s3_object: [["content", "content_base64"]],
+};
+
+/**
+ * The arguments an attribute of an AWS resource reads back (red-team round 107, F1): in Terraform a reference to an
+ * argument of a managed resource is the value it was configured with, whatever the type (a Lambda's `environment`, a
+ * stack's `parameters`, a ciphertext's `plaintext`). An attribute AWS makes (`arn`, `id`, `version`) is no argument,
+ * and the caller finds it configured nowhere: it carries nothing.
+ */
+export function argumentsReadBack(type: string, attribute: string): readonly string[] {
+  if (attribute === "tags_all") return ["tags_all", "tags"];
+  return READ_TOGETHER[type]?.find((g) => g.includes(attribute)) ?? [attribute];
+}
+
 const CARRIES = new RegExp(
   `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
 );
+const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
 
 /**
  * Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow: a
- * credential, a store read back, or anything outside AWS, which hands back what it is given.
+ * credential, a store read back, anything outside AWS, which hands back what it is given, or an argument of an AWS
+ * resource that `configured` (by the resource's address without instance keys) says it was given (a whole resource
+ * holds them all).
  */
-export function carriesCredential(ref: string): boolean {
-  return CARRIES.test(ref);
+export function carriesCredential(ref: string, configured?: (resource: string) => ReadonlySet<string> | undefined): boolean {
+  if (CARRIES.test(ref)) return true;
+  const m = configured && AWS_ABSOLUTE.exec(ref);
+  if (!m) return false;
+  const [, prefix, type, name, attribute] = m;
+  const args = configured(withoutInstanceKeys(`${prefix}${type}.${name}`));
+  if (!args) return false;
+  return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));
 }
 
 /**

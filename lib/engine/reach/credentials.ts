@@ -11,9 +11,10 @@ import { loadCatalogue, type CatalogueEntry } from "../catalogue";
 import { wildResourcePart } from "./resource-part";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
-import { dynamicContents } from "./dynamic-blocks";
+import { dynamicContents, hasDynamic } from "./dynamic-blocks";
+import { withoutHashedSecrets } from "./hashed-secrets";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, NOT_ARGUMENTS, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
+import { addressesOf, argumentsReadBack, AWS_REF, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, NOT_ARGUMENTS, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -121,15 +122,6 @@ function contents(stack: TfStack, value: unknown): { found: Found[]; tokenShape?
   return { found: [...found.values()], tokenShape, computed };
 }
 
-/** Managed stores whose value attribute a reference may copy elsewhere, with those attributes. */
-const MANAGED_VALUES: Readonly<Record<string, readonly string[]>> = {
-  aws_ssm_parameter: ["value", "insecure_value"],
-  aws_secretsmanager_secret_version: ["secret_string", "secret_binary"],
-  aws_s3_object: ["content", "content_base64"],
-  aws_dynamodb_table_item: ["item"],
-};
-const MANAGED_VALUE_REF = referencePattern(Object.keys(MANAGED_VALUES));
-
 /** `local.x` / `var.x` inside an interpolation: a value written elsewhere in the configuration. */
 const VALUE_REF = /(?<![A-Za-z0-9_.-])(local|var)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
@@ -146,6 +138,68 @@ export function followValueNames(stack: TfStack, s: string, followed: Set<string
     const values = m[1] === "local" ? stack.locals : stack.variables;
     if (values.has(m[2])) stringsIn(values.get(m[2]), out);
   }
+}
+
+/**
+ * Appends to `out` what each argument of an AWS resource that `s` names was given (red-team round 107, F1: a key put
+ * in a Lambda's environment, then copied from `aws_lambda_function.f.environment[0].variables["S"]` into tags), once
+ * each (`followed`): Terraform hands a configured argument on as written, whatever AWS shows of it. An attribute no
+ * argument gives (`arn`, `id`) is AWS's to make and carries nothing; the whole resource (`jsonencode(aws_x.y)`) holds
+ * every argument, or the one a `lookup` picks. Where a literal index or key after the attribute picks a part that the
+ * value shows (`variables["S"]`), only that part is followed; anything else (a splat, a computed value, a function)
+ * follows the whole argument (fail closed).
+ */
+export function followArguments(stack: TfStack, s: string, followed: Set<string>, out: string[]): void {
+  for (const m of s.matchAll(AWS_REF)) {
+    const [, prefix, type, name, keys, attribute] = m;
+    const picked = attribute ?? (keys === "" ? lookupKey(s, m.index, m[0].length) : undefined);
+    const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
+    for (const address of addressesOf(stack, prefix, type, name, keys)) {
+      const r = stack.byAddress.get(address)!;
+      const refs = configuredReferences(r);
+      const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
+      for (const a of given) {
+        if (NOT_ARGUMENTS.has(a)) continue;
+        const whole = r.values[a];
+        const part = a === attribute ? narrowed(whole, path) : { value: whole, steps: 0 };
+        const key = `${address}.${a}${part.steps === 0 ? "" : `#${path.slice(0, part.steps).join("/")}`}`;
+        if (followed.has(key)) continue;
+        followed.add(key);
+        if (part.value !== undefined && part.value !== null) stringsIn(part.value, out);
+        // A `dynamic` block of that name gives it too: its content as written, whole.
+        if (hasDynamic(r.values, a)) stringsIn(r.values.dynamic, out);
+        // A plan shows the value unknown until apply; its configuration names what it was made from.
+        out.push(...(refs?.get(a) ?? []));
+      }
+    }
+  }
+}
+
+/** The literal steps written after a reference's attribute (`[0].variables["S"]`): list indexes and keys, up to anything else. */
+function pathAfter(rest: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  const step = /\[\s*(\d+)\s*\]|\[\s*"([^"\\$%]*)"\s*\]|\.([A-Za-z_][A-Za-z0-9_-]*)/y;
+  for (let m = step.exec(rest); m; m = step.exec(rest)) out.push(m[1] !== undefined ? Number(m[1]) : (m[2] ?? m[3]));
+  return out;
+}
+
+/**
+ * The part of a value the steps pick, and how many steps were taken: a step the value does not show (a computed
+ * string, a key it lacks, an index past its end) ends there, and what was reached is followed whole. A block written
+ * as one object (cdktf) is its own `[0]`.
+ */
+function narrowed(value: unknown, path: readonly (string | number)[]): { value: unknown; steps: number } {
+  let v = value;
+  let steps = 0;
+  for (const step of path) {
+    if (typeof step === "number") {
+      if (Array.isArray(v) && step < v.length) v = v[step];
+      else if (!(isObject(v) && step === 0)) break;
+    } else if (isObject(v) && step in v) v = v[step];
+    else break;
+    steps++;
+  }
+  return { value: v, steps };
 }
 
 /**
@@ -173,21 +227,7 @@ function storedStrings(stack: TfStack, value: unknown): string[] {
   for (let i = 0; i < out.length; i++) {
     if (!out[i].includes("${")) continue;
     followValueNames(stack, out[i], followed, out);
-    // A managed store's own value named elsewhere (`tags = { k = aws_ssm_parameter.p.value }`) holds what it holds
-    // (red-team round 87), as a data source reading it back does.
-    for (const m of out[i].matchAll(MANAGED_VALUE_REF)) {
-      // The whole store (`jsonencode(aws_ssm_parameter.p)`, `lookup(aws_ssm_parameter.p, "value", "")`) holds its value too.
-      if (m[5] !== undefined && !MANAGED_VALUES[m[2]].includes(m[5])) continue;
-      for (const address of addressesOf(stack, m[1], m[2], m[3], m[4])) {
-        const picked = m[5] ?? (m[4] === "" ? lookupKey(out[i], m.index, m[0].length) : undefined);
-        for (const a of picked === undefined ? MANAGED_VALUES[m[2]] : MANAGED_VALUES[m[2]].filter((v) => v === picked)) {
-          const key = `${address}.${a}`;
-          if (followed.has(key)) continue;
-          followed.add(key);
-          stringsIn(stack.byAddress.get(address)!.values[a], out);
-        }
-      }
-    }
+    followArguments(stack, out[i], followed, out);
     for (const m of out[i].matchAll(HANDS_BACK_REF)) {
       const [, prefix, data, type, name, keys, attribute] = m;
       // `terraform_data.k.output.secret` (or `["secret"]`) of a literal object input is that key's value alone.
@@ -913,7 +953,9 @@ const SECRET_REF = referencePattern(Object.keys(SECRET_ATTRIBUTES));
 
 /**
  * Types that put nothing they are given where AWS shows it: the credential resources themselves, and a ciphertext
- * whose plaintext only Terraform's state keeps (the state is its own path, edges-state.ts).
+ * whose plaintext only Terraform's state keeps (the state is its own path, edges-state.ts). Not holders, but not
+ * dead ends either: Terraform hands what they were given on to whatever names it (`aws_kms_ciphertext.c.plaintext`
+ * in tags is the plaintext, `followArguments`).
  */
 const HOLDS_NOTHING = new Set([...Object.keys(USER_CREDENTIALS), "aws_kms_ciphertext"]);
 
@@ -1050,7 +1092,7 @@ export function writtenWalk<T>(stack: TfStack, matcher: WrittenMatcher<T>): { re
   const literals = matcher.literals;
   const hint = credentialHint(stack, matcher.names, literals);
   const namesRe = new RegExp(matcher.names.map(escapeRe).join("|") || "(?!)");
-  const mayName = (str: string) => (str.includes("${") && hint.test(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
+  const mayName = (str: string) => (str.includes("${") && hint(str)) || (literals.length > 0 && literals.some((l) => str.includes(l.value)));
   const named = (str: string) => (str.includes("${") && namesRe.test(str)) || literals.some((l) => str.includes(l.value));
   const out: { resource: TfResource; attribute: string; found: T }[] = [];
   for (const [type, list] of stack.byType) {
@@ -1088,7 +1130,8 @@ export function writtenWalk<T>(stack: TfStack, matcher: WrittenMatcher<T>): { re
         // What a plan's configuration made the argument from, unless a modelled store read returns the argument.
         if (refs?.has(attribute) && !modelledArgumentOf(r, attribute)) strings.push(...storedStrings(stack, refs.get(attribute)));
         for (const str of strings) {
-          if (str.includes("${")) for (const found of matcher.named(str)) add(found);
+          // A one-way hash of a strong generated secret is no copy of it (red-team round 107, F4).
+          if (str.includes("${")) for (const found of matcher.named(withoutHashedSecrets(stack, str))) add(found);
           for (const l of literals) if (str.includes(l.value)) add(l.found);
         }
       }
@@ -1139,12 +1182,12 @@ function modelledArgumentOf(r: TfResource, argument: string): boolean {
 
 /**
  * What a string must mention to hold a credential of the stack, for a first look before following it: what the
- * matcher names (a credential resource), a data source that reads a store back, or a local, variable or resource
- * outside AWS whose value holds one (followed as `storedStrings` follows them). Most strings of a stack (policies,
- * names) mention none, and are not followed.
+ * matcher names (a credential resource), a data source that reads a store back, a local, variable or resource
+ * outside AWS whose value holds one, or an argument of an AWS resource given one (followed as `storedStrings` follows
+ * them). Most strings of a stack (policies, names) mention none, and are not followed.
  */
-function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): RegExp {
-  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`), ...Object.keys(MANAGED_VALUES)];
+function credentialHint(stack: TfStack, names: readonly string[], literals: readonly { value: string }[]): (str: string) => boolean {
+  const base = [...names, ...STORE_READ_TYPES.map((t) => `data.${t}`)];
   const baseRe = new RegExp(base.map(escapeRe).join("|"));
   const holds = (v: unknown) => storedStrings(stack, v).some((str) => (str.includes("${") && baseRe.test(str)) || literals.some((l) => str.includes(l.value)));
   const tainted: string[] = [];
@@ -1155,7 +1198,36 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   }
   for (const [name, v] of stack.locals) if (holds(v)) tainted.push(`local.${name}`);
   for (const [name, v] of stack.variables) if (holds(v)) tainted.push(`var.${name}`);
-  return new RegExp([...base, ...tainted].map(escapeRe).join("|"));
+  const re = new RegExp([...base, ...tainted].map(escapeRe).join("|"));
+  // Arguments of AWS resources are many and few hold a credential: each is asked once, when a string names it, and
+  // only when it holds a reference or a literal at all (most, a name or an ARN AWS makes, hold neither).
+  const given = new Map<string, boolean>();
+  const mayHold = (address: string, attribute: string | undefined): boolean => {
+    const r = stack.byAddress.get(address)!;
+    // A plan's argument unknown until apply shows what it was made from only in its configuration.
+    if (configuredReferences(r) !== undefined) return true;
+    for (const a of attribute === undefined ? Object.keys(r.values) : argumentsReadBack(r.type, attribute)) {
+      if (NOT_ARGUMENTS.has(a)) continue;
+      if (hasDynamic(r.values, a)) return true;
+      const v = r.values[a];
+      if (v === undefined || v === null) continue;
+      for (const str of typeof v === "string" ? [v] : stringsIn(v)) if (str.includes("${") || literals.some((l) => str.includes(l.value))) return true;
+    }
+    return false;
+  };
+  const namesGiven = (str: string) => {
+    for (const m of str.matchAll(AWS_REF)) {
+      const [, prefix, type, name, keys, attribute] = m;
+      for (const address of addressesOf(stack, prefix, type, name, keys)) {
+        const ref = attribute === undefined ? address : `${address}.${attribute}`;
+        let hit = given.get(ref);
+        if (hit === undefined) given.set(ref, (hit = mayHold(address, attribute) && holds(`\${${ref}}`)));
+        if (hit) return true;
+      }
+    }
+    return false;
+  };
+  return (str) => re.test(str) || namesGiven(str);
 }
 
 function escapeRe(s: string): string {

@@ -10,7 +10,7 @@
  */
 import type { TfResource, TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
-import { REMOTE_STATE, followValueNames, remoteFound, writtenWalk, type WrittenMatcher } from "./credentials";
+import { REMOTE_STATE, followArguments, followValueNames, remoteFound, writtenWalk, type WrittenMatcher } from "./credentials";
 import { addressesOf, referencePattern } from "./credential-references";
 import type * as DatabasePasswords from "./database-passwords";
 import { lazy } from "../lazy";
@@ -245,12 +245,21 @@ function echoesOf(stack: TfStack, refs: Set<string>): void {
   }
 }
 
-/** The strings of a value and of the locals and variables it names (followed once each), with those names. */
+/**
+ * The strings of a value and of the locals, variables and arguments of AWS resources it names (followed once each:
+ * `private_key_pem = aws_secretsmanager_secret_version.ca.secret_string` is what that version was given, red-team
+ * round 107), with the names of the locals and variables. Resources outside AWS are not followed here: a certificate's
+ * `cert_pem` would reach every argument it was made from, its signer's certificate among them.
+ */
 function followed(stack: TfStack, value: unknown): { strings: string[]; names: string[] } {
   const strings = stringsIn(value);
-  const names = new Set<string>();
-  for (let i = 0; i < strings.length; i++) if (strings[i].includes("${")) followValueNames(stack, strings[i], names, strings);
-  return { strings, names: [...names] };
+  const seen = new Set<string>();
+  for (let i = 0; i < strings.length; i++) {
+    if (!strings[i].includes("${")) continue;
+    followValueNames(stack, strings[i], seen, strings);
+    followArguments(stack, strings[i], seen, strings);
+  }
+  return { strings, names: [...seen].filter((n) => /^(local|var)\./.test(n)) };
 }
 
 /** The managed resources of a pattern's types that the strings name. */
