@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
 import { configSelectorHits, nearAgentTagMatches, withoutInstanceKeys } from "../engine/agents";
+import { CLOUD_CONTROL_PRINCIPALS, cloudControlStandIn } from "../engine/cloud-control";
 import type * as DatabasePasswords from "../engine/reach/database-passwords";
 import { analyzeStack, inCodeAcknowledgements } from "../engine/analyze";
 import { readTerraformJson } from "../engine/terraform/read-file";
@@ -156,6 +157,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
       selected.tags ||= hits.tags;
       if (!hits.tags) for (const n of nearAgentTagMatches(opts.config, stack)) selected.nearTags.push(`${n}${stack.name ? ` (stack ${stack.name})` : ""}`);
       for (const p of r.analysis.principals) if (!p.external && !/[*?]/.test(p.name)) selected.principalNames.push(p.name);
+      // awscc principals are no principals of the analysis, yet a name glob selects them (unmodelled-iam).
+      for (const x of Object.keys(CLOUD_CONTROL_PRINCIPALS).flatMap((t) => stack.byType.get(t) ?? [])) {
+        const name = cloudControlStandIn(undefined, x)?.values.name;
+        if (x.mode === "managed" && typeof name === "string" && !name.includes("${")) selected.principalNames.push(name);
+      }
     }
     // Decided per finding, by its severity before the override: a warning rule reports errors too (a tag map it cannot
     // read on a role with destroy rights, a weak path under --strict), and its "off" drops exactly those.

@@ -17,6 +17,7 @@ import { blocksWithDynamic } from "./reach/dynamic-blocks";
 import { refTarget } from "./terraform/tokens";
 import { PrincipalIndex } from "./reach/principal-index";
 import { resourceAccount } from "./terraform/providers";
+import { CLOUD_CONTROL_PRINCIPALS } from "./cloud-control";
 
 export interface MarkedResource {
   readonly resource: TfResource;
@@ -350,8 +351,8 @@ export function markedResources(stack: TfStack, config: BlastwallConfig, isAgent
   for (const r of stack.resources) {
     const own = mayHoldTag(r.values["tags"]) || mayHoldTag(r.values["tags_all"]);
     if (!own && !inherited && !byConfig && !launched.has(r.address) && !stack.keptMarks?.has(r.address)) continue;
-    // Cloud Control roles and users are judged as agents by unmodelled-iam, which reads their list of tags.
-    if (r.type === "awscc_iam_role" || r.type === "awscc_iam_user") continue;
+    // Cloud Control roles, users and permission sets are judged as agents by unmodelled-iam, which reads their list of tags.
+    if (CLOUD_CONTROL_PRINCIPALS[r.type] !== undefined) continue;
     if (isAgent(r.address)) continue;
     const mark = select(r) ?? launched.get(r.address);
     if (mark === undefined) continue;

@@ -5,6 +5,7 @@ import { isObject } from "./json";
 import { globMatch, globsIntersect } from "./iam/glob";
 import type { OutsideAgentTest } from "./principals/outsiders";
 import { hasInterpolation, resolveToPattern } from "./terraform/tokens";
+import { cloudControlStandIn } from "./cloud-control";
 
 /** The IAM path of agent roles (AgentRole, ScopedToken), which the guardrail SCPs match. */
 export const AGENT_PATH = "/agents/";
@@ -144,7 +145,9 @@ export function configSelectorHits(
   const marks = configMarks(config, stack);
   let tags = false;
   const hasTags = Object.keys(config.agents?.tags ?? {}).length > 0;
-  for (const r of stack.resources) {
+  for (const resource of stack.resources) {
+    // An awscc principal is selected as the aws_* one it stands for (unmodelled-iam judges it): it counts here too.
+    const r = cloudControlStandIn(stack, resource) ?? resource;
     const principal = AGENT_PRINCIPAL_TYPES.has(r.type);
     // Only a principal counts: the selector marks principals, and a bucket or log group that shares the team's tags is
     // no agent (red-team round 102: such a bucket hid the note for a selector no role matched).

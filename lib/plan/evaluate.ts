@@ -7,6 +7,7 @@ import type { TfStack } from "../engine/terraform/types";
 import { AGENT_PRINCIPAL_TYPES, AGENT_TAG } from "../engine/agent-tags";
 import { agentMarkSelector, type AgentMark } from "../engine/agents";
 import { launchMarks } from "../engine/agent-marks";
+import { CLOUD_CONTROL_PRINCIPALS } from "../engine/cloud-control";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
@@ -172,7 +173,8 @@ function keepAgents(stack: TfStack, plan: PlanEvaluation["plan"]["plan"], isAgen
   const names = new Map<string, { address: string; instance: unknown }>();
   const nameKey = (type: string, name: string) => `${type}|${name.toLowerCase()}`;
   for (const rc of plan.resource_changes) {
-    if (rc.deposed || !AGENT_PRINCIPAL_TYPES.has(rc.type) || !isAgent(rc)) continue;
+    // An awscc principal that was an agent stays one too: unmodelled-iam judges it by the selection this keeps.
+    if (rc.deposed || !(AGENT_PRINCIPAL_TYPES.has(rc.type) || CLOUD_CONTROL_PRINCIPALS[rc.type] !== undefined) || !isAgent(rc)) continue;
     for (const side of [rc.change.before, rc.change.after]) {
       const name = typeof side === "object" && side !== null ? (side as Record<string, unknown>).name : undefined;
       if (typeof name === "string" && name !== "") names.set(nameKey(rc.type, name), { address: rc.previous_address ?? rc.address, instance: (side as Record<string, unknown>).instance_arn });

@@ -10,6 +10,8 @@ import { formatPath, getPath, isObject, tagValue, truthy } from "./values";
 export const PROTECTED_TAG = "blastwall:protected";
 import { AGENT_TAG } from "../engine/agent-tags";
 import { agentSelector } from "../engine/agents";
+import { cloudControlStandIn } from "../engine/cloud-control";
+import type { TfResource } from "../engine/terraform/types";
 import { addressMatch, globMatch } from "../engine/config-addresses";
 
 export { addressMatch, blockAddressMatch, globMatch } from "../engine/config-addresses";
@@ -432,7 +434,12 @@ export function isAgentChange(rc: PlanResourceChange, config: PlanGateConfig = {
   for (const side of [rc.change.before, rc.change.after]) {
     if (typeof side !== "object" || side === null) continue;
     const values = side as Record<string, unknown>;
-    if (addresses.some((address) => isAgent({ mode: "managed", type: rc.type, name: rc.name, address, values }) !== undefined)) return true;
+    // An awscc role, user or permission set as the aws_* principal it stands for (its name argument, its list of tags).
+    const as = (address: string): TfResource => {
+      const r: TfResource = { mode: "managed", type: rc.type, name: rc.name, address, values };
+      return cloudControlStandIn(undefined, r) ?? r;
+    };
+    if (addresses.some((address) => isAgent(as(address)) !== undefined)) return true;
   }
   return false;
 }

@@ -15,6 +15,8 @@ import { isRecoverableDelete, overwrittenText, unprotectedOverwrites, type Overw
 import { principalAdmits } from "../engine/iam/trust";
 import { serverlessDeletesOf } from "./agent-serverless-data-delete";
 import { dataShells, type DataShell } from "./agent-instance-shell";
+import type { TfStack } from "../engine/terraform/types";
+import { cloudControlPrincipalNamed } from "../engine/cloud-control";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -565,7 +567,7 @@ function directUnknownFix(graph: ReachGraph, edges: readonly ReachEdge[]): strin
   if (!known) fixes.set(graph, (known = new Map()));
   const fixOf = (id: string) => {
     if (known.has(id)) return known.get(id);
-    const fix = unknownFix(id);
+    const fix = unknownFix(graph.stack, id);
     known.set(id, fix);
     return fix;
   };
@@ -577,14 +579,20 @@ function directUnknownFix(graph: ReachGraph, edges: readonly ReachEdge[]): strin
 /** The fix per unknown node, per reach graph: agents of a large stack reach the same few unknown nodes. */
 const fixes = new WeakMap<ReachGraph, Map<string, string | undefined>>();
 
-function unknownFix(id: string): string | undefined {
+function unknownFix(stack: TfStack, id: string): string | undefined {
   const key = id.slice(UNKNOWN_PREFIX.length);
   const m = /^(roles|users|groups):(.*)$/.exec(key);
   if (m) {
     const [, kind, pattern] = m;
     const name = pattern.split(":").slice(5).join(":");
-    return name === "" || /[*?]/.test(name)
-      ? `Name the exact ${kind} the agent may use (their ARNs, not \`${pattern}\`). If every ${kind.slice(0, -1)} the pattern can name is known to be harmless, acknowledge with a reason.`
+    if (name === "" || /[*?]/.test(name)) {
+      return `Name the exact ${kind} the agent may use (their ARNs, not \`${pattern}\`). If every ${kind.slice(0, -1)} the pattern can name is known to be harmless, acknowledge with a reason.`;
+    }
+    // A role or user the stack makes with the Cloud Control provider is the stack's, only not analysed (red-team round 108).
+    const awscc = kind === "groups" ? undefined : cloudControlPrincipalNamed(stack, kind === "roles" ? "role" : "user", name);
+    return awscc
+      ? `${pattern} is ${awscc.address} of this stack, written for the Cloud Control provider (${awscc.type}), whose rights blastwall does not analyse: ` +
+          `write it as ${kind === "roles" ? "aws_iam_role" : "aws_iam_user"} so blastwall judges what it may do, or, if it is known to be harmless, acknowledge this finding with a reason.`
       : `${pattern} is not in this stack, so blastwall cannot see its rights: check it where it is defined (blastwall check on that stack), ` +
           `define it in this stack, or, if it is known to be harmless, acknowledge this finding with a reason.`;
   }

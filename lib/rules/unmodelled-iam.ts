@@ -2,11 +2,20 @@ import type { Rule } from "../engine/rule";
 import type { FindingDraft } from "../engine/findings";
 import type { TfResource, TfStack } from "../engine/terraform/types";
 import type { BlastwallConfig } from "../engine/config-types";
-import { AGENT_PATH, AGENT_TAG, agentSelector } from "../engine/agents";
-import { followReferences } from "../engine/agent-tags";
+import { AGENT_PATH, AGENT_TAG, agentSelector, outsideAgentSelector } from "../engine/agents";
+import { cloudControlStandIn } from "../engine/cloud-control";
 import { isObject } from "../engine/json";
-import { hasInterpolation } from "../engine/terraform/tokens";
-import type { PrincipalNode } from "../engine/analysis-types";
+import { hasInterpolation, resolveToPattern } from "../engine/terraform/tokens";
+import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
+import { policyFromValue } from "../engine/terraform/policy-documents";
+import { admitsBeyondAccount, trustAdmitsCaller } from "../engine/iam/trust";
+import { assumeCaller, callerAssumeDenial } from "../engine/reach/edges-assume";
+import { grantsEveryone } from "../engine/resource-policies";
+import { globsIntersect } from "../engine/iam/glob";
+import { statementName } from "../engine/describe";
+import { grantText } from "../engine/reach/edge";
+import { resourceAccount } from "../engine/terraform/providers";
+import { parseTemplate } from "../plan/cfn-template";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
 import { agentNoun } from "./support";
 
@@ -17,26 +26,109 @@ import { agentNoun } from "./support";
  */
 const UNMODELLED_IAM = /^awscc_iam_/;
 
-/** The aws_* principal type an awscc principal type stands for. */
-const PRINCIPAL_SHAPES: Readonly<Record<string, { readonly type: string; readonly name: string }>> = {
-  awscc_iam_role: { type: "aws_iam_role", name: "role_name" },
-  awscc_iam_user: { type: "aws_iam_user", name: "user_name" },
-};
+/**
+ * Identity Center written for Cloud Control: a permission set (its policies, boundary and tags are arguments of its
+ * own: CloudFormation has no attachment types) and the assignment that hands it to users in an account. Its
+ * `aws_ssoadmin_*` twin is judged as an agent when marked; this is not read at all (red-team round 108).
+ */
+const UNMODELLED_SSO: ReadonlySet<string> = new Set(["awscc_sso_permission_set", "awscc_sso_assignment"]);
+
+const isUnmodelled = (type: string) => UNMODELLED_IAM.test(type) || UNMODELLED_SSO.has(type);
 
 /**
- * Whether an awscc role or user is an agent, by the same selection as any principal (tag, followed through locals
- * and variables and maybe "true" when unreadable; the `/agents/` path; the config's selectors): it is judged as the
- * `aws_iam_*` resource it stands for. awscc writes tags as a list of `{ key, value }`.
+ * Whether an awscc role, user or permission set is an agent, by the same selection as any principal (tag, followed
+ * through locals and variables and maybe "true" when unreadable; the `/agents/` path; the config's selectors): it is
+ * judged as the `aws_*` resource it stands for.
  */
 function agentMark(stack: TfStack, config: BlastwallConfig, r: TfResource): string | undefined {
-  const shape = PRINCIPAL_SHAPES[r.type];
-  if (!shape) return undefined;
-  const raw = followReferences(stack, r.values["tags"]);
-  const tags = Array.isArray(raw)
-    ? Object.fromEntries(raw.filter(isObject).map((t) => [String(t["key"] ?? t["Key"]), t["value"] ?? t["Value"]]))
-    : raw;
-  const standIn: TfResource = { ...r, type: shape.type, values: { ...r.values, name: r.values[shape.name], tags } };
-  return agentSelector(config, stack)(standIn);
+  const standIn = cloudControlStandIn(stack, r);
+  return standIn && agentSelector(config, stack)(standIn);
+}
+
+/** A role blastwall does not model whose trust it reads: an awscc role, or an `AWS::IAM::Role` of a template. */
+interface UnreadRole {
+  /** The trust as written (JSON text, an object, a reference). */
+  readonly trust: unknown;
+  /** Whose trust it is, for the report: `awscc_iam_role.ops (assume_role_policy_document)`, `its template's role OpsRole`. */
+  readonly where: string;
+  /** The role's ARN pattern, for an agent's own sts:AssumeRole grants. */
+  readonly arn: string;
+  /** The account the role is made in, when blastwall knows it. */
+  readonly account: string | undefined;
+}
+
+/** One way a trust blastwall reads admits an AI agent: its address (when the stack holds it), and how, as a sentence about the trust. */
+interface Admission {
+  readonly address?: string;
+  readonly how: string;
+}
+
+const CI = { caseInsensitive: true } as const;
+
+/**
+ * The AI agents a role's trust lets assume it, judged as the engine judges an `aws_iam_role`'s (edges-assume.ts): a
+ * trust that admits anyone or names the agent's ARN (an `aws:PrincipalArn` glob included) is enough within one account,
+ * unless the agent's own Deny covers the call; one that admits the agent's account root leaves the call to the agent's
+ * own sts:AssumeRole grants. A trust blastwall cannot read admits everyone. An ARN the trust names that is no principal
+ * of the stack is an agent as the stack's mentions of outsiders are (the `/agents/` path, `agents.names`).
+ */
+function trustAdmissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole): Admission[] {
+  return admissions(stack, config, analysis, holder, role).map((a) => ({ ...a, how: `the trust of ${role.where} ${a.how}` }));
+}
+
+function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole): Admission[] {
+  const doc = policyFromValue(stack, role.trust, { address: holder });
+  const out: Admission[] = [];
+  for (const p of analysis.agents) {
+    const caller = assumeCaller(stack, p);
+    const admitted = trustAdmitsCaller(doc.statements, caller.arnPattern, caller.account);
+    if (admitted.length === 0) continue;
+    const sameAccount = p.external || role.account === undefined || caller.account === undefined || role.account === caller.account;
+    const alone = admitted.find((s) => grantsEveryone(s)) ?? admitted.find((s) => admitsBeyondAccount(s, caller));
+    if (alone && sameAccount && !callerAssumeDenial(p)(role.arn) && (!p.external || !grantsEveryone(alone) || p.peer !== undefined)) {
+      const lets = `within one account lets ${agentNoun(p)} assume the role with no identity permission`;
+      const how =
+        alone.unknown !== undefined
+          ? `cannot be read (${alone.unknown}): it may admit anyone, which ${lets}`
+          : alone.approximatePrincipals && grantsEveryone(alone)
+            ? `admits a principal known only when applied (${statementName(alone)}), which may be anyone and ${lets}`
+            : grantsEveryone(alone)
+            ? `admits anyone${alone.conditions.length > 0 ? ` its conditions allow, ${agentNoun(p)} among them` : ""} (${statementName(alone)}), which ${lets}`
+            : `names ${agentNoun(p)} (${statementName(alone)}), which ${lets.replace(agentNoun(p), "it")}`;
+      out.push({ address: p.address, how });
+      continue;
+    }
+    const grant = (analysis.rightsOf(p.address).grants.get("sts:assumerole") ?? []).find((g) => g.resources.some((r) => globsIntersect(r, role.arn, CI)));
+    if (grant) out.push({ address: p.address, how: `admits ${agentNoun(p)} (${statementName(admitted[0])}), and ${grantText(grant)} allows it the call` });
+  }
+  if (out.length > 0) return out;
+  // An agent the stack does not hold, named by its ARN (or matched by an aws:PrincipalArn condition of a trust of anyone).
+  const outside = outsideAgentSelector(config, stack.peerAgents);
+  for (const s of doc.statements) {
+    if (s.effect !== "Allow" || s.unknown !== undefined) continue;
+    const open = grantsEveryone(s);
+    const arns = [
+      ...(s.principals ?? []).filter((x) => x.type === "AWS").flatMap((x) => x.identifiers),
+      ...(open ? s.conditions.filter((c) => c.key.toLowerCase() === "aws:principalarn" && !/not/i.test(c.operator)).flatMap((c) => c.values) : []),
+    ];
+    for (const arn of arns) {
+      const kind = /^arn:[^:]*:iam::[^:]*:(role|user)\//i.exec(arn)?.[1]?.toLowerCase() as "role" | "user" | undefined;
+      const verdict = kind && outside(kind, arn, undefined);
+      if (verdict) out.push({ how: `admits the ${kind} ${arn} (${statementName(s)}), an AI agent: ${verdict.reason}` });
+    }
+  }
+  if (out.length === 0 && doc.statements.some((s) => s.unknown !== undefined)) {
+    // Nothing is known of whom it admits: fail closed, with no agent to name (an agent of another stack, one to come).
+    const s = doc.statements.find((x) => x.unknown !== undefined)!;
+    out.push({ how: `cannot be read (${s.unknown}): it may admit anyone, AI agents included` });
+  }
+  return out;
+}
+
+/** The ARN pattern of a role of `name` and `path` (either may be unknown: `*`) in `account`. */
+function roleArn(stack: TfStack, name: unknown, path: unknown, account: string | undefined): string {
+  const known = (v: unknown, unset: string) => (v === undefined || v === null ? unset : typeof v === "string" ? resolveToPattern(stack, v).pattern : "*");
+  return `arn:*:iam::${account ?? "*"}:role${known(path, "/")}${known(name, "*")}`;
 }
 
 /** Stacks whose template may hold IAM resources of its own (`AWS::IAM::*`) that Terraform never shows. */
@@ -46,8 +138,15 @@ const TEMPLATE_STACKS: Readonly<Record<string, readonly string[]>> = {
   awscc_cloudformation_stack: ["template_body", "template_url"],
 };
 
+/** Template resource types that grant rights: IAM, and Identity Center permission sets and their assignments. */
+const TEMPLATE_GRANTS = /^AWS::(?:IAM::[A-Za-z]+|SSO::(?:PermissionSet|Assignment))$/;
+const TEMPLATE_GRANTS_IN_TEXT = /AWS::(?:IAM::[A-Za-z]+|SSO::(?:PermissionSet|Assignment))\b/g;
+
 /** What a stack's template shows of IAM: nothing, IAM resources (and whom they name), or an unreadable template. */
-type TemplateIam = { readonly kind: "none" } | { readonly kind: "iam"; readonly values: unknown; readonly text: string; readonly types: readonly string[] } | { readonly kind: "unreadable"; readonly why: string };
+type TemplateIam =
+  | { readonly kind: "none" }
+  | { readonly kind: "iam"; readonly values: readonly Record<string, unknown>[] | undefined; readonly text: string; readonly types: readonly string[] }
+  | { readonly kind: "unreadable"; readonly why: string };
 
 function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
   const [bodyArg, urlArg] = args;
@@ -58,62 +157,116 @@ function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
   // `$${AWS::StackName}` is CloudFormation's own Fn::Sub text, escaped from Terraform (a plan's values are written so).
   if (hasInterpolation(written)) return { kind: "unreadable", why: `its ${bodyArg} is an expression blastwall cannot evaluate` };
   const body = written.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    // YAML: read as text. Any IAM resource type in it counts; whom it names is searched in the text.
-    const types = [...new Set(body.match(/AWS::IAM::[A-Za-z]+/g) ?? [])];
+  // JSON, or YAML with CloudFormation's short-form tags, read as CloudFormation reads it.
+  const parsed = parseTemplate(body);
+  if (parsed === undefined) {
+    // Not a template blastwall can read: any IAM resource type in its text counts; whom it names is searched in the text.
+    const types = [...new Set(body.match(TEMPLATE_GRANTS_IN_TEXT) ?? [])];
     return types.length === 0 ? { kind: "none" } : { kind: "iam", values: undefined, text: body, types };
   }
   const resources = isObject(parsed) && isObject(parsed["Resources"]) ? Object.values(parsed["Resources"]).filter(isObject) : [];
-  const iam = resources.filter((x) => typeof x["Type"] === "string" && (x["Type"] as string).startsWith("AWS::IAM::"));
+  const iam = resources.filter((x) => typeof x["Type"] === "string" && TEMPLATE_GRANTS.test(x["Type"]));
   return iam.length === 0 ? { kind: "none" } : { kind: "iam", values: iam, text: JSON.stringify(iam), types: [...new Set(iam.map((x) => x["Type"] as string))] };
 }
 
-function templateFinding(stack: TfStack, r: TfResource, t: Exclude<TemplateIam, { kind: "none" }>, agentNames: ReadonlyMap<string, string>, byName: ReadonlyMap<string, string>, agents: ReadonlyMap<string, PrincipalNode>): FindingDraft {
+/** The `AWS::IAM::Role`s of a template, as roles whose trust is read. A stack set's roles are made in other accounts. */
+function templateRoles(stack: TfStack, r: TfResource, t: TemplateIam): { readonly name: string; readonly role: UnreadRole }[] {
+  if (t.kind !== "iam" || t.values === undefined) return [];
+  const account = r.type === "aws_cloudformation_stack" ? resourceAccount(stack, r) : undefined;
+  const out: { name: string; role: UnreadRole }[] = [];
+  for (const x of t.values) {
+    if (x["Type"] !== "AWS::IAM::Role") continue;
+    const props = isObject(x["Properties"]) ? x["Properties"] : {};
+    // A name or path CloudFormation computes (an intrinsic function) may be any.
+    const literal = (v: unknown) => (v === undefined || typeof v === "string" ? v : "*");
+    const name = typeof props["RoleName"] === "string" ? (props["RoleName"] as string) : "(a name CloudFormation generates)";
+    out.push({ name, role: { trust: templateTrust(props["AssumeRolePolicyDocument"]), where: `its template's role ${name}`, arn: roleArn(stack, literal(props["RoleName"]), literal(props["Path"]), account), account } });
+  }
+  return out;
+}
+
+/** What CloudFormation computes (`Ref`, `Fn::Sub`, ...), written as a value blastwall cannot resolve, which the policy reader reads as unknown. */
+const COMPUTED = "${cloudformation.intrinsic}";
+
+/**
+ * A template role's trust as the policy reader takes it: an intrinsic function is a value known only when
+ * CloudFormation applies the template (an Allow naming it may name anyone, a Deny naming it holds nothing back), and
+ * so is CloudFormation's own `${...}` text.
+ */
+function templateTrust(v: unknown): unknown {
+  if (typeof v === "string") return v.includes("${") ? v.replace(/\$\{[^}]*\}/g, COMPUTED) : v;
+  if (Array.isArray(v)) return v.map(templateTrust);
+  if (!isObject(v)) return v;
+  const keys = Object.keys(v);
+  // `!Sub` text keeps what it writes literally: `arn:aws:iam::${AWS::AccountId}:role/x` still names the role x.
+  if (keys.length === 1 && keys[0] === "Fn::Sub" && typeof v[keys[0]] === "string") return templateTrust(v[keys[0]]);
+  if (keys.length === 1 && (keys[0] === "Ref" || keys[0].startsWith("Fn::"))) return COMPUTED;
+  return Object.fromEntries(keys.map((k) => [k, templateTrust(v[k])]));
+}
+
+function templateFinding(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, r: TfResource, t: Exclude<TemplateIam, { kind: "none" }>, agentNames: ReadonlyMap<string, string>, byName: ReadonlyMap<string, string>, agents: ReadonlyMap<string, PrincipalNode>): FindingDraft {
   const noun = (address: string) => agentNoun(agents.get(address)!);
   const named = new Set(principalsNamedIn(stack, byName, [r.values["parameters"], t.kind === "iam" ? t.values : undefined]).filter((p) => agents.has(p)));
   if (t.kind === "iam") {
-    // A YAML template's names are found in its text: a name or ARN of an agent anywhere in its IAM part.
+    // Names are also found in the text of the IAM part: a name or ARN of an agent anywhere in it.
     for (const [name, address] of agentNames) if (t.text.includes(name)) named.add(address);
   }
+  const trusts = templateRoles(stack, r, t).flatMap((x) => trustAdmissions(stack, config, analysis, r.address, x.role));
+  for (const a of trusts) if (a.address) named.delete(a.address);
   const marks = t.kind === "iam" && (t.text.includes(AGENT_TAG) || t.text.includes(AGENT_PATH)) ? `it creates IAM carrying the ${AGENT_TAG} tag or the ${AGENT_PATH} path` : undefined;
   const what = t.kind === "iam" ? `its template creates ${t.types.join(", ")}` : t.why;
-  const dangerous = named.size > 0 || marks !== undefined || t.kind === "unreadable";
-  const whom = named.size > 0 ? `, naming ${[...named].map(noun).join(", ")}` : marks ? `; ${marks}` : "";
+  const dangerous = named.size > 0 || trusts.length > 0 || marks !== undefined || t.kind === "unreadable";
+  const whom = [
+    ...(named.size > 0 ? [`naming ${[...named].map(noun).join(", ")}`] : []),
+    ...trusts.map((a) => a.how),
+    ...(marks && named.size === 0 && trusts.length === 0 ? [marks] : []),
+  ];
   return {
     principal: r.address,
     resource: r.address,
     actions: dangerous ? ["*"] : [],
     severity: dangerous ? "error" : "warning",
     message:
-      `${r.address} is a CloudFormation stack: ${what}${whom}. blastwall does not analyse IAM inside templates, so ` +
-      (dangerous ? "it may give an agent every right, destroy rights included." : "what that IAM grants, and to whom, is not checked."),
+      `${r.address} is a CloudFormation stack: ${what}${whom.length > 0 ? `; ${whom.join("; ")}` : ""}. blastwall does not analyse IAM or Identity Center permission sets inside templates, so ` +
+      (dangerous ? "it may give an agent every right, destroy rights included." : "what they grant, and to whom, is not checked."),
+    ...(t.kind === "iam" && t.types.some((x) => x.startsWith("AWS::SSO::")) && dangerous ? { fix: SSO_FIX } : trusts.length > 0 ? { fix: ROLE_FIX } : {}),
     evidence: [
       { step: "resource", address: r.address, detail: what },
-      ...[...named].map((p) => ({ step: "agent", address: p, detail: `${r.address} refers to ${p} by name, ARN or reference` })),
+      ...[...named].map((p) => ({ step: "agent" as const, address: p, detail: `${r.address} refers to ${p} by name, ARN or reference` })),
+      ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, detail: `${r.address}: ${a.how}` })),
     ],
   };
 }
+
+const SSO_FIX =
+  "Write the permission set as aws_ssoadmin_permission_set, with its policies as aws_ssoadmin_managed_policy_attachment, " +
+  "aws_ssoadmin_customer_managed_policy_attachment or aws_ssoadmin_permission_set_inline_policy (and its boundary as " +
+  "aws_ssoadmin_permissions_boundary_attachment): blastwall judges those as the agent's rights. Or, having reviewed what it grants, " +
+  "acknowledge this finding with the reason.";
+
+const ROLE_FIX =
+  "Write the role as aws_iam_role, which blastwall analyses (its rights and its trust), or keep AI agents out of its trust: name only " +
+  "the principals that need it, not `*`, an account root the agent's own policies may use, or a pattern an agent's ARN fits. If you have " +
+  "reviewed what the role may do, acknowledge this finding with the reason.";
 
 export const rule: Rule = {
   meta: {
     id: "unmodelled-iam",
     title: "IAM blastwall does not analyse names an AI agent or is one",
     why:
-      "IAM written with the AWS Cloud Control provider (`awscc_iam_*`) or inside a CloudFormation stack's template grants rights " +
-      "like `aws_iam_*` does, but blastwall does not read it: a role policy on an agent's role can give it every right, and a role " +
-      "whose trust names the agent hands the agent whatever that role may do. Unread, either counts as granting everything.",
+      "IAM and Identity Center permission sets written with the AWS Cloud Control provider (`awscc_iam_*`, `awscc_sso_*`) or inside " +
+      "a CloudFormation stack's template grant rights like `aws_iam_*` and `aws_ssoadmin_*` do, but blastwall does not read what they " +
+      "grant: a role policy on an agent's role can give it every right, a permission set an agent runs with may hold any, and a role " +
+      "whose trust admits the agent hands the agent whatever that role may do. Unread, each counts as granting everything.",
     fix:
-      "Write agent IAM with `aws_iam_*` resources (or the AgentRole construct), which blastwall analyses; or review the awscc " +
-      "resource or the stack's template and acknowledge the finding with the reason.",
+      "Write agent IAM with `aws_iam_*` resources (or the AgentRole construct) and permission sets with `aws_ssoadmin_*`, which " +
+      "blastwall analyses; or review the awscc resource or the stack's template and acknowledge the finding with the reason.",
     severity: "error",
     category: "input",
   },
   check({ stack, analysis, config }) {
     const out: FindingDraft[] = [];
-    const candidates = stack.resources.filter((r) => r.mode === "managed" && (UNMODELLED_IAM.test(r.type) || TEMPLATE_STACKS[r.type] !== undefined));
+    const candidates = stack.resources.filter((r) => r.mode === "managed" && (isUnmodelled(r.type) || TEMPLATE_STACKS[r.type] !== undefined));
     if (candidates.length === 0) return out;
     const agents = new Map(analysis.agents.map((a) => [a.address, a]));
     const noun = (address: string) => agentNoun(agents.get(address)!);
@@ -123,32 +276,58 @@ export const rule: Rule = {
       const args = TEMPLATE_STACKS[r.type];
       if (args) {
         const t = templateIam(r, args);
-        if (t.kind !== "none") out.push(templateFinding(stack, r, t, agentNames, byName, agents));
+        if (t.kind !== "none") out.push(templateFinding(stack, config, analysis, r, t, agentNames, byName, agents));
         continue;
       }
-      const named = principalsNamedIn(stack, byName, r.values).filter((p) => agents.has(p));
+      const sso = UNMODELLED_SSO.has(r.type);
+      const kind =
+        r.type === "awscc_sso_permission_set"
+          ? "an Identity Center permission set written for the Cloud Control provider, and blastwall does not analyse Cloud Control permission sets"
+          : sso
+            ? "an Identity Center assignment written for the Cloud Control provider, and blastwall does not analyse Cloud Control permission sets or assignments"
+            : "IAM written for the Cloud Control provider, which blastwall does not analyse";
+      // The trust is read as an aws_iam_role's: an ARN inside JSON text, `*`, an account root or a pattern the agent fits.
+      const trusts =
+        r.type === "awscc_iam_role"
+          ? trustAdmissions(stack, config, analysis, r.address, {
+              trust: r.values["assume_role_policy_document"],
+              where: `${r.address} (assume_role_policy_document)`,
+              arn: roleArn(stack, r.values["role_name"], r.values["path"], undefined),
+              // The awscc provider is pinned to no account blastwall reads: it may be any agent's.
+              account: undefined,
+            })
+          : [];
+      const named = principalsNamedIn(stack, byName, r.values).filter((p) => agents.has(p) && !trusts.some((a) => a.address === p));
       const mark = agentMark(stack, config, r);
-      if (named.length === 0 && mark === undefined) {
+      if (named.length === 0 && mark === undefined && trusts.length === 0) {
         out.push({
           principal: r.address,
           resource: r.address,
           actions: [],
           severity: "warning",
-          message: `${r.address} is IAM written for the Cloud Control provider; blastwall does not analyse what it grants or to whom.`,
+          message: `${r.address} is ${kind}: what it grants, and to whom, is not checked.`,
           evidence: [{ step: "resource", address: r.address, detail: `${r.type} is not analysed` }],
         });
         continue;
       }
-      const whom = mark !== undefined ? `${r.address} is an AI agent (${mark})` : `${r.address} names ${named.map(noun).join(", ")}`;
+      const whom = [
+        ...(mark !== undefined ? [`${r.address} is an AI agent (${mark})`] : []),
+        ...(named.length > 0 ? [`${r.address} names ${named.map(noun).join(", ")}`] : []),
+        ...trusts.map((a) => a.how),
+      ];
       out.push({
         // The resource is what a reviewer acknowledges, not the agent (which would cover every such resource).
         principal: r.address,
         resource: r.address,
         actions: ["*"],
-        message: `${whom} in IAM blastwall does not analyse (${r.type}): it may grant ${mark !== undefined ? "it" : "the agent"} every right, destroy rights included.`,
+        message:
+          `${whom.join("; ")}. It is ${kind}: ` +
+          (mark !== undefined ? "it counts as holding every right, destroy rights included." : "through it the agent may get every right, destroy rights included."),
+        ...(sso ? { fix: SSO_FIX } : trusts.length > 0 ? { fix: ROLE_FIX } : {}),
         evidence: [
           { step: "resource", address: r.address, detail: `${r.type} is not analysed${mark !== undefined ? `; ${mark}` : ""}` },
-          ...named.map((p) => ({ step: "agent", address: p, detail: `${r.address} refers to ${p} by reference, name or ARN` })),
+          ...named.map((p) => ({ step: "agent" as const, address: p, detail: `${r.address} refers to ${p} by reference, name or ARN` })),
+          ...trusts.map((a) => ({ step: "agent" as const, address: a.address ?? r.address, detail: a.how })),
         ],
       });
     }

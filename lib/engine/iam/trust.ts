@@ -269,3 +269,30 @@ export function denyOnCallerCertainlyApplies(s: Statement, arn: string, account:
     return false;
   });
 }
+
+/**
+ * The Allow statements of a trust that may admit the caller `arn` (a principal's ARN pattern; `account` its account
+ * when known) to sts:AssumeRole: none when a Deny whose conditions on who calls certainly hold for it blocks it, and
+ * leaving out those whose conditions on who calls certainly exclude it (a trust of the account root, or of anyone,
+ * narrowed by aws:PrincipalArn to `role/ci-*` admits no role named otherwise). Conditions not read may be met.
+ */
+export function trustAdmitsCaller(statements: readonly Statement[], arn: string, account: string | undefined): Statement[] {
+  if (statements.some((s) => denyOnCallerCertainlyApplies(s, arn, account))) return [];
+  return principalAdmits(statements, { arnPattern: arn }).filter((s) => callerMayMeet(s, arn, account));
+}
+
+/**
+ * Whether an Allow that admits the candidate does so on its own, within one account: it names everyone or an ARN that
+ * may be the candidate's. One that admits it only by its account (a root ARN, an account id) leaves the call to the
+ * candidate's own identity policies.
+ */
+export function admitsBeyondAccount(s: Statement, c: TrustCandidate): boolean {
+  if (s.unknown !== undefined || s.notPrincipals !== undefined || s.principals === undefined) return true;
+  for (const p of s.principals) {
+    for (const id of p.identifiers) {
+      if (p.type === "AWS" && (ROOT_ARN.test(id) || (id.length <= 12 && ACCOUNT_ID.test(id)))) continue;
+      if (identifierMightName(p.type, id, c)) return true;
+    }
+  }
+  return false;
+}

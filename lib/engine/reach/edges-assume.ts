@@ -2,7 +2,8 @@
 import type { Statement } from "../iam/types";
 import type { Grant, PrincipalNode } from "../analysis-types";
 import { globsIntersect } from "../iam/glob";
-import { callerMayMeet, denyCertainlyBlocks, denyOnCallerCertainlyApplies, principalAdmits } from "../iam/trust";
+import { denyCertainlyBlocks, denyOnCallerCertainlyApplies, trustAdmitsCaller } from "../iam/trust";
+import type { TfStack } from "../terraform/types";
 import { attributePattern } from "../terraform/tokens";
 import { statementName } from "../describe";
 import { arnAccount, regionPartition, resourceAccount, resourceRegion } from "../terraform/providers";
@@ -55,34 +56,51 @@ function loginTrusts(roles: readonly PrincipalNode[]): LoginTrusts {
  * A role's ARN pattern in the partition its provider's region puts it in, or in any partition when the region is not
  * known: a Deny written for `arn:aws:` holds nothing back in aws-cn or GovCloud (red-team round 86).
  */
-function inPartition(ctx: EdgeContext, role: PrincipalNode): string {
-  const partition = regionPartition(role.external ? undefined : resourceRegion(ctx.stack, role.resource));
+function inPartition(stack: TfStack, role: PrincipalNode): string {
+  const partition = regionPartition(role.external ? undefined : resourceRegion(stack, role.resource));
   return role.arnPattern.replace(/^arn:[^:]*:/, `arn:${partition}:`);
 }
 
-export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+/**
+ * A principal as the caller of sts:AssumeRole, as trusts are judged against it: its ARN pattern and its account when
+ * known. Shared with rule unmodelled-iam, which judges trusts of roles blastwall does not model against each agent.
+ */
+export function assumeCaller(stack: TfStack, p: PrincipalNode): { readonly arnPattern: string; readonly account: string | undefined } {
   // The stack's principals carry `arn:aws:` in their patterns; aws:PrincipalArn holds the ARN in the partition the
   // principal's provider region puts it in, any partition when the region is not known: a condition naming
   // `arn:aws-us-gov:` may admit a GovCloud agent, and a Deny naming `arn:aws:` does not hold it back there (red-team
   // round 90). An outsider's pattern is as written where the stack names it.
-  const candidate = { arnPattern: p.external ? p.arnPattern : inPartition(ctx, p) };
-  const key = normaliseAccount(p.arnPattern);
-  const named = ctx.namedForKey(key, p.external);
-  const isNamed = memberOf(named);
+  const candidate = p.external ? p.arnPattern : inPartition(stack, p);
   // A permission set acts in the accounts it is assigned to, not its provider's (Identity Center's); assignments add up
   // across stacks, so its pattern names any account (collect.ts) and this is undefined.
-  const mine = p.external || p.kind === "permission-set" ? arnAccount(p.arnPattern) : resourceAccount(ctx.stack, p.resource);
+  const account = p.external || p.kind === "permission-set" ? arnAccount(p.arnPattern) : resourceAccount(stack, p.resource);
   // With the account pinned, the principal's ARN is known in full: a Deny naming it by literal ARN then holds, and a
   // trust of another account's root, or of a role ARN there, does not admit it (red-team round 90: a trust of
   // `arn:aws:iam::222222222222:root` was read as admitting an agent pinned to 333333333333). A NotPrincipal listing a
   // role ARN still does not leave out the role's sessions (allowAdmits).
-  const exact = mine ? { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${mine}:`) } : candidate;
+  return { arnPattern: account ? candidate.replace(/^(arn:[^:]*:iam::)\*:/, `$1${account}:`) : candidate, account };
+}
+
+/**
+ * Whether an explicit Deny of the principal's own (an identity policy's, or its permission boundary's, as AgentRole's
+ * denies chaining out of `/agents/`) certainly covers sts:AssumeRole on a role's ARN pattern: within one account that
+ * wins over a trust naming the principal (red-team round 85). A principal outside the stack shows no policies here.
+ */
+export function callerAssumeDenial(p: PrincipalNode): (rolePattern: string) => boolean {
+  const denies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
+  return (rolePattern) => denies.length > 0 && denyCertainlyCovers(denies, actionUniverse(), "sts:AssumeRole", rolePattern);
+}
+
+export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const key = normaliseAccount(p.arnPattern);
+  const named = ctx.namedForKey(key, p.external);
+  const isNamed = memberOf(named);
+  const { account: mine, ...exact } = assumeCaller(ctx.stack, p);
   const admitted = new Map<PrincipalNode, Statement[]>();
   // An Allow whose conditions on who calls certainly exclude p admits it on no path: a trust of the account root (or
   // of anyone) narrowed by aws:PrincipalArn to `role/ci-*` does not admit a role named otherwise, whose sessions'
   // aws:PrincipalArn is its ARN (red-team round 66). Conditions blastwall does not read may be met.
-  const admittedBy = (statements: readonly Statement[], as: { arnPattern: string } = exact, account = mine) =>
-    statements.some((s) => denyOnCallerCertainlyApplies(s, as.arnPattern, account)) ? [] : principalAdmits(statements, as).filter((s) => callerMayMeet(s, as.arnPattern, account));
+  const admittedBy = (statements: readonly Statement[]) => trustAdmitsCaller(statements, exact.arnPattern, mine);
   const admits = (role: PrincipalNode) => {
     let a = admitted.get(role);
     // A Deny of the trust whose conditions on who calls certainly hold for p blocks it on every path, its own
@@ -111,10 +129,9 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     }
   }
   // Within one account a trust policy that names a principal's ARN admits it with no identity Allow at all, but an
-  // explicit Deny of the caller's own (an identity policy's, or its permission boundary's, as AgentRole's denies
-  // chaining out of `/agents/`) still wins (red-team round 85). A principal outside the stack shows no policies here.
-  const callerDenies = p.external ? [] : [...p.identityPolicies.flatMap((a) => a.document.statements), ...(p.boundary?.document.statements ?? [])].filter((st) => st.effect === "Deny");
-  const callerDenied = (role: PrincipalNode) => callerDenies.length > 0 && denyCertainlyCovers(callerDenies, actionUniverse(), "sts:AssumeRole", inPartition(ctx, role));
+  // explicit Deny of the caller's own still wins.
+  const denied = callerAssumeDenial(p);
+  const callerDenied = (role: PrincipalNode) => denied(inPartition(ctx.stack, role));
   const certain = memberOf(ctx.namedInTrust.get(key) ?? []);
   // Another checked stack's principal, whose stack is pinned to an account: in the same account the trust is enough.
   // A role pinned to another account admits it only with an sts:AssumeRole right of its own; its own stack cannot
@@ -134,7 +151,7 @@ export function assumeRoleEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge
     // coder` on a role placed in 222222222222) either names another principal, or the principal across accounts,
     // where its own sts:AssumeRole grant is needed (above; red-team round 108, F4).
     const placed = !p.external && mine === undefined ? resourceAccount(ctx.stack, role.resource) : undefined;
-    if (placed !== undefined && role.trustPolicy && admittedBy(role.trustPolicy.statements, { arnPattern: candidate.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${placed}:`) }, placed).length === 0) continue;
+    if (placed !== undefined && role.trustPolicy && trustAdmitsCaller(role.trustPolicy.statements, exact.arnPattern.replace(/^(arn:[^:]*:iam::)\*:/, `$1${placed}:`), placed).length === 0) continue;
     const trust = admits(role);
     if (trust.length === 0 || callerDenied(role)) continue;
     const whom = certain(role)
