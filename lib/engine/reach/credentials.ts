@@ -1215,7 +1215,38 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
     }
     return false;
   };
+  // The AWS resources an argument of which may hold a credential, as `type.name` text, found once: one whose own strings
+  // name what `re` finds or a literal, or name such a resource (to a fixpoint; a superset of what `mayHold` and `holds`
+  // confirm). Most stacks have none, and then no string pays for the reference-by-reference look below.
+  let heldNames: RegExp | null | undefined;
+  const mayBeHeld = (str: string): boolean => {
+    if (heldNames === undefined) {
+      const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list.filter((r) => r.mode === "managed"));
+      const held = new Set<string>();
+      let test = (x: string) => re.test(x);
+      for (let grown = true; grown; ) {
+        grown = false;
+        for (const r of aws) {
+          const name = `${r.type}.${r.name}`;
+          if (held.has(name)) continue;
+          const strings: string[] = [];
+          for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
+          for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
+          if (!strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
+          held.add(name);
+          grown = true;
+        }
+        if (grown) {
+          const more = new RegExp([...held].map(escapeRe).join("|"));
+          test = (x) => re.test(x) || more.test(x);
+        }
+      }
+      heldNames = held.size === 0 ? null : new RegExp([...held].map(escapeRe).join("|"));
+    }
+    return heldNames !== null && heldNames.test(str);
+  };
   const namesGiven = (str: string) => {
+    if (!mayBeHeld(str)) return false;
     for (const m of str.matchAll(AWS_REF)) {
       const [, prefix, type, name, keys, attribute] = m;
       for (const address of addressesOf(stack, prefix, type, name, keys)) {
