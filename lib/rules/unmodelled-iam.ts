@@ -15,9 +15,13 @@ import { globsIntersect } from "../engine/iam/glob";
 import { statementName } from "../engine/describe";
 import { grantText } from "../engine/reach/edge";
 import { resourceAccount } from "../engine/terraform/providers";
-import { parseTemplate } from "../plan/cfn-template";
+import { lazy } from "../engine/lazy";
+import type * as CfnTemplate from "../plan/cfn-template";
 import { principalNameIndex, principalsNamedIn } from "./principal-mentions";
 import { agentNoun } from "./support";
+
+// The template reader loads a YAML parser (about 70 modules): only stacks with a CloudFormation template pay for it.
+const cfnTemplate = lazy(() => require("../plan/cfn-template") as typeof CfnTemplate);
 
 /**
  * IAM resources of the AWS Cloud Control provider (`hashicorp/awscc`): roles, users, groups and their policies, in
@@ -158,7 +162,7 @@ function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
   if (hasInterpolation(written)) return { kind: "unreadable", why: `its ${bodyArg} is an expression blastwall cannot evaluate` };
   const body = written.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   // JSON, or YAML with CloudFormation's short-form tags, read as CloudFormation reads it.
-  const parsed = parseTemplate(body);
+  const parsed = cfnTemplate().parseTemplate(body);
   if (parsed === undefined) {
     // Not a template blastwall can read: any IAM resource type in its text counts; whom it names is searched in the text.
     const types = [...new Set(body.match(TEMPLATE_GRANTS_IN_TEXT) ?? [])];

@@ -23,6 +23,7 @@ const LAZY = [
   "engine/reach/fetched-sources",
   "engine/reach/emr-sources",
   "engine/reach/database-passwords",
+  "plan/cfn-template",
 ];
 
 /** A stack as the synth bench writes it: roles trusting Lambda (every tenth an agent), with inline policies, buckets and volumes. */
@@ -74,7 +75,9 @@ describe("the gate loads code for rarer resources on first use", () => {
     "aws_iam_role_policy.nodes": { role: "${aws_iam_role.nodes.name}", policy: DESTROY },
     "aws_eks_node_group.ng": { cluster_name: "${aws_eks_cluster.c.name}", node_role_arn: "${aws_iam_role.nodes.arn}" },
   });
-  const child = inChild([plain, pools, anywhere, eks]);
+  const template = JSON.stringify({ Resources: { Ops: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] } } } } });
+  const cfn = stack([], { "aws_cloudformation_stack.s": { name: "s", template_body: template, capabilities: ["CAPABILITY_IAM"] } });
+  const child = inChild([plain, pools, anywhere, eks, cfn]);
 
   test("requiring the package root and checking a stack of service roles, buckets and volumes loads none of it", () => {
     expect(child.loaded[0]).toEqual([]);
@@ -101,5 +104,12 @@ describe("the gate loads code for rarer resources on first use", () => {
     const findings = child.findings[3] as { ruleId: string; severity: string; resource: string }[];
     expect(findings.filter((f) => f.ruleId === "agent-transitive-destroy" && f.severity === "error").map((f) => f.resource)).toEqual(["aws_iam_role.nodes"]);
     expect(findings).toEqual(inProcess(eks));
+  });
+
+  test("a CloudFormation stack that creates an IAM role loads the template reader (and its YAML parser), and is judged as before", () => {
+    expect(child.loaded[5]).toContain("plan/cfn-template");
+    const findings = child.findings[4] as { ruleId: string; resource: string }[];
+    expect(findings.filter((f) => f.ruleId === "unmodelled-iam").map((f) => f.resource)).toEqual(["aws_cloudformation_stack.s"]);
+    expect(findings).toEqual(inProcess(cfn));
   });
 });
