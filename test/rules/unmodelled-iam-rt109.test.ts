@@ -3,8 +3,12 @@
  * reference (`awscc_iam_role.ci.arn`), or a template role trusting `!GetAtt Other.Arn` of another role of its template,
  * was read as admitting "a principal known only when applied, which may be anyone". The ARN of a role the stack makes
  * is that role's: an agent only if that role is one. Anything still unresolved stays anyone.
+ *
+ * And a wording nit: a marked Identity Center user assigned only through `awscc_sso_assignment` was told "this stack
+ * assigns it none (aws_ssoadmin_account_assignment)", as if no assignment were there.
  */
 import { rule } from "../../lib/rules/unmodelled-iam";
+import { rule as markedRule } from "../../lib/rules/agent-marked-not-principal";
 import { agentRules } from "../../lib/rules";
 import type { BlastwallConfig } from "../../lib/engine/config-types";
 import { agentRole, check, policy, tf } from "../helpers/tf";
@@ -168,5 +172,39 @@ describe("a template role trusting another role of its template by Fn::GetAtt", 
     const long = "x".repeat(50);
     const notPrincipal = { Resources: { ...roles("*").Resources, Ops: { Type: "AWS::IAM::Role", Properties: { RoleName: "ops-admin", AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", NotPrincipal: { AWS: { "Fn::GetAtt": ["Other", "Arn"] } }, Action: "sts:AssumeRole" }] } } } } };
     expect(judged(JSON.stringify(notPrincipal), long)[0]).toMatchObject({ severity: "error" });
+  });
+});
+
+describe("a marked Identity Center user assigned through Cloud Control only (agent-marked-not-principal)", () => {
+  const IC = "arn:aws:sso:::instance/ssoins-1111111111111111";
+  const assignment = (type: string, principal = "${aws_identitystore_user.bot.user_id}") => ({
+    [`${type}.bot`]: { instance_arn: IC, permission_set_arn: "${aws_ssoadmin_permission_set.power.arn}", principal_id: principal, principal_type: "USER", target_id: "111111111111", target_type: "AWS_ACCOUNT" },
+  });
+  const stack = (assignments: Obj) =>
+    tf({
+      "aws_identitystore_user.bot": { identity_store_id: "d-1234567890", display_name: "Coding Agent", user_name: "coding-agent" },
+      "aws_identitystore_group.g": { identity_store_id: "d-1234567890", display_name: "agents" },
+      "aws_identitystore_group_membership.m": { identity_store_id: "d-1234567890", group_id: "${aws_identitystore_group.g.group_id}", member_id: "${aws_identitystore_user.bot.user_id}" },
+      "aws_ssoadmin_permission_set.power": { instance_arn: IC, name: "PowerUser", session_duration: "PT8H" },
+      ...assignments,
+    });
+  const judged = (json: Obj) => check(json, { agents: { addresses: ["aws_identitystore_user.bot"] } }, { rules: [markedRule] }).findings;
+
+  test.each([
+    ["directly", "${aws_identitystore_user.bot.user_id}"],
+    ["through its group", "${aws_identitystore_group.g.group_id}"],
+  ])("says the assignment (%s) is written for the Cloud Control provider, not that there is none", (_how, principal) => {
+    const [f, ...rest] = judged(stack(assignment("awscc_sso_assignment", principal)));
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe("error");
+    expect(f.message).toContain("this stack assigns it permission sets only through awscc_sso_assignment.bot, written for the Cloud Control provider, which blastwall does not analyse");
+    expect(f.message).not.toContain("assigns it none");
+    expect(f.fix).toMatch(/^Write awscc_sso_assignment\.bot as aws_ssoadmin_account_assignment, .*tag the permission set it assigns \(aws_ssoadmin_permission_set\.power\)/);
+    expect(f.evidence.map((e) => e.address)).toContain("awscc_sso_assignment.bot");
+  });
+
+  test("controls: no assignment at all still says none; an aws_ssoadmin one names the permission set", () => {
+    expect(judged(stack({}))[0].message).toContain("this stack assigns it none (aws_ssoadmin_account_assignment)");
+    expect(judged(stack(assignment("aws_ssoadmin_account_assignment")))[0].message).toContain("This stack assigns it aws_ssoadmin_permission_set.power, which is not marked as an agent");
   });
 });
