@@ -83,14 +83,22 @@ export const rule: Rule = {
         const named = all.filter((a) => !isAgent(a));
         if (all.length > 0 && named.length === 0) continue;
         const them = named.length === 1 ? "that permission set" : "those permission sets";
+        // Assignments written for Cloud Control: the permission sets they give are not known to blastwall as this user's.
+        const cloudControl = all.length > 0 ? [] : assignedPermissionSets(stack, r, CLOUD_CONTROL_ASSIGNMENT);
+        for (const a of cloudControl) evidence.push({ step: "assignment", address: a.assignment, detail: `${a.assignment} assigns ${a.permissionSet}${a.via ? ` to ${a.via}, which ${r.address} is a member of` : ` to ${r.address}`}; it is written for the Cloud Control provider, which blastwall does not analyse` });
+        const ccAssignments = [...new Set(cloudControl.map((a) => a.assignment))].join(", ");
         out.push(finding(r, "error", evidence,
           named.length > 0
             ? `${why}. This stack assigns it ${named.join(", ")}, which ${named.length === 1 ? "is" : "are"} not marked as an agent, so nothing about the agent was checked: ${IN_ITS_PLACE}.`
-            : `${why}, and this stack assigns it none (aws_ssoadmin_account_assignment), so nothing about the agent was checked: ${IN_ITS_PLACE}.`,
+            : cloudControl.length > 0
+              ? `${why}, and this stack assigns it permission sets only through ${ccAssignments}, written for the Cloud Control provider, which blastwall does not analyse (awscc_sso_assignment), so nothing about the agent was checked: ${IN_ITS_PLACE}.`
+              : `${why}, and this stack assigns it none (aws_ssoadmin_account_assignment), so nothing about the agent was checked: ${IN_ITS_PLACE}.`,
           named.length > 0
             ? `Tag ${named.join(" and ")} with blastwall:agent = "true", ${CONFIG.replace("select it", `select ${them}`)}: then every right ${them} give${named.length === 1 ? "s" : ""} is judged. ` +
               `If people sign in with ${them} too, give the agent a permission set of its own and mark that one. Remove the mark from ${r.address}.`
-            : `Tag the permission set assigned to the agent (aws_ssoadmin_permission_set) with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}, in the stack that makes it. Remove the mark from ${r.address}.`));
+            : cloudControl.length > 0
+              ? `Write ${ccAssignments} as aws_ssoadmin_account_assignment, which blastwall reads, and tag the permission set it assigns (${[...new Set(cloudControl.map((a) => a.permissionSet))].join(", ")}) with blastwall:agent = "true", ${CONFIG.replace("select it", "select that permission set")}. Remove the mark from ${r.address}.`
+              : `Tag the permission set assigned to the agent (aws_ssoadmin_permission_set) with blastwall:agent = "true", ${CONFIG.replace("select it", "select that")}, in the stack that makes it. Remove the mark from ${r.address}.`));
         continue;
       }
       const group = analysis.byAddress.get(r.address);
@@ -171,7 +179,12 @@ function addressOf(v: unknown): string | undefined {
  * user, through the groups `aws_identitystore_group_membership` puts it in. A permission set named by anything but a
  * reference to one of the stack's is shown as written.
  */
-function assignedPermissionSets(stack: TfStack, r: TfResource): { assignment: string; permissionSet: string; via?: string }[] {
+/**
+ * The permission sets the stack's assignments of `type` give an Identity Center user or group, directly or through a
+ * group it is a member of. `awscc_sso_assignment` is Cloud Control's, which blastwall does not analyse (unmodelled-iam):
+ * read only to say so.
+ */
+function assignedPermissionSets(stack: TfStack, r: TfResource, type: string = ACCOUNT_ASSIGNMENT_TYPE): { assignment: string; permissionSet: string; via?: string }[] {
   const principals = new Map<string, string | undefined>([[r.address, undefined]]);
   if (r.type === "aws_identitystore_user") {
     for (const m of stack.byType.get("aws_identitystore_group_membership") ?? []) {
@@ -180,7 +193,7 @@ function assignedPermissionSets(stack: TfStack, r: TfResource): { assignment: st
     }
   }
   const out: { assignment: string; permissionSet: string; via?: string }[] = [];
-  for (const a of stack.byType.get(ACCOUNT_ASSIGNMENT_TYPE) ?? []) {
+  for (const a of stack.byType.get(type) ?? []) {
     const to = addressOf(a.values["principal_id"]);
     if (to === undefined || !principals.has(to)) continue;
     const written = a.values["permission_set_arn"];
@@ -200,6 +213,8 @@ function unresolvedWhy(x: RunsAs): string {
   if (x.candidate !== undefined) return `names ${x.candidate}, which blastwall does not know to be the role its code runs as`;
   return x.note ?? "no role of this stack blastwall can identify";
 }
+
+const CLOUD_CONTROL_ASSIGNMENT = "awscc_sso_assignment";
 
 function finding(r: TfResource, severity: "error" | "warning", evidence: FindingDraft["evidence"], message: string, fix: string): FindingDraft {
   return { principal: r.address, resource: r.address, actions: [], severity, evidence, message, fix };

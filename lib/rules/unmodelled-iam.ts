@@ -5,7 +5,7 @@ import type { BlastwallConfig } from "../engine/config-types";
 import { AGENT_PATH, AGENT_TAG, agentSelector, outsideAgentSelector } from "../engine/agents";
 import { cloudControlStandIn } from "../engine/cloud-control";
 import { isObject } from "../engine/json";
-import { hasInterpolation, resolveToPattern } from "../engine/terraform/tokens";
+import { attributePattern, hasInterpolation, resolveToPattern } from "../engine/terraform/tokens";
 import type { PrincipalNode, StackAnalysis } from "../engine/analysis-types";
 import { policyFromValue } from "../engine/terraform/policy-documents";
 import { admitsBeyondAccount, trustAdmitsCaller } from "../engine/iam/trust";
@@ -59,6 +59,36 @@ interface UnreadRole {
   readonly arn: string;
   /** The account the role is made in, when blastwall knows it. */
   readonly account: string | undefined;
+  /** Its own entry among the marked principals, which its trust does not hand anything new. */
+  readonly self?: string;
+}
+
+/**
+ * A principal blastwall does not model that is an AI agent by its own mark: an awscc role or user, or a role or user of
+ * a template. It counts as holding every right, sts:AssumeRole on any role among them, so any trust that may admit it
+ * hands it the role.
+ */
+interface MarkedPrincipal {
+  /** Its key: the awscc address, or the template's logical id. */
+  readonly key: string;
+  /** The Terraform address evidence names (the awscc resource, or the stack holding the template). */
+  readonly address: string;
+  /** As the report names it: `awscc_iam_role.ci`, `its template's role Other`. */
+  readonly label: string;
+  readonly arn: string;
+  readonly reason: string;
+}
+
+/** The awscc roles and users of the stack that are agents, with their ARN patterns as a reference to them resolves. */
+function cloudControlAgents(stack: TfStack, config: BlastwallConfig): MarkedPrincipal[] {
+  const out: MarkedPrincipal[] = [];
+  for (const type of ["awscc_iam_role", "awscc_iam_user"]) {
+    for (const r of stack.byType.get(type) ?? []) {
+      const reason = r.mode === "managed" ? agentMark(stack, config, r) : undefined;
+      if (reason !== undefined) out.push({ key: r.address, address: r.address, label: r.address, arn: attributePattern(stack, r, "arn").pattern, reason });
+    }
+  }
+  return out;
 }
 
 /** One way a trust blastwall reads admits an AI agent: its address (when the stack holds it), and how, as a sentence about the trust. */
@@ -76,11 +106,11 @@ const CI = { caseInsensitive: true } as const;
  * own sts:AssumeRole grants. A trust blastwall cannot read admits everyone. An ARN the trust names that is no principal
  * of the stack is an agent as the stack's mentions of outsiders are (the `/agents/` path, `agents.names`).
  */
-function trustAdmissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole): Admission[] {
-  return admissions(stack, config, analysis, holder, role).map((a) => ({ ...a, how: `the trust of ${role.where} ${a.how}` }));
+function trustAdmissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole, marked: readonly MarkedPrincipal[]): Admission[] {
+  return admissions(stack, config, analysis, holder, role, marked).map((a) => ({ ...a, how: `the trust of ${role.where} ${a.how}` }));
 }
 
-function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole): Admission[] {
+function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, holder: string, role: UnreadRole, marked: readonly MarkedPrincipal[]): Admission[] {
   const doc = policyFromValue(stack, role.trust, { address: holder });
   const out: Admission[] = [];
   for (const p of analysis.agents) {
@@ -104,6 +134,13 @@ function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnal
     }
     const grant = (analysis.rightsOf(p.address).grants.get("sts:assumerole") ?? []).find((g) => g.resources.some((r) => globsIntersect(r, role.arn, CI)));
     if (grant) out.push({ address: p.address, how: `admits ${agentNoun(p)} (${statementName(admitted[0])}), and ${grantText(grant)} allows it the call` });
+  }
+  for (const m of marked) {
+    if (m.key === role.self) continue;
+    const admitted = trustAdmitsCaller(doc.statements, m.arn, undefined);
+    if (admitted.length > 0) {
+      out.push({ address: m.address, how: `admits ${m.label} (${statementName(admitted[0])}), an AI agent (${m.reason}) whose rights blastwall does not read: they may include sts:AssumeRole on this role` });
+    }
   }
   if (out.length > 0) return out;
   // An agent the stack does not hold, named by its ARN (or matched by an aws:PrincipalArn condition of a trust of anyone).
@@ -129,10 +166,10 @@ function admissions(stack: TfStack, config: BlastwallConfig, analysis: StackAnal
   return out;
 }
 
-/** The ARN pattern of a role of `name` and `path` (either may be unknown: `*`) in `account`. */
-function roleArn(stack: TfStack, name: unknown, path: unknown, account: string | undefined): string {
+/** The ARN pattern of a role (or user) of `name` and `path` (either may be unknown: `*`) in `account`. */
+function roleArn(stack: TfStack, name: unknown, path: unknown, account: string | undefined, kind: "role" | "user" = "role"): string {
   const known = (v: unknown, unset: string) => (v === undefined || v === null ? unset : typeof v === "string" ? resolveToPattern(stack, v).pattern : "*");
-  return `arn:*:iam::${account ?? "*"}:role${known(path, "/")}${known(name, "*")}`;
+  return `arn:*:iam::${account ?? "*"}:${kind}${known(path, "/")}${known(name, "*")}`;
 }
 
 /** Stacks whose template may hold IAM resources of its own (`AWS::IAM::*`) that Terraform never shows. */
@@ -149,7 +186,14 @@ const TEMPLATE_GRANTS_IN_TEXT = /AWS::(?:IAM::[A-Za-z]+|SSO::(?:PermissionSet|As
 /** What a stack's template shows of IAM: nothing, IAM resources (and whom they name), or an unreadable template. */
 type TemplateIam =
   | { readonly kind: "none" }
-  | { readonly kind: "iam"; readonly values: readonly Record<string, unknown>[] | undefined; readonly text: string; readonly types: readonly string[] }
+  | {
+      readonly kind: "iam";
+      readonly values: readonly Record<string, unknown>[] | undefined;
+      /** The same resources by logical id, when the template was read. */
+      readonly ids?: ReadonlyMap<string, Record<string, unknown>>;
+      readonly text: string;
+      readonly types: readonly string[];
+    }
   | { readonly kind: "unreadable"; readonly why: string };
 
 function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
@@ -168,25 +212,63 @@ function templateIam(r: TfResource, args: readonly string[]): TemplateIam {
     const types = [...new Set(body.match(TEMPLATE_GRANTS_IN_TEXT) ?? [])];
     return types.length === 0 ? { kind: "none" } : { kind: "iam", values: undefined, text: body, types };
   }
-  const resources = isObject(parsed) && isObject(parsed["Resources"]) ? Object.values(parsed["Resources"]).filter(isObject) : [];
-  const iam = resources.filter((x) => typeof x["Type"] === "string" && TEMPLATE_GRANTS.test(x["Type"]));
-  return iam.length === 0 ? { kind: "none" } : { kind: "iam", values: iam, text: JSON.stringify(iam), types: [...new Set(iam.map((x) => x["Type"] as string))] };
+  const resources = isObject(parsed) && isObject(parsed["Resources"]) ? Object.entries(parsed["Resources"]) : [];
+  const ids = new Map(resources.filter((e): e is [string, Record<string, unknown>] => isObject(e[1]) && typeof e[1]["Type"] === "string" && TEMPLATE_GRANTS.test(e[1]["Type"])));
+  const iam = [...ids.values()];
+  return iam.length === 0 ? { kind: "none" } : { kind: "iam", values: iam, ids, text: JSON.stringify(iam), types: [...new Set(iam.map((x) => x["Type"] as string))] };
+}
+
+/** A role or user of a template, as a trust naming it by `Fn::GetAtt` names it. */
+interface TemplatePrincipal {
+  readonly arn: string;
+  /** Why it is an AI agent by its own properties (its tags, its path, the config's selectors), if it is. */
+  readonly mark: string | undefined;
+}
+
+/** What the template writes for a role name it leaves to CloudFormation (`<stack>-<logical id>-<random>`); reports name the role by its logical id. */
+const GENERATED_NAME = "(a name CloudFormation generates)";
+
+/**
+ * The `AWS::IAM::Role`s and `AWS::IAM::User`s of a template by logical id, with their ARN patterns and agent marks. One
+ * with no name gets `<stack name>-<logical id>-<random>` from CloudFormation: new, so no principal named elsewhere. The
+ * pattern is that name where the stack's name is written and short enough for CloudFormation to keep it whole (IAM
+ * names hold 64 characters), else any name.
+ */
+function templatePrincipals(stack: TfStack, config: BlastwallConfig, r: TfResource, ids: ReadonlyMap<string, Record<string, unknown>>, account: string | undefined): Map<string, TemplatePrincipal> {
+  const stackName = r.type === "aws_cloudformation_stack" ? r.values["name"] : r.type === "awscc_cloudformation_stack" ? r.values["stack_name"] : undefined;
+  const select = agentSelector(config);
+  const out = new Map<string, TemplatePrincipal>();
+  for (const [id, x] of ids) {
+    const kind = x["Type"] === "AWS::IAM::Role" ? "role" : x["Type"] === "AWS::IAM::User" ? "user" : undefined;
+    if (kind === undefined) continue;
+    const props = isObject(x["Properties"]) ? x["Properties"] : {};
+    const written = props[kind === "role" ? "RoleName" : "UserName"];
+    const generated = typeof stackName === "string" && !hasInterpolation(stackName) && stackName.length + id.length + 15 <= 64 ? `${stackName}-${id}-*` : "*";
+    const name = written === undefined ? generated : typeof written === "string" ? written : "*";
+    const path = props["Path"] === undefined || typeof props["Path"] === "string" ? props["Path"] : "*";
+    const tags = Array.isArray(props["Tags"]) ? Object.fromEntries(props["Tags"].filter(isObject).map((t) => [String(t["Key"]), t["Value"]])) : props["Tags"];
+    const standIn: TfResource = { ...r, type: kind === "role" ? "aws_iam_role" : "aws_iam_user", address: `${r.address} (template ${id})`, values: { name, path, tags } };
+    out.set(id, { arn: roleArn(stack, name, path, account, kind), mark: select(standIn) });
+  }
+  return out;
 }
 
 /** The `AWS::IAM::Role`s of a template, as roles whose trust is read. A stack set's roles are made in other accounts. */
-function templateRoles(stack: TfStack, r: TfResource, t: TemplateIam): { readonly name: string; readonly role: UnreadRole }[] {
-  if (t.kind !== "iam" || t.values === undefined) return [];
+function templateRoles(stack: TfStack, config: BlastwallConfig, r: TfResource, t: TemplateIam): { readonly roles: { readonly name: string; readonly role: UnreadRole }[]; readonly marked: MarkedPrincipal[] } {
+  if (t.kind !== "iam" || t.values === undefined || t.ids === undefined) return { roles: [], marked: [] };
   const account = r.type === "aws_cloudformation_stack" ? resourceAccount(stack, r) : undefined;
+  const principals = templatePrincipals(stack, config, r, t.ids, account);
   const out: { name: string; role: UnreadRole }[] = [];
-  for (const x of t.values) {
+  for (const [id, x] of t.ids) {
     if (x["Type"] !== "AWS::IAM::Role") continue;
     const props = isObject(x["Properties"]) ? x["Properties"] : {};
     // A name or path CloudFormation computes (an intrinsic function) may be any.
     const literal = (v: unknown) => (v === undefined || typeof v === "string" ? v : "*");
-    const name = typeof props["RoleName"] === "string" ? (props["RoleName"] as string) : "(a name CloudFormation generates)";
-    out.push({ name, role: { trust: templateTrust(props["AssumeRolePolicyDocument"]), where: `its template's role ${name}`, arn: roleArn(stack, literal(props["RoleName"]), literal(props["Path"]), account), account } });
+    const name = typeof props["RoleName"] === "string" ? (props["RoleName"] as string) : GENERATED_NAME;
+    out.push({ name, role: { trust: templateTrust(props["AssumeRolePolicyDocument"], principals), where: `its template's role ${name === GENERATED_NAME ? id : name}`, arn: roleArn(stack, literal(props["RoleName"]), literal(props["Path"]), account), account, self: id } });
   }
-  return out;
+  const marked = [...principals].filter(([, p]) => p.mark !== undefined).map(([id, p]) => ({ key: id, address: r.address, label: `its template's ${p.arn.includes(":user/") ? "user" : "role"} ${id}`, arn: p.arn, reason: p.mark! }));
+  return { roles: out, marked };
 }
 
 /** What CloudFormation computes (`Ref`, `Fn::Sub`, ...), written as a value blastwall cannot resolve, which the policy reader reads as unknown. */
@@ -195,17 +277,27 @@ const COMPUTED = "${cloudformation.intrinsic}";
 /**
  * A template role's trust as the policy reader takes it: an intrinsic function is a value known only when
  * CloudFormation applies the template (an Allow naming it may name anyone, a Deny naming it holds nothing back), and
- * so is CloudFormation's own `${...}` text.
+ * so is CloudFormation's own `${...}` text. The one exception is the ARN of a role or user of the same template
+ * (`!GetAtt Other.Arn`, `!Sub ${Other.Arn}`) in an Allow's Principal: that principal, not anyone (red-team round 109).
+ * Elsewhere (a Deny, a NotPrincipal, a condition) it stays unknown: a pattern wider than the principal would hold back
+ * or leave out others.
  */
-function templateTrust(v: unknown): unknown {
-  if (typeof v === "string") return v.includes("${") ? v.replace(/\$\{[^}]*\}/g, COMPUTED) : v;
-  if (Array.isArray(v)) return v.map(templateTrust);
+function templateTrust(v: unknown, principals: ReadonlyMap<string, TemplatePrincipal>, inPrincipal = false): unknown {
+  const arnOf = (id: unknown, attribute: unknown) => (inPrincipal && attribute === "Arn" && typeof id === "string" ? principals.get(id)?.arn : undefined);
+  if (typeof v === "string") return v.includes("${") ? v.replace(/\$\{([^}]*)\}/g, (_, e: string) => arnOf(e.split(".")[0], e.split(".").slice(1).join(".")) ?? COMPUTED) : v;
+  if (Array.isArray(v)) return v.map((x) => templateTrust(x, principals, inPrincipal));
   if (!isObject(v)) return v;
   const keys = Object.keys(v);
   // `!Sub` text keeps what it writes literally: `arn:aws:iam::${AWS::AccountId}:role/x` still names the role x.
-  if (keys.length === 1 && keys[0] === "Fn::Sub" && typeof v[keys[0]] === "string") return templateTrust(v[keys[0]]);
+  if (keys.length === 1 && keys[0] === "Fn::Sub" && typeof v[keys[0]] === "string") return templateTrust(v[keys[0]], principals, inPrincipal);
+  if (keys.length === 1 && keys[0] === "Fn::GetAtt") {
+    const a = v[keys[0]];
+    const [id, attribute] = Array.isArray(a) ? a : typeof a === "string" ? [a.split(".")[0], a.split(".").slice(1).join(".")] : [];
+    return arnOf(id, attribute) ?? COMPUTED;
+  }
   if (keys.length === 1 && (keys[0] === "Ref" || keys[0].startsWith("Fn::"))) return COMPUTED;
-  return Object.fromEntries(keys.map((k) => [k, templateTrust(v[k])]));
+  const allow = v["Effect"] === "Allow";
+  return Object.fromEntries(keys.map((k) => [k, templateTrust(v[k], principals, k === "Principal" ? allow : inPrincipal)]));
 }
 
 function templateFinding(stack: TfStack, config: BlastwallConfig, analysis: StackAnalysis, r: TfResource, t: Exclude<TemplateIam, { kind: "none" }>, agentNames: ReadonlyMap<string, string>, byName: ReadonlyMap<string, string>, agents: ReadonlyMap<string, PrincipalNode>): FindingDraft {
@@ -215,7 +307,9 @@ function templateFinding(stack: TfStack, config: BlastwallConfig, analysis: Stac
     // Names are also found in the text of the IAM part: a name or ARN of an agent anywhere in it.
     for (const [name, address] of agentNames) if (t.text.includes(name)) named.add(address);
   }
-  const trusts = templateRoles(stack, r, t).flatMap((x) => trustAdmissions(stack, config, analysis, r.address, x.role));
+  const template = templateRoles(stack, config, r, t);
+  const marked = [...cloudControlAgents(stack, config), ...template.marked];
+  const trusts = template.roles.flatMap((x) => trustAdmissions(stack, config, analysis, r.address, x.role, marked));
   for (const a of trusts) if (a.address) named.delete(a.address);
   const marks = t.kind === "iam" && (t.text.includes(AGENT_TAG) || t.text.includes(AGENT_PATH)) ? `it creates IAM carrying the ${AGENT_TAG} tag or the ${AGENT_PATH} path` : undefined;
   const what = t.kind === "iam" ? `its template creates ${t.types.join(", ")}` : t.why;
@@ -276,6 +370,7 @@ export const rule: Rule = {
     const noun = (address: string) => agentNoun(agents.get(address)!);
     const byName = principalNameIndex(analysis.principals);
     const agentNames = new Map(analysis.agents.filter((a) => typeof a.resource.values.name === "string").map((a) => [a.resource.values.name as string, a.address]));
+    const marked = lazy(() => cloudControlAgents(stack, config));
     for (const r of candidates) {
       const args = TEMPLATE_STACKS[r.type];
       if (args) {
@@ -299,7 +394,8 @@ export const rule: Rule = {
               arn: roleArn(stack, r.values["role_name"], r.values["path"], undefined),
               // The awscc provider is pinned to no account blastwall reads: it may be any agent's.
               account: undefined,
-            })
+              self: r.address,
+            }, marked())
           : [];
       const named = principalsNamedIn(stack, byName, r.values).filter((p) => agents.has(p) && !trusts.some((a) => a.address === p));
       const mark = agentMark(stack, config, r);

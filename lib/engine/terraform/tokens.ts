@@ -760,6 +760,10 @@ const COMPUTED: Record<string, Record<string, AttrFn>> = {
   aws_iam_role: iamNamed("role", "name_prefix"),
   aws_iam_user: iamNamed("user"),
   aws_iam_group: iamNamed("group"),
+  // The same principals written for Cloud Control: a trust naming `awscc_iam_role.ci.arn` names that role, as one naming
+  // `aws_iam_role.ci.arn` does, not anyone (red-team round 109). With no name given, Cloud Control generates one: any.
+  awscc_iam_role: { role_name: (ctx, r) => nameFrom(ctx, r, "role_name"), arn: (ctx, r) => `arn:aws:iam::*:role${iamPath(ctx, r)}${nameFrom(ctx, r, "role_name")}` },
+  awscc_iam_user: { user_name: (ctx, r) => nameFrom(ctx, r, "user_name"), arn: (ctx, r) => `arn:aws:iam::*:user${iamPath(ctx, r)}${nameFrom(ctx, r, "user_name")}` },
   aws_iam_instance_profile: iamNamed("instance-profile", "name_prefix"),
   aws_iam_policy: {
     name: (ctx, r) => nameFrom(ctx, r, "name", "name_prefix"),
