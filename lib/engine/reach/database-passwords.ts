@@ -221,9 +221,9 @@ export function mentionsRef(s: string, ref: string, re: RegExp = mentionPattern(
 }
 
 /**
- * A literal password this short may be a word of other text (`postgres`, `changeme`, `password`): it counts only where
- * the text gives it as a credential (red-team rounds 106, B1, and 107, F3). A longer one (a generated password written
- * out, a plan's value) is not found by chance, and counts anywhere.
+ * A literal password this short may be a word of other text (`postgres`, `changeme`, `password`): it counts as a token,
+ * and not where it is certainly a word of a sentence or of a path (red-team rounds 106, B1, 107, F3, and 109, F2). A
+ * longer one (a generated password written out, a plan's value) is not found by chance, and counts anywhere.
  */
 export function shortLiteral(literal: string): boolean {
   return literal.length < 16;
@@ -231,37 +231,42 @@ export function shortLiteral(literal: string): boolean {
 
 /**
  * Whether `s` holds the literal password: anywhere for a long one. A short one counts as a token no letter, digit,
- * `_`, `.` or `-` runs on from (`PASS-15-primary` does not hold PASS), and then only where a credential is written:
- * the whole value or a whole line, a quoted string (`"PASS"`, JSON's `{"password":"PASS"}`), a URL's user part
- * (`postgres://app:PASS@db`), the value of an assignment (`PASSWORD=PASS`, `password = PASS`), or after a password
- * key or option (`db_password: PASS`, `--password PASS`). A word of a sentence ("the password is in Secrets Manager")
- * or of a path (`/app/db/password`) is not the password.
+ * `_`, `.` or `-` runs on from (`PASS-15-primary` does not hold PASS; mysql's `-pPASS` does), wherever it stands
+ * (a `.pgpass` field, an XML element, `sshpass -p PASS`, `echo PASS |`, a value, a quoted string, a URL's user part):
+ * fail closed, as the ways of writing a password down are too many to list. Only two places are left out, where a
+ * word is certainly no password: between words of a sentence ("the password is in Secrets Manager") and a segment of
+ * a path (`/app/db/password`), and even there it counts after a password key or option (`password: PASS is old`,
+ * `login app password PASS machine`) or before `@` (`app/PASS@orcl`).
  */
 export function holdsLiteral(s: string, literal: string): boolean {
   if (!shortLiteral(literal)) return s.includes(literal);
   const word = /[A-Za-z0-9_.-]/;
   for (let i = s.indexOf(literal); i >= 0; i = s.indexOf(literal, i + 1)) {
     const end = i + literal.length;
-    if ((i > 0 && word.test(s[i - 1])) || (end < s.length && word.test(s[end]))) continue;
-    if (givenAsCredential(s, i, end)) return true;
+    // mysql and others take the password glued to `-p`.
+    const glued = /(^|[\s"'`=])-p$/.test(s.slice(Math.max(0, i - 3), i));
+    if ((i > 0 && word.test(s[i - 1]) && !glued) || (end < s.length && word.test(s[end]))) continue;
+    if (glued || givenAsCredential(s, i, end) || !wordOfText(s, i, end)) return true;
   }
   return false;
 }
 
-/** Whether the text around `s[i, end)` gives it as a credential (`holdsLiteral`); a key is read back a short way only. */
+/** Whether the text before `s[i, end)` gives it as a credential (`holdsLiteral`); a key is read back a short way only. */
 function givenAsCredential(s: string, i: number, end: number): boolean {
-  const from = Math.max(0, i - 80);
-  const before = s.slice(from, i);
-  const after = s.slice(end, end + 80);
-  const lineStart = /\n[ \t]*$/.test(before) || (from === 0 && /^[ \t]*$/.test(before));
-  const lineEnd = /^[ \t]*\r?\n/.test(after) || (end + 80 >= s.length && /^[ \t]*$/.test(after));
-  if (lineStart && lineEnd) return true;
-  const open = before.slice(-1);
-  // A quote inside an encoded string (`\"PASS\"`) closes with its backslash before it.
-  if (/["'`]/.test(open) && (after[0] === open || (after[0] === "\\" && after[1] === open))) return true;
-  if (after[0] === "@" && /(:|\/\/)$/.test(before)) return true;
-  if (/=[ \t]*$/.test(before)) return true;
-  return /(pass|pwd|secret)[A-Za-z0-9_-]*["']?[ \t]*:[ \t]*$/i.test(before) || /(^|\s)--?[A-Za-z0-9-]*(pass|pwd)[A-Za-z0-9-]*[ \t]+$/i.test(before);
+  const before = s.slice(Math.max(0, i - 80), i);
+  if (s[end] === "@" && /(:|\/)$/.test(before)) return true;
+  // A key (`db_password: PASS`, `password is PASS`, a .netrc's `password PASS`) or an option (`--password PASS`, `-p PASS`).
+  return /(pass|pwd|pw|secret)[A-Za-z0-9_-]*["']?[ \t]*(:|\bis)?[ \t]*$/i.test(before) || /(^|\s)(--?[A-Za-z0-9-]*(pass|pwd)[A-Za-z0-9-]*|-p)[ \t]+$/i.test(before);
+}
+
+/**
+ * Whether `s[i, end)` is certainly a word of prose or of a path: a word of letters (and a `,`, `:` or `;` after it)
+ * and spaces before it, and spaces and a letter after it (a word at either end of the text may be a value given); or
+ * a `/` right before or after it.
+ */
+function wordOfText(s: string, i: number, end: number): boolean {
+  if (s[i - 1] === "/" || s[end] === "/") return true;
+  return /(^|[\s(])[A-Za-z]+[,:;]?[ \t]+$/.test(s.slice(Math.max(0, i - 80), i)) && /^[,:;]?[ \t]+[A-Za-z]/.test(s.slice(end, end + 3));
 }
 
 /** The databases whose master password the stored strings hold. */
