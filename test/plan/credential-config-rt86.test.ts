@@ -184,3 +184,27 @@ describe("a key copied out of an AWS resource's own argument", () => {
     expect((await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: ["aws_lambda_function.f.arn", "aws_lambda_function.f"] })]))).written).toEqual([]);
   });
 });
+
+// Red-team round 109 (F1): a stack's outputs are what its template makes of its parameters; NoEcho masks none of them.
+describe("a key given to a CloudFormation stack as a NoEcho parameter its outputs repeat", () => {
+  const template = (outputs: Record<string, unknown>) =>
+    JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: outputs });
+  const cfn = (body: string): Res => ({
+    address: "aws_cloudformation_stack.s",
+    values: { name: "cfg", template_body: body },
+    unknown: { parameters: true, outputs: true, id: true },
+    expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: body }, parameters: REFS },
+  });
+  const ECHO = template({ S: { Value: { "Fn::Sub": "key-${S}" } }, H: { Value: { Ref: "H" } } });
+  const output = (name: string) => ({ references: [`aws_cloudformation_stack.s.outputs["${name}"]`, "aws_cloudformation_stack.s.outputs", "aws_cloudformation_stack.s"] });
+
+  test("an output repeating it, written into tags: credential-in-configuration; the output of the wait handle: none", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), cfn(ECHO), topic(undefined, output("S"))]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), cfn(ECHO), topic(undefined, output("H"))]))).written).toEqual([]);
+  });
+
+  test("DescribeStacks reads it when an output repeats it, not when none does", async () => {
+    expect((await gate(plan([...base("cloudformation:DescribeStacks", "new"), cfn(ECHO)]))).chains).toEqual(["aws_iam_user.deploy"]);
+    expect((await gate(plan([...base("cloudformation:DescribeStacks", "new"), cfn(template({ H: { Value: { Ref: "H" } } }))]))).chains).toEqual([]);
+  });
+});

@@ -4,6 +4,14 @@
  */
 import type { RemoteState, TfResource, TfStack } from "../terraform/types";
 import { withoutInstanceKeys } from "../agents";
+import { isObject } from "../json";
+import { lazy } from "../lazy";
+import { hasInterpolation } from "../terraform/tokens";
+import type * as CfnTemplate from "../../plan/cfn-template";
+
+// The template reader loads a YAML parser: only a stack whose outputs or NoEcho parameters are asked about pays for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cfnTemplate = lazy(() => require("../../plan/cfn-template") as typeof CfnTemplate);
 
 /**
  * The module path an address may start with (`module.a.`, `module.a["x"].module.b[0].`). The HCL reader and plans name
@@ -139,6 +147,8 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
  */
 export function argumentsReadBack(type: string, attribute: string): readonly string[] {
   if (attribute === "tags_all") return ["tags_all", "tags"];
+  const stack = STACK_ARGUMENTS[type];
+  if (stack && attribute === "outputs") return ["outputs", stack.parameters, ...(stack.template ? [stack.template] : [])];
   return READ_TOGETHER[type]?.find((g) => g.includes(attribute)) ?? [attribute];
 }
 
@@ -215,4 +225,87 @@ export function setRemoteSources(state: RemoteState, sources: (name: string | un
 /** The expressions another stack gives a remote state's output; empty when blastwall does not know them. */
 export function remoteSourcesOf(state: RemoteState, name: string | undefined): readonly RemoteSource[] {
   return remoteSources.get(state)?.(name) ?? [];
+}
+
+/**
+ * CloudFormation stacks Terraform makes, with the argument holding their parameters and the one holding their template
+ * (none: the template is an application's, which blastwall cannot read). Their `outputs` are what the template makes
+ * of both: CloudFormation masks a `NoEcho` parameter in DescribeStacks' parameters, not in the outputs that repeat it
+ * (red-team round 109, F1).
+ */
+export const STACK_ARGUMENTS: Readonly<Record<string, { readonly parameters: string; readonly template?: string }>> = {
+  aws_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  awscc_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  aws_serverlessapplicationrepository_cloudformation_stack: { parameters: "parameters" },
+};
+
+/** A stack's template as CloudFormation reads it; undefined when it is not written out, or not as blastwall can read it. */
+export function stackTemplate(r: TfResource): Record<string, unknown> | undefined {
+  const arg = STACK_ARGUMENTS[r.type]?.template;
+  const written = arg === undefined ? undefined : r.values[arg];
+  // A Terraform expression may make the template anything; `$${...}` is CloudFormation's own `Fn::Sub` text, escaped.
+  if (typeof written !== "string" || hasInterpolation(written)) return undefined;
+  const parsed = cfnTemplate().parseTemplate(written.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{"));
+  return isObject(parsed) ? parsed : undefined;
+}
+
+/** What a stack's outputs may show: the parameters they may repeat (undefined: any), and the template's text they are made of. */
+export interface OutputsShown {
+  readonly parameters?: ReadonlySet<string>;
+  readonly parts: readonly unknown[];
+}
+
+/**
+ * What the outputs of a stack (or its output `output`) may show. An output shows the parameters and resources its
+ * value names (`Ref`, `Fn::GetAtt`, `Fn::Sub`), and a resource named shows what its own properties name in turn (a
+ * parameter stored in a resource and read back with `Fn::GetAtt`). A template blastwall cannot read, a macro
+ * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
+ */
+export function outputsShown(r: TfResource, output?: string): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const t = stackTemplate(r);
+  if (!t || t.Transform !== undefined || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
+  const outputs = isObject(t.Outputs) ? t.Outputs : {};
+  const chosen = output === undefined ? Object.values(outputs) : Object.prototype.hasOwnProperty.call(outputs, output) ? [outputs[output]] : [];
+  const resources = isObject(t.Resources) ? t.Resources : {};
+  const named = new Set<string>();
+  const parts: unknown[] = [...chosen];
+  if (!namesIn(chosen, named)) return whole;
+  const seen = new Set<string>();
+  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint.
+  for (const n of named) {
+    if (seen.has(n) || !Object.prototype.hasOwnProperty.call(resources, n)) continue;
+    seen.add(n);
+    parts.push(resources[n]);
+    if (!namesIn(resources[n], named)) return whole;
+  }
+  const declared = isObject(t.Parameters) ? t.Parameters : {};
+  // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
+  return { parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+}
+
+/** Adds to `out` the names a template value refers to; false when a name is computed (or a macro runs), and so may be any. */
+function namesIn(v: unknown, out: Set<string>): boolean {
+  if (Array.isArray(v)) return v.every((x) => namesIn(x, out));
+  if (!isObject(v)) return true;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "Ref") {
+      if (typeof x !== "string") return false;
+      out.add(x);
+    } else if (k === "Fn::GetAtt") {
+      const target = typeof x === "string" ? x.split(".")[0] : Array.isArray(x) && typeof x[0] === "string" ? x[0] : undefined;
+      if (target === undefined || (Array.isArray(x) && !namesIn(x.slice(1), out))) return false;
+      out.add(target);
+    } else if (k === "Fn::Sub") {
+      const [text, vars] = Array.isArray(x) ? x : [x, undefined];
+      if (typeof text !== "string") return false;
+      // `${!Literal}` is text; `${Name.Attribute}` a GetAtt of `Name`. A variable of the map is named too (fail closed).
+      for (const m of text.matchAll(/\$\{(?!!)([^}]*)\}/g)) out.add(m[1].trim().split(".")[0]);
+      if (vars !== undefined && !namesIn(vars, out)) return false;
+    } else if (k === "Fn::Transform") {
+      return false;
+    } else if (!namesIn(x, out)) return false;
+  }
+  return true;
 }

@@ -14,7 +14,24 @@ import { lazy } from "../lazy";
 import { dynamicContents, hasDynamic } from "./dynamic-blocks";
 import { withoutHashedSecrets } from "./hashed-secrets";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, argumentsReadBack, AWS_REF, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, NOT_ARGUMENTS, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
+import {
+  addressesOf,
+  argumentsReadBack,
+  AWS_REF,
+  carriedArguments,
+  configuredReferences,
+  FILE_READS,
+  handsBack,
+  HANDS_BACK_REF,
+  MODULE_PATH,
+  NOT_ARGUMENTS,
+  outputsShown,
+  referencePattern,
+  remoteSourcesOf,
+  STACK_ARGUMENTS,
+  stackTemplate,
+  STORE_READ_TYPES,
+} from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -154,12 +171,14 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
     const [, prefix, type, name, keys, attribute] = m;
     const picked = attribute ?? (keys === "" ? lookupKey(s, m.index, m[0].length) : undefined);
     const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
+    const stackArgs = picked === "outputs" ? STACK_ARGUMENTS[type] : undefined;
     for (const address of addressesOf(stack, prefix, type, name, keys)) {
       const r = stack.byAddress.get(address)!;
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
+      if (stackArgs) followOutputs(r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
       for (const a of given) {
-        if (NOT_ARGUMENTS.has(a)) continue;
+        if (NOT_ARGUMENTS.has(a) || (stackArgs && a !== picked)) continue;
         const whole = r.values[a];
         const part = a === attribute ? narrowed(whole, path) : { value: whole, steps: 0 };
         const key = `${address}.${a}${part.steps === 0 ? "" : `#${path.slice(0, part.steps).join("/")}`}`;
@@ -173,6 +192,27 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
       }
     }
   }
+}
+
+/**
+ * What a reference to a stack's outputs (or its output `output`) holds: the parameters they may repeat and the
+ * template's text they are made of, once each (red-team round 109, F1: `NoEcho` masks neither in the outputs).
+ */
+function followOutputs(r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
+  const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  const shown = outputsShown(r, output);
+  const params = r.values[args.parameters];
+  if (shown.parameters === undefined || shown.parameters.size > 0) {
+    if (isObject(params) && shown.parameters !== undefined) {
+      for (const p of shown.parameters) if (Object.prototype.hasOwnProperty.call(params, p) && params[p] !== null) stringsIn(params[p], out);
+    } else if (params !== undefined && params !== null) stringsIn(params, out);
+    // A plan's configuration names what the parameters were made from, not which of them holds it.
+    out.push(...(configuredReferences(r)?.get(args.parameters) ?? []));
+  }
+  stringsIn(shown.parts, out);
+  if (shown.parameters === undefined && args.template !== undefined) out.push(...(configuredReferences(r)?.get(args.template) ?? []));
 }
 
 /** The literal steps written after a reference's attribute (`[0].variables["S"]`): list indexes and keys, up to anything else. */
@@ -425,7 +465,9 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, v
   const refs = configuredReferences(store);
   if (!refs) return stored;
   // A plan shows an unknown or transformed value; what its configuration made it from is stored all the same.
-  const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a)).flatMap(([, r]) => r);
+  // CloudFormation takes no parameter its template does not declare: one that masks all of them shows none of the key.
+  const masksAll = store.type === "aws_cloudformation_stack" && view === "parameters" && maskedParameters(store)?.all === true;
+  const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a) && !(masksAll && a === "parameters")).flatMap(([, r]) => r);
   if (extra.length === 0) return stored;
   return { values: [...(stored?.values ?? []), extra], unseen: stored?.unseen ?? false };
 }
@@ -510,7 +552,8 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
     case "aws_cloudwatch_event_target":
       return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
     case "aws_cloudformation_stack":
-      return { values: view === "parameters" ? [echoedParameters(store)] : [store.values.template_body ?? ""], unseen: false };
+      // DescribeStacks shows the outputs too: what the template makes them of.
+      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
     case "aws_ssm_document":
       return { values: [store.values.content ?? ""], unseen: false };
     case "aws_sfn_state_machine":
@@ -531,24 +574,27 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
 
 /**
  * A stack's parameters as DescribeStacks shows them: CloudFormation masks the values of parameters its template
- * declares `NoEcho`. Only a template written out as JSON is read for that; any other shows every value (fail closed).
+ * declares `NoEcho`, unless an output repeats one (it masks no output: red-team round 109, F1). Only a template
+ * blastwall can read is read for that; any other shows every value (fail closed).
  */
 function echoedParameters(store: TfResource): unknown {
   const params = store.values.parameters;
   if (!isObject(params)) return params ?? {};
-  const body = store.values.template_body;
-  let declared: unknown;
-  try {
-    declared = typeof body === "string" && !body.includes("${") ? (JSON.parse(body) as Record<string, unknown>).Parameters : undefined;
-  } catch {
-    declared = undefined;
-  }
-  if (!isObject(declared)) return params;
-  const noEcho = (name: string) => {
+  const masked = maskedParameters(store);
+  return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
+}
+
+/** The parameters of a stack DescribeStacks masks (undefined: none, blastwall cannot read the template), and whether it masks every one the template declares. */
+function maskedParameters(store: TfResource): (ReadonlySet<string> & { readonly all: boolean }) | undefined {
+  const declared = stackTemplate(store)?.Parameters;
+  if (!isObject(declared)) return undefined;
+  const shown = outputsShown(store).parameters;
+  if (shown === undefined) return undefined;
+  const masked = Object.keys(declared).filter((name) => {
     const d = declared[name];
-    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true");
-  };
-  return Object.fromEntries(Object.entries(params).filter(([name]) => !noEcho(name)));
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name);
+  });
+  return Object.assign(new Set(masked), { all: masked.length === Object.keys(declared).length });
 }
 
 /** A secret version, and whether it certainly writes the secret (a reference to it, or its exact name). */
