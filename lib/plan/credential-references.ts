@@ -5,7 +5,7 @@
  * references, with module paths, module outputs and module variables resolved, are what the credential paths read.
  */
 import { isObject } from "../engine/json";
-import { carriesCredential, NOT_ARGUMENTS } from "../engine/reach/credential-references";
+import { carriesCredential, decryptedSecret, NOT_ARGUMENTS } from "../engine/reach/credential-references";
 import type { PlanJson } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
 
@@ -70,11 +70,14 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
       if (!isObject(r) || typeof r.address !== "string" || !isObject(r.expressions)) continue;
       const byArgument = new Map<string, string[]>();
+      // What a decrypting data source's payloads name is kept whole: the engine follows a ciphertext to what it was
+      // made from, and anything else to every ciphertext of the stack (red-team round 109, F3).
+      const decrypts = r.mode === "data" && typeof r.type === "string" && decryptedSecret(r.type, undefined, undefined) === null;
       for (const [argument, expression] of Object.entries(r.expressions)) {
         const refs = new Set<string>();
         for (const ref of referencesIn(expression)) {
           for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
-            if (carriesCredential(x, configured)) refs.add(`\${${x}}`);
+            if (carriesCredential(x, configured) || (decrypts && argument === "secret")) refs.add(`\${${x}}`);
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
             else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));

@@ -124,10 +124,12 @@ export const HANDS_BACK_REF = new RegExp(
 );
 
 /**
- * A reference to a managed AWS resource (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`): groups
- * are the module path, the type, the name, the instance keys and splats, and the attribute when one is written.
+ * A reference to an AWS resource or data source (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`,
+ * `data.aws_kms_ciphertext.c.plaintext`): groups are the module path, `data.` when a data source, the type, the name,
+ * the instance keys and splats, and the attribute when one is written. A data source's argument reads back as
+ * configured as a resource's does (red-team round 109, F3).
  */
-export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 
 /**
  * Attributes of AWS resources that read back more than the argument of their name: a parameter's `value` is what
@@ -147,6 +149,7 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
  */
 export function argumentsReadBack(type: string, attribute: string): readonly string[] {
   if (attribute === "tags_all") return ["tags_all", "tags"];
+  if (decryptedSecret(type, attribute, undefined) !== undefined) return [attribute, "secret"];
   const stack = STACK_ARGUMENTS[type];
   if (stack && attribute === "outputs") return ["outputs", stack.parameters, ...(stack.template ? [stack.template] : [])];
   return READ_TOGETHER[type]?.find((g) => g.includes(attribute)) ?? [attribute];
@@ -155,7 +158,7 @@ export function argumentsReadBack(type: string, attribute: string): readonly str
 const CARRIES = new RegExp(
   `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
 );
-const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
+const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
 
 /**
  * Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow: a
@@ -167,8 +170,8 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   if (CARRIES.test(ref)) return true;
   const m = configured && AWS_ABSOLUTE.exec(ref);
   if (!m) return false;
-  const [, prefix, type, name, attribute] = m;
-  const args = configured(withoutInstanceKeys(`${prefix}${type}.${name}`));
+  const [, prefix, data, type, name, attribute] = m;
+  const args = configured(withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`));
   if (!args) return false;
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));
 }
@@ -225,6 +228,39 @@ export function setRemoteSources(state: RemoteState, sources: (name: string | un
 /** The expressions another stack gives a remote state's output; empty when blastwall does not know them. */
 export function remoteSourcesOf(state: RemoteState, name: string | undefined): readonly RemoteSource[] {
   return remoteSources.get(state)?.(name) ?? [];
+}
+
+/**
+ * Data sources that decrypt the ciphertexts their `secret` blocks give (`payload`), with the attribute that holds what
+ * they decrypt, keyed by the secret's name (undefined: an attribute per secret, named after it, as the old
+ * `aws_kms_secret` gives them).
+ */
+const DECRYPTING: Readonly<Record<string, string | undefined>> = { aws_kms_secrets: "plaintext", aws_kms_secret: undefined };
+
+/**
+ * Which decrypted secret a reference to a decrypting data source reads: its name, null for every one (the whole data
+ * source, or a key blastwall cannot read), undefined when it reads no decryption (`secret`, the ciphertexts it was given).
+ * `key` is the first literal step after the attribute (`plaintext["s"]`).
+ */
+export function decryptedSecret(type: string, attribute: string | undefined, key: string | number | undefined): string | null | undefined {
+  if (!(type in DECRYPTING)) return undefined;
+  const holder = DECRYPTING[type];
+  if (attribute === undefined) return null;
+  if (holder !== undefined) return attribute === holder ? (typeof key === "string" ? key : null) : undefined;
+  return ["secret", "id", "region"].includes(attribute) ? undefined : attribute;
+}
+
+/** A ciphertext's `ciphertext_blob` read by reference: groups are all before the attribute (`module.m.data.`, name, keys). */
+const CIPHERTEXT_BLOB = new RegExp(`${START}(${MODULE_PATH}(?:data\\.)?aws_kms_ciphertext\\.[A-Za-z0-9_-]+(?:\\[[^\\]]*\\]|\\.\\*)*)\\.ciphertext_blob\\b`, "g");
+
+/**
+ * What a payload decrypts to, written as references: a ciphertext of the stack decrypts to its own `plaintext`
+ * (`aws_kms_ciphertext.c.ciphertext_blob` → `aws_kms_ciphertext.c.plaintext`). Undefined when the payload names no
+ * ciphertext by reference, and so may be any of them (the caller fails closed) or, written out, one made outside it.
+ */
+export function decryptedReferences(payload: string): string | undefined {
+  const out = payload.replace(CIPHERTEXT_BLOB, (_, before: string) => `${before}.plaintext`);
+  return out === payload ? undefined : out;
 }
 
 /**

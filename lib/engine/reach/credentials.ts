@@ -3,7 +3,8 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
 import type { Statement } from "../iam/types";
-import { attributePattern, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, hasInterpolation, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { AFTER_APPLY } from "../terraform/policy-documents";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
@@ -20,6 +21,8 @@ import {
   AWS_REF,
   carriedArguments,
   configuredReferences,
+  decryptedReferences,
+  decryptedSecret,
   FILE_READS,
   handsBack,
   HANDS_BACK_REF,
@@ -168,17 +171,20 @@ export function followValueNames(stack: TfStack, s: string, followed: Set<string
  */
 export function followArguments(stack: TfStack, s: string, followed: Set<string>, out: string[]): void {
   for (const m of s.matchAll(AWS_REF)) {
-    const [, prefix, type, name, keys, attribute] = m;
+    const [, prefix, data, type, name, keys, attribute] = m;
     const picked = attribute ?? (keys === "" ? lookupKey(s, m.index, m[0].length) : undefined);
     const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
     const stackArgs = picked === "outputs" ? STACK_ARGUMENTS[type] : undefined;
-    for (const address of addressesOf(stack, prefix, type, name, keys)) {
+    const secret = data === undefined ? undefined : decryptedSecret(type, picked, path[0]);
+    for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
       const r = stack.byAddress.get(address)!;
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
       if (stackArgs) followOutputs(r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
+      if (secret !== undefined) followDecrypted(stack, r, secret, followed, out);
       for (const a of given) {
-        if (NOT_ARGUMENTS.has(a) || (stackArgs && a !== picked)) continue;
+        // What a decrypting data source was given is ciphertext: `followDecrypted` reads what it decrypts to.
+        if (NOT_ARGUMENTS.has(a) || (stackArgs && a !== picked) || (secret !== undefined && a === "secret")) continue;
         const whole = r.values[a];
         const part = a === attribute ? narrowed(whole, path) : { value: whole, steps: 0 };
         const key = `${address}.${a}${part.steps === 0 ? "" : `#${path.slice(0, part.steps).join("/")}`}`;
@@ -192,6 +198,32 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
       }
     }
   }
+}
+
+/**
+ * What a data source decrypting ciphertexts (`data.aws_kms_secrets`) holds of its secret `name` (null: every one):
+ * what the stack encrypted into each payload (red-team round 109, F3), once each. A payload naming a ciphertext of the
+ * stack, directly or through locals and variables, is that ciphertext's plaintext; one that names something else may
+ * be any ciphertext the stack makes (fail closed); one written out was encrypted outside it.
+ */
+function followDecrypted(stack: TfStack, r: TfResource, name: string | null, followed: Set<string>, out: string[]): void {
+  const key = `${r.address}#decrypted${name === null ? "" : `/${name}`}`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  const blocks = [...(Array.isArray(r.values.secret) ? r.values.secret : [r.values.secret]), ...dynamicContents(r.values, "secret")];
+  const payloads: unknown[] = blocks.filter((b) => b !== undefined && b !== null).map((b) => (isObject(b) ? (name === null || typeof b.name !== "string" || b.name === name ? b.payload : undefined) : b));
+  // A plan's configuration names what the payloads were made from, not which secret each is.
+  payloads.push(configuredReferences(r)?.get("secret") ?? []);
+  let anyCiphertext = false;
+  for (const payload of payloads) {
+    const strings = payload === undefined || payload === null ? [] : stringsIn(payload).filter((x) => x !== AFTER_APPLY);
+    const names = new Set<string>();
+    for (let i = 0; i < strings.length; i++) followValueNames(stack, strings[i], names, strings);
+    const decrypted = strings.map(decryptedReferences).filter((x): x is string => x !== undefined);
+    out.push(...decrypted);
+    if (decrypted.length === 0 && strings.some(hasInterpolation)) anyCiphertext = true;
+  }
+  if (anyCiphertext) for (const c of stack.byType.get("aws_kms_ciphertext") ?? []) out.push(`\${${c.address}.plaintext}`);
 }
 
 /**
@@ -1267,7 +1299,8 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   let heldNames: RegExp | null | undefined;
   const mayBeHeld = (str: string): boolean => {
     if (heldNames === undefined) {
-      const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list.filter((r) => r.mode === "managed"));
+      // Data sources too: their arguments read back as configured (`data.aws_kms_ciphertext.c.plaintext`).
+      const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list);
       const held = new Set<string>();
       let test = (x: string) => re.test(x);
       for (let grown = true; grown; ) {
@@ -1275,10 +1308,12 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
         for (const r of aws) {
           const name = `${r.type}.${r.name}`;
           if (held.has(name)) continue;
+          // What a decrypting data source holds is named by its payload only through the ciphertext's own name.
+          const decrypts = r.mode === "data" && decryptedSecret(r.type, undefined, undefined) === null && (stack.byType.get("aws_kms_ciphertext")?.length ?? 0) > 0;
           const strings: string[] = [];
           for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
           for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
-          if (!strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
+          if (!decrypts && !strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
           held.add(name);
           grown = true;
         }
@@ -1294,8 +1329,8 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   const namesGiven = (str: string) => {
     if (!mayBeHeld(str)) return false;
     for (const m of str.matchAll(AWS_REF)) {
-      const [, prefix, type, name, keys, attribute] = m;
-      for (const address of addressesOf(stack, prefix, type, name, keys)) {
+      const [, prefix, data, type, name, keys, attribute] = m;
+      for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
         const ref = attribute === undefined ? address : `${address}.${attribute}`;
         let hit = given.get(ref);
         if (hit === undefined) given.set(ref, (hit = mayHold(address, attribute) && holds(`\${${ref}}`)));
