@@ -233,3 +233,36 @@ describe("a key given to a data source", () => {
     expect((await run(refs("local.blob"))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
   });
 });
+
+// Red-team round 109 (F5): a plan lists a `for` expression or a splat over a resource as the whole resource, and a module
+// output of a whole resource loses the attribute read after it. A known value holds nothing of a key made by this plan.
+describe("a known argument naming a whole resource, one of whose arguments holds a key", () => {
+  const fn = (environment: unknown, unknown?: Record<string, unknown>, prefix = ""): Res => ({
+    address: `${prefix}aws_lambda_function.f`,
+    values: { function_name: "helper", role: "arn:aws:iam::111111111111:role/helper", runtime: "python3.12", handler: "index.handler", filename: "fn.zip", environment },
+    unknown,
+    expressions: { function_name: { constant_value: "helper" }, environment: [{ variables: REFS }] },
+  });
+  const made = fn([{}], { arn: true, environment: [{ variables: true }] });
+  const WHOLE = { references: ["aws_lambda_function.f"] };
+
+  test("the key made by this plan: the functions' names, known, hold none of it; unknown tags may (fail closed)", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), made, topic({ fn0: "helper" }, WHOLE)]))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), made, topic(undefined, WHOLE)]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("a key that exists, known in the plan: a transformed copy of it is still found through the whole resource", async () => {
+    const b64 = Buffer.from(SECRET).toString("base64");
+    expect((await gate(plan([...base("sns:ListTopics", "existing"), fn([{ variables: { S: b64 } }]), topic({ k: b64 }, WHOLE)]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("a module's output of the whole function, then its name: known, no finding; unknown, an error", async () => {
+    const outputs = { "module.fn.": { s: { references: ["aws_lambda_function.f"] } } };
+    const name = { references: ["module.fn.s.function_name", "module.fn.s", "module.fn"] };
+    const inModule = fn([{}], { arn: true, environment: [{ variables: true }] }, "module.fn.");
+    expect((await gate(plan([...base("sns:ListTopics", "new", "module.fn."), inModule, topic({ n: "helper" }, name)], true, outputs))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new", "module.fn."), inModule, topic(undefined, name)], true, outputs))).written).toEqual([
+      ["aws_sns_topic.t", expect.stringMatching(/access key of module\.fn\.aws_iam_user\.deploy \(module\.fn\.aws_iam_access_key\.k\)/)],
+    ]);
+  });
+});

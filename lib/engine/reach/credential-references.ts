@@ -176,6 +176,21 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));
 }
 
+const ABSOLUTE = new RegExp(`^(${MODULE_PATH})(data\\.)?([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
+
+/**
+ * An absolute reference taken apart: the resource or data source (its address without instance keys), its type, the
+ * attribute read (undefined: the whole object), and whether the credential paths follow it through the arguments it
+ * was given (an AWS type) rather than as a credential, a store read back or a type outside AWS. Undefined for
+ * anything else (a local the configuration does not show).
+ */
+export function referenceParts(ref: string): { readonly resource: string; readonly type: string; readonly attribute?: string; readonly byArguments: boolean } | undefined {
+  const m = ABSOLUTE.exec(ref);
+  if (!m) return undefined;
+  const [, prefix, data, type, name, attribute] = m;
+  return { resource: withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`), type, attribute, byArguments: !CARRIES.test(ref) && AWS_ABSOLUTE.test(ref) };
+}
+
 /**
  * The addresses a reference may stand for: the instance it names when the stack has it, else the resource as written,
  * else every instance of it, module keys included (`aws_iam_access_key.k[each.key]` may be any of them). Empty when
