@@ -616,7 +616,10 @@ function echoedParameters(store: TfResource): unknown {
   return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
 }
 
-/** The parameters of a stack DescribeStacks masks (undefined: none, blastwall cannot read the template), and whether it masks every one the template declares. */
+/**
+ * The parameters of a stack DescribeStacks masks, and whether they are every one the template declares; undefined
+ * when blastwall cannot tell which (a template it cannot read, outputs that may repeat any), and so counts none masked.
+ */
 function maskedParameters(store: TfResource): (ReadonlySet<string> & { readonly all: boolean }) | undefined {
   const declared = stackTemplate(store)?.Parameters;
   if (!isObject(declared)) return undefined;
