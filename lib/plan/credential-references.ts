@@ -5,7 +5,7 @@
  * references, with module paths, module outputs and module variables resolved, are what the credential paths read.
  */
 import { isObject } from "../engine/json";
-import { carriesCredential, NOT_ARGUMENTS } from "../engine/reach/credential-references";
+import { argumentsReadBack, carriesCredential, decryptedReferences, decryptedSecret, NOT_ARGUMENTS, referenceParts } from "../engine/reach/credential-references";
 import type { PlanJson } from "./types";
 import { withoutInstanceKeys } from "../engine/agents";
 
@@ -36,10 +36,13 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
   // Arguments unknown until apply, by resource (instance keys left out), and the credentials this plan creates.
   const unknown = new Map<string, Set<string>>();
   const created: string[] = [];
+  // What each instance will be, by resource (instance keys left out): its planned values and what of them is unknown.
+  const planned = new Map<string, { readonly after: Record<string, unknown>; readonly unknown: Record<string, unknown> }[]>();
   for (const rc of plan.resource_changes) {
     const u = rc.change.after_unknown;
     if (rc.deposed || !isObject(u)) continue;
     const bare = withoutInstanceKeys(rc.address);
+    planned.set(bare, [...(planned.get(bare) ?? []), { after: isObject(rc.change.after) ? rc.change.after : {}, unknown: u }]);
     const set = unknown.get(bare) ?? new Set<string>();
     for (const [k, v] of Object.entries(u)) if (v !== false && !(Array.isArray(v) && v.length === 0) && !(isObject(v) && Object.keys(v).length === 0)) set.add(k);
     unknown.set(bare, set);
@@ -70,11 +73,14 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
     for (const r of Array.isArray(body.resources) ? body.resources : []) {
       if (!isObject(r) || typeof r.address !== "string" || !isObject(r.expressions)) continue;
       const byArgument = new Map<string, string[]>();
+      // What a decrypting data source's payloads name is kept whole: the engine follows a ciphertext to what it was
+      // made from, and anything else to every ciphertext of the stack (red-team round 109, F3).
+      const decrypts = r.mode === "data" && typeof r.type === "string" && decryptedSecret(r.type, undefined, undefined) === null;
       for (const [argument, expression] of Object.entries(r.expressions)) {
         const refs = new Set<string>();
         for (const ref of referencesIn(expression)) {
           for (const x of resolve(modules, mod, ref, r.for_each_expression, 0)) {
-            if (carriesCredential(x, configured)) refs.add(`\${${x}}`);
+            if (carriesCredential(x, configured) || (decrypts && argument === "secret")) refs.add(`\${${x}}`);
             // A local hides what it was made from: an argument unknown until apply that names one may hold any
             // credential this plan creates (also unknown until apply). A known argument is matched by its value.
             else if (x === UNSEEN && unknown.get(`${mod.prefix}${r.address}`)?.has(argument)) created.forEach((c) => refs.add(c));
@@ -85,7 +91,79 @@ export function configuredCredentialReferences(plan: PlanJson): Map<string, Map<
       if (byArgument.size > 0) out.set(`${mod.prefix}${r.address}`, byArgument);
     }
   }
+  // A value known when planned holds nothing of one unknown until apply (Terraform makes any value computed from an
+  // unknown one unknown): a reference in a known argument whose every credential is made by this plan adds nothing, and
+  // a credential known when planned is matched by its value. In a plan a `for` expression or a splat over a resource
+  // is listed as the whole resource (red-team round 109, F5: `[for f in aws_lambda_function.f : f.function_name]`).
+  const unknownOnly = unknownOnlyIn(planned, out);
+  for (const [resource, byArgument] of out) {
+    const u = unknown.get(resource);
+    if (u === undefined) continue;
+    for (const [argument, refs] of byArgument) {
+      if (u.has(argument)) continue;
+      const kept = refs.filter((ref) => !unknownOnly(ref.slice(2, -1)));
+      if (kept.length === refs.length) continue;
+      if (kept.length > 0) byArgument.set(argument, kept);
+      else byArgument.delete(argument);
+    }
+    if (byArgument.size === 0) out.delete(resource);
+  }
   return out;
+}
+
+type Planned = ReadonlyMap<string, readonly { readonly after: Record<string, unknown>; readonly unknown: Record<string, unknown> }[]>;
+
+/**
+ * Whether every credential an absolute reference may carry is unknown until apply: the attribute it reads is unknown
+ * in every instance (a key's `secret`, a `random_password`'s `result`, made by this plan), or it is an argument of an AWS
+ * resource (the whole resource: every argument) whose configured references are all so in turn. Anything blastwall
+ * does not see planned (a data source read while planning, a local) may be known: false.
+ */
+function unknownOnlyIn(planned: Planned, configured: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): (ref: string) => boolean {
+  const memo = new Map<string, boolean>();
+  const unknownOnly = (ref: string): boolean => {
+    const hit = memo.get(ref);
+    if (hit !== undefined) return hit;
+    // A cycle proves nothing.
+    memo.set(ref, false);
+    const result = decide(ref);
+    memo.set(ref, result);
+    return result;
+  };
+  const decide = (ref: string): boolean => {
+    const parts = referenceParts(ref);
+    const instances = parts && planned.get(parts.resource);
+    if (!parts || !instances || instances.length === 0) return false;
+    const { attribute, type } = parts;
+    if (attribute !== undefined && instances.every((i) => unknownThrough(i.after[attribute], i.unknown[attribute]))) return true;
+    if (!parts.byArguments) {
+      // The whole of a credential: its secret attributes.
+      return attribute === undefined && instances.every((i) => SECRETS.some((a) => a in i.after || a in i.unknown) && SECRETS.every((a) => unknownThrough(i.after[a], i.unknown[a])));
+    }
+    const byArgument = configured.get(parts.resource);
+    const args = attribute === undefined ? [...(byArgument?.keys() ?? [])] : argumentsReadBack(type, attribute);
+    const secret = decryptedSecret(type, attribute, undefined);
+    return args.every((a) =>
+      (byArgument?.get(a) ?? []).every((r) => {
+        const inner = r.slice(2, -1);
+        // A decrypting data source's payloads are ciphertexts: what they decrypt to is the ciphertext's plaintext.
+        if (secret !== undefined && a === "secret") {
+          const plain = decryptedReferences(r);
+          return plain !== undefined && unknownOnly(plain.slice(2, -1));
+        }
+        return unknownOnly(inner);
+      }),
+    );
+  };
+  return unknownOnly;
+}
+
+/** Whether a planned value holds no known part: unknown (`after_unknown` true), absent, or made only of such parts. */
+function unknownThrough(value: unknown, unknown: unknown): boolean {
+  if (unknown === true || value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.every((v, i) => unknownThrough(v, Array.isArray(unknown) ? unknown[i] : undefined));
+  if (isObject(value)) return Object.entries(value).every(([k, v]) => unknownThrough(v, isObject(unknown) ? unknown[k] : undefined));
+  return false;
 }
 
 /**

@@ -18,18 +18,18 @@ interface Res {
   readonly expressions?: Record<string, unknown>;
 }
 
-/** `module.m.aws_sns_topic.t` → its module path, type and name. */
+/** `module.m.aws_sns_topic.t` → its module path, type and name; `data.` makes it a data source. */
 function parts(address: string) {
-  const m = /^((?:module\.[^.]+\.)*)([a-z0-9_]+)\.([^.]+)$/.exec(address)!;
-  return { prefix: m[1], type: m[2], name: m[3] };
+  const m = /^((?:module\.[^.]+\.)*)(data\.)?([a-z0-9_]+)\.([^.]+)$/.exec(address)!;
+  return { prefix: m[1], mode: m[2] === undefined ? "managed" : "data", type: m[3], name: m[4] };
 }
 
 function plan(resources: readonly Res[], withConfiguration = true, outputs: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
-  const p = (r: Res) => ({ address: r.address, mode: "managed", type: parts(r.address).type, name: parts(r.address).name, provider_name: "registry.terraform.io/hashicorp/aws", values: r.values });
+  const p = (r: Res) => ({ address: r.address, mode: parts(r.address).mode, type: parts(r.address).type, name: parts(r.address).name, provider_name: "registry.terraform.io/hashicorp/aws", values: r.values });
   const changes = resources.map((r) => ({
     ...p(r),
     change: r.unknown
-      ? { actions: ["create"], before: null, after: r.values, after_unknown: r.unknown, before_sensitive: false, after_sensitive: {} }
+      ? { actions: [parts(r.address).mode === "data" ? "read" : "create"], before: null, after: r.values, after_unknown: r.unknown, before_sensitive: false, after_sensitive: {} }
       : { actions: ["no-op"], before: r.values, after: r.values, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
   }));
   // Module paths of the configuration, each with its resources and outputs.
@@ -39,8 +39,8 @@ function plan(resources: readonly Res[], withConfiguration = true, outputs: Reco
     return modules.get(prefix)!;
   };
   for (const r of resources) {
-    const { prefix, type, name } = parts(r.address);
-    moduleOf(prefix).resources.push({ address: `${type}.${name}`, mode: "managed", type, name, provider_config_key: "aws", expressions: r.expressions ?? {} });
+    const { prefix, mode, type, name } = parts(r.address);
+    moduleOf(prefix).resources.push({ address: `${mode === "data" ? "data." : ""}${type}.${name}`, mode, type, name, provider_config_key: "aws", expressions: r.expressions ?? {} });
   }
   const build = (prefix: string): Record<string, unknown> => {
     const calls: Record<string, unknown> = {};
@@ -182,5 +182,87 @@ describe("a key copied out of an AWS resource's own argument", () => {
   test("controls: the function's name and its ARN (another argument, an attribute AWS makes)", async () => {
     expect((await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: ["aws_lambda_function.f.function_name", "aws_lambda_function.f"] })]))).written).toEqual([]);
     expect((await gate(plan([...base("sns:ListTopics", "new"), lambda(), topic(undefined, { references: ["aws_lambda_function.f.arn", "aws_lambda_function.f"] })]))).written).toEqual([]);
+  });
+});
+
+// Red-team round 109 (F1): a stack's outputs are what its template makes of its parameters; NoEcho masks none of them.
+describe("a key given to a CloudFormation stack as a NoEcho parameter its outputs repeat", () => {
+  const template = (outputs: Record<string, unknown>) =>
+    JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: outputs });
+  const cfn = (body: string): Res => ({
+    address: "aws_cloudformation_stack.s",
+    values: { name: "cfg", template_body: body },
+    unknown: { parameters: true, outputs: true, id: true },
+    expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: body }, parameters: REFS },
+  });
+  const ECHO = template({ S: { Value: { "Fn::Sub": "key-${S}" } }, H: { Value: { Ref: "H" } } });
+  const output = (name: string) => ({ references: [`aws_cloudformation_stack.s.outputs["${name}"]`, "aws_cloudformation_stack.s.outputs", "aws_cloudformation_stack.s"] });
+
+  test("an output repeating it, written into tags: credential-in-configuration; the output of the wait handle: none", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), cfn(ECHO), topic(undefined, output("S"))]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), cfn(ECHO), topic(undefined, output("H"))]))).written).toEqual([]);
+  });
+
+  test("DescribeStacks reads it when an output repeats it, not when none does", async () => {
+    expect((await gate(plan([...base("cloudformation:DescribeStacks", "new"), cfn(ECHO)]))).chains).toEqual(["aws_iam_user.deploy"]);
+    expect((await gate(plan([...base("cloudformation:DescribeStacks", "new"), cfn(template({ H: { Value: { Ref: "H" } } }))]))).chains).toEqual([]);
+  });
+});
+
+// Red-team round 109 (F3): a data source's argument reads back as configured; a decrypting one holds what the stack encrypted.
+describe("a key given to a data source", () => {
+  const ciphertext = (address: string): Res => ({ address, values: { key_id: "alias/aws/ssm" }, unknown: { plaintext: true, ciphertext_blob: true }, expressions: { key_id: { constant_value: "alias/aws/ssm" }, plaintext: REFS } });
+  const refs = (...r: string[]) => ({ references: r });
+
+  test("data.aws_kms_ciphertext's plaintext, written into tags: credential-in-configuration; its ciphertext: none", async () => {
+    const c = ciphertext("data.aws_kms_ciphertext.c");
+    expect((await gate(plan([...base("sns:ListTopics", "new"), c, topic(undefined, refs("data.aws_kms_ciphertext.c.plaintext", "data.aws_kms_ciphertext.c"))]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), c, topic(undefined, refs("data.aws_kms_ciphertext.c.ciphertext_blob", "data.aws_kms_ciphertext.c"))]))).written).toEqual([]);
+  });
+
+  test("data.aws_kms_secrets decrypting the stack's ciphertext, written into tags: credential-in-configuration", async () => {
+    const secrets = (payload: unknown): Res => ({
+      address: "data.aws_kms_secrets.d",
+      values: { secret: [{ name: "s" }] },
+      unknown: { plaintext: true, secret: [{ payload: true }] },
+      expressions: { secret: [{ name: { constant_value: "s" }, payload }] },
+    });
+    const run = (payload: unknown) => gate(plan([...base("sns:ListTopics", "new"), ciphertext("aws_kms_ciphertext.c"), secrets(payload), topic(undefined, refs('data.aws_kms_secrets.d.plaintext["s"]', "data.aws_kms_secrets.d.plaintext", "data.aws_kms_secrets.d"))]));
+    expect((await run(refs("aws_kms_ciphertext.c.ciphertext_blob", "aws_kms_ciphertext.c"))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+    // Through a local the configuration does not show: any ciphertext of the stack (fail closed).
+    expect((await run(refs("local.blob"))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+});
+
+// Red-team round 109 (F5): a plan lists a `for` expression or a splat over a resource as the whole resource, and a module
+// output of a whole resource loses the attribute read after it. A known value holds nothing of a key made by this plan.
+describe("a known argument naming a whole resource, one of whose arguments holds a key", () => {
+  const fn = (environment: unknown, unknown?: Record<string, unknown>, prefix = ""): Res => ({
+    address: `${prefix}aws_lambda_function.f`,
+    values: { function_name: "helper", role: "arn:aws:iam::111111111111:role/helper", runtime: "python3.12", handler: "index.handler", filename: "fn.zip", environment },
+    unknown,
+    expressions: { function_name: { constant_value: "helper" }, environment: [{ variables: REFS }] },
+  });
+  const made = fn([{}], { arn: true, environment: [{ variables: true }] });
+  const WHOLE = { references: ["aws_lambda_function.f"] };
+
+  test("the key made by this plan: the functions' names, known, hold none of it; unknown tags may (fail closed)", async () => {
+    expect((await gate(plan([...base("sns:ListTopics", "new"), made, topic({ fn0: "helper" }, WHOLE)]))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new"), made, topic(undefined, WHOLE)]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("a key that exists, known in the plan: a transformed copy of it is still found through the whole resource", async () => {
+    const b64 = Buffer.from(SECRET).toString("base64");
+    expect((await gate(plan([...base("sns:ListTopics", "existing"), fn([{ variables: { S: b64 } }]), topic({ k: b64 }, WHOLE)]))).written).toEqual([["aws_sns_topic.t", MESSAGE]]);
+  });
+
+  test("a module's output of the whole function, then its name: known, no finding; unknown, an error", async () => {
+    const outputs = { "module.fn.": { s: { references: ["aws_lambda_function.f"] } } };
+    const name = { references: ["module.fn.s.function_name", "module.fn.s", "module.fn"] };
+    const inModule = fn([{}], { arn: true, environment: [{ variables: true }] }, "module.fn.");
+    expect((await gate(plan([...base("sns:ListTopics", "new", "module.fn."), inModule, topic({ n: "helper" }, name)], true, outputs))).written).toEqual([]);
+    expect((await gate(plan([...base("sns:ListTopics", "new", "module.fn."), inModule, topic(undefined, name)], true, outputs))).written).toEqual([
+      ["aws_sns_topic.t", expect.stringMatching(/access key of module\.fn\.aws_iam_user\.deploy \(module\.fn\.aws_iam_access_key\.k\)/)],
+    ]);
   });
 });

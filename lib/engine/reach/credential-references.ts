@@ -4,6 +4,14 @@
  */
 import type { RemoteState, TfResource, TfStack } from "../terraform/types";
 import { withoutInstanceKeys } from "../agents";
+import { isObject } from "../json";
+import { lazy } from "../lazy";
+import { hasInterpolation } from "../terraform/tokens";
+import type * as CfnTemplate from "../../plan/cfn-template";
+
+// The template reader loads a YAML parser: only a stack whose outputs or NoEcho parameters are asked about pays for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cfnTemplate = lazy(() => require("../../plan/cfn-template") as typeof CfnTemplate);
 
 /**
  * The module path an address may start with (`module.a.`, `module.a["x"].module.b[0].`). The HCL reader and plans name
@@ -116,10 +124,12 @@ export const HANDS_BACK_REF = new RegExp(
 );
 
 /**
- * A reference to a managed AWS resource (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`): groups
- * are the module path, the type, the name, the instance keys and splats, and the attribute when one is written.
+ * A reference to an AWS resource or data source (`aws_lambda_function.f.environment[0].variables["S"]`, `awscc_x.y`,
+ * `data.aws_kms_ciphertext.c.plaintext`): groups are the module path, `data.` when a data source, the type, the name,
+ * the instance keys and splats, and the attribute when one is written. A data source's argument reads back as
+ * configured as a resource's does (red-team round 109, F3).
  */
-export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
+export const AWS_REF = new RegExp(`${START}(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)((?:\\[[^\\]]*\\]|\\.\\*)*)(?:\\.([A-Za-z0-9_]+))?`, "g");
 
 /**
  * Attributes of AWS resources that read back more than the argument of their name: a parameter's `value` is what
@@ -139,13 +149,16 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
  */
 export function argumentsReadBack(type: string, attribute: string): readonly string[] {
   if (attribute === "tags_all") return ["tags_all", "tags"];
+  if (decryptedSecret(type, attribute, undefined) !== undefined) return [attribute, "secret"];
+  const stack = STACK_ARGUMENTS[type];
+  if (stack && attribute === "outputs") return ["outputs", stack.parameters, ...(stack.template ? [stack.template] : [])];
   return READ_TOGETHER[type]?.find((g) => g.includes(attribute)) ?? [attribute];
 }
 
 const CARRIES = new RegExp(
   `^${MODULE_PATH}(?:(?:${CREDENTIAL_TYPES.join("|")})|data\\.(?:${STORE_READ_TYPES.join("|")})|(?:data\\.)?(?!aws_|awscc_)[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.`,
 );
-const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
+const AWS_ABSOLUTE = new RegExp(`^(${MODULE_PATH})(data\\.)?((?:aws|awscc)_[A-Za-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
 
 /**
  * Whether an absolute reference (`module.m.aws_iam_access_key.k.secret`) is one the credential paths follow: a
@@ -157,10 +170,25 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   if (CARRIES.test(ref)) return true;
   const m = configured && AWS_ABSOLUTE.exec(ref);
   if (!m) return false;
-  const [, prefix, type, name, attribute] = m;
-  const args = configured(withoutInstanceKeys(`${prefix}${type}.${name}`));
+  const [, prefix, data, type, name, attribute] = m;
+  const args = configured(withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`));
   if (!args) return false;
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));
+}
+
+const ABSOLUTE = new RegExp(`^(${MODULE_PATH})(data\\.)?([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])*(?:\\.([A-Za-z0-9_]+))?`);
+
+/**
+ * An absolute reference taken apart: the resource or data source (its address without instance keys), its type, the
+ * attribute read (undefined: the whole object), and whether the credential paths follow it through the arguments it
+ * was given (an AWS type) rather than as a credential, a store read back or a type outside AWS. Undefined for
+ * anything else (a local the configuration does not show).
+ */
+export function referenceParts(ref: string): { readonly resource: string; readonly type: string; readonly attribute?: string; readonly byArguments: boolean } | undefined {
+  const m = ABSOLUTE.exec(ref);
+  if (!m) return undefined;
+  const [, prefix, data, type, name, attribute] = m;
+  return { resource: withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`), type, attribute, byArguments: !CARRIES.test(ref) && AWS_ABSOLUTE.test(ref) };
 }
 
 /**
@@ -215,4 +243,120 @@ export function setRemoteSources(state: RemoteState, sources: (name: string | un
 /** The expressions another stack gives a remote state's output; empty when blastwall does not know them. */
 export function remoteSourcesOf(state: RemoteState, name: string | undefined): readonly RemoteSource[] {
   return remoteSources.get(state)?.(name) ?? [];
+}
+
+/**
+ * Data sources that decrypt the ciphertexts their `secret` blocks give (`payload`), with the attribute that holds what
+ * they decrypt, keyed by the secret's name (undefined: an attribute per secret, named after it, as the old
+ * `aws_kms_secret` gives them).
+ */
+const DECRYPTING: Readonly<Record<string, string | undefined>> = { aws_kms_secrets: "plaintext", aws_kms_secret: undefined };
+
+/**
+ * Which decrypted secret a reference to a decrypting data source reads: its name, null for every one (the whole data
+ * source, or a key blastwall cannot read), undefined when it reads no decryption (`secret`, the ciphertexts it was given).
+ * `key` is the first literal step after the attribute (`plaintext["s"]`).
+ */
+export function decryptedSecret(type: string, attribute: string | undefined, key: string | number | undefined): string | null | undefined {
+  if (!(type in DECRYPTING)) return undefined;
+  const holder = DECRYPTING[type];
+  if (attribute === undefined) return null;
+  if (holder !== undefined) return attribute === holder ? (typeof key === "string" ? key : null) : undefined;
+  return ["secret", "id", "region"].includes(attribute) ? undefined : attribute;
+}
+
+/** A ciphertext's `ciphertext_blob` read by reference: groups are all before the attribute (`module.m.data.`, name, keys). */
+const CIPHERTEXT_BLOB = new RegExp(`${START}(${MODULE_PATH}(?:data\\.)?aws_kms_ciphertext\\.[A-Za-z0-9_-]+(?:\\[[^\\]]*\\]|\\.\\*)*)\\.ciphertext_blob\\b`, "g");
+
+/**
+ * What a payload decrypts to, written as references: a ciphertext of the stack decrypts to its own `plaintext`
+ * (`aws_kms_ciphertext.c.ciphertext_blob` → `aws_kms_ciphertext.c.plaintext`). Undefined when the payload names no
+ * ciphertext by reference, and so may be any of them (the caller fails closed) or, written out, one made outside it.
+ */
+export function decryptedReferences(payload: string): string | undefined {
+  const out = payload.replace(CIPHERTEXT_BLOB, (_, before: string) => `${before}.plaintext`);
+  return out === payload ? undefined : out;
+}
+
+/**
+ * CloudFormation stacks Terraform makes, with the argument holding their parameters and the one holding their template
+ * (none: the template is an application's, which blastwall cannot read). Their `outputs` are what the template makes
+ * of both: CloudFormation masks a `NoEcho` parameter in DescribeStacks' parameters, not in the outputs that repeat it
+ * (red-team round 109, F1).
+ */
+export const STACK_ARGUMENTS: Readonly<Record<string, { readonly parameters: string; readonly template?: string }>> = {
+  aws_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  awscc_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  aws_serverlessapplicationrepository_cloudformation_stack: { parameters: "parameters" },
+};
+
+/** A stack's template as CloudFormation reads it; undefined when it is not written out, or not as blastwall can read it. */
+export function stackTemplate(r: TfResource): Record<string, unknown> | undefined {
+  const arg = STACK_ARGUMENTS[r.type]?.template;
+  const written = arg === undefined ? undefined : r.values[arg];
+  // A Terraform expression may make the template anything; `$${...}` is CloudFormation's own `Fn::Sub` text, escaped.
+  if (typeof written !== "string" || hasInterpolation(written)) return undefined;
+  const parsed = cfnTemplate().parseTemplate(written.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{"));
+  return isObject(parsed) ? parsed : undefined;
+}
+
+/** What a stack's outputs may show: the parameters they may repeat (undefined: any), and the template's text they are made of. */
+export interface OutputsShown {
+  readonly parameters?: ReadonlySet<string>;
+  readonly parts: readonly unknown[];
+}
+
+/**
+ * What the outputs of a stack (or its output `output`) may show. An output shows the parameters and resources its
+ * value names (`Ref`, `Fn::GetAtt`, `Fn::Sub`), and a resource named shows what its own properties name in turn (a
+ * parameter stored in a resource and read back with `Fn::GetAtt`). A template blastwall cannot read, a macro
+ * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
+ */
+export function outputsShown(r: TfResource, output?: string): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const t = stackTemplate(r);
+  if (!t || t.Transform !== undefined || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
+  const outputs = isObject(t.Outputs) ? t.Outputs : {};
+  const chosen = output === undefined ? Object.values(outputs) : Object.prototype.hasOwnProperty.call(outputs, output) ? [outputs[output]] : [];
+  const resources = isObject(t.Resources) ? t.Resources : {};
+  const named = new Set<string>();
+  const parts: unknown[] = [...chosen];
+  if (!namesIn(chosen, named)) return whole;
+  const seen = new Set<string>();
+  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint.
+  for (const n of named) {
+    if (seen.has(n) || !Object.prototype.hasOwnProperty.call(resources, n)) continue;
+    seen.add(n);
+    parts.push(resources[n]);
+    if (!namesIn(resources[n], named)) return whole;
+  }
+  const declared = isObject(t.Parameters) ? t.Parameters : {};
+  // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
+  return { parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+}
+
+/** Adds to `out` the names a template value refers to; false when a name is computed (or a macro runs), and so may be any. */
+function namesIn(v: unknown, out: Set<string>): boolean {
+  if (Array.isArray(v)) return v.every((x) => namesIn(x, out));
+  if (!isObject(v)) return true;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "Ref") {
+      if (typeof x !== "string") return false;
+      out.add(x);
+    } else if (k === "Fn::GetAtt") {
+      const target = typeof x === "string" ? x.split(".")[0] : Array.isArray(x) && typeof x[0] === "string" ? x[0] : undefined;
+      if (target === undefined || (Array.isArray(x) && !namesIn(x.slice(1), out))) return false;
+      out.add(target);
+    } else if (k === "Fn::Sub") {
+      const [text, vars] = Array.isArray(x) ? x : [x, undefined];
+      if (typeof text !== "string") return false;
+      // `${!Literal}` is text; `${Name.Attribute}` a GetAtt of `Name`. A variable of the map is named too (fail closed).
+      for (const m of text.matchAll(/\$\{(?!!)([^}]*)\}/g)) out.add(m[1].trim().split(".")[0]);
+      if (vars !== undefined && !namesIn(vars, out)) return false;
+    } else if (k === "Fn::Transform") {
+      return false;
+    } else if (!namesIn(x, out)) return false;
+  }
+  return true;
 }

@@ -3,7 +3,8 @@ import type { Grant, PrincipalNode } from "../analysis-types";
 import { builtAround, writtenReferences, writtenWildPlace, type ResourceIndex } from "./resource-index";
 import type { TfResource, TfStack } from "../terraform/types";
 import type { Statement } from "../iam/types";
-import { attributePattern, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { attributePattern, hasInterpolation, principalPatterns, referencedResource, refTarget, remoteStateAt, resolveToPattern } from "../terraform/tokens";
+import { AFTER_APPLY } from "../terraform/policy-documents";
 import { globsIntersect } from "../iam/glob";
 import { statementName } from "../describe";
 import { CREDENTIAL_STORES } from "./compute";
@@ -14,7 +15,26 @@ import { lazy } from "../lazy";
 import { dynamicContents, hasDynamic } from "./dynamic-blocks";
 import { withoutHashedSecrets } from "./hashed-secrets";
 import { USER_CREDENTIALS } from "../user-credentials";
-import { addressesOf, argumentsReadBack, AWS_REF, carriedArguments, configuredReferences, FILE_READS, handsBack, HANDS_BACK_REF, MODULE_PATH, NOT_ARGUMENTS, referencePattern, remoteSourcesOf, STORE_READ_TYPES } from "./credential-references";
+import {
+  addressesOf,
+  argumentsReadBack,
+  AWS_REF,
+  carriedArguments,
+  configuredReferences,
+  decryptedReferences,
+  decryptedSecret,
+  FILE_READS,
+  handsBack,
+  HANDS_BACK_REF,
+  MODULE_PATH,
+  NOT_ARGUMENTS,
+  outputsShown,
+  referencePattern,
+  remoteSourcesOf,
+  STACK_ARGUMENTS,
+  stackTemplate,
+  STORE_READ_TYPES,
+} from "./credential-references";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -151,15 +171,20 @@ export function followValueNames(stack: TfStack, s: string, followed: Set<string
  */
 export function followArguments(stack: TfStack, s: string, followed: Set<string>, out: string[]): void {
   for (const m of s.matchAll(AWS_REF)) {
-    const [, prefix, type, name, keys, attribute] = m;
+    const [, prefix, data, type, name, keys, attribute] = m;
     const picked = attribute ?? (keys === "" ? lookupKey(s, m.index, m[0].length) : undefined);
     const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
-    for (const address of addressesOf(stack, prefix, type, name, keys)) {
+    const stackArgs = picked === "outputs" ? STACK_ARGUMENTS[type] : undefined;
+    const secret = data === undefined ? undefined : decryptedSecret(type, picked, path[0]);
+    for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
       const r = stack.byAddress.get(address)!;
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
+      if (stackArgs) followOutputs(r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
+      if (secret !== undefined) followDecrypted(stack, r, secret, followed, out);
       for (const a of given) {
-        if (NOT_ARGUMENTS.has(a)) continue;
+        // What a decrypting data source was given is ciphertext: `followDecrypted` reads what it decrypts to.
+        if (NOT_ARGUMENTS.has(a) || (stackArgs && a !== picked) || (secret !== undefined && a === "secret")) continue;
         const whole = r.values[a];
         const part = a === attribute ? narrowed(whole, path) : { value: whole, steps: 0 };
         const key = `${address}.${a}${part.steps === 0 ? "" : `#${path.slice(0, part.steps).join("/")}`}`;
@@ -173,6 +198,53 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
       }
     }
   }
+}
+
+/**
+ * What a data source decrypting ciphertexts (`data.aws_kms_secrets`) holds of its secret `name` (null: every one):
+ * what the stack encrypted into each payload (red-team round 109, F3), once each. A payload naming a ciphertext of the
+ * stack, directly or through locals and variables, is that ciphertext's plaintext; one that names something else may
+ * be any ciphertext the stack makes (fail closed); one written out was encrypted outside it.
+ */
+function followDecrypted(stack: TfStack, r: TfResource, name: string | null, followed: Set<string>, out: string[]): void {
+  const key = `${r.address}#decrypted${name === null ? "" : `/${name}`}`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  const blocks = [...(Array.isArray(r.values.secret) ? r.values.secret : [r.values.secret]), ...dynamicContents(r.values, "secret")];
+  const payloads: unknown[] = blocks.filter((b) => b !== undefined && b !== null).map((b) => (isObject(b) ? (name === null || typeof b.name !== "string" || b.name === name ? b.payload : undefined) : b));
+  // A plan's configuration names what the payloads were made from, not which secret each is.
+  payloads.push(configuredReferences(r)?.get("secret") ?? []);
+  let anyCiphertext = false;
+  for (const payload of payloads) {
+    const strings = payload === undefined || payload === null ? [] : stringsIn(payload).filter((x) => x !== AFTER_APPLY);
+    const names = new Set<string>();
+    for (let i = 0; i < strings.length; i++) followValueNames(stack, strings[i], names, strings);
+    const decrypted = strings.map(decryptedReferences).filter((x): x is string => x !== undefined);
+    out.push(...decrypted);
+    if (decrypted.length === 0 && strings.some(hasInterpolation)) anyCiphertext = true;
+  }
+  if (anyCiphertext) for (const c of stack.byType.get("aws_kms_ciphertext") ?? []) out.push(`\${${c.address}.plaintext}`);
+}
+
+/**
+ * What a reference to a stack's outputs (or its output `output`) holds: the parameters they may repeat and the
+ * template's text they are made of, once each (red-team round 109, F1: `NoEcho` masks neither in the outputs).
+ */
+function followOutputs(r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
+  const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  const shown = outputsShown(r, output);
+  const params = r.values[args.parameters];
+  if (shown.parameters === undefined || shown.parameters.size > 0) {
+    if (isObject(params) && shown.parameters !== undefined) {
+      for (const p of shown.parameters) if (Object.prototype.hasOwnProperty.call(params, p) && params[p] !== null) stringsIn(params[p], out);
+    } else if (params !== undefined && params !== null) stringsIn(params, out);
+    // A plan's configuration names what the parameters were made from, not which of them holds it.
+    out.push(...(configuredReferences(r)?.get(args.parameters) ?? []));
+  }
+  stringsIn(shown.parts, out);
+  if (shown.parameters === undefined && args.template !== undefined) out.push(...(configuredReferences(r)?.get(args.template) ?? []));
 }
 
 /** The literal steps written after a reference's attribute (`[0].variables["S"]`): list indexes and keys, up to anything else. */
@@ -425,7 +497,9 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, v
   const refs = configuredReferences(store);
   if (!refs) return stored;
   // A plan shows an unknown or transformed value; what its configuration made it from is stored all the same.
-  const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a)).flatMap(([, r]) => r);
+  // CloudFormation takes no parameter its template does not declare: one that masks all of them shows none of the key.
+  const masksAll = store.type === "aws_cloudformation_stack" && view === "parameters" && maskedParameters(store)?.all === true;
+  const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a) && !(masksAll && a === "parameters")).flatMap(([, r]) => r);
   if (extra.length === 0) return stored;
   return { values: [...(stored?.values ?? []), extra], unseen: stored?.unseen ?? false };
 }
@@ -510,7 +584,8 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
     case "aws_cloudwatch_event_target":
       return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
     case "aws_cloudformation_stack":
-      return { values: view === "parameters" ? [echoedParameters(store)] : [store.values.template_body ?? ""], unseen: false };
+      // DescribeStacks shows the outputs too: what the template makes them of.
+      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
     case "aws_ssm_document":
       return { values: [store.values.content ?? ""], unseen: false };
     case "aws_sfn_state_machine":
@@ -531,24 +606,30 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
 
 /**
  * A stack's parameters as DescribeStacks shows them: CloudFormation masks the values of parameters its template
- * declares `NoEcho`. Only a template written out as JSON is read for that; any other shows every value (fail closed).
+ * declares `NoEcho`, unless an output repeats one (it masks no output: red-team round 109, F1). Only a template
+ * blastwall can read is read for that; any other shows every value (fail closed).
  */
 function echoedParameters(store: TfResource): unknown {
   const params = store.values.parameters;
   if (!isObject(params)) return params ?? {};
-  const body = store.values.template_body;
-  let declared: unknown;
-  try {
-    declared = typeof body === "string" && !body.includes("${") ? (JSON.parse(body) as Record<string, unknown>).Parameters : undefined;
-  } catch {
-    declared = undefined;
-  }
-  if (!isObject(declared)) return params;
-  const noEcho = (name: string) => {
+  const masked = maskedParameters(store);
+  return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
+}
+
+/**
+ * The parameters of a stack DescribeStacks masks, and whether they are every one the template declares; undefined
+ * when blastwall cannot tell which (a template it cannot read, outputs that may repeat any), and so counts none masked.
+ */
+function maskedParameters(store: TfResource): (ReadonlySet<string> & { readonly all: boolean }) | undefined {
+  const declared = stackTemplate(store)?.Parameters;
+  if (!isObject(declared)) return undefined;
+  const shown = outputsShown(store).parameters;
+  if (shown === undefined) return undefined;
+  const masked = Object.keys(declared).filter((name) => {
     const d = declared[name];
-    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true");
-  };
-  return Object.fromEntries(Object.entries(params).filter(([name]) => !noEcho(name)));
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name);
+  });
+  return Object.assign(new Set(masked), { all: masked.length === Object.keys(declared).length });
 }
 
 /** A secret version, and whether it certainly writes the secret (a reference to it, or its exact name). */
@@ -1221,7 +1302,8 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   let heldNames: RegExp | null | undefined;
   const mayBeHeld = (str: string): boolean => {
     if (heldNames === undefined) {
-      const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list.filter((r) => r.mode === "managed"));
+      // Data sources too: their arguments read back as configured (`data.aws_kms_ciphertext.c.plaintext`).
+      const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list);
       const held = new Set<string>();
       let test = (x: string) => re.test(x);
       for (let grown = true; grown; ) {
@@ -1229,10 +1311,12 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
         for (const r of aws) {
           const name = `${r.type}.${r.name}`;
           if (held.has(name)) continue;
+          // What a decrypting data source holds is named by its payload only through the ciphertext's own name.
+          const decrypts = r.mode === "data" && decryptedSecret(r.type, undefined, undefined) === null && (stack.byType.get("aws_kms_ciphertext")?.length ?? 0) > 0;
           const strings: string[] = [];
           for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
           for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
-          if (!strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
+          if (!decrypts && !strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
           held.add(name);
           grown = true;
         }
@@ -1248,8 +1332,8 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   const namesGiven = (str: string) => {
     if (!mayBeHeld(str)) return false;
     for (const m of str.matchAll(AWS_REF)) {
-      const [, prefix, type, name, keys, attribute] = m;
-      for (const address of addressesOf(stack, prefix, type, name, keys)) {
+      const [, prefix, data, type, name, keys, attribute] = m;
+      for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
         const ref = attribute === undefined ? address : `${address}.${attribute}`;
         let hit = given.get(ref);
         if (hit === undefined) given.set(ref, (hit = mayHold(address, attribute) && holds(`\${${ref}}`)));
