@@ -1299,35 +1299,48 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   // The AWS resources an argument of which may hold a credential, as `type.name` text, found once: one whose own strings
   // name what `re` finds or a literal, or name such a resource (to a fixpoint; a superset of what `mayHold` and `holds`
   // confirm). Most stacks have none, and then no string pays for the reference-by-reference look below.
-  let heldNames: RegExp | null | undefined;
+  // Held names as one pattern, behind the cheaper question whether a string names a resource of a held type at all.
+  let held: { types: readonly string[]; names: RegExp } | null | undefined;
+  const namesHeld = (types: readonly string[], names: RegExp, x: string) => types.some((t) => x.includes(t)) && names.test(x);
   const mayBeHeld = (str: string): boolean => {
-    if (heldNames === undefined) {
+    if (held === undefined) {
       // Data sources too: their arguments read back as configured (`data.aws_kms_ciphertext.c.plaintext`).
       const aws = [...stack.byType].filter(([type]) => /^(aws|awscc)_/.test(type)).flatMap(([, list]) => list);
-      const held = new Set<string>();
-      let test = (x: string) => re.test(x);
-      for (let grown = true; grown; ) {
-        grown = false;
-        for (const r of aws) {
-          const name = `${r.type}.${r.name}`;
-          if (held.has(name)) continue;
-          // What a decrypting data source holds is named by its payload only through the ciphertext's own name.
-          const decrypts = r.mode === "data" && decryptedSecret(r.type, undefined, undefined) === null && (stack.byType.get("aws_kms_ciphertext")?.length ?? 0) > 0;
-          const strings: string[] = [];
-          for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
-          for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
-          if (!decrypts && !strings.some((x) => (x.includes("${") && test(x)) || literals.some((l) => x.includes(l.value)))) continue;
-          held.add(name);
-          grown = true;
-        }
-        if (grown) {
-          const more = new RegExp([...held].map(escapeRe).join("|"));
-          test = (x) => re.test(x) || more.test(x);
+      const ciphertexts = (stack.byType.get("aws_kms_ciphertext")?.length ?? 0) > 0;
+      const all: string[] = [];
+      // Each resource's strings are gathered once; a string with no reference can only hold a literal.
+      const candidates: { name: string; strings: string[] }[] = [];
+      let fresh: { type: string; name: string }[] = [];
+      for (const r of aws) {
+        const name = `${r.type}.${r.name}`;
+        const strings: string[] = [];
+        for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
+        for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
+        // What a decrypting data source holds is named by its payload only through the ciphertext's own name.
+        const decrypts = ciphertexts && r.mode === "data" && decryptedSecret(r.type, undefined, undefined) === null;
+        if (decrypts || strings.some((x) => (x.includes("${") && re.test(x)) || literals.some((l) => x.includes(l.value)))) fresh.push({ type: r.type, name });
+        else {
+          const refs = strings.filter((x) => x.includes("${"));
+          if (refs.length > 0) candidates.push({ name, strings: refs });
         }
       }
-      heldNames = held.size === 0 ? null : new RegExp([...held].map(escapeRe).join("|"));
+      // To a fixpoint, each round asking only for the names the last one added.
+      const done = new Set<string>();
+      while (fresh.length > 0) {
+        for (const f of fresh) done.add(f.name);
+        all.push(...fresh.map((f) => f.name));
+        const types = [...new Set(fresh.map((f) => `${f.type}.`))];
+        const names = new RegExp(fresh.map((f) => escapeRe(f.name)).join("|"));
+        fresh = [];
+        for (const c of candidates) {
+          if (done.has(c.name) || !c.strings.some((x) => namesHeld(types, names, x))) continue;
+          done.add(c.name);
+          fresh.push({ type: c.name.slice(0, c.name.indexOf(".")), name: c.name });
+        }
+      }
+      held = all.length === 0 ? null : { types: [...new Set(all.map((n) => n.slice(0, n.indexOf(".") + 1)))], names: new RegExp(all.map(escapeRe).join("|")) };
     }
-    return heldNames !== null && heldNames.test(str);
+    return held !== null && namesHeld(held.types, held.names, str);
   };
   const namesGiven = (str: string) => {
     if (!mayBeHeld(str)) return false;
