@@ -142,13 +142,29 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
 };
 
 /**
+ * Data sources whose computed attributes the provider renders from the arguments, by attribute: a policy document's
+ * `json` is its statements (condition values too) and the documents it merges (red-team round 110, F3), each of
+ * `aws_arn`'s parts a piece of the ARN it parses. The attribute holds whatever those arguments were given. No managed
+ * resource type shares these names.
+ */
+const RENDERED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  aws_iam_policy_document: Object.fromEntries(
+    ["json", "minified_json"].map((a) => [a, ["statement", "source_policy_documents", "override_policy_documents", "source_json", "override_json", "policy_id", "version"]]),
+  ),
+  aws_arn: Object.fromEntries(["partition", "service", "region", "account", "resource"].map((a) => [a, ["arn"]])),
+};
+
+/**
  * The arguments an attribute of an AWS resource reads back (red-team round 107, F1): in Terraform a reference to an
  * argument of a managed resource is the value it was configured with, whatever the type (a Lambda's `environment`, a
- * stack's `parameters`, a ciphertext's `plaintext`). An attribute AWS makes (`arn`, `id`, `version`) is no argument,
- * and the caller finds it configured nowhere: it carries nothing.
+ * stack's `parameters`, a ciphertext's `plaintext`), and an attribute a data source renders from its arguments holds
+ * them (`RENDERED`). Any other attribute AWS makes (`arn`, `id`, `version`) is no argument, and the caller finds it
+ * configured nowhere: it carries nothing.
  */
 export function argumentsReadBack(type: string, attribute: string): readonly string[] {
   if (attribute === "tags_all") return ["tags_all", "tags"];
+  const rendered = RENDERED[type]?.[attribute];
+  if (rendered) return [attribute, ...rendered];
   if (decryptedSecret(type, attribute, undefined) !== undefined) return [attribute, "secret"];
   const stack = STACK_ARGUMENTS[type];
   if (stack && attribute === "outputs") return ["outputs", stack.parameters, ...(stack.template ? [stack.template] : [])];

@@ -235,8 +235,9 @@ export function shortLiteral(literal: string): boolean {
  * (a `.pgpass` field, an XML element, `sshpass -p PASS`, `echo PASS |`, a value, a quoted string, a URL's user part):
  * fail closed, as the ways of writing a password down are too many to list. Only two places are left out, where a
  * word is certainly no password: between words of a sentence ("the password is in Secrets Manager") and a segment of
- * a path (`/app/db/password`), and even there it counts after a password key or option (`password: PASS is old`,
- * `login app password PASS machine`) or before `@` (`app/PASS@orcl`).
+ * a path (`/app/db/password`; Oracle's `app/PASS` is none), and even there it counts after a password key or option
+ * (`password: PASS is old`, `login app password PASS machine`, `IDENTIFIED BY PASS ACCOUNT UNLOCK`) or before `@`
+ * (`app/PASS@orcl`).
  */
 export function holdsLiteral(s: string, literal: string): boolean {
   if (!shortLiteral(literal)) return s.includes(literal);
@@ -255,19 +256,31 @@ export function holdsLiteral(s: string, literal: string): boolean {
 function givenAsCredential(s: string, i: number, end: number): boolean {
   const before = s.slice(Math.max(0, i - 80), i);
   if (s[end] === "@" && /(:|\/)$/.test(before)) return true;
-  // A key (`db_password: PASS`, `password is PASS`, a .netrc's `password PASS`) or an option (`--password PASS`, `-p PASS`).
-  return /(pass|pwd|pw|secret)[A-Za-z0-9_-]*["']?[ \t]*(:|\bis)?[ \t]*$/i.test(before) || /(^|\s)(--?[A-Za-z0-9-]*(pass|pwd)[A-Za-z0-9-]*|-p)[ \t]+$/i.test(before);
+  // A key (`db_password: PASS`, `password is PASS`, a .netrc's `password PASS`, SQL's `IDENTIFIED BY PASS`) or an option
+  // (`--password PASS`, `-p PASS`).
+  return (
+    /(pass|pwd|pw|secret)[A-Za-z0-9_-]*["']?[ \t]*(:|\bis)?[ \t]*$/i.test(before) ||
+    /\bidentified[ \t]+by[ \t]+$/i.test(before) ||
+    /(^|\s)(--?[A-Za-z0-9-]*(pass|pwd)[A-Za-z0-9-]*|-p)[ \t]+$/i.test(before)
+  );
 }
 
 /**
  * Whether `s[i, end)` is certainly a word of prose or of a path: a word of letters (and a `,`, `:` or `;` after it)
- * and spaces before it, and spaces and a letter after it (a word at either end of the text may be a value given); or
- * a `/` right before or after it.
+ * and spaces before it, and spaces and a letter after it, a `,` or `:` between (a word at either end of the text may
+ * be a value given; one before a `;` ends a command or a statement: `add_user app PASS; next`); or a segment of a path,
+ * with a `/` after it or in a path that starts at the root, the home or the working directory (`/app/db/PASS`,
+ * `~/PASS`) or past a URL's host. `user/PASS` starting a token is Oracle's credential (`sqlplus app/PASS`, red-team
+ * round 110, F4), and so is a relative path (fail closed).
  */
 function wordOfText(s: string, i: number, end: number): boolean {
-  if (s[i - 1] === "/" || s[end] === "/") return true;
-  return /(^|[\s(])[A-Za-z]+[,:;]?[ \t]+$/.test(s.slice(Math.max(0, i - 80), i)) && /^[,:;]?[ \t]+[A-Za-z]/.test(s.slice(end, end + 3));
+  if (s[end] === "/") return true;
+  if (s[i - 1] === "/") return PATH_START.test(/[^\s"'`=,;(<>|&]*$/.exec(s.slice(Math.max(0, i - 200), i))![0]);
+  return /(^|[\s(])[A-Za-z]+[,:;]?[ \t]+$/.test(s.slice(Math.max(0, i - 80), i)) && /^[,:]?[ \t]+[A-Za-z]/.test(s.slice(end, end + 3));
 }
+
+/** How a path a token is a segment of starts, when it is certainly a path: `/`, `./`, `../`, `~/`, or a URL's host. */
+const PATH_START = /^(?:\.{0,2}\/|~[A-Za-z0-9_.-]*\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*\/)/;
 
 /** The databases whose master password the stored strings hold. */
 export function databasesIn(stack: TfStack, strings: readonly string[]): string[] {

@@ -1,0 +1,150 @@
+/**
+ * Red-team round 110, F3: `data.aws_iam_policy_document.d.json` was taken to carry nothing, as an attribute no
+ * argument gives, though the provider renders it from the statements (condition values too) and the documents it
+ * merges. A key put into a condition and the document's JSON copied into tags passed both gates. The attributes a
+ * data source renders from its arguments (a policy document's `json` and `minified_json`, `aws_arn`'s parts) now hold
+ * what those arguments were given.
+ */
+import { check } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
+import { checkStacks } from "../../lib/check/run-check";
+import { planToStack } from "../../lib/plan/plan-to-stack";
+import type { PlanJson } from "../../lib/plan/types";
+import { agentRules } from "../../lib/rules";
+import { checkPaths } from "../../lib/check/run-check";
+import { dir } from "../hcl/helpers";
+import { HCL_AGENT } from "../helpers/hcl-stacks";
+
+type Obj = Record<string, unknown>;
+const ID = "credential-in-configuration";
+const tagged = (expr: string, extra: Record<string, Obj>) =>
+  check(stack({ ...extra, "aws_ssm_parameter.p": { name: "/ci/note", type: "String", value: "see tags", tags: { k: expr } } }, "ssm:ListTagsForResource", "*"), {}, { strict: true })
+    .findings.filter((f) => f.ruleId === ID)
+    .map((f) => f.message);
+const KEY_IN_TAGS = [expect.stringMatching(/aws_ssm_parameter\.p holds an access key of aws_iam_user\.ops \(aws_iam_access_key\.k\) in its tags argument/)];
+
+const statement = (values: string) => ({ sid: "A", actions: ["s3:GetObject"], resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:UserAgent", values: [values] }] });
+/** `data.aws_iam_policy_document.d` with `values` in a statement's condition. */
+const doc = (values: string) => ({ "data.aws_iam_policy_document.d": { statement: [statement(values)] } });
+
+describe("check: an attribute a data source renders from its arguments holds them", () => {
+  test.each<[string, string, Record<string, Obj>]>([
+    ["a policy document's json, a key in a condition", "${data.aws_iam_policy_document.d.json}", doc(KEY)],
+    ["its minified_json", "${data.aws_iam_policy_document.d.minified_json}", doc(KEY)],
+    [
+      "a document merged in through source_policy_documents",
+      "${data.aws_iam_policy_document.outer.json}",
+      { ...doc(KEY), "data.aws_iam_policy_document.outer": { source_policy_documents: ["${data.aws_iam_policy_document.d.json}"], statement: [statement("static")] } },
+    ],
+    [
+      "a document given through override_policy_documents",
+      "${data.aws_iam_policy_document.outer.json}",
+      { ...doc(KEY), "data.aws_iam_policy_document.outer": { override_policy_documents: ["${data.aws_iam_policy_document.d.json}"] } },
+    ],
+    [
+      "a policy document's statement written as a dynamic block",
+      "${data.aws_iam_policy_document.d.json}",
+      { "data.aws_iam_policy_document.d": { dynamic: { statement: { for_each: '${toset(["a"])}', content: statement(KEY) } } } },
+    ],
+    ["a part aws_arn parses out of an ARN made from the key", "${data.aws_arn.a.resource}", { "data.aws_arn.a": { arn: `arn:aws:iam::111111111111:user/\${aws_iam_access_key.k.secret}` } }],
+  ])("%s, written into tags: an error", (_, expr, extra) => {
+    expect(tagged(expr, extra)).toEqual(KEY_IN_TAGS);
+  });
+
+  test.each<[string, string, Record<string, Obj>]>([
+    ["the document's id (a hash of it)", "${data.aws_iam_policy_document.d.id}", doc(KEY)],
+    ["a document with no credential", "${data.aws_iam_policy_document.d.json}", doc("aws-cli/*")],
+    ["aws_arn's account, of an ARN with no credential", "${data.aws_arn.a.account}", { "data.aws_arn.a": { arn: "arn:aws:iam::111111111111:user/ops" } }],
+  ])("control: %s", (_, expr, extra) => {
+    expect(tagged(expr, extra)).toEqual([]);
+  });
+});
+
+describe("check of HCL: the policy document as the red team wrote it", () => {
+  const hcl = (tag: string) => `${HCL_AGENT}
+resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
+}
+resource "aws_iam_user" "ci" { name = "ci-deployer" }
+resource "aws_iam_user_policy_attachment" "ci" {
+  user       = aws_iam_user.ci.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+resource "aws_iam_access_key" "ci" { user = aws_iam_user.ci.name }
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:UserAgent"
+      values   = [aws_iam_access_key.ci.secret]
+    }
+  }
+}
+resource "aws_ssm_parameter" "p" {
+  name  = "/ci/note"
+  type  = "String"
+  value = "see tags"
+  tags  = { k = ${tag} }
+}
+`;
+  const written = async (tag: string) =>
+    (await checkPaths([dir({ "main.tf": hcl(tag) })], { config: {}, rules: agentRules, strict: true })).findings.filter((f) => f.ruleId === ID).map((f) => f.resource);
+
+  test("the document's json in tags: an error; its id: none", async () => {
+    expect(await written("data.aws_iam_policy_document.d.json")).toEqual(["aws_ssm_parameter.p"]);
+    expect(await written("data.aws_iam_policy_document.d.id")).toEqual([]);
+  });
+});
+
+describe("gate: a policy document read during apply, its JSON in tags", () => {
+  const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agent-runner" }, Action: "sts:AssumeRole" }] });
+  const ALLOW = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+  const refs = (...r: string[]) => ({ references: r });
+  /** Terraform lists a data source read during apply in resource_changes (`read`) and in planned_values, its computed attributes left out. */
+  function plan(tags: Obj, conditionValues: Obj): PlanJson {
+    const R: { address: string; mode: "managed" | "data"; values: Obj; unknown: Obj; expressions: Obj }[] = [
+      { address: "aws_iam_role.agent", mode: "managed", values: { name: "agent", path: "/", assume_role_policy: TRUST, tags: { "blastwall:agent": "true" } }, unknown: { arn: true }, expressions: {} },
+      { address: "aws_iam_role_policy.agent", mode: "managed", values: { name: "agent", role: "agent", policy: ALLOW("ssm:ListTagsForResource") }, unknown: {}, expressions: {} },
+      { address: "aws_iam_user.ci", mode: "managed", values: { name: "ci", path: "/" }, unknown: { arn: true }, expressions: {} },
+      { address: "aws_iam_user_policy.ci", mode: "managed", values: { name: "admin", user: "ci", policy: ALLOW("*") }, unknown: {}, expressions: { user: refs("aws_iam_user.ci.name", "aws_iam_user.ci") } },
+      { address: "aws_iam_access_key.ci", mode: "managed", values: { user: "ci", status: "Active" }, unknown: { id: true, secret: true }, expressions: { user: refs("aws_iam_user.ci.name", "aws_iam_user.ci") } },
+      {
+        address: "data.aws_iam_policy_document.d",
+        mode: "data",
+        values: { statement: [{ actions: ["s3:GetObject"], resources: ["*"], condition: [{ test: "StringEquals", variable: "aws:UserAgent" }] }] },
+        unknown: { id: true, json: true, minified_json: true, statement: [{ condition: [{ values: true }] }] },
+        expressions: { statement: [{ actions: { constant_value: ["s3:GetObject"] }, resources: { constant_value: ["*"] }, condition: [{ test: { constant_value: "StringEquals" }, variable: { constant_value: "aws:UserAgent" }, values: conditionValues }] }] },
+      },
+      { address: "aws_ssm_parameter.p", mode: "managed", values: { name: "/ci/note", type: "String", value: "see tags" }, unknown: { tags: true, tags_all: true, arn: true }, expressions: { tags } },
+    ];
+    const parts = (r: (typeof R)[number]) => {
+      const [type, name] = r.address.replace(/^data\./, "").split(".");
+      return { address: r.address, mode: r.mode, type, name, provider_name: "registry.terraform.io/hashicorp/aws" };
+    };
+    return {
+      format_version: "1.2",
+      planned_values: { root_module: { resources: R.map((r) => ({ ...parts(r), values: r.values })) } },
+      resource_changes: R.map((r) => ({ ...parts(r), change: { actions: [r.mode === "data" ? "read" : "create"], before: null, after: r.values, after_unknown: r.unknown } })),
+      configuration: { root_module: { resources: R.map((r) => ({ ...parts(r), provider_config_key: "aws", expressions: r.expressions })) } },
+    } as unknown as PlanJson;
+  }
+  const written = (p: PlanJson) =>
+    checkStacks([planToStack(p, "plan.json")], { config: {}, rules: agentRules })
+      .findings.filter((f) => f.ruleId === ID && f.severity === "error")
+      .map((f) => f.resource);
+  const KEY_REFS = refs("aws_iam_access_key.ci.secret", "aws_iam_access_key.ci");
+
+  test("the key in a condition, the document's json in tags: credential-in-configuration", () => {
+    expect(written(plan(refs("data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"), KEY_REFS))).toEqual(["aws_ssm_parameter.p"]);
+    expect(written(plan(refs("data.aws_iam_policy_document.d.minified_json", "data.aws_iam_policy_document.d"), KEY_REFS))).toEqual(["aws_ssm_parameter.p"]);
+  });
+
+  test("controls: the key itself in tags is found; a document with no key, or its id, is not", () => {
+    expect(written(plan(KEY_REFS, KEY_REFS))).toEqual(["aws_ssm_parameter.p"]);
+    expect(written(plan(refs("data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"), refs("aws_iam_user.ci.name", "aws_iam_user.ci")))).toEqual([]);
+    expect(written(plan(refs("data.aws_iam_policy_document.d.id", "data.aws_iam_policy_document.d"), KEY_REFS))).toEqual([]);
+  });
+});
