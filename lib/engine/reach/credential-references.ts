@@ -308,7 +308,8 @@ export interface OutputsShown {
 
 /**
  * What the outputs of a stack (or its output `output`) may show. An output shows the parameters and resources its
- * value names (`Ref`, `Fn::GetAtt`, `Fn::Sub`), and a resource named shows what its own properties name in turn (a
+ * value names (`Ref`, `Fn::GetAtt`, `Fn::Sub`), and a resource named shows what its own properties name in turn, but for
+ * those its `Ref` and `Fn::GetAtt` never return (`NEVER_RETURNED`) (a
  * parameter stored in a resource and read back with `Fn::GetAtt`). A template blastwall cannot read, a macro
  * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
  */
@@ -328,12 +329,43 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
   for (const n of named) {
     if (seen.has(n) || !Object.prototype.hasOwnProperty.call(resources, n)) continue;
     seen.add(n);
-    parts.push(resources[n]);
-    if (!namesIn(resources[n], named)) return whole;
+    const returned = returnable(resources[n]);
+    parts.push(returned);
+    if (!namesIn(returned, named)) return whole;
   }
   const declared = isObject(t.Parameters) ? t.Parameters : {};
   // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
   return { parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+}
+
+/**
+ * Properties of well-known resource types whose values neither `Ref` nor any `Fn::GetAtt` of the resource returns:
+ * those give an id, an ARN, a name or an endpoint (checked against the types' attributes in @aws-cdk/aws-service-spec).
+ * So storing a NoEcho parameter there and outputting the resource's ARN or endpoint shows nothing of it (red-team
+ * round 110, F6). Every other property, and every property of a type not listed (a custom resource, a nested stack's
+ * `Outputs.*`, an SSM parameter's `Value`, any type blastwall cannot vouch for), counts as returned: fail closed.
+ */
+const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
+  "AWS::SecretsManager::Secret": ["SecretString", "GenerateSecretString"],
+  "AWS::RDS::DBInstance": ["MasterUserPassword", "TdeCredentialPassword"],
+  "AWS::RDS::DBCluster": ["MasterUserPassword"],
+  "AWS::DocDB::DBCluster": ["MasterUserPassword"],
+  "AWS::Redshift::Cluster": ["MasterUserPassword"],
+  "AWS::ElastiCache::ReplicationGroup": ["AuthToken"],
+  "AWS::DirectoryService::MicrosoftAD": ["Password"],
+  "AWS::DirectoryService::SimpleAD": ["Password"],
+  "AWS::Lambda::Function": ["Environment"],
+  "AWS::Serverless::Function": ["Environment"],
+  "AWS::IAM::User": ["LoginProfile"],
+};
+
+/** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
+function returnable(resource: unknown): unknown {
+  if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
+  const hidden = NEVER_RETURNED[resource.Type];
+  if (hidden === undefined) return resource;
+  const props = resource.Properties;
+  return { ...resource, Properties: Object.fromEntries(Object.keys(props).filter((k) => !hidden.includes(k)).map((k) => [k, props[k]])) };
 }
 
 /** Adds to `out` the names a template value refers to; false when a name is computed (or a macro runs), and so may be any. */

@@ -1,0 +1,39 @@
+/**
+ * Red-team round 110: what a CloudFormation stack shows of a NoEcho parameter. An output naming a resource shows only
+ * what that resource's `Ref` / `Fn::GetAtt` may return (F6); the SAM transform writes no output (F7); a nested stack
+ * shows the parameters it is passed (F5); DescribeStackResource returns a resource's Metadata resolved (F1); ListExports
+ * and `Fn::ImportValue` show exported outputs (F2).
+ */
+import { check, errors } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
+
+type Obj = Record<string, unknown>;
+const reaches = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+
+/** A template declaring `S` NoEcho, with `resources` and `outputs`, and `extra` top-level sections. */
+const body = (resources: Obj, outputs?: Obj, extra: Obj = {}) => JSON.stringify({ ...extra, Parameters: { S: { Type: "String", NoEcho: true } }, Resources: resources, Outputs: outputs });
+const cfn = (template: string, name = "s") => ({ [`aws_cloudformation_stack.${name}`]: { name: `cfg-${name}`, parameters: { S: KEY }, template_body: template } });
+const describe_ = (template: string, action = "cloudformation:DescribeStacks") => reaches(stack(cfn(template), action, "*"));
+
+const SECRET = { Secret: { Type: "AWS::SecretsManager::Secret", Properties: { Name: "ci/deployer", SecretString: { Ref: "S" } } } };
+const DB = { DB: { Type: "AWS::RDS::DBInstance", Properties: { Engine: "postgres", MasterUsername: "app", MasterUserPassword: { Ref: "S" } } } };
+
+describe("F6: an output naming a resource shows what its Ref or GetAtt may return", () => {
+  test.each<[string, string]>([
+    ["a secret's ARN (Ref)", body(SECRET, { Arn: { Value: { Ref: "Secret" } } })],
+    ["a secret's id (GetAtt Id)", body(SECRET, { Id: { Value: { "Fn::GetAtt": ["Secret", "Id"] } } })],
+    ["a database's endpoint and port", body(DB, { Host: { Value: { "Fn::GetAtt": ["DB", "Endpoint.Address"] } }, Port: { Value: { "Fn::Sub": "$${DB.Endpoint.Port}" } } })],
+  ])("%s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
+  });
+
+  test.each<[string, string]>([
+    ["a secret named after the parameter (its ARN holds the name)", body({ Secret: { Type: "AWS::SecretsManager::Secret", Properties: { Name: { Ref: "S" } } } }, { Arn: { Value: { Ref: "Secret" } } })],
+    ["an SSM parameter's Value (GetAtt)", body({ P: { Type: "AWS::SSM::Parameter", Properties: { Type: "String", Value: { Ref: "S" } } } }, { V: { Value: { "Fn::GetAtt": ["P", "Value"] } } })],
+    ["a custom resource's attribute", body({ C: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo", Key: { Ref: "S" } } } }, { V: { Value: { "Fn::GetAtt": ["C", "Key"] } } })],
+    ["a nested stack's output", body({ N: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://s3.amazonaws.com/b/t.yaml", Parameters: { K: { Ref: "S" } } } } }, { V: { Value: { "Fn::GetAtt": ["N", "Outputs.K"] } } })],
+    ["a type blastwall cannot vouch for", body({ X: { Type: "AWS::Example::Thing", Properties: { Password: { Ref: "S" } } } }, { V: { Value: { "Fn::GetAtt": ["X", "Password"] } } })],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+});
