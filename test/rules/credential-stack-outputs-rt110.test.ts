@@ -37,3 +37,29 @@ describe("F6: an output naming a resource shows what its Ref or GetAtt may retur
     expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
   });
 });
+
+describe("F7: the SAM transform writes no output", () => {
+  const SAM = { Transform: "AWS::Serverless-2016-10-31" };
+  const FN = (environment: unknown) => ({ Fn: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "s3://code-bucket/fn.zip", Environment: environment } } });
+  const ARN_IN_ENV = { ...SECRET, ...FN({ Variables: { SECRET_ARN: { Ref: "Secret" } } }) };
+
+  test.each<[string, string]>([
+    ["a literal output", body(ARN_IN_ENV, { Url: { Value: "https://example.invalid/notify" } }, SAM)],
+    ["SAM as a one-item list, an output of the function's ARN", body(ARN_IN_ENV, { Fn: { Value: { "Fn::GetAtt": ["Fn", "Arn"] } } }, { Transform: ["AWS::Serverless-2016-10-31"] })],
+    ["an output of a resource SAM makes, the key in the function's environment only", body({ ...FN({ Variables: { K: { Ref: "S" } } }) }, { Api: { Value: { "Fn::Sub": "https://$${ServerlessRestApi}.execute-api.eu-west-1.amazonaws.com/" } } }, SAM)],
+  ])("%s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
+  });
+
+  test.each<[string, string]>([
+    ["another macro", body(ARN_IN_ENV, { Url: { Value: "https://example.invalid/notify" } }, { Transform: ["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"] })],
+    ["an output repeating the parameter", body(ARN_IN_ENV, { K: { Value: { Ref: "S" } } }, SAM)],
+    [
+      "an output of a resource SAM makes from a function whose code location is the parameter",
+      body({ Fn: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: { Ref: "S" } } } }, { Role: { Value: { Ref: "FnRole" } } }, SAM),
+    ],
+    ["an output of a function whose Globals name the parameter", body(FN({ Variables: {} }), { Fn: { Value: { Ref: "Fn" } } }, { ...SAM, Globals: { Function: { Description: { Ref: "S" } } } })],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+});

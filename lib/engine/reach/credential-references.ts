@@ -317,23 +317,61 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
   const args = STACK_ARGUMENTS[r.type];
   const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
   const t = stackTemplate(r);
-  if (!t || t.Transform !== undefined || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
+  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
   const outputs = isObject(t.Outputs) ? t.Outputs : {};
   const chosen = output === undefined ? Object.values(outputs) : Object.prototype.hasOwnProperty.call(outputs, output) ? [outputs[output]] : [];
+  return shownThrough(t, chosen) ?? whole;
+}
+
+/** The transform that expands `AWS::Serverless::*` resources; it writes no output and no resource's Metadata of its own. */
+const SAM = "AWS::Serverless-2016-10-31";
+
+/**
+ * Whether a template's transforms leave its Outputs as written: none, or SAM only (red-team round 110, F7). Any other
+ * macro (`AWS::Include`, `AWS::LanguageExtensions`, an account's own) may write anything.
+ */
+function macrosKeepWritten(t: Record<string, unknown>): boolean {
+  const transforms = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
+  return transforms.every((x) => x === SAM);
+}
+
+/**
+ * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
+ * as its `Ref` and `Fn::GetAtt` may return it. Undefined when a name is computed, and so may be any.
+ */
+function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
+  const declared = isObject(t.Parameters) ? t.Parameters : {};
+  const sam = t.Transform !== undefined;
   const named = new Set<string>();
-  const parts: unknown[] = [...chosen];
-  if (!namesIn(chosen, named)) return whole;
+  const parts: unknown[] = [...roots];
+  if (!namesIn(roots, named)) return undefined;
   const seen = new Set<string>();
+  let globals = false;
+  // SAM's Globals are properties of its resources; a resource SAM makes (`ServerlessRestApi`, `FnRole`, `Fn.Alias`) is
+  // made of any of them.
+  const samWhole = (all: boolean): boolean => {
+    if (all) for (const [n, x] of Object.entries(resources)) if (isObject(x) && typeof x.Type === "string" && x.Type.startsWith("AWS::Serverless::")) named.add(n);
+    if (globals || !isObject(t.Globals)) return true;
+    globals = true;
+    const sections = Object.entries(t.Globals).map(([k, v]) => returnable({ Type: `AWS::Serverless::${k}`, Properties: v }));
+    parts.push(sections);
+    return namesIn(sections, named);
+  };
   // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint.
   for (const n of named) {
-    if (seen.has(n) || !Object.prototype.hasOwnProperty.call(resources, n)) continue;
+    if (seen.has(n)) continue;
     seen.add(n);
-    const returned = returnable(resources[n]);
+    if (!Object.prototype.hasOwnProperty.call(resources, n)) {
+      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.startsWith("AWS::") && !samWhole(true)) return undefined;
+      continue;
+    }
+    const resource = resources[n];
+    const returned = returnable(resource);
     parts.push(returned);
-    if (!namesIn(returned, named)) return whole;
+    if (!namesIn(returned, named)) return undefined;
+    if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
   }
-  const declared = isObject(t.Parameters) ? t.Parameters : {};
   // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
   return { parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
 }
