@@ -63,3 +63,27 @@ describe("F7: the SAM transform writes no output", () => {
     expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
   });
 });
+
+describe("F5: a stack it nests shows what it is given", () => {
+  const nested = (type: string, given: unknown, extra: Obj = {}) =>
+    body({ Child: { Type: type, Properties: { ...(type === "AWS::CloudFormation::Stack" ? { TemplateURL: "https://s3.amazonaws.com/tpl-bucket/child.yaml" } : { Location: { ApplicationId: "arn:aws:serverlessrepo:us-east-1:111111111111:applications/x", SemanticVersion: "1.0.0" } }), Parameters: given } } }, undefined, extra);
+  const only = (template: string, resource: string) => reaches(stack(cfn(template), "cloudformation:DescribeStacks", resource));
+
+  test.each<[string, string]>([
+    ["a nested stack given the parameter", nested("AWS::CloudFormation::Stack", { Secret: { Ref: "S" } })],
+    ["a nested stack given it in a Fn::Sub", nested("AWS::CloudFormation::Stack", { Secret: { "Fn::Sub": "k-$${S}" } })],
+    ["a SAM application given the parameter", nested("AWS::Serverless::Application", { Secret: { Ref: "S" } }, { Transform: "AWS::Serverless-2016-10-31" })],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("DescribeStacks on the nested stacks only (named after the parent): shown", () => {
+    expect(only(nested("AWS::CloudFormation::Stack", { Secret: { Ref: "S" } }), "arn:aws:cloudformation:eu-west-1:111111111111:stack/cfg-s-*/*")).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("controls: a nested stack given a literal; DescribeStacks on another stack's nested stacks", () => {
+    expect(describe_(nested("AWS::CloudFormation::Stack", { Secret: "plain" }))).toEqual([]);
+    expect(only(nested("AWS::CloudFormation::Stack", { Secret: { Ref: "S" } }), "arn:aws:cloudformation:eu-west-1:111111111111:stack/other-*/*")).toEqual([]);
+    expect(only(body(SECRET, undefined), "arn:aws:cloudformation:eu-west-1:111111111111:stack/cfg-s-*/*")).toEqual([]);
+  });
+});

@@ -323,6 +323,25 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
   return shownThrough(t, chosen) ?? whole;
 }
 
+/** Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. */
+const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]);
+
+/**
+ * What the stacks a stack nests show of it: a nested stack is a stack of the account, whose own template (at a URL
+ * blastwall does not read) decides which of its parameters are NoEcho, so what it is given (its parameters, tags) is
+ * shown whatever the parent declares (red-team round 110, F5). A template blastwall cannot read, or run through a macro
+ * other than SAM, may nest any.
+ */
+export function nestedShown(r: TfResource): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t)) return whole;
+  const resources = isObject(t.Resources) ? Object.values(t.Resources) : [];
+  const given = resources.filter((x) => isObject(x) && typeof x.Type === "string" && NESTED_STACKS.has(x.Type)).map((x) => (x as Record<string, unknown>).Properties ?? {});
+  return given.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, given) ?? whole);
+}
+
 /** The transform that expands `AWS::Serverless::*` resources; it writes no output and no resource's Metadata of its own. */
 const SAM = "AWS::Serverless-2016-10-31";
 

@@ -28,6 +28,7 @@ import {
   HANDS_BACK_REF,
   MODULE_PATH,
   NOT_ARGUMENTS,
+  nestedShown,
   outputsShown,
   referencePattern,
   remoteSourcesOf,
@@ -585,7 +586,7 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
       return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
     case "aws_cloudformation_stack":
       // DescribeStacks shows the outputs too: what the template makes them of.
-      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
+      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts, ...nestedShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
     case "aws_ssm_document":
       return { values: [store.values.content ?? ""], unseen: false };
     case "aws_sfn_state_machine":
@@ -624,10 +625,11 @@ function maskedParameters(store: TfResource): (ReadonlySet<string> & { readonly 
   const declared = stackTemplate(store)?.Parameters;
   if (!isObject(declared)) return undefined;
   const shown = outputsShown(store).parameters;
-  if (shown === undefined) return undefined;
+  const nested = nestedShown(store).parameters;
+  if (shown === undefined || nested === undefined) return undefined;
   const masked = Object.keys(declared).filter((name) => {
     const d = declared[name];
-    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name);
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name) && !nested.has(name);
   });
   return Object.assign(new Set(masked), { all: masked.length === Object.keys(declared).length });
 }
@@ -911,8 +913,12 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
     const bus = r.values.event_bus_name === undefined ? "default" : attributePattern(stack, r, "event_bus_name").pattern;
     return bus === "default" ? [`arn:aws:events:*:*:rule/${rule}`, `arn:aws:events:*:*:rule/default/${rule}`] : [`arn:aws:events:*:*:rule/${bus.replace(/^arn:.*:event-bus\//, "")}/${rule}`];
   },
-  // The stack id is AWS's to choose.
-  aws_cloudformation_stack: (stack, r) => [`arn:aws:cloudformation:*:*:stack/${attributePattern(stack, r, "name").pattern}/*`],
+  // The stack id is AWS's to choose. A stack it nests is named after it (`NAME-Child-XXXX`), and shows what it is given.
+  aws_cloudformation_stack: (stack, r) => {
+    const name = attributePattern(stack, r, "name").pattern;
+    const nested = nestedShown(r);
+    return nested.parameters?.size === 0 && nested.parts.length === 0 ? [`arn:aws:cloudformation:*:*:stack/${name}/*`] : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`];
+  },
   aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
   // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
   aws_sfn_state_machine: (stack, r) => {
