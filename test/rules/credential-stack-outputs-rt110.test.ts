@@ -87,3 +87,35 @@ describe("F5: a stack it nests shows what it is given", () => {
     expect(only(body(SECRET, undefined), "arn:aws:cloudformation:eu-west-1:111111111111:stack/cfg-s-*/*")).toEqual([]);
   });
 });
+
+describe("F1: DescribeStackResource returns a resource's Metadata, resolved", () => {
+  const READ = "cloudformation:DescribeStackResource";
+  const init = (content: unknown) => ({ H: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { "AWS::CloudFormation::Init": { config: { files: { "/etc/k": { content } } } } } } });
+
+  test.each<[string, string]>([
+    ["cfn-init metadata naming the parameter (Ref)", body(init({ Ref: "S" }))],
+    ["metadata naming it in a Fn::Sub", body(init({ "Fn::Sub": "key=$${S}" }))],
+    ["metadata reading a custom resource given it", body({ ...init({ "Fn::GetAtt": ["C", "Key"] }), C: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo", Key: { Ref: "S" } } } })],
+    ["a template run through a macro", body(init("none"), undefined, { Transform: "AWS::LanguageExtensions" })],
+    ["a template Terraform computes", '${file("t.json")}'],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template, READ)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("the key written into a resource's Metadata is shown", () => {
+    const template = `{"Resources":{"H":{"Type":"AWS::CloudFormation::WaitConditionHandle","Metadata":{"k":"${KEY}"}}}}`;
+    expect(reaches(stack({ "aws_cloudformation_stack.s": { name: "cfg", template_body: template } }, READ, "*"))).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test.each<[string, string]>([
+    ["no Metadata", body(SECRET)],
+    ["metadata naming the secret's ARN only", body({ ...SECRET, ...init({ Ref: "Secret" }) })],
+    ["an output repeating it (DescribeStacks' to show)", body(init("none"), { K: { Value: { Ref: "S" } } })],
+  ])("control, %s: masked", (_, template) => {
+    expect(describe_(template, READ)).toEqual([]);
+  });
+
+  test("control: DescribeStacks does not return Metadata", () => {
+    expect(describe_(body(init({ Ref: "S" })))).toEqual([]);
+  });
+});

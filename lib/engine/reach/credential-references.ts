@@ -323,6 +323,20 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
   return shownThrough(t, chosen) ?? whole;
 }
 
+/**
+ * What DescribeStackResource shows of a stack: each resource's `Metadata`, its intrinsic functions resolved (how
+ * cfn-init reads `AWS::CloudFormation::Init`), which NoEcho does not mask (red-team round 110, F1). A template blastwall
+ * cannot read, or run through a macro other than SAM (which passes a resource's Metadata on), may show any parameter.
+ */
+export function metadataShown(r: TfResource): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t)) return whole;
+  const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
+  return roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole);
+}
+
 /** Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. */
 const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]);
 

@@ -26,9 +26,11 @@ import {
   FILE_READS,
   handsBack,
   HANDS_BACK_REF,
+  metadataShown,
   MODULE_PATH,
   NOT_ARGUMENTS,
   nestedShown,
+  type OutputsShown,
   outputsShown,
   referencePattern,
   remoteSourcesOf,
@@ -499,7 +501,7 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, v
   if (!refs) return stored;
   // A plan shows an unknown or transformed value; what its configuration made it from is stored all the same.
   // CloudFormation takes no parameter its template does not declare: one that masks all of them shows none of the key.
-  const masksAll = store.type === "aws_cloudformation_stack" && view === "parameters" && maskedParameters(store)?.all === true;
+  const masksAll = store.type === "aws_cloudformation_stack" && (view === "parameters" ? maskedParameters(store)?.all === true : view === "metadata" && metadataShown(store).parameters?.size === 0);
   const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a) && !(masksAll && a === "parameters")).flatMap(([, r]) => r);
   if (extra.length === 0) return stored;
   return { values: [...(stored?.values ?? []), extra], unseen: stored?.unseen ?? false };
@@ -586,6 +588,7 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
       return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
     case "aws_cloudformation_stack":
       // DescribeStacks shows the outputs too: what the template makes them of.
+      if (view === "metadata") return { values: shownParameters(store, metadataShown(store)), unseen: false };
       return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts, ...nestedShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
     case "aws_ssm_document":
       return { values: [store.values.content ?? ""], unseen: false };
@@ -615,6 +618,13 @@ function echoedParameters(store: TfResource): unknown {
   if (!isObject(params)) return params ?? {};
   const masked = maskedParameters(store);
   return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
+}
+
+/** The parameters of a stack that `shown` names (every one when it may name any), and the template's text it is made of. */
+function shownParameters(store: TfResource, shown: OutputsShown): unknown[] {
+  const params = store.values.parameters ?? {};
+  const names = shown.parameters;
+  return [names === undefined || !isObject(params) ? params : Object.fromEntries(Object.entries(params).filter(([name]) => names.has(name))), ...shown.parts];
 }
 
 /**
