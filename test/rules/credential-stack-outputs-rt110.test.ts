@@ -119,3 +119,45 @@ describe("F1: DescribeStackResource returns a resource's Metadata, resolved", ()
     expect(describe_(body(init({ Ref: "S" })))).toEqual([]);
   });
 });
+
+describe("F2: exported outputs are read by ListExports, and by DescribeStacks on a stack importing them", () => {
+  const EXPORTER = body({ H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, { S: { Value: { Ref: "S" }, Export: { Name: "ci-secret" } }, H: { Value: { Ref: "H" }, Export: { Name: "handle" } } });
+  const reader = (imported: unknown) => ({ "aws_cloudformation_stack.reader": { name: "reader", template_body: JSON.stringify({ Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: { K: { Value: { "Fn::ImportValue": imported } } } }) } });
+  const onReader = (imported: unknown) => reaches(stack({ ...cfn(EXPORTER), ...reader(imported) }, "cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/reader/*"));
+
+  test("ListExports (account-wide) reads an exported output repeating the parameter", () => {
+    expect(describe_(EXPORTER, "cloudformation:ListExports")).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("controls: ListExports and an output repeating it that is not exported, or an exported output of the wait handle only", () => {
+    expect(describe_(body({}, { S: { Value: { Ref: "S" } } }), "cloudformation:ListExports")).toEqual([]);
+    expect(describe_(body({ H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, { H: { Value: { Ref: "H" }, Export: { Name: "handle" } } }), "cloudformation:ListExports")).toEqual([]);
+  });
+
+  test.each<[string, unknown]>([
+    ["the export by name", "ci-secret"],
+    ["a name no stack of the configuration exports (any export)", "made-elsewhere"],
+    ["a name an intrinsic function computes (any export)", { "Fn::Sub": "$${AWS::Region}-secret" }],
+  ])("DescribeStacks on the importing stack only, importing %s: shown", (_, imported) => {
+    expect(onReader(imported)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("control: importing the wait handle's export", () => {
+    expect(onReader("handle")).toEqual([]);
+  });
+
+  test("DescribeStackResource on a stack whose resource Metadata imports the export: shown; the wait handle's: not", () => {
+    const meta = (imported: string) => ({ "aws_cloudformation_stack.reader": { name: "reader", template_body: JSON.stringify({ Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { k: { "Fn::ImportValue": imported } } } } }) } });
+    const run = (imported: string) => reaches(stack({ ...cfn(EXPORTER), ...meta(imported) }, "cloudformation:DescribeStackResource", "arn:aws:cloudformation:eu-west-1:111111111111:stack/reader/*"));
+    expect(run("ci-secret")).toEqual(["aws_iam_user.ops"]);
+    expect(run("handle")).toEqual([]);
+  });
+
+  test("an importing stack's output, written into tags: credential-in-configuration", () => {
+    const tagged = (imported: string) =>
+      check(stack({ ...cfn(EXPORTER), ...reader(imported), "aws_ssm_parameter.p": { name: "/ci/note", type: "String", value: "see tags", tags: { k: '${aws_cloudformation_stack.reader.outputs["K"]}' } } }, "ssm:ListTagsForResource", "*"), {}, { strict: true })
+        .findings.filter((f) => f.ruleId === "credential-in-configuration" && f.resource === "aws_ssm_parameter.p");
+    expect(tagged("ci-secret")).toHaveLength(1);
+    expect(tagged("handle")).toEqual([]);
+  });
+});

@@ -304,6 +304,48 @@ export function stackTemplate(r: TfResource): Record<string, unknown> | undefine
 export interface OutputsShown {
   readonly parameters?: ReadonlySet<string>;
   readonly parts: readonly unknown[];
+  /** The exports they import (`Fn::ImportValue`) by name; undefined for a name computed, which may be any. */
+  readonly imports?: readonly (string | undefined)[];
+}
+
+/** What a stack's template may show when blastwall cannot tell what part of it: every parameter, every export, its whole text. */
+function wholeShown(r: TfResource): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  return { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""], imports: [undefined] };
+}
+
+/**
+ * What ListExports shows of a stack: its exported outputs, values and names, account-wide (red-team round 110, F2).
+ * An output of a template blastwall cannot read, or run through a macro other than SAM, may be exported.
+ */
+export function exportsShown(r: TfResource): OutputsShown {
+  const exported = exportingOutputs(r, [undefined]);
+  if (exported.includes(undefined)) return wholeShown(r);
+  const outputs = stackTemplate(r)?.Outputs as Record<string, unknown>;
+  return exported.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+}
+
+/** The name an output of a stack is exported as; undefined when it is computed, or the output is not exported. */
+export function exportedAs(r: TfResource, output: string): string | undefined {
+  const o = (stackTemplate(r)?.Outputs as Record<string, unknown> | undefined)?.[output];
+  const name = isObject(o) && isObject(o.Export) ? o.Export.Name : undefined;
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * The outputs of a stack that may be exported as one of `names` (undefined: a name computed, any): those whose
+ * `Export.Name` is that name or is computed; undefined among them when the outputs blastwall reads may not be all.
+ */
+export function exportingOutputs(r: TfResource, names: readonly (string | undefined)[]): (string | undefined)[] {
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return [undefined];
+  const out: (string | undefined)[] = [];
+  for (const [name, o] of Object.entries(isObject(t.Outputs) ? t.Outputs : {})) {
+    if (!isObject(o) || o.Export === undefined) continue;
+    const exportName = isObject(o.Export) ? o.Export.Name : undefined;
+    if (typeof exportName !== "string" || names.includes(undefined) || names.includes(exportName)) out.push(name);
+  }
+  return out;
 }
 
 /**
@@ -314,8 +356,7 @@ export interface OutputsShown {
  * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
  */
 export function outputsShown(r: TfResource, output?: string): OutputsShown {
-  const args = STACK_ARGUMENTS[r.type];
-  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const whole = wholeShown(r);
   const t = stackTemplate(r);
   if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
   const outputs = isObject(t.Outputs) ? t.Outputs : {};
@@ -329,8 +370,7 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
  * cannot read, or run through a macro other than SAM (which passes a resource's Metadata on), may show any parameter.
  */
 export function metadataShown(r: TfResource): OutputsShown {
-  const args = STACK_ARGUMENTS[r.type];
-  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const whole = wholeShown(r);
   const t = stackTemplate(r);
   if (!t || !macrosKeepWritten(t)) return whole;
   const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
@@ -347,8 +387,7 @@ const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::A
  * other than SAM, may nest any.
  */
 export function nestedShown(r: TfResource): OutputsShown {
-  const args = STACK_ARGUMENTS[r.type];
-  const whole: OutputsShown = { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""] };
+  const whole = wholeShown(r);
   const t = stackTemplate(r);
   if (!t || !macrosKeepWritten(t)) return whole;
   const resources = isObject(t.Resources) ? Object.values(t.Resources) : [];
@@ -396,7 +435,7 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     if (seen.has(n)) continue;
     seen.add(n);
     if (!Object.prototype.hasOwnProperty.call(resources, n)) {
-      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.startsWith("AWS::") && !samWhole(true)) return undefined;
+      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.includes(":") && !samWhole(true)) return undefined;
       continue;
     }
     const resource = resources[n];
@@ -405,8 +444,9 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     if (!namesIn(returned, named)) return undefined;
     if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
   }
+  const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
   // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
-  return { parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+  return { imports, parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
 }
 
 /**
@@ -439,6 +479,9 @@ function returnable(resource: unknown): unknown {
   return { ...resource, Properties: Object.fromEntries(Object.keys(props).filter((k) => !hidden.includes(k)).map((k) => [k, props[k]])) };
 }
 
+/** How `namesIn` names an export a value imports: no logical id has a colon. */
+const IMPORT = "Fn::ImportValue:";
+
 /** Adds to `out` the names a template value refers to; false when a name is computed (or a macro runs), and so may be any. */
 function namesIn(v: unknown, out: Set<string>): boolean {
   if (Array.isArray(v)) return v.every((x) => namesIn(x, out));
@@ -459,6 +502,10 @@ function namesIn(v: unknown, out: Set<string>): boolean {
       if (vars !== undefined && !namesIn(vars, out)) return false;
     } else if (k === "Fn::Transform") {
       return false;
+    } else if (k === "Fn::ImportValue") {
+      // Another stack's export, which the caller looks up: by its name, or any when the name is computed.
+      out.add(typeof x === "string" ? `${IMPORT}${x}` : IMPORT);
+      if (!namesIn(x, out)) return false;
     } else if (!namesIn(x, out)) return false;
   }
   return true;
