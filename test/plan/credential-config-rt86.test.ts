@@ -209,6 +209,30 @@ describe("a key given to a CloudFormation stack as a NoEcho parameter its output
   });
 });
 
+// Red-team round 110 (F1): DescribeStackResource returns a resource's Metadata, resolved; NoEcho masks none of it.
+describe("a key given to a CloudFormation stack as a NoEcho parameter a resource's Metadata or an export names", () => {
+  const template = (metadata: unknown) => JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: metadata } } });
+  const cfn = (body: string): Res => ({
+    address: "aws_cloudformation_stack.s",
+    values: { name: "cfg", template_body: body },
+    unknown: { parameters: true, outputs: true, id: true },
+    expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: body }, parameters: REFS },
+  });
+
+  test("DescribeStackResource reads it when a resource's Metadata names it, not when none does", async () => {
+    const READ = "cloudformation:DescribeStackResource";
+    expect((await gate(plan([...base(READ, "new"), cfn(template({ "AWS::CloudFormation::Init": { config: { files: { "/etc/k": { content: { Ref: "S" } } } } } }))]))).chains).toEqual(["aws_iam_user.deploy"]);
+    expect((await gate(plan([...base(READ, "new"), cfn(template({ Owner: "team" }))]))).chains).toEqual([]);
+  });
+
+  // Red-team round 110 (F2): ListExports lists every exported output's value, account-wide.
+  test("ListExports reads it when an exported output repeats it, not when the exported output is the wait handle's", async () => {
+    const exporting = (value: unknown) => JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: { O: { Value: value, Export: { Name: "ci" } } } });
+    expect((await gate(plan([...base("cloudformation:ListExports", "new"), cfn(exporting({ Ref: "S" }))]))).chains).toEqual(["aws_iam_user.deploy"]);
+    expect((await gate(plan([...base("cloudformation:ListExports", "new"), cfn(exporting({ Ref: "H" }))]))).chains).toEqual([]);
+  });
+});
+
 // Red-team round 109 (F3): a data source's argument reads back as configured; a decrypting one holds what the stack encrypted.
 describe("a key given to a data source", () => {
   const ciphertext = (address: string): Res => ({ address, values: { key_id: "alias/aws/ssm" }, unknown: { plaintext: true, ciphertext_blob: true }, expressions: { key_id: { constant_value: "alias/aws/ssm" }, plaintext: REFS } });

@@ -631,6 +631,11 @@ export const CREDENTIAL_STORES = [
   // parameter declarations with their defaults (read as the whole template: fail closed).
   { type: "aws_cloudformation_stack", actions: ["cloudformation:DescribeStacks"], view: "parameters" },
   { type: "aws_cloudformation_stack", actions: ["cloudformation:GetTemplate", "cloudformation:GetTemplateSummary"], view: "template" },
+  // DescribeStackResource returns a resource's Metadata with its intrinsic functions resolved (DescribeStackResources
+  // returns no Metadata).
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:DescribeStackResource"], view: "metadata" },
+  // ListExports returns every exported output's name and value in the account and region; it takes no resource.
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:ListExports"], view: "exports" },
   // GetDocument returns the content; DescribeDocument its parameters' default values (read as the whole content: fail closed).
   { type: "aws_ssm_document", actions: ["ssm:GetDocument", "ssm:DescribeDocument"] },
   // The definition, through the state machine (a version or alias too) or any execution of it.

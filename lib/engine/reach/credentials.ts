@@ -23,11 +23,17 @@ import {
   configuredReferences,
   decryptedReferences,
   decryptedSecret,
+  exportedAs,
+  exportsShown,
+  exportingOutputs,
   FILE_READS,
   handsBack,
   HANDS_BACK_REF,
+  metadataShown,
   MODULE_PATH,
   NOT_ARGUMENTS,
+  nestedShown,
+  type OutputsShown,
   outputsShown,
   referencePattern,
   remoteSourcesOf,
@@ -180,7 +186,7 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
       const r = stack.byAddress.get(address)!;
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
-      if (stackArgs) followOutputs(r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
+      if (stackArgs) followOutputs(stack, r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
       if (secret !== undefined) followDecrypted(stack, r, secret, followed, out);
       for (const a of given) {
         // What a decrypting data source was given is ciphertext: `followDecrypted` reads what it decrypts to.
@@ -230,11 +236,12 @@ function followDecrypted(stack: TfStack, r: TfResource, name: string | null, fol
  * What a reference to a stack's outputs (or its output `output`) holds: the parameters they may repeat and the
  * template's text they are made of, once each (red-team round 109, F1: `NoEcho` masks neither in the outputs).
  */
-function followOutputs(r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
+function followOutputs(stack: TfStack, r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
   const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
   if (followed.has(key)) return;
   followed.add(key);
   const shown = outputsShown(r, output);
+  followImports(stack, shown.imports, followed, out);
   const params = r.values[args.parameters];
   if (shown.parameters === undefined || shown.parameters.size > 0) {
     if (isObject(params) && shown.parameters !== undefined) {
@@ -245,6 +252,31 @@ function followOutputs(r: TfResource, output: string | undefined, args: (typeof 
   }
   stringsIn(shown.parts, out);
   if (shown.parameters === undefined && args.template !== undefined) out.push(...(configuredReferences(r)?.get(args.template) ?? []));
+}
+
+/**
+ * What the exports `imports` names hold (red-team round 110, F2: `Fn::ImportValue` is another stack's exported output):
+ * each output of the configuration's stacks that may be exported under one of those names, followed as a reference
+ * to it would be. A name computed, or exported by no stack blastwall reads, may be every exported output.
+ */
+function followImports(stack: TfStack, imports: readonly (string | undefined)[] | undefined, followed: Set<string>, out: string[]): void {
+  if (imports === undefined || imports.length === 0) return;
+  const exporters = Object.keys(STACK_ARGUMENTS).flatMap((type) => stack.byType.get(type) ?? []);
+  const found = (names: readonly (string | undefined)[]) => exporters.flatMap((s) => exportingOutputs(s, names).map((o) => ({ s, o })));
+  let hits = found(imports);
+  if (imports.some((n) => n !== undefined && !hits.some((h) => h.o === undefined || exportedAs(h.s, h.o) === n))) hits = found([undefined]);
+  for (const { s, o } of hits) followOutputs(stack, s, o, STACK_ARGUMENTS[s.type], followed, out);
+}
+
+/**
+ * Whether a stack's template may import another stack's export: written out (`Fn::ImportValue`, YAML's `!ImportValue`),
+ * or a template blastwall cannot read (an application's, a file's, a URL's), which may.
+ */
+function importsExports(r: TfResource): boolean {
+  const args = STACK_ARGUMENTS[r.type];
+  if (args === undefined) return false;
+  const body = args.template === undefined ? undefined : r.values[args.template];
+  return typeof body !== "string" || body.includes("ImportValue") || stackTemplate(r) === undefined;
 }
 
 /** The literal steps written after a reference's attribute (`[0].variables["S"]`): list indexes and keys, up to anything else. */
@@ -498,7 +530,7 @@ function storedValues(store: TfResource, versions: Map<string, VersionLink[]>, v
   if (!refs) return stored;
   // A plan shows an unknown or transformed value; what its configuration made it from is stored all the same.
   // CloudFormation takes no parameter its template does not declare: one that masks all of them shows none of the key.
-  const masksAll = store.type === "aws_cloudformation_stack" && view === "parameters" && maskedParameters(store)?.all === true;
+  const masksAll = store.type === "aws_cloudformation_stack" && (view === "parameters" ? maskedParameters(store)?.all === true : (STACK_VIEWS[view ?? ""]?.(store).parameters?.size ?? -1) === 0);
   const extra = [...refs].filter(([a]) => modelledArgument(store.type, view, a) && !(masksAll && a === "parameters")).flatMap(([, r]) => r);
   if (extra.length === 0) return stored;
   return { values: [...(stored?.values ?? []), extra], unseen: stored?.unseen ?? false };
@@ -585,7 +617,8 @@ function storedAsWritten(store: TfResource, versions: Map<string, VersionLink[]>
       return { values: EVENT_TARGET_VALUES.flatMap((a) => blocksOf(store, a)), unseen: false };
     case "aws_cloudformation_stack":
       // DescribeStacks shows the outputs too: what the template makes them of.
-      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
+      if (STACK_VIEWS[view ?? ""]) return { values: shownParameters(store, STACK_VIEWS[view!](store)), unseen: false };
+      return { values: view === "parameters" ? [echoedParameters(store), ...outputsShown(store).parts, ...nestedShown(store).parts] : [store.values.template_body ?? ""], unseen: false };
     case "aws_ssm_document":
       return { values: [store.values.content ?? ""], unseen: false };
     case "aws_sfn_state_machine":
@@ -616,6 +649,16 @@ function echoedParameters(store: TfResource): unknown {
   return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
 }
 
+/** A stack's views that show some of its parameters, with no masking of their own: Metadata, exports. */
+const STACK_VIEWS: Readonly<Record<string, (store: TfResource) => OutputsShown>> = { metadata: metadataShown, exports: exportsShown };
+
+/** The parameters of a stack that `shown` names (every one when it may name any), and the template's text it is made of. */
+function shownParameters(store: TfResource, shown: OutputsShown): unknown[] {
+  const params = store.values.parameters ?? {};
+  const names = shown.parameters;
+  return [names === undefined || !isObject(params) ? params : Object.fromEntries(Object.entries(params).filter(([name]) => names.has(name))), ...shown.parts];
+}
+
 /**
  * The parameters of a stack DescribeStacks masks, and whether they are every one the template declares; undefined
  * when blastwall cannot tell which (a template it cannot read, outputs that may repeat any), and so counts none masked.
@@ -624,10 +667,11 @@ function maskedParameters(store: TfResource): (ReadonlySet<string> & { readonly 
   const declared = stackTemplate(store)?.Parameters;
   if (!isObject(declared)) return undefined;
   const shown = outputsShown(store).parameters;
-  if (shown === undefined) return undefined;
+  const nested = nestedShown(store).parameters;
+  if (shown === undefined || nested === undefined) return undefined;
   const masked = Object.keys(declared).filter((name) => {
     const d = declared[name];
-    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name);
+    return isObject(d) && (d.NoEcho === true || d.NoEcho === "true") && !shown.has(name) && !nested.has(name);
   });
   return Object.assign(new Set(masked), { all: masked.length === Object.keys(declared).length });
 }
@@ -833,6 +877,18 @@ function wideRead(stack: TfStack, indexOf: (types: readonly string[]) => Resourc
   return held.find((g) => g.resources.some(outside(g)));
 }
 
+/**
+ * A stack's view with the exports its shown values import (`Fn::ImportValue` resolves to the exporting stack's value:
+ * red-team round 110, F2). ListExports lists the exporters' own outputs, so its view imports nothing of its own.
+ */
+function withImports(stack: TfStack, store: TfResource, view: string | undefined, stored: Stored | undefined): Stored | undefined {
+  if (store.type !== "aws_cloudformation_stack" || (view !== "parameters" && view !== "metadata")) return stored;
+  const imports = (view === "parameters" ? [outputsShown(store), nestedShown(store)] : [metadataShown(store)]).flatMap((x) => x.imports ?? []);
+  const out: string[] = [];
+  followImports(stack, imports, new Set(), out);
+  return out.length === 0 ? stored : { values: [...(stored?.values ?? []), out], unseen: stored?.unseen ?? false };
+}
+
 /** What a store holds, read from the stack alone. */
 interface StoreContents {
   readonly stored: Stored;
@@ -850,7 +906,7 @@ function storeContents(stack: TfStack, res: TfResource, view?: string): StoreCon
   if (!views) m.set(res, (views = new Map()));
   let held = views.get(view);
   if (held === undefined) {
-    const stored = storedValues(res, secretVersions(stack), view);
+    const stored = withImports(stack, res, view, storedValues(res, secretVersions(stack), view));
     held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasePasswords().databasesIn(stack, storedStrings(stack, stored.values)) };
     views.set(view, held);
   }
@@ -911,8 +967,12 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
     const bus = r.values.event_bus_name === undefined ? "default" : attributePattern(stack, r, "event_bus_name").pattern;
     return bus === "default" ? [`arn:aws:events:*:*:rule/${rule}`, `arn:aws:events:*:*:rule/default/${rule}`] : [`arn:aws:events:*:*:rule/${bus.replace(/^arn:.*:event-bus\//, "")}/${rule}`];
   },
-  // The stack id is AWS's to choose.
-  aws_cloudformation_stack: (stack, r) => [`arn:aws:cloudformation:*:*:stack/${attributePattern(stack, r, "name").pattern}/*`],
+  // The stack id is AWS's to choose. A stack it nests is named after it (`NAME-Child-XXXX`), and shows what it is given.
+  aws_cloudformation_stack: (stack, r) => {
+    const name = attributePattern(stack, r, "name").pattern;
+    const nested = nestedShown(r);
+    return nested.parameters?.size === 0 && nested.parts.length === 0 ? [`arn:aws:cloudformation:*:*:stack/${name}/*`] : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`];
+  },
   aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
   // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
   aws_sfn_state_machine: (stack, r) => {
@@ -1286,7 +1346,7 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   const mayHold = (address: string, attribute: string | undefined): boolean => {
     const r = stack.byAddress.get(address)!;
     // A plan's argument unknown until apply shows what it was made from only in its configuration.
-    if (configuredReferences(r) !== undefined) return true;
+    if (configuredReferences(r) !== undefined || ((attribute === undefined || attribute === "outputs") && importsExports(r))) return true;
     for (const a of attribute === undefined ? Object.keys(r.values) : argumentsReadBack(r.type, attribute)) {
       if (NOT_ARGUMENTS.has(a)) continue;
       if (hasDynamic(r.values, a)) return true;
@@ -1316,6 +1376,8 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
         const strings: string[] = [];
         for (const a of Object.keys(r.values)) if (!NOT_ARGUMENTS.has(a)) stringsIn(r.values[a], strings);
         for (const refs of configuredReferences(r)?.values() ?? []) strings.push(...refs);
+        // A stack importing an export holds what the stack exporting it does, which it names only by the export's name.
+        if (importsExports(r)) for (const type of Object.keys(STACK_ARGUMENTS)) for (const x of stack.byType.get(type) ?? []) strings.push(`\${${x.address}.outputs}`);
         // What a decrypting data source holds is named by its payload only through the ciphertext's own name.
         const decrypts = ciphertexts && r.mode === "data" && decryptedSecret(r.type, undefined, undefined) === null;
         if (decrypts || strings.some((x) => (x.includes("${") && re.test(x)) || literals.some((l) => x.includes(l.value)))) fresh.push({ type: r.type, name });
