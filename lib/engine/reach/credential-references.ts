@@ -425,7 +425,8 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
 
 /**
  * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
- * as its `Ref` and `Fn::GetAtt` may return it. Undefined when a name is computed, and so may be any.
+ * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it). Undefined when a name is
+ * computed, and so may be any.
  */
 function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
@@ -446,7 +447,12 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     parts.push(sections);
     return namesIn(sections, named);
   };
-  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint.
+  // A custom resource's handler may return anything the resources it names hold (its own Lambda's environment, a
+  // secret it is given the ARN of), past what their `Ref` and `Fn::GetAtt` return: those, and what they name in turn,
+  // are read whole (red-team round 111, F1).
+  const whole = new Set<string>();
+  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint. One read
+  // `returnable` first and whole later is taken out and put back, so that the iteration reaches it again.
   for (const n of named) {
     if (seen.has(n)) continue;
     seen.add(n);
@@ -455,9 +461,19 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
       continue;
     }
     const resource = resources[n];
-    const returned = returnable(resource);
+    const custom = isObject(resource) && typeof resource.Type === "string" && isCustomResource(resource.Type);
+    const read = custom || whole.has(n);
+    const returned = read ? resource : returnable(resource);
     parts.push(returned);
-    if (!namesIn(returned, named)) return undefined;
+    const names = new Set<string>();
+    if (!namesIn(returned, names)) return undefined;
+    for (const m of names) {
+      if (read && !whole.has(m)) {
+        whole.add(m);
+        if (seen.delete(m)) named.delete(m);
+      }
+      named.add(m);
+    }
     if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
   }
   const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
@@ -485,6 +501,11 @@ const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
   "AWS::Serverless::Function": ["Environment"],
   "AWS::IAM::User": ["LoginProfile"],
 };
+
+/** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
+function isCustomResource(type: string): boolean {
+  return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
+}
 
 /** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
 function returnable(resource: unknown): unknown {

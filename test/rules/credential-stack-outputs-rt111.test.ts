@@ -1,0 +1,44 @@
+/**
+ * Red-team round 111: what a CloudFormation stack shows of a NoEcho parameter. A custom resource may return anything
+ * the resources it names hold (F1).
+ */
+import { check, errors } from "../helpers/tf";
+import { stack, KEY } from "../helpers/credential-store";
+
+type Obj = Record<string, unknown>;
+const reaches = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+
+/** A template declaring `S` NoEcho, with `resources` and `outputs`. */
+const body = (resources: Obj, outputs?: Obj) => JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: resources, Outputs: outputs });
+const cfn = (template: string, name = "s") => ({ [`aws_cloudformation_stack.${name}`]: { name: `cfg-${name}`, parameters: { S: KEY }, template_body: template } });
+const describe_ = (template: string, action = "cloudformation:DescribeStacks") => reaches(stack(cfn(template), action, "*"));
+
+const SECRET = { Secret: { Type: "AWS::SecretsManager::Secret", Properties: { Name: "ci/deployer", SecretString: { Ref: "S" } } } };
+const FN = (variables: Obj) => ({ Fn: { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "index.handler", Role: "arn:aws:iam::111111111111:role/cr", Environment: { Variables: variables }, Code: { ZipFile: "def handler(e, c): pass" } } } });
+const ECHO = (type: string, props: Obj) => ({ Echo: { Type: type, Properties: { ServiceToken: { "Fn::GetAtt": ["Fn", "Arn"] }, ...props } } });
+const OUT = { K: { Value: { "Fn::GetAtt": ["Echo", "K"] } } };
+
+describe("F1: a custom resource may return what the resources it names hold", () => {
+  test.each<[string, string]>([
+    ["its handler's environment", body({ ...FN({ K: { Ref: "S" } }), ...ECHO("Custom::Echo", {}) }, OUT)],
+    ["AWS::CloudFormation::CustomResource, its handler's environment", body({ ...FN({ K: { Ref: "S" } }), ...ECHO("AWS::CloudFormation::CustomResource", {}) }, OUT)],
+    ["a secret it is given by ARN", body({ ...SECRET, ...FN({}), ...ECHO("Custom::ReadSecret", { SecretId: { Ref: "Secret" } }) }, OUT)],
+    ["a secret its handler's environment names (transitively)", body({ ...SECRET, ...FN({ SECRET_ARN: { Ref: "Secret" } }), ...ECHO("Custom::Echo", {}) }, OUT)],
+    ["a secret named before by an output of its ARN, then by the custom resource", body({ ...SECRET, ...FN({}), ...ECHO("Custom::ReadSecret", { SecretId: { Ref: "Secret" } }) }, { A: { Value: { Ref: "Secret" } }, ...OUT })],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("the same through DescribeStackResource (Metadata reading the custom resource)", () => {
+    const template = body({ ...FN({ K: { Ref: "S" } }), ...ECHO("Custom::Echo", {}), H: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { k: { "Fn::GetAtt": ["Echo", "K"] } } } });
+    expect(describe_(template, "cloudformation:DescribeStackResource")).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test.each<[string, string]>([
+    ["an output of the handler's ARN (no custom resource read)", body({ ...FN({ K: { Ref: "S" } }), ...ECHO("Custom::Echo", {}) }, { A: { Value: { "Fn::GetAtt": ["Fn", "Arn"] } } })],
+    ["a custom resource naming neither the handler nor the secret", body({ ...SECRET, ...FN({ K: { Ref: "S" } }), Echo: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo" } } }, OUT)],
+    ["a secret's ARN output, the custom resource given nothing of it", body({ ...SECRET, ...FN({}), ...ECHO("Custom::Echo", {}) }, { A: { Value: { Ref: "Secret" } }, ...OUT })],
+  ])("control, %s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
+  });
+});
