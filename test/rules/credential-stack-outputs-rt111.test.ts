@@ -1,6 +1,6 @@
 /**
  * Red-team round 111: what a CloudFormation stack shows of a NoEcho parameter. A custom resource may return anything
- * the resources it names hold (F1).
+ * the resources it names hold (F1); a stack it nests may show what it is given through its own Metadata and exports (F3).
  */
 import { check, errors } from "../helpers/tf";
 import { stack, KEY } from "../helpers/credential-store";
@@ -40,5 +40,35 @@ describe("F1: a custom resource may return what the resources it names hold", ()
     ["a secret's ARN output, the custom resource given nothing of it", body({ ...SECRET, ...FN({}), ...ECHO("Custom::Echo", {}) }, { A: { Value: { Ref: "Secret" } }, ...OUT })],
   ])("control, %s: masked", (_, template) => {
     expect(describe_(template)).toEqual([]);
+  });
+});
+
+describe("F3: a stack it nests may show what it is given through DescribeStackResource, ListExports and Fn::ImportValue", () => {
+  const nested = (given: unknown) => body({ Child: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://s3.amazonaws.com/tpl-bucket/child.yaml", Parameters: { Secret: given } } } });
+  const reader = (imported: string) => ({ "aws_cloudformation_stack.reader": { name: "reader", template_body: JSON.stringify({ Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: { K: { Value: { "Fn::ImportValue": imported } } } }) } });
+  const onReader = (parent: string, imported: string, extra: Obj = {}) =>
+    reaches(stack({ ...cfn(parent), ...reader(imported), ...extra }, "cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/reader/*"));
+  const EXPORTER = { "aws_cloudformation_stack.net": { name: "net", template_body: JSON.stringify({ Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, Outputs: { H: { Value: { Ref: "H" }, Export: { Name: "handle" } } } }) } };
+
+  test.each<[string, string]>([
+    ["DescribeStackResource (the child's Metadata)", "cloudformation:DescribeStackResource"],
+    ["ListExports (the child's exports)", "cloudformation:ListExports"],
+  ])("%s: shown", (_, action) => {
+    expect(describe_(nested({ Ref: "S" }), action)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("DescribeStackResource on the nested stacks only (named after the parent): shown", () => {
+    expect(reaches(stack(cfn(nested({ Ref: "S" })), "cloudformation:DescribeStackResource", "arn:aws:cloudformation:eu-west-1:111111111111:stack/cfg-s-*/*"))).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("DescribeStacks on a stack importing a name no stack of the configuration exports: shown", () => {
+    expect(onReader(nested({ Ref: "S" }), "child-secret")).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("controls: the child given a literal; importing a name an output of the configuration exports", () => {
+    expect(describe_(nested("plain"), "cloudformation:DescribeStackResource")).toEqual([]);
+    expect(describe_(nested("plain"), "cloudformation:ListExports")).toEqual([]);
+    expect(onReader(nested("plain"), "child-secret")).toEqual([]);
+    expect(onReader(nested({ Ref: "S" }), "handle", EXPORTER)).toEqual([]);
   });
 });

@@ -338,7 +338,18 @@ export function exportsShown(r: TfResource): OutputsShown {
   const exported = exportingOutputs(r, [undefined]);
   if (exported.includes(undefined)) return wholeShown(r);
   const outputs = stackTemplate(r)?.Outputs as Record<string, unknown>;
-  return exported.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+  const own = exported.length === 0 ? { parameters: new Set<string>(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+  return bothShown(own, nestedShown(r));
+}
+
+/**
+ * What two views show together. A stack it nests is a stack of its own, whose template blastwall does not read: it may
+ * export what it is given, or write it into a resource's Metadata, as well as output it (red-team round 111, F3).
+ */
+function bothShown(a: OutputsShown, b: OutputsShown): OutputsShown {
+  const parameters = a.parameters === undefined || b.parameters === undefined ? undefined : new Set([...a.parameters, ...b.parameters]);
+  const imports = a.imports === undefined && b.imports === undefined ? undefined : [...(a.imports ?? []), ...(b.imports ?? [])];
+  return { parameters, parts: [...a.parts, ...b.parts], ...(imports === undefined ? {} : { imports }) };
 }
 
 /** The name an output of a stack is exported as; undefined when it is computed, or the output is not exported. */
@@ -390,7 +401,7 @@ export function metadataShown(r: TfResource): OutputsShown {
   const t = stackTemplate(r);
   if (!t || !macrosKeepWritten(t)) return whole;
   const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
-  return roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole);
+  return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole), nestedShown(r));
 }
 
 /** Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. */

@@ -240,7 +240,11 @@ function followOutputs(stack: TfStack, r: TfResource, output: string | undefined
   const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
   if (followed.has(key)) return;
   followed.add(key);
-  const shown = outputsShown(r, output);
+  followShown(stack, r, outputsShown(r, output), args, followed, out);
+}
+
+/** What a view of a stack holds: the parameters it may show, the template's text it is made of, the exports it imports. */
+function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
   followImports(stack, shown.imports, followed, out);
   const params = r.values[args.parameters];
   if (shown.parameters === undefined || shown.parameters.size > 0) {
@@ -266,6 +270,15 @@ function followImports(stack: TfStack, imports: readonly (string | undefined)[] 
   let hits = found(imports);
   if (imports.some((n) => n !== undefined && !hits.some((h) => h.o === undefined || exportedAs(h.s, h.o) === n))) hits = found([undefined]);
   for (const { s, o } of hits) followOutputs(stack, s, o, STACK_ARGUMENTS[s.type], followed, out);
+  // A name no output blastwall reads is certain to export may be exported by a stack nested in one of the
+  // configuration's, from what it is given (red-team round 111, F3).
+  if (!imports.some((n) => n === undefined || !hits.some((h) => h.o !== undefined && exportedAs(h.s, h.o) === n))) return;
+  for (const s of exporters) {
+    const key = `${s.address}.nested`;
+    if (followed.has(key)) continue;
+    followed.add(key);
+    followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out);
+  }
 }
 
 /**
