@@ -1,6 +1,7 @@
 /**
  * Red-team round 111: what a CloudFormation stack shows of a NoEcho parameter. A custom resource may return anything
- * the resources it names hold (F1); a stack it nests may show what it is given through its own Metadata and exports (F3).
+ * the resources it names hold (F1); a stack it nests may show what it is given through its own Metadata and exports (F3);
+ * a stack set in a template is such a stack (F4).
  */
 import { check, errors } from "../helpers/tf";
 import { stack, KEY } from "../helpers/credential-store";
@@ -70,5 +71,41 @@ describe("F3: a stack it nests may show what it is given through DescribeStackRe
     expect(describe_(nested("plain"), "cloudformation:ListExports")).toEqual([]);
     expect(onReader(nested("plain"), "child-secret")).toEqual([]);
     expect(onReader(nested({ Ref: "S" }), "handle", EXPORTER)).toEqual([]);
+  });
+});
+
+describe("F4: a stack set in a template passes what it is given to stack instances", () => {
+  const set = (value: unknown) =>
+    body({
+      Set: {
+        Type: "AWS::CloudFormation::StackSet",
+        Properties: {
+          StackSetName: "ci-key",
+          PermissionModel: "SELF_MANAGED",
+          Parameters: [{ ParameterKey: "K", ParameterValue: value }],
+          TemplateBody: JSON.stringify({ Parameters: { K: { Type: "String" } }, Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } } }),
+          StackInstancesGroup: [{ DeploymentTargets: { Accounts: ["111111111111"] }, Regions: ["eu-west-1"] }],
+        },
+      },
+    });
+  const only = (action: string, resource: string) => reaches(stack(cfn(set({ Ref: "S" })), action, resource));
+
+  test.each<[string, string]>([
+    ["DescribeStacks", "cloudformation:DescribeStacks"],
+    ["DescribeStackSet", "cloudformation:DescribeStackSet"],
+    ["DescribeStackResource (the instance's Metadata)", "cloudformation:DescribeStackResource"],
+  ])("%s on *: shown", (_, action) => {
+    expect(describe_(set({ Ref: "S" }), action)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("DescribeStacks on the set's instances only, DescribeStackSet on the set only: shown", () => {
+    expect(only("cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/StackSet-ci-key-*/*")).toEqual(["aws_iam_user.ops"]);
+    expect(only("cloudformation:DescribeStackSet", "arn:aws:cloudformation:eu-west-1:111111111111:stackset/ci-key:*")).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("controls: the set given a literal; DescribeStacks on another stack", () => {
+    expect(describe_(set("plain"))).toEqual([]);
+    expect(describe_(set("plain"), "cloudformation:DescribeStackSet")).toEqual([]);
+    expect(only("cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/other/*")).toEqual([]);
   });
 });

@@ -404,8 +404,12 @@ export function metadataShown(r: TfResource): OutputsShown {
   return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole), nestedShown(r));
 }
 
-/** Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. */
-const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]);
+/**
+ * Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. A stack
+ * set's instances are stacks too (`StackSet-NAME-…`, this account's among them), and DescribeStackSet shows what the set
+ * is given (red-team round 111, F4); its inline template is not read for NoEcho (fail closed).
+ */
+const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::StackSet"]);
 
 /**
  * What the stacks a stack nests show of it: a nested stack is a stack of the account, whose own template (at a URL

@@ -662,8 +662,8 @@ function echoedParameters(store: TfResource): unknown {
   return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
 }
 
-/** A stack's views that show some of its parameters, with no masking of their own: Metadata, exports. */
-const STACK_VIEWS: Readonly<Record<string, (store: TfResource) => OutputsShown>> = { metadata: metadataShown, exports: exportsShown };
+/** A stack's views that show some of its parameters, with no masking of their own: Metadata, exports, stack sets. */
+const STACK_VIEWS: Readonly<Record<string, (store: TfResource) => OutputsShown>> = { metadata: metadataShown, exports: exportsShown, nested: nestedShown };
 
 /** The parameters of a stack that `shown` names (every one when it may name any), and the template's text it is made of. */
 function shownParameters(store: TfResource, shown: OutputsShown): unknown[] {
@@ -984,7 +984,10 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
   aws_cloudformation_stack: (stack, r) => {
     const name = attributePattern(stack, r, "name").pattern;
     const nested = nestedShown(r);
-    return nested.parameters?.size === 0 && nested.parts.length === 0 ? [`arn:aws:cloudformation:*:*:stack/${name}/*`] : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`];
+    // A stack set's instances are named after the set (`StackSet-NAME-…`), and DescribeStackSet reads the set itself.
+    return nested.parameters?.size === 0 && nested.parts.length === 0
+      ? [`arn:aws:cloudformation:*:*:stack/${name}/*`]
+      : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`, "arn:aws:cloudformation:*:*:stack/StackSet-*/*", "arn:aws:cloudformation:*:*:stackset/*"];
   },
   aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
   // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
