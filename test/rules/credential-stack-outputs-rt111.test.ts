@@ -1,7 +1,7 @@
 /**
  * Red-team round 111: what a CloudFormation stack shows of a NoEcho parameter. A custom resource may return anything
  * the resources it names hold (F1); a stack it nests may show what it is given through its own Metadata and exports (F3);
- * a stack set in a template is such a stack (F4).
+ * a stack set in a template is such a stack (F4); common password properties no Ref or GetAtt returns (F7).
  */
 import { check, errors } from "../helpers/tf";
 import { stack, KEY } from "../helpers/credential-store";
@@ -107,5 +107,33 @@ describe("F4: a stack set in a template passes what it is given to stack instanc
     expect(describe_(set("plain"))).toEqual([]);
     expect(describe_(set("plain"), "cloudformation:DescribeStackSet")).toEqual([]);
     expect(only("cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/other/*")).toEqual([]);
+  });
+});
+
+describe("F7: password properties no Ref or GetAtt of the type returns", () => {
+  const OS = (security: Obj) => ({ Domain: { Type: "AWS::OpenSearchService::Domain", Properties: { DomainName: "logs", AdvancedSecurityOptions: { Enabled: true, InternalUserDatabaseEnabled: true, ...security } } } });
+  const MASTER = { MasterUserOptions: { MasterUserName: "admin", MasterUserPassword: { Ref: "S" } } };
+  const ENDPOINTS = { Endpoint: { Value: { "Fn::GetAtt": ["Domain", "DomainEndpoint"] } }, Arn: { Value: { "Fn::GetAtt": ["Domain", "Arn"] } } };
+  const one = (type: string, props: Obj, attribute: string) => body({ R: { Type: type, Properties: props } }, { A: { Value: { "Fn::GetAtt": ["R", attribute] } }, Ref: { Value: { Ref: "R" } } });
+
+  test.each<[string, string]>([
+    ["an OpenSearch domain's master user password, its endpoint and ARN", body(OS(MASTER), ENDPOINTS)],
+    ["an Elasticsearch domain's master user password", one("AWS::Elasticsearch::Domain", { AdvancedSecurityOptions: { Enabled: true, ...MASTER } }, "DomainEndpoint")],
+    ["an MQ broker user's password, its AMQP endpoints", one("AWS::AmazonMQ::Broker", { BrokerName: "q", Users: [{ Username: "app", Password: { Ref: "S" } }] }, "AmqpEndpoints")],
+    ["an MQ broker's LDAP service account password", one("AWS::AmazonMQ::Broker", { BrokerName: "q", LdapServerMetadata: { ServiceAccountUsername: "svc", ServiceAccountPassword: { Ref: "S" } } }, "Arn")],
+    ["a DMS endpoint's password", one("AWS::DMS::Endpoint", { EndpointType: "source", EngineName: "postgres", Password: { Ref: "S" } }, "EndpointArn")],
+    ["a Redshift Serverless namespace's admin password", one("AWS::RedshiftServerless::Namespace", { NamespaceName: "ns", AdminUserPassword: { Ref: "S" } }, "Namespace.NamespaceArn")],
+    ["a DocumentDB elastic cluster's admin password", one("AWS::DocDBElastic::Cluster", { ClusterName: "c", AdminUserName: "app", AdminUserPassword: { Ref: "S" } }, "ClusterEndpoint")],
+    ["an ElastiCache user's passwords", one("AWS::ElastiCache::User", { UserId: "app", UserName: "app", Engine: "redis", Passwords: [{ Ref: "S" }] }, "Arn")],
+  ])("%s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
+  });
+
+  test.each<[string, string]>([
+    ["another part of the OpenSearch security options", body(OS({ JWTOptions: { PublicKey: { Ref: "S" } } }), ENDPOINTS)],
+    ["an output repeating the parameter beside the domain", body(OS(MASTER), { ...ENDPOINTS, K: { Value: { Ref: "S" } } })],
+    ["a custom resource given the domain (its handler may read it)", body({ ...OS(MASTER), C: { Type: "Custom::Read", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:read", Domain: { Ref: "Domain" } } } }, { V: { Value: { "Fn::GetAtt": ["C", "V"] } } })],
+  ])("control, %s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
   });
 });

@@ -515,6 +515,15 @@ const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
   "AWS::Lambda::Function": ["Environment"],
   "AWS::Serverless::Function": ["Environment"],
   "AWS::IAM::User": ["LoginProfile"],
+  // A dotted name is a part of a property: the rest of it may be returned (an OpenSearch domain's
+  // AdvancedSecurityOptions.AnonymousAuthDisableDate), so only the part is hidden (red-team round 111, F7).
+  "AWS::OpenSearchService::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::Elasticsearch::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::AmazonMQ::Broker": ["Users", "LdapServerMetadata.ServiceAccountPassword"],
+  "AWS::DMS::Endpoint": ["Password"],
+  "AWS::RedshiftServerless::Namespace": ["AdminUserPassword"],
+  "AWS::DocDBElastic::Cluster": ["AdminUserPassword"],
+  "AWS::ElastiCache::User": ["Passwords"],
 };
 
 /** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
@@ -526,9 +535,18 @@ function isCustomResource(type: string): boolean {
 function returnable(resource: unknown): unknown {
   if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
   const hidden = NEVER_RETURNED[resource.Type];
-  if (hidden === undefined) return resource;
-  const props = resource.Properties;
-  return { ...resource, Properties: Object.fromEntries(Object.keys(props).filter((k) => !hidden.includes(k)).map((k) => [k, props[k]])) };
+  return hidden === undefined ? resource : { ...resource, Properties: without(resource.Properties, hidden) };
+}
+
+/** An object without the keys `paths` name (`A.B`: `B` of `A`); a part that is not an object is kept whole (fail closed). */
+function without(v: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (paths.includes(k)) continue;
+    const inner = paths.filter((p) => p.startsWith(`${k}.`)).map((p) => p.slice(k.length + 1));
+    out[k] = inner.length > 0 && isObject(x) ? without(x, inner) : x;
+  }
+  return out;
 }
 
 /** How `namesIn` names an export a value imports: no logical id has a colon. */
