@@ -1,7 +1,8 @@
 /**
  * Red-team round 111: what a CloudFormation stack shows of a NoEcho parameter. A custom resource may return anything
  * the resources it names hold (F1); a stack it nests may show what it is given through its own Metadata and exports (F3);
- * a stack set in a template is such a stack (F4); common password properties no Ref or GetAtt returns (F7).
+ * a stack set in a template is such a stack (F4); common password properties no Ref or GetAtt returns (F7); a wait
+ * condition's Data is what any resource signals (F5).
  */
 import { check, errors } from "../helpers/tf";
 import { stack, KEY } from "../helpers/credential-store";
@@ -135,5 +136,37 @@ describe("F7: password properties no Ref or GetAtt of the type returns", () => {
     ["a custom resource given the domain (its handler may read it)", body({ ...OS(MASTER), C: { Type: "Custom::Read", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:read", Domain: { Ref: "Domain" } } } }, { V: { Value: { "Fn::GetAtt": ["C", "V"] } } })],
   ])("control, %s: shown", (_, template) => {
     expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+});
+
+describe("F5: a wait condition's Data is what a resource of the template signals to its handle", () => {
+  const HANDLE = { Handle: { Type: "AWS::CloudFormation::WaitConditionHandle" }, Wait: { Type: "AWS::CloudFormation::WaitCondition", Properties: { Handle: { Ref: "Handle" }, Timeout: "600", Count: "1" } } };
+  const INST = (userData: unknown, extra: Obj = {}) => ({ Inst: { Type: "AWS::EC2::Instance", ...extra, Properties: { ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", UserData: { "Fn::Base64": userData } } } });
+  const SIGNAL = { "Fn::Sub": '#!/bin/bash\n/opt/aws/bin/cfn-signal -e 0 -d "$${S}" "$${Handle}"\n' };
+  const DATA = { Boot: { Value: { "Fn::GetAtt": ["Wait", "Data"] } } };
+
+  test.each<[string, string]>([
+    ["an instance signalling the parameter from its user data", body({ ...HANDLE, ...INST(SIGNAL) }, DATA)],
+    [
+      "an instance signalling it from cfn-init Metadata, the handle's URL passed through an SSM parameter",
+      body(
+        {
+          ...HANDLE,
+          Url: { Type: "AWS::SSM::Parameter", Properties: { Type: "String", Value: { Ref: "Handle" } } },
+          ...INST("#!/bin/bash\n/opt/aws/bin/cfn-init -s cfg -r Inst\n", { Metadata: { "AWS::CloudFormation::Init": { config: { files: { "/etc/k": { content: { Ref: "S" } } } } } } }),
+        },
+        DATA,
+      ),
+    ],
+    ["a function signalling what its environment holds (read whole, past NEVER_RETURNED)", body({ ...HANDLE, ...FN({ K: { Ref: "S" }, URL: { Ref: "Handle" } }) }, DATA)],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test.each<[string, string]>([
+    ["an output of the handle's URL only", body({ ...HANDLE, ...INST(SIGNAL) }, { Url: { Value: { Ref: "Handle" } } })],
+    ["the wait condition's Data, no resource holding the parameter", body({ ...HANDLE, ...INST({ "Fn::Sub": '/opt/aws/bin/cfn-signal -e 0 -d "ok" "$${Handle}"' }) }, DATA)],
+  ])("control, %s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
   });
 });

@@ -440,8 +440,8 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
 
 /**
  * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
- * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it). Undefined when a name is
- * computed, and so may be any.
+ * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it, and every one when a wait
+ * condition is named). Undefined when a name is computed, and so may be any.
  */
 function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
@@ -482,8 +482,12 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     parts.push(returned);
     const names = new Set<string>();
     if (!namesIn(returned, names)) return undefined;
-    for (const m of names) {
-      if (read && !whole.has(m)) {
+    // A wait condition's `Data` is what is signalled to its handle (`cfn-signal -d`), by any resource whose user data
+    // or Metadata reaches the handle's URL, however indirectly: every resource of the template is read whole
+    // (red-team round 111, F5).
+    const waits = isObject(resource) && resource.Type === "AWS::CloudFormation::WaitCondition";
+    for (const m of waits ? [...names, ...Object.keys(resources)] : names) {
+      if ((read || waits) && !whole.has(m)) {
         whole.add(m);
         if (seen.delete(m)) named.delete(m);
       }
