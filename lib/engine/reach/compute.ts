@@ -636,6 +636,8 @@ export const CREDENTIAL_STORES = [
   { type: "aws_cloudformation_stack", actions: ["cloudformation:DescribeStackResource"], view: "metadata" },
   // ListExports returns every exported output's name and value in the account and region; it takes no resource.
   { type: "aws_cloudformation_stack", actions: ["cloudformation:ListExports"], view: "exports" },
+  // DescribeStackSet returns the parameters a stack set in the template is given (as the stacks it nests: fail closed).
+  { type: "aws_cloudformation_stack", actions: ["cloudformation:DescribeStackSet"], view: "nested" },
   // GetDocument returns the content; DescribeDocument its parameters' default values (read as the whole content: fail closed).
   { type: "aws_ssm_document", actions: ["ssm:GetDocument", "ssm:DescribeDocument"] },
   // The definition, through the state machine (a version or alias too) or any execution of it.

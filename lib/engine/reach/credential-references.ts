@@ -338,7 +338,18 @@ export function exportsShown(r: TfResource): OutputsShown {
   const exported = exportingOutputs(r, [undefined]);
   if (exported.includes(undefined)) return wholeShown(r);
   const outputs = stackTemplate(r)?.Outputs as Record<string, unknown>;
-  return exported.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+  const own = exported.length === 0 ? { parameters: new Set<string>(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+  return bothShown(own, nestedShown(r));
+}
+
+/**
+ * What two views show together. A stack it nests is a stack of its own, whose template blastwall does not read: it may
+ * export what it is given, or write it into a resource's Metadata, as well as output it (red-team round 111, F3).
+ */
+function bothShown(a: OutputsShown, b: OutputsShown): OutputsShown {
+  const parameters = a.parameters === undefined || b.parameters === undefined ? undefined : new Set([...a.parameters, ...b.parameters]);
+  const imports = a.imports === undefined && b.imports === undefined ? undefined : [...(a.imports ?? []), ...(b.imports ?? [])];
+  return { parameters, parts: [...a.parts, ...b.parts], ...(imports === undefined ? {} : { imports }) };
 }
 
 /** The name an output of a stack is exported as; undefined when it is computed, or the output is not exported. */
@@ -390,11 +401,15 @@ export function metadataShown(r: TfResource): OutputsShown {
   const t = stackTemplate(r);
   if (!t || !macrosKeepWritten(t)) return whole;
   const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
-  return roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole);
+  return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole), nestedShown(r));
 }
 
-/** Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. */
-const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]);
+/**
+ * Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. A stack
+ * set's instances are stacks too (`StackSet-NAME-…`, this account's among them), and DescribeStackSet shows what the set
+ * is given (red-team round 111, F4); its inline template is not read for NoEcho (fail closed).
+ */
+const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::StackSet"]);
 
 /**
  * What the stacks a stack nests show of it: a nested stack is a stack of the account, whose own template (at a URL
@@ -425,7 +440,8 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
 
 /**
  * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
- * as its `Ref` and `Fn::GetAtt` may return it. Undefined when a name is computed, and so may be any.
+ * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it, and every one when a wait
+ * condition is named). Undefined when a name is computed, and so may be any.
  */
 function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
@@ -446,7 +462,12 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     parts.push(sections);
     return namesIn(sections, named);
   };
-  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint.
+  // A custom resource's handler may return anything the resources it names hold (its own Lambda's environment, a
+  // secret it is given the ARN of), past what their `Ref` and `Fn::GetAtt` return: those, and what they name in turn,
+  // are read whole (red-team round 111, F1).
+  const whole = new Set<string>();
+  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint. One read
+  // `returnable` first and whole later is taken out and put back, so that the iteration reaches it again.
   for (const n of named) {
     if (seen.has(n)) continue;
     seen.add(n);
@@ -455,9 +476,23 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
       continue;
     }
     const resource = resources[n];
-    const returned = returnable(resource);
+    const custom = isObject(resource) && typeof resource.Type === "string" && isCustomResource(resource.Type);
+    const read = custom || whole.has(n);
+    const returned = read ? resource : returnable(resource);
     parts.push(returned);
-    if (!namesIn(returned, named)) return undefined;
+    const names = new Set<string>();
+    if (!namesIn(returned, names)) return undefined;
+    // A wait condition's `Data` is what is signalled to its handle (`cfn-signal -d`), by any resource whose user data
+    // or Metadata reaches the handle's URL, however indirectly: every resource of the template is read whole
+    // (red-team round 111, F5).
+    const waits = isObject(resource) && resource.Type === "AWS::CloudFormation::WaitCondition";
+    for (const m of waits ? [...names, ...Object.keys(resources)] : names) {
+      if ((read || waits) && !whole.has(m)) {
+        whole.add(m);
+        if (seen.delete(m)) named.delete(m);
+      }
+      named.add(m);
+    }
     if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
   }
   const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
@@ -484,15 +519,38 @@ const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
   "AWS::Lambda::Function": ["Environment"],
   "AWS::Serverless::Function": ["Environment"],
   "AWS::IAM::User": ["LoginProfile"],
+  // A dotted name is a part of a property: the rest of it may be returned (an OpenSearch domain's
+  // AdvancedSecurityOptions.AnonymousAuthDisableDate), so only the part is hidden (red-team round 111, F7).
+  "AWS::OpenSearchService::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::Elasticsearch::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::AmazonMQ::Broker": ["Users", "LdapServerMetadata.ServiceAccountPassword"],
+  "AWS::DMS::Endpoint": ["Password"],
+  "AWS::RedshiftServerless::Namespace": ["AdminUserPassword"],
+  "AWS::DocDBElastic::Cluster": ["AdminUserPassword"],
+  "AWS::ElastiCache::User": ["Passwords"],
 };
+
+/** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
+function isCustomResource(type: string): boolean {
+  return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
+}
 
 /** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
 function returnable(resource: unknown): unknown {
   if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
   const hidden = NEVER_RETURNED[resource.Type];
-  if (hidden === undefined) return resource;
-  const props = resource.Properties;
-  return { ...resource, Properties: Object.fromEntries(Object.keys(props).filter((k) => !hidden.includes(k)).map((k) => [k, props[k]])) };
+  return hidden === undefined ? resource : { ...resource, Properties: without(resource.Properties, hidden) };
+}
+
+/** An object without the keys `paths` name (`A.B`: `B` of `A`); a part that is not an object is kept whole (fail closed). */
+function without(v: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (paths.includes(k)) continue;
+    const inner = paths.filter((p) => p.startsWith(`${k}.`)).map((p) => p.slice(k.length + 1));
+    out[k] = inner.length > 0 && isObject(x) ? without(x, inner) : x;
+  }
+  return out;
 }
 
 /** How `namesIn` names an export a value imports: no logical id has a colon. */

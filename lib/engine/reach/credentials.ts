@@ -240,7 +240,11 @@ function followOutputs(stack: TfStack, r: TfResource, output: string | undefined
   const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
   if (followed.has(key)) return;
   followed.add(key);
-  const shown = outputsShown(r, output);
+  followShown(stack, r, outputsShown(r, output), args, followed, out);
+}
+
+/** What a view of a stack holds: the parameters it may show, the template's text it is made of, the exports it imports. */
+function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
   followImports(stack, shown.imports, followed, out);
   const params = r.values[args.parameters];
   if (shown.parameters === undefined || shown.parameters.size > 0) {
@@ -266,6 +270,15 @@ function followImports(stack: TfStack, imports: readonly (string | undefined)[] 
   let hits = found(imports);
   if (imports.some((n) => n !== undefined && !hits.some((h) => h.o === undefined || exportedAs(h.s, h.o) === n))) hits = found([undefined]);
   for (const { s, o } of hits) followOutputs(stack, s, o, STACK_ARGUMENTS[s.type], followed, out);
+  // A name no output blastwall reads is certain to export may be exported by a stack nested in one of the
+  // configuration's, from what it is given (red-team round 111, F3).
+  if (!imports.some((n) => n === undefined || !hits.some((h) => h.o !== undefined && exportedAs(h.s, h.o) === n))) return;
+  for (const s of exporters) {
+    const key = `${s.address}.nested`;
+    if (followed.has(key)) continue;
+    followed.add(key);
+    followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out);
+  }
 }
 
 /**
@@ -649,8 +662,8 @@ function echoedParameters(store: TfResource): unknown {
   return masked ? Object.fromEntries(Object.entries(params).filter(([name]) => !masked.has(name))) : params;
 }
 
-/** A stack's views that show some of its parameters, with no masking of their own: Metadata, exports. */
-const STACK_VIEWS: Readonly<Record<string, (store: TfResource) => OutputsShown>> = { metadata: metadataShown, exports: exportsShown };
+/** A stack's views that show some of its parameters, with no masking of their own: Metadata, exports, stack sets. */
+const STACK_VIEWS: Readonly<Record<string, (store: TfResource) => OutputsShown>> = { metadata: metadataShown, exports: exportsShown, nested: nestedShown };
 
 /** The parameters of a stack that `shown` names (every one when it may name any), and the template's text it is made of. */
 function shownParameters(store: TfResource, shown: OutputsShown): unknown[] {
@@ -971,7 +984,10 @@ const STORE_ARNS: Readonly<Record<string, (stack: TfStack, r: TfResource) => rea
   aws_cloudformation_stack: (stack, r) => {
     const name = attributePattern(stack, r, "name").pattern;
     const nested = nestedShown(r);
-    return nested.parameters?.size === 0 && nested.parts.length === 0 ? [`arn:aws:cloudformation:*:*:stack/${name}/*`] : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`];
+    // A stack set's instances are named after the set (`StackSet-NAME-…`), and DescribeStackSet reads the set itself.
+    return nested.parameters?.size === 0 && nested.parts.length === 0
+      ? [`arn:aws:cloudformation:*:*:stack/${name}/*`]
+      : [`arn:aws:cloudformation:*:*:stack/${name}/*`, `arn:aws:cloudformation:*:*:stack/${name}-*/*`, "arn:aws:cloudformation:*:*:stack/StackSet-*/*", "arn:aws:cloudformation:*:*:stackset/*"];
   },
   aws_ssm_document: (stack, r) => [`arn:aws:ssm:*:*:document/${attributePattern(stack, r, "name").pattern}`],
   // The machine, its versions and aliases (`:1`, `:live`), and its executions (DescribeStateMachineForExecution).
