@@ -144,14 +144,14 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
 /**
  * Data sources whose computed attributes the provider renders from the arguments, by attribute: a policy document's
  * `json` is its statements (condition values too) and the documents it merges (red-team round 110, F3), each of
- * `aws_arn`'s parts a piece of the ARN it parses. The attribute holds whatever those arguments were given. No managed
+ * `aws_arn`'s parts a piece of the ARN it parses, and its `id` the whole ARN (red-team round 111, F6). The attribute holds whatever those arguments were given. No managed
  * resource type shares these names.
  */
 const RENDERED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   aws_iam_policy_document: Object.fromEntries(
     ["json", "minified_json"].map((a) => [a, ["statement", "source_policy_documents", "override_policy_documents", "source_json", "override_json", "policy_id", "version"]]),
   ),
-  aws_arn: Object.fromEntries(["partition", "service", "region", "account", "resource"].map((a) => [a, ["arn"]])),
+  aws_arn: Object.fromEntries(["partition", "service", "region", "account", "resource", "id"].map((a) => [a, ["arn"]])),
 };
 
 /**
