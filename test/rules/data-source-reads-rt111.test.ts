@@ -1,7 +1,14 @@
 /**
- * Red-team round 111, F6: `data.aws_arn.a.id` is the whole ARN, but only its parts were taken to hold what the ARN
- * was made from (the check's cases are in rendered-data-sources-rt110.test.ts, beside the parts').
+ * Red-team round 111:
+ * - F2: `data.aws_cloudformation_export.e.value` was taken to carry nothing, as an attribute AWS makes, though it is the
+ *   output a stack exports under that name. A stack exporting its NoEcho key and the data source's value copied into
+ *   tags passed both gates. It now holds what `Fn::ImportValue` of the name would: the exporting output, or every
+ *   exported output of the configuration when the name is computed or no stack of it exports the name.
+ * - F6: `data.aws_arn.a.id` is the whole ARN, but only its parts were taken to hold what the ARN was made from (the
+ *   check's cases are in rendered-data-sources-rt110.test.ts, beside the parts').
  */
+import { check } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
 import { checkStacks } from "../../lib/check/run-check";
 import { planToStack } from "../../lib/plan/plan-to-stack";
 import type { PlanJson } from "../../lib/plan/types";
@@ -9,6 +16,39 @@ import { agentRules } from "../../lib/rules";
 
 type Obj = Record<string, unknown>;
 const ID = "credential-in-configuration";
+const tagged = (expr: string, extra: Record<string, Obj>) =>
+  check(stack({ ...extra, "aws_ssm_parameter.p": { name: "/ci/note", type: "String", value: "see tags", tags: { k: expr } } }, "ssm:ListTagsForResource", "*"), {}, { strict: true })
+    .findings.filter((f) => f.ruleId === ID)
+    .map((f) => f.resource);
+
+/** A stack given the key as NoEcho `S`, exporting it as `ci-secret` (unless `exported` is false) and its wait handle as `handle`. */
+const template = (exported = true) =>
+  JSON.stringify({
+    Parameters: { S: { Type: "String", NoEcho: true } },
+    Resources: { H: { Type: "AWS::CloudFormation::WaitConditionHandle" } },
+    Outputs: { S: { Value: { Ref: "S" }, ...(exported ? { Export: { Name: "ci-secret" } } : {}) }, H: { Value: { Ref: "H" }, Export: { Name: "handle" } } },
+  });
+const exporter = (exported = true) => ({ "aws_cloudformation_stack.s": { name: "cfg", parameters: { S: KEY }, template_body: template(exported) } });
+const exportRead = (name: unknown) => ({ "data.aws_cloudformation_export.e": { name } });
+
+describe("F2 check: a stack's export read back by a data source holds the exported output", () => {
+  test.each<[string, string, unknown]>([
+    ["the export of the key, by name", "${data.aws_cloudformation_export.e.value}", "ci-secret"],
+    ["a name no stack of the configuration exports (any export)", "${data.aws_cloudformation_export.e.value}", "made-elsewhere"],
+    ["a name Terraform computes (any export)", "${data.aws_cloudformation_export.e.value}", "${var.export_name}"],
+    ["the whole data source, encoded", "${jsonencode(data.aws_cloudformation_export.e)}", "ci-secret"],
+  ])("%s, written into tags: an error", (_, expr, name) => {
+    expect(tagged(expr, { ...exporter(), ...exportRead(name) })).toEqual(["aws_ssm_parameter.p"]);
+  });
+
+  test.each<[string, string, Record<string, Obj>]>([
+    ["the wait handle's export, by name", "${data.aws_cloudformation_export.e.value}", { ...exporter(), ...exportRead("handle") }],
+    ["the exporting stack's id", "${data.aws_cloudformation_export.e.exporting_stack_id}", { ...exporter(), ...exportRead("ci-secret") }],
+    ["a name no stack exports, where the key's output is not exported", "${data.aws_cloudformation_export.e.value}", { ...exporter(false), ...exportRead("made-elsewhere") }],
+  ])("control: %s", (_, expr, extra) => {
+    expect(tagged(expr, extra)).toEqual([]);
+  });
+});
 
 describe("gate: a data source read during apply, its attribute in tags", () => {
   const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/agent-runner" }, Action: "sts:AssumeRole" }] });
@@ -41,6 +81,32 @@ describe("gate: a data source read during apply, its attribute in tags", () => {
     checkStacks([planToStack(p, "plan.json")], { config: {}, rules: agentRules })
       .findings.filter((f) => f.ruleId === ID && f.severity === "error")
       .map((f) => f.resource);
+  const stackGiven = (parameters: Obj) => ({
+    address: "aws_cloudformation_stack.s",
+    mode: "managed" as const,
+    values: { name: "cfg", template_body: template() },
+    unknown: { parameters: true, outputs: true, id: true },
+    expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: template() }, parameters },
+  });
+  const read = (name: string) => ({
+    address: "data.aws_cloudformation_export.e",
+    mode: "data" as const,
+    values: { name },
+    unknown: { id: true, value: true, exporting_stack_id: true },
+    expressions: { name: { constant_value: name } },
+  });
+  const VALUE = refs("data.aws_cloudformation_export.e.value", "data.aws_cloudformation_export.e");
+
+  test("the export of the key, or a name no stack exports: credential-in-configuration", () => {
+    expect(written(plan(VALUE, [stackGiven(KEY_REFS), read("ci-secret")]))).toEqual(["aws_ssm_parameter.p"]);
+    expect(written(plan(VALUE, [stackGiven(KEY_REFS), read("made-elsewhere")]))).toEqual(["aws_ssm_parameter.p"]);
+  });
+
+  test("controls: the wait handle's export; a stack given no key", () => {
+    expect(written(plan(VALUE, [stackGiven(KEY_REFS), read("handle")]))).toEqual([]);
+    expect(written(plan(VALUE, [stackGiven(refs("aws_iam_user.ci.name", "aws_iam_user.ci")), read("ci-secret")]))).toEqual([]);
+  });
+
   test("F6: aws_arn's id of an ARN made from the key: credential-in-configuration; of one made from the user's name: not", () => {
     const arn = (made: Obj) => ({
       address: "data.aws_arn.a",

@@ -155,6 +155,21 @@ const RENDERED: Readonly<Record<string, Readonly<Record<string, readonly string[
 };
 
 /**
+ * Whether `attribute` (undefined: the whole object) of a data source of `type` is a stack's export read back by the
+ * export's `name`: `data.aws_cloudformation_export.x.value` is the exported output, what `Fn::ImportValue` of that name
+ * gives (red-team round 111, F2). It holds nothing it was given, so only the stacks exporting the name say what it holds.
+ */
+export function readsExport(type: string, attribute: string | undefined): boolean {
+  return type === "aws_cloudformation_export" && (attribute === undefined || attribute === "value");
+}
+
+/** The export name a data source reading one back (`readsExport`) asks for; undefined when computed, and so any. */
+export function exportReadName(r: TfResource): string | undefined {
+  const name = r.values.name;
+  return typeof name === "string" && !hasInterpolation(name) ? name : undefined;
+}
+
+/**
  * The arguments an attribute of an AWS resource reads back (red-team round 107, F1): in Terraform a reference to an
  * argument of a managed resource is the value it was configured with, whatever the type (a Lambda's `environment`, a
  * stack's `parameters`, a ciphertext's `plaintext`), and an attribute a data source renders from its arguments holds
@@ -187,6 +202,8 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   const m = configured && AWS_ABSOLUTE.exec(ref);
   if (!m) return false;
   const [, prefix, data, type, name, attribute] = m;
+  // Which stack's output an export read is, and whether that output shows a credential, the stacks' templates say.
+  if (data !== undefined && readsExport(type, attribute)) return true;
   const args = configured(withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`));
   if (!args) return false;
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));

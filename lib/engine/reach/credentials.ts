@@ -26,6 +26,7 @@ import {
   exportedAs,
   exportsShown,
   exportingOutputs,
+  exportReadName,
   FILE_READS,
   handsBack,
   HANDS_BACK_REF,
@@ -35,6 +36,7 @@ import {
   nestedShown,
   type OutputsShown,
   outputsShown,
+  readsExport,
   referencePattern,
   remoteSourcesOf,
   STACK_ARGUMENTS,
@@ -182,8 +184,10 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
     const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
     const stackArgs = picked === "outputs" ? STACK_ARGUMENTS[type] : undefined;
     const secret = data === undefined ? undefined : decryptedSecret(type, picked, path[0]);
+    const exportRead = data !== undefined && readsExport(type, picked);
     for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
       const r = stack.byAddress.get(address)!;
+      if (exportRead) followImports(stack, [exportReadName(r)], followed, out);
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
       if (stackArgs) followOutputs(stack, r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
@@ -270,9 +274,11 @@ function followImports(stack: TfStack, imports: readonly (string | undefined)[] 
 
 /**
  * Whether a stack's template may import another stack's export: written out (`Fn::ImportValue`, YAML's `!ImportValue`),
- * or a template blastwall cannot read (an application's, a file's, a URL's), which may.
+ * or a template blastwall cannot read (an application's, a file's, a URL's), which may. A data source reading an export
+ * back (`readsExport`) is one such import.
  */
 function importsExports(r: TfResource): boolean {
+  if (r.mode === "data" && readsExport(r.type, undefined)) return true;
   const args = STACK_ARGUMENTS[r.type];
   if (args === undefined) return false;
   const body = args.template === undefined ? undefined : r.values[args.template];
@@ -1346,7 +1352,7 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   const mayHold = (address: string, attribute: string | undefined): boolean => {
     const r = stack.byAddress.get(address)!;
     // A plan's argument unknown until apply shows what it was made from only in its configuration.
-    if (configuredReferences(r) !== undefined || ((attribute === undefined || attribute === "outputs") && importsExports(r))) return true;
+    if (configuredReferences(r) !== undefined || ((attribute === undefined || attribute === "outputs" || readsExport(r.type, attribute)) && importsExports(r))) return true;
     for (const a of attribute === undefined ? Object.keys(r.values) : argumentsReadBack(r.type, attribute)) {
       if (NOT_ARGUMENTS.has(a)) continue;
       if (hasDynamic(r.values, a)) return true;
