@@ -163,8 +163,18 @@ export function readsExport(type: string, attribute: string | undefined): boolea
   return type === "aws_cloudformation_export" && (attribute === undefined || attribute === "value");
 }
 
-/** The export name a data source reading one back (`readsExport`) asks for; undefined when computed, and so any. */
-export function exportReadName(r: TfResource): string | undefined {
+/**
+ * Whether `attribute` (undefined: the whole object) of a data source of `type` is what it reads of a stack by the
+ * stack's `name`: `data.aws_cloudformation_stack.x.outputs` are that stack's outputs, `parameters` its parameters as
+ * DescribeStacks shows them, `template_body` its template (red-team round 111, F2's sibling). Like an export read, it
+ * holds nothing it was given: the stacks of that name say what it holds. A managed stack shares the type's name.
+ */
+export function readsStack(type: string, attribute: string | undefined): boolean {
+  return type === "aws_cloudformation_stack" && (attribute === undefined || ["outputs", "parameters", "template_body"].includes(attribute));
+}
+
+/** The name a data source reading a stack or an export back asks for; undefined when computed, and so any. */
+export function readName(r: TfResource): string | undefined {
   const name = r.values.name;
   return typeof name === "string" && !hasInterpolation(name) ? name : undefined;
 }
@@ -202,8 +212,8 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   const m = configured && AWS_ABSOLUTE.exec(ref);
   if (!m) return false;
   const [, prefix, data, type, name, attribute] = m;
-  // Which stack's output an export read is, and whether that output shows a credential, the stacks' templates say.
-  if (data !== undefined && readsExport(type, attribute)) return true;
+  // Which stack an export or stack read reads, and whether what it reads shows a credential, the stacks' templates say.
+  if (data !== undefined && (readsExport(type, attribute) || readsStack(type, attribute))) return true;
   const args = configured(withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`));
   if (!args) return false;
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));
