@@ -47,6 +47,8 @@ describe("check: an attribute a data source renders from its arguments holds the
       { "data.aws_iam_policy_document.d": { dynamic: { statement: { for_each: '${toset(["a"])}', content: statement(KEY) } } } },
     ],
     ["a part aws_arn parses out of an ARN made from the key", "${data.aws_arn.a.resource}", { "data.aws_arn.a": { arn: `arn:aws:iam::111111111111:user/\${aws_iam_access_key.k.secret}` } }],
+    // Red-team round 111, F6: the provider sets the data source's id to the ARN it parsed.
+    ["aws_arn's id, the whole ARN made from the key", "${data.aws_arn.a.id}", { "data.aws_arn.a": { arn: `arn:aws:s3:::\${aws_iam_access_key.k.secret}` } }],
   ])("%s, written into tags: an error", (_, expr, extra) => {
     expect(tagged(expr, extra)).toEqual(KEY_IN_TAGS);
   });
@@ -55,6 +57,7 @@ describe("check: an attribute a data source renders from its arguments holds the
     ["the document's id (a hash of it)", "${data.aws_iam_policy_document.d.id}", doc(KEY)],
     ["a document with no credential", "${data.aws_iam_policy_document.d.json}", doc("aws-cli/*")],
     ["aws_arn's account, of an ARN with no credential", "${data.aws_arn.a.account}", { "data.aws_arn.a": { arn: "arn:aws:iam::111111111111:user/ops" } }],
+    ["aws_arn's id, of an ARN with no credential", "${data.aws_arn.a.id}", { "data.aws_arn.a": { arn: "arn:aws:iam::111111111111:user/ops" } }],
   ])("control: %s", (_, expr, extra) => {
     expect(tagged(expr, extra)).toEqual([]);
   });

@@ -144,15 +144,40 @@ const READ_TOGETHER: Readonly<Record<string, readonly (readonly string[])[]>> = 
 /**
  * Data sources whose computed attributes the provider renders from the arguments, by attribute: a policy document's
  * `json` is its statements (condition values too) and the documents it merges (red-team round 110, F3), each of
- * `aws_arn`'s parts a piece of the ARN it parses. The attribute holds whatever those arguments were given. No managed
+ * `aws_arn`'s parts a piece of the ARN it parses, and its `id` the whole ARN (red-team round 111, F6). The attribute holds whatever those arguments were given. No managed
  * resource type shares these names.
  */
 const RENDERED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   aws_iam_policy_document: Object.fromEntries(
     ["json", "minified_json"].map((a) => [a, ["statement", "source_policy_documents", "override_policy_documents", "source_json", "override_json", "policy_id", "version"]]),
   ),
-  aws_arn: Object.fromEntries(["partition", "service", "region", "account", "resource"].map((a) => [a, ["arn"]])),
+  aws_arn: Object.fromEntries(["partition", "service", "region", "account", "resource", "id"].map((a) => [a, ["arn"]])),
 };
+
+/**
+ * Whether `attribute` (undefined: the whole object) of a data source of `type` is a stack's export read back by the
+ * export's `name`: `data.aws_cloudformation_export.x.value` is the exported output, what `Fn::ImportValue` of that name
+ * gives (red-team round 111, F2). It holds nothing it was given, so only the stacks exporting the name say what it holds.
+ */
+export function readsExport(type: string, attribute: string | undefined): boolean {
+  return type === "aws_cloudformation_export" && (attribute === undefined || attribute === "value");
+}
+
+/**
+ * Whether `attribute` (undefined: the whole object) of a data source of `type` is what it reads of a stack by the
+ * stack's `name`: `data.aws_cloudformation_stack.x.outputs` are that stack's outputs, `parameters` its parameters as
+ * DescribeStacks shows them, `template_body` its template (red-team round 111, F2's sibling). Like an export read, it
+ * holds nothing it was given: the stacks of that name say what it holds. A managed stack shares the type's name.
+ */
+export function readsStack(type: string, attribute: string | undefined): boolean {
+  return type === "aws_cloudformation_stack" && (attribute === undefined || ["outputs", "parameters", "template_body"].includes(attribute));
+}
+
+/** The name a data source reading a stack or an export back asks for; undefined when computed, and so any. */
+export function readName(r: TfResource): string | undefined {
+  const name = r.values.name;
+  return typeof name === "string" && !hasInterpolation(name) ? name : undefined;
+}
 
 /**
  * The arguments an attribute of an AWS resource reads back (red-team round 107, F1): in Terraform a reference to an
@@ -187,6 +212,8 @@ export function carriesCredential(ref: string, configured?: (resource: string) =
   const m = configured && AWS_ABSOLUTE.exec(ref);
   if (!m) return false;
   const [, prefix, data, type, name, attribute] = m;
+  // Which stack an export or stack read reads, and whether what it reads shows a credential, the stacks' templates say.
+  if (data !== undefined && (readsExport(type, attribute) || readsStack(type, attribute))) return true;
   const args = configured(withoutInstanceKeys(`${prefix}${data ?? ""}${type}.${name}`));
   if (!args) return false;
   return attribute === undefined ? args.size > 0 : argumentsReadBack(type, attribute).some((a) => args.has(a));

@@ -35,6 +35,9 @@ import {
   nestedShown,
   type OutputsShown,
   outputsShown,
+  readName,
+  readsExport,
+  readsStack,
   referencePattern,
   remoteSourcesOf,
   STACK_ARGUMENTS,
@@ -180,10 +183,14 @@ export function followArguments(stack: TfStack, s: string, followed: Set<string>
     const [, prefix, data, type, name, keys, attribute] = m;
     const picked = attribute ?? (keys === "" ? lookupKey(s, m.index, m[0].length) : undefined);
     const path = attribute === undefined ? [] : pathAfter(s.slice(m.index + m[0].length));
-    const stackArgs = picked === "outputs" ? STACK_ARGUMENTS[type] : undefined;
+    const stackRead = data !== undefined && readsStack(type, picked);
+    const stackArgs = picked === "outputs" && !stackRead ? STACK_ARGUMENTS[type] : undefined;
     const secret = data === undefined ? undefined : decryptedSecret(type, picked, path[0]);
+    const exportRead = data !== undefined && readsExport(type, picked);
     for (const address of addressesOf(stack, prefix, type, name, keys, data !== undefined)) {
       const r = stack.byAddress.get(address)!;
+      if (exportRead) followImports(stack, [readName(r)], followed, out);
+      if (stackRead) followStackRead(stack, r, picked, typeof path[0] === "string" ? path[0] : undefined, followed, out);
       const refs = configuredReferences(r);
       const given = picked === undefined ? [...new Set([...Object.keys(r.values), ...(refs?.keys() ?? [])])] : argumentsReadBack(type, picked);
       if (stackArgs) followOutputs(stack, r, typeof path[0] === "string" ? path[0] : undefined, stackArgs, followed, out);
@@ -282,10 +289,38 @@ function followImports(stack: TfStack, imports: readonly (string | undefined)[] 
 }
 
 /**
+ * What a data source reading a stack back by name (`readsStack`) holds of `attribute` (undefined: all it reads), once
+ * each: of every stack of the configuration that name may be (every one when the name is computed or no stack has it,
+ * fail closed), the outputs as a reference to them holds them (`output`: that one), the parameters as DescribeStacks
+ * shows them, and the template.
+ */
+function followStackRead(stack: TfStack, r: TfResource, attribute: string | undefined, output: string | undefined, followed: Set<string>, out: string[]): void {
+  const stacks = Object.keys(STACK_ARGUMENTS).flatMap((type) => (stack.byType.get(type) ?? []).filter((s) => s.mode === "managed"));
+  const name = readName(r);
+  const literal = (s: TfResource) => (typeof s.values.name === "string" && !hasInterpolation(s.values.name) ? s.values.name : undefined);
+  const read = name !== undefined && stacks.some((s) => literal(s) === name) ? stacks.filter((s) => literal(s) === undefined || literal(s) === name) : stacks;
+  for (const s of read) {
+    const args = STACK_ARGUMENTS[s.type];
+    if (attribute === undefined || attribute === "outputs") followOutputs(stack, s, output, args, followed, out);
+    for (const a of [args.parameters, args.template]) {
+      if (a === undefined || (attribute !== undefined && attribute !== (a === args.parameters ? "parameters" : "template_body"))) continue;
+      const key = `${s.address}.${a}#read`;
+      if (followed.has(key)) continue;
+      followed.add(key);
+      stringsIn(a === args.parameters ? echoedParameters(s) : (s.values[a] ?? ""), out);
+      // A plan's configuration names what they were made from, not which parameter holds it (fail closed).
+      out.push(...(configuredReferences(s)?.get(a) ?? []));
+    }
+  }
+}
+
+/**
  * Whether a stack's template may import another stack's export: written out (`Fn::ImportValue`, YAML's `!ImportValue`),
- * or a template blastwall cannot read (an application's, a file's, a URL's), which may.
+ * or a template blastwall cannot read (an application's, a file's, a URL's), which may. A data source reading an export
+ * back (`readsExport`) is one such import.
  */
 function importsExports(r: TfResource): boolean {
+  if (r.mode === "data" && readsExport(r.type, undefined)) return true;
   const args = STACK_ARGUMENTS[r.type];
   if (args === undefined) return false;
   const body = args.template === undefined ? undefined : r.values[args.template];
@@ -1362,7 +1397,7 @@ function credentialHint(stack: TfStack, names: readonly string[], literals: read
   const mayHold = (address: string, attribute: string | undefined): boolean => {
     const r = stack.byAddress.get(address)!;
     // A plan's argument unknown until apply shows what it was made from only in its configuration.
-    if (configuredReferences(r) !== undefined || ((attribute === undefined || attribute === "outputs") && importsExports(r))) return true;
+    if (configuredReferences(r) !== undefined || ((attribute === undefined || attribute === "outputs" || readsExport(r.type, attribute) || (r.mode === "data" && readsStack(r.type, attribute))) && importsExports(r))) return true;
     for (const a of attribute === undefined ? Object.keys(r.values) : argumentsReadBack(r.type, attribute)) {
       if (NOT_ARGUMENTS.has(a)) continue;
       if (hasDynamic(r.values, a)) return true;
