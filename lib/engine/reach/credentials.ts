@@ -23,27 +23,19 @@ import {
   configuredReferences,
   decryptedReferences,
   decryptedSecret,
-  exportedAs,
-  exportsShown,
-  exportingOutputs,
   FILE_READS,
   handsBack,
   HANDS_BACK_REF,
-  metadataShown,
   MODULE_PATH,
   NOT_ARGUMENTS,
-  nestedShown,
-  type OutputsShown,
-  outputsShown,
   readName,
   readsExport,
   readsStack,
   referencePattern,
   remoteSourcesOf,
-  STACK_ARGUMENTS,
-  stackTemplate,
   STORE_READ_TYPES,
 } from "./credential-references";
+import { exportedAs, exportingOutputs, exportsShown, metadataShown, nestedShown, type OutputsShown, outputsShown, STACK_ARGUMENTS, stackTemplate } from "./stack-views";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 

@@ -1,0 +1,306 @@
+/**
+ * What a CloudFormation stack Terraform makes shows of what it was given, view by view (DescribeStacks' outputs and
+ * parameters, DescribeStackResource's metadata, ListExports' exports, nested stacks): CloudFormation masks a `NoEcho`
+ * parameter only in DescribeStacks' parameters (red-team rounds 109 to 111). The credential paths (credentials.ts) and
+ * the reference patterns (credential-references.ts) ask this module.
+ */
+import type { TfResource } from "../terraform/types";
+import { isObject } from "../json";
+import { lazy } from "../lazy";
+import { hasInterpolation } from "../terraform/tokens";
+import type * as CfnTemplate from "../../plan/cfn-template";
+
+// The template reader loads a YAML parser: only a stack whose outputs or NoEcho parameters are asked about pays for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cfnTemplate = lazy(() => require("../../plan/cfn-template") as typeof CfnTemplate);
+
+/**
+ * CloudFormation stacks Terraform makes, with the argument holding their parameters and the one holding their template
+ * (none: the template is an application's, which blastwall cannot read). Their `outputs` are what the template makes
+ * of both: CloudFormation masks a `NoEcho` parameter in DescribeStacks' parameters, not in the outputs that repeat it
+ * (red-team round 109, F1).
+ */
+export const STACK_ARGUMENTS: Readonly<Record<string, { readonly parameters: string; readonly template?: string }>> = {
+  aws_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  awscc_cloudformation_stack: { parameters: "parameters", template: "template_body" },
+  aws_serverlessapplicationrepository_cloudformation_stack: { parameters: "parameters" },
+};
+
+/** A stack's template as CloudFormation reads it; undefined when it is not written out, or not as blastwall can read it. */
+export function stackTemplate(r: TfResource): Record<string, unknown> | undefined {
+  const arg = STACK_ARGUMENTS[r.type]?.template;
+  const written = arg === undefined ? undefined : r.values[arg];
+  // A Terraform expression may make the template anything; `$${...}` is CloudFormation's own `Fn::Sub` text, escaped.
+  if (typeof written !== "string" || hasInterpolation(written)) return undefined;
+  const parsed = cfnTemplate().parseTemplate(written.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{"));
+  return isObject(parsed) ? parsed : undefined;
+}
+
+/** What a stack's outputs may show: the parameters they may repeat (undefined: any), and the template's text they are made of. */
+export interface OutputsShown {
+  readonly parameters?: ReadonlySet<string>;
+  readonly parts: readonly unknown[];
+  /** The exports they import (`Fn::ImportValue`) by name; undefined for a name computed, which may be any. */
+  readonly imports?: readonly (string | undefined)[];
+}
+
+/** What a stack's template may show when blastwall cannot tell what part of it: every parameter, every export, its whole text. */
+function wholeShown(r: TfResource): OutputsShown {
+  const args = STACK_ARGUMENTS[r.type];
+  return { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""], imports: [undefined] };
+}
+
+/**
+ * What ListExports shows of a stack: its exported outputs, values and names, account-wide (red-team round 110, F2).
+ * An output of a template blastwall cannot read, or run through a macro other than SAM, may be exported.
+ */
+export function exportsShown(r: TfResource): OutputsShown {
+  const exported = exportingOutputs(r, [undefined]);
+  if (exported.includes(undefined)) return wholeShown(r);
+  const outputs = stackTemplate(r)?.Outputs as Record<string, unknown>;
+  const own = exported.length === 0 ? { parameters: new Set<string>(), parts: [] } : (shownThrough(stackTemplate(r)!, exported.map((o) => outputs[o!])) ?? wholeShown(r));
+  return bothShown(own, nestedShown(r));
+}
+
+/**
+ * What two views show together. A stack it nests is a stack of its own, whose template blastwall does not read: it may
+ * export what it is given, or write it into a resource's Metadata, as well as output it (red-team round 111, F3).
+ */
+function bothShown(a: OutputsShown, b: OutputsShown): OutputsShown {
+  const parameters = a.parameters === undefined || b.parameters === undefined ? undefined : new Set([...a.parameters, ...b.parameters]);
+  const imports = a.imports === undefined && b.imports === undefined ? undefined : [...(a.imports ?? []), ...(b.imports ?? [])];
+  return { parameters, parts: [...a.parts, ...b.parts], ...(imports === undefined ? {} : { imports }) };
+}
+
+/** The name an output of a stack is exported as; undefined when it is computed, or the output is not exported. */
+export function exportedAs(r: TfResource, output: string): string | undefined {
+  const o = (stackTemplate(r)?.Outputs as Record<string, unknown> | undefined)?.[output];
+  const name = isObject(o) && isObject(o.Export) ? o.Export.Name : undefined;
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * The outputs of a stack that may be exported as one of `names` (undefined: a name computed, any): those whose
+ * `Export.Name` is that name or is computed; undefined among them when the outputs blastwall reads may not be all.
+ */
+export function exportingOutputs(r: TfResource, names: readonly (string | undefined)[]): (string | undefined)[] {
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return [undefined];
+  const out: (string | undefined)[] = [];
+  for (const [name, o] of Object.entries(isObject(t.Outputs) ? t.Outputs : {})) {
+    if (!isObject(o) || o.Export === undefined) continue;
+    const exportName = isObject(o.Export) ? o.Export.Name : undefined;
+    if (typeof exportName !== "string" || names.includes(undefined) || names.includes(exportName)) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * What the outputs of a stack (or its output `output`) may show. An output shows the parameters and resources its
+ * value names (`Ref`, `Fn::GetAtt`, `Fn::Sub`), and a resource named shows what its own properties name in turn, but for
+ * those its `Ref` and `Fn::GetAtt` never return (`NEVER_RETURNED`) (a
+ * parameter stored in a resource and read back with `Fn::GetAtt`). A template blastwall cannot read, a macro
+ * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
+ */
+export function outputsShown(r: TfResource, output?: string): OutputsShown {
+  const whole = wholeShown(r);
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
+  const outputs = isObject(t.Outputs) ? t.Outputs : {};
+  const chosen = output === undefined ? Object.values(outputs) : Object.prototype.hasOwnProperty.call(outputs, output) ? [outputs[output]] : [];
+  return shownThrough(t, chosen) ?? whole;
+}
+
+/**
+ * What DescribeStackResource shows of a stack: each resource's `Metadata`, its intrinsic functions resolved (how
+ * cfn-init reads `AWS::CloudFormation::Init`), which NoEcho does not mask (red-team round 110, F1). A template blastwall
+ * cannot read, or run through a macro other than SAM (which passes a resource's Metadata on), may show any parameter.
+ */
+export function metadataShown(r: TfResource): OutputsShown {
+  const whole = wholeShown(r);
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t)) return whole;
+  const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
+  return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole), nestedShown(r));
+}
+
+/**
+ * Resource types that make a stack of their own, which DescribeStacks shows with the parameters it is given. A stack
+ * set's instances are stacks too (`StackSet-NAME-…`, this account's among them), and DescribeStackSet shows what the set
+ * is given (red-team round 111, F4); its inline template is not read for NoEcho (fail closed).
+ */
+const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::StackSet"]);
+
+/**
+ * What the stacks a stack nests show of it: a nested stack is a stack of the account, whose own template (at a URL
+ * blastwall does not read) decides which of its parameters are NoEcho, so what it is given (its parameters, tags) is
+ * shown whatever the parent declares (red-team round 110, F5). A template blastwall cannot read, or run through a macro
+ * other than SAM, may nest any.
+ */
+export function nestedShown(r: TfResource): OutputsShown {
+  const whole = wholeShown(r);
+  const t = stackTemplate(r);
+  if (!t || !macrosKeepWritten(t)) return whole;
+  const resources = isObject(t.Resources) ? Object.values(t.Resources) : [];
+  const given = resources.filter((x) => isObject(x) && typeof x.Type === "string" && NESTED_STACKS.has(x.Type)).map((x) => (x as Record<string, unknown>).Properties ?? {});
+  return given.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, given) ?? whole);
+}
+
+/** The transform that expands `AWS::Serverless::*` resources; it writes no output and no resource's Metadata of its own. */
+const SAM = "AWS::Serverless-2016-10-31";
+
+/**
+ * Whether a template's transforms leave its Outputs as written: none, or SAM only (red-team round 110, F7). Any other
+ * macro (`AWS::Include`, `AWS::LanguageExtensions`, an account's own) may write anything.
+ */
+function macrosKeepWritten(t: Record<string, unknown>): boolean {
+  const transforms = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
+  return transforms.every((x) => x === SAM);
+}
+
+/**
+ * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
+ * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it, and every one when a wait
+ * condition is named). Undefined when a name is computed, and so may be any.
+ */
+function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
+  const resources = isObject(t.Resources) ? t.Resources : {};
+  const declared = isObject(t.Parameters) ? t.Parameters : {};
+  const sam = t.Transform !== undefined;
+  const named = new Set<string>();
+  const parts: unknown[] = [...roots];
+  if (!namesIn(roots, named)) return undefined;
+  const seen = new Set<string>();
+  let globals = false;
+  // SAM's Globals are properties of its resources; a resource SAM makes (`ServerlessRestApi`, `FnRole`, `Fn.Alias`) is
+  // made of any of them.
+  const samWhole = (all: boolean): boolean => {
+    if (all) for (const [n, x] of Object.entries(resources)) if (isObject(x) && typeof x.Type === "string" && x.Type.startsWith("AWS::Serverless::")) named.add(n);
+    if (globals || !isObject(t.Globals)) return true;
+    globals = true;
+    const sections = Object.entries(t.Globals).map(([k, v]) => returnable({ Type: `AWS::Serverless::${k}`, Properties: v }));
+    parts.push(sections);
+    return namesIn(sections, named);
+  };
+  // A custom resource's handler may return anything the resources it names hold (its own Lambda's environment, a
+  // secret it is given the ARN of), past what their `Ref` and `Fn::GetAtt` return: those, and what they name in turn,
+  // are read whole (red-team round 111, F1).
+  const whole = new Set<string>();
+  // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint. One read
+  // `returnable` first and whole later is taken out and put back, so that the iteration reaches it again.
+  for (const n of named) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (!Object.prototype.hasOwnProperty.call(resources, n)) {
+      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.includes(":") && !samWhole(true)) return undefined;
+      continue;
+    }
+    const resource = resources[n];
+    const custom = isObject(resource) && typeof resource.Type === "string" && isCustomResource(resource.Type);
+    const read = custom || whole.has(n);
+    const returned = read ? resource : returnable(resource);
+    parts.push(returned);
+    const names = new Set<string>();
+    if (!namesIn(returned, names)) return undefined;
+    // A wait condition's `Data` is what is signalled to its handle (`cfn-signal -d`), by any resource whose user data
+    // or Metadata reaches the handle's URL, however indirectly: every resource of the template is read whole
+    // (red-team round 111, F5).
+    const waits = isObject(resource) && resource.Type === "AWS::CloudFormation::WaitCondition";
+    for (const m of waits ? [...names, ...Object.keys(resources)] : names) {
+      if ((read || waits) && !whole.has(m)) {
+        whole.add(m);
+        if (seen.delete(m)) named.delete(m);
+      }
+      named.add(m);
+    }
+    if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
+  }
+  const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
+  // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
+  return { imports, parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+}
+
+/**
+ * Properties of well-known resource types whose values neither `Ref` nor any `Fn::GetAtt` of the resource returns:
+ * those give an id, an ARN, a name or an endpoint (checked against the types' attributes in @aws-cdk/aws-service-spec).
+ * So storing a NoEcho parameter there and outputting the resource's ARN or endpoint shows nothing of it (red-team
+ * round 110, F6). Every other property, and every property of a type not listed (a custom resource, a nested stack's
+ * `Outputs.*`, an SSM parameter's `Value`, any type blastwall cannot vouch for), counts as returned: fail closed.
+ */
+const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
+  "AWS::SecretsManager::Secret": ["SecretString", "GenerateSecretString"],
+  "AWS::RDS::DBInstance": ["MasterUserPassword", "TdeCredentialPassword"],
+  "AWS::RDS::DBCluster": ["MasterUserPassword"],
+  "AWS::DocDB::DBCluster": ["MasterUserPassword"],
+  "AWS::Redshift::Cluster": ["MasterUserPassword"],
+  "AWS::ElastiCache::ReplicationGroup": ["AuthToken"],
+  "AWS::DirectoryService::MicrosoftAD": ["Password"],
+  "AWS::DirectoryService::SimpleAD": ["Password"],
+  "AWS::Lambda::Function": ["Environment"],
+  "AWS::Serverless::Function": ["Environment"],
+  "AWS::IAM::User": ["LoginProfile"],
+  // A dotted name is a part of a property: the rest of it may be returned (an OpenSearch domain's
+  // AdvancedSecurityOptions.AnonymousAuthDisableDate), so only the part is hidden (red-team round 111, F7).
+  "AWS::OpenSearchService::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::Elasticsearch::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
+  "AWS::AmazonMQ::Broker": ["Users", "LdapServerMetadata.ServiceAccountPassword"],
+  "AWS::DMS::Endpoint": ["Password"],
+  "AWS::RedshiftServerless::Namespace": ["AdminUserPassword"],
+  "AWS::DocDBElastic::Cluster": ["AdminUserPassword"],
+  "AWS::ElastiCache::User": ["Passwords"],
+};
+
+/** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
+function isCustomResource(type: string): boolean {
+  return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
+}
+
+/** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
+function returnable(resource: unknown): unknown {
+  if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
+  const hidden = NEVER_RETURNED[resource.Type];
+  return hidden === undefined ? resource : { ...resource, Properties: without(resource.Properties, hidden) };
+}
+
+/** An object without the keys `paths` name (`A.B`: `B` of `A`); a part that is not an object is kept whole (fail closed). */
+function without(v: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (paths.includes(k)) continue;
+    const inner = paths.filter((p) => p.startsWith(`${k}.`)).map((p) => p.slice(k.length + 1));
+    out[k] = inner.length > 0 && isObject(x) ? without(x, inner) : x;
+  }
+  return out;
+}
+
+/** How `namesIn` names an export a value imports: no logical id has a colon. */
+const IMPORT = "Fn::ImportValue:";
+
+/** Adds to `out` the names a template value refers to; false when a name is computed (or a macro runs), and so may be any. */
+function namesIn(v: unknown, out: Set<string>): boolean {
+  if (Array.isArray(v)) return v.every((x) => namesIn(x, out));
+  if (!isObject(v)) return true;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "Ref") {
+      if (typeof x !== "string") return false;
+      out.add(x);
+    } else if (k === "Fn::GetAtt") {
+      const target = typeof x === "string" ? x.split(".")[0] : Array.isArray(x) && typeof x[0] === "string" ? x[0] : undefined;
+      if (target === undefined || (Array.isArray(x) && !namesIn(x.slice(1), out))) return false;
+      out.add(target);
+    } else if (k === "Fn::Sub") {
+      const [text, vars] = Array.isArray(x) ? x : [x, undefined];
+      if (typeof text !== "string") return false;
+      // `${!Literal}` is text; `${Name.Attribute}` a GetAtt of `Name`. A variable of the map is named too (fail closed).
+      for (const m of text.matchAll(/\$\{(?!!)([^}]*)\}/g)) out.add(m[1].trim().split(".")[0]);
+      if (vars !== undefined && !namesIn(vars, out)) return false;
+    } else if (k === "Fn::Transform") {
+      return false;
+    } else if (k === "Fn::ImportValue") {
+      // Another stack's export, which the caller looks up: by its name, or any when the name is computed.
+      out.add(typeof x === "string" ? `${IMPORT}${x}` : IMPORT);
+      if (!namesIn(x, out)) return false;
+    } else if (!namesIn(x, out)) return false;
+  }
+  return true;
+}
