@@ -38,10 +38,29 @@ describe("F1: a custom resource may return what the resources it names hold", ()
 
   test.each<[string, string]>([
     ["an output of the handler's ARN (no custom resource read)", body({ ...FN({ K: { Ref: "S" } }), ...ECHO("Custom::Echo", {}) }, { A: { Value: { "Fn::GetAtt": ["Fn", "Arn"] } } })],
-    ["a custom resource naming neither the handler nor the secret", body({ ...SECRET, ...FN({ K: { Ref: "S" } }), Echo: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo" } } }, OUT)],
-    ["a secret's ARN output, the custom resource given nothing of it", body({ ...SECRET, ...FN({}), ...ECHO("Custom::Echo", {}) }, { A: { Value: { Ref: "Secret" } }, ...OUT })],
   ])("control, %s: masked", (_, template) => {
     expect(describe_(template)).toEqual([]);
+  });
+});
+
+describe("round 112: a custom resource's handler may be named otherwise than by Ref/GetAtt, and may read any resource", () => {
+  test.each<[string, string]>([
+    ["its handler named by ARN text", body({ ...SECRET, ...FN({ K: { Ref: "S" } }), Echo: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo" } } }, OUT)],
+    ["given nothing of a secret its handler may read by name", body({ ...SECRET, ...FN({}), ...ECHO("Custom::Echo", {}) }, { A: { Value: { Ref: "Secret" } }, ...OUT })],
+    ["a registry type (a third party's handler)", body({ ...SECRET, Reader: { Type: "Acme::Secrets::Reader", Properties: { SecretId: "ci/deployer" } } }, { K: { Value: { "Fn::GetAtt": ["Reader", "Value"] } } })],
+    ["a CloudFormation module, whose resources are named as DbParam", body({ ...FN({ K: { Ref: "S" } }), Db: { Type: "Acme::Db::Cluster::MODULE", Properties: {} } }, { K: { Value: { Ref: "DbParam" } } })],
+  ])("%s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("a Service Catalog product provisioned from the template is a stack it passes the parameter to: shown", () => {
+    const template = body({ P: { Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct", Properties: { ProductName: "db", ProvisioningArtifactName: "v1", ProvisioningParameters: [{ Key: "Password", Value: { Ref: "S" } }] } } });
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("controls: no custom resource output; a product given a literal; an AWS type's ARN output", () => {
+    expect(describe_(body({ ...SECRET, ...FN({}), Echo: { Type: "Custom::Echo", Properties: { ServiceToken: "arn:aws:lambda:eu-west-1:111111111111:function:echo" } } }, { A: { Value: { Ref: "Secret" } } }))).toEqual([]);
+    expect(describe_(body({ P: { Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct", Properties: { ProductName: "db", ProvisioningParameters: [{ Key: "Password", Value: "plain" }] } } }))).toEqual([]);
   });
 });
 

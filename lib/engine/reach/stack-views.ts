@@ -129,7 +129,8 @@ export function metadataShown(r: TfResource): OutputsShown {
  * set's instances are stacks too (`StackSet-NAME-…`, this account's among them), and DescribeStackSet shows what the set
  * is given (red-team round 111, F4); its inline template is not read for NoEcho (fail closed).
  */
-const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::StackSet"]);
+// A Service Catalog product provisioned from a template is a stack of the same account too (round 112, G4).
+const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::StackSet", "AWS::ServiceCatalog::CloudFormationProvisionedProduct"]);
 
 /**
  * What the stacks a stack nests show of it: a nested stack is a stack of the account, whose own template (at a URL
@@ -165,6 +166,9 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
  */
 function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
+  // A CloudFormation module (`Acme::Db::Cluster::MODULE`) expands into resources other resources name as `DbParam` or
+  // `Db.Param`, which this reading does not follow: the template is read as one blastwall cannot tell (round 112, G2).
+  if (Object.values(resources).some((x) => isObject(x) && typeof x.Type === "string" && x.Type.endsWith("::MODULE"))) return undefined;
   const declared = isObject(t.Parameters) ? t.Parameters : {};
   const sam = t.Transform !== undefined;
   const named = new Set<string>();
@@ -204,8 +208,9 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     if (!namesIn(returned, names)) return undefined;
     // A wait condition's `Data` is what is signalled to its handle (`cfn-signal -d`), by any resource whose user data
     // or Metadata reaches the handle's URL, however indirectly: every resource of the template is read whole
-    // (red-team round 111, F5).
-    const waits = isObject(resource) && resource.Type === "AWS::CloudFormation::WaitCondition";
+    // (red-team round 111, F5). So is a custom resource's: its handler may be named by ARN text, an SNS topic or an
+    // import rather than by `Ref`/`GetAtt`, and may read any resource of the template (red-team round 112, G1).
+    const waits = custom || (isObject(resource) && resource.Type === "AWS::CloudFormation::WaitCondition");
     for (const m of waits ? [...names, ...Object.keys(resources)] : names) {
       if ((read || waits) && !whole.has(m)) {
         whole.add(m);
@@ -252,7 +257,8 @@ const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
 
 /** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
 function isCustomResource(type: string): boolean {
-  return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
+  // A registry type (`Acme::Secrets::Reader`) runs a third party's handler, as a custom resource does (round 112, G2).
+  return !type.startsWith("AWS::") || type === "AWS::CloudFormation::CustomResource";
 }
 
 /** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
