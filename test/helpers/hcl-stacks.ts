@@ -18,3 +18,10 @@ resource "aws_iam_role_policy" "fn" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["rds:DeleteDBInstance"], Resource = "*" }] })
 }
 `;
+
+/** HCL_AGENT allowed to list an SSM parameter's tags: where the credential tests put the copies they look for. */
+export const HCL_TAG_READING_AGENT = `${HCL_AGENT}resource "aws_iam_role_policy" "agent" {
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
+}
+`;

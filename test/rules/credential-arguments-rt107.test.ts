@@ -10,7 +10,8 @@
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { dir } from "../hcl/helpers";
-import { agentRole, check, policy, tf, TRUST } from "../helpers/tf";
+import { HCL_TAG_READING_AGENT } from "../helpers/hcl-stacks";
+import { agentRole, check, policy, tf } from "../helpers/tf";
 import { KEY, stack } from "../helpers/credential-store";
 
 type Obj = Record<string, unknown>;
@@ -104,16 +105,7 @@ describe("F1: a database password or a CA key copied out of an AWS resource's ar
 
 describe("F1: through a module output", () => {
   const AGENT = `
-resource "aws_iam_role" "agent" {
-  name               = "agent"
-  assume_role_policy = ${JSON.stringify(TRUST)}
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "agent" {
-  role   = aws_iam_role.agent.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
-}
-resource "aws_iam_user" "deploy" { name = "deploy" }
+${HCL_TAG_READING_AGENT}resource "aws_iam_user" "deploy" { name = "deploy" }
 resource "aws_iam_user_policy_attachment" "a" {
   user       = aws_iam_user.deploy.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -201,16 +193,7 @@ describe("F4: a one-way hash of a generated secret", () => {
 
   test("HCL: a redeploy trigger hashing the password passes; the password itself fails", async () => {
     const main = (tag: string) => `
-resource "aws_iam_role" "agent" {
-  name               = "agent"
-  assume_role_policy = ${JSON.stringify(TRUST)}
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "agent" {
-  role   = aws_iam_role.agent.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
-}
-resource "random_password" "db" {
+${HCL_TAG_READING_AGENT}resource "random_password" "db" {
   length  = 32
   special = false
 }

@@ -7,7 +7,8 @@
 import { checkPaths } from "../../lib/check/run-check";
 import { agentRules } from "../../lib/rules";
 import { dir } from "../hcl/helpers";
-import { agentRole, check, policy, tf, TRUST } from "../helpers/tf";
+import { HCL_TAG_READING_AGENT } from "../helpers/hcl-stacks";
+import { agentRole, check, policy, tf } from "../helpers/tf";
 
 type Obj = Record<string, unknown>;
 const ID = "credential-in-configuration";
@@ -63,16 +64,7 @@ describe("F4: a hash of part of a strong secret is no hash of the secret", () =>
 
   test("HCL: an access key hashed one character a tag fails; hashed whole it passes", async () => {
     const main = (tags: string) => `
-resource "aws_iam_role" "agent" {
-  name               = "agent"
-  assume_role_policy = ${JSON.stringify(TRUST)}
-  tags               = { "blastwall:agent" = "true" }
-}
-resource "aws_iam_role_policy" "agent" {
-  role   = aws_iam_role.agent.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
-}
-resource "aws_iam_user" "ci" { name = "ci-deployer" }
+${HCL_TAG_READING_AGENT}resource "aws_iam_user" "ci" { name = "ci-deployer" }
 resource "aws_iam_user_policy_attachment" "ci" {
   user       = aws_iam_user.ci.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"

@@ -12,7 +12,7 @@ import { errorsIn, KEY_REFS, keyPlan, refs } from "../helpers/credential-plan";
 import { agentRules } from "../../lib/rules";
 import { checkPaths } from "../../lib/check/run-check";
 import { dir } from "../hcl/helpers";
-import { HCL_AGENT } from "../helpers/hcl-stacks";
+import { HCL_TAG_READING_AGENT } from "../helpers/hcl-stacks";
 
 type Obj = Record<string, unknown>;
 const ID = "credential-in-configuration";
@@ -63,12 +63,7 @@ describe("check: an attribute a data source renders from its arguments holds the
 });
 
 describe("check of HCL: the policy document as the red team wrote it", () => {
-  const hcl = (tag: string) => `${HCL_AGENT}
-resource "aws_iam_role_policy" "agent" {
-  role   = aws_iam_role.agent.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ssm:ListTagsForResource"], Resource = "*" }] })
-}
-resource "aws_iam_user" "ci" { name = "ci-deployer" }
+  const hcl = (tag: string) => `${HCL_TAG_READING_AGENT}resource "aws_iam_user" "ci" { name = "ci-deployer" }
 resource "aws_iam_user_policy_attachment" "ci" {
   user       = aws_iam_user.ci.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
