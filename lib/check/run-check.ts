@@ -382,8 +382,16 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const inputs = expandPaths(paths);
   const values = await readVarFiles(opts.varFiles ?? []);
   const stacks: TfStack[] = [];
-  for (const input of inputs) stacks.push(...(await loadStacks(input, values)));
+  const givenValues = values.size > 0 ? new Set(stringsOfValues([...values.values()])) : undefined;
+  for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);
   return checkStacks(stacks, opts);
+}
+
+/** Every string inside variable values (a map's or list's too). */
+function stringsOfValues(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(stringsOfValues);
+  return v !== null && typeof v === "object" ? Object.values(v).flatMap(stringsOfValues) : [];
 }
 
 /** Rules the config sets to `warning` or `off`: whether that hides an error is decided per finding. */

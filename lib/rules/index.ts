@@ -10,6 +10,7 @@ import { rule as agentReachUnknown } from "./agent-reach-unknown";
 import { rule as agentAccountAmbiguous } from "./agent-account-ambiguous";
 import { rule as agentStoredSecret } from "./agent-stored-secret";
 import { rule as credentialInConfiguration } from "./credential-in-configuration";
+import { rule as credentialInSource } from "./credential-in-source";
 import { rule as agentDatabasePassword } from "./agent-database-password";
 import { rule as agentOverwriteUnprotected } from "./agent-overwrite-unprotected";
 import { rule as agentInstanceShell } from "./agent-instance-shell";
@@ -78,5 +79,11 @@ export const protectionRules: readonly Rule[] = [
   auditTrailOff,
 ];
 
+/**
+ * Rules over what the configuration's own text holds. Not run by the plan gate: a plan's values are all resolved, so a
+ * password passed in at plan time looks as written as a literal one.
+ */
+export const sourceRules: readonly Rule[] = [credentialInSource];
+
 /** Every rule `blastwall check` and the synth-time aspect run, in report order. */
-export const allRules: readonly Rule[] = [...agentRules, ...protectionRules];
+export const allRules: readonly Rule[] = [...agentRules, ...sourceRules, ...protectionRules];

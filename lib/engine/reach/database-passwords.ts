@@ -7,11 +7,11 @@
  * `var.db_password`, a data source's `secret_string`, a literal) appearing in a stored value; and the secrets RDS
  * manages itself (`manage_master_user_password`), named `rds!db-...` / `rds!cluster-...`.
  */
-import type { TfResource, TfStack } from "../terraform/types";
+import type { TfStack } from "../terraform/types";
 import { stringsIn } from "../json";
 import { resolveToPattern } from "../terraform/tokens";
 import { globsIntersect } from "../iam/glob";
-import { PASSWORD_ARGUMENTS } from "./password-arguments";
+import { PASSWORD_ARGUMENTS, passwordValuesAt as at } from "./password-arguments";
 
 /** The secrets RDS creates for `manage_master_user_password`, by the kind of database. */
 const MANAGED_SECRET: Readonly<Record<string, { readonly secret: string; readonly flag: string; readonly attribute: string }>> = {
@@ -157,16 +157,6 @@ function refsIn(stack: TfStack, v: unknown, seen: Set<string>): string[] {
   return out;
 }
 
-/** The values at `path`, in every block of a repeated one (an MQ broker's users); a list at the end (ACL users' passwords) gives each. */
-function at(r: TfResource, path: readonly string[]): readonly unknown[] {
-  // Asked of every database for each of its password arguments, and most have none: answer that without building lists.
-  if (path.length === 1 && !Array.isArray(r.values[path[0]])) return r.values[path[0]] === undefined ? NONE : [r.values[path[0]]];
-  let values: unknown[] = [r.values];
-  for (const k of path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((v) => (v && typeof v === "object" ? [(v as Record<string, unknown>)[k]] : []));
-  return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
-}
-
-const NONE: readonly unknown[] = Object.freeze([]);
 
 /** The databases of the stack that take a master password (their passwords are in its state, in plain text). */
 export function databasesWithPasswords(stack: TfStack): string[] {

@@ -34,6 +34,17 @@ export const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonl
   ["aws_dms_endpoint", ["password"]],
 ];
 
+/** The values at `path`, in every block of a repeated one (an MQ broker's users); a list at the end (ACL users' passwords) gives each. */
+export function passwordValuesAt(r: { readonly values: Readonly<Record<string, unknown>> }, path: readonly string[]): readonly unknown[] {
+  // Asked of every database for each of its password arguments, and most have none: answer that without building lists.
+  if (path.length === 1 && !Array.isArray(r.values[path[0]])) return r.values[path[0]] === undefined ? NONE : [r.values[path[0]]];
+  let values: unknown[] = [r.values];
+  for (const k of path) values = values.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((v) => (v && typeof v === "object" ? [(v as Record<string, unknown>)[k]] : []));
+  return values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
+const NONE: readonly unknown[] = Object.freeze([]);
+
 /** The types of database that take a master password. */
 export const PASSWORD_TYPES: ReadonlySet<string> = new Set(PASSWORD_ARGUMENTS.map(([type]) => type));
 

@@ -36,6 +36,11 @@ export interface TfStack {
   readonly backend?: TfBackend;
   /** Literal defaults of `variable` blocks, by name, when present (used to resolve `${var.x}`). */
   readonly variables: ReadonlyMap<string, unknown>;
+  /**
+   * Every string of the variable values given at check time with `--var-file`: kept apart because such a file may hold
+   * what CI passes in and the repository does not (the HCL reader has already put those values in place).
+   */
+  readonly givenValues?: ReadonlySet<string>;
   /** The type constraints `variable` blocks declare (`list(string)`), by name, when written. */
   readonly variableTypes?: ReadonlyMap<string, string>;
   /** Literal `locals`, by name. */

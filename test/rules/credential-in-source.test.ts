@@ -1,0 +1,149 @@
+/**
+ * credential-in-source: a key or master password the configuration itself holds is one a coding agent finds by reading
+ * the files it works on (the April 2026 path), with no IAM read right at all.
+ */
+import { tf } from "../helpers/tf";
+import { tree } from "../helpers/files";
+import { runIn } from "../helpers/cli";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { buildAnalysis } from "../../lib/engine/analyze";
+import { run } from "./helpers";
+import { rule } from "../../lib/rules/credential-in-source";
+import { keyPlan, refs } from "../helpers/credential-plan";
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+
+function strict(json: Record<string, unknown>) {
+  const stack = buildStack(json, "test.tf.json");
+  return rule.check({ stack, analysis: buildAnalysis(stack, {}), config: {}, strict: true });
+}
+
+describe("credential-in-source: database master passwords", () => {
+  it("fails a literal master password, naming the resource and argument but never the password", () => {
+    const found = run(rule, tf({ "aws_db_instance.main": { password: "changeme-now", instance_class: "db.t3.micro" } }));
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe("error");
+    expect(found[0].principal).toBe("aws_db_instance.main");
+    expect(found[0].message).toContain("aws_db_instance.main has its master password written in the configuration (password)");
+    expect(found[0].message).toContain("connect as the master user and drop the data");
+    expect(found[0].fix).toContain("manage_master_user_password");
+    expect(JSON.stringify(found)).not.toContain("changeme-now");
+  });
+
+  it("fails a password short enough that no other rule counts it as a credential", () => {
+    expect(run(rule, tf({ "aws_rds_cluster.c": { master_password: "admin" } }))).toHaveLength(1);
+  });
+
+  it("fails a password given through a variable's default or a local, and says which expression", () => {
+    const json = tf(
+      { "aws_db_instance.a": { password: "${var.db_password}" }, "aws_redshift_cluster.r": { master_password: "${local.pw}" } },
+      { variable: { db_password: { default: "hunter2hunter2", sensitive: true } }, locals: { pw: "Redshift-Pw-1" } },
+    );
+    const found = run(rule, json);
+    expect(found.map((f) => f.principal).sort()).toEqual(["aws_db_instance.a", "aws_redshift_cluster.r"]);
+    expect(found[0].message).toContain("`${var.db_password}`, which resolves to a value written in the configuration");
+  });
+
+  it("fails a literal write-only password (it is still in the source) and nested passwords (an MQ user's)", () => {
+    const json = tf({
+      "aws_db_instance.wo": { password_wo: "literal-write-only", password_wo_version: 1 },
+      "aws_mq_broker.b": { user: [{ username: "admin", password: "mq-admin-password" }] },
+    });
+    expect(run(rule, json).map((f) => f.principal).sort()).toEqual(["aws_db_instance.wo", "aws_mq_broker.b"]);
+  });
+
+  it("passes passwords the configuration does not hold: generated, managed, an unset variable, a data source", () => {
+    const json = tf(
+      {
+        "aws_db_instance.gen": { password: "${random_password.db.result}" },
+        "aws_db_instance.managed": { manage_master_user_password: true },
+        "aws_db_instance.given": { password: "${var.db_password}" },
+        "aws_rds_cluster.read": { master_password: "${data.aws_secretsmanager_secret_version.db.secret_string}" },
+        "random_password.db": { length: 32 },
+        "data.aws_secretsmanager_secret_version.db": { secret_id: "db" },
+        "aws_db_instance.empty": { password: "" },
+      },
+      { variable: { db_password: { sensitive: true } } },
+    );
+    expect(run(rule, json)).toEqual([]);
+  });
+
+  it("warns (an error with --strict) when lifecycle.ignore_changes covers the password: it may be a placeholder changed since", () => {
+    const json = tf({ "aws_db_instance.a": { password: "placeholder-pw", lifecycle: { ignore_changes: ["password"] } } });
+    const [f] = run(rule, json);
+    expect(f.severity).toBe("warning");
+    expect(f.message).toContain("may be a placeholder");
+    expect(strict(json)[0].severity).toBe("error");
+    const other = tf({ "aws_db_instance.a": { password: "placeholder-pw", lifecycle: { ignore_changes: ["tags"] } } });
+    expect(run(rule, other)[0].severity).toBe("error");
+  });
+});
+
+describe("credential-in-source: provider, backend and remote-state keys", () => {
+  it("fails a provider given a literal key, naming the key id (not secret) and never the secret key", () => {
+    const found = run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1", access_key: KEY_ID, secret_key: SECRET }] } }));
+    expect(found).toHaveLength(1);
+    expect(found[0].principal).toBe("provider.aws");
+    expect(found[0].actions).toEqual(["*"]);
+    expect(found[0].message).toContain(`provider "aws" is given an AWS access key in the configuration (access_key, secret_key); the key is ${KEY_ID}`);
+    expect(JSON.stringify(found)).not.toContain(SECRET);
+  });
+
+  it("names an aliased provider, and counts a session token alone", () => {
+    const found = run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1" }, { alias: "prod", token: "${var.session}" }] }, variable: { session: { default: "IQoJb3JpZ2luX2VjEXAMPLE" } } }));
+    expect(found.map((f) => f.principal)).toEqual(["provider.aws.prod"]);
+    expect(found[0].message).toContain('provider "aws" (alias "prod")');
+  });
+
+  it("passes a provider whose keys come from outside (an access key id alone is no credential)", () => {
+    const json = tf({}, { provider: { aws: [{ access_key: KEY_ID, secret_key: "${var.secret}" }] }, variable: { secret: {} } });
+    expect(run(rule, json)).toEqual([]);
+    expect(run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1", profile: "ops" }], google: [{ access_token: "x" }] } }))).toEqual([]);
+  });
+
+  it("fails keys in the s3 backend, a Terraform Cloud token and a remote state's config", () => {
+    const s3 = run(rule, tf({}, { terraform: { backend: { s3: { bucket: "state", key: "k", access_key: KEY_ID, secret_key: SECRET } } } }));
+    expect(s3.map((f) => f.principal)).toEqual(["terraform.backend.s3"]);
+    expect(s3[0].message).toContain("reads and writes the state");
+    const cloud = run(rule, tf({}, { terraform: { cloud: { organization: "acme", token: "tfc-token-EXAMPLE" } } }));
+    expect(cloud.map((f) => f.principal)).toEqual(["terraform.cloud"]);
+    expect(cloud[0].message).toContain("a Terraform Cloud token");
+    const remote = run(rule, tf({ "data.terraform_remote_state.net": { backend: "s3", config: { bucket: "state", key: "net", secret_key: SECRET } } }));
+    expect(remote.map((f) => f.principal)).toEqual(["data.terraform_remote_state.net"]);
+    expect(run(rule, tf({}, { terraform: { backend: { s3: { bucket: "state", key: "k" } } } }))).toEqual([]);
+  });
+});
+
+describe("blastwall check: values given with --var-file are not the configuration's", () => {
+  const files = {
+    "hcl/main.tf": 'variable "db_password" {\n  sensitive = true\n}\nresource "aws_db_instance" "main" {\n  password = var.db_password\n}\n',
+    "hcl/terraform.tfvars": "",
+    "ci.tfvars": 'db_password = "from-ci-secret-store"\n',
+  };
+
+  it("fails a password from a tfvars file in the folder, and passes the same value given with --var-file", async () => {
+    const given = tree(files);
+    const r = await runIn(["check", "--format", "json", "--var-file", "ci.tfvars", "hcl"], given);
+    expect(r.stdout).not.toContain("credential-in-source");
+    const inFolder = tree({ ...files, "hcl/terraform.tfvars": 'db_password = "from-ci-secret-store"\n' });
+    const r2 = await runIn(["check", "--format", "json", "hcl"], inFolder);
+    expect(r2.code).toBe(1);
+    const report = JSON.parse(r2.stdout) as { findings: { ruleId: string; principal: string }[] };
+    expect(report.findings.filter((f) => f.ruleId === "credential-in-source").map((f) => f.principal)).toEqual(["aws_db_instance.main"]);
+    expect(r2.stdout).not.toContain("from-ci-secret-store");
+  });
+});
+
+describe("blastwall gate: a plan's values are all resolved, so the rule is not run there", () => {
+  it("does not report a password the plan was given as a variable", async () => {
+    const plan = keyPlan({}, [
+      { address: "aws_db_instance.db", mode: "managed", values: { password: "from-the-ci-secret" }, unknown: {}, expressions: { password: refs("var.db_password") } },
+    ]);
+    const dir = tree({ "plan.json": JSON.stringify(plan) });
+    const r = await runIn(["gate", "--format", "json", "plan.json"], dir);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toHaveProperty("findings");
+    expect(r.stdout).not.toContain("credential-in-source");
+  });
+});
