@@ -21,7 +21,7 @@ import { UNKNOWN_PREFIX } from "../engine/reach/types";
 import { FUNCTION_INVOKES } from "../engine/reach/compute";
 import { listActions } from "../report/summarize";
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
-import { capabilityActions, capabilityEvidence, capabilityOf, chainText, isDangerous, pathEvidence, reachOf } from "./reach-support";
+import { capabilityActions, capabilityEvidence, capabilityFixText, capabilityOf, capabilityText, chainText, isDangerous, pathEvidence, reachOf, type Capability } from "./reach-support";
 import { grantUses, routesOf, type Route } from "./invoke-routes";
 import { deniedOnAll, ownDenies, type DenyAsk } from "./invoke-denies";
 import { policyGrants } from "./invoke-policies";
@@ -217,7 +217,7 @@ export function invokeFindings(ctx: RuleContext): FindingDraft[] {
       if (!holder) continue;
       const cap = capabilityOf(ctx, holder);
       if (!isDangerous(cap)) continue;
-      out.push(roleFinding(ctx, agent, fn, holder, capabilityActions(cap), capabilityEvidence(holder, cap), v));
+      out.push(roleFinding(ctx, agent, fn, holder, cap, v));
     }
   }
   return out;
@@ -280,19 +280,18 @@ function useEvidence(agent: PrincipalNode, fn: TfResource, v: Invoked, runsAs: s
 
 const WHY = "blastwall cannot see the function's code, and the agent chooses the payload, so it may choose what is deleted";
 
-function roleFinding(ctx: RuleContext, agent: PrincipalNode, fn: TfResource, role: PrincipalNode, actions: readonly string[], capEvidence: readonly Evidence[], v: Invoked): FindingDraft {
+function roleFinding(ctx: RuleContext, agent: PrincipalNode, fn: TfResource, role: PrincipalNode, cap: Capability, v: Invoked): FindingDraft {
+  const actions = capabilityActions(cap);
   return {
     principal: agent.address,
     resource: fn.address,
     actions: [...new Set([...allActions(v), ...actions])],
     severity: ctx.strict ? "error" : "warning",
     message:
-      `${opening(agent, fn, v)}, which runs as ${role.address}, a role that can delete data or remove its protection ` +
-      `(${listActions(actions, 5)}): ${WHY}: ${arrows(agent, fn, v)} --runs as--> ${role.address}. A warning (an error under --strict).`,
-    fix:
-      `Take the destroy rights off ${role.address}, or scope what it may delete to what ${fn.address} is for (exact resource ARNs, conditions), or ` +
-      `${cutText(agent, fn, v)}. If the function deletes only what it should whatever its input, acknowledge with a reason.`,
-    evidence: [...useEvidence(agent, fn, v, role.address), ...capEvidence, { step: "destroy-rights", address: role.address, detail: listActions(actions) }],
+      `${opening(agent, fn, v)}, which runs as ${role.address}, a role that ${capabilityText(cap, actions, undefined, 5)}: ${WHY}: ` +
+      `${arrows(agent, fn, v)} --runs as--> ${role.address}. A warning (an error under --strict).`,
+    fix: `${capabilityFixText(cap, role.address, fn.address)}, or ${cutText(agent, fn, v)}. If the function deletes only what it should whatever its input, acknowledge with a reason.`,
+    evidence: [...useEvidence(agent, fn, v, role.address), ...capabilityEvidence(role, cap), { step: "destroy-rights", address: role.address, detail: listActions(actions) }],
   };
 }
 

@@ -518,6 +518,46 @@ function chainSeverity(actions: readonly string[]): "error" | "warning" {
 }
 
 /**
+ * What a reached principal can do that destroys data, as the sentence after "which": the one kind it holds when it holds
+ * only one of a password read, a shell or an overwrite, otherwise its destroy rights or its IAM writes.
+ */
+export function capabilityText(cap: Capability, actions: readonly string[], agent?: PrincipalNode, most?: number): string {
+  const password = cap.passwords?.[0];
+  const overwrite = cap.overwrites?.[0];
+  const shell = cap.shells?.[0];
+  return cap.destroy.length === 0 && cap.escalate.length === 0 && !password && !overwrite && shell
+    ? `can open a shell or run commands on ${shell.instance} (${listActions(actions, most)}) and so wipe the data volumes there with no AWS delete call: ${listActions(shell.volumes)}`
+    : cap.destroy.length === 0 && cap.escalate.length === 0 && password
+    ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
+    : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
+    ? `can overwrite ${overwrittenText(overwrite.shown, overwrite.count)} (${listActions(actions, most)}): an overwrite there loses the old data for good`
+    : cap.destroy.length
+    ? `can delete data or remove its protection (${listActions(actions, most)})`
+    : agent !== undefined && cap.escalator === agent
+      ? `the agent can rewrite (${listActions(actions, most)}), so it can grant it, and itself through it, any destroy right`
+      : cap.onOthers
+        ? `can rewrite the permissions of other principals (${listActions(actions, most)}), the agent's own or those of a role it can assume among them, and so hand out any destroy right`
+        : `can rewrite its own permissions (${listActions(actions, most)}) and so grant itself any destroy right`;
+}
+
+/**
+ * What to take off a reached principal so that it no longer destroys data, matching `capabilityText`: `scope` is what the
+ * principal is for (the function it runs), to scope its deletes to.
+ */
+export function capabilityFixText(cap: Capability, holder: string, scope: string): string {
+  const password = cap.passwords?.[0];
+  if (cap.destroy.length === 0 && cap.escalate.length === 0 && password) {
+    return `Scope ${holder}'s reads so that it cannot read the master password of ${password.database} (stored in ${password.store}); give ${scope} a database user of its own (or IAM database authentication) instead`;
+  }
+  if (cap.destroy.length === 0 && cap.escalate.length === 0 && cap.overwrites?.length) {
+    return `Take the writes off ${holder}, or keep earlier versions where it writes (versioning, point-in-time recovery)`;
+  }
+  if (cap.destroy.length === 0 && cap.escalate.length === 0 && cap.shells?.length) return `Take the shell and run-command rights off ${holder}`;
+  if (cap.destroy.length === 0) return `Take the IAM writes off ${holder}`;
+  return `Take the destroy rights off ${holder}, or scope what it may delete to what ${scope} is for (exact resource ARNs, conditions)`;
+}
+
+/**
  * `behind`: the actions of every principal reached through the same first link (`*` when some of them blastwall
  * cannot see). The finding's `actions` hold them all, so an acknowledgement limited to actions covers the whole link.
  */
@@ -527,22 +567,7 @@ function destroyFinding(ctx: RuleContext, agent: PrincipalNode, hop: string, fir
   const actions = capabilityActions(cap);
   const all = [...new Set([...actions, ...behind])];
   const unseen = behind.includes("*") ? " Through the same first link it also reaches principals whose rights blastwall cannot see, which counts as every right." : "";
-  const password = cap.passwords?.[0];
-  const overwrite = cap.overwrites?.[0];
-  const shell = cap.shells?.[0];
-  const what = cap.destroy.length === 0 && cap.escalate.length === 0 && !password && !overwrite && shell
-    ? `can open a shell or run commands on ${shell.instance} (${listActions(actions)}) and so wipe the data volumes there with no AWS delete call: ${listActions(shell.volumes)}`
-    : cap.destroy.length === 0 && cap.escalate.length === 0 && password
-    ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
-    : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
-    ? `can overwrite ${overwrittenText(overwrite.shown, overwrite.count)} (${listActions(actions)}): an overwrite there loses the old data for good`
-    : cap.destroy.length
-    ? `can delete data or remove its protection (${listActions(actions)})`
-    : cap.escalator === agent
-      ? `the agent can rewrite (${listActions(actions)}), so it can grant it, and itself through it, any destroy right`
-      : cap.onOthers
-        ? `can rewrite the permissions of other principals (${listActions(actions)}), the agent's own or those of a role it can assume among them, and so hand out any destroy right`
-        : `can rewrite its own permissions (${listActions(actions)}) and so grant itself any destroy right`;
+  const what = capabilityText(cap, actions, agent);
   return {
     principal: agent.address,
     resource: target.address,

@@ -44,6 +44,17 @@ describe("84. invoking a function whose role can delete data", () => {
     expect(found(stack([invoke("${aws_lambda_function.cleanup.arn}")]), true).map((x) => x.severity)).toEqual(["error"]);
   });
 
+  test("a role that only reads a database's master password is said to read it, and the fix scopes that read (round 113, F7)", () => {
+    const reads = policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" });
+    const db = { "aws_db_instance.orders": { identifier: "orders", manage_master_user_password: true, deletion_protection: true } };
+    const [f] = found(stack([invoke("${aws_lambda_function.cleanup.arn}")], reads, db));
+    expect(f.message).toContain("runs as aws_iam_role.fn, a role that can read the master password of aws_db_instance.orders");
+    expect(f.message).toContain("and so drop the database");
+    expect(f.message).not.toContain("can delete data or remove its protection");
+    expect(f.fix).toMatch(/^Scope aws_iam_role\.fn's reads so that it cannot read the master password of aws_db_instance\.orders/);
+    expect(f.fix).not.toContain("Take the destroy rights off");
+  });
+
   test("a long list of destroy rights is cut to the first few and a count", () => {
     expect(found(stack([invoke("${aws_lambda_function.cleanup.arn}")], MANY))[0].message).toMatch(/a role that can delete data or remove its protection \((\w+:\w+, ){4}\w+:\w+ and 2 more \(7 in all\)\)/);
   });
