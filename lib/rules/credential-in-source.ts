@@ -64,10 +64,23 @@ function keyId(stack: TfStack, raw: unknown): string | undefined {
   return v.exact && /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(v.pattern) ? v.pattern : undefined;
 }
 
+/**
+ * Whether the block talks to a local emulator (LocalStack and the like): custom endpoints and no credential check, where
+ * test keys (`test`/`test`) are the norm. A real key sent there is still a finding, a warning.
+ */
+function emulated(body: Readonly<Record<string, unknown>>): boolean {
+  const skip = body["skip_credentials_validation"];
+  const endpoints = body["endpoints"] ?? body["endpoint"];
+  const set = Array.isArray(endpoints) ? endpoints.length > 0 : endpoints !== undefined && endpoints !== null && endpoints !== "";
+  return (skip === true || skip === "true") && set;
+}
+
 /** A finding about a provider, backend or remote-state block written with a key of its own. */
-function keyFinding(stack: TfStack, at: string, label: string, body: Readonly<Record<string, unknown>>, keys: readonly string[], holder: string): FindingDraft | undefined {
+function keyFinding(ctx: RuleContext, at: string, label: string, body: Readonly<Record<string, unknown>>, keys: readonly string[], holder: string): FindingDraft | undefined {
+  const { stack } = ctx;
   const w = keys.flatMap((k) => written(stack, k, body[k]) ?? []);
   if (!w.some((x) => SECRET_KEYS.has(x.argument))) return undefined;
+  const local = emulated(body);
   const id = keyId(stack, body["access_key"]);
   const path = constructPathOf(body as Record<string, unknown>);
   const where = path ? `${label} (construct ${path})` : label;
@@ -75,19 +88,22 @@ function keyFinding(stack: TfStack, at: string, label: string, body: Readonly<Re
     principal: at,
     resource: at,
     actions: ["*"],
+    severity: local && !ctx.strict ? "warning" : "error",
     message:
       `${where} is given ${holder} in the configuration (${shown(w)})${id ? `; the key is ${id}` : ""}. It sits in plain text in the files ` +
       `everyone working on this configuration reads, a coding agent among them (the source or the synthesized JSON): ` +
       `whoever reads it acts as the key's owner, with rights blastwall cannot see and counts as every ` +
       `right, deleting data and its backups among them. The April 2026 agent found such a token and deleted a production ` +
-      `volume with it.`,
+      `volume with it.` +
+      (local ? " The block sets custom endpoints and skip_credentials_validation, as for a local emulator (LocalStack), whose test keys are no credential: a warning; if this key is a real one, it is an error (it is one with --strict)." : ""),
     evidence: [{ step: "resource", address: at, detail: `${w.map((x) => x.argument).join(", ")} written in the configuration` }],
     fix: KEY_FIX,
     ...(path ? { constructPath: path } : {}),
   };
 }
 
-function providerFindings(stack: TfStack): FindingDraft[] {
+function providerFindings(ctx: RuleContext): FindingDraft[] {
+  const { stack } = ctx;
   const out: FindingDraft[] = [];
   for (const [name, body] of stack.providers ?? []) {
     const dot = name.indexOf(".");
@@ -95,26 +111,27 @@ function providerFindings(stack: TfStack): FindingDraft[] {
     const keys = PROVIDER_KEYS[type];
     if (!keys) continue;
     const label = dot < 0 ? `provider "${type}"` : `provider "${type}" (alias "${name.slice(dot + 1)}")`;
-    const f = keyFinding(stack, `provider.${name}`, label, body, keys, "an AWS access key");
+    const f = keyFinding(ctx, `provider.${name}`, label, body, keys, "an AWS access key");
     if (f) out.push(f);
   }
   return out;
 }
 
-function backendFindings(stack: TfStack): FindingDraft[] {
+function backendFindings(ctx: RuleContext): FindingDraft[] {
+  const { stack } = ctx;
   const out: FindingDraft[] = [];
   const holder = (type: string) => (type === "s3" ? "an AWS access key (it reads and writes the state, every secret of the stack in it)" : "a Terraform Cloud token");
   const b = stack.backend;
   if (b && BACKEND_KEYS[b.type]) {
     const at = b.type === "cloud" ? "terraform.cloud" : `terraform.backend.${b.type}`;
-    const f = keyFinding(stack, at, b.type === "cloud" ? "the cloud block" : `the ${b.type} backend`, b.config, BACKEND_KEYS[b.type], holder(b.type));
+    const f = keyFinding(ctx, at, b.type === "cloud" ? "the cloud block" : `the ${b.type} backend`, b.config, BACKEND_KEYS[b.type], holder(b.type));
     if (f) out.push(f);
   }
   for (const r of stack.byType.get("terraform_remote_state") ?? []) {
     const type = typeof r.values["backend"] === "string" ? (r.values["backend"] as string) : undefined;
     const config = r.values["config"];
     if (type === undefined || !BACKEND_KEYS[type] || !isObject(config)) continue;
-    const f = keyFinding(stack, r.address, describe(r), config, BACKEND_KEYS[type], holder(type));
+    const f = keyFinding(ctx, r.address, describe(r), config, BACKEND_KEYS[type], holder(type));
     if (f) out.push({ ...f, ...(r.constructPath ? { constructPath: r.constructPath } : {}) });
   }
   return out;
@@ -171,7 +188,8 @@ export const rule: Rule = {
       "holds it, whatever their IAM rights. An AWS key or Terraform Cloud token acts with its owner's rights, which blastwall " +
       "cannot see and counts as every right; a master password lets its holder connect and drop the data. The April 2026 agent " +
       "searched for a credential, found a broad token and deleted a production volume with it. A password under " +
-      "lifecycle.ignore_changes may be a placeholder and is a warning (an error with --strict). Values given with --var-file " +
+      "lifecycle.ignore_changes may be a placeholder, and a key sent to a local emulator (custom endpoints, " +
+      "skip_credentials_validation) a test key: each is a warning (an error with --strict). Values given with --var-file " +
       "are not counted.",
     fix:
       "Take credentials from the environment (IAM Identity Center, an assumed role, the CI's OIDC role) and let services manage or " +
@@ -180,5 +198,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...providerFindings(ctx.stack), ...backendFindings(ctx.stack), ...passwordFindings(ctx)],
+  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx)],
 };

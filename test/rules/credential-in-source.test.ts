@@ -102,6 +102,17 @@ describe("credential-in-source: provider, backend and remote-state keys", () => 
     expect(run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1", profile: "ops" }], google: [{ access_token: "x" }] } }))).toEqual([]);
   });
 
+  it("warns (an error with --strict) for test keys sent to a local emulator: custom endpoints and no credential check", () => {
+    const localstack = { access_key: "test", secret_key: "test", skip_credentials_validation: true, endpoints: [{ s3: "http://localhost:4566" }] };
+    const [f] = run(rule, tf({}, { provider: { aws: [localstack] } }));
+    expect(f.severity).toBe("warning");
+    expect(f.message).toContain("local emulator");
+    expect(strict(tf({}, { provider: { aws: [localstack] } }))[0].severity).toBe("error");
+    // Custom endpoints alone (a VPC endpoint) still take real keys.
+    const [real] = run(rule, tf({}, { provider: { aws: [{ ...localstack, skip_credentials_validation: false }] } }));
+    expect(real.severity).toBe("error");
+  });
+
   it("fails keys in the s3 backend, a Terraform Cloud token and a remote state's config", () => {
     const s3 = run(rule, tf({}, { terraform: { backend: { s3: { bucket: "state", key: "k", access_key: KEY_ID, secret_key: SECRET } } } }));
     expect(s3.map((f) => f.principal)).toEqual(["terraform.backend.s3"]);
