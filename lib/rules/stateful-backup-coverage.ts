@@ -21,6 +21,8 @@ import {
   BACKUP_COVERS,
 } from "./protection-support";
 import type { BlastwallConfig } from "../engine/config-types";
+import type { PrincipalIndex } from "../engine/reach/principal-index";
+import { bucketVersioning, roleIndex, s3BackupRole, S3_BACKUP_POLICY, type S3BackupCheck } from "./s3-backup-support";
 
 /**
  * Is every stateful resource in some `aws_backup_selection`? A selection covers a resource when all of its
@@ -32,7 +34,9 @@ import type { BlastwallConfig } from "../engine/config-types";
  * - no `not_resources` entry may match it.
  * When a selection gives both `resources` and `selection_tag`, both must hold (the narrower reading). An S3
  * bucket with a compliance-mode Object Lock default retention counts as protected without a backup: its object
- * versions cannot be deleted by anyone until they expire.
+ * versions cannot be deleted by anyone until they expire. Any other S3 bucket is covered only where AWS Backup can
+ * back it up at all: its versioning certainly Enabled and the selection's role certainly reading its objects
+ * (s3-backup-support.ts); else every backup job of it fails (red-team round 113).
  */
 
 interface Verdict {
@@ -161,6 +165,21 @@ function unknownTypeFinding(r: TfResource, config: BlastwallConfig | undefined):
   );
 }
 
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** A bucket that selections select, none of which AWS Backup can run: what each lacks, and what to do. */
+function s3BackupFails(r: TfResource, failing: readonly { sel: TfResource; check: { why: string; fix: string } }[]): string {
+  const each = failing.map((f) => `${f.sel.address}: ${f.check.why}`).join("; ");
+  const fixes = [...new Set(failing.map((f) => f.check.fix))].join(". ");
+  return (
+    `${describe(r)} is selected for backup, but AWS Backup cannot back it up (${each}). Every backup job of it fails, ` +
+    `on every run of the plan, so there is no recovery point of it and no copy outside the account, while the selection looks complete. ` +
+    `${fixes}.`
+  );
+}
+
 export const rule: Rule = {
   meta: {
     id: "stateful-backup-coverage",
@@ -169,15 +188,20 @@ export const rule: Rule = {
       "Deletion protection and prevent_destroy stop mistakes inside Terraform and one API; a backup outside the resource is what " +
       "brings data back after everything else failed. A resource that no backup selection covers has no such copy. Resources " +
       "blastwall.json `protected` names are judged too where AWS Backup can back up their type; one whose type blastwall does not " +
-      "know AWS Backup's support for counts as not covered.",
+      "know AWS Backup's support for counts as not covered. An S3 bucket counts as covered only where AWS Backup can back it up: " +
+      "its versioning Enabled and the selection's role reading its objects (AWSBackupServiceRolePolicyForS3Backup); without them every " +
+      "backup job of it fails and it never gets a recovery point.",
     fix:
       "Add the resource to an `aws_backup_selection` (by `resources = [<resource>.arn]` or a `selection_tag` it carries) of a plan " +
-      "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do.",
+      "that copies to another account, or use ProtectedVolume / ProtectedDatabase, which do. For an S3 bucket, also turn its versioning " +
+      "on (`aws_s3_bucket_versioning` with status `Enabled`) and give the selection a role of the stack with " +
+      "`AWSBackupServiceRolePolicyForS3Backup` attached (OffsiteBackupPlan.protect does both checks and attaches it).",
     severity: "error",
     category: "protection",
   },
-  check({ stack, config }) {
+  check({ stack, analysis, config }) {
     const out: FindingDraft[] = [];
+    let roles: PrincipalIndex | undefined;
     const selections = (stack.byType.get("aws_backup_selection") ?? []).filter((s) => s.mode === "managed");
     for (const r of statefulResources(stack, config)) {
       if (isReadReplica(r)) continue;
@@ -197,8 +221,22 @@ export const rule: Rule = {
       let covered = false;
       // Tags only matter to a selection; a stack without any need not read them.
       const tags = selections.length > 0 ? literalTags(stack, r) : {};
+      // What an S3 backup needs, asked only of a bucket some selection selects.
+      let versioning: S3BackupCheck | undefined;
+      const failing: { sel: TfResource; check: { why: string; fix: string } }[] = [];
       for (const sel of selections) {
         const v = selects(stack, sel, r, arn, tags);
+        if (v.covered && r.type === "aws_s3_bucket") {
+          versioning ??= bucketVersioning(stack, r);
+          roles ??= roleIndex(stack, analysis);
+          const role = s3BackupRole(stack, analysis, roles, sel, r, arn);
+          const problem = !versioning.ok ? versioning : !role.ok ? role : undefined;
+          if (problem) {
+            failing.push({ sel, check: problem });
+            notes.push({ step: "backup-selection", address: sel.address, detail: `selects it, but AWS Backup cannot back it up: ${problem.why}` });
+            continue;
+          }
+        }
         if (v.covered) {
           covered = true;
           break;
@@ -206,13 +244,21 @@ export const rule: Rule = {
         if (v.note) notes.push({ step: "backup-selection", address: sel.address, detail: v.note });
       }
       if (covered) continue;
+      if (failing.length > 0) {
+        out.push(resourceFinding(r, s3BackupFails(r, failing), [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)]));
+        continue;
+      }
       const why = selections.length === 0 ? "the stack has no aws_backup_selection" : `none of the ${selections.length} aws_backup_selection(s) certainly selects it`;
+      // A bucket AWS Backup could not back up even once selected: say so now, not after the next fix.
+      const unversioned = r.type === "aws_s3_bucket" ? bucketVersioning(stack, r) : undefined;
       out.push(
         resourceFinding(
           r,
           `${describe(r)} is not covered by any AWS Backup selection (${why}): no copy of it is kept outside the account, where ` +
             `whoever can delete it (or its own snapshots and recovery window) cannot reach. ` +
-            `Select it in a backup plan that copies to another account (resources = [${r.address}.arn]).`,
+            `Select it in a backup plan that copies to another account (resources = [${r.address}.arn])` +
+            (unversioned && !unversioned.ok ? `, and turn its versioning on, which AWS Backup needs for S3 (${unversioned.why}): ${lowerFirst(unversioned.fix)}.` : ".") +
+            (r.type === "aws_s3_bucket" ? ` The selection's role needs ${S3_BACKUP_POLICY} attached (OffsiteBackupPlan.protect attaches it).` : ""),
           [resourceEvidence(r, `${r.type} with ARN ${arn}`), ...notes, ...protectedEvidence(r, config)],
         ),
       );

@@ -1,4 +1,4 @@
-import { tf } from "../helpers/tf";
+import { policy, tf } from "../helpers/tf";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/stateful-backup-coverage";
 
@@ -34,7 +34,10 @@ describe("stateful-backup-coverage", () => {
   it("matches named resources literally: a DynamoDB table by name, a bucket by bucket name", () => {
     const json = tf({
       "aws_dynamodb_table.t": { name: "orders", ...LOCKED },
-      "aws_s3_bucket.b": { bucket: "acme-data", ...LOCKED },
+      "aws_s3_bucket.b": { bucket: "acme-data", versioning: { enabled: true }, ...LOCKED },
+      // AWS Backup reads a bucket only as a role with its S3 policy (stateful-backup-coverage-s3.test.ts).
+      "aws_iam_role.backup": { name: "backup", assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+      "aws_iam_role_policy_attachment.s3": { role: "${aws_iam_role.backup.name}", policy_arn: "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup" },
       "aws_backup_selection.s": sel({ resources: ["arn:aws:dynamodb:eu-central-1:111111111111:table/orders", "arn:aws:s3:::acme-*"] }),
     });
     expect(run(rule, json)).toEqual([]);
