@@ -1,4 +1,4 @@
-import type { TerraformModule, TerraformResource } from "cdktf";
+import type { TerraformModule, TerraformProvider, TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { framework } from "./framework";
 import { MIN_REASON, nearestKey, visibleLength } from "../engine/text";
@@ -61,10 +61,13 @@ export function acknowledge(scope: IConstruct, ack: InCodeAcknowledgement): void
   if (ack.resource !== undefined && (typeof ack.resource !== "string" || ack.resource === "" || /[*?]/.test(ack.resource))) {
     throw new Error(`acknowledge: resource must be one exact Terraform address, without * or ? (rule ${ack.ruleId} at ${scope.node.path})`);
   }
-  // Modules too: a module blastwall cannot read is a finding on the module block itself.
+  // Modules too: a module blastwall cannot read is a finding on the module block itself; and provider blocks, for a
+  // credential written into one (credential-in-source).
   const fw = framework();
-  const resources = scope.node.findAll().filter((c): c is Acknowledgeable => fw.TerraformResource.isTerraformResource(c) || c instanceof fw.TerraformModule);
-  if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource or module to acknowledge a finding on`);
+  const resources = scope.node
+    .findAll()
+    .filter((c): c is Acknowledgeable => fw.TerraformResource.isTerraformResource(c) || c instanceof fw.TerraformModule || fw.TerraformProvider.isTerraformProvider(c));
+  if (resources.length === 0) throw new Error(`acknowledge: ${scope.node.path} holds no Terraform resource, module or provider to acknowledge a finding on`);
   for (const r of resources) {
     const list = acknowledgementsOf(r);
     list.push({
@@ -127,7 +130,7 @@ function carryOnModule(m: TerraformModule, list: readonly InCodeAcknowledgement[
   });
 }
 
-type Acknowledgeable = TerraformResource | TerraformModule;
+type Acknowledgeable = TerraformResource | TerraformModule | TerraformProvider;
 
 const lists = new WeakMap<Acknowledgeable, InCodeAcknowledgement[]>();
 

@@ -7,7 +7,7 @@ import type * as Cdktf from "cdktf";
  * the `Aspects` class: each keeps its aspect lists under a private symbol, so the App guard must patch the class
  * of the framework the app uses, or `Aspects.of(app).add(...)` from the other one silently checks nothing.
  */
-export type Framework = Pick<typeof Cdktf, "Annotations" | "App" | "Aspects" | "TerraformModule" | "TerraformResource" | "TerraformStack">;
+export type Framework = Pick<typeof Cdktf, "Annotations" | "App" | "Aspects" | "TerraformModule" | "TerraformProvider" | "TerraformResource" | "TerraformStack">;
 
 /** The framework packages, in the order the gate prefers them for the APIs they share. */
 export const FRAMEWORK_PACKAGES = ["cdktf", "cdktn"] as const;

@@ -3,8 +3,9 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { basename, dirname, resolve } from "path";
-import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
+import { readdirSync, statSync } from "fs";
+import { basename, dirname, join, relative, resolve, isAbsolute } from "path";
+import { InputError, type FolderValueFile, type PeerState, type TfStack } from "../engine/terraform/types";
 import { stackCredentials } from "../engine/reach/credentials";
 import { configSelectorHits, nearAgentTagMatches, withoutInstanceKeys } from "../engine/agents";
 import { CLOUD_CONTROL_PRINCIPALS, cloudControlStandIn } from "../engine/cloud-control";
@@ -92,8 +93,9 @@ function loadHclModule(): typeof import("../hcl/load-hcl") {
 async function loadHclFolder(dir: string, name: string | undefined, values?: ReadonlyMap<string, unknown>): Promise<TfStack[]> {
   try {
     const hcl = loadHclModule();
-    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }) });
     const tofuOnly = hcl.holdsOnlyTofu(dir);
+    const files = await folderValueFiles(dir);
+    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}) });
     const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
     if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
     const tofu = named(await hcl.loadHclStack(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
@@ -105,6 +107,37 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
     }
     throw e;
   }
+}
+
+/**
+ * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`,
+ * `prod.s3.tfbackend`), as read. Whoever runs Terraform passes them; whoever reads the folder, a coding agent among
+ * them, reads them. One that does not parse is left out: Terraform does not read it either unless told to, and the
+ * run should not stop for it.
+ */
+async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const auto = (n: string) => n === "terraform.tfvars" || n === "terraform.tfvars.json" || n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json");
+  const out: FolderValueFile[] = [];
+  for (const n of names) {
+    const kind = n.endsWith(".tfbackend") ? "tfbackend" : (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !auto(n) ? "tfvars" : undefined;
+    if (!kind) continue;
+    const abs = join(dir, n);
+    try {
+      if (!statSync(abs).isFile()) continue;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { readTfvars } = require("../hcl/config") as typeof import("../hcl/config");
+      out.push({ file: n, kind, values: await readTfvars(abs, n.endsWith(".tfbackend") ? `${n}.tfvars` : n, join(dir, n)) });
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 /** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
@@ -373,7 +406,7 @@ function mergeReadings(group: readonly { reading: string; findings: readonly Fin
   return out;
 }
 
-export async function checkPaths(paths: readonly string[], opts: CheckOptions & { readonly varFiles?: readonly string[] }): Promise<Report> {
+export async function checkPaths(paths: readonly string[], opts: CheckOptions & { readonly varFiles?: readonly string[]; readonly cwd?: string }): Promise<Report> {
   // Loaded here, not with the module: the synth-time gate runs checkStacks alone, and every module it loads is synth time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { expandPaths } = require("./expand-paths") as typeof import("./expand-paths");
@@ -382,9 +415,19 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const inputs = expandPaths(paths);
   const values = await readVarFiles(opts.varFiles ?? []);
   const stacks: TfStack[] = [];
-  const givenValues = values.size > 0 ? new Set(stringsOfValues([...values.values()])) : undefined;
+  // A var file in the working directory or a checked folder is the repository's (a coding agent reads it); one
+  // elsewhere (CI's $RUNNER_TEMP) holds what the run was given. Only the latter's strings are not the configuration's.
+  const within = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
+  const outside = (opts.varFiles ?? []).filter((f) => within.every((d) => !isInside(d, resolve(f))));
+  const givenValues = outside.length > 0 ? new Set(stringsOfValues([...(await readVarFiles(outside)).values()])) : undefined;
   for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);
   return checkStacks(stacks, opts);
+}
+
+/** Whether `file` lies inside the folder `dir`. */
+function isInside(dir: string, file: string): boolean {
+  const r = relative(dir, file);
+  return r !== "" && !r.startsWith("..") && !isAbsolute(r);
 }
 
 /** Every string inside variable values (a map's or list's too). */

@@ -26,6 +26,7 @@ export const checkCommand: Command = async (args, io) => {
     strict: parsed.booleans.has("strict") || config.strict === true,
     now: io.now(),
     varFiles: (parsed.values.get("var-file") ?? []).map((f) => (isAbsolute(f) ? f : relative(process.cwd(), resolve(io.cwd, f)))),
+    cwd: io.cwd,
   });
   // Every report names the config it was judged with: a run that read none says so.
   io.stdout(renderReport({ ...report, config: source }, format, { cwd: io.cwd }));

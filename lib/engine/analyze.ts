@@ -172,7 +172,9 @@ export function inCodeAcknowledgements(stack: TfStack): Acknowledgement[] {
   const out: Acknowledgement[] = [];
   // Module blocks carry them too (a module blastwall cannot read is a finding on the block).
   // (Both lists walked in place: a stack of 20,000 resources is not copied to read the few that carry any.)
-  const carriers: readonly (readonly { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[])[] = [stack.resources, stack.modules ?? []];
+  // Provider blocks too, for a credential written into one (credential-in-source): `provider.aws`, `provider.aws.prod`.
+  const providers = [...(stack.providers ?? [])].filter(([, body]) => body["//"] !== undefined).map(([key, values]) => ({ address: `provider.${key}`, values }));
+  const carriers: readonly (readonly { readonly address: string; readonly values: Readonly<Record<string, unknown>>; readonly constructPath?: string }[])[] = [stack.resources, stack.modules ?? [], providers];
   for (const list of carriers) for (const r of list) {
     const meta = r.values["//"] as { blastwall?: { acknowledgements?: unknown } } | undefined;
     const acks = meta?.blastwall?.acknowledgements;

@@ -167,11 +167,11 @@ export class ModuleInstance implements Env {
   }
 
   /** The module's own provider configurations and those of its local module instances, rendered for the root JSON. */
-  moduleProviders(out: { name: string; body: Record<string, unknown> }[]): void {
+  moduleProviders(out: { name: string; body: Record<string, unknown>; location?: string }[]): void {
     if (!this.isRoot) {
       for (const p of this.def.providers) {
         const body = this.renderProvider(p);
-        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) } });
+        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) }, location: `${p.file}:${p.line}` });
       }
     }
     for (const call of this.def.modules) for (const inst of this.childInstances(call)) inst.moduleProviders(out);

@@ -274,7 +274,7 @@ function* hclLoader(dir: string, values: ReadonlyMap<string, unknown> | undefine
   root.emit(emitted);
 
   const json = rootJson(root, rootDef, emitted);
-  const stack = toStack(json, dir, emitted);
+  const stack = withBlockLocations(toStack(json, dir, emitted), root, rootDef);
   const files: string[] = [];
   let hasTofu = false;
   for (const d of defs.values()) {
@@ -400,6 +400,28 @@ function rootJson(root: ModuleInstance, def: ModuleDef, emitted: readonly Emitte
 function entry<T>(o: Record<string, T>, k: string, make: () => T): T {
   if (!hasKey(o, k)) setKey(o, k, make());
   return o[k];
+}
+
+/**
+ * Where the provider and backend blocks are written (`provider.aws.prod` -> `main.tf:3`), keyed as the stack keys them:
+ * a finding about a key written in one of them names the file and line.
+ */
+function withBlockLocations(stack: TfStack, root: ModuleInstance, def: ModuleDef): TfStack {
+  const at = new Map<string, string>();
+  for (const p of def.providers) {
+    const alias = p.body["alias"];
+    at.set(`provider.${typeof alias === "string" ? `${p.name}.${alias}` : p.name}`, `${p.file}:${p.line}`);
+  }
+  const own: { name: string; body: Obj; location?: string }[] = [];
+  root.moduleProviders(own);
+  for (const p of own) if (p.location && typeof p.body["alias"] === "string") at.set(`provider.${p.name}.${p.body["alias"]}`, p.location);
+  for (const t of def.terraform) {
+    if (t.body["cloud"] !== undefined) at.set("terraform.cloud", `${t.file}:${t.line}`);
+    const b = t.body["backend"];
+    const blocks = Array.isArray(b) ? b : [b];
+    for (const bo of blocks) if (bo !== null && typeof bo === "object") for (const type of Object.keys(bo)) at.set(`terraform.backend.${type}`, `${t.file}:${t.line}`);
+  }
+  return at.size > 0 ? { ...stack, blockLocations: at } : stack;
 }
 
 /** `buildStack` over the merged JSON, then each resource given its real address, name and location. */

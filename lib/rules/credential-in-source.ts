@@ -1,104 +1,132 @@
 import type { Rule, RuleContext } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
-import type { TfResource, TfStack } from "../engine/terraform/types";
+import type { FolderValueFile, TfResource, TfStack } from "../engine/terraform/types";
 import { isObject } from "../engine/json";
 import { hasInterpolation, resolveToPattern } from "../engine/terraform/tokens";
 import { PASSWORD_ARGUMENTS, passwordValuesAt } from "../engine/reach/password-arguments";
 import { constructPathOf } from "../engine/terraform/stack";
 import { describe } from "./protection-support";
 
+/** The AWS providers, by their type (the last part of their source): their keys act in AWS. */
+const AWS_PROVIDERS = new Set(["aws", "awscc"]);
+const AWS_KEYS = ["access_key", "secret_key", "token"];
+/** An access key id alone is no credential: a finding needs the secret key or a session token. */
+const AWS_SECRETS = new Set(["secret_key", "token"]);
+
 /**
- * The arguments that take a credential acting in AWS, or running Terraform, by the provider or backend that reads them.
- * An access key id alone is no credential: a finding needs the secret key or a session token.
+ * Provider arguments that take a credential, for every other provider (a GitHub, Vault, Kubernetes or database token or
+ * password acts there with its owner's rights: deleting repositories, secrets, workloads or data). The Terraform Cloud
+ * provider's `token` queues destroy runs like the `cloud` block's.
  */
-const PROVIDER_KEYS: Readonly<Record<string, readonly string[]>> = {
-  aws: ["access_key", "secret_key", "token"],
-  awscc: ["access_key", "secret_key", "token"],
-};
+const PROVIDER_SECRETS = ["token", "access_token", "api_token", "api_key", "app_key", "client_secret", "client_key", "secret_key", "password"];
+
 const BACKEND_KEYS: Readonly<Record<string, readonly string[]>> = {
-  s3: ["access_key", "secret_key", "token"],
+  s3: AWS_KEYS,
   // A Terraform Cloud / Enterprise token queues runs (destroy runs too) in every workspace its user or team may run.
   remote: ["token"],
   cloud: ["token"],
 };
-const SECRET_KEYS = new Set(["secret_key", "token"]);
+
+/**
+ * AWS access key ids are 20 upper-case letters and digits (`AKIA...` for a user's key, `ASIA...` for a session's). A
+ * written id of another shape (`test`, `mock_access_key`) authenticates nowhere in AWS: an emulator's or a validate
+ * run's placeholder.
+ */
+const AWS_KEY_ID = /^A[A-Z0-9]{3}[A-Z0-9]{12,}$/;
 
 const KEY_FIX =
-  "Remove access_key, secret_key and token from the configuration: let the provider (or backend) take credentials from its " +
-  "environment (AWS IAM Identity Center, an assumed role, the CI's OIDC role; for Terraform Cloud, the TF_TOKEN_* variable or " +
-  "the CLI's credentials file). Then deactivate and delete the key (or token): it stays in the repository's history.";
+  "Remove the credential from the configuration: let the provider (or backend) take it from its environment (for AWS: IAM " +
+  "Identity Center, an assumed role, the CI's OIDC role; for Terraform Cloud: TF_TOKEN_* or the CLI's credentials file; for " +
+  "others, their environment variables). Then revoke it and make a new one: the written one stays in the repository's " +
+  "history, or, read from the environment at synth, in every copy of the synthesized output.";
 const PASSWORD_FIX =
   "Do not write the password: let the service manage it where it can (manage_master_user_password, Redshift's " +
   "manage_master_password), or generate it (random_password) and pass it write-only (password_wo with password_wo_version) " +
-  "where the argument allows. Then change the password: the written one stays in the repository's history.";
+  "where the argument allows. Then change the password: the written one stays in the repository's history (or, read from " +
+  "the environment at synth, in every copy of the synthesized output).";
 
 /** How a credential argument is written, when the configuration itself holds its value. */
 interface Written {
   readonly argument: string;
-  /** The expression, when it is not the value itself. */
+  /** The expression and what it resolves through, when it is not the value itself. */
   readonly how?: string;
+  /** The value, when known (an AWS key id is checked for its shape). */
+  readonly value?: string;
 }
 
 /**
  * Whether `raw` is a value the configuration holds (a literal, or an expression that resolves, through variable defaults,
  * tfvars values and locals, to one), and how; undefined when it comes from outside (an unset variable, a generated
- * password, a data source) or from a `--var-file` given at check time.
+ * password, a data source) or from a `--var-file` outside the repository given at check time. A variable given no value
+ * but set in a variable file of the folder (`prod.tfvars`) counts, naming the file.
  */
 function written(stack: TfStack, argument: string, raw: unknown): Written | undefined {
   if (typeof raw !== "string" || raw === "") return undefined;
-  if (!hasInterpolation(raw)) {
-    if (stack.givenValues?.has(raw)) return undefined;
-    return { argument };
-  }
+  if (!hasInterpolation(raw)) return stack.givenValues?.has(raw) ? undefined : { argument, value: raw };
   const r = resolveToPattern(stack, raw);
-  if (!r.exact || r.pattern === "" || stack.givenValues?.has(r.pattern)) return undefined;
-  return { argument, how: `\`${raw}\`, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
+  if (r.exact && r.pattern !== "" && !stack.givenValues?.has(r.pattern)) {
+    return { argument, value: r.pattern, how: `\`${raw}\`, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
+  }
+  const v = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(raw)?.[1];
+  const file = v === undefined ? undefined : (stack.folderValueFiles ?? []).find((f) => f.kind === "tfvars" && typeof f.values[v] === "string" && f.values[v] !== "");
+  return file ? { argument, how: `\`${raw}\`, set in ${file.file}, a variable file of the configuration's folder` } : undefined;
 }
 
 const shown = (w: readonly Written[]) => w.map((x) => (x.how ? `${x.argument}: ${x.how}` : x.argument)).join(w.some((x) => x.how) ? "; " : ", ");
 
-/** `AKIA...` ids are not secret, and naming one tells the reader which key to deactivate. */
-function keyId(stack: TfStack, raw: unknown): string | undefined {
-  if (typeof raw !== "string") return undefined;
-  const v = hasInterpolation(raw) ? resolveToPattern(stack, raw) : { pattern: raw, exact: true };
-  return v.exact && /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(v.pattern) ? v.pattern : undefined;
+/** The provider type a block is (its `required_providers` source's last part, else its local name). */
+function providerType(stack: TfStack, name: string): string {
+  const local = name.split(".")[0];
+  const source = stack.providerSources?.get(local);
+  return (source ? source.slice(source.lastIndexOf("/") + 1) : local).toLowerCase();
 }
 
-/**
- * Whether the block talks to a local emulator (LocalStack and the like): custom endpoints and no credential check, where
- * test keys (`test`/`test`) are the norm. A real key sent there is still a finding, a warning.
- */
-function emulated(body: Readonly<Record<string, unknown>>): boolean {
-  const skip = body["skip_credentials_validation"];
-  const endpoints = body["endpoints"] ?? body["endpoint"];
-  const set = Array.isArray(endpoints) ? endpoints.length > 0 : endpoints !== undefined && endpoints !== null && endpoints !== "";
-  return (skip === true || skip === "true") && set;
+/** `provider "aws"`, `provider "aws" (alias "prod")`, `provider "aws" of module.net`. */
+function providerLabel(name: string): string {
+  const dot = name.indexOf(".");
+  if (dot < 0) return `provider "${name}"`;
+  const alias = name.slice(dot + 1);
+  return alias.startsWith("module.") ? `provider "${name.slice(0, dot)}" of ${alias}` : `provider "${name.slice(0, dot)}" (alias "${alias}")`;
 }
 
-/** A finding about a provider, backend or remote-state block written with a key of its own. */
-function keyFinding(ctx: RuleContext, at: string, label: string, body: Readonly<Record<string, unknown>>, keys: readonly string[], holder: string): FindingDraft | undefined {
+interface KeyBlock {
+  readonly at: string;
+  readonly label: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly keys: readonly string[];
+  /** What the credential is, for the message. */
+  readonly holder: string;
+  /** Whether it acts in AWS (its key id's shape then tells a placeholder). */
+  readonly aws: boolean;
+  readonly location?: string;
+  readonly constructPath?: string;
+}
+
+/** A finding about a provider, backend, backend file or remote-state block written with a credential of its own. */
+function keyFinding(ctx: RuleContext, b: KeyBlock): FindingDraft | undefined {
   const { stack } = ctx;
-  const w = keys.flatMap((k) => written(stack, k, body[k]) ?? []);
-  if (!w.some((x) => SECRET_KEYS.has(x.argument))) return undefined;
-  const local = emulated(body);
-  const id = keyId(stack, body["access_key"]);
-  const path = constructPathOf(body as Record<string, unknown>);
-  const where = path ? `${label} (construct ${path})` : label;
+  const w = b.keys.flatMap((k) => written(stack, k, b.body[k]) ?? []);
+  if (!w.some((x) => (b.aws ? AWS_SECRETS.has(x.argument) : true))) return undefined;
+  const id = b.aws ? w.find((x) => x.argument === "access_key")?.value : undefined;
+  const placeholder = id !== undefined && !AWS_KEY_ID.test(id);
+  const where = b.constructPath ? `${b.label} (construct ${b.constructPath})` : b.label;
+  const evidence: Evidence = { step: "resource", address: b.at, detail: `${w.map((x) => x.argument).join(", ")} written in the configuration`, ...(b.location ? { location: b.location } : {}) };
   return {
-    principal: at,
-    resource: at,
+    principal: b.at,
+    resource: b.at,
     actions: ["*"],
-    severity: local && !ctx.strict ? "warning" : "error",
+    severity: placeholder && !ctx.strict ? "warning" : "error",
     message:
-      `${where} is given ${holder} in the configuration (${shown(w)})${id ? `; the key is ${id}` : ""}. It sits in plain text in the files ` +
-      `everyone working on this configuration reads, a coding agent among them (the source or the synthesized JSON): ` +
-      `whoever reads it acts as the key's owner, with rights blastwall cannot see and counts as every ` +
-      `right, deleting data and its backups among them. The April 2026 agent found such a token and deleted a production ` +
-      `volume with it.` +
-      (local ? " The block sets custom endpoints and skip_credentials_validation, as for a local emulator (LocalStack), whose test keys are no credential: a warning; if this key is a real one, it is an error (it is one with --strict)." : ""),
-    evidence: [{ step: "resource", address: at, detail: `${w.map((x) => x.argument).join(", ")} written in the configuration` }],
+      `${where} is given ${b.holder} in the configuration (${shown(w)})${id && !placeholder ? `; the key is ${id}` : ""}. It sits in plain text ` +
+      `in the files everyone working on this configuration reads, a coding agent among them (the source or the synthesized ` +
+      `JSON): whoever reads it acts as its owner, with rights blastwall cannot see and counts as every right, deleting data ` +
+      `and its backups among them. The April 2026 agent found such a token and deleted a production volume with it.` +
+      (placeholder
+        ? " Its access key id is not the shape of an AWS key (AKIA... or ASIA..., 20 characters), as for a local emulator or a validate run's placeholder: a warning; if the secret is a real one, it is an error (it is one with --strict)."
+        : ""),
+    evidence: [evidence],
     fix: KEY_FIX,
-    ...(path ? { constructPath: path } : {}),
+    ...(b.constructPath ? { constructPath: b.constructPath } : {}),
   };
 }
 
@@ -106,35 +134,57 @@ function providerFindings(ctx: RuleContext): FindingDraft[] {
   const { stack } = ctx;
   const out: FindingDraft[] = [];
   for (const [name, body] of stack.providers ?? []) {
-    const dot = name.indexOf(".");
-    const type = dot < 0 ? name : name.slice(0, dot);
-    const keys = PROVIDER_KEYS[type];
-    if (!keys) continue;
-    const label = dot < 0 ? `provider "${type}"` : `provider "${type}" (alias "${name.slice(dot + 1)}")`;
-    const f = keyFinding(ctx, `provider.${name}`, label, body, keys, "an AWS access key");
+    const type = providerType(stack, name);
+    const aws = AWS_PROVIDERS.has(type);
+    const holder = aws ? "an AWS access key" : type === "tfe" ? "a Terraform Cloud token" : `a credential of the ${type} provider`;
+    const f = keyFinding(ctx, {
+      at: `provider.${name}`,
+      label: providerLabel(name),
+      body,
+      keys: aws ? AWS_KEYS : PROVIDER_SECRETS,
+      holder,
+      aws,
+      location: stack.blockLocations?.get(`provider.${name}`),
+      constructPath: constructPathOf(body as Record<string, unknown>),
+    });
     if (f) out.push(f);
   }
   return out;
 }
 
+const backendHolder = (type: string) => (type === "s3" ? "an AWS access key (it reads and writes the state, every secret of the stack in it)" : "a Terraform Cloud token");
+
 function backendFindings(ctx: RuleContext): FindingDraft[] {
   const { stack } = ctx;
   const out: FindingDraft[] = [];
-  const holder = (type: string) => (type === "s3" ? "an AWS access key (it reads and writes the state, every secret of the stack in it)" : "a Terraform Cloud token");
   const b = stack.backend;
   if (b && BACKEND_KEYS[b.type]) {
     const at = b.type === "cloud" ? "terraform.cloud" : `terraform.backend.${b.type}`;
-    const f = keyFinding(ctx, at, b.type === "cloud" ? "the cloud block" : `the ${b.type} backend`, b.config, BACKEND_KEYS[b.type], holder(b.type));
+    const label = b.type === "cloud" ? "the cloud block" : `the ${b.type} backend`;
+    const f = keyFinding(ctx, { at, label, body: b.config, keys: BACKEND_KEYS[b.type], holder: backendHolder(b.type), aws: b.type === "s3", location: stack.blockLocations?.get(at) });
+    if (f) out.push(f);
+  }
+  // A partial backend configuration Terraform reads with -backend-config: the backend's type is the stack's (or s3).
+  for (const file of stack.folderValueFiles ?? []) {
+    if (file.kind !== "tfbackend") continue;
+    const type = b?.type ?? "s3";
+    const f = backendFileFinding(ctx, file, type);
     if (f) out.push(f);
   }
   for (const r of stack.byType.get("terraform_remote_state") ?? []) {
     const type = typeof r.values["backend"] === "string" ? (r.values["backend"] as string) : undefined;
     const config = r.values["config"];
     if (type === undefined || !BACKEND_KEYS[type] || !isObject(config)) continue;
-    const f = keyFinding(ctx, r.address, describe(r), config, BACKEND_KEYS[type], holder(type));
-    if (f) out.push({ ...f, ...(r.constructPath ? { constructPath: r.constructPath } : {}) });
+    const holder = type === "s3" ? "an AWS access key (with it, its holder reads that state, every secret in it, and whatever else the key's owner may)" : "a Terraform Cloud token";
+    const f = keyFinding(ctx, { at: r.address, label: describe(r), body: config, keys: BACKEND_KEYS[type], holder, aws: type === "s3", location: r.location, constructPath: r.constructPath });
+    if (f) out.push(f);
   }
   return out;
+}
+
+function backendFileFinding(ctx: RuleContext, file: FolderValueFile, type: string): FindingDraft | undefined {
+  const keys = BACKEND_KEYS[type] ?? AWS_KEYS;
+  return keyFinding(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws: keys === AWS_KEYS, location: file.file });
 }
 
 /** Whether the resource ignores later changes of `argument`: the written value may be a placeholder changed since. */
@@ -176,25 +226,32 @@ function passwordFindings(ctx: RuleContext): FindingDraft[] {
 
 /**
  * A credential written into the configuration itself is one a coding agent finds by reading the files it works on, with
- * no IAM read right at all: the April 2026 path. Values given at check time with `--var-file` are not counted.
+ * no IAM read right at all: the April 2026 path.
  */
 export const rule: Rule = {
   meta: {
     id: "credential-in-source",
-    title: "An AWS key, a Terraform Cloud token or a database's master password is written in the configuration",
+    title: "A provider's or backend's credential, or a database's master password, is written in the configuration",
     why:
-      "A credential written in the configuration (a literal, a variable's default, a tfvars value, a local) is in plain text in the " +
-      "source or the synthesized JSON (a password in the Terraform state too): every person and coding agent working on the configuration " +
-      "holds it, whatever their IAM rights. An AWS key or Terraform Cloud token acts with its owner's rights, which blastwall " +
-      "cannot see and counts as every right; a master password lets its holder connect and drop the data. The April 2026 agent " +
-      "searched for a credential, found a broad token and deleted a production volume with it. A password under " +
-      "lifecycle.ignore_changes may be a placeholder, and a key sent to a local emulator (custom endpoints, " +
-      "skip_credentials_validation) a test key: each is a warning (an error with --strict). Values given with --var-file " +
-      "are not counted.",
+      "A credential written in the configuration is in plain text in the source or the synthesized JSON (a password in the " +
+      "Terraform state too): every person and coding agent working on the configuration holds it, whatever their IAM rights. " +
+      "An AWS key or another provider's token or password acts with its owner's rights, which blastwall cannot see and counts " +
+      "as every right; a master password lets its holder connect and drop the data. The April 2026 agent searched for a " +
+      "credential, found a broad token and deleted a production volume with it. Read: provider blocks (by their " +
+      "required_providers source, modules' too), the s3, remote and cloud backends and .tfbackend files in the folder, " +
+      "terraform_remote_state config, and the master password arguments blastwall knows, each written as a literal or " +
+      "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory " +
+      "or the checked folder, a local), or a variable set in another .tfvars file of the folder. Not read: other resource " +
+      "arguments (a Lambda's environment, a connection's password), values passed through functions blastwall does not " +
+      "evaluate (base64decode of a resource's argument), and values given with a --var-file outside the repository. A " +
+      "password under lifecycle.ignore_changes may be a placeholder, and an AWS key whose id is not an AWS key id's shape " +
+      "(test, mock_access_key) a placeholder too: each is a warning (an error with --strict).",
     fix:
-      "Take credentials from the environment (IAM Identity Center, an assumed role, the CI's OIDC role) and let services manage or " +
-      "generate passwords (manage_master_user_password, random_password into a write-only argument). Then rotate what was written: " +
-      "it stays in the repository's history.",
+      "Take credentials from the environment (IAM Identity Center, an assumed role, the CI's OIDC role, the provider's " +
+      "environment variables) and let services manage or generate passwords (manage_master_user_password, random_password " +
+      "into a write-only argument). Then rotate what was written: it stays in the repository's history. A provider or backend " +
+      "finding is acknowledged with acknowledge() on the provider construct or in blastwall.json (principal provider.aws); a " +
+      "backend's in blastwall.json (principal terraform.backend.s3).",
     severity: "error",
     category: "reach",
   },

@@ -49,8 +49,9 @@ describe("credential-in-source: database master passwords", () => {
     const json = tf({
       "aws_db_instance.wo": { password_wo: "literal-write-only", password_wo_version: 1 },
       "aws_mq_broker.b": { user: [{ username: "admin", password: "mq-admin-password" }] },
+      "aws_elasticache_user.u": { user_id: "app", user_name: "app", authentication_mode: [{ type: "password", passwords: ["redis-acl-password"] }] },
     });
-    expect(run(rule, json).map((f) => f.principal).sort()).toEqual(["aws_db_instance.wo", "aws_mq_broker.b"]);
+    expect(run(rule, json).map((f) => f.principal).sort()).toEqual(["aws_db_instance.wo", "aws_elasticache_user.u", "aws_mq_broker.b"]);
   });
 
   it("passes passwords the configuration does not hold: generated, managed, an unset variable, a data source", () => {
@@ -99,18 +100,39 @@ describe("credential-in-source: provider, backend and remote-state keys", () => 
   it("passes a provider whose keys come from outside (an access key id alone is no credential)", () => {
     const json = tf({}, { provider: { aws: [{ access_key: KEY_ID, secret_key: "${var.secret}" }] }, variable: { secret: {} } });
     expect(run(rule, json)).toEqual([]);
-    expect(run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1", profile: "ops" }], google: [{ access_token: "x" }] } }))).toEqual([]);
+    expect(run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1", profile: "ops" }], github: [{ owner: "acme" }] } }))).toEqual([]);
   });
 
-  it("warns (an error with --strict) for test keys sent to a local emulator: custom endpoints and no credential check", () => {
+  it("knows a provider by its required_providers source, not its local name, and reads other providers' tokens", () => {
+    const json = tf(
+      {},
+      {
+        terraform: { required_providers: { amazon: { source: "hashicorp/aws" }, cloud: { source: "hashicorp/tfe" } } },
+        provider: { amazon: [{ secret_key: SECRET }], cloud: [{ token: "abc.atlasv1.EXAMPLE" }], github: [{ token: "ghp_EXAMPLEEXAMPLEEXAMPLEEXAMPLE0000" }] },
+      },
+    );
+    const found = run(rule, json);
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([
+      ["provider.amazon", "error"],
+      ["provider.cloud", "error"],
+      ["provider.github", "error"],
+    ]);
+    expect(found[0].message).toContain('provider "amazon" is given an AWS access key');
+    expect(found[1].message).toContain("a Terraform Cloud token");
+    expect(found[2].message).toContain("a credential of the github provider in the configuration (token)");
+  });
+
+  it("warns (an error with --strict) when the access key id is no AWS key id's shape: an emulator's or validate run's placeholder", () => {
     const localstack = { access_key: "test", secret_key: "test", skip_credentials_validation: true, endpoints: [{ s3: "http://localhost:4566" }] };
     const [f] = run(rule, tf({}, { provider: { aws: [localstack] } }));
     expect(f.severity).toBe("warning");
-    expect(f.message).toContain("local emulator");
+    expect(f.message).toContain("not the shape of an AWS key");
     expect(strict(tf({}, { provider: { aws: [localstack] } }))[0].severity).toBe("error");
-    // Custom endpoints alone (a VPC endpoint) still take real keys.
-    const [real] = run(rule, tf({}, { provider: { aws: [{ ...localstack, skip_credentials_validation: false }] } }));
+    // A real key id stays an error whatever the endpoints and skip flags say (round 114, F1).
+    const [real] = run(rule, tf({}, { provider: { aws: [{ ...localstack, access_key: KEY_ID, secret_key: SECRET, endpoints: [{ sts: "https://sts.eu-central-1.amazonaws.com" }] }] } }));
     expect(real.severity).toBe("error");
+    // A secret key with no written id may pair with a real id from the environment.
+    expect(run(rule, tf({}, { provider: { aws: [{ secret_key: "test" }] } }))[0].severity).toBe("error");
   });
 
   it("fails keys in the s3 backend, a Terraform Cloud token and a remote state's config", () => {
@@ -126,23 +148,53 @@ describe("credential-in-source: provider, backend and remote-state keys", () => 
   });
 });
 
-describe("blastwall check: values given with --var-file are not the configuration's", () => {
-  const files = {
-    "hcl/main.tf": 'variable "db_password" {\n  sensitive = true\n}\nresource "aws_db_instance" "main" {\n  password = var.db_password\n}\n',
-    "hcl/terraform.tfvars": "",
-    "ci.tfvars": 'db_password = "from-ci-secret-store"\n',
-  };
+describe("blastwall check: variable and backend files", () => {
+  const main = 'variable "db_password" {\n  sensitive = true\n}\nresource "aws_db_instance" "main" {\n  password = var.db_password\n}\n';
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; principal: string; message: string }[] }).findings.filter((f) => f.ruleId === "credential-in-source");
 
-  it("fails a password from a tfvars file in the folder, and passes the same value given with --var-file", async () => {
-    const given = tree(files);
-    const r = await runIn(["check", "--format", "json", "--var-file", "ci.tfvars", "hcl"], given);
-    expect(r.stdout).not.toContain("credential-in-source");
-    const inFolder = tree({ ...files, "hcl/terraform.tfvars": 'db_password = "from-ci-secret-store"\n' });
-    const r2 = await runIn(["check", "--format", "json", "hcl"], inFolder);
-    expect(r2.code).toBe(1);
-    const report = JSON.parse(r2.stdout) as { findings: { ruleId: string; principal: string }[] };
-    expect(report.findings.filter((f) => f.ruleId === "credential-in-source").map((f) => f.principal)).toEqual(["aws_db_instance.main"]);
-    expect(r2.stdout).not.toContain("from-ci-secret-store");
+  it("does not count a value given with a --var-file outside the repository (CI's secret file)", async () => {
+    const repo = tree({ "hcl/main.tf": main });
+    const ci = tree({ "ci.tfvars": 'db_password = "from-ci-secret-store"\n' });
+    const r = await runIn(["check", "--format", "json", "--var-file", `${ci}/ci.tfvars`, "hcl"], repo);
+    expect(r.stderr).toBe("");
+    expect(findings(r.stdout)).toEqual([]);
+  });
+
+  it("counts a value from terraform.tfvars, and from a --var-file inside the working directory", async () => {
+    const auto = tree({ "hcl/main.tf": main, "hcl/terraform.tfvars": 'db_password = "in-the-folder"\n' });
+    const r = await runIn(["check", "--format", "json", "hcl"], auto);
+    expect(r.code).toBe(1);
+    expect(findings(r.stdout).map((f) => f.principal)).toEqual(["aws_db_instance.main"]);
+    expect(r.stdout).not.toContain("in-the-folder");
+    const given = tree({ "hcl/main.tf": main, "envs/prod.tfvars": 'db_password = "committed-pw"\n' });
+    const r2 = await runIn(["check", "--format", "json", "--var-file", "envs/prod.tfvars", "hcl"], given);
+    expect(findings(r2.stdout).map((f) => f.principal)).toEqual(["aws_db_instance.main"]);
+  });
+
+  it("counts a variable set in a tfvars file of the folder Terraform does not load by itself, naming the file", async () => {
+    const dir = tree({ "hcl/main.tf": main, "hcl/prod.tfvars": 'db_password = "Sup3rSecretPassw0rd"\n' });
+    const [f] = findings((await runIn(["check", "--format", "json", "hcl"], dir)).stdout);
+    expect(f.principal).toBe("aws_db_instance.main");
+    expect(f.message).toContain("set in prod.tfvars, a variable file of the configuration's folder");
+    const empty = tree({ "hcl/main.tf": main, "hcl/prod.tfvars": 'other = "x"\n' });
+    expect(findings((await runIn(["check", "--format", "json", "hcl"], empty)).stdout)).toEqual([]);
+  });
+
+  it("reads .tfbackend files of the folder, and names the file and line of a provider block (a module's as of the module)", async () => {
+    const dir = tree({
+      "hcl/main.tf": 'terraform {\n  backend "s3" {}\n}\nmodule "net" {\n  source = "./net"\n}\n',
+      "hcl/prod.s3.tfbackend": `bucket = "state"\naccess_key = "${KEY_ID}"\nsecret_key = "${SECRET}"\n`,
+      "hcl/net/main.tf": `provider "aws" {\n  region = "eu-west-1"\n  secret_key = "${SECRET}"\n}\n`,
+    });
+    const r = await runIn(["check", "--format", "json", "hcl"], dir);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; principal: string; message: string; evidence: { location?: string }[] }[] };
+    const found = report.findings.filter((f) => f.ruleId === "credential-in-source");
+    expect(found.map((f) => f.principal).sort()).toEqual(["prod.s3.tfbackend", "provider.aws.module.net"]);
+    const module = found.find((f) => f.principal === "provider.aws.module.net")!;
+    expect(module.message).toContain('provider "aws" of module.net');
+    expect(module.evidence[0].location).toMatch(/hcl\/net\/main\.tf:1$/);
+    expect(r.stdout).not.toContain(SECRET);
   });
 });
 

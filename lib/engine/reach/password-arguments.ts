@@ -13,6 +13,7 @@ export const PASSWORD_ARGUMENTS: readonly (readonly [type: string, path: readonl
   ["aws_docdb_cluster", ["master_password_wo"]],
   // Redis / Valkey ACL users (ElastiCache, MemoryDB) can FLUSHALL like the AUTH token.
   ["aws_elasticache_user", ["passwords"]],
+  ["aws_elasticache_user", ["authentication_mode", "passwords"]],
   ["aws_memorydb_user", ["authentication_mode", "passwords"]],
   ["aws_docdb_cluster", ["master_password"]],
   ["aws_redshift_cluster", ["master_password"]],

@@ -77,6 +77,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
   }
 
   let backend: TfBackend | undefined;
+  const providerSources = new Map<string, string>();
   if (json["terraform"] !== undefined) {
     for (const block of blockObjects(file, json["terraform"], "terraform")) {
       if (block["backend"] !== undefined) {
@@ -89,6 +90,15 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
       }
       if (block["cloud"] !== undefined) {
         backend = { type: "cloud", config: firstBody(file, block["cloud"], "terraform.cloud") };
+      }
+      // Local names of providers (`amazon` for hashicorp/aws): a provider block is known by its source, not its name.
+      const required = block["required_providers"];
+      for (const rp of Array.isArray(required) ? required : [required]) {
+        if (!isObject(rp)) continue;
+        for (const [local, spec] of Object.entries(rp)) {
+          const source = isObject(spec) ? spec["source"] : undefined;
+          if (typeof source === "string") providerSources.set(local, source);
+        }
       }
     }
   }
@@ -145,6 +155,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     name: stackName,
     modules,
     providers,
+    ...(providerSources.size > 0 ? { providerSources } : {}),
     ...(outputs.size > 0 ? { outputs } : {}),
   };
 }

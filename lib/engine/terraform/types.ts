@@ -22,6 +22,14 @@ export interface TfResource {
   readonly lifecycle?: Readonly<Record<string, unknown>>;
 }
 
+/** A `.tfvars` or `.tfbackend` file beside the configuration, its attributes as read. */
+export interface FolderValueFile {
+  /** Its name in the configuration's folder. */
+  readonly file: string;
+  readonly kind: "tfvars" | "tfbackend";
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
 export interface TfBackend {
   readonly type: string;
   readonly config: Readonly<Record<string, unknown>>;
@@ -49,6 +57,15 @@ export interface TfStack {
   readonly name?: string;
   /** `module` blocks, in file order (their resources are not visible). Filled by the JSON reader. */
   readonly modules?: readonly TfModuleCall[];
+  /** Where provider and backend blocks are written, for HCL input: `provider.aws.prod` / `terraform.backend.s3` -> `main.tf:3`. */
+  readonly blockLocations?: ReadonlyMap<string, string>;
+  /** `required_providers` sources by local name (`amazon` -> `hashicorp/aws`), when the configuration writes them. */
+  readonly providerSources?: ReadonlyMap<string, string>;
+  /**
+   * Variable and backend files in the configuration's folder that Terraform does not load by itself (`prod.tfvars`,
+   * `prod.s3.tfbackend`): given with `-var-file` / `-backend-config` by whoever runs it, and read by whoever reads the folder.
+   */
+  readonly folderValueFiles?: readonly FolderValueFile[];
   /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
   readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /**
