@@ -32,6 +32,12 @@ export { AGENT_ENTRY_PATH, AGENT_PATH };
 export const TRUST_POLICY_DEFAULT_LIMIT = 2048;
 export const TRUST_POLICY_MAX_LIMIT = 4096;
 
+/**
+ * IAM's quota for the inline policies of a role, all of them together, in characters without whitespace ("Role policy
+ * size"; not adjustable). Over it, PutRolePolicy fails with LimitExceeded.
+ */
+export const ROLE_INLINE_POLICIES_LIMIT = 10240;
+
 /** The one session length an agent role allows: IAM's minimum for a role is also the most an agent should get. */
 export const AGENT_MAX_SESSION_SECONDS = 3600;
 
@@ -98,9 +104,10 @@ export interface AgentPermission {
 /**
  * An IAM role for one AI agent (or agent runner): tagged `blastwall:agent = "true"`, under `/agents/`,
  * assumable only with an `agent-` source identity, one-hour sessions, and a permission boundary that denies
- * every destroy, protection and escalation action of the catalogue plus any change to the role's own
- * guardrails. Access is added with `allow`/`grantReadOnly`, which refuse catalogue actions outright, except the
- * warning-graded ones named in `boundaryExemptions`.
+ * every destroy, protection and escalation action of the catalogue and every identity provider rewrite, plus any
+ * change to the role's own guardrails. Access is added with `allow`/`grantReadOnly`, which refuse those actions
+ * outright, except the warning-graded ones named in `boundaryExemptions`, and any grant that takes the role's inline
+ * policies past IAM's quota (ROLE_INLINE_POLICIES_LIMIT).
  */
 export class AgentRole extends Construct {
   readonly role: IamRole;
@@ -357,6 +364,7 @@ export class AgentRole extends Construct {
           ),
         ...props.assumedBy.flatMap((p) => p.problemsIn(this)),
         ...this.nameClashes(),
+        ...this.inlinePolicyProblems(),
       ],
     });
   }
@@ -524,8 +532,58 @@ export class AgentRole extends Construct {
     }
   }
 
+  /** The permissions policy's size as IAM counts it; a reference counts as nothing, so with one it is a lower bound. */
+  private permissionsSize(): { readonly size: number; readonly exact: boolean } {
+    return policyTextSize(policyJson(this.statements));
+  }
+
+  /** `N statements, the largest "Sid": size`, so the user sees where the characters are. */
+  private largestStatement(): string {
+    const sizes = this.statements.map((st) => ({ sid: st.Sid ?? "(no Sid)", size: policyTextSize(JSON.stringify(st)).size }));
+    const largest = sizes.reduce((a, b) => (b.size > a.size ? b : a));
+    return `${this.statements.length} statement${this.statements.length === 1 ? "" : "s"}, the largest "${largest.sid}": ${largest.size}`;
+  }
+
+  /**
+   * The role's other inline policies (an `aws_iam_role_policy` of the stack on this role, or the role's own
+   * `inline_policy` blocks) count against the same quota as its permissions policy.
+   */
+  private inlinePolicyProblems(): string[] {
+    const stack = TerraformStack.of(this);
+    const resolve = (v: unknown): unknown => Tokenization.resolve(v, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const mine = new Set([resolve(this.role.id), resolve(this.role.name), this.roleName].map((v) => String(v).toLowerCase()));
+    const others: { readonly path: string; readonly size: number }[] = [];
+    for (const c of stack.node.findAll()) {
+      if (!(c instanceof IamRolePolicy) || c === this.permissions || c.roleInput === undefined) continue;
+      if (!mine.has(String(resolve(c.roleInput)).toLowerCase())) continue;
+      others.push({ path: c.node.path, size: referenceFreeSize(resolve(c.policyInput)) });
+    }
+    const blocks = this.role.inlinePolicyInput;
+    if (Array.isArray(blocks)) {
+      blocks.forEach((b, i) => others.push({ path: `${this.role.node.path} inline_policy[${i}]`, size: referenceFreeSize(resolve(b.policy)) }));
+    }
+    if (others.length === 0) return [];
+    const own = this.permissionsSize().size;
+    const total = own + others.reduce((n, o) => n + o.size, 0);
+    if (total <= ROLE_INLINE_POLICIES_LIMIT) return [];
+    return [
+      `AgentRole: roleName "${this.roleName}": the inline policies of ${this.role.node.path} are at least ${total} characters together ` +
+        `(allow(), grantReadOnly() and allowAssume(): ${own}; ${others.map((o) => `${o.path}: ${o.size}`).join("; ")}), over ${INLINE_QUOTA} ${ROLE_INLINE_POLICIES_LIMIT}: ` +
+        `IAM refuses the last one put at apply (PutRolePolicy: LimitExceeded). ${SHRINK}, or move the other policy into a customer managed policy attached to the role`,
+    ];
+  }
+
   private addStatement(s: StatementJson): void {
     this.statements.push(s);
+    // Refused at the call that goes over, not at apply, where PutRolePolicy fails with LimitExceeded and the rest of
+    // the stack stops half-deployed (red-team round 113: grantReadOnly for 77 services made 10,497 characters).
+    const size = this.permissionsSize();
+    if (size.size > ROLE_INLINE_POLICIES_LIMIT) {
+      const parts = this.largestStatement();
+      this.statements.pop();
+      requirePolicyWithin("AgentRole", `roleName "${this.roleName}" (${this.node.path}):`, { makes: "allow(), grantReadOnly() and allowAssume() with this grant make", what: "permissions policy (inline)", ...size, parts },
+        { quota: INLINE_QUOTA, value: ROLE_INLINE_POLICIES_LIMIT }, `IAM refuses it at apply (PutRolePolicy: LimitExceeded). ${SHRINK}`);
+    }
     if (!this.permissions) {
       this.permissions = new IamRolePolicy(this, "Permissions", {
         name: `${this.roleName}-permissions`,
@@ -588,4 +646,29 @@ function nameKey(c: IConstruct): string | undefined {
   if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") return undefined;
   if (c instanceof TerraformDataSource || typeof r.nameInput !== "string" || isToken(r.nameInput)) return undefined;
   return `${r.terraformResourceType} ${r.provider?.node?.path ?? "default"} ${r.nameInput.toLowerCase()}`;
+}
+
+const INLINE_QUOTA = "IAM's quota for the inline policies of a role (all together, whitespace not counted) of";
+
+const SHRINK =
+  "Grant the agent fewer or narrower rights: grantReadOnly only the services its task reads, one allow() for the actions " +
+  "it needs on the same resources, and a ScopedToken (a role of its own) for a separate task";
+
+/**
+ * Characters of a resolved policy text outside its Terraform references (`${...}`, nested or not), whitespace not
+ * counted: what a reference becomes is unknown until apply, so it counts as nothing and the size is a lower bound.
+ */
+function referenceFreeSize(text: unknown): number {
+  if (typeof text !== "string") return 0;
+  let depth = 0;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (depth > 0 && text[i] === "{") depth++;
+    else if (depth > 0 && text[i] === "}") depth--;
+    else if (depth === 0) out += text[i];
+  }
+  return out.replace(/\s/g, "").length;
 }
