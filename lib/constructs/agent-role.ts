@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DefaultTokenResolver, Lazy, StringConcat, TerraformDataSource, TerraformStack, Tokenization, type TerraformProvider } from "cdktf";
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformDataSource, TerraformProvider, TerraformStack, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -477,7 +477,42 @@ export class AgentRole extends Construct {
         );
       }
     }
-    return out;
+    return [...out, ...this.appNameClashes(mine)];
+  }
+
+  /**
+   * The same across the stacks of the app, for names made in one account that both stacks' providers pin with
+   * `allowed_account_ids` (red-team round 113: the single-account stack class made twice, staging and production, gave
+   * two roles "coding-agent" in one account; the second stack's apply fails with EntityAlreadyExists half-way). A
+   * provider that pins no single literal account may deploy anywhere, so it is not compared.
+   */
+  private appNameClashes(mine: ReadonlySet<IConstruct>): string[] {
+    const stack = TerraformStack.of(this);
+    const others = this.node.root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && c !== stack);
+    if (others.length === 0) return [];
+    // One message per other stack: the same class made twice shares every name, and a line per name buries the point.
+    const byStack = new Map<TerraformStack, { account: string; names: string[] }>();
+    for (const c of mine) {
+      const key = nameKey(c, false);
+      const account = key === undefined ? undefined : pinnedAccountOf(c);
+      if (key === undefined || account === undefined) continue;
+      for (const otherStack of others) {
+        const other = (accountNamesOf(otherStack).get(key) ?? []).find((o) => pinnedAccountOf(o) === account);
+        if (!other) continue;
+        const r = c as unknown as { terraformResourceType: string; nameInput: string };
+        const entry = byStack.get(otherStack) ?? { account: account!, names: [] };
+        entry.names.push(`${r.terraformResourceType === "aws_iam_role" ? "role" : "managed policy"} "${r.nameInput}" (${other.node.path})`);
+        byStack.set(otherStack, entry);
+      }
+    }
+    return [...byStack].map(([otherStack, { account, names }]) => {
+      names.sort((a, b) => Number(b.startsWith("role")) - Number(a.startsWith("role")));
+      const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? `, and ${names.length - 3} more` : "");
+      return `AgentRole: roleName "${this.roleName}" (${this.node.path}, stack "${stack.node.id}") makes IAM names that stack "${otherStack.node.id}" also makes, ` +
+        `and both stacks' providers pin account ${account} (allowed_account_ids): ${shown}. IAM role and policy names are unique in an account whatever ` +
+        "the path and case, so the apply of the second stack would stop half-way (EntityAlreadyExists). Give each stack its own roleName " +
+        `(from the environment it deploys, e.g. "${this.roleName}-${stack.node.id}"), or deploy the stacks to different accounts`;
+    });
   }
 
   /** True when the statement's Action names `action` (exactly or by a pattern; IAM matches either case). */
@@ -640,12 +675,57 @@ function namesOf(stack: IConstruct): Map<string, IConstruct[]> {
   return index;
 }
 
-/** Type, provider and lower-case literal name of an IAM role or managed policy resource; undefined for anything else. */
-function nameKey(c: IConstruct): string | undefined {
+/**
+ * Type, provider and lower-case literal name of an IAM role or managed policy resource; undefined for anything else.
+ * Without the provider (`byProvider` false) for comparing across stacks, where the account decides.
+ */
+function nameKey(c: IConstruct, byProvider = true): string | undefined {
   const r = c as { terraformResourceType?: string; nameInput?: unknown; provider?: { node?: { path?: string } }; fqn?: string };
   if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") return undefined;
   if (c instanceof TerraformDataSource || typeof r.nameInput !== "string" || isToken(r.nameInput)) return undefined;
-  return `${r.terraformResourceType} ${r.provider?.node?.path ?? "default"} ${r.nameInput.toLowerCase()}`;
+  return `${r.terraformResourceType}${byProvider ? ` ${r.provider?.node?.path ?? "default"}` : ""} ${r.nameInput.toLowerCase()}`;
+}
+
+const accountIndexes = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+
+/** A stack's IAM roles and managed policies whose provider pins one account, by `nameKey` without the provider. */
+function accountNamesOf(stack: IConstruct): Map<string, IConstruct[]> {
+  let index = accountIndexes.get(stack);
+  if (!index) {
+    index = new Map();
+    for (const c of stack.node.findAll()) {
+      const key = nameKey(c, false);
+      if (key !== undefined && pinnedAccountOf(c) !== undefined) index.set(key, [...(index.get(key) ?? []), c]);
+    }
+    accountIndexes.set(stack, index);
+  }
+  return index;
+}
+
+const defaultProviders = new WeakMap<IConstruct, TerraformProvider | null>();
+
+/** The stack's one aws provider without an alias, which its resources without a provider use; read once per stack. */
+function defaultAwsProvider(stack: TerraformStack): TerraformProvider | undefined {
+  let p = defaultProviders.get(stack);
+  if (p === undefined) {
+    const defaults = stack.node.findAll().filter((x): x is TerraformProvider =>
+      TerraformProvider.isTerraformProvider(x) && x.terraformResourceType === "aws" && (x as { alias?: unknown }).alias === undefined);
+    defaultProviders.set(stack, (p = defaults.length === 1 ? defaults[0] : null));
+  }
+  return p ?? undefined;
+}
+
+/**
+ * The one account a resource's aws provider (its own, else the stack's default) allows, when `allowed_account_ids` names
+ * exactly one, literally; undefined otherwise (the apply may go to any account).
+ */
+function pinnedAccountOf(c: IConstruct): string | undefined {
+  const provider = (c as { provider?: TerraformProvider }).provider ?? defaultAwsProvider(TerraformStack.of(c));
+  if (!provider) return undefined;
+  const ids = (provider as { allowedAccountIds?: unknown }).allowedAccountIds;
+  if (!Array.isArray(ids) || isToken(ids) || ids.length !== 1) return undefined;
+  const [id] = ids;
+  return typeof id === "string" && !isToken(id) && /^\d{12}$/.test(id) ? id : undefined;
 }
 
 const INLINE_QUOTA = "IAM's quota for the inline policies of a role (all together, whitespace not counted) of";

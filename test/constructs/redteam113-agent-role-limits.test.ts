@@ -1,6 +1,6 @@
 /**
  * Red-team round 113 (AgentRole's limits): the permissions policy could outgrow IAM's quota for a role's inline
- * policies, refused only at apply (F4).
+ * policies, refused only at apply (F4); two stacks of one app pinned to one account made the same IAM names (F6).
  */
 import { readFileSync } from "fs";
 import { join } from "path";
@@ -10,7 +10,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
 import { AgentPrincipal, AgentRole } from "../../lib/constructs";
 import { ROLE_INLINE_POLICIES_LIMIT } from "../../lib/constructs/agent-role";
-import { APP_ACCOUNT, errorOf, only, policyOf, synth } from "./helpers";
+import { APP_ACCOUNT, BACKUP_ACCOUNT, errorOf, only, policyOf, synth } from "./helpers";
 
 const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
 
@@ -83,3 +83,36 @@ describe("F4: the permissions policy stays within IAM's quota for a role's inlin
     expect(build(100, (a) => a.role.id)).not.toThrow();
   });
 });
+
+describe("F6: two stacks of one app pinned to the same account make the same IAM names", () => {
+  function app(accounts: [string[] | undefined, string[] | undefined], names: [string, string] = ["coder", "coder"]): () => void {
+    return () => {
+      const a = new App();
+      const stacks = ["staging", "production"].map((id, i) => {
+        const s = new TerraformStack(a, id);
+        new AwsProvider(s, "aws", { region: "eu-central-1", ...(accounts[i] ? { allowedAccountIds: accounts[i] } : {}) });
+        agent(s, names[i]);
+        return s;
+      });
+      for (const s of stacks) Testing.synth(s, true);
+    };
+  }
+
+  it("refuses at synth, naming both stacks, the account and the names", () => {
+    const e = errorOf(app([[APP_ACCOUNT], [APP_ACCOUNT]]));
+    expect(e.message).toContain(`AgentRole: roleName "coder" (staging/Agent, stack "staging") makes IAM names that stack "production" also makes, and both stacks' providers pin account ${APP_ACCOUNT} (allowed_account_ids): role "coder" (production/Agent/Role), managed policy "coder-boundary" (production/Agent/Boundary)`);
+    expect(e.message).toContain('Give each stack its own roleName (from the environment it deploys, e.g. "coder-staging")');
+  });
+
+  it.each([
+    ["different accounts", app([[APP_ACCOUNT], [BACKUP_ACCOUNT]])],
+    ["providers that pin no account", app([undefined, undefined])],
+    ["one provider that may deploy to two accounts", app([[APP_ACCOUNT], [APP_ACCOUNT, BACKUP_ACCOUNT]])],
+    ["different role names", app([[APP_ACCOUNT], [APP_ACCOUNT]], ["coder-staging", "coder-production"])],
+  ])("control: %s pass", (_, build) => {
+    expect(build).not.toThrow();
+  });
+});
+
+
+
