@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DefaultTokenResolver, Lazy, StringConcat, TerraformDataSource, TerraformStack, Tokenization, type TerraformProvider } from "cdktf";
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformDataSource, TerraformProvider, TerraformStack, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -31,6 +31,12 @@ export { AGENT_ENTRY_PATH, AGENT_PATH };
  */
 export const TRUST_POLICY_DEFAULT_LIMIT = 2048;
 export const TRUST_POLICY_MAX_LIMIT = 4096;
+
+/**
+ * IAM's quota for the inline policies of a role, all of them together, in characters without whitespace ("Role policy
+ * size"; not adjustable). Over it, PutRolePolicy fails with LimitExceeded.
+ */
+export const ROLE_INLINE_POLICIES_LIMIT = 10240;
 
 /** The one session length an agent role allows: IAM's minimum for a role is also the most an agent should get. */
 export const AGENT_MAX_SESSION_SECONDS = 3600;
@@ -98,9 +104,10 @@ export interface AgentPermission {
 /**
  * An IAM role for one AI agent (or agent runner): tagged `blastwall:agent = "true"`, under `/agents/`,
  * assumable only with an `agent-` source identity, one-hour sessions, and a permission boundary that denies
- * every destroy, protection and escalation action of the catalogue plus any change to the role's own
- * guardrails. Access is added with `allow`/`grantReadOnly`, which refuse catalogue actions outright, except the
- * warning-graded ones named in `boundaryExemptions`.
+ * every destroy, protection and escalation action of the catalogue and every identity provider rewrite, plus any
+ * change to the role's own guardrails. Access is added with `allow`/`grantReadOnly`, which refuse those actions
+ * outright, except the warning-graded ones named in `boundaryExemptions`, and any grant that takes the role's inline
+ * policies past IAM's quota (ROLE_INLINE_POLICIES_LIMIT).
  */
 export class AgentRole extends Construct {
   readonly role: IamRole;
@@ -357,6 +364,7 @@ export class AgentRole extends Construct {
           ),
         ...props.assumedBy.flatMap((p) => p.problemsIn(this)),
         ...this.nameClashes(),
+        ...this.inlinePolicyProblems(),
       ],
     });
   }
@@ -469,7 +477,42 @@ export class AgentRole extends Construct {
         );
       }
     }
-    return out;
+    return [...out, ...this.appNameClashes(mine)];
+  }
+
+  /**
+   * The same across the stacks of the app, for names made in one account that both stacks' providers pin with
+   * `allowed_account_ids` (red-team round 113: the single-account stack class made twice, staging and production, gave
+   * two roles "coding-agent" in one account; the second stack's apply fails with EntityAlreadyExists half-way). A
+   * provider that pins no single literal account may deploy anywhere, so it is not compared.
+   */
+  private appNameClashes(mine: ReadonlySet<IConstruct>): string[] {
+    const stack = TerraformStack.of(this);
+    const others = this.node.root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && c !== stack);
+    if (others.length === 0) return [];
+    // One message per other stack: the same class made twice shares every name, and a line per name buries the point.
+    const byStack = new Map<TerraformStack, { account: string; names: string[] }>();
+    for (const c of mine) {
+      const key = nameKey(c, false);
+      const account = key === undefined ? undefined : pinnedAccountOf(c);
+      if (key === undefined || account === undefined) continue;
+      for (const otherStack of others) {
+        const other = (accountNamesOf(otherStack).get(key) ?? []).find((o) => pinnedAccountOf(o) === account);
+        if (!other) continue;
+        const r = c as unknown as { terraformResourceType: string; nameInput: string };
+        const entry = byStack.get(otherStack) ?? { account: account!, names: [] };
+        entry.names.push(`${r.terraformResourceType === "aws_iam_role" ? "role" : "managed policy"} "${r.nameInput}" (${other.node.path})`);
+        byStack.set(otherStack, entry);
+      }
+    }
+    return [...byStack].map(([otherStack, { account, names }]) => {
+      names.sort((a, b) => Number(b.startsWith("role")) - Number(a.startsWith("role")));
+      const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? `, and ${names.length - 3} more` : "");
+      return `AgentRole: roleName "${this.roleName}" (${this.node.path}, stack "${stack.node.id}") makes IAM names that stack "${otherStack.node.id}" also makes, ` +
+        `and both stacks' providers pin account ${account} (allowed_account_ids): ${shown}. IAM role and policy names are unique in an account whatever ` +
+        "the path and case, so the apply of the second stack would stop half-way (EntityAlreadyExists). Give each stack its own roleName " +
+        `(from the environment it deploys, e.g. "${this.roleName}-${stack.node.id}"), or deploy the stacks to different accounts`;
+    });
   }
 
   /** True when the statement's Action names `action` (exactly or by a pattern; IAM matches either case). */
@@ -524,8 +567,58 @@ export class AgentRole extends Construct {
     }
   }
 
+  /** The permissions policy's size as IAM counts it; a reference counts as nothing, so with one it is a lower bound. */
+  private permissionsSize(): { readonly size: number; readonly exact: boolean } {
+    return policyTextSize(policyJson(this.statements));
+  }
+
+  /** `N statements, the largest "Sid": size`, so the user sees where the characters are. */
+  private largestStatement(): string {
+    const sizes = this.statements.map((st) => ({ sid: st.Sid ?? "(no Sid)", size: policyTextSize(JSON.stringify(st)).size }));
+    const largest = sizes.reduce((a, b) => (b.size > a.size ? b : a));
+    return `${this.statements.length} statement${this.statements.length === 1 ? "" : "s"}, the largest "${largest.sid}": ${largest.size}`;
+  }
+
+  /**
+   * The role's other inline policies (an `aws_iam_role_policy` of the stack on this role, or the role's own
+   * `inline_policy` blocks) count against the same quota as its permissions policy.
+   */
+  private inlinePolicyProblems(): string[] {
+    const stack = TerraformStack.of(this);
+    const resolve = (v: unknown): unknown => Tokenization.resolve(v, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const mine = new Set([resolve(this.role.id), resolve(this.role.name), this.roleName].map((v) => String(v).toLowerCase()));
+    const others: { readonly path: string; readonly size: number }[] = [];
+    for (const c of stack.node.findAll()) {
+      if (!(c instanceof IamRolePolicy) || c === this.permissions || c.roleInput === undefined) continue;
+      if (!mine.has(String(resolve(c.roleInput)).toLowerCase())) continue;
+      others.push({ path: c.node.path, size: referenceFreeSize(resolve(c.policyInput)) });
+    }
+    const blocks = this.role.inlinePolicyInput;
+    if (Array.isArray(blocks)) {
+      blocks.forEach((b, i) => others.push({ path: `${this.role.node.path} inline_policy[${i}]`, size: referenceFreeSize(resolve(b.policy)) }));
+    }
+    if (others.length === 0) return [];
+    const own = this.permissionsSize().size;
+    const total = own + others.reduce((n, o) => n + o.size, 0);
+    if (total <= ROLE_INLINE_POLICIES_LIMIT) return [];
+    return [
+      `AgentRole: roleName "${this.roleName}": the inline policies of ${this.role.node.path} are at least ${total} characters together ` +
+        `(allow(), grantReadOnly() and allowAssume(): ${own}; ${others.map((o) => `${o.path}: ${o.size}`).join("; ")}), over ${INLINE_QUOTA} ${ROLE_INLINE_POLICIES_LIMIT}: ` +
+        `IAM refuses the last one put at apply (PutRolePolicy: LimitExceeded). ${SHRINK}, or move the other policy into a customer managed policy attached to the role`,
+    ];
+  }
+
   private addStatement(s: StatementJson): void {
     this.statements.push(s);
+    // Refused at the call that goes over, not at apply, where PutRolePolicy fails with LimitExceeded and the rest of
+    // the stack stops half-deployed (red-team round 113: grantReadOnly for 77 services made 10,497 characters).
+    const size = this.permissionsSize();
+    if (size.size > ROLE_INLINE_POLICIES_LIMIT) {
+      const parts = this.largestStatement();
+      this.statements.pop();
+      requirePolicyWithin("AgentRole", `roleName "${this.roleName}" (${this.node.path}):`, { makes: "allow(), grantReadOnly() and allowAssume() with this grant make", what: "permissions policy (inline)", ...size, parts },
+        { quota: INLINE_QUOTA, value: ROLE_INLINE_POLICIES_LIMIT }, `IAM refuses it at apply (PutRolePolicy: LimitExceeded). ${SHRINK}`);
+    }
     if (!this.permissions) {
       this.permissions = new IamRolePolicy(this, "Permissions", {
         name: `${this.roleName}-permissions`,
@@ -582,10 +675,80 @@ function namesOf(stack: IConstruct): Map<string, IConstruct[]> {
   return index;
 }
 
-/** Type, provider and lower-case literal name of an IAM role or managed policy resource; undefined for anything else. */
-function nameKey(c: IConstruct): string | undefined {
+/**
+ * Type, provider and lower-case literal name of an IAM role or managed policy resource; undefined for anything else.
+ * Without the provider (`byProvider` false) for comparing across stacks, where the account decides.
+ */
+function nameKey(c: IConstruct, byProvider = true): string | undefined {
   const r = c as { terraformResourceType?: string; nameInput?: unknown; provider?: { node?: { path?: string } }; fqn?: string };
   if (r.terraformResourceType !== "aws_iam_role" && r.terraformResourceType !== "aws_iam_policy") return undefined;
   if (c instanceof TerraformDataSource || typeof r.nameInput !== "string" || isToken(r.nameInput)) return undefined;
-  return `${r.terraformResourceType} ${r.provider?.node?.path ?? "default"} ${r.nameInput.toLowerCase()}`;
+  return `${r.terraformResourceType}${byProvider ? ` ${r.provider?.node?.path ?? "default"}` : ""} ${r.nameInput.toLowerCase()}`;
+}
+
+const accountIndexes = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+
+/** A stack's IAM roles and managed policies whose provider pins one account, by `nameKey` without the provider. */
+function accountNamesOf(stack: IConstruct): Map<string, IConstruct[]> {
+  let index = accountIndexes.get(stack);
+  if (!index) {
+    index = new Map();
+    for (const c of stack.node.findAll()) {
+      const key = nameKey(c, false);
+      if (key !== undefined && pinnedAccountOf(c) !== undefined) index.set(key, [...(index.get(key) ?? []), c]);
+    }
+    accountIndexes.set(stack, index);
+  }
+  return index;
+}
+
+const defaultProviders = new WeakMap<IConstruct, TerraformProvider | null>();
+
+/** The stack's one aws provider without an alias, which its resources without a provider use; read once per stack. */
+function defaultAwsProvider(stack: TerraformStack): TerraformProvider | undefined {
+  let p = defaultProviders.get(stack);
+  if (p === undefined) {
+    const defaults = stack.node.findAll().filter((x): x is TerraformProvider =>
+      TerraformProvider.isTerraformProvider(x) && x.terraformResourceType === "aws" && (x as { alias?: unknown }).alias === undefined);
+    defaultProviders.set(stack, (p = defaults.length === 1 ? defaults[0] : null));
+  }
+  return p ?? undefined;
+}
+
+/**
+ * The one account a resource's aws provider (its own, else the stack's default) allows, when `allowed_account_ids` names
+ * exactly one, literally; undefined otherwise (the apply may go to any account).
+ */
+function pinnedAccountOf(c: IConstruct): string | undefined {
+  const provider = (c as { provider?: TerraformProvider }).provider ?? defaultAwsProvider(TerraformStack.of(c));
+  if (!provider) return undefined;
+  const ids = (provider as { allowedAccountIds?: unknown }).allowedAccountIds;
+  if (!Array.isArray(ids) || isToken(ids) || ids.length !== 1) return undefined;
+  const [id] = ids;
+  return typeof id === "string" && !isToken(id) && /^\d{12}$/.test(id) ? id : undefined;
+}
+
+const INLINE_QUOTA = "IAM's quota for the inline policies of a role (all together, whitespace not counted) of";
+
+const SHRINK =
+  "Grant the agent fewer or narrower rights: grantReadOnly only the services its task reads, one allow() for the actions " +
+  "it needs on the same resources, and a ScopedToken (a role of its own) for a separate task";
+
+/**
+ * Characters of a resolved policy text outside its Terraform references (`${...}`, nested or not), whitespace not
+ * counted: what a reference becomes is unknown until apply, so it counts as nothing and the size is a lower bound.
+ */
+function referenceFreeSize(text: unknown): number {
+  if (typeof text !== "string") return 0;
+  let depth = 0;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "$" && text[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (depth > 0 && text[i] === "{") depth++;
+    else if (depth > 0 && text[i] === "}") depth--;
+    else if (depth === 0) out += text[i];
+  }
+  return out.replace(/\s/g, "").length;
 }

@@ -1,6 +1,7 @@
 import { exemptionProblem } from "./boundary-exemptions";
 import { loadCatalogue, type CatalogueCategory, type CatalogueEntry } from "../engine/catalogue";
 import { globMatch, hasWildcard } from "../engine/iam/glob";
+import { PROVIDER_REWRITE } from "../engine/reach/compute";
 
 /**
  * The constructs' view of the destroy-rights catalogue (policies/destroy-rights.json): which catalogue
@@ -8,14 +9,36 @@ import { globMatch, hasWildcard } from "../engine/iam/glob";
  * The lists themselves always come from the catalogue; nothing here repeats it.
  */
 
-/** Catalogue entries an action or action pattern (`ec2:Delete*`, `*`) covers, most damaging first. */
+let providerRewrites: readonly CatalogueEntry[] | undefined;
+
+/**
+ * The catalogue's reach actions that rewrite or create an IAM identity provider (the engine's PROVIDER_REWRITE), as
+ * escalation entries. Whoever holds one mints SAML assertions or OIDC tokens for every role that trusts the provider,
+ * in this stack or not, and the gate can never see all of those (red-team round 113: `allow()` took them, the boundary
+ * left them open, and the gate then failed the stack with a fix that did not apply). The catalogue keeps them as reach
+ * actions, which is what the engine follows to the trusting roles; an agent's boundary denies them and its grants
+ * refuse them like its escalation rights.
+ */
+export function providerRewriteEntries(): readonly CatalogueEntry[] {
+  if (providerRewrites) return providerRewrites;
+  const cat = loadCatalogue();
+  const actions = new Set(PROVIDER_REWRITE.flatMap((w) => w.actions.map((a) => a.toLowerCase())));
+  return (providerRewrites = cat.reachActions
+    .filter((r) => actions.has(r.action.toLowerCase()))
+    .map((r): CatalogueEntry => ({ action: r.action, category: "escalation", why: r.why, severity: "error", patterns: r.patterns })));
+}
+
+/**
+ * Catalogue entries an action or action pattern (`ec2:Delete*`, `*`) covers, most damaging first, with the identity
+ * provider rewrites (providerRewriteEntries) last.
+ */
 export function catalogueMatches(actionPattern: string): CatalogueEntry[] {
   const cat = loadCatalogue();
   if (!hasWildcard(actionPattern)) {
-    const e = cat.entryOf(actionPattern);
+    const e = cat.entryOf(actionPattern) ?? providerRewriteEntries().find((x) => x.action.toLowerCase() === actionPattern.toLowerCase());
     return e ? [e] : [];
   }
-  return cat.entries.filter((e) => globMatch(actionPattern, e.action, { caseInsensitive: true }));
+  return [...cat.entries, ...providerRewriteEntries()].filter((e) => globMatch(actionPattern, e.action, { caseInsensitive: true }));
 }
 
 /** Catalogue actions of the given categories, in catalogue order. */
@@ -36,12 +59,22 @@ const INSTEAD: Record<CatalogueCategory, string> = {
     "ScopedToken for the task (its role is an agent role under the same boundary)",
 };
 
-/** Running code in existing compute: the task is a deploy, which is the pipeline's, not a right to hand an agent. */
+/**
+ * Running code in existing compute: the task is a deploy, which is the pipeline's, not a right to hand an agent. Every
+ * caller's principal is under an agent boundary (AgentRole, ScopedToken), which denies the action whatever policy grants
+ * it, so a grant "of your own" is no way out (red-team round 113: it passed the gate and did nothing in AWS).
+ */
 const RUN_CODE =
-  "Code an agent puts into existing compute runs with that compute's role, so the right is as strong as the role; " +
-  "ship the agent's change through the reviewed pipeline that deploys it (the agent pushes code, the pipeline's role deploys), " +
-  "or, for compute whose role is known to be harmless, grant the action in a policy of your own on that exact resource and let " +
-  "`blastwall check` judge the role it reaches";
+  "Code an agent puts into existing compute runs with that compute's role, so the right is as strong as the role. No " +
+  "policy gives it to this agent: the boundary's Deny beats an Allow in any policy attached to its role, one of your own " +
+  "included. Ship the agent's change through the reviewed pipeline that deploys it: the agent pushes code (or an image), " +
+  "the pipeline's role deploys it";
+
+/** Rewriting an identity provider: no narrower grant helps, since roles outside the stack may trust the provider. */
+const PROVIDER =
+  "Identity providers belong to the account's federation: create or change them in the reviewed deploy that manages " +
+  "them (the pipeline's role), not in an agent session. Scoping the grant to one provider does not help: roles in other " +
+  "stacks may trust that provider, or one created under its name";
 
 const MAX_LISTED = 5;
 
@@ -82,7 +115,7 @@ export function refuseDestroyActions(who: string, actions: readonly string[], ex
       `${who}: ${what} ` +
         (chaining
           ? "The agent's permission boundary allows it only into other agent roles (under /agents/). To let this agent use another agent role, call allowAssume(role); ScopedToken does that for one task."
-          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that.${exemptable ? "" : ` ${first.category === "escalation" && hits.every((h) => h.target === "compute") ? RUN_CODE : INSTEAD[first.category]}.`}`) +
+          : `The agent's permission boundary denies ${hits.length === 1 ? "it" : "them"} anyway, so the grant would only hide that.${exemptable ? "" : ` ${adviceFor(hits, first)}.`}`) +
         note +
         readOnly,
     );
@@ -98,4 +131,12 @@ export function checkActionSyntax(who: string, action: string): void {
   if (!/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) {
     throw new Error(`${who}: "${action}" is not an IAM action; write service:Action, e.g. "ec2:DescribeVolumes"`);
   }
+}
+
+/** What to do instead of a refused grant, for the kind of right it is. */
+function adviceFor(hits: readonly CatalogueEntry[], first: CatalogueEntry): string {
+  if (first.category !== "escalation") return INSTEAD[first.category];
+  if (hits.every((h) => h.target === "compute")) return RUN_CODE;
+  const rewrites = new Set(providerRewriteEntries());
+  return hits.every((h) => rewrites.has(h)) ? PROVIDER : INSTEAD.escalation;
 }

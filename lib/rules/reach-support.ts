@@ -17,6 +17,7 @@ import { serverlessDeletesOf } from "./agent-serverless-data-delete";
 import { dataShells, type DataShell } from "./agent-instance-shell";
 import type { TfStack } from "../engine/terraform/types";
 import { cloudControlPrincipalNamed } from "../engine/cloud-control";
+import { PROVIDER_REWRITE } from "../engine/reach/compute";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -626,6 +627,8 @@ function unknownFix(stack: TfStack, id: string): string | undefined {
     return `Name the exact resources of this stack the agent may run code in (a reference such as \`\${aws_lambda_function.x.arn}\`), ` +
       `not \`${c[2]}\`: compute elsewhere runs as roles blastwall cannot see. If it is known to be harmless, acknowledge with a reason.`;
   }
+  const f = /^federated:(.*)$/.exec(key);
+  if (f) return providerRewriteFix("the agent", f[1]);
   const s = /^state-roots:(s3:\/\/([^/]+)\/.*)$/.exec(key);
   if (s) {
     // Checked in the same run, the root whose state it is resolves to its deploy role and what that role may do.
@@ -634,6 +637,19 @@ function unknownFix(stack: TfStack, id: string): string | undefined {
       `so blastwall follows the write to that root's deploy role; if the objects are known to hold no state, acknowledge with a reason.`;
   }
   return undefined;
+}
+
+/**
+ * A rewrite of identity providers that roles outside the stack may trust: naming roles, or a narrower provider ARN, does
+ * not help (red-team round 113, whose fix told the user to name the roles the agent may assume or pass). Only taking the
+ * action away does.
+ */
+function providerRewriteFix(holder: string, pattern: string): string {
+  const actions = PROVIDER_REWRITE.flatMap((w) => w.actions);
+  return `Take the identity provider rewrites (${actions.join(", ")}) off ${holder}: a provider matching \`${pattern}\` may be ` +
+    "trusted by roles outside this stack, whose rights blastwall cannot see, and whoever rewrites it signs in as every one of " +
+    "them, so no narrower resource helps. Create and change identity providers in the reviewed deploy that manages them " +
+    "(AgentRole's boundary denies these actions). If every role that may trust such a provider is known to be harmless, acknowledge with a reason.";
 }
 
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
@@ -660,7 +676,14 @@ function addressOf(graph: ReachGraph, id: string): string {
 
 function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, path: ReachEdge[], more: More, strict = false): FindingDraft {
   const detail = graph.unknownDetailOf(id) ?? id;
+  const last = path[path.length - 1];
+  // Through a principal that rewrites identity providers: the rewrite is what to take away, or the first link.
+  const provider = /^federated:(.*)$/.exec(id.slice(UNKNOWN_PREFIX.length));
+  const fix = provider && last !== undefined && last.from !== agent.address
+    ? `${providerRewriteFix(addressOf(graph, last.from), provider[1])} Or cut the chain's first link (${agent.address} -> ${path[0].to}).`
+    : undefined;
   return {
+    ...(fix ? { fix } : {}),
     ...(!strict && path.some((e) => e.weak) ? { severity: "warning" as const } : {}),
     principal: agent.address,
     resource: path[path.length - 1]?.from === agent.address ? (path[0]?.evidence[0]?.address ?? id) : addressOf(graph, path[path.length - 1]?.from ?? id),
