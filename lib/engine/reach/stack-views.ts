@@ -175,14 +175,16 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
   const parts: unknown[] = [...roots];
   if (!namesIn(roots, named)) return undefined;
   const seen = new Set<string>();
-  let globals = false;
+  // How far SAM's Globals were read: 0 not, 1 as `Ref`/`GetAtt` return them, 2 as an API does.
+  let globals = 0;
   // SAM's Globals are properties of its resources; a resource SAM makes (`ServerlessRestApi`, `FnRole`, `Fn.Alias`) is
   // made of any of them.
-  const samWhole = (all: boolean): boolean => {
+  const samWhole = (all: boolean, read: boolean): boolean => {
     if (all) for (const [n, x] of Object.entries(resources)) if (isObject(x) && typeof x.Type === "string" && x.Type.startsWith("AWS::Serverless::")) named.add(n);
-    if (globals || !isObject(t.Globals)) return true;
-    globals = true;
-    const sections = Object.entries(t.Globals).map(([k, v]) => returnable({ Type: `AWS::Serverless::${k}`, Properties: v }));
+    const level = read ? 2 : 1;
+    if (globals >= level || !isObject(t.Globals)) return true;
+    globals = level;
+    const sections = Object.entries(t.Globals).map(([k, v]) => (read ? readable : returnable)({ Type: `AWS::Serverless::${k}`, Properties: v }));
     parts.push(sections);
     return namesIn(sections, named);
   };
@@ -196,13 +198,13 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     if (seen.has(n)) continue;
     seen.add(n);
     if (!Object.prototype.hasOwnProperty.call(resources, n)) {
-      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.includes(":") && !samWhole(true)) return undefined;
+      if (sam && !Object.prototype.hasOwnProperty.call(declared, n) && !n.includes(":") && !samWhole(true, whole.has(n))) return undefined;
       continue;
     }
     const resource = resources[n];
     const custom = isObject(resource) && typeof resource.Type === "string" && isCustomResource(resource.Type);
     const read = custom || whole.has(n);
-    const returned = read ? resource : returnable(resource);
+    const returned = read ? readable(resource) : returnable(resource);
     parts.push(returned);
     const names = new Set<string>();
     if (!namesIn(returned, names)) return undefined;
@@ -218,7 +220,7 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
       }
       named.add(m);
     }
-    if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false)) return undefined;
+    if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false, read)) return undefined;
   }
   const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
   // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
@@ -231,9 +233,12 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
  * So storing a NoEcho parameter there and outputting the resource's ARN or endpoint shows nothing of it (red-team
  * round 110, F6). Every other property, and every property of a type not listed (a custom resource, a nested stack's
  * `Outputs.*`, an SSM parameter's `Value`, any type blastwall cannot vouch for), counts as returned: fail closed.
+ * These are also returned by no API at all (the service keeps them to itself: DescribeDBInstances, DescribeClusters,
+ * DescribeDirectories, DescribeUser, DescribeDomain, DescribeEndpoints, GetNamespace, GetLoginProfile show none of
+ * them), so a custom resource's handler or a wait condition's signaller, which may read any resource of the template,
+ * cannot read them either (red-team round 112, G5); `READ_BY_API` lists those an API does return.
  */
 const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
-  "AWS::SecretsManager::Secret": ["SecretString", "GenerateSecretString"],
   "AWS::RDS::DBInstance": ["MasterUserPassword", "TdeCredentialPassword"],
   "AWS::RDS::DBCluster": ["MasterUserPassword"],
   "AWS::DocDB::DBCluster": ["MasterUserPassword"],
@@ -241,18 +246,28 @@ const NEVER_RETURNED: Readonly<Record<string, readonly string[]>> = {
   "AWS::ElastiCache::ReplicationGroup": ["AuthToken"],
   "AWS::DirectoryService::MicrosoftAD": ["Password"],
   "AWS::DirectoryService::SimpleAD": ["Password"],
-  "AWS::Lambda::Function": ["Environment"],
-  "AWS::Serverless::Function": ["Environment"],
   "AWS::IAM::User": ["LoginProfile"],
   // A dotted name is a part of a property: the rest of it may be returned (an OpenSearch domain's
   // AdvancedSecurityOptions.AnonymousAuthDisableDate), so only the part is hidden (red-team round 111, F7).
   "AWS::OpenSearchService::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
   "AWS::Elasticsearch::Domain": ["AdvancedSecurityOptions.MasterUserOptions"],
-  "AWS::AmazonMQ::Broker": ["Users", "LdapServerMetadata.ServiceAccountPassword"],
+  // DescribeUser returns a broker user's name, groups and console access, not its password.
+  "AWS::AmazonMQ::Broker": ["Users.Password", "LdapServerMetadata.ServiceAccountPassword"],
   "AWS::DMS::Endpoint": ["Password"],
   "AWS::RedshiftServerless::Namespace": ["AdminUserPassword"],
   "AWS::DocDBElastic::Cluster": ["AdminUserPassword"],
   "AWS::ElastiCache::User": ["Passwords"],
+};
+
+/**
+ * Properties `Ref` and `Fn::GetAtt` do not return but an API does (GetSecretValue, GetFunctionConfiguration): hidden
+ * from an output that names the resource, read by whatever may read the resource itself (red-team round 112, G5).
+ */
+const READ_BY_API: Readonly<Record<string, readonly string[]>> = {
+  "AWS::SecretsManager::Secret": ["SecretString", "GenerateSecretString"],
+  "AWS::Lambda::Function": ["Environment"],
+  "AWS::Serverless::Function": ["Environment"],
+  "AWS::AmazonMQ::Broker": ["Users"],
 };
 
 /** Whether a template resource type is a custom resource, whose attributes are whatever its handler returns. */
@@ -263,18 +278,34 @@ function isCustomResource(type: string): boolean {
 
 /** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
 function returnable(resource: unknown): unknown {
-  if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
-  const hidden = NEVER_RETURNED[resource.Type];
-  return hidden === undefined ? resource : { ...resource, Properties: without(resource.Properties, hidden) };
+  return withHidden(resource, (type) => [...(NEVER_RETURNED[type] ?? []), ...(READ_BY_API[type] ?? [])]);
 }
 
-/** An object without the keys `paths` name (`A.B`: `B` of `A`); a part that is not an object is kept whole (fail closed). */
+/**
+ * A template resource as whatever may read any resource of the account (a custom resource's handler) may read it:
+ * without the properties no API returns. A custom resource's own properties are all its handler is given: kept.
+ */
+function readable(resource: unknown): unknown {
+  return withHidden(resource, (type) => NEVER_RETURNED[type] ?? []);
+}
+
+function withHidden(resource: unknown, hiddenOf: (type: string) => readonly string[]): unknown {
+  if (!isObject(resource) || typeof resource.Type !== "string" || !isObject(resource.Properties)) return resource;
+  const hidden = hiddenOf(resource.Type);
+  return hidden.length === 0 ? resource : { ...resource, Properties: without(resource.Properties, hidden) };
+}
+
+/**
+ * An object without the keys `paths` name (`A.B`: `B` of `A`, or of each element of a list `A`); a part that is not an
+ * object is kept whole (fail closed).
+ */
 function without(v: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (paths.includes(k)) continue;
     const inner = paths.filter((p) => p.startsWith(`${k}.`)).map((p) => p.slice(k.length + 1));
-    out[k] = inner.length > 0 && isObject(x) ? without(x, inner) : x;
+    const part = (y: unknown) => (isObject(y) ? without(y, inner) : y);
+    out[k] = inner.length === 0 ? x : Array.isArray(x) ? x.map(part) : part(x);
   }
   return out;
 }

@@ -1,0 +1,63 @@
+/**
+ * Red-team round 112, what round 111's stack views left:
+ * - G5: a custom resource's handler (or a wait condition's signaller) may read any resource of the template, but not a
+ *   password no API returns (an RDS master password): only what an API does return (a secret's value, a function's
+ *   environment) is read whole.
+ */
+import { check, errors } from "../helpers/tf";
+import { KEY, stack } from "../helpers/credential-store";
+
+type Obj = Record<string, unknown>;
+const reaches = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
+
+/** A template declaring `S` NoEcho, with `resources` and `outputs`. */
+const body = (resources: Obj, outputs?: Obj) => JSON.stringify({ Parameters: { S: { Type: "String", NoEcho: true } }, Resources: resources, Outputs: outputs });
+const cfn = (template: string, extra: Obj = {}) => ({ "aws_cloudformation_stack.s": { name: "cfg", parameters: { S: KEY }, template_body: template, ...extra } });
+const describe_ = (template: string, action = "cloudformation:DescribeStacks", more: Record<string, Obj> = {}) => reaches(stack({ ...cfn(template), ...more }, action, "*"));
+
+const DB = { Db: { Type: "AWS::RDS::DBInstance", Properties: { Engine: "postgres", DBInstanceClass: "db.t3.micro", AllocatedStorage: "20", MasterUsername: "app", MasterUserPassword: { Ref: "S" } } } };
+const ENDPOINT = { "Fn::GetAtt": ["Db", "Endpoint.Address"] };
+const FN = (variables: Obj) => ({ InitFn: { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "index.handler", Role: "arn:aws:iam::111111111111:role/cr", Environment: { Variables: variables }, Code: { ZipFile: "x" } } } });
+const INIT = (props: Obj) => ({ Init: { Type: "Custom::DbInit", Properties: { ServiceToken: { "Fn::GetAtt": ["InitFn", "Arn"] }, ...props } } });
+const INIT_OUT = { Schema: { Value: { "Fn::GetAtt": ["Init", "SchemaVersion"] } } };
+const WAIT = (userData: string) => ({
+  Handle: { Type: "AWS::CloudFormation::WaitConditionHandle" },
+  Wait: { Type: "AWS::CloudFormation::WaitCondition", Properties: { Handle: { Ref: "Handle" }, Timeout: "600" } },
+  Inst: { Type: "AWS::EC2::Instance", Properties: { ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", UserData: { "Fn::Base64": { "Fn::Sub": userData } } } },
+});
+const WAIT_OUT = { Version: { Value: { "Fn::GetAtt": ["Wait", "Data"] } } };
+// `$${` is CloudFormation's own `${`, which Terraform would otherwise read as its interpolation.
+const SIGNAL = '#!/bin/bash\nmigrate --host $${Db.Endpoint.Address}\ncfn-signal -e 0 -d "$(cat /var/run/version)" "$${Handle}"\n';
+
+describe("G5: what no API returns stays hidden from a handler that may read any resource", () => {
+  test.each<[string, string]>([
+    ["a custom resource given the database's endpoint", body({ ...DB, ...FN({ DB_HOST: ENDPOINT }), ...INIT({ Endpoint: ENDPOINT }) }, INIT_OUT)],
+    ["a wait condition signalled by an instance using the endpoint", body({ ...DB, ...WAIT(SIGNAL) }, WAIT_OUT)],
+    ["a custom resource beside an MQ broker user's password", body({ Q: { Type: "AWS::AmazonMQ::Broker", Properties: { BrokerName: "q", Users: [{ Username: "app", Password: { Ref: "S" } }] } }, ...FN({}), ...INIT({}) }, INIT_OUT)],
+  ])("%s: masked", (_, template) => {
+    expect(describe_(template)).toEqual([]);
+  });
+
+  test.each<[string, string]>([
+    ["the parameter given to the custom resource itself", body({ ...DB, ...FN({}), ...INIT({ Password: { Ref: "S" } }) }, INIT_OUT)],
+    ["a secret's value beside it (GetSecretValue returns it)", body({ Sec: { Type: "AWS::SecretsManager::Secret", Properties: { SecretString: { Ref: "S" } } }, ...FN({}), ...INIT({}) }, INIT_OUT)],
+    ["its handler's environment", body({ ...DB, ...FN({ K: { Ref: "S" } }), ...INIT({}) }, INIT_OUT)],
+    ["a function's environment beside a wait condition", body({ ...DB, ...FN({ K: { Ref: "S" } }), ...WAIT(SIGNAL) }, WAIT_OUT)],
+    ["an MQ broker user's name (DescribeUser returns it)", body({ Q: { Type: "AWS::AmazonMQ::Broker", Properties: { BrokerName: "q", Users: [{ Username: { Ref: "S" }, Password: "x" }] } }, ...FN({}), ...INIT({}) }, INIT_OUT)],
+  ])("control, %s: shown", (_, template) => {
+    expect(describe_(template)).toEqual(["aws_iam_user.ops"]);
+  });
+
+  test("SAM's Globals are a function's environment too, read whole under a custom resource; not under its ARN's output", () => {
+    const sam = (outputs: Obj) =>
+      JSON.stringify({
+        Transform: "AWS::Serverless-2016-10-31",
+        Parameters: { S: { Type: "String", NoEcho: true } },
+        Globals: { Function: { Environment: { Variables: { K: { Ref: "S" } } } } },
+        Resources: { InitFn: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "index.handler", CodeUri: "s3://b/k.zip" } }, ...INIT({}) },
+        Outputs: outputs,
+      });
+    expect(describe_(sam(INIT_OUT))).toEqual(["aws_iam_user.ops"]);
+    expect(describe_(sam({ A: { Value: { "Fn::GetAtt": ["InitFn", "Arn"] } } }))).toEqual([]);
+  });
+});
