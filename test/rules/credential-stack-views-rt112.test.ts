@@ -3,9 +3,12 @@
  * - G5: a custom resource's handler (or a wait condition's signaller) may read any resource of the template, but not a
  *   password no API returns (an RDS master password): only what an API does return (a secret's value, a function's
  *   environment) is read whole.
+ * - G3: `data.aws_cloudformation_stack` of a name no configured stack has may be a stack one of them nests, whose
+ *   outputs may be anything it is given.
  */
 import { check, errors } from "../helpers/tf";
 import { KEY, stack } from "../helpers/credential-store";
+import { errorsIn, KEY_REFS, keyPlan, refs } from "../helpers/credential-plan";
 
 type Obj = Record<string, unknown>;
 const reaches = (json: Obj) => errors(check(json), "agent-transitive-destroy").map((f) => f.resource);
@@ -59,5 +62,39 @@ describe("G5: what no API returns stays hidden from a handler that may read any 
       });
     expect(describe_(sam(INIT_OUT))).toEqual(["aws_iam_user.ops"]);
     expect(describe_(sam({ A: { Value: { "Fn::GetAtt": ["InitFn", "Arn"] } } }))).toEqual([]);
+  });
+});
+
+describe("G3: a stack read back by a name no configured stack has may be one they nest", () => {
+  const ID = "credential-in-configuration";
+  const tagged = (expr: string, extra: Record<string, Obj>) =>
+    check(stack({ ...extra, "aws_ssm_parameter.p": { name: "/ci/note", type: "String", value: "see tags", tags: { k: expr } } }, "ssm:ListTagsForResource", "*"), {}, { strict: true })
+      .findings.filter((f) => f.ruleId === ID)
+      .map((f) => f.resource);
+  const nesting = (given: unknown) => cfn(body({ Child: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://s3.amazonaws.com/tpl-bucket/child.yaml", Parameters: { Secret: given } } } }));
+  const read = (name: string) => ({ "data.aws_cloudformation_stack.c": { name } });
+
+  test.each<[string, string, string]>([
+    ["the child's name", "${jsonencode(data.aws_cloudformation_stack.c.outputs)}", "cfg-Child-1ABCDEF2GHIJ"],
+    ["a name Terraform computes", "${jsonencode(data.aws_cloudformation_stack.c.outputs)}", "${var.child}"],
+    ["the whole data source", "${jsonencode(data.aws_cloudformation_stack.c)}", "cfg-Child-1ABCDEF2GHIJ"],
+  ])("outputs read by %s, the parent passing the key to the child: an error", (_, expr, name) => {
+    expect(tagged(expr, { ...nesting({ Ref: "S" }), ...read(name) })).toEqual(["aws_ssm_parameter.p"]);
+  });
+
+  test("controls: the child given a literal; the parent itself read by its name", () => {
+    expect(tagged("${jsonencode(data.aws_cloudformation_stack.c.outputs)}", { ...nesting("plain"), ...read("cfg-Child-1ABCDEF2GHIJ") })).toEqual([]);
+    expect(tagged("${jsonencode(data.aws_cloudformation_stack.c.outputs)}", { ...nesting({ Ref: "S" }), ...read("cfg") })).toEqual([]);
+  });
+
+  test("gate: the same read during apply fails through credential-in-configuration", () => {
+    const parent = (given: unknown) => {
+      const template = body({ Child: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://s3.amazonaws.com/tpl-bucket/child.yaml", Parameters: { Secret: given } } } });
+      return { address: "aws_cloudformation_stack.s", mode: "managed" as const, values: { name: "cfg", template_body: template }, unknown: { parameters: true, outputs: true, id: true }, expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: template }, parameters: KEY_REFS } };
+    };
+    const child = { address: "data.aws_cloudformation_stack.c", mode: "data" as const, values: { name: "cfg-Child-1ABCDEF2GHIJ" }, unknown: { id: true, outputs: true, parameters: true }, expressions: { name: { constant_value: "cfg-Child-1ABCDEF2GHIJ" } } };
+    const OUTPUTS = refs("data.aws_cloudformation_stack.c.outputs", "data.aws_cloudformation_stack.c");
+    expect(errorsIn(keyPlan(OUTPUTS, [parent({ Ref: "S" }), child]), ID)).toEqual(["aws_ssm_parameter.p"]);
+    expect(errorsIn(keyPlan(OUTPUTS, [parent("plain"), child]), ID)).toEqual([]);
   });
 });

@@ -272,28 +272,37 @@ function followImports(stack: TfStack, imports: readonly (string | undefined)[] 
   // A name no output blastwall reads is certain to export may be exported by a stack nested in one of the
   // configuration's, from what it is given (red-team round 111, F3).
   if (!imports.some((n) => n === undefined || !hits.some((h) => h.o !== undefined && exportedAs(h.s, h.o) === n))) return;
-  for (const s of exporters) {
-    const key = `${s.address}.nested`;
-    if (followed.has(key)) continue;
-    followed.add(key);
-    followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out);
-  }
+  for (const s of exporters) followNested(stack, s, followed, out);
+}
+
+/** What the stacks `s` nests may show of what it gives them (`nestedShown`), once each. */
+function followNested(stack: TfStack, s: TfResource, followed: Set<string>, out: string[]): void {
+  const key = `${s.address}.nested`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out);
 }
 
 /**
  * What a data source reading a stack back by name (`readsStack`) holds of `attribute` (undefined: all it reads), once
  * each: of every stack of the configuration that name may be (every one when the name is computed or no stack has it,
  * fail closed), the outputs as a reference to them holds them (`output`: that one), the parameters as DescribeStacks
- * shows them, and the template.
+ * shows them, and the template; and for a name no stack of it has, what the stacks they nest may output.
  */
 function followStackRead(stack: TfStack, r: TfResource, attribute: string | undefined, output: string | undefined, followed: Set<string>, out: string[]): void {
   const stacks = Object.keys(STACK_ARGUMENTS).flatMap((type) => (stack.byType.get(type) ?? []).filter((s) => s.mode === "managed"));
   const name = readName(r);
   const literal = (s: TfResource) => (typeof s.values.name === "string" && !hasInterpolation(s.values.name) ? s.values.name : undefined);
-  const read = name !== undefined && stacks.some((s) => literal(s) === name) ? stacks.filter((s) => literal(s) === undefined || literal(s) === name) : stacks;
+  const named = name !== undefined && stacks.some((s) => literal(s) === name);
+  const read = named ? stacks.filter((s) => literal(s) === undefined || literal(s) === name) : stacks;
   for (const s of read) {
     const args = STACK_ARGUMENTS[s.type];
-    if (attribute === undefined || attribute === "outputs") followOutputs(stack, s, output, args, followed, out);
+    if (attribute === undefined || attribute === "outputs") {
+      followOutputs(stack, s, output, args, followed, out);
+      // A name no stack of the configuration has may be a stack one of them nests (`cfg-Child-1ABC…`), whose outputs,
+      // from a template blastwall does not read, may be anything it is given (red-team round 112, G3).
+      if (!named) followNested(stack, s, followed, out);
+    }
     for (const a of [args.parameters, args.template]) {
       if (a === undefined || (attribute !== undefined && attribute !== (a === args.parameters ? "parameters" : "template_body"))) continue;
       const key = `${s.address}.${a}#read`;
