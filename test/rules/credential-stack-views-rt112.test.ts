@@ -3,6 +3,7 @@
  * - G5: a custom resource's handler (or a wait condition's signaller) may read any resource of the template, but not a
  *   password no API returns (an RDS master password): only what an API does return (a secret's value, a function's
  *   environment) is read whole.
+ * - G2 (left over): a CloudFormation module's resources carry Metadata too, from a template blastwall does not read.
  * - G3: `data.aws_cloudformation_stack` of a name no configured stack has may be a stack one of them nests, whose
  *   outputs may be anything it is given.
  */
@@ -62,6 +63,14 @@ describe("G5: what no API returns stays hidden from a handler that may read any 
       });
     expect(describe_(sam(INIT_OUT))).toEqual(["aws_iam_user.ops"]);
     expect(describe_(sam({ A: { Value: { "Fn::GetAtt": ["InitFn", "Arn"] } } }))).toEqual([]);
+  });
+});
+
+describe("G2 leftover: a CloudFormation module's resources carry Metadata blastwall does not read", () => {
+  test("DescribeStackResource of a template with a module given the parameter: shown; without the module: masked", () => {
+    const module = { Cfg: { Type: "Acme::Config::Instance::MODULE", Properties: { Secret: { Ref: "S" } } } };
+    expect(describe_(body(module), "cloudformation:DescribeStackResource")).toEqual(["aws_iam_user.ops"]);
+    expect(describe_(body({ H: { Type: "AWS::CloudFormation::WaitConditionHandle", Properties: {} } }), "cloudformation:DescribeStackResource")).toEqual([]);
   });
 });
 

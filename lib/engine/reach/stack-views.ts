@@ -152,11 +152,14 @@ const SAM = "AWS::Serverless-2016-10-31";
 
 /**
  * Whether a template's transforms leave its Outputs as written: none, or SAM only (red-team round 110, F7). Any other
- * macro (`AWS::Include`, `AWS::LanguageExtensions`, an account's own) may write anything.
+ * macro (`AWS::Include`, `AWS::LanguageExtensions`, an account's own) may write anything, and so may a module
+ * (`Acme::Config::Instance::MODULE`), whose resources, Metadata among them, come from a template blastwall does not
+ * read (red-team round 112, G2).
  */
 function macrosKeepWritten(t: Record<string, unknown>): boolean {
   const transforms = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
-  return transforms.every((x) => x === SAM);
+  const modules = isObject(t.Resources) && Object.values(t.Resources).some((x) => isObject(x) && typeof x.Type === "string" && x.Type.endsWith("::MODULE"));
+  return !modules && transforms.every((x) => x === SAM);
 }
 
 /**
@@ -166,9 +169,6 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
  */
 function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
-  // A CloudFormation module (`Acme::Db::Cluster::MODULE`) expands into resources other resources name as `DbParam` or
-  // `Db.Param`, which this reading does not follow: the template is read as one blastwall cannot tell (round 112, G2).
-  if (Object.values(resources).some((x) => isObject(x) && typeof x.Type === "string" && x.Type.endsWith("::MODULE"))) return undefined;
   const declared = isObject(t.Parameters) ? t.Parameters : {};
   const sam = t.Transform !== undefined;
   const named = new Set<string>();
