@@ -6,6 +6,9 @@
  * - G2 (left over): a CloudFormation module's resources carry Metadata too, from a template blastwall does not read.
  * - G3: `data.aws_cloudformation_stack` of a name no configured stack has may be a stack one of them nests, whose
  *   outputs may be anything it is given.
+ * - G1: a custom resource's handler imported from another stack is that stack's function as it runs, environment and
+ *   all; a Terraform function named as its ServiceToken (written out, by reference or through a parameter) may return
+ *   its environment, and a token blastwall cannot tie to one may be any function's.
  */
 import { check, errors } from "../helpers/tf";
 import { KEY, stack } from "../helpers/credential-store";
@@ -105,5 +108,83 @@ describe("G3: a stack read back by a name no configured stack has may be one the
     const OUTPUTS = refs("data.aws_cloudformation_stack.c.outputs", "data.aws_cloudformation_stack.c");
     expect(errorsIn(keyPlan(OUTPUTS, [parent({ Ref: "S" }), child]), ID)).toEqual(["aws_ssm_parameter.p"]);
     expect(errorsIn(keyPlan(OUTPUTS, [parent("plain"), child]), ID)).toEqual([]);
+  });
+});
+
+describe("G1: a custom resource's handler outside the template", () => {
+  const ECHO = (token: unknown) => ({ Echo: { Type: "Custom::Echo", Properties: { ServiceToken: token } } });
+  const ECHO_OUT = { K: { Value: { "Fn::GetAtt": ["Echo", "K"] } } };
+  const plainBody = (resources: Obj, outputs: Obj, parameters: Obj = {}) => JSON.stringify({ Parameters: parameters, Resources: resources, Outputs: outputs });
+
+  describe("imported from a provider stack", () => {
+    const provider = (env: Obj, exported: unknown = { "Fn::GetAtt": ["Fn", "Arn"] }) => ({
+      "aws_cloudformation_stack.provider": {
+        name: "cr-provider",
+        parameters: { S: KEY },
+        template_body: body(
+          { Fn: { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "index.handler", Role: "arn:aws:iam::111111111111:role/cr", Environment: { Variables: env }, Code: { ZipFile: "x" } } } },
+          { Token: { Value: exported, Export: { Name: "cr-echo-token" } } },
+        ),
+      },
+    });
+    const app = (resources: Obj, outputs: Obj) => ({ "aws_cloudformation_stack.app": { name: "app", template_body: plainBody(resources, outputs) } });
+    const onApp = (extra: Record<string, Obj>) => reaches(stack(extra, "cloudformation:DescribeStacks", "arn:aws:cloudformation:eu-west-1:111111111111:stack/app/*"));
+
+    test("its ServiceToken an import of the provider's function: the function's environment is shown", () => {
+      expect(onApp({ ...provider({ K: { Ref: "S" } }), ...app(ECHO({ "Fn::ImportValue": "cr-echo-token" }), ECHO_OUT) })).toEqual(["aws_iam_user.ops"]);
+    });
+
+    test("the provider's exported ARN text, a Terraform function's: that function's environment is shown", () => {
+      const fn = { "aws_lambda_function.echo": { function_name: "cfg-echo", role: "arn:aws:iam::111111111111:role/cr", environment: { variables: { K: KEY } } } };
+      expect(onApp({ ...provider({}, "arn:aws:lambda:eu-west-1:111111111111:function:cfg-echo"), ...fn, ...app(ECHO({ "Fn::ImportValue": "cr-echo-token" }), ECHO_OUT) })).toEqual(["aws_iam_user.ops"]);
+    });
+
+    test("controls: the import output as an ARN (no custom resource); the provider's function holding no key", () => {
+      expect(onApp({ ...provider({ K: { Ref: "S" } }), ...app({ H: { Type: "AWS::CloudFormation::WaitConditionHandle" } }, { A: { Value: { "Fn::ImportValue": "cr-echo-token" } } }) })).toEqual([]);
+      expect(onApp({ ...provider({ K: "plain" }), ...app(ECHO({ "Fn::ImportValue": "cr-echo-token" }), ECHO_OUT) })).toEqual([]);
+    });
+  });
+
+  describe("a Terraform function", () => {
+    const fn = (name: string, env: Obj) => ({ [`aws_lambda_function.${name}`]: { function_name: `cfg-${name}`, role: "arn:aws:iam::111111111111:role/cr", runtime: "python3.12", handler: "index.handler", environment: { variables: env } } });
+    const FUNCTIONS = { ...fn("echo", { K: KEY }), ...fn("other", { MODE: "plain" }) };
+    // The stack is given no key: only a function's environment holds it.
+    const onStack = (template: string, parameters?: Obj) =>
+      check(stack({ ...FUNCTIONS, "aws_cloudformation_stack.s": { name: "cfg", template_body: template, ...(parameters ? { parameters } : {}) } }, "cloudformation:DescribeStacks", "*"));
+    const reached = (template: string, parameters?: Obj) => errors(onStack(template, parameters), "agent-transitive-destroy").map((f) => f.resource);
+    const TOKEN = { Token: { Type: "String" } };
+
+    test.each<[string, string, Obj | undefined]>([
+      ["its ARN written out", plainBody(ECHO("arn:aws:lambda:eu-west-1:111111111111:function:cfg-echo"), ECHO_OUT), undefined],
+      ["an alias of it, its ARN in a Fn::Sub of the region and account", plainBody(ECHO({ "Fn::Sub": "arn:aws:lambda:$${AWS::Region}:$${AWS::AccountId}:function:cfg-echo:live" }), ECHO_OUT), undefined],
+      ["its ARN by reference (a template Terraform writes with jsonencode)", plainBody(ECHO("${aws_lambda_function.echo.arn}"), ECHO_OUT), undefined],
+      ["its ARN given as a stack parameter", plainBody(ECHO({ Ref: "Token" }), ECHO_OUT, TOKEN), { Token: "${aws_lambda_function.echo.arn}" }],
+    ])("%s: its environment is shown", (_, template, parameters) => {
+      expect(reached(template, parameters)).toEqual(["aws_iam_user.ops"]);
+    });
+
+    test.each<[string, string, Obj | undefined]>([
+      ["another function's ARN written out", plainBody(ECHO("arn:aws:lambda:eu-west-1:111111111111:function:cfg-other"), ECHO_OUT), undefined],
+      ["another function's ARN by reference", plainBody(ECHO("${aws_lambda_function.other.arn}"), ECHO_OUT), undefined],
+      ["another function's ARN given as a stack parameter", plainBody(ECHO({ Ref: "Token" }), ECHO_OUT, TOKEN), { Token: "${aws_lambda_function.other.arn}" }],
+      ["the custom resource not read (no output names it)", plainBody(ECHO("arn:aws:lambda:eu-west-1:111111111111:function:cfg-echo"), { A: { Value: "x" } }), undefined],
+    ])("control, %s: masked", (_, template, parameters) => {
+      expect(reached(template, parameters)).toEqual([]);
+    });
+
+    test("a token blastwall cannot tie to a function (an SNS topic): every function's environment counts, and the finding says so", () => {
+      const found = errors(onStack(plainBody(ECHO("arn:aws:sns:eu-west-1:111111111111:cr-requests"), ECHO_OUT)), "agent-transitive-destroy");
+      expect(found.map((f) => f.resource)).toEqual(["aws_iam_user.ops"]);
+      expect(JSON.stringify(found[0])).toContain("blastwall counts the environment of every aws_lambda_function of the configuration: the ServiceToken of custom resource Echo (in the template of aws_cloudformation_stack.s) names no function it can tie to one");
+    });
+
+    test("gate: the stack's outputs copied into tags reach the Terraform function's environment", () => {
+      const template = plainBody(ECHO("arn:aws:lambda:eu-west-1:111111111111:function:cfg-echo"), ECHO_OUT);
+      const s = { address: "aws_cloudformation_stack.s", mode: "managed" as const, values: { name: "cfg", template_body: template }, unknown: { outputs: true, id: true }, expressions: { name: { constant_value: "cfg" }, template_body: { constant_value: template } } };
+      const lambda = (env: Obj) => ({ address: "aws_lambda_function.echo", mode: "managed" as const, values: { function_name: "cfg-echo", role: "arn:aws:iam::111111111111:role/cr" }, unknown: { environment: true, arn: true }, expressions: { environment: env } });
+      const OUTPUTS = refs("aws_cloudformation_stack.s.outputs", "aws_cloudformation_stack.s");
+      expect(errorsIn(keyPlan(OUTPUTS, [s, lambda(KEY_REFS)]), "credential-in-configuration")).toEqual(["aws_ssm_parameter.p"]);
+      expect(errorsIn(keyPlan(OUTPUTS, [s, lambda(refs("aws_iam_user.ci.name", "aws_iam_user.ci"))]), "credential-in-configuration")).toEqual([]);
+    });
   });
 });

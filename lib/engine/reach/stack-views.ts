@@ -42,12 +42,59 @@ export interface OutputsShown {
   readonly parts: readonly unknown[];
   /** The exports they import (`Fn::ImportValue`) by name; undefined for a name computed, which may be any. */
   readonly imports?: readonly (string | undefined)[];
+  /**
+   * Those of `imports` a custom resource's handler may be (its ServiceToken, or what a handler reads): the exporting
+   * stack's handler is read as it reads, not as an output of its ARN shows it (red-team round 112, G1).
+   */
+  readonly handlerImports?: readonly (string | undefined)[];
+  /** The custom resources they read whose handler may be a function outside the template (a Terraform one). */
+  readonly handlers?: readonly Handler[];
+}
+
+/**
+ * A custom resource's handler where it may be a function outside the template: ARN text (a pattern, what the template
+ * computes `*`), or a stack parameter it is given as; neither when blastwall cannot tell which function, so any may be.
+ * A handler of the template itself (`Fn::GetAtt Fn.Arn`) or another stack's (an import) is read with the template.
+ */
+export interface Handler {
+  /** Where the ServiceToken is, as a message says it (`the ServiceToken of custom resource Echo`). */
+  readonly of: string;
+  readonly arn?: string;
+  readonly parameter?: string;
 }
 
 /** What a stack's template may show when blastwall cannot tell what part of it: every parameter, every export, its whole text. */
 function wholeShown(r: TfResource): OutputsShown {
   const args = STACK_ARGUMENTS[r.type];
-  return { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""], imports: [undefined] };
+  return { parts: args?.template === undefined ? [] : [r.values[args.template] ?? ""], imports: [undefined], handlerImports: [undefined], handlers: handlersWritten(r) };
+}
+
+/**
+ * The handlers of the custom resources of a template blastwall cannot read as a whole: of one Terraform writes as JSON
+ * with references in its strings (`jsonencode`, a ServiceToken given as `aws_lambda_function.f.arn`), each custom
+ * resource's (a type Terraform computes may be one); any other template may name any handler.
+ */
+function handlersWritten(r: TfResource): Handler[] {
+  const any = [{ of: "the ServiceToken of any custom resource of a template blastwall cannot read" }];
+  const arg = STACK_ARGUMENTS[r.type]?.template;
+  const written = arg === undefined ? undefined : r.values[arg];
+  let t: unknown = stackTemplate(r);
+  if (t === undefined && typeof written === "string") {
+    try {
+      t = JSON.parse(written);
+    } catch {
+      return any;
+    }
+  }
+  if (!isObject(t) || !macrosKeepWritten(t) || !isObject(t.Resources)) return any;
+  const out: Handler[] = [];
+  for (const [n, x] of Object.entries(t.Resources)) {
+    if (!isObject(x) || typeof x.Type !== "string") return any;
+    if (!hasInterpolation(x.Type) && !takesServiceToken(x.Type)) continue;
+    const h = handlerOf(isObject(x.Properties) ? x.Properties.ServiceToken : undefined, t, `the ServiceToken of custom resource ${n}`);
+    if (h !== null) out.push(h);
+  }
+  return out;
 }
 
 /**
@@ -68,8 +115,8 @@ export function exportsShown(r: TfResource): OutputsShown {
  */
 function bothShown(a: OutputsShown, b: OutputsShown): OutputsShown {
   const parameters = a.parameters === undefined || b.parameters === undefined ? undefined : new Set([...a.parameters, ...b.parameters]);
-  const imports = a.imports === undefined && b.imports === undefined ? undefined : [...(a.imports ?? []), ...(b.imports ?? [])];
-  return { parameters, parts: [...a.parts, ...b.parts], ...(imports === undefined ? {} : { imports }) };
+  const both = <T>(x?: readonly T[], y?: readonly T[]) => (x === undefined && y === undefined ? undefined : [...(x ?? []), ...(y ?? [])]);
+  return { parameters, parts: [...a.parts, ...b.parts], imports: both(a.imports, b.imports), handlerImports: both(a.handlerImports, b.handlerImports), handlers: both(a.handlers, b.handlers) };
 }
 
 /** The name an output of a stack is exported as; undefined when it is computed, or the output is not exported. */
@@ -101,14 +148,15 @@ export function exportingOutputs(r: TfResource, names: readonly (string | undefi
  * those its `Ref` and `Fn::GetAtt` never return (`NEVER_RETURNED`) (a
  * parameter stored in a resource and read back with `Fn::GetAtt`). A template blastwall cannot read, a macro
  * (`Transform`) or a name an intrinsic function computes may show every parameter, and the whole template.
+ * `asHandler`: the outputs are imported as a custom resource's ServiceToken, so the function they name, and any
+ * resource of the template it may read, shows what an API returns of it (red-team round 112, G1).
  */
-export function outputsShown(r: TfResource, output?: string): OutputsShown {
-  const whole = wholeShown(r);
+export function outputsShown(r: TfResource, output?: string, asHandler = false): OutputsShown {
   const t = stackTemplate(r);
-  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return whole;
+  if (!t || !macrosKeepWritten(t) || (t.Outputs !== undefined && !isObject(t.Outputs))) return wholeShown(r);
   const outputs = isObject(t.Outputs) ? t.Outputs : {};
   const chosen = output === undefined ? Object.values(outputs) : Object.prototype.hasOwnProperty.call(outputs, output) ? [outputs[output]] : [];
-  return shownThrough(t, chosen) ?? whole;
+  return shownThrough(t, chosen, asHandler) ?? wholeShown(r);
 }
 
 /**
@@ -117,11 +165,10 @@ export function outputsShown(r: TfResource, output?: string): OutputsShown {
  * cannot read, or run through a macro other than SAM (which passes a resource's Metadata on), may show any parameter.
  */
 export function metadataShown(r: TfResource): OutputsShown {
-  const whole = wholeShown(r);
   const t = stackTemplate(r);
-  if (!t || !macrosKeepWritten(t)) return whole;
+  if (!t || !macrosKeepWritten(t)) return wholeShown(r);
   const roots = (isObject(t.Resources) ? Object.values(t.Resources) : []).map((x) => (isObject(x) ? x.Metadata : x)).filter((x) => x !== undefined);
-  return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? whole), nestedShown(r));
+  return bothShown(roots.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, roots) ?? wholeShown(r)), nestedShown(r));
 }
 
 /**
@@ -139,12 +186,11 @@ const NESTED_STACKS = new Set(["AWS::CloudFormation::Stack", "AWS::Serverless::A
  * other than SAM, may nest any.
  */
 export function nestedShown(r: TfResource): OutputsShown {
-  const whole = wholeShown(r);
   const t = stackTemplate(r);
-  if (!t || !macrosKeepWritten(t)) return whole;
+  if (!t || !macrosKeepWritten(t)) return wholeShown(r);
   const resources = isObject(t.Resources) ? Object.values(t.Resources) : [];
   const given = resources.filter((x) => isObject(x) && typeof x.Type === "string" && NESTED_STACKS.has(x.Type)).map((x) => (x as Record<string, unknown>).Properties ?? {});
-  return given.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, given) ?? whole);
+  return given.length === 0 ? { parameters: new Set(), parts: [] } : (shownThrough(t, given) ?? wholeShown(r));
 }
 
 /** The transform that expands `AWS::Serverless::*` resources; it writes no output and no resource's Metadata of its own. */
@@ -165,9 +211,10 @@ function macrosKeepWritten(t: Record<string, unknown>): boolean {
 /**
  * What the template values `roots` show: the parameters they name, and the resources they name in turn, each as far
  * as its `Ref` and `Fn::GetAtt` may return it (whole when a custom resource names it, and every one when a wait
- * condition is named). Undefined when a name is computed, and so may be any.
+ * condition is named). Undefined when a name is computed, and so may be any. `asHandler`: the roots are a custom
+ * resource's ServiceToken, another stack's import of them, so the template is read as its handler may read it.
  */
-function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): OutputsShown | undefined {
+function shownThrough(t: Record<string, unknown>, roots: readonly unknown[], asHandler = false): OutputsShown | undefined {
   const resources = isObject(t.Resources) ? t.Resources : {};
   const declared = isObject(t.Parameters) ? t.Parameters : {};
   const sam = t.Transform !== undefined;
@@ -192,6 +239,18 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
   // secret it is given the ARN of), past what their `Ref` and `Fn::GetAtt` return: those, and what they name in turn,
   // are read whole (red-team round 111, F1).
   const whole = new Set<string>();
+  const handlers: Handler[] = [];
+  if (asHandler) {
+    // The roots are what another stack's custom resource imports as its ServiceToken: the function they name, or any.
+    for (const m of [...named, ...Object.keys(resources)]) {
+      whole.add(m);
+      named.add(m);
+    }
+    for (const root of roots) {
+      const h = handlerOf(isObject(root) && "Value" in root ? root.Value : root, t, "an output a custom resource of another stack imports as its ServiceToken");
+      if (h !== null) handlers.push(h);
+    }
+  }
   // A Set's iteration reaches what is added to it while it runs: the resources named, to a fixpoint. One read
   // `returnable` first and whole later is taken out and put back, so that the iteration reaches it again.
   for (const n of named) {
@@ -206,6 +265,10 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     const read = custom || whole.has(n);
     const returned = read ? readable(resource) : returnable(resource);
     parts.push(returned);
+    if (custom && takesServiceToken(resource.Type as string)) {
+      const h = handlerOf(isObject(resource.Properties) ? resource.Properties.ServiceToken : undefined, t, `the ServiceToken of custom resource ${n}`);
+      if (h !== null) handlers.push(h);
+    }
     const names = new Set<string>();
     if (!namesIn(returned, names)) return undefined;
     // A wait condition's `Data` is what is signalled to its handle (`cfn-signal -d`), by any resource whose user data
@@ -222,9 +285,10 @@ function shownThrough(t: Record<string, unknown>, roots: readonly unknown[]): Ou
     }
     if (sam && isObject(resource) && typeof resource.Type === "string" && resource.Type.startsWith("AWS::Serverless::") && !samWhole(false, read)) return undefined;
   }
-  const imports = [...named].filter((n) => n.startsWith(IMPORT)).map((n) => (n === IMPORT ? undefined : n.slice(IMPORT.length)));
+  const importOf = (n: string) => (n === IMPORT ? undefined : n.slice(IMPORT.length));
+  const imports = [...named].filter((n) => n.startsWith(IMPORT));
   // The text stays as Terraform writes a literal, so `${Name}` of a `Fn::Sub` reads as no reference.
-  return { imports, parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
+  return { imports: imports.map(importOf), handlerImports: imports.filter((n) => whole.has(n)).map(importOf), handlers, parameters: new Set([...named].filter((n) => Object.prototype.hasOwnProperty.call(declared, n))), parts: parts.length === 0 ? [] : [JSON.stringify(parts).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{")] };
 }
 
 /**
@@ -274,6 +338,36 @@ const READ_BY_API: Readonly<Record<string, readonly string[]>> = {
 function isCustomResource(type: string): boolean {
   // A registry type (`Acme::Secrets::Reader`) runs a third party's handler, as a custom resource does (round 112, G2).
   return !type.startsWith("AWS::") || type === "AWS::CloudFormation::CustomResource";
+}
+
+/** Whether a custom resource type is one an account's own function handles, named by its `ServiceToken`; not a registry type's. */
+function takesServiceToken(type: string): boolean {
+  return type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource";
+}
+
+/**
+ * The handler a ServiceToken names where it may be outside the template (a Terraform function); null where it is a
+ * resource of the template, read whole with it, or an import, whose exporting stack is read so. An ARN written out,
+ * in a `Fn::Sub` or a `Fn::Join`, is a pattern with what the template computes (the region, a parameter) as `*`.
+ */
+function handlerOf(token: unknown, t: Record<string, unknown>, of: string): Handler | null {
+  const has = (section: unknown, n: unknown) => typeof n === "string" && isObject(section) && Object.prototype.hasOwnProperty.call(section, n);
+  if (typeof token === "string") return { of, arn: token };
+  if (!isObject(token) || Object.keys(token).length !== 1) return { of };
+  const [[fn, x]] = Object.entries(token);
+  if (fn === "Fn::ImportValue") return null;
+  if (fn === "Ref") return has(t.Resources, x) ? null : has(t.Parameters, x) ? { of, parameter: x as string } : { of };
+  if (fn === "Fn::GetAtt") return has(t.Resources, typeof x === "string" ? x.split(".")[0] : Array.isArray(x) ? x[0] : undefined) ? null : { of };
+  if (fn === "Fn::Sub" && typeof x === "string") {
+    const vars = [...x.matchAll(/\$\{(?!!)([^}]*)\}/g)].map((m) => m[1].trim().split(".")[0]);
+    return vars.some((v) => has(t.Resources, v)) ? null : { of, arn: x.replace(/\$\{[^}]*\}/g, "*") };
+  }
+  if (fn === "Fn::Join" && Array.isArray(x) && typeof x[0] === "string" && Array.isArray(x[1])) {
+    const part = (p: unknown) => (typeof p === "string" ? p : isObject(p) && (has(t.Resources, p.Ref) || (Array.isArray(p["Fn::GetAtt"]) && has(t.Resources, p["Fn::GetAtt"][0]))) ? null : "*");
+    const joined = x[1].map(part);
+    return joined.includes(null) ? null : { of, arn: joined.join(x[0]) };
+  }
+  return { of };
 }
 
 /** A template resource as far as its `Ref` and `Fn::GetAtt` may return it: without the properties they never return. */
