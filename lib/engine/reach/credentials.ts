@@ -35,7 +35,7 @@ import {
   remoteSourcesOf,
   STORE_READ_TYPES,
 } from "./credential-references";
-import { exportedAs, exportingOutputs, exportsShown, metadataShown, nestedShown, type OutputsShown, outputsShown, STACK_ARGUMENTS, stackTemplate } from "./stack-views";
+import { exportedAs, exportingOutputs, exportsShown, type Handler, metadataShown, nestedShown, type OutputsShown, outputsShown, STACK_ARGUMENTS, stackTemplate } from "./stack-views";
 
 /** A credential found in a store the principal can read: whose it is (undefined: unknown, possibly everything). */
 
@@ -234,17 +234,22 @@ function followDecrypted(stack: TfStack, r: TfResource, name: string | null, fol
 /**
  * What a reference to a stack's outputs (or its output `output`) holds: the parameters they may repeat and the
  * template's text they are made of, once each (red-team round 109, F1: `NoEcho` masks neither in the outputs).
+ * `asHandler`: what a custom resource importing them as its ServiceToken may be returned (`outputsShown`).
  */
-function followOutputs(stack: TfStack, r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
-  const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}`;
+function followOutputs(stack: TfStack, r: TfResource, output: string | undefined, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[], asHandler = false, untied?: Untied): void {
+  const key = `${r.address}.outputs${output === undefined ? "" : `#${output}`}${asHandler ? "!handler" : ""}`;
   if (followed.has(key)) return;
   followed.add(key);
-  followShown(stack, r, outputsShown(r, output), args, followed, out);
+  followShown(stack, r, outputsShown(r, output, asHandler), args, followed, out, untied);
 }
 
-/** What a view of a stack holds: the parameters it may show, the template's text it is made of, the exports it imports. */
-function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[]): void {
-  followImports(stack, shown.imports, followed, out);
+/**
+ * What a view of a stack holds: the parameters it may show, the template's text it is made of, the exports it imports,
+ * the Terraform functions that may handle its custom resources.
+ */
+function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (typeof STACK_ARGUMENTS)[string], followed: Set<string>, out: string[], untied?: Untied): void {
+  followImports(stack, shown.imports, followed, out, false, untied);
+  followImports(stack, shown.handlerImports, followed, out, true, untied);
   const params = r.values[args.parameters];
   if (shown.parameters === undefined || shown.parameters.size > 0) {
     if (isObject(params) && shown.parameters !== undefined) {
@@ -255,6 +260,60 @@ function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (
   }
   stringsIn(shown.parts, out);
   if (shown.parameters === undefined && args.template !== undefined) out.push(...(configuredReferences(r)?.get(args.template) ?? []));
+  followHandlers(stack, r, shown.handlers, args, out, untied);
+}
+
+/** What is counted only because blastwall cannot tie a custom resource's handler to a function, and why (the first reason). */
+interface Untied {
+  readonly values: string[];
+  why?: string;
+}
+
+/** A Lambda function's ARN, perhaps with a version or alias: group 1 is the function's name. */
+const LAMBDA_ARN = /^arn:[^:]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]*)?$/;
+
+/**
+ * Appends to `out` the environment of each Terraform function that may handle a custom resource a view of stack `r`
+ * reads (red-team round 112, G1: the handler returns what it likes, its own environment among it): the function whose
+ * ARN (or name) the ServiceToken writes out, or gives as a reference through a stack parameter. A token blastwall cannot
+ * tie to one (computed, an SNS topic, a template it cannot read) may be any: every other function counts, into
+ * `untied` when given, with the reason for the finding to say so.
+ */
+function followHandlers(stack: TfStack, r: TfResource, handlers: readonly Handler[] | undefined, args: (typeof STACK_ARGUMENTS)[string], out: string[], untied?: Untied): void {
+  const functions = stack.byType.get("aws_lambda_function") ?? [];
+  if (handlers === undefined || handlers.length === 0 || functions.length === 0) return;
+  const tied = new Set<string>();
+  let any: Handler | undefined;
+  const byArn = (h: Handler, arn: string) => {
+    const name = LAMBDA_ARN.exec(arn)?.[1];
+    if (name === undefined || /^\**$/.test(name)) any ??= h;
+    else for (const f of functions) if (globsIntersect(name, attributePattern(stack, f, "function_name").pattern)) tied.add(f.address);
+  };
+  const byReference = (h: Handler, strings: readonly string[]) => {
+    const named = strings.flatMap((x) => [...x.matchAll(AWS_REF)].filter((m) => m[2] === undefined && m[3] === "aws_lambda_function").flatMap((m) => addressesOf(stack, m[1], m[3], m[4], m[5])));
+    if (named.length === 0) any ??= h;
+    named.forEach((a) => tied.add(a));
+  };
+  for (const h of handlers) {
+    // An ARN of a template Terraform writes may be a reference (`${aws_lambda_function.f.arn}`).
+    if (h.arn !== undefined) (hasInterpolation(h.arn) ? byReference(h, [h.arn]) : byArn(h, h.arn));
+    else if (h.parameter === undefined) any ??= h;
+    else {
+      const params = r.values[args.parameters];
+      const given = isObject(params) ? params[h.parameter] : undefined;
+      // A plan's configuration names what the parameters were made from, not which of them each reference gives.
+      if (typeof given === "string") (hasInterpolation(given) ? byReference(h, [given]) : byArn(h, given));
+      else byReference(h, configuredReferences(r)?.get(args.parameters) ?? []);
+    }
+  }
+  for (const f of tied) out.push(`\${${f}.environment}`);
+  if (any === undefined) return;
+  for (const f of functions) if (!tied.has(f.address)) (untied?.values ?? out).push(`\${${f.address}.environment}`);
+  if (untied) {
+    untied.why ??=
+      `blastwall counts the environment of every aws_lambda_function of the configuration: ${any.of} (in the template of ${r.address}) names no function it can tie to one, and a custom resource's handler may return what its environment holds; ` +
+      "give the ServiceToken as the handler's ARN, written out or as a reference, in a template_body blastwall can read, to count only that function";
+  }
 }
 
 /**
@@ -262,38 +321,47 @@ function followShown(stack: TfStack, r: TfResource, shown: OutputsShown, args: (
  * each output of the configuration's stacks that may be exported under one of those names, followed as a reference
  * to it would be. A name computed, or exported by no stack blastwall reads, may be every exported output.
  */
-function followImports(stack: TfStack, imports: readonly (string | undefined)[] | undefined, followed: Set<string>, out: string[]): void {
+function followImports(stack: TfStack, imports: readonly (string | undefined)[] | undefined, followed: Set<string>, out: string[], asHandler = false, untied?: Untied): void {
   if (imports === undefined || imports.length === 0) return;
   const exporters = Object.keys(STACK_ARGUMENTS).flatMap((type) => stack.byType.get(type) ?? []);
   const found = (names: readonly (string | undefined)[]) => exporters.flatMap((s) => exportingOutputs(s, names).map((o) => ({ s, o })));
   let hits = found(imports);
   if (imports.some((n) => n !== undefined && !hits.some((h) => h.o === undefined || exportedAs(h.s, h.o) === n))) hits = found([undefined]);
-  for (const { s, o } of hits) followOutputs(stack, s, o, STACK_ARGUMENTS[s.type], followed, out);
+  for (const { s, o } of hits) followOutputs(stack, s, o, STACK_ARGUMENTS[s.type], followed, out, asHandler, untied);
   // A name no output blastwall reads is certain to export may be exported by a stack nested in one of the
   // configuration's, from what it is given (red-team round 111, F3).
   if (!imports.some((n) => n === undefined || !hits.some((h) => h.o !== undefined && exportedAs(h.s, h.o) === n))) return;
-  for (const s of exporters) {
-    const key = `${s.address}.nested`;
-    if (followed.has(key)) continue;
-    followed.add(key);
-    followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out);
-  }
+  for (const s of exporters) followNested(stack, s, followed, out, untied);
+}
+
+/** What the stacks `s` nests may show of what it gives them (`nestedShown`), once each. */
+function followNested(stack: TfStack, s: TfResource, followed: Set<string>, out: string[], untied?: Untied): void {
+  const key = `${s.address}.nested`;
+  if (followed.has(key)) return;
+  followed.add(key);
+  followShown(stack, s, nestedShown(s), STACK_ARGUMENTS[s.type], followed, out, untied);
 }
 
 /**
  * What a data source reading a stack back by name (`readsStack`) holds of `attribute` (undefined: all it reads), once
  * each: of every stack of the configuration that name may be (every one when the name is computed or no stack has it,
  * fail closed), the outputs as a reference to them holds them (`output`: that one), the parameters as DescribeStacks
- * shows them, and the template.
+ * shows them, and the template; and for a name no stack of it has, what the stacks they nest may output.
  */
 function followStackRead(stack: TfStack, r: TfResource, attribute: string | undefined, output: string | undefined, followed: Set<string>, out: string[]): void {
   const stacks = Object.keys(STACK_ARGUMENTS).flatMap((type) => (stack.byType.get(type) ?? []).filter((s) => s.mode === "managed"));
   const name = readName(r);
   const literal = (s: TfResource) => (typeof s.values.name === "string" && !hasInterpolation(s.values.name) ? s.values.name : undefined);
-  const read = name !== undefined && stacks.some((s) => literal(s) === name) ? stacks.filter((s) => literal(s) === undefined || literal(s) === name) : stacks;
+  const named = name !== undefined && stacks.some((s) => literal(s) === name);
+  const read = named ? stacks.filter((s) => literal(s) === undefined || literal(s) === name) : stacks;
   for (const s of read) {
     const args = STACK_ARGUMENTS[s.type];
-    if (attribute === undefined || attribute === "outputs") followOutputs(stack, s, output, args, followed, out);
+    if (attribute === undefined || attribute === "outputs") {
+      followOutputs(stack, s, output, args, followed, out);
+      // A name no stack of the configuration has may be a stack one of them nests (`cfg-Child-1ABC…`), whose outputs,
+      // from a template blastwall does not read, may be anything it is given (red-team round 112, G3).
+      if (!named) followNested(stack, s, followed, out);
+    }
     for (const a of [args.parameters, args.template]) {
       if (a === undefined || (attribute !== undefined && attribute !== (a === args.parameters ? "parameters" : "template_body"))) continue;
       const key = `${s.address}.${a}#read`;
@@ -527,6 +595,8 @@ function usersByName(stack: TfStack): Map<string, string> {
 interface Stored {
   readonly values: unknown[];
   readonly unseen: boolean;
+  /** Values counted only because blastwall cannot tell that the store does not show them, and why: a finding says so. */
+  readonly failClosed?: { readonly values: unknown[]; readonly why: string };
 }
 
 /** Attributes that hold a secret version's value; `_wo` (write-only) ones never reach state or plan, but hold it all the same. */
@@ -836,11 +906,15 @@ export function storedCredentialEdges(
         if (!CONFIGURATION_STORES.has(store.type)) unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": the stack does not show what it holds"));
         continue;
       }
-      const { stored, c, databases } = held;
+      const { stored, c, databases, failClosed } = held;
       // Spelt out only for what it becomes part of now; the other reads write theirs when read (StoreRead).
       const how = databases.length > 0 || c.found.length > 0 || c.tokenShape ? `${hit.a} on ${res.address} (${hit.gs[0].statement.source.address} ${statementName(hit.gs[0].statement)})` : "";
       for (const database of databases) databaseReads.push({ store: res.address, database, action: hit.a, detail: `${how} reads the master password of ${database}` });
-      for (const f of c.found) edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}`, storeDetail: `holds ${f.what} of ${f.user}` });
+      for (const f of c.found) {
+        const why = failClosed?.get(`${f.what} ${f.user}`);
+        const note = why === undefined ? "" : ` (${why})`;
+        edges.push({ to: f.user, store: res.address, label: hit.a, detail: `${how} reads ${f.what} of ${f.user}${note}`, storeDetail: `${why === undefined ? "holds" : "may hold"} ${f.what} of ${f.user}` });
+      }
       if (c.tokenShape) edges.push({ store: res.address, label: hit.a, detail: `${how} reads ${c.tokenShape}, a credential whose rights blastwall cannot see` });
       else if (c.found.length === 0 && databases.length === 0 && c.computed && !CONFIGURATION_STORES.has(store.type)) {
         unknownReads.push(new StoreRead(res.address, hit.a, res.address, hit.gs[0].statement, ": its value is computed, so blastwall cannot tell whether it is a credential"));
@@ -919,14 +993,22 @@ function wideRead(stack: TfStack, indexOf: (types: readonly string[]) => Resourc
 
 /**
  * A stack's view with the exports its shown values import (`Fn::ImportValue` resolves to the exporting stack's value:
- * red-team round 110, F2). ListExports lists the exporters' own outputs, so its view imports nothing of its own.
+ * red-team round 110, F2), and what the handlers of the custom resources it reads may return: an exporting stack's
+ * function imported as a ServiceToken, a Terraform function (red-team round 112, G1). ListExports lists the exporters'
+ * own outputs, so its view imports nothing of its own but its custom resources' handlers.
  */
 function withImports(stack: TfStack, store: TfResource, view: string | undefined, stored: Stored | undefined): Stored | undefined {
-  if (store.type !== "aws_cloudformation_stack" || (view !== "parameters" && view !== "metadata")) return stored;
-  const imports = (view === "parameters" ? [outputsShown(store), nestedShown(store)] : [metadataShown(store)]).flatMap((x) => x.imports ?? []);
+  if (store.type !== "aws_cloudformation_stack" || (view !== "parameters" && STACK_VIEWS[view ?? ""] === undefined)) return stored;
+  const views = view === "parameters" ? [outputsShown(store), nestedShown(store)] : [STACK_VIEWS[view!](store)];
   const out: string[] = [];
-  followImports(stack, imports, new Set(), out);
-  return out.length === 0 ? stored : { values: [...(stored?.values ?? []), out], unseen: stored?.unseen ?? false };
+  const untied: Untied = { values: [] };
+  const followed = new Set<string>();
+  if (view === "parameters" || view === "metadata") followImports(stack, views.flatMap((x) => x.imports ?? []), followed, out, false, untied);
+  followImports(stack, views.flatMap((x) => x.handlerImports ?? []), followed, out, true, untied);
+  followHandlers(stack, store, views.flatMap((x) => x.handlers ?? []), STACK_ARGUMENTS[store.type], out, untied);
+  if (out.length === 0 && untied.values.length === 0) return stored;
+  const failClosed = untied.why === undefined || untied.values.length === 0 ? {} : { failClosed: { values: [untied.values], why: untied.why } };
+  return { values: [...(stored?.values ?? []), out], unseen: stored?.unseen ?? false, ...failClosed };
 }
 
 /** What a store holds, read from the stack alone. */
@@ -934,6 +1016,8 @@ interface StoreContents {
   readonly stored: Stored;
   readonly c: ReturnType<typeof contents>;
   readonly databases: readonly string[];
+  /** Why each credential found only among `stored.failClosed`'s values counts (by `what user`). */
+  readonly failClosed?: ReadonlyMap<string, string>;
 }
 
 const contentsIndex = new WeakMap<TfStack, Map<TfResource, Map<string | undefined, StoreContents | null>>>();
@@ -947,10 +1031,21 @@ function storeContents(stack: TfStack, res: TfResource, view?: string): StoreCon
   let held = views.get(view);
   if (held === undefined) {
     const stored = withImports(stack, res, view, storedValues(res, secretVersions(stack), view));
-    held = stored === undefined ? null : { stored, c: contents(stack, stored.values), databases: databasePasswords().databasesIn(stack, storedStrings(stack, stored.values)) };
+    held = stored === undefined ? null : heldIn(stack, stored);
     views.set(view, held);
   }
   return held ?? undefined;
+}
+
+/** What stored values hold, saying which credentials are counted only by failing closed. */
+function heldIn(stack: TfStack, stored: Stored): StoreContents {
+  const values = stored.failClosed === undefined ? stored.values : [...stored.values, ...stored.failClosed.values];
+  const c = contents(stack, values);
+  const databases = databasePasswords().databasesIn(stack, storedStrings(stack, values));
+  if (stored.failClosed === undefined || c.found.length === 0) return { stored, c, databases };
+  const plain = new Set(contents(stack, stored.values).found.map((f) => `${f.what} ${f.user}`));
+  const why = stored.failClosed.why;
+  return { stored, c, databases, failClosed: new Map(c.found.filter((f) => !plain.has(`${f.what} ${f.user}`)).map((f) => [`${f.what} ${f.user}`, why])) };
 }
 
 let secretList: readonly { readonly entry: CatalogueEntry; readonly storeType?: string }[] | undefined;
