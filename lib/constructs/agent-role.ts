@@ -102,6 +102,17 @@ export interface AgentPermission {
 }
 
 /**
+ * The construct whose prop names an AgentRole it makes for itself (ScopedToken's `name`): a message about the role's
+ * name then names that prop, not a `roleName` its user never wrote (red-team rounds 77 and 115).
+ */
+const NAME_GIVEN_BY = new WeakMap<object, { readonly construct: string; readonly prop: string; readonly path: string }>();
+
+/** Records that `owner`'s `prop` names `role` (see NAME_GIVEN_BY). */
+export function roleNamedBy(role: object, construct: string, prop: string, path: string): void {
+  NAME_GIVEN_BY.set(role, { construct, prop, path });
+}
+
+/**
  * An IAM role for one AI agent (or agent runner): tagged `blastwall:agent = "true"`, under `/agents/`,
  * assumable only with an `agent-` source identity, one-hour sessions, and a permission boundary that denies
  * every destroy, protection and escalation action of the catalogue and every identity provider rewrite, plus any
@@ -508,9 +519,10 @@ export class AgentRole extends Construct {
     return [...byStack].map(([otherStack, { account, names }]) => {
       names.sort((a, b) => Number(b.startsWith("role")) - Number(a.startsWith("role")));
       const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? `, and ${names.length - 3} more` : "");
-      return `AgentRole: roleName "${this.roleName}" (${this.node.path}, stack "${stack.node.id}") makes IAM names that stack "${otherStack.node.id}" also makes, ` +
+      const owner = NAME_GIVEN_BY.get(this);
+      return `${owner ? `${owner.construct}: ${owner.prop}` : "AgentRole: roleName"} "${this.roleName}" (${owner ? owner.path : this.node.path}, stack "${stack.node.id}") makes IAM names that stack "${otherStack.node.id}" also makes, ` +
         `and both stacks' providers pin account ${account} (allowed_account_ids): ${shown}. IAM role and policy names are unique in an account whatever ` +
-        "the path and case, so the apply of the second stack would stop half-way (EntityAlreadyExists). Give each stack its own roleName " +
+        `the path and case, so the apply of the second stack would stop half-way (EntityAlreadyExists). Give each stack its own ${owner ? owner.prop : "roleName"} ` +
         `(from the environment it deploys, e.g. "${this.roleName}-${stack.node.id}"), or deploy the stacks to different accounts`;
     });
   }

@@ -3,7 +3,7 @@ import { Lazy, TerraformOutput, type TerraformProvider } from "cdktf";
 import { acknowledge } from "../cdktf/acknowledge";
 import { expiryInstant } from "../config/acknowledgements";
 import { AgentPrincipal } from "./agent-principal";
-import { AgentRole } from "./agent-role";
+import { AgentRole, roleNamedBy } from "./agent-role";
 import { resolveBoundaryExemptions, type BoundaryExemption } from "./boundary-exemptions";
 import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
@@ -202,6 +202,7 @@ export class ScopedToken extends Construct {
       provider: props.provider,
       ...(props.boundaryExemptions !== undefined ? { boundaryExemptions: props.boundaryExemptions } : {}),
     });
+    roleNamedBy(this.role, "ScopedToken", "name", this.node.path);
 
     const conditions: Record<string, Record<string, string>> = {
       StringEquals: {

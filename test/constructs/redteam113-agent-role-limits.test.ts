@@ -8,7 +8,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
-import { AgentPrincipal, AgentRole } from "../../lib/constructs";
+import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
 import { ROLE_INLINE_POLICIES_LIMIT } from "../../lib/constructs/agent-role";
 import { APP_ACCOUNT, BACKUP_ACCOUNT, errorOf, only, policyOf, synth } from "./helpers";
 
@@ -102,6 +102,30 @@ describe("F6: two stacks of one app pinned to the same account make the same IAM
     const e = errorOf(app([[APP_ACCOUNT], [APP_ACCOUNT]]));
     expect(e.message).toContain(`AgentRole: roleName "coder" (staging/Agent, stack "staging") makes IAM names that stack "production" also makes, and both stacks' providers pin account ${APP_ACCOUNT} (allowed_account_ids): role "coder" (production/Agent/Role), managed policy "coder-boundary" (production/Agent/Boundary)`);
     expect(e.message).toContain('Give each stack its own roleName (from the environment it deploys, e.g. "coder-staging")');
+  });
+
+  it("names a ScopedToken's own prop, name, not a roleName its user never wrote (round 115, F8)", () => {
+    const e = errorOf(() => {
+      const a = new App();
+      const stacks = ["staging", "production"].map((id) => {
+        const s = new TerraformStack(a, id);
+        new AwsProvider(s, "aws", { region: "eu-central-1", allowedAccountIds: [APP_ACCOUNT] });
+        new ScopedToken(s, "Redeploy", {
+          name: "redeploy-web",
+          assumedBy: AgentPrincipal.githubActions({ providerArn: `arn:aws:iam::${APP_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, repository: "acme/web", branch: "main" }),
+          actions: ["ecs:UpdateService"],
+          resources: [`arn:aws:ecs:eu-central-1:${APP_ACCOUNT}:service/web/*`],
+          environment: id,
+          accountId: APP_ACCOUNT,
+          region: "eu-central-1",
+        });
+        return s;
+      });
+      for (const s of stacks) Testing.synth(s, true);
+    });
+    expect(e.message).toContain('ScopedToken: name "redeploy-web" (staging/Redeploy, stack "staging") makes IAM names that stack "production" also makes');
+    expect(e.message).toContain("Give each stack its own name (");
+    expect(e.message).not.toContain("roleName");
   });
 
   it.each([
