@@ -518,27 +518,43 @@ function chainSeverity(actions: readonly string[]): "error" | "warning" {
   return actions.length === 0 || actions.some((a) => cat.entryOf(a)?.category === "escalation") ? "error" : severityOf(actions);
 }
 
+/** `aws_db_instance.orders (stored in S)`, the first two of the databases a principal reads the password of, and a count. */
+function passwordsText(reads: readonly DatabaseRead[]): { text: string; count: number } {
+  const byDb = new Map<string, string>();
+  for (const r of reads) if (!byDb.has(r.database)) byDb.set(r.database, r.store);
+  const shown = [...byDb].slice(0, 2).map(([db, store]) => `${db} (stored in ${store})`);
+  const more = byDb.size > 2 ? ` and ${byDb.size - 2} more` : "";
+  return { text: `${shown.join(" and of ")}${more}`, count: byDb.size };
+}
+
 /**
- * What a reached principal can do that destroys data, as the sentence after "which": the one kind it holds when it holds
- * only one of a password read, a shell or an overwrite, otherwise its destroy rights or its IAM writes.
+ * What a reached principal can do that destroys data, as the sentence after "which": its destroy rights or its IAM writes
+ * when it holds any, otherwise every one of a password read, an overwrite and a shell it holds (red-team round 115, F7:
+ * the first database only, and nothing of the rest, sent the user back for another finding).
  */
 export function capabilityText(cap: Capability, actions: readonly string[], agent?: PrincipalNode, most?: number): string {
-  const password = cap.passwords?.[0];
-  const overwrite = cap.overwrites?.[0];
-  const shell = cap.shells?.[0];
-  return cap.destroy.length === 0 && cap.escalate.length === 0 && !password && !overwrite && shell
-    ? `can open a shell or run commands on ${shell.instance} (${listActions(actions, most)}) and so wipe the data volumes there with no AWS delete call: ${listActions(shell.volumes)}`
-    : cap.destroy.length === 0 && cap.escalate.length === 0 && password
-    ? `can read the master password of ${password.database} (stored in ${password.store}) and so drop the database`
-    : cap.destroy.length === 0 && cap.escalate.length === 0 && overwrite
-    ? `can overwrite ${overwrittenText(overwrite.shown, overwrite.count)} (${listActions(actions, most)}): an overwrite there loses the old data for good`
-    : cap.destroy.length
-    ? `can delete data or remove its protection (${listActions(actions, most)})`
-    : agent !== undefined && cap.escalator === agent
+  if (cap.destroy.length) return `can delete data or remove its protection (${listActions(actions, most)})`;
+  if (cap.escalate.length) {
+    return agent !== undefined && cap.escalator === agent
       ? `the agent can rewrite (${listActions(actions, most)}), so it can grant it, and itself through it, any destroy right`
       : cap.onOthers
         ? `can rewrite the permissions of other principals (${listActions(actions, most)}), the agent's own or those of a role it can assume among them, and so hand out any destroy right`
         : `can rewrite its own permissions (${listActions(actions, most)}) and so grant itself any destroy right`;
+  }
+  const parts: string[] = [];
+  if (cap.passwords?.length) {
+    const p = passwordsText(cap.passwords);
+    parts.push(`can read the master password of ${p.text} and so drop ${p.count > 1 ? "those databases" : "the database"}`);
+  }
+  const overwrite = cap.overwrites?.[0];
+  const shell = cap.shells?.[0];
+  // Alone, each names its actions where they act; together, the actions are named once after all of it.
+  const alone = parts.length + Number(overwrite !== undefined) + Number(shell !== undefined) === 1;
+  const acts = alone ? ` (${listActions(actions, most)})` : "";
+  if (overwrite) parts.push(`can overwrite ${overwrittenText(overwrite.shown, overwrite.count)}${acts}: an overwrite there loses the old data for good`);
+  if (shell) parts.push(`can open a shell or run commands on ${shell.instance}${acts} and so wipe the data volumes there with no AWS delete call: ${listActions(shell.volumes)}`);
+  const text = parts.join(", and ");
+  return alone || parts.length === 0 ? text : `${text} (${listActions(actions, most)})`;
 }
 
 /**
@@ -546,16 +562,17 @@ export function capabilityText(cap: Capability, actions: readonly string[], agen
  * principal is for (the function it runs), to scope its deletes to.
  */
 export function capabilityFixText(cap: Capability, holder: string, scope: string): string {
-  const password = cap.passwords?.[0];
-  if (cap.destroy.length === 0 && cap.escalate.length === 0 && password) {
-    return `Scope ${holder}'s reads so that it cannot read the master password of ${password.database} (stored in ${password.store}); give ${scope} a database user of its own (or IAM database authentication) instead`;
+  if (cap.destroy.length) return `Take the destroy rights off ${holder}, or scope what it may delete to what ${scope} is for (exact resource ARNs, conditions)`;
+  if (cap.escalate.length) return `Take the IAM writes off ${holder}`;
+  const parts: string[] = [];
+  if (cap.passwords?.length) {
+    const p = passwordsText(cap.passwords);
+    parts.push(`scope ${holder}'s reads so that it cannot read the master password of ${p.text}, and give ${scope} a database user of its own (or IAM database authentication) instead`);
   }
-  if (cap.destroy.length === 0 && cap.escalate.length === 0 && cap.overwrites?.length) {
-    return `Take the writes off ${holder}, or keep earlier versions where it writes (versioning, point-in-time recovery)`;
-  }
-  if (cap.destroy.length === 0 && cap.escalate.length === 0 && cap.shells?.length) return `Take the shell and run-command rights off ${holder}`;
-  if (cap.destroy.length === 0) return `Take the IAM writes off ${holder}`;
-  return `Take the destroy rights off ${holder}, or scope what it may delete to what ${scope} is for (exact resource ARNs, conditions)`;
+  if (cap.overwrites?.length) parts.push(`take its writes off, or keep earlier versions where it writes (versioning, point-in-time recovery)`);
+  if (cap.shells?.length) parts.push(`take its shell and run-command rights off`);
+  const text = parts.join("; ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -55,6 +55,23 @@ describe("84. invoking a function whose role can delete data", () => {
     expect(f.fix).not.toContain("Take the destroy rights off");
   });
 
+  test("every database whose password the role reads is named, and an overwrite beside it too (round 115, F7)", () => {
+    const reads = policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" });
+    const dbs = {
+      "aws_db_instance.orders": { identifier: "orders", manage_master_user_password: true, deletion_protection: true },
+      "aws_db_instance.billing": { identifier: "billing", manage_master_user_password: true, deletion_protection: true },
+    };
+    const [two] = found(stack([invoke("${aws_lambda_function.cleanup.arn}")], reads, dbs));
+    expect(two.message).toMatch(/can read the master password of aws_db_instance\.(orders|billing) \(stored in [^)]*\) and of aws_db_instance\.(orders|billing) \(stored in [^)]*\) and so drop those databases/);
+    expect(two.fix).toContain("aws_db_instance.orders");
+    expect(two.fix).toContain("aws_db_instance.billing");
+    const readsAndWrites = policy({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "dynamodb:PutItem"], Resource: "*" });
+    const ledger = { "aws_dynamodb_table.ledger": { name: "ledger", hash_key: "id", attribute: [{ name: "id", type: "S" }] } };
+    const [both] = found(stack([invoke("${aws_lambda_function.cleanup.arn}")], readsAndWrites, { ...dbs, ...ledger }));
+    expect(both.message).toContain("and so drop those databases, and can overwrite");
+    expect(both.fix).toContain("take its writes off, or keep earlier versions");
+  });
+
   test("a long list of destroy rights is cut to the first few and a count", () => {
     expect(found(stack([invoke("${aws_lambda_function.cleanup.arn}")], MANY))[0].message).toMatch(/a role that can delete data or remove its protection \((\w+:\w+, ){4}\w+:\w+ and 2 more \(7 in all\)\)/);
   });
