@@ -86,4 +86,16 @@ describe("the docs say what the CLI does", () => {
       }
     }
   });
+
+  test("the example message for a package.json given as an approval is the gate's (red-team round 114 F9)", async () => {
+    const shown = /\(`(blastwall: package\.json: is not a blastwall approval[^`]*)`\)/.exec(planGate.replace(/\n/g, " "))![1];
+    const [head, tail] = shown.split("...");
+    const dir = mkdtempSync(join(tmpdir(), "blastwall-docs-approval-"));
+    copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
+    copyFileSync(join(ROOT, "package.json"), join(dir, "package.json"));
+    const r = await run(["gate", "--approval", "package.json", "plan.json"], dir);
+    expect(r.code).toBe(2);
+    const line = r.stderr.trim();
+    expect([line.startsWith(head), line.endsWith(tail)]).toEqual([true, true]);
+  });
 });
