@@ -160,5 +160,5 @@ export function planGateConfig(config: unknown): PlanGateConfig {
   };
 }
 
-/** The gate without the core engine; `lib/cli/main.ts` may use `makeGateCommand({ analyzeStack })` instead. */
+/** The gate with the default engine over the plan's config; `lib/cli/main.ts` gives it the whole config (`strict` too). */
 export const gateCommand: Command = makeGateCommand();

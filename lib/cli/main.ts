@@ -35,17 +35,15 @@ function commandFor(name: string): Command | undefined {
 }
 
 /**
- * The plan gate judges the IAM of the plan's planned end state with the same engine and agent rules as `check`.
- * The protection rules read configuration a plan does not carry (`lifecycle`, references), so the plan gate's
- * own rules cover protection there.
+ * The plan gate judges the IAM of the plan's planned end state with the same engine and agent rules as `check`, and
+ * the whole config (`strict` too). The protection rules read configuration a plan does not carry (`lifecycle`,
+ * references), so the plan gate's own rules cover protection there.
  */
 function engineHooks() {
-  const { analyzeStack } = require("../engine/analyze") as typeof import("../engine/analyze");
-  const { agentRules } = require("../rules") as typeof import("../rules");
+  const { planEngine } = require("../plan/engine") as typeof import("../plan/engine");
   return {
-    analyzeStack: (stack: import("../engine/terraform/types").TfStack, config: import("../engine/config-types").BlastwallConfig) =>
-      analyzeStack(stack, { config, rules: agentRules }).findings,
-    engineRules: agentRules.map((r) => r.meta),
+    analyzeStack: (stack: import("../engine/terraform/types").TfStack, config: import("../engine/config-types").BlastwallConfig) => planEngine(config).analyzeStack(stack),
+    engineRules: planEngine().engineRules,
   };
 }
 

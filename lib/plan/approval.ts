@@ -8,8 +8,8 @@ import { canonicalJson } from "./canonical-json";
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "crypto";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
-import type { Finding } from "../engine/findings";
-import { InputError, type TfStack } from "../engine/terraform/types";
+import { InputError } from "../engine/terraform/types";
+import { engineFor, type AnalyzeStack } from "./engine";
 import { changeKeyOf, changeKeyString, changesNeedingApproval, evaluatePlan } from "./evaluate";
 import { fileProblem, readPlan } from "./read-plan";
 import type { ChangeKey, LoadedPlan, PlanGateConfig, PlanResourceChange } from "./types";
@@ -53,9 +53,12 @@ export interface CreateApprovalOptions {
   readonly now?: Date;
   /** Approve only these addresses (each with all of its changes in the plan); default: every change the gate blocks. */
   readonly addresses?: readonly string[];
-  /** The same config, engine hook and agent selection the gate will use, so the approval lists what the gate blocks. */
+  /**
+   * The same config, engine hook and agent selection the gate will use, so the approval lists what the gate blocks.
+   * `analyzeStack` defaults to the engine `runGate` runs by default; `false` lists plan-rule findings only.
+   */
   readonly config?: PlanGateConfig;
-  readonly analyzeStack?: (stack: TfStack) => readonly Finding[];
+  readonly analyzeStack?: AnalyzeStack | false;
   readonly isAgent?: (rc: PlanResourceChange) => boolean;
   readonly cwd?: string;
   /** Names the key in error messages (`--key` file); default "private key". */
@@ -87,9 +90,10 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
   if (!isApproverName(by)) throw new InputError("--by", APPROVER_NAME_RULE);
   const ms = parseDuration(options.expiresIn);
   const now = options.now ?? new Date();
+  const judge = { config: options.config, isAgent: options.isAgent, analyzeStack: engineFor(options.analyzeStack, options.config).analyzeStack };
   let approved: ChangeKey[];
   if (options.addresses) {
-    const ev = evaluatePlan(plan, options);
+    const ev = evaluatePlan(plan, judge);
     approved = [];
     for (const address of options.addresses) {
       const keys = ev.changes.filter((rc) => rc.address === address).map(changeKeyOf);
@@ -99,7 +103,7 @@ export function createApprovalFor(plan: LoadedPlan, options: CreateApprovalOptio
       approved.push(...keys);
     }
   } else {
-    approved = changesNeedingApproval(evaluatePlan(plan, options));
+    approved = changesNeedingApproval(evaluatePlan(plan, judge));
   }
   const unique = new Map(approved.map((k) => [changeKeyString(k), k] as const));
   const unsigned: UnsignedApproval = {

@@ -6,8 +6,9 @@ import { AGENT_PRINCIPAL_TYPES } from "../engine/agent-tags";
 import { INPUT_LIMITS, readInputFile } from "../engine/input-file";
 import { resolve } from "path";
 import type { Finding, RuleMeta } from "../engine/findings";
+import { engineFor, type AnalyzeStack } from "./engine";
 import { parseJsonInput } from "../engine/terraform/read-file";
-import { InputError, type TfStack } from "../engine/terraform/types";
+import { InputError } from "../engine/terraform/types";
 import type { ApprovalVerdict, Report } from "../report/types";
 import { approvalShapeProblem, readTrustedKeyFile, verifyApproval, type Approval, type TrustedKey, keyIdOf, loadPublicKey } from "./approval";
 import { changeKeyString, evaluatePlan, showChangeKey, type JudgedFinding } from "./evaluate";
@@ -32,11 +33,14 @@ export interface GateOptions {
   /** Relative paths are read from here; default the process's working directory. */
   readonly cwd?: string;
   readonly now?: Date;
-  /** Runs the core engine over the plan's planned end state. */
-  readonly analyzeStack?: (stack: TfStack) => readonly Finding[];
+  /**
+   * Runs the core engine over the plan's planned end state. Default: the engine with the agent rules, as `blastwall
+   * gate` runs it; `false` judges the plan rules only, and no IAM (an agent given a destroy right then passes).
+   */
+  readonly analyzeStack?: AnalyzeStack | false;
   /** Extra agent selection (config selectors); the `blastwall:agent` tag always counts. */
   readonly isAgent?: (rc: PlanResourceChange) => boolean;
-  /** Metadata of the engine rules `analyzeStack` may report, for SARIF (the plan rules are always listed). */
+  /** Metadata of the engine rules `analyzeStack` may report, for SARIF (the plan rules are always listed; the agent rules with the default engine). */
   readonly engineRules?: readonly RuleMeta[];
 }
 
@@ -46,7 +50,8 @@ export function runGate(options: GateOptions): Report {
   const config = options.config ?? {};
   const plan = readPlan(options.planFile, { cwd });
   const trusted = trustedKeys(options, cwd);
-  const evaluation = evaluatePlan(plan, { config, analyzeStack: options.analyzeStack, isAgent: options.isAgent });
+  const engine = engineFor(options.analyzeStack, config, options.engineRules);
+  const evaluation = evaluatePlan(plan, { config, analyzeStack: engine.analyzeStack, isAgent: options.isAgent });
 
   const blockedKeys = new Set(evaluation.judged.flatMap((j) => j.changes.map(changeKeyString)));
   const verdicts: ApprovalVerdict[] = [];
@@ -98,7 +103,7 @@ export function runGate(options: GateOptions): Report {
     findings,
     approvals: verdicts,
     ...(notes.length > 0 ? { notes } : {}),
-    rules: [...PLAN_RULES.map((r) => r.meta), ...(options.engineRules ?? [])],
+    rules: [...PLAN_RULES.map((r) => r.meta), ...(engine.engineRules ?? [])],
     summary: {
       errors: findings.filter((f) => f.severity === "error" && !f.acknowledged).length,
       warnings: findings.filter((f) => f.severity === "warning" && !f.acknowledged).length,

@@ -90,6 +90,7 @@ test("the README's diagram is what the April 2026 path draws today", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const readme = (require("fs") as typeof import("fs")).readFileSync(require("path").join(__dirname, "..", "..", "README.md"), "utf8");
   const drawn = /```mermaid\n([\s\S]*?)```/.exec(readme)![1];
-  // The whole output, so the sample is one diagram Mermaid renders as it stands.
-  expect(renderMermaid(r)).toBe(drawn);
+  // The whole output, so the sample is one diagram Mermaid renders as it stands; `blastwall check` run with no config
+  // ends it with `%% config: none` (red-team round 114: the sample left that line out).
+  expect(renderMermaid({ ...r, config: null })).toBe(drawn);
 });

@@ -56,4 +56,46 @@ describe("the docs say what the CLI does", () => {
     const sample = /"summary": (\{[^}]*\})/.exec(readme)![1];
     expect(Object.keys(JSON.parse(sample)).sort()).toEqual(Object.keys(json.summary).sort());
   });
+
+  test("no documented pipeline runs repository code with the deploy role before the gate (red-team round 114 F3)", () => {
+    // terraform plan runs data sources' programs and provider plugins, npm ci runs install scripts: each before the gate.
+    const typed = (md: string, lang: string) => [...md.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
+    let applies = 0;
+    for (const yaml of typed(planGate, "yaml")) {
+      const jobs = yaml.split(/^jobs:\n/m)[1]?.split(/^  [a-z][\w-]*:\n/m).slice(1) ?? [];
+      for (const job of jobs) {
+        let role: string | undefined;
+        let gated = false;
+        for (const step of job.split(/^      - /m).slice(1)) {
+          role = /role-to-assume: \$\{\{ vars\.(\w+) \}\}/.exec(step)?.[1] ?? role;
+          if (/npm ci/.test(step)) expect([step, /npm ci --ignore-scripts/.test(step)]).toEqual([step, true]);
+          if (/terraform (init|plan|show)|npm|npx/.test(step)) expect([step, role]).not.toEqual([step, "DEPLOY_ROLE_ARN"]);
+          if (/blastwall gate/.test(step)) gated = true;
+          if (/terraform apply/.test(step)) {
+            applies++;
+            expect([step, role, gated]).toEqual([step, "DEPLOY_ROLE_ARN", true]);
+          }
+        }
+      }
+    }
+    expect(applies).toBe(2);
+    for (const sh of [...typed(readme, "sh"), ...typed(planGate, "sh")]) {
+      for (const line of sh.split("\n")) {
+        if (/^\s*(AWS_PROFILE=\S+ )?terraform plan/.test(line)) expect([line, /plan-readonly/.test(sh.slice(0, sh.indexOf(line) + line.length))]).toEqual([line, true]);
+        if (/terraform apply/.test(line)) expect([line, /AWS_PROFILE=deploy terraform apply/.test(line)]).toEqual([line, true]);
+      }
+    }
+  });
+
+  test("the example message for a package.json given as an approval is the gate's (red-team round 114 F9)", async () => {
+    const shown = /\(`(blastwall: package\.json: is not a blastwall approval[^`]*)`\)/.exec(planGate.replace(/\n/g, " "))![1];
+    const [head, tail] = shown.split("...");
+    const dir = mkdtempSync(join(tmpdir(), "blastwall-docs-approval-"));
+    copyFileSync(fixture("replace.json"), join(dir, "plan.json"));
+    copyFileSync(join(ROOT, "package.json"), join(dir, "package.json"));
+    const r = await run(["gate", "--approval", "package.json", "plan.json"], dir);
+    expect(r.code).toBe(2);
+    const line = r.stderr.trim();
+    expect([line.startsWith(head), line.endsWith(tail)]).toEqual([true, true]);
+  });
 });

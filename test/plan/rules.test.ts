@@ -262,12 +262,14 @@ describe("weakening updates", () => {
     // Deletes, forgets, moves, provisioners and actions are not weakening updates; each has cases of its own (rules.test.ts,
     // protected-moved.test.ts, provisioners.test.ts, actions.test.ts, redteam6.test.ts). Guardrail edits have theirs in guardrails.test.ts,
     // and CloudFormation templates in redteam47.test.ts. Replication onto an existing file system is a create (redteam52.test.ts).
+    // Programs that data sources run are reads, not updates (local-program-runs-rt114.test.ts).
     const others = new Set([
       "plan-protected-delete",
       "plan-protected-forget",
       "plan-provisioner-runs",
       "plan-action-invoked",
       "plan-lambda-invoked",
+      "plan-local-program-runs",
       "plan-command-scheduled",
       "plan-guardrail-changed",
       "plan-protected-moved",

@@ -12,6 +12,7 @@ import { forceDestroyOn } from "./force-destroy-on";
 import { guardrailChanged } from "./guardrail-changed";
 import { kmsDeletionWindowShortened } from "./kms-deletion-window-shortened";
 import { lambdaInvoked } from "./lambda-invoked";
+import { localProgramRuns } from "./local-program-runs";
 import { permissionsBoundaryRemoved } from "./permissions-boundary-removed";
 import { protectedDelete } from "./protected-delete";
 import { protectedForget } from "./protected-forget";
@@ -51,5 +52,6 @@ export const PLAN_RULES: readonly PlanRule[] = [
   provisionerRuns,
   actionInvoked,
   lambdaInvoked,
+  localProgramRuns,
   commandScheduled,
 ];

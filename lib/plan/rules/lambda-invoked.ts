@@ -1,9 +1,9 @@
 import type { Evidence, FindingDraft } from "../../engine/findings";
-import { withoutInstanceKeys } from "../../engine/agents";
+import { ephemeralTraces, readReason, readsDuringApply as dataReadsDuringApply, readsDuringPlan, shownChangeValue, shownStateValue } from "../data-reads";
 import type { PlanLevelFinding, PlanRule } from "../rule";
 import { changeFinding } from "../rule";
-import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "../types";
-import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "../values";
+import type { PlanJson, PlanResourceChange } from "../types";
+import { getPath, isObject } from "../values";
 
 /**
  * `aws_lambda_invocation` is a resource whose create calls a Lambda function during apply, like the
@@ -25,7 +25,7 @@ import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from 
  *   One nothing references leaves no trace at all, and is still invoked at apply.
  */
 
-const SHOW_MAX = 160;
+const TYPES: ReadonlySet<string> = new Set(["aws_lambda_invocation"]);
 
 export const lambdaInvoked: PlanRule = {
   meta: {
@@ -56,8 +56,8 @@ export const lambdaInvoked: PlanRule = {
     if (!creates && !updates && !crudOnDestroy) return [];
     const what = creates && deletes ? "replaces" : creates ? "creates" : updates ? "updates" : "destroys";
     const when = creates ? "when it is created" : updates ? "when its input or triggers change" : 'on destroy (lifecycle_scope = "CRUD")';
-    const fn = `${value(rc, ["function_name"])}${qualifier(rc)}`;
-    const input = value(rc, ["input"], false);
+    const fn = `${shownChangeValue(rc, ["function_name"])}${qualifier(rc)}`;
+    const input = shownChangeValue(rc, ["input"], false);
     const evidence: Evidence[] = [
       { step: "invocation", address: rc.address, detail: `invokes the Lambda function ${fn} ${when}, with the function's own role` },
       { step: "input", address: rc.address, detail: input },
@@ -83,38 +83,16 @@ function isCrud(rc: PlanResourceChange): boolean {
 function qualifier(rc: PlanResourceChange): string {
   const q = rc.change.after ?? rc.change.before;
   const v = getPath(q, ["qualifier"]);
-  return typeof v === "string" && v !== "" && v !== "$LATEST" ? ` (qualifier ${value(rc, ["qualifier"])})` : "";
+  return typeof v === "string" && v !== "" && v !== "$LATEST" ? ` (qualifier ${shownChangeValue(rc, ["qualifier"])})` : "";
 }
-
-/** A value for the message: planned (or, on destroy, prior), sensitive and unknown values never printed. */
-function value(rc: PlanResourceChange, path: Path, quote = true): string {
-  if (isSensitive(rc.change, path)) return "(sensitive)";
-  const planned = rc.change.after !== null && rc.change.after !== undefined;
-  const v = planned ? afterValue(rc.change, path) : { state: "known" as const, value: getPath(rc.change.before, path) };
-  if (v.state === "unknown") return "(known after apply)";
-  if (v.value === null || v.value === undefined) return "(not set)";
-  const s = (typeof v.value === "string" ? v.value : JSON.stringify(v.value)).replace(/\s+/g, " ");
-  const short = s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX - 1)}…` : s;
-  return quote ? JSON.stringify(short) : short;
-}
-
-const EPHEMERAL = /^((?:module\.[^.]+(?:\[[^\]]*\])?\.)*)ephemeral\.aws_lambda_invocation\.([A-Za-z0-9_-]+)/;
-
-/** Why Terraform reads a data source during apply rather than during plan. */
-const READ_REASONS: Readonly<Record<string, string>> = {
-  read_because_config_unknown: "its configuration is known only after apply",
-  read_because_dependency_pending: "a resource it depends on changes in this apply",
-  read_because_check_nested: "a check block reads it",
-};
 
 /** A data source read during apply: the function is invoked then, as an aws_lambda_invocation's create invokes it. */
 function readsDuringApply(plan: PlanJson): PlanLevelFinding[] {
-  return plan.resource_changes
-    .filter((rc) => rc.mode === "data" && rc.type === "aws_lambda_invocation" && rc.change.actions.includes("read"))
+  return dataReadsDuringApply(plan, TYPES)
     .map((rc) => {
-      const fn = `${value(rc, ["function_name"])}${qualifier(rc)}`;
-      const input = value(rc, ["input"], false);
-      const why = rc.action_reason ? ` (${rc.action_reason}${READ_REASONS[rc.action_reason] ? `: ${READ_REASONS[rc.action_reason]}` : ""})` : "";
+      const fn = `${shownChangeValue(rc, ["function_name"])}${qualifier(rc)}`;
+      const input = shownChangeValue(rc, ["input"], false);
+      const why = readReason(rc);
       const evidence: Evidence[] = [
         { step: "change", address: rc.address, detail: `actions ${rc.change.actions.join(", ")}: the data source is read during apply${why}` },
         { step: "invocation", address: rc.address, detail: `reading it invokes the Lambda function ${fn}, with the function's own role` },
@@ -137,29 +115,7 @@ function readsDuringApply(plan: PlanJson): PlanLevelFinding[] {
  * invoked, during apply; an approval lists it as `ephemeral.aws_lambda_invocation.NAME` with the action `open`.
  */
 function ephemeralOpens(plan: PlanJson): PlanLevelFinding[] {
-  const found = new Map<string, Set<string>>();
-  const note = (address: string, where: string) => {
-    const key = withoutInstanceKeys(address);
-    if (!found.has(key)) found.set(key, new Set());
-    found.get(key)!.add(where);
-  };
-  const seen = (ref: unknown, prefix: string, where: string) => {
-    const m = typeof ref === "string" ? EPHEMERAL.exec(ref) : null;
-    if (m) note(`${prefix}${m[1]}ephemeral.aws_lambda_invocation.${m[2]}`, where);
-  };
-  for (const r of Array.isArray(getPath(plan, ["relevant_attributes"])) ? (getPath(plan, ["relevant_attributes"]) as unknown[]) : []) {
-    if (isObject(r)) seen(r.resource, "", "relevant_attributes");
-  }
-  const config = getPath(plan, ["configuration"]);
-  if (isObject(config)) {
-    if (isObject(config.provider_config)) {
-      for (const [key, p] of Object.entries(config.provider_config)) {
-        const prefix = isObject(p) && typeof p.module_address === "string" && p.module_address !== "" ? `${p.module_address}.` : "";
-        walkReferences(p, (ref) => seen(ref, prefix, `the provider configuration ${key}`));
-      }
-    }
-    walkModule(config.root_module, "", (ref, prefix, where) => seen(ref, prefix, where), (address) => note(address, "configuration (an ephemeral block)"));
-  }
+  const found = ephemeralTraces(plan, TYPES);
   return [...found.entries()].map(([address, where]) => {
     const list = [...where];
     const draft: FindingDraft = {
@@ -178,64 +134,13 @@ function ephemeralOpens(plan: PlanJson): PlanLevelFinding[] {
   });
 }
 
-/** Every configuration module: resources' expressions, module call arguments, outputs, child modules (with their path). */
-function walkModule(m: unknown, prefix: string, seen: (ref: unknown, prefix: string, where: string) => void, block: (address: string) => void): void {
-  if (!isObject(m)) return;
-  for (const r of Array.isArray(m.resources) ? m.resources : []) {
-    if (!isObject(r)) continue;
-    const address = `${prefix}${typeof r.address === "string" ? r.address : "(a resource)"}`;
-    // A future format may write the block itself.
-    if (r.mode === "ephemeral" && r.type === "aws_lambda_invocation" && typeof r.name === "string") block(`${prefix}ephemeral.aws_lambda_invocation.${r.name}`);
-    for (const [field, x] of Object.entries(r)) {
-      const parts = field === "expressions" && isObject(x) ? Object.entries(x) : [[field, x] as const];
-      for (const [name, e] of parts) walkReferences(e, (ref) => seen(ref, prefix, `${address} (${name})`));
-    }
-  }
-  if (isObject(m.outputs)) for (const [name, o] of Object.entries(m.outputs)) walkReferences(o, (ref) => seen(ref, prefix, `${prefix}output.${name}`));
-  if (isObject(m.module_calls)) {
-    for (const [name, call] of Object.entries(m.module_calls)) {
-      if (!isObject(call)) continue;
-      const { module: child, ...args } = call;
-      walkReferences(args, (ref) => seen(ref, prefix, `the arguments of ${prefix}module.${name}`));
-      walkModule(child, `${prefix}module.${name}.`, seen, block);
-    }
-  }
-}
-
-/** Calls `at` for each string of a `references` or `depends_on` list anywhere in `v`. */
-function walkReferences(v: unknown, at: (ref: string) => void): void {
-  if (Array.isArray(v)) v.forEach((x) => walkReferences(x, at));
-  else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if ((k === "references" || k === "depends_on") && Array.isArray(x)) x.forEach((r) => typeof r === "string" && at(r));
-      else walkReferences(x, at);
-    }
-  }
-}
-
 /**
  * A data source read during `terraform plan`: in `prior_state` (or, without it, in the configuration and nowhere in
  * `resource_changes`). The function already ran, before the gate, with the credentials that ran the plan: a warning,
  * which no approval covers and which does not block, since blocking now undoes nothing.
  */
 function readDuringPlan(plan: PlanJson): PlanLevelFinding[] {
-  const planned = new Set(plan.resource_changes.filter((rc) => rc.mode === "data").map((rc) => withoutInstanceKeys(rc.address)));
-  const read = new Map<string, PlanModuleResource>();
-  for (const r of moduleResources(plan.prior_state?.values?.root_module)) {
-    if (r.mode === "data" && r.type === "aws_lambda_invocation" && !planned.has(withoutInstanceKeys(r.address))) read.set(r.address, r);
-  }
-  const inState = new Set([...read.keys()].map(withoutInstanceKeys));
-  const configured: string[] = [];
-  const walk = (m: unknown, prefix: string) => {
-    if (!isObject(m)) return;
-    for (const r of Array.isArray(m.resources) ? m.resources : []) {
-      if (!isObject(r) || r.mode !== "data" || r.type !== "aws_lambda_invocation" || typeof r.address !== "string") continue;
-      const address = `${prefix}${r.address}`;
-      if (!planned.has(address) && !inState.has(address)) configured.push(address);
-    }
-    if (isObject(m.module_calls)) for (const [name, call] of Object.entries(m.module_calls)) if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
-  };
-  walk(getPath(plan, ["configuration", "root_module"]), "");
+  const { inState, configured } = readsDuringPlan(plan, TYPES);
   const warn = (address: string, fn: string, input: string, source: string): PlanLevelFinding => ({
     draft: {
       principal: address,
@@ -255,25 +160,10 @@ function readDuringPlan(plan: PlanJson): PlanLevelFinding[] {
     },
   });
   return [
-    ...[...read.values()].map((r) => {
-      const q = isObject(r.values) && typeof r.values.qualifier === "string" && r.values.qualifier !== "$LATEST" ? ` (qualifier ${shownValue(r, "qualifier")})` : "";
-      return warn(r.address, `${shownValue(r, "function_name")}${q}`, shownValue(r, "input", false), "prior_state holds its result: terraform plan read it");
+    ...inState.map((r) => {
+      const q = isObject(r.values) && typeof r.values.qualifier === "string" && r.values.qualifier !== "$LATEST" ? ` (qualifier ${shownStateValue(r, "qualifier")})` : "";
+      return warn(r.address, `${shownStateValue(r, "function_name")}${q}`, shownStateValue(r, "input", false), "prior_state holds its result: terraform plan read it");
     }),
-    ...configured.map((a) => warn(a, "it names", "(not in the plan)", "the configuration holds it and resource_changes does not: terraform plan read it (unless its count or for_each made none)")),
+    ...configured.map(({ address: a }) => warn(a, "it names", "(not in the plan)", "the configuration holds it and resource_changes does not: terraform plan read it (unless its count or for_each made none)")),
   ];
-}
-
-function moduleResources(m: PlanModule | undefined): PlanModuleResource[] {
-  if (!m) return [];
-  return [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(moduleResources)];
-}
-
-/** A state value for the message, sensitive values never printed. */
-function shownValue(r: PlanModuleResource, key: string, quote = true): string {
-  if (r.sensitive_values === true || markedAt(r.sensitive_values, [key])) return "(sensitive)";
-  const v = isObject(r.values) ? r.values[key] : undefined;
-  if (v === null || v === undefined) return "(not set)";
-  const s = (typeof v === "string" ? v : JSON.stringify(v)).replace(/\s+/g, " ");
-  const short = s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX - 1)}…` : s;
-  return quote ? JSON.stringify(short) : short;
 }

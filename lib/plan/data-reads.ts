@@ -1,0 +1,168 @@
+/**
+ * Where a plan JSON shows data sources and ephemeral resources that run code whenever Terraform reads or opens them
+ * (a Lambda invocation, a local program): read during apply, read during `terraform plan`, or an ephemeral resource
+ * used. Shared by the rules that judge such types (plan-lambda-invoked, plan-local-program-runs).
+ */
+import { withoutInstanceKeys } from "../engine/agents";
+import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
+import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "./values";
+
+const SHOW_MAX = 160;
+
+/** Why Terraform reads a data source during apply rather than during plan. */
+const READ_REASONS: Readonly<Record<string, string>> = {
+  read_because_config_unknown: "its configuration is known only after apply",
+  read_because_dependency_pending: "a resource it depends on changes in this apply",
+  read_because_check_nested: "a check block reads it",
+};
+
+/** Data sources of these types that `resource_changes` says are read during apply. */
+export function readsDuringApply(plan: PlanJson, types: ReadonlySet<string>): PlanResourceChange[] {
+  return plan.resource_changes.filter((rc) => rc.mode === "data" && types.has(rc.type) && rc.change.actions.includes("read"));
+}
+
+/** ` (read_because_...: why)` for a read during apply, or nothing when the plan gives no reason. */
+export function readReason(rc: PlanResourceChange): string {
+  return rc.action_reason ? ` (${rc.action_reason}${READ_REASONS[rc.action_reason] ? `: ${READ_REASONS[rc.action_reason]}` : ""})` : "";
+}
+
+/** A data source block of the configuration, with its address from the root module. */
+export interface ConfiguredData {
+  readonly address: string;
+  readonly block: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Data sources of these types read during `terraform plan`: in `prior_state` (its values are what the read returned),
+ * or, not there, in the configuration and nowhere in `resource_changes`. Either way the read happened before the
+ * gate ran.
+ */
+export function readsDuringPlan(plan: PlanJson, types: ReadonlySet<string>): { inState: PlanModuleResource[]; configured: ConfiguredData[] } {
+  const planned = new Set(plan.resource_changes.filter((rc) => rc.mode === "data").map((rc) => withoutInstanceKeys(rc.address)));
+  const read = new Map<string, PlanModuleResource>();
+  for (const r of moduleResources(plan.prior_state?.values?.root_module)) {
+    if (r.mode === "data" && types.has(r.type) && !planned.has(withoutInstanceKeys(r.address))) read.set(r.address, r);
+  }
+  const inState = new Set([...read.keys()].map(withoutInstanceKeys));
+  const configured: ConfiguredData[] = [];
+  const walk = (m: unknown, prefix: string) => {
+    if (!isObject(m)) return;
+    for (const r of Array.isArray(m.resources) ? m.resources : []) {
+      if (!isObject(r) || r.mode !== "data" || typeof r.type !== "string" || !types.has(r.type) || typeof r.address !== "string") continue;
+      const address = `${prefix}${r.address}`;
+      if (!planned.has(address) && !inState.has(address)) configured.push({ address, block: r });
+    }
+    if (isObject(m.module_calls)) for (const [name, call] of Object.entries(m.module_calls)) if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
+  };
+  walk(getPath(plan, ["configuration", "root_module"]), "");
+  return { inState: [...read.values()], configured };
+}
+
+/**
+ * Ephemeral resources of these types the plan JSON shows a trace of, each with where: a reference in the
+ * configuration (any module, provider configuration, output or module argument), an entry of `relevant_attributes`,
+ * or the block itself should a future format write it. `terraform show -json` writes no ephemeral block (checked with
+ * Terraform 1.11.4), so one that nothing references leaves no trace at all.
+ */
+export function ephemeralTraces(plan: PlanJson, types: ReadonlySet<string>): Map<string, Set<string>> {
+  // Type names are provider-chosen identifiers ([a-z0-9_]), so they go into the pattern as written.
+  const pattern = new RegExp(`^((?:module\\.[^.]+(?:\\[[^\\]]*\\])?\\.)*)ephemeral\\.(${[...types].join("|")})\\.([A-Za-z0-9_-]+)`);
+  const found = new Map<string, Set<string>>();
+  const note = (address: string, where: string) => {
+    const key = withoutInstanceKeys(address);
+    if (!found.has(key)) found.set(key, new Set());
+    found.get(key)!.add(where);
+  };
+  const seen = (ref: unknown, prefix: string, where: string) => {
+    const m = typeof ref === "string" ? pattern.exec(ref) : null;
+    if (m) note(`${prefix}${m[1]}ephemeral.${m[2]}.${m[3]}`, where);
+  };
+  for (const r of Array.isArray(getPath(plan, ["relevant_attributes"])) ? (getPath(plan, ["relevant_attributes"]) as unknown[]) : []) {
+    if (isObject(r)) seen(r.resource, "", "relevant_attributes");
+  }
+  const config = getPath(plan, ["configuration"]);
+  if (isObject(config)) {
+    if (isObject(config.provider_config)) {
+      for (const [key, p] of Object.entries(config.provider_config)) {
+        const prefix = isObject(p) && typeof p.module_address === "string" && p.module_address !== "" ? `${p.module_address}.` : "";
+        walkReferences(p, (ref) => seen(ref, prefix, `the provider configuration ${key}`));
+      }
+    }
+    walkModule(config.root_module, "", types, seen, (address) => note(address, "configuration (an ephemeral block)"));
+  }
+  return found;
+}
+
+/** Every configuration module: resources' expressions, module call arguments, outputs, child modules (with their path). */
+function walkModule(m: unknown, prefix: string, types: ReadonlySet<string>, seen: (ref: unknown, prefix: string, where: string) => void, block: (address: string) => void): void {
+  if (!isObject(m)) return;
+  for (const r of Array.isArray(m.resources) ? m.resources : []) {
+    if (!isObject(r)) continue;
+    const address = `${prefix}${typeof r.address === "string" ? r.address : "(a resource)"}`;
+    // A future format may write the block itself.
+    if (r.mode === "ephemeral" && typeof r.type === "string" && types.has(r.type) && typeof r.name === "string") block(`${prefix}ephemeral.${r.type}.${r.name}`);
+    for (const [field, x] of Object.entries(r)) {
+      const parts = field === "expressions" && isObject(x) ? Object.entries(x) : [[field, x] as const];
+      for (const [name, e] of parts) walkReferences(e, (ref) => seen(ref, prefix, `${address} (${name})`));
+    }
+  }
+  if (isObject(m.outputs)) for (const [name, o] of Object.entries(m.outputs)) walkReferences(o, (ref) => seen(ref, prefix, `${prefix}output.${name}`));
+  if (isObject(m.module_calls)) {
+    for (const [name, call] of Object.entries(m.module_calls)) {
+      if (!isObject(call)) continue;
+      const { module: child, ...args } = call;
+      walkReferences(args, (ref) => seen(ref, prefix, `the arguments of ${prefix}module.${name}`));
+      walkModule(child, `${prefix}module.${name}.`, types, seen, block);
+    }
+  }
+}
+
+/** Calls `at` for each string of a `references` or `depends_on` list anywhere in `v`. */
+function walkReferences(v: unknown, at: (ref: string) => void): void {
+  if (Array.isArray(v)) v.forEach((x) => walkReferences(x, at));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === "references" || k === "depends_on") && Array.isArray(x)) x.forEach((r) => typeof r === "string" && at(r));
+      else walkReferences(x, at);
+    }
+  }
+}
+
+function moduleResources(m: PlanModule | undefined): PlanModuleResource[] {
+  if (!m) return [];
+  return [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(moduleResources)];
+}
+
+/** A state value for a message, flattened and shortened; sensitive values never printed. */
+export function shownStateValue(r: PlanModuleResource, key: string, quote = true): string {
+  if (r.sensitive_values === true || markedAt(r.sensitive_values, [key])) return "(sensitive)";
+  const v = isObject(r.values) ? r.values[key] : undefined;
+  if (v === null || v === undefined) return "(not set)";
+  return shorten(v, quote);
+}
+
+/** A value flattened to one line and cut at SHOW_MAX characters; strings quoted when `quote`. */
+export function shorten(v: unknown, quote = true): string {
+  const s = (typeof v === "string" ? v : JSON.stringify(v) ?? String(v)).replace(/\s+/g, " ");
+  const short = s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX - 1)}…` : s;
+  return quote ? JSON.stringify(short) : short;
+}
+
+/** A change's value for a message: planned (or, on destroy, prior); sensitive and unknown values never printed. */
+export function shownChangeValue(rc: PlanResourceChange, path: Path, quote = true): string {
+  if (isSensitive(rc.change, path)) return "(sensitive)";
+  const planned = rc.change.after !== null && rc.change.after !== undefined;
+  const v = planned ? afterValue(rc.change, path) : { state: "known" as const, value: getPath(rc.change.before, path) };
+  if (v.state === "unknown") return "(known after apply)";
+  if (v.value === null || v.value === undefined) return "(not set)";
+  return shorten(v.value, quote);
+}
+
+/** A configuration expression for a message: its constant, or what it is computed from. */
+export function shownExpression(block: Readonly<Record<string, unknown>>, key: string, quote = true): string {
+  const e = getPath(block, ["expressions", key]);
+  if (!isObject(e)) return "(not set)";
+  if ("constant_value" in e) return shorten(e.constant_value, quote);
+  const refs = Array.isArray(e.references) ? e.references.filter((r): r is string => typeof r === "string") : [];
+  return refs.length > 0 ? `(computed from ${refs.slice(0, 5).join(", ")})` : "(computed; the plan does not show it)";
+}
