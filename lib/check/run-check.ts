@@ -110,34 +110,67 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
 }
 
 /**
- * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`,
- * `prod.s3.tfbackend`), as read. Whoever runs Terraform passes them; whoever reads the folder, a coding agent among
- * them, reads them. One that does not parse is left out: Terraform does not read it either unless told to, and the
- * run should not stop for it.
+ * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`, and
+ * backend configuration, which `terraform init -backend-config` takes under any name: `prod.s3.tfbackend`,
+ * `backend.hcl`, also one folder down, `backend/prod.tfbackend`), as read. Whoever runs Terraform passes them; whoever
+ * reads the folder, a coding agent among them, reads them. One that does not parse is left out: Terraform does not
+ * read it either unless told to, and the run should not stop for it.
  */
 async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
   const auto = (n: string) => n === "terraform.tfvars" || n === "terraform.tfvars.json" || n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json");
+  const kindOf = (n: string, top: boolean): FolderValueFile["kind"] | undefined =>
+    n.startsWith(".") ? undefined
+    : n.endsWith(".tfbackend") || n.endsWith(".hcl") ? "tfbackend"
+    : top && (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !auto(n) ? "tfvars"
+    : undefined;
   const out: FolderValueFile[] = [];
-  for (const n of names) {
-    const kind = n.endsWith(".tfbackend") ? "tfbackend" : (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !auto(n) ? "tfvars" : undefined;
-    if (!kind) continue;
-    const abs = join(dir, n);
+  const read = async (rel: string, kind: FolderValueFile["kind"]) => {
+    const abs = join(dir, rel);
     try {
-      if (!statSync(abs).isFile()) continue;
+      if (!statSync(abs).isFile()) return;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { readTfvars } = require("../hcl/config") as typeof import("../hcl/config");
-      out.push({ file: n, kind, values: await readTfvars(abs, n.endsWith(".tfbackend") ? `${n}.tfvars` : n, join(dir, n)) });
+      out.push({ file: rel, kind, values: await readTfvars(abs, rel.endsWith(".json") ? rel : `${rel}.tfvars`, abs) });
     } catch {
-      continue;
+      return;
+    }
+  };
+  for (const n of listDir(dir)) {
+    const kind = kindOf(n, true);
+    if (kind) await read(n, kind);
+    else if (!n.startsWith(".") && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, n))) {
+      for (const m of listDir(join(dir, n))) if (kindOf(m, false)) await read(`${n}/${m}`, "tfbackend");
     }
   }
   return out;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The repository the folder sits in (the nearest folder above holding `.git`), when there is one. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      statSync(join(d, ".git"));
+      return d;
+    } catch {
+      if (dirname(d) === d) return undefined;
+    }
+  }
 }
 
 /** Runs every rule over the stacks and turns the result into a report (acknowledgements and severities applied). */
@@ -417,7 +450,9 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   const stacks: TfStack[] = [];
   // A var file in the working directory or a checked folder is the repository's (a coding agent reads it); one
   // elsewhere (CI's $RUNNER_TEMP) holds what the run was given. Only the latter's strings are not the configuration's.
-  const within = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
+  const folders = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
+  // The repository around them too: `cd infra && blastwall check . --var-file ../envs/prod.tfvars` reads a committed file.
+  const within = [...folders, ...folders.flatMap((d) => repositoryRoot(d) ?? [])];
   const outside = (opts.varFiles ?? []).filter((f) => within.every((d) => !isInside(d, resolve(f))));
   const givenValues = outside.length > 0 ? new Set(stringsOfValues([...(await readVarFiles(outside)).values()])) : undefined;
   for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);

@@ -167,11 +167,12 @@ export class ModuleInstance implements Env {
   }
 
   /** The module's own provider configurations and those of its local module instances, rendered for the root JSON. */
-  moduleProviders(out: { name: string; body: Record<string, unknown>; location?: string }[]): void {
+  moduleProviders(out: { name: string; body: Record<string, unknown>; location?: string; source?: string }[]): void {
     if (!this.isRoot) {
       for (const p of this.def.providers) {
         const body = this.renderProvider(p);
-        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) }, location: `${p.file}:${p.line}` });
+        const source = requiredSource(this.def.terraform, p.name);
+        out.push({ name: p.name, body: { ...body, alias: this.ownProviderAlias(p) }, location: `${p.file}:${p.line}`, ...(source ? { source } : {}) });
       }
     }
     for (const call of this.def.modules) for (const inst of this.childInstances(call)) inst.moduleProviders(out);
@@ -768,4 +769,17 @@ function renderLifecycle(v: unknown, scope: Scope): Record<string, unknown> {
     else setKey(out, k, toTfJson(evalJson(x, scope)));
   }
   return out;
+}
+
+/** The source a module's `required_providers` gives a provider local name (`amazon` -> `hashicorp/aws`), if any. */
+function requiredSource(blocks: readonly { readonly body: Record<string, unknown> }[], local: string): string | undefined {
+  for (const t of blocks) {
+    const rp = t.body["required_providers"];
+    for (const entry of Array.isArray(rp) ? rp : [rp]) {
+      const spec = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>)[local] : undefined;
+      const source = spec !== null && typeof spec === "object" ? (spec as Record<string, unknown>)["source"] : undefined;
+      if (typeof source === "string") return source;
+    }
+  }
+  return undefined;
 }

@@ -404,7 +404,8 @@ function entry<T>(o: Record<string, T>, k: string, make: () => T): T {
 
 /**
  * Where the provider and backend blocks are written (`provider.aws.prod` -> `main.tf:3`), keyed as the stack keys them:
- * a finding about a key written in one of them names the file and line.
+ * a finding about a key written in one of them names the file and line. And the sources modules' own
+ * `required_providers` give their providers' local names, keyed by the block's full name (`amazon.module.net`).
  */
 function withBlockLocations(stack: TfStack, root: ModuleInstance, def: ModuleDef): TfStack {
   const at = new Map<string, string>();
@@ -412,16 +413,21 @@ function withBlockLocations(stack: TfStack, root: ModuleInstance, def: ModuleDef
     const alias = p.body["alias"];
     at.set(`provider.${typeof alias === "string" ? `${p.name}.${alias}` : p.name}`, `${p.file}:${p.line}`);
   }
-  const own: { name: string; body: Obj; location?: string }[] = [];
+  const own: { name: string; body: Obj; location?: string; source?: string }[] = [];
   root.moduleProviders(own);
-  for (const p of own) if (p.location && typeof p.body["alias"] === "string") at.set(`provider.${p.name}.${p.body["alias"]}`, p.location);
+  const sources = new Map(stack.providerSources ?? []);
+  for (const p of own) {
+    if (typeof p.body["alias"] !== "string") continue;
+    if (p.location) at.set(`provider.${p.name}.${p.body["alias"]}`, p.location);
+    if (p.source) sources.set(`${p.name}.${p.body["alias"]}`, p.source);
+  }
   for (const t of def.terraform) {
     if (t.body["cloud"] !== undefined) at.set("terraform.cloud", `${t.file}:${t.line}`);
     const b = t.body["backend"];
     const blocks = Array.isArray(b) ? b : [b];
     for (const bo of blocks) if (bo !== null && typeof bo === "object") for (const type of Object.keys(bo)) at.set(`terraform.backend.${type}`, `${t.file}:${t.line}`);
   }
-  return at.size > 0 ? { ...stack, blockLocations: at } : stack;
+  return { ...stack, ...(at.size > 0 ? { blockLocations: at } : {}), ...(sources.size > 0 ? { providerSources: sources } : {}) };
 }
 
 /** `buildStack` over the merged JSON, then each resource given its real address, name and location. */

@@ -18,7 +18,19 @@ const AWS_SECRETS = new Set(["secret_key", "token"]);
  * password acts there with its owner's rights: deleting repositories, secrets, workloads or data). The Terraform Cloud
  * provider's `token` queues destroy runs like the `cloud` block's.
  */
-const PROVIDER_SECRETS = ["token", "access_token", "api_token", "api_key", "app_key", "client_secret", "client_key", "secret_key", "password"];
+const PROVIDER_SECRETS = ["token", "access_token", "api_token", "api_key", "app_key", "client_secret", "client_key", "client_certificate_password", "secret_key", "private_key", "password", "credentials"];
+
+/**
+ * Google's `credentials` takes a key file's path or its contents: only contents (JSON) are the credential itself; a path
+ * names a file Terraform reads, which blastwall does not.
+ */
+const isContents = (argument: string, value: string | undefined) => argument !== "credentials" || (value !== undefined && value.trimStart().startsWith("{"));
+
+/** Other admin passwords a resource is given, by the account they open: not a database's, but as written in the source. */
+const OTHER_PASSWORDS: readonly (readonly [type: string, path: readonly string[], what: string])[] = [
+  ["aws_directory_service_directory", ["password"], "the directory's admin password (its holder administers the domain and what is joined to it)"],
+  ["aws_glue_connection", ["connection_properties", "PASSWORD"], "the password of the database the connection opens"],
+];
 
 const BACKEND_KEYS: Readonly<Record<string, readonly string[]>> = {
   s3: AWS_KEYS,
@@ -67,17 +79,31 @@ function written(stack: TfStack, argument: string, raw: unknown): Written | unde
   if (r.exact && r.pattern !== "" && !stack.givenValues?.has(r.pattern)) {
     return { argument, value: r.pattern, how: `\`${raw}\`, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
   }
-  const v = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(raw)?.[1];
-  const file = v === undefined ? undefined : (stack.folderValueFiles ?? []).find((f) => f.kind === "tfvars" && typeof f.values[v] === "string" && f.values[v] !== "");
+  const m = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"]*"\]|\[\d+\])*)\}$/.exec(raw);
+  const file = m ? (stack.folderValueFiles ?? []).find((f) => f.kind === "tfvars" && nonEmptyString(pathInto(f.values[m[1]], m[2]))) : undefined;
   return file ? { argument, how: `\`${raw}\`, set in ${file.file}, a variable file of the configuration's folder` } : undefined;
 }
+
+/** The part of `v` a reference's path after the variable (`.secret`, `["secret"]`, `[0]`) names. */
+function pathInto(v: unknown, path: string): unknown {
+  for (const step of path.match(/\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"]*"\]|\[\d+\]/g) ?? []) {
+    const key = step.startsWith(".") ? step.slice(1) : step.startsWith('["') ? step.slice(2, -2) : Number(step.slice(1, -1));
+    if (Array.isArray(v) && typeof key === "number") v = v[key];
+    else if (isObject(v) && typeof key === "string") v = v[key];
+    else return undefined;
+  }
+  return v;
+}
+
+const nonEmptyString = (v: unknown) => typeof v === "string" && v !== "";
 
 const shown = (w: readonly Written[]) => w.map((x) => (x.how ? `${x.argument}: ${x.how}` : x.argument)).join(w.some((x) => x.how) ? "; " : ", ");
 
 /** The provider type a block is (its `required_providers` source's last part, else its local name). */
 function providerType(stack: TfStack, name: string): string {
   const local = name.split(".")[0];
-  const source = stack.providerSources?.get(local);
+  // A module's block is keyed by its full name: the module's own required_providers name its local names.
+  const source = stack.providerSources?.get(name) ?? stack.providerSources?.get(local);
   return (source ? source.slice(source.lastIndexOf("/") + 1) : local).toLowerCase();
 }
 
@@ -105,7 +131,12 @@ interface KeyBlock {
 /** A finding about a provider, backend, backend file or remote-state block written with a credential of its own. */
 function keyFinding(ctx: RuleContext, b: KeyBlock): FindingDraft | undefined {
   const { stack } = ctx;
-  const w = b.keys.flatMap((k) => written(stack, k, b.body[k]) ?? []);
+  // The block's own arguments, and those of the blocks nested in it (helm's `kubernetes { token }`).
+  const nested = b.aws ? [] : Object.entries(b.body).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).filter(isObject).map((o) => [k, o] as const));
+  const w = [
+    ...b.keys.flatMap((k) => written(stack, k, b.body[k]) ?? []),
+    ...nested.flatMap(([block, o]) => b.keys.flatMap((k) => written(stack, `${block}.${k}`, o[k]) ?? [])),
+  ].filter((x) => isContents(x.argument.slice(x.argument.lastIndexOf(".") + 1), x.value));
   if (!w.some((x) => (b.aws ? AWS_SECRETS.has(x.argument) : true))) return undefined;
   const id = b.aws ? w.find((x) => x.argument === "access_key")?.value : undefined;
   const placeholder = id !== undefined && !AWS_KEY_ID.test(id);
@@ -164,9 +195,10 @@ function backendFindings(ctx: RuleContext): FindingDraft[] {
     const f = keyFinding(ctx, { at, label, body: b.config, keys: BACKEND_KEYS[b.type], holder: backendHolder(b.type), aws: b.type === "s3", location: stack.blockLocations?.get(at) });
     if (f) out.push(f);
   }
-  // A partial backend configuration Terraform reads with -backend-config: the backend's type is the stack's (or s3).
+  // A partial backend configuration Terraform reads with -backend-config, under any name (a .tfbackend or .hcl file,
+  // or a .tfvars file beside a backend block): the backend's type is the stack's (or s3).
   for (const file of stack.folderValueFiles ?? []) {
-    if (file.kind !== "tfbackend") continue;
+    if (file.kind !== "tfbackend" && !(b && BACKEND_KEYS[b.type])) continue;
     const type = b?.type ?? "s3";
     const f = backendFileFinding(ctx, file, type);
     if (f) out.push(f);
@@ -224,6 +256,32 @@ function passwordFindings(ctx: RuleContext): FindingDraft[] {
   return out;
 }
 
+function otherPasswordFindings(ctx: RuleContext): FindingDraft[] {
+  const { stack } = ctx;
+  const out: FindingDraft[] = [];
+  for (const [type, path, what] of OTHER_PASSWORDS) {
+    for (const r of stack.byType.get(type) ?? []) {
+      if (r.mode !== "managed") continue;
+      const w = passwordValuesAt(r, path).flatMap((v) => written(stack, path.join("."), v) ?? []);
+      if (w.length === 0) continue;
+      out.push({
+        principal: r.address,
+        resource: r.address,
+        actions: [],
+        severity: ignoresChanges(r, path[0]) && !ctx.strict ? "warning" : "error",
+        message:
+          `${describe(r)} is given ${what} in the configuration (${shown(w)}). It sits in plain text in the files everyone ` +
+          `working on this configuration reads, a coding agent among them (the source or the synthesized JSON, and the ` +
+          `Terraform state), and no IAM policy takes it back.`,
+        evidence: [{ step: "resource", address: r.address, detail: `${type}.${path.join(".")} written in the configuration`, ...(r.location ? { location: r.location } : {}) }],
+        fix: PASSWORD_FIX,
+        constructPath: r.constructPath,
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * A credential written into the configuration itself is one a coding agent finds by reading the files it works on, with
  * no IAM read right at all: the April 2026 path.
@@ -238,11 +296,13 @@ export const rule: Rule = {
       "An AWS key or another provider's token or password acts with its owner's rights, which blastwall cannot see and counts " +
       "as every right; a master password lets its holder connect and drop the data. The April 2026 agent searched for a " +
       "credential, found a broad token and deleted a production volume with it. Read: provider blocks (by their " +
-      "required_providers source, modules' too), the s3, remote and cloud backends and .tfbackend files in the folder, " +
-      "terraform_remote_state config, and the master password arguments blastwall knows, each written as a literal or " +
-      "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory " +
-      "or the checked folder, a local), or a variable set in another .tfvars file of the folder. Not read: other resource " +
-      "arguments (a Lambda's environment, a connection's password), values passed through functions blastwall does not " +
+      "required_providers source, modules' too; blocks nested in them), the s3, remote and cloud backends and backend " +
+      "files in the folder (.tfbackend and .hcl, also one folder down; .tfvars beside a backend block), " +
+      "terraform_remote_state config, the master password arguments blastwall knows, a directory's admin password and a " +
+      "Glue connection's PASSWORD, each written as a literal or " +
+      "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory, " +
+      "the checked folder or their repository, a local), or a variable (or its field) set in another .tfvars file of the " +
+      "folder. Not read: other resource arguments (a Lambda's environment), values passed through functions blastwall does not " +
       "evaluate (base64decode of a resource's argument), and values given with a --var-file outside the repository. A " +
       "password under lifecycle.ignore_changes may be a placeholder, and an AWS key whose id is not an AWS key id's shape " +
       "(test, mock_access_key) a placeholder too: each is a warning (an error with --strict).",
@@ -255,5 +315,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx)],
+  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx), ...otherPasswordFindings(ctx)],
 };

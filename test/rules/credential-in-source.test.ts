@@ -198,6 +198,76 @@ describe("blastwall check: variable and backend files", () => {
   });
 });
 
+describe("credential-in-source after round 115", () => {
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; principal: string; message: string }[] }).findings.filter((f) => f.ruleId === "credential-in-source");
+
+  it("counts a --var-file anywhere in the repository, whichever folder blastwall runs from (F2)", async () => {
+    const repo = tree({
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "infra/main.tf": 'variable "sk" {}\nprovider "aws" {\n  secret_key = var.sk\n}\n',
+      "envs/prod.tfvars": `sk = "${SECRET}"\n`,
+    });
+    const r = await runIn(["check", "--format", "json", "--var-file", "../envs/prod.tfvars", "."], `${repo}/infra`);
+    expect(findings(r.stdout).map((f) => f.principal)).toEqual(["provider.aws"]);
+  });
+
+  it("reads backend configuration under any name: backend.hcl, a .tfvars beside a backend block, one folder down (F3)", async () => {
+    const key = `access_key = "${KEY_ID}"\nsecret_key = "${SECRET}"\n`;
+    const main = 'terraform {\n  backend "s3" {}\n}\n';
+    for (const file of ["backend.hcl", "backend.tfvars", "backend/prod.tfbackend"]) {
+      const r = await runIn(["check", "--format", "json", "hcl"], tree({ "hcl/main.tf": main, [`hcl/${file}`]: key }));
+      expect([file, findings(r.stdout).map((f) => f.principal)]).toEqual([file, [file]]);
+    }
+    // A .tfvars file is a backend's only beside a backend block.
+    const r = await runIn(["check", "--format", "json", "hcl"], tree({ "hcl/main.tf": 'resource "aws_sns_topic" "t" {}\n', "hcl/backend.tfvars": key }));
+    expect(findings(r.stdout)).toEqual([]);
+  });
+
+  it("reads Google's credentials when they are the key's contents, private keys, and blocks nested in a provider (F4)", () => {
+    const json = tf(
+      {},
+      {
+        provider: {
+          google: [{ credentials: '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----EXAMPLE"}' }],
+          mongodbatlas: [{ public_key: "pub", private_key: "priv-EXAMPLE" }],
+          helm: [{ kubernetes: [{ host: "https://k8s.example.com", token: "eyJhbGciOiJSUzI1NiJ9.EXAMPLE" }] }],
+        },
+      },
+    );
+    const found = run(rule, json);
+    expect(found.map((f) => f.principal).sort()).toEqual(["provider.google", "provider.helm", "provider.mongodbatlas"]);
+    expect(found.find((f) => f.principal === "provider.helm")!.message).toContain("(kubernetes.token)");
+    // A path names a key file blastwall does not read.
+    expect(run(rule, tf({}, { provider: { google: [{ credentials: "keys/ci.json" }] } }))).toEqual([]);
+  });
+
+  it("reads a field of an object variable set in a tfvars file of the folder (F5)", async () => {
+    const dir = tree({
+      "hcl/main.tf": 'variable "creds" {}\nprovider "aws" {\n  secret_key = var.creds.secret\n}\n',
+      "hcl/prod.tfvars": `creds = { id = "${KEY_ID}", secret = "${SECRET}" }\n`,
+    });
+    const [f] = findings((await runIn(["check", "--format", "json", "hcl"], dir)).stdout);
+    expect(f.principal).toBe("provider.aws");
+    expect(f.message).toContain("set in prod.tfvars");
+  });
+
+  it("knows a module's provider by the module's own required_providers, and reads directory and Glue connection passwords (F9)", async () => {
+    const dir = tree({
+      "hcl/main.tf": 'module "m" {\n  source = "./m"\n}\n',
+      "hcl/m/main.tf": `terraform {\n  required_providers {\n    amazon = { source = "hashicorp/aws" }\n  }\n}\nprovider "amazon" {\n  access_key = "${KEY_ID}"\n  secret_key = "${SECRET}"\n}\n`,
+    });
+    const [f] = findings((await runIn(["check", "--format", "json", "hcl"], dir)).stdout);
+    expect(f.message).toContain(`is given an AWS access key in the configuration (access_key, secret_key); the key is ${KEY_ID}`);
+    const others = run(rule, tf({
+      "aws_directory_service_directory.ad": { name: "corp.example.com", password: "Directory-Admin-1", size: "Small" },
+      "aws_glue_connection.db": { name: "db", connection_properties: { JDBC_CONNECTION_URL: "jdbc:postgresql://db:5432/app", USERNAME: "app", PASSWORD: "glue-db-password" } },
+    }));
+    expect(others.map((x) => x.principal).sort()).toEqual(["aws_directory_service_directory.ad", "aws_glue_connection.db"]);
+    expect(others.find((x) => x.principal === "aws_directory_service_directory.ad")!.message).toContain("the directory's admin password");
+  });
+});
+
 describe("blastwall gate: a plan's values are all resolved, so the rule is not run there", () => {
   it("does not report a password the plan was given as a variable", async () => {
     const plan = keyPlan({}, [
