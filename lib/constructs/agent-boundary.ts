@@ -1,7 +1,7 @@
 import { AGENT_ENTRY_PATH, AGENT_PATH } from "../engine/agents";
 import { loadCatalogue } from "../engine/catalogue";
 import { globMatch } from "../engine/iam/glob";
-import { providerRewriteEntries } from "./destroy-guard";
+import { loginRewriteEntries, providerRewriteEntries } from "./destroy-guard";
 import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-document";
 
 /**
@@ -10,10 +10,10 @@ import { MANAGED_POLICY_LIMIT, packActions, type StatementJson } from "./policy-
  * A boundary is one managed policy, and IAM caps a managed policy at 6,144 characters; the catalogue's
  * destroy, protection and escalation actions together are longer than that. So the actions are packed in
  * order into the boundary, and the rest go into a second managed policy attached to the role whose only
- * content is the same Deny (the identity provider rewrites of providerRewriteEntries among them). Both hold: an
- * explicit Deny anywhere beats every Allow, including one in a policy someone attaches later. The boundary keeps the
- * escalation actions first (they are what could remove the guard policy), and it also denies every change to the role
- * itself, the boundary and the guard.
+ * content is the same Deny (the identity provider and login rewrites of providerRewriteEntries and
+ * loginRewriteEntries among them). Both hold: an explicit Deny anywhere beats every Allow, including one in a policy
+ * someone attaches later. The boundary keeps the escalation actions first (they are what could remove the guard
+ * policy), and it also denies every change to the role itself, the boundary and the guard.
  */
 
 /** Actions an agent needs to chain into another agent role (a ScopedToken's), which the boundary allows only there. */
@@ -62,8 +62,8 @@ export function agentGuardrails(targets: GuardrailTargets, exempt: readonly stri
   // guards in parallel, and an action moving from one to another could be denied by neither for a moment
   // (red-team round 76).
   // The identity provider rewrites come last, so that adding them moved no action of a deployed boundary or guard
-  // (red-team round 113); they fall into the last guard.
-  const ordered = [...cat.escalation, ...cat.direct, ...cat.protection, ...providerRewriteEntries()].map((e) => e.action).filter((a) => !chain.has(a.toLowerCase()));
+  // (red-team round 113); they fall into the last guard. The other login rewrites come after them, for the same reason.
+  const ordered = [...cat.escalation, ...cat.direct, ...cat.protection, ...providerRewriteEntries(), ...loginRewriteEntries()].map((e) => e.action).filter((a) => !chain.has(a.toLowerCase()));
   const kept = (group: readonly string[]) => group.filter((a) => !left.has(a.toLowerCase()));
 
   const fixed: StatementJson[] = [

@@ -2,6 +2,7 @@ import { exemptionProblem } from "./boundary-exemptions";
 import { loadCatalogue, type CatalogueCategory, type CatalogueEntry } from "../engine/catalogue";
 import { globMatch, hasWildcard } from "../engine/iam/glob";
 import { PROVIDER_REWRITE } from "../engine/reach/compute";
+import { loginRewriteActions } from "../engine/reach/rare-actions";
 
 /**
  * The constructs' view of the destroy-rights catalogue (policies/destroy-rights.json): which catalogue
@@ -20,25 +21,46 @@ let providerRewrites: readonly CatalogueEntry[] | undefined;
  * refuse them like its escalation rights.
  */
 export function providerRewriteEntries(): readonly CatalogueEntry[] {
-  if (providerRewrites) return providerRewrites;
-  const cat = loadCatalogue();
-  const actions = new Set(PROVIDER_REWRITE.flatMap((w) => w.actions.map((a) => a.toLowerCase())));
-  return (providerRewrites = cat.reachActions
-    .filter((r) => actions.has(r.action.toLowerCase()))
-    .map((r): CatalogueEntry => ({ action: r.action, category: "escalation", why: r.why, severity: "error", patterns: r.patterns })));
+  return (providerRewrites ??= reachEntries(PROVIDER_REWRITE.flatMap((w) => w.actions)));
+}
+
+let loginRewrites: readonly CatalogueEntry[] | undefined;
+
+/**
+ * The catalogue's reach actions that rewrite the other login sources roles trust (the engine's loginRewriteActions:
+ * an identity pool, a user pool's identity providers, a Roles Anywhere trust anchor or profile), as escalation
+ * entries, after the provider rewrites: whoever holds one gets the roles that trust the source, in this stack or not,
+ * and the gate fails an agent holding one on a source outside the stack. An agent's boundary denies them and its
+ * grants refuse them, as the provider rewrites.
+ */
+export function loginRewriteEntries(): readonly CatalogueEntry[] {
+  return (loginRewrites ??= reachEntries(loginRewriteActions()));
+}
+
+/** The catalogue's reach entries of these actions, in the catalogue's order, as escalation entries. */
+function reachEntries(list: readonly string[]): readonly CatalogueEntry[] {
+  const actions = new Set(list.map((a) => a.toLowerCase()));
+  return loadCatalogue()
+    .reachActions.filter((r) => actions.has(r.action.toLowerCase()))
+    .map((r): CatalogueEntry => ({ action: r.action, category: "escalation", why: r.why, severity: "error", patterns: r.patterns }));
+}
+
+/** The reach actions an agent is refused (providerRewriteEntries, loginRewriteEntries). */
+function refusedReach(): readonly CatalogueEntry[] {
+  return [...providerRewriteEntries(), ...loginRewriteEntries()];
 }
 
 /**
  * Catalogue entries an action or action pattern (`ec2:Delete*`, `*`) covers, most damaging first, with the identity
- * provider rewrites (providerRewriteEntries) last.
+ * provider and login rewrites (providerRewriteEntries, loginRewriteEntries) last.
  */
 export function catalogueMatches(actionPattern: string): CatalogueEntry[] {
   const cat = loadCatalogue();
   if (!hasWildcard(actionPattern)) {
-    const e = cat.entryOf(actionPattern) ?? providerRewriteEntries().find((x) => x.action.toLowerCase() === actionPattern.toLowerCase());
+    const e = cat.entryOf(actionPattern) ?? refusedReach().find((x) => x.action.toLowerCase() === actionPattern.toLowerCase());
     return e ? [e] : [];
   }
-  return [...cat.entries, ...providerRewriteEntries()].filter((e) => globMatch(actionPattern, e.action, { caseInsensitive: true }));
+  return [...cat.entries, ...refusedReach()].filter((e) => globMatch(actionPattern, e.action, { caseInsensitive: true }));
 }
 
 /** Catalogue actions of the given categories, in catalogue order. */
@@ -76,6 +98,14 @@ const PROVIDER =
   "them (the pipeline's role), not in an agent session. Scoping the grant to one provider does not help: roles in other " +
   "stacks may trust that provider, or one created under its name";
 
+/** Rewriting another login source (loginRewriteEntries): the boundary denies it on every pool and anchor. */
+const LOGIN =
+  "Identity pools, user pools' identity providers and Roles Anywhere trust anchors and profiles decide, as IAM identity " +
+  "providers do, who signs in as which role: create or change them in the reviewed deploy that manages them (the " +
+  "pipeline's role), not in an agent session. The boundary denies them on every pool and anchor, since roles in other " +
+  "stacks may trust the one the agent would rewrite (a role that admits Roles Anywhere with no aws:SourceArn condition " +
+  "trusts every anchor of the account)";
+
 const MAX_LISTED = 5;
 
 /** Role chaining actions: the boundary allows them into agent roles only, so the advice differs. */
@@ -101,12 +131,13 @@ export function refuseDestroyActions(who: string, actions: readonly string[], ex
     const first = hits[0];
     const listed = hits.slice(0, MAX_LISTED).map((e) => e.action).join(", ");
     const more = hits.length > MAX_LISTED ? ` and ${hits.length - MAX_LISTED} more` : "";
-    const article = first.category === "escalation" ? "an" : "a";
+    // The rewrites are listed as reach actions (ways into other principals), not as escalation rights.
+    const kind = refusedReach().includes(first) ? "a reach action (a way to act as other principals)" : `${first.category === "escalation" ? "an" : "a"} ${first.category} right`;
     const what =
       hits.length === 1 && !hasWildcard(action)
-        ? `${action} is in blastwall's destroy-rights catalogue as ${article} ${first.category} right: ${first.why}`
+        ? `${action} is in blastwall's destroy-rights catalogue as ${kind}: ${first.why}`
         : `"${action}" covers ${listed}${more}, which ${hits.length === 1 ? "is" : "are"} in blastwall's destroy-rights catalogue ` +
-          `(${first.action}, ${article} ${first.category} right: ${first.why})`;
+          `(${first.action}, ${kind}: ${first.why})`;
     const chaining = hits.length === 1 && CHAINING.has(first.action.toLowerCase());
     // A whole read verb of a service (`ec2:Describe*`): grantReadOnly grants its other reads without these.
     const verb = who === "AgentRole.allow" ? /^([A-Za-z0-9-]+):(describe|list|get)\*$/i.exec(action) : null;
@@ -138,5 +169,7 @@ function adviceFor(hits: readonly CatalogueEntry[], first: CatalogueEntry): stri
   if (first.category !== "escalation") return INSTEAD[first.category];
   if (hits.every((h) => h.target === "compute")) return RUN_CODE;
   const rewrites = new Set(providerRewriteEntries());
-  return hits.every((h) => rewrites.has(h)) ? PROVIDER : INSTEAD.escalation;
+  if (hits.every((h) => rewrites.has(h))) return PROVIDER;
+  const reach = new Set(refusedReach());
+  return hits.every((h) => reach.has(h)) ? LOGIN : INSTEAD.escalation;
 }

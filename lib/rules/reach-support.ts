@@ -18,6 +18,7 @@ import { dataShells, type DataShell } from "./agent-instance-shell";
 import type { TfStack } from "../engine/terraform/types";
 import { cloudControlPrincipalNamed } from "../engine/cloud-control";
 import { PROVIDER_REWRITE } from "../engine/reach/compute";
+import { LOGIN_REWRITE, type LoginRewriteKind } from "../engine/reach/rare-actions";
 
 const graphs = new WeakMap<object, ReachGraph>();
 
@@ -646,6 +647,8 @@ function unknownFix(stack: TfStack, id: string): string | undefined {
   }
   const f = /^federated:(.*)$/.exec(key);
   if (f) return providerRewriteFix("the agent", f[1]);
+  const l = LOGIN_NODE.exec(key);
+  if (l) return loginRewriteFix("the agent", l[1] as LoginRewriteKind, l[2]);
   const s = /^state-roots:(s3:\/\/([^/]+)\/.*)$/.exec(key);
   if (s) {
     // Checked in the same run, the root whose state it is resolves to its deploy role and what that role may do.
@@ -667,6 +670,33 @@ function providerRewriteFix(holder: string, pattern: string): string {
     "trusted by roles outside this stack, whose rights blastwall cannot see, and whoever rewrites it signs in as every one of " +
     "them, so no narrower resource helps. Create and change identity providers in the reviewed deploy that manages them " +
     "(AgentRole's boundary denies these actions). If every role that may trust such a provider is known to be harmless, acknowledge with a reason.";
+}
+
+/** The node of a login rewrite outside the stack (edges-assume.ts `loginRewriteEdges`): `logins:KIND:PATTERN`. */
+const LOGIN_NODE = /^logins:([a-z-]+):(.*)$/;
+
+/**
+ * A rewrite of a login source that roles outside the stack may trust (an identity pool, a user pool's identity
+ * providers, a Roles Anywhere trust anchor): what works is taking the rewrite away, or granting it on the stack's own
+ * sources by reference, which the login paths judge; for a new anchor, which is never the stack's, only the former.
+ */
+function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string): string {
+  const actions = [...new Set(LOGIN_REWRITE.filter((w) => w.kind === kind).flatMap((w) => [...w.actions]))];
+  const them = actions.length === 1 ? "it" : "them";
+  const take = `Take ${actions.join(" and ")} off ${holder}`;
+  const scoped = (what: string, type: string) => `, or grant ${them} only on ${what} of this stack, each written as a reference (\`\${${type}.NAME.arn}\`), which blastwall judges`;
+  const deploy = (what: string) => `Create and change ${what} in the reviewed deploy that manages them (AgentRole's boundary denies ${actions.length === 1 ? "this action" : "these actions"}).`;
+  const ack = "If every role it may lead to is known to be harmless, acknowledge with a reason.";
+  switch (kind) {
+    case "identity-pool":
+      return `${take}${scoped("identity pools", "aws_cognito_identity_pool")}: a pool matching \`${pattern}\` may be trusted by roles outside this stack, whose rights blastwall cannot see, and whoever rewrites it gets every one of them. ${deploy("identity pools")} ${ack}`;
+    case "user-pool":
+      return `${take}${scoped("user pools", "aws_cognito_user_pool")}: a user pool matching \`${pattern}\` may be accepted by identity pools outside this stack, whose roles blastwall cannot see, and whoever rewrites its identity providers signs in as any of its users. ${deploy("user pool identity providers")} ${ack}`;
+    case "trust-anchor":
+      return `${take}${scoped("trust anchors", "aws_rolesanywhere_trust_anchor")}: an anchor matching \`${pattern}\` may be trusted by roles outside this stack (any anchor is, by a trust with no aws:SourceArn condition), whose rights blastwall cannot see, and whoever puts its CA there gets sessions of them. ${deploy("trust anchors")} ${ack}`;
+    case "new-trust-anchor":
+      return `${take}: a new trust anchor is never one of this stack's, so no narrower resource helps, and every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition takes sessions through it; blastwall cannot see their rights. ${deploy("trust anchors")} ${ack}`;
+  }
 }
 
 function directUnknownFinding(graph: ReachGraph, agent: PrincipalNode, edges: readonly ReachEdge[]): FindingDraft {
@@ -695,10 +725,12 @@ function unknownFinding(graph: ReachGraph, agent: PrincipalNode, id: string, pat
   const detail = graph.unknownDetailOf(id) ?? id;
   const last = path[path.length - 1];
   // Through a principal that rewrites identity providers: the rewrite is what to take away, or the first link.
-  const provider = /^federated:(.*)$/.exec(id.slice(UNKNOWN_PREFIX.length));
-  const fix = provider && last !== undefined && last.from !== agent.address
-    ? `${providerRewriteFix(addressOf(graph, last.from), provider[1])} Or cut the chain's first link (${agent.address} -> ${path[0].to}).`
-    : undefined;
+  const key = id.slice(UNKNOWN_PREFIX.length);
+  const provider = /^federated:(.*)$/.exec(key);
+  const login = LOGIN_NODE.exec(key);
+  const holder = last !== undefined && last.from !== agent.address ? addressOf(graph, last.from) : undefined;
+  const rewrite = holder === undefined ? undefined : provider ? providerRewriteFix(holder, provider[1]) : login ? loginRewriteFix(holder, login[1] as LoginRewriteKind, login[2]) : undefined;
+  const fix = rewrite ? `${rewrite} Or cut the chain's first link (${agent.address} -> ${path[0].to}).` : undefined;
   return {
     ...(fix ? { fix } : {}),
     ...(!strict && path.some((e) => e.weak) ? { severity: "warning" as const } : {}),

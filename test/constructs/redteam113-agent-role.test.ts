@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
 import { agentGuardrails, CHAIN_ACTIONS, denyCovering } from "../../lib/constructs/agent-boundary";
+import { loginRewriteEntries } from "../../lib/constructs/destroy-guard";
 import { policySize } from "../../lib/constructs/policy-document";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { PROVIDER_REWRITE } from "../../lib/engine/reach/compute";
@@ -42,7 +43,8 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
 
   it.each(REWRITES)("allow() refuses %s, naming the method, the why and what works", (action) => {
     const e = errorOf(() => synth((s) => agent(s).allow({ actions: [action], resources: [`arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ci.example.com`] })));
-    expect(e.message).toMatch(new RegExp(`^AgentRole\\.allow: ${action} is in blastwall's destroy-rights catalogue as an escalation right: `));
+    // The catalogue lists them as reach actions, which the refusal now says (it called them escalation rights).
+    expect(e.message).toMatch(new RegExp(`^AgentRole\\.allow: ${action} is in blastwall's destroy-rights catalogue as a reach action \\(a way to act as other principals\\): `));
     expect(e.message).toContain("The agent's permission boundary denies it anyway");
     expect(e.message).toContain("create or change them in the reviewed deploy that manages them");
     expect(e.message).toContain("Scoping the grant to one provider does not help");
@@ -74,7 +76,8 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
     const cat = loadCatalogue();
     const chain = new Set<string>(CHAIN_ACTIONS.map((a) => a.toLowerCase()));
     const catalogue = [...cat.escalation, ...cat.direct, ...cat.protection].map((e) => e.action).filter((a) => !chain.has(a.toLowerCase()));
-    expect(deniedInOrder()).toEqual([...catalogue, ...REWRITES]);
+    // The other login rewrites come after them (login-rewrites-agent-role.test.ts).
+    expect(deniedInOrder()).toEqual([...catalogue, ...REWRITES, ...loginRewriteEntries().map((e) => e.action)]);
   });
 
   it("the synthesized guardrails deny them under a policy that allows everything (the oracle)", async () => {

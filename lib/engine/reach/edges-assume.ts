@@ -11,6 +11,8 @@ import { grantsEveryone } from "../resource-policies";
 import { denyCertainlyCovers } from "../iam/evaluate";
 import { actionUniverse } from "../universe";
 import { PROVIDER_REWRITE } from "./compute";
+import { LOGIN_REWRITE, type LoginRewriteKind } from "./rare-actions";
+import type { ResourceIndex } from "./resource-index";
 import type * as IdentityPools from "./identity-pools";
 import type * as RolesAnywhere from "./roles-anywhere";
 import type { IdentityContext } from "./identity-pools";
@@ -257,6 +259,9 @@ export function providerRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: Ad
  * anchor's, to whoever can put its own CA there (roles-anywhere.ts).
  */
 export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // Before the stack's own login paths, which load only for a stack with a role they may hand out: the roles a
+  // rewrite outside the stack reaches are none of the stack's.
+  loginRewriteEdges(ctx, p, add);
   const login = loginContext(ctx, p);
   const trusts = loginTrustsOf(ctx);
   if (trusts.identityPools) {
@@ -264,6 +269,72 @@ export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
     for (const e of identityPools().identityRightsEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
   }
   if (trusts.rolesAnywhere) for (const e of rolesAnywhere().rolesAnywhereEdges(login, grantText)) add(e.to, "trust-rewrite", e.label, e.why, e.via);
+}
+
+/**
+ * Rewriting a login source the stack does not make (LOGIN_REWRITE: an identity pool, a user pool's identity
+ * providers, a Roles Anywhere trust anchor, a new anchor): the roles outside the stack that trust it are the writer's,
+ * and blastwall cannot see them, as with an IAM identity provider (`providerRewriteEdges`). A grant written as a
+ * reference to a pool or anchor of the stack names that one alone, and the login paths judge it.
+ */
+function loginRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  const reached = new Set<string>();
+  for (const w of LOGIN_REWRITE) {
+    const index = ctx.resourcesOf(w.types);
+    const create = "create" in w && w.create;
+    for (const action of w.actions) {
+      for (const g of ctx.grants(p, action)) {
+        for (const r of g.resources) {
+          const key = `logins:${w.kind}:${r}`;
+          if (reached.has(key) || !globsIntersect(r, w.arn, CI) || !sourceOutside(index, g, r, create)) continue;
+          // The user pool pair: a new identity provider signs no one in until an app client enables it.
+          const pair = "pair" in w ? ctx.grants(p, w.pair).find((x) => x.resources.some((y) => globsIntersect(y, r, CI) && sourceOutside(index, x, y, false))) : undefined;
+          if ("pair" in w && !pair) continue;
+          reached.add(key);
+          const text = loginRewriteText(w.kind, r);
+          add(ctx.unknown(key, text.detail), "trust-rewrite", action, () => `${grantText(g)}${pair ? ` and ${grantText(pair)}` : ""} ${text.why}`, g.statement.source.address);
+        }
+      }
+    }
+  }
+}
+
+const CI = { caseInsensitive: true };
+
+/**
+ * Whether a grant's pattern may name a login source the stack does not make: a new one (`create`), one a data source
+ * reads, or a pattern that may match one outside the stack.
+ */
+function sourceOutside(index: ResourceIndex, g: Grant, r: string, create: boolean): boolean {
+  const named = index.referenced(g, r);
+  if (named) return named.some((res) => res.mode === "data");
+  return create || index.reachesOutside(r, g) || index.matching(r).some((res) => res.mode === "data");
+}
+
+/** What a login rewrite's unknown node stands for, and how the rewrite leads there. */
+function loginRewriteText(kind: LoginRewriteKind, r: string): { detail: string; why: string } {
+  switch (kind) {
+    case "identity-pool":
+      return {
+        detail: `roles trusting identity pools matching ${r}, which may lie outside this stack`,
+        why: `lets it rewrite identity pools matching ${r} (turn on unauthenticated identities and the basic flow, or add a login provider of its own), which roles outside this stack may trust: GetId and GetCredentialsForIdentity then hand it their credentials with no IAM right`,
+      };
+    case "user-pool":
+      return {
+        detail: `roles handed out by identity pools that accept user pools matching ${r}, which may lie outside this stack`,
+        why: `lets it point an identity provider of user pools matching ${r} at an IdP of its own (or add one and enable it on an app client) and sign in as any user it names, which identity pools outside this stack may accept: they hand it their roles with no IAM right`,
+      };
+    case "trust-anchor":
+      return {
+        detail: `roles trusting Roles Anywhere through trust anchors matching ${r}, which may lie outside this stack`,
+        why: `lets it put a CA of its own into trust anchors matching ${r} and sign a certificate for rolesanywhere:CreateSession, which asks for no IAM right; roles outside this stack may trust those anchors (or any anchor, with no aws:SourceArn condition), and profiles outside it may list them`,
+      };
+    case "new-trust-anchor":
+      return {
+        detail: "roles trusting Roles Anywhere from any trust anchor, which may lie outside this stack",
+        why: "lets it create a trust anchor with a CA of its own and sign a certificate for rolesanywhere:CreateSession, which asks for no IAM right; a role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition takes sessions through any anchor, a new one too, and profiles outside it may list such roles",
+      };
+  }
 }
 
 function loginTrustsOf(ctx: EdgeContext): LoginTrusts {

@@ -20,7 +20,8 @@
  *   the token, or by a rule on the group claims (`memberClaim`), which a user who merely signs up does not match
  *   unless a trigger of the user pool may put users into groups (`groupTrigger`);
  * - a principal that may `cognito-identity:UpdateIdentityPool` turns on unauthenticated identities and the basic
- *   flow, or adds a login provider it owns, and gets every role that trusts the pool;
+ *   flow, or adds a login provider it owns, and gets every role that trusts the pool (on a pool the stack does not
+ *   make, roles outside it: edges-assume.ts `loginRewriteEdges`);
  * - a principal that may `cognito-identity:SetIdentityPoolRoles` and pass a role that trusts the pool sets it as the
  *   pool's role, and gets it wherever it can get an identity of the pool (`setRolesEdges`).
  * In the enhanced flow the role is the one the pool's roles attachment names (default or mapped); in the basic flow

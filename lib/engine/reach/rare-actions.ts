@@ -49,6 +49,36 @@ export function rolesAnywhereActions(): string[] {
   return [...ANCHOR_REWRITE, ...ANCHOR_CREATE, ...PROFILE_WRITE, PCA_ISSUE, PCA_POLICY];
 }
 
+/**
+ * Rewrites of a login source other than an IAM identity provider (compute.ts PROVIDER_REWRITE): an identity pool,
+ * which a role trusts by its id; a user pool's identity providers, which decide who signs in to an identity pool that
+ * accepts the user pool (`UpdateIdentityProvider`; `CreateIdentityProvider` with `pair`, the client right that enables
+ * the new one); a Roles Anywhere trust anchor, which a trust with no `aws:SourceArn` condition admits whichever it is
+ * (`create`: a new one, never the stack's). `kind` names the unknown node and its fix (rules/reach-support.ts), `types`
+ * the stack's resources of the source, `arn` the shape of the ARNs the action is granted on. A source the stack
+ * does not make may be trusted by roles outside it, whose rights blastwall cannot see (edges-assume.ts
+ * `loginRewriteEdges`); on one of the stack's the login paths judge it (identity-pools.ts, roles-anywhere.ts).
+ */
+export const LOGIN_REWRITE = [
+  { kind: "identity-pool", types: ["aws_cognito_identity_pool"], arn: "arn:*:cognito-identity:*:*:identitypool/*", actions: [...IDENTITY_POOL_REWRITE] },
+  { kind: "user-pool", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: ["cognito-idp:UpdateIdentityProvider"] },
+  { kind: "user-pool", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: [USER_POOL_LOGIN_PAIRS[0][0]], pair: USER_POOL_LOGIN_PAIRS[0][1] },
+  { kind: "trust-anchor", types: ["aws_rolesanywhere_trust_anchor"], arn: "arn:*:rolesanywhere:*:*:trust-anchor/*", actions: [...ANCHOR_REWRITE] },
+  { kind: "new-trust-anchor", types: ["aws_rolesanywhere_trust_anchor"], arn: "arn:*:rolesanywhere:*:*:trust-anchor/*", actions: [...ANCHOR_CREATE], create: true },
+] as const satisfies readonly { readonly kind: string; readonly types: readonly string[]; readonly arn: string; readonly actions: readonly string[]; readonly pair?: string; readonly create?: boolean }[];
+
+export type LoginRewriteKind = (typeof LOGIN_REWRITE)[number]["kind"];
+
+/**
+ * The login rewrites AgentRole's boundary denies, with the profile writes that list a role for a session through an
+ * anchor the caller controls: as the IAM provider rewrites, whoever holds one signs in as roles that may lie outside
+ * every stack blastwall checks. The client right of the user pool pair stays open (an app's callback URLs), as the
+ * identity provider right it needs is denied.
+ */
+export function loginRewriteActions(): string[] {
+  return [...new Set([...LOGIN_REWRITE.flatMap((w) => [...w.actions]), ...PROFILE_WRITE])];
+}
+
 /** IAM writes that make the caller (or a principal it controls) an administrator of a cluster (see clusters.ts). */
 export const CLUSTER_ADMIN_WRITES = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:UpdateAccessEntry"] as const;
 

@@ -11,7 +11,8 @@
  * What limits it: the trust's `aws:SourceArn` condition, the trust anchor the session is made through (an existing
  * anchor it names can only be rewritten, a new anchor's id is random; an anchor right written as a reference to one
  * anchor, `${aws_rolesanywhere_trust_anchor.a.arn}`, covers that anchor only), and the profiles that list the role. A
- * role no profile of the stack lists may be listed by one outside it (fail closed). Conditions on the certificate
+ * role no profile of the stack lists may be listed by one outside it (fail closed). The roles outside the stack an
+ * anchor outside it (or a new one) leads to are edges-assume.ts `loginRewriteEdges`'s. Conditions on the certificate
  * (`aws:PrincipalTag/x509Subject/CN`, ...) hold for a certificate the writer signs. A profile's session policies
  * are not read (fail closed).
  */
