@@ -678,7 +678,8 @@ const LOGIN_NODE = /^logins:([a-z-]+):(.*)$/;
 /**
  * A rewrite of a login source that roles outside the stack may trust (an identity pool, a user pool's identity
  * providers, a Roles Anywhere trust anchor): what works is taking the rewrite away, or granting it on the stack's own
- * sources by reference, which the login paths judge; for a new anchor, which is never the stack's, only the former.
+ * sources by reference, which the login paths judge; for an anchor, which any role trusting Roles Anywhere with no
+ * aws:SourceArn condition trusts whoever's it is, only the former.
  */
 function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string): string {
   const actions = [...new Set(LOGIN_REWRITE.filter((w) => w.kind === kind).flatMap((w) => [...w.actions]))];
@@ -693,7 +694,7 @@ function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string
     case "user-pool":
       return `${take}${scoped("user pools", "aws_cognito_user_pool")}: a user pool matching \`${pattern}\` may be accepted by identity pools outside this stack, whose roles blastwall cannot see, and whoever rewrites its identity providers signs in as any of its users. ${deploy("user pool identity providers")} ${ack}`;
     case "trust-anchor":
-      return `${take}${scoped("trust anchors", "aws_rolesanywhere_trust_anchor")}: an anchor matching \`${pattern}\` may be trusted by roles outside this stack (any anchor is, by a trust with no aws:SourceArn condition), whose rights blastwall cannot see, and whoever puts its CA there gets sessions of them. ${deploy("trust anchors")} ${ack}`;
+      return `${take}: an anchor matching \`${pattern}\`, this stack's own too, is trusted by every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition, and profiles outside it may list such roles, so no narrower resource helps; blastwall cannot see their rights, and whoever puts its CA there gets sessions of them. ${deploy("trust anchors")} ${ack}`;
     case "new-trust-anchor":
       return `${take}: a new trust anchor is never one of this stack's, so no narrower resource helps, and every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition takes sessions through it; blastwall cannot see their rights. ${deploy("trust anchors")} ${ack}`;
   }

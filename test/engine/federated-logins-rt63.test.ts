@@ -64,6 +64,8 @@ describe("63. IAM Roles Anywhere: a trust naming one instance of a counted ancho
 
   test("control: a role whose aws:SourceArn names another anchor of the stack is not reached through this one", () => {
     const other = { "aws_rolesanywhere_trust_anchor.b": { name: "b", source: { source_type: "CERTIFICATE_BUNDLE", source_data: { x509_certificate_data: "${var.ca_pem}" } } } };
-    expect(errors(check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a[0].arn}"), { ...trusting("${aws_rolesanywhere_trust_anchor.b.arn}"), ...other })))).toEqual([]);
+    // Only the roles outside the stack any anchor may serve (a fail-closed agent-reach-unknown of its own): not this one.
+    const r = check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a[0].arn}"), { ...trusting("${aws_rolesanywhere_trust_anchor.b.arn}"), ...other }));
+    expect(errors(r).map((f) => f.ruleId)).toEqual(["agent-reach-unknown"]);
   });
 });

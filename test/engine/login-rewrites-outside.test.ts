@@ -88,14 +88,17 @@ describe("Roles Anywhere trust anchors outside the stack", () => {
     for (const res of ["*", ANCHOR_ARN]) {
       const [f] = unknowns(check(stack(allow("rolesanywhere:UpdateTrustAnchor", res), {})));
       expect(f.message).toContain(`roles trusting Roles Anywhere through trust anchors matching ${res}, which may lie outside this stack`);
-      expect(f.fix).toMatch(/^Take rolesanywhere:UpdateTrustAnchor off the agent, or grant it only on trust anchors of this stack, each written as a reference/);
+      expect(f.fix).toMatch(/^Take rolesanywhere:UpdateTrustAnchor off the agent: an anchor matching .*, this stack's own too, is trusted by every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition/);
     }
   });
 
-  it("control: UpdateTrustAnchor on the stack's anchor by reference stays judged as before", () => {
-    expect(errors(check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a.arn}"), anchor)))).toEqual([]);
+  it("UpdateTrustAnchor on the stack's own anchor fails closed too: roles outside the stack with no aws:SourceArn condition trust any anchor", () => {
+    const own = check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a.arn}"), anchor));
+    expect(ids(own)).toEqual(["agent-reach-unknown"]);
+    expect(unknowns(own)[0].fix).toContain("so no narrower resource helps");
+    // The roles of the stack it reaches are still judged as before.
     const r = check(stack(allow("rolesanywhere:UpdateTrustAnchor", "${aws_rolesanywhere_trust_anchor.a.arn}"), { ...anchor, ...anywhereRole }));
-    expect(ids(r)).toEqual(["agent-transitive-destroy"]);
+    expect(ids(r).sort()).toEqual(["agent-reach-unknown", "agent-transitive-destroy"]);
   });
 
   it("control: a profile write alone controls no anchor", () => {
@@ -109,9 +112,12 @@ describe("through a role the agent assumes", () => {
     "aws_iam_role_policy.ops_rights": { role: "${aws_iam_role.ops.name}", policy: policy({ Effect: "Allow", Action: right, Resource: "*" }) },
   });
 
-  it.each(["cognito-identity:UpdateIdentityPool", "rolesanywhere:UpdateTrustAnchor"])("%s: take it off that role, or cut the first link", (right) => {
+  it.each([
+    ["cognito-identity:UpdateIdentityPool", ", or grant it only on "],
+    ["rolesanywhere:UpdateTrustAnchor", ": an anchor matching "],
+  ])("%s: take it off that role, or cut the first link", (right, then) => {
     const [f] = unknowns(check(stack(allow("sts:AssumeRole", "${aws_iam_role.ops.arn}"), ops(right))));
-    expect(f.fix).toMatch(new RegExp(`^Take ${right} off aws_iam_role\\.ops, or grant it only on `));
+    expect(f.fix.startsWith(`Take ${right} off aws_iam_role.ops${then}`)).toBe(true);
     expect(f.fix).toContain("Or cut the chain's first link (aws_iam_role.agent -> aws_iam_role.ops).");
   });
 });

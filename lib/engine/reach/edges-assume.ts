@@ -282,11 +282,14 @@ function loginRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
   for (const w of LOGIN_REWRITE) {
     const index = ctx.resourcesOf(w.types);
     const create = "create" in w && w.create;
+    // Any anchor is trusted by a role outside the stack whose trust has no aws:SourceArn condition, the stack's own
+    // anchor too, and a profile outside the stack may list such a role: a rewrite of any anchor fails closed.
+    const always = w.kind === "trust-anchor";
     for (const action of w.actions) {
       for (const g of ctx.grants(p, action)) {
         for (const r of g.resources) {
           const key = `logins:${w.kind}:${r}`;
-          if (reached.has(key) || !globsIntersect(r, w.arn, CI) || !sourceOutside(index, g, r, create)) continue;
+          if (reached.has(key) || !globsIntersect(r, w.arn, CI) || !(always || sourceOutside(index, g, r, create))) continue;
           // The user pool pair: a new identity provider signs no one in until an app client enables it.
           const pair = "pair" in w ? ctx.grants(p, w.pair).find((x) => x.resources.some((y) => globsIntersect(y, r, CI) && sourceOutside(index, x, y, false))) : undefined;
           if ("pair" in w && !pair) continue;
