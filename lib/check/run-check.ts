@@ -118,10 +118,12 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
  */
 async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
   const auto = (n: string) => n === "terraform.tfvars" || n === "terraform.tfvars.json" || n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json");
+  // Packer and Terragrunt write HCL too; their files are not Terraform's backend configuration.
+  const foreign = (n: string) => n.endsWith(".pkr.hcl") || n.endsWith(".pkrvars.hcl") || n === "terragrunt.hcl";
   const kindOf = (n: string, top: boolean): FolderValueFile["kind"] | undefined =>
-    n.startsWith(".") ? undefined
-    : n.endsWith(".tfbackend") || n.endsWith(".hcl") ? "tfbackend"
-    : top && (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !auto(n) ? "tfvars"
+    n.startsWith(".") || foreign(n) ? undefined
+    : n.endsWith(".tfbackend") || n.endsWith(".hcl") || n.endsWith(".conf") ? "tfbackend"
+    : (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !(top && auto(n)) ? "tfvars"
     : undefined;
   const out: FolderValueFile[] = [];
   const read = async (rel: string, kind: FolderValueFile["kind"]) => {
@@ -135,15 +137,21 @@ async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
       return;
     }
   };
-  for (const n of listDir(dir)) {
-    const kind = kindOf(n, true);
-    if (kind) await read(n, kind);
-    else if (!n.startsWith(".") && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, n))) {
-      for (const m of listDir(join(dir, n))) if (kindOf(m, false)) await read(`${n}/${m}`, "tfbackend");
+  // Three folders down (`envs/prod/backend.hcl`), past what is no configuration of the repository's own.
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    for (const n of listDir(rel === "" ? dir : join(dir, rel))) {
+      const path = rel === "" ? n : `${rel}/${n}`;
+      const kind = kindOf(n, rel === "");
+      if (kind) await read(path, kind);
+      else if (depth < 3 && !n.startsWith(".") && !SKIPPED_FOLDERS.has(n) && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, path))) await walk(path, depth + 1);
     }
-  }
+  };
+  await walk("", 0);
   return out;
 }
+
+/** Folders of other tools' output or downloads, not of the repository's own configuration. */
+const SKIPPED_FOLDERS = new Set(["node_modules", "cdktf.out", "dist", "build", "vendor"]);
 
 function listDir(dir: string): string[] {
   try {

@@ -10,8 +10,8 @@ import { describe } from "./protection-support";
 /** The AWS providers, by their type (the last part of their source): their keys act in AWS. */
 const AWS_PROVIDERS = new Set(["aws", "awscc"]);
 const AWS_KEYS = ["access_key", "secret_key", "token"];
-/** An access key id alone is no credential: a finding needs the secret key or a session token. */
-const AWS_SECRETS = new Set(["secret_key", "token"]);
+/** An access key id alone is no credential, nor a session token alone (it signs nothing without its key's secret). */
+const AWS_SECRETS = new Set(["secret_key"]);
 
 /**
  * Provider arguments that take a credential, for every other provider (a GitHub, Vault, Kubernetes or database token or
@@ -215,8 +215,10 @@ function backendFindings(ctx: RuleContext): FindingDraft[] {
 }
 
 function backendFileFinding(ctx: RuleContext, file: FolderValueFile, type: string): FindingDraft | undefined {
-  const keys = BACKEND_KEYS[type] ?? AWS_KEYS;
-  return keyFinding(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws: keys === AWS_KEYS, location: file.file });
+  // In a variable file, a key the configuration declares as a variable is that variable's value, judged where it is used.
+  const declared = file.kind === "tfvars" ? ctx.stack.declaredVariables : undefined;
+  const keys = (BACKEND_KEYS[type] ?? AWS_KEYS).filter((k) => !declared?.has(k));
+  return keyFinding(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws: (BACKEND_KEYS[type] ?? AWS_KEYS) === AWS_KEYS, location: file.file });
 }
 
 /** Whether the resource ignores later changes of `argument`: the written value may be a placeholder changed since. */
@@ -297,12 +299,13 @@ export const rule: Rule = {
       "as every right; a master password lets its holder connect and drop the data. The April 2026 agent searched for a " +
       "credential, found a broad token and deleted a production volume with it. Read: provider blocks (by their " +
       "required_providers source, modules' too; blocks nested in them), the s3, remote and cloud backends and backend " +
-      "files in the folder (.tfbackend and .hcl, also one folder down; .tfvars beside a backend block), " +
+      "files in the folder (.tfbackend, .hcl and .conf, down to three folders; .tfvars beside a backend block, for keys " +
+      "that are no declared variable), " +
       "terraform_remote_state config, the master password arguments blastwall knows, a directory's admin password and a " +
       "Glue connection's PASSWORD, each written as a literal or " +
       "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory, " +
       "the checked folder or their repository, a local), or a variable (or its field) set in another .tfvars file of the " +
-      "folder. Not read: other resource arguments (a Lambda's environment), values passed through functions blastwall does not " +
+      "folder or its subfolders. Not read: other resource arguments (a Lambda's environment), values passed through functions blastwall does not " +
       "evaluate (base64decode of a resource's argument), and values given with a --var-file outside the repository. A " +
       "password under lifecycle.ignore_changes may be a placeholder, and an AWS key whose id is not an AWS key id's shape " +
       "(test, mock_access_key) a placeholder too: each is a warning (an error with --strict).",

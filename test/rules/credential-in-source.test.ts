@@ -91,10 +91,11 @@ describe("credential-in-source: provider, backend and remote-state keys", () => 
     expect(JSON.stringify(found)).not.toContain(SECRET);
   });
 
-  it("names an aliased provider, and counts a session token alone", () => {
-    const found = run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1" }, { alias: "prod", token: "${var.session}" }] }, variable: { session: { default: "IQoJb3JpZ2luX2VjEXAMPLE" } } }));
+  it("names an aliased provider; a session token alone signs nothing without its key's secret (round 116, F5)", () => {
+    const found = run(rule, tf({}, { provider: { aws: [{ region: "eu-west-1" }, { alias: "prod", secret_key: SECRET, token: "${var.session}" }] }, variable: { session: { default: "IQoJb3JpZ2luX2VjEXAMPLE" } } }));
     expect(found.map((f) => f.principal)).toEqual(["provider.aws.prod"]);
     expect(found[0].message).toContain('provider "aws" (alias "prod")');
+    expect(run(rule, tf({}, { provider: { aws: [{ alias: "prod", token: "IQoJb3JpZ2luX2VjEXAMPLE" }] } }))).toEqual([]);
   });
 
   it("passes a provider whose keys come from outside (an access key id alone is no credential)", () => {
@@ -221,6 +222,30 @@ describe("credential-in-source after round 115", () => {
     }
     // A .tfvars file is a backend's only beside a backend block.
     const r = await runIn(["check", "--format", "json", "hcl"], tree({ "hcl/main.tf": 'resource "aws_sns_topic" "t" {}\n', "hcl/backend.tfvars": key }));
+    expect(findings(r.stdout)).toEqual([]);
+  });
+
+  it("reads backend files named .conf and three folders down, and subfolders' tfvars (round 116, F3)", async () => {
+    const key = `access_key = "${KEY_ID}"\nsecret_key = "${SECRET}"\n`;
+    const main = 'terraform {\n  backend "s3" {}\n}\n';
+    for (const file of ["backend.conf", "envs/prod/backend.hcl", "backend/prod.tfvars"]) {
+      const r = await runIn(["check", "--format", "json", "hcl"], tree({ "hcl/main.tf": main, [`hcl/${file}`]: key }));
+      expect([file, findings(r.stdout).map((f) => f.principal)]).toEqual([file, [file]]);
+    }
+    const pw = tree({ "hcl/main.tf": 'variable "db_password" {}\nresource "aws_db_instance" "main" {\n  password = var.db_password\n}\n', "hcl/envs/prod.tfvars": 'db_password = "Sup3rSecretPassw0rd"\n' });
+    const [f] = findings((await runIn(["check", "--format", "json", "hcl"], pw)).stdout);
+    expect(f.message).toContain("set in envs/prod.tfvars");
+  });
+
+  it("control: a tfvars file setting declared variables, and Packer's files, are no backend configuration (round 116, F5)", async () => {
+    const main = 'terraform {\n  backend "s3" {}\n}\nvariable "token" {}\nvariable "secret_key" {\n  default = null\n}\nresource "aws_ssm_parameter" "release" {\n  name = "/release"\n  type = "String"\n  value = var.token\n}\n';
+    const files = {
+      "hcl/main.tf": main,
+      "hcl/staging.tfvars": `token = "release-2024-11"\nsecret_key = "${SECRET}"\n`,
+      "hcl/packer/variables.pkrvars.hcl": `token = "release-2024-11"\nsecret_key = "${SECRET}"\n`,
+      "hcl/packer/build.pkr.hcl": `secret_key = "${SECRET}"\n`,
+    };
+    const r = await runIn(["check", "--format", "json", "hcl"], tree(files));
     expect(findings(r.stdout)).toEqual([]);
   });
 

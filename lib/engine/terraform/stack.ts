@@ -53,10 +53,12 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
 
   const variables = new Map<string, unknown>();
   const variableTypes = new Map<string, string>();
+  const declaredVariables = new Set<string>();
   if (json["variable"] !== undefined) {
     for (const block of blockObjects(file, json["variable"], "variable")) {
       for (const [vname, body] of Object.entries(block)) {
         if (vname === "//") continue;
+        declaredVariables.add(vname);
         for (const b of bodies(file, body, `variable.${vname}`)) {
           if (values?.has(vname)) variables.set(vname, values.get(vname));
           else if ("default" in b && b["default"] !== null) variables.set(vname, b["default"]);
@@ -151,6 +153,7 @@ export function buildStack(json: unknown, file: string, name?: string, values?: 
     backend,
     variables,
     ...(variableTypes.size > 0 ? { variableTypes } : {}),
+    ...(declaredVariables.size > 0 ? { declaredVariables } : {}),
     locals,
     name: stackName,
     modules,

@@ -49,6 +49,8 @@ export interface TfStack {
    * what CI passes in and the repository does not (the HCL reader has already put those values in place).
    */
   readonly givenValues?: ReadonlySet<string>;
+  /** Every variable the configuration declares, with a value or not. */
+  readonly declaredVariables?: ReadonlySet<string>;
   /** The type constraints `variable` blocks declare (`list(string)`), by name, when written. */
   readonly variableTypes?: ReadonlyMap<string, string>;
   /** Literal `locals`, by name. */
