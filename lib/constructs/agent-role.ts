@@ -6,7 +6,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AGENT_ENTRY_PATH, AGENT_PATH, AGENT_TAG } from "../engine/agents";
-import { catalogueMatches, checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
+import { catalogueMatches, checkActionSyntax, refuseDestroyActions, refuseSignInOutside } from "./destroy-guard";
 import { iamActionProblem, iamActionsOf, iamServiceProblem } from "../engine/iam-actions";
 import { credentialReads, readPatternsWithout } from "./read-patterns";
 import { AGENT_IDENTITY_ARNS, AGENT_IDENTITY_READS, agentGuardrails, CHAIN_ACTIONS, denyCovering } from "./agent-boundary";
@@ -397,6 +397,7 @@ export class AgentRole extends Construct {
       if (problem) fail(who, `actions[${i}]`, problem);
     });
     refuseDestroyActions(who, permission.actions, this.exempt);
+    refuseSignInOutside(who, permission.actions, permission.resources);
     refuseAgentIdentityChanges(who, permission);
     if (permission.sid !== undefined && !/^[A-Za-z0-9]+$/.test(permission.sid)) {
       fail(who, "sid", `must be letters and digits only (got "${permission.sid}")`);

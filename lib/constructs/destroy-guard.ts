@@ -1,8 +1,9 @@
+import { Tokenization } from "cdktf";
 import { exemptionProblem } from "./boundary-exemptions";
 import { loadCatalogue, type CatalogueCategory, type CatalogueEntry } from "../engine/catalogue";
-import { globMatch, hasWildcard } from "../engine/iam/glob";
+import { globMatch, globsIntersect, hasWildcard } from "../engine/iam/glob";
 import { PROVIDER_REWRITE } from "../engine/reach/compute";
-import { loginRewriteActions } from "../engine/reach/rare-actions";
+import { loginRewriteActions, signInOutside } from "../engine/reach/rare-actions";
 
 /**
  * The constructs' view of the destroy-rights catalogue (policies/destroy-rights.json): which catalogue
@@ -172,4 +173,49 @@ function adviceFor(hits: readonly CatalogueEntry[], first: CatalogueEntry): stri
   if (hits.every((h) => rewrites.has(h))) return PROVIDER;
   const reach = new Set(refusedReach());
   return hits.every((h) => reach.has(h)) ? LOGIN : INSTEAD.escalation;
+}
+
+/** What a sign-in grant is on, in the words of its refusal. */
+const SIGN_IN: Record<string, { what: string; ref: string; works: string }> = {
+  "user-pool-login": {
+    what: "user pools",
+    ref: "aws_cognito_user_pool",
+    works: "an identity pool outside this stack that accepts such a user pool hands the user it makes (or signs in as) its roles, with no IAM right",
+  },
+  "private-ca": {
+    what: "private CAs",
+    ref: "aws_acmpca_certificate_authority",
+    works: "a Roles Anywhere trust anchor outside this stack backed by such a CA trusts the certificate it signs, and CreateSession gives it the roles the anchor's profiles list, with no IAM right",
+  },
+};
+
+const TOKEN = /\$\{TfToken\[[^\]]*\]\}/g;
+
+/**
+ * Refuses a sign-in the boundary leaves open (the engine's signInOutside: a user pool's users, a private CA's
+ * certificates) on a resource that may name a pool or CA outside the stack: a pattern, or a literal ARN. The gate fails
+ * such a grant (agent-reach-unknown), since identity pools and trust anchors outside the stack may accept it. A
+ * reference (a token with no wildcard of its own) names the stack's pool or CA, which the gate judges; a data source's
+ * is a reference here, and the gate, which can tell, fails it.
+ */
+export function refuseSignInOutside(who: string, actions: readonly string[], resources: readonly string[], instead?: string): void {
+  for (const w of signInOutside()) {
+    const j = actions.findIndex((a) => w.actions.some((x) => globMatch(a, x, { caseInsensitive: true })));
+    if (j < 0) continue;
+    const i = resources.findIndex((r) => {
+      if (typeof r !== "string") return false;
+      const token = Tokenization.reverseString(r).tokens.length > 0;
+      if (token && !hasWildcard(Tokenization.reverseString(r).literals.join(""))) return false;
+      return globsIntersect(token ? r.replace(TOKEN, "*") : r, w.arn, { caseInsensitive: true });
+    });
+    if (i < 0) continue;
+    const named = w.actions.filter((x) => actions.some((a) => globMatch(a, x, { caseInsensitive: true })));
+    const t = SIGN_IN[w.kind];
+    throw new Error(
+      `${who}: actions[${j}] "${actions[j]}" on resources[${i}] ("${resources[i]}") covers ${named.join(", ")}, which may reach ${t.what} outside this stack: ` +
+        `${t.works}, and the roles it gets are ones blastwall cannot see (the gate fails it as agent-reach-unknown). ` +
+        (instead ?? `Grant ${named.length === 1 ? "it" : "them"} only on ${t.what} of this stack, each written as a reference (the resource's arn, \`\${${t.ref}.NAME.arn}\`), which the gate judges`) +
+        "; the boundary does not deny these actions, since on the stack's own resources they are an ordinary agent task (test users, test certificates).",
+    );
+  }
 }

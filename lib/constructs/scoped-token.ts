@@ -5,7 +5,7 @@ import { expiryInstant } from "../config/acknowledgements";
 import { AgentPrincipal } from "./agent-principal";
 import { AgentRole, roleNamedBy } from "./agent-role";
 import { resolveBoundaryExemptions, type BoundaryExemption } from "./boundary-exemptions";
-import { checkActionSyntax, refuseDestroyActions } from "./destroy-guard";
+import { checkActionSyntax, refuseDestroyActions, refuseSignInOutside } from "./destroy-guard";
 import { policyJson, policyTextSize, requirePolicyWithin, type ConditionBlock, type StatementJson } from "./policy-document";
 import { globMatch } from "../engine/iam/glob";
 import { iamActionProblem } from "../engine/iam-actions";
@@ -152,6 +152,8 @@ export class ScopedToken extends Construct {
       fail(C, "actions", `must be the actions of the task, exactly, without * or ? (got "${pattern}"); only the read-only Describe*, List* and Get* are accepted, with allowAnyResource`);
     }
     requireNonEmpty(C, "resources", props.resources, "resource ARN");
+    // A token takes literal ARNs only, and a literal ARN may name a pool or CA outside the stack.
+    refuseSignInOutside(C, props.actions, props.resources, "A ScopedToken takes literal ARNs only, so it cannot name this stack's own pool or CA; grant the action on the agent's AgentRole with allow(), on that resource's arn (a reference)");
     // A wildcard that stands for every resource of a service (`arn:aws:s3:::*`, `arn:aws:ec2:*:*:*`, `**`) is `*` by
     // another name, and so is one whose first segment is only wildcards (`arn:aws:s3:::*/*`: every object of every
     // bucket); a token may resolve to anything.

@@ -678,16 +678,19 @@ const LOGIN_NODE = /^logins:([a-z-]+):(.*)$/;
 /**
  * A rewrite of a login source that roles outside the stack may trust (an identity pool, a user pool's identity
  * providers, a Roles Anywhere trust anchor): what works is taking the rewrite away, or granting it on the stack's own
- * sources by reference, which the login paths judge; for an anchor, which any role trusting Roles Anywhere with no
+ * sources by reference, which the login paths judge (for the sign-ins, a user pool's user or a private CA's certificate,
+ * too); for an anchor, which any role trusting Roles Anywhere with no
  * aws:SourceArn condition trusts whoever's it is, only the former.
  */
 function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string): string {
   const actions = [...new Set(LOGIN_REWRITE.filter((w) => w.kind === kind).flatMap((w) => [...w.actions]))];
   const them = actions.length === 1 ? "it" : "them";
-  const take = `Take ${actions.join(" and ")} off ${holder}`;
+  const take = `Take ${actions.length > 2 ? `${actions.slice(0, -1).join(", ")} and ${actions[actions.length - 1]}` : actions.join(" and ")} off ${holder}`;
   const scoped = (what: string, type: string) => `, or grant ${them} only on ${what} of this stack, each written as a reference (\`\${${type}.NAME.arn}\`), which blastwall judges`;
   const deploy = (what: string) => `Create and change ${what} in the reviewed deploy that manages them (AgentRole's boundary denies ${actions.length === 1 ? "this action" : "these actions"}).`;
   const ack = "If every role it may lead to is known to be harmless, acknowledge with a reason.";
+  // The boundary leaves the sign-ins open (they are ordinary on the stack's own pool or CA), so the fix says so.
+  const signIn = (task: string) => `${task}: AgentRole's allow() refuses ${actions.length === 1 ? "this action" : "these actions"} on a pattern or a literal ARN.`;
   switch (kind) {
     case "identity-pool":
       return `${take}${scoped("identity pools", "aws_cognito_identity_pool")}: a pool matching \`${pattern}\` may be trusted by roles outside this stack, whose rights blastwall cannot see, and whoever rewrites it gets every one of them. ${deploy("identity pools")} ${ack}`;
@@ -695,6 +698,10 @@ function loginRewriteFix(holder: string, kind: LoginRewriteKind, pattern: string
       return `${take}${scoped("user pools", "aws_cognito_user_pool")}: a user pool matching \`${pattern}\` may be accepted by identity pools outside this stack, whose roles blastwall cannot see, and whoever rewrites its identity providers signs in as any of its users. ${deploy("user pool identity providers")} ${ack}`;
     case "trust-anchor":
       return `${take}: an anchor matching \`${pattern}\`, this stack's own too, is trusted by every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition, and profiles outside it may list such roles, so no narrower resource helps; blastwall cannot see their rights, and whoever puts its CA there gets sessions of them. ${deploy("trust anchors")} ${ack}`;
+    case "user-pool-login":
+      return `${take}${scoped("user pools", "aws_cognito_user_pool")}: a user pool matching \`${pattern}\` may be accepted by identity pools outside this stack, whose roles blastwall cannot see, and whoever makes itself one of its users gets them. ${signIn("Create test users only in this stack's own user pools")} ${ack}`;
+    case "private-ca":
+      return `${take}${scoped("private CAs", "aws_acmpca_certificate_authority")}: a CA matching \`${pattern}\` may back trust anchors outside this stack, whose roles blastwall cannot see, and whoever has it sign a certificate of its own gets sessions of them. ${signIn("Issue certificates only from this stack's own CAs")} ${ack}`;
     case "new-trust-anchor":
       return `${take}: a new trust anchor is never one of this stack's, so no narrower resource helps, and every role outside this stack whose trust admits Roles Anywhere with no aws:SourceArn condition takes sessions through it; blastwall cannot see their rights. ${deploy("trust anchors")} ${ack}`;
   }

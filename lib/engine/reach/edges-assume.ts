@@ -273,7 +273,8 @@ export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
 
 /**
  * Rewriting a login source the stack does not make (LOGIN_REWRITE: an identity pool, a user pool's identity
- * providers, a Roles Anywhere trust anchor, a new anchor): the roles outside the stack that trust it are the writer's,
+ * providers, a Roles Anywhere trust anchor, a new anchor), or signing in through one (a user pool's user, a private
+ * CA's certificate): the roles outside the stack that trust it are the writer's,
  * and blastwall cannot see them, as with an IAM identity provider (`providerRewriteEdges`). A grant written as a
  * reference to a pool or anchor of the stack names that one alone, and the login paths judge it.
  */
@@ -331,6 +332,16 @@ function loginRewriteText(kind: LoginRewriteKind, r: string): { detail: string; 
       return {
         detail: `roles trusting Roles Anywhere through trust anchors matching ${r}, which may lie outside this stack`,
         why: `lets it put a CA of its own into trust anchors matching ${r} and sign a certificate for rolesanywhere:CreateSession, which asks for no IAM right; roles outside this stack may trust those anchors (or any anchor, with no aws:SourceArn condition), and profiles outside it may list them`,
+      };
+    case "user-pool-login":
+      return {
+        detail: `roles handed out by identity pools that accept user pools matching ${r}, which may lie outside this stack`,
+        why: `lets it make itself a user of user pools matching ${r} (create one with a password it chooses, set a user's password or e-mail, turn on self sign-up, link an external account of its own to a user, or put a user it signed up as into a group) and sign in, which identity pools outside this stack may accept: GetId and GetCredentialsForIdentity hand it their roles with no IAM right`,
+      };
+    case "private-ca":
+      return {
+        detail: `roles trusting Roles Anywhere through trust anchors backed by private CAs matching ${r}, which may lie outside this stack`,
+        why: `lets it have private CAs matching ${r} sign a certificate for a key of its own (or write a CA's resource policy to allow itself that), which trust anchors outside this stack backed by such a CA trust: rolesanywhere:CreateSession asks for no IAM right, and profiles outside this stack may list roles that trust those anchors (or any anchor, with no aws:SourceArn condition)`,
       };
     case "new-trust-anchor":
       return {

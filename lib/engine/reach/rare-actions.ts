@@ -54,7 +54,8 @@ export function rolesAnywhereActions(): string[] {
  * which a role trusts by its id; a user pool's identity providers, which decide who signs in to an identity pool that
  * accepts the user pool (`UpdateIdentityProvider`; `CreateIdentityProvider` with `pair`, the client right that enables
  * the new one); a Roles Anywhere trust anchor, which a trust with no `aws:SourceArn` condition admits whichever it is
- * (`create`: a new one, never the stack's). `kind` names the unknown node and its fix (rules/reach-support.ts), `types`
+ * (`create`: a new one, never the stack's); and the sign-ins (`signIn`): a user of a user pool, a certificate of an ACM
+ * Private CA, which identity pools and trust anchors outside the stack may accept. `kind` names the unknown node and its fix (rules/reach-support.ts), `types`
  * the stack's resources of the source, `arn` the shape of the ARNs the action is granted on. A source the stack
  * does not make may be trusted by roles outside it, whose rights blastwall cannot see (edges-assume.ts
  * `loginRewriteEdges`); on one of the stack's the login paths judge it (identity-pools.ts, roles-anywhere.ts).
@@ -65,7 +66,12 @@ export const LOGIN_REWRITE = [
   { kind: "user-pool", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: [USER_POOL_LOGIN_PAIRS[0][0]], pair: USER_POOL_LOGIN_PAIRS[0][1] },
   { kind: "trust-anchor", types: ["aws_rolesanywhere_trust_anchor"], arn: "arn:*:rolesanywhere:*:*:trust-anchor/*", actions: [...ANCHOR_REWRITE] },
   { kind: "new-trust-anchor", types: ["aws_rolesanywhere_trust_anchor"], arn: "arn:*:rolesanywhere:*:*:trust-anchor/*", actions: [...ANCHOR_CREATE], create: true },
-] as const satisfies readonly { readonly kind: string; readonly types: readonly string[]; readonly arn: string; readonly actions: readonly string[]; readonly pair?: string; readonly create?: boolean }[];
+  // Signing in rather than rewriting (red-team round 116): a user of a user pool outside the stack, or a certificate of a
+  // private CA outside it, which identity pools and trust anchors outside the stack may accept. A group right alone
+  // counts too: a user pool outside the stack may let anyone sign up.
+  { kind: "user-pool-login", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: [...USER_POOL_LOGIN.filter((a) => a !== "cognito-idp:UpdateIdentityProvider"), ...USER_POOL_GROUP], signIn: true },
+  { kind: "private-ca", types: ["aws_acmpca_certificate_authority"], arn: "arn:*:acm-pca:*:*:certificate-authority/*", actions: [PCA_ISSUE, PCA_POLICY], signIn: true },
+] as const satisfies readonly { readonly kind: string; readonly types: readonly string[]; readonly arn: string; readonly actions: readonly string[]; readonly pair?: string; readonly create?: boolean; readonly signIn?: boolean }[];
 
 export type LoginRewriteKind = (typeof LOGIN_REWRITE)[number]["kind"];
 
@@ -73,10 +79,19 @@ export type LoginRewriteKind = (typeof LOGIN_REWRITE)[number]["kind"];
  * The login rewrites AgentRole's boundary denies, with the profile writes that list a role for a session through an
  * anchor the caller controls: as the IAM provider rewrites, whoever holds one signs in as roles that may lie outside
  * every stack blastwall checks. The client right of the user pool pair stays open (an app's callback URLs), as the
- * identity provider right it needs is denied.
+ * identity provider right it needs is denied. The sign-ins (`signIn`) stay open too: creating a test user in the
+ * stack's own pool is an ordinary agent task, and a boundary cannot tell that pool from others (`signInOutside`).
  */
 export function loginRewriteActions(): string[] {
-  return [...new Set([...LOGIN_REWRITE.flatMap((w) => [...w.actions]), ...PROFILE_WRITE])];
+  return [...new Set([...LOGIN_REWRITE.filter((w) => !("signIn" in w)).flatMap((w) => [...w.actions]), ...PROFILE_WRITE])];
+}
+
+/**
+ * The sign-ins the boundary leaves open, with the ARN shape of what they are granted on: AgentRole.allow refuses one
+ * on a resource that may name a pool or CA outside the stack (a pattern or a literal ARN), and takes a reference.
+ */
+export function signInOutside(): readonly { readonly kind: LoginRewriteKind; readonly arn: string; readonly actions: readonly string[] }[] {
+  return LOGIN_REWRITE.filter((w) => "signIn" in w);
 }
 
 /** IAM writes that make the caller (or a principal it controls) an administrator of a cluster (see clusters.ts). */
