@@ -4,6 +4,7 @@
  * used. Shared by the rules that judge such types (plan-lambda-invoked, plan-local-program-runs).
  */
 import { withoutInstanceKeys } from "../engine/agents";
+import type { PlanLevelFinding } from "./rule";
 import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
 import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "./values";
 
@@ -91,6 +92,120 @@ export function ephemeralTraces(plan: PlanJson, types: ReadonlySet<string>): Map
     walkModule(config.root_module, "", types, seen, (address) => note(address, "configuration (an ephemeral block)"));
   }
   return found;
+}
+
+/**
+ * Where an ephemeral resource of these types may be used unseen: `terraform show -json` writes no `locals` block, so an
+ * expression that reads a local shows only `local.NAME` (checked with Terraform 1.11.4: `token = local.v` with `v =
+ * ephemeral.aws_lambda_invocation.x.result` leaves `references: ["local.v"]`). A write-only argument fed that way is
+ * listed in `relevant_attributes` (its full address, through locals and module variables), which ephemeralTraces
+ * reads; a provider configuration and a provisioner are not. So, in those two, a reference that reaches a local
+ * (directly, through a module variable's argument or a child module's output) counts as possibly opening one,
+ * whenever the configuration names the provider that offers the type (Terraform lists it in `provider_config` for an
+ * ephemeral block alone; with no `provider_config`, always). Keyed by `MODULE.ephemeral.TYPE.*` (the module of the
+ * local), each with where it was used and through which local.
+ */
+export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  const config = getPath(plan, ["configuration"]);
+  if (!isObject(config)) return found;
+  const offered = [...types].filter((t) => providerNamed(config.provider_config, t.split("_")[0]));
+  if (offered.length === 0) return found;
+  const modules = new Map<string, Readonly<Record<string, unknown>>>();
+  const calls = new Map<string, { parent: string; call: Readonly<Record<string, unknown>> }>();
+  const index = (m: unknown, prefix: string) => {
+    if (!isObject(m)) return;
+    modules.set(prefix, m);
+    if (isObject(m.module_calls)) {
+      for (const [name, call] of Object.entries(m.module_calls)) {
+        if (!isObject(call)) continue;
+        calls.set(`${prefix}module.${name}.`, { parent: prefix, call });
+        index(call.module, `${prefix}module.${name}.`);
+      }
+    }
+  };
+  index(config.root_module, "");
+  const note = (local: string, prefix: string, where: string) => {
+    for (const t of offered) {
+      const key = `${prefix}ephemeral.${t}.*`;
+      if (!found.has(key)) found.set(key, new Set());
+      found.get(key)!.add(`${where}, through ${prefix}${local}`);
+    }
+  };
+  /** The locals `ref` (in the module at `prefix`) may carry a value from, following module variables and outputs. */
+  const locals = (ref: string, prefix: string, out: Map<string, string>, visited: Set<string>) => {
+    if (visited.has(`${prefix}${ref}`)) return;
+    visited.add(`${prefix}${ref}`);
+    const refsOf = (e: unknown, at: string) => walkReferences(e, (r) => locals(r, at, out, visited));
+    const local = /^local\.([^.[]+)/.exec(ref);
+    const variable = /^var\.([^.[]+)/.exec(ref);
+    const output = /^module\.([^.[]+)(?:\[[^\]]*\])?(?:\.([^.[]+))?/.exec(ref);
+    if (local) out.set(`local.${local[1]}`, prefix);
+    else if (variable && prefix !== "") {
+      const c = calls.get(prefix);
+      // A module call the plan does not show may pass anything, so its variable counts as a local.
+      if (!c) out.set(`var.${variable[1]}`, prefix);
+      else refsOf(getPath(c.call, ["expressions", variable[1]]), c.parent);
+    } else if (output) {
+      const child = modules.get(`${prefix}module.${output[1]}.`);
+      const outs = isObject(child?.outputs) ? child!.outputs : undefined;
+      if (!outs) out.set(ref, prefix);
+      else for (const [name, o] of Object.entries(outs)) if (!output[2] || name === output[2]) refsOf(o, `${prefix}module.${output[1]}.`);
+    }
+  };
+  const used = (e: unknown, prefix: string, where: string) => {
+    const out = new Map<string, string>();
+    walkReferences(e, (r) => locals(r, prefix, out, new Set()));
+    for (const [local, at] of out) note(local, at, where);
+  };
+  if (isObject(config.provider_config)) {
+    for (const [key, p] of Object.entries(config.provider_config)) {
+      const prefix = isObject(p) && typeof p.module_address === "string" && p.module_address !== "" ? `${p.module_address}.` : "";
+      used(isObject(p) ? p.expressions : undefined, prefix, `the provider configuration ${key}`);
+    }
+  }
+  for (const [prefix, m] of modules) {
+    for (const r of Array.isArray(m.resources) ? m.resources : []) {
+      if (!isObject(r) || !Array.isArray(r.provisioners)) continue;
+      used(r.provisioners, prefix, `a provisioner of ${prefix}${typeof r.address === "string" ? r.address : "(a resource)"}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Blocking findings for ephemeralMaybeOpened: `does` says what opening such a resource does ("invokes a Lambda
+ * function ..."). An approval lists each as `MODULE.ephemeral.TYPE.*` with the action `open`.
+ */
+export function maybeOpenedFindings(plan: PlanJson, types: ReadonlySet<string>, does: string): PlanLevelFinding[] {
+  return [...ephemeralMaybeOpened(plan, types).entries()].map(([address, where]) => {
+    const list = [...where];
+    const type = /ephemeral\.([^.]+)\.\*$/.exec(address)?.[1] ?? address;
+    return {
+      draft: {
+        principal: address,
+        resource: address,
+        actions: ["open"],
+        evidence: [
+          { step: "unresolved", address, detail: `used in ${list.join("; ")}: the plan JSON has no locals block, so it does not show what the local holds` },
+          { step: "ephemeral", address, detail: `an ephemeral "${type}" used there leaves no other trace in the plan JSON, and ${does} whenever Terraform opens it, during this apply too` },
+        ],
+        message:
+          `The plan's configuration may use an ephemeral "${type}" (${address}), which ${does} whenever Terraform opens it: ${list.join("; ")}, and the plan JSON does not show what that local holds ` +
+          `(terraform show -json writes no locals), so blastwall cannot rule it out.`,
+        fix:
+          `Read the locals named in the finding. If none of them comes from an ephemeral "${type}", approve this plan (\`blastwall approve\`); to pass without approval, ` +
+          "write the value in the provider configuration or provisioner itself (or through a variable) instead of a local.",
+      },
+      change: { address, actions: ["open"] },
+    };
+  });
+}
+
+/** True when `provider_config` has a provider of this name (its local name, or the type in its source), or is absent. */
+function providerNamed(providers: unknown, name: string): boolean {
+  if (!isObject(providers)) return true;
+  return Object.values(providers).some((p) => isObject(p) && (p.name === name || (typeof p.full_name === "string" && p.full_name.split("/").pop() === name)));
 }
 
 /** Every configuration module: resources' expressions, module call arguments, outputs, child modules (with their path). */

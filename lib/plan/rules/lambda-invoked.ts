@@ -1,5 +1,5 @@
 import type { Evidence, FindingDraft } from "../../engine/findings";
-import { ephemeralTraces, readReason, readsDuringApply as dataReadsDuringApply, readsDuringPlan, shownChangeValue, shownStateValue } from "../data-reads";
+import { ephemeralTraces, maybeOpenedFindings, readReason, readsDuringApply as dataReadsDuringApply, readsDuringPlan, shownChangeValue, shownStateValue } from "../data-reads";
 import type { PlanLevelFinding, PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
@@ -22,7 +22,9 @@ import { getPath, isObject } from "../values";
  *   in any case. `terraform show -json` never writes the block itself (not in `resource_changes`, `planned_values`
  *   or `configuration`); what references it leaves `ephemeral.aws_lambda_invocation.NAME` in a configuration
  *   expression's `references` (module-relative) and in `relevant_attributes` (full address, through locals too).
- *   One nothing references leaves no trace at all, and is still invoked at apply.
+ *   One nothing references leaves no trace at all, and is still invoked at apply. One used through a local in a
+ *   provider configuration or a provisioner shows only `local.NAME`: that counts as possibly opening one
+ *   (ephemeralMaybeOpened).
  */
 
 const TYPES: ReadonlySet<string> = new Set(["aws_lambda_invocation"]);
@@ -44,7 +46,7 @@ export const lambdaInvoked: PlanRule = {
     category: "plan",
   },
   checkPlan(ctx) {
-    return [...readsDuringApply(ctx.plan), ...ephemeralOpens(ctx.plan), ...readDuringPlan(ctx.plan)];
+    return [...readsDuringApply(ctx.plan), ...ephemeralOpens(ctx.plan), ...maybeOpenedFindings(ctx.plan, TYPES, "invokes a Lambda function with the function's own role"), ...readDuringPlan(ctx.plan)];
   },
   check(rc) {
     if (rc.type !== "aws_lambda_invocation") return [];

@@ -1,5 +1,5 @@
 import type { Evidence, FindingDraft } from "../../engine/findings";
-import { ephemeralTraces, readReason, readsDuringApply, readsDuringPlan, shownChangeValue, shownExpression, shownStateValue } from "../data-reads";
+import { ephemeralTraces, maybeOpenedFindings, readReason, readsDuringApply, readsDuringPlan, shownChangeValue, shownExpression, shownStateValue } from "../data-reads";
 import type { PlanLevelFinding, PlanRule } from "../rule";
 import type { PlanJson, PlanModuleResource, PlanResourceChange } from "../types";
 
@@ -50,7 +50,7 @@ export const localProgramRuns: PlanRule = {
     return [];
   },
   checkPlan(ctx) {
-    return [...readsAtApply(ctx.plan), ...ephemeralOpens(ctx.plan), ...readsAtPlan(ctx.plan)];
+    return [...readsAtApply(ctx.plan), ...ephemeralOpens(ctx.plan), ...maybeOpenedFindings(ctx.plan, EPHEMERAL_TYPES, "runs a program on the machine that runs Terraform, with its credentials"), ...readsAtPlan(ctx.plan)];
   },
 };
 
