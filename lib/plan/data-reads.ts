@@ -105,8 +105,8 @@ export function ephemeralTraces(plan: PlanJson, types: ReadonlySet<string>): Map
  * ephemeral block alone; with no `provider_config`, always). Keyed by `MODULE.ephemeral.TYPE.*` (the module of the
  * local), each with where it was used and through which local.
  */
-export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>): Map<string, Set<string>> {
-  const found = new Map<string, Set<string>>();
+export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>): Map<string, MaybeOpened> {
+  const found = new Map<string, MaybeOpened>();
   const config = getPath(plan, ["configuration"]);
   if (!isObject(config)) return found;
   const offered = [...types].filter((t) => providerNamed(config.provider_config, t.split("_")[0]));
@@ -125,11 +125,13 @@ export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>)
     }
   };
   index(config.root_module, "");
-  const note = (local: string, prefix: string, where: string) => {
+  const note = (local: string, prefix: string, where: string, secret: boolean) => {
     for (const t of offered) {
       const key = `${prefix}ephemeral.${t}.*`;
-      if (!found.has(key)) found.set(key, new Set());
-      found.get(key)!.add(`${where}, through ${prefix}${local}`);
+      if (!found.has(key)) found.set(key, { where: new Set(), secret: false });
+      const f = found.get(key)!;
+      f.where.add(`${where}, through ${prefix}${local}`);
+      f.secret ||= secret;
     }
   };
   /** The locals `ref` (in the module at `prefix`) may carry a value from, following module variables and outputs. */
@@ -153,24 +155,53 @@ export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>)
       else for (const [name, o] of Object.entries(outs)) if (!output[2] || name === output[2]) refsOf(o, `${prefix}module.${output[1]}.`);
     }
   };
-  const used = (e: unknown, prefix: string, where: string) => {
+  const used = (e: unknown, prefix: string, where: string, secret: boolean) => {
     const out = new Map<string, string>();
     walkReferences(e, (r) => locals(r, prefix, out, new Set()));
-    for (const [local, at] of out) note(local, at, where);
+    for (const [local, at] of out) note(local, at, where, secret);
+  };
+  // Argument by argument, so a local in a credential (where ephemeral values are meant to go) can be told from one in
+  // `region` or `default_tags`.
+  const byArgument = (e: unknown, prefix: string, where: string) => {
+    if (!isObject(e)) return used(e, prefix, where, true);
+    for (const [arg, x] of Object.entries(e)) {
+      // A nested block (a connection inside the expressions): its own arguments decide.
+      if (isObject(x) && !("references" in x) && !("constant_value" in x)) byArgument(x, prefix, `${where} (${arg})`);
+      else used(x, prefix, `${where} (${arg})`, SECRET_ARGUMENT.test(arg));
+    }
   };
   if (isObject(config.provider_config)) {
     for (const [key, p] of Object.entries(config.provider_config)) {
       const prefix = isObject(p) && typeof p.module_address === "string" && p.module_address !== "" ? `${p.module_address}.` : "";
-      used(isObject(p) ? p.expressions : undefined, prefix, `the provider configuration ${key}`);
+      byArgument(isObject(p) ? p.expressions : undefined, prefix, `the provider configuration ${key}`);
     }
   }
   for (const [prefix, m] of modules) {
     for (const r of Array.isArray(m.resources) ? m.resources : []) {
       if (!isObject(r) || !Array.isArray(r.provisioners)) continue;
-      used(r.provisioners, prefix, `a provisioner of ${prefix}${typeof r.address === "string" ? r.address : "(a resource)"}`);
+      const at = `a provisioner of ${prefix}${typeof r.address === "string" ? r.address : "(a resource)"}`;
+      for (const pr of r.provisioners) {
+        if (!isObject(pr)) continue;
+        byArgument(pr.expressions, prefix, at);
+        byArgument(pr.connection, prefix, `${at}, its connection`);
+      }
     }
   }
   return found;
+}
+
+/**
+ * Where an ephemeral value is meant to go: a credential or a role to assume (`token`, `secret_key`, `password`,
+ * `assume_role`, a connection's `private_key`). A local there blocks; one in `region`, `default_tags` or a command
+ * warns: an ephemeral resource may hide behind any local, but blocking every plan whose provider reads a local would
+ * block most plans.
+ */
+const SECRET_ARGUMENT = /token|secret|password|private_key|access_key|credential|assume_role|client_key|api_key/i;
+
+/** What ephemeralMaybeOpened finds for one type: where a local was used, and whether one of those is a credential. */
+export interface MaybeOpened {
+  readonly where: Set<string>;
+  secret: boolean;
 }
 
 /**
@@ -178,7 +209,7 @@ export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>)
  * function ..."). An approval lists each as `MODULE.ephemeral.TYPE.*` with the action `open`.
  */
 export function maybeOpenedFindings(plan: PlanJson, types: ReadonlySet<string>, does: string): PlanLevelFinding[] {
-  return [...ephemeralMaybeOpened(plan, types).entries()].map(([address, where]) => {
+  return [...ephemeralMaybeOpened(plan, types).entries()].map(([address, { where, secret }]) => {
     const list = [...where];
     const type = /ephemeral\.([^.]+)\.\*$/.exec(address)?.[1] ?? address;
     return {
@@ -190,14 +221,16 @@ export function maybeOpenedFindings(plan: PlanJson, types: ReadonlySet<string>, 
           { step: "unresolved", address, detail: `used in ${list.join("; ")}: the plan JSON has no locals block, so it does not show what the local holds` },
           { step: "ephemeral", address, detail: `an ephemeral "${type}" used there leaves no other trace in the plan JSON, and ${does} whenever Terraform opens it, during this apply too` },
         ],
+        ...(secret ? {} : { severity: "warning" as const }),
         message:
           `The plan's configuration may use an ephemeral "${type}" (${address}), which ${does} whenever Terraform opens it: ${list.join("; ")}, and the plan JSON does not show what that local holds ` +
-          `(terraform show -json writes no locals), so blastwall cannot rule it out.`,
+          `(terraform show -json writes no locals), so blastwall cannot rule it out.` +
+          (secret ? "" : " No credential or role argument reads a local, where ephemeral values are meant to go: a warning, which does not block."),
         fix:
           `Read the locals named in the finding. If none of them comes from an ephemeral "${type}", approve this plan (\`blastwall approve\`); to pass without approval, ` +
           "write the value in the provider configuration or provisioner itself (or through a variable) instead of a local.",
       },
-      change: { address, actions: ["open"] },
+      ...(secret ? { change: { address, actions: ["open"] } } : {}),
     };
   });
 }

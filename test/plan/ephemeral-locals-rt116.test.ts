@@ -24,14 +24,25 @@ describe("an ephemeral resource used through a local (round 116 F2)", () => {
   test("the report's real Terraform 1.11.4 plan: provider aws.two's token from local.v blocks, and says why", () => {
     const fs = judge(JSON.parse(require("fs").readFileSync(join(__dirname, "..", "fixtures", "plans", "ephemeral-through-local.json"), "utf8")));
     expect(keys(fs)).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* error"]);
-    expect(fs[0].message).toContain("the provider configuration aws.two, through local.v");
+    expect(fs[0].message).toContain("the provider configuration aws.two (token), through local.v");
     expect(fs[0].message).toContain("terraform show -json writes no locals");
   });
 
-  test("a local-exec provisioner reading a local, with the local provider named: plan-local-program-runs blocks too", () => {
-    const fs = judge(plan({ aws: AWS, local: LOCAL }, { resources: [queue("aws_sqs_queue.q", { provisioners: [{ type: "local-exec", expressions: { command: refs("local.cmd") } }] })] }));
+  test("a provisioner reading a local in a credential, with the local provider named: plan-local-program-runs blocks too", () => {
+    const fs = judge(plan({ aws: AWS, local: LOCAL }, { resources: [queue("aws_sqs_queue.q", { provisioners: [{ type: "local-exec", expressions: { command: refs("var.cmd"), environment: { constant_value: {} } }, connection: { password: refs("local.pw") } }] })] }));
     expect(keys(fs)).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* error", "plan-local-program-runs ephemeral.local_command.* error"]);
-    expect(fs.find((f) => f.ruleId === "plan-local-program-runs")!.message).toContain("a provisioner of aws_sqs_queue.q, through local.cmd");
+    expect(fs.find((f) => f.ruleId === "plan-local-program-runs")!.message).toContain("a provisioner of aws_sqs_queue.q, its connection (password), through local.pw");
+  });
+
+  test("a local outside any credential (region, default_tags, a command) warns and does not block: most plans read one", () => {
+    const fs = judge(
+      plan(
+        { aws: { ...AWS, expressions: { region: refs("local.region"), default_tags: [{ tags: refs("local.tags") }] } }, local: LOCAL },
+        { resources: [queue("aws_sqs_queue.q", { provisioners: [{ type: "local-exec", expressions: { command: refs("local.cmd") } }] })] },
+      ),
+    );
+    expect(keys(fs)).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* warning", "plan-local-program-runs ephemeral.local_command.* warning"]);
+    expect(fs[0].message).toContain("No credential or role argument reads a local");
   });
 
   test("followed through a module variable and a child module's output to the local behind them", () => {
@@ -43,7 +54,7 @@ describe("an ephemeral resource used through a local (round 116 F2)", () => {
       ),
     );
     expect(keys(fs)).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* error", "plan-lambda-invoked module.c.ephemeral.aws_lambda_invocation.* error"]);
-    expect(fs[0].message).toContain("the provider configuration module.m:aws, through local.v");
+    expect(fs[0].message).toContain("the provider configuration module.m:aws (token), through local.v");
   });
 
   test("controls: references the plan resolves, a local in a resource argument, and no provider offering the type pass", () => {
