@@ -143,11 +143,20 @@ async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
       const path = rel === "" ? n : `${rel}/${n}`;
       const kind = kindOf(n, rel === "");
       if (kind) await read(path, kind);
-      else if (depth < 3 && !n.startsWith(".") && !SKIPPED_FOLDERS.has(n) && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, path))) await walk(path, depth + 1);
+      else if (depth < 3 && !n.startsWith(".") && !SKIPPED_FOLDERS.has(n) && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, path)) && !holdsConfiguration(join(dir, path))) await walk(path, depth + 1);
     }
   };
   await walk("", 0);
   return out;
+}
+
+/**
+ * Whether a folder holds a configuration of its own (a module, another root): its tfvars set its own variables and its
+ * backend files are its own, read when that configuration is checked (red-team round 117: a module's terraform.tfvars
+ * read against the root's variables).
+ */
+function holdsConfiguration(path: string): boolean {
+  return listDir(path).some((n) => /\.(tf|tofu)(\.json)?$/.test(n));
 }
 
 /** Folders of other tools' output or downloads, not of the repository's own configuration. */

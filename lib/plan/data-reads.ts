@@ -191,12 +191,12 @@ export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>)
 }
 
 /**
- * Where an ephemeral value is meant to go: a credential or a role to assume (`token`, `secret_key`, `password`,
- * `assume_role`, a connection's `private_key`). A local there blocks; one in `region`, `default_tags` or a command
- * warns: an ephemeral resource may hide behind any local, but blocking every plan whose provider reads a local would
+ * Where an ephemeral value is meant to go: a credential (`token`, `secret_key`, `password`, a web identity token, a
+ * connection's `private_key`). A local there blocks; one in `region`, `default_tags`, a role ARN to assume (often built
+ * from `local.account_id`, round 117) or a command warns: an ephemeral resource may hide behind any local, but blocking every plan whose provider reads a local would
  * block most plans.
  */
-const SECRET_ARGUMENT = /token|secret|password|private_key|access_key|credential|assume_role|client_key|api_key/i;
+const SECRET_ARGUMENT = /token|secret|password|private_key|access_key|credential|client_key|api_key/i;
 
 /** What ephemeralMaybeOpened finds for one type: where a local was used, and whether one of those is a credential. */
 export interface MaybeOpened {

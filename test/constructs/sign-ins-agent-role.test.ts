@@ -35,6 +35,7 @@ describe("the sign-ins AgentRole.allow refuses outside the stack", () => {
       "acm-pca:IssueCertificate",
       "acm-pca:PutPolicy",
       "cognito-idp:AdminAddUserToGroup",
+      "cognito-idp:AdminConfirmSignUp",
       "cognito-idp:AdminCreateUser",
       "cognito-idp:AdminLinkProviderForUser",
       "cognito-idp:AdminSetUserPassword",

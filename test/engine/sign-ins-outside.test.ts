@@ -14,14 +14,14 @@ const unknowns = (r: Report) => errors(r, "agent-reach-unknown");
 const ids = (r: Report) => errors(r).map((f) => f.ruleId).sort();
 const USER_POOL_ARN = "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_AbCdEf123";
 const CA_ARN = "arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/0a1b2c3d-1111-2222-3333-444455556666";
-const SIGN_INS = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminLinkProviderForUser", "cognito-idp:UpdateUserPool"];
+const SIGN_INS = ["cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminLinkProviderForUser", "cognito-idp:UpdateUserPool", "cognito-idp:AdminConfirmSignUp"];
 
 describe("user pools outside the stack", () => {
   it.each(SIGN_INS)("%s on *: agent-reach-unknown, with what works", (action) => {
     const [f, ...more] = unknowns(check(stack(allow(action), {})));
     expect(more).toEqual([]);
     expect(f.message).toContain(`(${action}): roles handed out by identity pools that accept user pools matching *, which may lie outside this stack`);
-    expect(f.fix).toMatch(/^Take cognito-idp:AdminCreateUser, cognito-idp:AdminSetUserPassword, .* and cognito-idp:AdminAddUserToGroup off the agent, or grant them only on user pools of this stack, each written as a reference \(`\$\{aws_cognito_user_pool\.NAME\.arn\}`\)/);
+    expect(f.fix).toMatch(/^Take cognito-idp:AdminCreateUser, cognito-idp:AdminSetUserPassword, .* and cognito-idp:AdminConfirmSignUp off the agent, or grant them only on user pools of this stack, each written as a reference \(`\$\{aws_cognito_user_pool\.NAME\.arn\}`\)/);
     expect(f.fix).toContain("AgentRole's allow() refuses these actions on a pattern or a literal ARN");
   });
 

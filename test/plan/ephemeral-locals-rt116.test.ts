@@ -37,7 +37,7 @@ describe("an ephemeral resource used through a local (round 116 F2)", () => {
   test("a local outside any credential (region, default_tags, a command) warns and does not block: most plans read one", () => {
     const fs = judge(
       plan(
-        { aws: { ...AWS, expressions: { region: refs("local.region"), default_tags: [{ tags: refs("local.tags") }] } }, local: LOCAL },
+        { aws: { ...AWS, expressions: { region: refs("local.region"), default_tags: [{ tags: refs("local.tags") }], assume_role: [{ role_arn: refs("local.account_id") }] } }, local: LOCAL },
         { resources: [queue("aws_sqs_queue.q", { provisioners: [{ type: "local-exec", expressions: { command: refs("local.cmd") } }] })] },
       ),
     );

@@ -249,6 +249,15 @@ describe("credential-in-source after round 115", () => {
     expect(findings(r.stdout)).toEqual([]);
   });
 
+  it("control: a module folder's own tfvars and backend files are that configuration's, not the checked folder's (round 117, F3)", async () => {
+    const dir = tree({
+      "hcl/main.tf": 'terraform {\n  backend "remote" {}\n}\nmodule "vault" {\n  source = "./modules/vault"\n}\n',
+      "hcl/modules/vault/main.tf": 'variable "token" {}\nresource "aws_ssm_parameter" "t" {\n  name = "/t"\n  type = "String"\n  value = var.token\n}\n',
+      "hcl/modules/vault/terraform.tfvars": 'token = "module-default-EXAMPLE"\n',
+    });
+    expect(findings((await runIn(["check", "--format", "json", "hcl"], dir)).stdout)).toEqual([]);
+  });
+
   it("reads Google's credentials when they are the key's contents, private keys, and blocks nested in a provider (F4)", () => {
     const json = tf(
       {},

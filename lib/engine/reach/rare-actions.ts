@@ -16,6 +16,12 @@ export const USER_POOL_CLIENT = "cognito-idp:UpdateUserPoolClient";
  * (`CreateIdentityProvider`, a SAML or OIDC IdP it controls) enabled on an app client (`UpdateUserPoolClient`).
  */
 export const USER_POOL_LOGIN_PAIRS = [["cognito-idp:CreateIdentityProvider", "cognito-idp:UpdateUserPoolClient"]] as const;
+/**
+ * Confirming a user who signed up (red-team round 117): on a pool outside the stack that lets anyone sign up but has an
+ * administrator confirm them, the caller signs itself up and confirms itself. A pool of the stack that lets anyone sign
+ * up is read as open to anyone already, so only the pools outside it count.
+ */
+export const USER_POOL_CONFIRM = "cognito-idp:AdminConfirmSignUp";
 /** Minting a token for any user of a pool's developer provider (developer-authenticated identities). */
 export const DEVELOPER_LOGIN = "cognito-identity:GetOpenIdTokenForDeveloperIdentity";
 /** Actions that put a user of the principal's into a group (and so give it the group's role, where it is mapped). */
@@ -30,7 +36,7 @@ export const IDENTITY_POOL_ROLES = "cognito-identity:SetIdentityPoolRoles";
 
 /** Every action the identity pool edges look up. */
 export function identityPoolActions(): string[] {
-  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
+  return [...USER_POOL_LOGIN, ...USER_POOL_LOGIN_PAIRS.flat(), USER_POOL_CLIENT, ...USER_POOL_GROUP, USER_POOL_CONFIRM, ...IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, DEVELOPER_LOGIN];
 }
 
 /** Putting a CA of the caller's into a trust anchor, listing a role in a profile, issuing from a private CA (see roles-anywhere.ts). */
@@ -69,7 +75,7 @@ export const LOGIN_REWRITE = [
   // Signing in rather than rewriting (red-team round 116): a user of a user pool outside the stack, or a certificate of a
   // private CA outside it, which identity pools and trust anchors outside the stack may accept. A group right alone
   // counts too: a user pool outside the stack may let anyone sign up.
-  { kind: "user-pool-login", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: [...USER_POOL_LOGIN.filter((a) => a !== "cognito-idp:UpdateIdentityProvider"), ...USER_POOL_GROUP], signIn: true },
+  { kind: "user-pool-login", types: ["aws_cognito_user_pool"], arn: "arn:*:cognito-idp:*:*:userpool/*", actions: [...USER_POOL_LOGIN.filter((a) => a !== "cognito-idp:UpdateIdentityProvider"), ...USER_POOL_GROUP, USER_POOL_CONFIRM], signIn: true },
   { kind: "private-ca", types: ["aws_acmpca_certificate_authority"], arn: "arn:*:acm-pca:*:*:certificate-authority/*", actions: [PCA_ISSUE, PCA_POLICY], signIn: true },
 ] as const satisfies readonly { readonly kind: string; readonly types: readonly string[]; readonly arn: string; readonly actions: readonly string[]; readonly pair?: string; readonly create?: boolean; readonly signIn?: boolean }[];
 
