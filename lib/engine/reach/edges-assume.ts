@@ -279,6 +279,8 @@ export function federatedLoginEdges(ctx: EdgeContext, p: PrincipalNode, add: Add
  * reference to a pool or anchor of the stack names that one alone, and the login paths judge it.
  */
 function loginRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): void {
+  // Asked of every principal, and few hold any of these: one look at what it holds answers for all of them.
+  if (!ctx.holdsAny(p, (loginActions ??= new Set(LOGIN_REWRITE.flatMap((w) => [...w.actions, ...("pair" in w ? [w.pair] : [])].map((a) => a.toLowerCase())))))) return;
   const reached = new Set<string>();
   for (const w of LOGIN_REWRITE) {
     const index = ctx.resourcesOf(w.types);
@@ -304,6 +306,9 @@ function loginRewriteEdges(ctx: EdgeContext, p: PrincipalNode, add: AddEdge): vo
 }
 
 const CI = { caseInsensitive: true };
+
+/** Every action of LOGIN_REWRITE (and the halves of its pairs), lower case. */
+let loginActions: ReadonlySet<string> | undefined;
 
 /**
  * Whether a grant's pattern may name a login source the stack does not make: a new one (`create`), one a data source
