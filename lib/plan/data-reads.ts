@@ -4,6 +4,7 @@
  * used. Shared by the rules that judge such types (plan-lambda-invoked, plan-local-program-runs).
  */
 import { withoutInstanceKeys } from "../engine/agents";
+import type { Evidence } from "../engine/findings";
 import type { PlanLevelFinding } from "./rule";
 import type { PlanJson, PlanModule, PlanModuleResource, PlanResourceChange } from "./types";
 import { afterValue, getPath, isObject, isSensitive, markedAt, type Path } from "./values";
@@ -313,4 +314,31 @@ export function shownExpression(block: Readonly<Record<string, unknown>>, key: s
   if ("constant_value" in e) return shorten(e.constant_value, quote);
   const refs = Array.isArray(e.references) ? e.references.filter((r): r is string => typeof r === "string") : [];
   return refs.length > 0 ? `(computed from ${refs.slice(0, 5).join(", ")})` : "(computed; the plan does not show it)";
+}
+
+/** Why a data source counts as read during `terraform plan`: its result is in `prior_state`. */
+export const READ_IN_STATE = "prior_state holds its result: terraform plan read it";
+/** Why a data source counts as read during `terraform plan`: configured, and not read during apply. */
+export const READ_CONFIGURED = "the configuration holds it and resource_changes does not: terraform plan read it (unless its count or for_each made none)";
+
+/**
+ * A data source read while `terraform plan` ran, with what it ran (`shown`): a warning no approval covers, since
+ * blocking the apply would not undo it. `ran` says what happened ("the call was made", "the program ran").
+ */
+export function readDuringPlanWarning(address: string, source: string, shown: Evidence, ran: string, message: string, fix: string): PlanLevelFinding {
+  return {
+    draft: {
+      principal: address,
+      resource: address,
+      actions: ["read"],
+      severity: "warning",
+      evidence: [
+        { step: "read-during-plan", address, detail: source },
+        shown,
+        { step: "limit", address, detail: `${ran} while terraform plan ran, before the gate: no approval can stop it, and this plan does not list it as a change` },
+      ],
+      message,
+      fix,
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { Evidence, FindingDraft } from "../../engine/findings";
-import { ephemeralTraces, maybeOpenedFindings, readReason, readsDuringApply as dataReadsDuringApply, readsDuringPlan, shownChangeValue, shownStateValue } from "../data-reads";
+import { ephemeralTraces, maybeOpenedFindings, READ_CONFIGURED, READ_IN_STATE, readDuringPlanWarning, readReason, readsDuringApply as dataReadsDuringApply, readsDuringPlan, shownChangeValue, shownStateValue } from "../data-reads";
 import type { PlanLevelFinding, PlanRule } from "../rule";
 import { changeFinding } from "../rule";
 import type { PlanJson, PlanResourceChange } from "../types";
@@ -143,29 +143,21 @@ function ephemeralOpens(plan: PlanJson): PlanLevelFinding[] {
  */
 function readDuringPlan(plan: PlanJson): PlanLevelFinding[] {
   const { inState, configured } = readsDuringPlan(plan, TYPES);
-  const warn = (address: string, fn: string, input: string, source: string): PlanLevelFinding => ({
-    draft: {
-      principal: address,
-      resource: address,
-      actions: ["read"],
-      severity: "warning",
-      evidence: [
-        { step: "read-during-plan", address, detail: source },
-        { step: "input", address, detail: input },
-        { step: "limit", address, detail: "the call was made while terraform plan ran, before the gate: no approval can stop it, and this plan does not list it as a change" },
-      ],
-      message:
-        `${address} was read while terraform plan ran, which invoked the Lambda function ${fn} with input ${input} before the gate could judge it; the gate cannot undo that call.`,
-      fix:
-        "Take the data source out of the configuration (an aws_lambda_invocation resource runs only at apply, and the gate blocks it until approved), and deny lambda:InvokeFunction " +
+  const warn = (address: string, fn: string, input: string, source: string): PlanLevelFinding =>
+    readDuringPlanWarning(
+      address,
+      source,
+      { step: "input", address, detail: input },
+      "the call was made",
+      `${address} was read while terraform plan ran, which invoked the Lambda function ${fn} with input ${input} before the gate could judge it; the gate cannot undo that call.`,
+      "Take the data source out of the configuration (an aws_lambda_invocation resource runs only at apply, and the gate blocks it until approved), and deny lambda:InvokeFunction " +
         "on functions that change data to the role that runs terraform plan.",
-    },
-  });
+    );
   return [
     ...inState.map((r) => {
       const q = isObject(r.values) && typeof r.values.qualifier === "string" && r.values.qualifier !== "$LATEST" ? ` (qualifier ${shownStateValue(r, "qualifier")})` : "";
-      return warn(r.address, `${shownStateValue(r, "function_name")}${q}`, shownStateValue(r, "input", false), "prior_state holds its result: terraform plan read it");
+      return warn(r.address, `${shownStateValue(r, "function_name")}${q}`, shownStateValue(r, "input", false), READ_IN_STATE);
     }),
-    ...configured.map(({ address: a }) => warn(a, "it names", "(not in the plan)", "the configuration holds it and resource_changes does not: terraform plan read it (unless its count or for_each made none)")),
+    ...configured.map(({ address: a }) => warn(a, "it names", "(not in the plan)", READ_CONFIGURED)),
   ];
 }

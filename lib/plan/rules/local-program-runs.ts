@@ -1,5 +1,5 @@
 import type { Evidence, FindingDraft } from "../../engine/findings";
-import { ephemeralTraces, maybeOpenedFindings, readReason, readsDuringApply, readsDuringPlan, shownChangeValue, shownExpression, shownStateValue } from "../data-reads";
+import { ephemeralTraces, maybeOpenedFindings, READ_CONFIGURED, READ_IN_STATE, readDuringPlanWarning, readReason, readsDuringApply, readsDuringPlan, shownChangeValue, shownExpression, shownStateValue } from "../data-reads";
 import type { PlanLevelFinding, PlanRule } from "../rule";
 import type { PlanJson, PlanModuleResource, PlanResourceChange } from "../types";
 
@@ -105,32 +105,24 @@ function ephemeralOpens(plan: PlanJson): PlanLevelFinding[] {
  */
 function readsAtPlan(plan: PlanJson): PlanLevelFinding[] {
   const { inState, configured } = readsDuringPlan(plan, DATA_TYPES);
-  const warn = (address: string, program: string, source: string): PlanLevelFinding => ({
-    draft: {
-      principal: address,
-      resource: address,
-      actions: ["read"],
-      severity: "warning",
-      evidence: [
-        { step: "read-during-plan", address, detail: source },
-        { step: "program", address, detail: program },
-        { step: "limit", address, detail: "the program ran while terraform plan ran, before the gate: no approval can stop it, and this plan does not list it as a change" },
-      ],
-      message:
-        `${address} was read while terraform plan ran, which ran a program on the machine that ran the plan, with the plan step's credentials, before the gate could judge it (${program}); ` +
+  const warn = (address: string, program: string, source: string): PlanLevelFinding =>
+    readDuringPlanWarning(
+      address,
+      source,
+      { step: "program", address, detail: program },
+      "the program ran",
+      `${address} was read while terraform plan ran, which ran a program on the machine that ran the plan, with the plan step's credentials, before the gate could judge it (${program}); ` +
         "the gate cannot undo what it did.",
-      fix:
-        "Run terraform plan with a role that cannot change anything (read-only), so a program run during plan cannot destroy, and assume the deploy role only in the apply step after the gate. " +
+      "Run terraform plan with a role that cannot change anything (read-only), so a program run during plan cannot destroy, and assume the deploy role only in the apply step after the gate. " +
         "Take the data source out of the configuration if it is not meant to run, and review its program as code.",
-    },
-  });
+    );
   return [
-    ...inState.map((r: PlanModuleResource) => warn(r.address, programOf(r.type, (k, q) => shownStateValue(r, k, q)), "prior_state holds its result: terraform plan read it")),
+    ...inState.map((r: PlanModuleResource) => warn(r.address, programOf(r.type, (k, q) => shownStateValue(r, k, q)), READ_IN_STATE)),
     ...configured.map(({ address, block }) =>
       warn(
         address,
         programOf(String(block.type), (k, q) => shownExpression(block, k, q)),
-        "the configuration holds it and resource_changes does not: terraform plan read it (unless its count or for_each made none)",
+        READ_CONFIGURED,
       ),
     ),
   ];
