@@ -106,12 +106,19 @@ export function s3BackupRole(stack: TfStack, analysis: StackAnalysis, roles: Pri
     });
   });
   if (certain) return { ok: true, by: address };
+  // A policy blastwall could not read (an existing policy looked up by name, `data "aws_iam_policy"`) may be the S3
+  // backup policy itself: the fix is then to write its ARN, not to attach what may be attached (red-team round 118).
+  const unread = role.identityPolicies.flatMap((p) => p.document.statements.filter((st) => st.unknown !== undefined).map((st) => st.unknown!));
   return {
     ok: false,
     why:
       `its role ${address} (iam_role_arn ${shown}) has no s3:GetObject on the bucket's objects without conditions in a policy blastwall can read` +
-      (role.identityPolicies.some((p) => p.document.address.endsWith("/AWSBackupServiceRolePolicyForBackup")) ? " (AWSBackupServiceRolePolicyForBackup grants no S3 right)" : ""),
-    fix: policyFix(address),
+      (role.identityPolicies.some((p) => p.document.address.endsWith("/AWSBackupServiceRolePolicyForBackup")) ? " (AWSBackupServiceRolePolicyForBackup grants no S3 right)" : "") +
+      (unread.length > 0 ? `; it cannot read ${unread.length === 1 ? "one of its policies" : `${unread.length} of its policies`} (${unread[0]})` : ""),
+    fix:
+      unread.length > 0
+        ? `If that policy is ${S3_BACKUP_POLICY}, name it by its ARN (arn:aws:iam::aws:policy/${S3_BACKUP_POLICY}) rather than through a lookup blastwall cannot read; otherwise ${policyFix(address).charAt(0).toLowerCase()}${policyFix(address).slice(1)}`
+        : policyFix(address),
   };
 }
 

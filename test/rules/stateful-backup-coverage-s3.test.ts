@@ -39,6 +39,19 @@ describe("stateful-backup-coverage: what an S3 backup needs (red-team round 113 
     expect(f.message).toContain("Attach arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup to aws_iam_role.backup");
   });
 
+  it("a policy looked up by name it cannot read is named, and the fix says to write its ARN (round 118)", () => {
+    const byName = {
+      ...role(FOR_BACKUP),
+      "data.aws_iam_policy.s3backup": { name: "AWSBackupServiceRolePolicyForS3Backup" },
+      "aws_iam_role_policy_attachment.s3": { role: "${aws_iam_role.backup.name}", policy_arn: "${data.aws_iam_policy.s3backup.arn}" },
+    };
+    const [f] = run(rule, stackOf(byName));
+    expect(f.message).toContain('it cannot read one of its policies (data.aws_iam_policy.s3backup reads policy "AWSBackupServiceRolePolicyForS3Backup" from the account');
+    expect(f.message).toContain("If that policy is AWSBackupServiceRolePolicyForS3Backup, name it by its ARN (arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup)");
+    // Control: the role with only the general backup policy gets the plain fix.
+    expect(run(rule, stackOf(role(FOR_BACKUP)))[0].message).not.toContain("If that policy is");
+  });
+
   it("reads the role's inline policies too: s3:GetObject on the bucket's objects passes, on another bucket or with a condition it does not", () => {
     const inline = (statement: Record<string, unknown>) => stackOf({ ...role(FOR_BACKUP), "aws_iam_role_policy.s3": { role: "${aws_iam_role.backup.id}", policy: policy({ Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucketVersions"], ...statement }) } });
     expect(run(rule, inline({ Resource: "arn:aws:s3:::acme-data/*" }))).toEqual([]);
