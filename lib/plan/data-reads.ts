@@ -108,6 +108,9 @@ export function ephemeralTraces(plan: PlanJson, types: ReadonlySet<string>): Map
  */
 export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>): Map<string, MaybeOpened> {
   const found = new Map<string, MaybeOpened>();
+  // Ephemeral resources exist from Terraform 1.10: an older plan has none to hide (round 118). A version blastwall
+  // cannot read counts as a newer one.
+  if (olderThan(plan.terraform_version, 1, 10)) return found;
   const config = getPath(plan, ["configuration"]);
   if (!isObject(config)) return found;
   const offered = [...types].filter((t) => providerNamed(config.provider_config, t.split("_")[0]));
@@ -199,6 +202,14 @@ export function ephemeralMaybeOpened(plan: PlanJson, types: ReadonlySet<string>)
  */
 const SECRET_ARGUMENT = /token|secret|password|private_key|access_key|credential|client_key|api_key/i;
 
+/** Whether a `terraform_version` such as `1.9.8` is certainly older than MAJOR.MINOR. */
+function olderThan(version: string | undefined, major: number, minor: number): boolean {
+  const m = typeof version === "string" ? /^(\d+)\.(\d+)\./.exec(version) : null;
+  if (!m) return false;
+  const [ma, mi] = [Number(m[1]), Number(m[2])];
+  return ma < major || (ma === major && mi < minor);
+}
+
 /** What ephemeralMaybeOpened finds for one type: where a local was used, and whether one of those is a credential. */
 export interface MaybeOpened {
   readonly where: Set<string>;
@@ -226,10 +237,12 @@ export function maybeOpenedFindings(plan: PlanJson, types: ReadonlySet<string>, 
         message:
           `The plan's configuration may use an ephemeral "${type}" (${address}), which ${does} whenever Terraform opens it: ${list.join("; ")}, and the plan JSON does not show what that local holds ` +
           `(terraform show -json writes no locals), so blastwall cannot rule it out.` +
-          (secret ? "" : " No credential or role argument reads a local, where ephemeral values are meant to go: a warning, which does not block."),
-        fix:
-          `Read the locals named in the finding. If none of them comes from an ephemeral "${type}", approve this plan (\`blastwall approve\`); to pass without approval, ` +
-          "write the value in the provider configuration or provisioner itself (or through a variable) instead of a local.",
+          (secret ? "" : " No credential argument reads a local, where ephemeral values are meant to go: a warning, which does not block."),
+        fix: secret
+          ? `Read the locals named in the finding. If none of them comes from an ephemeral "${type}", approve this plan (\`blastwall approve\`); to pass without approval, ` +
+            "write the value in the provider configuration or provisioner itself (or through a variable) instead of a local."
+          : `Read the locals named in the finding: if one of them comes from an ephemeral "${type}", treat this plan as running it during apply. ` +
+            "The warning goes away when the value is written in the provider configuration or provisioner itself (or through a variable) instead of a local.",
       },
       ...(secret ? { change: { address, actions: ["open"] } } : {}),
     };

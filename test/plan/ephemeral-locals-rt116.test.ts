@@ -17,7 +17,8 @@ const keys = (fs: Finding[]) => fs.filter((f) => f.ruleId === "plan-lambda-invok
 const AWS = { name: "aws", full_name: "registry.terraform.io/hashicorp/aws" };
 const LOCAL = { name: "local", full_name: "registry.terraform.io/hashicorp/local" };
 const refs = (...references: string[]) => ({ references });
-const plan = (provider_config: Obj, root_module: Obj) => minimalPlan([], { configuration: { provider_config, root_module } });
+// Ephemeral resources exist from Terraform 1.10 (minimalPlan says 1.9.8).
+const plan = (provider_config: Obj, root_module: Obj) => minimalPlan([], { terraform_version: "1.11.4", configuration: { provider_config, root_module } });
 const queue = (address: string, extra: Obj = {}) => ({ address, mode: "managed", type: "aws_sqs_queue", name: address.split(".").pop(), provider_config_key: "aws", expressions: { name: { constant_value: "q" } }, ...extra });
 
 describe("an ephemeral resource used through a local (round 116 F2)", () => {
@@ -42,7 +43,14 @@ describe("an ephemeral resource used through a local (round 116 F2)", () => {
       ),
     );
     expect(keys(fs)).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* warning", "plan-local-program-runs ephemeral.local_command.* warning"]);
-    expect(fs[0].message).toContain("No credential or role argument reads a local");
+    expect(fs[0].message).toContain("No credential argument reads a local");
+    expect(fs[0].fix).not.toContain("approve");
+  });
+
+  test("a plan of Terraform older than 1.10, which has no ephemeral resources, gets neither (round 118)", () => {
+    const old = plan({ aws: { ...AWS, expressions: { token: refs("local.t"), region: refs("local.region") } } }, { resources: [] });
+    expect(keys(judge({ ...old, terraform_version: "1.9.8" }))).toEqual([]);
+    expect(keys(judge({ ...old, terraform_version: "1.10.0" }))).toEqual(["plan-lambda-invoked ephemeral.aws_lambda_invocation.* error"]);
   });
 
   test("followed through a module variable and a child module's output to the local behind them", () => {
