@@ -77,11 +77,21 @@ function written(stack: TfStack, argument: string, raw: unknown): Written | unde
   if (!hasInterpolation(raw)) return stack.givenValues?.has(raw) ? undefined : { argument, value: raw };
   const r = resolveToPattern(stack, raw);
   if (r.exact && r.pattern !== "" && !stack.givenValues?.has(r.pattern)) {
-    return { argument, value: r.pattern, how: `\`${raw}\`, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
+    return { argument, value: r.pattern, how: `${expression(raw)}, which resolves to a value written in the configuration (a variable's default, a tfvars value, a local or another resource's argument)` };
   }
   const m = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"]*"\]|\[\d+\])*)\}$/.exec(raw);
   const file = m ? (stack.folderValueFiles ?? []).find((f) => f.kind === "tfvars" && nonEmptyString(pathInto(f.values[m[1]], m[2]))) : undefined;
-  return file ? { argument, how: `\`${raw}\`, set in ${file.file}, a variable file of the configuration's folder` } : undefined;
+  return file ? { argument, how: `${expression(raw)}, set in ${file.file}, a variable file of the configuration's folder` } : undefined;
+}
+
+/**
+ * The expression as the report shows it: whole when it is one reference (`${var.db_password}`), otherwise only its
+ * references, since literal text around them (`"Hunter${var.suffix}"`) is part of the credential.
+ */
+function expression(raw: string): string {
+  if (/^\$\{[^{}]*\}$/.test(raw)) return `\`${raw}\``;
+  const refs = raw.match(/\$\{[^{}]*\}/g) ?? [];
+  return refs.length > 0 ? `an expression of ${refs.map((x) => `\`${x}\``).join(", ")}` : "an expression";
 }
 
 /** The part of `v` a reference's path after the variable (`.secret`, `["secret"]`, `[0]`) names. */

@@ -45,6 +45,12 @@ describe("credential-in-source: database master passwords", () => {
     expect(found[0].message).toContain("`${var.db_password}`, which resolves to a value written in the configuration");
   });
 
+  it("never shows literal text around a reference, which is part of the password", () => {
+    const [f] = run(rule, tf({ "aws_db_instance.a": { password: "Hunter-${var.suffix}" } }, { variable: { suffix: { default: "2024-x" } } }));
+    expect(f.message).toContain("(password: an expression of `${var.suffix}`, which resolves to a value written in the configuration");
+    expect(JSON.stringify(f)).not.toContain("Hunter");
+  });
+
   it("fails a literal write-only password (it is still in the source) and nested passwords (an MQ user's)", () => {
     const json = tf({
       "aws_db_instance.wo": { password_wo: "literal-write-only", password_wo_version: 1 },
