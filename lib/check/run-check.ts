@@ -3,9 +3,9 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { readdirSync, statSync } from "fs";
-import { basename, dirname, join, relative, resolve, isAbsolute } from "path";
-import { InputError, type FolderValueFile, type PeerState, type TfStack } from "../engine/terraform/types";
+import { basename, dirname, resolve } from "path";
+import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
+import type * as RepositoryFiles from "./repository-files";
 import { stackCredentials } from "../engine/reach/credentials";
 import { configSelectorHits, nearAgentTagMatches, withoutInstanceKeys } from "../engine/agents";
 import { CLOUD_CONTROL_PRINCIPALS, cloudControlStandIn } from "../engine/cloud-control";
@@ -80,6 +80,12 @@ function stackNameOf(path: string): string | undefined {
   return basename(path) === "cdk.tf.json" && basename(dirname(dir)) === "stacks" ? basename(dir) : undefined;
 }
 
+/** Read only by `blastwall check` (the synth-time gate runs checkStacks alone: every module it loads is synth time). */
+function repositoryFiles(): typeof RepositoryFiles {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./repository-files") as typeof RepositoryFiles;
+}
+
 function loadHclModule(): typeof import("../hcl/load-hcl") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("../hcl/load-hcl") as typeof import("../hcl/load-hcl");
@@ -94,7 +100,7 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
   try {
     const hcl = loadHclModule();
     const tofuOnly = hcl.holdsOnlyTofu(dir);
-    const files = await folderValueFiles(dir);
+    const files = await repositoryFiles().folderValueFiles(dir);
     const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}) });
     const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
     if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
@@ -106,87 +112,6 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
       throw new InputError(dir, "an expression or a chain of locals is nested too deeply for blastwall to evaluate; split it up");
     }
     throw e;
-  }
-}
-
-/**
- * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`, and
- * backend configuration, which `terraform init -backend-config` takes under any name: `prod.s3.tfbackend`,
- * `backend.hcl`, also one folder down, `backend/prod.tfbackend`), as read. Whoever runs Terraform passes them; whoever
- * reads the folder, a coding agent among them, reads them. One that does not parse is left out: Terraform does not
- * read it either unless told to, and the run should not stop for it.
- */
-async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
-  const auto = (n: string) => n === "terraform.tfvars" || n === "terraform.tfvars.json" || n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json");
-  // Packer and Terragrunt write HCL too; their files are not Terraform's backend configuration.
-  const foreign = (n: string) => n.endsWith(".pkr.hcl") || n.endsWith(".pkrvars.hcl") || n === "terragrunt.hcl";
-  const kindOf = (n: string, top: boolean): FolderValueFile["kind"] | undefined =>
-    n.startsWith(".") || foreign(n) ? undefined
-    : n.endsWith(".tfbackend") || n.endsWith(".hcl") || n.endsWith(".conf") ? "tfbackend"
-    : (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !(top && auto(n)) ? "tfvars"
-    : undefined;
-  const out: FolderValueFile[] = [];
-  const read = async (rel: string, kind: FolderValueFile["kind"]) => {
-    const abs = join(dir, rel);
-    try {
-      if (!statSync(abs).isFile()) return;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { readTfvars } = require("../hcl/config") as typeof import("../hcl/config");
-      out.push({ file: rel, kind, values: await readTfvars(abs, rel.endsWith(".json") ? rel : `${rel}.tfvars`, abs) });
-    } catch {
-      return;
-    }
-  };
-  // Three folders down (`envs/prod/backend.hcl`), past what is no configuration of the repository's own.
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    for (const n of listDir(rel === "" ? dir : join(dir, rel))) {
-      const path = rel === "" ? n : `${rel}/${n}`;
-      const kind = kindOf(n, rel === "");
-      if (kind) await read(path, kind);
-      else if (depth < 3 && !n.startsWith(".") && !SKIPPED_FOLDERS.has(n) && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, path)) && !holdsConfiguration(join(dir, path))) await walk(path, depth + 1);
-    }
-  };
-  await walk("", 0);
-  return out;
-}
-
-/**
- * Whether a folder holds a configuration of its own (a module, another root): its tfvars set its own variables and its
- * backend files are its own, read when that configuration is checked (red-team round 117: a module's terraform.tfvars
- * read against the root's variables).
- */
-function holdsConfiguration(path: string): boolean {
-  return listDir(path).some((n) => /\.(tf|tofu)(\.json)?$/.test(n));
-}
-
-/** Folders of other tools' output or downloads, not of the repository's own configuration. */
-const SKIPPED_FOLDERS = new Set(["node_modules", "cdktf.out", "dist", "build", "vendor"]);
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The repository the folder sits in (the nearest folder above holding `.git`), when there is one. */
-function repositoryRoot(dir: string): string | undefined {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    try {
-      statSync(join(d, ".git"));
-      return d;
-    } catch {
-      if (dirname(d) === d) return undefined;
-    }
   }
 }
 
@@ -463,30 +388,11 @@ export async function checkPaths(paths: readonly string[], opts: CheckOptions & 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readVarFiles } = require("./var-files") as typeof import("./var-files");
   const inputs = expandPaths(paths);
-  const values = await readVarFiles(opts.varFiles ?? []);
-  const stacks: TfStack[] = [];
-  // A var file in the working directory or a checked folder is the repository's (a coding agent reads it); one
-  // elsewhere (CI's $RUNNER_TEMP) holds what the run was given. Only the latter's strings are not the configuration's.
   const folders = [resolve(opts.cwd ?? "."), ...inputs.map((i) => resolve(i.kind === "hcl" ? i.path : dirname(i.path)))];
-  // The repository around them too: `cd infra && blastwall check . --var-file ../envs/prod.tfvars` reads a committed file.
-  const within = [...folders, ...folders.flatMap((d) => repositoryRoot(d) ?? [])];
-  const outside = (opts.varFiles ?? []).filter((f) => within.every((d) => !isInside(d, resolve(f))));
-  const givenValues = outside.length > 0 ? new Set(stringsOfValues([...(await readVarFiles(outside)).values()])) : undefined;
+  const { values, givenValues } = await repositoryFiles().readVarFilesFrom(opts.varFiles ?? [], folders, readVarFiles);
+  const stacks: TfStack[] = [];
   for (const input of inputs) for (const s of await loadStacks(input, values)) stacks.push(givenValues ? { ...s, givenValues } : s);
   return checkStacks(stacks, opts);
-}
-
-/** Whether `file` lies inside the folder `dir`. */
-function isInside(dir: string, file: string): boolean {
-  const r = relative(dir, file);
-  return r !== "" && !r.startsWith("..") && !isAbsolute(r);
-}
-
-/** Every string inside variable values (a map's or list's too). */
-function stringsOfValues(v: unknown): string[] {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.flatMap(stringsOfValues);
-  return v !== null && typeof v === "object" ? Object.values(v).flatMap(stringsOfValues) : [];
 }
 
 /** Rules the config sets to `warning` or `off`: whether that hides an error is decided per finding. */

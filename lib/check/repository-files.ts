@@ -1,0 +1,125 @@
+/**
+ * What the files around a checked configuration hold that blastwall reads for `credential-in-source`: the variable and
+ * backend files of its folder Terraform does not load by itself, and which `--var-file` values come from outside the
+ * repository (given by the run, not written in it).
+ */
+import { readdirSync, statSync } from "fs";
+import { dirname, isAbsolute, join, relative, resolve } from "path";
+import type { FolderValueFile } from "../engine/terraform/types";
+
+/**
+ * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`, and
+ * backend configuration, which `terraform init -backend-config` takes under any name: `prod.s3.tfbackend`,
+ * `backend.hcl`, also one folder down, `backend/prod.tfbackend`), as read. Whoever runs Terraform passes them; whoever
+ * reads the folder, a coding agent among them, reads them. One that does not parse is left out: Terraform does not
+ * read it either unless told to, and the run should not stop for it.
+ */
+export async function folderValueFiles(dir: string): Promise<FolderValueFile[]> {
+  const auto = (n: string) => n === "terraform.tfvars" || n === "terraform.tfvars.json" || n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json");
+  // Packer and Terragrunt write HCL too; their files are not Terraform's backend configuration.
+  const foreign = (n: string) => n.endsWith(".pkr.hcl") || n.endsWith(".pkrvars.hcl") || n === "terragrunt.hcl";
+  const kindOf = (n: string, top: boolean): FolderValueFile["kind"] | undefined =>
+    n.startsWith(".") || foreign(n) ? undefined
+    : n.endsWith(".tfbackend") || n.endsWith(".hcl") || n.endsWith(".conf") ? "tfbackend"
+    : (n.endsWith(".tfvars") || n.endsWith(".tfvars.json")) && !(top && auto(n)) ? "tfvars"
+    : undefined;
+  const out: FolderValueFile[] = [];
+  const read = async (rel: string, kind: FolderValueFile["kind"]) => {
+    const abs = join(dir, rel);
+    try {
+      if (!statSync(abs).isFile()) return;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { readTfvars } = require("../hcl/config") as typeof import("../hcl/config");
+      out.push({ file: rel, kind, values: await readTfvars(abs, rel.endsWith(".json") ? rel : `${rel}.tfvars`, abs) });
+    } catch {
+      return;
+    }
+  };
+  // Three folders down (`envs/prod/backend.hcl`), past what is no configuration of the repository's own.
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    for (const n of listDir(rel === "" ? dir : join(dir, rel))) {
+      const path = rel === "" ? n : `${rel}/${n}`;
+      const kind = kindOf(n, rel === "");
+      if (kind) await read(path, kind);
+      else if (depth < 3 && !n.startsWith(".") && !SKIPPED_FOLDERS.has(n) && !/\.(tf|tofu)(\.json)?$/.test(n) && isDir(join(dir, path)) && !holdsConfiguration(join(dir, path))) await walk(path, depth + 1);
+    }
+  };
+  await walk("", 0);
+  return out;
+}
+
+/**
+ * Whether a folder holds a configuration of its own (a module, another root): its tfvars set its own variables and its
+ * backend files are its own, read when that configuration is checked (red-team round 117: a module's terraform.tfvars
+ * read against the root's variables).
+ */
+function holdsConfiguration(path: string): boolean {
+  return listDir(path).some((n) => /\.(tf|tofu)(\.json)?$/.test(n));
+}
+
+/** Folders of other tools' output or downloads, not of the repository's own configuration. */
+const SKIPPED_FOLDERS = new Set(["node_modules", "cdktf.out", "dist", "build", "vendor"]);
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The repository the folder sits in (the nearest folder above holding `.git`), when there is one. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      statSync(join(d, ".git"));
+      return d;
+    } catch {
+      if (dirname(d) === d) return undefined;
+    }
+  }
+}
+
+/**
+ * The `--var-file` values (later files win), and every string of those from outside `folders` and the repositories
+ * around them: a var file in the working directory, a checked folder or their repository is the repository's (a coding
+ * agent reads it: `cd infra && blastwall check . --var-file ../envs/prod.tfvars`); one elsewhere (CI's $RUNNER_TEMP)
+ * holds what the run was given, and its strings are not the configuration's. Each file is read once.
+ */
+export async function readVarFilesFrom(
+  files: readonly string[],
+  folders: readonly string[],
+  read: (files: readonly string[]) => Promise<Map<string, unknown>>,
+): Promise<{ values: Map<string, unknown>; givenValues?: ReadonlySet<string> }> {
+  const within = [...folders, ...folders.flatMap((d) => repositoryRoot(d) ?? [])];
+  const values = new Map<string, unknown>();
+  const given = new Set<string>();
+  for (const f of files) {
+    const own = await read([f]);
+    for (const [k, v] of own) values.set(k, v);
+    if (within.every((d) => !isInside(d, resolve(f)))) for (const x of stringsOfValues([...own.values()])) given.add(x);
+  }
+  return given.size > 0 ? { values, givenValues: given } : { values };
+}
+
+/** Whether `file` lies inside the folder `dir`. */
+function isInside(dir: string, file: string): boolean {
+  const r = relative(dir, file);
+  return r !== "" && !r.startsWith("..") && !isAbsolute(r);
+}
+
+/** Every string inside variable values (a map's or list's too). */
+function stringsOfValues(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(stringsOfValues);
+  return v !== null && typeof v === "object" ? Object.values(v).flatMap(stringsOfValues) : [];
+}
+
