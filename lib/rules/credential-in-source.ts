@@ -27,9 +27,9 @@ const PROVIDER_SECRETS = ["token", "access_token", "api_token", "api_key", "app_
 const isContents = (argument: string, value: string | undefined) => argument !== "credentials" || (value !== undefined && value.trimStart().startsWith("{"));
 
 /** Other admin passwords a resource is given, by the account they open: not a database's, but as written in the source. */
-const OTHER_PASSWORDS: readonly (readonly [type: string, path: readonly string[], what: string])[] = [
-  ["aws_directory_service_directory", ["password"], "the directory's admin password (its holder administers the domain and what is joined to it)"],
-  ["aws_glue_connection", ["connection_properties", "PASSWORD"], "the password of the database the connection opens"],
+const OTHER_PASSWORDS: readonly (readonly [type: string, path: readonly string[], what: string, can: string])[] = [
+  ["aws_directory_service_directory", ["password"], "the directory's admin password", "whoever reads it administers the domain and what is joined to it"],
+  ["aws_glue_connection", ["connection_properties", "PASSWORD"], "the password of the database the connection opens", "whoever reads it can connect as that user and drop what it may"],
 ];
 
 const BACKEND_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -238,53 +238,39 @@ function ignoresChanges(r: TfResource, argument: string): boolean {
   return Array.isArray(v) && v.some((x) => typeof x === "string" && x.replace(/^\$\{|\}$/g, "").split(/[.[]/)[0] === argument);
 }
 
+/** Where a password is written, what it is, and what its holder can do, for the message. */
+interface PasswordArgument {
+  readonly type: string;
+  readonly path: readonly string[];
+  readonly what: string;
+  readonly can: string;
+}
+
+const MASTER = "whoever reads it can connect as the master user and drop the data";
+const PASSWORDS: readonly PasswordArgument[] = [
+  ...PASSWORD_ARGUMENTS.map(([type, path]) => ({ type, path, what: "its master password", can: MASTER })),
+  ...OTHER_PASSWORDS.map(([type, path, what, can]) => ({ type, path, what, can })),
+];
+
 function passwordFindings(ctx: RuleContext): FindingDraft[] {
   const { stack } = ctx;
   const out: FindingDraft[] = [];
-  for (const [type, path] of PASSWORD_ARGUMENTS) {
-    for (const db of stack.byType.get(type) ?? []) {
-      if (db.mode !== "managed") continue;
-      const w = passwordValuesAt(db, path).flatMap((v) => written(stack, path.join("."), v) ?? []);
-      if (w.length === 0) continue;
-      const placeholder = ignoresChanges(db, path[0]);
-      const evidence: Evidence[] = [{ step: "resource", address: db.address, detail: `${type}.${path.join(".")} written in the configuration`, ...(db.location ? { location: db.location } : {}) }];
-      out.push({
-        principal: db.address,
-        resource: db.address,
-        actions: [],
-        severity: placeholder && !ctx.strict ? "warning" : "error",
-        message:
-          `${describe(db)} has its master password written in the configuration (${shown(w)}). It sits in plain text in the ` +
-          `files everyone working on this configuration reads, a coding agent among them (the source or the synthesized ` +
-          `JSON, and the Terraform state): whoever reads it can connect as the master user and drop the data, and no IAM ` +
-          `policy takes that back.` +
-          (placeholder ? ` lifecycle.ignore_changes covers ${path[0]}, so it may be a placeholder changed since: if it is still the password, this is an error (it is one with --strict).` : ""),
-        evidence,
-        fix: PASSWORD_FIX,
-        constructPath: db.constructPath,
-      });
-    }
-  }
-  return out;
-}
-
-function otherPasswordFindings(ctx: RuleContext): FindingDraft[] {
-  const { stack } = ctx;
-  const out: FindingDraft[] = [];
-  for (const [type, path, what] of OTHER_PASSWORDS) {
+  for (const { type, path, what, can } of PASSWORDS) {
     for (const r of stack.byType.get(type) ?? []) {
       if (r.mode !== "managed") continue;
       const w = passwordValuesAt(r, path).flatMap((v) => written(stack, path.join("."), v) ?? []);
       if (w.length === 0) continue;
+      const placeholder = ignoresChanges(r, path[0]);
       out.push({
         principal: r.address,
         resource: r.address,
         actions: [],
-        severity: ignoresChanges(r, path[0]) && !ctx.strict ? "warning" : "error",
+        severity: placeholder && !ctx.strict ? "warning" : "error",
         message:
-          `${describe(r)} is given ${what} in the configuration (${shown(w)}). It sits in plain text in the files everyone ` +
-          `working on this configuration reads, a coding agent among them (the source or the synthesized JSON, and the ` +
-          `Terraform state), and no IAM policy takes it back.`,
+          `${describe(r)} has ${what} written in the configuration (${shown(w)}). It sits in plain text in the files ` +
+          `everyone working on this configuration reads, a coding agent among them (the source or the synthesized JSON, ` +
+          `and the Terraform state): ${can}, and no IAM policy takes that back.` +
+          (placeholder ? ` lifecycle.ignore_changes covers ${path[0]}, so it may be a placeholder changed since: if it is still the password, this is an error (it is one with --strict).` : ""),
         evidence: [{ step: "resource", address: r.address, detail: `${type}.${path.join(".")} written in the configuration`, ...(r.location ? { location: r.location } : {}) }],
         fix: PASSWORD_FIX,
         constructPath: r.constructPath,
@@ -328,5 +314,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx), ...otherPasswordFindings(ctx)],
+  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx)],
 };
