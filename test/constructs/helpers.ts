@@ -1,6 +1,7 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
+import { AgentPrincipal, AgentRole } from "../../lib/constructs";
 import { buildStack } from "../../lib/engine/terraform/stack";
 import { checkStacks } from "../../lib/check/run-check";
 import { allRules } from "../../lib/rules";
@@ -81,3 +82,18 @@ export function errorOf(make: () => unknown): Error {
   expect(error).not.toBeInstanceOf(TypeError);
   return error as Error;
 }
+
+/** The runner role the agent tests' AgentRoles trust. */
+export const AGENT_RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
+
+/** An AgentRole `coder` (or `roleName`) assumed from AGENT_RUNNER, as the login and sign-in tests build it. */
+export function coderAgent(scope: Construct, roleName = "coder"): AgentRole {
+  return new AgentRole(scope, "Agent", { roleName, assumedBy: [AgentPrincipal.role(AGENT_RUNNER)] });
+}
+
+/** The patterns agentGuardrails takes for the role `coder`: its ARN, its boundary's and its guards'. */
+export const CODER_TARGETS = {
+  roleArn: "arn:*:iam::*:role/agents/coder",
+  boundaryArn: "arn:*:iam::*:policy/agents/coder-boundary",
+  guardArn: "arn:*:iam::*:policy/agents/coder-guard*",
+};

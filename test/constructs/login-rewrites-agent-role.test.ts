@@ -6,23 +6,16 @@
  */
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { Construct } from "constructs";
-import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
+import { ScopedToken } from "../../lib/constructs";
 import { agentGuardrails, denyCovering } from "../../lib/constructs/agent-boundary";
 import { policySize } from "../../lib/constructs/policy-document";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { PROVIDER_REWRITE } from "../../lib/engine/reach/compute";
 import { loginRewriteActions } from "../../lib/engine/reach/rare-actions";
-import { APP_ACCOUNT, errorOf, gateFindings, policyOf, resources, synth } from "./helpers";
+import { APP_ACCOUNT, CODER_TARGETS, coderAgent, errorOf, gateFindings, policyOf, resources, synth } from "./helpers";
 
-const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
 const LOGINS = loginRewriteActions();
-const TARGETS = { roleArn: "arn:*:iam::*:role/agents/coder", boundaryArn: "arn:*:iam::*:policy/agents/coder-boundary", guardArn: "arn:*:iam::*:policy/agents/coder-guard*" };
 const POOL = `arn:aws:cognito-identity:eu-central-1:${APP_ACCOUNT}:identitypool/eu-central-1:0a1b2c3d-1111-2222-3333-444455556666`;
-
-function agent(s: Construct): AgentRole {
-  return new AgentRole(s, "Agent", { roleName: "coder", assumedBy: [AgentPrincipal.role(RUNNER)] });
-}
 
 describe("the login rewrites an AgentRole is kept from", () => {
   it("are the identity pool, user pool identity provider and Roles Anywhere anchor and profile writes, all catalogue reach actions", () => {
@@ -40,7 +33,7 @@ describe("the login rewrites an AgentRole is kept from", () => {
 
   it.each(LOGINS)("allow() refuses %s as a reach action, with the catalogue's why and what works", (action) => {
     const why = loadCatalogue().reachActions.find((r) => r.action === action)!.why;
-    const e = errorOf(() => synth((s) => agent(s).allow({ actions: [action], resources: ["*"] })));
+    const e = errorOf(() => synth((s) => coderAgent(s).allow({ actions: [action], resources: ["*"] })));
     expect(e.message).toBe(
       `AgentRole.allow: ${action} is in blastwall's destroy-rights catalogue as a reach action (a way to act as other principals): ${why} ` +
         "The agent's permission boundary denies it anyway, so the grant would only hide that. Identity pools, user pools' identity providers and " +
@@ -52,29 +45,29 @@ describe("the login rewrites an AgentRole is kept from", () => {
   });
 
   it("a pattern covering them is refused, and so is a ScopedToken's action on one pool", () => {
-    const e = errorOf(() => synth((s) => agent(s).allow({ actions: ["rolesanywhere:Create*"], resources: ["*"] })));
+    const e = errorOf(() => synth((s) => coderAgent(s).allow({ actions: ["rolesanywhere:Create*"], resources: ["*"] })));
     expect(e.message).toMatch(/^AgentRole\.allow: "rolesanywhere:Create\*" covers rolesanywhere:CreateTrustAnchor, rolesanywhere:CreateProfile, which are in blastwall's destroy-rights catalogue \(rolesanywhere:CreateTrustAnchor, a reach action/);
     const t = errorOf(() =>
-      synth((s) => new ScopedToken(s, "T", { name: "pool", assumedBy: agent(s), actions: ["cognito-identity:UpdateIdentityPool"], resources: [POOL], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" })),
+      synth((s) => new ScopedToken(s, "T", { name: "pool", assumedBy: coderAgent(s), actions: ["cognito-identity:UpdateIdentityPool"], resources: [POOL], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" })),
     );
     expect(t.message).toMatch(/^ScopedToken: actions: cognito-identity:UpdateIdentityPool is in blastwall's destroy-rights catalogue as a reach action/);
   });
 
   it("the IAM provider rewrites are reach actions too, with their own advice", () => {
-    const e = errorOf(() => synth((s) => agent(s).allow({ actions: ["iam:UpdateSAMLProvider"], resources: ["*"] })));
+    const e = errorOf(() => synth((s) => coderAgent(s).allow({ actions: ["iam:UpdateSAMLProvider"], resources: ["*"] })));
     expect(e.message).toMatch(/^AgentRole\.allow: iam:UpdateSAMLProvider is in blastwall's destroy-rights catalogue as a reach action \(a way to act as other principals\): /);
     expect(e.message).toContain("Scoping the grant to one provider does not help");
   });
 
   it("control: an escalation right keeps its wording, and reads of pools and anchors and the app client right are granted", () => {
-    expect(errorOf(() => synth((s) => agent(s).allow({ actions: ["iam:PassRole"], resources: ["*"] }))).message).toMatch(/^AgentRole\.allow: iam:PassRole is in blastwall's destroy-rights catalogue as an escalation right: /);
+    expect(errorOf(() => synth((s) => coderAgent(s).allow({ actions: ["iam:PassRole"], resources: ["*"] }))).message).toMatch(/^AgentRole\.allow: iam:PassRole is in blastwall's destroy-rights catalogue as an escalation right: /);
     const reads = ["cognito-identity:DescribeIdentityPool", "rolesanywhere:GetTrustAnchor", "rolesanywhere:ListProfiles", "cognito-idp:UpdateUserPoolClient"];
-    const { json } = synth((s) => agent(s).allow({ actions: reads, resources: ["*"] }));
+    const { json } = synth((s) => coderAgent(s).allow({ actions: reads, resources: ["*"] }));
     expect(policyOf(resources(json, "aws_iam_role_policy")[0]).Statement[0].Action).toEqual(reads);
   });
 
   it("the boundary or a guard denies each, every policy stays within 6,144 characters, and they come after every other action", () => {
-    const { boundary, guards } = agentGuardrails(TARGETS);
+    const { boundary, guards } = agentGuardrails(CODER_TARGETS);
     for (const a of LOGINS) expect([a, denyCovering([...boundary, ...guards.flat()], a)]).toEqual([a, expect.any(String)]);
     for (const p of [boundary, ...guards]) expect(policySize(p)).toBeLessThanOrEqual(6144);
     const denied = [boundary, ...guards].flat().flatMap((st) => (st.Effect === "Deny" && st.Resource === "*" ? [st.Action as string[]].flat() : []));
@@ -85,7 +78,7 @@ describe("the login rewrites an AgentRole is kept from", () => {
   });
 
   it("the synthesized guardrails deny them under a policy that allows everything (the oracle)", async () => {
-    const { json } = synth((s) => agent(s));
+    const { json } = synth((s) => coderAgent(s));
     const policies = resources(json, "aws_iam_policy");
     const boundary = policyOf(policies.find((p) => p.name === "coder-boundary")!);
     const guards = policies.filter((p) => /^coder-guard/.test(p.name as string)).map((p) => policyOf(p));
@@ -128,7 +121,7 @@ describe("the login rewrites an AgentRole is kept from", () => {
 
   it("an AgentRole with a policy granting them on * attached passes the gate's reach rule: the boundary holds", () => {
     const { json } = synth((s) => {
-      const a = agent(s);
+      const a = coderAgent(s);
       const p = new IamPolicy(s, "Wide", {
         name: "wide-logins",
         policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: LOGINS, Resource: "*" }] }),

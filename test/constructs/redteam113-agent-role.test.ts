@@ -4,28 +4,21 @@
  * code in existing compute advised a grant the boundary voids (F3).
  */
 import type { TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { AgentPrincipal, AgentRole, ScopedToken } from "../../lib/constructs";
+import { ScopedToken } from "../../lib/constructs";
 import { agentGuardrails, CHAIN_ACTIONS, denyCovering } from "../../lib/constructs/agent-boundary";
 import { loginRewriteEntries } from "../../lib/constructs/destroy-guard";
 import { policySize } from "../../lib/constructs/policy-document";
 import { loadCatalogue } from "../../lib/engine/catalogue";
 import { PROVIDER_REWRITE } from "../../lib/engine/reach/compute";
-import { APP_ACCOUNT, errorOf, gateFindings, only, policyOf, resources, synth } from "./helpers";
+import { APP_ACCOUNT, CODER_TARGETS, coderAgent, errorOf, gateFindings, only, policyOf, resources, synth } from "./helpers";
 import { agentRole, check, errors, policy, tf } from "../helpers/tf";
 
-const RUNNER = `arn:aws:iam::${APP_ACCOUNT}:role/agent-runner`;
 const REWRITES = PROVIDER_REWRITE.flatMap((w) => [...w.actions]);
-const TARGETS = { roleArn: "arn:*:iam::*:role/agents/coder", boundaryArn: "arn:*:iam::*:policy/agents/coder-boundary", guardArn: "arn:*:iam::*:policy/agents/coder-guard*" };
-
-function agent(s: Construct, roleName = "coder"): AgentRole {
-  return new AgentRole(s, "Agent", { roleName, assumedBy: [AgentPrincipal.role(RUNNER)] });
-}
 
 /** The actions the boundary and guards deny on every resource, in the order they are written. */
 function deniedInOrder(): string[] {
-  const { boundary, guards } = agentGuardrails(TARGETS);
+  const { boundary, guards } = agentGuardrails(CODER_TARGETS);
   return [boundary, ...guards].flat().flatMap((st) => (st.Effect === "Deny" && st.Resource === "*" ? [st.Action as string[]].flat() : []));
 }
 
@@ -42,7 +35,7 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
   });
 
   it.each(REWRITES)("allow() refuses %s, naming the method, the why and what works", (action) => {
-    const e = errorOf(() => synth((s) => agent(s).allow({ actions: [action], resources: [`arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ci.example.com`] })));
+    const e = errorOf(() => synth((s) => coderAgent(s).allow({ actions: [action], resources: [`arn:aws:iam::${APP_ACCOUNT}:oidc-provider/ci.example.com`] })));
     // The catalogue lists them as reach actions, which the refusal now says (it called them escalation rights).
     expect(e.message).toMatch(new RegExp(`^AgentRole\\.allow: ${action} is in blastwall's destroy-rights catalogue as a reach action \\(a way to act as other principals\\): `));
     expect(e.message).toContain("The agent's permission boundary denies it anyway");
@@ -52,22 +45,22 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
   });
 
   it("a pattern covering them is refused too, and so is a ScopedToken's action", () => {
-    expect(errorOf(() => synth((s) => agent(s).allow({ actions: ["iam:*OpenIDConnectProvider*"], resources: ["*"] }))).message).toContain(
+    expect(errorOf(() => synth((s) => coderAgent(s).allow({ actions: ["iam:*OpenIDConnectProvider*"], resources: ["*"] }))).message).toContain(
       '"iam:*OpenIDConnectProvider*" covers',
     );
     const e = errorOf(() =>
-      synth((s) => new ScopedToken(s, "T", { name: "saml", assumedBy: agent(s), actions: ["iam:UpdateSAMLProvider"], resources: [`arn:aws:iam::${APP_ACCOUNT}:saml-provider/corp`], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" })),
+      synth((s) => new ScopedToken(s, "T", { name: "saml", assumedBy: coderAgent(s), actions: ["iam:UpdateSAMLProvider"], resources: [`arn:aws:iam::${APP_ACCOUNT}:saml-provider/corp`], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" })),
     );
     expect(e.message).toMatch(/^ScopedToken: actions: iam:UpdateSAMLProvider is in blastwall's destroy-rights catalogue/);
   });
 
   it("control: reading identity providers is still granted", () => {
-    const { json } = synth((s) => agent(s).allow({ actions: ["iam:GetOpenIDConnectProvider", "iam:ListSAMLProviders", "iam:GetSAMLProvider"], resources: ["*"] }));
+    const { json } = synth((s) => coderAgent(s).allow({ actions: ["iam:GetOpenIDConnectProvider", "iam:ListSAMLProviders", "iam:GetSAMLProvider"], resources: ["*"] }));
     expect(policyOf(only(json, "aws_iam_role_policy")).Statement[0].Action).toEqual(["iam:GetOpenIDConnectProvider", "iam:ListSAMLProviders", "iam:GetSAMLProvider"]);
   });
 
   it("the boundary or a guard denies each of them, and every policy stays within 6,144 characters", () => {
-    const { boundary, guards } = agentGuardrails(TARGETS);
+    const { boundary, guards } = agentGuardrails(CODER_TARGETS);
     for (const a of REWRITES) expect([a, denyCovering([...boundary, ...guards.flat()], a)]).toEqual([a, expect.any(String)]);
     for (const p of [boundary, ...guards]) expect(policySize(p)).toBeLessThanOrEqual(6144);
   });
@@ -81,7 +74,7 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
   });
 
   it("the synthesized guardrails deny them under a policy that allows everything (the oracle)", async () => {
-    const { json } = synth((s) => agent(s));
+    const { json } = synth((s) => coderAgent(s));
     const policies = resources(json, "aws_iam_policy");
     const boundary = policyOf(policies.find((p) => p.name === "coder-boundary")!);
     const guards = policies.filter((p) => /^coder-guard/.test(p.name)).map((p) => policyOf(p));
@@ -111,7 +104,7 @@ describe("F2: identity provider rewrites are escalations for an AgentRole", () =
 
   it("an AgentRole with IAMFullAccess attached passes the gate's reach rule (the boundary holds); without the boundary it fails", () => {
     const { json } = synth((s) => {
-      const a = agent(s);
+      const a = coderAgent(s);
       new IamRolePolicyAttachment(s, "Extra", { role: a.role.name, policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
     });
     expect(gateFindings(json).filter((f) => f.startsWith("agent-reach-unknown"))).toEqual([]);
@@ -158,11 +151,11 @@ describe("F2: agent-reach-unknown's fix for a provider rewrite says what works",
 
 describe("F3: the refusal of a right that runs code in existing compute advises only what works under the boundary", () => {
   it.each([
-    ["AgentRole.allow", (s: TerraformStack) => agent(s).allow({ actions: ["lambda:UpdateFunctionCode"], resources: [`arn:aws:lambda:eu-central-1:${APP_ACCOUNT}:function:thumbs`] })],
+    ["AgentRole.allow", (s: TerraformStack) => coderAgent(s).allow({ actions: ["lambda:UpdateFunctionCode"], resources: [`arn:aws:lambda:eu-central-1:${APP_ACCOUNT}:function:thumbs`] })],
     [
       "ScopedToken",
       (s: TerraformStack) =>
-        new ScopedToken(s, "T", { name: "deploy", assumedBy: agent(s), actions: ["lambda:UpdateFunctionCode"], resources: [`arn:aws:lambda:eu-central-1:${APP_ACCOUNT}:function:thumbs`], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" }),
+        new ScopedToken(s, "T", { name: "deploy", assumedBy: coderAgent(s), actions: ["lambda:UpdateFunctionCode"], resources: [`arn:aws:lambda:eu-central-1:${APP_ACCOUNT}:function:thumbs`], environment: "staging", accountId: APP_ACCOUNT, region: "eu-central-1" }),
     ],
   ])("%s: the boundary denies it, so the pipeline's role deploys; no grant of your own", (_, build) => {
     const e = errorOf(() => synth((s, stack) => build(stack)));
@@ -170,12 +163,12 @@ describe("F3: the refusal of a right that runs code in existing compute advises 
     expect(e.message).toContain("the pipeline's role deploys it");
     expect(e.message).not.toContain("policy of your own");
     // What the message says is so: the boundary denies the action.
-    const { boundary, guards } = agentGuardrails(TARGETS);
+    const { boundary, guards } = agentGuardrails(CODER_TARGETS);
     expect(denyCovering([...boundary, ...guards.flat()], "lambda:UpdateFunctionCode")).toBeDefined();
   });
 
   it("control: another escalation right keeps the escalation advice", () => {
-    const e = errorOf(() => synth((s) => agent(s).allow({ actions: ["iam:PassRole"], resources: ["*"] })));
+    const e = errorOf(() => synth((s) => coderAgent(s).allow({ actions: ["iam:PassRole"], resources: ["*"] })));
     expect(e.message).toContain("grant those rights directly, or create a ScopedToken for the task");
   });
 });
