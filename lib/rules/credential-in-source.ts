@@ -264,7 +264,9 @@ function namedPath(stack: TfStack, argument: string, raw: unknown, aws: boolean)
   if (called !== undefined) return { path: called, how: `\`${raw}\`` };
   // Another provider's argument is the credential itself but for Google's `credentials`, a key file's path or contents.
   if (!aws && argument !== "credentials") return undefined;
-  const r = hasInterpolation(raw) ? resolveToPattern(stack, raw) : { exact: true, pattern: raw };
+  // The root module's folder is the one Terraform runs in, which a relative path is read from already.
+  const rooted = raw.replace(/^\$\{path\.(?:module|root|cwd)\}\//, "");
+  const r = hasInterpolation(rooted) ? resolveToPattern(stack, rooted) : { exact: true, pattern: rooted };
   // Google's key contents (JSON) are judged as written; only a path names a file.
   if (!r.exact || r.pattern === "" || (!aws && isContents(argument, r.pattern))) return undefined;
   return { path: r.pattern, how: hasInterpolation(raw) ? expression(raw) : "" };

@@ -402,20 +402,25 @@ describe("credential-in-source: files of the repository the configuration names"
 
   it("fails key files other providers and connections read with file() in Terraform JSON (cdktf), naming the file", async () => {
     const stack = {
-      provider: { google: [{ credentials: '${file("keys/ci.json")}' }], mongodbatlas: [{ private_key: '${file("${path.module}/keys/atlas.pem")}' }] },
+      provider: {
+        google: [{ credentials: '${file("keys/ci.json")}' }],
+        mongodbatlas: [{ private_key: '${file("${path.module}/keys/atlas.pem")}' }],
+        aws: [{ shared_credentials_files: ["${path.module}/keys/credentials"] }],
+      },
       resource: { aws_instance: { i: { ami: "ami-1", connection: { type: "ssh", host: "h", private_key: '${file("keys/id_ed25519")}' } } } },
     };
     const dir = "cdktf.out/stacks/app";
     const { found, stdout } = await check(
-      { [`${dir}/cdk.tf.json`]: JSON.stringify(stack), [`${dir}/keys/ci.json`]: SA_KEY, [`${dir}/keys/atlas.pem`]: PEM, [`${dir}/keys/id_ed25519`]: PEM },
+      { [`${dir}/cdk.tf.json`]: JSON.stringify(stack), [`${dir}/keys/ci.json`]: SA_KEY, [`${dir}/keys/credentials`]: CREDS, [`${dir}/keys/atlas.pem`]: PEM, [`${dir}/keys/id_ed25519`]: PEM },
       `${dir}/cdk.tf.json`,
     );
     expect(found.map((f) => [f.principal, f.severity])).toEqual([
       ["aws_instance.i", "error"],
+      ["provider.aws", "error"],
       ["provider.google", "error"],
       ["provider.mongodbatlas", "error"],
     ]);
-    expect(found[1].message).toContain(`is given a credential of the google provider from ${dir}/keys/ci.json, a file in the repository (credentials: \`\${file("keys/ci.json")}\`), which holds a private key`);
+    expect(found[2].message).toContain(`is given a credential of the google provider from ${dir}/keys/ci.json, a file in the repository (credentials: \`\${file("keys/ci.json")}\`), which holds a private key`);
     expect(found[0].message).toContain(`a private key to log in to a host`);
     expect(stdout).not.toContain("MIIEXAMPLE");
   });
