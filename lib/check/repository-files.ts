@@ -1,11 +1,13 @@
 /**
  * What the files around a checked configuration hold that blastwall reads for `credential-in-source`: the variable and
- * backend files of its folder Terraform does not load by itself, and which `--var-file` values come from outside the
- * repository (given by the run, not written in it).
+ * backend files of its folder Terraform does not load by itself, which `--var-file` values come from outside the
+ * repository (given by the run, not written in it), and whether a file of the repository the configuration names holds
+ * a key.
  */
-import { readdirSync, statSync } from "fs";
-import { dirname, isAbsolute, join, relative, resolve } from "path";
-import type { FolderValueFile } from "../engine/terraform/types";
+import { readdirSync, realpathSync, statSync } from "fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
+import type { FolderValueFile, RepositoryFile } from "../engine/terraform/types";
+import { readInputFile, readProblem } from "../engine/input-file";
 
 /**
  * The variable and backend files of a configuration folder Terraform does not load by itself (`prod.tfvars`, and
@@ -123,3 +125,79 @@ function stringsOfValues(v: unknown): string[] {
   return v !== null && typeof v === "object" ? Object.values(v).flatMap(stringsOfValues) : [];
 }
 
+
+/** Far above any credentials or key file; a file over it is reported as not read, not read in part. */
+const NAMED_FILE_LIMIT = 1024 * 1024;
+
+/**
+ * The files of the repository `base` sits in (the nearest folder above holding `.git`, else `base` itself), by a path
+ * as a configuration run in `base` names it: what a credentials or key file holds (the profiles giving an AWS secret
+ * key, whether a private key is in it), never its text. A path from the home folder or the environment (`~/.aws`,
+ * `$HOME/...`), or outside the repository, is elsewhere: the run's, not the repository's. A link is followed only
+ * while it stays inside the repository.
+ */
+export function repositoryFileReader(base: string): (path: string) => RepositoryFile {
+  const dir = resolve(base);
+  const root = repositoryRoot(dir) ?? dir;
+  const seen = new Map<string, RepositoryFile>();
+  return (path) => {
+    const hit = seen.get(path);
+    if (hit) return hit;
+    const facts = readNamedFile(root, dir, path);
+    seen.set(path, facts);
+    return facts;
+  };
+}
+
+function readNamedFile(root: string, dir: string, path: string): RepositoryFile {
+  if (path === "" || path.includes("\0") || /^~|[$%]/.test(path)) return { state: "elsewhere" };
+  const abs = resolve(dir, path);
+  if (!isInside(root, abs)) return { state: "elsewhere" };
+  const file = relative(root, abs).split(sep).join("/");
+  const unreadable = (why: string): RepositoryFile => ({ state: "unreadable", file, why });
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (e) {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    return code === "ENOENT" || code === "ENOTDIR" ? { state: "absent" } : unreadable(readProblem(e));
+  }
+  let realRoot = root;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    // The root was found by stat: it is there; its own name stands.
+  }
+  if (!isInside(realRoot, real)) return unreadable("it is a symbolic link leading out of the repository, which blastwall does not follow");
+  let text: string;
+  try {
+    text = readInputFile(real, NAMED_FILE_LIMIT).toString("utf8");
+  } catch (e) {
+    return unreadable(readProblem(e));
+  }
+  return { state: "read", file, awsSecretProfiles: awsSecretProfiles(text), privateKey: holdsPrivateKey(text) };
+}
+
+/**
+ * The profiles (sections) of an AWS shared credentials or config file that set a non-empty `aws_secret_access_key`,
+ * read as loosely as any SDK does (any case, spaces around `=` or `:`, indented); `(no profile)` before any section.
+ */
+export function awsSecretProfiles(text: string): string[] {
+  const out: string[] = [];
+  let section = "(no profile)";
+  for (const line of text.split(/\r?\n|\r/)) {
+    const header = /^\s*\[\s*([^\]]*?)\s*\]/.exec(line);
+    if (header) {
+      section = header[1].replace(/^profile\s+/i, "");
+      continue;
+    }
+    const m = /^\s*aws_secret_access_key\s*[=:]\s*(.*)$/i.exec(line);
+    if (m && m[1].replace(/\s[#;].*$/, "").trim() !== "" && !out.includes(section)) out.push(section);
+  }
+  return out;
+}
+
+/** Whether the text holds a private key: PEM (`-----BEGIN RSA PRIVATE KEY-----`, OpenSSH's) or a key file's `"private_key"`. */
+export function holdsPrivateKey(text: string): boolean {
+  return /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text) || /"private_key"\s*:\s*"[^"]/.test(text);
+}

@@ -53,7 +53,8 @@ export async function loadStacks(input: StackInput, values?: ReadonlyMap<string,
   if (input.kind === "hcl") return loadHclFolder(input.path, input.name, values);
   const name = input.name ?? stackNameOf(input.path);
   // Terraform runs in the file's folder: `templatefile("assets/...")` (a cdktf TerraformAsset) is read there.
-  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values), filesDir: dirname(resolve(input.path)) };
+  const filesDir = dirname(resolve(input.path));
+  const stack: TfStack = { ...buildStack(readTerraformJson(input.path), input.path, name, values), filesDir, repositoryFile: repositoryFiles().repositoryFileReader(filesDir) };
   if (stack.modules && stack.modules.length > 0 && isLoadedWithItsFolder(input.path)) {
     // A local module (cdktf copies them into the stack folder as `./assets/...`), or a folder named by its absolute
     // path, is on disk: read it with the stack, as Terraform does, rather than leave what it creates to a finding
@@ -101,7 +102,9 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
     const hcl = loadHclModule();
     const tofuOnly = hcl.holdsOnlyTofu(dir);
     const files = await repositoryFiles().folderValueFiles(dir);
-    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}) });
+    // Terraform runs in the folder: a relative path it names (a shared credentials file) is read from there.
+    const repositoryFile = repositoryFiles().repositoryFileReader(dir);
+    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}), repositoryFile });
     const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
     if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
     const tofu = named(await hcl.loadHclStack(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);

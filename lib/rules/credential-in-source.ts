@@ -1,6 +1,6 @@
 import type { Rule, RuleContext } from "../engine/rule";
 import type { Evidence, FindingDraft } from "../engine/findings";
-import type { FolderValueFile, TfResource, TfStack } from "../engine/terraform/types";
+import type { FolderValueFile, RepositoryFile, TfResource, TfStack } from "../engine/terraform/types";
 import { isObject } from "../engine/json";
 import { hasInterpolation, resolveToPattern } from "../engine/terraform/tokens";
 import { PASSWORD_ARGUMENTS, passwordValuesAt } from "../engine/reach/password-arguments";
@@ -10,6 +10,12 @@ import { describe } from "./protection-support";
 /** The AWS providers, by their type (the last part of their source): their keys act in AWS. */
 const AWS_PROVIDERS = new Set(["aws", "awscc"]);
 const AWS_KEYS = ["access_key", "secret_key", "token"];
+/**
+ * Arguments naming AWS shared credentials and config files (`shared_credentials_file` is the older, single one); either
+ * kind may hold a profile's secret key. A relative path is read from the folder Terraform runs in (the checked folder,
+ * the folder of the checked JSON file), as the AWS SDK reads it, a module's provider's too.
+ */
+const AWS_FILES = ["shared_credentials_files", "shared_credentials_file", "shared_config_files"];
 /** An access key id alone is no credential, nor a session token alone (it signs nothing without its key's secret). */
 const AWS_SECRETS = new Set(["secret_key"]);
 
@@ -136,6 +142,14 @@ interface KeyBlock {
   readonly aws: boolean;
   readonly location?: string;
   readonly constructPath?: string;
+  /** The arguments that may name a file of the repository holding the credential (AWS: shared credentials files). */
+  readonly files: readonly string[];
+}
+
+/** A provider, backend, backend file or remote-state block's findings: a credential written in it, or in a file it names. */
+function blockFindings(ctx: RuleContext, b: KeyBlock): FindingDraft[] {
+  const written = keyFinding(ctx, b);
+  return [...(written ? [written] : []), ...namedFileFindings(ctx, b)];
 }
 
 /** A finding about a provider, backend, backend file or remote-state block written with a credential of its own. */
@@ -178,17 +192,19 @@ function providerFindings(ctx: RuleContext): FindingDraft[] {
     const type = providerType(stack, name);
     const aws = AWS_PROVIDERS.has(type);
     const holder = aws ? "an AWS access key" : type === "tfe" ? "a Terraform Cloud token" : `a credential of the ${type} provider`;
-    const f = keyFinding(ctx, {
-      at: `provider.${name}`,
-      label: providerLabel(name),
-      body,
-      keys: aws ? AWS_KEYS : PROVIDER_SECRETS,
-      holder,
-      aws,
-      location: stack.blockLocations?.get(`provider.${name}`),
-      constructPath: constructPathOf(body as Record<string, unknown>),
-    });
-    if (f) out.push(f);
+    out.push(
+      ...blockFindings(ctx, {
+        at: `provider.${name}`,
+        label: providerLabel(name),
+        body,
+        keys: aws ? AWS_KEYS : PROVIDER_SECRETS,
+        holder,
+        aws,
+        location: stack.blockLocations?.get(`provider.${name}`),
+        constructPath: constructPathOf(body as Record<string, unknown>),
+        files: aws ? AWS_FILES : PROVIDER_SECRETS,
+      }),
+    );
   }
   return out;
 }
@@ -202,34 +218,162 @@ function backendFindings(ctx: RuleContext): FindingDraft[] {
   if (b && BACKEND_KEYS[b.type]) {
     const at = b.type === "cloud" ? "terraform.cloud" : `terraform.backend.${b.type}`;
     const label = b.type === "cloud" ? "the cloud block" : `the ${b.type} backend`;
-    const f = keyFinding(ctx, { at, label, body: b.config, keys: BACKEND_KEYS[b.type], holder: backendHolder(b.type), aws: b.type === "s3", location: stack.blockLocations?.get(at) });
-    if (f) out.push(f);
+    out.push(...blockFindings(ctx, { at, label, body: b.config, keys: BACKEND_KEYS[b.type], holder: backendHolder(b.type), aws: b.type === "s3", location: stack.blockLocations?.get(at), files: b.type === "s3" ? AWS_FILES : [] }));
   }
   // A partial backend configuration Terraform reads with -backend-config, under any name (a .tfbackend or .hcl file,
   // or a .tfvars file beside a backend block): the backend's type is the stack's (or s3).
   for (const file of stack.folderValueFiles ?? []) {
     if (file.kind !== "tfbackend" && !(b && BACKEND_KEYS[b.type])) continue;
-    const type = b?.type ?? "s3";
-    const f = backendFileFinding(ctx, file, type);
-    if (f) out.push(f);
+    out.push(...backendFileFindings(ctx, file, b?.type ?? "s3"));
   }
   for (const r of stack.byType.get("terraform_remote_state") ?? []) {
     const type = typeof r.values["backend"] === "string" ? (r.values["backend"] as string) : undefined;
     const config = r.values["config"];
     if (type === undefined || !BACKEND_KEYS[type] || !isObject(config)) continue;
     const holder = type === "s3" ? "an AWS access key (with it, its holder reads that state, every secret in it, and whatever else the key's owner may)" : "a Terraform Cloud token";
-    const f = keyFinding(ctx, { at: r.address, label: describe(r), body: config, keys: BACKEND_KEYS[type], holder, aws: type === "s3", location: r.location, constructPath: r.constructPath });
-    if (f) out.push(f);
+    out.push(...blockFindings(ctx, { at: r.address, label: describe(r), body: config, keys: BACKEND_KEYS[type], holder, aws: type === "s3", location: r.location, constructPath: r.constructPath, files: type === "s3" ? AWS_FILES : [] }));
   }
   return out;
 }
 
-function backendFileFinding(ctx: RuleContext, file: FolderValueFile, type: string): FindingDraft | undefined {
+function backendFileFindings(ctx: RuleContext, file: FolderValueFile, type: string): FindingDraft[] {
   // In a variable file, a key the configuration declares as a variable is that variable's value, judged where it is used.
   const declared = file.kind === "tfvars" ? ctx.stack.declaredVariables : undefined;
   const keys = (BACKEND_KEYS[type] ?? AWS_KEYS).filter((k) => !declared?.has(k));
-  return keyFinding(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws: (BACKEND_KEYS[type] ?? AWS_KEYS) === AWS_KEYS, location: file.file });
+  const aws = (BACKEND_KEYS[type] ?? AWS_KEYS) === AWS_KEYS;
+  const files = (aws ? AWS_FILES : []).filter((k) => !declared?.has(k));
+  return blockFindings(ctx, { at: file.file, label: `the backend file ${file.file}`, body: file.values, keys, holder: backendHolder(type), aws, location: file.file, files });
 }
+
+const FILE_FIX =
+  "Keep credential and key files out of the repository: let the provider take its credentials from its environment (for " +
+  "AWS: IAM Identity Center, an assumed role, the CI's OIDC role, or the default ~/.aws files outside the repository; for " +
+  "others, their environment variables or a secret store), delete the file and its copies in the repository's history and " +
+  "name it in .gitignore. Then revoke the key and make a new one: the committed one stays in the history.";
+
+/** `file("keys/ci.json")` as a whole value (cdktf and Terraform JSON keep it as an expression): the path, from the root module. */
+function fileCall(raw: string): string | undefined {
+  const m = /^\$\{\s*file\(\s*"(?:\$\{path\.(?:module|root|cwd)\}\/)?([^"$\\]+)"\s*\)\s*\}$/.exec(raw);
+  return m ? m[1] : undefined;
+}
+
+/** A path a credential argument names: an AWS file argument's literal (or what it resolves to); another's `file()` argument, or Google's `credentials` path. */
+function namedPath(stack: TfStack, argument: string, raw: unknown, aws: boolean): { path: string; how: string } | undefined {
+  if (typeof raw !== "string" || raw === "") return undefined;
+  const called = fileCall(raw);
+  if (called !== undefined) return { path: called, how: `\`${raw}\`` };
+  // Another provider's argument is the credential itself but for Google's `credentials`, a key file's path or contents.
+  if (!aws && argument !== "credentials") return undefined;
+  // The root module's folder is the one Terraform runs in, which a relative path is read from already.
+  const rooted = raw.replace(/^\$\{path\.(?:module|root|cwd)\}\//, "");
+  const r = hasInterpolation(rooted) ? resolveToPattern(stack, rooted) : { exact: true, pattern: rooted };
+  // Google's key contents (JSON) are judged as written; only a path names a file.
+  if (!r.exact || r.pattern === "" || (!aws && isContents(argument, r.pattern))) return undefined;
+  return { path: r.pattern, how: hasInterpolation(raw) ? expression(raw) : "" };
+}
+
+/** The values of an argument written once or as a list (`shared_credentials_files`). */
+const valuesOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+
+/**
+ * Findings about a file of the repository a block names that holds its credential: an AWS profile's secret key in a
+ * shared credentials or config file, a private key another provider reads with `file()`. Read only when blastwall check
+ * reads the configuration from disk; a file elsewhere (the home folder, outside the repository) or not there passes.
+ */
+function namedFileFindings(ctx: RuleContext, b: KeyBlock): FindingDraft[] {
+  const { stack } = ctx;
+  const read = stack.repositoryFile;
+  if (!read) return [];
+  const nested = b.aws ? [] : Object.entries(b.body).flatMap(([k, v]) => valuesOf(v).filter(isObject).map((o) => [`${k}.`, o] as const));
+  const uses = [["", b.body] as const, ...nested].flatMap(([prefix, body]) =>
+    b.files.flatMap((arg) => valuesOf(body[arg]).flatMap((v) => namedPath(stack, arg, v, b.aws) ?? []).map((p) => ({ argument: `${prefix}${arg}`, ...p }))),
+  );
+  const where = b.constructPath ? `${b.label} (construct ${b.constructPath})` : b.label;
+  return uses.flatMap(({ argument, path, how }) => {
+    const file = read(path);
+    const named = `${argument}${how ? `: ${how}` : ""}`;
+    return fileFinding(b, where, named, file) ?? [];
+  });
+}
+
+/** The finding about one named file, if it holds (or may hold) the block's credential. */
+function fileFinding(b: Pick<KeyBlock, "at" | "holder" | "aws" | "location" | "constructPath">, where: string, named: string, file: RepositoryFile): FindingDraft | undefined {
+  const common = { principal: b.at, resource: b.at, actions: ["*"], fix: FILE_FIX, ...(b.constructPath ? { constructPath: b.constructPath } : {}) };
+  const at = b.location ? { location: b.location } : {};
+  const what = b.aws ? "an AWS secret access key" : "a private key";
+  if (file.state === "unreadable") {
+    return {
+      ...common,
+      severity: "warning",
+      message:
+        `${where} names ${file.file}, a file in the repository (${named}), which blastwall could not read: ${file.why}. It ` +
+        `may hold ${what} that whoever reads the repository, a coding agent among them, finds and uses; blastwall cannot ` +
+        `tell, so it counts the file as holding one. Let blastwall read it (or move it out of the repository) and check again.`,
+      evidence: [{ step: "resource", address: b.at, detail: `${named} names ${file.file}, which blastwall could not read`, ...at }],
+    };
+  }
+  if (file.state !== "read") return undefined;
+  const profiles = file.awsSecretProfiles;
+  if (b.aws ? profiles.length === 0 : !file.privateKey) return undefined;
+  const holds = b.aws ? `an AWS secret access key (${profiles.length === 1 ? "profile" : "profiles"} ${profiles.join(", ")})` : "a private key";
+  return {
+    ...common,
+    severity: "error",
+    message:
+      `${where} is given ${b.holder} from ${file.file}, a file in the repository (${named}), which holds ${holds}. ` +
+      `Whoever reads the repository, a coding agent among them, finds it there: its holder acts as the key's owner, with ` +
+      `rights blastwall cannot see and counts as every right, deleting data and its backups among them. The April 2026 ` +
+      `agent searched its repository, found such a token and deleted a production volume with it.`,
+    evidence: [{ step: "resource", address: b.at, detail: `${named} names ${file.file}, which holds ${what}`, ...at }],
+  };
+}
+
+/** A resource's `connection` blocks, its own and its provisioners' (`provisioner "remote-exec" { connection { ... } }`). */
+function connections(values: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>[] {
+  const own = valuesOf(values["connection"]).filter(isObject);
+  // Terraform JSON writes provisioners as a list of one-key objects; the HCL reader as an object of lists.
+  const provisioners = valuesOf(values["provisioner"]).filter(isObject).flatMap((p) => Object.values(p).flatMap(valuesOf).filter(isObject));
+  return [...own, ...provisioners.flatMap((p) => valuesOf(p["connection"]).filter(isObject))];
+}
+
+/**
+ * A connection's `private_key` that is a committed key file (`file("id_rsa")`) or a private key's text (which is what the
+ * HCL reader makes of `file()`): whoever reads it logs in to the host, and acts with what the host may (its instance role).
+ */
+function connectionFindings(ctx: RuleContext): FindingDraft[] {
+  const { stack } = ctx;
+  const out: FindingDraft[] = [];
+  for (const r of stack.resources) {
+    if (r.mode !== "managed") continue;
+    const keys = connections(r.values).map((c) => c["private_key"]).filter((v): v is string => typeof v === "string");
+    const b = { at: r.address, holder: "a private key to log in to a host (with it, its holder acts as the host may)", aws: false, location: r.location, constructPath: r.constructPath };
+    for (const raw of keys) {
+      const path = fileCall(raw);
+      if (path !== undefined && stack.repositoryFile) {
+        const f = fileFinding(b, describe(r), `connection.private_key: \`${raw}\``, stack.repositoryFile(path));
+        if (f) out.push(f);
+      } else if (!hasInterpolation(raw) && PRIVATE_KEY.test(raw)) {
+        out.push({
+          principal: r.address,
+          resource: r.address,
+          actions: ["*"],
+          severity: "error",
+          message:
+            `${describe(r)} is given a private key to log in to its host in the configuration (connection.private_key: the ` +
+            `key's text, or a file() of a key file of the repository). Whoever reads the repository, a coding agent among ` +
+            `them, finds it there and logs in to the host, acting with what the host may (its instance role, its data).`,
+          evidence: [{ step: "resource", address: r.address, detail: "connection.private_key holds a private key", ...(r.location ? { location: r.location } : {}) }],
+          fix: FILE_FIX,
+          constructPath: r.constructPath,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A PEM private key's first line (RSA, EC, OpenSSH, PKCS #8). */
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 
 /** Whether the resource ignores later changes of `argument`: the written value may be a placeholder changed since. */
 function ignoresChanges(r: TfResource, argument: string): boolean {
@@ -301,8 +445,15 @@ export const rule: Rule = {
       "Glue connection's PASSWORD, each written as a literal or " +
       "resolving to one (a variable's default, terraform.tfvars or *.auto.tfvars, a --var-file inside the working directory, " +
       "the checked folder or their repository, a local), or a variable (or its field) set in another .tfvars file of the " +
-      "folder or its subfolders. Not read: other resource arguments (a Lambda's environment), values passed through functions blastwall does not " +
-      "evaluate (base64decode of a resource's argument), and values given with a --var-file outside the repository. A " +
+      "folder or its subfolders. With blastwall check, files of the repository (the folder holding .git, else the checked " +
+      "folder) the configuration names, a relative path read from the folder Terraform runs in: an AWS provider's, s3 " +
+      "backend's or remote state's shared_credentials_files (shared_credentials_file) and shared_config_files holding a " +
+      "profile's aws_secret_access_key, and a private key another provider's credential argument or a connection's " +
+      "private_key reads with file() (Google's credentials as a path too); a named file blastwall cannot read is a warning. " +
+      "A connection's private_key written as the key's text counts too. Not read: other resource arguments (a Lambda's " +
+      "environment), values passed through functions blastwall does not evaluate (base64decode of a resource's argument), " +
+      "values given with a --var-file outside the repository, named files outside the repository (~/.aws/credentials) or " +
+      "through a path from the environment, and named files at synth time. A " +
       "password under lifecycle.ignore_changes may be a placeholder, and an AWS key whose id is not an AWS key id's shape " +
       "(test, mock_access_key) a placeholder too: each is a warning (an error with --strict).",
     fix:
@@ -314,5 +465,5 @@ export const rule: Rule = {
     severity: "error",
     category: "reach",
   },
-  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx)],
+  check: (ctx) => [...providerFindings(ctx), ...backendFindings(ctx), ...passwordFindings(ctx), ...connectionFindings(ctx)],
 };

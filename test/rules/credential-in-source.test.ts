@@ -10,6 +10,8 @@ import { buildAnalysis } from "../../lib/engine/analyze";
 import { run } from "./helpers";
 import { rule } from "../../lib/rules/credential-in-source";
 import { keyPlan, refs } from "../helpers/credential-plan";
+import { symlinkSync } from "fs";
+import { awsSecretProfiles, holdsPrivateKey } from "../../lib/check/repository-files";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
@@ -318,5 +320,143 @@ describe("blastwall gate: a plan's values are all resolved, so the rule is not r
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toHaveProperty("findings");
     expect(r.stdout).not.toContain("credential-in-source");
+  });
+});
+
+describe("credential-in-source: files of the repository the configuration names", () => {
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; principal: string; severity: string; message: string }[] }).findings.filter((f) => f.ruleId === "credential-in-source");
+  const check = async (files: Record<string, string>, path = "hcl") => {
+    const root = tree({ ".git/HEAD": "ref: refs/heads/main\n", ...files });
+    const r = await runIn(["check", "--format", "json", path], root);
+    expect(r.stderr).toBe("");
+    return { root, found: findings(r.stdout), stdout: r.stdout };
+  };
+  const CREDS = `[default]\naws_access_key_id = ${KEY_ID}\n\n[ci]\n  AWS_Secret_Access_Key=${SECRET}\n`;
+  const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAEXAMPLE\n-----END OPENSSH PRIVATE KEY-----\n";
+  const SA_KEY = JSON.stringify({ type: "service_account", client_email: "ci@example.iam.gserviceaccount.com", private_key: `-----BEGIN PRIVATE KEY-----\nMIIEXAMPLE\n-----END PRIVATE KEY-----\n` });
+
+  it("fails an AWS provider whose shared credentials or config file in the repository holds a secret key, naming file and profiles, never the key", async () => {
+    const { found, stdout } = await check({
+      "hcl/main.tf": 'provider "aws" {\n  shared_credentials_files = ["creds/ci"]\n}\nprovider "aws" {\n  alias = "ops"\n  shared_config_files = ["../aws-config"]\n}\n',
+      "hcl/creds/ci": CREDS,
+      "aws-config": `[default]\nregion = eu-west-1\n[profile ops]\naws_secret_access_key   :   ${SECRET}\n[profile admin]\n\taws_secret_access_key=${SECRET}\n`,
+    });
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([
+      ["provider.aws", "error"],
+      ["provider.aws.ops", "error"],
+    ]);
+    expect(found[0].message).toContain('provider "aws" is given an AWS access key from hcl/creds/ci, a file in the repository (shared_credentials_files), which holds an AWS secret access key (profile ci)');
+    expect(found[1].message).toContain("from aws-config, a file in the repository (shared_config_files), which holds an AWS secret access key (profiles ops, admin)");
+    expect(stdout).not.toContain(SECRET);
+  });
+
+  it("fails the s3 backend's older shared_credentials_file, a remote state's, and a backend file's", async () => {
+    const { found } = await check({
+      "hcl/main.tf":
+        'terraform {\n  backend "s3" {\n    bucket = "state"\n    shared_credentials_file = "../creds"\n  }\n}\n' +
+        'data "terraform_remote_state" "net" {\n  backend = "s3"\n  config = {\n    bucket = "state"\n    shared_credentials_files = ["${path.module}/../creds"]\n  }\n}\n',
+      "hcl/prod.s3.tfbackend": 'shared_credentials_files = ["creds.ini"]\n',
+      "hcl/creds.ini": CREDS,
+      creds: CREDS,
+    });
+    expect(found.map((f) => f.principal).sort()).toEqual(["data.terraform_remote_state.net", "prod.s3.tfbackend", "terraform.backend.s3"]);
+    expect(found.find((f) => f.principal === "terraform.backend.s3")!.message).toContain("from creds, a file in the repository (shared_credentials_file)");
+    expect(found.find((f) => f.principal === "prod.s3.tfbackend")!.message).toContain("from hcl/creds.ini");
+  });
+
+  it("control: a file not there, in the home folder or the environment, outside the repository, or holding no secret key passes", async () => {
+    const outside = tree({ credentials: CREDS });
+    const { found } = await check({
+      "hcl/main.tf": [
+        ["gone", "missing/credentials"],
+        ["home", "~/.aws/credentials"],
+        ["env", "$HOME/.aws/credentials"],
+        ["abs", `${outside}/credentials`],
+        ["up", "../../credentials"],
+        ["nokey", "ids"],
+      ].map(([alias, path]) => `provider "aws" {\n  alias = "${alias}"\n  shared_credentials_files = ["${path}"]\n}\n`).join(""),
+      "hcl/ids": `[default]\naws_access_key_id = ${KEY_ID}\n# aws_secret_access_key = ${SECRET}\naws_secret_access_key =\n`,
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("warns, failing closed, about a named file of the repository blastwall cannot read: a link leading out, a directory", async () => {
+    const outside = tree({ credentials: CREDS });
+    const root = tree({
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "hcl/main.tf": 'provider "aws" {\n  shared_credentials_files = ["linked", "creds.d"]\n}\n',
+      "hcl/creds.d/x": "",
+    });
+    symlinkSync(`${outside}/credentials`, `${root}/hcl/linked`);
+    const found = findings((await runIn(["check", "--format", "json", "hcl"], root)).stdout);
+    expect(found.map((f) => f.severity)).toEqual(["warning", "warning"]);
+    expect(found[0].message).toContain("names hcl/linked, a file in the repository (shared_credentials_files), which blastwall could not read: it is a symbolic link leading out of the repository");
+    expect(found[1].message).toContain("names hcl/creds.d");
+    // A link inside the repository is read through.
+    const inside = tree({ ".git/HEAD": "ref: refs/heads/main\n", "hcl/main.tf": 'provider "aws" {\n  shared_credentials_files = ["linked"]\n}\n', "secrets/creds": CREDS });
+    symlinkSync(`${inside}/secrets/creds`, `${inside}/hcl/linked`);
+    const [f] = findings((await runIn(["check", "--format", "json", "hcl"], inside)).stdout);
+    expect([f.severity, f.message]).toEqual(["error", expect.stringContaining("from hcl/linked")]);
+  });
+
+  it("fails key files other providers and connections read with file() in Terraform JSON (cdktf), naming the file", async () => {
+    const stack = {
+      provider: {
+        google: [{ credentials: '${file("keys/ci.json")}' }],
+        mongodbatlas: [{ private_key: '${file("${path.module}/keys/atlas.pem")}' }],
+        aws: [{ shared_credentials_files: ["${path.module}/keys/credentials"] }],
+      },
+      resource: { aws_instance: { i: { ami: "ami-1", connection: { type: "ssh", host: "h", private_key: '${file("keys/id_ed25519")}' } } } },
+    };
+    const dir = "cdktf.out/stacks/app";
+    const { found, stdout } = await check(
+      { [`${dir}/cdk.tf.json`]: JSON.stringify(stack), [`${dir}/keys/ci.json`]: SA_KEY, [`${dir}/keys/credentials`]: CREDS, [`${dir}/keys/atlas.pem`]: PEM, [`${dir}/keys/id_ed25519`]: PEM },
+      `${dir}/cdk.tf.json`,
+    );
+    expect(found.map((f) => [f.principal, f.severity])).toEqual([
+      ["aws_instance.i", "error"],
+      ["provider.aws", "error"],
+      ["provider.google", "error"],
+      ["provider.mongodbatlas", "error"],
+    ]);
+    expect(found[2].message).toContain(`is given a credential of the google provider from ${dir}/keys/ci.json, a file in the repository (credentials: \`\${file("keys/ci.json")}\`), which holds a private key`);
+    expect(found[0].message).toContain(`a private key to log in to a host`);
+    expect(stdout).not.toContain("MIIEXAMPLE");
+  });
+
+  it("control: a file() of a file holding no private key (a public key), or of no file, passes", async () => {
+    const stack = {
+      provider: { google: [{ credentials: '${file("keys/missing.json")}' }] },
+      resource: { aws_instance: { i: { ami: "ami-1", connection: { type: "ssh", host: "h", private_key: '${file("keys/id.pub")}' } } } },
+    };
+    const { found } = await check({ "s/cdk.tf.json": JSON.stringify(stack), "s/keys/id.pub": "ssh-ed25519 AAAAC3EXAMPLE ci@example\n" }, "s/cdk.tf.json");
+    expect(found).toEqual([]);
+  });
+
+  it("reads Google's credentials path and a connection's key in HCL (the reader puts a file()'s text in place); a key from outside passes", async () => {
+    const { found } = await check({
+      "hcl/main.tf":
+        'provider "google" {\n  credentials = "keys/ci.json"\n}\nresource "null_resource" "n" {\n  provisioner "remote-exec" {\n    inline = ["true"]\n    connection {\n      host = "h"\n      private_key = file("id_ed25519")\n    }\n  }\n}\n',
+      "hcl/keys/ci.json": SA_KEY,
+      "hcl/id_ed25519": PEM,
+    });
+    expect(found.map((f) => f.principal)).toEqual(["null_resource.n", "provider.google"]);
+    expect(found[1].message).toContain("from hcl/keys/ci.json, a file in the repository (credentials)");
+    expect(found[0].message).toContain("is given a private key to log in to its host in the configuration (connection.private_key");
+    const control = await check({
+      "hcl/main.tf":
+        'variable "key" {}\nprovider "google" {\n  credentials = "keys/gone.json"\n}\nresource "null_resource" "n" {\n  connection {\n    host = "h"\n    private_key = var.key\n  }\n}\n',
+    });
+    expect(control.found).toEqual([]);
+  });
+});
+
+describe("awsSecretProfiles / holdsPrivateKey", () => {
+  it("finds the profiles with a secret key, however the key is written, and private keys", () => {
+    expect(awsSecretProfiles(`aws_secret_access_key=x\n[a]\nAWS_SECRET_ACCESS_KEY = y\n[ profile b ]\n  aws_secret_access_key\t=\tz\r\n[c]\n;aws_secret_access_key = n\naws_secret_access_key = \n`)).toEqual(["(no profile)", "a", "b"]);
+    expect(holdsPrivateKey("-----BEGIN RSA PRIVATE KEY-----\n")).toBe(true);
+    expect(holdsPrivateKey('{"private_key": "-----"}')).toBe(true);
+    expect(holdsPrivateKey("-----BEGIN PUBLIC KEY-----\n")).toBe(false);
   });
 });

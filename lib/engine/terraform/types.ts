@@ -30,6 +30,16 @@ export interface FolderValueFile {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a file a configuration names (a shared credentials file, a key file read with `file()`) holds, as
+ * `credential-in-source` needs it: never its text. `elsewhere`: not in the repository (the home folder, an absolute path
+ * outside it, a path from the environment); `absent`: nothing there; `unreadable`: there, but not read (why says so).
+ */
+export type RepositoryFile =
+  | { readonly state: "elsewhere" | "absent" }
+  | { readonly state: "unreadable"; readonly file: string; readonly why: string }
+  | { readonly state: "read"; readonly file: string; readonly awsSecretProfiles: readonly string[]; readonly privateKey: boolean };
+
 export interface TfBackend {
   readonly type: string;
   readonly config: Readonly<Record<string, unknown>>;
@@ -68,6 +78,11 @@ export interface TfStack {
    * `prod.s3.tfbackend`): given with `-var-file` / `-backend-config` by whoever runs it, and read by whoever reads the folder.
    */
   readonly folderValueFiles?: readonly FolderValueFile[];
+  /**
+   * The files of the configuration's repository, by a path as the configuration names it (relative to the folder
+   * Terraform runs in): set only by `blastwall check`, which reads the configuration from disk.
+   */
+  readonly repositoryFile?: (path: string) => RepositoryFile;
   /** `provider` blocks by `NAME` or `NAME.ALIAS` (`aws`, `aws.prod`), bodies as written (`default_tags`, ...). */
   readonly providers?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /**
