@@ -12,7 +12,8 @@ import { fail, isToken, parseBackupVaultArn, partitionOf, requireAccountId, requ
 import { buildStack } from "../engine/terraform/stack";
 import { refTarget } from "../engine/terraform/tokens";
 import type { TfResource, TfStack } from "../engine/terraform/types";
-import { bucketVersioning, s3BackupPolicyArn } from "../rules/s3-backup-support";
+import { s3BackupPolicyArn } from "../rules/s3-backup-support";
+import { bucketVersioning } from "../rules/s3-bucket-versioning";
 
 /** AWS Backup refuses a compliance lock that can still change in fewer than 3 days (its 72-hour cooling-off). */
 export const MIN_CHANGEABLE_FOR_DAYS = 3;

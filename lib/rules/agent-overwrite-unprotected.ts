@@ -8,11 +8,11 @@ import { attributePattern, resolveToPattern } from "../engine/terraform/tokens";
 import { agentCan, principalEvidence, statementEvidence, where } from "./support";
 import { isObject } from "../engine/json";
 import { blocks, readBool, readNumber, readString, resourceEvidence } from "./protection-support";
-import { refTarget } from "../engine/terraform/tokens";
 import { existence } from "../engine/principals/collect";
 import { withoutInstanceKeys } from "../engine/agents";
 import { hasStoreResourcePolicies, resourcePolicyGrantsTo } from "../engine/reach/resource-policy-grants";
 import { iotRuleTopic } from "./invoke-routes";
+import { bucketMayBe, bucketTarget, bucketVersioning, namedAs } from "./s3-bucket-versioning";
 
 /**
  * Overwriting is deleting where no earlier version is kept: PutObject on a bucket without versioning replaces the
@@ -341,11 +341,10 @@ export function unprotectedStores(stack: TfStack, name: string): PeerStore[] {
 
 function storesOf(stack: TfStack): (Omit<Store, "lacks"> & { readonly lacks?: string })[] {
   const out: (Omit<Store, "lacks"> & { readonly lacks?: string })[] = [];
-  const versioned = enabledVersionings(stack);
   const expiring = noncurrentExpiries(stack);
   for (const bucket of stack.byType.get("aws_s3_bucket") ?? []) {
     if (bucket.mode !== "managed") continue;
-    const lacks = !isVersioned(stack, bucket, versioned) ? "keeps no object versions (versioning is not Enabled and object lock is off)" : shortWindow(stack, bucket, expiring);
+    const lacks = !bucketVersioning(stack, bucket).ok ? "keeps no object versions (versioning is not Enabled and object lock is off)" : shortWindow(stack, bucket, expiring);
     out.push({ resource: bucket, arns: [`${attributePattern(stack, bucket, "arn").pattern}/*`], actions: OBJECT_WRITES, lacks });
   }
   for (const table of stack.byType.get("aws_dynamodb_table") ?? []) {
@@ -356,82 +355,6 @@ function storesOf(stack: TfStack): (Omit<Store, "lacks"> & { readonly lacks?: st
     out.push({ resource: table, arns: [attributePattern(stack, table, "arn").pattern], actions: ITEM_WRITES, lacks });
   }
   return out;
-}
-
-/**
- * The buckets that versioning resources certainly set to Enabled, by the address they refer to and by the name they
- * write; and those some versioning resource may set otherwise (`unsure`): two resources managing one bucket's
- * versioning leave it to whichever applies last. Read once: a stack of thousands of buckets has as many.
- */
-function enabledVersionings(stack: TfStack): {
-  readonly addresses: ReadonlySet<string>;
-  readonly names: ReadonlySet<string>;
-  readonly unsure: ReadonlySet<string>;
-  /** Literal bucket names a versioning resource may set to anything but Enabled. */
-  readonly unsureNames: ReadonlyMap<string, true>;
-  readonly unsurePatterns: readonly string[];
-} {
-  const addresses = new Set<string>();
-  const names = new Set<string>();
-  const unsure = new Set<string>();
-  const unsurePatterns: string[] = [];
-  const unsureNames = new Map<string, true>();
-  for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
-    if (v.mode !== "managed") continue;
-    const t = bucketTarget(stack, v.values["bucket"]);
-    const byRef = t.address;
-    const status = readString(stack, blocks(v.values["versioning_configuration"])[0]?.["status"]);
-    const enabled = status.state === "set" && status.value === "Enabled";
-    const exists = existence(stack, v);
-    if (!enabled) {
-      // Suspended, or unreadable: whatever else says Enabled, the bucket may end up without versions. One that
-      // names its bucket by an expression may be any bucket the expression may name.
-      if (exists === "no") continue;
-      if (byRef) unsure.add(withoutInstanceKeys(byRef));
-      else if (t.name !== undefined) unsureNames.set(t.name, true);
-      else unsurePatterns.push(t.pattern ?? "*");
-      continue;
-    }
-    // One that may not be created (count, for_each, OpenTofu's lifecycle.enabled) keeps nothing certain.
-    if (exists !== "yes") continue;
-    // `${aws_s3_bucket.b[count.index].id}` versions every instance of the counted bucket; `[0]` only the first.
-    if (byRef) addresses.add(/\[(?:\d+|"[^"]*")\]/.test(byRef) ? byRef : withoutInstanceKeys(byRef));
-    if (t.name !== undefined) names.add(t.name);
-  }
-  return { addresses, names, unsure, unsureNames, unsurePatterns };
-}
-
-/**
- * What a `bucket` argument names: a bucket of the stack by reference (`${aws_s3_bucket.b.id}`), a literal name, or,
- * when it is neither (a local, a variable, another resource's attribute, `each.value`), a name pattern that may be
- * any bucket it matches.
- */
-function bucketTarget(stack: TfStack, v: unknown): { readonly address?: string; readonly name?: string; readonly pattern?: string } {
-  const ref = refTarget(v);
-  const target = ref ? stack.byAddress.get(ref.address) : undefined;
-  if (ref && (ref.attribute === "id" || ref.attribute === "bucket") && ref.path.length === 0 && target?.type === "aws_s3_bucket" && target.mode === "managed") return { address: ref.address };
-  const written = readString(stack, v);
-  if (written.state === "set") return { name: written.value };
-  return { pattern: typeof v === "string" ? resolveToPattern(stack, v).pattern : "*" };
-}
-
-/**
- * The entries of `byName` that may be this bucket's: its name as the stack resolves it (a variable by its default, as
- * the ARN the agent's grants are matched against is), and every entry its pattern may match when it is computed.
- */
-function namedAs<V>(stack: TfStack, bucket: TfResource, byName: ReadonlyMap<string, V>): V[] {
-  if (byName.size === 0) return [];
-  const pattern = attributePattern(stack, bucket, "bucket").pattern;
-  if (!hasWildcard(pattern)) {
-    const hit = byName.get(pattern);
-    return hit === undefined ? [] : [hit];
-  }
-  return [...byName].filter(([n]) => globsIntersect(pattern, n)).map(([, v]) => v);
-}
-
-/** Whether a bucket's name may match a pattern (a bucket named by an expression may be any its pattern covers). */
-function bucketMayBe(stack: TfStack, bucket: TfResource, pattern: string): boolean {
-  return pattern === "*" || globsIntersect(pattern, attributePattern(stack, bucket, "bucket").pattern);
 }
 
 /**
@@ -519,36 +442,6 @@ function shortWindow(stack: TfStack, bucket: TfResource, expiring: ReturnType<ty
   if (!e) return undefined;
   if (e.unread) return `may keep an overwritten object's earlier version only days: ${e.where} expires noncurrent versions after ${e.unread} (keep them at least ${MIN_NONCURRENT_DAYS} days, written so blastwall can read it)`;
   return `keeps an overwritten object's earlier version only ${e.days} day${e.days === 1 ? "" : "s"} (${e.where} expires noncurrent versions; keep them at least ${MIN_NONCURRENT_DAYS} days)`;
-}
-
-/**
- * Versioning that certainly holds: object lock (which keeps versions, and S3 will not suspend them), or a versioning
- * resource naming the bucket with status Enabled (or the bucket's own `versioning { enabled = true }`) that nothing
- * else of the stack may set otherwise. Anything unreadable counts as off.
- */
-function isVersioned(stack: TfStack, bucket: TfResource, versioned: ReturnType<typeof enabledVersionings>): boolean {
-  const on = (v: unknown) => {
-    const r = readBool(stack, v);
-    return r.state === "set" && r.value === true;
-  };
-  if (on(bucket.values["object_lock_enabled"])) return true;
-  const legacyLock = readString(stack, blocks(bucket.values["object_lock_configuration"])[0]?.["object_lock_enabled"]);
-  if (legacyLock.state === "set" && legacyLock.value === "Enabled") return true;
-  const name = readString(stack, bucket.values["bucket"]);
-  const bare = withoutInstanceKeys(bucket.address);
-  if (versioned.unsure.has(bare) || namedAs(stack, bucket, versioned.unsureNames).length > 0) return false;
-  if (versioned.unsurePatterns.some((p) => bucketMayBe(stack, bucket, p))) return false;
-  const inline = blocks(bucket.values["versioning"]);
-  // A bucket counted once is all in its instance `[0]`.
-  const one = readNumber(stack, bucket.values["count"]);
-  const byResource =
-    versioned.addresses.has(bare) ||
-    versioned.addresses.has(bucket.address) ||
-    (one.state === "set" && one.value === 1 && versioned.addresses.has(`${bare}[0]`)) ||
-    (name.state === "set" && versioned.names.has(name.value));
-  // The bucket's own block and a versioning resource both manage the setting: they must agree.
-  if (inline.length > 0) return inline.every((b) => on(b["enabled"]));
-  return byResource;
 }
 
 function withResourcePolicies(ctx: RuleContext, agent: PrincipalNode, grants: ReadonlyMap<string, readonly Grant[]>): ReadonlyMap<string, readonly Grant[]> {

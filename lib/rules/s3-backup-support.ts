@@ -1,6 +1,6 @@
 /**
  * What AWS Backup needs before it can back up an S3 bucket, read from a stack: S3 Versioning on the bucket, and a
- * selection role that may read the bucket's objects. Without either, every backup job of the bucket fails, so it
+ * selection role that may read the bucket's objects (the versioning is read by ./s3-bucket-versioning). Without either, every backup job of the bucket fails, so it
  * gets no recovery point and no off-site copy, while its selection still looks complete. Used by the
  * `stateful-backup-coverage` rule and by `OffsiteBackupPlan.protect`.
  */
@@ -10,10 +10,9 @@ import { grantsFor } from "../engine/iam/evaluate";
 import { globCovers } from "../engine/iam/glob";
 import { hasInterpolation } from "../engine/terraform/tokens";
 import { resourceAccount } from "../engine/terraform/providers";
-import { existence } from "../engine/principals/collect";
 import { PrincipalIndex } from "../engine/reach/principal-index";
 import { roleOfValue } from "../engine/reach/role-of";
-import { blocks, readBool, readString, refersTo, unknownText } from "./protection-support";
+import type { VersioningCheck } from "./s3-bucket-versioning";
 
 /** AWS's policy for S3 backups (no `service-role/` path, unlike AWSBackupServiceRolePolicyForBackup, which has no S3 right). */
 export const S3_BACKUP_POLICY = "AWSBackupServiceRolePolicyForS3Backup";
@@ -22,51 +21,8 @@ export function s3BackupPolicyArn(partition: string): string {
   return `arn:${partition}:iam::aws:policy/${S3_BACKUP_POLICY}`;
 }
 
-/** Ok, or why not (a clause) and what to do (a sentence). */
-export type S3BackupCheck = { readonly ok: true; readonly by?: string } | { readonly ok: false; readonly why: string; readonly fix: string };
-
-/** Same bucket: a reference to its name (`id` or `bucket`), or its literal name. */
-function namesBucket(stack: TfStack, v: unknown, bucket: TfResource): boolean {
-  if (refersTo(v, bucket.address, ["id", "bucket"])) return true;
-  const name = readString(stack, bucket.values["bucket"]);
-  return name.state === "set" && typeof v === "string" && !hasInterpolation(v) && v === name.value;
-}
-
-/**
- * Is the bucket's versioning certainly Enabled? By Object Lock (S3 turns versioning on with it, for good), by an
- * `aws_s3_bucket_versioning` naming it with status `Enabled`, or by the legacy inline `versioning { enabled = true }`.
- * Any versioning resource naming it with another status (or one blastwall cannot read, or that may not be created)
- * makes it uncertain: which one wins is up to the order of the apply.
- */
-export function bucketVersioning(stack: TfStack, bucket: TfResource): S3BackupCheck {
-  const fix = `Add an aws_s3_bucket_versioning for it (bucket = ${bucket.address}.id) with versioning_configuration { status = "Enabled" }`;
-  const lock = readBool(stack, bucket.values["object_lock_enabled"]);
-  const legacyLock = blocks(bucket.values["object_lock_configuration"]).some((b) => {
-    const on = readString(stack, b["object_lock_enabled"]);
-    return on.state === "set" && on.value === "Enabled";
-  });
-  if ((lock.state === "set" && lock.value) || legacyLock) return { ok: true, by: "Object Lock, which keeps versioning on" };
-  let enabledBy: string | undefined;
-  for (const v of stack.byType.get("aws_s3_bucket_versioning") ?? []) {
-    if (v.mode !== "managed" || !namesBucket(stack, v.values["bucket"], bucket)) continue;
-    const e = existence(stack, v);
-    if (e === "no") continue;
-    if (e !== "yes") return { ok: false, why: `${v.address}, which sets its versioning, ${e.maybe}, so it may not be created`, fix };
-    const statuses = blocks(v.values["versioning_configuration"]).map((c) => readString(stack, c["status"]));
-    const status = statuses[0];
-    if (statuses.length !== 1 || status.state === "unset") return { ok: false, why: `${v.address} sets no versioning_configuration status`, fix };
-    if (status.state === "unknown") return { ok: false, why: `${v.address} sets its versioning status to ${unknownText(status)}`, fix };
-    if (status.value !== "Enabled") return { ok: false, why: `${v.address} sets its versioning status to "${status.value}"`, fix: `Set versioning_configuration { status = "Enabled" } in ${v.address}` };
-    enabledBy = v.address;
-  }
-  if (enabledBy) return { ok: true, by: enabledBy };
-  for (const inline of blocks(bucket.values["versioning"])) {
-    const on = readBool(stack, inline["enabled"]);
-    if (on.state === "set" && on.value) return { ok: true, by: "its versioning block" };
-    if (on.state === "unknown") return { ok: false, why: `its versioning block sets enabled to ${unknownText(on)}`, fix };
-  }
-  return { ok: false, why: "no aws_s3_bucket_versioning names it and it has no versioning block, so S3 Versioning is off", fix };
-}
+/** Ok, or why not (a clause) and what to do (a sentence). Whether the bucket is versioned: `bucketVersioning` of ./s3-bucket-versioning. */
+export type S3BackupCheck = VersioningCheck;
 
 /**
  * Does the selection's role certainly read every object of the bucket? blastwall's action universe holds

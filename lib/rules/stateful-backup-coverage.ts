@@ -22,7 +22,8 @@ import {
 } from "./protection-support";
 import type { BlastwallConfig } from "../engine/config-types";
 import type { PrincipalIndex } from "../engine/reach/principal-index";
-import { bucketVersioning, roleIndex, s3BackupRole, S3_BACKUP_POLICY, type S3BackupCheck } from "./s3-backup-support";
+import { roleIndex, s3BackupRole, S3_BACKUP_POLICY, type S3BackupCheck } from "./s3-backup-support";
+import { bucketVersioning } from "./s3-bucket-versioning";
 
 /**
  * Is every stateful resource in some `aws_backup_selection`? A selection covers a resource when all of its
