@@ -47,9 +47,9 @@ const CI_INSTEAD: Readonly<Record<string, string>> = {
   "GitLab CI": "AgentPrincipal.gitlabCi({ providerArn, project, branch })",
 };
 
-function ciIssuerOf(host: unknown): { readonly name: string; readonly instead: string } | undefined {
+function ciIssuerOf(host: unknown): { readonly name: string; readonly holder: string; readonly instead: string } | undefined {
   const ci = engineCiIssuerOf(host);
-  return ci && { name: ci.name, instead: CI_INSTEAD[ci.name] ?? "oidc({ ..., tokensCarrySourceIdentity: false })" };
+  return ci && { name: ci.name, holder: ci.holder, instead: CI_INSTEAD[ci.name] ?? "oidc({ ..., tokensCarrySourceIdentity: false })" };
 }
 
 /**
@@ -92,7 +92,7 @@ export abstract class AgentPrincipal {
       fail(
         "AgentPrincipal",
         "oidc(tokensCarrySourceIdentity)",
-        `must be false for ${props.issuerHost}: ${ci.name} tokens cannot carry the https://aws.amazon.com/source_identity claim, so a trust that waits for it refuses every session of the job. ` +
+        `must be false for ${props.issuerHost}: ${ci.name} tokens cannot carry the https://aws.amazon.com/source_identity claim, so a trust that waits for it refuses every session of the ${ci.holder}. ` +
           `Use ${ci.instead}, or set tokensCarrySourceIdentity: false so AgentRole trusts the subject through an entry role`,
       );
     }

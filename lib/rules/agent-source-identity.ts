@@ -128,42 +128,68 @@ function onlyStartsSessions(statements: readonly Statement[] | undefined): boole
   );
 }
 
+type Issuer = NonNullable<ReturnType<typeof ciIssuerOf>>;
+
 /**
- * The CI services whose OIDC tokens a web-identity statement admits: by its Federated provider ARNs, or, where those
- * are not literal, by the issuer its conditions' keys name (`token.actions.githubusercontent.com:sub`). Their tokens
- * never carry the `https://aws.amazon.com/source_identity` claim (ci-issuers.ts), the only source identity
- * AssumeRoleWithWebIdentity takes, so a trust can require one of them only by refusing every job.
+ * The issuers (CI services, EKS clusters) whose OIDC tokens a web-identity statement admits: by its Federated provider
+ * ARNs, or, where those are not literal, by the issuer its conditions' keys name (`token.actions.githubusercontent.com:sub`).
+ * Their tokens never carry the `https://aws.amazon.com/source_identity` claim (ci-issuers.ts), the only source identity
+ * AssumeRoleWithWebIdentity takes, so a trust can require one of them only by refusing every job or pod.
  */
-function ciIssuersAdmitted(s: Statement): string[] {
+function ciIssuersAdmitted(s: Statement): Issuer[] {
   if (s.unknown !== undefined || !covers(s, "sts:AssumeRoleWithWebIdentity")) return [];
   const hosts = (s.principals ?? []).filter((p) => p.type === "Federated").flatMap((p) => p.identifiers.map((i) => /:oidc-provider\/(.+)$/i.exec(i)?.[1]));
   for (const c of s.conditions) {
     const i = c.key.lastIndexOf(":");
     if (i > 0 && c.key.slice(0, i).includes(".")) hosts.push(c.key.slice(0, i));
   }
-  const names = hosts.filter((h): h is string => h !== undefined && !/[*?$]/.test(h)).map((h) => ciIssuerOf(h.toLowerCase())?.name);
-  return [...new Set(names.filter((n): n is string => n !== undefined))];
+  const found = hosts.filter((h): h is string => h !== undefined && !/[*?$]/.test(h)).map((h) => ciIssuerOf(h.toLowerCase()));
+  return [...new Map(found.filter((c): c is Issuer => c !== undefined).map((c) => [c.name, c])).values()];
 }
 
-/** The AgentPrincipal that builds the entry role for a CI service (the constructs refuse to trust one directly). */
-function entryConstruct(names: readonly string[]): string {
+const names = (ci: readonly Issuer[]) => ci.map((c) => c.name);
+
+/** Who holds the tokens: "job", "pod", or "job or pod". */
+function holder(ci: readonly Issuer[]): string {
+  return [...new Set(ci.map((c) => c.holder))].join(" or ");
+}
+
+/** The README section on the entry role for these issuers. */
+function readme(ci: readonly Issuer[]): string {
+  return [...new Set(ci.map((c) => (c.holder === "pod" ? 'README "Agents in EKS pods"' : 'README "Agents in CI"')))].join(", ");
+}
+
+/** The AgentPrincipal that builds the entry role for an issuer (the constructs refuse to trust one directly). */
+function entryConstruct(ci: readonly Issuer[]): string {
   const one = (n: string) =>
     n === "GitHub Actions" ? "AgentPrincipal.githubActions" : n === "GitLab CI" ? "AgentPrincipal.gitlabCi" : "AgentPrincipal.oidc({ ..., tokensCarrySourceIdentity: false })";
-  return [...new Set(names.map(one))].join(" / ");
+  return [...new Set(names(ci).map(one))].join(" / ");
 }
 
 /** The entry role in one sentence, for the message; `entryRoleFix` spells it out. */
-function entryRoleHint(names: readonly string[]): string {
-  return `Trust the job through an entry role instead, which starts this role's sessions with a source identity (README "Agents in CI"; ${entryConstruct(names)} builds one).`;
+function entryRoleHint(ci: readonly Issuer[]): string {
+  return `Trust the ${holder(ci)} through an entry role instead, which starts this role's sessions with a source identity (${readme(ci)}; ${entryConstruct(ci)} builds one).`;
 }
 
-/** How to trust a CI job through an entry role: the fix for a CI trust, open or locked. */
-function entryRoleFix(agent: string, names: readonly string[]): string {
+/**
+ * How to trust a CI job or an EKS pod through an entry role: the fix for such a trust, open or locked. For a pod the
+ * entry role is the IRSA role of its service account; EKS Pod Identity is no way round it: it starts the session as
+ * the service pods.eks.amazonaws.com with session tags (cluster, namespace, service account, pod), never a source
+ * identity.
+ */
+function entryRoleFix(agent: string, ci: readonly Issuer[]): string {
+  const pod = ci.some((c) => c.holder === "pod");
+  const job = ci.some((c) => c.holder === "job");
+  const sub = [job ? "the job's exact sub" : "", pod ? "the service account's exact sub (system:serviceaccount:NAMESPACE:NAME) and aud sts.amazonaws.com" : ""].filter(Boolean).join(" or ");
+  const then = [
+    job ? "the job assumes the entry role with its token, then this role with --source-identity agent-<job id>" : "",
+    pod ? "the pod's service account is annotated with the entry role (eks.amazonaws.com/role-arn), so the SDK gets its credentials from the token, and the agent's launcher then assumes this role with --source-identity agent-<pod name>" : "",
+  ].filter(Boolean).join("; ");
   return (
-    `Trust the job through an entry role (README "Agents in CI"; ${entryConstruct(names)} builds one): a role that trusts the ${names.join(" / ")} ` +
-    `provider with the job's exact sub and may do nothing but sts:AssumeRole and sts:SetSourceIdentity on ${agent}, while the trust of ${agent} ` +
-    "admits only that role, with StringLike sts:SourceIdentity = agent-*; the job assumes the entry role with its token, then this role with " +
-    "--source-identity agent-<job id>."
+    `Trust the ${holder(ci)} through an entry role (${readme(ci)}; ${entryConstruct(ci)} builds one): a role that trusts the ` +
+    `${job ? names(ci.filter((c) => c.holder === "job")).join(" / ") : "EKS cluster's OIDC"} provider with ${sub} and may do nothing but sts:AssumeRole and sts:SetSourceIdentity on ${agent}, while the trust of ${agent} ` +
+    `admits only that role, with StringLike sts:SourceIdentity = agent-*; ${then}.` +
+    (pod ? " EKS Pod Identity does not avoid the second role: it sets session tags, never a source identity." : "")
   );
 }
 
@@ -173,8 +199,8 @@ function principalsOf(s: Statement): string {
 }
 
 /**
- * Statements that admit a CI service's web identities only with a source identity, which their tokens never carry: the
- * role cannot be entered that way at all. Nothing is at risk, but the job fails at its first call; a warning, with the
+ * Statements that admit a CI service's or an EKS cluster's web identities only with a source identity, which their tokens
+ * never carry: the role cannot be entered that way at all. Nothing is at risk, but the job or pod fails at its first call; a warning, with the
  * entry role that gives those sessions a source identity.
  */
 function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open: readonly { statement: Statement; open: string[] }[]): FindingDraft[] {
@@ -191,9 +217,9 @@ function lockedOut(agent: PrincipalNode, statements: readonly Statement[], open:
       actions: [],
       severity: "warning",
       message:
-        `${describe(r)} is an AI agent role that no ${ci.join(" or ")} job can assume: ${statementName(s)} of its trust policy admits ` +
+        `${describe(r)} is an AI agent role that no ${names(ci).join(" or ")} ${holder(ci)} can assume: ${statementName(s)} of its trust policy admits ` +
         `${principalsOf(s)} to call sts:AssumeRoleWithWebIdentity, but ${how}, which AssumeRoleWithWebIdentity takes only from the token's ` +
-        `https://aws.amazon.com/source_identity claim, and ${ci.join(" and ")} tokens never carry it: every job is refused. ` +
+        `https://aws.amazon.com/source_identity claim, and ${names(ci).join(" and ")} tokens never carry it: every ${holder(ci)} is refused. ` +
         entryRoleHint(ci),
       fix: entryRoleFix(r.address, ci),
       evidence: [
@@ -220,14 +246,15 @@ export const rule: Rule = {
       "Without a required `sts:SourceIdentity`, an agent's session can start anonymous: CloudTrail cannot attribute its calls to an " +
       "agent, and the guardrails keyed on `aws:SourceIdentity` (SCPs, key and bucket policies) do not recognise it as one. Statements " +
       "that admit only AWS services are exempt: services never set one. So is an entry role that can do nothing but start " +
-      "another role's session (AgentRole's, for GitHub Actions, GitLab CI and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
-      "A trust that admits such a CI issuer's web identities only with a source identity is a role no job can assume: a warning.",
+      "another role's session (AgentRole's, for GitHub Actions, GitLab CI, EKS service accounts and other OIDC issuers whose tokens cannot carry one): the source identity is set and required there. " +
+      "A trust that admits such an issuer's web identities only with a source identity is a role no job or pod can assume: a warning.",
     fix:
       "Add `\"Condition\": {\"StringLike\": {\"sts:SourceIdentity\": \"agent-*\"}}` to every trust statement that allows " +
       "sts:AssumeRole (or its web-identity/SAML form), and allow sts:SetSourceIdentity beside it (AgentRole does). A CI job's OIDC " +
       "token (GitHub Actions, GitLab CI, CircleCI...) never carries one: trust the job through an entry role instead, which may only " +
       "assume the agent role with a source identity (README \"Agents in CI\"; AgentPrincipal.githubActions, gitlabCi or oidc with " +
-      "tokensCarrySourceIdentity: false build it).",
+      "tokensCarrySourceIdentity: false build it). Nor does an EKS pod's service account token (IRSA): make the pod's IRSA role " +
+      "that entry role (README \"Agents in EKS pods\"); EKS Pod Identity sets session tags, never a source identity.",
     severity: "error",
     category: "protection",
   },
@@ -258,11 +285,11 @@ export const rule: Rule = {
           : s.conditions.some((c) => c.key.toLowerCase() === KEY)
             ? `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with an sts:SourceIdentity condition that does not require an agent-* identity`
             : `${where} lets ${principalsOf(s)} call ${calls.join(", ")} with no sts:SourceIdentity condition`;
-        // A CI job cannot meet the condition this rule asks for: say so, and how its sessions get a source identity.
+        // A CI job or an EKS pod cannot meet the condition this rule asks for: say so, and how its sessions get a source identity.
         const ci = calls.includes("sts:AssumeRoleWithWebIdentity") ? ciIssuersAdmitted(s) : [];
         const cure = ci.length
           ? `Do not require one in this statement: AssumeRoleWithWebIdentity takes a source identity only from the token's ` +
-            `https://aws.amazon.com/source_identity claim, which ${ci.join(" and ")} tokens never carry, so the role would refuse every job. ` +
+            `https://aws.amazon.com/source_identity claim, which ${names(ci).join(" and ")} tokens never carry, so the role would refuse every ${holder(ci)}. ` +
             entryRoleHint(ci)
           : (s.unknown ? "Write the trust policy so blastwall can read it, with" : "Require") + " StringLike sts:SourceIdentity = agent-*.";
         out.push({

@@ -43,6 +43,7 @@ import { actionUniverse } from "../universe";
 import { passRoleAllows } from "./compute";
 import { confinedToOwnIdentity } from "./cognito-own-identity";
 import { resourceAccount, resourceRegion } from "../terraform/providers";
+import { EKS_ISSUER } from "../ci-issuers";
 import { samePlace, type LoginContext, type ResourceLookup } from "./resource-index";
 import { DEVELOPER_LOGIN, IDENTITY_POOL_REWRITE, IDENTITY_POOL_ROLES, USER_POOL_CLIENT, USER_POOL_GROUP, USER_POOL_LOGIN, USER_POOL_LOGIN_PAIRS } from "./rare-actions";
 
@@ -106,7 +107,7 @@ const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
  *   administrator made so; B2C and External ID tenants, which are for that, are PUBLIC_FAMILIES.)
  */
 const ORGANISATION_ISSUERS: readonly RegExp[] = [
-  /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9a-z]+$/,
+  EKS_ISSUER,
   /^token\.actions\.githubusercontent\.com\/[^/]+$/,
   /^oidc\.circleci\.com\/org\/[0-9a-f-]+$/,
   /^api\.bitbucket\.org\/2\.0\/workspaces\/[^/]+\/pipelines-config\/identity\/oidc$/,
