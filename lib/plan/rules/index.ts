@@ -1,6 +1,7 @@
 /** Every plan rule, in report order: destroys first, then protection-weakening updates. */
 import type { PlanRule } from "../rule";
 import { actionInvoked } from "./action-invoked";
+import { agentRuntimeMoved } from "./agent-runtime-moved";
 import { agentSessionLengthened } from "./agent-session-lengthened";
 import { agentTagRemoved } from "./agent-tag-removed";
 import { automatedBackupsDeleted } from "./automated-backups-deleted";
@@ -49,6 +50,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   protectedTagRemoved,
   protectedMoved,
   agentTagRemoved,
+  agentRuntimeMoved,
   provisionerRuns,
   actionInvoked,
   lambdaInvoked,
