@@ -1,7 +1,8 @@
 /**
- * Red-team round 119 (F3): an agent that pushes commits freed itself without touching its tag: the plan pointed the
- * agent's Lambda at a new untagged role with delete rights (`role` updated), and the gate passed it.
- * `plan-agent-runtime-moved` blocks it.
+ * Red-team round 119 (F3, F4): an agent that pushes commits freed itself without touching its tag. F3: the plan
+ * pointed the agent's Lambda at a new untagged role with delete rights (`role` updated); F4: the plan deleted the
+ * agent role (selected by `agents.names`) and created one under a new IAM name with the same trust. Both passed the
+ * gate. `plan-agent-runtime-moved` and `plan-agent-role-replaced` block them.
  */
 import { evaluatePlan } from "../../lib/plan/evaluate";
 import { readPlan } from "../../lib/plan/read-plan";
@@ -14,6 +15,7 @@ const trust = (principal: Record<string, unknown> | string, extra: Record<string
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...extra }] });
 const LAMBDA = trust({ Service: "lambda.amazonaws.com" });
 const EC2 = trust({ Service: "ec2.amazonaws.com" });
+const ENTRY = trust({ AWS: `arn:aws:iam::${ACCOUNT}:role/entry` }, { Condition: { StringLike: { "sts:SourceIdentity": "agent-*" } } });
 
 const AGENT = { "blastwall:agent": "true" };
 function role(name: string, opts: { tags?: Record<string, string>; path?: string; trust?: string } = {}) {
@@ -131,6 +133,49 @@ describe("plan-agent-runtime-moved: a runtime moved off its agent role (F3)", ()
   });
 });
 
+describe("plan-agent-role-replaced: an agent role deleted, and a role that is no agent created with its callers (F4)", () => {
+  const del = (address: string, values: unknown) => change(address, ["delete"], values, null) as Change;
+  const add = (address: string, values: unknown) => change(address, ["create"], null, values) as Change;
+  const coder = role("coder", { trust: ENTRY });
+  const NAMES: PlanGateConfig = { agents: { names: ["coder"] } };
+
+  test("the red-team plan: agents.names selected the deleted role, the new one has another name and the same trust: blocked", () => {
+    const fs = findings(plan([del("aws_iam_role.coder", coder), add("aws_iam_role.coder2", role("coder-svc", { trust: ENTRY }))]), "plan-agent-role-replaced", NAMES);
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: "error", resource: "aws_iam_role.coder2", keys: [{ address: "aws_iam_role.coder2", actions: ["create"] }] });
+    expect(fs[0].message).toContain('deletes the AI agent role aws_iam_role.coder (IAM name "coder") and creates aws_iam_role.coder2 (IAM name "coder-svc")');
+    expect(fs[0].message).toContain(`admits AWS:arn:aws:iam::${ACCOUNT}:role/entry, which the agent's trust admitted`);
+  });
+
+  test("a wider trust (more principals, the account root, no conditions) and a trust known only after apply: blocked", () => {
+    const tagged = role("coder", { tags: AGENT, trust: ENTRY });
+    const wider = trust({ AWS: [`arn:aws:iam::${ACCOUNT}:role/entry`, `arn:aws:iam::${ACCOUNT}:role/ops`] });
+    const root = trust({ AWS: ACCOUNT });
+    for (const t of [wider, root]) expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", role("n", { trust: t }))]), "plan-agent-role-replaced")).toHaveLength(1);
+    const unknown = plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", { ...role("n"), assume_role_policy: null })], { "aws_iam_role.n": { assume_role_policy: true } });
+    expect(findings(unknown, "plan-agent-role-replaced")[0].message).toContain("its trust policy cannot be read (it is known only after apply)");
+  });
+
+  test("controls: an unrelated trust, a new role marked as an agent, and no agent deleted: pass", () => {
+    const tagged = role("coder", { tags: AGENT, trust: ENTRY });
+    const unrelated = trust({ AWS: `arn:aws:iam::${ACCOUNT}:role/ci` });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", role("n", { trust: unrelated }))]), "plan-agent-role-replaced")).toEqual([]);
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", role("n", { trust: ENTRY, tags: AGENT }))]), "plan-agent-role-replaced")).toEqual([]);
+    expect(findings(plan([del("aws_iam_role.coder", coder), add("aws_iam_role.n", role("n", { trust: ENTRY }))]), "plan-agent-role-replaced")).toEqual([]);
+    // Tagging a session lets no one assume the role.
+    const tagOnly = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/entry` }, Action: "sts:TagSession" }] });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", role("n", { trust: tagOnly }))]), "plan-agent-role-replaced")).toEqual([]);
+    // Another account's root admits none of this account's principals.
+    const elsewhere = trust({ AWS: "222222222222" });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.n", role("n", { trust: elsewhere }))]), "plan-agent-role-replaced")).toEqual([]);
+  });
+
+  test("the same IAM name is the same ARN, which the engine already judges as the agent: not reported again here", () => {
+    const tagged = role("coder", { tags: AGENT, trust: ENTRY });
+    expect(findings(plan([del("aws_iam_role.coder", tagged), add("aws_iam_role.coder2", role("coder", { trust: ENTRY }))]), "plan-agent-role-replaced")).toEqual([]);
+  });
+});
+
 describe("blastwall gate on the red-team plans", () => {
   async function gate(p: Record<string, unknown>, config: Record<string, unknown> = {}) {
     const dir = tempDir();
@@ -147,5 +192,11 @@ describe("blastwall gate on the red-team plans", () => {
     const policy = { name: "p", role: "helper", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:DeleteBucket"], Resource: "*" }] }) };
     const r = await gate(plan([same("aws_iam_role.coder", coder), change("aws_iam_role.helper", ["create"], null, helper) as Change, change("aws_iam_role_policy.p", ["create"], null, policy) as Change, upd("aws_lambda_function.agent_runner", fn(coder), fn(helper))]));
     expect(r).toEqual({ code: 1, rules: ["plan-agent-runtime-moved"] });
+  });
+
+  test("F4: the agent role deleted and succeeded under a new IAM name with its trust and delete rights fails the gate", async () => {
+    const policy = { name: "p", role: "coder-svc", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:DeleteBucket"], Resource: "*" }] }) };
+    const p = plan([change("aws_iam_role.coder", ["delete"], role("coder", { trust: ENTRY }), null) as Change, change("aws_iam_role.coder2", ["create"], null, role("coder-svc", { trust: ENTRY })) as Change, change("aws_iam_role_policy.p", ["create"], null, policy) as Change]);
+    expect(await gate(p, { agents: { names: ["coder"] } })).toEqual({ code: 1, rules: ["plan-agent-role-replaced"] });
   });
 });

@@ -1,6 +1,7 @@
 /** Every plan rule, in report order: destroys first, then protection-weakening updates. */
 import type { PlanRule } from "../rule";
 import { actionInvoked } from "./action-invoked";
+import { agentRoleReplaced } from "./agent-role-replaced";
 import { agentRuntimeMoved } from "./agent-runtime-moved";
 import { agentSessionLengthened } from "./agent-session-lengthened";
 import { agentTagRemoved } from "./agent-tag-removed";
@@ -51,6 +52,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   protectedMoved,
   agentTagRemoved,
   agentRuntimeMoved,
+  agentRoleReplaced,
   provisionerRuns,
   actionInvoked,
   lambdaInvoked,
