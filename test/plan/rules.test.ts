@@ -262,7 +262,8 @@ describe("weakening updates", () => {
     // Deletes, forgets, moves, provisioners and actions are not weakening updates; each has cases of its own (rules.test.ts,
     // protected-moved.test.ts, provisioners.test.ts, actions.test.ts, redteam6.test.ts). Guardrail edits have theirs in guardrails.test.ts,
     // and CloudFormation templates in redteam47.test.ts. Replication onto an existing file system is a create (redteam52.test.ts).
-    // Programs that data sources run are reads, not updates (local-program-runs-rt114.test.ts).
+    // Programs that data sources run are reads, not updates (local-program-runs-rt114.test.ts). A runtime moved off its
+    // agent role, and an agent role succeeded by one with its callers, need more than one change (agent-runtime-moved-rt119.test.ts).
     const others = new Set([
       "plan-protected-delete",
       "plan-protected-forget",
@@ -275,6 +276,8 @@ describe("weakening updates", () => {
       "plan-protected-moved",
       "plan-stack-template-drops-data",
       "plan-replication-overwrites",
+      "plan-agent-runtime-moved",
+      "plan-agent-role-replaced",
     ]);
     const weakening = PLAN_RULES.map((r) => r.meta.id).filter((id) => !others.has(id));
     expect(weakening.filter((id) => !covered.has(id))).toEqual([]);

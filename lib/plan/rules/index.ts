@@ -1,6 +1,8 @@
 /** Every plan rule, in report order: destroys first, then protection-weakening updates. */
 import type { PlanRule } from "../rule";
 import { actionInvoked } from "./action-invoked";
+import { agentRoleReplaced } from "./agent-role-replaced";
+import { agentRuntimeMoved } from "./agent-runtime-moved";
 import { agentSessionLengthened } from "./agent-session-lengthened";
 import { agentTagRemoved } from "./agent-tag-removed";
 import { automatedBackupsDeleted } from "./automated-backups-deleted";
@@ -49,6 +51,8 @@ export const PLAN_RULES: readonly PlanRule[] = [
   protectedTagRemoved,
   protectedMoved,
   agentTagRemoved,
+  agentRuntimeMoved,
+  agentRoleReplaced,
   provisionerRuns,
   actionInvoked,
   lambdaInvoked,

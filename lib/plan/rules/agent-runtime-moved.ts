@@ -1,0 +1,180 @@
+import type { BlastwallConfig } from "../../engine/config-types";
+import type { Evidence } from "../../engine/findings";
+import type { StackAnalysis } from "../../engine/analysis-types";
+import type { TfResource, TfStack } from "../../engine/terraform/types";
+import { AddressMap } from "../../engine/terraform/types";
+import { AGENT_PRINCIPAL_TYPES } from "../../engine/agent-tags";
+import { AFTER_APPLY } from "../../engine/terraform/policy-documents";
+import type * as AgentMarks from "../../engine/agent-marks";
+import type * as Analyze from "../../engine/analyze";
+import type { RoleLookup } from "../../engine/reach/role-of";
+import type { PlanRule, PlanRuleContext } from "../rule";
+import { changeFinding } from "../rule";
+import { changeSideStack, planToStack, priorStateToStack } from "../plan-to-stack";
+import type { PlanJson } from "../types";
+import { isObject, isUpdateOrReplace } from "../values";
+
+/** One side of the plan (the state before it, its planned end state), with the principals the engine reads there. */
+interface World {
+  readonly stack: TfStack;
+  readonly analysis: StackAnalysis;
+  readonly lookup: RoleLookup;
+}
+
+interface Worlds {
+  readonly before: World;
+  readonly after: World;
+  /** Lower-case IAM names of the roles that are agents before the plan: a role of that name later has the same ARN. */
+  readonly agentNames: ReadonlySet<string>;
+}
+
+const worldsOf = new WeakMap<PlanRuleContext, Worlds>();
+
+/**
+ * The state before the plan and the planned end state, read by the engine's own principal collection (agent tag,
+ * `/agents/` path, the config's selectors, roles a marked runtime runs as). Loaded and built only when a runtime
+ * changes: most plans never need them.
+ */
+function worlds(ctx: PlanRuleContext): Worlds {
+  let w = worldsOf.get(ctx);
+  if (w) return w;
+  const { buildAnalysis } = require("../../engine/analyze") as typeof Analyze;
+  const marks = require("../../engine/agent-marks") as typeof AgentMarks;
+  // The plan gate's config is the part of blastwall.json the engine reads for agents (as plan/engine.ts passes it).
+  const config = ctx.config as BlastwallConfig;
+  const world = (stack: TfStack): World => {
+    const analysis = buildAnalysis(stack, config);
+    return { stack, analysis, lookup: marks.roleLookup(stack, analysis) };
+  };
+  const before = world(priorStateToStack(ctx.plan, ctx.file) ?? beforeSides(ctx.plan, ctx.file));
+  const after = world(planToStack(ctx.plan, ctx.file));
+  const agentNames = new Set(before.analysis.agents.filter((p) => p.kind === "role" && !p.external).map((p) => p.name.toLowerCase()));
+  w = { before, after, agentNames };
+  worldsOf.set(ctx, w);
+  return w;
+}
+
+/** A plan without prior state: the state before it is what its changes say each resource was, at its address then. */
+function beforeSides(plan: PlanJson, file: string): TfStack {
+  const resources: TfResource[] = [];
+  for (const rc of plan.resource_changes) {
+    if (rc.deposed || rc.mode !== "managed") continue;
+    const side = changeSideStack({ ...rc, address: rc.previous_address ?? rc.address }, "before", file);
+    if (side) resources.push(...side.resources);
+  }
+  const byType = new Map<string, TfResource[]>();
+  for (const r of resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  return { file, resources, byAddress: new AddressMap(resources.map((r) => [r.address, r] as const)), byType, variables: new Map(), locals: new Map() };
+}
+
+/** What a runtime runs as on one side, one entry per role attribute the engine's table names. */
+interface Ran {
+  readonly attribute: string;
+  readonly role?: string;
+  /** The role's IAM name (same name, same ARN) or, failing that, its address; else the value as written. */
+  readonly key: string;
+  readonly shown: string;
+  /** The value as the plan writes it, for the message. */
+  readonly written?: string;
+}
+
+function ranAs(world: World, r: TfResource): Ran[] {
+  const marks = require("../../engine/agent-marks") as typeof AgentMarks;
+  const out: Ran[] = [];
+  for (const found of marks.rolesRunAs(world.lookup, r)) {
+    // A role an attribute of a type blastwall does not know names may be one the service manages the resource with.
+    if (found.candidate !== undefined) continue;
+    const bare = found.role === undefined ? byBareName(world, found.value) : undefined;
+    const x = bare !== undefined ? { ...found, role: bare } : found;
+    if (x.role !== undefined) {
+      const name = world.analysis.byAddress.get(x.role)?.resource.values["name"];
+      const key = typeof name === "string" && !name.includes("${") ? `name:${name.toLowerCase()}` : `address:${x.role}`;
+      out.push({ attribute: x.attribute, role: x.role, key, shown: x.role, ...(x.value !== undefined ? { written: JSON.stringify(x.value) } : {}) });
+      continue;
+    }
+    const written = x.value === AFTER_APPLY ? "(known after apply)" : x.value === undefined ? (x.note ?? "a role AWS picks outside this plan") : JSON.stringify(x.value);
+    out.push({ attribute: x.attribute, key: `value:${x.attribute}|${JSON.stringify(x.value ?? null)}|${x.note ?? ""}`, shown: written });
+  }
+  return out;
+}
+
+/**
+ * A plan writes the bare IAM name where the configuration referred to a role or profile (an instance profile's `role`,
+ * an instance's `iam_instance_profile`); the engine reads a bare name as a role at path `/`, so a role at `/agents/`
+ * goes unresolved there. The one role of that name, or the role of the one profile of that name.
+ */
+function byBareName(world: World, v: unknown, depth = 0): string | undefined {
+  if (typeof v !== "string" || v === "" || v.includes(":") || v.includes("/") || v.includes("${")) return undefined;
+  const key = v.toLowerCase();
+  const named = (x: TfResource) => x.mode === "managed" && typeof x.values["name"] === "string" && (x.values["name"] as string).toLowerCase() === key;
+  const roles = world.analysis.principals.filter((p) => p.kind === "role" && !p.external && named(p.resource));
+  if (roles.length === 1) return roles[0].address;
+  const profiles = (world.stack.byType.get("aws_iam_instance_profile") ?? []).filter(named);
+  return roles.length === 0 && profiles.length === 1 && depth === 0 ? byBareName(world, profiles[0].values["role"], 1) : undefined;
+}
+
+function beforeAgent(w: Worlds, role: string): string | undefined {
+  const p = w.before.analysis.byAddress.get(role);
+  return p?.isAgent ? (p.agentReason ?? "an agent") : undefined;
+}
+
+/**
+ * An agent in the end state: judged so there, an agent before this plan at that address (a plan cannot take a principal
+ * out of the checks, evaluate.ts keeps it), or a role with the IAM name of an agent before the plan (the same ARN).
+ */
+function afterAgent(w: Worlds, ctx: PlanRuleContext, role: string): boolean {
+  const p = w.after.analysis.byAddress.get(role);
+  if (p?.isAgent) return true;
+  const rc = ctx.plan.resource_changes.find((c) => !c.deposed && c.address === role && AGENT_PRINCIPAL_TYPES.has(c.type));
+  if (rc && ctx.isAgent(rc)) return true;
+  const name = p?.resource.values["name"];
+  return p?.kind === "role" && typeof name === "string" && w.agentNames.has(name.toLowerCase());
+}
+
+export const agentRuntimeMoved: PlanRule = {
+  meta: {
+    id: "plan-agent-runtime-moved",
+    title: "Plan moves an agent's runtime off its agent role",
+    why:
+      "A function, task, instance profile, launch template or other runtime that runs as an agent role runs the agent's code. Pointing it at a role that " +
+      "is no agent keeps that code running with the new role's rights, outside every agent check: the same escape as removing the agent tag, " +
+      "without touching the tagged role.",
+    fix:
+      "Keep the runtime on an agent role (tag the new role blastwall:agent = \"true\", or select it in the protected config's agents). If the runtime no longer " +
+      "runs an agent, have a human approve this exact plan with `blastwall approve`. A role this plan creates has an ARN known only after apply, which counts as " +
+      "a role the gate cannot tell: create the role in a plan of its own first (terraform apply -target=ADDRESS), then move the runtime to it.",
+    severity: "error",
+    category: "plan",
+  },
+  check(rc, ctx) {
+    if (rc.deposed || rc.mode !== "managed" || !isUpdateOrReplace(rc.change.actions) || AGENT_PRINCIPAL_TYPES.has(rc.type)) return [];
+    if (!isObject(rc.change.before) || !isObject(rc.change.after)) return [];
+    const w = worlds(ctx);
+    if (w.before.analysis.agents.length === 0) return [];
+    const prior = w.before.stack.byAddress.get(rc.previous_address ?? rc.address);
+    const now = w.after.stack.byAddress.get(rc.address);
+    if (!prior || !now) return [];
+    const before = ranAs(w.before, prior);
+    const agents = before.flatMap((b) => {
+      const reason = b.role !== undefined ? beforeAgent(w, b.role) : undefined;
+      return reason !== undefined ? [{ ...b, reason }] : [];
+    });
+    if (agents.length === 0) return [];
+    const kept = new Set(before.map((b) => b.key));
+    // What it runs as after the plan that it did not before, and that is no agent or cannot be told.
+    const moved = ranAs(w.after, now).filter((a) => !kept.has(a.key) && !(a.role !== undefined && afterAgent(w, ctx, a.role)));
+    if (moved.length === 0) return [];
+    const at = (r: Ran) => (r.written !== undefined ? `${r.attribute} = ${r.written}` : r.attribute);
+    const from = agents.map((a) => `${a.shown} (${at(a)}; an agent by ${a.reason})`).join(", ");
+    const to = moved.map((m) => (m.role !== undefined ? `${m.shown} (${at(m)}), which is no agent` : `${m.shown} (${m.attribute}), which blastwall cannot resolve to a role of this plan, so it may be any role`));
+    const old = agents.map((a) => `${a.written ?? a.shown} (${a.shown}, an agent)`).join(", ");
+    const evidence: Evidence[] = moved.map((m) => ({ step: "weakened", address: rc.address, detail: `${m.attribute}: ${old} → ${m.role !== undefined ? `${m.written ?? m.shown} (${m.shown}, not an agent)` : `${m.shown} (cannot be resolved)`}` }));
+    return [
+      changeFinding(
+        rc,
+        `The plan moves ${rc.address}, which ran as the AI agent role ${from}, to ${to.join("; ")}: the agent's code keeps running there with that role's rights, outside blastwall's agent checks.`,
+        evidence,
+      ),
+    ];
+  },
+};
