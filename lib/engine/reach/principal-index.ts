@@ -102,6 +102,27 @@ export class PrincipalIndex {
     return this.matching(arn).filter((p) => resourcePart(p.arnPattern)?.toLowerCase() === key);
   }
 
+  private byName: Map<string, PrincipalNode[]> | undefined;
+
+  /**
+   * The principals whose literal name is `name` (IAM compares names without case), whatever their path: a bare name
+   * (an instance profile's `role`, an instance's `iam_instance_profile`) names the one principal of that name in the
+   * account, at `/agents/` as much as at `/`. A principal whose name is computed only may be it, and is left out.
+   */
+  namedBare(name: string): readonly PrincipalNode[] {
+    if (this.byName === undefined) {
+      this.byName = new Map();
+      for (const p of this.nodes) {
+        if (hasWildcard(p.name)) continue;
+        const key = p.name.toLowerCase();
+        const list = this.byName.get(key);
+        if (list) list.push(p);
+        else this.byName.set(key, [p]);
+      }
+    }
+    return this.byName.get(name.toLowerCase()) ?? [];
+  }
+
   /** Whether `p` may sit in the account `account` (a literal one, or undefined for any). */
   maySitIn(p: PrincipalNode, account: string | undefined): boolean {
     if (account === undefined) return true;

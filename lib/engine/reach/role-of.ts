@@ -52,8 +52,9 @@ export function roleOfValue(ctx: RoleLookup, v: unknown): string | undefined {
   if (typeof v === "string") {
     // Only a role whose name is certainly the one written: a computed name (unnamed, name_prefix) merely may match,
     // and the value may name a role outside the stack (red-team round 68). Names are unique within an account.
-    const byArn = ctx.roles.namedExactly(v.includes(":") ? v : `arn:aws:iam::*:role/${v}`);
-    if (byArn.length === 1) return byArn[0].address;
+    // A bare name is the role's name alone, whatever its path (`coder` names `role/agents/coder`).
+    const named = v.includes(":") ? ctx.roles.namedExactly(v) : v.includes("/") ? ctx.roles.namedExactly(`arn:aws:iam::*:role/${v}`) : ctx.roles.namedBare(v);
+    if (named.length === 1) return named[0].address;
   }
   return undefined;
 }

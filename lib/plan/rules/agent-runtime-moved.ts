@@ -84,33 +84,16 @@ function ranAs(world: World, r: TfResource): Ran[] {
   for (const found of marks.rolesRunAs(world.lookup, r)) {
     // A role an attribute of a type blastwall does not know names may be one the service manages the resource with.
     if (found.candidate !== undefined) continue;
-    const bare = found.role === undefined ? byBareName(world, found.value) : undefined;
-    const x = bare !== undefined ? { ...found, role: bare } : found;
-    if (x.role !== undefined) {
-      const name = world.analysis.byAddress.get(x.role)?.resource.values["name"];
-      const key = typeof name === "string" && !name.includes("${") ? `name:${name.toLowerCase()}` : `address:${x.role}`;
-      out.push({ attribute: x.attribute, role: x.role, key, shown: x.role, ...(x.value !== undefined ? { written: JSON.stringify(x.value) } : {}) });
+    if (found.role !== undefined) {
+      const name = world.analysis.byAddress.get(found.role)?.resource.values["name"];
+      const key = typeof name === "string" && !name.includes("${") ? `name:${name.toLowerCase()}` : `address:${found.role}`;
+      out.push({ attribute: found.attribute, role: found.role, key, shown: found.role, ...(found.value !== undefined ? { written: JSON.stringify(found.value) } : {}) });
       continue;
     }
-    const written = x.value === AFTER_APPLY ? "(known after apply)" : x.value === undefined ? (x.note ?? "a role AWS picks outside this plan") : JSON.stringify(x.value);
-    out.push({ attribute: x.attribute, key: `value:${x.attribute}|${JSON.stringify(x.value ?? null)}|${x.note ?? ""}`, shown: written });
+    const written = found.value === AFTER_APPLY ? "(known after apply)" : found.value === undefined ? (found.note ?? "a role AWS picks outside this plan") : JSON.stringify(found.value);
+    out.push({ attribute: found.attribute, key: `value:${found.attribute}|${JSON.stringify(found.value ?? null)}|${found.note ?? ""}`, shown: written });
   }
   return out;
-}
-
-/**
- * A plan writes the bare IAM name where the configuration referred to a role or profile (an instance profile's `role`,
- * an instance's `iam_instance_profile`); the engine reads a bare name as a role at path `/`, so a role at `/agents/`
- * goes unresolved there. The one role of that name, or the role of the one profile of that name.
- */
-function byBareName(world: World, v: unknown, depth = 0): string | undefined {
-  if (typeof v !== "string" || v === "" || v.includes(":") || v.includes("/") || v.includes("${")) return undefined;
-  const key = v.toLowerCase();
-  const named = (x: TfResource) => x.mode === "managed" && typeof x.values["name"] === "string" && (x.values["name"] as string).toLowerCase() === key;
-  const roles = world.analysis.principals.filter((p) => p.kind === "role" && !p.external && named(p.resource));
-  if (roles.length === 1) return roles[0].address;
-  const profiles = (world.stack.byType.get("aws_iam_instance_profile") ?? []).filter(named);
-  return roles.length === 0 && profiles.length === 1 && depth === 0 ? byBareName(world, profiles[0].values["role"], 1) : undefined;
 }
 
 function beforeAgent(w: Worlds, role: string): string | undefined {
