@@ -1,6 +1,7 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
+import { compareText } from "../engine/text";
 import { findingLocation, reachText, sortFindings } from "./summarize";
 
 const LABEL = 10;
@@ -99,6 +100,6 @@ function sharedCauses(findings: readonly Finding[]): { where: string; findings: 
       const [file, resource] = key.split("\u0000");
       return { where: files.size > 1 ? `${resource} in ${file}` : resource, findings: e.findings, principals: e.principals.size };
     })
-    .sort((a, b) => b.findings - a.findings || a.where.localeCompare(b.where))
+    .sort((a, b) => b.findings - a.findings || compareText(a.where, b.where))
     .slice(0, 5);
 }
