@@ -43,6 +43,15 @@ export function resolveLocation(file: string, location: string | undefined): { p
   return { path: join(kind === "file" ? dirname(file) : file, at[1]), line };
 }
 
+/**
+ * An evidence step's `location` as every report prints it: a path from where blastwall ran (`infra/main.tf:6`), like
+ * the finding's `file`. Relative to the folder read, `main.tf:6` named a root main.tf in a monorepo run from its root.
+ */
+export function shownLocation(file: string, location: string): string {
+  const at = resolveLocation(file, location);
+  return at ? `${at.path}:${at.line}` : location;
+}
+
 /** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
 export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number; acknowledged: number } {
   let errors = 0;

@@ -2,7 +2,7 @@ import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
 import { compareText } from "../engine/text";
-import { findingLocation, reachText, sortFindings } from "./summarize";
+import { findingLocation, reachText, shownLocation, sortFindings } from "./summarize";
 
 const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
@@ -32,7 +32,8 @@ export function renderFinding(f: Finding, why?: string): string {
   if (f.evidence.length > 0) {
     lines.push("  path:");
     f.evidence.forEach((e, i) => {
-      const at = e.location ? ` [${d(e.location)}]` : "";
+      // From where blastwall ran, as `file:` and the JSON report name it (red-team round 121).
+      const at = e.location ? ` [${d(shownLocation(f.file, e.location))}]` : "";
       lines.push(`    ${i + 1}. ${d(e.step)}: ${d(e.address)}${at} — ${d(e.detail)}`);
     });
   }
