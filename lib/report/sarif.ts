@@ -137,6 +137,17 @@ function uniqueFingerprints(fps: readonly string[]): string[] {
   });
 }
 
+/**
+ * GitHub's `security-severity` (a score as a string: over 9.0 critical, so 9.5, not 9.0; 7.0 to 8.9 high, 4.0 to 6.9 medium): an error
+ * about rights an agent holds or can reach (destroy, escalation, the categories "agent-rights" and "reach") is
+ * critical; any other error (a protection missing, input blastwall cannot read, a plan change) high; a warning medium.
+ */
+export function securitySeverity(meta: Pick<RuleMeta, "severity" | "category"> | undefined): string {
+  if (meta?.severity === "warning") return "5.0";
+  // A rule the run does not describe is counted as the worst kind, as anything blastwall cannot tell is.
+  return meta === undefined || meta.category === "agent-rights" || meta.category === "reach" ? "9.5" : "7.5";
+}
+
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
 export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>, version: string, cwd: string = process.cwd()): string {
   const site: SarifSite = { pathsFrom: process.cwd(), root: repositoryRoot(cwd) };
@@ -151,6 +162,8 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
       fullDescription: { text: shown(m?.why ?? id) },
       help: { text: shown(m?.fix ?? "See the finding's fix.") },
       defaultConfiguration: { level: m?.severity ?? "error" },
+      // Shown by code scanning among security alerts, with a severity (see `securitySeverity`).
+      properties: { tags: ["security"], "security-severity": securitySeverity(m) },
     };
   });
   // The file as the repository names it, so a run from another directory keeps the fingerprint; the same principal and

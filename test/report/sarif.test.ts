@@ -243,3 +243,33 @@ describe("SARIF fingerprints tell apart the statements that grant (red-team roun
     expect(Object.keys(sarifOf(reportOf(finding()))[0].partialFingerprints)).toEqual(["blastwallFinding/v4"]);
   });
 });
+
+describe("SARIF rules carry GitHub's security tag and severity (red-team round 121)", () => {
+  const meta = (id: string, severity: "error" | "warning", category: string) => ({ id, title: id, why: "w", fix: "f", severity, category });
+  const rulesOf = (r: Report, metas: ReturnType<typeof meta>[]) =>
+    new Map(
+      (JSON.parse(renderSarif(r, new Map(metas.map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as { id: string; properties: Obj }[]).map((x) => [x.id, x.properties]),
+    );
+
+  test("an error about rights an agent holds or reaches is critical, another error high, a warning medium", () => {
+    const metas = [meta("agent-destroy-right", "error", "agent-rights"), meta("agent-transitive-destroy", "error", "reach"), meta("rds-deletion-protection", "error", "protection"), meta("unanalysable-policy", "error", "input"), meta("agent-runner-rights", "warning", "reach")];
+    const r = reportOf(...metas.map((m) => finding({ ruleId: m.id, severity: m.severity })));
+    const props = rulesOf(r, metas);
+    expect([...props].map(([id, p]) => [id, p["security-severity"]])).toEqual([
+      ["agent-destroy-right", "9.5"],
+      ["agent-runner-rights", "5.0"],
+      ["agent-transitive-destroy", "9.5"],
+      ["rds-deletion-protection", "7.5"],
+      ["unanalysable-policy", "7.5"],
+    ]);
+    for (const p of props.values()) expect(p.tags).toEqual(["security"]);
+  });
+
+  test("a check run's rules all have a numeric security-severity GitHub reads as critical, high or medium", () => {
+    const r = check(safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]));
+    const rules = JSON.parse(renderSarif(r, new Map((r.rules ?? []).map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as { id: string; properties: Obj }[];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const x of rules) expect(["9.5", "7.5", "5.0"]).toContain(x.properties["security-severity"]);
+    expect(rules.find((x) => x.id === "agent-destroy-right")?.properties["security-severity"]).toBe("9.5");
+  });
+});
