@@ -3,7 +3,7 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { basename, dirname, resolve } from "path";
+import { basename, dirname, join, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import type * as RepositoryFiles from "./repository-files";
 import { stackCredentials } from "../engine/reach/credentials";
@@ -30,6 +30,7 @@ const peerStacks = lazy(() => require("./peer-stacks") as typeof PeerStacks);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const databasePasswords = lazy(() => require("../engine/reach/database-passwords") as typeof DatabasePasswords);
 import type { StackInput } from "./expand-paths";
+import type { HclLoad } from "../hcl/load-hcl";
 
 export interface CheckOptions {
   readonly config: BlastwallConfig;
@@ -101,11 +102,17 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
     const hcl = loadHclModule();
     const tofuOnly = hcl.holdsOnlyTofu(dir);
     const files = await repositoryFiles().folderValueFiles(dir);
-    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}) });
+    const named = (load: HclLoad, reading?: string): TfStack => ({
+      ...load.stack,
+      filesRead: load.files.map((f) => join(dir, f)),
+      ...(reading ? { reading } : {}),
+      ...(name === undefined ? {} : { name }),
+      ...(files.length > 0 ? { folderValueFiles: files } : {}),
+    });
     const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
-    if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
-    const tofu = named(await hcl.loadHclStack(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
-    return terraform ? [named(terraform.stack, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
+    if (terraform && !terraform.hasTofu) return [named(terraform)];
+    const tofu = named(await hcl.loadHcl(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
+    return terraform ? [named(terraform, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
   } catch (e) {
     // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -246,11 +253,22 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   return {
     tool: "check",
     findings,
-    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size, acknowledged },
+    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: filesCount(stacks), acknowledged },
     ...(notes.length > 0 ? { notes } : {}),
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/**
+ * How many files the run read: each Terraform JSON file checked, and every `.tf` / `.tf.json` of a folder and its local
+ * modules (red-team round 121: one per folder said "1 file(s)" beside findings in two). A file two stacks or two
+ * readings share counts once.
+ */
+function filesCount(stacks: readonly TfStack[]): number {
+  const files = new Set<string>();
+  for (const s of stacks) for (const f of s.filesRead ?? [s.file]) files.add(resolve(f));
+  return files.size;
 }
 
 /** The stacks of a run as a note names them: by name, else by file. */
