@@ -191,7 +191,9 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
-    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? atPrincipal(f, [], [stack]) : f));
+    // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
+    // was its source, `construct ...`, which is no file).
+    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
@@ -231,7 +233,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   }
   for (const ack of acks) {
     const m = matched.get(ack);
-    if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
+    if (isExpired(ack, now)) {
+      const expired = atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack));
+      // In the config file, where it is renewed or deleted: not in the stack it was about (red-team round 121).
+      findings.push({ ...expired, file: ack.source ?? opts.configSource ?? "blastwall.json" });
+    }
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
   if (opts.wholeRun !== false) {
