@@ -3,7 +3,7 @@ import type { Acknowledgement, Finding } from "../engine/findings";
 import type { Rule } from "../engine/rule";
 import type { Report } from "../report/types";
 import type { PrincipalNode } from "../engine/analysis-types";
-import { basename, dirname, resolve } from "path";
+import { basename, dirname, join, resolve } from "path";
 import { InputError, type PeerState, type TfStack } from "../engine/terraform/types";
 import type * as RepositoryFiles from "./repository-files";
 import { stackCredentials } from "../engine/reach/credentials";
@@ -30,6 +30,7 @@ const peerStacks = lazy(() => require("./peer-stacks") as typeof PeerStacks);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const databasePasswords = lazy(() => require("../engine/reach/database-passwords") as typeof DatabasePasswords);
 import type { StackInput } from "./expand-paths";
+import type { HclLoad } from "../hcl/load-hcl";
 
 export interface CheckOptions {
   readonly config: BlastwallConfig;
@@ -104,11 +105,18 @@ async function loadHclFolder(dir: string, name: string | undefined, values?: Rea
     const files = await repositoryFiles().folderValueFiles(dir);
     // Terraform runs in the folder: a relative path it names (a shared credentials file) is read from there.
     const repositoryFile = repositoryFiles().repositoryFileReader(dir);
-    const named = (stack: TfStack, reading?: string): TfStack => ({ ...stack, ...(reading ? { reading } : {}), ...(name === undefined ? {} : { name }), ...(files.length > 0 ? { folderValueFiles: files } : {}), repositoryFile });
+    const named = (load: HclLoad, reading?: string): TfStack => ({
+      ...load.stack,
+      filesRead: load.files.map((f) => join(dir, f)),
+      ...(reading ? { reading } : {}),
+      ...(name === undefined ? {} : { name }),
+      ...(files.length > 0 ? { folderValueFiles: files } : {}),
+      repositoryFile,
+    });
     const terraform = tofuOnly ? undefined : await hcl.loadHcl(dir, values);
-    if (terraform && !terraform.hasTofu) return [named(terraform.stack)];
-    const tofu = named(await hcl.loadHclStack(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
-    return terraform ? [named(terraform.stack, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
+    if (terraform && !terraform.hasTofu) return [named(terraform)];
+    const tofu = named(await hcl.loadHcl(dir, values, "opentofu"), terraform ? "as OpenTofu reads this folder" : undefined);
+    return terraform ? [named(terraform, "as Terraform reads this folder: it skips the .tofu files"), tofu] : [tofu];
   } catch (e) {
     // Valid Terraform can nest expressions (or chain locals) deeper than the evaluator's stack: bad input, said so.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -187,7 +195,9 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
     let own = applySeverity(r.findings, opts.config.severity ?? {});
     // An acknowledgement written in code belongs to its stack: the same address in another stack is another principal.
     const inCode = inCodeAcknowledgements(stack);
-    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? atPrincipal(f, [], [stack]) : f));
+    // An expired one is in the stack that carries it, whether or not it still matches a finding (with none, its file
+    // was its source, `construct ...`, which is no file).
+    if (inCode.length > 0) own = applyAcknowledgements(own, inCode, now).map((f) => (f.ruleId === ACKNOWLEDGEMENT_EXPIRED ? { ...atPrincipal(f, [], [stack]), file: stack.file } : f));
     // One in the config holds in the stack it names, or in every stack when it names none.
     const label = stack.name ?? stack.file;
     const scoped = acks.filter((a) => a.stack === undefined || a.stack === stack.name);
@@ -227,7 +237,11 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   }
   for (const ack of acks) {
     const m = matched.get(ack);
-    if (isExpired(ack, now)) findings.push(atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack)));
+    if (isExpired(ack, now)) {
+      const expired = atPrincipal(expiredFinding(ack, m?.findings ?? []), m?.findings ?? [], stacks.filter((s) => ack.stack === undefined || s.name === ack.stack));
+      // In the config file, where it is renewed or deleted: not in the stack it was about (red-team round 121).
+      findings.push({ ...expired, file: ack.source ?? opts.configSource ?? "blastwall.json" });
+    }
     else if (ack.stack === undefined && m && m.stacks.length > 1) findings.push(unscopedFinding(ack, m.stacks, m.findings));
   }
   if (opts.wholeRun !== false) {
@@ -249,11 +263,22 @@ export function checkStacks(stacks: readonly TfStack[], opts: CheckOptions): Rep
   return {
     tool: "check",
     findings,
-    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: counted.size, acknowledged },
+    summary: { errors, warnings, principals, agentPrincipals: agents, resources, files: filesCount(stacks), acknowledged },
     ...(notes.length > 0 ? { notes } : {}),
     // The runner's own findings (expired or unscoped acknowledgements, lowered severities) are described too.
     rules: [...rules.map((r) => r.meta), ...INPUT_METAS],
   };
+}
+
+/**
+ * How many files the run read: each Terraform JSON file checked, and every `.tf` / `.tf.json` of a folder and its local
+ * modules (red-team round 121: one per folder said "1 file(s)" beside findings in two). A file two stacks or two
+ * readings share counts once.
+ */
+function filesCount(stacks: readonly TfStack[]): number {
+  const files = new Set<string>();
+  for (const s of stacks) for (const f of s.filesRead ?? [s.file]) files.add(resolve(f));
+  return files.size;
 }
 
 /** The stacks of a run as a note names them: by name, else by file. */

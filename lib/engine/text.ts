@@ -15,6 +15,15 @@ export function visibleLength(s: string): number {
 /** The fewest visible characters an acknowledgement's reason must have. */
 export const MIN_REASON = 10;
 
+/**
+ * Orders two strings by UTF-16 code unit, as `sort()` with no comparator does. Not `localeCompare`: that follows ICU's
+ * default locale, taken from LANG / LC_ALL, so the same input gave other bytes on a Danish laptop than in CI (Danish
+ * sorts "aa" as "å", after "z": red-team round 121).
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Levenshtein distance, case-insensitive. */
 function distance(a: string, b: string): number {
   a = a.toLowerCase();
@@ -39,7 +48,7 @@ export function nearest(word: string, candidates: Iterable<string>): string[] {
   }
   // Only the closest: a second name further off is noise beside a one-letter slip.
   const best = Math.min(...scored.map(([d]) => d));
-  return scored.filter(([d]) => d === best).sort((x, y) => x[1].localeCompare(y[1])).slice(0, 3).map(([, c]) => c);
+  return scored.filter(([d]) => d === best).sort((x, y) => compareText(x[1], y[1])).slice(0, 3).map(([, c]) => c);
 }
 
 /**

@@ -9,6 +9,7 @@ import { agentMarkSelector, type AgentMark } from "../engine/agents";
 import { launchMarks } from "../engine/agent-marks";
 import { CLOUD_CONTROL_PRINCIPALS } from "../engine/cloud-control";
 import { RESOURCE_POLICIES } from "../engine/resource-policies";
+import { compareText } from "../engine/text";
 import { judgedChanges, planToStack, priorStateToStack } from "./plan-to-stack";
 import { isAgentChange } from "./protected";
 import type { PlanRule, PlanRuleContext } from "./rule";
@@ -124,10 +125,11 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     // the instance role of an unchanged, marked Auto Scaling group AdministratorAccess and passed).
     const iam = changes.filter((rc) => mayGrantRights(rc.type));
     if (iam.length > 0) {
+      const sorted = byAddress(iam);
       const note: Evidence = {
         step: "plan",
-        address: iam[0].address,
-        detail: `the agent's credentials cannot be told, and this plan changes what rights principals have (${iam.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")}): any of these may give them to the agent`,
+        address: sorted[0].address,
+        detail: `the agent's credentials cannot be told, and this plan changes what rights principals have (${sorted.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")}): any of these may give them to the agent`,
       };
       return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(iam.map(changeKeyOf)) };
     }
@@ -140,12 +142,23 @@ function engineFinding(f: Finding, changes: readonly PlanResourceChange[], file:
     };
     return { finding: { ...base, severity: "warning", evidence: [...base.evidence, note] }, changes: [] };
   }
+  const sorted = byAddress(touched);
   const note: Evidence = {
     step: "plan",
-    address: touched[0].address,
-    detail: `introduced or kept by ${touched.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
+    address: sorted[0].address,
+    detail: `introduced or kept by ${sorted.map((rc) => showChangeKey(changeKeyOf(rc))).join("; ")} in this plan`,
   };
   return { finding: { ...base, evidence: [...base.evidence, note] }, changes: dedupe(touched.map(changeKeyOf)) };
+}
+
+/**
+ * The changes a `plan` step names, by address (and change): not in `resource_changes` order, which a plan file need
+ * not keep, so the step's address, and the SARIF fingerprint built from it, are the same whatever that order (red-team
+ * round 121).
+ */
+function byAddress(rcs: readonly PlanResourceChange[]): PlanResourceChange[] {
+  const shown = new Map(rcs.map((rc) => [rc, showChangeKey(changeKeyOf(rc))]));
+  return [...rcs].sort((a, b) => compareText(a.address, b.address) || compareText(shown.get(a)!, shown.get(b)!));
 }
 
 const MARKED_NOT_PRINCIPAL = "agent-marked-not-principal";

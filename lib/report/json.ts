@@ -1,5 +1,5 @@
 import type { Report } from "./types";
-import { findingLocation, resolveLocation, sortFindings } from "./summarize";
+import { findingLocation, shownLocation, sortFindings } from "./summarize";
 import type { Finding } from "../engine/findings";
 
 /** The machine report. Its shape is a public contract (see README "JSON report"). */
@@ -37,9 +37,6 @@ export function renderJson(report: Report): string {
  * like `file`: read relative to the folder read, a location could not be opened by a consumer that sees only `file`.
  */
 function located(f: Finding): { f: Finding; at: { path: string; line?: number }; evidence: Finding["evidence"] } {
-  const evidence = f.evidence.map((e) => {
-    const at = e.location === undefined ? undefined : resolveLocation(f.file, e.location);
-    return at ? { ...e, location: `${at.path}:${at.line}` } : e;
-  });
+  const evidence = f.evidence.map((e) => (e.location === undefined ? e : { ...e, location: shownLocation(f.file, e.location) }));
   return { f, at: findingLocation(f), evidence };
 }

@@ -2,7 +2,7 @@ import type { Finding } from "../engine/findings";
 import { EDGE_STEPS } from "../engine/reach/graph";
 import type { Report } from "./types";
 import { display } from "./display";
-import { reachText } from "./summarize";
+import { reachText, sortFindings } from "./summarize";
 import { UNKNOWN_PREFIX } from "../engine/reach/types";
 
 const EDGES = new Set<string>(EDGE_STEPS);
@@ -100,7 +100,8 @@ export function agentGraph(agent: string, findings: readonly Finding[]): string 
 export function renderMermaid(report: Report): string {
   // Keyed by file, then principal: any character may be in either, so none can serve as a separator.
   const byFile = new Map<string, { agents: Map<string, Finding[]>; others: Map<string, Finding[]> }>();
-  for (const f of report.findings) {
+  // In the reports' order, not the engine's, which follows the order of keys in the input.
+  for (const f of sortFindings(report.findings)) {
     // Only findings about rights reached are drawn; setup findings (a missing boundary) have no actions.
     if (f.severity !== "error" || f.acknowledged || f.actions.length === 0) continue;
     let file = byFile.get(f.file);

@@ -6,6 +6,7 @@ import type { Finding, RuleMeta } from "../engine/findings";
 import type { Report } from "./types";
 import { display } from "./display";
 import { findingLocation, sortFindings } from "./summarize";
+import { compareText } from "../engine/text";
 
 /**
  * Text a code-scanning page shows. Besides control characters, SARIF reads `[text](target)` in a plain-text
@@ -87,19 +88,64 @@ function locate(f: Finding, site: SarifSite): { location: { uri: string; uriBase
   return { location: artifactLocation(at.path, site), line: at.line ?? 1 };
 }
 
+/** The key of `partialFingerprints`: a new one whenever what the fingerprint hashes changes (see docs/UPGRADING.md). */
+export const FINGERPRINT_KEY = "blastwallFinding/v4";
+
+// How `statementName` (lib/engine/describe.ts) names a statement in evidence text: `statement Sid "X" (#1)` or
+// `statement #1`, after the label of an inline policy written in the role (`inline_policy "name"`, `inline_policy[0]`,
+// `dynamic "inline_policy"`). The Sid runs to the first `" (#N)`, so a quote inside it does not cut it short.
+const STATEMENT_NAME = /(?:(inline_policy "(?:[^"\\]|\\.)*"|inline_policy\[\d+\]|dynamic "inline_policy") )?statement (?:Sid "(.*?)" \(#\d+\)|#\d+)/g;
+
+/**
+ * Which statements an evidence step names, by what a reviewer gave them and keeps when editing around them: the inline
+ * policy's name and the Sid. Never the index, which moves when a statement is inserted before; a statement with
+ * neither is told apart by the finding's actions, and failing that by `uniqueFingerprints`.
+ */
+function statementIdentities(detail: string): [string, string | null][] {
+  return [...detail.matchAll(STATEMENT_NAME)].map((m) => [m[1] ?? "", m[2] ?? null]);
+}
+
 /**
  * The finding's identity for code scanning, which shows one alert per fingerprint: the rule, the stack file, the
- * principal and resource, and the addresses along its evidence path. One rule may report two findings on the same
- * principal and resource (an overwrite of a bucket in the stack as an error, and of stores outside it as a warning,
- * review round 94): their paths tell them apart. Hashed, so the parts (a JSON
- * array: a `|` in an address cannot make two findings look alike) keep no length limit.
+ * principal and resource, its actions (sorted), and along its evidence path each step's kind, address and the
+ * statements it names (by Sid or inline policy name). One rule may report two findings on the same principal and
+ * resource: an overwrite of a bucket in the stack as an error and of stores outside it as a warning (review round 94),
+ * two statements of one policy or two `inline_policy` blocks of one role, each granting its own destroy right
+ * (red-team round 121, where code scanning merged them into one alert, and dismissing it dismissed both). Hashed, so
+ * the parts (a JSON array: a `|` in an address cannot make two findings look alike) keep no length limit.
  */
 export function findingFingerprint(f: Finding, file: string): string {
-  // What the finding is about, not how it is worded: its path (each step's kind and address, never its detail text),
+  // What the finding is about, not how it is worded: never a message or a step's detail beyond the statement's names,
   // so rewording a rule's message in a later release does not reopen every alert.
-  const path = f.evidence.map((e) => `${e.step} ${e.address}`);
-  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, path];
+  const path = f.evidence.map((e) => [e.step, e.address, ...statementIdentities(e.detail)]);
+  const actions = [...f.actions].sort(compareText);
+  const parts = [f.ruleId, file.split(SEPARATOR).join("/"), f.principal, f.resource, actions, path];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
+}
+
+/**
+ * Each finding's fingerprint, none shared: two findings still alike in all `findingFingerprint` hashes (two statements
+ * without a Sid granting the same actions) get the first one's, then the same hashed with how many came before, in
+ * the report's order, which is total (`sortFindings`).
+ */
+function uniqueFingerprints(fps: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return fps.map((fp) => {
+    const n = seen.get(fp) ?? 0;
+    seen.set(fp, n + 1);
+    return n === 0 ? fp : createHash("sha256").update(JSON.stringify([fp, n])).digest("hex").slice(0, 32);
+  });
+}
+
+/**
+ * GitHub's `security-severity` (a score as a string: over 9.0 critical, so 9.5, not 9.0; 7.0 to 8.9 high, 4.0 to 6.9 medium): an error
+ * about rights an agent holds or can reach (destroy, escalation, the categories "agent-rights" and "reach") is
+ * critical; any other error (a protection missing, input blastwall cannot read, a plan change) high; a warning medium.
+ */
+export function securitySeverity(meta: Pick<RuleMeta, "severity" | "category"> | undefined): string {
+  if (meta?.severity === "warning") return "5.0";
+  // A rule the run does not describe is counted as the worst kind, as anything blastwall cannot tell is.
+  return meta === undefined || meta.category === "agent-rights" || meta.category === "reach" ? "9.5" : "7.5";
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, acknowledged ones as suppressions. */
@@ -116,9 +162,14 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
       fullDescription: { text: shown(m?.why ?? id) },
       help: { text: shown(m?.fix ?? "See the finding's fix.") },
       defaultConfiguration: { level: m?.severity ?? "error" },
+      // Shown by code scanning among security alerts, with a severity (see `securitySeverity`).
+      properties: { tags: ["security"], "security-severity": securitySeverity(m) },
     };
   });
-  const results = findings.map((f) => {
+  // The file as the repository names it, so a run from another directory keeps the fingerprint; the same principal and
+  // resource in two stacks are two findings, and so are two findings of one rule there.
+  const fps = uniqueFingerprints(findings.map((f) => findingFingerprint(f, artifactLocation(f.file, site).uri)));
+  const results = findings.map((f, i) => {
     const { location, line } = locate(f, site);
     return {
       ruleId: f.ruleId,
@@ -131,9 +182,7 @@ export function renderSarif(report: Report, metas: ReadonlyMap<string, RuleMeta>
           logicalLocations: [{ fullyQualifiedName: f.principal, kind: "resource" }],
         },
       ],
-      // The same principal and resource in two stacks are two findings, and so are two findings of one rule there.
-      // The file as the repository names it, so a run from another directory keeps the fingerprint.
-      partialFingerprints: { "blastwallFinding/v3": findingFingerprint(f, artifactLocation(f.file, site).uri) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fps[i] },
       properties: { principal: f.principal, resource: f.resource, actions: f.actions, constructPath: f.constructPath },
       ...(f.acknowledged ? { suppressions: [suppression(f.acknowledged)] } : {}),
     };

@@ -2,6 +2,7 @@ import { statSync } from "fs";
 import { basename, dirname, join } from "path";
 import type { Finding } from "../engine/findings";
 import { ROOT_CAUSE_RULES } from "../engine/root-causes";
+import { compareText } from "../engine/text";
 
 /**
  * Where to edit for a finding: the file and line of the block its `resource` names (the policy, attachment or
@@ -42,6 +43,15 @@ export function resolveLocation(file: string, location: string | undefined): { p
   return { path: join(kind === "file" ? dirname(file) : file, at[1]), line };
 }
 
+/**
+ * An evidence step's `location` as every report prints it: a path from where blastwall ran (`infra/main.tf:6`), like
+ * the finding's `file`. Relative to the folder read, `main.tf:6` named a root main.tf in a monorepo run from its root.
+ */
+export function shownLocation(file: string, location: string): string {
+  const at = resolveLocation(file, location);
+  return at ? `${at.path}:${at.line}` : location;
+}
+
 /** Errors and warnings that still fail or warn, and the acknowledged findings, shown but not counted among them. */
 export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number; acknowledged: number } {
   let errors = 0;
@@ -73,19 +83,44 @@ export function reachText(list: readonly string[], first = 4, shown: (s: string)
 }
 
 /**
- * Stable order: errors first, then by file, principal and rule; for a principal, input blastwall cannot read (the root
- * cause of what follows from it) comes before the rest, whatever its severity.
+ * A total order, the same on every machine: errors first, then by file, principal and rule; for a principal, input
+ * blastwall cannot read (the root cause of what follows from it) comes before the rest, whatever its severity.
+ * Findings alike in all of these (two statements of one policy, two chains to one role) are ordered by their evidence,
+ * actions and message, never left in the engine's order, which follows the order of keys in the input (red-team round
+ * 121). Strings compare by code unit (`compareText`), not by the machine's locale.
  */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const cause = (f: Finding) => (!f.acknowledged && ROOT_CAUSE_RULES.has(f.ruleId) ? 0 : 1);
   const rank = (f: Finding) => (f.acknowledged ? 2 : f.severity === "error" || cause(f) === 0 ? 0 : 1);
-  return [...findings].sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      a.file.localeCompare(b.file) ||
-      a.principal.localeCompare(b.principal) ||
-      cause(a) - cause(b) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.resource.localeCompare(b.resource),
-  );
+  // The tie-breakers' text, made once per finding rather than once per comparison.
+  const keyed = findings.map((f) => ({ f, rank: rank(f), cause: cause(f), rest: undefined as string[] | undefined }));
+  const rest = (k: (typeof keyed)[number]) =>
+    (k.rest ??= [
+      JSON.stringify(k.f.evidence.map((e) => [e.step, e.address, e.detail, e.location ?? ""])),
+      JSON.stringify(k.f.actions),
+      k.f.message,
+      // Last, everything else a report shows: two findings that still tie print the same.
+      JSON.stringify([k.f.severity, k.f.fix, k.f.constructPath ?? "", k.f.resourceConstructPath ?? "", k.f.acknowledged ?? null]),
+    ]);
+  const byRest = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => {
+    const x = rest(a);
+    const y = rest(b);
+    for (let i = 0; i < x.length; i++) {
+      const c = compareText(x[i], y[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  return keyed
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        compareText(a.f.file, b.f.file) ||
+        compareText(a.f.principal, b.f.principal) ||
+        a.cause - b.cause ||
+        compareText(a.f.ruleId, b.f.ruleId) ||
+        compareText(a.f.resource, b.f.resource) ||
+        byRest(a, b),
+    )
+    .map((k) => k.f);
 }

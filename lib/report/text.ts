@@ -1,7 +1,8 @@
 import type { Finding } from "../engine/findings";
 import type { Report } from "./types";
 import { display as d } from "./display";
-import { findingLocation, reachText, sortFindings } from "./summarize";
+import { compareText } from "../engine/text";
+import { findingLocation, reachText, shownLocation, sortFindings } from "./summarize";
 
 const LABEL = 10;
 // Every value is escaped on its own, so the only line breaks in the report are the ones written here, and no
@@ -31,7 +32,8 @@ export function renderFinding(f: Finding, why?: string): string {
   if (f.evidence.length > 0) {
     lines.push("  path:");
     f.evidence.forEach((e, i) => {
-      const at = e.location ? ` [${d(e.location)}]` : "";
+      // From where blastwall ran, as `file:` and the JSON report name it (red-team round 121).
+      const at = e.location ? ` [${d(shownLocation(f.file, e.location))}]` : "";
       lines.push(`    ${i + 1}. ${d(e.step)}: ${d(e.address)}${at} — ${d(e.detail)}`);
     });
   }
@@ -99,6 +101,6 @@ function sharedCauses(findings: readonly Finding[]): { where: string; findings: 
       const [file, resource] = key.split("\u0000");
       return { where: files.size > 1 ? `${resource} in ${file}` : resource, findings: e.findings, principals: e.principals.size };
     })
-    .sort((a, b) => b.findings - a.findings || a.where.localeCompare(b.where))
+    .sort((a, b) => b.findings - a.findings || compareText(a.where, b.where))
     .slice(0, 5);
 }

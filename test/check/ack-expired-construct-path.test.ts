@@ -2,7 +2,11 @@
  * An acknowledgement-expired finding names its principal's construct path, as every finding about a principal does
  * (review round 94: `ERROR acknowledgement-expired  aws_iam_role.agent` with no `(prod/agent)`).
  */
-import { agentRole, check, tf } from "../helpers/tf";
+import { checkStacks } from "../../lib/check/run-check";
+import { buildStack } from "../../lib/engine/terraform/stack";
+import { findingLocation } from "../../lib/report/summarize";
+import { agentRules } from "../../lib/rules";
+import { agentRole, check, policy, tf } from "../helpers/tf";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const meta = (path: string, extra: Record<string, unknown> = {}) => ({ "//": { metadata: { path, uniqueId: path.split("/").pop() }, ...extra } });
@@ -31,4 +35,25 @@ test("control: a principal without construct metadata gets none", () => {
   const [e] = expiredOf(check(tf({ "aws_iam_role.agent": agentRole() }), { acknowledgements: [ACK] }, { now: NOW }));
   expect(e).toBeDefined();
   expect(e.constructPath).toBeUndefined();
+});
+
+describe("an expired acknowledgement points at where it is written (red-team round 121)", () => {
+  // An agent that may delete volumes: a finding the acknowledgement was written for.
+  const DELETE = { role: "${aws_iam_role.agent.name}", policy: policy({ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }) };
+  const checkWith = (config: NonNullable<Parameters<typeof check>[1]>, role = agentRole()) =>
+    checkStacks([buildStack(tf({ "aws_iam_role.agent": role, "aws_iam_role_policy.p": DELETE }), "stacks/app/cdk.tf.json")], { config, configSource: "cfg/ack.json", now: NOW, rules: agentRules });
+
+  test("one from the config file: file is the config file, not the stack of the finding it was written for", () => {
+    const [e] = expiredOf(checkWith({ acknowledgements: [{ ...ACK, ruleId: "agent-destroy-right" }] }));
+    expect(e.message).toMatch(/no longer covers 1 finding/);
+    expect(e.file).toBe("cfg/ack.json");
+    expect(findingLocation(e)).toEqual({ path: "cfg/ack.json" });
+  });
+
+  test("control: one written in code stays in the stack that carries it", () => {
+    const role = agentRole({ "//": { blastwall: { acknowledgements: [{ ruleId: "agent-role-boundary", reason: "reviewed by the platform team", expires: "2020-01-01" }] } } });
+    // It matches no finding of this stack: its file was its source, "construct aws_iam_role.agent", which is no file.
+    const [e] = expiredOf(checkWith({}, role));
+    expect(e.file).toBe("stacks/app/cdk.tf.json");
+  });
 });

@@ -56,6 +56,14 @@ describe("HCL findings point at the .tf file and line of the resource to edit", 
     expect(block(r.stdout, "agent-role-boundary")).toMatch(/\n  file:\s+\S*infra[\\/]main\.tf:1\n/);
   });
 
+  test("text: each path step's location is a path from where blastwall ran, as file: and the JSON report name it (red-team round 121)", async () => {
+    const destroy = block((await run(["check", hcl])).stdout, "agent-destroy-right");
+    expect(destroy).toContain(`statement: aws_iam_role_policy.work [${join(hcl, "policy.tf")}:3]`);
+    expect(destroy).toContain(`principal: aws_iam_role.agent [${join(hcl, "main.tf")}:1]`);
+    // Relative to the folder read, `[main.tf:1]` named a main.tf of the working directory.
+    expect(destroy).not.toMatch(/\[(main|policy)\.tf:/);
+  });
+
   test("sarif: the destroy-right result points at the policy's line, not the role's", async () => {
     const r = await run(["check", "--format", "sarif", hcl]);
     const results = JSON.parse(r.stdout).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];

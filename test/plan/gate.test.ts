@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from "fs";
+import { copyFileSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { Finding } from "../../lib/engine/findings";
 import { InputError } from "../../lib/engine/terraform/types";
@@ -227,6 +227,22 @@ describe("runGate with the engine hook", () => {
     const r = w.gate({ analyzeStack, approvals: [w.write("iam.json", a)] });
     expect(r.findings[0].acknowledged?.source).toBe("iam.json");
     expect(gateFails(r)).toBe(false);
+  });
+
+  test("the plan step names the changes by address, whatever the order of resource_changes (red-team round 121)", () => {
+    const step = (reverse: boolean) => {
+      const w = workspace("iam-end-state.json");
+      if (reverse) {
+        const plan = JSON.parse(readFileSync(join(w.dir, "plan.json"), "utf8"));
+        plan.resource_changes.reverse();
+        w.write("plan.json", plan);
+      }
+      return w.gate({ analyzeStack: () => [finding] }).findings[0].evidence.find((e) => e.step === "plan");
+    };
+    const straight = step(false);
+    expect(straight?.address).toBe("aws_iam_role.agent_coder");
+    expect(straight?.detail).toMatch(/^introduced or kept by aws_iam_role\.agent_coder \[create\]; aws_iam_role_policy\.agent_read \[create\]/);
+    expect(step(true)).toEqual(straight);
   });
 });
 

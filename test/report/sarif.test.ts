@@ -171,3 +171,105 @@ describe("SARIF fingerprints tell two findings of one rule apart (review round 9
     expect(fp1({ evidence: [{ step: "principal", address: "aws_iam_role.agent", detail: "an agent" }] })).toBe(fp1({ evidence: [{ step: "principal", address: "aws_iam_role.agent", detail: "agent" }] }));
   });
 });
+
+describe("SARIF fingerprints tell apart the statements that grant (red-team round 121)", () => {
+  const role = (extra: Obj = {}) => agentRole({ name: "bot", ...extra });
+  const stmt = (sid: string | undefined, action: string, resource = "*") => ({ ...(sid ? { Sid: sid } : {}), Effect: "Allow", Action: action, Resource: resource });
+  const onePolicy = (...statements: Obj[]) => tf({ "aws_iam_role.bot": role(), "aws_iam_role_policy.p": { role: "${aws_iam_role.bot.name}", policy: policy(...statements) } });
+  const inline = (...blocks: [string, Obj][]) => tf({ "aws_iam_role.bot": role({ inline_policy: blocks.map(([name, s]) => ({ name, policy: policy(s) })) }) });
+  const results = (r: Report) =>
+    JSON.parse(renderSarif(r, new Map(), "0")).runs[0].results as { ruleId: string; properties: { actions: string[] }; partialFingerprints: Record<string, string> }[];
+  // The destroy-right findings' fingerprints, by the actions each grants.
+  const destroyFps = (r: Report) =>
+    new Map(results(r).filter((x) => x.ruleId === "agent-destroy-right").map((x) => [x.properties.actions.join(","), Object.values(x.partialFingerprints)[0]]));
+  const allUnique = (r: Report) => {
+    const all = results(r).map((x) => JSON.stringify(x.partialFingerprints));
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(all).size).toBe(all.length);
+  };
+
+  test("two statements of one policy (Sid A, Sid B) get two fingerprints, and no two results of the run share one", () => {
+    const r = check(onePolicy(stmt("A", "s3:DeleteBucket"), stmt("B", "ec2:DeleteVolume")));
+    expect(destroyFps(r).size).toBe(2);
+    allUnique(r);
+  });
+
+  test("two inline_policy blocks of one role get two fingerprints", () => {
+    const r = check(inline(["first", stmt(undefined, "s3:DeleteBucket")], ["second", stmt(undefined, "ec2:DeleteVolume")]));
+    expect(destroyFps(r).size).toBe(2);
+    allUnique(r);
+  });
+
+  test("two statements without a Sid granting the same action on two buckets still get two", () => {
+    const r = check(onePolicy(stmt(undefined, "s3:DeleteBucket", "arn:aws:s3:::a"), stmt(undefined, "s3:DeleteBucket", "arn:aws:s3:::b")));
+    expect(results(r).filter((x) => x.ruleId === "agent-destroy-right")).toHaveLength(2);
+    allUnique(r);
+  });
+
+  test("a statement inserted before keeps the others' fingerprints (the index moves, the Sid does not)", () => {
+    const before = destroyFps(check(onePolicy(stmt("A", "s3:DeleteBucket"), stmt("B", "ec2:DeleteVolume"))));
+    const after = destroyFps(check(onePolicy(stmt("C", "rds:DeleteDBInstance"), stmt("A", "s3:DeleteBucket"), stmt("B", "ec2:DeleteVolume"))));
+    expect(after.get("s3:DeleteBucket")).toBe(before.get("s3:DeleteBucket"));
+    expect(after.get("ec2:DeleteVolume")).toBe(before.get("ec2:DeleteVolume"));
+    // Without a Sid too: the actions tell them apart.
+    const plain = destroyFps(check(onePolicy(stmt(undefined, "s3:DeleteBucket"), stmt(undefined, "ec2:DeleteVolume"))));
+    const inserted = destroyFps(check(onePolicy(stmt(undefined, "rds:DeleteDBInstance"), stmt(undefined, "s3:DeleteBucket"), stmt(undefined, "ec2:DeleteVolume"))));
+    expect(inserted.get("s3:DeleteBucket")).toBe(plain.get("s3:DeleteBucket"));
+    expect(inserted.get("ec2:DeleteVolume")).toBe(plain.get("ec2:DeleteVolume"));
+  });
+
+  test("an inline policy added before keeps the others' fingerprints", () => {
+    const before = destroyFps(check(inline(["first", stmt(undefined, "s3:DeleteBucket")], ["second", stmt(undefined, "ec2:DeleteVolume")])));
+    const after = destroyFps(check(inline(["zero", stmt(undefined, "rds:DeleteDBInstance")], ["first", stmt(undefined, "s3:DeleteBucket")], ["second", stmt(undefined, "ec2:DeleteVolume")])));
+    expect(after.get("s3:DeleteBucket")).toBe(before.get("s3:DeleteBucket"));
+    expect(after.get("ec2:DeleteVolume")).toBe(before.get("ec2:DeleteVolume"));
+  });
+
+  test("the statement's Sid counts, its index and the rest of the step's wording do not", () => {
+    const fp1 = (detail: string) => Object.values(sarifOf(reportOf(finding({ evidence: [{ step: "statement", address: "aws_iam_role_policy.p", detail }] })))[0].partialFingerprints)[0];
+    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *')).toBe(fp1('statement Sid "A" (#3): Allow ec2:Delete* on *'));
+    expect(fp1('statement Sid "A" (#0): Allow ec2:DeleteVolume on *')).not.toBe(fp1('statement Sid "B" (#0): Allow ec2:DeleteVolume on *'));
+    expect(fp1('inline_policy "first" statement #0: Allow ec2:DeleteVolume on *')).not.toBe(fp1('inline_policy "second" statement #0: Allow ec2:DeleteVolume on *'));
+    expect(fp1("statement #0: Allow ec2:DeleteVolume on *")).toBe(fp1("statement #4: Allow ec2:DeleteVolume on *"));
+  });
+
+  test("the actions count, in any order", () => {
+    const fp1 = (actions: string[]) => Object.values(sarifOf(reportOf(finding({ actions })))[0].partialFingerprints)[0];
+    expect(fp1(["ec2:DeleteVolume", "s3:DeleteBucket"])).toBe(fp1(["s3:DeleteBucket", "ec2:DeleteVolume"]));
+    expect(fp1(["ec2:DeleteVolume"])).not.toBe(fp1(["s3:DeleteBucket"]));
+  });
+
+  test("the key is blastwallFinding/v4", () => {
+    expect(Object.keys(sarifOf(reportOf(finding()))[0].partialFingerprints)).toEqual(["blastwallFinding/v4"]);
+  });
+});
+
+describe("SARIF rules carry GitHub's security tag and severity (red-team round 121)", () => {
+  const meta = (id: string, severity: "error" | "warning", category: string) => ({ id, title: id, why: "w", fix: "f", severity, category });
+  const rulesOf = (r: Report, metas: ReturnType<typeof meta>[]) =>
+    new Map(
+      (JSON.parse(renderSarif(r, new Map(metas.map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as { id: string; properties: Obj }[]).map((x) => [x.id, x.properties]),
+    );
+
+  test("an error about rights an agent holds or reaches is critical, another error high, a warning medium", () => {
+    const metas = [meta("agent-destroy-right", "error", "agent-rights"), meta("agent-transitive-destroy", "error", "reach"), meta("rds-deletion-protection", "error", "protection"), meta("unanalysable-policy", "error", "input"), meta("agent-runner-rights", "warning", "reach")];
+    const r = reportOf(...metas.map((m) => finding({ ruleId: m.id, severity: m.severity })));
+    const props = rulesOf(r, metas);
+    expect([...props].map(([id, p]) => [id, p["security-severity"]])).toEqual([
+      ["agent-destroy-right", "9.5"],
+      ["agent-runner-rights", "5.0"],
+      ["agent-transitive-destroy", "9.5"],
+      ["rds-deletion-protection", "7.5"],
+      ["unanalysable-policy", "7.5"],
+    ]);
+    for (const p of props.values()) expect(p.tags).toEqual(["security"]);
+  });
+
+  test("a check run's rules all have a numeric security-severity GitHub reads as critical, high or medium", () => {
+    const r = check(safeAgentStack([{ Effect: "Allow", Action: "ec2:DeleteVolume", Resource: "*" }], ["iam:*"]));
+    const rules = JSON.parse(renderSarif(r, new Map((r.rules ?? []).map((m) => [m.id, m])), "0")).runs[0].tool.driver.rules as { id: string; properties: Obj }[];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const x of rules) expect(["9.5", "7.5", "5.0"]).toContain(x.properties["security-severity"]);
+    expect(rules.find((x) => x.id === "agent-destroy-right")?.properties["security-severity"]).toBe("9.5");
+  });
+});

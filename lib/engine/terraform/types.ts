@@ -48,6 +48,11 @@ export interface TfBackend {
 export interface TfStack {
   /** The file (or directory, for HCL) this configuration was read from, as the user named it. */
   readonly file: string;
+  /**
+   * Every configuration file read for it, as paths from where blastwall ran (a folder: each `.tf` and `.tf.json` of it
+   * and of its local modules); unset: `file` alone. The report's `summary.files` counts them.
+   */
+  readonly filesRead?: readonly string[];
   readonly resources: readonly TfResource[];
   readonly byAddress: ReadonlyMap<string, TfResource>;
   readonly byType: ReadonlyMap<string, readonly TfResource[]>;
